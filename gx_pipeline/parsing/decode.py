@@ -1,0 +1,94 @@
+"""Bytes to text. The meta charset can lie, so the bytes decide.
+
+UTF-8 is tried first because valid UTF-8 is almost never anything else; then the charset the page
+declares (when it is not a GB one), then GB18030, the superset of GB2312 and GBK. GBK pages are
+decoded as GB18030 (same speed, strictly more characters).
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+
+from gx_pipeline.parsing.errors import ParseError
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+_GB_FAMILY = {"gb2312", "gbk", "gb18030", "gb_2312-80", "x-gbk", "euc-cn", "cp936", "hz-gb-2312"}
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    encoding: str
+    #: what the page's <meta> said, if anything
+    declared: str | None
+    problems: tuple[str, ...] = ()
+
+
+def declared_charset(data: bytes) -> str | None:
+    m = _META_CHARSET.search(data[:8192])
+    return m.group(1).decode("ascii").lower() if m else None
+
+
+def decode(data: bytes, source: str) -> Decoded:
+    if not data.strip():
+        raise ParseError(source, "the file is empty")
+    declared = declared_charset(data)
+    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                     (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            return _checked(data.decode(enc, errors="replace"), enc, declared, source)
+    if data.count(b"\x00") > max(8, len(data) // 200):
+        raise ParseError(source, "binary content (NUL bytes), not a page")
+    try:
+        return _checked(data.decode("utf-8"), "utf-8", declared, source)
+    except UnicodeDecodeError:
+        pass
+    candidates: list[str] = []
+    if declared and declared not in _GB_FAMILY and declared not in ("utf-8", "utf8"):
+        candidates.append(declared)
+    candidates.append("gb18030")
+    for enc in candidates:
+        try:
+            return _checked(data.decode(enc), enc, declared, source)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    # Neither decodes cleanly: take whichever loses fewer characters and say so.
+    best = min(
+        ("utf-8", "gb18030"),
+        key=lambda enc: data.decode(enc, errors="replace").count("\ufffd"),
+    )
+    text = data.decode(best, errors="replace")
+    lost = text.count("\ufffd")
+    return _checked(
+        text,
+        best,
+        declared,
+        source,
+        (f"page: {lost} undecodable byte sequences replaced (decoded as {best})",),
+        tolerate=lost,
+    )
+
+
+def _checked(
+    text: str,
+    encoding: str,
+    declared: str | None,
+    source: str,
+    problems: tuple[str, ...] = (),
+    tolerate: int = 0,
+) -> Decoded:
+    junk = len(_CONTROL.findall(text[:200_000])) - tolerate
+    if junk > max(16, min(len(text), 200_000) // 100):
+        raise ParseError(source, f"binary content: {junk} control characters, not a page")
+    if declared and encoding not in ("utf-8-sig", "utf-16"):
+        same = declared.replace("_", "-") in (encoding, encoding.replace("-", "")) or (
+            encoding == "gb18030" and declared in _GB_FAMILY
+        )
+        if not same:
+            problems = problems + (
+                f"page: the page declares charset {declared} but is {encoding}; decoded as {encoding}",
+            )
+    return Decoded(text, encoding, declared, problems)

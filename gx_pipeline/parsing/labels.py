@@ -1,0 +1,250 @@
+"""Recognising what a piece of page text is: a row label, a header, a heading, or narrative.
+
+Labels are compared after normalisation (NFKC, no whitespace, no quotes, no enumeration such as
+三、 （一） 1.). A label that equals the template's wording is an exact match; one that only
+contains the row's distinctive core, or is one typo away from a short label, is a fuzzy match
+and the section reader reports it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from gx_pipeline import contract
+from gx_pipeline.parsing.values import squash
+
+_QUOTES = re.compile(r"[“”\"'‘’「」『』〝〞]")
+_ENUM = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.．,，]|\([一二三四五六七八九十\d]+\)|\d{1,2}[.、．](?!\d)|"
+    r"[①②③④⑤⑥⑦⑧⑨⑩])"
+)
+_PUNCT = re.compile(r"[()\[\]【】:：,，、;；。.．]")
+
+
+def norm(text: str) -> str:
+    """NFKC, no whitespace, no quotes."""
+    return _QUOTES.sub("", squash(text))
+
+
+def strip_enum(text: str) -> str:
+    """Drop leading enumerations: 三、（一）1. → ''."""
+    prev = None
+    while prev != text:
+        prev = text
+        text = _ENUM.sub("", text)
+    return text
+
+
+def bare(text: str) -> str:
+    """The label's words only: normalised, enumeration and punctuation removed."""
+    return _PUNCT.sub("", strip_enum(norm(text)))
+
+
+@dataclass(frozen=True)
+class LabelMatch:
+    code: str
+    exact: bool
+    core: str
+
+
+# --- section 二 ---------------------------------------------------------------------------
+
+_PROACTIVE_LABELS: dict[str, str] = {
+    "规章": "rules",
+    "规范性文件": "normative_docs",
+    "行政规范性文件": "normative_docs",
+    "行政许可": "licensing",
+    "其他对外管理服务事项": "other_services",
+    "行政处罚": "penalty",
+    "行政强制": "coercion",
+    "行政事业性收费": "fees",
+    "政府集中采购": "procurement",
+}
+
+
+def match_proactive(text: str) -> LabelMatch | None:
+    b = bare(text)
+    if not b or len(b) > 16:
+        return None
+    code = _PROACTIVE_LABELS.get(b)
+    if code is not None:
+        return LabelMatch(code, True, b)
+    if len(b) < 3:
+        return None
+    best, best_ratio = None, 0.0
+    for label, code in _PROACTIVE_LABELS.items():
+        ratio = difflib.SequenceMatcher(None, b, label).ratio()
+        if ratio > best_ratio:
+            best, best_ratio = (label, code), ratio
+    if best is not None and best_ratio >= 0.8:
+        return LabelMatch(best[1], False, best[0])
+    return None
+
+
+# --- section 三 ---------------------------------------------------------------------------
+
+_REQUEST_ROWS = {r.code: r for t in contract.TEMPLATES for r in contract.rows(t, "requests")}
+#: the canonical wording of each row label, reduced to its words
+_REQUEST_CANON: dict[str, str] = {
+    code: bare(re.sub(r"^三（[一二三四五六七]）(?:不予公开|无法提供|不予处理)?\s*", "", r.label))
+    for code, r in _REQUEST_ROWS.items()
+}
+# checked in this order: longer, more specific cores first
+_REQUEST_CORES: list[tuple[str, str]] = sorted(
+    (
+        (core, code)
+        for code, r in _REQUEST_ROWS.items()
+        if code not in ("results_total", "other.other")
+        for core in r.cores
+    ),
+    key=lambda cc: -len(cc[0]),
+)
+_REQUEST_GROUPS = ("本年度办理结果", "办理结果", "不予公开", "无法提供", "不予处理")
+REQUEST_HEADER_WORDS = (
+    "申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织",
+    "法律服务机构", "勾稽", "本列数据", "总计", "其他",
+)
+
+
+def match_request(text: str) -> LabelMatch | None:
+    """The requests row a label names. 总计 and 其他 alone are left to the caller's context."""
+    n = norm(text)
+    if len(n) > 70 or "。" in n:
+        return None
+    b = bare(text)
+    for core, code in _REQUEST_CORES:
+        if core in b:
+            canon = _REQUEST_CANON[code]
+            exact = b == canon or b.endswith(canon) and _is_group_prefix(b[: -len(canon)])
+            return LabelMatch(code, exact, core)
+    if len(b) >= 4:
+        best, best_ratio = None, 0.0
+        for code, canon in _REQUEST_CANON.items():
+            if len(canon) < 4:
+                continue
+            ratio = difflib.SequenceMatcher(None, b, canon).ratio()
+            if ratio > best_ratio:
+                best, best_ratio = code, ratio
+        if best is not None and best_ratio >= 0.8:
+            return LabelMatch(best, False, _REQUEST_CANON[best])
+    return None
+
+
+def _is_group_prefix(prefix: str) -> bool:
+    return prefix in ("", "不予公开", "无法提供", "不予处理", "本年度办理结果")
+
+
+def is_request_group(text: str) -> bool:
+    b = bare(text)
+    return any(b == g or b.startswith("本年度办理结果") for g in _REQUEST_GROUPS)
+
+
+def is_results_total(text: str, results_seen: bool) -> bool:
+    """（七）总计 — or a bare 总计 once the result rows have begun."""
+    n = strip_enum(norm(text)) if results_seen else norm(text)
+    if results_seen:
+        return _PUNCT.sub("", n) in ("总计", "合计")
+    return bool(re.match(r"^[(（]?七[)）、.]?\s*总计$", n))
+
+
+def is_other_leaf(text: str) -> bool:
+    return bare(text) == "其他"
+
+
+# --- section 四 ---------------------------------------------------------------------------
+
+APPEAL_HEADER_WORDS = (
+    "行政复议", "行政诉讼", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计",
+    "未经复议直接起诉", "复议后起诉",
+)
+
+
+def match_appeal_row(text: str) -> str | None:
+    b = bare(text)
+    if b in ("行政复议",):
+        return "review"
+    if "直接起诉" in b and len(b) <= 12:
+        return "litigation_direct"
+    if "复议后起诉" in b and len(b) <= 12:
+        return "litigation_after_review"
+    return None
+
+
+def is_appeal_header(text: str) -> bool:
+    b = bare(text)
+    if not b or len(b) > 16:
+        return False
+    return any(w in b for w in APPEAL_HEADER_WORDS)
+
+
+# --- headings and block titles --------------------------------------------------------------
+
+_HEADING = {
+    "proactive": re.compile(r"^(?:[一二三四五六七八九十]*、)?[^。]{0,10}主动公开政府信息(?:的)?情况$"),
+    "requests": re.compile(r"^(?:[一二三四五六七八九十]*、)?[^。]{0,10}收到和处理政府信息公开(?:的)?申请(?:的)?情况$"),
+    "appeals": re.compile(
+        r"^(?:[一二三四五六七八九十]*、)?[^。]{0,16}(?:行政复议|复议)[^。]{0,12}(?:行政诉讼|诉讼)[^。]{0,6}情况$"
+    ),
+}
+_END_HEADING = re.compile(r"^[五六七]、|^存在的主要问题|^其他需要报告")
+
+
+def heading_section(text: str) -> str | None:
+    """The section a heading line opens, if it is one of the three table headings."""
+    n = norm(text)
+    if len(n) > 40:
+        return None
+    for section, pattern in _HEADING.items():
+        if pattern.match(n):
+            return section
+    return None
+
+
+def is_end_heading(text: str) -> bool:
+    n = norm(text)
+    return len(n) <= 40 and _END_HEADING.match(n) is not None
+
+
+_BLOCK_TITLE = re.compile(r"第二十条第?\(?([一二三四五六七八九十]+)\)?项?")
+_BLOCK_NAMES = {"一": "art20_1", "五": "art20_5", "六": "art20_6", "八": "art20_8", "九": "art20_9"}
+
+
+def block_title(text: str) -> str | None:
+    """第二十条第（五）项 → 'art20_5'; '' for an unknown item; None when not a block title."""
+    n = norm(text)
+    if len(n) > 24:
+        return None
+    m = _BLOCK_TITLE.search(n)
+    if m is None:
+        return None
+    return _BLOCK_NAMES.get(m.group(1), "")
+
+
+#: header wording that tells the two format versions apart, in section 二
+_HEADER_EVIDENCE_2019 = ("新制作", "新公开", "对外公开总", "上一年项目", "增/减", "增减", "增\\减", "采购")
+_HEADER_EVIDENCE_2021 = ("制发", "发件", "废止", "现行有效", "收费金额")
+PROACTIVE_HEADER_WORDS = (
+    "信息内容", "数量", "本年新", "增/减", "增\\减", "增减", "金额", "件数", "有效件", "发件",
+    "废止", "处理决定", "采购", "单位", "万元", "制发", "总数量", "公开数量", "(历史累计)",
+)
+
+
+def proactive_header_evidence(text: str) -> str | None:
+    b = norm(text)
+    if any(w in b for w in _HEADER_EVIDENCE_2021):
+        return "2021"
+    if any(w in b for w in _HEADER_EVIDENCE_2019):
+        return "2019"
+    return None
+
+
+def is_proactive_header(text: str) -> bool:
+    b = norm(text)
+    return len(b) <= 30 and any(w in b for w in PROACTIVE_HEADER_WORDS)
+
+
+def is_narrative(text: str) -> bool:
+    n = norm(text)
+    return len(n) > 40 or "。" in n or "；" in text or (len(n) > 25 and "," in n)

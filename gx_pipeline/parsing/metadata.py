@@ -1,0 +1,227 @@
+"""Report metadata: agency, report year and publication date, from the page around the tables.
+
+The report year comes from the title, the statistics period or the opening sentence, never from
+dates in the introduction (they lose digits: 自202011日起). The publication date comes from the
+page chrome (发布时间, 日期, …) or the sign-off at the end, and is cross-checked against the year.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from gx_pipeline.parsing.labels import norm
+
+_TITLE = re.compile(
+    r"(?P<pre>[^,，。:：;；!！?？\s]*?)(?P<year>20\d{2})年度?(?P<post>[^,，。:：;；]*?)"
+    r"(?:政府|政务)?信息公开(?:工作)?(?:年度报告|年报|工作报告|情况的?报告|报告|情况)"
+)
+_AGENCY_SUFFIX = (
+    "办事处", "委员会", "管委会", "管理委员会", "办公室", "办公厅", "人民政府", "政府", "局",
+    "委", "办", "处", "中心", "街道", "镇", "乡", "厅", "院", "所", "站", "队", "馆", "园",
+    "区", "县", "市", "署", "社", "会", "部", "司", "台", "场", "集团", "公司", "街",
+)
+_VERB_PREFIXES = (
+    "现予公布", "予以公布", "现公布", "现发布", "特发布", "现将", "公布", "发布", "编制", "编写",
+    "制作", "形成", "本", "关于", "根据", "特", "现",
+)
+_SELF_NAMES = {"我局", "我处", "我单位", "本局", "本单位", "我委", "我办", "本机关", "我中心",
+               "我镇", "我乡", "我街道", "我区", "我县", "我市", "我院", "我厅", "本委", "我园"}
+_BODY_AGENCY = re.compile(
+    r"^(?:20\d{2})年度?[,，]?(?:以来)?[,，]?(?P<run>[\u4e00-\u9fff（）()]{2,40})"
+)
+_BODY_VERBS = re.compile(
+    r"(全面|坚持|高度|认真|深入|严格|在|以|按照|围绕|紧紧|始终|持续|进一步|积极|根据|结合|紧扣|"
+    r"扎实|切实|不断|着力|立足|共|主动|依法|聚焦|贯彻|按|牢固|把|对|将|继续|大力|紧密|不折不扣)"
+)
+_BODY_YEAR = re.compile(r"(?:^|[。；;:：!！])(20\d{2})年度?[,，]")
+_PERIOD = re.compile(r"(20\d{2})年1月1日(?:起)?至\1年12月31日")
+_DATE = r"(20\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+_LABELLED_DATE = re.compile(
+    r"(?P<label>发布时间|发布日期|发文日期|成文日期|产生日期|公开日期|更新时间|发布于|日期|时间)"
+    r"\s*[:：]\s*(?:" + _DATE + r")?"
+)
+_LABEL_RANK = {"发布时间": 0, "发布日期": 0, "发布于": 0, "公开日期": 1, "日期": 1, "时间": 1,
+               "更新时间": 2, "发文日期": 2, "成文日期": 2, "产生日期": 2}
+_LEADING_DATE = re.compile(r"^" + _DATE + r"(?:\s+\d{1,2}:\d{2})?")
+_SIGNOFF_DATE = re.compile(r"^" + _DATE + r"$")
+_META_AGENCY = re.compile(r"(?:发布机构|发文机关|发文单位|来源单位|发布单位)\s*[:：]\s*(?P<a>[^\s|:：]{2,30})")
+
+
+@dataclass(frozen=True)
+class Metadata:
+    agency: str | None
+    year: int | None
+    published: str | None
+    problems: tuple[str, ...]
+
+
+def _clean_agency(run: str) -> str | None:
+    a = run.strip(" -—_·•|")
+    a = re.sub(r"^(?:信息名称|标题|名称|题目)", "", a)
+    changed = True
+    while changed:
+        changed = False
+        for p in _VERB_PREFIXES:
+            if a.startswith(p) and len(a) > len(p) + 1:
+                a = a[len(p):]
+                changed = True
+    for tail in ("关于", "的"):
+        if a.endswith(tail):
+            a = a[: -len(tail)]
+    if len(a) < 2 or a in _SELF_NAMES or not re.search(r"[\u4e00-\u9fff]", a):
+        return None
+    if not a.endswith(_AGENCY_SUFFIX):
+        return None
+    return a
+
+
+def _date(y: str, m: str, d: str) -> str | None:
+    try:
+        return dt.date(int(y), int(m), int(d)).isoformat()
+    except ValueError:
+        return None
+
+
+def extract(texts: list[str], html_title: str | None) -> Metadata:
+    """Metadata from the page's texts in reading order (lines and cells) and its <title>."""
+    problems: list[str] = []
+    head = texts[:400]
+    agency: str | None = None
+    year: int | None = None
+    year_from = ""
+
+    # 1. a title line: short, names the report
+    candidates = [norm(t) for t in head if 6 <= len(norm(t)) <= 80 and "。" not in t]
+    if html_title:
+        candidates.append(norm(html_title))
+    for i, line in enumerate(candidates):
+        m = _TITLE.search(line)
+        if m is None:
+            continue
+        if year is None:
+            year, year_from = int(m.group("year")), "title"
+        a = _clean_agency(m.group("pre")) or _clean_agency(m.group("post"))
+        if a is None and not m.group("pre") and not m.group("post") and i > 0:
+            a = _clean_agency(candidates[i - 1])  # a two-line title: agency on the line above
+        if a is not None:
+            agency = a
+            break
+    # 2. the report named inside a sentence (现公布XX2019年政府信息公开工作年度报告)
+    if agency is None or year is None:
+        for t in head:
+            for m in _TITLE.finditer(norm(t)):
+                a = _clean_agency(m.group("pre")) or _clean_agency(m.group("post"))
+                if year is None:
+                    year, year_from = int(m.group("year")), "title"
+                if agency is None and a is not None:
+                    agency = a
+            if agency is not None and year is not None:
+                break
+    # 3. the opening sentence: 2020年，XX局坚持…
+    body_agency: str | None = None
+    for t in head:
+        n = norm(t)
+        m = _BODY_AGENCY.match(n)
+        if m is None:
+            continue
+        run = _BODY_VERBS.split(m.group("run"), maxsplit=1)[0]
+        body_agency = _clean_agency(run) if len(run) >= 3 else None
+        break
+    if year is None:
+        for t in head:
+            m = _BODY_YEAR.search(norm(t))
+            if m:
+                year, year_from = int(m.group(1)), "body"
+                break
+    if year is None:
+        for t in head:
+            m = _PERIOD.search(norm(t))
+            if m:
+                year, year_from = int(m.group(1)), "period"
+                break
+    if year is None:
+        years = Counter(
+            int(y) for t in head for y in re.findall(r"(20\d{2})年(?!\d)", norm(t))
+        )
+        if years:
+            year = years.most_common(1)[0][0]
+            problems.append(
+                f"meta.year: no title or opening sentence states the year; taken as {year}, "
+                "the year the text mentions most"
+            )
+    # 4. the sign-off line, the opening sentence, the page's metadata grid
+    if agency is None:
+        agency = _signoff_agency(texts)
+    if agency is None:
+        flat = " ".join(norm(t) if t else "|" for t in head)
+        m = _META_AGENCY.search(flat)
+        meta_agency = _clean_agency(m.group("a")) if m else None
+        if body_agency and meta_agency and meta_agency.endswith(body_agency):
+            agency = meta_agency
+        else:
+            agency = body_agency or meta_agency
+
+    published = _published(texts)
+    if year is None and published is not None:
+        year = int(published[:4]) - 1
+        problems.append(
+            f"meta.year: no title or statement of the year; taken as the year before "
+            f"publication ({published})"
+        )
+    if year is not None and year_from and published is not None:
+        p = dt.date.fromisoformat(published)
+        if p.year != year + 1:
+            problems.append(
+                f"meta.published: {published} is not in the year after the report year {year}"
+            )
+    if agency is None:
+        problems.append("meta.agency: the page does not name the publishing agency")
+    if year is None:
+        problems.append("meta.year: the report year is not stated on the page")
+    return Metadata(agency, year, published, tuple(problems))
+
+
+def _published(texts: list[str]) -> str | None:
+    best: tuple[int, str] | None = None
+    for k, t in enumerate(texts[:300]):
+        n = norm(t)
+        if len(n) > 160:
+            continue
+        for m in _LABELLED_DATE.finditer(n):
+            if m.group(2) is None:
+                # the label's value may be the next cell of a metadata grid
+                nxt = norm(texts[k + 1]) if k + 1 < len(texts) else ""
+                if m.end() == len(n) and (d := re.match(_DATE, nxt)):
+                    date = _date(*d.groups())
+                else:
+                    continue
+            else:
+                date = _date(m.group(2), m.group(3), m.group(4))
+            if date is None:
+                continue
+            rank = _LABEL_RANK[m.group("label")]
+            if best is None or rank < best[0]:
+                best = (rank, date)
+        if best is None and k < 120 and (m := _LEADING_DATE.match(n)) and len(n) < 60:
+            date = _date(*m.groups()[:3])
+            if date and ("来源" in n or len(n) <= 20):
+                best = (3, date)
+    if best is not None:
+        return best[1]
+    # the sign-off at the end: the agency's name, then the date
+    for t in reversed(texts[-40:]):
+        m = _SIGNOFF_DATE.match(norm(t))
+        if m:
+            return _date(*m.groups())
+    return None
+
+
+def _signoff_agency(texts: list[str]) -> str | None:
+    tail = [norm(t) for t in texts[-40:] if norm(t)]
+    for i in range(len(tail) - 1, 0, -1):
+        if _SIGNOFF_DATE.match(tail[i]):
+            return _clean_agency(tail[i - 1])
+    return None

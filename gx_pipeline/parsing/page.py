@@ -1,0 +1,94 @@
+"""One page in, one Report out: decode, tokenise, read the sections, read the metadata."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from gx_pipeline.parsing import metadata, sections
+from gx_pipeline.parsing.decode import decode
+from gx_pipeline.parsing.errors import ParseError
+from gx_pipeline.parsing.tokens import END, LINE, html_tokens, looks_like_html, text_tokens
+from gx_pipeline.report import Report
+
+#: bump on any change that can change a parse; the warehouse records it per report and Dagster
+#: uses it as the code version of the derived assets
+PARSER_VERSION = "1.0.0"
+
+_IMG = re.compile(r"<img\b", re.I)
+_ATTACHMENT = re.compile(r"\.(?:pdf|docx?|wps|xlsx?)\b", re.I)
+
+
+def parse_file(path: str | Path) -> Report:
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise ParseError(str(path), f"cannot read the file: {exc.strerror or exc}") from exc
+    return parse_bytes(data, p.name)
+
+
+def parse_bytes(data: bytes, source: str) -> Report:
+    """Parse one page. Raises ParseError only when the bytes are not a readable page."""
+    decoded = decode(data, source)
+    text = decoded.text
+    title = None
+    if looks_like_html(text):
+        tokens, title = html_tokens(text)
+        has_tables = any(t.table for t in tokens if t.kind != END)
+        if not has_tables:
+            # a flipbook or plain-text rendering wrapped in markup: read its lines as a text copy
+            tokens = text_tokens("\n".join(t.text for t in tokens if t.kind == LINE) + "\n")
+            lines_are_values = True
+        else:
+            lines_are_values = False
+    else:
+        tokens = text_tokens(text)
+        lines_are_values = True
+    if not tokens:
+        raise ParseError(source, "no text on the page")
+
+    texts = [t.text for t in tokens if t.kind != END]
+    meta = metadata.extract(texts, title)
+    scan = sections.scan(tokens, lines_are_values)
+    template, template_problems = sections.decide_template(scan, meta.year)
+    problems = list(decoded.problems) + list(meta.problems) + template_problems
+    cells: list = []
+    complete = {s: False for s in ("proactive", "requests", "appeals")}
+    if template is not None:
+        assembled = sections.assemble(scan, template)
+        cells = assembled.cells
+        complete = assembled.complete
+        problems.extend(assembled.problems)
+        for section in ("proactive", "requests", "appeals"):
+            if section not in assembled.found:
+                problems.append(f"{section}: the section's table is not on the page")
+    if not cells:
+        problems.append("page: no tables: " + _why_no_tables(text, scan))
+    return Report(
+        source=source,
+        agency=meta.agency,
+        year=meta.year,
+        published=meta.published,
+        template=template,
+        cells=tuple(cells),
+        problems=tuple(dict.fromkeys(problems)),
+        complete=complete,
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+
+
+def _why_no_tables(text: str, scan: sections.Scan) -> str:
+    if scan.sections_headed and _IMG.search(text):
+        return "the section headings are there but the tables are images"
+    if _ATTACHMENT.search(text) and not scan.rows:
+        return "the report is an attachment (PDF/Word), not on the page"
+    if scan.sections_headed:
+        return (
+            "the section headings are there but their tables are not "
+            "(images, an attachment, or a cut-off page)"
+        )
+    if scan.rows:
+        return "table text was found but no row could be read"
+    return "the page has no report tables (prose only, or not a report)"

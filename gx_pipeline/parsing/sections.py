@@ -1,0 +1,572 @@
+"""Reading the three sections out of a token stream.
+
+The reader is label-driven: a row starts at its label and takes the value cells that follow, in
+order, checked against the template's column count. Grid positions are never trusted: exporters
+drop or add colspans, so values are assigned by their order among the row's value cells. Rows
+that lost their label are placed by their position between the labelled rows around them. Every
+such guess, and everything the reader could not place, becomes a `problems` line.
+
+Problem lines start with what they are about: `section.row.col:`, `section.row:` or `section:`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from gx_pipeline import contract
+from gx_pipeline.parsing import labels
+from gx_pipeline.parsing.tokens import CELL, END, LINE, Token
+from gx_pipeline.parsing.values import is_value_text, read_value
+from gx_pipeline.report import Cell
+
+UNKNOWN = "?"
+#: a run of appeals values not tied to a row label: the national layout's single 15-cell row
+SEQUENCE = "*"
+
+
+@dataclass
+class RawRow:
+    section: str
+    code: str | None  # a contract row code; None when the row has no label; UNKNOWN/SEQUENCE
+    label: str | None = None
+    values: list[Token] = field(default_factory=list)
+    exact: bool = True
+    core: str | None = None
+    block: int = 0  # which proactive block (第二十条第（X）项) the row sits in
+    hard: bool = False  # the page showed where the row ends
+
+
+@dataclass
+class Scan:
+    rows: list[RawRow] = field(default_factory=list)
+    #: header wording of each proactive block, by block number
+    block_headers: dict[int, list[str]] = field(default_factory=dict)
+    sections_headed: set[str] = field(default_factory=set)
+    votes: Counter[str] = field(default_factory=Counter)
+    problems: list[str] = field(default_factory=list)
+
+
+class _Reader:
+    def __init__(self, tokens: list[Token], lines_are_values: bool) -> None:
+        self.tokens = tokens
+        self.lines_are_values = lines_are_values
+        self.scan = Scan()
+        self.section: str | None = None
+        self.row: RawRow | None = None
+        self.block = 0
+        self.block_has_rows = False
+        self.results_seen = False
+        self.last_code: str | None = None
+        #: the current row is a header row: blank cells in it are covered grid positions
+        self.header_row = False
+
+    # --- rows -----------------------------------------------------------------------------
+
+    def close(self, hard: bool = False) -> None:
+        if self.row is not None:
+            self.row.hard = hard
+            self.scan.rows.append(self.row)
+            self.row = None
+
+    def open(self, code: str | None, token: Token | None, exact: bool = True,
+             core: str | None = None) -> None:
+        self.close()
+        self.header_row = False
+        assert self.section is not None
+        self.row = RawRow(self.section, code, token.text if token else None, [], exact, core,
+                          self.block)
+        if code not in (None, UNKNOWN, SEQUENCE):
+            self.last_code = code
+            self.block_has_rows = True
+
+    def enter(self, section: str) -> None:
+        if section != self.section:
+            self.close()
+            self.section = section
+
+    def new_block(self) -> None:
+        self.close()
+        self.block += 1
+        self.block_has_rows = False
+
+    # --- the walk ---------------------------------------------------------------------------
+
+    def run(self) -> Scan:
+        for tok in self.tokens:
+            if tok.kind == END:
+                self.close(hard=True)
+                self.header_row = False
+                continue
+            self.token(tok)
+        self.close()
+        return self.scan
+
+    def token(self, tok: Token) -> None:
+        text = tok.text
+        value_like = is_value_text(text) and (tok.kind == CELL or self.lines_are_values)
+        if tok.cut:
+            if value_like and self.section is not None:
+                where = f"{self.section}.{self.last_code}" if self.last_code else self.section
+                self.scan.problems.append(
+                    f"{where}: the page ends inside a cell ({text!r}); that cell is not read"
+                )
+            if value_like or len(text) < 8:
+                return
+        if value_like:
+            self.value(tok)
+            return
+        if tok.kind == LINE:
+            heading = labels.heading_section(text)
+            if heading is not None:
+                self.enter(heading)
+                self.scan.sections_headed.add(heading)
+                return
+            if labels.is_end_heading(text):
+                self.close()
+                self.section = None
+                return
+        self.label(tok)
+
+    def value(self, tok: Token) -> None:
+        if self.section is None:
+            return
+        if self.row is None and self.header_row:
+            if not labels.norm(tok.text):
+                return
+            self.header_row = False
+        if self.row is not None:
+            self.row.values.append(tok)
+            return
+        if self.section == "appeals":
+            self.open(SEQUENCE, None)
+        else:
+            self.open(None, None)
+        assert self.row is not None
+        self.row.values.append(tok)
+
+    def label(self, tok: Token) -> None:
+        self.header_row = True  # until a row label says otherwise
+        text = tok.text
+        n = labels.norm(text)
+        if "勾稽" in n or "本列数据" in n or n == "申请人情况":
+            self.enter("requests")
+            self.close()
+            return
+        block = labels.block_title(text)
+        if block is not None:
+            self.enter("proactive")
+            self.new_block()
+            return
+        if labels.is_narrative(text) and labels.match_request(text) is None:
+            self.close()
+            return
+        section = self.section
+        if section == "requests" or section is None:
+            if self.request_label(tok):
+                return
+        if section == "proactive" or section is None:
+            if self.proactive_label(tok):
+                return
+        if section == "appeals" or section is None:
+            if self.appeal_label(tok):
+                return
+        # not this section's vocabulary: maybe the next section began without a heading
+        if section == "proactive" and self.request_label(tok, switching=True):
+            return
+        if section in ("proactive", "requests") and self.appeal_label(tok, switching=True):
+            return
+        if section is None:
+            return
+        if len(labels.bare(text)) <= 1:
+            self.close()  # a character of a vertical header, or a stray mark
+            return
+        self.open(UNKNOWN, tok)
+
+    def request_label(self, tok: Token, switching: bool = False) -> bool:
+        text = tok.text
+        b = labels.bare(text)
+        if self.section == "requests" and not switching:
+            if labels.is_results_total(text, self.results_seen):
+                self.open("results_total", tok, exact=True, core="总计")
+                return True
+            if labels.is_other_leaf(text) and self.last_code in (
+                "other", "other.no_correction", "other.fee_unpaid"
+            ):
+                self.open("other.other", tok, exact=True, core="其他")
+                return True
+            if b in labels.REQUEST_HEADER_WORDS or (len(b) <= 10 and any(
+                w in b for w in labels.REQUEST_HEADER_WORDS[:7]
+            )):
+                self.close()
+                return True
+        m = labels.match_request(text)
+        if m is None:
+            if self.section == "requests" and labels.is_request_group(text):
+                self.close()
+                return True
+            return False
+        self.enter("requests")
+        if m.code in contract.RESULT_LEAVES["2021"] or m.code == "other":
+            self.results_seen = True
+        if m.code in ("other.no_correction", "other.fee_unpaid"):
+            self.scan.votes["2021"] += 2
+        self.open(m.code, tok, m.exact, m.core)
+        return True
+
+    def proactive_label(self, tok: Token, switching: bool = False) -> bool:
+        text = tok.text
+        m = labels.match_proactive(text)
+        if m is not None:
+            self.enter("proactive")
+            if m.code in ("other_services", "procurement"):
+                self.scan.votes["2019"] += 1
+            if labels.bare(text) == "行政规范性文件":
+                self.scan.votes["2021"] += 1
+            self.open(m.code, tok, m.exact, m.core)
+            return True
+        if self.section == "proactive" and labels.is_proactive_header(text):
+            self.close()
+            if self.block_has_rows:  # a header after rows: the next block, without a title
+                self.new_block()
+            self.scan.block_headers.setdefault(self.block, []).append(labels.norm(text))
+            return True
+        return False
+
+    def appeal_label(self, tok: Token, switching: bool = False) -> bool:
+        text = tok.text
+        code = labels.match_appeal_row(text)
+        if code is not None:
+            self.enter("appeals")
+            self.open(code, tok)
+            return True
+        if labels.is_appeal_header(text):
+            if switching or self.section is None:
+                b = labels.bare(text)
+                # 总计 and 行政诉讼 alone are too common to open section 四 by themselves
+                if not any(w in b for w in ("结果维持", "结果纠正", "尚未审结", "复议")):
+                    return False
+            self.enter("appeals")
+            self.close()
+            return True
+        return False
+
+
+def scan(tokens: list[Token], lines_are_values: bool) -> Scan:
+    return _Reader(tokens, lines_are_values).run()
+
+
+# --- template ---------------------------------------------------------------------------------
+
+
+def block_templates(s: Scan) -> dict[int, str]:
+    """The format version each proactive block's column headers belong to, where they tell."""
+    out: dict[int, str] = {}
+    for block, headers in s.block_headers.items():
+        votes = Counter(v for h in headers if (v := labels.proactive_header_evidence(h)))
+        if votes:
+            out[block] = votes.most_common(1)[0][0]
+        elif any("处理决定" in h for h in headers) and not any(
+            "项目" in h or "增" in h for h in headers
+        ):
+            out[block] = "2021"  # a block with only 处理决定数量: the 2021 layout
+    return out
+
+
+def decide_template(s: Scan, year: int | None) -> tuple[str | None, list[str]]:
+    votes = Counter(s.votes)
+    for version in block_templates(s).values():
+        votes[version] += 1
+    problems: list[str] = []
+    if votes["2019"] != votes["2021"]:
+        template = "2019" if votes["2019"] > votes["2021"] else "2021"
+        if votes["2019"] and votes["2021"]:
+            problems.append(
+                f"meta.template: the page mixes both format versions "
+                f"({votes['2019']} signs of 2019, {votes['2021']} of 2021); read as {template}"
+            )
+        return template, problems
+    if not any(r.code not in (None, UNKNOWN) for r in s.rows):
+        return None, problems
+    if year is None:
+        problems.append("meta.template: no heading or row tells the format version, and no year")
+        return None, problems
+    template = "2019" if year <= 2020 else "2021"
+    problems.append(
+        f"meta.template: no heading or row tells the format version; taken from the year ({year})"
+    )
+    return template, problems
+
+
+# --- assembly ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Sections:
+    cells: list[Cell]
+    problems: list[str]
+    complete: dict[str, bool]
+    found: set[str]
+
+
+def assemble(s: Scan, template: str) -> Sections:
+    problems = list(s.problems)
+    cells: list[Cell] = []
+    complete: dict[str, bool] = {}
+    found: set[str] = set()
+    wrong_blocks = {b for b, v in block_templates(s).items() if v != template}
+    for section in contract.SECTIONS:
+        raw = [r for r in s.rows if r.section == section]
+        if section == "appeals":
+            got, ok = _appeals(raw, problems)
+        else:
+            got, ok = _table(section, raw, template, wrong_blocks, problems)
+        cells.extend(got)
+        if got:
+            found.add(section)
+        complete[section] = ok
+    return Sections(cells, problems, complete, found)
+
+
+def _table(
+    section: str,
+    raw: list[RawRow],
+    template: str,
+    wrong_blocks: set[int],
+    problems: list[str],
+) -> tuple[list[Cell], bool]:
+    template_rows = contract.rows(template, section)
+    index = {r.code: i for i, r in enumerate(template_rows)}
+    width = {r.code: len(r.columns) for r in template_rows}
+
+    placed: list[RawRow] = []
+    for r in raw:
+        if r.code == UNKNOWN:
+            shown = "/".join(t.text or "空" for t in r.values[:8])
+            if r.values:
+                problems.append(
+                    f"{section}: row {r.label!r} is not in the template; "
+                    f"its values ({shown}) are not assigned"
+                )
+            elif section == "proactive" or len(labels.bare(r.label or "")) <= 20:
+                problems.append(f"{section}: text {r.label!r} inside the table was not placed")
+            continue
+        if r.code is not None and r.code not in index:
+            if r.values:
+                problems.append(
+                    f"{section}.{r.code}: the row belongs to the other format version "
+                    f"than this report's ({template}); its values are not assigned"
+                )
+            continue
+        if section == "proactive" and r.block in wrong_blocks and r.code is not None:
+            problems.append(
+                f"{section}.{r.code}: the block's column headers are not the {template} "
+                f"format's; its cells cannot be matched to columns and are not assigned"
+            )
+            continue
+        if r.code is not None and not r.values:
+            if r.code == "other" and template == "2021":
+                continue  # the 2021 （六）其他处理 is a group label over its three sub-rows
+            if any(p.code == r.code for p in placed):
+                continue
+            problems.append(
+                f"{section}.{r.code}: the row has a label ({r.label!r}) but no cells of its own"
+            )
+            placed.append(r)
+            continue
+        if not r.exact and r.code is not None:
+            problems.append(
+                f"{section}.{r.code}: label {r.label!r} matched by its core {r.core!r}, "
+                "not by the template's wording"
+            )
+        placed.append(r)
+        if not r.hard and r.code is not None:
+            placed.extend(_overflow(r, width[r.code]))
+
+    # unlabelled rows take the free template rows between their labelled neighbours
+    labelled = {r.code for r in placed if r.code is not None}
+    i = 0
+    while i < len(placed):
+        if placed[i].code is not None:
+            i += 1
+            continue
+        j = i
+        while j < len(placed) and placed[j].code is None:
+            j += 1
+        before = index[placed[i - 1].code] if i > 0 else -1
+        after = index[placed[j].code] if j < len(placed) else None
+        stop = after if after is not None else before + 1 + (j - i)
+        free = [
+            template_rows[k].code
+            for k in range(before + 1, min(stop, len(template_rows)))
+            if template_rows[k].code not in labelled
+            and not (template == "2021" and template_rows[k].code == "other")
+        ]
+        run = placed[i:j]
+        numeric = [r for r in run if r.hard or any(labels.norm(t.text) for t in r.values)]
+        if len(free) == len(run) and numeric:
+            prev_label = placed[i - 1].code if i > 0 else "the start of the table"
+            next_label = placed[j].code if j < len(placed) else "the end of the table"
+            for r, code in zip(run, free, strict=True):
+                r.code = code
+                labelled.add(code)
+                problems.append(
+                    f"{section}.{code}: a row without a label, placed by its position "
+                    f"between {prev_label} and {next_label}"
+                )
+        else:
+            for r in run:
+                if any(labels.norm(t.text) for t in r.values):
+                    shown = "/".join(t.text or "空" for t in r.values[:8])
+                    problems.append(
+                        f"{section}: a row without a label ({shown}) could not be placed"
+                    )
+                r.code = UNKNOWN
+        i = j
+
+    cells: list[Cell] = []
+    by_code: dict[str, RawRow] = {}
+    for r in placed:
+        if r.code in (None, UNKNOWN) or not r.values:
+            continue
+        if r.code in by_code:
+            problems.append(f"{section}.{r.code}: the row appears twice; the first one is kept")
+            continue
+        by_code[r.code] = r
+    complete = True
+    for trow in template_rows:
+        r = by_code.get(trow.code)
+        if r is None:
+            if not (template == "2021" and trow.code == "other"):
+                complete = False
+            continue
+        n = len(trow.columns)
+        vals = r.values
+        if len(vals) < n:
+            complete = False
+            missing = n - len(vals)
+            cols = ", ".join(c.code for c in trow.columns[len(vals):])
+            problems.append(
+                f"{section}.{trow.code}: {len(vals)} of {n} cells present; "
+                f"the last {missing} ({cols}) are taken as empty"
+            )
+        extra = [t for t in vals[n:] if labels.norm(t.text)]
+        if extra:
+            problems.append(
+                f"{section}.{trow.code}: {len(extra)} more values than the template's {n} "
+                f"columns ({'/'.join(t.text for t in extra[:6])}); they are not assigned"
+            )
+        for k, col in enumerate(trow.columns):
+            tok = vals[k] if k < len(vals) else None
+            cells.append(_cell(section, trow.code, col.code, tok, template, problems))
+    if by_code and all(c.value is None for c in cells):
+        problems.append(
+            f"{section}: every cell is blank: the table has its labels but no numbers "
+            "(missing data, not zeros)"
+        )
+    if cells and not complete:
+        missing_rows = [
+            t.code
+            for t in template_rows
+            if t.code not in by_code and not (template == "2021" and t.code == "other")
+        ]
+        if missing_rows:
+            problems.append(
+                f"{section}: incomplete: rows not on the page: {', '.join(missing_rows)}"
+            )
+    return cells, complete and bool(cells)
+
+
+def _overflow(r: RawRow, n: int) -> list[RawRow]:
+    """Without row ends on the page, a row that took more than its share of values was
+    followed by rows that lost their labels: split the surplus off, one row per n values."""
+    surplus = r.values[n:]
+    if len(surplus) < n or not any(labels.norm(t.text) for t in surplus):
+        return []
+    r.values = r.values[:n]
+    out = []
+    while len(surplus) >= n:
+        out.append(RawRow(r.section, None, None, surplus[:n], block=r.block))
+        surplus = surplus[n:]
+    if surplus:
+        out[-1].values.extend(surplus)
+    return out
+
+
+_APPEAL_CODES = tuple(r.code for r in contract.APPEALS)
+
+
+def _appeals(raw: list[RawRow], problems: list[str]) -> tuple[list[Cell], bool]:
+    per_row: dict[str, list[Token | None]] = {}
+    sequence: list[Token] = []
+    for r in raw:
+        if r.code in _APPEAL_CODES and not any(labels.norm(t.text) for t in r.values):
+            continue  # a header cell followed by the blank positions its span covers
+        if r.code in _APPEAL_CODES and 0 < len(r.values) <= 5 and r.code not in per_row:
+            per_row[r.code] = list(r.values)
+        elif r.code in (SEQUENCE, *_APPEAL_CODES, None) and r.values:
+            sequence.extend(r.values)
+        elif r.code == UNKNOWN and r.values:
+            problems.append(
+                f"appeals: row {r.label!r} is not in the template; its values are not assigned"
+            )
+    if sequence and not per_row:
+        present = len(sequence)
+        if present < 15:
+            problems.append(
+                f"appeals: {present} of 15 cells present; the last {15 - present} are taken as empty"
+            )
+        elif any(labels.norm(t.text) for t in sequence[15:]):
+            problems.append(
+                f"appeals: {present} values where the table has 15; the first 15 are read"
+            )
+        for k, code in enumerate(_APPEAL_CODES):
+            per_row[code] = [sequence[5 * k + j] if 5 * k + j < present else None
+                             for j in range(5)]
+        complete = present >= 15
+    else:
+        complete = len(per_row) == 3 and all(len(v) == 5 for v in per_row.values())
+        if sequence:
+            problems.append("appeals: values outside the labelled rows are not assigned")
+    cells: list[Cell] = []
+    for code in _APPEAL_CODES:
+        if code not in per_row:
+            continue
+        vals = per_row[code]
+        if len(vals) < 5 and not sequence:
+            problems.append(f"appeals.{code}: {len(vals)} of 5 cells present; the rest are empty")
+        for k, col in enumerate(contract.APPEAL_COLUMNS):
+            tok = vals[k] if k < len(vals) else None
+            cells.append(_cell("appeals", code, col.code, tok, None, problems))
+    if per_row and not complete and len(per_row) < 3:
+        problems.append("appeals: incomplete: not every row is on the page")
+    return cells, complete and bool(cells)
+
+
+def _cell(
+    section: str,
+    row: str,
+    col: str,
+    tok: Token | None,
+    template: str | None,
+    problems: list[str],
+) -> Cell:
+    if tok is None:
+        return Cell(section, row, col, None, None)
+    amount = (section, row, col) in contract.AMOUNT_CELLS
+    read = read_value(tok.text, amount=amount)
+    where = f"{section}.{row}.{col}"
+    if read is None:
+        problems.append(f"{where}: cannot read {tok.text!r} as a value; taken as empty")
+        return Cell(section, row, col, None, tok.text, tok.table, tok.tr, tok.td)
+    value = read.value
+    if amount and value not in (None, 0) and read.unit is None and row == "procurement":
+        problems.append(
+            f"{where}: bare number {tok.text!r} in a column whose header states no unit; "
+            "taken as 万元"
+        )
+    if isinstance(value, (int, float)) and value < 0 and col not in contract.SIGNED_COLUMNS:
+        problems.append(f"{where}: negative value {tok.text!r} in a count column, kept as written")
+    if read.unit and not amount and read.unit not in ("件", "条", "个", "项", "次", "份"):
+        problems.append(f"{where}: unit {read.unit!r} in a count cell ignored")
+    return Cell(section, row, col, value, tok.text, tok.table, tok.tr, tok.td)

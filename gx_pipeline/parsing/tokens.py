@@ -1,0 +1,211 @@
+"""A page as one stream of tokens, whatever its form.
+
+HTML pages, text copies with one row per line (`a | b | c`), text with one cell per line
+(`a |`, or bare lines) and flipbook renderings all become the same thing: a sequence of cell
+and line tokens in reading order, with row ends where the page shows them. The section reader
+(sections.py) works on this stream only, so every input form gets the same label and value rules.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from gx_pipeline.parsing.values import split_number_run
+
+CELL, LINE, END = "cell", "line", "end"
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    kind: str  # CELL (a table cell), LINE (free text) or END (the page shows a row end here)
+    text: str = ""
+    table: int | None = None  # 1-based table on an HTML page; 0 for a text copy
+    tr: int | None = None  # row in the table, or line number in a text copy
+    td: int | None = None  # cell in the row, or field in the line
+    #: the page may have been cut inside this token (it is the last thing in a truncated file)
+    cut: bool = False
+
+
+ROW_END = Token(END)
+
+_HTML_SNIFF = re.compile(
+    r"<\s*(?:!doctype|html|head|body|meta|div|table|tbody|tr|td|p|span|br|center|font)\b", re.I
+)
+_SKIP = frozenset(
+    {"script", "style", "noscript", "select", "option", "iframe", "svg", "button", "textarea",
+     "template", "object", "embed", "map", "input"}
+)
+_BLOCK = frozenset(
+    {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd",
+     "section", "article", "header", "footer", "nav", "aside", "main", "blockquote", "center",
+     "form", "table", "tr", "td", "th", "caption", "tbody", "thead", "tfoot", "pre", "hr",
+     "address", "figure", "figcaption", "title", "body", "html"}
+)
+_WS = re.compile(r"[\s\u00a0\u3000]+")
+
+
+def looks_like_html(text: str) -> bool:
+    return _HTML_SNIFF.search(text[:4096]) is not None
+
+
+def _clean(text: str) -> str:
+    return _WS.sub(" ", text).strip()
+
+
+# --- HTML -----------------------------------------------------------------------------------
+
+
+def html_tokens(text: str) -> tuple[list[Token], str | None]:
+    """Tokens of an HTML page, and its <title>."""
+    try:
+        root = lxml_html.document_fromstring(text)
+    except (etree.ParserError, ValueError):
+        return [], None
+    title_el = root.find(".//title")
+    title = _clean(title_el.text_content()) if title_el is not None else None
+    tokens: list[Token] = []
+    buf: list[str] = []
+    table_no = 0
+
+    def flush() -> None:
+        if buf:
+            line = _clean("".join(buf))
+            buf.clear()
+            if line:
+                tokens.append(Token(LINE, line))
+
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, el in walker:
+        tag = el.tag
+        if not isinstance(tag, str):  # comment or processing instruction
+            if event == "end" and el.tail:
+                buf.append(el.tail)
+            continue
+        tag = tag.lower()
+        if event == "start":
+            if tag in _SKIP or tag == "head":
+                walker.skip_subtree()
+                continue
+            if tag == "table" and el.find(".//table") is None:
+                flush()
+                table_no += 1
+                _table_tokens(el, table_no, tokens)
+                walker.skip_subtree()
+                continue
+            if tag == "br" or tag in _BLOCK:
+                flush()
+            if el.text:
+                buf.append(el.text)
+        else:
+            if tag == "br" or tag in _BLOCK:
+                flush()
+            if el.tail:
+                buf.append(el.tail)
+    flush()
+    if tokens and not text.rstrip().endswith(">"):
+        # the file stops inside text: the last token may be cut short
+        last = tokens[-1]
+        tokens[-1] = Token(last.kind, last.text, last.table, last.tr, last.td, cut=True)
+    return tokens, title
+
+
+def _table_tokens(table: etree._Element, table_no: int, out: list[Token]) -> None:
+    tr_no = 0
+    for tr in table.iter("tr"):
+        tr_no += 1
+        td_no = 0
+        for td in tr:
+            if not isinstance(td.tag, str) or td.tag.lower() not in ("td", "th"):
+                continue
+            td_no += 1
+            out.append(Token(CELL, _clean(td.text_content()), table_no, tr_no, td_no))
+        out.append(ROW_END)
+
+
+# --- text copies ----------------------------------------------------------------------------
+
+_PAD_LINE = re.compile(r"^[|\s]*\|[|\s]*$")
+
+
+def text_tokens(text: str) -> list[Token]:
+    """Tokens of a text copy: pipe rows, one cell per line, or flipbook lines."""
+    tokens: list[Token] = []
+    lines = text.splitlines()
+    ends_cleanly = text.endswith(("\n", "\r", "|"))
+    open_row = False  # a pipe row is open and may continue on the next line
+    for no, raw in enumerate(lines, start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        continues = line.startswith("|")
+        if open_row and not continues:
+            tokens.append(ROW_END)
+            open_row = False
+        if "|" not in line:
+            fields = split_number_run(line)
+            if fields is not None:
+                tokens.extend(Token(CELL, f, 0, no, i) for i, f in enumerate(fields, start=1))
+                tokens.append(ROW_END)
+                continue
+            split = _label_then_numbers(line)
+            if split is not None:
+                label, numbers = split
+                tokens.append(Token(CELL, label, 0, no, 1))
+                tokens.extend(Token(CELL, f, 0, no, i) for i, f in enumerate(numbers, start=2))
+                tokens.append(ROW_END)
+                continue
+            tokens.append(Token(LINE, _clean(line), 0, no, 1))
+            continue
+        if _PAD_LINE.match(line):
+            if line.count("|") == 1:
+                tokens.append(Token(CELL, "", 0, no, 1))  # a lone "|": one empty cell
+            else:
+                tokens.append(ROW_END)  # covered grid positions closing a row
+                open_row = False
+            continue
+        fields = line.split("|")
+        if continues:
+            fields = fields[1:]
+        if fields and fields[-1].strip() == "":
+            fields = fields[:-1]  # the text after the last separator
+        if len(fields) == 1 and not continues and line.endswith("|"):
+            # "x |": one cell per line; the row goes on until a pad line or a label
+            tokens.append(Token(CELL, _clean(fields[0]), 0, no, 1))
+            continue
+        tokens.extend(
+            Token(CELL, _clean(f), 0, no, i) for i, f in enumerate(fields, start=1)
+        )
+        open_row = True
+    if open_row:
+        tokens.append(ROW_END)
+    if tokens and not ends_cleanly:
+        # the copy stops mid-line: the last cell may be cut short
+        for i in range(len(tokens) - 1, -1, -1):
+            if tokens[i].kind != END:
+                t = tokens[i]
+                tokens[i] = Token(t.kind, t.text, t.table, t.tr, t.td, cut=True)
+                break
+    return tokens
+
+
+_LABEL_NUMBERS = re.compile(
+    r"^(?P<label>.*?[^\d\s.,+-])\s+(?P<nums>(?:[-+]?[\d０-９][\d０-９,.，]*|[—/－-])"
+    r"(?:\s+(?:[-+]?[\d０-９][\d０-９,.，]*|[—/－-]))*)$"
+)
+
+
+def _label_then_numbers(line: str) -> tuple[str, list[str]] | None:
+    """A flipbook row 'label 1 2 3' as its label and values; None for anything else."""
+    if len(line) > 120 or "。" in line:
+        return None
+    m = _LABEL_NUMBERS.match(line)
+    if m is None:
+        return None
+    label = m.group("label").strip()
+    if len(label) < 2:
+        return None
+    return label, m.group("nums").split()

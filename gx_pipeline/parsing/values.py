@@ -1,0 +1,94 @@
+"""Reading one cell's text: blank markers, full-width digits, separators, units of amount."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from gx_pipeline.report import Number
+
+#: texts that mean "this cell is empty" (after NFKC and whitespace removal)
+NULL_MARKERS = frozenset(
+    {"", "-", "--", "—", "——", "―", "－", "–", "/", "//", "\\", "无", "空", "×", "·", "...", "…"}
+)
+
+# a number with optional sign, thousands separators and decimals, then an optional unit
+_NUMBER = re.compile(
+    r"^(?P<sign>[-+])?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+    r"(?P<unit>亿元|万元|千元|元|亿|万|件|条|个|项|次|份|人次|人)?$"
+)
+_SPACES = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+_AMOUNT_SCALE = {
+    "亿元": Decimal(10000),
+    "亿": Decimal(10000),
+    "万元": Decimal(1),
+    "万": Decimal(1),
+    "千元": Decimal("0.1"),
+    "元": Decimal("0.0001"),
+}
+
+
+def squash(text: str) -> str:
+    """NFKC and no whitespace at all: the form every comparison uses."""
+    return _SPACES.sub("", unicodedata.normalize("NFKC", text))
+
+
+@dataclass(frozen=True)
+class CellValue:
+    value: Number | None
+    #: the unit written in the cell, if any ("万元", "元", ...)
+    unit: str | None = None
+
+
+def is_value_text(text: str) -> bool:
+    """Whether a cell's text is a value (a number or a blank marker) rather than a label."""
+    s = squash(text)
+    return s in NULL_MARKERS or _NUMBER.match(s) is not None
+
+
+def read_value(text: str, amount: bool = False) -> CellValue | None:
+    """The cell's value, or None when the text is not a value at all.
+
+    Counts come back as int; amounts (万元) as int when whole, else float. A unit of amount in a
+    count column is not a count: such a cell is not a value.
+    """
+    s = squash(text)
+    if s in NULL_MARKERS:
+        return CellValue(None)
+    m = _NUMBER.match(s)
+    if m is None:
+        return None
+    unit = m.group("unit")
+    try:
+        number = Decimal(m.group("num").replace(",", ""))
+    except InvalidOperation:  # pragma: no cover - the regex admits only valid decimals
+        return None
+    if m.group("sign") == "-":
+        number = -number
+    if amount:
+        if unit is not None and unit not in _AMOUNT_SCALE:
+            return None
+        if unit is not None:
+            number *= _AMOUNT_SCALE[unit]
+    elif unit is not None and unit in _AMOUNT_SCALE:
+        return None
+    return CellValue(_as_number(number), unit)
+
+
+def _as_number(d: Decimal) -> Number:
+    if d == d.to_integral_value():
+        return int(d)
+    return float(d)
+
+
+_NUMBERS_LINE = re.compile(r"^[-+]?\d[\d,.]*(?:\s+[-+]?\d[\d,.]*)+$")
+
+
+def split_number_run(text: str) -> list[str] | None:
+    """A flipbook line of whitespace-separated numbers, split; None for anything else."""
+    s = unicodedata.normalize("NFKC", text).strip()
+    if _NUMBERS_LINE.match(s):
+        return s.split()
+    return None

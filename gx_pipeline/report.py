@@ -1,0 +1,79 @@
+"""Parsed records: what the parser produces for one page, in the contract's JSON shape."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+Number = int | float
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One template cell as the page gave it.
+
+    `table`, `tr` and `td` locate the cell in the source: the 1-based index of the table (or of
+    the text block) on the page, the row within it, and the cell within the row. They are None
+    when the page has no cell for this position (a truncated row).
+    """
+
+    section: str
+    row: str
+    col: str
+    value: Number | None
+    raw: str | None = None
+    table: int | None = None
+    tr: int | None = None
+    td: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "section": self.section,
+            "row": self.row,
+            "col": self.col,
+            "value": self.value,
+            "raw": self.raw,
+        }
+        if self.table is not None:
+            out["loc"] = [self.table, self.tr, self.td]
+        return out
+
+
+@dataclass(frozen=True)
+class Report:
+    source: str
+    agency: str | None
+    year: int | None
+    published: str | None
+    template: str | None
+    cells: tuple[Cell, ...] = ()
+    problems: tuple[str, ...] = ()
+    #: which sections were found complete on the page, e.g. {"requests": True}
+    complete: dict[str, bool] = field(default_factory=dict)
+    sha256: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "agency": self.agency,
+            "year": self.year,
+            "published": self.published,
+            "template": self.template,
+            "cells": [c.to_json() for c in self.cells],
+            "problems": list(self.problems),
+            "complete": dict(self.complete),
+            "sha256": self.sha256,
+        }
+
+    def dumps(self) -> str:
+        return json.dumps(self.to_json(), ensure_ascii=False)
+
+    def value(self, section: str, row: str, col: str) -> Number | None:
+        for c in self.cells:
+            if (c.section, c.row, c.col) == (section, row, col):
+                return c.value
+        return None
+
+    def grid(self) -> dict[tuple[str, str, str], Cell]:
+        return {(c.section, c.row, c.col): c for c in self.cells}
