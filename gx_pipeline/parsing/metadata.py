@@ -69,8 +69,7 @@ def _clean_agency(run: str) -> str | None:
                 a = a[len(p):]
                 changed = True
     for tail in ("关于", "的"):
-        if a.endswith(tail):
-            a = a[: -len(tail)]
+        a = a.removesuffix(tail)
     if len(a) < 2 or a in _SELF_NAMES or not re.search(r"[\u4e00-\u9fff]", a):
         return None
     if not a.endswith(_AGENCY_SUFFIX):

@@ -16,8 +16,8 @@ from gx_pipeline.report import Report
 #: uses it as the code version of the derived assets
 PARSER_VERSION = "1.0.0"
 
-_IMG = re.compile(r"<img\b", re.I)
-_ATTACHMENT = re.compile(r"\.(?:pdf|docx?|wps|xlsx?)\b", re.I)
+_IMG = re.compile(r"<img\b", re.IGNORECASE)
+_ATTACHMENT = re.compile(r"\.(?:pdf|docx?|wps|xlsx?)\b", re.IGNORECASE)
 
 
 def parse_file(path: str | Path) -> Report:

@@ -162,15 +162,12 @@ class _Reader:
             self.close()
             return
         section = self.section
-        if section == "requests" or section is None:
-            if self.request_label(tok):
-                return
-        if section == "proactive" or section is None:
-            if self.proactive_label(tok):
-                return
-        if section == "appeals" or section is None:
-            if self.appeal_label(tok):
-                return
+        if section in ("requests", None) and self.request_label(tok):
+            return
+        if section in ("proactive", None) and self.proactive_label(tok):
+            return
+        if section in ("appeals", None) and self.appeal_label(tok):
+            return
         # not this section's vocabulary: maybe the next section began without a heading
         if section == "proactive" and self.request_label(tok, switching=True):
             return
@@ -340,6 +337,7 @@ def _table(
     width = {r.code: len(r.columns) for r in template_rows}
 
     placed: list[RawRow] = []
+    unassigned: set[str] = set()  # rows on the page whose cells could not be assigned
     for r in raw:
         if r.code == UNKNOWN:
             shown = "/".join(t.text or "空" for t in r.values[:8])
@@ -363,6 +361,7 @@ def _table(
                 f"{section}.{r.code}: the block's column headers are not the {template} "
                 f"format's; its cells cannot be matched to columns and are not assigned"
             )
+            unassigned.add(r.code)
             continue
         if r.code is not None and not r.values:
             if r.code == "other" and template == "2021":
@@ -403,6 +402,11 @@ def _table(
             and not (template == "2021" and template_rows[k].code == "other")
         ]
         run = placed[i:j]
+        for r in run:
+            # a label cell that lost its text reads as one blank value too many
+            while r.hard and free and len(r.values) > len(template_rows[index[free[0]]].columns) \
+                    and not labels.norm(r.values[0].text):
+                r.values = r.values[1:]
         numeric = [r for r in run if r.hard or any(labels.norm(t.text) for t in r.values)]
         if len(free) == len(run) and numeric:
             prev_label = placed[i - 1].code if i > 0 else "the start of the table"
@@ -437,7 +441,7 @@ def _table(
     for trow in template_rows:
         r = by_code.get(trow.code)
         if r is None:
-            if not (template == "2021" and trow.code == "other"):
+            if not (template == "2021" and trow.code == "other") and trow.code not in unassigned:
                 complete = False
             continue
         n = len(trow.columns)
@@ -468,7 +472,8 @@ def _table(
         missing_rows = [
             t.code
             for t in template_rows
-            if t.code not in by_code and not (template == "2021" and t.code == "other")
+            if t.code not in by_code and t.code not in unassigned
+            and not (template == "2021" and t.code == "other")
         ]
         if missing_rows:
             problems.append(

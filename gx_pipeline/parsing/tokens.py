@@ -33,7 +33,7 @@ class Token:
 ROW_END = Token(END)
 
 _HTML_SNIFF = re.compile(
-    r"<\s*(?:!doctype|html|head|body|meta|div|table|tbody|tr|td|p|span|br|center|font)\b", re.I
+    r"<\s*(?:!doctype|html|head|body|meta|div|table|tbody|tr|td|p|span|br|center|font)\b", re.IGNORECASE
 )
 _SKIP = frozenset(
     {"script", "style", "noscript", "select", "option", "iframe", "svg", "button", "textarea",

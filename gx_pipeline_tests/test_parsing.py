@@ -1,0 +1,139 @@
+"""The parser on real pages: the seed report and the real development excerpts."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gx_pipeline.parsing import ParseError, parse_bytes, parse_file
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SEED_TXT = FIXTURES / "seed" / "000_1722c90fa512988b.txt"
+SEED_HTML = FIXTURES / "seed" / "000_1722c90fa512988b.html"
+SEED_EXPECTED = json.loads((FIXTURES / "seed" / "seed-expected.json").read_text("utf-8"))
+REALDEV = sorted((FIXTURES / "realdev" / "pages").glob("*.txt"))
+
+
+def _cells(record: dict) -> list[tuple]:
+    return [(c["section"], c["row"], c["col"], c["value"]) for c in record["cells"]]
+
+
+def test_seed_text_parses_to_its_expected_json_cell_for_cell():
+    got = parse_file(SEED_TXT).to_json()
+    for field in ("source", "agency", "year", "published", "template"):
+        assert got[field] == SEED_EXPECTED[field], field
+    assert _cells(got) == _cells(SEED_EXPECTED)
+
+
+def test_seed_flags_the_unlabelled_row_and_the_short_appeals_row():
+    problems = parse_file(SEED_TXT).problems
+    assert any(p.startswith("requests.withheld.admin_query:") and "position" in p for p in problems)
+    assert any(p.startswith("appeals:") and "12 of 15" in p for p in problems)
+
+
+def test_html_page_and_text_copy_of_the_seed_give_the_same_json():
+    html = parse_file(SEED_HTML).to_json()
+    text = parse_file(SEED_TXT).to_json()
+    for field in ("agency", "year", "published", "template", "problems", "complete"):
+        assert html[field] == text[field], field
+    assert _cells(html) == _cells(text)
+    assert [c["raw"] for c in html["cells"]] == [c["raw"] for c in text["cells"]]
+
+
+def test_seed_html_is_gbk_declared_as_gb2312_and_decodes():
+    data = SEED_HTML.read_bytes()
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")
+    assert parse_bytes(data, "seed.html").agency == "襄都区科技和工业信息化局"
+
+
+def test_cells_keep_their_source_position():
+    cells = {(c.section, c.row, c.col): c for c in parse_file(SEED_HTML).cells}
+    amount = cells[("proactive", "procurement", "amount")]
+    assert (amount.value, amount.raw) == (422, "422万元")
+    assert (amount.table, amount.tr, amount.td) == (1, 18, 3)
+    total = cells[("requests", "results_total", "total")]
+    assert total.table == 2 and total.value == 0
+
+
+@pytest.mark.parametrize("page", REALDEV, ids=lambda p: p.stem)
+def test_real_excerpt_matches_its_truth(page: Path):
+    truth = json.loads((page.parent.parent / "truth" / f"{page.stem}.json").read_text("utf-8"))
+    got = parse_file(page).to_json()
+    for field in ("agency", "year", "published", "template"):
+        assert got[field] == truth[field], field
+    values = {(c["section"], c["row"], c["col"]): c["value"] for c in got["cells"]}
+    for c in truth["cells"]:
+        key = (c["section"], c["row"], c["col"])
+        assert key in values, f"missing {key}"
+        assert values[key] == c["value"], key
+    for section, complete in truth["complete"].items():
+        if complete:
+            assert got["complete"][section], section
+
+
+def test_rows_outside_the_template_are_reported_not_mapped():
+    got = parse_file(FIXTURES / "realdev" / "pages" / "102_beijing_tongzhou_xinhua_street_2019.txt")
+    assert not any(c.row == "other_services" for c in got.cells)
+    assert any("行政检查" in p for p in got.problems)
+    assert any(p.startswith("proactive.other_services:") for p in got.problems)
+
+
+def test_mixed_format_block_is_not_guessed():
+    got = parse_file(FIXTURES / "realdev" / "pages" / "113_xian_lintong_qinling_2022.txt")
+    assert got.template == "2021"
+    assert not any(c.row in ("rules", "normative_docs") for c in got.cells)
+    assert any(p.startswith("proactive.rules:") for p in got.problems)
+
+
+def test_last_number_of_a_cut_off_page_is_not_read():
+    got = parse_file(FIXTURES / "realdev" / "pages" / "113_xian_lintong_qinling_2022.txt")
+    values = {(c.row, c.col): c.value for c in got.cells if c.section == "requests"}
+    assert values[("withheld.third_party", "legal_service")] == 0
+    assert ("withheld.third_party", "other_org") not in values or values[
+        ("withheld.third_party", "other_org")] is None
+    assert any("ends inside a cell" in p for p in got.problems)
+
+
+def test_page_without_tables_says_why():
+    got = parse_file(FIXTURES / "realdev" / "pages" / "114_harbin_wuchang_beiyinhe_town_2022.txt")
+    assert got.cells == ()
+    assert any(p.startswith("page: no tables") and "headings" in p for p in got.problems)
+
+
+@pytest.mark.parametrize(
+    "data, reason",
+    [(b"", "empty"), (b"   \n", "empty"), (bytes(range(256)) * 40, "binary")],
+)
+def test_unreadable_bytes_raise_the_parsers_own_error(data: bytes, reason: str):
+    with pytest.raises(ParseError, match=reason):
+        parse_bytes(data, "junk.html")
+
+
+def _gx(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "gx_pipeline.cli", *args], capture_output=True, text=True,
+        check=False,
+    )
+
+
+def test_gx_parse_prints_one_contract_line_per_file(tmp_path: Path):
+    junk = tmp_path / "junk.html"
+    junk.write_bytes(b"\x00\x01\x02" * 500)
+    done = _gx("parse", str(SEED_TXT), str(junk), str(SEED_HTML))
+    assert done.returncode == 1
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [line["source"] for line in lines] == [SEED_TXT.name, "junk.html", SEED_HTML.name]
+    assert _cells(lines[0]) == _cells(SEED_EXPECTED)
+    assert "error" in lines[1] and "binary" in lines[1]["error"]
+    assert "error" not in lines[2]
+
+
+def test_gx_parse_exits_zero_when_every_file_reads():
+    done = _gx("parse", str(SEED_TXT), str(REALDEV[0]))
+    assert done.returncode == 0, done.stderr
+    assert len(done.stdout.splitlines()) == 2
