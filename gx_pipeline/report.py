@@ -13,9 +13,10 @@ Number = int | float
 class Cell:
     """One template cell as the page gave it.
 
-    `table`, `tr` and `td` locate the cell in the source: the 1-based index of the table (or of
-    the text block) on the page, the row within it, and the cell within the row. They are None
-    when the page has no cell for this position (a truncated row).
+    `table`, `tr` and `td` locate the cell in the source: on an HTML page the 1-based index of
+    the data table, the row within it and the cell within the row; in a text copy table is 0, tr
+    the line number and td the field in the line. They are None when the page has no cell for
+    this position (a truncated row).
     """
 
     section: str

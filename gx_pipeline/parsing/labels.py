@@ -9,6 +9,7 @@ and the section reader reports it.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass
 
@@ -49,6 +50,14 @@ class LabelMatch:
     core: str
 
 
+def _similarity(a: str, b: str) -> float:
+    """difflib's ratio, skipped when its cheap upper bounds already rule a match out."""
+    m = difflib.SequenceMatcher(None, a, b)
+    if m.real_quick_ratio() < 0.8 or m.quick_ratio() < 0.8:
+        return 0.0
+    return m.ratio()
+
+
 # --- section 二 ---------------------------------------------------------------------------
 
 _PROACTIVE_LABELS: dict[str, str] = {
@@ -64,6 +73,7 @@ _PROACTIVE_LABELS: dict[str, str] = {
 }
 
 
+@functools.lru_cache(maxsize=4096)
 def match_proactive(text: str) -> LabelMatch | None:
     b = bare(text)
     if not b or len(b) > 16:
@@ -75,7 +85,7 @@ def match_proactive(text: str) -> LabelMatch | None:
         return None
     best, best_ratio = None, 0.0
     for label, code in _PROACTIVE_LABELS.items():
-        ratio = difflib.SequenceMatcher(None, b, label).ratio()
+        ratio = _similarity(b, label)
         if ratio > best_ratio:
             best, best_ratio = (label, code), ratio
     if best is not None and best_ratio >= 0.8:
@@ -108,6 +118,7 @@ REQUEST_HEADER_WORDS = (
 )
 
 
+@functools.lru_cache(maxsize=4096)
 def match_request(text: str) -> LabelMatch | None:
     """The requests row a label names. 总计 and 其他 alone are left to the caller's context."""
     n = norm(text)
@@ -124,7 +135,7 @@ def match_request(text: str) -> LabelMatch | None:
         for code, canon in _REQUEST_CANON.items():
             if len(canon) < 4:
                 continue
-            ratio = difflib.SequenceMatcher(None, b, canon).ratio()
+            ratio = _similarity(b, canon)
             if ratio > best_ratio:
                 best, best_ratio = code, ratio
         if best is not None and best_ratio >= 0.8:
@@ -136,6 +147,7 @@ def _is_group_prefix(prefix: str) -> bool:
     return prefix in ("", "不予公开", "无法提供", "不予处理", "本年度办理结果")
 
 
+@functools.lru_cache(maxsize=4096)
 def is_request_group(text: str) -> bool:
     b = bare(text)
     return any(b == g or b.startswith("本年度办理结果") for g in _REQUEST_GROUPS)
@@ -161,6 +173,7 @@ APPEAL_HEADER_WORDS = (
 )
 
 
+@functools.lru_cache(maxsize=4096)
 def match_appeal_row(text: str) -> str | None:
     b = bare(text)
     if b in ("行政复议",):
@@ -172,6 +185,7 @@ def match_appeal_row(text: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)
 def is_appeal_header(text: str) -> bool:
     b = bare(text)
     if not b or len(b) > 16:
@@ -191,6 +205,7 @@ _HEADING = {
 _END_HEADING = re.compile(r"^[五六七]、|^存在的主要问题|^其他需要报告")
 
 
+@functools.lru_cache(maxsize=4096)
 def heading_section(text: str) -> str | None:
     """The section a heading line opens, if it is one of the three table headings."""
     n = norm(text)
@@ -211,6 +226,7 @@ _BLOCK_TITLE = re.compile(r"第二十条第?\(?([一二三四五六七八九十]
 _BLOCK_NAMES = {"一": "art20_1", "五": "art20_5", "六": "art20_6", "八": "art20_8", "九": "art20_9"}
 
 
+@functools.lru_cache(maxsize=4096)
 def block_title(text: str) -> str | None:
     """第二十条第（五）项 → 'art20_5'; '' for an unknown item; None when not a block title."""
     n = norm(text)
@@ -240,6 +256,7 @@ def proactive_header_evidence(text: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)
 def is_proactive_header(text: str) -> bool:
     b = norm(text)
     return len(b) <= 30 and any(w in b for w in PROACTIVE_HEADER_WORDS)

@@ -87,13 +87,13 @@ def _date(y: str, m: str, d: str) -> str | None:
 def extract(texts: list[str], html_title: str | None) -> Metadata:
     """Metadata from the page's texts in reading order (lines and cells) and its <title>."""
     problems: list[str] = []
-    head = texts[:400]
+    head = [norm(t) for t in texts[:400]]
     agency: str | None = None
     year: int | None = None
     year_from = ""
 
     # 1. a title line: short, names the report
-    candidates = [norm(t) for t in head if 6 <= len(norm(t)) <= 80 and "。" not in t]
+    candidates = [t for t in head if 6 <= len(t) <= 80 and "。" not in t]
     if html_title:
         candidates.append(norm(html_title))
     for i, line in enumerate(candidates):
@@ -111,7 +111,7 @@ def extract(texts: list[str], html_title: str | None) -> Metadata:
     # 2. the report named inside a sentence (现公布XX2019年政府信息公开工作年度报告)
     if agency is None or year is None:
         for t in head:
-            for m in _TITLE.finditer(norm(t)):
+            for m in _TITLE.finditer(t):
                 a = _clean_agency(m.group("pre")) or _clean_agency(m.group("post"))
                 if year is None:
                     year, year_from = int(m.group("year")), "title"
@@ -121,8 +121,7 @@ def extract(texts: list[str], html_title: str | None) -> Metadata:
                 break
     # 3. the opening sentence: 2020年，XX局坚持…
     body_agency: str | None = None
-    for t in head:
-        n = norm(t)
+    for n in head:
         m = _BODY_AGENCY.match(n)
         if m is None:
             continue
@@ -131,19 +130,19 @@ def extract(texts: list[str], html_title: str | None) -> Metadata:
         break
     if year is None:
         for t in head:
-            m = _BODY_YEAR.search(norm(t))
+            m = _BODY_YEAR.search(t)
             if m:
                 year, year_from = int(m.group(1)), "body"
                 break
     if year is None:
         for t in head:
-            m = _PERIOD.search(norm(t))
+            m = _PERIOD.search(t)
             if m:
                 year, year_from = int(m.group(1)), "period"
                 break
     if year is None:
         years = Counter(
-            int(y) for t in head for y in re.findall(r"(20\d{2})年(?!\d)", norm(t))
+            int(y) for t in head for y in re.findall(r"(20\d{2})年(?!\d)", t)
         )
         if years:
             year = years.most_common(1)[0][0]
@@ -155,7 +154,7 @@ def extract(texts: list[str], html_title: str | None) -> Metadata:
     if agency is None:
         agency = _signoff_agency(texts)
     if agency is None:
-        flat = " ".join(norm(t) if t else "|" for t in head)
+        flat = " ".join(t or "|" for t in head)
         m = _META_AGENCY.search(flat)
         meta_agency = _clean_agency(m.group("a")) if m else None
         if body_agency and meta_agency and meta_agency.endswith(body_agency):
@@ -163,7 +162,7 @@ def extract(texts: list[str], html_title: str | None) -> Metadata:
         else:
             agency = body_agency or meta_agency
 
-    published = _published(texts)
+    published = _published(head, texts)
     if year is None and published is not None:
         year = int(published[:4]) - 1
         problems.append(
@@ -183,16 +182,16 @@ def extract(texts: list[str], html_title: str | None) -> Metadata:
     return Metadata(agency, year, published, tuple(problems))
 
 
-def _published(texts: list[str]) -> str | None:
+def _published(head: list[str], texts: list[str]) -> str | None:
+    """From the page chrome (normalised `head`), else the sign-off at the end of `texts`."""
     best: tuple[int, str] | None = None
-    for k, t in enumerate(texts[:300]):
-        n = norm(t)
+    for k, n in enumerate(head[:300]):
         if len(n) > 160:
             continue
         for m in _LABELLED_DATE.finditer(n):
             if m.group(2) is None:
                 # the label's value may be the next cell of a metadata grid
-                nxt = norm(texts[k + 1]) if k + 1 < len(texts) else ""
+                nxt = head[k + 1] if k + 1 < len(head) else ""
                 if m.end() == len(n) and (d := re.match(_DATE, nxt)):
                     date = _date(*d.groups())
                 else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from pathlib import Path
@@ -17,6 +18,9 @@ from gx_pipeline.report import Report
 PARSER_VERSION = "1.0.0"
 
 _IMG = re.compile(r"<img\b", re.IGNORECASE)
+# characters that only Traditional Chinese text uses, common in these reports
+_TRADITIONAL = re.compile(r"[開與國為於關資務條報處請況計總審議訴規範許罰對機構產區縣鎮辦]")
+_SIMPLIFIED = re.compile(r"[开与国为于关资务条报处请况计总审议诉规范许罚对机构产区县镇办]")
 _ATTACHMENT = re.compile(r"\.(?:pdf|docx?|wps|xlsx?)\b", re.IGNORECASE)
 
 
@@ -33,6 +37,12 @@ def parse_bytes(data: bytes, source: str) -> Report:
     """Parse one page. Raises ParseError only when the bytes are not a readable page."""
     decoded = decode(data, source)
     text = decoded.text
+    problems = list(decoded.problems)
+    sample = text[:20000]
+    if len(_TRADITIONAL.findall(sample)) > max(5, len(_SIMPLIFIED.findall(sample))):
+        # mirror sites re-host reports in Traditional Chinese; the labels are Simplified
+        text = _t2s().convert(text)
+        problems.append("page: Traditional Chinese text converted to Simplified before reading")
     title = None
     if looks_like_html(text):
         tokens, title = html_tokens(text)
@@ -53,7 +63,7 @@ def parse_bytes(data: bytes, source: str) -> Report:
     meta = metadata.extract(texts, title)
     scan = sections.scan(tokens, lines_are_values)
     template, template_problems = sections.decide_template(scan, meta.year)
-    problems = list(decoded.problems) + list(meta.problems) + template_problems
+    problems += list(meta.problems) + template_problems
     cells: list = []
     complete = {s: False for s in ("proactive", "requests", "appeals")}
     if template is not None:
@@ -77,6 +87,13 @@ def parse_bytes(data: bytes, source: str) -> Report:
         complete=complete,
         sha256=hashlib.sha256(data).hexdigest(),
     )
+
+
+@functools.cache
+def _t2s():  # noqa: ANN202 - opencc has no type hints
+    import opencc
+
+    return opencc.OpenCC("t2s")
 
 
 def _why_no_tables(text: str, scan: sections.Scan) -> str:

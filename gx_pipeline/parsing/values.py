@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -42,12 +43,14 @@ class CellValue:
     unit: str | None = None
 
 
+@functools.lru_cache(maxsize=4096)
 def is_value_text(text: str) -> bool:
     """Whether a cell's text is a value (a number or a blank marker) rather than a label."""
     s = squash(text)
     return s in NULL_MARKERS or _NUMBER.match(s) is not None
 
 
+@functools.lru_cache(maxsize=4096)
 def read_value(text: str, amount: bool = False) -> CellValue | None:
     """The cell's value, or None when the text is not a value at all.
 
