@@ -1,0 +1,135 @@
+"""Write the bundled demo data: generated pages per report year plus the real fixture pages.
+
+    python -m gx_pipeline.pagegen.bundle [--root data]
+
+Pages go to ROOT/raw/<year>/ (every file there is a raw page) and their truths to
+ROOT/truth/<year>/<same stem>.json. Generated pages are named gen-*; the real seed page and the
+realdev excerpts keep their names. Rerunning replaces the files it wrote before.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+from pathlib import Path
+
+from gx_pipeline.pagegen import write_page
+from gx_pipeline.pagegen.styles import make_page
+
+_FIXTURES = Path(__file__).resolve().parents[2] / "gx_pipeline_tests" / "fixtures"
+
+# (style, blank mode, identity to break, template override) per report year. Chosen so that
+# every style appears, both formats appear, a late adopter keeps the 2019 format in 2021+, at
+# least one page is GBK, several have blank cells, three fail an identity with every operand
+# present, and one has its tables only as images.
+PLAN: dict[int, tuple[tuple[str, str | None, str | None, str | None], ...]] = {
+    2019: (
+        ("trs", "none", None, None),
+        ("word", "zeros_blank", None, None),
+        ("pipe", "none", None, None),
+        ("gbk", None, None, None),
+        ("flipbook", "none", None, None),
+    ),
+    2020: (
+        ("trs", None, "requests.balance", None),
+        ("nospan", "detail_totals_blank", None, None),
+        ("celllines", None, None, None),
+        ("split", None, None, None),
+        ("images", None, None, None),
+    ),
+    2021: (
+        ("trs", "none", None, None),
+        ("word", "sparse", None, None),
+        ("gb18030", None, None, None),
+        ("pipe", None, "appeals.row_total", None),
+        ("colspan", None, None, None),
+        ("trs", None, None, "2019"),
+    ),
+    2022: (
+        ("onetable", None, None, None),
+        ("blanklines", None, None, None),
+        ("truncated", None, None, None),
+        ("trs", "zeros_blank", None, None),
+        ("unlabelled", None, None, None),
+    ),
+    2023: (
+        ("split", None, None, None),
+        ("celllines", "zeros_blank", None, None),
+        ("gbk", None, None, None),
+        ("word", None, "requests.results_sum", None),
+        ("flipbook", None, None, "2019"),
+    ),
+    2024: (
+        ("trs", "none", None, None),
+        ("nospan", None, None, None),
+        ("pipe", "detail_totals_blank", None, None),
+        ("unlabelled", None, None, None),
+    ),
+    2025: (
+        ("colspan", None, None, None),
+        ("truncated", None, None, None),
+        ("blanklines", None, None, None),
+        ("trs", "sparse", None, None),
+    ),
+}
+
+
+def _clear_generated(root: Path) -> None:
+    for sub in ("raw", "truth"):
+        for path in sorted((root / sub).glob("*/gen-*")):
+            path.unlink()
+
+
+def _copy_real(root: Path) -> list[Path]:
+    out: list[Path] = []
+    seed = _FIXTURES / "seed"
+    (root / "raw" / "2020").mkdir(parents=True, exist_ok=True)
+    (root / "truth" / "2020").mkdir(parents=True, exist_ok=True)
+    out.append(Path(shutil.copy2(seed / "000_1722c90fa512988b.txt", root / "raw" / "2020")))
+    shutil.copy2(seed / "seed-expected.json", root / "truth" / "2020" / "000_1722c90fa512988b.json")
+    realdev = _FIXTURES / "realdev"
+    for page in sorted((realdev / "pages").glob("*.txt")):
+        year = page.stem.rsplit("_", 1)[-1]
+        (root / "raw" / year).mkdir(parents=True, exist_ok=True)
+        (root / "truth" / year).mkdir(parents=True, exist_ok=True)
+        out.append(Path(shutil.copy2(page, root / "raw" / year)))
+        shutil.copy2(realdev / "truth" / f"{page.stem}.json", root / "truth" / year)
+    return out
+
+
+def write_bundle(root: Path) -> list[Path]:
+    """Write the generated and real demo pages under root; returns the page paths."""
+    root = Path(root)
+    _clear_generated(root)
+    written: list[Path] = []
+    for year, plan in PLAN.items():
+        for k, (style, blank_mode, broken, template) in enumerate(plan, start=1):
+            rng = random.Random(f"gx-bundle:{year}:{k}")
+            page = make_page(
+                rng,
+                index=k,
+                style=style,
+                year=year,
+                template=template or ("2019" if year < 2021 else "2021"),
+                blank_mode=blank_mode,
+                break_identity_id=broken,
+                name=f"gen-{year}-{k:02d}-{style}",
+            )
+            written.append(write_page(page, root / "raw" / str(year), root / "truth" / str(year)))
+    return written + _copy_real(root)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--root", type=Path, default=Path("data"))
+    args = parser.parse_args(argv)
+    paths = write_bundle(args.root)
+    print(
+        f"wrote {len(paths)} pages under {args.root / 'raw'} (truths under {args.root / 'truth'})"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
