@@ -1,0 +1,103 @@
+"""Tally identities as a blocking, per-year asset check on the warehouse.
+
+The identities are evaluated on the rows as stored (Reports rebuilt from the fact tables), every
+evaluation is kept in tally_results, and the check fails when any report contradicts itself.
+Failing reports stay in the facts, flagged by tally_results: numbers are never corrected. A
+blocking check cannot undo the write it checks; it stops steps downstream and fails the run.
+"""
+
+import warnings
+from collections import Counter
+
+import dagster as dg
+import pandas as pd
+
+from gx_pipeline import schemas, tables
+from gx_pipeline.assets import gx_warehouse
+from gx_pipeline.partitions import yearly_partitions
+from gx_pipeline.resources import Warehouse
+from gx_pipeline.tally import evaluate
+from gx_pipeline.warehouse import replace_year, year_rows
+
+#: rows of the failing-report table shown in the check's metadata
+_MAX_LISTED = 200
+
+
+# partitions_def on a check is a Preview API in Dagster 1.13 (pinned exactly in pyproject.toml);
+# without it the check's status would not be kept per report year
+warnings.filterwarnings("ignore", message="Specifying a partitions_def on an AssetCheckSpec")
+
+
+@dg.asset_check(
+    asset=gx_warehouse,
+    partitions_def=yearly_partitions,
+    blocking=True,
+    pool="duckdb",
+    description="Every loaded report of the year satisfies the tally identities of the contract "
+    "(requests.balance, results_sum, other_sum, row_total; appeals.row_total).",
+)
+def reports_satisfy_tally_identities(
+    context: dg.AssetCheckExecutionContext, warehouse: Warehouse
+) -> dg.AssetCheckResult:
+    year = int(context.partition_key)
+    with warehouse.connect() as conn:
+        dim = year_rows(conn, "dim_report", year)
+        facts = pd.concat(
+            [year_rows(conn, t, year) for t in ("fact_requests", "fact_appeals")],
+            ignore_index=True,
+        )
+        reports = tables.reports_from_facts(dim, facts)
+        results = [(rid, t) for rid, report in reports.items() for t in evaluate(report)]
+        frame = schemas.TallyResults.validate(tables.tally_frame(results, year), lazy=True)
+        replace_year(conn, year, {"tally_results": frame})
+
+    by_id = dim.set_index("report_id")
+    failing = [
+        {
+            "agency": by_id.at[rid, "agency"],
+            "source": by_id.at[rid, "source"],
+            "identity": t.identity,
+            "subject": t.subject,
+            "left": t.left,
+            "right": t.right,
+            "difference": t.difference,
+        }
+        for rid, t in results
+        if t.status == "fail"
+    ]
+    statuses = Counter(t.status for _, t in results)
+    failing_sources = sorted({f["source"] for f in failing})
+    not_assessable_reports = {rid for rid, t in results if t.status == "not_assessable"}
+    return dg.AssetCheckResult(
+        passed=not failing,
+        description=(
+            f"{len(failing_sources)} of {len(reports)} reports contradict themselves"
+            if failing
+            else f"no report of {len(reports)} contradicts itself"
+        ),
+        metadata={
+            "reports": len(reports),
+            "evaluations": len(results),
+            "passed_evaluations": statuses["pass"],
+            "failed_evaluations": statuses["fail"],
+            "not_assessable": statuses["not_assessable"],
+            "not_assessable_reports": len(not_assessable_reports),
+            "failing_report_count": len(failing_sources),
+            "failing_reports": dg.MetadataValue.json(failing_sources),
+            "failures": dg.MetadataValue.md(_markdown(failing)),
+        },
+    )
+
+
+def _markdown(failing: list[dict]) -> str:
+    if not failing:
+        return "No identity fails."
+    head = "| agency | source | identity | subject | left | right | difference |\n"
+    head += "|---|---|---|---|---|---|---|\n"
+    body = "".join(
+        f"| {f['agency'] or ''} | {f['source']} | {f['identity']} | {f['subject']} "
+        f"| {f['left']:g} | {f['right']:g} | {f['difference']:g} |\n"
+        for f in failing[:_MAX_LISTED]
+    )
+    more = f"\n… and {len(failing) - _MAX_LISTED} more.\n" if len(failing) > _MAX_LISTED else ""
+    return head + body + more

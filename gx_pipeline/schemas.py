@@ -1,0 +1,149 @@
+"""pandera models: the shape each warehouse table's frame must have before it is written.
+
+Codes come from gx_pipeline.contract, so a code the contract lacks fails validation. A report
+whose rows fail goes to quarantine (stage "validate"); the rest of the year is still loaded.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from gx_pipeline import contract
+
+_SHA256 = r"^[0-9a-f]{64}$"
+_ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
+
+
+def _fact_model(section_code: str) -> type[pa.DataFrameModel]:
+    row_codes, col_codes = contract.all_codes(section_code)
+
+    class Fact(pa.DataFrameModel):
+        report_id: Series[str] = pa.Field(str_length=16)
+        report_year: Series[int] = pa.Field(ge=2019)
+        section: Series[str] = pa.Field(isin=[section_code])
+        row: Series[str] = pa.Field(isin=sorted(row_codes))
+        col: Series[str] = pa.Field(isin=sorted(col_codes))
+        label: Series[str] = pa.Field(str_length={"min_value": 1})
+        col_label: Series[str]
+        value: Series[float] = pa.Field(nullable=True)
+        raw: Series[str] = pa.Field(nullable=True)
+        source_table: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+        source_tr: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+        source_td: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+
+        @pa.dataframe_check
+        def counts_are_not_negative(cls, df: pd.DataFrame) -> Series[bool]:
+            """Only 本年增/减 (`change`) may be negative."""
+            return df["value"].isna() | (df["value"] >= 0) | df["col"].isin(contract.SIGNED_COLUMNS)
+
+        class Config:
+            strict = True
+            unique = ["report_id", "row", "col"]  # noqa: RUF012 (pandera reads a list)
+
+    Fact.__name__ = f"{section_code.capitalize()}Facts"
+    return Fact
+
+
+RequestsFacts = _fact_model("requests")
+AppealsFacts = _fact_model("appeals")
+ProactiveFacts = _fact_model("proactive")
+
+
+class ReportDim(pa.DataFrameModel):
+    report_id: Series[str] = pa.Field(str_length=16, unique=True)
+    report_year: Series[int] = pa.Field(ge=2019)
+    stated_year: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=2000, le=2100)
+    agency: Series[str] = pa.Field(nullable=True)
+    published: Series[str] = pa.Field(nullable=True, str_matches=_ISO_DATE)
+    template: Series[str] = pa.Field(nullable=True, isin=list(contract.TEMPLATES))
+    source: Series[str] = pa.Field(unique=True)
+    raw_sha256: Series[str] = pa.Field(str_matches=_SHA256)
+    size: Series[int] = pa.Field(ge=0)
+    generated: Series[bool]
+    parser_version: Series[str]
+    cell_count: Series[int] = pa.Field(ge=1)
+    problems: Series[str]
+    problem_count: Series[int] = pa.Field(ge=0)
+    incomplete_sections: Series[str]
+
+    class Config:
+        strict = True
+
+
+class Quarantine(pa.DataFrameModel):
+    report_year: Series[int] = pa.Field(ge=2019)
+    source: Series[str] = pa.Field(unique=True)
+    raw_sha256: Series[str] = pa.Field(str_matches=_SHA256)
+    size: Series[int] = pa.Field(ge=0)
+    stage: Series[str] = pa.Field(isin=["inventory", "parse", "validate", "load"])
+    reason: Series[str] = pa.Field(str_length={"min_value": 1})
+
+    class Config:
+        strict = True
+
+
+class TallyResults(pa.DataFrameModel):
+    report_id: Series[str] = pa.Field(str_length=16)
+    report_year: Series[int] = pa.Field(ge=2019)
+    identity: Series[str] = pa.Field(isin=sorted(contract.IDENTITIES))
+    subject: Series[str]
+    left_value: Series[float]
+    right_value: Series[float]
+    difference: Series[float]
+    status: Series[str] = pa.Field(isin=list(contract.TALLY_STATUSES))
+
+    class Config:
+        strict = True
+        unique = ["report_id", "identity", "subject"]  # noqa: RUF012
+
+
+#: the model of each per-report table, by warehouse table name
+REPORT_TABLE_MODELS: dict[str, type[pa.DataFrameModel]] = {
+    "dim_report": ReportDim,
+    "fact_requests": RequestsFacts,
+    "fact_appeals": AppealsFacts,
+    "fact_proactive": ProactiveFacts,
+}
+
+
+def failing_reports(model: type[pa.DataFrameModel], df: pd.DataFrame) -> dict[str, list[str]]:
+    """Validate `df` lazily; return {report_id: [failure descriptions]} for rows that fail.
+
+    Failure cases that name no row (a missing column, a wrong dtype) cannot be pinned on one
+    report, so each report's rows are then validated on their own.
+    """
+    if df.empty:
+        return {}
+    try:
+        model.validate(df, lazy=True)
+        return {}
+    except pa.errors.SchemaErrors as err:
+        cases = err.failure_cases
+    if cases["index"].isna().any():
+        out: dict[str, list[str]] = {}
+        for rid, part in df.groupby("report_id", sort=False):
+            try:
+                model.validate(part, lazy=True)
+            except pa.errors.SchemaErrors as err:
+                out[str(rid)] = _describe(err.failure_cases, part)
+        return out
+    out = {}
+    for rec in cases.itertuples(index=False):
+        rid = str(df.loc[rec.index, "report_id"])
+        out.setdefault(rid, []).append(_describe_one(rec, df))
+    return {rid: sorted(set(msgs)) for rid, msgs in out.items()}
+
+
+def _describe_one(rec, df: pd.DataFrame) -> str:
+    if rec.schema_context == "Column":
+        return f"{rec.column}: {rec.check} (got {rec.failure_case!r})"
+    where = ""
+    if pd.notna(rec.index) and {"row", "col"} <= set(df.columns):
+        where = f" at {df.loc[rec.index, 'row']}/{df.loc[rec.index, 'col']}"
+    return f"{rec.check}{where}"
+
+
+def _describe(cases: pd.DataFrame, df: pd.DataFrame) -> list[str]:
+    return sorted({_describe_one(rec, df) for rec in cases.itertuples(index=False)})

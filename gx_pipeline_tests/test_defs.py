@@ -1,0 +1,40 @@
+from datetime import datetime
+
+import dagster as dg
+
+from gx_pipeline.definitions import defs
+from gx_pipeline.partitions import yearly_partitions
+from gx_pipeline.schedules import gx_yearly_schedule
+
+
+def test_definitions_load():
+    dg.Definitions.validate_loadable(defs)
+
+
+def test_yearly_job_covers_the_assets_and_the_tally_check():
+    job = defs.resolve_job_def("gx_yearly_job")
+    assert job.partitions_def == yearly_partitions
+    graph = defs.resolve_asset_graph()
+    check_keys = {k.name for k in graph.asset_check_keys}
+    assert "reports_satisfy_tally_identities" in check_keys
+    assert {k.to_user_string() for k in graph.get_all_asset_keys()} >= {
+        "raw_report_inventory",
+        "parsed_reports",
+        "validated_frames",
+        "gx_warehouse",
+    }
+
+
+def test_partitions_start_in_2019_and_end_with_the_last_complete_year():
+    keys = yearly_partitions.get_partition_keys(current_time=datetime(2026, 2, 1))
+    assert keys[0] == "2019"
+    assert keys[-1] == "2025"
+
+
+def test_schedule_tick_of_1_february_2026_requests_report_year_2025():
+    context = dg.build_schedule_context(
+        scheduled_execution_time=datetime(2026, 2, 1, 6), repository_def=defs.get_repository_def()
+    )
+    requests = gx_yearly_schedule.evaluate_tick(context).run_requests
+    assert [r.partition_key for r in requests] == ["2025"]
+    assert requests[0].run_key == "2025"

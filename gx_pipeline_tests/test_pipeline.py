@@ -1,0 +1,155 @@
+"""The yearly run end to end on a temporary data dir: real fixture pages, real parser, DuckDB."""
+
+from pathlib import Path
+
+import pytest
+
+from gx_pipeline.warehouse import YEAR_TABLES
+from gx_pipeline_tests.conftest import (
+    REALDEV_PAGES,
+    SEED,
+    materialize_year,
+    put_page,
+    query,
+)
+
+CHECK = "reports_satisfy_tally_identities"
+
+
+def _seed_with_carried_forward_total(total: int) -> str:
+    """The seed report with 四、结转下年度继续办理's 总计 changed: requests.balance then fails
+    for column `total` with every operand present (0 + 0 != 0 + total)."""
+    lines = SEED.read_text(encoding="utf-8").splitlines()
+    out = []
+    for line in lines:
+        if line.startswith("四、结转下年度继续办理"):
+            assert line.endswith("| 0 |"), line
+            line = line[: -len("| 0 |")] + f"| {total} |"
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def _tally_check(result):
+    (evaluation,) = [e for e in result.get_asset_check_evaluations() if e.check_name == CHECK]
+    return evaluation
+
+
+def _all_rows(data_dir: Path) -> dict[str, list[tuple]]:
+    return {t: sorted(query(data_dir, f"select * from {t}"), key=repr) for t in YEAR_TABLES}
+
+
+def test_materializing_a_year_twice_leaves_the_same_rows(data_dir):
+    put_page(data_dir, 2020, SEED.name, SEED)
+    put_page(data_dir, 2020, "junk.html", b"\x00\x01\x02binary\xff\xfe" * 50)
+    first = materialize_year(data_dir, 2020)
+    assert first.success
+    rows = _all_rows(data_dir)
+    assert len(rows["dim_report"]) == 1
+    assert len(rows["fact_requests"]) > 0 and len(rows["tally_results"]) > 0
+    assert materialize_year(data_dir, 2020).success
+    assert _all_rows(data_dir) == rows
+
+
+def test_seed_report_is_loaded_with_its_values(data_dir):
+    put_page(data_dir, 2020, SEED.name, SEED)
+    result = materialize_year(data_dir, 2020)
+    assert result.success
+    assert _tally_check(result).passed
+    ((agency, template, published),) = query(
+        data_dir, "select agency, template, cast(published as varchar) from dim_report"
+    )
+    assert (agency, template, published) == ("襄都区科技和工业信息化局", "2019", "2021-01-27")
+    assert query(
+        data_dir,
+        "select value, label from fact_proactive where row = 'procurement' and col = 'amount'",
+    ) == [(422.0, "政府集中采购")]
+
+
+def test_report_breaking_an_identity_is_loaded_flagged_and_fails_the_check(data_dir):
+    put_page(data_dir, 2020, SEED.name, SEED)
+    put_page(data_dir, 2020, "broken-balance.txt", _seed_with_carried_forward_total(5))
+    result = materialize_year(data_dir, 2020)
+
+    assert not result.success  # the blocking check fails the run ...
+    assert result.asset_materializations_for_node("gx_warehouse")  # ... after the write
+    check = _tally_check(result)
+    assert not check.passed
+    assert check.partition == "2020"
+    assert check.metadata["failing_reports"].value == ["2020/broken-balance.txt"]
+    assert "2020/broken-balance.txt" in check.metadata["failures"].value
+    assert "requests.balance" in check.metadata["failures"].value
+    assert check.metadata["failing_report_count"].value == 1
+    assert "not_assessable" in check.metadata
+
+    # the numbers stay as reported
+    assert query(
+        data_dir,
+        "select f.value from fact_requests f join dim_report d using (report_id) "
+        "where d.source = ? and f.row = 'carried_forward' and f.col = 'total'",
+        ["2020/broken-balance.txt"],
+    ) == [(5.0,)]
+    failing = query(
+        data_dir,
+        "select d.source, t.identity, t.subject, t.left_value, t.right_value, t.difference "
+        "from tally_results t join dim_report d using (report_id) where t.status = 'fail'",
+    )
+    assert failing == [("2020/broken-balance.txt", "requests.balance", "total", 0.0, 5.0, -5.0)]
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [("empty.html", b""), ("junk.html", bytes(range(256)) * 20)],
+    ids=["empty", "binary"],
+)
+def test_unreadable_page_lands_in_quarantine_with_its_reason(data_dir, name, content):
+    put_page(data_dir, 2020, SEED.name, SEED)
+    put_page(data_dir, 2020, name, content)
+    assert materialize_year(data_dir, 2020).success
+    ((stage, reason),) = query(
+        data_dir, "select stage, reason from quarantine where source = ?", [f"2020/{name}"]
+    )
+    assert stage == "parse"
+    assert reason
+    assert query(data_dir, "select count(*) from dim_report") == [(1,)]
+
+
+def test_every_raw_file_ends_in_exactly_one_of_dim_report_and_quarantine(data_dir):
+    put_page(data_dir, 2020, SEED.name, SEED)
+    put_page(data_dir, 2020, "copy-of-seed.txt", SEED)
+    put_page(data_dir, 2020, "empty.html", b"")
+    put_page(data_dir, 2020, "junk.bin", bytes(range(256)) * 4)
+    for page in sorted(REALDEV_PAGES.glob("*_2020.txt")):
+        put_page(data_dir, 2020, page.name, page)
+    files = {
+        p.relative_to(data_dir / "raw").as_posix()
+        for p in (data_dir / "raw").rglob("*")
+        if p.is_file()
+    }
+
+    materialize_year(data_dir, 2020)
+
+    loaded = [s for (s,) in query(data_dir, "select source from dim_report")]
+    quarantined = [s for (s,) in query(data_dir, "select source from quarantine")]
+    assert len(loaded) == len(set(loaded)) and len(quarantined) == len(set(quarantined))
+    assert not set(loaded) & set(quarantined)
+    assert set(loaded) | set(quarantined) == files
+    assert query(
+        data_dir, "select stage from quarantine where source = ?", ["2020/copy-of-seed.txt"]
+    ) == [("inventory",)]
+
+
+def test_same_page_filed_under_two_years_is_loaded_once(data_dir):
+    put_page(data_dir, 2020, SEED.name, SEED)
+    put_page(data_dir, 2021, SEED.name, SEED)
+    assert materialize_year(data_dir, 2020).success
+    assert materialize_year(data_dir, 2021).success
+    assert query(data_dir, "select report_year, source from dim_report") == [
+        (2020, f"2020/{SEED.name}")
+    ]
+    assert query(data_dir, "select report_year, stage from quarantine") == [(2021, "load")]
+
+
+def test_year_without_raw_folder_loads_nothing_and_passes(data_dir):
+    result = materialize_year(data_dir, 2019)
+    assert result.success
+    assert query(data_dir, "select count(*) from dim_report") == [(0,)]
