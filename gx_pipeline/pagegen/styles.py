@@ -400,6 +400,14 @@ def make_page(
             complete[key[0]] = False
             continue
         cells.append(TruthCell(*key, values.get(key)))
+    if cut_pos is not None:
+        # a flag about a row the cut removed cannot be raised: keep flags whose rows remain
+        kept_rows = {f"{c.section}.{c.row}" for c in cells}
+        flags = [
+            f for f in flags
+            if f.startswith("meta.") or f in contract.SECTIONS
+            or ".".join(f.split(".")[:-1]) in kept_rows or f in kept_rows
+        ]
     template_truth: str | None = template
     error: str | None = None
     if style == "images":

@@ -22,6 +22,8 @@ _ENUM = re.compile(
     r"[①②③④⑤⑥⑦⑧⑨⑩])"
 )
 _PUNCT = re.compile(r"[()\[\]【】:：,，、;；。.．]")
+#: enumerations inside a label that joins a group and its row: 三、本年度办理结果（一）予以公开
+_INNER_ENUM = re.compile(r"\([一二三四五六七八九十]{1,3}\)|(?<![\d.])\d{1,2}[.、．](?!\d)")
 
 
 def norm(text: str) -> str:
@@ -40,7 +42,7 @@ def strip_enum(text: str) -> str:
 
 def bare(text: str) -> str:
     """The label's words only: normalised, enumeration and punctuation removed."""
-    return _PUNCT.sub("", strip_enum(norm(text)))
+    return _PUNCT.sub("", _INNER_ENUM.sub("", strip_enum(norm(text))))
 
 
 @dataclass(frozen=True)

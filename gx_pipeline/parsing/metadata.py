@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
@@ -17,6 +18,9 @@ from gx_pipeline.parsing.labels import norm
 _TITLE = re.compile(
     r"(?P<pre>[^,，。:：;；!！?？\s]*?)(?P<year>20\d{2})年度?(?P<post>[^,，。:：;；]*?)"
     r"(?:政府|政务)?信息公开(?:工作)?(?:年度报告|年报|工作报告|情况的?报告|报告|情况)"
+)
+_TITLE_NO_YEAR = re.compile(
+    r"^(?P<pre>[^,，。:：;；!！?？\s]{2,40}?)(?:政府|政务)?信息公开(?:工作)?(?:年度报告|年报)$"
 )
 _AGENCY_SUFFIX = (
     "办事处", "委员会", "管委会", "管理委员会", "办公室", "办公厅", "人民政府", "政府", "局",
@@ -45,9 +49,11 @@ _LABELLED_DATE = re.compile(
 )
 _LABEL_RANK = {"发布时间": 0, "发布日期": 0, "发布于": 0, "公开日期": 1, "日期": 1, "时间": 1,
                "更新时间": 2, "发文日期": 2, "成文日期": 2, "产生日期": 2}
+#: an entry of a list of links: a report title followed by its date
+_LISTED = re.compile(r"(?:报告|年报)\s*[\[(（]?20\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}")
 _LEADING_DATE = re.compile(r"^" + _DATE + r"(?:\s+\d{1,2}:\d{2})?")
 _SIGNOFF_DATE = re.compile(r"^" + _DATE + r"$")
-_META_AGENCY = re.compile(r"(?:发布机构|发文机关|发文单位|来源单位|发布单位)\s*[:：]\s*(?P<a>[^\s|:：]{2,30})")
+_META_AGENCY = re.compile(r"(?:发布机构|发文机关|发文单位|来源单位|发布单位)\s*[:：]\s*(?:\|\s*)?(?P<a>[^\s|:：]{2,30})")
 
 
 @dataclass(frozen=True)
@@ -84,16 +90,23 @@ def _date(y: str, m: str, d: str) -> str | None:
         return None
 
 
-def extract(texts: list[str], html_title: str | None) -> Metadata:
-    """Metadata from the page's texts in reading order (lines and cells) and its <title>."""
+def extract(texts: list[str], html_title: str | None, body_start: int | None = None) -> Metadata:
+    """Metadata from the page's texts in reading order (lines and cells) and its <title>.
+
+    `body_start` is the index of the first text of the report's tables: the report's own title
+    stands before it; lists of related reports (other years!) usually stand after it.
+    """
     problems: list[str] = []
     head = [norm(t) for t in texts[:400]]
+    before = head[: body_start if body_start is not None else 400]
     agency: str | None = None
     year: int | None = None
     year_from = ""
 
     # 1. a title line: short, names the report
-    candidates = [t for t in head if 6 <= len(t) <= 80 and "。" not in t]
+    candidates = [
+        t for t in before if 6 <= len(t) <= 80 and "。" not in t and not _LISTED.search(t)
+    ]
     if html_title:
         candidates.append(norm(html_title))
     for i, line in enumerate(candidates):
@@ -108,9 +121,18 @@ def extract(texts: list[str], html_title: str | None) -> Metadata:
         if a is not None:
             agency = a
             break
+    if agency is None:
+        # a running header may abbreviate the name: of several titles, the fullest name wins
+        names = [
+            a for line in candidates
+            if (m := _TITLE_NO_YEAR.match(line)) and (a := _clean_agency(m.group("pre")))
+        ]
+        agency = max(names, key=len, default=None)
     # 2. the report named inside a sentence (现公布XX2019年政府信息公开工作年度报告)
     if agency is None or year is None:
-        for t in head:
+        for t in before:
+            if _LISTED.search(t):
+                continue
             for m in _TITLE.finditer(t):
                 a = _clean_agency(m.group("pre")) or _clean_agency(m.group("post"))
                 if year is None:
@@ -145,16 +167,13 @@ def extract(texts: list[str], html_title: str | None) -> Metadata:
             int(y) for t in head for y in re.findall(r"(20\d{2})年(?!\d)", t)
         )
         if years:
-            year = years.most_common(1)[0][0]
-            problems.append(
-                f"meta.year: no title or opening sentence states the year; taken as {year}, "
-                "the year the text mentions most"
-            )
+            year, year_from = years.most_common(1)[0][0], "frequent"
+
     # 4. the sign-off line, the opening sentence, the page's metadata grid
     if agency is None:
         agency = _signoff_agency(texts)
     if agency is None:
-        flat = " ".join(t or "|" for t in head)
+        flat = " | ".join(unicodedata.normalize("NFKC", t) for t in texts[:400])
         m = _META_AGENCY.search(flat)
         meta_agency = _clean_agency(m.group("a")) if m else None
         if body_agency and meta_agency and meta_agency.endswith(body_agency):
@@ -163,11 +182,26 @@ def extract(texts: list[str], html_title: str | None) -> Metadata:
             agency = body_agency or meta_agency
 
     published = _published(head, texts)
+    if year is not None and year_from == "body" and published is not None:
+        stated = int(published[:4]) - 1
+        if stated != year and int(published[5:7]) <= 6:
+            problems.append(
+                f"meta.year: the opening sentence says {year} but the page was published "
+                f"{published}; taken as {stated}"
+            )
+            year = stated
+    if year is not None and year_from == "frequent" and published is not None:
+        year = None
     if year is None and published is not None:
         year = int(published[:4]) - 1
         problems.append(
             f"meta.year: no title or statement of the year; taken as the year before "
             f"publication ({published})"
+        )
+    if year is not None and year_from == "frequent":
+        problems.append(
+            f"meta.year: no title or opening sentence states the year; taken as {year}, "
+            "the year the text mentions most"
         )
     if year is not None and year_from and published is not None:
         p = dt.date.fromisoformat(published)

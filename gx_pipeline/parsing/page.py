@@ -7,7 +7,7 @@ import hashlib
 import re
 from pathlib import Path
 
-from gx_pipeline.parsing import metadata, sections
+from gx_pipeline.parsing import labels, metadata, sections
 from gx_pipeline.parsing.decode import decode
 from gx_pipeline.parsing.errors import ParseError
 from gx_pipeline.parsing.tokens import END, LINE, html_tokens, looks_like_html, text_tokens
@@ -60,8 +60,8 @@ def parse_bytes(data: bytes, source: str) -> Report:
         raise ParseError(source, "no text on the page")
 
     texts = [t.text for t in tokens if t.kind != END]
-    meta = metadata.extract(texts, title)
-    scan = sections.scan(tokens, lines_are_values)
+    meta = metadata.extract(texts, title, _body_start(tokens))
+    scan = sections.scan(tokens, lines_are_values, _truncated(text, tokens))
     template, template_problems = sections.decide_template(scan, meta.year)
     problems += list(meta.problems) + template_problems
     cells: list = []
@@ -90,10 +90,34 @@ def parse_bytes(data: bytes, source: str) -> Report:
 
 
 @functools.cache
-def _t2s():  # noqa: ANN202 - opencc has no type hints
+def _t2s():
     import opencc
 
     return opencc.OpenCC("t2s")
+
+
+def _truncated(text: str, tokens: list) -> bool:
+    """The file stops before the page does: mid-cell, or an HTML page without its end tags."""
+    if any(t.cut for t in tokens[-3:]):
+        return True
+    if looks_like_html(text):
+        tail = text[-4096:].lower()
+        return "</html>" not in tail and "</body>" not in tail
+    return False
+
+
+def _body_start(tokens: list) -> int | None:
+    """Index (among non-END tokens) of the first heading or table cell of the report's body."""
+    k = 0
+    for t in tokens:
+        if t.kind == END:
+            continue
+        if (t.table and t.kind != LINE and not labels.is_narrative(t.text)
+                and (labels.block_title(t.text) is not None or labels.match_proactive(t.text)
+                     or labels.match_request(t.text))) or labels.heading_section(t.text):
+            return k
+        k += 1
+    return None
 
 
 def _why_no_tables(text: str, scan: sections.Scan) -> str:

@@ -35,6 +35,7 @@ class RawRow:
     core: str | None = None
     block: int = 0  # which proactive block (第二十条第（X）项) the row sits in
     hard: bool = False  # the page showed where the row ends
+    cut: bool = False  # the page ends inside this row
 
 
 @dataclass
@@ -48,8 +49,9 @@ class Scan:
 
 
 class _Reader:
-    def __init__(self, tokens: list[Token], lines_are_values: bool) -> None:
+    def __init__(self, tokens: list[Token], lines_are_values: bool, truncated: bool) -> None:
         self.tokens = tokens
+        self.truncated = truncated
         self.lines_are_values = lines_are_values
         self.scan = Scan()
         self.section: str | None = None
@@ -60,6 +62,8 @@ class _Reader:
         self.last_code: str | None = None
         #: the current row is a header row: blank cells in it are covered grid positions
         self.header_row = False
+        #: free text came after the last value: a cut file ends in the text, not in a table
+        self.text_after_values = False
 
     # --- rows -----------------------------------------------------------------------------
 
@@ -100,12 +104,18 @@ class _Reader:
                 continue
             self.token(tok)
         self.close()
+        if self.truncated and not self.text_after_values:
+            last = next((r for r in reversed(self.scan.rows) if r.values), None)
+            if last is not None:
+                last.cut = True
         return self.scan
 
     def token(self, tok: Token) -> None:
         text = tok.text
         value_like = is_value_text(text) and (tok.kind == CELL or self.lines_are_values)
         if tok.cut:
+            if self.row is not None:
+                self.row.cut = True
             if value_like and self.section is not None:
                 where = f"{self.section}.{self.last_code}" if self.last_code else self.section
                 self.scan.problems.append(
@@ -115,8 +125,10 @@ class _Reader:
                 return
         if value_like:
             self.value(tok)
+            self.text_after_values = False
             return
         if tok.kind == LINE:
+            self.text_after_values = True
             heading = labels.heading_section(text)
             if heading is not None:
                 self.enter(heading)
@@ -249,8 +261,9 @@ class _Reader:
         return False
 
 
-def scan(tokens: list[Token], lines_are_values: bool) -> Scan:
-    return _Reader(tokens, lines_are_values).run()
+def scan(tokens: list[Token], lines_are_values: bool, truncated: bool = False) -> Scan:
+    """Read the stream into raw rows. `truncated`: the file ends before the page does."""
+    return _Reader(tokens, lines_are_values, truncated).run()
 
 
 # --- template ---------------------------------------------------------------------------------
@@ -403,10 +416,9 @@ def _table(
         ]
         run = placed[i:j]
         for r in run:
-            # a label cell that lost its text reads as one blank value too many
-            while r.hard and free and len(r.values) > len(template_rows[index[free[0]]].columns) \
-                    and not labels.norm(r.values[0].text):
-                r.values = r.values[1:]
+            _drop_blank_label_cell(r, placed[i - 1] if i > 0 else None,
+                                   placed[j] if j < len(placed) else None,
+                                   len(template_rows[index[free[0]]].columns) if free else 0)
         numeric = [r for r in run if r.hard or any(labels.norm(t.text) for t in r.values)]
         if len(free) == len(run) and numeric:
             prev_label = placed[i - 1].code if i > 0 else "the start of the table"
@@ -446,6 +458,17 @@ def _table(
             continue
         n = len(trow.columns)
         vals = r.values
+        if r.cut and len(vals) < n:
+            # the file ends inside this row: the cells after the cut are not on the page
+            complete = False
+            problems.append(
+                f"{section}.{trow.code}: the page ends inside this row; "
+                f"{len(vals)} of {n} cells read, the rest are not on the page"
+            )
+            for k, tok in enumerate(vals):
+                cells.append(_cell(section, trow.code, trow.columns[k].code, tok, template,
+                                   problems))
+            continue
         if len(vals) < n:
             complete = False
             missing = n - len(vals)
@@ -482,6 +505,23 @@ def _table(
     return cells, complete and bool(cells)
 
 
+def _drop_blank_label_cell(
+    r: RawRow, before: RawRow | None, after: RawRow | None, n: int
+) -> None:
+    """A label cell that lost its text reads as a leading blank value: drop it.
+
+    How many leading cells are label cells is learnt from the labelled neighbour rows of the
+    same table, which show how many value cells (with covered-position fillers) a row has there.
+    """
+    if not r.hard or not r.values:
+        return
+    # the first row of a group has one more label cell and one filler fewer: take the longer
+    widths = [len(x.values) for x in (before, after) if x is not None and x.hard and x.values]
+    expected = max(widths, default=n)
+    while len(r.values) > max(expected, n) and not labels.norm(r.values[0].text):
+        r.values = r.values[1:]
+
+
 def _overflow(r: RawRow, n: int) -> list[RawRow]:
     """Without row ends on the page, a row that took more than its share of values was
     followed by rows that lost their labels: split the surplus off, one row per n values."""
@@ -504,6 +544,7 @@ _APPEAL_CODES = tuple(r.code for r in contract.APPEALS)
 def _appeals(raw: list[RawRow], problems: list[str]) -> tuple[list[Cell], bool]:
     per_row: dict[str, list[Token | None]] = {}
     sequence: list[Token] = []
+    cut = any(r.cut for r in raw)
     for r in raw:
         if r.code in _APPEAL_CODES and not any(labels.norm(t.text) for t in r.values):
             continue  # a header cell followed by the blank positions its span covers
@@ -517,7 +558,12 @@ def _appeals(raw: list[RawRow], problems: list[str]) -> tuple[list[Cell], bool]:
             )
     if sequence and not per_row:
         present = len(sequence)
-        if present < 15:
+        if present < 15 and cut:
+            problems.append(
+                f"appeals: the page ends inside the table; {present} of 15 cells read, "
+                "the rest are not on the page"
+            )
+        elif present < 15:
             problems.append(
                 f"appeals: {present} of 15 cells present; the last {15 - present} are taken as empty"
             )
@@ -526,8 +572,11 @@ def _appeals(raw: list[RawRow], problems: list[str]) -> tuple[list[Cell], bool]:
                 f"appeals: {present} values where the table has 15; the first 15 are read"
             )
         for k, code in enumerate(_APPEAL_CODES):
+            if cut and 5 * k >= present:
+                break
+            width = min(5, present - 5 * k) if cut else 5
             per_row[code] = [sequence[5 * k + j] if 5 * k + j < present else None
-                             for j in range(5)]
+                             for j in range(width)]
         complete = present >= 15
     else:
         complete = len(per_row) == 3 and all(len(v) == 5 for v in per_row.values())
@@ -538,9 +587,11 @@ def _appeals(raw: list[RawRow], problems: list[str]) -> tuple[list[Cell], bool]:
         if code not in per_row:
             continue
         vals = per_row[code]
-        if len(vals) < 5 and not sequence:
+        if len(vals) < 5 and not sequence and not cut:
             problems.append(f"appeals.{code}: {len(vals)} of 5 cells present; the rest are empty")
         for k, col in enumerate(contract.APPEAL_COLUMNS):
+            if cut and k >= len(vals):
+                break
             tok = vals[k] if k < len(vals) else None
             cells.append(_cell("appeals", code, col.code, tok, None, problems))
     if per_row and not complete and len(per_row) < 3:

@@ -9,12 +9,14 @@ and line tokens in reading order, with row ends where the page shows them. The s
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from lxml import etree
 from lxml import html as lxml_html
 
-from gx_pipeline.parsing.values import split_number_run
+from gx_pipeline.parsing import labels
+from gx_pipeline.parsing.values import is_value_text
 
 CELL, LINE, END = "cell", "line", "end"
 
@@ -106,10 +108,8 @@ def html_tokens(text: str) -> tuple[list[Token], str | None]:
             if el.tail:
                 buf.append(el.tail)
     flush()
-    if tokens and not text.rstrip().endswith(">"):
-        # the file stops inside text: the last token may be cut short
-        last = tokens[-1]
-        tokens[-1] = Token(last.kind, last.text, last.table, last.tr, last.td, cut=True)
+    if not text.rstrip().endswith(">"):
+        _mark_cut(tokens)  # the file stops inside text: the last token may be cut short
     return tokens, title
 
 
@@ -137,25 +137,31 @@ def text_tokens(text: str) -> list[Token]:
     lines = text.splitlines()
     ends_cleanly = text.endswith(("\n", "\r", "|"))
     open_row = False  # a pipe row is open and may continue on the next line
+    unfinished = False  # the last pipe line stopped mid-row (no closing separator)
     for no, raw in enumerate(lines, start=1):
         line = raw.strip()
         if not line:
             continue
-        continues = line.startswith("|")
+        # a line opening with a separator continues a row whose line stopped mid-row; after a
+        # finished row it is a new row whose first cell is blank
+        continues = line.startswith("|") and unfinished
         if open_row and not continues:
             tokens.append(ROW_END)
             open_row = False
+        unfinished = "|" in line and not line.endswith("|")
+        if continues and not line.strip("|").strip():
+            continue  # the separator that finishes the broken row
         if "|" not in line:
-            fields = split_number_run(line)
-            if fields is not None:
-                tokens.extend(Token(CELL, f, 0, no, i) for i, f in enumerate(fields, start=1))
-                tokens.append(ROW_END)
-                continue
-            split = _label_then_numbers(line)
-            if split is not None:
-                label, numbers = split
-                tokens.append(Token(CELL, label, 0, no, 1))
-                tokens.extend(Token(CELL, f, 0, no, i) for i, f in enumerate(numbers, start=2))
+            if _PAGE_NUMBER.match(line):
+                continue  # a page number of a flipbook or PDF rendering
+            flat = _flat_row(line)
+            if flat is not None:
+                label, values = flat
+                k = 1
+                if label is not None:
+                    tokens.append(Token(CELL, label, 0, no, 1))
+                    k = 2
+                tokens.extend(Token(CELL, f, 0, no, i) for i, f in enumerate(values, start=k))
                 tokens.append(ROW_END)
                 continue
             tokens.append(Token(LINE, _clean(line), 0, no, 1))
@@ -182,30 +188,46 @@ def text_tokens(text: str) -> list[Token]:
         open_row = True
     if open_row:
         tokens.append(ROW_END)
-    if tokens and not ends_cleanly:
-        # the copy stops mid-line: the last cell may be cut short
-        for i in range(len(tokens) - 1, -1, -1):
-            if tokens[i].kind != END:
-                t = tokens[i]
-                tokens[i] = Token(t.kind, t.text, t.table, t.tr, t.td, cut=True)
-                break
+    if not ends_cleanly:
+        _mark_cut(tokens)  # the copy stops mid-line: the last cell may be cut short
     return tokens
 
 
-_LABEL_NUMBERS = re.compile(
-    r"^(?P<label>.*?[^\d\s.,+-])\s+(?P<nums>(?:[-+]?[\d０-９][\d０-９,.，]*|[—/－-])"
-    r"(?:\s+(?:[-+]?[\d０-９][\d０-９,.，]*|[—/－-]))*)$"
-)
+def _mark_cut(tokens: list[Token]) -> None:
+    for i in range(len(tokens) - 1, -1, -1):
+        t = tokens[i]
+        if t.kind != END:
+            tokens[i] = Token(t.kind, t.text, t.table, t.tr, t.td, cut=True)
+            return
 
 
-def _label_then_numbers(line: str) -> tuple[str, list[str]] | None:
-    """A flipbook row 'label 1 2 3' as its label and values; None for anything else."""
-    if len(line) > 120 or "。" in line:
+_PAGE_NUMBER = re.compile(r"^[-—－–]\s*\d+\s*[-—－–]$|^第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?$")
+
+
+def _flat_row(line: str) -> tuple[str | None, list[str]] | None:
+    """A flipbook row: values separated by spaces, with or without its label in front.
+
+    '0 / 3 3' gives (None, ['0', '/', '3', '3']); '规 章 2 7 57' gives ('规 章', ['2', '7', '57']).
+    None for anything else, so narrative lines stay lines.
+    """
+    if len(line) > 160:
         return None
-    m = _LABEL_NUMBERS.match(line)
-    if m is None:
+    parts = unicodedata.normalize("NFKC", line).split()
+    if len(parts) < 2:
         return None
-    label = m.group("label").strip()
-    if len(label) < 2:
+    k = len(parts)
+    while k > 0 and is_value_text(parts[k - 1]):
+        k -= 1
+    values = parts[k:]
+    if k == 0:
+        return None, values
+    if not values:
         return None
-    return label, m.group("nums").split()
+    label = " ".join(parts[:k])
+    if len(values) < 2 and not any(ch.isdigit() for ch in values[0]) and not (
+        labels.match_proactive(label) or labels.match_request(label)
+    ):
+        return None
+    if len(label) < 2 or "。" in label or any(ch.isdigit() for ch in label[-1:]):
+        return None
+    return label, values

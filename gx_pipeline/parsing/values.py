@@ -84,14 +84,3 @@ def _as_number(d: Decimal) -> Number:
     if d == d.to_integral_value():
         return int(d)
     return float(d)
-
-
-_NUMBERS_LINE = re.compile(r"^[-+]?\d[\d,.]*(?:\s+[-+]?\d[\d,.]*)+$")
-
-
-def split_number_run(text: str) -> list[str] | None:
-    """A flipbook line of whitespace-separated numbers, split; None for anything else."""
-    s = unicodedata.normalize("NFKC", text).strip()
-    if _NUMBERS_LINE.match(s):
-        return s.split()
-    return None
