@@ -6,26 +6,29 @@ stage and reason it stopped at).
 
 import hashlib
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import dagster as dg
-import pandas as pd
 
 from gx_pipeline import schemas, tables
 from gx_pipeline.parsing import PARSER_VERSION, ParseError, parse_bytes
 from gx_pipeline.partitions import yearly_partitions
 from gx_pipeline.resources import RawPages, Warehouse
+from gx_pipeline.staging import BATCH_PAGES, Stage
 from gx_pipeline.tables import LoadedReport, Quarantined, RawFile
-from gx_pipeline.warehouse import YEAR_TABLES, loaded_elsewhere, replace_year
+from gx_pipeline.warehouse import load_year
 
 GROUP = "gx"
 
 
 @dataclass(frozen=True)
-class ParsedYear:
-    loaded: list[LoadedReport] = field(default_factory=list)
-    quarantined: list[Quarantined] = field(default_factory=list)
+class StagedYear:
+    """A step's output: where its rows of the year are staged, and how many there are."""
+
+    stage: Stage
+    counts: dict[str, int] = field(default_factory=dict)
 
 
 def _sha256(path: Path) -> str:
@@ -87,109 +90,89 @@ def raw_report_inventory(context: dg.AssetExecutionContext, raw_pages: RawPages)
 
 @dg.asset(partitions_def=yearly_partitions, group_name=GROUP, kinds={"python"})
 def parsed_reports(
-    context: dg.AssetExecutionContext, raw_report_inventory: list[RawFile]
-) -> ParsedYear:
-    """Each raw page parsed into a Report (contract codes). Unreadable pages, pages without a
-    readable table and byte-identical duplicates go to quarantine with the reason."""
-    parsed = ParsedYear()
+    context: dg.AssetExecutionContext,
+    raw_report_inventory: list[RawFile],
+    raw_pages: RawPages,
+) -> StagedYear:
+    """Each raw page parsed into contract codes, staged as rows of the warehouse tables.
+
+    Pages are read one at a time and staged in batches, so memory does not grow with the year.
+    Unreadable pages, pages without a readable table and byte-identical duplicates go to
+    quarantine with the reason."""
+    year = int(context.partition_key)
+    stage = Stage.fresh(raw_pages.staging_dir, year, "parsed")
+    counts: Counter[str] = Counter()
     first_of: dict[str, str] = {}
-    for raw in raw_report_inventory:
-        if raw.raw_sha256 in first_of:
-            parsed.quarantined.append(
-                Quarantined(raw, "inventory", f"same bytes as {first_of[raw.raw_sha256]}")
-            )
-            continue
-        first_of[raw.raw_sha256] = raw.source
-        # one page in memory at a time
-        data = Path(raw.path).read_bytes()
-        try:
-            report = parse_bytes(data, raw.source)
-        except ParseError as err:
-            parsed.quarantined.append(Quarantined(raw, "parse", err.reason))
-            continue
-        except Exception as err:  # a parser bug on one page must not block the year
-            context.log.exception(f"parser crashed on {raw.source}")
-            parsed.quarantined.append(
-                Quarantined(raw, "parse", f"parser error: {type(err).__name__}: {err}")
-            )
-            continue
-        finally:
-            del data
-        if not report.cells:
-            reason = "; ".join(report.problems) or "no readable tables"
-            parsed.quarantined.append(Quarantined(raw, "parse", reason))
-            continue
-        parsed.loaded.append(LoadedReport(raw, report, PARSER_VERSION))
-    context.add_output_metadata(
-        {
-            "dagster/row_count": len(parsed.loaded),
-            "quarantined": len(parsed.quarantined),
-            "cells": sum(len(r.report.cells) for r in parsed.loaded),
-            "with_problems": sum(bool(r.report.problems) for r in parsed.loaded),
-        }
-    )
-    return parsed
+    for part, start in enumerate(range(0, max(len(raw_report_inventory), 1), BATCH_PAGES)):
+        loaded: list[LoadedReport] = []
+        quarantined: list[Quarantined] = []
+        for raw in raw_report_inventory[start : start + BATCH_PAGES]:
+            if raw.raw_sha256 in first_of:
+                quarantined.append(
+                    Quarantined(raw, "inventory", f"same bytes as {first_of[raw.raw_sha256]}")
+                )
+                continue
+            first_of[raw.raw_sha256] = raw.source
+            outcome = _parse(context, raw)
+            (loaded if isinstance(outcome, LoadedReport) else quarantined).append(outcome)
+        counts["loaded"] += len(loaded)
+        counts["quarantined"] += len(quarantined)
+        counts["cells"] += sum(len(r.report.cells) for r in loaded)
+        counts["with_problems"] += sum(bool(r.report.problems) for r in loaded)
+        stage.write(part, tables.year_frames(loaded, quarantined, year))
+    context.add_output_metadata({"dagster/row_count": counts["loaded"], **counts})
+    return StagedYear(stage, dict(counts))
 
 
-def _validate(parsed: ParsedYear, year: int) -> dict[str, pd.DataFrame]:
-    loaded = list(parsed.loaded)
-    quarantined = list(parsed.quarantined)
-    frames = {"dim_report": tables.dim_frame(loaded, year), **tables.fact_frames(loaded, year)}
-    failures: dict[str, list[str]] = {}
-    for table, model in schemas.REPORT_TABLE_MODELS.items():
-        for rid, messages in schemas.failing_reports(model, frames[table]).items():
-            failures.setdefault(rid, []).extend(f"{table}: {m}" for m in messages)
-    if failures:
-        quarantined += [
-            Quarantined(r.raw, "validate", "; ".join(failures[r.report_id]))
-            for r in loaded
-            if r.report_id in failures
-        ]
-        loaded = [r for r in loaded if r.report_id not in failures]
-        frames = {"dim_report": tables.dim_frame(loaded, year), **tables.fact_frames(loaded, year)}
-    # what remains must pass as a whole; a failure here is a bug, so let it fail the step
-    for table, model in schemas.REPORT_TABLE_MODELS.items():
-        frames[table] = model.validate(frames[table], lazy=True)
-    frames["quarantine"] = schemas.Quarantine.validate(
-        tables.quarantine_frame(quarantined, year), lazy=True
-    )
-    return frames
+def _parse(context: dg.AssetExecutionContext, raw: RawFile) -> LoadedReport | Quarantined:
+    data = Path(raw.path).read_bytes()
+    try:
+        report = parse_bytes(data, raw.source)
+    except ParseError as err:
+        return Quarantined(raw, "parse", err.reason)
+    except Exception as err:  # a parser bug on one page must not block the year
+        context.log.exception(f"parser crashed on {raw.source}")
+        return Quarantined(raw, "parse", f"parser error: {type(err).__name__}: {err}")
+    if not report.cells:
+        return Quarantined(raw, "parse", "; ".join(report.problems) or "no readable tables")
+    return LoadedReport(raw, report, PARSER_VERSION)
 
 
 @dg.asset(partitions_def=yearly_partitions, group_name=GROUP, kinds={"pandas"})
 def validated_frames(
-    context: dg.AssetExecutionContext, parsed_reports: ParsedYear
-) -> dict[str, pd.DataFrame]:
-    """The year's rows of dim_report, the three fact tables and quarantine, validated with the
-    pandera models of gx_pipeline.schemas. A report whose rows fail is moved to quarantine
-    (stage "validate"); the rest of the year goes on."""
+    context: dg.AssetExecutionContext, parsed_reports: StagedYear, raw_pages: RawPages
+) -> StagedYear:
+    """The year's rows of dim_report, the three fact tables and quarantine, validated batch by
+    batch with the pandera models of gx_pipeline.schemas. A report whose rows fail is moved to
+    quarantine (stage "validate"); the rest of the year goes on."""
     year = int(context.partition_key)
-    frames = _validate(parsed_reports, year)
+    stage = Stage.fresh(raw_pages.staging_dir, year, "validated")
+    counts: Counter[str] = Counter()
+    for part, frames in parsed_reports.stage.batches():
+        valid = schemas.validate_year_frames(frames, year)
+        counts.update({table: len(df) for table, df in valid.items()})
+        stage.write(part, valid)
     context.add_output_metadata(
         {
-            "dagster/row_count": len(frames["dim_report"]),
-            **{f"rows.{t}": len(df) for t, df in frames.items()},
+            "dagster/row_count": counts["dim_report"],
+            **{f"rows.{t}": n for t, n in counts.items()},
         }
     )
-    return frames
+    return StagedYear(stage, dict(counts))
 
 
 @dg.asset(partitions_def=yearly_partitions, group_name=GROUP, kinds={"duckdb"}, pool="duckdb")
 def gx_warehouse(
-    context: dg.AssetExecutionContext,
-    validated_frames: dict[str, pd.DataFrame],
-    warehouse: Warehouse,
+    context: dg.AssetExecutionContext, validated_frames: StagedYear, warehouse: Warehouse
 ) -> dg.MaterializeResult:
     """The warehouse tables dim_report, fact_requests, fact_appeals, fact_proactive, quarantine
     (and tally_results, cleared here and filled by the tally check) for one report year,
-    replaced in one DuckDB transaction: a failed write leaves the previous rows intact."""
+    replaced in one DuckDB transaction from the staged Parquet: a failed write leaves the
+    previous rows intact. A page already loaded under another report year stays there and is
+    quarantined here (stage "load")."""
     year = int(context.partition_key)
-    frames = dict(validated_frames)
     with warehouse.connect() as conn:
-        elsewhere = loaded_elsewhere(conn, year, frames["dim_report"]["report_id"])
-        if elsewhere:
-            frames = _quarantine_loaded_elsewhere(frames, elsewhere, year)
-        written = replace_year(conn, year, frames, clear=YEAR_TABLES)
+        written = load_year(conn, year, validated_frames.stage)
     return dg.MaterializeResult(
         metadata={
             "dagster/row_count": written.get("dim_report", 0),
@@ -197,34 +180,3 @@ def gx_warehouse(
             **{f"rows.{t}": n for t, n in written.items()},
         }
     )
-
-
-def _quarantine_loaded_elsewhere(
-    frames: dict[str, pd.DataFrame], elsewhere: dict[str, tuple[int, str]], year: int
-) -> dict[str, pd.DataFrame]:
-    """A page already stored under another year stays there; here it is quarantined."""
-    dim = frames["dim_report"]
-    moved = dim[dim["report_id"].isin(elsewhere)]
-    extra = pd.DataFrame(
-        {
-            "report_year": year,
-            "source": moved["source"],
-            "raw_sha256": moved["raw_sha256"],
-            "size": moved["size"],
-            "stage": "load",
-            "reason": [
-                f"same page already loaded for report year {elsewhere[rid][0]} "
-                f"as {elsewhere[rid][1]}"
-                for rid in moved["report_id"]
-            ],
-        }
-    )
-    out = {
-        table: df[~df["report_id"].isin(elsewhere)].reset_index(drop=True)
-        for table, df in frames.items()
-        if table != "quarantine"
-    }
-    out["quarantine"] = schemas.Quarantine.validate(
-        pd.concat([frames["quarantine"], extra], ignore_index=True), lazy=True
-    )
-    return out

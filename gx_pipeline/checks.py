@@ -1,7 +1,7 @@
 """Tally identities as a blocking, per-year asset check on the warehouse.
 
-The identities are evaluated on the rows as stored (Reports rebuilt from the fact tables), every
-evaluation is kept in tally_results, and the check fails when any report contradicts itself.
+The identities are evaluated in SQL on the rows as stored (sql/queries/tally_evaluate.sql, with
+the terms of gx_pipeline.tally), every evaluation is kept in tally_results, and the check fails when any report contradicts itself.
 Failing reports stay in the facts, flagged by tally_results: numbers are never corrected. A
 blocking check cannot undo the write it checks; it stops steps downstream and fails the run.
 """
@@ -10,14 +10,12 @@ import warnings
 from collections import Counter
 
 import dagster as dg
-import pandas as pd
 
-from gx_pipeline import schemas, tables
+from gx_pipeline import schemas
 from gx_pipeline.assets import gx_warehouse
 from gx_pipeline.partitions import yearly_partitions
 from gx_pipeline.resources import Warehouse
-from gx_pipeline.tally import evaluate
-from gx_pipeline.warehouse import replace_year, year_rows
+from gx_pipeline.warehouse import evaluate_tally, replace_year, year_rows
 
 #: rows of the failing-report table shown in the check's metadata
 _MAX_LISTED = 200
@@ -41,42 +39,36 @@ def reports_satisfy_tally_identities(
 ) -> dg.AssetCheckResult:
     year = int(context.partition_key)
     with warehouse.connect() as conn:
+        results = schemas.TallyResults.validate(evaluate_tally(conn, year), lazy=True)
+        replace_year(conn, year, {"tally_results": results})
         dim = year_rows(conn, "dim_report", year)
-        facts = pd.concat(
-            [year_rows(conn, t, year) for t in ("fact_requests", "fact_appeals")],
-            ignore_index=True,
-        )
-        reports = tables.reports_from_facts(dim, facts)
-        results = [(rid, t) for rid, report in reports.items() for t in evaluate(report)]
-        frame = schemas.TallyResults.validate(tables.tally_frame(results, year), lazy=True)
-        replace_year(conn, year, {"tally_results": frame})
 
     by_id = dim.set_index("report_id")
+    failed = results[results["status"] == "fail"]
     failing = [
         {
-            "agency": by_id.at[rid, "agency"],
-            "source": by_id.at[rid, "source"],
+            "agency": by_id.at[t.report_id, "agency"],
+            "source": by_id.at[t.report_id, "source"],
             "identity": t.identity,
             "subject": t.subject,
-            "left": t.left,
-            "right": t.right,
+            "left": t.left_value,
+            "right": t.right_value,
             "difference": t.difference,
         }
-        for rid, t in results
-        if t.status == "fail"
+        for t in failed.itertuples(index=False)
     ]
-    statuses = Counter(t.status for _, t in results)
+    statuses = Counter(results["status"])
     failing_sources = sorted({f["source"] for f in failing})
-    not_assessable_reports = {rid for rid, t in results if t.status == "not_assessable"}
+    not_assessable_reports = set(results.loc[results["status"] == "not_assessable", "report_id"])
     return dg.AssetCheckResult(
         passed=not failing,
         description=(
-            f"{len(failing_sources)} of {len(reports)} reports contradict themselves"
+            f"{len(failing_sources)} of {len(dim)} reports contradict themselves"
             if failing
-            else f"no report of {len(reports)} contradicts itself"
+            else f"no report of {len(dim)} contradicts itself"
         ),
         metadata={
-            "reports": len(reports),
+            "reports": len(dim),
             "evaluations": len(results),
             "passed_evaluations": statuses["pass"],
             "failed_evaluations": statuses["fail"],

@@ -35,6 +35,11 @@ class RawPages(dg.ConfigurableResource):
     def truth_dir(self) -> Path:
         return Path(self.data_dir) / "truth"
 
+    @property
+    def staging_dir(self) -> Path:
+        """Rows between pipeline steps, as Parquet (see gx_pipeline.staging); disposable."""
+        return Path(self.data_dir) / "staging"
+
     def year_dir(self, year: int) -> Path:
         return self.raw_dir / str(year)
 

@@ -96,6 +96,7 @@ class TallyResults(pa.DataFrameModel):
 
     class Config:
         strict = True
+        coerce = True  # DuckDB's result types (int32 year, empty frames) to the model's
         unique = ["report_id", "identity", "subject"]  # noqa: RUF012
 
 
@@ -106,6 +107,41 @@ REPORT_TABLE_MODELS: dict[str, type[pa.DataFrameModel]] = {
     "fact_appeals": AppealsFacts,
     "fact_proactive": ProactiveFacts,
 }
+
+
+def validate_year_frames(frames: dict[str, pd.DataFrame], year: int) -> dict[str, pd.DataFrame]:
+    """Validate a batch of a year's frames; move every report whose rows fail to quarantine.
+
+    The quarantine row keeps what the page was (source, sha256, size) and every failure, so a
+    researcher can see why the report is not in the fact tables.
+    """
+    failures: dict[str, list[str]] = {}
+    for table, model in REPORT_TABLE_MODELS.items():
+        for rid, messages in failing_reports(model, frames[table]).items():
+            failures.setdefault(rid, []).extend(f"{table}: {m}" for m in messages)
+    out = dict(frames)
+    if failures:
+        dim = frames["dim_report"]
+        bad = dim[dim["report_id"].isin(failures)]
+        moved = pd.DataFrame(
+            {
+                "report_year": year,
+                "source": bad["source"],
+                "raw_sha256": bad["raw_sha256"],
+                "size": bad["size"],
+                "stage": "validate",
+                "reason": ["; ".join(failures[rid]) for rid in bad["report_id"]],
+            }
+        ).astype(frames["quarantine"].dtypes.to_dict())
+        for table in REPORT_TABLE_MODELS:
+            df = frames[table]
+            out[table] = df[~df["report_id"].isin(failures)].reset_index(drop=True)
+        out["quarantine"] = pd.concat([frames["quarantine"], moved], ignore_index=True)
+    # what remains must pass as a whole; a failure here is a bug, so let it fail the step
+    for table, model in REPORT_TABLE_MODELS.items():
+        out[table] = model.validate(out[table], lazy=True)
+    out["quarantine"] = Quarantine.validate(out["quarantine"], lazy=True)
+    return out
 
 
 def failing_reports(model: type[pa.DataFrameModel], df: pd.DataFrame) -> dict[str, list[str]]:

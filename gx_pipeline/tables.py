@@ -13,8 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from gx_pipeline import contract
-from gx_pipeline.report import Cell, Report
-from gx_pipeline.tally import TallyResult
+from gx_pipeline.report import Report
 
 FACT_TABLES: dict[str, str] = {
     "requests": "fact_requests",
@@ -63,15 +62,6 @@ TALLY_COLUMNS = [
     "difference",
     "status",
 ]
-
-
-_FACT_DTYPES = {
-    "report_year": "int64",
-    "value": "float64",
-    "source_table": "Int64",
-    "source_tr": "Int64",
-    "source_td": "Int64",
-}
 
 
 _FACT_DTYPES = {
@@ -216,6 +206,18 @@ def dim_frame(reports: Iterable[LoadedReport], year: int) -> pd.DataFrame:
     )
 
 
+def year_frames(
+    loaded: Iterable[LoadedReport], quarantined: Iterable[Quarantined], year: int
+) -> dict[str, pd.DataFrame]:
+    """Every per-year table's rows for a batch of pages, before validation."""
+    loaded = list(loaded)
+    return {
+        "dim_report": dim_frame(loaded, year),
+        **fact_frames(loaded, year),
+        "quarantine": quarantine_frame(quarantined, year),
+    }
+
+
 def quarantine_frame(items: Iterable[Quarantined], year: int) -> pd.DataFrame:
     records = [
         {
@@ -229,50 +231,3 @@ def quarantine_frame(items: Iterable[Quarantined], year: int) -> pd.DataFrame:
         for q in items
     ]
     return _frame(records, QUARANTINE_COLUMNS, {"report_year": "int64", "size": "int64"})
-
-
-def tally_frame(results: Iterable[tuple[str, TallyResult]], year: int) -> pd.DataFrame:
-    records = [
-        {
-            "report_id": rid,
-            "report_year": year,
-            "identity": t.identity,
-            "subject": t.subject,
-            "left_value": float(t.left),
-            "right_value": float(t.right),
-            "difference": float(t.difference),
-            "status": t.status,
-        }
-        for rid, t in results
-    ]
-    return _frame(
-        records,
-        TALLY_COLUMNS,
-        {
-            "report_year": "int64",
-            "left_value": "float64",
-            "right_value": "float64",
-            "difference": "float64",
-        },
-    )
-
-
-def reports_from_facts(dim: pd.DataFrame, facts: pd.DataFrame) -> dict[str, Report]:
-    """Rebuild Reports from stored rows, so identities are evaluated on what the warehouse holds."""
-    by_report: dict[str, list[Cell]] = {rid: [] for rid in dim["report_id"]}
-    for rec in facts.itertuples(index=False):
-        value = None if pd.isna(rec.value) else float(rec.value)
-        by_report.setdefault(rec.report_id, []).append(
-            Cell(rec.section, rec.row, rec.col, value, rec.raw)
-        )
-    out = {}
-    for rec in dim.itertuples(index=False):
-        out[rec.report_id] = Report(
-            source=rec.source,
-            agency=rec.agency,
-            year=int(rec.report_year),
-            published=None,
-            template=rec.template,
-            cells=tuple(by_report.get(rec.report_id, ())),
-        )
-    return out

@@ -1,4 +1,8 @@
-"""The tally identities of the contract, evaluated on one parsed report.
+"""The tally identities of the contract, as data and as an evaluation of one report.
+
+Each identity is a list of terms: the cells summed on its left side and on its right side. The
+same terms drive `evaluate` here (one parsed report) and the warehouse's SQL evaluation
+(`sql/tally_evaluate.sql`, a whole report year at once), so the rules are written once.
 
 Blank cells count as 0. An identity that does not hold is `fail` when every cell it reads has a
 number (the report contradicts itself) and `not_assessable` when at least one is blank or absent
@@ -7,14 +11,26 @@ from the page. A failing identity is a fact about the report: nothing here chang
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import functools
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from gx_pipeline import contract
-from gx_pipeline.report import Cell, Number, Report
+from gx_pipeline.report import Number, Report
 
 #: amounts are compared with a tolerance; counts are integers and compared exactly
-_EPS = 1e-9
+EPSILON = 1e-9
+_OTHER_SUBROWS = ("other.no_correction", "other.fee_unpaid", "other.other")
+
+
+@dataclass(frozen=True)
+class Term:
+    identity: str
+    subject: str  # the row (per-row identities) or column (per-column ones) evaluated
+    side: str  # "left" or "right"
+    section: str
+    row: str
+    col: str
 
 
 @dataclass(frozen=True)
@@ -31,105 +47,107 @@ class TallyResult:
         return self.left - self.right
 
 
-def _status(left: float, right: float, operands: Iterable[Number | None]) -> str:
-    if abs(left - right) <= _EPS:
+@functools.cache
+def terms(template: str, with_other_row: bool) -> tuple[Term, ...]:
+    """Every term of every in-report identity of a template, in evaluation order.
+
+    `with_other_row`: the report has cells of its own for 三（六）其他处理. In the 2021 format that
+    row is usually only a group label; where it has cells, requests.other_sum checks it.
+    """
+    out: list[Term] = []
+    columns = [c.code for c in contract.REQUEST_COLUMNS]
+
+    def add(identity: str, subject: str, left: Iterable[tuple], right: Iterable[tuple]) -> None:
+        out.extend(Term(identity, subject, "left", *cell) for cell in left)
+        out.extend(Term(identity, subject, "right", *cell) for cell in right)
+
+    for col in columns:
+        add(
+            "requests.balance",
+            col,
+            [("requests", "new_received", col), ("requests", "carried_over", col)],
+            [("requests", "results_total", col), ("requests", "carried_forward", col)],
+        )
+    for col in columns:
+        add(
+            "requests.results_sum",
+            col,
+            [("requests", "results_total", col)],
+            [("requests", leaf, col) for leaf in contract.RESULT_LEAVES[template]],
+        )
+    if template == "2021" and with_other_row:
+        for col in columns:
+            add(
+                "requests.other_sum",
+                col,
+                [("requests", "other", col)],
+                [("requests", sub, col) for sub in _OTHER_SUBROWS],
+            )
+    for r in contract.rows(template, "requests"):
+        if r.code == "other" and template == "2021" and not with_other_row:
+            continue
+        add(
+            "requests.row_total",
+            r.code,
+            [("requests", r.code, "total")],
+            [("requests", r.code, col) for col in contract.APPLICANT_COLUMNS],
+        )
+    for r in contract.APPEALS:
+        add(
+            "appeals.row_total",
+            r.code,
+            [("appeals", r.code, "total")],
+            [("appeals", r.code, col) for col in ("upheld", "corrected", "other", "pending")],
+        )
+    return tuple(out)
+
+
+def status(left: float, right: float, complete: bool) -> str:
+    if abs(left - right) <= EPSILON:
         return "pass"
-    return "fail" if all(v is not None for v in operands) else "not_assessable"
-
-
-def _sum(values: Iterable[Number | None]) -> float:
-    return float(sum(v for v in values if v is not None))
-
-
-def _identity(
-    identity: str, subject: str, left: list[Number | None], right: list[Number | None]
-) -> TallyResult:
-    lhs, rhs = _sum(left), _sum(right)
-    return TallyResult(identity, subject, lhs, rhs, _status(lhs, rhs, left + right))
+    return "fail" if complete else "not_assessable"
 
 
 def evaluate(report: Report) -> list[TallyResult]:
-    """Every in-report identity of the contract that the report's template defines."""
+    """Every in-report identity of the contract that applies to the report.
+
+    Requests identities apply when the report has section 三 cells, appeals identities when it
+    has section 四 cells.
+    """
     if report.template is None:
         return []
-    grid: Mapping[tuple[str, str, str], Cell] = report.grid()
-
-    def v(section: str, row: str, col: str) -> Number | None:
-        cell = grid.get((section, row, col))
-        return None if cell is None else cell.value
-
-    has_requests = any(c.section == "requests" for c in report.cells)
-    has_appeals = any(c.section == "appeals" for c in report.cells)
-    out: list[TallyResult] = []
-    columns = [c.code for c in contract.REQUEST_COLUMNS]
-    if has_requests:
-        for col in columns:
-            out.append(
-                _identity(
-                    "requests.balance",
-                    col,
-                    [v("requests", "new_received", col), v("requests", "carried_over", col)],
-                    [v("requests", "results_total", col), v("requests", "carried_forward", col)],
-                )
-            )
-        leaves = contract.RESULT_LEAVES[report.template]
-        for col in columns:
-            out.append(
-                _identity(
-                    "requests.results_sum",
-                    col,
-                    [v("requests", "results_total", col)],
-                    [v("requests", leaf, col) for leaf in leaves],
-                )
-            )
-        if report.template == "2021" and any(
-            c.section == "requests" and c.row == "other" for c in report.cells
-        ):
-            for col in columns:
-                out.append(
-                    _identity(
-                        "requests.other_sum",
-                        col,
-                        [v("requests", "other", col)],
-                        [
-                            v("requests", sub, col)
-                            for sub in ("other.no_correction", "other.fee_unpaid", "other.other")
-                        ],
-                    )
-                )
-        for r in contract.rows(report.template, "requests"):
-            if r.code == "other" and report.template == "2021" and not any(
-                c.section == "requests" and c.row == "other" for c in report.cells
-            ):
-                continue
-            out.append(
-                _identity(
-                    "requests.row_total",
-                    r.code,
-                    [v("requests", r.code, "total")],
-                    [v("requests", r.code, col) for col in contract.APPLICANT_COLUMNS],
-                )
-            )
-    if has_appeals:
-        for r in contract.APPEALS:
-            out.append(
-                _identity(
-                    "appeals.row_total",
-                    r.code,
-                    [v("appeals", r.code, "total")],
-                    [v("appeals", r.code, col) for col in ("upheld", "corrected", "other", "pending")],
-                )
-            )
-    return out
+    grid = report.grid()
+    sections = {c.section for c in report.cells}
+    with_other = any(c.section == "requests" and c.row == "other" for c in report.cells)
+    sums: dict[tuple[str, str], list] = {}
+    for t in terms(report.template, with_other):
+        if t.section not in sections:
+            continue
+        cell = grid.get((t.section, t.row, t.col))
+        value: Number | None = None if cell is None else cell.value
+        acc = sums.setdefault((t.identity, t.subject), [0.0, 0.0, True])
+        acc[0 if t.side == "left" else 1] += value or 0
+        acc[2] = acc[2] and value is not None
+    return [
+        TallyResult(identity, subject, left, right, status(left, right, complete))
+        for (identity, subject), (left, right, complete) in sums.items()
+    ]
 
 
 def carry_chain(
     carried_over_total: Number | None, previous_carried_forward_total: Number | None
 ) -> TallyResult:
     """requests.carry_chain for one agency across two consecutive years."""
-    return _identity(
-        "requests.carry_chain",
-        "total",
-        [carried_over_total],
-        [previous_carried_forward_total],
-    )
+    left, right = float(carried_over_total or 0), float(previous_carried_forward_total or 0)
+    complete = carried_over_total is not None and previous_carried_forward_total is not None
+    return TallyResult("requests.carry_chain", "total", left, right, status(left, right, complete))
+
+
+def term_rows() -> list[dict[str, object]]:
+    """The terms of both templates as table rows, for the warehouse's SQL evaluation."""
+    return [
+        {"template": template, "with_other_row": with_other, "seq": k, **t.__dict__}
+        for template in contract.TEMPLATES
+        for with_other in (False, True)
+        for k, t in enumerate(terms(template, with_other))
+    ]

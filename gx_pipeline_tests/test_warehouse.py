@@ -73,19 +73,6 @@ def test_unknown_code_names_its_report():
     ]
 
 
-def test_reports_rebuilt_from_stored_rows_keep_values_and_blanks():
-    conn = duckdb.connect()
-    warehouse.replace_year(conn, 2020, _frames([_loaded("a" * 64, GOOD)]))
-    dim = warehouse.year_rows(conn, "dim_report", 2020)
-    facts = pd.concat(
-        [warehouse.year_rows(conn, t, 2020) for t in ("fact_requests", "fact_appeals")]
-    )
-    (report,) = tables.reports_from_facts(dim, facts).values()
-    assert report.value("appeals", "review", "total") == 1
-    assert report.value("requests", "new_received", "total") is None
-    assert report.template == "2019"
-
-
 def test_dim_frame_carries_problems_as_json_text():
     dim = tables.dim_frame([_loaded("a" * 64, GOOD)], 2020)
     assert json.loads(dim.loc[0, "problems"]) == ["a problem"]

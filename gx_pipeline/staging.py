@@ -1,0 +1,66 @@
+"""Per-year staging on disk: the rows between pipeline steps, as Parquet parts.
+
+A national report year is ~100,000 pages and ~20 million cells: too much to hold in memory or
+to pickle between steps. Each step streams batches of pages, writes one Parquet part per batch
+and table, and the next step (or DuckDB, with one `read_parquet` glob) reads the parts back.
+Memory stays bounded by the batch size whatever the size of the year.
+
+Layout: `<root>/<year>/<step>/<table>/part-00000.parquet`.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+#: pages per batch: large enough for bulk inserts (≥100 pages, see docs), small in memory
+BATCH_PAGES = 500
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One step's staged rows of one report year."""
+
+    path: str
+
+    @classmethod
+    def fresh(cls, root: Path, year: int, step: str) -> Stage:
+        path = Path(root) / str(year) / step
+        if path.exists():
+            shutil.rmtree(path)
+        path.mkdir(parents=True)
+        return cls(str(path))
+
+    def write(self, part: int, frames: Mapping[str, pd.DataFrame]) -> None:
+        for table, frame in frames.items():
+            folder = Path(self.path) / table
+            folder.mkdir(exist_ok=True)
+            frame.to_parquet(folder / f"part-{part:05d}.parquet", index=False)
+
+    def parts(self) -> list[int]:
+        first = next((p for p in sorted(Path(self.path).iterdir()) if p.is_dir()), None)
+        if first is None:
+            return []
+        return sorted(int(p.stem.split("-")[1]) for p in first.glob("part-*.parquet"))
+
+    def read(self, part: int) -> dict[str, pd.DataFrame]:
+        return {
+            folder.name: pd.read_parquet(folder / f"part-{part:05d}.parquet")
+            for folder in sorted(Path(self.path).iterdir())
+            if folder.is_dir()
+        }
+
+    def batches(self) -> Iterator[tuple[int, dict[str, pd.DataFrame]]]:
+        for part in self.parts():
+            yield part, self.read(part)
+
+    def glob(self, table: str) -> str | None:
+        """The Parquet glob of a table for DuckDB's read_parquet, None when nothing is staged."""
+        folder = Path(self.path) / table
+        if not any(folder.glob("part-*.parquet")):
+            return None
+        return str(folder / "part-*.parquet")
