@@ -26,6 +26,7 @@ _PUNCT = re.compile(r"[()\[\]【】:：,，、;；。.．]")
 _INNER_ENUM = re.compile(r"\([一二三四五六七八九十]{1,3}\)|(?<![\d.])\d{1,2}[.、．](?!\d)")
 
 
+@functools.lru_cache(maxsize=16384)
 def norm(text: str) -> str:
     """NFKC, no whitespace, no quotes."""
     return _QUOTES.sub("", squash(text))
@@ -40,6 +41,7 @@ def strip_enum(text: str) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=16384)
 def bare(text: str) -> str:
     """The label's words only: normalised, enumeration and punctuation removed."""
     return _PUNCT.sub("", _INNER_ENUM.sub("", strip_enum(norm(text))))
@@ -53,7 +55,12 @@ class LabelMatch:
 
 
 def _similarity(a: str, b: str) -> float:
-    """difflib's ratio, skipped when its cheap upper bounds already rule a match out."""
+    """difflib's ratio, skipped when a cheap upper bound already rules a match out."""
+    # ratio = 2M / (len(a) + len(b)) and M <= the characters the two have in common
+    if 2 * min(len(a), len(b)) < 0.8 * (len(a) + len(b)):
+        return 0.0
+    if 2 * len(set(a) & set(b)) < 0.8 * (len(a) + len(b)) and len(set(a)) == len(a):
+        return 0.0
     m = difflib.SequenceMatcher(None, a, b)
     if m.real_quick_ratio() < 0.8 or m.quick_ratio() < 0.8:
         return 0.0
@@ -121,8 +128,12 @@ REQUEST_HEADER_WORDS = (
 
 
 @functools.lru_cache(maxsize=4096)
-def match_request(text: str) -> LabelMatch | None:
-    """The requests row a label names. 总计 and 其他 alone are left to the caller's context."""
+def match_request(text: str, fuzzy: bool = False) -> LabelMatch | None:
+    """The requests row a label names. 总计 and 其他 alone are left to the caller's context.
+
+    `fuzzy` also tries near-misses of the whole label (one typo away); only worth it inside
+    the requests table, where an unmatched text is otherwise a problem line.
+    """
     n = norm(text)
     if len(n) > 70 or "。" in n:
         return None
@@ -132,7 +143,7 @@ def match_request(text: str) -> LabelMatch | None:
             canon = _REQUEST_CANON[code]
             exact = b == canon or b.endswith(canon) and _is_group_prefix(b[: -len(canon)])
             return LabelMatch(code, exact, core)
-    if len(b) >= 4:
+    if fuzzy and 4 <= len(b) <= 40:
         best, best_ratio = None, 0.0
         for code, canon in _REQUEST_CANON.items():
             if len(canon) < 4:

@@ -209,7 +209,7 @@ class _Reader:
             )):
                 self.close()
                 return True
-        m = labels.match_request(text)
+        m = labels.match_request(text, fuzzy=self.section == "requests")
         if m is None:
             if self.section == "requests" and labels.is_request_group(text):
                 self.close()

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from lxml import etree
-from lxml import html as lxml_html
 
 from gx_pipeline.parsing import labels
 from gx_pipeline.parsing.values import is_value_text
@@ -21,8 +20,8 @@ from gx_pipeline.parsing.values import is_value_text
 CELL, LINE, END = "cell", "line", "end"
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
+    # a NamedTuple, not a dataclass: a page has hundreds of tokens and building them is hot
     kind: str  # CELL (a table cell), LINE (free text) or END (the page shows a row end here)
     text: str = ""
     table: int | None = None  # 1-based table on an HTML page; 0 for a text copy
@@ -47,6 +46,8 @@ _BLOCK = frozenset(
      "form", "table", "tr", "td", "th", "caption", "tbody", "thead", "tfoot", "pre", "hr",
      "address", "figure", "figcaption", "title", "body", "html"}
 )
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_TEXT = etree.XPath("string()")  # an element's text with its descendants', in C
 _WS = re.compile(r"[\s\u00a0\u3000]+")
 
 
@@ -63,12 +64,16 @@ def _clean(text: str) -> str:
 
 def html_tokens(text: str) -> tuple[list[Token], str | None]:
     """Tokens of an HTML page, and its <title>."""
+    # plain lxml.etree elements: lxml.html's element classes cost a Python lookup per node
+    parser = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
     try:
-        root = lxml_html.document_fromstring(text)
-    except (etree.ParserError, ValueError):
+        root = etree.fromstring(_XML_DECLARATION.sub("", text, count=1), parser)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        return [], None
+    if root is None:
         return [], None
     title_el = root.find(".//title")
-    title = _clean(title_el.text_content()) if title_el is not None else None
+    title = _clean(_TEXT(title_el)) if title_el is not None else None
     tokens: list[Token] = []
     buf: list[str] = []
     table_no = 0
@@ -87,7 +92,6 @@ def html_tokens(text: str) -> tuple[list[Token], str | None]:
             if event == "end" and el.tail:
                 buf.append(el.tail)
             continue
-        tag = tag.lower()
         if event == "start":
             if tag in _SKIP or tag == "head":
                 walker.skip_subtree()
@@ -119,10 +123,10 @@ def _table_tokens(table: etree._Element, table_no: int, out: list[Token]) -> Non
         tr_no += 1
         td_no = 0
         for td in tr:
-            if not isinstance(td.tag, str) or td.tag.lower() not in ("td", "th"):
+            if td.tag != "td" and td.tag != "th":
                 continue
             td_no += 1
-            out.append(Token(CELL, _clean(td.text_content()), table_no, tr_no, td_no))
+            out.append(Token(CELL, _clean(_TEXT(td)), table_no, tr_no, td_no))
         out.append(ROW_END)
 
 
@@ -197,7 +201,7 @@ def _mark_cut(tokens: list[Token]) -> None:
     for i in range(len(tokens) - 1, -1, -1):
         t = tokens[i]
         if t.kind != END:
-            tokens[i] = Token(t.kind, t.text, t.table, t.tr, t.td, cut=True)
+            tokens[i] = t._replace(cut=True)
             return
 
 

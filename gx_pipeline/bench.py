@@ -1,0 +1,152 @@
+"""`make bench`: how fast pages go from bytes to DuckDB rows, against an lxml baseline.
+
+    python -m gx_pipeline.bench [--pages 2000] [--seed 11]
+
+Generates pages with gx_pipeline.pagegen (every style), then times on one core:
+
+1. baseline: lxml.html parse + a plain walk of every <td> (the "lxml + span expansion"
+   anchor of the design notes; our budget is 2x this, end to end);
+2. parse: bytes -> Report (decode, tokens, sections, metadata), per page and per style;
+3. end to end: parse -> warehouse rows -> pandera validation -> Parquet staging -> DuckDB
+   load in one transaction, streaming in batches of staging.BATCH_PAGES pages;
+
+and prints the figures, the ratio to the baseline, and the peak memory. No assertion: the
+speed targets live here, not in the tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import duckdb
+from lxml import html as lxml_html
+
+from gx_pipeline import schemas, tables, warehouse
+from gx_pipeline.pagegen import sample
+from gx_pipeline.parsing import ParseError, parse_bytes
+from gx_pipeline.parsing.decode import decode
+from gx_pipeline.staging import BATCH_PAGES, Stage
+from gx_pipeline.tables import LoadedReport, Quarantined, RawFile
+
+
+def _pin_one_core() -> None:
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {max(os.sched_getaffinity(0))})
+
+
+def _baseline(pages: list[bytes]) -> float:
+    """lxml parse + visit every cell's text: µs per page."""
+    start = time.perf_counter()
+    for data in pages:
+        root = lxml_html.document_fromstring(decode(data, "bench").text)
+        for td in root.iter("td", "th"):
+            td.text_content()
+            td.get("rowspan")
+            td.get("colspan")
+    return (time.perf_counter() - start) / len(pages) * 1e6
+
+
+def _parse_all(pages: list[tuple[str, bytes]]) -> tuple[float, dict[str, list[float]]]:
+    by_style: dict[str, list[float]] = defaultdict(list)
+    start = time.perf_counter()
+    for name, data in pages:
+        t = time.perf_counter()
+        try:
+            parse_bytes(data, name)
+        except ParseError:
+            pass
+        # gen-0007-word-2021.html -> "word.html": the style and the form
+        style = f"{name.split('-')[2]}.{name.rsplit('.', 1)[-1]}"
+        by_style[style].append((time.perf_counter() - t) * 1e6)
+    return (time.perf_counter() - start) / len(pages) * 1e6, by_style
+
+
+def _end_to_end(paths: list[Path], work: Path, year: int) -> tuple[float, int]:
+    """Parse, validate, stage and load `paths` as one report year: µs per page, fact rows."""
+    stage = Stage.fresh(work / "staging", year, "validated")
+    start = time.perf_counter()
+    for part, first in enumerate(range(0, len(paths), BATCH_PAGES)):
+        loaded: list[LoadedReport] = []
+        quarantined: list[Quarantined] = []
+        for path in paths[first : first + BATCH_PAGES]:
+            data = path.read_bytes()
+            raw = RawFile(path.name, str(path), "0" * 64, len(data), True)
+            try:
+                report = parse_bytes(data, path.name)
+            except ParseError as err:
+                quarantined.append(Quarantined(raw, "parse", err.reason))
+                continue
+            raw = RawFile(path.name, str(path), report.sha256 or "", len(data), True)
+            if report.cells:
+                loaded.append(LoadedReport(raw, report, "bench"))
+            else:
+                quarantined.append(Quarantined(raw, "parse", "no tables"))
+        frames = tables.year_frames(loaded, quarantined, year)
+        stage.write(part, schemas.validate_year_frames(frames, year))
+    conn = duckdb.connect(str(work / "bench.duckdb"))
+    written = warehouse.load_year(conn, year, stage)
+    conn.execute("checkpoint")
+    conn.close()
+    elapsed = time.perf_counter() - start
+    facts = sum(written[t] for t in ("fact_requests", "fact_appeals", "fact_proactive"))
+    return elapsed / len(paths) * 1e6, facts
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="gx bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pages", type=int, default=2000)
+    parser.add_argument("--seed", type=int, default=11)
+    args = parser.parse_args(argv)
+    _pin_one_core()
+    with tempfile.TemporaryDirectory(prefix="gx-bench-") as tmp:
+        work = Path(tmp)
+        t = time.perf_counter()
+        paths = sorted(sample(args.pages, args.seed, work / "sample"))
+        paths = [p for p in paths if p.parent.name == "pages"] or paths
+        print(f"generated {len(paths)} pages in {time.perf_counter() - t:.1f} s")
+        pages = [(p.name, p.read_bytes()) for p in paths]
+        html = [d for n, d in pages if n.endswith(".html")]
+        sizes = [len(d) for _, d in pages]
+        print(f"page size: mean {statistics.mean(sizes) / 1024:.1f} KB, "
+              f"max {max(sizes) / 1024:.1f} KB; {len(html)} HTML pages")
+
+        base = _baseline(html)
+        parse_us, by_style = _parse_all(pages)
+        html_parse_us = statistics.mean(
+            v for style, vals in by_style.items() if style.endswith(".html") for v in vals
+        )
+        e2e_us, facts = _end_to_end(paths, work, 2023)
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+        print()
+        print(f"{'step (one core)':<44}{'µs/page':>10}{'pages/s':>10}{'x lxml':>8}")
+        for label, us in (
+            ("baseline: lxml parse + walk every <td>", base),
+            ("parse: bytes -> Report, all pages", parse_us),
+            ("parse: bytes -> Report, HTML styles", html_parse_us),
+            ("end to end: parse..validate..stage..DuckDB", e2e_us),
+        ):
+            print(f"{label:<44}{us:>10.0f}{1e6 / us:>10.0f}{us / base:>8.2f}")
+        print()
+        print(f"{'style':<18}{'pages':>6}{'median µs':>11}{'p90 µs':>9}")
+        for style, vals in sorted(by_style.items()):
+            vals.sort()
+            print(f"{style:<18}{len(vals):>6}{statistics.median(vals):>11.0f}"
+                  f"{vals[int(len(vals) * 0.9)]:>9.0f}")
+        print()
+        print(f"fact rows loaded: {facts:,}; 100,000 pages at this rate: "
+              f"{e2e_us * 1e5 / 1e6 / 60:.1f} min on one core")
+        print(f"peak RSS: {peak_mb:.0f} MB (generation, all pages in memory for the timing "
+              "loops, and the streaming load)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
