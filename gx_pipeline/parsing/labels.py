@@ -201,8 +201,10 @@ def match_appeal_row(text: str) -> str | None:
 @functools.lru_cache(maxsize=4096)
 def is_appeal_header(text: str) -> bool:
     b = bare(text)
-    if not b or len(b) > 16:
+    if not b:
         return False
+    if len(b) > 16:
+        return only_header_words(text, (*APPEAL_HEADER_WORDS, "行政诉讼"))
     return any(w in b for w in APPEAL_HEADER_WORDS)
 
 
@@ -275,6 +277,30 @@ def is_proactive_header(text: str) -> bool:
     return len(b) <= 30 and any(w in b for w in PROACTIVE_HEADER_WORDS)
 
 
+#: a figure written in prose: 予以公开8件, 受理6件, 收费3.5万元
+_FIGURE_IN_PROSE = re.compile(r"\d\s*(?:件|条|个|项|次|人次|份|万元|元)")
+
+
 def is_narrative(text: str) -> bool:
+    """Prose rather than a table cell: a sentence, or figures written with their units.
+
+    Long labels with commas (（二）部分公开（区分处理的，只计这一情形，不计其他情形）) are not
+    prose: `is_prose_like` is the weaker test the caller combines with label matching.
+    """
     n = norm(text)
-    return len(n) > 40 or "。" in n or "；" in text or (len(n) > 25 and "," in n)
+    return "。" in n or ";" in n or len(n) > 80 or _FIGURE_IN_PROSE.search(n) is not None
+
+
+def is_prose_like(text: str) -> bool:
+    n = norm(text)
+    return len(n) > 40 or (len(n) > 25 and "," in n)
+
+
+def only_header_words(text: str, words: tuple[str, ...]) -> bool:
+    """A header line written out in one piece (flipbook text): nothing but header words."""
+    b = bare(text)
+    if not b:
+        return False
+    for w in sorted(words, key=len, reverse=True):
+        b = b.replace(w, "")
+    return not b

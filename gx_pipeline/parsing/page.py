@@ -17,7 +17,13 @@ from gx_pipeline.report import Report
 #: uses it as the code version of the derived assets
 PARSER_VERSION = "1.0.0"
 
-_IMG = re.compile(r"<img\b", re.IGNORECASE)
+_IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+#: images every page has: share buttons, QR codes, logos, badges
+_ICON = re.compile(
+    r"qr|ewm|erweima|share|logo|icon|weixin|wechat|weibo|wx|badge|dzjg|jiucuo|gongan|beian|"
+    r"二维码|分享|扫一扫|党政机关|纠错",
+    re.IGNORECASE,
+)
 # characters that only Traditional Chinese text uses, common in these reports
 _TRADITIONAL = re.compile(r"[開與國為於關資務條報處請況計總審議訴規範許罰對機構產區縣鎮辦]")
 _SIMPLIFIED = re.compile(r"[开与国为于关资务条报处请况计总审议诉规范许罚对机构产区县镇办]")
@@ -96,6 +102,17 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
+def _images_in_body(text: str) -> bool:
+    """An <img> after the first section heading that is not a share/QR/logo icon."""
+    start = min(
+        (i for i in (text.find("主动公开政府信息"), text.find("收到和处理政府信息公开")) if i >= 0),
+        default=-1,
+    )
+    if start < 0:
+        return False
+    return any(not _ICON.search(tag) for tag in _IMG_TAG.findall(text, start))
+
+
 def _truncated(text: str, tokens: list) -> bool:
     """The file stops before the page does: mid-cell, or an HTML page without its end tags."""
     if any(t.cut for t in tokens[-3:]):
@@ -121,10 +138,12 @@ def _body_start(tokens: list) -> int | None:
 
 
 def _why_no_tables(text: str, scan: sections.Scan) -> str:
-    if scan.sections_headed and _IMG.search(text):
+    if scan.sections_headed and _images_in_body(text):
         return "the section headings are there but the tables are images"
     if _ATTACHMENT.search(text) and not scan.rows:
         return "the report is an attachment (PDF/Word), not on the page"
+    if scan.sections_headed and scan.prose_in_sections and not scan.rows:
+        return "the sections are written as prose, without tables"
     if scan.sections_headed:
         return (
             "the section headings are there but their tables are not "

@@ -17,10 +17,13 @@ from dataclasses import dataclass, field
 from gx_pipeline import contract
 from gx_pipeline.parsing import labels
 from gx_pipeline.parsing.tokens import CELL, END, LINE, Token
-from gx_pipeline.parsing.values import is_value_text, read_value
+from gx_pipeline.parsing.values import header_unit, in_wan, is_value_text, read_value
 from gx_pipeline.report import Cell
 
 UNKNOWN = "?"
+_ALL_HEADER_WORDS = (
+    *labels.REQUEST_HEADER_WORDS, *labels.APPEAL_HEADER_WORDS, *labels.PROACTIVE_HEADER_WORDS
+)
 #: a run of appeals values not tied to a row label: the national layout's single 15-cell row
 SEQUENCE = "*"
 
@@ -44,6 +47,8 @@ class Scan:
     #: header wording of each proactive block, by block number
     block_headers: dict[int, list[str]] = field(default_factory=dict)
     sections_headed: set[str] = field(default_factory=set)
+    #: prose stood under a section heading (a summary written out instead of a table)
+    prose_in_sections: bool = False
     votes: Counter[str] = field(default_factory=Counter)
     problems: list[str] = field(default_factory=list)
 
@@ -170,8 +175,13 @@ class _Reader:
             self.enter("proactive")
             self.new_block()
             return
-        if labels.is_narrative(text) and labels.match_request(text) is None:
+        if labels.is_narrative(text) or (
+            labels.is_prose_like(text) and labels.match_request(text) is None
+            and not labels.only_header_words(text, _ALL_HEADER_WORDS)
+        ):
             self.close()
+            if self.section is not None:
+                self.scan.prose_in_sections = True
             return
         section = self.section
         if section in ("requests", None) and self.request_label(tok):
@@ -206,7 +216,7 @@ class _Reader:
                 return True
             if b in labels.REQUEST_HEADER_WORDS or (len(b) <= 10 and any(
                 w in b for w in labels.REQUEST_HEADER_WORDS[:7]
-            )):
+            )) or labels.only_header_words(text, labels.REQUEST_HEADER_WORDS):
                 self.close()
                 return True
         m = labels.match_request(text, fuzzy=self.section == "requests")
@@ -325,12 +335,13 @@ def assemble(s: Scan, template: str) -> Sections:
     complete: dict[str, bool] = {}
     found: set[str] = set()
     wrong_blocks = {b for b, v in block_templates(s).items() if v != template}
+    units = {b: header_unit(h) for b, h in s.block_headers.items()}
     for section in contract.SECTIONS:
         raw = [r for r in s.rows if r.section == section]
         if section == "appeals":
             got, ok = _appeals(raw, problems)
         else:
-            got, ok = _table(section, raw, template, wrong_blocks, problems)
+            got, ok = _table(section, raw, template, wrong_blocks, units, problems)
         cells.extend(got)
         if got:
             found.add(section)
@@ -343,6 +354,7 @@ def _table(
     raw: list[RawRow],
     template: str,
     wrong_blocks: set[int],
+    units: dict[int, str | None],
     problems: list[str],
 ) -> tuple[list[Cell], bool]:
     template_rows = contract.rows(template, section)
@@ -466,8 +478,8 @@ def _table(
                 f"{len(vals)} of {n} cells read, the rest are not on the page"
             )
             for k, tok in enumerate(vals):
-                cells.append(_cell(section, trow.code, trow.columns[k].code, tok, template,
-                                   problems))
+                cells.append(_cell(section, trow.code, trow.columns[k].code, tok,
+                                   units.get(r.block), problems))
             continue
         if len(vals) < n:
             complete = False
@@ -485,7 +497,7 @@ def _table(
             )
         for k, col in enumerate(trow.columns):
             tok = vals[k] if k < len(vals) else None
-            cells.append(_cell(section, trow.code, col.code, tok, template, problems))
+            cells.append(_cell(section, trow.code, col.code, tok, units.get(r.block), problems))
     if by_code and all(c.value is None for c in cells):
         problems.append(
             f"{section}: every cell is blank: the table has its labels but no numbers "
@@ -580,7 +592,7 @@ def _appeals(raw: list[RawRow], problems: list[str]) -> tuple[list[Cell], bool]:
         complete = present >= 15
     else:
         complete = len(per_row) == 3 and all(len(v) == 5 for v in per_row.values())
-        if sequence:
+        if any(labels.norm(t.text) for t in sequence):
             problems.append("appeals: values outside the labelled rows are not assigned")
     cells: list[Cell] = []
     for code in _APPEAL_CODES:
@@ -604,9 +616,10 @@ def _cell(
     row: str,
     col: str,
     tok: Token | None,
-    template: str | None,
+    unit: str | None,
     problems: list[str],
 ) -> Cell:
+    """One cell's value. `unit`: the unit of amount its column header states, if any."""
     if tok is None:
         return Cell(section, row, col, None, None)
     amount = (section, row, col) in contract.AMOUNT_CELLS
@@ -616,11 +629,15 @@ def _cell(
         problems.append(f"{where}: cannot read {tok.text!r} as a value; taken as empty")
         return Cell(section, row, col, None, tok.text, tok.table, tok.tr, tok.td)
     value = read.value
-    if amount and value not in (None, 0) and read.unit is None and row == "procurement":
-        problems.append(
-            f"{where}: bare number {tok.text!r} in a column whose header states no unit; "
-            "taken as 万元"
-        )
+    if amount and value is not None and read.unit is None:
+        if unit is not None:
+            value = in_wan(value, unit)
+        elif value != 0 and row == "procurement":
+            # the 2019 procurement column states no unit; the 2021 fee column states 万元
+            problems.append(
+                f"{where}: bare number {tok.text!r} in a column whose header states no unit; "
+                "taken as 万元"
+            )
     if isinstance(value, (int, float)) and value < 0 and col not in contract.SIGNED_COLUMNS:
         problems.append(f"{where}: negative value {tok.text!r} in a count column, kept as written")
     if read.unit and not amount and read.unit not in ("件", "条", "个", "项", "次", "份"):

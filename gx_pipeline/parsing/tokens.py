@@ -46,6 +46,8 @@ _BLOCK = frozenset(
      "form", "table", "tr", "td", "th", "caption", "tbody", "thead", "tfoot", "pre", "hr",
      "address", "figure", "figcaption", "title", "body", "html"}
 )
+_TABLE_TAG = re.compile(r"<table\b", re.IGNORECASE)
+_WRAPPER_TAG = re.compile(r"</?(?:div|span|font|section|article|center)\b[^>]*>", re.IGNORECASE)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _TEXT = etree.XPath("string()")  # an element's text with its descendants', in C
 _WS = re.compile(r"[\s\u00a0\u3000]+")
@@ -64,8 +66,22 @@ def _clean(text: str) -> str:
 
 def html_tokens(text: str) -> tuple[list[Token], str | None]:
     """Tokens of an HTML page, and its <title>."""
+    tokens, title = _html_tokens(text)
+    if not any(t.table for t in tokens) and _TABLE_TAG.search(text):
+        # tables the tree lost: libxml2 gives up below a few thousand nested wrappers. Without
+        # the wrappers (layout only, they carry no cells) the tables come back.
+        flat, flat_title = _html_tokens(_WRAPPER_TAG.sub("\n", text))
+        if any(t.table for t in flat):
+            return flat, title or flat_title
+    return tokens, title
+
+
+def _html_tokens(text: str) -> tuple[list[Token], str | None]:
     # plain lxml.etree elements: lxml.html's element classes cost a Python lookup per node
-    parser = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
+    # huge_tree: CMS templates nest layout divs past libxml2's default depth limit of 256
+    parser = etree.HTMLParser(
+        remove_comments=True, remove_pis=True, no_network=True, huge_tree=True
+    )
     try:
         root = etree.fromstring(_XML_DECLARATION.sub("", text, count=1), parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):

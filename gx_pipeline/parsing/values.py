@@ -80,6 +80,22 @@ def read_value(text: str, amount: bool = False) -> CellValue | None:
     return CellValue(_as_number(number), unit)
 
 
+def header_unit(headers: list[str]) -> str | None:
+    """The unit of amount a column header states: 采购总金额（万元）, 本年收费金额（单位：元）."""
+    text = squash("".join(headers))
+    for unit in ("亿元", "万元", "千元"):
+        if unit in text:
+            return unit
+    if re.search(r"[(:（：]元|元[)）]|单位元", text):
+        return "元"
+    return None
+
+
+def in_wan(value: Number, unit: str) -> Number:
+    """A bare number read in the header's unit, as 万元."""
+    return _as_number(Decimal(str(value)) * _AMOUNT_SCALE[unit])
+
+
 def _as_number(d: Decimal) -> Number:
     if d == d.to_integral_value():
         return int(d)
