@@ -1,0 +1,268 @@
+"""The raw archive: page bytes exactly as served, content-addressed, with a log of every fetch.
+
+    <archive>/objects/ab/abcdef...   the bytes, named by their sha256 (never by the address)
+    <archive>/fetches.jsonl          one FetchRecord per fetch attempt, appended, fsynced
+    <archive>/tmp/                   half-written objects; os.replace moves them into objects/
+
+Nothing is ever overwritten: a page that changes is a new object next to the old one, and the
+version history per address is read back from the log by `versions()`. A crash can leave a
+stray temp file or a torn last log line, never a half object or a record without its object,
+because the object is in place before its record is appended.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import fcntl
+import hashlib
+import json
+import os
+import threading
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from gx_pipeline.fetch.manifest import report_year
+
+OBJECTS = "objects"
+LOG = "fetches.jsonl"
+TMP = "tmp"
+LOCK = ".lock"
+
+#: the outcomes a FetchRecord can have
+FETCHED, UNCHANGED, FAILED = "fetched", "unchanged", "failed"
+
+
+@dataclass(frozen=True)
+class FetchRecord:
+    """One fetch of one address, as appended to fetches.jsonl."""
+
+    address: str
+    #: fetched (a new object: first fetch or a changed page), unchanged (304 or same bytes), failed
+    outcome: str
+    fetched_at: str
+    final_address: str | None = None
+    status: int | None = None
+    sha256: str | None = None
+    size: int | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    content_type: str | None = None
+    header_charset: str | None = None
+    meta_charset: str | None = None
+    #: what the bytes decode as (utf-8, then gb18030); None when neither decodes cleanly
+    encoding: str | None = None
+    attempts: int = 1
+    reason: str | None = None
+    #: from the manifest row, so the archive alone can place pages into data/raw/<year>/
+    agency: str | None = None
+    year: int | None = None
+
+    @property
+    def succeeded(self) -> bool:
+        return self.outcome in (FETCHED, UNCHANGED) and self.sha256 is not None
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    """One distinct content of one address, in the order the archive saw them."""
+
+    address: str
+    sha256: str
+    size: int | None
+    first_seen: str
+    last_seen: str
+    #: 1 for the first content archived, 2 for the first edit, ...
+    version: int
+    #: this content replaced an earlier one: the page was edited after it was first archived
+    changed_after_first: bool
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+class ArchiveBusy(RuntimeError):
+    pass
+
+
+class Archive:
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root)
+        self._log_lock = threading.Lock()
+        self._lock_file: int | None = None
+        self._tail_checked = False
+
+    # -- exclusive use ------------------------------------------------------------------------
+
+    def lock(self) -> None:
+        """Take the archive for one run; two runs appending to one log would interleave."""
+        (self.root / OBJECTS).mkdir(parents=True, exist_ok=True)
+        (self.root / TMP).mkdir(exist_ok=True)
+        fd = os.open(self.root / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise ArchiveBusy(f"another fetch is running on {self.root}") from None
+        self._lock_file = fd
+        # temp files left by a crashed run are no one's: nothing refers to them
+        for stray in (self.root / TMP).iterdir():
+            stray.unlink(missing_ok=True)
+
+    def unlock(self) -> None:
+        if self._lock_file is not None:
+            os.close(self._lock_file)
+            self._lock_file = None
+
+    # -- objects ------------------------------------------------------------------------------
+
+    def object_path(self, sha256: str) -> Path:
+        if len(sha256) != 64 or not all(c in "0123456789abcdef" for c in sha256):
+            raise ValueError(f"not a sha256: {sha256!r}")
+        return self.root / OBJECTS / sha256[:2] / sha256
+
+    def has(self, sha256: str) -> bool:
+        return self.object_path(sha256).is_file()
+
+    def store(self, body: bytes) -> str:
+        """Put `body` into the archive (once per content) and return its sha256."""
+        sha256 = hashlib.sha256(body).hexdigest()
+        target = self.object_path(sha256)
+        if target.is_file():
+            return sha256
+        target.parent.mkdir(parents=True, exist_ok=True)
+        (self.root / TMP).mkdir(exist_ok=True)
+        temp = self.root / TMP / uuid.uuid4().hex
+        with open(temp, "wb") as fh:
+            fh.write(body)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(temp, target)
+        return sha256
+
+    def read(self, sha256: str) -> bytes:
+        return self.object_path(sha256).read_bytes()
+
+    # -- the log ------------------------------------------------------------------------------
+
+    def append(self, record: FetchRecord) -> None:
+        line = json.dumps(dataclasses.asdict(record), ensure_ascii=False) + "\n"
+        path = self.root / LOG
+        with self._log_lock, open(path, "ab") as fh:
+            # a crash mid-line leaves a torn last line; start on a fresh one after it
+            if not self._tail_checked and fh.tell() > 0 and not _ends_with_newline(path):
+                fh.write(b"\n")
+            self._tail_checked = True
+            fh.write(line.encode("utf-8"))
+            fh.flush()
+            os.fsync(fh.fileno())
+
+    def records(self) -> Iterator[FetchRecord]:
+        path = self.root / LOG
+        if not path.exists():
+            return
+        fields = {f.name for f in dataclasses.fields(FetchRecord)}
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                try:
+                    data = json.loads(line)
+                except json.JSONDecodeError:
+                    continue  # the torn last line of a crashed run
+                yield FetchRecord(**{k: v for k, v in data.items() if k in fields})
+
+    def latest_successes(self) -> dict[str, FetchRecord]:
+        """The last successful fetch of each address whose object is still in the archive."""
+        latest: dict[str, FetchRecord] = {}
+        for record in self.records():
+            if record.succeeded:
+                latest[record.address] = record
+        return {a: r for a, r in latest.items() if self.has(r.sha256 or "")}
+
+
+def _ends_with_newline(path: Path) -> bool:
+    with open(path, "rb") as fh:
+        fh.seek(-1, os.SEEK_END)
+        return fh.read(1) == b"\n"
+
+
+def versions(archive_dir: str | Path) -> list[VersionRow]:
+    """Every distinct content of every address, for the warehouse's version history.
+
+    A version's last_seen moves on with each re-check that found the same bytes (a 304 or an
+    identical body); a different body starts the next version. Rows are ordered by address,
+    then version.
+    """
+    history: dict[str, list[VersionRow]] = {}
+    for record in Archive(archive_dir).records():
+        if not record.succeeded:
+            continue
+        rows = history.setdefault(record.address, [])
+        if rows and rows[-1].sha256 == record.sha256:
+            rows[-1] = dataclasses.replace(rows[-1], last_seen=record.fetched_at)
+            continue
+        rows.append(
+            VersionRow(
+                address=record.address,
+                sha256=record.sha256 or "",
+                size=record.size,
+                first_seen=record.fetched_at,
+                last_seen=record.fetched_at,
+                version=len(rows) + 1,
+                changed_after_first=bool(rows),
+            )
+        )
+    return [row for address in sorted(history) for row in history[address]]
+
+
+YearOf = Mapping[str, int | None] | Callable[[str], int | None]
+
+
+def export_to_raw(
+    archive_dir: str | Path, raw_dir: str | Path, year_of: YearOf | None = None
+) -> list[Path]:
+    """Put the latest version of each address with a known report year into raw/<year>/.
+
+    The year comes from `year_of` (a mapping or function of the address) where it knows one,
+    else from the manifest row recorded with the fetch. Files are named `<sha256[:16]>.html`; an older version
+    of the same address exported earlier is removed, so the year never holds two editions of
+    one report. Returns the files written or already in place.
+    """
+    archive = Archive(archive_dir)
+    recorded_year: dict[str, int] = {}
+    shas: dict[str, set[str]] = {}
+    for record in archive.records():
+        if record.year is not None:
+            recorded_year[record.address] = record.year
+        if record.sha256:
+            shas.setdefault(record.address, set()).add(record.sha256)
+    latest = archive.latest_successes()
+    if year_of is None:
+        given: Callable[[str], int | None] = lambda address: None
+    elif callable(year_of):
+        given = year_of
+    else:
+        given = year_of.get
+    targets: dict[Path, str] = {}
+    for address, record in sorted(latest.items()):
+        year = report_year(given(address) or recorded_year.get(address))
+        if year is not None and record.sha256 is not None:
+            targets[Path(raw_dir) / str(year) / _raw_name(record.sha256)] = address
+    for target, address in targets.items():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # mirrors of one report share an object, so only remove what no address still needs
+        for older in shas[address]:
+            stale = target.parent / _raw_name(older)
+            if stale not in targets:
+                stale.unlink(missing_ok=True)
+        if not target.exists():
+            temp = target.with_name(f".{target.name}.tmp")
+            temp.write_bytes(archive.read(latest[address].sha256 or ""))
+            os.replace(temp, target)
+    return sorted(targets)
+
+
+def _raw_name(sha256: str) -> str:
+    return f"{sha256[:16]}.html"

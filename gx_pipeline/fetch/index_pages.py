@@ -1,0 +1,108 @@
+"""An agency's list page (年报专栏) -> manifest rows for the annual reports it links to.
+
+A link qualifies when its text (or its title attribute: list pages often cut long link text
+short with "..." and keep the full title there) names a report year and an annual report:
+`2023年政府信息公开工作年度报告`, `XX区2022年度政务公开年报`, or on a list page of nothing
+else, a bare `2021年度报告`. Other yearly reports that agencies publish beside them (法治政府建设
+年度报告, 统计年报) name a different subject and are left out.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+import lxml.html
+
+from gx_pipeline.fetch.charset import page_text
+from gx_pipeline.fetch.manifest import FIRST_REPORT_YEAR, LAST_REPORT_YEAR, ManifestRow
+
+_CHINESE_DIGITS = str.maketrans(
+    "〇零○Ｏ０一二三四五六七八九１２３４５６７８９", "00000123456789123456789"
+)
+_YEAR = re.compile(r"([12一二１２][0-9〇零○Ｏ０-９一二三四五六七八九]{3})\s*年")
+_REPORT = re.compile(r"年度?报告|年报")
+_DISCLOSURE = re.compile(r"信息公开|政务公开")
+# what may stand around the year in a bare link such as "2021年度报告" or "【2021年】年报"
+_BARE = re.compile(r"^[\s\W_]*\d{4}年度?(报告|年报|年度报告)[\s\W_]*$")
+_AGENCY_END = re.compile(
+    r"(政府|办公室|办公厅|委员会|局|厅|委|院|署|街道|镇|乡|区|县|市|省|中心|所|会)$"
+)
+_SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "#")
+
+
+def report_links(
+    page: bytes | str, page_address: str, agency: str | None = None
+) -> list[ManifestRow]:
+    """Manifest rows for the annual-report links on a list page, in page order, deduplicated.
+
+    `agency` (the list page's agency, if known) is used for links whose text does not name one.
+    """
+    text = page_text(page) if isinstance(page, bytes) else page
+    if not text.strip():
+        return []
+    try:
+        tree = lxml.html.fromstring(text)
+    except (lxml.etree.ParserError, ValueError):
+        return []
+    base = page_address
+    for href in tree.xpath("//base/@href"):
+        base = urljoin(page_address, href.strip())
+        break
+    page_agency = agency or _agency_from_title(tree)
+    rows: dict[str, ManifestRow] = {}
+    for link in tree.iter("a"):
+        href = (link.get("href") or "").strip()
+        if not href or href.lower().startswith(_SKIP_SCHEMES):
+            continue
+        for label in (_normalise(link.get("title") or ""), _normalise(link.text_content())):
+            if (year := _qualifying_year(label)) is not None:
+                break
+        else:
+            continue
+        address = urldefrag(urljoin(base, href))[0]
+        if urlsplit(address).scheme not in ("http", "https") or address in rows:
+            continue
+        rows[address] = ManifestRow(address, _agency_from_label(label) or page_agency, year)
+    return list(rows.values())
+
+
+def _normalise(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _digits(text: str) -> str:
+    return text.translate(_CHINESE_DIGITS)
+
+
+def _qualifying_year(label: str) -> int | None:
+    """The report year when `label` names a disclosure annual report, else None."""
+    if not _REPORT.search(label):
+        return None
+    if not (_DISCLOSURE.search(label) or _BARE.match(_digits(label))):
+        return None
+    return _report_year(label)
+
+
+def _report_year(label: str) -> int | None:
+    for match in _YEAR.finditer(label):
+        year = int(_digits(match.group(1))) if _digits(match.group(1)).isdigit() else None
+        if year is not None and FIRST_REPORT_YEAR <= year <= LAST_REPORT_YEAR:
+            return year
+    return None
+
+
+def _agency_from_label(label: str) -> str | None:
+    """The words before the year, when they end like an agency's name (XX市XX区人民政府)."""
+    match = _YEAR.search(label)
+    prefix = label[: match.start()].strip("《【[]】》“”\"'：:-—_ ") if match else ""
+    return prefix if len(prefix) >= 2 and _AGENCY_END.search(prefix) else None
+
+
+def _agency_from_title(tree: lxml.html.HtmlElement) -> str | None:
+    # titles read "政府信息公开年报_XX市人民政府" or "XX区人民政府-年报专栏": take the part naming an agency
+    title = tree.findtext(".//title") or ""
+    for part in re.split(r"[_|\-—–·]+", _normalise(title)):
+        if _AGENCY_END.search(part) and not _REPORT.search(part) and len(part) >= 2:
+            return part
+    return None

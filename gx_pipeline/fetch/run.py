@@ -1,0 +1,215 @@
+"""A whole manifest through the fetcher into the archive: resumable, interruptible, counted.
+
+The archive's log is the run state. Without `refresh`, an address with a successful record is
+done and skipped, so a run stopped by a crash or Ctrl-C picks up where it left off; failed
+addresses are tried again. With `refresh`, every address is re-checked with a conditional
+request, so an unchanged page costs a 304.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+from gx_pipeline.fetch.archive import FAILED, FETCHED, UNCHANGED, Archive, FetchRecord, now
+from gx_pipeline.fetch.charset import detect_charsets
+from gx_pipeline.fetch.client import Fetcher, FetchFailed, FetchSettings, ServedPage, Validators
+from gx_pipeline.fetch.hosts import Stopped, host_key
+from gx_pipeline.fetch.index_pages import report_links
+from gx_pipeline.fetch.manifest import ManifestRow, read_manifest
+
+#: called in the calling thread after each address: (record, addresses done, addresses to do)
+Progress = Callable[[FetchRecord, int, int], None]
+
+
+@dataclass(frozen=True)
+class FetchSummary:
+    #: archived a new content: first fetch of the address, or the page changed
+    fetched: int
+    #: re-checked and the same as archived (304, or the same bytes from a server without validators)
+    unchanged: int
+    #: addresses that needed more than one try, whatever their outcome
+    retried: int
+    failed: int
+    #: already archived, so not requested at all (no refresh)
+    skipped: int
+    #: fetched addresses that already had an older version: edits since the last check
+    changed: int
+    #: (address, reason) per failed address
+    failures: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def total(self) -> int:
+        return self.fetched + self.unchanged + self.failed + self.skipped
+
+
+def fetch_manifest(
+    manifest: str | Path | Sequence[ManifestRow],
+    archive_dir: str | Path,
+    settings: FetchSettings | None = None,
+    progress: Progress | None = None,
+) -> FetchSummary:
+    """Archive every address of `manifest` (a CSV path or rows) into `archive_dir`.
+
+    If `progress` raises (or Ctrl-C arrives), the run stops: requests in flight finish or give
+    up, everything archived so far stays, and the exception propagates.
+    """
+    settings = settings or FetchSettings()
+    rows = read_manifest(manifest) if isinstance(manifest, (str, Path)) else list(manifest)
+    archive = Archive(archive_dir)
+    archive.lock()
+    try:
+        return _run(rows, archive, settings, progress)
+    finally:
+        archive.unlock()
+
+
+def _run(
+    rows: list[ManifestRow], archive: Archive, settings: FetchSettings, progress: Progress | None
+) -> FetchSummary:
+    latest = archive.latest_successes()
+    todo = [row for row in rows if settings.refresh or row.address not in latest]
+    skipped = len(rows) - len(todo)
+    counts = {FETCHED: 0, UNCHANGED: 0, FAILED: 0}
+    retried = changed = 0
+    failures: list[tuple[str, str]] = []
+    stop = threading.Event()
+    with Fetcher(settings, stop) as fetcher, ThreadPoolExecutor(settings.concurrency) as pool:
+        futures: list[Future[FetchRecord | None]] = [
+            pool.submit(_fetch_one, row, fetcher, archive, latest.get(row.address))
+            for row in _spread_over_hosts(todo)
+        ]
+        try:
+            for done, future in enumerate(as_completed(futures), start=1):
+                record = future.result()
+                if record is None:
+                    continue
+                counts[record.outcome] += 1
+                retried += record.attempts > 1
+                if record.outcome == FETCHED and record.address in latest:
+                    changed += 1
+                if record.outcome == FAILED:
+                    failures.append((record.address, record.reason or "unknown"))
+                if progress is not None:
+                    progress(record, done, len(todo))
+        except BaseException:
+            stop.set()
+            for future in futures:
+                future.cancel()
+            raise
+    return FetchSummary(
+        fetched=counts[FETCHED],
+        unchanged=counts[UNCHANGED],
+        retried=retried,
+        failed=counts[FAILED],
+        skipped=skipped,
+        changed=changed,
+        failures=tuple(failures),
+    )
+
+
+def _spread_over_hosts(rows: Iterable[ManifestRow]) -> list[ManifestRow]:
+    """Round-robin over hosts, so workers are not all queued behind one site's slots."""
+    by_host: dict[str, deque[ManifestRow]] = defaultdict(deque)
+    for row in rows:
+        by_host[host_key(row.address)].append(row)
+    spread: list[ManifestRow] = []
+    queues = list(by_host.values())
+    while queues:
+        spread.extend(queue.popleft() for queue in queues)
+        queues = [queue for queue in queues if queue]
+    return spread
+
+
+def _fetch_one(
+    row: ManifestRow, fetcher: Fetcher, archive: Archive, previous: FetchRecord | None
+) -> FetchRecord | None:
+    """Fetch one address and append its record; None when the run stopped first."""
+    if fetcher.stop.is_set():
+        return None
+    validators = Validators(previous.etag, previous.last_modified) if previous else None
+    base = {"address": row.address, "agency": row.agency, "year": row.year}
+    try:
+        page = fetcher.get(row.address, validators)
+    except Stopped:
+        return None
+    except FetchFailed as exc:
+        record = FetchRecord(
+            **base, outcome=FAILED, fetched_at=now(), attempts=exc.attempts, reason=exc.reason
+        )
+    except Exception as exc:  # noqa: BLE001 - one odd page must not end a 10,000-address run
+        record = FetchRecord(
+            **base, outcome=FAILED, fetched_at=now(), reason=f"{type(exc).__name__}: {exc}"
+        )
+    else:
+        record = _record_page(row, page, archive, previous)
+    archive.append(record)
+    return record
+
+
+def _record_page(
+    row: ManifestRow, page: ServedPage, archive: Archive, previous: FetchRecord | None
+) -> FetchRecord:
+    base = {"address": row.address, "agency": row.agency, "year": row.year}
+    common = {
+        "fetched_at": now(),
+        "final_address": page.final_address,
+        "status": page.status,
+        "attempts": page.attempts,
+    }
+    if page.body is None:  # 304 Not Modified
+        if previous is None:
+            return FetchRecord(
+                **base, **common, outcome=FAILED, reason="304 for a page never archived"
+            )
+        return dataclasses.replace(
+            previous,
+            **base,
+            **common,
+            outcome=UNCHANGED,
+            etag=page.etag or previous.etag,
+            last_modified=page.last_modified or previous.last_modified,
+            reason=None,
+        )
+    sha256 = archive.store(page.body)
+    charsets = detect_charsets(page.body, page.content_type)
+    same = previous is not None and previous.sha256 == sha256
+    return FetchRecord(
+        **base,
+        **common,
+        outcome=UNCHANGED if same else FETCHED,
+        sha256=sha256,
+        size=len(page.body),
+        etag=page.etag,
+        last_modified=page.last_modified,
+        content_type=page.content_type,
+        header_charset=charsets.header,
+        meta_charset=charsets.meta,
+        encoding=charsets.sniffed,
+    )
+
+
+def manifest_from_index_pages(
+    index_pages: Sequence[ManifestRow], archive_dir: str | Path
+) -> list[ManifestRow]:
+    """Report rows found on list pages already archived (fetch them first with fetch_manifest).
+
+    A list page's agency, if the manifest gave one, names the reports whose links do not.
+    """
+    archive = Archive(archive_dir)
+    latest = archive.latest_successes()
+    found: dict[str, ManifestRow] = {}
+    for page in index_pages:
+        record = latest.get(page.address)
+        if record is None or record.sha256 is None:
+            continue
+        for row in report_links(
+            archive.read(record.sha256), record.final_address or page.address, page.agency
+        ):
+            found.setdefault(row.address, row)
+    return list(found.values())
