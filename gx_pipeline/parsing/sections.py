@@ -134,15 +134,17 @@ class _Reader:
             return
         if tok.kind == LINE:
             self.text_after_values = True
-            heading = labels.heading_section(text)
-            if heading is not None:
-                self.enter(heading)
-                self.scan.sections_headed.add(heading)
-                return
-            if labels.is_end_heading(text):
-                self.close()
-                self.section = None
-                return
+        # headings stand as paragraphs, or as title rows inside one all-sections table
+        heading = labels.heading_section(text)
+        if heading is not None:
+            self.enter(heading)
+            self.scan.sections_headed.add(heading)
+            self.header_row = True  # a title row's blank cells are its span's positions
+            return
+        if tok.kind == LINE and labels.is_end_heading(text):
+            self.close()
+            self.section = None
+            return
         self.label(tok)
 
     def value(self, tok: Token) -> None:
@@ -563,6 +565,13 @@ def _appeals(raw: list[RawRow], problems: list[str]) -> tuple[list[Cell], bool]:
         if r.code in _APPEAL_CODES and 0 < len(r.values) <= 5 and r.code not in per_row:
             per_row[r.code] = list(r.values)
         elif r.code in (SEQUENCE, *_APPEAL_CODES, None) and r.values:
+            sequence.extend(r.values)
+        elif r.code == UNKNOWN and len(r.values) >= 12:
+            # a label cell in front of the national layout's single row (数量, 件数, …)
+            problems.append(
+                f"appeals: the row's label {r.label!r} is not the template's; its "
+                f"{len(r.values)} values are read as the table's single row"
+            )
             sequence.extend(r.values)
         elif r.code == UNKNOWN and r.values:
             problems.append(
