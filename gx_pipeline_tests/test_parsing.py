@@ -137,3 +137,43 @@ def test_gx_parse_exits_zero_when_every_file_reads():
     done = _gx("parse", str(SEED_TXT), str(REALDEV[0]))
     assert done.returncode == 0, done.stderr
     assert len(done.stdout.splitlines()) == 2
+
+
+def _appeals_table(lead: str) -> str:
+    head = (
+        "<tr><td colspan=5>行政复议</td><td colspan=10>行政诉讼</td></tr>"
+        "<tr><td rowspan=2>结果维持</td><td rowspan=2>结果纠正</td><td rowspan=2>其他结果</td>"
+        "<td rowspan=2>尚未审结</td><td rowspan=2>总计</td><td colspan=5>未经复议直接起诉</td>"
+        "<td colspan=5>复议后起诉</td></tr><tr>"
+        + "<td>结果维持</td><td>结果纠正</td><td>其他结果</td><td>尚未审结</td><td>总计</td>" * 2
+        + "</tr>"
+    )
+    values = "".join(f"<td>{v}</td>" for v in (1, 2, 0, 0, 3, 0, 0, 0, 1, 1, 2, 0, 0, 0, 2))
+    return f"<table>{head}<tr>{lead}{values}</tr></table>"
+
+
+def test_section_title_rows_inside_one_table_open_their_sections():
+    page = (
+        "<html><body><p>某县统计局2022年政府信息公开工作年度报告</p><table>"
+        "<tr><td colspan=15>四、政府信息公开行政复议、行政诉讼情况</td></tr>"
+        + _appeals_table("")[len("<table>"):]
+        + "</body></html>"
+    )
+    got = parse_bytes(page.encode("utf-8"), "onetable.html")
+    values = {(c.row, c.col): c.value for c in got.cells if c.section == "appeals"}
+    assert values[("review", "total")] == 3
+    assert values[("litigation_after_review", "upheld")] == 2
+    assert got.complete["appeals"]
+
+
+def test_a_label_cell_before_the_appeals_row_does_not_hide_its_values():
+    page = (
+        "<html><body><p>某县统计局2022年政府信息公开工作年度报告</p>"
+        "<p>四、政府信息公开行政复议、行政诉讼情况</p>"
+        + _appeals_table("<td>数量</td>")
+        + "</body></html>"
+    )
+    got = parse_bytes(page.encode("utf-8"), "lead.html")
+    values = {(c.row, c.col): c.value for c in got.cells if c.section == "appeals"}
+    assert values[("review", "upheld")] == 1 and values[("litigation_direct", "total")] == 1
+    assert any(p.startswith("appeals:") and "数量" in p for p in got.problems)
