@@ -1,7 +1,9 @@
 """Tally identities as a blocking, per-year asset check on the warehouse.
 
 The identities are evaluated in SQL on the rows as stored (sql/queries/tally_evaluate.sql, with
-the terms of gx_pipeline.tally), every evaluation is kept in tally_results, and the check fails when any report contradicts itself.
+the terms of gx_pipeline.tally), every evaluation is kept in tally_results with each report's
+summary in dim_report (tally_passed/_failed/_not_assessable), and the check fails when any report
+contradicts itself.
 Failing reports stay in the facts, flagged by tally_results: numbers are never corrected. A
 blocking check cannot undo the write it checks; it stops steps downstream and fails the run.
 """
@@ -15,7 +17,7 @@ from gx_pipeline import schemas
 from gx_pipeline.assets import gx_warehouse
 from gx_pipeline.partitions import yearly_partitions
 from gx_pipeline.resources import Warehouse
-from gx_pipeline.warehouse import evaluate_tally, replace_year, year_rows
+from gx_pipeline.warehouse import evaluate_tally, record_tally, year_rows
 
 #: rows of the failing-report table shown in the check's metadata
 _MAX_LISTED = 200
@@ -40,7 +42,8 @@ def reports_satisfy_tally_identities(
     year = int(context.partition_key)
     with warehouse.connect() as conn:
         results = schemas.TallyResults.validate(evaluate_tally(conn, year), lazy=True)
-        replace_year(conn, year, {"tally_results": results})
+        # tally_results and dim_report's per-report quality summary, in one transaction
+        record_tally(conn, year, results)
         dim = year_rows(conn, "dim_report", year)
 
     by_id = dim.set_index("report_id")

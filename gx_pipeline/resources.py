@@ -1,12 +1,17 @@
 """Where the raw pages and the warehouse live, and how the warehouse is opened.
 
 Paths come from `GX_DATA_DIR` (default: `<repo>/data`): raw pages under `raw/<year>/`, truth
-sidecars of generated pages under `truth/<year>/`, the warehouse in `warehouse.duckdb`.
+sidecars of generated pages under `truth/<year>/`. Dagster writes the warehouse in a working file,
+`.work/warehouse.duckdb`, and publishes a copy as `warehouse.duckdb` for analysts after each
+successful write: an analyst session holding that file open (even read-only, which DuckDB treats
+as a lock) never blocks a run, and keeps its snapshot until it reconnects.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -51,13 +56,19 @@ class Warehouse(dg.ConfigurableResource):
     when the body raises, so the file lock outlives a failed step until garbage collection.
     """
 
+    #: the working file only Dagster opens
     database: str
+    #: the analyst-facing copy, replaced atomically after each successful write; None: no copy
+    publish_to: str | None = None
     #: DuckDB allows one writer process; wait this long for another one to let go of the file.
     lock_timeout_s: float = 60.0
 
     @contextmanager
-    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+    def connect(self, publish: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-write connection to the working file; closed whatever happens. When the body
+        ends without an exception (and `publish`), the file is checkpointed and published."""
         Path(self.database).parent.mkdir(parents=True, exist_ok=True)
+        self._seed_from_published()
         deadline = time.monotonic() + self.lock_timeout_s
         delay = 0.1
         while True:
@@ -71,13 +82,62 @@ class Warehouse(dg.ConfigurableResource):
                 delay = min(delay * 2, 5.0)
         try:
             yield conn
+            # everything in the main file, no WAL beside it: the copy below is then complete
+            conn.execute("checkpoint")
         finally:
             conn.close()
+        if publish:
+            self.publish()
+
+    def publish(self) -> None:
+        """Copy the working file next to `publish_to` and rename it into place (atomic on one
+        file system). A session holding the old file keeps reading its old copy; the next
+        connection sees the new one. Costs one copy of the file per write."""
+        if not self.publish_to or not Path(self.database).exists():
+            return
+        target = Path(self.publish_to)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        os.close(fd)
+        try:
+            shutil.copyfile(self.database, tmp)
+            shutil.copymode(self.database, tmp)  # mkstemp's 0600 would lock other readers out
+            # a WAL left by a read-write session on the old copy would be replayed on the new one
+            Path(f"{target}.wal").unlink(missing_ok=True)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def _seed_from_published(self) -> None:
+        """Start a missing working file from the published copy, so years loaded before (or by
+        an older layout of the data folder) are kept; a copy of an outdated schema is dropped
+        and the years are loaded afresh."""
+        work = Path(self.database)
+        if work.exists() or not self.publish_to or not Path(self.publish_to).exists():
+            return
+        from gx_pipeline.warehouse import schema_is_current
+
+        shutil.copyfile(self.publish_to, work)
+        try:
+            conn = duckdb.connect(str(work))
+            try:
+                current = schema_is_current(conn)
+            finally:
+                conn.close()
+        except duckdb.Error:
+            current = False
+        if not current:
+            work.unlink()
+            Path(f"{work}.wal").unlink(missing_ok=True)
 
 
 def default_resources(root: Path | None = None) -> dict[str, dg.ConfigurableResource]:
     root = Path(root) if root is not None else data_dir()
     return {
         "raw_pages": RawPages(data_dir=str(root)),
-        "warehouse": Warehouse(database=str(root / "warehouse.duckdb")),
+        "warehouse": Warehouse(
+            database=str(root / ".work" / "warehouse.duckdb"),
+            publish_to=str(root / "warehouse.duckdb"),
+        ),
     }

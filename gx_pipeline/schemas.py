@@ -10,7 +10,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from gx_pipeline import contract
+from gx_pipeline import contract, regions
 
 _SHA256 = r"^[0-9a-f]{64}$"
 _ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
@@ -56,6 +56,11 @@ class ReportDim(pa.DataFrameModel):
     report_year: Series[int] = pa.Field(ge=2019)
     stated_year: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=2000, le=2100)
     agency: Series[str] = pa.Field(nullable=True)
+    province: Series[str] = pa.Field(nullable=True)
+    city: Series[str] = pa.Field(nullable=True)
+    county: Series[str] = pa.Field(nullable=True)
+    division_code: Series[str] = pa.Field(nullable=True, str_matches=r"^\d{6}$")
+    admin_level: Series[str] = pa.Field(nullable=True, isin=list(regions.LEVELS))
     published: Series[str] = pa.Field(nullable=True, str_matches=_ISO_DATE)
     template: Series[str] = pa.Field(nullable=True, isin=list(contract.TEMPLATES))
     source: Series[str] = pa.Field(unique=True)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from gx_pipeline import contract
+from gx_pipeline import contract, regions
 from gx_pipeline.report import Report
 
 FACT_TABLES: dict[str, str] = {
@@ -39,6 +39,11 @@ DIM_COLUMNS = [
     "report_year",
     "stated_year",
     "agency",
+    "province",
+    "city",
+    "county",
+    "division_code",
+    "admin_level",
     "published",
     "template",
     "source",
@@ -167,16 +172,26 @@ def _frame(records: list[dict], columns: list[str], dtypes: dict[str, str]) -> p
 
 
 def dim_frame(reports: Iterable[LoadedReport], year: int) -> pd.DataFrame:
-    """One row per loaded report; list columns travel as JSON text (cast on insert)."""
+    """One row per loaded report; list columns travel as JSON text (cast on insert).
+
+    The region and administrative level come from the agency name (gx_pipeline.regions); the
+    tally summary columns of dim_report are not here: the tally check writes them.
+    """
     records = []
     for loaded in reports:
         r = loaded.report
+        region = regions.region_of(r.agency)
         records.append(
             {
                 "report_id": loaded.report_id,
                 "report_year": year,
                 "stated_year": r.year,
                 "agency": r.agency,
+                "province": region.province,
+                "city": region.city,
+                "county": region.county,
+                "division_code": region.division_code,
+                "admin_level": region.level,
                 "published": r.published,
                 "template": r.template,
                 "source": loaded.raw.source,

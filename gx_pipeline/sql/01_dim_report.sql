@@ -1,22 +1,53 @@
 -- One row per loaded report page (a page the parser read at least one table from).
+-- Region columns come from gx_pipeline.regions (cpca on the agency name); the tally_* columns are
+-- written by the tally check together with tally_results (warehouse.record_tally), in the same
+-- transaction, and are null until the check has run on the year.
 create table if not exists dim_report (
-    report_id           varchar   not null primary key,  -- first 16 hex digits of raw_sha256
-    report_year         integer   not null,              -- the partition: data/raw/<year>/
-    stated_year         integer,                         -- the year the page itself names
-    agency              varchar,
-    published           date,
-    template            varchar,                         -- '2019' or '2021'
-    source              varchar   not null,              -- path under data/raw/
-    raw_sha256          varchar   not null,
-    size                bigint    not null,
-    generated           boolean   not null,
-    parser_version      varchar   not null,
-    cell_count          integer   not null,
-    problems            varchar[] not null,
-    problem_count       integer   not null,
-    incomplete_sections varchar[] not null
+    report_id            varchar   not null primary key,
+    report_year          integer   not null,
+    stated_year          integer,
+    agency               varchar,
+    province             varchar,
+    city                 varchar,
+    county               varchar,
+    division_code        varchar,
+    admin_level          varchar,
+    published            date,
+    template             varchar,
+    source               varchar   not null,
+    raw_sha256           varchar   not null,
+    size                 bigint    not null,
+    generated            boolean   not null,
+    parser_version       varchar   not null,
+    cell_count           integer   not null,
+    problems             varchar[] not null,
+    problem_count        integer   not null,
+    incomplete_sections  varchar[] not null,
+    tally_passed         integer,
+    tally_failed         integer,
+    tally_not_assessable integer
 );
-comment on table dim_report is 'One row per loaded report page; every raw file is either here or in quarantine.';
-comment on column dim_report.report_id is 'First 16 hex digits of the sha256 of the raw file; joins to the fact tables.';
+comment on table dim_report is 'One row per loaded report page (政府信息公开工作年度报告); every raw file of a report year is either here or in quarantine. Join the fact tables on report_id.';
+comment on column dim_report.report_id is 'First 16 hex digits of the sha256 of the raw file; joins to every other table.';
+comment on column dim_report.report_year is 'The report year (the year the work was done; a report published in January 2024 is report year 2023): the data/raw/<year>/ folder the page was filed under.';
+comment on column dim_report.stated_year is 'The report year the page itself names in its title; null when it names none.';
+comment on column dim_report.agency is 'The publishing agency as the report names itself (e.g. 宁强县自然资源局); null when the page does not say.';
+comment on column dim_report.province is 'Province-level division (省/自治区/直辖市) of the agency, from its name (cpca 0.5.5 division list); null when the name carries no known place.';
+comment on column dim_report.city is 'Prefecture-level division (地级市/自治州) of the agency; null for municipalities (北京市 …), province-administered counties, or when unknown.';
+comment on column dim_report.county is 'County-level division (区/县/县级市) of the agency; null when the name stops above that level or is unknown.';
+comment on column dim_report.division_code is 'Six-digit administrative division code (行政区划代码) of the deepest of province/city/county found; null when no region is found.';
+comment on column dim_report.admin_level is 'province | city | county (the government or its general office) | township-street (乡/镇/街道) | department-of-province/-city/-county (any other organ of that level); null when unknown. Rule: gx_pipeline/regions.py.';
+comment on column dim_report.published is 'Publication date stated on the page; null when absent.';
+comment on column dim_report.template is 'Format version of the tables: 2019 (report years 2019-2020) or 2021 (from report year 2021); see docs/CONTRACT.md.';
+comment on column dim_report.source is 'Path of the raw file under data/raw/ (<year>/<file name>); the file is kept untouched.';
+comment on column dim_report.raw_sha256 is 'sha256 of the raw file bytes, hex.';
+comment on column dim_report.size is 'Size of the raw file in bytes.';
 comment on column dim_report.generated is 'True for synthetic pages (file name gen-* or a truth sidecar saying generated).';
+comment on column dim_report.parser_version is 'Version of gx_pipeline.parsing that read the page.';
+comment on column dim_report.cell_count is 'Number of template cells read from the page (rows in the three fact tables).';
 comment on column dim_report.problems is 'What the parser had to guess or could not read, in plain words.';
+comment on column dim_report.problem_count is 'Number of entries in problems.';
+comment on column dim_report.incomplete_sections is 'Sections (proactive, requests, appeals) not found complete on the page.';
+comment on column dim_report.tally_passed is 'Tally identities that hold on this report (see tally_results); null until the tally check has run on the year.';
+comment on column dim_report.tally_failed is 'Tally identities broken with every operand present: the report contradicts itself; null until the check has run.';
+comment on column dim_report.tally_not_assessable is 'Tally identities broken where an operand is blank, so no verdict; null until the check has run.';

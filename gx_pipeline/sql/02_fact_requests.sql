@@ -1,18 +1,32 @@
 -- Section 三: requests received and handled (收到和处理政府信息公开申请情况), one row per template cell of a report.
+-- No primary key: on a national year (~100,000 reports, ~20 million cells) a key on
+-- (report_id, row, col) makes the insert ~6.7x slower (docs perf notes). Uniqueness of
+-- (report_id, row, col) is guaranteed before the write by the pandera model (schemas.py,
+-- Config.unique, checked per staged batch), and a report's cells are all in one batch.
 create table if not exists fact_requests (
     report_id     varchar not null,
     report_year   integer not null,
     section       varchar not null,
-    row           varchar not null,  -- row code of docs/CONTRACT.md
-    col           varchar not null,  -- column code of docs/CONTRACT.md
-    label         varchar not null,  -- the contract's Chinese row label
-    col_label     varchar not null,  -- the contract's Chinese column label
-    value         double,            -- null where the page's cell is empty
-    raw           varchar,           -- the cell text as the page gave it
-    source_table  integer,           -- position on the page: table, row, cell
+    row           varchar not null,
+    col           varchar not null,
+    label         varchar not null,
+    col_label     varchar not null,
+    value         double,
+    raw           varchar,
+    source_table  integer,
     source_tr     integer,
-    source_td     integer,
-    primary key (report_id, row, col)
+    source_td     integer
 );
-comment on table fact_requests is 'Section 三: requests received and handled (收到和处理政府信息公开申请情况). Values are as reported, never corrected; see tally_results.';
-comment on column fact_requests.value is 'Number as reported; null = empty cell (not zero). Amounts in 万元.';
+comment on table fact_requests is 'Section 三: requests received and handled (收到和处理政府信息公开申请情况). One row per template cell of a report, unique on (report_id, row, col). Values are as reported, never corrected; see tally_results.';
+comment on column fact_requests.report_id is 'The report (dim_report.report_id).';
+comment on column fact_requests.report_year is 'Report year (dim_report.report_year).';
+comment on column fact_requests.section is 'Section code: requests.';
+comment on column fact_requests.row is 'Row code of docs/CONTRACT.md (English and Chinese labels in contract_cells).';
+comment on column fact_requests.col is 'Column code of docs/CONTRACT.md.';
+comment on column fact_requests.label is 'The contract''s Chinese row label in the report''s format version.';
+comment on column fact_requests.col_label is 'The contract''s Chinese column label in the report''s format version.';
+comment on column fact_requests.value is 'Number as reported; null = empty cell on the page (blank, —, /, 无), which is not zero. Amounts in 万元.';
+comment on column fact_requests.raw is 'The cell text as the page gave it; null when the page has no cell at this position (a cut-off row).';
+comment on column fact_requests.source_table is 'Where the cell is on the page: HTML = 1-based index of the data table; text copy = 0. Null when the page has no cell here.';
+comment on column fact_requests.source_tr is 'Where the cell is on the page: HTML = row within the table; text copy = line number.';
+comment on column fact_requests.source_td is 'Where the cell is on the page: HTML = cell within the row; text copy = field within the line.';

@@ -1,13 +1,23 @@
 -- Every tally identity evaluated on every loaded report (gx_pipeline.tally), as stored.
+-- Written by the tally check (warehouse.record_tally), which updates dim_report's tally_* counts
+-- in the same transaction.
 create table if not exists tally_results (
     report_id    varchar not null,
     report_year  integer not null,
-    identity     varchar not null,  -- e.g. requests.balance
-    subject      varchar not null,  -- the row or column the evaluation is about
+    identity     varchar not null,
+    subject      varchar not null,
     left_value   double  not null,
     right_value  double  not null,
-    difference   double  not null,  -- left_value - right_value
-    status       varchar not null,  -- pass | fail | not_assessable
+    difference   double  not null,
+    status       varchar not null,
     primary key (report_id, identity, subject)
 );
-comment on table tally_results is 'Tally identities per report (blank counted as 0). fail = the report contradicts itself; not_assessable = does not hold but a cell is blank.';
+comment on table tally_results is 'One row per tally identity evaluated per report (docs/CONTRACT.md, Tally identities). Blank cells count as 0. fail = the report contradicts itself; not_assessable = does not hold but a cell is blank.';
+comment on column tally_results.report_id is 'The report (dim_report.report_id).';
+comment on column tally_results.report_year is 'Report year.';
+comment on column tally_results.identity is 'requests.balance | requests.results_sum | requests.other_sum | requests.row_total | appeals.row_total.';
+comment on column tally_results.subject is 'The column (per-column identities: balance, results_sum, other_sum) or row (row_total identities) evaluated.';
+comment on column tally_results.left_value is 'Sum of the left side (e.g. new_received + carried_over), blanks as 0.';
+comment on column tally_results.right_value is 'Sum of the right side (e.g. results_total + carried_forward), blanks as 0.';
+comment on column tally_results.difference is 'left_value - right_value.';
+comment on column tally_results.status is 'pass (holds) | fail (does not hold, every cell has a number) | not_assessable (does not hold, some cell is blank or missing).';
