@@ -4,8 +4,9 @@ VENV        := .venv
 BIN         := $(VENV)/bin
 DAGSTER_HOME := $(CURDIR)/.dagster_home
 export DAGSTER_HOME
+YEARS       ?=
 
-.PHONY: run test ui bench lint install dagster-home
+.PHONY: run status test ui bench lint install dagster-home
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +26,12 @@ dagster-home:
 	  'telemetry:' \
 	  '  enabled: false' > $(DAGSTER_HOME)/dagster.yaml
 
+# every year with a data/raw/<year>/ folder, or e.g. `make run YEARS=2019-2025`
 run: install dagster-home
-	$(BIN)/python -m gx_pipeline.run
+	$(BIN)/gx run $(if $(YEARS),--years $(YEARS))
+
+status: install dagster-home
+	$(BIN)/gx status $(if $(YEARS),--years $(YEARS))
 
 test: install
 	$(BIN)/pytest -q

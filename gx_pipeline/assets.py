@@ -6,21 +6,32 @@ stage and reason it stopped at).
 
 import hashlib
 import json
+import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 
-from gx_pipeline import schemas, tables
+from gx_pipeline import charts, schemas, tables
 from gx_pipeline.parsing import PARSER_VERSION, ParseError, parse_bytes
 from gx_pipeline.partitions import yearly_partitions
 from gx_pipeline.resources import RawPages, Warehouse
 from gx_pipeline.staging import BATCH_PAGES, Stage
 from gx_pipeline.tables import LoadedReport, Quarantined, RawFile
-from gx_pipeline.warehouse import load_year
+from gx_pipeline.warehouse import SQL_DIR, load_year
 
 GROUP = "gx"
+#: Who answers for the graph in the UI (Dagster owners are e-mail addresses or "team:<name>").
+OWNERS = ["team:gx-data"]
+#: The inventory only lists files; bump when what it records changes.
+INVENTORY_VERSION = "1"
+_REQUESTS_BY_OUTCOME_SQL = (SQL_DIR / "queries" / "requests_by_outcome.sql").read_text("utf-8")
+_YEAR_OUTCOMES_SQL = (SQL_DIR / "queries" / "year_outcomes.sql").read_text("utf-8")
+
+# Output(data_version=...) is Beta in Dagster 1.13 (pinned exactly in pyproject.toml)
+warnings.filterwarnings("ignore", message="Parameter `data_version` of initializer")
 
 
 @dataclass(frozen=True)
@@ -54,8 +65,16 @@ def _is_generated(path: Path, truth_dir: Path) -> bool:
     )
 
 
-@dg.asset(partitions_def=yearly_partitions, group_name=GROUP, kinds={"html"})
-def raw_report_inventory(context: dg.AssetExecutionContext, raw_pages: RawPages) -> list[RawFile]:
+@dg.asset(
+    partitions_def=yearly_partitions,
+    group_name=GROUP,
+    kinds={"html"},
+    owners=OWNERS,
+    code_version=INVENTORY_VERSION,
+)
+def raw_report_inventory(
+    context: dg.AssetExecutionContext, raw_pages: RawPages
+) -> dg.Output[list[RawFile]]:
     """Every file under data/raw/<year>/ with its sha256 and size. The pages themselves stay
     on disk untouched."""
     year = int(context.partition_key)
@@ -77,18 +96,30 @@ def raw_report_inventory(context: dg.AssetExecutionContext, raw_pages: RawPages)
             )
     else:
         context.log.warning(f"no folder {year_dir}: the year has no raw pages")
-    context.add_output_metadata(
-        {
+    # the data version is the set of files: new or changed pages make the year's
+    # downstream assets stale in the UI even before anything re-runs
+    contents = hashlib.sha256("\n".join(f"{f.source} {f.raw_sha256}" for f in files).encode())
+    return dg.Output(
+        files,
+        data_version=dg.DataVersion(contents.hexdigest()[:16]),
+        metadata={
             "dagster/row_count": len(files),
             "bytes": sum(f.size for f in files),
             "generated": sum(f.generated for f in files),
             "folder": str(year_dir),
-        }
+        },
     )
-    return files
 
 
-@dg.asset(partitions_def=yearly_partitions, group_name=GROUP, kinds={"python"})
+# code_version=PARSER_VERSION on everything derived from a parse: bumping the parser's version
+# marks these assets stale for every year in the UI, which is the cue to backfill
+@dg.asset(
+    partitions_def=yearly_partitions,
+    group_name=GROUP,
+    kinds={"html", "pandas"},
+    owners=OWNERS,
+    code_version=PARSER_VERSION,
+)
 def parsed_reports(
     context: dg.AssetExecutionContext,
     raw_report_inventory: list[RawFile],
@@ -138,7 +169,13 @@ def _parse(context: dg.AssetExecutionContext, raw: RawFile) -> LoadedReport | Qu
     return LoadedReport(raw, report, PARSER_VERSION)
 
 
-@dg.asset(partitions_def=yearly_partitions, group_name=GROUP, kinds={"pandas"})
+@dg.asset(
+    partitions_def=yearly_partitions,
+    group_name=GROUP,
+    kinds={"pandas"},
+    owners=OWNERS,
+    code_version=PARSER_VERSION,
+)
 def validated_frames(
     context: dg.AssetExecutionContext, parsed_reports: StagedYear, raw_pages: RawPages
 ) -> StagedYear:
@@ -161,7 +198,16 @@ def validated_frames(
     return StagedYear(stage, dict(counts))
 
 
-@dg.asset(partitions_def=yearly_partitions, group_name=GROUP, kinds={"duckdb"}, pool="duckdb")
+@dg.asset(
+    partitions_def=yearly_partitions,
+    group_name=GROUP,
+    kinds={"duckdb"},
+    owners=OWNERS,
+    code_version=PARSER_VERSION,
+    # one DuckDB writer at a time: with `pools: default_limit: 1` in dagster.yaml, runs of a
+    # backfill wait for this step's slot instead of failing on the file lock
+    pool="duckdb",
+)
 def gx_warehouse(
     context: dg.AssetExecutionContext, validated_frames: StagedYear, warehouse: Warehouse
 ) -> dg.MaterializeResult:
@@ -171,12 +217,35 @@ def gx_warehouse(
     previous rows intact. A page already loaded under another report year stays there and is
     quarantined here (stage "load")."""
     year = int(context.partition_key)
-    with warehouse.connect() as conn:
-        written = load_year(conn, year, validated_frames.stage)
-    return dg.MaterializeResult(
-        metadata={
-            "dagster/row_count": written.get("dim_report", 0),
-            "quarantined": written.get("quarantine", 0),
-            **{f"rows.{t}": n for t, n in written.items()},
-        }
-    )
+    try:
+        with warehouse.connect() as conn:
+            written = load_year(conn, year, validated_frames.stage)
+            outcomes = conn.execute(_YEAR_OUTCOMES_SQL, {"year": year}).df()
+            by_outcome = conn.execute(_REQUESTS_BY_OUTCOME_SQL).df()
+    except duckdb.IOException as err:
+        # someone else (an analyst's session, a run outside the pool) held the file longer
+        # than the resource's lock wait: try the step again later rather than fail the year
+        if "lock" not in str(err).lower():
+            raise
+        raise dg.RetryRequested(max_retries=3, seconds_to_wait=30) from err
+    metadata: dict[str, dg.RawMetadataValue] = {
+        "dagster/row_count": written.get("dim_report", 0),
+        "quarantined": written.get("quarantine", 0),
+        **{f"rows.{t}": n for t, n in written.items()},
+        # e.g. loaded.template_2021, quarantined.parse
+        **{
+            f"{o}.{'template_' if o == 'loaded' else ''}{d}": int(n)
+            for o, d, n in outcomes.itertuples(index=False)
+        },
+        "outcomes": dg.MetadataValue.md(
+            charts.markdown_table(outcomes) if len(outcomes) else "No raw files this year."
+        ),
+    }
+    if len(by_outcome):
+        png = charts.requests_by_outcome_png(by_outcome)
+        metadata["requests_by_outcome"] = dg.MetadataValue.md(
+            "Requests handled by outcome (stacked) and newly received (line), column 总计 "
+            "of every loaded report, all years in the warehouse.\n\n"
+            + charts.markdown_image(png, "requests by outcome per report year")
+        )
+    return dg.MaterializeResult(metadata=metadata)

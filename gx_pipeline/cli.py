@@ -1,8 +1,10 @@
 """The `gx` command line.
 
-    gx parse FILE...                      one JSON line per file, in the contract's shape
-    gx sample --n N --seed S --out DIR    generated pages with their truth
-    gx score TRUTH_DIR FILE...            parse FILEs (or read JSON lines) and compare with truth
+gx parse FILE...                      one JSON line per file, in the contract's shape
+gx sample --n N --seed S --out DIR    generated pages with their truth
+gx score TRUTH_DIR FILE...            parse FILEs (or read JSON lines) and compare with truth
+gx run [--years 2019-2025]            materialize report years through Dagster, then a summary
+gx status [--years 2019-2025]         per year: what is loaded, quarantined, failing, last run
 """
 
 from __future__ import annotations
@@ -21,16 +23,19 @@ def _parse_lines(files: Sequence[str]) -> Iterator[tuple[dict, bool]]:
         try:
             yield parse_file(name).to_json(), True
         except ParseError as exc:
-            yield {
-                "source": Path(name).name,
-                "error": exc.reason,
-                "agency": None,
-                "year": None,
-                "published": None,
-                "template": None,
-                "cells": [],
-                "problems": [f"page: {exc.reason}"],
-            }, False
+            yield (
+                {
+                    "source": Path(name).name,
+                    "error": exc.reason,
+                    "agency": None,
+                    "year": None,
+                    "published": None,
+                    "template": None,
+                    "cells": [],
+                    "problems": [f"page: {exc.reason}"],
+                },
+                False,
+            )
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
@@ -68,6 +73,49 @@ def cmd_score(args: argparse.Namespace) -> int:
     return 0
 
 
+def _years(spec: str | None) -> list[str]:
+    from gx_pipeline.run import available_years, parse_years
+
+    if not spec:
+        return available_years()
+    try:
+        return parse_years(spec)
+    except ValueError as err:
+        raise SystemExit(f"gx: --years {spec}: {err}") from None
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    # Dagster is imported only here: parse/sample/score stay quick
+    from gx_pipeline.run import StepProgress, exit_code, format_summary, materialize_years
+
+    years = _years(args.years)
+    print(f"gx run: {len(years)} report year(s): {', '.join(years)}", file=sys.stderr)
+    summaries = materialize_years(years, progress=None if args.quiet else StepProgress(years))
+    print(format_summary(summaries))
+    return exit_code(summaries)
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    import os
+
+    import dagster as dg
+    import duckdb
+
+    from gx_pipeline.resources import data_dir
+    from gx_pipeline.run import format_status, last_runs, year_status
+
+    years = _years(args.years)
+    runs = last_runs(dg.DagsterInstance.get(), years) if os.environ.get("DAGSTER_HOME") else {}
+    database = data_dir() / "warehouse.duckdb"
+    try:
+        rows = year_status(database, years, runs)
+    except duckdb.IOException as err:
+        print(f"gx status: {database} is busy (a run is writing?): {err}", file=sys.stderr)
+        return 1
+    print(format_status(rows))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gx", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -86,6 +134,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("truth_dir", metavar="TRUTH_DIR")
     p.add_argument("files", nargs="+", metavar="FILE", help="pages to parse, or .jsonl parses")
     p.set_defaults(func=cmd_score)
+
+    years_help = "report years: 2019-2025, 2019,2021 or 2020 (default: every year with raw pages)"
+    p = sub.add_parser("run", help="materialize report years through Dagster (gx_yearly_job)")
+    p.add_argument("--years", help=years_help)
+    p.add_argument("--quiet", action="store_true", help="no progress lines, only the summary")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("status", help="per report year: loaded, quarantined, failing, last run")
+    p.add_argument("--years", help=years_help)
+    p.set_defaults(func=cmd_status)
     return parser
 
 

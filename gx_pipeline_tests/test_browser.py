@@ -1,0 +1,62 @@
+"""The Dagster UI in headless Chromium: the asset graph draws, and the chart in the warehouse
+asset's metadata renders as an image (Dagster's markdown keeps a data: URI image).
+
+Screenshots go to $GX_SCREENSHOT_DIR (e.g. docs/img to refresh the README's), else tmp_path.
+`.ci/run` installs Chromium; outside CI the test skips when there is none.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from gx_pipeline_tests.dagster_ui import (
+    CHROMIUM_ARGS,
+    DagsterUI,
+    chromium_path,
+    open_asset_graph,
+    open_chart,
+)
+
+playwright = pytest.importorskip("playwright.sync_api", reason="playwright is in the dev extra")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = chromium_path()
+    if executable is None:
+        if os.environ.get("CI"):
+            pytest.fail("no chromium in CI: .ci/run installs it (apt-get install -y chromium)")
+        pytest.skip("no chromium on this machine: apt-get install -y chromium")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1600, "height": 1000})
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def shots(tmp_path) -> Path:
+    target = Path(os.environ.get("GX_SCREENSHOT_DIR") or tmp_path)
+    target.mkdir(parents=True, exist_ok=True)
+    return target
+
+
+def test_asset_graph_shows_the_four_assets(dagster_ui: DagsterUI, page, shots):
+    dagster_ui.wait_for_runs(dagster_ui.backfill_run_ids())
+    open_asset_graph(page, dagster_ui.url)
+    page.screenshot(path=shots / "asset-graph.png")
+    assert (shots / "asset-graph.png").stat().st_size > 10_000
+
+
+def test_requests_chart_renders_in_the_warehouse_metadata(dagster_ui: DagsterUI, page, shots):
+    dagster_ui.wait_for_runs(dagster_ui.backfill_run_ids())
+    image = open_chart(page, dagster_ui.url, "2020")
+    page.screenshot(path=shots / "chart.png")
+    assert image["done"] and image["width"] > 300 and image["height"] > 150

@@ -1,0 +1,84 @@
+"""The pipeline as a user drives it: a real `dagster dev`, backfills launched through GraphQL.
+
+The server, its temporary DAGSTER_HOME and data dir, and two backfills of 2020-2021 launched
+back to back come from the session fixture in gx_pipeline_tests/dagster_ui.py (shared with the
+browser test). 2020 holds three reports that satisfy every identity; 2021 holds one that does
+and one whose appeals.row_total does not (gen-2021-04-pipe.txt).
+"""
+
+from gx_pipeline.parsing import PARSER_VERSION
+from gx_pipeline_tests.dagster_ui import FAILING_2021, DagsterUI
+
+CHECK = "reports_satisfy_tally_identities"
+CHECK_STEP = f"gx_warehouse_{CHECK}"
+
+
+def _partition(run: dict) -> str:
+    return {t["key"]: t["value"] for t in run["tags"]}["dagster/partition"]
+
+
+def test_every_asset_and_check_explains_itself(dagster_ui: DagsterUI):
+    nodes = {"/".join(n["assetKey"]["path"]): n for n in dagster_ui.asset_nodes()}
+    assert set(nodes) == {
+        "raw_report_inventory",
+        "parsed_reports",
+        "validated_frames",
+        "gx_warehouse",
+    }
+    for name, node in nodes.items():
+        assert node["description"], name
+        assert node["groupName"] == "gx"
+        assert node["owners"] == [{"team": "gx-data"}], name
+        assert set(node["kinds"]) & {"html", "pandas", "duckdb"}, name
+    for name in ("parsed_reports", "validated_frames", "gx_warehouse"):
+        assert nodes[name]["opVersion"] == PARSER_VERSION
+    (check,) = nodes["gx_warehouse"]["assetChecksOrError"]["checks"]
+    assert check["name"] == CHECK and check["description"]
+
+
+def test_two_backfills_of_the_same_years_queue_and_none_fails_on_the_duckdb_lock(
+    dagster_ui: DagsterUI,
+):
+    first, second = dagster_ui.backfills
+    assert len(first["launchedRunIds"]) == len(second["launchedRunIds"]) == 2  # one run per year
+    runs, _ = dagster_ui.wait_for_runs(dagster_ui.backfill_run_ids())
+
+    assert sorted(_partition(r) for r in runs) == ["2020", "2020", "2021", "2021"]
+    for run in runs:
+        events = dagster_ui.run_events(run["runId"])
+        kinds = [e["__typename"] for e in events]
+        assert "RunEnqueuedEvent" in kinds  # went through the run queue
+        # the warehouse step may wait ("Step blocked by limit for pool duckdb"), never fail
+        assert not [e for e in events if "could not set lock" in (e.get("message") or "").lower()]
+        failed_steps = {
+            e["stepKey"] for e in events if e["__typename"] == "ExecutionStepFailureEvent"
+        }
+        materialized = [e for e in events if e["__typename"] == "MaterializationEvent"]
+        assert len(materialized) == 4, run["runId"]  # every asset of the year, both backfills
+        if _partition(run) == "2020":
+            assert run["status"] == "SUCCESS"
+            assert not failed_steps
+        else:  # the year's reports contradict themselves: only the blocking check fails
+            assert run["status"] == "FAILURE"
+            assert failed_steps == {CHECK_STEP}
+
+
+def test_the_tally_check_result_reads_back_per_year_with_the_failing_report(
+    dagster_ui: DagsterUI,
+):
+    dagster_ui.wait_for_runs(dagster_ui.backfill_run_ids())
+    executions = dagster_ui.check_executions("gx_warehouse", CHECK)
+    assert len(executions) == 4
+    by_year = {}
+    for execution in executions:
+        assert execution["evaluation"]["partition"] == execution["partition"]
+        by_year.setdefault(execution["partition"], []).append(execution)
+    assert {e["status"] for e in by_year["2020"]} == {"SUCCEEDED"}
+    assert {e["status"] for e in by_year["2021"]} == {"FAILED"}
+
+    metadata = {m["label"]: m for m in by_year["2021"][0]["evaluation"]["metadataEntries"]}
+    failures = metadata["failures"]["mdStr"]
+    assert failures.startswith("| agency | source | identity |")
+    assert f"2021/{FAILING_2021}" in failures
+    assert "appeals.row_total" in failures
+    assert metadata["failing_report_count"]["intValue"] == 1
