@@ -42,5 +42,6 @@ ui: install dagster-home
 lint:
 	$(BIN)/ruff check gx_pipeline gx_pipeline_tests
 
-bench:
-	@echo "bench: not written yet"
+# speed figures (parse, end to end, against an lxml baseline); targets live here, not in tests
+bench: install
+	$(BIN)/python -m gx_pipeline.bench $(if $(PAGES),--pages $(PAGES))

@@ -25,7 +25,6 @@ resolved upwards. The parser keeps only the agency name of a page, so nothing el
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 
@@ -76,19 +75,36 @@ def _named_in(agency: str, place: str | None) -> bool:
     return place in agency or (len(short) >= 2 and short in agency)
 
 
-@functools.lru_cache(maxsize=100_000)
-def region_of(agency: str | None) -> Region:
-    """The region and level of an agency name (cached: a national year repeats names)."""
-    if not agency:
-        return NO_REGION
-    import cpca  # loads its division list on first use (~0.4 s)
+_CACHE: dict[str, Region] = {}
+_CACHE_LIMIT = 200_000
 
-    row = cpca.transform([agency]).iloc[0]
-    province, city, county = _text(row["省"]), _text(row["市"]), _text(row["区"])
+
+def region_of(agency: str | None) -> Region:
+    """The region and level of an agency name."""
+    return regions_of([agency])[0]
+
+
+def regions_of(agencies: list[str | None]) -> list[Region]:
+    """Regions of many agency names at once: cpca matches a whole batch in one call (~8 µs a
+    name) where one call per name costs ~1 ms; names seen before come from a cache."""
+    new = sorted({a for a in agencies if a and a not in _CACHE})
+    if new:
+        import cpca  # loads its division list on first use (~0.4 s)
+
+        if len(_CACHE) + len(new) > _CACHE_LIMIT:
+            _CACHE.clear()
+        for agency, row in zip(new, cpca.transform(new).itertuples(index=False), strict=True):
+            _CACHE[agency] = _region(agency, row)
+    return [_CACHE[a] if a else NO_REGION for a in agencies]
+
+
+def _region(agency: str, row: tuple) -> Region:
+    # cpca's frame columns: 省, 市, 区, 地址, adcode
+    province, city, county = _text(row[0]), _text(row[1]), _text(row[2])
     if city in _NO_CITY:
         city = None
-    organ = _text(row["地址"]) or ""
-    code = _text(row["adcode"])
+    organ = _text(row[3]) or ""
+    code = _text(row[4])
     if not _named_in(agency, county or city or province):
         # cpca guesses a province from a bare suffix (化隆县… → 重庆市 via its 县 placeholder);
         # a region is kept only when its deepest name stands in the agency name

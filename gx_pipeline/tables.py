@@ -113,13 +113,16 @@ class Quarantined:
     reason: str
 
 
-def _labels() -> dict[tuple[str, str, str], tuple[str, str]]:
-    out: dict[tuple[str, str, str], tuple[str, str]] = {}
+def _labels() -> dict[tuple[str | None, str, str, str], tuple[str, str]]:
+    """(template, section, row, col) -> the contract's (row label, column label); template
+    None holds the first label of each cell over both templates, for reports without one."""
+    out: dict[tuple[str | None, str, str, str], tuple[str, str]] = {}
     for template in contract.TEMPLATES:
         for section in contract.SECTIONS:
             for r in contract.rows(template, section):
                 for c in r.columns:
-                    out.setdefault((section, r.code, c.code), (r.label, c.label))
+                    out[(template, section, r.code, c.code)] = (r.label, c.label)
+                    out.setdefault((None, section, r.code, c.code), (r.label, c.label))
     return out
 
 
@@ -128,41 +131,48 @@ _LABELS = _labels()
 
 def label_of(section: str, row: str, col: str, template: str | None) -> tuple[str, str]:
     """The contract's (row label, column label) in the report's template, else any template."""
-    if template in contract.TEMPLATES:
-        for r in contract.rows(template, section):
-            if r.code == row:
-                for c in r.columns:
-                    if c.code == col:
-                        return r.label, c.label
-    return _LABELS.get((section, row, col), ("", ""))
+    return _LABELS.get((template, section, row, col)) or _LABELS.get(
+        (None, section, row, col), ("", "")
+    )
 
 
 def fact_frames(reports: Iterable[LoadedReport], year: int) -> dict[str, pd.DataFrame]:
-    """One long frame per fact table."""
-    rows: dict[str, list[dict]] = {s: [] for s in FACT_TABLES}
+    """One long frame per fact table, built column by column (a batch is ~100,000 cells and
+    a list of dicts costs several times more to turn into a frame)."""
+    columns: dict[str, dict[str, list]] = {
+        s: {c: [] for c in FACT_COLUMNS if c != "report_year"} for s in FACT_TABLES
+    }
     for loaded in reports:
         template = loaded.report.template
+        by_section: dict[str, list] = {}
         for cell in loaded.report.cells:
-            if cell.section not in rows:
+            by_section.setdefault(cell.section, []).append(cell)
+        for section, cells in by_section.items():
+            out = columns.get(section)
+            if out is None:
                 continue
-            label, col_label = label_of(cell.section, cell.row, cell.col, template)
-            rows[cell.section].append(
-                {
-                    "report_id": loaded.report_id,
-                    "report_year": year,
-                    "section": cell.section,
-                    "row": cell.row,
-                    "col": cell.col,
-                    "label": label,
-                    "col_label": col_label,
-                    "value": None if cell.value is None else float(cell.value),
-                    "raw": cell.raw,
-                    "source_table": cell.table,
-                    "source_tr": cell.tr,
-                    "source_td": cell.td,
-                }
-            )
-    return {FACT_TABLES[s]: _frame(r, FACT_COLUMNS, _FACT_DTYPES) for s, r in rows.items()}
+            # transpose the NamedTuples in C rather than appending field by field
+            _, rows, cols, values, raws, tables_, trs, tds = zip(*cells, strict=True)
+            names = [label_of(section, r, c, template) for r, c in zip(rows, cols, strict=True)]
+            out["report_id"].extend([loaded.report_id] * len(cells))
+            out["section"].extend([section] * len(cells))
+            out["row"].extend(rows)
+            out["col"].extend(cols)
+            out["label"].extend(n[0] for n in names)
+            out["col_label"].extend(n[1] for n in names)
+            out["value"].extend(values)
+            out["raw"].extend(raws)
+            out["source_table"].extend(tables_)
+            out["source_tr"].extend(trs)
+            out["source_td"].extend(tds)
+    frames = {}
+    for section, cols in columns.items():
+        df = pd.DataFrame(cols)
+        df.insert(1, "report_year", year)
+        frames[FACT_TABLES[section]] = df.astype(
+            {c: _FACT_DTYPES.get(c, "str") for c in FACT_COLUMNS}
+        )[FACT_COLUMNS]
+    return frames
 
 
 def _frame(records: list[dict], columns: list[str], dtypes: dict[str, str]) -> pd.DataFrame:
@@ -177,10 +187,11 @@ def dim_frame(reports: Iterable[LoadedReport], year: int) -> pd.DataFrame:
     The region and administrative level come from the agency name (gx_pipeline.regions); the
     tally summary columns of dim_report are not here: the tally check writes them.
     """
+    reports = list(reports)
+    places = regions.regions_of([loaded.report.agency for loaded in reports])
     records = []
-    for loaded in reports:
+    for loaded, region in zip(reports, places, strict=True):
         r = loaded.report
-        region = regions.region_of(r.agency)
         records.append(
             {
                 "report_id": loaded.report_id,
