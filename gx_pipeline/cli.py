@@ -5,6 +5,9 @@ gx sample --n N --seed S --out DIR    generated pages with their truth
 gx score TRUTH_DIR FILE...            parse FILEs (or read JSON lines) and compare with truth
 gx run [--years 2019-2025]            materialize report years through Dagster, then a summary
 gx status [--years 2019-2025]         per year: what is loaded, quarantined, failing, last run
+gx fetch MANIFEST [...]               archive report pages from the web (gx fetch --help)
+gx export --out DIR [...]             every warehouse table and view as Parquet or CSV
+gx dictionary [--check]               regenerate docs/data-dictionary.md from the schema
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from gx_pipeline.parsing import ParseError, parse_file
@@ -116,6 +119,32 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def _main_fetch(argv: Sequence[str]) -> int:
+    from gx_pipeline.fetch import main_fetch
+
+    return main_fetch(argv)
+
+
+def _main_export(argv: Sequence[str]) -> int:
+    from gx_pipeline.export import main_export
+
+    return main_export(argv)
+
+
+def _main_dictionary(argv: Sequence[str]) -> int:
+    from gx_pipeline.dictionary import main as main_dictionary
+
+    return main_dictionary(argv)
+
+
+#: subcommands with their own argument parser: everything after the name is theirs, --help too
+PASSTHROUGH: dict[str, tuple[Callable[[Sequence[str]], int], str]] = {
+    "fetch": (_main_fetch, "archive report pages listed in a manifest CSV, exactly as served"),
+    "export": (_main_export, "write every warehouse table and view as Parquet or CSV files"),
+    "dictionary": (_main_dictionary, "regenerate (or --check) docs/data-dictionary.md"),
+}
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gx", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -144,10 +173,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("status", help="per report year: loaded, quarantined, failing, last run")
     p.add_argument("--years", help=years_help)
     p.set_defaults(func=cmd_status)
+
+    for name, (_, summary) in PASSTHROUGH.items():
+        # listed for `gx --help` only: main() hands their arguments over before parsing
+        sub.add_parser(name, help=f"{summary} (gx {name} --help)", add_help=False)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in PASSTHROUGH:
+        run, _ = PASSTHROUGH[argv[0]]
+        return run(argv[1:])
     args = build_parser().parse_args(argv)
     return args.func(args)
 

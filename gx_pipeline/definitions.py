@@ -1,4 +1,5 @@
-"""The code location: assets, the tally check, the yearly job, schedule and raw-pages sensor."""
+"""The code location: the yearly assets and the tally check, the web fetcher's raw_archive, their
+jobs and schedules, and the raw-pages sensor."""
 
 from pathlib import Path
 
@@ -6,21 +7,30 @@ import dagster as dg
 
 from gx_pipeline.assets import gx_warehouse, parsed_reports, raw_report_inventory, validated_frames
 from gx_pipeline.checks import reports_satisfy_tally_identities
+from gx_pipeline.fetch_assets import raw_archive
 from gx_pipeline.resources import default_resources
-from gx_pipeline.schedules import gx_yearly_job, gx_yearly_schedule
+from gx_pipeline.schedules import (
+    fetch_job,
+    gx_yearly_job,
+    gx_yearly_schedule,
+    raw_archive_recheck_schedule,
+)
 from gx_pipeline.sensors import raw_pages_sensor
 
+#: the yearly assets (one partition definition, so they materialize together)
 ASSETS = [raw_report_inventory, parsed_reports, validated_frames, gx_warehouse]
+#: unpartitioned: the web fetcher
+FETCH_ASSETS = [raw_archive]
 CHECKS = [reports_satisfy_tally_identities]
 
 
 def build_definitions(data_dir: Path | None = None) -> dg.Definitions:
     """Definitions over `data_dir` (default: $GX_DATA_DIR or <repo>/data)."""
     return dg.Definitions(
-        assets=ASSETS,
+        assets=[*ASSETS, *FETCH_ASSETS],
         asset_checks=CHECKS,
-        jobs=[gx_yearly_job],
-        schedules=[gx_yearly_schedule],
+        jobs=[gx_yearly_job, fetch_job],
+        schedules=[gx_yearly_schedule, raw_archive_recheck_schedule],
         sensors=[raw_pages_sensor],
         resources=default_resources(data_dir),
         # DuckDB has one writer: run each run's steps in one process, one after the other

@@ -1,7 +1,8 @@
 """Where the raw pages and the warehouse live, and how the warehouse is opened.
 
 Paths come from `GX_DATA_DIR` (default: `<repo>/data`): raw pages under `raw/<year>/`, truth
-sidecars of generated pages under `truth/<year>/`. Dagster writes the warehouse in a working file,
+sidecars of generated pages under `truth/<year>/`, the fetcher's list of addresses in
+`manifest.csv` and its archive under `archive/`. Dagster writes the warehouse in a working file,
 `.work/warehouse.duckdb`, and publishes a copy as `warehouse.duckdb` for analysts after each
 successful write: an analyst session holding that file open (even read-only, which DuckDB treats
 as a lock) never blocks a run, and keeps its snapshot until it reconnects.
@@ -19,6 +20,8 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+
+from gx_pipeline.fetch import FetchSettings
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -47,6 +50,48 @@ class RawPages(dg.ConfigurableResource):
 
     def year_dir(self, year: int) -> Path:
         return self.raw_dir / str(year)
+
+    @property
+    def manifest_path(self) -> Path:
+        """The addresses raw_archive fetches: CSV address[,agency][,year] (see the README)."""
+        return Path(self.data_dir) / "manifest.csv"
+
+    @property
+    def archive_dir(self) -> Path:
+        """The fetcher's archive: pages exactly as served, and the log of every fetch."""
+        return Path(self.data_dir) / "archive"
+
+
+_FETCH_DEFAULTS = FetchSettings()
+
+
+class WebFetcher(dg.ConfigurableResource):
+    """How politely raw_archive fetches: the settings `gx fetch` takes as options, with the same
+    defaults (gx_pipeline.fetch.FetchSettings). robots.txt is always honoured."""
+
+    #: requests in flight over all hosts
+    concurrency: int = _FETCH_DEFAULTS.concurrency
+    #: requests in flight to one host
+    per_host: int = _FETCH_DEFAULTS.per_host
+    #: seconds between the starts of two requests to one host
+    delay: float = _FETCH_DEFAULTS.delay
+    #: seconds of silence before a request is given up (and retried)
+    read_timeout: float = _FETCH_DEFAULTS.read_timeout
+    #: tries per address on 5xx, timeouts and broken connections
+    attempts: int = _FETCH_DEFAULTS.attempts
+    #: allow loopback and private targets: only for tests against a local server
+    allow_private: bool = False
+
+    def settings(self, refresh: bool = False) -> FetchSettings:
+        return FetchSettings(
+            concurrency=self.concurrency,
+            per_host=self.per_host,
+            delay=self.delay,
+            read_timeout=self.read_timeout,
+            attempts=self.attempts,
+            allow_private=self.allow_private,
+            refresh=refresh,
+        )
 
 
 class Warehouse(dg.ConfigurableResource):
@@ -136,6 +181,7 @@ def default_resources(root: Path | None = None) -> dict[str, dg.ConfigurableReso
     root = Path(root) if root is not None else data_dir()
     return {
         "raw_pages": RawPages(data_dir=str(root)),
+        "web_fetcher": WebFetcher(),
         "warehouse": Warehouse(
             database=str(root / ".work" / "warehouse.duckdb"),
             publish_to=str(root / "warehouse.duckdb"),

@@ -1,4 +1,8 @@
-"""The yearly schedule: reports are due by 31 January, so on 1 February load the year before."""
+"""The jobs and their schedules.
+
+gx_yearly_job: reports are due by 31 January, so on 1 February load the year before.
+fetch_job: the web fetcher (raw_archive); a weekly re-check for silent edits ships switched off.
+"""
 
 import dagster as dg
 
@@ -24,3 +28,28 @@ def gx_yearly_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
     # partitioning, hence this hand-written schedule
     last = yearly_partitions.get_partition_keys(current_time=context.scheduled_execution_time)[-1]
     return dg.RunRequest(run_key=last, partition_key=last)
+
+
+fetch_job = dg.define_asset_job(
+    "fetch_job",
+    selection=dg.AssetSelection.groups("fetch"),
+    description="Fetch data/manifest.csv into the raw archive, place the pages under "
+    "data/raw/<year>/ (raw_pages_sensor loads those years) and record page_versions.",
+)
+
+#: the run config that makes raw_archive re-check every archived page (gx fetch --refresh)
+RECHECK_CONFIG = {"ops": {"raw_archive": {"config": {"refresh": True}}}}
+
+# STOPPED by default: it sends a request to every listed site each week, which a group should
+# switch on knowingly (Automation tab), not get from `dagster dev` on a laptop
+raw_archive_recheck_schedule = dg.ScheduleDefinition(
+    name="raw_archive_recheck_schedule",
+    job=fetch_job,
+    cron_schedule="0 3 * * 1",
+    execution_timezone="Asia/Shanghai",
+    run_config=RECHECK_CONFIG,
+    default_status=dg.DefaultScheduleStatus.STOPPED,
+    description="Mondays 03:00 (Beijing): re-check every archived page with a conditional "
+    "request; edited pages become new versions in page_versions and replace the old edition "
+    "under data/raw/<year>/.",
+)

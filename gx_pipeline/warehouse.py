@@ -3,6 +3,9 @@
 The schema is the tables of sql/*.sql, the contract's catalogue (contract_cells, filled from
 gx_pipeline.contract) and the analyst views of sql/views/*.sql, in that order.
 
+page_versions, the fetcher's version history, is not per report year: replace_page_versions
+swaps the whole table in one transaction, and the per-year writes below never touch it.
+
 A year is replaced as a whole: BEGIN; DELETE the year from every table; INSERT BY NAME from the
 staged Parquet (load_year) or registered frames (replace_year); COMMIT. Any error rolls back,
 so the previous rows of the year survive. The tally identities are evaluated here in SQL and
@@ -11,13 +14,15 @@ recorded with the per-report quality summary in one transaction (record_tally).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import dataclasses
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from gx_pipeline import contract, tally
+from gx_pipeline.fetch import VersionRow
 from gx_pipeline.staging import Stage
 
 SQL_DIR = Path(__file__).parent / "sql"
@@ -317,6 +322,52 @@ def load_year(conn: duckdb.DuckDBPyConnection, year: int, stage: Stage) -> dict[
         _rollback(conn)
         raise
     return written
+
+
+def page_versions_frame(rows: Sequence[VersionRow]) -> pd.DataFrame:
+    """The rows of page_versions (sql/08_page_versions.sql) from the archive's history."""
+    latest: dict[str, int] = {}
+    for row in rows:
+        latest[row.address] = max(latest.get(row.address, 0), row.version)
+    records = [
+        {
+            **{f: getattr(row, f) for f in _VERSION_FIELDS},
+            "superseded": row.version < latest[row.address],
+            "manifest_year": row.year,
+        }
+        for row in rows
+    ]
+    frame = pd.DataFrame(records, columns=[*_VERSION_FIELDS, "superseded", "manifest_year"])
+    for column in ("first_seen", "last_seen"):
+        frame[column] = pd.to_datetime(frame[column], utc=True, format="ISO8601")
+    return frame.astype({"size": "Int64", "status": "Int32", "manifest_year": "Int32"})
+
+
+_VERSION_FIELDS = tuple(
+    f.name
+    for f in dataclasses.fields(VersionRow)
+    if f.name not in ("changed_after_first", "year")  # = version > 1; manifest_year
+)
+
+
+def replace_page_versions(conn: duckdb.DuckDBPyConnection, rows: Sequence[VersionRow]) -> int:
+    """Replace page_versions as a whole with `rows` (gx_pipeline.fetch.versions), in one
+    transaction: a failed write leaves the previous history. Returns the rows written."""
+    ensure_schema(conn)
+    frame = page_versions_frame(rows)
+    conn.register("staged_page_versions", frame)
+    conn.begin()
+    try:
+        conn.execute("delete from page_versions")
+        if len(frame):
+            conn.execute("insert into page_versions by name select * from staged_page_versions")
+        conn.commit()
+    except BaseException:
+        _rollback(conn)
+        raise
+    finally:
+        conn.unregister("staged_page_versions")
+    return len(frame)
 
 
 def _rollback(conn: duckdb.DuckDBPyConnection) -> None:

@@ -1,7 +1,12 @@
 """Shared fixtures: a temporary data dir (raw pages + warehouse) and a helper that runs a year."""
 
+import hashlib
 import shutil
+import threading
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import dagster as dg
@@ -58,3 +63,68 @@ def query(data_dir: Path, sql: str, params: list | None = None) -> list[tuple]:
         return conn.execute(sql, params or []).fetchall()
     finally:
         conn.close()
+
+
+class ReportSite:
+    """A web server on 127.0.0.1 serving `pages` (path -> bytes) with an ETag per content, so
+    the fetcher's re-check gets a 304 for an unchanged page and the new bytes for an edited one.
+    Any other path is a 404 (robots.txt too: everything allowed)."""
+
+    def __init__(self) -> None:
+        self.pages: dict[str, bytes] = {}
+        self.base = ""
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+    def handler(self) -> type[BaseHTTPRequestHandler]:
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                body = site.pages.get(self.path)
+                if body is None:
+                    self.send_response(404)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                etag = f'"{hashlib.sha256(body).hexdigest()[:16]}"'
+                if self.headers.get("If-None-Match") == etag:
+                    self.send_response(304)
+                    self.send_header("ETag", etag)
+                    self.end_headers()
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.send_header("ETag", etag)
+                self.end_headers()
+                self.wfile.write(body)
+
+        return Handler
+
+
+@contextmanager
+def loopback_server(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """An HTTP server on 127.0.0.1 (a free port) in a thread; yields its base address."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def report_site() -> Iterator[ReportSite]:
+    site = ReportSite()
+    with loopback_server(site.handler()) as base:
+        site.base = base
+        yield site

@@ -4,7 +4,7 @@ import dagster as dg
 
 from gx_pipeline.definitions import defs
 from gx_pipeline.partitions import yearly_partitions
-from gx_pipeline.schedules import gx_yearly_schedule
+from gx_pipeline.schedules import gx_yearly_schedule, raw_archive_recheck_schedule
 
 
 def test_definitions_load():
@@ -38,3 +38,15 @@ def test_schedule_tick_of_1_february_2026_requests_report_year_2025():
     requests = gx_yearly_schedule.evaluate_tick(context).run_requests
     assert [r.partition_key for r in requests] == ["2025"]
     assert requests[0].run_key == "2025"
+
+
+def test_fetch_job_holds_raw_archive_and_its_weekly_recheck_starts_switched_off():
+    job = defs.resolve_job_def("fetch_job")
+    assert job.partitions_def is None
+    assert {k.to_user_string() for k in job.asset_layer.selected_asset_keys} == {"raw_archive"}
+    assert raw_archive_recheck_schedule.default_status == dg.DefaultScheduleStatus.STOPPED
+    context = dg.build_schedule_context(
+        scheduled_execution_time=datetime(2026, 3, 2, 3), repository_def=defs.get_repository_def()
+    )
+    (request,) = raw_archive_recheck_schedule.evaluate_tick(context).run_requests
+    assert request.run_config == {"ops": {"raw_archive": {"config": {"refresh": True}}}}

@@ -13,7 +13,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from email.utils import formatdate
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -32,6 +32,7 @@ from gx_pipeline.fetch import (
     report_links,
     versions,
 )
+from gx_pipeline_tests.conftest import loopback_server
 
 FIXTURES = Path(__file__).parent / "fixtures" / "fetch"
 CLIENT_TIMEOUT = 0.3
@@ -196,15 +197,9 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
 @pytest.fixture
 def site() -> Iterator[Site]:
     site = Site()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(site))
-    site.base = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-    )
-    thread.start()
-    yield site
-    server.shutdown()
-    server.server_close()
+    with loopback_server(_handler(site)) as base:
+        site.base = base
+        yield site
 
 
 # (path kind, count, succeeds on the first run, the failure reason when it does not)

@@ -24,10 +24,11 @@ def test_every_asset_and_check_explains_itself(dagster_ui: DagsterUI):
         "parsed_reports",
         "validated_frames",
         "gx_warehouse",
+        "raw_archive",
     }
     for name, node in nodes.items():
         assert node["description"], name
-        assert node["groupName"] == "gx"
+        assert node["groupName"] == ("fetch" if name == "raw_archive" else "gx")
         assert node["owners"] == [{"team": "gx-data"}], name
         assert set(node["kinds"]) & {"html", "pandas", "duckdb"}, name
     for name in ("parsed_reports", "validated_frames", "gx_warehouse"):

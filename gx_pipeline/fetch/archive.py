@@ -78,6 +78,15 @@ class VersionRow:
     version: int
     #: this content replaced an earlier one: the page was edited after it was first archived
     changed_after_first: bool
+    #: where the fetch that first got this content ended after redirects, its HTTP status,
+    #: Content-Type and what the bytes decode as
+    final_address: str | None = None
+    status: int | None = None
+    content_type: str | None = None
+    encoding: str | None = None
+    #: agency and report year of the manifest row at the latest fetch of this content
+    agency: str | None = None
+    year: int | None = None
 
 
 def now() -> str:
@@ -201,7 +210,9 @@ def versions(archive_dir: str | Path) -> list[VersionRow]:
             continue
         rows = history.setdefault(record.address, [])
         if rows and rows[-1].sha256 == record.sha256:
-            rows[-1] = dataclasses.replace(rows[-1], last_seen=record.fetched_at)
+            rows[-1] = dataclasses.replace(
+                rows[-1], last_seen=record.fetched_at, agency=record.agency, year=record.year
+            )
             continue
         rows.append(
             VersionRow(
@@ -212,6 +223,12 @@ def versions(archive_dir: str | Path) -> list[VersionRow]:
                 last_seen=record.fetched_at,
                 version=len(rows) + 1,
                 changed_after_first=bool(rows),
+                final_address=record.final_address,
+                status=record.status,
+                content_type=record.content_type,
+                encoding=record.encoding,
+                agency=record.agency,
+                year=record.year,
             )
         )
     return [row for address in sorted(history) for row in history[address]]

@@ -1,0 +1,172 @@
+"""The web fetcher as an asset: data/manifest.csv -> data/archive/ -> data/raw/<year>/ and the
+warehouse's page_versions.
+
+The same code path as `gx fetch data/manifest.csv --archive data/archive --export-raw data/raw`.
+The asset does not feed the yearly assets directly: the pages it places under data/raw/<year>/
+are picked up by raw_pages_sensor, which runs only the years whose folders changed. (A
+dependency edge would mark every year stale after each fetch, changed or not.)
+"""
+
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pandas as pd
+
+from gx_pipeline import charts
+from gx_pipeline.assets import OWNERS
+from gx_pipeline.fetch import (
+    FetchRecord,
+    FetchSummary,
+    ManifestError,
+    VersionRow,
+    export_to_raw,
+    fetch_manifest,
+    read_manifest,
+    versions,
+)
+from gx_pipeline.fetch.archive import ArchiveBusy
+from gx_pipeline.fetch.archive import now as archive_clock
+from gx_pipeline.resources import RawPages, Warehouse, WebFetcher
+from gx_pipeline.warehouse import replace_page_versions
+
+GROUP = "fetch"
+#: failures and changed pages listed in the metadata; the counts cover all of them
+LISTED = 50
+
+
+class RawArchiveConfig(dg.Config):
+    """Run config of raw_archive."""
+
+    #: re-check every address already archived with a conditional request (ETag /
+    #: Last-Modified), like `gx fetch --refresh`; otherwise only new and failed addresses go out
+    refresh: bool = False
+
+
+@dg.asset(group_name=GROUP, kinds={"html", "duckdb"}, owners=OWNERS)
+def raw_archive(
+    context: dg.AssetExecutionContext,
+    config: RawArchiveConfig,
+    raw_pages: RawPages,
+    web_fetcher: WebFetcher,
+    warehouse: Warehouse,
+) -> dg.MaterializeResult:
+    """The pages listed in data/manifest.csv (address[,agency][,year]), fetched politely and
+    archived exactly as served under data/archive/ (objects named by sha256, fetches.jsonl);
+    the latest version of each page with a report year copied to data/raw/<year>/, where
+    raw_pages_sensor loads it; and the warehouse table page_versions replaced with the
+    archive's version history. Config refresh=true re-checks pages already archived for
+    silent edits. Without a manifest nothing is fetched."""
+    manifest = raw_pages.manifest_path
+    metadata: dict[str, dg.RawMetadataValue] = {
+        "manifest": str(manifest),
+        "archive": str(raw_pages.archive_dir),
+        "refresh": config.refresh,
+    }
+    if manifest.is_file():
+        # the archive's clock (ISO 8601, UTC): first_seen values compare with it as text
+        started = archive_clock()
+        summary, placed = _fetch_and_export(context, manifest, raw_pages, web_fetcher, config)
+        metadata.update(_summary_metadata(summary, placed, raw_pages.raw_dir))
+    else:
+        context.log.warning(f"no manifest at {manifest}: nothing fetched")
+        metadata["manifest"] = f"missing: {manifest} (nothing fetched)"
+        started = None
+    history = versions(raw_pages.archive_dir)
+    try:
+        with warehouse.connect() as conn:
+            written = replace_page_versions(conn, history)
+    except duckdb.IOException as err:
+        # the archive is already complete; only the table waits, and a rerun without refresh
+        # skips every address archived, so it costs a read of the log
+        if "lock" not in str(err).lower():
+            raise
+        raise dg.RetryRequested(max_retries=3, seconds_to_wait=30) from err
+    if started is not None:
+        metadata["changed_pages"] = dg.MetadataValue.md(_changed_table(history, started))
+    metadata["dagster/row_count"] = written
+    metadata["addresses_in_archive"] = len({row.address for row in history})
+    return dg.MaterializeResult(metadata=metadata)
+
+
+def _fetch_and_export(
+    context: dg.AssetExecutionContext,
+    manifest: Path,
+    raw_pages: RawPages,
+    web_fetcher: WebFetcher,
+    config: RawArchiveConfig,
+) -> tuple[FetchSummary, list[Path]]:
+    try:
+        rows = read_manifest(manifest)
+        summary = fetch_manifest(
+            rows,
+            raw_pages.archive_dir,
+            web_fetcher.settings(refresh=config.refresh),
+            _LogProgress(context),
+        )
+    except (ManifestError, ArchiveBusy) as err:
+        raise dg.Failure(description=f"{manifest}: {err}") from err
+    # the manifest's year wins over the one recorded at an earlier fetch (a corrected row)
+    year_of = {row.address: row.year for row in rows if row.year is not None}
+    placed = export_to_raw(raw_pages.archive_dir, raw_pages.raw_dir, year_of)
+    return summary, placed
+
+
+class _LogProgress:
+    """A log line every tenth of the manifest, so a long fetch shows it is moving."""
+
+    def __init__(self, context: dg.AssetExecutionContext) -> None:
+        self.context = context
+        self.counts: Counter[str] = Counter()
+
+    def __call__(self, record: FetchRecord, done: int, total: int) -> None:
+        self.counts[record.outcome] += 1
+        if done == total or done % max(total // 10, 1) == 0:
+            self.context.log.info(
+                f"{done}/{total} addresses: "
+                + ", ".join(f"{n} {outcome}" for outcome, n in sorted(self.counts.items()))
+            )
+
+
+def _summary_metadata(
+    summary: FetchSummary, placed: Sequence[Path], raw_dir: Path
+) -> "dict[str, dg.RawMetadataValue]":
+    years = sorted({p.relative_to(raw_dir).parts[0] for p in placed})
+    return {
+        "addresses": summary.total,
+        "fetched": summary.fetched,
+        "changed": summary.changed,
+        "unchanged": summary.unchanged,
+        "skipped": summary.skipped,
+        "retried": summary.retried,
+        "failed": summary.failed,
+        "failures": dg.MetadataValue.md(_failures_table(summary.failures)),
+        "raw_pages": len(placed),
+        "raw_years": ", ".join(years) or "none",
+    }
+
+
+def _failures_table(failures: Sequence[tuple[str, str]]) -> str:
+    if not failures:
+        return "No address failed."
+    frame = pd.DataFrame(
+        [(address, reason.replace("|", "/")) for address, reason in failures[:LISTED]],
+        columns=["address", "reason"],
+    )
+    more = f"\n\n… and {len(failures) - LISTED} more." if len(failures) > LISTED else ""
+    return charts.markdown_table(frame) + more
+
+
+def _changed_table(history: Sequence[VersionRow], started: str) -> str:
+    """Pages that came back with new content in this run (a version >= 2 first seen now)."""
+    changed = [row for row in history if row.version > 1 and row.first_seen >= started]
+    if not changed:
+        return "No archived page changed."
+    frame = pd.DataFrame(
+        [(row.address, row.version, row.first_seen) for row in changed[:LISTED]],
+        columns=["address", "version", "first_seen"],
+    )
+    more = f"\n\n… and {len(changed) - LISTED} more." if len(changed) > LISTED else ""
+    return charts.markdown_table(frame) + more

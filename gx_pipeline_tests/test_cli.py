@@ -1,0 +1,84 @@
+"""`gx fetch`, `gx export` and `gx dictionary` hand their arguments to the modules' own parsers."""
+
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from gx_pipeline import cli, dictionary
+from gx_pipeline.warehouse import ensure_schema
+from gx_pipeline_tests.conftest import SEED, ReportSite
+
+
+def test_gx_fetch_archives_a_manifest_and_places_the_pages_in_raw(
+    report_site: ReportSite, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    report_site.pages["/ndbg/seed.html"] = SEED.read_bytes()
+    manifest = tmp_path / "my-list.csv"
+    manifest.write_text(f"address,agency,year\n{report_site.url('/ndbg/seed.html')},,2020\n")
+    archive, raw = tmp_path / "archive", tmp_path / "raw"
+    argv = ["fetch", str(manifest), "--archive", str(archive), "--export-raw", str(raw)]
+
+    assert cli.main([*argv, "--allow-private", "--delay", "0"]) == 0
+
+    assert "fetched (new content)" in capsys.readouterr().out
+    name = hashlib.sha256(SEED.read_bytes()).hexdigest()[:16] + ".html"
+    assert (raw / "2020" / name).read_bytes() == SEED.read_bytes()
+    assert (archive / "fetches.jsonl").is_file()
+
+
+def test_gx_fetch_refuses_the_loopback_server_without_allow_private(
+    report_site: ReportSite, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    report_site.pages["/ndbg/seed.html"] = SEED.read_bytes()
+    manifest = tmp_path / "my-list.csv"
+    manifest.write_text(report_site.url("/ndbg/seed.html") + "\n")
+    argv = ["fetch", str(manifest), "--archive", str(tmp_path / "archive"), "--delay", "0"]
+    assert cli.main(argv) == 1
+    assert "non-public address 127.0.0.1" in capsys.readouterr().out
+
+
+def test_gx_export_writes_a_table_without_report_year_as_one_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    database = tmp_path / "warehouse.duckdb"
+    conn = duckdb.connect(str(database))
+    ensure_schema(conn)
+    conn.close()
+    out = tmp_path / "out"
+
+    assert (
+        cli.main(["export", "--format", "csv", "--out", str(out), "--database", str(database)]) == 0
+    )
+
+    assert "page_versions\t0" in capsys.readouterr().out
+    assert (out / "page_versions" / "page_versions.csv").is_file()
+    assert (out / "contract_cells" / "contract_cells.csv").is_file()
+
+
+def test_gx_dictionary_checks_and_writes_the_data_dictionary(tmp_path: Path) -> None:
+    assert cli.main(["dictionary", "--check"]) == 0
+    target = tmp_path / "dictionary.md"
+    assert cli.main(["dictionary", "--out", str(target)]) == 0
+    assert target.read_text(encoding="utf-8") == dictionary.generate()
+
+
+def test_gx_help_lists_the_handed_over_commands_and_their_own_help_is_reached() -> None:
+    def gx(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "gx_pipeline.cli", *args],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    top = gx("--help")
+    assert top.returncode == 0
+    for name in ("parse", "run", "status", "fetch", "export", "dictionary"):
+        assert name in top.stdout
+    fetch = gx("fetch", "--help")
+    assert fetch.returncode == 0 and "usage: gx fetch" in fetch.stdout
+    assert "--index-pages" in fetch.stdout and "--refresh" in fetch.stdout

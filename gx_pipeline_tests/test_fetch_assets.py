@@ -1,0 +1,140 @@
+"""raw_archive end to end: a manifest of pages on a loopback server -> data/archive/,
+data/raw/<year>/ and page_versions; an edited page -> version 2, visible in report_versions."""
+
+import hashlib
+from pathlib import Path
+
+import dagster as dg
+
+from gx_pipeline.fetch_assets import raw_archive
+from gx_pipeline.resources import WebFetcher, default_resources
+from gx_pipeline.schedules import RECHECK_CONFIG
+from gx_pipeline.sensors import raw_fingerprints
+from gx_pipeline_tests.conftest import (
+    REALDEV_PAGES,
+    SEED,
+    ReportSite,
+    materialize_year,
+    query,
+)
+
+SEED_PATH = "/ndbg/2020/seed.html"
+ZHANGWU_PATH = "/ndbg/2019/zhangwu.html"
+MISSING_PATH = "/ndbg/2021/gone.html"
+
+
+def _materialize_archive(data_dir: Path, run_config: dict | None = None) -> dict:
+    resources = {
+        **default_resources(data_dir),
+        # only the loopback server needs allow_private; no delay keeps the test quick
+        "web_fetcher": WebFetcher(allow_private=True, delay=0.0, attempts=1),
+    }
+    result = dg.materialize(
+        [raw_archive],
+        resources=resources,
+        run_config=run_config,
+        instance=dg.DagsterInstance.ephemeral(),
+    )
+    assert result.success
+    (materialization,) = result.asset_materializations_for_node("raw_archive")
+    return {key: value.value for key, value in materialization.metadata.items()}
+
+
+def _serve_manifest(report_site: ReportSite, data_dir: Path) -> None:
+    report_site.pages[SEED_PATH] = SEED.read_bytes()
+    report_site.pages[ZHANGWU_PATH] = (
+        REALDEV_PAGES / "101_fuxin_zhangwu_govoffice_2019.txt"
+    ).read_bytes()
+    (data_dir / "manifest.csv").write_text(
+        "address,agency,year\n"
+        f"{report_site.url(SEED_PATH)},襄都区科技和工业信息化局,2020\n"
+        f"{report_site.url(ZHANGWU_PATH)},,2019\n"
+        f"{report_site.url(MISSING_PATH)},,2021\n",
+        encoding="utf-8",
+    )
+
+
+def _raw_files(data_dir: Path) -> dict[str, bytes]:
+    raw = data_dir / "raw"
+    return {p.relative_to(raw).as_posix(): p.read_bytes() for p in raw.rglob("*.html")}
+
+
+def _name(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()[:16] + ".html"
+
+
+def test_raw_archive_fetches_the_manifest_into_raw_years_and_page_versions(
+    report_site: ReportSite, data_dir: Path
+) -> None:
+    _serve_manifest(report_site, data_dir)
+    seed, zhangwu = report_site.pages[SEED_PATH], report_site.pages[ZHANGWU_PATH]
+
+    metadata = _materialize_archive(data_dir)
+
+    assert _raw_files(data_dir) == {f"2020/{_name(seed)}": seed, f"2019/{_name(zhangwu)}": zhangwu}
+    assert (metadata["fetched"], metadata["failed"], metadata["changed"]) == (2, 1, 0)
+    assert metadata["raw_years"] == "2019, 2020"
+    assert MISSING_PATH in metadata["failures"] and "HTTP 404" in metadata["failures"]
+    assert metadata["dagster/row_count"] == 2
+    sha = hashlib.sha256(seed).hexdigest()
+    assert (data_dir / "archive" / "objects" / sha[:2] / sha).read_bytes() == seed
+    rows = query(
+        data_dir,
+        "select address, version, sha256, superseded, status, encoding, agency, manifest_year "
+        "from page_versions order by manifest_year",
+    )
+    assert rows == [
+        (report_site.url(ZHANGWU_PATH), 1, hashlib.sha256(zhangwu).hexdigest(), False, 200,
+         "utf-8", None, 2019),
+        (report_site.url(SEED_PATH), 1, sha, False, 200, "utf-8", "襄都区科技和工业信息化局", 2020),
+    ]  # fmt: skip
+
+
+def test_an_edited_page_becomes_version_2_and_shows_in_report_versions(
+    report_site: ReportSite, data_dir: Path
+) -> None:
+    _serve_manifest(report_site, data_dir)
+    _materialize_archive(data_dir)
+    first = report_site.pages[SEED_PATH]
+    edited = first + "\n更正：本报告于发布后修改。\n".encode()
+    report_site.pages[SEED_PATH] = edited
+
+    # without refresh, archived pages are not asked for again
+    assert _materialize_archive(data_dir)["skipped"] == 2
+    before = raw_fingerprints(data_dir / "raw", ["2019", "2020"])
+    metadata = _materialize_archive(data_dir, RECHECK_CONFIG)
+    after = raw_fingerprints(data_dir / "raw", ["2019", "2020"])
+
+    assert (metadata["changed"], metadata["unchanged"]) == (1, 1)
+    assert report_site.url(SEED_PATH) in metadata["changed_pages"]
+    # the year folder holds the new edition only, and raw_pages_sensor reloads 2020 only
+    assert [p for p in _raw_files(data_dir) if p.startswith("2020/")] == [f"2020/{_name(edited)}"]
+    assert [year for year in after if after[year] != before[year]] == ["2020"]
+    assert query(
+        data_dir,
+        "select version, sha256, superseded from page_versions where address = ? order by 1",
+        [report_site.url(SEED_PATH)],
+    ) == [
+        (1, hashlib.sha256(first).hexdigest(), True),
+        (2, hashlib.sha256(edited).hexdigest(), False),
+    ]
+
+    assert materialize_year(data_dir, 2020).success
+    ((report_id, published, version, versions, is_latest, changed),) = query(
+        data_dir,
+        "select report_id, cast(published as varchar), version, versions, is_latest, "
+        "changed_after_publication from report_versions",
+    )
+    assert report_id == _name(edited).removesuffix(".html")
+    # published 2021-01-27; version 2 was first seen today
+    assert (published, version, versions, is_latest, changed) == ("2021-01-27", 2, 2, True, True)
+    # loading the year left the history alone
+    assert query(data_dir, "select count(*) from page_versions") == [(3,)]
+
+
+def test_raw_archive_without_a_manifest_fetches_nothing(data_dir: Path) -> None:
+    metadata = _materialize_archive(data_dir)
+    assert metadata["manifest"].startswith("missing: ")
+    assert "fetched" not in metadata and metadata["dagster/row_count"] == 0
+    assert query(data_dir, "select count(*) from page_versions") == [(0,)]
+    assert _raw_files(data_dir) == {}
