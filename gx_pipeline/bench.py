@@ -41,6 +41,39 @@ def _pin_one_core() -> None:
         os.sched_setaffinity(0, {max(os.sched_getaffinity(0))})
 
 
+def _chrome(kb: int) -> str:
+    """Portal chrome of the size real pages carry (~90 KB in all): menus, a sidebar of links,
+    related-link <select>s, scripts, a footer layout table."""
+    links = "".join(
+        f'<li class="nav-item"><a href="/col/col{k}/index.html" target="_blank">栏目{k}：'
+        f"政务公开 信息公开目录 政策文件 解读回应</a></li>" for k in range(40)
+    )
+    options = "".join(f'<option value="http://www.site{k}.gov.cn">第{k}个链接单位网站</option>'
+                      for k in range(48))
+    block = (
+        f'<div class="menu"><ul class="nav">{links}</ul></div>'
+        f'<div class="related"><select onchange="window.open(this.value)">{options}</select></div>'
+        '<script>var _hmt=_hmt||[];(function(){var hm=document.createElement("script");'
+        'hm.src="https://stat.example/hm.js";})();</script>'
+    )
+    footer = (
+        '<table class="footer" width="100%"><tr><td><a href="#">党政机关</a></td>'
+        "<td>网站标识码：1234560001 ICP备案：京ICP备0000号 公安备案：11010000000</td></tr></table>"
+    )
+    return block * max(1, kb * 1024 // (len(block.encode("utf-8")) or 1)) + footer
+
+
+def _padded(data: bytes, name: str, kb: int) -> bytes:
+    """An HTML page padded with chrome to about `kb` KB, in its own encoding."""
+    if not name.endswith(".html") or kb <= 0 or len(data) >= kb * 1024:
+        return data
+    text = decode(data, name)
+    chrome = _chrome((kb * 1024 - len(data)) // 2048)
+    body = text.text.replace("<body>", "<body>" + chrome, 1).replace("</body>", chrome + "</body>", 1)
+    encoding = "utf-8" if text.encoding.startswith("utf") else "gb18030"
+    return body.encode(encoding)
+
+
 def _baseline(pages: list[bytes]) -> float:
     """lxml parse + visit every cell's text: µs per page."""
     start = time.perf_counter()
@@ -103,6 +136,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="gx bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument(
+        "--pad-kb", type=int, default=90,
+        help="pad HTML pages with portal chrome to about this size (real pages: ~90 KB); 0: off",
+    )
     args = parser.parse_args(argv)
     _pin_one_core()
     with tempfile.TemporaryDirectory(prefix="gx-bench-") as tmp:
@@ -111,6 +148,8 @@ def main(argv: list[str] | None = None) -> int:
         paths = sorted(sample(args.pages, args.seed, work / "sample"))
         paths = [p for p in paths if p.parent.name == "pages"] or paths
         print(f"generated {len(paths)} pages in {time.perf_counter() - t:.1f} s")
+        for p in paths:
+            p.write_bytes(_padded(p.read_bytes(), p.name, args.pad_kb))
         pages = [(p.name, p.read_bytes()) for p in paths]
         html = [d for n, d in pages if n.endswith(".html")]
         sizes = [len(d) for _, d in pages]

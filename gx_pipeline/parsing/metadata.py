@@ -105,12 +105,14 @@ def extract(texts: list[str], html_title: str | None, body_start: int | None = N
 
     # 1. a title line: short, names the report
     candidates = [
-        t for t in before if 6 <= len(t) <= 80 and "。" not in t and not _LISTED.search(t)
+        t
+        for t in before
+        if 6 <= len(t) <= 80 and "。" not in t and not ("报" in t and _LISTED.search(t))
     ]
     if html_title:
         candidates.append(norm(html_title))
     for i, line in enumerate(candidates):
-        m = _TITLE.search(line)
+        m = _TITLE.search(line) if "信息公开" in line else None
         if m is None:
             continue
         if year is None:
@@ -125,13 +127,15 @@ def extract(texts: list[str], html_title: str | None, body_start: int | None = N
         # a running header may abbreviate the name: of several titles, the fullest name wins
         names = [
             a for line in candidates
-            if (m := _TITLE_NO_YEAR.match(line)) and (a := _clean_agency(m.group("pre")))
+            if "信息公开" in line
+            and (m := _TITLE_NO_YEAR.match(line))
+            and (a := _clean_agency(m.group("pre")))
         ]
         agency = max(names, key=len, default=None)
     # 2. the report named inside a sentence (现公布XX2019年政府信息公开工作年度报告)
     if agency is None or year is None:
         for t in before:
-            if _LISTED.search(t):
+            if "信息公开" not in t or _LISTED.search(t):
                 continue
             for m in _TITLE.finditer(t):
                 a = _clean_agency(m.group("pre")) or _clean_agency(m.group("post"))
@@ -152,13 +156,13 @@ def extract(texts: list[str], html_title: str | None, body_start: int | None = N
         break
     if year is None:
         for t in head:
-            m = _BODY_YEAR.search(t)
+            m = _BODY_YEAR.search(t) if "年" in t else None
             if m:
                 year, year_from = int(m.group(1)), "body"
                 break
     if year is None:
         for t in head:
-            m = _PERIOD.search(t)
+            m = _PERIOD.search(t) if "月" in t else None
             if m:
                 year, year_from = int(m.group(1)), "period"
                 break
@@ -222,7 +226,11 @@ def _published(head: list[str], texts: list[str]) -> str | None:
     for k, n in enumerate(head[:300]):
         if len(n) > 160:
             continue
-        for m in _LABELLED_DATE.finditer(n):
+        if "日期" not in n and "时间" not in n and "发布于" not in n:
+            matches = ()
+        else:
+            matches = _LABELLED_DATE.finditer(n)
+        for m in matches:
             if m.group(2) is None:
                 # the label's value may be the next cell of a metadata grid
                 nxt = head[k + 1] if k + 1 < len(head) else ""

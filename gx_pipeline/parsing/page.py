@@ -45,7 +45,8 @@ def parse_bytes(data: bytes, source: str) -> Report:
     text = decoded.text
     problems = list(decoded.problems)
     sample = text[:20000]
-    if len(_TRADITIONAL.findall(sample)) > max(5, len(_SIMPLIFIED.findall(sample))):
+    traditional = len(_TRADITIONAL.findall(sample))
+    if traditional > 5 and traditional > len(_SIMPLIFIED.findall(sample)):
         # mirror sites re-host reports in Traditional Chinese; the labels are Simplified
         text = _t2s().convert(text)
         problems.append("page: Traditional Chinese text converted to Simplified before reading")

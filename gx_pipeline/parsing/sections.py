@@ -167,6 +167,13 @@ class _Reader:
     def label(self, tok: Token) -> None:
         self.header_row = True  # until a row label says otherwise
         text = tok.text
+        if self.section is None and tok.kind == LINE and not self.lines_are_values:
+            # page chrome of an HTML page (menus, link lists, footers): a table's labels are
+            # cells, so outside the sections only headings and section starters matter here
+            if labels.block_title(text) is not None:
+                self.enter("proactive")
+                self.new_block()
+            return
         n = labels.norm(text)
         if "勾稽" in n or "本列数据" in n or n == "申请人情况":
             self.enter("requests")
