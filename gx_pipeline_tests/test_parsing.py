@@ -177,3 +177,14 @@ def test_a_label_cell_before_the_appeals_row_does_not_hide_its_values():
     values = {(c.row, c.col): c.value for c in got.cells if c.section == "appeals"}
     assert values[("review", "upheld")] == 1 and values[("litigation_direct", "total")] == 1
     assert any(p.startswith("appeals:") and "数量" in p for p in got.problems)
+
+
+def test_title_and_publication_date_from_the_cms_meta_tags():
+    seed_body = SEED_HTML.read_bytes().decode("gb18030")
+    # a CMS page: no visible date line, the title and PubDate only in <meta>
+    page = seed_body.replace(
+        "<title>", '<meta name="ArticleTitle" content="襄都区科技和工业信息化局2020年政府信息'
+        '公开工作年度报告"><meta name="PubDate" content="2021-01-28 09:30"><title>', 1
+    ).replace("发布时间: 2021-01-27", "浏览次数: 12")
+    got = parse_bytes(page.encode("utf-8"), "cms.html")
+    assert (got.agency, got.year, got.published) == ("襄都区科技和工业信息化局", 2020, "2021-01-28")

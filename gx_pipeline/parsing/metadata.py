@@ -11,9 +11,11 @@ import datetime as dt
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from gx_pipeline.parsing.labels import norm
+from gx_pipeline.parsing.tokens import Head
 
 _TITLE = re.compile(
     r"(?P<pre>[^,，。:：;；!！?？\s]*?)(?P<year>20\d{2})年度?(?P<post>[^,，。:：;；]*?)"
@@ -51,6 +53,9 @@ _LABEL_RANK = {"发布时间": 0, "发布日期": 0, "发布于": 0, "公开日�
                "更新时间": 2, "发文日期": 2, "成文日期": 2, "产生日期": 2}
 #: an entry of a list of links: a report title followed by its date
 _LISTED = re.compile(r"(?:报告|年报)\s*[\[(（]?20\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}")
+#: <meta> names CMS put the publication time under (TRS, Hanweb, 中国政府网 templates)
+_META_DATES = ("pubdate", "firstpublishedtime", "publishdate", "publishtime", "dc.date",
+               "article:published_time")
 _LEADING_DATE = re.compile(r"^" + _DATE + r"(?:\s+\d{1,2}:\d{2})?")
 _SIGNOFF_DATE = re.compile(r"^" + _DATE + r"$")
 _META_AGENCY = re.compile(r"(?:发布机构|发文机关|发文单位|来源单位|发布单位)\s*[:：]\s*(?:\|\s*)?(?P<a>[^\s|:：]{2,30})")
@@ -90,8 +95,9 @@ def _date(y: str, m: str, d: str) -> str | None:
         return None
 
 
-def extract(texts: list[str], html_title: str | None, body_start: int | None = None) -> Metadata:
-    """Metadata from the page's texts in reading order (lines and cells) and its <title>.
+def extract(texts: list[str], head_info: Head | None = None, body_start: int | None = None
+            ) -> Metadata:
+    """Metadata from the page's texts in reading order (lines and cells) and its <head>.
 
     `body_start` is the index of the first text of the report's tables: the report's own title
     stands before it; lists of related reports (other years!) usually stand after it.
@@ -109,8 +115,12 @@ def extract(texts: list[str], html_title: str | None, body_start: int | None = N
         for t in before
         if 6 <= len(t) <= 80 and "。" not in t and not ("报" in t and _LISTED.search(t))
     ]
-    if html_title:
-        candidates.append(norm(html_title))
+    head_info = head_info or Head()
+    for name in ("articletitle", "title", "dc.title"):
+        if head_info.meta.get(name):
+            candidates.append(norm(head_info.meta[name]))
+    if head_info.title:
+        candidates.append(norm(head_info.title))
     for i, line in enumerate(candidates):
         m = _TITLE.search(line) if "信息公开" in line else None
         if m is None:
@@ -185,7 +195,7 @@ def extract(texts: list[str], html_title: str | None, body_start: int | None = N
         else:
             agency = body_agency or meta_agency
 
-    published = _published(head, texts)
+    published = _published(head, texts, head_info.meta)
     if year is not None and year_from == "body" and published is not None:
         stated = int(published[:4]) - 1
         if stated != year and int(published[5:7]) <= 6:
@@ -220,9 +230,15 @@ def extract(texts: list[str], html_title: str | None, body_start: int | None = N
     return Metadata(agency, year, published, tuple(problems))
 
 
-def _published(head: list[str], texts: list[str]) -> str | None:
-    """From the page chrome (normalised `head`), else the sign-off at the end of `texts`."""
+def _published(head: list[str], texts: list[str], meta: Mapping[str, str]) -> str | None:
+    """From the page chrome (normalised `head`) or the CMS's <meta> (PubDate…), else the
+    sign-off at the end of `texts`."""
     best: tuple[int, str] | None = None
+    for name in _META_DATES:
+        m = re.match(_DATE, norm(meta.get(name, "")))
+        if m and (date := _date(*m.groups())):
+            best = (1, date)  # as good as a visible 日期; a visible 发布时间 still wins
+            break
     for k, n in enumerate(head[:300]):
         if len(n) > 160:
             continue

@@ -10,7 +10,14 @@ from pathlib import Path
 from gx_pipeline.parsing import labels, metadata, sections
 from gx_pipeline.parsing.decode import decode
 from gx_pipeline.parsing.errors import ParseError
-from gx_pipeline.parsing.tokens import END, LINE, html_tokens, looks_like_html, text_tokens
+from gx_pipeline.parsing.tokens import (
+    END,
+    LINE,
+    Head,
+    html_tokens,
+    looks_like_html,
+    text_tokens,
+)
 from gx_pipeline.report import Report
 
 #: bump on any change that can change a parse; the warehouse records it per report and Dagster
@@ -50,9 +57,9 @@ def parse_bytes(data: bytes, source: str) -> Report:
         # mirror sites re-host reports in Traditional Chinese; the labels are Simplified
         text = _t2s().convert(text)
         problems.append("page: Traditional Chinese text converted to Simplified before reading")
-    title = None
+    head = Head()
     if looks_like_html(text):
-        tokens, title = html_tokens(text)
+        tokens, head = html_tokens(text)
         has_tables = any(t.table for t in tokens if t.kind != END)
         if not has_tables:
             # a flipbook or plain-text rendering wrapped in markup: read its lines as a text copy
@@ -67,7 +74,7 @@ def parse_bytes(data: bytes, source: str) -> Report:
         raise ParseError(source, "no text on the page")
 
     texts = [t.text for t in tokens if t.kind != END]
-    meta = metadata.extract(texts, title, _body_start(tokens))
+    meta = metadata.extract(texts, head, _body_start(tokens))
     scan = sections.scan(tokens, lines_are_values, _truncated(text, tokens))
     template, template_problems = sections.decide_template(scan, meta.year)
     problems += list(meta.problems) + template_problems

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import NamedTuple
 
 from lxml import etree
@@ -70,19 +72,27 @@ def _clean(text: str) -> str:
 # --- HTML -----------------------------------------------------------------------------------
 
 
-def html_tokens(text: str) -> tuple[list[Token], str | None]:
-    """Tokens of an HTML page, and its <title>."""
-    tokens, title = _html_tokens(text)
+class Head(NamedTuple):
+    """What the page's <head> says: its <title> and its <meta name=… content=…> pairs (CMS
+    pages put ArticleTitle, PubDate, ContentSource there), names lower-cased."""
+
+    title: str | None = None
+    meta: Mapping[str, str] = MappingProxyType({})
+
+
+def html_tokens(text: str) -> tuple[list[Token], Head]:
+    """Tokens of an HTML page, and its head."""
+    tokens, head = _html_tokens(text)
     if not any(t.table for t in tokens) and _TABLE_TAG.search(text):
         # tables the tree lost: libxml2 gives up below a few thousand nested wrappers. Without
         # the wrappers (layout only, they carry no cells) the tables come back.
-        flat, flat_title = _html_tokens(_WRAPPER_TAG.sub("\n", text))
+        flat, flat_head = _html_tokens(_WRAPPER_TAG.sub("\n", text))
         if any(t.table for t in flat):
-            return flat, title or flat_title
-    return tokens, title
+            return flat, head if head.title or head.meta else flat_head
+    return tokens, head
 
 
-def _html_tokens(text: str) -> tuple[list[Token], str | None]:
+def _html_tokens(text: str) -> tuple[list[Token], Head]:
     # Python must not visit every node: a portal page has thousands (menus, link lists) and a
     # Python event per node costs more than parsing the page. So block boundaries are marked in
     # the markup before parsing, the data tables are read cell by cell, and all other text
@@ -96,11 +106,16 @@ def _html_tokens(text: str) -> tuple[list[Token], str | None]:
     try:
         root = etree.fromstring(_XML_DECLARATION.sub("", marked, count=1), parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
-        return [], None
+        return [], Head()
     if root is None:
-        return [], None
+        return [], Head()
     title_el = root.find(".//title")
     title = _clean(_TEXT(title_el).replace(_LINE_MARK, "")) if title_el is not None else None
+    meta = {
+        name.lower(): _clean(content)
+        for el in root.iter("meta")
+        if (name := el.get("name")) and (content := el.get("content"))
+    }
     etree.strip_elements(root, *_SKIP, with_tail=False)
     tables: list[list[Token]] = []
     data_tables = [t for t in root.iter("table") if t.find(".//table") is None]
@@ -122,7 +137,7 @@ def _html_tokens(text: str) -> tuple[list[Token], str | None]:
             tokens.append(Token(LINE, line))
     if not text.rstrip().endswith(">"):
         _mark_cut(tokens)  # the file stops inside text: the last token may be cut short
-    return tokens, title
+    return tokens, Head(title, meta)
 
 
 def _table_tokens(table: etree._Element, table_no: int, out: list[Token]) -> None:
