@@ -82,6 +82,9 @@ _PROACTIVE_LABELS: dict[str, str] = {
 }
 
 
+_PROACTIVE_CANON = {code: label for label, code in reversed(_PROACTIVE_LABELS.items())}
+
+
 @functools.lru_cache(maxsize=4096)
 def match_proactive(text: str) -> LabelMatch | None:
     b = bare(text)
@@ -154,6 +157,30 @@ def match_request(text: str, fuzzy: bool = False) -> LabelMatch | None:
         if best is not None and best_ratio >= 0.8:
             return LabelMatch(best, False, _REQUEST_CANON[best])
     return None
+
+
+_GROUP_WORDS = ("本年度办理结果", "办理结果", "不予公开", "无法提供", "不予处理", "其他处理")
+
+
+def _without_groups(b: str) -> str:
+    changed = True
+    while changed:
+        changed = False
+        for g in _GROUP_WORDS:
+            if b.startswith(g) and len(b) > len(g):
+                b, changed = b[len(g):], True
+    return b
+
+
+def completes(section: str, code: str, label: str, more: str) -> bool:
+    """Whether `more` is the rest of `label`, a row label wrapped over two cells or lines:
+    the joined words come closer to the template's wording of the row without passing it."""
+    canon = _REQUEST_CANON.get(code) if section == "requests" else _PROACTIVE_CANON.get(code)
+    if not canon:
+        return False
+    before = _without_groups(bare(label))
+    joined = _without_groups(bare(label + more))
+    return before != canon and len(joined) > len(before) and canon.startswith(joined)
 
 
 def _is_group_prefix(prefix: str) -> bool:

@@ -49,6 +49,8 @@ class Scan:
     sections_headed: set[str] = field(default_factory=set)
     #: prose stood under a section heading (a summary written out instead of a table)
     prose_in_sections: bool = False
+    #: running numbers of a 序号 column, dropped in front of row labels
+    serial_numbers: int = 0
     votes: Counter[str] = field(default_factory=Counter)
     problems: list[str] = field(default_factory=list)
 
@@ -80,11 +82,23 @@ class _Reader:
 
     def open(self, code: str | None, token: Token | None, exact: bool = True,
              core: str | None = None) -> None:
+        label = token.text if token else None
+        row = self.row
+        if row is not None and token is not None and code is not None:
+            if row.code == UNKNOWN and not row.values and row.label and code != UNKNOWN:
+                # a label wrapped over two cells or lines: its unmatched first part goes first
+                label = f"{row.label}{label}"
+                self.row = None
+            elif (row.code is None and len(row.values) == 1 and row.values[0].table
+                  and (row.values[0].table, row.values[0].tr) == (token.table, token.tr)
+                  and row.values[0].text.isdigit()):
+                # a 序号 (running number) cell in front of the row's label, not a value
+                self.scan.serial_numbers += 1
+                self.row = None
         self.close()
         self.header_row = False
         assert self.section is not None
-        self.row = RawRow(self.section, code, token.text if token else None, [], exact, core,
-                          self.block)
+        self.row = RawRow(self.section, code, label, [], exact, core, self.block)
         if code not in (None, UNKNOWN, SEQUENCE):
             self.last_code = code
             self.block_has_rows = True
@@ -206,10 +220,38 @@ class _Reader:
             return
         if section is None:
             return
+        row = self.row
+        if row is not None and not row.values and row.label:
+            # a label wrapped over two cells or lines: this is the rest of it
+            if row.code not in (None, UNKNOWN, SEQUENCE) and labels.completes(
+                row.section, row.code, row.label, text
+            ):
+                row.label += text
+                m = labels.match_request(row.label, fuzzy=True) if row.section == "requests" \
+                    else labels.match_proactive(row.label)
+                if m is not None and m.code == row.code:
+                    row.exact, row.core = m.exact, m.core
+                return
+            if row.code == UNKNOWN and self.rematch(row.label + text, tok):
+                return
         if len(labels.bare(text)) <= 1:
             self.close()  # a character of a vertical header, or a stray mark
             return
+        if labels.bare(text) in ("序号", "编号"):
+            self.close()
+            return
         self.open(UNKNOWN, tok)
+
+    def rematch(self, joined: str, tok: Token) -> bool:
+        """Open the row an unplaced first part and this text name together, if any."""
+        section = self.section
+        m = (labels.match_request(joined, fuzzy=True) if section == "requests"
+             else labels.match_proactive(joined) if section == "proactive" else None)
+        if m is None:
+            return False
+        self.row = None  # the first part's placeholder row
+        self.open(m.code, tok._replace(text=joined), m.exact, m.core)
+        return True
 
     def request_label(self, tok: Token, switching: bool = False) -> bool:
         text = tok.text
@@ -340,6 +382,11 @@ class Sections:
 
 def assemble(s: Scan, template: str) -> Sections:
     problems = list(s.problems)
+    if s.serial_numbers:
+        problems.append(
+            f"page: a 序号 column: {s.serial_numbers} running numbers in front of row labels "
+            "are not values"
+        )
     cells: list[Cell] = []
     complete: dict[str, bool] = {}
     found: set[str] = set()

@@ -168,6 +168,17 @@ def text_tokens(text: str) -> list[Token]:
     open_row = False  # a pipe row is open and may continue on the next line
     unfinished = False  # the last pipe line stopped mid-row (no closing separator)
     for no, raw in enumerate(lines, start=1):
+        if "\t" in raw and "|" not in raw and raw.strip(" \t"):
+            # a browser copy of a table: cells separated by TABs, empty cells kept as empty
+            # fields; a row per line, like a pipe row
+            if open_row:
+                tokens.append(ROW_END)
+                open_row = False
+            fields = raw.rstrip("\r\n").split("\t")
+            tokens.extend(Token(CELL, _clean(f), 0, no, i) for i, f in enumerate(fields, start=1))
+            tokens.append(ROW_END)
+            unfinished = False
+            continue
         line = raw.strip()
         if not line:
             continue
