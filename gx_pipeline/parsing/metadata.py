@@ -24,10 +24,16 @@ _TITLE = re.compile(
 _TITLE_NO_YEAR = re.compile(
     r"^(?P<pre>[^,，。:：;；!！?？\s]{2,40}?)(?:政府|政务)?信息公开(?:工作)?(?:年度报告|年报)$"
 )
+#: …财政局政府信息公开工作年度报告（2021年度）
+_TITLE_YEAR_AFTER = re.compile(
+    r"(?P<pre>[^,，。:：;；!！?？\s]{2,40}?)(?:政府|政务)?信息公开(?:工作)?(?:年度报告|年报|报告)"
+    r"\((?P<year>20\d{2})年?度?\)"
+)
 _AGENCY_SUFFIX = (
     "办事处", "委员会", "管委会", "管理委员会", "办公室", "办公厅", "人民政府", "政府", "局",
     "委", "办", "处", "中心", "街道", "镇", "乡", "厅", "院", "所", "站", "队", "馆", "园",
-    "区", "县", "市", "署", "社", "会", "部", "司", "台", "场", "集团", "公司", "街",
+    "区", "县", "市", "署", "社", "会", "部", "司", "台", "场", "集团", "公司", "街", "关", "旗",
+    "盟", "州", "团", "师", "港", "狱", "库",
 )
 _VERB_PREFIXES = (
     "现予公布", "予以公布", "现公布", "现发布", "特发布", "现将", "公布", "发布", "编制", "编写",
@@ -55,10 +61,36 @@ _LABEL_RANK = {"发布时间": 0, "发布日期": 0, "发布于": 0, "公开日�
 _LISTED = re.compile(r"(?:报告|年报)\s*[\[(（]?20\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}")
 #: <meta> names CMS put the publication time under (TRS, Hanweb, 中国政府网 templates)
 _META_DATES = ("pubdate", "firstpublishedtime", "publishdate", "publishtime", "dc.date",
-               "article:published_time")
+               "article:published_time", "createtime")
+_DATE_ONLY = re.compile(r"^" + _DATE + r"(?:\d{1,2}:\d{2}(?::\d{2})?)?$")
 _LEADING_DATE = re.compile(r"^" + _DATE + r"(?:\s+\d{1,2}:\d{2})?")
 _SIGNOFF_DATE = re.compile(r"^" + _DATE + r"$")
-_META_AGENCY = re.compile(r"(?:发布机构|发文机关|发文单位|来源单位|发布单位)\s*[:：]\s*(?:\|\s*)?(?P<a>[^\s|:：]{2,30})")
+_META_AGENCY = re.compile(
+    r"(?:发布机构|发文机关|发文单位|来源单位|发布单位)\s*[:：]?\s*(?:\|\s*)?(?P<a>[^\s|:：]{2,30})"
+)
+
+
+_CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0"}
+_CN_DATE_PART = re.compile(r"([〇○零一二三四五六七八九]{4})年|([一二三四五六七八九十]{1,3})(月|日)")
+
+
+def _cn_number(text: str) -> str:
+    """二十一 -> 21, 十二 -> 12, 十 -> 10, 七 -> 7."""
+    if "十" not in text:
+        return "".join(_CN_DIGITS[c] for c in text)
+    tens, _, ones = text.partition("十")
+    return str(int(_CN_DIGITS[tens] if tens else 1) * 10 + int(_CN_DIGITS[ones] if ones else 0))
+
+
+def arabic_dates(text: str) -> str:
+    """Dates written in Chinese numerals (二〇二一年一月二十日) in Arabic ones."""
+    if not _CN_DATE_PART.search(text):
+        return text
+    return _CN_DATE_PART.sub(
+        lambda m: f"{''.join(_CN_DIGITS[c] for c in m.group(1))}年" if m.group(1)
+        else f"{_cn_number(m.group(2))}{m.group(3)}",
+        text,
+    )
 
 
 @dataclass(frozen=True)
@@ -70,7 +102,10 @@ class Metadata:
 
 
 def _clean_agency(run: str) -> str | None:
-    a = run.strip(" -—_·•|")
+    # a site name before the title (萍乡市人民政府_…) and column tags (【政务公开】) are not
+    # the agency
+    a = re.split(r"[-_|—–]", run.strip(" -—_·•|"))[-1]
+    a = re.sub(r"^(?:【[^】]*】|\[[^\]]*\]|〔[^〕]*〕)+", "", a)
     a = re.sub(r"^(?:信息名称|标题|名称|题目)", "", a)
     changed = True
     while changed:
@@ -103,32 +138,38 @@ def extract(texts: list[str], head_info: Head | None = None, body_start: int | N
     stands before it; lists of related reports (other years!) usually stand after it.
     """
     problems: list[str] = []
-    head = [norm(t) for t in texts[:400]]
+    head = [arabic_dates(norm(t)) for t in texts[:400]]
     before = head[: body_start if body_start is not None else 400]
     agency: str | None = None
     year: int | None = None
     year_from = ""
 
     # 1. a title line: short, names the report
+    # the page's own title first: a list of the agency's other reports (other years) may come
+    # before the article in the page
+    head_info = head_info or Head()
     candidates = [
+        arabic_dates(norm(t))
+        for t in (*(head_info.meta.get(n) for n in ("articletitle", "title", "dc.title")),
+                  head_info.title)
+        if t
+    ]
+    candidates += [
         t
         for t in before
         if 6 <= len(t) <= 80 and "。" not in t and not ("报" in t and _LISTED.search(t))
     ]
-    head_info = head_info or Head()
-    for name in ("articletitle", "title", "dc.title"):
-        if head_info.meta.get(name):
-            candidates.append(norm(head_info.meta[name]))
-    if head_info.title:
-        candidates.append(norm(head_info.title))
     for i, line in enumerate(candidates):
-        m = _TITLE.search(line) if "信息公开" in line else None
+        if "信息公开" not in line:
+            continue
+        m = _TITLE.search(line) or _TITLE_YEAR_AFTER.search(line)
         if m is None:
             continue
         if year is None:
             year, year_from = int(m.group("year")), "title"
-        a = _clean_agency(m.group("pre")) or _clean_agency(m.group("post"))
-        if a is None and not m.group("pre") and not m.group("post") and i > 0:
+        post = m.groupdict().get("post") or ""
+        a = _clean_agency(m.group("pre")) or _clean_agency(post)
+        if a is None and not m.group("pre") and not post and i > 0:
             a = _clean_agency(candidates[i - 1])  # a two-line title: agency on the line above
         if a is not None:
             agency = a
@@ -223,6 +264,8 @@ def extract(texts: list[str], head_info: Head | None = None, body_start: int | N
             problems.append(
                 f"meta.published: {published} is not in the year after the report year {year}"
             )
+    if published is None:
+        problems.append("meta.published: no publication date on the page")
     if agency is None:
         problems.append("meta.agency: the page does not name the publishing agency")
     if year is None:
@@ -263,13 +306,13 @@ def _published(head: list[str], texts: list[str], meta: Mapping[str, str]) -> st
                 best = (rank, date)
         if best is None and k < 120 and (m := _LEADING_DATE.match(n)) and len(n) < 60:
             date = _date(*m.groups()[:3])
-            if date and ("来源" in n or len(n) <= 20):
+            if date and ("来源" in n or _DATE_ONLY.match(n)):
                 best = (3, date)
     if best is not None:
         return best[1]
     # the sign-off at the end: the agency's name, then the date
     for t in reversed(texts[-40:]):
-        m = _SIGNOFF_DATE.match(norm(t))
+        m = _SIGNOFF_DATE.match(arabic_dates(norm(t)))
         if m:
             return _date(*m.groups())
     return None

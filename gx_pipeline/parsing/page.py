@@ -11,6 +11,7 @@ from gx_pipeline.parsing import labels, metadata, sections
 from gx_pipeline.parsing.decode import decode
 from gx_pipeline.parsing.errors import ParseError
 from gx_pipeline.parsing.tokens import (
+    CELL,
     END,
     LINE,
     Head,
@@ -89,7 +90,7 @@ def parse_bytes(data: bytes, source: str) -> Report:
             if section not in assembled.found:
                 problems.append(f"{section}: the section's table is not on the page")
     if not cells:
-        problems.append("page: no tables: " + _why_no_tables(text, scan))
+        problems.append("page: no tables: " + _why_no_tables(text, scan, tokens))
     return Report(
         source=source,
         agency=meta.agency,
@@ -145,7 +146,7 @@ def _body_start(tokens: list) -> int | None:
     return None
 
 
-def _why_no_tables(text: str, scan: sections.Scan) -> str:
+def _why_no_tables(text: str, scan: sections.Scan, tokens: list) -> str:
     if scan.sections_headed and _images_in_body(text):
         return "the section headings are there but the tables are images"
     if _ATTACHMENT.search(text) and not scan.rows:
@@ -159,4 +160,6 @@ def _why_no_tables(text: str, scan: sections.Scan) -> str:
         )
     if scan.rows:
         return "table text was found but no row could be read"
+    if sum(1 for t in tokens if t.kind == CELL and t.table) >= 20:
+        return "the page has tables, but none of their labels is the national format's"
     return "the page has no report tables (prose only, or not a report)"

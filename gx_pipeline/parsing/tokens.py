@@ -57,6 +57,7 @@ _TABLE_MARK = "\ue001"
 _TABLE_TAG = re.compile(r"<table\b", re.IGNORECASE)
 _WRAPPER_TAG = re.compile(r"</?(?:div|span|font|section|article|center)\b[^>]*>", re.IGNORECASE)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_CREATE_TIME = re.compile(r"""var\s+createTime\s*=\s*['"](\d{4}-\d{1,2}-\d{1,2})""")
 _TEXT = etree.XPath("string()")  # an element's text with its descendants', in C
 
 
@@ -116,6 +117,8 @@ def _html_tokens(text: str) -> tuple[list[Token], Head]:
         for el in root.iter("meta")
         if (name := el.get("name")) and (content := el.get("content"))
     }
+    if created := _CREATE_TIME.search(text):
+        meta.setdefault("createtime", created.group(1))  # WeChat articles: only in a script
     etree.strip_elements(root, *_SKIP, with_tail=False)
     tables: list[list[Token]] = []
     data_tables = [t for t in root.iter("table") if t.find(".//table") is None]
