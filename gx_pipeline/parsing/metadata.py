@@ -171,9 +171,12 @@ def extract(texts: list[str], head_info: Head | None = None, body_start: int | N
         a = _clean_agency(m.group("pre")) or _clean_agency(post)
         if a is None and not m.group("pre") and not post and i > 0:
             a = _clean_agency(candidates[i - 1])  # a two-line title: agency on the line above
-        if a is not None:
+        if a is not None and agency is None:
             agency = a
-            break
+        elif a is not None and a != agency and a.endswith(agency or "\0") and int(
+            m.group("year")
+        ) == year:
+            agency = a  # the same report's title elsewhere on the page, with the fuller name
     if agency is None:
         # a running header may abbreviate the name: of several titles, the fullest name wins
         names = [
@@ -225,8 +228,13 @@ def extract(texts: list[str], head_info: Head | None = None, body_start: int | N
             year, year_from = years.most_common(1)[0][0], "frequent"
 
     # 4. the sign-off line, the opening sentence, the page's metadata grid
+    signoff = _signoff_agency(texts)
+    if agency is not None:
+        # a title may shorten the name the report signs with (鄞州区司法局 / 宁波市鄞州区司法局)
+        fuller = [a for a in (signoff, body_agency) if a and a != agency and a.endswith(agency)]
+        agency = max(fuller, key=len, default=agency)
     if agency is None:
-        agency = _signoff_agency(texts)
+        agency = signoff
     if agency is None:
         flat = " | ".join(unicodedata.normalize("NFKC", t) for t in texts[:400])
         m = _META_AGENCY.search(flat)
