@@ -4,7 +4,7 @@ A report is matched to its truth by file name: the report's `source` (its last p
 component) equals the truth's `source`, or the truth file's stem plus the page's extension.
 Cells are compared on their value: equal numbers (floats within 1e-9), or both null.
 
-Example (the lead wires this as `gx score TRUTH_DIR FILE...`):
+Example (also on the command line as `gx score TRUTH_DIR FILE...`):
 
     import json
     from pathlib import Path
