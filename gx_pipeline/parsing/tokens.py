@@ -8,6 +8,7 @@ and line tokens in reading order, with row ends where the page shows them. The s
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -57,6 +58,7 @@ _TABLE_MARK = "\ue001"
 _TABLE_TAG = re.compile(r"<table\b", re.IGNORECASE)
 _WRAPPER_TAG = re.compile(r"</?(?:div|span|font|section|article|center)\b[^>]*>", re.IGNORECASE)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _CREATE_TIME = re.compile(r"""var\s+createTime\s*=\s*['"](\d{4}-\d{1,2}-\d{1,2})""")
 _TEXT = etree.XPath("string()")  # an element's text with its descendants', in C
 
@@ -147,6 +149,8 @@ def _table_tokens(table: etree._Element, table_no: int, out: list[Token]) -> Non
     tr_no = 0
     for tr in table.iter("tr"):
         tr_no += 1
+        if _HIDDEN.search(tr.get("style") or "") or tr.get("hidden") is not None:
+            continue  # a row the browser does not show (an old copy left in the markup)
         td_no = 0
         for td in tr:
             if td.tag != "td" and td.tag != "th":
@@ -166,7 +170,13 @@ _PAD_LINE = re.compile(r"^[|\s]*\|[|\s]*$")
 def text_tokens(text: str) -> list[Token]:
     """Tokens of a text copy: pipe rows, one cell per line, or flipbook lines."""
     tokens: list[Token] = []
+    # full-width and box-drawing bars separate cells too; entities come from copied markup
+    text = text.translate(_BARS)
+    if "&" in text:
+        text = html.unescape(text)
     lines = text.splitlines()
+    # a Markdown table (`| a | b |` over a `|---|---|` row) opens every row with a bar
+    markdown = any(_MD_SEPARATOR.match(line) for line in lines)
     ends_cleanly = text.endswith(("\n", "\r", "|"))
     open_row = False  # a pipe row is open and may continue on the next line
     unfinished = False  # the last pipe line stopped mid-row (no closing separator)
@@ -185,6 +195,12 @@ def text_tokens(text: str) -> list[Token]:
         line = raw.strip()
         if not line:
             continue
+        if markdown:
+            if _MD_SEPARATOR.match(line):
+                continue
+            line = _MD_MARKUP.sub("", line)
+            if line.startswith("|") and line.endswith("|") and len(line) > 1:
+                line = line[1:].strip()
         # a line opening with a separator continues a row whose line stopped mid-row; after a
         # finished row it is a new row whose first cell is blank
         continues = line.startswith("|") and unfinished
@@ -219,8 +235,8 @@ def text_tokens(text: str) -> list[Token]:
         fields = line.split("|")
         if continues:
             fields = fields[1:]
-        if fields and fields[-1].strip() == "":
-            fields = fields[:-1]  # the text after the last separator
+        if fields and line.endswith("|"):
+            fields = fields[:-1]  # the empty text after the closing separator
         if len(fields) == 1 and not continues and line.endswith("|"):
             # "x |": one cell per line; the row goes on until a pad line or a label
             tokens.append(Token(CELL, _clean(fields[0]), 0, no, 1))
@@ -244,6 +260,9 @@ def _mark_cut(tokens: list[Token]) -> None:
             return
 
 
+_BARS = str.maketrans({"｜": "|", "│": "|", "┃": "|"})
+_MD_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
+_MD_MARKUP = re.compile(r"^(?:#{1,6}\s+|>\s*|[*+-]\s+(?!\d))|\*\*")
 _PAGE_NUMBER = re.compile(r"^[-—－–]\s*\d+\s*[-—－–]$|^第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?$")
 
 
