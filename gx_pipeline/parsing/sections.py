@@ -67,6 +67,7 @@ class _Reader:
         self.block_has_rows = False
         self.results_seen = False
         self.last_code: str | None = None
+        self.after_header_words = False
         #: the current row is a header row: blank cells in it are covered grid positions
         self.header_row = False
         #: free text came after the last value: a cut file ends in the text, not in a table
@@ -179,6 +180,8 @@ class _Reader:
         self.row.values.append(tok)
 
     def label(self, tok: Token) -> None:
+        #: this row already holds header words (a 总计 here is a column heading, not （七）)
+        self.after_header_words = self.header_row and self.row is None
         self.header_row = True  # until a row label says otherwise
         text = tok.text
         if self.section is None and tok.kind == LINE and not self.lines_are_values:
@@ -257,7 +260,9 @@ class _Reader:
         text = tok.text
         b = labels.bare(text)
         if self.section == "requests" and not switching:
-            if labels.is_results_total(text, self.results_seen):
+            if labels.is_results_total(text, self.results_seen) and not (
+                self.after_header_words and labels.bare(text) == "总计"
+            ):
                 self.open("results_total", tok, exact=True, core="总计")
                 return True
             if labels.is_other_leaf(text) and self.last_code in (
@@ -447,8 +452,10 @@ def _table(
         if r.code is not None and not r.values:
             if r.code == "other" and template == "2021":
                 continue  # the 2021 （六）其他处理 is a group label over its three sub-rows
-            if any(p.code == r.code for p in placed):
-                continue
+            if any(p.code == r.code for p in placed) or any(
+                x.code == r.code and x.values for x in raw
+            ):
+                continue  # a repeated label (merged cells copied into every row)
             problems.append(
                 f"{section}.{r.code}: the row has a label ({r.label!r}) but no cells of its own"
             )
@@ -514,7 +521,15 @@ def _table(
         if r.code in (None, UNKNOWN) or not r.values:
             continue
         if r.code in by_code:
-            problems.append(f"{section}.{r.code}: the row appears twice; the first one is kept")
+            first = by_code[r.code]
+            numbers = [sum(1 for t in x.values if labels.norm(t.text)) for x in (first, r)]
+            if numbers[1] > numbers[0]:
+                by_code[r.code] = r
+                problems.append(
+                    f"{section}.{r.code}: the row appears twice; the copy with numbers is kept"
+                )
+            elif numbers[1]:
+                problems.append(f"{section}.{r.code}: the row appears twice; the first is kept")
             continue
         by_code[r.code] = r
     complete = True
@@ -692,6 +707,11 @@ def _cell(
         problems.append(f"{where}: cannot read {tok.text!r} as a value; taken as empty")
         return Cell(section, row, col, None, tok.text, tok.table, tok.tr, tok.td)
     value = read.value
+    if read.footnote:
+        problems.append(
+            f"{where}: footnote mark {read.footnote!r} after the number in {tok.text!r} is not "
+            "part of the value"
+        )
     if amount and value is not None and read.unit is None:
         if unit is not None:
             value = in_wan(value, unit)

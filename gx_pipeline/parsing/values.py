@@ -41,13 +41,26 @@ class CellValue:
     value: Number | None
     #: the unit written in the cell, if any ("万元", "元", ...)
     unit: str | None = None
+    #: a footnote mark after the number (①, *, 注1), which is not part of the value
+    footnote: str | None = None
+
+
+# checked before NFKC, which would turn ① into 1 and 1① into 11
+_FOOTNOTE = re.compile(
+    r"^(?P<num>.*?\d)\s*(?P<unit>万元|千元|亿元|元|件|条|个|项)?\s*"
+    r"(?P<mark>[*＊※△▲#＃]+|[\u2460-\u2473\u2474-\u2487\u2488-\u249b]|[(（]?注\d*[)）]?|"
+    r"[(（]\d[)）])\s*$"
+)
 
 
 @functools.lru_cache(maxsize=4096)
 def is_value_text(text: str) -> bool:
     """Whether a cell's text is a value (a number or a blank marker) rather than a label."""
     s = squash(text)
-    return s in NULL_MARKERS or _NUMBER.match(s) is not None
+    if s in NULL_MARKERS or _NUMBER.match(s) is not None and not _FOOTNOTE.match(text):
+        return True
+    m = _FOOTNOTE.match(text)
+    return m is not None and bool(_NUMBER.match(squash(m.group("num") + (m.group("unit") or ""))))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -57,6 +70,11 @@ def read_value(text: str, amount: bool = False) -> CellValue | None:
     Counts come back as int; amounts (万元) as int when whole, else float. A unit of amount in a
     count column is not a count: such a cell is not a value.
     """
+    note = _FOOTNOTE.match(text)
+    if note is not None:
+        plain = read_value(note.group("num") + (note.group("unit") or ""), amount)
+        if plain is not None and plain.value is not None:
+            return CellValue(plain.value, plain.unit, note.group("mark"))
     s = squash(text)
     if s in NULL_MARKERS:
         return CellValue(None)
