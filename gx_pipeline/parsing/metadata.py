@@ -36,7 +36,7 @@ _AGENCY_SUFFIX = (
     "盟", "州", "团", "师", "港", "狱", "库",
 )
 _VERB_PREFIXES = (
-    "现予公布", "予以公布", "现公布", "现发布", "特发布", "现将", "公布", "发布", "编制", "编写",
+    "印发", "转发", "现予公布", "予以公布", "现公布", "现发布", "特发布", "现将", "公布", "发布", "编制", "编写",
     "制作", "形成", "本", "关于", "根据", "特", "现",
 )
 _SELF_NAMES = {"我局", "我处", "我单位", "本局", "本单位", "我委", "我办", "本机关", "我中心",
@@ -105,6 +105,7 @@ def _clean_agency(run: str) -> str | None:
     # a site name before the title (萍乡市人民政府_…) and column tags (【政务公开】) are not
     # the agency
     a = re.split(r"[-_|—–]", run.strip(" -—_·•|"))[-1]
+    a = a.rsplit("《", 1)[-1]  # 关于印发《XX局2021年…报告》的通知: the name inside the quotes
     a = re.sub(r"^(?:【[^】]*】|\[[^\]]*\]|〔[^〕]*〕)+", "", a)
     a = re.sub(r"^(?:信息名称|标题|名称|题目)", "", a)
     changed = True
@@ -118,6 +119,13 @@ def _clean_agency(run: str) -> str | None:
         a = a.removesuffix(tail)
     if len(a) < 2 or a in _SELF_NAMES or not re.search(r"[\u4e00-\u9fff]", a):
         return None
+    # a second name in brackets: 自然资源和规划局（林业局）; written with the page's full-width
+    # brackets (the text here is NFKC)
+    second = re.fullmatch(r"(?P<first>.+?)\((?P<second>[^()]+)\)", a)
+    if second is not None:
+        if not second.group("first").endswith(_AGENCY_SUFFIX):
+            return None
+        return f"{second.group('first')}（{second.group('second')}）"
     if not a.endswith(_AGENCY_SUFFIX):
         return None
     return a

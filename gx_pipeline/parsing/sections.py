@@ -532,6 +532,7 @@ def _table(
                 problems.append(f"{section}.{r.code}: the row appears twice; the first is kept")
             continue
         by_code[r.code] = r
+    _align_in_place_blanks(section, by_code, width, problems)
     complete = True
     for trow in template_rows:
         r = by_code.get(trow.code)
@@ -588,6 +589,36 @@ def _table(
     return cells, complete and bool(cells)
 
 
+def _align_in_place_blanks(
+    section: str, rows: dict[str, RawRow], width: dict[str, int], problems: list[str]
+) -> None:
+    """Rows with more cells than columns: where do the spare (blank) cells stand?
+
+    A text copy of the seed's kind puts the positions merged cells cover at the end of the
+    line; a grid export (PDF table extractors) leaves them blank in place, right after the
+    label. Rows whose spare cells are blank at one end and not at the other tell which; the
+    table's majority decides the rows that do not tell.
+    """
+    votes = 0
+    spare: list[tuple[RawRow, int]] = []
+    for code, r in rows.items():
+        extra = len(r.values) - width[code]
+        if not r.hard or extra <= 0:
+            continue
+        lead = any(labels.norm(t.text) for t in r.values[:extra])
+        trail = any(labels.norm(t.text) for t in r.values[-extra:])
+        votes += (not lead and trail) - (lead and not trail)
+        if not lead:
+            spare.append((r, extra))
+    if votes > 0 and spare:
+        for r, extra in spare:
+            r.values = r.values[extra:]
+        problems.append(
+            f"{section}: cells covered by merged label cells stand blank in place; "
+            "values are read from the right of each row"
+        )
+
+
 def _drop_blank_label_cell(
     r: RawRow, before: RawRow | None, after: RawRow | None, n: int
 ) -> None:
@@ -626,7 +657,7 @@ _APPEAL_CODES = tuple(r.code for r in contract.APPEALS)
 
 def _appeals(raw: list[RawRow], problems: list[str]) -> tuple[list[Cell], bool]:
     per_row: dict[str, list[Token | None]] = {}
-    sequence: list[Token] = []
+    parts: list[list[Token]] = []  # the rows of values read as the single 15-cell row
     cut = any(r.cut for r in raw)
     for r in raw:
         if r.code in _APPEAL_CODES and not any(labels.norm(t.text) for t in r.values):
@@ -634,18 +665,22 @@ def _appeals(raw: list[RawRow], problems: list[str]) -> tuple[list[Cell], bool]:
         if r.code in _APPEAL_CODES and 0 < len(r.values) <= 5 and r.code not in per_row:
             per_row[r.code] = list(r.values)
         elif r.code in (SEQUENCE, *_APPEAL_CODES, None) and r.values:
-            sequence.extend(r.values)
+            parts.append(r.values)
         elif r.code == UNKNOWN and len(r.values) >= 12:
             # a label cell in front of the national layout's single row (数量, 件数, …)
             problems.append(
                 f"appeals: the row's label {r.label!r} is not the template's; its "
                 f"{len(r.values)} values are read as the table's single row"
             )
-            sequence.extend(r.values)
+            parts.append(r.values)
         elif r.code == UNKNOWN and r.values:
             problems.append(
                 f"appeals: row {r.label!r} is not in the template; its values are not assigned"
             )
+    if sum(map(len, parts)) > 15:
+        # blank rows around the single value row: header rows' covered positions
+        parts = [p for p in parts if any(labels.norm(t.text) for t in p)] or parts
+    sequence = [t for p in parts for t in p]
     if sequence and not per_row:
         present = len(sequence)
         if present < 15 and cut:

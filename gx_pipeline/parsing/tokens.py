@@ -60,6 +60,7 @@ _WRAPPER_TAG = re.compile(r"</?(?:div|span|font|section|article|center)\b[^>]*>"
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _CREATE_TIME = re.compile(r"""var\s+createTime\s*=\s*['"](\d{4}-\d{1,2}-\d{1,2})""")
+_IN_CELL = etree.XPath("boolean(ancestor::td|ancestor::th)")
 _TEXT = etree.XPath("string()")  # an element's text with its descendants', in C
 
 
@@ -121,6 +122,11 @@ def _html_tokens(text: str) -> tuple[list[Token], Head]:
     }
     if created := _CREATE_TIME.search(text):
         meta.setdefault("createtime", created.group(1))  # WeChat articles: only in a script
+    for field in root.iter("input"):
+        # form-like pages show a cell's value in a read-only <input value="3"> inside the cell
+        value = field.get("value")
+        if value and (field.get("type") or "text").lower() == "text" and _IN_CELL(field):
+            field.tail = value + (field.tail or "")
     etree.strip_elements(root, *_SKIP, with_tail=False)
     tables: list[list[Token]] = []
     data_tables = [t for t in root.iter("table") if t.find(".//table") is None]
@@ -180,6 +186,8 @@ def text_tokens(text: str) -> list[Token]:
     ends_cleanly = text.endswith(("\n", "\r", "|"))
     open_row = False  # a pipe row is open and may continue on the next line
     unfinished = False  # the last pipe line stopped mid-row (no closing separator)
+    row_fields = 0  # fields of the pipe row being read, and of the widest row so far
+    widest = 0
     for no, raw in enumerate(lines, start=1):
         if "\t" in raw and "|" not in raw and raw.strip(" \t"):
             # a browser copy of a table: cells separated by TABs, empty cells kept as empty
@@ -201,12 +209,19 @@ def text_tokens(text: str) -> list[Token]:
             line = _MD_MARKUP.sub("", line)
             if line.startswith("|") and line.endswith("|") and len(line) > 1:
                 line = line[1:].strip()
-        # a line opening with a separator continues a row whose line stopped mid-row; after a
-        # finished row it is a new row whose first cell is blank
-        continues = line.startswith("|") and unfinished
+        # a line opening with a separator continues a row whose line stopped mid-row (a cell
+        # broken over lines) when the two together are no wider than the table's rows; else
+        # it is a new row whose first cell is blank (a grid export)
+        fields_here = line.count("|") + 1
+        continues = (
+            line.startswith("|") and unfinished and row_fields + fields_here - 1 <= widest
+        )
         if open_row and not continues:
             tokens.append(ROW_END)
             open_row = False
+        if "|" in line:
+            row_fields = row_fields + fields_here - 1 if continues else fields_here
+            widest = max(widest, row_fields)
         unfinished = "|" in line and not line.endswith("|")
         if continues and not line.strip("|").strip():
             continue  # the separator that finishes the broken row
