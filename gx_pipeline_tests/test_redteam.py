@@ -36,3 +36,14 @@ def test_label_wrapped_over_two_lines_is_joined_and_not_flagged():
     got = parse_file(REDTEAM / "p22_text_copy_broken_label_cells_2019.txt")
     assert any(c.row == "not_processed.confirmation" for c in got.cells)
     assert not any("not in the template" in p for p in got.problems)
+
+
+def test_a_second_report_on_the_page_is_said_once_and_not_read():
+    (page,) = REDTEAM.glob("p09_*.html")
+    problems = parse_file(page).problems
+    expected = (
+        "page: a second report follows the first (the proactive heading repeats after its "
+        "table); only the first is read"
+    )
+    assert [p for p in problems if p.startswith("page:")] == [expected]
+    assert not any("appears twice" in p for p in problems)

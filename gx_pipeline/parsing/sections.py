@@ -51,6 +51,8 @@ class Scan:
     prose_in_sections: bool = False
     #: running numbers of a 序号 column, dropped in front of row labels
     serial_numbers: int = 0
+    #: the section whose heading repeats after its table: a second report starts there
+    second_report: str | None = None
     votes: Counter[str] = field(default_factory=Counter)
     problems: list[str] = field(default_factory=list)
 
@@ -118,6 +120,8 @@ class _Reader:
 
     def run(self) -> Scan:
         for tok in self.tokens:
+            if self.scan.second_report:
+                break
             if tok.kind == END:
                 self.close(hard=True)
                 self.header_row = False
@@ -152,6 +156,14 @@ class _Reader:
         # headings stand as paragraphs, or as title rows inside one all-sections table
         heading = labels.heading_section(text)
         if heading is not None:
+            if heading in self.scan.sections_headed and any(
+                r.section == heading and r.values for r in self.scan.rows
+            ):
+                # the section heading again after its table: a second report (an attachment,
+                # another year) follows on the same page
+                self.close()
+                self.scan.second_report = heading
+                return
             self.enter(heading)
             self.scan.sections_headed.add(heading)
             self.header_row = True  # a title row's blank cells are its span's positions
@@ -387,6 +399,11 @@ class Sections:
 
 def assemble(s: Scan, template: str) -> Sections:
     problems = list(s.problems)
+    if s.second_report:
+        problems.append(
+            f"page: a second report follows the first (the {s.second_report} heading repeats "
+            "after its table); only the first is read"
+        )
     if s.serial_numbers:
         problems.append(
             f"page: a 序号 column: {s.serial_numbers} running numbers in front of row labels "
