@@ -23,6 +23,8 @@ def test_realistic_page_reads_exactly(page: Path):
     values = {(c.section, c.row, c.col): c.value for c in got.cells}
     expected = {(c["section"], c["row"], c["col"]): c["value"] for c in truth["cells"]}
     assert {k: values.get(k, "absent") for k in expected} == expected
+    # and nothing the page does not show: no cell invented for a row the page cuts off
+    assert not set(values) - set(expected)
 
 
 def test_tab_separated_copy_keeps_empty_cells_in_place():

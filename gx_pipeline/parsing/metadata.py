@@ -42,7 +42,7 @@ _VERB_PREFIXES = (
 _SELF_NAMES = {"我局", "我处", "我单位", "本局", "本单位", "我委", "我办", "本机关", "我中心",
                "我镇", "我乡", "我街道", "我区", "我县", "我市", "我院", "我厅", "本委", "我园"}
 _BODY_AGENCY = re.compile(
-    r"^(?:20\d{2})年度?[,，]?(?:以来)?[,，]?(?P<run>[\u4e00-\u9fff（）()]{2,40})"
+    r"(?:^|(?<=[。；;]))(?:20\d{2})年度?[,，]?(?:以来)?[,，]?(?P<run>[\u4e00-\u9fff（）()]{2,40})"
 )
 _BODY_VERBS = re.compile(
     r"(全面|坚持|高度|认真|深入|严格|在|以|按照|围绕|紧紧|始终|持续|进一步|积极|根据|结合|紧扣|"
@@ -52,10 +52,14 @@ _BODY_YEAR = re.compile(r"(?:^|[。；;:：!！])(20\d{2})年度?[,，]")
 _PERIOD = re.compile(r"(20\d{2})年1月1日(?:起)?至\1年12月31日")
 _DATE = r"(20\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
 _LABELLED_DATE = re.compile(
-    r"(?P<label>发布时间|发布日期|发文日期|成文日期|产生日期|公开日期|更新时间|发布于|日期|时间)"
-    r"\s*[:：]\s*(?:" + _DATE + r")?"
+    # the specific labels may stand without a colon (发布时间 2022-01-26, 【发布时间】2024-01-26);
+    # plain 日期/时间 need one: 受理时间2021年5月1日 in a sentence is no publication date
+    r"(?:(?P<label>发布时间|发布日期|发文日期|成文日期|产生日期|公开日期|更新时间|发稿时间|发布于)"
+    r"\s*[:：】\]]?|(?P<plain>日期|时间)\s*[:：】\]])\s*"
+    r"(?:(?P<y>20\d{2})\s*[-/.年]\s*(?P<mo>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?)?"
 )
-_LABEL_RANK = {"发布时间": 0, "发布日期": 0, "发布于": 0, "公开日期": 1, "日期": 1, "时间": 1,
+_LABEL_RANK = {"发布时间": 0, "发布日期": 0, "发布于": 0, "发稿时间": 0, "公开日期": 1, "日期": 1,
+               "时间": 1,
                "更新时间": 2, "发文日期": 2, "成文日期": 2, "产生日期": 2}
 #: an entry of a list of links: a report title followed by its date
 _LISTED = re.compile(r"(?:报告|年报)\s*[\[(（]?20\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}")
@@ -65,6 +69,7 @@ _META_DATES = ("pubdate", "firstpublishedtime", "publishdate", "publishtime", "d
 _DATE_ONLY = re.compile(r"^" + _DATE + r"(?:\d{1,2}:\d{2}(?::\d{2})?)?$")
 _LEADING_DATE = re.compile(r"^" + _DATE + r"(?:\s+\d{1,2}:\d{2})?")
 _SIGNOFF_DATE = re.compile(r"^" + _DATE + r"$")
+_SIGNOFF_INLINE = re.compile(r"^(?P<name>[\u4e00-\u9fff（）()]{3,40}?)" + _DATE + r"$")
 _META_AGENCY = re.compile(
     r"(?:发布机构|发文机关|发文单位|来源单位|发布单位)\s*[:：]?\s*(?:\|\s*)?(?P<a>[^\s|:：]{2,30})"
 )
@@ -210,12 +215,14 @@ def extract(texts: list[str], head_info: Head | None = None, body_start: int | N
     # 3. the opening sentence: 2020年，XX局坚持…
     body_agency: str | None = None
     for n in head:
-        m = _BODY_AGENCY.match(n)
-        if m is None:
-            continue
-        run = _BODY_VERBS.split(m.group("run"), maxsplit=1)[0]
-        body_agency = _clean_agency(run) if len(run) >= 3 else None
-        break
+        for m in _BODY_AGENCY.finditer(n):
+            run = _BODY_VERBS.split(m.group("run"), maxsplit=1)[0]
+            run = re.split(r"政府信息公开|政务公开|信息公开|工作", run, maxsplit=1)[0]
+            body_agency = _clean_agency(run) if len(run) >= 3 else None
+            if body_agency:
+                break
+        if body_agency or _BODY_AGENCY.match(n):
+            break
     if year is None:
         for t in head:
             m = _BODY_YEAR.search(t) if "年" in t else None
@@ -301,12 +308,12 @@ def _published(head: list[str], texts: list[str], meta: Mapping[str, str]) -> st
     for k, n in enumerate(head[:300]):
         if len(n) > 160:
             continue
-        if "日期" not in n and "时间" not in n and "发布于" not in n:
+        if "日期" not in n and "时间" not in n and "发布于" not in n and "发稿" not in n:
             matches = ()
         else:
             matches = _LABELLED_DATE.finditer(n)
         for m in matches:
-            if m.group(2) is None:
+            if m.group("y") is None:
                 # the label's value may be the next cell of a metadata grid
                 nxt = head[k + 1] if k + 1 < len(head) else ""
                 if m.end() == len(n) and (d := re.match(_DATE, nxt)):
@@ -314,10 +321,10 @@ def _published(head: list[str], texts: list[str], meta: Mapping[str, str]) -> st
                 else:
                     continue
             else:
-                date = _date(m.group(2), m.group(3), m.group(4))
+                date = _date(m.group("y"), m.group("mo"), m.group("d"))
             if date is None:
                 continue
-            rank = _LABEL_RANK[m.group("label")]
+            rank = _LABEL_RANK[m.group("label") or m.group("plain")]
             if best is None or rank < best[0]:
                 best = (rank, date)
         if best is None and k < 120 and (m := _LEADING_DATE.match(n)) and len(n) < 60:
@@ -335,8 +342,11 @@ def _published(head: list[str], texts: list[str], meta: Mapping[str, str]) -> st
 
 
 def _signoff_agency(texts: list[str]) -> str | None:
-    tail = [norm(t) for t in texts[-40:] if norm(t)]
-    for i in range(len(tail) - 1, 0, -1):
-        if _SIGNOFF_DATE.match(tail[i]):
+    """The name above the closing date, or before it on the same line."""
+    tail = [arabic_dates(norm(t)) for t in texts[-40:] if norm(t)]
+    for i in range(len(tail) - 1, -1, -1):
+        if _SIGNOFF_DATE.match(tail[i]) and i > 0:
             return _clean_agency(tail[i - 1])
+        if m := _SIGNOFF_INLINE.match(tail[i]):
+            return _clean_agency(m.group("name"))
     return None

@@ -88,7 +88,13 @@ def parse_bytes(data: bytes, source: str) -> Report:
         problems.extend(assembled.problems)
         for section in ("proactive", "requests", "appeals"):
             if section not in assembled.found:
-                problems.append(f"{section}: the section's table is not on the page")
+                shown = section in scan.sections_headed or any(
+                    r.section == section for r in scan.rows
+                )
+                problems.append(
+                    f"{section}: the section's heading or header is there, but its cells are not "
+                    "on the page" if shown else f"{section}: the section's table is not on the page"
+                )
     if not cells:
         problems.append("page: no tables: " + _why_no_tables(text, scan, tokens))
     return Report(
@@ -123,13 +129,14 @@ def _images_in_body(text: str) -> bool:
 
 
 def _truncated(text: str, tokens: list) -> bool:
-    """The file stops before the page does: mid-cell, or an HTML page without its end tags."""
+    """The file stops before the page does: mid-cell, an HTML page without its end tags, or a
+    text copy that stops without a final line break (an excerpt)."""
     if any(t.cut for t in tokens[-3:]):
         return True
     if looks_like_html(text):
         tail = text[-4096:].lower()
         return "</html>" not in tail and "</body>" not in tail
-    return False
+    return not text.endswith(("\n", "\r"))
 
 
 def _body_start(tokens: list) -> int | None:

@@ -275,6 +275,12 @@ class _Reader:
             if labels.is_results_total(text, self.results_seen) and not (
                 self.after_header_words and labels.bare(text) == "总计"
             ):
+                row = self.row or (self.scan.rows[-1] if self.scan.rows else None)
+                if row is not None and row.code == "other" and any(
+                    labels.norm(t.text) for t in row.values
+                ):
+                    # （六）其他处理 with cells of its own right before （七）总计: the 2019 leaf
+                    self.scan.votes["2019"] += 2
                 self.open("results_total", tok, exact=True, core="总计")
                 return True
             if labels.is_other_leaf(text) and self.last_code in (
@@ -467,6 +473,8 @@ def _table(
             unassigned.add(r.code)
             continue
         if r.code is not None and not r.values:
+            if r.cut:
+                continue  # the page ends inside this row: already said
             if r.code == "other" and template == "2021":
                 continue  # the 2021 （六）其他处理 is a group label over its three sub-rows
             if any(p.code == r.code for p in placed) or any(
