@@ -89,7 +89,7 @@ def _cn_number(text: str) -> str:
 
 def arabic_dates(text: str) -> str:
     """Dates written in Chinese numerals (二〇二一年一月二十日) in Arabic ones."""
-    if not _CN_DATE_PART.search(text):
+    if ("年" not in text and "月" not in text) or not _CN_DATE_PART.search(text):
         return text
     return _CN_DATE_PART.sub(
         lambda m: f"{''.join(_CN_DIGITS[c] for c in m.group(1))}年" if m.group(1)
@@ -173,8 +173,8 @@ def extract(texts: list[str], head_info: Head | None = None, body_start: int | N
         if 6 <= len(t) <= 80 and "。" not in t and not ("报" in t and _LISTED.search(t))
     ]
     for i, line in enumerate(candidates):
-        if "信息公开" not in line:
-            continue
+        if "信息公开" not in line or (agency is not None and agency not in line):
+            continue  # once named, only a title with a fuller form of the name can say more
         m = _TITLE.search(line) or _TITLE_YEAR_AFTER.search(line)
         if m is None:
             continue
@@ -215,6 +215,8 @@ def extract(texts: list[str], head_info: Head | None = None, body_start: int | N
     # 3. the opening sentence: 2020年，XX局坚持…
     body_agency: str | None = None
     for n in head:
+        if "年" not in n:
+            continue
         for m in _BODY_AGENCY.finditer(n):
             run = _BODY_VERBS.split(m.group("run"), maxsplit=1)[0]
             run = re.split(r"政府信息公开|政务公开|信息公开|工作", run, maxsplit=1)[0]
