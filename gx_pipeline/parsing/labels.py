@@ -141,6 +141,16 @@ def match_request(text: str, fuzzy: bool = False) -> LabelMatch | None:
     if len(n) > 70 or "。" in n:
         return None
     b = bare(text)
+    item = _without_groups(b)
+    if item != b:
+        # a group and its item in one cell: （六）其他处理 2.申请人逾期未按收费通知… — the item
+        # names the row, not the group word (其他处理 is also the 2019 leaf row's own label)
+        if item == "其他" and b.startswith("其他处理"):
+            return LabelMatch("other.other", True, "其他")
+        for core, code in _REQUEST_CORES:
+            if core in item:
+                canon = _REQUEST_CANON[code]
+                return LabelMatch(code, item == canon, core)
     for core, code in _REQUEST_CORES:
         if core in b:
             canon = _REQUEST_CANON[code]
@@ -184,7 +194,7 @@ def completes(section: str, code: str, label: str, more: str) -> bool:
 
 
 def _is_group_prefix(prefix: str) -> bool:
-    return prefix in ("", "不予公开", "无法提供", "不予处理", "本年度办理结果")
+    return prefix in ("", "不予公开", "无法提供", "不予处理", "本年度办理结果", "其他处理")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -193,11 +203,13 @@ def is_request_group(text: str) -> bool:
     return any(b == g or b.startswith("本年度办理结果") for g in _REQUEST_GROUPS)
 
 
-def is_results_total(text: str, results_seen: bool) -> bool:
-    """（七）总计 — or a bare 总计 once the result rows have begun."""
+def is_results_total(text: str, results_seen: bool, total_seen: bool = False) -> bool:
+    """（七）总计 — or a bare 总计 (合计) once the result rows have begun and before the total
+    row itself: a 合计 after （七）总计 is an extra row of the agency's, not the total again."""
     n = strip_enum(norm(text)) if results_seen else norm(text)
     if results_seen:
-        return _PUNCT.sub("", n) in ("总计", "合计")
+        word = _PUNCT.sub("", n)
+        return word == "总计" or (word == "合计" and not total_seen)
     return bool(re.match(r"^[(（]?七[)）、.]?\s*总计$", n))
 
 

@@ -260,6 +260,14 @@ def extract(texts: list[str], head_info: Head | None = None, body_start: int | N
             agency = meta_agency
         else:
             agency = body_agency or meta_agency
+    if agency is None:
+        # CMS pages name the publishing organ in <meta name="ContentSource"> (not SiteName,
+        # which is the portal)
+        for name in ("contentsource", "author"):
+            if value := head_info.meta.get(name):
+                agency = _clean_agency(norm(value))
+                if agency:
+                    break
 
     published = _published(head, texts, head_info.meta)
     if year is not None and year_from == "body" and published is not None:

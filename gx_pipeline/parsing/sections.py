@@ -272,7 +272,9 @@ class _Reader:
         text = tok.text
         b = labels.bare(text)
         if self.section == "requests" and not switching:
-            if labels.is_results_total(text, self.results_seen) and not (
+            if labels.is_results_total(
+                text, self.results_seen, any(r.code == "results_total" for r in self.scan.rows)
+            ) and not (
                 self.after_header_words and labels.bare(text) == "总计"
             ):
                 row = self.row or (self.scan.rows[-1] if self.scan.rows else None)
