@@ -49,3 +49,14 @@ def test_a_second_report_on_the_page_is_said_once_and_not_read():
     )
     assert [p for p in problems if p.startswith("page:")] == [expected]
     assert not any("appears twice" in p for p in problems)
+
+
+@pytest.mark.parametrize(
+    ("stem", "verdict"),
+    [("s04_total_column_first_header_and_data_2021", "the numbers agree"),
+     ("s05_total_column_first_header_data_standard_2020", "follow the template's order")],
+)
+def test_a_header_with_the_total_column_first_is_checked_against_the_sums(stem: str, verdict: str):
+    got = parse_file(REDTEAM / f"{stem}.html")
+    assert any(p.startswith("requests: the header puts 总计 before 自然人") and verdict in p
+               for p in got.problems)

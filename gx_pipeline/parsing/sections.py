@@ -53,6 +53,8 @@ class Scan:
     serial_numbers: int = 0
     #: the section whose heading repeats after its table: a second report starts there
     second_report: str | None = None
+    #: the requests table's header words in reading order (where 总计 stands)
+    request_header: list[str] = field(default_factory=list)
     votes: Counter[str] = field(default_factory=Counter)
     problems: list[str] = field(default_factory=list)
 
@@ -294,6 +296,8 @@ class _Reader:
                 w in b for w in labels.REQUEST_HEADER_WORDS[:7]
             )) or labels.only_header_words(text, labels.REQUEST_HEADER_WORDS):
                 self.close()
+                if not any(r.section == "requests" and r.code for r in self.scan.rows):
+                    self.scan.request_header.append(b)
                 return True
         m = labels.match_request(text, fuzzy=self.section == "requests")
         if m is None:
@@ -427,7 +431,8 @@ def assemble(s: Scan, template: str) -> Sections:
         if section == "appeals":
             got, ok = _appeals(raw, problems)
         else:
-            got, ok = _table(section, raw, template, wrong_blocks, units, problems)
+            got, ok = _table(section, raw, template, wrong_blocks, units, problems,
+                             s.request_header)
         cells.extend(got)
         if got:
             found.add(section)
@@ -442,6 +447,7 @@ def _table(
     wrong_blocks: set[int],
     units: dict[int, str | None],
     problems: list[str],
+    header: list[str] | None = None,
 ) -> tuple[list[Cell], bool]:
     template_rows = contract.rows(template, section)
     index = {r.code: i for i, r in enumerate(template_rows)}
@@ -560,6 +566,8 @@ def _table(
             continue
         by_code[r.code] = r
     _align_in_place_blanks(section, by_code, width, problems)
+    if section == "requests":
+        _total_column_first(header or [], by_code, problems)
     complete = True
     for trow in template_rows:
         r = by_code.get(trow.code)
@@ -614,6 +622,42 @@ def _table(
                 f"{section}: incomplete: rows not on the page: {', '.join(missing_rows)}"
             )
     return cells, complete and bool(cells)
+
+
+def _total_column_first(header: list[str], rows: dict[str, RawRow], problems: list[str]) -> None:
+    """A requests header may put 总计 before 自然人. Whether the numbers follow it is told by the
+    sums: in the template's order the last of the seven is the sum of the first six; in the
+    header's order the first is the sum of the rest. Rows where every value is there vote."""
+    if "总计" not in header or "自然人" not in header or not any(r.values for r in rows.values()):
+        return
+    if header.index("总计") > header.index("自然人"):
+        return
+    template_order = header_order = 0
+    for r in rows.values():
+        numbers = [read_value(t.text) for t in r.values[:7]]
+        if len(numbers) < 7 or any(v is None or v.value is None for v in numbers):
+            continue
+        v = [float(x.value) for x in numbers if x is not None and x.value is not None]
+        last_is_sum = abs(v[6] - sum(v[:6])) < 1e-9
+        first_is_sum = abs(v[0] - sum(v[1:])) < 1e-9
+        template_order += last_is_sum and not first_is_sum
+        header_order += first_is_sum and not last_is_sum
+    if header_order > template_order:
+        for r in rows.values():
+            if len(r.values) >= 7:
+                r.values = [*r.values[1:7], r.values[0], *r.values[7:]]
+        problems.append(
+            f"requests: the header puts 总计 before 自然人 and the numbers agree ({header_order} "
+            "rows sum that way); values are read in the header's order"
+        )
+    else:
+        tell = f"follow the template's order ({template_order} rows)" if template_order else (
+            "cannot tell which order they follow"
+        )
+        problems.append(
+            f"requests: the header puts 总计 before 自然人, but the numbers {tell}; values are "
+            "read in the template's order"
+        )
 
 
 def _align_in_place_blanks(
