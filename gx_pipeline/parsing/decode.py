@@ -15,6 +15,7 @@ from gx_pipeline.parsing.errors import ParseError
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
 _GB_FAMILY = {"gb2312", "gbk", "gb18030", "gb_2312-80", "x-gbk", "euc-cn", "cp936", "hz-gb-2312"}
+_SINGLE_BYTE = re.compile(r"^(?:iso-?8859|latin|windows-?125|cp125|us-?ascii|ascii)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")
 
 
@@ -47,7 +48,9 @@ def decode(data: bytes, source: str) -> Decoded:
     except UnicodeDecodeError:
         pass
     candidates: list[str] = []
-    if declared and declared not in _GB_FAMILY and declared not in ("utf-8", "utf8"):
+    # a single-byte Western charset decodes any bytes without error, so it proves nothing
+    if (declared and declared not in _GB_FAMILY and declared not in ("utf-8", "utf8")
+            and not _SINGLE_BYTE.match(declared)):
         candidates.append(declared)
     candidates.append("gb18030")
     for enc in candidates:

@@ -19,6 +19,7 @@ from gx_pipeline.parsing.tokens import (
     looks_like_html,
     text_tokens,
 )
+from gx_pipeline.parsing.values import is_value_text
 from gx_pipeline.report import Report
 
 #: bump on any change that can change a parse; the warehouse records it per report and Dagster
@@ -136,7 +137,11 @@ def _truncated(text: str, tokens: list) -> bool:
     if looks_like_html(text):
         tail = text[-4096:].lower()
         return "</html>" not in tail and "</body>" not in tail
-    return not text.endswith(("\n", "\r"))
+    if not text.endswith(("\n", "\r")):
+        return True
+    # a text copy whose last words are table values: an excerpt, cut after a cell
+    last = next((t for t in reversed(tokens) if t.kind != END), None)
+    return last is not None and last.kind == CELL and is_value_text(last.text)
 
 
 def _body_start(tokens: list) -> int | None:

@@ -94,12 +94,8 @@ class _Reader:
                 # a label wrapped over two cells or lines: its unmatched first part goes first
                 label = f"{row.label}{label}"
                 self.row = None
-            elif (row.code is None and len(row.values) == 1 and row.values[0].table
-                  and (row.values[0].table, row.values[0].tr) == (token.table, token.tr)
-                  and row.values[0].text.isdigit()):
-                # a 序号 (running number) cell in front of the row's label, not a value
-                self.scan.serial_numbers += 1
-                self.row = None
+            else:
+                self.drop_serial_number(token)
         self.close()
         self.header_row = False
         assert self.section is not None
@@ -107,6 +103,16 @@ class _Reader:
         if code not in (None, UNKNOWN, SEQUENCE):
             self.last_code = code
             self.block_has_rows = True
+
+    def drop_serial_number(self, token: Token) -> None:
+        """A 序号 (running number) cell in front of a label in the same row is not a value."""
+        row = self.row
+        if (row is not None and row.code is None and len(row.values) == 1
+                and row.values[0].table is not None
+                and (row.values[0].table, row.values[0].tr) == (token.table, token.tr)
+                and row.values[0].text.strip().isdigit()):
+            self.scan.serial_numbers += 1
+            self.row = None
 
     def enter(self, section: str) -> None:
         if section != self.section:
@@ -302,6 +308,7 @@ class _Reader:
         m = labels.match_request(text, fuzzy=self.section == "requests")
         if m is None:
             if self.section == "requests" and labels.is_request_group(text):
+                self.drop_serial_number(tok)
                 self.close()
                 return True
             return False
