@@ -148,7 +148,7 @@ def materialize_years(
             # a failing tally check is reported in the table; anything else is shown here
             if event.is_step_failure and event.step_key and "tally" not in event.step_key:
                 print(f"{key}: {event.step_key} failed: {event.message}", file=sys.stderr)
-        with warehouse.connect() as conn:
+        with warehouse.connect(publish=False) as conn:  # a read: nothing to publish
             row = conn.execute(SUMMARY_SQL, {"year": int(key)}).fetchone()
         summaries.append(YearSummary(key, result.success, all(checks) if checks else None, *row))
     return summaries
