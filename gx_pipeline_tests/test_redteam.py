@@ -60,3 +60,16 @@ def test_a_header_with_the_total_column_first_is_checked_against_the_sums(stem: 
     got = parse_file(REDTEAM / f"{stem}.html")
     assert any(p.startswith("requests: the header puts 总计 before 自然人") and verdict in p
                for p in got.problems)
+
+
+def test_change_written_in_words_is_signed_and_no_change_is_said():
+    got = parse_file(next(REDTEAM.glob("u12_*.html")))
+    values = {(c.row, c.col): c.value for c in got.cells if c.section == "proactive"}
+    assert values[("coercion", "change")] == 0
+    assert any(p.startswith("proactive.coercion.change:") and "no change" in p
+               for p in got.problems)
+
+
+def test_an_applicant_column_the_template_lacks_is_left_out_and_said():
+    got = parse_file(next(REDTEAM.glob("u03_*.html")))
+    assert any("个体工商户" in p and "left out" in p for p in got.problems)

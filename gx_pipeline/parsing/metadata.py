@@ -29,6 +29,7 @@ _TITLE_YEAR_AFTER = re.compile(
     r"(?P<pre>[^,，。:：;；!！?？\s]{2,40}?)(?:政府|政务)?信息公开(?:工作)?(?:年度报告|年报|报告)"
     r"\((?P<year>20\d{2})年?度?\)"
 )
+_NOTICE_VERB = re.compile(r"关于(?:印发|公布|发布|转发|公开)")
 _AGENCY_SUFFIX = (
     "办事处", "委员会", "管委会", "管理委员会", "办公室", "办公厅", "人民政府", "政府", "局",
     "委", "办", "处", "中心", "街道", "镇", "乡", "厅", "院", "所", "站", "队", "馆", "园",
@@ -111,6 +112,8 @@ def _clean_agency(run: str) -> str | None:
     # the agency
     a = re.split(r"[-_|—–]", run.strip(" -—_·•|"))[-1]
     a = a.rsplit("《", 1)[-1]  # 关于印发《XX局2021年…报告》的通知: the name inside the quotes
+    # XX办公室关于公布XX县2021年度…报告的通知: the report's own agency follows the verb
+    a = _NOTICE_VERB.split(a)[-1]
     a = re.sub(r"^(?:【[^】]*】|\[[^\]]*\]|〔[^〕]*〕)+", "", a)
     a = re.sub(r"^(?:信息名称|标题|名称|题目)", "", a)
     changed = True

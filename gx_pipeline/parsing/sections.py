@@ -17,7 +17,13 @@ from dataclasses import dataclass, field
 from gx_pipeline import contract
 from gx_pipeline.parsing import labels
 from gx_pipeline.parsing.tokens import CELL, END, LINE, Token
-from gx_pipeline.parsing.values import header_unit, in_wan, is_value_text, read_value
+from gx_pipeline.parsing.values import (
+    NO_CHANGE,
+    header_unit,
+    in_wan,
+    is_value_text,
+    read_value,
+)
 from gx_pipeline.report import Cell
 
 UNKNOWN = "?"
@@ -262,6 +268,12 @@ class _Reader:
             return
         if labels.bare(text) in ("序号", "编号"):
             self.close()
+            return
+        if (self.section == "requests" and len(labels.bare(text)) <= 10 and self.header_row
+                and not any(r.section == "requests" and r.code for r in self.scan.rows)):
+            # a header word the template lacks (an extra applicant column such as 个体工商户)
+            self.close()
+            self.scan.request_header.append(labels.bare(text))
             return
         self.open(UNKNOWN, tok)
 
@@ -574,6 +586,7 @@ def _table(
         by_code[r.code] = r
     _align_in_place_blanks(section, by_code, width, problems)
     if section == "requests":
+        _extra_columns(header or [], by_code, problems)
         _total_column_first(header or [], by_code, problems)
     complete = True
     for trow in template_rows:
@@ -629,6 +642,39 @@ def _table(
                 f"{section}: incomplete: rows not on the page: {', '.join(missing_rows)}"
             )
     return cells, complete and bool(cells)
+
+
+_APPLICANTS = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")
+_HEADER_NON_COLUMNS = ("申请人情况", "法人或其他组织", "勾稽", "本列数据", "续表")
+
+
+def _extra_columns(header: list[str], rows: dict[str, RawRow], problems: list[str]) -> None:
+    """Columns the template lacks (个体工商户 beside 自然人): find their place among the data
+    columns from the header and leave their values out, rather than shift every column."""
+    extra = [w for w in header if w not in _APPLICANTS
+             and not any(n in w for n in _HEADER_NON_COLUMNS)]
+    if not extra or "法人或其他组织" not in header or "商业企业" not in header:
+        return
+    # the header in reading order: level 2 (自然人 … 法人或其他组织 … 总计), then level 3
+    level3_start = header.index("商业企业")
+    level2 = header[:level3_start]
+    level3 = [w for w in header[level3_start:] if w not in ("总计",)]
+    split = level2.index("法人或其他组织") if "法人或其他组织" in level2 else len(level2)
+    order = [w for w in level2[:split] if not any(n in w for n in _HEADER_NON_COLUMNS)]
+    order += level3
+    order += [w for w in level2[split + 1:] if not any(n in w for n in _HEADER_NON_COLUMNS)]
+    if "总计" in header[level3_start:] and "总计" not in order:
+        order.append("总计")
+    positions = [i for i, w in enumerate(order) if w in extra]
+    if len(order) != 7 + len(positions) or not positions:
+        return
+    for r in rows.values():
+        if len(r.values) >= len(order):
+            r.values = [t for i, t in enumerate(r.values) if i not in positions]
+    problems.append(
+        f"requests: the table has columns the template lacks ({', '.join(extra)}); their "
+        "values are left out"
+    )
 
 
 def _total_column_first(header: list[str], rows: dict[str, RawRow], problems: list[str]) -> None:
@@ -820,7 +866,9 @@ def _cell(
         problems.append(f"{where}: cannot read {tok.text!r} as a value; taken as empty")
         return Cell(section, row, col, None, tok.text, tok.table, tok.tr, tok.td)
     value = read.value
-    if read.footnote:
+    if read.footnote in NO_CHANGE:
+        problems.append(f"{where}: {tok.text!r} (no change) read as 0")
+    elif read.footnote:
         problems.append(
             f"{where}: footnote mark {read.footnote!r} after the number in {tok.text!r} is not "
             "part of the value"

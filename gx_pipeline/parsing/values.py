@@ -17,7 +17,8 @@ NULL_MARKERS = frozenset(
 
 # a number with optional sign, thousands separators and decimals, then an optional unit
 _NUMBER = re.compile(
-    r"^(?P<sign>[-+])?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+    # 本年增/减 is sometimes written in words: 增加2, 新增2项, 减少1, 减1项
+    r"^(?P<sign>[-+]|新增|增加|增|上升|减少|减|下降)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
     r"(?P<unit>亿元|万元|千元|元|亿|万|件|条|个|项|次|份|人次|人)?$"
 )
 _SPACES = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
@@ -53,10 +54,16 @@ _FOOTNOTE = re.compile(
 )
 
 
+#: 本年增/减 written as words meaning no change
+NO_CHANGE = frozenset({"无变化", "不变", "持平", "无增减", "没有变化"})
+
+
 @functools.lru_cache(maxsize=4096)
 def is_value_text(text: str) -> bool:
     """Whether a cell's text is a value (a number or a blank marker) rather than a label."""
     s = squash(text)
+    if s in NO_CHANGE:
+        return True
     if s in NULL_MARKERS or _NUMBER.match(s) is not None and not _FOOTNOTE.match(text):
         return True
     m = _FOOTNOTE.match(text)
@@ -78,6 +85,8 @@ def read_value(text: str, amount: bool = False) -> CellValue | None:
     s = squash(text)
     if s in NULL_MARKERS:
         return CellValue(None)
+    if s in NO_CHANGE:
+        return CellValue(0, None, s)  # a word, not a number: said by the caller
     m = _NUMBER.match(s)
     if m is None:
         return None
@@ -86,7 +95,7 @@ def read_value(text: str, amount: bool = False) -> CellValue | None:
         number = Decimal(m.group("num").replace(",", ""))
     except InvalidOperation:  # pragma: no cover - the regex admits only valid decimals
         return None
-    if m.group("sign") == "-":
+    if m.group("sign") in ("-", "减少", "减", "下降"):
         number = -number
     if amount:
         if unit is not None and unit not in _AMOUNT_SCALE:
