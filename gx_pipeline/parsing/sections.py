@@ -729,6 +729,18 @@ def _align_in_place_blanks(
         extra = len(r.values) - width[code]
         if not r.hard or extra <= 0:
             continue
+        blank = [not labels.norm(t.text) for t in r.values]
+        lead_run = next((i for i, b in enumerate(blank) if not b), len(blank))
+        trail_run = next((i for i, b in enumerate(reversed(blank)) if not b), len(blank))
+        if 1 <= lead_run < len(blank) and lead_run + trail_run == extra:
+            # blanks at both ends that make up the surplus exactly: a merged label cell's
+            # blank in front, covered positions behind (四、结转… spanning the label columns)
+            r.values = r.values[lead_run:]
+            problems.append(
+                f"{section}.{code}: {lead_run} blank cell(s) before the values belong to the "
+                "merged label cell, not to the columns"
+            )
+            continue
         lead = any(labels.norm(t.text) for t in r.values[:extra])
         trail = any(labels.norm(t.text) for t in r.values[-extra:])
         votes += (not lead and trail) - (lead and not trail)
