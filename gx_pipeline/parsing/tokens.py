@@ -202,6 +202,10 @@ def text_tokens(text: str) -> list[Token]:
             continue
         line = raw.strip()
         if not line:
+            if raw and not open_row and not markdown:
+                # a line of only spaces: in copies whose cells are separated by empty lines
+                # this is a blank cell (an empty paragraph is harmless: no row takes it)
+                tokens.append(Token(CELL, "", 0, no, 1))
             continue
         if markdown:
             if _MD_SEPARATOR.match(line):
