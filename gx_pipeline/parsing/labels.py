@@ -197,6 +197,15 @@ def _is_group_prefix(prefix: str) -> bool:
     return prefix in ("", "不予公开", "无法提供", "不予处理", "本年度办理结果", "其他处理")
 
 
+def match_row(section: str | None, text: str) -> LabelMatch | None:
+    """The row of a section's table that a label names (requests with near-misses)."""
+    if section == "requests":
+        return match_request(text, fuzzy=True)
+    if section == "proactive":
+        return match_proactive(text)
+    return None
+
+
 @functools.lru_cache(maxsize=4096)
 def is_request_group(text: str) -> bool:
     b = bare(text)

@@ -76,6 +76,11 @@ class _Reader:
         self.block = 0
         self.block_has_rows = False
         self.results_seen = False
+        #: rows of the requests table have begun (its header is over); its total row was read
+        self.request_rows_begun = False
+        self.total_seen = False
+        #: sections that have a row with values: a heading of one again means a second report
+        self.filled: set[str] = set()
         self.last_code: str | None = None
         self.after_header_words = False
         #: the current row is a header row: blank cells in it are covered grid positions
@@ -109,6 +114,9 @@ class _Reader:
         if code not in (None, UNKNOWN, SEQUENCE):
             self.last_code = code
             self.block_has_rows = True
+            if self.section == "requests":
+                self.request_rows_begun = True
+                self.total_seen = self.total_seen or code == "results_total"
 
     def drop_serial_number(self, token: Token) -> None:
         """A 序号 (running number) cell in front of a label in the same row is not a value."""
@@ -170,9 +178,7 @@ class _Reader:
         # headings stand as paragraphs, or as title rows inside one all-sections table
         heading = labels.heading_section(text)
         if heading is not None:
-            if heading in self.scan.sections_headed and any(
-                r.section == heading and r.values for r in self.scan.rows
-            ):
+            if heading in self.scan.sections_headed and heading in self.filled:
                 # the section heading again after its table: a second report (an attachment,
                 # another year) follows on the same page
                 self.close()
@@ -195,6 +201,8 @@ class _Reader:
             if not labels.norm(tok.text):
                 return
             self.header_row = False
+        if labels.norm(tok.text):
+            self.filled.add(self.section)
         if self.row is not None:
             self.row.values.append(tok)
             return
@@ -256,8 +264,7 @@ class _Reader:
                 row.section, row.code, row.label, text
             ):
                 row.label += text
-                m = labels.match_request(row.label, fuzzy=True) if row.section == "requests" \
-                    else labels.match_proactive(row.label)
+                m = labels.match_row(row.section, row.label)
                 if m is not None and m.code == row.code:
                     row.exact, row.core = m.exact, m.core
                 return
@@ -270,7 +277,7 @@ class _Reader:
             self.close()
             return
         if (self.section == "requests" and len(labels.bare(text)) <= 10 and self.header_row
-                and not any(r.section == "requests" and r.code for r in self.scan.rows)):
+                and not self.request_rows_begun):
             # a header word the template lacks (an extra applicant column such as 个体工商户)
             self.close()
             self.scan.request_header.append(labels.bare(text))
@@ -279,9 +286,7 @@ class _Reader:
 
     def rematch(self, joined: str, tok: Token) -> bool:
         """Open the row an unplaced first part and this text name together, if any."""
-        section = self.section
-        m = (labels.match_request(joined, fuzzy=True) if section == "requests"
-             else labels.match_proactive(joined) if section == "proactive" else None)
+        m = labels.match_row(self.section, joined)
         if m is None:
             return False
         self.row = None  # the first part's placeholder row
@@ -293,7 +298,7 @@ class _Reader:
         b = labels.bare(text)
         if self.section == "requests" and not switching:
             if labels.is_results_total(
-                text, self.results_seen, any(r.code == "results_total" for r in self.scan.rows)
+                text, self.results_seen, self.total_seen
             ) and not (
                 self.after_header_words and labels.bare(text) == "总计"
             ):
@@ -314,7 +319,7 @@ class _Reader:
                 w in b for w in labels.REQUEST_HEADER_WORDS[:7]
             )) or labels.only_header_words(text, labels.REQUEST_HEADER_WORDS):
                 self.close()
-                if not any(r.section == "requests" and r.code for r in self.scan.rows):
+                if not self.request_rows_begun:
                     self.scan.request_header.append(b)
                 return True
         m = labels.match_request(text, fuzzy=self.section == "requests")
