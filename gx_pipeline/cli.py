@@ -99,16 +99,14 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    import os
-
-    import dagster as dg
     import duckdb
 
     from gx_pipeline.resources import data_dir
-    from gx_pipeline.run import format_status, last_runs, year_status
+    from gx_pipeline.run import format_status, last_runs, local_instance, year_status
 
     years = _years(args.years)
-    runs = last_runs(dg.DagsterInstance.get(), years) if os.environ.get("DAGSTER_HOME") else {}
+    instance = local_instance()
+    runs = last_runs(instance, years) if instance is not None else {}
     database = data_dir() / "warehouse.duckdb"
     try:
         rows = year_status(database, years, runs)

@@ -123,6 +123,16 @@ def _execute_with_progress(
     return outcome["result"]  # type: ignore[return-value]
 
 
+def local_instance() -> dg.DagsterInstance | None:
+    """The Dagster instance under $DAGSTER_HOME (created if the folder is missing, as on a fresh
+    clone before the first `make ui`), or None when DAGSTER_HOME is not set."""
+    home = os.environ.get("DAGSTER_HOME")
+    if not home:
+        return None
+    Path(home).expanduser().mkdir(parents=True, exist_ok=True)
+    return dg.DagsterInstance.get()
+
+
 def materialize_years(
     years: Iterable[str | int],
     instance: dg.DagsterInstance | None = None,
@@ -133,11 +143,7 @@ def materialize_years(
     defs = build_definitions(data_dir_path)
     job = defs.resolve_job_def("gx_yearly_job")
     if instance is None:
-        instance = (
-            dg.DagsterInstance.get()
-            if os.environ.get("DAGSTER_HOME")
-            else dg.DagsterInstance.ephemeral()
-        )
+        instance = local_instance() or dg.DagsterInstance.ephemeral()
     warehouse: Warehouse = defs.resources["warehouse"]
     summaries = []
     for year in years:

@@ -22,6 +22,13 @@ warnings.filterwarnings("ignore", category=dg.PreviewWarning)
 warnings.filterwarnings("ignore", category=dg.BetaWarning)
 
 
+@pytest.fixture(autouse=True)
+def no_local_dagster_home(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never record runs in the developer's instance (`make` exports DAGSTER_HOME): each
+    test that wants a persistent instance points DAGSTER_HOME at its own temporary folder."""
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     root = tmp_path / "data"

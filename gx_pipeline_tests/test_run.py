@@ -24,10 +24,11 @@ def test_year_ranges_expand_to_partition_keys():
 
 
 def test_gx_run_reports_progress_per_step_and_gx_status_reads_it_back(
-    data_dir, monkeypatch, capsys
+    data_dir, tmp_path, monkeypatch, capsys
 ):
     monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
-    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    home = tmp_path / "fresh-clone" / ".dagster_home"  # as `make` exports it before any `make ui`
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
     put_page(data_dir, 2021, SEED.name, SEED)
     put_page(data_dir, 2021, "empty.html", b"")
 
@@ -48,3 +49,7 @@ def test_gx_run_reports_progress_per_step_and_gx_status_reads_it_back(
     status = capsys.readouterr().out.splitlines()
     assert status[2].split()[:3] == ["2020", "0", "-"]
     assert status[3].split()[:6] == ["2021", "1", "2019:", "1", "1", "parse:"]
+    # the run went into the instance `gx run` created under DAGSTER_HOME, and status reads it
+    assert (home / "storage").is_dir()
+    assert status[3].split()[-3] == "success"
+    assert "success" not in status[2]  # 2020 was never run
