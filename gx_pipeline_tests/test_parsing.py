@@ -188,3 +188,27 @@ def test_title_and_publication_date_from_the_cms_meta_tags():
     ).replace("发布时间: 2021-01-27", "浏览次数: 12")
     got = parse_bytes(page.encode("utf-8"), "cms.html")
     assert (got.agency, got.year, got.published) == ("襄都区科技和工业信息化局", 2020, "2021-01-28")
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["page_chrome_before_and_after.html", "word_exported_html.html",
+     "cms_editor_wrappers.html", "document_ends_mid_table.html"],
+)
+def test_line_marks_from_the_markup_give_the_same_tokens_as_the_xslt(name, monkeypatch):
+    """The fallback for a tree libxslt refuses marks the markup before parsing: same tokens."""
+    from lxml import etree
+
+    from gx_pipeline.parsing import tokens
+    from gx_pipeline.parsing.decode import decode
+
+    text = decode((FIXTURES / "hazards" / name).read_bytes(), name).text
+    by_xslt = tokens.html_tokens(text)
+
+    def refuse(_root):
+        raise etree.XSLTApplyError("refused")
+
+    monkeypatch.setattr(tokens, "_LINES", refuse)
+    by_markup = tokens.html_tokens(text)
+    assert any(t.kind == tokens.LINE for t in by_xslt[0])
+    assert by_markup == by_xslt
