@@ -17,6 +17,10 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+
 _GB_FAMILY = {"gb2312", "gbk", "gb18030", "gb_2312-80", "x-gbk", "euc-cn", "cp936", "hz-gb-2312"}
 _SINGLE_BYTE = re.compile(r"^(?:iso-?8859|latin|windows-?125|cp125|us-?ascii|ascii)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")
+#: the same control characters as bytes: in UTF-8, GB18030 and the other ASCII-compatible
+#: charsets a byte below 0x20 is never part of a multi-byte character, so counting bytes in C
+#: (bytes.translate) gives the count of characters without a regex over the text
+_CONTROL_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 
 
 @dataclass(frozen=True)
@@ -40,11 +44,12 @@ def decode(data: bytes, source: str) -> Decoded:
     for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
                      (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
-            return _checked(data.decode(enc, errors="replace"), enc, declared, source)
+            text = data.decode(enc, errors="replace")
+            return _checked(text, enc, declared, source, data=data if enc == "utf-8-sig" else None)
     if data.count(b"\x00") > max(8, len(data) // 200):
         raise ParseError(source, "binary content (NUL bytes), not a page")
     try:
-        return _checked(data.decode("utf-8"), "utf-8", declared, source)
+        return _checked(data.decode("utf-8"), "utf-8", declared, source, data=data)
     except UnicodeDecodeError:
         pass
     candidates: list[str] = []
@@ -55,7 +60,7 @@ def decode(data: bytes, source: str) -> Decoded:
     candidates.append("gb18030")
     for enc in candidates:
         try:
-            return _checked(data.decode(enc), enc, declared, source)
+            return _checked(data.decode(enc), enc, declared, source, data=_ascii_based(enc, data))
         except (UnicodeDecodeError, LookupError):
             continue
     # Neither decodes cleanly: take whichever loses fewer characters and say so.
@@ -72,7 +77,14 @@ def decode(data: bytes, source: str) -> Decoded:
         source,
         (f"page: {lost} undecodable byte sequences replaced (decoded as {best})",),
         tolerate=lost,
+        data=data,
     )
+
+
+def _ascii_based(encoding: str, data: bytes) -> bytes | None:
+    """`data` when `encoding` keeps ASCII bytes as themselves (so control bytes can be counted
+    on the bytes), None for the UTF-16/32 family."""
+    return None if codecs.lookup(encoding).name.startswith(("utf-16", "utf-32")) else data
 
 
 def _checked(
@@ -82,9 +94,14 @@ def _checked(
     source: str,
     problems: tuple[str, ...] = (),
     tolerate: int = 0,
+    data: bytes | None = None,
 ) -> Decoded:
-    junk = len(_CONTROL.findall(text[:200_000])) - tolerate
-    if junk > max(16, min(len(text), 200_000) // 100):
+    if data is None:  # UTF-16: two bytes a character
+        junk = len(_CONTROL.findall(text))
+    else:
+        junk = len(data) - len(data.translate(None, _CONTROL_BYTES)) + text.count("\ufffd")
+    junk -= tolerate
+    if junk > max(16, len(text) // 100):
         raise ParseError(source, f"binary content: {junk} control characters, not a page")
     if declared and encoding not in ("utf-8-sig", "utf-16"):
         same = declared.replace("_", "-") in (encoding, encoding.replace("-", "")) or (
