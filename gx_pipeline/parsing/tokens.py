@@ -44,8 +44,9 @@ _SKIP = (
     "head", "script", "style", "noscript", "select", "iframe", "svg", "button", "textarea",
     "template", "object", "embed", "map", "input",
 )
-_LINE_MARK = "\ue000"  # private-use characters: a line break, and a data table's place
-_TABLE_MARK = "\ue001"
+#: private-use characters in the text the tree gives out: a line break, a data table's start,
+#: a row's start, a cell's start, and a row the browser does not show
+_LINE_MARK, _TABLE_MARK, _ROW_MARK, _CELL_MARK, _HIDDEN_ROW = "\ue000\ue001\ue002\ue003\ue004"
 _TABLE_TAG = re.compile(r"<table\b", re.IGNORECASE)
 _WRAPPER_TAG = re.compile(r"</?(?:div|span|font|section|article|center)\b[^>]*>", re.IGNORECASE)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
@@ -66,6 +67,11 @@ _BLOCK_TAG = re.compile(
     + "|".join("".join(f"[{c}{c.upper()}]" if c.isalpha() else c for c in b) for b in _BLOCKS)
     + r")[\s>/])"
 )
+_UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ \t\n\r\u00a0"
+_STYLE = f"translate(@style, '{_UPPER}', '{_UPPER[:26].lower()}')"
+#: the page as text: a line mark around every block element; each data table (one that holds no
+#: other table) as its rows and cells, every cell's text in full; skipped elements are stripped
+#: from the tree before
 _LINES = etree.XSLT(
     etree.XML(
         '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">'
@@ -74,7 +80,19 @@ _LINES = etree.XSLT(
         f"<xsl:text>{_LINE_MARK}</xsl:text><xsl:apply-templates/>"
         f"<xsl:text>{_LINE_MARK}</xsl:text></xsl:template>"
         '<xsl:template match="table[not(.//table)]">'
-        f"<xsl:text>{_LINE_MARK}{_TABLE_MARK}{_LINE_MARK}</xsl:text></xsl:template>"
+        f"<xsl:text>{_LINE_MARK}{_TABLE_MARK}</xsl:text>"
+        '<xsl:for-each select=".//tr">'
+        f"<xsl:text>{_ROW_MARK}</xsl:text>"
+        "<xsl:choose>"
+        f"<xsl:when test=\"@hidden or contains({_STYLE}, 'display:none')"
+        f" or contains({_STYLE}, 'visibility:hidden')\">"
+        f"<xsl:text>{_HIDDEN_ROW}</xsl:text></xsl:when>"
+        '<xsl:otherwise><xsl:for-each select="td|th">'
+        f'<xsl:text>{_CELL_MARK}</xsl:text><xsl:value-of select="."/>'
+        "</xsl:for-each></xsl:otherwise>"
+        "</xsl:choose>"
+        "</xsl:for-each>"
+        f"<xsl:text>{_LINE_MARK}</xsl:text></xsl:template>"
         "</xsl:stylesheet>"
     )
 )
@@ -114,9 +132,10 @@ def html_tokens(text: str) -> tuple[list[Token], Head]:
 
 def _html_tokens(text: str) -> tuple[list[Token], Head]:
     # Python must not visit every node: a portal page has thousands (menus, link lists) and a
-    # Python event per node costs more than parsing the page. So the data tables are read cell
-    # by cell, and all other text comes out of the tree in one C call (an XSLT that puts a line
-    # mark around every block element and a table mark where each data table stands).
+    # Python event per node costs more than parsing the page; even one XPath call per table
+    # cell costs more than the rest of reading a table. So all the text, the data tables' cells
+    # included, comes out of the tree in one C call (the XSLT _LINES), with marks for lines,
+    # tables, rows and cells, and is cut up here.
     markup = _XML_DECLARATION.sub("", text, count=1)
     root = _parse(markup)
     if root is None:
@@ -136,20 +155,21 @@ def _html_tokens(text: str) -> tuple[list[Token], Head]:
         if value and (field.get("type") or "text").lower() == "text" and _IN_CELL(field):
             field.tail = value + (field.tail or "")
     etree.strip_elements(root, *_SKIP, with_tail=False)
-    tables: list[list[Token]] = []
-    for number, table in enumerate(_data_tables(root), start=1):
-        cells: list[Token] = []
-        _table_tokens(table, number, cells)
-        tables.append(cells)
     tokens: list[Token] = []
-    numbers = iter(tables)
+    table_no = 0
     for piece in _lines_text(root, markup).split(_LINE_MARK):
         if not piece or piece.isspace():
             continue  # most pieces: the space between two block tags
-        if piece == _TABLE_MARK:
-            tokens.extend(next(numbers, ()))
+        if piece[0] != _TABLE_MARK:
+            tokens.append(Token(LINE, " ".join(piece.split())))
             continue
-        tokens.append(Token(LINE, " ".join(piece.split())))
+        table_no += 1
+        for tr_no, row in enumerate(piece.split(_ROW_MARK)[1:], start=1):
+            if row == _HIDDEN_ROW:
+                continue  # a row the browser does not show (an old copy left in the markup)
+            for td_no, cell in enumerate(row.split(_CELL_MARK)[1:], start=1):
+                tokens.append(Token(CELL, " ".join(cell.split()), table_no, tr_no, td_no))
+            tokens.append(ROW_END)
     if not text.rstrip().endswith(">"):
         _mark_cut(tokens)  # the file stops inside text: the last token may be cut short
     return tokens, Head(title, meta)
@@ -173,11 +193,12 @@ def _data_tables(root: etree._Element) -> list[etree._Element]:
 
 
 def _lines_text(root: etree._Element, markup: str) -> str:
-    """The page's text with a line mark around every block element and a table mark in place of
-    each data table. XSLT does it in C (0.3 ms on a 90 KB page, against 0.7 ms for marking the
-    markup with a regex before parsing). Should libxslt refuse a tree (its template depth is
-    3,000; libxml2 stops nesting at 2,048, which it handles), the marks go into the markup
-    instead and the page is parsed again: the same lines, slower."""
+    """The page's text with a line mark around every block element, and each data table as its
+    rows and cells. XSLT does it in C: 0.3 ms on a 90 KB page, against 0.7 ms for marking the
+    markup with a regex before parsing and another 0.5 ms for an XPath call per table cell.
+    Should libxslt refuse a tree (its template depth is 3,000; libxml2 stops nesting at 2,048,
+    which it handles), the marks go into the markup instead, the page is parsed again and the
+    tables are walked in Python: the same text, slower."""
     try:
         return str(_LINES(root))
     except etree.XSLTApplyError:
@@ -188,26 +209,24 @@ def _lines_text(root: etree._Element, markup: str) -> str:
     etree.strip_elements(marked, *_SKIP, with_tail=False)
     for table in _data_tables(marked):
         tail = table.tail or ""
+        rows = _table_text(table)
         table.clear(keep_tail=False)
-        table.tail = f"{_LINE_MARK}{_TABLE_MARK}{_LINE_MARK}{tail}"
+        table.tail = f"{_LINE_MARK}{_TABLE_MARK}{rows}{_LINE_MARK}{tail}"
     return _TEXT(marked)
 
 
-def _table_tokens(table: etree._Element, table_no: int, out: list[Token]) -> None:
-    tr_no = 0
+def _table_text(table: etree._Element) -> str:
+    """A data table's rows and cells as the XSLT writes them (for the fallback)."""
+    out = []
     for tr in table.iter("tr"):
-        tr_no += 1
+        out.append(_ROW_MARK)
         if _HIDDEN.search(tr.get("style") or "") or tr.get("hidden") is not None:
-            continue  # a row the browser does not show (an old copy left in the markup)
-        td_no = 0
+            out.append(_HIDDEN_ROW)
+            continue
         for td in tr:
-            if td.tag != "td" and td.tag != "th":
-                continue
-            td_no += 1
-            out.append(
-                Token(CELL, _clean(_TEXT(td)), table_no, tr_no, td_no)
-            )
-        out.append(ROW_END)
+            if td.tag == "td" or td.tag == "th":
+                out.append(_CELL_MARK + _TEXT(td).replace(_LINE_MARK, ""))
+    return "".join(out)
 
 
 # --- text copies ----------------------------------------------------------------------------
