@@ -194,7 +194,7 @@ def test_title_and_publication_date_from_the_cms_meta_tags():
     "name",
     ["hazards/page_chrome_before_and_after.html", "hazards/word_exported_html.html",
      "hazards/cms_editor_wrappers.html", "hazards/document_ends_mid_table.html",
-     "redteam/q08_hidden_duplicate_rows_2020.html"],
+     "redteam/q08_hidden_duplicate_rows_2020.html", "redteam/s19_report_in_iframe_srcdoc_2021.html"],
 )
 def test_line_marks_from_the_markup_give_the_same_tokens_as_the_xslt(name, monkeypatch):
     """The fallback for a tree libxslt refuses (marks in the markup, tables walked in Python)

@@ -140,6 +140,8 @@ def _html_tokens(text: str) -> tuple[list[Token], Head]:
     root = _parse(markup)
     if root is None:
         return [], Head()
+    if "srcdoc" in markup and _inline_srcdoc(root):
+        markup = etree.tostring(root, method="html", encoding="unicode")  # for the fallback
     title_el = root.find(".//title")
     title = _clean(_TEXT(title_el)) if title_el is not None else None
     meta = {
@@ -185,6 +187,27 @@ def _parse(markup: str) -> etree._Element | None:
         return etree.fromstring(markup, parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         return None
+
+
+def _inline_srcdoc(root: etree._Element) -> bool:
+    """Put the document of each <iframe srcdoc="…"> in the iframe's place (some CMS show the
+    report that way: the page itself holds only the chrome). Returns whether any was found."""
+    found = False
+    for _ in range(3):  # a srcdoc document may hold an iframe of its own
+        frames = [f for f in root.iter("iframe") if f.get("srcdoc")]
+        for frame in frames:
+            inner = _parse(frame.get("srcdoc") or "")
+            body = inner.find(".//body") if inner is not None else None
+            box = etree.Element("div")
+            if body is not None:
+                box.text = body.text
+                box.extend(body)
+            box.tail = frame.tail
+            frame.getparent().replace(frame, box)  # type: ignore[union-attr]
+        if not frames:
+            break
+        found = True
+    return found
 
 
 def _data_tables(root: etree._Element) -> list[etree._Element]:
