@@ -18,7 +18,7 @@ from gx_pipeline import charts, schemas, tables
 from gx_pipeline.parsing import PARSER_VERSION, ParseError, parse_bytes
 from gx_pipeline.partitions import yearly_partitions
 from gx_pipeline.resources import RawPages, Warehouse
-from gx_pipeline.staging import BATCH_PAGES, Stage
+from gx_pipeline.staging import BATCH_PAGES, Stage, fewer_collections
 from gx_pipeline.tables import LoadedReport, Quarantined, RawFile
 from gx_pipeline.warehouse import SQL_DIR, load_year
 
@@ -134,23 +134,24 @@ def parsed_reports(
     stage = Stage.fresh(raw_pages.staging_dir, year, "parsed")
     counts: Counter[str] = Counter()
     first_of: dict[str, str] = {}
-    for part, start in enumerate(range(0, max(len(raw_report_inventory), 1), BATCH_PAGES)):
-        loaded: list[LoadedReport] = []
-        quarantined: list[Quarantined] = []
-        for raw in raw_report_inventory[start : start + BATCH_PAGES]:
-            if raw.raw_sha256 in first_of:
-                quarantined.append(
-                    Quarantined(raw, "inventory", f"same bytes as {first_of[raw.raw_sha256]}")
-                )
-                continue
-            first_of[raw.raw_sha256] = raw.source
-            outcome = _parse(context, raw)
-            (loaded if isinstance(outcome, LoadedReport) else quarantined).append(outcome)
-        counts["loaded"] += len(loaded)
-        counts["quarantined"] += len(quarantined)
-        counts["cells"] += sum(len(r.report.cells) for r in loaded)
-        counts["with_problems"] += sum(bool(r.report.problems) for r in loaded)
-        stage.write(part, tables.year_frames(loaded, quarantined, year))
+    with fewer_collections():
+        for part, start in enumerate(range(0, max(len(raw_report_inventory), 1), BATCH_PAGES)):
+            loaded: list[LoadedReport] = []
+            quarantined: list[Quarantined] = []
+            for raw in raw_report_inventory[start : start + BATCH_PAGES]:
+                if raw.raw_sha256 in first_of:
+                    quarantined.append(
+                        Quarantined(raw, "inventory", f"same bytes as {first_of[raw.raw_sha256]}")
+                    )
+                    continue
+                first_of[raw.raw_sha256] = raw.source
+                outcome = _parse(context, raw)
+                (loaded if isinstance(outcome, LoadedReport) else quarantined).append(outcome)
+            counts["loaded"] += len(loaded)
+            counts["quarantined"] += len(quarantined)
+            counts["cells"] += sum(len(r.report.cells) for r in loaded)
+            counts["with_problems"] += sum(bool(r.report.problems) for r in loaded)
+            stage.write(part, tables.year_frames(loaded, quarantined, year))
     context.add_output_metadata({"dagster/row_count": counts["loaded"], **counts})
     return StagedYear(stage, dict(counts))
 

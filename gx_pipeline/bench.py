@@ -32,7 +32,7 @@ from gx_pipeline import schemas, tables, warehouse
 from gx_pipeline.pagegen import sample
 from gx_pipeline.parsing import ParseError, parse_bytes
 from gx_pipeline.parsing.decode import decode
-from gx_pipeline.staging import BATCH_PAGES, Stage
+from gx_pipeline.staging import BATCH_PAGES, Stage, fewer_collections
 from gx_pipeline.tables import LoadedReport, Quarantined, RawFile
 
 
@@ -101,10 +101,8 @@ def _parse_all(pages: list[tuple[str, bytes]]) -> tuple[float, dict[str, list[fl
     return (time.perf_counter() - start) / len(pages) * 1e6, by_style
 
 
-def _end_to_end(paths: list[Path], work: Path, year: int) -> tuple[float, int]:
-    """Parse, validate, stage and load `paths` as one report year: µs per page, fact rows."""
-    stage = Stage.fresh(work / "staging", year, "validated")
-    start = time.perf_counter()
+def _stage_batches(paths: list[Path], stage: Stage, year: int) -> None:
+    """parsed_reports and validated_frames in one loop: parse, frames, pandera, Parquet."""
     for part, first in enumerate(range(0, len(paths), BATCH_PAGES)):
         loaded: list[LoadedReport] = []
         quarantined: list[Quarantined] = []
@@ -123,6 +121,14 @@ def _end_to_end(paths: list[Path], work: Path, year: int) -> tuple[float, int]:
                 quarantined.append(Quarantined(raw, "parse", "no tables"))
         frames = tables.year_frames(loaded, quarantined, year)
         stage.write(part, schemas.validate_year_frames(frames, year))
+
+
+def _end_to_end(paths: list[Path], work: Path, year: int) -> tuple[float, int]:
+    """Parse, validate, stage and load `paths` as one report year: µs per page, fact rows."""
+    stage = Stage.fresh(work / "staging", year, "validated")
+    start = time.perf_counter()
+    with fewer_collections():  # as parsed_reports does
+        _stage_batches(paths, stage, year)
     conn = duckdb.connect(str(work / "bench.duckdb"))
     written = warehouse.load_year(conn, year, stage)
     conn.execute("checkpoint")

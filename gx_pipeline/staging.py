@@ -10,8 +10,10 @@ Layout: `<root>/<year>/<step>/<table>/part-00000.parquet`.
 
 from __future__ import annotations
 
+import gc
 import shutil
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +21,24 @@ import pandas as pd
 
 #: pages per batch: large enough for bulk inserts (≥100 pages, see docs), small in memory
 BATCH_PAGES = 500
+
+
+@contextmanager
+def fewer_collections(young: int = 10_000) -> Iterator[None]:
+    """Run the cyclic garbage collector less often while a batch of reports is built.
+
+    A batch holds ~100,000 cells and each page makes thousands of short-lived tokens and
+    tuples; with Python's default (a collection every 700 allocations) the collector walks the
+    held batch again and again: ~0.35 ms a page, 9% of the whole pipeline (`make bench`). The
+    reports hold no reference cycles, so collecting every 10,000 allocations frees the same
+    memory; the old thresholds come back afterwards.
+    """
+    old = gc.get_threshold()
+    gc.set_threshold(max(young, old[0]), *old[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
 
 
 @dataclass(frozen=True)
