@@ -15,7 +15,8 @@ import dagster as dg
 import duckdb
 
 from gx_pipeline import charts, schemas, tables
-from gx_pipeline.parsing import PARSER_VERSION, ParseError, parse_bytes
+from gx_pipeline.parse_pool import POOL_MIN_PAGES, WORKER_DIED, PageParser
+from gx_pipeline.parsing import PARSER_VERSION
 from gx_pipeline.partitions import yearly_partitions
 from gx_pipeline.resources import RawPages, Warehouse
 from gx_pipeline.staging import BATCH_PAGES, Stage, fewer_collections
@@ -111,6 +112,15 @@ def raw_report_inventory(
     )
 
 
+class ParseConfig(dg.Config):
+    """How parsed_reports parses (Launchpad: ops.parsed_reports.config)."""
+
+    #: processes that parse pages: 0 = one per core, 1 = only the run's own process
+    workers: int = 0
+    #: a year with fewer pages parses in the run's own process (workers take ~1 s to start)
+    pool_min_pages: int = POOL_MIN_PAGES
+
+
 # code_version=PARSER_VERSION on everything derived from a parse: bumping the parser's version
 # marks these assets stale for every year in the UI, which is the cue to backfill
 @dg.asset(
@@ -122,52 +132,62 @@ def raw_report_inventory(
 )
 def parsed_reports(
     context: dg.AssetExecutionContext,
+    config: ParseConfig,
     raw_report_inventory: list[RawFile],
     raw_pages: RawPages,
 ) -> StagedYear:
     """Each raw page parsed into contract codes, staged as rows of the warehouse tables.
 
-    Pages are read one at a time and staged in batches, so memory does not grow with the year.
-    Unreadable pages, pages without a readable table and byte-identical duplicates go to
-    quarantine with the reason."""
+    Pages are parsed in batches (on every core for a large year, see gx_pipeline.parse_pool)
+    and staged batch by batch, so memory does not grow with the year. Unreadable pages, pages
+    without a readable table and byte-identical duplicates go to quarantine with the reason."""
     year = int(context.partition_key)
     stage = Stage.fresh(raw_pages.staging_dir, year, "parsed")
     counts: Counter[str] = Counter()
     first_of: dict[str, str] = {}
-    with fewer_collections():
-        for part, start in enumerate(range(0, max(len(raw_report_inventory), 1), BATCH_PAGES)):
-            loaded: list[LoadedReport] = []
-            quarantined: list[Quarantined] = []
-            for raw in raw_report_inventory[start : start + BATCH_PAGES]:
-                if raw.raw_sha256 in first_of:
-                    quarantined.append(
-                        Quarantined(raw, "inventory", f"same bytes as {first_of[raw.raw_sha256]}")
-                    )
-                    continue
+    parser = PageParser(len(raw_report_inventory), config.workers, config.pool_min_pages)
+    context.log.info(
+        f"parsing {len(raw_report_inventory)} pages "
+        + (f"in {parser.workers} worker processes" if parser.parallel else "in this process")
+    )
+    # byte-identical pages: the first one is parsed, the others are quarantined as copies
+    batches: list[tuple[list[RawFile], list[Quarantined]]] = []
+    for start in range(0, max(len(raw_report_inventory), 1), BATCH_PAGES):
+        todo: list[RawFile] = []
+        copies: list[Quarantined] = []
+        for raw in raw_report_inventory[start : start + BATCH_PAGES]:
+            if raw.raw_sha256 in first_of:
+                copies.append(
+                    Quarantined(raw, "inventory", f"same bytes as {first_of[raw.raw_sha256]}")
+                )
+            else:
                 first_of[raw.raw_sha256] = raw.source
-                outcome = _parse(context, raw)
-                (loaded if isinstance(outcome, LoadedReport) else quarantined).append(outcome)
+                todo.append(raw)
+        batches.append((todo, copies))
+    with parser, fewer_collections():
+        outcomes = parser.map_batches(todo for todo, _ in batches)
+        for part, ((_, copies), parsed) in enumerate(zip(batches, outcomes, strict=True)):
+            loaded: list[LoadedReport] = []
+            quarantined = list(copies)
+            for outcome in parsed:
+                if isinstance(outcome, LoadedReport):
+                    loaded.append(outcome)
+                    continue
+                if outcome.reason.startswith("parser error:") or outcome.reason == WORKER_DIED:
+                    context.log.error(f"the parser failed on {outcome.raw.source}: {outcome.reason}")
+                quarantined.append(outcome)
             counts["loaded"] += len(loaded)
             counts["quarantined"] += len(quarantined)
             counts["cells"] += sum(len(r.report.cells) for r in loaded)
             counts["with_problems"] += sum(bool(r.report.problems) for r in loaded)
             stage.write(part, tables.year_frames(loaded, quarantined, year))
-    context.add_output_metadata({"dagster/row_count": counts["loaded"], **counts})
+    if parser.fallback:
+        context.log.warning(parser.fallback)
+    context.add_output_metadata(
+        {"dagster/row_count": counts["loaded"], **counts,
+         "parse_workers": parser.workers if parser.parallel else 1}
+    )
     return StagedYear(stage, dict(counts))
-
-
-def _parse(context: dg.AssetExecutionContext, raw: RawFile) -> LoadedReport | Quarantined:
-    data = Path(raw.path).read_bytes()
-    try:
-        report = parse_bytes(data, raw.source)
-    except ParseError as err:
-        return Quarantined(raw, "parse", err.reason)
-    except Exception as err:  # a parser bug on one page must not block the year
-        context.log.exception(f"parser crashed on {raw.source}")
-        return Quarantined(raw, "parse", f"parser error: {type(err).__name__}: {err}")
-    if not report.cells:
-        return Quarantined(raw, "parse", "; ".join(report.problems) or "no readable tables")
-    return LoadedReport(raw, report, PARSER_VERSION)
 
 
 @dg.asset(

@@ -49,7 +49,9 @@ def put_page(data_dir: Path, year: int, name: str, content: bytes | str | Path) 
     return target
 
 
-def materialize_year(data_dir: Path, year: int) -> dg.ExecuteInProcessResult:
+def materialize_year(
+    data_dir: Path, year: int, run_config: dict | None = None
+) -> dg.ExecuteInProcessResult:
     from gx_pipeline.definitions import ASSETS, CHECKS
     from gx_pipeline.resources import default_resources
 
@@ -59,6 +61,7 @@ def materialize_year(data_dir: Path, year: int) -> dg.ExecuteInProcessResult:
         resources=default_resources(data_dir),
         instance=dg.DagsterInstance.ephemeral(),
         raise_on_error=False,
+        run_config=run_config,
     )
 
 

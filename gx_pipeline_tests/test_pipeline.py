@@ -138,6 +138,30 @@ def test_every_raw_file_ends_in_exactly_one_of_dim_report_and_quarantine(data_di
     ) == [("inventory",)]
 
 
+def test_worker_processes_load_the_same_rows_as_one_process(data_dir):
+    for page in sorted(REALDEV_PAGES.glob("*_2020.txt")):
+        put_page(data_dir, 2020, page.name, page)
+    put_page(data_dir, 2020, "empty.html", b"")
+    facts = " union all ".join(
+        f"select source, section, row, col, value, raw, source_table, source_tr, source_td "
+        f"from {table} join dim_report using (report_id)"
+        for table in ("fact_requests", "fact_appeals", "fact_proactive")
+    ) + " order by all"
+    rows = {}
+    for workers in (1, 2):
+        config = {"ops": {"parsed_reports": {"config": {"workers": workers, "pool_min_pages": 0}}}}
+        result = materialize_year(data_dir, 2020, config)
+        assert result.success
+        (parsed,) = result.asset_materializations_for_node("parsed_reports")
+        assert parsed.metadata["parse_workers"].value == workers
+        rows[workers] = (
+            query(data_dir, facts),
+            query(data_dir, "select source, stage, reason from quarantine order by all"),
+        )
+    assert rows[1][0] and rows[1][1]
+    assert rows[2] == rows[1]
+
+
 def test_same_page_filed_under_two_years_is_loaded_once(data_dir):
     put_page(data_dir, 2020, SEED.name, SEED)
     put_page(data_dir, 2021, SEED.name, SEED)

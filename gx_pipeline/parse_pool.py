@@ -1,0 +1,170 @@
+"""Parsing a year's pages on every core (no Dagster here).
+
+Parsing is ~90% of a page's cost and pages are independent, so worker processes parse batches of
+pages while the run's own process builds the rows. Results come back in the order of the pages.
+A small year parses in the run's own process: starting the workers costs about a second.
+
+A worker that dies (a crash inside a C library on some page) does not cost the year: the
+batch is parsed again page by page in fresh workers, and the page that kills its worker goes to
+quarantine with that reason.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from types import TracebackType
+from typing import Self
+
+from gx_pipeline.parsing import PARSER_VERSION, ParseError, parse_bytes
+from gx_pipeline.tables import LoadedReport, Quarantined, RawFile
+
+Outcome = LoadedReport | Quarantined
+
+#: below this many pages one process parses them
+POOL_MIN_PAGES = 200
+#: pages a worker takes at a time: few round trips, and the work still shared evenly
+CHUNK_PAGES = 25
+WORKER_DIED = "the parser's worker process died on this page (a crash below Python)"
+
+
+def parse_raw(raw: RawFile) -> Outcome:
+    """One raw page: its report, or why it goes to quarantine. Never raises for a page."""
+    try:
+        data = Path(raw.path).read_bytes()
+    except OSError as err:
+        return Quarantined(raw, "parse", f"cannot read the file: {err.strerror or err}")
+    try:
+        report = parse_bytes(data, raw.source)
+    except ParseError as err:
+        return Quarantined(raw, "parse", err.reason)
+    except Exception as err:  # noqa: BLE001 (a parser bug on one page must not block the year)
+        return Quarantined(raw, "parse", f"parser error: {type(err).__name__}: {err}")
+    if not report.cells:
+        return Quarantined(raw, "parse", "; ".join(report.problems) or "no readable tables")
+    return LoadedReport(raw, report, PARSER_VERSION)
+
+
+def available_cores() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+class PageParser:
+    """Parses batches of raw pages, in `workers` processes (0: one per core) when there are at
+    least `min_pages` pages in all, else in this process. Use it as a context manager."""
+
+    def __init__(
+        self,
+        pages: int,
+        workers: int = 0,
+        min_pages: int = POOL_MIN_PAGES,
+        parse: Callable[[RawFile], Outcome] = parse_raw,
+    ) -> None:
+        self.workers = workers or available_cores()
+        self.parallel = self.workers > 1 and pages >= min_pages
+        self.parse = parse
+        #: why the pages were parsed in this process after all, if they were
+        self.fallback: str | None = None
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    def map(self, raws: Sequence[RawFile]) -> list[Outcome]:
+        """The outcome of each page, in order."""
+        return next(self.map_batches([raws]))
+
+    def map_batches(self, batches: Iterable[Sequence[RawFile]]) -> Iterator[list[Outcome]]:
+        """The outcomes of each batch, in order. With workers, the next batch is already being
+        parsed while the caller handles this one (two batches in memory at most)."""
+        batches = iter(batches)
+        if self.parallel:
+            try:
+                self._workers()
+            except WorkersUnavailable as err:
+                self.parallel = False
+                self.fallback = f"worker processes could not start ({err}); parsed in this process"
+        if not self.parallel:
+            for batch in batches:
+                yield [self.parse(raw) for raw in batch]
+            return
+        pending: tuple[Sequence[RawFile], list[Future]] | None = None
+        for batch in batches:
+            submitted = (batch, self._submit(batch))
+            if pending is not None:
+                yield self._collect(*pending)
+            pending = submitted
+        if pending is not None:
+            yield self._collect(*pending)
+
+    def _submit(self, batch: Sequence[RawFile]) -> list[Future]:
+        try:
+            pool = self._workers()
+            return [
+                pool.submit(_parse_chunk, self.parse, batch[i : i + CHUNK_PAGES])
+                for i in range(0, len(batch), CHUNK_PAGES)
+            ]
+        except (BrokenProcessPool, WorkersUnavailable):
+            self._pool = None
+            return []
+
+    def _collect(self, batch: Sequence[RawFile], futures: list[Future]) -> list[Outcome]:
+        try:
+            if len(futures) * CHUNK_PAGES >= len(batch):
+                return [outcome for future in futures for outcome in future.result()]
+        except BrokenProcessPool:
+            self._pool = None
+        # a worker died (or the pool was down): page by page, to find the page that kills it
+        return [self._alone(raw) for raw in batch]
+
+    def _alone(self, raw: RawFile) -> Outcome:
+        try:
+            return self._workers().submit(self.parse, raw).result()
+        except BrokenProcessPool:
+            self._pool = None
+            return Quarantined(raw, "parse", WORKER_DIED)
+        except WorkersUnavailable:
+            return self.parse(raw)  # no worker starts any more: this process it is
+
+    def _workers(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            # forkserver, not fork: a Dagster step process has threads, and forking a process
+            # with threads can deadlock the child
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["gx_pipeline.parse_pool"])
+            pool = ProcessPoolExecutor(self.workers, mp_context=context)
+            try:
+                pool.submit(_ready).result()
+            except (BrokenProcessPool, OSError) as err:
+                pool.shutdown(cancel_futures=True)
+                raise WorkersUnavailable(f"{type(err).__name__}: {err}") from err
+            self._pool = pool
+        return self._pool
+
+
+class WorkersUnavailable(RuntimeError):
+    """No worker process could be started (e.g. the main module cannot be imported again)."""
+
+
+def _ready() -> bool:
+    return True
+
+
+def _parse_chunk(parse: Callable[[RawFile], Outcome], raws: Sequence[RawFile]) -> list[Outcome]:
+    return [parse(raw) for raw in raws]

@@ -1,0 +1,77 @@
+"""Parsing on several cores gives what one process gives, and a dying worker costs one page."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from gx_pipeline.parse_pool import WORKER_DIED, PageParser, WorkersUnavailable, parse_raw
+from gx_pipeline.tables import LoadedReport, Quarantined, RawFile
+from gx_pipeline_tests.conftest import FIXTURES
+
+
+def _raws(paths: list[Path]) -> list[RawFile]:
+    return [
+        RawFile(p.name, str(p), hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_size,
+                False)
+        for p in paths
+    ]
+
+
+PAGES = _raws(
+    [p for p in sorted((FIXTURES / "hazards").iterdir()) if p.suffix in (".html", ".txt")]
+    + sorted((FIXTURES / "realdev" / "pages").iterdir())
+)
+
+
+def test_worker_processes_give_the_same_outcomes_in_the_same_order():
+    with PageParser(len(PAGES), workers=1) as alone:
+        assert not alone.parallel
+        serial = alone.map(PAGES)
+    with PageParser(len(PAGES), workers=2, min_pages=0) as pool:
+        assert pool.parallel
+        parallel = pool.map(PAGES[:30]) + pool.map(PAGES[30:])
+    assert parallel == serial
+    assert sum(isinstance(o, LoadedReport) for o in serial) > 40
+    assert any(isinstance(o, Quarantined) for o in serial)  # the no-table pages say why
+
+
+def test_a_small_year_is_parsed_in_this_process():
+    assert not PageParser(50, workers=4).parallel
+    assert PageParser(500, workers=4).parallel
+
+
+def crash_on_marked_page(raw: RawFile) -> LoadedReport | Quarantined:
+    """A parse that kills its process on one page, as a crash in a C library would."""
+    if raw.source.startswith("null_markers"):
+        os._exit(70)
+    return parse_raw(raw)
+
+
+def test_a_page_that_kills_its_worker_is_quarantined_and_the_rest_parse():
+    pages = PAGES[:40]
+    victim = next(i for i, r in enumerate(pages) if r.source.startswith("null_markers"))
+    with PageParser(len(pages), workers=2, min_pages=0, parse=crash_on_marked_page) as pool:
+        # the crash is in the first batch; the second was already sent to the dying pool
+        cut = victim + 5
+        outcomes = [o for batch in pool.map_batches([pages[:cut], pages[cut:]]) for o in batch]
+        again = pool.map(pages[:3])  # the pool works again after the crash
+    assert outcomes[victim] == Quarantined(pages[victim], "parse", WORKER_DIED)
+    with PageParser(len(pages), workers=1) as alone:
+        expected = alone.map(pages)
+    assert outcomes[:victim] + outcomes[victim + 1 :] == expected[:victim] + expected[victim + 1 :]
+    assert again == expected[:3]
+
+
+def test_when_no_worker_can_start_the_pages_are_parsed_here(monkeypatch):
+    def unavailable(self):
+        raise WorkersUnavailable("OSError: handle is closed")
+
+    monkeypatch.setattr(PageParser, "_workers", unavailable)
+    with PageParser(len(PAGES), workers=2, min_pages=0) as pool:
+        outcomes = pool.map(PAGES)
+    assert not pool.parallel
+    assert pool.fallback.startswith("worker processes could not start (OSError")
+    with PageParser(len(PAGES), workers=1) as alone:
+        assert outcomes == alone.map(PAGES)
