@@ -158,6 +158,9 @@ class _Reader:
 
     def token(self, tok: Token) -> None:
         text = tok.text
+        if tok.kind == LINE and self.section is None and not self.lines_are_values and not tok.cut:
+            self.chrome_line(text)
+            return
         value_like = is_value_text(text) and (tok.kind == CELL or self.lines_are_values)
         if tok.cut:
             if self.row is not None:
@@ -193,6 +196,27 @@ class _Reader:
             self.section = None
             return
         self.label(tok)
+
+    def chrome_line(self, text: str) -> None:
+        """A line of an HTML page outside every section (menus, link lists, the intro): only a
+        section heading or a proactive block title matters. The same as token() would do with
+        it, in fewer calls: on a portal page most tokens are such lines."""
+        self.text_after_values = True
+        heading = labels.heading_section(text)
+        if heading is not None:
+            if heading in self.scan.sections_headed and heading in self.filled:
+                self.scan.second_report = heading
+                return
+            self.enter(heading)
+            self.scan.sections_headed.add(heading)
+            self.header_row = True
+            return
+        # label(): no row is open outside the sections
+        self.after_header_words = self.header_row
+        self.header_row = True
+        if labels.block_title(text) is not None:
+            self.enter("proactive")
+            self.new_block()
 
     def value(self, tok: Token) -> None:
         if self.section is None:
