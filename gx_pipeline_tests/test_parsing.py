@@ -215,3 +215,23 @@ def test_line_marks_from_the_markup_give_the_same_tokens_as_the_xslt(name, monke
     assert any(t.kind == tokens.LINE for t in by_xslt[0])
     assert any(t.kind == tokens.CELL for t in by_xslt[0])
     assert by_markup == by_xslt
+
+
+def test_private_use_characters_in_a_page_are_text_not_marks():
+    """Old GBK fonts put rare characters of names in the private-use area; the tokenizer's own
+    marks are noncharacters (replaced should a page hold one), so such a character inside a
+    cell or a line changes nothing."""
+    path = FIXTURES / "hazards" / "page_chrome_before_and_after.html"
+    page = path.read_text("utf-8")
+    odd = (
+        page.replace("发布机构：", "发布\ue000\ue001\ue002\ue003\ue004机构：")
+        .replace("本年新收政府信息公开申请数量", "本年新收政府信息\ue003公开申请数量\ue000")
+        .replace("二七区卫生健康委员会", "二七区卫生健康委员会\ufdd3")  # the marks themselves
+        .replace("本年新收政府信息\ue003", "本年新收政府信息\ue003\ufdd0\ufdd3")
+    )
+    assert odd != page
+    plain, marked = parse_bytes(page.encode(), path.name), parse_bytes(odd.encode(), path.name)
+    assert [(c.section, c.row, c.col, c.value, c.table, c.tr, c.td) for c in marked.cells] == [
+        (c.section, c.row, c.col, c.value, c.table, c.tr, c.td) for c in plain.cells
+    ]
+    assert len(plain.cells) > 100

@@ -44,9 +44,13 @@ _SKIP = (
     "head", "script", "style", "noscript", "select", "iframe", "svg", "button", "textarea",
     "template", "object", "embed", "map", "input",
 )
-#: private-use characters in the text the tree gives out: a line break, a data table's start,
-#: a row's start, a cell's start, and a row the browser does not show
-_LINE_MARK, _TABLE_MARK, _ROW_MARK, _CELL_MARK, _HIDDEN_ROW = "\ue000\ue001\ue002\ue003\ue004"
+#: marks in the text the tree gives out: a line break, a data table's start, a row's start, a
+#: cell's start, and a row the browser does not show. Unicode noncharacters (U+FDD0…), which
+#: are for a program's own use and never stand in a page; private-use characters would not do:
+#: old GBK fonts put rare characters of names there
+_LINE_MARK, _TABLE_MARK, _ROW_MARK, _CELL_MARK, _HIDDEN_ROW = _MARKS = "\ufdd0\ufdd1\ufdd2\ufdd3\ufdd4"
+#: a page that holds one anyway gets U+FFFD in its place
+_NO_MARKS = str.maketrans(dict.fromkeys(_MARKS, "\ufffd"))
 _TABLE_TAG = re.compile(r"<table\b", re.IGNORECASE)
 _WRAPPER_TAG = re.compile(r"</?(?:div|span|font|section|article|center)\b[^>]*>", re.IGNORECASE)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
@@ -137,6 +141,8 @@ def _html_tokens(text: str) -> tuple[list[Token], Head]:
     # included, comes out of the tree in one C call (the XSLT _LINES), with marks for lines,
     # tables, rows and cells, and is cut up here.
     markup = _XML_DECLARATION.sub("", text, count=1)
+    if any(mark in markup for mark in _MARKS):
+        markup = markup.translate(_NO_MARKS)
     root = _parse(markup)
     if root is None:
         return [], Head()
