@@ -235,3 +235,19 @@ def test_private_use_characters_in_a_page_are_text_not_marks():
         (c.section, c.row, c.col, c.value, c.table, c.tr, c.td) for c in plain.cells
     ]
     assert len(plain.cells) > 100
+
+
+def test_an_end_of_paragraph_that_closes_nothing_breaks_the_line_as_in_a_browser():
+    """CMS editors leave `</p>` (and `</br>`) with no open element; a browser shows a line break
+    there, libxml2 drops the tag. Inside a cell it adds nothing."""
+    from gx_pipeline.parsing import tokens
+
+    page = (
+        "<html><body><div>发布时间：2022-01-20</p>浏览次数：12</br>来源：本局</div>"
+        "<table><tr><td><p>3</p></p></td><td>规章</P></td></tr></table></body></html>"
+    )
+    found, _ = tokens.html_tokens(page)
+    assert [t.text for t in found if t.kind == tokens.LINE] == [
+        "发布时间：2022-01-20", "浏览次数：12", "来源：本局"
+    ]
+    assert [(t.text, t.td) for t in found if t.kind == tokens.CELL] == [("3", 1), ("规章", 2)]

@@ -48,7 +48,12 @@ _SKIP = (
 #: cell's start, and a row the browser does not show. Unicode noncharacters (U+FDD0…), which
 #: are for a program's own use and never stand in a page; private-use characters would not do:
 #: old GBK fonts put rare characters of names there
-_LINE_MARK, _TABLE_MARK, _ROW_MARK, _CELL_MARK, _HIDDEN_ROW = _MARKS = "\ufdd0\ufdd1\ufdd2\ufdd3\ufdd4"
+_LINE_MARK, _TABLE_MARK, _ROW_MARK, _CELL_MARK, _HIDDEN_ROW = "\ufdd0\ufdd1\ufdd2\ufdd3\ufdd4"
+#: a line break put into the markup before parsing (see _STRAY_BREAK): it may land inside a
+#: table cell, where it is dropped
+_BREAK = "\ufdd5"
+_MARKS = _LINE_MARK + _TABLE_MARK + _ROW_MARK + _CELL_MARK + _HIDDEN_ROW + _BREAK
+_STRAY_BREAK = re.compile(r"</(?:[pP]|[bB][rR])\s*>")
 #: a page that holds one anyway gets U+FFFD in its place
 _NO_MARKS = str.maketrans(dict.fromkeys(_MARKS, "\ufffd"))
 _TABLE_TAG = re.compile(r"<table\b", re.IGNORECASE)
@@ -143,6 +148,10 @@ def _html_tokens(text: str) -> tuple[list[Token], Head]:
     markup = _XML_DECLARATION.sub("", text, count=1)
     if any(mark in markup for mark in _MARKS):
         markup = markup.translate(_NO_MARKS)
+    # a browser shows a </p> that closes nothing as an empty paragraph and </br> as <br>;
+    # libxml2 drops both. A break mark behind each keeps the line break either way (behind a
+    # </p> that closes its paragraph it only adds an empty line). 0.08 ms on a 90 KB page
+    markup = _STRAY_BREAK.sub(_break_after, markup)
     root = _parse(markup)
     if root is None:
         return [], Head()
@@ -169,9 +178,16 @@ def _html_tokens(text: str) -> tuple[list[Token], Head]:
         if not piece or piece.isspace():
             continue  # most pieces: the space between two block tags
         if piece[0] != _TABLE_MARK:
-            tokens.append(Token(LINE, " ".join(piece.split())))
+            if _BREAK not in piece:
+                tokens.append(Token(LINE, " ".join(piece.split())))
+                continue
+            for part in piece.split(_BREAK):
+                if line := " ".join(part.split()):
+                    tokens.append(Token(LINE, line))
             continue
         table_no += 1
+        if _BREAK in piece:
+            piece = piece.replace(_BREAK, "")
         for tr_no, row in enumerate(piece.split(_ROW_MARK)[1:], start=1):
             if row == _HIDDEN_ROW:
                 continue  # a row the browser does not show (an old copy left in the markup)
@@ -181,6 +197,10 @@ def _html_tokens(text: str) -> tuple[list[Token], Head]:
     if not text.rstrip().endswith(">"):
         _mark_cut(tokens)  # the file stops inside text: the last token may be cut short
     return tokens, Head(title, meta)
+
+
+def _break_after(m: re.Match[str]) -> str:
+    return m.group(0) + _BREAK  # a function: faster than a "\\g<0>" template here
 
 
 def _parse(markup: str) -> etree._Element | None:
