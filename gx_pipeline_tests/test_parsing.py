@@ -251,3 +251,32 @@ def test_an_end_of_paragraph_that_closes_nothing_breaks_the_line_as_in_a_browser
         "发布时间：2022-01-20", "浏览次数：12", "来源：本局"
     ]
     assert [(t.text, t.td) for t in found if t.kind == tokens.CELL] == [("3", 1), ("规章", 2)]
+
+
+def test_a_row_whose_tr_start_tag_is_missing_is_read_as_its_own_row(monkeypatch):
+    """`</tr><td>…</td></tr>`: libxml2 leaves the cells directly in the table, a browser puts
+    them into a row; so does the tokenizer, with the row's place in the count kept."""
+    path = FIXTURES / "hazards" / "page_chrome_before_and_after.html"
+    page = path.read_text("utf-8")
+    broken = page.replace('<tr><td colspan="3">一、本年新收', '<td colspan="3">一、本年新收', 1).replace(
+        "<tr><td>政府集中采购", "<td>政府集中采购", 1
+    )
+    assert broken.count("<tr>") == page.count("<tr>") - 2
+    plain, loose = parse_bytes(page.encode(), path.name), parse_bytes(broken.encode(), path.name)
+    assert [(c.section, c.row, c.col, c.value, c.table, c.tr, c.td) for c in loose.cells] == [
+        (c.section, c.row, c.col, c.value, c.table, c.tr, c.td) for c in plain.cells
+    ]
+    assert any(c.row == "new_received" for c in loose.cells)
+    assert any(c.section == "proactive" and c.row == "procurement" for c in loose.cells)
+
+    from lxml import etree
+
+    from gx_pipeline.parsing import tokens
+
+    by_xslt = tokens.html_tokens(broken)
+
+    def refuse(_root):
+        raise etree.XSLTApplyError("refused")
+
+    monkeypatch.setattr(tokens, "_LINES", refuse)
+    assert tokens.html_tokens(broken) == by_xslt  # the fallback walks loose cells alike

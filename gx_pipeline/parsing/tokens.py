@@ -81,6 +81,9 @@ _STYLE = f"translate(@style, '{_UPPER}', '{_UPPER[:26].lower()}')"
 #: the page as text: a line mark around every block element; each data table (one that holds no
 #: other table) as its rows and cells, every cell's text in full; skipped elements are stripped
 #: from the tree before
+#: cells of a table, or of its tbody/thead/tfoot, that no <tr> holds (the start tag is missing:
+#: libxml2 keeps them there, a browser puts them into a row of their own)
+_LOOSE_CELLS = "td | th | *[not(self::tr)]/td | *[not(self::tr)]/th"
 _LINES = etree.XSLT(
     etree.XML(
         '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">'
@@ -90,7 +93,9 @@ _LINES = etree.XSLT(
         f"<xsl:text>{_LINE_MARK}</xsl:text></xsl:template>"
         '<xsl:template match="table[not(.//table)]">'
         f"<xsl:text>{_LINE_MARK}{_TABLE_MARK}</xsl:text>"
-        '<xsl:for-each select=".//tr">'
+        f'<xsl:for-each select=".//tr | {_LOOSE_CELLS}">'
+        "<xsl:choose>"
+        '<xsl:when test="self::tr">'
         f"<xsl:text>{_ROW_MARK}</xsl:text>"
         "<xsl:choose>"
         f"<xsl:when test=\"@hidden or contains({_STYLE}, 'display:none')"
@@ -99,6 +104,13 @@ _LINES = etree.XSLT(
         '<xsl:otherwise><xsl:for-each select="td|th">'
         f'<xsl:text>{_CELL_MARK}</xsl:text><xsl:value-of select="."/>'
         "</xsl:for-each></xsl:otherwise>"
+        "</xsl:choose>"
+        "</xsl:when>"
+        # a cell with no <tr> around it: a browser opens a row for each run of such cells
+        '<xsl:otherwise><xsl:if test="not(preceding-sibling::*[1][self::td or self::th])">'
+        f"<xsl:text>{_ROW_MARK}</xsl:text></xsl:if>"
+        f'<xsl:text>{_CELL_MARK}</xsl:text><xsl:value-of select="."/>'
+        "</xsl:otherwise>"
         "</xsl:choose>"
         "</xsl:for-each>"
         f"<xsl:text>{_LINE_MARK}</xsl:text></xsl:template>"
@@ -267,12 +279,18 @@ def _lines_text(root: etree._Element, markup: str) -> str:
 def _table_text(table: etree._Element) -> str:
     """A data table's rows and cells as the XSLT writes them (for the fallback)."""
     out = []
-    for tr in table.iter("tr"):
+    for row in table.xpath(f".//tr | {_LOOSE_CELLS}"):
+        if row.tag != "tr":  # a loose cell: a row for each run of them
+            before = row.getprevious()
+            if before is None or before.tag not in ("td", "th"):
+                out.append(_ROW_MARK)
+            out.append(_CELL_MARK + _TEXT(row).replace(_LINE_MARK, ""))
+            continue
         out.append(_ROW_MARK)
-        if _HIDDEN.search(tr.get("style") or "") or tr.get("hidden") is not None:
+        if _HIDDEN.search(row.get("style") or "") or row.get("hidden") is not None:
             out.append(_HIDDEN_ROW)
             continue
-        for td in tr:
+        for td in row:
             if td.tag == "td" or td.tag == "th":
                 out.append(_CELL_MARK + _TEXT(td).replace(_LINE_MARK, ""))
     return "".join(out)
