@@ -280,3 +280,30 @@ def test_a_row_whose_tr_start_tag_is_missing_is_read_as_its_own_row(monkeypatch)
 
     monkeypatch.setattr(tokens, "_LINES", refuse)
     assert tokens.html_tokens(broken) == by_xslt  # the fallback walks loose cells alike
+
+
+def test_a_cell_the_browser_does_not_show_is_not_read_but_keeps_its_place(monkeypatch):
+    path = FIXTURES / "hazards" / "page_chrome_before_and_after.html"
+    page = path.read_text("utf-8")
+    label = '<td colspan="3">一、本年新收政府信息公开申请数量</td>'
+    hidden = page.replace(label, label + '<td style="DISPLAY: none">99</td>', 1)
+    assert hidden != page
+    plain, shown = parse_bytes(page.encode(), path.name), parse_bytes(hidden.encode(), path.name)
+    assert [(c.section, c.row, c.col, c.value) for c in shown.cells] == [
+        (c.section, c.row, c.col, c.value) for c in plain.cells
+    ]
+    row = [(c.td, d.td) for c, d in zip(shown.cells, plain.cells, strict=True)
+           if c.row == "new_received"]
+    assert row and all(td == before + 1 for td, before in row)  # the source position counts it
+
+    from lxml import etree
+
+    from gx_pipeline.parsing import tokens
+
+    by_xslt = tokens.html_tokens(hidden)
+
+    def refuse(_root):
+        raise etree.XSLTApplyError("refused")
+
+    monkeypatch.setattr(tokens, "_LINES", refuse)
+    assert tokens.html_tokens(hidden) == by_xslt

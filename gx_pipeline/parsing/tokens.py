@@ -45,7 +45,7 @@ _SKIP = (
     "template", "object", "embed", "map", "input",
 )
 #: marks in the text the tree gives out: a line break, a data table's start, a row's start, a
-#: cell's start, and a row the browser does not show. Unicode noncharacters (U+FDD0…), which
+#: cell's start, and a row or cell the browser does not show. Unicode noncharacters (U+FDD0…), which
 #: are for a program's own use and never stand in a page; private-use characters would not do:
 #: old GBK fonts put rare characters of names there
 _LINE_MARK, _TABLE_MARK, _ROW_MARK, _CELL_MARK, _HIDDEN_ROW = "\ufdd0\ufdd1\ufdd2\ufdd3\ufdd4"
@@ -81,6 +81,15 @@ _STYLE = f"translate(@style, '{_UPPER}', '{_UPPER[:26].lower()}')"
 #: the page as text: a line mark around every block element; each data table (one that holds no
 #: other table) as its rows and cells, every cell's text in full; skipped elements are stripped
 #: from the tree before
+_IS_HIDDEN = (
+    f"@hidden or (@style and (contains({_STYLE}, 'display:none')"
+    f" or contains({_STYLE}, 'visibility:hidden')))"
+)
+#: a cell's text, or the hidden mark for a cell the browser does not show (its place counts)
+_CELL_TEXT = (
+    f'<xsl:choose><xsl:when test="{_IS_HIDDEN}"><xsl:text>{_HIDDEN_ROW}</xsl:text></xsl:when>'
+    '<xsl:otherwise><xsl:value-of select="."/></xsl:otherwise></xsl:choose>'
+)
 #: cells of a table, or of its tbody/thead/tfoot, that no <tr> holds (the start tag is missing:
 #: libxml2 keeps them there, a browser puts them into a row of their own)
 _LOOSE_CELLS = "td | th | *[not(self::tr)]/td | *[not(self::tr)]/th"
@@ -98,18 +107,16 @@ _LINES = etree.XSLT(
         '<xsl:when test="self::tr">'
         f"<xsl:text>{_ROW_MARK}</xsl:text>"
         "<xsl:choose>"
-        f"<xsl:when test=\"@hidden or contains({_STYLE}, 'display:none')"
-        f" or contains({_STYLE}, 'visibility:hidden')\">"
-        f"<xsl:text>{_HIDDEN_ROW}</xsl:text></xsl:when>"
+        f"<xsl:when test=\"{_IS_HIDDEN}\"><xsl:text>{_HIDDEN_ROW}</xsl:text></xsl:when>"
         '<xsl:otherwise><xsl:for-each select="td|th">'
-        f'<xsl:text>{_CELL_MARK}</xsl:text><xsl:value-of select="."/>'
+        f"<xsl:text>{_CELL_MARK}</xsl:text>{_CELL_TEXT}"
         "</xsl:for-each></xsl:otherwise>"
         "</xsl:choose>"
         "</xsl:when>"
         # a cell with no <tr> around it: a browser opens a row for each run of such cells
         '<xsl:otherwise><xsl:if test="not(preceding-sibling::*[1][self::td or self::th])">'
         f"<xsl:text>{_ROW_MARK}</xsl:text></xsl:if>"
-        f'<xsl:text>{_CELL_MARK}</xsl:text><xsl:value-of select="."/>'
+        f"<xsl:text>{_CELL_MARK}</xsl:text>{_CELL_TEXT}"
         "</xsl:otherwise>"
         "</xsl:choose>"
         "</xsl:for-each>"
@@ -204,7 +211,8 @@ def _html_tokens(text: str) -> tuple[list[Token], Head]:
             if row == _HIDDEN_ROW:
                 continue  # a row the browser does not show (an old copy left in the markup)
             for td_no, cell in enumerate(row.split(_CELL_MARK)[1:], start=1):
-                tokens.append(Token(CELL, " ".join(cell.split()), table_no, tr_no, td_no))
+                if cell != _HIDDEN_ROW:  # a cell the browser does not show keeps its number
+                    tokens.append(Token(CELL, " ".join(cell.split()), table_no, tr_no, td_no))
             tokens.append(ROW_END)
     if not text.rstrip().endswith(">"):
         _mark_cut(tokens)  # the file stops inside text: the last token may be cut short
@@ -284,16 +292,24 @@ def _table_text(table: etree._Element) -> str:
             before = row.getprevious()
             if before is None or before.tag not in ("td", "th"):
                 out.append(_ROW_MARK)
-            out.append(_CELL_MARK + _TEXT(row).replace(_LINE_MARK, ""))
+            out.append(_CELL_MARK + _cell_text(row))
             continue
         out.append(_ROW_MARK)
-        if _HIDDEN.search(row.get("style") or "") or row.get("hidden") is not None:
+        if _hidden(row):
             out.append(_HIDDEN_ROW)
             continue
         for td in row:
             if td.tag == "td" or td.tag == "th":
-                out.append(_CELL_MARK + _TEXT(td).replace(_LINE_MARK, ""))
+                out.append(_CELL_MARK + _cell_text(td))
     return "".join(out)
+
+
+def _hidden(element: etree._Element) -> bool:
+    return _HIDDEN.search(element.get("style") or "") is not None or element.get("hidden") is not None
+
+
+def _cell_text(td: etree._Element) -> str:
+    return _HIDDEN_ROW if _hidden(td) else _TEXT(td).replace(_LINE_MARK, "")
 
 
 # --- text copies ----------------------------------------------------------------------------
