@@ -41,6 +41,7 @@ ui: install dagster-home
 
 lint:
 	$(BIN)/ruff check gx_pipeline gx_pipeline_tests
+	$(BIN)/ruff format --check gx_pipeline gx_pipeline_tests
 
 # speed figures (parse, end to end, against an lxml baseline); targets live here, not in tests
 bench: install

@@ -174,7 +174,9 @@ def parsed_reports(
                     loaded.append(outcome)
                     continue
                 if outcome.reason.startswith("parser error:") or outcome.reason == WORKER_DIED:
-                    context.log.error(f"the parser failed on {outcome.raw.source}: {outcome.reason}")
+                    context.log.error(
+                        f"the parser failed on {outcome.raw.source}: {outcome.reason}"
+                    )
                 quarantined.append(outcome)
             counts["loaded"] += len(loaded)
             counts["quarantined"] += len(quarantined)
@@ -184,8 +186,11 @@ def parsed_reports(
     if parser.fallback:
         context.log.warning(parser.fallback)
     context.add_output_metadata(
-        {"dagster/row_count": counts["loaded"], **counts,
-         "parse_workers": parser.workers if parser.parallel else 1}
+        {
+            "dagster/row_count": counts["loaded"],
+            **counts,
+            "parse_workers": parser.workers if parser.parallel else 1,
+        }
     )
     return StagedYear(stage, dict(counts))
 

@@ -54,10 +54,12 @@ def _chrome(kb: int) -> str:
     related-link <select>s, scripts, a footer layout table."""
     links = "".join(
         f'<li class="nav-item"><a href="/col/col{k}/index.html" target="_blank">栏目{k}：'
-        f"政务公开 信息公开目录 政策文件 解读回应</a></li>" for k in range(40)
+        f"政务公开 信息公开目录 政策文件 解读回应</a></li>"
+        for k in range(40)
     )
-    options = "".join(f'<option value="http://www.site{k}.gov.cn">第{k}个链接单位网站</option>'
-                      for k in range(48))
+    options = "".join(
+        f'<option value="http://www.site{k}.gov.cn">第{k}个链接单位网站</option>' for k in range(48)
+    )
     block = (
         f'<div class="menu"><ul class="nav">{links}</ul></div>'
         f'<div class="related"><select onchange="window.open(this.value)">{options}</select></div>'
@@ -77,7 +79,9 @@ def _padded(data: bytes, name: str, kb: int) -> bytes:
         return data
     text = decode(data, name)
     chrome = _chrome((kb * 1024 - len(data)) // 2048)
-    body = text.text.replace("<body>", "<body>" + chrome, 1).replace("</body>", chrome + "</body>", 1)
+    body = text.text.replace("<body>", "<body>" + chrome, 1).replace(
+        "</body>", chrome + "</body>", 1
+    )
     encoding = "utf-8" if text.encoding.startswith("utf") else "gb18030"
     return body.encode(encoding)
 
@@ -115,7 +119,9 @@ def _stage_batches(paths: list[Path], stage: Stage, year: int, workers: int) -> 
     raws = []
     for path in paths:
         data = path.read_bytes()
-        raws.append(RawFile(path.name, str(path), hashlib.sha256(data).hexdigest(), len(data), True))
+        raws.append(
+            RawFile(path.name, str(path), hashlib.sha256(data).hexdigest(), len(data), True)
+        )
     batches = [raws[first : first + BATCH_PAGES] for first in range(0, len(raws), BATCH_PAGES)]
     with PageParser(len(raws), workers, min_pages=0) as parser:
         for part, outcomes in enumerate(parser.map_batches(batches)):
@@ -146,7 +152,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument(
-        "--pad-kb", type=int, default=90,
+        "--pad-kb",
+        type=int,
+        default=90,
         help="pad HTML pages with portal chrome to about this size (real pages: ~90 KB); 0: off",
     )
     args = parser.parse_args(argv)
@@ -162,8 +170,10 @@ def main(argv: list[str] | None = None) -> int:
         pages = [(p.name, p.read_bytes()) for p in paths]
         html = [d for n, d in pages if n.endswith(".html")]
         sizes = [len(d) for _, d in pages]
-        print(f"page size: mean {statistics.mean(sizes) / 1024:.1f} KB, "
-              f"max {max(sizes) / 1024:.1f} KB; {len(html)} HTML pages")
+        print(
+            f"page size: mean {statistics.mean(sizes) / 1024:.1f} KB, "
+            f"max {max(sizes) / 1024:.1f} KB; {len(html)} HTML pages"
+        )
 
         base = _baseline(html)
         parse_us, by_style = _parse_all(pages)
@@ -196,14 +206,20 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{'style':<18}{'pages':>6}{'median µs':>11}{'p90 µs':>9}")
         for style, vals in sorted(by_style.items()):
             vals.sort()
-            print(f"{style:<18}{len(vals):>6}{statistics.median(vals):>11.0f}"
-                  f"{vals[int(len(vals) * 0.9)]:>9.0f}")
+            print(
+                f"{style:<18}{len(vals):>6}{statistics.median(vals):>11.0f}"
+                f"{vals[int(len(vals) * 0.9)]:>9.0f}"
+            )
         print()
-        print(f"fact rows loaded: {facts:,}; 100,000 pages at this rate: "
-              f"{e2e_us * 1e5 / 1e6 / 60:.1f} min on one core"
-              + (f", {parallel[1] * 1e5 / 1e6 / 60:.1f} min on {parallel[0]}" if parallel else ""))
-        print(f"peak RSS: {peak_mb:.0f} MB (generation, all pages in memory for the timing "
-              "loops, and the streaming load)")
+        print(
+            f"fact rows loaded: {facts:,}; 100,000 pages at this rate: "
+            f"{e2e_us * 1e5 / 1e6 / 60:.1f} min on one core"
+            + (f", {parallel[1] * 1e5 / 1e6 / 60:.1f} min on {parallel[0]}" if parallel else "")
+        )
+        print(
+            f"peak RSS: {peak_mb:.0f} MB (generation, all pages in memory for the timing "
+            "loops, and the streaming load)"
+        )
     return 0
 
 

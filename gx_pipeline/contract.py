@@ -44,6 +44,8 @@ class Row:
 
 # --- section 三: requests -------------------------------------------------------------------
 
+# the catalogue is laid out as a table, one row to a line
+# fmt: off
 REQUEST_COLUMNS: tuple[Column, ...] = (
     Column("natural_person", "自然人", "natural persons"),
     Column("enterprise", "法人或其他组织·商业企业", "commercial enterprises"),
@@ -188,6 +190,8 @@ PROACTIVE_2021: tuple[Row, ...] = (
         (Column("amount", "本年收费金额（单位：万元）", "fees collected (10k yuan)"),),
         ("行政事业性收费",), "art20_8"),
 )
+
+# fmt: on
 
 #: Cells whose values are amounts in 万元 rather than counts.
 AMOUNT_CELLS: frozenset[tuple[str, str, str]] = frozenset(

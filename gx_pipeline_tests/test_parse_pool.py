@@ -13,8 +13,7 @@ from gx_pipeline_tests.conftest import FIXTURES
 
 def _raws(paths: list[Path]) -> list[RawFile]:
     return [
-        RawFile(p.name, str(p), hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_size,
-                False)
+        RawFile(p.name, str(p), hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_size, False)
         for p in paths
     ]
 

@@ -95,7 +95,8 @@ def test_last_number_of_a_cut_off_page_is_not_read():
     values = {(c.row, c.col): c.value for c in got.cells if c.section == "requests"}
     assert values[("withheld.third_party", "legal_service")] == 0
     assert ("withheld.third_party", "other_org") not in values or values[
-        ("withheld.third_party", "other_org")] is None
+        ("withheld.third_party", "other_org")
+    ] is None
     assert any("ends inside a cell" in p for p in got.problems)
 
 
@@ -116,7 +117,9 @@ def test_unreadable_bytes_raise_the_parsers_own_error(data: bytes, reason: str):
 
 def _gx(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "gx_pipeline.cli", *args], capture_output=True, text=True,
+        [sys.executable, "-m", "gx_pipeline.cli", *args],
+        capture_output=True,
+        text=True,
         check=False,
     )
 
@@ -156,7 +159,7 @@ def test_section_title_rows_inside_one_table_open_their_sections():
     page = (
         "<html><body><p>某县统计局2022年政府信息公开工作年度报告</p><table>"
         "<tr><td colspan=15>四、政府信息公开行政复议、行政诉讼情况</td></tr>"
-        + _appeals_table("")[len("<table>"):]
+        + _appeals_table("")[len("<table>") :]
         + "</body></html>"
     )
     got = parse_bytes(page.encode("utf-8"), "onetable.html")
@@ -183,8 +186,10 @@ def test_title_and_publication_date_from_the_cms_meta_tags():
     seed_body = SEED_HTML.read_bytes().decode("gb18030")
     # a CMS page: no visible date line, the title and PubDate only in <meta>
     page = seed_body.replace(
-        "<title>", '<meta name="ArticleTitle" content="襄都区科技和工业信息化局2020年政府信息'
-        '公开工作年度报告"><meta name="PubDate" content="2021-01-28 09:30"><title>', 1
+        "<title>",
+        '<meta name="ArticleTitle" content="襄都区科技和工业信息化局2020年政府信息'
+        '公开工作年度报告"><meta name="PubDate" content="2021-01-28 09:30"><title>',
+        1,
     ).replace("发布时间: 2021-01-27", "浏览次数: 12")
     got = parse_bytes(page.encode("utf-8"), "cms.html")
     assert (got.agency, got.year, got.published) == ("襄都区科技和工业信息化局", 2020, "2021-01-28")
@@ -192,9 +197,14 @@ def test_title_and_publication_date_from_the_cms_meta_tags():
 
 @pytest.mark.parametrize(
     "name",
-    ["hazards/page_chrome_before_and_after.html", "hazards/word_exported_html.html",
-     "hazards/cms_editor_wrappers.html", "hazards/document_ends_mid_table.html",
-     "redteam/q08_hidden_duplicate_rows_2020.html", "redteam/s19_report_in_iframe_srcdoc_2021.html"],
+    [
+        "hazards/page_chrome_before_and_after.html",
+        "hazards/word_exported_html.html",
+        "hazards/cms_editor_wrappers.html",
+        "hazards/document_ends_mid_table.html",
+        "redteam/q08_hidden_duplicate_rows_2020.html",
+        "redteam/s19_report_in_iframe_srcdoc_2021.html",
+    ],
 )
 def test_line_marks_from_the_markup_give_the_same_tokens_as_the_xslt(name, monkeypatch):
     """The fallback for a tree libxslt refuses (marks in the markup, tables walked in Python)
@@ -248,7 +258,9 @@ def test_an_end_of_paragraph_that_closes_nothing_breaks_the_line_as_in_a_browser
     )
     found, _ = tokens.html_tokens(page)
     assert [t.text for t in found if t.kind == tokens.LINE] == [
-        "发布时间：2022-01-20", "浏览次数：12", "来源：本局"
+        "发布时间：2022-01-20",
+        "浏览次数：12",
+        "来源：本局",
     ]
     assert [(t.text, t.td) for t in found if t.kind == tokens.CELL] == [("3", 1), ("规章", 2)]
 
@@ -258,9 +270,9 @@ def test_a_row_whose_tr_start_tag_is_missing_is_read_as_its_own_row(monkeypatch)
     them into a row; so does the tokenizer, with the row's place in the count kept."""
     path = FIXTURES / "hazards" / "page_chrome_before_and_after.html"
     page = path.read_text("utf-8")
-    broken = page.replace('<tr><td colspan="3">一、本年新收', '<td colspan="3">一、本年新收', 1).replace(
-        "<tr><td>政府集中采购", "<td>政府集中采购", 1
-    )
+    broken = page.replace(
+        '<tr><td colspan="3">一、本年新收', '<td colspan="3">一、本年新收', 1
+    ).replace("<tr><td>政府集中采购", "<td>政府集中采购", 1)
     assert broken.count("<tr>") == page.count("<tr>") - 2
     plain, loose = parse_bytes(page.encode(), path.name), parse_bytes(broken.encode(), path.name)
     assert [(c.section, c.row, c.col, c.value, c.table, c.tr, c.td) for c in loose.cells] == [
@@ -292,8 +304,11 @@ def test_a_cell_the_browser_does_not_show_is_not_read_but_keeps_its_place(monkey
     assert [(c.section, c.row, c.col, c.value) for c in shown.cells] == [
         (c.section, c.row, c.col, c.value) for c in plain.cells
     ]
-    row = [(c.td, d.td) for c, d in zip(shown.cells, plain.cells, strict=True)
-           if c.row == "new_received"]
+    row = [
+        (c.td, d.td)
+        for c, d in zip(shown.cells, plain.cells, strict=True)
+        if c.row == "new_received"
+    ]
     assert row and all(td == before + 1 for td, before in row)  # the source position counts it
 
     from lxml import etree

@@ -142,11 +142,14 @@ def test_worker_processes_load_the_same_rows_as_one_process(data_dir):
     for page in sorted(REALDEV_PAGES.glob("*_2020.txt")):
         put_page(data_dir, 2020, page.name, page)
     put_page(data_dir, 2020, "empty.html", b"")
-    facts = " union all ".join(
-        f"select source, section, row, col, value, raw, source_table, source_tr, source_td "
-        f"from {table} join dim_report using (report_id)"
-        for table in ("fact_requests", "fact_appeals", "fact_proactive")
-    ) + " order by all"
+    facts = (
+        " union all ".join(
+            f"select source, section, row, col, value, raw, source_table, source_tr, source_td "
+            f"from {table} join dim_report using (report_id)"
+            for table in ("fact_requests", "fact_appeals", "fact_proactive")
+        )
+        + " order by all"
+    )
     rows = {}
     for workers in (1, 2):
         config = {"ops": {"parsed_reports": {"config": {"workers": workers, "pool_min_pages": 0}}}}

@@ -53,21 +53,26 @@ def test_a_second_report_on_the_page_is_said_once_and_not_read():
 
 @pytest.mark.parametrize(
     ("stem", "verdict"),
-    [("s04_total_column_first_header_and_data_2021", "the numbers agree"),
-     ("s05_total_column_first_header_data_standard_2020", "follow the template's order")],
+    [
+        ("s04_total_column_first_header_and_data_2021", "the numbers agree"),
+        ("s05_total_column_first_header_data_standard_2020", "follow the template's order"),
+    ],
 )
 def test_a_header_with_the_total_column_first_is_checked_against_the_sums(stem: str, verdict: str):
     got = parse_file(REDTEAM / f"{stem}.html")
-    assert any(p.startswith("requests: the header puts 总计 before 自然人") and verdict in p
-               for p in got.problems)
+    assert any(
+        p.startswith("requests: the header puts 总计 before 自然人") and verdict in p
+        for p in got.problems
+    )
 
 
 def test_change_written_in_words_is_signed_and_no_change_is_said():
     got = parse_file(next(REDTEAM.glob("u12_*.html")))
     values = {(c.row, c.col): c.value for c in got.cells if c.section == "proactive"}
     assert values[("coercion", "change")] == 0
-    assert any(p.startswith("proactive.coercion.change:") and "no change" in p
-               for p in got.problems)
+    assert any(
+        p.startswith("proactive.coercion.change:") and "no change" in p for p in got.problems
+    )
 
 
 def test_an_applicant_column_the_template_lacks_is_left_out_and_said():

@@ -24,16 +24,20 @@ def _by_key(results: list[tally.TallyResult]) -> dict[tuple[str, str], tally.Tal
 
 
 def test_identity_with_every_operand_present_fails_when_it_does_not_hold():
-    cells = [Cell("appeals", "review", c, v) for c, v in
-             [("upheld", 1), ("corrected", 0), ("other", 0), ("pending", 0), ("total", 2)]]
+    cells = [
+        Cell("appeals", "review", c, v)
+        for c, v in [("upheld", 1), ("corrected", 0), ("other", 0), ("pending", 0), ("total", 2)]
+    ]
     result = _by_key(tally.evaluate(_report(cells)))[("appeals.row_total", "review")]
     assert (result.left, result.right, result.status) == (2.0, 1.0, "fail")
     assert result.difference == 1.0
 
 
 def test_blank_operand_makes_a_broken_identity_not_assessable_and_counts_as_zero():
-    cells = [Cell("appeals", "review", c, v) for c, v in
-             [("upheld", 1), ("corrected", None), ("other", 0), ("pending", 0), ("total", 2)]]
+    cells = [
+        Cell("appeals", "review", c, v)
+        for c, v in [("upheld", 1), ("corrected", None), ("other", 0), ("pending", 0), ("total", 2)]
+    ]
     result = _by_key(tally.evaluate(_report(cells)))[("appeals.row_total", "review")]
     assert (result.left, result.right, result.status) == (2.0, 1.0, "not_assessable")
 
@@ -52,8 +56,10 @@ def test_identities_of_a_missing_section_are_not_evaluated():
 def test_other_sum_applies_only_where_the_2021_other_row_has_cells():
     base = [Cell("requests", "new_received", "total", 0)]
     without = {r.identity for r in tally.evaluate(_report(base, "2021"))}
-    with_row = {r.identity for r in tally.evaluate(
-        _report([*base, Cell("requests", "other", "total", 1)], "2021"))}
+    with_row = {
+        r.identity
+        for r in tally.evaluate(_report([*base, Cell("requests", "other", "total", 1)], "2021"))
+    }
     assert "requests.other_sum" not in without
     assert "requests.other_sum" in with_row
 

@@ -404,9 +404,12 @@ def make_page(
         # a flag about a row the cut removed cannot be raised: keep flags whose rows remain
         kept_rows = {f"{c.section}.{c.row}" for c in cells}
         flags = [
-            f for f in flags
-            if f.startswith("meta.") or f in contract.SECTIONS
-            or ".".join(f.split(".")[:-1]) in kept_rows or f in kept_rows
+            f
+            for f in flags
+            if f.startswith("meta.")
+            or f in contract.SECTIONS
+            or ".".join(f.split(".")[:-1]) in kept_rows
+            or f in kept_rows
         ]
     template_truth: str | None = template
     error: str | None = None

@@ -41,8 +41,11 @@ def decode(data: bytes, source: str) -> Decoded:
     if not data.strip():
         raise ParseError(source, "the file is empty")
     declared = declared_charset(data)
-    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                     (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, enc in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if data.startswith(bom):
             text = data.decode(enc, errors="replace")
             return _checked(text, enc, declared, source, data=data if enc == "utf-8-sig" else None)
@@ -54,8 +57,12 @@ def decode(data: bytes, source: str) -> Decoded:
         pass
     candidates: list[str] = []
     # a single-byte Western charset decodes any bytes without error, so it proves nothing
-    if (declared and declared not in _GB_FAMILY and declared not in ("utf-8", "utf8")
-            and not _SINGLE_BYTE.match(declared)):
+    if (
+        declared
+        and declared not in _GB_FAMILY
+        and declared not in ("utf-8", "utf8")
+        and not _SINGLE_BYTE.match(declared)
+    ):
         candidates.append(declared)
     candidates.append("gb18030")
     for enc in candidates:

@@ -124,10 +124,12 @@ _REQUEST_CORES: list[tuple[str, str]] = sorted(
     key=lambda cc: -len(cc[0]),
 )
 _REQUEST_GROUPS = ("本年度办理结果", "办理结果", "不予公开", "无法提供", "不予处理")
+# fmt: off
 REQUEST_HEADER_WORDS = (
     "申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织",
     "法律服务机构", "勾稽", "本列数据", "总计", "其他", "续表",
 )
+# fmt: on
 
 
 @functools.lru_cache(maxsize=4096)
@@ -178,7 +180,7 @@ def _without_groups(b: str) -> str:
         changed = False
         for g in _GROUP_WORDS:
             if b.startswith(g) and len(b) > len(g):
-                b, changed = b[len(g):], True
+                b, changed = b[len(g) :], True
     return b
 
 
@@ -228,10 +230,12 @@ def is_other_leaf(text: str) -> bool:
 
 # --- section 四 ---------------------------------------------------------------------------
 
+# fmt: off
 APPEAL_HEADER_WORDS = (
     "行政复议", "行政诉讼", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计",
     "未经复议直接起诉", "复议后起诉",
 )
+# fmt: on
 
 
 @functools.lru_cache(maxsize=4096)
@@ -259,8 +263,12 @@ def is_appeal_header(text: str) -> bool:
 # --- headings and block titles --------------------------------------------------------------
 
 _HEADING = {
-    "proactive": re.compile(r"^(?:[一二三四五六七八九十]*、)?[^。]{0,10}主动公开政府信息(?:的)?情况$"),
-    "requests": re.compile(r"^(?:[一二三四五六七八九十]*、)?[^。]{0,10}收到和处理政府信息公开(?:的)?申请(?:的)?情况$"),
+    "proactive": re.compile(
+        r"^(?:[一二三四五六七八九十]*、)?[^。]{0,10}主动公开政府信息(?:的)?情况$"
+    ),
+    "requests": re.compile(
+        r"^(?:[一二三四五六七八九十]*、)?[^。]{0,10}收到和处理政府信息公开(?:的)?申请(?:的)?情况$"
+    ),
     "appeals": re.compile(
         r"^(?:[一二三四五六七八九十]*、)?[^。]{0,16}(?:行政复议|复议)[^。]{0,12}(?:行政诉讼|诉讼)[^。]{0,6}情况$"
     ),
@@ -302,12 +310,14 @@ def block_title(text: str) -> str | None:
 
 
 #: header wording that tells the two format versions apart, in section 二
+# fmt: off
 _HEADER_EVIDENCE_2019 = ("新制作", "新公开", "对外公开总", "上一年项目", "增/减", "增减", "增\\减", "采购")
 _HEADER_EVIDENCE_2021 = ("制发", "发件", "废止", "现行有效", "收费金额")
 PROACTIVE_HEADER_WORDS = (
     "信息内容", "数量", "本年新", "增/减", "增\\减", "增减", "金额", "件数", "有效件", "发件",
     "废止", "处理决定", "采购", "单位", "万元", "制发", "总数量", "公开数量", "(历史累计)", "对外公开",
 )
+# fmt: on
 
 
 def proactive_header_evidence(text: str) -> str | None:

@@ -30,6 +30,8 @@ _TITLE_YEAR_AFTER = re.compile(
     r"\((?P<year>20\d{2})年?度?\)"
 )
 _NOTICE_VERB = re.compile(r"关于(?:印发|公布|发布|转发|公开)")
+# word lists, filled to the line
+# fmt: off
 _AGENCY_SUFFIX = (
     "办事处", "委员会", "管委会", "管理委员会", "办公室", "办公厅", "人民政府", "政府", "局",
     "委", "办", "处", "中心", "街道", "镇", "乡", "厅", "院", "所", "站", "队", "馆", "园",
@@ -42,6 +44,7 @@ _VERB_PREFIXES = (
 )
 _SELF_NAMES = {"我局", "我处", "我单位", "本局", "本单位", "我委", "我办", "本机关", "我中心",
                "我镇", "我乡", "我街道", "我区", "我县", "我市", "我院", "我厅", "本委", "我园"}
+# fmt: on
 _BODY_AGENCY = re.compile(
     r"(?:^|(?<=[。；;]))(?:20\d{2})年度?[,，]?(?:以来)?[,，]?(?P<run>[\u4e00-\u9fff（）()]{2,40})"
 )
@@ -59,14 +62,31 @@ _LABELLED_DATE = re.compile(
     r"\s*[:：】\]]?|(?P<plain>日期|时间)\s*[:：】\]])\s*"
     r"(?:(?P<y>20\d{2})\s*[-/.年]\s*(?P<mo>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?)?"
 )
-_LABEL_RANK = {"发布时间": 0, "发布日期": 0, "发布于": 0, "发稿时间": 0, "公开日期": 1, "日期": 1,
-               "时间": 1,
-               "更新时间": 2, "发文日期": 2, "成文日期": 2, "产生日期": 2}
+_LABEL_RANK = {
+    "发布时间": 0,
+    "发布日期": 0,
+    "发布于": 0,
+    "发稿时间": 0,
+    "公开日期": 1,
+    "日期": 1,
+    "时间": 1,
+    "更新时间": 2,
+    "发文日期": 2,
+    "成文日期": 2,
+    "产生日期": 2,
+}
 #: an entry of a list of links: a report title followed by its date
 _LISTED = re.compile(r"(?:报告|年报)\s*[\[(（]?20\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}")
 #: <meta> names CMS put the publication time under (TRS, Hanweb, 中国政府网 templates)
-_META_DATES = ("pubdate", "firstpublishedtime", "publishdate", "publishtime", "dc.date",
-               "article:published_time", "createtime")
+_META_DATES = (
+    "pubdate",
+    "firstpublishedtime",
+    "publishdate",
+    "publishtime",
+    "dc.date",
+    "article:published_time",
+    "createtime",
+)
 _DATE_ONLY = re.compile(r"^" + _DATE + r"(?:\d{1,2}:\d{2}(?::\d{2})?)?$")
 _LEADING_DATE = re.compile(r"^" + _DATE + r"(?:\s+\d{1,2}:\d{2})?")
 _SIGNOFF_DATE = re.compile(r"^" + _DATE + r"$")
@@ -93,8 +113,11 @@ def arabic_dates(text: str) -> str:
     if ("年" not in text and "月" not in text) or not _CN_DATE_PART.search(text):
         return text
     return _CN_DATE_PART.sub(
-        lambda m: f"{''.join(_CN_DIGITS[c] for c in m.group(1))}年" if m.group(1)
-        else f"{_cn_number(m.group(2))}{m.group(3)}",
+        lambda m: (
+            f"{''.join(_CN_DIGITS[c] for c in m.group(1))}年"
+            if m.group(1)
+            else f"{_cn_number(m.group(2))}{m.group(3)}"
+        ),
         text,
     )
 
@@ -121,7 +144,7 @@ def _clean_agency(run: str) -> str | None:
         changed = False
         for p in _VERB_PREFIXES:
             if a.startswith(p) and len(a) > len(p) + 1:
-                a = a[len(p):]
+                a = a[len(p) :]
                 changed = True
     for tail in ("关于", "的"):
         a = a.removesuffix(tail)
@@ -146,8 +169,9 @@ def _date(y: str, m: str, d: str) -> str | None:
         return None
 
 
-def extract(texts: list[str], head_info: Head | None = None, body_start: int | None = None
-            ) -> Metadata:
+def extract(
+    texts: list[str], head_info: Head | None = None, body_start: int | None = None
+) -> Metadata:
     """Metadata from the page's texts in reading order (lines and cells) and its <head>.
 
     `body_start` is the index of the first text of the report's tables: the report's own title
@@ -166,8 +190,10 @@ def extract(texts: list[str], head_info: Head | None = None, body_start: int | N
     head_info = head_info or Head()
     candidates = [
         arabic_dates(norm(t))
-        for t in (*(head_info.meta.get(n) for n in ("articletitle", "title", "dc.title")),
-                  head_info.title)
+        for t in (
+            *(head_info.meta.get(n) for n in ("articletitle", "title", "dc.title")),
+            head_info.title,
+        )
         if t
     ]
     candidates += [
@@ -189,14 +215,18 @@ def extract(texts: list[str], head_info: Head | None = None, body_start: int | N
             a = _clean_agency(candidates[i - 1])  # a two-line title: agency on the line above
         if a is not None and agency is None:
             agency = a
-        elif a is not None and a != agency and a.endswith(agency or "\0") and int(
-            m.group("year")
-        ) == year:
+        elif (
+            a is not None
+            and a != agency
+            and a.endswith(agency or "\0")
+            and int(m.group("year")) == year
+        ):
             agency = a  # the same report's title elsewhere on the page, with the fuller name
     if agency is None:
         # a running header may abbreviate the name: of several titles, the fullest name wins
         names = [
-            a for line in candidates
+            a
+            for line in candidates
             if "信息公开" in line
             and (m := _TITLE_NO_YEAR.match(line))
             and (a := _clean_agency(m.group("pre")))
@@ -241,9 +271,7 @@ def extract(texts: list[str], head_info: Head | None = None, body_start: int | N
                 year, year_from = int(m.group(1)), "period"
                 break
     if year is None:
-        years = Counter(
-            int(y) for t in head for y in re.findall(r"(20\d{2})年(?!\d)", t)
-        )
+        years = Counter(int(y) for t in head for y in re.findall(r"(20\d{2})年(?!\d)", t))
         if years:
             year, year_from = years.most_common(1)[0][0], "frequent"
 

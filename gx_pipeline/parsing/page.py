@@ -94,7 +94,9 @@ def parse_bytes(data: bytes, source: str) -> Report:
                 )
                 problems.append(
                     f"{section}: the section's heading or header is there, but its cells are not "
-                    "on the page" if shown else f"{section}: the section's table is not on the page"
+                    "on the page"
+                    if shown
+                    else f"{section}: the section's table is not on the page"
                 )
     if not cells:
         problems.append("page: no tables: " + _why_no_tables(text, scan, tokens))
@@ -150,9 +152,16 @@ def _body_start(tokens: list) -> int | None:
     for t in tokens:
         if t.kind == END:
             continue
-        if (t.table and t.kind != LINE and not labels.is_narrative(t.text)
-                and (labels.block_title(t.text) is not None or labels.match_proactive(t.text)
-                     or labels.match_request(t.text))) or labels.heading_section(t.text):
+        if (
+            t.table
+            and t.kind != LINE
+            and not labels.is_narrative(t.text)
+            and (
+                labels.block_title(t.text) is not None
+                or labels.match_proactive(t.text)
+                or labels.match_request(t.text)
+            )
+        ) or labels.heading_section(t.text):
             return k
         k += 1
     return None

@@ -28,7 +28,9 @@ from gx_pipeline.report import Cell
 
 UNKNOWN = "?"
 _ALL_HEADER_WORDS = (
-    *labels.REQUEST_HEADER_WORDS, *labels.APPEAL_HEADER_WORDS, *labels.PROACTIVE_HEADER_WORDS
+    *labels.REQUEST_HEADER_WORDS,
+    *labels.APPEAL_HEADER_WORDS,
+    *labels.PROACTIVE_HEADER_WORDS,
 )
 #: a run of appeals values not tied to a row label: the national layout's single 15-cell row
 SEQUENCE = "*"
@@ -96,8 +98,9 @@ class _Reader:
             self.scan.rows.append(self.row)
             self.row = None
 
-    def open(self, code: str | None, token: Token | None, exact: bool = True,
-             core: str | None = None) -> None:
+    def open(
+        self, code: str | None, token: Token | None, exact: bool = True, core: str | None = None
+    ) -> None:
         label = token.text if token else None
         row = self.row
         if row is not None and token is not None and code is not None:
@@ -121,10 +124,14 @@ class _Reader:
     def drop_serial_number(self, token: Token) -> None:
         """A 序号 (running number) cell in front of a label in the same row is not a value."""
         row = self.row
-        if (row is not None and row.code is None and len(row.values) == 1
-                and row.values[0].table is not None
-                and (row.values[0].table, row.values[0].tr) == (token.table, token.tr)
-                and row.values[0].text.strip().isdigit()):
+        if (
+            row is not None
+            and row.code is None
+            and len(row.values) == 1
+            and row.values[0].table is not None
+            and (row.values[0].table, row.values[0].tr) == (token.table, token.tr)
+            and row.values[0].text.strip().isdigit()
+        ):
             self.scan.serial_numbers += 1
             self.row = None
 
@@ -260,7 +267,8 @@ class _Reader:
             self.new_block()
             return
         if labels.is_narrative(text) or (
-            labels.is_prose_like(text) and labels.match_request(text) is None
+            labels.is_prose_like(text)
+            and labels.match_request(text) is None
             and not labels.only_header_words(text, _ALL_HEADER_WORDS)
         ):
             self.close()
@@ -300,8 +308,12 @@ class _Reader:
         if labels.bare(text) in ("序号", "编号"):
             self.close()
             return
-        if (self.section == "requests" and len(labels.bare(text)) <= 10 and self.header_row
-                and not self.request_rows_begun):
+        if (
+            self.section == "requests"
+            and len(labels.bare(text)) <= 10
+            and self.header_row
+            and not self.request_rows_begun
+        ):
             # a header word the template lacks (an extra applicant column such as 个体工商户)
             self.close()
             self.scan.request_header.append(labels.bare(text))
@@ -321,27 +333,31 @@ class _Reader:
         text = tok.text
         b = labels.bare(text)
         if self.section == "requests" and not switching:
-            if labels.is_results_total(
-                text, self.results_seen, self.total_seen
-            ) and not (
+            if labels.is_results_total(text, self.results_seen, self.total_seen) and not (
                 self.after_header_words and labels.bare(text) == "总计"
             ):
                 row = self.row or (self.scan.rows[-1] if self.scan.rows else None)
-                if row is not None and row.code == "other" and any(
-                    labels.norm(t.text) for t in row.values
+                if (
+                    row is not None
+                    and row.code == "other"
+                    and any(labels.norm(t.text) for t in row.values)
                 ):
                     # （六）其他处理 with cells of its own right before （七）总计: the 2019 leaf
                     self.scan.votes["2019"] += 2
                 self.open("results_total", tok, exact=True, core="总计")
                 return True
             if labels.is_other_leaf(text) and self.last_code in (
-                "other", "other.no_correction", "other.fee_unpaid"
+                "other",
+                "other.no_correction",
+                "other.fee_unpaid",
             ):
                 self.open("other.other", tok, exact=True, core="其他")
                 return True
-            if b in labels.REQUEST_HEADER_WORDS or (len(b) <= 10 and any(
-                w in b for w in labels.REQUEST_HEADER_WORDS[:7]
-            )) or labels.only_header_words(text, labels.REQUEST_HEADER_WORDS):
+            if (
+                b in labels.REQUEST_HEADER_WORDS
+                or (len(b) <= 10 and any(w in b for w in labels.REQUEST_HEADER_WORDS[:7]))
+                or labels.only_header_words(text, labels.REQUEST_HEADER_WORDS)
+            ):
                 self.close()
                 if not self.request_rows_begun:
                     self.scan.request_header.append(b)
@@ -479,8 +495,9 @@ def assemble(s: Scan, template: str) -> Sections:
         if section == "appeals":
             got, ok = _appeals(raw, problems)
         else:
-            got, ok = _table(section, raw, template, wrong_blocks, units, problems,
-                             s.request_header)
+            got, ok = _table(
+                section, raw, template, wrong_blocks, units, problems, s.request_header
+            )
         cells.extend(got)
         if got:
             found.add(section)
@@ -572,9 +589,12 @@ def _table(
         ]
         run = placed[i:j]
         for r in run:
-            _drop_blank_label_cell(r, placed[i - 1] if i > 0 else None,
-                                   placed[j] if j < len(placed) else None,
-                                   len(template_rows[index[free[0]]].columns) if free else 0)
+            _drop_blank_label_cell(
+                r,
+                placed[i - 1] if i > 0 else None,
+                placed[j] if j < len(placed) else None,
+                len(template_rows[index[free[0]]].columns) if free else 0,
+            )
         numeric = [r for r in run if r.hard or any(labels.norm(t.text) for t in r.values)]
         if len(free) == len(run) and numeric:
             prev_label = placed[i - 1].code if i > 0 else "the start of the table"
@@ -634,13 +654,16 @@ def _table(
                 f"{len(vals)} of {n} cells read, the rest are not on the page"
             )
             for k, tok in enumerate(vals):
-                cells.append(_cell(section, trow.code, trow.columns[k].code, tok,
-                                   units.get(r.block), problems))
+                cells.append(
+                    _cell(
+                        section, trow.code, trow.columns[k].code, tok, units.get(r.block), problems
+                    )
+                )
             continue
         if len(vals) < n:
             complete = False
             missing = n - len(vals)
-            cols = ", ".join(c.code for c in trow.columns[len(vals):])
+            cols = ", ".join(c.code for c in trow.columns[len(vals) :])
             problems.append(
                 f"{section}.{trow.code}: {len(vals)} of {n} cells present; "
                 f"the last {missing} ({cols}) are taken as empty"
@@ -663,7 +686,8 @@ def _table(
         missing_rows = [
             t.code
             for t in template_rows
-            if t.code not in by_code and t.code not in unassigned
+            if t.code not in by_code
+            and t.code not in unassigned
             and not (template == "2021" and t.code == "other")
         ]
         if missing_rows:
@@ -680,8 +704,9 @@ _HEADER_NON_COLUMNS = ("申请人情况", "法人或其他组织", "勾稽", "�
 def _extra_columns(header: list[str], rows: dict[str, RawRow], problems: list[str]) -> None:
     """Columns the template lacks (个体工商户 beside 自然人): find their place among the data
     columns from the header and leave their values out, rather than shift every column."""
-    extra = [w for w in header if w not in _APPLICANTS
-             and not any(n in w for n in _HEADER_NON_COLUMNS)]
+    extra = [
+        w for w in header if w not in _APPLICANTS and not any(n in w for n in _HEADER_NON_COLUMNS)
+    ]
     if not extra or "法人或其他组织" not in header or "商业企业" not in header:
         return
     # the header in reading order: level 2 (自然人 … 法人或其他组织 … 总计), then level 3
@@ -691,7 +716,7 @@ def _extra_columns(header: list[str], rows: dict[str, RawRow], problems: list[st
     split = level2.index("法人或其他组织") if "法人或其他组织" in level2 else len(level2)
     order = [w for w in level2[:split] if not any(n in w for n in _HEADER_NON_COLUMNS)]
     order += level3
-    order += [w for w in level2[split + 1:] if not any(n in w for n in _HEADER_NON_COLUMNS)]
+    order += [w for w in level2[split + 1 :] if not any(n in w for n in _HEADER_NON_COLUMNS)]
     if "总计" in header[level3_start:] and "总计" not in order:
         order.append("总计")
     positions = [i for i, w in enumerate(order) if w in extra]
@@ -733,8 +758,10 @@ def _total_column_first(header: list[str], rows: dict[str, RawRow], problems: li
             "rows sum that way); values are read in the header's order"
         )
     else:
-        tell = f"follow the template's order ({template_order} rows)" if template_order else (
-            "cannot tell which order they follow"
+        tell = (
+            f"follow the template's order ({template_order} rows)"
+            if template_order
+            else ("cannot tell which order they follow")
         )
         problems.append(
             f"requests: the header puts 总计 before 自然人, but the numbers {tell}; values are "
@@ -784,9 +811,7 @@ def _align_in_place_blanks(
         )
 
 
-def _drop_blank_label_cell(
-    r: RawRow, before: RawRow | None, after: RawRow | None, n: int
-) -> None:
+def _drop_blank_label_cell(r: RawRow, before: RawRow | None, after: RawRow | None, n: int) -> None:
     """A label cell that lost its text reads as a leading blank value: drop it.
 
     How many leading cells are label cells is learnt from the labelled neighbour rows of the
@@ -865,8 +890,9 @@ def _appeals(raw: list[RawRow], problems: list[str]) -> tuple[list[Cell], bool]:
             if cut and 5 * k >= present:
                 break
             width = min(5, present - 5 * k) if cut else 5
-            per_row[code] = [sequence[5 * k + j] if 5 * k + j < present else None
-                             for j in range(width)]
+            per_row[code] = [
+                sequence[5 * k + j] if 5 * k + j < present else None for j in range(width)
+            ]
         complete = present >= 15
     else:
         complete = len(per_row) == 3 and all(len(v) == 5 for v in per_row.values())

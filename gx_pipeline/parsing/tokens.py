@@ -37,13 +37,17 @@ class Token(NamedTuple):
 ROW_END = Token(END)
 
 _HTML_SNIFF = re.compile(
-    r"<\s*(?:!doctype|html|head|body|meta|div|table|tbody|tr|td|p|span|br|center|font)\b", re.IGNORECASE
+    r"<\s*(?:!doctype|html|head|body|meta|div|table|tbody|tr|td|p|span|br|center|font)\b",
+    re.IGNORECASE,
 )
+# word lists, filled to the line
+# fmt: off
 #: elements whose text is never report text
 _SKIP = (
     "head", "script", "style", "noscript", "select", "iframe", "svg", "button", "textarea",
     "template", "object", "embed", "map", "input",
 )
+# fmt: on
 #: marks in the text the tree gives out: a line break, a data table's start, a row's start, a
 #: cell's start, and a row or cell the browser does not show. Unicode noncharacters (U+FDD0…), which
 #: are for a program's own use and never stand in a page; private-use characters would not do:
@@ -63,12 +67,14 @@ _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECAS
 _CREATE_TIME = re.compile(r"""var\s+createTime\s*=\s*['"](\d{4}-\d{1,2}-\d{1,2})""")
 _IN_CELL = etree.XPath("boolean(ancestor::td|ancestor::th)")
 _TEXT = etree.XPath("string()")  # an element's text with its descendants', in C
+# fmt: off
 #: block-level elements: text on either side of one is on another line
 _BLOCKS = (
     "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "li", "ul", "ol", "dl", "dt", "dd",
     "tr", "td", "th", "table", "br", "pre", "center", "section", "article", "header", "footer",
     "nav", "form", "blockquote", "caption",
 )
+# fmt: on
 #: the same tags in the markup, for the fallback that marks lines before parsing. Spelled with
 #: character classes and a lookahead rather than IGNORECASE: 3x faster on a 90 KB page
 _BLOCK_TAG = re.compile(
@@ -107,7 +113,7 @@ _LINES = etree.XSLT(
         '<xsl:when test="self::tr">'
         f"<xsl:text>{_ROW_MARK}</xsl:text>"
         "<xsl:choose>"
-        f"<xsl:when test=\"{_IS_HIDDEN}\"><xsl:text>{_HIDDEN_ROW}</xsl:text></xsl:when>"
+        f'<xsl:when test="{_IS_HIDDEN}"><xsl:text>{_HIDDEN_ROW}</xsl:text></xsl:when>'
         '<xsl:otherwise><xsl:for-each select="td|th">'
         f"<xsl:text>{_CELL_MARK}</xsl:text>{_CELL_TEXT}"
         "</xsl:for-each></xsl:otherwise>"
@@ -305,7 +311,9 @@ def _table_text(table: etree._Element) -> str:
 
 
 def _hidden(element: etree._Element) -> bool:
-    return _HIDDEN.search(element.get("style") or "") is not None or element.get("hidden") is not None
+    return (
+        _HIDDEN.search(element.get("style") or "") is not None or element.get("hidden") is not None
+    )
 
 
 def _cell_text(td: etree._Element) -> str:
@@ -361,9 +369,7 @@ def text_tokens(text: str) -> list[Token]:
         # broken over lines) when the two together are no wider than the table's rows; else
         # it is a new row whose first cell is blank (a grid export)
         fields_here = line.count("|") + 1
-        continues = (
-            line.startswith("|") and unfinished and row_fields + fields_here - 1 <= widest
-        )
+        continues = line.startswith("|") and unfinished and row_fields + fields_here - 1 <= widest
         if open_row and not continues:
             tokens.append(ROW_END)
             open_row = False
@@ -404,9 +410,7 @@ def text_tokens(text: str) -> list[Token]:
             # "x |": one cell per line; the row goes on until a pad line or a label
             tokens.append(Token(CELL, _clean(fields[0]), 0, no, 1))
             continue
-        tokens.extend(
-            Token(CELL, _clean(f), 0, no, i) for i, f in enumerate(fields, start=1)
-        )
+        tokens.extend(Token(CELL, _clean(f), 0, no, i) for i, f in enumerate(fields, start=1))
         open_row = True
     if open_row:
         tokens.append(ROW_END)
@@ -449,8 +453,10 @@ def _flat_row(line: str) -> tuple[str | None, list[str]] | None:
     if not values:
         return None
     label = " ".join(parts[:k])
-    if len(values) < 2 and not any(ch.isdigit() for ch in values[0]) and not (
-        labels.match_proactive(label) or labels.match_request(label)
+    if (
+        len(values) < 2
+        and not any(ch.isdigit() for ch in values[0])
+        and not (labels.match_proactive(label) or labels.match_request(label))
     ):
         return None
     if len(label) < 2 or "。" in label or any(ch.isdigit() for ch in label[-1:]):
