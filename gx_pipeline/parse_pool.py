@@ -49,10 +49,28 @@ def parse_raw(raw: RawFile) -> Outcome:
     return LoadedReport(raw, report, PARSER_VERSION)
 
 
-def available_cores() -> int:
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
+def available_cores(cgroup: Path = Path("/sys/fs/cgroup")) -> int:
+    """The cores this process may use: its CPU affinity, capped by a container's CPU quota
+    (a container limited to 2 CPUs still sees every core of the host in its affinity)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    quota = _cgroup_cpus(cgroup)
+    return max(1, min(cores or 1, quota or cores or 1))
+
+
+def _cgroup_cpus(root: Path) -> int | None:
+    """CPUs allowed by the cgroup's quota (v2 cpu.max, v1 cfs_quota_us), None if unlimited."""
+    try:
+        text = (root / "cpu.max").read_text().split()
+        quota, period = (text + ["100000"])[:2]
+    except OSError:
+        try:
+            quota = (root / "cpu" / "cpu.cfs_quota_us").read_text().strip()
+            period = (root / "cpu" / "cpu.cfs_period_us").read_text().strip()
+        except OSError:
+            return None
+    if quota in ("max", "-1") or not quota.isdigit() or not period.isdigit() or int(period) == 0:
+        return None
+    return max(1, -(-int(quota) // int(period)))  # 1.5 CPUs: 2 workers
 
 
 class PageParser:

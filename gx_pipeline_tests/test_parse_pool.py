@@ -6,7 +6,15 @@ import hashlib
 import os
 from pathlib import Path
 
-from gx_pipeline.parse_pool import WORKER_DIED, PageParser, WorkersUnavailable, parse_raw
+import pytest
+
+from gx_pipeline.parse_pool import (
+    WORKER_DIED,
+    PageParser,
+    WorkersUnavailable,
+    available_cores,
+    parse_raw,
+)
 from gx_pipeline.tables import LoadedReport, Quarantined, RawFile
 from gx_pipeline_tests.conftest import FIXTURES
 
@@ -74,3 +82,22 @@ def test_when_no_worker_can_start_the_pages_are_parsed_here(monkeypatch):
     assert pool.fallback.startswith("worker processes could not start (OSError")
     with PageParser(len(PAGES), workers=1) as alone:
         assert outcomes == alone.map(PAGES)
+
+
+@pytest.mark.parametrize(
+    ("files", "cap"),
+    [
+        ({"cpu.max": "max 100000\n"}, None),
+        ({"cpu.max": "150000 100000\n"}, 2),
+        ({"cpu.max": "100000 100000\n"}, 1),
+        ({"cpu/cpu.cfs_quota_us": "400000\n", "cpu/cpu.cfs_period_us": "100000\n"}, 4),
+        ({"cpu/cpu.cfs_quota_us": "-1\n", "cpu/cpu.cfs_period_us": "100000\n"}, None),
+        ({}, None),
+    ],
+)
+def test_workers_follow_a_containers_cpu_quota(tmp_path, files, cap):
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    cores = len(os.sched_getaffinity(0))
+    assert available_cores(tmp_path) == (min(cores, cap) if cap else cores)
