@@ -13,6 +13,7 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+from pydantic import Field
 
 from gx_pipeline import charts, schemas, tables
 from gx_pipeline.parse_pool import POOL_MIN_PAGES, WORKER_DIED, PageParser
@@ -115,10 +116,17 @@ def raw_report_inventory(
 class ParseConfig(dg.Config):
     """How parsed_reports parses (Launchpad: ops.parsed_reports.config)."""
 
-    #: processes that parse pages: 0 = one per core, 1 = only the run's own process
-    workers: int = 0
-    #: a year with fewer pages parses in the run's own process (workers take ~1 s to start)
-    pool_min_pages: int = POOL_MIN_PAGES
+    workers: int = Field(
+        default=0,
+        ge=0,
+        description="processes that parse pages: 0 = one per core, 1 = only the run's own process",
+    )
+    pool_min_pages: int = Field(
+        default=POOL_MIN_PAGES,
+        ge=0,
+        description="a year with fewer pages parses in the run's own process "
+        "(starting workers takes about a second)",
+    )
 
 
 # code_version=PARSER_VERSION on everything derived from a parse: bumping the parser's version
