@@ -8,6 +8,7 @@ page chrome (发布时间, 日期, …) or the sign-off at the end, and is cross
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -108,6 +109,12 @@ def _cn_number(text: str) -> str:
     return str(int(_CN_DIGITS[tens] if tens else 1) * 10 + int(_CN_DIGITS[ones] if ones else 0))
 
 
+@functools.lru_cache(maxsize=16384)
+def _normalised(text: str) -> str:
+    """norm() with dates in Arabic numerals; the same chrome lines come back page after page."""
+    return arabic_dates(norm(text))
+
+
 def arabic_dates(text: str) -> str:
     """Dates written in Chinese numerals (二〇二一年一月二十日) in Arabic ones."""
     if ("年" not in text and "月" not in text) or not _CN_DATE_PART.search(text):
@@ -178,7 +185,7 @@ def extract(
     stands before it; lists of related reports (other years!) usually stand after it.
     """
     problems: list[str] = []
-    head = [arabic_dates(norm(t)) for t in texts[:400]]
+    head = [_normalised(t) for t in texts[:400]]
     before = head[: body_start if body_start is not None else 400]
     agency: str | None = None
     year: int | None = None
@@ -189,7 +196,7 @@ def extract(
     # before the article in the page
     head_info = head_info or Head()
     candidates = [
-        arabic_dates(norm(t))
+        _normalised(t)
         for t in (
             *(head_info.meta.get(n) for n in ("articletitle", "title", "dc.title")),
             head_info.title,
@@ -376,7 +383,7 @@ def _published(head: list[str], texts: list[str], meta: Mapping[str, str]) -> st
         return best[1]
     # the sign-off at the end: the agency's name, then the date
     for t in reversed(texts[-40:]):
-        m = _SIGNOFF_DATE.match(arabic_dates(norm(t)))
+        m = _SIGNOFF_DATE.match(_normalised(t))
         if m:
             return _date(*m.groups())
     return None
@@ -384,7 +391,7 @@ def _published(head: list[str], texts: list[str], meta: Mapping[str, str]) -> st
 
 def _signoff_agency(texts: list[str]) -> str | None:
     """The name above the closing date, or before it on the same line."""
-    tail = [arabic_dates(norm(t)) for t in texts[-40:] if norm(t)]
+    tail = [_normalised(t) for t in texts[-40:] if norm(t)]
     for i in range(len(tail) - 1, -1, -1):
         if _SIGNOFF_DATE.match(tail[i]) and i > 0:
             return _clean_agency(tail[i - 1])
