@@ -164,7 +164,10 @@ class PageParser:
         if self._pool is None:
             # forkserver, not fork: a Dagster step process has threads, and forking a process
             # with threads can deadlock the child
-            context = multiprocessing.get_context("forkserver")
+            try:
+                context = multiprocessing.get_context("forkserver")
+            except ValueError as err:  # a platform without it (Windows)
+                raise WorkersUnavailable(f"no forkserver here: {err}") from err
             context.set_forkserver_preload(["gx_pipeline.parse_pool"])
             pool = ProcessPoolExecutor(self.workers, mp_context=context)
             try:
