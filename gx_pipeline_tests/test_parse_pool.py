@@ -11,7 +11,6 @@ import pytest
 from gx_pipeline.parse_pool import (
     WORKER_DIED,
     PageParser,
-    WorkersUnavailable,
     available_cores,
     parse_raw,
 )
@@ -72,14 +71,16 @@ def test_a_page_that_kills_its_worker_is_quarantined_and_the_rest_parse():
 
 
 def test_when_no_worker_can_start_the_pages_are_parsed_here(monkeypatch):
-    def unavailable(self):
-        raise WorkersUnavailable("OSError: handle is closed")
+    from gx_pipeline import parse_pool
 
-    monkeypatch.setattr(PageParser, "_workers", unavailable)
+    def no_forkserver(method):
+        raise ValueError(f"cannot find context for {method!r}")  # as on Windows
+
+    monkeypatch.setattr(parse_pool.multiprocessing, "get_context", no_forkserver)
     with PageParser(len(PAGES), workers=2, min_pages=0) as pool:
         outcomes = pool.map(PAGES)
     assert not pool.parallel
-    assert pool.fallback.startswith("worker processes could not start (OSError")
+    assert pool.fallback.startswith("worker processes could not start (no forkserver here")
     with PageParser(len(PAGES), workers=1) as alone:
         assert outcomes == alone.map(PAGES)
 
