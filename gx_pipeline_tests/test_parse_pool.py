@@ -102,3 +102,35 @@ def test_workers_follow_a_containers_cpu_quota(tmp_path, files, cap):
         (tmp_path / name).write_text(text)
     cores = len(os.sched_getaffinity(0))
     assert available_cores(tmp_path) == (min(cores, cap) if cap else cores)
+
+
+def test_a_main_module_the_workers_cannot_import_falls_back_to_this_process():
+    """A script piped to `python -` has no file the workers could import as their main module:
+    they die on start, and the pages are parsed in the calling process instead."""
+    import subprocess
+    import sys
+
+    script = (
+        "from pathlib import Path\n"
+        "from gx_pipeline.parse_pool import PageParser\n"
+        "from gx_pipeline.tables import LoadedReport, RawFile\n"
+        f"p = Path({str(FIXTURES / 'seed' / '000_1722c90fa512988b.txt')!r})\n"
+        "raw = RawFile(p.name, str(p), 'a' * 64, p.stat().st_size, False)\n"
+        "with PageParser(2, workers=2, min_pages=0) as pool:\n"
+        "    (outcome,) = pool.map([raw])\n"
+        "print(type(outcome).__name__, len(outcome.report.cells))\n"
+        "print(pool.fallback)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-"],
+        check=False,
+        input=script,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).parents[1],
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    first, second = done.stdout.splitlines()[:2]
+    assert first.split()[0] == "LoadedReport" and int(first.split()[1]) > 100
+    assert second.startswith("worker processes could not start")
