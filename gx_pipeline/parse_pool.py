@@ -39,7 +39,7 @@ def parse_raw(raw: RawFile) -> Outcome:
     except OSError as err:
         return Quarantined(raw, "parse", f"cannot read the file: {err.strerror or err}")
     try:
-        report = parse_bytes(data, raw.source)
+        report = parse_bytes(data, raw.source, raw.raw_sha256)
     except ParseError as err:
         return Quarantined(raw, "parse", err.reason)
     except Exception as err:  # noqa: BLE001 (a parser bug on one page must not block the year)

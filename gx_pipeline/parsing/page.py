@@ -48,8 +48,11 @@ def parse_file(path: str | Path) -> Report:
     return parse_bytes(data, p.name)
 
 
-def parse_bytes(data: bytes, source: str) -> Report:
-    """Parse one page. Raises ParseError only when the bytes are not a readable page."""
+def parse_bytes(data: bytes, source: str, sha256: str | None = None) -> Report:
+    """Parse one page. Raises ParseError only when the bytes are not a readable page.
+
+    `sha256`: the bytes' hash when the caller has it already (the pipeline's inventory hashes
+    every file), so it is not computed twice."""
     decoded = decode(data, source)
     text = decoded.text
     problems = list(decoded.problems)
@@ -62,7 +65,7 @@ def parse_bytes(data: bytes, source: str) -> Report:
     head = Head()
     if looks_like_html(text):
         tokens, head = html_tokens(text)
-        has_tables = any(t.table for t in tokens if t.kind != END)
+        has_tables = any(t.kind == CELL and t.table for t in tokens)
         if not has_tables:
             # a flipbook or plain-text rendering wrapped in markup: read its lines as a text copy
             tokens = text_tokens("\n".join(t.text for t in tokens if t.kind == LINE) + "\n")
@@ -109,7 +112,7 @@ def parse_bytes(data: bytes, source: str) -> Report:
         cells=tuple(cells),
         problems=tuple(dict.fromkeys(problems)),
         complete=complete,
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=sha256 or hashlib.sha256(data).hexdigest(),
     )
 
 
