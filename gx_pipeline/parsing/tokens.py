@@ -49,14 +49,14 @@ _SKIP = (
 )
 # fmt: on
 #: marks in the text the tree gives out: a line break, a data table's start, a row's start, a
-#: cell's start, and a row or cell the browser does not show. Unicode noncharacters (U+FDD0…), which
-#: are for a program's own use and never stand in a page; private-use characters would not do:
-#: old GBK fonts put rare characters of names there
-_LINE_MARK, _TABLE_MARK, _ROW_MARK, _CELL_MARK, _HIDDEN_ROW = "\ufdd0\ufdd1\ufdd2\ufdd3\ufdd4"
+#: cell's start, and a row or cell the browser does not show. Unicode noncharacters (U+FDD0…),
+#: which are for a program's own use and never stand in a page; private-use characters would
+#: not do: old GBK fonts put rare characters of names there
+_LINE_MARK, _TABLE_MARK, _ROW_MARK, _CELL_MARK, _HIDDEN_MARK = "\ufdd0\ufdd1\ufdd2\ufdd3\ufdd4"
 #: a line break put into the markup before parsing (see _STRAY_BREAK): it may land inside a
 #: table cell, where it is dropped
 _BREAK = "\ufdd5"
-_MARKS = _LINE_MARK + _TABLE_MARK + _ROW_MARK + _CELL_MARK + _HIDDEN_ROW + _BREAK
+_MARKS = _LINE_MARK + _TABLE_MARK + _ROW_MARK + _CELL_MARK + _HIDDEN_MARK + _BREAK
 _STRAY_BREAK = re.compile(r"</(?:[pP]|[bB][rR])\s*>")
 #: a page that holds one anyway gets U+FFFD in its place
 _NO_MARKS = str.maketrans(dict.fromkeys(_MARKS, "\ufffd"))
@@ -84,21 +84,21 @@ _BLOCK_TAG = re.compile(
 )
 _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ \t\n\r\u00a0"
 _STYLE = f"translate(@style, '{_UPPER}', '{_UPPER[:26].lower()}')"
-#: the page as text: a line mark around every block element; each data table (one that holds no
-#: other table) as its rows and cells, every cell's text in full; skipped elements are stripped
-#: from the tree before
 _IS_HIDDEN = (
     f"@hidden or (@style and (contains({_STYLE}, 'display:none')"
     f" or contains({_STYLE}, 'visibility:hidden')))"
 )
 #: a cell's text, or the hidden mark for a cell the browser does not show (its place counts)
 _CELL_TEXT = (
-    f'<xsl:choose><xsl:when test="{_IS_HIDDEN}"><xsl:text>{_HIDDEN_ROW}</xsl:text></xsl:when>'
+    f'<xsl:choose><xsl:when test="{_IS_HIDDEN}"><xsl:text>{_HIDDEN_MARK}</xsl:text></xsl:when>'
     '<xsl:otherwise><xsl:value-of select="."/></xsl:otherwise></xsl:choose>'
 )
 #: cells of a table, or of its tbody/thead/tfoot, that no <tr> holds (the start tag is missing:
 #: libxml2 keeps them there, a browser puts them into a row of their own)
 _LOOSE_CELLS = "td | th | *[not(self::tr)]/td | *[not(self::tr)]/th"
+#: the page as text: a line mark around every block element; each data table (one that holds no
+#: other table) as its rows and cells, every cell's text in full; skipped elements are stripped
+#: from the tree before
 _LINES = etree.XSLT(
     etree.XML(
         '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">'
@@ -113,7 +113,7 @@ _LINES = etree.XSLT(
         '<xsl:when test="self::tr">'
         f"<xsl:text>{_ROW_MARK}</xsl:text>"
         "<xsl:choose>"
-        f'<xsl:when test="{_IS_HIDDEN}"><xsl:text>{_HIDDEN_ROW}</xsl:text></xsl:when>'
+        f'<xsl:when test="{_IS_HIDDEN}"><xsl:text>{_HIDDEN_MARK}</xsl:text></xsl:when>'
         '<xsl:otherwise><xsl:for-each select="td|th">'
         f"<xsl:text>{_CELL_MARK}</xsl:text>{_CELL_TEXT}"
         "</xsl:for-each></xsl:otherwise>"
@@ -214,10 +214,10 @@ def _html_tokens(text: str) -> tuple[list[Token], Head]:
         if _BREAK in piece:
             piece = piece.replace(_BREAK, "")
         for tr_no, row in enumerate(piece.split(_ROW_MARK)[1:], start=1):
-            if row == _HIDDEN_ROW:
+            if row == _HIDDEN_MARK:
                 continue  # a row the browser does not show (an old copy left in the markup)
             for td_no, cell in enumerate(row.split(_CELL_MARK)[1:], start=1):
-                if cell != _HIDDEN_ROW:  # a cell the browser does not show keeps its number
+                if cell != _HIDDEN_MARK:  # a cell the browser does not show keeps its number
                     tokens.append(Token(CELL, " ".join(cell.split()), table_no, tr_no, td_no))
             tokens.append(ROW_END)
     if not text.rstrip().endswith(">"):
@@ -302,7 +302,7 @@ def _table_text(table: etree._Element) -> str:
             continue
         out.append(_ROW_MARK)
         if _hidden(row):
-            out.append(_HIDDEN_ROW)
+            out.append(_HIDDEN_MARK)
             continue
         for td in row:
             if td.tag == "td" or td.tag == "th":
@@ -317,7 +317,7 @@ def _hidden(element: etree._Element) -> bool:
 
 
 def _cell_text(td: etree._Element) -> str:
-    return _HIDDEN_ROW if _hidden(td) else _TEXT(td).replace(_LINE_MARK, "")
+    return _HIDDEN_MARK if _hidden(td) else _TEXT(td).replace(_LINE_MARK, "")
 
 
 # --- text copies ----------------------------------------------------------------------------
