@@ -204,6 +204,8 @@ def test_title_and_publication_date_from_the_cms_meta_tags():
         "hazards/document_ends_mid_table.html",
         "redteam/q08_hidden_duplicate_rows_2020.html",
         "redteam/s19_report_in_iframe_srcdoc_2021.html",
+        "redteam/r9_a03_hidden_stale_copies_2021.html",
+        "redteam/r9_a11_hidden_table_span_font_2020.html",
     ],
 )
 def test_line_marks_from_the_markup_give_the_same_tokens_as_the_xslt(name, monkeypatch):
@@ -322,3 +324,18 @@ def test_a_cell_the_browser_does_not_show_is_not_read_but_keeps_its_place(monkey
 
     monkeypatch.setattr(tokens, "_LINES", refuse)
     assert tokens.html_tokens(hidden) == by_xslt
+
+
+def test_a_hidden_block_is_left_out_only_when_it_repeats_tables_the_page_shows():
+    """A hidden print copy or draft of shown tables is not read (r9_* red-team pages); a hidden
+    block holding a table shown nowhere else is (a tab or "read more" block a script opens)."""
+    path = FIXTURES / "hazards" / "page_chrome_before_and_after.html"
+    page = path.read_text("utf-8")
+    start = page.index("<table", page.index("四、政府信息公开行政复议"))
+    end = page.index("</table>", start) + len("</table>")
+    tab = page[:start] + '<div class="tab" style="display: none">' + page[start:end] + "</div>"
+    tab += page[end:]
+    plain, tabbed = parse_bytes(page.encode(), path.name), parse_bytes(tab.encode(), path.name)
+    appeals = [(c.row, c.col, c.value) for c in plain.cells if c.section == "appeals"]
+    assert len(appeals) == 15
+    assert [(c.row, c.col, c.value) for c in tabbed.cells if c.section == "appeals"] == appeals

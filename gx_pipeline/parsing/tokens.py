@@ -56,7 +56,11 @@ _LINE_MARK, _TABLE_MARK, _ROW_MARK, _CELL_MARK, _HIDDEN_MARK = "\ufdd0\ufdd1\ufd
 #: a line break put into the markup before parsing (see _STRAY_BREAK): it may land inside a
 #: table cell, where it is dropped
 _BREAK = "\ufdd5"
+#: the start and end of a block the browser does not show (see _shown)
+_HIDE_START, _HIDE_END = "\ufdd6\ufdd7"
 _MARKS = _LINE_MARK + _TABLE_MARK + _ROW_MARK + _CELL_MARK + _HIDDEN_MARK + _BREAK
+_MARKS += _HIDE_START + _HIDE_END
+_HIDE_SPLIT = re.compile(f"([{_HIDE_START}{_HIDE_END}])")
 _STRAY_BREAK = re.compile(r"</(?:[pP]|[bB][rR])\s*>")
 #: a page that holds one anyway gets U+FFFD in its place
 _NO_MARKS = str.maketrans(dict.fromkeys(_MARKS, "\ufffd"))
@@ -96,6 +100,19 @@ _CELL_TEXT = (
 #: cells of a table, or of its tbody/thead/tfoot, that no <tr> holds (the start tag is missing:
 #: libxml2 keeps them there, a browser puts them into a row of their own)
 _LOOSE_CELLS = "td | th | *[not(self::tr)]/td | *[not(self::tr)]/th"
+#: elements that hide stale copies of a report's tables (print versions, drafts) when styled
+#: display:none; only these are tested, since testing every element costs 0.8 ms a page (a
+#: hidden tbody/thead/tfoot hides its rows, like a hidden row)
+_HIDING = ("div", "table", "section", "article", "center", "ul", "ol", "dl", "form")
+#: a cheap substring test first: translate() on every styled element would cost more
+_MAY_HIDE = (
+    "contains(@style, 'none') or contains(@style, 'None') or contains(@style, 'NONE')"
+    " or contains(@style, 'idden') or contains(@style, 'IDDEN')"
+)
+_IS_HIDDEN_BLOCK = (
+    f"@hidden or (@style and ({_MAY_HIDE}) and (contains({_STYLE}, 'display:none')"
+    f" or contains({_STYLE}, 'visibility:hidden')))"
+)
 #: the page as text: a line mark around every block element; each data table (one that holds no
 #: other table) as its rows and cells, every cell's text in full; skipped elements are stripped
 #: from the tree before
@@ -103,17 +120,18 @@ _LINES = etree.XSLT(
     etree.XML(
         '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">'
         '<xsl:output method="text" encoding="utf-8"/>'
-        f'<xsl:template match="{"|".join(_BLOCKS)}">'
+        f'<xsl:template match="{"|".join(_BLOCKS)}" name="block">'
         f"<xsl:text>{_LINE_MARK}</xsl:text><xsl:apply-templates/>"
         f"<xsl:text>{_LINE_MARK}</xsl:text></xsl:template>"
-        '<xsl:template match="table[not(.//table)]">'
+        '<xsl:template match="table[not(.//table)]" name="data-table">'
         f"<xsl:text>{_LINE_MARK}{_TABLE_MARK}</xsl:text>"
         f'<xsl:for-each select=".//tr | {_LOOSE_CELLS}">'
         "<xsl:choose>"
         '<xsl:when test="self::tr">'
         f"<xsl:text>{_ROW_MARK}</xsl:text>"
         "<xsl:choose>"
-        f'<xsl:when test="{_IS_HIDDEN}"><xsl:text>{_HIDDEN_MARK}</xsl:text></xsl:when>'
+        f'<xsl:when test="{_IS_HIDDEN} or parent::*[self::tbody or self::thead or self::tfoot]'
+        f'[{_IS_HIDDEN_BLOCK}]"><xsl:text>{_HIDDEN_MARK}</xsl:text></xsl:when>'
         '<xsl:otherwise><xsl:for-each select="td|th">'
         f"<xsl:text>{_CELL_MARK}</xsl:text>{_CELL_TEXT}"
         "</xsl:for-each></xsl:otherwise>"
@@ -127,6 +145,15 @@ _LINES = etree.XSLT(
         "</xsl:choose>"
         "</xsl:for-each>"
         f"<xsl:text>{_LINE_MARK}</xsl:text></xsl:template>"
+        # a hidden block: written as usual, between hide marks, for _shown to keep or drop
+        '<xsl:template priority="5" match="'
+        + "|".join(f"{name}[{_IS_HIDDEN_BLOCK}]" for name in _HIDING)
+        + '">'
+        f"<xsl:text>{_HIDE_START}</xsl:text>"
+        '<xsl:choose><xsl:when test="self::table[not(.//table)]">'
+        '<xsl:call-template name="data-table"/></xsl:when>'
+        '<xsl:otherwise><xsl:call-template name="block"/></xsl:otherwise></xsl:choose>'
+        f"<xsl:text>{_HIDE_END}</xsl:text></xsl:template>"
         "</xsl:stylesheet>"
     )
 )
@@ -199,7 +226,10 @@ def _html_tokens(text: str) -> tuple[list[Token], Head]:
     etree.strip_elements(root, *_SKIP, with_tail=False)
     tokens: list[Token] = []
     table_no = 0
-    for piece in _lines_text(root, markup).split(_LINE_MARK):
+    text_out = _lines_text(root, markup)
+    if _HIDE_START in text_out:
+        text_out = _shown(text_out)
+    for piece in text_out.split(_LINE_MARK):
         if not piece or piece.isspace():
             continue  # most pieces: the space between two block tags
         if piece[0] != _TABLE_MARK:
@@ -223,6 +253,55 @@ def _html_tokens(text: str) -> tuple[list[Token], Head]:
     if not text.rstrip().endswith(">"):
         _mark_cut(tokens)  # the file stops inside text: the last token may be cut short
     return tokens, Head(title, meta)
+
+
+#: words of each section's table, to tell a hidden copy of a table the page shows
+_SECTION_WORDS = {
+    "proactive": ("信息内容", "第二十条"),
+    "requests": ("申请人情况", "自然人"),
+    "appeals": ("行政复议", "行政诉讼"),
+}
+
+
+def _table_sections(text: str) -> set[str]:
+    tables = [piece for piece in text.split(_LINE_MARK) if piece.startswith(_TABLE_MARK)]
+    return {
+        section
+        for section, words in _SECTION_WORDS.items()
+        if any(word in table for table in tables for word in words)
+    }
+
+
+def _shown(text: str) -> str:
+    """The page's text without each hidden block that only repeats report tables the page shows
+    (a print copy, an old draft left in the markup: a browser shows neither). Any other hidden
+    block stays: tabs and "read more" blocks start hidden and a script shows them, and a report
+    seen nowhere else may be in one."""
+    segments: list[tuple[bool, str]] = []  # (hidden, text) at the outermost level
+    depth, buffer = 0, []
+    for part in _HIDE_SPLIT.split(text):
+        if part == _HIDE_START:
+            if depth == 0 and buffer:
+                segments.append((False, "".join(buffer)))
+                buffer = []
+            depth += 1
+        elif part == _HIDE_END:
+            depth = max(0, depth - 1)
+            if depth == 0:
+                segments.append((True, "".join(buffer)))
+                buffer = []
+        else:
+            buffer.append(part)
+    if buffer:
+        segments.append((depth > 0, "".join(buffer)))
+    shown = _table_sections("".join(t for hidden, t in segments if not hidden))
+    kept = []
+    for hidden, segment in segments:
+        if hidden and (sections := _table_sections(segment)) and sections <= shown:
+            kept.append(_LINE_MARK)  # a stale copy: left out
+        else:
+            kept.append(segment)
+    return "".join(kept)
 
 
 def _break_after(m: re.Match[str]) -> str:
@@ -282,11 +361,18 @@ def _lines_text(root: etree._Element, markup: str) -> str:
     if marked is None:
         return ""
     etree.strip_elements(marked, *_SKIP, with_tail=False)
+    for block in [b for b in marked.iter(*_HIDING) if _hidden(b)]:
+        block.text = _HIDE_START + (block.text or "")
+        if len(block):
+            block[-1].tail = (block[-1].tail or "") + _HIDE_END
+        else:
+            block.text += _HIDE_END
     for table in _data_tables(marked):
         tail = table.tail or ""
         rows = _table_text(table)
+        start, end = (_HIDE_START, _HIDE_END) if _hidden(table) else ("", "")
         table.clear(keep_tail=False)
-        table.tail = f"{_LINE_MARK}{_TABLE_MARK}{rows}{_LINE_MARK}{tail}"
+        table.tail = f"{start}{_LINE_MARK}{_TABLE_MARK}{rows}{_LINE_MARK}{end}{tail}"
     return _TEXT(marked)
 
 
@@ -301,7 +387,8 @@ def _table_text(table: etree._Element) -> str:
             out.append(_CELL_MARK + _cell_text(row))
             continue
         out.append(_ROW_MARK)
-        if _hidden(row):
+        group = row.getparent()
+        if _hidden(row) or (group.tag in ("tbody", "thead", "tfoot") and _hidden(group)):
             out.append(_HIDDEN_MARK)
             continue
         for td in row:
