@@ -35,7 +35,7 @@ _NOTICE_VERB = re.compile(r"关于(?:印发|公布|发布|转发|公开)")
 # fmt: off
 _AGENCY_SUFFIX = (
     "办事处", "委员会", "管委会", "管理委员会", "办公室", "办公厅", "人民政府", "政府", "局",
-    "委", "办", "处", "中心", "街道", "镇", "乡", "厅", "院", "所", "站", "队", "馆", "园",
+    "委", "办", "处", "中心", "街道", "镇", "乡", "厅", "院", "所", "站", "队", "馆", "园", "室",
     "区", "县", "市", "署", "社", "会", "部", "司", "台", "场", "集团", "公司", "街", "关", "旗",
     "盟", "州", "团", "师", "港", "狱", "库",
 )
@@ -44,7 +44,8 @@ _VERB_PREFIXES = (
     "制作", "形成", "本", "关于", "根据", "特", "现",
 )
 _SELF_NAMES = {"我局", "我处", "我单位", "本局", "本单位", "我委", "我办", "本机关", "我中心",
-               "我镇", "我乡", "我街道", "我区", "我县", "我市", "我院", "我厅", "本委", "我园"}
+               "我镇", "我乡", "我街道", "我区", "我县", "我市", "我院", "我厅", "本委", "我园",
+               "本站", "本网", "本网站"}
 # fmt: on
 _BODY_AGENCY = re.compile(
     r"(?:^|(?<=[。；;]))(?:20\d{2})年度?[,，]?(?:以来)?[,，]?(?P<run>[\u4e00-\u9fff（）()]{2,40})"
@@ -91,9 +92,11 @@ _META_DATES = (
 _DATE_ONLY = re.compile(r"^" + _DATE + r"(?:\d{1,2}:\d{2}(?::\d{2})?)?$")
 _LEADING_DATE = re.compile(r"^" + _DATE + r"(?:\s+\d{1,2}:\d{2})?")
 _SIGNOFF_DATE = re.compile(r"^" + _DATE + r"$")
+_YEAR_LINE = re.compile(r"[(\[【]?(20\d{2})年度[)\]】]?")
 _SIGNOFF_INLINE = re.compile(r"^(?P<name>[\u4e00-\u9fff（）()]{3,40}?)" + _DATE + r"$")
 _META_AGENCY = re.compile(
-    r"(?:发布机构|发文机关|发文单位|来源单位|发布单位)\s*[:：]?\s*(?:\|\s*)?(?P<a>[^\s|:：]{2,30})"
+    r"(?:发布机构|发文机关|发文单位|来源单位|发布单位|信息来源|来源)\s*[:：]?\s*(?:\|\s*)?"
+    r"(?P<a>[^\s|:：]{2,30})"
 )
 
 
@@ -169,6 +172,17 @@ def _clean_agency(run: str) -> str | None:
     return a
 
 
+def _leading_agency(run: str) -> str | None:
+    """The longest agency name `run` starts with: a metadata line run together from inline
+    spans (来源:XX管理委员会阅读:695) has the next label right after the name."""
+    if "网" in run or "公众号" in run:
+        return None  # 来源:XX市人民政府网: a website, not the agency
+    for end in range(len(run), 1, -1):
+        if a := _clean_agency(run[:end]):
+            return a
+    return None
+
+
 def _date(y: str, m: str, d: str) -> str | None:
     try:
         return dt.date(int(y), int(m), int(d)).isoformat()
@@ -229,6 +243,12 @@ def extract(
             and int(m.group("year")) == year
         ):
             agency = a  # the same report's title elsewhere on the page, with the fuller name
+    if year is None:
+        # the title's year on a line of its own under it: （2021年度）
+        for t in before:
+            if m := _YEAR_LINE.fullmatch(t):
+                year, year_from = int(m.group(1)), "title"
+                break
     if agency is None:
         # a running header may abbreviate the name: of several titles, the fullest name wins
         names = [
@@ -292,8 +312,10 @@ def extract(
         agency = signoff
     if agency is None:
         flat = " | ".join(unicodedata.normalize("NFKC", t) for t in texts[:400])
-        m = _META_AGENCY.search(flat)
-        meta_agency = _clean_agency(m.group("a")) if m else None
+        meta_agency = next(
+            (a for m in _META_AGENCY.finditer(flat) if (a := _leading_agency(m.group("a")))),
+            None,
+        )
         if body_agency and meta_agency and meta_agency.endswith(body_agency):
             agency = meta_agency
         else:
@@ -381,7 +403,9 @@ def _published(head: list[str], texts: list[str], meta: Mapping[str, str]) -> st
                 best = (3, date)
     if best is not None:
         return best[1]
-    # the sign-off at the end: the agency's name, then the date
+    # the sign-off at the end: the agency's name, then the date; else the last date alone
+    if (signed := _signoff(texts)[1]) is not None:
+        return signed
     for t in reversed(texts[-40:]):
         m = _SIGNOFF_DATE.match(_normalised(t))
         if m:
@@ -389,12 +413,23 @@ def _published(head: list[str], texts: list[str], meta: Mapping[str, str]) -> st
     return None
 
 
-def _signoff_agency(texts: list[str]) -> str | None:
-    """The name above the closing date, or before it on the same line."""
-    tail = [_normalised(t) for t in texts[-40:] if norm(t)]
+#: how far from the end of the page the sign-off is looked for: footers list dozens of links
+_SIGNOFF_REACH = 80
+
+
+def _signoff(texts: list[str]) -> tuple[str | None, str | None]:
+    """The sign-off: the agency's name above the closing date (or before it on the same line),
+    and that date. Read from the end of the page; a date whose line above names no agency (a
+    related-links list under the report) is passed over."""
+    tail = [_normalised(t) for t in texts[-_SIGNOFF_REACH:] if norm(t)]
     for i in range(len(tail) - 1, -1, -1):
-        if _SIGNOFF_DATE.match(tail[i]) and i > 0:
-            return _clean_agency(tail[i - 1])
-        if m := _SIGNOFF_INLINE.match(tail[i]):
-            return _clean_agency(m.group("name"))
-    return None
+        if (m := _SIGNOFF_DATE.match(tail[i])) and i > 0:
+            if name := _clean_agency(tail[i - 1]):
+                return name, _date(*m.groups())
+        elif (m := _SIGNOFF_INLINE.match(tail[i])) and (name := _clean_agency(m.group("name"))):
+            return name, _date(*m.groups()[1:4])
+    return None, None
+
+
+def _signoff_agency(texts: list[str]) -> str | None:
+    return _signoff(texts)[0]
