@@ -217,12 +217,17 @@ def extract(
         )
         if t
     ]
+    from_head = len(candidates)
     candidates += [
         t
         for t in before
         if 6 <= len(t) <= 80 and "。" not in t and not ("报" in t and _LISTED.search(t))
     ]
-    for i, line in enumerate(candidates):
+    # then the page's lines nearest the report's body first: a sidebar or related list before
+    # the article names other reports (other agencies, other years) without a date to tell them
+    order = [*range(from_head), *range(len(candidates) - 1, from_head - 1, -1)]
+    for i in order:
+        line = candidates[i]
         if "信息公开" not in line or (agency is not None and agency not in line):
             continue  # once named, only a title with a fuller form of the name can say more
         m = _TITLE.search(line) or _TITLE_YEAR_AFTER.search(line)
