@@ -289,6 +289,8 @@ class _Reader:
             return
         if section is None:
             return
+        if self.row is None and self.continues_last_label(tok):
+            return
         row = self.row
         if row is not None and not row.values and row.label:
             # a label wrapped over two cells or lines: this is the rest of it
@@ -319,6 +321,30 @@ class _Reader:
             self.scan.request_header.append(labels.bare(text))
             return
         self.open(UNKNOWN, tok)
+
+    def continues_last_label(self, tok: Token) -> bool:
+        """In a text copy, a label cell that held a line break leaves its rest at the start of
+        the next line, with the row's values behind it: that line continues the row the last
+        line closed with a label and no values."""
+        if tok.table != 0 or tok.td != 1 or not self.scan.rows:
+            return False
+        last = self.scan.rows[-1]
+        if (
+            last.values
+            or not last.label
+            or last.section != self.section
+            or last.code in (None, UNKNOWN, SEQUENCE)
+            or not labels.completes(last.section, last.code, last.label, tok.text)
+        ):
+            return False
+        self.scan.rows.pop()
+        last.hard = False
+        last.label += tok.text
+        m = labels.match_row(last.section, last.label)
+        if m is not None and m.code == last.code:
+            last.exact, last.core = m.exact, m.core
+        self.row = last
+        return True
 
     def rematch(self, joined: str, tok: Token) -> bool:
         """Open the row an unplaced first part and this text name together, if any."""
