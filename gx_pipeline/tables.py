@@ -137,11 +137,6 @@ _LABELS = _labels()
 _NO_LABEL = ("", "")
 
 
-def label_of(section: str, row: str, col: str, template: str | None) -> tuple[str, str]:
-    """The contract's (row label, column label) in the report's template, else any template."""
-    return _LABELS.get((template, section), {}).get((row, col), _NO_LABEL)
-
-
 def fact_frames(reports: Iterable[LoadedReport], year: int) -> dict[str, pd.DataFrame]:
     """One long frame per fact table, built column by column (a batch is ~100,000 cells and
     a list of dicts costs several times more to turn into a frame)."""

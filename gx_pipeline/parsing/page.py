@@ -63,7 +63,8 @@ def parse_bytes(data: bytes, source: str, sha256: str | None = None) -> Report:
         text = _t2s().convert(text)
         problems.append("page: Traditional Chinese text converted to Simplified before reading")
     head = Head()
-    if looks_like_html(text):
+    html_page = looks_like_html(text)
+    if html_page:
         tokens, head = html_tokens(text)
         has_tables = any(t.kind == CELL and t.table for t in tokens)
         if not has_tables:
@@ -80,7 +81,7 @@ def parse_bytes(data: bytes, source: str, sha256: str | None = None) -> Report:
 
     texts = [t.text for t in tokens if t.kind != END]
     meta = metadata.extract(texts, head, _body_start(tokens))
-    scan = sections.scan(tokens, lines_are_values, _truncated(text, tokens))
+    scan = sections.scan(tokens, lines_are_values, _truncated(text, tokens, html_page))
     template, template_problems = sections.decide_template(scan, meta.year)
     problems += list(meta.problems) + template_problems
     cells: list = []
@@ -134,12 +135,12 @@ def _images_in_body(text: str) -> bool:
     return any(not _ICON.search(tag) for tag in _IMG_TAG.findall(text, start))
 
 
-def _truncated(text: str, tokens: list) -> bool:
+def _truncated(text: str, tokens: list, html_page: bool) -> bool:
     """The file stops before the page does: mid-cell, an HTML page without its end tags, or a
     text copy that stops without a final line break (an excerpt)."""
     if any(t.cut for t in tokens[-3:]):
         return True
-    if looks_like_html(text):
+    if html_page:
         tail = text[-4096:].lower()
         return "</html>" not in tail and "</body>" not in tail
     if not text.endswith(("\n", "\r")):

@@ -88,10 +88,9 @@ _BLOCK_TAG = re.compile(
 )
 _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ \t\n\r\u00a0"
 _STYLE = f"translate(@style, '{_UPPER}', '{_UPPER[:26].lower()}')"
-_IS_HIDDEN = (
-    f"@hidden or (@style and (contains({_STYLE}, 'display:none')"
-    f" or contains({_STYLE}, 'visibility:hidden')))"
-)
+#: the style that hides an element, as the browser reads it (any case, any spacing)
+_HIDING_STYLE = f"contains({_STYLE}, 'display:none') or contains({_STYLE}, 'visibility:hidden')"
+_IS_HIDDEN = f"@hidden or (@style and ({_HIDING_STYLE}))"
 #: a cell's text, or the hidden mark for a cell the browser does not show (its place counts)
 _CELL_TEXT = (
     f'<xsl:choose><xsl:when test="{_IS_HIDDEN}"><xsl:text>{_HIDDEN_MARK}</xsl:text></xsl:when>'
@@ -109,10 +108,7 @@ _MAY_HIDE = (
     "contains(@style, 'none') or contains(@style, 'None') or contains(@style, 'NONE')"
     " or contains(@style, 'idden') or contains(@style, 'IDDEN')"
 )
-_IS_HIDDEN_BLOCK = (
-    f"@hidden or (@style and ({_MAY_HIDE}) and (contains({_STYLE}, 'display:none')"
-    f" or contains({_STYLE}, 'visibility:hidden')))"
-)
+_IS_HIDDEN_BLOCK = f"@hidden or (@style and ({_MAY_HIDE}) and ({_HIDING_STYLE}))"
 #: the page as text: a line mark around every block element; each data table (one that holds no
 #: other table) as its rows and cells, every cell's text in full; skipped elements are stripped
 #: from the tree before
