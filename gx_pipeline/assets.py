@@ -19,7 +19,7 @@ from gx_pipeline import charts, schemas, tables
 from gx_pipeline.parse_pool import POOL_MIN_PAGES, WORKER_DIED, PageParser
 from gx_pipeline.parsing import PARSER_VERSION
 from gx_pipeline.partitions import yearly_partitions
-from gx_pipeline.resources import RawPages, Warehouse
+from gx_pipeline.resources import RawPages, Warehouse, raw_files
 from gx_pipeline.staging import BATCH_PAGES, Stage, fewer_collections
 from gx_pipeline.tables import LoadedReport, Quarantined, RawFile
 from gx_pipeline.warehouse import SQL_DIR, load_year
@@ -82,21 +82,17 @@ def raw_report_inventory(
     year = int(context.partition_key)
     year_dir = raw_pages.year_dir(year)
     truth_dir = raw_pages.truth_dir / str(year)
-    files = []
-    if year_dir.is_dir():
-        for path in sorted(p for p in year_dir.rglob("*") if p.is_file()):
-            if any(part.startswith(".") for part in path.relative_to(year_dir).parts):
-                continue
-            files.append(
-                RawFile(
-                    source=path.relative_to(raw_pages.raw_dir).as_posix(),
-                    path=str(path),
-                    raw_sha256=_sha256(path),
-                    size=path.stat().st_size,
-                    generated=_is_generated(path, truth_dir),
-                )
-            )
-    else:
+    files = [
+        RawFile(
+            source=path.relative_to(raw_pages.raw_dir).as_posix(),
+            path=str(path),
+            raw_sha256=_sha256(path),
+            size=path.stat().st_size,
+            generated=_is_generated(path, truth_dir),
+        )
+        for path in raw_files(year_dir)
+    ]
+    if not year_dir.is_dir():
         context.log.warning(f"no folder {year_dir}: the year has no raw pages")
     # the data version is the set of files: new or changed pages make the year's
     # downstream assets stale in the UI even before anything re-runs

@@ -30,6 +30,19 @@ def data_dir() -> Path:
     return Path(os.environ.get("GX_DATA_DIR") or REPO_ROOT / "data")
 
 
+def raw_files(year_dir: Path) -> list[Path]:
+    """The raw pages of a year folder: every file below it, sorted, hidden ones (a leading dot
+    anywhere in the path below the folder) left out. The inventory lists these and the sensor
+    fingerprints them."""
+    if not year_dir.is_dir():
+        return []
+    return [
+        path
+        for path in sorted(p for p in year_dir.rglob("*") if p.is_file())
+        if not any(part.startswith(".") for part in path.relative_to(year_dir).parts)
+    ]
+
+
 class RawPages(dg.ConfigurableResource):
     """The folder of raw report pages, one sub-folder per report year."""
 

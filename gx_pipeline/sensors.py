@@ -15,7 +15,7 @@ from pathlib import Path
 import dagster as dg
 
 from gx_pipeline.partitions import yearly_partitions
-from gx_pipeline.resources import RawPages
+from gx_pipeline.resources import RawPages, raw_files
 from gx_pipeline.schedules import gx_yearly_job
 
 
@@ -23,12 +23,11 @@ def year_fingerprint(year_dir: Path) -> str:
     """Hash of (relative name, size, mtime) of every non-hidden file under `year_dir`, the files
     raw_report_inventory would list. Cheap: no file is read."""
     entries = []
-    for path in sorted(p for p in year_dir.rglob("*") if p.is_file()):
-        rel = path.relative_to(year_dir)
-        if any(part.startswith(".") for part in rel.parts):
-            continue
+    for path in raw_files(year_dir):
         stat = path.stat()
-        entries.append(f"{rel.as_posix()}\t{stat.st_size}\t{stat.st_mtime_ns}")
+        entries.append(
+            f"{path.relative_to(year_dir).as_posix()}\t{stat.st_size}\t{stat.st_mtime_ns}"
+        )
     return hashlib.sha256("\n".join(entries).encode("utf-8")).hexdigest()[:16]
 
 

@@ -58,16 +58,6 @@ DIM_COLUMNS = [
     "incomplete_sections",
 ]
 QUARANTINE_COLUMNS = ["report_year", "source", "raw_sha256", "size", "stage", "reason"]
-TALLY_COLUMNS = [
-    "report_id",
-    "report_year",
-    "identity",
-    "subject",
-    "left_value",
-    "right_value",
-    "difference",
-    "status",
-]
 
 
 _FACT_DTYPES = {

@@ -48,7 +48,7 @@ def decode(data: bytes, source: str) -> Decoded:
     ):
         if data.startswith(bom):
             text = data.decode(enc, errors="replace")
-            return _checked(text, enc, declared, source, data=data if enc == "utf-8-sig" else None)
+            return _checked(text, enc, declared, source, data=_ascii_based(enc, data))
     if data.count(b"\x00") > max(8, len(data) // 200):
         raise ParseError(source, "binary content (NUL bytes), not a page")
     try:
@@ -71,11 +71,9 @@ def decode(data: bytes, source: str) -> Decoded:
         except (UnicodeDecodeError, LookupError):
             continue
     # Neither decodes cleanly: take whichever loses fewer characters and say so.
-    best = min(
-        ("utf-8", "gb18030"),
-        key=lambda enc: data.decode(enc, errors="replace").count("\ufffd"),
-    )
-    text = data.decode(best, errors="replace")
+    decoded = {enc: data.decode(enc, errors="replace") for enc in ("utf-8", "gb18030")}
+    best = min(decoded, key=lambda enc: decoded[enc].count("\ufffd"))
+    text = decoded[best]
     lost = text.count("\ufffd")
     return _checked(
         text,

@@ -308,7 +308,7 @@ def extract(
             year, year_from = years.most_common(1)[0][0], "frequent"
 
     # 4. the sign-off line, the opening sentence, the page's metadata grid
-    signoff = _signoff_agency(texts)
+    signoff, signed = _signoff(texts)
     if agency is not None:
         # a title may shorten the name the report signs with (鄞州区司法局 / 宁波市鄞州区司法局)
         fuller = [a for a in (signoff, body_agency) if a and a != agency and a.endswith(agency)]
@@ -334,7 +334,7 @@ def extract(
                 if agency:
                     break
 
-    published = _published(head, texts, head_info.meta)
+    published = _published(head, texts, head_info.meta, signed)
     if year is not None and year_from == "body" and published is not None:
         stated = int(published[:4]) - 1
         if stated != year and int(published[5:7]) <= 6:
@@ -371,9 +371,11 @@ def extract(
     return Metadata(agency, year, published, tuple(problems))
 
 
-def _published(head: list[str], texts: list[str], meta: Mapping[str, str]) -> str | None:
+def _published(
+    head: list[str], texts: list[str], meta: Mapping[str, str], signed: str | None
+) -> str | None:
     """From the page chrome (normalised `head`) or the CMS's <meta> (PubDate…), else the
-    sign-off at the end of `texts`."""
+    sign-off's date (`signed`, see _signoff), else the last date at the end of `texts`."""
     best: tuple[int, str] | None = None
     for name in _META_DATES:
         m = re.match(_DATE, norm(meta.get(name, "")))
@@ -409,7 +411,7 @@ def _published(head: list[str], texts: list[str], meta: Mapping[str, str]) -> st
     if best is not None:
         return best[1]
     # the sign-off at the end: the agency's name, then the date; else the last date alone
-    if (signed := _signoff(texts)[1]) is not None:
+    if signed is not None:
         return signed
     for t in reversed(texts[-40:]):
         m = _SIGNOFF_DATE.match(_normalised(t))
@@ -434,7 +436,3 @@ def _signoff(texts: list[str]) -> tuple[str | None, str | None]:
         elif (m := _SIGNOFF_INLINE.match(tail[i])) and (name := _clean_agency(m.group("name"))):
             return name, _date(*m.groups()[1:4])
     return None, None
-
-
-def _signoff_agency(texts: list[str]) -> str | None:
-    return _signoff(texts)[0]

@@ -67,6 +67,14 @@ class Scan:
     problems: list[str] = field(default_factory=list)
 
 
+def _extend_label(row: RawRow, more: str) -> None:
+    """The rest of a row's label, wrapped over two cells or lines, joins it."""
+    row.label = (row.label or "") + more
+    m = labels.match_row(row.section, row.label)
+    if m is not None and m.code == row.code:
+        row.exact, row.core = m.exact, m.core
+
+
 class _Reader:
     def __init__(self, tokens: list[Token], lines_are_values: bool, truncated: bool) -> None:
         self.tokens = tokens
@@ -188,21 +196,24 @@ class _Reader:
         # headings stand as paragraphs, or as title rows inside one all-sections table
         heading = labels.heading_section(text)
         if heading is not None:
-            if heading in self.scan.sections_headed and heading in self.filled:
-                # the section heading again after its table: a second report (an attachment,
-                # another year) follows on the same page
-                self.close()
-                self.scan.second_report = heading
-                return
-            self.enter(heading)
-            self.scan.sections_headed.add(heading)
-            self.header_row = True  # a title row's blank cells are its span's positions
+            self.start_heading(heading)
             return
         if tok.kind == LINE and labels.is_end_heading(text):
             self.close()
             self.section = None
             return
         self.label(tok)
+
+    def start_heading(self, heading: str) -> None:
+        if heading in self.scan.sections_headed and heading in self.filled:
+            # the section heading again after its table: a second report (an attachment,
+            # another year) follows on the same page
+            self.close()
+            self.scan.second_report = heading
+            return
+        self.enter(heading)
+        self.scan.sections_headed.add(heading)
+        self.header_row = True  # a title row's blank cells are its span's positions
 
     def chrome_line(self, text: str) -> None:
         """A line of an HTML page outside every section (menus, link lists, the intro): only a
@@ -211,12 +222,7 @@ class _Reader:
         self.text_after_values = True
         heading = labels.heading_section(text)
         if heading is not None:
-            if heading in self.scan.sections_headed and heading in self.filled:
-                self.scan.second_report = heading
-                return
-            self.enter(heading)
-            self.scan.sections_headed.add(heading)
-            self.header_row = True
+            self.start_heading(heading)
             return
         # label(): no row is open outside the sections
         self.after_header_words = self.header_row
@@ -297,10 +303,7 @@ class _Reader:
             if row.code not in (None, UNKNOWN, SEQUENCE) and labels.completes(
                 row.section, row.code, row.label, text
             ):
-                row.label += text
-                m = labels.match_row(row.section, row.label)
-                if m is not None and m.code == row.code:
-                    row.exact, row.core = m.exact, m.core
+                _extend_label(row, text)
                 return
             if row.code == UNKNOWN and self.rematch(row.label + text, tok):
                 return
@@ -339,10 +342,7 @@ class _Reader:
             return False
         self.scan.rows.pop()
         last.hard = False
-        last.label += tok.text
-        m = labels.match_row(last.section, last.label)
-        if m is not None and m.code == last.code:
-            last.exact, last.core = m.exact, m.core
+        _extend_label(last, tok.text)
         self.row = last
         return True
 

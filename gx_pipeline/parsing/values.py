@@ -64,9 +64,9 @@ def is_value_text(text: str) -> bool:
     s = squash(text)
     if s in NO_CHANGE:
         return True
-    if s in NULL_MARKERS or _NUMBER.match(s) is not None and not _FOOTNOTE.match(text):
-        return True
     m = _FOOTNOTE.match(text)
+    if s in NULL_MARKERS or _NUMBER.match(s) is not None and not m:
+        return True
     return m is not None and bool(_NUMBER.match(squash(m.group("num") + (m.group("unit") or ""))))
 
 
