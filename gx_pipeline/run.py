@@ -145,7 +145,7 @@ def materialize_years(
     if instance is None:
         instance = local_instance() or dg.DagsterInstance.ephemeral()
     warehouse: Warehouse = defs.resources["warehouse"]
-    summaries = []
+    outcomes = []
     for year in years:
         key = str(year)
         result = _execute_with_progress(job, key, instance, progress)
@@ -154,10 +154,15 @@ def materialize_years(
             # a failing tally check is reported in the table; anything else is shown here
             if event.is_step_failure and event.step_key and "tally" not in event.step_key:
                 print(f"{key}: {event.step_key} failed: {event.message}", file=sys.stderr)
-        with warehouse.connect(publish=False) as conn:  # a read: nothing to publish
-            row = conn.execute(SUMMARY_SQL, {"year": int(key)}).fetchone()
-        summaries.append(YearSummary(key, result.success, all(checks) if checks else None, *row))
-    return summaries
+        outcomes.append((key, result.success, all(checks) if checks else None))
+    # the counts once all years ran: one connection, not one per year
+    with warehouse.connect(publish=False) as conn:  # a read: nothing to publish
+        return [
+            YearSummary(
+                key, ok, passed, *conn.execute(SUMMARY_SQL, {"year": int(key)}).fetchall()[0]
+            )
+            for key, ok, passed in outcomes
+        ]
 
 
 def format_summary(summaries: list[YearSummary]) -> str:

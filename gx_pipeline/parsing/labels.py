@@ -62,7 +62,7 @@ def _similarity(a: str, b: str) -> float:
     if 2 * len(set(a) & set(b)) < 0.8 * (len(a) + len(b)) and len(set(a)) == len(a):
         return 0.0
     m = difflib.SequenceMatcher(None, a, b)
-    if m.real_quick_ratio() < 0.8 or m.quick_ratio() < 0.8:
+    if m.quick_ratio() < 0.8:  # (real_quick_ratio is the first test above)
         return 0.0
     return m.ratio()
 
@@ -256,7 +256,7 @@ def is_appeal_header(text: str) -> bool:
     if not b:
         return False
     if len(b) > 16:
-        return only_header_words(text, (*APPEAL_HEADER_WORDS, "行政诉讼"))
+        return only_header_words(text, APPEAL_HEADER_WORDS)
     return any(w in b for w in APPEAL_HEADER_WORDS)
 
 
@@ -359,6 +359,11 @@ def only_header_words(text: str, words: tuple[str, ...]) -> bool:
     b = bare(text)
     if not b:
         return False
-    for w in sorted(words, key=len, reverse=True):
+    for w in _longest_first(words):
         b = b.replace(w, "")
     return not b
+
+
+@functools.lru_cache(maxsize=64)
+def _longest_first(words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted(words, key=len, reverse=True))
