@@ -33,13 +33,14 @@ from pathlib import Path
 import duckdb
 from lxml import html as lxml_html
 
-from gx_pipeline import schemas, tables, warehouse
+from gx_pipeline import warehouse
 from gx_pipeline.pagegen import sample
-from gx_pipeline.parse_pool import PageParser, available_cores
 from gx_pipeline.parsing import ParseError, parse_bytes
 from gx_pipeline.parsing.decode import decode
-from gx_pipeline.staging import BATCH_PAGES, Stage, fewer_collections
-from gx_pipeline.tables import LoadedReport, Quarantined, RawFile
+from gx_pipeline.staging import schemas, tables
+from gx_pipeline.staging.parts import BATCH_PAGES, Stage, fewer_collections
+from gx_pipeline.staging.pool import PageParser, available_cores
+from gx_pipeline.staging.tables import LoadedReport, Quarantined, RawFile
 
 
 def _pin_one_core() -> set[int] | None:

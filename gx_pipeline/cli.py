@@ -77,7 +77,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 
 def _years(spec: str | None) -> list[str]:
-    from gx_pipeline.run import available_years, parse_years
+    from gx_pipeline.defs.runner import available_years, parse_years
 
     if not spec:
         return available_years()
@@ -89,7 +89,7 @@ def _years(spec: str | None) -> list[str]:
 
 def cmd_run(args: argparse.Namespace) -> int:
     # Dagster is imported only here: parse/sample/score stay quick
-    from gx_pipeline.run import StepProgress, exit_code, format_summary, materialize_years
+    from gx_pipeline.defs.runner import StepProgress, exit_code, format_summary, materialize_years
 
     years = _years(args.years)
     print(f"gx run: {len(years)} report year(s): {', '.join(years)}", file=sys.stderr)
@@ -101,8 +101,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_status(args: argparse.Namespace) -> int:
     import duckdb
 
-    from gx_pipeline.resources import data_dir
-    from gx_pipeline.run import format_status, last_runs, local_instance, year_status
+    from gx_pipeline.datadir import data_dir
+    from gx_pipeline.defs.runner import format_status, last_runs, local_instance, year_status
 
     years = _years(args.years)
     instance = local_instance()
@@ -124,13 +124,13 @@ def _main_fetch(argv: Sequence[str]) -> int:
 
 
 def _main_export(argv: Sequence[str]) -> int:
-    from gx_pipeline.export import main_export
+    from gx_pipeline.warehouse.export import main_export
 
     return main_export(argv)
 
 
 def _main_dictionary(argv: Sequence[str]) -> int:
-    from gx_pipeline.dictionary import main as main_dictionary
+    from gx_pipeline.warehouse.dictionary import main as main_dictionary
 
     return main_dictionary(argv)
 

@@ -5,17 +5,22 @@ from pathlib import Path
 
 import dagster as dg
 
-from gx_pipeline.assets import gx_warehouse, parsed_reports, raw_report_inventory, validated_frames
-from gx_pipeline.checks import reports_satisfy_tally_identities
-from gx_pipeline.fetch_assets import raw_archive
-from gx_pipeline.resources import default_resources
-from gx_pipeline.schedules import (
+from gx_pipeline.defs.assets import (
+    gx_warehouse,
+    parsed_reports,
+    raw_report_inventory,
+    validated_frames,
+)
+from gx_pipeline.defs.checks import reports_satisfy_tally_identities
+from gx_pipeline.defs.fetch_assets import raw_archive
+from gx_pipeline.defs.resources import default_resources
+from gx_pipeline.defs.schedules import (
     fetch_job,
     gx_yearly_job,
     gx_yearly_schedule,
     raw_archive_recheck_schedule,
 )
-from gx_pipeline.sensors import raw_pages_sensor
+from gx_pipeline.defs.sensors import raw_pages_sensor
 
 #: the yearly assets (one partition definition, so they materialize together)
 ASSETS = [raw_report_inventory, parsed_reports, validated_frames, gx_warehouse]

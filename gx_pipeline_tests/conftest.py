@@ -53,7 +53,7 @@ def materialize_year(
     data_dir: Path, year: int, run_config: dict | None = None
 ) -> dg.ExecuteInProcessResult:
     from gx_pipeline.definitions import ASSETS, CHECKS
-    from gx_pipeline.resources import default_resources
+    from gx_pipeline.defs.resources import default_resources
 
     return dg.materialize(
         [*ASSETS, *CHECKS],

@@ -8,8 +8,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from gx_pipeline import cli, dictionary
-from gx_pipeline.warehouse import ensure_schema
+from gx_pipeline import cli
+from gx_pipeline.warehouse import dictionary, ensure_schema
 from gx_pipeline_tests.conftest import SEED, ReportSite
 
 

@@ -3,8 +3,8 @@ from datetime import datetime
 import dagster as dg
 
 from gx_pipeline.definitions import defs
-from gx_pipeline.partitions import yearly_partitions
-from gx_pipeline.schedules import gx_yearly_schedule, raw_archive_recheck_schedule
+from gx_pipeline.defs.partitions import yearly_partitions
+from gx_pipeline.defs.schedules import gx_yearly_schedule, raw_archive_recheck_schedule
 
 
 def test_definitions_load():

@@ -1,12 +1,12 @@
 """docs/data-dictionary.md is what the DDL's comments say today."""
 
-from gx_pipeline import dictionary
+from gx_pipeline.warehouse import dictionary
 
 
 def test_committed_data_dictionary_matches_a_fresh_warehouse():
     committed = dictionary.DICTIONARY_PATH.read_text(encoding="utf-8")
     assert committed == dictionary.generate(), (
-        "docs/data-dictionary.md is out of date: run .venv/bin/python -m gx_pipeline.dictionary"
+        "docs/data-dictionary.md is out of date: run .venv/bin/gx dictionary"
     )
 
 

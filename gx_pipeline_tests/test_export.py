@@ -3,9 +3,11 @@
 import duckdb
 import pytest
 
-from gx_pipeline import export, tables, warehouse
+from gx_pipeline import warehouse
 from gx_pipeline.report import Cell, Report
-from gx_pipeline.tables import LoadedReport, RawFile
+from gx_pipeline.staging import tables
+from gx_pipeline.staging.tables import LoadedReport, RawFile
+from gx_pipeline.warehouse import export
 
 
 @pytest.fixture

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import dagster as dg
 
-from gx_pipeline.fetch_assets import raw_archive
-from gx_pipeline.resources import WebFetcher, default_resources
-from gx_pipeline.schedules import RECHECK_CONFIG
-from gx_pipeline.sensors import raw_fingerprints
+from gx_pipeline.defs.fetch_assets import raw_archive
+from gx_pipeline.defs.resources import WebFetcher, default_resources
+from gx_pipeline.defs.schedules import RECHECK_CONFIG
+from gx_pipeline.defs.sensors import raw_fingerprints
 from gx_pipeline_tests.conftest import (
     REALDEV_PAGES,
     SEED,

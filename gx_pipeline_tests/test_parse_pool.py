@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from gx_pipeline.parse_pool import (
+from gx_pipeline.staging.pool import (
     WORKER_DIED,
     PageParser,
     available_cores,
     parse_raw,
 )
-from gx_pipeline.tables import LoadedReport, Quarantined, RawFile
+from gx_pipeline.staging.tables import LoadedReport, Quarantined, RawFile
 from gx_pipeline_tests.conftest import FIXTURES
 
 
@@ -71,7 +71,7 @@ def test_a_page_that_kills_its_worker_is_quarantined_and_the_rest_parse():
 
 
 def test_when_no_worker_can_start_the_pages_are_parsed_here(monkeypatch):
-    from gx_pipeline import parse_pool
+    from gx_pipeline.staging import pool as parse_pool
 
     def no_forkserver(method):
         raise ValueError(f"cannot find context for {method!r}")  # as on Windows
@@ -112,8 +112,8 @@ def test_a_main_module_the_workers_cannot_import_falls_back_to_this_process():
 
     script = (
         "from pathlib import Path\n"
-        "from gx_pipeline.parse_pool import PageParser\n"
-        "from gx_pipeline.tables import LoadedReport, RawFile\n"
+        "from gx_pipeline.staging.pool import PageParser\n"
+        "from gx_pipeline.staging.tables import LoadedReport, RawFile\n"
         f"p = Path({str(FIXTURES / 'seed' / '000_1722c90fa512988b.txt')!r})\n"
         "raw = RawFile(p.name, str(p), 'a' * 64, p.stat().st_size, False)\n"
         "with PageParser(2, workers=2, min_pages=0) as pool:\n"

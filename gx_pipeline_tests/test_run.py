@@ -1,7 +1,7 @@
 import pytest
 
 from gx_pipeline import cli
-from gx_pipeline.run import available_years, format_summary, materialize_years, parse_years
+from gx_pipeline.defs.runner import available_years, format_summary, materialize_years, parse_years
 from gx_pipeline_tests.conftest import SEED, put_page
 
 

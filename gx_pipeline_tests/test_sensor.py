@@ -5,8 +5,8 @@ import os
 
 import dagster as dg
 
-from gx_pipeline.resources import RawPages
-from gx_pipeline.sensors import raw_pages_sensor
+from gx_pipeline.defs.resources import RawPages
+from gx_pipeline.defs.sensors import raw_pages_sensor
 from gx_pipeline_tests.conftest import SEED, put_page
 
 

@@ -7,10 +7,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from gx_pipeline import tables, tally, warehouse
+from gx_pipeline import tally, warehouse
 from gx_pipeline.parsing import ParseError, parse_file
 from gx_pipeline.report import Cell, Report
-from gx_pipeline.tables import LoadedReport, RawFile
+from gx_pipeline.staging import tables
+from gx_pipeline.staging.tables import LoadedReport, RawFile
 
 DATA_RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 

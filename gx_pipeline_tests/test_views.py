@@ -3,9 +3,11 @@
 import duckdb
 import pytest
 
-from gx_pipeline import contract, tables, warehouse
+from gx_pipeline import contract, warehouse
 from gx_pipeline.report import Cell, Report
-from gx_pipeline.tables import LoadedReport, RawFile
+from gx_pipeline.staging import tables
+from gx_pipeline.staging.tables import LoadedReport, RawFile
+from gx_pipeline.warehouse import schema
 
 
 def _loaded(sha: str, year: int, agency: str, cells: list[Cell]) -> LoadedReport:
@@ -76,7 +78,7 @@ def test_wide_views_have_one_column_per_contract_column_with_both_headers(conn):
             for c in (col.code for col in r.columns)
         }
         assert codes <= set(columns)
-        assert set(columns) - codes <= set(warehouse._WIDE_KEY_COMMENTS)
+        assert set(columns) - codes <= set(schema._WIDE_KEY_COMMENTS)
         assert all(columns.values()), f"{view} has a column without comment"
     comment = dict(
         conn.execute(

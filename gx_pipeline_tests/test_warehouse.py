@@ -6,9 +6,10 @@ import duckdb
 import pandas as pd
 import pytest
 
-from gx_pipeline import schemas, tables, warehouse
+from gx_pipeline import warehouse
 from gx_pipeline.report import Cell, Report
-from gx_pipeline.tables import LoadedReport, RawFile
+from gx_pipeline.staging import schemas, tables
+from gx_pipeline.staging.tables import LoadedReport, RawFile
 
 
 def _loaded(sha: str, cells: list[Cell], template: str = "2019") -> LoadedReport:
@@ -81,7 +82,7 @@ def test_dim_frame_carries_problems_as_json_text():
 
 
 def test_warehouse_connection_is_closed_when_the_body_raises(tmp_path):
-    from gx_pipeline.resources import Warehouse
+    from gx_pipeline.defs.resources import Warehouse
 
     path = tmp_path / "w.duckdb"
     with pytest.raises(RuntimeError), Warehouse(database=str(path)).connect() as conn:

@@ -5,24 +5,23 @@ stage and reason it stopped at).
 """
 
 import hashlib
-import json
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import dagster as dg
 import duckdb
 from pydantic import Field
 
-from gx_pipeline import charts, schemas, tables
-from gx_pipeline.parse_pool import POOL_MIN_PAGES, WORKER_DIED, PageParser
+from gx_pipeline.defs.partitions import yearly_partitions
+from gx_pipeline.defs.resources import RawPages, Warehouse
 from gx_pipeline.parsing import PARSER_VERSION
-from gx_pipeline.partitions import yearly_partitions
-from gx_pipeline.resources import RawPages, Warehouse, raw_files
-from gx_pipeline.staging import BATCH_PAGES, Stage, fewer_collections
-from gx_pipeline.tables import LoadedReport, Quarantined, RawFile
-from gx_pipeline.warehouse import SQL_DIR, load_year
+from gx_pipeline.staging import schemas, tables
+from gx_pipeline.staging.inventory import file_sha256, is_generated, raw_files
+from gx_pipeline.staging.parts import BATCH_PAGES, Stage, fewer_collections
+from gx_pipeline.staging.pool import POOL_MIN_PAGES, WORKER_DIED, PageParser
+from gx_pipeline.staging.tables import LoadedReport, Quarantined, RawFile
+from gx_pipeline.warehouse import SQL_DIR, charts, load_year
 
 GROUP = "gx"
 #: Who answers for the graph in the UI (Dagster owners are e-mail addresses or "team:<name>").
@@ -44,29 +43,6 @@ class StagedYear:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _is_generated(path: Path, truth_dir: Path) -> bool:
-    if path.name.startswith("gen-"):
-        return True
-    sidecar = truth_dir / f"{path.stem}.json"
-    if not sidecar.is_file():
-        return False
-    try:
-        truth = json.loads(sidecar.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return isinstance(truth, dict) and bool(
-        truth.get("generated") or (truth.get("meta") or {}).get("generated")
-    )
-
-
 @dg.asset(
     partitions_def=yearly_partitions,
     group_name=GROUP,
@@ -86,9 +62,9 @@ def raw_report_inventory(
         RawFile(
             source=path.relative_to(raw_pages.raw_dir).as_posix(),
             path=str(path),
-            raw_sha256=_sha256(path),
+            raw_sha256=file_sha256(path),
             size=path.stat().st_size,
-            generated=_is_generated(path, truth_dir),
+            generated=is_generated(path, truth_dir),
         )
         for path in raw_files(year_dir)
     ]
@@ -142,7 +118,7 @@ def parsed_reports(
 ) -> StagedYear:
     """Each raw page parsed into contract codes, staged as rows of the warehouse tables.
 
-    Pages are parsed in batches (on every core for a large year, see gx_pipeline.parse_pool)
+    Pages are parsed in batches (on every core for a large year, see gx_pipeline.staging.pool)
     and staged batch by batch, so memory does not grow with the year. Unreadable pages, pages
     without a readable table and byte-identical duplicates go to quarantine with the reason."""
     year = int(context.partition_key)
@@ -210,7 +186,7 @@ def validated_frames(
     context: dg.AssetExecutionContext, parsed_reports: StagedYear, raw_pages: RawPages
 ) -> StagedYear:
     """The year's rows of dim_report, the three fact tables and quarantine, validated batch by
-    batch with the pandera models of gx_pipeline.schemas. A report whose rows fail is moved to
+    batch with the pandera models of gx_pipeline.staging.schemas. A report whose rows fail is moved to
     quarantine (stage "validate"); the rest of the year goes on."""
     year = int(context.partition_key)
     stage = Stage.fresh(raw_pages.staging_dir, year, "validated")

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import dagster as dg
 
-from gx_pipeline.partitions import yearly_partitions
-from gx_pipeline.resources import RawPages, raw_files
-from gx_pipeline.schedules import gx_yearly_job
+from gx_pipeline.defs.partitions import yearly_partitions
+from gx_pipeline.defs.resources import RawPages
+from gx_pipeline.defs.schedules import gx_yearly_job
+from gx_pipeline.staging.inventory import raw_files
 
 
 def year_fingerprint(year_dir: Path) -> str:

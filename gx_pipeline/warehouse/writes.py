@@ -1,201 +1,32 @@
-"""The DuckDB warehouse: schema from sql/*.sql and the one-transaction-per-year write.
-
-The schema is the tables of sql/*.sql, the contract's catalogue (contract_cells, filled from
-gx_pipeline.contract) and the analyst views of sql/views/*.sql, in that order.
-
-page_versions, the fetcher's version history, is not per report year: replace_page_versions
-swaps the whole table in one transaction, and the per-year writes below never touch it.
+"""Writes to the warehouse: a report year replaced as a whole, in one transaction.
 
 A year is replaced as a whole: BEGIN; DELETE the year from every table; INSERT BY NAME from the
 staged Parquet (load_year) or registered frames (replace_year); COMMIT. Any error rolls back,
 so the previous rows of the year survive. The tally identities are evaluated here in SQL and
 recorded with the per-report quality summary in one transaction (record_tally).
+
+page_versions, the fetcher's version history, is not per report year: replace_page_versions
+swaps the whole table in one transaction, and the per-year writes never touch it.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import functools
-import hashlib
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from gx_pipeline import contract, tally
+from gx_pipeline import tally
 from gx_pipeline.fetch import VersionRow
-from gx_pipeline.staging import Stage
+from gx_pipeline.staging.parts import Stage
+from gx_pipeline.warehouse.schema import LIST_COLUMNS, SQL_DIR, YEAR_TABLES, ensure_schema
 
-SQL_DIR = Path(__file__).parent / "sql"
-VIEWS_DIR = SQL_DIR / "views"
 _TALLY_SQL = (SQL_DIR / "queries" / "tally_evaluate.sql").read_text(encoding="utf-8")
-
-#: Every table that holds rows of a report year; names are stable (analysts query them).
-YEAR_TABLES: tuple[str, ...] = (
-    "dim_report",
-    "fact_requests",
-    "fact_appeals",
-    "fact_proactive",
-    "tally_results",
-    "quarantine",
-)
-#: Columns that travel as JSON text in the frames and are stored as VARCHAR[].
-_LIST_COLUMNS: dict[str, tuple[str, ...]] = {"dim_report": ("problems", "incomplete_sections")}
-
-
-#: the wide views: section -> view name; their value columns are the section's column codes
-WIDE_VIEWS: dict[str, str] = {
-    "requests": "requests_wide",
-    "appeals": "appeals_wide",
-    "proactive": "proactive_wide",
-}
-#: comments of the key columns the three wide views share (their value columns are commented
-#: from the contract, see wide_column_comments)
-_WIDE_KEY_COMMENTS: dict[str, str] = {
-    "report_id": "The report (dim_report.report_id).",
-    "report_year": "Report year.",
-    "agency": "Publishing agency (dim_report.agency).",
-    "province": "Province of the agency (dim_report.province).",
-    "template": "Format version: 2019 or 2021.",
-    "row_seq": "Position of the row in the template, for ordering.",
-    "row": "Row code of docs/CONTRACT.md.",
-    "row_label_en": "English row label (contract_cells.row_label_en).",
-    "row_label": "Chinese row label as printed in the report's format version.",
-}
-
-
-def ensure_schema(conn: duckdb.DuckDBPyConnection) -> None:
-    """Create the tables, refill contract_cells, (re)create the views with their comments.
-
-    Every writer calls this, so a year's run would do it for each step (~0.1 s each): the
-    database keeps the fingerprint of the schema it was given (the macro
-    gx_schema_fingerprint()), and a database already at this fingerprint is left as it is."""
-    fingerprint = _schema_fingerprint()
-    try:
-        ((current,),) = conn.execute("select gx_schema_fingerprint()").fetchall()
-    except duckdb.Error:
-        current = None
-    if current == fingerprint:
-        return
-    for ddl in sorted(SQL_DIR.glob("*.sql")):
-        conn.execute(ddl.read_text(encoding="utf-8"))
-    _fill_contract_cells(conn)
-    for ddl in sorted(VIEWS_DIR.glob("*.sql")):
-        conn.execute(ddl.read_text(encoding="utf-8"))
-    for view, comments in wide_column_comments().items():
-        for column, text in comments.items():
-            # COMMENT ON takes no bound parameters: the text is quoted as a SQL literal
-            conn.execute(f'comment on column {view}."{column}" is {_literal(text)}')
-    conn.execute(f"create or replace macro gx_schema_fingerprint() as {_literal(fingerprint)}")
-
-
-@functools.cache
-def _schema_fingerprint() -> str:
-    """What ensure_schema writes: the DDL and view files, the contract's cells, the comments."""
-    digest = hashlib.sha256()
-    for ddl in (*sorted(SQL_DIR.glob("*.sql")), *sorted(VIEWS_DIR.glob("*.sql"))):
-        digest.update(ddl.read_bytes())
-    digest.update(contract_cells_frame().to_json().encode())
-    digest.update(repr(sorted(wide_column_comments().items())).encode())
-    return digest.hexdigest()[:16]
-
-
-def schema_is_current(conn: duckdb.DuckDBPyConnection) -> bool:
-    """Whether the year tables of `conn` have the columns (names and types) of sql/*.sql."""
-    fresh = duckdb.connect()
-    try:
-        ensure_schema(fresh)
-        want = fresh.execute(_COLUMNS_SQL, [list(YEAR_TABLES)]).fetchall()
-    finally:
-        fresh.close()
-    return conn.execute(_COLUMNS_SQL, [list(YEAR_TABLES)]).fetchall() == want
-
-
-_COLUMNS_SQL = """
-select table_name, column_name, data_type from duckdb_columns()
-where schema_name = 'main' and table_name in (select unnest(?::varchar[]))
-order by table_name, column_index
-"""
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def contract_cells_frame() -> pd.DataFrame:
-    """Every cell of both format versions with its labels: the rows of contract_cells."""
-    records = [
-        {
-            "template": template,
-            "section": section,
-            "row": r.code,
-            "col": c.code,
-            "row_seq": row_seq,
-            "col_seq": col_seq,
-            "row_group": r.group,
-            "row_label": r.label,
-            "row_label_en": r.label_en,
-            "col_label": c.label,
-            "col_label_en": c.label_en,
-            "is_amount": (section, r.code, c.code) in contract.AMOUNT_CELLS,
-        }
-        for template in contract.TEMPLATES
-        for section in contract.SECTIONS
-        for row_seq, r in enumerate(contract.rows(template, section))
-        for col_seq, c in enumerate(r.columns)
-    ]
-    return pd.DataFrame(records)
-
-
-def _fill_contract_cells(conn: duckdb.DuckDBPyConnection) -> None:
-    conn.register("contract_cells_now", contract_cells_frame())
-    try:
-        conn.execute("delete from contract_cells")
-        conn.execute("insert into contract_cells by name select * from contract_cells_now")
-    finally:
-        conn.unregister("contract_cells_now")
-
-
-def wide_columns(section: str) -> list[contract.Column]:
-    """The value columns of a section's wide view: its column codes over both versions, in
-    contract order (first seen)."""
-    seen: dict[str, contract.Column] = {}
-    for template in contract.TEMPLATES:
-        for r in contract.rows(template, section):
-            for c in r.columns:
-                seen.setdefault(c.code, c)
-    return list(seen.values())
-
-
-def wide_column_comments() -> dict[str, dict[str, str]]:
-    """Column comments of the wide views: key columns, then each value column's headers."""
-    out: dict[str, dict[str, str]] = {}
-    for section, view in WIDE_VIEWS.items():
-        comments = dict(_WIDE_KEY_COMMENTS)
-        for c in wide_columns(section):
-            versions = [
-                t
-                for t in contract.TEMPLATES
-                if any(c.code in {x.code for x in r.columns} for r in contract.rows(t, section))
-            ]
-            only = (
-                "" if len(versions) == len(contract.TEMPLATES) else f"; format {versions[0]} only"
-            )
-            unit = (
-                "; 万元"
-                if any(cell[2] == c.code for cell in contract.AMOUNT_CELLS if cell[0] == section)
-                else ""
-            )
-            comments[c.code] = (
-                f"{c.label_en} ({c.label}){only}{unit}. Null = empty cell or no such cell."
-            )
-        out[view] = comments
-    return out
 
 
 def _select(table: str, staged: str) -> str:
-    lists = _LIST_COLUMNS.get(table)
+    lists = LIST_COLUMNS.get(table)
     if not lists:
         return f"select * from {staged}"
     casts = ", ".join(f"cast(cast({c} as json) as varchar[]) as {c}" for c in lists)

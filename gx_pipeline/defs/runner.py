@@ -1,7 +1,7 @@
 """Materialize report years through Dagster and print what each year loaded.
 
-    python -m gx_pipeline.run            # every year with a data/raw/<year>/ folder
-    python -m gx_pipeline.run 2020 2021  # just these
+    python -m gx_pipeline.defs.runner            # every year with a data/raw/<year>/ folder
+    python -m gx_pipeline.defs.runner 2020 2021  # just these
     gx run --years 2019-2025             # the same, with a progress line per step
 
 Each year is one run of gx_yearly_job from the code location's Definitions, exactly what the
@@ -24,9 +24,10 @@ from typing import TextIO
 import dagster as dg
 import duckdb
 
+from gx_pipeline.datadir import data_dir
 from gx_pipeline.definitions import build_definitions
-from gx_pipeline.partitions import yearly_partitions
-from gx_pipeline.resources import Warehouse, data_dir
+from gx_pipeline.defs.partitions import yearly_partitions
+from gx_pipeline.defs.resources import Warehouse
 
 SUMMARY_SQL = """
 select

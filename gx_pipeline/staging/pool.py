@@ -21,7 +21,7 @@ from types import TracebackType
 from typing import Self
 
 from gx_pipeline.parsing import PARSER_VERSION, ParseError, parse_bytes
-from gx_pipeline.tables import LoadedReport, Quarantined, RawFile
+from gx_pipeline.staging.tables import LoadedReport, Quarantined, RawFile
 
 Outcome = LoadedReport | Quarantined
 
@@ -168,7 +168,7 @@ class PageParser:
                 context = multiprocessing.get_context("forkserver")
             except ValueError as err:  # a platform without it (Windows)
                 raise WorkersUnavailable(f"no forkserver here: {err}") from err
-            context.set_forkserver_preload(["gx_pipeline.parse_pool"])
+            context.set_forkserver_preload(["gx_pipeline.staging.pool"])
             pool = ProcessPoolExecutor(self.workers, mp_context=context)
             try:
                 pool.submit(_ready).result()

@@ -6,7 +6,7 @@ fetch_job: the web fetcher (raw_archive); a weekly re-check for silent edits shi
 
 import dagster as dg
 
-from gx_pipeline.partitions import yearly_partitions
+from gx_pipeline.defs.partitions import yearly_partitions
 
 gx_yearly_job = dg.define_asset_job(
     "gx_yearly_job",

@@ -13,10 +13,10 @@ from collections import Counter
 
 import dagster as dg
 
-from gx_pipeline import schemas
-from gx_pipeline.assets import gx_warehouse
-from gx_pipeline.partitions import yearly_partitions
-from gx_pipeline.resources import Warehouse
+from gx_pipeline.defs.assets import gx_warehouse
+from gx_pipeline.defs.partitions import yearly_partitions
+from gx_pipeline.defs.resources import Warehouse
+from gx_pipeline.staging import schemas
 from gx_pipeline.warehouse import evaluate_tally, record_tally, year_rows
 
 #: rows of the failing-report table shown in the check's metadata

@@ -75,7 +75,7 @@ def export(database: str | Path, fmt: str, out_dir: str | Path) -> dict[str, int
 
 
 def main_export(argv: Sequence[str] | None = None) -> int:
-    from gx_pipeline.resources import data_dir  # the one place that knows where data/ is
+    from gx_pipeline.datadir import data_dir  # the one place that knows where data/ is
 
     parser = argparse.ArgumentParser(
         prog="gx export", description="Write every warehouse table and view by report year."

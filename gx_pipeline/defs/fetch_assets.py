@@ -15,8 +15,8 @@ import dagster as dg
 import duckdb
 import pandas as pd
 
-from gx_pipeline import charts
-from gx_pipeline.assets import OWNERS
+from gx_pipeline.defs.assets import OWNERS
+from gx_pipeline.defs.resources import RawPages, Warehouse, WebFetcher
 from gx_pipeline.fetch import (
     FetchRecord,
     FetchSummary,
@@ -29,8 +29,7 @@ from gx_pipeline.fetch import (
 )
 from gx_pipeline.fetch.archive import ArchiveBusy
 from gx_pipeline.fetch.archive import now as archive_clock
-from gx_pipeline.resources import RawPages, Warehouse, WebFetcher
-from gx_pipeline.warehouse import replace_page_versions
+from gx_pipeline.warehouse import charts, replace_page_versions
 
 GROUP = "fetch"
 #: failures and changed pages listed in the metadata; the counts cover all of them

@@ -1,0 +1,130 @@
+"""The resources: where the raw pages and the warehouse live, and the fetcher's politeness.
+
+Paths come from the data folder (gx_pipeline.datadir: `GX_DATA_DIR`, default `<repo>/data`).
+The warehouse is written in a working file and published for analysts after each successful
+write (gx_pipeline.warehouse.files).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+from gx_pipeline.datadir import DataDir, data_dir
+from gx_pipeline.fetch import FetchSettings
+from gx_pipeline.warehouse.files import WarehouseFiles
+
+
+class RawPages(dg.ConfigurableResource):
+    """The folder of raw report pages, one sub-folder per report year."""
+
+    data_dir: str
+
+    @property
+    def layout(self) -> DataDir:
+        return DataDir(Path(self.data_dir))
+
+    @property
+    def raw_dir(self) -> Path:
+        return self.layout.raw_dir
+
+    @property
+    def truth_dir(self) -> Path:
+        return self.layout.truth_dir
+
+    @property
+    def staging_dir(self) -> Path:
+        """Rows between pipeline steps, as Parquet (see gx_pipeline.staging.parts); disposable."""
+        return self.layout.staging_dir
+
+    def year_dir(self, year: int) -> Path:
+        return self.layout.year_dir(year)
+
+    @property
+    def manifest_path(self) -> Path:
+        """The addresses raw_archive fetches: CSV address[,agency][,year] (see the README)."""
+        return self.layout.manifest_path
+
+    @property
+    def archive_dir(self) -> Path:
+        """The fetcher's archive: pages exactly as served, and the log of every fetch."""
+        return self.layout.archive_dir
+
+
+_FETCH_DEFAULTS = FetchSettings()
+
+
+class WebFetcher(dg.ConfigurableResource):
+    """How politely raw_archive fetches: the settings `gx fetch` takes as options, with the same
+    defaults (gx_pipeline.fetch.FetchSettings). robots.txt is always honoured."""
+
+    #: requests in flight over all hosts
+    concurrency: int = _FETCH_DEFAULTS.concurrency
+    #: requests in flight to one host
+    per_host: int = _FETCH_DEFAULTS.per_host
+    #: seconds between the starts of two requests to one host
+    delay: float = _FETCH_DEFAULTS.delay
+    #: seconds of silence before a request is given up (and retried)
+    read_timeout: float = _FETCH_DEFAULTS.read_timeout
+    #: tries per address on 5xx, timeouts and broken connections
+    attempts: int = _FETCH_DEFAULTS.attempts
+    #: allow loopback and private targets: only for tests against a local server
+    allow_private: bool = False
+
+    def settings(self, refresh: bool = False) -> FetchSettings:
+        return FetchSettings(
+            concurrency=self.concurrency,
+            per_host=self.per_host,
+            delay=self.delay,
+            read_timeout=self.read_timeout,
+            attempts=self.attempts,
+            allow_private=self.allow_private,
+            refresh=refresh,
+        )
+
+
+class Warehouse(dg.ConfigurableResource):
+    """The DuckDB warehouse file (gx_pipeline.warehouse.files).
+
+    Used instead of dagster_duckdb.DuckDBResource because that one does not close its connection
+    when the body raises, so the file lock outlives a failed step until garbage collection.
+    """
+
+    #: the working file only Dagster opens
+    database: str
+    #: the analyst-facing copy, replaced atomically after each successful write; None: no copy
+    publish_to: str | None = None
+    #: DuckDB allows one writer process; wait this long for another one to let go of the file.
+    lock_timeout_s: float = 60.0
+
+    @property
+    def files(self) -> WarehouseFiles:
+        return WarehouseFiles(
+            Path(self.database),
+            Path(self.publish_to) if self.publish_to else None,
+            self.lock_timeout_s,
+        )
+
+    @contextmanager
+    def connect(self, publish: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-write connection to the working file, published after a clean exit."""
+        with self.files.connect(publish) as conn:
+            yield conn
+
+    def publish(self) -> None:
+        self.files.publish()
+
+
+def default_resources(root: Path | None = None) -> dict[str, dg.ConfigurableResource]:
+    layout = DataDir(Path(root) if root is not None else data_dir())
+    return {
+        "raw_pages": RawPages(data_dir=str(layout.root)),
+        "web_fetcher": WebFetcher(),
+        "warehouse": Warehouse(
+            database=str(layout.work_database), publish_to=str(layout.published_database)
+        ),
+    }
