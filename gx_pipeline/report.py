@@ -53,6 +53,8 @@ class Report:
     #: which sections were found complete on the page, e.g. {"requests": True}
     complete: dict[str, bool] = field(default_factory=dict)
     sha256: str | None = None
+    #: why the report needs a reviewer, as codes (gx_pipeline.trust): the guesses the reader made
+    flags: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {

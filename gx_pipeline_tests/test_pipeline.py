@@ -80,6 +80,14 @@ def test_report_breaking_an_identity_is_loaded_flagged_and_fails_the_check(data_
     assert "requests.balance" in check.metadata["failures"].value
     assert check.metadata["failing_report_count"].value == 1
     assert "not_assessable" in check.metadata
+    assert check.metadata["needs_review_reports"].value == 1
+    assert check.metadata["needs_review.identity_fails"].value == 1
+    assert query(
+        data_dir, "select source, trust_status, trust_reasons from dim_report order by source"
+    ) == [
+        (f"2020/{SEED.name}", "clean", []),
+        ("2020/broken-balance.txt", "needs_review", ["identity_fails"]),
+    ]
 
     # the numbers stay as reported
     assert query(
@@ -165,15 +173,29 @@ def test_worker_processes_load_the_same_rows_as_one_process(data_dir):
     assert rows[2] == rows[1]
 
 
-def test_same_page_filed_under_two_years_is_loaded_once(data_dir):
+@pytest.mark.parametrize("order", [(2020, 2021), (2021, 2020)])
+def test_same_page_filed_under_two_years_is_loaded_under_the_year_it_states(data_dir, order):
+    # the seed states report year 2020; a copy is misfiled under 2021. Whichever year runs
+    # first, the 2020 copy is the report and the 2021 one is quarantined naming it
     put_page(data_dir, 2020, SEED.name, SEED)
     put_page(data_dir, 2021, SEED.name, SEED)
-    assert materialize_year(data_dir, 2020).success
-    assert materialize_year(data_dir, 2021).success
-    assert query(data_dir, "select report_year, source from dim_report") == [
-        (2020, f"2020/{SEED.name}")
+    for year in order:
+        assert materialize_year(data_dir, year).success
+    assert query(data_dir, "select report_year, source, trust_status from dim_report") == [
+        (2020, f"2020/{SEED.name}", "clean")
     ]
-    assert query(data_dir, "select report_year, stage from quarantine") == [(2021, "load")]
+    ((year, stage, reason),) = query(data_dir, "select report_year, stage, reason from quarantine")
+    assert (year, stage) == (2021, "load")
+    assert f"2020/{SEED.name}" in reason
+    assert query(data_dir, "select distinct report_year from tally_results") == [(2020,)]
+
+
+def test_a_page_only_filed_under_another_year_is_loaded_and_flagged(data_dir):
+    put_page(data_dir, 2021, SEED.name, SEED)  # states 2020
+    assert materialize_year(data_dir, 2021).success
+    assert query(
+        data_dir, "select report_year, stated_year, trust_status, trust_reasons from dim_report"
+    ) == [(2021, 2020, "needs_review", ["year_mismatch"])]
 
 
 def test_year_without_raw_folder_loads_nothing_and_passes(data_dir):

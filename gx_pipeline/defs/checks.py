@@ -63,6 +63,8 @@ def reports_satisfy_tally_identities(
     statuses = Counter(results["status"])
     failing_sources = sorted({f["source"] for f in failing})
     not_assessable_reports = set(results.loc[results["status"] == "not_assessable", "report_id"])
+    needs_review = dim[dim["trust_status"] == "needs_review"]
+    reasons = Counter(r for listed in needs_review["trust_reasons"] for r in listed)
     return dg.AssetCheckResult(
         passed=not failing,
         description=(
@@ -80,6 +82,9 @@ def reports_satisfy_tally_identities(
             "failing_report_count": len(failing_sources),
             "failing_reports": dg.MetadataValue.json(failing_sources),
             "failures": dg.MetadataValue.md(_markdown(failing)),
+            "clean_reports": len(dim) - len(needs_review),
+            "needs_review_reports": len(needs_review),
+            **{f"needs_review.{reason}": n for reason, n in sorted(reasons.items())},
         },
     )
 

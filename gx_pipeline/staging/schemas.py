@@ -10,7 +10,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from gx_pipeline import contract, regions
+from gx_pipeline import contract, regions, trust
 
 _SHA256 = r"^[0-9a-f]{64}$"
 _ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
@@ -72,6 +72,12 @@ class ReportDim(pa.DataFrameModel):
     problems: Series[str]
     problem_count: Series[int] = pa.Field(ge=0)
     incomplete_sections: Series[str]
+    trust_status: Series[str] = pa.Field(isin=list(trust.STATUSES))
+    trust_reasons: Series[str]
+
+    @pa.dataframe_check
+    def clean_means_no_reasons(cls, df: pd.DataFrame) -> Series[bool]:
+        return (df["trust_status"] == trust.CLEAN) == (df["trust_reasons"] == "[]")
 
     class Config:
         strict = True

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 import pyarrow as pa
 
-from gx_pipeline import contract, regions
+from gx_pipeline import contract, regions, trust
 from gx_pipeline.report import Report
 
 FACT_TABLES: dict[str, str] = {
@@ -56,6 +56,8 @@ DIM_COLUMNS = [
     "problems",
     "problem_count",
     "incomplete_sections",
+    "trust_status",
+    "trust_reasons",
 ]
 QUARANTINE_COLUMNS = ["report_year", "source", "raw_sha256", "size", "stage", "reason"]
 
@@ -185,6 +187,7 @@ def dim_frame(reports: Iterable[LoadedReport], year: int) -> pd.DataFrame:
     records = []
     for loaded, region in zip(reports, places, strict=True):
         r = loaded.report
+        verdict = trust.assess(r, folder_year=year)
         records.append(
             {
                 "report_id": loaded.report_id,
@@ -209,6 +212,8 @@ def dim_frame(reports: Iterable[LoadedReport], year: int) -> pd.DataFrame:
                 "incomplete_sections": json.dumps(
                     sorted(s for s, ok in r.complete.items() if not ok)
                 ),
+                "trust_status": verdict.status,
+                "trust_reasons": json.dumps(list(verdict.reasons)),
             }
         )
     return _frame(

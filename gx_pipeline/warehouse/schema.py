@@ -27,7 +27,9 @@ YEAR_TABLES: tuple[str, ...] = (
     "quarantine",
 )
 #: Columns that travel as JSON text in the frames and are stored as VARCHAR[].
-LIST_COLUMNS: dict[str, tuple[str, ...]] = {"dim_report": ("problems", "incomplete_sections")}
+LIST_COLUMNS: dict[str, tuple[str, ...]] = {
+    "dim_report": ("problems", "incomplete_sections", "trust_reasons")
+}
 
 
 #: the wide views: section -> view name; their value columns are the section's column codes

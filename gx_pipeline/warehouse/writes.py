@@ -137,9 +137,12 @@ def replace_year(
 def load_year(conn: duckdb.DuckDBPyConnection, year: int, stage: Stage) -> dict[str, int]:
     """Replace a report year with the staged, validated rows, in one transaction.
 
-    DuckDB reads the Parquet parts itself (no rows pass through Python). A page already loaded
-    under another report year stays there; here it becomes a quarantine row (stage "load").
-    tally_results of the year is cleared: the tally check fills it from the new facts.
+    DuckDB reads the Parquet parts itself (no rows pass through Python). The same page filed
+    under two report years is loaded once, under the year it states, whichever year runs
+    first: a copy loaded before under a year it does not state moves here (its old year keeps
+    a quarantine row naming this one), and a page already loaded under the year it states stays
+    there and becomes a quarantine row here (stage "load"). tally_results of the year is
+    cleared: the tally check fills it from the new facts.
     """
     ensure_schema(conn)
     written: dict[str, int] = {}
@@ -147,18 +150,11 @@ def load_year(conn: duckdb.DuckDBPyConnection, year: int, stage: Stage) -> dict[
     try:
         for table in YEAR_TABLES:
             conn.execute(f"delete from {table} where report_year = ?", [year])
-        elsewhere = "report_id in (select report_id from dim_report where report_year <> ?)"
         dim = stage.glob("dim_report")
         if dim is not None:
-            conn.execute(
-                "insert into quarantine by name "
-                "select ? as report_year, s.source, s.raw_sha256, s.size, 'load' as stage, "
-                "'same page already loaded for report year ' || d.report_year || ' as ' "
-                "|| d.source as reason "
-                "from read_parquet(?) s join dim_report d using (report_id) "
-                "where d.report_year <> ?",
-                [year, dim, year],
-            )
+            _claim_misfiled_copies(conn, year, dim)
+            conn.execute(_QUARANTINE_LOADED_ELSEWHERE, [year, dim, year])
+        elsewhere = "report_id in (select report_id from dim_report where report_year <> ?)"
         for table in ("dim_report", "fact_requests", "fact_appeals", "fact_proactive"):
             parts = stage.glob(table)
             if parts is None:
@@ -178,6 +174,57 @@ def load_year(conn: duckdb.DuckDBPyConnection, year: int, stage: Stage) -> dict[
         _rollback(conn)
         raise
     return written
+
+
+#: the year tables keyed by report_id (quarantine has none: its pages are not reports)
+REPORT_TABLES = tuple(t for t in YEAR_TABLES if t != "quarantine")
+
+#: pages of this year's stage that are loaded under another year already (which keeps them)
+_QUARANTINE_LOADED_ELSEWHERE = """
+insert into quarantine by name
+select ? as report_year, s.source, s.raw_sha256, s.size, 'load' as stage,
+       'same page already loaded for report year ' || d.report_year || ' as ' || d.source
+           || case when d.stated_year = d.report_year
+                   then ' (the year the page states)' else '' end as reason
+from read_parquet(?) s join dim_report d using (report_id)
+where d.report_year <> ?
+"""
+
+#: copies loaded under a year they do not state, whose page states the year being loaded
+_MISFILED = """
+select d.report_id, d.report_year, d.source, d.raw_sha256, d.size, s.source as here
+from read_parquet($dim) s join dim_report d using (report_id)
+where s.stated_year = $year and d.report_year <> $year
+  and d.stated_year is distinct from d.report_year
+"""
+
+
+def _claim_misfiled_copies(conn: duckdb.DuckDBPyConnection, year: int, dim: str) -> None:
+    """A page filed under the wrong year was loaded there when its year ran first; its copy
+    filed under the year it states takes it over, so which copy is kept does not depend on
+    the order of runs. The wrong year keeps a quarantine row naming the copy kept."""
+    moved = conn.execute(_MISFILED, {"dim": dim, "year": year}).fetchall()
+    for report_id, old_year, source, sha256, size, here in moved:
+        reason = (
+            f"the page states report year {year}, not {old_year}; "
+            f"loaded for report year {year} as {here}"
+        )
+        for table in REPORT_TABLES:
+            conn.execute(
+                f"delete from {table} where report_id = ? and report_year = ?",
+                [report_id, old_year],
+            )
+        conn.execute(
+            "insert into quarantine by name select ? as report_year, ? as source, "
+            "? as raw_sha256, ? as size, 'load' as stage, ? as reason",
+            [
+                old_year,
+                source,
+                sha256,
+                size,
+                reason,
+            ],
+        )
 
 
 def page_versions_frame(rows: Sequence[VersionRow]) -> pd.DataFrame:

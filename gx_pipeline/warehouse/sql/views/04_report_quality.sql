@@ -7,6 +7,9 @@ select
     d.province,
     d.source,
     d.template,
+    d.generated,
+    d.trust_status,
+    d.trust_reasons,
     d.problem_count,
     d.incomplete_sections,
     d.tally_passed,
@@ -29,6 +32,9 @@ comment on column report_quality.agency is 'Publishing agency.';
 comment on column report_quality.province is 'Province of the agency (dim_report.province).';
 comment on column report_quality.source is 'Raw file under data/raw/.';
 comment on column report_quality.template is 'Format version: 2019 or 2021.';
+comment on column report_quality.generated is 'True for synthetic pages (dim_report.generated): leave them out of any analysis of real agencies.';
+comment on column report_quality.trust_status is 'clean | needs_review (dim_report.trust_status).';
+comment on column report_quality.trust_reasons is 'Why the report needs review, as codes (dim_report.trust_reasons); empty when clean.';
 comment on column report_quality.problem_count is 'Number of parser problems (dim_report.problems).';
 comment on column report_quality.incomplete_sections is 'Sections not found complete on the page.';
 comment on column report_quality.tally_passed is 'Identities that hold; null = not checked.';

@@ -1,0 +1,48 @@
+"""A trust status per report: `clean`, or `needs_review` with the reasons as codes.
+
+A report is clean when every cell was placed by its label or by an unambiguous position, the
+page said what it is (agency, year, format), every identity that can be assessed holds, and the
+page was filed under the year it states. Anything else is a reason a person should look at the
+report before its numbers are used (docs/CONTRACT.md, "Trust status"). The status never changes
+a number: it says how far the numbers can be taken as read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from gx_pipeline import tally
+from gx_pipeline.report import Report
+
+CLEAN = "clean"
+NEEDS_REVIEW = "needs_review"
+STATUSES = (CLEAN, NEEDS_REVIEW)
+
+#: a tally identity fails with every operand present: the report contradicts itself
+IDENTITY_FAILS = "identity_fails"
+#: the page is filed under another report year than the one it states
+YEAR_MISMATCH = "year_mismatch"
+
+
+@dataclass(frozen=True)
+class Trust:
+    status: str
+    reasons: tuple[str, ...] = ()
+
+
+def assess(
+    report: Report,
+    folder_year: int | None = None,
+    results: Iterable[tally.TallyResult] | None = None,
+) -> Trust:
+    """The report's trust status. `folder_year`: the report year it is filed under, when
+    known; `results`: its tally evaluation when the caller has it (evaluated here otherwise)."""
+    reasons = list(report.flags)
+    evaluated = tally.evaluate(report) if results is None else results
+    if any(r.status == "fail" for r in evaluated):
+        reasons.append(IDENTITY_FAILS)
+    if folder_year is not None and report.year is not None and report.year != folder_year:
+        reasons.append(YEAR_MISMATCH)
+    reasons = list(dict.fromkeys(reasons))
+    return Trust(NEEDS_REVIEW if reasons else CLEAN, tuple(reasons))
