@@ -29,6 +29,13 @@ def no_local_dagster_home(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("DAGSTER_HOME", raising=False)
 
 
+@pytest.fixture(autouse=True)
+def no_private_targets_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A developer's GX_FETCH_ALLOW_PRIVATE=1 must not decide the tests of the address check:
+    a test that fetches from loopback sets it (or passes allow_private) itself."""
+    monkeypatch.delenv("GX_FETCH_ALLOW_PRIVATE", raising=False)
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     root = tmp_path / "data"

@@ -2,14 +2,15 @@
 
 Redirects are followed by hand, not by httpx, so every hop is checked by `safety` and robots.txt
 before it is contacted, and a loop is recognised as a loop rather than as "too many redirects".
-Bodies are streamed so an oversized or endlessly dripping response is cut off early.
+Bodies are streamed and decoded here (`decoding`), not by httpx, so an oversized body or a
+compression bomb is cut off at the limit; every socket wait is bounded by the request's total
+deadline and the run's stop (`network`), so a dripping server or Ctrl-C ends a request promptly.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import threading
-import time
 from dataclasses import dataclass, field
 from typing import Self
 from urllib.parse import urldefrag, urljoin
@@ -18,9 +19,17 @@ import httpx
 import tenacity
 
 from gx_pipeline.fetch.charset import page_text
+from gx_pipeline.fetch.decoding import (
+    ACCEPT_ENCODING,
+    BodyDecoder,
+    DecodeError,
+    TooLarge,
+    Truncated,
+)
 from gx_pipeline.fetch.hosts import HostGate, Stopped
+from gx_pipeline.fetch.network import DeadlinePassed, GuardedTransport, budget, check_budget
 from gx_pipeline.fetch.robots import ROBOTS_MAX_BYTES, RobotsCache
-from gx_pipeline.fetch.safety import UnsafeAddress, check_address
+from gx_pipeline.fetch.safety import UnsafeAddress, check_address, private_allowed_by_env
 
 USER_AGENT = "gx-pipeline/0.1 (+research archive of government information disclosure reports)"
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -37,7 +46,8 @@ class FetchSettings:
     connect_timeout: float = 10.0
     #: seconds of silence while waiting for the response or the next chunk of its body
     read_timeout: float = 30.0
-    #: seconds for a whole response, so a server dripping a byte at a time still ends
+    #: seconds for one request in all (connect, TLS, headers, body), so a server dripping a
+    #: byte at a time still ends; each redirect hop and each retry has its own
     total_timeout: float = 120.0
     #: tries per address on 5xx, timeouts and broken connections (4xx is never retried)
     attempts: int = 4
@@ -45,8 +55,12 @@ class FetchSettings:
     backoff: float = 1.0
     backoff_max: float = 60.0
     max_redirects: int = 5
+    #: body size as received (compressed, if it is)
     max_bytes: int = 20 * 1024 * 1024
-    #: allow loopback, private and link-local targets (the tests' local server needs this)
+    #: body size after undoing Content-Encoding, counted at every layer of a nested encoding
+    max_decoded_bytes: int = 20 * 1024 * 1024
+    #: allow loopback and private targets (a local test server); never link-local, multicast or
+    #: reserved ones. GX_FETCH_ALLOW_PRIVATE=1 in the environment switches it on as well.
     allow_private: bool = False
     honour_robots: bool = True
     #: re-check addresses already archived (with conditional requests) instead of skipping them
@@ -102,14 +116,17 @@ class Fetcher:
 
     def __post_init__(self) -> None:
         s = self.settings
+        self.allow_private = s.allow_private or private_allowed_by_env()
+        # a large run touches thousands of hosts once each; keep the pool small
+        limits = httpx.Limits(
+            max_connections=max(s.concurrency * 2, 4), max_keepalive_connections=16
+        )
         self._client = httpx.Client(
             follow_redirects=False,
             timeout=httpx.Timeout(s.read_timeout, connect=s.connect_timeout),
-            headers={"User-Agent": s.user_agent},
-            # a large run touches thousands of hosts once each; keep the pool small
-            limits=httpx.Limits(
-                max_connections=max(s.concurrency * 2, 4), max_keepalive_connections=16
-            ),
+            headers={"User-Agent": s.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
+            # direct connections only: through a proxy the address check would judge the proxy
+            transport=GuardedTransport(limits, allow_private=self.allow_private),
         )
         self._gate = HostGate(s.per_host, s.delay, self.stop)
         self._robots = RobotsCache(s.user_agent, self._robots_text)
@@ -164,6 +181,8 @@ class Fetcher:
         robots: bool = True,
         max_bytes: int | None = None,
     ) -> ServedPage:
+        """The page at `address` after redirects; `max_bytes` caps the body both as received and
+        decoded (robots.txt), else the settings' two limits do."""
         seen: list[str] = []
         current = urldefrag(address)[0]
         while True:
@@ -172,27 +191,42 @@ class Fetcher:
             if len(seen) > self.settings.max_redirects:
                 raise FetchFailed(f"too many redirects (more than {self.settings.max_redirects})")
             seen.append(current)
+            where = "" if len(seen) == 1 else f" (redirected to {current})"
             try:
-                check_address(current, allow_private=self.settings.allow_private)
+                check_address(current, allow_private=self.allow_private)
             except UnsafeAddress as exc:
-                where = "" if len(seen) == 1 else f" (redirected to {current})"
                 raise FetchFailed(f"refused{where}: {exc}") from None
             if robots and self.settings.honour_robots and not self._robots.allows(current):
                 raise FetchFailed(f"disallowed by robots.txt: {current}")
-            page, location = self._exchange(current, headers, max_bytes or self.settings.max_bytes)
+            limits = (
+                (max_bytes, max_bytes)
+                if max_bytes
+                else (self.settings.max_bytes, self.settings.max_decoded_bytes)
+            )
+            try:
+                page, location = self._exchange(current, headers, *limits)
+            except FetchFailed as exc:
+                if not where:
+                    raise
+                # keep the class: a timeout at a redirect target is as worth retrying
+                raise type(exc)(f"{exc.reason}{where}") from None
             if location is None:
                 return page
             current = urldefrag(urljoin(current, location))[0]
 
     def _exchange(
-        self, address: str, headers: dict[str, str], max_bytes: int
+        self, address: str, headers: dict[str, str], max_bytes: int, max_decoded: int
     ) -> tuple[ServedPage, str | None]:
         """One request: the page, or the Location of a redirect."""
-        with self._gate.turn(address):
-            deadline = time.monotonic() + self.settings.total_timeout
+        total = self.settings.total_timeout
+        with self._gate.turn(address), budget(total, self.stop):
             try:
                 with self._client.stream("GET", address, headers=headers) as response:
-                    return self._read(address, response, max_bytes, deadline)
+                    return self._read(address, response, max_bytes, max_decoded)
+            except DeadlinePassed:
+                raise _Transient(f"timed out (no complete response within {total:g} s)") from None
+            except UnsafeAddress as exc:
+                raise FetchFailed(f"refused when connecting: {exc}") from None
             except httpx.TimeoutException as exc:
                 raise _Transient(f"timed out ({type(exc).__name__})") from None
             except httpx.RemoteProtocolError as exc:
@@ -204,7 +238,7 @@ class Fetcher:
                 raise FetchFailed(f"invalid address: {exc}") from None
 
     def _read(
-        self, address: str, response: httpx.Response, max_bytes: int, deadline: float
+        self, address: str, response: httpx.Response, max_bytes: int, max_decoded: int
     ) -> tuple[ServedPage, str | None]:
         status = response.status_code
         if status in REDIRECT_STATUSES:
@@ -221,18 +255,28 @@ class Fetcher:
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > max_bytes:
             raise FetchFailed(f"too large: Content-Length {declared} bytes, limit {max_bytes}")
+        try:
+            decoder = BodyDecoder(response.headers.get("content-encoding"), max_decoded)
+        except DecodeError as exc:
+            raise FetchFailed(str(exc)) from None
         chunks: list[bytes] = []
         size = 0
-        # iter_bytes undoes gzip/deflate, so the limit also bounds a compression bomb
-        for chunk in response.iter_bytes():
-            size += len(chunk)
-            if size > max_bytes:
-                raise FetchFailed(f"too large: body passed the limit of {max_bytes} bytes")
-            if time.monotonic() > deadline:
-                raise _Transient(f"timed out (body took more than {self.settings.total_timeout} s)")
-            if self.stop.is_set():
-                raise Stopped
-            chunks.append(chunk)
+        try:
+            # iter_raw: the bytes as sent; the decoder undoes gzip/deflate within max_decoded
+            for raw in response.iter_raw():
+                size += len(raw)
+                if size > max_bytes:
+                    raise FetchFailed(f"too large: body passed the limit of {max_bytes} bytes")
+                for piece in decoder.feed(raw):
+                    check_budget()  # inflating a bomb is CPU work the deadline also bounds
+                    chunks.append(piece)
+            decoder.finish()
+        except TooLarge as exc:
+            raise FetchFailed(f"too large: {exc}") from None
+        except Truncated as exc:
+            raise _Transient(f"broken response: {exc}") from None
+        except DecodeError as exc:
+            raise FetchFailed(f"undecodable body: {exc}") from None
         return _page(address, response, b"".join(chunks)), None
 
     def _robots_text(self, robots_address: str) -> str | None:

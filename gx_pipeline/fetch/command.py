@@ -62,6 +62,13 @@ def build_parser(prog: str = "gx fetch") -> argparse.ArgumentParser:
         help=f"read timeout in seconds (default {DEFAULTS.read_timeout})",
     )
     parser.add_argument(
+        "--total-timeout",
+        type=float,
+        default=DEFAULTS.total_timeout,
+        help="seconds for one request in all, however slowly the server sends "
+        f"(default {DEFAULTS.total_timeout:g})",
+    )
+    parser.add_argument(
         "--attempts",
         type=int,
         default=DEFAULTS.attempts,
@@ -70,7 +77,8 @@ def build_parser(prog: str = "gx fetch") -> argparse.ArgumentParser:
     parser.add_argument(
         "--allow-private",
         action="store_true",
-        help="allow loopback/private targets (tests against a local server)",
+        help="allow loopback/private targets (tests against a local server); "
+        "GX_FETCH_ALLOW_PRIVATE=1 does the same",
     )
     parser.add_argument("--ignore-robots", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument(
@@ -98,6 +106,7 @@ def main_fetch(argv: Sequence[str] | None = None) -> int:
         per_host=args.per_host,
         delay=args.delay,
         read_timeout=args.timeout,
+        total_timeout=args.total_timeout,
         attempts=args.attempts,
         allow_private=args.allow_private,
         honour_robots=not args.ignore_robots,
@@ -116,7 +125,7 @@ def main_fetch(argv: Sequence[str] | None = None) -> int:
         stages.append(
             ("reports" if args.index_pages else "addresses", _fetch(rows, args.archive, settings))
         )
-    except (ManifestError, ArchiveBusy, OSError) as exc:
+    except (ManifestError, ArchiveBusy, OSError, ValueError) as exc:
         print(f"gx fetch: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
