@@ -5,6 +5,7 @@ import hashlib
 from pathlib import Path
 
 import dagster as dg
+import pytest
 
 from gx_pipeline.defs.fetch_assets import raw_archive
 from gx_pipeline.defs.resources import WebFetcher, default_resources
@@ -23,11 +24,18 @@ ZHANGWU_PATH = "/ndbg/2019/zhangwu.html"
 MISSING_PATH = "/ndbg/2021/gone.html"
 
 
+@pytest.fixture(autouse=True)
+def loopback_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pages are on a loopback server; the resource has no switch for that, the environment
+    of the process does."""
+    monkeypatch.setenv("GX_FETCH_ALLOW_PRIVATE", "1")
+
+
 def _materialize_archive(data_dir: Path, run_config: dict | None = None) -> dict:
     resources = {
         **default_resources(data_dir),
-        # only the loopback server needs allow_private; no delay keeps the test quick
-        "web_fetcher": WebFetcher(allow_private=True, delay=0.0, attempts=1),
+        # no delay keeps the test quick
+        "web_fetcher": WebFetcher(delay=0.0, attempts=1),
     }
     result = dg.materialize(
         [raw_archive],
@@ -137,4 +145,21 @@ def test_raw_archive_without_a_manifest_fetches_nothing(data_dir: Path) -> None:
     assert metadata["manifest"].startswith("missing: ")
     assert "fetched" not in metadata and metadata["dagster/row_count"] == 0
     assert query(data_dir, "select count(*) from page_versions") == [(0,)]
+    assert _raw_files(data_dir) == {}
+
+
+def test_run_config_cannot_switch_on_private_targets(
+    report_site: ReportSite, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _serve_manifest(report_site, data_dir)
+    allow = {"resources": {"web_fetcher": {"config": {"allow_private": True}}}}
+    with pytest.raises(dg.DagsterInvalidConfigError, match="allow_private"):
+        _materialize_archive(data_dir, allow)
+    assert not (data_dir / "archive").exists()
+
+    # without GX_FETCH_ALLOW_PRIVATE every loopback address is refused, and the reason says why
+    monkeypatch.delenv("GX_FETCH_ALLOW_PRIVATE")
+    metadata = _materialize_archive(data_dir)
+    assert (metadata["fetched"], metadata["failed"]) == (0, 3)
+    assert metadata["failures"].count("non-public address 127.0.0.1 (loopback)") == 3
     assert _raw_files(data_dir) == {}

@@ -60,7 +60,11 @@ _FETCH_DEFAULTS = FetchSettings()
 
 class WebFetcher(dg.ConfigurableResource):
     """How politely raw_archive fetches: the settings `gx fetch` takes as options, with the same
-    defaults (gx_pipeline.fetch.FetchSettings). robots.txt is always honoured."""
+    defaults (gx_pipeline.fetch.FetchSettings). robots.txt is always honoured.
+
+    There is deliberately no switch for loopback and private targets: run config is open to
+    anyone with the UI. Whoever starts the code server can set GX_FETCH_ALLOW_PRIVATE=1 (a local
+    test server), which the fetcher reads itself."""
 
     #: requests in flight over all hosts
     concurrency: int = _FETCH_DEFAULTS.concurrency
@@ -70,10 +74,10 @@ class WebFetcher(dg.ConfigurableResource):
     delay: float = _FETCH_DEFAULTS.delay
     #: seconds of silence before a request is given up (and retried)
     read_timeout: float = _FETCH_DEFAULTS.read_timeout
+    #: seconds for one request in all (connect, TLS, headers, body), however slowly it drips
+    total_timeout: float = _FETCH_DEFAULTS.total_timeout
     #: tries per address on 5xx, timeouts and broken connections
     attempts: int = _FETCH_DEFAULTS.attempts
-    #: allow loopback and private targets: only for tests against a local server
-    allow_private: bool = False
 
     def settings(self, refresh: bool = False) -> FetchSettings:
         return FetchSettings(
@@ -81,8 +85,8 @@ class WebFetcher(dg.ConfigurableResource):
             per_host=self.per_host,
             delay=self.delay,
             read_timeout=self.read_timeout,
+            total_timeout=self.total_timeout,
             attempts=self.attempts,
-            allow_private=self.allow_private,
             refresh=refresh,
         )
 
