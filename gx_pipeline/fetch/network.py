@@ -136,6 +136,8 @@ class GuardedStream(httpcore.NetworkStream):
         timeout: float | None = None,
     ) -> httpcore.NetworkStream:
         end = _end(timeout)
+        # wrap_socket detaches self._sock: from then on only the TLS socket holds the connection
+        tls: socket.socket = self._sock
         try:
             tls = ssl_context.wrap_socket(
                 self._sock, server_hostname=server_hostname, do_handshake_on_connect=False
@@ -151,10 +153,10 @@ class GuardedStream(httpcore.NetworkStream):
                 except TimeoutError:
                     continue  # the handshake state is kept; the next call goes on from it
         except OSError as exc:  # ssl.SSLError included: a bad certificate names itself
-            self._sock.close()
+            tls.close()
             raise httpcore.ConnectError(str(exc)) from exc
         except BaseException:
-            self._sock.close()
+            tls.close()
             raise
 
     def get_extra_info(self, info: str) -> Any:
