@@ -6,6 +6,7 @@ staging/<year>/       rows between pipeline steps, as Parquet (disposable)
 .work/warehouse.duckdb  the working warehouse only the pipeline opens
 warehouse.duckdb      the published copy analysts open
 manifest.csv          the fetcher's list of addresses
+index-pages.csv       agencies' report list pages, re-fetched each month for late reports
 archive/              the fetcher's archive of pages exactly as served
 """
 
@@ -54,6 +55,10 @@ class DataDir:
     @property
     def manifest_path(self) -> Path:
         return self.root / "manifest.csv"
+
+    @property
+    def index_pages_path(self) -> Path:
+        return self.root / "index-pages.csv"
 
     @property
     def archive_dir(self) -> Path:

@@ -1,10 +1,11 @@
 """The web fetcher as an asset: data/manifest.csv -> data/archive/ -> data/raw/<year>/ and the
 warehouse's page_versions.
 
-The same code path as `gx fetch data/manifest.csv --archive data/archive --export-raw data/raw`.
-The asset does not feed the yearly assets directly: the pages it places under data/raw/<year>/
-are picked up by raw_pages_sensor, which runs only the years whose folders changed. (A
-dependency edge would mark every year stale after each fetch, changed or not.)
+The same code path as `gx fetch data/manifest.csv --archive data/archive --export-raw data/raw`
+(or, with config index_pages, `gx fetch data/index-pages.csv --index-pages ...`). The asset does
+not feed the yearly assets directly: the pages it places under data/raw/<year>/ are picked up
+by stale_years_sensor, which runs only the years whose folders changed. (A dependency edge would
+mark every year stale after each fetch, changed or not.)
 """
 
 from collections import Counter
@@ -14,6 +15,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pandas as pd
+from pydantic import Field
 
 from gx_pipeline.defs.assets import OWNERS
 from gx_pipeline.defs.resources import RawPages, Warehouse, WebFetcher
@@ -24,8 +26,10 @@ from gx_pipeline.fetch import (
     VersionRow,
     export_to_raw,
     fetch_manifest,
+    manifest_from_index_pages,
     read_manifest,
     versions,
+    write_manifest,
 )
 from gx_pipeline.fetch.archive import ArchiveBusy
 from gx_pipeline.fetch.archive import now as archive_clock
@@ -42,6 +46,15 @@ class RawArchiveConfig(dg.Config):
     #: re-check every address already archived with a conditional request (ETag /
     #: Last-Modified), like `gx fetch --refresh`; otherwise only new and failed addresses go out
     refresh: bool = False
+    index_pages: bool = Field(
+        default=False,
+        description="fetch the list pages of data/index-pages.csv and the annual reports they "
+        "link (like gx fetch --index-pages) instead of data/manifest.csv",
+    )
+    years: list[int] = Field(
+        default_factory=list,
+        description="with index_pages: only the reports of these report years (empty: all)",
+    )
 
 
 @dg.asset(group_name=GROUP, kinds={"html", "duckdb"}, owners=OWNERS)
@@ -55,20 +68,30 @@ def raw_archive(
     """The pages listed in data/manifest.csv (address[,agency][,year]), fetched politely and
     archived exactly as served under data/archive/ (objects named by sha256, fetches.jsonl);
     the latest version of each page with a report year copied to data/raw/<year>/, where
-    raw_pages_sensor loads it; and the warehouse table page_versions replaced with the
+    stale_years_sensor loads it; and the warehouse table page_versions replaced with the
     archive's version history. Config refresh=true re-checks pages already archived for
-    silent edits. Without a manifest nothing is fetched."""
-    manifest = raw_pages.manifest_path
+    silent edits; index_pages=true reads agencies' list pages from data/index-pages.csv and
+    fetches the reports they link (of config years only, when given). Without the list file
+    nothing is fetched."""
+    manifest = raw_pages.index_pages_path if config.index_pages else raw_pages.manifest_path
     metadata: dict[str, dg.RawMetadataValue] = {
         "manifest": str(manifest),
         "archive": str(raw_pages.archive_dir),
         "refresh": config.refresh,
+        "index_pages": config.index_pages,
     }
     if manifest.is_file():
         # the archive's clock (ISO 8601, UTC): first_seen values compare with it as text
         started = archive_clock()
-        summary, placed = _fetch_and_export(context, manifest, raw_pages, web_fetcher, config)
+        summary, placed, lists = _fetch_and_export(
+            context, manifest, raw_pages, web_fetcher, config
+        )
         metadata.update(_summary_metadata(summary, placed, raw_pages.raw_dir))
+        if lists is not None:
+            # a list page that failed hides its agency's late reports: say so
+            metadata["list_pages"] = lists.total
+            metadata["list_pages_failed"] = lists.failed
+            metadata["list_page_failures"] = dg.MetadataValue.md(_failures_table(lists.failures))
     else:
         context.log.warning(f"no manifest at {manifest}: nothing fetched")
         metadata["manifest"] = f"missing: {manifest} (nothing fetched)"
@@ -96,21 +119,28 @@ def _fetch_and_export(
     raw_pages: RawPages,
     web_fetcher: WebFetcher,
     config: RawArchiveConfig,
-) -> tuple[FetchSummary, list[Path]]:
+) -> tuple[FetchSummary, list[Path], FetchSummary | None]:
+    settings = web_fetcher.settings(refresh=config.refresh)
+    lists = None
     try:
         rows = read_manifest(manifest)
-        summary = fetch_manifest(
-            rows,
-            raw_pages.archive_dir,
-            web_fetcher.settings(refresh=config.refresh),
-            _LogProgress(context),
-        )
+        if config.index_pages:
+            context.log.info(f"{len(rows)} list pages")
+            lists = fetch_manifest(rows, raw_pages.archive_dir, settings, _LogProgress(context))
+            years = set(config.years) or None
+            rows = manifest_from_index_pages(rows, raw_pages.archive_dir, years)
+            write_manifest(rows, raw_pages.archive_dir / "found-manifest.csv")
+            context.log.info(
+                f"{len(rows)} reports linked"
+                + (f" of {', '.join(map(str, sorted(config.years)))}" if config.years else "")
+            )
+        summary = fetch_manifest(rows, raw_pages.archive_dir, settings, _LogProgress(context))
     except (ManifestError, ArchiveBusy) as err:
         raise dg.Failure(description=f"{manifest}: {err}") from err
     # the manifest's year wins over the one recorded at an earlier fetch (a corrected row)
     year_of = {row.address: row.year for row in rows if row.year is not None}
     placed = export_to_raw(raw_pages.archive_dir, raw_pages.raw_dir, year_of)
-    return summary, placed
+    return summary, placed, lists
 
 
 class _LogProgress:

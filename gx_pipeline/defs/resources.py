@@ -50,6 +50,12 @@ class RawPages(dg.ConfigurableResource):
         return self.layout.manifest_path
 
     @property
+    def index_pages_path(self) -> Path:
+        """Agencies' report list pages (CSV address[,agency]): the monthly re-fetch of late and
+        edited reports reads the annual-report links on them."""
+        return self.layout.index_pages_path
+
+    @property
     def archive_dir(self) -> Path:
         """The fetcher's archive: pages exactly as served, and the log of every fetch."""
         return self.layout.archive_dir

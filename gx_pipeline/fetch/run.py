@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
@@ -195,9 +195,12 @@ def _record_page(
 
 
 def manifest_from_index_pages(
-    index_pages: Sequence[ManifestRow], archive_dir: str | Path
+    index_pages: Sequence[ManifestRow],
+    archive_dir: str | Path,
+    years: Collection[int] | None = None,
 ) -> list[ManifestRow]:
-    """Report rows found on list pages already archived (fetch them first with fetch_manifest).
+    """Report rows found on list pages already archived (fetch them first with fetch_manifest),
+    only those of report `years` when given.
 
     A list page's agency, if the manifest gave one, names the reports whose links do not.
     """
@@ -211,5 +214,6 @@ def manifest_from_index_pages(
         for row in report_links(
             archive.read(record.sha256), record.final_address or page.address, page.agency
         ):
-            found.setdefault(row.address, row)
+            if years is None or row.year in years:
+                found.setdefault(row.address, row)
     return list(found.values())
