@@ -4,7 +4,8 @@ gx parse FILE...                      one JSON line per file, in the contract's 
 gx sample --n N --seed S --out DIR    generated pages with their truth
 gx score TRUTH_DIR FILE...            parse FILEs (or read JSON lines) and compare with truth
 gx run [--years 2019-2025]            materialize report years through Dagster, then a summary
-gx status [--years 2019-2025]         per year: what is loaded, quarantined, failing, last run
+gx status [--years 2019-2025]         per year: what is loaded, quarantined, failing, last run;
+                                      stale or current, and what the automation does next
 gx fetch MANIFEST [...]               archive report pages from the web (gx fetch --help)
 gx export --out DIR [...]             every warehouse table and view as Parquet or CSV
 gx dictionary [--check]               regenerate docs/data-dictionary.md from the schema
@@ -101,19 +102,33 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_status(args: argparse.Namespace) -> int:
     import duckdb
 
-    from gx_pipeline.datadir import data_dir
-    from gx_pipeline.defs.runner import format_status, last_runs, local_instance, year_status
+    from gx_pipeline.datadir import DataDir
+    from gx_pipeline.definitions import build_definitions
+    from gx_pipeline.defs.runner import (
+        format_automation,
+        format_status,
+        last_runs,
+        local_instance,
+        year_status,
+    )
 
     years = _years(args.years)
     instance = local_instance()
     runs = last_runs(instance, years) if instance is not None else {}
-    database = data_dir() / "warehouse.duckdb"
+    layout = DataDir.default()
+    database = layout.published_database
     try:
         rows = year_status(database, years, runs)
     except duckdb.IOException as err:
         print(f"gx status: {database} is busy (a run is writing?): {err}", file=sys.stderr)
         return 1
     print(format_status(rows))
+    print()
+    if instance is None:
+        print("automation: DAGSTER_HOME is not set, so what it did and will do is unknown")
+    else:
+        graph = build_definitions(layout.root).resolve_asset_graph()
+        print(format_automation(instance, layout.raw_dir, rows, graph))
     return 0
 
 

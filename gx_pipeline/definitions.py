@@ -1,5 +1,5 @@
 """The code location: the yearly assets and the tally check, the web fetcher's raw_archive, their
-jobs and schedules, and the raw-pages sensor."""
+jobs and schedules, and the automation that reloads stale years."""
 
 from pathlib import Path
 
@@ -11,6 +11,7 @@ from gx_pipeline.defs.assets import (
     raw_report_inventory,
     validated_frames,
 )
+from gx_pipeline.defs.automation import late_reports_schedule, stale_years_sensor
 from gx_pipeline.defs.checks import reports_satisfy_tally_identities
 from gx_pipeline.defs.fetch_assets import raw_archive
 from gx_pipeline.defs.resources import default_resources
@@ -20,7 +21,6 @@ from gx_pipeline.defs.schedules import (
     gx_yearly_schedule,
     raw_archive_recheck_schedule,
 )
-from gx_pipeline.defs.sensors import raw_pages_sensor
 
 #: the yearly assets (one partition definition, so they materialize together)
 ASSETS = [raw_report_inventory, parsed_reports, validated_frames, gx_warehouse]
@@ -35,8 +35,8 @@ def build_definitions(data_dir: Path | None = None) -> dg.Definitions:
         assets=[*ASSETS, *FETCH_ASSETS],
         asset_checks=CHECKS,
         jobs=[gx_yearly_job, fetch_job],
-        schedules=[gx_yearly_schedule, raw_archive_recheck_schedule],
-        sensors=[raw_pages_sensor],
+        schedules=[gx_yearly_schedule, raw_archive_recheck_schedule, late_reports_schedule],
+        sensors=[stale_years_sensor],
         resources=default_resources(data_dir),
         # DuckDB has one writer: run each run's steps in one process, one after the other
         executor=dg.in_process_executor,

@@ -1,7 +1,9 @@
 """Shared fixtures: a temporary data dir (raw pages + warehouse) and a helper that runs a year."""
 
 import hashlib
+import os
 import shutil
+import tempfile
 import threading
 import warnings
 from collections.abc import Iterator
@@ -41,6 +43,21 @@ def data_dir(tmp_path: Path) -> Path:
     root = tmp_path / "data"
     (root / "raw").mkdir(parents=True)
     return root
+
+
+#: Dagster's SQLite storage syncs every event to disk; on tmpfs a run records in half the time
+_MEMORY_DISK = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
+
+
+@pytest.fixture
+def instance() -> Iterator[dg.DagsterInstance]:
+    """A persistent Dagster instance in a temporary DAGSTER_HOME (set while the test runs), as
+    `make ui` keeps one in .dagster_home: runs, materializations and sensor state."""
+    with (
+        tempfile.TemporaryDirectory(prefix="gx-dagster-home-", dir=_MEMORY_DISK) as home,
+        dg.instance_for_test(temp_dir=home) as dagster_instance,
+    ):
+        yield dagster_instance
 
 
 def put_page(data_dir: Path, year: int, name: str, content: bytes | str | Path) -> Path:

@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -108,6 +109,58 @@ query($key: AssetKeyInput!, $check: String!) {
 }
 """
 
+RUNS_TAGGED = """
+query($key: String!, $value: String!) {
+  runsOrError(filter: {tags: [{key: $key, value: $value}]}) {
+    __typename
+    ... on Runs { results { runId status creationTime startTime endTime tags { key value } } }
+  }
+}
+"""
+
+SENSOR = """
+query($selector: SensorSelector!) {
+  sensorOrError(sensorSelector: $selector) {
+    __typename
+    ... on Sensor { id sensorState { status ticks(limit: 1) { status timestamp } } }
+  }
+}
+"""
+
+STOP_SENSOR = """
+mutation($id: String!) {
+  stopSensor(id: $id) {
+    __typename
+    ... on StopSensorMutationResult { instigationState { status } }
+    ... on PythonError { message }
+  }
+}
+"""
+
+START_SENSOR = """
+mutation($selector: SensorSelector!) {
+  startSensor(sensorSelector: $selector) {
+    __typename
+    ... on Sensor { sensorState { status } }
+    ... on PythonError { message }
+  }
+}
+"""
+
+OBSERVATIONS = """
+query($key: AssetKeyInput!, $partitions: [String!]) {
+  assetOrError(assetKey: $key) {
+    ... on Asset {
+      assetObservations(partitions: $partitions) {
+        partition
+        description
+        metadataEntries { label ... on TextMetadataEntry { text } }
+      }
+    }
+  }
+}
+"""
+
 TERMINAL = {"SUCCESS", "FAILURE", "CANCELED"}
 
 BUNDLED_RAW = REPO / "data" / "raw"
@@ -194,6 +247,45 @@ class DagsterUI:
     def asset_nodes(self) -> list[dict]:
         return self.graphql(ASSET_NODES)["assetNodes"]
 
+    def runs_tagged(self, key: str, value: str) -> list[dict]:
+        """Runs with the tag key=value, oldest first."""
+        runs = self.graphql(RUNS_TAGGED, {"key": key, "value": value})["runsOrError"]["results"]
+        return sorted(runs, key=lambda r: r["creationTime"])
+
+    def _sensor_selector(self, name: str) -> dict:
+        return {
+            "repositoryLocationName": LOCATION,
+            "repositoryName": REPOSITORY,
+            "sensorName": name,
+        }
+
+    def sensor_status(self, name: str) -> str:
+        sensor = self.graphql(SENSOR, {"selector": self._sensor_selector(name)})["sensorOrError"]
+        return sensor["sensorState"]["status"]
+
+    def stop_sensor(self, name: str, timeout: float = 60) -> None:
+        """What the UI's switch does to a sensor; returns once a look that began before the
+        switch (and may still launch a run) has ended."""
+        sensor = self.graphql(SENSOR, {"selector": self._sensor_selector(name)})["sensorOrError"]
+        result = self.graphql(STOP_SENSOR, {"id": sensor["id"]})["stopSensor"]
+        assert result["instigationState"]["status"] == "STOPPED", result
+        deadline = time.monotonic() + timeout
+        while True:
+            state = self.graphql(SENSOR, {"selector": self._sensor_selector(name)})
+            ticks = state["sensorOrError"]["sensorState"]["ticks"]
+            if not ticks or ticks[0]["status"] != "STARTED":
+                return
+            assert time.monotonic() < deadline, ticks
+            time.sleep(0.5)
+
+    def start_sensor(self, name: str) -> None:
+        result = self.graphql(START_SENSOR, {"selector": self._sensor_selector(name)})
+        assert result["startSensor"]["sensorState"]["status"] == "RUNNING", result
+
+    def observations(self, asset: str, partitions: list[str]) -> list[dict]:
+        data = self.graphql(OBSERVATIONS, {"key": {"path": [asset]}, "partitions": partitions})
+        return data["assetOrError"]["assetObservations"]
+
     def backfill_run_ids(self) -> list[str]:
         return [run_id for b in self.backfills for run_id in b["launchedRunIds"]]
 
@@ -216,15 +308,25 @@ def populate_test_years(data_dir: Path) -> None:
         shutil.copyfile(source, data_dir / "raw" / str(year) / source.name)
 
 
-def start(tmp: Path, populate=populate_test_years, timeout: float = 90) -> DagsterUI:
+def start(
+    tmp: Path,
+    populate=populate_test_years,
+    timeout: float = 90,
+    env: dict[str, str] | None = None,
+    prepare: Callable[[Path, Path], None] | None = None,
+) -> DagsterUI:
+    """`dagster dev` over tmp/dagster_home and tmp/data (filled by `populate(data_dir)`, then
+    `prepare(home, data_dir)` before the server starts), with `env` added to its environment."""
     home = tmp / "dagster_home"
     home.mkdir(parents=True)
     (home / "dagster.yaml").write_text(DAGSTER_YAML)
     data_dir = tmp / "data"
     (data_dir / "raw").mkdir(parents=True)
     populate(data_dir)
+    if prepare is not None:
+        prepare(home, data_dir)
     port = free_port()
-    env = {**os.environ, "DAGSTER_HOME": str(home), "GX_DATA_DIR": str(data_dir)}
+    env = {**os.environ, **(env or {}), "DAGSTER_HOME": str(home), "GX_DATA_DIR": str(data_dir)}
     log = tmp / "dagster-dev.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
@@ -269,8 +371,9 @@ def stop(ui: DagsterUI) -> None:
 @pytest.fixture(scope="session")
 def dagster_ui(tmp_path_factory) -> DagsterUI:
     """`dagster dev` over a temporary data dir, with two backfills of 2020-2021 launched back
-    to back and finished: what a user does after a parser fix."""
-    ui = start(tmp_path_factory.mktemp("dagster_ui"))
+    to back and finished: what a user does after a parser fix. The automation is stopped here
+    (it would load the years first); test_automation.py has a server of its own with it on."""
+    ui = start(tmp_path_factory.mktemp("dagster_ui"), env={"GX_AUTOMATION": "stopped"})
     try:
         for _ in range(2):
             ui.backfills.append(ui.launch_year_backfill(["2020", "2021"]))

@@ -4,6 +4,7 @@ import dagster as dg
 
 from gx_pipeline.definitions import defs
 from gx_pipeline.defs.partitions import yearly_partitions
+from gx_pipeline.defs.resources import RawPages
 from gx_pipeline.defs.schedules import gx_yearly_schedule, raw_archive_recheck_schedule
 
 
@@ -31,13 +32,17 @@ def test_partitions_start_in_2019_and_end_with_the_last_complete_year():
     assert keys[-1] == "2025"
 
 
-def test_schedule_tick_of_1_february_2026_requests_report_year_2025():
+def test_schedule_tick_of_1_february_2026_requests_report_year_2025(data_dir, instance):
     context = dg.build_schedule_context(
-        scheduled_execution_time=datetime(2026, 2, 1, 6), repository_def=defs.get_repository_def()
+        instance=instance,
+        scheduled_execution_time=datetime(2026, 2, 1, 6),
+        repository_def=defs.get_repository_def(),
+        resources={"raw_pages": RawPages(data_dir=str(data_dir))},
     )
     requests = gx_yearly_schedule.evaluate_tick(context).run_requests
     assert [r.partition_key for r in requests] == ["2025"]
     assert requests[0].run_key == "2025"
+    assert requests[0].tags["gx/reason"] == "never_loaded"
 
 
 def test_fetch_job_holds_raw_archive_and_its_weekly_recheck_starts_switched_off():

@@ -10,7 +10,7 @@ import pytest
 from gx_pipeline.defs.fetch_assets import raw_archive
 from gx_pipeline.defs.resources import WebFetcher, default_resources
 from gx_pipeline.defs.schedules import RECHECK_CONFIG
-from gx_pipeline.defs.sensors import raw_fingerprints
+from gx_pipeline.staging.inventory import year_fingerprint
 from gx_pipeline_tests.conftest import (
     REALDEV_PAGES,
     SEED,
@@ -109,13 +109,13 @@ def test_an_edited_page_becomes_version_2_and_shows_in_report_versions(
 
     # without refresh, archived pages are not asked for again
     assert _materialize_archive(data_dir)["skipped"] == 2
-    before = raw_fingerprints(data_dir / "raw", ["2019", "2020"])
+    before = {y: year_fingerprint(data_dir / "raw" / y) for y in ("2019", "2020")}
     metadata = _materialize_archive(data_dir, RECHECK_CONFIG)
-    after = raw_fingerprints(data_dir / "raw", ["2019", "2020"])
+    after = {y: year_fingerprint(data_dir / "raw" / y) for y in ("2019", "2020")}
 
     assert (metadata["changed"], metadata["unchanged"]) == (1, 1)
     assert report_site.url(SEED_PATH) in metadata["changed_pages"]
-    # the year folder holds the new edition only, and raw_pages_sensor reloads 2020 only
+    # the year folder holds the new edition only, and stale_years_sensor reloads 2020 only
     assert [p for p in _raw_files(data_dir) if p.startswith("2020/")] == [f"2020/{_name(edited)}"]
     assert [year for year in after if after[year] != before[year]] == ["2020"]
     assert query(

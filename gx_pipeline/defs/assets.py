@@ -17,7 +17,7 @@ from gx_pipeline.defs.partitions import yearly_partitions
 from gx_pipeline.defs.resources import RawPages, Warehouse
 from gx_pipeline.parsing import PARSER_VERSION
 from gx_pipeline.staging import schemas, tables
-from gx_pipeline.staging.inventory import file_sha256, is_generated, raw_files
+from gx_pipeline.staging.inventory import file_sha256, is_generated, raw_files, year_fingerprint
 from gx_pipeline.staging.parts import BATCH_PAGES, Stage, fewer_collections
 from gx_pipeline.staging.pool import POOL_MIN_PAGES, WORKER_DIED, PageParser
 from gx_pipeline.staging.tables import LoadedReport, Quarantined, RawFile
@@ -58,6 +58,9 @@ def raw_report_inventory(
     year = int(context.partition_key)
     year_dir = raw_pages.year_dir(year)
     truth_dir = raw_pages.truth_dir / str(year)
+    # taken before the files are read: a page added meanwhile makes the next automation tick
+    # see a changed folder and load the year again, never the reverse (a page left out unseen)
+    fingerprint = year_fingerprint(year_dir)
     files = [
         RawFile(
             source=path.relative_to(raw_pages.raw_dir).as_posix(),
@@ -81,6 +84,8 @@ def raw_report_inventory(
             "bytes": sum(f.size for f in files),
             "generated": sum(f.generated for f in files),
             "folder": str(year_dir),
+            # compared with the folder by the automation (gx_pipeline.defs.automation)
+            "raw_fingerprint": fingerprint,
         },
     )
 

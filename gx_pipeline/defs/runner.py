@@ -26,8 +26,10 @@ import duckdb
 
 from gx_pipeline.datadir import data_dir
 from gx_pipeline.definitions import build_definitions
+from gx_pipeline.defs.automation import INTERVAL_S, SENSOR_NAME, sensor_state, stale_since, stamp
 from gx_pipeline.defs.partitions import yearly_partitions
 from gx_pipeline.defs.resources import Warehouse
+from gx_pipeline.defs.staleness import WAREHOUSE, code_versions, plan, year_states
 
 SUMMARY_SQL = """
 select
@@ -237,6 +239,8 @@ class YearStatus:
     by_stage: str
     failing: int
     not_assessable_reports: int
+    #: dim_report.parser_version of the year's reports ("" when none is loaded)
+    parser_versions: str
     last_run: str
 
 
@@ -252,7 +256,9 @@ select
     (select count(distinct report_id) from tally_results
         where report_year = $year and status = 'fail'),
     (select count(distinct report_id) from tally_results
-        where report_year = $year and status = 'not_assessable')
+        where report_year = $year and status = 'not_assessable'),
+    (select coalesce(string_agg(distinct parser_version, ', ' order by parser_version), '')
+        from dim_report where report_year = $year)
 """
 
 
@@ -278,7 +284,7 @@ def year_status(
     """Per report year, what the warehouse holds (read-only) and the last run's status."""
     years = list(years)
     runs = runs or {}
-    rows = {y: (0, "", 0, "", 0, 0) for y in years}
+    rows = {y: (0, "", 0, "", 0, 0, "") for y in years}
     if Path(database).is_file():
         conn = duckdb.connect(str(database), read_only=True)
         try:
@@ -317,6 +323,55 @@ def format_status(rows: list[YearStatus]) -> str:
         for r in rows
     ]
     return _table(head, body)
+
+
+def format_automation(
+    instance: dg.DagsterInstance,
+    raw_dir: Path,
+    statuses: list[YearStatus],
+    asset_graph: object,
+    now: float | None = None,
+) -> str:
+    """What stale_years_sensor sees and will do, per year: the parser the warehouse rows were
+    read with, current or stale (and why), since when, and the automation's next step. Only
+    reads: the instance and the raw folders' file sizes and times."""
+    versions = code_versions(asset_graph)
+    sensor = sensor_state(instance)
+    with_folder = [r.year for r in statuses if (raw_dir / r.year).is_dir()]
+    states = {s.year: s for s in year_states(instance, versions, raw_dir, with_folder)}
+    decided = plan(instance, list(states.values()))
+    since = stale_since(sensor.cursor)
+    now = time.time() if now is None else now
+    if not sensor.running:
+        head = f"automation: {SENSOR_NAME} is stopped (paused): nothing runs until it is started"
+    elif sensor.last_look is None:
+        head = f"automation: {SENSOR_NAME} is on; it looks while `make ui` (dagster dev) runs"
+    else:
+        head = f"automation: {SENSOR_NAME} is on, looks every {INTERVAL_S} s, last {stamp(sensor.last_look)}"
+        if now - sensor.last_look > 5 * INTERVAL_S:
+            head += " (not looking now: is `make ui` running?)"
+    head += f"; parser now {versions[WAREHOUSE]}"
+    rows = []
+    for r in statuses:
+        state = states.get(r.year)
+        if state is None:
+            rows.append((r.year, r.parser_versions or "-", "no raw folder", "-", "-"))
+            continue
+        seen = since.get(r.year)
+        rows.append(
+            (
+                r.year,
+                r.parser_versions or "-",
+                f"stale: {'+'.join(state.reasons)}" if state.stale else "current",
+                stamp(seen[1]) if state.stale and seen and seen[0] == state.run_key else "-",
+                ("paused" if not sensor.running else decided.next_for(r.year, looking=False))
+                if state.stale
+                else "-",
+            )
+        )
+    table = _table(("year", "parser", "state", "since", "next"), rows)
+    why = [f"  {s.year}: {s.detail}" for s in decided.queue]
+    return "\n".join([head, table, *(["why:", *why] if why else [])])
 
 
 def _table(head: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:

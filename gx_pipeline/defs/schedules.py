@@ -1,12 +1,21 @@
 """The jobs and their schedules.
 
-gx_yearly_job: reports are due by 31 January, so on 1 February load the year before.
+gx_yearly_job: reports are due by 31 January, so on 1 February load the year before (unless
+the automation, gx_pipeline.defs.automation, already has).
 fetch_job: the web fetcher (raw_archive); a weekly re-check for silent edits ships switched off.
 """
 
 import dagster as dg
 
 from gx_pipeline.defs.partitions import yearly_partitions
+from gx_pipeline.defs.resources import RawPages
+from gx_pipeline.defs.staleness import (
+    DETAIL_TAG,
+    REASON_TAG,
+    code_versions,
+    unfinished_run_of,
+    year_state,
+)
 
 gx_yearly_job = dg.define_asset_job(
     "gx_yearly_job",
@@ -22,19 +31,33 @@ gx_yearly_job = dg.define_asset_job(
     execution_timezone="Asia/Shanghai",
     default_status=dg.DefaultScheduleStatus.RUNNING,
 )
-def gx_yearly_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
-    """Materialize the last complete report year (the tick of 2026-02-01 loads 2025)."""
+def gx_yearly_schedule(
+    context: dg.ScheduleEvaluationContext, raw_pages: RawPages
+) -> dg.RunRequest | dg.SkipReason:
+    """Materialize the last complete report year (the tick of 2026-02-01 loads 2025), unless
+    it is already loaded and current or on its way: stale_years_sensor usually got there first,
+    and a year is never launched twice."""
     # build_schedule_from_partitioned_job cannot take a custom tick time for a custom-cron
     # partitioning, hence this hand-written schedule
     last = yearly_partitions.get_partition_keys(current_time=context.scheduled_execution_time)[-1]
-    return dg.RunRequest(run_key=last, partition_key=last)
+    versions = code_versions(context.repository_def.asset_graph)  # type: ignore[union-attr]
+    state = year_state(context.instance, versions, raw_pages.raw_dir, last)
+    if not state.stale:
+        return dg.SkipReason(f"{last} is loaded and current")
+    if (run := unfinished_run_of(context.instance, last)) is not None:
+        return dg.SkipReason(f"{last} is being loaded by run {run.run_id}")
+    return dg.RunRequest(
+        run_key=last,
+        partition_key=last,
+        tags={REASON_TAG: state.reason, DETAIL_TAG: state.detail},
+    )
 
 
 fetch_job = dg.define_asset_job(
     "fetch_job",
     selection=dg.AssetSelection.groups("fetch"),
     description="Fetch data/manifest.csv into the raw archive, place the pages under "
-    "data/raw/<year>/ (raw_pages_sensor loads those years) and record page_versions.",
+    "data/raw/<year>/ (stale_years_sensor loads those years) and record page_versions.",
 )
 
 #: the run config that makes raw_archive re-check every archived page (gx fetch --refresh)

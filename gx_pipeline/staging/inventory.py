@@ -20,6 +20,32 @@ def raw_files(year_dir: Path) -> list[Path]:
     ]
 
 
+def year_fingerprint(year_dir: Path) -> str:
+    """Hash of (relative name, size, mtime) of every file raw_files lists: what the year's
+    load was made from, cheap enough to compare on every automation tick (no file is read)."""
+    entries = []
+    for path in raw_files(year_dir):
+        stat = path.stat()
+        entries.append(
+            f"{path.relative_to(year_dir).as_posix()}\t{stat.st_size}\t{stat.st_mtime_ns}"
+        )
+    return hashlib.sha256("\n".join(entries).encode("utf-8")).hexdigest()[:16]
+
+
+def last_change(year_dir: Path) -> float | None:
+    """The newest mtime (Unix time) of the year folder, its sub-folders and its raw files:
+    adding, removing or renaming a page touches its folder, editing it touches the file. None
+    without a folder."""
+    if not year_dir.is_dir():
+        return None
+    visible = [
+        p
+        for p in year_dir.rglob("*")
+        if not any(part.startswith(".") for part in p.relative_to(year_dir).parts)
+    ]
+    return max(p.stat().st_mtime for p in [year_dir, *visible])
+
+
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as f:

@@ -1,0 +1,278 @@
+"""Which report years are stale, why, and what the automation does about them next.
+
+A year is stale when the warehouse rows Dagster last wrote for it were made from something that
+has changed since. It is judged from the instance's materializations (the record the UI's
+"Unsynced" badge reads) and the raw folder as it is now:
+
+- never_loaded: the year has a raw folder but gx_warehouse was never materialized for it;
+- raw_change: the folder's fingerprint (names, sizes, mtimes of the raw files) differs from the
+  one raw_report_inventory recorded for the load the warehouse holds;
+- parser_upgrade: the code version (PARSER_VERSION) of parsed_reports, validated_frames or
+  gx_warehouse differs from the one that load ran with; code_change: the same for the
+  inventory's own version.
+
+Used by stale_years_sensor (gx_pipeline.defs.automation), the yearly schedule and `gx status`;
+everything here only reads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import dagster as dg
+
+# Dagster 1.13 keeps these outside its public API; it is pinned exactly (pyproject.toml)
+from dagster._core.execution.backfill import BulkActionsFilter, BulkActionStatus
+from dagster._core.storage.tags import RUN_KEY_TAG
+
+from gx_pipeline.defs.assets import (
+    gx_warehouse,
+    parsed_reports,
+    raw_report_inventory,
+    validated_frames,
+)
+from gx_pipeline.defs.partitions import yearly_partitions
+from gx_pipeline.staging.inventory import last_change, year_fingerprint
+
+#: the run tag that says why a run was launched
+REASON_TAG = "gx/reason"
+#: the run tag with the reason in words (versions, what changed)
+DETAIL_TAG = "gx/stale"
+
+NEVER_LOADED = "never_loaded"
+RAW_CHANGE = "raw_change"
+PARSER_UPGRADE = "parser_upgrade"
+CODE_CHANGE = "code_change"
+#: a year with several reasons is tagged with the first of them in this order
+REASONS = (NEVER_LOADED, RAW_CHANGE, PARSER_UPGRADE, CODE_CHANGE)
+
+INVENTORY = raw_report_inventory.key
+WAREHOUSE = gx_warehouse.key
+#: the assets whose code version is PARSER_VERSION
+PARSER_ASSETS = (parsed_reports.key, validated_frames.key, gx_warehouse.key)
+YEARLY_ASSETS = (INVENTORY, *PARSER_ASSETS)
+
+#: runs that have not finished: while one exists the automation waits
+UNFINISHED = [
+    dg.DagsterRunStatus.QUEUED,
+    dg.DagsterRunStatus.NOT_STARTED,
+    dg.DagsterRunStatus.STARTING,
+    dg.DagsterRunStatus.STARTED,
+    dg.DagsterRunStatus.CANCELING,
+]
+
+
+@dataclass(frozen=True)
+class YearState:
+    """One report year, compared with the load the warehouse holds for it."""
+
+    year: str
+    #: why the year is stale, in the order of REASONS; empty when it is current
+    reasons: tuple[str, ...]
+    #: each reason in words, e.g. "parsed with 1.7.0, parser now 1.8.0"
+    details: tuple[str, ...]
+    #: when gx_warehouse was last written for the year (Unix time); None: never
+    loaded_at: float | None
+    #: gx_warehouse's code version at that load (the parser version)
+    loaded_version: str | None
+    #: changes whenever the code, the folder or the load the year is compared with changes: a
+    #: run launched for one key is never launched again (a failed run waits for a change)
+    run_key: str
+
+    @property
+    def stale(self) -> bool:
+        return bool(self.reasons)
+
+    @property
+    def reason(self) -> str:
+        return self.reasons[0] if self.reasons else ""
+
+    @property
+    def detail(self) -> str:
+        return "; ".join(self.details)
+
+
+def code_versions(asset_graph: object) -> dict[dg.AssetKey, str | None]:
+    """The code version of each yearly asset in an asset graph (a repository's, or
+    Definitions.resolve_asset_graph())."""
+    return {key: asset_graph.get(key).code_version for key in YEARLY_ASSETS}  # type: ignore[attr-defined]
+
+
+def years_with_folders(raw_dir: Path, current_time: datetime | None = None) -> list[str]:
+    """Report years (partitions) with a folder under raw_dir: the years the automation keeps
+    loaded (a year without a folder has nothing to load)."""
+    keys = yearly_partitions.get_partition_keys(current_time=current_time)
+    return [y for y in keys if (raw_dir / y).is_dir()]
+
+
+def year_state(
+    instance: dg.DagsterInstance,
+    versions: Mapping[dg.AssetKey, str | None],
+    raw_dir: Path,
+    year: str,
+) -> YearState:
+    """Whether `year` is stale, and why, against its last gx_warehouse materialization."""
+    year_dir = raw_dir / year
+    fingerprint = year_fingerprint(year_dir)
+    warehouse = _latest(instance, WAREHOUSE, year)
+    state = json.dumps(
+        [
+            sorted((k.to_user_string(), v or "") for k, v in versions.items()),
+            fingerprint,
+            warehouse.storage_id if warehouse else 0,
+        ]
+    )
+    digest = hashlib.sha256(state.encode()).hexdigest()[:12]
+
+    if warehouse is None:
+        return YearState(
+            year,
+            (NEVER_LOADED,),
+            ("no load of this year yet",),
+            None,
+            None,
+            f"{year}:{NEVER_LOADED}:{digest}",
+        )
+    # the materializations the warehouse rows were made from: the latest of each asset up to
+    # and including the warehouse's own (normally all four from one run)
+    loaded = {
+        asset: _latest(instance, asset, year, before=warehouse.storage_id + 1)
+        for asset in YEARLY_ASSETS
+    }
+    found: dict[str, str] = {}
+    inventory = loaded[INVENTORY]
+    recorded = _metadata_text(inventory, "raw_fingerprint")
+    if inventory is None:
+        found[RAW_CHANGE] = "no inventory behind the load"
+    elif recorded is not None and recorded != fingerprint:
+        found[RAW_CHANGE] = "raw files added, removed or changed since the load"
+    elif recorded is None and (last_change(year_dir) or 0.0) > inventory.timestamp:
+        # a load from before fingerprints were recorded: the folder's mtimes decide
+        found[RAW_CHANGE] = "raw folder modified after the load"
+    changed = [a for a in PARSER_ASSETS if _code_version(loaded[a]) != versions[a]]
+    if changed:
+        found[PARSER_UPGRADE] = (
+            f"parsed with {_code_version(loaded[changed[0]]) or '?'}, "
+            f"parser now {versions[changed[0]]}"
+        )
+    if inventory is not None and _code_version(inventory) != versions[INVENTORY]:
+        found[CODE_CHANGE] = (
+            f"inventory version {_code_version(inventory)}, now {versions[INVENTORY]}"
+        )
+    reasons = tuple(r for r in REASONS if r in found)
+    return YearState(
+        year,
+        reasons,
+        tuple(found[r] for r in reasons),
+        warehouse.timestamp,
+        _code_version(warehouse),
+        f"{year}:{'+'.join(reasons) or 'current'}:{digest}",
+    )
+
+
+def year_states(
+    instance: dg.DagsterInstance,
+    versions: Mapping[dg.AssetKey, str | None],
+    raw_dir: Path,
+    years: Iterable[str],
+) -> list[YearState]:
+    return [year_state(instance, versions, raw_dir, y) for y in years]
+
+
+def _latest(
+    instance: dg.DagsterInstance, key: dg.AssetKey, year: str, before: int | None = None
+) -> dg.EventLogRecord | None:
+    records = instance.fetch_materializations(
+        dg.AssetRecordsFilter(asset_key=key, asset_partitions=[year], before_storage_id=before),
+        limit=1,
+    ).records
+    return records[0] if records else None
+
+
+def _code_version(record: dg.EventLogRecord | None) -> str | None:
+    if record is None or record.asset_materialization is None:
+        return None
+    return record.asset_materialization.tags.get("dagster/code_version")
+
+
+def _metadata_text(record: dg.EventLogRecord | None, label: str) -> str | None:
+    if record is None or record.asset_materialization is None:
+        return None
+    value = record.asset_materialization.metadata.get(label)
+    return None if value is None else str(value.value)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What the automation does about the stale years on one look."""
+
+    #: the year to launch now, if any
+    launch: YearState | None
+    #: stale years in the order they run: newest first
+    queue: list[YearState]
+    #: why nothing is launched although years wait ("" when one is launched or none waits)
+    waiting: str = ""
+    #: year -> its run for this very state, still going
+    running: dict[str, str] = field(default_factory=dict)
+    #: year -> its run for this very state, which ended without bringing the year up to date
+    #: (failed, canceled): not launched again until the code or the folder changes
+    tried: dict[str, str] = field(default_factory=dict)
+
+    def next_for(self, year: str, looking: bool = True) -> str:
+        """The automation's next step for `year`, in words: on its look (`looking`), or as
+        `gx status` sees it between looks."""
+        if year in self.running:
+            return f"running: {self.running[year]}"
+        if year in self.tried:
+            return f"not retried: {self.tried[year]} for this state"
+        order = [s.year for s in self.queue if s.year not in self.tried | self.running]
+        if year not in order:
+            return "-"
+        if self.launch is not None and self.launch.year == year:
+            return "run requested now" if looking else "next to run"
+        place = {1: "1st", 2: "2nd", 3: "3rd"}.get(order.index(year) + 1)
+        place = place or f"{order.index(year) + 1}th"
+        return f"{self.waiting}, then {place} in line" if self.waiting else f"{place} in line"
+
+
+def plan(instance: dg.DagsterInstance, states: Sequence[YearState]) -> Plan:
+    """The next step: launch the newest stale year whose state has no run yet, unless a run or
+    a backfill is unfinished (a manual backfill, a fetch writing raw folders, the automation's
+    previous run): then wait for it, so runs go one at a time and never twice for a year."""
+    queue = sorted((s for s in states if s.stale), key=lambda s: s.year, reverse=True)
+    running: dict[str, str] = {}
+    tried: dict[str, str] = {}
+    for state in queue:
+        runs = instance.get_runs(dg.RunsFilter(tags={RUN_KEY_TAG: state.run_key}), limit=1)
+        if runs:
+            run = runs[0]
+            what = f"run {run.run_id[:8]} {run.status.value.lower()}"
+            (running if run.status in UNFINISHED else tried)[state.year] = what
+    todo = [s for s in queue if s.year not in tried and s.year not in running]
+    if not todo:
+        return Plan(None, queue, "", running, tried)
+    busy = instance.get_runs(dg.RunsFilter(statuses=UNFINISHED), limit=1)
+    if busy:
+        run = busy[0]
+        year = run.tags.get("dagster/partition")
+        waiting = f"after run {run.run_id[:8]} ({run.job_name}{' ' + year if year else ''})"
+        return Plan(None, queue, waiting, running, tried)
+    backfills = instance.get_backfills(
+        filters=BulkActionsFilter(statuses=[BulkActionStatus.REQUESTED]), limit=1
+    )
+    if backfills:
+        return Plan(None, queue, f"after backfill {backfills[0].backfill_id}", running, tried)
+    return Plan(todo[0], queue, "", running, tried)
+
+
+def unfinished_run_of(instance: dg.DagsterInstance, year: str) -> dg.DagsterRun | None:
+    """A run of `year` that has not finished, launched by anyone."""
+    runs = instance.get_runs(
+        dg.RunsFilter(statuses=UNFINISHED, tags={"dagster/partition": year}), limit=1
+    )
+    return runs[0] if runs else None

@@ -1,0 +1,409 @@
+"""The automation, evaluated as the daemon would: stale_years_sensor on a persistent instance in a
+temporary DAGSTER_HOME where real runs loaded years, some with an older parser version (the
+same Definitions with another code version on the parser's assets), and the monthly re-fetch of
+late reports from a loopback site.
+
+Each requested run is then executed like the daemon launches it (the request's partition, tags
+and run key), so the next look sees what that run did.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from datetime import datetime
+from pathlib import Path
+
+import dagster as dg
+import pytest
+from dagster._core.storage.tags import RUN_KEY_TAG
+
+from gx_pipeline import cli
+from gx_pipeline.definitions import build_definitions
+from gx_pipeline.defs.automation import (
+    SENSOR_NAME,
+    late_reports_schedule,
+    stale_since,
+    stale_years_sensor,
+)
+from gx_pipeline.defs.fetch_assets import raw_archive
+from gx_pipeline.defs.resources import RawPages, WebFetcher, default_resources
+from gx_pipeline.defs.schedules import gx_yearly_schedule
+from gx_pipeline.defs.staleness import PARSER_ASSETS
+from gx_pipeline.parsing import PARSER_VERSION
+from gx_pipeline.staging import pool
+from gx_pipeline_tests.conftest import REALDEV_PAGES, ReportSite, put_page
+from gx_pipeline_tests.dagster_ui import BUNDLED_RAW, TERMINAL, DagsterUI, start, stop
+
+OLD_PARSER = "1.7.0"
+#: one real page per report year (2025's real excerpt has no table: a generated page instead)
+PAGES = {
+    2019: REALDEV_PAGES / "101_fuxin_zhangwu_govoffice_2019.txt",
+    2020: REALDEV_PAGES / "107_qianjiang_zhouji_street_2020.txt",
+    2021: REALDEV_PAGES / "111_tianjin_beichen_jiarongli_street_2021.txt",
+    2022: REALDEV_PAGES / "113_xian_lintong_qinling_2022.txt",
+    2023: REALDEV_PAGES / "116_yongzhou_lengshuitan_gaokeyuan_2023.txt",
+    2024: REALDEV_PAGES / "118_jiaxing_pinghu_bureau_2024.txt",
+    2025: BUNDLED_RAW / "2025" / "gen-2025-04-trs.html",
+}
+_QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
+
+
+def _defs(data_dir: Path, parser_version: str = PARSER_VERSION) -> dg.Definitions:
+    """The code location's Definitions; with another parser_version, as an older release of
+    the code declared them."""
+    defs = build_definitions(data_dir)
+    if parser_version == PARSER_VERSION:
+        return defs
+    return defs.map_asset_specs(
+        func=lambda spec: (
+            spec.replace_attributes(code_version=parser_version)
+            if spec.key in PARSER_ASSETS
+            else spec
+        )
+    )
+
+
+def _load(
+    defs: dg.Definitions, instance: dg.DagsterInstance, year: str, tags: dict | None = None
+) -> dg.ExecuteInProcessResult:
+    result = defs.resolve_job_def("gx_yearly_job").execute_in_process(
+        partition_key=year, instance=instance, tags=tags, run_config=_QUIET, raise_on_error=False
+    )
+    assert result.success, year
+    return result
+
+
+@pytest.fixture
+def load_old(data_dir, instance, monkeypatch):
+    """Load a year as the release before the parser upgrade did: its Definitions declared
+    OLD_PARSER and its parser wrote OLD_PARSER into dim_report.parser_version."""
+    old = _defs(data_dir, OLD_PARSER)
+
+    def load(year: str) -> None:
+        with monkeypatch.context() as patch:
+            patch.setattr(pool, "PARSER_VERSION", OLD_PARSER)
+            _load(old, instance, year)
+
+    return load
+
+
+class Automation:
+    """stale_years_sensor looked at tick after tick, carrying its cursor like the daemon."""
+
+    def __init__(self, data_dir: Path, instance: dg.DagsterInstance) -> None:
+        self.data_dir = data_dir
+        self.instance = instance
+        self.defs = _defs(data_dir)
+        self.cursor: str | None = None
+
+    def look(self) -> dg.SensorResult:
+        context = dg.build_sensor_context(
+            instance=self.instance,
+            cursor=self.cursor,
+            definitions=self.defs,
+            resources={"raw_pages": RawPages(data_dir=str(self.data_dir))},
+        )
+        result = stale_years_sensor(context)
+        self.cursor = result.cursor
+        return result
+
+    def requests(self) -> list[dg.RunRequest]:
+        return list(self.look().run_requests or [])
+
+    def run(self, request: dg.RunRequest) -> None:
+        """What the daemon does with a request: a run of the year, tagged, with its run key."""
+        tags = {**request.tags, RUN_KEY_TAG: request.run_key}
+        _load(self.defs, self.instance, request.partition_key, tags)
+
+    def run_until_current(self) -> list[tuple[str, str]]:
+        """Every (year, gx/reason) the automation launches, in order, until it asks for none."""
+        launched = []
+        for _ in range(10):
+            requests = self.requests()
+            if not requests:
+                return launched
+            (request,) = requests  # one run at a time
+            launched.append((request.partition_key, request.tags["gx/reason"]))
+            self.run(request)
+        raise AssertionError(f"still requesting after {launched}")
+
+
+def _pages(data_dir: Path, years: list[int]) -> None:
+    for year in years:
+        put_page(data_dir, year, PAGES[year].name, PAGES[year])
+
+
+def test_a_parser_upgrade_reloads_exactly_the_years_of_the_old_parser_newest_first(
+    data_dir, instance, load_old
+):
+    _pages(data_dir, [2020, 2021, 2022])
+    load_old("2020")
+    load_old("2021")
+    _load(_defs(data_dir), instance, "2022")  # already read by the current parser
+    automation = Automation(data_dir, instance)
+
+    first = automation.look()
+    (request,) = first.run_requests
+    assert request.partition_key == "2021"
+    assert request.tags == {
+        "gx/reason": "parser_upgrade",
+        "gx/stale": f"parsed with {OLD_PARSER}, parser now {PARSER_VERSION}",
+    }
+    # each stale year shows on its gx_warehouse partition, with the next step
+    seen = {e.partition: e.metadata for e in first.asset_events}
+    assert set(seen) == {"2021", "2020"}
+    assert seen["2020"]["stale"].value == "parser_upgrade"
+    assert seen["2020"]["loaded_parser_version"].value == OLD_PARSER
+    assert seen["2020"]["automation"].value == "2nd in line"
+
+    automation.run(request)
+    assert automation.run_until_current() == [("2020", "parser_upgrade")]
+    assert stale_since(automation.cursor) == {}
+    skip = automation.look()
+    assert not skip.run_requests
+    assert "all 3 years with raw folders are current" in str(skip.skip_reason)
+
+
+def test_a_changed_raw_page_requests_only_its_year(data_dir, instance):
+    _pages(data_dir, [2022, 2023])
+    defs = _defs(data_dir)
+    _load(defs, instance, "2022")
+    _load(defs, instance, "2023")
+    automation = Automation(data_dir, instance)
+    assert automation.requests() == []
+
+    put_page(data_dir, 2022, "late-edition.txt", PAGES[2022])
+    (request,) = automation.requests()
+    assert (request.partition_key, request.tags["gx/reason"]) == ("2022", "raw_change")
+    assert stale_since(automation.cursor).keys() == {"2022"}
+    # a hidden partial download is not a change
+    put_page(data_dir, 2023, ".part-download", b"...")
+    automation.run(request)
+    assert automation.requests() == []
+
+
+def test_a_run_in_flight_holds_the_queue_and_a_failed_state_is_not_retried(data_dir, instance):
+    _pages(data_dir, [2023, 2024])
+    automation = Automation(data_dir, instance)
+    job = automation.defs.resolve_job_def("gx_yearly_job")
+
+    # someone's run of 2023 has not finished: no second run of anything meanwhile
+    queued = instance.create_run_for_job(job, tags={"dagster/partition": "2023"})
+    result = automation.look()
+    assert not result.run_requests
+    assert f"after run {queued.run_id[:8]} (gx_yearly_job 2023)" in str(result.skip_reason)
+    first_since = stale_since(automation.cursor)
+    instance.report_run_canceled(queued)
+
+    (request,) = automation.requests()
+    assert request.partition_key == "2024"
+    # the launched run for 2024 fails before anything is written: that state is not tried
+    # again (it would fail again), and the automation goes on with 2023
+    failed = instance.create_run_for_job(
+        job, tags={**request.tags, "dagster/partition": "2024", RUN_KEY_TAG: request.run_key}
+    )
+    instance.report_run_failed(failed)
+    result = automation.look()
+    (request,) = result.run_requests
+    assert request.partition_key == "2023"
+    # the years were first seen stale on the first look, and each shows once in the UI
+    assert stale_since(automation.cursor) == first_since
+    assert result.asset_events == []
+
+
+def test_gx_status_says_what_is_stale_and_what_comes_next(
+    data_dir, instance, load_old, monkeypatch, capsys
+):
+    _pages(data_dir, [2023, 2024, 2025])
+    load_old("2024")
+    _load(_defs(data_dir), instance, "2025")
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("DAGSTER_HOME", str(instance.root_directory))
+
+    assert cli.main(["status", "--years", "2022-2025"]) == 0
+    out = capsys.readouterr().out
+    automation_part = out.split("\n\n", 1)[1].splitlines()
+    assert automation_part[0].startswith("automation: stale_years_sensor is on;")
+    assert f"parser now {PARSER_VERSION}" in automation_part[0]
+    rows = {line.split()[0]: line.split() for line in automation_part[3:7]}
+    assert rows["2022"][1:3] == ["-", "no"]  # no raw folder
+    assert rows["2025"][1:3] == [PARSER_VERSION, "current"]
+    # 2024 was read by the old parser: the warehouse says so, and the automation knows why
+    assert rows["2024"][1:4] == [OLD_PARSER, "stale:", "parser_upgrade"]
+    assert rows["2023"][1:4] == ["-", "stale:", "never_loaded"]
+    # no look recorded in this instance yet (the daemon stores them), so no "since"
+    assert rows["2024"][4] == "-"
+    assert " ".join(rows["2024"][5:]) == "next to run"
+    assert " ".join(rows["2023"][5:]) == "2nd in line"
+    assert f"  2024: parsed with {OLD_PARSER}, parser now {PARSER_VERSION}" in out
+
+
+def test_the_yearly_schedule_does_not_load_a_year_the_automation_already_loaded(data_dir, instance):
+    _pages(data_dir, [2025])
+    defs = _defs(data_dir)
+
+    def tick() -> dg.ScheduleExecutionData:
+        context = dg.build_schedule_context(
+            instance=instance,
+            scheduled_execution_time=datetime(2026, 2, 1, 6),
+            repository_def=defs.get_repository_def(),
+            resources={"raw_pages": RawPages(data_dir=str(data_dir))},
+        )
+        return gx_yearly_schedule.evaluate_tick(context)
+
+    assert [r.partition_key for r in tick().run_requests] == ["2025"]
+    automation = Automation(data_dir, instance)
+    automation.run_until_current()
+    assert tick().run_requests == []
+
+
+LIST_PATH = "/ndbg/index.html"
+
+
+def _list_page(site: ReportSite, years: list[int]) -> bytes:
+    links = "".join(
+        f'<li><a href="/ndbg/{y}.html">{y}年政府信息公开工作年度报告</a></li>' for y in years
+    )
+    return f"<html><head><title>某区人民政府</title></head><body><ul>{links}</ul></body></html>".encode()
+
+
+def test_the_monthly_tick_refetches_late_and_edited_reports_and_only_those_years_reload(
+    data_dir, instance, report_site: ReportSite
+):
+    site = report_site
+    for year in (2019, 2024, 2025):
+        site.pages[f"/ndbg/{year}.html"] = PAGES[year].read_bytes()
+    site.pages[LIST_PATH] = _list_page(site, [2024, 2019])
+    tick_time = datetime(2026, 3, 1, 4)
+
+    def tick() -> dg.RunRequest | dg.SkipReason:
+        context = dg.build_schedule_context(
+            instance=instance,
+            scheduled_execution_time=tick_time,
+            resources={"raw_pages": RawPages(data_dir=str(data_dir))},
+        )
+        return late_reports_schedule(context)
+
+    def fetch(request: dg.RunRequest) -> None:
+        resources = {
+            **default_resources(data_dir),
+            "web_fetcher": WebFetcher(allow_private=True, delay=0.0, attempts=1),
+        }
+        result = dg.materialize(
+            [raw_archive], resources=resources, run_config=request.run_config, instance=instance
+        )
+        assert result.success
+
+    assert isinstance(tick(), dg.SkipReason)  # no list of index pages: nothing to fetch
+    (data_dir / "index-pages.csv").write_text(f"address,agency\n{site.url(LIST_PATH)},某区\n")
+    request = tick()
+    assert request.run_config["ops"]["raw_archive"]["config"]["years"] == [2024, 2025]
+    fetch(request)
+    # the 2019 report is outside the last two report years
+    assert sorted(p.name for p in (data_dir / "raw").iterdir()) == ["2024"]
+    automation = Automation(data_dir, instance)
+    assert automation.run_until_current() == [("2024", "never_loaded")]
+
+    # a month later: the 2025 report was published late, the 2024 one edited
+    site.pages[LIST_PATH] = _list_page(site, [2025, 2024, 2019])
+    site.pages["/ndbg/2024.html"] += "\n更正：本报告于发布后修改。\n".encode()
+    tick_time = datetime(2026, 4, 1, 4)
+    fetch(tick())
+    assert automation.run_until_current() == [("2025", "never_loaded"), ("2024", "raw_change")]
+
+
+# --- end to end: `dagster dev` (daemon on) on loopback, the automation on as `make ui` ships it
+
+E2E_YEARS = (2020, 2021)
+
+
+def _gx_status(ui: DagsterUI, monkeypatch, capsys) -> dict[str, list[str]]:
+    """`gx status` against the server's instance and data folder: the automation table, by
+    year."""
+    monkeypatch.setenv("DAGSTER_HOME", str(ui.home))
+    monkeypatch.setenv("GX_DATA_DIR", str(ui.data_dir))
+    assert cli.main(["status", "--years", "2020-2021"]) == 0
+    lines = capsys.readouterr().out.split("\n\n", 1)[1].splitlines()
+    return {"head": lines[:1], **{line.split()[0]: line.split() for line in lines[3:5]}}
+
+
+def _wait_for(ui: DagsterUI, count: int, timeout: float = 240) -> list[dict]:
+    """The automation's runs, once `count` of them exist and all have finished."""
+    deadline = time.monotonic() + timeout
+    while True:
+        runs = ui.runs_tagged("dagster/sensor_name", SENSOR_NAME)
+        if len(runs) >= count and all(r["status"] in TERMINAL for r in runs):
+            return runs
+        if time.monotonic() > deadline or ui.process.poll() is not None:
+            raise AssertionError(f"{len(runs)} automation runs: {runs}\n{ui.tail_log()}")
+        time.sleep(1)
+
+
+def _tags(run: dict) -> dict[str, str]:
+    return {t["key"]: t["value"] for t in run["tags"]}
+
+
+def test_make_ui_reloads_every_stale_year_by_itself_one_at_a_time(tmp_path, monkeypatch, capsys):
+    def populate(data_dir: Path) -> None:
+        _pages(data_dir, list(E2E_YEARS))
+
+    def before_the_upgrade(home: Path, data_dir: Path) -> None:
+        # both years were loaded by the release before the parser upgrade
+        with dg.DagsterInstance.from_config(str(home)) as instance:
+            old = _defs(data_dir, OLD_PARSER)
+            with monkeypatch.context() as patch:
+                patch.setattr(pool, "PARSER_VERSION", OLD_PARSER)
+                for year in ("2020", "2021"):
+                    _load(old, instance, year)
+
+    # looks every 5 s instead of 30, so the test waits less between runs
+    ui = start(
+        tmp_path,
+        populate=populate,
+        env={"GX_AUTOMATION_INTERVAL": "5"},
+        prepare=before_the_upgrade,
+    )
+    try:
+        runs = _wait_for(ui, 2)
+        assert [(_tags(r)["dagster/partition"], _tags(r)["gx/reason"]) for r in runs] == [
+            ("2021", "parser_upgrade"),
+            ("2020", "parser_upgrade"),
+        ]
+        assert {r["status"] for r in runs} == {"SUCCESS"}
+        # one at a time: each run started after the one before it ended
+        for before, after in itertools.pairwise(runs):
+            assert after["startTime"] >= before["endTime"]
+        # the UI showed each year's staleness on its gx_warehouse partition
+        seen = {o["partition"]: o for o in ui.observations("gx_warehouse", ["2020"])}
+        entries = {e["label"]: e.get("text") for e in seen["2020"]["metadataEntries"]}
+        assert entries["stale"] == "parser_upgrade"
+        assert entries["loaded_parser_version"] == OLD_PARSER
+
+        status = _gx_status(ui, monkeypatch, capsys)
+        assert status["head"][0].startswith("automation: stale_years_sensor is on, looks every")
+        for year in ("2020", "2021"):
+            assert status[year][1:3] == [PARSER_VERSION, "current"], status
+
+        # paused in the UI: a new page in 2020 waits, and gx status says so
+        ui.stop_sensor(SENSOR_NAME)
+        put_page(ui.data_dir, 2020, "late-report.txt", PAGES[2019])
+        time.sleep(10)  # two looks' worth
+        runs = ui.runs_tagged("dagster/sensor_name", SENSOR_NAME)
+        assert len(runs) == 2, [_tags(r) for r in runs[2:]]
+        status = _gx_status(ui, monkeypatch, capsys)
+        assert "is stopped (paused)" in status["head"][0]
+        assert status["2020"][2:4] == ["stale:", "raw_change"]
+        assert status["2020"][-1] == "paused" and status["2021"][2] == "current"
+
+        # switched on again: only 2020 reloads
+        ui.start_sensor(SENSOR_NAME)
+        runs = _wait_for(ui, 3)
+        assert [(_tags(r)["dagster/partition"], _tags(r)["gx/reason"]) for r in runs[2:]] == [
+            ("2020", "raw_change")
+        ]
+        status = _gx_status(ui, monkeypatch, capsys)
+        assert [status[y][2] for y in ("2020", "2021")] == ["current"] * 2
+        assert len(ui.runs_tagged("dagster/sensor_name", SENSOR_NAME)) == 3
+    finally:
+        stop(ui)
