@@ -20,6 +20,7 @@ from dagster._core.storage.tags import RUN_KEY_TAG
 
 from gx_pipeline import cli
 from gx_pipeline.definitions import build_definitions
+from gx_pipeline.defs.assets import raw_report_inventory
 from gx_pipeline.defs.automation import (
     SENSOR_NAME,
     late_reports_schedule,
@@ -29,7 +30,7 @@ from gx_pipeline.defs.automation import (
 from gx_pipeline.defs.fetch_assets import raw_archive
 from gx_pipeline.defs.resources import RawPages, WebFetcher, default_resources
 from gx_pipeline.defs.schedules import gx_yearly_schedule
-from gx_pipeline.defs.staleness import PARSER_ASSETS
+from gx_pipeline.defs.staleness import PARSER_ASSETS, YEARLY_ASSETS, code_versions, year_state
 from gx_pipeline.parsing import PARSER_VERSION
 from gx_pipeline.staging import pool
 from gx_pipeline_tests.conftest import REALDEV_PAGES, ReportSite, put_page
@@ -183,6 +184,27 @@ def test_a_changed_raw_page_requests_only_its_year(data_dir, instance):
     assert automation.requests() == []
 
 
+def test_a_load_from_before_fingerprints_is_compared_by_modification_time(data_dir, instance):
+    """Materializations the release before this one recorded: no raw_fingerprint on the
+    inventory. The folder's mtimes against the load's time decide instead."""
+    _pages(data_dir, [2021])
+    versions = code_versions(_defs(data_dir).resolve_asset_graph())
+    for key in YEARLY_ASSETS:
+        instance.report_runless_asset_event(
+            dg.AssetMaterialization(
+                asset_key=key, partition="2021", tags={"dagster/code_version": versions[key]}
+            )
+        )
+    assert year_state(instance, versions, data_dir / "raw", "2021").reasons == ()
+    # the inventory's own code version changed: not the parser, still a reload
+    bumped = {**versions, raw_report_inventory.key: "2"}
+    assert year_state(instance, bumped, data_dir / "raw", "2021").reasons == ("code_change",)
+
+    put_page(data_dir, 2021, "added-later.txt", PAGES[2021])
+    state = year_state(instance, versions, data_dir / "raw", "2021")
+    assert (state.reasons, state.detail) == (("raw_change",), "raw folder modified after the load")
+
+
 def test_a_run_in_flight_holds_the_queue_and_a_failed_state_is_not_retried(data_dir, instance):
     _pages(data_dir, [2023, 2024])
     automation = Automation(data_dir, instance)
@@ -261,11 +283,12 @@ def test_the_yearly_schedule_does_not_load_a_year_the_automation_already_loaded(
 LIST_PATH = "/ndbg/index.html"
 
 
-def _list_page(site: ReportSite, years: list[int]) -> bytes:
+def _list_page(years: list[int]) -> bytes:
     links = "".join(
         f'<li><a href="/ndbg/{y}.html">{y}年政府信息公开工作年度报告</a></li>' for y in years
     )
-    return f"<html><head><title>某区人民政府</title></head><body><ul>{links}</ul></body></html>".encode()
+    page = f"<html><head><title>某区人民政府</title></head><body><ul>{links}</ul></body></html>"
+    return page.encode()
 
 
 def test_the_monthly_tick_refetches_late_and_edited_reports_and_only_those_years_reload(
@@ -274,7 +297,7 @@ def test_the_monthly_tick_refetches_late_and_edited_reports_and_only_those_years
     site = report_site
     for year in (2019, 2024, 2025):
         site.pages[f"/ndbg/{year}.html"] = PAGES[year].read_bytes()
-    site.pages[LIST_PATH] = _list_page(site, [2024, 2019])
+    site.pages[LIST_PATH] = _list_page([2024, 2019])
     tick_time = datetime(2026, 3, 1, 4)
 
     def tick() -> dg.RunRequest | dg.SkipReason:
@@ -306,7 +329,7 @@ def test_the_monthly_tick_refetches_late_and_edited_reports_and_only_those_years
     assert automation.run_until_current() == [("2024", "never_loaded")]
 
     # a month later: the 2025 report was published late, the 2024 one edited
-    site.pages[LIST_PATH] = _list_page(site, [2025, 2024, 2019])
+    site.pages[LIST_PATH] = _list_page([2025, 2024, 2019])
     site.pages["/ndbg/2024.html"] += "\n更正：本报告于发布后修改。\n".encode()
     tick_time = datetime(2026, 4, 1, 4)
     fetch(tick())

@@ -29,7 +29,13 @@ from gx_pipeline.definitions import build_definitions
 from gx_pipeline.defs.automation import INTERVAL_S, SENSOR_NAME, sensor_state, stale_since, stamp
 from gx_pipeline.defs.partitions import yearly_partitions
 from gx_pipeline.defs.resources import Warehouse
-from gx_pipeline.defs.staleness import WAREHOUSE, code_versions, plan, year_states
+from gx_pipeline.defs.staleness import (
+    WAREHOUSE,
+    AssetGraph,
+    code_versions,
+    plan,
+    year_states,
+)
 
 SUMMARY_SQL = """
 select
@@ -329,7 +335,7 @@ def format_automation(
     instance: dg.DagsterInstance,
     raw_dir: Path,
     statuses: list[YearStatus],
-    asset_graph: object,
+    asset_graph: AssetGraph,
     now: float | None = None,
 ) -> str:
     """What stale_years_sensor sees and will do, per year: the parser the warehouse rows were
@@ -347,7 +353,10 @@ def format_automation(
     elif sensor.last_look is None:
         head = f"automation: {SENSOR_NAME} is on; it looks while `make ui` (dagster dev) runs"
     else:
-        head = f"automation: {SENSOR_NAME} is on, looks every {INTERVAL_S} s, last {stamp(sensor.last_look)}"
+        head = (
+            f"automation: {SENSOR_NAME} is on, looks every {INTERVAL_S} s, "
+            f"last {stamp(sensor.last_look)}"
+        )
         if now - sensor.last_look > 5 * INTERVAL_S:
             head += " (not looking now: is `make ui` running?)"
     head += f"; parser now {versions[WAREHOUSE]}"

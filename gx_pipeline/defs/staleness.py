@@ -27,6 +27,7 @@ from pathlib import Path
 import dagster as dg
 
 # Dagster 1.13 keeps these outside its public API; it is pinned exactly (pyproject.toml)
+from dagster._core.definitions.assets.graph.asset_graph import AssetGraph
 from dagster._core.execution.backfill import BulkActionsFilter, BulkActionStatus
 from dagster._core.storage.tags import RUN_KEY_TAG
 
@@ -97,10 +98,10 @@ class YearState:
         return "; ".join(self.details)
 
 
-def code_versions(asset_graph: object) -> dict[dg.AssetKey, str | None]:
+def code_versions(asset_graph: AssetGraph) -> dict[dg.AssetKey, str | None]:
     """The code version of each yearly asset in an asset graph (a repository's, or
     Definitions.resolve_asset_graph())."""
-    return {key: asset_graph.get(key).code_version for key in YEARLY_ASSETS}  # type: ignore[attr-defined]
+    return {key: asset_graph.get(key).code_version for key in YEARLY_ASSETS}
 
 
 def years_with_folders(raw_dir: Path, current_time: datetime | None = None) -> list[str]:
