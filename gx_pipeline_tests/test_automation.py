@@ -266,13 +266,14 @@ def test_the_yearly_schedule_does_not_load_a_year_the_automation_already_loaded(
     defs = _defs(data_dir)
 
     def tick() -> dg.ScheduleExecutionData:
-        context = dg.build_schedule_context(
+        # closed after the tick: the context opens its own handle on the instance
+        with dg.build_schedule_context(
             instance=instance,
             scheduled_execution_time=datetime(2026, 2, 1, 6),
             repository_def=defs.get_repository_def(),
             resources={"raw_pages": RawPages(data_dir=str(data_dir))},
-        )
-        return gx_yearly_schedule.evaluate_tick(context)
+        ) as context:
+            return gx_yearly_schedule.evaluate_tick(context)
 
     assert [r.partition_key for r in tick().run_requests] == ["2025"]
     automation = Automation(data_dir, instance)
@@ -301,12 +302,12 @@ def test_the_monthly_tick_refetches_late_and_edited_reports_and_only_those_years
     tick_time = datetime(2026, 3, 1, 4)
 
     def tick() -> dg.RunRequest | dg.SkipReason:
-        context = dg.build_schedule_context(
+        with dg.build_schedule_context(
             instance=instance,
             scheduled_execution_time=tick_time,
             resources={"raw_pages": RawPages(data_dir=str(data_dir))},
-        )
-        return late_reports_schedule(context)
+        ) as context:
+            return late_reports_schedule(context)
 
     def fetch(request: dg.RunRequest) -> None:
         resources = {
