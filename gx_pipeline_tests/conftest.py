@@ -8,12 +8,14 @@ import threading
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 import pytest
+from dagster._core.definitions.schedule_definition import ScheduleExecutionData
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED = FIXTURES / "seed" / "000_1722c90fa512988b.txt"
@@ -87,6 +89,27 @@ def materialize_year(
         raise_on_error=False,
         run_config=run_config,
     )
+
+
+def schedule_tick(
+    schedule: dg.ScheduleDefinition,
+    instance: dg.DagsterInstance,
+    data_dir: Path,
+    when: datetime,
+    repository_def: dg.RepositoryDefinition | None = None,
+) -> ScheduleExecutionData:
+    """One tick of `schedule` at `when` over `data_dir`, as the daemon evaluates it."""
+    from gx_pipeline.defs.resources import RawPages
+
+    # closed after the tick: the context opens its own handle on the instance, which would
+    # otherwise stay current after the instance's temporary home is gone
+    with dg.build_schedule_context(
+        instance=instance,
+        scheduled_execution_time=when,
+        repository_def=repository_def,
+        resources={"raw_pages": RawPages(data_dir=str(data_dir))},
+    ) as context:
+        return schedule.evaluate_tick(context)
 
 
 def query(data_dir: Path, sql: str, params: list | None = None) -> list[tuple]:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
+from dagster._core.definitions.schedule_definition import ScheduleExecutionData
 from dagster._core.storage.tags import RUN_KEY_TAG
 
 from gx_pipeline import cli
@@ -33,7 +34,7 @@ from gx_pipeline.defs.schedules import gx_yearly_schedule
 from gx_pipeline.defs.staleness import PARSER_ASSETS, YEARLY_ASSETS, code_versions, year_state
 from gx_pipeline.parsing import PARSER_VERSION
 from gx_pipeline.staging import pool
-from gx_pipeline_tests.conftest import REALDEV_PAGES, ReportSite, put_page
+from gx_pipeline_tests.conftest import REALDEV_PAGES, ReportSite, put_page, schedule_tick
 from gx_pipeline_tests.dagster_ui import BUNDLED_RAW, TERMINAL, DagsterUI, start, stop
 
 OLD_PARSER = "1.7.0"
@@ -265,20 +266,17 @@ def test_the_yearly_schedule_does_not_load_a_year_the_automation_already_loaded(
     _pages(data_dir, [2025])
     defs = _defs(data_dir)
 
-    def tick() -> dg.ScheduleExecutionData:
-        # closed after the tick: the context opens its own handle on the instance
-        with dg.build_schedule_context(
-            instance=instance,
-            scheduled_execution_time=datetime(2026, 2, 1, 6),
-            repository_def=defs.get_repository_def(),
-            resources={"raw_pages": RawPages(data_dir=str(data_dir))},
-        ) as context:
-            return gx_yearly_schedule.evaluate_tick(context)
+    def tick() -> ScheduleExecutionData:
+        when = datetime(2026, 2, 1, 6)
+        return schedule_tick(
+            gx_yearly_schedule, instance, data_dir, when, defs.get_repository_def()
+        )
 
     assert [r.partition_key for r in tick().run_requests] == ["2025"]
     automation = Automation(data_dir, instance)
-    automation.run_until_current()
-    assert tick().run_requests == []
+    assert automation.run_until_current() == [("2025", "never_loaded")]
+    skipped = tick()
+    assert skipped.run_requests == [] and skipped.skip_message == "2025 is loaded and current"
 
 
 LIST_PATH = "/ndbg/index.html"
@@ -301,13 +299,8 @@ def test_the_monthly_tick_refetches_late_and_edited_reports_and_only_those_years
     site.pages[LIST_PATH] = _list_page([2024, 2019])
     tick_time = datetime(2026, 3, 1, 4)
 
-    def tick() -> dg.RunRequest | dg.SkipReason:
-        with dg.build_schedule_context(
-            instance=instance,
-            scheduled_execution_time=tick_time,
-            resources={"raw_pages": RawPages(data_dir=str(data_dir))},
-        ) as context:
-            return late_reports_schedule(context)
+    def tick() -> ScheduleExecutionData:
+        return schedule_tick(late_reports_schedule, instance, data_dir, tick_time)
 
     def fetch(request: dg.RunRequest) -> None:
         resources = {
@@ -319,9 +312,9 @@ def test_the_monthly_tick_refetches_late_and_edited_reports_and_only_those_years
         )
         assert result.success
 
-    assert isinstance(tick(), dg.SkipReason)  # no list of index pages: nothing to fetch
+    assert "no list pages to re-fetch" in tick().skip_message  # no data/index-pages.csv
     (data_dir / "index-pages.csv").write_text(f"address,agency\n{site.url(LIST_PATH)},某区\n")
-    request = tick()
+    (request,) = tick().run_requests
     assert request.run_config["ops"]["raw_archive"]["config"]["years"] == [2024, 2025]
     fetch(request)
     # the 2019 report is outside the last two report years
@@ -333,7 +326,8 @@ def test_the_monthly_tick_refetches_late_and_edited_reports_and_only_those_years
     site.pages[LIST_PATH] = _list_page([2025, 2024, 2019])
     site.pages["/ndbg/2024.html"] += "\n更正：本报告于发布后修改。\n".encode()
     tick_time = datetime(2026, 4, 1, 4)
-    fetch(tick())
+    (request,) = tick().run_requests
+    fetch(request)
     assert automation.run_until_current() == [("2025", "never_loaded"), ("2024", "raw_change")]
 
 

@@ -4,8 +4,8 @@ import dagster as dg
 
 from gx_pipeline.definitions import defs
 from gx_pipeline.defs.partitions import yearly_partitions
-from gx_pipeline.defs.resources import RawPages
 from gx_pipeline.defs.schedules import gx_yearly_schedule, raw_archive_recheck_schedule
+from gx_pipeline_tests.conftest import schedule_tick
 
 
 def test_definitions_load():
@@ -33,14 +33,9 @@ def test_partitions_start_in_2019_and_end_with_the_last_complete_year():
 
 
 def test_schedule_tick_of_1_february_2026_requests_report_year_2025(data_dir, instance):
-    # closed after the tick: the context opens its own handle on the instance
-    with dg.build_schedule_context(
-        instance=instance,
-        scheduled_execution_time=datetime(2026, 2, 1, 6),
-        repository_def=defs.get_repository_def(),
-        resources={"raw_pages": RawPages(data_dir=str(data_dir))},
-    ) as context:
-        requests = gx_yearly_schedule.evaluate_tick(context).run_requests
+    when = datetime(2026, 2, 1, 6)
+    tick = schedule_tick(gx_yearly_schedule, instance, data_dir, when, defs.get_repository_def())
+    requests = tick.run_requests
     assert [r.partition_key for r in requests] == ["2025"]
     assert requests[0].run_key == "2025"
     assert requests[0].tags["gx/reason"] == "never_loaded"
