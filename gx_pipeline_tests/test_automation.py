@@ -291,9 +291,11 @@ def _list_page(years: list[int]) -> bytes:
 
 
 def test_the_monthly_tick_refetches_late_and_edited_reports_and_only_those_years_reload(
-    data_dir, instance, report_site: ReportSite
+    data_dir, instance, report_site: ReportSite, monkeypatch
 ):
     site = report_site
+    # the list page and the reports are on a loopback server
+    monkeypatch.setenv("GX_FETCH_ALLOW_PRIVATE", "1")
     for year in (2019, 2024, 2025):
         site.pages[f"/ndbg/{year}.html"] = PAGES[year].read_bytes()
     site.pages[LIST_PATH] = _list_page([2024, 2019])
@@ -305,7 +307,7 @@ def test_the_monthly_tick_refetches_late_and_edited_reports_and_only_those_years
     def fetch(request: dg.RunRequest) -> None:
         resources = {
             **default_resources(data_dir),
-            "web_fetcher": WebFetcher(allow_private=True, delay=0.0, attempts=1),
+            "web_fetcher": WebFetcher(delay=0.0, attempts=1),
         }
         result = dg.materialize(
             [raw_archive], resources=resources, run_config=request.run_config, instance=instance
