@@ -97,13 +97,179 @@ def test_requests_wide_keeps_blank_cells_null(conn):
     assert got[0] == ("new_received", "new requests received this year", 8.0)
 
 
-def test_request_ratios_count_blank_numerators_as_zero(conn):
-    share, full, withheld, blanks = conn.execute(
-        "select granted_share, granted_in_full_share, withheld_share, blank_granted_cells "
+def test_request_ratios_from_printed_totals(conn):
+    share, full, withheld, derived = conn.execute(
+        "select granted_share, granted_in_full_share, withheld_share, derived_rows "
         "from request_ratios where report_id = ?",
         ["b" * 16],
     ).fetchone()
-    assert (share, full, withheld, blanks) == (0.5, 0.5, pytest.approx(1 / 6), 1)
+    # partially_granted's 总计 is blank and it has no applicant cells: unknown, so is the share
+    assert (share, full, withheld, derived) == (None, 0.5, None, [])
+
+
+APPLICANTS = ("natural_person", "enterprise", "research", "nonprofit", "legal_service", "other_org")
+
+
+def _row(row: str, total: float | None, applicants: list[float | None]) -> list[Cell]:
+    """A section 三 row: its six applicant cells and its 总计, blank where None."""
+    values = [*zip(APPLICANTS, applicants, strict=True), ("total", total)]
+    return [
+        Cell("requests", row, col, v, "" if v is None else str(v), 1, 1, i)
+        for i, (col, v) in enumerate(values)
+    ]
+
+
+def _full_report(**overrides: tuple[float | None, list[float | None]]) -> list[Cell]:
+    """Every section 三 row of the 2021 format with 总计 0 and applicant cells 0, but `overrides`
+    (row -> (total, applicants))."""
+    cells: list[Cell] = []
+    for r in contract.rows("2021", "requests"):
+        total, applicants = overrides.get(r.code, (0, [0] * 6))
+        cells += _row(r.code, total, applicants)
+    return cells
+
+
+def _warehouse(reports: dict[str, list[Cell]], year: int = 2022) -> duckdb.DuckDBPyConnection:
+    conn = duckdb.connect()
+    loaded = [
+        _loaded(sha * 64, year, f"某局{i}", cells) for i, (sha, cells) in enumerate(reports.items())
+    ]
+    _load(conn, year, loaded)
+    return conn
+
+
+#: the bundled report whose 总计 of granted and partially_granted is blank: 14 + 5 of 32
+BLANK_TOTALS = _full_report(
+    new_received=(32, [32, 0, 0, 0, 0, 0]),
+    granted=(None, [14, 0, 0, 0, 0, 0]),
+    partially_granted=(None, [5, 0, 0, 0, 0, 0]),
+    **{"unavailable.not_held": (13, [13, 0, 0, 0, 0, 0])},
+    results_total=(32, [32, 0, 0, 0, 0, 0]),
+)
+
+
+def test_a_blank_total_is_the_sum_of_its_applicant_columns_and_says_so():
+    conn = _warehouse(
+        {
+            "a": _full_report(
+                granted=(None, [14, 0, 0, 0, 0, 0]),
+                partially_granted=(None, [5, None, 0, 0, 0, 0]),
+                results_total=(32, [30, 2, 0, 0, 0, 0]),
+            )
+        }
+    )
+    got = {
+        row: rest
+        for row, *rest in conn.execute(
+            "select row, printed_total, applicant_sum, total, derived from request_totals "
+            "where row in ('granted', 'partially_granted', 'results_total')"
+        ).fetchall()
+    }
+    assert got == {
+        "granted": [None, 14.0, 14.0, True],
+        # a blank applicant cell: the sum is unknown, and so is the total
+        "partially_granted": [None, None, None, False],
+        "results_total": [32.0, 32.0, 32.0, False],
+    }
+
+
+def test_granted_share_with_blank_totals_comes_from_the_applicant_columns_not_zero():
+    conn = _warehouse({"a": BLANK_TOTALS})
+    share, full, unavailable, derived = conn.execute(
+        "select granted_share, granted_in_full_share, unavailable_share, derived_rows "
+        "from request_ratios"
+    ).fetchone()
+    assert share == pytest.approx(19 / 32)  # was 0.0: the blank 总计 cells read as 0
+    assert full == pytest.approx(14 / 32)
+    assert unavailable == pytest.approx(13 / 32)
+    assert derived == ["granted", "partially_granted"]
+
+
+def test_shares_with_a_blank_that_cannot_be_derived_are_null():
+    conn = _warehouse(
+        {
+            "a": _full_report(
+                granted=(None, [14, None, 0, 0, 0, 0]),
+                **{"withheld.third_party": (None, [None] * 6)},
+                results_total=(32, [32, 0, 0, 0, 0, 0]),
+            )
+        }
+    )
+    row = conn.execute(
+        "select granted, granted_share, granted_in_full_share, withheld, withheld_share, "
+        "unavailable_share from request_ratios"
+    ).fetchone()
+    assert row == (None, None, None, None, None, 0.0)
+
+
+def test_a_group_with_a_row_missing_from_the_page_has_no_figure():
+    cells = [c for c in _full_report() if c.row != "withheld.admin_query"]  # cut off
+    conn = _warehouse({"a": cells})
+    assert conn.execute(
+        "select withheld, withheld_share, not_processed from request_ratios"
+    ).fetchone() == (
+        None,
+        None,
+        0.0,
+    )
+
+
+def test_pooled_share_per_year_leaves_out_reports_with_a_blank_figure():
+    complete = _full_report(
+        granted=(16, [15, 1, 0, 0, 0, 0]),
+        partially_granted=(5, [5, 0, 0, 0, 0, 0]),
+        **{"withheld.third_party": (25, [25, 0, 0, 0, 0, 0])},
+        results_total=(46, [46, 0, 0, 0, 0, 0]),
+    )
+    unknown = _full_report(
+        granted=(None, [14, None, 0, 0, 0, 0]), results_total=(32, [32, 0, 0, 0, 0, 0])
+    )
+    conn = _warehouse({"a": complete, "b": BLANK_TOTALS, "c": unknown})
+    # one row per trust status: pooled again over both, as the view's comment says
+    got = conn.execute(
+        "select sum(reports), sum(reports_used), sum(reports_left_out), "
+        "sum(reports_with_derived), sum(granted_or_partly), sum(handled), "
+        "sum(granted_or_partly) / sum(handled) from request_shares_by_year"
+    ).fetchall()
+    # a blank read as 0 would give (16 + 5) / (46 + 32 + 32) = 19 %
+    assert got == [(3, 2, 1, 1, 40.0, 78.0, pytest.approx(40 / 78))]
+
+
+def test_carry_chain_difference_of_a_blank_is_null():
+    conn = duckdb.connect()
+    _load(conn, 2022, [_loaded("a" * 64, 2022, "宁强县自然资源局", _requests(carried_forward=5))])
+    _load(conn, 2023, [_loaded("b" * 64, 2023, "宁强县自然资源局", _requests(carried_over=None))])
+    assert conn.execute(
+        "select carried_over, previous_carried_forward, difference, status from carry_chain"
+    ).fetchall() == [(None, 5.0, None, "not_assessable")]
+
+
+def test_every_view_says_which_reports_are_generated_and_their_trust_status(conn):
+    views = [
+        v
+        for (v,) in conn.execute(
+            "select view_name from duckdb_views() where schema_name = 'main' and not internal"
+        ).fetchall()
+    ]
+    assert len(views) >= 10
+    for view in views:
+        columns = {
+            c
+            for (c,) in conn.execute(
+                "select column_name from duckdb_columns() where table_name = ?", [view]
+            ).fetchall()
+        }
+        assert {"generated", "trust_status"} <= columns, view
+    assert (
+        conn.execute(
+            "select distinct w.generated, w.trust_status, w.trust_reasons = d.trust_reasons "
+            "from requests_wide w join dim_report d using (report_id) where report_id = ?",
+            ["b" * 16],
+        ).fetchall()
+        == conn.execute(
+            "select generated, trust_status, true from dim_report where report_id = ?", ["b" * 16]
+        ).fetchall()
+    )
 
 
 def test_carry_chain_pairs_only_agencies_unique_in_both_years(conn):
@@ -136,23 +302,28 @@ def test_quality_summary_is_written_with_the_tally_results(conn):
     )
 
 
-def test_review_correction_rate_excludes_pending_and_blanks_count_as_zero():
+def _review(**outcomes: float | None) -> duckdb.DuckDBPyConnection:
     conn = duckdb.connect()
-    cells = [
-        Cell("appeals", "review", c, v)
-        for c, v in [
-            ("upheld", 3),
-            ("corrected", 1),
-            ("other", None),
-            ("pending", 6),
-            ("total", 10),
-        ]
-    ]
+    cells = [Cell("appeals", "review", c, v) for c, v in outcomes.items()]
     _load(conn, 2023, [_loaded("f" * 64, 2023, "某局", cells)])
+    return conn
+
+
+def test_review_correction_rate_excludes_pending():
+    conn = _review(upheld=3, corrected=1, other=0, pending=6, total=10)
     assert conn.execute(
-        "select decided, correction_rate, blank_outcome_cells from review_ratios "
+        "select decided, correction_rate, upheld_rate, blank_outcome_cells from review_ratios "
         "where \"row\" = 'review'"
-    ).fetchone() == (4.0, 0.25, 1)
+    ).fetchone() == (4.0, 0.25, 0.75, 0)
+
+
+def test_review_rates_with_a_blank_outcome_are_null():
+    conn = _review(upheld=3, corrected=1, other=None, pending=6, total=10)
+    # a blank read as 0 would give decided 4 and a correction rate of 25 %
+    assert conn.execute(
+        "select decided, correction_rate, upheld_rate, blank_outcome_cells from review_ratios "
+        "where \"row\" = 'review'"
+    ).fetchone() == (None, None, None, 1)
 
 
 def test_every_table_view_and_column_has_a_comment():

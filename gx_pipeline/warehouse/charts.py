@@ -24,29 +24,54 @@ HANDLED_OUTCOMES: dict[str, str] = {
 }
 
 
-def requests_by_outcome_png(by_outcome: pd.DataFrame) -> bytes:
+def requests_by_outcome_bars(by_year: pd.DataFrame) -> pd.DataFrame:
+    """What the chart draws, per report year: one column per outcome of HANDLED_OUTCOMES,
+    new_received and results_total, from `by_year` (sql/queries/requests_by_outcome.sql: sums
+    over the reports whose every figure is known). A year without such a report has no bar
+    (NaN), not a bar of height 0."""
+    frame = by_year.set_index("report_year").sort_index()
+    columns = [*HANDLED_OUTCOMES, "new_received", "results_total"]
+    bars = frame.reindex(columns=columns).astype(float)
+    bars.loc[frame["complete_reports"] == 0, :] = float("nan")
+    return bars
+
+
+def requests_by_outcome_png(by_year: pd.DataFrame) -> bytes:
     """A stacked bar per report year of requests handled by outcome, with the requests newly
-    received as a line. `by_outcome` has columns report_year, outcome, requests
-    (sql/queries/requests_by_outcome.sql)."""
+    received as a line and the requests handled (总计) as a mark, over the reports whose every
+    figure is known; each year's label says how many of its reports that is."""
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
 
-    wide = by_outcome.pivot_table(
-        index="report_year", columns="outcome", values="requests", aggfunc="sum", fill_value=0
-    ).sort_index()
-    years = [str(y) for y in wide.index]
-    fig, ax = plt.subplots(figsize=(7.5, 3.6), dpi=90)
+    bars = requests_by_outcome_bars(by_year)
+    counts = by_year.set_index("report_year").sort_index()
+    years = [
+        f"{y}\n{int(counts.at[y, 'complete_reports'])} of {int(counts.at[y, 'reports'])}"
+        for y in bars.index
+    ]
+    fig, ax = plt.subplots(figsize=(7.5, 3.8), dpi=90)
     try:
-        bottom = pd.Series(0.0, index=wide.index)
+        bottom = pd.Series(0.0, index=bars.index)
         for code, label in HANDLED_OUTCOMES.items():
-            values = wide[code] if code in wide else pd.Series(0.0, index=wide.index)
-            ax.bar(years, values, bottom=bottom, label=label, width=0.6)
-            bottom = bottom + values
-        if "new_received" in wide:
-            ax.plot(years, wide["new_received"], color="black", marker="o", label="newly received")
-        ax.set_title("Disclosure requests handled by outcome, per report year (all reports)")
+            ax.bar(years, bars[code], bottom=bottom, label=label, width=0.6)
+            bottom = bottom + bars[code]
+        ax.plot(years, bars["new_received"], color="black", marker="o", label="newly received")
+        ax.plot(
+            years,
+            bars["results_total"],
+            color="black",
+            marker="_",
+            markersize=22,
+            linestyle="none",
+            label="handled (total)",
+        )
+        ax.set_title(
+            "Disclosure requests handled by outcome, per report year\n"
+            "(reports with every figure known: n of all reports with section 3)",
+            fontsize=10,
+        )
         ax.set_ylabel("requests")
         ax.legend(fontsize=7, ncols=2, loc="upper left", frameon=False)
         ax.spines[["top", "right"]].set_visible(False)

@@ -45,6 +45,11 @@ _WIDE_KEY_COMMENTS: dict[str, str] = {
     "report_year": "Report year.",
     "agency": "Publishing agency (dim_report.agency).",
     "province": "Province of the agency (dim_report.province).",
+    "generated": "True for synthetic pages (dim_report.generated): leave them out of any "
+    "analysis of real agencies.",
+    "trust_status": "clean | needs_review (dim_report.trust_status).",
+    "trust_reasons": "Why the report needs review, as codes (dim_report.trust_reasons); "
+    "empty when clean.",
     "template": "Format version: 2019 or 2021.",
     "row_seq": "Position of the row in the template, for ordering.",
     "row": "Row code of docs/CONTRACT.md.",

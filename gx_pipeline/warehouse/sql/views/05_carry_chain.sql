@@ -4,7 +4,8 @@
 -- the two years are paired, so two different 新华街道办事处 without a region are never matched.
 create or replace view carry_chain as
 with keyed as (
-    select d.report_id, d.report_year, d.agency, d.division_code,
+    select d.report_id, d.report_year, d.agency, d.division_code, d.generated, d.trust_status,
+           d.trust_reasons,
            count(*) over (partition by d.report_year, d.agency, d.division_code) as same_key
     from dim_report d
     where d.agency is not null
@@ -26,9 +27,13 @@ select
     cur.report_year,
     cur.report_id,
     prev.report_id as previous_report_id,
+    cur.generated or prev.generated as generated,
+    cur.trust_status,
+    cur.trust_reasons,
+    prev.trust_status as previous_trust_status,
     cur.carried_over,
     prev.carried_forward as previous_carried_forward,
-    coalesce(cur.carried_over, 0) - coalesce(prev.carried_forward, 0) as difference,
+    cur.carried_over - prev.carried_forward as difference,
     case
         when coalesce(cur.carried_over, 0) = coalesce(prev.carried_forward, 0) then 'pass'
         when cur.carried_over is not null and prev.carried_forward is not null then 'fail'
@@ -39,7 +44,7 @@ join totals prev
   on prev.report_year = cur.report_year - 1
  and prev.agency = cur.agency
  and prev.division_code is not distinct from cur.division_code;
-comment on view carry_chain is 'requests.carry_chain: for each agency with a report in two consecutive years, carried_over[total] (上年结转) of year y against carried_forward[total] (结转下年度继续办理) of year y-1. Same agency = same name and division_code, unique in each year. Blank or missing cells count as 0; status as in tally_results.';
+comment on view carry_chain is 'requests.carry_chain: for each agency with a report in two consecutive years, carried_over[total] (上年结转) of year y against carried_forward[total] (结转下年度继续办理) of year y-1. Same agency = same name and division_code, unique in each year. status as in tally_results (the identity is evaluated with blanks as 0, and a blank makes a difference not_assessable, never a failure); difference is null when either cell is blank.';
 comment on column carry_chain.agency is 'Agency name (the same in both years).';
 comment on column carry_chain.division_code is 'Division code of the agency (null when no region is known; then the name alone matches).';
 comment on column carry_chain.report_year is 'Year y: the later of the two reports.';
@@ -47,5 +52,9 @@ comment on column carry_chain.report_id is 'The report of year y.';
 comment on column carry_chain.previous_report_id is 'The report of year y-1.';
 comment on column carry_chain.carried_over is 'requests carried_over[total] in year y; null = blank or absent.';
 comment on column carry_chain.previous_carried_forward is 'requests carried_forward[total] in year y-1; null = blank or absent.';
-comment on column carry_chain.difference is 'carried_over - previous_carried_forward, blanks as 0.';
+comment on column carry_chain.generated is 'True when either report is a synthetic page (dim_report.generated): leave these rows out of any analysis of real agencies.';
+comment on column carry_chain.trust_status is 'clean | needs_review of the report of year y (dim_report.trust_status).';
+comment on column carry_chain.trust_reasons is 'Why the report of year y needs review, as codes (dim_report.trust_reasons); empty when clean.';
+comment on column carry_chain.previous_trust_status is 'clean | needs_review of the report of year y-1.';
+comment on column carry_chain.difference is 'carried_over - previous_carried_forward; null when either is blank or absent.';
 comment on column carry_chain.status is 'pass (equal, blanks as 0) | fail (different, both present) | not_assessable (different, one is blank).';

@@ -18,6 +18,9 @@ matched as (
         d.report_id,
         d.report_year,
         d.agency,
+        d.generated,
+        d.trust_status,
+        d.trust_reasons,
         d.published,
         d.source,
         v.address,
@@ -44,6 +47,9 @@ comment on view report_versions is 'One row per loaded report and web address th
 comment on column report_versions.report_id is 'The report (dim_report.report_id).';
 comment on column report_versions.report_year is 'Report year.';
 comment on column report_versions.agency is 'Publishing agency as the report names itself.';
+comment on column report_versions.generated is 'True for synthetic pages (dim_report.generated).';
+comment on column report_versions.trust_status is 'clean | needs_review (dim_report.trust_status).';
+comment on column report_versions.trust_reasons is 'Why the report needs review, as codes (dim_report.trust_reasons); empty when clean.';
 comment on column report_versions.published is 'Publication date stated on the page; null when absent.';
 comment on column report_versions.source is 'Raw file under data/raw/.';
 comment on column report_versions.address is 'The address the report was fetched from (page_versions.address).';
