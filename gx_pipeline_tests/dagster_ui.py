@@ -100,8 +100,10 @@ query($key: AssetKeyInput!, $check: String!) {
       success
       partition
       metadataEntries {
+        __typename
         label
         ... on MarkdownMetadataEntry { mdStr }
+        ... on JsonMetadataEntry { jsonString }
         ... on IntMetadataEntry { intValue }
       }
     }
@@ -429,8 +431,9 @@ def open_chart(page: Page, ui_url: str, year: str) -> dict:
     """The warehouse asset's partition page with the requests_by_outcome markdown opened;
     returns the chart image's rendered size."""
     page.goto(f"{ui_url}/assets/gx_warehouse?view=partitions&partition={year}")
-    dismiss_welcome(page)
     row = page.locator("tr", has_text="requests_by_outcome")
+    row.wait_for(timeout=30000)  # the welcome dialog, if any, is up by then
+    dismiss_welcome(page)
     row.get_by_text("[Show Markdown]").click(timeout=30000)
     image = page.locator("img[src^='data:image/png']").first
     image.wait_for(timeout=15000)

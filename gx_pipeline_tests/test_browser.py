@@ -14,6 +14,7 @@ from gx_pipeline_tests.dagster_ui import (
     CHROMIUM_ARGS,
     DagsterUI,
     chromium_path,
+    dismiss_welcome,
     open_asset_graph,
     open_chart,
 )
@@ -60,3 +61,15 @@ def test_requests_chart_renders_in_the_warehouse_metadata(dagster_ui: DagsterUI,
     image = open_chart(page, dagster_ui.url, "2020")
     page.screenshot(path=shots / "chart.png")
     assert image["done"] and image["width"] > 300 and image["height"] > 150
+
+
+def test_columns_of_the_warehouse_show_with_their_comments(dagster_ui: DagsterUI, page, shots):
+    dagster_ui.wait_for_runs(dagster_ui.backfill_run_ids())
+    page.goto(f"{dagster_ui.url}/assets/gx_warehouse")
+    columns = page.get_by_text("Columns", exact=True).first
+    columns.wait_for(timeout=30000)
+    dismiss_welcome(page)
+    # dim_report's columns from dagster/column_schema, each with its DDL comment
+    page.get_by_text("trust_status", exact=True).first.wait_for(timeout=15000)
+    page.get_by_text("sha256 of the raw file bytes, hex.").first.wait_for(timeout=15000)
+    page.screenshot(path=shots / "columns.png", full_page=True)

@@ -22,6 +22,7 @@ from gx_pipeline.staging.parts import BATCH_PAGES, Stage, fewer_collections
 from gx_pipeline.staging.pool import POOL_MIN_PAGES, WORKER_DIED, PageParser
 from gx_pipeline.staging.tables import LoadedReport, Quarantined, RawFile
 from gx_pipeline.warehouse import SQL_DIR, charts, load_year
+from gx_pipeline.warehouse.dictionary import Relation, catalog, row_counts
 
 GROUP = "gx"
 #: Who answers for the graph in the UI (Dagster owners are e-mail addresses or "team:<name>").
@@ -30,6 +31,11 @@ OWNERS = ["team:gx-data"]
 INVENTORY_VERSION = "1"
 _REQUESTS_BY_OUTCOME_SQL = (SQL_DIR / "queries" / "requests_by_outcome.sql").read_text("utf-8")
 _YEAR_OUTCOMES_SQL = (SQL_DIR / "queries" / "year_outcomes.sql").read_text("utf-8")
+#: the table gx_warehouse's column schema, table name and row count describe (the UI's Columns
+#: tab shows one table): one row per report, the table every other one joins to
+MAIN_TABLE = "dim_report"
+#: the published file's catalogue name (data/warehouse.duckdb)
+CATALOG = "warehouse"
 
 # Output(data_version=...) is Beta in Dagster 1.13 (pinned exactly in pyproject.toml)
 warnings.filterwarnings("ignore", message="Parameter `data_version` of initializer")
@@ -233,14 +239,22 @@ def gx_warehouse(
             written = load_year(conn, year, validated_frames.stage)
             outcomes = conn.execute(_YEAR_OUTCOMES_SQL, {"year": year}).df()
             by_outcome = conn.execute(_REQUESTS_BY_OUTCOME_SQL).df()
+            relations = catalog(conn)
+            rows = row_counts(conn, [r for r in relations if r.kind == "table"])
     except duckdb.IOException as err:
         # someone else (an analyst's session, a run outside the pool) held the file longer
         # than the resource's lock wait: try the step again later rather than fail the year
         if "lock" not in str(err).lower():
             raise
         raise dg.RetryRequested(max_retries=3, seconds_to_wait=30) from err
+    by_name = {r.name: r for r in relations}
     metadata: dict[str, dg.RawMetadataValue] = {
-        "dagster/row_count": written.get("dim_report", 0),
+        # Dagster's table metadata: the Columns tab, the table's name and size (all years);
+        # dagster/partition_row_count and rows.<table> are this year's
+        "dagster/column_schema": table_schema(by_name[MAIN_TABLE]),
+        "dagster/table_name": f"{CATALOG}.main.{MAIN_TABLE}",
+        "dagster/row_count": rows[MAIN_TABLE],
+        "dagster/partition_row_count": written.get(MAIN_TABLE, 0),
         "quarantined": written.get("quarantine", 0),
         **{f"rows.{t}": n for t, n in written.items()},
         # e.g. loaded.template_2021, quarantined.parse
@@ -255,8 +269,46 @@ def gx_warehouse(
     if len(by_outcome):
         png = charts.requests_by_outcome_png(by_outcome)
         metadata["requests_by_outcome"] = dg.MetadataValue.md(
-            "Requests handled by outcome (stacked) and newly received (line), column 总计 "
-            "of every loaded report, all years in the warehouse.\n\n"
+            "Requests handled by outcome (stacked), newly received (line) and handled (mark), "
+            "column 总计 (or the sum of the applicant columns where 总计 is blank), all years "
+            "in the warehouse, over the reports whose every figure is known: a report with a "
+            "blank figure is left out, never counted as 0 (under each year: reports drawn of "
+            "reports with section 三).\n\n"
             + charts.markdown_image(png, "requests by outcome per report year")
+            + "\n\n"
+            + charts.markdown_table(by_outcome.astype(object).where(by_outcome.notna(), "–"))
         )
+    # whole-warehouse counts as one table value: numbers of every year are no plot over the
+    # year partitions; each table's and view's columns behind a [Show Table Schema] link
+    metadata["tables"] = dg.MetadataValue.table(
+        [
+            dg.TableRecord({"name": r.name, "kind": r.kind, "rows": rows.get(r.name)})
+            for r in relations
+        ],
+        schema=dg.TableSchema(
+            columns=[
+                dg.TableColumn("name", "string"),
+                dg.TableColumn("kind", "string", description="table | view"),
+                dg.TableColumn("rows", "int", description="rows of every year; none for a view"),
+            ]
+        ),
+    )
+    metadata.update(
+        {f"columns.{r.name}": table_schema(r) for r in relations if r.name != MAIN_TABLE}
+    )
     return dg.MaterializeResult(metadata=metadata)
+
+
+def table_schema(relation: Relation) -> dg.TableSchema:
+    """A table or view of the warehouse as Dagster's TableSchema, described by its comments."""
+    return dg.TableSchema(
+        columns=[
+            dg.TableColumn(
+                c.name,
+                c.type,
+                description=c.comment,
+                constraints=dg.TableColumnConstraints(nullable=c.nullable),
+            )
+            for c in relation.columns
+        ]
+    )

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
+from gx_pipeline.warehouse.export import quote_identifier
 from gx_pipeline.warehouse.schema import ensure_schema
 
 DICTIONARY_PATH = Path(__file__).resolve().parents[2] / "docs" / "data-dictionary.md"
@@ -36,6 +38,51 @@ order by column_index
 """
 
 
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    #: False for a NOT NULL table column; views declare nothing (True)
+    nullable: bool
+    comment: str | None
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A table or view of the warehouse with its comments, as DuckDB's catalogue has them."""
+
+    kind: str  # "table" | "view"
+    name: str
+    comment: str | None
+    columns: tuple[Column, ...]
+
+
+def catalog(conn: duckdb.DuckDBPyConnection) -> list[Relation]:
+    """Every table, then every view, of the warehouse open on `conn`, with its columns and
+    comments: what the dictionary, the release's datapackage.json and Dagster's column schema
+    are written from."""
+    return [
+        Relation(
+            kind,
+            name,
+            comment,
+            tuple(Column(*row) for row in conn.execute(_COLUMNS_SQL, [name]).fetchall()),
+        )
+        for kind, name, comment in conn.execute(_RELATIONS_SQL).fetchall()
+    ]
+
+
+def row_counts(conn: duckdb.DuckDBPyConnection, relations: list[Relation]) -> dict[str, int]:
+    """Rows of each of `relations` as they stand on `conn`."""
+    counts = {}
+    for relation in relations:
+        # names come from the catalogue of the warehouse this module reads, quoted all the same
+        ((counts[relation.name],),) = conn.execute(
+            f"select count(*) from {quote_identifier(relation.name)}"
+        ).fetchall()
+    return counts
+
+
 def _cell(text: object) -> str:
     return "" if text is None else str(text).replace("|", "\\|").replace("\n", " ")
 
@@ -53,12 +100,12 @@ def render(conn: duckdb.DuckDBPyConnection) -> str:
         ),
         "",
     ]
-    for kind, name, comment in conn.execute(_RELATIONS_SQL).fetchall():
-        lines += [f"## {kind} `{name}`", "", _cell(comment), ""]
+    for relation in catalog(conn):
+        lines += [f"## {relation.kind} `{relation.name}`", "", _cell(relation.comment), ""]
         lines += ["| column | type | null | meaning |", "| --- | --- | --- | --- |"]
-        for column, dtype, nullable, col_comment in conn.execute(_COLUMNS_SQL, [name]).fetchall():
-            null = "" if kind == "view" else ("yes" if nullable else "no")
-            lines.append(f"| `{column}` | {dtype} | {null} | {_cell(col_comment)} |")
+        for c in relation.columns:
+            null = "" if relation.kind == "view" else ("yes" if c.nullable else "no")
+            lines.append(f"| `{c.name}` | {c.type} | {null} | {_cell(c.comment)} |")
         lines.append("")
     return "\n".join(lines)
 
