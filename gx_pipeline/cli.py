@@ -8,6 +8,8 @@ gx status [--years 2019-2025]         per year: what is loaded, quarantined, fai
                                       stale or current, and what the automation does next
 gx fetch MANIFEST [...]               archive report pages from the web (gx fetch --help)
 gx export --out DIR [...]             every warehouse table and view as Parquet or CSV
+gx release --out DIR [...]            a versioned, citable release of the warehouse (Parquet,
+                                      datapackage.json, dictionary, quality report, SHA256SUMS)
 gx dictionary [--check]               regenerate docs/data-dictionary.md from the schema
 """
 
@@ -144,6 +146,12 @@ def _main_export(argv: Sequence[str]) -> int:
     return main_export(argv)
 
 
+def _main_release(argv: Sequence[str]) -> int:
+    from gx_pipeline.warehouse.release import main_release
+
+    return main_release(argv)
+
+
 def _main_dictionary(argv: Sequence[str]) -> int:
     from gx_pipeline.warehouse.dictionary import main as main_dictionary
 
@@ -154,6 +162,7 @@ def _main_dictionary(argv: Sequence[str]) -> int:
 PASSTHROUGH: dict[str, tuple[Callable[[Sequence[str]], int], str]] = {
     "fetch": (_main_fetch, "archive report pages listed in a manifest CSV, exactly as served"),
     "export": (_main_export, "write every warehouse table and view as Parquet or CSV files"),
+    "release": (_main_release, "write a versioned, citable release of the warehouse"),
     "dictionary": (_main_dictionary, "regenerate (or --check) docs/data-dictionary.md"),
 }
 

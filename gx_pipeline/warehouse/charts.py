@@ -9,8 +9,13 @@ from __future__ import annotations
 
 import base64
 import io
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 #: Outcomes of section 三 in the order they are stacked, with English legend labels (the
 #: default matplotlib font has no CJK glyphs).
@@ -40,23 +45,15 @@ def requests_by_outcome_png(by_year: pd.DataFrame) -> bytes:
     """A stacked bar per report year of requests handled by outcome, with the requests newly
     received as a line and the requests handled (总计) as a mark, over the reports whose every
     figure is known; each year's label says how many of its reports that is."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
-
     bars = requests_by_outcome_bars(by_year)
     counts = by_year.set_index("report_year").sort_index()
     years = [
         f"{y}\n{int(counts.at[y, 'complete_reports'])} of {int(counts.at[y, 'reports'])}"
         for y in bars.index
     ]
-    fig, ax = plt.subplots(figsize=(7.5, 3.8), dpi=90)
-    try:
-        bottom = pd.Series(0.0, index=bars.index)
-        for code, label in HANDLED_OUTCOMES.items():
-            ax.bar(years, bars[code], bottom=bottom, label=label, width=0.6)
-            bottom = bottom + bars[code]
+
+    def draw(ax: Axes) -> None:
+        _stacked(ax, years, bars, {code: (label, None) for code, label in HANDLED_OUTCOMES.items()})
         ax.plot(years, bars["new_received"], color="black", marker="o", label="newly received")
         ax.plot(
             years,
@@ -74,6 +71,64 @@ def requests_by_outcome_png(by_year: pd.DataFrame) -> bytes:
         )
         ax.set_ylabel("requests")
         ax.legend(fontsize=7, ncols=2, loc="upper left", frameon=False)
+
+    return _png(draw, width=7.5)
+
+
+def quality_png(by_year: pd.DataFrame) -> bytes:
+    """A stacked bar per report year of its raw pages: reports loaded clean, reports loaded that
+    need review, pages quarantined; the reports that contradict themselves as a mark. `by_year`
+    has the columns of sql/queries/quality_by_year.sql."""
+    frame = by_year.set_index("report_year").sort_index()
+    years = [f"{y}\n({int(frame.at[y, 'generated'])} gen.)" for y in frame.index]
+
+    def draw(ax: Axes) -> None:
+        stacks = {
+            "clean": ("loaded, clean", "#4c9f70"),
+            "needs_review": ("loaded, needs review", "#e0a030"),
+            "quarantined": ("quarantined", "#b0b0b0"),
+        }
+        _stacked(ax, years, frame, stacks)
+        contradicting = frame["contradicts_itself"]
+        ax.plot(
+            years,
+            contradicting.where(contradicting > 0),
+            color="#b03030",
+            marker="x",
+            linestyle="none",
+            label="reports contradicting themselves",
+        )
+        ax.set_title(
+            "Raw pages per report year: loaded by trust status, or quarantined "
+            "(gen. = generated reports)",
+            fontsize=10,
+        )
+        ax.set_ylabel("pages")
+        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+
+    return _png(draw, width=9)
+
+
+def _stacked(
+    ax: Axes, labels: list[str], frame: pd.DataFrame, stacks: dict[str, tuple[str, str | None]]
+) -> None:
+    """One bar per row of `frame`, the columns of `stacks` (column -> legend label, colour)
+    stacked in order."""
+    bottom = pd.Series(0.0, index=frame.index)
+    for column, (label, color) in stacks.items():
+        ax.bar(labels, frame[column], bottom=bottom, label=label, width=0.6, color=color)
+        bottom = bottom + frame[column]
+
+
+def _png(draw: Callable[[Axes], None], width: float) -> bytes:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(width, 3.8), dpi=90)
+    try:
+        draw(ax)
         ax.spines[["top", "right"]].set_visible(False)
         fig.tight_layout()
         out = io.BytesIO()

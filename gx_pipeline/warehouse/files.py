@@ -26,8 +26,9 @@ from pathlib import Path
 import duckdb
 
 #: The storage format of the working file and the published copy: DuckDB 1.1 and every later
-#: version read it (1.1 is the first that stores COMMENT ON COLUMN). Checked by the tests with
-#: the newest DuckDB CLI of the package registry (duckdb-cli, a dev dependency).
+#: version read it. DuckDB 1.0 does not, whatever the version named here: it cannot read the
+#: primary-key indexes duckdb 2.0 writes, even as "v1.0.0" (which also compresses less).
+#: Checked by the tests with the newest DuckDB CLI of the package registry (duckdb-cli).
 STORAGE_VERSION = "v1.1.0"
 
 

@@ -1,0 +1,48 @@
+-- Per report year: what became of the raw pages (loaded, quarantined), how many reports are
+-- generated, their trust status, the tally check's verdicts and the identities that fail. The
+-- counts of a year without any such row are 0 (nothing to count), never a blank read as 0.
+with years as (
+    select report_year from dim_report
+    union
+    select report_year from quarantine
+),
+reports as (
+    select report_year,
+           count(*) as loaded,
+           count(*) filter (where generated) as generated,
+           count(*) filter (where trust_status = 'clean') as clean,
+           count(*) filter (where trust_status = 'needs_review') as needs_review,
+           count(*) filter (where verdict = 'consistent') as consistent,
+           count(*) filter (where verdict = 'not fully assessable') as not_fully_assessable,
+           count(*) filter (where verdict = 'contradicts itself') as contradicts_itself,
+           count(*) filter (where verdict = 'not checked') as not_checked
+    from report_quality
+    group by report_year
+),
+quarantined as (
+    select report_year, count(*) as quarantined from quarantine group by report_year
+),
+failing as (
+    select report_year, count(*) as failing_identities
+    from tally_results
+    where status = 'fail'
+    group by report_year
+)
+select
+    y.report_year,
+    coalesce(r.loaded, 0) + coalesce(q.quarantined, 0) as raw_files,
+    coalesce(r.loaded, 0) as loaded,
+    coalesce(r.generated, 0) as generated,
+    coalesce(q.quarantined, 0) as quarantined,
+    coalesce(r.clean, 0) as clean,
+    coalesce(r.needs_review, 0) as needs_review,
+    coalesce(r.consistent, 0) as consistent,
+    coalesce(r.not_fully_assessable, 0) as not_fully_assessable,
+    coalesce(r.contradicts_itself, 0) as contradicts_itself,
+    coalesce(r.not_checked, 0) as not_checked,
+    coalesce(f.failing_identities, 0) as failing_identities
+from years y
+left join reports r using (report_year)
+left join quarantined q using (report_year)
+left join failing f using (report_year)
+order by y.report_year

@@ -1,0 +1,220 @@
+"""gx release: a folder of Parquet files, datapackage.json, dictionary, quality report and
+SHA256SUMS that frictionless validates and DuckDB reads with one glob per table and view."""
+
+import csv
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+from frictionless import validate
+
+from gx_pipeline.report import Report
+from gx_pipeline.staging import tables
+from gx_pipeline.staging.tables import LoadedReport, Quarantined, RawFile
+from gx_pipeline.warehouse import (
+    YEAR_TABLES,
+    dictionary,
+    evaluate_tally,
+    record_tally,
+    replace_year,
+)
+from gx_pipeline.warehouse.export import ExportError
+from gx_pipeline.warehouse.release import SUMS, default_version, main_release, release
+from gx_pipeline_tests.test_views import BLANK_TOTALS, _full_report
+
+VERSION = "2026.12.4"
+#: 2023's report leaves a withheld row blank in every column: its shares cannot be known
+UNKNOWN = _full_report(**{"withheld.third_party": (None, [None] * 6)})
+
+
+def _report(sha: str, year: int, agency: str, cells: list, generated: bool) -> LoadedReport:
+    raw = RawFile(f"{year}/{sha[:4]}.html", "", sha * 64, 10, generated)
+    return LoadedReport(raw, Report(raw.source, agency, year, None, "2021", tuple(cells)), "test")
+
+
+@pytest.fixture(scope="module")
+def database(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb"
+    conn = duckdb.connect(str(path))
+    years = {
+        2022: (
+            [_report("a", 2022, "宁强县自然资源局", BLANK_TOTALS, generated=False)],
+            [Quarantined(RawFile("2022/junk.html", "", "f" * 64, 3, False), "parse", "no tables")],
+        ),
+        2023: ([_report("b", 2023, "某局", UNKNOWN, generated=True)], []),
+    }
+    for year, (loaded, quarantined) in years.items():
+        replace_year(conn, year, tables.year_frames(loaded, quarantined, year), clear=YEAR_TABLES)
+        record_tally(conn, year, evaluate_tally(conn, year))
+    conn.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def released(database, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("release") / VERSION
+    release(database, out, VERSION)
+    return out
+
+
+def _relations(database: Path) -> list[dictionary.Relation]:
+    conn = duckdb.connect(str(database), read_only=True)
+    try:
+        return dictionary.catalog(conn)
+    finally:
+        conn.close()
+
+
+def test_the_release_holds_one_parquet_file_per_table_and_view_and_its_papers(database, released):
+    names = [r.name for r in _relations(database)]
+    files = sorted(p.relative_to(released).as_posix() for p in released.rglob("*") if p.is_file())
+    assert files == sorted(
+        [
+            "README.md",
+            SUMS,
+            "data-dictionary.md",
+            "datapackage.json",
+            "quality.md",
+            "quality.png",
+            "quality_by_year.csv",
+            *(f"{n}/{n}.parquet" for n in names),
+        ]
+    )
+    # the checksums are those of the files
+    sums = dict(
+        reversed(line.split("  ", 1)) for line in (released / SUMS).read_text().splitlines()
+    )
+    assert set(sums) == set(files) - {SUMS}
+    assert all(
+        hashlib.sha256((released / f).read_bytes()).hexdigest() == h for f, h in sums.items()
+    )
+
+
+def test_frictionless_validates_the_package_row_by_row(released):
+    report = validate(released / "datapackage.json")
+    assert report.valid, report.flatten(["type", "message"])[:5]
+    rows = {task.name: task.stats.get("rows") for task in report.tasks}
+    assert rows["fact_requests"] == len(BLANK_TOTALS) + len(UNKNOWN)
+    assert rows["dim_report"] == 2
+
+
+def test_frictionless_finds_a_broken_key(released, tmp_path):
+    broken = tmp_path / "broken"
+    shutil.copytree(released, broken)
+    target = broken / "fact_requests" / "fact_requests.parquet"
+    duckdb.sql(
+        "copy (select * from read_parquet($p) union all (select * from read_parquet($p) "
+        "limit 1)) to $t (format parquet)",
+        params={"p": str(released / "fact_requests" / "fact_requests.parquet"), "t": str(target)},
+    )
+    report = validate(broken / "datapackage.json")
+    assert not report.valid
+    assert {error_type for (error_type,) in report.flatten(["type"])} == {"primary-key"}
+
+
+def test_duckdb_reads_every_relation_with_one_glob_and_the_warehouses_types(database, released):
+    conn = duckdb.connect(str(database), read_only=True)
+    try:
+        for relation in dictionary.catalog(conn):
+            glob = str(released / relation.name / "*.parquet")
+            got = conn.execute("describe select * from read_parquet(?)", [glob]).fetchall()
+            assert [(c[0], c[1]) for c in got] == [(c.name, c.type) for c in relation.columns]
+            in_files = conn.execute("select count(*) from read_parquet(?)", [glob]).fetchall()
+            here = conn.execute(f'select count(*) from "{relation.name}"').fetchall()
+            assert in_files == here
+        # an empty view is an empty file with its schema, and report_year stays INTEGER
+        assert conn.execute(
+            "select count(*) from read_parquet(?)", [str(released / "carry_chain/*.parquet")]
+        ).fetchall() == [(0,)]
+        # a blank stays null in the files: the group with a blank row has no figure
+        assert conn.execute(
+            "select report_year, granted_share, withheld from read_parquet(?) order by 1",
+            [str(released / "request_ratios/*.parquet")],
+        ).fetchall() == [(2022, pytest.approx(19 / 32), 0.0), (2023, None, None)]
+    finally:
+        conn.close()
+
+
+def test_datapackage_describes_every_column_with_its_comment_and_the_keys(database, released):
+    package = json.loads((released / "datapackage.json").read_text(encoding="utf-8"))
+    resources = {r["name"]: r for r in package["resources"]}
+    for relation in _relations(database):
+        resource = resources[relation.name]
+        assert resource["path"] == f"{relation.name}/{relation.name}.parquet"
+        fields = resource["schema"]["fields"]
+        assert [(f["name"], f["description"], f["duckdbType"]) for f in fields] == [
+            (c.name, c.comment, c.type) for c in relation.columns
+        ]
+    assert resources["dim_report"]["schema"]["primaryKey"] == ["report_id"]
+    assert resources["fact_requests"]["schema"]["primaryKey"] == ["report_id", "row", "col"]
+    assert resources["tally_results"]["schema"]["foreignKeys"] == [
+        {"fields": ["report_id"], "reference": {"resource": "dim_report", "fields": ["report_id"]}}
+    ]
+    fields = {f["name"]: f for f in resources["dim_report"]["schema"]["fields"]}
+    assert fields["report_year"]["type"] == "integer"
+    assert fields["report_year"]["constraints"] == {"required": True}
+    assert "constraints" not in fields["agency"]
+    assert package["version"] == VERSION
+    assert package["gx:reportYears"] == [2022, 2023]
+    assert package["gx:parserVersions"] == ["test"]
+    assert (package["gx:reports"], package["gx:generatedReports"]) == (2, 1)
+    assert package["licenses"][0]["name"] == "CC-BY-4.0"
+    assert VERSION in package["citation"] and package["sources"]
+
+
+def test_quality_report_per_year(released):
+    with (released / "quality_by_year.csv").open(encoding="utf-8") as f:
+        rows = {int(r["report_year"]): r for r in csv.DictReader(f)}
+    assert set(rows) == {2022, 2023}
+    assert (rows[2022]["raw_files"], rows[2022]["loaded"], rows[2022]["quarantined"]) == (
+        "2",
+        "1",
+        "1",
+    )
+    assert (rows[2022]["quarantined_parse"], rows[2023]["generated"]) == ("1", "1")
+    text = (released / "quality.md").read_text(encoding="utf-8")
+    assert "## 2022" in text and "## 2023" in text and "(by stage: parse 1)" in text
+    assert "![" in text and (released / "quality.png").read_bytes().startswith(b"\x89PNG")
+    assert "`generated`" in (released / "README.md").read_text(encoding="utf-8")
+
+
+def test_a_release_goes_into_a_new_folder(database, released):
+    with pytest.raises(ExportError, match="not empty"):
+        release(database, released, VERSION)
+
+
+def test_a_crafted_relation_name_stops_the_release_before_anything_is_written(tmp_path):
+    crafted = tmp_path / "crafted.duckdb"
+    conn = duckdb.connect(str(crafted))
+    conn.execute('create table "../outside" (x integer)')
+    conn.close()
+    out = tmp_path / "out"
+    with pytest.raises(ExportError, match="outside"):
+        release(crafted, out, VERSION)
+    assert not any(out.iterdir()) and not (tmp_path / "outside").exists()
+
+
+def test_gx_release_on_the_command_line(database, tmp_path, capsys):
+    out = tmp_path / "r"
+    assert main_release(["--out", str(out), "--database", str(database)]) == 0
+    printed = capsys.readouterr().out
+    assert f"version {default_version()}" in printed and "dim_report/dim_report.parquet" in printed
+    assert main_release(["--out", str(out), "--database", str(database)]) == 2
+    # the frictionless command analysts run accepts it too
+    done = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("frictionless")),
+            "validate",
+            "--json",
+            str(out / "datapackage.json"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert json.loads(done.stdout)["valid"] is True, done.stdout[-2000:]
