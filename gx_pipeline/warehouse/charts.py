@@ -53,10 +53,12 @@ def requests_by_outcome_png(by_year: pd.DataFrame) -> bytes:
     ]
 
     def draw(ax: Axes) -> None:
-        _stacked(ax, years, bars, {code: (label, None) for code, label in HANDLED_OUTCOMES.items()})
-        ax.plot(years, bars["new_received"], color="black", marker="o", label="newly received")
+        x = _stacked(
+            ax, years, bars, {code: (label, None) for code, label in HANDLED_OUTCOMES.items()}
+        )
+        ax.plot(x, bars["new_received"], color="black", marker="o", label="newly received")
         ax.plot(
-            years,
+            x,
             bars["results_total"],
             color="black",
             marker="_",
@@ -88,10 +90,10 @@ def quality_png(by_year: pd.DataFrame) -> bytes:
             "needs_review": ("loaded, needs review", "#e0a030"),
             "quarantined": ("quarantined", "#b0b0b0"),
         }
-        _stacked(ax, years, frame, stacks)
+        x = _stacked(ax, years, frame, stacks)
         contradicting = frame["contradicts_itself"]
         ax.plot(
-            years,
+            x,
             contradicting.where(contradicting > 0),
             color="#b03030",
             marker="x",
@@ -111,13 +113,18 @@ def quality_png(by_year: pd.DataFrame) -> bytes:
 
 def _stacked(
     ax: Axes, labels: list[str], frame: pd.DataFrame, stacks: dict[str, tuple[str, str | None]]
-) -> None:
+) -> list[int]:
     """One bar per row of `frame`, the columns of `stacks` (column -> legend label, colour)
-    stacked in order."""
+    stacked in order, each labelled on the x axis even when it has no bar; returns the bars'
+    x positions."""
+    x = list(range(len(labels)))
     bottom = pd.Series(0.0, index=frame.index)
     for column, (label, color) in stacks.items():
-        ax.bar(labels, frame[column], bottom=bottom, label=label, width=0.6, color=color)
+        ax.bar(x, frame[column], bottom=bottom, label=label, width=0.6, color=color)
         bottom = bottom + frame[column]
+    ax.set_xticks(x, labels)
+    ax.set_xlim(-0.5, len(labels) - 0.5)  # a year without a bar keeps its place
+    return x
 
 
 def _png(draw: Callable[[Axes], None], width: float) -> bytes:
