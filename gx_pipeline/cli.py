@@ -25,23 +25,41 @@ from gx_pipeline.parsing import ParseError, parse_file
 
 
 def _parse_lines(files: Sequence[str]) -> Iterator[tuple[dict, bool]]:
+    """One record per file, in the contract's shape with the report's trust status; a file that
+    cannot be read, or whose parse fails in any way, gives a record with an `error` field and
+    the batch goes on."""
+    from gx_pipeline.trust import NEEDS_REVIEW, UNREADABLE, assess
+
     for name in files:
         try:
-            yield parse_file(name).to_json(), True
+            report = parse_file(name)
+            record = report.to_json()
+            trust = assess(report)
         except ParseError as exc:
-            yield (
-                {
-                    "source": Path(name).name,
-                    "error": exc.reason,
-                    "agency": None,
-                    "year": None,
-                    "published": None,
-                    "template": None,
-                    "cells": [],
-                    "problems": [f"page: {exc.reason}"],
-                },
-                False,
-            )
+            yield _error_record(name, exc.reason, NEEDS_REVIEW, UNREADABLE), False
+            continue
+        except Exception as exc:  # noqa: BLE001 - one page must never end the batch
+            reason = f"the parser failed on this file: {exc!r}"
+            yield _error_record(name, reason, NEEDS_REVIEW, UNREADABLE), False
+            continue
+        record["trust"] = trust.status
+        record["trust_reasons"] = list(trust.reasons)
+        yield record, True
+
+
+def _error_record(name: str, reason: str, status: str, code: str) -> dict:
+    return {
+        "source": Path(name).name,
+        "error": reason,
+        "agency": None,
+        "year": None,
+        "published": None,
+        "template": None,
+        "cells": [],
+        "problems": [f"page: {reason}"],
+        "trust": status,
+        "trust_reasons": [code],
+    }
 
 
 def cmd_parse(args: argparse.Namespace) -> int:

@@ -53,7 +53,8 @@ class Report:
     #: which sections were found complete on the page, e.g. {"requests": True}
     complete: dict[str, bool] = field(default_factory=dict)
     sha256: str | None = None
-    #: why the report needs a reviewer, as codes (gx_pipeline.trust): the guesses the reader made
+    #: reason codes the parser raised while reading the page (gx_pipeline.parsing.problems):
+    #: each says the report holds a guess or leaves something out; see gx_pipeline.trust
     flags: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
@@ -65,6 +66,7 @@ class Report:
             "template": self.template,
             "cells": [c.to_json() for c in self.cells],
             "problems": list(self.problems),
+            "flags": list(self.flags),
             "complete": dict(self.complete),
             "sha256": self.sha256,
         }

@@ -5,6 +5,9 @@ page said what it is (agency, year, format), every identity that can be assessed
 page was filed under the year it states. Anything else is a reason a person should look at the
 report before its numbers are used (docs/CONTRACT.md, "Trust status"). The status never changes
 a number: it says how far the numbers can be taken as read.
+
+The parser raises its own codes while it reads (`Report.flags`, gx_pipeline.parsing.problems);
+the identities and the year folder are judged here.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from gx_pipeline import tally
+from gx_pipeline.parsing.problems import CODES
 from gx_pipeline.report import Report
 
 CLEAN = "clean"
@@ -23,6 +27,10 @@ STATUSES = (CLEAN, NEEDS_REVIEW)
 IDENTITY_FAILS = "identity_fails"
 #: the page is filed under another report year than the one it states
 YEAR_MISMATCH = "year_mismatch"
+#: the file could not be parsed at all (`gx parse` writes an error line for it)
+UNREADABLE = "unreadable"
+#: every reason code, the parser's first
+REASONS: tuple[str, ...] = (*CODES, IDENTITY_FAILS, YEAR_MISMATCH, UNREADABLE)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,19 @@
-"""The trust status: clean only when nothing about the report needs a person's eyes."""
+"""The trust status: clean only when nothing about the report needs a person's eyes; every
+parsed report carries one (`gx parse` writes it on every line)."""
 
-from gx_pipeline import trust
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+
+from gx_pipeline import cli, trust
 from gx_pipeline.parsing import parse_file
+from gx_pipeline.parsing.problems import CODES
+from gx_pipeline.report import Cell
+from gx_pipeline.trust import REASONS, assess
 from gx_pipeline_tests.conftest import SEED
 
 
@@ -37,3 +49,68 @@ def test_the_readers_flags_are_reasons_once_each_in_order():
     verdict = trust.assess(flagged, folder_year=2021)
     assert verdict.status == trust.NEEDS_REVIEW
     assert verdict.reasons[:3] == ("positional_row", "fuzzy_label", trust.YEAR_MISMATCH)
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SEED_TXT = FIXTURES / "seed" / "000_1722c90fa512988b.txt"
+CLEAN_PAGE = FIXTURES / "redteam" / "q01_markdown_tables_2021.txt"
+
+
+def test_a_report_read_by_its_labels_with_sums_that_hold_is_clean():
+    report = parse_file(CLEAN_PAGE)
+    assert report.flags == ()
+    assert assess(report).status == "clean"
+    assert assess(report).reasons == ()
+
+
+def test_the_seed_needs_review_for_its_unlabelled_row_and_its_short_appeals_row():
+    trust = assess(parse_file(SEED_TXT))
+    assert trust.status == "needs_review"
+    assert trust.reasons == ("positional_row", "cells_assumed_empty")
+
+
+def test_flags_are_codes_of_the_catalogue_in_its_order():
+    report = parse_file(FIXTURES / "realdev" / "pages" / "113_xian_lintong_qinling_2022.txt")
+    assert report.flags
+    assert set(report.flags) <= set(CODES)
+    assert list(report.flags) == sorted(report.flags, key=CODES.index)
+    assert set(REASONS) >= set(CODES)
+
+
+def test_a_blank_cell_never_makes_an_identity_fail():
+    report = parse_file(CLEAN_PAGE)
+    cells = tuple(
+        Cell(c.section, c.row, c.col, None) if c.row == "granted" else c for c in report.cells
+    )
+    assert "identity_fails" not in assess(dataclasses.replace(report, cells=cells)).reasons
+
+
+def test_gx_parse_gives_the_trust_status_on_every_line(capsys: pytest.CaptureFixture[str]):
+    assert cli.main(["parse", str(CLEAN_PAGE), str(SEED_TXT)]) == 0
+    clean, seed = (json.loads(line) for line in capsys.readouterr().out.splitlines())
+    assert (clean["trust"], clean["trust_reasons"]) == ("clean", [])
+    assert seed["trust"] == "needs_review"
+    assert seed["trust_reasons"] == ["positional_row", "cells_assumed_empty"]
+    assert seed["flags"] == seed["trust_reasons"]
+
+
+def test_gx_parse_goes_on_after_a_file_the_parser_fails_on(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+):
+    real = cli.parse_file
+
+    def failing(path):  # a parser bug on one page must not cost the rest of the batch
+        if Path(path).name == "bad.txt":
+            raise IndexError("list index out of range")
+        return real(path)
+
+    monkeypatch.setattr(cli, "parse_file", failing)
+    bad = tmp_path / "bad.txt"
+    bad.write_text("x", encoding="utf-8")
+    assert cli.main(["parse", str(bad), str(CLEAN_PAGE)]) == 1
+    out = capsys.readouterr()
+    first, second = (json.loads(line) for line in out.out.splitlines())
+    assert first["source"] == "bad.txt" and "IndexError" in first["error"]
+    assert first["trust"] == "needs_review" and first["trust_reasons"] == ["unreadable"]
+    assert second["trust"] == "clean" and second["cells"]
+    assert "1 of 2 files could not be read" in out.err

@@ -8,6 +8,7 @@ decoded as GB18030 (same speed, strictly more characters).
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -30,6 +31,8 @@ class Decoded:
     #: what the page's <meta> said, if anything
     declared: str | None
     problems: tuple[str, ...] = ()
+    #: some bytes decoded in no candidate encoding and were replaced
+    damaged: bool = False
 
 
 def declared_charset(data: bytes) -> str | None:
@@ -75,7 +78,7 @@ def decode(data: bytes, source: str) -> Decoded:
     best = min(decoded, key=lambda enc: decoded[enc].count("\ufffd"))
     text = decoded[best]
     lost = text.count("\ufffd")
-    return _checked(
+    checked = _checked(
         text,
         best,
         declared,
@@ -84,6 +87,7 @@ def decode(data: bytes, source: str) -> Decoded:
         tolerate=lost,
         data=data,
     )
+    return dataclasses.replace(checked, damaged=True)
 
 
 def _ascii_based(encoding: str, data: bytes) -> bytes | None:

@@ -15,7 +15,9 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from gx_pipeline.parsing import problems as codes
 from gx_pipeline.parsing.labels import norm
+from gx_pipeline.parsing.problems import Problems
 from gx_pipeline.parsing.tokens import Head
 
 _TITLE = re.compile(
@@ -137,7 +139,7 @@ class Metadata:
     agency: str | None
     year: int | None
     published: str | None
-    problems: tuple[str, ...]
+    problems: Problems
 
 
 def _clean_agency(run: str) -> str | None:
@@ -198,7 +200,7 @@ def extract(
     `body_start` is the index of the first text of the report's tables: the report's own title
     stands before it; lists of related reports (other years!) usually stand after it.
     """
-    problems: list[str] = []
+    problems = Problems()
     head = [_normalised(t) for t in texts[:400]]
     before = head[: body_start if body_start is not None else 400]
     agency: str | None = None
@@ -338,23 +340,26 @@ def extract(
     if year is not None and year_from == "body" and published is not None:
         stated = int(published[:4]) - 1
         if stated != year and int(published[5:7]) <= 6:
-            problems.append(
+            problems.flag(
+                codes.METADATA_GUESSED,
                 f"meta.year: the opening sentence says {year} but the page was published "
-                f"{published}; taken as {stated}"
+                f"{published}; taken as {stated}",
             )
             year = stated
     if year is not None and year_from == "frequent" and published is not None:
         year = None
     if year is None and published is not None:
         year = int(published[:4]) - 1
-        problems.append(
+        problems.flag(
+            codes.METADATA_GUESSED,
             f"meta.year: no title or statement of the year; taken as the year before "
-            f"publication ({published})"
+            f"publication ({published})",
         )
     if year is not None and year_from == "frequent":
-        problems.append(
+        problems.flag(
+            codes.METADATA_GUESSED,
             f"meta.year: no title or opening sentence states the year; taken as {year}, "
-            "the year the text mentions most"
+            "the year the text mentions most",
         )
     if year is not None and year_from and published is not None:
         p = dt.date.fromisoformat(published)
@@ -365,10 +370,14 @@ def extract(
     if published is None:
         problems.append("meta.published: no publication date on the page")
     if agency is None:
-        problems.append("meta.agency: the page does not name the publishing agency")
+        problems.flag(
+            codes.METADATA_MISSING, "meta.agency: the page does not name the publishing agency"
+        )
     if year is None:
-        problems.append("meta.year: the report year is not stated on the page")
-    return Metadata(agency, year, published, tuple(problems))
+        problems.flag(
+            codes.METADATA_MISSING, "meta.year: the report year is not stated on the page"
+        )
+    return Metadata(agency, year, published, problems)
 
 
 def _published(

@@ -8,8 +8,10 @@ import re
 from pathlib import Path
 
 from gx_pipeline.parsing import labels, metadata, sections
+from gx_pipeline.parsing import problems as codes
 from gx_pipeline.parsing.decode import decode
 from gx_pipeline.parsing.errors import ParseError
+from gx_pipeline.parsing.problems import Problems, ordered
 from gx_pipeline.parsing.tokens import (
     CELL,
     END,
@@ -55,7 +57,9 @@ def parse_bytes(data: bytes, source: str, sha256: str | None = None) -> Report:
     every file), so it is not computed twice."""
     decoded = decode(data, source)
     text = decoded.text
-    problems = list(decoded.problems)
+    problems = Problems(decoded.problems)
+    if decoded.damaged:
+        problems.raise_code(codes.ENCODING_DAMAGED)
     sample = text[:20000]
     traditional = len(_TRADITIONAL.findall(sample))
     if traditional > 5 and traditional > len(_SIMPLIFIED.findall(sample)):
@@ -83,27 +87,29 @@ def parse_bytes(data: bytes, source: str, sha256: str | None = None) -> Report:
     meta = metadata.extract(texts, head, _body_start(tokens))
     scan = sections.scan(tokens, lines_are_values, _truncated(text, tokens, html_page))
     template, template_problems = sections.decide_template(scan, meta.year)
-    problems += list(meta.problems) + template_problems
+    problems.absorb(meta.problems)
+    problems.absorb(template_problems)
     cells: list = []
     complete = {s: False for s in ("proactive", "requests", "appeals")}
     if template is not None:
         assembled = sections.assemble(scan, template)
         cells = assembled.cells
         complete = assembled.complete
-        problems.extend(assembled.problems)
+        problems.absorb(assembled.problems)
         for section in ("proactive", "requests", "appeals"):
             if section not in assembled.found:
                 shown = section in scan.sections_headed or any(
                     r.section == section for r in scan.rows
                 )
-                problems.append(
+                problems.flag(
+                    codes.INCOMPLETE,
                     f"{section}: the section's heading or header is there, but its cells are not "
                     "on the page"
                     if shown
-                    else f"{section}: the section's table is not on the page"
+                    else f"{section}: the section's table is not on the page",
                 )
     if not cells:
-        problems.append("page: no tables: " + _why_no_tables(text, scan, tokens))
+        problems.flag(codes.INCOMPLETE, "page: no tables: " + _why_no_tables(text, scan, tokens))
     return Report(
         source=source,
         agency=meta.agency,
@@ -114,6 +120,7 @@ def parse_bytes(data: bytes, source: str, sha256: str | None = None) -> Report:
         problems=tuple(dict.fromkeys(problems)),
         complete=complete,
         sha256=sha256 or hashlib.sha256(data).hexdigest(),
+        flags=ordered(problems.codes),
     )
 
 

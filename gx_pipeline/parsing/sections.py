@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 
 from gx_pipeline import contract
 from gx_pipeline.parsing import labels
-from gx_pipeline.parsing.tokens import CELL, END, LINE, Token
+from gx_pipeline.parsing import problems as codes
+from gx_pipeline.parsing.problems import Problems
+from gx_pipeline.parsing.tokens import CELL, END, LINE, PAD, Token
 from gx_pipeline.parsing.values import (
     NO_CHANGE,
     header_unit,
@@ -46,6 +48,9 @@ class RawRow:
     core: str | None = None
     block: int = 0  # which proactive block (第二十条第（X）项) the row sits in
     hard: bool = False  # the page showed where the row ends
+    #: fillers for covered grid positions closed the row (a text copy's pad fields or lines):
+    #: how many
+    padded: int = 0
     cut: bool = False  # the page ends inside this row
 
 
@@ -64,7 +69,10 @@ class Scan:
     #: the requests table's header words in reading order (where 总计 stands)
     request_header: list[str] = field(default_factory=list)
     votes: Counter[str] = field(default_factory=Counter)
-    problems: list[str] = field(default_factory=list)
+    problems: Problems = field(default_factory=Problems)
+    #: HTML tables with a value cell that spans columns or rows: a row of such a table that
+    #: shows fewer cells than columns may have lost any of them, not only its last ones
+    spanned_tables: set[int] = field(default_factory=set)
 
 
 def _extend_label(row: RawRow, more: str) -> None:
@@ -100,9 +108,10 @@ class _Reader:
 
     # --- rows -----------------------------------------------------------------------------
 
-    def close(self, hard: bool = False) -> None:
+    def close(self, hard: bool = False, padded: int = 0) -> None:
         if self.row is not None:
             self.row.hard = hard
+            self.row.padded = padded
             self.scan.rows.append(self.row)
             self.row = None
 
@@ -160,7 +169,7 @@ class _Reader:
             if self.scan.second_report:
                 break
             if tok.kind == END:
-                self.close(hard=True)
+                self.close(hard=True, padded=tok.td or 0 if tok.text == PAD else 0)
                 self.header_row = False
                 continue
             self.token(tok)
@@ -182,8 +191,9 @@ class _Reader:
                 self.row.cut = True
             if value_like and self.section is not None:
                 where = f"{self.section}.{self.last_code}" if self.last_code else self.section
-                self.scan.problems.append(
-                    f"{where}: the page ends inside a cell ({text!r}); that cell is not read"
+                self.scan.problems.flag(
+                    codes.INCOMPLETE,
+                    f"{where}: the page ends inside a cell ({text!r}); that cell is not read",
                 )
             if value_like or len(text) < 8:
                 return
@@ -234,6 +244,8 @@ class _Reader:
     def value(self, tok: Token) -> None:
         if self.section is None:
             return
+        if tok.span and tok.table:
+            self.scan.spanned_tables.add(tok.table)
         if self.row is None and self.header_row:
             if not labels.norm(tok.text):
                 return
@@ -463,27 +475,32 @@ def block_templates(s: Scan) -> dict[int, str]:
     return out
 
 
-def decide_template(s: Scan, year: int | None) -> tuple[str | None, list[str]]:
+def decide_template(s: Scan, year: int | None) -> tuple[str | None, Problems]:
     votes = Counter(s.votes)
     for version in block_templates(s).values():
         votes[version] += 1
-    problems: list[str] = []
+    problems = Problems()
     if votes["2019"] != votes["2021"]:
         template = "2019" if votes["2019"] > votes["2021"] else "2021"
         if votes["2019"] and votes["2021"]:
-            problems.append(
+            problems.flag(
+                codes.TEMPLATE_GUESSED,
                 f"meta.template: the page mixes both format versions "
-                f"({votes['2019']} signs of 2019, {votes['2021']} of 2021); read as {template}"
+                f"({votes['2019']} signs of 2019, {votes['2021']} of 2021); read as {template}",
             )
         return template, problems
     if not any(r.code not in (None, UNKNOWN) for r in s.rows):
         return None, problems
     if year is None:
-        problems.append("meta.template: no heading or row tells the format version, and no year")
+        problems.flag(
+            codes.TEMPLATE_GUESSED,
+            "meta.template: no heading or row tells the format version, and no year",
+        )
         return None, problems
     template = "2019" if year <= 2020 else "2021"
-    problems.append(
-        f"meta.template: no heading or row tells the format version; taken from the year ({year})"
+    problems.flag(
+        codes.TEMPLATE_GUESSED,
+        f"meta.template: no heading or row tells the format version; taken from the year ({year})",
     )
     return template, problems
 
@@ -494,13 +511,14 @@ def decide_template(s: Scan, year: int | None) -> tuple[str | None, list[str]]:
 @dataclass
 class Sections:
     cells: list[Cell]
-    problems: list[str]
+    problems: Problems
     complete: dict[str, bool]
     found: set[str]
 
 
 def assemble(s: Scan, template: str) -> Sections:
-    problems = list(s.problems)
+    problems = Problems()
+    problems.absorb(s.problems)
     if s.second_report:
         problems.append(
             f"page: a second report follows the first (the {s.second_report} heading repeats "
@@ -519,10 +537,17 @@ def assemble(s: Scan, template: str) -> Sections:
     for section in contract.SECTIONS:
         raw = [r for r in s.rows if r.section == section]
         if section == "appeals":
-            got, ok = _appeals(raw, problems)
+            got, ok = _appeals(raw, problems, s.spanned_tables)
         else:
             got, ok = _table(
-                section, raw, template, wrong_blocks, units, problems, s.request_header
+                section,
+                raw,
+                template,
+                wrong_blocks,
+                units,
+                problems,
+                s.request_header,
+                s.spanned_tables,
             )
         cells.extend(got)
         if got:
@@ -537,8 +562,9 @@ def _table(
     template: str,
     wrong_blocks: set[int],
     units: dict[int, str | None],
-    problems: list[str],
+    problems: Problems,
     header: list[str] | None = None,
+    spanned: set[int] | frozenset[int] = frozenset(),
 ) -> tuple[list[Cell], bool]:
     template_rows = contract.rows(template, section)
     index = {r.code: i for i, r in enumerate(template_rows)}
@@ -549,7 +575,13 @@ def _table(
     for r in raw:
         if r.code == UNKNOWN:
             shown = "/".join(t.text or "空" for t in r.values[:8])
-            if r.values:
+            if any(labels.norm(t.text) for t in r.values):
+                problems.flag(
+                    codes.CELLS_UNPLACED,
+                    f"{section}: row {r.label!r} is not in the template; "
+                    f"its values ({shown}) are not assigned",
+                )
+            elif r.values:
                 problems.append(
                     f"{section}: row {r.label!r} is not in the template; "
                     f"its values ({shown}) are not assigned"
@@ -559,15 +591,17 @@ def _table(
             continue
         if r.code is not None and r.code not in index:
             if r.values:
-                problems.append(
+                problems.flag(
+                    codes.CELLS_UNPLACED,
                     f"{section}.{r.code}: the row belongs to the other format version "
-                    f"than this report's ({template}); its values are not assigned"
+                    f"than this report's ({template}); its values are not assigned",
                 )
             continue
         if section == "proactive" and r.block in wrong_blocks and r.code is not None:
-            problems.append(
+            problems.flag(
+                codes.CELLS_UNPLACED,
                 f"{section}.{r.code}: the block's column headers are not the {template} "
-                f"format's; its cells cannot be matched to columns and are not assigned"
+                f"format's; its cells cannot be matched to columns and are not assigned",
             )
             unassigned.add(r.code)
             continue
@@ -580,15 +614,17 @@ def _table(
                 x.code == r.code and x.values for x in raw
             ):
                 continue  # a repeated label (merged cells copied into every row)
-            problems.append(
-                f"{section}.{r.code}: the row has a label ({r.label!r}) but no cells of its own"
+            problems.flag(
+                codes.INCOMPLETE,
+                f"{section}.{r.code}: the row has a label ({r.label!r}) but no cells of its own",
             )
             placed.append(r)
             continue
         if not r.exact and r.code is not None:
-            problems.append(
+            problems.flag(
+                codes.FUZZY_LABEL,
                 f"{section}.{r.code}: label {r.label!r} matched by its core {r.core!r}, "
-                "not by the template's wording"
+                "not by the template's wording",
             )
         placed.append(r)
         if not r.hard and r.code is not None:
@@ -628,16 +664,18 @@ def _table(
             for r, code in zip(run, free, strict=True):
                 r.code = code
                 labelled.add(code)
-                problems.append(
+                problems.flag(
+                    codes.POSITIONAL_ROW,
                     f"{section}.{code}: a row without a label, placed by its position "
-                    f"between {prev_label} and {next_label}"
+                    f"between {prev_label} and {next_label}",
                 )
         else:
             for r in run:
                 if any(labels.norm(t.text) for t in r.values):
                     shown = "/".join(t.text or "空" for t in r.values[:8])
-                    problems.append(
-                        f"{section}: a row without a label ({shown}) could not be placed"
+                    problems.flag(
+                        codes.CELLS_UNPLACED,
+                        f"{section}: a row without a label ({shown}) could not be placed",
                     )
                 r.code = UNKNOWN
         i = j
@@ -656,7 +694,11 @@ def _table(
                     f"{section}.{r.code}: the row appears twice; the copy with numbers is kept"
                 )
             elif numbers[1]:
-                problems.append(f"{section}.{r.code}: the row appears twice; the first is kept")
+                line = f"{section}.{r.code}: the row appears twice; the first is kept"
+                if [t.text for t in first.values] != [t.text for t in r.values]:
+                    problems.flag(codes.DUPLICATE_ROW, line)
+                else:
+                    problems.append(line)
             continue
         by_code[r.code] = r
     _align_in_place_blanks(section, by_code, width, problems)
@@ -675,9 +717,10 @@ def _table(
         if r.cut and len(vals) < n:
             # the file ends inside this row: the cells after the cut are not on the page
             complete = False
-            problems.append(
+            problems.flag(
+                codes.INCOMPLETE,
                 f"{section}.{trow.code}: the page ends inside this row; "
-                f"{len(vals)} of {n} cells read, the rest are not on the page"
+                f"{len(vals)} of {n} cells read, the rest are not on the page",
             )
             for k, tok in enumerate(vals):
                 cells.append(
@@ -686,22 +729,21 @@ def _table(
                     )
                 )
             continue
-        if len(vals) < n:
+        if (
+            len(vals) < n
+            and len(vals) + r.padded >= n
+            and not any(labels.norm(t.text) for t in vals)
+        ):
+            # no number in the row, and enough fillers to stand for its blank cells: whichever
+            # cells the fillers are, every one of the row's cells is empty
+            last = vals[-1] if vals else Token(CELL, "", 0)
+            td = last.td or 0
+            vals = [*vals, *(last._replace(td=td + k) for k in range(1, n - len(vals) + 1))]
+        fitted = _fit(section, trow.code, vals, n, problems, _unspanned_html(vals, spanned))
+        if fitted is None:
             complete = False
-            missing = n - len(vals)
-            cols = ", ".join(c.code for c in trow.columns[len(vals) :])
-            problems.append(
-                f"{section}.{trow.code}: {len(vals)} of {n} cells present; "
-                f"the last {missing} ({cols}) are taken as empty"
-            )
-        extra = [t for t in vals[n:] if labels.norm(t.text)]
-        if extra:
-            problems.append(
-                f"{section}.{trow.code}: {len(extra)} more values than the template's {n} "
-                f"columns ({'/'.join(t.text for t in extra[:6])}); they are not assigned"
-            )
-        for k, col in enumerate(trow.columns):
-            tok = vals[k] if k < len(vals) else None
+            continue
+        for col, tok in zip(trow.columns, fitted, strict=True):
             cells.append(_cell(section, trow.code, col.code, tok, units.get(r.block), problems))
     if by_code and all(c.value is None for c in cells):
         problems.append(
@@ -717,17 +759,71 @@ def _table(
             and not (template == "2021" and t.code == "other")
         ]
         if missing_rows:
-            problems.append(
-                f"{section}: incomplete: rows not on the page: {', '.join(missing_rows)}"
+            problems.flag(
+                codes.INCOMPLETE,
+                f"{section}: incomplete: rows not on the page: {', '.join(missing_rows)}",
             )
     return cells, complete and bool(cells)
+
+
+def _unspanned_html(vals: list[Token], spanned: set[int] | frozenset[int]) -> bool:
+    """The row's cells are cells of an HTML table where no value cell spans columns or rows:
+    each stands in its own column, left to right, so the columns a short row lacks are its last
+    ones, which the page leaves empty."""
+    return bool(vals) and all(t.table and t.table not in spanned for t in vals)
+
+
+def _fit(
+    section: str,
+    code: str,
+    vals: list[Token],
+    n: int,
+    problems: Problems,
+    trailing_empty: bool = False,
+) -> list[Token | None] | None:
+    """The row's value cells, one per template column, or None when which column each value
+    belongs to is not certain (said in problems, and the row gives no values).
+
+    The cells are taken in order when there are exactly as many as columns; blank cells past
+    the last column are covered grid positions; a value repeated past the last column is a
+    spanned cell's text written into every position it covers (converters do that); with
+    `trailing_empty` (see _unspanned_html), the columns a short row lacks are its last ones.
+    Anything else does not fit: fewer cells than columns means a merged value cell or a dropped
+    one, more means a column the template lacks, and no rule of the layout says which is which.
+    """
+    if len(vals) == n:
+        return list(vals)
+    shown = "/".join(t.text or "空" for t in vals[:12])
+    if len(vals) < n and trailing_empty:
+        problems.flag(
+            codes.CELLS_ASSUMED_EMPTY,
+            f"{section}.{code}: {len(vals)} of {n} cells present; the last {n - len(vals)} "
+            "are not drawn on the page and taken as empty",
+        )
+        return [*vals, *[None] * (n - len(vals))]
+    if len(vals) < n:
+        problems.flag(
+            codes.CELLS_UNPLACED,
+            f"{section}.{code}: {len(vals)} value cells where the template has {n} columns "
+            f"({shown}); which column each belongs to is not known, so none is read",
+        )
+        return None
+    extra = [t for t in vals[n:] if labels.norm(t.text)]
+    if not extra or all(labels.norm(t.text) == labels.norm(vals[n - 1].text) for t in extra):
+        return vals[:n]
+    problems.flag(
+        codes.CELLS_UNPLACED,
+        f"{section}.{code}: {len(vals)} value cells where the template has {n} columns "
+        f"({shown}); which column each belongs to is not known, so none is read",
+    )
+    return None
 
 
 _APPLICANTS = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")
 _HEADER_NON_COLUMNS = ("申请人情况", "法人或其他组织", "勾稽", "本列数据", "续表")
 
 
-def _extra_columns(header: list[str], rows: dict[str, RawRow], problems: list[str]) -> None:
+def _extra_columns(header: list[str], rows: dict[str, RawRow], problems: Problems) -> None:
     """Columns the template lacks (个体工商户 beside 自然人): find their place among the data
     columns from the header and leave their values out, rather than shift every column."""
     extra = [
@@ -751,13 +847,14 @@ def _extra_columns(header: list[str], rows: dict[str, RawRow], problems: list[st
     for r in rows.values():
         if len(r.values) >= len(order):
             r.values = [t for i, t in enumerate(r.values) if i not in positions]
-    problems.append(
+    problems.flag(
+        codes.CELLS_UNPLACED,
         f"requests: the table has columns the template lacks ({', '.join(extra)}); their "
-        "values are left out"
+        "values are left out",
     )
 
 
-def _total_column_first(header: list[str], rows: dict[str, RawRow], problems: list[str]) -> None:
+def _total_column_first(header: list[str], rows: dict[str, RawRow], problems: Problems) -> None:
     """A requests header may put 总计 before 自然人. Whether the numbers follow it is told by the
     sums: in the template's order the last of the seven is the sum of the first six; in the
     header's order the first is the sum of the rest. Rows where every value is there vote."""
@@ -779,9 +876,10 @@ def _total_column_first(header: list[str], rows: dict[str, RawRow], problems: li
         for r in rows.values():
             if len(r.values) >= 7:
                 r.values = [*r.values[1:7], r.values[0], *r.values[7:]]
-        problems.append(
+        problems.flag(
+            codes.READING_BY_IDENTITY,
             f"requests: the header puts 总计 before 自然人 and the numbers agree ({header_order} "
-            "rows sum that way); values are read in the header's order"
+            "rows sum that way); values are read in the header's order",
         )
     else:
         tell = (
@@ -789,14 +887,15 @@ def _total_column_first(header: list[str], rows: dict[str, RawRow], problems: li
             if template_order
             else ("cannot tell which order they follow")
         )
-        problems.append(
+        problems.flag(
+            codes.READING_BY_IDENTITY if template_order else codes.COLUMN_ORDER_GUESSED,
             f"requests: the header puts 总计 before 自然人, but the numbers {tell}; values are "
-            "read in the template's order"
+            "read in the template's order",
         )
 
 
 def _align_in_place_blanks(
-    section: str, rows: dict[str, RawRow], width: dict[str, int], problems: list[str]
+    section: str, rows: dict[str, RawRow], width: dict[str, int], problems: Problems
 ) -> None:
     """Rows with more cells than columns: where do the spare (blank) cells stand?
 
@@ -805,7 +904,7 @@ def _align_in_place_blanks(
     label. Rows whose spare cells are blank at one end and not at the other tell which; the
     table's majority decides the rows that do not tell.
     """
-    votes = 0
+    votes = against = 0
     spare: list[tuple[RawRow, int]] = []
     for code, r in rows.items():
         extra = len(r.values) - width[code]
@@ -826,15 +925,21 @@ def _align_in_place_blanks(
         lead = any(labels.norm(t.text) for t in r.values[:extra])
         trail = any(labels.norm(t.text) for t in r.values[-extra:])
         votes += (not lead and trail) - (lead and not trail)
+        against += lead and not trail
         if not lead:
             spare.append((r, extra))
     if votes > 0 and spare:
         for r, extra in spare:
             r.values = r.values[extra:]
-        problems.append(
+        line = (
             f"{section}: cells covered by merged label cells stand blank in place; "
             "values are read from the right of each row"
         )
+        if against:
+            # rows disagree about where the spare cells stand: the majority is a guess
+            problems.flag(codes.COLUMN_ORDER_GUESSED, f"{line} ({against} rows tell otherwise)")
+        else:
+            problems.append(line)
 
 
 def _drop_blank_label_cell(r: RawRow, before: RawRow | None, after: RawRow | None, n: int) -> None:
@@ -871,9 +976,11 @@ def _overflow(r: RawRow, n: int) -> list[RawRow]:
 _APPEAL_CODES = tuple(r.code for r in contract.APPEALS)
 
 
-def _appeals(raw: list[RawRow], problems: list[str]) -> tuple[list[Cell], bool]:
+def _appeals(
+    raw: list[RawRow], problems: Problems, spanned: set[int] | frozenset[int] = frozenset()
+) -> tuple[list[Cell], bool]:
     per_row: dict[str, list[Token | None]] = {}
-    parts: list[list[Token]] = []  # the rows of values read as the single 15-cell row
+    parts: list[RawRow] = []  # the rows of values read as the single 15-cell row
     cut = any(r.cut for r in raw)
     for r in raw:
         if r.code in _APPEAL_CODES and not any(labels.norm(t.text) for t in r.values):
@@ -881,64 +988,123 @@ def _appeals(raw: list[RawRow], problems: list[str]) -> tuple[list[Cell], bool]:
         if r.code in _APPEAL_CODES and 0 < len(r.values) <= 5 and r.code not in per_row:
             per_row[r.code] = list(r.values)
         elif r.code in (SEQUENCE, *_APPEAL_CODES, None) and r.values:
-            parts.append(r.values)
+            parts.append(r)
         elif r.code == UNKNOWN and len(r.values) >= 12:
             # a label cell in front of the national layout's single row (数量, 件数, …)
             problems.append(
                 f"appeals: the row's label {r.label!r} is not the template's; its "
                 f"{len(r.values)} values are read as the table's single row"
             )
-            parts.append(r.values)
-        elif r.code == UNKNOWN and r.values:
-            problems.append(
-                f"appeals: row {r.label!r} is not in the template; its values are not assigned"
+            parts.append(r)
+        elif r.code == UNKNOWN and any(labels.norm(t.text) for t in r.values):
+            problems.flag(
+                codes.CELLS_UNPLACED,
+                f"appeals: row {r.label!r} is not in the template; its values are not assigned",
             )
-    if sum(map(len, parts)) > 15:
+    if sum(len(p.values) for p in parts) > 15:
         # blank rows around the single value row: header rows' covered positions
-        parts = [p for p in parts if any(labels.norm(t.text) for t in p)] or parts
-    sequence = [t for p in parts for t in p]
+        parts = [p for p in parts if any(labels.norm(t.text) for t in p.values)] or parts
+    sequence = [t for p in parts for t in p.values]
+    complete = False
     if sequence and not per_row:
-        present = len(sequence)
-        if present < 15 and cut:
-            problems.append(
-                f"appeals: the page ends inside the table; {present} of 15 cells read, "
-                "the rest are not on the page"
-            )
-        elif present < 15:
-            problems.append(
-                f"appeals: {present} of 15 cells present; the last {15 - present} are taken as empty"
-            )
-        elif any(labels.norm(t.text) for t in sequence[15:]):
-            problems.append(
-                f"appeals: {present} values where the table has 15; the first 15 are read"
-            )
-        for k, code in enumerate(_APPEAL_CODES):
-            if cut and 5 * k >= present:
-                break
-            width = min(5, present - 5 * k) if cut else 5
-            per_row[code] = [
-                sequence[5 * k + j] if 5 * k + j < present else None for j in range(width)
-            ]
-        complete = present >= 15
+        complete = _appeals_sequence(sequence, parts, cut, per_row, problems, spanned)
     else:
         complete = len(per_row) == 3 and all(len(v) == 5 for v in per_row.values())
         if any(labels.norm(t.text) for t in sequence):
-            problems.append("appeals: values outside the labelled rows are not assigned")
+            problems.flag(
+                codes.CELLS_UNPLACED, "appeals: values outside the labelled rows are not assigned"
+            )
+        for code, vals in list(per_row.items()):
+            if len(vals) < 5 and not cut:
+                del per_row[code]
+                shown = "/".join(t.text or "空" for t in vals if t is not None)
+                problems.flag(
+                    codes.CELLS_UNPLACED,
+                    f"appeals.{code}: {len(vals)} value cells where the row has 5 columns "
+                    f"({shown}); which column each belongs to is not known, so none is read",
+                )
     cells: list[Cell] = []
     for code in _APPEAL_CODES:
         if code not in per_row:
             continue
-        vals = per_row[code]
-        if len(vals) < 5 and not sequence and not cut:
-            problems.append(f"appeals.{code}: {len(vals)} of 5 cells present; the rest are empty")
-        for k, col in enumerate(contract.APPEAL_COLUMNS):
-            if cut and k >= len(vals):
-                break
-            tok = vals[k] if k < len(vals) else None
+        for tok, col in zip(per_row[code], contract.APPEAL_COLUMNS, strict=False):
             cells.append(_cell("appeals", code, col.code, tok, None, problems))
+        if len(per_row[code]) < 5 and cut:
+            complete = False
     if per_row and not complete and len(per_row) < 3:
-        problems.append("appeals: incomplete: not every row is on the page")
+        problems.flag(codes.INCOMPLETE, "appeals: incomplete: not every row is on the page")
     return cells, complete and bool(cells)
+
+
+def _appeals_sequence(
+    sequence: list[Token],
+    parts: list[RawRow],
+    cut: bool,
+    per_row: dict[str, list[Token | None]],
+    problems: Problems,
+    spanned: set[int] | frozenset[int],
+) -> bool:
+    """The national layout's single row of 15 values, review then the two litigation groups,
+    into `per_row`. Returns whether all 15 were read."""
+    present = len(sequence)
+    if present > 15:
+        extra = [t for t in sequence[15:] if labels.norm(t.text)]
+        if extra:
+            shown = "/".join(t.text or "空" for t in sequence[:20])
+            problems.flag(
+                codes.CELLS_UNPLACED,
+                f"appeals: {present} values where the table has 15 ({shown}); which column "
+                "each belongs to is not known, so none is read",
+            )
+            return False
+        sequence = sequence[:15]
+    elif present < 15 and cut:
+        problems.flag(
+            codes.INCOMPLETE,
+            f"appeals: the page ends inside the table; {present} of 15 cells read, "
+            "the rest are not on the page",
+        )
+    elif present < 15:
+        # a text copy writes no cells after the last non-empty one on a table's last row, and
+        # no fillers either (the seed): its missing cells are the row's last ones, empty. A
+        # row followed by fillers, or split over several rows, had merged cells instead.
+        row = parts[-1]
+        last_row = len(parts) == 1 and row.hard and not row.padded and sequence[0].table == 0
+        if not (last_row or _unspanned_html(sequence, spanned)) or not _appeal_sums_hold(sequence):
+            shown = "/".join(t.text or "空" for t in sequence)
+            problems.flag(
+                codes.CELLS_UNPLACED,
+                f"appeals: {present} value cells where the table has 15 ({shown}); which column "
+                "each belongs to is not known, so none is read",
+            )
+            return False
+        problems.flag(
+            codes.CELLS_ASSUMED_EMPTY,
+            f"appeals: {present} of 15 cells present; the last {15 - present} are taken as empty",
+        )
+    for k, code in enumerate(_APPEAL_CODES):
+        row_cells = sequence[5 * k : 5 * k + 5]
+        if not row_cells and cut:
+            break
+        per_row[code] = row_cells
+    if present < 15 and not cut:
+        for code in _APPEAL_CODES:
+            per_row[code] = per_row[code] + [None] * (5 - len(per_row[code]))
+    return present >= 15
+
+
+def _appeal_sums_hold(sequence: list[Token]) -> bool:
+    """Whether every row of the single appeals row that shows all five cells sums to its
+    total (blank as 0), read in order."""
+    for k in range(3):
+        group = sequence[5 * k : 5 * k + 5]
+        if len(group) < 5:
+            continue
+        values = [read_value(t.text) for t in group]
+        numbers = [float(v.value) if v is not None and v.value is not None else 0.0 for v in values]
+        if any(v is None for v in values) or abs(numbers[4] - sum(numbers[:4])) > 1e-9:
+            return False
+    return True
 
 
 def _cell(
@@ -947,7 +1113,7 @@ def _cell(
     col: str,
     tok: Token | None,
     unit: str | None,
-    problems: list[str],
+    problems: Problems,
 ) -> Cell:
     """One cell's value. `unit`: the unit of amount its column header states, if any."""
     if tok is None:
@@ -956,7 +1122,9 @@ def _cell(
     read = read_value(tok.text, amount=amount)
     where = f"{section}.{row}.{col}"
     if read is None:
-        problems.append(f"{where}: cannot read {tok.text!r} as a value; taken as empty")
+        problems.flag(
+            codes.CELLS_UNPLACED, f"{where}: cannot read {tok.text!r} as a value; taken as empty"
+        )
         return Cell(section, row, col, None, tok.text, tok.table, tok.tr, tok.td)
     value = read.value
     if read.footnote in NO_CHANGE:
@@ -971,9 +1139,10 @@ def _cell(
             value = in_wan(value, unit)
         elif value != 0 and row == "procurement":
             # the 2019 procurement column states no unit; the 2021 fee column states 万元
-            problems.append(
+            problems.flag(
+                codes.UNIT_ASSUMED,
                 f"{where}: bare number {tok.text!r} in a column whose header states no unit; "
-                "taken as 万元"
+                "taken as 万元",
             )
     if isinstance(value, (int, float)) and value < 0 and col not in contract.SIGNED_COLUMNS:
         problems.append(f"{where}: negative value {tok.text!r} in a count column, kept as written")

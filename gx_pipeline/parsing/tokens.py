@@ -21,6 +21,10 @@ from gx_pipeline.parsing import labels
 from gx_pipeline.parsing.values import is_value_text
 
 CELL, LINE, END = "cell", "line", "end"
+#: the text of an END token whose row a text copy closed with fillers for covered grid
+#: positions (`||` fields or pad lines): merged cells stood in the row or above it. Its `td`
+#: is the number of fillers
+PAD = "pad"
 
 
 class Token(NamedTuple):
@@ -32,6 +36,8 @@ class Token(NamedTuple):
     td: int | None = None  # cell in the row, or field in the line
     #: the page may have been cut inside this token (it is the last thing in a truncated file)
     cut: bool = False
+    #: an HTML cell that spans several columns or rows (colspan/rowspan above 1)
+    span: bool = False
 
 
 ROW_END = Token(END)
@@ -58,8 +64,10 @@ _LINE_MARK, _TABLE_MARK, _ROW_MARK, _CELL_MARK, _HIDDEN_MARK = "\ufdd0\ufdd1\ufd
 _BREAK = "\ufdd5"
 #: the start and end of a block the browser does not show (see _shown)
 _HIDE_START, _HIDE_END = "\ufdd6\ufdd7"
+#: in front of the text of a cell that spans several columns or rows
+_SPAN_MARK = "\ufdd8"
 _MARKS = _LINE_MARK + _TABLE_MARK + _ROW_MARK + _CELL_MARK + _HIDDEN_MARK + _BREAK
-_MARKS += _HIDE_START + _HIDE_END
+_MARKS += _HIDE_START + _HIDE_END + _SPAN_MARK
 _HIDE_SPLIT = re.compile(f"([{_HIDE_START}{_HIDE_END}])")
 _STRAY_BREAK = re.compile(r"</(?:[pP]|[bB][rR])\s*>")
 #: a page that holds one anyway gets U+FFFD in its place
@@ -94,7 +102,9 @@ _IS_HIDDEN = f"@hidden or (@style and ({_HIDING_STYLE}))"
 #: a cell's text, or the hidden mark for a cell the browser does not show (its place counts)
 _CELL_TEXT = (
     f'<xsl:choose><xsl:when test="{_IS_HIDDEN}"><xsl:text>{_HIDDEN_MARK}</xsl:text></xsl:when>'
-    '<xsl:otherwise><xsl:value-of select="."/></xsl:otherwise></xsl:choose>'
+    '<xsl:otherwise><xsl:if test="@colspan &gt; 1 or @rowspan &gt; 1">'
+    f"<xsl:text>{_SPAN_MARK}</xsl:text></xsl:if>"
+    '<xsl:value-of select="."/></xsl:otherwise></xsl:choose>'
 )
 #: cells of a table, or of its tbody/thead/tfoot, that no <tr> holds (the start tag is missing:
 #: libxml2 keeps them there, a browser puts them into a row of their own)
@@ -243,7 +253,13 @@ def _html_tokens(text: str) -> tuple[list[Token], Head]:
             if row == _HIDDEN_MARK:
                 continue  # a row the browser does not show (an old copy left in the markup)
             for td_no, cell in enumerate(row.split(_CELL_MARK)[1:], start=1):
-                if cell != _HIDDEN_MARK:  # a cell the browser does not show keeps its number
+                if cell == _HIDDEN_MARK:
+                    continue  # a cell the browser does not show keeps its number
+                if cell[:1] == _SPAN_MARK:
+                    tokens.append(
+                        Token(CELL, " ".join(cell[1:].split()), table_no, tr_no, td_no, span=True)
+                    )
+                else:
                     tokens.append(Token(CELL, " ".join(cell.split()), table_no, tr_no, td_no))
             tokens.append(ROW_END)
     if not text.rstrip().endswith(">"):
@@ -400,7 +416,20 @@ def _hidden(element: etree._Element) -> bool:
 
 
 def _cell_text(td: etree._Element) -> str:
-    return _HIDDEN_MARK if _hidden(td) else _TEXT(td).replace(_LINE_MARK, "")
+    if _hidden(td):
+        return _HIDDEN_MARK
+    text = _TEXT(td).replace(_LINE_MARK, "")
+    return _SPAN_MARK + text if _spans(td) else text
+
+
+def _spans(td: etree._Element) -> bool:
+    for name in ("colspan", "rowspan"):
+        try:
+            if float(td.get(name) or 1) > 1:
+                return True
+        except ValueError:
+            continue
+    return False
 
 
 # --- text copies ----------------------------------------------------------------------------
@@ -420,6 +449,7 @@ def text_tokens(text: str) -> list[Token]:
     markdown = any(_MD_SEPARATOR.match(line) for line in lines)
     ends_cleanly = text.endswith(("\n", "\r", "|"))
     open_row = False  # a pipe row is open and may continue on the next line
+    row_end = ROW_END  # how the open pipe row ends: PAD_END when fillers closed its line
     unfinished = False  # the last pipe line stopped mid-row (no closing separator)
     row_fields = 0  # fields of the pipe row being read, and of the widest row so far
     widest = 0
@@ -428,7 +458,7 @@ def text_tokens(text: str) -> list[Token]:
             # a browser copy of a table: cells separated by TABs, empty cells kept as empty
             # fields; a row per line, like a pipe row
             if open_row:
-                tokens.append(ROW_END)
+                tokens.append(row_end)
                 open_row = False
             fields = raw.rstrip("\r\n").split("\t")
             tokens.extend(Token(CELL, _clean(f), 0, no, i) for i, f in enumerate(fields, start=1))
@@ -454,7 +484,7 @@ def text_tokens(text: str) -> list[Token]:
         fields_here = line.count("|") + 1
         continues = line.startswith("|") and unfinished and row_fields + fields_here - 1 <= widest
         if open_row and not continues:
-            tokens.append(ROW_END)
+            tokens.append(row_end)
             open_row = False
         if "|" in line:
             row_fields = row_fields + fields_here - 1 if continues else fields_here
@@ -481,14 +511,24 @@ def text_tokens(text: str) -> list[Token]:
             if line.count("|") == 1:
                 tokens.append(Token(CELL, "", 0, no, 1))  # a lone "|": one empty cell
             else:
-                tokens.append(ROW_END)  # covered grid positions closing a row
+                # covered grid positions closing a row
+                tokens.append(Token(END, PAD, td=line.count("|")))
                 open_row = False
             continue
         fields = line.split("|")
         if continues:
             fields = fields[1:]
+        row_end = ROW_END
         if fields and line.endswith("|"):
             fields = fields[:-1]  # the empty text after the closing separator
+            if len(fields) > 1 and fields[-1] == "":
+                # bars with nothing between them at the end of the line: fillers for the grid
+                # positions merged cells cover, not cells (a blank cell is written `| |`)
+                fillers = 0
+                while len(fields) > 1 and fields[-1] == "":
+                    fields.pop()
+                    fillers += 1
+                row_end = Token(END, PAD, td=fillers)
         if len(fields) == 1 and not continues and line.endswith("|"):
             # "x |": one cell per line; the row goes on until a pad line or a label
             tokens.append(Token(CELL, _clean(fields[0]), 0, no, 1))
@@ -496,7 +536,7 @@ def text_tokens(text: str) -> list[Token]:
         tokens.extend(Token(CELL, _clean(f), 0, no, i) for i, f in enumerate(fields, start=1))
         open_row = True
     if open_row:
-        tokens.append(ROW_END)
+        tokens.append(row_end)
     if not ends_cleanly:
         _mark_cut(tokens)  # the copy stops mid-line: the last cell may be cut short
     return tokens
