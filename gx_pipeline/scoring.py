@@ -4,6 +4,13 @@ A report is matched to its truth by file name: the report's `source` (its last p
 component) equals the truth's `source`, or the truth file's stem plus the page's extension.
 Cells are compared on their value: equal numbers (floats within 1e-9), or both null.
 
+Besides wrong and missing values, the scorer counts guesses: `extra` is the number of non-null
+cells the parser emitted that the truth does not label, except cells a truth lists under
+`unlabelled` (`{"section", "row"[, "col"]}` objects: cells the page shows but whose column or
+row cannot be known without guessing, left out of `cells` on purpose). And it counts reports by
+their trust status (`trust`, as `gx parse` writes it): a `clean` report that holds a wrong or
+extra value is a failure of the trust status itself, so `clean_but_wrong` must be 0.
+
 Example (also on the command line as `gx score TRUTH_DIR FILE...`):
 
     import json
@@ -56,10 +63,20 @@ class ReportScore:
     flags_found: tuple[str, ...]
     flags_missing: tuple[str, ...]
     error_expected: str | None = None
+    #: the report's trust status and reasons, when the parse gave them
+    trust: str | None = None
+    trust_reasons: tuple[str, ...] = ()
+    #: the keys of the extra non-null cells
+    extra_cells: tuple[Key, ...] = ()
 
     @property
     def badness(self) -> int:
         return len(self.wrong) + len(self.missing)
+
+    @property
+    def clean_but_wrong(self) -> bool:
+        """Said to be clean, yet a value is wrong or a number stands where the truth has none."""
+        return self.trust == "clean" and bool(self.wrong or self.extra)
 
 
 @dataclass(frozen=True)
@@ -94,6 +111,26 @@ class ScoreSummary:
     @property
     def extra(self) -> int:
         return sum(r.extra for r in self.reports)
+
+    @property
+    def trust_counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for r in self.reports:
+            key = r.trust or "unknown"
+            out[key] = out.get(key, 0) + 1
+        return out
+
+    @property
+    def reason_counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for r in self.reports:
+            for code in r.trust_reasons:
+                out[code] = out.get(code, 0) + 1
+        return dict(sorted(out.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    @property
+    def clean_but_wrong(self) -> tuple[ReportScore, ...]:
+        return tuple(r for r in self.reports if r.clean_but_wrong)
 
     @property
     def flags_expected(self) -> int:
@@ -171,7 +208,14 @@ def score_report(truth: dict[str, Any], report: dict[str, Any]) -> ReportScore:
             correct += 1
         else:
             wrong.append(CellError(source, *key, value, got[key]))
-    extra = sum(1 for key in got if key not in expected)
+    unlabelled = [(u["section"], u["row"], u.get("col")) for u in truth.get("unlabelled") or ()]
+    extra_cells = tuple(
+        key
+        for key, value in got.items()
+        if key not in expected
+        and value is not None
+        and not any(key[:2] == u[:2] and u[2] in (None, key[2]) for u in unlabelled)
+    )
     meta_ok = {f: truth.get(f) == report.get(f) for f in META_FIELDS}
     problems = report.get("problems") or []
     flags = list(truth.get("expect_flags") or [])
@@ -182,11 +226,14 @@ def score_report(truth: dict[str, Any], report: dict[str, Any]) -> ReportScore:
         correct=correct,
         wrong=tuple(wrong),
         missing=tuple(missing),
-        extra=extra,
+        extra=len(extra_cells),
+        extra_cells=extra_cells,
         meta_ok=meta_ok,
         flags_found=found,
         flags_missing=tuple(f for f in flags if f not in found),
         error_expected=truth.get("expect_error_contains"),
+        trust=report.get("trust"),
+        trust_reasons=tuple(report.get("trust_reasons") or ()),
     )
 
 
@@ -224,16 +271,33 @@ def format_summary(summary: ScoreSummary, *, max_listed: int = 20) -> str:
         f"cell accuracy: {summary.correct}/{summary.cells} = {summary.accuracy:.2%}",
         (
             f"wrong values: {len(summary.wrong)}   missing values: {len(summary.missing)}   "
-            f"extra cells (informative): {summary.extra}"
+            f"extra values (numbers the truth does not label): {summary.extra}"
         ),
         "metadata: " + "  ".join(f"{f} {summary.meta_correct.get(f, 0)}/{n}" for f in META_FIELDS),
         f"expected flags found: {summary.flags_found}/{summary.flags_expected}",
+        "trust: "
+        + "  ".join(f"{k} {v}" for k, v in sorted(summary.trust_counts.items()))
+        + f"   clean but wrong: {len(summary.clean_but_wrong)}"
+        + (f" of {summary.trust_counts.get('clean', 0)} clean" if n else ""),
     ]
+    if summary.reason_counts:
+        lines.append("reasons: " + "  ".join(f"{k} {v}" for k, v in summary.reason_counts.items()))
     if summary.wrong:
         lines.append("wrong:")
         lines += [f"  {e}" for e in summary.wrong[:max_listed]]
         if len(summary.wrong) > max_listed:
             lines.append(f"  … and {len(summary.wrong) - max_listed} more")
+    if summary.clean_but_wrong:
+        lines.append("clean but wrong:")
+        lines += [
+            f"  {r.source}: {len(r.wrong)} wrong, {r.extra} extra" for r in summary.clean_but_wrong
+        ]
+    extra = [(r.source, k) for r in summary.reports for k in r.extra_cells]
+    if extra:
+        lines.append("extra values:")
+        lines += [f"  {s} {'.'.join(k)}" for s, k in extra[:max_listed]]
+        if len(extra) > max_listed:
+            lines.append(f"  … and {len(extra) - max_listed} more")
     missing_flags = [(r.source, f) for r in summary.reports for f in r.flags_missing]
     if missing_flags:
         lines.append("flags not raised:")

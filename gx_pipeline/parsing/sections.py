@@ -575,7 +575,7 @@ def _table(
     for r in raw:
         if r.code == UNKNOWN:
             shown = "/".join(t.text or "空" for t in r.values[:8])
-            if any(labels.norm(t.text) for t in r.values):
+            if _has_number(r.values):
                 problems.flag(
                     codes.CELLS_UNPLACED,
                     f"{section}: row {r.label!r} is not in the template; "
@@ -671,7 +671,7 @@ def _table(
                 )
         else:
             for r in run:
-                if any(labels.norm(t.text) for t in r.values):
+                if _has_number(r.values):
                     shown = "/".join(t.text or "空" for t in r.values[:8])
                     problems.flag(
                         codes.CELLS_UNPLACED,
@@ -764,6 +764,16 @@ def _table(
                 f"{section}: incomplete: rows not on the page: {', '.join(missing_rows)}",
             )
     return cells, complete and bool(cells)
+
+
+def _has_number(tokens: list[Token]) -> bool:
+    """Whether any of the cells holds a number (not only blanks and blank markers): leaving
+    such cells out of the facts loses a value."""
+    for t in tokens:
+        read = read_value(t.text)
+        if read is None or read.value is not None:
+            return True  # a text that is no value may still be a number the reader missed
+    return False
 
 
 def _unspanned_html(vals: list[Token], spanned: set[int] | frozenset[int]) -> bool:
@@ -996,7 +1006,7 @@ def _appeals(
                 f"{len(r.values)} values are read as the table's single row"
             )
             parts.append(r)
-        elif r.code == UNKNOWN and any(labels.norm(t.text) for t in r.values):
+        elif r.code == UNKNOWN and _has_number(r.values):
             problems.flag(
                 codes.CELLS_UNPLACED,
                 f"appeals: row {r.label!r} is not in the template; its values are not assigned",
@@ -1010,7 +1020,7 @@ def _appeals(
         complete = _appeals_sequence(sequence, parts, cut, per_row, problems, spanned)
     else:
         complete = len(per_row) == 3 and all(len(v) == 5 for v in per_row.values())
-        if any(labels.norm(t.text) for t in sequence):
+        if _has_number(sequence):
             problems.flag(
                 codes.CELLS_UNPLACED, "appeals: values outside the labelled rows are not assigned"
             )

@@ -1,0 +1,74 @@
+"""The scorer counts guesses: numbers the truth does not label, and clean reports that are wrong."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from gx_pipeline.scoring import format_summary, score
+
+TRUTH = {
+    "source": "a.txt",
+    "agency": "某局",
+    "year": 2021,
+    "published": None,
+    "template": "2021",
+    "cells": [
+        {"section": "proactive", "row": "rules", "col": "issued", "value": 1},
+        {"section": "proactive", "row": "rules", "col": "repealed", "value": None},
+    ],
+    "unlabelled": [{"section": "proactive", "row": "normative_docs"}],
+}
+
+
+def _report(cells: list[tuple[str, str, str, object]], trust: str) -> dict:
+    return {
+        **{k: TRUTH[k] for k in ("source", "agency", "year", "published", "template")},
+        "cells": [{"section": s, "row": r, "col": c, "value": v} for s, r, c, v in cells],
+        "problems": [],
+        "trust": trust,
+        "trust_reasons": [] if trust == "clean" else ["cells_unplaced"],
+    }
+
+
+def _score(tmp_path: Path, report: dict):
+    (tmp_path / "a.json").write_text(json.dumps(TRUTH, ensure_ascii=False), encoding="utf-8")
+    return score(tmp_path, [report])
+
+
+def test_extra_counts_numbers_only_and_not_the_cells_the_truth_leaves_out_on_purpose(tmp_path):
+    report = _report(
+        [
+            ("proactive", "rules", "issued", 1),
+            ("proactive", "rules", "repealed", None),
+            ("proactive", "rules", "in_force", None),  # a null: no number guessed
+            ("proactive", "normative_docs", "issued", 4),  # unlabelled on purpose
+            ("proactive", "licensing", "decisions", 7),  # a number the truth does not have
+        ],
+        "needs_review",
+    )
+    summary = _score(tmp_path, report)
+    assert summary.extra == 1
+    assert summary.reports[0].extra_cells == (("proactive", "licensing", "decisions"),)
+    assert "extra values (numbers the truth does not label): 1" in format_summary(summary)
+    assert summary.clean_but_wrong == ()
+
+
+def test_a_clean_report_with_a_wrong_value_is_counted(tmp_path):
+    report = _report(
+        [("proactive", "rules", "issued", 2), ("proactive", "rules", "repealed", None)], "clean"
+    )
+    summary = _score(tmp_path, report)
+    assert len(summary.clean_but_wrong) == 1
+    assert summary.trust_counts == {"clean": 1}
+    assert "clean but wrong: 1 of 1 clean" in format_summary(summary)
+
+
+def test_a_wrong_value_in_a_report_that_needs_review_is_not_clean_but_wrong(tmp_path):
+    report = _report(
+        [("proactive", "rules", "issued", 2), ("proactive", "rules", "repealed", None)],
+        "needs_review",
+    )
+    summary = _score(tmp_path, report)
+    assert len(summary.wrong) == 1 and summary.clean_but_wrong == ()
+    assert summary.reason_counts == {"cells_unplaced": 1}
