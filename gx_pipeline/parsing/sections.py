@@ -1080,7 +1080,13 @@ def _appeals_sequence(
         # row followed by fillers, or split over several rows, had merged cells instead.
         row = parts[-1]
         last_row = len(parts) == 1 and row.hard and not row.padded and sequence[0].table == 0
-        if not (last_row or _unspanned_html(sequence, spanned)) or not _appeal_sums_hold(sequence):
+        # only the last group's last cells may be missing (review and direct litigation shown
+        # in full): fewer cells are merged ones as likely as empty ones
+        if (
+            present < 11
+            or not (last_row or _unspanned_html(sequence, spanned))
+            or not _appeal_sums_hold(sequence)
+        ):
             shown = "/".join(t.text or "空" for t in sequence)
             problems.flag(
                 codes.CELLS_UNPLACED,

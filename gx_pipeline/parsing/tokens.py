@@ -448,12 +448,25 @@ def text_tokens(text: str) -> list[Token]:
     # a Markdown table (`| a | b |` over a `|---|---|` row) opens every row with a bar
     markdown = any(_MD_SEPARATOR.match(line) for line in lines)
     ends_cleanly = text.endswith(("\n", "\r", "|"))
+    # how this copy writes its cell-per-line tables decides what a line of bars is
+    dialect = _bar_line_dialect(lines) if not markdown else {}
     open_row = False  # a pipe row is open and may continue on the next line
     row_end = ROW_END  # how the open pipe row ends: PAD_END when fillers closed its line
     unfinished = False  # the last pipe line stopped mid-row (no closing separator)
     row_fields = 0  # fields of the pipe row being read, and of the widest row so far
     widest = 0
     for no, raw in enumerate(lines, start=1):
+        if no in dialect:
+            action = dialect[no]
+            if action == _AS_CELL:
+                tokens.append(Token(CELL, _clean(raw), 0, no, 1))
+            elif action == _AS_END:
+                tokens.append(ROW_END)
+            elif action == _AS_PAD:
+                tokens.append(Token(END, PAD, td=raw.count("|")))
+            elif action > 0:
+                tokens.extend([Token(CELL, "", 0, no, 1)] * action)
+            continue
         if "\t" in raw and "|" not in raw and raw.strip(" \t"):
             # a browser copy of a table: cells separated by TABs, empty cells kept as empty
             # fields; a row per line, like a pipe row
@@ -540,6 +553,136 @@ def text_tokens(text: str) -> list[Token]:
     if not ends_cleanly:
         _mark_cut(tokens)  # the copy stops mid-line: the last cell may be cut short
     return tokens
+
+
+#: what a line of a cell-per-line copy is, in the copy's dialect (see _bar_line_dialect); a
+#: positive number is that many blank cells
+_AS_CELL, _AS_END, _AS_PAD, _AS_NOTHING = -1, -2, -3, 0
+_BARS_ONLY = re.compile(r"^\|+$")
+
+
+def _bar_line_dialect(lines: list[str]) -> dict[int, int]:
+    """What the lines of bars mean in this copy, as a property of the whole text.
+
+    Copies made one cell per line write bars in three ways:
+    - `x |` per cell and a lone `|` for an empty cell (realdev 116): nothing to change here;
+    - the same, but every row closed by a lone `|` line: a lone bar right before a row's
+      first cell (a label, a heading) or the end is the row's end, not an empty cell;
+    - cells as bare lines with a line holding only `|` between two cells and a pad line
+      (`|`, `||`, `||||`) after the row (web archives, reader mode): a separator is not a cell,
+      an empty cell is an empty line between two separators, or, in a copy that drops empty
+      lines, a second separator next to the first.
+    Returns line number -> action, for the lines whose meaning differs from the first way.
+    """
+    stripped = [line.strip() for line in lines]
+    bars = [s == "|" for s in stripped]
+    if sum(bars) < 6:
+        return {}
+    nearest = _neighbours(stripped)
+    # the text lines next to lone bars: cells written `x |` (the bar is part of the cell's line)
+    # or bare (the bar is a line of its own between cells: a separator)
+    bare = written = 0
+    for i, s in enumerate(stripped):
+        if not s or _BARS_ONLY.match(s):
+            continue
+        if any(j is not None and bars[j] for j in nearest[i]):
+            if s.endswith("|"):
+                written += 1
+            else:
+                bare += 1
+    if bare >= 6 and bare >= 4 * written:
+        return _separator_lines(stripped, nearest)
+    # rows closed by a lone bar: the lines that open a row (a cell line that is not a value)
+    # stand after a lone bar, not after a value's line
+    after_bar = after_value = 0
+    for i, s in enumerate(stripped):
+        if not s.endswith(" |") or is_value_text(s[:-1]):
+            continue
+        before = nearest[i][0]
+        if before is None:
+            continue
+        if bars[before]:
+            after_bar += 1
+        elif stripped[before].endswith("|") and is_value_text(stripped[before].rstrip("|")):
+            after_value += 1
+    if after_bar >= 6 and after_value * 10 <= after_bar:
+        return _row_closing_bars(stripped, bars, nearest)
+    return {}
+
+
+def _neighbours(stripped: list[str]) -> list[tuple[int | None, int | None]]:
+    """For each line, the nearest non-empty lines before and after it."""
+    out: list[tuple[int | None, int | None]] = []
+    prev: int | None = None
+    nxt: list[int | None] = [None] * len(stripped)
+    following: int | None = None
+    for i in range(len(stripped) - 1, -1, -1):
+        nxt[i] = following
+        if stripped[i]:
+            following = i
+    for i, s in enumerate(stripped):
+        out.append((prev, nxt[i]))
+        if s:
+            prev = i
+    return out
+
+
+def _separator_lines(
+    stripped: list[str], nearest: list[tuple[int | None, int | None]]
+) -> dict[int, int]:
+    """Actions for a copy whose cells are bare lines with separator lines between them."""
+    keeps_empty = any(
+        not s
+        and (before := nearest[i][0]) is not None
+        and (after := nearest[i][1]) is not None
+        and _BARS_ONLY.match(stripped[before])
+        and _BARS_ONLY.match(stripped[after])
+        for i, s in enumerate(stripped)
+    )
+    out: dict[int, int] = {}
+    i = 0
+    n = len(stripped)
+    while i < n:
+        if not _BARS_ONLY.match(stripped[i]):
+            i += 1
+            continue
+        # a run of separator and pad lines, with the empty lines between them
+        j = i
+        while j < n and (not stripped[j] or _BARS_ONLY.match(stripped[j])):
+            j += 1
+        last_bar = max(k for k in range(i, j) if stripped[k])
+        singles = sum(1 for k in range(i, j) if stripped[k] == "|")
+        between = sum(1 for k in range(i, last_bar) if not stripped[k])
+        blanks = between if keeps_empty else max(0, singles - 1)
+        for k in range(i, j):
+            out[k + 1] = _AS_PAD if len(stripped[k]) > 1 else _AS_NOTHING
+        out[i + 1] = blanks if stripped[i] == "|" else out[i + 1]
+        if stripped[i] != "|" and blanks:
+            # the run opens with a pad line: its blank cells (if any) belong to the next row
+            out[last_bar + 1] = blanks if stripped[last_bar] == "|" else out[last_bar + 1]
+        # the cells on either side of the run are cells, whatever they look like
+        for side in (i - 1, j):
+            if 0 <= side < n and stripped[side] and not _BARS_ONLY.match(stripped[side]):
+                out.setdefault(side + 1, _AS_CELL)
+        i = j
+    return out
+
+
+def _row_closing_bars(
+    stripped: list[str], bars: list[bool], nearest: list[tuple[int | None, int | None]]
+) -> dict[int, int]:
+    """Actions for a copy of `x |` cell lines whose rows each end in a lone `|`: the last lone
+    bar before a line that is not a value cell (a row's label, a heading, the end) ends the row."""
+    out: dict[int, int] = {}
+    for i, is_bar in enumerate(bars):
+        if not is_bar:
+            continue
+        nxt = nearest[i][1]
+        if nxt is None or not (
+            bars[nxt] or (stripped[nxt].endswith("|") and is_value_text(stripped[nxt][:-1]))
+        ):
+            out[i + 1] = _AS_END
+    return out
 
 
 def _mark_cut(tokens: list[Token]) -> None:
