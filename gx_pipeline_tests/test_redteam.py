@@ -36,8 +36,8 @@ def test_a_second_report_on_the_page_is_said_once_and_not_read():
     (page,) = REDTEAM.glob("p09_*.html")
     problems = parse_file(page).problems
     expected = (
-        "page: a second report follows the first (the proactive heading repeats after its "
-        "table); only the first is read"
+        "page: a second report follows the first (its own '一、总体情况' after the first's "
+        "tables); only the first is read"
     )
     assert [p for p in problems if p.startswith("page:")] == [expected]
     assert not any("appears twice" in p for p in problems)

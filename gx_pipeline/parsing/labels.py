@@ -288,6 +288,18 @@ def heading_section(text: str) -> str | None:
     return None
 
 
+_OVERVIEW = re.compile(r"^一[、.．]?(?:总体情况|概述|基本情况|总体概述|总体情况概述)$")
+
+
+def is_overview_heading(text: str) -> bool:
+    """A report's section 一 (一、总体情况): where a report's body begins."""
+    n = norm(text)
+    return len(n) <= 12 and _OVERVIEW.match(_PUNCT_END.sub("", n)) is not None
+
+
+_PUNCT_END = re.compile(r"[:：。]$")
+
+
 def is_end_heading(text: str) -> bool:
     n = norm(text)
     return len(n) <= 40 and _END_HEADING.match(n) is not None
@@ -318,6 +330,29 @@ PROACTIVE_HEADER_WORDS = (
     "废止", "处理决定", "采购", "单位", "万元", "制发", "总数量", "公开数量", "(历史累计)", "对外公开",
 )
 # fmt: on
+
+
+#: words of section 二's column headers that name each column (after NFKC, no spaces)
+_PROACTIVE_COLUMN_WORDS: dict[str, tuple[str, ...]] = {
+    "new_made": ("新制作",),
+    "new_published": ("新公开",),
+    "total_published": ("对外公开总", "公开总数"),
+    "prev_items": ("上一年项目", "上年项目"),
+    "change": ("增/减", "增减", "增\\减", "增、减"),
+    "decisions": ("处理决定",),
+    "projects": ("采购项目",),
+    "amount": ("金额",),
+    "issued": ("制发",),
+    "repealed": ("废止",),
+    "in_force": ("现行有效", "有效件"),
+}
+
+
+def proactive_column_at(header: str, column: str) -> int | None:
+    """Where in a header text (normalised) the words of a section 二 column stand, if they do."""
+    found = [header.find(w) for w in _PROACTIVE_COLUMN_WORDS.get(column, ())]
+    found = [k for k in found if k >= 0]
+    return min(found) if found else None
 
 
 def proactive_header_evidence(text: str) -> str | None:

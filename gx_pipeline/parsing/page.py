@@ -83,9 +83,13 @@ def parse_bytes(data: bytes, source: str, sha256: str | None = None) -> Report:
     if not tokens:
         raise ParseError(source, "no text on the page")
 
-    texts = [t.text for t in tokens if t.kind != END]
-    meta = metadata.extract(texts, head, _body_start(tokens))
     scan = sections.scan(tokens, lines_are_values, _truncated(text, tokens, html_page))
+    own = tokens
+    if scan.second_report_at is not None:
+        # the second report's title, date and sign-off are not this report's
+        own = tokens[: _second_report_start(tokens, scan.second_report_at)]
+    texts = [t.text for t in own if t.kind != END]
+    meta = metadata.extract(texts, head, _body_start(own))
     template, template_problems = sections.decide_template(scan, meta.year)
     problems.absorb(meta.problems)
     problems.absorb(template_problems)
@@ -155,6 +159,21 @@ def _truncated(text: str, tokens: list, html_page: bool) -> bool:
     # a text copy whose last words are table values: an excerpt, cut after a cell
     last = next((t for t in reversed(tokens) if t.kind != END), None)
     return last is not None and last.kind == CELL and is_value_text(last.text)
+
+
+def _second_report_start(tokens: list, overview: int) -> int:
+    """Where the second report on a page begins: its section 一 at `overview`, or the title
+    line (and an 附件 line) right before it."""
+    start = overview
+    for k in range(overview - 1, max(-1, overview - 6), -1):
+        t = tokens[k]
+        if t.kind == END:
+            continue
+        if "报告" in t.text or t.text.startswith("附件") or not t.text.strip():
+            start = k
+            continue
+        break
+    return start
 
 
 def _body_start(tokens: list) -> int | None:

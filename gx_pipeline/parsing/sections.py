@@ -64,8 +64,10 @@ class Scan:
     prose_in_sections: bool = False
     #: running numbers of a 序号 column, dropped in front of row labels
     serial_numbers: int = 0
-    #: the section whose heading repeats after its table: a second report starts there
+    #: a second report follows the first on the page (its own section 一 after the first's
+    #: tables): the heading's text, and the index of its token in the stream
     second_report: str | None = None
+    second_report_at: int | None = None
     #: the requests table's header words in reading order (where 总计 stands)
     request_header: list[str] = field(default_factory=list)
     votes: Counter[str] = field(default_factory=Counter)
@@ -165,13 +167,18 @@ class _Reader:
     # --- the walk ---------------------------------------------------------------------------
 
     def run(self) -> Scan:
-        for tok in self.tokens:
-            if self.scan.second_report:
-                break
+        for k, tok in enumerate(self.tokens):
             if tok.kind == END:
                 self.close(hard=True, padded=tok.td or 0 if tok.text == PAD else 0)
                 self.header_row = False
                 continue
+            if self.filled and tok.kind == LINE and labels.is_overview_heading(tok.text):
+                # a section 一 after tables were read: a second report (an attachment, another
+                # year) follows on the same page. A heading of a table section that repeats
+                # (a caption under its table, a page's running header) is no such sign
+                self.close()
+                self.scan.second_report, self.scan.second_report_at = tok.text, k
+                break
             self.token(tok)
         self.close()
         if self.truncated and not self.text_after_values:
@@ -215,12 +222,6 @@ class _Reader:
         self.label(tok)
 
     def start_heading(self, heading: str) -> None:
-        if heading in self.scan.sections_headed and heading in self.filled:
-            # the section heading again after its table: a second report (an attachment,
-            # another year) follows on the same page
-            self.close()
-            self.scan.second_report = heading
-            return
         self.enter(heading)
         self.scan.sections_headed.add(heading)
         self.header_row = True  # a title row's blank cells are its span's positions
@@ -521,8 +522,8 @@ def assemble(s: Scan, template: str) -> Sections:
     problems.absorb(s.problems)
     if s.second_report:
         problems.append(
-            f"page: a second report follows the first (the {s.second_report} heading repeats "
-            "after its table); only the first is read"
+            f"page: a second report follows the first (its own {s.second_report!r} after the "
+            "first's tables); only the first is read"
         )
     if s.serial_numbers:
         problems.append(
@@ -548,6 +549,7 @@ def assemble(s: Scan, template: str) -> Sections:
                 problems,
                 s.request_header,
                 s.spanned_tables,
+                s.block_headers,
             )
         cells.extend(got)
         if got:
@@ -565,6 +567,7 @@ def _table(
     problems: Problems,
     header: list[str] | None = None,
     spanned: set[int] | frozenset[int] = frozenset(),
+    block_headers: dict[int, list[str]] | None = None,
 ) -> tuple[list[Cell], bool]:
     template_rows = contract.rows(template, section)
     index = {r.code: i for i, r in enumerate(template_rows)}
@@ -630,7 +633,9 @@ def _table(
         if not r.hard and r.code is not None:
             placed.extend(_overflow(r, width[r.code]))
 
+    placed = _displaced_labels(section, placed, index, width, template, problems)
     # unlabelled rows take the free template rows between their labelled neighbours
+    loose: list[str] = []  # the ones that find none: what they show
     labelled = {r.code for r in placed if r.code is not None}
     i = 0
     while i < len(placed):
@@ -672,11 +677,7 @@ def _table(
         else:
             for r in run:
                 if _has_number(r.values):
-                    shown = "/".join(t.text or "空" for t in r.values[:8])
-                    problems.flag(
-                        codes.CELLS_UNPLACED,
-                        f"{section}: a row without a label ({shown}) could not be placed",
-                    )
+                    loose.append("/".join(t.text or "空" for t in r.values[:8]))
                 r.code = UNKNOWN
         i = j
 
@@ -739,6 +740,20 @@ def _table(
             last = vals[-1] if vals else Token(CELL, "", 0)
             td = last.td or 0
             vals = [*vals, *(last._replace(td=td + k) for k in range(1, n - len(vals) + 1))]
+        if section == "proactive" and len(vals) < n:
+            named = _named_columns(trow, vals, (block_headers or {}).get(r.block, []))
+            if named is not None:
+                complete = False
+                shown = ", ".join(c for c in named)
+                gone = ", ".join(c.code for c in trow.columns if c.code not in named)
+                problems.flag(
+                    codes.INCOMPLETE,
+                    f"{section}.{trow.code}: the block's header names only the columns {shown}, "
+                    f"and the row has a cell for each; {gone} is not on the page",
+                )
+                for code, tok in named.items():
+                    cells.append(_cell(section, trow.code, code, tok, units.get(r.block), problems))
+                continue
         fitted = _fit(section, trow.code, vals, n, problems, _unspanned_html(vals, spanned))
         if fitted is None:
             complete = False
@@ -750,6 +765,14 @@ def _table(
             f"{section}: every cell is blank: the table has its labels but no numbers "
             "(missing data, not zeros)"
         )
+    for shown in loose:
+        line = f"{section}: a row without a label ({shown}) could not be placed"
+        if complete and cells:
+            # every row of the template is read in full: these figures stand outside the
+            # table (loose lines a converter wrote before it), no cell of it is lost
+            problems.append(f"{line}; every row of the table is read without it")
+        else:
+            problems.flag(codes.CELLS_UNPLACED, line)
     if cells and not complete:
         missing_rows = [
             t.code
@@ -764,6 +787,96 @@ def _table(
                 f"{section}: incomplete: rows not on the page: {', '.join(missing_rows)}",
             )
     return cells, complete and bool(cells)
+
+
+def _named_columns(
+    trow: contract.Row, vals: list[Token], headers: list[str]
+) -> dict[str, Token] | None:
+    """A proactive row with fewer cells than the template's columns, under a block header that
+    names exactly as many of them (a converter lost a column, header and all): its cells, by
+    the columns the header names, in order. None when the header does not tell."""
+    named: list[tuple[int, int, str]] = []  # (header text, position in it, column)
+    for h, text in enumerate(headers):
+        for col in trow.columns:
+            at = labels.proactive_column_at(text, col.code)
+            if at is not None:
+                named.append((h, at, col.code))
+    order = [code for _, _, code in sorted(named)]
+    template_order = [c.code for c in trow.columns if c.code in order]
+    if len(order) != len(vals) or len(set(order)) != len(order) or order != template_order:
+        return None
+    return dict(zip(order, vals, strict=True))
+
+
+def _displaced_labels(
+    section: str,
+    placed: list[RawRow],
+    index: dict[str, int],
+    width: dict[str, int],
+    template: str,
+    problems: Problems,
+) -> list[RawRow]:
+    """A row of numbers without a label next to a row with a label and no numbers: the label,
+    set in a taller cell, was read on its own line, before or after its values (PDF converters).
+    Only where no template row is free between the labelled rows around the numbers (else they
+    are a row that lost its label, placed by position later). A row with a label-only row on
+    each side goes the way the table's other such rows went, when they all went one way."""
+
+    def bare_label(j: int) -> bool:
+        r = placed[j]
+        return r.code is not None and r.hard and j not in taken and not _has_number(r.values)
+
+    candidates: list[int] = []
+    for i, r in enumerate(placed):
+        if r.code is not None or not r.hard or not _has_number(r.values):
+            continue
+        before = next((x.code for x in reversed(placed[:i]) if x.code is not None), None)
+        after = next((x.code for x in placed[i + 1 :] if x.code is not None), None)
+        lo = index[before] if before is not None else -1
+        hi = index[after] if after is not None else len(index)
+        if not any(
+            lo < k < hi and not (template == "2021" and c == "other") for c, k in index.items()
+        ):
+            candidates.append(i)
+    pairs: list[tuple[int, int]] = []  # (numbers row, label row)
+    taken: set[int] = set()
+    changed = True
+    while changed:  # a row paired makes its label taken, which may decide a neighbour
+        changed = False
+        for i in candidates:
+            sides = [j for j in (i - 1, i + 1) if 0 <= j < len(placed) and bare_label(j)]
+            if len(sides) == 1 and all(i != n for n, _ in pairs):
+                pairs.append((i, sides[0]))
+                taken.add(sides[0])
+                changed = True
+    ways = {label - numbers for numbers, label in pairs}
+    guessed = False
+    undecided = [i for i in candidates if all(i != n for n, _ in pairs)]
+    if undecided and len(ways) == 1:
+        way = ways.pop()
+        for i in undecided:
+            if 0 <= i + way < len(placed) and bare_label(i + way):
+                pairs.append((i, i + way))
+                taken.add(i + way)
+                guessed = True
+    drop: set[int] = set()
+    for numbers, label in sorted(pairs):
+        row, values = placed[label], list(placed[numbers].values)
+        n = width[row.code]  # type: ignore[index]
+        while len(values) > n and not labels.norm(values[0].text):
+            values = values[1:]  # the empty label cells in front of the numbers
+        row.values = values
+        drop.add(numbers)
+        where = "before" if numbers < label else "after"
+        line = (
+            f"{section}.{row.code}: the row's numbers stand on the line {where} its label "
+            "(a label read on a line of its own)"
+        )
+        if guessed:
+            problems.flag(codes.POSITIONAL_ROW, line)
+        else:
+            problems.append(line)
+    return [r for k, r in enumerate(placed) if k not in drop]
 
 
 def _has_number(tokens: list[Token]) -> bool:
@@ -931,6 +1044,7 @@ def _align_in_place_blanks(
                 f"{section}.{code}: {lead_run} blank cell(s) before the values belong to the "
                 "merged label cell, not to the columns"
             )
+            votes += 1  # the table writes covered positions in place
             continue
         lead = any(labels.norm(t.text) for t in r.values[:extra])
         trail = any(labels.norm(t.text) for t in r.values[-extra:])
