@@ -38,7 +38,7 @@ def test_copy_reads_exactly_and_guesses_no_number(page: Path):
 
 def test_the_families_each_have_several_pages():
     families = {p.parent.name for p in PAGES}
-    for family in ("sepline", "barend", "merged"):
+    for family in ("sepline", "barend", "merged", "mdpdf", "layout"):
         assert family in families
         assert sum(1 for p in PAGES if p.parent.name == family) >= 3, family
 

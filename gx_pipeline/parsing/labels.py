@@ -300,6 +300,14 @@ def is_overview_heading(text: str) -> bool:
 _PUNCT_END = re.compile(r"[:：。]$")
 
 
+_TALLY_NOTE = re.compile(r"第[一二三四]项|项之和|等于第")
+
+
+def is_tally_note(n: str) -> bool:
+    """A piece of the requests table's note 第一项加第二项之和，等于第三项加第四项之和."""
+    return len(n) <= 40 and _TALLY_NOTE.search(n) is not None
+
+
 def is_end_heading(text: str) -> bool:
     n = norm(text)
     return len(n) <= 40 and _END_HEADING.match(n) is not None
@@ -353,6 +361,27 @@ def proactive_column_at(header: str, column: str) -> int | None:
     found = [header.find(w) for w in _PROACTIVE_COLUMN_WORDS.get(column, ())]
     found = [k for k in found if k >= 0]
     return min(found) if found else None
+
+
+_CHINESE = re.compile(r"[\u4e00-\u9fff]")
+
+
+def has_chinese(text: str) -> bool:
+    return _CHINESE.search(text) is not None
+
+
+@functools.lru_cache(maxsize=4096)
+def is_header_word(text: str) -> bool:
+    """A column heading of one of the national tables, as a piece of a header line."""
+    b = bare(text)
+    if not b or len(b) > 16:
+        return False
+    return (
+        b == "信息内容"
+        or only_header_words(text, REQUEST_HEADER_WORDS)
+        or only_header_words(text, APPEAL_HEADER_WORDS)
+        or (is_proactive_header(text) and not match_proactive(text))
+    )
 
 
 def proactive_header_evidence(text: str) -> str | None:

@@ -11,6 +11,8 @@ Problem lines start with what they are about: `section.row.col:`, `section.row:`
 
 from __future__ import annotations
 
+import itertools
+import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -70,6 +72,8 @@ class Scan:
     second_report_at: int | None = None
     #: the requests table's header words in reading order (where 总计 stands)
     request_header: list[str] = field(default_factory=list)
+    #: in text laid out by spaces, the requests header's words and where they stand
+    request_header_x: dict[str, float] = field(default_factory=dict)
     votes: Counter[str] = field(default_factory=Counter)
     problems: Problems = field(default_factory=Problems)
     #: HTML tables with a value cell that spans columns or rows: a row of such a table that
@@ -192,7 +196,10 @@ class _Reader:
         if tok.kind == LINE and self.section is None and not self.lines_are_values and not tok.cut:
             self.chrome_line(text)
             return
-        value_like = is_value_text(text) and (tok.kind == CELL or self.lines_are_values)
+        # a cell of a row laid out by spaces is a value cell by its place, readable or not
+        value_like = (tok.x is not None and not labels.has_chinese(text)) or (
+            is_value_text(text) and (tok.kind == CELL or self.lines_are_values)
+        )
         if tok.cut:
             if self.row is not None:
                 self.row.cut = True
@@ -203,6 +210,8 @@ class _Reader:
                     f"{where}: the page ends inside a cell ({text!r}); that cell is not read",
                 )
             if value_like or len(text) < 8:
+                if tok.kind == LINE and not value_like:
+                    self.text_after_values = True  # cut in words after the table's values
                 return
         if value_like:
             self.value(tok)
@@ -266,8 +275,21 @@ class _Reader:
     def label(self, tok: Token) -> None:
         #: this row already holds header words (a 总计 here is a column heading, not （七）)
         self.after_header_words = self.header_row and self.row is None
+        was_header = self.header_row
         self.header_row = True  # until a row label says otherwise
         text = tok.text
+        row = self.row
+        if (
+            row is not None
+            and not row.values
+            and row.label
+            and row.code not in (None, UNKNOWN, SEQUENCE)
+            and labels.completes(row.section, row.code, row.label, text)
+        ):
+            # the rest of a label wrapped over two cells or lines, even where the rest alone
+            # would name the row again by its core (…收费通知 / 要求缴纳费用…)
+            _extend_label(row, text)
+            return
         if self.section is None and tok.kind == LINE and not self.lines_are_values:
             # page chrome of an HTML page (menus, link lists, footers): a table's labels are
             # cells, so outside the sections only headings and section starters matter here
@@ -280,6 +302,8 @@ class _Reader:
             self.enter("requests")
             self.close()
             return
+        if self.section == "requests" and not self.request_rows_begun and labels.is_tally_note(n):
+            return  # the rest of the 勾稽 note, wrapped over lines
         block = labels.block_title(text)
         if block is not None:
             self.enter("proactive")
@@ -321,7 +345,9 @@ class _Reader:
             if row.code == UNKNOWN and self.rematch(row.label + text, tok):
                 return
         if len(labels.bare(text)) <= 1:
-            self.close()  # a character of a vertical header, or a stray mark
+            self.close()  # a character of a vertical header or label, or a stray mark
+            # between the rows of a table (a group label written downwards) it starts no header
+            self.header_row = was_header or not (section == "requests" and self.request_rows_begun)
             return
         if labels.bare(text) in ("序号", "编号"):
             self.close()
@@ -341,10 +367,27 @@ class _Reader:
     def continues_last_label(self, tok: Token) -> bool:
         """In a text copy, a label cell that held a line break leaves its rest at the start of
         the next line, with the row's values behind it: that line continues the row the last
-        line closed with a label and no values."""
+        line closed with a label and no values. In text laid out by spaces (pdftotext), a long
+        label wraps around its numbers' line: a line of words after it that completes the
+        label (or makes an unmatched one name a row) is the label's rest."""
         if tok.table != 0 or tok.td != 1 or not self.scan.rows:
             return False
         last = self.scan.rows[-1]
+        if last.values and tok.kind == LINE and last.section == self.section and last.label:
+            joined = last.label + tok.text
+            if last.code == UNKNOWN:
+                m = labels.match_row(self.section, joined)
+                if m is None:
+                    return False
+                last.code, last.label, last.exact, last.core = m.code, joined, m.exact, m.core
+                self.last_code = m.code
+                return True
+            if last.code in (None, SEQUENCE) or not labels.completes(
+                last.section, last.code, last.label, tok.text
+            ):
+                return False
+            _extend_label(last, tok.text)
+            return True
         if (
             last.values
             or not last.label
@@ -400,6 +443,8 @@ class _Reader:
                 self.close()
                 if not self.request_rows_begun:
                     self.scan.request_header.append(b)
+                    if tok.x is not None:
+                        self.scan.request_header_x.setdefault(b, tok.x)
                 return True
         m = labels.match_request(text, fuzzy=self.section == "requests")
         if m is None:
@@ -550,6 +595,7 @@ def assemble(s: Scan, template: str) -> Sections:
                 s.request_header,
                 s.spanned_tables,
                 s.block_headers,
+                s.request_header_x,
             )
         cells.extend(got)
         if got:
@@ -568,6 +614,7 @@ def _table(
     header: list[str] | None = None,
     spanned: set[int] | frozenset[int] = frozenset(),
     block_headers: dict[int, list[str]] | None = None,
+    header_x: dict[str, float] | None = None,
 ) -> tuple[list[Cell], bool]:
     template_rows = contract.rows(template, section)
     index = {r.code: i for i, r in enumerate(template_rows)}
@@ -707,6 +754,13 @@ def _table(
         _extra_columns(header or [], by_code, problems)
         _total_column_first(header or [], by_code, problems)
     complete = True
+    centres = _column_centres(list(by_code.values()))
+    if section == "requests" and 7 not in centres and header_x:
+        # no row shows all seven: the header's words say where the columns are
+        xs = [header_x.get(w) for w in _APPLICANTS]
+        if all(x is not None for x in xs) and xs == sorted(xs):  # type: ignore[type-var]
+            centres[7] = xs  # type: ignore[assignment]
+    said_positions = False
     for trow in template_rows:
         r = by_code.get(trow.code)
         if r is None:
@@ -715,6 +769,43 @@ def _table(
             continue
         n = len(trow.columns)
         vals = r.values
+        if vals and len(vals) < n and all(t.x is not None for t in vals):
+            # text laid out by spaces draws no blank cell: a value's column is where it stands
+            placed_by_x = _by_position(vals, centres.get(n))
+            if placed_by_x is not None:
+                if not said_positions:
+                    problems.append(
+                        f"{section}: in rows with blank cells, which the text does not draw, "
+                        "values are placed by where they stand under the columns"
+                    )
+                    said_positions = True
+                if r.cut:
+                    complete = False
+                    problems.flag(
+                        codes.INCOMPLETE,
+                        f"{section}.{trow.code}: the page ends inside this row; the cells after "
+                        "the cut are not on the page",
+                    )
+                    last = max(k for k, t in enumerate(placed_by_x) if t is not None)
+                    placed_by_x = placed_by_x[: last + 1]
+                else:
+                    placed_by_x = [
+                        t if t is not None else vals[-1]._replace(text="", td=None)
+                        for t in placed_by_x
+                    ]
+                for col, tok in zip(trow.columns, placed_by_x, strict=False):
+                    cells.append(
+                        _cell(section, trow.code, col.code, tok, units.get(r.block), problems)
+                    )
+                continue
+            if r.cut:
+                complete = False
+                problems.flag(
+                    codes.INCOMPLETE,
+                    f"{section}.{trow.code}: the page ends inside this row, and where its "
+                    "cells stand is not known; none is read",
+                )
+                continue
         if r.cut and len(vals) < n:
             # the file ends inside this row: the cells after the cut are not on the page
             complete = False
@@ -787,6 +878,39 @@ def _table(
                 f"{section}: incomplete: rows not on the page: {', '.join(missing_rows)}",
             )
     return cells, complete and bool(cells)
+
+
+def _column_centres(rows: list[RawRow]) -> dict[int, list[float]]:
+    """In text laid out by spaces: where each column stands, by the number of columns, learnt
+    from the rows that show a value in every column."""
+    seen: dict[int, list[list[float]]] = {}
+    for r in rows:
+        if r.values and all(t.x is not None for t in r.values):
+            seen.setdefault(len(r.values), []).append([t.x for t in r.values])  # type: ignore[misc]
+    out: dict[int, list[float]] = {}
+    for n, lines in seen.items():
+        centres = [statistics.median(col) for col in zip(*lines, strict=True)]
+        if all(b - a >= 2 for a, b in itertools.pairwise(centres)):
+            out[n] = centres
+    return out
+
+
+def _by_position(vals: list[Token], centres: list[float] | None) -> list[Token | None] | None:
+    """The values of a row laid out by spaces, each in the column it stands under; None when a
+    value stands between two columns, two in one, or no full row showed where the columns are."""
+    if not centres or len(centres) < 2:
+        return None
+    gap = min(b - a for a, b in itertools.pairwise(centres))
+    out: list[Token | None] = [None] * len(centres)
+    last = -1
+    for t in vals:
+        x = t.x if t.x is not None else -1.0
+        j = min(range(len(centres)), key=lambda k: abs(centres[k] - x))
+        if abs(centres[j] - x) > 0.35 * gap or j <= last:
+            return None
+        out[j] = t
+        last = j
+    return out
 
 
 def _named_columns(

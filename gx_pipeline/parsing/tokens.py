@@ -38,6 +38,9 @@ class Token(NamedTuple):
     cut: bool = False
     #: an HTML cell that spans several columns or rows (colspan/rowspan above 1)
     span: bool = False
+    #: in text laid out in columns by spaces (pdftotext -layout, OCR): the character column of
+    #: the middle of a value cell, which tells the cell's column when blank cells are not drawn
+    x: float | None = None
 
 
 ROW_END = Token(END)
@@ -508,6 +511,24 @@ def text_tokens(text: str) -> list[Token]:
         if "|" not in line:
             if _PAGE_NUMBER.match(line):
                 continue  # a page number of a flipbook or PDF rendering
+            laid = _laid_out_row(raw) if "   " in raw else None
+            header = _laid_out_header(raw) if laid is None and "   " in raw else None
+            if header is not None:
+                # header words where they stand: they tell where the columns are
+                tokens.extend(
+                    Token(CELL, w, 0, no, i, x=x) for i, (w, x) in enumerate(header, start=1)
+                )
+                tokens.append(ROW_END)
+                continue
+            if laid is not None:
+                label, cells = laid
+                if label:
+                    tokens.append(Token(CELL, label, 0, no, 1))
+                tokens.extend(
+                    Token(CELL, f, 0, no, i, x=x) for i, (f, x) in enumerate(cells, start=2)
+                )
+                tokens.append(ROW_END)
+                continue
             flat = _flat_row(line)
             if flat is not None:
                 label, values = flat
@@ -697,6 +718,56 @@ _BARS = str.maketrans({"｜": "|", "│": "|", "┃": "|"})
 _MD_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
 _MD_MARKUP = re.compile(r"^(?:#{1,6}\s+|>\s*|[*+-]\s+(?!\d))|\*\*")
 _PAGE_NUMBER = re.compile(r"^[-—－–]\s*\d+\s*[-—－–]$|^第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?$")
+
+
+_GAP = re.compile(r"\S+(?: \S+)*")
+#: a number as OCR misreads it (O for 0, l or I for 1): a value cell that cannot be read
+_OCR_DIGITS = re.compile(r"^(?=.*[OoIlSB])[0-9OoIlSB.,]{1,6}$")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _laid_out_row(raw: str) -> tuple[str, list[tuple[str, float]]] | None:
+    """A row of text laid out in columns by runs of spaces (pdftotext -layout, OCR): its label
+    (the leading pieces in Chinese) and its cells with the character column of their middle.
+
+    A cell is a piece after the label: a value, or a short piece without Chinese (an OCR
+    misreading such as `O` for 0), which is a cell that cannot be read, not part of the label.
+    None when the line is not such a row (prose, a heading, values without a gap)."""
+    if len(raw) > 240:
+        return None
+    pieces = [(m.group(), m.start()) for m in _GAP.finditer(raw.replace("\u3000", " "))]
+    if len(pieces) < 2:
+        return None
+    k = 0
+    while (
+        k < len(pieces)
+        and not is_value_text(pieces[k][0])
+        and (_CJK.search(pieces[k][0]) or len(pieces[k][0]) > 4)
+    ):
+        k += 1
+    cells = pieces[k:]
+    if not cells or not any(is_value_text(text) or _OCR_DIGITS.match(text) for text, _ in cells):
+        return None
+    if any(_CJK.search(text) and not is_value_text(text) for text, _ in cells):
+        return None  # words after the numbers: not a table row
+    label = " ".join(text for text, _ in pieces[:k])
+    if label and (len(label) > 60 or "。" in label):
+        return None
+    return label, [(_clean(text), start + len(text) / 2) for text, start in cells]
+
+
+def _laid_out_header(raw: str) -> list[tuple[str, float]] | None:
+    """A header line of a table laid out by spaces: its words (each a column heading of the
+    national tables) with the character column of their middle on the page (a Chinese character
+    is two columns wide there, one character in the text)."""
+    pieces = [(m.group(), m.start()) for m in _GAP.finditer(raw.replace("\u3000", " "))]
+    if len(pieces) < 2 or not all(labels.is_header_word(text) for text, _ in pieces):
+        return None
+    return [(text, start + _width(text) / 2) for text, start in pieces]
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _flat_row(line: str) -> tuple[str | None, list[str]] | None:
