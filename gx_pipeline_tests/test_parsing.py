@@ -339,3 +339,17 @@ def test_a_hidden_block_is_left_out_only_when_it_repeats_tables_the_page_shows()
     appeals = [(c.row, c.col, c.value) for c in plain.cells if c.section == "appeals"]
     assert len(appeals) == 15
     assert [(c.row, c.col, c.value) for c in tabbed.cells if c.section == "appeals"] == appeals
+
+
+@pytest.mark.parametrize(
+    "charset", ["undefined", "koi8-r", "cp866", "macintosh", "cp437", "x-unknown"]
+)
+def test_a_page_declaring_a_charset_that_is_not_chinese_is_read_as_gb18030(charset: str):
+    # GBK bytes under a charset that is not Chinese (or not a charset at all): the declared one
+    # either decodes every byte to nonsense or cannot decode at all; neither may cost the page
+    html = SEED_HTML.read_bytes().decode("gb18030")
+    page = html.replace("gb2312", charset, 1).encode("gb18030")
+    assert f"charset={charset}".encode() in page
+    got = parse_bytes(page, "declared.html")
+    assert got.agency == "襄都区科技和工业信息化局"
+    assert _cells(got.to_json()) == _cells(SEED_EXPECTED)

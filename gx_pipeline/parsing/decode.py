@@ -1,14 +1,18 @@
 """Bytes to text. The meta charset can lie, so the bytes decide.
 
 UTF-8 is tried first because valid UTF-8 is almost never anything else; then the charset the page
-declares (when it is not a GB one), then GB18030, the superset of GB2312 and GBK. GBK pages are
-decoded as GB18030 (same speed, strictly more characters).
+declares, when it is one that can hold Chinese and is not a GB one (Big5, say); then GB18030, the
+superset of GB2312 and GBK. GBK pages are decoded as GB18030 (same speed, strictly more
+characters). A single-byte charset (Latin-1, koi8-r, cp437, Mac Roman …) turns any bytes into
+characters, so a page declaring one proves nothing about its bytes; neither does a name Python
+does not know (`charset=undefined`).
 """
 
 from __future__ import annotations
 
 import codecs
 import dataclasses
+import functools
 import re
 from dataclasses import dataclass
 
@@ -16,7 +20,7 @@ from gx_pipeline.parsing.errors import ParseError
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
 _GB_FAMILY = {"gb2312", "gbk", "gb18030", "gb_2312-80", "x-gbk", "euc-cn", "cp936", "hz-gb-2312"}
-_SINGLE_BYTE = re.compile(r"^(?:iso-?8859|latin|windows-?125|cp125|us-?ascii|ascii)")
+_HIGH_BYTES = bytes(range(0x80, 0x100))
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")
 #: the same control characters as bytes: in UTF-8, GB18030 and the other ASCII-compatible
 #: charsets a byte below 0x20 is never part of a multi-byte character, so counting bytes in C
@@ -59,20 +63,17 @@ def decode(data: bytes, source: str) -> Decoded:
     except UnicodeDecodeError:
         pass
     candidates: list[str] = []
-    # a single-byte Western charset decodes any bytes without error, so it proves nothing
-    if (
-        declared
-        and declared not in _GB_FAMILY
-        and declared not in ("utf-8", "utf8")
-        and not _SINGLE_BYTE.match(declared)
-    ):
+    if declared and declared not in _GB_FAMILY and _may_hold_chinese(declared):
         candidates.append(declared)
     candidates.append("gb18030")
     for enc in candidates:
         try:
-            return _checked(data.decode(enc), enc, declared, source, data=_ascii_based(enc, data))
-        except (UnicodeDecodeError, LookupError):
+            text = data.decode(enc)
+        except (UnicodeError, LookupError):
             continue
+        if enc != "gb18030" and _fewer_chinese(text, data):
+            continue  # the declared charset decodes the bytes, but GB18030 reads them as Chinese
+        return _checked(text, enc, declared, source, data=_ascii_based(enc, data))
     # Neither decodes cleanly: take whichever loses fewer characters and say so.
     decoded = {enc: data.decode(enc, errors="replace") for enc in ("utf-8", "gb18030")}
     best = min(decoded, key=lambda enc: decoded[enc].count("\ufffd"))
@@ -88,6 +89,38 @@ def decode(data: bytes, source: str) -> Decoded:
         data=data,
     )
     return dataclasses.replace(checked, damaged=True)
+
+
+@functools.lru_cache(maxsize=64)
+def _may_hold_chinese(charset: str) -> bool:
+    """Whether a declared charset is worth trying before GB18030: a multi-byte charset Python
+    knows and that rejects bytes it has no character for (Big5, UTF-16 …). A single-byte
+    charset gives a character for every byte whatever the bytes are; an unknown or unusable
+    name (`undefined`) gives nothing."""
+    try:
+        codecs.lookup(charset)
+        b"report".decode(charset)
+    except (LookupError, UnicodeError, ValueError):
+        return False
+    if charset.replace("_", "-") in ("utf-8", "utf8"):
+        return False
+    try:
+        _HIGH_BYTES.decode(charset)
+    except UnicodeError:
+        return True
+    return False
+
+
+_COMMON_CHINESE = "的政府信息公开年报告申请情况行一二三四总计"
+
+
+def _fewer_chinese(text: str, data: bytes) -> bool:
+    """The bytes read as GB18030 hold more of the words every report has than `text` does."""
+    try:
+        other = data.decode("gb18030")
+    except UnicodeError:
+        return False
+    return sum(map(other.count, _COMMON_CHINESE)) > 2 * sum(map(text.count, _COMMON_CHINESE))
 
 
 def _ascii_based(encoding: str, data: bytes) -> bytes | None:
