@@ -353,3 +353,46 @@ def test_a_page_declaring_a_charset_that_is_not_chinese_is_read_as_gb18030(chars
     got = parse_bytes(page, "declared.html")
     assert got.agency == "襄都区科技和工业信息化局"
     assert _cells(got.to_json()) == _cells(SEED_EXPECTED)
+
+
+_AGENCY_PAGE = """{head}
+一、总体情况
+{body}
+二、主动公开政府信息情况
+第二十条第（一）项 | | | |
+信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |
+规章 | 0 | 0 | 0 |
+{sign}
+"""
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "sign", "agency"),
+    [
+        ("", "2021年，通过政府门户网站主动公开政府信息120条。", "", None),
+        ("", "2021年，我市行政机关认真贯彻落实《条例》。", "", None),
+        ("", "2022年，区政府办公室通过区政府网站主动公开信息。", "", None),
+        (
+            "2021年政府信息公开工作年度报告",
+            "2021年，县政务公开有序推进。",
+            "政府\n2022年1月20日",
+            None,
+        ),
+        ("市人民政府办公室2021年政府信息公开工作年度报告", "2021年，工作有序推进。", "", None),
+        (
+            "市人民政府办公室2021年政府信息公开工作年度报告",
+            "2021年，工作有序推进。",
+            "天门市人民政府办公室\n2022年1月20日",
+            "天门市人民政府办公室",
+        ),
+        ("", "2021年，天门市人民政府办公室通过政府门户网站公开信息。", "", "天门市人民政府办公室"),
+        ("", "2021年，本溪市财政局认真贯彻落实《条例》。", "", "本溪市财政局"),
+    ],
+)
+def test_the_agency_is_a_name_never_a_phrase_of_the_text(head, body, sign, agency):
+    page = _AGENCY_PAGE.format(head=head, body=body, sign=sign).encode("utf-8")
+    got = parse_bytes(page, "agency.txt")
+    assert got.agency == agency
+    if agency is None:
+        assert "meta.agency: the page does not name the publishing agency" in got.problems
+        assert "metadata_missing" in got.flags

@@ -43,7 +43,7 @@ _AGENCY_SUFFIX = (
 )
 _VERB_PREFIXES = (
     "印发", "转发", "现予公布", "予以公布", "现公布", "现发布", "特发布", "现将", "公布", "发布", "编制", "编写",
-    "制作", "形成", "本", "关于", "根据", "特", "现",
+    "制作", "形成", "关于", "根据", "特", "现",
 )
 _SELF_NAMES = {"我局", "我处", "我单位", "本局", "本单位", "我委", "我办", "本机关", "我中心",
                "我镇", "我乡", "我街道", "我区", "我县", "我市", "我院", "我厅", "本委", "我园",
@@ -142,7 +142,32 @@ class Metadata:
     problems: Problems
 
 
+#: words that glue a name to what the sentence says it did (…办公室通过区政府网站公开…): the
+#: name is what stands before them
+_GLUE = re.compile(
+    r"通过|依托|利用|借助|按照|根据|认真|坚持|全面|严格|进一步|积极|切实|扎实|始终|高度重视|"
+    r"紧紧围绕|深入贯彻|贯彻落实|主动公开|依法"
+)
+#: not the name of an agency: a website or a platform, or a reference to one
+_NOT_A_NAME = re.compile(r"网站|门户|网页|平台|公众号|微信|微博|客户端|专栏|栏目|热线")
+_REFERENCE = re.compile(r"^(?:我|本(?!溪)|各|全|该|其|贵|有关|相关|上级|下级|所属)")
+#: a kind of agency without the place that would make it one (政府, 行政机关, 市人民政府办公室)
+_GENERIC = re.compile(
+    r"^[省市区县镇乡州旗盟]?(?:人民)?(?:政府|行政机关|机关|单位|部门|本级)(?:办公室|办公厅)?$"
+)
+
+
 def _clean_agency(run: str) -> str | None:
+    """An agency's name out of a run of text, or None when the run names no agency: a phrase of
+    the page's text (通过政府门户网站, 我市行政机关), a generic kind (政府, 区政府办公室)."""
+    glued = _GLUE.search(run)
+    a = _agency_words(run[: glued.start()] if glued is not None else run)
+    if a is None or _NOT_A_NAME.search(a) or _REFERENCE.match(a) or _GENERIC.match(a):
+        return None
+    return a
+
+
+def _agency_words(run: str) -> str | None:
     # a site name before the title (萍乡市人民政府_…) and column tags (【政务公开】) are not
     # the agency
     a = re.split(r"[-_|—–]", run.strip(" -—_·•|"))[-1]
