@@ -85,3 +85,11 @@ def test_an_appeals_row_of_twelve_followed_by_fillers_is_not_read():
     got = parse_bytes(_seed_with(last, last + "|||"), "appeals-padded.txt")
     assert not any(c.section == "appeals" for c in got.cells)
     assert "cells_unplaced" in got.flags
+
+
+def test_an_appeals_row_in_pieces_that_break_a_group_of_five_is_not_read():
+    last = "0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |"
+    pieces = "1 | 0 | 0 | 1 |\n0 | 0 | 2 | 0 | 2 | 0 | 0 | 0 | 0 | 0 | 0 |"
+    got = parse_bytes(_seed_with(last, pieces), "appeals-pieces.txt")
+    assert not any(c.section == "appeals" for c in got.cells)
+    assert any(p.startswith("appeals: the values come in rows of 4 + 11") for p in got.problems)

@@ -1254,6 +1254,16 @@ def _appeals(
         parts = [p for p in parts if any(labels.norm(t.text) for t in p.values)] or parts
     sequence = [t for p in parts for t in p.values]
     complete = False
+    if len(parts) > 1 and not per_row and any(len(p.values) % 5 for p in parts[:-1] if p.hard):
+        # the single row came in pieces, and a piece ends inside a group of five: a merged or
+        # dropped cell, or rows of another layout; the columns are not known
+        shown = " + ".join(str(len(p.values)) for p in parts)
+        problems.flag(
+            codes.CELLS_UNPLACED,
+            f"appeals: the values come in rows of {shown} cells, which do not split into the "
+            "table's groups of five; none is read",
+        )
+        sequence = []
     if sequence and not per_row:
         complete = _appeals_sequence(sequence, parts, cut, per_row, problems, spanned)
     else:
