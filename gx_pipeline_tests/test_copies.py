@@ -19,8 +19,11 @@ COPIES = Path(__file__).parent / "fixtures" / "copies"
 PAGES = sorted(
     p
     for p in COPIES.rglob("*")
-    if p.suffix in (".txt", ".md", ".html") and p.with_suffix(".json").exists()
+    if p.suffix in (".txt", ".md", ".html")
+    and p.with_suffix(".json").exists()
+    and p.parent.name != "unforeseen"
 )
+UNFORESEEN = sorted(p for p in (COPIES / "unforeseen").iterdir() if p.suffix != ".json")
 
 
 def _truth(page: Path) -> dict:
@@ -55,3 +58,22 @@ def test_a_separator_line_is_not_a_blank_cell():
     }
     assert got == expected
     assert None not in got.values()  # every cell of this page holds a number
+
+
+@pytest.mark.parametrize("page", UNFORESEEN, ids=lambda p: p.stem)
+def test_a_form_not_designed_for_gives_nulls_and_needs_review_never_a_wrong_number(page: Path):
+    truth = _truth(page)
+    got = parse_file(page)
+    values = {(c.section, c.row, c.col): c.value for c in got.cells}
+    expected = {(c["section"], c["row"], c["col"]): c["value"] for c in truth["cells"]}
+    wrong = {
+        k: (v, values[k])
+        for k, v in expected.items()
+        if values.get(k) is not None and values[k] != v
+    }
+    assert wrong == {}
+    assert {k: v for k, v in values.items() if k not in expected and v is not None} == {}
+    missed = [k for k, v in expected.items() if values.get(k) is None and v is not None]
+    missed += [k for k in expected if k not in values]
+    if missed:
+        assert assess(got).status == "needs_review"

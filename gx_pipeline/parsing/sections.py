@@ -53,6 +53,10 @@ class RawRow:
     #: fillers for covered grid positions closed the row (a text copy's pad fields or lines):
     #: how many
     padded: int = 0
+    #: a row split off the values of the labelled row `source` took beyond its columns
+    source: RawRow | None = None
+    #: a row whose surplus values were split off: all the values it took
+    taken: list[Token] | None = None
     cut: bool = False  # the page ends inside this row
 
 
@@ -683,6 +687,7 @@ def _table(
     placed = _displaced_labels(section, placed, index, width, template, problems)
     # unlabelled rows take the free template rows between their labelled neighbours
     loose: list[str] = []  # the ones that find none: what they show
+    failed: set[int] = set()  # labelled rows whose split-off surplus found no place
     labelled = {r.code for r in placed if r.code is not None}
     i = 0
     while i < len(placed):
@@ -723,10 +728,19 @@ def _table(
                 )
         else:
             for r in run:
-                if _has_number(r.values):
+                if r.source is not None:
+                    failed.add(id(r.source))
+                elif _has_number(r.values):
                     loose.append("/".join(t.text or "空" for t in r.values[:8]))
                 r.code = UNKNOWN
         i = j
+    for r in placed:
+        # the rows split off a labelled row's surplus found no place: the row did not hold
+        # its values plus rows that lost their labels, and its own values are as uncertain
+        if r.source is not None and id(r.source) in failed:
+            r.code = UNKNOWN
+        elif r.taken is not None and id(r) in failed:
+            r.values = r.taken
 
     cells: list[Cell] = []
     by_code: dict[str, RawRow] = {}
@@ -1211,10 +1225,11 @@ def _overflow(r: RawRow, n: int) -> list[RawRow]:
     surplus = r.values[n:]
     if len(surplus) < n or not any(labels.norm(t.text) for t in surplus):
         return []
+    r.taken = r.values
     r.values = r.values[:n]
     out = []
     while len(surplus) >= n:
-        out.append(RawRow(r.section, None, None, surplus[:n], block=r.block))
+        out.append(RawRow(r.section, None, None, surplus[:n], block=r.block, source=r))
         surplus = surplus[n:]
     if surplus:
         out[-1].values.extend(surplus)

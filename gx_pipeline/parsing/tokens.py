@@ -582,8 +582,41 @@ _AS_CELL, _AS_END, _AS_PAD, _AS_NOTHING = -1, -2, -3, 0
 _BARS_ONLY = re.compile(r"^\|+$")
 
 
+#: where a section heading may start (二、…, not a row label such as 一、本年新收…)
+_SECTION_START = re.compile(r"^(?:#{1,6}\s*)?[一二三四五六七八九十]{1,2}、")
+
+
+def _is_section_heading(line: str) -> bool:
+    text = line.lstrip("#").strip()
+    return (
+        labels.heading_section(text) is not None
+        or labels.is_end_heading(text)
+        or labels.is_overview_heading(text)
+    )
+
+
 def _bar_line_dialect(lines: list[str]) -> dict[int, int]:
-    """What the lines of bars mean in this copy, as a property of the whole text.
+    """What the lines of bars mean, section by section of the copy (a tool writes a whole
+    table one way; a copy pieced together from several tools may change ways between tables).
+    See _table_dialect."""
+    stripped = [line.strip() for line in lines]
+    if sum(1 for s in stripped if s == "|") < 6:
+        return {}
+    starts = [0] + [
+        i
+        for i, s in enumerate(stripped)
+        if i and len(s) <= 40 and _SECTION_START.match(s) and _is_section_heading(s)
+    ]
+    keeps_empty = _keeps_empty_lines(stripped)  # a property of the tool, so of the whole copy
+    out: dict[int, int] = {}
+    for a, b in zip(starts, [*starts[1:], len(stripped)], strict=True):
+        for no, action in _table_dialect(stripped[a:b], keeps_empty).items():
+            out[no + a] = action
+    return out
+
+
+def _table_dialect(stripped: list[str], keeps_empty: bool) -> dict[int, int]:
+    """What the lines of bars mean in this part of a copy, as a property of the whole part.
 
     Copies made one cell per line write bars in three ways:
     - `x |` per cell and a lone `|` for an empty cell (realdev 116): nothing to change here;
@@ -595,7 +628,6 @@ def _bar_line_dialect(lines: list[str]) -> dict[int, int]:
       lines, a second separator next to the first.
     Returns line number -> action, for the lines whose meaning differs from the first way.
     """
-    stripped = [line.strip() for line in lines]
     bars = [s == "|" for s in stripped]
     if sum(bars) < 6:
         return {}
@@ -612,7 +644,7 @@ def _bar_line_dialect(lines: list[str]) -> dict[int, int]:
             else:
                 bare += 1
     if bare >= 6 and bare >= 4 * written:
-        return _separator_lines(stripped, nearest)
+        return _separator_lines(stripped, nearest, keeps_empty)
     # rows closed by a lone bar: the lines that open a row (a cell line that is not a value)
     # stand after a lone bar, not after a value's line
     after_bar = after_value = 0
@@ -648,11 +680,11 @@ def _neighbours(stripped: list[str]) -> list[tuple[int | None, int | None]]:
     return out
 
 
-def _separator_lines(
-    stripped: list[str], nearest: list[tuple[int | None, int | None]]
-) -> dict[int, int]:
-    """Actions for a copy whose cells are bare lines with separator lines between them."""
-    keeps_empty = any(
+def _keeps_empty_lines(stripped: list[str]) -> bool:
+    """Whether a copy writes an empty cell as an empty line between two separator lines (the
+    copy keeps empty lines), which a copy that drops them never shows."""
+    nearest = _neighbours(stripped)
+    return any(
         not s
         and (before := nearest[i][0]) is not None
         and (after := nearest[i][1]) is not None
@@ -660,6 +692,12 @@ def _separator_lines(
         and _BARS_ONLY.match(stripped[after])
         for i, s in enumerate(stripped)
     )
+
+
+def _separator_lines(
+    stripped: list[str], nearest: list[tuple[int | None, int | None]], keeps_empty: bool
+) -> dict[int, int]:
+    """Actions for a copy whose cells are bare lines with separator lines between them."""
     out: dict[int, int] = {}
     i = 0
     n = len(stripped)

@@ -58,9 +58,15 @@ _FOOTNOTE = re.compile(
 NO_CHANGE = frozenset({"无变化", "不变", "持平", "无增减", "没有变化"})
 
 
+#: digits on both sides of a space: two numbers run together (a converter joined two cells)
+_SPLIT_NUMBER = re.compile(r"\d[\s\u00a0\u3000]+[-+]?\d")
+
+
 @functools.lru_cache(maxsize=4096)
 def is_value_text(text: str) -> bool:
     """Whether a cell's text is a value (a number or a blank marker) rather than a label."""
+    if _SPLIT_NUMBER.search(text):
+        return False
     s = squash(text)
     if s in NO_CHANGE:
         return True
@@ -77,6 +83,8 @@ def read_value(text: str, amount: bool = False) -> CellValue | None:
     Counts come back as int; amounts (万元) as int when whole, else float. A unit of amount in a
     count column is not a count: such a cell is not a value.
     """
+    if _SPLIT_NUMBER.search(text):
+        return None  # "5 3" is two numbers in one cell, not 53
     note = _FOOTNOTE.match(text)
     if note is not None:
         plain = read_value(note.group("num") + (note.group("unit") or ""), amount)
