@@ -93,3 +93,19 @@ def test_an_appeals_row_in_pieces_that_break_a_group_of_five_is_not_read():
     got = parse_bytes(_seed_with(last, pieces), "appeals-pieces.txt")
     assert not any(c.section == "appeals" for c in got.cells)
     assert any(p.startswith("appeals: the values come in rows of 4 + 11") for p in got.problems)
+
+
+def test_rows_that_lost_their_labels_after_the_last_label_are_not_placed_by_count():
+    # the label column of the table's last rows is gone (a page break in a PDF copy) and one
+    # of those rows too: counting rows from the last label would shift every one of them
+    text = SEED_TXT.read_text("utf-8").splitlines()
+    start = next(i for i, line in enumerate(text) if line.startswith("2.重复申请"))
+    end = next(i for i, line in enumerate(text) if line.startswith("四、结转下年度继续办理"))
+    rows = [f"{k} | 0 | 0 | 0 | 0 | 0 | {k} |" for k in range(1, end - start + 1)]
+    del rows[1]  # 3.要求提供公开出版物 is not on the page
+    page = "\n".join([*text[:start], *rows, *text[end + 1 :]]) + "\n"
+    got = parse_bytes(page.encode("utf-8"), "unlabelled-tail.txt")
+    after = {"not_processed.duplicate", "not_processed.publication", "not_processed.excessive"}
+    after |= {"not_processed.confirmation", "other", "results_total", "carried_forward"}
+    assert not [c for c in got.cells if c.row in after and c.value is not None]
+    assert "cells_unplaced" in got.flags

@@ -715,7 +715,10 @@ def _table(
                 len(template_rows[index[free[0]]].columns) if free else 0,
             )
         numeric = [r for r in run if r.hard or any(labels.norm(t.text) for t in r.values)]
-        if len(free) == len(run) and numeric:
+        # a run is placed only between labelled rows (or before the first): after the last
+        # one, any number of stray rows (a stub table, notes, another table) fits the rows
+        # the template has left, so the count proves nothing there
+        if len(free) == len(run) and numeric and after is not None:
             prev_label = placed[i - 1].code if i > 0 else "the start of the table"
             next_label = placed[j].code if j < len(placed) else "the end of the table"
             for r, code in zip(run, free, strict=True):
