@@ -184,6 +184,7 @@ def _without_groups(b: str) -> str:
     return b
 
 
+@functools.lru_cache(maxsize=4096)
 def completes(section: str, code: str, label: str, more: str) -> bool:
     """Whether `more` is the rest of `label`, a row label wrapped over two cells or lines:
     the joined words come closer to the template's wording of the row without passing it."""

@@ -180,7 +180,12 @@ class _Reader:
                 self.close(hard=True, padded=tok.td or 0 if tok.text == PAD else 0)
                 self.header_row = False
                 continue
-            if self.filled and tok.kind == LINE and labels.is_overview_heading(tok.text):
+            if (
+                self.filled
+                and tok.text[:1] == "一"
+                and tok.kind == LINE
+                and labels.is_overview_heading(tok.text)
+            ):
                 # a section 一 after tables were read: a second report (an attachment, another
                 # year) follows on the same page. A heading of a table section that repeats
                 # (a caption under its table, a page's running header) is no such sign
@@ -201,8 +206,8 @@ class _Reader:
             self.chrome_line(text)
             return
         # a cell of a row laid out by spaces is a value cell by its place, readable or not
-        value_like = (tok.x is not None and not labels.has_chinese(text)) or (
-            is_value_text(text) and (tok.kind == CELL or self.lines_are_values)
+        value_like = (is_value_text(text) and (tok.kind == CELL or self.lines_are_values)) or (
+            tok.x is not None and not labels.has_chinese(text)
         )
         if tok.cut:
             if self.row is not None:

@@ -8,10 +8,11 @@ and line tokens in reading order, with row ends where the page shows them. The s
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import NamedTuple
 
@@ -452,7 +453,7 @@ def text_tokens(text: str) -> list[Token]:
     markdown = any(_MD_SEPARATOR.match(line) for line in lines)
     ends_cleanly = text.endswith(("\n", "\r", "|"))
     # how this copy writes its cell-per-line tables decides what a line of bars is
-    dialect = _bar_line_dialect(lines) if not markdown else {}
+    dialect = _bar_line_dialect(lines) if not markdown and _lone_bars_lead(text) else {}
     open_row = False  # a pipe row is open and may continue on the next line
     row_end = ROW_END  # how the open pipe row ends: PAD_END when fillers closed its line
     unfinished = False  # the last pipe line stopped mid-row (no closing separator)
@@ -595,19 +596,32 @@ def _is_section_heading(line: str) -> bool:
     )
 
 
+#: the line after a lone bar, when it is not empty and not bars
+_AFTER_LONE_BAR = re.compile(r"^[ \t]*\|[ \t]*\r?\n[ \t]*([^|\s][^\n]*)$", re.MULTILINE)
+
+
+def _lone_bars_lead(text: str) -> bool:
+    """Whether lone `|` lines stand before enough cells for the copy to have a bar dialect of
+    its own (a quick look in C before the lines are read one by one)."""
+    if text.count("|") < 12:
+        return False
+    after = _AFTER_LONE_BAR.findall(text)
+    bare = sum(1 for line in after if not line.rstrip().endswith("|"))
+    return bare >= 6 or len(after) - bare >= 6
+
+
 def _bar_line_dialect(lines: list[str]) -> dict[int, int]:
     """What the lines of bars mean, section by section of the copy (a tool writes a whole
     table one way; a copy pieced together from several tools may change ways between tables).
     See _table_dialect."""
     stripped = [line.strip() for line in lines]
-    if sum(1 for s in stripped if s == "|") < 6:
-        return {}
     starts = [0] + [
         i
         for i, s in enumerate(stripped)
         if i and len(s) <= 40 and _SECTION_START.match(s) and _is_section_heading(s)
     ]
-    keeps_empty = _keeps_empty_lines(stripped)  # a property of the tool, so of the whole copy
+    # whether empty lines are kept is a property of the tool, so of the whole copy
+    keeps_empty = functools.cache(lambda: _keeps_empty_lines(stripped))
     out: dict[int, int] = {}
     for a, b in zip(starts, [*starts[1:], len(stripped)], strict=True):
         for no, action in _table_dialect(stripped[a:b], keeps_empty).items():
@@ -615,7 +629,7 @@ def _bar_line_dialect(lines: list[str]) -> dict[int, int]:
     return out
 
 
-def _table_dialect(stripped: list[str], keeps_empty: bool) -> dict[int, int]:
+def _table_dialect(stripped: list[str], keeps_empty: Callable[[], bool]) -> dict[int, int]:
     """What the lines of bars mean in this part of a copy, as a property of the whole part.
 
     Copies made one cell per line write bars in three ways:
@@ -631,35 +645,41 @@ def _table_dialect(stripped: list[str], keeps_empty: bool) -> dict[int, int]:
     bars = [s == "|" for s in stripped]
     if sum(bars) < 6:
         return {}
-    nearest = _neighbours(stripped)
-    # the text lines next to lone bars: cells written `x |` (the bar is part of the cell's line)
+
+    def before(i: int) -> int | None:
+        """The nearest non-empty line before line i."""
+        for j in range(i - 1, max(-1, i - 4), -1):
+            if stripped[j]:
+                return j
+        return None
+
+    # the text lines after lone bars: cells written `x |` (the bar is part of the cell's line)
     # or bare (the bar is a line of its own between cells: a separator)
     bare = written = 0
-    for i, s in enumerate(stripped):
-        if not s or _BARS_ONLY.match(s):
-            continue
-        if any(j is not None and bars[j] for j in nearest[i]):
-            if s.endswith("|"):
-                written += 1
-            else:
-                bare += 1
-    if bare >= 6 and bare >= 4 * written:
-        return _separator_lines(stripped, nearest, keeps_empty)
     # rows closed by a lone bar: the lines that open a row (a cell line that is not a value)
     # stand after a lone bar, not after a value's line
     after_bar = after_value = 0
     for i, s in enumerate(stripped):
+        if not s or bars[i] or _BARS_ONLY.match(s):
+            continue
+        j = before(i)
+        if j is None:
+            continue
+        if bars[j]:
+            if s.endswith("|"):
+                written += 1
+            else:
+                bare += 1
         if not s.endswith(" |") or is_value_text(s[:-1]):
             continue
-        before = nearest[i][0]
-        if before is None:
-            continue
-        if bars[before]:
+        if bars[j]:
             after_bar += 1
-        elif stripped[before].endswith("|") and is_value_text(stripped[before].rstrip("|")):
+        elif stripped[j].endswith("|") and is_value_text(stripped[j].rstrip("|")):
             after_value += 1
+    if bare >= 6 and bare >= 4 * written:
+        return _separator_lines(stripped, _neighbours(stripped), keeps_empty())
     if after_bar >= 6 and after_value * 10 <= after_bar:
-        return _row_closing_bars(stripped, bars, nearest)
+        return _row_closing_bars(stripped, bars, _neighbours(stripped))
     return {}
 
 
