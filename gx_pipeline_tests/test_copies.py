@@ -77,3 +77,6 @@ def test_a_form_not_designed_for_gives_nulls_and_needs_review_never_a_wrong_numb
     missed += [k for k in expected if k not in values]
     if missed:
         assert assess(got).status == "needs_review"
+    if assess(got).status == "clean":
+        for field in ("agency", "year", "published", "template"):
+            assert getattr(got, field) == truth[field], field

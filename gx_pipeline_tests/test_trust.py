@@ -114,3 +114,42 @@ def test_gx_parse_goes_on_after_a_file_the_parser_fails_on(
     assert first["trust"] == "needs_review" and first["trust_reasons"] == ["unreadable"]
     assert second["trust"] == "clean" and second["cells"]
     assert "1 of 2 files could not be read" in out.err
+
+
+#: words of problem lines that say a guess was made or a value was left out, and the code
+#: each must raise
+_GUESSES = (
+    ("matched by its core", "fuzzy_label"),
+    ("placed by its position", "positional_row"),
+    ("is not known, so none is read", "cells_unplaced"),
+    ("cannot read", "cells_unplaced"),
+    ("taken from the year", "template_guessed"),
+    ("mixes both format versions", "template_guessed"),
+    ("the year before publication", "metadata_guessed"),
+    ("the year the text mentions most", "metadata_guessed"),
+    ("the opening sentence says", "metadata_guessed"),
+    ("does not name the publishing agency", "metadata_missing"),
+    ("not on the page", "incomplete"),
+    ("the page ends inside", "incomplete"),
+    ("incomplete:", "incomplete"),
+    ("taken as 万元", "unit_assumed"),
+    ("are taken as empty", "cells_assumed_empty"),
+    ("taken as empty", "cells_assumed_empty"),
+)
+_ALL_PAGES = sorted(
+    p
+    for folder in ("hazards", "redteam", "realdev", "copies", "seed")
+    for p in (FIXTURES / folder).rglob("*")
+    if p.suffix in (".html", ".txt", ".md")
+)
+
+
+@pytest.mark.parametrize("page", _ALL_PAGES, ids=lambda p: p.stem)
+def test_every_problem_line_that_is_a_guess_raises_its_code(page: Path):
+    report = parse_file(page)
+    for line in report.problems:
+        for words, code in _GUESSES:
+            if words in line:
+                alternatives = {code, "cells_unplaced"} if words == "taken as empty" else {code}
+                assert alternatives & set(report.flags), (line, report.flags)
+                break

@@ -777,7 +777,7 @@ def _table(
         _total_column_first(header or [], by_code, problems)
     complete = True
     centres = _column_centres(list(by_code.values()))
-    if section == "requests" and 7 not in centres and header_x:
+    if section == "requests" and 7 not in centres and header_x:  # no full row at all
         # no row shows all seven: the header's words say where the columns are
         xs = [header_x.get(w) for w in _APPLICANTS]
         if all(x is not None for x in xs) and xs == sorted(xs):  # type: ignore[type-var]
@@ -902,17 +902,26 @@ def _table(
     return cells, complete and bool(cells)
 
 
-def _column_centres(rows: list[RawRow]) -> dict[int, list[float]]:
+def _column_centres(rows: list[RawRow]) -> dict[int, list[float] | None]:
     """In text laid out by spaces: where each column stands, by the number of columns, learnt
-    from the rows that show a value in every column."""
+    from the rows that show a value in every column; None for a number of columns whose full
+    rows do not line up."""
     seen: dict[int, list[list[float]]] = {}
     for r in rows:
         if r.values and all(t.x is not None for t in r.values):
             seen.setdefault(len(r.values), []).append([t.x for t in r.values])  # type: ignore[misc]
-    out: dict[int, list[float]] = {}
+    out: dict[int, list[float] | None] = {}
     for n, lines in seen.items():
-        centres = [statistics.median(col) for col in zip(*lines, strict=True)]
-        if all(b - a >= 2 for a, b in itertools.pairwise(centres)):
+        out[n] = None
+        columns = list(zip(*lines, strict=True))
+        centres = [statistics.median(col) for col in columns]
+        if n < 2 or not all(b - a >= 2 for a, b in itertools.pairwise(centres)):
+            continue
+        gap = min(b - a for a, b in itertools.pairwise(centres))
+        spread = max(abs(x - c) for col, c in zip(columns, centres, strict=True) for x in col)
+        if spread <= 0.25 * gap:
+            # the full rows' values line up: the text keeps columns (else a value's place
+            # says nothing about its column)
             out[n] = centres
     return out
 
@@ -972,6 +981,17 @@ def _displaced_labels(
         r = placed[j]
         return r.code is not None and r.hard and j not in taken and not _has_number(r.values)
 
+    def beside(i: int, step: int) -> int | None:
+        """The row next to row i, passing over blank scraps that are no row (the empty cell a
+        copy writes in front of a label)."""
+        j = i + step
+        while 0 <= j < len(placed):
+            r = placed[j]
+            if r.code is not None or r.hard or _has_number(r.values):
+                return j
+            j += step
+        return None
+
     candidates: list[int] = []
     for i, r in enumerate(placed):
         if r.code is not None or not r.hard or not _has_number(r.values):
@@ -990,20 +1010,21 @@ def _displaced_labels(
     while changed:  # a row paired makes its label taken, which may decide a neighbour
         changed = False
         for i in candidates:
-            sides = [j for j in (i - 1, i + 1) if 0 <= j < len(placed) and bare_label(j)]
+            sides = [j for j in (beside(i, -1), beside(i, 1)) if j is not None and bare_label(j)]
             if len(sides) == 1 and all(i != n for n, _ in pairs):
                 pairs.append((i, sides[0]))
                 taken.add(sides[0])
                 changed = True
-    ways = {label - numbers for numbers, label in pairs}
+    ways = {(label > numbers) - (label < numbers) for numbers, label in pairs}
     guessed = False
     undecided = [i for i in candidates if all(i != n for n, _ in pairs)]
     if undecided and len(ways) == 1:
         way = ways.pop()
         for i in undecided:
-            if 0 <= i + way < len(placed) and bare_label(i + way):
-                pairs.append((i, i + way))
-                taken.add(i + way)
+            j = beside(i, way)
+            if j is not None and bare_label(j):
+                pairs.append((i, j))
+                taken.add(j)
                 guessed = True
     drop: set[int] = set()
     for numbers, label in sorted(pairs):
@@ -1327,6 +1348,10 @@ def _appeals_sequence(
 ) -> bool:
     """The national layout's single row of 15 values, review then the two litigation groups,
     into `per_row`. Returns whether all 15 were read."""
+    while (
+        len(sequence) > 15 and not labels.norm(sequence[0].text) and labels.norm(sequence[-1].text)
+    ):
+        sequence = sequence[1:]  # an empty first field in front of the row (a grid export)
     present = len(sequence)
     if present > 15:
         extra = [t for t in sequence[15:] if labels.norm(t.text)]

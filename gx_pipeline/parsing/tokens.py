@@ -448,6 +448,10 @@ def text_tokens(text: str) -> list[Token]:
     text = text.translate(_BARS)
     if "&" in text:
         text = html.unescape(text)
+    if "\t" in text and len(_TAB_WITH_SPACES.findall(text, 0, 200_000)) >= 3:
+        # TABs that align columns together with runs of spaces (laid-out text saved by an
+        # editor), not a browser copy's one TAB between two cells: read as laid-out text
+        text = "\n".join(line.expandtabs(8) for line in text.splitlines())
     lines = text.splitlines()
     # a Markdown table (`| a | b |` over a `|---|---|` row) opens every row with a bar
     markdown = any(_MD_SEPARATOR.match(line) for line in lines)
@@ -495,6 +499,8 @@ def text_tokens(text: str) -> list[Token]:
             line = _MD_MARKUP.sub("", line)
             if line.startswith("|") and line.endswith("|") and len(line) > 1:
                 line = line[1:].strip()
+        elif line[0] == "#" and (heading := _MD_HEADING.match(line)):
+            line = line[heading.end() :]  # a Markdown heading in a copy without its tables
         # a line opening with a separator continues a row whose line stopped mid-row (a cell
         # broken over lines) when the two together are no wider than the table's rows; else
         # it is a new row whose first cell is blank (a grid export)
@@ -772,8 +778,10 @@ def _mark_cut(tokens: list[Token]) -> None:
             return
 
 
+_TAB_WITH_SPACES = re.compile(r"\S {2,}\t|\t {2,}\S")
 _BARS = str.maketrans({"｜": "|", "│": "|", "┃": "|"})
 _MD_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
+_MD_HEADING = re.compile(r"^#{1,6}\s+")
 _MD_MARKUP = re.compile(r"^(?:#{1,6}\s+|>\s*|[*+-]\s+(?!\d))|\*\*")
 _PAGE_NUMBER = re.compile(r"^[-—－–]\s*\d+\s*[-—－–]$|^第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?$")
 
