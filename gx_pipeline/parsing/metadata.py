@@ -157,6 +157,7 @@ _GENERIC = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=8192)
 def _clean_agency(run: str) -> str | None:
     """An agency's name out of a run of text, or None when the run names no agency: a phrase of
     the page's text (通过政府门户网站, 我市行政机关), a generic kind (政府, 区政府办公室)."""

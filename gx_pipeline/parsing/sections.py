@@ -867,7 +867,9 @@ def _table(
                 for code, tok in named.items():
                     cells.append(_cell(section, trow.code, code, tok, units.get(r.block), problems))
                 continue
-        fitted = _fit(section, trow.code, vals, n, problems, _unspanned_html(vals, spanned))
+        fitted = _fit(
+            section, trow.code, vals, n, problems, len(vals) < n and _unspanned_html(vals, spanned)
+        )
         if fitted is None:
             complete = False
             continue
@@ -908,7 +910,7 @@ def _column_centres(rows: list[RawRow]) -> dict[int, list[float] | None]:
     rows do not line up."""
     seen: dict[int, list[list[float]]] = {}
     for r in rows:
-        if r.values and all(t.x is not None for t in r.values):
+        if r.values and r.values[0].x is not None and all(t.x is not None for t in r.values):
             seen.setdefault(len(r.values), []).append([t.x for t in r.values])  # type: ignore[misc]
     out: dict[int, list[float] | None] = {}
     for n, lines in seen.items():
@@ -993,6 +995,8 @@ def _displaced_labels(
         return None
 
     candidates: list[int] = []
+    if all(r.code is not None for r in placed):
+        return placed  # every row has its label
     for i, r in enumerate(placed):
         if r.code is not None or not r.hard or not _has_number(r.values):
             continue

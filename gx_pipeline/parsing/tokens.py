@@ -37,7 +37,8 @@ class Token(NamedTuple):
     td: int | None = None  # cell in the row, or field in the line
     #: the page may have been cut inside this token (it is the last thing in a truncated file)
     cut: bool = False
-    #: an HTML cell that spans several columns or rows (colspan/rowspan above 1)
+    #: an HTML cell with a colspan or rowspan (one that may span several columns or rows: the
+    #: attribute's value is not looked at, which costs too much in the XSLT)
     span: bool = False
     #: in text laid out in columns by spaces (pdftotext -layout, OCR): the character column of
     #: the middle of a value cell, which tells the cell's column when blank cells are not drawn
@@ -68,7 +69,7 @@ _LINE_MARK, _TABLE_MARK, _ROW_MARK, _CELL_MARK, _HIDDEN_MARK = "\ufdd0\ufdd1\ufd
 _BREAK = "\ufdd5"
 #: the start and end of a block the browser does not show (see _shown)
 _HIDE_START, _HIDE_END = "\ufdd6\ufdd7"
-#: in front of the text of a cell that spans several columns or rows
+#: in front of the text of a cell with a colspan or rowspan attribute
 _SPAN_MARK = "\ufdd8"
 _MARKS = _LINE_MARK + _TABLE_MARK + _ROW_MARK + _CELL_MARK + _HIDDEN_MARK + _BREAK
 _MARKS += _HIDE_START + _HIDE_END + _SPAN_MARK
@@ -106,7 +107,7 @@ _IS_HIDDEN = f"@hidden or (@style and ({_HIDING_STYLE}))"
 #: a cell's text, or the hidden mark for a cell the browser does not show (its place counts)
 _CELL_TEXT = (
     f'<xsl:choose><xsl:when test="{_IS_HIDDEN}"><xsl:text>{_HIDDEN_MARK}</xsl:text></xsl:when>'
-    '<xsl:otherwise><xsl:if test="@colspan &gt; 1 or @rowspan &gt; 1">'
+    '<xsl:otherwise><xsl:if test="@colspan or @rowspan">'
     f"<xsl:text>{_SPAN_MARK}</xsl:text></xsl:if>"
     '<xsl:value-of select="."/></xsl:otherwise></xsl:choose>'
 )
@@ -256,15 +257,18 @@ def _html_tokens(text: str) -> tuple[list[Token], Head]:
         for tr_no, row in enumerate(piece.split(_ROW_MARK)[1:], start=1):
             if row == _HIDDEN_MARK:
                 continue  # a row the browser does not show (an old copy left in the markup)
+            if _SPAN_MARK not in row:  # most rows: no spanned cell to mark
+                for td_no, cell in enumerate(row.split(_CELL_MARK)[1:], start=1):
+                    if cell != _HIDDEN_MARK:  # a cell the browser does not show keeps its number
+                        tokens.append(Token(CELL, " ".join(cell.split()), table_no, tr_no, td_no))
+                tokens.append(ROW_END)
+                continue
             for td_no, cell in enumerate(row.split(_CELL_MARK)[1:], start=1):
                 if cell == _HIDDEN_MARK:
-                    continue  # a cell the browser does not show keeps its number
-                if cell[:1] == _SPAN_MARK:
-                    tokens.append(
-                        Token(CELL, " ".join(cell[1:].split()), table_no, tr_no, td_no, span=True)
-                    )
-                else:
-                    tokens.append(Token(CELL, " ".join(cell.split()), table_no, tr_no, td_no))
+                    continue
+                span = cell[:1] == _SPAN_MARK
+                text = " ".join((cell[1:] if span else cell).split())
+                tokens.append(Token(CELL, text, table_no, tr_no, td_no, span=span))
             tokens.append(ROW_END)
     if not text.rstrip().endswith(">"):
         _mark_cut(tokens)  # the file stops inside text: the last token may be cut short
@@ -427,13 +431,7 @@ def _cell_text(td: etree._Element) -> str:
 
 
 def _spans(td: etree._Element) -> bool:
-    for name in ("colspan", "rowspan"):
-        try:
-            if float(td.get(name) or 1) > 1:
-                return True
-        except ValueError:
-            continue
-    return False
+    return td.get("colspan") is not None or td.get("rowspan") is not None
 
 
 # --- text copies ----------------------------------------------------------------------------
@@ -459,7 +457,7 @@ def text_tokens(text: str) -> list[Token]:
     # how this copy writes its cell-per-line tables decides what a line of bars is
     dialect = _bar_line_dialect(lines) if not markdown and _lone_bars_lead(text) else {}
     open_row = False  # a pipe row is open and may continue on the next line
-    row_end = ROW_END  # how the open pipe row ends: PAD_END when fillers closed its line
+    row_end = ROW_END  # how the open pipe row ends: a PAD end when fillers closed its line
     unfinished = False  # the last pipe line stopped mid-row (no closing separator)
     row_fields = 0  # fields of the pipe row being read, and of the widest row so far
     widest = 0
@@ -602,7 +600,7 @@ def _is_section_heading(line: str) -> bool:
     )
 
 
-#: the line after a lone bar, when it is not empty and not bars
+#: a line of text right after a lone bar
 _AFTER_LONE_BAR = re.compile(r"^[ \t]*\|[ \t]*\r?\n[ \t]*([^|\s][^\n]*)$", re.MULTILINE)
 
 
@@ -611,9 +609,7 @@ def _lone_bars_lead(text: str) -> bool:
     its own (a quick look in C before the lines are read one by one)."""
     if text.count("|") < 12:
         return False
-    after = _AFTER_LONE_BAR.findall(text)
-    bare = sum(1 for line in after if not line.rstrip().endswith("|"))
-    return bare >= 6 or len(after) - bare >= 6
+    return len(_AFTER_LONE_BAR.findall(text)) >= 6
 
 
 def _bar_line_dialect(lines: list[str]) -> dict[int, int]:
