@@ -462,7 +462,7 @@ def text_tokens(text: str) -> list[Token]:
     row_fields = 0  # fields of the pipe row being read, and of the widest row so far
     widest = 0
     for no, raw in enumerate(lines, start=1):
-        if no in dialect:
+        if dialect and no in dialect:
             action = dialect[no]
             if action == _AS_CELL:
                 tokens.append(Token(CELL, _clean(raw), 0, no, 1))
@@ -516,8 +516,10 @@ def text_tokens(text: str) -> list[Token]:
         if "|" not in line:
             if _PAGE_NUMBER.match(line):
                 continue  # a page number of a flipbook or PDF rendering
-            laid = _laid_out_row(raw) if "   " in raw else None
-            header = _laid_out_header(raw) if laid is None and "   " in raw else None
+            laid = header = None
+            if "   " in raw:  # columns kept by runs of spaces
+                laid = _laid_out_row(raw)
+                header = _laid_out_header(raw) if laid is None else None
             if header is not None:
                 # header words where they stand: they tell where the columns are
                 tokens.extend(
@@ -600,16 +602,26 @@ def _is_section_heading(line: str) -> bool:
     )
 
 
-#: a line of text right after a lone bar
-_AFTER_LONE_BAR = re.compile(r"^[ \t]*\|[ \t]*\r?\n[ \t]*([^|\s][^\n]*)$", re.MULTILINE)
+#: the line after a lone bar (a literal line break first: the search skips ahead in C)
+_AFTER_LONE_BAR = re.compile(r"\n[ \t]*\|[ \t]*\r?\n[ \t]*([^\n]*)")
+#: a `n |` value line, then a `x |` line that is no number (a row ending without a bar)
+_VALUE_THEN_LABEL = re.compile(
+    r"^[ \t]*[\d\-—/.,]+ \|[ \t]*\r?\n[ \t]*[^\s|\d\-—/.][^\n]* \|[ \t]*$", re.MULTILINE
+)
+_NOT_A_NUMBER_START = re.compile(r"[^\s|\d\-—/.]")
 
 
 def _lone_bars_lead(text: str) -> bool:
-    """Whether lone `|` lines stand before enough cells for the copy to have a bar dialect of
-    its own (a quick look in C before the lines are read one by one)."""
-    if text.count("|") < 12:
+    """Whether the copy may have a bar dialect of its own (a quick look before the lines are
+    read one by one): bare cells after separator lines, or rows that open after a lone bar
+    more than after a value."""
+    if text.count("\n|") < 6:  # lines that open with a bar: lone bars among them
         return False
-    return len(_AFTER_LONE_BAR.findall(text)) >= 6
+    after = [line.rstrip() for line in _AFTER_LONE_BAR.findall(text)]
+    if sum(1 for line in after if line and not line.endswith("|")) >= 6:
+        return True
+    opening = sum(1 for line in after if line.endswith(" |") and _NOT_A_NUMBER_START.match(line))
+    return opening >= 6 and len(_VALUE_THEN_LABEL.findall(text)) <= 3 * opening
 
 
 def _bar_line_dialect(lines: list[str]) -> dict[int, int]:
