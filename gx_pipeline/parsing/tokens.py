@@ -267,8 +267,8 @@ def _html_tokens(text: str) -> tuple[list[Token], Head]:
                 if cell == _HIDDEN_MARK:
                     continue
                 span = cell[:1] == _SPAN_MARK
-                text = " ".join((cell[1:] if span else cell).split())
-                tokens.append(Token(CELL, text, table_no, tr_no, td_no, span=span))
+                words = " ".join((cell[1:] if span else cell).split())
+                tokens.append(Token(CELL, words, table_no, tr_no, td_no, span=span))
             tokens.append(ROW_END)
     if not text.rstrip().endswith(">"):
         _mark_cut(tokens)  # the file stops inside text: the last token may be cut short
