@@ -729,11 +729,18 @@ def _table(
             for r, code in zip(run, free, strict=True):
                 r.code = code
                 labelled.add(code)
-                problems.flag(
-                    codes.POSITIONAL_ROW,
+                line = (
                     f"{section}.{code}: a row without a label, placed by its position "
-                    f"between {prev_label} and {next_label}",
+                    f"between {prev_label} and {next_label}"
                 )
+                if i > 0:
+                    # labelled rows on both sides and exactly as many free template rows
+                    # between them as rows without labels: the position is unambiguous
+                    problems.append(line)
+                else:
+                    # before the first label nothing bounds the run from above: a stray row
+                    # of numbers (a header's, a note's) would fit the count just as well
+                    problems.flag(codes.POSITIONAL_ROW, line)
         else:
             for r in run:
                 if r.source is not None:
