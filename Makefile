@@ -6,7 +6,7 @@ DAGSTER_HOME := $(CURDIR)/.dagster_home
 export DAGSTER_HOME
 YEARS       ?=
 
-.PHONY: run status test ui bench lint install dagster-home
+.PHONY: run status test test-faults ui bench bench-tally lint install dagster-home
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,17 +14,10 @@ $(BIN)/python:
 install: $(BIN)/python
 	$(BIN)/pip install -q -e '.[dev]'
 
-# DuckDB has one writer: let queued runs wait for the `duckdb` pool instead of failing on the lock.
+# the instance's dagster.yaml (gx_pipeline/defs/dagster.yaml): the `duckdb` pool limit of 1 (one
+# DuckDB writer: queued runs wait instead of failing on the lock) and run monitoring
 dagster-home:
-	@mkdir -p $(DAGSTER_HOME)
-	@test -f $(DAGSTER_HOME)/dagster.yaml || printf '%s\n' \
-	  'concurrency:' \
-	  '  runs:' \
-	  '    max_concurrent_runs: 4' \
-	  '  pools:' \
-	  '    default_limit: 1' \
-	  'telemetry:' \
-	  '  enabled: false' > $(DAGSTER_HOME)/dagster.yaml
+	@$(BIN)/python -m gx_pipeline.defs.home $(DAGSTER_HOME) > /dev/null
 
 # every year with a data/raw/<year>/ folder, or e.g. `make run YEARS=2019-2025`
 run: install dagster-home
@@ -36,6 +29,11 @@ status: install dagster-home
 test: install
 	$(BIN)/pytest -q
 
+# kill -9 of `gx run` at random points of a load, then the next run: FAULT_TRIALS trials (30 in CI)
+FAULT_TRIALS ?= 30
+test-faults: install
+	GX_FAULT_TRIALS=$(FAULT_TRIALS) $(BIN)/pytest -q -m faults -p no:cacheprovider gx_pipeline_tests/test_faults.py
+
 ui: install dagster-home
 	$(BIN)/dagster dev -w workspace.yaml
 
@@ -46,3 +44,8 @@ lint:
 # speed figures (parse, end to end, against an lxml baseline); targets live here, not in tests
 bench: install
 	$(BIN)/python -m gx_pipeline.bench $(if $(PAGES),--pages $(PAGES))
+
+# the tally check's peak memory on a national year (REPORTS=100000 reports; ~10 min, ~13 GB for
+# the old whole-year evaluation it is compared with)
+bench-tally: install
+	$(BIN)/python -m gx_pipeline.bench_tally $(if $(REPORTS),--reports $(REPORTS))

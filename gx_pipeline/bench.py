@@ -34,12 +34,13 @@ import duckdb
 from lxml import html as lxml_html
 
 from gx_pipeline import warehouse
+from gx_pipeline.machine import available_cores
 from gx_pipeline.pagegen import sample
 from gx_pipeline.parsing import ParseError, parse_bytes
 from gx_pipeline.parsing.decode import decode
 from gx_pipeline.staging import schemas, tables
 from gx_pipeline.staging.parts import BATCH_PAGES, Stage, fewer_collections
-from gx_pipeline.staging.pool import PageParser, available_cores
+from gx_pipeline.staging.pool import PageParser
 from gx_pipeline.staging.tables import LoadedReport, Quarantined, RawFile
 
 

@@ -3,7 +3,7 @@
 gx parse FILE...                      one JSON line per file, in the contract's shape
 gx sample --n N --seed S --out DIR    generated pages with their truth
 gx score TRUTH_DIR FILE...            parse FILEs (or read JSON lines) and compare with truth
-gx run [--years 2019-2025]            materialize report years through Dagster, then a summary
+gx run [--years 2019-2025] [--allow-shrink]  materialize report years through Dagster, a summary
 gx status [--years 2019-2025]         per year: what is loaded, quarantined, failing, last run;
                                       stale or current, and what the automation does next
 gx fetch MANIFEST [...]               archive report pages from the web (gx fetch --help)
@@ -114,7 +114,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     years = _years(args.years)
     print(f"gx run: {len(years)} report year(s): {', '.join(years)}", file=sys.stderr)
-    summaries = materialize_years(years, progress=None if args.quiet else StepProgress(years))
+    summaries = materialize_years(
+        years,
+        progress=None if args.quiet else StepProgress(years),
+        allow_shrink=args.allow_shrink,
+    )
     print(format_summary(summaries))
     return exit_code(summaries)
 
@@ -124,17 +128,12 @@ def cmd_status(args: argparse.Namespace) -> int:
 
     from gx_pipeline.datadir import DataDir
     from gx_pipeline.definitions import build_definitions
-    from gx_pipeline.defs.runner import (
-        format_automation,
-        format_status,
-        last_runs,
-        local_instance,
-        year_status,
-    )
+    from gx_pipeline.defs.home import local_instance
+    from gx_pipeline.defs.runner import format_automation, format_status, last_runs, year_status
 
     years = _years(args.years)
     instance = local_instance()
-    runs = last_runs(instance, years) if instance is not None else {}
+    runs = last_runs(instance, years)
     layout = DataDir.default()
     database = layout.published_database
     try:
@@ -144,11 +143,8 @@ def cmd_status(args: argparse.Namespace) -> int:
         return 1
     print(format_status(rows))
     print()
-    if instance is None:
-        print("automation: DAGSTER_HOME is not set, so what it did and will do is unknown")
-    else:
-        graph = build_definitions(layout.root).resolve_asset_graph()
-        print(format_automation(instance, layout.raw_dir, rows, graph))
+    graph = build_definitions(layout.root).resolve_asset_graph()
+    print(format_automation(instance, layout.raw_dir, rows, graph))
     return 0
 
 
@@ -208,6 +204,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="materialize report years through Dagster (gx_yearly_job)")
     p.add_argument("--years", help=years_help)
     p.add_argument("--quiet", action="store_true", help="no progress lines, only the summary")
+    p.add_argument(
+        "--allow-shrink",
+        action="store_true",
+        help="replace a year even if its folder is missing, empty, or has fewer than half the "
+        "entries of the year's last load (refused by default: the year's rows stay)",
+    )
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("status", help="per report year: loaded, quarantined, failing, last run")

@@ -27,10 +27,10 @@ warnings.filterwarnings("ignore", category=dg.BetaWarning)
 
 
 @pytest.fixture(autouse=True)
-def no_local_dagster_home(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests never record runs in the developer's instance (`make` exports DAGSTER_HOME): each
-    test that wants a persistent instance points DAGSTER_HOME at its own temporary folder."""
-    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+def no_local_dagster_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Tests never record runs in the developer's instance (`make` exports DAGSTER_HOME, and
+    `gx run` falls back to the repository's .dagster_home): each test gets its own."""
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / ".dagster_home"))
 
 
 @pytest.fixture(autouse=True)

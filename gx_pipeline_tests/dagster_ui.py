@@ -98,6 +98,7 @@ query($key: AssetKeyInput!, $check: String!) {
     partition
     evaluation {
       success
+      severity
       partition
       metadataEntries {
         __typename

@@ -179,10 +179,70 @@ def test_a_changed_raw_page_requests_only_its_year(data_dir, instance):
     (request,) = automation.requests()
     assert (request.partition_key, request.tags["gx/reason"]) == ("2022", "raw_change")
     assert stale_since(automation.cursor).keys() == {"2022"}
-    # a hidden partial download is not a change
-    put_page(data_dir, 2023, ".part-download", b"...")
+    # downloads in progress and editors' temporary files are not a change
+    for name in ("late.html.part", "late.html.crdownload", ".late.html.swp", "~$late.doc"):
+        put_page(data_dir, 2023, name, b"...")
     automation.run(request)
     assert automation.requests() == []
+    # a page under a hidden name is: it is read like any other
+    put_page(data_dir, 2023, ".hidden.txt", PAGES[2021])
+    (request,) = automation.requests()
+    assert (request.partition_key, request.tags["gx/reason"]) == ("2023", "raw_change")
+
+
+def test_a_year_folder_that_emptied_is_left_alone(data_dir, instance):
+    # a mount that drops or a sync half-way must not reload (and so wipe) a year
+    _pages(data_dir, [2022, 2023])
+    defs = _defs(data_dir)
+    _load(defs, instance, "2022")
+    _load(defs, instance, "2023")
+    automation = Automation(data_dir, instance)
+    assert automation.requests() == []
+    for page in (data_dir / "raw" / "2022").iterdir():
+        page.unlink()
+    put_page(data_dir, 2022, "half.html.part", b"<html>")  # only a download in progress
+    assert automation.requests() == []
+
+
+def test_a_run_whose_process_died_is_failed_and_its_slot_freed_by_the_next_look(data_dir, instance):
+    """A `gx run` killed while its warehouse step held the `duckdb` slot: the automation waits
+    while any run is unfinished, so the next look marks it failed and frees the slot."""
+    import subprocess
+    import sys
+
+    from gx_pipeline.defs.liveness import own_tags
+
+    _pages(data_dir, [2022])
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    job = _defs(data_dir).resolve_job_def("gx_yearly_job")
+    run = instance.create_run_for_job(
+        job, tags={"dagster/partition": "2022", **own_tags(int(dead.stdout))}
+    )
+    instance.handle_run_event(run.run_id, _run_start(run))
+    assert instance.get_run_by_id(run.run_id).status == dg.DagsterRunStatus.STARTED
+    storage = instance.event_log_storage
+    storage.set_concurrency_slots("duckdb", 1)
+    storage.claim_concurrency_slot("duckdb", run.run_id, "gx_warehouse")
+    assert storage.get_concurrency_info("duckdb").claimed_slots
+
+    (request,) = Automation(data_dir, instance).requests()
+
+    assert instance.get_run_by_id(run.run_id).status == dg.DagsterRunStatus.FAILURE
+    assert storage.get_concurrency_info("duckdb").claimed_slots == []
+    assert request.partition_key == "2022"
+
+
+def _run_start(run: dg.DagsterRun) -> dg.DagsterEvent:
+    return dg.DagsterEvent(
+        event_type_value=dg.DagsterEventType.RUN_START.value,
+        job_name=run.job_name,
+        message="started",
+    )
 
 
 def test_a_load_from_before_fingerprints_is_compared_by_modification_time(data_dir, instance):
@@ -198,7 +258,7 @@ def test_a_load_from_before_fingerprints_is_compared_by_modification_time(data_d
         )
     assert year_state(instance, versions, data_dir / "raw", "2021").reasons == ()
     # the inventory's own code version changed: not the parser, still a reload
-    bumped = {**versions, raw_report_inventory.key: "2"}
+    bumped = {**versions, raw_report_inventory.key: f"{versions[raw_report_inventory.key]}+1"}
     assert year_state(instance, bumped, data_dir / "raw", "2021").reasons == ("code_change",)
 
     put_page(data_dir, 2021, "added-later.txt", PAGES[2021])

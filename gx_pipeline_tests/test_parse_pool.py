@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from gx_pipeline.machine import available_cores
 from gx_pipeline.staging.pool import (
     WORKER_DIED,
     PageParser,
-    available_cores,
     parse_raw,
 )
 from gx_pipeline.staging.tables import LoadedReport, Quarantined, RawFile
@@ -134,3 +134,64 @@ def test_a_main_module_the_workers_cannot_import_falls_back_to_this_process():
     first, second = done.stdout.splitlines()[:2]
     assert first.split()[0] == "LoadedReport" and int(first.split()[1]) > 100
     assert second.startswith("worker processes could not start")
+
+
+def slow_parse(raw: RawFile) -> LoadedReport | Quarantined:
+    """A parse that takes a minute: the worker is busy when its run is killed."""
+    import time
+
+    time.sleep(60)
+    return parse_raw(raw)
+
+
+_RUN_WITH_WORKERS = """
+import os, sys, threading
+from gx_pipeline.staging.pool import PageParser
+from gx_pipeline_tests.test_parse_pool import PAGES, slow_parse
+
+parser = PageParser(len(PAGES), workers=2, min_pages=0, parse=slow_parse)
+with parser:
+    batches = parser.map_batches([PAGES[:50]])
+    threading.Thread(target=lambda: next(batches), daemon=True).start()
+    import time
+    while parser._pool is None or len(parser._pool._processes) < 2:
+        time.sleep(0.05)
+    time.sleep(0.5)  # the workers have their chunks
+    print(" ".join(str(p) for p in parser._pool._processes), flush=True)
+    time.sleep(300)
+"""
+
+
+def test_worker_processes_end_when_their_run_is_killed():
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    run = subprocess.Popen(
+        [sys.executable, "-c", _RUN_WITH_WORKERS],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).parents[1],
+    )
+    try:
+        workers = [int(p) for p in run.stdout.readline().split()]
+        assert len(workers) == 2
+        run.send_signal(signal.SIGKILL)  # no chance to shut its pool down
+        run.wait()
+        deadline = time.monotonic() + 10
+        alive = workers
+        while alive and time.monotonic() < deadline:
+            time.sleep(0.2)
+            alive = [p for p in workers if _running(p)]
+    finally:
+        run.kill()
+    assert alive == [], "worker processes outlived their run"
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")

@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import dagster as dg
+import duckdb
 import pytest
 
 from gx_pipeline.warehouse import YEAR_TABLES
@@ -72,7 +74,9 @@ def test_warehouse_metadata_describes_the_tables_from_their_comments(data_dir):
     import dagster as dg
 
     put_page(data_dir, 2020, SEED.name, SEED)
-    put_page(data_dir, 2021, SEED.name, SEED.read_bytes() + b"\n")
+    # another report (a copy of the seed would be the same report, quarantined under 2021)
+    page = REALDEV_PAGES / "112_hanzhong_ningqiang_natres_2021.txt"
+    put_page(data_dir, 2021, page.name, page)
     assert materialize_year(data_dir, 2020).success
     result = materialize_year(data_dir, 2021)
     (event,) = result.asset_materializations_for_node("gx_warehouse")
@@ -104,15 +108,17 @@ def test_warehouse_metadata_describes_the_tables_from_their_comments(data_dir):
     assert "requests_by_outcome" in metadata
 
 
-def test_report_breaking_an_identity_is_loaded_flagged_and_fails_the_check(data_dir):
+def test_report_breaking_an_identity_is_loaded_flagged_and_the_check_warns(data_dir):
     put_page(data_dir, 2020, SEED.name, SEED)
     put_page(data_dir, 2020, "broken-balance.txt", _seed_with_carried_forward_total(5))
     result = materialize_year(data_dir, 2020)
 
-    assert not result.success  # the blocking check fails the run ...
-    assert result.asset_materializations_for_node("gx_warehouse")  # ... after the write
+    # an agency's contradiction is a finding: the check fails with WARN, the run stays green
+    assert result.success
     check = _tally_check(result)
     assert not check.passed
+    assert check.severity == dg.AssetCheckSeverity.WARN
+    assert check.description == "1 of 2 reports contradict themselves"
     assert check.partition == "2020"
     assert check.metadata["failing_reports"].value == ["2020/broken-balance.txt"]
     assert "2020/broken-balance.txt" in check.metadata["failures"].value
@@ -149,6 +155,31 @@ def test_report_breaking_an_identity_is_loaded_flagged_and_fails_the_check(data_
         "from tally_results t join dim_report d using (report_id) where t.status = 'fail'",
     )
     assert failing == [("2020/broken-balance.txt", "requests.balance", "total", 0.0, 5.0, -5.0)]
+
+
+def test_a_share_of_contradicting_reports_past_the_threshold_fails_the_run(data_dir):
+    # one of two reports is 50%: past the 20% default once the year is judged on its shares
+    put_page(data_dir, 2020, SEED.name, SEED)
+    put_page(data_dir, 2020, "broken-balance.txt", _seed_with_carried_forward_total(5))
+    config = {"ops": {f"gx_warehouse_{CHECK}": {"config": {"min_reports": 2}}}}
+    result = materialize_year(data_dir, 2020, config)
+
+    assert not result.success
+    assert result.asset_materializations_for_node("gx_warehouse")  # the write happened
+    check = _tally_check(result)
+    assert check.severity == dg.AssetCheckSeverity.ERROR
+    assert "50% of the reports contradict themselves (more than 20%" in check.description
+    # the rows stay, flagged: the ERROR says the year's reading is in doubt, nothing is undone
+    assert query(data_dir, "select count(*) from dim_report where tally_failed > 0") == [(1,)]
+
+    relaxed = {
+        "ops": {
+            f"gx_warehouse_{CHECK}": {"config": {"min_reports": 2, "max_contradicting_share": 0.5}}
+        }
+    }
+    again = materialize_year(data_dir, 2020, relaxed)
+    assert again.success
+    assert _tally_check(again).severity == dg.AssetCheckSeverity.WARN
 
 
 @pytest.mark.parametrize(
@@ -249,3 +280,71 @@ def test_year_without_raw_folder_loads_nothing_and_passes(data_dir):
     result = materialize_year(data_dir, 2019)
     assert result.success
     assert query(data_dir, "select count(*) from dim_report") == [(0,)]
+
+
+def _year_rows(data_dir: Path, year: int) -> dict[str, list[tuple]]:
+    return {
+        t: sorted(query(data_dir, f"select * from {t} where report_year = ?", [year]), key=repr)
+        for t in YEAR_TABLES
+    }
+
+
+def _load_2020(data_dir: Path) -> dict[str, list[tuple]]:
+    put_page(data_dir, 2020, SEED.name, SEED)
+    for page in sorted(REALDEV_PAGES.glob("*_2020.txt")):
+        put_page(data_dir, 2020, page.name, page)
+    assert materialize_year(data_dir, 2020).success
+    rows = _year_rows(data_dir, 2020)
+    assert len(rows["dim_report"]) + len(rows["quarantine"]) == 6
+    return rows
+
+
+def _refusal(result) -> str:
+    (failure,) = [e for e in result.all_events if e.is_step_failure]
+    assert failure.step_key == "gx_warehouse"
+    return failure.step_failure_data.user_failure_data.description
+
+
+@pytest.mark.parametrize("what", ["missing", "empty", "shrunk"])
+def test_a_year_folder_gone_or_shrunk_does_not_replace_the_year(data_dir, what):
+    rows = _load_2020(data_dir)
+    folder = data_dir / "raw" / "2020"
+    if what == "missing":  # a mount that dropped
+        folder.rename(data_dir / "away")
+    else:
+        keep = 0 if what == "empty" else 2  # 2 of 6 entries: less than half
+        for path in sorted(folder.iterdir())[keep:]:
+            path.unlink()
+
+    result = materialize_year(data_dir, 2020)
+
+    assert not result.success
+    reason = _refusal(result)
+    assert "The year's 6 loaded entries are kept" in reason
+    assert "--allow-shrink" in reason
+    if what == "missing":
+        assert f"{folder} is missing" in reason
+    else:
+        assert f"the folder has {'no' if what == 'empty' else '2'} entries" in reason
+    # nothing changed, in the working file and in the analysts' copy
+    assert _year_rows(data_dir, 2020) == rows
+    work = data_dir / ".work" / "warehouse.duckdb"
+    conn = duckdb.connect(str(work), read_only=True)
+    try:
+        assert conn.execute(
+            "select count(*) from dim_report where report_year = 2020"
+        ).fetchone() == (len(rows["dim_report"]),)
+    finally:
+        conn.close()
+
+
+def test_a_shrunk_year_is_replaced_when_the_run_allows_it(data_dir):
+    _load_2020(data_dir)
+    for path in sorted((data_dir / "raw" / "2020").iterdir())[1:]:
+        path.unlink()
+    allowed = {"ops": {"gx_warehouse": {"config": {"allow_shrink": True}}}}
+    assert materialize_year(data_dir, 2020, allowed).success
+    assert query(data_dir, "select source from dim_report") == [(f"2020/{SEED.name}",)]
+    # a smaller share is also allowed when the threshold says so
+    put_page(data_dir, 2020, "second.txt", REALDEV_PAGES / "106_xiaogan_govoffice_2020.txt")
+    assert materialize_year(data_dir, 2020).success  # 2 entries after 1: growth

@@ -2,7 +2,7 @@ import pytest
 
 from gx_pipeline import cli
 from gx_pipeline.defs.runner import available_years, format_summary, materialize_years, parse_years
-from gx_pipeline_tests.conftest import SEED, put_page
+from gx_pipeline_tests.conftest import REALDEV_PAGES, SEED, put_page
 
 
 def test_runner_summarises_each_year(data_dir):
@@ -53,3 +53,120 @@ def test_gx_run_reports_progress_per_step_and_gx_status_reads_it_back(
     assert (home / "storage").is_dir()
     assert status[3].split()[-3] == "success"
     assert "success" not in status[2]  # 2020 was never run
+
+
+def test_gx_run_and_gx_status_use_the_projects_dagster_home_by_default(
+    data_dir, tmp_path, monkeypatch, capsys
+):
+    from gx_pipeline.defs import home
+
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    monkeypatch.delenv("DAGSTER_HOME")  # as the README writes the commands, without make
+    monkeypatch.setattr(home, "REPO_ROOT", tmp_path / "repo")
+    put_page(data_dir, 2021, SEED.name, SEED)
+
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
+    project_home = tmp_path / "repo" / ".dagster_home"
+    assert (project_home / "storage").is_dir()
+    assert "free_slots_after_run_end_seconds" in (project_home / "dagster.yaml").read_text()
+    capsys.readouterr()
+    assert cli.main(["status", "--years", "2021"]) == 0
+    assert capsys.readouterr().out.splitlines()[2].split()[-3] == "success"
+
+
+def test_a_run_that_fails_says_why_and_still_gets_its_summary(data_dir, monkeypatch, capsys):
+    # a fresh data folder whose first run fails before anything is written
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    put_page(data_dir, 2021, SEED.name, SEED)
+    (data_dir / "staging").write_text("not a folder")
+
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 1
+    out, err = capsys.readouterr()
+    assert "2021: parsed_reports failed: " in err
+    assert "staging" in err.split("parsed_reports failed: ", 1)[1].splitlines()[0]
+    assert out.splitlines()[2].split()[:4] == ["2021", "FAILED", "not", "run"]
+
+
+def test_gx_run_refuses_to_replace_a_year_whose_folder_is_gone(data_dir, monkeypatch, capsys):
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    put_page(data_dir, 2021, SEED.name, SEED)
+    put_page(data_dir, 2021, "empty.html", b"")
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
+    (data_dir / "raw" / "2021").rename(data_dir / "raw" / "unmounted")
+    capsys.readouterr()
+
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 1
+    out, err = capsys.readouterr()
+    assert f"2021: gx_warehouse failed: {data_dir / 'raw' / '2021'} is missing. " in err
+    assert "The year's 2 loaded entries are kept" in err
+    assert out.splitlines()[2].split()[:5] == ["2021", "FAILED", "not", "run", "1"]
+
+    assert cli.main(["run", "--years", "2021", "--quiet", "--allow-shrink"]) == 0
+    assert capsys.readouterr()[0].splitlines()[2].split()[:5] == ["2021", "ok", "passed", "0", "0"]
+
+
+_HOLD_SLOT = """
+import time, dagster as dg
+instance = dg.DagsterInstance.get()
+while True:
+    info = instance.event_log_storage.get_concurrency_info("duckdb")
+    if info.claimed_slots:
+        print(info.claimed_slots[0].run_id, flush=True)
+        break
+    time.sleep(0.05)
+"""
+
+
+def test_a_killed_run_does_not_block_the_next_one(data_dir, tmp_path):
+    """kill -9 of `gx run` while its warehouse step holds the `duckdb` pool slot: the next
+    `gx run` marks the dead run failed, frees the slot and finishes (before: it waited
+    forever for the slot)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import dagster as dg
+
+    from gx_pipeline.defs.home import ensure_home
+
+    home = ensure_home(tmp_path / "home")
+    env = {**os.environ, "GX_DATA_DIR": str(data_dir), "DAGSTER_HOME": str(home)}
+    for page in (SEED, *sorted(REALDEV_PAGES.glob("*_2020.txt"))):
+        put_page(data_dir, 2020, page.name, page)
+    gx = str(Path(sys.executable).with_name("gx"))
+    run = subprocess.Popen(
+        [gx, "run", "--years", "2020", "--quiet"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        watcher = subprocess.run(
+            [sys.executable, "-c", _HOLD_SLOT],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=True,
+        )
+        run_id = watcher.stdout.strip()
+        run.send_signal(signal.SIGKILL)
+        run.wait()
+    finally:
+        run.kill()
+
+    again = subprocess.run(
+        [gx, "run", "--years", "2020", "--quiet"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert f"gx run: run {run_id} (2020): its process (pid {run.pid}) is gone" in again.stderr
+    instance = dg.DagsterInstance.from_config(str(home))
+    assert instance.get_run_by_id(run_id).status == dg.DagsterRunStatus.FAILURE
+    assert instance.event_log_storage.get_concurrency_info("duckdb").claimed_slots == []

@@ -97,10 +97,81 @@ def test_sql_evaluation_agrees_with_the_python_one_on_the_bundled_reports(year: 
         (r.report_id, r.identity, r.subject): (r.left_value, r.right_value, r.status)
         for r in sql.itertuples(index=False)
     }
+    # the rows the pipeline stages and writes with the facts (tally.evaluate, per report)
+    staged = frames["tally_results"]
     expected = {
-        (item.report_id, t.identity, t.subject): (t.left, t.right, t.status)
-        for item in loaded
-        for t in tally.evaluate(item.report)
+        (r.report_id, r.identity, r.subject): (r.left_value, r.right_value, r.status)
+        for r in staged.itertuples(index=False)
     }
     assert got == expected
+    assert len(staged) == sum(len(tally.evaluate(item.report)) for item in loaded)
     assert any(status == "fail" for *_, status in got.values()) == (year in (2020, 2021, 2023))
+    # dim_report's counts come from the same evaluation
+    counts = conn.execute(
+        "select report_id, tally_passed, tally_failed, tally_not_assessable from dim_report"
+    ).fetchall()
+    for report_id, passed, failed, not_assessable in counts:
+        mine = [s for (rid, *_), (*_, s) in expected.items() if rid == report_id]
+        assert (passed, failed, not_assessable) == (
+            mine.count("pass"),
+            mine.count("fail"),
+            mine.count("not_assessable"),
+        )
+
+
+def _stored_year(year: int) -> duckdb.DuckDBPyConnection:
+    conn = duckdb.connect()
+    warehouse.replace_year(conn, year, tables.year_frames(_bundled_reports()[year], [], year))
+    return conn
+
+
+def test_the_year_summary_counts_what_the_rows_say():
+    from gx_pipeline.warehouse import tally_check
+
+    conn = _stored_year(2020)
+    summary = tally_check.summarize(conn, 2020)
+    (reports,) = conn.execute("select count(*) from dim_report").fetchone()
+    (failed,) = conn.execute("select count(*) from tally_results where status = 'fail'").fetchone()
+    assert (summary.reports, summary.failed, summary.failing_reports) == (reports, failed, 1)
+    assert summary.reports_without_tally == summary.counts_disagree == 0
+    verdict = tally_check.judge(summary)
+    # one contradicting report of nine: the agency's business, a WARN
+    assert (verdict.passed, verdict.severe) == (False, False)
+    assert verdict.description == f"1 of {reports} reports contradict themselves"
+
+
+def test_a_year_whose_reports_lost_their_tally_is_the_pipelines_failure():
+    from gx_pipeline.warehouse import tally_check
+
+    conn = _stored_year(2019)
+    assert tally_check.judge(tally_check.summarize(conn, 2019)) == tally_check.Verdict(
+        True, False, "no report of 9 contradicts itself"
+    )
+    # what a write without its tally (a kill between two transactions) would leave
+    conn.execute(
+        "delete from tally_results where report_id in "
+        "(select distinct report_id from tally_results order by 1 limit 2)"
+    )
+    verdict = tally_check.judge(tally_check.summarize(conn, 2019))
+    assert verdict.severe
+    assert "2 reports have cells but no tally results" in verdict.description
+    assert "2 reports' tally counts disagree with tally_results" in verdict.description
+
+
+@pytest.mark.parametrize(
+    ("reports", "failing", "review", "severe"),
+    [
+        (100, 20, 50, False),  # at the thresholds
+        (100, 21, 0, True),  # past one in five
+        (100, 0, 51, True),  # past half needing review
+        (9, 5, 9, False),  # too few reports to judge by shares
+        (10, 3, 0, True),
+    ],
+)
+def test_the_shares_decide_between_warn_and_error(reports, failing, review, severe):
+    from gx_pipeline.warehouse.tally_check import TallySummary, judge
+
+    summary = TallySummary(reports, review, failing, 0, 10 * reports, 0, failing, 0, 0, 0)
+    verdict = judge(summary)
+    assert verdict.severe is severe
+    assert verdict.passed is (failing == 0 and not severe)

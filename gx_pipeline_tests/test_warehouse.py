@@ -128,7 +128,7 @@ def test_analyst_session_holding_the_file_does_not_block_a_run(data_dir):
     import subprocess
     import sys
 
-    from gx_pipeline_tests.conftest import SEED, materialize_year, put_page, query
+    from gx_pipeline_tests.conftest import REALDEV_PAGES, SEED, materialize_year, put_page, query
 
     put_page(data_dir, 2020, SEED.name, SEED)
     assert materialize_year(data_dir, 2020).success
@@ -141,7 +141,8 @@ def test_analyst_session_holding_the_file_does_not_block_a_run(data_dir):
     )
     try:
         assert holder.stdout.readline().strip() == "1"  # the session is open
-        put_page(data_dir, 2021, "copy.txt", SEED.read_bytes() + b"\n")
+        page = REALDEV_PAGES / "112_hanzhong_ningqiang_natres_2021.txt"
+        put_page(data_dir, 2021, page.name, page)
         result = materialize_year(data_dir, 2021)
         assert result.success
         # the held session keeps its snapshot; a new connection sees the new year
@@ -154,11 +155,84 @@ def test_analyst_session_holding_the_file_does_not_block_a_run(data_dir):
 
 
 def test_working_file_is_seeded_from_the_published_copy(data_dir):
-    from gx_pipeline_tests.conftest import SEED, materialize_year, put_page, query
+    from gx_pipeline_tests.conftest import REALDEV_PAGES, SEED, materialize_year, put_page, query
 
     put_page(data_dir, 2020, SEED.name, SEED)
     assert materialize_year(data_dir, 2020).success
     (data_dir / ".work" / "warehouse.duckdb").unlink()  # e.g. a fresh clone with data/ kept
-    put_page(data_dir, 2021, "copy.txt", SEED.read_bytes() + b"\n")
+    page = REALDEV_PAGES / "112_hanzhong_ningqiang_natres_2021.txt"
+    put_page(data_dir, 2021, page.name, page)
     assert materialize_year(data_dir, 2021).success
     assert query(data_dir, "select report_year from dim_report order by 1") == [(2020,), (2021,)]
+
+
+def test_a_year_is_written_with_its_tally_in_one_transaction(tmp_path):
+    from gx_pipeline.staging.parts import Stage
+
+    frames = tables.year_frames([_loaded("a" * 64, GOOD)], [], 2020)
+    assert len(frames["tally_results"]) > 0
+    stage = Stage.fresh(tmp_path, 2020, "validated")
+    stage.write(0, frames)
+    conn = duckdb.connect()
+    warehouse.load_year(conn, 2020, stage)
+    assert conn.execute("select count(*) from tally_results").fetchone() == (
+        len(frames["tally_results"]),
+    )
+    assert conn.execute(
+        "select tally_passed + tally_failed + tally_not_assessable from dim_report"
+    ).fetchone() == (len(frames["tally_results"]),)
+
+    # a tally that cannot be written takes the facts with it: the year stays as it was
+    broken = Stage.fresh(tmp_path, 2020, "broken")
+    twice = dict(frames, tally_results=pd.concat([frames["tally_results"]] * 2))
+    twice["dim_report"] = tables.dim_frame([_loaded("b" * 64, GOOD)], 2020)
+    for table in tables.FACT_TABLES.values():
+        twice[table] = twice[table].assign(report_id="b" * 16)
+    twice["tally_results"] = twice["tally_results"].assign(report_id="b" * 16)
+    broken.write(0, twice)
+    with pytest.raises(duckdb.ConstraintException):
+        warehouse.load_year(conn, 2020, broken)
+    assert conn.execute("select distinct report_id from dim_report").fetchall() == [("a" * 16,)]
+    assert conn.execute("select distinct report_id from tally_results").fetchall() == [("a" * 16,)]
+
+
+def test_a_stage_that_is_gone_is_an_error_not_an_empty_year(tmp_path):
+    from gx_pipeline.staging.parts import Stage, StagedRowsMissing, discard_year
+
+    stage = Stage.fresh(tmp_path, 2020, "validated")
+    stage.write(0, tables.year_frames([_loaded("a" * 64, GOOD)], [], 2020))
+    conn = duckdb.connect()
+    warehouse.load_year(conn, 2020, stage)
+    discard_year(tmp_path, 2020)
+    with pytest.raises(StagedRowsMissing, match="run the year again"):
+        warehouse.load_year(conn, 2020, stage, allow_shrink=True)
+    assert conn.execute("select count(*) from dim_report").fetchone() == (1,)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "某局 ![x](http://203.0.113.9/pixel.png)",
+        '<img src="http://203.0.113.9/p.png">',
+        "2020/a|b.html",
+        "2020/line\nbreak.html",
+        "[click](javascript:alert(1)) `code` **bold** &lt;img&gt;",
+        "__strong__ _em_ requests.results_sum",
+    ],
+)
+def test_text_from_pages_stays_text_in_metadata_markdown(text):
+    from markdown_it import MarkdownIt
+
+    from gx_pipeline.warehouse import charts
+
+    frame = pd.DataFrame({"agency": [text], "source": ["2020/x.html"], "n": [1]})
+    html = MarkdownIt("commonmark").enable("table").render(charts.markdown_table(frame))
+    # one row of three cells, holding the text as it was; no image, link or tag from it
+    assert html.count("<td>") == 3
+    assert "<img" not in html and "<a " not in html
+    assert "<strong>" not in html and "<em>" not in html
+    assert "<code>" not in html
+    shown = html.split("<td>")[1].split("</td>")[0]
+    from html import unescape
+
+    assert unescape(shown) == text.replace("\n", " ")

@@ -4,10 +4,12 @@ Every raw file of a year ends in exactly one of dim_report (loaded) and quaranti
 stage and reason it stopped at).
 """
 
+import functools
 import hashlib
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import dagster as dg
 import duckdb
@@ -17,18 +19,26 @@ from gx_pipeline.defs.partitions import yearly_partitions
 from gx_pipeline.defs.resources import RawPages, Warehouse
 from gx_pipeline.parsing import PARSER_VERSION
 from gx_pipeline.staging import schemas, tables
-from gx_pipeline.staging.inventory import file_sha256, is_generated, raw_files, year_fingerprint
-from gx_pipeline.staging.parts import BATCH_PAGES, Stage, fewer_collections
-from gx_pipeline.staging.pool import POOL_MIN_PAGES, WORKER_DIED, PageParser
+from gx_pipeline.staging.inventory import (
+    MAX_PAGE_BYTES,
+    Entry,
+    file_sha256,
+    is_generated,
+    year_entries,
+    year_fingerprint,
+)
+from gx_pipeline.staging.parts import BATCH_PAGES, Stage, discard_year, fewer_collections
+from gx_pipeline.staging.pool import POOL_MIN_PAGES, WORKER_DIED, PageParser, parse_raw, too_large
 from gx_pipeline.staging.tables import LoadedReport, Quarantined, RawFile
 from gx_pipeline.warehouse import SQL_DIR, charts, load_year
 from gx_pipeline.warehouse.dictionary import Relation, catalog, row_counts
+from gx_pipeline.warehouse.writes import DEFAULT_MIN_SHARE, YearShrinkRefused
 
 GROUP = "gx"
 #: Who answers for the graph in the UI (Dagster owners are e-mail addresses or "team:<name>").
 OWNERS = ["team:gx-data"]
 #: The inventory only lists files; bump when what it records changes.
-INVENTORY_VERSION = "1"
+INVENTORY_VERSION = "2"
 _REQUESTS_BY_OUTCOME_SQL = (SQL_DIR / "queries" / "requests_by_outcome.sql").read_text("utf-8")
 _YEAR_OUTCOMES_SQL = (SQL_DIR / "queries" / "year_outcomes.sql").read_text("utf-8")
 #: the table gx_warehouse's column schema, table name and row count describe (the UI's Columns
@@ -59,40 +69,54 @@ class StagedYear:
 def raw_report_inventory(
     context: dg.AssetExecutionContext, raw_pages: RawPages
 ) -> dg.Output[list[RawFile]]:
-    """Every file under data/raw/<year>/ with its sha256 and size. The pages themselves stay
-    on disk untouched."""
+    """Every entry under data/raw/<year>/ with its sha256 and size: files to read (hidden ones
+    too, and links to files inside data/raw), and entries that are not read, with the reason
+    they will be quarantined for (FIFOs, sockets, links out of data/raw, downloads in
+    progress, empty folders). The pages themselves stay on disk untouched."""
     year = int(context.partition_key)
     year_dir = raw_pages.year_dir(year)
     truth_dir = raw_pages.truth_dir / str(year)
     # taken before the files are read: a page added meanwhile makes the next automation tick
     # see a changed folder and load the year again, never the reverse (a page left out unseen)
     fingerprint = year_fingerprint(year_dir)
-    files = [
-        RawFile(
-            source=path.relative_to(raw_pages.raw_dir).as_posix(),
-            path=str(path),
-            raw_sha256=file_sha256(path),
-            size=path.stat().st_size,
-            generated=is_generated(path, truth_dir),
-        )
-        for path in raw_files(year_dir)
-    ]
+    files = [_raw_file(entry, truth_dir) for entry in year_entries(year_dir, raw_pages.raw_dir)]
     if not year_dir.is_dir():
         context.log.warning(f"no folder {year_dir}: the year has no raw pages")
     # the data version is the set of files: new or changed pages make the year's
     # downstream assets stale in the UI even before anything re-runs
-    contents = hashlib.sha256("\n".join(f"{f.source} {f.raw_sha256}" for f in files).encode())
+    contents = hashlib.sha256(
+        "\n".join(f"{f.source} {f.raw_sha256} {f.refused}" for f in files).encode()
+    )
     return dg.Output(
         files,
         data_version=dg.DataVersion(contents.hexdigest()[:16]),
         metadata={
             "dagster/row_count": len(files),
+            "not_read": sum(f.refused is not None for f in files),
             "bytes": sum(f.size for f in files),
             "generated": sum(f.generated for f in files),
             "folder": str(year_dir),
             # compared with the folder by the automation (gx_pipeline.defs.automation)
             "raw_fingerprint": fingerprint,
         },
+    )
+
+
+def _raw_file(entry: Entry, truth_dir: Path) -> RawFile:
+    sha256, refused = None, entry.refused
+    if refused is None:
+        try:
+            sha256 = file_sha256(entry.path)
+        except OSError as err:  # removed or made unreadable since it was listed
+            refused = f"cannot be read: {err.strerror or err}"
+    return RawFile(
+        source=entry.source,
+        path=str(entry.path),
+        raw_sha256=sha256,
+        size=entry.size,
+        generated=is_generated(Path(entry.source), truth_dir),
+        refused=refused,
+        note=entry.name_note,
     )
 
 
@@ -109,6 +133,12 @@ class ParseConfig(dg.Config):
         ge=0,
         description="a year with fewer pages parses in the run's own process "
         "(starting workers takes about a second)",
+    )
+    max_page_bytes: int = Field(
+        default=MAX_PAGE_BYTES,
+        ge=1,
+        description="a larger file is quarantined, not parsed (a report page is ~100 KB; "
+        "parsing costs ~10x the page in memory)",
     )
 
 
@@ -127,41 +157,63 @@ def parsed_reports(
     raw_report_inventory: list[RawFile],
     raw_pages: RawPages,
 ) -> StagedYear:
-    """Each raw page parsed into contract codes, staged as rows of the warehouse tables.
+    """Each raw page parsed into contract codes, staged as rows of the warehouse tables, with
+    every report's tally evaluation (tally_results and dim_report's tally counts).
 
     Pages are parsed in batches (on every core for a large year, see gx_pipeline.staging.pool)
-    and staged batch by batch, so memory does not grow with the year. Unreadable pages, pages
-    without a readable table and byte-identical duplicates go to quarantine with the reason."""
+    and staged batch by batch, so memory does not grow with the year. Entries that are not read,
+    oversize files, unreadable pages, pages without a readable table, byte-identical copies and
+    near-identical copies of one report (the same agency, year, format and every cell's value:
+    a comment, a timestamp or a tracking script apart) go to quarantine with the reason; of
+    copies, the first by file name is kept and named in the others' reason."""
     year = int(context.partition_key)
     stage = Stage.fresh(raw_pages.staging_dir, year, "parsed")
     counts: Counter[str] = Counter()
-    first_of: dict[str, str] = {}
-    parser = PageParser(len(raw_report_inventory), config.workers, config.pool_min_pages)
+    readable = [r for r in raw_report_inventory if r.refused is None]
+    parser = PageParser(
+        len(readable),
+        config.workers,
+        config.pool_min_pages,
+        functools.partial(parse_raw, max_bytes=config.max_page_bytes),
+    )
     context.log.info(
-        f"parsing {len(raw_report_inventory)} pages "
+        f"parsing {len(readable)} pages "
         + (f"in {parser.workers} worker processes" if parser.parallel else "in this process")
     )
-    # byte-identical pages: the first one is parsed, the others are quarantined as copies
+    # what is known before parsing: entries not read, oversize files, byte-identical copies
+    # (the first one is parsed, the others are quarantined as copies)
+    first_of: dict[str, str] = {}
     batches: list[tuple[list[RawFile], list[Quarantined]]] = []
     for start in range(0, max(len(raw_report_inventory), 1), BATCH_PAGES):
         todo: list[RawFile] = []
-        copies: list[Quarantined] = []
+        known: list[Quarantined] = []
         for raw in raw_report_inventory[start : start + BATCH_PAGES]:
-            if raw.raw_sha256 in first_of:
-                copies.append(
+            if raw.refused is not None or raw.raw_sha256 is None:
+                known.append(Quarantined(raw, "inventory", raw.refused or "not read"))
+            elif raw.size > config.max_page_bytes:
+                known.append(Quarantined(raw, "parse", too_large(config.max_page_bytes, raw.size)))
+            elif raw.raw_sha256 in first_of:
+                known.append(
                     Quarantined(raw, "inventory", f"same bytes as {first_of[raw.raw_sha256]}")
                 )
             else:
                 first_of[raw.raw_sha256] = raw.source
                 todo.append(raw)
-        batches.append((todo, copies))
+        batches.append((todo, known))
+    kept: dict[str, str] = {}  # content fingerprint -> the source of the copy loaded
     with parser, fewer_collections():
         outcomes = parser.map_batches(todo for todo, _ in batches)
-        for part, ((_, copies), parsed) in enumerate(zip(batches, outcomes, strict=True)):
+        for part, ((_, known), parsed) in enumerate(zip(batches, outcomes, strict=True)):
             loaded: list[LoadedReport] = []
-            quarantined = list(copies)
+            quarantined = list(known)
             for outcome in parsed:
                 if isinstance(outcome, LoadedReport):
+                    fingerprint = outcome.fingerprint
+                    if fingerprint is not None and fingerprint in kept:
+                        quarantined.append(_near_copy(outcome, kept[fingerprint]))
+                        continue
+                    if fingerprint is not None:
+                        kept[fingerprint] = outcome.raw.source
                     loaded.append(outcome)
                     continue
                 if outcome.reason.startswith("parser error:") or outcome.reason == WORKER_DIED:
@@ -171,6 +223,7 @@ def parsed_reports(
                 quarantined.append(outcome)
             counts["loaded"] += len(loaded)
             counts["quarantined"] += len(quarantined)
+            counts["near_copies"] += sum(q.reason.startswith(_SAME_REPORT) for q in quarantined)
             counts["cells"] += sum(len(r.report.cells) for r in loaded)
             counts["with_problems"] += sum(bool(r.report.problems) for r in loaded)
             stage.write(part, tables.year_frames(loaded, quarantined, year))
@@ -184,6 +237,18 @@ def parsed_reports(
         }
     )
     return StagedYear(stage, dict(counts))
+
+
+_SAME_REPORT = "same report as "
+
+
+def _near_copy(outcome: LoadedReport, kept: str) -> Quarantined:
+    return Quarantined(
+        outcome.raw,
+        "parse",
+        f"{_SAME_REPORT}{kept} (the same agency, year, format and every cell's value; the "
+        "files differ only in markup, comments or scripts): loaded once, as that file",
+    )
 
 
 @dg.asset(
@@ -215,6 +280,24 @@ def validated_frames(
     return StagedYear(stage, dict(counts))
 
 
+class LoadConfig(dg.Config):
+    """When gx_warehouse may replace a year with far fewer entries than its last load
+    (Launchpad: ops.gx_warehouse.config; `gx run --allow-shrink`)."""
+
+    allow_shrink: bool = Field(
+        default=False,
+        description="replace the year even if its folder is missing, empty or has fewer than "
+        "min_share of the entries of the year's last load (e.g. after removing pages on purpose)",
+    )
+    min_share: float = Field(
+        default=DEFAULT_MIN_SHARE,
+        ge=0,
+        le=1,
+        description="a folder with fewer than this share of the entries of the year's last load "
+        "is refused (0 turns the guard off)",
+    )
+
+
 @dg.asset(
     partitions_def=yearly_partitions,
     group_name=GROUP,
@@ -226,27 +309,50 @@ def validated_frames(
     pool="duckdb",
 )
 def gx_warehouse(
-    context: dg.AssetExecutionContext, validated_frames: StagedYear, warehouse: Warehouse
+    context: dg.AssetExecutionContext,
+    config: LoadConfig,
+    validated_frames: StagedYear,
+    warehouse: Warehouse,
+    raw_pages: RawPages,
 ) -> dg.MaterializeResult:
-    """The warehouse tables dim_report, fact_requests, fact_appeals, fact_proactive, quarantine
-    (and tally_results, cleared here and filled by the tally check) for one report year,
-    replaced in one DuckDB transaction from the staged Parquet: a failed write leaves the
-    previous rows intact. A page already loaded under another report year stays there and is
-    quarantined here (stage "load")."""
+    """The warehouse tables dim_report, fact_requests, fact_appeals, fact_proactive,
+    tally_results and quarantine for one report year, replaced in one DuckDB transaction from
+    the staged Parquet: a failed write leaves the previous rows intact, and the year is never
+    stored without its tally. A year whose folder is missing, empty or shrank to less than half
+    the entries of its last load is refused (the rows stay) unless the run allows it. A page
+    already loaded under another report year stays there and is quarantined here (stage
+    "load"). The analysts' copy is published after the write."""
     year = int(context.partition_key)
     try:
-        with warehouse.connect() as conn:
-            written = load_year(conn, year, validated_frames.stage)
+        with warehouse.connect(publish=False) as conn:
+            written = load_year(
+                conn, year, validated_frames.stage, config.min_share, config.allow_shrink
+            )
             outcomes = conn.execute(_YEAR_OUTCOMES_SQL, {"year": year}).df()
             by_outcome = conn.execute(_REQUESTS_BY_OUTCOME_SQL).df()
             relations = catalog(conn)
             rows = row_counts(conn, [r for r in relations if r.kind == "table"])
+    except YearShrinkRefused as err:
+        folder = raw_pages.year_dir(year)
+        where = f"{folder} is missing" if not folder.is_dir() else f"{folder}: {err}"
+        raise dg.Failure(
+            description=f"{where}. The year's {err.previous} loaded entries are kept. If the "
+            "pages were removed on purpose, run again with `gx run --allow-shrink` (run config "
+            "ops.gx_warehouse.config.allow_shrink: true).",
+            metadata={"entries_loaded_before": err.previous, "entries_now": err.incoming},
+            allow_retries=False,
+        ) from err
     except duckdb.IOException as err:
-        # someone else (an analyst's session, a run outside the pool) held the file longer
-        # than the resource's lock wait: try the step again later rather than fail the year
+        # someone else (a run outside the pool, a session on the working file) held the file
+        # longer than the resource's lock wait: try the step again later, not fail the year
         if "lock" not in str(err).lower():
             raise
         raise dg.RetryRequested(max_retries=3, seconds_to_wait=30) from err
+    # the year is in the warehouse: its staged Parquet is of no further use
+    discard_year(raw_pages.staging_dir, year)
+    published = warehouse.publish()
+    if published.note:
+        context.log.warning(published.note)
     by_name = {r.name: r for r in relations}
     metadata: dict[str, dg.RawMetadataValue] = {
         # Dagster's table metadata: the Columns tab, the table's name and size (all years);
@@ -265,6 +371,7 @@ def gx_warehouse(
         "outcomes": dg.MetadataValue.md(
             charts.markdown_table(outcomes) if len(outcomes) else "No raw files this year."
         ),
+        "published": published.replaced,
     }
     if len(by_outcome):
         png = charts.requests_by_outcome_png(by_outcome)

@@ -33,6 +33,7 @@ import dagster as dg
 # Dagster 1.13 keeps these outside its public API; it is pinned exactly (pyproject.toml)
 from dagster._core.scheduler.instigation import InstigatorStatus, InstigatorType
 
+from gx_pipeline.defs.liveness import release_dead_runs
 from gx_pipeline.defs.partitions import yearly_partitions
 from gx_pipeline.defs.resources import RawPages
 from gx_pipeline.defs.schedules import fetch_job, gx_yearly_job
@@ -86,6 +87,10 @@ def stale_since(cursor: str | None) -> dict[str, tuple[str, float]]:
     "stale years and what comes next. Stop the sensor to pause it. `gx status` shows the same.",
 )
 def stale_years_sensor(context: dg.SensorEvaluationContext, raw_pages: RawPages) -> dg.SensorResult:
+    # a run whose process died (a killed `gx run`) would stay in flight for ever, holding its
+    # `duckdb` slot, and the automation waits while any run is unfinished
+    for dead in release_dead_runs(context.instance, by=SENSOR_NAME):
+        context.log.warning(f"run {dead.run_id} ({dead.partition or '-'}): {dead.why}")
     versions = code_versions(context.repository_def.asset_graph)  # type: ignore[union-attr]
     states = year_states(
         context.instance, versions, raw_pages.raw_dir, years_with_folders(raw_pages.raw_dir)

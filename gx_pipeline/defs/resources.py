@@ -16,7 +16,7 @@ import duckdb
 
 from gx_pipeline.datadir import DataDir, data_dir
 from gx_pipeline.fetch import FetchSettings
-from gx_pipeline.warehouse.files import WarehouseFiles
+from gx_pipeline.warehouse.files import Published, WarehouseFiles
 
 
 class RawPages(dg.ConfigurableResource):
@@ -125,8 +125,8 @@ class Warehouse(dg.ConfigurableResource):
         with self.files.connect(publish) as conn:
             yield conn
 
-    def publish(self) -> None:
-        self.files.publish()
+    def publish(self) -> Published:
+        return self.files.publish()
 
 
 def default_resources(root: Path | None = None) -> dict[str, dg.ConfigurableResource]:

@@ -5,9 +5,11 @@
     gx run --years 2019-2025             # the same, with a progress line per step
 
 Each year is one run of gx_yearly_job from the code location's Definitions, exactly what the
-UI launches. With DAGSTER_HOME set the runs are recorded in that instance (and show up in
-`make ui`), and the `duckdb` pool of its dagster.yaml applies: a run here waits for a UI run's
-warehouse write instead of failing on the lock.
+UI launches. The runs are recorded in the project's instance ($DAGSTER_HOME, else
+`.dagster_home` of the repository, as `make` sets it), so they show up in `make ui`, and the
+`duckdb` pool of its dagster.yaml applies: a run here waits for a UI run's warehouse write
+instead of failing on the lock. Before the first run, runs whose process is gone (killed) are
+marked failed and their pool slots freed (gx_pipeline.defs.liveness).
 """
 
 import argparse
@@ -27,6 +29,8 @@ import duckdb
 from gx_pipeline.datadir import data_dir
 from gx_pipeline.definitions import build_definitions
 from gx_pipeline.defs.automation import INTERVAL_S, SENSOR_NAME, sensor_state, stale_since, stamp
+from gx_pipeline.defs.home import local_instance
+from gx_pipeline.defs.liveness import own_tags, release_dead_runs
 from gx_pipeline.defs.partitions import yearly_partitions
 from gx_pipeline.defs.resources import Warehouse
 from gx_pipeline.defs.staleness import (
@@ -35,7 +39,9 @@ from gx_pipeline.defs.staleness import (
     code_versions,
     plan,
     year_states,
+    years_with_folders,
 )
+from gx_pipeline.warehouse import ensure_schema
 
 SUMMARY_SQL = """
 select
@@ -43,6 +49,8 @@ select
     (select count(*) from quarantine where report_year = $year) as quarantined,
     (select count(distinct report_id) from tally_results
         where report_year = $year and status = 'fail') as failing,
+    (select count(*) from dim_report
+        where report_year = $year and trust_status = 'needs_review') as needs_review,
     (select count(distinct report_id) from tally_results
         where report_year = $year and status = 'not_assessable') as not_assessable_reports,
     (select count(*) from tally_results
@@ -59,11 +67,16 @@ class YearSummary:
     year: str
     run_ok: bool
     check_passed: bool | None
+    #: "ERROR" (the run failed on it) or "WARN" (reports contradict themselves), None: not run
+    check_severity: str | None
     loaded: int
     quarantined: int
     failing: int
+    needs_review: int
     not_assessable_reports: int
     not_assessable: int
+    #: why the run failed: the failing steps and their errors
+    cause: str = ""
 
 
 def available_years(root: Path | None = None) -> list[str]:
@@ -91,6 +104,7 @@ def _execute_with_progress(
     key: str,
     instance: dg.DagsterInstance,
     progress: Progress | None,
+    run_config: dict,
 ) -> dg.ExecuteInProcessResult:
     """Run one partition; meanwhile report its step events as the instance records them."""
     run_id = str(uuid.uuid4())
@@ -102,8 +116,10 @@ def _execute_with_progress(
                 partition_key=key,
                 instance=instance,
                 raise_on_error=False,
-                run_config=_QUIET,
+                run_config=run_config,
                 run_id=run_id,
+                # the process that runs it, for the next run's check on dead runs
+                tags=own_tags(os.getpid()),
             )
         except BaseException as err:  # noqa: BLE001 - re-raised in the caller's thread
             outcome["error"] = err
@@ -132,46 +148,81 @@ def _execute_with_progress(
     return outcome["result"]  # type: ignore[return-value]
 
 
-def local_instance() -> dg.DagsterInstance | None:
-    """The Dagster instance under $DAGSTER_HOME (created if the folder is missing, as on a fresh
-    clone before the first `make ui`), or None when DAGSTER_HOME is not set."""
-    home = os.environ.get("DAGSTER_HOME")
-    if not home:
-        return None
-    Path(home).expanduser().mkdir(parents=True, exist_ok=True)
-    return dg.DagsterInstance.get()
-
-
 def materialize_years(
     years: Iterable[str | int],
     instance: dg.DagsterInstance | None = None,
     data_dir_path: Path | None = None,
     progress: Progress | None = None,
+    allow_shrink: bool = False,
+    stream: TextIO | None = None,
 ) -> list[YearSummary]:
-    """One run of gx_yearly_job per year (one partition per run), then a summary per year."""
+    """One run of gx_yearly_job per year (one partition per run), then a summary per year.
+
+    Runs of the instance whose process is gone are released first (said on `stream`, default
+    stderr), and every failing step's error is printed there as it ends."""
+    stream = stream or sys.stderr
     defs = build_definitions(data_dir_path)
     job = defs.resolve_job_def("gx_yearly_job")
     if instance is None:
-        instance = local_instance() or dg.DagsterInstance.ephemeral()
+        instance = local_instance()
+    for dead in release_dead_runs(instance):
+        print(f"gx run: run {dead.run_id} ({dead.partition or '-'}): {dead.why}", file=stream)
+    run_config: dict = dict(_QUIET)
+    if allow_shrink:
+        run_config["ops"] = {"gx_warehouse": {"config": {"allow_shrink": True}}}
     warehouse: Warehouse = defs.resources["warehouse"]
     outcomes = []
     for year in years:
         key = str(year)
-        result = _execute_with_progress(job, key, instance, progress)
-        checks = [e.passed for e in result.get_asset_check_evaluations()]
-        for event in result.all_events:
-            # a failing tally check is reported in the table; anything else is shown here
-            if event.is_step_failure and event.step_key and "tally" not in event.step_key:
-                print(f"{key}: {event.step_key} failed: {event.message}", file=sys.stderr)
-        outcomes.append((key, result.success, all(checks) if checks else None))
+        result = _execute_with_progress(job, key, instance, progress, run_config)
+        evaluations = result.get_asset_check_evaluations()
+        passed = all(e.passed for e in evaluations) if evaluations else None
+        severity = None
+        if evaluations and not passed:
+            failed = [e for e in evaluations if not e.passed]
+            error = any(e.severity == dg.AssetCheckSeverity.ERROR for e in failed)
+            severity = "ERROR" if error else "WARN"
+        causes = [
+            f"{event.step_key} failed: {_cause(event, evaluations)}"
+            for event in result.all_events
+            if event.is_step_failure
+        ]
+        for cause in causes:
+            print(f"{key}: {cause}", file=stream)
+        outcomes.append((key, result.success, passed, severity, "; ".join(causes)))
     # the counts once all years ran: one connection, not one per year
     with warehouse.connect(publish=False) as conn:  # a read: nothing to publish
+        ensure_schema(conn)  # a fresh data folder whose first run failed has no tables yet
         return [
             YearSummary(
-                key, ok, passed, *conn.execute(SUMMARY_SQL, {"year": int(key)}).fetchall()[0]
+                key,
+                ok,
+                passed,
+                severity,
+                *conn.execute(SUMMARY_SQL, {"year": int(key)}).fetchall()[0],
+                cause=cause,
             )
-            for key, ok, passed in outcomes
+            for key, ok, passed, severity, cause in outcomes
         ]
+
+
+def _cause(event: dg.DagsterEvent, evaluations: list) -> str:
+    """What made a step fail, in one line: the failed check's description, a Failure's
+    description, or the innermost error's message."""
+    failing_checks = [e for e in evaluations if not e.passed and e.description]
+    if failing_checks and "check" in (event.message or "").lower() + str(event.step_key):
+        return "; ".join(e.description for e in failing_checks)
+    data = event.step_failure_data
+    if data is None:
+        return event.message or "failed"
+    if data.user_failure_data is not None and data.user_failure_data.description:
+        return data.user_failure_data.description
+    error = data.error
+    while error is not None and error.cause is not None:
+        error = error.cause
+    if error is None:
+        return event.message or "failed"
+    return error.message.strip().splitlines()[-1] if error.message.strip() else error.cls_name
 
 
 def format_summary(summaries: list[YearSummary]) -> str:
@@ -181,18 +232,20 @@ def format_summary(summaries: list[YearSummary]) -> str:
         "tally check",
         "loaded",
         "quarantined",
-        "failing tally",
+        "contradicting",
+        "needs review",
         "not-assessable reports",
         "not-assessable evaluations",
     )
     rows = [
         (
             s.year,
-            "ok" if s.run_ok else ("check failed" if s.check_passed is False else "FAILED"),
-            {True: "passed", False: "FAILED", None: "not run"}[s.check_passed],
+            "ok" if s.run_ok else "FAILED",
+            "passed" if s.check_passed else (s.check_severity or "not run").lower(),
             str(s.loaded),
             str(s.quarantined),
             str(s.failing),
+            str(s.needs_review),
             str(s.not_assessable_reports),
             str(s.not_assessable),
         )
@@ -244,6 +297,7 @@ class YearStatus:
     quarantined: int
     by_stage: str
     failing: int
+    needs_review: int
     not_assessable_reports: int
     #: dim_report.parser_version of the year's reports ("" when none is loaded)
     parser_versions: str
@@ -261,6 +315,8 @@ select
         from (select stage, count(*) as n from quarantine where report_year = $year group by all)),
     (select count(distinct report_id) from tally_results
         where report_year = $year and status = 'fail'),
+    (select count(*) from dim_report
+        where report_year = $year and trust_status = 'needs_review'),
     (select count(distinct report_id) from tally_results
         where report_year = $year and status = 'not_assessable'),
     (select coalesce(string_agg(distinct parser_version, ', ' order by parser_version), '')
@@ -290,7 +346,7 @@ def year_status(
     """Per report year, what the warehouse holds (read-only) and the last run's status."""
     years = list(years)
     runs = runs or {}
-    rows = {y: (0, "", 0, "", 0, 0, "") for y in years}
+    rows = {y: (0, "", 0, "", 0, 0, 0, "") for y in years}
     if Path(database).is_file():
         conn = duckdb.connect(str(database), read_only=True)
         try:
@@ -311,7 +367,8 @@ def format_status(rows: list[YearStatus]) -> str:
         "templates",
         "quarantined",
         "by stage",
-        "failing tally",
+        "contradicting",
+        "needs review",
         "not-assessable reports",
         "last run",
     )
@@ -323,6 +380,7 @@ def format_status(rows: list[YearStatus]) -> str:
             str(r.quarantined),
             r.by_stage or "-",
             str(r.failing),
+            str(r.needs_review),
             str(r.not_assessable_reports),
             r.last_run,
         )
@@ -343,7 +401,8 @@ def format_automation(
     reads: the instance and the raw folders' file sizes and times."""
     versions = code_versions(asset_graph)
     sensor = sensor_state(instance)
-    with_folder = [r.year for r in statuses if (raw_dir / r.year).is_dir()]
+    with_pages = set(years_with_folders(raw_dir))
+    with_folder = [r.year for r in statuses if r.year in with_pages]
     states = {s.year: s for s in year_states(instance, versions, raw_dir, with_folder)}
     decided = plan(instance, list(states.values()))
     since = stale_since(sensor.cursor)
@@ -364,7 +423,8 @@ def format_automation(
     for r in statuses:
         state = states.get(r.year)
         if state is None:
-            rows.append((r.year, r.parser_versions or "-", "no raw folder", "-", "-"))
+            gone = "empty raw folder" if (raw_dir / r.year).is_dir() else "no raw folder"
+            rows.append((r.year, r.parser_versions or "-", gone, "-", "-"))
             continue
         seen = since.get(r.year)
         rows.append(
@@ -393,9 +453,9 @@ def _table(head: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
 
 
 def exit_code(summaries: list[YearSummary]) -> int:
-    # a year whose reports contradict themselves is still loaded (and flagged in
-    # tally_results): only a run that broke otherwise is an error
-    return 0 if all(s.run_ok or s.check_passed is False for s in summaries) else 1
+    # a year whose reports contradict themselves is loaded, flagged, and its run green (the
+    # check's WARN); a failed run (an ERROR of the check included) is an error
+    return 0 if all(s.run_ok for s in summaries) else 1
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -38,7 +38,7 @@ from gx_pipeline.defs.assets import (
     validated_frames,
 )
 from gx_pipeline.defs.partitions import yearly_partitions
-from gx_pipeline.staging.inventory import last_change, year_fingerprint
+from gx_pipeline.staging.inventory import has_pages, last_change, year_fingerprint
 
 #: the run tag that says why a run was launched
 REASON_TAG = "gx/reason"
@@ -105,10 +105,12 @@ def code_versions(asset_graph: AssetGraph) -> dict[dg.AssetKey, str | None]:
 
 
 def years_with_folders(raw_dir: Path, current_time: datetime | None = None) -> list[str]:
-    """Report years (partitions) with a folder under raw_dir: the years the automation keeps
-    loaded (a year without a folder has nothing to load)."""
+    """Report years (partitions) with a folder under raw_dir that holds pages: the years the
+    automation keeps loaded. A year without a folder has nothing to load, and neither has one
+    whose folder emptied (a mount that dropped, a sync half-way): its last load stands, and a
+    run of it would be refused anyway (gx_warehouse's shrink guard)."""
     keys = yearly_partitions.get_partition_keys(current_time=current_time)
-    return [y for y in keys if (raw_dir / y).is_dir()]
+    return [y for y in keys if (raw_dir / y).is_dir() and has_pages(raw_dir / y)]
 
 
 def year_state(

@@ -1,52 +1,205 @@
-"""A report year's raw files as the pipeline sees them: which files, their hashes and sizes."""
+"""A report year's raw files as the pipeline sees them: every entry below the year folder, what
+it is, and whether it is read.
+
+Every entry ends in the warehouse: a file that is read becomes a report or a quarantine row;
+an entry that is not read (a FIFO, a socket, a link out of data/raw, a download still in
+progress, an empty folder) becomes a quarantine row with the reason, so that dim_report and
+quarantine together list the year folder as it was. Hidden files are read like any other (a
+`.hidden.html` is a report). Nothing here opens a FIFO or a device, follows a link out of the
+raw folder, or reads a file whole (a page larger than MAX_PAGE_BYTES is hashed in blocks and
+quarantined by the parse step, never parsed).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import stat
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote_from_bytes
+
+#: The largest page that is read, in bytes. A report page is ~100 KB (a padded portal page
+#: with scripts); the fetcher refuses bodies over 20 MB. A larger file is hashed (streamed)
+#: and quarantined, never parsed: an lxml tree costs ~10x the page in memory.
+MAX_PAGE_BYTES = 32 * 2**20
+
+#: Names of files still being written: partial downloads and editors' temporary copies. They
+#: are quarantined (not read) and do not count for the sensor: the finished file, under its
+#: final name, is what gets read.
+_IN_PROGRESS_SUFFIXES = (
+    ".part",
+    ".partial",
+    ".crdownload",
+    ".download",
+    ".tmp",
+    ".temp",
+    ".swp",
+    ".swo",
+    ".swx",
+    ".kate-swp",
+    "~",
+)
+_IN_PROGRESS_PREFIXES = (".#", "~$", ".~lock.")
+
+IN_PROGRESS = (
+    "an unfinished download or an editor's temporary file: not read (the finished file is)"
+)
+EMPTY_FOLDER = "an empty folder: no pages in it"
 
 
-def raw_files(year_dir: Path) -> list[Path]:
-    """The raw pages of a year folder: every file below it, sorted, hidden ones (a leading dot
-    anywhere in the path below the folder) left out. The inventory lists these and the sensor
-    fingerprints them."""
+@dataclass(frozen=True)
+class Entry:
+    """One entry below a year folder."""
+
+    #: path under the raw folder, posix; a name that is not UTF-8 has its undecodable bytes
+    #: (and its % signs) percent-encoded, see safe_name
+    source: str
+    #: where to read it (a link inside the raw folder: its target)
+    path: Path
+    size: int
+    mtime_ns: int
+    #: why it is not read (quarantined as it is), None for a file to read
+    refused: str | None = None
+    #: what is odd about its name, for the report's problems or the quarantine reason
+    name_note: str | None = None
+
+    @property
+    def in_progress(self) -> bool:
+        return self.refused == IN_PROGRESS
+
+
+def safe_name(name: bytes) -> tuple[str, bool]:
+    """A file name as text: UTF-8 as it is; otherwise percent-encoded bytes (every byte
+    outside printable ASCII, and %), which urllib.parse.unquote_to_bytes turns back into the
+    exact name. The flag says whether the name had to be encoded."""
+    try:
+        return name.decode("utf-8"), False
+    except UnicodeDecodeError:
+        return quote_from_bytes(name, safe=_SAFE_ASCII), True
+
+
+_SAFE_ASCII = "".join(chr(c) for c in range(0x20, 0x7F) if chr(c) not in "%")
+
+
+def _name_note(name: bytes) -> str:
+    note = (
+        "file name: not valid UTF-8; `source` holds it percent-encoded "
+        "(urllib.parse.unquote_to_bytes gives the bytes back)"
+    )
+    try:
+        return note + f"; read as GB18030 it is {name.decode('gb18030')!r}"
+    except UnicodeDecodeError:
+        return note
+
+
+def year_entries(year_dir: Path, raw_dir: Path) -> list[Entry]:
+    """Every entry below `year_dir`, sorted by source. Folders are walked (hidden ones too),
+    links to folders are not; an empty folder is an entry of its own."""
+    root = Path(os.path.realpath(raw_dir))
     if not year_dir.is_dir():
         return []
-    return [
-        path
-        for path in sorted(p for p in year_dir.rglob("*") if p.is_file())
-        if not any(part.startswith(".") for part in path.relative_to(year_dir).parts)
-    ]
+    out: list[Entry] = []
+    prefix, _ = safe_name(os.fsencode(year_dir.relative_to(raw_dir).as_posix()))
+    _walk(os.fsencode(year_dir), prefix, root, out, None)
+    return sorted(out, key=lambda e: e.source)
+
+
+def _walk(folder: bytes, source: str, root: Path, out: list[Entry], note: str | None) -> bool:
+    """Add the entries of `folder` to `out`; whether it had any."""
+    with os.scandir(folder) as listing:
+        items = sorted(listing, key=lambda e: e.name)
+    for item in items:
+        name, encoded = safe_name(item.name)
+        here = f"{source}/{name}"
+        here_note = _name_note(item.name) if encoded else note
+        path = Path(os.fsdecode(item.path))
+        try:
+            info = item.stat(follow_symlinks=False)
+        except OSError as err:
+            out.append(Entry(here, path, 0, 0, f"cannot be read: {err.strerror}", here_note))
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            if not _walk(item.path, here, root, out, here_note):
+                out.append(Entry(here, path, 0, info.st_mtime_ns, EMPTY_FOLDER, here_note))
+            continue
+        if stat.S_ISLNK(info.st_mode):
+            out.append(_link(here, path, root, info, here_note))
+            continue
+        out.append(_file(here, path, info, here_note, item.name))
+    return bool(items)
+
+
+def _link(source: str, path: Path, root: Path, info: os.stat_result, note: str | None) -> Entry:
+    """A symbolic link: read through it only when it leads to a file inside the raw folder."""
+    target = Path(os.path.realpath(path))
+    shown, _ = safe_name(os.fsencode(str(target)))
+    if not target.is_relative_to(root):
+        reason = f"a link to {shown}, outside the raw folder: not followed"
+        return Entry(source, path, info.st_size, info.st_mtime_ns, reason, note)
+    try:
+        aim = target.stat()
+    except OSError:
+        return Entry(source, path, info.st_size, info.st_mtime_ns, "a broken link", note)
+    if stat.S_ISDIR(aim.st_mode):
+        reason = f"a link to the folder {shown}: not followed"
+        return Entry(source, path, info.st_size, info.st_mtime_ns, reason, note)
+    return _file(source, target, aim, note, os.fsencode(path.name))
+
+
+def _file(source: str, path: Path, info: os.stat_result, note: str | None, name: bytes) -> Entry:
+    size, mtime = info.st_size, info.st_mtime_ns
+    kind = _not_a_file(info.st_mode)
+    if kind is not None:
+        return Entry(source, path, size, mtime, f"{kind}, not a file: not read", note)
+    text = os.fsdecode(name).lower()
+    if text.endswith(_IN_PROGRESS_SUFFIXES) or text.startswith(_IN_PROGRESS_PREFIXES):
+        return Entry(source, path, size, mtime, IN_PROGRESS, note)
+    return Entry(source, path, size, mtime, None, note)
+
+
+def _not_a_file(mode: int) -> str | None:
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
 
 
 def year_fingerprint(year_dir: Path) -> str:
-    """Hash of (relative name, size, mtime) of every file raw_files lists: what the year's
-    load was made from, cheap enough to compare on every automation tick (no file is read)."""
-    entries = []
-    for path in raw_files(year_dir):
-        stat = path.stat()
-        entries.append(
-            f"{path.relative_to(year_dir).as_posix()}\t{stat.st_size}\t{stat.st_mtime_ns}"
-        )
+    """Hash of (name, size, mtime) of the entries year_entries lists under `year_dir` (a
+    folder of data/raw/), downloads in progress left out: what the year's load was made from,
+    cheap enough to compare on every automation tick (no file is read)."""
+    entries = [
+        f"{e.source}\t{e.size}\t{e.mtime_ns}"
+        for e in year_entries(year_dir, year_dir.parent)
+        if not e.in_progress
+    ]
     return hashlib.sha256("\n".join(entries).encode("utf-8")).hexdigest()[:16]
 
 
+def has_pages(year_dir: Path) -> bool:
+    """Whether the year folder holds anything to load (a folder that emptied, as when a mount
+    drops or a sync is half-way, holds nothing: the year's last load stands)."""
+    return any(not e.in_progress for e in year_entries(year_dir, year_dir.parent))
+
+
 def last_change(year_dir: Path) -> float | None:
-    """The newest mtime (Unix time) of the year folder, its sub-folders and its raw files:
-    adding, removing or renaming a page touches its folder, editing it touches the file. None
-    without a folder."""
+    """The newest mtime (Unix time) of the year folder and every entry below it (links not
+    followed): adding, removing or renaming a page touches its folder, editing it touches the
+    file. None without a folder."""
     if not year_dir.is_dir():
         return None
-    visible = [
-        p
-        for p in year_dir.rglob("*")
-        if not any(part.startswith(".") for part in p.relative_to(year_dir).parts)
-    ]
-    return max(p.stat().st_mtime for p in [year_dir, *visible])
+    return max(p.lstat().st_mtime for p in [year_dir, *year_dir.rglob("*")])
 
 
 def file_sha256(path: Path) -> str:
+    """sha256 of a file, read in blocks of 1 MB (a huge file never sits in memory)."""
     digest = hashlib.sha256()
     with path.open("rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):

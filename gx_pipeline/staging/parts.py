@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 
 #: pages per batch: large enough for bulk inserts (≥100 pages, see docs), small in memory
 BATCH_PAGES = 500
@@ -80,7 +81,32 @@ class Stage:
 
     def glob(self, table: str) -> str | None:
         """The Parquet glob of a table for DuckDB's read_parquet, None when nothing is staged."""
+        self.require()
         folder = Path(self.path) / table
         if not any(folder.glob("part-*.parquet")):
             return None
         return str(folder / "part-*.parquet")
+
+    def rows(self, table: str) -> int:
+        """Rows staged for `table` (from the Parquet footers: nothing is read)."""
+        self.require()
+        parts = sorted((Path(self.path) / table).glob("part-*.parquet"))
+        return sum(pq.ParquetFile(p).metadata.num_rows for p in parts)
+
+    def require(self) -> None:
+        """Fail loudly when the staged rows are gone: loading an empty stage would replace the
+        year with nothing."""
+        if not Path(self.path).is_dir():
+            raise StagedRowsMissing(
+                f"the staged rows {self.path} are gone (removed after the year was loaded, or "
+                "by hand): run the year again from raw_report_inventory"
+            )
+
+
+class StagedRowsMissing(FileNotFoundError):
+    """A step's staged rows are not on disk any more."""
+
+
+def discard_year(root: Path, year: int) -> None:
+    """Remove every staged step of a report year (after its rows are in the warehouse)."""
+    shutil.rmtree(Path(root) / str(year), ignore_errors=True)

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -20,7 +22,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
+from gx_pipeline.machine import available_cores, process_alive
 from gx_pipeline.parsing import PARSER_VERSION, ParseError, parse_bytes
+from gx_pipeline.staging.inventory import MAX_PAGE_BYTES
 from gx_pipeline.staging.tables import LoadedReport, Quarantined, RawFile
 
 Outcome = LoadedReport | Quarantined
@@ -30,14 +34,29 @@ POOL_MIN_PAGES = 200
 #: pages a worker takes at a time: few round trips, and the work still shared evenly
 CHUNK_PAGES = 25
 WORKER_DIED = "the parser's worker process died on this page (a crash below Python)"
+#: how often a worker looks whether the run that started it is still there
+WATCH_INTERVAL_S = 0.5
 
 
-def parse_raw(raw: RawFile) -> Outcome:
-    """One raw page: its report, or why it goes to quarantine. Never raises for a page."""
+def too_large(max_bytes: int, size: int) -> str:
+    return (
+        f"larger than the cap of {max_bytes:,} bytes for a page ({size:,} bytes): hashed in "
+        "blocks, not parsed (ParseConfig.max_page_bytes raises the cap)"
+    )
+
+
+def parse_raw(raw: RawFile, max_bytes: int = MAX_PAGE_BYTES) -> Outcome:
+    """One raw page: its report, or why it goes to quarantine. Never raises for a page.
+
+    At most `max_bytes` (+1) are read: a file that grew past the cap since the inventory
+    measured it is quarantined, not read whole."""
     try:
-        data = Path(raw.path).read_bytes()
+        with Path(raw.path).open("rb") as f:
+            data = f.read(max_bytes + 1)
     except OSError as err:
         return Quarantined(raw, "parse", f"cannot read the file: {err.strerror or err}")
+    if len(data) > max_bytes:
+        return Quarantined(raw, "parse", too_large(max_bytes, raw.size))
     try:
         report = parse_bytes(data, raw.source, raw.raw_sha256)
     except ParseError as err:
@@ -46,31 +65,9 @@ def parse_raw(raw: RawFile) -> Outcome:
         return Quarantined(raw, "parse", f"parser error: {type(err).__name__}: {err}")
     if not report.cells:
         return Quarantined(raw, "parse", "; ".join(report.problems) or "no readable tables")
-    return LoadedReport(raw, report, PARSER_VERSION)
-
-
-def available_cores(cgroup: Path = Path("/sys/fs/cgroup")) -> int:
-    """The cores this process may use: its CPU affinity, capped by a container's CPU quota
-    (a container limited to 2 CPUs still sees every core of the host in its affinity)."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    quota = _cgroup_cpus(cgroup)
-    return max(1, min(cores or 1, quota or cores or 1))
-
-
-def _cgroup_cpus(root: Path) -> int | None:
-    """CPUs allowed by the cgroup's quota (v2 cpu.max, v1 cfs_quota_us), None if unlimited."""
-    try:
-        text = (root / "cpu.max").read_text().split()
-        quota, period = (text + ["100000"])[:2]
-    except OSError:
-        try:
-            quota = (root / "cpu" / "cpu.cfs_quota_us").read_text().strip()
-            period = (root / "cpu" / "cpu.cfs_period_us").read_text().strip()
-        except OSError:
-            return None
-    if quota in ("max", "-1") or not quota.isdigit() or not period.isdigit() or int(period) == 0:
-        return None
-    return max(1, -(-int(quota) // int(period)))  # 1.5 CPUs: 2 workers
+    loaded = LoadedReport(raw, report, PARSER_VERSION)
+    _ = loaded.fingerprint  # computed here, in the worker, and sent back with the report
+    return loaded
 
 
 class PageParser:
@@ -169,7 +166,12 @@ class PageParser:
             except ValueError as err:  # a platform without it (Windows)
                 raise WorkersUnavailable(f"no forkserver here: {err}") from err
             context.set_forkserver_preload(["gx_pipeline.staging.pool"])
-            pool = ProcessPoolExecutor(self.workers, mp_context=context)
+            pool = ProcessPoolExecutor(
+                self.workers,
+                mp_context=context,
+                initializer=_watch_run,
+                initargs=(os.getpid(),),
+            )
             try:
                 pool.submit(_ready).result()
             except (BrokenProcessPool, OSError) as err:
@@ -185,6 +187,23 @@ class WorkersUnavailable(RuntimeError):
 
 def _ready() -> bool:
     return True
+
+
+def _watch_run(run_pid: int) -> None:
+    """In each worker: end the worker when the process that started the pool is gone.
+
+    A run killed with SIGKILL cannot shut its pool down, and a worker waiting for its next
+    chunk would wait forever (it holds the task queue's write end itself, so it never sees
+    end-of-file). The forkserver the worker was forked from exits with the run, so the
+    worker's parent changes; the run's pid is checked too (a zombie counts as gone)."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent and process_alive(run_pid):
+            time.sleep(WATCH_INTERVAL_S)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="gx-watch-run", daemon=True).start()
 
 
 def _parse_chunk(parse: Callable[[RawFile], Outcome], raws: Sequence[RawFile]) -> list[Outcome]:

@@ -74,10 +74,18 @@ class ReportDim(pa.DataFrameModel):
     incomplete_sections: Series[str]
     trust_status: Series[str] = pa.Field(isin=list(trust.STATUSES))
     trust_reasons: Series[str]
+    tally_passed: Series[int] = pa.Field(ge=0)
+    tally_failed: Series[int] = pa.Field(ge=0)
+    tally_not_assessable: Series[int] = pa.Field(ge=0)
+    content_fingerprint: Series[str] = pa.Field(nullable=True, str_length=16)
 
     @pa.dataframe_check
     def clean_means_no_reasons(cls, df: pd.DataFrame) -> Series[bool]:
         return (df["trust_status"] == trust.CLEAN) == (df["trust_reasons"] == "[]")
+
+    @pa.dataframe_check
+    def a_failing_identity_needs_review(cls, df: pd.DataFrame) -> Series[bool]:
+        return (df["tally_failed"] == 0) | (df["trust_status"] == trust.NEEDS_REVIEW)
 
     class Config:
         strict = True
@@ -86,7 +94,8 @@ class ReportDim(pa.DataFrameModel):
 class Quarantine(pa.DataFrameModel):
     report_year: Series[int] = pa.Field(ge=2019)
     source: Series[str] = pa.Field(unique=True)
-    raw_sha256: Series[str] = pa.Field(str_matches=_SHA256)
+    #: null for an entry that was not read (a FIFO, a socket, a link out of data/raw ...)
+    raw_sha256: Series[str] = pa.Field(nullable=True, str_matches=_SHA256)
     size: Series[int] = pa.Field(ge=0)
     stage: Series[str] = pa.Field(isin=["inventory", "parse", "validate", "load"])
     reason: Series[str] = pa.Field(str_length={"min_value": 1})
@@ -117,6 +126,7 @@ REPORT_TABLE_MODELS: dict[str, type[pa.DataFrameModel]] = {
     "fact_requests": RequestsFacts,
     "fact_appeals": AppealsFacts,
     "fact_proactive": ProactiveFacts,
+    "tally_results": TallyResults,
 }
 
 

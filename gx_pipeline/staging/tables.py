@@ -6,14 +6,16 @@ with the contract's Chinese labels. Nothing here changes a value.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 import pyarrow as pa
 
-from gx_pipeline import contract, regions, trust
+from gx_pipeline import contract, regions, tally, trust
 from gx_pipeline.report import Report
 
 FACT_TABLES: dict[str, str] = {
@@ -58,6 +60,20 @@ DIM_COLUMNS = [
     "incomplete_sections",
     "trust_status",
     "trust_reasons",
+    "tally_passed",
+    "tally_failed",
+    "tally_not_assessable",
+    "content_fingerprint",
+]
+TALLY_COLUMNS = [
+    "report_id",
+    "report_year",
+    "identity",
+    "subject",
+    "left_value",
+    "right_value",
+    "difference",
+    "status",
 ]
 QUARANTINE_COLUMNS = ["report_year", "source", "raw_sha256", "size", "stage", "reason"]
 
@@ -79,11 +95,16 @@ def report_id(raw_sha256: str) -> str:
 class RawFile:
     """One file under data/raw/<year>/ as the inventory saw it."""
 
-    source: str  # path relative to data/raw, posix
+    source: str  # path relative to data/raw, posix (see inventory.safe_name)
     path: str
-    raw_sha256: str
+    #: None for an entry that was not read (a FIFO, a link out of data/raw, ...)
+    raw_sha256: str | None
     size: int
     generated: bool
+    #: why the entry is not parsed (it goes to quarantine as it is), None for a page to parse
+    refused: str | None = None
+    #: what is odd about its name (not UTF-8): added to the problems or the quarantine reason
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -96,7 +117,12 @@ class LoadedReport:
 
     @property
     def report_id(self) -> str:
-        return report_id(self.raw.raw_sha256)
+        return report_id(self.raw.raw_sha256 or "")
+
+    @functools.cached_property
+    def fingerprint(self) -> str | None:
+        """content_fingerprint of the report, computed once (the copy check and the row)."""
+        return content_fingerprint(self.report)
 
 
 @dataclass(frozen=True)
@@ -176,18 +202,46 @@ def _frame(records: list[dict], columns: list[str], dtypes: dict[str, str]) -> p
     return df.astype({c: dtypes.get(c, "str") for c in columns})
 
 
-def dim_frame(reports: Iterable[LoadedReport], year: int) -> pd.DataFrame:
+def content_fingerprint(report: Report) -> str | None:
+    """What makes two files one report: agency, stated year, format and every cell's value
+    (not the raw text, the markup, comments or scripts around it). Copies of one page saved
+    at different times, with a tracking script or a comment added, share it. None when the
+    page names no agency: two unnamed all-zero township reports are not the same report."""
+    if not report.agency:
+        return None
+    cells = sorted(
+        f"{c.section}\x1f{c.row}\x1f{c.col}\x1f{'' if c.value is None else float(c.value)!r}"
+        for c in report.cells
+    )
+    text = "\x1e".join([report.agency, str(report.year), str(report.template), *cells])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def evaluations(reports: Iterable[LoadedReport]) -> list[list[tally.TallyResult]]:
+    """Every tally identity of each report (gx_pipeline.tally.evaluate), in order."""
+    return [tally.evaluate(loaded.report) for loaded in reports]
+
+
+def dim_frame(
+    reports: Iterable[LoadedReport],
+    year: int,
+    evaluated: Sequence[Sequence[tally.TallyResult]] | None = None,
+) -> pd.DataFrame:
     """One row per loaded report; list columns travel as JSON text (cast on insert).
 
     The region and administrative level come from the agency name (gx_pipeline.regions); the
-    tally summary columns of dim_report are not here: the tally check writes them.
+    tally summary and the trust status from the report's tally evaluation (`evaluated`, one
+    list per report, evaluated here when not given), the same one tally_frame stages.
     """
     reports = list(reports)
+    evaluated = evaluations(reports) if evaluated is None else evaluated
     places = regions.regions_of([loaded.report.agency for loaded in reports])
     records = []
-    for loaded, region in zip(reports, places, strict=True):
+    for loaded, region, results in zip(reports, places, evaluated, strict=True):
         r = loaded.report
-        verdict = trust.assess(r, folder_year=year)
+        verdict = trust.assess(r, folder_year=year, results=results)
+        statuses = [t.status for t in results]
+        problems = [*r.problems, *([loaded.raw.note] if loaded.raw.note else [])]
         records.append(
             {
                 "report_id": loaded.report_id,
@@ -207,13 +261,17 @@ def dim_frame(reports: Iterable[LoadedReport], year: int) -> pd.DataFrame:
                 "generated": loaded.raw.generated,
                 "parser_version": loaded.parser_version,
                 "cell_count": len(r.cells),
-                "problems": json.dumps(list(r.problems), ensure_ascii=False),
-                "problem_count": len(r.problems),
+                "problems": json.dumps(problems, ensure_ascii=False),
+                "problem_count": len(problems),
                 "incomplete_sections": json.dumps(
                     sorted(s for s, ok in r.complete.items() if not ok)
                 ),
                 "trust_status": verdict.status,
                 "trust_reasons": json.dumps(list(verdict.reasons)),
+                "tally_passed": statuses.count("pass"),
+                "tally_failed": statuses.count("fail"),
+                "tally_not_assessable": statuses.count("not_assessable"),
+                "content_fingerprint": loaded.fingerprint,
             }
         )
     return _frame(
@@ -226,6 +284,44 @@ def dim_frame(reports: Iterable[LoadedReport], year: int) -> pd.DataFrame:
             "generated": "bool",
             "cell_count": "int64",
             "problem_count": "int64",
+            "tally_passed": "int64",
+            "tally_failed": "int64",
+            "tally_not_assessable": "int64",
+        },
+    )
+
+
+def tally_frame(
+    reports: Iterable[LoadedReport],
+    year: int,
+    evaluated: Sequence[Sequence[tally.TallyResult]] | None = None,
+) -> pd.DataFrame:
+    """The rows of tally_results: every identity evaluated on every report, staged with its
+    facts so that a year is never written without its tally."""
+    reports = list(reports)
+    evaluated = evaluations(reports) if evaluated is None else evaluated
+    records = [
+        {
+            "report_id": loaded.report_id,
+            "report_year": year,
+            "identity": t.identity,
+            "subject": t.subject,
+            "left_value": t.left,
+            "right_value": t.right,
+            "difference": t.difference,
+            "status": t.status,
+        }
+        for loaded, results in zip(reports, evaluated, strict=True)
+        for t in results
+    ]
+    return _frame(
+        records,
+        TALLY_COLUMNS,
+        {
+            "report_year": "int64",
+            "left_value": "float64",
+            "right_value": "float64",
+            "difference": "float64",
         },
     )
 
@@ -235,9 +331,11 @@ def year_frames(
 ) -> dict[str, pd.DataFrame]:
     """Every per-year table's rows for a batch of pages, before validation."""
     loaded = list(loaded)
+    evaluated = evaluations(loaded)
     return {
-        "dim_report": dim_frame(loaded, year),
+        "dim_report": dim_frame(loaded, year, evaluated),
         **fact_frames(loaded, year),
+        "tally_results": tally_frame(loaded, year, evaluated),
         "quarantine": quarantine_frame(quarantined, year),
     }
 
@@ -250,7 +348,7 @@ def quarantine_frame(items: Iterable[Quarantined], year: int) -> pd.DataFrame:
             "raw_sha256": q.raw.raw_sha256,
             "size": q.raw.size,
             "stage": q.stage,
-            "reason": q.reason,
+            "reason": f"{q.reason}; {q.raw.note}" if q.raw.note else q.reason,
         }
         for q in items
     ]

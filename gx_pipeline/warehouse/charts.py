@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -150,9 +151,26 @@ def markdown_image(png: bytes, alt: str) -> str:
     return f"![{alt}](data:image/png;base64,{base64.b64encode(png).decode('ascii')})"
 
 
+#: what could make text from a page (an agency name, a file name, a server's reason) into
+#: markup: a table cell border, emphasis, a link or image, raw HTML, an entity; and an
+#: underscore that is not inside a word (inside one it cannot emphasise: codes such as
+#: requests.results_sum stay as they are)
+_MARKUP = re.compile(r"([\\`*{}\[\]<>!#|~&]|(?<![^\W_])_|_(?![^\W_]))")
+_BREAKS = re.compile(r"[\r\n\t\v\f\u2028\u2029]+")
+
+
+def markdown_text(value: object) -> str:
+    """`value` as literal text inside markdown (a table cell or a line): every character that
+    could start markup is backslash-escaped and line breaks become spaces, so an agency name
+    holding `![x](http://…)` shows as text and the UI loads no image."""
+    return _MARKUP.sub(r"\\\1", _BREAKS.sub(" ", "" if value is None else str(value)))
+
+
 def markdown_table(frame: pd.DataFrame) -> str:
-    """A small frame as a markdown table (no tabulate dependency)."""
-    head = "| " + " | ".join(map(str, frame.columns)) + " |\n"
+    """A small frame as a markdown table (no tabulate dependency), every cell escaped."""
+    head = "| " + " | ".join(map(markdown_text, frame.columns)) + " |\n"
     rule = "|" + "---|" * len(frame.columns) + "\n"
-    body = "".join("| " + " | ".join(map(str, row)) + " |\n" for row in frame.itertuples(False))
+    body = "".join(
+        "| " + " | ".join(map(markdown_text, row)) + " |\n" for row in frame.itertuples(False)
+    )
     return head + rule + body

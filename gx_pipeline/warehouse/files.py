@@ -10,26 +10,73 @@ pinned duckdb writes: analysts open the published copy with the DuckDB they have
 the package registry, DBeaver's driver, R), and a 1.x client refuses a file in duckdb 2.0's own
 format. A new working file is created in that format; one in a newer format (made before, or by
 another tool) is rewritten once, so that publishing stays a plain copy of the file.
+
+What a kill, a crash or an analyst can leave behind is handled here, on every connection:
+
+- the working file is seeded from the published copy through a temporary file renamed into
+  place, and opened and checked (DuckDB opens it, and the file is as long as its own header
+  says); a file that is not a usable DuckDB file is rebuilt from the published copy. A lock
+  held by another process is waited for; "not a valid DuckDB file" is not a lock.
+- temporary copies left by a process that died are removed.
+- the published copy is read-only (mode 0444: DuckDB refuses a read-write connection to it for
+  every user but root). A read-write session that gets in anyway survives: while it holds the
+  file, the file is not replaced (the publish waits for the next write), and a file it changed
+  is kept beside the new one, never deleted, with its WAL.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import os
+import re
 import shutil
-import tempfile
 import time
+import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+
+from gx_pipeline.machine import duckdb_settings, process_alive
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: no byte-range locks to ask
+    fcntl = None  # type: ignore[assignment]
+
+log = logging.getLogger(__name__)
 
 #: The storage format of the working file and the published copy: DuckDB 1.1 and every later
 #: version read it. DuckDB 1.0 does not, whatever the version named here: it cannot read the
 #: primary-key indexes duckdb 2.0 writes, even as "v1.0.0" (which also compresses less).
 #: Checked by the tests with the newest DuckDB CLI of the package registry (duckdb-cli).
 STORAGE_VERSION = "v1.1.0"
+
+#: what DuckDB says when the file is not a database it can use (as opposed to a lock or a
+#: permission problem, which rebuilding would not cure)
+_DAMAGED = re.compile(
+    r"not a valid DuckDB database file|Could not read enough bytes|Corrupt|corrupt"
+    r"|replaying WAL|WAL does not match|checksum",
+)
+_LOCKED = re.compile(r"Could not set lock|Conflicting lock")
+#: the analysts' copy: readable by everyone, writable by no one
+PUBLISHED_MODE = 0o444
+
+
+class WarehouseDamaged(RuntimeError):
+    """The working file cannot be used, and rebuilding it from the published copy failed."""
+
+
+@dataclass(frozen=True)
+class Published:
+    """What publish() did: `replaced` the analysts' copy, or why not; a changed copy kept."""
+
+    replaced: bool
+    note: str = ""
+    kept: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -46,6 +93,7 @@ class WarehouseFiles:
         """A read-write connection to the working file; closed whatever happens. When the body
         ends without an exception (and `publish`), the file is checkpointed and published."""
         self.database.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_copies(self.database)
         self._seed_from_published()
         conn = self._open()
         if not in_storage_format(conn):
@@ -62,17 +110,31 @@ class WarehouseFiles:
     def _open(self) -> duckdb.DuckDBPyConnection:
         deadline = time.monotonic() + self.lock_timeout_s
         delay = 0.1
+        rebuilt = False
         while True:
             try:
                 # a file this creates is in STORAGE_VERSION's format; an existing one keeps its own
-                return duckdb.connect(
-                    str(self.database), config={"storage_compatibility_version": STORAGE_VERSION}
-                )
-            except duckdb.IOException:
-                if time.monotonic() >= deadline:
+                conn = duckdb.connect(str(self.database), config=_config())
+            except duckdb.Error as err:
+                if _LOCKED.search(str(err)):
+                    if time.monotonic() >= deadline:
+                        raise
+                    time.sleep(delay)
+                    delay = min(delay * 2, 5.0)
+                    continue
+                if rebuilt or not _DAMAGED.search(str(err)):
                     raise
-                time.sleep(delay)
-                delay = min(delay * 2, 5.0)
+                self._rebuild(str(err))
+                rebuilt = True
+                continue
+            damage = _damage(conn, self.database)
+            if damage is None:
+                return conn
+            conn.close()
+            if rebuilt:
+                raise WarehouseDamaged(f"{self.database}: {damage}, even after a rebuild")
+            self._rebuild(damage)
+            rebuilt = True
 
     def _rewrite_in_storage_format(
         self, conn: duckdb.DuckDBPyConnection
@@ -93,25 +155,49 @@ class WarehouseFiles:
         Path(f"{self.database}.wal").unlink(missing_ok=True)
         return self._open()
 
-    def publish(self) -> None:
+    def _rebuild(self, why: str) -> None:
+        """Replace an unusable working file by a copy of the published one (or nothing)."""
+        log.warning(
+            "the working warehouse %s is damaged (%s): rebuilt from %s",
+            self.database,
+            why,
+            self.publish_to,
+        )
+        self.database.unlink(missing_ok=True)
+        Path(f"{self.database}.wal").unlink(missing_ok=True)
+        self._seed_from_published()
+
+    def publish(self) -> Published:
         """Copy the working file next to `publish_to` and rename it into place (atomic on one
         file system). A session holding the old file keeps reading its old copy; the next
         connection sees the new one. Costs one copy of the file per write."""
         if self.publish_to is None or not self.database.exists():
-            return
+            return Published(False, "nothing to publish")
         target = self.publish_to
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        os.close(fd)
-        try:
-            self._copy_for_analysts(Path(tmp))
-            shutil.copymode(self.database, tmp)  # mkstemp's 0600 would lock other readers out
-            # a WAL left by a read-write session on the old copy would be replayed on the new one
-            Path(f"{target}.wal").unlink(missing_ok=True)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        remove_stale_copies(target)
+        with _hold_for_reading(target) as held:
+            if not held:
+                note = (
+                    f"{target} is open read-write in another process: not replaced, so that "
+                    "session keeps its file; the next write publishes"
+                )
+                log.warning(note)
+                return Published(False, note)
+            kept = self._keep_if_changed(target)
+            tmp = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+            try:
+                self._copy_for_analysts(tmp)
+                os.chmod(tmp, PUBLISHED_MODE)
+                _fsync(tmp)
+                os.replace(tmp, target)
+            except BaseException:
+                tmp.unlink(missing_ok=True)
+                raise
+            _fsync_folder(target.parent)
+        self._record_published(target)
+        note = f"the copy changed by a read-write session is kept as {kept}" if kept else ""
+        return Published(True, note, kept)
 
     def _copy_for_analysts(self, tmp: Path) -> None:
         """Write the analysts' copy of the (checkpointed) working file to `tmp`: the file's
@@ -128,27 +214,147 @@ class WarehouseFiles:
         finally:
             conn.close()
 
+    @property
+    def _published_record(self) -> Path:
+        return self.database.with_name(f"{self.database.name}.published.json")
+
+    def _record_published(self, target: Path) -> None:
+        info = target.stat()
+        record = {"ino": info.st_ino, "size": info.st_size, "mtime_ns": info.st_mtime_ns}
+        self._published_record.write_text(json.dumps(record), encoding="utf-8")
+
+    def _keep_if_changed(self, target: Path) -> Path | None:
+        """Rename the published copy aside (with its WAL) when someone wrote to it since it
+        was published: the rows a read-write session committed there are not deleted."""
+        if not target.exists():
+            return None
+        wal = Path(f"{target}.wal")
+        changed = wal.exists()
+        try:
+            record = json.loads(self._published_record.read_text(encoding="utf-8"))
+            info = target.stat()
+            now = {"ino": info.st_ino, "size": info.st_size, "mtime_ns": info.st_mtime_ns}
+            changed = changed or record != now
+        except (OSError, ValueError):
+            pass  # never published from here (a fresh working folder): nothing to compare
+        if not changed:
+            return None
+        kept = target.with_name(f"{target.name}.changed-{time.strftime('%Y%m%dT%H%M%S')}")
+        os.replace(target, kept)
+        if wal.exists():
+            os.replace(wal, Path(f"{kept}.wal"))
+        log.warning("%s was changed after it was published: kept as %s", target, kept)
+        return kept
+
     def _seed_from_published(self) -> None:
         """Start a missing working file from the published copy, so years loaded before (or by
-        an older layout of the data folder) are kept; a copy of an outdated schema is dropped
-        and the years are loaded afresh."""
+        an older layout of the data folder) are kept; a copy of an outdated schema that cannot
+        be brought up to date is dropped and the years are loaded afresh.
+
+        The copy is made under a temporary name, checked, and renamed into place: a kill
+        during the copy leaves a temporary file (removed by the next run), never a truncated
+        working file."""
         work = self.database
         if work.exists() or self.publish_to is None or not self.publish_to.exists():
             return
-        from gx_pipeline.warehouse.schema import schema_is_current
+        from gx_pipeline.warehouse.schema import ensure_schema, schema_is_current
 
-        shutil.copyfile(self.publish_to, work)
+        tmp = work.with_name(f".{work.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.seed.tmp")
         try:
-            conn = duckdb.connect(str(work))
+            shutil.copyfile(self.publish_to, tmp)
+            os.chmod(tmp, 0o644)  # the published copy is read-only
             try:
-                current = schema_is_current(conn)
-            finally:
-                conn.close()
-        except duckdb.Error:
-            current = False
-        if not current:
-            work.unlink()
-            Path(f"{work}.wal").unlink(missing_ok=True)
+                conn = duckdb.connect(str(tmp), config=_config())
+                try:
+                    usable = _damage(conn, tmp) is None
+                    if usable:
+                        ensure_schema(conn)  # brings a copy made by an older version up to date
+                        usable = schema_is_current(conn)
+                        conn.execute("checkpoint")
+                finally:
+                    conn.close()
+            except duckdb.Error as err:
+                log.warning("the published warehouse %s is not usable: %s", self.publish_to, err)
+                usable = False
+            if usable:
+                _fsync(tmp)
+                os.replace(tmp, work)
+        finally:
+            tmp.unlink(missing_ok=True)
+            Path(f"{tmp}.wal").unlink(missing_ok=True)
+
+
+def _config() -> dict[str, str | int]:
+    """The pipeline's connection settings: the storage format of a file it creates, and memory
+    and threads from the machine."""
+    return {"storage_compatibility_version": STORAGE_VERSION, **duckdb_settings()}
+
+
+def _damage(conn: duckdb.DuckDBPyConnection, path: Path) -> str | None:
+    """Why an open database file cannot be trusted, or None. A file cut short (a copy killed
+    half-way) may still open when its catalogue sits early in the file: the blocks DuckDB has
+    in use then do not fit in the file. (Free blocks do not count: DuckDB cuts trailing free
+    blocks off the file.)"""
+    try:
+        ((_, _, block_size, _, used_blocks, *_),) = conn.execute("pragma database_size").fetchall()
+    except duckdb.Error as err:
+        return f"cannot be read: {err}"
+    size = path.stat().st_size
+    if size < block_size * used_blocks:
+        return f"cut short: {size:,} bytes, but {used_blocks} blocks of {block_size:,} in use"
+    return None
+
+
+def remove_stale_copies(path: Path) -> list[Path]:
+    """Remove the temporary copies of `path` (`.<name>.<pid>.<token>[.seed].tmp`) whose process
+    is gone, and those of an older naming without a pid; return what was removed."""
+    removed = []
+    for tmp in path.parent.glob(f".{path.name}.*.tmp"):
+        pid = tmp.name[len(path.name) + 2 :].split(".", 1)[0]
+        if pid.isdigit() and (int(pid) == os.getpid() or process_alive(int(pid))):
+            continue
+        with suppress(OSError):
+            tmp.unlink()
+            Path(f"{tmp}.wal").unlink(missing_ok=True)
+            removed.append(tmp)
+    return removed
+
+
+@contextmanager
+def _hold_for_reading(target: Path) -> Iterator[bool]:
+    """Hold a shared lock on the published file while it is replaced: DuckDB takes an exclusive
+    lock for a read-write connection, so none can start on the old file meanwhile, and one
+    already open makes this yield False (the file is then left alone)."""
+    if fcntl is None or not target.exists():
+        yield True
+        return
+    try:
+        handle = target.open("rb")
+    except OSError:
+        yield True
+        return
+    with handle:
+        try:
+            fcntl.lockf(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except OSError:
+            yield False
+            return
+        yield True
+
+
+def _fsync(path: Path) -> None:
+    with path.open("rb") as f:
+        os.fsync(f.fileno())
+
+
+def _fsync_folder(folder: Path) -> None:
+    if not hasattr(os, "O_DIRECTORY"):
+        return
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _version(text: str) -> tuple[int, ...]:

@@ -2,8 +2,11 @@
 
 A year is replaced as a whole: BEGIN; DELETE the year from every table; INSERT BY NAME from the
 staged Parquet (load_year) or registered frames (replace_year); COMMIT. Any error rolls back,
-so the previous rows of the year survive. The tally identities are evaluated here in SQL and
-recorded with the per-report quality summary in one transaction (record_tally).
+so the previous rows of the year survive. tally_results is staged with the facts (evaluated per
+report in Python, gx_pipeline.tally) and written in the same transaction. evaluate_tally states
+the same identities in SQL (sql/queries/tally_evaluate.sql) for a year already stored, and
+record_tally writes such an evaluation back: a repair for a year whose tally is in doubt, and
+the independent statement a test holds the Python evaluation to.
 
 page_versions, the fetcher's version history, is not per report year: replace_page_versions
 swaps the whole table in one transaction, and the per-year writes never touch it.
@@ -134,33 +137,72 @@ def replace_year(
     return written
 
 
-def load_year(conn: duckdb.DuckDBPyConnection, year: int, stage: Stage) -> dict[str, int]:
+#: the year's last load counted this many entries; a new one with fewer than `min_share` of
+#: them is refused without an override (a mount hiccup must not wipe a year)
+DEFAULT_MIN_SHARE = 0.5
+
+
+class YearShrinkRefused(ValueError):
+    """The year folder has (far) fewer entries than the year's last load: not replaced."""
+
+    def __init__(self, year: int, previous: int, incoming: int, min_share: float) -> None:
+        self.year, self.previous, self.incoming, self.min_share = (
+            year,
+            previous,
+            incoming,
+            min_share,
+        )
+        what = "no entries" if incoming == 0 else f"{incoming} entries"
+        super().__init__(
+            f"report year {year}: the folder has {what}, the year's last load had {previous} "
+            f"(fewer than {min_share:.0%} of them); the year's rows are left as they were"
+        )
+
+
+def shrinks(previous: int, incoming: int, min_share: float = DEFAULT_MIN_SHARE) -> bool:
+    """Whether a load of `incoming` entries over a year loaded from `previous` ones is refused."""
+    return previous > 0 and incoming < previous * min_share
+
+
+def load_year(
+    conn: duckdb.DuckDBPyConnection,
+    year: int,
+    stage: Stage,
+    min_share: float = DEFAULT_MIN_SHARE,
+    allow_shrink: bool = False,
+) -> dict[str, int]:
     """Replace a report year with the staged, validated rows, in one transaction.
 
-    DuckDB reads the Parquet parts itself (no rows pass through Python). The same page filed
-    under two report years is loaded once, under the year it states, whichever year runs
-    first: a copy loaded before under a year it does not state moves here (its old year keeps
-    a quarantine row naming this one), and a page already loaded under the year it states stays
-    there and becomes a quarantine row here (stage "load"). tally_results of the year is
-    cleared: the tally check fills it from the new facts.
+    DuckDB reads the Parquet parts itself (no rows pass through Python). tally_results comes
+    from the stage with the facts, so the year is never stored without its tally.
+
+    A year whose stage holds fewer than `min_share` of the entries of the year's last load (a
+    missing or empty folder: none) is refused with YearShrinkRefused unless `allow_shrink`.
+
+    The same report filed under two report years (the same bytes, or the same content
+    fingerprint: copies that differ only in markup) is loaded once, under the year it states,
+    whichever year runs first: a copy loaded before under a year it does not state moves here
+    (its old year keeps a quarantine row naming this one), and a copy already loaded under the
+    year it states stays there and becomes a quarantine row here (stage "load").
     """
     ensure_schema(conn)
+    incoming = stage.rows("dim_report") + stage.rows("quarantine")
     written: dict[str, int] = {}
     conn.begin()
     try:
+        (previous,) = conn.execute(_ENTRIES_LOADED, {"year": year}).fetchone()
+        if not allow_shrink and shrinks(previous, incoming, min_share):
+            raise YearShrinkRefused(year, previous, incoming, min_share)
         for table in YEAR_TABLES:
             conn.execute(f"delete from {table} where report_year = ?", [year])
         dim = stage.glob("dim_report")
-        if dim is not None:
-            _claim_misfiled_copies(conn, year, dim)
-            conn.execute(_QUARANTINE_LOADED_ELSEWHERE, [year, dim, year])
-        elsewhere = "report_id in (select report_id from dim_report where report_year <> ?)"
-        for table in ("dim_report", "fact_requests", "fact_appeals", "fact_proactive"):
+        diverted = _place_copies(conn, year, dim) if dim is not None else []
+        for table in REPORT_TABLES:
             parts = stage.glob(table)
             if parts is None:
                 continue
-            staged = f"(select * from read_parquet(?) where not {elsewhere})"
-            conn.execute(f"insert into {table} by name {_select(table, staged)}", [parts, year])
+            staged = "(select * from read_parquet(?) where report_id <> all(?::varchar[]))"
+            conn.execute(f"insert into {table} by name {_select(table, staged)}", [parts, diverted])
         parts = stage.glob("quarantine")
         if parts is not None:
             conn.execute("insert into quarantine by name select * from read_parquet(?)", [parts])
@@ -179,52 +221,106 @@ def load_year(conn: duckdb.DuckDBPyConnection, year: int, stage: Stage) -> dict[
 #: the year tables keyed by report_id (quarantine has none: its pages are not reports)
 REPORT_TABLES = tuple(t for t in YEAR_TABLES if t != "quarantine")
 
-#: pages of this year's stage that are loaded under another year already (which keeps them)
-_QUARANTINE_LOADED_ELSEWHERE = """
+#: entries of the year folder at the year's last load: each is a report or a quarantine row
+_ENTRIES_LOADED = """
+select (select count(*) from dim_report where report_year = $year)
+     + (select count(*) from quarantine where report_year = $year)
+"""
+
+#: staged reports of this year and the same report loaded under another year: the same bytes
+#: (report_id) or the same content (content_fingerprint); two equi-joins, not one join on an
+#: OR (which DuckDB would run as a nested loop over a national year)
+_SAME_ELSEWHERE = """
+with staged as (select * from read_parquet($dim))
+select s.report_id, s.source, s.stated_year, d.report_id, d.report_year, d.source,
+       d.raw_sha256, d.size, d.stated_year, true as same_bytes
+from staged s join dim_report d using (report_id)
+where d.report_year <> $year
+union all
+select s.report_id, s.source, s.stated_year, d.report_id, d.report_year, d.source,
+       d.raw_sha256, d.size, d.stated_year, false as same_bytes
+from staged s join dim_report d on d.content_fingerprint = s.content_fingerprint
+where d.report_year <> $year and s.report_id <> d.report_id
+order by 1, 5, 6
+"""
+
+
+def _place_copies(conn: duckdb.DuckDBPyConnection, year: int, dim: str) -> list[str]:
+    """Settle each staged report that is also loaded under another year; return the staged
+    report_ids that are not loaded here (quarantined here instead).
+
+    A copy loaded under a year it does not state, whose page here states this year, moves
+    here: so which copy is kept does not depend on the order of runs. Any other copy loaded
+    elsewhere stays, and the page here is quarantined naming it."""
+    pairs = conn.execute(_SAME_ELSEWHERE, {"dim": dim, "year": year}).fetchall()
+    diverted: dict[str, str] = {}
+    moved: set[str] = set()
+    for (
+        here_id,
+        here,
+        stated_here,
+        other_id,
+        other_year,
+        source,
+        sha256,
+        size,
+        stated,
+        same,
+    ) in pairs:
+        what = "same page" if same else "same report (agency, year, format and every value)"
+        if stated_here == year and stated != other_year:
+            if other_id not in moved:
+                moved.add(other_id)
+                _move_out(conn, other_id, other_year, source, sha256, size, year, here)
+            continue
+        if other_id in moved or here_id in diverted:
+            continue
+        stated_note = " (the year the page states)" if stated == other_year else ""
+        diverted[here_id] = (
+            f"{what} already loaded for report year {other_year} as {source}{stated_note}"
+        )
+    if diverted:
+        frame = pd.DataFrame({"report_id": list(diverted), "reason": list(diverted.values())})
+        conn.register("gx_diverted", frame)
+        try:
+            conn.execute(_QUARANTINE_DIVERTED, {"dim": dim, "year": year})
+        finally:
+            conn.unregister("gx_diverted")
+    return list(diverted)
+
+
+_QUARANTINE_DIVERTED = """
 insert into quarantine by name
-select ? as report_year, s.source, s.raw_sha256, s.size, 'load' as stage,
-       'same page already loaded for report year ' || d.report_year || ' as ' || d.source
-           || case when d.stated_year = d.report_year
-                   then ' (the year the page states)' else '' end as reason
-from read_parquet(?) s join dim_report d using (report_id)
-where d.report_year <> ?
-"""
-
-#: copies loaded under a year they do not state, whose page states the year being loaded
-_MISFILED = """
-select d.report_id, d.report_year, d.source, d.raw_sha256, d.size, s.source as here
-from read_parquet($dim) s join dim_report d using (report_id)
-where s.stated_year = $year and d.report_year <> $year
-  and d.stated_year is distinct from d.report_year
+select $year as report_year, s.source, s.raw_sha256, s.size, 'load' as stage, g.reason
+from read_parquet($dim) s join gx_diverted g using (report_id)
 """
 
 
-def _claim_misfiled_copies(conn: duckdb.DuckDBPyConnection, year: int, dim: str) -> None:
-    """A page filed under the wrong year was loaded there when its year ran first; its copy
-    filed under the year it states takes it over, so which copy is kept does not depend on
-    the order of runs. The wrong year keeps a quarantine row naming the copy kept."""
-    moved = conn.execute(_MISFILED, {"dim": dim, "year": year}).fetchall()
-    for report_id, old_year, source, sha256, size, here in moved:
-        reason = (
-            f"the page states report year {year}, not {old_year}; "
-            f"loaded for report year {year} as {here}"
-        )
-        for table in REPORT_TABLES:
-            conn.execute(
-                f"delete from {table} where report_id = ? and report_year = ?",
-                [report_id, old_year],
-            )
+def _move_out(
+    conn: duckdb.DuckDBPyConnection,
+    report_id: str,
+    old_year: int,
+    source: str,
+    sha256: str,
+    size: int,
+    year: int,
+    here: str,
+) -> None:
+    """Remove a misfiled copy from the year it was loaded under; that year keeps a quarantine
+    row naming the copy loaded here."""
+    reason = (
+        f"the page states report year {year}, not {old_year}; "
+        f"loaded for report year {year} as {here}"
+    )
+    for table in REPORT_TABLES:
         conn.execute(
-            "insert into quarantine by name select ? as report_year, ? as source, "
-            "? as raw_sha256, ? as size, 'load' as stage, ? as reason",
-            [
-                old_year,
-                source,
-                sha256,
-                size,
-                reason,
-            ],
+            f"delete from {table} where report_id = ? and report_year = ?", [report_id, old_year]
         )
+    conn.execute(
+        "insert into quarantine by name select ? as report_year, ? as source, "
+        "? as raw_sha256, ? as size, 'load' as stage, ? as reason",
+        [old_year, source, sha256, size, reason],
+    )
 
 
 def page_versions_frame(rows: Sequence[VersionRow]) -> pd.DataFrame:

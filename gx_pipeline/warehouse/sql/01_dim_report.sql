@@ -1,7 +1,7 @@
 -- One row per loaded report page (a page the parser read at least one table from).
--- Region columns come from gx_pipeline.regions (cpca on the agency name); the tally_* columns are
--- written by the tally check together with tally_results (warehouse.record_tally), in the same
--- transaction, and are null until the check has run on the year.
+-- Region columns come from gx_pipeline.regions (cpca on the agency name); the tally_* columns come
+-- from the same evaluation as tally_results (gx_pipeline.tally.evaluate), written in the year's
+-- transaction with the facts.
 create table if not exists dim_report (
     report_id            varchar   not null primary key,
     report_year          integer   not null,
@@ -27,8 +27,11 @@ create table if not exists dim_report (
     trust_reasons        varchar[] not null,
     tally_passed         integer,
     tally_failed         integer,
-    tally_not_assessable integer
+    tally_not_assessable integer,
+    content_fingerprint  varchar
 );
+-- a warehouse made before the column existed gets it (null until its year is loaded again)
+alter table dim_report add column if not exists content_fingerprint varchar;
 comment on table dim_report is 'One row per loaded report page (政府信息公开工作年度报告); every raw file of a report year is either here or in quarantine. Join the fact tables on report_id.';
 comment on column dim_report.report_id is 'First 16 hex digits of the sha256 of the raw file; joins to every other table.';
 comment on column dim_report.report_year is 'The report year (the year the work was done; a report published in January 2024 is report year 2023): the data/raw/<year>/ folder the page was filed under.';
@@ -52,6 +55,7 @@ comment on column dim_report.problem_count is 'Number of entries in problems.';
 comment on column dim_report.incomplete_sections is 'Sections (proactive, requests, appeals) not found complete on the page.';
 comment on column dim_report.trust_status is 'clean (every cell placed by its label or an unambiguous position, the page states its agency, year and format, every identity that can be assessed holds, filed under the year it states) | needs_review (see trust_reasons). Filter on it; reviewers start from it.';
 comment on column dim_report.trust_reasons is 'Why the report needs review, as codes (docs/CONTRACT.md, Trust status): e.g. cells_unplaced, fuzzy_label, positional_row, identity_fails, metadata_guessed, template_guessed, incomplete, year_mismatch. Empty when clean.';
-comment on column dim_report.tally_passed is 'Tally identities that hold on this report (see tally_results); null until the tally check has run on the year.';
-comment on column dim_report.tally_failed is 'Tally identities broken with every operand present: the report contradicts itself; null until the check has run.';
-comment on column dim_report.tally_not_assessable is 'Tally identities broken where an operand is blank, so no verdict; null until the check has run.';
+comment on column dim_report.tally_passed is 'Tally identities that hold on this report (see tally_results), written with the report; null only in a warehouse loaded before they were.';
+comment on column dim_report.tally_failed is 'Tally identities broken with every operand present: the report contradicts itself.';
+comment on column dim_report.tally_not_assessable is 'Tally identities broken where an operand is blank, so no verdict.';
+comment on column dim_report.content_fingerprint is 'First 16 hex digits of a sha256 of agency, stated year, format and every cell''s value: copies of one report that differ only in markup, comments or scripts share it, and only one of them is loaded (the others are in quarantine naming it). Null when the page names no agency.';

@@ -1,6 +1,7 @@
 -- Every tally identity evaluated on every loaded report (gx_pipeline.tally), as stored.
--- Written by the tally check (warehouse.record_tally), which updates dim_report's tally_* counts
--- in the same transaction.
+-- Evaluated per report while the year is staged and written in the year's transaction with the
+-- facts (warehouse.load_year): a year is never stored without its tally. sql/queries/
+-- tally_evaluate.sql states the same identities in SQL (a test keeps the two equal).
 create table if not exists tally_results (
     report_id    varchar not null,
     report_year  integer not null,

@@ -1,17 +1,19 @@
--- Raw files that did not become a report, with the reason.
+-- Raw files (and other entries of a year folder) that did not become a report, with the reason.
 create table if not exists quarantine (
     report_year  integer not null,
     source       varchar not null,
-    raw_sha256   varchar not null,
+    raw_sha256   varchar,
     size         bigint  not null,
     stage        varchar not null,
     reason       varchar not null,
     primary key (report_year, source)
 );
-comment on table quarantine is 'Every raw page that did not become a report (unreadable, no tables, failed validation, duplicate); with dim_report it accounts for every raw file exactly once.';
+-- a warehouse made when every entry was a read file: entries that are not read have no hash
+alter table quarantine alter column raw_sha256 drop not null;
+comment on table quarantine is 'Every raw page that did not become a report (unreadable, no tables, failed validation, duplicate), and every entry of a year folder that is not read (a FIFO, a socket, a link out of data/raw, an oversize file, a download in progress, an empty folder); with dim_report it accounts for every entry exactly once.';
 comment on column quarantine.report_year is 'The data/raw/<year>/ folder the page was filed under.';
-comment on column quarantine.source is 'Path of the raw file under data/raw/.';
-comment on column quarantine.raw_sha256 is 'sha256 of the raw file bytes, hex.';
-comment on column quarantine.size is 'Size of the raw file in bytes.';
-comment on column quarantine.stage is 'Where it stopped: inventory (byte-identical duplicate) | parse (unreadable, no tables) | validate (rows broke the pandera model) | load (same page already loaded under another year).';
+comment on column quarantine.source is 'Path of the entry under data/raw/; a name that is not UTF-8 has its other bytes (and any %) percent-encoded, as the reason says.';
+comment on column quarantine.raw_sha256 is 'sha256 of the raw file bytes, hex; null when the entry was not read (not a regular file, a link out of data/raw, a download in progress).';
+comment on column quarantine.size is 'Size of the entry in bytes, as the file system reports it.';
+comment on column quarantine.stage is 'Where it stopped: inventory (not read: see reason; or a byte-identical duplicate) | parse (unreadable, no tables, or the same report as another file) | validate (rows broke the pandera model) | load (same page already loaded under another year).';
 comment on column quarantine.reason is 'Why, in plain words.';

@@ -1,0 +1,56 @@
+"""The project's Dagster instance: `.dagster_home/` of the repository unless DAGSTER_HOME says
+otherwise, with the dagster.yaml beside this module (the `duckdb` pool limit, run monitoring).
+
+`make` exports DAGSTER_HOME=.dagster_home; `gx run` and `gx status` without it use the same
+folder, so their runs are recorded where `make ui` looks.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from pathlib import Path
+
+import dagster as dg
+
+from gx_pipeline.datadir import REPO_ROOT
+
+TEMPLATE = Path(__file__).with_name("dagster.yaml")
+
+
+def dagster_home() -> Path:
+    """$DAGSTER_HOME, or `.dagster_home` in the repository."""
+    home = os.environ.get("DAGSTER_HOME")
+    return Path(home).expanduser() if home else REPO_ROOT / ".dagster_home"
+
+
+def ensure_home(home: Path) -> Path:
+    """Create `home` with the project's dagster.yaml; to a dagster.yaml written before run
+    monitoring was part of it, add that section (the rest of the file is left as it is)."""
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    template = TEMPLATE.read_text(encoding="utf-8")
+    if not config.exists():
+        config.write_text(template, encoding="utf-8")
+        return home
+    if not _SECTION.search(config.read_text(encoding="utf-8")):
+        section = _SECTION.search(template)
+        assert section is not None, "the template has a run_monitoring section"
+        with config.open("a", encoding="utf-8") as f:
+            f.write("\n# added by gx (gx_pipeline/defs/dagster.yaml)\n" + section.group(0))
+    return home
+
+
+#: the top-level run_monitoring key and its indented lines
+_SECTION = re.compile(r"^run_monitoring:\n(?:[ #].*\n)*", re.MULTILINE)
+
+
+def local_instance() -> dg.DagsterInstance:
+    """The project's persistent instance (see dagster_home), created on first use."""
+    return dg.DagsterInstance.from_config(str(ensure_home(dagster_home())))
+
+
+if __name__ == "__main__":
+    # make dagster-home: .venv/bin/python -m gx_pipeline.defs.home .dagster_home
+    print(ensure_home(Path(sys.argv[1]) if len(sys.argv) > 1 else dagster_home()))

@@ -1,0 +1,36 @@
+-- The tally of one report year as the check judges it, in aggregates only (bounded memory on a
+-- national year of 100,000 reports). $year = the report year.
+-- reports_without_tally / counts_disagree are the pipeline's own failures: a report with
+-- requests or appeals cells always has tally rows, and dim_report's counts are written from
+-- the same evaluation as tally_results.
+with counts as (
+    select report_id,
+           count(*) filter (where status = 'pass') as passed,
+           count(*) filter (where status = 'fail') as failed,
+           count(*) filter (where status = 'not_assessable') as not_assessable
+    from tally_results
+    where report_year = $year
+    group by report_id
+),
+with_cells as (
+    select distinct report_id from fact_requests where report_year = $year
+    union
+    select distinct report_id from fact_appeals where report_year = $year
+)
+select
+    (select count(*) from dim_report where report_year = $year) as reports,
+    (select count(*) from dim_report
+      where report_year = $year and trust_status = 'needs_review') as needs_review,
+    (select count(*) from counts where failed > 0) as failing_reports,
+    (select count(*) from counts where not_assessable > 0) as not_assessable_reports,
+    (select coalesce(sum(passed + failed + not_assessable), 0) from counts) as evaluations,
+    (select coalesce(sum(passed), 0) from counts) as passed,
+    (select coalesce(sum(failed), 0) from counts) as failed,
+    (select coalesce(sum(not_assessable), 0) from counts) as not_assessable,
+    (select count(*) from with_cells w
+      where not exists (select 1 from counts c where c.report_id = w.report_id)) as reports_without_tally,
+    (select count(*) from dim_report d left join counts c using (report_id)
+      where d.report_year = $year
+        and (d.tally_passed is distinct from coalesce(c.passed, 0)
+             or d.tally_failed is distinct from coalesce(c.failed, 0)
+             or d.tally_not_assessable is distinct from coalesce(c.not_assessable, 0))) as counts_disagree

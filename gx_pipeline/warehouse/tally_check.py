@@ -1,0 +1,139 @@
+"""What the tally of a report year says about the year, in aggregates read from the warehouse.
+
+Agencies' reports contradict themselves: that is a finding, not a failure (the reports stay in
+the facts, flagged). A year is a failure of the pipeline when its rows are inconsistent (a
+report with cells but no tally, counts that disagree) or when so many reports contradict
+themselves, or need review, that the reading of the pages is the likelier culprit than the
+agencies (a new page template read into the wrong columns makes most identities fail).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import duckdb
+import pandas as pd
+
+from gx_pipeline.warehouse.schema import SQL_DIR
+
+_SUMMARY_SQL = (SQL_DIR / "queries" / "tally_summary.sql").read_text(encoding="utf-8")
+
+#: Defaults of the thresholds, and why:
+#: - one report in five contradicting itself: published reports do break their sums, but in a
+#:   minority (one in nine to one in six in the bundled years); past one in five a misread
+#:   template is the likelier cause;
+#: - half the reports needing review: a reviewer can work through a minority; past half, the
+#:   reader of the pages is struggling with the year's pages;
+#: - shares are judged from 10 reports on: one contradicting report in a folder of four is
+#:   still one agency's mistake.
+MAX_CONTRADICTING_SHARE = 0.2
+MAX_NEEDS_REVIEW_SHARE = 0.5
+MIN_REPORTS_FOR_SHARES = 10
+#: failing rows listed in the check's metadata (the rest are counted)
+MAX_LISTED = 200
+
+
+@dataclass(frozen=True)
+class TallySummary:
+    """The year's tally in counts (sql/queries/tally_summary.sql)."""
+
+    reports: int
+    needs_review: int
+    failing_reports: int
+    not_assessable_reports: int
+    evaluations: int
+    passed: int
+    failed: int
+    not_assessable: int
+    reports_without_tally: int
+    counts_disagree: int
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    max_contradicting_share: float = MAX_CONTRADICTING_SHARE
+    max_needs_review_share: float = MAX_NEEDS_REVIEW_SHARE
+    min_reports: int = MIN_REPORTS_FOR_SHARES
+
+
+@dataclass(frozen=True)
+class Verdict:
+    #: no report contradicts itself and nothing is broken
+    passed: bool
+    #: the pipeline failed (ERROR): not just agencies contradicting themselves (WARN)
+    severe: bool
+    description: str
+
+
+def summarize(conn: duckdb.DuckDBPyConnection, year: int) -> TallySummary:
+    row = conn.execute(_SUMMARY_SQL, {"year": year}).fetchone()
+    return TallySummary(*(int(v) for v in row))
+
+
+def judge(s: TallySummary, limits: Thresholds = Thresholds()) -> Verdict:
+    """Pass, WARN (agencies' contradictions within the thresholds) or ERROR."""
+    broken = []
+    if s.reports_without_tally:
+        broken.append(f"{s.reports_without_tally} reports have cells but no tally results")
+    if s.counts_disagree:
+        broken.append(f"{s.counts_disagree} reports' tally counts disagree with tally_results")
+    if s.reports >= limits.min_reports:
+        share = s.failing_reports / s.reports
+        if share > limits.max_contradicting_share:
+            broken.append(
+                f"{share:.0%} of the reports contradict themselves (more than "
+                f"{limits.max_contradicting_share:.0%}: a misread page template?)"
+            )
+        review = s.needs_review / s.reports
+        if review > limits.max_needs_review_share:
+            broken.append(
+                f"{review:.0%} of the reports need review (more than "
+                f"{limits.max_needs_review_share:.0%})"
+            )
+    found = (
+        f"{s.failing_reports} of {s.reports} reports contradict themselves"
+        if s.failing_reports
+        else f"no report of {s.reports} contradicts itself"
+    )
+    if broken:
+        return Verdict(False, True, f"{found}; the year failed: " + "; ".join(broken))
+    return Verdict(s.failing_reports == 0, False, found)
+
+
+def failing_rows(
+    conn: duckdb.DuckDBPyConnection, year: int, limit: int = MAX_LISTED
+) -> pd.DataFrame:
+    """The first `limit` failing evaluations with their report's agency and source."""
+    return conn.execute(
+        "select d.agency, d.source, t.identity, t.subject, t.left_value as left, "
+        "t.right_value as right, t.difference "
+        "from tally_results t join dim_report d using (report_id) "
+        "where t.report_year = ? and t.status = 'fail' "
+        "order by d.source, t.identity, t.subject limit ?",
+        [year, limit],
+    ).df()
+
+
+def failing_sources(conn: duckdb.DuckDBPyConnection, year: int, limit: int = MAX_LISTED) -> list:
+    return [
+        s
+        for (s,) in conn.execute(
+            "select d.source from dim_report d where d.report_year = ? and d.tally_failed > 0 "
+            "order by d.source limit ?",
+            [year, limit],
+        ).fetchall()
+    ]
+
+
+def review_reasons(conn: duckdb.DuckDBPyConnection, year: int) -> dict[str, int]:
+    """How many of the year's reports need review for each reason."""
+    return dict(
+        conn.execute(
+            "select reason, count(*) from (select unnest(trust_reasons) as reason "
+            "from dim_report where report_year = ?) group by reason order by reason",
+            [year],
+        ).fetchall()
+    )
+
+
+SUMMARY_FIELDS = tuple(f.name for f in fields(TallySummary))

@@ -1,0 +1,284 @@
+"""Every entry of a year folder ends in dim_report or quarantine, with its reason: hidden files,
+FIFOs, sockets, folders, links, names that are not UTF-8, oversize files, and copies of one
+report that differ only in markup."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import socket
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import unquote_to_bytes
+
+import pytest
+
+from gx_pipeline_tests.conftest import (
+    FIXTURES,
+    REALDEV_PAGES,
+    SEED,
+    materialize_year,
+    put_page,
+    query,
+)
+
+SEED_HTML = FIXTURES / "seed" / "000_1722c90fa512988b.html"
+#: a file size past the page cap (32 MiB)
+HUGE = 32 * 2**20 + 1
+
+
+@contextmanager
+def deadline(seconds: int) -> Iterator[None]:
+    """Fail instead of hanging (a FIFO opened for reading blocks until a writer comes)."""
+
+    def expired(*_: object) -> None:
+        raise TimeoutError(f"still running after {seconds} s")
+
+    old = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def _outcomes(data_dir: Path) -> dict[str, tuple[str, str | None, str | None]]:
+    """source -> ("loaded", sha, None) or ("quarantine:<stage>", sha, reason)."""
+    loaded = query(data_dir, "select source, raw_sha256 from dim_report")
+    held = query(data_dir, "select source, raw_sha256, stage, reason from quarantine")
+    out = {s: ("loaded", sha, None) for s, sha in loaded}
+    for s, sha, stage, reason in held:
+        assert s not in out, f"{s} is both loaded and quarantined"
+        out[s] = (f"quarantine:{stage}", sha, reason)
+    return out
+
+
+def test_every_entry_of_a_year_folder_is_loaded_or_quarantined_with_its_reason(data_dir, tmp_path):
+    year = data_dir / "raw" / "2020"
+    put_page(data_dir, 2020, "report.txt", SEED)
+    # a valid report saved under a hidden name is read like any other
+    put_page(
+        data_dir, 2020, ".hidden.txt", REALDEV_PAGES / "105_ganzhou_huichang_zhongcun_town_2020.txt"
+    )
+    put_page(data_dir, 2020, "sub/page.txt", REALDEV_PAGES / "107_qianjiang_zhouji_street_2020.txt")
+    put_page(
+        data_dir, 2019, "elsewhere.txt", REALDEV_PAGES / "108_haidong_hualong_qunke_center_2020.txt"
+    )
+    os.mkfifo(year / "pipe.html")
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(str(year / "s.sock"))
+    (year / "empty").mkdir()
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    (year / "passwd.html").symlink_to("/etc/passwd")
+    (year / "secret.html").symlink_to(secret)
+    (year / "inside.txt").symlink_to(data_dir / "raw" / "2019" / "elsewhere.txt")
+    (year / "folder-link").symlink_to(year / "sub")
+    (year / "broken.html").symlink_to(year / "nowhere.html")
+    put_page(data_dir, 2020, "next-report.html.part", b"<html><body><table>")
+    # what unzip makes of an archive from Chinese Windows: the name in GBK bytes (年报.txt)
+    gbk_name = "年报.txt".encode("gbk")
+    with open(os.path.join(os.fsencode(year), gbk_name), "wb") as f:
+        f.write((REALDEV_PAGES / "106_xiaogan_govoffice_2020.txt").read_bytes())
+    # larger than the cap (32 MiB): a sparse file, so the test costs no disk
+    with open(year / "huge.html", "wb") as f:
+        f.truncate(HUGE)
+    try:
+        with deadline(300):
+            result = materialize_year(data_dir, 2020)
+    finally:
+        server.close()
+    assert result.success
+
+    outcomes = _outcomes(data_dir)
+    encoded = "2020/%C4%EA%B1%A8.txt"
+    assert unquote_to_bytes(encoded.split("/", 1)[1]) == gbk_name  # reversible
+    assert set(outcomes) == {
+        "2020/report.txt",
+        "2020/.hidden.txt",
+        "2020/sub/page.txt",
+        "2020/pipe.html",
+        "2020/s.sock",
+        "2020/empty",
+        "2020/passwd.html",
+        "2020/secret.html",
+        "2020/inside.txt",
+        "2020/folder-link",
+        "2020/broken.html",
+        "2020/next-report.html.part",
+        encoded,
+        "2020/huge.html",
+    }
+    for source in ("2020/report.txt", "2020/.hidden.txt", "2020/sub/page.txt", "2020/inside.txt"):
+        assert outcomes[source][0] == "loaded", source
+    # the page behind the link inside data/raw was read: its hash is the file's
+    assert (
+        outcomes["2020/inside.txt"][1]
+        == hashlib.sha256((data_dir / "raw" / "2019" / "elsewhere.txt").read_bytes()).hexdigest()
+    )
+
+    def refused(source: str) -> str:
+        kind, sha, reason = outcomes[source]
+        assert kind == "quarantine:inventory" and sha is None, (source, outcomes[source])
+        return reason or ""
+
+    assert refused("2020/pipe.html") == "a named pipe (FIFO), not a file: not read"
+    assert refused("2020/s.sock") == "a socket, not a file: not read"
+    assert refused("2020/empty") == "an empty folder: no pages in it"
+    assert (
+        refused("2020/passwd.html") == "a link to /etc/passwd, outside the raw folder: not followed"
+    )
+    assert refused("2020/secret.html").startswith(f"a link to {secret}, outside the raw folder")
+    assert refused("2020/folder-link").startswith("a link to the folder ")
+    assert refused("2020/broken.html") == "a broken link"
+    assert refused("2020/next-report.html.part").startswith("an unfinished download")
+
+    # a name that is not UTF-8 does not fail the year: the page is loaded, the name kept
+    # reversibly, and its problems say how
+    kind, _, _ = outcomes[encoded]
+    assert kind == "loaded"
+    ((problems,),) = query(data_dir, "select problems from dim_report where source = ?", [encoded])
+    assert any("not valid UTF-8" in p and "'年报.txt'" in p for p in problems)
+
+    kind, sha, reason = outcomes["2020/huge.html"]
+    assert kind == "quarantine:parse"
+    assert reason.startswith(
+        f"larger than the cap of {32 * 2**20:,} bytes for a page ({HUGE:,} bytes)"
+    )
+    assert sha == hashlib.sha256(bytes(HUGE)).hexdigest()  # hashed in blocks, never parsed
+
+
+def test_the_inventory_never_opens_what_it_does_not_read(tmp_path):
+    """Listing a folder with a FIFO (no writer) returns at once: the FIFO is not opened."""
+    from gx_pipeline.staging.inventory import year_entries
+
+    raw = tmp_path / "raw"
+    (raw / "2021").mkdir(parents=True)
+    os.mkfifo(raw / "2021" / "pipe")
+    with deadline(10):
+        (entry,) = year_entries(raw / "2021", raw)
+    assert (entry.source, entry.refused) == (
+        "2021/pipe",
+        "a named pipe (FIFO), not a file: not read",
+    )
+
+
+# --- copies of one report ----------------------------------------------------------------------
+
+#: How one CMS page comes to be saved several times: each copy is the same report with what a
+#: portal changes between two visits (an HTML comment, a tracking script, a view counter, a
+#: print time, the line endings, head elements).
+COPIES = {
+    "a-original.html": lambda page: page,
+    "b-comment.html": lambda page: page.replace(
+        b"<head>", b"<head><!-- saved 2021-02-03 10:12 -->"
+    ),
+    "c-script.html": lambda page: page.replace(
+        b"<script>var _hmt=[];</script>",
+        b'<script>var _hmt=_hmt||[];(function(){var hm=document.createElement("script");'
+        b'hm.src="https://hm.baidu.com/hm.js?3f2a9c";})();</script>',
+    ),
+    "d-counter.html": lambda page: page.replace(
+        b"</body>", "<div>访问量：12873</div></body>".encode("gbk")
+    ),
+    "e-printed.html": lambda page: page.replace(
+        b'<div class="info">',
+        '<div class="print">打印时间：2021-03-05 08:00:11</div><div class="info">'.encode("gbk"),
+    ),
+    "f-crlf.html": lambda page: page.replace(b"\n", b"\r\n"),
+    "g-head.html": lambda page: page.replace(
+        b"<title>",
+        b'<meta name="generator" content="TRS WCM 7.0"><link rel="stylesheet" href="/s.css"><title>',
+    ),
+}
+
+
+def _copies(data_dir: Path, year: int) -> None:
+    page = SEED_HTML.read_bytes()
+    for name, change in COPIES.items():
+        copy = change(page)
+        assert name == "a-original.html" or copy != page, name  # each copy differs
+        put_page(data_dir, year, name, copy)
+
+
+def test_copies_of_one_report_differing_only_in_markup_are_loaded_once(data_dir):
+    _copies(data_dir, 2020)
+    # the same page with one number changed is another report, not a copy
+    changed = SEED_HTML.read_bytes().replace(b">422", b">423", 1)
+    assert changed != SEED_HTML.read_bytes()
+    put_page(data_dir, 2020, "z-corrected.html", changed)
+    assert materialize_year(data_dir, 2020).success
+
+    assert query(data_dir, "select source from dim_report order by 1") == [
+        ("2020/a-original.html",),
+        ("2020/z-corrected.html",),
+    ]
+    copies = query(data_dir, "select source, stage, reason from quarantine order by 1")
+    assert [s for s, *_ in copies] == [f"2020/{n}" for n in sorted(COPIES)[1:]]
+    for _, stage, reason in copies:
+        assert stage == "parse"
+        assert reason.startswith("same report as 2020/a-original.html (the same agency, year")
+    # the year's numbers count the report once (7 copies counted it 7 times)
+    ((received,),) = query(
+        data_dir,
+        "select sum(value) from fact_proactive where row = 'procurement' and col = 'amount'",
+    )
+    assert received == 422 + 423
+
+
+@pytest.mark.parametrize("order", [(2020, 2021), (2021, 2020)])
+def test_a_near_copy_filed_under_two_years_is_loaded_under_the_year_it_states(data_dir, order):
+    # the seed states 2020; a copy with a tracking script is misfiled under 2021
+    put_page(data_dir, 2020, "report.html", SEED_HTML)
+    put_page(data_dir, 2021, "report-copy.html", COPIES["c-script.html"](SEED_HTML.read_bytes()))
+    for year in order:
+        assert materialize_year(data_dir, year).success
+    assert query(data_dir, "select report_year, source from dim_report") == [
+        (2020, "2020/report.html")
+    ]
+    ((year, stage, reason),) = query(data_dir, "select report_year, stage, reason from quarantine")
+    assert (year, stage) == (2021, "load")
+    assert "report year 2020" in reason and "2020/report.html" in reason
+
+
+def test_mutated_pages_through_the_whole_pipeline_are_each_loaded_or_quarantined(data_dir):
+    """The parser's fuzz mutations (flips, deletions, inserted markup, truncation, duplicated
+    runs, junk) on its base pages, 120 of them in one year, parsed by worker processes: the run
+    succeeds and every page is a report or a quarantine row with a reason."""
+    import random
+
+    from gx_pipeline_tests.test_fuzz import _INSERTS, BASES, _mutate
+
+    rng = random.Random(20261204)
+    kinds = ("flip", "delete", "insert", "truncate", "duplicate", "junk")
+    for n in range(120):
+        mutations = []
+        for _ in range(rng.randint(1, 4)):
+            kind = rng.choice(kinds)
+            arg = {
+                "flip": rng.randint(0, 255),
+                "delete": rng.randint(1, 400),
+                "insert": rng.choice(_INSERTS),
+                "truncate": None,
+                "duplicate": rng.randint(1, 3000),
+                "junk": rng.randbytes(rng.randint(1, 64)),
+            }[kind]
+            mutations.append((kind, rng.random(), arg))
+        base = n % len(BASES)
+        put_page(data_dir, 2021, f"fuzz-{n:03d}-{base}.html", _mutate(BASES[base], mutations))
+    files = {f"2021/{p.name}" for p in (data_dir / "raw" / "2021").iterdir()}
+    config = {"ops": {"parsed_reports": {"config": {"workers": 2, "pool_min_pages": 0}}}}
+
+    result = materialize_year(data_dir, 2021, config)
+
+    assert result.success
+    outcomes = _outcomes(data_dir)
+    assert set(outcomes) == files
+    assert all(reason for kind, _, reason in outcomes.values() if kind != "loaded")
+    stages = Counter(kind for kind, _, _ in outcomes.values())
+    print(f"120 mutated pages: {dict(stages)}")
+    assert stages["loaded"] > 0
