@@ -1,0 +1,429 @@
+"""Crash safety as a tested property: kill -9 of `gx run` at random points of a load.
+
+Each trial switches the raw folders to the other of two states (A: some pages, B: a few more),
+starts the real `gx run` (the CLI in its own process, with parser worker processes for the
+larger year), kills it with SIGKILL at a point drawn from the trial's kill mode, and checks:
+
+- after the kill: no process of the run is left (workers, forkserver) once they noticed; the
+  published file opens read-only; every year in it is wholly the old state or wholly the new
+  one, with its tally (a hash of all its rows in every year table);
+- then the next `gx run`, without a hand: it finishes (no pool slot held by the dead run),
+  prints the summary the state gives, publishes every year wholly new (the working file too),
+  leaves no stray file (`.tmp` copies, staging, WALs) and no process, and the dead run is
+  marked failed.
+
+Kill modes: `random` (a uniform time over a whole run), `parsing` (while worker processes
+parse), `load` (during gx_warehouse), `check` (during the tally check), `publish` (while the
+analysts' copy is being written), `seed` (while the working file is seeded from the published
+copy: the working file is removed before such a trial). The warehouse carries a 40 MB padding
+table so that a copy takes long enough to be caught in the middle.
+
+    make test-faults                 # 30 trials (CI)
+    make test-faults FAULT_TRIALS=100
+    GX_FAULT_SEED=7 GX_FAULT_REPORT=/tmp/faults.json make test-faults
+
+Not part of `make test` (marker `faults`); the figures go to RELIABILITY.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from gx_pipeline.defs.home import ensure_home
+from gx_pipeline.pagegen import STYLES, make_page
+from gx_pipeline.warehouse import YEAR_TABLES
+
+pytestmark = pytest.mark.faults
+
+REPO = Path(__file__).resolve().parents[1]
+TRIALS = int(os.environ.get("GX_FAULT_TRIALS", "30"))
+SEED = int(os.environ.get("GX_FAULT_SEED", "20261204"))
+REPORT = os.environ.get("GX_FAULT_REPORT")
+GX = str(Path(sys.executable).with_name("gx"))
+#: the larger year is parsed by worker processes (at least POOL_MIN_PAGES pages)
+BIG_YEAR, SMALL_YEAR = 2022, 2020
+BIG_PAGES = 220
+#: how long a killed run's processes may take to notice (the workers look every 0.5 s)
+GRACE_S = 5.0
+#: a run that takes longer than this has hung
+RUN_TIMEOUT_S = float(os.environ.get("GX_FAULT_RUN_TIMEOUT", "300"))
+MODES = ("random", "random", "random", "parsing", "load", "check", "publish", "seed")
+
+
+@dataclass
+class Trial:
+    number: int
+    mode: str
+    state: str
+    killed_after_s: float = 0.0
+    #: what the run was doing: the step after its last finished one, or a file being copied
+    phase: str = ""
+    problems: list[str] = field(default_factory=list)
+
+
+# --- the data folder and its two states ----------------------------------------------------------
+
+
+def _generated(index: int) -> tuple[str, bytes]:
+    page = make_page(
+        random.Random(f"gx-faults:{index}"),
+        index=index,
+        style=STYLES[index % len(STYLES)],
+        year=BIG_YEAR,
+        template="2021",
+    )
+    return page.filename, page.data
+
+
+def _set_state(data: Path, state: str) -> None:
+    """State A: the bundled SMALL_YEAR pages and BIG_PAGES generated ones; B: three more
+    pages in each year (growth, so neither direction trips the shrink guard)."""
+    bundled = REPO / "data" / "raw" / str(SMALL_YEAR)
+    small, big = data / "raw" / str(SMALL_YEAR), data / "raw" / str(BIG_YEAR)
+    small.mkdir(parents=True, exist_ok=True)
+    big.mkdir(parents=True, exist_ok=True)
+    for page in bundled.iterdir():
+        if not (small / page.name).exists():
+            (small / page.name).write_bytes(page.read_bytes())
+    for index in range(BIG_PAGES):
+        name, body = _generated(index)
+        if not (big / name).exists():
+            (big / name).write_bytes(body)
+    extra_small = [REPO / "data" / "raw" / "2021" / n for n in _EXTRA_2021]
+    extra_big = [_generated(BIG_PAGES + i) for i in range(3)]
+    for path in extra_small:
+        target = small / f"extra-{path.name}"
+        if state == "B":
+            target.write_bytes(path.read_bytes())
+        else:
+            target.unlink(missing_ok=True)
+    for name, body in extra_big:
+        if state == "B":
+            (big / name).write_bytes(body)
+        else:
+            (big / name).unlink(missing_ok=True)
+
+
+#: pages of another year filed in as extra pages of SMALL_YEAR in state B
+_EXTRA_2021 = (
+    "111_tianjin_beichen_jiarongli_street_2021.txt",
+    "112_hanzhong_ningqiang_natres_2021.txt",
+    "gen-2021-02-word.html",
+)
+
+
+# --- processes -------------------------------------------------------------------------------
+
+
+def _session(sid: int) -> list[int]:
+    """Live processes of session `sid` (a run is started in a session of its own)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        fields = text[text.rindex(")") + 2 :].split()
+        if fields[0] not in ("Z", "X") and int(fields[3]) == sid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _children_named(sid: int, word: str) -> bool:
+    for pid in _session(sid):
+        try:
+            if word in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace"):
+                return True
+        except OSError:
+            continue
+    return False
+
+
+class Run:
+    """`gx run` in a session of its own, its progress lines read as they come."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.started = time.monotonic()
+        self.proc = subprocess.Popen(
+            [GX, "run"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+        self.lines: list[str] = []
+        self.out = ""
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        self._out_reader = threading.Thread(target=self._read_out, daemon=True)
+        self._out_reader.start()
+
+    def _read(self) -> None:
+        for line in self.proc.stderr:
+            self.lines.append(line.rstrip("\n"))
+
+    def _read_out(self) -> None:
+        self.out = self.proc.stdout.read()
+
+    def saw(self, text: str) -> bool:
+        return any(text in line for line in self.lines)
+
+    def phase(self) -> str:
+        done = [
+            ln.split()[5] for ln in self.lines if ln.startswith("year ") and len(ln.split()) > 5
+        ]
+        year = next((ln.split()[2] for ln in reversed(self.lines) if ln.startswith("year ")), "")
+        steps = [
+            "raw_report_inventory",
+            "parsed_reports",
+            "validated_frames",
+            "gx_warehouse",
+            "gx_warehouse_reports_satisfy_tally_identities",
+        ]
+        if not done:
+            return "start-up or first step"
+        last = done[-1]
+        if last != steps[-1]:
+            return f"{year} {steps[steps.index(last) + 1]}"
+        return "the summary" if year == str(BIG_YEAR) else f"{year} done, next year starting"
+
+    def kill(self) -> float:
+        took = time.monotonic() - self.started
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait()
+        self._reader.join(5)
+        return took
+
+    def finish(self) -> int:
+        try:
+            code = self.proc.wait(RUN_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            return -1
+        self._reader.join(5)
+        self._out_reader.join(5)
+        return code
+
+
+# --- what the files hold ------------------------------------------------------------------------
+
+
+def _year_hashes(database: Path) -> dict[int, str]:
+    conn = duckdb.connect(str(database), read_only=True)
+    try:
+        out = {}
+        for year in (SMALL_YEAR, BIG_YEAR):
+            digest = hashlib.sha256()
+            for table in YEAR_TABLES:
+                rows = conn.execute(
+                    f"select * from {table} where report_year = ? order by all", [year]
+                ).fetchall()
+                digest.update(f"{table}:{rows!r}".encode())
+            out[year] = digest.hexdigest()
+        return out
+    finally:
+        conn.close()
+
+
+def _strays(data: Path) -> list[str]:
+    """Files a finished run must not leave: temporary copies, WALs, staged rows."""
+    found = [p for p in data.rglob("*") if p.name.endswith((".tmp", ".wal"))]
+    staging = data / "staging"
+    if staging.exists():
+        found += [p for p in staging.rglob("*") if p.is_file()]
+    found += [p for p in (data / ".work").iterdir() if p.name not in _WORK_FILES]
+    return sorted(str(p.relative_to(data)) for p in found)
+
+
+_WORK_FILES = {"warehouse.duckdb", "warehouse.duckdb.published.json"}
+
+
+def _pad(work: Path) -> None:
+    """A 40 MB table the pipeline never reads: copies of the file take long enough to be
+    killed in the middle."""
+    conn = duckdb.connect(str(work))
+    try:
+        conn.execute("create table fault_padding as select random() as r from range(5000000)")
+        conn.execute("checkpoint")
+    finally:
+        conn.close()
+
+
+# --- the suite ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def bench(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    root = tmp_path_factory.mktemp("faults")
+    data = root / "data"
+    home = ensure_home(root / "dagster_home")
+    env = {**os.environ, "GX_DATA_DIR": str(data), "DAGSTER_HOME": str(home)}
+    expected: dict[str, dict] = {}
+    took = []
+    for state in ("B", "A"):  # A last: the trials start from A
+        _set_state(data, state)
+        run = Run(env)
+        code = run.finish()
+        assert code == 0, "\n".join(run.lines[-20:])
+        took.append(time.monotonic() - run.started)
+        expected[state] = {"hashes": _year_hashes(data / "warehouse.duckdb"), "out": run.out}
+        if state == "B":
+            _pad(data / ".work" / "warehouse.duckdb")
+    assert expected["A"]["hashes"] != expected["B"]["hashes"]
+    return {"data": data, "env": env, "home": home, "expected": expected, "run_s": max(took)}
+
+
+def test_kill_9_at_any_point_of_a_load_loses_nothing_and_blocks_nothing(bench):
+    rng = random.Random(SEED)
+    data, env, expected = bench["data"], bench["env"], bench["expected"]
+    trials: list[Trial] = []
+    state = "A"
+    for number in range(TRIALS):
+        new = "B" if state == "A" else "A"
+        trial = Trial(
+            number, MODES[number % len(MODES)] if number < len(MODES) else rng.choice(MODES), new
+        )
+        _set_state(data, new)
+        if trial.mode == "seed":
+            (data / ".work" / "warehouse.duckdb").unlink()
+        run = Run(env)
+        trial.phase = _kill_at(run, trial.mode, data, bench["run_s"], rng)
+        trial.killed_after_s = round(run.kill(), 2)
+        # after the kill
+        left = _wait_for_session_to_end(run.proc.pid)
+        if left:
+            trial.problems.append(f"processes outlived the run: {left}")
+            for pid in left:
+                os.kill(pid, signal.SIGKILL)
+        try:
+            hashes = _year_hashes(data / "warehouse.duckdb")
+        except duckdb.Error as err:
+            trial.problems.append(f"the published file does not open: {err}")
+        else:
+            for year, digest in hashes.items():
+                if digest not in (expected[state]["hashes"][year], expected[new]["hashes"][year]):
+                    trial.problems.append(f"{year} is neither wholly old nor wholly new")
+        # the next run, without a hand
+        again = Run(env)
+        code = again.finish()
+        if code != 0:
+            trial.problems.append(f"the next run exited {code}: {again.lines[-5:]}")
+        else:
+            if again.out != expected[new]["out"]:
+                trial.problems.append(f"the next run's summary differs:\n{again.out}")
+            if _year_hashes(data / "warehouse.duckdb") != expected[new]["hashes"]:
+                trial.problems.append(
+                    "after the next run the published years are not the new state"
+                )
+            if _year_hashes(data / ".work" / "warehouse.duckdb") != expected[new]["hashes"]:
+                trial.problems.append("after the next run the working file is not the new state")
+            trial.problems.extend(_runs_left_in_flight(bench["home"]))
+        strays = _strays(data)
+        if strays:
+            trial.problems.append(f"stray files: {strays}")
+        left = _wait_for_session_to_end(again.proc.pid)
+        if left:
+            trial.problems.append(f"processes outlived the next run: {left}")
+        trials.append(trial)
+        state = new if code == 0 else state
+        print(
+            f"trial {number:3d} {trial.mode:8s} killed after {trial.killed_after_s:5.2f} s "
+            f"in {trial.phase:45s} {'ok' if not trial.problems else 'FAILED: ' + '; '.join(trial.problems)}",
+            flush=True,
+        )
+    _report(trials, bench["run_s"])
+    failed = [t for t in trials if t.problems]
+    assert not failed, "\n".join(
+        f"trial {t.number} ({t.mode}, {t.phase}): {t.problems}" for t in failed
+    )
+
+
+def _kill_at(run: Run, mode: str, data: Path, run_s: float, rng: random.Random) -> str:
+    """Wait for the trial's kill point; return what the run was doing there."""
+    deadline = time.monotonic() + RUN_TIMEOUT_S
+    if mode == "random":
+        time.sleep(rng.uniform(0.3, run_s))
+        return run.phase()
+    if mode in ("load", "check"):
+        step = "validated_frames succeeded" if mode == "load" else "gx_warehouse succeeded"
+        while not run.saw(step) and run.proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(rng.uniform(0.0, 0.6))
+        return run.phase()
+    pattern, label = {
+        "publish": (".warehouse.duckdb.*.tmp", "publishing the analysts' copy"),
+        "seed": (".work/.warehouse.duckdb.*.seed.tmp", "seeding the working file"),
+        "parsing": (None, "parsing in worker processes"),
+    }[mode]
+    while run.proc.poll() is None and time.monotonic() < deadline:
+        if pattern is None:
+            if _children_named(run.proc.pid, "forkserver"):
+                time.sleep(rng.uniform(0.0, 0.5))
+                return f"{run.phase()} ({label})"
+        elif list(data.glob(pattern)):
+            return label
+        time.sleep(0.002)
+    return f"{run.phase()} ({label} not seen)"
+
+
+def _runs_left_in_flight(home: Path) -> list[str]:
+    """After the next run: no run of the instance still counts as running, no slot is held."""
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        stuck = instance.get_runs(filters=dg.RunsFilter(statuses=_IN_FLIGHT))
+        claimed = instance.event_log_storage.get_concurrency_info("duckdb").claimed_slots
+    problems = [f"run {r.run_id} still {r.status.value}" for r in stuck]
+    problems += [f"slot still held by run {c.run_id} ({c.step_key})" for c in claimed]
+    return problems
+
+
+_IN_FLIGHT = [
+    dg.DagsterRunStatus.NOT_STARTED,
+    dg.DagsterRunStatus.STARTING,
+    dg.DagsterRunStatus.STARTED,
+    dg.DagsterRunStatus.CANCELING,
+]
+
+
+def _wait_for_session_to_end(sid: int) -> list[int]:
+    deadline = time.monotonic() + GRACE_S
+    while time.monotonic() < deadline:
+        left = _session(sid)
+        if not left:
+            return []
+        time.sleep(0.1)
+    return _session(sid)
+
+
+def _report(trials: list[Trial], run_s: float) -> None:
+    survived = sum(not t.problems for t in trials)
+    phases = Counter(t.phase for t in trials)
+    summary = {
+        "trials": len(trials),
+        "survived": survived,
+        "seed": SEED,
+        "full_run_s": round(run_s, 1),
+        "by_mode": dict(Counter(t.mode for t in trials)),
+        "by_phase": dict(sorted(phases.items())),
+        "trials_detail": [asdict(t) for t in trials],
+    }
+    print(f"\nkills survived: {survived} / {len(trials)} (seed {SEED})")
+    for phase, n in sorted(phases.items()):
+        print(f"  {n:3d}  {phase}")
+    if REPORT:
+        Path(REPORT).write_text(json.dumps(summary, indent=1, ensure_ascii=False), encoding="utf-8")
