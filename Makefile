@@ -32,7 +32,7 @@ test: install
 # kill -9 of `gx run` at random points of a load, then the next run: FAULT_TRIALS trials (30 in CI)
 FAULT_TRIALS ?= 30
 test-faults: install
-	GX_FAULT_TRIALS=$(FAULT_TRIALS) $(BIN)/pytest -q -m faults -p no:cacheprovider gx_pipeline_tests/test_faults.py
+	GX_FAULT_TRIALS=$(FAULT_TRIALS) $(BIN)/pytest -q -s -m faults -p no:cacheprovider gx_pipeline_tests/test_faults.py
 
 ui: install dagster-home
 	$(BIN)/dagster dev -w workspace.yaml

@@ -17,7 +17,6 @@ import socket
 from dataclasses import dataclass
 
 import dagster as dg
-from dagster._core.events import DagsterEventType
 
 from gx_pipeline.machine import process_alive
 
@@ -83,7 +82,7 @@ def _process_of(
     tagged = run.tags.get(PID_TAG, "")
     if tagged.isdigit():
         return int(tagged), created
-    for entry in instance.all_logs(run.run_id, of_type=DagsterEventType.ENGINE_EVENT):
+    for entry in instance.all_logs(run.run_id, of_type=dg.DagsterEventType.ENGINE_EVENT):
         data = entry.dagster_event.event_specific_data if entry.dagster_event else None
         pid = getattr(data, "metadata", {}).get("pid") if data is not None else None
         text = getattr(pid, "value", pid)

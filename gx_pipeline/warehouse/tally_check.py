@@ -114,7 +114,10 @@ def failing_rows(
     ).df()
 
 
-def failing_sources(conn: duckdb.DuckDBPyConnection, year: int, limit: int = MAX_LISTED) -> list:
+def failing_sources(
+    conn: duckdb.DuckDBPyConnection, year: int, limit: int = MAX_LISTED
+) -> list[str]:
+    """The sources of the first `limit` reports that contradict themselves."""
     return [
         s
         for (s,) in conn.execute(
