@@ -11,6 +11,8 @@ gx export --out DIR [...]             every warehouse table and view as Parquet 
 gx release --out DIR [...]            a versioned, citable release of the warehouse (Parquet,
                                       datapackage.json, dictionary, quality report, SHA256SUMS)
 gx dictionary [--check]               regenerate docs/data-dictionary.md from the schema
+gx review [--export FILE]             decide on flagged reports looking at each page (a local
+                                      web application on 127.0.0.1), or export the decisions
 """
 
 from __future__ import annotations
@@ -166,6 +168,12 @@ def _main_release(argv: Sequence[str]) -> int:
     return main_release(argv)
 
 
+def _main_review(argv: Sequence[str]) -> int:
+    from gx_pipeline.review.command import main_review
+
+    return main_review(argv)
+
+
 def _main_dictionary(argv: Sequence[str]) -> int:
     from gx_pipeline.warehouse.dictionary import main as main_dictionary
 
@@ -178,6 +186,7 @@ PASSTHROUGH: dict[str, tuple[Callable[[Sequence[str]], int], str]] = {
     "export": (_main_export, "write every warehouse table and view as Parquet or CSV files"),
     "release": (_main_release, "write a versioned, citable release of the warehouse"),
     "dictionary": (_main_dictionary, "regenerate (or --check) docs/data-dictionary.md"),
+    "review": (_main_review, "decide on flagged reports looking at each page, or export"),
 }
 
 

@@ -5,6 +5,7 @@ truth/<year>/         truth sidecars of generated pages
 staging/<year>/       rows between pipeline steps, as Parquet (disposable)
 .work/warehouse.duckdb  the working warehouse only the pipeline opens
 warehouse.duckdb      the published copy analysts open
+reviews.jsonl         the reviewers' decisions (gx review), copied into the warehouse on each write
 manifest.csv          the fetcher's list of addresses
 index-pages.csv       agencies' report list pages, re-fetched each month for late reports
 archive/              the fetcher's archive of pages exactly as served
@@ -51,6 +52,11 @@ class DataDir:
     @property
     def published_database(self) -> Path:
         return self.root / "warehouse.duckdb"
+
+    @property
+    def reviews_log(self) -> Path:
+        """The reviewers' decisions (gx_pipeline.review.log): written by `gx review` only."""
+        return self.root / "reviews.jsonl"
 
     @property
     def manifest_path(self) -> Path:

@@ -321,13 +321,16 @@ def gx_warehouse(
     stored without its tally. A year whose folder is missing, empty or shrank to less than half
     the entries of its last load is refused (the rows stay) unless the run allows it. A page
     already loaded under another report year stays there and is quarantined here (stage
-    "load"). The analysts' copy is published after the write."""
+    "load"). The reviewers' decisions (data/reviews.jsonl) are copied into reviews and
+    review_cells in the same write. The analysts' copy is published after the write."""
     year = int(context.partition_key)
     try:
         with warehouse.connect(publish=False) as conn:
             written = load_year(
                 conn, year, validated_frames.stage, config.min_share, config.allow_shrink
             )
+            # every decision made so far, whatever year it is about: the log is the record
+            reviews = warehouse.copy_reviews(conn)
             outcomes = conn.execute(_YEAR_OUTCOMES_SQL, {"year": year}).df()
             by_outcome = conn.execute(_REQUESTS_BY_OUTCOME_SQL).df()
             relations = catalog(conn)
@@ -362,6 +365,7 @@ def gx_warehouse(
         "dagster/row_count": rows[MAIN_TABLE],
         "dagster/partition_row_count": written.get(MAIN_TABLE, 0),
         "quarantined": written.get("quarantine", 0),
+        "review_decisions": reviews,
         **{f"rows.{t}": n for t, n in written.items()},
         # e.g. loaded.template_2021, quarantined.parse
         **{

@@ -21,6 +21,7 @@ from gx_pipeline.defs.assets import gx_warehouse
 from gx_pipeline.defs.partitions import yearly_partitions
 from gx_pipeline.defs.resources import Warehouse
 from gx_pipeline.warehouse import charts, tally_check
+from gx_pipeline.warehouse.reviews import year_review_counts
 
 # partitions_def on a check is a Preview API in Dagster 1.13 (pinned exactly in pyproject.toml);
 # without it the check's status would not be kept per report year
@@ -69,6 +70,7 @@ def reports_satisfy_tally_identities(
         failing = tally_check.failing_rows(conn, year)
         sources = tally_check.failing_sources(conn, year)
         reasons = tally_check.review_reasons(conn, year)
+        reviewed = year_review_counts(conn, year)
     limits = tally_check.Thresholds(
         config.max_contradicting_share, config.max_needs_review_share, config.min_reports
     )
@@ -105,6 +107,8 @@ def reports_satisfy_tally_identities(
                     "min_reports": limits.min_reports,
                 }
             ),
+            # the year's flags by review status (gx review): how many still await a reviewer
+            "review": dg.MetadataValue.json(reviewed),
             "failing_reports": dg.MetadataValue.json(sources),
             "failures": dg.MetadataValue.md(
                 charts.markdown_table(failing) + listed if len(failing) else "No identity fails."

@@ -17,6 +17,7 @@ import duckdb
 from gx_pipeline.datadir import DataDir, data_dir
 from gx_pipeline.fetch import FetchSettings
 from gx_pipeline.warehouse.files import Published, WarehouseFiles
+from gx_pipeline.warehouse.reviews import copy_decisions
 
 
 class RawPages(dg.ConfigurableResource):
@@ -110,6 +111,8 @@ class Warehouse(dg.ConfigurableResource):
     publish_to: str | None = None
     #: DuckDB allows one writer process; wait this long for another one to let go of the file.
     lock_timeout_s: float = 60.0
+    #: the reviewers' decisions (data/reviews.jsonl), copied into the warehouse with each year
+    reviews_log: str | None = None
 
     @property
     def files(self) -> WarehouseFiles:
@@ -128,6 +131,13 @@ class Warehouse(dg.ConfigurableResource):
     def publish(self) -> Published:
         return self.files.publish()
 
+    def copy_reviews(self, conn: duckdb.DuckDBPyConnection) -> int:
+        """The reviewers' decisions into the tables reviews and review_cells (none without a
+        log); returns how many."""
+        if self.reviews_log is None:
+            return 0
+        return copy_decisions(conn, Path(self.reviews_log))
+
 
 def default_resources(root: Path | None = None) -> dict[str, dg.ConfigurableResource]:
     layout = DataDir(Path(root) if root is not None else data_dir())
@@ -135,6 +145,8 @@ def default_resources(root: Path | None = None) -> dict[str, dg.ConfigurableReso
         "raw_pages": RawPages(data_dir=str(layout.root)),
         "web_fetcher": WebFetcher(),
         "warehouse": Warehouse(
-            database=str(layout.work_database), publish_to=str(layout.published_database)
+            database=str(layout.work_database),
+            publish_to=str(layout.published_database),
+            reviews_log=str(layout.reviews_log),
         ),
     }

@@ -78,6 +78,7 @@ _STRAY_BREAK = re.compile(r"</(?:[pP]|[bB][rR])\s*>")
 #: a page that holds one anyway gets U+FFFD in its place
 _NO_MARKS = str.maketrans(dict.fromkeys(_MARKS, "\ufffd"))
 _TABLE_TAG = re.compile(r"<table\b", re.IGNORECASE)
+_EMBED = re.compile(r"<embed\b", re.IGNORECASE)
 _WRAPPER_TAG = re.compile(r"</?(?:div|span|font|section|article|center)\b[^>]*>", re.IGNORECASE)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
@@ -202,12 +203,11 @@ def html_tokens(text: str) -> tuple[list[Token], Head]:
     return tokens, head
 
 
-def _html_tokens(text: str) -> tuple[list[Token], Head]:
-    # Python must not visit every node: a portal page has thousands (menus, link lists) and a
-    # Python event per node costs more than parsing the page; even one XPath call per table
-    # cell costs more than the rest of reading a table. So all the text, the data tables' cells
-    # included, comes out of the tree in one C call (the XSLT _LINES), with marks for lines,
-    # tables, rows and cells, and is cut up here.
+def _read_tree(text: str) -> tuple[str, etree._Element | None]:
+    """The markup as it is parsed and its tree, with the document of each <iframe srcdoc> in
+    the iframe's place (the markup then written from the tree, for the fallback of
+    _lines_text). The tokens and the review's view of the page (gx_pipeline.parsing.locate)
+    both start here, so they number the same tables."""
     markup = _XML_DECLARATION.sub("", text, count=1)
     if any(mark in markup for mark in _MARKS):
         markup = markup.translate(_NO_MARKS)
@@ -216,10 +216,34 @@ def _html_tokens(text: str) -> tuple[list[Token], Head]:
     # </p> that closes its paragraph it only adds an empty line). 0.08 ms on a 90 KB page
     markup = _STRAY_BREAK.sub(_break_after, markup)
     root = _parse(markup)
+    if root is not None and _EMBED.search(markup):
+        # <embed> is a void element, but libxml2 makes it hold everything after it up to its
+        # parent's end: stripped with its content (it is a skipped element) it took the rest
+        # of the page, the report's tables with it. Its tags go; what it "holds" stays
+        etree.strip_tags(root, "embed")
+    if root is not None and "srcdoc" in markup and _inline_srcdoc(root):
+        markup = etree.tostring(root, method="html", encoding="unicode")
+    return markup, root
+
+
+def _inputs_as_text(root: etree._Element) -> None:
+    """Form-like pages show a cell's value in a read-only <input value="3"> inside the cell:
+    the value becomes the cell's text (the input itself is stripped with the _SKIP elements)."""
+    for field in root.iter("input"):
+        value = field.get("value")
+        if value and (field.get("type") or "text").lower() == "text" and _IN_CELL(field):
+            field.tail = value + (field.tail or "")
+
+
+def _html_tokens(text: str) -> tuple[list[Token], Head]:
+    # Python must not visit every node: a portal page has thousands (menus, link lists) and a
+    # Python event per node costs more than parsing the page; even one XPath call per table
+    # cell costs more than the rest of reading a table. So all the text, the data tables' cells
+    # included, comes out of the tree in one C call (the XSLT _LINES), with marks for lines,
+    # tables, rows and cells, and is cut up here.
+    markup, root = _read_tree(text)
     if root is None:
         return [], Head()
-    if "srcdoc" in markup and _inline_srcdoc(root):
-        markup = etree.tostring(root, method="html", encoding="unicode")  # for the fallback
     title_el = root.find(".//title")
     title = _clean(_TEXT(title_el)) if title_el is not None else None
     meta = {
@@ -229,11 +253,7 @@ def _html_tokens(text: str) -> tuple[list[Token], Head]:
     }
     if "createTime" in text and (created := _CREATE_TIME.search(text)):
         meta.setdefault("createtime", created.group(1))  # WeChat articles: only in a script
-    for field in root.iter("input"):
-        # form-like pages show a cell's value in a read-only <input value="3"> inside the cell
-        value = field.get("value")
-        if value and (field.get("type") or "text").lower() == "text" and _IN_CELL(field):
-            field.tail = value + (field.tail or "")
+    _inputs_as_text(root)
     etree.strip_elements(root, *_SKIP, with_tail=False)
     tokens: list[Token] = []
     table_no = 0
@@ -297,6 +317,11 @@ def _shown(text: str) -> str:
     (a print copy, an old draft left in the markup: a browser shows neither). Any other hidden
     block stays: tabs and "read more" blocks start hidden and a script shows them, and a report
     seen nowhere else may be in one."""
+    return "".join(_LINE_MARK if dropped else segment for segment, dropped in _segments(text))
+
+
+def _segments(text: str) -> list[tuple[str, bool]]:
+    """The text cut at the outermost hidden blocks: (segment, whether _shown leaves it out)."""
     segments: list[tuple[bool, str]] = []  # (hidden, text) at the outermost level
     depth, buffer = 0, []
     for part in _HIDE_SPLIT.split(text):
@@ -315,13 +340,11 @@ def _shown(text: str) -> str:
     if buffer:
         segments.append((depth > 0, "".join(buffer)))
     shown = _table_sections("".join(t for hidden, t in segments if not hidden))
-    kept = []
-    for hidden, segment in segments:
-        if hidden and (sections := _table_sections(segment)) and sections <= shown:
-            kept.append(_LINE_MARK)  # a stale copy: left out
-        else:
-            kept.append(segment)
-    return "".join(kept)
+    return [
+        # a hidden stale copy of tables the page shows is left out
+        (segment, hidden and bool(sections := _table_sections(segment)) and sections <= shown)
+        for hidden, segment in segments
+    ]
 
 
 def _break_after(m: re.Match[str]) -> str:
@@ -439,10 +462,9 @@ def _spans(td: etree._Element) -> bool:
 _PAD_LINE = re.compile(r"^[|\s]*\|[|\s]*$")
 
 
-def text_tokens(text: str) -> list[Token]:
-    """Tokens of a text copy: pipe rows, one cell per line, or flipbook lines."""
-    tokens: list[Token] = []
-    # full-width and box-drawing bars separate cells too; entities come from copied markup
+def _copy_text(text: str) -> str:
+    """A text copy as it is read: full-width and box-drawing bars as `|`, entities (copied
+    markup) decoded, TABs that align columns expanded."""
     text = text.translate(_BARS)
     if "&" in text:
         text = html.unescape(text)
@@ -450,6 +472,19 @@ def text_tokens(text: str) -> list[Token]:
         # TABs that align columns together with runs of spaces (laid-out text saved by an
         # editor), not a browser copy's one TAB between two cells: read as laid-out text
         text = "\n".join(line.expandtabs(8) for line in text.splitlines())
+    return text
+
+
+def copy_lines(text: str) -> list[str]:
+    """The lines of a text copy as text_tokens reads and numbers them (line 1 first): a cell's
+    `tr` in a text copy is the number of its line here."""
+    return _copy_text(text).splitlines()
+
+
+def text_tokens(text: str) -> list[Token]:
+    """Tokens of a text copy: pipe rows, one cell per line, or flipbook lines."""
+    tokens: list[Token] = []
+    text = _copy_text(text)
     lines = text.splitlines()
     # a Markdown table (`| a | b |` over a `|---|---|` row) opens every row with a bar
     markdown = any(_MD_SEPARATOR.match(line) for line in lines)

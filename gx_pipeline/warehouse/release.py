@@ -387,6 +387,13 @@ def _write_quality(
                 f"assessable, {row['contradicts_itself']} contradict themselves, "
                 f"{row['not_checked']} not checked"
             ),
+            (
+                f"- review of the flags (gx review; reviews, flag_reviews): "
+                f"{row['open_flags']} open, {row['confirmed_flags']} confirmed, "
+                f"{row['dismissed_flags']} dismissed as the parser's misreading "
+                f"(parser_defects), {row['second_look_flags']} needing a second look; "
+                f"{row['corrected_cells']} cells with a correction (facts_corrected)"
+            ),
             "",
         ]
         failing = [f[1:] for f in failures if f[0] == year]

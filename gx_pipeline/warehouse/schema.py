@@ -1,5 +1,6 @@
 """The warehouse's schema: the tables of sql/*.sql, the contract's catalogue (contract_cells,
-filled from gx_pipeline.contract) and the analyst views of sql/views/*.sql, in that order, with a
+filled from gx_pipeline.contract), the view of the flags reviewers act on (sql/flags, see
+gx_pipeline.warehouse.reviews) and the analyst views of sql/views/*.sql, in that order, with a
 comment on every table, view and column.
 """
 
@@ -64,7 +65,11 @@ def ensure_schema(conn: duckdb.DuckDBPyConnection) -> None:
     Every writer calls this, so a year's run would do it for each step (~0.1 s each): the
     database keeps the fingerprint of the schema it was given (the macro
     gx_schema_fingerprint()), and a database already at this fingerprint is left as it is."""
-    fingerprint = _schema_fingerprint()
+    from gx_pipeline.warehouse import reviews
+
+    # the view review_flags takes in report_flags where the warehouse has that table
+    with_flags = reviews.has_report_flags(conn)
+    fingerprint = _schema_fingerprint() + ("+report_flags" if with_flags else "")
     try:
         ((current,),) = conn.execute("select gx_schema_fingerprint()").fetchall()
     except duckdb.Error:
@@ -74,6 +79,7 @@ def ensure_schema(conn: duckdb.DuckDBPyConnection) -> None:
     for ddl in sorted(SQL_DIR.glob("*.sql")):
         conn.execute(ddl.read_text(encoding="utf-8"))
     _fill_contract_cells(conn)
+    conn.execute(reviews.review_flags_sql(with_flags))
     for ddl in sorted(VIEWS_DIR.glob("*.sql")):
         conn.execute(ddl.read_text(encoding="utf-8"))
     for view, comments in wide_column_comments().items():
@@ -87,7 +93,8 @@ def ensure_schema(conn: duckdb.DuckDBPyConnection) -> None:
 def _schema_fingerprint() -> str:
     """What ensure_schema writes: the DDL and view files, the contract's cells, the comments."""
     digest = hashlib.sha256()
-    for ddl in (*sorted(SQL_DIR.glob("*.sql")), *sorted(VIEWS_DIR.glob("*.sql"))):
+    flags = sorted((SQL_DIR / "flags").glob("*.sql"))
+    for ddl in (*sorted(SQL_DIR.glob("*.sql")), *flags, *sorted(VIEWS_DIR.glob("*.sql"))):
         digest.update(ddl.read_bytes())
     digest.update(contract_cells_frame().to_json().encode())
     digest.update(repr(sorted(wide_column_comments().items())).encode())

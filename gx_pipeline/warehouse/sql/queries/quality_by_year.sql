@@ -1,5 +1,6 @@
 -- Per report year: what became of the raw pages (loaded, quarantined), how many reports are
--- generated, their trust status, the tally check's verdicts and the identities that fail. The
+-- generated, their trust status, the tally check's verdicts, the identities that fail and the
+-- reviewers' decisions on the year's flags (report_quality's review columns). The
 -- counts of a year without any such row are 0 (nothing to count), never a blank read as 0.
 with years as (
     select report_year from dim_report
@@ -15,7 +16,12 @@ reports as (
            count(*) filter (where verdict = 'consistent') as consistent,
            count(*) filter (where verdict = 'not fully assessable') as not_fully_assessable,
            count(*) filter (where verdict = 'contradicts itself') as contradicts_itself,
-           count(*) filter (where verdict = 'not checked') as not_checked
+           count(*) filter (where verdict = 'not checked') as not_checked,
+           sum(open_flags) as open_flags,
+           sum(confirmed_flags) as confirmed_flags,
+           sum(dismissed_flags) as dismissed_flags,
+           sum(second_look_flags) as second_look_flags,
+           sum(corrected_cells) as corrected_cells
     from report_quality
     group by report_year
 ),
@@ -40,7 +46,12 @@ select
     coalesce(r.not_fully_assessable, 0) as not_fully_assessable,
     coalesce(r.contradicts_itself, 0) as contradicts_itself,
     coalesce(r.not_checked, 0) as not_checked,
-    coalesce(f.failing_identities, 0) as failing_identities
+    coalesce(f.failing_identities, 0) as failing_identities,
+    cast(coalesce(r.open_flags, 0) as bigint) as open_flags,
+    cast(coalesce(r.confirmed_flags, 0) as bigint) as confirmed_flags,
+    cast(coalesce(r.dismissed_flags, 0) as bigint) as dismissed_flags,
+    cast(coalesce(r.second_look_flags, 0) as bigint) as second_look_flags,
+    cast(coalesce(r.corrected_cells, 0) as bigint) as corrected_cells
 from years y
 left join reports r using (report_year)
 left join quarantined q using (report_year)

@@ -1,4 +1,5 @@
--- One row per report: what the parser flagged and what the tally check found.
+-- One row per report: what the parser flagged, what the tally check found, and how far
+-- reviewers have decided on its flags (flag_reviews).
 create or replace view report_quality as
 select
     d.report_id,
@@ -23,9 +24,37 @@ select
     end as verdict,
     (select string_agg(t.identity || ' ' || t.subject, ', ' order by t.identity, t.subject)
        from tally_results t
-      where t.report_id = d.report_id and t.status = 'fail') as failed_identities
-from dim_report d;
-comment on view report_quality is 'One row per report: parser problems and the tally check''s verdict. verdict: not checked (the check has not run) | contradicts itself (an identity fails with every cell present) | not fully assessable (no failure, but an identity is broken where a cell is blank) | consistent.';
+      where t.report_id = d.report_id and t.status = 'fail') as failed_identities,
+    coalesce(r.flags, 0) as flags,
+    coalesce(r.open_flags, 0) as open_flags,
+    coalesce(r.confirmed_flags, 0) as confirmed_flags,
+    coalesce(r.dismissed_flags, 0) as dismissed_flags,
+    coalesce(r.second_look_flags, 0) as second_look_flags,
+    coalesce(k.corrected_cells, 0) as corrected_cells,
+    case
+        when coalesce(r.flags, 0) = 0 then 'no flags'
+        when r.second_look_flags > 0 then 'second look'
+        when r.open_flags > 0 then 'open'
+        else 'reviewed'
+    end as review
+from dim_report d
+left join (
+    select report_id,
+           count(*) as flags,
+           count(*) filter (where review_status = 'open') as open_flags,
+           count(*) filter (where review_status = 'confirmed') as confirmed_flags,
+           count(*) filter (where review_status = 'dismissed') as dismissed_flags,
+           count(*) filter (where review_status = 'second_look') as second_look_flags
+    from flag_reviews
+    group by report_id
+) r using (report_id)
+left join (
+    select report_id_now as report_id, count(*) as corrected_cells
+    from review_status
+    where in_force and action = 'correct' and not needs_second_look
+    group by report_id_now
+) k using (report_id);
+comment on view report_quality is 'One row per report: parser problems, the tally check''s verdict and the review of its flags (flag_reviews). verdict: not checked (the check has not run) | contradicts itself (an identity fails with every cell present) | not fully assessable (no failure, but an identity is broken where a cell is blank) | consistent.';
 comment on column report_quality.report_id is 'The report (dim_report.report_id).';
 comment on column report_quality.report_year is 'Report year.';
 comment on column report_quality.agency is 'Publishing agency.';
@@ -42,3 +71,10 @@ comment on column report_quality.tally_failed is 'Identities broken with every o
 comment on column report_quality.tally_not_assessable is 'Identities broken where an operand is blank; null = not checked.';
 comment on column report_quality.verdict is 'not checked | contradicts itself | not fully assessable | consistent.';
 comment on column report_quality.failed_identities is 'The failing identities as "identity subject", comma separated; null when none fails.';
+comment on column report_quality.flags is 'Flags raised on the report (review_flags: trust reasons, failing identities, quality flags).';
+comment on column report_quality.open_flags is 'Flags no reviewer has decided on yet.';
+comment on column report_quality.confirmed_flags is 'Flags a reviewer confirmed: the page itself says so (the agency''s own contradiction, a page cut off).';
+comment on column report_quality.dismissed_flags is 'Flags a reviewer dismissed as the parser''s misreading (parser_defects).';
+comment on column report_quality.second_look_flags is 'Flags whose decision no longer attaches as made after a re-parse (review_status): to be looked at again.';
+comment on column report_quality.corrected_cells is 'Cells with a correction in force (facts_corrected.corrected).';
+comment on column report_quality.review is 'no flags | open (a flag awaits a decision) | second look (a decision needs a second look) | reviewed (every flag decided).';

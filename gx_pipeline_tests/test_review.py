@@ -1,0 +1,462 @@
+"""The review of flagged reports without a browser: the cells found on their pages, the
+decisions log, decisions re-attached after re-runs and parser changes, the quality flags of
+report_flags, the export, and the application's refusals (foreign origins, hosts, loopback)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from lxml import etree
+
+from gx_pipeline.parsing import ParseError, parse_bytes
+from gx_pipeline.parsing.locate import HTML, TEXT, page_view
+from gx_pipeline.review import render
+from gx_pipeline.review.command import export
+from gx_pipeline.review.log import ReviewLog, ReviewLogError, new_decision
+from gx_pipeline.review.queue import Filters, ReviewData
+from gx_pipeline.warehouse import ensure_schema
+from gx_pipeline_tests.conftest import FIXTURES, SEED, materialize_year, query
+from gx_pipeline_tests.review_fixtures import (
+    ATTACKER,
+    BUNDLED,
+    FAILING_HTML_2020,
+    copy_page,
+    free_port,
+    hostile_page,
+)
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _pages(*roots: Path) -> list[Path]:
+    return sorted(
+        p
+        for root in roots
+        for p in root.rglob("*")
+        if p.is_file() and p.suffix in (".html", ".htm", ".txt", ".md")
+    )
+
+
+def test_every_cell_is_found_on_its_page_where_the_parser_read_it():
+    """Each cell's loc names the element (HTML) or line (text copy) holding its raw text, on the
+    bundled pages and every fixture page: the highlight shows the cell the number came from."""
+    checked = {HTML: 0, TEXT: 0}
+    for path in _pages(BUNDLED, FIXTURES):
+        data = path.read_bytes()
+        try:
+            report = parse_bytes(data, path.name)
+        except ParseError:
+            continue
+        view = page_view(data, path.name)
+        converted = any("Traditional Chinese" in p for p in report.problems)
+        for cell in report.cells:
+            if cell.table is None:
+                continue
+            if cell.table == 0:
+                assert view.kind == TEXT, (path, cell)
+                line = " ".join(view.lines[cell.tr - 1].split())
+                if cell.raw and not converted:
+                    assert " ".join(cell.raw.split()) in line, (path, cell, line)
+                checked[TEXT] += 1
+            else:
+                assert view.kind == HTML, (path, cell)
+                text = view.texts.get((cell.table, cell.tr, cell.td))
+                assert text is not None, (path, cell, view.note)
+                if not converted:
+                    assert text == (cell.raw or ""), (path, cell, text)
+                checked[HTML] += 1
+    assert checked[HTML] > 10_000 and checked[TEXT] > 10_000, checked
+
+
+def test_a_hostile_page_is_rendered_without_anything_that_runs_or_loads():
+    page = hostile_page(FAILING_HTML_2020)
+    view = page_view(page, "hostile.html")
+    document = render.page_document(view, [(3, 4, 3)])
+    tree = etree.fromstring(document, etree.HTMLParser())
+    tags = {el.tag for el in tree.iter() if isinstance(el.tag, str)}
+    assert not tags & {"script", "iframe", "object", "embed", "base", "link", "form", "a", "svg"}
+    # the one meta element is the document's own charset
+    assert [dict(m.attrib) for m in tree.iter("meta")] == [{"charset": "utf-8"}]
+    assert tags >= {"table", "td", "style"}
+    for el in tree.iter():
+        if not isinstance(el.tag, str):
+            continue
+        for name, value in el.attrib.items():
+            assert not name.lower().startswith("on"), (el.tag, name)
+            assert name not in ("href", "action", "formaction", "srcset"), (el.tag, name)
+            if name == "src":
+                assert value.startswith("data:image/"), value
+            assert "javascript:" not in value.lower() and ATTACKER not in value, (name, value)
+    css = "".join(s.text or "" for s in tree.iter("style"))
+    assert "url(" not in css and "@import" not in css
+    # the parser's cells are marked, the page's own fake mark and anchor are not
+    assert len(tree.xpath('//*[@data-gx-loc="3.4.3"]')) == 1
+    assert [el.get("data-gx-loc") for el in tree.xpath('//*[@id="gx-first"]')] == ["3.4.3"]
+    assert not tree.xpath("//p[@data-gx-loc]")
+    assert '[data-gx-loc="3.4.3"]' in css
+    assert "script" not in render.PAGE_CSP and "default-src 'none'" in render.PAGE_CSP
+
+
+@pytest.fixture
+def loaded(data_dir: Path) -> Path:
+    copy_page(FAILING_HTML_2020, data_dir, 2020)
+    copy_page(SEED, data_dir, 2020)
+    assert materialize_year(data_dir, 2020).success is False  # the page breaks its sums
+    return data_dir
+
+
+def _data(data_dir: Path) -> ReviewData:
+    return ReviewData(
+        data_dir / "warehouse.duckdb",
+        ReviewLog(data_dir / "reviews.jsonl"),
+        data_dir / "raw",
+        data_dir / "archive",
+    )
+
+
+def _report_id(data_dir: Path, name: str) -> str:
+    ((rid,),) = query(
+        data_dir, "select report_id from dim_report where source like ?", [f"%{name}"]
+    )
+    return rid
+
+
+def _decide(data: ReviewData, report_id: str, key: str, action: str, note: str, **extra) -> None:
+    """A decision as the application records it (the browser test goes through the forms)."""
+    from gx_pipeline.review.queue import cells_seen, parse_flag_key
+
+    report = data.report(report_id)
+    facts = data.facts(report_id)
+    flags = {f.key: f for f in data.flags(report_id, facts, report)}
+    kind, flag, subject = parse_flag_key(key)
+    cells = (extra["cell"],) if action == "correct" else flags[key].cells
+    data.log.append(
+        new_decision(
+            reviewer="测试员",
+            action=action,
+            note=note,
+            report_id=report_id,
+            raw_sha256=report["raw_sha256"],
+            report_year=int(report["report_year"]),
+            source=report["source"],
+            parser_version=report["parser_version"],
+            kind=kind,
+            flag=flag,
+            subject=subject,
+            cell=extra.get("cell"),
+            corrected_value=extra.get("value"),
+            cells=cells_seen(facts, cells),
+        )
+    )
+
+
+def _statuses(data_dir: Path) -> dict[tuple[str, str, str], tuple[str, str | None]]:
+    rows = query(
+        data_dir, "select kind, flag, subject, review_status, attachment from flag_reviews"
+    )
+    return {(k, f, s): (st, a) for k, f, s, st, a in rows}
+
+
+def test_decisions_survive_a_re_run_and_a_parser_change_and_a_moved_cell_asks_for_a_second_look(
+    loaded: Path, monkeypatch: pytest.MonkeyPatch
+):
+    data = _data(loaded)
+    rid = _report_id(loaded, "gen-2020-01-trs.html")
+    balance = "tally:requests.balance:enterprise"
+    _decide(
+        data, rid, balance, "confirm", "the agency's own sums: 本年新收 + 上年结转 ≠ 总计 + 结转"
+    )
+    _decide(data, rid, "trust:metadata_guessed:", "dismiss", "the title states 2020")
+    _decide(
+        data,
+        rid,
+        balance,
+        "correct",
+        "the page shows 7 here",
+        cell="requests.new_received.enterprise",
+        value=7.0,
+    )
+    # the decisions reach the warehouse when a year is written: any year, any number of times
+    assert materialize_year(loaded, 2020).success is False
+    assert query(loaded, "select count(*) from reviews")[0][0] == 3
+    statuses = _statuses(loaded)
+    assert statuses[("tally", "requests.balance", "enterprise")] == ("confirmed", "current")
+    assert statuses[("trust", "metadata_guessed", "")] == ("dismissed", "current")
+    assert statuses[("tally", "requests.balance", "total")] == ("open", None)
+    ((published, corrected, value),) = query(
+        loaded,
+        "select published_value, corrected, value from facts_corrected where report_id = ? "
+        "and row = 'new_received' and col = 'enterprise'",
+        [rid],
+    )
+    assert corrected and value == 7.0 and published != 7.0
+    # the published fact is untouched
+    assert query(
+        loaded,
+        "select value from fact_requests where report_id = ? and row = 'new_received' "
+        "and col = 'enterprise'",
+        [rid],
+    ) == [(published,)]
+    assert query(loaded, "select flag, note from parser_defects") == [
+        ("metadata_guessed", "the title states 2020")
+    ]
+    quality = query(
+        loaded,
+        "select flags, open_flags, confirmed_flags, dismissed_flags, corrected_cells, review "
+        "from report_quality where report_id = ?",
+        [rid],
+    )
+    assert quality == [(3, 1, 1, 1, 1, "open")]
+
+    # a new parser version that reads the page the same: every decision re-attached
+    from gx_pipeline.staging import pool
+
+    monkeypatch.setattr(pool, "PARSER_VERSION", "9.0.0")
+    assert materialize_year(loaded, 2020).success is False
+    statuses = _statuses(loaded)
+    assert statuses[("tally", "requests.balance", "enterprise")] == ("confirmed", "reattached")
+    assert statuses[("trust", "metadata_guessed", "")] == ("dismissed", "reattached")
+
+    # a parser that puts a decided cell at another place and reads another one differently:
+    # both decisions are kept and shown for a second look, the correction is not applied
+    real_parse = pool.parse_bytes
+
+    def shifted(data_, source, sha256=None):
+        report = real_parse(data_, source, sha256)
+        if not source.endswith("gen-2020-01-trs.html"):
+            return report
+        cells = []
+        for c in report.cells:
+            if (c.row, c.col) == ("carried_over", "enterprise"):
+                c = c._replace(td=c.td + 1)
+            if (c.row, c.col) == ("new_received", "enterprise"):
+                c = c._replace(raw="70", value=70)
+            cells.append(c)
+        return report.__class__(**{**report.__dict__, "cells": tuple(cells)})
+
+    monkeypatch.setattr(pool, "PARSER_VERSION", "9.1.0")
+    monkeypatch.setattr(pool, "parse_bytes", shifted)
+    assert materialize_year(loaded, 2020).success is False
+    rows = query(
+        loaded,
+        "select action, attachment, needs_second_look, cells_moved, cells_changed "
+        "from review_status order by action",
+    )
+    assert rows == [
+        ("confirm", "cell_changed", True, 1, 1),
+        ("correct", "cell_changed", True, 0, 1),
+        ("dismiss", "reattached", False, 0, 0),
+    ]
+    statuses = _statuses(loaded)
+    assert statuses[("tally", "requests.balance", "enterprise")][0] == "second_look"
+    ((corrected, value),) = query(
+        loaded,
+        "select corrected, value from facts_corrected where report_id = ? "
+        "and row = 'new_received' and col = 'enterprise'",
+        [rid],
+    )
+    assert not corrected and value == 70
+    # and the live application says the same before any copy
+    second = data.second_look()
+    assert sorted(second["action"]) == ["confirm", "correct"]
+
+
+def test_the_quality_flags_of_report_flags_join_the_queue_when_the_table_exists(loaded: Path):
+    data = _data(loaded)
+    before = set(data.counts()["kind"])
+    assert before == {"trust", "tally"}
+    rid = _report_id(loaded, "gen-2020-01-trs.html")
+    work = loaded / ".work" / "warehouse.duckdb"
+    conn = duckdb.connect(str(work))
+    try:
+        # the shape the cross-year quality flags are written in
+        conn.execute(
+            "create table report_flags (report_id varchar not null, report_year integer not null,"
+            " flag varchar not null, subject varchar not null, cells varchar[], detail varchar,"
+            " evidence json, primary key (report_id, flag, subject))"
+        )
+        conn.execute(
+            "insert into report_flags values (?, 2020, 'repeated_figures', 'requests', "
+            "['requests.new_received.total', 'requests.carried_over.total'], "
+            "'the same figures as the 2019 report', '{\"previous\": \"x\"}')",
+            [rid],
+        )
+        ensure_schema(conn)
+    finally:
+        conn.close()
+    from gx_pipeline.warehouse.files import WarehouseFiles
+
+    WarehouseFiles(work, loaded / "warehouse.duckdb").publish()
+    counts = data.counts()
+    assert set(counts["kind"]) == {"trust", "tally", "quality"}
+    queue = data.queue(Filters(flag="repeated_figures"))
+    assert list(queue["report_id"]) == [rid]
+    facts = data.facts(rid)
+    (flag,) = [f for f in data.flags(rid, facts, data.report(rid)) if f.kind == "quality"]
+    assert flag.cells == ("requests.new_received.total", "requests.carried_over.total")
+    _decide(data, rid, flag.key, "confirm", "both years print the same table")
+    assert data.queue(Filters(flag="repeated_figures", status="confirmed")).shape[0] == 1
+
+
+def test_the_queue_filters_by_year_region_flag_trust_and_review_status(loaded: Path):
+    data = _data(loaded)
+    everything = data.queue(Filters())
+    assert set(everything["source"]) == {
+        "2020/gen-2020-01-trs.html",
+        "2020/000_1722c90fa512988b.txt",
+    }
+    assert data.queue(Filters(year=2019)).empty
+    assert list(data.queue(Filters(flag="requests.balance"))["source"]) == [
+        "2020/gen-2020-01-trs.html"
+    ]
+    assert set(data.queue(Filters(trust="needs_review"))["source"]) == set(everything["source"])
+    assert data.queue(Filters(trust="clean")).empty
+    provinces = {p for p in everything["province"] if isinstance(p, str)}
+    for province in provinces:
+        assert set(data.queue(Filters(region=province))["province"]) == {province}
+    assert data.queue(Filters(region="no such place")).empty
+    rid = _report_id(loaded, "gen-2020-01-trs.html")
+    _decide(data, rid, "tally:requests.balance:total", "confirm", "the page says so")
+    (row,) = data.queue(Filters(status="confirmed")).itertuples()
+    assert row.report_id == rid and row.confirmed == 1
+
+
+def test_the_log_keeps_who_when_why_and_refuses_what_it_cannot_read(tmp_path: Path):
+    log = ReviewLog(tmp_path / "reviews.jsonl")
+    made = {
+        "reviewer": "王明",
+        "action": "confirm",
+        "note": "页面如此",
+        "report_id": "r",
+        "raw_sha256": "s",
+        "report_year": 2020,
+        "source": "x",
+        "parser_version": "1",
+        "kind": "tally",
+        "flag": "f",
+        "subject": "c",
+    }
+    with pytest.raises(ReviewLogError, match="note is required"):
+        new_decision(**{**made, "note": " "})
+    with pytest.raises(ReviewLogError, match="reviewer is required"):
+        new_decision(**{**made, "reviewer": ""})
+    with pytest.raises(ReviewLogError, match="action"):
+        new_decision(**{**made, "action": "delete"})
+    with pytest.raises(ReviewLogError, match="not among its cells"):
+        new_decision(**{**made, "action": "correct", "cell": "requests.other.total"})
+    d = new_decision(**made)
+    log.append(d)
+    assert log.read() == [d]
+    with (tmp_path / "reviews.jsonl").open("a", encoding="utf-8") as f:
+        f.write('{"decision_id": "x", "action": "confirm"}\n')
+    with pytest.raises(ReviewLogError, match=r"reviews.jsonl, line 2"):
+        log.read()
+
+
+def test_the_export_writes_every_decision_as_csv_and_json(loaded: Path, tmp_path: Path):
+    data = _data(loaded)
+    rid = _report_id(loaded, "gen-2020-01-trs.html")
+    _decide(
+        data, rid, "tally:requests.balance:total", "confirm", '=HYPERLINK("x") the page says so'
+    )
+    _decide(data, rid, "trust:metadata_guessed:", "dismiss", "year read from the title")
+    n = export(data, tmp_path / "decisions.csv")
+    frame = pd.read_csv(tmp_path / "decisions.csv")
+    assert n == 2 and list(frame["action"]) == ["confirm", "dismiss"]
+    assert frame["note"][0].startswith("'=")  # no formula in a spreadsheet
+    assert set(frame["attachment"]) == {"current"}
+    export(data, tmp_path / "decisions.json")
+    records = json.loads((tmp_path / "decisions.json").read_text(encoding="utf-8"))
+    assert [r["reviewer"] for r in records] == ["测试员", "测试员"]
+    assert (
+        records[0]["raw_sha256"]
+        == query(loaded, "select raw_sha256 from dim_report where report_id = ?", [rid])[0][0]
+    )
+    with pytest.raises(ValueError, match=r"\.csv or \.json"):
+        export(data, tmp_path / "decisions.xlsx")
+
+
+def test_the_check_counts_the_years_flags_by_review_status(loaded: Path):
+    from gx_pipeline_tests.test_pipeline import _tally_check
+
+    data = _data(loaded)
+    rid = _report_id(loaded, "gen-2020-01-trs.html")
+    _decide(data, rid, "tally:requests.balance:total", "confirm", "the page says so")
+    result = materialize_year(loaded, 2020)
+    review = _tally_check(result).metadata["review"].data
+    flags = query(loaded, "select count(*) from review_flags where report_year = 2020")[0][0]
+    assert review["flags"] == flags and review["confirmed"] == 1
+    assert review["open"] == flags - 1
+    assert review["by_kind"]["tally"]["confirmed"] == 1
+
+
+def test_the_application_refuses_foreign_pages_and_hosts(loaded: Path):
+    from starlette.testclient import TestClient
+
+    from gx_pipeline.review.app import Settings, create_app
+
+    settings = Settings(
+        loaded / "warehouse.duckdb", loaded / "reviews.jsonl", loaded / "raw", loaded / "archive"
+    )
+    client = TestClient(create_app(settings), base_url="http://127.0.0.1")
+    rid = _report_id(loaded, "gen-2020-01-trs.html")
+    screen = client.get(f"/report/{rid}")
+    assert screen.status_code == 200
+    assert screen.headers["content-security-policy"].startswith("default-src 'none'")
+    token = re.search(r'name="token" value="([^"]+)"', screen.text).group(1)
+    form = {
+        "token": token,
+        "report_id": rid,
+        "flag": "tally:requests.balance:total",
+        "action": "confirm",
+        "reviewer": "x",
+        "note": "y",
+    }
+    foreign = client.post("/decide", data=form, headers={"origin": "http://evil.example"})
+    assert foreign.status_code == 403
+    cross = client.post("/decide", data=form, headers={"sec-fetch-site": "cross-site"})
+    assert cross.status_code == 403
+    assert client.post("/decide", data={**form, "token": "guess"}).status_code == 403
+    assert not (loaded / "reviews.jsonl").exists()
+    rebound = client.get("/", headers={"host": "attacker.example"})
+    assert rebound.status_code == 400
+    ok = client.post("/decide", data=form, follow_redirects=False)
+    assert ok.status_code == 303 and len(ReviewLog(loaded / "reviews.jsonl").read()) == 1
+    page = client.get(f"/page/{rid}")
+    assert "sandbox" in page.headers["content-security-policy"]
+    assert '<iframe id="page" title="the archived page" sandbox src=' in screen.text
+
+
+def test_gx_review_listens_on_loopback_by_default(loaded: Path):
+    port = free_port()
+    env = {**os.environ, "GX_DATA_DIR": str(loaded)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gx_pipeline.cli", "review", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        listening = None
+        deadline = time.monotonic() + 30
+        while listening is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+            for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+                for line in Path(table).read_text().splitlines()[1:]:
+                    local, state = line.split()[1], line.split()[3]
+                    address, hexport = local.rsplit(":", 1)
+                    if int(hexport, 16) == port and state == "0A":  # LISTEN
+                        listening = address
+        assert listening == "0100007F", f"listening on {listening}"  # 127.0.0.1
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
