@@ -290,6 +290,12 @@ def test_the_quality_flags_of_report_flags_join_the_queue_when_the_table_exists(
             "'the same figures as the 2019 report', '{\"previous\": \"x\"}')",
             [rid],
         )
+        # and, as the flags' writer does, its code among the report's trust reasons
+        conn.execute(
+            "update dim_report set trust_reasons = list_append(trust_reasons, "
+            "'repeated_figures') where report_id = ?",
+            [rid],
+        )
         ensure_schema(conn)
     finally:
         conn.close()
@@ -303,8 +309,41 @@ def test_the_quality_flags_of_report_flags_join_the_queue_when_the_table_exists(
     facts = data.facts(rid)
     (flag,) = [f for f in data.flags(rid, facts, data.report(rid)) if f.kind == "quality"]
     assert flag.cells == ("requests.new_received.total", "requests.carried_over.total")
+    # one flag, one decision: the trust reason is the quality flag's, not a second flag
+    assert query(loaded, "select kind from review_flags where flag = 'repeated_figures'") == [
+        ("quality",)
+    ]
     _decide(data, rid, flag.key, "confirm", "both years print the same table")
     assert data.queue(Filters(flag="repeated_figures", status="confirmed")).shape[0] == 1
+
+
+def test_a_schema_whose_tables_include_report_flags_reviews_them_from_the_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """When the warehouse's own DDL creates report_flags, the first ensure_schema already
+    takes its rows into review_flags (not only a second one)."""
+    import shutil
+
+    from gx_pipeline.warehouse import schema
+
+    sql = tmp_path / "sql"
+    shutil.copytree(schema.SQL_DIR, sql)
+    (sql / "99_report_flags.sql").write_text(
+        "create table if not exists report_flags (report_id varchar not null, "
+        "report_year integer not null, flag varchar not null, subject varchar not null, "
+        "cells varchar[], detail varchar, evidence json, primary key (report_id, flag, subject));",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(schema, "SQL_DIR", sql)
+    conn = duckdb.connect()
+    try:
+        ensure_schema(conn)
+        ((view,),) = conn.execute(
+            "select sql from duckdb_views() where view_name = 'review_flags'"
+        ).fetchall()
+        assert "report_flags" in view
+    finally:
+        conn.close()
 
 
 def test_the_queue_filters_by_year_region_flag_trust_and_review_status(loaded: Path):
@@ -433,6 +472,10 @@ def test_the_application_refuses_foreign_pages_and_hosts(loaded: Path):
     assert ok.status_code == 303 and len(ReviewLog(loaded / "reviews.jsonl").read()) == 1
     page = client.get(f"/page/{rid}")
     assert "sandbox" in page.headers["content-security-policy"]
+    # every report's screen, whatever its problems lines (none, one, several) and trust status
+    for (other,) in query(loaded, "select report_id from dim_report"):
+        assert client.get(f"/report/{other}").status_code == 200, other
+        assert client.get(f"/page/{other}").status_code == 200, other
     assert '<iframe id="page" title="the archived page" sandbox src=' in screen.text
 
 

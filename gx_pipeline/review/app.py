@@ -58,7 +58,9 @@ APP_CSP = (
 APP_HEADERS = {
     "Content-Security-Policy": APP_CSP,
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    # not no-referrer: with it Chromium sends a form's POST with "Origin: null", and the origin
+    # is what tells the application's own forms from another site's
+    "Referrer-Policy": "same-origin",
     "Cache-Control": "no-store",
 }
 STATUSES = ("open", "confirmed", "dismissed", "second_look")

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from gx_pipeline import tally
@@ -179,7 +180,12 @@ class ReviewData:
             frame = conn.execute("select * from dim_report where report_id = ?", [report_id]).df()
         if frame.empty:
             return None
-        return frame.iloc[0].to_dict()
+        # list columns (problems, trust_reasons) come back as numpy arrays, whose truth value
+        # is an error: plain lists
+        return {
+            k: v.tolist() if isinstance(v, np.ndarray) else v
+            for k, v in frame.iloc[0].to_dict().items()
+        }
 
     def facts(self, report_id: str) -> pd.DataFrame:
         """Every cell of the report, in the contract's order."""

@@ -79,6 +79,10 @@ def ensure_schema(conn: duckdb.DuckDBPyConnection) -> None:
     for ddl in sorted(SQL_DIR.glob("*.sql")):
         conn.execute(ddl.read_text(encoding="utf-8"))
     _fill_contract_cells(conn)
+    if not with_flags and reviews.has_report_flags(conn):
+        # the DDL above created report_flags: the view takes it in from the start
+        with_flags = True
+        fingerprint += "+report_flags"
     conn.execute(reviews.review_flags_sql(with_flags))
     for ddl in sorted(VIEWS_DIR.glob("*.sql")):
         conn.execute(ddl.read_text(encoding="utf-8"))
