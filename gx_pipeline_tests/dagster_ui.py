@@ -408,6 +408,30 @@ def chromium_path() -> str | None:
     return found
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium for a browser test module: fails in CI without it, skips elsewhere."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is in the dev extra")
+    executable = chromium_path()
+    if executable is None:
+        if os.environ.get("CI"):
+            pytest.fail("no chromium in CI: .ci/run installs it (apt-get install -y chromium)")
+        pytest.skip("no chromium on this machine: apt-get install -y chromium")
+    with sync_api.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def shots(tmp_path) -> Path:
+    """Where screenshots go: $GX_SCREENSHOT_DIR (docs/img refreshes the README's), else
+    tmp_path."""
+    target = Path(os.environ.get("GX_SCREENSHOT_DIR") or tmp_path)
+    target.mkdir(parents=True, exist_ok=True)
+    return target
+
+
 def dismiss_welcome(page: Page) -> None:
     """A fresh browser profile gets Dagster's "Join the community" dialog once; skip it."""
     skip = page.get_by_role("button", name="Skip")

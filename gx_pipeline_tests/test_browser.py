@@ -5,15 +5,10 @@ Screenshots go to $GX_SCREENSHOT_DIR (e.g. docs/img to refresh the README's), el
 `.ci/run` installs Chromium; outside CI the test skips when there is none.
 """
 
-import os
-from pathlib import Path
-
 import pytest
 
 from gx_pipeline_tests.dagster_ui import (
-    CHROMIUM_ARGS,
     DagsterUI,
-    chromium_path,
     dismiss_welcome,
     open_asset_graph,
     open_chart,
@@ -22,31 +17,11 @@ from gx_pipeline_tests.dagster_ui import (
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is in the dev extra")
 
 
-@pytest.fixture(scope="module")
-def browser():
-    executable = chromium_path()
-    if executable is None:
-        if os.environ.get("CI"):
-            pytest.fail("no chromium in CI: .ci/run installs it (apt-get install -y chromium)")
-        pytest.skip("no chromium on this machine: apt-get install -y chromium")
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1600, "height": 1000})
     yield context.new_page()
     context.close()
-
-
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    target = Path(os.environ.get("GX_SCREENSHOT_DIR") or tmp_path)
-    target.mkdir(parents=True, exist_ok=True)
-    return target
 
 
 def test_asset_graph_shows_the_four_assets(dagster_ui: DagsterUI, page, shots):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -106,11 +107,20 @@ def test_a_hostile_page_is_rendered_without_anything_that_runs_or_loads():
     assert "script" not in render.PAGE_CSP and "default-src 'none'" in render.PAGE_CSP
 
 
+@pytest.fixture(scope="module")
+def loaded_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("review") / "data"
+    copy_page(FAILING_HTML_2020, root, 2020)
+    copy_page(SEED, root, 2020)
+    assert materialize_year(root, 2020).success is False  # the page breaks its sums
+    return root
+
+
 @pytest.fixture
-def loaded(data_dir: Path) -> Path:
-    copy_page(FAILING_HTML_2020, data_dir, 2020)
-    copy_page(SEED, data_dir, 2020)
-    assert materialize_year(data_dir, 2020).success is False  # the page breaks its sums
+def loaded(loaded_once: Path, data_dir: Path) -> Path:
+    """A data folder with 2020 loaded from two flagged pages, each test its own copy (the
+    year is loaded once per module)."""
+    shutil.copytree(loaded_once, data_dir, dirs_exist_ok=True)
     return data_dir
 
 
@@ -185,9 +195,17 @@ def test_decisions_survive_a_re_run_and_a_parser_change_and_a_moved_cell_asks_fo
         cell="requests.new_received.enterprise",
         value=7.0,
     )
+    # and a correction of a cell the parser will later no longer read
+    ((gone,),) = query(
+        loaded,
+        "select section || '.' || row || '.' || col from fact_appeals where report_id = ? "
+        "and value is not null order by row, col limit 1",
+        [rid],
+    )
+    _decide(data, rid, balance, "correct", "the page shows 3 here", cell=gone, value=3.0)
     # the decisions reach the warehouse when a year is written: any year, any number of times
     assert materialize_year(loaded, 2020).success is False
-    assert query(loaded, "select count(*) from reviews")[0][0] == 3
+    assert query(loaded, "select count(*) from reviews")[0][0] == 4
     statuses = _statuses(loaded)
     assert statuses[("tally", "requests.balance", "enterprise")] == ("confirmed", "current")
     assert statuses[("trust", "metadata_guessed", "")] == ("dismissed", "current")
@@ -215,7 +233,7 @@ def test_decisions_survive_a_re_run_and_a_parser_change_and_a_moved_cell_asks_fo
         "from report_quality where report_id = ?",
         [rid],
     )
-    assert quality == [(3, 1, 1, 1, 1, "open")]
+    assert quality == [(3, 1, 1, 1, 2, "open")]
 
     # a new parser version that reads the page the same: every decision re-attached
     from gx_pipeline.staging import pool
@@ -226,8 +244,9 @@ def test_decisions_survive_a_re_run_and_a_parser_change_and_a_moved_cell_asks_fo
     assert statuses[("tally", "requests.balance", "enterprise")] == ("confirmed", "reattached")
     assert statuses[("trust", "metadata_guessed", "")] == ("dismissed", "reattached")
 
-    # a parser that puts a decided cell at another place and reads another one differently:
-    # both decisions are kept and shown for a second look, the correction is not applied
+    # a parser that puts a decided cell at another place, reads another one differently and
+    # no longer reads a third: every such decision is kept and shown for a second look, the
+    # corrections are not applied
     real_parse = pool.parse_bytes
 
     def shifted(data_, source, sha256=None):
@@ -240,6 +259,8 @@ def test_decisions_survive_a_re_run_and_a_parser_change_and_a_moved_cell_asks_fo
                 c = c._replace(td=c.td + 1)
             if (c.row, c.col) == ("new_received", "enterprise"):
                 c = c._replace(raw="70", value=70)
+            if f"{c.section}.{c.row}.{c.col}" == gone:
+                continue
             cells.append(c)
         return report.__class__(**{**report.__dict__, "cells": tuple(cells)})
 
@@ -249,11 +270,12 @@ def test_decisions_survive_a_re_run_and_a_parser_change_and_a_moved_cell_asks_fo
     rows = query(
         loaded,
         "select action, attachment, needs_second_look, cells_moved, cells_changed "
-        "from review_status order by action",
+        "from review_status order by action, attachment",
     )
     assert rows == [
         ("confirm", "cell_changed", True, 1, 1),
         ("correct", "cell_changed", True, 0, 1),
+        ("correct", "cell_vanished", True, 0, 0),
         ("dismiss", "reattached", False, 0, 0),
     ]
     statuses = _statuses(loaded)
@@ -267,7 +289,7 @@ def test_decisions_survive_a_re_run_and_a_parser_change_and_a_moved_cell_asks_fo
     assert not corrected and value == 70
     # and the live application says the same before any copy
     second = data.second_look()
-    assert sorted(second["action"]) == ["confirm", "correct"]
+    assert sorted(second["attachment"]) == ["cell_changed", "cell_changed", "cell_vanished"]
 
 
 def test_the_quality_flags_of_report_flags_join_the_queue_when_the_table_exists(loaded: Path):
@@ -322,8 +344,6 @@ def test_a_schema_whose_tables_include_report_flags_reviews_them_from_the_start(
 ):
     """When the warehouse's own DDL creates report_flags, the first ensure_schema already
     takes its rows into review_flags (not only a second one)."""
-    import shutil
-
     from gx_pipeline.warehouse import schema
 
     sql = tmp_path / "sql"

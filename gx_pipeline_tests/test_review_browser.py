@@ -9,7 +9,6 @@ Screenshots go to $GX_SCREENSHOT_DIR (docs/img refreshes the README's), else tmp
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import duckdb
@@ -17,7 +16,6 @@ import pytest
 
 from gx_pipeline.warehouse.files import WarehouseFiles
 from gx_pipeline_tests.conftest import SEED, materialize_year, query
-from gx_pipeline_tests.dagster_ui import CHROMIUM_ARGS, chromium_path
 from gx_pipeline_tests.review_fixtures import (
     ATTACKER,
     FAILING_HTML_2020,
@@ -52,19 +50,6 @@ def app(data_dir: Path):
         yield url
 
 
-@pytest.fixture(scope="module")
-def browser():
-    executable = chromium_path()
-    if executable is None:
-        if os.environ.get("CI"):
-            pytest.fail("no chromium in CI: .ci/run installs it (apt-get install -y chromium)")
-        pytest.skip("no chromium on this machine: apt-get install -y chromium")
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
 def page(browser, app: str):
     """A page that may load the application's own addresses only: any other request is
@@ -84,13 +69,6 @@ def page(browser, app: str):
     tab.outside = outside  # type: ignore[attr-defined]
     yield tab
     context.close()
-
-
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    target = Path(os.environ.get("GX_SCREENSHOT_DIR") or tmp_path)
-    target.mkdir(parents=True, exist_ok=True)
-    return target
 
 
 def _report(data_dir: Path, name: str) -> tuple[str, str]:
