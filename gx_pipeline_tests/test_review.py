@@ -25,6 +25,7 @@ from gx_pipeline.review.command import export
 from gx_pipeline.review.log import ReviewLog, ReviewLogError, new_decision
 from gx_pipeline.review.queue import Filters, ReviewData
 from gx_pipeline.warehouse import ensure_schema
+from gx_pipeline.warehouse.files import WarehouseFiles
 from gx_pipeline_tests.conftest import FIXTURES, SEED, materialize_year, query
 from gx_pipeline_tests.review_fixtures import (
     ATTACKER,
@@ -321,8 +322,6 @@ def test_the_quality_flags_of_report_flags_join_the_queue_when_the_table_exists(
         ensure_schema(conn)
     finally:
         conn.close()
-    from gx_pipeline.warehouse.files import WarehouseFiles
-
     WarehouseFiles(work, loaded / "warehouse.duckdb").publish()
     counts = data.counts()
     assert set(counts["kind"]) == {"trust", "tally", "quality"}
@@ -492,6 +491,20 @@ def test_the_application_refuses_foreign_pages_and_hosts(loaded: Path):
     assert ok.status_code == 303 and len(ReviewLog(loaded / "reviews.jsonl").read()) == 1
     page = client.get(f"/page/{rid}")
     assert "sandbox" in page.headers["content-security-policy"]
+    # a report that names no agency is listed as such, not as "nan"
+    seed = _report_id(loaded, SEED.name)
+    work = loaded / ".work" / "warehouse.duckdb"
+    conn = duckdb.connect(str(work))
+    try:
+        conn.execute("update dim_report set agency = null where report_id = ?", [seed])
+        conn.execute("checkpoint")
+    finally:
+        conn.close()
+    WarehouseFiles(work, loaded / "warehouse.duckdb").publish()
+    listed = client.get("/")
+    assert f'<a href="/report/{seed}">(no agency named)</a>' in listed.text
+    assert ">nan<" not in listed.text
+    assert '<h1 id="agency">(no agency named)' in client.get(f"/report/{seed}").text
     # every report's screen, whatever its problems lines (none, one, several) and trust status
     for (other,) in query(loaded, "select report_id from dim_report"):
         assert client.get(f"/report/{other}").status_code == 200, other

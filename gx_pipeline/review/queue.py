@@ -129,7 +129,9 @@ class ReviewData:
             order by open desc, f.report_year, d.source
         """
         with self.connect() as conn:
-            return conn.execute(sql, params).df()
+            rows = conn.execute(sql, params).df()
+        # a missing agency or province is NaN in the frame, which a template shows as "nan"
+        return rows.astype(object).where(rows.notna(), None)
 
     def choices(self) -> dict[str, list]:
         """The values each filter can take."""
@@ -182,10 +184,7 @@ class ReviewData:
             return None
         # list columns (problems, trust_reasons) come back as numpy arrays, whose truth value
         # is an error: plain lists
-        return {
-            k: v.tolist() if isinstance(v, np.ndarray) else v
-            for k, v in frame.iloc[0].to_dict().items()
-        }
+        return {k: _plain(v) for k, v in frame.iloc[0].to_dict().items()}
 
     def facts(self, report_id: str) -> pd.DataFrame:
         """Every cell of the report, in the contract's order."""
@@ -259,6 +258,16 @@ class ReviewData:
             if hashlib.sha256(data).hexdigest() == sha:
                 return data
         return None
+
+
+def _plain(value: object) -> object:
+    """A value of a dim_report row as a template can test it: a list column as a list (a numpy
+    array's truth value is an error), a missing value as None (NaN is true and shows "nan")."""
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return None
+    return value
 
 
 def flag_cells(
