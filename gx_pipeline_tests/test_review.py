@@ -21,7 +21,7 @@ from lxml import etree
 from gx_pipeline.parsing import ParseError, parse_bytes
 from gx_pipeline.parsing.locate import HTML, TEXT, page_view
 from gx_pipeline.review import render
-from gx_pipeline.review.command import export
+from gx_pipeline.review.command import export, main_review
 from gx_pipeline.review.log import ReviewLog, ReviewLogError, new_decision
 from gx_pipeline.review.queue import Filters, ReviewData
 from gx_pipeline.warehouse import ensure_schema
@@ -230,7 +230,7 @@ def test_decisions_survive_a_re_run_and_a_parser_change_and_a_moved_cell_asks_fo
     ]
     quality = query(
         loaded,
-        "select flags, open_flags, confirmed_flags, dismissed_flags, corrected_cells, review "
+        "select flags_raised, open_flags, confirmed_flags, dismissed_flags, corrected_cells, review "
         "from report_quality where report_id = ?",
         [rid],
     )
@@ -420,7 +420,9 @@ def test_the_log_keeps_who_when_why_and_refuses_what_it_cannot_read(tmp_path: Pa
         log.read()
 
 
-def test_the_export_writes_every_decision_as_csv_and_json(loaded: Path, tmp_path: Path):
+def test_the_export_writes_every_decision_as_csv_and_json(
+    loaded: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     data = _data(loaded)
     rid = _report_id(loaded, "gen-2020-01-trs.html")
     _decide(
@@ -441,9 +443,16 @@ def test_the_export_writes_every_decision_as_csv_and_json(loaded: Path, tmp_path
     )
     with pytest.raises(ValueError, match=r"\.csv or \.json"):
         export(data, tmp_path / "decisions.xlsx")
+    # the same from the command line, on the data folder's log and published warehouse
+    monkeypatch.setenv("GX_DATA_DIR", str(loaded))
+    assert main_review(["--export", str(tmp_path / "cli.json")]) == 0
+    assert json.loads((tmp_path / "cli.json").read_text(encoding="utf-8")) == records
+    assert main_review(["--export", str(tmp_path / "decisions.xlsx")]) == 2
 
 
-def test_the_check_counts_the_years_flags_by_review_status(loaded: Path):
+def test_the_check_and_the_release_count_the_years_flags_by_review_status(
+    loaded: Path, tmp_path: Path
+):
     from gx_pipeline_tests.test_pipeline import _tally_check
 
     data = _data(loaded)
@@ -455,6 +464,15 @@ def test_the_check_counts_the_years_flags_by_review_status(loaded: Path):
     assert review["flags"] == flags and review["confirmed"] == 1
     assert review["open"] == flags - 1
     assert review["by_kind"]["tally"]["confirmed"] == 1
+    # and the release's quality report says the same of the year
+    from gx_pipeline.warehouse.release import release
+
+    release(loaded / "warehouse.duckdb", tmp_path / "release")
+    by_year = pd.read_csv(tmp_path / "release" / "quality_by_year.csv").set_index("report_year")
+    assert by_year.loc[2020, "confirmed_flags"] == 1
+    assert by_year.loc[2020, "open_flags"] == flags - 1
+    text = (tmp_path / "release" / "quality.md").read_text(encoding="utf-8")
+    assert f"{flags - 1} open, 1 confirmed, 0 dismissed" in text
 
 
 def test_the_application_refuses_foreign_pages_and_hosts(loaded: Path):

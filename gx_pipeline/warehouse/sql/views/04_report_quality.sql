@@ -25,7 +25,7 @@ select
     (select string_agg(t.identity || ' ' || t.subject, ', ' order by t.identity, t.subject)
        from tally_results t
       where t.report_id = d.report_id and t.status = 'fail') as failed_identities,
-    coalesce(r.flags, 0) as flags,
+    coalesce(r.flags, 0) as flags_raised,
     coalesce(r.open_flags, 0) as open_flags,
     coalesce(r.confirmed_flags, 0) as confirmed_flags,
     coalesce(r.dismissed_flags, 0) as dismissed_flags,
@@ -71,7 +71,7 @@ comment on column report_quality.tally_failed is 'Identities broken with every o
 comment on column report_quality.tally_not_assessable is 'Identities broken where an operand is blank; null = not checked.';
 comment on column report_quality.verdict is 'not checked | contradicts itself | not fully assessable | consistent.';
 comment on column report_quality.failed_identities is 'The failing identities as "identity subject", comma separated; null when none fails.';
-comment on column report_quality.flags is 'Flags raised on the report (review_flags: trust reasons, failing identities, quality flags).';
+comment on column report_quality.flags_raised is 'Flags raised on the report (review_flags: trust reasons, failing identities, quality flags).';
 comment on column report_quality.open_flags is 'Flags no reviewer has decided on yet.';
 comment on column report_quality.confirmed_flags is 'Flags a reviewer confirmed: the page itself says so (the agency''s own contradiction, a page cut off).';
 comment on column report_quality.dismissed_flags is 'Flags a reviewer dismissed as the parser''s misreading (parser_defects).';
