@@ -561,6 +561,12 @@ def test_gx_review_listens_on_loopback_by_default(loaded: Path):
                     if int(hexport, 16) == port and state == "0A":  # LISTEN
                         listening = address
         assert listening == "0100007F", f"listening on {listening}"  # 127.0.0.1
+        # and it serves the queue of the data folder's flagged reports
+        import httpx
+
+        listed = httpx.get(f"http://127.0.0.1:{port}/", timeout=30).text
+        for (rid,) in query(loaded, "select distinct report_id from review_flags"):
+            assert f'href="/report/{rid}"' in listed
     finally:
         process.terminate()
         process.wait(timeout=10)

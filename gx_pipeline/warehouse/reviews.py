@@ -37,6 +37,8 @@ def has_report_flags(conn: duckdb.DuckDBPyConnection) -> bool:
 #: in review_flags.sql's trust branch: where report_flags exists, a reason that is one of the
 #: report's quality flags is that flag's, not a trust flag of its own
 _QUALITY_MARK = "/* and not a quality flag */"
+#: where the rows of report_flags (report_flags.sql) join the union
+_QUALITY_ROWS = "/* and the quality flags */"
 _NOT_QUALITY = (
     "and not exists (select 1 from report_flags q "
     "where q.report_id = d.report_id and q.flag = r.reason)"
@@ -47,9 +49,12 @@ def review_flags_sql(with_report_flags: bool) -> str:
     base = (FLAGS_DIR / "review_flags.sql").read_text(encoding="utf-8").rstrip()
     if _QUALITY_MARK not in base:
         raise RuntimeError(f"{FLAGS_DIR / 'review_flags.sql'}: the mark {_QUALITY_MARK} is gone")
+    if _QUALITY_ROWS not in base:
+        raise RuntimeError(f"{FLAGS_DIR / 'review_flags.sql'}: the mark {_QUALITY_ROWS} is gone")
     if with_report_flags:
         base = base.replace(_QUALITY_MARK, _NOT_QUALITY)
-        base += "\n" + (FLAGS_DIR / "report_flags.sql").read_text(encoding="utf-8").rstrip()
+        rows = (FLAGS_DIR / "report_flags.sql").read_text(encoding="utf-8").strip()
+        base = base.replace(_QUALITY_ROWS, rows)
     return base + ";\n" + (FLAGS_DIR / "comments.sql").read_text(encoding="utf-8")
 
 

@@ -6,3 +6,5 @@ comment on column review_flags.flag is 'trust: the reason code (docs/CONTRACT.md
 comment on column review_flags.subject is 'tally: the column or row evaluated; quality: the report_flags subject; empty for trust.';
 comment on column review_flags.detail is 'tally: left, right and difference; quality: report_flags.detail; null for trust (dim_report.problems says what the parser saw).';
 comment on column review_flags.cells is 'quality: the cells the flag is about (section.row.col); null for trust and tally, whose cells gx review finds from the problems and the identity''s terms.';
+comment on column review_flags.generated is 'True for synthetic pages (dim_report.generated).';
+comment on column review_flags.trust_status is 'clean | needs_review (dim_report.trust_status).';

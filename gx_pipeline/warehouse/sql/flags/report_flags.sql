@@ -1,3 +1,3 @@
-union all
-select f.report_id, f.report_year, 'quality', f.flag, f.subject, f.detail, f.cells
-from report_flags f
+    union all
+    select q.report_id, q.report_year, 'quality', q.flag, q.subject, q.detail, q.cells
+    from report_flags q

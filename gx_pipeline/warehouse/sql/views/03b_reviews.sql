@@ -16,7 +16,7 @@
 create or replace macro review_status_of(decisions, decision_cells) as table
 with d as (
     select x.*, r.report_id as report_id_now, r.report_year as report_year_now,
-           r.parser_version as parser_version_now
+           r.parser_version as parser_version_now, r.generated, r.trust_status
     from query_table(decisions) x
     left join dim_report r on r.raw_sha256 = x.raw_sha256
 ),
@@ -105,7 +105,7 @@ create or replace view review_status as
 select decision_id, made_at, reviewer, action, note, report_id, raw_sha256, report_year, source,
        parser_version, kind, flag, subject, cell, corrected_value, cells, report_id_now,
        report_year_now, parser_version_now, cells_vanished, cells_changed, cells_moved,
-       in_force, attachment, needs_second_look
+       in_force, attachment, needs_second_look, generated, trust_status
 from review_status_of('reviews', 'review_cells');
 comment on view review_status is 'Every decision of reviews with what it is attached to now: attachment current (same parser, cells as they were) | reattached (another parser version, every cell reads the same at the same place) | cell_moved | cell_changed | cell_vanished | flag_gone | report_gone; the last five need a second look (needs_second_look) and are never applied unseen. in_force: the latest decision on its flag (or, for a correction, its cell).';
 comment on column review_status.decision_id is 'The decision (reviews.decision_id).';
@@ -126,6 +126,8 @@ comment on column review_status.corrected_value is 'correct: the value read on t
 comment on column review_status.cells is 'The cells the decision was made on (review_cells).';
 comment on column review_status.report_id_now is 'The loaded report with the same raw page now; null when none is (report_gone).';
 comment on column review_status.report_year_now is 'Its report year now.';
+comment on column review_status.generated is 'True for synthetic pages (dim_report.generated of the report now); null when the report is gone.';
+comment on column review_status.trust_status is 'clean | needs_review (dim_report.trust_status of the report now); null when the report is gone.';
 comment on column review_status.parser_version_now is 'The parser version that read it now.';
 comment on column review_status.cells_vanished is 'Cells of the decision no longer in the facts.';
 comment on column review_status.cells_changed is 'Cells of the decision whose text or value differs now.';
@@ -161,7 +163,7 @@ create or replace view parser_defects as
 select s.report_id_now as report_id, s.report_year_now as report_year, d.agency, d.source,
        s.kind, s.flag, s.subject, s.note, s.reviewer, s.made_at,
        s.parser_version as decided_parser_version, s.parser_version_now,
-       s.attachment <> 'flag_gone' as still_raised
+       s.attachment <> 'flag_gone' as still_raised, d.generated, d.trust_status
 from review_status s
 left join dim_report d on d.report_id = s.report_id_now
 where s.in_force and s.action = 'dismiss';
@@ -170,6 +172,8 @@ comment on column parser_defects.report_id is 'The report now (null when no load
 comment on column parser_defects.report_year is 'Its report year now.';
 comment on column parser_defects.agency is 'Publishing agency.';
 comment on column parser_defects.source is 'Raw file under data/raw/.';
+comment on column parser_defects.generated is 'True for synthetic pages (dim_report.generated); null when the report is gone.';
+comment on column parser_defects.trust_status is 'clean | needs_review (dim_report.trust_status); null when the report is gone.';
 comment on column parser_defects.kind is 'trust | tally | quality.';
 comment on column parser_defects.flag is 'The flag dismissed.';
 comment on column parser_defects.subject is 'Its subject; empty for a trust reason.';
@@ -204,13 +208,16 @@ select f.report_id, f.report_year, f.section, f."row", f.col, f.label, f.col_lab
        c.decision_id is not null and not c.needs_second_look as corrected,
        coalesce(c.needs_second_look, false) as correction_needs_second_look,
        c.corrected_value, c.decision_id as correction_id, c.reviewer as corrected_by,
-       c.made_at as corrected_at, c.note as correction_note
+       c.made_at as corrected_at, c.note as correction_note, d.generated, d.trust_status
 from facts f
+join dim_report d using (report_id)
 left join corrections c
   on c.report_id = f.report_id and c.cell = f.section || '.' || f."row" || '.' || f.col;
 comment on view facts_corrected is 'Every cell of the three fact tables with the published value and, where a reviewer recorded one, the value read on the page: value is the corrected value where a correction attaches as made, else the published one. Choose published_value or value; the fact tables are never changed.';
 comment on column facts_corrected.report_id is 'The report (dim_report.report_id).';
 comment on column facts_corrected.report_year is 'Report year.';
+comment on column facts_corrected.generated is 'True for synthetic pages (dim_report.generated).';
+comment on column facts_corrected.trust_status is 'clean | needs_review (dim_report.trust_status).';
 comment on column facts_corrected.section is 'proactive | requests | appeals.';
 comment on column facts_corrected.row is 'Row code of docs/CONTRACT.md.';
 comment on column facts_corrected.col is 'Column code of docs/CONTRACT.md.';
