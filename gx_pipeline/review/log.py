@@ -3,7 +3,7 @@
 The decisions are kept apart from the warehouse on purpose: the published warehouse is read-only
 and replaced on every publish, and the working file belongs to the pipeline (one writer). The
 review application appends here; the pipeline copies the whole log into the warehouse tables
-`reviews` and `review_cells` each time it writes a year (gx_pipeline.review.warehouse), so a
+`reviews` and `review_cells` each time it writes a year (gx_pipeline.warehouse.reviews), so a
 decision survives any number of re-runs of its year and parser changes, and is re-attached to its
 cells by the raw page's sha256 and the cell's key (the view review_status says how).
 

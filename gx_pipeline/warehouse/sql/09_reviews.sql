@@ -1,5 +1,5 @@
 -- Reviewers' decisions on flagged reports, copied from their own log (data/reviews.jsonl, written
--- by `gx review`) each time the pipeline writes a year (gx_pipeline.review.warehouse). Not per
+-- by `gx review`) each time the pipeline writes a year (gx_pipeline.warehouse.reviews). Not per
 -- report year: replaced as a whole from the log, which is never rewritten, so a decision survives
 -- every re-run and parser change. What a decision is attached to now: view review_status.
 create table if not exists reviews (
