@@ -7,6 +7,7 @@ import hashlib
 import re
 from pathlib import Path
 
+from gx_pipeline import documents
 from gx_pipeline.parsing import labels, metadata, sections
 from gx_pipeline.parsing import problems as codes
 from gx_pipeline.parsing.decode import decode
@@ -55,20 +56,37 @@ def parse_bytes(data: bytes, source: str, sha256: str | None = None) -> Report:
 
     `sha256`: the bytes' hash when the caller has it already (the pipeline's inventory hashes
     every file), so it is not computed twice."""
-    decoded = decode(data, source)
-    text = decoded.text
-    problems = Problems(decoded.problems)
-    if decoded.damaged:
-        problems.raise_code(codes.ENCODING_DAMAGED)
+    # a PDF or Word file comes as the token stream of its text layer and tables (the kind is
+    # told by the bytes, never by the file name)
+    try:
+        document = documents.read(data, source)
+    except documents.DocumentError as exc:
+        raise ParseError(source, exc.reason) from None
+    if document is None:
+        decoded = decode(data, source)
+        text = decoded.text
+        problems = Problems(decoded.problems)
+        if decoded.damaged:
+            problems.raise_code(codes.ENCODING_DAMAGED)
+    else:
+        text = document.text
+        problems = Problems(document.problems)
+        for code in document.codes:
+            problems.raise_code(code)
     sample = text[:20000]
     traditional = len(_TRADITIONAL.findall(sample))
     if traditional > 5 and traditional > len(_SIMPLIFIED.findall(sample)):
         # mirror sites re-host reports in Traditional Chinese; the labels are Simplified
         text = _t2s().convert(text)
+        if document is not None:
+            document = document.converted(_t2s().convert)
         problems.append("page: Traditional Chinese text converted to Simplified before reading")
     head = Head()
-    html_page = looks_like_html(text)
-    if html_page:
+    html_page = document is None and looks_like_html(text)
+    if document is not None:
+        tokens, head = list(document.tokens), document.head
+        lines_are_values = not any(t.kind == CELL and t.table for t in tokens)
+    elif html_page:
         tokens, head = html_tokens(text)
         has_tables = any(t.kind == CELL and t.table for t in tokens)
         if not has_tables:
@@ -83,7 +101,9 @@ def parse_bytes(data: bytes, source: str, sha256: str | None = None) -> Report:
     if not tokens:
         raise ParseError(source, "no text on the page")
 
-    scan = sections.scan(tokens, lines_are_values, _truncated(text, tokens, html_page))
+    # a document is whole or does not open: it is never cut off like a downloaded page
+    truncated = document is None and _truncated(text, tokens, html_page)
+    scan = sections.scan(tokens, lines_are_values, truncated)
     own = tokens
     if scan.second_report_at is not None:
         # the second report's title, date and sign-off are not this report's
@@ -97,7 +117,7 @@ def parse_bytes(data: bytes, source: str, sha256: str | None = None) -> Report:
     complete = {s: False for s in ("proactive", "requests", "appeals")}
     if template is not None:
         assembled = sections.assemble(scan, template)
-        cells = assembled.cells
+        cells = assembled.cells if document is None else document.locate(assembled.cells)
         complete = assembled.complete
         problems.absorb(assembled.problems)
         for section in ("proactive", "requests", "appeals"):

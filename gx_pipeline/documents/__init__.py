@@ -1,0 +1,61 @@
+"""Reports published as documents (PDF, Word) as the token stream the page reader reads.
+
+No Dagster import anywhere below this package. The kind of a file is told by its bytes, never
+by its name: `%PDF-` starts a PDF, a zip holding `word/document.xml` is a .docx, the OLE2
+header starts a .doc (and a .wps). Everything else is a web page or a text copy.
+
+- `kind_of(data) -> "pdf" | "docx" | "doc" | None`
+- `read(data, source) -> Document | None`: None for a web page or text copy; DocumentError
+  with the reason for a document that cannot be read (a scan, encrypted, damaged, no converter)
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from gx_pipeline.documents.base import Document, DocumentError, Location
+
+__all__ = ["KINDS", "Document", "DocumentError", "Location", "kind_of", "read"]
+
+#: what dim_report.document_kind holds: a web page, a text copy, or one of the documents
+KINDS = ("html", "text", "pdf", "docx", "doc")
+
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def kind_of(data: bytes) -> str | None:
+    """pdf, docx or doc when the bytes are such a document, else None (a page or text)."""
+    head = data[:1024]
+    # a PDF may have a few bytes of junk before its header (a BOM, a stray line)
+    if b"%PDF-" in head:
+        return "pdf"
+    if data.startswith(_OLE2):
+        return "doc"
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                names = set(z.namelist())
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return None
+        if "word/document.xml" in names:
+            return "docx"
+    return None
+
+
+def read(data: bytes, source: str) -> Document | None:
+    """The document's tokens, or None when the bytes are a web page or a text copy."""
+    kind = kind_of(data)
+    if kind == "pdf":
+        from gx_pipeline.documents.pdf import read_pdf
+
+        return read_pdf(data, source)
+    if kind == "docx":
+        from gx_pipeline.documents.word import read_docx
+
+        return read_docx(data, source)
+    if kind == "doc":
+        from gx_pipeline.documents.word import read_doc
+
+        return read_doc(data, source)
+    return None

@@ -1,0 +1,548 @@
+"""A PDF report as the reader's token stream: ruled tables as tables, the rest as text lines.
+
+PDFium (pypdfium2) gives every character with its box and every path the page draws, in C.
+Per page, in reading order (top to bottom):
+
+- each ruled table (gx_pipeline.documents.grid) becomes table cells, a row per table row, each
+  merged cell once, as a web page's table would: the reader never sees a blank cell vanish or
+  a value slide into the next column, which is what a text rendering of the same table does;
+- the text outside the tables becomes lines, with runs of spaces where the page has gaps (a
+  borderless table stays a line per row, numbers on their row), read as a text copy is read;
+- a page-number line at the top or bottom of a page (`- 3 -`, `第3页 共6页`, `3/6`) is left out,
+  so a table continued on the next page is not interrupted by it.
+
+A page without a text layer (a scan, or a table pasted as an image) has nothing to read: a PDF
+with no text at all is refused with that reason, one with some such pages reads the others and
+says which pages were images. Pages are read one at a time and only the first `MAX_PAGES`.
+Cells are located by page: [page, line on the page, cell in the line], a table row counting as
+one line.
+"""
+
+from __future__ import annotations
+
+import bisect
+import ctypes
+import datetime as dt
+import itertools
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from gx_pipeline.documents import grid
+from gx_pipeline.documents.base import Document, DocumentError, Location
+from gx_pipeline.parsing.tokens import CELL, END, ROW_END, Head, Token, text_tokens
+
+#: pages read from one PDF: a report has 3-20; a 300-page compilation is read as far as this
+MAX_PAGES = 120
+#: a document whose pages hold fewer visible characters than this per page has no text layer
+SCAN_CHARS_PER_PAGE = 10
+#: a share of characters PDFium cannot map to Unicode above this: the text is not readable
+UNMAPPED_SHARE = 0.3
+
+_PAGE_NUMBER = re.compile(
+    r"^(?:[-—－–]\s*\d{1,4}\s*[-—－–]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|"
+    r"\d{1,4}\s*/\s*\d{1,4}|\d{1,4}|[Pp]age\s*\d{1,4}(?:\s*of\s*\d{1,4})?)$"
+)
+_PDF_DATE = re.compile(r"D:(\d{4})(\d{2})(\d{2})")
+
+
+@dataclass
+class _Char:
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+def read_pdf(data: bytes, source: str) -> Document:
+    """The PDF's token stream and metadata; DocumentError when there is nothing to read."""
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        raise DocumentError(_open_error(str(exc))) from None
+    try:
+        return _read(pdf, source)
+    finally:
+        pdf.close()
+
+
+def _open_error(message: str) -> str:
+    if "password" in message.lower():
+        return "the PDF is encrypted with a password; it cannot be read"
+    return f"the PDF cannot be opened ({message}): damaged or not a PDF"
+
+
+def _read(pdf, source: str) -> Document:
+    meta = pdf.get_metadata_dict(skip_empty=True)
+    total = len(pdf)
+    if total == 0:
+        raise DocumentError("the PDF has no pages")
+    problems: list[str] = []
+    tokens: list[Token] = []
+    texts: list[str] = []
+    locations: dict[tuple[int, int, int], Location] = {}
+    image_pages: list[int] = []
+    visible = unmapped = 0
+    table_no = 0
+    #: the header rows of a table that runs over the end of the page
+    run_head: list[tuple[str, ...]] = []
+    for number in range(1, min(total, MAX_PAGES) + 1):
+        page = pdf[number - 1]
+        try:
+            chars, n_unmapped = _chars(page)
+            edges, has_images = _drawing(page)
+        finally:
+            page.close()
+        visible += len(chars)
+        unmapped += n_unmapped
+        if len(chars) < SCAN_CHARS_PER_PAGE:
+            run_head = []
+            if has_images:
+                image_pages.append(number)
+            continue
+        blocks = _blocks(chars, grid.find_tables(edges))
+        line_no = 0
+        last_table = max((k for k, b in enumerate(blocks) if isinstance(b, grid.Table)), default=-1)
+        for k, block in enumerate(blocks):
+            if isinstance(block, grid.Table):
+                rows = _rows(block)
+                if run_head and _only_lines_before(blocks, k):
+                    # a table run over from the last page with its header rows printed again
+                    # (Word's repeated header rows, a browser's <thead>): not rows of the report
+                    rows = _without_repeated_head(rows, run_head)
+                    head = run_head
+                else:
+                    head = [_row_texts(r) for r in rows[:_HEAD_ROWS]]
+                run_head = head if k == last_table and _only_lines_after(blocks, k) else []
+                table_no += 1
+                line_no, table_tokens = _table_tokens(rows, table_no, number, line_no, locations)
+                tokens += table_tokens
+                texts += [t.text for t in table_tokens if t.kind == CELL]
+            else:
+                first = line_no + 1
+                line_no += len(block)
+                text = "\n".join(block) + "\n"
+                texts += block
+                for t in text_tokens(text):
+                    if t.kind != END:
+                        # text_tokens numbers the lines of each run from 1: one number for the
+                        # page and the line on it, told apart again by `locations`
+                        line = first + (t.tr or 1) - 1
+                        t = t._replace(table=0, tr=number * _LINES + line)
+                        locations[(0, t.tr, t.td or 1)] = (number, line, t.td or 1)
+                    tokens.append(t)
+    if visible < SCAN_CHARS_PER_PAGE * min(total, MAX_PAGES):
+        raise DocumentError(
+            f"a scan: the PDF's {total} page(s) have no text layer "
+            f"({visible} characters in all); its tables are images and need OCR"
+        )
+    if unmapped > UNMAPPED_SHARE * (visible + unmapped):
+        raise DocumentError(
+            "the PDF's fonts have no Unicode mapping: its text cannot be read "
+            f"({unmapped} of {visible + unmapped} characters unmapped)"
+        )
+    if image_pages:
+        problems.append(
+            "document: PDF page(s) "
+            + ", ".join(map(str, image_pages))
+            + " have no text layer (scanned or pasted as images); what they show is not read"
+        )
+    if total > MAX_PAGES:
+        problems.append(f"document: only the first {MAX_PAGES} of the PDF's {total} pages read")
+    head = Head(
+        title=meta.get("Title") or None,
+        meta={k: v for k, v in (("creationdate", _pdf_date(meta.get("CreationDate"))),) if v},
+    )
+    return Document(
+        kind="pdf",
+        tokens=tuple(tokens),
+        head=head,
+        text="\n".join(texts) + "\n",
+        problems=tuple(problems),
+        pages=min(total, MAX_PAGES),
+        locations=locations,
+    )
+
+
+#: text lines are numbered page * _LINES + line on the page in the token stream
+_LINES = 100_000
+
+
+def _pdf_date(value: str | None) -> str | None:
+    m = _PDF_DATE.match(value or "")
+    if not m:
+        return None
+    try:
+        return dt.date(int(m[1]), int(m[2]), int(m[3])).isoformat()
+    except ValueError:
+        return None
+
+
+def _chars(page) -> tuple[list[_Char], int]:
+    """The page's visible characters in display coordinates, and how many of them PDFium could
+    not map to Unicode."""
+    from pypdfium2 import raw
+
+    textpage = page.get_textpage()
+    try:
+        width, height = page.get_size()
+        rotation = page.get_rotation() % 360
+        n = raw.FPDFText_CountChars(textpage)
+        if n <= 0:
+            return [], 0
+        # the whole text in one call: one UTF-16 unit per character index
+        buffer = ctypes.create_string_buffer((n + 1) * 2)
+        raw.FPDFText_GetText(textpage, 0, n, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)))
+        text = buffer.raw[: n * 2].decode("utf-16-le", errors="replace")
+        rect = raw.FS_RECTF()
+        box = raw.FPDFText_GetLooseCharBox
+        chars: list[_Char] = []
+        unmapped = 0
+        for i, ch in enumerate(text):
+            if ch.isspace():
+                continue  # PDFium's own spaces and line ends; gaps are measured instead
+            if ch == "\ufffd" or ch == "\x00" or "\ue000" <= ch <= "\uf8ff":
+                unmapped += 1
+                continue
+            if unicodedata.category(ch)[0] == "C" or not box(textpage, i, rect):
+                continue
+            if rotation:
+                x0, top, x1, bottom = _display(
+                    rect.left, rect.bottom, rect.right, rect.top, width, height, rotation
+                )
+                chars.append(_Char(ch, x0, top, x1, bottom))
+            else:
+                chars.append(
+                    _Char(ch, rect.left, height - rect.top, rect.right, height - rect.bottom)
+                )
+    finally:
+        textpage.close()
+    return chars, unmapped
+
+
+def _display(
+    left: float, bottom: float, right: float, top: float, w: float, h: float, rotation: int
+) -> tuple[float, float, float, float]:
+    """A box in PDF space (origin bottom left) as the page is shown: (x0, top, x1, bottom),
+    y growing downwards, after the page's /Rotate."""
+    xs, ys = [], []
+    for x, y in ((left, bottom), (right, top)):
+        if rotation == 90:
+            x, y = y, x
+        elif rotation == 180:
+            x = w - x
+        elif rotation == 270:
+            x, y = h - y, w - x
+        else:
+            y = h - y
+        xs.append(x)
+        ys.append(y)
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _drawing(page) -> tuple[list[grid.Edge], bool]:
+    """The page's borders (horizontal and vertical pieces of every stroked or non-white filled
+    path), and whether the page holds an image; one pass over its objects."""
+    from pypdfium2 import raw
+
+    width, height = page.get_size()
+    rotation = page.get_rotation() % 360
+    edges: list[grid.Edge] = []
+    images = False
+    bounds = [ctypes.c_float() for _ in range(4)]
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    get_bounds, draw_mode = raw.FPDFPageObj_GetBounds, raw.FPDFPath_GetDrawMode
+    for obj, matrix, kind in _objects(page.raw, None, 0):
+        if kind == raw.FPDF_PAGEOBJ_IMAGE:
+            images = True
+            continue
+        if not draw_mode(obj, fill, stroke) or not (fill.value or stroke.value):
+            continue
+        n = raw.FPDFPath_CountSegments(obj)
+        if n <= 5 and matrix is None and get_bounds(obj, *bounds):
+            # a rectangle (borders are drawn as one thin rectangle each): its bounds in one
+            # call instead of a call per corner
+            left, bottom, right, top = (b.value for b in bounds)
+            if right - left < grid.SNAP or top - bottom < grid.SNAP:
+                segments = [((left, (bottom + top) / 2), (right, (bottom + top) / 2))]
+                if right - left < grid.SNAP:
+                    segments = [(((left + right) / 2, bottom), ((left + right) / 2, top))]
+            elif not stroke.value and _white(obj):
+                continue  # a background
+            else:
+                segments = [
+                    ((left, bottom), (right, bottom)),
+                    ((left, top), (right, top)),
+                    ((left, bottom), (left, top)),
+                    ((right, bottom), (right, top)),
+                ]
+        elif not stroke.value and _white(obj):
+            continue
+        else:
+            segments = _segments(obj, matrix, n)
+        for (x0, y0), (x1, y1) in segments:
+            if rotation:
+                ax, ay, _, _ = _display(x0, y0, x0, y0, width, height, rotation)
+                bx, by, _, _ = _display(x1, y1, x1, y1, width, height, rotation)
+            else:
+                ax, ay, bx, by = x0, height - y0, x1, height - y1
+            if abs(ay - by) < 0.5 and abs(ax - bx) >= 0.5:
+                edges.append(grid.Edge(True, (ay + by) / 2, min(ax, bx), max(ax, bx)))
+            elif abs(ax - bx) < 0.5 and abs(ay - by) >= 0.5:
+                edges.append(grid.Edge(False, (ax + bx) / 2, min(ay, by), max(ay, by)))
+    return edges, images
+
+
+def _objects(parent, matrix, depth: int):
+    """(object, matrix from its form to the page or None on the page itself, type) of every
+    path and image, inside forms too."""
+    from pypdfium2 import raw
+
+    on_page = depth == 0
+    count = raw.FPDFPage_CountObjects(parent) if on_page else raw.FPDFFormObj_CountObjects(parent)
+    for i in range(count):
+        obj = raw.FPDFPage_GetObject(parent, i) if on_page else raw.FPDFFormObj_GetObject(parent, i)
+        kind = raw.FPDFPageObj_GetType(obj)
+        if kind == raw.FPDF_PAGEOBJ_FORM and depth < 4:
+            form = _matrix(obj)
+            yield from _objects(obj, form if matrix is None else _times(form, matrix), depth + 1)
+        elif kind in (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE):
+            yield obj, matrix, kind
+
+
+def _matrix(obj):
+    from pypdfium2 import raw
+
+    m = raw.FS_MATRIX()
+    if not raw.FPDFPageObj_GetMatrix(obj, m):
+        return raw.FS_MATRIX(1, 0, 0, 1, 0, 0)
+    return m
+
+
+def _times(m, n):
+    """m then n (row vectors: p' = p m n)."""
+    from pypdfium2 import raw
+
+    return raw.FS_MATRIX(
+        m.a * n.a + m.b * n.c,
+        m.a * n.b + m.b * n.d,
+        m.c * n.a + m.d * n.c,
+        m.c * n.b + m.d * n.d,
+        m.e * n.a + m.f * n.c + n.e,
+        m.e * n.b + m.f * n.d + n.f,
+    )
+
+
+def _white(obj) -> bool:
+    """Filled white or fully transparent: a background, not a border."""
+    from pypdfium2 import raw
+
+    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    if not raw.FPDFPageObj_GetFillColor(obj, r, g, b, a):
+        return False
+    return a.value == 0 or (r.value > 240 and g.value > 240 and b.value > 240)
+
+
+def _segments(obj, form, n: int) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+    """The straight segments of a path, in page space (`form`: the matrix of the form the path
+    is drawn in, None on the page)."""
+    from pypdfium2 import raw
+
+    m = _matrix(obj)
+    if form is not None:
+        m = _times(m, form)
+    x, y = ctypes.c_float(), ctypes.c_float()
+    segments = []
+    start = last = None
+    for i in range(n):
+        seg = raw.FPDFPath_GetPathSegment(obj, i)
+        if not raw.FPDFPathSegment_GetPoint(seg, x, y):
+            continue
+        px = x.value * m.a + y.value * m.c + m.e
+        py = x.value * m.b + y.value * m.d + m.f
+        kind = raw.FPDFPathSegment_GetType(seg)
+        if kind == raw.FPDF_SEGMENT_MOVETO:
+            start = last = (px, py)
+            continue
+        if kind == raw.FPDF_SEGMENT_LINETO and last is not None:
+            segments.append((last, (px, py)))
+        last = (px, py)
+        if raw.FPDFPathSegment_GetClose(seg) and start is not None and last != start:
+            segments.append((last, start))
+            last = start
+    return segments
+
+
+# --- a page's blocks: ruled tables and text lines, top to bottom ---------------------------
+
+
+def _blocks(chars: list[_Char], tables: list[grid.Table]) -> list[grid.Table | list[str]]:
+    """The page in reading order: ruled tables (their cells holding their characters) and runs
+    of text lines between them."""
+    outside: list[_Char] = []
+    slots = [_slots(t) for t in tables]
+    for ch in chars:
+        x, y = ch.cx, ch.cy
+        for table, (xs, ys, cell_at) in zip(tables, slots, strict=True):
+            if table.contains(x, y):
+                cell = cell_at.get((bisect.bisect(xs, x), bisect.bisect(ys, y)))
+                if cell is not None:
+                    cell.chars.append(ch)
+                    break
+        else:
+            outside.append(ch)
+    tables = [t for t in tables if any(c.chars for c in t.cells)]
+    lines = _lines(outside)
+    lines = _drop_page_numbers(lines)
+    items: list[tuple[float, int, object]] = [(t.top, 1, t) for t in tables]
+    items += [(line[0].top, 0, line) for line in lines]
+    items.sort(key=lambda item: (item[0], item[1]))
+    blocks: list[grid.Table | list[str]] = []
+    for _, kind, item in items:
+        if kind == 1:
+            blocks.append(item)  # type: ignore[arg-type]
+        else:
+            text = _line_text(item)  # type: ignore[arg-type]
+            if blocks and isinstance(blocks[-1], list):
+                blocks[-1].append(text)
+            else:
+                blocks.append([text])
+    return blocks
+
+
+def _slots(table: grid.Table) -> tuple[list[float], list[float], dict[tuple[int, int], grid.Cell]]:
+    """The table's grid lines, and the cell covering each slot between them, so that finding
+    a character's cell is two bisections."""
+    xs = sorted({c.x0 for c in table.cells} | {c.x1 for c in table.cells})
+    ys = sorted({c.top for c in table.cells} | {c.bottom for c in table.cells})
+    cell_at: dict[tuple[int, int], grid.Cell] = {}
+    for cell in table.cells:
+        for i in range(bisect.bisect(xs, cell.x0), bisect.bisect_left(xs, cell.x1) + 1):
+            for j in range(bisect.bisect(ys, cell.top), bisect.bisect_left(ys, cell.bottom) + 1):
+                cell_at[(i, j)] = cell
+    return xs, ys, cell_at
+
+
+def _lines(chars: list[_Char]) -> list[list[_Char]]:
+    """Characters grouped into lines (overlapping vertically), each left to right, top down."""
+    lines: list[list[_Char]] = []
+    for ch in sorted(chars, key=lambda c: (c.cy, c.x0)):
+        if lines:
+            last = lines[-1]
+            top = min(c.top for c in last[-3:])
+            bottom = max(c.bottom for c in last[-3:])
+            overlap = min(bottom, ch.bottom) - max(top, ch.top)
+            if overlap > 0.5 * min(bottom - top, ch.bottom - ch.top):
+                last.append(ch)
+                continue
+        lines.append([ch])
+    for line in lines:
+        line.sort(key=lambda c: c.x0)
+    return lines
+
+
+def _line_text(line: list[_Char], cell: bool = False) -> str:
+    """A line's characters with a space where there is a gap and three where it is wide (a
+    column gap), so that numbers of a borderless table stay apart on their row."""
+    out = [line[0].text]
+    for prev, ch in itertools.pairwise(line):
+        size = max(prev.bottom - prev.top, 1.0)
+        gap = ch.x0 - prev.x1
+        if gap > 1.2 * size and not cell:
+            out.append("   ")
+        elif gap > 0.2 * size:
+            out.append(" ")
+        out.append(ch.text)
+    return "".join(out)
+
+
+def _drop_page_numbers(lines: list[list[_Char]]) -> list[list[_Char]]:
+    """Without a page number standing alone as the page's first or last line."""
+    for end in (0, -1):
+        if lines and _PAGE_NUMBER.match(unicodedata.normalize("NFKC", _line_text(lines[end]))):
+            lines = lines[1:] if end == 0 else lines[:-1]
+    return lines
+
+
+def _cell_text(chars: list[_Char]) -> str:
+    """A cell's text: its lines joined, without a space between two lines of Chinese (a label
+    wrapped by the cell's width, or a header written one character per line)."""
+    out = ""
+    for line in _lines(chars):
+        text = _line_text(line, cell=True)
+        if out and not (_cjk(out[-1]) and _cjk(text[0])):
+            out += " "
+        out += text
+    return out
+
+
+def _cjk(ch: str) -> bool:
+    return "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef"
+
+
+#: leading rows of a table that a continuation on the next page may repeat
+_HEAD_ROWS = 6
+#: lines a page may hold between a table and the page break (a running header or footer)
+_RUNNING_LINES = 2
+
+
+def _rows(table: grid.Table) -> list[list[grid.Cell]]:
+    rows: list[list[grid.Cell]] = []
+    for cell in table.cells:
+        if not rows or rows[-1][0].row != cell.row:
+            rows.append([])
+        rows[-1].append(cell)
+    return rows
+
+
+def _row_texts(row: list[grid.Cell]) -> tuple[str, ...]:
+    return tuple(" ".join(_cell_text(c.chars).split()) for c in row)
+
+
+def _only_lines_before(blocks: list, k: int) -> bool:
+    before = blocks[:k]
+    return all(isinstance(b, list) for b in before) and sum(map(len, before)) <= _RUNNING_LINES
+
+
+def _only_lines_after(blocks: list, k: int) -> bool:
+    after = blocks[k + 1 :]
+    return all(isinstance(b, list) for b in after) and sum(map(len, after)) <= _RUNNING_LINES
+
+
+def _without_repeated_head(
+    rows: list[list[grid.Cell]], head: list[tuple[str, ...]]
+) -> list[list[grid.Cell]]:
+    i = 0
+    while i < len(rows) - 1 and i < len(head) and _row_texts(rows[i]) == head[i]:
+        i += 1
+    return rows[i:]
+
+
+def _table_tokens(
+    rows: list[list[grid.Cell]],
+    table_no: int,
+    page: int,
+    line_no: int,
+    locations: dict[tuple[int, int, int], Location],
+) -> tuple[int, list[Token]]:
+    """A ruled table as the reader's table cells: a row per table row, each cell once."""
+    tokens: list[Token] = []
+    for row in rows:
+        line_no += 1
+        for cell in row:
+            text = " ".join(_cell_text(cell.chars).split()) if cell.chars else ""
+            tokens.append(Token(CELL, text, table_no, cell.row + 1, cell.col + 1))
+            locations[(table_no, cell.row + 1, cell.col + 1)] = (page, line_no, cell.col + 1)
+        tokens.append(ROW_END)
+    return line_no, tokens
