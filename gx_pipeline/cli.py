@@ -79,7 +79,8 @@ def cmd_parse(args: argparse.Namespace) -> int:
 def cmd_sample(args: argparse.Namespace) -> int:
     from gx_pipeline.pagegen import sample
 
-    paths = sample(args.n, args.seed, Path(args.out))
+    kinds = tuple(k for k in (args.documents or "").split(",") if k)
+    paths = sample(args.n, args.seed, Path(args.out), kinds)
     print(f"wrote {len(paths)} pages to {args.out}")
     return 0
 
@@ -202,6 +203,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--n", type=int, required=True)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", required=True)
+    p.add_argument(
+        "--documents",
+        metavar="KINDS",
+        help="also write each web page's report as documents: pdf, docx, doc, lopdf, scan "
+        "(comma-separated; pdf and scan need Chromium, doc and lopdf LibreOffice)",
+    )
     p.set_defaults(func=cmd_sample)
 
     p = sub.add_parser("score", help="compare parses with truth")

@@ -16,7 +16,7 @@ import zipfile
 
 from gx_pipeline.documents.base import Document, DocumentError, Location
 
-__all__ = ["KINDS", "Document", "DocumentError", "Location", "kind_of", "read"]
+__all__ = ["KINDS", "Document", "DocumentError", "Location", "kind_of", "page_kind", "read"]
 
 #: what dim_report.document_kind holds: a web page, a text copy, or one of the documents
 KINDS = ("html", "text", "pdf", "docx", "doc")
@@ -41,6 +41,17 @@ def kind_of(data: bytes) -> str | None:
         if "word/document.xml" in names:
             return "docx"
     return None
+
+
+def page_kind(data: bytes) -> str:
+    """What the raw file is, for dim_report.document_kind: a document's kind, else html or
+    text (the markup's ASCII tags are found whatever the page's encoding)."""
+    from gx_pipeline.parsing.tokens import looks_like_html
+
+    kind = kind_of(data)
+    if kind is not None:
+        return kind
+    return "html" if looks_like_html(data[:4096].decode("latin-1")) else "text"
 
 
 def read(data: bytes, source: str) -> Document | None:

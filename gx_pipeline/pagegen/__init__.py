@@ -52,7 +52,23 @@ def write_page(page: GeneratedPage, page_dir: Path, truth_dir: Path) -> Path:
     return path
 
 
-def sample(n: int, seed: int, out_dir: Path) -> list[Path]:
-    """Write n generated pages to out_dir/pages and their truths to out_dir/truth."""
+def sample(n: int, seed: int, out_dir: Path, documents: tuple[str, ...] = ()) -> list[Path]:
+    """Write n generated pages to out_dir/pages and their truths to out_dir/truth.
+
+    `documents`: kinds (pdf, docx, doc, lopdf, scan; see pagegen.documents) in which each
+    printable page is also written, with its own truth, the layouts taking turns."""
     out_dir = Path(out_dir)
-    return [write_page(page_for(seed, i), out_dir / "pages", out_dir / "truth") for i in range(n)]
+    paths = []
+    for i in range(n):
+        page = page_for(seed, i)
+        paths.append(write_page(page, out_dir / "pages", out_dir / "truth"))
+        if documents:
+            from gx_pipeline.pagegen.documents import PRINTABLE, document_page, layouts
+
+            if page.truth.style not in PRINTABLE:
+                continue
+            for kind in documents:
+                layout = layouts(kind)[i % len(layouts(kind))]
+                made = document_page(page, kind, layout)
+                paths.append(write_page(made, out_dir / "pages", out_dir / "truth"))
+    return paths

@@ -319,3 +319,36 @@ def document_of(page: GeneratedPage, kind: str, layout: str = "portrait") -> byt
 
 
 EXTENSIONS = {"pdf": ".pdf", "scan": ".pdf", "lopdf": ".pdf", "docx": ".docx", "doc": ".doc"}
+
+
+def document_page(page: GeneratedPage, kind: str, layout: str) -> GeneratedPage:
+    """The page's report as a document, with its truth: the same cells (a scan: none, and the
+    reason it is refused)."""
+    import dataclasses
+
+    data = document_of(page, kind, layout)
+    name = f"{page.name}-{kind}-{layout}"
+    ext = EXTENSIONS[kind]
+    truth = dataclasses.replace(page.truth, source=name + ext, style=f"{page.truth.style}/{kind}")
+    if kind == "scan":
+        truth = dataclasses.replace(
+            truth,
+            cells=(),
+            template=None,
+            agency=None,
+            year=None,
+            published=None,
+            complete=dict.fromkeys(truth.complete, False),
+            broken_identities=(),
+            expect_flags=(),
+            expect_error_contains="a scan",
+        )
+    return GeneratedPage(name, ext, data, truth)
+
+
+def layouts(kind: str) -> tuple[str, ...]:
+    if kind in ("pdf",):
+        return PDF_LAYOUTS
+    if kind in ("docx", "doc", "lopdf"):
+        return DOCX_LAYOUTS
+    return ("portrait",)

@@ -22,6 +22,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
+from gx_pipeline.documents import page_kind
 from gx_pipeline.machine import available_cores, process_alive
 from gx_pipeline.parsing import PARSER_VERSION, ParseError, parse_bytes
 from gx_pipeline.staging.inventory import MAX_PAGE_BYTES
@@ -65,7 +66,7 @@ def parse_raw(raw: RawFile, max_bytes: int = MAX_PAGE_BYTES) -> Outcome:
         return Quarantined(raw, "parse", f"parser error: {type(err).__name__}: {err}")
     if not report.cells:
         return Quarantined(raw, "parse", "; ".join(report.problems) or "no readable tables")
-    loaded = LoadedReport(raw, report, PARSER_VERSION)
+    loaded = LoadedReport(raw, report, PARSER_VERSION, page_kind(data))
     _ = loaded.fingerprint  # computed here, in the worker, and sent back with the report
     return loaded
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from gx_pipeline import contract, regions, trust
+from gx_pipeline import contract, documents, regions, trust
 
 _SHA256 = r"^[0-9a-f]{64}$"
 _ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
@@ -78,6 +78,7 @@ class ReportDim(pa.DataFrameModel):
     tally_failed: Series[int] = pa.Field(ge=0)
     tally_not_assessable: Series[int] = pa.Field(ge=0)
     content_fingerprint: Series[str] = pa.Field(nullable=True, str_length=16)
+    document_kind: Series[str] = pa.Field(isin=list(documents.KINDS))
 
     @pa.dataframe_check
     def clean_means_no_reasons(cls, df: pd.DataFrame) -> Series[bool]:

@@ -64,6 +64,7 @@ DIM_COLUMNS = [
     "tally_failed",
     "tally_not_assessable",
     "content_fingerprint",
+    "document_kind",
 ]
 TALLY_COLUMNS = [
     "report_id",
@@ -114,6 +115,8 @@ class LoadedReport:
     raw: RawFile
     report: Report
     parser_version: str
+    #: html, text, pdf, docx or doc (gx_pipeline.documents.KINDS)
+    document_kind: str = "html"
 
     @property
     def report_id(self) -> str:
@@ -272,6 +275,7 @@ def dim_frame(
                 "tally_failed": statuses.count("fail"),
                 "tally_not_assessable": statuses.count("not_assessable"),
                 "content_fingerprint": loaded.fingerprint,
+                "document_kind": loaded.document_kind,
             }
         )
     return _frame(
