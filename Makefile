@@ -6,7 +6,7 @@ DAGSTER_HOME := $(CURDIR)/.dagster_home
 export DAGSTER_HOME
 YEARS       ?=
 
-.PHONY: run status test test-faults ui bench bench-tally lint install dagster-home
+.PHONY: run status test test-faults ui bench bench-tally lint install dagster-home system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,19 +14,34 @@ $(BIN)/python:
 install: $(BIN)/python
 	$(BIN)/pip install -q -e '.[dev]'
 
+# Debian packages the documents need: LibreOffice converts .doc/.wps to .docx (without it such a
+# file is quarantined with that reason); Chromium and a CJK font print the generated PDFs the
+# tests read back. PDFs are read by pypdfium2 (a wheel): nothing to install for them.
+SYSTEM_PACKAGES := libreoffice-writer-nogui chromium fonts-wqy-zenhei
+system-deps:
+	@missing=""; \
+	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-writer-nogui"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	fc-list :lang=zh 2>/dev/null | grep -q . || missing="$$missing fonts-wqy-zenhei"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+
 # the instance's dagster.yaml (gx_pipeline/defs/dagster.yaml): the `duckdb` pool limit of 1 (one
 # DuckDB writer: queued runs wait instead of failing on the lock) and run monitoring
 dagster-home:
 	@$(BIN)/python -m gx_pipeline.defs.home $(DAGSTER_HOME) > /dev/null
 
 # every year with a data/raw/<year>/ folder, or e.g. `make run YEARS=2019-2025`
-run: install dagster-home
+run: install dagster-home system-deps
 	$(BIN)/gx run $(if $(YEARS),--years $(YEARS))
 
 status: install dagster-home
 	$(BIN)/gx status $(if $(YEARS),--years $(YEARS))
 
-test: install
+test: install system-deps
 	$(BIN)/pytest -q
 
 # kill -9 of `gx run` at random points of a load, then the next run: FAULT_TRIALS trials (30 in CI)

@@ -468,11 +468,29 @@ def _line_text(line: list[_Char], cell: bool = False) -> str:
 
 
 def _drop_page_numbers(lines: list[list[_Char]]) -> list[list[_Char]]:
-    """Without a page number standing alone as the page's first or last line."""
+    """Without a page number standing alone as the page's first or last line, and with a
+    running header or footer (a date at one side, the title or address in the middle, a page
+    number at the other) as one line per field: run into one line, the title would take the
+    date in front of it for part of the agency's name."""
+    for end in (0, -1):
+        if lines and _gaps(lines[end]):
+            fields = _gaps(lines[end])
+            lines = fields + lines[1:] if end == 0 else lines[:-1] + fields
     for end in (0, -1):
         if lines and _PAGE_NUMBER.match(unicodedata.normalize("NFKC", _line_text(lines[end]))):
             lines = lines[1:] if end == 0 else lines[:-1]
     return lines
+
+
+def _gaps(line: list[_Char]) -> list[list[_Char]]:
+    """A line cut at gaps wider than four characters (a running header's fields), or [] when
+    it has none."""
+    fields = [[line[0]]]
+    for prev, ch in itertools.pairwise(line):
+        if ch.x0 - prev.x1 > 4 * max(prev.bottom - prev.top, 1.0):
+            fields.append([])
+        fields[-1].append(ch)
+    return fields if len(fields) > 1 else []
 
 
 def _cell_text(chars: list[_Char]) -> str:

@@ -98,6 +98,49 @@ def _copy_real(root: Path) -> list[Path]:
     return out
 
 
+#: the pairs the tests read: a web page and the same report as documents, with the truth
+PAIRS: tuple[tuple[str, int, str, tuple[tuple[str, str], ...]], ...] = (
+    (
+        "trs",
+        2021,
+        "2021",
+        (
+            ("pdf", "portrait"),
+            ("pdf", "repeat"),
+            ("docx", "repeat"),
+            ("doc", "portrait"),
+            ("scan", "portrait"),
+        ),
+    ),
+    ("split", 2019, "2019", (("pdf", "landscape"), ("pdf", "vertical"), ("docx", "vertical"))),
+    ("gbk", 2023, "2021", (("pdf", "footer"), ("docx", "landscape"))),
+    ("onetable", 2024, "2021", (("pdf", "repeat"), ("pdf", "vertical"))),
+)
+
+
+def write_pairs(out_dir: Path) -> list[Path]:
+    """The test pairs: each web page with its documents, under out_dir/pages and /truth."""
+    from gx_pipeline.pagegen.documents import document_page
+
+    written = []
+    for k, (style, year, template, kinds) in enumerate(PAIRS, start=1):
+        rng = random.Random(f"gx-document-pairs:{k}")
+        page = make_page(
+            rng,
+            index=k,
+            style=style,
+            year=year,
+            template=template,
+            blank_mode="sparse",
+            name=f"gen-pair{k}-{style}-{year}",
+        )
+        written.append(write_page(page, out_dir / "pages", out_dir / "truth"))
+        for kind, layout in kinds:
+            made = document_page(page, kind, layout)
+            written.append(write_page(made, out_dir / "pages", out_dir / "truth"))
+    return written
+
+
 def write_bundle(root: Path) -> list[Path]:
     """Write the generated and real demo pages under root; returns the page paths."""
     root = Path(root)
@@ -123,7 +166,17 @@ def write_bundle(root: Path) -> list[Path]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, default=Path("data"))
+    parser.add_argument(
+        "--pairs",
+        type=Path,
+        help="write only the document test pairs to this folder "
+        "(gx_pipeline_tests/fixtures/documents)",
+    )
     args = parser.parse_args(argv)
+    if args.pairs:
+        paths = write_pairs(args.pairs)
+        print(f"wrote {len(paths)} pages and documents under {args.pairs}")
+        return 0
     paths = write_bundle(args.root)
     print(
         f"wrote {len(paths)} pages under {args.root / 'raw'} (truths under {args.root / 'truth'})"

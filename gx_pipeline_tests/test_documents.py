@@ -1,0 +1,191 @@
+"""Reports published as PDF and Word files read like their web pages.
+
+The pairs in fixtures/documents were made by real tools from generated pages
+(`python -m gx_pipeline.pagegen.bundle --pairs gx_pipeline_tests/fixtures/documents`): headless
+Chromium's print-to-PDF in several layouts (tables across page breaks, landscape, header rows
+repeated on each page, one-character-per-line headers, the browser's running header and
+footer), python-docx, LibreOffice's .doc, and an image-only scan.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from gx_pipeline import documents
+from gx_pipeline.documents import grid
+from gx_pipeline.parsing import ParseError, parse_bytes, parse_file
+from gx_pipeline.scoring import score
+from gx_pipeline.staging.pool import parse_raw
+from gx_pipeline.staging.tables import Quarantined, RawFile
+
+PAIRS = Path(__file__).parent / "fixtures" / "documents"
+PAGES = sorted((PAIRS / "pages").iterdir())
+DOCUMENTS = [p for p in PAGES if p.suffix in (".pdf", ".docx", ".doc") and "-scan-" not in p.name]
+SCANS = [p for p in PAGES if "-scan-" in p.name]
+
+
+def _web_page(document: Path) -> Path:
+    stem = document.name.split("-pdf-")[0].split("-docx-")[0].split("-doc-")[0]
+    return PAIRS / "pages" / f"{stem}.html"
+
+
+def _cells(path: Path) -> dict[tuple[str, str, str], object]:
+    return {(c.section, c.row, c.col): c.value for c in parse_file(path).cells}
+
+
+def test_the_fixtures_cover_every_kind_and_layout() -> None:
+    names = " ".join(p.name for p in PAGES)
+    for kind in ("-pdf-", "-docx-", "-doc-", "-scan-"):
+        assert kind in names
+    for layout in ("portrait", "landscape", "repeat", "vertical", "footer"):
+        assert f"-pdf-{layout}" in names
+
+
+@pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: p.name)
+def test_a_document_gives_the_cells_of_its_web_page(path: Path) -> None:
+    web = _cells(_web_page(path))
+    got = _cells(path)
+    assert len(web) >= 190
+    assert got == web
+
+
+@pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: p.name)
+def test_a_document_scores_every_cell_and_its_metadata(path: Path) -> None:
+    summary = score(PAIRS / "truth", [parse_file(path).to_json()])
+    (report,) = summary.reports
+    assert report.cells >= 190
+    assert report.correct == report.cells
+    assert not report.wrong and not report.missing
+    assert all(report.meta_ok.values()), report.meta_ok
+
+
+def test_the_document_kind_is_told_by_the_bytes_not_the_name(tmp_path: Path) -> None:
+    pdf = next(p for p in DOCUMENTS if p.suffix == ".pdf")
+    disguised = tmp_path / "report.html"
+    disguised.write_bytes(pdf.read_bytes())
+    assert _cells(disguised) == _cells(pdf)
+    page = _web_page(pdf)
+    named_pdf = tmp_path / "report.pdf"
+    named_pdf.write_bytes(page.read_bytes())
+    assert _cells(named_pdf) == _cells(page)
+    assert documents.page_kind(pdf.read_bytes()) == "pdf"
+    assert documents.page_kind(page.read_bytes()) == "html"
+    assert documents.page_kind("一、总体情况\n规章 | 1 | 2 |\n".encode()) == "text"
+    docx = next(p for p in DOCUMENTS if p.suffix == ".docx")
+    assert documents.page_kind(docx.read_bytes()) == "docx"
+
+
+def test_pdf_cells_are_located_by_page_and_line() -> None:
+    path = next(p for p in DOCUMENTS if p.name.endswith("-pdf-repeat.pdf"))
+    report = parse_file(path)
+    pages = {c.table for c in report.cells}
+    assert min(pages) >= 1 and len(pages) >= 2  # the tables run over several pages
+    assert all(c.tr and c.tr < 200 and c.td for c in report.cells)
+
+
+def test_word_cells_are_located_by_table_row_and_cell() -> None:
+    import docx
+
+    path = next(p for p in DOCUMENTS if p.suffix == ".docx")
+    tables = docx.Document(str(path)).tables
+    for cell in parse_file(path).cells:
+        tr = tables[cell.table - 1]._tbl.tr_lst[cell.tr - 1]
+        text = "".join(
+            p.text for p in tr.tc_lst[cell.td - 1].iter() if hasattr(p, "text") and p.text
+        )
+        assert cell.raw.replace(" ", "") in text.replace(" ", "")
+
+
+@pytest.mark.parametrize("path", SCANS, ids=lambda p: p.name)
+def test_a_scan_is_refused_with_its_reason_and_quarantined(path: Path) -> None:
+    with pytest.raises(ParseError, match="a scan: .* no text layer"):
+        parse_file(path)
+    data = path.read_bytes()
+    raw = RawFile(path.name, str(path), "0" * 64, len(data), True)
+    outcome = parse_raw(raw)
+    assert isinstance(outcome, Quarantined)
+    assert "a scan" in outcome.reason
+
+
+def test_a_damaged_pdf_or_word_file_is_a_parse_error_naming_it() -> None:
+    pdf = next(p for p in DOCUMENTS if p.suffix == ".pdf").read_bytes()
+    with pytest.raises(ParseError, match="PDF cannot be opened"):
+        parse_bytes(pdf[: len(pdf) // 3][:200], "cut.pdf")
+    docx = next(p for p in DOCUMENTS if p.suffix == ".docx").read_bytes()
+    with pytest.raises(ParseError):
+        parse_bytes(docx[:3000] + b"\0" * 100, "cut.docx")
+
+
+def test_a_doc_without_libreoffice_is_refused_with_the_reason(monkeypatch) -> None:
+    from gx_pipeline.documents import word
+
+    monkeypatch.setattr(word, "converter", lambda: None)
+    doc = next(p for p in DOCUMENTS if p.suffix == ".doc")
+    with pytest.raises(ParseError, match="needs LibreOffice"):
+        parse_file(doc)
+    with pytest.raises(ParseError, match="not a Word document"):
+        parse_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "sheet.xls")
+
+
+def test_grid_a_merged_cell_is_one_cell_at_its_top_row() -> None:
+    # a 2x2 grid whose left column is one cell spanning both rows
+    edges = [
+        grid.Edge(True, 0, 0, 100),
+        grid.Edge(True, 10, 50, 100),
+        grid.Edge(True, 20, 0, 100),
+        grid.Edge(False, 0, 0, 20),
+        grid.Edge(False, 50, 0, 20),
+        grid.Edge(False, 100, 0, 20),
+    ]
+    (table,) = grid.find_tables(edges)
+    assert [(c.row, c.col, c.x0, c.top, c.x1, c.bottom) for c in table.cells] == [
+        (0, 0, 0, 0, 50, 20),
+        (0, 1, 50, 0, 100, 10),
+        (1, 0, 50, 10, 100, 20),
+    ]
+
+
+def test_grid_a_table_cut_by_the_page_end_is_closed() -> None:
+    # vertical borders that stop at the page's end with no border across: the cut row is kept
+    edges = [
+        grid.Edge(True, 0, 0, 100),
+        grid.Edge(True, 10, 0, 100),
+        grid.Edge(False, 0, 0, 30),
+        grid.Edge(False, 50, 0, 30),
+        grid.Edge(False, 100, 0, 30),
+    ]
+    (table,) = grid.find_tables(edges)
+    assert sorted((c.top, c.bottom) for c in table.cells) == [(0, 10), (0, 10), (10, 30), (10, 30)]
+
+
+def test_truths_of_the_pairs_say_what_the_documents_are() -> None:
+    for path in DOCUMENTS:
+        truth = json.loads((PAIRS / "truth" / f"{path.stem}.json").read_text(encoding="utf-8"))
+        assert truth["source"] == path.name
+
+
+def test_gx_sample_writes_documents_that_read_back_exactly(tmp_path: Path) -> None:
+    import os
+
+    from gx_pipeline.pagegen import sample
+    from gx_pipeline.pagegen.documents import chromium
+
+    if chromium() is None:
+        if os.environ.get("CI"):
+            pytest.fail("no chromium in CI: .ci/run installs it")
+        pytest.skip("no chromium on this machine: make system-deps")
+    paths = sample(2, 13, tmp_path, documents=("pdf", "docx", "scan"))
+    made = [p for p in paths if p.suffix in (".pdf", ".docx")]
+    assert len(made) >= 5
+    reports = []
+    for p in paths:
+        try:
+            reports.append(parse_file(p).to_json())
+        except ParseError as exc:
+            reports.append({"source": p.name, "error": exc.reason, "cells": []})
+    summary = score(tmp_path / "truth", reports)
+    assert summary.correct == summary.cells > 600
+    assert not any(r.wrong for r in summary.reports)
