@@ -207,6 +207,53 @@ def _end_to_end(paths: list[Path], work: Path, year: int, workers: int = 1) -> t
     return elapsed / len(paths) * 1e6, facts
 
 
+_PDF_PAIRS = Path(__file__).resolve().parents[1] / "gx_pipeline_tests" / "fixtures" / "documents"
+
+
+def _pdf_figures(rounds: int) -> None:
+    """PDFs: pages per second through PDFium's text extraction alone (the floor of this path:
+    open, load each page, its text), through the table layer (gx_pipeline.documents), and the
+    whole parse; medians of `rounds`."""
+    import pypdfium2 as pdfium
+
+    from gx_pipeline.documents.pdf import read_pdf
+
+    pdfs = [
+        p.read_bytes() for p in sorted((_PDF_PAIRS / "pages").glob("*.pdf")) if "-scan-" not in p.name
+    ]
+    if not pdfs:
+        return
+    pages = sum(len(pdfium.PdfDocument(d)) for d in pdfs)
+
+    def text_only() -> None:
+        for data in pdfs:
+            pdf = pdfium.PdfDocument(data)
+            for page in pdf:
+                textpage = page.get_textpage()
+                textpage.get_text_range()
+                textpage.close()
+                page.close()
+            pdf.close()
+
+    steps = {
+        "PDF text extraction alone (PDFium)": text_only,
+        "PDF table layer (tokens)": lambda: [read_pdf(d, "bench.pdf") for d in pdfs],
+        "PDF parse: bytes -> Report": lambda: [parse_bytes(d, "bench.pdf") for d in pdfs],
+    }
+    timings: dict[str, list[float]] = defaultdict(list)
+    for _ in range(rounds):
+        for label, step in steps.items():
+            start = time.perf_counter()
+            step()
+            timings[label].append((time.perf_counter() - start) / pages * 1e3)
+    print()
+    print(f"PDFs: {len(pdfs)} documents, {pages} pages (Chromium prints of generated reports)")
+    print(f"{'step (one core)':<44}{'ms/page':>10}{'pages/s':>10}")
+    for label in steps:
+        ms = statistics.median(timings[label])
+        print(f"{label:<44}{ms:>10.1f}{1e3 / ms:>10.0f}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="gx bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=2000)
@@ -307,6 +354,7 @@ def main(argv: list[str] | None = None) -> int:
             f"peak RSS: {peak_mb:.0f} MB (generation, all pages in memory for the timing "
             "loops, and the streaming load)"
         )
+    _pdf_figures(args.rounds)
     return 0
 
 
