@@ -219,7 +219,9 @@ def _pdf_figures(rounds: int) -> None:
     from gx_pipeline.documents.pdf import read_pdf
 
     pdfs = [
-        p.read_bytes() for p in sorted((_PDF_PAIRS / "pages").glob("*.pdf")) if "-scan-" not in p.name
+        p.read_bytes()
+        for p in sorted((_PDF_PAIRS / "pages").glob("*.pdf"))
+        if "-scan-" not in p.name
     ]
     if not pdfs:
         return
