@@ -16,7 +16,9 @@ install: $(BIN)/python
 
 # Debian packages the documents need: LibreOffice converts .doc/.wps to .docx (without it such a
 # file is quarantined with that reason); Chromium and a CJK font print the generated PDFs the
-# tests read back. PDFs are read by pypdfium2 (a wheel): nothing to install for them.
+# tests read back. PDFs are read by pypdfium2 (a wheel): nothing to install for them. Needs root
+# (or sudo): .ci/run calls it; `make run` and `make test` never do (without these packages a
+# .doc is quarantined with its reason and the tests that need them are skipped, saying why).
 SYSTEM_PACKAGES := libreoffice-writer-nogui chromium fonts-wqy-zenhei
 system-deps:
 	@missing=""; \
@@ -35,13 +37,13 @@ dagster-home:
 	@$(BIN)/python -m gx_pipeline.defs.home $(DAGSTER_HOME) > /dev/null
 
 # every year with a data/raw/<year>/ folder, or e.g. `make run YEARS=2019-2025`
-run: install dagster-home system-deps
+run: install dagster-home
 	$(BIN)/gx run $(if $(YEARS),--years $(YEARS))
 
 status: install dagster-home
 	$(BIN)/gx status $(if $(YEARS),--years $(YEARS))
 
-test: install system-deps
+test: install
 	$(BIN)/pytest -q
 
 # kill -9 of `gx run` at random points of a load, then the next run: FAULT_TRIALS trials (30 in CI)

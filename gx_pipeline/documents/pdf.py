@@ -26,10 +26,13 @@ import datetime as dt
 import itertools
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from gx_pipeline.documents import cut as cut_rows
 from gx_pipeline.documents import grid
 from gx_pipeline.documents.base import Document, DocumentError, Location
+from gx_pipeline.parsing import problems as codes
+from gx_pipeline.parsing.problems import Problems
 from gx_pipeline.parsing.tokens import CELL, END, ROW_END, Head, Token, text_tokens
 
 #: pages read from one PDF: a report has 3-20; a 300-page compilation is read as far as this
@@ -88,15 +91,11 @@ def _read(pdf, source: str) -> Document:
     total = len(pdf)
     if total == 0:
         raise DocumentError("the PDF has no pages")
-    problems: list[str] = []
-    tokens: list[Token] = []
-    texts: list[str] = []
-    locations: dict[tuple[int, int, int], Location] = {}
+    out = _Out()
     image_pages: list[int] = []
     visible = unmapped = 0
-    table_no = 0
-    #: the header rows of a table that runs over the end of the page
-    run_head: list[tuple[str, ...]] = []
+    #: the page before, held back until the page after it tells whether its last table runs on
+    held: _Page | None = None
     for number in range(1, min(total, MAX_PAGES) + 1):
         page = pdf[number - 1]
         try:
@@ -107,41 +106,19 @@ def _read(pdf, source: str) -> Document:
         visible += len(chars)
         unmapped += n_unmapped
         if len(chars) < SCAN_CHARS_PER_PAGE:
-            run_head = []
             if has_images:
                 image_pages.append(number)
+            if held is not None:
+                out.emit(held)
+                held = None
             continue
-        blocks = _blocks(chars, grid.find_tables(edges))
-        line_no = 0
-        last_table = max((k for k, b in enumerate(blocks) if isinstance(b, grid.Table)), default=-1)
-        for k, block in enumerate(blocks):
-            if isinstance(block, grid.Table):
-                rows = _rows(block)
-                if run_head and _only_lines_before(blocks, k):
-                    # a table run over from the last page with its header rows printed again
-                    # (Word's repeated header rows, a browser's <thead>): not rows of the report
-                    rows = _without_repeated_head(rows, run_head)
-                    head = run_head
-                else:
-                    head = [_row_texts(r) for r in rows[:_HEAD_ROWS]]
-                run_head = head if k == last_table and _only_lines_after(blocks, k) else []
-                table_no += 1
-                line_no, table_tokens = _table_tokens(rows, table_no, number, line_no, locations)
-                tokens += table_tokens
-                texts += [t.text for t in table_tokens if t.kind == CELL]
-            else:
-                first = line_no + 1
-                line_no += len(block)
-                text = "\n".join(block) + "\n"
-                texts += block
-                for t in text_tokens(text):
-                    if t.kind != END:
-                        # text_tokens numbers the lines of each run from 1: one number for the
-                        # page and the line on it, told apart again by `locations`
-                        line = first + (t.tr or 1) - 1
-                        t = t._replace(table=0, tr=number * _LINES + line)
-                        locations[(0, t.tr, t.td or 1)] = (number, line, t.td or 1)
-                    tokens.append(t)
+        this = _page(number, chars, grid.find_tables(edges), out)
+        if held is not None:
+            _run_on(held, this, out)
+            out.emit(held)
+        held = this
+    if held is not None:
+        out.emit(held)
     if visible < SCAN_CHARS_PER_PAGE * min(total, MAX_PAGES):
         raise DocumentError(
             f"a scan: the PDF's {total} page(s) have no text layer "
@@ -153,26 +130,237 @@ def _read(pdf, source: str) -> Document:
             f"({unmapped} of {visible + unmapped} characters unmapped)"
         )
     if image_pages:
-        problems.append(
+        out.flag(
+            codes.INCOMPLETE,
             "document: PDF page(s) "
             + ", ".join(map(str, image_pages))
-            + " have no text layer (scanned or pasted as images); what they show is not read"
+            + " have no text layer (scanned or pasted as images); what they show is not read",
         )
     if total > MAX_PAGES:
-        problems.append(f"document: only the first {MAX_PAGES} of the PDF's {total} pages read")
+        out.flag(
+            codes.INCOMPLETE,
+            f"document: only the first {MAX_PAGES} of the PDF's {total} pages read",
+        )
     head = Head(
         title=meta.get("Title") or None,
         meta={k: v for k, v in (("creationdate", _pdf_date(meta.get("CreationDate"))),) if v},
     )
     return Document(
         kind="pdf",
-        tokens=tuple(tokens),
+        tokens=tuple(out.tokens),
         head=head,
-        text="\n".join(texts) + "\n",
-        problems=tuple(problems),
+        text="\n".join(out.texts) + "\n",
+        problems=tuple(out.problems),
+        codes=frozenset(out.problems.codes),
         pages=min(total, MAX_PAGES),
-        locations=locations,
+        locations=out.locations,
     )
+
+
+@dataclass
+class _TCell:
+    """A ruled table's cell with its text, once the page's characters are gone."""
+
+    text: str
+    x0: float
+    x1: float
+    bottom: float
+    row: int
+    col: int
+
+
+@dataclass
+class _Table:
+    rows: list[list[_TCell]]
+    bottom: float
+    #: cells of a row joined to the page before that run on below it (a merged cell): not
+    #: read again, but where the table's columns stand when it runs on to the next page
+    joined: list[_TCell] = field(default_factory=list)
+    #: the rows a continuation on the next page may print again at its top
+    head: list[tuple[str, ...]] = field(default_factory=list)
+
+
+@dataclass
+class _Page:
+    number: int
+    blocks: list[_Table | list[str]]
+
+    def first_table(self) -> _Table | None:
+        """The table the page opens with (after at most a running header's lines)."""
+        for k, block in enumerate(self.blocks):
+            if isinstance(block, _Table):
+                return block if _only_lines_before(self.blocks, k) else None
+        return None
+
+    def last_table(self) -> _Table | None:
+        """The table the page ends with (before at most a running footer's lines)."""
+        for k in range(len(self.blocks) - 1, -1, -1):
+            if isinstance(self.blocks[k], _Table):
+                return self.blocks[k] if _only_lines_after(self.blocks, k) else None  # type: ignore[return-value]
+        return None
+
+
+@dataclass
+class _Out:
+    """The document's token stream as it is written, page by page."""
+
+    tokens: list[Token] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+    locations: dict[tuple[int, int, int], Location] = field(default_factory=dict)
+    problems: Problems = field(default_factory=Problems)
+    table_no: int = 0
+
+    def flag(self, code: str, line: str) -> None:
+        self.problems.flag(code, line)
+
+    def emit(self, page: _Page) -> None:
+        line_no = 0
+        for block in page.blocks:
+            if isinstance(block, _Table):
+                if not block.rows:
+                    continue
+                self.table_no += 1
+                line_no = self._table(block.rows, page.number, line_no)
+                continue
+            first = line_no + 1
+            line_no += len(block)
+            self.texts += block
+            for t in text_tokens("\n".join(block) + "\n"):
+                if t.kind != END:
+                    # text_tokens numbers the lines of each run from 1: one number for the
+                    # page and the line on it, told apart again by `locations`
+                    line = first + (t.tr or 1) - 1
+                    t = t._replace(table=0, tr=page.number * _LINES + line)
+                    self.locations[(0, t.tr, t.td or 1)] = (page.number, line, t.td or 1)
+                self.tokens.append(t)
+
+    def _table(self, rows: list[list[_TCell]], page: int, line_no: int) -> int:
+        """A ruled table as the reader's table cells: a row per table row, each cell once."""
+        for row in rows:
+            line_no += 1
+            for cell in row:
+                self.tokens.append(
+                    Token(CELL, cell.text, self.table_no, cell.row + 1, cell.col + 1)
+                )
+                self.texts.append(cell.text)
+                self.locations[(self.table_no, cell.row + 1, cell.col + 1)] = (
+                    page,
+                    line_no,
+                    cell.col + 1,
+                )
+            self.tokens.append(ROW_END)
+        return line_no
+
+
+def _page(number: int, chars: list[_Char], tables: list[grid.Table], out: _Out) -> _Page:
+    """The page's blocks, its tables as rows of texts; a table or line whose characters are
+    drawn over one another is left out with its reason."""
+    drawn_over = _drawn_over(chars)
+    found, lost_lines = _blocks(chars, tables, drawn_over)
+    blocks: list[_Table | list[str]] = []
+    for block in found:
+        if isinstance(block, grid.Table):
+            if any(id(ch) in drawn_over for c in block.cells for ch in c.chars):
+                rows = [_row_texts(r) for r in _rows(block)]
+                said = " | ".join(" ".join(t for t in r if t) for r in rows[:2])[:80]
+                out.flag(
+                    codes.CELLS_UNPLACED
+                    if any(ch.isdigit() for r in rows for t in r for ch in t)
+                    else codes.INCOMPLETE,
+                    f"document: page {number}: a table ({said} …) whose characters are drawn "
+                    "over one another (the text cannot be read in order, a cell's text may "
+                    "stand in another cell): not read",
+                )
+                continue
+            rows = [
+                [
+                    _TCell(text, c.x0, c.x1, c.bottom, c.row, c.col)
+                    for c, text in zip(r, _row_texts(r), strict=True)
+                ]
+                for r in _rows(block)
+            ]
+            blocks.append(_Table(rows, block.bottom))
+        else:
+            blocks.append(block)
+    page = _Page(number, blocks)
+    for lost in lost_lines:
+        out.flag(
+            codes.CELLS_UNPLACED if any(ch.isdigit() for ch in lost) else codes.INCOMPLETE,
+            f"document: page {number}: a line whose characters are drawn over one another "
+            f"({lost[:60]!r}): not read",
+        )
+    return page
+
+
+def _run_on(before: _Page, after: _Page, out: _Out) -> None:
+    """A table that runs from the end of one page on to the top of the next: its header rows
+    printed again at the top are left out, and a row the page break cut in two is one row
+    again, or, where that is not certain, neither part is read."""
+    last, first = before.last_table(), after.first_table()
+    if last is not None and last.head:
+        head = last.head
+    elif last is not None:
+        head = [tuple(c.text for c in r) for r in last.rows[:_HEAD_ROWS]]
+    else:
+        head = []
+    if first is None or last is None or not last.rows:
+        if first is not None:
+            first.head = []
+        return
+    # a table run over from the last page with its header rows printed again (Word's repeated
+    # header rows, a browser's <thead>): not rows of the report
+    first.rows = _without_repeated_head(first.rows, head)
+    first.head = head
+    if not first.rows:
+        return
+    cut = [
+        c
+        for c in itertools.chain(itertools.chain.from_iterable(last.rows), last.joined)
+        if abs(c.bottom - last.bottom) <= grid.SNAP
+    ]
+    cut.sort(key=lambda c: c.x0)
+    pieces = [cut_rows.Piece(c.text, c.x0, c.x1) for c in cut]
+    below = first.rows[0]
+    decision, where = cut_rows.decide(pieces, [cut_rows.Piece(c.text, c.x0, c.x1) for c in below])
+    if decision == cut_rows.TWO_ROWS:
+        return
+    if decision == cut_rows.JOIN:
+        assert where is not None
+        for k, cell in zip(where, below, strict=True):
+            if cell.text:
+                above = cut[k]
+                above.text = _joined(above.text, cell.text)
+        _pop_first(first)
+        return
+    above_texts = " ".join(c.text for c in last.rows[-1] if c.text)
+    below_texts = " ".join(c.text for c in below if c.text)
+    out.flag(
+        codes.CELLS_UNPLACED
+        if any(ch.isdigit() for ch in above_texts + below_texts)
+        else codes.INCOMPLETE,
+        f"document: page {before.number}'s last table row ({above_texts[:60]}) may run on "
+        f"into page {after.number}'s first row ({below_texts[:60]}): which cells belong "
+        "together is not certain, so neither row is read",
+    )
+    last.rows.pop()
+    _pop_first(first)
+
+
+def _pop_first(table: _Table) -> None:
+    """The table without its first row, whose merged cells that run on below it are kept as
+    the places of their columns."""
+    row = table.rows.pop(0)
+    bottom = min(c.bottom for c in row)
+    table.joined = [
+        _TCell("", c.x0, c.x1, c.bottom, c.row, c.col) for c in row if c.bottom > bottom + grid.SNAP
+    ]
+
+
+def _joined(top: str, rest: str) -> str:
+    """A cell's text on two pages as one: no space between two pieces of Chinese."""
+    if not top:
+        return rest
+    return top + ("" if _cjk(top[-1]) and _cjk(rest[0]) else " ") + rest
 
 
 #: text lines are numbered page * _LINES + line on the page in the token stream
@@ -387,9 +575,14 @@ def _segments(obj, form, n: int) -> list[tuple[tuple[float, float], tuple[float,
 # --- a page's blocks: ruled tables and text lines, top to bottom ---------------------------
 
 
-def _blocks(chars: list[_Char], tables: list[grid.Table]) -> list[grid.Table | list[str]]:
+def _blocks(
+    chars: list[_Char],
+    tables: list[grid.Table],
+    drawn_over: set[int] = frozenset(),  # type: ignore[assignment]
+) -> tuple[list[grid.Table | list[str]], list[str]]:
     """The page in reading order: ruled tables (their cells holding their characters) and runs
-    of text lines between them."""
+    of text lines between them; and the lines left out because characters of theirs are drawn
+    over other characters (`drawn_over`: their ids)."""
     outside: list[_Char] = []
     slots = [_slots(t) for t in tables]
     for ch in chars:
@@ -409,16 +602,53 @@ def _blocks(chars: list[_Char], tables: list[grid.Table]) -> list[grid.Table | l
     items += [(line[0].top, 0, line) for line in lines]
     items.sort(key=lambda item: (item[0], item[1]))
     blocks: list[grid.Table | list[str]] = []
+    lost: list[str] = []
     for _, kind, item in items:
         if kind == 1:
             blocks.append(item)  # type: ignore[arg-type]
         else:
             text = _line_text(item)  # type: ignore[arg-type]
-            if blocks and isinstance(blocks[-1], list):
+            if any(id(ch) in drawn_over for ch in item):  # type: ignore[attr-defined]
+                lost.append(text)
+            elif blocks and isinstance(blocks[-1], list):
                 blocks[-1].append(text)
             else:
                 blocks.append([text])
-    return blocks
+    return blocks, lost
+
+
+#: a glyph whose box covers this share of another's is drawn over it
+_OVER = 0.4
+
+
+def _drawn_over(chars: list[_Char]) -> set[int]:
+    """The ids of characters drawn over a different character: text in that place cannot be
+    read in order (a writer that stacked a vertical header's glyphs, overflowing into the
+    cell below). A character drawn twice in the same place (bold made by drawing it again,
+    slightly shifted) is dropped from `chars`, not counted."""
+    by_x = sorted(range(len(chars)), key=lambda i: chars[i].x0)
+    over: set[int] = set()
+    doubles: set[int] = set()
+    for n, i in enumerate(by_x):
+        a = chars[i]
+        area_a = max((a.x1 - a.x0) * (a.bottom - a.top), 1e-6)
+        for j in by_x[n + 1 :]:
+            b = chars[j]
+            if b.x0 >= a.x1:
+                break
+            dx = min(a.x1, b.x1) - max(a.x0, b.x0)
+            dy = min(a.bottom, b.bottom) - max(a.top, b.top)
+            if dx <= 0 or dy <= 0:
+                continue
+            area_b = max((b.x1 - b.x0) * (b.bottom - b.top), 1e-6)
+            share = dx * dy / min(area_a, area_b)
+            if a.text == b.text and share > 0.7:
+                doubles.add(j)
+            elif share > _OVER:
+                over.update((id(a), id(b)))
+    if doubles:
+        chars[:] = [ch for k, ch in enumerate(chars) if k not in doubles]
+    return over
 
 
 def _slots(table: grid.Table) -> tuple[list[float], list[float], dict[tuple[int, int], grid.Cell]]:
@@ -493,16 +723,41 @@ def _gaps(line: list[_Char]) -> list[list[_Char]]:
     return fields if len(fields) > 1 else []
 
 
-def _cell_text(chars: list[_Char]) -> str:
+def _cell_text(chars: list[_Char], x0: float | None = None, x1: float | None = None) -> str:
     """A cell's text: its lines joined, without a space between two lines of Chinese (a label
-    wrapped by the cell's width, or a header written one character per line)."""
+    wrapped by the cell's width, or a header written one character per line), nor inside a
+    number the cell's width wrapped (`14` over `3` in a narrow column is 143)."""
     out = ""
-    for line in _lines(chars):
+    lines = _lines(chars)
+    if x0 is not None and x1 is not None and lines:
+        # the narrower margin of any line: the cell's padding
+        pad = max(0.0, min(min(ln[0].x0 - x0, x1 - ln[-1].x1) for ln in lines))
+        room = x1 - x0 - 2 * pad
+    else:
+        room = None
+    previous: list[_Char] = []
+    for line in lines:
         text = _line_text(line, cell=True)
-        if out and not (_cjk(out[-1]) and _cjk(text[0])):
+        if (
+            out
+            and not (_cjk(out[-1]) and _cjk(text[0]))
+            and not _wrapped_number(previous, line, out, text, room)
+        ):
             out += " "
         out += text
+        previous = line
     return out
+
+
+def _wrapped_number(
+    above: list[_Char], line: list[_Char], out: str, text: str, room: float | None
+) -> bool:
+    """A number the cell's width broke: digits on both sides, and the line above could not
+    take the next character (a line break someone typed leaves room)."""
+    if room is None or not (out[-1].isdigit() and (text[0].isdigit() or text[0] in ".%")):
+        return False
+    width = above[-1].x1 - above[0].x0
+    return width + (line[0].x1 - line[0].x0) > room + 0.5
 
 
 def _cjk(ch: str) -> bool:
@@ -525,7 +780,7 @@ def _rows(table: grid.Table) -> list[list[grid.Cell]]:
 
 
 def _row_texts(row: list[grid.Cell]) -> tuple[str, ...]:
-    return tuple(" ".join(_cell_text(c.chars).split()) for c in row)
+    return tuple(" ".join(_cell_text(c.chars, c.x0, c.x1).split()) for c in row)
 
 
 def _only_lines_before(blocks: list, k: int) -> bool:
@@ -539,28 +794,9 @@ def _only_lines_after(blocks: list, k: int) -> bool:
 
 
 def _without_repeated_head(
-    rows: list[list[grid.Cell]], head: list[tuple[str, ...]]
-) -> list[list[grid.Cell]]:
+    rows: list[list[_TCell]], head: list[tuple[str, ...]]
+) -> list[list[_TCell]]:
     i = 0
-    while i < len(rows) - 1 and i < len(head) and _row_texts(rows[i]) == head[i]:
+    while i < len(rows) - 1 and i < len(head) and tuple(c.text for c in rows[i]) == head[i]:
         i += 1
     return rows[i:]
-
-
-def _table_tokens(
-    rows: list[list[grid.Cell]],
-    table_no: int,
-    page: int,
-    line_no: int,
-    locations: dict[tuple[int, int, int], Location],
-) -> tuple[int, list[Token]]:
-    """A ruled table as the reader's table cells: a row per table row, each cell once."""
-    tokens: list[Token] = []
-    for row in rows:
-        line_no += 1
-        for cell in row:
-            text = " ".join(_cell_text(cell.chars).split()) if cell.chars else ""
-            tokens.append(Token(CELL, text, table_no, cell.row + 1, cell.col + 1))
-            locations[(table_no, cell.row + 1, cell.col + 1)] = (page, line_no, cell.col + 1)
-        tokens.append(ROW_END)
-    return line_no, tokens

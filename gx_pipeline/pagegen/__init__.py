@@ -65,8 +65,8 @@ def sample(n: int, seed: int, out_dir: Path, documents: tuple[str, ...] = ()) ->
         if documents:
             from gx_pipeline.pagegen.documents import PRINTABLE, document_page, layouts
 
-            if page.truth.style not in PRINTABLE:
-                continue
+            if page.truth.style not in PRINTABLE or page.ext != ".html":
+                continue  # a text copy is not a page a browser prints as the report
             for kind in documents:
                 layout = layouts(kind)[i % len(layouts(kind))]
                 made = document_page(page, kind, layout)

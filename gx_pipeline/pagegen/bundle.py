@@ -110,11 +110,17 @@ PAIRS: tuple[tuple[str, int, str, tuple[tuple[str, str], ...]], ...] = (
             ("docx", "repeat"),
             ("doc", "portrait"),
             ("scan", "portrait"),
+            # LibreOffice lets a table row break across pages (rows cut in two)
+            ("lopdf", "portrait"),
+            ("lopdf", "landscape"),
+            # LibreOffice prints a cell's vertical text direction as glyphs drawn over one
+            # another: what cannot be read is left out with its reason
+            ("lopdf", "vertical"),
         ),
     ),
     ("split", 2019, "2019", (("pdf", "landscape"), ("pdf", "vertical"), ("docx", "vertical"))),
     ("gbk", 2023, "2021", (("pdf", "footer"), ("docx", "landscape"))),
-    ("onetable", 2024, "2021", (("pdf", "repeat"), ("pdf", "vertical"))),
+    ("onetable", 2024, "2021", (("pdf", "repeat"), ("pdf", "vertical"), ("lopdf", "repeat"))),
 )
 
 
