@@ -17,6 +17,7 @@ from pydantic import Field
 
 from gx_pipeline.defs.partitions import yearly_partitions
 from gx_pipeline.defs.resources import RawPages, Warehouse
+from gx_pipeline.fetch.archive import provenance
 from gx_pipeline.parsing import PARSER_VERSION
 from gx_pipeline.staging import schemas, tables
 from gx_pipeline.staging.inventory import (
@@ -79,7 +80,11 @@ def raw_report_inventory(
     # taken before the files are read: a page added meanwhile makes the next automation tick
     # see a changed folder and load the year again, never the reverse (a page left out unseen)
     fingerprint = year_fingerprint(year_dir)
-    files = [_raw_file(entry, truth_dir) for entry in year_entries(year_dir, raw_pages.raw_dir)]
+    # fetched files: where from, and the page whose report an attached file is
+    fetched = provenance(raw_pages.archive_dir) if raw_pages.archive_dir.is_dir() else {}
+    files = [
+        _raw_file(entry, truth_dir, fetched) for entry in year_entries(year_dir, raw_pages.raw_dir)
+    ]
     if not year_dir.is_dir():
         context.log.warning(f"no folder {year_dir}: the year has no raw pages")
     # the data version is the set of files: new or changed pages make the year's
@@ -102,7 +107,7 @@ def raw_report_inventory(
     )
 
 
-def _raw_file(entry: Entry, truth_dir: Path) -> RawFile:
+def _raw_file(entry: Entry, truth_dir: Path, fetched: dict[str, tuple[str, str]]) -> RawFile:
     sha256, refused = None, entry.refused
     if refused is None:
         try:
@@ -117,6 +122,8 @@ def _raw_file(entry: Entry, truth_dir: Path) -> RawFile:
         generated=is_generated(Path(entry.source), truth_dir),
         refused=refused,
         note=entry.name_note,
+        address=fetched.get(sha256 or "", (None, None))[0],
+        page_address=fetched.get(sha256 or "", (None, None))[1],
     )
 
 

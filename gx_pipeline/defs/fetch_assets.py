@@ -171,6 +171,8 @@ def _summary_metadata(
         "skipped": summary.skipped,
         "retried": summary.retried,
         "failed": summary.failed,
+        # reports attached to notice pages (their failures are in `failures`)
+        "attachments": summary.attachments,
         "failures": dg.MetadataValue.md(_failures_table(summary.failures)),
         "raw_pages": len(placed),
         "raw_years": ", ".join(years) or "none",

@@ -4,12 +4,23 @@ No Dagster import anywhere below this package. The public API:
 
 - `fetch_manifest(manifest, archive_dir, settings, progress) -> FetchSummary`
 - `versions(archive_dir) -> list[VersionRow]`, the content history of every address
-- `export_to_raw(archive_dir, raw_dir, year_of)`, latest pages into `data/raw/<year>/`
+- `export_to_raw(archive_dir, raw_dir, year_of)`, latest pages into `data/raw/<year>/` (a
+  notice page's attached report in its place)
+- `provenance(archive_dir)`, sha256 -> (fetched from, report page) for `dim_report`
+- `notice_attachment(body, address)`, the report a short notice page attaches
 - `report_links(page, page_address)`, manifest rows from an agency's report list page
 - `main_fetch(argv)`, the `gx fetch` command
 """
 
-from gx_pipeline.fetch.archive import Archive, FetchRecord, VersionRow, export_to_raw, versions
+from gx_pipeline.fetch.archive import (
+    Archive,
+    FetchRecord,
+    VersionRow,
+    export_to_raw,
+    provenance,
+    versions,
+)
+from gx_pipeline.fetch.attachments import notice_attachment
 from gx_pipeline.fetch.client import USER_AGENT, FetchSettings
 from gx_pipeline.fetch.command import main_fetch
 from gx_pipeline.fetch.index_pages import report_links
@@ -32,6 +43,8 @@ __all__ = [
     "fetch_manifest",
     "main_fetch",
     "manifest_from_index_pages",
+    "notice_attachment",
+    "provenance",
     "read_manifest",
     "report_links",
     "versions",

@@ -59,6 +59,10 @@ class FetchRecord:
     #: from the manifest row, so the archive alone can place pages into data/raw/<year>/
     agency: str | None = None
     year: int | None = None
+    #: on a notice page: the address of the report it attaches, fetched after it
+    attachment: str | None = None
+    #: on an attached report: the address of the page that links it
+    attachment_of: str | None = None
 
     @property
     def succeeded(self) -> bool:
@@ -234,6 +238,17 @@ def versions(archive_dir: str | Path) -> list[VersionRow]:
     return [row for address in sorted(history) for row in history[address]]
 
 
+def provenance(archive_dir: str | Path) -> dict[str, tuple[str, str]]:
+    """Where each archived content came from: sha256 -> (the address it was fetched from, the
+    address of the report page it is the report of). The two differ for a report attached to a
+    notice page; the last fetch that got the bytes wins. Empty without an archive."""
+    out: dict[str, tuple[str, str]] = {}
+    for record in Archive(archive_dir).records():
+        if record.succeeded and record.sha256 is not None:
+            out[record.sha256] = (record.address, record.attachment_of or record.address)
+    return out
+
+
 YearOf = Mapping[str, int | None] | Callable[[str], int | None]
 
 
@@ -243,14 +258,22 @@ def export_to_raw(
     """Put the latest version of each address with a known report year into raw/<year>/.
 
     The year comes from `year_of` (a mapping or function of the address) where it knows one,
-    else from the manifest row recorded with the fetch. Files are named `<sha256[:16]>.html`; an older version
-    of the same address exported earlier is removed, so the year never holds two editions of
-    one report. Returns the files written or already in place.
+    else from the manifest row recorded with the fetch. Files are named `<sha256[:16]>.html`
+    (`.pdf`, `.docx`, `.doc` for a document); a notice page's attached report takes the page's
+    place. An older version of the same address exported earlier is removed, so the year never
+    holds two editions of one report. Returns the files written or already in place.
     """
     archive = Archive(archive_dir)
     recorded_year: dict[str, int] = {}
     shas: dict[str, set[str]] = {}
+    attached_to: dict[str, str] = {}
     for record in archive.records():
+        if record.attachment_of is not None:
+            # an attached report's versions are its page's: the year holds one of them
+            attached_to[record.address] = record.attachment_of
+            if record.sha256:
+                shas.setdefault(record.attachment_of, set()).add(record.sha256)
+            continue
         if record.year is not None:
             recorded_year[record.address] = record.year
         if record.sha256:
@@ -262,24 +285,42 @@ def export_to_raw(
         given = year_of
     else:
         given = year_of.get
-    targets: dict[Path, str] = {}
+    targets: dict[Path, tuple[str, str]] = {}
     for address, record in sorted(latest.items()):
+        if address in attached_to:
+            continue  # placed as its page's report, below
         year = report_year(given(address) or recorded_year.get(address))
-        if year is not None and record.sha256 is not None:
-            targets[Path(raw_dir) / str(year) / _raw_name(record.sha256)] = address
-    for target, address in targets.items():
+        if year is None or record.sha256 is None:
+            continue
+        sha256 = record.sha256
+        file = latest.get(record.attachment or "")
+        if file is not None and file.sha256 is not None:
+            # a notice page: the year holds the report it attaches in its place
+            sha256 = file.sha256
+        targets[Path(raw_dir) / str(year) / _raw_name(sha256, archive)] = (address, sha256)
+    for target, (address, sha256) in targets.items():
         target.parent.mkdir(parents=True, exist_ok=True)
         # mirrors of one report share an object, so only remove what no address still needs
         for older in shas[address]:
-            stale = target.parent / _raw_name(older)
-            if stale not in targets:
-                stale.unlink(missing_ok=True)
+            for suffix in _SUFFIXES.values():
+                stale = target.parent / f"{older[:16]}{suffix}"
+                if stale not in targets:
+                    stale.unlink(missing_ok=True)
         if not target.exists():
             temp = target.with_name(f".{target.name}.tmp")
-            temp.write_bytes(archive.read(latest[address].sha256 or ""))
+            temp.write_bytes(archive.read(sha256))
             os.replace(temp, target)
     return sorted(targets)
 
 
-def _raw_name(sha256: str) -> str:
-    return f"{sha256[:16]}.html"
+#: a raw file's name ends in its kind, told by its bytes (the reader tells it again the same way)
+_SUFFIXES = {"pdf": ".pdf", "docx": ".docx", "doc": ".doc", "html": ".html"}
+
+
+def _raw_name(sha256: str, archive: Archive) -> str:
+    from gx_pipeline.documents import kind_of
+
+    with open(archive.object_path(sha256), "rb") as fh:
+        head = fh.read(4096)
+    kind = kind_of(head) if not head.startswith(b"PK") else kind_of(archive.read(sha256))
+    return f"{sha256[:16]}{_SUFFIXES.get(kind or 'html')}"

@@ -182,6 +182,7 @@ def format_summary(summary: FetchSummary, name: str = "addresses") -> str:
         ("unchanged", summary.unchanged),
         ("skipped (already archived)", summary.skipped),
         ("failed", summary.failed),
+        ("attached reports archived", summary.attachments),
         ("needed retries", summary.retried),
         (name, summary.total),
     ]

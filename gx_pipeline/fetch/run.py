@@ -11,12 +11,14 @@ from __future__ import annotations
 import dataclasses
 import threading
 from collections import defaultdict, deque
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
+from gx_pipeline.documents import page_kind
 from gx_pipeline.fetch.archive import FAILED, FETCHED, UNCHANGED, Archive, FetchRecord, now
+from gx_pipeline.fetch.attachments import ATTACHMENT_KINDS, notice_attachment
 from gx_pipeline.fetch.charset import detect_charsets
 from gx_pipeline.fetch.client import Fetcher, FetchFailed, FetchSettings, ServedPage, Validators
 from gx_pipeline.fetch.hosts import Stopped, host_key
@@ -40,8 +42,10 @@ class FetchSummary:
     skipped: int
     #: fetched addresses that already had an older version: edits since the last check
     changed: int
-    #: (address, reason) per failed address
+    #: (address, reason) per failed address, attached reports included
     failures: tuple[tuple[str, str], ...] = ()
+    #: reports attached to notice pages, archived beside their page (fetched or unchanged)
+    attachments: int = 0
 
     @property
     def total(self) -> int:
@@ -73,22 +77,27 @@ def _run(
     rows: list[ManifestRow], archive: Archive, settings: FetchSettings, progress: Progress | None
 ) -> FetchSummary:
     latest = archive.latest_successes()
-    todo = [row for row in rows if settings.refresh or row.address not in latest]
+    todo = [row for row in rows if settings.refresh or not _done(row.address, latest)]
     skipped = len(rows) - len(todo)
     counts = {FETCHED: 0, UNCHANGED: 0, FAILED: 0}
-    retried = changed = 0
+    retried = changed = attachments = 0
     failures: list[tuple[str, str]] = []
     stop = threading.Event()
     with Fetcher(settings, stop) as fetcher, ThreadPoolExecutor(settings.concurrency) as pool:
-        futures: list[Future[FetchRecord | None]] = [
-            pool.submit(_fetch_one, row, fetcher, archive, latest.get(row.address))
+        futures: list[Future[tuple[FetchRecord, FetchRecord | None] | None]] = [
+            pool.submit(_fetch_one, row, fetcher, archive, latest)
             for row in _spread_over_hosts(todo)
         ]
         try:
             for done, future in enumerate(as_completed(futures), start=1):
-                record = future.result()
-                if record is None:
+                fetched = future.result()
+                if fetched is None:
                     continue
+                record, file = fetched
+                if file is not None:
+                    attachments += file.succeeded
+                    if not file.succeeded:
+                        failures.append((file.address, file.reason or "unknown"))
                 counts[record.outcome] += 1
                 retried += record.attempts > 1
                 if record.outcome == FETCHED and record.address in latest:
@@ -110,7 +119,15 @@ def _run(
         skipped=skipped,
         changed=changed,
         failures=tuple(failures),
+        attachments=attachments,
     )
+
+
+def _done(address: str, latest: Mapping[str, FetchRecord]) -> bool:
+    """Archived, and so is the report it attaches if it is a notice page (a run stopped between
+    the two asks for the page again)."""
+    record = latest.get(address)
+    return record is not None and (record.attachment is None or record.attachment in latest)
 
 
 def _spread_over_hosts(rows: Iterable[ManifestRow]) -> list[ManifestRow]:
@@ -127,9 +144,54 @@ def _spread_over_hosts(rows: Iterable[ManifestRow]) -> list[ManifestRow]:
 
 
 def _fetch_one(
+    row: ManifestRow, fetcher: Fetcher, archive: Archive, latest: Mapping[str, FetchRecord]
+) -> tuple[FetchRecord, FetchRecord | None] | None:
+    """Fetch one address and append its record, then, when it is a notice page, the report it
+    attaches and that record; None when the run stopped first."""
+    record = _fetch(row, fetcher, archive, latest.get(row.address))
+    if record is None or not record.succeeded:
+        if record is not None:
+            archive.append(record)
+        return None if record is None else (record, None)
+    attached = notice_attachment(
+        archive.read(record.sha256 or ""), record.final_address or row.address, record.content_type
+    )
+    record = dataclasses.replace(record, attachment=attached)
+    archive.append(record)
+    if attached is None:
+        return record, None
+    # the same fetcher: address checks, robots.txt, size caps, deadlines, host politeness
+    file = _fetch(
+        ManifestRow(attached, row.agency, row.year), fetcher, archive, latest.get(attached)
+    )
+    if file is None:
+        return record, None
+    file = _only_documents(dataclasses.replace(file, attachment_of=row.address), archive)
+    archive.append(file)
+    return record, file
+
+
+def _only_documents(record: FetchRecord, archive: Archive) -> FetchRecord:
+    """An attachment that is not a PDF or Word file (an error page served with 200, a login
+    form) is not the report: a failed fetch with that reason."""
+    if not record.succeeded:
+        return record
+    kind = page_kind(archive.read(record.sha256 or ""))
+    if kind in ATTACHMENT_KINDS:
+        return record
+    return dataclasses.replace(
+        record,
+        outcome=FAILED,
+        reason=f"the attached report is not a PDF or Word file but {kind} "
+        f"({record.content_type or 'no Content-Type'})",
+    )
+
+
+def _fetch(
     row: ManifestRow, fetcher: Fetcher, archive: Archive, previous: FetchRecord | None
 ) -> FetchRecord | None:
-    """Fetch one address and append its record; None when the run stopped first."""
+    """One address fetched and its body archived: its record, not yet appended; None when the
+    run stopped first."""
     if fetcher.stop.is_set():
         return None
     validators = Validators(previous.etag, previous.last_modified) if previous else None
@@ -139,17 +201,14 @@ def _fetch_one(
     except Stopped:
         return None
     except FetchFailed as exc:
-        record = FetchRecord(
+        return FetchRecord(
             **base, outcome=FAILED, fetched_at=now(), attempts=exc.attempts, reason=exc.reason
         )
     except Exception as exc:  # noqa: BLE001 - one odd page must not end a 10,000-address run
-        record = FetchRecord(
+        return FetchRecord(
             **base, outcome=FAILED, fetched_at=now(), reason=f"{type(exc).__name__}: {exc}"
         )
-    else:
-        record = _record_page(row, page, archive, previous)
-    archive.append(record)
-    return record
+    return _record_page(row, page, archive, previous)
 
 
 def _record_page(

@@ -79,6 +79,8 @@ class ReportDim(pa.DataFrameModel):
     tally_not_assessable: Series[int] = pa.Field(ge=0)
     content_fingerprint: Series[str] = pa.Field(nullable=True, str_length=16)
     document_kind: Series[str] = pa.Field(isin=list(documents.KINDS))
+    address: Series[str] = pa.Field(nullable=True)
+    page_address: Series[str] = pa.Field(nullable=True)
 
     @pa.dataframe_check
     def clean_means_no_reasons(cls, df: pd.DataFrame) -> Series[bool]:

@@ -65,6 +65,8 @@ DIM_COLUMNS = [
     "tally_not_assessable",
     "content_fingerprint",
     "document_kind",
+    "address",
+    "page_address",
 ]
 TALLY_COLUMNS = [
     "report_id",
@@ -106,6 +108,10 @@ class RawFile:
     refused: str | None = None
     #: what is odd about its name (not UTF-8): added to the problems or the quarantine reason
     note: str | None = None
+    #: where the file was fetched (data/archive's log), None for a file put in data/raw by hand
+    address: str | None = None
+    #: the report page it is the report of: `address`, or the notice page that attaches it
+    page_address: str | None = None
 
 
 @dataclass(frozen=True)
@@ -276,6 +282,8 @@ def dim_frame(
                 "tally_not_assessable": statuses.count("not_assessable"),
                 "content_fingerprint": loaded.fingerprint,
                 "document_kind": loaded.document_kind,
+                "address": loaded.raw.address,
+                "page_address": loaded.raw.page_address,
             }
         )
     return _frame(

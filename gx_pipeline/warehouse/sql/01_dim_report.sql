@@ -29,11 +29,15 @@ create table if not exists dim_report (
     tally_failed         integer,
     tally_not_assessable integer,
     content_fingerprint  varchar,
-    document_kind        varchar   not null
+    document_kind        varchar   not null,
+    address              varchar,
+    page_address         varchar
 );
 -- a warehouse made before the column existed gets it (null until its year is loaded again)
 alter table dim_report add column if not exists content_fingerprint varchar;
 alter table dim_report add column if not exists document_kind varchar;
+alter table dim_report add column if not exists address varchar;
+alter table dim_report add column if not exists page_address varchar;
 comment on table dim_report is 'One row per loaded report page (政府信息公开工作年度报告); every raw file of a report year is either here or in quarantine. Join the fact tables on report_id.';
 comment on column dim_report.report_id is 'First 16 hex digits of the sha256 of the raw file; joins to every other table.';
 comment on column dim_report.report_year is 'The report year (the year the work was done; a report published in January 2024 is report year 2023): the data/raw/<year>/ folder the page was filed under.';
@@ -62,3 +66,5 @@ comment on column dim_report.tally_failed is 'Tally identities broken with every
 comment on column dim_report.tally_not_assessable is 'Tally identities broken where an operand is blank, so no verdict.';
 comment on column dim_report.content_fingerprint is 'First 16 hex digits of a sha256 of agency, stated year, format and every cell''s value: copies of one report that differ only in markup, comments or scripts share it, and only one of them is loaded (the others are in quarantine naming it). Null when the page names no agency.';
 comment on column dim_report.document_kind is 'What the raw file is, told by its bytes: html (a web page), text (a text copy), pdf, docx, or doc (Word 97-2003 or WPS, read through LibreOffice''s conversion). For pdf, source_table/source_tr/source_td of the facts are the page, the line on the page (a table row is one line) and the cell; for docx and doc, the table, row and cell.';
+comment on column dim_report.address is 'Where the raw file was fetched (the fetcher''s archive, data/archive/fetches.jsonl): the report page, or the PDF/Word file a notice page attaches; null for a file placed in data/raw by hand.';
+comment on column dim_report.page_address is 'The report page this is the report of: equal to address for a page read itself; the short notice page that links the file when the report is its attached PDF/Word file (document_kind then says which). Null for a file placed in data/raw by hand.';
