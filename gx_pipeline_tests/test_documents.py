@@ -264,3 +264,18 @@ def test_cut_rows_join_only_when_the_words_say_so() -> None:
     assert cut.decide(row("三、本年度办理结果", ""), row("情况", "7"))[0] == cut.UNCERTAIN
     # other borders: another table
     assert cut.decide(row("a", "b"), [cut.Piece("c", 3, 90)])[0] == cut.TWO_ROWS
+
+
+def test_the_bundled_documents_read_back_exactly() -> None:
+    data = Path(__file__).resolve().parents[1] / "data"
+    bundled = sorted(data.glob("raw/*/gen-*-doc*"))
+    assert {p.suffix for p in bundled} >= {".pdf", ".docx"}
+    for path in bundled:
+        truth = data / "truth" / path.parent.name
+        try:
+            reports = [parse_file(path).to_json()]
+        except ParseError as exc:
+            reports = [{"source": path.name, "error": exc.reason, "cells": []}]
+        (report,) = score(truth, reports).reports
+        assert not report.wrong and not report.missing, path.name
+        assert report.correct == report.cells, path.name

@@ -165,7 +165,7 @@ def test_scoring_counts_a_changed_value_as_wrong(sampled: Path) -> None:
 
 
 def test_bundle_writes_pages_and_truths_apart(tmp_path: Path) -> None:
-    pages = write_bundle(tmp_path)
+    pages = write_bundle(tmp_path, documents=False)  # the documents: test_documents.py
     assert all(p.parent.parent == tmp_path / "raw" for p in pages)
     truths = [
         json.loads(p.read_text(encoding="utf-8")) for p in (tmp_path / "truth").rglob("gen-*.json")

@@ -4,7 +4,9 @@
 
 Pages go to ROOT/raw/<year>/ (every file there is a raw page) and their truths to
 ROOT/truth/<year>/<same stem>.json. Generated pages are named gen-*; the real seed page and the
-realdev excerpts keep their names. Rerunning replaces the files it wrote before.
+realdev excerpts keep their names. Reports published as documents (gen-<year>-doc*: PDFs printed
+by Chromium and LibreOffice, a .docx, a scan) are made from pages of their own. Rerunning
+replaces the files it wrote before.
 """
 
 from __future__ import annotations
@@ -75,10 +77,48 @@ PLAN: dict[int, tuple[tuple[str, str | None, str | None, str | None], ...]] = {
 }
 
 
-def _clear_generated(root: Path) -> None:
+#: reports published as documents, per report year: (style, kind, layout). Each is a page of its
+#: own (not a copy of a web page above: the year would hold one report twice), printed by
+#: Chromium or LibreOffice or written by python-docx; the scan is quarantined as one.
+DOCUMENT_PLAN: dict[int, tuple[tuple[str, str, str], ...]] = {
+    2021: (("trs", "pdf", "portrait"),),
+    2022: (("word", "docx", "repeat"),),
+    2023: (("onetable", "lopdf", "portrait"),),
+    2024: (("split", "pdf", "landscape"),),
+    2025: (("trs", "scan", "portrait"),),
+}
+
+
+def _clear_generated(root: Path, documents: bool) -> None:
     for sub in ("raw", "truth"):
         for path in sorted((root / sub).glob("*/gen-*")):
-            path.unlink()
+            if documents or not _is_document(path):
+                path.unlink()
+
+
+def _is_document(path: Path) -> bool:
+    return path.name.split("-")[2].startswith("doc")
+
+
+def _write_documents(root: Path) -> list[Path]:
+    """The documents of DOCUMENT_PLAN (needs Chromium and LibreOffice: make system-deps)."""
+    from gx_pipeline.pagegen.documents import document_page
+
+    written = []
+    for year, plan in DOCUMENT_PLAN.items():
+        for k, (style, kind, layout) in enumerate(plan, start=1):
+            rng = random.Random(f"gx-bundle-document:{year}:{k}")
+            page = make_page(
+                rng,
+                index=k,
+                style=style,
+                year=year,
+                template="2019" if year < 2021 else "2021",
+                name=f"gen-{year}-doc{k}-{style}",
+            )
+            made = document_page(page, kind, layout)
+            written.append(write_page(made, root / "raw" / str(year), root / "truth" / str(year)))
+    return written
 
 
 def _copy_real(root: Path) -> list[Path]:
@@ -147,10 +187,11 @@ def write_pairs(out_dir: Path) -> list[Path]:
     return written
 
 
-def write_bundle(root: Path) -> list[Path]:
-    """Write the generated and real demo pages under root; returns the page paths."""
+def write_bundle(root: Path, documents: bool = True) -> list[Path]:
+    """Write the generated and real demo pages under root; returns the page paths. Without
+    `documents`, the documents already there are left as they are."""
     root = Path(root)
-    _clear_generated(root)
+    _clear_generated(root, documents)
     written: list[Path] = []
     for year, plan in PLAN.items():
         for k, (style, blank_mode, broken, template) in enumerate(plan, start=1):
@@ -166,6 +207,8 @@ def write_bundle(root: Path) -> list[Path]:
                 name=f"gen-{year}-{k:02d}-{style}",
             )
             written.append(write_page(page, root / "raw" / str(year), root / "truth" / str(year)))
+    if documents:
+        written += _write_documents(root)
     return written + _copy_real(root)
 
 
@@ -178,12 +221,18 @@ def main(argv: list[str] | None = None) -> int:
         help="write only the document test pairs to this folder "
         "(gx_pipeline_tests/fixtures/documents)",
     )
+    parser.add_argument(
+        "--no-documents",
+        action="store_true",
+        help="leave the bundled PDF and Word reports as they are (making them needs Chromium "
+        "and LibreOffice)",
+    )
     args = parser.parse_args(argv)
     if args.pairs:
         paths = write_pairs(args.pairs)
         print(f"wrote {len(paths)} pages and documents under {args.pairs}")
         return 0
-    paths = write_bundle(args.root)
+    paths = write_bundle(args.root, documents=not args.no_documents)
     print(
         f"wrote {len(paths)} pages under {args.root / 'raw'} (truths under {args.root / 'truth'})"
     )
