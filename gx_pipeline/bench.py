@@ -249,11 +249,86 @@ def _pdf_figures(rounds: int) -> None:
             step()
             timings[label].append((time.perf_counter() - start) / pages * 1e3)
     print()
-    print(f"PDFs: {len(pdfs)} documents, {pages} pages (Chromium prints of generated reports)")
+    print(
+        f"PDFs: {len(pdfs)} documents, {pages} pages (Chromium and LibreOffice prints of generated reports)"
+    )
     print(f"{'step (one core)':<44}{'ms/page':>10}{'pages/s':>10}")
     for label in steps:
         ms = statistics.median(timings[label])
         print(f"{label:<44}{ms:>10.1f}{1e3 / ms:>10.0f}")
+
+
+#: run in a fresh process: parse one file, print the peak RSS in MB and what came of it
+#: (VmHWM: ru_maxrss would keep the bench's own peak across the exec)
+_PEAK_RSS = """
+import re, sys
+from gx_pipeline.parsing import ParseError, parse_file
+def peak():
+    status = open("/proc/self/status").read()
+    return int(re.search(r"VmHWM:\\s*(\\d+)", status).group(1)) / 1024
+if len(sys.argv) < 2:
+    print(peak(), "nothing read")
+    raise SystemExit
+try:
+    outcome = f"{len(parse_file(sys.argv[1]).cells)} cells"
+except ParseError as exc:
+    outcome = "refused: " + exc.reason[:60]
+print(peak(), outcome)
+"""
+
+
+def _large_documents() -> None:
+    """Peak memory parsing a 300-page PDF (a report's pages over and over) and a 50 MB scan
+    (15 A4 pages of scanner grain at 300 dpi), each in a process of its own."""
+    import subprocess
+    import sys
+    import tempfile
+
+    import numpy as np
+    import pypdfium2 as pdfium
+    from PIL import Image
+
+    source = _PDF_PAIRS / "pages" / "gen-pair1-trs-2021-lopdf-portrait.pdf"
+    if not source.is_file():
+        return
+    with tempfile.TemporaryDirectory(prefix="gx-bench-") as tmp:
+        report = pdfium.PdfDocument(source.read_bytes())
+        long = pdfium.PdfDocument.new()
+        while len(long) < 300:
+            long.import_pages(report, list(range(min(len(report), 300 - len(long)))))
+        long.save(f"{tmp}/300-pages.pdf")
+        grain = np.random.default_rng(1)
+        pages = [
+            Image.fromarray((grain.random((3508, 2480)) * 60 + 180).astype("uint8"), "L")
+            for _ in range(15)
+        ]
+        pages[0].save(
+            f"{tmp}/scan.pdf",
+            "PDF",
+            save_all=True,
+            append_images=pages[1:],
+            resolution=300,
+            quality=85,
+        )
+        del pages
+        print()
+        print(f"{'large documents (a process each)':<44}{'MB':>8}{'peak RSS MB':>13}  outcome")
+        for name in ("300-pages.pdf", "scan.pdf"):
+            path = Path(tmp) / name
+            run = subprocess.run(
+                [sys.executable, "-c", _PEAK_RSS, str(path)],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            peak, _, outcome = run.stdout.strip().partition(" ")
+            size = path.stat().st_size / 2**20
+            print(f"{name:<44}{size:>8.1f}{float(peak):>13.0f}  {outcome}")
+        imports = subprocess.run(
+            [sys.executable, "-c", _PEAK_RSS], capture_output=True, text=True, check=True
+        )
+        peak = imports.stdout.split()[0]
+        print(f"{'(the parser imported, nothing read)':<44}{'':>8}{float(peak):>13.0f}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -357,6 +432,7 @@ def main(argv: list[str] | None = None) -> int:
             "loops, and the streaming load)"
         )
     _pdf_figures(args.rounds)
+    _large_documents()
     return 0
 
 
