@@ -279,4 +279,3 @@ def test_the_bundled_documents_read_back_exactly() -> None:
         (report,) = score(truth, reports).reports
         assert not report.wrong and not report.missing, path.name
         assert report.correct == report.cells, path.name
-
