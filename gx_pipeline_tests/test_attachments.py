@@ -74,6 +74,17 @@ def test_a_page_with_the_report_on_it_is_not_a_notice() -> None:
     assert notice_attachment(PDF.read_bytes(), "http://example.gov.cn/x.pdf") is None
 
 
+def test_a_page_the_parser_fails_on_is_left_as_it_is(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gx_pipeline.parsing
+
+    def broken(data: bytes, source: str) -> None:
+        raise RecursionError("a parser bug")
+
+    monkeypatch.setattr(gx_pipeline.parsing, "parse_bytes", broken)
+    page = notice("某局年报", ("ndbg.pdf", "年度报告"))
+    assert notice_attachment(page, "http://example.gov.cn/x.html") is None
+
+
 def _serve(report_site: ReportSite) -> dict[str, str]:
     site = report_site
     site.pages["/2021/a.html"] = notice("某局2021年年度报告", ("/files/a.pdf", "年度报告.pdf"))

@@ -45,6 +45,8 @@ def notice_attachment(body: bytes, address: str, content_type: str | None = None
         report = parse_bytes(body, "page.html")
     except ParseError:
         pass  # no report tables on the page: a notice
+    except Exception:  # noqa: BLE001 - a parser bug on one page must not end a fetch run
+        return None  # whether the report is on the page is not known: the page stays as it is
     else:
         if report.cells:
             return None  # the report is on the page; its links are annexes
