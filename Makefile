@@ -6,7 +6,7 @@ DAGSTER_HOME := $(CURDIR)/.dagster_home
 export DAGSTER_HOME
 YEARS       ?=
 
-.PHONY: run status test test-faults ui bench bench-tally lint install dagster-home system-deps
+.PHONY: run status test test-faults ui bench bench-tally bench-national lint install dagster-home system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -66,3 +66,10 @@ bench: install
 # the old whole-year evaluation it is compared with)
 bench-tally: install
 	$(BIN)/python -m gx_pipeline.bench_tally $(if $(REPORTS),--reports $(REPORTS))
+
+# a national year (N pages, default 100,000) through the real `gx run`: peak memory per step,
+# wall and CPU time, against the floor (decode + lxml) and the plain bs4 + read_html pipeline
+# on a sample of the same files; needs ~200 KB of disk a page (~20 GB at 100,000; ~25 min)
+N ?= 100000
+bench-national: install
+	$(BIN)/python -m gx_pipeline.bench_national --pages $(N) $(if $(BENCH_WORK),--work $(BENCH_WORK))
