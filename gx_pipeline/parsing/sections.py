@@ -11,6 +11,7 @@ Problem lines start with what they are about: `section.row.col:`, `section.row:`
 
 from __future__ import annotations
 
+import functools
 import itertools
 import statistics
 from collections import Counter
@@ -91,6 +92,13 @@ def _extend_label(row: RawRow, more: str) -> None:
     m = labels.match_row(row.section, row.label)
     if m is not None and m.code == row.code:
         row.exact, row.core = m.exact, m.core
+
+
+@functools.lru_cache(maxsize=8192)
+def _chrome_kind(text: str) -> tuple[str | None, bool]:
+    """What a line outside the sections opens: a section (by its heading), a proactive block
+    (by its title), or nothing. Cached: a site's menus and footers repeat on all its pages."""
+    return labels.heading_section(text), labels.block_title(text) is not None
 
 
 class _Reader:
@@ -175,6 +183,7 @@ class _Reader:
     # --- the walk ---------------------------------------------------------------------------
 
     def run(self) -> Scan:
+        chrome = not self.lines_are_values
         for k, tok in enumerate(self.tokens):
             if tok.kind == END:
                 self.close(hard=True, padded=tok.td or 0 if tok.text == PAD else 0)
@@ -192,6 +201,10 @@ class _Reader:
                 self.close()
                 self.scan.second_report, self.scan.second_report_at = tok.text, k
                 break
+            if chrome and tok.kind == LINE and self.section is None and not tok.cut:
+                # most tokens of a portal page: its menus and link lists, read in one step
+                self.chrome_line(tok.text)
+                continue
             self.token(tok)
         self.close()
         if self.truncated and not self.text_after_values:
@@ -201,10 +214,7 @@ class _Reader:
         return self.scan
 
     def token(self, tok: Token) -> None:
-        text = tok.text
-        if tok.kind == LINE and self.section is None and not self.lines_are_values and not tok.cut:
-            self.chrome_line(text)
-            return
+        text = tok.text  # a line outside the sections went to chrome_line (run)
         # a cell of a row laid out by spaces is a value cell by its place, readable or not
         value_like = (is_value_text(text) and (tok.kind == CELL or self.lines_are_values)) or (
             tok.x is not None and not labels.has_chinese(text)
@@ -249,14 +259,14 @@ class _Reader:
         section heading or a proactive block title matters. The same as token() would do with
         it, in fewer calls: on a portal page most tokens are such lines."""
         self.text_after_values = True
-        heading = labels.heading_section(text)
+        heading, block = _chrome_kind(text)
         if heading is not None:
             self.start_heading(heading)
             return
         # label(): no row is open outside the sections
         self.after_header_words = self.header_row
         self.header_row = True
-        if labels.block_title(text) is not None:
+        if block:
             self.enter("proactive")
             self.new_block()
 
