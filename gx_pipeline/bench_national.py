@@ -99,6 +99,15 @@ def _proc(pid: int) -> tuple[int, float, int] | None:
     return int(fields[1]), (int(fields[11]) + int(fields[12])) / _CLOCK, int(fields[21]) * _PAGE
 
 
+def _command(pid: int) -> str:
+    try:
+        words = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return "?"
+    text = " ".join(w.decode(errors="replace") for w in words if w)
+    return "parse worker or forkserver" if "forkserver" in text else text[-60:]
+
+
 @dataclass
 class Sample:
     at: float
@@ -115,6 +124,8 @@ class TreeSampler:
     interval: float = 0.5
     samples: list[Sample] = field(default_factory=list)
     _cpu: dict[int, float] = field(default_factory=dict)
+    #: each process's peak RSS and what it is
+    peaks: dict[int, tuple[int, str]] = field(default_factory=dict)
     _stop: threading.Event = field(default_factory=threading.Event)
 
     def tree(self) -> dict[int, tuple[float, int]]:
@@ -135,8 +146,12 @@ class TreeSampler:
 
     def sample(self) -> None:
         members = self.tree()
-        for pid, (cpu, _) in members.items():
+        for pid, (cpu, rss) in members.items():
             self._cpu[pid] = cpu
+            if pid not in self.peaks:
+                self.peaks[pid] = (rss, _command(pid))
+            elif rss > self.peaks[pid][0]:
+                self.peaks[pid] = (rss, self.peaks[pid][1])
         rss = sum(r for _, r in members.values())
         self.samples.append(Sample(time.time(), rss, sum(self._cpu.values())))
 
