@@ -27,6 +27,7 @@ import os
 import random
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -200,13 +201,18 @@ def run_year(data: Path, home: Path, log: Path) -> tuple[int, float, float, list
     reader = threading.Thread(target=lambda: out.write(proc.stdout.read()), daemon=True)
     reader.start()
     with TreeSampler(proc.pid) as sampler, log.open("w") as log_file:
-        for line in proc.stderr:
-            now = time.time()
-            log_file.write(f"{now - start:8.1f} {line}")
-            print(f"  {line.rstrip()}", flush=True)
-            if m := _STEP_LINE.search(line):
-                steps.append(Step(m.group(3), now - float(m.group(5)), now))
-        code = proc.wait()
+        try:
+            for line in proc.stderr:
+                now = time.time()
+                log_file.write(f"{now - start:8.1f} {line}")
+                print(f"  {line.rstrip()}", flush=True)
+                if m := _STEP_LINE.search(line):
+                    steps.append(Step(m.group(3), now - float(m.group(5)), now))
+            code = proc.wait()
+        except BaseException:
+            proc.terminate()  # its parse workers end with it
+            proc.wait()
+            raise
     reader.join()
     wall = time.time() - start
     after = os.times()
@@ -339,6 +345,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, help="scratch folder (default: a temporary one)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
     args = parser.parse_args(argv)
+    # `kill` ends the bench like Ctrl-C: the run and the generators stop, the scratch goes
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
 
     parent = args.work or Path(tempfile.gettempdir())
     parent.mkdir(parents=True, exist_ok=True)
