@@ -431,6 +431,10 @@ def main(argv: list[str] | None = None) -> int:
             f"peak RSS: {peak_mb:.0f} MB (generation, all pages in memory for the timing "
             "loops, and the streaming load)"
         )
+        print(
+            "a national year through the real `gx run` (peak memory per step, CPU time, the "
+            "floor and the plain pipeline): make bench-national N=100000"
+        )
     _pdf_figures(args.rounds)
     _large_documents()
     return 0

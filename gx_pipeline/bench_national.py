@@ -221,13 +221,11 @@ def run_year(data: Path, home: Path, log: Path) -> tuple[int, float, float, list
         after.children_system - before.children_system
     )
     print(out.getvalue(), end="")
-    return (
-        code,
-        wall,
-        max(cpu, sampler.samples[-1].cpu if sampler.samples else 0),
-        steps,
-        (sampler.samples),
-    )
+    print("peak RSS by process (RSS counts pages the processes share in each of them):")
+    for pid, (rss, what) in sorted(sampler.peaks.items(), key=lambda p: -p[1][0])[:6]:
+        print(f"  {rss / 2**20:7.0f} MB  pid {pid}: {what}")
+    cpu = max(cpu, sampler.samples[-1].cpu if sampler.samples else 0.0)
+    return code, wall, cpu, steps, sampler.samples
 
 
 def per_step(steps: list[Step], samples: list[Sample], start: float) -> list[tuple]:
