@@ -60,27 +60,16 @@ def available_memory(cgroup: Path = CGROUP, meminfo: Path = Path("/proc/meminfo"
     return min(known) if known else None
 
 
-#: the most memory the pipeline's DuckDB connections take, whatever the machine: a national
-#: year's load (~20 million fact rows in one transaction) and its check fill DuckDB's buffer
-#: pool up to its limit, so a limit that grows with the machine's memory becomes a peak that
-#: grows with the year (~1 GB more at 100,000 pages under half of 24 GB). DuckDB writes the
-#: rows to the file and spills sorts and joins to disk beyond it (`make bench-national`)
-DUCKDB_MEMORY_CAP = 512 * 2**20
-
-
-def duckdb_settings(
-    share: float = 0.5, cap: int = DUCKDB_MEMORY_CAP, memory: int | None = None
-) -> dict[str, str | int]:
+def duckdb_settings(share: float = 0.5) -> dict[str, str | int]:
     """DuckDB's memory_limit and threads for the pipeline's connections, from this machine.
 
     DuckDB's defaults (80% of the RAM it detects, one thread per core it sees) leave no room
-    for the parser's worker processes and this process's own batch of frames: the limit is
-    `share` of the memory (`memory`, default the machine's), and at most `cap`."""
+    for the parser's worker processes and this process's own batch of frames; half of the
+    memory keeps a year's load and the check within what the machine really has."""
     settings: dict[str, str | int] = {"threads": available_cores()}
-    memory = memory or available_memory()
+    memory = available_memory()
     if memory:
-        limit = min(int(memory * share), cap)
-        settings["memory_limit"] = f"{max(limit // 2**20, 256)}MiB"
+        settings["memory_limit"] = f"{max(int(memory * share) // 2**20, 256)}MiB"
     return settings
 
 
