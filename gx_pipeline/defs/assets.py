@@ -175,6 +175,18 @@ def parsed_reports(
     copies, the first by file name is kept and named in the others' reason."""
     year = int(context.partition_key)
     stage = Stage.fresh(raw_pages.staging_dir, year, "parsed")
+    return StagedYear(stage, parse_into(context, config, raw_report_inventory, stage, year))
+
+
+def parse_into(
+    context: dg.AssetExecutionContext,
+    config: ParseConfig,
+    raw_report_inventory: list[RawFile],
+    stage: Stage,
+    year: int,
+) -> dict[str, int]:
+    """Parse the pages into `stage` (parsed_reports' work, shared with the year × province
+    partitions of gx_pipeline.defs.provinces); returns the counts it adds as metadata."""
     counts: Counter[str] = Counter()
     readable = [r for r in raw_report_inventory if r.refused is None]
     parser = PageParser(
@@ -230,7 +242,9 @@ def parsed_reports(
                 quarantined.append(outcome)
             counts["loaded"] += len(loaded)
             counts["quarantined"] += len(quarantined)
-            counts["near_copies"] += sum(q.reason.startswith(_SAME_REPORT) for q in quarantined)
+            counts["near_copies"] += sum(
+                q.reason.startswith(tables.SAME_REPORT) for q in quarantined
+            )
             counts["cells"] += sum(len(r.report.cells) for r in loaded)
             counts["with_problems"] += sum(bool(r.report.problems) for r in loaded)
             stage.write(part, tables.year_frames(loaded, quarantined, year))
@@ -243,19 +257,11 @@ def parsed_reports(
             "parse_workers": parser.workers if parser.parallel else 1,
         }
     )
-    return StagedYear(stage, dict(counts))
-
-
-_SAME_REPORT = "same report as "
+    return dict(counts)
 
 
 def _near_copy(outcome: LoadedReport, kept: str) -> Quarantined:
-    return Quarantined(
-        outcome.raw,
-        "parse",
-        f"{_SAME_REPORT}{kept} (the same agency, year, format and every cell's value; the "
-        "files differ only in markup, comments or scripts): loaded once, as that file",
-    )
+    return Quarantined(outcome.raw, "parse", tables.near_copy_reason(kept))
 
 
 @dg.asset(
@@ -331,11 +337,22 @@ def gx_warehouse(
     "load"). The reviewers' decisions (data/reviews.jsonl) are copied into reviews and
     review_cells in the same write. The analysts' copy is published after the write."""
     year = int(context.partition_key)
+    return load_into_warehouse(context, config, validated_frames.stage, warehouse, raw_pages, year)
+
+
+def load_into_warehouse(
+    context: dg.AssetExecutionContext,
+    config: LoadConfig,
+    stage: Stage,
+    warehouse: Warehouse,
+    raw_pages: RawPages,
+    year: int,
+) -> dg.MaterializeResult:
+    """gx_warehouse's work on a year's validated stage (shared with the year assembled from
+    the year × province partitions): load_year, publish, describe."""
     try:
         with warehouse.connect(publish=False) as conn:
-            written = load_year(
-                conn, year, validated_frames.stage, config.min_share, config.allow_shrink
-            )
+            written = load_year(conn, year, stage, config.min_share, config.allow_shrink)
             # every decision made so far, whatever year it is about: the log is the record
             reviews = warehouse.copy_reviews(conn)
             outcomes = conn.execute(_YEAR_OUTCOMES_SQL, {"year": year}).df()

@@ -134,6 +134,18 @@ class LoadedReport:
         return content_fingerprint(self.report)
 
 
+#: how the reason of a quarantined copy of a report loaded as another file starts
+SAME_REPORT = "same report as "
+
+
+def near_copy_reason(kept: str) -> str:
+    """The quarantine reason of a copy of the report loaded as the file `kept`."""
+    return (
+        f"{SAME_REPORT}{kept} (the same agency, year, format and every cell's value; the "
+        "files differ only in markup, comments or scripts): loaded once, as that file"
+    )
+
+
 @dataclass(frozen=True)
 class Quarantined:
     raw: RawFile
