@@ -90,12 +90,11 @@ def page_routes(
             **{field: [getattr(f, field) for f in files] for field in RawFile.__dataclass_fields__},
         }
     )
-    token = store.lake.write_routes(year, frame)
+    store.lake.write_routes(year, frame)
     by_province = Counter(keys)
     return dg.MaterializeResult(
         metadata={
             "dagster/row_count": len(files),
-            "routes_token": token,
             "provinces": dg.MetadataValue.json(dict(sorted(by_province.items()))),
         }
     )
@@ -130,10 +129,10 @@ def province_facts(
     year, province = int(key["year"]), key["province"]
     lake = store.lake
     routed = lake.read_routes(year)
-    token = str(routed["routes_token"].iloc[0]) if len(routed) else ""
-    mine = _raw_files(routed[routed["province"] == province].sort_values("seq"))
+    routed = routed[routed["province"] == province].sort_values("seq")
+    mine = _raw_files(routed)
     if not mine:
-        lake.write_partition(year, province, None, token)
+        lake.write_partition(year, province, None, routed)
         context.log.info(f"no pages of {province} in {year}")
         return dg.MaterializeResult(metadata={"dagster/row_count": 0, "pages": 0})
     with tempfile.TemporaryDirectory(prefix="gx-province-") as tmp:
@@ -142,7 +141,7 @@ def province_facts(
         validated = Stage.fresh(Path(tmp), year, "validated")
         for part, frames in parsed.batches():
             validated.write(part, schemas.validate_year_frames(frames, year))
-        rows = lake.write_partition(year, province, validated, token)
+        rows = lake.write_partition(year, province, validated, routed)
     return dg.MaterializeResult(
         metadata={
             "dagster/row_count": rows["dim_report"],

@@ -75,13 +75,11 @@ class Lake:
     def routes_path(self, year: int) -> str:
         return self.path("routes", f"report_year={year}", "routes.parquet")
 
-    def write_routes(self, year: int, routes: pd.DataFrame) -> str:
-        """Replace the year's routes (columns: seq, source, province, and the raw file's
-        fields); returns their token, which every partition written from them records."""
-        token = uuid.uuid4().hex[:12]
-        table = pa.Table.from_pandas(routes.assign(routes_token=token), preserve_index=False)
-        self._put_parquet(self.routes_path(year), table)
-        return token
+    def write_routes(self, year: int, routes: pd.DataFrame) -> None:
+        """Replace the year's routes (columns: seq, province, and the raw file's fields)."""
+        self._put_parquet(
+            self.routes_path(year), pa.Table.from_pandas(routes, preserve_index=False)
+        )
 
     def read_routes(self, year: int) -> pd.DataFrame:
         path = self.routes_path(year)
@@ -99,9 +97,10 @@ class Lake:
         return self.path("manifests", f"report_year={year}", f"province={province}.json")
 
     def write_partition(
-        self, year: int, province: str, stage: Stage | None, routes_token: str
+        self, year: int, province: str, stage: Stage | None, routes: pd.DataFrame
     ) -> dict[str, int]:
-        """Replace the partition's files with the staged tables (None: an empty partition);
+        """Replace the partition's files with the staged tables (None: an empty partition),
+        parsed from `routes` (the year's routes of this province, recorded as a digest);
         returns the rows written per table."""
         write = uuid.uuid4().hex[:12]
         files: dict[str, list[str]] = {}
@@ -117,7 +116,7 @@ class Lake:
                 self.fs.put_file(str(part), target)
                 files[table].append(target)
                 rows[table] += pq.ParquetFile(part).metadata.num_rows
-        manifest = {"write": write, "routes_token": routes_token, "files": files, "rows": rows}
+        manifest = {"write": write, "routes": routes_digest(routes), "files": files, "rows": rows}
         self._put_bytes(
             self.manifest_path(year, province), json.dumps(manifest, ensure_ascii=False).encode()
         )
@@ -173,14 +172,16 @@ class Lake:
         year's routes has no write, or its write was made from other routes: loading then would
         drop its pages or load them twice. Returns the rows staged per table."""
         routes = self.read_routes(year)
-        token = routes["routes_token"].iloc[0] if len(routes) else None
         manifests = self.manifests(year)
-        needed = set(routes["province"])
+        needed = {p: routes_digest(rows) for p, rows in routes.groupby("province")}
         missing = sorted(p for p in needed if p not in manifests)
+        # a write from other routes: pages moved in or out of the province since, or a
+        # province that had pages and has none now (its rows must not be loaded)
         stale = sorted(
             p
             for p, m in manifests.items()
-            if m["routes_token"] != token and (p in needed or any(m["rows"].values()))
+            if (p in needed and m["routes"] != needed[p])
+            or (p not in needed and any(m["rows"].values()))
         )
         if missing or stale:
             what = [f"no complete write of province {', '.join(missing)}"] if missing else []
@@ -272,6 +273,13 @@ def _quarantine_rows(near: pd.DataFrame, year: int) -> pd.DataFrame:
             "reason": [near_copy_reason(k) for k in near["kept"]] if len(near) else [],
         }
     )
+
+
+def routes_digest(routes: pd.DataFrame) -> str:
+    """What a province's partition was parsed from: its entries, their bytes and route."""
+    rows = routes.sort_values("seq")[["seq", "source", "raw_sha256", "size", "refused"]]
+    text = rows.astype(str).to_csv(index=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def year_digests(conn: duckdb.DuckDBPyConnection, year: int) -> dict[str, tuple[int, str]]:
