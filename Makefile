@@ -6,7 +6,7 @@ DAGSTER_HOME := $(CURDIR)/.dagster_home
 export DAGSTER_HOME
 YEARS       ?=
 
-.PHONY: run status test test-faults ui bench bench-tally bench-national lint install dagster-home system-deps
+.PHONY: run status test test-faults test-celery broker-deps ui bench bench-tally bench-national lint install dagster-home system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,19 @@ test: install
 FAULT_TRIALS ?= 30
 test-faults: install
 	GX_FAULT_TRIALS=$(FAULT_TRIALS) $(BIN)/pytest -q -s -m faults -p no:cacheprovider gx_pipeline_tests/test_faults.py
+
+# the celery suite's broker: redis-server from Debian's packages (root or sudo; not needed by
+# make run or make test)
+broker-deps:
+	@command -v redis-server >/dev/null 2>&1 || { \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q redis-server; }
+	@redis-server --version
+
+# a year over two celery workers and a Redis broker on loopback, against one machine's rows
+test-celery: install broker-deps
+	$(BIN)/pytest -q -s -m celery -p no:cacheprovider gx_pipeline_tests/test_celery.py
 
 ui: install dagster-home
 	$(BIN)/dagster dev -w workspace.yaml

@@ -9,6 +9,7 @@ nothing but the storage location, so any executor can run them on other machines
 executor when GX_CELERY_BROKER is set, see gx_pipeline.defs.executors and docs/DEPLOY.md).
 """
 
+import multiprocessing
 import os
 import tempfile
 import warnings
@@ -135,6 +136,10 @@ def province_facts(
         lake.write_partition(year, province, None, routed)
         context.log.info(f"no pages of {province} in {year}")
         return dg.MaterializeResult(metadata={"dagster/row_count": 0, "pages": 0})
+    if multiprocessing.current_process().daemon and config.workers != 1:
+        # a celery worker's pool process may not start processes of its own: parse here, one
+        # step per core comes from the workers' --concurrency instead
+        config = config.model_copy(update={"workers": 1})
     with tempfile.TemporaryDirectory(prefix="gx-province-") as tmp:
         parsed = Stage.fresh(Path(tmp), year, "parsed")
         parse_into(context, config, mine, parsed, year)

@@ -1,0 +1,171 @@
+"""The year × province partitions in one process: the same rows as the yearly run, one province
+re-materialized without touching the others, empty provinces, and an assembly that refuses a
+year whose provinces are not all written (the celery suite spreads them: test_celery.py)."""
+
+import shutil
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+from gx_pipeline.datadir import REPO_ROOT
+from gx_pipeline.defs.checks import reports_satisfy_tally_identities
+from gx_pipeline.defs.provinces import (
+    PartitionStore,
+    gx_warehouse_from_provinces,
+    page_routes,
+    province_facts,
+)
+from gx_pipeline.defs.resources import default_resources
+from gx_pipeline.staging.routes import UNPLACED, province_keys
+from gx_pipeline.warehouse.lake import Lake, year_digests
+from gx_pipeline_tests.conftest import materialize_year
+
+YEAR = 2020
+
+
+def _copy_year(root: Path, year: int = YEAR) -> Path:
+    (root / "raw").mkdir(parents=True)
+    shutil.copytree(REPO_ROOT / "data" / "raw" / str(year), root / "raw" / str(year))
+    shutil.copytree(REPO_ROOT / "data" / "truth", root / "truth")
+    return root
+
+
+def _resources(data: Path, url: str) -> dict:
+    return {**default_resources(data), "store": PartitionStore(url=url)}
+
+
+def _routes(data: Path, url: str, year: int = YEAR) -> None:
+    result = dg.materialize(
+        [page_routes], partition_key=str(year), resources=_resources(data, url), instance=_I()
+    )
+    assert result.success
+
+
+def _province(data: Path, url: str, province: str, year: int = YEAR) -> dg.ExecuteInProcessResult:
+    key = dg.MultiPartitionKey({"year": str(year), "province": province})
+    return dg.materialize(
+        [province_facts], partition_key=key, resources=_resources(data, url), instance=_I()
+    )
+
+
+def _assemble(data: Path, url: str, year: int = YEAR) -> dg.ExecuteInProcessResult:
+    return dg.materialize(
+        [gx_warehouse_from_provinces, reports_satisfy_tally_identities],
+        partition_key=str(year),
+        resources=_resources(data, url),
+        instance=_I(),
+        raise_on_error=False,
+    )
+
+
+def _I() -> dg.DagsterInstance:
+    return dg.DagsterInstance.ephemeral()
+
+
+def _load_by_province(data: Path, url: str) -> list[str]:
+    _routes(data, url)
+    provinces = sorted(set(Lake(url).read_routes(YEAR)["province"]))
+    for province in provinces:
+        assert _province(data, url, province).success
+    assert _assemble(data, url).success
+    return provinces
+
+
+def _digests(data: Path) -> dict[str, tuple[int, str]]:
+    conn = duckdb.connect(str(data / "warehouse.duckdb"), read_only=True)
+    try:
+        return year_digests(conn, YEAR)
+    finally:
+        conn.close()
+
+
+def _files(lake: Lake) -> dict[str, bytes]:
+    root = lake.path()
+    return {p: lake.fs.cat_file(p) for p in lake.fs.find(root)}
+
+
+def test_a_year_by_province_loads_exactly_the_rows_of_the_yearly_run(tmp_path):
+    single = _copy_year(tmp_path / "single")
+    assert materialize_year(single, YEAR).success
+    spread = _copy_year(tmp_path / "spread")
+    url = f"file://{tmp_path / 'lake'}"
+    provinces = _load_by_province(spread, url)
+    assert len(provinces) >= 3  # the bundled year really is split
+    want = _digests(single)
+    assert want["dim_report"][0] > 0 and want["quarantine"][0] > 0
+    assert _digests(spread) == want
+
+
+def test_re_materializing_one_province_leaves_the_others_files_and_rows(tmp_path):
+    data = _copy_year(tmp_path / "data")
+    url = f"memory://{tmp_path.name}"
+    _load_by_province(data, url)
+    lake = Lake(url)
+    routes = lake.read_routes(YEAR)
+    placed = routes[routes["province"] != UNPLACED]
+    province = placed["province"].value_counts().index[0]
+    gone = placed[placed["province"] == province]["source"].iloc[0]
+    before = _files(lake)
+    conn = duckdb.connect(str(data / "warehouse.duckdb"), read_only=True)
+    others = conn.execute(
+        "select * from fact_requests where report_id in (select report_id from dim_report "
+        "where source <> ?) order by all",
+        [gone],
+    ).fetchall()
+    conn.close()
+    (data / "raw" / gone).unlink()  # one page of that province removed
+    _routes(data, url)
+    # the province's pages changed and its partition is not written again yet: refused
+    refused = _assemble(data, url)
+    assert not refused.success
+    assert f"province {province} written from older routes" in _failure(refused)
+    assert _province(data, url, province).success
+    after = _files(lake)
+    ours = f"province={province}"
+    changed = {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
+    assert changed, "the province was written again"
+    assert all(ours in p or "/routes/" in p for p in changed), sorted(changed)
+    assert _assemble(data, url).success
+    conn = duckdb.connect(str(data / "warehouse.duckdb"), read_only=True)
+    try:
+        assert (
+            conn.execute("select count(*) from dim_report where source = ?", [gone]).fetchone()[0]
+            == 0
+        )
+        now = conn.execute("select * from fact_requests order by all").fetchall()
+    finally:
+        conn.close()
+    assert now == others
+
+
+def test_a_province_without_pages_is_written_empty_and_assembles(tmp_path):
+    data = _copy_year(tmp_path / "data")
+    url = str(tmp_path / "lake")
+    _routes(data, url)
+    routed = set(Lake(url).read_routes(YEAR)["province"])
+    empty = next(p for p in province_keys() if p not in routed)
+    result = _province(data, url, empty)
+    assert result.success
+    (materialization,) = result.asset_materializations_for_node("province_facts")
+    assert materialization.metadata["pages"].value == 0
+    assert Lake(url).manifests(YEAR)[empty]["rows"] == dict.fromkeys(
+        Lake(url).manifests(YEAR)[empty]["rows"], 0
+    )
+
+
+def test_a_year_with_a_province_not_written_is_not_assembled(tmp_path):
+    data = _copy_year(tmp_path / "data")
+    url = str(tmp_path / "lake")
+    _routes(data, url)
+    provinces = sorted(set(Lake(url).read_routes(YEAR)["province"]))
+    assert _province(data, url, provinces[0]).success
+    result = _assemble(data, url)
+    assert not result.success
+    assert f"no complete write of province {', '.join(provinces[1:])}" in _failure(result)
+    assert not (data / "warehouse.duckdb").exists()
+
+
+def _failure(result: dg.ExecuteInProcessResult) -> str:
+    (failure,) = [e for e in result.all_events if e.event_type == dg.DagsterEventType.STEP_FAILURE]
+    return str(failure.step_failure_data.error)
