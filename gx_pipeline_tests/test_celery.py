@@ -84,7 +84,7 @@ def cluster(tmp_path: Path) -> Iterator[Cluster]:
         pytest.fail("redis-server is not installed: run `make broker-deps` (Debian's package)")
     port = _free_port()
     broker = f"redis://127.0.0.1:{port}/0"
-    home = ensure_home(tmp_path / "home")
+    home = _initialized_home(tmp_path / "home")
     data = _copy_year(tmp_path / "data", YEAR)
     config = tmp_path / "celery.yaml"
     config.write_text(yaml.safe_dump({"execution": {"config": celery_config(broker)}}))
@@ -123,6 +123,15 @@ def cluster(tmp_path: Path) -> Iterator[Cluster]:
         for proc in procs.values():
             _stop(proc)
         log.close()
+
+
+def _initialized_home(path: Path) -> Path:
+    """A DAGSTER_HOME whose SQLite storage exists before any process opens it: processes that
+    create it at the same time leave two alembic heads, and every later open fails."""
+    home = ensure_home(path)
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        instance.get_runs(limit=1)
+    return home
 
 
 def _wait_for_workers(broker: str, names: set[str], timeout: float = 120) -> None:
@@ -193,7 +202,7 @@ def test_a_broker_that_is_down_fails_at_once_with_its_address(tmp_path: Path):
     data = _copy_year(tmp_path / "data", YEAR)
     env = {
         **os.environ,
-        "DAGSTER_HOME": str(ensure_home(tmp_path / "home")),
+        "DAGSTER_HOME": str(_initialized_home(tmp_path / "home")),
         "GX_DATA_DIR": str(data),
         "GX_LAKE_URL": str(tmp_path / "lake"),
         "GX_CELERY_BROKER": f"redis://127.0.0.1:{port}/0",
@@ -220,7 +229,7 @@ def test_a_run_whose_broker_is_down_fails_instead_of_waiting(tmp_path: Path):
     data = _copy_year(tmp_path / "data", YEAR)
     env = {
         **os.environ,
-        "DAGSTER_HOME": str(ensure_home(tmp_path / "home")),
+        "DAGSTER_HOME": str(_initialized_home(tmp_path / "home")),
         "GX_DATA_DIR": str(data),
         "GX_LAKE_URL": str(tmp_path / "lake"),
         "GX_CELERY_BROKER": f"redis://127.0.0.1:{port}/0",
