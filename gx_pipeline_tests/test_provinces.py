@@ -169,3 +169,16 @@ def test_a_year_with_a_province_not_written_is_not_assembled(tmp_path):
 def _failure(result: dg.ExecuteInProcessResult) -> str:
     (failure,) = [e for e in result.all_events if e.event_type == dg.DagsterEventType.STEP_FAILURE]
     return str(failure.step_failure_data.error)
+
+
+def test_the_province_location_loads_from_its_workspace_file():
+    import yaml
+
+    from gx_pipeline.definitions_provinces import defs
+
+    (entry,) = yaml.safe_load((REPO_ROOT / "workspace_provinces.yaml").read_text())["load_from"]
+    assert entry["python_module"]["module_name"] == "gx_pipeline.definitions_provinces"
+    dg.Definitions.validate_loadable(defs)
+    keys = {a.key.to_user_string() for a in defs.resolve_all_asset_specs()}
+    assert keys == {"page_routes", "province_facts", "gx_warehouse"}
+    assert defs.resolve_job_def("gx_province_job").partitions_def is not None
