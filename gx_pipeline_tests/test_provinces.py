@@ -182,3 +182,30 @@ def test_the_province_location_loads_from_its_workspace_file():
     keys = {a.key.to_user_string() for a in defs.resolve_all_asset_specs()}
     assert keys == {"page_routes", "province_facts", "gx_warehouse"}
     assert defs.resolve_job_def("gx_province_job").partitions_def is not None
+
+
+def test_copies_of_one_report_routed_to_two_provinces_are_loaded_once(tmp_path):
+    """A copy re-posted under another province's portal header (text the parse does not keep)
+    is routed there; the year still loads it once, as one machine does."""
+    page = (REPO_ROOT / "data" / "raw" / "2020" / "106_xiaogan_govoffice_2020.txt").read_bytes()
+    repost = "转载自广东省人民政府门户网站\n".encode() + page
+    roots = []
+    for name in ("single", "spread"):
+        root = tmp_path / name
+        for source, content in (("a_original.txt", page), ("b_repost.txt", repost)):
+            target = root / "raw" / str(YEAR) / source
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+        roots.append(root)
+    single, spread = roots
+    assert materialize_year(single, YEAR).success
+    url = f"memory://{tmp_path.name}"
+    provinces = _load_by_province(spread, url)
+    assert provinces == ["广东省", "湖北省"]
+    conn = duckdb.connect(str(spread / "warehouse.duckdb"), read_only=True)
+    try:
+        (reason,) = conn.execute("select reason from quarantine").fetchone()
+    finally:
+        conn.close()
+    assert reason.startswith(f"same report as {YEAR}/a_original.txt")
+    assert _digests(spread) == _digests(single)
