@@ -311,3 +311,41 @@ def test_a_worker_killed_mid_step_costs_the_step_not_the_rows(cluster: Cluster, 
     print(
         f"\nkilled the pool process {killed[1]} of {killed[0]} mid-step; the year loaded the same rows"
     )
+
+
+def test_a_broker_nobody_serves_fails_at_once_instead_of_waiting(tmp_path: Path):
+    """Redis up, no worker: a run's steps would wait in the queue forever (dagster-celery has
+    no step timeout), so spread refuses to start."""
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.fail("redis-server is not installed: run `make broker-deps` (Debian's package)")
+    port = _free_port()
+    redis = subprocess.Popen(
+        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        data = _copy_year(tmp_path / "data", YEAR)
+        env = {
+            **os.environ,
+            "DAGSTER_HOME": str(_initialized_home(tmp_path / "home")),
+            "GX_DATA_DIR": str(data),
+            "GX_LAKE_URL": str(tmp_path / "lake"),
+            "GX_CELERY_BROKER": f"redis://127.0.0.1:{port}/0",
+        }
+        started = time.monotonic()
+        done = subprocess.run(
+            [sys.executable, "-m", "gx_pipeline.defs.spread", str(YEAR)],
+            check=False,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        _stop(redis)
+    assert done.returncode == 1
+    assert f"no celery worker answers on redis://127.0.0.1:{port}/0" in done.stderr
+    assert time.monotonic() - started < 60
+    assert not (data / "warehouse.duckdb").exists()
