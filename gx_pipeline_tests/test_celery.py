@@ -197,8 +197,8 @@ def test_a_year_over_two_celery_workers_loads_exactly_the_rows_of_one_machine(
     )
 
 
-def test_a_broker_that_is_down_fails_at_once_with_its_address(tmp_path: Path):
-    port = _free_port()  # nothing listens there
+def _env_without_workers(tmp_path: Path, port: int) -> tuple[dict[str, str], Path]:
+    """The environment of a spread or a run over a copy of the bundled year, broker on `port`."""
     data = _copy_year(tmp_path / "data", YEAR)
     env = {
         **os.environ,
@@ -207,8 +207,11 @@ def test_a_broker_that_is_down_fails_at_once_with_its_address(tmp_path: Path):
         "GX_LAKE_URL": str(tmp_path / "lake"),
         "GX_CELERY_BROKER": f"redis://127.0.0.1:{port}/0",
     }
-    started = time.monotonic()
-    done = subprocess.run(
+    return env, data
+
+
+def _spread_alone(env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
         [sys.executable, "-m", "gx_pipeline.defs.spread", str(YEAR)],
         check=False,
         env=env,
@@ -216,6 +219,13 @@ def test_a_broker_that_is_down_fails_at_once_with_its_address(tmp_path: Path):
         text=True,
         timeout=120,
     )
+
+
+def test_a_broker_that_is_down_fails_at_once_with_its_address(tmp_path: Path):
+    port = _free_port()  # nothing listens there
+    env, data = _env_without_workers(tmp_path, port)
+    started = time.monotonic()
+    done = _spread_alone(env)
     assert done.returncode == 1
     assert f"redis://127.0.0.1:{port}/0 cannot be reached" in done.stderr
     assert time.monotonic() - started < 60
@@ -226,14 +236,7 @@ def test_a_run_whose_broker_is_down_fails_instead_of_waiting(tmp_path: Path):
     """Without the ping in front (a run launched from the UI): the executor's own submission
     fails the run within seconds."""
     port = _free_port()
-    data = _copy_year(tmp_path / "data", YEAR)
-    env = {
-        **os.environ,
-        "DAGSTER_HOME": str(_initialized_home(tmp_path / "home")),
-        "GX_DATA_DIR": str(data),
-        "GX_LAKE_URL": str(tmp_path / "lake"),
-        "GX_CELERY_BROKER": f"redis://127.0.0.1:{port}/0",
-    }
+    env, _ = _env_without_workers(tmp_path, port)
     script = (
         "import dagster as dg\n"
         "from gx_pipeline.definitions_provinces import routes_job\n"
@@ -326,23 +329,9 @@ def test_a_broker_nobody_serves_fails_at_once_instead_of_waiting(tmp_path: Path)
         start_new_session=True,
     )
     try:
-        data = _copy_year(tmp_path / "data", YEAR)
-        env = {
-            **os.environ,
-            "DAGSTER_HOME": str(_initialized_home(tmp_path / "home")),
-            "GX_DATA_DIR": str(data),
-            "GX_LAKE_URL": str(tmp_path / "lake"),
-            "GX_CELERY_BROKER": f"redis://127.0.0.1:{port}/0",
-        }
+        env, data = _env_without_workers(tmp_path, port)
         started = time.monotonic()
-        done = subprocess.run(
-            [sys.executable, "-m", "gx_pipeline.defs.spread", str(YEAR)],
-            check=False,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        done = _spread_alone(env)
     finally:
         _stop(redis)
     assert done.returncode == 1
