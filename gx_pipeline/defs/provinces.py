@@ -31,6 +31,7 @@ from gx_pipeline.defs.assets import (
 )
 from gx_pipeline.defs.partitions import yearly_partitions
 from gx_pipeline.defs.resources import RawPages, Warehouse
+from gx_pipeline.fetch.archive import provenance
 from gx_pipeline.parsing import PARSER_VERSION
 from gx_pipeline.staging import routes, schemas
 from gx_pipeline.staging.inventory import year_entries
@@ -80,7 +81,11 @@ def page_routes(
     year = int(context.partition_key)
     year_dir = raw_pages.year_dir(year)
     truth_dir = raw_pages.truth_dir / str(year)
-    files = [_raw_file(entry, truth_dir) for entry in year_entries(year_dir, raw_pages.raw_dir)]
+    # fetched files: where from, as raw_report_inventory records it
+    fetched = provenance(raw_pages.archive_dir) if raw_pages.archive_dir.is_dir() else {}
+    files = [
+        _raw_file(entry, truth_dir, fetched) for entry in year_entries(year_dir, raw_pages.raw_dir)
+    ]
     if not year_dir.is_dir():
         context.log.warning(f"no folder {year_dir}: the year has no raw pages")
     keys = routes.route(files, ParseConfig().max_page_bytes)
