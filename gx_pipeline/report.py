@@ -56,6 +56,12 @@ class Report:
     #: reason codes the parser raised while reading the page (gx_pipeline.parsing.problems):
     #: each says the report holds a guess or leaves something out; see gx_pipeline.trust
     flags: tuple[str, ...] = ()
+    #: the prose of each section of the report, keyed 一 … 六 and 前言 (the text before section
+    #: 一): gx_pipeline.parsing.narrative
+    narrative: dict[str, str] = field(default_factory=dict)
+    #: where the page says it is published (address, site_code, domain):
+    #: gx_pipeline.parsing.site
+    site: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -69,6 +75,8 @@ class Report:
             "flags": list(self.flags),
             "complete": dict(self.complete),
             "sha256": self.sha256,
+            "narrative": dict(self.narrative),
+            "site": dict(self.site),
         }
 
     def dumps(self) -> str:

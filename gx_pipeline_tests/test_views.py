@@ -4,6 +4,7 @@ import duckdb
 import pytest
 
 from gx_pipeline import contract, warehouse
+from gx_pipeline.agencies import rebuild
 from gx_pipeline.report import Cell, Report
 from gx_pipeline.staging import tables
 from gx_pipeline.staging.tables import LoadedReport, RawFile
@@ -27,6 +28,7 @@ def _load(conn: duckdb.DuckDBPyConnection, year: int, reports: list[LoadedReport
         conn, year, tables.year_frames(reports, [], year), clear=warehouse.YEAR_TABLES
     )
     warehouse.record_tally(conn, year, warehouse.evaluate_tally(conn, year))
+    rebuild.rebuild(conn)  # as the pipeline does after each load: the agencies and the flags
 
 
 @pytest.fixture

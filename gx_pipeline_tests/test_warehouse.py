@@ -95,23 +95,48 @@ def test_warehouse_connection_is_closed_when_the_body_raises(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("agency", "expected"),
+    ("agency", "year", "expected"),
     [
-        ("阜新市彰武县政府办公室", ("辽宁省", "阜新市", "彰武县", "210922", "county")),
-        ("孝感市人民政府办公室", ("湖北省", "孝感市", None, "420900", "city")),
-        ("浙江省市场监督管理局", ("浙江省", None, None, "330000", "department-of-province")),
-        ("宁强县自然资源局", ("陕西省", "汉中市", "宁强县", "610726", "department-of-county")),
-        ("通州区牛塘乡人民政府", ("北京市", None, "通州区", "110112", "township-street")),
-        ("新华街道办事处", (None, None, None, None, "township-street")),
-        # cpca guesses 重庆市 from the bare 县; no place in the name: no region
-        ("化隆县群科新区综合服务中心", (None, None, None, None, None)),
-        (None, (None, None, None, None, None)),
+        ("阜新市彰武县政府办公室", 2019, ("辽宁省", "阜新市", "彰武县", "210922", "county")),
+        ("孝感市人民政府办公室", 2020, ("湖北省", "孝感市", None, "420900", "city")),
+        ("浙江省市场监督管理局", 2023, ("浙江省", None, None, "330000", "department-of-province")),
+        (
+            "宁强县自然资源局",
+            2021,
+            ("陕西省", "汉中市", "宁强县", "610726", "department-of-county"),
+        ),
+        (
+            "北京市通州区牛塘乡人民政府",
+            2022,
+            ("北京市", None, "通州区", "110112", "township-street"),
+        ),
+        # two counties are called 通州区 (北京市, 南通市): without its city the name tells none
+        ("通州区牛塘乡人民政府", 2022, (None, None, None, None, "township-street")),
+        ("新华街道办事处", 2019, (None, None, None, None, "township-street")),
+        # the list's full name is 化隆回族自治县; agencies write 化隆县
+        (
+            "化隆县群科新区综合服务中心",
+            2020,
+            ("青海省", "海东市", "化隆回族自治县", "630224", "department-of-county"),
+        ),
+        # renamed in 2020: the place as it is named today, with today's code
+        (
+            "邢台市桥东区统计局",
+            2019,
+            ("河北省", "邢台市", "襄都区", "130502", "department-of-county"),
+        ),
+        ("任县民政局", 2019, ("河北省", "邢台市", "任泽区", "130505", "department-of-county")),
+        # an old name kept after the renaming is found in the list of its years
+        ("任县民政局", 2022, ("河北省", "邢台市", "任泽区", "130505", "department-of-county")),
+        # a short city name inside an organ is no place (中山街道 is not 中山市)
+        ("中山街道办事处", 2021, (None, None, None, None, "township-street")),
+        (None, 2021, (None, None, None, None, None)),
     ],
 )
-def test_region_and_level_come_from_the_agency_name(agency, expected):
+def test_region_and_level_come_from_the_agency_name(agency, year, expected):
     from gx_pipeline.regions import region_of
 
-    r = region_of(agency)
+    r = region_of(agency, year)
     assert (r.province, r.city, r.county, r.division_code, r.level) == expected
 
 

@@ -4,6 +4,7 @@ Every raw file of a year ends in exactly one of dim_report (loaded) and quaranti
 stage and reason it stopped at).
 """
 
+import dataclasses
 import functools
 import hashlib
 import warnings
@@ -15,6 +16,7 @@ import dagster as dg
 import duckdb
 from pydantic import Field
 
+from gx_pipeline.agencies import rebuild
 from gx_pipeline.defs.partitions import yearly_partitions
 from gx_pipeline.defs.resources import RawPages, Warehouse
 from gx_pipeline.fetch.archive import provenance
@@ -329,13 +331,19 @@ def gx_warehouse(
     raw_pages: RawPages,
 ) -> dg.MaterializeResult:
     """The warehouse tables dim_report, fact_requests, fact_appeals, fact_proactive,
-    tally_results and quarantine for one report year, replaced in one DuckDB transaction from
-    the staged Parquet: a failed write leaves the previous rows intact, and the year is never
-    stored without its tally. A year whose folder is missing, empty or shrank to less than half
-    the entries of its last load is refused (the rows stay) unless the run allows it. A page
-    already loaded under another report year stays there and is quarantined here (stage
-    "load"). The reviewers' decisions (data/reviews.jsonl) are copied into reviews and
-    review_cells in the same write. The analysts' copy is published after the write."""
+    tally_results, report_text, narrative_figures and quarantine for one report year, replaced
+    in one DuckDB transaction from the staged Parquet: a failed write leaves the previous rows
+    intact, and the year is never stored without its tally. A year whose folder is missing,
+    empty or shrank to less than half the entries of its last load is refused (the rows stay)
+    unless the run allows it. A page already loaded under another report year stays there and
+    is quarantined here (stage "load"). The reviewers' decisions (data/reviews.jsonl) are
+    copied into reviews and review_cells in the same write. The analysts' copy is published
+    after the write.
+
+    In the load's transaction, what spans the years is rebuilt from every loaded year
+    (gx_pipeline.agencies.rebuild): dim_agency, narrative_similarity, report_flags and the
+    flags' codes in dim_report's trust status. A year is so never stored with the agency keys
+    and flags of the warehouse before it, whether the run is killed or the tally check fails."""
     year = int(context.partition_key)
     return load_into_warehouse(context, config, validated_frames.stage, warehouse, raw_pages, year)
 
@@ -352,9 +360,17 @@ def load_into_warehouse(
     the year × province partitions): load_year, publish, describe."""
     try:
         with warehouse.connect(publish=False) as conn:
-            written = load_year(conn, year, stage, config.min_share, config.allow_shrink)
+            written = load_year(
+                conn,
+                year,
+                stage,
+                config.min_share,
+                config.allow_shrink,
+                then=rebuild.rebuild_within,
+            )
             # every decision made so far, whatever year it is about: the log is the record
             reviews = warehouse.copy_reviews(conn)
+            agencies = rebuild.summary(conn)
             outcomes = conn.execute(_YEAR_OUTCOMES_SQL, {"year": year}).df()
             by_outcome = conn.execute(_REQUESTS_BY_OUTCOME_SQL).df()
             relations = catalog(conn)
@@ -400,6 +416,8 @@ def load_into_warehouse(
             charts.markdown_table(outcomes) if len(outcomes) else "No raw files this year."
         ),
         "published": published.replaced,
+        # the whole warehouse's agencies and flags, one JSON value (not plotted per partition)
+        "agencies": dg.MetadataValue.json(dataclasses.asdict(agencies)),
     }
     if len(by_outcome):
         png = charts.requests_by_outcome_png(by_outcome)

@@ -1,4 +1,5 @@
-"""Write the bundled demo data: generated pages per report year plus the real fixture pages.
+"""Write the bundled demo data: generated pages per report year, the generated series (the same
+agencies over consecutive years, gx_pipeline.pagegen.series) and the real fixture pages.
 
     python -m gx_pipeline.pagegen.bundle [--root data]
 
@@ -17,6 +18,7 @@ import shutil
 from pathlib import Path
 
 from gx_pipeline.pagegen import write_page
+from gx_pipeline.pagegen.series import write_series
 from gx_pipeline.pagegen.styles import make_page
 
 _FIXTURES = Path(__file__).resolve().parents[2] / "gx_pipeline_tests" / "fixtures"
@@ -209,7 +211,7 @@ def write_bundle(root: Path, documents: bool = True) -> list[Path]:
             written.append(write_page(page, root / "raw" / str(year), root / "truth" / str(year)))
     if documents:
         written += _write_documents(root)
-    return written + _copy_real(root)
+    return written + write_series(root) + _copy_real(root)
 
 
 def main(argv: list[str] | None = None) -> int:

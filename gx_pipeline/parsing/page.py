@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from gx_pipeline import documents
-from gx_pipeline.parsing import labels, metadata, sections
+from gx_pipeline.parsing import labels, metadata, narrative, sections, site
 from gx_pipeline.parsing import problems as codes
 from gx_pipeline.parsing.decode import decode
 from gx_pipeline.parsing.errors import ParseError
@@ -27,7 +27,7 @@ from gx_pipeline.report import Report
 
 #: bump on any change that can change a parse; the warehouse records it per report and Dagster
 #: uses it as the code version of the derived assets
-PARSER_VERSION = "2.0.2"
+PARSER_VERSION = "2.1.0"
 
 _IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 #: images every page has: share buttons, QR codes, logos, badges
@@ -145,6 +145,8 @@ def parse_bytes(data: bytes, source: str, sha256: str | None = None) -> Report:
         complete=complete,
         sha256=sha256 or hashlib.sha256(data).hexdigest(),
         flags=ordered(problems.codes),
+        narrative=narrative.sections_text(own, lines_are_values),
+        site=site.site_evidence([t.text for t in tokens if t.kind != END], head.address),
     )
 
 

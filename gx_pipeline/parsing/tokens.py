@@ -189,6 +189,9 @@ class Head(NamedTuple):
 
     title: str | None = None
     meta: Mapping[str, str] = MappingProxyType({})
+    #: the page's own address as its markup states it (<link rel="canonical">, og:url): the
+    #: site a report is published on, when the file came without one
+    address: str | None = None
 
 
 def html_tokens(text: str) -> tuple[list[Token], Head]:
@@ -251,6 +254,7 @@ def _html_tokens(text: str) -> tuple[list[Token], Head]:
         for el in root.iter("meta")
         if (name := el.get("name")) and (content := el.get("content"))
     }
+    address = _own_address(root)
     if "createTime" in text and (created := _CREATE_TIME.search(text)):
         meta.setdefault("createtime", created.group(1))  # WeChat articles: only in a script
     _inputs_as_text(root)
@@ -292,7 +296,25 @@ def _html_tokens(text: str) -> tuple[list[Token], Head]:
             tokens.append(ROW_END)
     if not text.rstrip().endswith(">"):
         _mark_cut(tokens)  # the file stops inside text: the last token may be cut short
-    return tokens, Head(title, meta)
+    return tokens, Head(title, meta, address)
+
+
+def _own_address(root: etree._Element) -> str | None:
+    """The absolute http(s) address the page names as its own: rel=canonical first, then
+    og:url (a property, not a name: kept apart from `meta`, whose names the metadata reads)."""
+    for el in root.iter("link"):
+        rel = (el.get("rel") or "").lower().split()
+        if "canonical" in rel and (href := _absolute(el.get("href"))):
+            return href
+    for el in root.iter("meta"):
+        if (el.get("property") or "").lower() == "og:url" and (url := _absolute(el.get("content"))):
+            return url
+    return None
+
+
+def _absolute(url: str | None) -> str | None:
+    url = (url or "").strip()
+    return url if re.match(r"https?://[^\s/]+", url, re.IGNORECASE) else None
 
 
 #: words of each section's table, to tell a hidden copy of a table the page shows

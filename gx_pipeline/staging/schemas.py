@@ -11,6 +11,8 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from gx_pipeline import contract, documents, regions, trust
+from gx_pipeline.agencies import figures
+from gx_pipeline.parsing import narrative
 
 _SHA256 = r"^[0-9a-f]{64}$"
 _ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
@@ -81,6 +83,19 @@ class ReportDim(pa.DataFrameModel):
     document_kind: Series[str] = pa.Field(isin=list(documents.KINDS))
     address: Series[str] = pa.Field(nullable=True)
     page_address: Series[str] = pa.Field(nullable=True)
+    region_source: Series[str] = pa.Field(nullable=True, isin=list(regions.SOURCES))
+    organ: Series[str] = pa.Field(nullable=True)
+    organ_key: Series[str] = pa.Field(nullable=True)
+    site_address: Series[str] = pa.Field(nullable=True, str_matches=r"^https?://")
+    site_host: Series[str] = pa.Field(nullable=True)
+    site_code: Series[str] = pa.Field(nullable=True, str_length=10)
+    #: written by the agencies rebuild after the load, never staged
+    agency_id: Series[str] = pa.Field(nullable=True)
+    agency_match: Series[str] = pa.Field(nullable=True)
+
+    @pa.dataframe_check
+    def agency_is_not_staged(cls, df: pd.DataFrame) -> Series[bool]:
+        return df["agency_id"].isna() & df["agency_match"].isna()
 
     @pa.dataframe_check
     def clean_means_no_reasons(cls, df: pd.DataFrame) -> Series[bool]:
@@ -92,6 +107,36 @@ class ReportDim(pa.DataFrameModel):
 
     class Config:
         strict = True
+
+
+class ReportText(pa.DataFrameModel):
+    report_id: Series[str] = pa.Field(str_length=16)
+    report_year: Series[int] = pa.Field(ge=2019)
+    section: Series[str] = pa.Field(isin=[*narrative.SECTIONS, narrative.PREAMBLE])
+    text: Series[str] = pa.Field(str_length={"min_value": 1})
+
+    class Config:
+        strict = True
+        unique = ["report_id", "section"]  # noqa: RUF012
+
+
+class NarrativeFigures(pa.DataFrameModel):
+    report_id: Series[str] = pa.Field(str_length=16)
+    report_year: Series[int] = pa.Field(ge=2019)
+    section: Series[str] = pa.Field(isin=[*narrative.SECTIONS, narrative.PREAMBLE])
+    sentence_no: Series[int] = pa.Field(ge=1)
+    occurrence: Series[int] = pa.Field(ge=1)
+    sentence: Series[str] = pa.Field(str_length={"min_value": 1})
+    figure: Series[str] = pa.Field(isin=list(figures.FIGURES))
+    stated: Series[float] = pa.Field(ge=0)
+    cells: Series[str]
+    table_value: Series[float] = pa.Field(nullable=True)
+    status: Series[str] = pa.Field(isin=list(figures.STATUSES))
+    note: Series[str]
+
+    class Config:
+        strict = True
+        unique = ["report_id", "section", "sentence_no", "figure", "occurrence"]  # noqa: RUF012
 
 
 class Quarantine(pa.DataFrameModel):
@@ -130,6 +175,8 @@ REPORT_TABLE_MODELS: dict[str, type[pa.DataFrameModel]] = {
     "fact_appeals": AppealsFacts,
     "fact_proactive": ProactiveFacts,
     "tally_results": TallyResults,
+    "report_text": ReportText,
+    "narrative_figures": NarrativeFigures,
 }
 
 

@@ -10,12 +10,14 @@ import functools
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 import pyarrow as pa
 
 from gx_pipeline import contract, regions, tally, trust
+from gx_pipeline.agencies import figures
+from gx_pipeline.parsing.site import host_of
 from gx_pipeline.report import Report
 
 FACT_TABLES: dict[str, str] = {
@@ -67,6 +69,14 @@ DIM_COLUMNS = [
     "document_kind",
     "address",
     "page_address",
+    "region_source",
+    "organ",
+    "organ_key",
+    "site_address",
+    "site_host",
+    "site_code",
+    "agency_id",
+    "agency_match",
 ]
 TALLY_COLUMNS = [
     "report_id",
@@ -77,6 +87,21 @@ TALLY_COLUMNS = [
     "right_value",
     "difference",
     "status",
+]
+REPORT_TEXT_COLUMNS = ["report_id", "report_year", "section", "text"]
+NARRATIVE_FIGURE_COLUMNS = [
+    "report_id",
+    "report_year",
+    "section",
+    "sentence_no",
+    "occurrence",
+    "sentence",
+    "figure",
+    "stated",
+    "cells",
+    "table_value",
+    "status",
+    "note",
 ]
 QUARANTINE_COLUMNS = ["report_year", "source", "raw_sha256", "size", "stage", "reason"]
 
@@ -243,6 +268,28 @@ def evaluations(reports: Iterable[LoadedReport]) -> list[list[tally.TallyResult]
     return [tally.evaluate(loaded.report) for loaded in reports]
 
 
+def report_regions(reports: list[Report], year: int) -> list[regions.Region]:
+    """Each report's region (gx_pipeline.regions): from its agency's name, else the place its
+    text writes right before that name, else its site's 网站标识码."""
+    out = regions.regions_of([r.agency for r in reports], [r.year or year for r in reports])
+    for k, (report, region) in enumerate(zip(reports, out, strict=True)):
+        if region.division_code is not None or not report.agency:
+            continue
+        found = regions.region_from_text(report.agency, report.narrative.values(), report.year)
+        if found.division_code is None:
+            found = regions.region_from_site_code(
+                report.site.get("site_code"), report.agency, report.year
+            )
+        if found.division_code is not None:
+            out[k] = replace(found, organ=region.organ, level=found.level or region.level)
+    return out
+
+
+def _site_host(site: dict[str, str]) -> str | None:
+    domain = site.get("domain")
+    return host_of(site.get("address")) or host_of(f"http://{domain}" if domain else None)
+
+
 def dim_frame(
     reports: Iterable[LoadedReport],
     year: int,
@@ -250,19 +297,21 @@ def dim_frame(
 ) -> pd.DataFrame:
     """One row per loaded report; list columns travel as JSON text (cast on insert).
 
-    The region and administrative level come from the agency name (gx_pipeline.regions); the
-    tally summary and the trust status from the report's tally evaluation (`evaluated`, one
-    list per report, evaluated here when not given), the same one tally_frame stages.
+    The region and administrative level come from the report (report_regions); the tally
+    summary and the trust status from the report's tally evaluation (`evaluated`, one list per
+    report, evaluated here when not given), the same one tally_frame stages. The agency
+    columns are the agencies rebuild's (gx_pipeline.agencies.rebuild), written in the load.
     """
     reports = list(reports)
     evaluated = evaluations(reports) if evaluated is None else evaluated
-    places = regions.regions_of([loaded.report.agency for loaded in reports])
+    places = report_regions([loaded.report for loaded in reports], year)
     records = []
     for loaded, region, results in zip(reports, places, evaluated, strict=True):
         r = loaded.report
         verdict = trust.assess(r, folder_year=year, results=results)
         statuses = [t.status for t in results]
         problems = [*r.problems, *([loaded.raw.note] if loaded.raw.note else [])]
+        address = r.site.get("address")
         records.append(
             {
                 "report_id": loaded.report_id,
@@ -296,6 +345,14 @@ def dim_frame(
                 "document_kind": loaded.document_kind,
                 "address": loaded.raw.address,
                 "page_address": loaded.raw.page_address,
+                "region_source": region.source,
+                "organ": region.organ,
+                "organ_key": regions.organ_key(region.organ),
+                "site_address": address,
+                "site_host": _site_host(r.site),
+                "site_code": r.site.get("site_code"),
+                "agency_id": None,
+                "agency_match": None,
             }
         )
     return _frame(
@@ -361,7 +418,53 @@ def year_frames(
         **fact_frames(loaded, year),
         "tally_results": tally_frame(loaded, year, evaluated),
         "quarantine": quarantine_frame(quarantined, year),
+        "report_text": report_text_frame(loaded, year),
+        "narrative_figures": narrative_figures_frame(loaded, year),
     }
+
+
+def report_text_frame(reports: Iterable[LoadedReport], year: int) -> pd.DataFrame:
+    """The prose of each section of each report (Report.narrative)."""
+    records = [
+        {"report_id": loaded.report_id, "report_year": year, "section": section, "text": text}
+        for loaded in reports
+        for section, text in loaded.report.narrative.items()
+    ]
+    return _frame(records, REPORT_TEXT_COLUMNS, {"report_year": "int64"})
+
+
+def narrative_figures_frame(reports: Iterable[LoadedReport], year: int) -> pd.DataFrame:
+    """Every figure each report's narrative states that its tables hold (agencies.figures),
+    with the table's number; `cells` travels as JSON text."""
+    records = [
+        {
+            "report_id": loaded.report_id,
+            "report_year": year,
+            "section": f.section,
+            "sentence_no": f.sentence_no,
+            "occurrence": f.occurrence,
+            "sentence": f.sentence,
+            "figure": f.figure,
+            "stated": float(f.stated),
+            "cells": json.dumps(list(f.cells)),
+            "table_value": None if f.table_value is None else float(f.table_value),
+            "status": f.status,
+            "note": f.note,
+        }
+        for loaded in reports
+        for f in figures.stated_figures(loaded.report)
+    ]
+    return _frame(
+        records,
+        NARRATIVE_FIGURE_COLUMNS,
+        {
+            "report_year": "int64",
+            "sentence_no": "int64",
+            "occurrence": "int64",
+            "stated": "float64",
+            "table_value": "float64",
+        },
+    )
 
 
 def quarantine_frame(items: Iterable[Quarantined], year: int) -> pd.DataFrame:

@@ -26,10 +26,13 @@ YEAR_TABLES: tuple[str, ...] = (
     "fact_proactive",
     "tally_results",
     "quarantine",
+    "report_text",
+    "narrative_figures",
 )
 #: Columns that travel as JSON text in the frames and are stored as VARCHAR[].
 LIST_COLUMNS: dict[str, tuple[str, ...]] = {
-    "dim_report": ("problems", "incomplete_sections", "trust_reasons")
+    "dim_report": ("problems", "incomplete_sections", "trust_reasons"),
+    "narrative_figures": ("cells",),
 }
 
 

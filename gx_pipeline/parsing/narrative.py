@@ -1,0 +1,120 @@
+"""The report's own words: the prose of each of its six sections.
+
+The national format has six sections (一、总体情况 … 六、其他需要报告的事项); 二, 三 and 四 hold
+the tables, all six hold prose. The prose is what a year-over-year comparison reads (a report
+copied from last year's) and where the narrative states figures the tables hold too. It is kept
+apart from the tables: nothing here changes a cell or the metadata.
+
+A line is prose when it reads like a sentence (labels.is_narrative: a full stop, a semicolon,
+figures written with their units, or a long line): headings, sub-headings, table labels and
+numbers, menus and footers are not. The text before section 一 (the title and the opening
+sentence) is kept under PREAMBLE; it often names the agency with its place.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from gx_pipeline.parsing import labels
+from gx_pipeline.parsing.tokens import END, LINE, Token
+
+#: the six sections of the national format, in order
+SECTIONS: tuple[str, ...] = ("一", "二", "三", "四", "五", "六")
+#: the prose before section 一: the opening sentence after the title
+PREAMBLE = "前言"
+#: the sections a table stands in, by the contract's section code
+_TABLE_SECTIONS = {"proactive": "二", "requests": "三", "appeals": "四"}
+#: one section's prose is cut here: a page that repeats itself must not make a row huge
+MAX_CHARS = 20_000
+
+_OVERVIEW = re.compile(r"^一[、.．].{0,6}(?:总体|概述|概况|基本情况)")
+_PROBLEMS = re.compile(r"^五[、.．]|^存在的?主要问题")
+_OTHER = re.compile(r"^六[、.．]|^其他需要报告")
+
+
+def _heading(token: Token) -> str | None:
+    """The section a heading line opens (一 … 六), or None."""
+    text = token.text
+    if not text or len(text) > 40 or "。" in text:
+        return None
+    if section := labels.heading_section(text):
+        return _TABLE_SECTIONS[section]
+    n = labels.norm(text)
+    if len(n) <= 20 and (_OVERVIEW.match(n) or labels.is_overview_heading(text)):
+        return "一"
+    if _PROBLEMS.match(n):
+        return "五"
+    if _OTHER.match(n):
+        return "六"
+    return None
+
+
+#: a line that ends a sentence or announces what follows; a wrapped line ends otherwise
+_ENDS_SENTENCE = "。；;！!？?：:"
+#: a wrapped line fills the width of its page: a shorter one without a full stop is a
+#: sub-heading or a label, never the first half of a sentence
+_WRAP_MIN = 20
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+_SENTENCE_MARK = re.compile(r"[。；;]")
+#: a figure written in prose: 予以公开8件, 受理6件, 收费3.5万元
+_FIGURE = re.compile(r"\d\s*(?:件|条|个|项|次|人次|份|万元|元)")
+
+
+def _is_prose(text: str) -> bool:
+    """A sentence: Chinese words with a full stop or figures written with their units. A line
+    that is only long is not one (a footer's list of links, a table's note)."""
+    return len(_CJK.findall(text)) >= 8 and (
+        _SENTENCE_MARK.search(text) is not None or _FIGURE.search(text) is not None
+    )
+
+
+def sections_text(tokens: Iterable[Token], wrapped_lines: bool = False) -> dict[str, str]:
+    """The prose of each section that has any, keyed 一 … 六 (and PREAMBLE), paragraphs joined
+    by line breaks. A heading counts only after the one before it (一 before 五): a numbered list
+    inside a section (一、加强… under 五) opens no section. `wrapped_lines`: the page is text whose
+    lines may wrap inside a sentence (PDF or flipbook text, a copy); such lines are joined first.
+    An HTML page's lines are its paragraphs."""
+    current = PREAMBLE
+    order = -1
+    found: dict[str, list[str]] = {}
+    size: dict[str, int] = {}
+    paragraph: list[str] = []
+
+    def flush() -> None:
+        if not paragraph:
+            return
+        text = "".join(paragraph)
+        paragraph.clear()
+        if _is_prose(text) and size.get(current, 0) + len(text) <= MAX_CHARS:
+            found.setdefault(current, []).append(text)
+            size[current] = size.get(current, 0) + len(text) + 1
+
+    for token in tokens:
+        text = token.text
+        if token.kind == END or not text:
+            continue
+        heading = _heading(token)
+        if heading is not None and SECTIONS.index(heading) > order:
+            flush()
+            current, order = heading, SECTIONS.index(heading)
+            continue
+        if not labels.has_chinese(text):
+            flush()
+            continue
+        wrapped = (
+            wrapped_lines
+            and token.kind == LINE
+            and paragraph
+            and len(paragraph[-1]) >= _WRAP_MIN
+            and paragraph[-1][-1] not in _ENDS_SENTENCE
+        )
+        if not wrapped:
+            flush()
+        paragraph.append(text)
+        if token.kind != LINE:
+            flush()
+    flush()
+    return {section: "\n".join(texts) for section, texts in found.items()}

@@ -1,0 +1,24 @@
+-- Quality flags a researcher studies, one row per report and flag subject, with evidence. Rebuilt
+-- over every loaded year in one transaction with dim_agency (gx_pipeline.agencies.rebuild): the
+-- cross-year flags depend on the neighbouring years, so loading years in any order gives the
+-- same rows. Each flag's code is also among dim_report.trust_reasons (docs/CONTRACT.md).
+create table if not exists report_flags (
+    report_id    varchar   not null,
+    report_year  integer   not null,
+    flag         varchar   not null,
+    subject      varchar   not null,
+    cells        varchar[] not null,
+    detail       varchar   not null,
+    evidence     json      not null,
+    agency_id    varchar,
+    primary key (report_id, flag, subject)
+);
+comment on table report_flags is 'Quality flags per report: late | publication_unknown | copied_text | repeated_figures | narrative_mismatch | carry_chain_break. Every row is open: its code is among the report''s dim_report.trust_reasons, so a flagged report is never clean.';
+comment on column report_flags.report_id is 'The report flagged (dim_report.report_id).';
+comment on column report_flags.report_year is 'Its report year.';
+comment on column report_flags.flag is 'late (published after 31 January of the year after the report year) | publication_unknown (the page states no publication date) | copied_text (sections 一, 五, 六 nearly identical to the previous year''s: similarity >= 0.9, see narrative_similarity) | repeated_figures (a table identical to the previous year''s, not all zero) | narrative_mismatch (a figure the narrative states differs from its table cell) | carry_chain_break (上年结转 differs from the previous year''s 结转下年度继续办理).';
+comment on column report_flags.subject is 'What the flag is about: '''' for the whole report (late, publication_unknown, copied_text); the section code for repeated_figures (requests, appeals, proactive); figure@section.sentence for narrative_mismatch (new_received@三.1); the cell key for carry_chain_break (requests.carried_over.total).';
+comment on column report_flags.cells is 'The cells (section.row.col) the flag involves, for highlighting on the page; empty when none.';
+comment on column report_flags.detail is 'The flag in plain words: the sentence and both numbers, the previous year''s value, the similarity, the days late.';
+comment on column report_flags.evidence is 'The same as machine-readable JSON (previous_report_id, values, similarity, dates …).';
+comment on column report_flags.agency_id is 'The agency (dim_agency.agency_id); null when unknown.';
