@@ -58,14 +58,18 @@ _WRAP_MIN = 20
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-_SENTENCE_MARK = re.compile(r"[。；;]")
+_SENTENCE_MARK = re.compile(r"[。；;]|如下[:：]$")
+#: the report's title (…政府信息公开工作年度报告): a line of its own, never the first half of the
+#: opening sentence that a wrapped PDF line continues
+_TITLE = re.compile(r"年度报告\s*$")
 #: a figure written in prose: 予以公开8件, 受理6件, 收费3.5万元
 _FIGURE = re.compile(r"\d\s*(?:件|条|个|项|次|人次|份|万元|元)")
 
 
 def _is_prose(text: str) -> bool:
-    """A sentence: Chinese words with a full stop or figures written with their units. A line
-    that is only long is not one (a footer's list of links, a table's note)."""
+    """A sentence: Chinese words with a full stop (or the opening sentence's 现将…报告如下：) or
+    figures written with their units. A line that is only long is not one (a footer's list of
+    links, a table's note)."""
     return len(_CJK.findall(text)) >= 8 and (
         _SENTENCE_MARK.search(text) is not None or _FIGURE.search(text) is not None
     )
@@ -110,6 +114,7 @@ def sections_text(tokens: Iterable[Token], wrapped_lines: bool = False) -> dict[
             and paragraph
             and len(paragraph[-1]) >= _WRAP_MIN
             and paragraph[-1][-1] not in _ENDS_SENTENCE
+            and not _TITLE.search(paragraph[-1])
         )
         if not wrapped:
             flush()
