@@ -8,13 +8,10 @@ null, Python's str() for everything else. The ```text block right after it must 
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
-
-from gx_pipeline_tests.conftest import materialize_year
 
 REPO = Path(__file__).resolve().parents[1]
 SECTION = "## For analysts: the DuckDB file"
@@ -33,17 +30,6 @@ def render(cursor: duckdb.DuckDBPyConnection) -> str:
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     lines += ["| " + " | ".join(r) + " |" for r in rows]
     return "\n".join(lines) + "\n"
-
-
-@pytest.fixture(scope="module")
-def bundled(tmp_path_factory) -> Path:
-    data = tmp_path_factory.mktemp("bundled") / "data"
-    shutil.copytree(REPO / "data" / "raw", data / "raw")
-    if (REPO / "data" / "truth").is_dir():
-        shutil.copytree(REPO / "data" / "truth", data / "truth")
-    for year in sorted(int(p.name) for p in (data / "raw").iterdir() if p.name.isdigit()):
-        materialize_year(data, year)  # a failing tally check is expected for some years
-    return data / "warehouse.duckdb"
 
 
 def _examples() -> list[tuple[str, str]]:
