@@ -448,3 +448,24 @@ def test_text_region_is_the_place_written_right_before_the_name():
     # two places written before the name: the text does not tell
     two = ["平阳县洪桥镇坚持…", "北辰区洪桥镇…"]
     assert regions.region_from_text("洪桥镇", two, 2021).division_code is None
+
+
+def test_a_platform_that_publishes_many_agencies_is_no_site_of_one():
+    # a WeChat article names mp.weixin.qq.com as its address; so does every other agency's
+    wechat = {"address": "https://mp.weixin.qq.com/s/abc"}
+    got = _agencies(
+        _warehouse(
+            {
+                2021: [
+                    _report("a", 2021, "平阳县洪桥镇人民政府", site_info=wechat),
+                    _report("b", 2021, "统计局", site_info=wechat),
+                ],
+                2022: [_report("c", 2022, None, site_info=wechat)],
+            }
+        )
+    )
+    assert got == {
+        "2021/a.html": ("330326:洪桥镇", "name"),
+        "2021/b.html": ("name:统计局", "name_only"),
+        "2022/c.html": (None, None),
+    }

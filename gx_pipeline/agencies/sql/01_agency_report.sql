@@ -1,6 +1,10 @@
 -- Each report with what identifies its agency: its name, its organ, its place (from its name,
 -- text or 网站标识码) and its site's host, from the page itself or, for a fetched page, the
 -- address the fetch ended at (page_versions). key and match are filled by the next steps.
+-- Only a government site speaks for its agencies: a host under gov.cn (the domain the State
+-- Council's rules for government websites prescribe), not www.gov.cn itself (every ministry's
+-- reports). A platform that publishes every agency's articles (mp.weixin.qq.com, a news
+-- portal) tells nothing about which agency a page is.
 create or replace temp table agency_report as
 with fetched as (
     select sha256,
@@ -10,7 +14,9 @@ with fetched as (
     group by sha256
 )
 select d.report_id, d.report_year, d.agency, d.organ_key, d.division_code, d.region_source,
-       d.site_code, d.generated, coalesce(d.site_host, f.host) as site_host,
+       d.site_code, d.generated,
+       case when coalesce(d.site_host, f.host) similar to '.+\.gov\.cn'
+            then coalesce(d.site_host, f.host) end as site_host,
        cast(null as varchar) as key, cast(null as varchar) as match
 from dim_report d
 left join fetched f on f.sha256 = d.raw_sha256
