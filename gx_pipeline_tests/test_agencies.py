@@ -469,3 +469,26 @@ def test_a_platform_that_publishes_many_agencies_is_no_site_of_one():
         "2021/b.html": ("name:统计局", "name_only"),
         "2022/c.html": (None, None),
     }
+
+
+def test_a_figure_of_a_part_or_another_kind_is_no_mismatch():
+    values = {
+        **_requests(0, 0, new=9),
+        "appeals.review.total": 3,
+        "appeals.review.corrected": 1,
+        "appeals.litigation_direct.total": 2,
+        "appeals.litigation_after_review.total": 0,
+        "proactive.licensing.decisions": 340,
+    }
+    text = {
+        "四": "本年度被申请行政复议3件，其中行政复议被纠错1件，维持原行政行为2件。"
+        "行政诉讼结果败诉1件。",
+        # how many kinds of licence the agency grants: not its decisions
+        "二": "梳理公开行政许可事项12项，办理行政许可决定340件。",
+    }
+    got = _figures(text, values)
+    assert [f for f in got if f[3] == "mismatch"] == []
+    assert [(f[0], f[1], f[3]) for f in got] == [
+        ("reviews@四.1", 3, "match"),
+        ("licensing@二.1", 340, "match"),
+    ]

@@ -54,7 +54,8 @@ _FIGURES: dict[str, tuple[re.Pattern[str], dict[str, tuple[str, ...]]]] = {
         },
     ),
     "licensing": (
-        re.compile(r"行政许可(?:决定|事项|案件)?(?:共计|共)?(\d+)\s*(?:件|项|个)"),
+        # not 行政许可事项: the kinds of licence an agency grants, not its decisions
+        re.compile(r"行政许可(?:决定|案件)?(?:共计|共)?(\d+)\s*(?:件|项|个)"),
         {"*": ("proactive.licensing.decisions",)},
     ),
     "penalty": (
@@ -63,6 +64,9 @@ _FIGURES: dict[str, tuple[re.Pattern[str], dict[str, tuple[str, ...]]]] = {
     ),
 }
 FIGURES: tuple[str, ...] = tuple(_FIGURES)
+#: words between a label and its number that make the number a part of the figure, not the
+#: figure: 行政复议被纠错1件, 行政诉讼结果败诉1件 (an outcome), 其中… (a subset)
+_PART = re.compile(r"维持|纠正|纠错|撤销|驳回|确认|结果|审结|败诉|胜诉|其中|其他|以外")
 _SENTENCE_END = re.compile(r"(?<=[。；;！!？?\n])")
 
 
@@ -108,7 +112,8 @@ def stated_figures(report: Report) -> list[StatedFigure]:
                 cells = cells_by_template.get(report.template or "", cells_by_template.get("*"))
                 if cells is None:
                     continue
-                for k, m in enumerate(pattern.finditer(clean), start=1):
+                found_here = [m for m in pattern.finditer(clean) if not _PART.search(m.group(0))]
+                for k, m in enumerate(found_here, start=1):
                     stated = int(next(g for g in m.groups() if g is not None))
                     found = _compare(section, number, sentence, figure, stated, cells, grid)
                     out.append(replace(found, occurrence=k))
