@@ -83,7 +83,8 @@ def row_counts(conn: duckdb.DuckDBPyConnection, relations: list[Relation]) -> di
     return counts
 
 
-def _cell(text: object) -> str:
+def markdown_cell(text: object) -> str:
+    """`text` as one cell of a Markdown table: bars escaped, on one line."""
     return "" if text is None else str(text).replace("|", "\\|").replace("\n", " ")
 
 
@@ -101,11 +102,11 @@ def render(conn: duckdb.DuckDBPyConnection) -> str:
         "",
     ]
     for relation in catalog(conn):
-        lines += [f"## {relation.kind} `{relation.name}`", "", _cell(relation.comment), ""]
+        lines += [f"## {relation.kind} `{relation.name}`", "", markdown_cell(relation.comment), ""]
         lines += ["| column | type | null | meaning |", "| --- | --- | --- | --- |"]
         for c in relation.columns:
             null = "" if relation.kind == "view" else ("yes" if c.nullable else "no")
-            lines.append(f"| `{c.name}` | {c.type} | {null} | {_cell(c.comment)} |")
+            lines.append(f"| `{c.name}` | {c.type} | {null} | {markdown_cell(c.comment)} |")
         lines.append("")
     return "\n".join(lines)
 

@@ -408,7 +408,7 @@ def _write_quality(
 
 def _readme(relations: list[dictionary.Relation], rows: dict[str, int], facts: dict) -> str:
     listing = "\n".join(
-        f"| `{r.name}/{r.name}.parquet` | {r.kind} | {rows[r.name]} | {r.comment or ''} |"
+        f"| `{r.name}/{r.name}.parquet` | {r.kind} | {rows[r.name]} | {dictionary.markdown_cell(r.comment)} |"
         for r in relations
     )
     return f"""# {TITLE}
