@@ -492,3 +492,42 @@ def test_a_figure_of_a_part_or_another_kind_is_no_mismatch():
         ("reviews@四.1", 3, "match"),
         ("licensing@二.1", 340, "match"),
     ]
+
+
+def test_a_governments_own_report_is_due_on_31_march_its_offices_on_31_january():
+    conn = _warehouse(
+        {
+            2021: [
+                _report("gov", 2021, "平阳县人民政府", published="2022-03-31"),
+                _report("office", 2021, "平阳县人民政府办公室", published="2022-02-15"),
+                _report("town", 2021, "平阳县洪桥镇人民政府", published="2022-02-15"),
+                _report("city", 2021, "温州市人民政府", published="2022-04-01"),
+            ]
+        }
+    )
+    assert _flags(conn) == [
+        ("2021/city.html", "late", ""),
+        ("2021/office.html", "late", ""),
+        ("2021/town.html", "late", ""),
+    ]
+    assert conn.execute(
+        "select detail, evidence->>'deadline' from report_flags f join dim_report d "
+        "using (report_id) where d.source = '2021/city.html'"
+    ).fetchone() == ("published 2022-04-01, 1 days after the 31 March 2022 deadline", "2022-03-31")
+
+
+@pytest.mark.parametrize(
+    ("agency", "year", "expected"),
+    [
+        # renamed: the place as it is named today, with today's code
+        ("任县民政局", 2019, ("任泽区", "130505")),
+        ("邢台市桥东区统计局", 2019, ("襄都区", "130502")),
+        # abolished in 2020 (merged into 信都区): the report year's place and code
+        ("邢台县民政局", 2019, ("邢台县", "130521")),
+        # three counties were 桥东区 in 2019: the name alone does not tell which
+        ("桥东区统计局", 2019, (None, None)),
+    ],
+)
+def test_a_place_is_named_as_it_is_today_where_the_name_tells_which(agency, year, expected):
+    r = regions.region_of(agency, year)
+    assert (r.county, r.division_code) == expected
