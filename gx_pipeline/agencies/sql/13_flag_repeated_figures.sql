@@ -1,6 +1,10 @@
 -- repeated_figures: a table whose every cell equals the previous year's report of the agency,
 -- not all of them zero or blank: the same non-zero table two years running. Only tables both
--- reports show in full, in the same format version.
+-- reports show in full (the same cells on both sides: a full join leaves none unmatched), in
+-- the same format version.
+-- One full join of the two sides' cells, keyed by the later report: an earlier form, counting
+-- each side's cells and joining the counts, let the planner meet the counts on (count,
+-- section) before the reports, 110 s on 10,000 reports (this form: under a second).
 insert into report_flags by name
 with cells as (
     select report_id, section, "row", col, value from fact_requests
@@ -9,39 +13,44 @@ with cells as (
     union all
     select report_id, section, "row", col, value from fact_proactive
 ),
-counted as (
-    select report_id, section, count(*) as n from cells group by all
-),
-compared as (
-    select p.agency_id, p.report_year, p.report_id, p.previous_report_id, c.section,
-           count(*) as matched,
-           count(*) filter (where c.value is not distinct from o.value) as same,
-           list(c.section || '.' || c."row" || '.' || c.col order by c."row", c.col)
-               filter (where c.value <> 0) as nonzero
+current_side as materialized (
+    select p.report_id, c.section, c."row", c.col, c.value
     from agency_pair p
     join cells c on c.report_id = p.report_id
-    join cells o on o.report_id = p.previous_report_id and o.section = c.section
-                and o."row" = c."row" and o.col = c.col
-    group by all
+),
+previous_side as materialized (
+    select p.report_id, c.section, c."row", c.col, c.value
+    from agency_pair p
+    join cells c on c.report_id = p.previous_report_id
+),
+compared as materialized (
+    select report_id, section,
+           count(*) as cells,
+           count(*) filter (where c.col is not null and o.col is not null
+                                  and c.value is not distinct from o.value) as same,
+           list(section || '.' || "row" || '.' || col order by "row", col)
+               filter (where c.value <> 0) as nonzero
+    from current_side c
+    full join previous_side o using (report_id, section, "row", col)
+    group by report_id, section
 )
-select x.report_id, x.report_year, x.agency_id, 'repeated_figures' as flag,
+select x.report_id, p.report_year, p.agency_id, 'repeated_figures' as flag,
        x.section as subject,
        x.nonzero as cells,
-       'the ' || x.section || ' table (' || x.matched || ' cells, ' || len(x.nonzero)
-           || ' of them not zero) is the same as in ' || x.report_year - 1 || '''s report'
+       'the ' || x.section || ' table (' || x.cells || ' cells, ' || len(x.nonzero)
+           || ' of them not zero) is the same as in ' || p.report_year - 1 || '''s report'
            as detail,
        to_json({
-           'previous_report_id': x.previous_report_id,
-           'previous_year': x.report_year - 1,
-           'cells': x.matched,
+           'previous_report_id': p.previous_report_id,
+           'previous_year': p.report_year - 1,
+           'cells': x.cells,
            'nonzero_cells': len(x.nonzero)
        }) as evidence
 from compared x
-join counted a on a.report_id = x.report_id and a.section = x.section
-join counted b on b.report_id = x.previous_report_id and b.section = x.section
-join dim_report d on d.report_id = x.report_id
-join dim_report e on e.report_id = x.previous_report_id
-where x.same = x.matched and x.matched = a.n and x.matched = b.n
+join agency_pair p on p.report_id = x.report_id
+join dim_report d on d.report_id = p.report_id
+join dim_report e on e.report_id = p.previous_report_id
+where x.same = x.cells
   and len(x.nonzero) > 0
   and d.template is not distinct from e.template
   and not list_contains(d.incomplete_sections, x.section)
