@@ -16,6 +16,7 @@ from gx_pipeline.parsing.tokens import text_tokens
 from gx_pipeline.report import Cell, Report
 from gx_pipeline.staging import tables
 from gx_pipeline.staging.tables import LoadedReport, RawFile
+from gx_pipeline.warehouse import tally_check
 
 
 def _report(
@@ -531,3 +532,22 @@ def test_a_governments_own_report_is_due_on_31_march_its_offices_on_31_january()
 def test_a_place_is_named_as_it_is_today_where_the_name_tells_which(agency, year, expected):
     r = regions.region_of(agency, year)
     assert (r.county, r.division_code) == expected
+
+
+def test_agencies_flags_do_not_make_the_tally_check_fail_a_year():
+    # twelve reports of a year, read cleanly, every one published late: the agencies' doing,
+    # not the pipeline's; the check's needs-review share counts the reading's reasons only
+    conn = _warehouse(
+        {
+            2021: [
+                _report(
+                    f"r{k}", 2021, f"宁强县第{k}局", published="2022-03-01", values=_requests(0, 0)
+                )
+                for k in range(12)
+            ]
+        }
+    )
+    assert {f[1] for f in _flags(conn)} == {"late"}
+    summary = tally_check.summarize(conn, 2021)
+    assert (summary.reports, summary.needs_review) == (12, 0)
+    assert not tally_check.judge(summary).severe

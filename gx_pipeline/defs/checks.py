@@ -94,7 +94,9 @@ def reports_satisfy_tally_identities(
                     "passed_evaluations": summary.passed,
                     "failed_evaluations": summary.failed,
                     "failing_report_count": summary.failing_reports,
-                    "clean_reports": summary.reports - summary.needs_review,
+                    # needing review for the reading of the page; the agencies' quality
+                    # flags (late, copied_text …) apart, which are among `needs_review`
+                    "reports_read_cleanly": summary.reports - summary.needs_review,
                     "needs_review_reports": summary.needs_review,
                     # reports needing review, by reason
                     "needs_review": reasons,

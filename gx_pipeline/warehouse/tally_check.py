@@ -14,6 +14,7 @@ from dataclasses import dataclass, fields
 import duckdb
 import pandas as pd
 
+from gx_pipeline.agencies.rebuild import FLAGS
 from gx_pipeline.warehouse.schema import SQL_DIR
 
 _SUMMARY_SQL = (SQL_DIR / "queries" / "tally_summary.sql").read_text(encoding="utf-8")
@@ -22,8 +23,9 @@ _SUMMARY_SQL = (SQL_DIR / "queries" / "tally_summary.sql").read_text(encoding="u
 #: - one report in five contradicting itself: published reports do break their sums, but in a
 #:   minority (one in nine to one in six in the bundled years); past one in five a misread
 #:   template is the likelier cause;
-#: - half the reports needing review: a reviewer can work through a minority; past half, the
-#:   reader of the pages is struggling with the year's pages;
+#: - half the reports needing review for the reading of their pages (not for the agencies'
+#:   quality flags: late, copied text …): a reviewer can work through a minority; past half,
+#:   the reader of the pages is struggling with the year's pages;
 #: - shares are judged from 10 reports on: one contradicting report in a folder of four is
 #:   still one agency's mistake.
 MAX_CONTRADICTING_SHARE = 0.2
@@ -66,7 +68,7 @@ class Verdict:
 
 
 def summarize(conn: duckdb.DuckDBPyConnection, year: int) -> TallySummary:
-    row = conn.execute(_SUMMARY_SQL, {"year": year}).fetchone()
+    row = conn.execute(_SUMMARY_SQL, {"year": year, "flags": list(FLAGS)}).fetchone()
     return TallySummary(*(int(v) for v in row))
 
 

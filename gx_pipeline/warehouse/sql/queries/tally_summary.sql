@@ -1,5 +1,6 @@
 -- The tally of one report year as the check judges it, in aggregates only (bounded memory on a
--- national year of 100,000 reports). $year = the report year.
+-- national year of 100,000 reports). $year = the report year; $flags = the codes of
+-- report_flags (gx_pipeline.agencies.rebuild.FLAGS).
 -- reports_without_tally / counts_disagree are the pipeline's own failures: a report with
 -- requests or appeals cells always has tally rows, and dim_report's counts are written from
 -- the same evaluation as tally_results.
@@ -19,8 +20,13 @@ with_cells as (
 )
 select
     (select count(*) from dim_report where report_year = $year) as reports,
+    -- needing review for the reading of the page: the agencies' quality flags ($flags, also
+    -- among trust_reasons: published late, copied text …) are the agencies' doing, not a sign
+    -- that the pages were misread
     (select count(*) from dim_report
-      where report_year = $year and trust_status = 'needs_review') as needs_review,
+      where report_year = $year
+        and len(list_filter(trust_reasons, lambda r: not list_contains($flags, r))) > 0)
+        as needs_review,
     (select count(*) from counts where failed > 0) as failing_reports,
     (select count(*) from counts where not_assessable > 0) as not_assessable_reports,
     (select coalesce(sum(passed + failed + not_assessable), 0) from counts) as evaluations,
