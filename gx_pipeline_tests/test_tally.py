@@ -145,7 +145,7 @@ def test_a_year_whose_reports_lost_their_tally_is_the_pipelines_failure():
 
     conn = _stored_year(2019)
     assert tally_check.judge(tally_check.summarize(conn, 2019)) == tally_check.Verdict(
-        True, False, "no report of 9 contradicts itself"
+        True, False, "no report of 14 contradicts itself"
     )
     # what a write without its tally (a kill between two transactions) would leave
     conn.execute(

@@ -2,9 +2,10 @@
 
 Which agency a report belongs to can depend on reports of other years (a short name on a site
 whose other reports give the place), and copied_text, repeated_figures and carry_chain_break
-compare neighbouring years. Rebuilding all of it from the loaded rows, in one transaction, after
-each year's load makes the result the same whatever order the years were loaded in, and a reader
-never sees half of it. The work is SQL (sql/*.sql, run in their order) inside DuckDB, which
+compare neighbouring years. Rebuilding all of it from the loaded rows in each year's load, in
+the load's transaction (rebuild_within; `rebuild` for a transaction of its own), makes the
+result the same whatever order the years were loaded in, and neither a reader nor a run killed
+half-way ever sees a year with the flags of the warehouse before it. The work is SQL (sql/*.sql, run in their order) inside DuckDB, which
 spills to disk past its memory limit: nothing of a national year passes through Python.
 
 Steps: the agency of each report (its place and organ, then its site, then its name alone;

@@ -85,6 +85,7 @@ SERIES: tuple[Series, ...] = (
         "3303260001",
         "平阳县人民政府",
         (
+            Year(2019, "平阳县洪桥镇人民政府"),
             Year(2020, "平阳县洪桥镇人民政府"),
             # the short name only, on the county site, which its other years' pages give the
             # place of (no 网站标识码 on this page)
@@ -118,6 +119,7 @@ SERIES: tuple[Series, ...] = (
         "1101120002",
         "北京市通州区人民政府",
         (
+            Year(2019, "北京市通州区新华街道办事处", title_name="新华街道办事处"),
             Year(2021, "北京市通州区新华街道办事处", title_name="新华街道办事处"),
             Year(2022, "北京市通州区新华街道办事处", title_name="新华街道办事处"),
         ),
@@ -130,6 +132,7 @@ SERIES: tuple[Series, ...] = (
         "4302020001",
         "株洲市荷塘区人民政府",
         (
+            Year(2019, "荷塘区新华街道办事处", title_name="新华街道办事处"),
             Year(2021, "荷塘区新华街道办事处", title_name="新华街道办事处"),
             Year(
                 2022,

@@ -18,7 +18,7 @@ create table if not exists dim_agency (
     report_years      integer[] not null,
     generated         boolean   not null
 );
-comment on table dim_agency is 'One row per agency over the report years: the key every comparison across years uses (dim_report.agency_id). An agency is its place today (division code) and its organ (organ_key): short and full names of one agency (洪桥镇, 平阳县洪桥镇人民政府) are one agency, two 新华街道办事处 in two places are two. Rebuilt after each load.';
+comment on table dim_agency is 'One row per agency over the report years: the key every comparison across years uses (dim_report.agency_id). An agency is its place today (division code) and its organ (organ_key): short and full names of one agency (洪桥镇, 平阳县洪桥镇人民政府) are one agency, two 新华街道办事处 in two places are two. Rebuilt in each year''s load.';
 comment on column dim_agency.agency_id is 'The agency''s key: <division code>:<organ> (330326:洪桥镇) when its place is known; name:<organ> when no report of it names a place and no year has two reports of that name; report:<report_id> for a name without place that two reports of one year share (they cannot be told apart).';
 comment on column dim_agency.name is 'The fullest name its reports use (the longest; the latest report''s on a tie); null when none names it.';
 comment on column dim_agency.aliases is 'Every name its reports use, sorted.';
