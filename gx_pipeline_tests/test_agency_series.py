@@ -306,7 +306,7 @@ def test_a_year_loaded_again_emptied_and_restored(bundled, tmp_path):
         ).fetchone() == (0,)
         assert conn.execute(
             "select report_years from dim_agency where agency_id = '330326:洪桥镇'"
-        ).fetchone() == ([2020, 2021, 2022, 2024],)
+        ).fetchone() == ([y for y in sorted(_by_agency()["330326:洪桥镇"]) if y != 2023],)
         assert conn.execute(
             "select trust_status, trust_reasons from dim_report "
             "where source = '2024/gen-series-hongqiao-2024.html'"
