@@ -36,6 +36,11 @@ DAGSTER_YAML = """\
 concurrency:
   runs:
     max_concurrent_runs: 4
+    tag_concurrency_limits:
+      - key: dagster/partition
+        value:
+          applyLimitPerUniqueValue: true
+        limit: 1
   pools:
     default_limit: 1
 run_coordinator:
