@@ -173,7 +173,7 @@ def test_a_reviewer_confirms_dismisses_and_corrects_looking_at_the_page(
         "select confirmed_flags, dismissed_flags, open_flags, corrected_cells, review "
         "from report_quality where report_id = ?",
         [rid],
-    ) == [(1, 1, 1, 1, "open")]
+    ) == [(1, 1, 2, 1, "open")]  # open: one flag not decided and the late publication
     assert query(data_dir, "select flag from parser_defects") == [("metadata_guessed",)]
 
 
