@@ -49,6 +49,18 @@ def _province(data: Path, url: str, province: str, year: int = YEAR) -> dg.Execu
     )
 
 
+#: the bundled year with one page less can go past the check's needs-review share (half of the
+#: reports once there are 10): these tests are about which rows the assembly loads, so the
+#: shares are relaxed and the check's own verdict is tested elsewhere
+RELAXED = {
+    "ops": {
+        "gx_warehouse_reports_satisfy_tally_identities": {
+            "config": {"max_contradicting_share": 1.0, "max_needs_review_share": 1.0}
+        }
+    }
+}
+
+
 def _assemble(data: Path, url: str, year: int = YEAR) -> dg.ExecuteInProcessResult:
     return dg.materialize(
         [gx_warehouse_from_provinces, reports_satisfy_tally_identities],
@@ -56,6 +68,7 @@ def _assemble(data: Path, url: str, year: int = YEAR) -> dg.ExecuteInProcessResu
         resources=_resources(data, url),
         instance=_I(),
         raise_on_error=False,
+        run_config=RELAXED,
     )
 
 
