@@ -170,3 +170,19 @@ def test_a_killed_run_does_not_block_the_next_one(data_dir, tmp_path):
     instance = dg.DagsterInstance.from_config(str(home))
     assert instance.get_run_by_id(run_id).status == dg.DagsterRunStatus.FAILURE
     assert instance.event_log_storage.get_concurrency_info("duckdb").claimed_slots == []
+
+
+def test_a_failing_steps_cause_is_the_errors_first_line_not_its_advice():
+    """DuckDB's errors end with advice (`See also https://…`): the cause `gx run` prints is the
+    line that says what went wrong."""
+    import dagster as dg
+
+    from gx_pipeline.defs.runner import _cause
+
+    @dg.asset
+    def loads() -> None:
+        raise MemoryError("Out of Memory Error: failed to allocate 16 KiB\n\nSee also https://x")
+
+    result = dg.materialize([loads], raise_on_error=False)
+    (failure,) = [e for e in result.all_events if e.is_step_failure]
+    assert "Out of Memory Error: failed to allocate 16 KiB" in _cause(failure, [])

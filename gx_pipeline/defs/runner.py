@@ -208,7 +208,7 @@ def materialize_years(
 
 def _cause(event: dg.DagsterEvent, evaluations: list) -> str:
     """What made a step fail, in one line: the failed check's description, a Failure's
-    description, or the innermost error's message."""
+    description, or the first line of the innermost error's message."""
     failing_checks = [e for e in evaluations if not e.passed and e.description]
     if failing_checks and "check" in (event.message or "").lower() + str(event.step_key):
         return "; ".join(e.description for e in failing_checks)
@@ -222,7 +222,9 @@ def _cause(event: dg.DagsterEvent, evaluations: list) -> str:
         error = error.cause
     if error is None:
         return event.message or "failed"
-    return error.message.strip().splitlines()[-1] if error.message.strip() else error.cls_name
+    # the first line says what went wrong (`OutOfMemoryException: …`); DuckDB's last lines are
+    # advice and a link
+    return error.message.strip().splitlines()[0] if error.message.strip() else error.cls_name
 
 
 def format_summary(summaries: list[YearSummary]) -> str:
