@@ -209,21 +209,30 @@ def _values(rng: random.Random, template: str, carried: dict[str, int] | None) -
     if carried is None:
         return out
     for col in _COLS:
-        over = carried[col]
-        forward = int(out[("requests", "carried_forward", col)] or 0)
-        results = int(out[("requests", "results_total", col)] or 0)
-        if results + forward < over:  # granted more, so that no count is negative
-            extra = over - results - forward
-            out[("requests", "granted", col)] = int(out[("requests", "granted", col)] or 0) + extra
-            out[("requests", "results_total", col)] = results + extra
-            results += extra
-        out[("requests", "carried_over", col)] = over
-        out[("requests", "new_received", col)] = results + forward - over
+        _carry_over(out, col, carried[col])
+    _row_totals(out, template)
+    return out
+
+
+def _carry_over(out: Values, col: str, over: int) -> None:
+    """上年结转 of column `col` set to `over`, 本年新收 keeping the balance (granted more where it
+    would go negative, so that no count is negative)."""
+    forward = int(out[("requests", "carried_forward", col)] or 0)
+    results = int(out[("requests", "results_total", col)] or 0)
+    if results + forward < over:
+        extra = over - results - forward
+        out[("requests", "granted", col)] = int(out[("requests", "granted", col)] or 0) + extra
+        out[("requests", "results_total", col)] = results + extra
+        results += extra
+    out[("requests", "carried_over", col)] = over
+    out[("requests", "new_received", col)] = results + forward - over
+
+
+def _row_totals(out: Values, template: str) -> None:
     for r in contract.rows(template, "requests"):
         out[("requests", r.code, "total")] = sum(
             int(out[("requests", r.code, c)] or 0) for c in _COLS
         )
-    return out
 
 
 def _forward(values: Values) -> dict[str, int]:
@@ -381,20 +390,8 @@ def _break_chain(values: Values, template: str, by: int) -> Values:
     results where that would go negative): only the carry chain breaks."""
     out = dict(values)
     col = "natural_person"
-    over = int(out[("requests", "carried_over", col)] or 0) + by
-    results = int(out[("requests", "results_total", col)] or 0)
-    forward = int(out[("requests", "carried_forward", col)] or 0)
-    if results + forward < over:
-        extra = over - results - forward
-        out[("requests", "granted", col)] = int(out[("requests", "granted", col)] or 0) + extra
-        out[("requests", "results_total", col)] = results + extra
-        results += extra
-    out[("requests", "carried_over", col)] = over
-    out[("requests", "new_received", col)] = results + forward - over
-    for r in contract.rows(template, "requests"):
-        out[("requests", r.code, "total")] = sum(
-            int(out[("requests", r.code, c)] or 0) for c in _COLS
-        )
+    _carry_over(out, col, int(out[("requests", "carried_over", col)] or 0) + by)
+    _row_totals(out, template)
     return out
 
 
