@@ -13,6 +13,7 @@ sentence) is kept under PREAMBLE; it often names the agency with its place.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -33,9 +34,10 @@ _PROBLEMS = re.compile(r"^五[、.．]|^存在的?主要问题")
 _OTHER = re.compile(r"^六[、.．]|^其他需要报告")
 
 
-def _heading(token: Token) -> str | None:
-    """The section a heading line opens (一 … 六), or None."""
-    text = token.text
+@functools.lru_cache(maxsize=16384)
+def _heading(text: str) -> str | None:
+    """The section a heading line opens (一 … 六), or None. Cached: a site's menus and footers
+    repeat on every page it publishes, and the template's labels on every report."""
     if not text or len(text) > 40 or "。" in text:
         return None
     if section := labels.heading_section(text):
@@ -48,6 +50,14 @@ def _heading(token: Token) -> str | None:
     if _OTHER.match(n):
         return "六"
     return None
+
+
+@functools.lru_cache(maxsize=16384)
+def _line_kind(text: str) -> tuple[int, bool]:
+    """Where a line stands among SECTIONS if it is a heading (-1 if not), and whether it holds
+    Chinese words."""
+    heading = _heading(text)
+    return (-1 if heading is None else SECTIONS.index(heading)), labels.has_chinese(text)
 
 
 #: a line that ends a sentence or announces what follows; a wrapped line ends otherwise
@@ -66,6 +76,7 @@ _TITLE = re.compile(r"年度报告\s*$")
 _FIGURE = re.compile(r"\d\s*(?:件|条|个|项|次|人次|份|万元|元)")
 
 
+@functools.lru_cache(maxsize=16384)
 def _is_prose(text: str) -> bool:
     """A sentence: Chinese words with a full stop (or the opening sentence's 现将…报告如下：) or
     figures written with their units. A line that is only long is not one (a footer's list of
@@ -96,11 +107,25 @@ def sections_text(tokens: Iterable[Token], wrapped_lines: bool = False) -> dict[
             found.setdefault(current, []).append(text)
             size[current] = size.get(current, 0) + len(text) + 1
 
+    if not wrapped_lines:
+        # every line is a paragraph of its own: the same as below, in fewer steps (a portal
+        # page has hundreds of lines of menus and links)
+        for token in tokens:
+            text = token.text
+            if token.kind == END or not text:
+                continue
+            at, chinese = _line_kind(text)
+            if at > order:
+                current, order = SECTIONS[at], at
+            elif chinese and _is_prose(text) and size.get(current, 0) + len(text) <= MAX_CHARS:
+                found.setdefault(current, []).append(text)
+                size[current] = size.get(current, 0) + len(text) + 1
+        return {section: "\n".join(texts) for section, texts in found.items()}
     for token in tokens:
         text = token.text
         if token.kind == END or not text:
             continue
-        heading = _heading(token)
+        heading = _heading(text)
         if heading is not None and SECTIONS.index(heading) > order:
             flush()
             current, order = heading, SECTIONS.index(heading)

@@ -269,7 +269,7 @@ def _html_tokens(text: str) -> tuple[list[Token], Head]:
             continue  # most pieces: the space between two block tags
         if piece[0] != _TABLE_MARK:
             if _BREAK not in piece:
-                tokens.append(Token(LINE, " ".join(piece.split())))
+                tokens.append(_line_token(piece))
                 continue
             for part in piece.split(_BREAK):
                 if line := " ".join(part.split()):
@@ -297,6 +297,13 @@ def _html_tokens(text: str) -> tuple[list[Token], Head]:
     if not text.rstrip().endswith(">"):
         _mark_cut(tokens)  # the file stops inside text: the last token may be cut short
     return tokens, Head(title, meta, address)
+
+
+@functools.lru_cache(maxsize=16384)
+def _line_token(piece: str) -> Token:
+    """The LINE token of a piece of the page's text. Cached: a site's menus and footers are the
+    same pieces on every page it publishes (a token is immutable, so one serves them all)."""
+    return Token(LINE, " ".join(piece.split()))
 
 
 def _own_address(root: etree._Element) -> str | None:
