@@ -22,6 +22,7 @@ from gx_pipeline.defs.resources import RawPages, Warehouse
 from gx_pipeline.fetch.archive import provenance
 from gx_pipeline.parsing import PARSER_VERSION
 from gx_pipeline.staging import schemas, tables
+from gx_pipeline.staging.heap import kept_heap
 from gx_pipeline.staging.inventory import (
     MAX_PAGE_BYTES,
     Entry,
@@ -222,7 +223,7 @@ def parse_into(
                 todo.append(raw)
         batches.append((todo, known))
     kept: dict[str, str] = {}  # content fingerprint -> the source of the copy loaded
-    with parser, fewer_collections():
+    with parser, fewer_collections(), kept_heap():
         outcomes = parser.map_batches(todo for todo, _ in batches)
         for part, ((_, known), parsed) in enumerate(zip(batches, outcomes, strict=True)):
             loaded: list[LoadedReport] = []
@@ -282,10 +283,11 @@ def validated_frames(
     year = int(context.partition_key)
     stage = Stage.fresh(raw_pages.staging_dir, year, "validated")
     counts: Counter[str] = Counter()
-    for part, frames in parsed_reports.stage.batches():
-        valid = schemas.validate_year_frames(frames, year)
-        counts.update({table: len(df) for table, df in valid.items()})
-        stage.write(part, valid)
+    with kept_heap():
+        for part, frames in parsed_reports.stage.batches():
+            valid = schemas.validate_year_frames(frames, year)
+            counts.update({table: len(df) for table, df in valid.items()})
+            stage.write(part, valid)
     context.add_output_metadata(
         {
             "dagster/row_count": counts["dim_report"],
