@@ -53,16 +53,19 @@ def _pin_one_core() -> set[int] | None:
     return cores
 
 
-def _chrome(kb: int) -> str:
+def _chrome(kb: int, site: int | None = None) -> str:
     """Portal chrome of the size real pages carry (~90 KB in all): menus, a sidebar of links,
-    related-link <select>s, scripts, a footer layout table."""
+    related-link <select>s, scripts, a footer layout table. `site`: the chrome of that site (its
+    name in the menus, links and footer), the same on each of its pages; None: one chrome for all."""
+    name = "" if site is None else f"第{site}号门户"
     links = "".join(
-        f'<li class="nav-item"><a href="/col/col{k}/index.html" target="_blank">栏目{k}：'
+        f'<li class="nav-item"><a href="/col/col{k}/index.html" target="_blank">{name}栏目{k}：'
         f"政务公开 信息公开目录 政策文件 解读回应</a></li>"
         for k in range(40)
     )
     options = "".join(
-        f'<option value="http://www.site{k}.gov.cn">第{k}个链接单位网站</option>' for k in range(48)
+        f'<option value="http://www.site{k}.gov.cn">{name}第{k}个链接单位网站</option>'
+        for k in range(48)
     )
     block = (
         f'<div class="menu"><ul class="nav">{links}</ul></div>'
@@ -72,17 +75,18 @@ def _chrome(kb: int) -> str:
     )
     footer = (
         '<table class="footer" width="100%"><tr><td><a href="#">党政机关</a></td>'
-        "<td>网站标识码：1234560001 ICP备案：京ICP备0000号 公安备案：11010000000</td></tr></table>"
+        f"<td>{name}网站标识码：1234560001 ICP备案：京ICP备0000号 公安备案：11010000000</td></tr></table>"
     )
     return block * max(1, kb * 1024 // (len(block.encode("utf-8")) or 1)) + footer
 
 
-def _padded(data: bytes, name: str, kb: int) -> bytes:
-    """An HTML page padded with chrome to about `kb` KB, in its own encoding."""
+def _padded(data: bytes, name: str, kb: int, site: int | None = None) -> bytes:
+    """An HTML page padded with chrome (of `site`, see _chrome) to about `kb` KB, in its own
+    encoding."""
     if not name.endswith(".html") or kb <= 0 or len(data) >= kb * 1024:
         return data
     text = decode(data, name)
-    chrome = _chrome((kb * 1024 - len(data)) // 2048)
+    chrome = _chrome((kb * 1024 - len(data)) // 2048, site)
     body = text.text.replace("<body>", "<body>" + chrome, 1).replace(
         "</body>", chrome + "</body>", 1
     )

@@ -43,6 +43,11 @@ YEAR = 2025
 #: bytes of disk a padded page needs in all (the page, its staged rows, the warehouse and its
 #: published copy), with room to spare
 DISK_PER_PAGE = 200 * 1024
+#: reports a portal publishes, on average: a county's site carries its government's and its
+#: bureaus' reports. The pages are padded with the chrome of one of pages/SITE_PAGES sites,
+#: drawn at random: fetched files are named by their hash, so a year's folder holds its sites'
+#: pages in no order, and what a parser caches of one site's menus rarely serves the next page
+SITE_PAGES = 35
 _CLOCK = os.sysconf("SC_CLK_TCK")
 _PAGE = os.sysconf("SC_PAGE_SIZE")
 #: StepProgress's line for a step that ended: "... 2/5 parsed_reports succeeded (12.3 s)"
@@ -52,12 +57,13 @@ _STEP_LINE = re.compile(r" (\d+)/(\d+) (\S+) (succeeded|failed|retrying) \(([\d.
 # -- generating the year ------------------------------------------------------------------------
 
 
-def _write_pages(job: tuple[int, int, int, Path, int]) -> int:
-    """Pages `first`..`last` of the year (the seed's sample with the year fixed), padded."""
+def _write_pages(job: tuple[int, int, int, Path, int, int]) -> int:
+    """Pages `first`..`last` of the year (the seed's sample with the year fixed), padded with
+    the chrome of one of `sites` sites."""
     from gx_pipeline.bench import _padded
     from gx_pipeline.pagegen import STYLES, make_page, template_for
 
-    first, last, seed, folder, pad_kb = job
+    first, last, seed, folder, pad_kb, sites = job
     for index in range(first, last):
         rng = random.Random(f"gx-bench-national:{seed}:{index}")
         style = STYLES[index % len(STYLES)]
@@ -71,7 +77,8 @@ def _write_pages(job: tuple[int, int, int, Path, int]) -> int:
             template=template_for(YEAR, rng),
             break_identity_id=broken,
         )
-        (folder / page.filename).write_bytes(_padded(page.data, page.filename, pad_kb))
+        site = random.Random(f"gx-bench-national-site:{seed}:{index}").randrange(sites)
+        (folder / page.filename).write_bytes(_padded(page.data, page.filename, pad_kb, site))
     return last - first
 
 
@@ -79,7 +86,8 @@ def generate(pages: int, seed: int, folder: Path, pad_kb: int, processes: int) -
     folder.mkdir(parents=True, exist_ok=True)
     step = 1000
     jobs = [
-        (first, min(first + step, pages), seed, folder, pad_kb) for first in range(0, pages, step)
+        (first, min(first + step, pages), seed, folder, pad_kb, max(1, pages // SITE_PAGES))
+        for first in range(0, pages, step)
     ]
     with multiprocessing.get_context("spawn").Pool(processes) as pool:
         for _ in pool.imap_unordered(_write_pages, jobs):
