@@ -34,10 +34,8 @@ _PROBLEMS = re.compile(r"^五[、.．]|^存在的?主要问题")
 _OTHER = re.compile(r"^六[、.．]|^其他需要报告")
 
 
-@functools.lru_cache(maxsize=16384)
 def _heading(text: str) -> str | None:
-    """The section a heading line opens (一 … 六), or None. Cached: a site's menus and footers
-    repeat on every page it publishes, and the template's labels on every report."""
+    """The section a heading line opens (一 … 六), or None."""
     if not text or len(text) > 40 or "。" in text:
         return None
     if section := labels.heading_section(text):
@@ -52,12 +50,24 @@ def _heading(text: str) -> str | None:
     return None
 
 
-@functools.lru_cache(maxsize=16384)
+#: longer lines are the page's own prose, not repeated menus or labels: not cached, so that
+#: the caches stay a few MB whatever the pages hold
+_CACHED_CHARS = 200
+
+
 def _line_kind(text: str) -> tuple[int, bool]:
     """Where a line stands among SECTIONS if it is a heading (-1 if not), and whether it holds
-    Chinese words."""
+    Chinese words. Cached: the template's labels stand in every report, and a site's menus and
+    footers on every page it publishes."""
+    return _cached_line_kind(text) if len(text) <= _CACHED_CHARS else _kind_of_line(text)
+
+
+def _kind_of_line(text: str) -> tuple[int, bool]:
     heading = _heading(text)
     return (-1 if heading is None else SECTIONS.index(heading)), labels.has_chinese(text)
+
+
+_cached_line_kind = functools.lru_cache(maxsize=16384)(_kind_of_line)
 
 
 #: a line that ends a sentence or announces what follows; a wrapped line ends otherwise
@@ -76,14 +86,20 @@ _TITLE = re.compile(r"年度报告\s*$")
 _FIGURE = re.compile(r"\d\s*(?:件|条|个|项|次|人次|份|万元|元)")
 
 
-@functools.lru_cache(maxsize=16384)
 def _is_prose(text: str) -> bool:
+    return _cached_prose(text) if len(text) <= _CACHED_CHARS else _reads_as_prose(text)
+
+
+def _reads_as_prose(text: str) -> bool:
     """A sentence: Chinese words with a full stop (or the opening sentence's 现将…报告如下：) or
     figures written with their units. A line that is only long is not one (a footer's list of
     links, a table's note)."""
     return len(_CJK.findall(text)) >= 8 and (
         _SENTENCE_MARK.search(text) is not None or _FIGURE.search(text) is not None
     )
+
+
+_cached_prose = functools.lru_cache(maxsize=16384)(_reads_as_prose)
 
 
 def sections_text(tokens: Iterable[Token], wrapped_lines: bool = False) -> dict[str, str]:

@@ -269,7 +269,11 @@ def _html_tokens(text: str) -> tuple[list[Token], Head]:
             continue  # most pieces: the space between two block tags
         if piece[0] != _TABLE_MARK:
             if _BREAK not in piece:
-                tokens.append(_line_token(piece))
+                tokens.append(
+                    _line_token(piece)
+                    if len(piece) <= _CACHED_CHARS
+                    else Token(LINE, " ".join(piece.split()))
+                )
                 continue
             for part in piece.split(_BREAK):
                 if line := " ".join(part.split()):
@@ -297,6 +301,11 @@ def _html_tokens(text: str) -> tuple[list[Token], Head]:
     if not text.rstrip().endswith(">"):
         _mark_cut(tokens)  # the file stops inside text: the last token may be cut short
     return tokens, Head(title, meta, address)
+
+
+#: a longer piece is a page's own prose, not a menu line: not cached, so that the caches of
+#: lines stay a few MB whatever the pages hold
+_CACHED_CHARS = 200
 
 
 @functools.lru_cache(maxsize=16384)
