@@ -82,7 +82,8 @@ bench-tally: install
 
 # a national year (N pages, default 100,000) through the real `gx run`: peak memory per step,
 # wall and CPU time, against the floor (decode + lxml) and the plain bs4 + read_html pipeline
-# on a sample of the same files; needs ~200 KB of disk a page (~20 GB at 100,000; ~25 min)
+# on a sample of the same files; needs ~200 KB of disk a page (~20 GB at 100,000; ~25 min);
+# N=max: the most pages the disk holds
 N ?= 100000
 bench-national: install
 	$(BIN)/python -m gx_pipeline.bench_national --pages $(N) $(if $(BENCH_WORK),--work $(BENCH_WORK))
