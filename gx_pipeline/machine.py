@@ -61,11 +61,12 @@ def available_memory(cgroup: Path = CGROUP, meminfo: Path = Path("/proc/meminfo"
 
 
 #: DuckDB's memory limit for the pipeline never goes past this: a national year's load fills the
-#: buffer pool up to the limit, so a limit that follows the machine (12 GB here) is a peak
-#: that follows the year. With insertion order not kept (below) a 100,000-page year loads
-#: under 1 GiB (peak of the run's process 1.66 GB, make bench-national); under 512 MiB the same
-#: load ran out of memory, insertion order kept or not.
-MAX_DUCKDB_MEMORY_MIB = 1024
+#: buffer pool up to the limit (its joins and aggregates spill past it), so a limit that follows
+#: the machine (12 GB here) is a peak that follows the year. 512 MiB holds a 100,000-page year's
+#: load now that no year table with many rows a report keeps a key's index (an ART is held in
+#: memory whole and does not spill: tally_results' took ~400 MB, and under 512 MiB the load ran
+#: out of memory); 1 GiB let the run's process tree reach 1.8 GB (make bench-national).
+MAX_DUCKDB_MEMORY_MIB = 512
 
 
 def duckdb_settings(share: float = 0.5) -> dict[str, str | int | bool]:

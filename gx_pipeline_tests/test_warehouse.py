@@ -215,10 +215,95 @@ def test_a_year_is_written_with_its_tally_in_one_transaction(tmp_path):
         twice[table] = twice[table].assign(report_id="b" * 16)
     twice["tally_results"] = twice["tally_results"].assign(report_id="b" * 16)
     broken.write(0, twice)
-    with pytest.raises(duckdb.ConstraintException):
+    with pytest.raises(warehouse.DuplicateKey, match=r"tally_results: \d+ key\(s\)"):
         warehouse.load_year(conn, 2020, broken)
     assert conn.execute("select distinct report_id from dim_report").fetchall() == [("a" * 16,)]
     assert conn.execute("select distinct report_id from tally_results").fetchall() == [("a" * 16,)]
+
+
+#: at most one row per report: their keys' indexes stay small whatever the year's size
+_KEYED_TABLES = {"dim_report", "quarantine"}
+
+
+def test_no_year_table_with_many_rows_a_report_keeps_an_index(tmp_path):
+    """A key's index (an ART) is held in memory whole, over every stored year, and does not
+    spill: tally_results' took ~400 MB of a national year's load. Only the tables with at most
+    one row per report may keep theirs; the others' keys are checked by the load (below)."""
+    conn = duckdb.connect()
+    warehouse.ensure_schema(conn)
+    keyed = {
+        t
+        for (t,) in conn.execute(
+            "select distinct table_name from duckdb_constraints() "
+            "where constraint_type in ('PRIMARY KEY', 'UNIQUE')"
+        ).fetchall()
+    }
+    assert keyed & set(warehouse.YEAR_TABLES) == _KEYED_TABLES
+    indexed = conn.execute("select table_name from duckdb_indexes()").fetchall()
+    assert indexed == []
+
+
+@pytest.mark.parametrize("table", ["tally_results", "report_text", "narrative_figures"])
+def test_a_repeated_key_of_an_unindexed_table_refuses_the_year(tmp_path, table):
+    from gx_pipeline.staging.parts import Stage
+
+    conn = duckdb.connect()
+    warehouse.ensure_schema(conn)
+    good = [_loaded("a" * 64, GOOD)]
+    stage = Stage.fresh(tmp_path, 2020, "validated")
+    stage.write(0, tables.year_frames(good, [], 2020))
+    warehouse.load_year(conn, 2020, stage)
+    before = {t: warehouse.year_rows(conn, t, 2020) for t in warehouse.YEAR_TABLES}
+
+    frames = tables.year_frames([_loaded("b" * 64, GOOD)], [], 2020)
+    row = frames[table].head(1) if len(frames[table]) else _one_row(conn, table)
+    frames[table] = pd.concat([frames[table], row, row], ignore_index=True)
+    broken = Stage.fresh(tmp_path, 2020, "broken")
+    broken.write(0, frames)
+    with pytest.raises(warehouse.DuplicateKey, match=table):
+        warehouse.load_year(conn, 2020, broken)
+    for t, rows in before.items():
+        pd.testing.assert_frame_equal(warehouse.year_rows(conn, t, 2020), rows)
+
+
+def _one_row(conn: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame:
+    """A row of `table` for report bbbb… (for a table the fixture report has none of)."""
+    row = {
+        "report_text": {"section": "一", "text": "本机关2020年收到申请12件。"},
+        "narrative_figures": {
+            "section": "一",
+            "sentence_no": 1,
+            "occurrence": 1,
+            "sentence": "本机关2020年收到申请12件。",
+            "figure": "requests.new_received",
+            "stated": 12.0,
+            "cells": json.dumps(["requests.new_received.total"]),
+            "table_value": None,
+            "status": "unchecked",
+            "note": "",
+        },
+    }[table]
+    return pd.DataFrame([{"report_id": "b" * 16, "report_year": 2020, **row}])
+
+
+def test_a_warehouse_made_with_the_keys_loses_them_and_keeps_its_rows(tmp_path):
+    conn = duckdb.connect(str(tmp_path / "old.duckdb"))
+    conn.execute(
+        "create table tally_results (report_id varchar not null, report_year integer not null, "
+        "identity varchar not null, subject varchar not null, left_value double not null, "
+        "right_value double not null, difference double not null, status varchar not null, "
+        "primary key (report_id, identity, subject))"
+    )
+    conn.execute(
+        "insert into tally_results values ('a', 2020, 'requests.balance', 'total', 1, 1, 0, 'pass')"
+    )
+    warehouse.ensure_schema(conn)
+    assert conn.execute("select * from duckdb_indexes()").fetchall() == []
+    assert conn.execute("select report_id, status from tally_results").fetchall() == [("a", "pass")]
+    (comment,) = conn.execute(
+        "select comment from duckdb_tables() where table_name = 'tally_results'"
+    ).fetchone()
+    assert comment.startswith("One row per tally identity")
 
 
 def test_a_stage_that_is_gone_is_an_error_not_an_empty_year(tmp_path):

@@ -16,6 +16,8 @@ from gx_pipeline.warehouse.schema import (
     wide_columns,
 )
 from gx_pipeline.warehouse.writes import (
+    DuplicateKey,
+    check_keys,
     evaluate_tally,
     load_year,
     page_versions_frame,
@@ -31,7 +33,9 @@ __all__ = [
     "VIEWS_DIR",
     "WIDE_VIEWS",
     "YEAR_TABLES",
+    "DuplicateKey",
     "WarehouseFiles",
+    "check_keys",
     "contract_cells_frame",
     "ensure_schema",
     "evaluate_tally",

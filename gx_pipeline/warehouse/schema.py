@@ -29,6 +29,14 @@ YEAR_TABLES: tuple[str, ...] = (
     "report_text",
     "narrative_figures",
 )
+#: The keys of the year tables that carry no primary key (see their sql/*.sql): a table's rows of
+#: a year are unique on these columns, checked by each write (warehouse.writes.check_keys).
+#: The fact tables' keys are checked before the write, per staged batch (staging.schemas).
+CHECKED_KEYS: dict[str, tuple[str, ...]] = {
+    "tally_results": ("report_id", "identity", "subject"),
+    "report_text": ("report_id", "section"),
+    "narrative_figures": ("report_id", "section", "sentence_no", "figure", "occurrence"),
+}
 #: Columns that travel as JSON text in the frames and are stored as VARCHAR[].
 LIST_COLUMNS: dict[str, tuple[str, ...]] = {
     "dim_report": ("problems", "incomplete_sections", "trust_reasons"),
@@ -79,6 +87,7 @@ def ensure_schema(conn: duckdb.DuckDBPyConnection) -> None:
         current = None
     if current == fingerprint:
         return
+    _drop_primary_keys(conn)
     for ddl in sorted(SQL_DIR.glob("*.sql")):
         conn.execute(ddl.read_text(encoding="utf-8"))
     _fill_contract_cells(conn)
@@ -94,6 +103,37 @@ def ensure_schema(conn: duckdb.DuckDBPyConnection) -> None:
             # COMMENT ON takes no bound parameters: the text is quoted as a SQL literal
             conn.execute(f'comment on column {view}."{column}" is {_literal(text)}')
     conn.execute(f"create or replace macro gx_schema_fingerprint() as {_literal(fingerprint)}")
+
+
+def _drop_primary_keys(conn: duckdb.DuckDBPyConnection) -> None:
+    """Take the primary key off a table of CHECKED_KEYS in a warehouse made before it lost it.
+
+    DuckDB cannot drop a key in place: the table is renamed, created again from its sql/*.sql
+    (no key, its comments) and refilled, in one transaction. The views over it are created
+    again afterwards by ensure_schema."""
+    keyed = [table for (table,) in conn.execute(_KEYED_SQL, [list(CHECKED_KEYS)]).fetchall()]
+    if not keyed:
+        return
+    conn.begin()
+    try:
+        for table in keyed:  # names from CHECKED_KEYS, never from data
+            conn.execute(f"alter table {table} rename to {table}__keyed")
+            (ddl,) = SQL_DIR.glob(f"*_{table}.sql")
+            conn.execute(ddl.read_text(encoding="utf-8"))
+            conn.execute(f"insert into {table} by name select * from {table}__keyed")
+            conn.execute(f"drop table {table}__keyed")
+        conn.commit()
+    except BaseException:
+        conn.rollback()
+        raise
+
+
+_KEYED_SQL = """
+select distinct table_name from duckdb_constraints()
+where schema_name = 'main' and constraint_type = 'PRIMARY KEY'
+  and table_name in (select unnest(?::varchar[]))
+order by table_name
+"""
 
 
 @functools.cache

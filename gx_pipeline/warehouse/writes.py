@@ -23,7 +23,13 @@ import pandas as pd
 from gx_pipeline import tally
 from gx_pipeline.fetch import VersionRow
 from gx_pipeline.staging.parts import Stage
-from gx_pipeline.warehouse.schema import LIST_COLUMNS, SQL_DIR, YEAR_TABLES, ensure_schema
+from gx_pipeline.warehouse.schema import (
+    CHECKED_KEYS,
+    LIST_COLUMNS,
+    SQL_DIR,
+    YEAR_TABLES,
+    ensure_schema,
+)
 
 _TALLY_SQL = (SQL_DIR / "queries" / "tally_evaluate.sql").read_text(encoding="utf-8")
 
@@ -65,6 +71,7 @@ def record_tally(conn: duckdb.DuckDBPyConnection, year: int, results: pd.DataFra
         conn.execute("delete from tally_results where report_year = ?", [year])
         if not results.empty:
             conn.execute("insert into tally_results by name select * from staged_tally_results")
+            check_keys(conn, year, ["tally_results"])
         conn.execute(_QUALITY_SQL, [year])
         conn.commit()
     except BaseException:
@@ -126,6 +133,7 @@ def replace_year(
             staged.append(name)
             conn.execute(f"insert into {table} by name {_select(table, name)}")
             written[table] = len(frame)
+        check_keys(conn, year, frames)
         conn.commit()
     except BaseException:
         _rollback(conn)
@@ -135,6 +143,42 @@ def replace_year(
         for name in staged:
             conn.unregister(name)
     return written
+
+
+class DuplicateKey(ValueError):
+    """Rows of a year share the key of a table that has no primary key (CHECKED_KEYS)."""
+
+
+def check_keys(conn: duckdb.DuckDBPyConnection, year: int, tables: Iterable[str]) -> None:
+    """Raise DuplicateKey when the rows of `year` in one of `tables` repeat a key of
+    CHECKED_KEYS: the check those tables' primary keys made, inside the caller's transaction.
+
+    A GROUP BY over the year's rows, which DuckDB spills to disk past its memory limit, where a
+    key's index is held in memory whole (sql/05_tally_results.sql). It groups the keys' 64-bit
+    hashes (a third of the memory of grouping the keys, ~4 million of them in a national
+    year's tally); only when two rows share a hash are their keys compared."""
+    for table in tables:
+        key = CHECKED_KEYS.get(table)
+        if key is None:
+            continue
+        columns = ", ".join(key)  # names from CHECKED_KEYS, never from data
+        (shared,) = conn.execute(
+            f"select count(*) from (select hash({columns}) as h from {table} "
+            "where report_year = ? group by h having count(*) > 1)",
+            [year],
+        ).fetchone()
+        if not shared:
+            continue
+        (n, example) = conn.execute(
+            f"select count(*), any_value(k) from (select ({columns}) as k from {table} "
+            "where report_year = ? group by all having count(*) > 1)",
+            [year],
+        ).fetchone()
+        if n:
+            raise DuplicateKey(
+                f"{table}: {n} key(s) ({columns}) of report year {year} stand on more than one "
+                f"row, e.g. {example}; the year's rows are left as they were"
+            )
 
 
 #: the year's last load counted this many entries; a new one with fewer than `min_share` of
@@ -209,6 +253,7 @@ def load_year(
         parts = stage.glob("quarantine")
         if parts is not None:
             conn.execute("insert into quarantine by name select * from read_parquet(?)", [parts])
+        check_keys(conn, year, YEAR_TABLES)
         for table in YEAR_TABLES:
             (n,) = conn.execute(
                 f"select count(*) from {table} where report_year = ?", [year]

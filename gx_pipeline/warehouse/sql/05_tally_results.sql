@@ -2,6 +2,11 @@
 -- Evaluated per report while the year is staged and written in the year's transaction with the
 -- facts (warehouse.load_year): a year is never stored without its tally. sql/queries/
 -- tally_evaluate.sql states the same identities in SQL (a test keeps the two equal).
+-- No primary key: its index (an ART, which DuckDB holds in memory whole and does not spill)
+-- was held at every load and grew with the years stored and with the load's transaction:
+-- ~400 MB for a national year's ~4 million rows, most of the load's peak memory. The load
+-- checks the key (report_id, identity, subject) over the year's rows in SQL instead
+-- (warehouse.writes.check_keys) and refuses a duplicate.
 create table if not exists tally_results (
     report_id    varchar not null,
     report_year  integer not null,
@@ -10,8 +15,7 @@ create table if not exists tally_results (
     left_value   double  not null,
     right_value  double  not null,
     difference   double  not null,
-    status       varchar not null,
-    primary key (report_id, identity, subject)
+    status       varchar not null
 );
 comment on table tally_results is 'One row per tally identity evaluated per report (docs/CONTRACT.md, Tally identities). Blank cells count as 0. fail = the report contradicts itself; not_assessable = does not hold but a cell is blank.';
 comment on column tally_results.report_id is 'The report (dim_report.report_id).';

@@ -1,5 +1,10 @@
 -- Figures the narrative states that a table holds too (gx_pipeline.agencies.figures), each with
 -- the table's number; loaded with its year. A mismatch is the flag narrative_mismatch.
+-- No primary key: its index (an ART, which DuckDB holds in memory whole and does not spill)
+-- would be held at every load and grow with the years stored, as tally_results' did
+-- (sql/05_tally_results.sql). The load checks the key (report_id, section, sentence_no, figure,
+-- occurrence) over the year's rows in SQL instead (warehouse.writes.check_keys) and refuses a
+-- duplicate.
 create table if not exists narrative_figures (
     report_id    varchar   not null,
     report_year  integer   not null,
@@ -12,8 +17,7 @@ create table if not exists narrative_figures (
     cells        varchar[] not null,
     table_value  double,
     status       varchar   not null,
-    note         varchar   not null,
-    primary key (report_id, section, sentence_no, figure, occurrence)
+    note         varchar   not null
 );
 comment on table narrative_figures is 'Every figure a report''s narrative states in Arabic digits with its unit that a table holds too (new requests, carried-over requests, reviews, lawsuits, normative documents, licensing and penalty decisions), next to the table''s number.';
 comment on column narrative_figures.report_id is 'The report (dim_report.report_id).';
