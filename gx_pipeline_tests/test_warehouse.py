@@ -221,14 +221,16 @@ def test_a_year_is_written_with_its_tally_in_one_transaction(tmp_path):
     assert conn.execute("select distinct report_id from tally_results").fetchall() == [("a" * 16,)]
 
 
-#: at most one row per report: their keys' indexes stay small whatever the year's size
-_KEYED_TABLES = {"dim_report", "quarantine"}
+#: at most one row per report or agency: their keys' indexes stay small whatever the year's size
+_KEYED_TABLES = {"dim_report", "quarantine", "dim_agency"}
 
 
 def test_no_year_table_with_many_rows_a_report_keeps_an_index(tmp_path):
     """A key's index (an ART) is held in memory whole, over every stored year, and does not
     spill: tally_results' took ~400 MB of a national year's load. Only the tables with at most
     one row per report may keep theirs; the others' keys are checked by the load (below)."""
+    from gx_pipeline.agencies import rebuild
+
     conn = duckdb.connect()
     warehouse.ensure_schema(conn)
     keyed = {
@@ -238,7 +240,7 @@ def test_no_year_table_with_many_rows_a_report_keeps_an_index(tmp_path):
             "where constraint_type in ('PRIMARY KEY', 'UNIQUE')"
         ).fetchall()
     }
-    assert keyed & set(warehouse.YEAR_TABLES) == _KEYED_TABLES
+    assert keyed & {*warehouse.YEAR_TABLES, *rebuild.TABLES} == _KEYED_TABLES
     indexed = conn.execute("select table_name from duckdb_indexes()").fetchall()
     assert indexed == []
 
@@ -264,6 +266,20 @@ def test_a_repeated_key_of_an_unindexed_table_refuses_the_year(tmp_path, table):
         warehouse.load_year(conn, 2020, broken)
     for t, rows in before.items():
         pd.testing.assert_frame_equal(warehouse.year_rows(conn, t, 2020), rows)
+
+
+def test_a_repeated_key_across_the_years_is_found_by_the_rebuilds_check():
+    """report_flags and narrative_similarity are rebuilt over every year: their key is checked
+    over the whole table (year None), not one year's rows."""
+    conn = duckdb.connect()
+    warehouse.ensure_schema(conn)
+    for year in (2020, 2021):
+        conn.execute(
+            "insert into report_flags values ('r', ?, 'late', '', [], 'late', '{}', null)", [year]
+        )
+    warehouse.check_keys(conn, 2020, ["report_flags"])  # one year: no repeat
+    with pytest.raises(warehouse.DuplicateKey, match=r"report_flags: 1 key.*\('r', 'late', ''\)"):
+        warehouse.check_keys(conn, None, ["report_flags"])
 
 
 def _one_row(conn: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame:

@@ -29,13 +29,16 @@ YEAR_TABLES: tuple[str, ...] = (
     "report_text",
     "narrative_figures",
 )
-#: The keys of the year tables that carry no primary key (see their sql/*.sql): a table's rows of
-#: a year are unique on these columns, checked by each write (warehouse.writes.check_keys).
-#: The fact tables' keys are checked before the write, per staged batch (staging.schemas).
+#: The keys of the tables with many rows a report that carry no primary key (see their
+#: sql/*.sql): their rows are unique on these columns, checked by each write in its transaction
+#: (warehouse.writes.check_keys). The fact tables' keys are checked before the write, per staged
+#: batch (staging.schemas).
 CHECKED_KEYS: dict[str, tuple[str, ...]] = {
     "tally_results": ("report_id", "identity", "subject"),
     "report_text": ("report_id", "section"),
     "narrative_figures": ("report_id", "section", "sentence_no", "figure", "occurrence"),
+    "report_flags": ("report_id", "flag", "subject"),
+    "narrative_similarity": ("report_id", "section"),
 }
 #: Columns that travel as JSON text in the frames and are stored as VARCHAR[].
 LIST_COLUMNS: dict[str, tuple[str, ...]] = {

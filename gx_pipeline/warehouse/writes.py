@@ -149,35 +149,38 @@ class DuplicateKey(ValueError):
     """Rows of a year share the key of a table that has no primary key (CHECKED_KEYS)."""
 
 
-def check_keys(conn: duckdb.DuckDBPyConnection, year: int, tables: Iterable[str]) -> None:
-    """Raise DuplicateKey when the rows of `year` in one of `tables` repeat a key of
-    CHECKED_KEYS: the check those tables' primary keys made, inside the caller's transaction.
+def check_keys(conn: duckdb.DuckDBPyConnection, year: int | None, tables: Iterable[str]) -> None:
+    """Raise DuplicateKey when the rows of `year` (None: of every year) in one of `tables`
+    repeat a key of CHECKED_KEYS: the check those tables' primary keys made, inside the
+    caller's transaction.
 
-    A GROUP BY over the year's rows, which DuckDB spills to disk past its memory limit, where a
-    key's index is held in memory whole (sql/05_tally_results.sql). It groups the keys' 64-bit
+    A GROUP BY over the rows, which DuckDB spills to disk past its memory limit, where a key's
+    index is held in memory whole (sql/05_tally_results.sql). It groups the keys' 64-bit
     hashes (a third of the memory of grouping the keys, ~4 million of them in a national
     year's tally); only when two rows share a hash are their keys compared."""
+    where, params = ("where report_year = ?", [year]) if year is not None else ("", [])
     for table in tables:
         key = CHECKED_KEYS.get(table)
         if key is None:
             continue
         columns = ", ".join(key)  # names from CHECKED_KEYS, never from data
         (shared,) = conn.execute(
-            f"select count(*) from (select hash({columns}) as h from {table} "
-            "where report_year = ? group by h having count(*) > 1)",
-            [year],
+            f"select count(*) from (select hash({columns}) as h from {table} {where} "
+            "group by h having count(*) > 1)",
+            params,
         ).fetchone()
         if not shared:
             continue
         (n, example) = conn.execute(
-            f"select count(*), any_value(k) from (select ({columns}) as k from {table} "
-            "where report_year = ? group by all having count(*) > 1)",
-            [year],
+            f"select count(*), any_value(k) from (select ({columns}) as k from {table} {where} "
+            "group by all having count(*) > 1)",
+            params,
         ).fetchone()
         if n:
+            which = f"report year {year}" if year is not None else "the warehouse"
             raise DuplicateKey(
-                f"{table}: {n} key(s) ({columns}) of report year {year} stand on more than one "
-                f"row, e.g. {example}; the year's rows are left as they were"
+                f"{table}: {n} key(s) ({columns}) of {which} stand on more than one row, "
+                f"e.g. {example}; the rows are left as they were"
             )
 
 

@@ -2,6 +2,10 @@
 -- over every loaded year in one transaction with dim_agency (gx_pipeline.agencies.rebuild): the
 -- cross-year flags depend on the neighbouring years, so loading years in any order gives the
 -- same rows. Each flag's code is also among dim_report.trust_reasons (docs/CONTRACT.md).
+-- No primary key: its index (an ART, which DuckDB holds in memory whole and does not spill)
+-- would be built again over every year in each year's load, as tally_results' was
+-- (sql/05_tally_results.sql). The rebuild checks the key (report_id, flag, subject) in SQL
+-- instead (warehouse.writes.check_keys) and fails on a duplicate.
 create table if not exists report_flags (
     report_id    varchar   not null,
     report_year  integer   not null,
@@ -10,8 +14,7 @@ create table if not exists report_flags (
     cells        varchar[] not null,
     detail       varchar   not null,
     evidence     json      not null,
-    agency_id    varchar,
-    primary key (report_id, flag, subject)
+    agency_id    varchar
 );
 comment on table report_flags is 'Quality flags per report: late | publication_unknown | copied_text | repeated_figures | narrative_mismatch | carry_chain_break. Every row is open: its code is among the report''s dim_report.trust_reasons, so a flagged report is never clean.';
 comment on column report_flags.report_id is 'The report flagged (dim_report.report_id).';

@@ -1,5 +1,10 @@
 -- Year-over-year comparison of the narrative (sections 一, 五, 六) of each agency's reports in
 -- consecutive years, rebuilt with dim_agency (gx_pipeline.agencies.rebuild).
+-- No primary key: its index (an ART, which DuckDB holds in memory whole and does not spill)
+-- would be built again over every year in each year's load (four rows a report with a
+-- previous year: millions over a few national years), as tally_results' was
+-- (sql/05_tally_results.sql). The rebuild checks the key (report_id, section) in SQL instead
+-- (warehouse.writes.check_keys) and fails on a duplicate.
 create table if not exists narrative_similarity (
     agency_id           varchar not null,
     report_year         integer not null,
@@ -9,8 +14,7 @@ create table if not exists narrative_similarity (
     chars               integer not null,
     previous_chars      integer not null,
     shared_chars        integer not null,
-    similarity          double,
-    primary key (report_id, section)
+    similarity          double
 );
 comment on table narrative_similarity is 'How much of a report''s own narrative (sections 一, 五, 六) repeats the previous year''s report of the same agency. The text is cut into sentences, each written without spaces and punctuation and with every number as #; sentences that reports of 3 or more agencies share in the year are the template''s, not the agency''s own, and are left out. similarity = characters of the sentences both years have / characters of the sentences either has (a Jaccard index weighted by length). Only agencies with one report in each of the two years.';
 comment on column narrative_similarity.agency_id is 'The agency (dim_agency.agency_id).';
