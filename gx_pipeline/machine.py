@@ -62,11 +62,12 @@ def available_memory(cgroup: Path = CGROUP, meminfo: Path = Path("/proc/meminfo"
 
 #: DuckDB's memory limit for the pipeline never goes past this: a national year's load fills the
 #: buffer pool up to the limit (its joins and aggregates spill past it), so a limit that follows
-#: the machine (12 GB here) is a peak that follows the year. 512 MiB holds a 100,000-page year's
-#: load now that no year table with many rows a report keeps a key's index (an ART is held in
-#: memory whole and does not spill: tally_results' took ~400 MB, and under 512 MiB the load ran
-#: out of memory); 1 GiB let the run's process tree reach 1.8 GB (make bench-national).
-MAX_DUCKDB_MEMORY_MIB = 512
+#: the machine (12 GB here) is a peak that follows the year. Since no table with many rows a
+#: report keeps a key's index (an ART is held in memory whole and does not spill: tally_results'
+#: took ~400 MB of a 100,000-page load, which ran out of memory under 512 MiB), the load needs
+#: no more than this: DuckDB then adds ~450 MB to the run's process, against ~1.1 GB under
+#: 1 GiB (make bench-national; the load of a 100,000-page year takes ~20 s either way).
+MAX_DUCKDB_MEMORY_MIB = 384
 
 
 def duckdb_settings(share: float = 0.5) -> dict[str, str | int | bool]:
