@@ -277,6 +277,9 @@ class DagsterUI:
         sensor = self.graphql(SENSOR, {"selector": self._sensor_selector(name)})["sensorOrError"]
         result = self.graphql(STOP_SENSOR, {"id": sensor["id"]})["stopSensor"]
         assert result["instigationState"]["status"] == "STOPPED", result
+        # the daemon may have read the sensor as running just before the switch and record its
+        # look's tick only now (seconds later on a loaded machine): give it time to show
+        time.sleep(3)
         deadline = time.monotonic() + timeout
         while True:
             state = self.graphql(SENSOR, {"selector": self._sensor_selector(name)})

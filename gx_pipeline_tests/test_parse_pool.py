@@ -195,3 +195,30 @@ def _running(pid: int) -> bool:
     except OSError:
         return False
     return state not in ("Z", "X")
+
+
+def _children() -> set[int]:
+    me = os.getpid()
+    out = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == me:
+                out.add(int(entry))
+    return out
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc")
+def test_no_forkserver_stays_beside_the_run_after_the_parse():
+    """The forkserver holds the preloaded parser: left running, it sat beside the validation
+    and the load, the year's peak of memory. A second parse starts it again."""
+    before = _children()
+    for _ in range(2):
+        with PageParser(len(PAGES), workers=2, min_pages=0) as pool:
+            assert pool.parallel
+            assert pool.map(PAGES[:4])
+            assert _children() - before  # the forkserver (the workers are its children)
+        assert _children() - before == set()

@@ -12,6 +12,7 @@ quarantine with that reason.
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import threading
 import time
@@ -88,6 +89,8 @@ class PageParser:
         #: why the pages were parsed in this process after all, if they were
         self.fallback: str | None = None
         self._pool: ProcessPoolExecutor | None = None
+        #: whether this parser counts among the forkserver's users (see _release_forkserver)
+        self._forkserver_used = False
 
     def __enter__(self) -> Self:
         return self
@@ -101,6 +104,9 @@ class PageParser:
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
+        if self._forkserver_used:
+            self._forkserver_used = False
+            _release_forkserver()
 
     def map(self, raws: Sequence[RawFile]) -> list[Outcome]:
         """The outcome of each page, in order."""
@@ -179,7 +185,34 @@ class PageParser:
                 pool.shutdown(cancel_futures=True)
                 raise WorkersUnavailable(f"{type(err).__name__}: {err}") from err
             self._pool = pool
+            if not self._forkserver_used:
+                self._forkserver_used = True
+                with _FORKSERVER_USERS_LOCK:
+                    _FORKSERVER_USERS[0] += 1
         return self._pool
+
+
+#: pools of this process that use the forkserver
+_FORKSERVER_USERS = [0]
+_FORKSERVER_USERS_LOCK = threading.Lock()
+
+
+def _release_forkserver() -> None:
+    """Stop the forkserver once no pool of this process uses it. It holds the preloaded parser
+    (~110 MB) and would otherwise stay beside the run through the validation and the load,
+    the year's peak; the next parse starts it again (~0.3 s). Its stop is not public API
+    (multiprocessing's own tests use it), so a Python without it keeps the server running."""
+    with _FORKSERVER_USERS_LOCK:
+        _FORKSERVER_USERS[0] = max(0, _FORKSERVER_USERS[0] - 1)
+        if _FORKSERVER_USERS[0]:
+            return
+        server = getattr(multiprocessing.forkserver, "_forkserver", None)
+        stop = getattr(server, "_stop", None)
+        if stop is not None:
+            try:
+                stop()
+            except OSError:
+                pass  # already gone
 
 
 class WorkersUnavailable(RuntimeError):
