@@ -11,8 +11,10 @@ quarantine with that reason.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import multiprocessing.forkserver
+import multiprocessing.util
 import os
 import threading
 import time
@@ -198,21 +200,39 @@ _FORKSERVER_USERS_LOCK = threading.Lock()
 
 
 def _release_forkserver() -> None:
-    """Stop the forkserver once no pool of this process uses it. It holds the preloaded parser
-    (~110 MB) and would otherwise stay beside the run through the validation and the load,
-    the year's peak; the next parse starts it again (~0.3 s). Its stop is not public API
-    (multiprocessing's own tests use it), so a Python without it keeps the server running."""
+    """Let the forkserver go once no pool of this process uses it. It holds the preloaded
+    parser (~110 MB) and would otherwise stay beside the run through the validation and the
+    load, the year's peak; the next parse starts one again (~0.3 s).
+
+    Its "alive" pipe is closed, as multiprocessing's own (private) stop does, but the server is
+    not waited for: it exits once its last worker has, and a worker of a broken pool may be
+    stuck writing a result nobody reads (it ends with the run, see _watch_run). Waiting for it
+    hung the run. A thread reaps it whenever it exits. A Python whose forkserver lacks these
+    attributes keeps its server running."""
     with _FORKSERVER_USERS_LOCK:
         _FORKSERVER_USERS[0] = max(0, _FORKSERVER_USERS[0] - 1)
         if _FORKSERVER_USERS[0]:
             return
         server = getattr(multiprocessing.forkserver, "_forkserver", None)
-        stop = getattr(server, "_stop", None)
-        if stop is not None:
-            try:
-                stop()
-            except OSError:
-                pass  # already gone
+        names = ("_lock", "_forkserver_pid", "_forkserver_alive_fd", "_forkserver_address")
+        if server is None or not all(hasattr(server, name) for name in names):
+            return
+        with server._lock:
+            pid, alive = server._forkserver_pid, server._forkserver_alive_fd
+            if pid is None or alive is None:
+                return
+            server._forkserver_pid = server._forkserver_alive_fd = None
+            address, server._forkserver_address = server._forkserver_address, None
+            os.close(alive)
+        if address and not multiprocessing.util.is_abstract_socket_namespace(address):
+            with contextlib.suppress(OSError):
+                os.unlink(address)
+        threading.Thread(target=_reap, args=(pid,), name="gx-reap-forkserver", daemon=True).start()
+
+
+def _reap(pid: int) -> None:
+    with contextlib.suppress(ChildProcessError, OSError):
+        os.waitpid(pid, 0)
 
 
 class WorkersUnavailable(RuntimeError):
