@@ -13,12 +13,11 @@ sentence) is kept under PREAMBLE; it often names the agency with its place.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable
 
 from gx_pipeline.parsing import labels
-from gx_pipeline.parsing.tokens import END, LINE, Token
+from gx_pipeline.parsing.tokens import END, LINE, Token, short_text_cache
 
 #: the six sections of the national format, in order
 SECTIONS: tuple[str, ...] = ("一", "二", "三", "四", "五", "六")
@@ -50,24 +49,12 @@ def _heading(text: str) -> str | None:
     return None
 
 
-#: longer lines are the page's own prose, not repeated menus or labels: not cached, so that
-#: the caches stay a few MB whatever the pages hold
-_CACHED_CHARS = 200
-
-
+@short_text_cache
 def _line_kind(text: str) -> tuple[int, bool]:
     """Where a line stands among SECTIONS if it is a heading (-1 if not), and whether it holds
-    Chinese words. Cached: the template's labels stand in every report, and a site's menus and
-    footers on every page it publishes."""
-    return _cached_line_kind(text) if len(text) <= _CACHED_CHARS else _kind_of_line(text)
-
-
-def _kind_of_line(text: str) -> tuple[int, bool]:
+    Chinese words."""
     heading = _heading(text)
     return (-1 if heading is None else SECTIONS.index(heading)), labels.has_chinese(text)
-
-
-_cached_line_kind = functools.lru_cache(maxsize=16384)(_kind_of_line)
 
 
 #: a line that ends a sentence or announces what follows; a wrapped line ends otherwise
@@ -86,20 +73,14 @@ _TITLE = re.compile(r"年度报告\s*$")
 _FIGURE = re.compile(r"\d\s*(?:件|条|个|项|次|人次|份|万元|元)")
 
 
+@short_text_cache
 def _is_prose(text: str) -> bool:
-    return _cached_prose(text) if len(text) <= _CACHED_CHARS else _reads_as_prose(text)
-
-
-def _reads_as_prose(text: str) -> bool:
     """A sentence: Chinese words with a full stop (or the opening sentence's 现将…报告如下：) or
     figures written with their units. A line that is only long is not one (a footer's list of
     links, a table's note)."""
     return len(_CJK.findall(text)) >= 8 and (
         _SENTENCE_MARK.search(text) is not None or _FIGURE.search(text) is not None
     )
-
-
-_cached_prose = functools.lru_cache(maxsize=16384)(_reads_as_prose)
 
 
 def sections_text(tokens: Iterable[Token], wrapped_lines: bool = False) -> dict[str, str]:

@@ -14,12 +14,14 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from lxml import etree
 
 from gx_pipeline.parsing import labels
 from gx_pipeline.parsing.values import is_value_text
+
+T = TypeVar("T")
 
 CELL, LINE, END = "cell", "line", "end"
 #: the text of an END token whose row a text copy closed with fillers for covered grid
@@ -269,11 +271,7 @@ def _html_tokens(text: str) -> tuple[list[Token], Head]:
             continue  # most pieces: the space between two block tags
         if piece[0] != _TABLE_MARK:
             if _BREAK not in piece:
-                tokens.append(
-                    _line_token(piece)
-                    if len(piece) <= _CACHED_CHARS
-                    else Token(LINE, " ".join(piece.split()))
-                )
+                tokens.append(_line_token(piece))
                 continue
             for part in piece.split(_BREAK):
                 if line := " ".join(part.split()):
@@ -303,15 +301,25 @@ def _html_tokens(text: str) -> tuple[list[Token], Head]:
     return tokens, Head(title, meta, address)
 
 
-#: a longer piece is a page's own prose, not a menu line: not cached, so that the caches of
-#: lines stay a few MB whatever the pages hold
-_CACHED_CHARS = 200
+#: a longer line is a page's own prose, not a menu line or a label: not cached, so that the
+#: caches of lines stay a few MB whatever the pages hold
+CACHED_CHARS = 200
 
 
-@functools.lru_cache(maxsize=16384)
+def short_text_cache(function: Callable[[str], T]) -> Callable[[str], T]:
+    """`function` of a line's text, cached for lines of up to CACHED_CHARS characters (16,384
+    of them): the template's labels stand in every report, a site's menus and footers on every
+    page it publishes."""
+    cached = functools.lru_cache(maxsize=16384)(function)
+    return functools.wraps(function)(
+        lambda text: cached(text) if len(text) <= CACHED_CHARS else function(text)
+    )
+
+
+@short_text_cache
 def _line_token(piece: str) -> Token:
-    """The LINE token of a piece of the page's text. Cached: a site's menus and footers are the
-    same pieces on every page it publishes (a token is immutable, so one serves them all)."""
+    """The LINE token of a piece of the page's text (a token is immutable, so one serves every
+    page that has the piece)."""
     return Token(LINE, " ".join(piece.split()))
 
 
