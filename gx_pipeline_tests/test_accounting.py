@@ -167,6 +167,49 @@ def test_the_inventory_never_opens_what_it_does_not_read(tmp_path):
     )
 
 
+def test_the_inventory_walks_a_year_in_the_order_of_the_sources(tmp_path):
+    """The walk streams its entries (a national year is 100,000+ files, never listed whole),
+    and still in the order of the sorted sources: a file named like a folder plus a suffix
+    ("a.html", "a-1.html") sorts before the folder's files ("a/..."), an empty folder where its
+    own name sorts, names that are not UTF-8 by their percent-encoded source."""
+    from gx_pipeline.staging.inventory import iter_year_entries, year_fingerprint
+
+    raw = tmp_path / "raw"
+    year = raw / "2021"
+    for folder in ("a", "a/b", "a/b/c", "a b", "a-", "a0", "empty", "empty.d", "z/empty"):
+        (year / folder).mkdir(parents=True, exist_ok=True)
+    names = [
+        "a.html",
+        "a-1.html",
+        "a/x.html",
+        "a/b.html",
+        "a/b/c/d.html",
+        "a b/1.html",
+        "a-/2.html",
+        "a0/3.html",
+        "a/b/c.html",
+        "empty.d/e.html",
+        "emptyz.html",
+        ".hidden.html",
+        "A.html",
+        "z.html",
+        "%41.html",
+        "~$tmp.doc",
+    ]
+    for name in names:
+        (year / name).write_bytes(b"<html></html>")
+    os.symlink(year / "a", year / "a.link")
+    (year / os.fsdecode(b"\xb1\xa8\xb8\xe6.html")).write_bytes(b"<html></html>")
+    walked = [e.source for e in iter_year_entries(year, raw)]
+    assert walked == sorted(walked)
+    assert len(walked) == len(names) + 4  # the link, the GBK name, two empty folders
+    assert {"2021/empty", "2021/z/empty"} <= set(walked)
+    # the fingerprint is taken over the same walk: a page added changes it
+    before = year_fingerprint(year)
+    (year / "a" / "b" / "new.html").write_bytes(b"<html></html>")
+    assert year_fingerprint(year) != before
+
+
 # --- copies of one report ----------------------------------------------------------------------
 
 #: How one CMS page comes to be saved several times: each copy is the same report with what a

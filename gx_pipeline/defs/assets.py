@@ -6,9 +6,9 @@ stage and reason it stopped at).
 
 import dataclasses
 import functools
-import hashlib
 import warnings
-from collections import Counter
+from collections import Counter, deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,12 +29,13 @@ from gx_pipeline.staging.inventory import (
     Entry,
     file_sha256,
     is_generated,
-    year_entries,
+    iter_year_entries,
     year_fingerprint,
 )
 from gx_pipeline.staging.parts import BATCH_PAGES, Stage, discard_year, fewer_collections
 from gx_pipeline.staging.pool import POOL_MIN_PAGES, WORKER_DIED, PageParser, parse_raw, too_large
 from gx_pipeline.staging.tables import LoadedReport, Quarantined, RawFile
+from gx_pipeline.staging.yearfiles import YearFiles, YearFilesWriter
 from gx_pipeline.warehouse import SQL_DIR, charts, load_year
 from gx_pipeline.warehouse.dictionary import Relation, catalog, row_counts
 from gx_pipeline.warehouse.writes import DEFAULT_MIN_SHARE, YearShrinkRefused
@@ -43,7 +44,7 @@ GROUP = "gx"
 #: Who answers for the graph in the UI (Dagster owners are e-mail addresses or "team:<name>").
 OWNERS = ["team:gx-data"]
 #: The inventory only lists files; bump when what it records changes.
-INVENTORY_VERSION = "3"
+INVENTORY_VERSION = "4"
 _REQUESTS_BY_OUTCOME_SQL = (SQL_DIR / "queries" / "requests_by_outcome.sql").read_text("utf-8")
 _YEAR_OUTCOMES_SQL = (SQL_DIR / "queries" / "year_outcomes.sql").read_text("utf-8")
 #: the table gx_warehouse's column schema, table name and row count describe (the UI's Columns
@@ -73,11 +74,12 @@ class StagedYear:
 )
 def raw_report_inventory(
     context: dg.AssetExecutionContext, raw_pages: RawPages
-) -> dg.Output[list[RawFile]]:
+) -> dg.Output[YearFiles]:
     """Every entry under data/raw/<year>/ with its sha256 and size: files to read (hidden ones
     too, and links to files inside data/raw), and entries that are not read, with the reason
     they will be quarantined for (FIFOs, sockets, links out of data/raw, downloads in
-    progress, empty folders). The pages themselves stay on disk untouched."""
+    progress, empty folders). The pages themselves stay on disk untouched; the entries are
+    streamed into compact Parquet rows (gx_pipeline.staging.yearfiles), never held whole."""
     year = int(context.partition_key)
     year_dir = raw_pages.year_dir(year)
     truth_dir = raw_pages.truth_dir / str(year)
@@ -86,24 +88,22 @@ def raw_report_inventory(
     fingerprint = year_fingerprint(year_dir)
     # fetched files: where from, and the page whose report an attached file is
     fetched = provenance(raw_pages.archive_dir) if raw_pages.archive_dir.is_dir() else {}
-    files = [
-        _raw_file(entry, truth_dir, fetched) for entry in year_entries(year_dir, raw_pages.raw_dir)
-    ]
+    writer = YearFilesWriter()
+    for entry in iter_year_entries(year_dir, raw_pages.raw_dir):
+        writer.add(_raw_file(entry, truth_dir, fetched))
+    files = writer.close()
     if not year_dir.is_dir():
         context.log.warning(f"no folder {year_dir}: the year has no raw pages")
     # the data version is the set of files: new or changed pages make the year's
     # downstream assets stale in the UI even before anything re-runs
-    contents = hashlib.sha256(
-        "\n".join(f"{f.source} {f.raw_sha256} {f.refused}" for f in files).encode()
-    )
     return dg.Output(
         files,
-        data_version=dg.DataVersion(contents.hexdigest()[:16]),
+        data_version=dg.DataVersion(files.digest[:16]),
         metadata={
             "dagster/row_count": len(files),
-            "not_read": sum(f.refused is not None for f in files),
-            "bytes": sum(f.size for f in files),
-            "generated": sum(f.generated for f in files),
+            "not_read": files.not_read,
+            "bytes": files.size,
+            "generated": files.generated,
             "folder": str(year_dir),
             # compared with the folder by the automation (gx_pipeline.defs.automation)
             "raw_fingerprint": fingerprint,
@@ -165,7 +165,7 @@ class ParseConfig(dg.Config):
 def parsed_reports(
     context: dg.AssetExecutionContext,
     config: ParseConfig,
-    raw_report_inventory: list[RawFile],
+    raw_report_inventory: YearFiles,
     raw_pages: RawPages,
 ) -> StagedYear:
     """Each raw page parsed into contract codes, staged as rows of the warehouse tables, with
@@ -185,32 +185,39 @@ def parsed_reports(
 def parse_into(
     context: dg.AssetExecutionContext,
     config: ParseConfig,
-    raw_report_inventory: list[RawFile],
+    raw_report_inventory: YearFiles | list[RawFile],
     stage: Stage,
     year: int,
 ) -> dict[str, int]:
     """Parse the pages into `stage` (parsed_reports' work, shared with the year × province
     partitions of gx_pipeline.defs.provinces); returns the counts it adds as metadata."""
     counts: Counter[str] = Counter()
-    readable = [r for r in raw_report_inventory if r.refused is None]
+    # a list: an inventory stored before the inventory became YearFiles
+    files = (
+        raw_report_inventory
+        if isinstance(raw_report_inventory, YearFiles)
+        else YearFiles.of(raw_report_inventory)
+    )
     parser = PageParser(
-        len(readable),
+        files.readable,
         config.workers,
         config.pool_min_pages,
         functools.partial(parse_raw, max_bytes=config.max_page_bytes),
     )
     context.log.info(
-        f"parsing {len(readable)} pages "
+        f"parsing {files.readable} pages "
         + (f"in {parser.workers} worker processes" if parser.parallel else "in this process")
     )
     # what is known before parsing: entries not read, oversize files, byte-identical copies
-    # (the first one is parsed, the others are quarantined as copies)
+    # (the first one is parsed, the others are quarantined as copies); only the sha256 that
+    # several files share are remembered, not one per page of the year
+    repeated = files.same_bytes(config.max_page_bytes)
     first_of: dict[str, str] = {}
-    batches: list[tuple[list[RawFile], list[Quarantined]]] = []
-    for start in range(0, max(len(raw_report_inventory), 1), BATCH_PAGES):
-        todo: list[RawFile] = []
+
+    def sorted_out(todo: list[RawFile]) -> tuple[list[RawFile], list[Quarantined]]:
+        read: list[RawFile] = []
         known: list[Quarantined] = []
-        for raw in raw_report_inventory[start : start + BATCH_PAGES]:
+        for raw in todo:
             if raw.refused is not None or raw.raw_sha256 is None:
                 known.append(Quarantined(raw, "inventory", raw.refused or "not read"))
             elif raw.size > config.max_page_bytes:
@@ -220,15 +227,26 @@ def parse_into(
                     Quarantined(raw, "inventory", f"same bytes as {first_of[raw.raw_sha256]}")
                 )
             else:
-                first_of[raw.raw_sha256] = raw.source
-                todo.append(raw)
-        batches.append((todo, known))
+                if raw.raw_sha256 in repeated:
+                    first_of[raw.raw_sha256] = raw.source
+                read.append(raw)
+        return read, known
+
+    # each batch's entries known before the parse, in order: the parser reads the inventory
+    # one batch ahead of the batch it hands back
+    knowns: deque[list[Quarantined]] = deque()
+
+    def todos() -> Iterator[list[RawFile]]:
+        for batch in files.batches(BATCH_PAGES):
+            read, known = sorted_out(batch)
+            knowns.append(known)
+            yield read
+
     kept: dict[str, str] = {}  # content fingerprint -> the source of the copy loaded
     with parser, fewer_collections(), kept_heap():
-        outcomes = parser.map_batches(todo for todo, _ in batches)
-        for part, ((_, known), parsed) in enumerate(zip(batches, outcomes, strict=True)):
+        for part, parsed in enumerate(parser.map_batches(todos())):
             loaded: list[LoadedReport] = []
-            quarantined = list(known)
+            quarantined = knowns.popleft()
             for outcome in parsed:
                 if isinstance(outcome, LoadedReport):
                     fingerprint = outcome.fingerprint

@@ -1,0 +1,76 @@
+"""The inventory as compact Parquet rows: every RawFile comes back as it went in, in order and
+in batches of the asked size, at a small fixed cost a page."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import random
+
+from gx_pipeline.staging.tables import RawFile
+from gx_pipeline.staging.yearfiles import YearFiles
+
+
+def _files(n: int, seed: int = 1) -> list[RawFile]:
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        name = f"2025/gen-{i:06d}-{rng.getrandbits(64):016x}.html"
+        sha = hashlib.sha256(f"{i % 997 if i % 5 == 0 else i}".encode()).hexdigest()
+        kind = i % 7
+        out.append(
+            RawFile(
+                source=name,
+                path=f"/data/raw/{name}" if kind else os.fsdecode(b"/data/raw/2025/\xb1\xa8.html"),
+                raw_sha256=None if kind == 3 else sha,
+                size=rng.randrange(1, 200_000) if kind != 4 else 40 * 2**20,
+                generated=bool(i % 2),
+                refused="a socket, not a file: not read" if kind == 3 else None,
+                note="file name: not valid UTF-8" if kind == 0 else None,
+                address=f"https://www.example.gov.cn/{i}.html" if kind == 5 else None,
+                page_address=f"https://www.example.gov.cn/{i}.html" if kind == 5 else None,
+            )
+        )
+    return out
+
+
+def test_every_row_comes_back_in_order_in_batches_of_the_size_asked():
+    files = _files(9_001)
+    year = pickle.loads(pickle.dumps(YearFiles.of(files)))  # as the IO manager stores it
+    batches = list(year.batches(500))
+    assert [len(b) for b in batches] == [500] * 18 + [1]  # across the row groups of 4,096
+    assert [raw for batch in batches for raw in batch] == files  # surrogates in paths too
+    assert (len(year), year.readable, year.not_read) == (9_001, 9_001 - 1_286, 1_286)
+    assert year.size == sum(f.size for f in files)
+    assert year.generated == sum(f.generated for f in files)
+    # the data version is what it was when the inventory was one list
+    lines = "\n".join(f"{f.source} {f.raw_sha256} {f.refused}" for f in files)
+    assert year.digest == hashlib.sha256(lines.encode()).hexdigest()
+
+
+def test_a_year_without_entries_is_one_empty_batch():
+    year = YearFiles.of([])
+    assert (len(year), list(year.batches(500))) == (0, [[]])
+
+
+def test_the_shared_sha256_are_those_of_files_the_parse_reads():
+    files = _files(3_000)
+    max_bytes = 32 * 2**20
+    read = [f for f in files if f.refused is None and f.size <= max_bytes]
+    shas = [f.raw_sha256 for f in read]
+    expected = {s for s in shas if shas.count(s) > 1}
+    assert expected  # the sample has copies
+    assert YearFiles.of(files).same_bytes(max_bytes) == expected
+    # an oversize or refused file is no first copy: with nothing read, nothing is shared
+    assert YearFiles.of([f for f in files if f not in read]).same_bytes(max_bytes) == set()
+
+
+def test_a_page_costs_tens_of_bytes_not_a_python_object():
+    """A national year is 100,000+ pages: the inventory as RawFile objects cost ~1.3 KB a page
+    in the run's process; as Parquet it must stay near the bytes of its unique text."""
+    files = _files(20_000)
+    year = YearFiles.of(files)
+    as_list = len(pickle.dumps(files))
+    assert len(pickle.dumps(year)) / len(files) < 120, len(pickle.dumps(year)) / len(files)
+    assert len(pickle.dumps(year)) < as_list / 3
