@@ -2,11 +2,13 @@
 re-materialized without touching the others, empty provinces, and an assembly that refuses a
 year whose provinces are not all written (the celery suite spreads them: test_celery.py)."""
 
+import os
 import shutil
 from pathlib import Path
 
 import dagster as dg
 import duckdb
+import pyarrow.parquet as pq
 
 from gx_pipeline.datadir import REPO_ROOT
 from gx_pipeline.defs.checks import reports_satisfy_tally_identities
@@ -223,3 +225,27 @@ def test_copies_of_one_report_routed_to_two_provinces_are_loaded_once(tmp_path):
         conn.close()
     assert reason.startswith(f"same report as {YEAR}/a_original.txt")
     assert _digests(spread) == _digests(single)
+
+
+def test_a_page_whose_file_name_is_not_utf8_is_routed_and_parsed_by_its_province(tmp_path):
+    """A GBK file name (as saved by a Windows tool) is a str with surrogates in Python: the
+    routes file keeps the path as the file system's bytes, and the page loads under its
+    percent-encoded source as it does on one machine."""
+    data = _copy_year(tmp_path / "data")
+    url = str(tmp_path / "lake")
+    year_dir = data / "raw" / str(YEAR)
+    first = min(year_dir.iterdir())
+    first.rename(year_dir / os.fsdecode("报告".encode("gbk") + b".html"))
+    _routes(data, url)
+    routed = Lake(url).read_routes(YEAR)
+    (row,) = routed[routed["source"].str.contains("%")].itertuples()
+    assert row.source == f"{YEAR}/%B1%A8%B8%E6.html"
+    assert _province(data, url, row.province).success
+    written = Lake(url).manifests(YEAR)[row.province]["files"]
+    sources = {
+        source
+        for table in ("dim_report", "quarantine")
+        for path in written[table]
+        for source in pq.read_table(path, columns=["source"])["source"].to_pylist()
+    }
+    assert row.source in sources

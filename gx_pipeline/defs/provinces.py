@@ -34,9 +34,10 @@ from gx_pipeline.defs.resources import RawPages, Warehouse
 from gx_pipeline.fetch.archive import provenance
 from gx_pipeline.parsing import PARSER_VERSION
 from gx_pipeline.staging import routes, schemas
-from gx_pipeline.staging.inventory import year_entries
-from gx_pipeline.staging.parts import Stage, discard_year
+from gx_pipeline.staging.inventory import iter_year_entries
+from gx_pipeline.staging.parts import BATCH_PAGES, Stage, discard_year
 from gx_pipeline.staging.tables import RawFile
+from gx_pipeline.staging.yearfiles import YearFiles
 from gx_pipeline.warehouse.lake import Lake
 
 #: one partition per report year and province key (the provinces of cpca's division list and
@@ -83,19 +84,22 @@ def page_routes(
     truth_dir = raw_pages.truth_dir / str(year)
     # fetched files: where from, as raw_report_inventory records it
     fetched = provenance(raw_pages.archive_dir) if raw_pages.archive_dir.is_dir() else {}
-    files = [
-        _raw_file(entry, truth_dir, fetched) for entry in year_entries(year_dir, raw_pages.raw_dir)
-    ]
+    files = YearFiles.of(
+        _raw_file(entry, truth_dir, fetched)
+        for entry in iter_year_entries(year_dir, raw_pages.raw_dir)
+    )
     if not year_dir.is_dir():
         context.log.warning(f"no folder {year_dir}: the year has no raw pages")
-    keys = routes.route(files, ParseConfig().max_page_bytes)
-    frame = pd.DataFrame(
-        {
-            "seq": range(len(files)),
-            "province": keys,
-            **{field: [getattr(f, field) for f in files] for field in RawFile.__dataclass_fields__},
-        }
-    )
+    # a batch at a time: each page's first text is ~2,000 characters, too much to hold for a
+    # national year at once
+    keys = [
+        key
+        for batch in files.batches(BATCH_PAGES)
+        for key in routes.route(batch, ParseConfig().max_page_bytes)
+    ]
+    frame = files.frame()
+    frame.insert(0, "province", keys)
+    frame.insert(0, "seq", range(len(frame)))
     store.lake.write_routes(year, frame)
     by_province = Counter(keys)
     return dg.MaterializeResult(
@@ -108,10 +112,13 @@ def page_routes(
 
 def _raw_files(frame: pd.DataFrame) -> list[RawFile]:
     fields = list(RawFile.__dataclass_fields__)
-    return [
-        RawFile(**{f: (None if pd.isna(v) else v) for f, v in zip(fields, row, strict=True)})
-        for row in frame[fields].itertuples(index=False)
-    ]
+    files = []
+    for row in frame[fields].itertuples(index=False):
+        raw = {f: (None if pd.isna(v) else v) for f, v in zip(fields, row, strict=True)}
+        # routes written before paths were stored as bytes hold them as text
+        raw["path"] = os.fsdecode(raw["path"])
+        files.append(RawFile(**raw))
+    return files
 
 
 @dg.asset(

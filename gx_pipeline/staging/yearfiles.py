@@ -16,6 +16,7 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -85,6 +86,11 @@ class YearFiles:
                     todo, sent = [], True
         if todo or not sent:
             yield todo
+
+    def frame(self) -> pd.DataFrame:
+        """The rows as a DataFrame, one column per RawFile field (`path` as the file system's
+        bytes: os.fsdecode gives the str back, surrogates and all)."""
+        return pq.read_table(io.BytesIO(self.parquet)).to_pandas()
 
     def same_bytes(self, max_bytes: int) -> set[str]:
         """The sha256 of each file the parse reads (not refused, at most `max_bytes`) that more
