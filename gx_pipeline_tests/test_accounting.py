@@ -210,6 +210,128 @@ def test_the_inventory_walks_a_year_in_the_order_of_the_sources(tmp_path):
     assert year_fingerprint(year) != before
 
 
+def _by_source_then_bytes(year: Path, raw: Path) -> list[tuple[str, bytes]]:
+    """What the walk must give, from a plain recursive listing: every entry below `year` (a
+    folder that holds something is walked, not an entry), sorted by source, entries with the
+    same source (a name that is not UTF-8 beside one spelling its percent-encoding) in the order
+    of their names' bytes, folder by folder."""
+    from gx_pipeline.staging.inventory import safe_name
+
+    out = []
+    for folder, dirs, files in os.walk(os.fsencode(year)):
+        for name in [*dirs, *files]:
+            here = os.path.join(folder, name)
+            if os.path.isdir(here) and not os.path.islink(here) and os.listdir(here):
+                continue
+            parts = os.path.relpath(here, os.fsencode(raw)).split(b"/")
+            out.append(("/".join(safe_name(p)[0] for p in parts), tuple(parts)))
+    return [(source, b"/".join(parts)) for source, parts in sorted(out)]
+
+
+def _walked(year: Path, raw: Path) -> list[tuple[str, bytes]]:
+    from gx_pipeline.staging.inventory import iter_year_entries
+
+    return [
+        (e.source, os.path.relpath(os.fsencode(e.path), os.fsencode(raw)))
+        for e in iter_year_entries(year, raw)
+    ]
+
+
+def test_names_spelling_one_source_keep_the_order_of_their_bytes(tmp_path):
+    """A name that is not UTF-8 (b"a\\xff") has the source of a UTF-8 name spelling its
+    percent-encoding ("a%FF"): the two come in the order of their bytes, as the sorted listing
+    gave them, and two such folders' files in the order of their sources, not one folder's
+    after the other's (the fingerprint and the data version hash the entries in this order)."""
+    raw = tmp_path / "raw"
+    year = raw / "2021"
+    names = [
+        b"a%FF/b.html",
+        b"a\xff/a.html",
+        b"a\xff/c.html",
+        b"a%FF.html",
+        b"a\xff.html",
+        # a control byte sorts before "%": the name that is not UTF-8 comes first
+        b"%01%FF.html",
+        b"\x01\xff.html",
+        b"%01%FF/b.html",
+        b"\x01\xff/a.html",
+        b"\x01\xff/b.html",
+    ]
+    for name in names:
+        os.makedirs(os.path.dirname(os.path.join(os.fsencode(year), name)), exist_ok=True)
+        Path(os.fsdecode(os.path.join(os.fsencode(year), name))).write_bytes(b"<html></html>")
+    walked = _walked(year, raw)
+    assert walked == _by_source_then_bytes(year, raw)
+    assert [source for source, _ in walked] == sorted(source for source, _ in walked)
+    assert walked[:3] == [
+        ("2021/%01%FF.html", b"2021/\x01\xff.html"),
+        ("2021/%01%FF.html", b"2021/%01%FF.html"),
+        ("2021/%01%FF/a.html", b"2021/\x01\xff/a.html"),
+    ]
+
+
+#: pieces of names: percent signs and the bytes they spell, control bytes, GBK, names that sort
+#: around "/" ("-", ".", " " before it; "0", "~" after it), in-progress suffixes
+_PIECES = [
+    b"a", b"A", b"a%FF", b"a\xff", b"%E4%B8%AD", b"\xe4\xb8\xad", b"\xe4\xb8", b"%01",
+    b"\x01", b" ", b"-", b".", b"~", b"0", b"\xb1\xa8", b"%B1%A8", b"%25", b"%", b".html",
+    b".part", b"\x7f", b"%7F", b"\xc3\xa9", b"e\xcc\x81",
+]  # fmt: skip
+
+
+def _random_tree(rng, folder: bytes, raw: bytes, outside: bytes, depth: int = 0) -> None:
+    for _ in range(rng.randint(0, 6 if depth < 3 else 2)):
+        name = b"".join(rng.choice(_PIECES) for _ in range(rng.randint(1, 3)))
+        here = os.path.join(folder, name if name not in (b".", b"..") else b"x")
+        if os.path.lexists(here):
+            continue
+        kind = rng.random()
+        if kind < 0.45:
+            Path(os.fsdecode(here)).write_bytes(rng.choice([b"<p>1</p>", b"<p>2</p>", b""]))
+        elif kind < 0.75 and depth < 5:
+            os.mkdir(here)
+            _random_tree(rng, here, raw, outside, depth + 1)
+        elif kind < 0.8:  # a folder holding only empty folders
+            os.mkdir(here)
+            for sub in rng.sample(_PIECES, rng.randint(1, 2)):
+                os.mkdir(os.path.join(here, sub))
+        elif kind < 0.9:  # links: to files and folders inside and outside, a loop, broken
+            target = [raw, outside, folder, here, b"/nonexistent", outside + b"/f.html"]
+            os.symlink(rng.choice([*target, raw + b"/inside.html"]), here)
+        else:
+            os.mkfifo(here)
+
+
+def test_the_walk_of_hostile_trees_lists_every_entry_once_in_the_order_of_the_sources(tmp_path):
+    """Random trees of hostile names, empty folders, folders of empty folders, links (to files
+    and folders, inside and outside data/raw, loops, broken) and FIFOs: every entry exactly
+    once, in the order a plain recursive listing sorted by source (then bytes) gives."""
+    import random
+
+    for seed in range(40):
+        rng = random.Random(seed)
+        base = os.fsencode(tmp_path / str(seed))
+        raw, outside = base + b"/raw", base + b"/outside"
+        os.makedirs(raw + b"/2021")
+        os.makedirs(outside)
+        Path(os.fsdecode(raw + b"/inside.html")).write_bytes(b"<p>in</p>")
+        Path(os.fsdecode(outside + b"/f.html")).write_bytes(b"<p>out</p>")
+        _random_tree(rng, raw + b"/2021", raw, outside)
+        year, root = Path(os.fsdecode(raw + b"/2021")), Path(os.fsdecode(raw))
+        # a link to a file inside data/raw is read at its target: its path is the target's
+        expected = [
+            (source, b"link" if os.path.islink(os.path.join(raw, path)) else path)
+            for source, path in _by_source_then_bytes(year, root)
+        ]
+        walked = _walked(year, root)
+        assert len(walked) == len(expected), seed
+        walked = [
+            (source, b"link" if want == b"link" else path)
+            for (source, path), (_, want) in zip(walked, expected, strict=True)
+        ]
+        assert walked == expected, seed
+
+
 # --- copies of one report ----------------------------------------------------------------------
 
 #: How one CMS page comes to be saved several times: each copy is the same report with what a

@@ -13,6 +13,7 @@ quarantined by the parse step, never parsed).
 from __future__ import annotations
 
 import hashlib
+import heapq
 import itertools
 import json
 import os
@@ -115,30 +116,41 @@ def iter_year_entries(year_dir: Path, raw_dir: Path) -> Iterator[Entry]:
 
 
 def _walk(folder: bytes, source: str, root: Path, note: str | None) -> Iterator[Entry]:
-    """The entries below `folder` in the order of their sources (see _listing)."""
-    for key in _listing(folder):
-        place, _, name = key.partition(b"\0")
+    """The entries below `folder` in the order of their sources (see _listing); entries with
+    one source (a name that is not UTF-8 beside a UTF-8 name spelling its percent-encoding) in
+    the order of their names' bytes, and two such folders' entries merged by source."""
+    for place, keys in itertools.groupby(_listing(folder), lambda key: key.partition(b"\0")[0]):
         walked = place.endswith(b"/")
-        name = name or (place[:-1] if walked else place)
-        text, encoded = safe_name(name)
-        here = f"{source}/{text}"
-        here_note = _name_note(name) if encoded else note
-        item = os.path.join(folder, name)
-        path = Path(os.fsdecode(item))
-        try:
-            info = os.lstat(item)
-        except OSError as err:
-            yield Entry(here, path, 0, 0, f"cannot be read: {err.strerror}", here_note)
-            continue
-        if stat.S_ISDIR(info.st_mode):
-            if walked:
-                yield from _walk(item, here, root, here_note)
-            else:
-                yield Entry(here, path, 0, info.st_mtime_ns, EMPTY_FOLDER, here_note)
-            continue
-        if stat.S_ISLNK(info.st_mode):
-            yield _link(here, path, root, info, here_note)
-            continue
+        names = sorted(key.partition(b"\0")[2] or place.removesuffix(b"/") for key in keys)
+        entries = [_entries(folder, name, walked, source, root, note) for name in names]
+        if len(entries) == 1:
+            yield from entries[0]
+        else:  # stable: of one source, the smaller name's entry first
+            yield from heapq.merge(*entries, key=lambda entry: entry.source)
+
+
+def _entries(
+    folder: bytes, name: bytes, walked: bool, source: str, root: Path, note: str | None
+) -> Iterator[Entry]:
+    """The entry `name` of `folder`, or the entries below it when it is a folder walked."""
+    text, encoded = safe_name(name)
+    here = f"{source}/{text}"
+    here_note = _name_note(name) if encoded else note
+    item = os.path.join(folder, name)
+    path = Path(os.fsdecode(item))
+    try:
+        info = os.lstat(item)
+    except OSError as err:
+        yield Entry(here, path, 0, 0, f"cannot be read: {err.strerror}", here_note)
+        return
+    if stat.S_ISDIR(info.st_mode):
+        if walked:
+            yield from _walk(item, here, root, here_note)
+        else:
+            yield Entry(here, path, 0, info.st_mtime_ns, EMPTY_FOLDER, here_note)
+    elif stat.S_ISLNK(info.st_mode):
+        yield _link(here, path, root, info, here_note)
+    else:
         yield _file(here, path, info, here_note, name)
 
 
