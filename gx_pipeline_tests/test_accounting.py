@@ -210,6 +210,54 @@ def test_the_inventory_walks_a_year_in_the_order_of_the_sources(tmp_path):
     assert year_fingerprint(year) != before
 
 
+def _unlistable(monkeypatch: pytest.MonkeyPatch, *folders: Path) -> None:
+    """Make `folders` unreadable (mode 000); as root, whom modes do not stop, listing them fails
+    as it would for anyone else."""
+    for folder in folders:
+        folder.chmod(0)
+    if os.getuid() != 0:
+        return
+    scandir = os.scandir
+    locked = {os.fsencode(f) for f in folders} | {os.fsdecode(f) for f in folders}
+
+    def refusing(path=".", *args):
+        if path in locked:
+            raise PermissionError(13, "Permission denied", path)
+        return scandir(path, *args)
+
+    monkeypatch.setattr(os, "scandir", refusing)
+
+
+def test_a_folder_that_cannot_be_listed_is_quarantined_with_the_reason(data_dir, monkeypatch):
+    """A folder the run may not list (mode 000, as a copy from another account leaves it): the
+    folder is an entry of its own, quarantined with the reason, where its name sorts; its
+    neighbours are loaded. Not an empty folder (what it holds is unknown), not a failed year."""
+    from gx_pipeline.staging.inventory import iter_year_entries
+
+    put_page(data_dir, 2021, "locked/a.html", SEED_HTML)
+    put_page(data_dir, 2021, "locked-1.html", SEED_HTML)
+    year = data_dir / "raw" / "2021"
+    (year / "locked-empty").mkdir()
+    try:
+        _unlistable(monkeypatch, year / "locked", year / "locked-empty")
+        walked = [(e.source, e.refused) for e in iter_year_entries(year, data_dir / "raw")]
+        assert walked == [
+            ("2021/locked", "cannot be read: Permission denied"),
+            ("2021/locked-1.html", None),
+            ("2021/locked-empty", "cannot be read: Permission denied"),
+        ]
+        result = materialize_year(data_dir, 2021)
+    finally:
+        for folder in ("locked", "locked-empty"):
+            (year / folder).chmod(0o755)
+    assert result.success
+    assert query(data_dir, "select source, stage, reason from quarantine order by source") == [
+        ("2021/locked", "inventory", "cannot be read: Permission denied"),
+        ("2021/locked-empty", "inventory", "cannot be read: Permission denied"),
+    ]
+    assert query(data_dir, "select source from dim_report") == [("2021/locked-1.html",)]
+
+
 def _by_source_then_bytes(year: Path, raw: Path) -> list[tuple[str, bytes]]:
     """What the walk must give, from a plain recursive listing: every entry below `year` (a
     folder that holds something is walked, not an entry), sorted by source, entries with the

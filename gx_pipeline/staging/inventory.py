@@ -147,7 +147,8 @@ def _entries(
         if walked:
             yield from _walk(item, here, root, here_note)
         else:
-            yield Entry(here, path, 0, info.st_mtime_ns, EMPTY_FOLDER, here_note)
+            reason = _unlisted(item) or EMPTY_FOLDER
+            yield Entry(here, path, 0, info.st_mtime_ns, reason, here_note)
     elif stat.S_ISLNK(info.st_mode):
         yield _link(here, path, root, info, here_note)
     else:
@@ -167,7 +168,7 @@ def _listing(folder: bytes) -> list[bytes]:
         for item in listing:
             text, encoded = safe_name(item.name)
             try:
-                walked = item.is_dir(follow_symlinks=False) and not _is_empty(item.path)
+                walked = item.is_dir(follow_symlinks=False) and _holds_entries(item.path)
             except OSError:  # listed as an entry of its own, where its name sorts
                 walked = False
             place = text.encode() + b"/" if walked else text.encode()
@@ -176,12 +177,24 @@ def _listing(folder: bytes) -> list[bytes]:
     return keys
 
 
-def _is_empty(folder: bytes) -> bool:
+def _holds_entries(folder: bytes) -> bool:
+    """Whether `folder` holds anything; a folder that cannot be listed is not walked either (it
+    is an entry of its own, see _unlisted)."""
     try:
         with os.scandir(folder) as listing:
-            return next(listing, None) is None
-    except OSError:  # cannot be listed: walked, and the error becomes its entry's reason
+            return next(listing, None) is not None
+    except OSError:
         return False
+
+
+def _unlisted(folder: bytes) -> str | None:
+    """Why a folder that is not walked cannot be listed (its mode, as a copy from another
+    account leaves it): what it holds is unknown, it is not an empty folder. None when it can."""
+    try:
+        with os.scandir(folder):
+            return None
+    except OSError as err:
+        return f"cannot be read: {err.strerror}"
 
 
 def _link(source: str, path: Path, root: Path, info: os.stat_result, note: str | None) -> Entry:
