@@ -7,6 +7,7 @@ import hashlib
 import os
 import pickle
 import random
+from pathlib import Path
 
 from gx_pipeline.staging.tables import RawFile
 from gx_pipeline.staging.yearfiles import YearFiles
@@ -74,3 +75,36 @@ def test_a_page_costs_tens_of_bytes_not_a_python_object():
     as_list = len(pickle.dumps(files))
     assert len(pickle.dumps(year)) / len(files) < 120, len(pickle.dumps(year)) / len(files)
     assert len(pickle.dumps(year)) < as_list / 3
+
+
+def test_an_inventory_stored_as_a_list_by_the_previous_code_is_parsed(data_dir, instance):
+    """A DAGSTER_HOME whose inventory was materialized before the inventory became YearFiles
+    holds a pickled list of RawFile; materializing parsed_reports and what follows (the UI's
+    selection, a re-execution from a failed step) loads that list: the same rows come out."""
+    import dagster as dg
+
+    from gx_pipeline.definitions import build_definitions
+    from gx_pipeline_tests.conftest import FIXTURES, put_page, query
+
+    for name in ("a.html", "b.html", "copy.html"):
+        put_page(data_dir, 2021, name, FIXTURES / "seed" / "000_1722c90fa512988b.html")
+    put_page(data_dir, 2021, "c.part", b"<html>")
+    job = build_definitions(data_dir).resolve_job_def("gx_yearly_job")
+    assert job.execute_in_process(instance=instance, partition_key="2021").success
+    tables = "select source, stage, reason from quarantine union all select source, null, null from dim_report order by 1"
+    before = query(data_dir, tables)
+    stored = Path(instance.storage_directory()) / "raw_report_inventory" / "2021"
+    files = pickle.loads(stored.read_bytes())
+    stored.write_bytes(pickle.dumps([raw for batch in files.batches(500) for raw in batch]))
+    after_inventory = [
+        dg.AssetKey(k) for k in ("parsed_reports", "validated_frames", "gx_warehouse")
+    ]
+    result = job.execute_in_process(
+        instance=instance,
+        partition_key="2021",
+        asset_selection=after_inventory,
+        raise_on_error=False,
+    )
+    assert result.success, [e.message for e in result.all_events if e.is_failure]
+    assert query(data_dir, tables) == before
+    assert len(before) == 4

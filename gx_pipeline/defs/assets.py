@@ -65,12 +65,36 @@ class StagedYear:
     counts: dict[str, int] = field(default_factory=dict)
 
 
+def _inventory_check(_context: dg.TypeCheckContext, value: object) -> dg.TypeCheck:
+    if isinstance(value, YearFiles):
+        return dg.TypeCheck(success=True)
+    if isinstance(value, list) and all(isinstance(raw, RawFile) for raw in value):
+        return dg.TypeCheck(success=True, description="a list of RawFile (inventory version 3)")
+    return dg.TypeCheck(
+        success=False,
+        description=f"not a year's inventory ({type(value).__name__}): "
+        "materialize raw_report_inventory for the year again",
+    )
+
+
+#: What raw_report_inventory stores: YearFiles, or, stored by inventory version 3 and read back
+#: from a DAGSTER_HOME of then (a selection without the inventory, a re-execution from a failed
+#: step), the list of RawFile it was; parse_into takes both.
+INVENTORY_TYPE = dg.DagsterType(
+    type_check_fn=_inventory_check,
+    name="RawReportInventory",
+    typing_type=YearFiles | list[RawFile],
+    description="a year's entries as RawFile rows: YearFiles (a list of RawFile before)",
+)
+
+
 @dg.asset(
     partitions_def=yearly_partitions,
     group_name=GROUP,
     kinds={"html"},
     owners=OWNERS,
     code_version=INVENTORY_VERSION,
+    dagster_type=INVENTORY_TYPE,
 )
 def raw_report_inventory(
     context: dg.AssetExecutionContext, raw_pages: RawPages
@@ -161,11 +185,12 @@ class ParseConfig(dg.Config):
     kinds={"html", "pandas"},
     owners=OWNERS,
     code_version=PARSER_VERSION,
+    ins={"raw_report_inventory": dg.AssetIn(dagster_type=INVENTORY_TYPE)},
 )
 def parsed_reports(
     context: dg.AssetExecutionContext,
     config: ParseConfig,
-    raw_report_inventory: YearFiles,
+    raw_report_inventory: YearFiles | list[RawFile],
     raw_pages: RawPages,
 ) -> StagedYear:
     """Each raw page parsed into contract codes, staged as rows of the warehouse tables, with
