@@ -258,6 +258,34 @@ def test_a_folder_that_cannot_be_listed_is_quarantined_with_the_reason(data_dir,
     assert query(data_dir, "select source from dim_report") == [("2021/locked-1.html",)]
 
 
+def test_folders_that_change_while_the_year_is_walked_stay_accounted_for(tmp_path, monkeypatch):
+    """The walk goes on while the inventory hashes the files already listed (minutes for a
+    national year): a folder that held files when its parent was listed and is empty when it
+    is walked is an empty folder entry, one that can no longer be listed is an entry with the
+    reason; neither vanishes nor fails the year."""
+    from gx_pipeline.staging.inventory import EMPTY_FOLDER, iter_year_entries
+
+    raw = tmp_path / "raw"
+    year = raw / "2021"
+    for name in ("a/1.html", "b/1.html", "b/2.html", "c/1.html", "d/1.html"):
+        put_page(tmp_path, 2021, name, b"<html></html>")
+    walk = iter_year_entries(year, raw)
+    first = next(walk)
+    for page in (year / "b").iterdir():
+        page.unlink()
+    try:
+        _unlistable(monkeypatch, year / "c")
+        walked = [(e.source, e.refused) for e in [first, *walk]]
+    finally:
+        (year / "c").chmod(0o755)
+    assert walked == [
+        ("2021/a/1.html", None),
+        ("2021/b", EMPTY_FOLDER),
+        ("2021/c", "cannot be read: Permission denied"),
+        ("2021/d/1.html", None),
+    ]
+
+
 def _by_source_then_bytes(year: Path, raw: Path) -> list[tuple[str, bytes]]:
     """What the walk must give, from a plain recursive listing: every entry below `year` (a
     folder that holds something is walked, not an entry), sorted by source, entries with the

@@ -115,11 +115,15 @@ def iter_year_entries(year_dir: Path, raw_dir: Path) -> Iterator[Entry]:
     yield from _walk(os.fsencode(year_dir), prefix, root, None)
 
 
-def _walk(folder: bytes, source: str, root: Path, note: str | None) -> Iterator[Entry]:
-    """The entries below `folder` in the order of their sources (see _listing); entries with
-    one source (a name that is not UTF-8 beside a UTF-8 name spelling its percent-encoding) in
-    the order of their names' bytes, and two such folders' entries merged by source."""
-    for place, keys in itertools.groupby(_listing(folder), lambda key: key.partition(b"\0")[0]):
+def _walk(
+    folder: bytes, source: str, root: Path, note: str | None, listed: list[bytes] | None = None
+) -> Iterator[Entry]:
+    """The entries below `folder` (whose _listing is `listed` when already taken) in the order
+    of their sources (see _listing); entries with one source (a name that is not UTF-8 beside a
+    UTF-8 name spelling its percent-encoding) in the order of their names' bytes, and two such
+    folders' entries merged by source."""
+    listed = _listing(folder) if listed is None else listed
+    for place, keys in itertools.groupby(listed, lambda key: key.partition(b"\0")[0]):
         walked = place.endswith(b"/")
         names = sorted(key.partition(b"\0")[2] or place.removesuffix(b"/") for key in keys)
         entries = [_entries(folder, name, walked, source, root, note) for name in names]
@@ -144,10 +148,20 @@ def _entries(
         yield Entry(here, path, 0, 0, f"cannot be read: {err.strerror}", here_note)
         return
     if stat.S_ISDIR(info.st_mode):
-        if walked:
-            yield from _walk(item, here, root, here_note)
-        else:
+        # the walk goes on while the inventory hashes what it gave: a folder that held entries
+        # when its parent was listed may be emptied or locked by now; it is then an entry of
+        # its own all the same (where the folder's entries would have come)
+        listed, reason = [], EMPTY_FOLDER
+        if not walked:
             reason = _unlisted(item) or EMPTY_FOLDER
+        else:
+            try:
+                listed = _listing(item)
+            except OSError as err:
+                reason = f"cannot be read: {err.strerror}"
+        if listed:
+            yield from _walk(item, here, root, here_note, listed)
+        else:
             yield Entry(here, path, 0, info.st_mtime_ns, reason, here_note)
     elif stat.S_ISLNK(info.st_mode):
         yield _link(here, path, root, info, here_note)
