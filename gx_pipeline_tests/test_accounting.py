@@ -286,6 +286,29 @@ def test_folders_that_change_while_the_year_is_walked_stay_accounted_for(tmp_pat
     ]
 
 
+def test_a_tree_nested_as_deep_as_paths_allow_is_walked(tmp_path, monkeypatch):
+    """Folders nested 1,200 deep (past Python's recursion limit when walked by recursion) are
+    walked to their page; past the longest path the system takes (4,096 bytes) the folder that
+    cannot be reached is an entry with the reason. Neither fails the year."""
+    from gx_pipeline.staging.inventory import iter_year_entries
+
+    raw = tmp_path / "raw"
+    year = raw / "2021"
+    year.mkdir(parents=True)
+    for name, depth in (("a", 1_200), ("b", 2_100)):
+        monkeypatch.chdir(year)
+        for _ in range(depth):  # made one level at a time: a path this long cannot be opened
+            os.mkdir(name)
+            os.chdir(name)
+        Path("p.html").write_bytes(b"<html></html>")
+    monkeypatch.chdir(tmp_path)
+    walked = [(e.source, e.refused) for e in iter_year_entries(year, raw)]
+    assert walked[0] == ("2021/" + "a/" * 1_200 + "p.html", None)
+    ((source, reason),) = walked[1:]
+    assert reason == "cannot be read: File name too long"
+    assert source.startswith("2021/b/b/") and set(source.split("/")[1:]) == {"b"}
+
+
 def _by_source_then_bytes(year: Path, raw: Path) -> list[tuple[str, bytes]]:
     """What the walk must give, from a plain recursive listing: every entry below `year` (a
     folder that holds something is walked, not an entry), sorted by source, entries with the

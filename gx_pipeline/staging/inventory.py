@@ -115,28 +115,50 @@ def iter_year_entries(year_dir: Path, raw_dir: Path) -> Iterator[Entry]:
     yield from _walk(os.fsencode(year_dir), prefix, root, None)
 
 
-def _walk(
-    folder: bytes, source: str, root: Path, note: str | None, listed: list[bytes] | None = None
-) -> Iterator[Entry]:
-    """The entries below `folder` (whose _listing is `listed` when already taken) in the order
-    of their sources (see _listing); entries with one source (a name that is not UTF-8 beside a
-    UTF-8 name spelling its percent-encoding) in the order of their names' bytes, and two such
-    folders' entries merged by source."""
-    listed = _listing(folder) if listed is None else listed
+def _walk(folder: bytes, source: str, root: Path, note: str | None) -> Iterator[Entry]:
+    """The entries below `folder` in the order of their sources (see _listing); entries with
+    one source (a name that is not UTF-8 beside a UTF-8 name spelling its percent-encoding) in
+    the order of their names' bytes, and two such folders' entries merged by source."""
+    return _flat(_children(folder, _listing(folder), source, root, note))
+
+
+#: what _children gives: an entry, or the steps of a folder to walk
+_Step = Entry | Iterator["_Step"]
+
+
+def _flat(steps: Iterator[_Step]) -> Iterator[Entry]:
+    """The entries of `steps`, walking each folder where it comes. A stack, not recursion:
+    folders nest as deep as paths allow (~2,000 levels), past Python's recursion limit."""
+    stack = [steps]
+    while stack:
+        step = next(stack[-1], None)
+        if step is None:
+            stack.pop()
+        elif isinstance(step, Entry):
+            yield step
+        else:
+            stack.append(step)
+
+
+def _children(
+    folder: bytes, listed: list[bytes], source: str, root: Path, note: str | None
+) -> Iterator[_Step]:
+    """The steps of `folder`, whose _listing is `listed`."""
     for place, keys in itertools.groupby(listed, lambda key: key.partition(b"\0")[0]):
         walked = place.endswith(b"/")
         names = sorted(key.partition(b"\0")[2] or place.removesuffix(b"/") for key in keys)
-        entries = [_entries(folder, name, walked, source, root, note) for name in names]
-        if len(entries) == 1:
-            yield from entries[0]
+        steps = [_step(folder, name, walked, source, root, note) for name in names]
+        if len(steps) == 1:
+            yield steps[0]
         else:  # stable: of one source, the smaller name's entry first
-            yield from heapq.merge(*entries, key=lambda entry: entry.source)
+            flat = [_flat(iter([step])) for step in steps]
+            yield heapq.merge(*flat, key=lambda entry: entry.source)
 
 
-def _entries(
+def _step(
     folder: bytes, name: bytes, walked: bool, source: str, root: Path, note: str | None
-) -> Iterator[Entry]:
-    """The entry `name` of `folder`, or the entries below it when it is a folder walked."""
+) -> _Step:
+    """The entry `name` of `folder`, or the steps of the folder `name` when it is walked."""
     text, encoded = safe_name(name)
     here = f"{source}/{text}"
     here_note = _name_note(name) if encoded else note
@@ -145,8 +167,7 @@ def _entries(
     try:
         info = os.lstat(item)
     except OSError as err:
-        yield Entry(here, path, 0, 0, f"cannot be read: {err.strerror}", here_note)
-        return
+        return Entry(here, path, 0, 0, f"cannot be read: {err.strerror}", here_note)
     if stat.S_ISDIR(info.st_mode):
         # the walk goes on while the inventory hashes what it gave: a folder that held entries
         # when its parent was listed may be emptied or locked by now; it is then an entry of
@@ -160,13 +181,11 @@ def _entries(
             except OSError as err:
                 reason = f"cannot be read: {err.strerror}"
         if listed:
-            yield from _walk(item, here, root, here_note, listed)
-        else:
-            yield Entry(here, path, 0, info.st_mtime_ns, reason, here_note)
-    elif stat.S_ISLNK(info.st_mode):
-        yield _link(here, path, root, info, here_note)
-    else:
-        yield _file(here, path, info, here_note, name)
+            return _children(item, listed, here, root, here_note)
+        return Entry(here, path, 0, info.st_mtime_ns, reason, here_note)
+    if stat.S_ISLNK(info.st_mode):
+        return _link(here, path, root, info, here_note)
+    return _file(here, path, info, here_note, name)
 
 
 def _listing(folder: bytes) -> list[bytes]:
