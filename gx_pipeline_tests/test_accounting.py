@@ -286,7 +286,35 @@ def test_folders_that_change_while_the_year_is_walked_stay_accounted_for(tmp_pat
     ]
 
 
-def test_a_tree_nested_as_deep_as_paths_allow_is_walked(tmp_path, monkeypatch):
+@contextmanager
+def _nested(folder: Path, name: str, depth: int, mtime: float | None = None) -> Iterator[None]:
+    """`depth` folders `name` one in the other below `folder`, a page p.html in the deepest
+    (modified at `mtime`), made and removed one level at a time: a path this long cannot be
+    opened, and a recursive removal (shutil.rmtree, pytest's of old temporary folders) fails
+    on it."""
+    here = os.getcwd()
+    os.chdir(folder)
+    try:
+        for _ in range(depth):
+            os.mkdir(name)
+            os.chdir(name)
+        Path("p.html").write_bytes(b"<html></html>")
+        if mtime is not None:
+            os.utime("p.html", (mtime, mtime))
+        os.chdir(here)
+        yield
+    finally:
+        os.chdir(folder)
+        for _ in range(depth):
+            os.chdir(name)
+        Path("p.html").unlink(missing_ok=True)
+        for _ in range(depth):
+            os.chdir("..")
+            os.rmdir(name)
+        os.chdir(here)
+
+
+def test_a_tree_nested_as_deep_as_paths_allow_is_walked(tmp_path):
     """Folders nested 1,200 deep (past Python's recursion limit when walked by recursion) are
     walked to their page; past the longest path the system takes (4,096 bytes) the folder that
     cannot be reached is an entry with the reason. Neither fails the year."""
@@ -295,18 +323,24 @@ def test_a_tree_nested_as_deep_as_paths_allow_is_walked(tmp_path, monkeypatch):
     raw = tmp_path / "raw"
     year = raw / "2021"
     year.mkdir(parents=True)
-    for name, depth in (("a", 1_200), ("b", 2_100)):
-        monkeypatch.chdir(year)
-        for _ in range(depth):  # made one level at a time: a path this long cannot be opened
-            os.mkdir(name)
-            os.chdir(name)
-        Path("p.html").write_bytes(b"<html></html>")
-    monkeypatch.chdir(tmp_path)
-    walked = [(e.source, e.refused) for e in iter_year_entries(year, raw)]
+    with _nested(year, "a", 1_200), _nested(year, "b", 2_100):
+        walked = [(e.source, e.refused) for e in iter_year_entries(year, raw)]
     assert walked[0] == ("2021/" + "a/" * 1_200 + "p.html", None)
     ((source, reason),) = walked[1:]
     assert reason == "cannot be read: File name too long"
     assert source.startswith("2021/b/b/") and set(source.split("/")[1:]) == {"b"}
+
+
+def test_the_newest_change_is_found_as_deep_as_folders_nest(tmp_path):
+    """The automation's look at a year folder (last_change) goes as deep as the walk: a page
+    edited 1,200 folders down is its newest change (a recursive glob failed on the tree)."""
+    from gx_pipeline.staging.inventory import last_change
+
+    year = tmp_path / "raw" / "2021"
+    year.mkdir(parents=True)
+    edited = year.stat().st_mtime + 3_600
+    with _nested(year, "a", 1_200, edited):
+        assert last_change(year) == edited
 
 
 def _by_source_then_bytes(year: Path, raw: Path) -> list[tuple[str, bytes]]:

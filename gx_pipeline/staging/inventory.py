@@ -295,7 +295,26 @@ def last_change(year_dir: Path) -> float | None:
     file. None without a folder."""
     if not year_dir.is_dir():
         return None
-    return max(p.lstat().st_mtime for p in itertools.chain([year_dir], year_dir.rglob("*")))
+    # a stack, not a recursive glob: folders nest as deep as the walk goes (see _flat); an
+    # entry gone or locked since its folder was listed is passed over (a sync under way must
+    # not fail the automation's look; the inventory lists such entries with their reason)
+    newest = year_dir.lstat().st_mtime
+    folders = [os.fsencode(year_dir)]
+    while folders:
+        try:
+            listing = os.scandir(folders.pop())
+        except OSError:
+            continue
+        with listing:
+            for item in listing:
+                try:
+                    info = item.stat(follow_symlinks=False)
+                except OSError:
+                    continue
+                newest = max(newest, info.st_mtime)
+                if stat.S_ISDIR(info.st_mode):
+                    folders.append(item.path)
+    return newest
 
 
 def file_sha256(path: Path) -> str:
