@@ -3,11 +3,14 @@ in batches of the asked size, at a small fixed cost a page."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import pickle
 import random
 from pathlib import Path
+
+import pytest
 
 from gx_pipeline.staging.tables import RawFile
 from gx_pipeline.staging.yearfiles import YearFiles
@@ -108,3 +111,12 @@ def test_an_inventory_stored_as_a_list_by_the_previous_code_is_parsed(data_dir, 
     assert result.success, [e.message for e in result.all_events if e.is_failure]
     assert query(data_dir, tables) == before
     assert len(before) == 4
+
+
+def test_an_address_that_is_not_unicode_text_names_its_file():
+    """A fetch log edited by hand can hold a lone surrogate ("\\udc80" in JSON): the inventory
+    fails naming the file and the field, not with a bare UnicodeEncodeError."""
+    files = _files(10)
+    bad = dataclasses.replace(files[6], address="https://www.example.gov.cn/\udc80.html")
+    with pytest.raises(ValueError, match=f"{bad.source}: its address .* not valid Unicode"):
+        YearFiles.of([*files[:6], bad, *files[7:]])

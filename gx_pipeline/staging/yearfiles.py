@@ -128,7 +128,11 @@ class YearFilesWriter:
     def _flush(self) -> None:
         columns = {name: [getattr(r, name) for r in self._rows] for name in _FIELDS}
         columns["path"] = [os.fsencode(path) for path in columns["path"]]
-        self._writer.write_table(pa.table(columns, schema=SCHEMA))
+        try:
+            table = pa.table(columns, schema=SCHEMA)
+        except UnicodeEncodeError as err:
+            raise _not_text(self._rows) from err
+        self._writer.write_table(table)
         self._rows = []
 
     def close(self) -> YearFiles:
@@ -147,3 +151,21 @@ class YearFilesWriter:
             size=self._size,
             generated=self._generated,
         )
+
+
+def _not_text(rows: list[RawFile]) -> ValueError:
+    """Which entry holds text that is not Unicode (a lone surrogate, as a hand-edited fetch log
+    can hold in an address), in which field."""
+    for raw in rows:
+        for name in _FIELDS:
+            value = getattr(raw, name)
+            if name != "path" and isinstance(value, str):
+                try:
+                    value.encode()
+                except UnicodeEncodeError:
+                    return ValueError(
+                        f"{raw.source}: its {name} {value!r} is not valid Unicode text "
+                        "(a lone surrogate); correct where it comes from (for an address, "
+                        "data/archive's log) and run the inventory again"
+                    )
+    return ValueError("an entry of the year holds text that is not valid Unicode")
