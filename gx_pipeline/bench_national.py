@@ -243,6 +243,12 @@ def per_step(steps: list[Step], samples: list[Sample], start: float) -> list[tup
     spans = sorted(steps, key=lambda s: s.start)
     for step in spans:
         inside = [s for s in samples if step.start <= s.at <= step.end]
+        if not inside:
+            # a step shorter than the sampling interval: the samples on either side of it (it
+            # starts from the one before and leaves what it held to the one after), not 0
+            before = [s for s in samples if s.at < step.start][-1:]
+            after = [s for s in samples if s.at > step.end][:1]
+            inside = before + after
         cpu = _cpu_between(samples, step.start, step.end)
         rows.append(
             (step.name, step.end - step.start, cpu, max((s.rss for s in inside), default=0))
