@@ -35,7 +35,7 @@ from gx_pipeline.staging.inventory import (
 from gx_pipeline.staging.parts import BATCH_PAGES, Stage, discard_year, fewer_collections
 from gx_pipeline.staging.pool import POOL_MIN_PAGES, WORKER_DIED, PageParser, parse_raw, too_large
 from gx_pipeline.staging.tables import LoadedReport, Quarantined, RawFile
-from gx_pipeline.staging.yearfiles import YearFiles, YearFilesWriter
+from gx_pipeline.staging.yearfiles import YearFiles
 from gx_pipeline.warehouse import SQL_DIR, charts, load_year
 from gx_pipeline.warehouse.dictionary import Relation, catalog, row_counts
 from gx_pipeline.warehouse.writes import DEFAULT_MIN_SHARE, YearShrinkRefused
@@ -106,18 +106,10 @@ def raw_report_inventory(
     streamed into compact Parquet rows (gx_pipeline.staging.yearfiles), never held whole."""
     year = int(context.partition_key)
     year_dir = raw_pages.year_dir(year)
-    truth_dir = raw_pages.truth_dir / str(year)
     # taken before the files are read: a page added meanwhile makes the next automation tick
     # see a changed folder and load the year again, never the reverse (a page left out unseen)
     fingerprint = year_fingerprint(year_dir)
-    # fetched files: where from, and the page whose report an attached file is
-    fetched = provenance(raw_pages.archive_dir) if raw_pages.archive_dir.is_dir() else {}
-    writer = YearFilesWriter()
-    for entry in iter_year_entries(year_dir, raw_pages.raw_dir):
-        writer.add(_raw_file(entry, truth_dir, fetched))
-    files = writer.close()
-    if not year_dir.is_dir():
-        context.log.warning(f"no folder {year_dir}: the year has no raw pages")
+    files = year_files(context, raw_pages, year)
     # the data version is the set of files: new or changed pages make the year's
     # downstream assets stale in the UI even before anything re-runs
     return dg.Output(
@@ -133,6 +125,22 @@ def raw_report_inventory(
             "raw_fingerprint": fingerprint,
         },
     )
+
+
+def year_files(context: dg.AssetExecutionContext, raw_pages: RawPages, year: int) -> YearFiles:
+    """Every entry under data/raw/<year>/ as RawFile rows, streamed from the walk (the
+    inventory's rows, and page_routes' in gx_pipeline.defs.provinces)."""
+    year_dir = raw_pages.year_dir(year)
+    truth_dir = raw_pages.truth_dir / str(year)
+    # fetched files: where from, and the page whose report an attached file is
+    fetched = provenance(raw_pages.archive_dir) if raw_pages.archive_dir.is_dir() else {}
+    files = YearFiles.of(
+        _raw_file(entry, truth_dir, fetched)
+        for entry in iter_year_entries(year_dir, raw_pages.raw_dir)
+    )
+    if not year_dir.is_dir():
+        context.log.warning(f"no folder {year_dir}: the year has no raw pages")
+    return files
 
 
 def _raw_file(entry: Entry, truth_dir: Path, fetched: dict[str, tuple[str, str]]) -> RawFile:

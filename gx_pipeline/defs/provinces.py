@@ -25,19 +25,16 @@ from gx_pipeline.defs.assets import (
     OWNERS,
     LoadConfig,
     ParseConfig,
-    _raw_file,
     load_into_warehouse,
     parse_into,
+    year_files,
 )
 from gx_pipeline.defs.partitions import yearly_partitions
 from gx_pipeline.defs.resources import RawPages, Warehouse
-from gx_pipeline.fetch.archive import provenance
 from gx_pipeline.parsing import PARSER_VERSION
 from gx_pipeline.staging import routes, schemas
-from gx_pipeline.staging.inventory import iter_year_entries
 from gx_pipeline.staging.parts import BATCH_PAGES, Stage, discard_year
 from gx_pipeline.staging.tables import RawFile
-from gx_pipeline.staging.yearfiles import YearFiles
 from gx_pipeline.warehouse.lake import Lake
 
 #: one partition per report year and province key (the provinces of cpca's division list and
@@ -80,23 +77,11 @@ def page_routes(
     key of the partition that parses it, written to the storage location: a quick look at the
     page's first text, not the parse (gx_pipeline.staging.routes)."""
     year = int(context.partition_key)
-    year_dir = raw_pages.year_dir(year)
-    truth_dir = raw_pages.truth_dir / str(year)
-    # fetched files: where from, as raw_report_inventory records it
-    fetched = provenance(raw_pages.archive_dir) if raw_pages.archive_dir.is_dir() else {}
-    files = YearFiles.of(
-        _raw_file(entry, truth_dir, fetched)
-        for entry in iter_year_entries(year_dir, raw_pages.raw_dir)
-    )
-    if not year_dir.is_dir():
-        context.log.warning(f"no folder {year_dir}: the year has no raw pages")
+    files = year_files(context, raw_pages, year)
     # a batch at a time: each page's first text is ~2,000 characters, too much to hold for a
     # national year at once
-    keys = [
-        key
-        for batch in files.batches(BATCH_PAGES)
-        for key in routes.route(batch, ParseConfig().max_page_bytes)
-    ]
+    max_bytes = ParseConfig().max_page_bytes
+    keys = [key for batch in files.batches(BATCH_PAGES) for key in routes.route(batch, max_bytes)]
     frame = files.frame()
     frame.insert(0, "province", keys)
     frame.insert(0, "seq", range(len(frame)))
