@@ -108,6 +108,35 @@ def status(left: float, right: float, complete: bool) -> str:
     return "fail" if complete else "not_assessable"
 
 
+@functools.cache
+def _plan(template: str, with_other_row: bool) -> tuple[tuple[str, str, str, tuple, tuple], ...]:
+    """The terms of `terms` grouped by identity and subject, in evaluation order: (identity,
+    subject, section, left cells, right cells). One loop over these per report, not one
+    dictionary update per term: this runs on every report of a national year."""
+    groups: dict[tuple[str, str], tuple[str, list, list]] = {}
+    for t in terms(template, with_other_row):
+        section, left, right = groups.setdefault((t.identity, t.subject), (t.section, [], []))
+        if section != t.section:
+            raise ValueError(f"{t.identity} ({t.subject}) sums cells of two sections")
+        (left if t.side == "left" else right).append((t.section, t.row, t.col))
+    return tuple(
+        (identity, subject, section, tuple(left), tuple(right))
+        for (identity, subject), (section, left, right) in groups.items()
+    )
+
+
+def _side(grid: dict, cells: tuple) -> tuple[float, bool]:
+    """The sum of the cells' values, blank or absent cells as 0, and whether every one had a
+    value; summed in the terms' order, as the SQL evaluation and earlier releases sum them."""
+    total, complete = 0.0, True
+    for key in cells:
+        cell = grid.get(key)
+        value = None if cell is None else cell.value
+        total += value or 0
+        complete = complete and value is not None
+    return total, complete
+
+
 def evaluate(report: Report) -> list[TallyResult]:
     """Every in-report identity of the contract that applies to the report.
 
@@ -119,19 +148,22 @@ def evaluate(report: Report) -> list[TallyResult]:
     grid = report.grid()
     sections = {c.section for c in report.cells}
     with_other = any(c.section == "requests" and c.row == "other" for c in report.cells)
-    sums: dict[tuple[str, str], list] = {}
-    for t in terms(report.template, with_other):
-        if t.section not in sections:
+    out = []
+    for identity, subject, section, left_cells, right_cells in _plan(report.template, with_other):
+        if section not in sections:
             continue
-        cell = grid.get((t.section, t.row, t.col))
-        value: Number | None = None if cell is None else cell.value
-        acc = sums.setdefault((t.identity, t.subject), [0.0, 0.0, True])
-        acc[0 if t.side == "left" else 1] += value or 0
-        acc[2] = acc[2] and value is not None
-    return [
-        TallyResult(identity, subject, left, right, status(left, right, complete))
-        for (identity, subject), (left, right, complete) in sums.items()
-    ]
+        left, left_complete = _side(grid, left_cells)
+        right, right_complete = _side(grid, right_cells)
+        out.append(
+            TallyResult(
+                identity,
+                subject,
+                left,
+                right,
+                status(left, right, left_complete and right_complete),
+            )
+        )
+    return out
 
 
 def carry_chain(

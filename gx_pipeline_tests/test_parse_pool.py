@@ -71,6 +71,21 @@ def test_a_page_that_kills_its_worker_is_quarantined_and_the_rest_parse():
     assert again == expected[:3]
 
 
+def collection_threshold(raw: RawFile) -> Quarantined:
+    """Tells the worker's garbage-collection threshold, as the page's quarantine reason."""
+    import gc
+
+    return Quarantined(raw, "parse", str(gc.get_threshold()[0]))
+
+
+def test_workers_collect_garbage_less_often_than_pythons_default():
+    from gx_pipeline.staging.parts import COLLECT_EVERY
+
+    with PageParser(2, workers=2, min_pages=0, parse=collection_threshold) as pool:
+        outcomes = pool.map(PAGES[:2])
+    assert [int(o.reason) for o in outcomes] == [COLLECT_EVERY, COLLECT_EVERY]
+
+
 def test_when_no_worker_can_start_the_pages_are_parsed_here(monkeypatch):
     from gx_pipeline.staging import pool as parse_pool
 

@@ -249,14 +249,8 @@ def _html_tokens(text: str) -> tuple[list[Token], Head]:
     markup, root = _read_tree(text)
     if root is None:
         return [], Head()
-    title_el = root.find(".//title")
-    title = _clean(_TEXT(title_el)) if title_el is not None else None
-    meta = {
-        name.lower(): _clean(content)
-        for el in root.iter("meta")
-        if (name := el.get("name")) and (content := el.get("content"))
-    }
-    address = _own_address(root)
+    head = _head(root)
+    title, meta, address = head.title, dict(head.meta), head.address
     if "createTime" in text and (created := _CREATE_TIME.search(text)):
         meta.setdefault("createtime", created.group(1))  # WeChat articles: only in a script
     _inputs_as_text(root)
@@ -323,17 +317,28 @@ def _line_token(piece: str) -> Token:
     return Token(LINE, " ".join(piece.split()))
 
 
-def _own_address(root: etree._Element) -> str | None:
-    """The absolute http(s) address the page names as its own: rel=canonical first, then
-    og:url (a property, not a name: kept apart from `meta`, whose names the metadata reads)."""
-    for el in root.iter("link"):
-        rel = (el.get("rel") or "").lower().split()
-        if "canonical" in rel and (href := _absolute(el.get("href"))):
-            return href
-    for el in root.iter("meta"):
-        if (el.get("property") or "").lower() == "og:url" and (url := _absolute(el.get("content"))):
-            return url
-    return None
+def _head(root: etree._Element) -> Head:
+    """The page's first <title>, its <meta name=… content=…> pairs (a later name wins) and its
+    own address: the first <link rel="canonical"> with an absolute http(s) address, else the
+    first og:url <meta> (a property, not a name: kept apart from the names the metadata reads).
+    One walk over the tree's elements: a portal page has thousands."""
+    title: str | None = None
+    meta: dict[str, str] = {}
+    canonical: str | None = None
+    og_url: str | None = None
+    for el in root.iter("title", "meta", "link"):
+        tag = el.tag
+        if tag == "meta":
+            if (name := el.get("name")) and (content := el.get("content")):
+                meta[name.lower()] = _clean(content)
+            if og_url is None and (el.get("property") or "").lower() == "og:url":
+                og_url = _absolute(el.get("content"))
+        elif tag == "link":
+            if canonical is None and "canonical" in (el.get("rel") or "").lower().split():
+                canonical = _absolute(el.get("href"))
+        elif title is None and el is not root:
+            title = _clean(_TEXT(el))
+    return Head(title, meta, canonical or og_url)
 
 
 def _absolute(url: str | None) -> str | None:

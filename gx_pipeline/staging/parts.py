@@ -24,8 +24,12 @@ import pyarrow.parquet as pq
 BATCH_PAGES = 500
 
 
+#: allocations between two collections of the youngest generation while reports are built
+COLLECT_EVERY = 10_000
+
+
 @contextmanager
-def fewer_collections(young: int = 10_000) -> Iterator[None]:
+def fewer_collections(young: int = COLLECT_EVERY) -> Iterator[None]:
     """Run the cyclic garbage collector less often while a batch of reports is built.
 
     A batch holds ~100,000 cells and each page makes thousands of short-lived tokens and
