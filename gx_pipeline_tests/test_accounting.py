@@ -258,6 +258,32 @@ def test_a_folder_that_cannot_be_listed_is_quarantined_with_the_reason(data_dir,
     assert query(data_dir, "select source from dim_report") == [("2021/locked-1.html",)]
 
 
+def test_a_page_rewritten_between_the_inventory_and_the_parse_is_quarantined(data_dir, monkeypatch):
+    """A fetch lands a newer copy of a page while the year runs: the page goes to quarantine
+    saying so, under the sha256 the inventory recorded, never into dim_report with the old
+    bytes' sha256 beside figures read from the new ones; the rest of the year loads."""
+    from gx_pipeline.defs import assets
+    from gx_pipeline.staging.pool import parse_raw
+
+    seed = SEED.read_bytes()
+    put_page(data_dir, 2020, "rewritten.txt", seed)
+    put_page(data_dir, 2020, "kept.html", SEED_HTML)
+    hashed = hashlib.sha256(seed).hexdigest()
+
+    def rewritten_first(raw, **kwargs):
+        if raw.source.endswith("rewritten.txt"):
+            Path(raw.path).write_bytes(seed.replace(b"\n", b"\r\n"))
+        return parse_raw(raw, **kwargs)
+
+    monkeypatch.setattr(assets, "parse_raw", rewritten_first)
+    assert materialize_year(data_dir, 2020).success
+    outcomes = _outcomes(data_dir)
+    stage, sha, reason = outcomes["2020/rewritten.txt"]
+    assert (stage, sha) == ("quarantine:parse", hashed)
+    assert "changed after the inventory hashed it" in (reason or "")
+    assert outcomes["2020/kept.html"][0] == "loaded"
+
+
 def test_folders_that_change_while_the_year_is_walked_stay_accounted_for(tmp_path, monkeypatch):
     """The walk goes on while the inventory hashes the files already listed (minutes for a
     national year): a folder that held files when its parent was listed and is empty when it

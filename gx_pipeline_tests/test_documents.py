@@ -9,6 +9,8 @@ footer), python-docx, LibreOffice's .doc, and an image-only scan.
 
 from __future__ import annotations
 
+import hashlib
+
 import json
 import re
 from pathlib import Path
@@ -160,7 +162,7 @@ def test_a_scan_is_refused_with_its_reason_and_quarantined(path: Path) -> None:
     with pytest.raises(ParseError, match="a scan: .* no text layer"):
         parse_file(path)
     data = path.read_bytes()
-    raw = RawFile(path.name, str(path), "0" * 64, len(data), True)
+    raw = RawFile(path.name, str(path), hashlib.sha256(data).hexdigest(), len(data), True)
     outcome = parse_raw(raw)
     assert isinstance(outcome, Quarantined)
     assert "a scan" in outcome.reason

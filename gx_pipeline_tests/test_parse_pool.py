@@ -71,6 +71,25 @@ def test_a_page_that_kills_its_worker_is_quarantined_and_the_rest_parse():
     assert again == expected[:3]
 
 
+def test_a_page_whose_bytes_changed_after_the_inventory_is_quarantined_saying_so(tmp_path):
+    """The inventory hashed the file; something (a fetch, a hand) rewrote it before the parse.
+    Its report would carry the old bytes' sha256 (its report_id and the researchers' proof of
+    the source) with figures read from the new bytes: it goes to quarantine instead, and the
+    next run of the year reads it again."""
+    seed = (FIXTURES / "seed" / "000_1722c90fa512988b.txt").read_bytes()
+    page = tmp_path / "page.txt"
+    page.write_bytes(seed)
+    (raw,) = _raws([page])
+    assert isinstance(parse_raw(raw), LoadedReport)
+    page.write_bytes(seed.replace(b"\n", b"\r\n"))  # same figures, other bytes
+    outcome = parse_raw(raw)
+    assert isinstance(outcome, Quarantined)
+    assert outcome.stage == "parse"
+    assert "changed after the inventory" in outcome.reason
+    assert raw.raw_sha256[:12] in outcome.reason
+    assert hashlib.sha256(page.read_bytes()).hexdigest()[:12] in outcome.reason
+
+
 def collection_threshold(raw: RawFile) -> Quarantined:
     """Tells the worker's garbage-collection threshold, as the page's quarantine reason."""
     import gc
@@ -131,7 +150,9 @@ def test_a_main_module_the_workers_cannot_import_falls_back_to_this_process():
         "from gx_pipeline.staging.pool import PageParser\n"
         "from gx_pipeline.staging.tables import LoadedReport, RawFile\n"
         f"p = Path({str(FIXTURES / 'seed' / '000_1722c90fa512988b.txt')!r})\n"
-        "raw = RawFile(p.name, str(p), 'a' * 64, p.stat().st_size, False)\n"
+        "import hashlib\n"
+        "raw = RawFile(p.name, str(p), hashlib.sha256(p.read_bytes()).hexdigest(), "
+        "p.stat().st_size, False)\n"
         "with PageParser(2, workers=2, min_pages=0) as pool:\n"
         "    (outcome,) = pool.map([raw])\n"
         "print(type(outcome).__name__, len(outcome.report.cells))\n"
