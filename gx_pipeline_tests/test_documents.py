@@ -10,7 +10,6 @@ footer), python-docx, LibreOffice's .doc, and an image-only scan.
 from __future__ import annotations
 
 import hashlib
-
 import json
 import re
 from pathlib import Path

@@ -12,8 +12,8 @@ quarantine with that reason.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import gc
+import hashlib
 import multiprocessing
 import multiprocessing.forkserver
 import multiprocessing.util
