@@ -284,6 +284,22 @@ def test_a_page_rewritten_between_the_inventory_and_the_parse_is_quarantined(dat
     assert outcomes["2020/kept.html"][0] == "loaded"
 
 
+def test_a_page_rewritten_between_its_listing_and_its_hash_has_the_size_of_the_bytes_hashed(
+    tmp_path,
+):
+    """The walk lists a national year while the files already listed are hashed (minutes): a
+    page rewritten in between keeps no size from the listing beside the sha256 of other bytes."""
+    from gx_pipeline.defs.assets import _raw_file
+    from gx_pipeline.staging.inventory import iter_year_entries
+
+    page = put_page(tmp_path, 2021, "a.html", b"<html>short</html>")
+    (entry,) = iter_year_entries(tmp_path / "raw" / "2021", tmp_path / "raw")
+    longer = b"<html>" + b"x" * 5000 + b"</html>"
+    page.write_bytes(longer)
+    raw = _raw_file(entry, tmp_path / "truth", {})
+    assert (raw.raw_sha256, raw.size) == (hashlib.sha256(longer).hexdigest(), len(longer))
+
+
 def test_folders_that_change_while_the_year_is_walked_stay_accounted_for(tmp_path, monkeypatch):
     """The walk goes on while the inventory hashes the files already listed (minutes for a
     national year): a folder that held files when its parent was listed and is empty when it

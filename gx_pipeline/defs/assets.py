@@ -27,7 +27,7 @@ from gx_pipeline.staging.heap import kept_heap
 from gx_pipeline.staging.inventory import (
     MAX_PAGE_BYTES,
     Entry,
-    file_sha256,
+    hashed,
     is_generated,
     iter_year_entries,
     year_fingerprint,
@@ -144,17 +144,18 @@ def year_files(context: dg.AssetExecutionContext, raw_pages: RawPages, year: int
 
 
 def _raw_file(entry: Entry, truth_dir: Path, fetched: dict[str, tuple[str, str]]) -> RawFile:
-    sha256, refused = None, entry.refused
+    sha256, refused, size = None, entry.refused, entry.size
     if refused is None:
         try:
-            sha256 = file_sha256(entry.path)
+            # the size of the bytes hashed: the file may have been rewritten since it was listed
+            sha256, size = hashed(entry.path)
         except OSError as err:  # removed or made unreadable since it was listed
             refused = f"cannot be read: {err.strerror or err}"
     return RawFile(
         source=entry.source,
         path=str(entry.path),
         raw_sha256=sha256,
-        size=entry.size,
+        size=size,
         generated=is_generated(Path(entry.source), truth_dir),
         refused=refused,
         note=entry.name_note,

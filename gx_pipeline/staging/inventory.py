@@ -319,11 +319,19 @@ def last_change(year_dir: Path) -> float | None:
 
 def file_sha256(path: Path) -> str:
     """sha256 of a file, read in blocks of 1 MB (a huge file never sits in memory)."""
+    return hashed(path)[0]
+
+
+def hashed(path: Path) -> tuple[str, int]:
+    """sha256 of a file and the number of bytes it was taken over (the file's size as it was
+    read, which may differ from an earlier stat's), read in blocks of 1 MB."""
     digest = hashlib.sha256()
+    size = 0
     with path.open("rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
-    return digest.hexdigest()
+            size += len(block)
+    return digest.hexdigest(), size
 
 
 def is_generated(path: Path, truth_dir: Path) -> bool:
