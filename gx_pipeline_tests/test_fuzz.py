@@ -376,3 +376,20 @@ def test_one_enormous_line_without_breaks_finishes():
     data = ("规章 | 0 | " * 400_000).encode("utf-8")
     _, elapsed = _timed(data, "one-line.txt")
     assert elapsed < 120
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "本年度新收政府信息公开申请",  # the report's words, no year
+        "2021年度本年度新收政府信息公开申请",  # with a year every few words
+        "XX区人民政府政府信息公开工作年度报告",  # a title's words without its year
+    ],
+)
+def test_a_page_of_report_words_in_one_line_without_punctuation_finishes(words):
+    """A page whose text is one run of report words with no space or punctuation (a text layer
+    with its breaks lost): the title search scanned from every character to the line's end,
+    minutes for 120,000 characters (hours for a page near the cap)."""
+    data = (words * (120_000 // len(words))).encode("utf-8")
+    _, elapsed = _timed(data, "one-run.txt")
+    assert elapsed < 60

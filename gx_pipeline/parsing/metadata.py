@@ -20,10 +20,16 @@ from gx_pipeline.parsing.labels import norm
 from gx_pipeline.parsing.problems import Problems
 from gx_pipeline.parsing.tokens import Head
 
+#: `pre` and `post` are bounded (a title line is at most 80 characters): unbounded, a line of
+#: 100,000 characters of report words (a page of text in one line) took the search minutes, each
+#: start scanning to the line's end
 _TITLE = re.compile(
-    r"(?P<pre>[^,，。:：;；!！?？\s]*?)(?P<year>20\d{2})年度?(?P<post>[^,，。:：;；]*?)"
+    r"(?P<pre>[^,，。:：;；!！?？\s]{0,80}?)(?P<year>20\d{2})年度?(?P<post>[^,，。:：;；]{0,80}?)"
     r"(?:政府|政务)?信息公开(?:工作)?(?:年度报告|年报|工作报告|情况的?报告|报告|情况)"
 )
+#: the end every _TITLE match has, found in one linear scan: a long line without it is not
+#: searched for titles at all (even bounded, each start of such a line costs ~80² steps)
+_TITLE_END = re.compile(r"信息公开(?:工作)?(?:年度报告|年报|工作报告|情况的?报告|报告|情况)")
 _TITLE_NO_YEAR = re.compile(
     r"^(?P<pre>[^,，。:：;；!！?？\s]{2,40}?)(?:政府|政务)?信息公开(?:工作)?(?:年度报告|年报)$"
 )
@@ -295,7 +301,7 @@ def extract(
     # 2. the report named inside a sentence (现公布XX2019年政府信息公开工作年度报告)
     if agency is None or year is None:
         for t in before:
-            if "信息公开" not in t or _LISTED.search(t):
+            if "信息公开" not in t or not _TITLE_END.search(t) or _LISTED.search(t):
                 continue
             for m in _TITLE.finditer(t):
                 a = _clean_agency(m.group("pre")) or _clean_agency(m.group("post"))
