@@ -121,6 +121,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         years,
         progress=None if args.quiet else StepProgress(years),
         allow_shrink=args.allow_shrink,
+        page_seconds=args.page_seconds,
     )
     print(format_summary(summaries))
     return exit_code(summaries)
@@ -225,6 +226,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="replace a year even if its folder is missing, empty, or has fewer than half the "
         "entries of the year's last load (refused by default: the year's rows stay)",
+    )
+    p.add_argument(
+        "--page-seconds",
+        type=float,
+        metavar="S",
+        help="quarantine a page the parser has not finished after S seconds (default 120; "
+        "0 = no limit)",
     )
     p.set_defaults(func=cmd_run)
 

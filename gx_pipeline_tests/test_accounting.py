@@ -300,6 +300,22 @@ def test_a_page_rewritten_between_its_listing_and_its_hash_has_the_size_of_the_b
     assert (raw.raw_sha256, raw.size) == (hashlib.sha256(longer).hexdigest(), len(longer))
 
 
+def test_a_page_the_parser_does_not_finish_in_time_is_quarantined_and_the_year_loads(data_dir):
+    """One page of a national year that makes the parser run away must not hold the year
+    forever: past ParseConfig.page_seconds it goes to quarantine saying so."""
+    words = "XX区人民政府政府信息公开工作年度报告"
+    put_page(data_dir, 2020, "run-away.txt", (words * (1_600_000 // len(words))).encode())
+    put_page(data_dir, 2020, "kept.html", SEED_HTML)
+    config = {"ops": {"parsed_reports": {"config": {"page_seconds": 0.3}}}}
+    result = materialize_year(data_dir, 2020, config)
+    assert result.success
+    outcomes = _outcomes(data_dir)
+    stage, _, reason = outcomes["2020/run-away.txt"]
+    assert stage == "quarantine:parse"
+    assert (reason or "").startswith("the parser did not finish this page in 0.3 s")
+    assert outcomes["2020/kept.html"][0] == "loaded"
+
+
 def test_folders_that_change_while_the_year_is_walked_stay_accounted_for(tmp_path, monkeypatch):
     """The walk goes on while the inventory hashes the files already listed (minutes for a
     national year): a folder that held files when its parent was listed and is empty when it

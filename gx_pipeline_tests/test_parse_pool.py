@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import time
@@ -14,6 +15,7 @@ from gx_pipeline.staging.pool import (
     WORKER_DIED,
     PageParser,
     parse_raw,
+    too_slow,
 )
 from gx_pipeline.staging.tables import LoadedReport, Quarantined, RawFile
 from gx_pipeline_tests.conftest import FIXTURES
@@ -88,6 +90,47 @@ def test_a_page_whose_bytes_changed_after_the_inventory_is_quarantined_saying_so
     assert "changed after the inventory" in outcome.reason
     assert raw.raw_sha256[:12] in outcome.reason
     assert hashlib.sha256(page.read_bytes()).hexdigest()[:12] in outcome.reason
+
+
+def _slow_page(folder: Path) -> Path:
+    """A page that takes the parser seconds: 1.6 million characters of a title's words in one
+    run without its year."""
+    page = folder / "slow.txt"
+    words = "XX区人民政府政府信息公开工作年度报告"
+    page.write_bytes((words * (1_600_000 // len(words))).encode("utf-8"))
+    return page
+
+
+def test_a_page_the_parser_does_not_finish_in_time_is_quarantined_and_the_next_parses(tmp_path):
+    import signal
+
+    seed = FIXTURES / "seed" / "000_1722c90fa512988b.txt"
+    slow, normal = _raws([_slow_page(tmp_path), seed])
+    outer = []
+    previous = signal.signal(signal.SIGALRM, lambda *_: outer.append("fired"))
+    signal.setitimer(signal.ITIMER_REAL, 30)  # a caller's own deadline, which must survive
+    try:
+        late = parse_raw(slow, max_seconds=0.3)
+        after = parse_raw(normal, max_seconds=0.3)
+        left, _ = signal.getitimer(signal.ITIMER_REAL)
+        handler = signal.getsignal(signal.SIGALRM)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert late == Quarantined(slow, "parse", too_slow(0.3))
+    assert "did not finish this page in 0.3 s" in late.reason
+    assert isinstance(after, LoadedReport)
+    assert 25 < left <= 30 and handler is not previous and not outer
+
+
+def test_worker_processes_quarantine_a_page_they_do_not_finish_in_time(tmp_path):
+    seed = FIXTURES / "seed" / "000_1722c90fa512988b.txt"
+    pages = _raws([_slow_page(tmp_path), seed])
+    limited = functools.partial(parse_raw, max_seconds=0.3)
+    with PageParser(2, workers=2, min_pages=0, parse=limited) as pool:
+        late, after = pool.map(pages)
+    assert late == Quarantined(pages[0], "parse", too_slow(0.3))
+    assert isinstance(after, LoadedReport)
 
 
 def collection_threshold(raw: RawFile) -> Quarantined:

@@ -105,6 +105,28 @@ def test_gx_run_refuses_to_replace_a_year_whose_folder_is_gone(data_dir, monkeyp
     assert capsys.readouterr()[0].splitlines()[2].split()[:5] == ["2021", "ok", "passed", "0", "0"]
 
 
+def test_gx_run_quarantines_a_page_the_parser_does_not_finish_in_time(
+    data_dir, tmp_path, monkeypatch, capsys
+):
+    """A small year parses in `gx run`'s own process: the page's time limit holds there too
+    (it is a timer signal, which only the main thread gets; the run executed in a thread)."""
+    import duckdb
+
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    words = "XX区人民政府政府信息公开工作年度报告"
+    put_page(data_dir, 2021, "run-away.txt", (words * (1_600_000 // len(words))).encode())
+    put_page(data_dir, 2021, SEED.name, SEED)
+
+    assert cli.main(["run", "--years", "2021", "--quiet", "--page-seconds", "0.3"]) == 0
+    assert capsys.readouterr().out.splitlines()[2].split()[:5] == ["2021", "ok", "passed", "1", "1"]
+    with duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True) as conn:
+        (reason,) = conn.execute(
+            "select reason from quarantine where source = '2021/run-away.txt'"
+        ).fetchone()
+    assert reason.startswith("the parser did not finish this page in 0.3 s")
+
+
 _HOLD_SLOT = """
 import time, dagster as dg
 instance = dg.DagsterInstance.get()

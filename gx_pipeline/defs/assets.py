@@ -33,7 +33,15 @@ from gx_pipeline.staging.inventory import (
     year_fingerprint,
 )
 from gx_pipeline.staging.parts import BATCH_PAGES, Stage, discard_year, fewer_collections
-from gx_pipeline.staging.pool import POOL_MIN_PAGES, WORKER_DIED, PageParser, parse_raw, too_large
+from gx_pipeline.staging.pool import (
+    PAGE_SECONDS,
+    POOL_MIN_PAGES,
+    TOO_SLOW,
+    WORKER_DIED,
+    PageParser,
+    parse_raw,
+    too_large,
+)
 from gx_pipeline.staging.tables import LoadedReport, Quarantined, RawFile
 from gx_pipeline.staging.yearfiles import YearFiles
 from gx_pipeline.warehouse import SQL_DIR, charts, load_year
@@ -184,6 +192,13 @@ class ParseConfig(dg.Config):
         description="a larger file is quarantined, not parsed (a report page is ~100 KB; "
         "parsing costs ~10x the page in memory)",
     )
+    page_seconds: float = Field(
+        default=PAGE_SECONDS,
+        ge=0,
+        description="a page the parser has not finished after this many seconds is quarantined "
+        "saying so, and the year goes on (a page takes ~4 ms, one of 32 MiB a few seconds; "
+        "0 = no limit)",
+    )
 
 
 # code_version=PARSER_VERSION on everything derived from a parse: bumping the parser's version
@@ -236,7 +251,9 @@ def parse_into(
         files.readable,
         config.workers,
         config.pool_min_pages,
-        functools.partial(parse_raw, max_bytes=config.max_page_bytes),
+        functools.partial(
+            parse_raw, max_bytes=config.max_page_bytes, max_seconds=config.page_seconds
+        ),
     )
     context.log.info(
         f"parsing {files.readable} pages "
@@ -291,7 +308,9 @@ def parse_into(
                         kept[fingerprint] = outcome.raw.source
                     loaded.append(outcome)
                     continue
-                if outcome.reason.startswith("parser error:") or outcome.reason == WORKER_DIED:
+                if outcome.reason.startswith(("parser error:", TOO_SLOW)) or (
+                    outcome.reason == WORKER_DIED
+                ):
                     context.log.error(
                         f"the parser failed on {outcome.raw.source}: {outcome.reason}"
                     )

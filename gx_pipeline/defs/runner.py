@@ -106,32 +106,20 @@ def _execute_with_progress(
     progress: Progress | None,
     run_config: dict,
 ) -> dg.ExecuteInProcessResult:
-    """Run one partition; meanwhile report its step events as the instance records them."""
+    """Run one partition; meanwhile report its step events as the instance records them.
+
+    The run executes in this (the main) thread and a thread reports: a step that parses in this
+    process limits the time a page may take with a timer signal, which only the main thread
+    receives (gx_pipeline.staging.pool.time_limit)."""
     run_id = str(uuid.uuid4())
-    outcome: dict[str, object] = {}
-
-    def execute() -> None:
-        try:
-            outcome["result"] = job.execute_in_process(
-                partition_key=key,
-                instance=instance,
-                raise_on_error=False,
-                run_config=run_config,
-                run_id=run_id,
-                # the process that runs it, for the next run's check on dead runs
-                tags=own_tags(os.getpid()),
-            )
-        except BaseException as err:  # noqa: BLE001 - re-raised in the caller's thread
-            outcome["error"] = err
-
-    worker = threading.Thread(target=execute, name=f"gx-run-{key}", daemon=True)
-    worker.start()
     total = len(job.graph.node_dict)
-    done = 0
-    cursor = None
-    while True:
-        finished = not worker.is_alive()
-        if progress is not None:
+    finished = threading.Event()
+
+    def report() -> None:
+        done = 0
+        cursor = None
+        while True:
+            last = finished.is_set()  # read before the records: the last events are in them
             records = instance.get_records_for_run(run_id, cursor, of_type=set(_STEP_EVENTS))
             cursor = records.cursor
             for record in records.records:
@@ -139,13 +127,29 @@ def _execute_with_progress(
                 what = _STEP_EVENTS[event.event_type]
                 done += what in ("succeeded", "failed")
                 at = record.event_log_entry.timestamp
-                progress(key, event.step_key or "", what, done, total, at)
-        if finished:
-            break
-        worker.join(0.2)
-    if "error" in outcome:
-        raise outcome["error"]  # type: ignore[misc]
-    return outcome["result"]  # type: ignore[return-value]
+                progress(key, event.step_key or "", what, done, total, at)  # type: ignore[misc]
+            if last:
+                return
+            finished.wait(0.2)
+
+    reporter = None
+    if progress is not None:
+        reporter = threading.Thread(target=report, name=f"gx-progress-{key}", daemon=True)
+        reporter.start()
+    try:
+        return job.execute_in_process(
+            partition_key=key,
+            instance=instance,
+            raise_on_error=False,
+            run_config=run_config,
+            run_id=run_id,
+            # the process that runs it, for the next run's check on dead runs
+            tags=own_tags(os.getpid()),
+        )
+    finally:
+        finished.set()
+        if reporter is not None:
+            reporter.join()
 
 
 def materialize_years(
@@ -155,10 +159,12 @@ def materialize_years(
     progress: Progress | None = None,
     allow_shrink: bool = False,
     stream: TextIO | None = None,
+    page_seconds: float | None = None,
 ) -> list[YearSummary]:
     """One run of gx_yearly_job per year (one partition per run), then a summary per year.
 
-    Runs of the instance whose process is gone are released first (said on `stream`, default
+    `page_seconds`: ParseConfig.page_seconds for every year (None: its default). Runs of the
+    instance whose process is gone are released first (said on `stream`, default
     stderr), and every failing step's error is printed there as it ends."""
     stream = stream or sys.stderr
     defs = build_definitions(data_dir_path)
@@ -168,8 +174,13 @@ def materialize_years(
     for dead in release_dead_runs(instance):
         print(f"gx run: run {dead.run_id} ({dead.partition or '-'}): {dead.why}", file=stream)
     run_config: dict = dict(_QUIET)
+    ops: dict = {}
     if allow_shrink:
-        run_config["ops"] = {"gx_warehouse": {"config": {"allow_shrink": True}}}
+        ops["gx_warehouse"] = {"config": {"allow_shrink": True}}
+    if page_seconds is not None:
+        ops["parsed_reports"] = {"config": {"page_seconds": page_seconds}}
+    if ops:
+        run_config["ops"] = ops
     warehouse: Warehouse = defs.resources["warehouse"]
     outcomes = []
     for year in years:

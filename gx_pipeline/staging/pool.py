@@ -18,6 +18,7 @@ import multiprocessing
 import multiprocessing.forkserver
 import multiprocessing.util
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -59,11 +60,59 @@ def changed_since_inventory(hashed: str | None, now: str) -> str:
     )
 
 
-def parse_raw(raw: RawFile, max_bytes: int = MAX_PAGE_BYTES) -> Outcome:
+#: how long the parser may take over one page before the page goes to quarantine: a page of
+#: 32 MiB (the size cap) takes a few seconds
+PAGE_SECONDS = 120.0
+#: how the quarantine reason of a page the parser did not finish in time starts
+TOO_SLOW = "the parser did not finish this page in"
+
+
+def too_slow(seconds: float) -> str:
+    return (
+        f"{TOO_SLOW} {seconds:g} s (a page that makes it run away, or a parser defect): not "
+        "read; ParseConfig.page_seconds raises the limit"
+    )
+
+
+class PageTimeout(BaseException):
+    """Raised into a parse that ran past its time (a BaseException: the parser's own `except
+    Exception` must not swallow it)."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise PageTimeout in the block after `seconds` (a SIGALRM timer: regular expressions and
+    Python code are interrupted; a call into C returns first). Only in a process's main thread,
+    where signals arrive; elsewhere the block runs without a limit. A timer already set (a
+    caller's own deadline) is set again afterwards with what is left of it."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expired(signum: int, frame: object) -> None:
+        raise PageTimeout
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    outer, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
+    start = time.monotonic()
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if outer > 0:
+            # the caller's timer goes on; one due while the block ran fires right away
+            signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - start), 1e-6))
+
+
+def parse_raw(
+    raw: RawFile, max_bytes: int = MAX_PAGE_BYTES, max_seconds: float = PAGE_SECONDS
+) -> Outcome:
     """One raw page: its report, or why it goes to quarantine. Never raises for a page.
 
     At most `max_bytes` (+1) are read: a file that grew past the cap since the inventory
-    measured it is quarantined, not read whole."""
+    measured it is quarantined, not read whole. A page the parser has not finished after
+    `max_seconds` is quarantined saying so (0: no limit)."""
     try:
         with Path(raw.path).open("rb") as f:
             data = f.read(max_bytes + 1)
@@ -78,7 +127,10 @@ def parse_raw(raw: RawFile, max_bytes: int = MAX_PAGE_BYTES) -> Outcome:
     if sha256 != raw.raw_sha256:
         return Quarantined(raw, "parse", changed_since_inventory(raw.raw_sha256, sha256))
     try:
-        report = parse_bytes(data, raw.source, sha256)
+        with time_limit(max_seconds):
+            report = parse_bytes(data, raw.source, sha256)
+    except PageTimeout:
+        return Quarantined(raw, "parse", too_slow(max_seconds))
     except ParseError as err:
         return Quarantined(raw, "parse", err.reason)
     except Exception as err:  # noqa: BLE001 (a parser bug on one page must not block the year)
