@@ -98,11 +98,14 @@ def time_limit(seconds: float) -> Iterator[None]:
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-        if outer > 0:
-            # the caller's timer goes on; one due while the block ran fires right away
-            signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - start), 1e-6))
+        try:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        finally:  # the timer may fire as the block ends: the caller's handler comes back anyway
+            signal.signal(signal.SIGALRM, previous)
+            if outer > 0:
+                # the caller's timer goes on; one due while the block ran fires right away
+                left = outer - (time.monotonic() - start)
+                signal.setitimer(signal.ITIMER_REAL, max(left, 1e-6))
 
 
 def parse_raw(
