@@ -127,6 +127,50 @@ def test_gx_run_quarantines_a_page_the_parser_does_not_finish_in_time(
     assert reason.startswith("the parser did not finish this page in 0.3 s")
 
 
+def test_ctrl_c_stops_gx_run_after_the_year_it_interrupts(data_dir, tmp_path):
+    """Ctrl-C during a year: that year's run ends as failed, saying it was interrupted, and the
+    years after it are not started (the interrupt ended only the one run and the next year
+    began)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from gx_pipeline.defs.home import ensure_home
+
+    home = ensure_home(tmp_path / "home")
+    env = {**os.environ, "GX_DATA_DIR": str(data_dir), "DAGSTER_HOME": str(home)}
+    seed = SEED.read_bytes()
+    for year in (2021, 2022):
+        for k in range(300):  # enough pages for the parse to take seconds in worker processes
+            put_page(data_dir, year, f"p{k:03d}.txt", seed + f"\n{year}-{k}\n".encode())
+    gx = str(Path(sys.executable).with_name("gx"))
+    run = subprocess.Popen(
+        [gx, "run", "--years", "2021-2022"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        for line in run.stderr:  # type: ignore[union-attr]
+            if "2021" in line and "raw_report_inventory succeeded" in line:
+                run.send_signal(signal.SIGINT)
+                break
+        out, err = run.communicate(timeout=300)
+    finally:
+        run.kill()
+    assert run.returncode == 130
+    assert (
+        "gx run: interrupted (Ctrl-C) during 2021: its run ended as failed; not started: 2022"
+        in err
+    )
+    assert "year 2/2 2022" not in err
+    rows = [line.split()[:2] for line in out.splitlines()[2:]]
+    assert rows == [["2021", "FAILED"]]
+
+
 _HOLD_SLOT = """
 import time, dagster as dg
 instance = dg.DagsterInstance.get()

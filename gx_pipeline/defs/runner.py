@@ -77,6 +77,8 @@ class YearSummary:
     not_assessable: int
     #: why the run failed: the failing steps and their errors
     cause: str = ""
+    #: the run was stopped by an interrupt (Ctrl-C): the years after it were not run
+    interrupted: bool = False
 
 
 def available_years(root: Path | None = None) -> list[str]:
@@ -183,8 +185,9 @@ def materialize_years(
         run_config["ops"] = ops
     warehouse: Warehouse = defs.resources["warehouse"]
     outcomes = []
-    for year in years:
-        key = str(year)
+    years_left = list(years)
+    while years_left:
+        key = str(years_left.pop(0))
         result = _execute_with_progress(job, key, instance, progress, run_config)
         evaluations = result.get_asset_check_evaluations()
         passed = all(e.passed for e in evaluations) if evaluations else None
@@ -200,7 +203,16 @@ def materialize_years(
         ]
         for cause in causes:
             print(f"{key}: {cause}", file=stream)
-        outcomes.append((key, result.success, passed, severity, "; ".join(causes)))
+        stopped = _interrupted(result)
+        outcomes.append((key, result.success, passed, severity, "; ".join(causes), stopped))
+        if stopped:
+            later = [str(y) for y in years_left]
+            print(
+                f"gx run: interrupted (Ctrl-C) during {key}: its run ended as failed"
+                + (f"; not started: {', '.join(later)}" if later else ""),
+                file=stream,
+            )
+            break
     # the counts once all years ran: one connection, not one per year
     with warehouse.connect(publish=False) as conn:  # a read: nothing to publish
         ensure_schema(conn)  # a fresh data folder whose first run failed has no tables yet
@@ -212,9 +224,23 @@ def materialize_years(
                 severity,
                 *conn.execute(SUMMARY_SQL, {"year": int(key)}).fetchall()[0],
                 cause=cause,
+                interrupted=stopped,
             )
-            for key, ok, passed, severity, cause in outcomes
+            for key, ok, passed, severity, cause, stopped in outcomes
         ]
+
+
+def _interrupted(result: dg.ExecuteInProcessResult) -> bool:
+    """The run ended because the process got an interrupt (Ctrl-C, SIGINT): Dagster fails the
+    step it was in and returns, as it does for any failure."""
+    for event in result.all_events:
+        data = event.step_failure_data if event.is_step_failure else None
+        error = data.error if data is not None else None
+        while error is not None:
+            if error.cls_name == "DagsterExecutionInterruptedError":
+                return True
+            error = error.cause
+    return False
 
 
 def _cause(event: dg.DagsterEvent, evaluations: list) -> str:
@@ -467,7 +493,10 @@ def _table(head: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
 
 def exit_code(summaries: list[YearSummary]) -> int:
     # a year whose reports contradict themselves is loaded, flagged, and its run green (the
-    # check's WARN); a failed run (an ERROR of the check included) is an error
+    # check's WARN); a failed run (an ERROR of the check included) is an error; an interrupt
+    # gives the shell's status for SIGINT, as `gx fetch` does
+    if any(s.interrupted for s in summaries):
+        return 130
     return 0 if all(s.run_ok for s in summaries) else 1
 
 
