@@ -171,6 +171,28 @@ def test_ctrl_c_stops_gx_run_after_the_year_it_interrupts(data_dir, tmp_path):
     assert rows == [["2021", "FAILED"]]
 
 
+def test_an_interrupt_is_seen_whatever_exception_it_became():
+    """DuckDB turns an interrupt that lands in a query into its own "Query interrupted" error:
+    gx run tells Ctrl-C by the signal, not by the exception that came out of the step."""
+    import os
+    import signal
+
+    from gx_pipeline.defs.runner import _signals_received
+
+    swallowed = []
+    previous = signal.signal(signal.SIGINT, lambda *_: swallowed.append(1))  # as DuckDB does
+    try:
+        with _signals_received() as received:
+            assert received() == set()
+            os.kill(os.getpid(), signal.SIGINT)
+            assert signal.SIGINT in received()
+            assert received() == set()  # each signal told once
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert swallowed == [1]
+    assert signal.set_wakeup_fd(-1) == -1  # the wakeup descriptor is given back
+
+
 _HOLD_SLOT = """
 import time, dagster as dg
 instance = dg.DagsterInstance.get()

@@ -13,12 +13,15 @@ marked failed and their pool slots freed (gx_pipeline.defs.liveness).
 """
 
 import argparse
+import contextlib
 import os
+import signal
+import socket
 import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -186,6 +189,37 @@ def materialize_years(
     warehouse: Warehouse = defs.resources["warehouse"]
     outcomes = []
     years_left = list(years)
+    with _signals_received() as received:
+        _run_years(job, instance, progress, run_config, stream, years_left, outcomes, received)
+    # the counts once all years ran: one connection, not one per year
+    with warehouse.connect(publish=False) as conn:  # a read: nothing to publish
+        ensure_schema(conn)  # a fresh data folder whose first run failed has no tables yet
+        return [
+            YearSummary(
+                key,
+                ok,
+                passed,
+                severity,
+                *conn.execute(SUMMARY_SQL, {"year": int(key)}).fetchall()[0],
+                cause=cause,
+                interrupted=stopped,
+            )
+            for key, ok, passed, severity, cause, stopped in outcomes
+        ]
+
+
+def _run_years(
+    job: dg.JobDefinition,
+    instance: dg.DagsterInstance,
+    progress: Progress | None,
+    run_config: dict,
+    stream: TextIO,
+    years_left: list,
+    outcomes: list,
+    received: Callable[[], set[int]],
+) -> None:
+    """One run per year, in order, each year's outcome appended to `outcomes`; stops after a
+    run an interrupt (Ctrl-C) ended."""
     while years_left:
         key = str(years_left.pop(0))
         result = _execute_with_progress(job, key, instance, progress, run_config)
@@ -203,7 +237,9 @@ def materialize_years(
         ]
         for cause in causes:
             print(f"{key}: {cause}", file=stream)
-        stopped = _interrupted(result)
+        # the interrupt reaches the step as Dagster's error, or as DuckDB's "Query interrupted"
+        # when it lands in a query: the signal itself is what tells
+        stopped = signal.SIGINT in received() or _interrupted(result)
         outcomes.append((key, result.success, passed, severity, "; ".join(causes), stopped))
         if stopped:
             later = [str(y) for y in years_left]
@@ -212,22 +248,35 @@ def materialize_years(
                 + (f"; not started: {', '.join(later)}" if later else ""),
                 file=stream,
             )
-            break
-    # the counts once all years ran: one connection, not one per year
-    with warehouse.connect(publish=False) as conn:  # a read: nothing to publish
-        ensure_schema(conn)  # a fresh data folder whose first run failed has no tables yet
-        return [
-            YearSummary(
-                key,
-                ok,
-                passed,
-                severity,
-                *conn.execute(SUMMARY_SQL, {"year": int(key)}).fetchall()[0],
-                cause=cause,
-                interrupted=stopped,
-            )
-            for key, ok, passed, severity, cause, stopped in outcomes
-        ]
+            return
+
+
+@contextlib.contextmanager
+def _signals_received() -> Iterator[Callable[[], set[int]]]:
+    """A function that tells which signals the process received since it was last called,
+    whichever handler ran and whatever exception it became (Python writes each signal's number
+    to the wakeup file descriptor). Only in the main thread; elsewhere it tells none."""
+    if threading.current_thread() is not threading.main_thread():
+        yield set
+        return
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    previous = signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
+
+    def received() -> set[int]:
+        numbers: set[int] = set()
+        with contextlib.suppress(BlockingIOError):
+            while chunk := reader.recv(4096):
+                numbers.update(chunk)
+        return numbers
+
+    try:
+        yield received
+    finally:
+        signal.set_wakeup_fd(previous)
+        reader.close()
+        writer.close()
 
 
 def _interrupted(result: dg.ExecuteInProcessResult) -> bool:
