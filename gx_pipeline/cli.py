@@ -231,7 +231,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--page-seconds",
         type=float,
         metavar="S",
-        help="quarantine a page the parser has not finished after S seconds (default 120; "
+        help="quarantine a page the parser has not finished after S seconds (default 180; "
         "0 = no limit)",
     )
     p.set_defaults(func=cmd_run)

@@ -61,8 +61,9 @@ def changed_since_inventory(hashed: str | None, now: str) -> str:
 
 
 #: how long the parser may take over one page before the page goes to quarantine: a page of
-#: 32 MiB (the size cap) takes a few seconds
-PAGE_SECONDS = 120.0
+#: 32 MiB (the size cap) takes a few seconds; longer than LibreOffice's conversion of a .doc
+#: may take (documents.word.CONVERT_TIMEOUT), whose own reason is the more precise
+PAGE_SECONDS = 180.0
 #: how the quarantine reason of a page the parser did not finish in time starts
 TOO_SLOW = "the parser did not finish this page in"
 
