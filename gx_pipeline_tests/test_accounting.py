@@ -296,7 +296,7 @@ def test_a_page_rewritten_between_its_listing_and_its_hash_has_the_size_of_the_b
     (entry,) = iter_year_entries(tmp_path / "raw" / "2021", tmp_path / "raw")
     longer = b"<html>" + b"x" * 5000 + b"</html>"
     page.write_bytes(longer)
-    raw = _raw_file(entry, tmp_path / "truth", {})
+    raw = _raw_file(entry, tmp_path / "truth")
     assert (raw.raw_sha256, raw.size) == (hashlib.sha256(longer).hexdigest(), len(longer))
 
 

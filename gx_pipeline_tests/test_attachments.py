@@ -129,6 +129,11 @@ def test_the_fetcher_archives_the_attached_report_and_the_year_holds_it(
     where = provenance(tmp_path / "archive")
     assert where[_sha(pdf)] == (report_site.url("/files/a.pdf"), pages["a"])
     assert where[_sha(notice_c)] == (pages["c"], pages["c"])
+    # a year's files only: the same entries, the others not kept
+    year = {_sha(pdf), _sha(notice_d), "f" * 64}
+    assert provenance(tmp_path / "archive", year) == {
+        sha: where[sha] for sha in year if sha in where
+    }
     # a second run asks for nothing: the pages and their attachments are archived
     again = fetch_manifest(rows, tmp_path / "archive", SETTINGS)
     assert again.skipped == 2 and again.fetched == 0  # c and d are tried again (their file failed)
@@ -187,3 +192,35 @@ def test_a_fetched_notice_ends_in_the_facts_with_both_addresses(
 
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def test_provenance_for_a_years_files_reads_the_log_as_a_whole_would(tmp_path: Path) -> None:
+    """Only the wanted sha256 are kept, and a line is passed over unread only when it plainly
+    shows another sha256: a record written without json.dumps' spaces, a failed fetch and a
+    torn last line are judged as the whole log's reading judges them."""
+    import json
+
+    from gx_pipeline.fetch.archive import LOG
+
+    a, b, c = ("a" * 64, "b" * 64, "c" * 64)
+    lines = [
+        json.dumps({"address": "http://x/1", "outcome": "fetched", "fetched_at": "t", "sha256": a}),
+        json.dumps({"address": "http://x/2", "outcome": "fetched", "fetched_at": "t", "sha256": b}),
+        # the sha256 written with an escape: not found plainly, so the line is read
+        json.dumps(
+            {"address": "http://x/3", "outcome": "fetched", "fetched_at": "t", "sha256": c},
+            separators=(",", ":"),
+        ).replace('"sha256":"c', '"sha256":"\\u0063'),
+        json.dumps({"address": "http://x/4", "outcome": "failed", "fetched_at": "t", "sha256": a}),
+        json.dumps({"address": "http://x/5", "outcome": "fetched", "fetched_at": "t", "sha256": a}),
+        '{"address": "http://x/6", "outcome": "fetched", "sha256": "' + b,  # torn
+    ]
+    (tmp_path / LOG).write_text("\n".join(lines), encoding="utf-8")
+    whole = provenance(tmp_path)
+    assert whole == {
+        a: ("http://x/5", "http://x/5"),
+        b: ("http://x/2", "http://x/2"),
+        c: ("http://x/3", "http://x/3"),
+    }
+    for wanted in ({a}, {b, c}, {c}, set(), {a, b, c, "d" * 64}):
+        assert provenance(tmp_path, wanted) == {s: whole[s] for s in wanted if s in whole}

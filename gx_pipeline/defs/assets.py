@@ -140,18 +140,19 @@ def year_files(context: dg.AssetExecutionContext, raw_pages: RawPages, year: int
     inventory's rows, and page_routes' in gx_pipeline.defs.provinces)."""
     year_dir = raw_pages.year_dir(year)
     truth_dir = raw_pages.truth_dir / str(year)
-    # fetched files: where from, and the page whose report an attached file is
-    fetched = provenance(raw_pages.archive_dir) if raw_pages.archive_dir.is_dir() else {}
     files = YearFiles.of(
-        _raw_file(entry, truth_dir, fetched)
-        for entry in iter_year_entries(year_dir, raw_pages.raw_dir)
+        _raw_file(entry, truth_dir) for entry in iter_year_entries(year_dir, raw_pages.raw_dir)
     )
+    if raw_pages.archive_dir.is_dir():
+        # fetched files: where from, and the page whose report an attached file is; read for
+        # this year's files only, once they are hashed (the archive holds every year's crawl)
+        files = files.with_addresses(provenance(raw_pages.archive_dir, files.shas()))
     if not year_dir.is_dir():
         context.log.warning(f"no folder {year_dir}: the year has no raw pages")
     return files
 
 
-def _raw_file(entry: Entry, truth_dir: Path, fetched: dict[str, tuple[str, str]]) -> RawFile:
+def _raw_file(entry: Entry, truth_dir: Path) -> RawFile:
     sha256, refused, size = None, entry.refused, entry.size
     if refused is None:
         try:
@@ -167,8 +168,6 @@ def _raw_file(entry: Entry, truth_dir: Path, fetched: dict[str, tuple[str, str]]
         generated=is_generated(Path(entry.source), truth_dir),
         refused=refused,
         note=entry.name_note,
-        address=fetched.get(sha256 or "", (None, None))[0],
-        page_address=fetched.get(sha256 or "", (None, None))[1],
     )
 
 

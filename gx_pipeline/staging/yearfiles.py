@@ -13,7 +13,7 @@ import dataclasses
 import hashlib
 import io
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -91,6 +91,24 @@ class YearFiles:
         """The rows as a DataFrame, one column per RawFile field (`path` as the file system's
         bytes: os.fsdecode gives the str back, surrogates and all)."""
         return pq.read_table(io.BytesIO(self.parquet)).to_pandas()
+
+    def shas(self) -> set[str]:
+        """The sha256 of every file read."""
+        table = pq.read_table(io.BytesIO(self.parquet), columns=["raw_sha256"])
+        return set(pc.drop_null(table["raw_sha256"]).to_pylist())
+
+    def with_addresses(self, fetched: Mapping[str, tuple[str, str]]) -> YearFiles:
+        """The rows with `address` and `page_address` of each file whose sha256 `fetched` maps
+        (gx_pipeline.fetch.provenance); the same rows when it maps none of them."""
+        if not fetched:
+            return self
+        writer = YearFilesWriter()
+        for batch in self.batches(_GROUP_ROWS):
+            for raw in batch:
+                if (where := fetched.get(raw.raw_sha256 or "")) is not None:
+                    raw = dataclasses.replace(raw, address=where[0], page_address=where[1])
+                writer.add(raw)
+        return writer.close()
 
     def same_bytes(self, max_bytes: int) -> set[str]:
         """The sha256 of each file the parse reads (not refused, at most `max_bytes`) that more
