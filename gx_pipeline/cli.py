@@ -117,14 +117,38 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     years = _years(args.years)
     print(f"gx run: {len(years)} report year(s): {', '.join(years)}", file=sys.stderr)
-    summaries = materialize_years(
-        years,
-        progress=None if args.quiet else StepProgress(years),
-        allow_shrink=args.allow_shrink,
-        page_seconds=args.page_seconds,
-    )
+    try:
+        summaries = materialize_years(
+            years,
+            progress=None if args.quiet else StepProgress(years),
+            allow_shrink=args.allow_shrink,
+            page_seconds=args.page_seconds,
+        )
+    except Exception as err:
+        full = _disk_full(err)
+        if full is None:
+            raise
+        # the steps' failures were printed as they came; this is what stopped the run itself
+        print(f"gx run: {full}", file=sys.stderr)
+        return 1
     print(format_summary(summaries))
     return exit_code(summaries)
+
+
+def _disk_full(err: BaseException) -> str | None:
+    """What `gx run` says when a full disk stopped it outside a step: Dagster's records under
+    DAGSTER_HOME (SQLite: "disk I/O error"), or the warehouse read for the summary."""
+    from gx_pipeline.datadir import DataDir
+    from gx_pipeline.defs.home import dagster_home
+    from gx_pipeline.diskspace import explain
+
+    home = dagster_home()
+    chain = f"{type(err).__module__} {err!r} {err.__cause__!r} {err.__context__!r}".lower()
+    if "sqlite" in chain or "sqlalchemy" in chain:
+        full = explain(err, home, f"Dagster's run records (DAGSTER_HOME={home})")
+    else:
+        full = explain(err, DataDir.default().work_database, "the working warehouse")
+    return None if full is None else str(full)
 
 
 def cmd_status(args: argparse.Namespace) -> int:

@@ -6,9 +6,11 @@ stage and reason it stopped at).
 
 import dataclasses
 import functools
+import shutil
 import warnings
 from collections import Counter, deque
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +22,7 @@ from pydantic import Field
 from gx_pipeline.agencies import rebuild
 from gx_pipeline.defs.partitions import yearly_partitions
 from gx_pipeline.defs.resources import RawPages, Warehouse
+from gx_pipeline.diskspace import explain
 from gx_pipeline.fetch.archive import provenance
 from gx_pipeline.parsing import PARSER_VERSION
 from gx_pipeline.staging import schemas, tables
@@ -226,8 +229,10 @@ def parsed_reports(
     a comment, a timestamp or a tracking script apart) go to quarantine with the reason; of
     copies, the first by file name is kept and named in the others' reason."""
     year = int(context.partition_key)
-    stage = Stage.fresh(raw_pages.staging_dir, year, "parsed")
-    return StagedYear(stage, parse_into(context, config, raw_report_inventory, stage, year))
+    where = raw_pages.staging_dir / str(year) / "parsed"
+    with disk_full_fails_the_step(where, "the year's parsed rows (staging)", staged=True):
+        stage = Stage.fresh(raw_pages.staging_dir, year, "parsed")
+        return StagedYear(stage, parse_into(context, config, raw_report_inventory, stage, year))
 
 
 def parse_into(
@@ -352,9 +357,13 @@ def validated_frames(
     batch with the pandera models of gx_pipeline.staging.schemas. A report whose rows fail is moved to
     quarantine (stage "validate"); the rest of the year goes on."""
     year = int(context.partition_key)
-    stage = Stage.fresh(raw_pages.staging_dir, year, "validated")
     counts: Counter[str] = Counter()
-    with kept_heap():
+    where = raw_pages.staging_dir / str(year) / "validated"
+    with (
+        disk_full_fails_the_step(where, "the year's validated rows (staging)", staged=True),
+        kept_heap(),
+    ):
+        stage = Stage.fresh(raw_pages.staging_dir, year, "validated")
         for part, frames in parsed_reports.stage.batches():
             valid = schemas.validate_year_frames(frames, year)
             counts.update({table: len(df) for table, df in valid.items()})
@@ -434,98 +443,121 @@ def load_into_warehouse(
     # the parse's and validation's Arrow buffers are freed but kept by Arrow's allocator: given
     # back before DuckDB takes its share (~40 MB of the run's process at 20,000 pages)
     pa.default_memory_pool().release_unused()
-    try:
-        with warehouse.connect(publish=False) as conn:
-            written = load_year(
-                conn,
-                year,
-                stage,
-                config.min_share,
-                config.allow_shrink,
-                then=rebuild.rebuild_within,
+    # a full disk fails the step saying so: the load's transaction, its checkpoint and the
+    # analysts' copy leave the published file as it was
+    with disk_full_fails_the_step(warehouse.files.database, "the working warehouse"):
+        try:
+            with warehouse.connect(publish=False) as conn:
+                written = load_year(
+                    conn,
+                    year,
+                    stage,
+                    config.min_share,
+                    config.allow_shrink,
+                    then=rebuild.rebuild_within,
+                )
+                # every decision made so far, whatever year it is about: the log is the record
+                reviews = warehouse.copy_reviews(conn)
+                agencies = rebuild.summary(conn)
+                outcomes = conn.execute(_YEAR_OUTCOMES_SQL, {"year": year}).df()
+                by_outcome = conn.execute(_REQUESTS_BY_OUTCOME_SQL).df()
+                relations = catalog(conn)
+                rows = row_counts(conn, [r for r in relations if r.kind == "table"])
+        except YearShrinkRefused as err:
+            folder = raw_pages.year_dir(year)
+            where = f"{folder} is missing" if not folder.is_dir() else f"{folder}: {err}"
+            raise dg.Failure(
+                description=f"{where}. The year's {err.previous} loaded entries are kept. If the "
+                "pages were removed on purpose, run again with `gx run --allow-shrink` (run config "
+                "ops.gx_warehouse.config.allow_shrink: true).",
+                metadata={"entries_loaded_before": err.previous, "entries_now": err.incoming},
+                allow_retries=False,
+            ) from err
+        except duckdb.IOException as err:
+            # someone else (a run outside the pool, a session on the working file) held the file
+            # longer than the resource's lock wait: try the step again later, not fail the year
+            if "lock" not in str(err).lower():
+                raise
+            raise dg.RetryRequested(max_retries=3, seconds_to_wait=30) from err
+        # the year is in the warehouse: its staged Parquet is of no further use
+        discard_year(raw_pages.staging_dir, year)
+        published = warehouse.publish()
+        if published.note:
+            context.log.warning(published.note)
+        by_name = {r.name: r for r in relations}
+        metadata: dict[str, dg.RawMetadataValue] = {
+            # Dagster's table metadata: the Columns tab, the table's name and size (all years);
+            # dagster/partition_row_count and rows.<table> are this year's
+            "dagster/column_schema": table_schema(by_name[MAIN_TABLE]),
+            "dagster/table_name": f"{CATALOG}.main.{MAIN_TABLE}",
+            "dagster/row_count": rows[MAIN_TABLE],
+            "dagster/partition_row_count": written.get(MAIN_TABLE, 0),
+            "quarantined": written.get("quarantine", 0),
+            "review_decisions": reviews,
+            **{f"rows.{t}": n for t, n in written.items()},
+            # e.g. loaded.template_2021, quarantined.parse
+            **{
+                f"{o}.{'template_' if o == 'loaded' else ''}{d}": int(n)
+                for o, d, n in outcomes.itertuples(index=False)
+            },
+            "outcomes": dg.MetadataValue.md(
+                charts.markdown_table(outcomes) if len(outcomes) else "No raw files this year."
+            ),
+            "published": published.replaced,
+            # the whole warehouse's agencies and flags, one JSON value (not plotted per partition)
+            "agencies": dg.MetadataValue.json(dataclasses.asdict(agencies)),
+        }
+        if len(by_outcome):
+            png = charts.requests_by_outcome_png(by_outcome)
+            metadata["requests_by_outcome"] = dg.MetadataValue.md(
+                "Requests handled by outcome (stacked), newly received (line) and handled (mark), "
+                "column 总计 (or the sum of the applicant columns where 总计 is blank), all years "
+                "in the warehouse, over the reports whose every figure is known: a report with a "
+                "blank figure is left out, never counted as 0 (under each year: reports drawn of "
+                "reports with section 三).\n\n"
+                + charts.markdown_image(png, "requests by outcome per report year")
+                + "\n\n"
+                + charts.markdown_table(by_outcome.astype(object).where(by_outcome.notna(), "–"))
             )
-            # every decision made so far, whatever year it is about: the log is the record
-            reviews = warehouse.copy_reviews(conn)
-            agencies = rebuild.summary(conn)
-            outcomes = conn.execute(_YEAR_OUTCOMES_SQL, {"year": year}).df()
-            by_outcome = conn.execute(_REQUESTS_BY_OUTCOME_SQL).df()
-            relations = catalog(conn)
-            rows = row_counts(conn, [r for r in relations if r.kind == "table"])
-    except YearShrinkRefused as err:
-        folder = raw_pages.year_dir(year)
-        where = f"{folder} is missing" if not folder.is_dir() else f"{folder}: {err}"
-        raise dg.Failure(
-            description=f"{where}. The year's {err.previous} loaded entries are kept. If the "
-            "pages were removed on purpose, run again with `gx run --allow-shrink` (run config "
-            "ops.gx_warehouse.config.allow_shrink: true).",
-            metadata={"entries_loaded_before": err.previous, "entries_now": err.incoming},
-            allow_retries=False,
-        ) from err
-    except duckdb.IOException as err:
-        # someone else (a run outside the pool, a session on the working file) held the file
-        # longer than the resource's lock wait: try the step again later, not fail the year
-        if "lock" not in str(err).lower():
-            raise
-        raise dg.RetryRequested(max_retries=3, seconds_to_wait=30) from err
-    # the year is in the warehouse: its staged Parquet is of no further use
-    discard_year(raw_pages.staging_dir, year)
-    published = warehouse.publish()
-    if published.note:
-        context.log.warning(published.note)
-    by_name = {r.name: r for r in relations}
-    metadata: dict[str, dg.RawMetadataValue] = {
-        # Dagster's table metadata: the Columns tab, the table's name and size (all years);
-        # dagster/partition_row_count and rows.<table> are this year's
-        "dagster/column_schema": table_schema(by_name[MAIN_TABLE]),
-        "dagster/table_name": f"{CATALOG}.main.{MAIN_TABLE}",
-        "dagster/row_count": rows[MAIN_TABLE],
-        "dagster/partition_row_count": written.get(MAIN_TABLE, 0),
-        "quarantined": written.get("quarantine", 0),
-        "review_decisions": reviews,
-        **{f"rows.{t}": n for t, n in written.items()},
-        # e.g. loaded.template_2021, quarantined.parse
-        **{
-            f"{o}.{'template_' if o == 'loaded' else ''}{d}": int(n)
-            for o, d, n in outcomes.itertuples(index=False)
-        },
-        "outcomes": dg.MetadataValue.md(
-            charts.markdown_table(outcomes) if len(outcomes) else "No raw files this year."
-        ),
-        "published": published.replaced,
-        # the whole warehouse's agencies and flags, one JSON value (not plotted per partition)
-        "agencies": dg.MetadataValue.json(dataclasses.asdict(agencies)),
-    }
-    if len(by_outcome):
-        png = charts.requests_by_outcome_png(by_outcome)
-        metadata["requests_by_outcome"] = dg.MetadataValue.md(
-            "Requests handled by outcome (stacked), newly received (line) and handled (mark), "
-            "column 总计 (or the sum of the applicant columns where 总计 is blank), all years "
-            "in the warehouse, over the reports whose every figure is known: a report with a "
-            "blank figure is left out, never counted as 0 (under each year: reports drawn of "
-            "reports with section 三).\n\n"
-            + charts.markdown_image(png, "requests by outcome per report year")
-            + "\n\n"
-            + charts.markdown_table(by_outcome.astype(object).where(by_outcome.notna(), "–"))
+        # whole-warehouse counts as one table value: numbers of every year are no plot over the
+        # year partitions; each table's and view's columns behind a [Show Table Schema] link
+        metadata["tables"] = dg.MetadataValue.table(
+            [
+                dg.TableRecord({"name": r.name, "kind": r.kind, "rows": rows.get(r.name)})
+                for r in relations
+            ],
+            schema=dg.TableSchema(
+                columns=[
+                    dg.TableColumn("name", "string"),
+                    dg.TableColumn("kind", "string", description="table | view"),
+                    dg.TableColumn(
+                        "rows", "int", description="rows of every year; none for a view"
+                    ),
+                ]
+            ),
         )
-    # whole-warehouse counts as one table value: numbers of every year are no plot over the
-    # year partitions; each table's and view's columns behind a [Show Table Schema] link
-    metadata["tables"] = dg.MetadataValue.table(
-        [
-            dg.TableRecord({"name": r.name, "kind": r.kind, "rows": rows.get(r.name)})
-            for r in relations
-        ],
-        schema=dg.TableSchema(
-            columns=[
-                dg.TableColumn("name", "string"),
-                dg.TableColumn("kind", "string", description="table | view"),
-                dg.TableColumn("rows", "int", description="rows of every year; none for a view"),
-            ]
-        ),
-    )
-    metadata.update(
-        {f"columns.{r.name}": table_schema(r) for r in relations if r.name != MAIN_TABLE}
-    )
-    return dg.MaterializeResult(metadata=metadata)
+        metadata.update(
+            {f"columns.{r.name}": table_schema(r) for r in relations if r.name != MAIN_TABLE}
+        )
+        return dg.MaterializeResult(metadata=metadata)
+
+
+@contextmanager
+def disk_full_fails_the_step(where: Path, what: str, staged: bool = False) -> Iterator[None]:
+    """A step that finds the disk full fails with one line that says so, naming the file and
+    the room left (the cause `gx run` prints and the UI shows), and is not retried: the disk
+    stays full until someone frees it. A staging step's own rows (`staged`: the folder
+    `where`) are removed, so the failed run gives back the room it took; the working and the
+    published file clean up after themselves (gx_pipeline.warehouse.files)."""
+    try:
+        yield
+    except Exception as err:
+        full = explain(err, where, what)
+        if full is None:
+            raise
+        if staged:
+            shutil.rmtree(where, ignore_errors=True)
+        raise dg.Failure(description=str(full), allow_retries=False) from err
 
 
 def table_schema(relation: Relation) -> dg.TableSchema:

@@ -28,14 +28,15 @@ from typing import TextIO
 
 import dagster as dg
 import duckdb
+from dagster._utils.error import SerializableErrorInfo
 
 from gx_pipeline.datadir import data_dir
 from gx_pipeline.definitions import build_definitions
 from gx_pipeline.defs.automation import INTERVAL_S, SENSOR_NAME, sensor_state, stale_since, stamp
-from gx_pipeline.defs.home import local_instance
+from gx_pipeline.defs.home import dagster_home, local_instance
 from gx_pipeline.defs.liveness import own_tags, release_dead_runs
 from gx_pipeline.defs.partitions import yearly_partitions
-from gx_pipeline.defs.resources import Warehouse
+from gx_pipeline.defs.resources import RawPages, Warehouse
 from gx_pipeline.defs.staleness import (
     WAREHOUSE,
     AssetGraph,
@@ -44,7 +45,8 @@ from gx_pipeline.defs.staleness import (
     year_states,
     years_with_folders,
 )
-from gx_pipeline.warehouse import ensure_schema
+from gx_pipeline.diskspace import explain_text
+from gx_pipeline.staging.parts import discard_year
 
 SUMMARY_SQL = """
 select
@@ -125,7 +127,13 @@ def _execute_with_progress(
         cursor = None
         while True:
             last = finished.is_set()  # read before the records: the last events are in them
-            records = instance.get_records_for_run(run_id, cursor, of_type=set(_STEP_EVENTS))
+            try:
+                records = instance.get_records_for_run(run_id, cursor, of_type=set(_STEP_EVENTS))
+            except Exception as err:  # noqa: BLE001 - the run goes on without progress lines
+                # the instance's storage cannot be read (its disk full, say): the run itself
+                # fails on it, or not, and says why; no thread's traceback here
+                print(f"gx run: no more progress lines: {err}", file=sys.stderr)
+                return
             cursor = records.cursor
             for record in records.records:
                 event = record.event_log_entry.dagster_event
@@ -187,20 +195,30 @@ def materialize_years(
     if ops:
         run_config["ops"] = ops
     warehouse: Warehouse = defs.resources["warehouse"]
+    raw_pages: RawPages = defs.resources["raw_pages"]
     outcomes = []
     years_left = list(years)
     with _signals_received() as received:
         _run_years(job, instance, progress, run_config, stream, years_left, outcomes, received)
+    for key, ok, *_ in outcomes:
+        if not ok:
+            # the next run stages the year afresh from its pages: what this one staged only
+            # takes room, on a disk that may well be full
+            discard_year(raw_pages.staging_dir, int(key))
     # the counts once all years ran: one connection, not one per year
     with warehouse.connect(publish=False) as conn:  # a read: nothing to publish
-        ensure_schema(conn)  # a fresh data folder whose first run failed has no tables yet
+        # a fresh data folder whose first run failed has no tables yet: nothing is loaded
+        # (not created here: a read must not need room on a disk that may be full)
+        empty = not conn.execute(
+            "select count(*) from duckdb_tables() where table_name = 'tally_results'"
+        ).fetchone()[0]
         return [
             YearSummary(
                 key,
                 ok,
                 passed,
                 severity,
-                *conn.execute(SUMMARY_SQL, {"year": int(key)}).fetchall()[0],
+                *((0,) * 6 if empty else conn.execute(SUMMARY_SQL, {"year": int(key)}).fetchone()),
                 cause=cause,
                 interrupted=stopped,
             )
@@ -304,6 +322,9 @@ def _cause(event: dg.DagsterEvent, evaluations: list) -> str:
     if data.user_failure_data is not None and data.user_failure_data.description:
         return data.user_failure_data.description
     error = data.error
+    full = _disk_full(error)
+    if full:
+        return full
     while error is not None and error.cause is not None:
         error = error.cause
     if error is None:
@@ -311,6 +332,28 @@ def _cause(event: dg.DagsterEvent, evaluations: list) -> str:
     # the first line says what went wrong (`OutOfMemoryException: …`); DuckDB's last lines are
     # advice and a link
     return error.message.strip().splitlines()[0] if error.message.strip() else error.cls_name
+
+
+def _disk_full(error: SerializableErrorInfo | None) -> str | None:
+    """The line that says the disk is full, when a step failed for it: a DiskFull's own
+    message, or one made from an error that says so (the step's output written to the
+    instance's storage, say)."""
+    chain = []
+    todo = [error]
+    while todo:
+        e = todo.pop()
+        if e is not None and e not in chain:
+            chain.append(e)
+            todo += [e.cause, e.context]
+    for e in chain:
+        at = e.message.find("the disk is full: ")
+        if e.cls_name == "DiskFull" and at >= 0:
+            return e.message[at:].strip().splitlines()[0]
+    for e in chain:
+        text = explain_text(e.message, dagster_home(), "the step's output (Dagster's storage)")
+        if text:
+            return text
+    return None
 
 
 def format_summary(summaries: list[YearSummary]) -> str:

@@ -20,6 +20,8 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 
+from gx_pipeline.diskspace import explain
+
 #: pages per batch: large enough for bulk inserts (≥100 pages, see docs), small in memory
 BATCH_PAGES = 500
 
@@ -61,10 +63,24 @@ class Stage:
         return cls(str(path))
 
     def write(self, part: int, frames: Mapping[str, pd.DataFrame]) -> None:
+        """Write one batch's part of each table. A disk that fills raises DiskFull naming the
+        part, and the half-written part is removed (never read as a whole one)."""
         for table, frame in frames.items():
             folder = Path(self.path) / table
-            folder.mkdir(exist_ok=True)
-            frame.to_parquet(folder / f"part-{part:05d}.parquet", index=False)
+            target = folder / f"part-{part:05d}.parquet"
+            try:
+                folder.mkdir(exist_ok=True)
+                frame.to_parquet(target, index=False)
+            except OSError as err:
+                full = explain(err, target, "the year's staged rows")
+                if full is None:
+                    raise
+                target.unlink(missing_ok=True)
+                raise full from err
+
+    def discard(self) -> None:
+        """Remove this step's staged rows (a step that failed: the next run stages afresh)."""
+        shutil.rmtree(self.path, ignore_errors=True)
 
     def parts(self) -> list[int]:
         first = next((p for p in sorted(Path(self.path).iterdir()) if p.is_dir()), None)

@@ -40,6 +40,7 @@ from pathlib import Path
 
 import duckdb
 
+from gx_pipeline.diskspace import explain, is_disk_full
 from gx_pipeline.machine import duckdb_settings, process_alive
 
 try:
@@ -94,14 +95,16 @@ class WarehouseFiles:
         ends without an exception (and `publish`), the file is checkpointed and published."""
         self.database.parent.mkdir(parents=True, exist_ok=True)
         remove_stale_copies(self.database)
-        self._seed_from_published()
-        conn = self._open()
-        if not in_storage_format(conn):
-            conn = self._rewrite_in_storage_format(conn)
+        with _named_when_full(self.database, "the working warehouse"):
+            self._seed_from_published()
+            conn = self._open()
+            if not in_storage_format(conn):
+                conn = self._rewrite_in_storage_format(conn)
         try:
-            yield conn
-            # everything in the main file, no WAL beside it: the copy below is then complete
-            conn.execute("checkpoint")
+            with _named_when_full(self.database, "the working warehouse"):
+                yield conn
+                # everything in the main file, no WAL beside it: the copy below is then complete
+                conn.execute("checkpoint")
         finally:
             conn.close()
         if publish:
@@ -122,7 +125,9 @@ class WarehouseFiles:
                     time.sleep(delay)
                     delay = min(delay * 2, 5.0)
                     continue
-                if rebuilt or not _DAMAGED.search(str(err)):
+                # a WAL that cannot be replayed for want of room is not damage: rebuilding
+                # would throw away the working file for the same full disk
+                if rebuilt or not _DAMAGED.search(str(err)) or is_disk_full(err):
                     raise
                 self._rebuild(str(err))
                 rebuilt = True
@@ -187,9 +192,12 @@ class WarehouseFiles:
             kept = self._keep_if_changed(target)
             tmp = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
             try:
-                self._copy_for_analysts(tmp)
-                os.chmod(tmp, PUBLISHED_MODE)
-                _fsync(tmp)
+                with _named_when_full(
+                    target, "a new analysts' copy (the published file is left as it was)", False
+                ):
+                    self._copy_for_analysts(tmp)
+                    os.chmod(tmp, PUBLISHED_MODE)
+                    _fsync(tmp)
                 os.replace(tmp, target)
             except BaseException:
                 tmp.unlink(missing_ok=True)
@@ -261,7 +269,10 @@ class WarehouseFiles:
 
         tmp = work.with_name(f".{work.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.seed.tmp")
         try:
-            shutil.copyfile(self.publish_to, tmp)
+            with _named_when_full(
+                work, "the working warehouse (a copy of the published one)", False
+            ):
+                shutil.copyfile(self.publish_to, tmp)
             os.chmod(tmp, 0o644)  # the published copy is read-only
             try:
                 conn = duckdb.connect(str(tmp), config=_config())
@@ -282,6 +293,19 @@ class WarehouseFiles:
         finally:
             tmp.unlink(missing_ok=True)
             Path(f"{tmp}.wal").unlink(missing_ok=True)
+
+
+@contextmanager
+def _named_when_full(path: Path, what: str, named: bool = True) -> Iterator[None]:
+    """A write that finds the disk full raises DiskFull naming `path` (with `named`, the file
+    the error names: DuckDB's WAL, say) and what was written; other errors pass as they are."""
+    try:
+        yield
+    except Exception as err:
+        full = explain(err, path, what, named)
+        if full is None or full is err:
+            raise
+        raise full from err
 
 
 def _config() -> dict[str, str | int]:

@@ -423,10 +423,13 @@ def replace_page_versions(conn: duckdb.DuckDBPyConnection, rows: Sequence[Versio
 
 
 def _rollback(conn: duckdb.DuckDBPyConnection) -> None:
+    """Roll back after a failed write, never hiding why it failed: a failed statement (e.g. a
+    constraint violation) has already aborted the transaction, and a commit whose checkpoint
+    failed (a full disk) invalidates the database, so that the rollback itself fails with
+    "database has been invalidated" and would replace the reason."""
     try:
         conn.rollback()
-    except duckdb.TransactionException:
-        # a failed statement (e.g. a constraint violation) has already aborted the transaction
+    except duckdb.Error:
         pass
 
 

@@ -1,0 +1,67 @@
+"""A small disk for the disk-full tests: a tmpfs mounted for the test (root only), filled on
+demand by filler files, freed by removing them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+FILLER = "filler-"
+
+
+@contextmanager
+def small_disk(where: Path, size_mb: int) -> Iterator[Path]:
+    """A tmpfs of `size_mb` MB mounted at `where` while the block runs; the test is skipped,
+    saying why, when this process may not mount one (not root, or in a container without
+    CAP_SYS_ADMIN)."""
+    where.mkdir(parents=True, exist_ok=True)
+    made = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size_mb}m", "tmpfs", str(where)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if made.returncode != 0:
+        pytest.skip(
+            "a full disk is made with `mount -t tmpfs`, which needs root (CAP_SYS_ADMIN): "
+            f"{(made.stderr or made.stdout).strip()}"
+        )
+    try:
+        yield where
+    finally:
+        subprocess.run(["umount", "-l", str(where)], check=False)
+
+
+def free_bytes(disk: Path) -> int:
+    stats = os.statvfs(disk)
+    return stats.f_bavail * stats.f_frsize
+
+
+def fill(disk: Path, leave: int = 0) -> None:
+    """Take all the room on `disk` but `leave` bytes (with leave=0, every last block)."""
+    target = disk / f"{FILLER}{len(list(disk.glob(FILLER + '*')))}"
+    with target.open("wb", buffering=0) as out:
+        room = free_bytes(disk) - leave
+        if room > 0:
+            try:
+                os.posix_fallocate(out.fileno(), 0, room)
+            except OSError:
+                pass
+        if leave == 0:
+            block = b"\0" * 4096
+            try:
+                while True:
+                    out.write(block)
+            except OSError:
+                pass
+    assert free_bytes(disk) <= max(leave, 0) + 4096
+
+
+def free(disk: Path) -> None:
+    for filler in disk.glob(FILLER + "*"):
+        filler.unlink()
