@@ -196,10 +196,8 @@ def materialize_years(
         run_config["ops"] = ops
     warehouse: Warehouse = defs.resources["warehouse"]
     raw_pages: RawPages = defs.resources["raw_pages"]
-    outcomes = []
-    years_left = list(years)
     with _signals_received() as received:
-        _run_years(job, instance, progress, run_config, stream, years_left, outcomes, received)
+        outcomes = _run_years(job, instance, progress, run_config, stream, list(years), received)
     for key, ok, *_ in outcomes:
         if not ok:
             # the next run stages the year afresh from its pages: what this one staged only
@@ -232,14 +230,14 @@ def _run_years(
     progress: Progress | None,
     run_config: dict,
     stream: TextIO,
-    years_left: list,
-    outcomes: list,
+    years: list[str | int],
     received: Callable[[], set[int]],
-) -> None:
-    """One run per year, in order, each year's outcome appended to `outcomes`; stops after a
-    run an interrupt (Ctrl-C) ended."""
-    while years_left:
-        key = str(years_left.pop(0))
+) -> list[tuple]:
+    """One run per year, in order: each year's (key, run ok, check passed, check severity,
+    causes, interrupted). Stops after a run an interrupt (Ctrl-C) ended."""
+    outcomes: list[tuple] = []
+    for k, year in enumerate(years):
+        key = str(year)
         result = _execute_with_progress(job, key, instance, progress, run_config)
         evaluations = result.get_asset_check_evaluations()
         passed = all(e.passed for e in evaluations) if evaluations else None
@@ -260,13 +258,14 @@ def _run_years(
         stopped = signal.SIGINT in received() or _interrupted(result)
         outcomes.append((key, result.success, passed, severity, "; ".join(causes), stopped))
         if stopped:
-            later = [str(y) for y in years_left]
+            later = [str(y) for y in years[k + 1 :]]
             print(
                 f"gx run: interrupted (Ctrl-C) during {key}: its run ended as failed"
                 + (f"; not started: {', '.join(later)}" if later else ""),
                 file=stream,
             )
-            return
+            break
+    return outcomes
 
 
 @contextlib.contextmanager

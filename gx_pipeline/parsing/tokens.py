@@ -249,8 +249,7 @@ def _html_tokens(text: str) -> tuple[list[Token], Head]:
     markup, root = _read_tree(text)
     if root is None:
         return [], Head()
-    head = _head(root)
-    title, meta, address = head.title, dict(head.meta), head.address
+    title, meta, address = _head(root)
     if "createTime" in text and (created := _CREATE_TIME.search(text)):
         meta.setdefault("createtime", created.group(1))  # WeChat articles: only in a script
     _inputs_as_text(root)
@@ -317,7 +316,7 @@ def _line_token(piece: str) -> Token:
     return Token(LINE, " ".join(piece.split()))
 
 
-def _head(root: etree._Element) -> Head:
+def _head(root: etree._Element) -> tuple[str | None, dict[str, str], str | None]:
     """The page's first <title>, its <meta name=… content=…> pairs (a later name wins) and its
     own address: the first <link rel="canonical"> with an absolute http(s) address, else the
     first og:url <meta> (a property, not a name: kept apart from the names the metadata reads).
@@ -338,7 +337,7 @@ def _head(root: etree._Element) -> Head:
                 canonical = _absolute(el.get("href"))
         elif title is None and el is not root:
             title = _clean(_TEXT(el))
-    return Head(title, meta, canonical or og_url)
+    return title, meta, canonical or og_url
 
 
 def _absolute(url: str | None) -> str | None:

@@ -78,10 +78,6 @@ class Stage:
                 target.unlink(missing_ok=True)
                 raise full from err
 
-    def discard(self) -> None:
-        """Remove this step's staged rows (a step that failed: the next run stages afresh)."""
-        shutil.rmtree(self.path, ignore_errors=True)
-
     def parts(self) -> list[int]:
         first = next((p for p in sorted(Path(self.path).iterdir()) if p.is_dir()), None)
         if first is None:
