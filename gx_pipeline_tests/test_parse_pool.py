@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import os
+import pickle
 import time
 from pathlib import Path
 
 import pytest
 
 from gx_pipeline.machine import available_cores
+from gx_pipeline.report import Cell
+from gx_pipeline.staging.parts import COLLECT_EVERY, fewer_collections
 from gx_pipeline.staging.pool import (
     WORKER_DIED,
     PageParser,
@@ -44,6 +48,30 @@ def test_worker_processes_give_the_same_outcomes_in_the_same_order():
     assert parallel == serial
     assert sum(isinstance(o, LoadedReport) for o in serial) > 40
     assert any(isinstance(o, Quarantined) for o in serial)  # the no-table pages say why
+
+
+def test_reports_come_back_from_the_workers_as_the_parser_made_them():
+    """A report crosses to the run's process pickled, its cells as plain tuples: they must come
+    back as Cells (tuples compare equal to Cells, so == alone does not tell)."""
+    with PageParser(len(PAGES), workers=2, min_pages=0) as pool:
+        sent = [o for o in pool.map(PAGES) if isinstance(o, LoadedReport)]
+    here = [o for o in map(parse_raw, PAGES) if isinstance(o, LoadedReport)]
+    assert len(sent) == len(here) > 40
+    for a, b in zip(sent, here, strict=True):
+        assert {type(c) for c in a.report.cells} == {Cell}
+        assert a.report.cells[0].value == a.report.cells[0][3]  # fields by name
+        assert a.report.dumps() == b.report.dumps()
+        assert pickle.loads(pickle.dumps(b.report)) == b.report
+
+
+def test_fewer_collections_freezes_what_the_process_holds_and_gives_it_back():
+    before = gc.get_threshold()
+    frozen = gc.get_freeze_count()
+    with fewer_collections():
+        assert gc.get_freeze_count() > frozen
+        assert gc.get_threshold()[0] >= COLLECT_EVERY
+    assert gc.get_freeze_count() == frozen
+    assert gc.get_threshold() == before
 
 
 def test_a_small_year_is_parsed_in_this_process():
@@ -135,14 +163,10 @@ def test_worker_processes_quarantine_a_page_they_do_not_finish_in_time(tmp_path)
 
 def collection_threshold(raw: RawFile) -> Quarantined:
     """Tells the worker's garbage-collection threshold, as the page's quarantine reason."""
-    import gc
-
     return Quarantined(raw, "parse", str(gc.get_threshold()[0]))
 
 
 def test_workers_collect_garbage_less_often_than_pythons_default():
-    from gx_pipeline.staging.parts import COLLECT_EVERY
-
     with PageParser(2, workers=2, min_pages=0, parse=collection_threshold) as pool:
         outcomes = pool.map(PAGES[:2])
     assert [int(o.reason) for o in outcomes] == [COLLECT_EVERY, COLLECT_EVERY]

@@ -39,12 +39,19 @@ def fewer_collections(young: int = COLLECT_EVERY) -> Iterator[None]:
     held batch again and again: ~0.35 ms a page, 9% of the whole pipeline (`make bench`). The
     reports hold no reference cycles, so collecting every 10,000 allocations frees the same
     memory; the old thresholds come back afterwards.
+
+    What the process holds on entry (Dagster, pandas, the run's context: ~630,000 objects) is
+    frozen for the while (gc.freeze): the oldest generation's collections, which a year's batches
+    set off, no longer walk it (0.95 -> 0.79 ms a page of the run's own work in a year's parse).
+    It lives through the block anyway; on leaving it is unfrozen, and collected as before.
     """
     old = gc.get_threshold()
     gc.set_threshold(max(young, old[0]), *old[1:])
+    gc.freeze()
     try:
         yield
     finally:
+        gc.unfreeze()
         gc.set_threshold(*old)
 
 
