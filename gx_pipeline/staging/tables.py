@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import json
+import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
@@ -198,6 +200,7 @@ def _labels() -> dict[tuple[str | None, str], dict[tuple[str, str], tuple[str, s
 
 
 _LABELS = _labels()
+_SECTION = operator.itemgetter(0)  # Cell.section
 _NO_LABEL = ("", "")
 
 
@@ -210,8 +213,9 @@ def fact_frames(reports: Iterable[LoadedReport], year: int) -> dict[str, pd.Data
     for loaded in reports:
         template = loaded.report.template
         by_section: dict[str, list] = {}
-        for cell in loaded.report.cells:
-            by_section.setdefault(cell.section, []).append(cell)
+        # the parser gives a section's cells together: grouped in C, a run at a time
+        for section, run in itertools.groupby(loaded.report.cells, _SECTION):
+            by_section.setdefault(section, []).extend(run)
         for section, cells in by_section.items():
             out = columns.get(section)
             if out is None:
