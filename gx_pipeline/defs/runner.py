@@ -24,11 +24,10 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Protocol, TextIO
 
 import dagster as dg
 import duckdb
-from dagster._utils.error import SerializableErrorInfo
 
 from gx_pipeline.datadir import data_dir
 from gx_pipeline.definitions import build_definitions
@@ -333,7 +332,21 @@ def _cause(event: dg.DagsterEvent, evaluations: list) -> str:
     return error.message.strip().splitlines()[0] if error.message.strip() else error.cls_name
 
 
-def _disk_full(error: SerializableErrorInfo | None) -> str | None:
+class _ErrorInfo(Protocol):
+    """What a step failure's record says of an error (Dagster's SerializableErrorInfo, which
+    Dagster 1.13 keeps out of its public API: read by these fields only)."""
+
+    @property
+    def message(self) -> str: ...
+    @property
+    def cls_name(self) -> str | None: ...
+    @property
+    def cause(self) -> "_ErrorInfo | None": ...
+    @property
+    def context(self) -> "_ErrorInfo | None": ...
+
+
+def _disk_full(error: _ErrorInfo | None) -> str | None:
     """The line that says the disk is full, when a step failed for it: a DiskFull's own
     message, or one made from an error that says so (the step's output written to the
     instance's storage, say)."""
