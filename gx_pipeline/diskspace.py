@@ -15,6 +15,7 @@ import errno
 import os
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 #: what the libraries say when a write found no room: the OS (ENOSPC, EDQUOT), DuckDB, SQLite
@@ -28,22 +29,25 @@ _QUOTED_PATH = re.compile(r'file "([^"]+)"', re.IGNORECASE)
 #: (almost) no room left on the file system of its database
 _IO_ERROR_TEXT = re.compile(r"disk I/O error", re.IGNORECASE)
 NEARLY_FULL_BYTES = 64 * 2**20
+#: what to do, said after the file that could not be written (the pipeline's data folders)
+RUN_AGAIN = "Free space there (or point GX_DATA_DIR / DAGSTER_HOME at a larger disk) and run again"
 
 
 class DiskFull(OSError):
     """A write failed because the file system it went to is full (or over quota)."""
 
-    def __init__(self, path: str | os.PathLike[str], what: str) -> None:
+    def __init__(self, path: str | os.PathLike[str], what: str, remedy: str = RUN_AGAIN) -> None:
         self.path = Path(path)
         self.what = what
-        super().__init__(errno.ENOSPC, describe(self.path, what), str(path))
+        super().__init__(errno.ENOSPC, describe(self.path, what, remedy), str(path))
 
     def __str__(self) -> str:
         return self.strerror or ""
 
 
-def describe(path: Path, what: str) -> str:
-    """One line: the disk is full, what could not be written where, the room left there."""
+def describe(path: Path, what: str, remedy: str = RUN_AGAIN) -> str:
+    """One line: the disk is full, what could not be written where, the room left there, and
+    `remedy`."""
     place = _existing(path)
     try:
         stats = os.statvfs(place)
@@ -52,10 +56,7 @@ def describe(path: Path, what: str) -> str:
     else:
         free, total = stats.f_bavail * stats.f_frsize, stats.f_blocks * stats.f_frsize
         room = f" ({_size(free)} free of {_size(total)} on {_mount_point(place)})"
-    return (
-        f"the disk is full: {what} could not be written to {path}{room}. Free space there "
-        "(or point GX_DATA_DIR / DAGSTER_HOME at a larger disk) and run again"
-    )
+    return f"the disk is full: {what} could not be written to {path}{room}. {remedy}"
 
 
 def is_disk_full(err: BaseException) -> bool:
@@ -64,7 +65,11 @@ def is_disk_full(err: BaseException) -> bool:
 
 
 def explain(
-    err: BaseException, where: str | os.PathLike[str], what: str, named: bool = True
+    err: BaseException,
+    where: str | os.PathLike[str],
+    what: str,
+    named: bool = True,
+    remedy: str = RUN_AGAIN,
 ) -> DiskFull | None:
     """`err` as a DiskFull (None when it is not about a full disk): the DiskFull already in its
     chain, else one naming the file the error names (with `named`: DuckDB's WAL, say), or
@@ -80,8 +85,24 @@ def explain(
     for e in chain if named else ():
         path = getattr(e, "filename", None) or _quoted_path(str(e))
         if path:
-            return DiskFull(path, what)
-    return DiskFull(where, what)
+            return DiskFull(path, what, remedy)
+    return DiskFull(where, what, remedy)
+
+
+@contextmanager
+def named_when_full(
+    path: str | os.PathLike[str], what: str, named: bool = True, remedy: str = RUN_AGAIN
+) -> Iterator[None]:
+    """A write in the block that finds the disk full raises DiskFull naming `path` (with
+    `named`, the file the error names: DuckDB's WAL, say) and what was written; other errors
+    pass as they are."""
+    try:
+        yield
+    except Exception as err:
+        full = explain(err, path, what, named, remedy)
+        if full is None or full is err:
+            raise
+        raise full from err
 
 
 def explain_text(text: str, where: str | os.PathLike[str], what: str) -> str | None:

@@ -484,17 +484,32 @@ def test_export_to_raw_keeps_only_the_latest_version_of_each_address(
     assert b"edition 2" in second[1].read_bytes()
 
 
-def test_a_torn_last_log_line_from_a_crash_is_skipped_and_appending_goes_on(
+def test_a_torn_last_log_line_from_a_crash_is_cut_off_and_appending_goes_on(
     site: Site, tmp_path: Path
 ) -> None:
     fetch_manifest([ManifestRow(site.url("/good/1"))], tmp_path, FAST)
     with open(tmp_path / "fetches.jsonl", "ab") as fh:
         fh.write(b'{"address": "http://half')
+    # read while torn: the whole records are there
+    assert [r.address for r in Archive(tmp_path).records()] == [site.url("/good/1")]
     summary = fetch_manifest([ManifestRow(site.url("/good/2"))], tmp_path, FAST)
     assert summary.fetched == 1
+    # the next run cut the torn line off: every line is one whole record (jq, pandas read it)
     lines = (tmp_path / "fetches.jsonl").read_text().splitlines()
-    assert len(lines) == 3 and json.loads(lines[2])["address"] == site.url("/good/2")
-    assert [r.address for r in Archive(tmp_path).records()] == [
+    assert [json.loads(line)["address"] for line in lines] == [
+        site.url("/good/1"),
+        site.url("/good/2"),
+    ]
+
+
+def test_a_whole_last_record_short_of_its_newline_is_kept(site: Site, tmp_path: Path) -> None:
+    """A kill between a record's last brace and its newline leaves a whole record: kept."""
+    fetch_manifest([ManifestRow(site.url("/good/1"))], tmp_path, FAST)
+    log = tmp_path / "fetches.jsonl"
+    log.write_bytes(log.read_bytes().rstrip(b"\n"))
+    fetch_manifest([ManifestRow(site.url("/good/2"))], tmp_path, FAST)
+    lines = log.read_text().splitlines()
+    assert [json.loads(line)["address"] for line in lines] == [
         site.url("/good/1"),
         site.url("/good/2"),
     ]

@@ -6,8 +6,11 @@
 
 Nothing is ever overwritten: a page that changes is a new object next to the old one, and the
 version history per address is read back from the log by `versions()`. A crash can leave a
-stray temp file or a torn last log line, never a half object or a record without its object,
-because the object is in place before its record is appended.
+stray temp file or a torn last log line (both removed when the next run takes the archive),
+never a half object or a record without its object, because the object is in place before its
+record is appended. A full disk leaves neither: the
+temp file is removed, the part of a line written before the disk filled is cut off again, and
+the write raises DiskFull naming the file.
 """
 
 from __future__ import annotations
@@ -16,16 +19,22 @@ import dataclasses
 import fcntl
 import hashlib
 import json
+import logging
 import os
 import re
 import threading
 import uuid
 from collections.abc import Callable, Container, Iterator, Mapping
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 
+from gx_pipeline.diskspace import named_when_full
 from gx_pipeline.fetch.manifest import report_year
+
+log = logging.getLogger(__name__)
 
 OBJECTS = "objects"
 LOG = "fetches.jsonl"
@@ -33,6 +42,15 @@ LOG = "fetches.jsonl"
 _SHA256_FIELD = re.compile(r'"sha256"\s*:\s*"([0-9a-f]{64})"')
 TMP = "tmp"
 LOCK = ".lock"
+
+#: what to do when the archive's disk is full: nothing archived is lost, a run resumes
+RUN_AGAIN = (
+    "Free space there (or move the archive to a larger disk) and run again: the pages "
+    "archived so far are kept"
+)
+
+#: the same for a year folder that could not take a page's new edition
+PLACE_AGAIN = "Free space there and run again: the year folder keeps the editions it had"
 
 #: the outcomes a FetchRecord can have
 FETCHED, UNCHANGED, FAILED = "fetched", "unchanged", "failed"
@@ -127,6 +145,39 @@ class Archive:
         # temp files left by a crashed run are no one's: nothing refers to them
         for stray in (self.root / TMP).iterdir():
             stray.unlink(missing_ok=True)
+        self._mend_tail()
+
+    def _mend_tail(self) -> None:
+        """End the log on a whole line. A run killed in the middle of an append (kill -9, a
+        power cut) leaves the start of its line: cut off (its fetch was never counted; the
+        page is asked for again, and its object, already in place, is kept), so the log stays
+        one JSON record a line for every reader (jq, pandas). A last line that is a whole
+        record short of its newline gets the newline."""
+        path = self.root / LOG
+        if not path.is_file() or path.stat().st_size == 0 or _ends_with_newline(path):
+            return
+        with named_when_full(path, "the fetch log", False, RUN_AGAIN), open(path, "r+b") as fh:
+            start = _last_line_start(fh)
+            fh.seek(start)
+            tail = fh.read()
+            try:
+                whole = isinstance(json.loads(tail), dict)
+            except ValueError:
+                whole = False
+            if whole:
+                fh.seek(0, os.SEEK_END)
+                fh.write(b"\n")
+            else:
+                fh.truncate(start)
+                log.warning(
+                    "%s ended in a line cut off by a crash (%d bytes): removed, its page is "
+                    "fetched again",
+                    path,
+                    len(tail),
+                )
+            fh.flush()
+            os.fsync(fh.fileno())
+        self._tail_checked = True
 
     def unlock(self) -> None:
         if self._lock_file is not None:
@@ -149,14 +200,19 @@ class Archive:
         target = self.object_path(sha256)
         if target.is_file():
             return sha256
-        target.parent.mkdir(parents=True, exist_ok=True)
-        (self.root / TMP).mkdir(exist_ok=True)
         temp = self.root / TMP / uuid.uuid4().hex
-        with open(temp, "wb") as fh:
-            fh.write(body)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(temp, target)
+        with named_when_full(target, "a fetched page", named=False, remedy=RUN_AGAIN):
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                (self.root / TMP).mkdir(exist_ok=True)
+                with open(temp, "wb") as fh:
+                    fh.write(body)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                os.replace(temp, target)
+            except BaseException:
+                temp.unlink(missing_ok=True)
+                raise
         return sha256
 
     def read(self, sha256: str) -> bytes:
@@ -165,16 +221,28 @@ class Archive:
     # -- the log ------------------------------------------------------------------------------
 
     def append(self, record: FetchRecord) -> None:
-        line = json.dumps(dataclasses.asdict(record), ensure_ascii=False) + "\n"
+        """Add `record` to the log as one whole line: a write that fails part-way (a full disk)
+        is cut off again, so the line is all there or not at all and the next one stands
+        alone."""
+        data = (json.dumps(dataclasses.asdict(record), ensure_ascii=False) + "\n").encode()
         path = self.root / LOG
-        with self._log_lock, open(path, "ab") as fh:
-            # a crash mid-line leaves a torn last line; start on a fresh one after it
-            if not self._tail_checked and fh.tell() > 0 and not _ends_with_newline(path):
-                fh.write(b"\n")
-            self._tail_checked = True
-            fh.write(line.encode("utf-8"))
-            fh.flush()
-            os.fsync(fh.fileno())
+        with self._log_lock, named_when_full(path, "the fetch log", False, RUN_AGAIN):
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            try:
+                end = os.fstat(fd).st_size
+                # a crash (kill -9, power) mid-line leaves a torn last line: start a fresh one
+                if not self._tail_checked and end > 0 and not _ends_with_newline(path):
+                    data = b"\n" + data
+                try:
+                    _write_all(fd, data)
+                    os.fsync(fd)
+                except BaseException:
+                    with suppress(OSError):
+                        os.ftruncate(fd, end)
+                    raise
+                self._tail_checked = True
+            finally:
+                os.close(fd)
 
     def records(self, only: Container[str] | None = None) -> Iterator[FetchRecord]:
         """The log's records in order. `only`: just the records of these sha256 (and those
@@ -191,7 +259,9 @@ class Archive:
                 try:
                     data = json.loads(line)
                 except json.JSONDecodeError:
-                    continue  # the torn last line of a crashed run
+                    # the line a run in progress is appending, or one a crash cut off in a log
+                    # no run has mended since (Archive.lock does)
+                    continue
                 yield FetchRecord(**{k: v for k, v in data.items() if k in fields})
 
     def latest_successes(self) -> dict[str, FetchRecord]:
@@ -201,6 +271,25 @@ class Archive:
             if record.succeeded:
                 latest[record.address] = record
         return {a: r for a, r in latest.items() if self.has(r.sha256 or "")}
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _last_line_start(fh: BinaryIO) -> int:
+    """The offset just after the last newline of an open file (0 without one)."""
+    end = fh.seek(0, os.SEEK_END)
+    while end > 0:
+        start = max(0, end - 65536)
+        fh.seek(start)
+        at = fh.read(end - start).rfind(b"\n")
+        if at >= 0:
+            return start + at + 1
+        end = start
+    return 0
 
 
 def _ends_with_newline(path: Path) -> bool:
@@ -316,18 +405,30 @@ def export_to_raw(
             sha256 = file.sha256
         targets[Path(raw_dir) / str(year) / _raw_name(sha256, archive)] = (address, sha256)
     for target, (address, sha256) in targets.items():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        # mirrors of one report share an object, so only remove what no address still needs
+        if not target.exists():
+            _place(archive, sha256, target)
+        # mirrors of one report share an object, so only remove what no address still needs;
+        # removed once the new edition is in place (a full disk keeps the year's old one)
         for older in shas[address]:
             for suffix in _SUFFIXES.values():
                 stale = target.parent / f"{older[:16]}{suffix}"
                 if stale not in targets:
                     stale.unlink(missing_ok=True)
-        if not target.exists():
-            temp = target.with_name(f".{target.name}.tmp")
+    return sorted(targets)
+
+
+def _place(archive: Archive, sha256: str, target: Path) -> None:
+    """Copy an object into a year folder under a temporary name renamed into place: the year
+    never holds part of a page (a `.tmp` file is not read, and is removed on failure)."""
+    temp = target.with_name(f".{target.name}.tmp")
+    with named_when_full(target, "a page for the year folder", False, PLACE_AGAIN):
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
             temp.write_bytes(archive.read(sha256))
             os.replace(temp, target)
-    return sorted(targets)
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
 
 
 #: a raw file's name ends in its kind, told by its bytes (the reader tells it again the same way)

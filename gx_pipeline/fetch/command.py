@@ -6,8 +6,9 @@
     gx fetch ... --export-raw data/raw   then copy the latest version of each page with a
                                          report year into data/raw/<year>/
 
-Exit status: 0 when every address is archived, 1 when some failed (listed in the summary),
-2 for a bad manifest or a busy archive, 130 when interrupted (run again to resume).
+Exit status: 0 when every address is archived, 1 when some failed (listed in the summary) or
+the disk filled up (said in one line; run again once there is room), 2 for a bad manifest or a
+busy archive, 130 when interrupted (run again to resume).
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from gx_pipeline.fetch.archive import ArchiveBusy, FetchRecord, export_to_raw
+from gx_pipeline.diskspace import explain, named_when_full
+from gx_pipeline.fetch.archive import RUN_AGAIN, ArchiveBusy, FetchRecord, export_to_raw
 from gx_pipeline.fetch.client import FetchSettings
 from gx_pipeline.fetch.manifest import ManifestError, read_manifest, write_manifest
 from gx_pipeline.fetch.run import FetchSummary, fetch_manifest, manifest_from_index_pages
@@ -120,25 +122,34 @@ def main_fetch(argv: Sequence[str] | None = None) -> int:
             stages.append(("list pages", _fetch(rows, args.archive, settings)))
             rows = manifest_from_index_pages(rows, args.archive)
             found = Path(args.found or Path(args.archive) / "found-manifest.csv")
-            write_manifest(rows, found)
+            with named_when_full(found, "the list of reports found", False, RUN_AGAIN):
+                write_manifest(rows, found)
             print(f"reports found on them: {len(rows)} (written to {found})", file=sys.stderr)
         stages.append(
             ("reports" if args.index_pages else "addresses", _fetch(rows, args.archive, settings))
         )
-    except (ManifestError, ArchiveBusy, OSError, ValueError) as exc:
-        print(f"gx fetch: {exc}", file=sys.stderr)
-        return 2
+        for name, summary in stages:
+            print(format_summary(summary, name))
+        if args.export_raw:
+            placed = export_to_raw(args.archive, args.export_raw)
+            print(f"placed {len(placed)} pages under {args.export_raw}/<year>/")
     except KeyboardInterrupt:
         print(
             "\ngx fetch: interrupted; everything fetched so far is archived, run again to resume",
             file=sys.stderr,
         )
         return 130
-    for name, summary in stages:
-        print(format_summary(summary, name))
-    if args.export_raw:
-        placed = export_to_raw(args.archive, args.export_raw)
-        print(f"placed {len(placed)} pages under {args.export_raw}/<year>/")
+    except OSError as exc:
+        # a full disk stops the run (every next write would fail too): said as such, exit 1
+        full = explain(exc, args.archive, "the archive", remedy=RUN_AGAIN)
+        if full is not None:
+            print(f"gx fetch: {full}", file=sys.stderr)
+            return 1
+        print(f"gx fetch: {exc}", file=sys.stderr)
+        return 2
+    except (ManifestError, ArchiveBusy, ValueError) as exc:
+        print(f"gx fetch: {exc}", file=sys.stderr)
+        return 2
     return 1 if any(summary.failed for _, summary in stages) else 0
 
 

@@ -40,7 +40,8 @@ from pathlib import Path
 
 import duckdb
 
-from gx_pipeline.diskspace import explain, is_disk_full
+from gx_pipeline.diskspace import is_disk_full
+from gx_pipeline.diskspace import named_when_full as _named_when_full
 from gx_pipeline.machine import duckdb_settings, process_alive
 
 try:
@@ -293,19 +294,6 @@ class WarehouseFiles:
         finally:
             tmp.unlink(missing_ok=True)
             Path(f"{tmp}.wal").unlink(missing_ok=True)
-
-
-@contextmanager
-def _named_when_full(path: Path, what: str, named: bool = True) -> Iterator[None]:
-    """A write that finds the disk full raises DiskFull naming `path` (with `named`, the file
-    the error names: DuckDB's WAL, say) and what was written; other errors pass as they are."""
-    try:
-        yield
-    except Exception as err:
-        full = explain(err, path, what, named)
-        if full is None or full is err:
-            raise
-        raise full from err
 
 
 def _config() -> dict[str, str | int]:
