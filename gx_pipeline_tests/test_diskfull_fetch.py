@@ -256,3 +256,48 @@ def test_a_log_line_torn_by_a_full_disk_is_undone_so_the_next_line_stands_alone(
         archive.unlock()
     assert [r.address for r in archive.records()] == [record.address, "http://b.example/"]
     assert str(raised.value).startswith("the disk is full: the fetch log could not be written")
+
+
+def test_the_raw_archive_asset_on_a_full_disk_fails_saying_so_and_the_next_run_archives_all(
+    disk, site, tmp_path, monkeypatch
+):
+    """The Dagster route (`raw_archive`): the step's failure says the disk is full and names
+    the file (what the UI and `gx run` show); the rerun after freeing archives every page
+    once and fills page_versions."""
+    import dagster as dg
+    import duckdb
+
+    from gx_pipeline.defs.fetch_assets import raw_archive
+    from gx_pipeline.defs.resources import WebFetcher, default_resources
+    from gx_pipeline.defs.runner import _cause
+
+    monkeypatch.setenv("GX_FETCH_ALLOW_PRIVATE", "1")
+    data = disk / "data"
+    data.mkdir()
+    manifest, addresses = _manifest(site, tmp_path)
+    (data / "manifest.csv").write_text(manifest.read_text())
+    resources = {**default_resources(data), "web_fetcher": WebFetcher(delay=0.0, attempts=1)}
+    instance = dg.DagsterInstance.ephemeral()
+
+    def materialize() -> dg.ExecuteInProcessResult:
+        return dg.materialize(
+            [raw_archive], resources=resources, instance=instance, raise_on_error=False
+        )
+
+    fill(disk)
+    result = materialize()
+    assert not result.success
+    (failure,) = [e for e in result.all_events if e.is_step_failure]
+    said = _cause(failure, [])
+    print(f"\nraw_archive on a full disk: {said}")
+    assert said.startswith("the disk is full: a fetched page could not be written to "), said
+    assert f"{data}/archive/objects/" in said
+    assert _whole(data / "archive") == []
+    free(disk)
+    assert materialize().success
+    assert _whole(data / "archive") == [] and _archived_once(data / "archive", addresses) == []
+    conn = duckdb.connect(str(data / "warehouse.duckdb"), read_only=True)
+    try:
+        assert conn.execute("select count(*) from page_versions").fetchone() == (PAGES,)
+    finally:
+        conn.close()
