@@ -9,6 +9,10 @@ with DAGSTER_HOME on it, is `make test-diskfull` (test_diskfull_runs.py).
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 
 import dagster as dg
@@ -237,3 +241,118 @@ def test_a_step_that_finds_the_disk_full_fails_saying_so_and_the_next_run_loads_
         if not p.startswith("raw/") and p not in ("warehouse.duckdb", ".work/warehouse.duckdb")
     ]
     assert leftovers == [".work/warehouse.duckdb.published.json"]
+
+
+# --- DuckDB's spill files ---------------------------------------------------------------------
+
+#: a memory limit a load of 3,000 reports spills past (~8 MB of spill files; the pipeline's
+#: limit is MAX_DUCKDB_MEMORY_MIB, which a national year's load spills past the same way)
+SPILLING_MIB = 16
+
+
+def _spill_files(folder: Path) -> list[Path]:
+    return [p for p in folder.glob("duckdb_temp_*") if p.is_file()] if folder.is_dir() else []
+
+
+@pytest.mark.parametrize("when", ["before", "during"])
+def test_a_load_whose_spill_finds_the_disk_full_says_so_and_the_next_load_is_exact(
+    disk, tmp_path, monkeypatch, when
+):
+    """A load past DuckDB's memory limit spills to `<working file>.tmp/`, on the data disk.
+    Full before the load, DuckDB's cap on spill files (90% of the room left) is ~0 and it
+    says "Out of Memory Error: failed to offload data block": a user would add memory. Full
+    during the spill, DuckDB names its spill file. Either way: the disk is full, the spill
+    folder named, the published rows kept, nothing left in the folder, and the next load
+    exact."""
+    monkeypatch.setattr("gx_pipeline.machine.MAX_DUCKDB_MEMORY_MIB", SPILLING_MIB)
+    new = _stage(tmp_path / "new", 3000)
+    clean = WarehouseFiles(tmp_path / "clean" / "w.duckdb", tmp_path / "clean" / "p.duckdb")
+    with clean.connect() as conn:
+        load_year(conn, 2020, new)
+    files = WarehouseFiles(disk / ".work" / "warehouse.duckdb", disk / "warehouse.duckdb")
+    with files.connect() as conn:
+        load_year(conn, 2020, _stage(tmp_path / "old", 50))
+    before = _digests(disk / "warehouse.duckdb")
+    spill = Path(f"{files.database}.tmp")  # DuckDB's spill folder, next to the file
+    spilled = threading.Event()
+    if when == "before":
+        fill(disk)
+    else:
+
+        def fill_when_spilling() -> None:
+            while not spilled.is_set():
+                if [p for p in _spill_files(spill) if p.name.endswith(".tmp")]:
+                    fill(disk)
+                    spilled.set()
+                time.sleep(0.001)
+
+        threading.Thread(target=fill_when_spilling, daemon=True).start()
+    try:
+        with pytest.raises(DiskFull) as raised, files.connect() as conn:
+            load_year(conn, 2020, new)
+    finally:
+        spilled.set()
+    said = str(raised.value)
+    print(f"\nthe disk full {when} the spill: {said}")
+    assert said.startswith(
+        "the disk is full: DuckDB's spill files (what a query holds past the memory limit) "
+        f"could not be written to {spill} ("
+    ), said
+    duck = str(raised.value.__cause__)
+    assert ("failed to offload data block" if when == "before" else "duckdb_temp_") in duck
+    assert _digests(disk / "warehouse.duckdb") == before
+    assert _spill_files(spill) == []
+    free(disk)
+    with files.connect() as conn:
+        load_year(conn, 2020, new)
+    assert _digests(disk / "warehouse.duckdb") == _digests(tmp_path / "clean" / "p.duckdb")
+    assert not spill.exists()
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # removed by DuckDB meanwhile
+        return 0
+
+
+_SPILLING_CHILD = """
+import sys, time
+import gx_pipeline.machine as machine
+machine.MAX_DUCKDB_MEMORY_MIB = 16
+from pathlib import Path
+from gx_pipeline.warehouse.files import WarehouseFiles
+files = WarehouseFiles(Path(sys.argv[1]))
+with files.connect(publish=False) as conn:
+    print("open", flush=True)
+    conn.execute(
+        "select i, md5(i::varchar) as s from range(4000000) r(i) order by s"
+    ).fetchall()
+"""
+
+
+def test_spill_files_of_a_killed_load_are_removed_by_the_next_connection(tmp_path):
+    """DuckDB removes its spill files at close; a process killed mid-spill leaves them (and
+    each kill adds its own): the next connection to the working file removes them."""
+    database = tmp_path / ".work" / "warehouse.duckdb"
+    spill = Path(f"{database}.tmp")
+    left = []
+    for _ in range(2):
+        child = subprocess.Popen([sys.executable, "-c", _SPILLING_CHILD, str(database)])
+        try:
+            deadline = time.monotonic() + 120
+            own = f"duckdb_temp_{child.pid}_"
+            while not [
+                p for p in _spill_files(spill) if p.name.startswith(own) and _size(p) > 2**20
+            ]:
+                assert child.poll() is None and time.monotonic() < deadline, "it never spilled"
+                time.sleep(0.005)
+        finally:
+            child.kill()
+            child.wait()
+        left.append({p.name for p in _spill_files(spill)})
+    # the second process's connection removed what the first left: they do not pile up
+    assert left[0] and left[1] and not left[0] & left[1], left
+    with WarehouseFiles(database).connect(publish=False) as conn:
+        conn.execute("select 1").fetchall()
+    assert _spill_files(spill) == []

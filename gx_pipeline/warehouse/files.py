@@ -40,7 +40,7 @@ from pathlib import Path
 
 import duckdb
 
-from gx_pipeline.diskspace import is_disk_full
+from gx_pipeline.diskspace import DiskFull, is_disk_full
 from gx_pipeline.diskspace import named_when_full as _named_when_full
 from gx_pipeline.machine import duckdb_settings, process_alive
 
@@ -96,13 +96,16 @@ class WarehouseFiles:
         ends without an exception (and `publish`), the file is checkpointed and published."""
         self.database.parent.mkdir(parents=True, exist_ok=True)
         remove_stale_copies(self.database)
-        with _named_when_full(self.database, "the working warehouse"):
+        spill = self.spill_folder
+        with _named_when_full(self.database, "the working warehouse"), _spill_said(spill):
             self._seed_from_published()
             conn = self._open()
+            # the file's lock is this process's now: no one else spills next to it
+            remove_dead_spill_files(spill)
             if not in_storage_format(conn):
                 conn = self._rewrite_in_storage_format(conn)
         try:
-            with _named_when_full(self.database, "the working warehouse"):
+            with _named_when_full(self.database, "the working warehouse"), _spill_said(spill):
                 yield conn
                 # everything in the main file, no WAL beside it: the copy below is then complete
                 conn.execute("checkpoint")
@@ -111,6 +114,13 @@ class WarehouseFiles:
         if publish:
             self.publish()
 
+    @property
+    def spill_folder(self) -> Path:
+        """Where DuckDB writes what a query holds past its memory limit (the load's key check
+        and joins, on a large year): next to the working file, on the data folder's disk
+        (DuckDB's default, set explicitly so the cleanup below finds it)."""
+        return Path(f"{self.database}.tmp")
+
     def _open(self) -> duckdb.DuckDBPyConnection:
         deadline = time.monotonic() + self.lock_timeout_s
         delay = 0.1
@@ -118,7 +128,8 @@ class WarehouseFiles:
         while True:
             try:
                 # a file this creates is in STORAGE_VERSION's format; an existing one keeps its own
-                conn = duckdb.connect(str(self.database), config=_config())
+                config = {**_config(), "temp_directory": str(self.spill_folder)}
+                conn = duckdb.connect(str(self.database), config=config)
             except duckdb.Error as err:
                 if _LOCKED.search(str(err)):
                     if time.monotonic() >= deadline:
@@ -294,6 +305,47 @@ class WarehouseFiles:
         finally:
             tmp.unlink(missing_ok=True)
             Path(f"{tmp}.wal").unlink(missing_ok=True)
+
+
+#: DuckDB's cap on its spill files (max_temp_directory_size: by default 90% of the room the
+#: disk had when the spill folder was first used), reached; DuckDB calls it "Out of Memory"
+_SPILL_CAP = re.compile(r"failed to offload data block.*max_temp_directory_size", re.DOTALL)
+_SPILLED = "DuckDB's spill files (what a query holds past the memory limit)"
+#: DuckDB's names for its spill files: duckdb_temp_<pid>_<n>_storage_<size>-<i>.tmp and
+#: duckdb_temp_<pid>_<n>_owner (1.x: duckdb_temp_storage-<i>.tmp, duckdb_temp_block-<id>.block)
+_SPILL_FILE = re.compile(r"duckdb_temp_(?:(\d+)_)?")
+
+
+@contextmanager
+def _spill_said(folder: Path) -> Iterator[None]:
+    """A query whose spill files found no room raises DiskFull naming the spill folder: DuckDB
+    says "Out of Memory Error: failed to offload data block" when its cap (the disk's room)
+    is reached, which would send a user after memory, not disk space."""
+    try:
+        yield
+    except duckdb.Error as err:
+        text = str(err)
+        if _SPILL_CAP.search(text) or (is_disk_full(err) and str(folder) in text):
+            raise DiskFull(folder, _SPILLED) from err
+        raise
+
+
+def remove_dead_spill_files(folder: Path) -> list[Path]:
+    """Remove the spill files other processes left in `folder` (call with the database's lock
+    held: no other process then uses it). DuckDB removes its own at close; a process killed
+    mid-spill (kill -9, the out-of-memory killer) leaves them, up to the size of a national
+    year's sorts, and each kill adds its own. An empty folder goes too."""
+    removed = []
+    with suppress(OSError):
+        for path in folder.iterdir():
+            found = _SPILL_FILE.match(path.name)
+            if found is None or (found[1] is not None and int(found[1]) == os.getpid()):
+                continue
+            with suppress(OSError):
+                path.unlink()
+                removed.append(path)
+        folder.rmdir()  # only when empty: DuckDB makes it again when it spills
+    return removed
 
 
 def _config() -> dict[str, str | int]:
