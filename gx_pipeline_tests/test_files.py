@@ -221,6 +221,41 @@ def test_a_read_write_session_on_the_published_copy_survives_the_next_publish(tm
     assert _count(kept, "notes") == 1
 
 
+def _copied(tmp_path: Path) -> WarehouseFiles:
+    """A data folder published once, then copied with `cp -a` (new inodes, same times)."""
+    _write(_files(tmp_path / "old"), 10)
+    subprocess.run(["cp", "-a", str(tmp_path / "old"), str(tmp_path / "new")], check=True)
+    copy = _files(tmp_path / "new")
+    assert copy.publish_to.stat().st_ino != (tmp_path / "old" / "warehouse.duckdb").stat().st_ino
+    return copy
+
+
+def test_a_data_folder_copied_with_cp_a_publishes_without_keeping_a_changed_copy(tmp_path):
+    files = _copied(tmp_path)
+    _write(files, 20)
+    assert _count(files.publish_to) == 20
+    assert list((tmp_path / "new").glob("warehouse.duckdb.changed-*")) == []
+
+
+@pytest.mark.parametrize("times", ["moved on", "set back"])
+def test_a_copied_folder_whose_published_file_a_session_changed_still_keeps_it(tmp_path, times):
+    """The copy is recognised by its size, modification time and DuckDB's headers: a session
+    that wrote to it is caught by the headers even with its time set back and its size kept."""
+    files = _copied(tmp_path)
+    before = files.publish_to.stat()
+    files.publish_to.chmod(0o644)
+    conn = duckdb.connect(str(files.publish_to))
+    conn.execute("delete from t where x = 0")  # DuckDB keeps the file's size for this one
+    conn.close()
+    if times == "set back":
+        os.utime(files.publish_to, ns=(before.st_atime_ns, before.st_mtime_ns))
+        assert files.publish_to.stat().st_size == before.st_size
+    _write(files, 20)
+    (kept,) = (tmp_path / "new").glob("warehouse.duckdb.changed-*")
+    assert _count(kept) == 9
+    assert _count(files.publish_to) == 20
+
+
 def test_publishing_does_not_wait_for_a_read_write_session(tmp_path):
     files = _files(tmp_path)
     _write(files, 10)

@@ -26,6 +26,7 @@ What a kill, a crash or an analyst can leave behind is handled here, on every co
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -239,26 +240,36 @@ class WarehouseFiles:
         return self.database.with_name(f"{self.database.name}.published.json")
 
     def _record_published(self, target: Path) -> None:
-        info = target.stat()
-        record = {"ino": info.st_ino, "size": info.st_size, "mtime_ns": info.st_mtime_ns}
-        self._published_record.write_text(json.dumps(record), encoding="utf-8")
+        self._published_record.write_text(json.dumps(_stamp(target)), encoding="utf-8")
 
     def _keep_if_changed(self, target: Path) -> Path | None:
         """Rename the published copy aside (with its WAL) when someone wrote to it since it
-        was published: the rows a read-write session committed there are not deleted."""
+        was published: the rows a read-write session committed there are not deleted.
+
+        Unchanged: the file published (same inode, size and modification time), or a copy of
+        it that kept its size, modification time and DuckDB's headers (a data folder copied
+        with `cp -a`, `rsync -a`: new inodes). A DuckDB session that changes the file writes
+        a new database header (each checkpoint counts up an iteration in it) or leaves a WAL;
+        any writer moves the modification time."""
         if not target.exists():
             return None
-        wal = Path(f"{target}.wal")
-        changed = wal.exists()
+        changed = Path(f"{target}.wal").exists()
         try:
             record = json.loads(self._published_record.read_text(encoding="utf-8"))
-            info = target.stat()
-            now = {"ino": info.st_ino, "size": info.st_size, "mtime_ns": info.st_mtime_ns}
-            changed = changed or record != now
+            now = _stamp(target, with_head=False)
+            same_file = all(record.get(k) == v for k, v in now.items())
+            copied = (
+                record.get("size") == now["size"]
+                and record.get("mtime_ns") == now["mtime_ns"]
+                and record.get("head") is not None
+                and record["head"] == _head_digest(target)
+            )
+            changed = changed or not (same_file or copied)
         except (OSError, ValueError):
             pass  # never published from here (a fresh working folder): nothing to compare
         if not changed:
             return None
+        wal = Path(f"{target}.wal")
         kept = target.with_name(f"{target.name}.changed-{time.strftime('%Y%m%dT%H%M%S')}")
         os.replace(target, kept)
         if wal.exists():
@@ -404,6 +415,31 @@ def _hold_for_reading(target: Path) -> Iterator[bool]:
             yield False
             return
         yield True
+
+
+#: DuckDB's main header and its two database headers (one written at each checkpoint, with
+#: the checkpoint's iteration, block count and catalogue pointer): 4 KiB each, at the start
+_HEADERS_BYTES = 3 * 4096
+
+
+def _head_digest(path: Path) -> str:
+    with path.open("rb") as fh:
+        return hashlib.sha256(fh.read(_HEADERS_BYTES)).hexdigest()
+
+
+def _stamp(path: Path, with_head: bool = True) -> dict[str, int | str]:
+    """What identifies the published file as published: its inode, size, modification time
+    and (`with_head`) the digest of DuckDB's headers, which tells a copy of it (new inode)
+    from another file."""
+    info = path.stat()
+    stamp: dict[str, int | str] = {
+        "ino": info.st_ino,
+        "size": info.st_size,
+        "mtime_ns": info.st_mtime_ns,
+    }
+    if with_head:
+        stamp["head"] = _head_digest(path)
+    return stamp
 
 
 def _fsync(path: Path) -> None:
