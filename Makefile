@@ -52,10 +52,10 @@ test-faults: install
 	GX_FAULT_TRIALS=$(FAULT_TRIALS) $(BIN)/pytest -q -s -m faults -p no:cacheprovider gx_pipeline_tests/test_faults.py
 
 # the real `gx run` on a tmpfs that fills up at each step of a load, at the analysts' copy, the
-# seed copy, with DAGSTER_HOME on it and before anything is loaded (mounts: root; skipped,
-# saying why, elsewhere)
+# seed copy, with DAGSTER_HOME on it and before anything is loaded; `gx fetch` filled mid-run
+# and killed at random points (mounts: root; skipped, saying why, elsewhere)
 test-diskfull: install
-	$(BIN)/pytest -q -s -m diskfull -p no:cacheprovider gx_pipeline_tests/test_diskfull_runs.py
+	$(BIN)/pytest -q -s -m diskfull -p no:cacheprovider gx_pipeline_tests/test_diskfull_runs.py gx_pipeline_tests/test_diskfull_fetch_runs.py
 
 # the celery suite's broker: redis-server from Debian's packages (root or sudo; not needed by
 # make run or make test)

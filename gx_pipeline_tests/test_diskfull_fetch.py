@@ -15,6 +15,7 @@ import hashlib
 import itertools
 import json
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
@@ -35,6 +36,8 @@ LONG = "x" * 5000
 class Site:
     def __init__(self) -> None:
         self.edition = 1
+        #: seconds before each page is served (a run long enough to be killed in)
+        self.delay = 0.0
         self.hits: Counter[str] = Counter()
         self.lock = threading.Lock()
         self.base = ""
@@ -48,6 +51,7 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:
             with site.lock:
                 site.hits[self.path] += 1
+            time.sleep(site.delay)
             if self.path == "/robots.txt":
                 body, kind = b"User-agent: *\n", "text/plain"
             else:
@@ -55,11 +59,14 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
                 head = f"<html><body><h1>{self.path} edition {site.edition}</h1>"
                 body = (head + "<p>年度报告</p>" * 2000 * site.edition + "</body></html>").encode()
                 kind = "text/html; charset=utf-8"
-            self.send_response(200)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            try:
+                self.send_response(200)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # a fetch killed mid-page
 
     return Handler
 
