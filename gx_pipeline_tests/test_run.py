@@ -196,6 +196,7 @@ def test_an_interrupt_is_seen_whatever_exception_it_became():
 _HOLD_SLOT = """
 import time, dagster as dg
 instance = dg.DagsterInstance.get()
+print("ready", flush=True)
 while True:
     info = instance.event_log_storage.get_concurrency_info("duckdb")
     if info.claimed_slots:
@@ -210,9 +211,11 @@ def test_a_killed_run_does_not_block_the_next_one(data_dir, tmp_path):
     `gx run` marks the dead run failed, frees the slot and finishes (before: it waited
     forever for the slot)."""
     import os
+    import selectors
     import signal
     import subprocess
     import sys
+    import time
     from pathlib import Path
 
     import dagster as dg
@@ -224,26 +227,35 @@ def test_a_killed_run_does_not_block_the_next_one(data_dir, tmp_path):
     for page in (SEED, *sorted(REALDEV_PAGES.glob("*_2020.txt"))):
         put_page(data_dir, 2020, page.name, page)
     gx = str(Path(sys.executable).with_name("gx"))
-    run = subprocess.Popen(
-        [gx, "run", "--years", "2020", "--quiet"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    # the watcher is ready (Dagster imported, ~2-4 s on a busy machine) before the run starts:
+    # started together, it could look first after the run had held and freed the slot
+    watcher = subprocess.Popen(
+        [sys.executable, "-c", _HOLD_SLOT], env=env, stdout=subprocess.PIPE, text=True
     )
+    run = None
     try:
-        watcher = subprocess.run(
-            [sys.executable, "-c", _HOLD_SLOT],
+        assert watcher.stdout is not None
+        assert watcher.stdout.readline().strip() == "ready"
+        run = subprocess.Popen(
+            [gx, "run", "--years", "2020", "--quiet"],
             env=env,
-            capture_output=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
             text=True,
-            timeout=300,
-            check=True,
         )
-        run_id = watcher.stdout.strip()
+        seen = selectors.DefaultSelector()
+        seen.register(watcher.stdout, selectors.EVENT_READ)
+        deadline = time.monotonic() + 300
+        while not seen.select(timeout=0.2):
+            assert run.poll() is None, f"the run ended before holding the slot: {run.stderr.read()}"
+            assert time.monotonic() < deadline, "the run never held the duckdb slot"
+        run_id = watcher.stdout.readline().strip()
         run.send_signal(signal.SIGKILL)
         run.wait()
     finally:
-        run.kill()
+        watcher.kill()
+        if run is not None:
+            run.kill()
 
     again = subprocess.run(
         [gx, "run", "--years", "2020", "--quiet"],
