@@ -1,5 +1,6 @@
 """Pages made to imitate what real agency sites emit (PDF conversions, browser copies, WeChat
-articles, CMS grids), each with the values a careful reader takes off it."""
+articles, CMS grids, Word and PDF documents), each with the values a careful reader takes off
+it."""
 
 from __future__ import annotations
 
@@ -11,12 +12,43 @@ from gx_pipeline.parsing import parse_file
 from gx_pipeline_tests.truth_pages import assert_reads_like_its_truth
 
 REDTEAM = Path(__file__).parent / "fixtures" / "redteam"
-PAGES = sorted(p for p in REDTEAM.iterdir() if p.suffix in (".html", ".txt"))
+PAGES = sorted(
+    p for p in REDTEAM.iterdir() if p.suffix in (".html", ".txt", ".pdf", ".docx", ".doc")
+)
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.stem)
 def test_realistic_page_reads_exactly(page: Path):
+    if page.suffix == ".doc":
+        _needs_libreoffice()
     assert_reads_like_its_truth(page)
+
+
+def _needs_libreoffice() -> None:
+    import os
+
+    from gx_pipeline.documents.word import converter
+
+    if converter() is None:
+        if os.environ.get("CI"):
+            pytest.fail("no LibreOffice in CI: .ci/run installs it (make system-deps)")
+        pytest.skip("LibreOffice is not installed (make system-deps): a .doc cannot be read")
+
+
+def test_word_merges_written_as_hmerge_are_one_cell_like_gridspan():
+    got = parse_file(next(REDTEAM.glob("r12_w07_*.docx")))
+    assert not any("merged label cell" in p for p in got.problems)
+    assert all(c.value is not None for c in got.cells if c.row == "carried_forward")
+
+
+def test_word_tracked_changes_read_as_word_shows_them():
+    got = parse_file(next(REDTEAM.glob("r12_w01_*.docx")))
+    # the deleted stale row held each value + 7: no such row is read, no problems line on it
+    assert not any("appears twice" in p or "not in the template" in p for p in got.problems)
+    values = {(c.row, c.col): c.value for c in got.cells}
+    # revised values: <w:del>7</w:del><w:ins>1</w:ins>, <w:del>6</w:del><w:ins>0</w:ins>
+    assert values[("new_received", "other_org")] == 1
+    assert values[("withheld.third_party", "research")] == 0
 
 
 def test_tab_separated_copy_keeps_empty_cells_in_place():

@@ -35,8 +35,6 @@ _WORD_STREAM = "WordDocument".encode("utf-16-le")
 
 def read_docx(data: bytes, source: str, kind: str = "docx") -> Document:
     import docx
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
 
     _check_zip(data)
     try:
@@ -62,30 +60,41 @@ def read_docx(data: bytes, source: str, kind: str = "docx") -> Document:
             tokens.append(t)
         pending.clear()
 
-    def table_tokens(table: Table) -> None:
+    def table_tokens(tbl) -> None:
         state["table"] += 1
         number = state["table"]
-        nested: list[Table] = []
-        for r, tr in enumerate(table._tbl.tr_lst, start=1):
-            for c, tc in enumerate(tr.tc_lst, start=1):
-                if tc.vMerge == "continue":
-                    continue  # the merged cell above covers it
-                cell = _cell(tc, table)
-                text = " ".join("\n".join(p.text for p in cell.paragraphs).split())
-                nested += cell.tables
+        nested: list = []
+        for r, tr in enumerate(tbl.iterchildren(_TR), start=1):
+            if tr.find(_ROW_DELETED) is not None:
+                continue  # a row deleted with Track Changes on: Word shows it struck out
+            c = 0
+            for tc in _row_cells(tr):
+                merged = _merged(tc)
+                # an old-style w:hMerge continuation is no cell of its own, as the columns a
+                # w:gridSpan covers are not; a w:vMerge continuation keeps its place in `loc`
+                c += merged != "left"
+                if merged:
+                    continue  # the merged cell above (or to the left) covers it
+                lines = []
+                for block in _blocks(tc):
+                    if block.tag == _TBL:
+                        nested.append(block)
+                    else:
+                        lines.append(_text(block))
+                text = " ".join("\n".join(lines).split())
                 tokens.append(Token(CELL, text, number, r, c))
                 texts.append(text)
             tokens.append(ROW_END)
         for inner in nested:
             table_tokens(inner)
 
-    for block in document.iter_inner_content():
-        if isinstance(block, Paragraph):
+    for block in _blocks(document.element.body):
+        if block.tag == _P:
             # a paragraph's line breaks are lines of the copy; its tabs separate cells
-            lines = block.text.split("\n")
+            lines = _text(block).split("\n")
             pending.extend(lines)
             texts.extend(lines)
-        elif isinstance(block, Table):
+        else:
             flush()
             table_tokens(block)
     flush()
@@ -108,10 +117,119 @@ def read_docx(data: bytes, source: str, kind: str = "docx") -> Document:
     )
 
 
-def _cell(tc, table):
-    from docx.table import _Cell
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_P, _TBL, _TR, _TC, _R = (f"{_W}{t}" for t in ("p", "tbl", "tr", "tc", "r"))
+_ROW_DELETED = f"{_W}trPr/{_W}del"
+#: elements that only wrap content the document shows: content controls, custom XML, smart
+#: tags, tracked insertions and moves (their new place), links, fields given by their result
+_WRAPPERS = frozenset(
+    f"{_W}{t}"
+    for t in (
+        "sdt", "sdtContent", "customXml", "smartTag", "ins", "moveTo", "hyperlink",
+        "fldSimple", "dir", "bdo",
+    )
+)  # fmt: skip
+#: a run's pieces of text (as python-docx reads them); w:delText (deleted text) and
+#: w:instrText (a field's code, not its result) are not among them
+_RUN_TEXT = {
+    f"{_W}t": None,
+    f"{_W}tab": "\t",
+    f"{_W}ptab": "\t",
+    f"{_W}cr": "\n",
+    f"{_W}noBreakHyphen": "-",
+}
+_BR = f"{_W}br"
+_VANISH = (f"{_W}rPr/{_W}vanish", f"{_W}rPr/{_W}specVanish")
+_TEXT_BOX = f"{_W}txbxContent"
 
-    return _Cell(tc, table)
+
+def _blocks(container):
+    """The paragraphs and data tables a body, cell or text box shows, in order: content
+    controls and custom XML around them are looked through, a text box anchored in a paragraph
+    (a table laid out in one) gives its blocks after that paragraph, and a table that holds
+    tables in its only row or only column (a web page pasted into Word keeps its layout table,
+    the report inside one cell) is read for the blocks of its cells, as a web page's layout
+    table is; a table of more rows and columns is a table, its inner tables read after it."""
+    for child in container:
+        tag = child.tag
+        if tag == _P:
+            yield child
+            for box in _text_boxes(child):
+                yield from _blocks(box)
+        elif tag == _TBL:
+            if child.find(f".//{_TBL}") is None or not _is_layout(child):
+                yield child
+                continue
+            for tr in child.iterchildren(_TR):
+                if tr.find(_ROW_DELETED) is None:
+                    for tc in _row_cells(tr):
+                        yield from _blocks(tc)
+        elif tag in _WRAPPERS:
+            yield from _blocks(child)
+
+
+def _is_layout(tbl) -> bool:
+    """A table of one row or one column (that holds tables): a layout table."""
+    rows = [sum(1 for _ in _row_cells(tr)) for tr in tbl.iterchildren(_TR)]
+    return len(rows) <= 1 or max(rows) <= 1
+
+
+def _text_boxes(p):
+    """The text boxes drawn in a paragraph, each once: Word writes a drawing (mc:Choice) and a
+    VML copy of it for old readers (mc:Fallback), which is left out."""
+    if p.find(f".//{_TEXT_BOX}") is None:
+        return []
+    return [
+        box
+        for box in p.iter(_TEXT_BOX)
+        if not any(a.tag == f"{_MC}Fallback" for a in box.iterancestors())
+        and not any(a.tag == _TEXT_BOX for a in box.iterancestors())
+    ]
+
+
+def _text(p) -> str:
+    """A paragraph's text as Word shows it: inserted text in, deleted and moved-away text
+    (w:del, w:moveFrom) out, hidden text (w:vanish) out, a field as its result."""
+    out: list[str] = []
+    _collect(p, out)
+    return "".join(out)
+
+
+def _collect(element, out: list[str]) -> None:
+    for child in element:
+        tag = child.tag
+        if tag == _R:
+            if child.find(_VANISH[0]) is not None or child.find(_VANISH[1]) is not None:
+                continue
+            for piece in child:
+                if piece.tag in _RUN_TEXT:
+                    out.append(_RUN_TEXT[piece.tag] or piece.text or "")
+                elif piece.tag == _BR and piece.get(f"{_W}type") in (None, "textWrapping"):
+                    out.append("\n")  # a line break; a page or column break is no text
+        elif tag in _WRAPPERS:
+            _collect(child, out)
+
+
+def _row_cells(tr):
+    """A row's cells, a content control or custom XML around a cell looked through."""
+    for child in tr:
+        if child.tag == _TC:
+            yield child
+        elif child.tag in _WRAPPERS:
+            yield from _row_cells(child)
+
+
+def _merged(tc) -> str | None:
+    """ "above" for a cell a w:vMerge continues (the cell above holds the text), "left" for an
+    old-style w:hMerge continuation (the cell to its left holds it, as a w:gridSpan would)."""
+    pr = tc.find(f"{_W}tcPr")
+    if pr is None:
+        return None
+    for merge, side in ((pr.find(f"{_W}vMerge"), "above"), (pr.find(f"{_W}hMerge"), "left")):
+        if merge is not None and merge.get(f"{_W}val") in (None, "continue"):
+            return side
+    return None
 
 
 def _check_zip(data: bytes) -> None:

@@ -55,10 +55,12 @@ _HTML_SNIFF = re.compile(
 )
 # word lists, filled to the line
 # fmt: off
-#: elements whose text is never report text
+#: elements whose text is never report text. <del> is text deleted: Word's web page export of a
+#: report revised with Track Changes on writes each revision as <del>old</del><ins>new</ins>,
+#: and the browser shows the old number struck out beside the new one
 _SKIP = (
     "head", "script", "style", "noscript", "select", "iframe", "svg", "button", "textarea",
-    "template", "object", "embed", "map", "input",
+    "template", "object", "embed", "map", "input", "del",
 )
 # fmt: on
 #: marks in the text the tree gives out: a line break, a data table's start, a row's start, a
