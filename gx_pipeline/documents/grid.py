@@ -63,11 +63,14 @@ class Table:
 
 
 def _cluster(values: list[float], tolerance: float) -> dict[float, float]:
-    """Each value -> the mean of its cluster (values within `tolerance` of the next one)."""
+    """Each value -> the mean of its cluster (values within `tolerance` of the cluster's
+    first). A cluster does not chain on from value to value: the short sides of a dashed
+    border's dashes stand every few points across the page, and chained they made one
+    "border" of the whole run, its mean far from every real border near it."""
     out: dict[float, float] = {}
     group: list[float] = []
     for v in sorted(set(values)):
-        if group and v - group[-1] > tolerance:
+        if group and v - group[0] > tolerance:
             mean = sum(group) / len(group)
             out.update(dict.fromkeys(group, mean))
             group = []

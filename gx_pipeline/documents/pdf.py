@@ -24,6 +24,7 @@ import bisect
 import ctypes
 import datetime as dt
 import itertools
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -47,6 +48,9 @@ _PAGE_NUMBER = re.compile(
     r"\d{1,4}\s*/\s*\d{1,4}|\d{1,4}|[Pp]age\s*\d{1,4}(?:\s*of\s*\d{1,4})?)$"
 )
 _PDF_DATE = re.compile(r"D:(\d{4})(\d{2})(\d{2})")
+#: a character's angle (radians) further than this from a quarter turn is drawn at a slant
+SLANT = math.radians(3)
+_QUARTER = math.pi / 2
 
 
 @dataclass
@@ -93,18 +97,21 @@ def _read(pdf, source: str) -> Document:
         raise DocumentError("the PDF has no pages")
     out = _Out()
     image_pages: list[int] = []
+    watermarks: list[tuple[int, str]] = []
     visible = unmapped = 0
     #: the page before, held back until the page after it tells whether its last table runs on
     held: _Page | None = None
     for number in range(1, min(total, MAX_PAGES) + 1):
         page = pdf[number - 1]
         try:
-            chars, n_unmapped = _chars(page)
+            chars, n_unmapped, slanted = _chars(page)
             edges, has_images = _drawing(page)
         finally:
             page.close()
         visible += len(chars)
         unmapped += n_unmapped
+        if slanted:
+            watermarks.append((number, slanted))
         if len(chars) < SCAN_CHARS_PER_PAGE:
             if has_images:
                 image_pages.append(number)
@@ -128,6 +135,13 @@ def _read(pdf, source: str) -> Document:
         raise DocumentError(
             "the PDF's fonts have no Unicode mapping: its text cannot be read "
             f"({unmapped} of {visible + unmapped} characters unmapped)"
+        )
+    if watermarks:
+        pages = ", ".join(str(n) for n, _ in watermarks)
+        sample = watermarks[0][1]
+        out.problems.append(
+            f"document: page(s) {pages}: text drawn at a slant over the page (a watermark or a "
+            f"seal: '{sample[:20]}'{'…' if len(sample) > 20 else ''}) is left out"
         )
     if image_pages:
         out.flag(
@@ -377,9 +391,15 @@ def _pdf_date(value: str | None) -> str | None:
         return None
 
 
-def _chars(page) -> tuple[list[_Char], int]:
-    """The page's visible characters in display coordinates, and how many of them PDFium could
-    not map to Unicode."""
+def _chars(page) -> tuple[list[_Char], int, str]:
+    """The page's visible characters in display coordinates, how many of them PDFium could not
+    map to Unicode, and the text of the characters drawn at a slant that are left out.
+
+    A watermark (仅供参考, 内部资料, the agency's name) is written across the page at a slant,
+    over the tables: read, its characters stand in cells and lines and the page cannot be read
+    in order. Text at a slant other than a quarter turn is a watermark or a seal's ring of
+    characters, never a report's text, so it is left out, unless most of the page is slanted
+    (a page printed askew is read as it is, or not at all)."""
     from pypdfium2 import raw
 
     textpage = page.get_textpage()
@@ -388,14 +408,15 @@ def _chars(page) -> tuple[list[_Char], int]:
         rotation = page.get_rotation() % 360
         n = raw.FPDFText_CountChars(textpage)
         if n <= 0:
-            return [], 0
+            return [], 0, ""
         # the whole text in one call: one UTF-16 unit per character index
         buffer = ctypes.create_string_buffer((n + 1) * 2)
         raw.FPDFText_GetText(textpage, 0, n, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)))
         text = buffer.raw[: n * 2].decode("utf-16-le", errors="replace")
         rect = raw.FS_RECTF()
-        box = raw.FPDFText_GetLooseCharBox
+        box, angle = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetCharAngle
         chars: list[_Char] = []
+        slanted: list[int] = []  # places in `chars`
         unmapped = 0
         for i, ch in enumerate(text):
             if ch.isspace():
@@ -405,6 +426,9 @@ def _chars(page) -> tuple[list[_Char], int]:
                 continue
             if unicodedata.category(ch)[0] == "C" or not box(textpage, i, rect):
                 continue
+            turn = angle(textpage, i)
+            if turn > 0 and SLANT < (turn % _QUARTER) < _QUARTER - SLANT:
+                slanted.append(len(chars))
             if rotation:
                 x0, top, x1, bottom = _display(
                     rect.left, rect.bottom, rect.right, rect.top, width, height, rotation
@@ -416,7 +440,11 @@ def _chars(page) -> tuple[list[_Char], int]:
                 )
     finally:
         textpage.close()
-    return chars, unmapped
+    if not slanted or len(slanted) * 2 > len(chars):
+        return chars, unmapped, ""
+    drop = set(slanted)
+    kept = [c for k, c in enumerate(chars) if k not in drop]
+    return kept, unmapped, "".join(chars[k].text for k in slanted)
 
 
 def _display(
@@ -448,6 +476,12 @@ def _drawing(page) -> tuple[list[grid.Edge], bool]:
     rotation = page.get_rotation() % 360
     edges: list[grid.Edge] = []
     images = False
+    # filled rectangles: white ones, and the others. A table drawn as white cells on a dark
+    # background (an old web page's <table bgcolor=#000 cellspacing=1> printed to PDF) has no
+    # border drawn at all: the gaps between the cells are its rules, so a white rectangle on
+    # a dark one gives its sides as borders
+    whites: list[tuple[float, float, float, float]] = []
+    fills: list[tuple[float, float, float, float]] = []
     bounds = [ctypes.c_float() for _ in range(4)]
     fill, stroke = ctypes.c_int(), ctypes.c_int()
     get_bounds, draw_mode = raw.FPDFPageObj_GetBounds, raw.FPDFPath_GetDrawMode
@@ -467,8 +501,11 @@ def _drawing(page) -> tuple[list[grid.Edge], bool]:
                 if right - left < grid.SNAP:
                     segments = [(((left + right) / 2, bottom), ((left + right) / 2, top))]
             elif not stroke.value and _white(obj):
-                continue  # a background
+                whites.append((left, bottom, right, top))
+                continue  # a background, unless it lies on a dark one (below)
             else:
+                if fill.value and not stroke.value:
+                    fills.append((left, bottom, right, top))
                 segments = [
                     ((left, bottom), (right, bottom)),
                     ((left, top), (right, top)),
@@ -479,17 +516,44 @@ def _drawing(page) -> tuple[list[grid.Edge], bool]:
             continue
         else:
             segments = _segments(obj, matrix, n)
-        for (x0, y0), (x1, y1) in segments:
-            if rotation:
-                ax, ay, _, _ = _display(x0, y0, x0, y0, width, height, rotation)
-                bx, by, _, _ = _display(x1, y1, x1, y1, width, height, rotation)
-            else:
-                ax, ay, bx, by = x0, height - y0, x1, height - y1
-            if abs(ay - by) < 0.5 and abs(ax - bx) >= 0.5:
-                edges.append(grid.Edge(True, (ay + by) / 2, min(ax, bx), max(ax, bx)))
-            elif abs(ax - bx) < 0.5 and abs(ay - by) >= 0.5:
-                edges.append(grid.Edge(False, (ax + bx) / 2, min(ay, by), max(ay, by)))
+        edges += _edges(segments, width, height, rotation)
+    for left, bottom, right, top in whites:
+        if any(
+            fl <= left
+            and fb <= bottom
+            and right <= fr
+            and top <= ft
+            and (fr - fl) * (ft - fb) > (right - left) * (top - bottom) * 1.05
+            for fl, fb, fr, ft in fills
+        ):
+            edges += _edges(
+                [
+                    ((left, bottom), (right, bottom)),
+                    ((left, top), (right, top)),
+                    ((left, bottom), (left, top)),
+                    ((right, bottom), (right, top)),
+                ],
+                width,
+                height,
+                rotation,
+            )
     return edges, images
+
+
+def _edges(segments, width: float, height: float, rotation: int) -> list[grid.Edge]:
+    """The horizontal and vertical segments as borders in display coordinates."""
+    edges = []
+    for (x0, y0), (x1, y1) in segments:
+        if rotation:
+            ax, ay, _, _ = _display(x0, y0, x0, y0, width, height, rotation)
+            bx, by, _, _ = _display(x1, y1, x1, y1, width, height, rotation)
+        else:
+            ax, ay, bx, by = x0, height - y0, x1, height - y1
+        if abs(ay - by) < 0.5 and abs(ax - bx) >= 0.5:
+            edges.append(grid.Edge(True, (ay + by) / 2, min(ax, bx), max(ax, bx)))
+        elif abs(ax - bx) < 0.5 and abs(ay - by) >= 0.5:
+            edges.append(grid.Edge(False, (ax + bx) / 2, min(ay, by), max(ay, by)))
+    return edges
 
 
 def _objects(parent, matrix, depth: int):

@@ -364,6 +364,18 @@ def proactive_column_at(header: str, column: str) -> int | None:
     return min(found) if found else None
 
 
+#: where a section 二 column heading starts, in either format (本年新制作数量, 对外公开总数量,
+#: 上一年项目数量, 本年增/减, 处理决定数量, 采购项目数量, 采购总金额, 本年制发件数, 现行有效件数, …)
+_PROACTIVE_COLUMN_START = re.compile(
+    r"本年|对外公开|上一?年|现行有效|采购项目|采购总|(?<!年)处理决定"
+)
+
+
+def proactive_column_starts(header: str) -> int:
+    """How many section 二 column headings a header text (normalised) holds, named or cut."""
+    return len(_PROACTIVE_COLUMN_START.findall(header))
+
+
 _CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 

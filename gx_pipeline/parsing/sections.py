@@ -968,7 +968,9 @@ def _named_columns(
 ) -> dict[str, Token] | None:
     """A proactive row with fewer cells than the template's columns, under a block header that
     names exactly as many of them (a converter lost a column, header and all): its cells, by
-    the columns the header names, in order. None when the header does not tell."""
+    the columns the header names, in order. None when the header does not tell, or holds
+    more column headings than it names (`本年新 本年新 对外公开总数量`, headings cut short: the
+    row's blank cells may stand under any of them)."""
     named: list[tuple[int, int, str]] = []  # (header text, position in it, column)
     for h, text in enumerate(headers):
         for col in trow.columns:
@@ -978,6 +980,8 @@ def _named_columns(
     order = [code for _, _, code in sorted(named)]
     template_order = [c.code for c in trow.columns if c.code in order]
     if len(order) != len(vals) or len(set(order)) != len(order) or order != template_order:
+        return None
+    if sum(labels.proactive_column_starts(text) for text in headers) > len(order):
         return None
     return dict(zip(order, vals, strict=True))
 
