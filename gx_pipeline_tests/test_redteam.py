@@ -132,3 +132,10 @@ def test_a_watermark_at_a_slant_is_left_out_and_said():
     got = parse_file(next(REDTEAM.glob("r12_p01_*.pdf")))
     assert any("at a slant" in p and "仅供参考" in p for p in got.problems)
     assert not any("drawn over one another" in p for p in got.problems)
+
+
+def test_struck_through_revisions_in_a_pdf_are_left_out_and_said():
+    got = parse_file(next(REDTEAM.glob("r12_p05_*.pdf")))
+    values = {(c.row, c.col): c.value for c in got.cells}
+    assert values[("new_received", "other_org")] == 1  # 7̶1: the 7 is struck through
+    assert any("struck through" in p for p in got.problems)

@@ -27,6 +27,7 @@ import itertools
 import math
 import re
 import unicodedata
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from gx_pipeline.documents import cut as cut_rows
@@ -98,6 +99,7 @@ def _read(pdf, source: str) -> Document:
     out = _Out()
     image_pages: list[int] = []
     watermarks: list[tuple[int, str]] = []
+    crossed: list[tuple[int, str]] = []
     visible = unmapped = 0
     #: the page before, held back until the page after it tells whether its last table runs on
     held: _Page | None = None
@@ -119,6 +121,9 @@ def _read(pdf, source: str) -> Document:
                 out.emit(held)
                 held = None
             continue
+        if struck := _struck(chars, edges):
+            crossed.append((number, "".join(chars[k].text for k in struck)))
+            chars = [c for k, c in enumerate(chars) if k not in struck]
         this = _page(number, chars, grid.find_tables(edges), out)
         if held is not None:
             _run_on(held, this, out)
@@ -142,6 +147,13 @@ def _read(pdf, source: str) -> Document:
         out.problems.append(
             f"document: page(s) {pages}: text drawn at a slant over the page (a watermark or a "
             f"seal: '{sample[:20]}'{'…' if len(sample) > 20 else ''}) is left out"
+        )
+    if crossed:
+        pages = ", ".join(str(n) for n, _ in crossed)
+        sample = " ".join(t for _, t in crossed)
+        out.problems.append(
+            f"document: page(s) {pages}: text struck through (a revision shown as deleted, or "
+            f"crossed out: '{sample[:20]}'{'…' if len(sample) > 20 else ''}) is left out"
         )
     if image_pages:
         out.flag(
@@ -445,6 +457,37 @@ def _chars(page) -> tuple[list[_Char], int, str]:
     drop = set(slanted)
     kept = [c for k, c in enumerate(chars) if k not in drop]
     return kept, unmapped, "".join(chars[k].text for k in slanted)
+
+
+def _struck(chars: list[_Char], edges: list[grid.Edge]) -> set[int]:
+    """The characters a line is drawn through, across their middle: text struck out. Word and
+    LibreOffice print a report's tracked revisions when markup is shown, the deleted number
+    struck through beside the inserted one (`7̶1` reads 71); a struck number is no value.
+    A strike line runs from the first struck character to the last and no further; an
+    underline (inserted text) runs below the middle; a table's rule runs on past the text
+    (the cell's padding, the next cells), so it strikes nothing even where glyphs overlap it."""
+    lines = sorted((e.at, e.a, e.b) for e in edges if e.horizontal)
+    if not lines:
+        return set()
+    ys = [y for y, _, _ in lines]
+    crossed: dict[int, list[int]] = defaultdict(list)
+    for k, c in enumerate(chars):
+        height = c.bottom - c.top
+        lo = bisect.bisect_left(ys, c.top + 0.3 * height)
+        hi = bisect.bisect_right(ys, c.bottom - 0.3 * height)
+        for n in range(lo, hi):
+            if lines[n][1] <= c.cx <= lines[n][2]:
+                crossed[n].append(k)
+    struck: set[int] = set()
+    for n, ks in crossed.items():
+        _, a, b = lines[n]
+        slack = 0.5 + 0.25 * max(chars[k].bottom - chars[k].top for k in ks)
+        if (
+            abs(min(chars[k].x0 for k in ks) - a) <= slack
+            and abs(b - max(chars[k].x1 for k in ks)) <= slack
+        ):
+            struck.update(ks)
+    return struck
 
 
 def _display(
