@@ -141,6 +141,8 @@ _RUN_TEXT = {
 }
 _BR = f"{_W}br"
 _VANISH = (f"{_W}rPr/{_W}vanish", f"{_W}rPr/{_W}specVanish")
+_STRIKE = (f"{_W}rPr/{_W}strike", f"{_W}rPr/{_W}dstrike")
+_OFF = ("0", "false", "off")
 _TEXT_BOX = f"{_W}txbxContent"
 
 
@@ -190,7 +192,8 @@ def _text_boxes(p):
 
 def _text(p) -> str:
     """A paragraph's text as Word shows it: inserted text in, deleted and moved-away text
-    (w:del, w:moveFrom) out, hidden text (w:vanish) out, a field as its result."""
+    (w:del, w:moveFrom) out, hidden text (w:vanish) and struck-through text out, a field as
+    its result."""
     out: list[str] = []
     _collect(p, out)
     return "".join(out)
@@ -202,6 +205,8 @@ def _collect(element, out: list[str]) -> None:
         if tag == _R:
             if child.find(_VANISH[0]) is not None or child.find(_VANISH[1]) is not None:
                 continue
+            if _struck(child):
+                continue  # a number struck through by hand beside its correction
             for piece in child:
                 if piece.tag in _RUN_TEXT:
                     out.append(_RUN_TEXT[piece.tag] or piece.text or "")
@@ -209,6 +214,15 @@ def _collect(element, out: list[str]) -> None:
                     out.append("\n")  # a line break; a page or column break is no text
         elif tag in _WRAPPERS:
             _collect(child, out)
+
+
+def _struck(run) -> bool:
+    """A run formatted struck through (w:strike or w:dstrike, not turned off)."""
+    for path in _STRIKE:
+        mark = run.find(path)
+        if mark is not None and mark.get(f"{_W}val", "1").lower() not in _OFF:
+            return True
+    return False
 
 
 def _row_cells(tr):

@@ -57,10 +57,11 @@ _HTML_SNIFF = re.compile(
 # fmt: off
 #: elements whose text is never report text. <del> is text deleted: Word's web page export of a
 #: report revised with Track Changes on writes each revision as <del>old</del><ins>new</ins>,
-#: and the browser shows the old number struck out beside the new one
+#: and the browser shows the old number struck out beside the new one; <s> and <strike> are
+#: an editor's strikethrough, a number corrected by hand (<s>9</s>6)
 _SKIP = (
     "head", "script", "style", "noscript", "select", "iframe", "svg", "button", "textarea",
-    "template", "object", "embed", "map", "input", "del",
+    "template", "object", "embed", "map", "input", "del", "s", "strike",
 )
 # fmt: on
 #: marks in the text the tree gives out: a line break, a data table's start, a row's start, a
