@@ -139,3 +139,13 @@ def test_struck_through_revisions_in_a_pdf_are_left_out_and_said():
     values = {(c.row, c.col): c.value for c in got.cells}
     assert values[("new_received", "other_org")] == 1  # 7̶1: the 7 is struck through
     assert any("struck through" in p for p in got.problems)
+
+
+def test_a_table_without_rules_down_is_read_as_lines_not_as_prose():
+    page = next(REDTEAM.glob("r12_p06_*.pdf"))
+    truth = json.loads(page.with_suffix(".json").read_text("utf-8"))
+    got = parse_file(page)
+    expected = {(c["section"], c["row"], c["col"]): c["value"] for c in truth["cells"]}
+    right = [c for c in got.cells if expected.get((c.section, c.row, c.col), "x") == c.value]
+    assert len(right) > len(expected) // 2
+    assert not any("written as prose" in p for p in got.problems)

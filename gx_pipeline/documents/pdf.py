@@ -702,7 +702,17 @@ def _blocks(
                     break
         else:
             outside.append(ch)
-    tables = [t for t in tables if any(c.chars for c in t.cells)]
+    kept = []
+    for t in tables:
+        if not any(c.chars for c in t.cells):
+            continue
+        if all(c.x0 == t.x0 and c.x1 == t.x1 for c in t.cells):
+            # rules across and none down (a frame, a 三线表's rules): no column is drawn, so
+            # the rows are read as lines, their gaps telling the columns as on a page of text
+            outside += [ch for c in t.cells for ch in c.chars]
+            continue
+        kept.append(t)
+    tables = kept
     lines = _lines(outside)
     lines = _drop_page_numbers(lines)
     items: list[tuple[float, int, object]] = [(t.top, 1, t) for t in tables]
