@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from gx_pipeline import documents
 from gx_pipeline.parsing import parse_file
 from gx_pipeline_tests.truth_pages import assert_reads_like_its_truth
 
@@ -20,7 +21,7 @@ PAGES = sorted(
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.stem)
 def test_realistic_page_reads_exactly(page: Path):
-    if page.suffix == ".doc":
+    if documents.kind_of(page.read_bytes()) == "doc":
         _needs_libreoffice()
     if json.loads(page.with_suffix(".json").read_text("utf-8")).get("read_only_some"):
         pytest.skip("a page whose cells cannot all be read: test_only_right_cells_are_read")

@@ -44,9 +44,44 @@ def declared_charset(data: bytes) -> str | None:
     return m.group(1).decode("ascii").lower() if m else None
 
 
+#: a web archive's MIME headers: Word's "single file web page" (.mht) and the "export to Word"
+#: of many sites (an .mht saved as .doc)
+_WEB_ARCHIVE = re.compile(
+    rb"^\s*(?:[\w-]+:[^\n]*\n(?:[ \t][^\n]*\n)*)*?content-type:\s*(?:multipart/related|text/html)",
+    re.IGNORECASE,
+)
+
+
+def web_archive_page(data: bytes) -> bytes | None:
+    """The HTML of a web archive (MIME: the page quoted-printable or base64, its images beside
+    it), or None when the bytes are no web archive. Read as they are, the quoted-printable
+    soft line breaks (`=` at a line's end) cut words and numbers and `=3D` stands for every
+    `=`: no table of the page would be read."""
+    head = data[:4096]
+    if b"mime-version" not in head.lower() or not _WEB_ARCHIVE.match(head):
+        return None
+    import email
+    import email.policy
+
+    message = email.message_from_bytes(data, policy=email.policy.compat32)
+    for part in message.walk():
+        if part.get_content_type() == "text/html":
+            payload = part.get_payload(decode=True)
+            if isinstance(payload, bytes) and payload.strip():
+                return payload
+    return None
+
+
 def decode(data: bytes, source: str) -> Decoded:
     if not data.strip():
         raise ParseError(source, "the file is empty")
+    if data.lstrip()[:1] != b"<" and (page := web_archive_page(data)) is not None:
+        decoded = decode(page, source)
+        said = (
+            "page: a web archive (MIME, .mht; an 'export to Word' .doc may be one): its HTML "
+            "part is read"
+        )
+        return dataclasses.replace(decoded, problems=(said, *decoded.problems))
     declared = declared_charset(data)
     for bom, enc in (
         (codecs.BOM_UTF8, "utf-8-sig"),
