@@ -2,7 +2,8 @@
 
 No Dagster import anywhere below this package. The kind of a file is told by its bytes, never
 by its name: `%PDF-` starts a PDF, a zip holding `word/document.xml` is a .docx, the OLE2
-header starts a .doc (and a .wps). Everything else is a web page or a text copy.
+header starts a .doc (and a .wps), and `{\\rtf` an RTF file, read as a .doc is. Everything
+else is a web page or a text copy.
 
 - `kind_of(data) -> "pdf" | "docx" | "doc" | None`
 - `read(data, source) -> Document | None`: None for a web page or text copy; DocumentError
@@ -22,6 +23,7 @@ __all__ = ["KINDS", "Document", "DocumentError", "Location", "kind_of", "page_ki
 KINDS = ("html", "text", "pdf", "docx", "doc")
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_RTF = b"{\\rtf"
 
 
 def kind_of(data: bytes) -> str | None:
@@ -30,7 +32,9 @@ def kind_of(data: bytes) -> str | None:
     # a PDF may have a few bytes of junk before its header (a BOM, a stray line)
     if b"%PDF-" in head:
         return "pdf"
-    if data.startswith(_OLE2):
+    if data.startswith(_OLE2) or data[:64].lstrip()[:5] == _RTF:
+        # an RTF file is a Word file of the old family too: Word and WPS save it, and a
+        # site's "export to Word" often writes one named .doc
         return "doc"
     if data.startswith(b"PK\x03\x04"):
         try:

@@ -7,9 +7,10 @@ gives it; the continuing cells below are left out but keep their place in the ce
 ([table, row, cell]). Paragraphs between tables are read as a text copy (a report typed with
 tab stops instead of a table still gives its rows).
 
-.doc and .wps (the binary formats of Word 97-2003 and WPS) are converted to .docx by LibreOffice
-(`soffice --headless --convert-to docx`) when it is installed, then read the same way; without
-it the file is refused with that reason.
+.doc and .wps (the binary formats of Word 97-2003 and WPS), and RTF (which Word and WPS save
+too, often named .doc), are converted to .docx by LibreOffice (`soffice --headless
+--convert-to docx`) when it is installed, then read the same way; without it the file is
+refused with that reason.
 """
 
 from __future__ import annotations
@@ -264,8 +265,9 @@ def converter() -> str | None:
 
 
 def read_doc(data: bytes, source: str) -> Document:
-    """A .doc or .wps (OLE2) file, through LibreOffice's conversion to .docx."""
-    if data.find(_WORD_STREAM) < 0:
+    """A .doc or .wps (OLE2) or an RTF file, through LibreOffice's conversion to .docx."""
+    rtf = data[:64].lstrip()[:5] == b"{\\rtf"
+    if not rtf and data.find(_WORD_STREAM) < 0:
         raise DocumentError(
             "an OLE2 (old Office) file without a WordDocument stream: not a Word document "
             "(a spreadsheet or presentation?)"
@@ -273,12 +275,12 @@ def read_doc(data: bytes, source: str) -> Document:
     command = converter()
     if command is None:
         raise DocumentError(
-            "a Word 97-2003 or WPS file (.doc/.wps): reading it needs LibreOffice to convert it "
-            "(`make system-deps` installs it), and it is not installed here"
+            "a Word 97-2003, WPS or RTF file (.doc/.wps/.rtf): reading it needs LibreOffice to "
+            "convert it (`make system-deps` installs it), and it is not installed here"
         )
     with tempfile.TemporaryDirectory(prefix="gx-doc-") as tmp:
         work = Path(tmp)
-        source_path = work / "report.doc"
+        source_path = work / ("report.rtf" if rtf else "report.doc")
         source_path.write_bytes(data)
         # a profile of its own: parallel workers must not share LibreOffice's profile lock
         profile = (work / "profile").as_uri()
