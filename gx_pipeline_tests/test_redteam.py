@@ -150,3 +150,9 @@ def test_a_table_without_rules_down_is_read_as_lines_not_as_prose():
     right = [c for c in got.cells if expected.get((c.section, c.row, c.col), "x") == c.value]
     assert len(right) > len(expected) // 2
     assert not any("written as prose" in p for p in got.problems)
+
+
+def test_glyphs_without_a_unicode_map_keep_their_place_and_are_said():
+    got = parse_file(next(REDTEAM.glob("r12_p07_*.pdf")))
+    assert any("no Unicode mapping" in p for p in got.problems)
+    assert "encoding_damaged" in got.flags

@@ -141,6 +141,12 @@ def _read(pdf, source: str) -> Document:
             "the PDF's fonts have no Unicode mapping: its text cannot be read "
             f"({unmapped} of {visible + unmapped} characters unmapped)"
         )
+    if unmapped:
+        out.flag(
+            codes.ENCODING_DAMAGED,
+            f"document: {unmapped} character(s) have no Unicode mapping in their font (kept as "
+            "'\ufffd'): a cell or line holding one is not read as it stands",
+        )
     if watermarks:
         pages = ", ".join(str(n) for n, _ in watermarks)
         sample = watermarks[0][1]
@@ -434,9 +440,13 @@ def _chars(page) -> tuple[list[_Char], int, str]:
             if ch.isspace():
                 continue  # PDFium's own spaces and line ends; gaps are measured instead
             if ch == "\ufffd" or ch == "\x00" or "\ue000" <= ch <= "\uf8ff":
+                # a glyph without a Unicode mapping keeps its place as U+FFFD: dropped, the
+                # digits around it would close up into another number ("1?2" read as 12)
                 unmapped += 1
+                ch = "\ufffd"
+            elif unicodedata.category(ch)[0] == "C":
                 continue
-            if unicodedata.category(ch)[0] == "C" or not box(textpage, i, rect):
+            if not box(textpage, i, rect):
                 continue
             turn = angle(textpage, i)
             if turn > 0 and SLANT < (turn % _QUARTER) < _QUARTER - SLANT:
