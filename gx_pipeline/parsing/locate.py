@@ -76,8 +76,7 @@ def _marked(text: str) -> PageView | None:
     if root is None:
         return None
     styles = [tk._TEXT(s) for s in root.iter("style")]
-    tk._inputs_as_text(root)
-    etree.strip_elements(root, *tk._SKIP, with_tail=False)
+    tk._shown_text_only(root, markup)
     lines_text = tk._lines_text(root, markup)
     segments = tk._segments(lines_text) if tk._HIDE_START in lines_text else [(lines_text, False)]
     kept = [

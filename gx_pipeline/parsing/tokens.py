@@ -243,6 +243,15 @@ def _inputs_as_text(root: etree._Element) -> None:
             field.tail = value + (field.tail or "")
 
 
+def _shown_text_only(root: etree._Element, markup: str) -> None:
+    """The tree with only the text a reader takes as the page's: an input's value as text, and
+    no script, style, form control or struck-out text (the cell finder does the same)."""
+    _inputs_as_text(root)
+    if "line-through" in markup:
+        _drop_struck(root)
+    etree.strip_elements(root, *_SKIP, with_tail=False)
+
+
 def _drop_struck(root: etree._Element) -> None:
     """Text an editor struck through with a style (`text-decoration: line-through`, as rich
     text editors write it) goes, as <s> and <del> do: a number corrected by hand, the old one
@@ -272,10 +281,7 @@ def _html_tokens(text: str) -> tuple[list[Token], Head]:
     title, meta, address = _head(root)
     if "createTime" in text and (created := _CREATE_TIME.search(text)):
         meta.setdefault("createtime", created.group(1))  # WeChat articles: only in a script
-    _inputs_as_text(root)
-    if "line-through" in markup:
-        _drop_struck(root)
-    etree.strip_elements(root, *_SKIP, with_tail=False)
+    _shown_text_only(root, markup)
     tokens: list[Token] = []
     table_no = 0
     text_out = _lines_text(root, markup)
