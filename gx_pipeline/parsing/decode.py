@@ -75,7 +75,7 @@ def web_archive_page(data: bytes) -> bytes | None:
 def decode(data: bytes, source: str) -> Decoded:
     if not data.strip():
         raise ParseError(source, "the file is empty")
-    if data.lstrip()[:1] != b"<" and (page := web_archive_page(data)) is not None:
+    if data[:64].lstrip()[:1] != b"<" and (page := web_archive_page(data)) is not None:
         decoded = decode(page, source)
         said = (
             "page: a web archive (MIME, .mht; an 'export to Word' .doc may be one): its HTML "
