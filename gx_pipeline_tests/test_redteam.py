@@ -156,3 +156,34 @@ def test_glyphs_without_a_unicode_map_keep_their_place_and_are_said():
     got = parse_file(next(REDTEAM.glob("r12_p07_*.pdf")))
     assert any("no Unicode mapping" in p for p in got.problems)
     assert "encoding_damaged" in got.flags
+
+
+@pytest.mark.parametrize("struck", ["td", "tr"])
+def test_a_cell_or_row_struck_by_its_own_style_keeps_the_grid_in_place(struck: str, tmp_path):
+    # a style on the cell or the row itself, not on a span inside it: leaving the element out
+    # would move every later cell of the row (or every later row) one place
+    page = next(REDTEAM.glob("r12_h03_*.html"))
+    html = page.read_text("utf-8")
+    row = '<tr><td valign="middle">5.属于三类内部事务信息</td>'
+    assert html.count(row) == 1
+    if struck == "td":
+        html = html.replace(
+            row + '<td valign="middle">0</td>',
+            row + '<td valign="middle" style="text-decoration: line-through">0</td>',
+            1,
+        )
+    else:
+        html = html.replace(row, row.replace("<tr>", '<tr style="text-decoration:line-through">'))
+    changed = tmp_path / page.name
+    changed.write_text(html, "utf-8")
+    truth = json.loads(page.with_suffix(".json").read_text("utf-8"))
+    expected = {(c["section"], c["row"], c["col"]): c["value"] for c in truth["cells"]}
+    got = parse_file(changed)
+    values = {(c.section, c.row, c.col): c.value for c in got.cells}
+    wrong = {k: v for k, v in values.items() if v is not None and v != expected.get(k)}
+    assert wrong == {}
+    struck_row = {k for k in expected if k[1] == "withheld.internal_affairs"}
+    assert len(struck_row) == 7
+    read = {k for k, v in values.items() if v is not None}
+    assert read >= set(expected) - struck_row
+    assert len(read & struck_row) == (6 if struck == "td" else 0)

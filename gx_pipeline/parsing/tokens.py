@@ -260,6 +260,11 @@ def _drop_struck(root: etree._Element) -> None:
         parent = element.getparent()
         if parent is None:
             continue
+        if element.tag in _GRID or next(element.iter("td", "th"), None) is not None:
+            # a struck cell, row or table keeps its place, emptied: left out, it would move
+            # every later cell of its row (or row of its table) one place
+            _strike_out(element)
+            continue
         tail = element.tail or ""
         previous = element.getprevious()
         if previous is not None:
@@ -267,6 +272,21 @@ def _drop_struck(root: etree._Element) -> None:
         else:
             parent.text = (parent.text or "") + tail
         parent.remove(element)
+
+
+#: the elements that make a table's grid
+_GRID = frozenset(("table", "thead", "tbody", "tfoot", "tr", "td", "th"))
+
+
+def _strike_out(element: etree._Element) -> None:
+    """`element`'s text gone, the table cells inside it kept in place, empty."""
+    element.text = None
+    for child in list(element):
+        if child.tag in _GRID:
+            _strike_out(child)
+            child.tail = None
+        else:
+            element.remove(child)
 
 
 def _html_tokens(text: str) -> tuple[list[Token], Head]:
