@@ -35,7 +35,9 @@ from gx_pipeline.fetch import (
 from gx_pipeline_tests.conftest import loopback_server
 
 FIXTURES = Path(__file__).parent / "fixtures" / "fetch"
-CLIENT_TIMEOUT = 0.3
+#: the read timeout of the fetches here; a page served at once must come well within it on a
+#: busy machine, since the fault mix counts retries exactly
+CLIENT_TIMEOUT = 1.0
 MAX_BYTES = 200_000
 FAST = FetchSettings(
     concurrency=16,
@@ -260,7 +262,9 @@ def test_fault_mix_of_200_addresses_ends_in_retried_successes_and_recorded_failu
     assert site.hits["/flaky/0"] == 3 and site.hits["/broken/0"] == 3
     assert site.hits["/robots.txt"] == 1
     assert site.user_agents == {USER_AGENT}
-    assert elapsed < 10
+    # a bound on the whole run only, loose for a busy machine: that a hanging page's attempts
+    # are cut at the read timeout is told by its reason (FAULT_MIX)
+    assert elapsed < 20
 
     records = {r.address: r for r in Archive(archive_dir).records()}
     flaky = records[site.url("/flaky/0")]
