@@ -247,16 +247,29 @@ def _shown_text_only(root: etree._Element, markup: str) -> None:
     """The tree with only the text a reader takes as the page's: an input's value as text, and
     no script, style, form control or struck-out text (the cell finder does the same)."""
     _inputs_as_text(root)
-    if "line-through" in markup:
+    if _LINE_THROUGH.search(markup):
         _drop_struck(root)
+    for element in list(root.iter("s", "del", "strike")):
+        if next(element.iter("td", "th", "tr"), None) is not None:
+            # tag soup: a strike tag around cells or rows (libxml2 keeps it there; a browser
+            # moves it out of the table). Taken out with them, it moved the row's later cells
+            # (or the table's later rows) one place: they keep their places, emptied
+            _strike_out(element)
+            _unwrap(element)
     etree.strip_elements(root, *_SKIP, with_tail=False)
+
+
+#: CSS keywords are case-blind (old IE markup writes TEXT-DECORATION: LINE-THROUGH)
+_LINE_THROUGH = re.compile("line-through", re.IGNORECASE)
 
 
 def _drop_struck(root: etree._Element) -> None:
     """Text an editor struck through with a style (`text-decoration: line-through`, as rich
     text editors write it) goes, as <s> and <del> do: a number corrected by hand, the old one
     struck before the new."""
-    for element in root.xpath("//*[@style and contains(@style, 'line-through')]"):
+    upper, lower = "LINE-THROUGH", "line-through"
+    lowered = f"translate(@style, '{upper}', '{lower}')"
+    for element in root.xpath(f"//*[@style and contains({lowered}, '{lower}')]"):
         parent = element.getparent()
         if parent is None:
             continue
@@ -287,6 +300,24 @@ def _strike_out(element: etree._Element) -> None:
             child.tail = None
         else:
             element.remove(child)
+
+
+def _unwrap(element: etree._Element) -> None:
+    """`element` out of the tree, its children (and its tail) in its place."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    at = parent.index(element)
+    children = list(element)
+    tail = element.tail or ""
+    for child in reversed(children):
+        parent.insert(at + 1, child)
+    before = children[-1] if children else element.getprevious()
+    if before is not None:
+        before.tail = (before.tail or "") + tail
+    else:
+        parent.text = (parent.text or "") + tail
+    parent.remove(element)
 
 
 def _html_tokens(text: str) -> tuple[list[Token], Head]:
