@@ -236,3 +236,22 @@ def test_a_strike_style_in_any_case_is_struck(style: str):
     cell = f'<td><span style="{style}">9</span>6</td>'
     tokens, _ = html_tokens(f"<html><body><table><tr><td>a</td>{cell}</tr></table></body></html>")
     assert [t.text for t in tokens if t.table] == ["a", "6"]
+
+
+@pytest.mark.parametrize("hazard", ["r12_h01_*.html", "r12_h02_*.html", "r12_h03_*.html"])
+def test_struck_text_left_out_of_a_web_page_is_said(hazard: str):
+    # as a PDF's struck text is: a researcher sees why a number the page shows was not read
+    got = parse_file(next(REDTEAM.glob(hazard)))
+    (said,) = [p for p in got.problems if "struck through" in p]
+    assert said.startswith("page: text struck through")
+
+
+def test_a_strike_tag_holding_no_text_is_not_said(tmp_path):
+    # CMS templates use an empty <s></s> as an icon or a bullet: nothing is struck
+    page = next(REDTEAM.glob("r12_h03_*.html"))
+    html = page.read_text("utf-8").replace("line-through", "none")
+    html = html.replace("<body>", '<body><ul><li><s class="dot"></s>首页</li></ul>', 1)
+    assert '<s class="dot">' in html
+    changed = tmp_path / page.name
+    changed.write_text(html, "utf-8")
+    assert not any("struck" in p for p in parse_file(changed).problems)

@@ -88,6 +88,13 @@ def parse_bytes(data: bytes, source: str, sha256: str | None = None) -> Report:
         lines_are_values = not any(t.kind == CELL and t.table for t in tokens)
     elif html_page:
         tokens, head = html_tokens(text)
+        if head.struck:
+            # as a PDF's struck text is said: a number the page shows, left out
+            sample = head.struck[:20] + ("…" if len(head.struck) > 20 else "")
+            problems.append(
+                "page: text struck through (a revision shown as deleted, or crossed out: "
+                f"'{sample}') is left out"
+            )
         has_tables = any(t.kind == CELL and t.table for t in tokens)
         if not has_tables:
             # a flipbook or plain-text rendering wrapped in markup: read its lines as a text copy

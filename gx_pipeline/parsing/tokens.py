@@ -197,6 +197,8 @@ class Head(NamedTuple):
     #: the page's own address as its markup states it (<link rel="canonical">, og:url): the
     #: site a report is published on, when the file came without one
     address: str | None = None
+    #: the text struck through (<s>, <del>, <strike>, a line-through style) that is left out
+    struck: str = ""
 
 
 def html_tokens(text: str) -> tuple[list[Token], Head]:
@@ -243,13 +245,17 @@ def _inputs_as_text(root: etree._Element) -> None:
             field.tail = value + (field.tail or "")
 
 
-def _shown_text_only(root: etree._Element, markup: str) -> None:
+def _shown_text_only(root: etree._Element, markup: str) -> str:
     """The tree with only the text a reader takes as the page's: an input's value as text, and
-    no script, style, form control or struck-out text (the cell finder does the same)."""
+    no script, style, form control or struck-out text (the cell finder does the same). Returns
+    the struck-out text left out, for the page's problems."""
     _inputs_as_text(root)
+    struck: list[str] = []
     if _LINE_THROUGH.search(markup):
-        _drop_struck(root)
-    for element in list(root.iter("s", "del", "strike")):
+        _drop_struck(root, struck)
+    for element in list(root.iter(*_STRIKE_TAGS)):
+        if not any(a.tag in _STRIKE_TAGS for a in element.iterancestors()):
+            struck.append("".join(element.itertext()))
         if next(element.iter("td", "th", "tr"), None) is not None:
             # tag soup: a strike tag around cells or rows (libxml2 keeps it there; a browser
             # moves it out of the table). Taken out with them, it moved the row's later cells
@@ -257,13 +263,17 @@ def _shown_text_only(root: etree._Element, markup: str) -> None:
             _strike_out(element)
             _unwrap(element)
     etree.strip_elements(root, *_SKIP, with_tail=False)
+    return " ".join(" ".join(struck).split())
+
+
+_STRIKE_TAGS = ("s", "del", "strike")
 
 
 #: CSS keywords are case-blind (old IE markup writes TEXT-DECORATION: LINE-THROUGH)
 _LINE_THROUGH = re.compile("line-through", re.IGNORECASE)
 
 
-def _drop_struck(root: etree._Element) -> None:
+def _drop_struck(root: etree._Element, struck: list[str]) -> None:
     """Text an editor struck through with a style (`text-decoration: line-through`, as rich
     text editors write it) goes, as <s> and <del> do: a number corrected by hand, the old one
     struck before the new."""
@@ -273,6 +283,7 @@ def _drop_struck(root: etree._Element) -> None:
         parent = element.getparent()
         if parent is None:
             continue
+        struck.append("".join(element.itertext()))
         if element.tag in _GRID or next(element.iter("td", "th"), None) is not None:
             # a struck cell, row or table keeps its place, emptied: left out, it would move
             # every later cell of its row (or row of its table) one place
@@ -332,7 +343,7 @@ def _html_tokens(text: str) -> tuple[list[Token], Head]:
     title, meta, address = _head(root)
     if "createTime" in text and (created := _CREATE_TIME.search(text)):
         meta.setdefault("createtime", created.group(1))  # WeChat articles: only in a script
-    _shown_text_only(root, markup)
+    struck = _shown_text_only(root, markup)
     tokens: list[Token] = []
     table_no = 0
     text_out = _lines_text(root, markup)
@@ -370,7 +381,7 @@ def _html_tokens(text: str) -> tuple[list[Token], Head]:
             tokens.append(ROW_END)
     if not text.rstrip().endswith(">"):
         _mark_cut(tokens)  # the file stops inside text: the last token may be cut short
-    return tokens, Head(title, meta, address)
+    return tokens, Head(title, meta, address, struck)
 
 
 #: a longer line is a page's own prose, not a menu line or a label: not cached, so that the
