@@ -255,3 +255,23 @@ def test_a_strike_tag_holding_no_text_is_not_said(tmp_path):
     changed = tmp_path / page.name
     changed.write_text(html, "utf-8")
     assert not any("struck" in p for p in parse_file(changed).problems)
+
+
+@pytest.mark.parametrize("depth", [0, 1, 3])
+def test_a_table_inside_a_struck_block_keeps_its_grid_emptied_at_any_depth(depth: int):
+    # a block struck through by its style with the table in it, directly or inside plain
+    # wrappers: the table's cells were read as shown when the wrapper was a <div> (the table
+    # was taken out with it, and the page read again without its wrappers)
+    from gx_pipeline.parsing.tokens import html_tokens
+
+    table = "<table><tr><td>a</td><td>5</td></tr><tr><td>b</td><td>6</td></tr></table>"
+    inner = "<div>" * depth + table + "</div>" * depth
+    page = f'<p>x</p><div style="text-decoration:line-through">{inner}</div>'
+    tokens, head = html_tokens(f"<html><body>{page}</body></html>")
+    assert [(t.tr, t.td, t.text) for t in tokens if t.table] == [
+        (1, 1, ""),
+        (1, 2, ""),
+        (2, 1, ""),
+        (2, 2, ""),
+    ]
+    assert head.struck == "a 5 b 6"

@@ -255,7 +255,7 @@ def _shown_text_only(root: etree._Element, markup: str) -> str:
         _drop_struck(root, struck)
     for element in list(root.iter(*_STRIKE_TAGS)):
         if not any(a.tag in _STRIKE_TAGS for a in element.iterancestors()):
-            struck.append("".join(element.itertext()))
+            struck.append(" ".join(element.itertext()))
         if next(element.iter("td", "th", "tr"), None) is not None:
             # tag soup: a strike tag around cells or rows (libxml2 keeps it there; a browser
             # moves it out of the table). Taken out with them, it moved the row's later cells
@@ -283,7 +283,7 @@ def _drop_struck(root: etree._Element, struck: list[str]) -> None:
         parent = element.getparent()
         if parent is None:
             continue
-        struck.append("".join(element.itertext()))
+        struck.append(" ".join(element.itertext()))
         if element.tag in _GRID or next(element.iter("td", "th"), None) is not None:
             # a struck cell, row or table keeps its place, emptied: left out, it would move
             # every later cell of its row (or row of its table) one place
@@ -303,10 +303,12 @@ _GRID = frozenset(("table", "thead", "tbody", "tfoot", "tr", "td", "th"))
 
 
 def _strike_out(element: etree._Element) -> None:
-    """`element`'s text gone, the table cells inside it kept in place, empty."""
+    """`element`'s text gone, the table cells inside it kept in place, empty (a table inside
+    wrappers too: taken out, it went unsaid, or came back unstruck when the page lost all its
+    tables and was read again without wrappers)."""
     element.text = None
     for child in list(element):
-        if child.tag in _GRID:
+        if next(child.iter(*_GRID), None) is not None:
             _strike_out(child)
             child.tail = None
         else:
