@@ -281,7 +281,7 @@ def _drop_struck(root: etree._Element, struck: list[str]) -> None:
     lowered = f"translate(@style, '{upper}', '{lower}')"
     for element in root.xpath(f"//*[@style and contains({lowered}, '{lower}')]"):
         parent = element.getparent()
-        if parent is None:
+        if parent is None or not _line_drawn(element.get("style", "")):
             continue
         struck.append(" ".join(element.itertext()))
         if element.tag in _GRID or next(element.iter("td", "th"), None) is not None:
@@ -296,6 +296,18 @@ def _drop_struck(root: etree._Element, struck: list[str]) -> None:
         else:
             parent.text = (parent.text or "") + tail
         parent.remove(element)
+
+
+def _line_drawn(style: str) -> bool:
+    """Whether a browser draws the line of a style that names line-through: only a
+    text-decoration or text-decoration-line declaration does, and the last one wins (Word's
+    HTML writes its own text-line-through:none beside text-decoration:none)."""
+    drawn = False
+    for declaration in style.split(";"):
+        name, _, value = declaration.partition(":")
+        if name.strip().lower() in ("text-decoration", "text-decoration-line"):
+            drawn = "line-through" in value.lower()
+    return drawn
 
 
 #: the elements that make a table's grid
