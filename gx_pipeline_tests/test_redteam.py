@@ -283,3 +283,17 @@ def test_a_style_strikes_when_a_browser_draws_its_line(style: str, struck: bool)
     tokens, head = html_tokens(page)
     assert [t.text for t in tokens if t.table] == ["a", "6" if struck else "96"]
     assert head.struck == ("9" if struck else "")
+
+
+def test_text_struck_by_a_wrapper_style_stays_out_of_a_page_read_without_its_wrappers():
+    # a page nested too deep for libxml2 is read again without its wrappers (<div>, <span>,
+    # <font>): the <span> that struck a number went with them, and the old number was read
+    from gx_pipeline.parsing.tokens import html_tokens
+
+    cell = '<td><font style="TEXT-DECORATION: line-through">9</font>6</td>'
+    cell += "<td><span style='text-decoration:none'>7</span></td>"
+    table = f"<table><tr><td>a</td>{cell}</tr></table>"
+    page = "<html><body>" + "<div>" * 3000 + table + "</div>" * 3000 + "</body></html>"
+    tokens, head = html_tokens(page)
+    assert [t.text for t in tokens if t.table] == ["a", "6", "7"]
+    assert head.struck == "9"

@@ -207,10 +207,28 @@ def html_tokens(text: str) -> tuple[list[Token], Head]:
     if not any(t.table for t in tokens) and _TABLE_TAG.search(text):
         # tables the tree lost: libxml2 gives up below a few thousand nested wrappers. Without
         # the wrappers (layout only, they carry no cells) the tables come back.
-        flat, flat_head = _html_tokens(_WRAPPER_TAG.sub("\n", text))
+        flat_text = text
+        if _LINE_THROUGH.search(text):
+            # a wrapper that strikes its text through must not take the strike with it
+            flat_text = _STRUCK_WRAPPER.sub(_struck_as_s, text)
+        flat, flat_head = _html_tokens(_WRAPPER_TAG.sub("\n", flat_text))
         if any(t.table for t in flat):
             return flat, head if head.title or head.meta else flat_head
     return tokens, head
+
+
+#: a wrapper element holding only text (a struck number, as an editor writes it)
+_STRUCK_WRAPPER = re.compile(
+    r"<(div|span|font)\b([^>]*line-through[^>]*)>([^<]*)</\1\s*>", re.IGNORECASE
+)
+_STYLE_ATTRIBUTE = re.compile(r"""\bstyle\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+
+
+def _struck_as_s(m: re.Match[str]) -> str:
+    style = _STYLE_ATTRIBUTE.search(m[2])
+    if style is None or not _line_drawn(style[1] or style[2] or style[3] or ""):
+        return m[0]
+    return f"<s>{m[3]}</s>"
 
 
 def _read_tree(text: str) -> tuple[str, etree._Element | None]:
