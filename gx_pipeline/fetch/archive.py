@@ -127,7 +127,6 @@ class Archive:
         self.root = Path(root)
         self._log_lock = threading.Lock()
         self._lock_file: int | None = None
-        self._tail_checked = False
 
     # -- exclusive use ------------------------------------------------------------------------
 
@@ -177,7 +176,6 @@ class Archive:
                 )
             fh.flush()
             os.fsync(fh.fileno())
-        self._tail_checked = True
 
     def unlock(self) -> None:
         if self._lock_file is not None:
@@ -221,18 +219,15 @@ class Archive:
     # -- the log ------------------------------------------------------------------------------
 
     def append(self, record: FetchRecord) -> None:
-        """Add `record` to the log as one whole line: a write that fails part-way (a full disk)
-        is cut off again, so the line is all there or not at all and the next one stands
-        alone."""
+        """Add `record` to the log as one whole line (the run holds the archive: `lock` has
+        ended the log on a whole line): a write that fails part-way (a full disk) is cut off
+        again, so the line is all there or not at all and the next one stands alone."""
         data = (json.dumps(dataclasses.asdict(record), ensure_ascii=False) + "\n").encode()
         path = self.root / LOG
         with self._log_lock, named_when_full(path, "the fetch log", False, RUN_AGAIN):
             fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
             try:
                 end = os.fstat(fd).st_size
-                # a crash (kill -9, power) mid-line leaves a torn last line: start a fresh one
-                if not self._tail_checked and end > 0 and not _ends_with_newline(path):
-                    data = b"\n" + data
                 try:
                     _write_all(fd, data)
                     os.fsync(fd)
@@ -240,7 +235,6 @@ class Archive:
                     with suppress(OSError):
                         os.ftruncate(fd, end)
                     raise
-                self._tail_checked = True
             finally:
                 os.close(fd)
 

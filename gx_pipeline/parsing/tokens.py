@@ -277,14 +277,19 @@ def _shown_text_only(root: etree._Element, markup: str) -> str:
         if next(element.iter("td", "th", "tr"), None) is not None:
             # tag soup: a strike tag around cells or rows (libxml2 keeps it there; a browser
             # moves it out of the table). Taken out with them, it moved the row's later cells
-            # (or the table's later rows) one place: they keep their places, emptied
+            # (or the table's later rows) one place: they keep their places, emptied, and
+            # only the tag goes
             _strike_out(element)
-            _unwrap(element)
+            element.tag = _UNWRAPPED
+    etree.strip_tags(root, _UNWRAPPED)
     etree.strip_elements(root, *_SKIP, with_tail=False)
     return " ".join(" ".join(struck).split())
 
 
 _STRIKE_TAGS = ("s", "del", "strike")
+#: the tags given, while the tree is cleaned, to an element struck by its style (taken out with
+#: its text, its tail kept) and to a strike tag around cells (only the tag goes)
+_STRUCK, _UNWRAPPED = "gx-struck", "gx-unwrapped"
 
 
 def _names_line_through(markup: str) -> bool:
@@ -311,13 +316,8 @@ def _drop_struck(root: etree._Element, struck: list[str]) -> None:
             # every later cell of its row (or row of its table) one place
             _strike_out(element)
             continue
-        tail = element.tail or ""
-        previous = element.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-        parent.remove(element)
+        element.tag = _STRUCK
+    etree.strip_elements(root, _STRUCK, with_tail=False)
 
 
 def _line_drawn(style: str) -> bool:
@@ -347,24 +347,6 @@ def _strike_out(element: etree._Element) -> None:
             child.tail = None
         else:
             element.remove(child)
-
-
-def _unwrap(element: etree._Element) -> None:
-    """`element` out of the tree, its children (and its tail) in its place."""
-    parent = element.getparent()
-    if parent is None:
-        return
-    at = parent.index(element)
-    children = list(element)
-    tail = element.tail or ""
-    for child in reversed(children):
-        parent.insert(at + 1, child)
-    before = children[-1] if children else element.getprevious()
-    if before is not None:
-        before.tail = (before.tail or "") + tail
-    else:
-        parent.text = (parent.text or "") + tail
-    parent.remove(element)
 
 
 def _html_tokens(text: str) -> tuple[list[Token], Head]:
