@@ -44,7 +44,7 @@ TMP = "tmp"
 LOCK = ".lock"
 
 #: what to do when the archive's disk is full: nothing archived is lost, a run resumes
-RUN_AGAIN = (
+FETCH_AGAIN = (
     "Free space there (or move the archive to a larger disk) and run again: the pages "
     "archived so far are kept"
 )
@@ -155,7 +155,7 @@ class Archive:
         path = self.root / LOG
         if not path.is_file() or path.stat().st_size == 0 or _ends_with_newline(path):
             return
-        with named_when_full(path, "the fetch log", False, RUN_AGAIN), open(path, "r+b") as fh:
+        with named_when_full(path, "the fetch log", False, FETCH_AGAIN), open(path, "r+b") as fh:
             start = _last_line_start(fh)
             fh.seek(start)
             tail = fh.read()
@@ -199,7 +199,7 @@ class Archive:
         if target.is_file():
             return sha256
         temp = self.root / TMP / uuid.uuid4().hex
-        with named_when_full(target, "a fetched page", named=False, remedy=RUN_AGAIN):
+        with named_when_full(target, "a fetched page", named=False, remedy=FETCH_AGAIN):
             try:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 (self.root / TMP).mkdir(exist_ok=True)
@@ -224,7 +224,7 @@ class Archive:
         again, so the line is all there or not at all and the next one stands alone."""
         data = (json.dumps(dataclasses.asdict(record), ensure_ascii=False) + "\n").encode()
         path = self.root / LOG
-        with self._log_lock, named_when_full(path, "the fetch log", False, RUN_AGAIN):
+        with self._log_lock, named_when_full(path, "the fetch log", False, FETCH_AGAIN):
             fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
             try:
                 end = os.fstat(fd).st_size

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TextIO
 
 from gx_pipeline.diskspace import explain, named_when_full
-from gx_pipeline.fetch.archive import RUN_AGAIN, ArchiveBusy, FetchRecord, export_to_raw
+from gx_pipeline.fetch.archive import FETCH_AGAIN, ArchiveBusy, FetchRecord, export_to_raw
 from gx_pipeline.fetch.client import FetchSettings
 from gx_pipeline.fetch.manifest import ManifestError, read_manifest, write_manifest
 from gx_pipeline.fetch.run import FetchSummary, fetch_manifest, manifest_from_index_pages
@@ -122,7 +122,7 @@ def main_fetch(argv: Sequence[str] | None = None) -> int:
             stages.append(("list pages", _fetch(rows, args.archive, settings)))
             rows = manifest_from_index_pages(rows, args.archive)
             found = Path(args.found or Path(args.archive) / "found-manifest.csv")
-            with named_when_full(found, "the list of reports found", False, RUN_AGAIN):
+            with named_when_full(found, "the list of reports found", False, FETCH_AGAIN):
                 write_manifest(rows, found)
             print(f"reports found on them: {len(rows)} (written to {found})", file=sys.stderr)
         stages.append(
@@ -141,7 +141,7 @@ def main_fetch(argv: Sequence[str] | None = None) -> int:
         return 130
     except OSError as exc:
         # a full disk stops the run (every next write would fail too): said as such, exit 1
-        full = explain(exc, args.archive, "the archive", remedy=RUN_AGAIN)
+        full = explain(exc, args.archive, "the archive", remedy=FETCH_AGAIN)
         if full is not None:
             print(f"gx fetch: {full}", file=sys.stderr)
             return 1
