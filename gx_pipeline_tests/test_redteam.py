@@ -5,12 +5,13 @@ it."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
-from gx_pipeline import documents
-from gx_pipeline.parsing import parse_file
+from gx_pipeline import contract, documents
+from gx_pipeline.parsing import parse_bytes, parse_file
 from gx_pipeline_tests.truth_pages import assert_reads_like_its_truth
 
 REDTEAM = Path(__file__).parent / "fixtures" / "redteam"
@@ -113,6 +114,44 @@ def test_a_header_with_the_total_column_first_is_checked_against_the_sums(stem: 
         p.startswith("requests: the header puts 总计 before 自然人") and verdict in p
         for p in got.problems
     )
+
+
+@pytest.mark.parametrize("stem", ["r13_a01_", "r13_a02_", "r13_a03_"])
+def test_applicant_columns_drawn_in_another_order_are_read_under_their_headings(stem: str):
+    got = parse_file(next(p for p in REDTEAM.glob(f"{stem}*") if p.suffix != ".json"))
+    assert any(
+        p.startswith("requests: the header orders the applicant columns") for p in got.problems
+    )
+    # the cells come out in the template's order of columns, as on every other page
+    order = [c.code for c in contract.REQUEST_COLUMNS]
+    granted = [c.col for c in got.cells if c.row == "granted"]
+    assert granted == order
+
+
+def test_a_total_column_among_the_applicants_is_read_where_the_sums_put_it():
+    page = next(REDTEAM.glob("r13_a05_*.html"))
+    got = parse_file(page)
+    assert "reading_by_identity" in got.flags
+
+    # the same header over numbers in the template's order: the sums do not follow the
+    # header, nothing says which order is right, and the template's is taken (and flagged)
+    def total_last(row: re.Match) -> str:
+        cells = re.findall(r"<td[^>]*>.*?</td>", row.group(0))
+        numbers = [c for c in cells if re.fullmatch(r"[\d.]+", re.sub(r"<[^>]+>", "", c))]
+        if len(numbers) != 7 or len(cells) < 8:
+            return row.group(0)  # not a requests row (proactive, appeals, header)
+        labels = cells[: len(cells) - 7]
+        # the page's order is 自然人, 总计, then the five: move 总计 to the end
+        return "<tr>" + "".join([*labels, numbers[0], *numbers[2:], numbers[1]]) + "</tr>"
+
+    text = re.sub(r"<tr>.*?</tr>", total_last, page.read_text("utf-8"))
+    got = parse_bytes(text.encode("utf-8"), page.name)
+    assert "column_order_guessed" in got.flags
+    truth = json.loads(page.with_suffix(".json").read_text("utf-8"))
+    expected = {
+        (c["row"], c["col"]): c["value"] for c in truth["cells"] if c["section"] == "requests"
+    }
+    assert {(c.row, c.col): c.value for c in got.cells if c.section == "requests"} == expected
 
 
 def test_change_written_in_words_is_signed_and_no_change_is_said():

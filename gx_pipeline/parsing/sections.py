@@ -789,9 +789,11 @@ def _table(
             continue
         by_code[r.code] = r
     _align_in_place_blanks(section, by_code, width, problems)
+    drawn: tuple[contract.Column, ...] | None = None  # the columns in the page's order
     if section == "requests":
         _extra_columns(header or [], by_code, problems)
         _total_column_first(header or [], by_code, problems)
+        drawn = _applicant_columns(header or [], by_code, problems)
     complete = True
     centres = _column_centres(list(by_code.values()))
     if section == "requests" and 7 not in centres and header_x:  # no full row at all
@@ -807,6 +809,7 @@ def _table(
                 complete = False
             continue
         n = len(trow.columns)
+        columns = drawn or trow.columns
         vals = r.values
         if vals and len(vals) < n and all(t.x is not None for t in vals):
             # text laid out by spaces draws no blank cell: a value's column is where it stands
@@ -832,7 +835,7 @@ def _table(
                         t if t is not None else vals[-1]._replace(text="", td=None)
                         for t in placed_by_x
                     ]
-                for col, tok in zip(trow.columns, placed_by_x, strict=False):
+                for col, tok in zip(columns, placed_by_x, strict=False):
                     cells.append(
                         _cell(section, trow.code, col.code, tok, units.get(r.block), problems)
                     )
@@ -855,9 +858,7 @@ def _table(
             )
             for k, tok in enumerate(vals):
                 cells.append(
-                    _cell(
-                        section, trow.code, trow.columns[k].code, tok, units.get(r.block), problems
-                    )
+                    _cell(section, trow.code, columns[k].code, tok, units.get(r.block), problems)
                 )
             continue
         if (
@@ -890,8 +891,12 @@ def _table(
         if fitted is None:
             complete = False
             continue
-        for col, tok in zip(trow.columns, fitted, strict=True):
+        for col, tok in zip(columns, fitted, strict=True):
             cells.append(_cell(section, trow.code, col.code, tok, units.get(r.block), problems))
+    if drawn is not None:
+        # in the template's order of columns, as every other page's cells are
+        at = {c.code: k for k, c in enumerate(contract.REQUEST_COLUMNS)}
+        cells.sort(key=lambda c: (index[c.row], at[c.col]))
     if by_code and all(c.value is None for c in cells):
         problems.append(
             f"{section}: every cell is blank: the table has its labels but no numbers "
@@ -1146,16 +1151,7 @@ def _extra_columns(header: list[str], rows: dict[str, RawRow], problems: Problem
     ]
     if not extra or "法人或其他组织" not in header or "商业企业" not in header:
         return
-    # the header in reading order: level 2 (自然人 … 法人或其他组织 … 总计), then level 3
-    level3_start = header.index("商业企业")
-    level2 = header[:level3_start]
-    level3 = [w for w in header[level3_start:] if w not in ("总计",)]
-    split = level2.index("法人或其他组织") if "法人或其他组织" in level2 else len(level2)
-    order = [w for w in level2[:split] if not any(n in w for n in _HEADER_NON_COLUMNS)]
-    order += level3
-    order += [w for w in level2[split + 1 :] if not any(n in w for n in _HEADER_NON_COLUMNS)]
-    if "总计" in header[level3_start:] and "总计" not in order:
-        order.append("总计")
+    order = _header_columns(header)
     positions = [i for i, w in enumerate(order) if w in extra]
     if len(order) != 7 + len(positions) or not positions:
         return
@@ -1169,6 +1165,85 @@ def _extra_columns(header: list[str], rows: dict[str, RawRow], problems: Problem
     )
 
 
+_ORG_COLUMNS = _APPLICANTS[1:6]
+
+
+def _header_columns(header: list[str]) -> list[str]:
+    """The requests header's column headings from left to right. Read row by row, a header
+    with the 法人或其他组织 group gives level 2 (自然人 … 法人或其他组织 … 总计) before the group's
+    columns (level 3): these stand where the group word stands among level 2."""
+    subs = [k for k, w in enumerate(header) if w in _ORG_COLUMNS]
+    if "法人或其他组织" not in header or not subs:
+        return [w for w in header if not any(n in w for n in _HEADER_NON_COLUMNS)]
+    level3_start = subs[0]
+    level2 = header[:level3_start]
+    level3 = [w for w in header[level3_start:] if w not in ("总计",)]
+    split = level2.index("法人或其他组织") if "法人或其他组织" in level2 else len(level2)
+    order = [w for w in level2[:split] if not any(n in w for n in _HEADER_NON_COLUMNS)]
+    order += level3
+    order += [w for w in level2[split + 1 :] if not any(n in w for n in _HEADER_NON_COLUMNS)]
+    if "总计" in header[level3_start:] and "总计" not in order:
+        order.append("总计")
+    return order
+
+
+def _applicant_columns(
+    header: list[str], rows: dict[str, RawRow], problems: Problems
+) -> tuple[contract.Column, ...] | None:
+    """The columns of the requests values in the order the header draws them, when it draws
+    the applicant columns in another order than the template's (科研机构 before 商业企业, the
+    法人或其他组织 group before 自然人): a value is under the heading above it. None when the
+    header is the template's, or does not name each of the seven once.
+
+    Runs after _extra_columns and _total_column_first: their columns are already out of the
+    values or moved to the end."""
+    order = [w for w in _header_columns(header) if w in _APPLICANTS]
+    if sorted(order) != sorted(_APPLICANTS) or order == list(_APPLICANTS):
+        return None
+    by_label = dict(zip(_APPLICANTS, contract.REQUEST_COLUMNS, strict=True))
+    six = [w for w in order if w != "总计"]
+    at = order.index("总计")
+    if at not in (0, 6):
+        # 总计 among the applicant columns: the sums tell whether the numbers follow the header
+        agree, disagree = _sum_votes(rows, at)
+        if agree <= disagree:
+            problems.flag(
+                codes.COLUMN_ORDER_GUESSED,
+                "requests: the header puts 总计 among the applicant columns, but the numbers do "
+                "not sum that way; values are read in the template's order",
+            )
+            return None
+        problems.flag(
+            codes.READING_BY_IDENTITY,
+            f"requests: the header puts 总计 among the applicant columns and the numbers agree "
+            f"({agree} rows sum that way); values are read in the header's order",
+        )
+        return tuple(by_label[w] for w in order)
+    if six == list(_APPLICANTS[:6]):
+        return None
+    problems.append(
+        f"requests: the header orders the applicant columns {'、'.join(six)}; each value is "
+        "read under its heading"
+    )
+    return (*(by_label[w] for w in six), by_label["总计"])
+
+
+def _sum_votes(rows: dict[str, RawRow], at: int) -> tuple[int, int]:
+    """Rows where every one of the seven values is there vote: how many have the value at `at`
+    as the sum of the others and the last not, and how many the other way round."""
+    there = last = 0
+    for r in rows.values():
+        numbers = [read_value(t.text) for t in r.values[:7]]
+        if len(numbers) < 7 or any(v is None or v.value is None for v in numbers):
+            continue
+        v = [float(x.value) for x in numbers if x is not None and x.value is not None]
+        at_is_sum = abs(v[at] - (sum(v) - v[at])) < 1e-9
+        last_is_sum = abs(v[6] - sum(v[:6])) < 1e-9
+        there += at_is_sum and not last_is_sum
+        last += last_is_sum and not at_is_sum
+    return there, last
+
+
 def _total_column_first(header: list[str], rows: dict[str, RawRow], problems: Problems) -> None:
     """A requests header may put 总计 before 自然人. Whether the numbers follow it is told by the
     sums: in the template's order the last of the seven is the sum of the first six; in the
@@ -1177,16 +1252,7 @@ def _total_column_first(header: list[str], rows: dict[str, RawRow], problems: Pr
         return
     if header.index("总计") > header.index("自然人"):
         return
-    template_order = header_order = 0
-    for r in rows.values():
-        numbers = [read_value(t.text) for t in r.values[:7]]
-        if len(numbers) < 7 or any(v is None or v.value is None for v in numbers):
-            continue
-        v = [float(x.value) for x in numbers if x is not None and x.value is not None]
-        last_is_sum = abs(v[6] - sum(v[:6])) < 1e-9
-        first_is_sum = abs(v[0] - sum(v[1:])) < 1e-9
-        template_order += last_is_sum and not first_is_sum
-        header_order += first_is_sum and not last_is_sum
+    header_order, template_order = _sum_votes(rows, 0)
     if header_order > template_order:
         for r in rows.values():
             if len(r.values) >= 7:
