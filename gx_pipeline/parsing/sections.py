@@ -86,6 +86,11 @@ class Scan:
     spanned_tables: set[int] = field(default_factory=set)
 
 
+def _enumerated(text: str) -> bool:
+    n = labels.norm(text)
+    return labels.strip_enum(n) != n
+
+
 def _extend_label(row: RawRow, more: str) -> None:
     """The rest of a row's label, wrapped over two cells or lines, joins it."""
     row.label = (row.label or "") + more
@@ -435,7 +440,9 @@ class _Reader:
         b = labels.bare(text)
         if self.section == "requests" and not switching:
             if labels.is_results_total(text, self.results_seen, self.total_seen) and not (
-                self.after_header_words and labels.bare(text) == "总计"
+                # a 总计 beside header words is the column's heading; （七）总计 never is (a
+                # table may draw the total row first, under 三、本年度办理结果)
+                self.after_header_words and b == "总计" and not _enumerated(text)
             ):
                 row = self.row or (self.scan.rows[-1] if self.scan.rows else None)
                 if (
