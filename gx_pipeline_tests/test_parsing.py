@@ -418,3 +418,25 @@ def test_an_embed_left_unclosed_before_the_report_hides_nothing(embed: str):
     report = parse_bytes(with_embed.encode("utf-8"), "embed.html")
     assert [c.to_json() for c in report.cells] == [c.to_json() for c in plain.cells]
     assert report.agency == plain.agency and report.year == plain.year
+
+
+#: real pages whose requests header draws the 法人或其他组织 group over its five columns
+GROUP_HEADED = [p for p in REALDEV if "法人或其他组织" in p.read_text(encoding="utf-8")]
+
+
+@pytest.mark.parametrize("variant", ["法人或者其他组织", "法人及其他组织", "法人或其它组织"])
+@pytest.mark.parametrize("page", GROUP_HEADED, ids=lambda p: p.name[:3])
+def test_the_group_heading_in_other_words_reads_as_the_templates(page: Path, variant: str):
+    """Agencies word the group heading their own way; read as a column of its own it put the
+    group's five columns after 总计, and a page in the template's order was flagged as having
+    its columns in another (values right, trust lowered for nothing)."""
+    text = page.read_text(encoding="utf-8")
+    template = parse_bytes(text.encode(), page.name)
+    worded = parse_bytes(text.replace("法人或其他组织", variant).encode(), page.name)
+    assert worded.cells == template.cells
+    assert worded.flags == template.flags
+    assert worded.complete == template.complete
+
+
+def test_pages_with_the_group_heading_are_there():
+    assert len(GROUP_HEADED) >= 4

@@ -798,9 +798,10 @@ def _table(
     _align_in_place_blanks(section, by_code, width, problems)
     drawn: tuple[contract.Column, ...] | None = None  # the columns in the page's order
     if section == "requests":
-        _extra_columns(header or [], by_code, problems)
-        _total_column_first(header or [], by_code, problems)
-        drawn = _applicant_columns(header or [], by_code, problems)
+        header = _group_named(header or [])
+        _extra_columns(header, by_code, problems)
+        _total_column_first(header, by_code, problems)
+        drawn = _applicant_columns(header, by_code, problems)
     complete = True
     centres = _column_centres(list(by_code.values()))
     if section == "requests" and 7 not in centres and header_x:  # no full row at all
@@ -1173,6 +1174,14 @@ def _extra_columns(header: list[str], rows: dict[str, RawRow], problems: Problem
 
 
 _ORG_COLUMNS = _APPLICANTS[1:6]
+_GROUP = "法人或其他组织"
+
+
+def _group_named(header: list[str]) -> list[str]:
+    """The requests header with the group heading in the template's words: agencies write it
+    法人或者其他组织, 法人及其他组织, 法人或其它组织…; read as a column of its own, it would put
+    the group's five columns after 总计."""
+    return [_GROUP if "法人" in w and "组织" in w and w not in _APPLICANTS else w for w in header]
 
 
 def _header_columns(header: list[str]) -> list[str]:
