@@ -30,7 +30,7 @@ from gx_pipeline.pagegen.layout import (
 )
 from gx_pipeline.pagegen.metadata import make_meta
 from gx_pipeline.pagegen.values import BLANK_MODES
-from gx_pipeline.parsing import ParseError, metadata, parse_bytes
+from gx_pipeline.parsing import ParseError, parse_bytes
 from gx_pipeline.report import Report
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -393,58 +393,3 @@ def test_a_page_of_report_words_in_one_line_without_punctuation_finishes(words):
     data = (words * (120_000 // len(words))).encode("utf-8")
     _, elapsed = _timed(data, "one-run.txt")
     assert elapsed < 60
-
-
-def _stretch(rnd: random.Random, length: int) -> str:
-    """A run of text with at most one stop or digit in it: `pre` and `post` of a title."""
-    text = "某" * length
-    if length and rnd.random() < 0.3:
-        i = rnd.randrange(length)
-        text = text[:i] + rnd.choice("测，。: 2年") + text[i + 1 :]
-    return text
-
-
-def _title_like(rnd: random.Random) -> str:
-    """One to three report titles or near misses, their parts at and around the lengths the
-    title pattern allows (80 characters before the year and after it)."""
-    parts = []
-    for _ in range(rnd.randint(1, 3)):
-        parts += [
-            _stretch(rnd, rnd.choice([0, rnd.randint(0, 10), rnd.randint(75, 90)])),
-            rnd.choice(["2021", "2020年", "20", "202"]) + rnd.choice(["", "年", "年度"]),
-            _stretch(rnd, rnd.choice([0, rnd.randint(0, 10), rnd.randint(75, 90)])),
-            rnd.choice(["", "政府", "政务"]) + rnd.choice(["信息公开", "信息公", "信息公开工作"]),
-            rnd.choice(["年度报告", "年报", "工作报告", "情况的报告", "报告", "情况", "", "x"]),
-        ]
-    return "".join(parts)
-
-
-def test_the_title_search_finds_exactly_what_finditer_finds() -> None:
-    """metadata tries only the starts a report title can have (a paragraph of a page's text
-    costs ~80 steps a character under finditer): the same matches, in the same order."""
-    rnd = random.Random(7)
-    texts = [_title_like(rnd) for _ in range(3000)]
-    texts.append("2021年度" + "某" * 80 + "政府信息公开年报")  # every part at its longest
-    found = 0
-    for text in texts:
-        expected = [(m.span(), m.groupdict()) for m in metadata._TITLE.finditer(text)]
-        assert [(m.span(), m.groupdict()) for m in metadata._titles_in(text)] == expected, text
-        found += len(expected)
-    assert found > 500  # the texts hold titles, not only near misses
-
-
-def test_the_date_lines_are_every_line_a_publication_date_may_come_from() -> None:
-    rnd = random.Random(8)
-    pieces = ["发布时间", "日期", "时间", "发布于", "发稿", "2021-01-02", "20", "2", "日", "某", ""]
-    for _ in range(300):
-        lines = [
-            "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 3)))
-            for _ in range(rnd.randint(0, 200))
-        ]
-        expected = [
-            k
-            for k, n in enumerate(lines)
-            if any(w in n for w in ("日期", "时间", "发布于", "发稿"))
-            or (k < 120 and n.startswith("20"))
-        ]
-        assert metadata._date_lines(lines) == expected

@@ -7,14 +7,12 @@ page chrome (发布时间, 日期, …) or the sign-off at the end, and is cross
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import functools
-import itertools
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from gx_pipeline.parsing import problems as codes
@@ -32,34 +30,6 @@ _TITLE = re.compile(
 #: the end every _TITLE match has, found in one linear scan: a long line without it is not
 #: searched for titles at all (even bounded, each start of such a line costs ~80² steps)
 _TITLE_END = re.compile(r"信息公开(?:工作)?(?:年度报告|年报|工作报告|情况的?报告|报告|情况)")
-#: every place a year may stand (overlapping: 20202 holds 2020 twice)
-_YEARS = re.compile(r"(?=20\d{2})")
-#: the last character `pre` of a _TITLE may not hold, at the end of the searched span
-_LAST_STOP = re.compile(r"[,，。:：;；!！?？\s][^,，。:：;；!！?？\s]*\Z")
-
-
-def _titles_in(text: str) -> Iterator[re.Match[str]]:
-    """`_TITLE.finditer(text)`, the same matches, trying only the starts a match can have.
-
-    finditer tries every start of a paragraph, ~80 steps each. A match's start is at most 80
-    characters of `pre` before a year (with none of pre's stops between), and that year is
-    followed within 88 characters by 信息公开: only those starts are tried, in order, as
-    finditer would reach them."""
-    starts: set[int] = set()
-    for y in (m.start() for m in _YEARS.finditer(text)):
-        if text.find("信息公开", y + 4, y + 92) < 0:
-            continue
-        lo = max(0, y - 80)
-        if (stop := _LAST_STOP.search(text, lo, y)) is not None:
-            lo = stop.start() + 1
-        starts.update(range(lo, y + 1))
-    pos = 0
-    for start in sorted(starts):
-        if start >= pos and (m := _TITLE.match(text, start)) is not None:
-            yield m
-            pos = m.end()
-
-
 _TITLE_NO_YEAR = re.compile(
     r"^(?P<pre>[^,，。:：;；!！?？\s]{2,40}?)(?:政府|政务)?信息公开(?:工作)?(?:年度报告|年报)$"
 )
@@ -333,7 +303,7 @@ def extract(
         for t in before:
             if "信息公开" not in t or not _TITLE_END.search(t) or _LISTED.search(t):
                 continue
-            for m in _titles_in(t):
+            for m in _TITLE.finditer(t):
                 a = _clean_agency(m.group("pre")) or _clean_agency(m.group("post"))
                 if year is None:
                     year, year_from = int(m.group("year")), "title"
@@ -453,8 +423,7 @@ def _published(
         if m and (date := _date(*m.groups())):
             best = (1, date)  # as good as a visible 日期; a visible 发布时间 still wins
             break
-    for k in _date_lines(head[:300]):
-        n = head[k]
+    for k, n in enumerate(head[:300]):
         if len(n) > 160:
             continue
         if "日期" not in n and "时间" not in n and "发布于" not in n and "发稿" not in n:
@@ -490,20 +459,6 @@ def _published(
         if m:
             return _date(*m.groups())
     return None
-
-
-_DATE_WORDS = re.compile(r"日期|时间|发布于|发稿")
-
-
-def _date_lines(lines: list[str]) -> list[int]:
-    """Indexes of the `lines` that may give the publication date: those with a date label, and
-    among the first 120 those starting with a year (20…). Found in one scan of the joined lines
-    rather than a loop over all of them (a portal's menus are most of a page's lines)."""
-    joined = "\0".join(lines)
-    starts = list(itertools.accumulate((len(n) + 1 for n in lines), initial=0))
-    found = {bisect.bisect_right(starts, m.start()) - 1 for m in _DATE_WORDS.finditer(joined)}
-    found.update(k for k in range(min(len(lines), 120)) if joined.startswith("20", starts[k]))
-    return sorted(found)
 
 
 #: how far from the end of the page the sign-off is looked for: footers list dozens of links
