@@ -122,12 +122,12 @@ def sections_text(tokens: Iterable[Token], wrapped_lines: bool = False) -> dict[
         text = token.text
         if token.kind == END or not text:
             continue
-        heading = _heading(text)
-        if heading is not None and SECTIONS.index(heading) > order:
+        at, chinese = _line_kind(text)
+        if at > order:
             flush()
-            current, order = heading, SECTIONS.index(heading)
+            current, order = SECTIONS[at], at
             continue
-        if not labels.has_chinese(text):
+        if not chinese:
             flush()
             continue
         wrapped = (
