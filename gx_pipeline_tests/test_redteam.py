@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from gx_pipeline import contract, documents
-from gx_pipeline.parsing import parse_bytes, parse_file
+from gx_pipeline.parsing import parse_bytes, parse_file, sections
 from gx_pipeline_tests.truth_pages import assert_reads_like_its_truth
 
 REDTEAM = Path(__file__).parent / "fixtures" / "redteam"
@@ -152,6 +152,60 @@ def test_a_total_column_among_the_applicants_is_read_where_the_sums_put_it():
         (c["row"], c["col"]): c["value"] for c in truth["cells"] if c["section"] == "requests"
     }
     assert {(c.row, c.col): c.value for c in got.cells if c.section == "requests"} == expected
+
+
+def test_a_header_whose_order_the_sums_contradict_is_not_followed():
+    # labels in another order over numbers in the template's: the sums put the total last
+    # though the header puts 总计 first, so the header's order of the rest is no evidence
+    got = parse_file(next(REDTEAM.glob("r14_c05_*.html")))
+    assert "column_order_guessed" in got.flags
+    assert not any("read under its heading" in p for p in got.problems)
+
+
+def test_a_repeated_header_in_another_order_is_flagged():
+    page = next((REDTEAM / "guessed").glob("r14_c07_*.html"))
+    got = parse_file(page)
+    assert "column_order_guessed" in got.flags
+    assert any(p.startswith("requests: the header is repeated") for p in got.problems)
+    # the rows under the first header are read right
+    truth = json.loads(page.with_suffix(".json").read_text("utf-8"))
+    expected = {(c["row"], c["col"]): c["value"] for c in truth["cells"]}
+    first = {(c.row, c.col): c.value for c in got.cells if c.row in ("granted", "new_received")}
+    assert first == {k: v for k, v in expected.items() if k[0] in ("granted", "new_received")}
+
+
+@pytest.mark.parametrize(
+    ("row1", "row2", "expected"),
+    [
+        (
+            ["申请人情况", "总计"],
+            ["自然人", "法人或其他组织"],
+            ["自然人", "法人或其他组织", "总计"],
+        ),
+        (
+            ["自然人", "申请人情况", "总计"],
+            ["法人或其他组织"],
+            ["自然人", "法人或其他组织", "总计"],
+        ),
+        (
+            ["总计", "申请人情况", "自然人"],
+            ["法人或其他组织"],
+            ["总计", "法人或其他组织", "自然人"],
+        ),
+        (
+            ["申请人情况"],
+            ["自然人", "法人或其他组织", "总计"],
+            ["自然人", "法人或其他组织", "总计"],
+        ),
+    ],
+)
+def test_headings_drawn_down_from_the_first_header_row_stand_beside_the_second(
+    row1: list[str], row2: list[str], expected: list[str]
+):
+    # row 1: 申请人情况 and the headings drawn down beside it; row 2: the headings under it
+    at = [(1, 1)] * len(row1) + [(1, 2)] * len(row2)
+    got = sections._under_applicants([*row1, *row2], at)
+    assert [w for w in got if w != "申请人情况"] == expected
 
 
 def test_change_written_in_words_is_signed_and_no_change_is_said():

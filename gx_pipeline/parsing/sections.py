@@ -77,8 +77,13 @@ class Scan:
     second_report_at: int | None = None
     #: the requests table's header words in reading order (where 总计 stands)
     request_header: list[str] = field(default_factory=list)
+    #: the table and row (line) of each of request_header's words
+    request_header_at: list[tuple[int | None, int | None]] = field(default_factory=list)
     #: in text laid out by spaces, the requests header's words and where they stand
     request_header_x: dict[str, float] = field(default_factory=dict)
+    #: header words of the requests table met after its rows began (a table split in two,
+    #: its header repeated): (table, row, word)
+    request_header_later: list[tuple[int | None, int | None, str]] = field(default_factory=list)
     votes: Counter[str] = field(default_factory=Counter)
     problems: Problems = field(default_factory=Problems)
     #: HTML tables with a value cell that spans columns or rows: a row of such a table that
@@ -325,6 +330,11 @@ class _Reader:
         if "勾稽" in n or "本列数据" in n or n == "申请人情况":
             self.enter("requests")
             self.close()
+            if n == "申请人情况" and not self.request_rows_begun:
+                # where it stands tells which side of the headings under it a heading drawn
+                # down beside it is (_under_applicants)
+                self.scan.request_header.append(n)
+                self.scan.request_header_at.append((tok.table, tok.tr))
             return
         if self.section == "requests" and not self.request_rows_begun and labels.is_tally_note(n):
             return  # the rest of the 勾稽 note, wrapped over lines
@@ -385,6 +395,7 @@ class _Reader:
             # a header word the template lacks (an extra applicant column such as 个体工商户)
             self.close()
             self.scan.request_header.append(labels.bare(text))
+            self.scan.request_header_at.append((tok.table, tok.tr))
             return
         self.open(UNKNOWN, tok)
 
@@ -469,8 +480,11 @@ class _Reader:
                 self.close()
                 if not self.request_rows_begun:
                     self.scan.request_header.append(b)
+                    self.scan.request_header_at.append((tok.table, tok.tr))
                     if tok.x is not None:
                         self.scan.request_header_x.setdefault(b, tok.x)
+                else:
+                    self.scan.request_header_later.append((tok.table, tok.tr, b))
                 return True
         m = labels.match_request(text, fuzzy=self.section == "requests")
         if m is None:
@@ -622,6 +636,8 @@ def assemble(s: Scan, template: str) -> Sections:
                 s.spanned_tables,
                 s.block_headers,
                 s.request_header_x,
+                s.request_header_later,
+                s.request_header_at,
             )
         cells.extend(got)
         if got:
@@ -641,6 +657,8 @@ def _table(
     spanned: set[int] | frozenset[int] = frozenset(),
     block_headers: dict[int, list[str]] | None = None,
     header_x: dict[str, float] | None = None,
+    header_later: list[tuple[int | None, int | None, str]] | None = None,
+    header_at: list[tuple[int | None, int | None]] | None = None,
 ) -> tuple[list[Cell], bool]:
     template_rows = contract.rows(template, section)
     index = {r.code: i for i, r in enumerate(template_rows)}
@@ -798,10 +816,11 @@ def _table(
     _align_in_place_blanks(section, by_code, width, problems)
     drawn: tuple[contract.Column, ...] | None = None  # the columns in the page's order
     if section == "requests":
-        header = _group_named(header or [])
+        header = _header_words(_under_applicants(_group_named(header or []), header_at or []))
         _extra_columns(header, by_code, problems)
-        _total_column_first(header, by_code, problems)
-        drawn = _applicant_columns(header, by_code, problems)
+        rotated = _total_column_first(header, by_code, problems)
+        drawn = _applicant_columns(header, by_code, problems, rotated)
+        _repeated_header(header, header_later or [], problems)
     complete = True
     centres = _column_centres(list(by_code.values()))
     if section == "requests" and 7 not in centres and header_x:  # no full row at all
@@ -1203,26 +1222,92 @@ def _header_columns(header: list[str]) -> list[str]:
     return order
 
 
+#: other words for a heading: 合计 or 小计 for 总计, 其他组织 for the group's 其他
+_HEADING_SYNONYMS = {"合计": "总计", "小计": "总计", "其他组织": "其他"}
+
+
+def _under_applicants(header: list[str], at: list[tuple[int | None, int | None]]) -> list[str]:
+    """The header's words with those of the row under 申请人情况 put where it stands. A heading
+    drawn down from the first header row (自然人 or 总计 with rowspan=3 beside 申请人情况) is
+    read before the headings of the second row, though it stands left or right of all of them:
+    申请人情况 | 总计 over 自然人 | 法人或其他组织 is 自然人, 法人或其他组织, 总计."""
+    if len(at) != len(header) or "申请人情况" not in header or len(set(at)) < 2:
+        return header
+    rows: list[list[str]] = []
+    for k, w in enumerate(header):
+        if k == 0 or at[k] != at[k - 1]:
+            rows.append([])
+        rows[-1].append(w)
+    words, under = rows[0], False  # under: a row already stands under 申请人情况
+    for n, row in enumerate(rows[1:], start=1):
+        if "法人或其他组织" in words or "申请人情况" not in words or under:
+            # the group's columns (or no 申请人情况 to stand under): in the reading order
+            return [*words, *(w for r in rows[n:] for w in r)]
+        if "申请人情况" in row:
+            return header  # the heading twice: not a header row under another
+        i = words.index("申请人情况")
+        words, under = [*words[: i + 1], *row, *words[i + 1 :]], True
+    return words
+
+
+def _header_words(header: list[str]) -> list[str]:
+    """The header's words with a heading wrapped over two cells or lines joined (社会公 | 益组织)
+    and a synonym of a heading read as the heading, where the header lacks the heading itself."""
+    if all(w in _APPLICANTS or any(n in w for n in _HEADER_NON_COLUMNS) for w in header):
+        return header  # the common case: nothing to join or rename
+    words: list[str] = []
+    for w in header:
+        if words and words[-1] not in _APPLICANTS and words[-1] + w in _APPLICANTS:
+            words[-1] += w
+        else:
+            words.append(w)
+    return [
+        _HEADING_SYNONYMS[w] if w in _HEADING_SYNONYMS and _HEADING_SYNONYMS[w] not in words else w
+        for w in words
+    ]
+
+
 def _applicant_columns(
-    header: list[str], rows: dict[str, RawRow], problems: Problems
+    header: list[str], rows: dict[str, RawRow], problems: Problems, rotated: bool = False
 ) -> tuple[contract.Column, ...] | None:
     """The columns of the requests values in the order the header draws them, when it draws
     the applicant columns in another order than the template's (科研机构 before 商业企业, the
     法人或其他组织 group before 自然人): a value is under the heading above it. None when the
-    header is the template's, or does not name each of the seven once.
+    header is the template's, or does not name each of the seven once (flagged when the
+    headings it does name stand in another order than the template's).
 
     Runs after _extra_columns and _total_column_first: their columns are already out of the
-    values or moved to the end."""
+    values or moved to the end (`rotated`: the sums confirmed a 总计 drawn first)."""
     order = [w for w in _header_columns(header) if w in _APPLICANTS]
-    if sorted(order) != sorted(_APPLICANTS) or order == list(_APPLICANTS):
+    if sorted(order) != sorted(_APPLICANTS):
+        named = list(dict.fromkeys(order))
+        if named != [w for w in _APPLICANTS if w in named] and any(r.values for r in rows.values()):
+            problems.flag(
+                codes.COLUMN_ORDER_GUESSED,
+                f"requests: the header names the applicant columns {'、'.join(order)}: another "
+                "order than the template's, but not each of the seven once; values are read in "
+                "the template's order",
+            )
+        return None
+    if order == list(_APPLICANTS):
         return None
     by_label = dict(zip(_APPLICANTS, contract.REQUEST_COLUMNS, strict=True))
     six = [w for w in order if w != "总计"]
     at = order.index("总计")
+    if at == 0 and not rotated and six != list(_APPLICANTS[:6]):
+        # the sums did not confirm the header's 总计 first: its order of the rest is no
+        # evidence either
+        problems.flag(
+            codes.COLUMN_ORDER_GUESSED,
+            f"requests: the header orders the applicant columns {'、'.join(order)}, but the "
+            "sums do not confirm that order; values are read in the template's order",
+        )
+        return None
     if at not in (0, 6):
         # 总计 among the applicant columns: the sums tell whether the numbers follow the header
-        agree, disagree = _sum_votes(rows, at)
-        if agree <= disagree:
+        votes = _sum_votes(rows)
+        agree = votes.pop(at, 0)
+        if not agree or votes:
             problems.flag(
                 codes.COLUMN_ORDER_GUESSED,
                 "requests: the header puts 总计 among the applicant columns, but the numbers do "
@@ -1237,6 +1322,15 @@ def _applicant_columns(
         return tuple(by_label[w] for w in order)
     if six == list(_APPLICANTS[:6]):
         return None
+    if at == 6 and set(_sum_votes(rows)) - {6}:
+        # rows whose total stands elsewhere than the header's 总计: the numbers do not
+        # follow the header
+        problems.flag(
+            codes.COLUMN_ORDER_GUESSED,
+            f"requests: the header orders the applicant columns {'、'.join(order)}, but the "
+            "sums do not confirm that order; values are read in the template's order",
+        )
+        return None
     problems.append(
         f"requests: the header orders the applicant columns {'、'.join(six)}; each value is "
         "read under its heading"
@@ -1244,32 +1338,63 @@ def _applicant_columns(
     return (*(by_label[w] for w in six), by_label["总计"])
 
 
-def _sum_votes(rows: dict[str, RawRow], at: int) -> tuple[int, int]:
-    """Rows where every one of the seven values is there vote: how many have the value at `at`
-    as the sum of the others and the last not, and how many the other way round."""
-    there = last = 0
+def _repeated_header(
+    header: list[str], later: list[tuple[int | None, int | None, str]], problems: Problems
+) -> None:
+    """A header repeated further down (a table split in two) that orders the applicant columns
+    otherwise than the first: the rows under it are read in the first's order, a guess."""
+    first = [w for w in _header_columns(header) if w in _APPLICANTS]
+    runs: list[list[str]] = []
+    last: tuple[int | None, int | None] | None = None
+    for table, tr, w in later:
+        near = last is not None and last[0] == table and (tr or 0) - (last[1] or 0) <= 1
+        if not near:
+            runs.append([])
+        runs[-1].append(w)
+        last = (table, tr)
+    for run in runs:
+        order = [w for w in _header_columns(_header_words(_group_named(run))) if w in _APPLICANTS]
+        if len(set(order)) >= 5 and order != (first or list(_APPLICANTS)):
+            problems.flag(
+                codes.COLUMN_ORDER_GUESSED,
+                f"requests: the header is repeated with the applicant columns {'、'.join(order)}, "
+                "another order than the first's; the rows under it are read in the first's order",
+            )
+            return
+
+
+def _sum_votes(rows: dict[str, RawRow]) -> Counter[int]:
+    """Rows where every one of the seven values is there vote for the one position whose value
+    is the sum of the others. A row where two positions are (5 0 0 0 0 0 5: the only nonzero
+    column beside the total; all zeros) tells nothing and does not vote."""
+    votes: Counter[int] = Counter()
     for r in rows.values():
         numbers = [read_value(t.text) for t in r.values[:7]]
         if len(numbers) < 7 or any(v is None or v.value is None for v in numbers):
             continue
         v = [float(x.value) for x in numbers if x is not None and x.value is not None]
-        at_is_sum = abs(v[at] - (sum(v) - v[at])) < 1e-9
-        last_is_sum = abs(v[6] - sum(v[:6])) < 1e-9
-        there += at_is_sum and not last_is_sum
-        last += last_is_sum and not at_is_sum
-    return there, last
+        total = sum(v)
+        at = [k for k, x in enumerate(v) if abs(2 * x - total) < 1e-9]
+        if len(at) == 1:
+            votes[at[0]] += 1
+    return votes
 
 
-def _total_column_first(header: list[str], rows: dict[str, RawRow], problems: Problems) -> None:
+def _total_column_first(header: list[str], rows: dict[str, RawRow], problems: Problems) -> bool:
     """A requests header may put 总计 before 自然人. Whether the numbers follow it is told by the
     sums: in the template's order the last of the seven is the sum of the first six; in the
-    header's order the first is the sum of the rest. Rows where every value is there vote."""
+    header's order the first is the sum of the rest. Rows where every value is there vote.
+    True when the values were moved to the template's order."""
     if "总计" not in header or "自然人" not in header or not any(r.values for r in rows.values()):
-        return
+        return False
     if header.index("总计") > header.index("自然人"):
-        return
-    header_order, template_order = _sum_votes(rows, 0)
-    if header_order > template_order:
+        return False
+    order = [w for w in _header_columns(header) if w in _APPLICANTS]
+    if order[0] != "总计":
+        return False  # 总计 drawn among the applicants: _applicant_columns reads the sums
+    votes = _sum_votes(rows)
+    header_order, template_order = votes.pop(0, 0), votes.pop(6, 0)
+    if header_order and not template_order and not votes:
         for r in rows.values():
             if len(r.values) >= 7:
                 r.values = [*r.values[1:7], r.values[0], *r.values[7:]]
@@ -1278,17 +1403,20 @@ def _total_column_first(header: list[str], rows: dict[str, RawRow], problems: Pr
             f"requests: the header puts 总计 before 自然人 and the numbers agree ({header_order} "
             "rows sum that way); values are read in the header's order",
         )
-    else:
-        tell = (
-            f"follow the template's order ({template_order} rows)"
-            if template_order
-            else ("cannot tell which order they follow")
-        )
-        problems.flag(
-            codes.READING_BY_IDENTITY if template_order else codes.COLUMN_ORDER_GUESSED,
-            f"requests: the header puts 总计 before 自然人, but the numbers {tell}; values are "
-            "read in the template's order",
-        )
+        return True
+    tell = (
+        f"follow the template's order ({template_order} rows)"
+        if template_order and not header_order and not votes
+        else ("cannot tell which order they follow")
+    )
+    problems.flag(
+        codes.READING_BY_IDENTITY
+        if template_order and not header_order and not votes
+        else codes.COLUMN_ORDER_GUESSED,
+        f"requests: the header puts 总计 before 自然人, but the numbers {tell}; values are "
+        "read in the template's order",
+    )
+    return False
 
 
 def _align_in_place_blanks(
