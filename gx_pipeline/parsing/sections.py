@@ -1280,8 +1280,13 @@ def _applicant_columns(
     values or moved to the end (`rotated`: the sums confirmed a 总计 drawn first)."""
     order = [w for w in _header_columns(header) if w in _APPLICANTS]
     if sorted(order) != sorted(_APPLICANTS):
+        # a heading named twice: a scrambled or repeated header, whose order tells nothing
         named = list(dict.fromkeys(order))
-        if named != [w for w in _APPLICANTS if w in named] and any(r.values for r in rows.values()):
+        if (
+            len(named) == len(order)
+            and named != [w for w in _APPLICANTS if w in named]
+            and any(r.values for r in rows.values())
+        ):
             problems.flag(
                 codes.COLUMN_ORDER_GUESSED,
                 f"requests: the header names the applicant columns {'、'.join(order)}: another "
