@@ -24,6 +24,7 @@ from gx_pipeline.staging.pool import parse_raw
 from gx_pipeline.staging.tables import Quarantined, RawFile
 
 PAIRS = Path(__file__).parent / "fixtures" / "documents"
+REDTEAM = Path(__file__).parent / "fixtures" / "redteam"
 PAGES = sorted((PAIRS / "pages").iterdir())
 #: LibreOffice's print of vertical text: glyphs drawn over one another, partly unreadable
 GARBLED = [p for p in PAGES if "-lopdf-vertical" in p.name]
@@ -280,3 +281,35 @@ def test_the_bundled_documents_read_back_exactly() -> None:
         (report,) = score(truth, reports).reports
         assert not report.wrong and not report.missing, path.name
         assert report.correct == report.cells, path.name
+
+
+def _with_document_xml(docx: bytes, edit) -> bytes:
+    """The Word file with its word/document.xml passed through `edit` (text to text)."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(docx)) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "word/document.xml":
+                data = edit(data.decode("utf-8")).encode("utf-8")
+            dst.writestr(item, data)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("off", ['w:val="0"', 'w:val="false"', 'w:val="off"'])
+@pytest.mark.parametrize("mark", ["vanish", "specVanish"])
+def test_hidden_text_turned_off_is_shown_text(mark: str, off: str):
+    """w:vanish (and w:specVanish) with its value off is Word's way of saying the text is not
+    hidden (a style hides it, the run shows it again): it reads as if the mark were not there.
+    Left out, a digit so marked was dropped and its neighbours closed up into another number."""
+    docx = (REDTEAM / "r12_w03_hidden_text_old_numbers_2019.docx").read_bytes()
+    hidden = parse_bytes(docx, "hidden.docx")
+    shown = parse_bytes(_with_document_xml(docx, lambda x: x.replace("<w:vanish/>", "")), "a.docx")
+    turned_off = parse_bytes(
+        _with_document_xml(docx, lambda x: x.replace("<w:vanish/>", f"<w:{mark} {off}/>")),
+        "b.docx",
+    )
+    assert shown.cells != hidden.cells  # the fixture's hidden text holds numbers
+    assert turned_off.cells == shown.cells

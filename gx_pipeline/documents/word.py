@@ -204,9 +204,9 @@ def _collect(element, out: list[str]) -> None:
     for child in element:
         tag = child.tag
         if tag == _R:
-            if child.find(_VANISH[0]) is not None or child.find(_VANISH[1]) is not None:
+            if _marked(child, _VANISH):
                 continue
-            if _struck(child):
+            if _marked(child, _STRIKE):
                 continue  # a number struck through by hand beside its correction
             for piece in child:
                 if piece.tag in _RUN_TEXT:
@@ -217,9 +217,10 @@ def _collect(element, out: list[str]) -> None:
             _collect(child, out)
 
 
-def _struck(run) -> bool:
-    """A run formatted struck through (w:strike or w:dstrike, not turned off)."""
-    for path in _STRIKE:
+def _marked(run, paths: tuple[str, ...]) -> bool:
+    """A run formatted hidden (w:vanish, w:specVanish) or struck through (w:strike, w:dstrike):
+    the mark there and not turned off (w:val="0": a run shown again against its style)."""
+    for path in paths:
         mark = run.find(path)
         if mark is not None and mark.get(f"{_W}val", "1").lower() not in _OFF:
             return True
