@@ -390,3 +390,59 @@ def test_text_struck_by_a_wrapper_style_stays_out_of_a_page_read_without_its_wra
     tokens, head = html_tokens(page)
     assert [t.text for t in tokens if t.table] == ["a", "6", "7"]
     assert head.struck == "9"
+
+
+@pytest.mark.parametrize(
+    ("css", "cell", "shown"),
+    [
+        (".old{text-decoration:line-through}", '<span class="old">9</span>6', "6"),
+        ("span.del, .x {color:red; TEXT-DECORATION: LINE-THROUGH}", '<span class="a del">9</span>6', "6"),
+        (".box .old {text-decoration-line: line-through}", '<font class="old">9</font>6', "6"),
+        ("@media screen { .old {text-decoration:line-through} }", '<span class="old">9</span>6', "6"),
+        (".a.b{text-decoration:line-through}", '<span class="b a">9</span>6', "6"),
+        # not struck: another class, a later rule, the element's own style, a rule for a tag
+        (".old{text-decoration:line-through}", '<span class="older">9</span>6', "96"),
+        (".old{text-decoration:line-through} .old{text-decoration:none}", '<span class="old">9</span>6', "96"),
+        (".old{text-decoration:line-through}", '<span class="old" style="text-decoration:none">9</span>6', "96"),
+        ("div.old{text-decoration:line-through}", '<span class="old">9</span>6', "96"),
+        (".a.b{text-decoration:line-through}", '<span class="a">9</span>6', "96"),
+        ("/* .old{text-decoration:line-through} */", '<span class="old">9</span>6', "96"),
+    ],
+)  # fmt: skip
+def test_a_style_block_strikes_by_class_as_a_browser_does(css: str, cell: str, shown: str):
+    """A rich-text editor or a page's own CSS may strike a corrected number through a class:
+    read, the old digit and the new closed up into another number."""
+    from gx_pipeline.parsing.tokens import html_tokens
+
+    page = (
+        f"<html><head><style>{css}</style></head><body><table><tr><td>a</td><td>{cell}</td>"
+        "</tr></table></body></html>"
+    )
+    tokens, head = html_tokens(page)
+    assert [t.text for t in tokens if t.table] == ["a", shown]
+    assert head.struck == ("9" if shown == "6" else "")
+
+
+def test_a_cell_struck_by_class_keeps_the_grid_in_place():
+    from gx_pipeline.parsing.tokens import html_tokens
+
+    page = (
+        "<html><head><style>td.gone{text-decoration:line-through}</style></head><body><table>"
+        '<tr><td>a</td><td class="gone">5</td><td>6</td></tr></table></body></html>'
+    )
+    tokens, _ = html_tokens(page)
+    assert [(t.text, t.td) for t in tokens if t.table] == [("a", 1), ("", 2), ("6", 3)]
+
+
+def test_text_struck_by_class_stays_out_of_a_page_read_without_its_wrappers():
+    from gx_pipeline.parsing.tokens import html_tokens
+
+    css = "<style>.old{text-decoration:line-through}</style>"
+    cell = (
+        '<td><span class="old">9</span>6</td><td><span class="old" style="color:red">8</span>7</td>'
+    )
+    table = f"<table><tr><td>a</td>{cell}</tr></table>"
+    page = f"<html><head>{css}</head><body>" + "<div>" * 3000 + table + "</div>" * 3000
+    tokens, head = html_tokens(page + "</body></html>")
+    assert [t.text for t in tokens if t.table] == ["a", "6", "7"]
+    assert head.struck == "9 8"

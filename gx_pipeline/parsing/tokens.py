@@ -211,6 +211,9 @@ def html_tokens(text: str) -> tuple[list[Token], Head]:
         if _names_line_through(text):
             # a wrapper that strikes its text through must not take the strike with it
             flat_text = _STRUCK_WRAPPER.sub(_struck_as_s, text)
+            rules = _class_rules(_STYLE_BLOCK.findall(text))
+            if any(drawn for _, _, drawn in rules):
+                flat_text = _CLASSED_WRAPPER.sub(lambda m: _classed_as_s(m, rules), flat_text)
         flat, flat_head = _html_tokens(_WRAPPER_TAG.sub("\n", flat_text))
         if any(t.table for t in flat):
             return flat, head if head.title or head.meta else flat_head
@@ -222,6 +225,23 @@ _STRUCK_WRAPPER = re.compile(
     r"<(div|span|font)\b([^>]*line-through[^>]*)>([^<]*)</\1\s*>", re.IGNORECASE
 )
 _STYLE_ATTRIBUTE = re.compile(r"""\bstyle\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+
+
+_STYLE_BLOCK = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.IGNORECASE | re.DOTALL)
+_CLASSED_WRAPPER = re.compile(
+    r"<(div|span|font)\b([^>]*\bclass\s*=[^>]*)>([^<]*)</\1\s*>", re.IGNORECASE
+)
+_CLASS_ATTRIBUTE = re.compile(r"""\bclass\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+
+
+def _classed_as_s(m: re.Match[str], rules: _Rules) -> str:
+    """A wrapper struck by its class as <s>, when it sets no decoration of its own."""
+    value = _CLASS_ATTRIBUTE.search(m[2])
+    if value is None or _DECORATION.search(m[2]):
+        return m[0]
+    if not _class_strikes(rules, m[1], value[1] or value[2] or value[3] or ""):
+        return m[0]
+    return f"<s>{m[3]}</s>"
 
 
 def _struck_as_s(m: re.Match[str]) -> str:
@@ -317,7 +337,78 @@ def _drop_struck(root: etree._Element, struck: list[str]) -> None:
             _strike_out(element)
             continue
         element.tag = _STRUCK
+    for element in _struck_by_class(root):
+        struck.append(" ".join(element.itertext()))
+        if element.tag in _GRID or next(element.iter("td", "th"), None) is not None:
+            _strike_out(element)
+            continue
+        element.tag = _STRUCK
     etree.strip_elements(root, _STRUCK, with_tail=False)
+
+
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+#: a rule of a <style> block (inside @media too: its braces are not part of the match)
+_CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_DECORATION = re.compile(r"text-decoration", re.IGNORECASE)
+#: the element a selector picks, when it names classes: `.old`, `span.old`, `.a.b`
+_CLASS_SUBJECT = re.compile(r"^([a-zA-Z][a-zA-Z0-9]*)?((?:\.[\w-]+)+)$")
+
+
+def _struck_by_class(root: etree._Element) -> list[etree._Element]:
+    """Elements a <style> block strikes through by their class (`.old {text-decoration:
+    line-through}` then `<span class="old">9</span>6`: the browser shows 6). Of the rules that
+    set a class's decoration the last wins, as of equal selectors in CSS; an element's own
+    style attribute that sets its decoration wins over any (and is read by _drop_struck).
+    Only the element a selector picks counts, wherever it stands (`.box .old` strikes every
+    .old): a strike the page draws must not be read as a number."""
+    rules = _class_rules([style.text or "" for style in root.iter("style")])
+    if not any(drawn for _, _, drawn in rules):
+        return []
+    named = {c for _, classes, drawn in rules if drawn for c in classes}
+    tests = " or ".join(
+        f"contains(concat(' ', normalize-space(@class), ' '), ' {c} ')"
+        for c in sorted(named)
+        if "'" not in c
+    )
+    out = []
+    for element in root.xpath(f"//*[{tests}]"):
+        own = element.get("style") or ""
+        if _DECORATION.search(own):
+            continue  # its own style decides
+        if _class_strikes(rules, element.tag, element.get("class") or "") and (
+            element.getparent() is not None
+        ):
+            out.append(element)
+    return out
+
+
+_Rules = list[tuple[str | None, frozenset[str], bool]]
+
+
+def _class_rules(style_blocks: list[str]) -> _Rules:
+    """The rules of the <style> blocks that set a decoration for an element picked by its
+    classes: (tag or None, the classes, whether the line is drawn), in the page's order."""
+    rules: _Rules = []
+    for block in style_blocks:
+        for selectors, declarations in _CSS_RULE.findall(_CSS_COMMENT.sub("", block)):
+            if not _DECORATION.search(declarations):
+                continue
+            drawn = _line_drawn(declarations)
+            for selector in selectors.split(","):
+                compounds = selector.replace(">", " ").replace("+", " ").replace("~", " ").split()
+                if compounds and (m := _CLASS_SUBJECT.match(compounds[-1])):
+                    classes = frozenset(m[2].split(".")[1:])
+                    rules.append((m[1].lower() if m[1] else None, classes, drawn))
+    return rules
+
+
+def _class_strikes(rules: _Rules, tag: str, class_attribute: str) -> bool:
+    classes = set(class_attribute.split())
+    drawn = False
+    for wanted_tag, wanted, line in rules:
+        if wanted <= classes and (wanted_tag is None or wanted_tag == tag.lower()):
+            drawn = line
+    return drawn
 
 
 def _line_drawn(style: str) -> bool:
