@@ -446,3 +446,21 @@ def test_text_struck_by_class_stays_out_of_a_page_read_without_its_wrappers():
     tokens, head = html_tokens(page + "</body></html>")
     assert [t.text for t in tokens if t.table] == ["a", "6", "7"]
     assert head.struck == "9 8"
+
+
+def test_appeals_header_relabelled_over_numbers_in_template_order_is_flagged():
+    # 总计 drawn first over numbers whose last cell of each group is the sum of the others:
+    # the sums contradict the header, so the template's order is kept and the guess is said
+    page = REDTEAM.parent / "hazards" / "appeals_one_row_of_15.html"
+    html = page.read_text("utf-8")
+    five = "<td>结果维持</td><td>结果纠正</td><td>其他结果</td><td>尚未审结</td><td>总计</td>"
+    spanned = five.replace("<td>", '<td rowspan="2">')
+    first = "<td>总计</td><td>结果维持</td><td>结果纠正</td><td>其他结果</td><td>尚未审结</td>"
+    assert spanned in html and five * 2 in html
+    html = html.replace(spanned, first.replace("<td>", '<td rowspan="2">'))
+    html = html.replace(five * 2, first * 2)
+    got = parse_bytes(html.encode("utf-8"), source=page.name)
+    plain = parse_file(page)
+    values = {(c.row, c.col): c.value for c in got.cells if c.section == "appeals"}
+    assert values == {(c.row, c.col): c.value for c in plain.cells if c.section == "appeals"}
+    assert "column_order_guessed" in got.flags

@@ -89,6 +89,10 @@ class Scan:
     #: HTML tables with a value cell that spans columns or rows: a row of such a table that
     #: shows fewer cells than columns may have lost any of them, not only its last ones
     spanned_tables: set[int] = field(default_factory=set)
+    #: section 四's label words in reading order, each with how many of its value cells came
+    #: before it (the header's words come before any, a small table's before its own)
+    appeal_words: list[tuple[str, int]] = field(default_factory=list)
+    appeal_values: int = 0
 
 
 def _enumerated(text: str) -> bool:
@@ -291,6 +295,8 @@ class _Reader:
             self.header_row = False
         if labels.norm(tok.text):
             self.filled.add(self.section)
+        if self.section == "appeals":
+            self.scan.appeal_values += 1
         if self.row is not None:
             self.row.values.append(tok)
             return
@@ -525,6 +531,7 @@ class _Reader:
         code = labels.match_appeal_row(text)
         if code is not None:
             self.enter("appeals")
+            self.scan.appeal_words.append((labels.bare(text), self.scan.appeal_values))
             self.open(code, tok)
             return True
         if labels.is_appeal_header(text):
@@ -534,6 +541,7 @@ class _Reader:
                 if not any(w in b for w in ("结果维持", "结果纠正", "尚未审结", "复议")):
                     return False
             self.enter("appeals")
+            self.scan.appeal_words.append((labels.bare(text), self.scan.appeal_values))
             self.close()
             return True
         return False
@@ -623,7 +631,7 @@ def assemble(s: Scan, template: str) -> Sections:
     for section in contract.SECTIONS:
         raw = [r for r in s.rows if r.section == section]
         if section == "appeals":
-            got, ok = _appeals(raw, problems, s.spanned_tables)
+            got, ok = _appeals(raw, problems, s.spanned_tables, s.appeal_words)
         else:
             got, ok = _table(
                 section,
@@ -1508,8 +1516,75 @@ def _overflow(r: RawRow, n: int) -> list[RawRow]:
 _APPEAL_CODES = tuple(r.code for r in contract.APPEALS)
 
 
+_OUTCOMES = {
+    "结果维持": "upheld",
+    "结果纠正": "corrected",
+    "其他结果": "other",
+    "尚未审结": "pending",
+}
+_OUTCOMES_TOTAL = ("总计", "合计", "小计")
+_TEMPLATE_COLS = tuple(c.code for c in contract.APPEAL_COLUMNS)
+
+
+def _appeal_columns(words: list[tuple[str, int]]) -> tuple[str, ...] | None:
+    """The order in which the header draws the five outcome columns, where every group's
+    headings (a header's rows, or each small table's) draw the same five; None where they
+    draw none, or not the same."""
+    runs: dict[int, list[str]] = {}
+    for w, seen in words:
+        code = _OUTCOMES.get(w) or ("total" if w in _OUTCOMES_TOTAL else None)
+        if code is not None:
+            runs.setdefault(seen, []).append(code)
+    orders = set()
+    for run in runs.values():
+        if len(run) % 5:
+            return None
+        for k in range(0, len(run), 5):
+            if len(set(run[k : k + 5])) < 5:
+                return None
+            orders.add(tuple(run[k : k + 5]))
+    return orders.pop() if len(orders) == 1 else None
+
+
+def _appeal_groups(words: list[tuple[str, int]]) -> tuple[str, ...]:
+    """The order in which the header draws the three kinds of case: 行政复议 before or after
+    行政诉讼, and 未经复议直接起诉 before or after 复议后起诉 (the template's where not told)."""
+    first: dict[str, int] = {}
+    for i, (w, _) in enumerate(words):
+        if "直接起诉" in w:
+            first.setdefault("litigation_direct", i)
+        elif "复议后起诉" in w:
+            first.setdefault("litigation_after_review", i)
+        if "诉讼" in w or "起诉" in w:
+            first.setdefault("litigation", i)
+        elif w == "行政复议":
+            first.setdefault("review", i)
+    lit = ["litigation_direct", "litigation_after_review"]
+    if first.get("litigation_after_review", 99999) < first.get("litigation_direct", 99999):
+        lit.reverse()
+    if first.get("litigation", -1) < first.get("review", 99999) and "review" in first:
+        return (*lit, "review")
+    return ("review", *lit)
+
+
+def _sums_hold(groups: list[list[Token | None]], cols: tuple[str, ...]) -> bool:
+    """Whether every group of five, read under `cols`, sums to its total (blank as 0)."""
+    t = cols.index("total")
+    for group in groups:
+        values = [read_value(x.text) if x is not None else None for x in group]
+        if any(v is None for v in values):
+            continue
+        numbers = [float(v.value) if v.value is not None else 0.0 for v in values if v]
+        if abs(numbers[t] - (sum(numbers) - numbers[t])) > 1e-9:
+            return False
+    return True
+
+
 def _appeals(
-    raw: list[RawRow], problems: Problems, spanned: set[int] | frozenset[int] = frozenset()
+    raw: list[RawRow],
+    problems: Problems,
+    spanned: set[int] | frozenset[int] = frozenset(),
+    words: list[tuple[str, int]] | None = None,
 ) -> tuple[list[Cell], bool]:
     per_row: dict[str, list[Token | None]] = {}
     parts: list[RawRow] = []  # the rows of values read as the single 15-cell row
@@ -1548,7 +1623,8 @@ def _appeals(
             "table's groups of five; none is read",
         )
         sequence = []
-    if sequence and not per_row:
+    single_row = bool(sequence) and not per_row
+    if single_row:
         complete = _appeals_sequence(sequence, parts, cut, per_row, problems, spanned)
     else:
         complete = len(per_row) == 3 and all(len(v) == 5 for v in per_row.values())
@@ -1565,6 +1641,7 @@ def _appeals(
                     f"appeals.{code}: {len(vals)} value cells where the row has 5 columns "
                     f"({shown}); which column each belongs to is not known, so none is read",
                 )
+    _reorder_appeals(per_row, words or [], single_row, problems)
     cells: list[Cell] = []
     for code in _APPEAL_CODES:
         if code not in per_row:
@@ -1576,6 +1653,52 @@ def _appeals(
     if per_row and not complete and len(per_row) < 3:
         problems.flag(codes.INCOMPLETE, "appeals: incomplete: not every row is on the page")
     return cells, complete and bool(cells)
+
+
+def _reorder_appeals(
+    per_row: dict[str, list[Token | None]],
+    words: list[tuple[str, int]],
+    single_row: bool,
+    problems: Problems,
+) -> None:
+    """Put each value under the heading the header draws above it: the outcome columns and,
+    in the single row (`single_row`), the kinds of case in the header's order, not the
+    template's."""
+    if not per_row:
+        return
+    cols = _appeal_columns(words) or _TEMPLATE_COLS
+    groups = _appeal_groups(words) if single_row else _APPEAL_CODES
+    if cols == _TEMPLATE_COLS and groups == _APPEAL_CODES:
+        return
+    if any(len(v) != 5 or None in v for v in per_row.values()):
+        # cells taken as empty at the row's end stand in the template's last columns
+        problems.flag(
+            codes.CELLS_UNPLACED,
+            "appeals: the header draws the columns in another order than the template's and "
+            "cells are missing; which column each value belongs to is not known, none is read",
+        )
+        per_row.clear()
+        return
+    if single_row:
+        drawn = [per_row[c] for c in _APPEAL_CODES]
+        per_row.update(zip(groups, drawn, strict=True))
+    rows = list(per_row.values())
+    if cols != _TEMPLATE_COLS and not _sums_hold(rows, cols) and _sums_hold(rows, _TEMPLATE_COLS):
+        problems.flag(
+            codes.COLUMN_ORDER_GUESSED,
+            "appeals: the header draws the outcome columns " + "/".join(cols) + " but the "
+            "numbers sum only in the template's order; read in the template's order",
+        )
+        cols = _TEMPLATE_COLS
+    problems.append(
+        "appeals: the header draws the columns in another order than the template's ("
+        + "/".join(groups)
+        + " × "
+        + "/".join(cols)
+        + "); each value is read under its heading"
+    )
+    for code, vals in per_row.items():
+        per_row[code] = [vals[cols.index(c)] for c in _TEMPLATE_COLS]
 
 
 def _appeals_sequence(
