@@ -464,3 +464,13 @@ def test_appeals_header_relabelled_over_numbers_in_template_order_is_flagged():
     values = {(c.row, c.col): c.value for c in got.cells if c.section == "appeals"}
     assert values == {(c.row, c.col): c.value for c in plain.cells if c.section == "appeals"}
     assert "column_order_guessed" in got.flags
+
+
+def test_appeals_on_its_side_without_both_kinds_of_litigation_named_is_not_read():
+    # the header must name each column: with the litigation columns unnamed, which of the
+    # three columns is which kind of case is not known
+    page = REDTEAM / "r15_c1_transposed_2022.html"
+    html = page.read_text("utf-8").replace("<td>未经复议直接起诉</td><td>复议后起诉</td>", "")
+    got = parse_bytes(html.encode("utf-8"), source=page.name)
+    assert not [c for c in got.cells if c.section == "appeals" and c.value is not None]
+    assert not got.complete["appeals"]

@@ -1611,6 +1611,14 @@ def _appeals(
     if sum(len(p.values) for p in parts) > 15:
         # blank rows around the single value row: header rows' covered positions
         parts = [p for p in parts if any(labels.norm(t.text) for t in p.values)] or parts
+    on_side = _appeals_on_side(parts, words or [])
+    if on_side is not None:
+        per_row.update(on_side)
+        parts = []
+        problems.append(
+            "appeals: the table stands on its side (outcomes as rows, kinds of case as "
+            "columns); each value is read by its row's and its column's labels"
+        )
     sequence = [t for p in parts for t in p.values]
     complete = False
     if len(parts) > 1 and not per_row and any(len(p.values) % 5 for p in parts[:-1] if p.hard):
@@ -1653,6 +1661,38 @@ def _appeals(
     if per_row and not complete and len(per_row) < 3:
         problems.flag(codes.INCOMPLETE, "appeals: incomplete: not every row is on the page")
     return cells, complete and bool(cells)
+
+
+def _appeals_on_side(
+    parts: list[RawRow], words: list[tuple[str, int]]
+) -> dict[str, list[Token | None]] | None:
+    """The table turned on its side: five rows of three values, each row opened by one
+    outcome heading, under a header that names 行政复议 and both kinds of 行政诉讼 (in the
+    order it draws them). None where the labels do not tell every value's row and column."""
+    if len(parts) != 5 or any(len(p.values) != 3 for p in parts):
+        return None
+    last: dict[int, str] = {}
+    for w, seen in words:
+        last[seen] = w
+    outcomes = []
+    for k in range(5):
+        w = last.get(3 * k, "")
+        outcomes.append(_OUTCOMES.get(w) or ("total" if w in _OUTCOMES_TOTAL else None))
+    if None in outcomes or len(set(outcomes)) < 5:
+        return None
+    header = [(w, seen) for w, seen in words if seen == 0][:-1]
+    later = [seen for _, seen in words if seen]
+    if len(later) != len(set(later)) or set(later) - {3, 6, 9, 12}:
+        return None  # other words between the rows than their outcome headings
+    named = " ".join(w for w, _ in header)
+    if not ("行政复议" in named and "直接起诉" in named and "复议后起诉" in named):
+        return None
+    groups = _appeal_groups(header)
+    per_row: dict[str, list[Token | None]] = {g: [None] * 5 for g in groups}
+    for part, code in zip(parts, outcomes, strict=True):
+        for g, tok in zip(groups, part.values, strict=True):
+            per_row[g][_TEMPLATE_COLS.index(code)] = tok
+    return per_row
 
 
 def _reorder_appeals(
