@@ -474,3 +474,36 @@ def test_appeals_on_its_side_without_both_kinds_of_litigation_named_is_not_read(
     got = parse_bytes(html.encode("utf-8"), source=page.name)
     assert not [c for c in got.cells if c.section == "appeals" and c.value is not None]
     assert not got.complete["appeals"]
+
+
+_CAPTIONS = [
+    '<tr><td colspan="15">行政诉讼、行政复议情况</td></tr>',  # a caption row naming both
+    '<tr><td colspan="15">政府信息公开行政复议、行政诉讼情况</td></tr>',
+]
+
+
+@pytest.mark.parametrize(
+    ("page", "head"),
+    [
+        ("hazards/appeals_one_row_of_15.html", '<tr><td colspan="5">行政复议</td><td colspan="10">行政诉讼</td></tr>'),
+        ("redteam/r15_a3_litigation_before_review_2022.html", '<tr><td colspan="10">行政诉讼</td><td colspan="5">行政复议</td></tr>'),
+    ],
+)  # fmt: skip
+@pytest.mark.parametrize("caption", [*_CAPTIONS, "corner"])
+def test_an_appeals_caption_naming_both_kinds_of_case_tells_no_order(
+    page: str, head: str, caption: str
+):
+    """A caption row (行政诉讼、行政复议情况) or a corner cell (行政诉讼及复议) names both kinds of
+    case: taken for the first 行政诉讼 heading, it put 11 of the 15 values under the wrong kind
+    of case, unflagged."""
+    path = REDTEAM.parent / page
+    html = path.read_text("utf-8")
+    assert head in html
+    if caption == "corner":
+        added = head.replace("<tr>", '<tr><td rowspan="3">行政诉讼及复议</td>', 1)
+    else:
+        added = caption + head
+    got = parse_bytes(html.replace(head, added).encode("utf-8"), source=path.name)
+    plain = parse_file(path)
+    values = {(c.row, c.col): c.value for c in got.cells if c.section == "appeals"}
+    assert values == {(c.row, c.col): c.value for c in plain.cells if c.section == "appeals"}

@@ -1555,7 +1555,9 @@ def _appeal_groups(words: list[tuple[str, int]]) -> tuple[str, ...]:
             first.setdefault("litigation_direct", i)
         elif "复议后起诉" in w:
             first.setdefault("litigation_after_review", i)
-        if "诉讼" in w or "起诉" in w:
+        # a caption or corner cell that names both (行政诉讼、行政复议情况) tells no order
+        rest = w.replace("未经复议直接起诉", "").replace("复议后起诉", "")
+        if ("诉讼" in w or "起诉" in w) and "复议" not in rest:
             first.setdefault("litigation", i)
         elif w == "行政复议":
             first.setdefault("review", i)
