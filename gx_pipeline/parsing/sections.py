@@ -1230,8 +1230,15 @@ def _header_columns(header: list[str]) -> list[str]:
     return order
 
 
+def _applicant_order(header: list[str]) -> list[str]:
+    """The applicant headings among the header's columns, left to right."""
+    return [w for w in _header_columns(header) if w in _APPLICANTS]
+
+
+#: other words agencies write for a table's 总计
+_TOTAL_SYNONYMS = ("合计", "小计")
 #: other words for a heading: 合计 or 小计 for 总计, 其他组织 for the group's 其他
-_HEADING_SYNONYMS = {"合计": "总计", "小计": "总计", "其他组织": "其他"}
+_HEADING_SYNONYMS = {**dict.fromkeys(_TOTAL_SYNONYMS, "总计"), "其他组织": "其他"}
 
 
 def _under_applicants(header: list[str], at: list[tuple[int | None, int | None]]) -> list[str]:
@@ -1286,7 +1293,7 @@ def _applicant_columns(
 
     Runs after _extra_columns and _total_column_first: their columns are already out of the
     values or moved to the end (`rotated`: the sums confirmed a 总计 drawn first)."""
-    order = [w for w in _header_columns(header) if w in _APPLICANTS]
+    order = _applicant_order(header)
     if sorted(order) != sorted(_APPLICANTS):
         # a heading named twice: a scrambled or repeated header, whose order tells nothing
         named = list(dict.fromkeys(order))
@@ -1307,15 +1314,6 @@ def _applicant_columns(
     by_label = dict(zip(_APPLICANTS, contract.REQUEST_COLUMNS, strict=True))
     six = [w for w in order if w != "总计"]
     at = order.index("总计")
-    if at == 0 and not rotated and six != list(_APPLICANTS[:6]):
-        # the sums did not confirm the header's 总计 first: its order of the rest is no
-        # evidence either
-        problems.flag(
-            codes.COLUMN_ORDER_GUESSED,
-            f"requests: the header orders the applicant columns {'、'.join(order)}, but the "
-            "sums do not confirm that order; values are read in the template's order",
-        )
-        return None
     if at not in (0, 6):
         # 总计 among the applicant columns: the sums tell whether the numbers follow the header
         votes = _sum_votes(rows)
@@ -1335,9 +1333,9 @@ def _applicant_columns(
         return tuple(by_label[w] for w in order)
     if six == list(_APPLICANTS[:6]):
         return None
-    if at == 6 and set(_sum_votes(rows)) - {6}:
-        # rows whose total stands elsewhere than the header's 总计: the numbers do not
-        # follow the header
+    # 总计 first and the sums did not confirm it (its order of the rest is no evidence either),
+    # or 总计 last and rows whose total stands elsewhere: the numbers do not follow the header
+    if (at == 0 and not rotated) or (at == 6 and set(_sum_votes(rows)) - {6}):
         problems.flag(
             codes.COLUMN_ORDER_GUESSED,
             f"requests: the header orders the applicant columns {'、'.join(order)}, but the "
@@ -1356,7 +1354,7 @@ def _repeated_header(
 ) -> None:
     """A header repeated further down (a table split in two) that orders the applicant columns
     otherwise than the first: the rows under it are read in the first's order, a guess."""
-    first = [w for w in _header_columns(header) if w in _APPLICANTS]
+    first = _applicant_order(header)
     runs: list[list[str]] = []
     last: tuple[int | None, int | None] | None = None
     for table, tr, w in later:
@@ -1366,7 +1364,7 @@ def _repeated_header(
         runs[-1].append(w)
         last = (table, tr)
     for run in runs:
-        order = [w for w in _header_columns(_header_words(_group_named(run))) if w in _APPLICANTS]
+        order = _applicant_order(_header_words(_group_named(run)))
         if len(set(order)) >= 5 and order != (first or list(_APPLICANTS)):
             problems.flag(
                 codes.COLUMN_ORDER_GUESSED,
@@ -1386,11 +1384,16 @@ def _sum_votes(rows: dict[str, RawRow]) -> Counter[int]:
         if len(numbers) < 7 or any(v is None or v.value is None for v in numbers):
             continue
         v = [float(x.value) for x in numbers if x is not None and x.value is not None]
-        total = sum(v)
-        at = [k for k, x in enumerate(v) if abs(2 * x - total) < 1e-9]
+        at = _sum_positions(v)
         if len(at) == 1:
             votes[at[0]] += 1
     return votes
+
+
+def _sum_positions(numbers: list[float]) -> list[int]:
+    """The positions whose number is the sum of all the others."""
+    total = sum(numbers)
+    return [k for k, x in enumerate(numbers) if abs(2 * x - total) < 1e-9]
 
 
 def _total_column_first(header: list[str], rows: dict[str, RawRow], problems: Problems) -> bool:
@@ -1402,7 +1405,7 @@ def _total_column_first(header: list[str], rows: dict[str, RawRow], problems: Pr
         return False
     if header.index("总计") > header.index("自然人"):
         return False
-    order = [w for w in _header_columns(header) if w in _APPLICANTS]
+    order = _applicant_order(header)
     if order[0] != "总计":
         return False  # 总计 drawn among the applicants: _applicant_columns reads the sums
     votes = _sum_votes(rows)
@@ -1516,13 +1519,10 @@ def _overflow(r: RawRow, n: int) -> list[RawRow]:
 _APPEAL_CODES = tuple(r.code for r in contract.APPEALS)
 
 
-_OUTCOMES = {
-    "结果维持": "upheld",
-    "结果纠正": "corrected",
-    "其他结果": "other",
-    "尚未审结": "pending",
-}
-_OUTCOMES_TOTAL = ("总计", "合计", "小计")
+#: section 四's column headings (the contract's, 合计/小计 for 总计) and their codes
+_OUTCOMES = {c.label: c.code for c in contract.APPEAL_COLUMNS} | dict.fromkeys(
+    _TOTAL_SYNONYMS, "total"
+)
 _TEMPLATE_COLS = tuple(c.code for c in contract.APPEAL_COLUMNS)
 
 
@@ -1532,7 +1532,7 @@ def _appeal_columns(words: list[tuple[str, int]]) -> tuple[str, ...] | None:
     draw none, or not the same."""
     runs: dict[int, list[str]] = {}
     for w, seen in words:
-        code = _OUTCOMES.get(w) or ("total" if w in _OUTCOMES_TOTAL else None)
+        code = _OUTCOMES.get(w)
         if code is not None:
             runs.setdefault(seen, []).append(code)
     orders = set()
@@ -1577,7 +1577,7 @@ def _sums_hold(groups: list[list[Token | None]], cols: tuple[str, ...]) -> bool:
         if any(v is None for v in values):
             continue
         numbers = [float(v.value) if v.value is not None else 0.0 for v in values if v]
-        if abs(numbers[t] - (sum(numbers) - numbers[t])) > 1e-9:
+        if t not in _sum_positions(numbers):
             return False
     return True
 
@@ -1679,7 +1679,7 @@ def _appeals_on_side(
     outcomes = []
     for k in range(5):
         w = last.get(3 * k, "")
-        outcomes.append(_OUTCOMES.get(w) or ("total" if w in _OUTCOMES_TOTAL else None))
+        outcomes.append(_OUTCOMES.get(w))
     if None in outcomes or len(set(outcomes)) < 5:
         return None
     header = [(w, seen) for w, seen in words if seen == 0][:-1]

@@ -209,11 +209,10 @@ def html_tokens(text: str) -> tuple[list[Token], Head]:
         # the wrappers (layout only, they carry no cells) the tables come back.
         flat_text = text
         if _names_line_through(text):
-            # a wrapper that strikes its text through must not take the strike with it
-            flat_text = _STRUCK_WRAPPER.sub(_struck_as_s, text)
+            # a wrapper that strikes its text through (by its style or its class) must not
+            # take the strike with it
             rules = _class_rules(_STYLE_BLOCK.findall(text))
-            if any(drawn for _, _, drawn in rules):
-                flat_text = _CLASSED_WRAPPER.sub(lambda m: _classed_as_s(m, rules), flat_text)
+            flat_text = _TEXT_WRAPPER.sub(lambda m: _struck_as_s(m, rules), text)
         flat, flat_head = _html_tokens(_WRAPPER_TAG.sub("\n", flat_text))
         if any(t.table for t in flat):
             return flat, head if head.title or head.meta else flat_head
@@ -221,32 +220,19 @@ def html_tokens(text: str) -> tuple[list[Token], Head]:
 
 
 #: a wrapper element holding only text (a struck number, as an editor writes it)
-_STRUCK_WRAPPER = re.compile(
-    r"<(div|span|font)\b([^>]*line-through[^>]*)>([^<]*)</\1\s*>", re.IGNORECASE
-)
-_STYLE_ATTRIBUTE = re.compile(r"""\bstyle\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
-
-
+_TEXT_WRAPPER = re.compile(r"<(div|span|font)\b([^>]*)>([^<]*)</\1\s*>", re.IGNORECASE)
 _STYLE_BLOCK = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.IGNORECASE | re.DOTALL)
-_CLASSED_WRAPPER = re.compile(
-    r"<(div|span|font)\b([^>]*\bclass\s*=[^>]*)>([^<]*)</\1\s*>", re.IGNORECASE
+_ATTRIBUTE = re.compile(
+    r"""\b(style|class)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE
 )
-_CLASS_ATTRIBUTE = re.compile(r"""\bclass\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
 
 
-def _classed_as_s(m: re.Match[str], rules: _Rules) -> str:
-    """A wrapper struck by its class as <s>, when it sets no decoration of its own."""
-    value = _CLASS_ATTRIBUTE.search(m[2])
-    if value is None or _DECORATION.search(m[2]):
-        return m[0]
-    if not _class_strikes(rules, m[1], value[1] or value[2] or value[3] or ""):
-        return m[0]
-    return f"<s>{m[3]}</s>"
-
-
-def _struck_as_s(m: re.Match[str]) -> str:
-    style = _STYLE_ATTRIBUTE.search(m[2])
-    if style is None or not _line_drawn(style[1] or style[2] or style[3] or ""):
+def _struck_as_s(m: re.Match[str], rules: _Rules) -> str:
+    """A text wrapper a browser strikes through, as <s>."""
+    attributes: dict[str, str] = {}
+    for name, *value in _ATTRIBUTE.findall(m[2]):
+        attributes.setdefault(name.lower(), "".join(value))
+    if not _strikes(m[1], attributes.get("style", ""), attributes.get("class", ""), rules):
         return m[0]
     return f"<s>{m[3]}</s>"
 
@@ -330,20 +316,21 @@ def _drop_struck(root: etree._Element, struck: list[str]) -> None:
         parent = element.getparent()
         if parent is None or not _line_drawn(element.get("style", "")):
             continue
-        struck.append(" ".join(element.itertext()))
-        if element.tag in _GRID or next(element.iter("td", "th"), None) is not None:
-            # a struck cell, row or table keeps its place, emptied: left out, it would move
-            # every later cell of its row (or row of its table) one place
-            _strike_out(element)
-            continue
-        element.tag = _STRUCK
+        _struck_off(element, struck)
     for element in _struck_by_class(root):
-        struck.append(" ".join(element.itertext()))
-        if element.tag in _GRID or next(element.iter("td", "th"), None) is not None:
-            _strike_out(element)
-            continue
-        element.tag = _STRUCK
+        _struck_off(element, struck)
     etree.strip_elements(root, _STRUCK, with_tail=False)
+
+
+def _struck_off(element: etree._Element, struck: list[str]) -> None:
+    """Record `element`'s text as struck and mark it to go with it (its tail stays). A struck
+    cell, row or table keeps its place, emptied: left out, it would move every later cell of
+    its row (or row of its table) one place."""
+    struck.append(" ".join(element.itertext()))
+    if element.tag in _GRID or next(element.iter("td", "th"), None) is not None:
+        _strike_out(element)
+    else:
+        element.tag = _STRUCK
 
 
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
@@ -374,8 +361,8 @@ def _struck_by_class(root: etree._Element) -> list[etree._Element]:
     for element in root.xpath(f"//*[{tests}]"):
         own = element.get("style") or ""
         if _DECORATION.search(own):
-            continue  # its own style decides
-        if _class_strikes(rules, element.tag, element.get("class") or "") and (
+            continue  # its own style decides, read by _drop_struck
+        if _strikes(element.tag, own, element.get("class") or "", rules) and (
             element.getparent() is not None
         ):
             out.append(element)
@@ -402,7 +389,11 @@ def _class_rules(style_blocks: list[str]) -> _Rules:
     return rules
 
 
-def _class_strikes(rules: _Rules, tag: str, class_attribute: str) -> bool:
+def _strikes(tag: str, style: str, class_attribute: str, rules: _Rules) -> bool:
+    """Whether a browser draws a line through an element: its own style decides where it sets
+    a decoration, else the last of the <style> `rules` that picks it by its classes."""
+    if _DECORATION.search(style):
+        return _line_drawn(style)
     classes = set(class_attribute.split())
     drawn = False
     for wanted_tag, wanted, line in rules:
