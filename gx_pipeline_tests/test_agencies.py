@@ -551,3 +551,33 @@ def test_agencies_flags_do_not_make_the_tally_check_fail_a_year():
     summary = tally_check.summarize(conn, 2021)
     assert (summary.reports, summary.needs_review) == (12, 0)
     assert not tally_check.judge(summary).severe
+
+
+def test_each_names_match_is_the_one_cnlocs_getlocation_gives():
+    """regions reads cnloc's matches one text at a time, past getlocation's thread pool and
+    DataFrame; an upgrade of cnloc that changes what that does fails here. Names of every level,
+    of places renamed, abolished and ambiguous, short forms and no place at all."""
+    divisions = regions._divisions()
+    counties = sorted(n for names in divisions.county_names.values() for n in names)
+    texts = [
+        *(f"{name}人民政府" for name in counties[::40]),
+        "任县民政局",
+        "邢台市桥东区统计局",
+        "邢台县民政局",
+        "桥东区统计局",
+        "北京市通州区新华街道办事处",
+        "红河哈尼族彝族自治州开远市人民政府",
+        "江苏省无锡市锡山区云林街道",
+        "浙江省市场监督管理局",
+        "国家统计局",
+        "",
+        "某某局",
+    ]
+    for year in (2018, 2019, 2021, 2024, 2030):
+        years = [year] * len(texts)
+        frame = divisions.cnloc.getlocation(texts, year=years, drop=["address"])
+        expected = [
+            regions._place_in(text, row, year)
+            for text, row in zip(texts, frame.itertuples(index=False), strict=True)
+        ]
+        assert regions._lookup(texts, years) == expected
