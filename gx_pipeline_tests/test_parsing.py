@@ -440,3 +440,71 @@ def test_the_group_heading_in_other_words_reads_as_the_templates(page: Path, var
 
 def test_pages_with_the_group_heading_are_there():
     assert len(GROUP_HEADED) >= 4
+
+
+#: every place of the division list whose name begins with a word the agency reader takes for a
+#: reference to an agency (全区…, 贵单位, 本局) or for a verb before a name (特此…), or holds a
+#: verb that ends the name in an opening sentence (…共…, …将…)
+_PLACES_LIKE_WORDS = (
+    "全南县",
+    "全州县",
+    "全椒县",
+    "贵州省",
+    "贵阳市",
+    "贵港市",
+    "贵溪市",
+    "贵池区",
+    "贵德县",
+    "贵定县",
+    "贵南县",
+    "特克斯县",
+    "本溪市",
+    "本溪满族自治县",
+    "共和县",
+    "共青城市",
+    "将乐县",
+)
+
+
+@pytest.mark.parametrize("place", _PLACES_LIKE_WORDS)
+def test_an_agency_of_a_place_whose_name_begins_like_a_reference_is_named(place: str):
+    import random
+
+    from gx_pipeline.pagegen import STYLES, make_page, template_for
+
+    wrong = []
+    for index, style in enumerate(s for s in STYLES if s != "images"):
+        rng = random.Random(f"place:{place}:{index}")
+        page = make_page(
+            rng,
+            index=index,
+            style=style,
+            year=2023,
+            template=template_for(2023, rng),
+            counties=[place],
+        )
+        got = parse_bytes(page.data, page.filename)
+        if got.agency != page.truth.agency:
+            wrong.append((style, got.agency, page.truth.agency))
+    assert wrong == []
+
+
+@pytest.mark.parametrize("place", _PLACES_LIKE_WORDS)
+@pytest.mark.parametrize(
+    ("head", "body", "sign"),
+    [
+        ("{agency}2021年政府信息公开工作年度报告", "2021年，工作有序推进。", ""),
+        ("", "2021年，{agency}认真贯彻落实《条例》。", ""),
+        ("2021年政府信息公开工作年度报告", "2021年，工作有序推进。", "{agency}\n2022年1月20日"),
+    ],
+)
+def test_a_places_agency_is_read_from_the_title_the_opening_or_the_signoff(
+    place: str, head: str, body: str, sign: str
+):
+    agency = f"{place}统计局"
+    page = _AGENCY_PAGE.format(
+        head=head.format(agency=agency),
+        body=body.format(agency=agency),
+        sign=sign.format(agency=agency),
+    )
+    assert parse_bytes(page.encode("utf-8"), "agency.txt").agency == agency

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 _CITIES = (
@@ -84,9 +85,10 @@ class PageMeta:
     site: str
 
 
-def agency_name(rng: random.Random) -> tuple[str, str]:
-    """(agency as the report names itself, publisher as the site's chrome names it)."""
-    county = rng.choice(_COUNTIES)
+def agency_name(rng: random.Random, counties: Sequence[str] | None = None) -> tuple[str, str]:
+    """(agency as the report names itself, publisher as the site's chrome names it), of one
+    of `counties` (default: the generator's own 20)."""
+    county = rng.choice(counties or _COUNTIES)
     kind = rng.choice(("bureau", "bureau", "government", "office", "street", "town", "township"))
     if kind == "bureau":
         bureau = rng.choice(_BUREAUS)
@@ -105,8 +107,14 @@ def agency_name(rng: random.Random) -> tuple[str, str]:
     return county + name, county + name
 
 
-def make_meta(rng: random.Random, year: int, *, title_year: bool = True) -> PageMeta:
-    agency, publisher = agency_name(rng)
+def make_meta(
+    rng: random.Random,
+    year: int,
+    *,
+    title_year: bool = True,
+    counties: Sequence[str] | None = None,
+) -> PageMeta:
+    agency, publisher = agency_name(rng, counties)
     published = dt.date(year + 1, 1, 1) + dt.timedelta(days=rng.randint(5, 85))
     if not title_year:
         title = f"{agency}政府信息公开工作年度报告"

@@ -8,6 +8,7 @@ units, headings, narrative, extra rows, broken identities) are drawn by `_page_o
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from gx_pipeline import contract
@@ -319,12 +320,14 @@ def make_page(
     blank_mode: str | None = None,
     break_identity_id: str | None = None,
     name: str | None = None,
+    counties: Sequence[str] | None = None,
 ) -> GeneratedPage:
-    """Generate one page of `style` for report `year` in format `template`, with its truth."""
+    """Generate one page of `style` for report `year` in format `template`, with its truth;
+    its agency is of one of `counties` (default: the generator's own 20)."""
     if style not in STYLES:
         raise ValueError(f"unknown style {style!r}")
     title_year = rng.random() >= 0.1
-    meta = make_meta(rng, year, title_year=title_year)
+    meta = make_meta(rng, year, title_year=title_year, counties=counties)
     if not title_year:
         meta = replace(meta, date_place="chrome")
     values = generate(rng, template)
