@@ -21,6 +21,7 @@ with the load average. No assertion: the targets live in the README.
 from __future__ import annotations
 
 import argparse
+import functools
 import io
 import multiprocessing
 import os
@@ -57,13 +58,27 @@ _STEP_LINE = re.compile(r" (\d+)/(\d+) (\S+) (succeeded|failed|retrying) \(([\d.
 # -- generating the year ------------------------------------------------------------------------
 
 
-def _write_pages(job: tuple[int, int, int, Path, int, int]) -> int:
+@functools.cache
+def national_counties() -> tuple[str, ...]:
+    """Every county-level name of the latest division list (~2,800): with the generator's kinds
+    of agency (its bureaus, government, office, streets and towns), ~100,000 agency names, as a
+    national year has about one report per agency. The generator's own 20 counties make ~1,000
+    names, and the run's work for each new agency (its place, dim_agency) would hardly show."""
+    from gx_pipeline.regions import _divisions
+
+    divisions = _divisions()
+    return tuple(sorted(divisions.county_names[divisions.latest]))
+
+
+def _write_pages(job: tuple[int, int, int, Path, int, int, bool]) -> int:
     """Pages `first`..`last` of the year (the seed's sample with the year fixed), padded with
-    the chrome of one of `sites` sites."""
+    the chrome of one of `sites` sites; the agencies of every county (national) or of the
+    generator's 20."""
     from gx_pipeline.bench import _padded
     from gx_pipeline.pagegen import STYLES, make_page, template_for
 
-    first, last, seed, folder, pad_kb, sites = job
+    first, last, seed, folder, pad_kb, sites, national = job
+    counties = national_counties() if national else None
     for index in range(first, last):
         rng = random.Random(f"gx-bench-national:{seed}:{index}")
         style = STYLES[index % len(STYLES)]
@@ -76,17 +91,21 @@ def _write_pages(job: tuple[int, int, int, Path, int, int]) -> int:
             year=YEAR,
             template=template_for(YEAR, rng),
             break_identity_id=broken,
+            counties=counties,
         )
         site = random.Random(f"gx-bench-national-site:{seed}:{index}").randrange(sites)
         (folder / page.filename).write_bytes(_padded(page.data, page.filename, pad_kb, site))
     return last - first
 
 
-def generate(pages: int, seed: int, folder: Path, pad_kb: int, processes: int) -> None:
+def generate(
+    pages: int, seed: int, folder: Path, pad_kb: int, processes: int, national: bool = True
+) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     step = 1000
+    sites = max(1, pages // SITE_PAGES)
     jobs = [
-        (first, min(first + step, pages), seed, folder, pad_kb, max(1, pages // SITE_PAGES))
+        (first, min(first + step, pages), seed, folder, pad_kb, sites, national)
         for first in range(0, pages, step)
     ]
     with multiprocessing.get_context("spawn").Pool(processes) as pool:
@@ -368,6 +387,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--seed", type=int, default=12)
     parser.add_argument("--pad-kb", type=int, default=90)
+    parser.add_argument(
+        "--agencies",
+        choices=("national", "generator"),
+        default="national",
+        help="agencies of every county of the division list (~100,000 names, as a national "
+        "year has) or of the page generator's 20 counties (~1,000 names, as the README's "
+        "earlier national rows used)",
+    )
     parser.add_argument("--sample", type=int, default=500, help="files for floor and plain")
     parser.add_argument("--work", type=Path, help="scratch folder (default: a temporary one)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
@@ -404,12 +431,13 @@ def _bench(args: argparse.Namespace, work: Path) -> int:
     folder = data / "raw" / str(YEAR)
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     t = time.perf_counter()
-    generate(args.pages, args.seed, folder, args.pad_kb, cores or 1)
+    generate(args.pages, args.seed, folder, args.pad_kb, cores or 1, args.agencies == "national")
     files = sorted(folder.iterdir())
     size = sum(p.stat().st_size for p in files)
     print(
         f"generated {len(files):,} pages of {YEAR} ({size / 2**30:.2f} GB, mean "
-        f"{size / len(files) / 1024:.0f} KB) in {work} in {time.perf_counter() - t:.0f} s"
+        f"{size / len(files) / 1024:.0f} KB, agencies: {args.agencies}) in {work} in "
+        f"{time.perf_counter() - t:.0f} s"
     )
     load_before = os.getloadavg()
     print(f"load average before the run: {load_before[0]:.2f} (1 min) on {cores} cores")

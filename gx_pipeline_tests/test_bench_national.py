@@ -1,6 +1,28 @@
-"""The national bench's attribution of the sampled process tree to the run's steps."""
+"""The national bench: the year it generates, and the attribution of the sampled process tree
+to the run's steps."""
 
-from gx_pipeline.bench_national import Sample, Step, per_step
+from gx_pipeline.bench_national import Sample, Step, _write_pages, national_counties, per_step
+from gx_pipeline.parsing import parse_file
+
+
+def test_a_national_year_has_about_one_agency_a_report_the_generators_own_a_few(tmp_path):
+    """The run's work for each new agency (its place, dim_agency) shows only with as many
+    agencies as a national year has."""
+    agencies = {}
+    for national in (True, False):
+        folder = tmp_path / str(national)
+        folder.mkdir()
+        _write_pages((0, 120, 12, folder, 0, 4, national))
+        agencies[national] = {parse_file(p).agency for p in folder.iterdir()}
+    counties = national_counties()
+    assert len(counties) > 2500
+
+    def places(names: set[str]) -> set[str]:
+        return {c for c in counties for a in names if a and a.startswith(c)}
+
+    # 120 pages: about as many places as pages, against the generator's 20
+    assert len(places(agencies[True])) >= 100
+    assert len(places(agencies[False])) <= 20
 
 
 def test_a_step_shorter_than_the_sampling_interval_reports_the_memory_around_it_not_zero():
