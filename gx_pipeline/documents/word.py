@@ -5,7 +5,9 @@ document's own grid: a cell merged across columns (w:gridSpan) is one cell, and 
 down rows (w:vMerge) is one cell, in the row where the merge starts, as a web page's rowspan
 gives it; the continuing cells below are left out but keep their place in the cell's `loc`
 ([table, row, cell]). Paragraphs between tables are read as a text copy (a report typed with
-tab stops instead of a table still gives its rows).
+tab stops instead of a table still gives its rows). Text struck through or hidden is left out,
+whether the run itself or its styles strike or hide it (word_styles); a cell holding text Word
+may show or not, as the styles' combination is read, is taken as empty and said.
 
 .doc and .wps (the binary formats of Word 97-2003 and WPS), and RTF (which Word and WPS save
 too, often named .doc), are converted to .docx by LibreOffice (`soffice --headless
@@ -25,6 +27,10 @@ import zipfile
 from pathlib import Path
 
 from gx_pipeline.documents.base import Document, DocumentError, Location
+from gx_pipeline.documents.word_styles import DOUBTFUL, HIDDEN, STRUCK, RunMarks
+from gx_pipeline.documents.word_styles import W as _W
+from gx_pipeline.parsing import problems as codes
+from gx_pipeline.parsing.problems import Problems
 from gx_pipeline.parsing.tokens import CELL, END, ROW_END, Head, Token, text_tokens
 
 #: seconds LibreOffice may take to convert one .doc (a report converts in 1-3 s)
@@ -44,6 +50,7 @@ def read_docx(data: bytes, source: str, kind: str = "docx") -> Document:
         raise DocumentError(
             f"the Word file cannot be opened ({type(exc).__name__}: {exc})"
         ) from None
+    paragraphs = _Paragraphs(RunMarks(_styles(document)))
     tokens: list[Token] = []
     texts: list[str] = []
     locations: dict[tuple[int, int, int], Location] = {}
@@ -77,12 +84,16 @@ def read_docx(data: bytes, source: str, kind: str = "docx") -> Document:
                 if merged:
                     continue  # the merged cell above (or to the left) covers it
                 lines = []
+                doubtful = len(paragraphs.doubtful)
                 for block in _blocks(tc):
                     if block.tag == _TBL:
                         nested.append(block)
                     else:
-                        lines.append(_text(block))
+                        lines.append(paragraphs.text(block))
                 text = " ".join("\n".join(lines).split())
+                if len(paragraphs.doubtful) > doubtful:
+                    # read, its number could hold a digit Word does not show or lack one it does
+                    text = ""
                 tokens.append(Token(CELL, text, number, r, c))
                 texts.append(text)
             tokens.append(ROW_END)
@@ -92,7 +103,7 @@ def read_docx(data: bytes, source: str, kind: str = "docx") -> Document:
     for block in _blocks(document.element.body):
         if block.tag == _P:
             # a paragraph's line breaks are lines of the copy; its tabs separate cells
-            lines = _text(block).split("\n")
+            lines = paragraphs.text(block).split("\n")
             pending.extend(lines)
             texts.extend(lines)
         else:
@@ -101,6 +112,15 @@ def read_docx(data: bytes, source: str, kind: str = "docx") -> Document:
     flush()
     if not any(t.text for t in tokens if t.kind != END):
         raise DocumentError("the Word file has no text (its report may be pasted as images)")
+    problems = Problems()
+    if paragraphs.doubtful:
+        problems.flag(
+            codes.CELLS_UNPLACED,
+            "document: text Word may show struck through or hidden, or not (its styles set the "
+            "mark at more than one level, which Word and the standard combine differently, or "
+            f"in a table style's conditional formatting: {_sample(paragraphs.doubtful)}): "
+            "a table cell holding it is taken as empty, a line reads U+FFFD in its place",
+        )
     props = document.core_properties
     created = props.created
     head = Head(
@@ -114,11 +134,28 @@ def read_docx(data: bytes, source: str, kind: str = "docx") -> Document:
         tokens=tuple(tokens),
         head=head,
         text="\n".join(texts) + "\n",
+        problems=tuple(problems),
+        codes=frozenset(problems.codes),
         locations=locations,
     )
 
 
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+def _styles(document):
+    """The document's styles part (w:styles), or None: python-docx would make up a default
+    one for a document without."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
+
+    try:
+        return document.part.part_related_by(RELATIONSHIP_TYPE.STYLES).element
+    except (KeyError, AttributeError):
+        return None
+
+
+def _sample(texts: list[str]) -> str:
+    sample = " ".join(" ".join(texts).split())
+    return f"'{sample[:20]}'" + ("…" if len(sample) > 20 else "")
+
+
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _P, _TBL, _TR, _TC, _R = (f"{_W}{t}" for t in ("p", "tbl", "tr", "tc", "r"))
 _ROW_DELETED = f"{_W}trPr/{_W}del"
@@ -141,9 +178,7 @@ _RUN_TEXT = {
     f"{_W}noBreakHyphen": "-",
 }
 _BR = f"{_W}br"
-_VANISH = (f"{_W}rPr/{_W}vanish", f"{_W}rPr/{_W}specVanish")
-_STRIKE = (f"{_W}rPr/{_W}strike", f"{_W}rPr/{_W}dstrike")
-_OFF = ("0", "false", "off")
+_P_STYLE = f"{_W}pPr/{_W}pStyle"
 _TEXT_BOX = f"{_W}txbxContent"
 
 
@@ -191,40 +226,63 @@ def _text_boxes(p):
     ]
 
 
-def _text(p) -> str:
-    """A paragraph's text as Word shows it: inserted text in, deleted and moved-away text
-    (w:del, w:moveFrom) out, hidden text (w:vanish) and struck-through text out, a field as
-    its result."""
-    out: list[str] = []
-    _collect(p, out)
+class _Paragraphs:
+    """Paragraphs' text as Word shows it: inserted text in, deleted and moved-away text (w:del,
+    w:moveFrom) out, hidden text and struck-through text out (marked on the run or by its
+    styles: word_styles), a field as its result. Text Word may show or not is kept in
+    `doubtful` and stands as U+FFFD, which no value is read from (white space stands as it
+    is)."""
+
+    def __init__(self, marks: RunMarks) -> None:
+        self.marks = marks
+        self.doubtful: list[str] = []
+
+    def text(self, p) -> str:
+        paragraph_style = table_style = None
+        if not self.marks.plain:
+            paragraph_style = p.find(_P_STYLE)
+            if paragraph_style is not None:
+                paragraph_style = paragraph_style.get(f"{_W}val")
+            table_style = _table_style(p)
+        out: list[str] = []
+        self._collect(p, out, paragraph_style, table_style)
+        return "".join(out)
+
+    def _collect(self, element, out: list[str], paragraph_style, table_style) -> None:
+        for child in element:
+            tag = child.tag
+            if tag == _R:
+                shown = self.marks.of(child, paragraph_style, table_style)
+                if shown in (HIDDEN, STRUCK):
+                    continue  # struck text is a number struck by hand beside the new one
+                text = _run_text(child)
+                if shown == DOUBTFUL and text.strip():
+                    self.doubtful.append(text)
+                    text = "\ufffd"
+                out.append(text)
+            elif tag in _WRAPPERS:
+                self._collect(child, out, paragraph_style, table_style)
+
+
+def _run_text(run) -> str:
+    out = []
+    for piece in run:
+        if piece.tag in _RUN_TEXT:
+            out.append(_RUN_TEXT[piece.tag] or piece.text or "")
+        elif piece.tag == _BR and piece.get(f"{_W}type") in (None, "textWrapping"):
+            out.append("\n")  # a line break; a page or column break is no text
     return "".join(out)
 
 
-def _collect(element, out: list[str]) -> None:
-    for child in element:
-        tag = child.tag
-        if tag == _R:
-            if _marked(child, _VANISH):
-                continue
-            if _marked(child, _STRIKE):
-                continue  # a number struck through by hand beside its correction
-            for piece in child:
-                if piece.tag in _RUN_TEXT:
-                    out.append(_RUN_TEXT[piece.tag] or piece.text or "")
-                elif piece.tag == _BR and piece.get(f"{_W}type") in (None, "textWrapping"):
-                    out.append("\n")  # a line break; a page or column break is no text
-        elif tag in _WRAPPERS:
-            _collect(child, out)
-
-
-def _marked(run, paths: tuple[str, ...]) -> bool:
-    """A run formatted hidden (w:vanish, w:specVanish) or struck through (w:strike, w:dstrike):
-    the mark there and not turned off (w:val="0": a run shown again against its style)."""
-    for path in paths:
-        mark = run.find(path)
-        if mark is not None and mark.get(f"{_W}val", "1").lower() not in _OFF:
-            return True
-    return False
+def _table_style(p) -> str | None:
+    """The style of the table a paragraph stands in ("" for a table without one), None outside
+    tables (a text box in a cell is outside the table's formatting)."""
+    for ancestor in p.iterancestors(_TBL, _TEXT_BOX):
+        if ancestor.tag == _TEXT_BOX:
+            return None
+        style = ancestor.find(f"{_W}tblPr/{_W}tblStyle")
+        return "" if style is None else style.get(f"{_W}val", "")
+    return None
 
 
 def _row_cells(tr):
