@@ -162,8 +162,23 @@ def test_the_fixtures_hold_numbers_in_their_marked_runs():
 
 @pytest.mark.parametrize("way", STYLED_STRIKES, ids=str)
 def test_text_struck_through_by_a_style_reads_as_struck_on_the_run(way: str):
-    direct = _cells(STRUCK_DOCX.read_bytes())
-    assert _cells(_restyle(STRUCK_DOCX, STRUCK_RUN, **STYLED_STRIKES[way])) == direct
+    direct = parse_bytes(STRUCK_DOCX.read_bytes(), "a.docx")
+    styled = parse_bytes(_restyle(STRUCK_DOCX, STRUCK_RUN, **STYLED_STRIKES[way]), "a.docx")
+    assert styled.cells == direct.cells
+    assert styled.problems == direct.problems  # the struck text said
+
+
+def test_struck_text_left_out_of_a_word_file_is_said():
+    # as a web page's or a PDF's is: a researcher sees why a number the document shows was
+    # not read
+    got = parse_bytes(STRUCK_DOCX.read_bytes(), "a.docx")
+    (said,) = [p for p in got.problems if "struck through" in p]
+    assert said == (
+        "document: text struck through (a revision shown as deleted, or crossed out: "
+        "'118 3 2 4 5 5 7 7 1'…) is left out"
+    )
+    hidden = parse_bytes(HIDDEN_DOCX.read_bytes(), "b.docx")
+    assert not any("struck" in p for p in hidden.problems)  # hidden text is not shown at all
 
 
 @pytest.mark.parametrize(

@@ -113,6 +113,12 @@ def read_docx(data: bytes, source: str, kind: str = "docx") -> Document:
     if not any(t.text for t in tokens if t.kind != END):
         raise DocumentError("the Word file has no text (its report may be pasted as images)")
     problems = Problems()
+    if paragraphs.struck:
+        # as a web page's or a PDF's struck text is said: a number Word shows, left out
+        problems.append(
+            "document: text struck through (a revision shown as deleted, or crossed out: "
+            f"{_sample(paragraphs.struck)}) is left out"
+        )
     if paragraphs.doubtful:
         problems.flag(
             codes.CELLS_UNPLACED,
@@ -153,7 +159,7 @@ def _styles(document):
 
 def _sample(texts: list[str]) -> str:
     sample = " ".join(" ".join(texts).split())
-    return f"'{sample[:20]}'" + ("…" if len(sample) > 20 else "")
+    return f"'{sample[:20].rstrip()}'" + ("…" if len(sample) > 20 else "")
 
 
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -229,12 +235,13 @@ def _text_boxes(p):
 class _Paragraphs:
     """Paragraphs' text as Word shows it: inserted text in, deleted and moved-away text (w:del,
     w:moveFrom) out, hidden text and struck-through text out (marked on the run or by its
-    styles: word_styles), a field as its result. Text Word may show or not is kept in
+    styles: word_styles; the struck text kept in `struck`), a field as its result. Text Word may show or not is kept in
     `doubtful` and stands as U+FFFD, which no value is read from (white space stands as it
     is)."""
 
     def __init__(self, marks: RunMarks) -> None:
         self.marks = marks
+        self.struck: list[str] = []
         self.doubtful: list[str] = []
 
     def text(self, p) -> str:
@@ -253,9 +260,14 @@ class _Paragraphs:
             tag = child.tag
             if tag == _R:
                 shown = self.marks.of(child, paragraph_style, table_style)
-                if shown in (HIDDEN, STRUCK):
-                    continue  # struck text is a number struck by hand beside the new one
+                if shown == HIDDEN:
+                    continue
                 text = _run_text(child)
+                if shown == STRUCK:
+                    # a number struck by hand beside the new one
+                    if text.strip():
+                        self.struck.append(text)
+                    continue
                 if shown == DOUBTFUL and text.strip():
                     self.doubtful.append(text)
                     text = "\ufffd"
