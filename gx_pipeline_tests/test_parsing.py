@@ -508,3 +508,60 @@ def test_a_places_agency_is_read_from_the_title_the_opening_or_the_signoff(
         sign=sign.format(agency=agency),
     )
     assert parse_bytes(page.encode("utf-8"), "agency.txt").agency == agency
+
+
+#: agencies that publish these reports, of kinds beyond a government and its bureaus: Party and
+#: mass organisations, a bank's branches, customs, centres, zones, a corps' cities
+_AGENCY_KINDS = (
+    "共青团共和县委员会",
+    "共青团北京市委员会",
+    "中共平湖市委办公室",
+    "平湖市公共资源交易中心",
+    "中国人民银行开远市支行",
+    "中国人民银行贵阳中心支行",
+    "国家税务总局贵阳市税务局",
+    "贵阳海关",
+    "威县统计局",
+    "冷水滩区妇女联合会",
+    "苏州工业园区管理委员会",
+    "新疆生产建设兵团第八师石河子市人民政府",
+    "内蒙古自治区阿拉善盟行政公署",
+    "开远市第一中学",
+)
+_AGENCY_FORMS = (
+    ("{agency}2021年政府信息公开工作年度报告", "2021年，工作有序推进。", ""),
+    ("", "2021年，{agency}认真贯彻落实《条例》。", ""),
+    ("", "2021年，{agency}共发布政府信息120条。", ""),
+    ("2021年政府信息公开工作年度报告", "2021年，工作有序推进。", "{agency}\n2022年1月20日"),
+    ("{agency}\n2021年政府信息公开工作年度报告", "2021年，工作有序推进。", ""),
+    ("关于公布{agency}2021年政府信息公开工作年度报告的通知", "2021年，工作有序推进。", ""),
+    ("2021年度政府信息公开工作年度报告\n发布机构：{agency}", "2021年，工作有序推进。", ""),
+)
+
+
+@pytest.mark.parametrize("agency", _AGENCY_KINDS)
+@pytest.mark.parametrize(("head", "body", "sign"), _AGENCY_FORMS)
+def test_an_agency_of_any_kind_is_read_from_the_title_the_opening_or_the_signoff(
+    agency: str, head: str, body: str, sign: str
+):
+    page = _AGENCY_PAGE.format(
+        head=head.format(agency=agency),
+        body=body.format(agency=agency),
+        sign=sign.format(agency=agency),
+    )
+    assert parse_bytes(page.encode("utf-8"), "agency.txt").agency == agency
+
+
+@pytest.mark.parametrize(
+    "above",
+    ["首页 > 政府信息公开 > 年报", "平湖市统计局", "来源：平湖市人民政府办公室"],
+)
+def test_a_two_line_titles_name_is_the_line_right_above_it_however_short(above: str):
+    """The line above a title without a name is the name only when it is right above it: a
+    short name (贵阳海关) is no title line, and the title line before it is another text."""
+    page = _AGENCY_PAGE.format(
+        head=f"{above}\n贵阳海关\n2021年政府信息公开工作年度报告",
+        body="2021年，工作有序推进。",
+        sign="",
+    )
+    assert parse_bytes(page.encode("utf-8"), "agency.txt").agency == "贵阳海关"

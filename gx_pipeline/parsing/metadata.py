@@ -45,7 +45,7 @@ _AGENCY_SUFFIX = (
     "办事处", "委员会", "管委会", "管理委员会", "办公室", "办公厅", "人民政府", "政府", "局",
     "委", "办", "处", "中心", "街道", "镇", "乡", "厅", "院", "所", "站", "队", "馆", "园", "室",
     "区", "县", "市", "署", "社", "会", "部", "司", "台", "场", "集团", "公司", "街", "关", "旗",
-    "盟", "州", "团", "师", "港", "狱", "库",
+    "盟", "州", "团", "师", "港", "狱", "库", "银行", "分行", "支行", "中学", "小学", "大学", "学校",
 )
 _VERB_PREFIXES = (
     "印发", "转发", "现予公布", "予以公布", "现公布", "现发布", "特发布", "现将", "公布", "发布", "编制", "编写",
@@ -60,9 +60,11 @@ _BODY_AGENCY = re.compile(
 )
 _BODY_VERBS = re.compile(
     r"(全面|坚持|高度|认真|深入|严格|在|以|按照|围绕|紧紧|始终|持续|进一步|积极|根据|结合|紧扣|"
-    # 共 and 将 not where they begin a place: 共和县, 共青城市, 将乐县
-    r"扎实|切实|不断|着力|立足|共(?!和县|青城)|主动|依法|聚焦|贯彻|按|牢固|把|对|将(?!乐县)|继续|"
-    r"大力|紧密|不折不扣)"
+    # 共 only as 'in all' before what was done (…局共发布…): names hold it (公共资源交易中心,
+    # 中共…委, 共青团, 共和县); 将 not in 将乐县
+    r"扎实|切实|不断|着力|立足|主动|依法|聚焦|贯彻|按|牢固|把|对|将(?!乐县)|继续|大力|紧密|"
+    r"不折不扣|共(?=计|有|发布|公开|公布|收到|受理|办理|处理|答复|主动|制发|印发|出台|开展|完成|"
+    r"接|组织|更新|报送|上传|回复|新增|录入|编制|举办|召开|梳理|清理|审查|发出|推送))"
 )
 _BODY_YEAR = re.compile(r"(?:^|[。；;:：!！])(20\d{2})年度?[,，]")
 _PERIOD = re.compile(r"(20\d{2})年1月1日(?:起)?至\1年12月31日")
@@ -260,11 +262,12 @@ def extract(
         if t
     ]
     from_head = len(candidates)
-    candidates += [
-        t
-        for t in before
-        if 6 <= len(t) <= 80 and "。" not in t and not ("报" in t and _LISTED.search(t))
-    ]
+    #: where each candidate of the page's own lines stands in `before`
+    at: list[int] = []
+    for k, t in enumerate(before):
+        if 6 <= len(t) <= 80 and "。" not in t and not ("报" in t and _LISTED.search(t)):
+            candidates.append(t)
+            at.append(k)
     # then the page's lines nearest the report's body first: a sidebar or related list before
     # the article names other reports (other agencies, other years) without a date to tell them
     order = [*range(from_head), *range(len(candidates) - 1, from_head - 1, -1)]
@@ -279,8 +282,10 @@ def extract(
             year, year_from = int(m.group("year")), "title"
         post = m.groupdict().get("post") or ""
         a = _clean_agency(m.group("pre")) or _clean_agency(post)
-        if a is None and not m.group("pre") and not post and i > 0:
-            a = _clean_agency(candidates[i - 1])  # a two-line title: agency on the line above
+        if a is None and not m.group("pre") and not post and i >= from_head and at[i - from_head]:
+            # a two-line title: the agency on the line right above (a short name is no title
+            # line: the candidate before this one may be any text above it)
+            a = _clean_agency(before[at[i - from_head] - 1])
         if a is not None and agency is None:
             agency = a
         elif (
