@@ -565,3 +565,26 @@ def test_a_two_line_titles_name_is_the_line_right_above_it_however_short(above: 
         sign="",
     )
     assert parse_bytes(page.encode("utf-8"), "agency.txt").agency == "贵阳海关"
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "{agency}2021年度政府信息公开工作年度报告",
+        "2021年{agency}政府信息公开工作年度报告",
+        "{agency}二〇二一年政府信息公开工作年度报告",
+        "{agency}政府信息公开工作年度报告（2021年度）",
+        # the year after the words, 的 before the kind of report, 政务公开 for 政府信息公开
+        "{agency}政府信息公开工作2021年度报告",
+        "{agency}关于2021年政府信息公开工作的年度报告",
+        "{agency}关于2021年度政府信息公开工作情况的报告",
+        "{agency}2021年政务公开工作年度报告",
+    ],
+)
+def test_the_agency_and_year_of_a_title_in_its_agencys_wording(title: str):
+    agency = "开远市统计局"
+    page = _AGENCY_PAGE.format(
+        head=title.format(agency=agency), body="一年来工作有序推进。", sign=""
+    )
+    got = parse_bytes(page.encode("utf-8"), "agency.txt")
+    assert (got.agency, got.year) == (agency, 2021)

@@ -23,20 +23,26 @@ from gx_pipeline.parsing.tokens import Head
 #: `pre` and `post` are bounded (a title line is at most 80 characters): unbounded, a line of
 #: 100,000 characters of report words (a page of text in one line) took the search minutes, each
 #: start scanning to the line's end
+#: what a report's title calls it after the year: 政府信息公开工作年度报告, …工作的年度报告,
+#: …工作情况的报告, 政务公开工作年度报告 (the agency's own words for the same report)
+_REPORT_WORDS = (
+    r"(?:(?:政府|政务)?信息公开(?:工作)?的?(?:年度报告|年报|工作报告|情况的?报告|报告|情况)|"
+    r"政务公开(?:工作)?的?(?:年度报告|年报))"
+)
 _TITLE = re.compile(
     r"(?P<pre>[^,，。:：;；!！?？\s]{0,80}?)(?P<year>20\d{2})年度?(?P<post>[^,，。:：;；]{0,80}?)"
-    r"(?:政府|政务)?信息公开(?:工作)?(?:年度报告|年报|工作报告|情况的?报告|报告|情况)"
+    + _REPORT_WORDS
 )
 #: the end every _TITLE match has, found in one linear scan: a long line without it is not
 #: searched for titles at all (even bounded, each start of such a line costs ~80² steps)
-_TITLE_END = re.compile(r"信息公开(?:工作)?(?:年度报告|年报|工作报告|情况的?报告|报告|情况)")
+_TITLE_END = re.compile(_REPORT_WORDS)
 _TITLE_NO_YEAR = re.compile(
     r"^(?P<pre>[^,，。:：;；!！?？\s]{2,40}?)(?:政府|政务)?信息公开(?:工作)?(?:年度报告|年报)$"
 )
-#: …财政局政府信息公开工作年度报告（2021年度）
+#: …财政局政府信息公开工作年度报告（2021年度）, …财政局政府信息公开工作2021年度报告
 _TITLE_YEAR_AFTER = re.compile(
-    r"(?P<pre>[^,，。:：;；!！?？\s]{2,40}?)(?:政府|政务)?信息公开(?:工作)?(?:年度报告|年报|报告)"
-    r"\((?P<year>20\d{2})年?度?\)"
+    r"(?P<pre>[^,，。:：;；!！?？\s]{2,40}?)(?:政府|政务)?信息公开(?:工作)?"
+    r"(?:(?:年度报告|年报|报告)\((?P<year>20\d{2})年?度?\)|(?P<inside>20\d{2})年度(?:工作)?报告)"
 )
 _NOTICE_VERB = re.compile(r"关于(?:印发|公布|发布|转发|公开)")
 # word lists, filled to the line
@@ -273,14 +279,19 @@ def extract(
     order = [*range(from_head), *range(len(candidates) - 1, from_head - 1, -1)]
     for i in order:
         line = candidates[i]
-        if "信息公开" not in line or (agency is not None and agency not in line):
+        if ("信息公开" not in line and "政务公开" not in line) or (
+            agency is not None and agency not in line
+        ):
             continue  # once named, only a title with a fuller form of the name can say more
         m = _TITLE.search(line) or _TITLE_YEAR_AFTER.search(line)
         if m is None:
             continue
+        found = m.groupdict()
+        # the year of _TITLE_YEAR_AFTER's second form stands inside the words
+        title_year = int(found["year"] or found["inside"])
         if year is None:
-            year, year_from = int(m.group("year")), "title"
-        post = m.groupdict().get("post") or ""
+            year, year_from = title_year, "title"
+        post = found.get("post") or ""
         a = _clean_agency(m.group("pre")) or _clean_agency(post)
         if a is None and not m.group("pre") and not post and i >= from_head and at[i - from_head]:
             # a two-line title: the agency on the line right above (a short name is no title
@@ -288,12 +299,7 @@ def extract(
             a = _clean_agency(before[at[i - from_head] - 1])
         if a is not None and agency is None:
             agency = a
-        elif (
-            a is not None
-            and a != agency
-            and a.endswith(agency or "\0")
-            and int(m.group("year")) == year
-        ):
+        elif a is not None and a != agency and a.endswith(agency or "\0") and title_year == year:
             agency = a  # the same report's title elsewhere on the page, with the fuller name
     if year is None:
         # the title's year on a line of its own under it: （2021年度）
