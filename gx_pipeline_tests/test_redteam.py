@@ -507,3 +507,75 @@ def test_an_appeals_caption_naming_both_kinds_of_case_tells_no_order(
     plain = parse_file(path)
     values = {(c.row, c.col): c.value for c in got.cells if c.section == "appeals"}
     assert values == {(c.row, c.col): c.value for c in plain.cells if c.section == "appeals"}
+
+
+@pytest.mark.parametrize(
+    ("copy", "cells"),
+    [
+        # a TAB copy: the first and the last heading of a header row drawn narrow
+        (
+            "自\n然\n人\t法人或其他组织\t总\n计\n商业企业\t科研机构\n",
+            [["自然人", "法人或其他组织", "总计"], ["商业企业", "科研机构"]],
+        ),
+        # 总计 drawn down beside 申请人情况, 自然人 first in the row under it
+        (
+            "（本列数据）\t申请人情况\t总\n计\n自\n然\n人\t法人或其他组织\n商业企业\t科研机构\n",
+            [
+                ["（本列数据）", "申请人情况", "总计"],
+                ["自然人", "法人或其他组织"],
+                ["商业企业", "科研机构"],
+            ],
+        ),
+        # a pipe copy, two characters a line, and a row label: a value keeps its own line
+        (
+            "自然\n人 | 法人或其他组织 | 总计 ||||\n（\n七\n）\n总\n计 | 3 | 4\n",
+            [["自然人", "法人或其他组织", "总计"], ["（七）总计"], ["3", "4"]],
+        ),
+    ],
+)
+def test_a_cell_wrapped_a_character_a_line_in_a_copy_is_one_cell_again(
+    copy: str, cells: list[list[str]]
+):
+    """A narrow cell's words written a character a line (自 / 然 / 人): each character was
+    dropped as a stray mark, the heading was lost, and the values were read under the wrong
+    columns. Joined, the cell stands in the row it starts, with the row's later headings."""
+    from gx_pipeline.parsing.tokens import END, text_tokens
+
+    rows: dict[int | None, list[str]] = {}
+    for t in text_tokens(copy):
+        if t.kind != END:
+            rows.setdefault(t.tr, []).append(t.text)
+    assert list(rows.values()) == cells
+
+
+@pytest.mark.parametrize(
+    "copy",
+    [
+        "其\t他\n",  # two cells of one line: a separator stands between them
+        "自\n燃\n人\t法人或其他组织\n",  # a misread character: the pieces spell nothing
+    ],
+)
+def test_characters_that_are_not_one_heading_stay_apart(copy: str):
+    from gx_pipeline.parsing.tokens import END, text_tokens
+
+    texts = [t.text for t in text_tokens(copy) if t.kind != END]
+    assert all(len(t) == 1 for t in texts[:3])
+
+
+def test_a_row_label_wrapped_a_character_a_line_names_its_row():
+    # （七）总计 and the group labels written downwards: the total row was placed by its
+    # position, said as a row without a label
+    got = parse_file(next(REDTEAM.glob("r16_v05_*.txt")))
+    assert not any("without a label" in p for p in got.problems)
+    assert got.flags == ()
+
+
+@pytest.mark.parametrize("stem", ["r16_v10_", "r16_v11_"])
+def test_characters_that_spell_no_heading_leave_the_column_order_guessed(stem: str):
+    """A heading wrapped a character a line with one character misread (自 / 然 / 口): the
+    characters cannot be joined, the header does not name every column, and where its values
+    stand is not known. Read in the template's order they were wrong, without a flag."""
+    page = next((REDTEAM / "guessed").glob(f"{stem}*.txt"))
+    got = parse_file(page)
+    assert "column_order_guessed" in got.flags
+    assert any("characters standing alone" in p for p in got.problems)

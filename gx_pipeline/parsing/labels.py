@@ -444,3 +444,37 @@ def only_header_words(text: str, words: tuple[str, ...]) -> bool:
 @functools.lru_cache(maxsize=64)
 def _longest_first(words: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted(words, key=len, reverse=True))
+
+
+# --- a narrow cell's words, one character a line --------------------------------------------
+
+#: the column headings of sections 三 and 四, as a narrow header cell may wrap them one
+#: character a line (自 / 然 / 人), with the words agencies write for some of them
+_HEADINGS = frozenset(
+    w
+    for w in (*REQUEST_HEADER_WORDS, *APPEAL_HEADER_WORDS, "合计", "小计", "其他组织")
+    if w not in ("勾稽", "本列数据", "续表")
+)
+
+
+#: the group heading 法人或其他组织 in the words agencies write it
+_GROUP_HEADING = re.compile(r"^法人(?:或者?|及|和|与)?其[他它]组织$")
+
+
+@functools.lru_cache(maxsize=4096)
+def names_a_cell(text: str) -> bool:
+    """Whether `text` is the whole of a column heading or a row label of the national tables
+    in the template's words (法人或其他组织 in an agency's own words too): what the characters
+    of a narrow cell, written one a line, spell together."""
+    b = bare(text)
+    if len(b) < 2:
+        return False
+    if b in _HEADINGS or _GROUP_HEADING.match(b):
+        return True
+    if is_request_group(text) or is_results_total(text, False):
+        return True
+    m = match_request(text)
+    if m is not None and m.exact:
+        return True
+    m = match_proactive(text)
+    return m is not None and m.exact

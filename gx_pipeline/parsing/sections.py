@@ -93,6 +93,10 @@ class Scan:
     #: before it (the header's words come before any, a small table's before its own)
     appeal_words: list[tuple[str, int]] = field(default_factory=list)
     appeal_values: int = 0
+    #: characters standing alone in the requests header and in the appeals header (before the
+    #: values): pieces of a heading that spell none, which the header's order is read without
+    request_header_lost: list[str] = field(default_factory=list)
+    appeal_header_lost: list[str] = field(default_factory=list)
 
 
 def _enumerated(text: str) -> bool:
@@ -386,6 +390,11 @@ class _Reader:
                 return
         if len(labels.bare(text)) <= 1:
             self.close()  # a character of a vertical header or label, or a stray mark
+            if labels.has_chinese(text):
+                if section == "requests" and not self.request_rows_begun:
+                    self.scan.request_header_lost.append(text)
+                elif section == "appeals" and not self.scan.appeal_values:
+                    self.scan.appeal_header_lost.append(text)
             # between the rows of a table (a group label written downwards) it starts no header
             self.header_row = was_header or not (section == "requests" and self.request_rows_begun)
             return
@@ -631,7 +640,9 @@ def assemble(s: Scan, template: str) -> Sections:
     for section in contract.SECTIONS:
         raw = [r for r in s.rows if r.section == section]
         if section == "appeals":
-            got, ok = _appeals(raw, problems, s.spanned_tables, s.appeal_words)
+            got, ok = _appeals(
+                raw, problems, s.spanned_tables, s.appeal_words, s.appeal_header_lost
+            )
         else:
             got, ok = _table(
                 section,
@@ -646,6 +657,7 @@ def assemble(s: Scan, template: str) -> Sections:
                 s.request_header_x,
                 s.request_header_later,
                 s.request_header_at,
+                s.request_header_lost,
             )
         cells.extend(got)
         if got:
@@ -667,6 +679,7 @@ def _table(
     header_x: dict[str, float] | None = None,
     header_later: list[tuple[int | None, int | None, str]] | None = None,
     header_at: list[tuple[int | None, int | None]] | None = None,
+    header_lost: list[str] | None = None,
 ) -> tuple[list[Cell], bool]:
     template_rows = contract.rows(template, section)
     index = {r.code: i for i, r in enumerate(template_rows)}
@@ -827,7 +840,7 @@ def _table(
         header = _header_words(_under_applicants(_group_named(header or []), header_at or []))
         _extra_columns(header, by_code, problems)
         rotated = _total_column_first(header, by_code, problems)
-        drawn = _applicant_columns(header, by_code, problems, rotated)
+        drawn = _applicant_columns(header, by_code, problems, rotated, header_lost or [])
         _repeated_header(header, header_later or [], problems)
     complete = True
     centres = _column_centres(list(by_code.values()))
@@ -1283,7 +1296,11 @@ def _header_words(header: list[str]) -> list[str]:
 
 
 def _applicant_columns(
-    header: list[str], rows: dict[str, RawRow], problems: Problems, rotated: bool = False
+    header: list[str],
+    rows: dict[str, RawRow],
+    problems: Problems,
+    rotated: bool = False,
+    lost: list[str] | None = None,
 ) -> tuple[contract.Column, ...] | None:
     """The columns of the requests values in the order the header draws them, when it draws
     the applicant columns in another order than the template's (科研机构 before 商业企业, the
@@ -1292,8 +1309,12 @@ def _applicant_columns(
     headings it does name stand in another order than the template's).
 
     Runs after _extra_columns and _total_column_first: their columns are already out of the
-    values or moved to the end (`rotated`: the sums confirmed a 总计 drawn first)."""
+    values or moved to the end (`rotated`: the sums confirmed a 总计 drawn first). `lost`: the
+    characters standing alone in the header, which spell none of its headings."""
     order = _applicant_order(header)
+    if lost and sorted(order) != sorted(_APPLICANTS) and any(r.values for r in rows.values()):
+        _order_not_told("requests", lost, "each applicant column once", problems)
+        return None
     if sorted(order) != sorted(_APPLICANTS):
         # a heading named twice: a scrambled or repeated header, whose order tells nothing
         named = list(dict.fromkeys(order))
@@ -1347,6 +1368,18 @@ def _applicant_columns(
         "read under its heading"
     )
     return (*(by_label[w] for w in six), by_label["总计"])
+
+
+def _order_not_told(section: str, lost: list[str], named: str, problems: Problems) -> None:
+    """A heading written a character a line whose characters could not be joined again (one
+    misread, one lost): the header's order without it tells nothing of where the values
+    stand, and the template's order is a guess."""
+    problems.flag(
+        codes.COLUMN_ORDER_GUESSED,
+        f"{section}: the header holds characters standing alone ({'、'.join(lost[:12])}) that "
+        f"spell none of its headings, and does not name {named}; values are read in the "
+        "template's order",
+    )
 
 
 def _repeated_header(
@@ -1569,6 +1602,19 @@ def _appeal_groups(words: list[tuple[str, int]]) -> tuple[str, ...]:
     return ("review", *lit)
 
 
+def _names_every_column(words: list[tuple[str, int]], single_row: bool) -> bool:
+    """Whether the appeals header names each outcome column and, over the single row, each
+    kind of case: 行政复议 and both kinds of 行政诉讼."""
+    if _appeal_columns(words) is None:
+        return False
+    named = [w for w, _ in words]
+    return not single_row or (
+        "行政复议" in named
+        and any("直接起诉" in w for w in named)
+        and any("复议后起诉" in w for w in named)
+    )
+
+
 def _sums_hold(groups: list[list[Token | None]], cols: tuple[str, ...]) -> bool:
     """Whether every group of five, read under `cols`, sums to its total (blank as 0)."""
     t = cols.index("total")
@@ -1587,6 +1633,7 @@ def _appeals(
     problems: Problems,
     spanned: set[int] | frozenset[int] = frozenset(),
     words: list[tuple[str, int]] | None = None,
+    lost: list[str] | None = None,
 ) -> tuple[list[Cell], bool]:
     per_row: dict[str, list[Token | None]] = {}
     parts: list[RawRow] = []  # the rows of values read as the single 15-cell row
@@ -1651,7 +1698,7 @@ def _appeals(
                     f"appeals.{code}: {len(vals)} value cells where the row has 5 columns "
                     f"({shown}); which column each belongs to is not known, so none is read",
                 )
-    _reorder_appeals(per_row, words or [], single_row, problems)
+    _reorder_appeals(per_row, words or [], single_row, problems, lost or [])
     cells: list[Cell] = []
     for code in _APPEAL_CODES:
         if code not in per_row:
@@ -1702,11 +1749,15 @@ def _reorder_appeals(
     words: list[tuple[str, int]],
     single_row: bool,
     problems: Problems,
+    lost: list[str] | None = None,
 ) -> None:
     """Put each value under the heading the header draws above it: the outcome columns and,
     in the single row (`single_row`), the kinds of case in the header's order, not the
-    template's."""
+    template's. `lost`: the characters standing alone in the header."""
     if not per_row:
+        return
+    if lost and not _names_every_column(words, single_row):
+        _order_not_told("appeals", lost, "every column", problems)
         return
     cols = _appeal_columns(words) or _TEMPLATE_COLS
     groups = _appeal_groups(words) if single_row else _APPEAL_CODES

@@ -855,7 +855,142 @@ def text_tokens(text: str) -> list[Token]:
         tokens.append(row_end)
     if not ends_cleanly:
         _mark_cut(tokens)  # the copy stops mid-line: the last cell may be cut short
-    return tokens
+    return _join_wrapped_characters(tokens)
+
+
+#: the most characters a line of a narrow cell holds
+_NARROW = 4
+#: the longest heading or row label a run of pieces is tried for: a narrow cell holds a heading
+#: or a group's label (三、本年度办理结果, 二、上年结转政府信息公开申请数量), not a leaf row's
+_LONGEST_LABEL = 16
+
+
+def _join_wrapped_characters(tokens: list[Token]) -> list[Token]:
+    """A narrow cell's words written a character or a few a line (`自` / `然` / `人 | 法人或其他
+    组织 | 总` / `计`) are one cell again where the pieces spell headings or row labels of the
+    tables in one way only. Left in pieces, a one-character line was dropped as a stray mark:
+    a heading was lost, and the header's order read without it put values under the wrong
+    column.
+
+    The pieces of a word stand between row ends only (a copy ends its line inside a cell that
+    holds line breaks); two pieces on one line, or a line closed by fillers, are two cells for
+    certain and never join. The joined cell takes the place of its first piece, and the
+    headings after its last one on that line continue its row (the header's rows tell where a
+    heading drawn down from the first stands: sections._under_applicants)."""
+    words = _wrapped_words(tokens)
+    if not words:
+        return tokens
+    out: list[Token] = []
+    #: a line whose first cell ends a joined one: its row and the shift of its cells' numbers
+    moved_lines: dict[int, tuple[int | None, int]] = {}
+    skip: set[int] = set()
+    for k, t in enumerate(tokens):
+        if k in skip:
+            continue
+        if t.kind != END and t.tr in moved_lines and not is_value_text(t.text):
+            # a value keeps the line it is written on: the review shows it there
+            tr, shift = moved_lines[t.tr]
+            t = t._replace(tr=tr, td=(t.td or 1) + shift)
+        word = words.get(k)
+        if word is None:
+            out.append(t)
+            continue
+        pieces = [tokens[j] for j in word]
+        out.append(
+            Token(
+                CELL if any(p.kind == CELL for p in pieces) else LINE,
+                "".join(p.text for p in pieces),
+                t.table,
+                t.tr,
+                t.td,
+                cut=any(p.cut for p in pieces),
+            )
+        )
+        skip.update(range(k + 1, word[-1] + 1))
+        last = pieces[-1]
+        if last.kind == CELL and last.tr is not None:
+            # the headings after the last piece on its line continue the joined cell's row
+            moved_lines[last.tr] = (t.tr, (t.td or 1) - (last.td or 1))
+        elif word[-1] - k >= len(word):
+            out.append(ROW_END)  # a row end between the pieces: the row ends after the cell
+    return out
+
+
+def _wrapped_words(tokens: list[Token]) -> dict[int, list[int]]:
+    """The words of two or more pieces that runs of short pieces spell: the index of each
+    word's first piece, with the indices of all its pieces."""
+    # one pass in a comprehension: most pages have no run to join, and this runs on every copy
+    pieces = [
+        k
+        for k, t in enumerate(tokens)
+        if 0 < len(t.text) <= _NARROW
+        and t.kind != END
+        and t.x is None
+        and t.table == 0
+        and not is_value_text(t.text)
+    ]
+    runs: list[list[int]] = []
+    last = -9
+    for k in pieces:
+        # between two pieces of a run stand only row ends (a line's end and its fillers')
+        if k - last <= 3 and all(tokens[j].kind == END for j in range(last + 1, k)):
+            runs[-1].append(k)
+        else:
+            runs.append([k])
+        last = k
+    words: dict[int, list[int]] = {}
+    for run in runs:
+        if len(run) == 1:
+            continue
+        start = 0
+        for a in range(1, len(run) + 1):
+            if a < len(run) and not _two_cells(tokens, run[a - 1], run[a]):
+                continue
+            part = run[start:a]
+            start = a
+            ends = _spelled([tokens[j].text for j in part]) if len(part) > 1 else None
+            if ends is None:
+                continue
+            first = 0
+            for end in ends:
+                if end - first > 1:
+                    words[part[first]] = part[first:end]
+                first = end
+    return words
+
+
+def _two_cells(tokens: list[Token], a: int, b: int) -> bool:
+    """Whether two pieces of a run (by index, only row ends between them) are in two cells for
+    certain: on one line (a separator between them), or with fillers closing a row between."""
+    return tokens[a].tr == tokens[b].tr or any(t.text == PAD for t in tokens[a + 1 : b])
+
+
+def _spelled(pieces: list[str]) -> list[int] | None:
+    """Where a run of short pieces splits into headings or row labels of the tables
+    (labels.names_a_cell), when it splits one way only: the end of each word, in pieces. None
+    otherwise."""
+    n = len(pieces)
+    at = [0]  # where each piece starts in the run's text
+    for p in pieces:
+        at.append(at[-1] + len(p))
+    text = "".join(pieces)
+    ways = [1] + [0] * n  # ways of splitting the first k pieces, counted up to 2
+    back = [0] * (n + 1)
+    for end in range(1, n + 1):
+        for start in range(end - 1, -1, -1):
+            if at[end] - at[start] > _LONGEST_LABEL:
+                break
+            if ways[start] and labels.names_a_cell(text[at[start] : at[end]]):
+                ways[end] = min(2, ways[end] + ways[start])
+                back[end] = start
+    if ways[n] != 1:
+        return None
+    ends = []
+    end = n
+    while end:
+        ends.append(end)
+        end = back[end]
+    return ends[::-1]
 
 
 #: what a line of a cell-per-line copy is, in the copy's dialect (see _bar_line_dialect); a
