@@ -588,3 +588,22 @@ def test_the_agency_and_year_of_a_title_in_its_agencys_wording(title: str):
     )
     got = parse_bytes(page.encode("utf-8"), "agency.txt")
     assert (got.agency, got.year) == (agency, 2021)
+
+
+def test_next_years_plans_after_the_tables_do_not_state_the_report_year():
+    """Section 五 opens its plans with the next year (2022年，我们将…); without a year in the
+    title or the opening, that sentence is no statement of the report year: a year read from
+    the page's other mentions is a guess, and said."""
+    page = _AGENCY_PAGE.format(
+        head="开远市统计局政府信息公开工作年度报告",
+        body="一年来工作有序推进。",
+        sign="五、存在的主要问题及改进情况\n公开的及时性有待提高。2022年，我们将进一步加强。",
+    )
+    got = parse_bytes(page.encode("utf-8"), "plans.txt")
+    assert "metadata_guessed" in got.flags
+    # with the publication date, the year before it, said once
+    dated = page.replace("年度报告\n", "年度报告\n发布时间：2022-01-20\n", 1)
+    got = parse_bytes(dated.encode("utf-8"), "plans.txt")
+    assert got.year == 2021
+    said = "meta.year: no title or statement of the year; taken as the year before publication"
+    assert [p for p in got.problems if p.startswith("meta.year")] == [f"{said} (2022-01-20)"]

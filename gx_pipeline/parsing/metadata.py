@@ -344,7 +344,9 @@ def extract(
         if body_agency or _BODY_AGENCY.match(n):
             break
     if year is None:
-        for t in head:
+        # before the tables only: after them, section 五's plans open with next year (2022年，
+        # 我们将…)
+        for t in before:
             m = _BODY_YEAR.search(t) if "年" in t else None
             if m:
                 year, year_from = int(m.group(1)), "body"
@@ -400,7 +402,7 @@ def extract(
     if year is not None and year_from == "frequent" and published is not None:
         year = None
     if year is None and published is not None:
-        year = int(published[:4]) - 1
+        year, year_from = int(published[:4]) - 1, "published"
         problems.flag(
             codes.METADATA_GUESSED,
             f"meta.year: no title or statement of the year; taken as the year before "
