@@ -607,3 +607,28 @@ def test_next_years_plans_after_the_tables_do_not_state_the_report_year():
     assert got.year == 2021
     said = "meta.year: no title or statement of the year; taken as the year before publication"
     assert [p for p in got.problems if p.startswith("meta.year")] == [f"{said} (2022-01-20)"]
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "本报告由{agency}根据《中华人民共和国政府信息公开条例》要求编制。",
+        "本年度报告由{agency}编制，所列数据的统计期限自2021年1月1日起至2021年12月31日止。",
+        "本报告是由{agency}依据《条例》第五十条编写的。",
+    ],
+)
+def test_the_agency_that_the_opening_says_wrote_the_report(opening: str):
+    agency = "开远市统计局"
+    page = _AGENCY_PAGE.format(
+        head="2021年政府信息公开工作年度报告", body=opening.format(agency=agency), sign=""
+    )
+    assert parse_bytes(page.encode("utf-8"), "compiled.txt").agency == agency
+
+
+def test_a_contact_for_questions_is_not_the_agency():
+    page = _AGENCY_PAGE.format(
+        head="2021年政府信息公开工作年度报告",
+        body="如对本报告有任何疑问，请与开远市人民政府办公室联系。",
+        sign="",
+    )
+    assert parse_bytes(page.encode("utf-8"), "contact.txt").agency is None

@@ -72,6 +72,12 @@ _BODY_VERBS = re.compile(
     r"不折不扣|共(?=计|有|发布|公开|公布|收到|受理|办理|处理|答复|主动|制发|印发|出台|开展|完成|"
     r"接|组织|更新|报送|上传|回复|新增|录入|编制|举办|召开|梳理|清理|审查|发出|推送))"
 )
+#: the opening's statement of who wrote the report: 本报告由XX根据《条例》要求编制 (not a
+#: contact: 如对本报告有疑问，请与XX联系 may name another office)
+_COMPILED_BY = re.compile(
+    r"本(?:年度)?报告(?:是)?由(?P<run>[\u4e00-\u9fff（）()]{3,40}?)"
+    r"(?:根据|依据|依照|按照|结合|负责|编制|编写|制作|组织编制)"
+)
 _BODY_YEAR = re.compile(r"(?:^|[。；;:：!！])(20\d{2})年度?[,，]")
 _PERIOD = re.compile(r"(20\d{2})年1月1日(?:起)?至\1年12月31日")
 _DATE = r"(20\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
@@ -343,6 +349,15 @@ def extract(
                 break
         if body_agency or _BODY_AGENCY.match(n):
             break
+    if body_agency is None:
+        body_agency = next(
+            (
+                a
+                for t in before
+                if "报告" in t and (m := _COMPILED_BY.search(t)) and (a := _clean_agency(m["run"]))
+            ),
+            None,
+        )
     if year is None:
         # before the tables only: after them, section 五's plans open with next year (2022年，
         # 我们将…)
