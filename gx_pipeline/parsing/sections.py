@@ -637,11 +637,17 @@ def assemble(s: Scan, template: str) -> Sections:
     found: set[str] = set()
     wrong_blocks = {b for b, v in block_templates(s).items() if v != template}
     units = {b: header_unit(h) for b, h in s.block_headers.items()}
+    cells_left_out = _leaves_cells_out(s.rows, template)
     for section in contract.SECTIONS:
         raw = [r for r in s.rows if r.section == section]
         if section == "appeals":
             got, ok = _appeals(
-                raw, problems, s.spanned_tables, s.appeal_words, s.appeal_header_lost
+                raw,
+                problems,
+                s.spanned_tables,
+                s.appeal_words,
+                s.appeal_header_lost,
+                cells_left_out,
             )
         else:
             got, ok = _table(
@@ -658,12 +664,47 @@ def assemble(s: Scan, template: str) -> Sections:
                 s.request_header_later,
                 s.request_header_at,
                 s.request_header_lost,
+                cells_left_out,
             )
         cells.extend(got)
         if got:
             found.add(section)
         complete[section] = ok
     return Sections(cells, problems, complete, found)
+
+
+def _bare_lines(tokens: list[Token]) -> bool:
+    """Whether a row's values stand on lines of their own in a text copy, without a bar: no
+    separator ties a cell to the row's other cells or marks an empty one, only their order
+    does (a copy whose cells were paragraphs, with empty lines between them)."""
+    one_a_line = len({t.tr for t in tokens}) == len(tokens)
+    return one_a_line and all(t.table == 0 and (t.kind == LINE or not t.text) for t in tokens)
+
+
+def _leaves_cells_out(rows: list[RawRow], template: str) -> bool:
+    """Whether the copy writes its cells as bare lines and leaves empty cells out: a row of it
+    read to its end shows numbers in fewer cells than its columns (the archive stores an empty
+    paragraph as nothing). In such a copy, the cells of a row cut off by the end of the page
+    stand in columns the text does not tell: an empty cell before them may be gone."""
+    widths = {
+        (section, r.code): len(r.columns)
+        for section in ("proactive", "requests")
+        for r in contract.rows(template, section)
+    }
+    return any(
+        not r.cut
+        and 0 < len(r.values) < widths.get((r.section, r.code or ""), 0)
+        and _bare_lines(r.values)
+        and _has_number(r.values)
+        for r in rows
+    )
+
+
+_LEFT_OUT = (
+    "the page ends inside this row, and the copy leaves empty cells out (its rows show fewer "
+    "cells than columns): which columns the cells before the cut stand in is not known; none "
+    "is read"
+)
 
 
 def _table(
@@ -680,6 +721,7 @@ def _table(
     header_later: list[tuple[int | None, int | None, str]] | None = None,
     header_at: list[tuple[int | None, int | None]] | None = None,
     header_lost: list[str] | None = None,
+    cells_left_out: bool = False,
 ) -> tuple[list[Cell], bool]:
     template_rows = contract.rows(template, section)
     index = {r.code: i for i, r in enumerate(template_rows)}
@@ -896,6 +938,10 @@ def _table(
                     "cells stand is not known; none is read",
                 )
                 continue
+        if r.cut and len(vals) < n and cells_left_out and _bare_lines(vals):
+            complete = False
+            problems.flag(codes.CELLS_UNPLACED, f"{section}.{trow.code}: {_LEFT_OUT}")
+            continue
         if r.cut and len(vals) < n:
             # the file ends inside this row: the cells after the cut are not on the page
             complete = False
@@ -1634,6 +1680,7 @@ def _appeals(
     spanned: set[int] | frozenset[int] = frozenset(),
     words: list[tuple[str, int]] | None = None,
     lost: list[str] | None = None,
+    cells_left_out: bool = False,
 ) -> tuple[list[Cell], bool]:
     per_row: dict[str, list[Token | None]] = {}
     parts: list[RawRow] = []  # the rows of values read as the single 15-cell row
@@ -1682,7 +1729,9 @@ def _appeals(
         sequence = []
     single_row = bool(sequence) and not per_row
     if single_row:
-        complete = _appeals_sequence(sequence, parts, cut, per_row, problems, spanned)
+        complete = _appeals_sequence(
+            sequence, parts, cut, per_row, problems, spanned, cells_left_out
+        )
     else:
         complete = len(per_row) == 3 and all(len(v) == 5 for v in per_row.values())
         if _has_number(sequence):
@@ -1690,7 +1739,10 @@ def _appeals(
                 codes.CELLS_UNPLACED, "appeals: values outside the labelled rows are not assigned"
             )
         for code, vals in list(per_row.items()):
-            if len(vals) < 5 and not cut:
+            if len(vals) < 5 and cut and cells_left_out and _bare_lines(vals):
+                del per_row[code]
+                problems.flag(codes.CELLS_UNPLACED, f"appeals.{code}: {_LEFT_OUT}")
+            elif len(vals) < 5 and not cut:
                 del per_row[code]
                 shown = "/".join(t.text or "空" for t in vals if t is not None)
                 problems.flag(
@@ -1801,6 +1853,7 @@ def _appeals_sequence(
     per_row: dict[str, list[Token | None]],
     problems: Problems,
     spanned: set[int] | frozenset[int],
+    cells_left_out: bool = False,
 ) -> bool:
     """The national layout's single row of 15 values, review then the two litigation groups,
     into `per_row`. Returns whether all 15 were read."""
@@ -1820,6 +1873,9 @@ def _appeals_sequence(
             )
             return False
         sequence = sequence[:15]
+    elif present < 15 and cut and cells_left_out and _bare_lines(sequence):
+        problems.flag(codes.CELLS_UNPLACED, f"appeals: {_LEFT_OUT}")
+        return False
     elif present < 15 and cut:
         problems.flag(
             codes.INCOMPLETE,

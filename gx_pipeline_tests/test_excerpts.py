@@ -1,0 +1,93 @@
+"""Report pages as a public web archive stored their text: pipe rows, one cell per line (with
+` |`, separator lines, or empty lines between cells), the page's chrome around the report, and
+the text often cut off anywhere, mid-table included. Each test writes a small page of one
+family in the archive's form and asserts the values a careful reader takes off it, or that a
+value whose column the text does not tell is left out and said."""
+
+from __future__ import annotations
+
+from gx_pipeline import contract
+from gx_pipeline.parsing import parse_bytes
+from gx_pipeline.report import Report
+
+REQUESTS_HEAD = [
+    "三、收到和处理政府信息公开申请情况",
+    "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
+    "申请人情况",
+    "自然人",
+    "法人或其他组织",
+    "总计",
+    "商业企业",
+    "科研机构",
+    "社会公益组织",
+    "法律服务机构",
+    "其他",
+]
+REQUEST_COLUMNS = [c.code for c in contract.REQUEST_COLUMNS]
+PROACTIVE_2021_HEAD = [
+    "二、主动公开政府信息情况",
+    "第二十条第(一)项",
+    "信息内容",
+    "本年制发件数",
+    "本年废止件数",
+    "现行有效件数",
+]
+
+
+def read(text: str) -> Report:
+    return parse_bytes(text.encode("utf-8"), "excerpt.txt")
+
+
+def requests_values(report: Report, row: str) -> dict[str, object]:
+    return {c.col: c.value for c in report.cells if c.section == "requests" and c.row == row}
+
+
+def blank_line_copy(cells: list[str]) -> str:
+    """Cells (and lines of text) on lines of their own with an empty line between them, as the
+    archive stores a page whose table cells were paragraphs; an empty cell leaves nothing."""
+    return "\n\n".join(c for c in cells if c)
+
+
+def test_a_cut_row_of_a_copy_that_leaves_empty_cells_out_is_not_read_in_order():
+    # rows with empty cells show fewer numbers than columns (一、本年新收: 5, 2 and the total
+    # 7 of seven cells), so the page is a copy that leaves empty cells out; the page then ends
+    # inside 二、上年结转, after 10 and a digit of the total: which column 10 stands in is
+    # not known
+    cells = [
+        *PROACTIVE_2021_HEAD,
+        "规章", "0", "0", "0",
+        "行政规范性文件", "3", "1", "12",
+        *REQUESTS_HEAD,
+        "一、本年新收政府信息公开申请数量", "5", "", "2", "", "", "", "7",
+        "二、上年结转政府信息公开申请数量", "", "10", "", "", "", "", "10",
+    ]  # fmt: skip
+    text = blank_line_copy(cells)
+    got = read(text[:-1])  # cut inside the total, after its first digit
+    assert requests_values(got, "carried_over") == {}
+    assert any(
+        p.startswith("requests.carried_over:") and "leaves empty cells out" in p
+        for p in got.problems
+    )
+    assert not got.complete["requests"]
+
+
+def test_a_cut_row_of_a_copy_that_writes_every_cell_is_read_up_to_the_cut():
+    # the same copy where every cell holds a number: nothing says a cell was left out, so the
+    # numbers before the cut stand in the first columns (realdev 113 in pipe rows)
+    cells = [
+        *PROACTIVE_2021_HEAD,
+        "规章", "0", "0", "0",
+        "行政规范性文件", "3", "1", "12",
+        *REQUESTS_HEAD,
+        "一、本年新收政府信息公开申请数量", "5", "0", "2", "0", "0", "0", "7",
+        "二、上年结转政府信息公开申请数量", "0", "1", "0", "0", "0", "0", "1",
+    ]  # fmt: skip
+    text = blank_line_copy(cells)
+    got = read(text[: text.rindex("0") + 1])  # cut after the sixth cell, its last character
+    assert requests_values(got, "carried_over") == {
+        "natural_person": 0,
+        "enterprise": 1,
+        "research": 0,
+        "nonprofit": 0,
+        "legal_service": 0,
+    }
