@@ -91,3 +91,72 @@ def test_a_cut_row_of_a_copy_that_writes_every_cell_is_read_up_to_the_cut():
         "nonprofit": 0,
         "legal_service": 0,
     }
+
+
+def pipe_copy(rows: list[list[str]], pads: int = 2) -> str:
+    """Rows in the seed's pipe form: cells separated by ` | `, each row closed by ` |` and
+    fillers for the grid positions merged cells cover; a one-item row is a line of text."""
+    out = []
+    for cells in rows:
+        if len(cells) == 1:
+            out.append(cells[0])
+            continue
+        out.append(" | ".join(cells) + " |" + (" " + "|" * pads if pads else ""))
+    return "\n".join(out)
+
+
+def test_a_label_whose_cell_ends_in_a_line_break_keeps_the_cells_on_the_next_line():
+    # the label cell held a line break at its end (a <br> or a paragraph in the cell): the
+    # archive writes the label on a line of its own, and the bar that closes the cell opens
+    # the next line, before the row's cells. That bar is not an empty first cell
+    text = pipe_copy(
+        [
+            ["二、主动公开政府信息情况"],
+            ["第二十条第(一)项", ""],
+            ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+            ["规章", "0", "0", "0"],
+            *[[w] for w in REQUESTS_HEAD[:2]],
+            ["申请人情况"],
+            ["自然人", "法人或其他组织", "总计"],
+            ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"],
+            ["一、本年新收政府信息公开申请数量", "5", "0", "2", "0", "0", "0", "7"],
+        ]
+    )
+    text += "\n二、上年结转政府信息公开申请数量\n| 3 | 1 | 0 | 0 | 0 | 0 | 4 | ||"
+    text += "\n三、本年度办理结果 | （一）予以公开\n| 6 | 2 | 0 | 0 | 0 | 0 | 8 | |"
+    got = read(text)
+    assert requests_values(got, "carried_over") == dict(
+        zip(REQUEST_COLUMNS, [3, 1, 0, 0, 0, 0, 4], strict=True)
+    )
+    assert requests_values(got, "granted") == dict(
+        zip(REQUEST_COLUMNS, [6, 2, 0, 0, 0, 0, 8], strict=True)
+    )
+    # cut inside such a row: the cells before the cut stand in the first columns
+    got = read(text.split("\n三、本年度")[0][: -len(" | 0 | 4 | ||")])
+    assert requests_values(got, "carried_over") == dict(
+        zip(REQUEST_COLUMNS[:4], [3, 1, 0, 0], strict=True)
+    )
+
+
+def test_a_page_cut_after_a_separator_and_its_space_keeps_the_cell_before_it():
+    # pipe rows write ' | ' between cells: an excerpt that stops right after a bar, or after
+    # the space that follows it, has the cell before the bar whole. Stopping after a number
+    # and its space, before the bar, it may not be (12 cut to 1 looks the same)
+    row = ["一、本年新收政府信息公开申请数量", "5", "0", "2", "0", "0", "0", "7"]
+    text = pipe_copy(
+        [
+            ["二、主动公开政府信息情况"],
+            ["第二十条第(一)项", ""],
+            ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+            ["规章", "0", "0", "0"],
+            *[[w] for w in REQUESTS_HEAD[:3]],
+            ["自然人", "法人或其他组织", "总计"],
+            ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"],
+            row,
+        ]
+    )
+    for end, read_cells in (("| 2 |", 3), ("| 2 | ", 3), ("| 2 | 0 ", 3), ("| 2", 2)):
+        got = read(text[: text.index(" | 5 | 0 ") + len(" | 5 | 0 ") - 1] + " " + end)
+        assert requests_values(got, "new_received") == dict(
+            zip(REQUEST_COLUMNS[:read_cells], [5, 0, 2], strict=False)
+        ), end

@@ -728,7 +728,8 @@ def text_tokens(text: str) -> list[Token]:
     lines = text.splitlines()
     # a Markdown table (`| a | b |` over a `|---|---|` row) opens every row with a bar
     markdown = any(_MD_SEPARATOR.match(line) for line in lines)
-    ends_cleanly = text.endswith(("\n", "\r", "|"))
+    # a bar closes the cell before it, also with the space pipe rows write after every bar
+    ends_cleanly = text.endswith(("\n", "\r")) or text.rstrip(" \t").endswith("|")
     # how this copy writes its cell-per-line tables decides what a line of bars is
     dialect = _bar_line_dialect(lines) if not markdown and _lone_bars_lead(text) else {}
     open_row = False  # a pipe row is open and may continue on the next line
@@ -736,7 +737,10 @@ def text_tokens(text: str) -> list[Token]:
     unfinished = False  # the last pipe line stopped mid-row (no closing separator)
     row_fields = 0  # fields of the pipe row being read, and of the widest row so far
     widest = 0
+    #: the previous line was text without a bar: the index of its LINE token
+    bare_before: int | None = None
     for no, raw in enumerate(lines, start=1):
+        bare_line, bare_before = bare_before, None
         if dialect and no in dialect:
             action = dialect[no]
             if action == _AS_CELL:
@@ -761,6 +765,7 @@ def text_tokens(text: str) -> list[Token]:
             continue
         line = raw.strip()
         if not line:
+            bare_before = bare_line  # an empty line between them changes nothing
             if raw and not open_row and not markdown:
                 # a line of only spaces: in copies whose cells are separated by empty lines
                 # this is a blank cell (an empty paragraph is harmless: no row takes it)
@@ -822,6 +827,7 @@ def text_tokens(text: str) -> list[Token]:
                 tokens.append(ROW_END)
                 continue
             tokens.append(Token(LINE, _clean(line), 0, no, 1))
+            bare_before = len(tokens) - 1
             continue
         if _PAD_LINE.match(line):
             if line.count("|") == 1:
@@ -834,6 +840,19 @@ def text_tokens(text: str) -> list[Token]:
         fields = line.split("|")
         if continues:
             fields = fields[1:]
+        elif (
+            bare_line is not None
+            and not markdown
+            and line.startswith("|")
+            and len(fields) > 2
+            and _closes_a_label(tokens[bare_line].text)
+        ):
+            # a label cell that ended in a line break (a <br>, a paragraph in the cell): the
+            # archive writes the label on a line of its own and the bar that closes its cell
+            # opens the next line, before the row's cells. That bar is no empty first cell
+            tokens[bare_line] = tokens[bare_line]._replace(kind=CELL)
+            fields = fields[1:]
+            open_row = True
         row_end = ROW_END
         if fields and line.endswith("|"):
             fields = fields[:-1]  # the empty text after the closing separator
@@ -991,6 +1010,20 @@ def _spelled(pieces: list[str]) -> list[int] | None:
         ends.append(end)
         end = back[end]
     return ends[::-1]
+
+
+def _closes_a_label(text: str) -> bool:
+    """Whether a line of text before a line opening with a bar is a row's label whose cell that
+    bar closes: a label of the national tables, not a heading, a note or a sentence."""
+    if len(text) > 60 or "。" in text or _is_section_heading(text):
+        return False
+    return (
+        labels.match_request(text) is not None
+        or labels.match_proactive(text) is not None
+        or labels.match_appeal_row(text) is not None
+        or labels.is_request_group(text)
+        or labels.is_results_total(text, False)
+    )
 
 
 #: what a line of a cell-per-line copy is, in the copy's dialect (see _bar_line_dialect); a
