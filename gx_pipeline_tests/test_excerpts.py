@@ -160,3 +160,58 @@ def test_a_page_cut_after_a_separator_and_its_space_keeps_the_cell_before_it():
         assert requests_values(got, "new_received") == dict(
             zip(REQUEST_COLUMNS[:read_cells], [5, 0, 2], strict=False)
         ), end
+
+
+PAGE_BODY = [
+    "根据《中华人民共和国政府信息公开条例》规定，现公布本机关2022年度政府信息公开工作年度报告。",
+    "一、总体情况",
+    "2022年，我单位严格落实《条例》要求，全年主动公开政府信息163条。",
+    "二、主动公开政府信息情况",
+    "第二十条第(一)项 | |||",
+    "信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |",
+    "规章 | 0 | 0 | 0 |",
+]
+
+
+def test_an_update_time_is_not_the_publication_date_beside_the_date_line_under_the_title():
+    # the article's date line under the title shows the date without a label (2023-01-16
+    # 10:07 来源:…); a 更新时间 line the portal adds (before or after it) is a later edit
+    for chrome in (
+        ["更新时间：2024-05-30  浏览次数：241", "2023-01-16 10:07     来源:宁强县统计局"],
+        ["2023-01-16 10:07     来源:宁强县统计局", "更新时间：2024-05-30  浏览次数：241"],
+    ):
+        got = read("\n".join(["宁强县统计局2022年政府信息公开工作年度报告", *chrome, *PAGE_BODY]))
+        assert got.published == "2023-01-16"
+        assert (got.agency, got.year) == ("宁强县统计局", 2022)
+
+
+def test_a_related_list_before_an_untitled_report_does_not_name_its_agency():
+    # a list of other agencies' reports of the same year before the article (some with their
+    # dates, some without); the report's own title names no agency, the date line's 来源 does
+    related = [
+        "相关阅读:",
+        "荷塘区卫生健康局2022年政府信息公开工作年度报告 2023-01-12",
+        "佳荣里街道办事处2022年政府信息公开工作年度报告",
+        "荷塘区牛塘镇2022年政府信息公开工作年度报告 2023-01-26",
+    ]
+    title = "2022年政府信息公开工作年度报告"
+    for source, agency in (
+        ("来源:通州区生态环境局 文字大小:", "通州区生态环境局"),
+        ("访问量:713", None),
+    ):
+        page = [*related, title, f"日期: 2023-02-26 {source}", *PAGE_BODY]
+        got = read("\n".join(page))
+        assert (got.agency, got.year, got.published) == (agency, 2022, "2023-02-26")
+
+
+def test_a_title_over_two_lines_names_a_short_agency_on_its_first():
+    # the title broken after the agency's name (中村乡 / 2022年政府信息公开工作年度报告), a
+    # related list above it: the name on the line above is the agency, however short
+    related = [
+        "相关文章：",
+        "平湖市石桥乡人民政府2022年政府信息公开工作年度报告",
+        "威县自然资源局2022年政府信息公开工作年度报告 2023-01-21",
+    ]
+    for name in ("中村乡", "牛塘镇", "孝感市人民政府办公室"):
+        page = [*related, name, "2022年政府信息公开工作年度报告", *PAGE_BODY]
+        assert read("\n".join(page)).agency == name

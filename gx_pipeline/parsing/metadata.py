@@ -96,7 +96,8 @@ _LABEL_RANK = {
     "公开日期": 1,
     "日期": 1,
     "时间": 1,
-    "更新时间": 2,
+    # an edit after publication, which portals show beside the article's date
+    "更新时间": 4,
     "发文日期": 2,
     "成文日期": 2,
     "产生日期": 2,
@@ -239,6 +240,33 @@ def _leading_agency(run: str) -> str | None:
     return None
 
 
+def _in_list(lines: list[str], k: int) -> bool:
+    """Whether line k stands in a list of reports: a line next to it is the title of another
+    report (another agency's or another year's, with its date or without), not a sentence."""
+    this = _named_report(lines[k])
+    return this is not None and any(
+        0 <= j < len(lines)
+        and len(lines[j]) <= 80
+        and "。" not in lines[j]
+        and (other := _named_report(lines[j])) is not None
+        and _other_report(this, other)
+        for j in (k - 1, k + 1)
+    )
+
+
+def _other_report(a: tuple[str, str | None], b: tuple[str, str | None]) -> bool:
+    """Whether two titles name different reports: other years, or agencies both named and not
+    the same (a title whose agency cannot be read tells nothing of it)."""
+    return a[0] != b[0] or (a[1] is not None and b[1] is not None and a[1] != b[1])
+
+
+def _named_report(line: str) -> tuple[str, str | None] | None:
+    """The year and agency of the report a title line names."""
+    if ("信息公开" not in line and "政务公开" not in line) or (m := _TITLE.search(line)) is None:
+        return None
+    return m.group("year"), _clean_agency(m.group("pre")) or _clean_agency(m.group("post"))
+
+
 def _date(y: str, m: str, d: str) -> str | None:
     try:
         return dt.date(int(y), int(m), int(d)).isoformat()
@@ -283,6 +311,7 @@ def extract(
     # then the page's lines nearest the report's body first: a sidebar or related list before
     # the article names other reports (other agencies, other years) without a date to tell them
     order = [*range(from_head), *range(len(candidates) - 1, from_head - 1, -1)]
+    own_title = False  # the title nearest the body was read: the report's own
     for i in order:
         line = candidates[i]
         if ("信息公开" not in line and "政务公开" not in line) or (
@@ -295,14 +324,20 @@ def extract(
         found = m.groupdict()
         # the year of _TITLE_YEAR_AFTER's second form stands inside the words
         title_year = int(found["year"] or found["inside"])
+        k = at[i - from_head] if i >= from_head else None
+        if k is not None and own_title and _in_list(before, k):
+            # an entry of a list of reports farther from the body than the report's own title
+            # (a related list, a sidebar): another report's title, whoever's it is
+            continue
+        own_title = own_title or k is not None
         if year is None:
             year, year_from = title_year, "title"
         post = found.get("post") or ""
         a = _clean_agency(m.group("pre")) or _clean_agency(post)
-        if a is None and not m.group("pre") and not post and i >= from_head and at[i - from_head]:
+        if a is None and not m.group("pre") and not post and k:
             # a two-line title: the agency on the line right above (a short name is no title
             # line: the candidate before this one may be any text above it)
-            a = _clean_agency(before[at[i - from_head] - 1])
+            a = _clean_agency(before[k - 1])
         if a is not None and agency is None:
             agency = a
         elif a is not None and a != agency and a.endswith(agency or "\0") and title_year == year:
@@ -325,9 +360,11 @@ def extract(
         agency = max(names, key=len, default=None)
     # 2. the report named inside a sentence (现公布XX2019年政府信息公开工作年度报告)
     if agency is None or year is None:
-        for t in before:
+        for k, t in enumerate(before):
             if "信息公开" not in t or not _TITLE_END.search(t) or _LISTED.search(t):
                 continue
+            if own_title and _in_list(before, k):
+                continue  # another report's title in a list, not a sentence of this one
             for m in _TITLE.finditer(t):
                 a = _clean_agency(m.group("pre")) or _clean_agency(m.group("post"))
                 if year is None:
@@ -481,7 +518,12 @@ def _published(
             rank = _LABEL_RANK[m.group("label") or m.group("plain")]
             if best is None or rank < best[0]:
                 best = (rank, date)
-        if best is None and k < 120 and (m := _LEADING_DATE.match(n)) and len(n) < 60:
+        if (
+            (best is None or best[0] > 3)
+            and k < 120
+            and (m := _LEADING_DATE.match(n))
+            and len(n) < 60
+        ):
             date = _date(*m.groups()[:3])
             if date and ("来源" in n or _DATE_ONLY.match(n)):
                 best = (3, date)
