@@ -215,3 +215,57 @@ def test_a_title_over_two_lines_names_a_short_agency_on_its_first():
     for name in ("中村乡", "牛塘镇", "孝感市人民政府办公室"):
         page = [*related, name, "2022年政府信息公开工作年度报告", *PAGE_BODY]
         assert read("\n".join(page)).agency == name
+
+
+def test_a_pipe_row_with_merged_value_cells_gives_no_values_though_one_cell_short():
+    # the seed's form writes a cell ' x |', an empty one ' |', and the grid positions merged
+    # cells cover as bars after the row's last cell ('| 0 | ||'). A row whose value cells were
+    # merged on the page (0 | 0 drawn as one 0) shows six numbers and a longer run of bars,
+    # which reads as seven cells, the last empty, just as a row with an empty total does;
+    # when the sixth number is the sum of the five before it, it is the total, and which
+    # columns the six stand in is not known. Six numbers that are no such sum, before an
+    # empty total, stay where they stand
+    head = [
+        ["二、主动公开政府信息情况"],
+        ["第二十条第(一)项", ""],
+        ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+        ["规章", "0", "0", "0"],
+        *[[w] for w in REQUESTS_HEAD[:3]],
+        ["自然人", "法人或其他组织", "总计"],
+        ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"],
+    ]
+    text = pipe_copy([*head, ["一、本年新收政府信息公开申请数量", "1", "0", "3", "1", "0", "5"]], 3)
+    got = read(text + "\n" + pipe_copy([["二、上年结转政府信息公开申请数量", *"0000000"]]))
+    assert requests_values(got, "new_received") == {}
+    assert any(p.startswith("requests.new_received:") and "merged" in p for p in got.problems)
+    assert requests_values(got, "carried_over") == dict.fromkeys(REQUEST_COLUMNS, 0)
+    for row, pads in ((["1", "0", "3", "1", "0", "5", ""], 2), (["1", "0", "3", "1", "0", "2"], 3)):
+        got = read(pipe_copy([*head, ["一、本年新收政府信息公开申请数量", *row]], pads))
+        assert requests_values(got, "new_received") == dict(
+            zip(REQUEST_COLUMNS, [1, 0, 3, 1, 0, int(row[5]), None], strict=True)
+        )
+
+
+def test_a_sum_in_a_table_that_leaves_totals_blank_on_its_result_rows_stays_in_its_columns():
+    # many agencies leave 总计 blank on every result row: there an empty last cell is that,
+    # and a row whose 其他 happens to equal the sum of the five before it is read as written
+    rows = [
+        ["二、主动公开政府信息情况"],
+        ["第二十条第(一)项", ""],
+        ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+        ["规章", "0", "0", "0"],
+        *[[w] for w in REQUESTS_HEAD[:3]],
+        ["自然人", "法人或其他组织", "总计"],
+        ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"],
+        ["一、本年新收政府信息公开申请数量", "30", "0", "14", "0", "0", "24", "68"],
+        ["二、上年结转政府信息公开申请数量", "0", "0", "0", "0", "0", "0", "0"],
+    ]
+    text = pipe_copy(rows)
+    text += "\n" + pipe_copy(
+        [["三、本年度办理结果", "（一）予以公开", "6", "0", "0", "0", "0", "1"]], 2
+    )
+    text += "\n" + pipe_copy([["（二）部分公开", "24", "0", "14", "0", "0", "38"]], 3)
+    got = read(text)
+    assert requests_values(got, "partially_granted") == dict(
+        zip(REQUEST_COLUMNS, [24, 0, 14, 0, 0, 38, None], strict=True)
+    )

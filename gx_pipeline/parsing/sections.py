@@ -979,6 +979,22 @@ def _table(
                 for code, tok in named.items():
                     cells.append(_cell(section, trow.code, code, tok, units.get(r.block), problems))
                 continue
+        if (
+            section == "requests"
+            and drawn is None
+            and _merged_before_total(vals, r.padded, n)
+            and _totals_filled(by_code, template, trow.code)
+        ):
+            complete = False
+            shown = "/".join(t.text or "空" for t in vals)
+            problems.flag(
+                codes.CELLS_UNPLACED,
+                f"requests.{trow.code}: six numbers and an empty last cell before the row's "
+                f"fillers ({shown}), the sixth the sum of the five before it: the total stands "
+                "sixth, two value cells were merged on the page; which column each belongs to is "
+                "not known, so none is read",
+            )
+            continue
         fitted = _fit(
             section, trow.code, vals, n, problems, len(vals) < n and _unspanned_html(vals, spanned)
         )
@@ -1185,6 +1201,49 @@ def _unspanned_html(vals: list[Token], spanned: set[int] | frozenset[int]) -> bo
     each stands in its own column, left to right, so the columns a short row lacks are its last
     ones, which the page leaves empty."""
     return bool(vals) and all(t.table and t.table not in spanned for t in vals)
+
+
+def _totals_filled(rows: dict[str, RawRow], template: str, code: str) -> bool:
+    """Whether the requests table fills the 总计 column on rows of the kind of row `code` is:
+    many agencies leave it blank on every result row and fill it on the others. Told by the
+    other rows of that kind (result rows, or the rows around them) that show a seventh cell,
+    and where none does, by any row of the table."""
+    width = len(contract.REQUEST_COLUMNS)
+    leaves = contract.RESULT_LEAVES[template]
+    kind = leaves if code in leaves else [c for c in rows if c not in leaves]
+    shown = [
+        r.values
+        for other in kind
+        if other != code and (r := rows.get(other)) is not None and len(r.values) >= width
+    ]
+    filled = [
+        bool(labels.norm(v[width - 1].text))
+        for v in shown
+        if not _merged_before_total(v[:width], 1, width)
+    ]
+    if filled:
+        return any(filled)
+    return any(
+        other != code and len(r.values) >= width and labels.norm(r.values[width - 1].text)
+        for other, r in rows.items()
+    )
+
+
+def _merged_before_total(vals: list[Token], padded: int, n: int) -> bool:
+    """Whether a requests row of a pipe copy reads as seven cells only by its last, empty one,
+    which may be the first of the fillers after it: in '| 1 | 0 | 3 | 1 | 0 | 5 | |||' the
+    space after the sixth cell's bar is a grid position's field as much as an empty cell. When
+    the sixth number is the sum of the five before it, it is the row's total, and two of its
+    cells were merged on the page (0 | 0 drawn as one 0): read in order, the total would stand
+    under 其他 and the cells before it one column off. (Where the table leaves the total blank
+    on every result row, an empty last cell is that, and the sum a coincidence.)"""
+    if len(vals) != n or not padded or labels.norm(vals[-1].text):
+        return False
+    numbers = [read_value(t.text) for t in vals[:-1]]
+    if any(v is None or v.value is None for v in numbers):
+        return False
+    *applicants, last = [v.value for v in numbers if v is not None]
+    return sum(applicants) == last and last > 0
 
 
 def _fit(
