@@ -246,6 +246,32 @@ def test_a_pipe_row_with_merged_value_cells_gives_no_values_though_one_cell_shor
         )
 
 
+def test_a_separator_line_copy_cut_within_its_first_rows_is_read_in_its_dialect():
+    # cells on lines of their own, a line holding only '|' between two cells, a pad line of
+    # bars after each row (web archive, reader mode), the excerpt ending a few rows into
+    # section 二: too short to show many separators, but no cell is written 'x |', so a lone
+    # bar is a separator, not an empty cell. An empty cell is a second separator
+    rows = [
+        ["第二十条第(一)项"],
+        ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+        ["规章", "", "3", "12"],
+        ["行政规范性文件", "5", "0", "40"],
+    ]
+    lines = ["2022年，我单位严格落实《条例》要求。", "二、主动公开政府信息情况"]
+    for row in rows:
+        lines.append("\n|\n".join(row).replace("|\n\n|", "|\n|"))
+        lines.append("|||" if len(row) == 1 else "|")
+    text = "\n".join(lines)
+    for end, expected in (
+        ("12\n|", {"issued": None, "repealed": 3, "in_force": 12}),
+        ("3\n|\n1", {"issued": None, "repealed": 3}),
+        ("规章\n|\n|\n3", {"issued": None}),
+    ):
+        got = read(text[: text.index(end) + len(end)])
+        values = {c.col: c.value for c in got.cells if c.row == "rules"}
+        assert values == expected, end
+
+
 def test_a_sum_in_a_table_that_leaves_totals_blank_on_its_result_rows_stays_in_its_columns():
     # many agencies leave 总计 blank on every result row: there an empty last cell is that,
     # and a row whose 其他 happens to equal the sum of the five before it is read as written

@@ -1058,10 +1058,12 @@ def _lone_bars_lead(text: str) -> bool:
     """Whether the copy may have a bar dialect of its own (a quick look before the lines are
     read one by one): bare cells after separator lines, or rows that open after a lone bar
     more than after a value."""
-    if text.count("\n|") < 6:  # lines that open with a bar: lone bars among them
+    if text.count("\n|") < 4:  # lines that open with a bar: lone bars among them
         return False
     after = [line.rstrip() for line in _AFTER_LONE_BAR.findall(text)]
-    if sum(1 for line in after if line and not line.endswith("|")) >= 6:
+    # an excerpt cut off a few rows into its first table shows only a few bare cells: each
+    # part of the copy is then looked at for the way it writes its cells (_table_dialect)
+    if sum(1 for line in after if line and not line.endswith("|")) >= 3:
         return True
     opening = sum(1 for line in after if line.endswith(" |") and _NOT_A_NUMBER_START.match(line))
     return opening >= 6 and len(_VALUE_THEN_LABEL.findall(text)) <= 3 * opening
@@ -1081,12 +1083,14 @@ def _bar_line_dialect(lines: list[str]) -> dict[int, int]:
     keeps_empty = functools.cache(lambda: _keeps_empty_lines(stripped))
     out: dict[int, int] = {}
     for a, b in zip(starts, [*starts[1:], len(stripped)], strict=True):
-        for no, action in _table_dialect(stripped[a:b], keeps_empty).items():
+        for no, action in _table_dialect(stripped[a:b], keeps_empty, a > 0).items():
             out[no + a] = action
     return out
 
 
-def _table_dialect(stripped: list[str], keeps_empty: Callable[[], bool]) -> dict[int, int]:
+def _table_dialect(
+    stripped: list[str], keeps_empty: Callable[[], bool], under_heading: bool = False
+) -> dict[int, int]:
     """What the lines of bars mean in this part of a copy, as a property of the whole part.
 
     Copies made one cell per line write bars in three ways:
@@ -1098,9 +1102,13 @@ def _table_dialect(stripped: list[str], keeps_empty: Callable[[], bool]) -> dict
       an empty cell is an empty line between two separators, or, in a copy that drops empty
       lines, a second separator next to the first.
     Returns line number -> action, for the lines whose meaning differs from the first way.
+
+    A part `under_heading` (a section's, not the page's chrome before them) that writes no
+    cell `x |` and shows bare lines after lone bars is in the third way however short it is:
+    an excerpt cut off a few rows into its first table shows few of either.
     """
     bars = [s == "|" for s in stripped]
-    if sum(bars) < 6:
+    if sum(bars) < (2 if under_heading else 6):
         return {}
 
     def before(i: int) -> int | None:
@@ -1133,7 +1141,12 @@ def _table_dialect(stripped: list[str], keeps_empty: Callable[[], bool]) -> dict
             after_bar += 1
         elif stripped[j].endswith("|") and is_value_text(stripped[j].rstrip("|")):
             after_value += 1
-    if bare >= 6 and bare >= 4 * written:
+    if (bare >= 6 and bare >= 4 * written) or (
+        under_heading
+        and bare >= 3
+        and not written
+        and not any(s.endswith(" |") and not _BARS_ONLY.match(s) for s in stripped)
+    ):
         return _separator_lines(stripped, _neighbours(stripped), keeps_empty())
     if after_bar >= 6 and after_value * 10 <= after_bar:
         return _row_closing_bars(stripped, bars, _neighbours(stripped))
