@@ -295,3 +295,40 @@ def test_a_sum_in_a_table_that_leaves_totals_blank_on_its_result_rows_stays_in_i
     assert requests_values(got, "partially_granted") == dict(
         zip(REQUEST_COLUMNS, [24, 0, 14, 0, 0, 38, None], strict=True)
     )
+
+
+APPEALS_HEAD = [
+    "四、政府信息公开行政复议、行政诉讼情况",
+    "行政复议",
+    "行政诉讼",
+    *["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"],
+    "未经复议直接起诉",
+    "复议后起诉",
+    *["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 2,
+]
+APPEALS_ROW = ["", "3", "", "1", "4", "2", "", "", "", "2", "", "1", "", "", "1"]
+
+
+def appeals_values(report: Report) -> dict[tuple[str, str], object]:
+    return {(c.row, c.col): c.value for c in report.cells if c.section == "appeals"}
+
+
+def test_appeals_headings_wrapped_in_their_cells_do_not_reorder_the_kinds_of_case():
+    # headings written over two lines inside their cells (行政 / 复议, 未经复议直 / 接起诉,
+    # 结果 / 纠正): the halves name no kind of case, so they tell no order; the values stay in
+    # the template's order (or are not read), never under the other kind of litigation
+    head = [
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "行政\n复议",
+        "行政\n诉讼",
+        *["结果维持", "结果\n纠正", "其他结果", "尚未审结", "总计"],
+        "未经复议直\n接起诉",
+        "复议后起诉",
+        *["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 2,
+    ]
+    values = ["0", "1", "0", "0", "1", "2", "0", "3", "0", "5", "0", "0", "4", "1", "5"]
+    for join in ("\n\n", "\n|\n"):
+        lines = [*PROACTIVE_2021_HEAD, "规章", "0", "0", "0", *head, *values]
+        got = appeals_values(read(join.join(lines) + "\n||"))
+        codes = [(r.code, c.code) for r in contract.APPEALS for c in contract.APPEAL_COLUMNS]
+        assert got in ({k: int(v) for k, v in zip(codes, values, strict=True)}, {}), join

@@ -1699,10 +1699,12 @@ def _appeal_groups(words: list[tuple[str, int]]) -> tuple[str, ...]:
             first.setdefault("litigation", i)
         elif w == "行政复议":
             first.setdefault("review", i)
+    # an order is told only by both headings of a pair: a heading the header wraps inside its
+    # cell (未经复议直 / 接起诉) names no kind of case, and tells nothing
     lit = ["litigation_direct", "litigation_after_review"]
-    if first.get("litigation_after_review", 99999) < first.get("litigation_direct", 99999):
+    if first.keys() >= set(lit) and first[lit[1]] < first[lit[0]]:
         lit.reverse()
-    if first.get("litigation", -1) < first.get("review", 99999) and "review" in first:
+    if first.keys() >= {"litigation", "review"} and first["litigation"] < first["review"]:
         return (*lit, "review")
     return ("review", *lit)
 
