@@ -332,3 +332,30 @@ def test_appeals_headings_wrapped_in_their_cells_do_not_reorder_the_kinds_of_cas
         got = appeals_values(read(join.join(lines) + "\n||"))
         codes = [(r.code, c.code) for r in contract.APPEALS for c in contract.APPEAL_COLUMNS]
         assert got in ({k: int(v) for k, v in zip(codes, values, strict=True)}, {}), join
+
+
+def test_a_row_label_wrapped_after_a_few_characters_is_no_header_column():
+    # the label cell of 一、本年新收… wraps after its first few characters: '一、本年新' on a
+    # line of its own is the start of a row label (it opens with the row's numeral), not a
+    # heading of a column the template lacks (the requests header's words come before it)
+    text = pipe_copy(
+        [
+            ["二、主动公开政府信息情况"],
+            ["第二十条第(一)项", ""],
+            ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+            ["规章", "0", "0", "0"],
+            *[[w] for w in REQUESTS_HEAD[:3]],
+            ["自然人", "法人或其他组织", "总计"],
+            ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"],
+        ]
+    )
+    text += "\n一、本年新\n收政府信息公开申请数量 | 118 | 221 | 0 | 0 | 0 | 100 | 439 | ||"
+    text += "\n二、上年结转政府信息公开申请\n数量 | 2 | 1 | 0 | 0 | 0 | 3 | 6 | ||"
+    got = read(text)
+    assert requests_values(got, "new_received") == dict(
+        zip(REQUEST_COLUMNS, [118, 221, 0, 0, 0, 100, 439], strict=True)
+    )
+    assert requests_values(got, "carried_over") == dict(
+        zip(REQUEST_COLUMNS, [2, 1, 0, 0, 0, 3, 6], strict=True)
+    )
+    assert not any("columns the template lacks" in p for p in got.problems)

@@ -406,6 +406,7 @@ class _Reader:
             and len(labels.bare(text)) <= 10
             and self.header_row
             and not self.request_rows_begun
+            and not _enumerated(text)  # a row label's first line (一、本年新), not a heading
         ):
             # a header word the template lacks (an extra applicant column such as 个体工商户)
             self.close()
