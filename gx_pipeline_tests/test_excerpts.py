@@ -313,6 +313,29 @@ def appeals_values(report: Report) -> dict[tuple[str, str], object]:
     return {(c.row, c.col): c.value for c in report.cells if c.section == "appeals"}
 
 
+def test_an_empty_first_cell_of_the_appeals_row_after_its_header_is_a_cell():
+    # a copy whose cells were paragraphs writes an empty cell as a line of one space; the
+    # appeals table's value row has no label, so its first cell follows the header's last
+    # word: an empty one there is the row's first cell (行政复议 结果维持), not a grid position
+    # the header covers
+    cells = [*PROACTIVE_2021_HEAD, "规章", "0", "0", "0", *APPEALS_HEAD]
+    cells += [c or " " for c in APPEALS_ROW]
+    text = "\n\n".join(cells) + "\n"
+    expected = {
+        (row, col): int(v) if v else None
+        for (row, col), v in zip(
+            [(r.code, c.code) for r in contract.APPEALS for c in contract.APPEAL_COLUMNS],
+            APPEALS_ROW,
+            strict=True,
+        )
+    }
+    assert appeals_values(read(text)) == expected
+    # cut inside the sixth cell (the page ends on its last character): the five of 行政复议
+    first_six = "\n\n".join(c or " " for c in APPEALS_ROW[:6])
+    got = appeals_values(read(text[: text.index(first_six) + len(first_six)]))
+    assert got == {k: v for k, v in expected.items() if k[0] == "review"}
+
+
 def test_appeals_headings_wrapped_in_their_cells_do_not_reorder_the_kinds_of_case():
     # headings written over two lines inside their cells (行政 / 复议, 未经复议直 / 接起诉,
     # 结果 / 纠正): the halves name no kind of case, so they tell no order; the values stay in

@@ -141,6 +141,10 @@ class _Reader:
         self.header_row = False
         #: free text came after the last value: a cut file ends in the text, not in a table
         self.text_after_values = False
+        #: the last label or heading word of a text copy: its line, and whether it stood bare
+        #: (no bar on its line: a copy whose cells were paragraphs)
+        self.label_line: int | None = None
+        self.bare_label = False
 
     # --- rows -----------------------------------------------------------------------------
 
@@ -294,7 +298,15 @@ class _Reader:
         if tok.span and tok.table:
             self.scan.spanned_tables.add(tok.table)
         if self.row is None and self.header_row:
-            if not labels.norm(tok.text):
+            if not labels.norm(tok.text) and not (
+                # the appeals table's value row has no label: in a copy whose cells stand as
+                # bare lines, an empty cell (a line of spaces) after the header's last word is
+                # that row's first cell; such a copy writes no covered grid position
+                self.section == "appeals"
+                and self.bare_label
+                and tok.table == 0
+                and tok.tr != self.label_line
+            ):
                 return
             self.header_row = False
         if labels.norm(tok.text):
@@ -314,6 +326,7 @@ class _Reader:
     def label(self, tok: Token) -> None:
         #: this row already holds header words (a 总计 here is a column heading, not （七）)
         self.after_header_words = self.header_row and self.row is None
+        self.label_line, self.bare_label = tok.tr, tok.kind == LINE
         was_header = self.header_row
         self.header_row = True  # until a row label says otherwise
         text = tok.text
