@@ -382,3 +382,38 @@ def test_a_row_label_wrapped_after_a_few_characters_is_no_header_column():
         zip(REQUEST_COLUMNS, [2, 1, 0, 0, 0, 3, 6], strict=True)
     )
     assert not any("columns the template lacks" in p for p in got.problems)
+
+
+def separator_copy(rows: list[list[str]], pads: list[int]) -> str:
+    """Cells on lines of their own, a line holding only '|' between two cells, a pad line of
+    bars after each row; a copy that drops empty lines leaves nothing for an empty cell, so
+    its separators stand next to each other."""
+    lines = []
+    for row, pad in zip(rows, pads, strict=True):
+        lines.append("\n|\n".join(row).replace("\n\n", "\n"))
+        lines.append("|" * pad)
+    return "\n".join(lines).replace("\n\n", "\n")
+
+
+def test_empty_first_cells_of_a_row_after_a_pad_line_are_one_separator_each():
+    # in a separator-line copy that drops empty lines, a row that opens with empty cells (the
+    # appeals row has no label) opens with one separator for each: after the header's pad
+    # line, '|' '|' '|' '4' is three empty cells and 4, not two
+    head = [
+        ["第二十条第(一)项"],
+        ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+        ["规章", "0", "0", "0"],
+        ["行政复议", "行政诉讼"],
+        ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉", "复议后起诉"],
+        ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 2,
+    ]
+    row = ["", "", "", "4", "4", "1", "1", "2", "", "4", "", "", "3", "", "3"]
+    lines = separator_copy([*head, row], [3, 1, 1, 13, 8, 5, 1])
+    lines = lines.replace("行政复议", "四、政府信息公开行政复议、行政诉讼情况\n行政复议", 1)
+    text = "二、主动公开政府信息情况\n" + lines + "\n五、存在的主要问题及改进情况\n"
+    codes = [(r.code, c.code) for r in contract.APPEALS for c in contract.APPEAL_COLUMNS]
+    expected = {k: int(v) if v else None for k, v in zip(codes, row, strict=True)}
+    assert appeals_values(read(text)) == expected
+    # cut inside the last cell but one (after its separator, in the next cell's digit)
+    cut = read(text[: text.rindex("3")])
+    assert appeals_values(cut) in ({k: v for k, v in expected.items() if k != codes[-1]}, {})

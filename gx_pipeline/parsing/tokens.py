@@ -1202,7 +1202,15 @@ def _separator_lines(
         last_bar = max(k for k in range(i, j) if stripped[k])
         singles = sum(1 for k in range(i, j) if stripped[k] == "|")
         between = sum(1 for k in range(i, last_bar) if not stripped[k])
-        blanks = between if keeps_empty else max(0, singles - 1)
+        if keeps_empty:
+            blanks = between
+        elif stripped[i] == "|":
+            blanks = max(0, singles - 1)  # the first separator is the one between two cells
+        else:
+            # the run opens with a row's pad line: a separator after it stands before the next
+            # row's cell, each for an empty cell the copy dropped (a row without a label, the
+            # appeals row, that opens with empty cells)
+            blanks = singles
         for k in range(i, j):
             out[k + 1] = _AS_PAD if len(stripped[k]) > 1 else _AS_NOTHING
         out[i + 1] = blanks if stripped[i] == "|" else out[i + 1]
