@@ -417,3 +417,29 @@ def test_empty_first_cells_of_a_row_after_a_pad_line_are_one_separator_each():
     # cut inside the last cell but one (after its separator, in the next cell's digit)
     cut = read(text[: text.rindex("3")])
     assert appeals_values(cut) in ({k: v for k, v in expected.items() if k != codes[-1]}, {})
+
+
+def test_a_piece_of_a_wrapped_header_cell_is_no_column_the_template_lacks():
+    # the header's corner cell (the 勾稽 note) wrapped after '（本列': the piece stands among
+    # the header's words, but no row has a cell for it (each row's seven numbers, then the
+    # fillers of the seed's form): no column is left out of the rows
+    text = pipe_copy(
+        [
+            ["二、主动公开政府信息情况"],
+            ["第二十条第(一)项", ""],
+            ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+            ["规章", "0", "0", "0"],
+            [REQUESTS_HEAD[0]],
+            ["（本列"],
+            ["数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "申请人情况"],
+            ["自然人", "法人或其他组织", "总计"],
+            ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"],
+            ["一、本年新收政府信息公开申请数量", "54", "44", "0", "169", "0", "84", "351"],
+            ["二、上年结转政府信息公开申请数量", "1", "0", "0", "2", "0", "1", "4"],
+        ]
+    )
+    got = read(text)
+    assert requests_values(got, "new_received") == dict(
+        zip(REQUEST_COLUMNS, [54, 44, 0, 169, 0, 84, 351], strict=True)
+    )
+    assert not any("columns the template lacks" in p for p in got.problems)

@@ -1322,6 +1322,14 @@ def _extra_columns(header: list[str], rows: dict[str, RawRow], problems: Problem
     positions = [i for i, w in enumerate(order) if w in extra]
     if len(order) != 7 + len(positions) or not positions:
         return
+    if not any(
+        len(r.values) >= len(order) and _has_number(r.values[len(order) - 1 :])
+        for r in rows.values()
+    ):
+        # no row fills as many cells as the header has headings: a piece of a wrapped header
+        # cell (（本列 / 数据的勾稽关系…) read as a heading, not a column (a text copy's
+        # row may end in an empty field before its fillers, which is no cell)
+        return
     for r in rows.values():
         if len(r.values) >= len(order):
             r.values = [t for i, t in enumerate(r.values) if i not in positions]
