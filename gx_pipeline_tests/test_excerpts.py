@@ -234,11 +234,13 @@ def test_a_pipe_row_with_merged_value_cells_gives_no_values_though_one_cell_shor
         ["自然人", "法人或其他组织", "总计"],
         ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"],
     ]
-    text = pipe_copy([*head, ["一、本年新收政府信息公开申请数量", "1", "0", "3", "1", "0", "5"]], 3)
-    got = read(text + "\n" + pipe_copy([["二、上年结转政府信息公开申请数量", *"0000000"]]))
-    assert requests_values(got, "new_received") == {}
-    assert any(p.startswith("requests.new_received:") and "merged" in p for p in got.problems)
-    assert requests_values(got, "carried_over") == dict.fromkeys(REQUEST_COLUMNS, 0)
+    for merged in (["1", "0", "3", "1", "0", "5"], ["15", "13", "0", "9", "14", "60"]):
+        # 0 | 0 drawn as one 0; 9 | 9 drawn as one 9 (15+13+0+9+9+14 = 60)
+        text = pipe_copy([*head, ["一、本年新收政府信息公开申请数量", *merged]], 3)
+        got = read(text + "\n" + pipe_copy([["二、上年结转政府信息公开申请数量", *"0000000"]]))
+        assert requests_values(got, "new_received") == {}
+        assert any(p.startswith("requests.new_received:") and "merged" in p for p in got.problems)
+        assert requests_values(got, "carried_over") == dict.fromkeys(REQUEST_COLUMNS, 0)
     for row, pads in ((["1", "0", "3", "1", "0", "5", ""], 2), (["1", "0", "3", "1", "0", "2"], 3)):
         got = read(pipe_copy([*head, ["一、本年新收政府信息公开申请数量", *row]], pads))
         assert requests_values(got, "new_received") == dict(

@@ -1247,17 +1247,19 @@ def _merged_before_total(vals: list[Token], padded: int, n: int) -> bool:
     """Whether a requests row of a pipe copy reads as seven cells only by its last, empty one,
     which may be the first of the fillers after it: in '| 1 | 0 | 3 | 1 | 0 | 5 | |||' the
     space after the sixth cell's bar is a grid position's field as much as an empty cell. When
-    the sixth number is the sum of the five before it, it is the row's total, and two of its
-    cells were merged on the page (0 | 0 drawn as one 0): read in order, the total would stand
-    under 其他 and the cells before it one column off. (Where the table leaves the total blank
-    on every result row, an empty last cell is that, and the sum a coincidence.)"""
+    the sixth number is the sum of the five before it, with one of them counted twice or not,
+    it is the row's total, and two equal cells were merged on the page (0 | 0 or 9 | 9 drawn as
+    one): read in order, the total would stand under 其他 and the cells before it one column
+    off. (Where the table leaves the total blank on every result row, an empty last cell is
+    that, and the sum a coincidence.)"""
     if len(vals) != n or not padded or labels.norm(vals[-1].text):
         return False
     numbers = [read_value(t.text) for t in vals[:-1]]
     if any(v is None or v.value is None for v in numbers):
         return False
     *applicants, last = [v.value for v in numbers if v is not None]
-    return sum(applicants) == last and last > 0
+    rest = last - sum(applicants)
+    return last > 0 and (rest == 0 or rest in applicants)
 
 
 def _fit(
