@@ -6,6 +6,8 @@ value whose column the text does not tell is left out and said."""
 
 from __future__ import annotations
 
+import itertools
+
 from gx_pipeline import contract
 from gx_pipeline.parsing import parse_bytes
 from gx_pipeline.report import Report
@@ -38,6 +40,11 @@ def read(text: str) -> Report:
     return parse_bytes(text.encode("utf-8"), "excerpt.txt")
 
 
+def by_column(values: list) -> dict[str, object]:
+    """A requests row's values by column, from the first column on."""
+    return dict(zip(REQUEST_COLUMNS, values, strict=False))
+
+
 def requests_values(report: Report, row: str) -> dict[str, object]:
     return {c.col: c.value for c in report.cells if c.section == "requests" and c.row == row}
 
@@ -48,20 +55,23 @@ def blank_line_copy(cells: list[str]) -> str:
     return "\n\n".join(c for c in cells if c)
 
 
+def blank_line_page(*rows: list[str]) -> str:
+    """Section 二's first block and section 三's header and `rows` as such a copy."""
+    proactive = ["规章", "0", "0", "0", "行政规范性文件", "3", "1", "12"]
+    return blank_line_copy(
+        [*PROACTIVE_2021_HEAD, *proactive, *REQUESTS_HEAD, *itertools.chain(*rows)]
+    )
+
+
 def test_a_cut_row_of_a_copy_that_leaves_empty_cells_out_is_not_read_in_order():
     # rows with empty cells show fewer numbers than columns (一、本年新收: 5, 2 and the total
     # 7 of seven cells), so the page is a copy that leaves empty cells out; the page then ends
     # inside 二、上年结转, after 10 and a digit of the total: which column 10 stands in is
     # not known
-    cells = [
-        *PROACTIVE_2021_HEAD,
-        "规章", "0", "0", "0",
-        "行政规范性文件", "3", "1", "12",
-        *REQUESTS_HEAD,
-        "一、本年新收政府信息公开申请数量", "5", "", "2", "", "", "", "7",
-        "二、上年结转政府信息公开申请数量", "", "10", "", "", "", "", "10",
-    ]  # fmt: skip
-    text = blank_line_copy(cells)
+    text = blank_line_page(
+        ["一、本年新收政府信息公开申请数量", "5", "", "2", "", "", "", "7"],
+        ["二、上年结转政府信息公开申请数量", "", "10", "", "", "", "", "10"],
+    )
     got = read(text[:-1])  # cut inside the total, after its first digit
     assert requests_values(got, "carried_over") == {}
     assert any(
@@ -74,15 +84,10 @@ def test_a_cut_row_of_a_copy_that_leaves_empty_cells_out_is_not_read_in_order():
 def test_a_cut_row_of_a_copy_that_writes_every_cell_is_read_up_to_the_cut():
     # the same copy where every cell holds a number: nothing says a cell was left out, so the
     # numbers before the cut stand in the first columns (realdev 113 in pipe rows)
-    cells = [
-        *PROACTIVE_2021_HEAD,
-        "规章", "0", "0", "0",
-        "行政规范性文件", "3", "1", "12",
-        *REQUESTS_HEAD,
-        "一、本年新收政府信息公开申请数量", "5", "0", "2", "0", "0", "0", "7",
-        "二、上年结转政府信息公开申请数量", "0", "1", "0", "0", "0", "0", "1",
-    ]  # fmt: skip
-    text = blank_line_copy(cells)
+    text = blank_line_page(
+        ["一、本年新收政府信息公开申请数量", "5", "0", "2", "0", "0", "0", "7"],
+        ["二、上年结转政府信息公开申请数量", "0", "1", "0", "0", "0", "0", "1"],
+    )
     got = read(text[: text.rindex("0") + 1])  # cut after the sixth cell, its last character
     assert requests_values(got, "carried_over") == {
         "natural_person": 0,
@@ -105,37 +110,39 @@ def pipe_copy(rows: list[list[str]], pads: int = 2) -> str:
     return "\n".join(out)
 
 
+#: section 二's first block and the requests header, as pipe rows
+PIPE_PROACTIVE = [
+    ["二、主动公开政府信息情况"],
+    ["第二十条第(一)项", ""],
+    ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+    ["规章", "0", "0", "0"],
+]
+PIPE_HEAD = [
+    *PIPE_PROACTIVE,
+    *[[w] for w in REQUESTS_HEAD[:3]],
+    ["自然人", "法人或其他组织", "总计"],
+    ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"],
+]
+
+
 def test_a_label_whose_cell_ends_in_a_line_break_keeps_the_cells_on_the_next_line():
     # the label cell held a line break at its end (a <br> or a paragraph in the cell): the
     # archive writes the label on a line of its own, and the bar that closes the cell opens
     # the next line, before the row's cells. That bar is not an empty first cell
     text = pipe_copy(
         [
-            ["二、主动公开政府信息情况"],
-            ["第二十条第(一)项", ""],
-            ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
-            ["规章", "0", "0", "0"],
-            *[[w] for w in REQUESTS_HEAD[:2]],
-            ["申请人情况"],
-            ["自然人", "法人或其他组织", "总计"],
-            ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"],
+            *PIPE_HEAD,
             ["一、本年新收政府信息公开申请数量", "5", "0", "2", "0", "0", "0", "7"],
         ]
     )
     text += "\n二、上年结转政府信息公开申请数量\n| 3 | 1 | 0 | 0 | 0 | 0 | 4 | ||"
     text += "\n三、本年度办理结果 | （一）予以公开\n| 6 | 2 | 0 | 0 | 0 | 0 | 8 | |"
     got = read(text)
-    assert requests_values(got, "carried_over") == dict(
-        zip(REQUEST_COLUMNS, [3, 1, 0, 0, 0, 0, 4], strict=True)
-    )
-    assert requests_values(got, "granted") == dict(
-        zip(REQUEST_COLUMNS, [6, 2, 0, 0, 0, 0, 8], strict=True)
-    )
+    assert requests_values(got, "carried_over") == by_column([3, 1, 0, 0, 0, 0, 4])
+    assert requests_values(got, "granted") == by_column([6, 2, 0, 0, 0, 0, 8])
     # cut inside such a row: the cells before the cut stand in the first columns
     got = read(text.split("\n三、本年度")[0][: -len(" | 0 | 4 | ||")])
-    assert requests_values(got, "carried_over") == dict(
-        zip(REQUEST_COLUMNS[:4], [3, 1, 0, 0], strict=True)
-    )
+    assert requests_values(got, "carried_over") == by_column([3, 1, 0, 0])
 
 
 def test_a_page_cut_after_a_separator_and_its_space_keeps_the_cell_before_it():
@@ -145,13 +152,7 @@ def test_a_page_cut_after_a_separator_and_its_space_keeps_the_cell_before_it():
     row = ["一、本年新收政府信息公开申请数量", "5", "0", "2", "0", "0", "0", "7"]
     text = pipe_copy(
         [
-            ["二、主动公开政府信息情况"],
-            ["第二十条第(一)项", ""],
-            ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
-            ["规章", "0", "0", "0"],
-            *[[w] for w in REQUESTS_HEAD[:3]],
-            ["自然人", "法人或其他组织", "总计"],
-            ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"],
+            *PIPE_HEAD,
             row,
         ]
     )
@@ -225,24 +226,15 @@ def test_a_pipe_row_with_merged_value_cells_gives_no_values_though_one_cell_shor
     # when the sixth number is the sum of the five before it, it is the total, and which
     # columns the six stand in is not known. Six numbers that are no such sum, before an
     # empty total, stay where they stand
-    head = [
-        ["二、主动公开政府信息情况"],
-        ["第二十条第(一)项", ""],
-        ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
-        ["规章", "0", "0", "0"],
-        *[[w] for w in REQUESTS_HEAD[:3]],
-        ["自然人", "法人或其他组织", "总计"],
-        ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"],
-    ]
     for merged in (["1", "0", "3", "1", "0", "5"], ["15", "13", "0", "9", "14", "60"]):
         # 0 | 0 drawn as one 0; 9 | 9 drawn as one 9 (15+13+0+9+9+14 = 60)
-        text = pipe_copy([*head, ["一、本年新收政府信息公开申请数量", *merged]], 3)
+        text = pipe_copy([*PIPE_HEAD, ["一、本年新收政府信息公开申请数量", *merged]], 3)
         got = read(text + "\n" + pipe_copy([["二、上年结转政府信息公开申请数量", *"0000000"]]))
         assert requests_values(got, "new_received") == {}
         assert any(p.startswith("requests.new_received:") and "merged" in p for p in got.problems)
         assert requests_values(got, "carried_over") == dict.fromkeys(REQUEST_COLUMNS, 0)
     for row, pads in ((["1", "0", "3", "1", "0", "5", ""], 2), (["1", "0", "3", "1", "0", "2"], 3)):
-        got = read(pipe_copy([*head, ["一、本年新收政府信息公开申请数量", *row]], pads))
+        got = read(pipe_copy([*PIPE_HEAD, ["一、本年新收政府信息公开申请数量", *row]], pads))
         assert requests_values(got, "new_received") == dict(
             zip(REQUEST_COLUMNS, [1, 0, 3, 1, 0, int(row[5]), None], strict=True)
         )
@@ -278,13 +270,7 @@ def test_a_sum_in_a_table_that_leaves_totals_blank_on_its_result_rows_stays_in_i
     # many agencies leave 总计 blank on every result row: there an empty last cell is that,
     # and a row whose 其他 happens to equal the sum of the five before it is read as written
     rows = [
-        ["二、主动公开政府信息情况"],
-        ["第二十条第(一)项", ""],
-        ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
-        ["规章", "0", "0", "0"],
-        *[[w] for w in REQUESTS_HEAD[:3]],
-        ["自然人", "法人或其他组织", "总计"],
-        ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"],
+        *PIPE_HEAD,
         ["一、本年新收政府信息公开申请数量", "30", "0", "14", "0", "0", "24", "68"],
         ["二、上年结转政府信息公开申请数量", "0", "0", "0", "0", "0", "0", "0"],
     ]
@@ -294,9 +280,7 @@ def test_a_sum_in_a_table_that_leaves_totals_blank_on_its_result_rows_stays_in_i
     )
     text += "\n" + pipe_copy([["（二）部分公开", "24", "0", "14", "0", "0", "38"]], 3)
     got = read(text)
-    assert requests_values(got, "partially_granted") == dict(
-        zip(REQUEST_COLUMNS, [24, 0, 14, 0, 0, 38, None], strict=True)
-    )
+    assert requests_values(got, "partially_granted") == by_column([24, 0, 14, 0, 0, 38, None])
 
 
 APPEALS_HEAD = [
@@ -363,26 +347,12 @@ def test_a_row_label_wrapped_after_a_few_characters_is_no_header_column():
     # the label cell of 一、本年新收… wraps after its first few characters: '一、本年新' on a
     # line of its own is the start of a row label (it opens with the row's numeral), not a
     # heading of a column the template lacks (the requests header's words come before it)
-    text = pipe_copy(
-        [
-            ["二、主动公开政府信息情况"],
-            ["第二十条第(一)项", ""],
-            ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
-            ["规章", "0", "0", "0"],
-            *[[w] for w in REQUESTS_HEAD[:3]],
-            ["自然人", "法人或其他组织", "总计"],
-            ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"],
-        ]
-    )
+    text = pipe_copy(PIPE_HEAD)
     text += "\n一、本年新\n收政府信息公开申请数量 | 118 | 221 | 0 | 0 | 0 | 100 | 439 | ||"
     text += "\n二、上年结转政府信息公开申请\n数量 | 2 | 1 | 0 | 0 | 0 | 3 | 6 | ||"
     got = read(text)
-    assert requests_values(got, "new_received") == dict(
-        zip(REQUEST_COLUMNS, [118, 221, 0, 0, 0, 100, 439], strict=True)
-    )
-    assert requests_values(got, "carried_over") == dict(
-        zip(REQUEST_COLUMNS, [2, 1, 0, 0, 0, 3, 6], strict=True)
-    )
+    assert requests_values(got, "new_received") == by_column([118, 221, 0, 0, 0, 100, 439])
+    assert requests_values(got, "carried_over") == by_column([2, 1, 0, 0, 0, 3, 6])
     assert not any("columns the template lacks" in p for p in got.problems)
 
 
@@ -427,10 +397,7 @@ def test_a_piece_of_a_wrapped_header_cell_is_no_column_the_template_lacks():
     # fillers of the seed's form): no column is left out of the rows
     text = pipe_copy(
         [
-            ["二、主动公开政府信息情况"],
-            ["第二十条第(一)项", ""],
-            ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
-            ["规章", "0", "0", "0"],
+            *PIPE_PROACTIVE,
             [REQUESTS_HEAD[0]],
             ["（本列"],
             ["数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "申请人情况"],
@@ -441,7 +408,5 @@ def test_a_piece_of_a_wrapped_header_cell_is_no_column_the_template_lacks():
         ]
     )
     got = read(text)
-    assert requests_values(got, "new_received") == dict(
-        zip(REQUEST_COLUMNS, [54, 44, 0, 169, 0, 84, 351], strict=True)
-    )
+    assert requests_values(got, "new_received") == by_column([54, 44, 0, 169, 0, 84, 351])
     assert not any("columns the template lacks" in p for p in got.problems)
