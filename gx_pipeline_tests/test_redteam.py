@@ -579,3 +579,110 @@ def test_characters_that_spell_no_heading_leave_the_column_order_guessed(stem: s
     got = parse_file(page)
     assert "column_order_guessed" in got.flags
     assert any("characters standing alone" in p for p in got.problems)
+
+
+#: an appeals table drawn with 行政诉讼 before 行政复议: (kind of case, its five values in the
+#: order 结果维持 结果纠正 其他结果 尚未审结 总计)
+_LITIGATION_FIRST = (
+    ("litigation_direct", (1, 2, 0, 1, 4)),
+    ("litigation_after_review", (0, 3, 1, 0, 4)),
+    ("review", (2, 0, 1, 2, 5)),
+)
+_OUTCOMES = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
+
+
+def _narrow(word: str, width: int, misread: bool) -> str:
+    if misread:
+        word = word[:-1] + "口"
+    return "\n".join(word[k : k + width] for k in range(0, len(word), width))
+
+
+def _litigation_first_appeals(form: str, width: int, above: str, misread: bool) -> str:
+    """Section 四 of a copy (TAB, pipe or one cell a paragraph), its 行政诉讼 heading drawn
+    narrow and written `width` characters a line, misread or not, `above` the table a line
+    of its own (a unit, a table's number) or nothing."""
+    rows = [
+        [_narrow("行政诉讼", width, misread), "行政复议"],
+        ["未经复议直接起诉", "复议后起诉", *_OUTCOMES],
+        [*_OUTCOMES, *_OUTCOMES],
+        [str(v) for _, values in _LITIGATION_FIRST for v in values],
+    ]
+    lines = ["四、政府信息公开行政复议、行政诉讼情况", *([above] if above else [])]
+    if form == "paragraphs":
+        return "\n\n".join(lines + [cell for row in rows for cell in row]) + "\n\n"
+    sep = "\t" if form == "tab" else " | "
+    return "\n".join(lines + [sep.join(row) + (" |" if form == "pipe" else "") for row in rows])
+
+
+@pytest.mark.parametrize("form", ["tab", "pipe", "paragraphs"])
+@pytest.mark.parametrize("above", ["", "单位：件", "表三"])
+@pytest.mark.parametrize(("width", "misread"), [(1, False), (2, False), (1, True), (2, True)])
+def test_litigation_drawn_first_is_read_first_or_its_order_is_flagged(
+    form: str, width: int, above: str, misread: bool
+):
+    """行政诉讼 drawn before 行政复议 and written a character (or two) a line. A line over the
+    table (单位：件) kept the characters apart, and a misread one spells nothing: the heading
+    was lost, and 行政复议, the only kind of case left in the first row, stood before the
+    litigation headings of the row under it; the values were read in that order, without a
+    flag. The characters are joined beside such a line; where they spell nothing (行政 / 诉口
+    too, two characters a line) the order is flagged as guessed."""
+    base = next(REDTEAM.glob("r16_v01_*.txt")).read_text("utf-8")
+    head, rest = base.split("四、政府信息公开行政复议、行政诉讼情况\n")
+    tail = rest[rest.index("五、") :]
+    page = head + _litigation_first_appeals(form, width, above, misread) + "\n" + tail
+    got = parse_bytes(page.encode("utf-8"), "page.txt")
+    values = {(c.row, c.col): c.value for c in got.cells if c.section == "appeals"}
+    truth = {
+        (kind, col): v
+        for kind, five in _LITIGATION_FIRST
+        for col, v in zip(("upheld", "corrected", "other", "pending", "total"), five, strict=True)
+    }
+    if misread:
+        assert "column_order_guessed" in got.flags
+    else:
+        assert values == truth
+
+
+@pytest.mark.parametrize(
+    ("stem", "last_heading", "wrapped"),
+    [
+        ("r16_v01_", "\t其他\n一、本年新收", "\t其\n他\n一、\n本年新收"),
+        # other_org before legal_service, 法律服务机构 already two characters a line
+        ("r16_v07_", "\n机构\n一、本年新收", "\n机构\n一、\n本年新收"),
+    ],
+)
+def test_a_heading_wrapped_before_a_row_number_on_its_own_line_is_joined(
+    stem: str, last_heading: str, wrapped: str
+):
+    """The header's last heading written a character (or two) a line, and the first row
+    label's number (一、) on a line of its own before its words: the number, standing between
+    the heading's pieces and a label too long to be a piece, kept them apart; the heading was
+    lost and the applicant columns were read in the template's order."""
+    page = next(REDTEAM.glob(f"{stem}*.txt"))
+    text = page.read_text("utf-8")
+    assert last_heading in text
+    got = parse_bytes(text.replace(last_heading, wrapped).encode("utf-8"), page.name)
+    truth = json.loads(page.with_suffix(".json").read_text("utf-8"))
+    expected = {
+        (c["row"], c["col"]): c["value"] for c in truth["cells"] if c["section"] == "requests"
+    }
+    assert {(c.row, c.col): c.value for c in got.cells if c.section == "requests"} == expected
+    assert "column_order_guessed" not in got.flags
+
+
+@pytest.mark.parametrize(
+    ("heading", "misread"), [("公益\n组织", "公益\n组口"), ("服务\n机构", "服务\n机口")]
+)
+def test_a_heading_two_characters_a_line_misread_leaves_the_order_guessed(
+    heading: str, misread: str
+):
+    """Applicant headings written two characters a line (社会 / 公益 / 组织) over columns in
+    another order than the template's (其他 before 法律服务机构), one character misread: the
+    pieces spell no heading, each was read as a header word of its own, the header named the
+    other columns only, and the values were read in the template's order without a flag."""
+    page = next(REDTEAM.glob("r16_v07_*.txt"))
+    text = page.read_text("utf-8")
+    assert heading in text
+    got = parse_bytes(text.replace(heading, misread, 1).encode("utf-8"), page.name)
+    assert "column_order_guessed" in got.flags
+    assert any("characters standing alone" in p for p in got.problems)

@@ -148,6 +148,13 @@ class _Reader:
 
     # --- rows -----------------------------------------------------------------------------
 
+    def header_lost(self, section: str | None, text: str) -> None:
+        """A piece of a heading that spells none, in the requests or the appeals header."""
+        if section == "requests" and not self.request_rows_begun:
+            self.scan.request_header_lost.append(text)
+        elif section == "appeals" and not self.scan.appeal_values:
+            self.scan.appeal_header_lost.append(text)
+
     def close(self, hard: bool = False, padded: int = 0) -> None:
         if self.row is not None:
             self.row.hard = hard
@@ -401,13 +408,12 @@ class _Reader:
                 return
             if row.code == UNKNOWN and self.rematch(row.label + text, tok):
                 return
+        if tok.unspelled:
+            self.header_lost(section, text)  # 科研 / 机口: a heading misread
         if len(labels.bare(text)) <= 1:
             self.close()  # a character of a vertical header or label, or a stray mark
             if labels.has_chinese(text):
-                if section == "requests" and not self.request_rows_begun:
-                    self.scan.request_header_lost.append(text)
-                elif section == "appeals" and not self.scan.appeal_values:
-                    self.scan.appeal_header_lost.append(text)
+                self.header_lost(section, text)
             # between the rows of a table (a group label written downwards) it starts no header
             self.header_row = was_header or not (section == "requests" and self.request_rows_begun)
             return
@@ -1735,12 +1741,15 @@ def _appeal_groups(words: list[tuple[str, int]]) -> tuple[str, ...]:
 
 def _names_every_column(words: list[tuple[str, int]], single_row: bool) -> bool:
     """Whether the appeals header names each outcome column and, over the single row, each
-    kind of case: 行政复议 and both kinds of 行政诉讼."""
+    kind of case: 行政复议, 行政诉讼 and both kinds of it. 行政诉讼 too: it alone tells whether
+    the litigation columns stand before 行政复议's (the row under it names its two kinds only
+    after 行政复议, which stands in the row above)."""
     if _appeal_columns(words) is None:
         return False
     named = [w for w, _ in words]
     return not single_row or (
         "行政复议" in named
+        and any("诉讼" in w for w in named)
         and any("直接起诉" in w for w in named)
         and any("复议后起诉" in w for w in named)
     )

@@ -45,6 +45,9 @@ class Token(NamedTuple):
     #: in text laid out in columns by spaces (pdftotext -layout, OCR): the character column of
     #: the middle of a value cell, which tells the cell's column when blank cells are not drawn
     x: float | None = None
+    #: in a text copy: a piece of a cell written over lines (only row ends between its pieces)
+    #: whose pieces spell no heading or label (a character misread): the heading is lost
+    unspelled: bool = False
 
 
 ROW_END = Token(END)
@@ -896,8 +899,8 @@ def _join_wrapped_characters(tokens: list[Token]) -> list[Token]:
     certain and never join. The joined cell takes the place of its first piece, and the
     headings after its last one on that line continue its row (the header's rows tell where a
     heading drawn down from the first stands: sections._under_applicants)."""
-    words = _wrapped_words(tokens)
-    if not words:
+    words, unspelled = _wrapped_words(tokens)
+    if not words and not unspelled:
         return tokens
     out: list[Token] = []
     #: a line whose first cell ends a joined one: its row and the shift of its cells' numbers
@@ -912,7 +915,7 @@ def _join_wrapped_characters(tokens: list[Token]) -> list[Token]:
             t = t._replace(tr=tr, td=(t.td or 1) + shift)
         word = words.get(k)
         if word is None:
-            out.append(t)
+            out.append(t._replace(unspelled=True) if k in unspelled else t)
             continue
         pieces = [tokens[j] for j in word]
         out.append(
@@ -935,9 +938,10 @@ def _join_wrapped_characters(tokens: list[Token]) -> list[Token]:
     return out
 
 
-def _wrapped_words(tokens: list[Token]) -> dict[int, list[int]]:
+def _wrapped_words(tokens: list[Token]) -> tuple[dict[int, list[int]], set[int]]:
     """The words of two or more pieces that runs of short pieces spell: the index of each
-    word's first piece, with the indices of all its pieces."""
+    word's first piece, with the indices of all its pieces; and the pieces of two or more
+    characters, in runs that spell nothing, that name no cell themselves."""
     # one pass in a comprehension: most pages have no run to join, and this runs on every copy
     pieces = [
         k
@@ -958,6 +962,7 @@ def _wrapped_words(tokens: list[Token]) -> dict[int, list[int]]:
             runs.append([k])
         last = k
     words: dict[int, list[int]] = {}
+    unspelled: set[int] = set()
     for run in runs:
         if len(run) == 1:
             continue
@@ -967,15 +972,63 @@ def _wrapped_words(tokens: list[Token]) -> dict[int, list[int]]:
                 continue
             part = run[start:a]
             start = a
-            ends = _spelled([tokens[j].text for j in part]) if len(part) > 1 else None
-            if ends is None:
+            if len(part) < 2:
                 continue
+            texts = [tokens[j].text for j in part]
+            lo, hi, ends = _spelled_within(texts)
+            if ends is None:
+                unspelled.update(j for j, w in zip(part, texts, strict=True) if _lost_piece(w))
+                continue
+            part = part[lo:hi]
             first = 0
             for end in ends:
                 if end - first > 1:
                     words[part[first]] = part[first:end]
                 first = end
-    return words
+    return words, unspelled
+
+
+def _lost_piece(text: str) -> bool:
+    """Whether a piece of a run that spells nothing is part of a heading that cannot be told:
+    two or more characters that name no cell (one character alone is a stray mark or a lost
+    heading's character already, see sections)."""
+    return (
+        len(labels.bare(text)) >= 2 and labels.has_chinese(text) and not labels.names_a_cell(text)
+    )
+
+
+#: the most lines of their own left out at each end of a run of pieces
+_ASIDE = 3
+
+
+def _spelled_within(texts: list[str]) -> tuple[int, int, list[int] | None]:
+    """The pieces `texts[lo:hi]` that spell headings or row labels in one way only (see
+    _spelled), with where they split. A line of two or more characters at either end of the
+    run that names no cell (单位：件 over a table's header, 备注 under it), or a row label's
+    number alone, may be a cell of its own: left out, the fewest such lines (up to _ASIDE at
+    each end), the rest spell the headings. (0, 0, None) when nothing does."""
+    ends = _spelled(texts)
+    if ends is not None:
+        return 0, len(texts), ends
+    n = len(texts)
+    for lo in range(min(n - 1, _ASIDE + 1)):
+        if lo and not _a_cell_of_its_own(texts[lo - 1]):
+            break
+        for hi in range(n if lo else n - 1, max(lo + 1, n - _ASIDE - 1), -1):
+            if hi < n and not _a_cell_of_its_own(texts[hi]):
+                break
+            ends = _spelled(texts[lo:hi])
+            if ends is not None:
+                return lo, hi, ends
+    return 0, 0, None
+
+
+def _a_cell_of_its_own(text: str) -> bool:
+    """Whether a piece may stand alone rather than be part of a wrapped heading: two or more
+    characters that name no cell, or a label's number alone (一、 on its own line, the label's
+    words on the next, too long to be a piece)."""
+    b = labels.bare(text)
+    return not b or len(b) >= 2 and not labels.names_a_cell(text)
 
 
 def _two_cells(tokens: list[Token], a: int, b: int) -> bool:
