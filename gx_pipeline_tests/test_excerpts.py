@@ -343,6 +343,35 @@ def test_appeals_headings_wrapped_in_their_cells_do_not_reorder_the_kinds_of_cas
         assert got in ({k: int(v) for k, v in zip(codes, values, strict=True)}, {}), join
 
 
+def test_a_wrapped_heading_of_an_appeals_header_drawn_in_another_order_keeps_its_place():
+    # the header draws 复议后起诉 before 未经复议直接起诉 (or 行政诉讼 before 行政复议), and the
+    # heading of the other kind wraps inside its cell: its two parts together name it where it
+    # stands, so each value is read under its own kind of case, never under the other
+    values = ["0", "1", "0", "0", "1", "2", "0", "3", "0", "5", "0", "0", "4", "1", "5"]
+    outcomes = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+    after_first = [
+        "行政复议",
+        "行政诉讼",
+        *outcomes,
+        "复议后起诉",
+        "未经复议直\n接起诉",
+        *outcomes * 2,
+    ]
+    litigation_first = ["行政诉讼", "行政\n复议", "未经复议直接起诉", "复议后起诉", *outcomes * 3]
+    kinds = {
+        "after_first": ["review", "litigation_after_review", "litigation_direct"],
+        "litigation_first": ["litigation_direct", "litigation_after_review", "review"],
+    }
+    for (name, head), join in itertools.product(
+        {"after_first": after_first, "litigation_first": litigation_first}.items(),
+        ("\n\n", "\n|\n", " |\n"),
+    ):
+        lines = [*PROACTIVE_2021_HEAD, "规章", "0", "0", "0", APPEALS_HEAD[0], *head, *values]
+        got = appeals_values(read(join.join(lines) + "\n||"))
+        drawn = [(k, c.code) for k in kinds[name] for c in contract.APPEAL_COLUMNS]
+        assert got == {k: int(v) for k, v in zip(drawn, values, strict=True)}, (name, join)
+
+
 def test_a_row_label_wrapped_after_a_few_characters_is_no_header_column():
     # the label cell of 一、本年新收… wraps after its first few characters: '一、本年新' on a
     # line of its own is the start of a row label (it opens with the row's numeral), not a
@@ -410,3 +439,72 @@ def test_a_piece_of_a_wrapped_header_cell_is_no_column_the_template_lacks():
     got = read(text)
     assert requests_values(got, "new_received") == by_column([54, 44, 0, 169, 0, 84, 351])
     assert not any("columns the template lacks" in p for p in got.problems)
+
+
+def test_a_column_the_template_lacks_is_left_out_where_no_row_fills_the_total():
+    # 个体工商户 (or 其他组织) beside 自然人, and the table leaves 总计 blank on every row (the
+    # blank among the row's fillers, or written): no row shows a number in as many cells as
+    # the header has headings, yet the heading names a kind of applicant; its cells are left
+    # out, and every other value stays under its own heading
+    new = ["一、本年新收政府信息公开申请数量", "15", "1", "6", "0", "3", "4", "2"]
+    over = ["二、上年结转政府信息公开申请数量", "2", "0", "1", "0", "0", "2", "0"]
+    for word, blank in itertools.product(("个体工商户", "其他组织"), ("", " |")):
+        head = [
+            *PIPE_PROACTIVE,
+            *[[w] for w in REQUESTS_HEAD[:3]],
+            ["自然人", word, "法人或其他组织", "总计"],
+            ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"],
+        ]
+        text = pipe_copy(head) + "\n" + pipe_copy([new, over], pads=2 + (not blank))
+        text = text.replace("| 2 | ||", "| 2 |" + blank + " ||")
+        got = read(text)
+        assert requests_values(got, "new_received") in (
+            by_column([15, 6, 0, 3, 4, 2, None]),
+            by_column([15, 6, 0, 3, 4, 2]),
+        ), (word, blank)
+        assert requests_values(got, "carried_over") in (
+            by_column([2, 1, 0, 0, 2, 0, None]),
+            by_column([2, 1, 0, 0, 2, 0]),
+        ), (word, blank)
+        assert any(f"columns the template lacks ({word})" in p for p in got.problems)
+
+
+def test_empty_cells_ending_the_appeals_header_rows_are_no_first_value():
+    # a copy whose cells were paragraphs, of a table one column wider than its words: each
+    # row of the header ends in an empty cell (a line of one space), the value row too. The
+    # one after the header's last word is one more of those, not 行政复议 结果维持
+    values = ["0", "6", "2", "0", "8", "6", "2", "0", "2", "10", "0", "0", "1", "0", "1"]
+    head = [
+        "四、政府信息公开行政复议、行政诉讼情况",
+        *["行政复议", "行政诉讼", " "],
+        *["结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉"],
+        *["复议后起诉", " ", *["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 2, " "],
+    ]
+    text = "\n\n".join([*PROACTIVE_2021_HEAD, "规章", "0", "0", "0", *head, *values, " "])
+    codes = [(r.code, c.code) for r in contract.APPEALS for c in contract.APPEAL_COLUMNS]
+    expected = {k: int(v) for k, v in zip(codes, values, strict=True)}
+    assert appeals_values(read(text + "\n")) == expected
+    # the value row opening with an empty cell of its own (行政复议 结果维持 blank)
+    blank_first = text.replace("\n\n".join([" ", *values[:2]]), "\n\n".join([" ", " ", values[1]]))
+    assert appeals_values(read(blank_first + "\n")) == {**expected, ("review", "upheld"): None}
+    # cut on the fourth value (the last characters, maybe cut short): the three before it, in
+    # their own columns
+    first = "\n\n".join(values[:4])
+    cut = text[: text.index(first) + len(first)]
+    assert appeals_values(read(cut)) == dict(list(expected.items())[:3])
+
+
+def test_a_related_list_dating_its_entries_below_them_gives_no_publication_date():
+    # the portal shows only 更新时间 beside the article; a related list before the title
+    # writes each entry's date on the line below it: those are other reports' dates
+    related = [
+        "相关文章：",
+        "冷水滩区农业农村局2022年政府信息公开工作年度报告",
+        "2023-01-27",
+        "武进区生态环境局2022年政府信息公开工作年度报告",
+        "2023-01-25",
+    ]
+    chrome = ["宁强县统计局2022年政府信息公开工作年度报告", "更新时间：2023-02-18  浏览次数：970"]
+    got = read("\n".join([*related, *chrome, *PAGE_BODY]))
+    assert got.published == "2023-02-18"
+    assert (got.agency, got.year) == ("宁强县统计局", 2022)

@@ -267,6 +267,18 @@ def _named_report(line: str) -> tuple[str, str | None] | None:
     return m.group("year"), _clean_agency(m.group("pre")) or _clean_agency(m.group("post"))
 
 
+def _list_entry_date(head: list[str], k: int) -> bool:
+    """Whether the date alone on line k dates an entry of a list of reports (a related list
+    before the article, each title with its date on the line below): a title above it, and
+    another entry's date or title above that or a title right below. Such a date is no later
+    than a 更新时间, and is another report's."""
+    if k == 0 or _named_report(head[k - 1]) is None:
+        return False
+    above = head[k - 2] if k >= 2 else ""
+    below = head[k + 1] if k + 1 < len(head) else ""
+    return bool(_DATE_ONLY.match(above) or _named_report(above) or _named_report(below))
+
+
 def _date(y: str, m: str, d: str) -> str | None:
     try:
         return dt.date(int(y), int(m), int(d)).isoformat()
@@ -526,7 +538,10 @@ def _published(
         ):
             date = _date(*m.groups()[:3])
             if date and ("来源" in n or _DATE_ONLY.match(n)):
-                best = (3, date)
+                # a list entry's date ranks below a 更新时间, and is kept only where nothing else is
+                rank = 5 if "来源" not in n and _list_entry_date(head, k) else 3
+                if best is None or rank < best[0]:
+                    best = (rank, date)
     if best is not None:
         return best[1]
     # the sign-off at the end: the agency's name, then the date; else the last date alone

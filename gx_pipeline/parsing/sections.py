@@ -145,6 +145,9 @@ class _Reader:
         #: (no bar on its line: a copy whose cells were paragraphs)
         self.label_line: int | None = None
         self.bare_label = False
+        #: the appeals header's rows end in an empty cell (a table one column wider than its
+        #: words): the empty cell after its last word is one more of those, not a value
+        self.header_rows_end_empty = False
 
     # --- rows -----------------------------------------------------------------------------
 
@@ -313,6 +316,7 @@ class _Reader:
                 and self.bare_label
                 and tok.table == 0
                 and tok.tr != self.label_line
+                and not self.header_row_ends_empty()
             ):
                 return
             self.header_row = False
@@ -330,7 +334,26 @@ class _Reader:
         assert self.row is not None
         self.row.values.append(tok)
 
+    def header_row_ends_empty(self) -> bool:
+        """Whether this empty cell ends the header's last row, as one ended each row before
+        it: it is passed over, once; an empty cell after it is the value row's first."""
+        ends, self.header_rows_end_empty = self.header_rows_end_empty, False
+        return ends
+
     def label(self, tok: Token) -> None:
+        row = self.row
+        if (
+            row is not None
+            and row.code == SEQUENCE
+            and len(row.values) == 1
+            and not labels.norm(row.values[0].text)
+            and labels.is_appeal_header(tok.text)
+        ):
+            # an empty cell taken for the value row's first, and header words after it: it
+            # ended a row of the header
+            self.row = None
+            self.scan.appeal_values -= 1
+            self.header_rows_end_empty = True
         #: this row already holds header words (a 总计 here is a column heading, not （七）)
         self.after_header_words = self.header_row and self.row is None
         self.label_line, self.bare_label = tok.tr, tok.kind == LINE
@@ -397,6 +420,8 @@ class _Reader:
         if section is None:
             return
         if self.row is None and self.continues_last_label(tok):
+            return
+        if section == "appeals" and self.wrapped_appeal_heading(tok):
             return
         row = self.row
         if row is not None and not row.values and row.label:
@@ -471,6 +496,32 @@ class _Reader:
         _extend_label(last, tok.text)
         self.row = last
         return True
+
+    def wrapped_appeal_heading(self, tok: Token) -> bool:
+        """A heading of the appeals header wrapped inside its cell (未经复议直 / 接起诉, 行政 /
+        复议): its first part was left as a row of no kind, on the line before or as the cell
+        before; the two together name the kind of case, a word of the header in its place,
+        which tells the order the header draws the kinds in (_appeal_groups). Left in parts,
+        a header that draws 复议后起诉 first named only that one, and the order was not told."""
+        if "appeals" in self.filled:  # values read: the header is over
+            return False
+        first = self.row or (self.scan.rows[-1] if self.scan.rows else None)
+        if (
+            first is None
+            or first.section != "appeals"
+            or first.code != UNKNOWN
+            or not first.label
+            or any(labels.norm(t.text) for t in first.values)
+        ):
+            return False
+        joined = first.label + tok.text
+        if labels.match_appeal_row(joined) is None:
+            return False
+        if first is self.row:
+            self.row = None
+        else:
+            self.scan.rows.pop()
+        return self.appeal_label(tok._replace(text=joined))
 
     def rematch(self, joined: str, tok: Token) -> bool:
         """Open the row an unplaced first part and this text name together, if any."""
@@ -1330,7 +1381,7 @@ def _extra_columns(header: list[str], rows: dict[str, RawRow], problems: Problem
     positions = [i for i, w in enumerate(order) if w in extra]
     if len(order) != 7 + len(positions) or not positions:
         return
-    if not any(
+    if not any(_names_applicants(w, header) for w in extra) and not any(
         len(r.values) >= len(order) and _has_number(r.values[len(order) - 1 :])
         for r in rows.values()
     ):
@@ -1339,12 +1390,31 @@ def _extra_columns(header: list[str], rows: dict[str, RawRow], problems: Problem
         # row may end in an empty field before its fillers, which is no cell)
         return
     for r in rows.values():
-        if len(r.values) >= len(order):
-            r.values = [t for i, t in enumerate(r.values) if i not in positions]
+        # a row's cells stand from the first column on: those it shows of an extra column are
+        # left out, also where it shows fewer cells than headings (a total left blank, a blank
+        # written among the fillers, a row cut off): read in order, each value after the
+        # extra column stood one column to the right
+        r.values = [t for i, t in enumerate(r.values) if i not in positions]
     problems.flag(
         codes.CELLS_UNPLACED,
         f"requests: the table has columns the template lacks ({', '.join(extra)}); their "
         "values are left out",
+    )
+
+
+#: words that name a kind of applicant in a heading the template lacks (个体工商户, 其他个人)
+_APPLICANT_KINDS = ("个体", "工商户", "个人", "组织", "单位", "团体", "公民", "企业", "机构")
+
+
+def _names_applicants(word: str, header: list[str]) -> bool:
+    """Whether a heading the template lacks names a kind of applicant by itself, a column for
+    certain: words only, and no piece of a template heading the header lacks in full (益组织
+    of 社会公益组织 wrapped; 其他组织 beside 法人或其他组织 is a heading of its own)."""
+    return (
+        2 <= len(word) <= 10
+        and all("\u4e00" <= ch <= "\u9fff" for ch in word)
+        and any(k in word for k in _APPLICANT_KINDS)
+        and not any(word in h and h not in header for h in (*_APPLICANTS, *_HEADER_NON_COLUMNS))
     )
 
 
@@ -1951,6 +2021,16 @@ def _appeals_sequence(
 ) -> bool:
     """The national layout's single row of 15 values, review then the two litigation groups,
     into `per_row`. Returns whether all 15 were read."""
+    if (
+        len(sequence) > 15
+        and not labels.norm(sequence[0].text)
+        and not any(labels.norm(t.text) for t in sequence[16:])
+    ):
+        # an empty field before the row and empty ones after it (a table one column wider
+        # than its cells): the fifteen are those whose groups sum to their totals
+        ahead, behind = ([w[k : k + 5] for k in (0, 5, 10)] for w in (sequence, sequence[1:]))
+        if _sums_hold(behind, _TEMPLATE_COLS) and not _sums_hold(ahead, _TEMPLATE_COLS):
+            sequence = sequence[1:16]
     while (
         len(sequence) > 15 and not labels.norm(sequence[0].text) and labels.norm(sequence[-1].text)
     ):
