@@ -340,3 +340,36 @@ def test_no_forkserver_stays_beside_the_run_after_the_parse():
             assert server  # the forkserver (the workers are its children)
         # it exits once its workers have (not waited for: a stuck worker must not hang the run)
         assert _gone(server)
+
+
+def test_workers_end_on_sigterm_even_when_their_run_was_started_ignoring_it():
+    """A run started with SIGTERM ignored (some supervisors and job shells do) passes that to
+    its workers. A pool that breaks (a worker died) terminates the others with SIGTERM and
+    waits for them; one that ignored it, stuck writing a result nobody reads, waited for the
+    run to end while the run waited for it: the process hung at exit."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    ignoring = "import signal\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+    run = subprocess.Popen(
+        [sys.executable, "-c", ignoring + _RUN_WITH_WORKERS],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).parents[1],
+    )
+    try:
+        workers = [int(p) for p in run.stdout.readline().split()]
+        assert len(workers) == 2
+        for pid in workers:
+            os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + 10
+        alive = workers
+        while alive and time.monotonic() < deadline:
+            time.sleep(0.2)
+            alive = [p for p in workers if _running(p)]
+    finally:
+        run.kill()
+        run.wait()
+    assert alive == [], "worker processes ignored SIGTERM"

@@ -316,12 +316,19 @@ def _ready() -> bool:
 
 
 def _start_worker(run_pid: int) -> None:
-    """In each worker, once: collect garbage less often and watch the run (_watch_run).
+    """In each worker, once: end on SIGTERM, collect garbage less often and watch the run
+    (_watch_run).
+
+    A run started with SIGTERM ignored (a supervisor's or a job shell's setting) passes that on
+    to its workers, and a pool that breaks ends its other workers with SIGTERM and waits for
+    them: a worker stuck sending a result that nobody reads would wait for the run to end while
+    the run waited for it, and the process hung at its exit.
 
     A worker only parses, and the reports it builds hold no reference cycles: with Python's
     default thresholds the collector walks the chunk's reports again and again (~4% of a
     worker's time on portal pages); the run's own process does the same in parse_into
     (staging.parts.fewer_collections)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     gc.set_threshold(max(COLLECT_EVERY, gc.get_threshold()[0]), *gc.get_threshold()[1:])
     _watch_run(run_pid)
 
