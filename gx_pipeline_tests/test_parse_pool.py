@@ -266,14 +266,15 @@ with parser:
 """
 
 
-def test_worker_processes_end_when_their_run_is_killed():
-    import signal
+def _workers_left_after(act, script: str = _RUN_WITH_WORKERS) -> list[int]:
+    """Start a run with two busy workers (`script`), `act(run, workers)`, and the workers still
+    running 10 s later."""
     import subprocess
     import sys
     import time
 
     run = subprocess.Popen(
-        [sys.executable, "-c", _RUN_WITH_WORKERS],
+        [sys.executable, "-c", script],
         stdout=subprocess.PIPE,
         text=True,
         cwd=Path(__file__).parents[1],
@@ -281,8 +282,7 @@ def test_worker_processes_end_when_their_run_is_killed():
     try:
         workers = [int(p) for p in run.stdout.readline().split()]
         assert len(workers) == 2
-        run.send_signal(signal.SIGKILL)  # no chance to shut its pool down
-        run.wait()
+        act(run, workers)
         deadline = time.monotonic() + 10
         alive = workers
         while alive and time.monotonic() < deadline:
@@ -290,7 +290,18 @@ def test_worker_processes_end_when_their_run_is_killed():
             alive = [p for p in workers if _running(p)]
     finally:
         run.kill()
-    assert alive == [], "worker processes outlived their run"
+        run.wait()
+    return alive
+
+
+def test_worker_processes_end_when_their_run_is_killed():
+    import signal
+
+    def kill(run, workers):
+        run.send_signal(signal.SIGKILL)  # no chance to shut its pool down
+        run.wait()
+
+    assert _workers_left_after(kill) == [], "worker processes outlived their run"
 
 
 def _running(pid: int) -> bool:
@@ -348,28 +359,11 @@ def test_workers_end_on_sigterm_even_when_their_run_was_started_ignoring_it():
     waits for them; one that ignored it, stuck writing a result nobody reads, waited for the
     run to end while the run waited for it: the process hung at exit."""
     import signal
-    import subprocess
-    import sys
-    import time
 
-    ignoring = "import signal\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
-    run = subprocess.Popen(
-        [sys.executable, "-c", ignoring + _RUN_WITH_WORKERS],
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=Path(__file__).parents[1],
-    )
-    try:
-        workers = [int(p) for p in run.stdout.readline().split()]
-        assert len(workers) == 2
+    def terminate(run, workers):
         for pid in workers:
             os.kill(pid, signal.SIGTERM)
-        deadline = time.monotonic() + 10
-        alive = workers
-        while alive and time.monotonic() < deadline:
-            time.sleep(0.2)
-            alive = [p for p in workers if _running(p)]
-    finally:
-        run.kill()
-        run.wait()
-    assert alive == [], "worker processes ignored SIGTERM"
+
+    ignoring = "import signal\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+    left = _workers_left_after(terminate, ignoring + _RUN_WITH_WORKERS)
+    assert left == [], "worker processes ignored SIGTERM"
