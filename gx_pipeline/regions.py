@@ -250,7 +250,7 @@ def _lookup(texts: list[str], years: list[int]) -> list[tuple[Region, tuple[str 
     the year clipped to the list's range, the year's automaton built, then parse_single on each
     text). getlocation itself hands every text to a pool of 4 threads and builds a DataFrame:
     0.57 ms of CPU a new agency name against 0.1 ms this way, and a national year has ~100,000
-    names. test_regions checks both give the same rows."""
+    names. test_agencies checks both give the same rows."""
     cnloc = _divisions().cnloc
     parser = cnloc.address_parser
     clipped = [y if 1980 <= y <= cnloc.DEFAULT_YEAR else cnloc.DEFAULT_YEAR for y in years]

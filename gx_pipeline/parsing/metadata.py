@@ -20,15 +20,15 @@ from gx_pipeline.parsing.labels import norm
 from gx_pipeline.parsing.problems import Problems
 from gx_pipeline.parsing.tokens import Head
 
-#: `pre` and `post` are bounded (a title line is at most 80 characters): unbounded, a line of
-#: 100,000 characters of report words (a page of text in one line) took the search minutes, each
-#: start scanning to the line's end
 #: what a report's title calls it after the year: 政府信息公开工作年度报告, …工作的年度报告,
 #: …工作情况的报告, 政务公开工作年度报告 (the agency's own words for the same report)
 _REPORT_WORDS = (
     r"(?:(?:政府|政务)?信息公开(?:工作)?的?(?:年度报告|年报|工作报告|情况的?报告|报告|情况)|"
     r"政务公开(?:工作)?的?(?:年度报告|年报))"
 )
+#: `pre` and `post` are bounded (a title line is at most 80 characters): unbounded, a line of
+#: 100,000 characters of report words (a page of text in one line) took the search minutes, each
+#: start scanning to the line's end
 _TITLE = re.compile(
     r"(?P<pre>[^,，。:：;；!！?？\s]{0,80}?)(?P<year>20\d{2})年度?(?P<post>[^,，。:：;；]{0,80}?)"
     + _REPORT_WORDS
@@ -260,9 +260,14 @@ def _other_report(a: tuple[str, str | None], b: tuple[str, str | None]) -> bool:
     return a[0] != b[0] or (a[1] is not None and b[1] is not None and a[1] != b[1])
 
 
+def _may_title(line: str) -> bool:
+    """The words every title holds (a quick look before a title's search)."""
+    return "信息公开" in line or "政务公开" in line
+
+
 def _named_report(line: str) -> tuple[str, str | None] | None:
     """The year and agency of the report a title line names."""
-    if ("信息公开" not in line and "政务公开" not in line) or (m := _TITLE.search(line)) is None:
+    if not _may_title(line) or (m := _TITLE.search(line)) is None:
         return None
     return m.group("year"), _clean_agency(m.group("pre")) or _clean_agency(m.group("post"))
 
@@ -326,9 +331,7 @@ def extract(
     own_title = False  # the title nearest the body was read: the report's own
     for i in order:
         line = candidates[i]
-        if ("信息公开" not in line and "政务公开" not in line) or (
-            agency is not None and agency not in line
-        ):
+        if not _may_title(line) or (agency is not None and agency not in line):
             continue  # once named, only a title with a fuller form of the name can say more
         m = _TITLE.search(line) or _TITLE_YEAR_AFTER.search(line)
         if m is None:
