@@ -138,14 +138,25 @@ def _session(sid: int) -> list[int]:
     return found
 
 
-def _children_named(sid: int, word: str) -> bool:
-    for pid in _session(sid):
+def _named(pids: list[int]) -> list[str]:
+    """Each process with its command line, to tell which of the run's processes was left."""
+    named = []
+    for pid in pids:
         try:
-            if word in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace"):
-                return True
+            line = (
+                Path(f"/proc/{pid}/cmdline")
+                .read_bytes()
+                .replace(b"\0", b" ")
+                .decode(errors="replace")
+            )
         except OSError:
-            continue
-    return False
+            line = "(gone)"
+        named.append(f"{pid} {line.strip()[:160]}")
+    return named
+
+
+def _children_named(sid: int, word: str) -> bool:
+    return any(word in named for named in _named(_session(sid)))
 
 
 class Run:
@@ -307,7 +318,7 @@ def test_kill_9_at_any_point_of_a_load_loses_nothing_and_blocks_nothing(bench):
         # after the kill
         left = _wait_for_session_to_end(run.proc.pid)
         if left:
-            trial.problems.append(f"processes outlived the run: {left}")
+            trial.problems.append(f"processes outlived the run: {_named(left)}")
             for pid in left:
                 os.kill(pid, signal.SIGKILL)
         try:
@@ -338,7 +349,7 @@ def test_kill_9_at_any_point_of_a_load_loses_nothing_and_blocks_nothing(bench):
             trial.problems.append(f"stray files: {strays}")
         left = _wait_for_session_to_end(again.proc.pid)
         if left:
-            trial.problems.append(f"processes outlived the next run: {left}")
+            trial.problems.append(f"processes outlived the next run: {_named(left)}")
         trials.append(trial)
         state = new if code == expected[new]["code"] else state
         print(

@@ -26,24 +26,32 @@ def dagster_home() -> Path:
 
 
 def ensure_home(home: Path) -> Path:
-    """Create `home` with the project's dagster.yaml; to a dagster.yaml written before run
-    monitoring was part of it, add that section (the rest of the file is left as it is)."""
+    """Create `home` with the project's dagster.yaml; to a dagster.yaml written before a section
+    of the template was part of it (run monitoring, the compute logs), add that section (the
+    rest of the file is left as it is)."""
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
     template = TEMPLATE.read_text(encoding="utf-8")
     if not config.exists():
         config.write_text(template, encoding="utf-8")
         return home
-    if not _SECTION.search(config.read_text(encoding="utf-8")):
-        section = _SECTION.search(template)
-        assert section is not None, "the template has a run_monitoring section"
+    text = config.read_text(encoding="utf-8")
+    missing = [_section(template, key) for key in ADDED_SECTIONS if not _section(text, key)]
+    if missing:
         with config.open("a", encoding="utf-8") as f:
-            f.write("\n# added by gx (gx_pipeline/defs/dagster.yaml)\n" + section.group(0))
+            for section in missing:
+                f.write("\n# added by gx (gx_pipeline/defs/dagster.yaml)\n" + section)
     return home
 
 
-#: the top-level run_monitoring key and its indented lines
-_SECTION = re.compile(r"^run_monitoring:\n(?:[ #].*\n)*", re.MULTILINE)
+#: top-level keys of the template that a dagster.yaml written by an older gx may lack
+ADDED_SECTIONS = ("run_monitoring", "compute_logs")
+
+
+def _section(text: str, key: str) -> str:
+    """The top-level `key` of a YAML text and its indented lines ("" if it has none)."""
+    found = re.search(rf"^{key}:\n(?:[ #].*\n)*", text, re.MULTILINE)
+    return found.group(0) if found else ""
 
 
 def local_instance() -> dg.DagsterInstance:
