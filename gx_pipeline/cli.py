@@ -18,7 +18,11 @@ gx review [--export FILE]             decide on flagged reports looking at each 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
+import select
+import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -272,11 +276,31 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] in PASSTHROUGH:
-        run, _ = PASSTHROUGH[argv[0]]
-        return run(argv[1:])
-    args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        if argv and argv[0] in PASSTHROUGH:
+            run, _ = PASSTHROUGH[argv[0]]
+            return run(argv[1:])
+        args = build_parser().parse_args(argv)
+        return args.func(args)
+    except BrokenPipeError:
+        gone = _readers_gone()
+        if not gone:
+            raise  # a socket's or a child's pipe: not ours to hide
+        # the reader of our output went away (`gx parse … | head`): end as `yes | head` does,
+        # quietly; that descriptor points at /dev/null so the flush at exit does not fail again
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        for fd in gone:
+            os.dup2(devnull, fd)
+        return 128 + signal.SIGPIPE
+
+
+def _readers_gone() -> list[int]:
+    """Of stdout and stderr, those that are a pipe whose reading end is closed (poll: POLLERR)."""
+    poll = select.poll()
+    for fd in (1, 2):
+        with contextlib.suppress(OSError, ValueError):
+            poll.register(fd, select.POLLOUT)
+    return [fd for fd, events in poll.poll(0) if events & select.POLLERR]
 
 
 if __name__ == "__main__":

@@ -82,3 +82,37 @@ def test_gx_help_lists_the_handed_over_commands_and_their_own_help_is_reached() 
     fetch = gx("fetch", "--help")
     assert fetch.returncode == 0 and "usage: gx fetch" in fetch.stdout
     assert "--index-pages" in fetch.stdout and "--refresh" in fetch.stdout
+
+
+def test_gx_parse_into_a_pipe_whose_reader_left_ends_quietly():
+    """`gx parse … | head`: the reader goes away; gx ends as `yes | head` does (status 141, no
+    traceback), not with a BrokenPipeError."""
+    import os
+
+    reader, writer = os.pipe()
+    os.close(reader)
+    try:
+        done = subprocess.run(
+            [str(Path(sys.executable).with_name("gx")), "parse", str(SEED)],
+            stdout=writer,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    finally:
+        os.close(writer)
+    assert done.returncode == 141
+    assert done.stderr == ""
+
+
+def test_a_broken_pipe_that_is_not_stdout_is_not_hidden(monkeypatch):
+    """A BrokenPipeError from anything but our own output (a socket, a child's pipe) is an
+    error and stays one."""
+
+    def broken(_argv):
+        raise BrokenPipeError(32, "a peer went away")
+
+    monkeypatch.setitem(cli.PASSTHROUGH, "fetch", (broken, "test"))
+    with pytest.raises(BrokenPipeError):
+        cli.main(["fetch"])
