@@ -313,3 +313,32 @@ def test_hidden_text_turned_off_is_shown_text(mark: str, off: str):
     )
     assert shown.cells != hidden.cells  # the fixture's hidden text holds numbers
     assert turned_off.cells == shown.cells
+
+
+def _office_processes(marker: str) -> list[str]:
+    """LibreOffice processes whose command line names `marker` (a conversion's folder)."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            line = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if marker in line and "office" in line:
+            found.append(line[:120])
+    return found
+
+
+def test_a_conversion_that_overruns_leaves_no_libreoffice_behind(monkeypatch, tmp_path):
+    """LibreOffice converts in soffice.bin, a child of the process started (oosplash): a timeout
+    that ended only that process left soffice.bin running, for good on a file that hangs it."""
+    import tempfile
+
+    from gx_pipeline.documents import word
+
+    _needs_libreoffice()
+    monkeypatch.setattr(word, "CONVERT_TIMEOUT", 0.5)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    doc = next(p for p in DOCUMENTS if p.suffix == ".doc")
+    with pytest.raises(word.DocumentError, match="did not convert the Word file within"):
+        word.read_doc(doc.read_bytes(), doc.name)
+    assert _office_processes(str(tmp_path)) == []

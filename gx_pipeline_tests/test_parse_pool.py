@@ -304,6 +304,56 @@ def test_worker_processes_end_when_their_run_is_killed():
     assert _workers_left_after(kill) == [], "worker processes outlived their run"
 
 
+def converting_parse(raw: RawFile) -> LoadedReport | Quarantined:
+    """A parse that waits on LibreOffice converting a .doc (GX_TEST_SOFFICE_DIR holds a
+    `soffice` that never ends)."""
+    from gx_pipeline.documents import word
+
+    os.environ["PATH"] = os.environ["GX_TEST_SOFFICE_DIR"] + os.pathsep + os.environ["PATH"]
+    word.read_doc(b"\xd0\xcf\x11\xe0" + "WordDocument".encode("utf-16-le"), "hangs.doc")
+    return parse_raw(raw)
+
+
+def test_libreoffice_converting_for_a_worker_ends_with_the_run(tmp_path, monkeypatch):
+    """A worker converting a .doc when its run is killed: LibreOffice (a process group of its
+    own) goes with the worker, not when its conversion ends, which may be never."""
+    import signal
+    import time
+
+    fake = tmp_path / "fake-office"
+    fake.mkdir()
+    soffice = fake / "soffice"
+    soffice.write_text("#!/bin/sh\nsleep 300\n")  # a child, as oosplash's soffice.bin
+    soffice.chmod(0o755)
+    monkeypatch.setenv("GX_TEST_SOFFICE_DIR", str(fake))
+
+    def kill(run, workers):
+        deadline = time.monotonic() + 60  # the workers import this module first
+        while not _processes_naming(str(fake)) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _processes_naming(str(fake)), "no conversion started"
+        run.send_signal(signal.SIGKILL)
+        run.wait()
+
+    script = _RUN_WITH_WORKERS.replace("slow_parse", "converting_parse")
+    assert _workers_left_after(kill, script) == []
+    deadline = time.monotonic() + 5
+    while _processes_naming(str(fake)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _processes_naming(str(fake)) == []
+
+
+def _processes_naming(text: str) -> list[int]:
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if text in cmdline.read_bytes().decode(errors="replace"):
+                found.append(int(cmdline.parent.name))
+        except OSError:
+            continue
+    return found
+
+
 def _running(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]

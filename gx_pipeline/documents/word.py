@@ -17,10 +17,12 @@ refused with that reason.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import zipfile
@@ -355,34 +357,68 @@ def read_doc(data: bytes, source: str) -> Document:
         source_path.write_bytes(data)
         # a profile of its own: parallel workers must not share LibreOffice's profile lock
         profile = (work / "profile").as_uri()
-        try:
-            done = subprocess.run(
-                [
-                    command,
-                    f"-env:UserInstallation={profile}",
-                    "--headless",
-                    "--norestore",
-                    "--convert-to",
-                    "docx:MS Word 2007 XML",
-                    "--outdir",
-                    str(work / "out"),
-                    str(source_path),
-                ],
-                capture_output=True,
-                timeout=CONVERT_TIMEOUT,
-                env={**os.environ, "HOME": tmp},
-                check=False,
-            )
-        except subprocess.TimeoutExpired:
-            raise DocumentError(
-                f"LibreOffice did not convert the Word file within {CONVERT_TIMEOUT} s"
-            ) from None
+        returncode, said = _convert(
+            [
+                command,
+                f"-env:UserInstallation={profile}",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                "docx:MS Word 2007 XML",
+                "--outdir",
+                str(work / "out"),
+                str(source_path),
+            ],
+            env={**os.environ, "HOME": tmp},
+        )
         converted = work / "out" / "report.docx"
-        if done.returncode != 0 or not converted.is_file():
-            said = (done.stderr or done.stdout).decode("utf-8", "replace").strip()[:200]
+        if returncode != 0 or not converted.is_file():
             raise DocumentError(
-                f"LibreOffice could not convert the Word file (exit {done.returncode}"
+                f"LibreOffice could not convert the Word file (exit {returncode}"
                 + (f": {said}" if said else "")
                 + ")"
             )
         return read_docx(converted.read_bytes(), source, kind="doc")
+
+
+def _convert(argv: list[str], env: dict[str, str]) -> tuple[int, str]:
+    """Run a LibreOffice conversion: its exit status and the start of what it said.
+
+    `soffice` starts oosplash, which converts in a child of its own (soffice.bin). The command
+    runs in a process group of its own and, when it overruns CONVERT_TIMEOUT, the whole group is
+    killed: killing only the process started left soffice.bin converting, for good on a file
+    that hangs it, in a folder that could then not be removed. `timeout` (coreutils), where
+    installed, kills the group too if the process that started it dies first (kill -9)."""
+    bound = shutil.which("timeout")
+    if bound:
+        argv = [bound, "--signal=KILL", str(CONVERT_TIMEOUT + 5), *argv]
+    proc = subprocess.Popen(
+        argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, start_new_session=True
+    )
+    _CONVERTING.add(proc.pid)
+    try:
+        out, err = proc.communicate(timeout=CONVERT_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        _end_group(proc.pid)
+        proc.communicate()
+        raise DocumentError(
+            f"LibreOffice did not convert the Word file within {CONVERT_TIMEOUT} s"
+        ) from None
+    finally:
+        _CONVERTING.discard(proc.pid)
+    return proc.returncode, (err or out).decode("utf-8", "replace").strip()[:200]
+
+
+#: process groups of the conversions running in this process
+_CONVERTING: set[int] = set()
+
+
+def end_conversions() -> None:
+    """Kill the conversions this process started (a parse worker whose run is gone)."""
+    for group in list(_CONVERTING):
+        _end_group(group)
+
+
+def _end_group(group: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(group, signal.SIGKILL)

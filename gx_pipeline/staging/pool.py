@@ -28,7 +28,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
-from gx_pipeline.documents import page_kind
+from gx_pipeline.documents import page_kind, word
 from gx_pipeline.machine import available_cores, process_alive
 from gx_pipeline.parsing import PARSER_VERSION, ParseError, parse_bytes
 from gx_pipeline.staging.inventory import MAX_PAGE_BYTES
@@ -345,6 +345,7 @@ def _watch_run(run_pid: int) -> None:
     def watch() -> None:
         while os.getppid() == parent and process_alive(run_pid):
             time.sleep(WATCH_INTERVAL_S)
+        word.end_conversions()  # LibreOffice converting a .doc for this worker goes too
         os._exit(1)
 
     threading.Thread(target=watch, name="gx-watch-run", daemon=True).start()
