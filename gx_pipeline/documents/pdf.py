@@ -33,9 +33,11 @@ from dataclasses import dataclass, field
 from gx_pipeline.documents import cut as cut_rows
 from gx_pipeline.documents import grid
 from gx_pipeline.documents.base import Document, DocumentError, Location
+from gx_pipeline.parsing import labels
 from gx_pipeline.parsing import problems as codes
 from gx_pipeline.parsing.problems import Problems
 from gx_pipeline.parsing.tokens import CELL, END, ROW_END, Head, Token, text_tokens
+from gx_pipeline.parsing.values import is_value_text
 
 #: pages read from one PDF: a report has 3-20; a 300-page compilation is read as far as this
 MAX_PAGES = 120
@@ -43,6 +45,12 @@ MAX_PAGES = 120
 SCAN_CHARS_PER_PAGE = 10
 #: a share of characters PDFium cannot map to Unicode above this: the text is not readable
 UNMAPPED_SHARE = 0.3
+#: points per character column when lines are laid out by their characters' places: one
+#: measure for the whole document, so that a table's columns stand at the same character
+#: columns on every page it runs over. A Chinese character of 10.5 points takes three, one in
+#: the text, so that a label whose cell wrapped it over three lines, joined back on its row's
+#: line, still ends before the values; an A4 page is 170 columns wide
+UNIT = 3.5
 
 _PAGE_NUMBER = re.compile(
     r"^(?:[-—－–]\s*\d{1,4}\s*[-—－–]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|"
@@ -288,7 +296,7 @@ def _page(number: int, chars: list[_Char], tables: list[grid.Table], out: _Out) 
     """The page's blocks, its tables as rows of texts; a table or line whose characters are
     drawn over one another is left out with its reason."""
     drawn_over = _drawn_over(chars)
-    found, lost_lines = _blocks(chars, tables, drawn_over)
+    found, lost_lines, withheld = _blocks(chars, tables, drawn_over)
     blocks: list[_Table | list[str]] = []
     for block in found:
         if isinstance(block, grid.Table):
@@ -315,6 +323,15 @@ def _page(number: int, chars: list[_Char], tables: list[grid.Table], out: _Out) 
         else:
             blocks.append(block)
     page = _Page(number, blocks)
+    if withheld:
+        shown = " | ".join(withheld)
+        out.flag(
+            codes.CELLS_UNPLACED,
+            f"document: page {number}: a table without rules down whose row labels are wrapped "
+            "over lines that stand between its rows or run into one another "
+            f"({shown[:80]}{'…' if len(shown) > 80 else ''}): which row a line's numbers belong "
+            f"to is not certain, so the numbers of its {len(withheld)} rows are not read",
+        )
     for lost in lost_lines:
         out.flag(
             codes.CELLS_UNPLACED if any(ch.isdigit() for ch in lost) else codes.INCOMPLETE,
@@ -696,10 +713,11 @@ def _blocks(
     chars: list[_Char],
     tables: list[grid.Table],
     drawn_over: set[int] = frozenset(),  # type: ignore[assignment]
-) -> tuple[list[grid.Table | list[str]], list[str]]:
+) -> tuple[list[grid.Table | list[str]], list[str], list[str]]:
     """The page in reading order: ruled tables (their cells holding their characters) and runs
-    of text lines between them; and the lines left out because characters of theirs are drawn
-    over other characters (`drawn_over`: their ids)."""
+    of text lines between them; the lines left out because characters of theirs are drawn
+    over other characters (`drawn_over`: their ids); and the rows of a table without rules
+    whose numbers are left out because which row they belong to is not certain."""
     outside: list[_Char] = []
     slots = [_slots(t) for t in tables]
     for ch in chars:
@@ -725,23 +743,288 @@ def _blocks(
     tables = kept
     lines = _lines(outside)
     lines = _drop_page_numbers(lines)
+    unit = UNIT
+    lines, tails = _wrapped_labels(lines, drawn_over)
+    uncertain = _uncertain_rows(lines)
     items: list[tuple[float, int, object]] = [(t.top, 1, t) for t in tables]
     items += [(line[0].top, 0, line) for line in lines]
     items.sort(key=lambda item: (item[0], item[1]))
     blocks: list[grid.Table | list[str]] = []
     lost: list[str] = []
+    withheld: list[str] = []
     for _, kind, item in items:
         if kind == 1:
             blocks.append(item)  # type: ignore[arg-type]
+            continue
+        if id(item) in uncertain:
+            # the row's label stays (the reader says the row shows no cells), its numbers go
+            withheld.append(_line_text(item, unit=unit, tails=tails))  # type: ignore[arg-type]
+            item = uncertain[id(item)]
+            if not item:
+                continue
+        forced: list[_Char] = []
+        text = _line_text(item, unit=unit, tails=tails, forced=forced)  # type: ignore[arg-type]
+        if any(ch.text in _VALUE for ch in forced):
+            # a label joined from the lines below is longer than the room its line has: the
+            # row's numbers cannot stand at their columns, so they stand one space apart, a
+            # row whose values are read in order where it shows all, and not at all where
+            # blank cells leave their columns unknown
+            text = _line_text(item, unit=unit, tails=tails, flat=True)  # type: ignore[arg-type]
+        if any(id(ch) in drawn_over for ch in item):  # type: ignore[attr-defined]
+            lost.append(text)
+        elif blocks and isinstance(blocks[-1], list):
+            blocks[-1].append(text)
         else:
-            text = _line_text(item)  # type: ignore[arg-type]
-            if any(id(ch) in drawn_over for ch in item):  # type: ignore[attr-defined]
-                lost.append(text)
-            elif blocks and isinstance(blocks[-1], list):
-                blocks[-1].append(text)
+            blocks.append([text])
+    return blocks, lost, withheld
+
+
+def _pieces(line: list[_Char], words: bool = False) -> list[list[_Char]]:
+    """A line cut at its column gaps; `words`: at every gap wider than half a character too
+    (the narrow gap between two label cells side by side, each set solid)."""
+    out = [[line[0]]]
+    for prev, ch in itertools.pairwise(line):
+        size = max(prev.bottom - prev.top, 1.0)
+        if _column_gap(prev, ch) or (words and ch.x0 - prev.x1 > 0.6 * size):
+            out.append([])
+        out[-1].append(ch)
+    return out
+
+
+def _piece_text(piece: list[_Char]) -> str:
+    return unicodedata.normalize("NFKC", _line_text(piece, cell=True))
+
+
+def _wrapped_labels(
+    lines: list[list[_Char]], drawn_over: set[int]
+) -> tuple[list[list[_Char]], dict[int, str]]:
+    """A borderless table's row labels that their cells wrapped onto the lines below, joined
+    to the row's line: the lines without the joined ones, and the text each label's last
+    character is to be followed by.
+
+    A row's line holds its values and the first line of its labels (a label cell's text
+    starts at the cell's top, as Word and WPS set it); a line below it is the rest of those
+    labels only where every piece of it stands left of the values, at the left edge of one of
+    the row's labels, and the words say so: each label completed by the pieces below it names
+    a row of the template (or its group), as a row cut by a page break is told
+    (gx_pipeline.documents.cut). A label centred in a taller row (the values on a middle
+    line), a heading or a label of the next row stays a line of its own."""
+    dropped: set[int] = set()
+    tails: dict[int, str] = {}
+    k = 0
+    while k < len(lines):
+        pieces = _pieces(lines[k])
+        texts = [_piece_text(p) for p in pieces]
+        first_value = next((i for i, t in enumerate(texts) if is_value_text(t)), None)
+        if not first_value:
+            k += 1
+            continue
+        labels_here = _pieces([ch for p in pieces[:first_value] for ch in p], words=True)
+        texts = [_piece_text(p) for p in labels_here]
+        right = pieces[first_value][0].x0
+        below: list[list[str]] = [[] for _ in labels_here]
+        taken: list[int] = []
+        j = k + 1
+        while j < len(lines):
+            line = lines[j]
+            size = max(line[0].bottom - line[0].top, 1.0)
+            previous = lines[j - 1]
+            if (
+                max(ch.x1 for ch in line) > right
+                or line[0].top - max(ch.bottom for ch in previous) > size
+                or any(id(ch) in drawn_over for ch in line)
+            ):
+                break
+            places = []
+            for piece in _pieces(line, words=True):
+                at = [
+                    n
+                    for n, label in enumerate(labels_here)
+                    if abs(label[0].x0 - piece[0].x0) <= cut_rows.ALIGN
+                ]
+                if len(at) != 1 or is_value_text(_piece_text(piece)):
+                    places = []
+                    break
+                places.append((at[0], _line_text(piece, cell=True)))
+            if not places:
+                break
+            for n, text in places:
+                below[n].append(text)
+            taken.append(j)
+            j += 1
+        if taken:
+            last = [
+                cut_rows.Piece(t, p[0].x0, p[0].x0)
+                for p, t in zip(labels_here, texts, strict=False)
+            ]
+            first = [
+                cut_rows.Piece(
+                    unicodedata.normalize("NFKC", _joined_label(parts)),
+                    labels_here[n][0].x0,
+                    labels_here[n][0].x0,
+                )
+                for n, parts in enumerate(below)
+                if parts
+            ]
+            decision, _ = cut_rows.decide(last, first)
+            whole = [_joined(a.text, b.text) for a, b in zip(last, first, strict=False)]
+            if decision == cut_rows.JOIN or (
+                # each label in the template's own words once joined (`2.其他` reads as the
+                # leaf 其他 by itself, `2.其他法律行政法规禁止公开` is a row)
+                len(first) == len(last)
+                and all(cut_rows._exact(t) or labels.is_request_group(t) for t in whole)
+            ):
+                joined = {}
+                for n, parts in enumerate(below):
+                    if parts:
+                        end = labels_here[n][-1]
+                        rest = _joined_label(parts)
+                        joined[id(end)] = ("" if _cjk(end.text) and _cjk(rest[0]) else " ") + rest
+                tails.update(joined)
+                dropped.update(taken)
+                k = j
+                continue
+        k += 1
+    return [line for n, line in enumerate(lines) if n not in dropped], tails
+
+
+#: a borderless table's rows are judged together from this many rows on (a proactive block
+#: of two rows shows no wrapped labels to go by)
+_RUN_ROWS = 3
+
+
+def _uncertain_rows(lines: list[list[_Char]]) -> dict[int, list[_Char]]:
+    """The rows of a table without rules down whose numbers do not certainly belong to the
+    label on their line: each by its line's id, with what of the line stays (its label).
+
+    A table's rows are certain where each row's labels stand on its line (after the wrapped
+    rest of a label is joined to it, `_wrapped_labels`). A row is not certain where its label
+    is the end of one label run into the start of another (`政查询事项 1.本机关不掌握相`: the
+    label lines of two rows side by side at one height, as a browser prints labels centred in
+    rows of different heights), or, where lines of labels stand between the rows (a label
+    centred in its cell: its first line above the row's numbers, its last below), only the
+    end of a label (`认或重新出具已获取信息`); where the line below it at its own line spacing
+    shows numbers without a label or with the rest of its label (`_broken_row`); nor is a row
+    without a label beside an uncertain one, which the reader would place by its position
+    among the rows. Their numbers may be the row above's or below's: they are not read."""
+    info = []
+    for line in lines:
+        pieces = _pieces(line)
+        texts = [_piece_text(p) for p in pieces]
+        first = next((i for i, t in enumerate(texts) if is_value_text(t)), None)
+        info.append((pieces, texts, first))
+    out: dict[int, list[_Char]] = {}
+    k = 0
+    while k < len(lines):
+        pieces, _, first = info[k]
+        if first is None:
+            k += 1
+            continue
+        rows = [k]
+        right = pieces[first][0].x0
+        doubtful: set[int] = set()
+        wandering = False
+        pending: list[int] = []
+        j = k + 1
+        while j < len(lines):
+            pieces, texts, first = info[j]
+            text = " ".join(texts)
+            if first is not None:
+                if pending:
+                    # a line of labels between two rows: either may be the one it belongs to
+                    wandering = True
+                    pending = []
+                rows.append(j)
+                right = min(right, pieces[first][0].x0)
+            elif max(ch.x1 for ch in lines[j]) < right and not _heading(text):
+                if not (cut_rows._whole(text) or _group_piece(labels.norm(text))):
+                    pending.append(j)
             else:
-                blocks.append([text])
-    return blocks, lost
+                break
+            j += 1
+        for above, below in itertools.pairwise(rows):
+            if _broken_row(lines, info, above, below):
+                doubtful.update((above, below))
+        if len(rows) >= _RUN_ROWS:
+            doubtful.update(r for r in rows if _run_into(info[r], wandering))
+            # a row without a label beside a doubtful one is placed by its place among the
+            # rows, which the doubtful one does not certainly keep
+            for n, r in enumerate(rows):
+                if r in doubtful:
+                    for m in (n - 1, n + 1):
+                        if 0 <= m < len(rows) and info[rows[m]][2] == 0:
+                            doubtful.add(rows[m])
+        for r in doubtful:
+            pieces, _, first = info[r]
+            out[id(lines[r])] = [ch for p in pieces[:first] for ch in p]
+        k = j
+    return out
+
+
+def _broken_row(lines: list[list[_Char]], info: list, above: int, below: int) -> bool:
+    """Two lines with numbers that may be one row: the line below follows at the row's own
+    line spacing and has no label, or its label goes on the label above (at its left edge,
+    neither a whole label nor an enumerated one nor a group's piece): `规  0  0  11` over
+    `范性文件  0`, where 110 is a number its cell's width broke over two lines."""
+    if below != above + 1:
+        return False
+    pieces, texts, first = info[below]
+    size = max(lines[below][0].bottom - lines[below][0].top, 1.0)
+    if lines[below][0].top - max(ch.bottom for ch in lines[above]) > 0.6 * size:
+        return False
+    if first == 0:
+        # numbers without a label at the row's own line spacing: the rest of the row above
+        # (its cells' text set a little lower) or a row whose label stands elsewhere
+        return True
+    if first is None:
+        return False
+    label = labels.norm("".join(texts[:first]))
+    if labels.strip_enum(label) != label or cut_rows._whole(label) or _group_piece(label):
+        return False
+    top = info[above][0]
+    return abs(top[0][0].x0 - pieces[0][0].x0) <= cut_rows.ALIGN
+
+
+def _group_piece(text: str) -> bool:
+    """A piece of a group's label (`度办理结` of 三、本年度办理结果, `予公开` of （三）不予公开),
+    which wraps beside the rows it spans."""
+    return bool(text) and any(text in group for group in labels.GROUP_LABELS)
+
+
+def _heading(text: str) -> bool:
+    """A section heading or a proactive block's title: the end of a table's rows."""
+    named = cut_rows._names(text) or ""
+    return named.startswith(("heading:", "block:"))
+
+
+#: an enumeration inside a label (`4.`, `（三）`, `三、`) where a label of the template begins
+_ENUMERATED = re.compile(
+    r"\d{1,2}[.．、]|[(（][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}、"
+)
+
+
+def _run_into(row: tuple[list[list[_Char]], list[str], int | None], wandering: bool) -> bool:
+    """A row's line whose label begins with the end of another row's label: text before an
+    enumeration inside it (`政查询事项 1.本机关不掌握相`) that starts with no enumeration and
+    is no piece of a group's label (`度办理结` of 三、本年度办理结果: a group's cell spans the
+    rows beside it). `wandering`: the table's label lines stand between its rows, so a label
+    that is only the end of one (`认或重新出具已获取信息`) may belong to the row above too."""
+    pieces, _, first = row
+    if not first:
+        return False
+    label = labels.norm("".join(_piece_text(p) for p in pieces[:first]))
+    inner = next((m for m in _ENUMERATED.finditer(label) if m.start() > 0), None)
+    head = label[: inner.start()] if inner else label
+    if not head or labels.strip_enum(head) != head or _group_piece(head):
+        return False
+    return inner is not None or (wandering and not cut_rows._whole(label))
+
+
+def _joined_label(parts: list[str]) -> str:
+    out = ""
+    for part in parts:
+        out = _joined(out, part)
+    return out
 
 
 #: a glyph whose box covers this share of another's is drawn over it
@@ -809,19 +1092,84 @@ def _lines(chars: list[_Char]) -> list[list[_Char]]:
     return lines
 
 
-def _line_text(line: list[_Char], cell: bool = False) -> str:
-    """A line's characters with a space where there is a gap and three where it is wide (a
-    column gap), so that numbers of a borderless table stay apart on their row."""
+def _line_text(
+    line: list[_Char],
+    cell: bool = False,
+    unit: float | None = None,
+    tails: dict[int, str] | None = None,
+    forced: list[_Char] | None = None,
+    flat: bool = False,
+) -> str:
+    """A line's characters with a space where there is a gap and three or more where it is
+    wide (a column gap), so that numbers of a borderless table stay apart on their row.
+
+    Two values side by side are in two columns wherever a gap stands between them (a digit
+    is never spaced inside a number): right-aligned in narrow columns, `0` and `—` of two
+    cells stand less than a character apart; so are a label and a value half a character
+    apart (a label that fills its cell, the value left-aligned in the next), wider than the
+    space a writer puts between Chinese and a number in a sentence.
+
+    With `unit` (points per character column, `UNIT`) a piece after a column gap starts at
+    the character column of its place on the page (x / unit), as pdftotext -layout lays a
+    page out: a blank cell, which a borderless table does not draw, leaves its column empty,
+    and the reader tells a value's column by where it stands under the columns the full rows
+    show. `tails`: text written after a character (by its id): the rest of a label its cell
+    wrapped onto the lines below. `forced`: gets the characters that could not be written at
+    their column (the text before them too long). `flat`: a column gap as one space, the
+    line's places not told."""
     out = [line[0].text]
+    if unit and not cell and not flat and line[0].text in _VALUE:
+        # a row whose first cells are blank: its first value stands in its column too
+        out.insert(0, " " * round(line[0].x0 / unit))
+    width = sum(map(len, out))
+    tails = tails or {}
+    if id(line[0]) in tails:
+        out.append(tails[id(line[0])])
+        width += len(out[-1])
     for prev, ch in itertools.pairwise(line):
         size = max(prev.bottom - prev.top, 1.0)
         gap = ch.x0 - prev.x1
-        if gap > 1.2 * size and not cell:
-            out.append("   ")
+        if not cell and _column_gap(prev, ch):
+            spaces = 1 if flat else 3
+            if unit and not flat:
+                spaces = max(spaces, round(ch.x0 / unit) - width)
+                if forced is not None and round(ch.x0 / unit) - width < 3:
+                    # the text before is longer than the page's room for it: what follows
+                    # does not stand at its column
+                    forced.append(ch)
+            out.append(" " * spaces)
+            width += spaces
         elif gap > 0.2 * size:
             out.append(" ")
+            width += 1
         out.append(ch.text)
+        width += len(ch.text)
+        if id(ch) in tails:
+            out.append(tails[id(ch)])
+            width += len(tails[id(ch)])
     return "".join(out)
+
+
+def _column_gap(prev: _Char, ch: _Char) -> bool:
+    """Whether the gap between two characters of a line is a column gap (see _line_text)."""
+    size = max(prev.bottom - prev.top, 1.0)
+    gap = ch.x0 - prev.x1
+    return (
+        gap > 1.2 * size
+        or (gap > 0.35 * size and prev.text in _VALUE and ch.text in _VALUE)
+        or (
+            gap > 0.45 * size
+            and (prev.text in _VALUE) != (ch.text in _VALUE)
+            # `4.` of a label `4.保护第三方合法权益` set in a narrow cell: an enumeration
+            and prev.text not in _ENUMERATION_ENDS
+        )
+    )
+
+
+#: the characters an enumeration (`4.`, `1．`) ends with before a label's words
+_ENUMERATION_ENDS = frozenset(".．、")
+#: characters of a value: digits and the marks a blank or a negative cell shows
+_VALUE = frozenset("0123456789,.%-—–－/／０１２３４５６７８９，．％")
 
 
 def _drop_page_numbers(lines: list[list[_Char]]) -> list[list[_Char]]:
@@ -841,13 +1189,24 @@ def _drop_page_numbers(lines: list[list[_Char]]) -> list[list[_Char]]:
 
 def _gaps(line: list[_Char]) -> list[list[_Char]]:
     """A line cut at gaps wider than four characters (a running header's fields), or [] when
-    it has none."""
+    it has none, or when two of its fields are numbers only: a table's row that opens or ends
+    the page, its blank cells wide gaps, not a running header (which shows one number at
+    most, the page's), whose values cut off from their label would be read as lines."""
     fields = [[line[0]]]
     for prev, ch in itertools.pairwise(line):
         if ch.x0 - prev.x1 > 4 * max(prev.bottom - prev.top, 1.0):
             fields.append([])
         fields[-1].append(ch)
-    return fields if len(fields) > 1 else []
+    numbers = sum(
+        1
+        for f in fields
+        if all(_NUMBER.match(w) for w in unicodedata.normalize("NFKC", _line_text(f)).split())
+    )
+    return fields if len(fields) > 1 and numbers < 2 else []
+
+
+#: a table's value as a running header never shows one: digits, or a blank cell's mark
+_NUMBER = re.compile(r"^(?:\d[\d,]*(?:\.\d+)?%?|[-—–/])$")
 
 
 def _cell_text(chars: list[_Char], x0: float | None = None, x1: float | None = None) -> str:

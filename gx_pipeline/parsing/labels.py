@@ -172,6 +172,15 @@ def match_request(text: str, fuzzy: bool = False) -> LabelMatch | None:
 
 
 _GROUP_WORDS = ("本年度办理结果", "办理结果", "不予公开", "无法提供", "不予处理", "其他处理")
+#: the group labels of the requests table in full, whose pieces a borderless table's wrapped
+#: lines show beside row labels
+GROUP_LABELS = (
+    "三、本年度办理结果",
+    "（三）不予公开",
+    "（四）无法提供",
+    "（五）不予处理",
+    "（六）其他处理",
+)
 
 
 def _without_groups(b: str) -> str:

@@ -962,6 +962,10 @@ def _table(
         xs = [header_x.get(w) for w in _APPLICANTS]
         if all(x is not None for x in xs) and xs == sorted(xs):  # type: ignore[type-var]
             centres[7] = xs  # type: ignore[assignment]
+    if section == "requests" and 7 not in centres:
+        # nor do the header's words: the values of all rows together, where they line up
+        # under seven columns and nowhere else
+        centres[7] = _aligned_columns(list(by_code.values()), 7, header_x)
     said_positions = False
     for trow in template_rows:
         r = by_code.get(trow.code)
@@ -1129,6 +1133,42 @@ def _column_centres(rows: list[RawRow]) -> dict[int, list[float] | None]:
             # says nothing about its column)
             out[n] = centres
     return out
+
+
+def _aligned_columns(rows: list[RawRow], n: int, header_x: dict[str, float]) -> list[float] | None:
+    """In text laid out by spaces where no row shows a value in every column (blank cells
+    scattered over the table, none drawn): where the n columns stand, from the values of all
+    rows together, when they stand in exactly n groups far apart (each group's values closer
+    together than a third of the narrowest space between two groups), no row has two values
+    in one group, and the header words found stand over their own groups. None otherwise."""
+    xs_rows = [
+        [t.x for t in r.values if t.x is not None]
+        for r in rows
+        if r.values and all(t.x is not None for t in r.values)
+    ]
+    xs = sorted(x for row in xs_rows for x in row)
+    if len(xs) < 2 * n:
+        return None
+    gaps = sorted(range(len(xs) - 1), key=lambda k: xs[k + 1] - xs[k], reverse=True)
+    cuts = sorted(gaps[: n - 1])
+    groups = [xs[a + 1 : b + 1] for a, b in itertools.pairwise([-1, *cuts, len(xs) - 1])]
+    if len(groups) != n or any(not g for g in groups):
+        return None
+    between = min(xs[k + 1] - xs[k] for k in cuts)
+    within = max((xs[k + 1] - xs[k] for k in range(len(xs) - 1) if k not in set(cuts)), default=0.0)
+    spread = max(g[-1] - g[0] for g in groups)
+    if between < 2 or within * 3 > between or spread * 3 > between:
+        return None
+    centres = [statistics.median(g) for g in groups]
+    for row in xs_rows:
+        places = [min(range(n), key=lambda k: abs(centres[k] - x)) for x in row]
+        if len(set(places)) != len(places):
+            return None
+    for k, word in enumerate(_APPLICANTS[:n]):
+        x = header_x.get(word)
+        if x is not None and min(range(n), key=lambda j: abs(centres[j] - x)) != k:
+            return None
+    return centres
 
 
 def _by_position(vals: list[Token], centres: list[float] | None) -> list[Token | None] | None:
@@ -2062,6 +2102,9 @@ def _appeals_sequence(
         # row followed by fillers, or split over several rows, had merged cells instead.
         row = parts[-1]
         last_row = len(parts) == 1 and row.hard and not row.padded and sequence[0].table == 0
+        # text laid out by spaces (a PDF's lines, pdftotext -layout) draws no blank cell
+        # anywhere: its missing cells may be any of the row's, not only its last ones
+        last_row = last_row and all(t.x is None for t in sequence)
         # only the last group's last cells may be missing (review and direct litigation shown
         # in full): fewer cells are merged ones as likely as empty ones
         if (

@@ -1315,6 +1315,9 @@ _GAP = re.compile(r"\S+(?: \S+)*")
 #: a number as OCR misreads it (O for 0, l or I for 1): a value cell that cannot be read
 _OCR_DIGITS = re.compile(r"^(?=.*[OoIlSB])[0-9OoIlSB.,]{1,6}$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+#: a label's enumeration standing alone (`4.`, `（`): its words wrapped onto the lines below in
+#: a narrow cell; part of the label, not a cell that cannot be read
+_ENUMERATION = re.compile(r"^(?:\d{1,2}[.．、]|[(（][一二三四五六七八九十\d]{0,3}[)）]?)$")
 
 
 def _laid_out_row(raw: str) -> tuple[str, list[tuple[str, float]]] | None:
@@ -1333,7 +1336,7 @@ def _laid_out_row(raw: str) -> tuple[str, list[tuple[str, float]]] | None:
     while (
         k < len(pieces)
         and not is_value_text(pieces[k][0])
-        and (_CJK.search(pieces[k][0]) or len(pieces[k][0]) > 4)
+        and (_CJK.search(pieces[k][0]) or len(pieces[k][0]) > 4 or _ENUMERATION.match(pieces[k][0]))
     ):
         k += 1
     cells = pieces[k:]
