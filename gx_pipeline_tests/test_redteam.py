@@ -686,3 +686,98 @@ def test_a_heading_two_characters_a_line_misread_leaves_the_order_guessed(
     got = parse_bytes(text.replace(heading, misread, 1).encode("utf-8"), page.name)
     assert "column_order_guessed" in got.flags
     assert any("characters standing alone" in p for p in got.problems)
+
+
+def _misread(stem: str, section: str, damage: tuple[tuple[str, str], ...]) -> tuple[dict, dict]:
+    """A fixture's page with headings of one table's header misread whole in their cells
+    (`damage`: each heading's text as the page writes it, and what the copy shows instead, at
+    its first place in the table), parsed; and the fixture's truth of that table."""
+    page = next(p for p in REDTEAM.glob(f"{stem}*") if p.suffix != ".json")
+    text = page.read_text("utf-8")
+    # the table starts on the line after its section's heading
+    heading = "三、收到和处理" if section == "requests" else "四、政府信息公开行政复议"
+    start = text.index("\n", text.index(heading))
+    head, table = text[:start], text[start:]
+    for heading, shown in damage:
+        assert heading in table
+        table = table.replace(heading, shown, 1)
+    got = parse_bytes((head + table).encode("utf-8"), page.name)
+    truth = json.loads(page.with_suffix(".json").read_text("utf-8"))
+    expected = {(c["row"], c["col"]): c["value"] for c in truth["cells"] if c["section"] == section}
+    return got, expected
+
+
+#: pages whose columns stand in another order than the template's: r16_v07 a TAB copy with
+#: headings two characters a line (其他 before 法律服务机构; 行政诉讼 first, 尚未审结 before
+#: 其他结果), r16_v08 an HTML page (总计 first in both tables), r16_v06 a pipe copy with
+#: headings one character a line (总计 first, 自然人 last)
+_READ_BY_PLACE = [
+    ("r16_v07_", "requests", (("\t其他\t", "\t口口\t"),)),
+    ("r16_v06_", "requests", (("社会公益组织", "社会公益"),)),
+    ("r16_v08_", "requests", ((">科研机构<", ">科研机关<"),)),
+    ("r16_v08_", "requests", ((">法律服务机构<", ">口口口口口口<"),)),
+    ("r16_v06_", "requests", (("商业企业", "商亚企业"),)),
+    # the group's heading over the five: where it stands tells the header's levels
+    ("r16_v07_", "requests", (("法人或其他组织", "法入或其他组织"),)),
+    ("r16_v07_", "appeals", (("结果纠正", "结果纠"),)),
+    ("r16_v07_", "appeals", (("行政诉讼", "行政诉口"),)),
+    ("r16_v08_", "appeals", ((">其他结果<", ">其池结果<"),)),
+    ("r16_v06_", "appeals", (("尚未审结", "□□□□"),)),
+    # two in one group of five: the other groups draw the same five in order
+    ("r16_v08_", "appeals", ((">结果维持<", ">结果维<"), (">结果纠正<", ">结果纠<"))),
+    ("r16_v07_", "appeals", (("行政诉讼", "行政诉口"), ("结果纠正", "结口口口"))),
+]
+
+
+@pytest.mark.parametrize(("stem", "section", "damage"), _READ_BY_PLACE)
+def test_a_heading_misread_whole_in_its_cell_is_read_by_its_place(
+    stem: str, section: str, damage: tuple[tuple[str, str], ...]
+):
+    """A heading of a header misread whole in its cell (OCR or copy damage: 口口, 社会公益 cut
+    short, 科研机关 for 科研机构, □□□□): the header named the other columns only, and where
+    those stood in the template's order the values were read in it, without a flag, though
+    the columns stood otherwise. Where only that heading, put in the word's place, makes the
+    header name every column (and no row is wider than the table), and the word may be it
+    misread, it is read as that heading, and the values under the header's order."""
+    got, expected = _misread(stem, section, damage)
+    assert {(c.row, c.col): c.value for c in got.cells if c.section == section} == expected
+    assert "column_order_guessed" not in got.flags
+    words = [repr(shown.strip("<>\t")) for _, shown in damage]
+    assert any(
+        p.startswith(f"{section}: the header's word") and all(w in p for w in words)
+        for p in got.problems
+    )
+
+
+@pytest.mark.parametrize(
+    ("stem", "section", "damage"),
+    [
+        ("r16_v07_", "requests", (("商业企业", "口口口口"), ("\t其他\t", "\t口口\t"))),
+        ("r16_v06_", "requests", (("科研机构", "科研"), ("| 其他 |", "| 具他 |"))),
+        # both kinds of 行政诉讼: either may stand in either place
+        (
+            "r16_v07_",
+            "appeals",
+            (("复议后起诉", "口口口口口"), ("未经\n复议\n直接\n起诉", "口口口口口口口口")),
+        ),
+        # a word like another heading (总计, read where it stands), where 科研机构 stands: its
+        # look and its place disagree on which heading it is
+        ("r16_v08_", "requests", ((">科研机构<", ">总口<"),)),
+        # a corner word (项目) and 其他's cell empty: the word may stand where no heading does
+        ("r16_v07_", "requests", (("\t其他\t", "\t\t"), ("（本列", "项目\t（本列"))),
+        # a piece as short as those of the headings written two characters a line: it may be
+        # one of theirs (a heading whose pieces spell nothing), not a heading of its own
+        ("r16_v07_", "requests", (("商业企业", "商业企"),)),
+    ],
+)
+def test_headings_misread_where_their_places_do_not_tell_leave_the_order_guessed(
+    stem: str, section: str, damage: tuple[tuple[str, str], ...]
+):
+    """Headings misread whole in their cells where more than one choice of headings fits their
+    places (two applicant headings; both kinds of 行政诉讼), one word whose look and place
+    disagree, or a word of no heading's characters beside an empty heading cell: which heading
+    each cell held the header does not tell, and the values were read in the template's order
+    without a flag where the headings read stood in it."""
+    got, _ = _misread(stem, section, damage)
+    assert "column_order_guessed" in got.flags
+    assert any(p.startswith(f"{section}: the header holds") for p in got.problems)

@@ -313,9 +313,20 @@ _PUNCT_END = re.compile(r"[:：。]$")
 _TALLY_NOTE = re.compile(r"第[一二三四]项|项之和|等于第")
 
 
+#: the requests table's note in the national template's words, without punctuation
+_TALLY_NOTE_WORDS = "本列数据的勾稽关系为第一项加第二项之和等于第三项加第四项之和"
+
+
 def is_tally_note(n: str) -> bool:
     """A piece of the requests table's note 第一项加第二项之和，等于第三项加第四项之和."""
     return len(n) <= 40 and _TALLY_NOTE.search(n) is not None
+
+
+def in_tally_note(text: str) -> bool:
+    """Whether the text is a piece of the note, or the note with a part of it misread or
+    cut off (之和, …项加第二项之和，等于第…): words of the note, not a misread heading."""
+    b = bare(text)
+    return is_tally_note(b) or (len(b) >= 2 and b in _TALLY_NOTE_WORDS)
 
 
 def is_end_heading(text: str) -> bool:
@@ -390,6 +401,16 @@ _CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 def has_chinese(text: str) -> bool:
     return _CHINESE.search(text) is not None
+
+
+#: what a copy shows for a character it could not read or decode
+_UNREADABLE = frozenset("□■�")
+
+
+def has_words(text: str) -> bool:
+    """Chinese characters, or the marks a copy shows for characters it could not read (□□,
+    �): a heading's text, if misread, not a stray mark."""
+    return has_chinese(text) or not _UNREADABLE.isdisjoint(text)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
@@ -97,6 +98,10 @@ class Scan:
     #: values): pieces of a heading that spell none, which the header's order is read without
     request_header_lost: list[str] = field(default_factory=list)
     appeal_header_lost: list[str] = field(default_factory=list)
+    #: words of the appeals header (before the values) that name none of its headings (总口,
+    #: 结果纠, 尚末审结: a heading misread whole in its cell), each with how many of
+    #: appeal_words came before it and its place in them (as appeal_words' second item)
+    appeal_header_unread: list[tuple[int, str, int]] = field(default_factory=list)
 
 
 def _enumerated(text: str) -> bool:
@@ -437,7 +442,7 @@ class _Reader:
             self.header_lost(section, text)  # 科研 / 机口: a heading misread
         if len(labels.bare(text)) <= 1:
             self.close()  # a character of a vertical header or label, or a stray mark
-            if labels.has_chinese(text):
+            if labels.has_words(text):
                 self.header_lost(section, text)
             # between the rows of a table (a group label written downwards) it starts no header
             self.header_row = was_header or not (section == "requests" and self.request_rows_begun)
@@ -445,6 +450,14 @@ class _Reader:
         if labels.bare(text) in ("序号", "编号"):
             self.close()
             return
+        if (
+            section == "appeals"
+            and "appeals" not in self.filled
+            and labels.has_words(text)
+            and not labels.in_tally_note(text)
+        ):
+            at = (len(self.scan.appeal_words), text, self.scan.appeal_values)
+            self.scan.appeal_header_unread.append(at)
         if (
             self.section == "requests"
             and len(labels.bare(text)) <= 10
@@ -517,17 +530,27 @@ class _Reader:
         joined = first.label + tok.text
         if labels.match_appeal_row(joined) is None:
             return False
+        self.first_part_read(first.label)
         if first is self.row:
             self.row = None
         else:
             self.scan.rows.pop()
         return self.appeal_label(tok._replace(text=joined))
 
+    def first_part_read(self, label: str) -> None:
+        """A word taken for a heading the appeals header does not name was the first part of
+        one wrapped over two cells or lines: it is read, with its rest."""
+        unread = self.scan.appeal_header_unread
+        if unread and unread[-1][1] == label:
+            unread.pop()
+
     def rematch(self, joined: str, tok: Token) -> bool:
         """Open the row an unplaced first part and this text name together, if any."""
         m = labels.match_row(self.section, joined)
         if m is None:
             return False
+        if self.row is not None and self.row.label:
+            self.first_part_read(self.row.label)
         self.row = None  # the first part's placeholder row
         self.open(m.code, tok._replace(text=joined), m.exact, m.core)
         return True
@@ -719,6 +742,7 @@ def assemble(s: Scan, template: str) -> Sections:
                 s.appeal_words,
                 s.appeal_header_lost,
                 cells_left_out,
+                s.appeal_header_unread,
             )
         else:
             got, ok = _table(
@@ -950,7 +974,9 @@ def _table(
     _align_in_place_blanks(section, by_code, width, problems)
     drawn: tuple[contract.Column, ...] | None = None  # the columns in the page's order
     if section == "requests":
-        header = _header_words(_under_applicants(_group_named(header or []), header_at or []))
+        header = _group_named(_misread_group_words(header or [], problems))
+        header = _header_words(_under_applicants(header, header_at or []))
+        header = _unread_applicant_heading(header, by_code, problems, header_lost or [])
         _extra_columns(header, by_code, problems)
         rotated = _total_column_first(header, by_code, problems)
         drawn = _applicant_columns(header, by_code, problems, rotated, header_lost or [])
@@ -1540,6 +1566,94 @@ def _header_words(header: list[str]) -> list[str]:
     ]
 
 
+#: what a copy shows for characters it misread or could not decode
+_MISREAD_MARKS = frozenset("口囗□■�")
+_NOT_LETTERS = re.compile(r"[^\u4e00-\u9fff口囗□■\ufffd]")
+_BROKEN_RUN = re.compile("\ufffd+")
+
+
+def _misread_of(word: str, heading: str) -> bool:
+    """Whether a word may be the heading misread or cut short: as long, with at most half its
+    characters other than the heading's there, marks of unread characters not counted (总口,
+    口口口口, 商亚企业, 科研机关), its first characters (社会公益), or the heading with marks or
+    bytes of markup beside it (社会公益组织<, 总计>). Not a word of other characters (项目 or
+    类别 in the header's corner, 锟斤拷): where it stands, the heading's cell may be empty and
+    the word no heading at all."""
+    # bytes that decoded as nothing (社会公益�A织, 商业企���: a character's bytes, broken): the
+    # characters and marks only, each run of replacement characters one unread character
+    word = _BROKEN_RUN.sub("\ufffd", _NOT_LETTERS.sub("", word))
+    if heading in word:
+        return not labels.has_chinese(word.replace(heading, "", 1))
+    if len(word) == len(heading):
+        other = sum(a != b and a not in _MISREAD_MARKS for a, b in zip(word, heading, strict=True))
+        return other <= len(heading) // 2
+    return 2 <= len(word) < len(heading) and heading.startswith(word)
+
+
+def _misread_group_words(header: list[str], problems: Problems) -> list[str]:
+    """The requests header with 申请人情况 or 法人或其他组织 read where a word misreads it (法入或
+    其他组织, 申请入情况: as long, most characters the same) and the header lacks it: where the
+    header's levels stand is told by these two (_under_applicants, _header_columns)."""
+    for group in ("申请人情况", _GROUP):
+        if group in header or (
+            group == _GROUP and any("法人" in w and "组织" in w for w in header)
+        ):
+            continue
+        like = [w for w in header if len(w) == len(group) and _misread_of(w, group)]
+        if len(like) == 1 and like[0] not in _APPLICANTS:
+            problems.append(f"requests: the header's word {like[0]!r} is read as {group}")
+            header = [group if w == like[0] else w for w in header]
+    return header
+
+
+def _unread_applicant_heading(
+    header: list[str], rows: dict[str, RawRow], problems: Problems, lost: list[str]
+) -> list[str]:
+    """The requests header with a heading misread whole in its cell (总口, 口口口口, 商亚企业)
+    read as the heading, where that is certain: the header names six of the seven applicant
+    columns, one of its column words names none, and no row has more than seven cells. That
+    word, where it may be the seventh column's heading misread (_misread_of), is that heading,
+    in its place. Where the header holds such words and it is not certain (two words, two
+    headings not named, a word of other characters), the order is a guess: flagged."""
+    order = _applicant_order(header)
+    missing = [h for h in _APPLICANTS if h not in order]
+    if lost or not order or not missing or not any(r.values for r in rows.values()):
+        # characters standing alone (_applicant_columns says the order is a guess), a header
+        # that names no column (nothing to read an order from), or a heading named twice
+        return header
+    unread = [
+        w
+        for w in _header_columns(header)
+        # several headings run together (a header line written in one piece), or words of the
+        # 勾稽 note, are no misreading
+        if w not in _APPLICANTS
+        and not labels.only_header_words(w, labels.REQUEST_HEADER_WORDS)
+        and not labels.in_tally_note(w)
+    ]
+    if not unread:
+        return header
+    if (
+        len(unread) == 1
+        and len(missing) == 1
+        and len(order) == 6
+        and not any(len(r.values) > 7 and _has_number(r.values[7:]) for r in rows.values())
+        and _misread_of(unread[0], missing[0])
+    ):
+        problems.append(
+            f"requests: the header's word {unread[0]!r} names no heading; it stands where only "
+            f"{missing[0]} can, and is read as that"
+        )
+        at = header.index(unread[0])
+        return [*header[:at], missing[0], *header[at + 1 :]]
+    problems.flag(
+        codes.COLUMN_ORDER_GUESSED,
+        f"requests: the header holds words ({'、'.join(unread[:7])}) that name none of its "
+        f"headings, and does not name {'、'.join(missing)}; values are read in the template's "
+        "order",
+    )
+    return header
+
+
 def _applicant_columns(
     header: list[str],
     rows: dict[str, RawRow],
@@ -1615,15 +1729,22 @@ def _applicant_columns(
     return (*(by_label[w] for w in six), by_label["总计"])
 
 
-def _order_not_told(section: str, lost: list[str], named: str, problems: Problems) -> None:
+def _order_not_told(
+    section: str, lost: list[str], named: str, problems: Problems, pieces: str = "characters"
+) -> None:
     """A heading written a character a line whose characters could not be joined again (one
-    misread, one lost): the header's order without it tells nothing of where the values
-    stand, and the template's order is a guess."""
+    misread, one lost), or a heading misread whole in its cell (总口, 口口口口: `pieces` is
+    "words"): the header's order without it tells nothing of where the values stand, and the
+    template's order is a guess."""
+    what = (
+        f"characters standing alone ({'、'.join(lost[:12])}) that spell"
+        if pieces == "characters"
+        else f"words ({'、'.join(lost[:12])}) that name"
+    )
     problems.flag(
         codes.COLUMN_ORDER_GUESSED,
-        f"{section}: the header holds characters standing alone ({'、'.join(lost[:12])}) that "
-        f"spell none of its headings, and does not name {named}; values are read in the "
-        "template's order",
+        f"{section}: the header holds {what} none of its headings, and does not name {named}; "
+        "values are read in the template's order",
     )
 
 
@@ -1885,6 +2006,7 @@ def _appeals(
     words: list[tuple[str, int]] | None = None,
     lost: list[str] | None = None,
     cells_left_out: bool = False,
+    unread: list[tuple[int, str, int]] | None = None,
 ) -> tuple[list[Cell], bool]:
     per_row: dict[str, list[Token | None]] = {}
     parts: list[RawRow] = []  # the rows of values read as the single 15-cell row
@@ -1954,7 +2076,7 @@ def _appeals(
                     f"appeals.{code}: {len(vals)} value cells where the row has 5 columns "
                     f"({shown}); which column each belongs to is not known, so none is read",
                 )
-    _reorder_appeals(per_row, words or [], single_row, problems, lost or [])
+    _reorder_appeals(per_row, words or [], single_row, problems, lost or [], unread or [])
     cells: list[Cell] = []
     for code in _APPEAL_CODES:
         if code not in per_row:
@@ -2000,21 +2122,69 @@ def _appeals_on_side(
     return per_row
 
 
+def _unread_appeal_headings(
+    words: list[tuple[str, int]], unread: list[tuple[int, str, int]], single_row: bool
+) -> tuple[list[tuple[str, int]], list[str]] | None:
+    """A header that does not name every column, with words in it that name no heading (each a
+    heading misread whole in its cell: 总口, 结果纠, 尚末审结): the words stand in the places of
+    the headings that, put there, make the header name every column (the outcome columns in the
+    same order in each group of five, each kind of case once), where exactly one choice of
+    headings does, and each word may be its heading misread (_misread_of). The header's words
+    with them put there, and the headings; None where no choice or more than one fits, a word is
+    of other characters, or the header holds more than three such words."""
+    if not unread or len(unread) > 3:
+        return None
+    fits = []
+    for headings in itertools.product(labels.APPEAL_HEADER_WORDS, repeat=len(unread)):
+        restored = list(words)
+        # from the last: each word's place counts the header's words before it, not the others
+        for (at, _, seen), heading in reversed(list(zip(unread, headings, strict=True))):
+            restored.insert(at, (heading, seen))
+        if _names_every_column(restored, single_row):
+            fits.append((restored, list(headings)))
+            if len(fits) > 1:
+                return None
+    if len(fits) != 1:
+        return None
+    restored, headings = fits[0]
+    if not all(
+        _misread_of(labels.bare(w), h) for (_, w, _), h in zip(unread, headings, strict=True)
+    ):
+        return None
+    return restored, headings
+
+
 def _reorder_appeals(
     per_row: dict[str, list[Token | None]],
     words: list[tuple[str, int]],
     single_row: bool,
     problems: Problems,
     lost: list[str] | None = None,
+    unread: list[tuple[int, str, int]] | None = None,
 ) -> None:
     """Put each value under the heading the header draws above it: the outcome columns and,
     in the single row (`single_row`), the kinds of case in the header's order, not the
-    template's. `lost`: the characters standing alone in the header."""
+    template's. `lost`: the characters standing alone in the header; `unread`: its words
+    that name no heading, each with how many of `words` stand before it."""
     if not per_row:
         return
     if lost and not _names_every_column(words, single_row):
         _order_not_told("appeals", lost, "every column", problems)
         return
+    if unread and not _names_every_column(words, single_row):
+        restored = _unread_appeal_headings(words, unread, single_row)
+        if restored is None:
+            _order_not_told("appeals", [w for _, w, _ in unread], "every column", problems, "words")
+            return
+        words, headings = restored
+        shown = "、".join(repr(w) for _, w, _ in unread)
+        problems.append(
+            f"appeals: the header's word {shown} names no heading; it stands where only "
+            f"{'、'.join(headings)} can, and is read as that"
+            if len(unread) == 1
+            else f"appeals: the header's words {shown} name no heading; they stand where only "
+            f"{'、'.join(headings)} can, and are read as those"
+        )
     cols = _appeal_columns(words) or _TEMPLATE_COLS
     groups = _appeal_groups(words) if single_row else _APPEAL_CODES
     if cols == _TEMPLATE_COLS and groups == _APPEAL_CODES:
