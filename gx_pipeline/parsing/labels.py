@@ -442,6 +442,16 @@ def is_proactive_header(text: str) -> bool:
     return len(b) <= 30 and any(w in b for w in PROACTIVE_HEADER_WORDS)
 
 
+#: a note of the unit over a table (单位：件, （计量单位：件、万元）), after `bare`
+_UNIT_NOTE = re.compile(r"^(?:计量|统计)?单位(?:件|个|条|项|次|人次|份|万元|元)+$")
+
+
+def is_unit_note(text: str) -> bool:
+    """A note of the unit a table counts in, which names no cell: 单位：件 between a heading and
+    its table stands where a heading the template lacks would."""
+    return _UNIT_NOTE.match(bare(text)) is not None
+
+
 #: a figure written in prose: 予以公开8件, 受理6件, 收费3.5万元
 _FIGURE_IN_PROSE = re.compile(r"\d\s*(?:件|条|个|项|次|人次|份|万元|元)")
 

@@ -447,7 +447,7 @@ class _Reader:
             # between the rows of a table (a group label written downwards) it starts no header
             self.header_row = was_header or not (section == "requests" and self.request_rows_begun)
             return
-        if labels.bare(text) in ("序号", "编号"):
+        if labels.bare(text) in ("序号", "编号") or labels.is_unit_note(text):
             self.close()
             return
         if (
