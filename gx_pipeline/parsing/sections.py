@@ -795,6 +795,31 @@ def _leaves_cells_out(rows: list[RawRow], template: str) -> bool:
     )
 
 
+#: the 2021 sub-rows of （六）其他处理, and the row after them
+_OTHER_SUBS = ("other.no_correction", "other.fee_unpaid", "other.other", "results_total")
+
+
+def _other_group_over_lost_labels(raw: list[RawRow]) -> None:
+    """A 2021 row named （六）其他处理 by the group's label drawn down beside its sub-rows, whose
+    own label (1.…逾期不补正…) was lost, shows the group's words and no other: its numbers are
+    the first sub-row's, not a row of （六）. It is a row without a label (placed by position)
+    where it and the unlabelled rows after it are exactly the sub-rows missing before the next
+    labelled one; where （六） has a row of its own, one row more stands there."""
+    codes_seen = {r.code for r in raw}
+    for k, r in enumerate(raw):
+        if r.code != "other" or not r.values:
+            continue
+        q = k + 1
+        while q < len(raw) and raw[q].code is None:
+            q += 1
+        if q == len(raw) or raw[q].code not in _OTHER_SUBS[1:]:
+            return
+        missing = _OTHER_SUBS[: _OTHER_SUBS.index(raw[q].code or "")]
+        if q - k == len(missing) and not codes_seen & set(missing):
+            r.code = None
+        return
+
+
 _LEFT_OUT = (
     "the page ends inside this row, and the copy leaves empty cells out (its rows show fewer "
     "cells than columns): which columns the cells before the cut stand in is not known; none "
@@ -821,6 +846,8 @@ def _table(
     template_rows = contract.rows(template, section)
     index = {r.code: i for i, r in enumerate(template_rows)}
     width = {r.code: len(r.columns) for r in template_rows}
+    if section == "requests" and template == "2021":
+        _other_group_over_lost_labels(raw)
 
     placed: list[RawRow] = []
     unassigned: set[str] = set()  # rows on the page whose cells could not be assigned
