@@ -10,6 +10,7 @@ from dataclasses import replace
 
 import pytest
 
+from gx_pipeline import contract
 from gx_pipeline.pagegen import render_html, render_text
 from gx_pipeline.pagegen.layout import (
     KOUJI,
@@ -122,3 +123,36 @@ def test_other_processing_sub_rows_without_labels_are_placed_by_position(
             # (a cell-a-line copy's lone '|' after the row may be a pad or an empty cell: the
             # row's cells are then not certain, and it gives none)
             assert wrong == {}, year
+
+
+# --- a row that lost its label, in a copy of a cell a line --------------------------------------
+
+
+def _block_neighbours(template: str, code: str) -> bool:
+    rows = contract.rows(template, "proactive")
+    k = next(i for i, r in enumerate(rows) if r.code == code)
+    return any(0 <= j < len(rows) and rows[j].group == rows[k].group for j in (k - 1, k + 1))
+
+
+@pytest.mark.parametrize(("template", "year"), [("2019", 2020), ("2019", 2022), ("2021", 2024)])
+def test_a_section_two_row_without_its_label_in_a_cell_a_line_copy_keeps_its_columns(
+    template: str, year: int
+):
+    """The empty label cell of a row that lost its label is a line of its own ('|') before the
+    row's values: with one cell more than its columns, read as a value it moved every value a
+    column right. Where the rows beside it in its block show as many cells as it has columns,
+    it is the label cell; elsewhere the row gives no values, and says so."""
+    for row in contract.rows(template, "proactive"):
+        for k in range(3):
+            rng = random.Random(f"lost-label:{template}:{year}:{row.code}:{k}")
+            doc, values = _document(rng, template, year)
+            doc = map_cells(
+                doc, lambda p, c, code=row.code: replace(c, text="") if c.label_of == code else c
+            )
+            got = _read(doc, "celllines", rng)
+            wrong = _differences(got, doc, values)
+            assert {k: v for k, v in wrong.items() if v[1] not in ("absent", None)} == {}
+            if wrong:
+                assert any(p.startswith("proactive") for p in got.problems)
+            if _block_neighbours(template, row.code):
+                assert wrong == {}, row.code

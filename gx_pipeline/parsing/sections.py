@@ -1916,7 +1916,26 @@ def _drop_blank_label_cell(r: RawRow, before: RawRow | None, after: RawRow | Non
     How many leading cells are label cells is learnt from the labelled neighbour rows of the
     same table, which show how many value cells (with covered-position fillers) a row has there.
     """
-    if not r.hard or not r.values:
+    if not r.values:
+        return
+    if not r.hard:
+        # a copy that shows no row ends (a cell a line, without pad lines after full rows):
+        # one blank cell more than the row's columns and its neighbours' cells (those of its
+        # block: section 二's blocks have other columns), first, is the label cell; read as a
+        # value, it moved every value one column right (and the last, equal to the one
+        # before it, was taken for a merged cell's repeat)
+        widths = [
+            len(x.values)
+            for x in (before, after)
+            if x is not None and x.values and x.block == r.block
+        ]
+        if (
+            len(r.values) == n + 1
+            and widths
+            and all(w == n for w in widths)
+            and not labels.norm(r.values[0].text)
+        ):
+            r.values = r.values[1:]
         return
     # the first row of a group has one more label cell and one filler fewer: take the longer
     widths = [len(x.values) for x in (before, after) if x is not None and x.hard and x.values]
