@@ -156,3 +156,28 @@ def test_a_section_two_row_without_its_label_in_a_cell_a_line_copy_keeps_its_col
                 assert any(p.startswith("proactive") for p in got.problems)
             if _block_neighbours(template, row.code):
                 assert wrong == {}, row.code
+
+
+# --- the first row of a result group without its label -----------------------------------------
+
+_GROUP_FIRSTS = ("withheld.state_secret", "unavailable.not_held", "not_processed.petition")
+
+
+@pytest.mark.parametrize("code", _GROUP_FIRSTS)
+@pytest.mark.parametrize("rendering", sorted(RENDERINGS))
+def test_the_first_row_of_a_result_group_without_its_label_keeps_its_empty_cells(
+    code: str, rendering: str
+):
+    """The group's label ((三)不予公开, drawn down over its rows) stands in the first row of
+    the group: where that row lost its own label, its empty label cell and the empty value
+    cells after it are cells of the row, not blank positions of a header row; left out, the
+    row's numbers moved to its first columns."""
+    for k, (template, year) in enumerate(FORMATS):
+        rng = random.Random(f"group-first:{code}:{rendering}:{k}")
+        doc, values = _document(rng, template, year)
+        doc = map_cells(doc, lambda p, c: replace(c, text="") if c.label_of == code else c)
+        got = _read(doc, rendering, rng)
+        wrong = _differences(got, doc, values)
+        assert {k: v for k, v in wrong.items() if v[1] not in ("absent", None)} == {}, year
+        if wrong:
+            assert any(p.startswith(f"requests.{code}:") for p in got.problems), year

@@ -153,6 +153,8 @@ class _Reader:
         #: the appeals header's rows end in an empty cell (a table one column wider than its
         #: words): the empty cell after its last word is one more of those, not a value
         self.header_rows_end_empty = False
+        #: the table row in which a result group's label ((三)不予公开) stood, last
+        self.group_at: tuple[int | None, int | None] | None = None
 
     # --- rows -----------------------------------------------------------------------------
 
@@ -184,6 +186,7 @@ class _Reader:
                 self.drop_serial_number(token)
         self.close()
         self.header_row = False
+        self.group_at = None
         assert self.section is not None
         self.row = RawRow(self.section, code, label, [], exact, core, self.block)
         if code not in (None, UNKNOWN, SEQUENCE):
@@ -323,6 +326,10 @@ class _Reader:
                 and tok.tr != self.label_line
                 and not self.header_row_ends_empty()
             ):
+                if self.after_group_label(tok):
+                    # the label cell of the group's first row, which lost its text: the row
+                    # opens, and the empty cells after it are its values
+                    self.open(None, None)
                 return
             self.header_row = False
         if labels.norm(tok.text):
@@ -338,6 +345,18 @@ class _Reader:
             self.open(None, None)
         assert self.row is not None
         self.row.values.append(tok)
+
+    def after_group_label(self, tok: Token) -> bool:
+        """Whether an empty cell follows a result group's label in its table row: the first
+        row of the group lost its own label, and this is its label cell. Passed over as a
+        header row's blank with the empty values after it, the row's numbers moved to its
+        first columns."""
+        return (
+            self.section == "requests"
+            and tok.kind == CELL
+            and tok.table is not None
+            and self.group_at == (tok.table, tok.tr)
+        )
 
     def header_row_ends_empty(self) -> bool:
         """Whether this empty cell ends the header's last row, as one ended each row before
@@ -600,6 +619,7 @@ class _Reader:
             if self.section == "requests" and labels.is_request_group(text):
                 self.drop_serial_number(tok)
                 self.close()
+                self.group_at = (tok.table, tok.tr) if tok.kind == CELL else None
                 return True
             return False
         self.enter("requests")
