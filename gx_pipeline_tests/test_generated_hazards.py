@@ -181,3 +181,31 @@ def test_the_first_row_of_a_result_group_without_its_label_keeps_its_empty_cells
         assert {k: v for k, v in wrong.items() if v[1] not in ("absent", None)} == {}, year
         if wrong:
             assert any(p.startswith(f"requests.{code}:") for p in got.problems), year
+
+
+# --- negative numbers written with a minus sign that is not the hyphen ----------------------------
+
+_CHANGE_ROWS = ("licensing", "other_services", "penalty", "coercion", "fees")
+
+
+@pytest.mark.parametrize("minus", ["-", "－", "\u2212", "\u2013", "\u2010", "\u2011"])
+@pytest.mark.parametrize("rendering", sorted(RENDERINGS))
+def test_a_negative_change_reads_with_any_minus_sign(minus: str, rendering: str):
+    """本年增/减 is negative where items were dropped; pages write the sign as the hyphen, the
+    full-width minus, the minus sign of Word's symbols (U+2212), an en dash or a hyphen of
+    another code."""
+    for k, year in enumerate((2019, 2020, 2023)):
+        rng = random.Random(f"minus:{minus}:{rendering}:{k}")
+        doc, values = _document(rng, "2019", year)
+        for row in _CHANGE_ROWS:
+            values[("proactive", row, "change")] = -rng.randint(1, 2000)
+
+        def signed(p: int, c, values=values):
+            if c.key is None or c.key[2] != "change":
+                return c
+            v = values[c.key]
+            return replace(c, text=f"{minus}{-v}" if v < 0 else str(v))
+
+        doc = map_cells(doc, signed)
+        got = _read(doc, rendering, rng)
+        assert _differences(got, doc, values) == {}, year

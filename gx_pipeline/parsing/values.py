@@ -15,10 +15,14 @@ NULL_MARKERS = frozenset(
     {"", "-", "--", "—", "——", "―", "－", "–", "/", "//", "\\", "无", "空", "×", "·", "...", "…"}
 )
 
+#: minus signs other than the hyphen (the full-width one is the hyphen after NFKC): Word's
+#: symbol (U+2212), an en dash, the hyphens of other codes
+_MINUS = "\u2212\u2013\u2010\u2011"
 # a number with optional sign, thousands separators and decimals, then an optional unit
 _NUMBER = re.compile(
     # 本年增/减 is sometimes written in words: 增加2, 新增2项, 减少1, 减1项
-    r"^(?P<sign>[-+]|新增|增加|增|上升|减少|减|下降)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+    rf"^(?P<sign>[-+{_MINUS}]|新增|增加|增|上升|减少|减|下降)?"
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
     r"(?P<unit>亿元|万元|千元|元|亿|万|件|条|个|项|次|份|人次|人)?$"
 )
 _SPACES = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
@@ -103,7 +107,8 @@ def read_value(text: str, amount: bool = False) -> CellValue | None:
         number = Decimal(m.group("num").replace(",", ""))
     except InvalidOperation:  # pragma: no cover - the regex admits only valid decimals
         return None
-    if m.group("sign") in ("-", "减少", "减", "下降"):
+    sign = m.group("sign")
+    if sign is not None and (sign == "-" or sign in _MINUS or sign in ("减少", "减", "下降")):
         number = -number
     if amount:
         if unit is not None and unit not in _AMOUNT_SCALE:
