@@ -98,16 +98,13 @@ _OTHER_SUBS = ("other.no_correction", "other.fee_unpaid", "other.other")
 @pytest.mark.parametrize("own_row", [False, True])
 @pytest.mark.parametrize("rendering", sorted(RENDERINGS))
 def test_other_processing_sub_rows_without_labels_are_placed_by_position(
-    lost: int, own_row: bool, rendering: str, request: pytest.FixtureRequest
+    lost: int, own_row: bool, rendering: str
 ):
     """The first sub-rows of the 2021 （六）其他处理 lost their labels: where the group's label
     is drawn down beside them, the first of them shows that label and no other, but its numbers
     are 1.逾期不补正's, not a row of （六） itself; where （六） has a row of its own, it keeps
-    it."""
-    if (rendering, own_row, lost) == ("celllines", False, 3):
-        # a copy of a cell a line shows no row ends but its pad lines: the three unlabelled
-        # sub-rows read as one row of （六） with 21 cells, whose zeros are taken as （六）'s
-        request.applymarker(pytest.mark.xfail(strict=True, reason="three rows read as one"))
+    it. A copy of a cell a line shows no row ends: the unlabelled sub-rows read as one row of
+    （六） with the cells of all, which gives none."""
     gone = _OTHER_SUBS[:lost]
     for k, year in enumerate((2021, 2022, 2024, 2025)):
         rng = random.Random(f"other-subs:{lost}:{own_row}:{rendering}:{k}")

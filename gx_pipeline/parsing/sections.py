@@ -824,7 +824,9 @@ def _other_group_over_lost_labels(raw: list[RawRow]) -> None:
     own label (1.…逾期不补正…) was lost, shows the group's words and no other: its numbers are
     the first sub-row's, not a row of （六）. It is a row without a label (placed by position)
     where it and the unlabelled rows after it are exactly the sub-rows missing before the next
-    labelled one; where （六） has a row of its own, one row more stands there."""
+    labelled one; where （六） has a row of its own, one row more stands there. Such a row
+    gives no values where it holds the cells of several rows (the position of each is not
+    known), rather than （六）'s."""
     codes_seen = {r.code for r in raw}
     for k, r in enumerate(raw):
         if r.code != "other" or not r.values:
@@ -835,7 +837,10 @@ def _other_group_over_lost_labels(raw: list[RawRow]) -> None:
         if q == len(raw) or raw[q].code not in _OTHER_SUBS[1:]:
             return
         missing = _OTHER_SUBS[: _OTHER_SUBS.index(raw[q].code or "")]
-        if q - k == len(missing) and not codes_seen & set(missing):
+        # a copy that shows no row ends gives the row the values of the unlabelled rows after
+        # it too: one row for each full set of columns
+        held = max(1, len(r.values) // len(contract.REQUEST_COLUMNS))
+        if q - k - 1 + held == len(missing) and not codes_seen & set(missing):
             r.code = None
         return
 
