@@ -54,6 +54,31 @@ class LabelMatch:
     core: str
 
 
+def _near_miss(b: str, labels: dict[str, str]) -> tuple[str, str] | None:
+    """The (label, code) a text is a near miss of: a ratio of 0.8 or more; or, for four
+    characters, three of them in their places (one typed as another that sounds alike:
+    行正许可, 重复伸请) where no other label has three, and the four are no piece of a label.
+    A table's other words of four (不予公开 over 予以公开's rows) are left to the caller:
+    they are checked first."""
+    best, best_ratio = None, 0.0
+    for label, code in labels.items():
+        ratio = _similarity(b, label)
+        if ratio > best_ratio:
+            best, best_ratio = (label, code), ratio
+    if best is not None and best_ratio >= 0.8:
+        return best
+    if len(b) != 4 or not has_chinese(b) or any(b in label for label in labels):
+        # (a piece of a longer label wrapped over two lines is no typo: 反复申请 of
+        # 4.无正当理由大量 / 反复申请 is not 重复申请)
+        return None
+    typos = [
+        (label, code)
+        for label, code in labels.items()
+        if len(label) == 4 and sum(x == y for x, y in zip(b, label, strict=True)) == 3
+    ]
+    return typos[0] if len(typos) == 1 else None
+
+
 def _similarity(a: str, b: str) -> float:
     """difflib's ratio, skipped when a cheap upper bound already rules a match out."""
     # ratio = 2M / (len(a) + len(b)) and M <= the characters the two have in common
@@ -95,13 +120,9 @@ def match_proactive(text: str) -> LabelMatch | None:
         return LabelMatch(code, True, b)
     if len(b) < 3:
         return None
-    best, best_ratio = None, 0.0
-    for label, code in _PROACTIVE_LABELS.items():
-        ratio = _similarity(b, label)
-        if ratio > best_ratio:
-            best, best_ratio = (label, code), ratio
-    if best is not None and best_ratio >= 0.8:
-        return LabelMatch(best[1], False, best[0])
+    near = _near_miss(b, _PROACTIVE_LABELS)
+    if near is not None:
+        return LabelMatch(near[1], False, near[0])
     return None
 
 
@@ -123,6 +144,10 @@ _REQUEST_CORES: list[tuple[str, str]] = sorted(
     ),
     key=lambda cc: -len(cc[0]),
 )
+#: the labels a near miss is measured against: canonical wordings of four or more characters
+_REQUEST_FUZZY: dict[str, str] = {
+    canon: code for code, canon in _REQUEST_CANON.items() if len(canon) >= 4
+}
 _REQUEST_GROUPS = ("本年度办理结果", "办理结果", "不予公开", "无法提供", "不予处理")
 # fmt: off
 REQUEST_HEADER_WORDS = (
@@ -158,16 +183,10 @@ def match_request(text: str, fuzzy: bool = False) -> LabelMatch | None:
             canon = _REQUEST_CANON[code]
             exact = b == canon or b.endswith(canon) and _is_group_prefix(b[: -len(canon)])
             return LabelMatch(code, exact, core)
-    if fuzzy and 4 <= len(b) <= 40:
-        best, best_ratio = None, 0.0
-        for code, canon in _REQUEST_CANON.items():
-            if len(canon) < 4:
-                continue
-            ratio = _similarity(b, canon)
-            if ratio > best_ratio:
-                best, best_ratio = code, ratio
-        if best is not None and best_ratio >= 0.8:
-            return LabelMatch(best, False, _REQUEST_CANON[best])
+    if fuzzy and 4 <= len(b) <= 40 and b not in _GROUP_WORDS:
+        near = _near_miss(b, _REQUEST_FUZZY)
+        if near is not None:
+            return LabelMatch(near[1], False, near[0])
     return None
 
 
