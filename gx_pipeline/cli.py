@@ -279,9 +279,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if argv and argv[0] in PASSTHROUGH:
             run, _ = PASSTHROUGH[argv[0]]
-            return run(argv[1:])
-        args = build_parser().parse_args(argv)
-        return args.func(args)
+            code = run(argv[1:])
+        else:
+            args = build_parser().parse_args(argv)
+            code = args.func(args)
+        # what is still buffered is written here, not at exit where a closed pipe is no longer
+        # ours to handle (output into a pipe is written in blocks)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        return code
     except BrokenPipeError:
         gone = _readers_gone()
         if not gone:

@@ -8,6 +8,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from gx_pipeline.defs.home import TEMPLATE, ensure_home
 
 _RUN = textwrap.dedent(
@@ -149,3 +151,86 @@ def test_a_run_whose_stdout_is_closed_keeps_its_output_in_the_file(tmp_path):
     assert out.read_text() == "kept though stdout was closed\n"
     assert err.read_text() == "stderr kept and copied\n"
     assert done.stderr == "fd 1 closed again\nstderr kept and copied\n"
+
+
+_STUCK_TERMINAL = textwrap.dedent(
+    """
+    import os, sys, time
+    from gx_pipeline.defs.compute_logs import captured
+    started = time.monotonic()
+    with captured(sys.stderr, sys.argv[1]):
+        os.write(2, b"x" * 300_000 + b"\\n")  # more than the pipe holds: its reader waits
+    print(f"returned after {time.monotonic() - started:.1f} s", flush=True)
+    """
+)
+
+
+def test_a_terminal_that_takes_nothing_does_not_hold_the_run(tmp_path):
+    """The terminal's reader stopped (a pager, a stopped process): the capture ends after a
+    bounded wait and the run goes on (it waited for the reader, so an interrupt in that wait
+    failed a run whose steps had all succeeded); the file holds everything."""
+    import select
+
+    log = tmp_path / "logs" / "x.err"
+    run = subprocess.Popen(
+        [sys.executable, "-c", _STUCK_TERMINAL, str(log)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        ready, _, _ = select.select([run.stdout], [], [], 60)  # stderr is not read meanwhile
+        said = run.stdout.readline().decode() if ready else ""
+    finally:
+        run.stderr.read()  # now the reader takes it
+        run.wait(60)
+    assert said.startswith("returned after"), "the capture waited for the stopped reader"
+    assert log.stat().st_size == 300_001
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        (
+            "compute_logs: \n  module: dagster.core.storage.noop_compute_log_manager\n"
+            "  class: NoOpComputeLogManager\n"
+        ),
+        (
+            "compute_logs:  # our own\n  module: dagster.core.storage.noop_compute_log_manager\n"
+            "  class: NoOpComputeLogManager\n"
+        ),
+        (
+            "compute_logs: {module: dagster.core.storage.noop_compute_log_manager, "
+            "class: NoOpComputeLogManager}\n"
+        ),
+        (
+            '"compute_logs":\n  module: dagster.core.storage.noop_compute_log_manager\n'
+            "  class: NoOpComputeLogManager\n"
+        ),
+    ],
+    ids=["trailing-space", "comment", "flow", "quoted"],
+)
+def test_a_compute_logs_section_written_otherwise_is_still_the_users(tmp_path, written):
+    """Any spelling of the key YAML reads as `compute_logs` counts (a second section appended
+    after it replaced the user's setting: YAML keeps the last)."""
+    import yaml
+
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "dagster.yaml").write_text(written, encoding="utf-8")
+    ensure_home(home)
+    data = yaml.safe_load((home / "dagster.yaml").read_text(encoding="utf-8"))
+    assert data["compute_logs"]["class"] == "NoOpComputeLogManager"
+    assert "run_monitoring" in data
+    assert (home / "dagster.yaml").read_text(encoding="utf-8").count("compute_logs") == 1
+
+
+@pytest.mark.parametrize(
+    "written", ["telemetry:\n  enabled: false\n...\n", "{telemetry: {enabled: false}}\n"]
+)
+def test_a_dagster_yaml_that_cannot_take_a_section_is_left_as_it_is(tmp_path, written):
+    """An end-of-document marker or a flow mapping: appending would make the file unreadable."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "dagster.yaml").write_text(written, encoding="utf-8")
+    ensure_home(home)
+    assert (home / "dagster.yaml").read_text(encoding="utf-8") == written

@@ -342,3 +342,81 @@ def test_a_conversion_that_overruns_leaves_no_libreoffice_behind(monkeypatch, tm
     with pytest.raises(word.DocumentError, match="did not convert the Word file within"):
         word.read_doc(doc.read_bytes(), doc.name)
     assert _office_processes(str(tmp_path)) == []
+
+
+def _fake_office(folder: Path, script: str) -> Path:
+    """A `soffice` first on PATH that runs `script` (sh) instead of converting."""
+    folder.mkdir(parents=True, exist_ok=True)
+    soffice = folder / "soffice"
+    soffice.write_text("#!/bin/sh\n" + script + "\n")
+    soffice.chmod(0o755)
+    return folder
+
+
+_DOC = b"\xd0\xcf\x11\xe0" + "WordDocument".encode("utf-16-le")
+
+
+def test_an_interrupted_conversion_ends_its_libreoffice(monkeypatch, tmp_path):
+    """Ctrl-C or the page's time limit during a conversion: its processes go too (they were
+    left running, out of reach of the worker's clean-up)."""
+    import os
+    import signal
+
+    from gx_pipeline.documents import word
+
+    fake = _fake_office(tmp_path / "office-hangs", "sleep 300")
+    monkeypatch.setenv("PATH", f"{fake}{os.pathsep}{os.environ['PATH']}")
+
+    class Stop(Exception):
+        pass
+
+    def stop(*_):
+        raise Stop
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(2)
+    try:
+        with pytest.raises(Stop):
+            word.read_doc(_DOC, "hangs.doc")
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert _gone_soon(str(fake))
+
+
+def _gone_soon(marker: str) -> bool:
+    import time
+
+    deadline = time.monotonic() + 5
+    while _office_processes(marker) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return not _office_processes(marker)
+
+
+def test_a_conversion_whose_child_left_its_group_does_not_hang_the_parse(monkeypatch, tmp_path):
+    """A process that left the conversion's group (setsid) holding its output open: the
+    overrun is still reported at once (the parse waited for the end of that output, for good)."""
+    import os
+    import subprocess
+    import sys
+
+    fake = _fake_office(tmp_path / "office-escapes", "setsid sleep 91.7 &\nsleep 300")
+    env = {**os.environ, "PATH": f"{fake}{os.pathsep}{os.environ['PATH']}"}
+    code = (
+        "from gx_pipeline.documents import word\n"
+        "word.CONVERT_TIMEOUT = 1\n"
+        f"try:\n    word.read_doc({_DOC!r}, 'escapes.doc')\n"
+        "except word.DocumentError as err:\n    print(err)\n"
+    )
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", code],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=45,
+            check=False,
+        )
+    finally:
+        subprocess.run(["pkill", "-f", "sleep 91.7"], check=False)
+    assert "did not convert the Word file within 1 s" in done.stdout, done.stderr

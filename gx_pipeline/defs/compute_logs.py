@@ -19,6 +19,7 @@ import contextlib
 import os
 import sys
 import threading
+import time
 from collections.abc import Generator, Sequence
 from typing import IO, Any
 
@@ -32,6 +33,8 @@ from dagster._serdes import ConfigurableClassData
 
 #: how often the copying thread looks for new output (Dagster's tail: each second)
 POLL_S = 0.05
+#: how long the end of a capture waits for a terminal that takes nothing (a reader stopped)
+DRAIN_S = 5.0
 _CHUNK = 1 << 16
 
 
@@ -106,39 +109,74 @@ def captured(stream: IO[str], path: str) -> Generator[None, None, None]:
         finally:
             os.close(fd)  # closed again, as it was
         return
-    done = threading.Event()
-    with open(path, "ab", buffering=0) as sink, open(path, "rb", buffering=0) as source:
-        copier = threading.Thread(
-            target=_copy, args=(source, terminal, done), name="gx-compute-log-copy", daemon=True
-        )
+    restore = os.dup(fd)
+    with open(path, "ab", buffering=0) as sink:
+        copier = _Copier(path, terminal)
         copier.start()
         os.dup2(sink.fileno(), fd)
         try:
             yield
         finally:
-            with contextlib.suppress(OSError, ValueError):
-                stream.flush()
-            os.dup2(terminal, fd)
-            done.set()
-            copier.join()
-            os.close(terminal)
-
-
-def _copy(source: IO[bytes], terminal: int, done: threading.Event) -> None:
-    """Copy what is written to `source` to the descriptor `terminal` until `done`, then the
-    rest. A terminal that is gone (a closed pipe) ends the copy, not the capture."""
-    while True:
-        finished = done.is_set()  # read before the last look: nothing written after is missed
-        chunk = source.read(_CHUNK)
-        if chunk:
             try:
-                _write_all(terminal, chunk)
-            except OSError:
-                return
-            continue
-        if finished:
+                with contextlib.suppress(OSError, ValueError):
+                    stream.flush()
+                # what was written before the switch back reaches the terminal before what is
+                # written after it (another thread's line written in the moment between the
+                # last look and the switch can still come after its successors)
+                copier.catch_up(os.fstat(sink.fileno()).st_size)
+            finally:
+                os.dup2(restore, fd)
+                os.close(restore)
+                copier.finish()
+
+
+class _Copier(threading.Thread):
+    """Copies what is written to the capture's file to the terminal's descriptor, until
+    finish(), then the rest. A terminal that is gone (a closed pipe) ends the copy, not the
+    capture; one that takes nothing (a reader that stopped) is waited for DRAIN_S, after which
+    the rest is copied in the background (the file holds it in any case): the run goes on."""
+
+    def __init__(self, path: str, terminal: int) -> None:
+        super().__init__(name="gx-compute-log-copy", daemon=True)
+        # both are closed by run(), when the copy ends, which may be after the capture
+        self.source = open(path, "rb", buffering=0)  # noqa: SIM115
+        self.terminal = terminal
+        self.copied = 0
+        self.ended = False
+        self.done = threading.Event()
+        self.wake = threading.Event()
+
+    def run(self) -> None:
+        try:
+            while True:
+                finished = self.done.is_set()  # before the last look: nothing written is missed
+                chunk = self.source.read(_CHUNK)
+                if chunk:
+                    _write_all(self.terminal, chunk)
+                    self.copied += len(chunk)
+                    continue
+                if finished:
+                    return
+                self.wake.wait(POLL_S)
+                self.wake.clear()
+        except OSError:
             return
-        done.wait(POLL_S)
+        finally:
+            self.ended = True
+            self.source.close()
+            os.close(self.terminal)
+
+    def catch_up(self, size: int) -> None:
+        """Wait (at most DRAIN_S) until the first `size` bytes of the file are copied."""
+        deadline = time.monotonic() + DRAIN_S
+        while self.copied < size and not self.ended and time.monotonic() < deadline:
+            self.wake.set()
+            time.sleep(0.002)
+
+    def finish(self) -> None:
+        self.done.set()
+        self.wake.set()
+        self.join(DRAIN_S)
 
 
 def _write_all(fd: int, data: bytes) -> None:

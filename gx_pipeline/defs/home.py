@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import dagster as dg
+import yaml
 
 from gx_pipeline.datadir import REPO_ROOT
 
@@ -36,12 +37,31 @@ def ensure_home(home: Path) -> Path:
         config.write_text(template, encoding="utf-8")
         return home
     text = config.read_text(encoding="utf-8")
-    missing = [_section(template, key) for key in ADDED_SECTIONS if not _section(text, key)]
-    if missing:
-        with config.open("a", encoding="utf-8") as f:
-            for section in missing:
-                f.write("\n# added by gx (gx_pipeline/defs/dagster.yaml)\n" + section)
+    keys = _top_keys(text)
+    if keys is None:  # not a mapping YAML can read: Dagster says what is wrong with it
+        return home
+    missing = [_section(template, key) for key in ADDED_SECTIONS if key not in keys]
+    if not missing:
+        return home
+    added = "".join("\n# added by gx (gx_pipeline/defs/dagster.yaml)\n" + s for s in missing)
+    joined = text + ("" if text.endswith("\n") or not text else "\n") + added
+    if _top_keys(joined) != keys | set(ADDED_SECTIONS):
+        return home  # a file the sections cannot be appended to (an end marker `...`)
+    with config.open("a", encoding="utf-8") as f:
+        f.write(joined[len(text) :])
     return home
+
+
+def _top_keys(text: str) -> set[str] | None:
+    """The top-level keys of a YAML text (a set, empty for an empty file), None where it is
+    not a mapping YAML reads."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return None
+    if data is None:
+        return set()
+    return set(data) if isinstance(data, dict) else None
 
 
 #: top-level keys of the template that a dagster.yaml written by an older gx may lack
@@ -49,7 +69,7 @@ ADDED_SECTIONS = ("run_monitoring", "compute_logs")
 
 
 def _section(text: str, key: str) -> str:
-    """The top-level `key` of a YAML text and its indented lines ("" if it has none)."""
+    """The top-level `key` of the template and its indented lines."""
     found = re.search(rf"^{key}:\n(?:[ #].*\n)*", text, re.MULTILINE)
     return found.group(0) if found else ""
 

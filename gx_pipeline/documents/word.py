@@ -399,14 +399,27 @@ def _convert(argv: list[str], env: dict[str, str]) -> tuple[int, str]:
     try:
         out, err = proc.communicate(timeout=CONVERT_TIMEOUT)
     except subprocess.TimeoutExpired:
-        _end_group(proc.pid)
-        proc.communicate()
+        _abandon(proc)
         raise DocumentError(
             f"LibreOffice did not convert the Word file within {CONVERT_TIMEOUT} s"
         ) from None
+    except BaseException:  # Ctrl-C, the page's time limit: the conversion goes too
+        _abandon(proc)
+        raise
     finally:
         _CONVERTING.discard(proc.pid)
     return proc.returncode, (err or out).decode("utf-8", "replace").strip()[:200]
+
+
+def _abandon(proc: subprocess.Popen) -> None:
+    """Kill the conversion's group and reap its process, without waiting for the end of its
+    output: a process that left the group (setsid) may hold those pipes open for good."""
+    _end_group(proc.pid)
+    for pipe in (proc.stdout, proc.stderr):
+        if pipe is not None:
+            pipe.close()
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(timeout=5)
 
 
 #: process groups of the conversions running in this process
