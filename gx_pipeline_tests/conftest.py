@@ -200,3 +200,15 @@ def report_site() -> Iterator[ReportSite]:
     with loopback_server(site.handler()) as base:
         site.base = base
         yield site
+
+
+def processes_naming(text: str) -> list[int]:
+    """Live processes whose command line holds `text` (a test's own folder)."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if text in cmdline.read_bytes().decode(errors="replace"):
+                found.append(int(cmdline.parent.name))
+        except OSError:
+            continue
+    return found

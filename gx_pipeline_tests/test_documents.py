@@ -22,6 +22,7 @@ from gx_pipeline.parsing import ParseError, parse_bytes, parse_file
 from gx_pipeline.scoring import score
 from gx_pipeline.staging.pool import parse_raw
 from gx_pipeline.staging.tables import Quarantined, RawFile
+from gx_pipeline_tests.conftest import processes_naming
 
 PAIRS = Path(__file__).parent / "fixtures" / "documents"
 REDTEAM = Path(__file__).parent / "fixtures" / "redteam"
@@ -315,19 +316,6 @@ def test_hidden_text_turned_off_is_shown_text(mark: str, off: str):
     assert turned_off.cells == shown.cells
 
 
-def _office_processes(marker: str) -> list[str]:
-    """LibreOffice processes whose command line names `marker` (a conversion's folder)."""
-    found = []
-    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
-        try:
-            line = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
-            continue
-        if marker in line and "office" in line:
-            found.append(line[:120])
-    return found
-
-
 def test_a_conversion_that_overruns_leaves_no_libreoffice_behind(monkeypatch, tmp_path):
     """LibreOffice converts in soffice.bin, a child of the process started (oosplash): a timeout
     that ended only that process left soffice.bin running, for good on a file that hangs it."""
@@ -341,7 +329,7 @@ def test_a_conversion_that_overruns_leaves_no_libreoffice_behind(monkeypatch, tm
     doc = next(p for p in DOCUMENTS if p.suffix == ".doc")
     with pytest.raises(word.DocumentError, match="did not convert the Word file within"):
         word.read_doc(doc.read_bytes(), doc.name)
-    assert _office_processes(str(tmp_path)) == []
+    assert processes_naming(str(tmp_path)) == []
 
 
 def _fake_office(folder: Path, script: str) -> Path:
@@ -388,9 +376,9 @@ def _gone_soon(marker: str) -> bool:
     import time
 
     deadline = time.monotonic() + 5
-    while _office_processes(marker) and time.monotonic() < deadline:
+    while processes_naming(marker) and time.monotonic() < deadline:
         time.sleep(0.1)
-    return not _office_processes(marker)
+    return not processes_naming(marker)
 
 
 def test_a_conversion_whose_child_left_its_group_does_not_hang_the_parse(monkeypatch, tmp_path):

@@ -22,7 +22,7 @@ from gx_pipeline.staging.pool import (
     too_slow,
 )
 from gx_pipeline.staging.tables import LoadedReport, Quarantined, RawFile
-from gx_pipeline_tests.conftest import FIXTURES
+from gx_pipeline_tests.conftest import FIXTURES, processes_naming
 
 
 def _raws(paths: list[Path]) -> list[RawFile]:
@@ -329,29 +329,18 @@ def test_libreoffice_converting_for_a_worker_ends_with_the_run(tmp_path, monkeyp
 
     def kill(run, workers):
         deadline = time.monotonic() + 60  # the workers import this module first
-        while not _processes_naming(str(fake)) and time.monotonic() < deadline:
+        while not processes_naming(str(fake)) and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert _processes_naming(str(fake)), "no conversion started"
+        assert processes_naming(str(fake)), "no conversion started"
         run.send_signal(signal.SIGKILL)
         run.wait()
 
     script = _RUN_WITH_WORKERS.replace("slow_parse", "converting_parse")
     assert _workers_left_after(kill, script) == []
     deadline = time.monotonic() + 5
-    while _processes_naming(str(fake)) and time.monotonic() < deadline:
+    while processes_naming(str(fake)) and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert _processes_naming(str(fake)) == []
-
-
-def _processes_naming(text: str) -> list[int]:
-    found = []
-    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
-        try:
-            if text in cmdline.read_bytes().decode(errors="replace"):
-                found.append(int(cmdline.parent.name))
-        except OSError:
-            continue
-    return found
+    assert processes_naming(str(fake)) == []
 
 
 def _running(pid: int) -> bool:

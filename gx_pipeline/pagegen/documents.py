@@ -69,12 +69,15 @@ def _utf8_page(page: GeneratedPage) -> str:
 _HEADER_STOP = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d)")
 
 
-def _is_header_row(tr: etree._Element) -> bool:
+def is_header_text(text: str) -> bool:
+    """A cell's text that a header row may hold: no figure and no row label (一、, （一）, 1.)."""
+    return not _HEADER_STOP.match(text) and not any(ch.isdigit() for ch in text)
+
+
+def is_header_row(tr: etree._Element) -> bool:
     """A table's leading row that holds no figure and no row label: a header row."""
     cells = [" ".join(td.text_content().split()) for td in tr if td.tag in ("td", "th")]
-    return bool(cells) and not any(
-        _HEADER_STOP.match(c) or any(ch.isdigit() for ch in c) for c in cells
-    )
+    return bool(cells) and all(is_header_text(c) for c in cells)
 
 
 def print_html(page: GeneratedPage, layout: str) -> str:
@@ -92,7 +95,7 @@ def print_html(page: GeneratedPage, layout: str) -> str:
             rows = [tr for tr in table.iter("tr")]
             head = []
             for tr in rows:
-                if not _is_header_row(tr):
+                if not is_header_row(tr):
                     break
                 head.append(tr)
             if head and len(head) < len(rows):
@@ -105,7 +108,7 @@ def print_html(page: GeneratedPage, layout: str) -> str:
         # show them (Chromium's writing-mode in table cells overlaps the rows when printed)
         for table in root.iter("table"):
             for tr in table.iter("tr"):
-                if not _is_header_row(tr):
+                if not is_header_row(tr):
                     break
                 for td in tr:
                     text = "".join(td.text_content().split())
@@ -179,10 +182,7 @@ def docx_of(page: GeneratedPage, layout: str) -> bytes:
         table.style = "Table Grid"
         header_rows = 0
         for r, row in enumerate(grid):
-            if header_rows == r and all(
-                not any(ch.isdigit() for ch in (t or "")) and not _HEADER_STOP.match(t or "")
-                for t in row
-            ):
+            if header_rows == r and all(is_header_text(t or "") for t in row):
                 header_rows += 1
         # every cell once, before merging: table.cell() walks the whole table on each call
         cells = table._cells

@@ -32,9 +32,9 @@ from pathlib import Path
 from lxml import etree, html
 
 from gx_pipeline.pagegen.documents import (
-    _HEADER_STOP,
-    _is_header_row,
     docx_of,
+    is_header_row,
+    is_header_text,
     libreoffice_convert,
     pdf_with_chromium,
     print_html,
@@ -52,7 +52,7 @@ def _header_rows(table: etree._Element) -> int:
     rows = [tr for tr in table.iter("tr")]
     n = 0
     for tr in rows:
-        if not _is_header_row(tr):
+        if not is_header_row(tr):
             break
         n += 1
     return n if n < len(rows) else 0
@@ -192,7 +192,7 @@ def rules_docx(page: GeneratedPage, layout: str, align: str) -> bytes:
         head = 0
         for tr in rows:
             texts = ["".join(t.text or "" for t in tc.iter(qn("w:t"))) for tc in tr.tc_lst]
-            if any(_HEADER_STOP.match(t) or any(ch.isdigit() for ch in t) for t in texts):
+            if not all(is_header_text(t) for t in texts):
                 break
             head += 1
         if head >= len(rows):

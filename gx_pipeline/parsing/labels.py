@@ -423,13 +423,13 @@ def has_chinese(text: str) -> bool:
 
 
 #: what a copy shows for a character it could not read or decode
-_UNREADABLE = frozenset("□■�")
+UNREADABLE = frozenset("□■\ufffd")
 
 
 def has_words(text: str) -> bool:
     """Chinese characters, or the marks a copy shows for characters it could not read (□□,
     �): a heading's text, if misread, not a stray mark."""
-    return has_chinese(text) or not _UNREADABLE.isdisjoint(text)
+    return has_chinese(text) or not UNREADABLE.isdisjoint(text)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -1618,8 +1618,8 @@ def _header_words(header: list[str]) -> list[str]:
     ]
 
 
-#: what a copy shows for characters it misread or could not decode
-_MISREAD_MARKS = frozenset("口囗□■�")
+#: what a copy shows for characters it misread (口, 囗: OCR's box) or could not decode
+_MISREAD_MARKS = labels.UNREADABLE | frozenset("口囗")
 _NOT_LETTERS = re.compile(r"[^\u4e00-\u9fff口囗□■\ufffd]")
 _BROKEN_RUN = re.compile("\ufffd+")
 
