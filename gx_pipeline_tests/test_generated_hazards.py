@@ -185,12 +185,17 @@ def test_the_first_row_of_a_result_group_without_its_label_keeps_its_empty_cells
 _CHANGE_ROWS = ("licensing", "other_services", "penalty", "coercion", "fees")
 
 
-@pytest.mark.parametrize("minus", ["-", "－", "\u2212", "\u2013", "\u2010", "\u2011"])
+@pytest.mark.parametrize(
+    "minus",
+    ["-", "－", "\u2212", "\u2013", "\u2010", "\u2011"]
+    + ["\u2014", "\u2014\u2014", "\u2015", "\u2012", "\ufe58", "\u2014 "],
+)
 @pytest.mark.parametrize("rendering", sorted(RENDERINGS))
 def test_a_negative_change_reads_with_any_minus_sign(minus: str, rendering: str):
     """本年增/减 is negative where items were dropped; pages write the sign as the hyphen, the
-    full-width minus, the minus sign of Word's symbols (U+2212), an en dash or a hyphen of
-    another code."""
+    full-width minus, the minus sign of Word's symbols (U+2212), an en dash, a hyphen of
+    another code, or the dash a Chinese input method types for the minus key (—, ——, the
+    horizontal bar): alone in a cell a dash is a blank, before a number it is the sign."""
     for k, year in enumerate((2019, 2020, 2023)):
         rng = random.Random(f"minus:{minus}:{rendering}:{k}")
         doc, values = _document(rng, "2019", year)

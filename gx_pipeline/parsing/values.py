@@ -15,13 +15,16 @@ NULL_MARKERS = frozenset(
     {"", "-", "--", "—", "——", "―", "－", "–", "/", "//", "\\", "无", "空", "×", "·", "...", "…"}
 )
 
-#: minus signs other than the hyphen (the full-width one is the hyphen after NFKC): Word's
-#: symbol (U+2212), an en dash, the hyphens of other codes
-_MINUS = "\u2212\u2013\u2010\u2011"
+#: minus signs other than the hyphen (the full-width and the small one are the hyphen after
+#: NFKC): Word's symbol (U+2212), an en dash, the hyphens of other codes, and the dashes a
+#: Chinese input method types for the minus key (—, a pair of them ——, the figure dash, the
+#: horizontal bar, the two-em dash). Alone in a cell a dash is a blank (NULL_MARKERS); before a
+#: number it is the number's sign, never a blank beside a number
+_MINUS = "\u2212\u2013\u2010\u2011\u2012\u2014\u2015\u2e3a\u2e3b"
 # a number with optional sign, thousands separators and decimals, then an optional unit
 _NUMBER = re.compile(
     # 本年增/减 is sometimes written in words: 增加2, 新增2项, 减少1, 减1项
-    rf"^(?P<sign>[-+{_MINUS}]|新增|增加|增|上升|减少|减|下降)?"
+    rf"^(?P<sign>[-{_MINUS}]{{1,2}}|\+|新增|增加|增|上升|减少|减|下降)?"
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
     r"(?P<unit>亿元|万元|千元|元|亿|万|件|条|个|项|次|份|人次|人)?$"
 )
@@ -108,7 +111,7 @@ def read_value(text: str, amount: bool = False) -> CellValue | None:
     except InvalidOperation:  # pragma: no cover - the regex admits only valid decimals
         return None
     sign = m.group("sign")
-    if sign is not None and (sign == "-" or sign in _MINUS or sign in ("减少", "减", "下降")):
+    if sign is not None and (sign[0] == "-" or sign[0] in _MINUS or sign in ("减少", "减", "下降")):
         number = -number
     if amount:
         if unit is not None and unit not in _AMOUNT_SCALE:
