@@ -244,3 +244,41 @@ def test_a_four_character_label_with_one_character_mistyped_names_its_row_and_is
         got = _read(doc, rendering, rng)
         assert _differences(got, doc, values) == {}, typo
         assert any(p.startswith(f"{section}.{code}: label") for p in got.problems), typo
+
+
+# --- a Traditional Chinese mirror that credits the web before the title ------------------------
+
+_CREDITS = [
+    "來源：網絡",
+    "來源：互聯網",
+    "來源：網絡整理",
+    "轉載自：網絡",
+    "來源：網友投稿",
+    "来源：网络",
+]
+
+
+@pytest.mark.parametrize("credit", _CREDITS)
+@pytest.mark.parametrize("place", ["h1", "title"])
+def test_a_mirror_credit_of_the_web_before_the_title_is_no_part_of_the_agency(
+    credit: str, place: str
+):
+    """Mirror sites re-host reports in Traditional Chinese and put their credit in the title
+    area, run together with the title (來源：網絡XX局2020年政府信息公開工作年度報告): the words
+    after the label say where the text was taken from; the agency is the title's (网络XX局
+    was read)."""
+    import opencc
+
+    s2t = opencc.OpenCC("s2t")
+    for k, (template, year) in enumerate(FORMATS):
+        rng = random.Random(f"mirror:{credit}:{place}:{k}")
+        doc, _ = _document(rng, template, year)
+        page = s2t.convert(render_html.trs_page(doc, rng))
+        title = s2t.convert(doc.meta.title)
+        page = page.replace(
+            f'<h1 class="title">{title}</h1>', f'<h1 class="title">{credit}{title}</h1>'
+        )
+        if place == "title":
+            page = page.replace("<title>", f"<title>{credit}", 1)
+        got = parse_bytes(page.encode("utf-8"), "page.html")
+        assert got.agency == doc.meta.agency, (credit, got.agency)

@@ -260,6 +260,23 @@ def _other_report(a: tuple[str, str | None], b: tuple[str, str | None]) -> bool:
     return a[0] != b[0] or (a[1] is not None and b[1] is not None and a[1] != b[1])
 
 
+#: a credit before a title on a page that re-hosts the report (來源：網絡XX局2020年…, a mirror's
+#: line run together with the title): the words after the label say where the text was taken
+#: from (the web, the site itself), and are no part of the agency's name
+_SOURCE_LABEL = re.compile(r"(?:来源|出处|转载自?|转自|摘自|摘编自)[:：]$")
+_WEB_SOURCE = re.compile(
+    r"^(?:网络|互联网|网上|网友|网民|本站|本网|转载|综合)(?:整理|转载|收集|投稿|来稿|摘编|编辑)?"
+)
+
+
+def _title_pre(line: str, m: re.Match[str]) -> str:
+    """The words of a title before its year, without a credit of the web that stands there."""
+    pre = m.group("pre")
+    if _SOURCE_LABEL.search(line, 0, m.start("pre")):
+        return _WEB_SOURCE.sub("", pre)
+    return pre
+
+
 def _may_title(line: str) -> bool:
     """The words every title holds (a quick look before a title's search)."""
     return "信息公开" in line or "政务公开" in line
@@ -269,7 +286,7 @@ def _named_report(line: str) -> tuple[str, str | None] | None:
     """The year and agency of the report a title line names."""
     if not _may_title(line) or (m := _TITLE.search(line)) is None:
         return None
-    return m.group("year"), _clean_agency(m.group("pre")) or _clean_agency(m.group("post"))
+    return m.group("year"), _clean_agency(_title_pre(line, m)) or _clean_agency(m.group("post"))
 
 
 def _list_entry_date(head: list[str], k: int) -> bool:
@@ -348,7 +365,8 @@ def extract(
         if year is None:
             year, year_from = title_year, "title"
         post = found.get("post") or ""
-        a = _clean_agency(m.group("pre")) or _clean_agency(post)
+        pre = _title_pre(line, m)
+        a = _clean_agency(pre) or _clean_agency(post)
         if a is None and not m.group("pre") and not post and k:
             # a two-line title: the agency on the line right above (a short name is no title
             # line: the candidate before this one may be any text above it)
@@ -381,7 +399,7 @@ def extract(
             if own_title and _in_list(before, k):
                 continue  # another report's title in a list, not a sentence of this one
             for m in _TITLE.finditer(t):
-                a = _clean_agency(m.group("pre")) or _clean_agency(m.group("post"))
+                a = _clean_agency(_title_pre(t, m)) or _clean_agency(m.group("post"))
                 if year is None:
                     year, year_from = int(m.group("year")), "title"
                 if agency is None and a is not None:
