@@ -22,6 +22,7 @@ from gx_pipeline.pagegen.layout import (
     build_document,
     keyed_cells,
     map_cells,
+    map_tables,
     section_tables,
 )
 from gx_pipeline.pagegen.metadata import make_meta
@@ -244,6 +245,167 @@ def test_a_four_character_label_with_one_character_mistyped_names_its_row_and_is
         got = _read(doc, rendering, rng)
         assert _differences(got, doc, values) == {}, typo
         assert any(p.startswith(f"{section}.{code}: label") for p in got.problems), typo
+
+
+# --- requests headings left blank or not read -------------------------------------------------
+
+_HEADINGS = dict(
+    zip(
+        (c.code for c in contract.REQUEST_COLUMNS),
+        ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"),
+        strict=True,
+    )
+)
+_ORG = ("enterprise", "research", "nonprofit", "legal_service", "other_org")
+_UNREAD = ("口口口口", "\ufffd\ufffd", "囗囗", "□□□□")
+
+
+def _requests_table(doc: Document, fn) -> Document:
+    return map_tables(doc, lambda t: fn(t) if t.section == "requests" else t)
+
+
+def _headings_as(table: Table, texts: dict[str, str]) -> Table:
+    """The requests table with the headings of some columns written otherwise ("": blank)."""
+    by_heading = {_HEADINGS[code]: text for code, text in texts.items()}
+    return replace(
+        table,
+        rows=tuple(
+            tuple(
+                replace(c, text=by_heading[c.text]) if c.header and c.text in by_heading else c
+                for c in row
+            )
+            for row in table.rows
+        ),
+    )
+
+
+def _column_cells(row: tuple, code: str) -> list[int]:
+    return [
+        k
+        for k, c in enumerate(row)
+        if (c.key is not None and c.key[2] == code) or (c.header and c.text == _HEADINGS[code])
+    ]
+
+
+def _swapped(table: Table, a: str, b: str) -> Table:
+    """Two columns drawn the other way round, headings and values."""
+    rows = []
+    for row in table.rows:
+        cells, (i, j) = list(row), (_column_cells(row, a), _column_cells(row, b))
+        if len(i) == 1 and len(j) == 1:
+            cells[i[0]], cells[j[0]] = cells[j[0]], cells[i[0]]
+        rows.append(tuple(cells))
+    return replace(table, rows=tuple(rows))
+
+
+def _moved_first(table: Table, code: str) -> Table:
+    """A column drawn before 自然人's."""
+    rows = []
+    for row in table.rows:
+        cells, at, first = list(row), _column_cells(row, code), _column_cells(row, "natural_person")
+        if len(at) == 1 and len(first) == 1:
+            cells.insert(first[0], cells.pop(at[0]))
+        rows.append(tuple(cells))
+    return replace(table, rows=tuple(rows))
+
+
+def _without(table: Table, code: str) -> Table:
+    """A column the table does not have: no heading, no values, the group headings narrower."""
+    narrower = {"申请人情况"} | ({"法人或其他组织"} if code in _ORG else set())
+    rows = tuple(
+        tuple(
+            replace(c, colspan=c.colspan - 1) if c.header and c.text in narrower else c
+            for k, c in enumerate(row)
+            if k not in _column_cells(row, code)
+        )
+        for row in table.rows
+    )
+    return replace(table, rows=rows, width=table.width - 1)
+
+
+def _wrong(got: Report, doc: Document, values: dict) -> dict:
+    """Numbers read otherwise than the page shows them, or for cells it does not show."""
+    shown = {key for key, _ in keyed_cells(doc)}
+    return {
+        (c.section, c.row, c.col): (values.get((c.section, c.row, c.col)), c.value)
+        for c in got.cells
+        if c.value is not None
+        and ((c.section, c.row, c.col) not in shown or c.value != values[(c.section, c.row, c.col)])
+    }
+
+
+def _read_columns(got: Report) -> set[str]:
+    return {c.col for c in got.cells if c.section == "requests" and c.value is not None}
+
+
+@pytest.mark.parametrize("rendering", sorted(RENDERINGS))
+def test_a_blank_heading_pinned_between_known_neighbours_is_read(rendering: str):
+    """A heading left blank in a header that draws the others in the template's places: the
+    blank one stands where one column only can, and its values are read. So are two blanks
+    apart from each other (each between known headings)."""
+    codes = list(_HEADINGS)
+    for k, (template, year) in enumerate(FORMATS * 2):
+        rng = random.Random(f"blank-pinned:{rendering}:{k}")
+        blanks = [codes[k % 7]] if k < len(FORMATS) else [codes[k % 7], codes[(k + 2) % 7]]
+        doc, values = _document(rng, template, year)
+        doc = _requests_table(doc, lambda t, b=blanks: _headings_as(t, dict.fromkeys(b, "")))
+        got = _read(doc, rendering, rng)
+        assert _differences(got, doc, values) == {}, blanks
+
+
+_NOT_PINNED = {
+    "moved beside it": lambda t, rng: _headings_as(
+        _swapped(t, "nonprofit", "legal_service"), {rng.choice(("nonprofit", "legal_service")): ""}
+    ),
+    "the total drawn first": lambda t, rng: _headings_as(_moved_first(t, "total"), {"total": ""}),
+    "a column missing": lambda t, rng: _headings_as(
+        _without(t, rng.choice(("research", "other_org"))), {"enterprise": ""}
+    ),
+    "at an edge with a column missing": lambda t, rng: _headings_as(
+        _without(t, rng.choice(("enterprise", "legal_service"))),
+        {rng.choice(("natural_person", "total")): ""},
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_NOT_PINNED))
+@pytest.mark.parametrize("rendering", sorted(RENDERINGS))
+def test_a_blank_heading_whose_place_is_not_certain_gives_no_number(case: str, rendering: str):
+    """A heading left blank where the others do not pin it: a column drawn elsewhere beside it,
+    or one the table lacks. Read in the template's order, values went to other columns (with
+    no flag where the header named the six others in order); none of them is read, and why
+    is said."""
+    for k, (template, year) in enumerate(FORMATS):
+        rng = random.Random(f"blank-unpinned:{case}:{rendering}:{k}")
+        doc, values = _document(rng, template, year)
+        doc = _requests_table(doc, lambda t, rng=rng: _NOT_PINNED[case](t, rng))
+        got = _read(doc, rendering, rng)
+        assert _wrong(got, doc, values) == {}, case
+        assert "cells_unplaced" in got.flags, case
+
+
+@pytest.mark.parametrize("rendering", sorted(RENDERINGS))
+def test_two_unreadable_headings_side_by_side_give_no_number(rendering: str):
+    """Two headings next to each other that cannot be read (口口口口, ��): each stands where
+    either could, and a pair drawn the other way round shows the same; their values are not
+    read, the others are. Apart from each other, each is pinned by its neighbours: read."""
+    for k, (template, year) in enumerate(FORMATS * 2):
+        rng = random.Random(f"unread-two:{rendering}:{k}")
+        i = k % 4
+        pair = (_ORG[i], _ORG[i + 1]) if k < len(FORMATS) else (_ORG[i], _ORG[(i + 2) % 5])
+        marks = {code: rng.choice(_UNREAD) for code in pair}
+        doc, values = _document(rng, template, year)
+        swap = k % 2 == 0 and k < len(FORMATS)
+        doc = _requests_table(
+            doc, lambda t, p=pair, m=marks, s=swap: _headings_as(_swapped(t, *p) if s else t, m)
+        )
+        got = _read(doc, rendering, rng)
+        assert _wrong(got, doc, values) == {}, pair
+        if k < len(FORMATS):
+            assert not _read_columns(got) & set(pair), pair
+            assert "cells_unplaced" in got.flags, pair
+        else:
+            assert _differences(got, doc, values) == {}, pair
 
 
 # --- a Traditional Chinese mirror that credits the web before the title ------------------------

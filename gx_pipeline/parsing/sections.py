@@ -82,6 +82,9 @@ class Scan:
     request_header_at: list[tuple[int | None, int | None]] = field(default_factory=list)
     #: in text laid out by spaces, the requests header's words and where they stand
     request_header_x: dict[str, float] = field(default_factory=dict)
+    #: the requests header row by row as the page draws it, its blank cells as "": where a
+    #: heading left blank or misread stands among the others (_unpinned_columns)
+    request_header_grid: list[list[str]] = field(default_factory=lambda: [[]])
     #: header words of the requests table met after its rows began (a table split in two,
     #: its header repeated): (table, row, word)
     request_header_later: list[tuple[int | None, int | None, str]] = field(default_factory=list)
@@ -155,6 +158,8 @@ class _Reader:
         self.header_rows_end_empty = False
         #: the table row in which a result group's label ((三)不予公开) stood, last
         self.group_at: tuple[int | None, int | None] | None = None
+        #: the field of the last blank cell of the requests header in a text copy's line
+        self.blank_td: int | None = None
 
     # --- rows -----------------------------------------------------------------------------
 
@@ -228,6 +233,13 @@ class _Reader:
             if tok.kind == END:
                 self.close(hard=True, padded=tok.td or 0 if tok.text == PAD else 0)
                 self.header_row = False
+                grid = self.scan.request_header_grid
+                if grid[-1] and not self.request_rows_begun:
+                    if tok.text == PAD and grid[-1][-1] == "" and (self.blank_td or 0) > 1:
+                        # a text copy's row closed by fillers after a space (`总计 | |||`):
+                        # the space is no blank cell of the row
+                        grid[-1].pop()
+                    grid.append([])
                 continue
             if (
                 self.filled
@@ -313,6 +325,14 @@ class _Reader:
     def value(self, tok: Token) -> None:
         if self.section is None:
             return
+        if (
+            self.section == "requests"
+            and not self.request_rows_begun
+            and tok.kind == CELL
+            and not labels.norm(tok.text)
+        ):
+            self.scan.request_header_grid[-1].append("")  # a header cell left blank, maybe
+            self.blank_td = tok.td if tok.table == 0 else None
         if tok.span and tok.table:
             self.scan.spanned_tables.add(tok.table)
         if self.row is None and self.header_row:
@@ -410,8 +430,7 @@ class _Reader:
             if n == "申请人情况" and not self.request_rows_begun:
                 # where it stands tells which side of the headings under it a heading drawn
                 # down beside it is (_under_applicants)
-                self.scan.request_header.append(n)
-                self.scan.request_header_at.append((tok.table, tok.tr))
+                self.header_word(n, tok)
             return
         if self.section == "requests" and not self.request_rows_begun and labels.is_tally_note(n):
             return  # the rest of the 勾稽 note, wrapped over lines
@@ -486,8 +505,7 @@ class _Reader:
         ):
             # a header word the template lacks (an extra applicant column such as 个体工商户)
             self.close()
-            self.scan.request_header.append(labels.bare(text))
-            self.scan.request_header_at.append((tok.table, tok.tr))
+            self.header_word(labels.bare(text), tok)
             return
         self.open(UNKNOWN, tok)
 
@@ -574,6 +592,12 @@ class _Reader:
         self.open(m.code, tok._replace(text=joined), m.exact, m.core)
         return True
 
+    def header_word(self, word: str, tok: Token) -> None:
+        """A word of the requests header, in reading order and in its row."""
+        self.scan.request_header.append(word)
+        self.scan.request_header_at.append((tok.table, tok.tr))
+        self.scan.request_header_grid[-1].append(word)
+
     def request_label(self, tok: Token, switching: bool = False) -> bool:
         text = tok.text
         b = labels.bare(text)
@@ -607,8 +631,7 @@ class _Reader:
             ):
                 self.close()
                 if not self.request_rows_begun:
-                    self.scan.request_header.append(b)
-                    self.scan.request_header_at.append((tok.table, tok.tr))
+                    self.header_word(b, tok)
                     if tok.x is not None:
                         self.scan.request_header_x.setdefault(b, tok.x)
                 else:
@@ -780,6 +803,7 @@ def assemble(s: Scan, template: str) -> Sections:
                 s.request_header_at,
                 s.request_header_lost,
                 cells_left_out,
+                s.request_header_grid,
             )
         cells.extend(got)
         if got:
@@ -867,6 +891,7 @@ def _table(
     header_at: list[tuple[int | None, int | None]] | None = None,
     header_lost: list[str] | None = None,
     cells_left_out: bool = False,
+    header_grid: list[list[str]] | None = None,
 ) -> tuple[list[Cell], bool]:
     template_rows = contract.rows(template, section)
     index = {r.code: i for i, r in enumerate(template_rows)}
@@ -1025,9 +1050,11 @@ def _table(
         by_code[r.code] = r
     _align_in_place_blanks(section, by_code, width, problems)
     drawn: tuple[contract.Column, ...] | None = None  # the columns in the page's order
+    withheld: set[str] = set()  # columns whose heading is not read and not pinned by others
     if section == "requests":
         header = _group_named(_misread_group_words(header or [], problems))
         header = _header_words(_under_applicants(header, header_at or []))
+        withheld = _unpinned_columns(header, header_grid or [], by_code, problems)
         header = _unread_applicant_heading(header, by_code, problems, header_lost or [])
         _extra_columns(header, by_code, problems)
         rotated = _total_column_first(header, by_code, problems)
@@ -1156,6 +1183,9 @@ def _table(
             continue
         for col, tok in zip(columns, fitted, strict=True):
             cells.append(_cell(section, trow.code, col.code, tok, units.get(r.block), problems))
+    if withheld:
+        complete = False
+        cells = [c for c in cells if c.col not in withheld]
     if drawn is not None:
         # in the template's order of columns, as every other page's cells are
         at = {c.code: k for k, c in enumerate(contract.REQUEST_COLUMNS)}
@@ -1704,6 +1734,114 @@ def _unread_applicant_heading(
         "order",
     )
     return header
+
+
+#: the rows a requests header draws its headings in, as the template does: the seven in one
+#: row, or 自然人 | 法人或其他组织 | 总计 over the group's five
+_HEADER_ROWS = (_APPLICANTS, ("自然人", _GROUP, "总计"), _APPLICANTS[1:6])
+_CODE_OF_HEADING = dict(zip(_APPLICANTS, (c.code for c in contract.REQUEST_COLUMNS), strict=True))
+
+
+def _unread_heading(word: str) -> bool:
+    """Whether a header cell's word is a heading that cannot be read: blank, or with marks of
+    characters not read (口口口口, 科�构). A word of other characters (组织机构, 个体工商户)
+    may be a heading's piece or a column the template lacks: the header's words tell those."""
+    if word in _APPLICANTS or word == _GROUP:
+        return False
+    return not word or not _MISREAD_MARKS.isdisjoint(word)
+
+
+def _fits(row: list[str], pattern: tuple[str, ...]) -> list[str] | None:
+    """The pattern's headings that stand where the header row cannot be read, where the row's
+    cells are the pattern's headings in its places (blank cells beyond the pattern at either
+    end, the corner's or a copy's closing bar, left out); None where they are not."""
+    lead = 0
+    while len(row) - lead > len(pattern) and not row[lead]:
+        lead += 1
+    cells = row[lead : lead + len(pattern)]
+    if len(cells) != len(pattern) or any(row[lead + len(pattern) :]):
+        return None
+    if not all(w == h or _unread_heading(w) for w, h in zip(cells, pattern, strict=True)):
+        return None
+    # two side by side: each stands where either can, the order of the two is the template's
+    # guess (a pair of columns drawn the other way round shows the same)
+    holes = [k for k, w in enumerate(cells) if w != pattern[k]]
+    return [
+        pattern[k] for k in holes if pattern[k] != _GROUP and (k - 1 in holes or k + 1 in holes)
+    ]
+
+
+def _unpinned_columns(
+    header: list[str], grid: list[list[str]], rows: dict[str, RawRow], problems: Problems
+) -> set[str]:
+    """The requests columns whose place the header does not tell, where a heading is blank or
+    unread: their values are not read. A blank or unread heading's column rests on its place
+    alone, which is certain where its row of the header draws the template's headings in the
+    template's places around it (the blank pinned between known neighbours); not where they
+    stand otherwise (a column moved or left out beside it). And where the header lacks a
+    heading and no row has a value in a seventh column, the table has a column fewer than the
+    template: which one is not known, nor where any value belongs."""
+    withheld: set[str] = set()
+    order = _applicant_order(header)
+    missing = [h for h in _APPLICANTS if h not in order]
+    rows_of_words = [
+        [
+            _HEADING_SYNONYMS.get(w, w)
+            for w in _group_named(row)
+            if not any(n in w for n in _HEADER_NON_COLUMNS if n != _GROUP)
+        ]
+        for row in grid
+    ]
+    unread = [w for words in rows_of_words for w in words if w and _unread_heading(w)]
+    if len(missing) == 1 and len(unread) == 1 and unread[0] in header:
+        # one word no heading, where one heading only is not named: it is that heading, and
+        # the header's order tells every column (_unread_applicant_heading)
+        rows_of_words = [
+            [missing[0] if w == unread[0] else w for w in words] for words in rows_of_words
+        ]
+    for words in rows_of_words:
+        named = [w for w in words if w in _APPLICANTS or w == _GROUP]
+        holes = [w for w in words if w not in named and _unread_heading(w)]
+        if not named or not holes or len(named) + len(holes) < len(words):
+            continue  # nothing to place, or a word the rows do not tell (individual columns)
+        drawn = [p for p in _HEADER_ROWS if set(named) <= set(p)]
+        if not drawn or len(words) > max(len(p) for p in drawn) + 1:
+            continue  # a copy that does not tell the header's rows apart: no row to judge
+        fits = [f for p in drawn if (f := _fits(words, p)) is not None]
+        if fits and not min(fits, key=len):
+            continue  # each heading not read is pinned between known neighbours
+        # a row of the group's five alone leaves 自然人 and 总计 to the row above it
+        group = _HEADER_ROWS[2] in drawn and len(words) <= len(_HEADER_ROWS[2]) + 1
+        heads = min(fits, key=len) if fits else _HEADER_ROWS[2] if group else _APPLICANTS
+        withheld |= {_CODE_OF_HEADING[h] for h in heads}
+        shown = " | ".join(w or "（空）" for w in words)
+        why = (
+            "side by side"
+            if fits
+            else "and the others do not stand in the template's places around them"
+        )
+        problems.flag(
+            codes.CELLS_UNPLACED,
+            f"requests: a header row ({shown}) has headings left blank or not read, {why}: "
+            f"which of {'、'.join(heads)} each of those columns is, is not known, so none of "
+            "their values is read",
+        )
+    laid_out = any(t.x is not None for r in rows.values() for t in r.values)
+    if order and missing and len(withheld) < len(_APPLICANTS) and not laid_out:
+        # (text laid out by spaces draws no blank cell: a value's place is where it stands)
+        width = max(
+            (k + 1 for r in rows.values() for k, t in enumerate(r.values) if _has_number([t])),
+            default=len(_APPLICANTS),
+        )
+        if width < len(_APPLICANTS):
+            withheld |= set(_CODE_OF_HEADING.values())
+            problems.flag(
+                codes.CELLS_UNPLACED,
+                f"requests: the header does not name {'、'.join(missing)}, and no row has a "
+                f"value in more than {width} columns: the table lacks a column of the "
+                "template's, which one is not known, so none is read",
+            )
+    return withheld
 
 
 def _applicant_columns(
