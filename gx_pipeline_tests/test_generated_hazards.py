@@ -27,7 +27,7 @@ from gx_pipeline.pagegen.layout import (
 )
 from gx_pipeline.pagegen.metadata import make_meta
 from gx_pipeline.pagegen.values import blank, generate
-from gx_pipeline.parsing import parse_bytes
+from gx_pipeline.parsing import metadata, parse_bytes
 from gx_pipeline.report import Report
 
 RENDERINGS = {
@@ -417,6 +417,9 @@ _CREDITS = [
     "轉載自：網絡",
     "來源：網友投稿",
     "来源：网络",
+    "【來源：網絡】",
+    "來源：新浪網",
+    "來源於網絡",
 ]
 
 
@@ -444,3 +447,17 @@ def test_a_mirror_credit_of_the_web_before_the_title_is_no_part_of_the_agency(
             page = page.replace("<title>", f"<title>{credit}", 1)
         got = parse_bytes(page.encode("utf-8"), "page.html")
         assert got.agency == doc.meta.agency, (credit, got.agency)
+
+
+@pytest.mark.parametrize(
+    "credit", ["来源：网络", "【来源：网络】", "来源：新浪网", "来源于网络", "转载自："]
+)
+def test_a_title_credited_to_a_source_names_no_agency_by_itself(credit: str):
+    """Where the credited title is all the page says of its publisher, the words after the
+    credit may be a site's name, the web's or an agency's: the agency is null, and said."""
+    title = f"{credit}伊川县市场监督管理局2020年政府信息公开工作年度报告"
+    got = metadata.extract([title, "一、总体情况", "本年度主动公开政府信息120条。"])
+    assert got.agency is None
+    assert any(p.startswith("meta.agency:") for p in got.problems)
+    signed = metadata.extract([title, "一、总体情况", "伊川县市场监督管理局", "2021年1月27日"])
+    assert signed.agency == "伊川县市场监督管理局"

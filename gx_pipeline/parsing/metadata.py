@@ -260,21 +260,19 @@ def _other_report(a: tuple[str, str | None], b: tuple[str, str | None]) -> bool:
     return a[0] != b[0] or (a[1] is not None and b[1] is not None and a[1] != b[1])
 
 
-#: a credit before a title on a page that re-hosts the report (來源：網絡XX局2020年…, a mirror's
-#: line run together with the title): the words after the label say where the text was taken
-#: from (the web, the site itself), and are no part of the agency's name
-_SOURCE_LABEL = re.compile(r"(?:来源|出处|转载自?|转自|摘自|摘编自)[:：]$")
-_WEB_SOURCE = re.compile(
-    r"^(?:网络|互联网|网上|网友|网民|本站|本网|转载|综合)(?:整理|转载|收集|投稿|来稿|摘编|编辑)?"
-)
+#: a credit of where the text was taken from (来源, 转载, 出处…)
+_CREDIT = re.compile(r"来源|出处|转载|转自|摘自|摘编")
 
 
-def _title_pre(line: str, m: re.Match[str]) -> str:
-    """The words of a title before its year, without a credit of the web that stands there."""
-    pre = m.group("pre")
-    if _SOURCE_LABEL.search(line, 0, m.start("pre")):
-        return _WEB_SOURCE.sub("", pre)
-    return pre
+def _title_agency(line: str, m: re.Match[str]) -> str | None:
+    """The agency a title names before or after its year. None where a credit stands before
+    the year (來源：網絡XX局2020年…, 【来源：新浪网】XX局…, a mirror's credit run together with
+    the title): the words after it name where the text was taken from (the web, a site, another
+    agency) and the title does not tell where that name ends and the agency's begins; the
+    agency is read from the page's other titles, its opening sentence or its sign-off."""
+    if _CREDIT.search(line, 0, m.end("pre")):
+        return None
+    return _clean_agency(m.group("pre")) or _clean_agency(m.groupdict().get("post") or "")
 
 
 def _may_title(line: str) -> bool:
@@ -286,7 +284,7 @@ def _named_report(line: str) -> tuple[str, str | None] | None:
     """The year and agency of the report a title line names."""
     if not _may_title(line) or (m := _TITLE.search(line)) is None:
         return None
-    return m.group("year"), _clean_agency(_title_pre(line, m)) or _clean_agency(m.group("post"))
+    return m.group("year"), _title_agency(line, m)
 
 
 def _list_entry_date(head: list[str], k: int) -> bool:
@@ -365,8 +363,7 @@ def extract(
         if year is None:
             year, year_from = title_year, "title"
         post = found.get("post") or ""
-        pre = _title_pre(line, m)
-        a = _clean_agency(pre) or _clean_agency(post)
+        a = _title_agency(line, m)
         if a is None and not m.group("pre") and not post and k:
             # a two-line title: the agency on the line right above (a short name is no title
             # line: the candidate before this one may be any text above it)
@@ -399,7 +396,7 @@ def extract(
             if own_title and _in_list(before, k):
                 continue  # another report's title in a list, not a sentence of this one
             for m in _TITLE.finditer(t):
-                a = _clean_agency(_title_pre(t, m)) or _clean_agency(m.group("post"))
+                a = _title_agency(t, m)
                 if year is None:
                     year, year_from = int(m.group("year")), "title"
                 if agency is None and a is not None:
