@@ -461,3 +461,13 @@ def test_a_title_credited_to_a_source_names_no_agency_by_itself(credit: str):
     assert any(p.startswith("meta.agency:") for p in got.problems)
     signed = metadata.extract([title, "一、总体情况", "伊川县市场监督管理局", "2021年1月27日"])
     assert signed.agency == "伊川县市场监督管理局"
+
+
+@pytest.mark.parametrize("credit", ["[来源：搜狐]", "【来源：网络】", "来源：新浪网"])
+def test_a_credit_before_a_title_without_an_agency_is_no_agency(credit: str):
+    """A mirror's title that names no agency after its credit (【来源：搜狐】2023年政府信息公开
+    工作年度报告): the credit's words and the title's run together are no name (搜狐]2023年政府
+    was read, from the 来源 label)."""
+    got = metadata.extract([f"{credit}2023年政府信息公开工作年度报告", "一、总体情况"])
+    assert got.agency is None
+    assert any(p.startswith("meta.agency:") for p in got.problems)

@@ -171,8 +171,11 @@ _GLUE = re.compile(
     r"通过|依托|利用|借助|按照|根据|认真|坚持|全面|严格|进一步|积极|切实|扎实|始终|高度重视|"
     r"紧紧围绕|深入贯彻|贯彻落实|主动公开|依法"
 )
-#: not the name of an agency: a website or a platform, or a reference to one
-_NOT_A_NAME = re.compile(r"网站|门户|网页|平台|公众号|微信|微博|客户端|专栏|栏目|热线")
+#: not the name of an agency: a website or a platform, or a reference to one; a year or a
+#: bracket inside it (搜狐]2023年政府: a credit and a title's words run together)
+_NOT_A_NAME = re.compile(
+    r"网站|门户|网页|平台|公众号|微信|微博|客户端|专栏|栏目|热线|20\d{2}年|[\[\]【】]"
+)
 #: 全 and 贵 only before the word that makes them one (全区, 全市, 贵单位, 贵局): places begin
 #: with them too (全椒县, 全州县, 全南县; 贵州省, 贵阳市, 贵港市, 贵溪市, 贵德县, 贵定县 …), as
 #: 本溪市 does with 本
