@@ -384,6 +384,20 @@ def test_a_blank_heading_whose_place_is_not_certain_gives_no_number(case: str, r
         assert "cells_unplaced" in got.flags, case
 
 
+@pytest.mark.parametrize("case", sorted(_NOT_PINNED))
+def test_a_heading_a_copy_leaves_out_gives_no_number_where_it_may_stand(case: str):
+    """A copy that leaves blank cells out (a cell a paragraph) drops a blank heading: where
+    its column stands is not drawn at all, and a column moved beside it reads as the template's
+    order. Read so, values went to other columns with no flag; none is read, and why is said."""
+    for k, (template, year) in enumerate(FORMATS):
+        rng = random.Random(f"blank-left-out:{case}:{k}")
+        doc, values = _document(rng, template, year)
+        doc = _requests_table(doc, lambda t, rng=rng: _NOT_PINNED[case](t, rng))
+        got = parse_bytes(render_text.blank_lines(doc, rng).encode("utf-8"), "page.txt")
+        assert _wrong(got, doc, values) == {}, case
+        assert "cells_unplaced" in got.flags, case
+
+
 @pytest.mark.parametrize("rendering", sorted(RENDERINGS))
 def test_two_unreadable_headings_side_by_side_give_no_number(rendering: str):
     """Two headings next to each other that cannot be read (口口口口, ��): each stands where

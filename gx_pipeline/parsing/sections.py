@@ -1054,8 +1054,13 @@ def _table(
     if section == "requests":
         header = _group_named(_misread_group_words(header or [], problems))
         header = _header_words(_under_applicants(header, header_at or []))
-        withheld = _unpinned_columns(header, header_grid or [], by_code, problems)
+        unread = header
         header = _unread_applicant_heading(header, by_code, problems, header_lost or [])
+        # a word read as the heading it misreads (_unread_applicant_heading): so in its row
+        read_as = {w: h for w, h in zip(unread, header, strict=True) if w != h}
+        withheld = _unpinned_columns(
+            header, header_grid or [], read_as, by_code, problems, bool(header_lost)
+        )
         _extra_columns(header, by_code, problems)
         rotated = _total_column_first(header, by_code, problems)
         drawn = _applicant_columns(header, by_code, problems, rotated, header_lost or [])
@@ -1751,97 +1756,165 @@ def _unread_heading(word: str) -> bool:
     return not word or not _MISREAD_MARKS.isdisjoint(word)
 
 
-def _fits(row: list[str], pattern: tuple[str, ...]) -> list[str] | None:
-    """The pattern's headings that stand where the header row cannot be read, where the row's
-    cells are the pattern's headings in its places (blank cells beyond the pattern at either
-    end, the corner's or a copy's closing bar, left out); None where they are not."""
+def _fits(row: list[str], pattern: tuple[str, ...]) -> tuple[list[str], list[str]] | None:
+    """Where the row's cells are the pattern's headings in its places (blank or unread cells
+    beyond the pattern at either end, the corner's or a copy's closing bar, left out): the
+    headings standing where the row cannot be read, those pinned between known neighbours
+    and those side by side with another. None where the cells are not the pattern's."""
     lead = 0
-    while len(row) - lead > len(pattern) and not row[lead]:
+    while len(row) - lead > len(pattern) and _unread_heading(row[lead]):
         lead += 1
     cells = row[lead : lead + len(pattern)]
-    if len(cells) != len(pattern) or any(row[lead + len(pattern) :]):
+    if len(cells) != len(pattern) or not all(map(_unread_heading, row[lead + len(pattern) :])):
         return None
     if not all(w == h or _unread_heading(w) for w, h in zip(cells, pattern, strict=True)):
         return None
     # two side by side: each stands where either can, the order of the two is the template's
     # guess (a pair of columns drawn the other way round shows the same)
     holes = [k for k, w in enumerate(cells) if w != pattern[k]]
+    beside = [k for k in holes if k - 1 in holes or k + 1 in holes]
+    return (
+        [pattern[k] for k in holes if k not in beside],
+        [pattern[k] for k in beside if pattern[k] != _GROUP],
+    )
+
+
+def _header_rows_of_words(grid: list[list[str]], read_as: dict[str, str]) -> list[list[str]]:
+    """The header's rows in the template's words (合计 as 总计, 法人或者其他组织 as the group, a
+    word read as the heading it misreads), the corner's words and 申请人情况 left out."""
     return [
-        pattern[k] for k in holes if pattern[k] != _GROUP and (k - 1 in holes or k + 1 in holes)
+        [
+            _HEADING_SYNONYMS.get(w, w)
+            for w in _group_named([read_as.get(w, w) for w in row])
+            if not any(n in w for n in _HEADER_NON_COLUMNS if n != _GROUP)
+        ]
+        for row in grid
     ]
 
 
 def _unpinned_columns(
-    header: list[str], grid: list[list[str]], rows: dict[str, RawRow], problems: Problems
+    header: list[str],
+    grid: list[list[str]],
+    read_as: dict[str, str],
+    rows: dict[str, RawRow],
+    problems: Problems,
+    lost: bool = False,
 ) -> set[str]:
     """The requests columns whose place the header does not tell, where a heading is blank or
     unread: their values are not read. A blank or unread heading's column rests on its place
     alone, which is certain where its row of the header draws the template's headings in the
     template's places around it (the blank pinned between known neighbours); not where they
-    stand otherwise (a column moved or left out beside it). And where the header lacks a
-    heading and no row has a value in a seventh column, the table has a column fewer than the
-    template: which one is not known, nor where any value belongs."""
+    stand otherwise (a column moved or left out beside it), nor where two stand side by
+    side. A copy that does not tell the header's rows apart is judged by its words' order."""
     withheld: set[str] = set()
+    seen: set[str] = set()  # headings whose cell the header draws, read or not
+    judged = False
+    for words in _header_rows_of_words(grid, read_as):
+        judged |= _judge_header_row(words, _HEADER_ROWS, withheld, seen, problems)
+    if not judged:
+        columns = [_HEADING_SYNONYMS.get(w, w) for w in _header_columns(header)]
+        _judge_header_row(columns, _HEADER_ROWS[:1], withheld, seen, problems)
+    if len(withheld) < len(_APPLICANTS):
+        blanks_drawn = any("" in row for row in grid) or any(
+            t.table or not labels.norm(t.text) for r in rows.values() for t in r.values
+        )
+        withheld |= _headings_not_drawn(header, seen, rows, problems, blanks_drawn and not lost)
+    return withheld
+
+
+def _judge_header_row(
+    words: list[str],
+    patterns: tuple[tuple[str, ...], ...],
+    withheld: set[str],
+    seen: set[str],
+    problems: Problems,
+) -> bool:
+    """Whether a row of the header holds headings left blank or not read among known ones, and
+    it was judged: the columns whose place it does not pin are put in `withheld` (said), the
+    headings whose cell it draws in `seen`."""
+    named = [w for w in words if w in _APPLICANTS or w == _GROUP]
+    holes = [w for w in words if w not in named and _unread_heading(w)]
+    if not named or not holes or len(named) + len(holes) < len(words):
+        return False  # nothing to place, or a word the rows do not tell (individual columns)
+    drawn = [p for p in patterns if set(named) <= set(p)]
+    if not drawn or len(words) > max(len(p) for p in drawn) + 1:
+        return False  # a copy that does not tell the header's rows apart: no row to judge
+    fits = [f for p in drawn if (f := _fits(words, p)) is not None]
+    beside: list[str] = []
+    if fits:
+        held, beside = min(fits, key=lambda f: len(f[1]))
+        seen.update(held, beside)
+        if not beside:
+            return True  # each heading not read is pinned between known neighbours
+    # a row of the group's five alone leaves 自然人 and 总计 to the row above it
+    group = _HEADER_ROWS[2] in drawn and len(words) <= len(_HEADER_ROWS[2]) + 1
+    heads = beside if fits else _HEADER_ROWS[2] if group else _APPLICANTS
+    withheld.update(_CODE_OF_HEADING[h] for h in heads)
+    seen.update(heads)
+    shown = " | ".join(w or "（空）" for w in words)
+    why = "side by side" if fits else "and the others do not stand in their places around them"
+    problems.flag(
+        codes.CELLS_UNPLACED,
+        f"requests: a header row ({shown}) has headings left blank or not read, {why}: "
+        f"which of {'、'.join(heads)} each of those columns is, is not known, so none of "
+        "their values is read",
+    )
+    return True
+
+
+def _headings_not_drawn(
+    header: list[str],
+    seen: set[str],
+    rows: dict[str, RawRow],
+    problems: Problems,
+    blanks_drawn: bool,
+) -> set[str]:
+    """The requests columns whose place is not known where the header lacks a heading and
+    shows no blank or unread cell that pins it: a copy that leaves blank cells out (the
+    heading's place is not drawn, and a column moved beside it reads the same), or a table
+    without that column (no row has a value in a seventh column: which one it lacks is not
+    known, nor where any value belongs). A 总计 that the rows' sums put last is in its place.
+    A header that lacks more than two headings is read as a table without one would be; a
+    page that draws blank cells (an HTML table, a copy with bars) and shows no blank cell for
+    the heading has its text elsewhere (glued to markup, damaged), unless the header holds
+    characters standing alone that spell no heading (_applicant_columns flags the order)."""
     order = _applicant_order(header)
     missing = [h for h in _APPLICANTS if h not in order]
-    rows_of_words = [
-        [
-            _HEADING_SYNONYMS.get(w, w)
-            for w in _group_named(row)
-            if not any(n in w for n in _HEADER_NON_COLUMNS if n != _GROUP)
-        ]
-        for row in grid
-    ]
-    unread = [w for words in rows_of_words for w in words if w and _unread_heading(w)]
-    if len(missing) == 1 and len(unread) == 1 and unread[0] in header:
-        # one word no heading, where one heading only is not named: it is that heading, and
-        # the header's order tells every column (_unread_applicant_heading)
-        rows_of_words = [
-            [missing[0] if w == unread[0] else w for w in words] for words in rows_of_words
-        ]
-    for words in rows_of_words:
-        named = [w for w in words if w in _APPLICANTS or w == _GROUP]
-        holes = [w for w in words if w not in named and _unread_heading(w)]
-        if not named or not holes or len(named) + len(holes) < len(words):
-            continue  # nothing to place, or a word the rows do not tell (individual columns)
-        drawn = [p for p in _HEADER_ROWS if set(named) <= set(p)]
-        if not drawn or len(words) > max(len(p) for p in drawn) + 1:
-            continue  # a copy that does not tell the header's rows apart: no row to judge
-        fits = [f for p in drawn if (f := _fits(words, p)) is not None]
-        if fits and not min(fits, key=len):
-            continue  # each heading not read is pinned between known neighbours
-        # a row of the group's five alone leaves 自然人 and 总计 to the row above it
-        group = _HEADER_ROWS[2] in drawn and len(words) <= len(_HEADER_ROWS[2]) + 1
-        heads = min(fits, key=len) if fits else _HEADER_ROWS[2] if group else _APPLICANTS
-        withheld |= {_CODE_OF_HEADING[h] for h in heads}
-        shown = " | ".join(w or "（空）" for w in words)
-        why = (
-            "side by side"
-            if fits
-            else "and the others do not stand in the template's places around them"
-        )
+    if not order or not missing or any(t.x is not None for r in rows.values() for t in r.values):
+        return set()  # (text laid out by spaces: a value's column is where it stands)
+    width = max(
+        (k + 1 for r in rows.values() for k, t in enumerate(r.values) if _has_number([t])),
+        default=len(_APPLICANTS),
+    )
+    if width < len(_APPLICANTS):
         problems.flag(
             codes.CELLS_UNPLACED,
-            f"requests: a header row ({shown}) has headings left blank or not read, {why}: "
-            f"which of {'、'.join(heads)} each of those columns is, is not known, so none of "
-            "their values is read",
+            f"requests: the header does not name {'、'.join(missing)}, and no row has a "
+            f"value in more than {width} columns: the table lacks a column of the "
+            "template's, which one is not known, so none is read",
         )
-    laid_out = any(t.x is not None for r in rows.values() for t in r.values)
-    if order and missing and len(withheld) < len(_APPLICANTS) and not laid_out:
-        # (text laid out by spaces draws no blank cell: a value's place is where it stands)
-        width = max(
-            (k + 1 for r in rows.values() for k, t in enumerate(r.values) if _has_number([t])),
-            default=len(_APPLICANTS),
-        )
-        if width < len(_APPLICANTS):
-            withheld |= set(_CODE_OF_HEADING.values())
-            problems.flag(
-                codes.CELLS_UNPLACED,
-                f"requests: the header does not name {'、'.join(missing)}, and no row has a "
-                f"value in more than {width} columns: the table lacks a column of the "
-                "template's, which one is not known, so none is read",
-            )
-    return withheld
+        return set(_CODE_OF_HEADING.values())
+    unseen = [h for h in missing if h not in seen]
+    others = [w for w in _header_columns(header) if w not in _APPLICANTS]
+    if not unseen or len(missing) > 2 or others or blanks_drawn:
+        # a header mostly not read (read as a table without one, in the template's order), or
+        # words that may be the headings not named (run together, misread: flagged as such)
+        return set()
+    if unseen == ["总计"] and set(_sum_votes(rows)) == {len(_APPLICANTS) - 1}:
+        return set()
+    org = _HEADER_ROWS[2]
+    heads = (
+        org
+        if set(unseen) <= set(org) and order[0] == "自然人" and order[-1] == "总计"
+        else _APPLICANTS
+    )
+    problems.flag(
+        codes.CELLS_UNPLACED,
+        f"requests: the header does not name {'、'.join(unseen)}, and the page draws no cell "
+        "where it stands: which of "
+        f"{'、'.join(heads)} each column is, is not known, so none of their values is read",
+    )
+    return {_CODE_OF_HEADING[h] for h in heads}
 
 
 def _applicant_columns(
