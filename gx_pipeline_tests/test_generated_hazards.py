@@ -35,6 +35,10 @@ RENDERINGS = {
     "word": lambda doc, rng: (render_html.word_page(doc), ".html"),
     "pipe": lambda doc, rng: (render_text.pipe_rows(doc, rng), ".txt"),
     "celllines": lambda doc, rng: (render_text.cell_lines(doc, rng), ".txt"),
+    # Markdown of PDF converters, each table's whole grid: merged cells copied into every
+    # position they cover (docling), or those positions blank (pdfplumber, camelot)
+    "md-repeat": lambda doc, rng: (render_text.grid_markdown(doc, rng), ".md"),
+    "md-blank": lambda doc, rng: (render_text.grid_markdown(doc, rng, repeat=False), ".md"),
 }
 #: (format, report year): late adopters keep the 2019 format after 2020
 FORMATS = (("2019", 2019), ("2019", 2020), ("2019", 2023), ("2021", 2021), ("2021", 2025))
@@ -239,3 +243,77 @@ def test_a_four_character_label_with_one_character_mistyped_names_its_row_and_is
         got = _read(doc, rendering, rng)
         assert _differences(got, doc, values) == {}, typo
         assert any(p.startswith(f"{section}.{code}: label") for p in got.problems), typo
+
+
+# --- a blank value before a merged value cell copied into every position ---------------------
+
+
+@pytest.mark.parametrize("rendering", ["md-repeat", "md-blank", "trs", "pipe"])
+def test_a_blank_value_before_a_merged_value_copied_behind_is_no_label_cell(rendering: str):
+    """2019 section 二: 行政事业性收费 and 政府集中采购 have two values, the last merged over
+    two grid positions; a converter that copies merged cells writes it twice (| 空 | 4 | 4 |).
+    The blank in front is the first value, not a merged label cell's: section 二's other rows
+    show one label column (no surplus), and read so, the second value moved into the first
+    column with no flag."""
+    for k, year in enumerate((2019, 2020, 2022, 2023)):
+        rng = random.Random(f"blank-before-repeat:{rendering}:{k}")
+        doc, values = _document(rng, "2019", year)
+        for key in (("proactive", "fees", "prev_items"), ("proactive", "procurement", "projects")):
+            values[key] = None
+        values[("proactive", "fees", "change")] = rng.randint(1, 40)
+        values[("proactive", "procurement", "amount")] = rng.randint(10, 900)
+        doc = map_cells(
+            doc,
+            lambda p, c, values=values: (
+                replace(c, text=str(values[c.key] or ""))
+                if (c.key is not None and c.key[1] in ("fees", "procurement"))
+                else c
+            ),
+        )
+        got = _read(doc, rendering, rng)
+        assert _differences(got, doc, values) == {}, year
+
+
+def test_a_blank_value_before_a_copied_merged_value_with_nothing_to_tell_gives_none():
+    """Where section 二's rows tell nothing of its label column (every row with a surplus
+    blank in front and equal cells behind), a merged label cell's blank and a blank value
+    read alike: the row gives no values, and says so."""
+    lines = (
+        "2020年某区政府信息公开工作年度报告",
+        "二、主动公开政府信息情况",
+        "| 第二十条第（八）项 | 第二十条第（八）项 | 第二十条第（八）项 | 第二十条第（八）项 |",
+        "|---|---|---|---|",
+        "| 信息内容 | 上一年项目数量 | 本年增/减 | 本年增/减 |",
+        "| 行政事业性收费 |  | 4 | 4 |",
+        "| 第二十条第（九）项 | 第二十条第（九）项 | 第二十条第（九）项 | 第二十条第（九）项 |",
+        "| 信息内容 | 采购项目数量 | 采购总金额 | 采购总金额 |",
+        "| 政府集中采购 |  | 12 | 12 |",
+    )
+    got = parse_bytes("\n".join(lines).encode(), "page.md")
+    read = {(c.row, c.col): c.value for c in got.cells if c.section == "proactive"}
+    assert not any(v is not None for k, v in read.items() if k[0] in ("fees", "procurement"))
+    assert any(p.startswith("proactive.fees:") and "not known" in p for p in got.problems)
+
+
+# --- a later sub-row of the 2021 （六）其他处理 without its label ---------------------------------
+
+
+@pytest.mark.parametrize("code", ["other.fee_unpaid", "other.other"])
+@pytest.mark.parametrize("rendering", sorted(RENDERINGS))
+def test_a_later_other_processing_sub_row_without_its_label_is_placed_by_position(
+    code: str, rendering: str
+):
+    """A converter that copies the group's label (（六）其他处理, drawn down beside its
+    sub-rows) into every row shows it as the only label of a later sub-row that lost its own:
+    the row is that sub-row's, placed between its labelled neighbours, not a row of （六）."""
+    for k, year in enumerate((2021, 2022, 2024, 2025)):
+        rng = random.Random(f"other-later:{code}:{rendering}:{k}")
+        doc, values = _document(rng, "2021", year)
+        doc = map_cells(doc, lambda p, c: replace(c, text="") if c.label_of == code else c)
+        got = _read(doc, rendering, rng)
+        wrong = _differences(got, doc, values)
+        assert {k: v for k, v in wrong.items() if v[1] not in ("absent", None)} == {}, year
+        if wrong:
+            assert any(p.startswith("requests") for p in got.problems)
+        if rendering != "celllines":
+            assert wrong == {}, year

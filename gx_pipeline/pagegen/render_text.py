@@ -124,3 +124,44 @@ def flipbook(doc: Document, rng: random.Random) -> str:
                         out.extend(ch for ch in _flat(c.text) if not ch.isspace())
     out.append(f"— {page} —")
     return "\n".join(out) + "\n"
+
+
+def _grid(table: Table, repeat: bool) -> list[list[str]]:
+    """The table's grid of positions: a merged cell's text at its first position and, with
+    `repeat`, again at every position it covers; blank there otherwise."""
+    grid = [[""] * table.width for _ in table.rows]
+    taken: set[tuple[int, int]] = set()
+    for r, row in enumerate(table.rows):
+        c = 0
+        for cell in row:
+            while (r, c) in taken:
+                c += 1
+            for dr in range(cell.rowspan):
+                for dc in range(cell.colspan):
+                    taken.add((r + dr, c + dc))
+                    if r + dr < len(grid) and c + dc < table.width and (repeat or not dr + dc):
+                        grid[r + dr][c + dc] = _flat(cell.text)
+            c += cell.colspan
+    return grid
+
+
+def grid_markdown(doc: Document, rng: random.Random, *, repeat: bool = True) -> str:
+    """Markdown a PDF converter writes: headings as `##`, each table a pipe table of its full
+    grid, the first row taken for the header (`|---|` after it). With `repeat` (as docling
+    writes it), a merged cell's text stands in every grid position it covers; without, those
+    positions are blank (pdfplumber, camelot)."""
+    out: list[str] = []
+    for block in doc.blocks:
+        if isinstance(block, Para):
+            out.append(
+                ("# " if block.kind == "title" else "## " if block.kind == "heading" else "")
+                + block.text
+            )
+            out.append("")
+            continue
+        for i, row in enumerate(_grid(block, repeat)):
+            out.append("| " + " | ".join(row) + " |")
+            if i == 0:
+                out.append("|" + "---|" * block.width)
+        out.append("")
+    return "\n".join(out)

@@ -826,22 +826,41 @@ def _other_group_over_lost_labels(raw: list[RawRow]) -> None:
     where it and the unlabelled rows after it are exactly the sub-rows missing before the next
     labelled one; where （六） has a row of its own, one row more stands there. Such a row
     gives no values where it holds the cells of several rows (the position of each is not
-    known), rather than （六）'s."""
+    known), rather than （六）'s. A converter that copies merged cells into every row they
+    cover shows the group's label beside each sub-row: alone, and as the only label of any
+    sub-row (the first or a later one) that lost its own; those rows are unlabelled rows too."""
     codes_seen = {r.code for r in raw}
     for k, r in enumerate(raw):
         if r.code != "other" or not r.values:
             continue
         q = k + 1
-        while q < len(raw) and raw[q].code is None:
+        # (a converter that copies merged cells into every row they cover repeats the group's
+        # label beside each sub-row: alone, or as the only label of a sub-row that lost its own)
+        while q < len(raw) and raw[q].code in (None, "other"):
             q += 1
         if q == len(raw) or raw[q].code not in _OTHER_SUBS[1:]:
             return
-        missing = _OTHER_SUBS[: _OTHER_SUBS.index(raw[q].code or "")]
+        # the sub-rows missing between the labelled ones around it (a converter that copies
+        # the group's label into every row shows it beside a later sub-row that lost its own)
+        p = k - 1
+        while p >= 0 and raw[p].code in (None, "other"):
+            p -= 1
+        first = _OTHER_SUBS.index(raw[p].code) + 1 if p >= 0 and raw[p].code in _OTHER_SUBS else 0
+        missing = _OTHER_SUBS[first : _OTHER_SUBS.index(raw[q].code or "")]
         # a copy that shows no row ends gives the row the values of the unlabelled rows after
         # it too: one row for each full set of columns
         held = max(1, len(r.values) // len(contract.REQUEST_COLUMNS))
-        if q - k - 1 + held == len(missing) and not codes_seen & set(missing):
-            r.code = None
+        # the blank cells a grid export writes before a label (the merged group and result
+        # columns) stand as rows of their own with no end and no text: no sub-row
+        between = [
+            x
+            for x in raw[k + 1 : q]
+            if (x.code is None and (x.hard or any(labels.norm(t.text) for t in x.values)))
+            or (x.code == "other" and x.values)
+        ]
+        if len(between) + held == len(missing) and not codes_seen & set(missing):
+            for x in (r, *between):
+                x.code = None
         return
 
 
@@ -957,6 +976,14 @@ def _table(
             and not (template == "2021" and template_rows[k].code == "other")
         ]
         run = placed[i:j]
+        if any(r.hard for r in run):
+            # where the page shows row ends, a piece with no end and no text is no row: the
+            # blank cells a grid export writes before a label (merged group columns)
+            rows_of = [r for r in run if r.hard or any(labels.norm(t.text) for t in r.values)]
+            for r in run:
+                if not any(r is x for x in rows_of):
+                    r.code = UNKNOWN
+            run = rows_of
         for r in run:
             _drop_blank_label_cell(
                 r,
@@ -1023,7 +1050,7 @@ def _table(
                     problems.append(line)
             continue
         by_code[r.code] = r
-    _align_in_place_blanks(section, by_code, width, problems)
+    withheld = _align_in_place_blanks(section, by_code, width, problems)
     drawn: tuple[contract.Column, ...] | None = None  # the columns in the page's order
     if section == "requests":
         header = _group_named(_misread_group_words(header or [], problems))
@@ -1047,6 +1074,9 @@ def _table(
     said_positions = False
     for trow in template_rows:
         r = by_code.get(trow.code)
+        if trow.code in withheld:
+            complete = False
+            continue
         if r is None:
             if not (template == "2021" and trow.code == "other") and trow.code not in unassigned:
                 complete = False
@@ -1886,41 +1916,89 @@ def _total_column_first(header: list[str], rows: dict[str, RawRow], problems: Pr
     return False
 
 
+def _repeats_at_end(values: list[Token], extra: int) -> bool:
+    """The last `extra` cells write again the text of the cell before them: a merged value
+    cell's text copied into every position it covers, as converters do."""
+    last = labels.norm(values[-extra - 1].text) if len(values) > extra else ""
+    return bool(last) and all(labels.norm(t.text) == last for t in values[-extra:])
+
+
 def _align_in_place_blanks(
     section: str, rows: dict[str, RawRow], width: dict[str, int], problems: Problems
-) -> None:
+) -> set[str]:
     """Rows with more cells than columns: where do the spare (blank) cells stand?
 
     A text copy of the seed's kind puts the positions merged cells cover at the end of the
     line; a grid export (PDF table extractors) leaves them blank in place, right after the
     label. Rows whose spare cells are blank at one end and not at the other tell which; the
     table's majority decides the rows that do not tell.
+
+    In section 二, whose national grid merges value cells and no label cell, a row with blanks
+    in front that make up the surplus and, at its end, cells that repeat the one before them
+    (政府集中采购 | 空 | 71.7 | 71.7) reads two ways: a merged label cell's blank in front, or
+    a blank value and a merged value cell's text copied behind. The section's other rows tell:
+    blanks in front of rows that end otherwise, or rows with a value first that end in a
+    copied value, or with no surplus at all (the label column is one for every row). Where
+    they tell both or neither, the row gives no values: the codes of those rows are returned.
+    (The requests table merges label cells and no value cell, and its rows of zeros end in
+    equal cells by themselves: its blanks in front stay the label cell's.)
     """
     votes = against = 0
     spare: list[tuple[RawRow, int]] = []
+    in_front: list[tuple[str, RawRow, int]] = []
+    front = behind = 0  # section 二's rows telling where the table's merged cells stand
     for code, r in rows.items():
         extra = len(r.values) - width[code]
-        if not r.hard or extra <= 0:
+        if not r.hard or not r.values:
             continue
+        if extra == 0 and section == "proactive" and labels.norm(r.values[0].text):
+            behind += 1  # the label column holds no blank merged cell in front
+        if extra <= 0:
+            continue
+        repeat = section == "proactive" and _repeats_at_end(r.values, extra)
         blank = [not labels.norm(t.text) for t in r.values]
         lead_run = next((i for i, b in enumerate(blank) if not b), len(blank))
         trail_run = next((i for i, b in enumerate(reversed(blank)) if not b), len(blank))
         if 1 <= lead_run < len(blank) and lead_run + trail_run == extra:
             # blanks at both ends that make up the surplus exactly: a merged label cell's
             # blank in front, covered positions behind (四、结转… spanning the label columns)
-            r.values = r.values[lead_run:]
-            problems.append(
-                f"{section}.{code}: {lead_run} blank cell(s) before the values belong to the "
-                "merged label cell, not to the columns"
-            )
-            votes += 1  # the table writes covered positions in place
+            front += section == "proactive" and not (trail_run == 0 and repeat)
+            in_front.append((code, r, lead_run))
             continue
+        behind += not blank[0] and repeat
         lead = any(labels.norm(t.text) for t in r.values[:extra])
         trail = any(labels.norm(t.text) for t in r.values[-extra:])
         votes += (not lead and trail) - (lead and not trail)
         against += lead and not trail
         if not lead:
             spare.append((r, extra))
+    withheld: set[str] = set()
+    for code, r, lead_run in in_front:
+        extra = len(r.values) - width[code]
+        if section == "proactive" and lead_run == extra and _repeats_at_end(r.values, extra):
+            if behind and not front:
+                problems.append(
+                    f"{section}.{code}: the last {extra} cell(s) repeat the one before them, "
+                    "as the table's rows write a merged value cell; the blank cell(s) in front "
+                    "are values, not a merged label cell's"
+                )
+                continue
+            shown = "/".join(t.text or "空" for t in r.values[:12])
+            problems.flag(
+                codes.CELLS_UNPLACED,
+                f"{section}.{code}: {len(r.values)} value cells where the template has "
+                f"{width[code]} columns ({shown}): blank in front, repeated at the end; "
+                "whether the blank belongs to a merged label cell or is a value is not "
+                "known, so none is read",
+            )
+            withheld.add(code)
+            continue
+        r.values = r.values[lead_run:]
+        problems.append(
+            f"{section}.{code}: {lead_run} blank cell(s) before the values belong to the "
+            "merged label cell, not to the columns"
+        )
+        votes += 1  # the table writes covered positions in place
     if votes > 0 and spare:
         for r, extra in spare:
             r.values = r.values[extra:]
@@ -1933,6 +2011,7 @@ def _align_in_place_blanks(
             problems.flag(codes.COLUMN_ORDER_GUESSED, f"{line} ({against} rows tell otherwise)")
         else:
             problems.append(line)
+    return withheld
 
 
 def _drop_blank_label_cell(r: RawRow, before: RawRow | None, after: RawRow | None, n: int) -> None:
