@@ -317,3 +317,137 @@ def test_a_later_other_processing_sub_row_without_its_label_is_placed_by_positio
             assert any(p.startswith("requests") for p in got.problems)
         if rendering != "celllines":
             assert wrong == {}, year
+
+
+# --- pdftotext -layout text -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("numbers_on", ["first", "middle", "last"])
+@pytest.mark.parametrize("tall_labels", ["beside", "vertical"])
+def test_laid_out_text_puts_no_value_in_another_cell(numbers_on: str, tall_labels: str):
+    """Text as pdftotext -layout writes a printed report: labels wrapped in their columns with
+    the numbers on one of their lines, group labels beside their rows or a character a line,
+    blank cells not written, page numbers and form feeds between pages. Which cells it shows
+    is often not certain (a blank cell leaves no trace), and those are left out and said; no
+    value may stand in another cell: 3.危及“三安全一稳定 wrapped before its ” read ” as a
+    cell (every value a column right); 行政许可's two values under a blank 上一年项目数量
+    taught where a two-column block stands (政府集中采购's amount read as its projects); a
+    page number over a form feed read as a value; （六）其他处理 beside 2.申请人逾期未按收费,
+    cut short, named the group's row."""
+    for k in range(18):
+        template, year = FORMATS[k % len(FORMATS)]
+        rng = random.Random(f"laid-out:{numbers_on}:{tall_labels}:{k}")
+        doc, values = _document(rng, template, year)
+        text = render_text.laid_out(
+            doc, rng, numbers_on=numbers_on, tall_labels=tall_labels, page_every=k % 3 * 7
+        )
+        got = parse_bytes(text.encode("utf-8"), "page.txt")
+        wrong = _differences(got, doc, values)
+        assert {k: v for k, v in wrong.items() if v[1] not in ("absent", None)} == {}, year
+        if wrong:
+            assert got.problems
+
+
+def _laid_out_wrong(doc: Document, values: dict, rng: random.Random, **layout) -> dict:
+    got = parse_bytes(render_text.laid_out(doc, rng, **layout).encode("utf-8"), "page.txt")
+    wrong = _differences(got, doc, values)
+    if wrong:
+        assert got.problems
+    return {k: v for k, v in wrong.items() if v[1] not in ("absent", None)}
+
+
+@pytest.mark.parametrize(("template", "year"), FORMATS)
+def test_laid_out_label_wrapped_before_its_closing_mark_is_no_cell(template: str, year: int):
+    """3.危及“三安全一稳定” wrapped in a column of 11 characters leaves ” alone on the line of
+    its numbers: the end of the label, not a cell that cannot be read before the values (with
+    one cell blank, which the text does not draw, it moved every value a column right)."""
+    for k in range(6):
+        rng = random.Random(f"laid-out-tail:{template}:{year}:{k}")
+        doc, values = _document(rng, template, year)
+        blank_at = k % 6
+        for i, col in enumerate(contract.REQUEST_COLUMNS):
+            key = ("requests", "withheld.security_stability", col.code)
+            values[key] = None if i == blank_at else rng.randint(1, 9)
+        doc = map_cells(
+            doc,
+            lambda p, c, values=values: (
+                replace(c, text=str(values[c.key] or ""))
+                if c.key and c.key[1] == "withheld.security_stability"
+                else c
+            ),
+        )
+        layout = {"numbers_on": "last", "label_widths": (5, 8, 11)}
+        assert _laid_out_wrong(doc, values, rng, **layout) == {}, year
+
+
+@pytest.mark.parametrize("year", [2019, 2020, 2023])
+def test_laid_out_two_values_of_a_three_column_row_teach_no_two_column_block(year: int):
+    """行政许可 with its 上一年项目数量 blank shows two values, under 本年增/减 and 处理决定数量;
+    taken for a full row of two columns, it put 政府集中采购's amount (under 采购总金额, merged
+    over two columns) in 采购项目数量, and 行政事业性收费's 本年增/减 in 上一年项目数量."""
+    for k in range(6):
+        rng = random.Random(f"laid-out-blocks:{year}:{k}")
+        doc, values = _document(rng, "2019", year)
+        fill = {
+            ("proactive", "licensing", "prev_items"): None,
+            ("proactive", "licensing", "change"): rng.randint(1, 9),
+            ("proactive", "licensing", "decisions"): rng.randint(10, 99),
+            ("proactive", "fees", "prev_items"): None,
+            ("proactive", "fees", "change"): rng.randint(1, 9),
+            ("proactive", "procurement", "projects"): None,
+            ("proactive", "procurement", "amount"): rng.randint(100, 999),
+        }
+        values.update(fill)
+        doc = map_cells(
+            doc,
+            lambda p, c, fill=fill: replace(c, text=str(fill[c.key] or "")) if c.key in fill else c,
+        )
+        assert _laid_out_wrong(doc, values, rng, numbers_on="first") == {}, year
+
+
+@pytest.mark.parametrize(("template", "year"), FORMATS)
+def test_laid_out_page_number_over_a_form_feed_is_no_value(template: str, year: int):
+    """pdftotext ends a page with its number alone on a line and a form feed: between the rows
+    of a table (the appeals header and its numbers) it is the page's number, not a value."""
+    for k in range(4):
+        rng = random.Random(f"laid-out-page:{template}:{year}:{k}")
+        doc, values = _document(rng, template, year)
+        layout = {"page_every": 5 + k, "page_number": "{}"}
+        assert _laid_out_wrong(doc, values, rng, **layout) == {}, year
+
+
+@pytest.mark.parametrize("year", [2021, 2022, 2025])
+def test_laid_out_other_processing_beside_a_sub_row_cut_short_names_the_sub_row(year: int):
+    """（六）其他处理, written once beside the middle of its sub-rows, stands on the line of
+    2.申请人逾期未按收费 (the rest of the label wrapped below): the line's numbers are that
+    sub-row's, never a row of （六） the page does not have."""
+    for k in range(6):
+        rng = random.Random(f"laid-out-other:{year}:{k}")
+        doc, values = _document(rng, "2021", year)
+        layout = {"numbers_on": "first", "tall_labels": "beside", "label_widths": (6, 7, 10)}
+        assert _laid_out_wrong(doc, values, rng, **layout) == {}, year
+
+
+@pytest.mark.parametrize(("template", "year"), FORMATS)
+def test_laid_out_label_cut_short_over_its_numbers_names_its_row(template: str, year: int):
+    """5.要求行政机关确认或 | 重新出具已获取信息: a label wrapped with the numbers on its first
+    line begins the wording of one row only, and names it (its numbers were left out as a row
+    the template lacks, the rest of the label taken for the row without cells)."""
+    code = "not_processed.confirmation"
+    for k in range(3):
+        rng = random.Random(f"laid-out-cut:{template}:{year}:{k}")
+        doc, values = _document(rng, template, year)
+        for col in contract.REQUEST_COLUMNS:
+            values[("requests", code, col.code)] = rng.randint(1, 9)
+        doc = map_cells(
+            doc,
+            lambda p, c, values=values: (
+                replace(c, text=str(values[c.key])) if c.key and c.key[1] == code else c
+            ),
+        )
+        text = render_text.laid_out(doc, rng, numbers_on="first", label_widths=(5, 8, 11))
+        got = parse_bytes(text.encode("utf-8"), "page.txt")
+        read = {c.col: c.value for c in got.cells if c.row == code}
+        assert read == {
+            c.code: values[("requests", code, c.code)] for c in contract.REQUEST_COLUMNS
+        }

@@ -1061,7 +1061,7 @@ def _table(
         drawn = _applicant_columns(header, by_code, problems, rotated, header_lost or [])
         _repeated_header(header, header_later or [], problems)
     complete = True
-    centres = _column_centres(list(by_code.values()))
+    centres = _column_centres(list(by_code.values()), width)
     if section == "requests" and 7 not in centres and header_x:  # no full row at all
         # no row shows all seven: the header's words say where the columns are
         xs = [header_x.get(w) for w in _APPLICANTS]
@@ -1219,12 +1219,16 @@ def _table(
     return cells, complete and bool(cells)
 
 
-def _column_centres(rows: list[RawRow]) -> dict[int, list[float] | None]:
+def _column_centres(rows: list[RawRow], width: dict[str, int]) -> dict[int, list[float] | None]:
     """In text laid out by spaces: where each column stands, by the number of columns, learnt
     from the rows that show a value in every column; None for a number of columns whose full
-    rows do not line up."""
+    rows do not line up. (A row of section 二 with a blank cell is no full row of a block
+    with fewer columns: 行政许可's two values stand under 本年增/减 and 处理决定数量, not where
+    政府集中采购's two columns do.)"""
     seen: dict[int, list[list[float]]] = {}
     for r in rows:
+        if len(r.values) != width.get(r.code or "", len(r.values)):
+            continue
         if r.values and r.values[0].x is not None and all(t.x is not None for t in r.values):
             seen.setdefault(len(r.values), []).append([t.x for t in r.values])  # type: ignore[misc]
     out: dict[int, list[float] | None] = {}
