@@ -1937,20 +1937,27 @@ def _align_in_place_blanks(
     label. Rows whose spare cells are blank at one end and not at the other tell which; the
     table's majority decides the rows that do not tell.
 
-    In section 二, whose national grid merges value cells and no label cell, a row with blanks
-    in front that make up the surplus and, at its end, cells that repeat the one before them
-    (政府集中采购 | 空 | 71.7 | 71.7) reads two ways: a merged label cell's blank in front, or
-    a blank value and a merged value cell's text copied behind. The section's other rows tell:
-    blanks in front of rows that end otherwise, or rows with a value first that end in a
-    copied value, or with no surplus at all (the label column is one for every row). Where
-    they tell both or neither, the row gives no values: the codes of those rows are returned.
-    (The requests table merges label cells and no value cell, and its rows of zeros end in
-    equal cells by themselves: its blanks in front stay the label cell's.)
+    A row with blanks in front that make up the surplus and, at its end, cells that repeat
+    the one before them (政府集中采购 | 空 | 71.7 | 71.7; 二、上年结转… | 空 | 0 | … | 3 | 3 under a
+    总计 merged over two columns) reads two ways: a merged label cell's blank in front, or a
+    blank value and a merged value cell's text copied behind. The section's other rows tell:
+    blanks in front of rows that end otherwise, or rows with a value first that end in a blank
+    or a copied value (in section 二, whose label column is one for every row, also rows with
+    no surplus at all). Where they tell both, the row gives no values (its code is returned);
+    where they tell neither, section 二 (whose national grid merges value cells and no label
+    cell) gives none either, and the requests table (which merges label cells and no value
+    cell, its rows of zeros ending in equal cells by themselves) reads the blanks as the
+    label's.
+
+    Rows blank at both ends, their blanks more than their surplus, tell nothing: in a table
+    that writes covered positions in front of some rows and behind others they give no values;
+    where the rows that tell disagree, none of those that do not tell is read by the majority.
     """
     votes = against = 0
     spare: list[tuple[RawRow, int]] = []
     in_front: list[tuple[str, RawRow, int]] = []
-    front = behind = 0  # section 二's rows telling where the table's merged cells stand
+    front = behind = 0  # rows telling where the table's merged cells stand
+    covered_behind = False  # a row's surplus is its label's blanks and blanks at its end
     for code, r in rows.items():
         extra = len(r.values) - width[code]
         if not r.hard or not r.values:
@@ -1959,27 +1966,34 @@ def _align_in_place_blanks(
             behind += 1  # the label column holds no blank merged cell in front
         if extra <= 0:
             continue
-        repeat = section == "proactive" and _repeats_at_end(r.values, extra)
+        repeat = _repeats_at_end(r.values, extra)
         blank = [not labels.norm(t.text) for t in r.values]
         lead_run = next((i for i, b in enumerate(blank) if not b), len(blank))
         trail_run = next((i for i, b in enumerate(reversed(blank)) if not b), len(blank))
         if 1 <= lead_run < len(blank) and lead_run + trail_run == extra:
             # blanks at both ends that make up the surplus exactly: a merged label cell's
             # blank in front, covered positions behind (四、结转… spanning the label columns)
-            front += section == "proactive" and not (trail_run == 0 and repeat)
+            front += not (trail_run == 0 and repeat)
+            covered_behind = covered_behind or trail_run > 0
             in_front.append((code, r, lead_run))
             continue
-        behind += not blank[0] and repeat
         lead = any(labels.norm(t.text) for t in r.values[:extra])
-        trail = any(labels.norm(t.text) for t in r.values[-extra:])
-        votes += (not lead and trail) - (lead and not trail)
-        against += lead and not trail
+        # (a row ending in a blank does not tell that its spare cells stand in front: its
+        # last cell may be a covered position behind, 总计 | 空)
+        trail = bool(labels.norm(r.values[-1].text))
+        # a value first and, at the end, a blank or a copy of the cell before (a merged
+        # value cell written into each position, 总计 | 48 | 48): the spare cells are behind
+        behind_here = lead and (not trail or _repeats_at_end(r.values, extra))
+        votes += (not lead and trail) - behind_here
+        against += behind_here
+        behind += behind_here
         if not lead:
             spare.append((r, extra))
     withheld: set[str] = set()
     for code, r, lead_run in in_front:
         extra = len(r.values) - width[code]
-        if section == "proactive" and lead_run == extra and _repeats_at_end(r.values, extra):
+        ambiguous = lead_run == extra and _repeats_at_end(r.values, extra)
+        if ambiguous and (behind or (section == "proactive" and not front)):
             if behind and not front:
                 problems.append(
                     f"{section}.{code}: the last {extra} cell(s) repeat the one before them, "
@@ -2003,18 +2017,47 @@ def _align_in_place_blanks(
             "merged label cell, not to the columns"
         )
         votes += 1  # the table writes covered positions in place
-    if votes > 0 and spare:
+    if in_front and (covered_behind or against):
+        # the table writes covered positions in front of some rows (merged labels) and
+        # behind others (a value column merged over two, 总计 | 空): a row blank at both
+        # ends, its blanks more than its surplus, may have its spare cells at either end
+        for code, r in rows.items():
+            extra = len(r.values) - width[code]
+            if extra <= 0 or not r.hard or any(r is x for _, x, _ in in_front):
+                continue
+            if labels.norm(r.values[0].text) or labels.norm(r.values[-1].text):
+                continue
+            if all(not labels.norm(t.text) for t in r.values):
+                continue
+            shown = "/".join(t.text or "空" for t in r.values[:12])
+            problems.flag(
+                codes.CELLS_UNPLACED,
+                f"{section}.{code}: {len(r.values)} value cells where the template has "
+                f"{width[code]} columns ({shown}), blank at both ends, in a table that writes "
+                "covered positions in front of some rows and behind others: which column each "
+                "belongs to is not known, so none is read",
+            )
+            withheld.add(code)
+        spare = [(r, extra) for r, extra in spare if r.code not in withheld]
+    if votes > 0 and spare and against:
+        # rows disagree about where the spare cells stand: the majority is a guess, and the
+        # rows that do not tell give no values
+        for r, _ in spare:
+            if r.code is not None:
+                withheld.add(r.code)
+        problems.flag(
+            codes.CELLS_UNPLACED,
+            f"{section}: rows tell both that cells covered by merged cells stand blank in front "
+            f"({votes + against} rows) and behind ({against}); the rows that do not tell "
+            f"({', '.join(r.code or '?' for r, _ in spare)}) give no values",
+        )
+    elif votes > 0 and spare:
         for r, extra in spare:
             r.values = r.values[extra:]
-        line = (
+        problems.append(
             f"{section}: cells covered by merged label cells stand blank in place; "
             "values are read from the right of each row"
         )
-        if against:
-            # rows disagree about where the spare cells stand: the majority is a guess
-            problems.flag(codes.COLUMN_ORDER_GUESSED, f"{line} ({against} rows tell otherwise)")
-        else:
-            problems.append(line)
     return withheld
 
 
