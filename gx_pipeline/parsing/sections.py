@@ -1927,6 +1927,25 @@ def _repeats_at_end(values: list[Token], extra: int) -> bool:
     return bool(last) and all(labels.norm(t.text) == last for t in values[-extra:])
 
 
+def _withhold(
+    section: str,
+    code: str,
+    r: RawRow,
+    n: int,
+    why: str,
+    problems: Problems,
+    withheld: set[str],
+) -> None:
+    """The row gives no values: `why` says what is not known of its cells."""
+    shown = "/".join(t.text or "空" for t in r.values[:12])
+    problems.flag(
+        codes.CELLS_UNPLACED,
+        f"{section}.{code}: {len(r.values)} value cells where the template has {n} columns "
+        f"({shown}), {why} is not known, so none is read",
+    )
+    withheld.add(code)
+
+
 def _align_in_place_blanks(
     section: str, rows: dict[str, RawRow], width: dict[str, int], problems: Problems
 ) -> set[str]:
@@ -2001,15 +2020,11 @@ def _align_in_place_blanks(
                     "are values, not a merged label cell's"
                 )
                 continue
-            shown = "/".join(t.text or "空" for t in r.values[:12])
-            problems.flag(
-                codes.CELLS_UNPLACED,
-                f"{section}.{code}: {len(r.values)} value cells where the template has "
-                f"{width[code]} columns ({shown}): blank in front, repeated at the end; "
-                "whether the blank belongs to a merged label cell or is a value is not "
-                "known, so none is read",
+            why = (
+                "blank in front, repeated at the end: whether the blank belongs to a merged "
+                "label cell or is a value"
             )
-            withheld.add(code)
+            _withhold(section, code, r, width[code], why, problems, withheld)
             continue
         r.values = r.values[lead_run:]
         problems.append(
@@ -2029,15 +2044,11 @@ def _align_in_place_blanks(
                 continue
             if all(not labels.norm(t.text) for t in r.values):
                 continue
-            shown = "/".join(t.text or "空" for t in r.values[:12])
-            problems.flag(
-                codes.CELLS_UNPLACED,
-                f"{section}.{code}: {len(r.values)} value cells where the template has "
-                f"{width[code]} columns ({shown}), blank at both ends, in a table that writes "
-                "covered positions in front of some rows and behind others: which column each "
-                "belongs to is not known, so none is read",
+            why = (
+                "blank at both ends, in a table that writes covered positions in front of some "
+                "rows and behind others: which column each belongs to"
             )
-            withheld.add(code)
+            _withhold(section, code, r, width[code], why, problems, withheld)
         spare = [(r, extra) for r, extra in spare if r.code not in withheld]
     if votes > 0 and spare and against:
         # rows disagree about where the spare cells stand: the majority is a guess, and the
