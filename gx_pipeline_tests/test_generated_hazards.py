@@ -500,3 +500,29 @@ def test_a_total_column_over_two_grid_columns_moves_no_value(empty_after: bool, 
         assert {k: v for k, v in wrong.items() if v[1] not in ("absent", None)} == {}, year
         if wrong:
             assert any(p.startswith("requests") for p in got.problems), year
+
+
+# --- a figure on a line of its own before a table ---------------------------------------------
+
+
+@pytest.mark.parametrize("rendering", ["md-repeat", "md-blank", "trs", "word", "pipe"])
+def test_a_loose_figure_before_the_appeals_table_is_none_of_its_cells(rendering: str):
+    """Converters write a figure of a table as a line of its own before it (a number the PDF
+    drew outside the grid). Where the page shows its rows' ends and the appeals row holds its
+    fifteen cells, the figure is none of them: taken as the first, it moved every value a
+    column right, the row's last blank cell taken for a covered position."""
+    for k in range(2 * len(FORMATS)):
+        template, year = FORMATS[k % len(FORMATS)]
+        rng = random.Random(f"loose-figure:{rendering}:{k}")
+        doc, values = _document(rng, template, year)
+        blocks: list = []
+        for block in doc.blocks:
+            if isinstance(block, Table):
+                figures = [c.text for row in block.rows for c in row if c.key and c.text.isdigit()]
+                blocks.append(Para(rng.choice(figures or ["0"])))
+            blocks.append(block)
+        doc = replace(doc, blocks=tuple(blocks))
+        got = _read(doc, rendering, rng)
+        wrong = _differences(got, doc, values)
+        assert {k: v for k, v in wrong.items() if v[1] not in ("absent", None)} == {}, year
+        assert not {k for k in wrong if k[0] == "appeals"}, year

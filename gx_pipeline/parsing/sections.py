@@ -2241,6 +2241,18 @@ def _appeals(
     if sum(len(p.values) for p in parts) > 15:
         # blank rows around the single value row: header rows' covered positions
         parts = [p for p in parts if any(labels.norm(t.text) for t in p.values)] or parts
+    ended = [p for p in parts if p.hard]
+    if len(ended) < len(parts) and sum(len(p.values) for p in ended) == 15:
+        # the page shows where its rows end, and those rows hold the table's 15 cells: a
+        # figure on a line of its own (a converter's loose figure before the table) is none
+        for p in parts:
+            if not p.hard and _has_number(p.values):
+                shown = "/".join(t.text or "空" for t in p.values[:8])
+                problems.append(
+                    f"appeals: a figure outside the table's row ({shown}) is not one of its "
+                    "cells; the row is read without it"
+                )
+        parts = ended
     on_side = _appeals_on_side(parts, words or [])
     if on_side is not None:
         per_row.update(on_side)
