@@ -526,3 +526,30 @@ def test_a_loose_figure_before_the_appeals_table_is_none_of_its_cells(rendering:
         wrong = _differences(got, doc, values)
         assert {k: v for k, v in wrong.items() if v[1] not in ("absent", None)} == {}, year
         assert not {k for k in wrong if k[0] == "appeals"}, year
+
+
+# --- the 2021 fee column's header without its unit --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("header", "said"),
+    [("本年收费金额", True), ("本年收费金额（单位：万）", False), ("本年收费金额（万元）", False)],
+)
+@pytest.mark.parametrize("rendering", sorted(RENDERINGS))
+def test_a_bare_fee_under_a_header_without_its_unit_is_said(
+    header: str, said: bool, rendering: str
+):
+    """The 2021 form's 本年收费金额（单位：万元）, written without its unit: a bare amount under
+    it is taken as 万元, as the form has it, and said (元 is as likely); 单位：万 is 万元."""
+    for k, year in enumerate((2021, 2022, 2024)):
+        rng = random.Random(f"fee-header:{header}:{rendering}:{k}")
+        doc, values = _document(rng, "2021", year, headers={"本年收费金额（单位：万元）": header})
+        values[("proactive", "fees", "amount")] = 12.5
+        doc = map_cells(
+            doc,
+            lambda p, c: replace(c, text="12.5") if c.key == ("proactive", "fees", "amount") else c,
+        )
+        got = _read(doc, rendering, rng)
+        assert _differences(got, doc, values) == {}, year
+        assumed = [p for p in got.problems if p.startswith("proactive.fees.amount: bare number")]
+        assert bool(assumed) == said, year

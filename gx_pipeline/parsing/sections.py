@@ -750,7 +750,8 @@ def assemble(s: Scan, template: str) -> Sections:
     complete: dict[str, bool] = {}
     found: set[str] = set()
     wrong_blocks = {b for b, v in block_templates(s).items() if v != template}
-    units = {b: header_unit(h) for b, h in s.block_headers.items()}
+    # a block whose header is on the page: the unit it states, or "" where it states none
+    units = {b: header_unit(h) or "" for b, h in s.block_headers.items()}
     cells_left_out = _leaves_cells_out(s.rows, template)
     for section in contract.SECTIONS:
         raw = [r for r in s.rows if r.section == section]
@@ -2546,7 +2547,8 @@ def _cell(
     unit: str | None,
     problems: Problems,
 ) -> Cell:
-    """One cell's value. `unit`: the unit of amount its column header states, if any."""
+    """One cell's value. `unit`: the unit of amount its column header states, "" where the
+    header on the page states none, None where no header is on the page."""
     if tok is None:
         return Cell(section, row, col, None, None)
     amount = (section, row, col) in contract.AMOUNT_CELLS
@@ -2566,10 +2568,11 @@ def _cell(
             "part of the value"
         )
     if amount and value is not None and read.unit is None:
-        if unit is not None:
+        if unit:
             value = in_wan(value, unit)
-        elif value != 0 and row == "procurement":
-            # the 2019 procurement column states no unit; the 2021 fee column states 万元
+        elif value != 0 and (row == "procurement" or unit == ""):
+            # the 2019 procurement column states no unit; the 2021 fee column states 万元,
+            # unless the page's header leaves it out (本年收费金额: 元 as likely as 万元)
             problems.flag(
                 codes.UNIT_ASSUMED,
                 f"{where}: bare number {tok.text!r} in a column whose header states no unit; "
