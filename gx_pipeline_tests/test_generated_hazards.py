@@ -553,3 +553,38 @@ def test_a_bare_fee_under_a_header_without_its_unit_is_said(
         assert _differences(got, doc, values) == {}, year
         assumed = [p for p in got.problems if p.startswith("proactive.fees.amount: bare number")]
         assert bool(assumed) == said, year
+
+
+@pytest.mark.parametrize(("template", "year"), FORMATS)
+def test_laid_out_group_label_written_down_the_margin_is_no_blank_mark(template: str, year: int):
+    """（四）无法提供 written a character a line down the margin between the rows puts 无 on a
+    line of its own: a character of the label, not the mark of a blank cell (read as one, the
+    next row, one that lost its label, had a cell too many and its values moved a column
+    right)."""
+    codes = [r.code for r in contract.rows(template, "requests") if r.group]
+    for k in range(12):
+        rng = random.Random(f"laid-out-margin:{template}:{year}:{k}")
+        doc, values = _document(rng, template, year)
+        lost = rng.choice(codes)
+        doc = map_cells(
+            doc, lambda p, c, lost=lost: replace(c, text="") if c.label_of == lost else c
+        )
+        layout = {"tall_labels": "vertical", "numbers_on": ("first", "middle", "last")[k % 3]}
+        assert _laid_out_wrong(doc, values, rng, **layout) == {}, year
+
+
+@pytest.mark.parametrize("year", [2021, 2022, 2025])
+def test_laid_out_other_processing_after_a_wrapped_sub_row_label_names_no_row_of_its_own(
+    year: int,
+):
+    """（六）其他处理 beside its middle sub-row, whose label was lost, after 1.申请人无正当理由
+    逾期不补正… wrapped over three lines: the lines of the wrapped label stand between the row
+    and its labelled neighbour, and the row is 2.申请人逾期未按收费…'s, not （六）'s."""
+    for k in range(6):
+        rng = random.Random(f"laid-out-other-lost:{year}:{k}")
+        doc, values = _document(rng, "2021", year)
+        doc = map_cells(
+            doc, lambda p, c: replace(c, text="") if c.label_of == "other.fee_unpaid" else c
+        )
+        layout = {"numbers_on": "first", "tall_labels": "beside", "label_widths": (6, 7, 12)}
+        assert _laid_out_wrong(doc, values, rng, **layout) == {}, year

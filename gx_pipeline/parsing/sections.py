@@ -844,8 +844,10 @@ def _other_group_over_lost_labels(raw: list[RawRow]) -> None:
         # the sub-rows missing between the labelled ones around it (a converter that copies
         # the group's label into every row shows it beside a later sub-row that lost its own)
         p = k - 1
-        while p >= 0 and raw[p].code in (None, "other"):
-            p -= 1
+        while p >= 0 and raw[p].code not in _OTHER_SUBS:
+            if raw[p].values and raw[p].code not in (None, "other"):
+                break  # a row of another group
+            p -= 1  # (a piece of a wrapped label, the group's label alone)
         first = _OTHER_SUBS.index(raw[p].code) + 1 if p >= 0 and raw[p].code in _OTHER_SUBS else 0
         missing = _OTHER_SUBS[first : _OTHER_SUBS.index(raw[q].code or "")]
         # a copy that shows no row ends gives the row the values of the unlabelled rows after

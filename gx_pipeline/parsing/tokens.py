@@ -746,6 +746,8 @@ def text_tokens(text: str) -> list[Token]:
     widest = 0
     #: the previous line was text without a bar: the index of its LINE token
     bare_before: int | None = None
+    laid_out_rows = False  # a row laid out in columns by runs of spaces was read
+
     for no, raw in enumerate(lines, start=1):
         bare_line, bare_before = bare_before, None
         if dialect and no in dialect:
@@ -803,9 +805,14 @@ def text_tokens(text: str) -> list[Token]:
         if "|" not in line:
             if _PAGE_NUMBER.match(line):
                 continue  # a page number of a flipbook or PDF rendering
+            if laid_out_rows and line in ("无", "空") and raw.index(line) < 8:
+                # a character of a label written down the left margin, one a line between the
+                # rows (（四）无法提供), not a blank cell's mark: values stand in their columns
+                continue
             laid = header = None
             if "   " in raw:  # columns kept by runs of spaces
                 laid = _laid_out_row(raw)
+                laid_out_rows = laid_out_rows or laid is not None
                 header = _laid_out_header(raw) if laid is None else None
             if header is not None:
                 # header words where they stand: they tell where the columns are
