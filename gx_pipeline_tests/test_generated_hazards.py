@@ -588,3 +588,53 @@ def test_laid_out_other_processing_after_a_wrapped_sub_row_label_names_no_row_of
         )
         layout = {"numbers_on": "first", "tall_labels": "beside", "label_widths": (6, 7, 12)}
         assert _laid_out_wrong(doc, values, rng, **layout) == {}, year
+
+
+def _column_over_two(doc: Document, section: str, heading: str, key: tuple) -> Document:
+    """The first `heading` of `section`'s table drawn two grid columns wide, with the heading
+    over it, and the cells of `key`'s column (key[0] the row code or None for every row, key[1]
+    the column) merged over both."""
+
+    def widen(table):
+        if table.section != section:
+            return table
+        rows, done = [], False
+        for row in table.rows:
+            cells = []
+            for cell in row:
+                is_key = cell.key is not None and cell.key[2] == key[1]
+                is_key = is_key and key[0] in (None, cell.key[1])
+                is_heading = cell.text == heading and not done
+                over = cell.header and cell.colspan == 5 and cell.text == "行政复议"
+                if is_key or is_heading or over:
+                    done = done or is_heading
+                    cell = replace(cell, colspan=cell.colspan + 1)
+                elif cell.header and cell.text == "申请人情况":
+                    cell = replace(cell, colspan=cell.colspan + 1)
+                cells.append(cell)
+            rows.append(tuple(cells))
+        return replace(table, rows=tuple(rows), width=table.width + 1)
+
+    return map_tables(doc, widen)
+
+
+@pytest.mark.parametrize(
+    ("section", "heading", "col"),
+    [("requests", "自然人", (None, "natural_person")), ("appeals", "总计", ("review", "total"))],
+)
+def test_a_heading_a_converter_copied_over_two_columns_is_one_column(
+    section: str, heading: str, col: tuple
+):
+    """A converter that copies merged cells (docling's Markdown) writes a heading drawn over
+    two columns twice (自然人 | 自然人; the appeals' 总计 | 总计) and each row's merged cell
+    twice: the second copy is no column. Read as one, 其他 took the total's place (a row whose
+    last two cells were equal) and the appeals row lost its first cell as a grid's blank."""
+    for k in range(3 * len(FORMATS)):
+        template, year = FORMATS[k % len(FORMATS)]
+        rng = random.Random(f"doubled:{section}:{k}")
+        doc, values = _document(rng, template, year)
+        doc = _column_over_two(doc, section, heading, col)
+        got = _read(doc, "md-repeat", rng)
+        wrong = _differences(got, doc, values)
+        assert {k: v for k, v in wrong.items() if v[1] not in ("absent", None)} == {}, year
+        assert not {k for k in wrong if k[0] == section and values.get(k) is not None}, year

@@ -1059,6 +1059,7 @@ def _table(
         header = _group_named(_misread_group_words(header or [], problems))
         header = _header_words(_under_applicants(header, header_at or []))
         header = _unread_applicant_heading(header, by_code, problems, header_lost or [])
+        _doubled_columns(header, by_code, withheld, problems)
         _extra_columns(header, by_code, problems)
         rotated = _total_column_first(header, by_code, problems)
         drawn = _applicant_columns(header, by_code, problems, rotated, header_lost or [])
@@ -1522,6 +1523,48 @@ def _fit(
 
 _APPLICANTS = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")
 _HEADER_NON_COLUMNS = ("申请人情况", "法人或其他组织", "勾稽", "本列数据", "续表")
+
+
+def _doubled_columns(
+    header: list[str], rows: dict[str, RawRow], withheld: set[str], problems: Problems
+) -> None:
+    """A converter that copies a merged cell's text into every grid position it covers shows
+    an applicant heading drawn over two columns twice in the header's last row (自然人 |
+    自然人 | 商业企业 …): each row's cell under the second is that merged cell's copy or a
+    covered blank, not a column. Left out where it is one; where it is neither, the row's
+    cells are not certain and it gives none."""
+    if "商业企业" not in header:
+        return
+    end = len(header) - 1 - header[::-1].index("商业企业")
+    start = end
+    while start > 0 and header[start - 1] in _APPLICANTS:
+        start -= 1
+    while end + 1 < len(header) and header[end + 1] in _APPLICANTS:
+        end += 1
+    bottom = header[start : end + 1]
+    doubled = [k for k in range(1, len(bottom)) if bottom[k] == bottom[k - 1] != "总计"]
+    if len(doubled) != 1 or len(set(bottom)) != 7:
+        return
+    k = doubled[0]
+    for code, r in rows.items():
+        if code in withheld or len(r.values) != len(bottom):
+            continue
+        cell, before = labels.norm(r.values[k].text), labels.norm(r.values[k - 1].text)
+        if not cell or cell == before:
+            r.values = r.values[:k] + r.values[k + 1 :]
+            continue
+        withheld.add(code)
+        shown = "/".join(t.text or "空" for t in r.values[:12])
+        problems.flag(
+            codes.CELLS_UNPLACED,
+            f"requests.{code}: {len(r.values)} value cells under a header that draws "
+            f"{bottom[k]} over two columns ({shown}), the second neither blank nor a copy of "
+            "the first; which column each belongs to is not known, so none is read",
+        )
+    problems.append(
+        f"requests: the header draws {bottom[k]} over two columns; each row's second cell "
+        "under it is a copy or a blank, not a column"
+    )
 
 
 def _extra_columns(header: list[str], rows: dict[str, RawRow], problems: Problems) -> None:
@@ -2264,7 +2307,9 @@ def _appeals(
             "appeals: the table stands on its side (outcomes as rows, kinds of case as "
             "columns); each value is read by its row's and its column's labels"
         )
-    sequence = [t for p in parts for t in p.values]
+    sequence = _doubled_appeal_column(
+        [t for p in parts for t in p.values], [w for w, _ in words or []], problems
+    )
     complete = False
     if len(parts) > 1 and not per_row and any(len(p.values) % 5 for p in parts[:-1] if p.hard):
         # the single row came in pieces, and a piece ends inside a group of five: a merged or
@@ -2441,6 +2486,38 @@ def _reorder_appeals(
     )
     for code, vals in per_row.items():
         per_row[code] = [vals[cols.index(c)] for c in _TEMPLATE_COLS]
+
+
+_APPEAL_OUTCOMES = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
+
+
+def _doubled_appeal_column(
+    sequence: list[Token], words: list[str], problems: Problems
+) -> list[Token]:
+    """The single row under a header whose last row, copied by a converter into every grid
+    position, draws one heading twice side by side (总计 | 总计: a column two positions
+    wide): the row's cell under the second is the first's copy or a covered blank, and is
+    left out. Where it is neither, the row's cells are not certain: none is read."""
+    start = len(words)
+    while start > 0 and words[start - 1] in _APPEAL_OUTCOMES:
+        start -= 1
+    bottom = words[start:]
+    doubled = [k for k in range(1, len(bottom)) if bottom[k] == bottom[k - 1]]
+    if len(bottom) != 16 or len(sequence) != 16 or len(doubled) != 1:
+        return sequence
+    k = doubled[0]
+    if labels.norm(sequence[k].text) in ("", labels.norm(sequence[k - 1].text)):
+        problems.append(
+            f"appeals: the header draws {bottom[k]} over two columns; the row's second cell "
+            "under it is a copy or a blank, not a column"
+        )
+        return sequence[:k] + sequence[k + 1 :]
+    problems.flag(
+        codes.CELLS_UNPLACED,
+        f"appeals: the header draws {bottom[k]} over two columns, and the row's two cells "
+        "under it differ; which column each belongs to is not known, so none is read",
+    )
+    return []
 
 
 def _appeals_sequence(
