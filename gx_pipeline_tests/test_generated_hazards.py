@@ -505,12 +505,13 @@ def test_a_total_column_over_two_grid_columns_moves_no_value(empty_after: bool, 
 # --- a figure on a line of its own before a table ---------------------------------------------
 
 
-@pytest.mark.parametrize("rendering", ["md-repeat", "md-blank", "trs", "word", "pipe"])
+@pytest.mark.parametrize("rendering", sorted(RENDERINGS))
 def test_a_loose_figure_before_the_appeals_table_is_none_of_its_cells(rendering: str):
     """Converters write a figure of a table as a line of its own before it (a number the PDF
-    drew outside the grid). Where the page shows its rows' ends and the appeals row holds its
-    fifteen cells, the figure is none of them: taken as the first, it moved every value a
-    column right, the row's last blank cell taken for a covered position."""
+    drew outside the grid). Where the page shows its rows' ends, or writes its cells in its
+    own way (`0 |`, a cell a line), and the appeals row holds its fifteen cells, the figure is
+    none of them: taken as the first, it moved every value a column right, the row's last
+    blank cell taken for a covered position."""
     for k in range(2 * len(FORMATS)):
         template, year = FORMATS[k % len(FORMATS)]
         rng = random.Random(f"loose-figure:{rendering}:{k}")

@@ -2287,12 +2287,13 @@ def _appeals(
     if sum(len(p.values) for p in parts) > 15:
         # blank rows around the single value row: header rows' covered positions
         parts = [p for p in parts if any(labels.norm(t.text) for t in p.values)] or parts
-    ended = [p for p in parts if p.hard]
+    # rows the page shows the ends of, or made of the copy's cells (a cell a line, `0 |`)
+    ended = [p for p in parts if p.hard or all(t.kind == CELL for t in p.values)]
     if len(ended) < len(parts) and sum(len(p.values) for p in ended) == 15:
-        # the page shows where its rows end, and those rows hold the table's 15 cells: a
-        # figure on a line of its own (a converter's loose figure before the table) is none
+        # and those rows hold the table's 15 cells: a figure on a line of its own (a
+        # converter's loose figure before the table) is none of them
         for p in parts:
-            if not p.hard and _has_number(p.values):
+            if not any(p is e for e in ended) and _has_number(p.values):
                 shown = "/".join(t.text or "空" for t in p.values[:8])
                 problems.append(
                     f"appeals: a figure outside the table's row ({shown}) is not one of its "
