@@ -36,6 +36,10 @@ RENDERINGS = {
     "word": lambda doc, rng: (render_html.word_page(doc), ".html"),
     "pipe": lambda doc, rng: (render_text.pipe_rows(doc, rng), ".txt"),
     "celllines": lambda doc, rng: (render_text.cell_lines(doc, rng), ".txt"),
+    # Markdown of PDF converters, each table's whole grid: merged cells copied into every
+    # position they cover (docling), or those positions blank (pdfplumber, camelot)
+    "md-repeat": lambda doc, rng: (render_text.grid_markdown(doc, rng), ".md"),
+    "md-blank": lambda doc, rng: (render_text.grid_markdown(doc, rng, repeat=False), ".md"),
 }
 #: (format, report year): late adopters keep the 2019 format after 2020
 FORMATS = (("2019", 2019), ("2019", 2020), ("2019", 2023), ("2021", 2021), ("2021", 2025))
@@ -485,3 +489,398 @@ def test_a_credit_before_a_title_without_an_agency_is_no_agency(credit: str):
     got = metadata.extract([f"{credit}2023年政府信息公开工作年度报告", "一、总体情况"])
     assert got.agency is None
     assert any(p.startswith("meta.agency:") for p in got.problems)
+
+
+# --- a blank value before a merged value cell copied into every position ---------------------
+
+
+@pytest.mark.parametrize("rendering", ["md-repeat", "md-blank", "trs", "pipe"])
+def test_a_blank_value_before_a_merged_value_copied_behind_is_no_label_cell(rendering: str):
+    """2019 section 二: 行政事业性收费 and 政府集中采购 have two values, the last merged over
+    two grid positions; a converter that copies merged cells writes it twice (| 空 | 4 | 4 |).
+    The blank in front is the first value, not a merged label cell's: section 二's other rows
+    show one label column (no surplus), and read so, the second value moved into the first
+    column with no flag."""
+    for k, year in enumerate((2019, 2020, 2022, 2023)):
+        rng = random.Random(f"blank-before-repeat:{rendering}:{k}")
+        doc, values = _document(rng, "2019", year)
+        for key in (("proactive", "fees", "prev_items"), ("proactive", "procurement", "projects")):
+            values[key] = None
+        values[("proactive", "fees", "change")] = rng.randint(1, 40)
+        values[("proactive", "procurement", "amount")] = rng.randint(10, 900)
+        doc = map_cells(
+            doc,
+            lambda p, c, values=values: (
+                replace(c, text=str(values[c.key] or ""))
+                if (c.key is not None and c.key[1] in ("fees", "procurement"))
+                else c
+            ),
+        )
+        got = _read(doc, rendering, rng)
+        assert _differences(got, doc, values) == {}, year
+
+
+def test_a_blank_value_before_a_copied_merged_value_with_nothing_to_tell_gives_none():
+    """Where section 二's rows tell nothing of its label column (every row with a surplus
+    blank in front and equal cells behind), a merged label cell's blank and a blank value
+    read alike: the row gives no values, and says so."""
+    lines = (
+        "2020年某区政府信息公开工作年度报告",
+        "二、主动公开政府信息情况",
+        "| 第二十条第（八）项 | 第二十条第（八）项 | 第二十条第（八）项 | 第二十条第（八）项 |",
+        "|---|---|---|---|",
+        "| 信息内容 | 上一年项目数量 | 本年增/减 | 本年增/减 |",
+        "| 行政事业性收费 |  | 4 | 4 |",
+        "| 第二十条第（九）项 | 第二十条第（九）项 | 第二十条第（九）项 | 第二十条第（九）项 |",
+        "| 信息内容 | 采购项目数量 | 采购总金额 | 采购总金额 |",
+        "| 政府集中采购 |  | 12 | 12 |",
+    )
+    got = parse_bytes("\n".join(lines).encode(), "page.md")
+    read = {(c.row, c.col): c.value for c in got.cells if c.section == "proactive"}
+    assert not any(v is not None for k, v in read.items() if k[0] in ("fees", "procurement"))
+    assert any(p.startswith("proactive.fees:") and "not known" in p for p in got.problems)
+
+
+# --- a later sub-row of the 2021 （六）其他处理 without its label ---------------------------------
+
+
+@pytest.mark.parametrize("code", ["other.fee_unpaid", "other.other"])
+@pytest.mark.parametrize("rendering", sorted(RENDERINGS))
+def test_a_later_other_processing_sub_row_without_its_label_is_placed_by_position(
+    code: str, rendering: str
+):
+    """A converter that copies the group's label (（六）其他处理, drawn down beside its
+    sub-rows) into every row shows it as the only label of a later sub-row that lost its own:
+    the row is that sub-row's, placed between its labelled neighbours, not a row of （六）."""
+    for k, year in enumerate((2021, 2022, 2024, 2025)):
+        rng = random.Random(f"other-later:{code}:{rendering}:{k}")
+        doc, values = _document(rng, "2021", year)
+        doc = map_cells(doc, lambda p, c: replace(c, text="") if c.label_of == code else c)
+        got = _read(doc, rendering, rng)
+        wrong = _differences(got, doc, values)
+        assert {k: v for k, v in wrong.items() if v[1] not in ("absent", None)} == {}, year
+        if wrong:
+            assert any(p.startswith("requests") for p in got.problems)
+        if rendering != "celllines":
+            assert wrong == {}, year
+
+
+# --- pdftotext -layout text -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("numbers_on", ["first", "middle", "last"])
+@pytest.mark.parametrize("tall_labels", ["beside", "vertical"])
+def test_laid_out_text_puts_no_value_in_another_cell(numbers_on: str, tall_labels: str):
+    """Text as pdftotext -layout writes a printed report: labels wrapped in their columns with
+    the numbers on one of their lines, group labels beside their rows or a character a line,
+    blank cells not written, page numbers and form feeds between pages. Which cells it shows
+    is often not certain (a blank cell leaves no trace), and those are left out and said; no
+    value may stand in another cell: 3.危及“三安全一稳定 wrapped before its ” read ” as a
+    cell (every value a column right); 行政许可's two values under a blank 上一年项目数量
+    taught where a two-column block stands (政府集中采购's amount read as its projects); a
+    page number over a form feed read as a value; （六）其他处理 beside 2.申请人逾期未按收费,
+    cut short, named the group's row."""
+    for k in range(18):
+        template, year = FORMATS[k % len(FORMATS)]
+        rng = random.Random(f"laid-out:{numbers_on}:{tall_labels}:{k}")
+        doc, values = _document(rng, template, year)
+        text = render_text.laid_out(
+            doc, rng, numbers_on=numbers_on, tall_labels=tall_labels, page_every=k % 3 * 7
+        )
+        got = parse_bytes(text.encode("utf-8"), "page.txt")
+        wrong = _differences(got, doc, values)
+        assert {k: v for k, v in wrong.items() if v[1] not in ("absent", None)} == {}, year
+        if wrong:
+            assert got.problems
+
+
+def _laid_out_wrong(doc: Document, values: dict, rng: random.Random, **layout) -> dict:
+    got = parse_bytes(render_text.laid_out(doc, rng, **layout).encode("utf-8"), "page.txt")
+    wrong = _differences(got, doc, values)
+    if wrong:
+        assert got.problems
+    return {k: v for k, v in wrong.items() if v[1] not in ("absent", None)}
+
+
+@pytest.mark.parametrize(("template", "year"), FORMATS)
+def test_laid_out_label_wrapped_before_its_closing_mark_is_no_cell(template: str, year: int):
+    """3.危及“三安全一稳定” wrapped in a column of 11 characters leaves ” alone on the line of
+    its numbers: the end of the label, not a cell that cannot be read before the values (with
+    one cell blank, which the text does not draw, it moved every value a column right)."""
+    for k in range(6):
+        rng = random.Random(f"laid-out-tail:{template}:{year}:{k}")
+        doc, values = _document(rng, template, year)
+        blank_at = k % 6
+        for i, col in enumerate(contract.REQUEST_COLUMNS):
+            key = ("requests", "withheld.security_stability", col.code)
+            values[key] = None if i == blank_at else rng.randint(1, 9)
+        doc = map_cells(
+            doc,
+            lambda p, c, values=values: (
+                replace(c, text=str(values[c.key] or ""))
+                if c.key and c.key[1] == "withheld.security_stability"
+                else c
+            ),
+        )
+        layout = {"numbers_on": "last", "label_widths": (5, 8, 11)}
+        assert _laid_out_wrong(doc, values, rng, **layout) == {}, year
+
+
+@pytest.mark.parametrize("year", [2019, 2020, 2023])
+def test_laid_out_two_values_of_a_three_column_row_teach_no_two_column_block(year: int):
+    """行政许可 with its 上一年项目数量 blank shows two values, under 本年增/减 and 处理决定数量;
+    taken for a full row of two columns, it put 政府集中采购's amount (under 采购总金额, merged
+    over two columns) in 采购项目数量, and 行政事业性收费's 本年增/减 in 上一年项目数量."""
+    for k in range(6):
+        rng = random.Random(f"laid-out-blocks:{year}:{k}")
+        doc, values = _document(rng, "2019", year)
+        fill = {
+            ("proactive", "licensing", "prev_items"): None,
+            ("proactive", "licensing", "change"): rng.randint(1, 9),
+            ("proactive", "licensing", "decisions"): rng.randint(10, 99),
+            ("proactive", "fees", "prev_items"): None,
+            ("proactive", "fees", "change"): rng.randint(1, 9),
+            ("proactive", "procurement", "projects"): None,
+            ("proactive", "procurement", "amount"): rng.randint(100, 999),
+        }
+        values.update(fill)
+        doc = map_cells(
+            doc,
+            lambda p, c, fill=fill: replace(c, text=str(fill[c.key] or "")) if c.key in fill else c,
+        )
+        assert _laid_out_wrong(doc, values, rng, numbers_on="first") == {}, year
+
+
+@pytest.mark.parametrize(("template", "year"), FORMATS)
+def test_laid_out_page_number_over_a_form_feed_is_no_value(template: str, year: int):
+    """pdftotext ends a page with its number alone on a line and a form feed: between the rows
+    of a table (the appeals header and its numbers) it is the page's number, not a value."""
+    for k in range(4):
+        rng = random.Random(f"laid-out-page:{template}:{year}:{k}")
+        doc, values = _document(rng, template, year)
+        layout = {"page_every": 5 + k, "page_number": "{}"}
+        assert _laid_out_wrong(doc, values, rng, **layout) == {}, year
+
+
+@pytest.mark.parametrize("year", [2021, 2022, 2025])
+def test_laid_out_other_processing_beside_a_sub_row_cut_short_names_the_sub_row(year: int):
+    """（六）其他处理, written once beside the middle of its sub-rows, stands on the line of
+    2.申请人逾期未按收费 (the rest of the label wrapped below): the line's numbers are that
+    sub-row's, never a row of （六） the page does not have."""
+    for k in range(6):
+        rng = random.Random(f"laid-out-other:{year}:{k}")
+        doc, values = _document(rng, "2021", year)
+        layout = {"numbers_on": "first", "tall_labels": "beside", "label_widths": (6, 7, 10)}
+        assert _laid_out_wrong(doc, values, rng, **layout) == {}, year
+
+
+@pytest.mark.parametrize(("template", "year"), FORMATS)
+def test_laid_out_label_cut_short_over_its_numbers_names_its_row(template: str, year: int):
+    """5.要求行政机关确认或 | 重新出具已获取信息: a label wrapped with the numbers on its first
+    line begins the wording of one row only, and names it (its numbers were left out as a row
+    the template lacks, the rest of the label taken for the row without cells)."""
+    code = "not_processed.confirmation"
+    for k in range(3):
+        rng = random.Random(f"laid-out-cut:{template}:{year}:{k}")
+        doc, values = _document(rng, template, year)
+        for col in contract.REQUEST_COLUMNS:
+            values[("requests", code, col.code)] = rng.randint(1, 9)
+        doc = map_cells(
+            doc,
+            lambda p, c, values=values: (
+                replace(c, text=str(values[c.key])) if c.key and c.key[1] == code else c
+            ),
+        )
+        text = render_text.laid_out(doc, rng, numbers_on="first", label_widths=(5, 8, 11))
+        got = parse_bytes(text.encode("utf-8"), "page.txt")
+        read = {c.col: c.value for c in got.cells if c.row == code}
+        assert read == {
+            c.code: values[("requests", code, c.code)] for c in contract.REQUEST_COLUMNS
+        }
+
+
+# --- the requests table's 总计 over two columns ------------------------------------------------
+
+
+def _total_over_two_columns(doc: Document, empty_after: bool) -> Document:
+    """The requests table with its 总计 column two grid columns wide: its heading spans both,
+    and each row's total either spans both too or is followed by an empty cell."""
+
+    def widen(table):
+        if table.section != "requests":
+            return table
+        rows = []
+        for row in table.rows:
+            cells: list = []
+            for cell in row:
+                if cell.key is not None and cell.key[2] == "total" and empty_after:
+                    cells += [cell, replace(cell, text="", key=None)]
+                elif (cell.key is not None and cell.key[2] == "total") or cell.text == "总计":
+                    cells.append(replace(cell, colspan=cell.colspan + 1))
+                elif cell.colspan == 7 and cell.header:  # 申请人情况 over the columns
+                    cells.append(replace(cell, colspan=8))
+                else:
+                    cells.append(cell)
+            rows.append(tuple(cells))
+        return replace(table, rows=tuple(rows), width=table.width + 1)
+
+    return map_tables(doc, widen)
+
+
+@pytest.mark.parametrize("empty_after", [False, True])
+@pytest.mark.parametrize("rendering", sorted(RENDERINGS))
+def test_a_total_column_over_two_grid_columns_moves_no_value(empty_after: bool, rendering: str):
+    """总计 drawn two grid columns wide (an exporter's colspan, a converter's grid) leaves a
+    spare cell behind each row's total, while merged labels leave theirs in front: read from
+    the right on the strength of the rows whose labels are merged, a row blank at both ends
+    put its total in 其他; a total written twice was taken for 其他 and 总计 where the row's
+    first cell was blank. A row whose cells cannot be placed gives none, and says so."""
+    for k in range(3 * len(FORMATS)):
+        template, year = FORMATS[k % len(FORMATS)]
+        rng = random.Random(f"total-two:{empty_after}:{rendering}:{k}")
+        doc, values = _document(rng, template, year)
+        doc = _total_over_two_columns(doc, empty_after)
+        got = _read(doc, rendering, rng)
+        wrong = _differences(got, doc, values)
+        assert {k: v for k, v in wrong.items() if v[1] not in ("absent", None)} == {}, year
+        if wrong:
+            assert any(p.startswith("requests") for p in got.problems), year
+
+
+# --- a figure on a line of its own before a table ---------------------------------------------
+
+
+@pytest.mark.parametrize("rendering", sorted(RENDERINGS))
+def test_a_loose_figure_before_the_appeals_table_is_none_of_its_cells(rendering: str):
+    """Converters write a figure of a table as a line of its own before it (a number the PDF
+    drew outside the grid). Where the page shows its rows' ends, or writes its cells in its
+    own way (`0 |`, a cell a line), and the appeals row holds its fifteen cells, the figure is
+    none of them: taken as the first, it moved every value a column right, the row's last
+    blank cell taken for a covered position."""
+    for k in range(2 * len(FORMATS)):
+        template, year = FORMATS[k % len(FORMATS)]
+        rng = random.Random(f"loose-figure:{rendering}:{k}")
+        doc, values = _document(rng, template, year)
+        blocks: list = []
+        for block in doc.blocks:
+            if isinstance(block, Table):
+                figures = [c.text for row in block.rows for c in row if c.key and c.text.isdigit()]
+                blocks.append(Para(rng.choice(figures or ["0"])))
+            blocks.append(block)
+        doc = replace(doc, blocks=tuple(blocks))
+        got = _read(doc, rendering, rng)
+        wrong = _differences(got, doc, values)
+        assert {k: v for k, v in wrong.items() if v[1] not in ("absent", None)} == {}, year
+        assert not {k for k in wrong if k[0] == "appeals"}, year
+
+
+# --- the 2021 fee column's header without its unit --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("header", "said"),
+    [("本年收费金额", True), ("本年收费金额（单位：万）", False), ("本年收费金额（万元）", False)],
+)
+@pytest.mark.parametrize("rendering", sorted(RENDERINGS))
+def test_a_bare_fee_under_a_header_without_its_unit_is_said(
+    header: str, said: bool, rendering: str
+):
+    """The 2021 form's 本年收费金额（单位：万元）, written without its unit: a bare amount under
+    it is taken as 万元, as the form has it, and said (元 is as likely); 单位：万 is 万元."""
+    for k, year in enumerate((2021, 2022, 2024)):
+        rng = random.Random(f"fee-header:{header}:{rendering}:{k}")
+        doc, values = _document(rng, "2021", year, headers={"本年收费金额（单位：万元）": header})
+        values[("proactive", "fees", "amount")] = 12.5
+        doc = map_cells(
+            doc,
+            lambda p, c: replace(c, text="12.5") if c.key == ("proactive", "fees", "amount") else c,
+        )
+        got = _read(doc, rendering, rng)
+        assert _differences(got, doc, values) == {}, year
+        assumed = [p for p in got.problems if p.startswith("proactive.fees.amount: bare number")]
+        assert bool(assumed) == said, year
+
+
+@pytest.mark.parametrize(("template", "year"), FORMATS)
+def test_laid_out_group_label_written_down_the_margin_is_no_blank_mark(template: str, year: int):
+    """（四）无法提供 written a character a line down the margin between the rows puts 无 on a
+    line of its own: a character of the label, not the mark of a blank cell (read as one, the
+    next row, one that lost its label, had a cell too many and its values moved a column
+    right)."""
+    codes = [r.code for r in contract.rows(template, "requests") if r.group]
+    for k in range(12):
+        rng = random.Random(f"laid-out-margin:{template}:{year}:{k}")
+        doc, values = _document(rng, template, year)
+        lost = rng.choice(codes)
+        doc = map_cells(
+            doc, lambda p, c, lost=lost: replace(c, text="") if c.label_of == lost else c
+        )
+        layout = {"tall_labels": "vertical", "numbers_on": ("first", "middle", "last")[k % 3]}
+        assert _laid_out_wrong(doc, values, rng, **layout) == {}, year
+
+
+@pytest.mark.parametrize("year", [2021, 2022, 2025])
+def test_laid_out_other_processing_after_a_wrapped_sub_row_label_names_no_row_of_its_own(
+    year: int,
+):
+    """（六）其他处理 beside its middle sub-row, whose label was lost, after 1.申请人无正当理由
+    逾期不补正… wrapped over three lines: the lines of the wrapped label stand between the row
+    and its labelled neighbour, and the row is 2.申请人逾期未按收费…'s, not （六）'s."""
+    for k in range(6):
+        rng = random.Random(f"laid-out-other-lost:{year}:{k}")
+        doc, values = _document(rng, "2021", year)
+        doc = map_cells(
+            doc, lambda p, c: replace(c, text="") if c.label_of == "other.fee_unpaid" else c
+        )
+        layout = {"numbers_on": "first", "tall_labels": "beside", "label_widths": (6, 7, 12)}
+        assert _laid_out_wrong(doc, values, rng, **layout) == {}, year
+
+
+def _column_over_two(doc: Document, section: str, heading: str, key: tuple) -> Document:
+    """The first `heading` of `section`'s table drawn two grid columns wide, with the heading
+    over it, and the cells of `key`'s column (key[0] the row code or None for every row, key[1]
+    the column) merged over both."""
+
+    def widen(table):
+        if table.section != section:
+            return table
+        rows, done = [], False
+        for row in table.rows:
+            cells = []
+            for cell in row:
+                is_key = cell.key is not None and cell.key[2] == key[1]
+                is_key = is_key and key[0] in (None, cell.key[1])
+                is_heading = cell.text == heading and not done
+                over = cell.header and cell.colspan == 5 and cell.text == "行政复议"
+                if is_key or is_heading or over:
+                    done = done or is_heading
+                    cell = replace(cell, colspan=cell.colspan + 1)
+                elif cell.header and cell.text == "申请人情况":
+                    cell = replace(cell, colspan=cell.colspan + 1)
+                cells.append(cell)
+            rows.append(tuple(cells))
+        return replace(table, rows=tuple(rows), width=table.width + 1)
+
+    return map_tables(doc, widen)
+
+
+@pytest.mark.parametrize(
+    ("section", "heading", "col"),
+    [("requests", "自然人", (None, "natural_person")), ("appeals", "总计", ("review", "total"))],
+)
+def test_a_heading_a_converter_copied_over_two_columns_is_one_column(
+    section: str, heading: str, col: tuple
+):
+    """A converter that copies merged cells (docling's Markdown) writes a heading drawn over
+    two columns twice (自然人 | 自然人; the appeals' 总计 | 总计) and each row's merged cell
+    twice: the second copy is no column. Read as one, 其他 took the total's place (a row whose
+    last two cells were equal) and the appeals row lost its first cell as a grid's blank."""
+    for k in range(3 * len(FORMATS)):
+        template, year = FORMATS[k % len(FORMATS)]
+        rng = random.Random(f"doubled:{section}:{k}")
+        doc, values = _document(rng, template, year)
+        doc = _column_over_two(doc, section, heading, col)
+        got = _read(doc, "md-repeat", rng)
+        wrong = _differences(got, doc, values)
+        assert {k: v for k, v in wrong.items() if v[1] not in ("absent", None)} == {}, year
+        assert not {k for k in wrong if k[0] == section and values.get(k) is not None}, year

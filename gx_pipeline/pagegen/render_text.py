@@ -124,3 +124,188 @@ def flipbook(doc: Document, rng: random.Random) -> str:
                         out.extend(ch for ch in _flat(c.text) if not ch.isspace())
     out.append(f"— {page} —")
     return "\n".join(out) + "\n"
+
+
+def _columns(table: Table) -> list[list[int]]:
+    """The grid column each cell of each row starts at (cells merged from above skipped)."""
+    taken: set[tuple[int, int]] = set()
+    out: list[list[int]] = []
+    for r, row in enumerate(table.rows):
+        c = 0
+        starts = []
+        for cell in row:
+            while (r, c) in taken:
+                c += 1
+            starts.append(c)
+            taken.update(
+                (r + dr, c + dc) for dr in range(cell.rowspan) for dc in range(cell.colspan)
+            )
+            c += cell.colspan
+        out.append(starts)
+    return out
+
+
+def _grid(table: Table, repeat: bool) -> list[list[str]]:
+    """The table's grid of positions: a merged cell's text at its first position and, with
+    `repeat`, again at every position it covers; blank there otherwise."""
+    grid = [[""] * table.width for _ in table.rows]
+    for r, (row, starts) in enumerate(zip(table.rows, _columns(table), strict=True)):
+        for cell, c in zip(row, starts, strict=True):
+            for dr in range(cell.rowspan):
+                for dc in range(cell.colspan):
+                    if r + dr < len(grid) and c + dc < table.width and (repeat or not dr + dc):
+                        grid[r + dr][c + dc] = _flat(cell.text)
+    return grid
+
+
+def grid_markdown(doc: Document, rng: random.Random, *, repeat: bool = True) -> str:
+    """Markdown a PDF converter writes: headings as `##`, each table a pipe table of its full
+    grid, the first row taken for the header (`|---|` after it). With `repeat` (as docling
+    writes it), a merged cell's text stands in every grid position it covers; without, those
+    positions are blank (pdfplumber, camelot)."""
+    out: list[str] = []
+    for block in doc.blocks:
+        if isinstance(block, Para):
+            out.append(
+                ("# " if block.kind == "title" else "## " if block.kind == "heading" else "")
+                + block.text
+            )
+            out.append("")
+            continue
+        for i, row in enumerate(_grid(block, repeat)):
+            out.append("| " + " | ".join(row) + " |")
+            if i == 0:
+                out.append("|" + "---|" * block.width)
+        out.append("")
+    return "\n".join(out)
+
+
+def _put(line: str, x: int, text: str) -> str:
+    """`text` written at column x of `line` (one space after the line's end at least)."""
+    return line + " " * max(x - len(line), 1 if line else 0) + text
+
+
+def laid_out(
+    doc: Document,
+    rng: random.Random,
+    *,
+    numbers_on: str = "first",
+    tall_labels: str = "beside",
+    page_every: int = 0,
+    page_number: str = "- {} -",
+    label_widths: tuple[int, ...] | None = None,
+) -> str:
+    """Text as `pdftotext -layout` writes a printed report: each cell where it stands, columns
+    kept by runs of spaces (a CJK character is one column, as the tool counts), blank cells not
+    written at all. A row label wraps in its column, its numbers on the row's first, middle or
+    last line (`numbers_on`); a label merged down over several rows (（三）不予公开) is written
+    once beside the middle one (`tall_labels="beside"`) or one character a line between the
+    rows (`"vertical"`). With `page_every`, a page number and a form feed after every that
+    many table rows
+    (`page_number` its form). `label_widths`: the label columns' widths (drawn otherwise)."""
+    out: list[str] = []
+    label_widths = label_widths or rng.choice(((6, 7, 13), (9, 9, 15), (5, 8, 11), (7, 8, 20)))
+    gap = rng.choice((8, 9, 10, 11))
+    rows_written = 0
+    page = 1
+    for block in doc.blocks:
+        if isinstance(block, Para):
+            text = _flat(block.text)
+            if block.kind in ("title", "heading", "signoff"):
+                out.append("  " + text)
+            else:
+                out.extend(
+                    ("      " if i == 0 else "  ") + text[i : i + 38]
+                    for i in range(0, len(text), 38)
+                )
+            continue
+        starts = _columns(block)
+        first_value = min(
+            (
+                c
+                for row, cs in zip(block.rows, starts, strict=True)
+                for cell, c in zip(row, cs, strict=True)
+                if cell.key
+            ),
+            default=len(label_widths),
+        )
+        widths = [*label_widths, *[label_widths[-1]] * first_value][:first_value]
+        label_x = [4 + sum(widths[:k]) + 2 * k for k in range(first_value)]
+        value_x = [
+            4 + sum(widths) + 2 * first_value + k * gap for k in range(block.width - first_value)
+        ]
+        beside: dict[int, list[tuple[int, int, str]]] = {}  # row -> tall labels written on it
+        vertical: list[str] = []
+        for r, (row, cs) in enumerate(zip(block.rows, starts, strict=True)):
+            if page_every and rows_written and rows_written % page_every == 0:
+                out += ["", " " * 30 + page_number.format(page), "\f" + doc.meta.title]
+                page += 1
+            rows_written += 1
+            cells = list(zip(row, cs, strict=True))
+            if not any(cell.key for cell, _ in cells):
+                out.extend(_laid_out_header(cells, label_x, value_x, widths, first_value, gap))
+                continue
+            labels: list[tuple[int, int, str]] = []  # (x, width, text)
+            for cell, c in cells:
+                if cell.key or c >= first_value:
+                    continue
+                end = min(first_value, c + cell.colspan)
+                width = sum(widths[c:end]) + 2 * (end - c - 1)
+                if cell.rowspan > 1 and tall_labels == "vertical":
+                    vertical.extend(_flat(cell.text))
+                elif cell.rowspan > 1:
+                    beside.setdefault(r + cell.rowspan // 2, []).append(
+                        (label_x[c], width, _flat(cell.text))
+                    )
+                else:
+                    labels.append((label_x[c], width, _flat(cell.text)))
+            labels += beside.pop(r, [])
+            pieces = [
+                (x, [t[i : i + w] for i in range(0, len(t), w)] or [""]) for x, w, t in labels
+            ]
+            height = max((len(p) for _, p in pieces), default=1)
+            at = {"first": 0, "middle": (height - 1) // 2, "last": height - 1}[numbers_on]
+            for i in range(height):
+                line = ""
+                for x, p in sorted(pieces):
+                    if i < len(p) and p[i]:
+                        line = _put(line, x, p[i])
+                if i == at:
+                    for cell, c in cells:
+                        if cell.key and _flat(cell.text):
+                            text = _flat(cell.text)
+                            line = _put(line, value_x[c - first_value] + gap - len(text), text)
+                out.append(line)
+                if vertical:
+                    out.append(vertical.pop(0))
+        out.extend(vertical)
+    return "\n".join(out) + "\n"
+
+
+def _laid_out_header(
+    cells: list[tuple[GCell, int]],
+    label_x: list[int],
+    value_x: list[int],
+    widths: list[int],
+    first_value: int,
+    gap: int,
+) -> list[str]:
+    """A header or title row laid out: a heading centred over the columns it spans; a long
+    text in the label columns (the 勾稽关系 note) wrapped there."""
+    out: list[str] = []
+    line = ""
+    for cell, c in cells:
+        text = _flat(cell.text)
+        if not text:
+            continue
+        if c < first_value:
+            width = sum(widths) + 2 * (first_value - 1)
+            if len(text) > width:
+                out.extend("    " + text[i : i + width] for i in range(0, len(text), width))
+            else:
+                line = _put(line, label_x[c], text)
+            continue
+        end = min(len(value_x) - 1, c - first_value + cell.colspan - 1)
+        centre = (value_x[c - first_value] + value_x[end]) // 2 + gap // 2
+        line = _put(line, centre - len(text) // 2, text)
+    return [*out, line] if line else out

@@ -178,11 +178,24 @@ def match_request(text: str, fuzzy: bool = False) -> LabelMatch | None:
             if core in item:
                 canon = _REQUEST_CANON[code]
                 return LabelMatch(code, item == canon, core)
+        # the item's label cut short, the rest wrapped onto the next line (（六）其他处理
+        # 2.申请人逾期未按收费): it names the row whose wording it begins where only one row's
+        # does, and no row where several rows' do; never the group's own row
+        starts = [c for c, canon in _REQUEST_CANON.items() if canon.startswith(item)]
+        if len(item) >= 2 and len(starts) == 1:
+            return LabelMatch(starts[0], False, item)
+        if len(item) >= 2 and starts:
+            return None
     for core, code in _REQUEST_CORES:
         if core in b:
             canon = _REQUEST_CANON[code]
             exact = b == canon or b.endswith(canon) and _is_group_prefix(b[: -len(canon)])
             return LabelMatch(code, exact, core)
+    # a label cut short, the rest wrapped onto the next line with the numbers on the first
+    # (5.要求行政机关确认或 | 重新出具已获取信息): the row whose wording it begins, the only one
+    starts = [c for c, canon in _REQUEST_CANON.items() if canon.startswith(b)]
+    if len(b) >= 4 and len(starts) == 1:
+        return LabelMatch(starts[0], False, b)
     if fuzzy and 4 <= len(b) <= 40 and b not in _GROUP_WORDS:
         near = _near_miss(b, _REQUEST_FUZZY)
         if near is not None:

@@ -773,7 +773,8 @@ def assemble(s: Scan, template: str) -> Sections:
     complete: dict[str, bool] = {}
     found: set[str] = set()
     wrong_blocks = {b for b, v in block_templates(s).items() if v != template}
-    units = {b: header_unit(h) for b, h in s.block_headers.items()}
+    # a block whose header is on the page: the unit it states, or "" where it states none
+    units = {b: header_unit(h) or "" for b, h in s.block_headers.items()}
     cells_left_out = _leaves_cells_out(s.rows, template)
     for section in contract.SECTIONS:
         raw = [r for r in s.rows if r.section == section]
@@ -850,22 +851,43 @@ def _other_group_over_lost_labels(raw: list[RawRow]) -> None:
     where it and the unlabelled rows after it are exactly the sub-rows missing before the next
     labelled one; where （六） has a row of its own, one row more stands there. Such a row
     gives no values where it holds the cells of several rows (the position of each is not
-    known), rather than （六）'s."""
+    known), rather than （六）'s. A converter that copies merged cells into every row they
+    cover shows the group's label beside each sub-row: alone, and as the only label of any
+    sub-row (the first or a later one) that lost its own; those rows are unlabelled rows too."""
     codes_seen = {r.code for r in raw}
     for k, r in enumerate(raw):
         if r.code != "other" or not r.values:
             continue
         q = k + 1
-        while q < len(raw) and raw[q].code is None:
+        # (a converter that copies merged cells into every row they cover repeats the group's
+        # label beside each sub-row: alone, or as the only label of a sub-row that lost its own)
+        while q < len(raw) and raw[q].code in (None, "other"):
             q += 1
         if q == len(raw) or raw[q].code not in _OTHER_SUBS[1:]:
             return
-        missing = _OTHER_SUBS[: _OTHER_SUBS.index(raw[q].code or "")]
+        # the sub-rows missing between the labelled ones around it (a converter that copies
+        # the group's label into every row shows it beside a later sub-row that lost its own)
+        p = k - 1
+        while p >= 0 and raw[p].code not in _OTHER_SUBS:
+            if raw[p].values and raw[p].code not in (None, "other"):
+                break  # a row of another group
+            p -= 1  # (a piece of a wrapped label, the group's label alone)
+        first = _OTHER_SUBS.index(raw[p].code) + 1 if p >= 0 and raw[p].code in _OTHER_SUBS else 0
+        missing = _OTHER_SUBS[first : _OTHER_SUBS.index(raw[q].code or "")]
         # a copy that shows no row ends gives the row the values of the unlabelled rows after
         # it too: one row for each full set of columns
         held = max(1, len(r.values) // len(contract.REQUEST_COLUMNS))
-        if q - k - 1 + held == len(missing) and not codes_seen & set(missing):
-            r.code = None
+        # the blank cells a grid export writes before a label (the merged group and result
+        # columns) stand as rows of their own with no end and no text: no sub-row
+        between = [
+            x
+            for x in raw[k + 1 : q]
+            if (x.code is None and (x.hard or any(labels.norm(t.text) for t in x.values)))
+            or (x.code == "other" and x.values)
+        ]
+        if len(between) + held == len(missing) and not codes_seen & set(missing):
+            for x in (r, *between):
+                x.code = None
         return
 
 
@@ -982,6 +1004,14 @@ def _table(
             and not (template == "2021" and template_rows[k].code == "other")
         ]
         run = placed[i:j]
+        if any(r.hard for r in run):
+            # where the page shows row ends, a piece with no end and no text is no row: the
+            # blank cells a grid export writes before a label (merged group columns)
+            rows_of = [r for r in run if r.hard or any(labels.norm(t.text) for t in r.values)]
+            for r in run:
+                if not any(r is x for x in rows_of):
+                    r.code = UNKNOWN
+            run = rows_of
         for r in run:
             _drop_blank_label_cell(
                 r,
@@ -1048,9 +1078,10 @@ def _table(
                     problems.append(line)
             continue
         by_code[r.code] = r
-    _align_in_place_blanks(section, by_code, width, problems)
+    rows_withheld = _align_in_place_blanks(section, by_code, width, problems)
     drawn: tuple[contract.Column, ...] | None = None  # the columns in the page's order
-    withheld: set[str] = set()  # columns whose heading is not read and not pinned by others
+    # columns whose heading is not read and not pinned by others
+    columns_withheld: set[str] = set()
     if section == "requests":
         header = _group_named(_misread_group_words(header or [], problems))
         header = _header_words(_under_applicants(header, header_at or []))
@@ -1058,15 +1089,16 @@ def _table(
         header = _unread_applicant_heading(header, by_code, problems, header_lost or [])
         # a word read as the heading it misreads (_unread_applicant_heading): so in its row
         read_as = {w: h for w, h in zip(unread, header, strict=True) if w != h}
-        withheld = _unpinned_columns(
+        columns_withheld = _unpinned_columns(
             header, header_grid or [], read_as, by_code, problems, bool(header_lost)
         )
+        _doubled_columns(header, by_code, rows_withheld, problems)
         _extra_columns(header, by_code, problems)
         rotated = _total_column_first(header, by_code, problems)
         drawn = _applicant_columns(header, by_code, problems, rotated, header_lost or [])
         _repeated_header(header, header_later or [], problems)
     complete = True
-    centres = _column_centres(list(by_code.values()))
+    centres = _column_centres(list(by_code.values()), width)
     if section == "requests" and 7 not in centres and header_x:  # no full row at all
         # no row shows all seven: the header's words say where the columns are
         xs = [header_x.get(w) for w in _APPLICANTS]
@@ -1079,6 +1111,9 @@ def _table(
     said_positions = False
     for trow in template_rows:
         r = by_code.get(trow.code)
+        if trow.code in rows_withheld:
+            complete = False
+            continue
         if r is None:
             if not (template == "2021" and trow.code == "other") and trow.code not in unassigned:
                 complete = False
@@ -1188,9 +1223,9 @@ def _table(
             continue
         for col, tok in zip(columns, fitted, strict=True):
             cells.append(_cell(section, trow.code, col.code, tok, units.get(r.block), problems))
-    if withheld:
+    if columns_withheld:
         complete = False
-        cells = [c for c in cells if c.col not in withheld]
+        cells = [c for c in cells if c.col not in columns_withheld]
     if drawn is not None:
         # in the template's order of columns, as every other page's cells are
         at = {c.code: k for k, c in enumerate(contract.REQUEST_COLUMNS)}
@@ -1224,12 +1259,16 @@ def _table(
     return cells, complete and bool(cells)
 
 
-def _column_centres(rows: list[RawRow]) -> dict[int, list[float] | None]:
+def _column_centres(rows: list[RawRow], width: dict[str, int]) -> dict[int, list[float] | None]:
     """In text laid out by spaces: where each column stands, by the number of columns, learnt
     from the rows that show a value in every column; None for a number of columns whose full
-    rows do not line up."""
+    rows do not line up. (A row of section 二 with a blank cell is no full row of a block
+    with fewer columns: 行政许可's two values stand under 本年增/减 and 处理决定数量, not where
+    政府集中采购's two columns do.)"""
     seen: dict[int, list[list[float]]] = {}
     for r in rows:
+        if len(r.values) != width.get(r.code or "", len(r.values)):
+            continue
         if r.values and r.values[0].x is not None and all(t.x is not None for t in r.values):
             seen.setdefault(len(r.values), []).append([t.x for t in r.values])  # type: ignore[misc]
     out: dict[int, list[float] | None] = {}
@@ -1520,6 +1559,48 @@ def _fit(
 
 _APPLICANTS = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")
 _HEADER_NON_COLUMNS = ("申请人情况", "法人或其他组织", "勾稽", "本列数据", "续表")
+
+
+def _doubled_columns(
+    header: list[str], rows: dict[str, RawRow], withheld: set[str], problems: Problems
+) -> None:
+    """A converter that copies a merged cell's text into every grid position it covers shows
+    an applicant heading drawn over two columns twice in the header's last row (自然人 |
+    自然人 | 商业企业 …): each row's cell under the second is that merged cell's copy or a
+    covered blank, not a column. Left out where it is one; where it is neither, the row's
+    cells are not certain and it gives none."""
+    if "商业企业" not in header:
+        return
+    end = len(header) - 1 - header[::-1].index("商业企业")
+    start = end
+    while start > 0 and header[start - 1] in _APPLICANTS:
+        start -= 1
+    while end + 1 < len(header) and header[end + 1] in _APPLICANTS:
+        end += 1
+    bottom = header[start : end + 1]
+    doubled = [k for k in range(1, len(bottom)) if bottom[k] == bottom[k - 1] != "总计"]
+    if len(doubled) != 1 or len(set(bottom)) != 7:
+        return
+    k = doubled[0]
+    for code, r in rows.items():
+        if code in withheld or len(r.values) != len(bottom):
+            continue
+        cell, before = labels.norm(r.values[k].text), labels.norm(r.values[k - 1].text)
+        if not cell or cell == before:
+            r.values = r.values[:k] + r.values[k + 1 :]
+            continue
+        withheld.add(code)
+        shown = "/".join(t.text or "空" for t in r.values[:12])
+        problems.flag(
+            codes.CELLS_UNPLACED,
+            f"requests.{code}: {len(r.values)} value cells under a header that draws "
+            f"{bottom[k]} over two columns ({shown}), the second neither blank nor a copy of "
+            "the first; which column each belongs to is not known, so none is read",
+        )
+    problems.append(
+        f"requests: the header draws {bottom[k]} over two columns; each row's second cell "
+        "under it is a copy or a blank, not a column"
+    )
 
 
 def _extra_columns(header: list[str], rows: dict[str, RawRow], problems: Problems) -> None:
@@ -2097,53 +2178,156 @@ def _total_column_first(header: list[str], rows: dict[str, RawRow], problems: Pr
     return False
 
 
+def _repeats_at_end(values: list[Token], extra: int) -> bool:
+    """The last `extra` cells write again the text of the cell before them: a merged value
+    cell's text copied into every position it covers, as converters do."""
+    last = labels.norm(values[-extra - 1].text) if len(values) > extra else ""
+    return bool(last) and all(labels.norm(t.text) == last for t in values[-extra:])
+
+
+def _withhold(
+    section: str,
+    code: str,
+    r: RawRow,
+    n: int,
+    why: str,
+    problems: Problems,
+    withheld: set[str],
+) -> None:
+    """The row gives no values: `why` says what is not known of its cells."""
+    shown = "/".join(t.text or "空" for t in r.values[:12])
+    problems.flag(
+        codes.CELLS_UNPLACED,
+        f"{section}.{code}: {len(r.values)} value cells where the template has {n} columns "
+        f"({shown}), {why} is not known, so none is read",
+    )
+    withheld.add(code)
+
+
 def _align_in_place_blanks(
     section: str, rows: dict[str, RawRow], width: dict[str, int], problems: Problems
-) -> None:
+) -> set[str]:
     """Rows with more cells than columns: where do the spare (blank) cells stand?
 
     A text copy of the seed's kind puts the positions merged cells cover at the end of the
     line; a grid export (PDF table extractors) leaves them blank in place, right after the
     label. Rows whose spare cells are blank at one end and not at the other tell which; the
     table's majority decides the rows that do not tell.
+
+    A row with blanks in front that make up the surplus and, at its end, cells that repeat
+    the one before them (政府集中采购 | 空 | 71.7 | 71.7; 二、上年结转… | 空 | 0 | … | 3 | 3 under a
+    总计 merged over two columns) reads two ways: a merged label cell's blank in front, or a
+    blank value and a merged value cell's text copied behind. The section's other rows tell:
+    blanks in front of rows that end otherwise, or rows with a value first that end in a blank
+    or a copied value (in section 二, whose label column is one for every row, also rows with
+    no surplus at all). Where they tell both, the row gives no values (its code is returned);
+    where they tell neither, section 二 (whose national grid merges value cells and no label
+    cell) gives none either, and the requests table (which merges label cells and no value
+    cell, its rows of zeros ending in equal cells by themselves) reads the blanks as the
+    label's.
+
+    Rows blank at both ends, their blanks more than their surplus, tell nothing: in a table
+    that writes covered positions in front of some rows and behind others they give no values;
+    where the rows that tell disagree, none of those that do not tell is read by the majority.
     """
     votes = against = 0
     spare: list[tuple[RawRow, int]] = []
+    in_front: list[tuple[str, RawRow, int]] = []
+    front = behind = 0  # rows telling where the table's merged cells stand
+    covered_behind = False  # a row's surplus is its label's blanks and blanks at its end
     for code, r in rows.items():
         extra = len(r.values) - width[code]
-        if not r.hard or extra <= 0:
+        if not r.hard or not r.values:
             continue
+        if extra == 0 and section == "proactive" and labels.norm(r.values[0].text):
+            behind += 1  # the label column holds no blank merged cell in front
+        if extra <= 0:
+            continue
+        repeat = _repeats_at_end(r.values, extra)
         blank = [not labels.norm(t.text) for t in r.values]
         lead_run = next((i for i, b in enumerate(blank) if not b), len(blank))
         trail_run = next((i for i, b in enumerate(reversed(blank)) if not b), len(blank))
         if 1 <= lead_run < len(blank) and lead_run + trail_run == extra:
             # blanks at both ends that make up the surplus exactly: a merged label cell's
             # blank in front, covered positions behind (四、结转… spanning the label columns)
-            r.values = r.values[lead_run:]
-            problems.append(
-                f"{section}.{code}: {lead_run} blank cell(s) before the values belong to the "
-                "merged label cell, not to the columns"
-            )
-            votes += 1  # the table writes covered positions in place
+            front += not (trail_run == 0 and repeat)
+            covered_behind = covered_behind or trail_run > 0
+            in_front.append((code, r, lead_run))
             continue
         lead = any(labels.norm(t.text) for t in r.values[:extra])
-        trail = any(labels.norm(t.text) for t in r.values[-extra:])
-        votes += (not lead and trail) - (lead and not trail)
-        against += lead and not trail
+        # (a row ending in a blank does not tell that its spare cells stand in front: its
+        # last cell may be a covered position behind, 总计 | 空)
+        trail = bool(labels.norm(r.values[-1].text))
+        # a value first and, at the end, a blank or a copy of the cell before (a merged
+        # value cell written into each position, 总计 | 48 | 48): the spare cells are behind
+        behind_here = lead and (not trail or _repeats_at_end(r.values, extra))
+        votes += (not lead and trail) - behind_here
+        against += behind_here
+        behind += behind_here
         if not lead:
             spare.append((r, extra))
-    if votes > 0 and spare:
+    withheld: set[str] = set()
+    for code, r, lead_run in in_front:
+        extra = len(r.values) - width[code]
+        ambiguous = lead_run == extra and _repeats_at_end(r.values, extra)
+        if ambiguous and (behind or (section == "proactive" and not front)):
+            if behind and not front:
+                problems.append(
+                    f"{section}.{code}: the last {extra} cell(s) repeat the one before them, "
+                    "as the table's rows write a merged value cell; the blank cell(s) in front "
+                    "are values, not a merged label cell's"
+                )
+                continue
+            why = (
+                "blank in front, repeated at the end: whether the blank belongs to a merged "
+                "label cell or is a value"
+            )
+            _withhold(section, code, r, width[code], why, problems, withheld)
+            continue
+        r.values = r.values[lead_run:]
+        problems.append(
+            f"{section}.{code}: {lead_run} blank cell(s) before the values belong to the "
+            "merged label cell, not to the columns"
+        )
+        votes += 1  # the table writes covered positions in place
+    if in_front and (covered_behind or against):
+        # the table writes covered positions in front of some rows (merged labels) and
+        # behind others (a value column merged over two, 总计 | 空): a row blank at both
+        # ends, its blanks more than its surplus, may have its spare cells at either end
+        for code, r in rows.items():
+            extra = len(r.values) - width[code]
+            if extra <= 0 or not r.hard or any(r is x for _, x, _ in in_front):
+                continue
+            if labels.norm(r.values[0].text) or labels.norm(r.values[-1].text):
+                continue
+            if all(not labels.norm(t.text) for t in r.values):
+                continue
+            why = (
+                "blank at both ends, in a table that writes covered positions in front of some "
+                "rows and behind others: which column each belongs to"
+            )
+            _withhold(section, code, r, width[code], why, problems, withheld)
+        spare = [(r, extra) for r, extra in spare if r.code not in withheld]
+    if votes > 0 and spare and against:
+        # rows disagree about where the spare cells stand: the majority is a guess, and the
+        # rows that do not tell give no values
+        for r, _ in spare:
+            if r.code is not None:
+                withheld.add(r.code)
+        problems.flag(
+            codes.CELLS_UNPLACED,
+            f"{section}: rows tell both that cells covered by merged cells stand blank in front "
+            f"({votes + against} rows) and behind ({against}); the rows that do not tell "
+            f"({', '.join(r.code or '?' for r, _ in spare)}) give no values",
+        )
+    elif votes > 0 and spare:
         for r, extra in spare:
             r.values = r.values[extra:]
-        line = (
+        problems.append(
             f"{section}: cells covered by merged label cells stand blank in place; "
             "values are read from the right of each row"
         )
-        if against:
-            # rows disagree about where the spare cells stand: the majority is a guess
-            problems.flag(codes.COLUMN_ORDER_GUESSED, f"{line} ({against} rows tell otherwise)")
-        else:
-            problems.append(line)
+    return withheld
 
 
 def _drop_blank_label_cell(r: RawRow, before: RawRow | None, after: RawRow | None, n: int) -> None:
@@ -2315,6 +2499,19 @@ def _appeals(
     if sum(len(p.values) for p in parts) > 15:
         # blank rows around the single value row: header rows' covered positions
         parts = [p for p in parts if any(labels.norm(t.text) for t in p.values)] or parts
+    # rows the page shows the ends of, or made of the copy's cells (a cell a line, `0 |`)
+    ended = [p for p in parts if p.hard or all(t.kind == CELL for t in p.values)]
+    if len(ended) < len(parts) and sum(len(p.values) for p in ended) == 15:
+        # and those rows hold the table's 15 cells: a figure on a line of its own (a
+        # converter's loose figure before the table) is none of them
+        for p in parts:
+            if not any(p is e for e in ended) and _has_number(p.values):
+                shown = "/".join(t.text or "空" for t in p.values[:8])
+                problems.append(
+                    f"appeals: a figure outside the table's row ({shown}) is not one of its "
+                    "cells; the row is read without it"
+                )
+        parts = ended
     on_side = _appeals_on_side(parts, words or [])
     if on_side is not None:
         per_row.update(on_side)
@@ -2323,7 +2520,9 @@ def _appeals(
             "appeals: the table stands on its side (outcomes as rows, kinds of case as "
             "columns); each value is read by its row's and its column's labels"
         )
-    sequence = [t for p in parts for t in p.values]
+    sequence = _doubled_appeal_column(
+        [t for p in parts for t in p.values], [w for w, _ in words or []], problems
+    )
     complete = False
     if len(parts) > 1 and not per_row and any(len(p.values) % 5 for p in parts[:-1] if p.hard):
         # the single row came in pieces, and a piece ends inside a group of five: a merged or
@@ -2502,6 +2701,38 @@ def _reorder_appeals(
         per_row[code] = [vals[cols.index(c)] for c in _TEMPLATE_COLS]
 
 
+_APPEAL_OUTCOMES = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
+
+
+def _doubled_appeal_column(
+    sequence: list[Token], words: list[str], problems: Problems
+) -> list[Token]:
+    """The single row under a header whose last row, copied by a converter into every grid
+    position, draws one heading twice side by side (总计 | 总计: a column two positions
+    wide): the row's cell under the second is the first's copy or a covered blank, and is
+    left out. Where it is neither, the row's cells are not certain: none is read."""
+    start = len(words)
+    while start > 0 and words[start - 1] in _APPEAL_OUTCOMES:
+        start -= 1
+    bottom = words[start:]
+    doubled = [k for k in range(1, len(bottom)) if bottom[k] == bottom[k - 1]]
+    if len(bottom) != 16 or len(sequence) != 16 or len(doubled) != 1:
+        return sequence
+    k = doubled[0]
+    if labels.norm(sequence[k].text) in ("", labels.norm(sequence[k - 1].text)):
+        problems.append(
+            f"appeals: the header draws {bottom[k]} over two columns; the row's second cell "
+            "under it is a copy or a blank, not a column"
+        )
+        return sequence[:k] + sequence[k + 1 :]
+    problems.flag(
+        codes.CELLS_UNPLACED,
+        f"appeals: the header draws {bottom[k]} over two columns, and the row's two cells "
+        "under it differ; which column each belongs to is not known, so none is read",
+    )
+    return []
+
+
 def _appeals_sequence(
     sequence: list[Token],
     parts: list[RawRow],
@@ -2608,7 +2839,8 @@ def _cell(
     unit: str | None,
     problems: Problems,
 ) -> Cell:
-    """One cell's value. `unit`: the unit of amount its column header states, if any."""
+    """One cell's value. `unit`: the unit of amount its column header states, "" where the
+    header on the page states none, None where no header is on the page."""
     if tok is None:
         return Cell(section, row, col, None, None)
     amount = (section, row, col) in contract.AMOUNT_CELLS
@@ -2628,10 +2860,11 @@ def _cell(
             "part of the value"
         )
     if amount and value is not None and read.unit is None:
-        if unit is not None:
+        if unit:
             value = in_wan(value, unit)
-        elif value != 0 and row == "procurement":
-            # the 2019 procurement column states no unit; the 2021 fee column states 万元
+        elif value != 0 and (row == "procurement" or unit == ""):
+            # the 2019 procurement column states no unit; the 2021 fee column states 万元,
+            # unless the page's header leaves it out (本年收费金额: 元 as likely as 万元)
             problems.flag(
                 codes.UNIT_ASSUMED,
                 f"{where}: bare number {tok.text!r} in a column whose header states no unit; "

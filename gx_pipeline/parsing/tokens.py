@@ -709,6 +709,10 @@ def _copy_text(text: str) -> str:
     """A text copy as it is read: full-width and box-drawing bars as `|`, entities (copied
     markup) decoded, TABs that align columns expanded."""
     text = text.translate(_BARS)
+    if "\f" in text:
+        # a number alone on the line before a page's end or after its start is the page's
+        # number (pdftotext writes a form feed between pages), not a cell: blanked in place
+        text = _FOOT_NUMBER.sub(lambda m: " " * len(m.group()), text)
     if "&" in text:
         text = html.unescape(text)
     if "\t" in text and len(_TAB_WITH_SPACES.findall(text, 0, 200_000)) >= 3:
@@ -742,6 +746,8 @@ def text_tokens(text: str) -> list[Token]:
     widest = 0
     #: the previous line was text without a bar: the index of its LINE token
     bare_before: int | None = None
+    laid_out_rows = False  # a row laid out in columns by runs of spaces was read
+
     for no, raw in enumerate(lines, start=1):
         bare_line, bare_before = bare_before, None
         if dialect and no in dialect:
@@ -799,9 +805,14 @@ def text_tokens(text: str) -> list[Token]:
         if "|" not in line:
             if _PAGE_NUMBER.match(line):
                 continue  # a page number of a flipbook or PDF rendering
+            if laid_out_rows and line in ("无", "空") and raw.index(line) < 8:
+                # a character of a label written down the left margin, one a line between the
+                # rows (（四）无法提供), not a blank cell's mark: values stand in their columns
+                continue
             laid = header = None
             if "   " in raw:  # columns kept by runs of spaces
                 laid = _laid_out_row(raw)
+                laid_out_rows = laid_out_rows or laid is not None
                 header = _laid_out_header(raw) if laid is None else None
             if header is not None:
                 # header words where they stand: they tell where the columns are
@@ -1305,6 +1316,10 @@ def _mark_cut(tokens: list[Token]) -> None:
 
 _TAB_WITH_SPACES = re.compile(r"\S {2,}\t|\t {2,}\S")
 _BARS = str.maketrans({"｜": "|", "│": "|", "┃": "|"})
+#: a number alone on a line next to a form feed (blank lines between): a page number
+_FOOT_NUMBER = re.compile(
+    r"(?m)^[ \t]*\d{1,4}[ \t]*(?=(?:\r?\n[ \t]*)*\f)|(?<=\f)[ \t]*\d{1,4}[ \t]*(?=\r?$)"
+)
 _MD_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
 _MD_HEADING = re.compile(r"^#{1,6}\s+")
 _MD_MARKUP = re.compile(r"^(?:#{1,6}\s+|>\s*|[*+-]\s+(?!\d))|\*\*")
@@ -1315,6 +1330,9 @@ _GAP = re.compile(r"\S+(?: \S+)*")
 #: a number as OCR misreads it (O for 0, l or I for 1): a value cell that cannot be read
 _OCR_DIGITS = re.compile(r"^(?=.*[OoIlSB])[0-9OoIlSB.,]{1,6}$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+#: closing marks alone: the end of a label wrapped onto its numbers' line (3.危及“三安全一稳定
+#: | ” 0 0 0), never a cell (read as one, it moved every value a column right)
+_LABEL_TAIL = re.compile(r"^[）)\]】」』”’、，,。；;：:]+$")
 #: a label's enumeration standing alone (`4.`, `（`): its words wrapped onto the lines below in
 #: a narrow cell; part of the label, not a cell that cannot be read
 _ENUMERATION = re.compile(r"^(?:\d{1,2}[.．、]|[(（][一二三四五六七八九十\d]{0,3}[)）]?)$")
@@ -1336,7 +1354,12 @@ def _laid_out_row(raw: str) -> tuple[str, list[tuple[str, float]]] | None:
     while (
         k < len(pieces)
         and not is_value_text(pieces[k][0])
-        and (_CJK.search(pieces[k][0]) or len(pieces[k][0]) > 4 or _ENUMERATION.match(pieces[k][0]))
+        and (
+            _CJK.search(pieces[k][0])
+            or len(pieces[k][0]) > 4
+            or _ENUMERATION.match(pieces[k][0])
+            or _LABEL_TAIL.match(pieces[k][0])
+        )
     ):
         k += 1
     cells = pieces[k:]

@@ -131,6 +131,8 @@ def header_unit(headers: list[str]) -> str | None:
             return unit
     if re.search(r"[(:（：]元|元[)）]|单位元", text):
         return "元"
+    if re.search(r"[(:（：]万[)）]|单位万", text):
+        return "万元"  # （单位：万）, a money column's 万 is 万元
     return None
 
 
