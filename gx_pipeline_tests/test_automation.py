@@ -34,7 +34,7 @@ from gx_pipeline.defs.schedules import gx_yearly_schedule
 from gx_pipeline.defs.staleness import PARSER_ASSETS, YEARLY_ASSETS, code_versions, year_state
 from gx_pipeline.parsing import PARSER_VERSION
 from gx_pipeline.staging import pool
-from gx_pipeline_tests.conftest import REALDEV_PAGES, ReportSite, put_page, schedule_tick
+from gx_pipeline_tests.conftest import REALDEV_PAGES, ReportSite, put_page, query, schedule_tick
 from gx_pipeline_tests.dagster_ui import BUNDLED_RAW, TERMINAL, DagsterUI, start, stop
 
 OLD_PARSER = "1.7.0"
@@ -488,3 +488,52 @@ def test_make_ui_reloads_every_stale_year_by_itself_one_at_a_time(tmp_path, monk
         assert len(ui.runs_tagged("dagster/sensor_name", SENSOR_NAME)) == 3
     finally:
         stop(ui)
+
+
+@pytest.mark.parametrize("first", ["2021", "2020"])
+def test_a_copy_quarantined_for_another_years_copy_is_loaded_again_when_that_copy_goes(
+    data_dir, instance, first
+):
+    # 107 states 2020; a copy is misfiled under 2021 too. Whichever year ran first, the 2020
+    # copy is the report and 2021 quarantines its own copy naming it (stage "load")
+    misfiled = "misfiled-107.txt"
+    _pages(data_dir, [2020, 2021])
+    put_page(
+        data_dir,
+        2020,
+        "106_xiaogan_govoffice_2020.txt",
+        REALDEV_PAGES / "106_xiaogan_govoffice_2020.txt",
+    )
+    put_page(data_dir, 2021, misfiled, PAGES[2020])
+    defs = _defs(data_dir)
+    for year in sorted(["2020", "2021"], key=lambda y: y != first):
+        _load(defs, instance, year)
+    ((stage, reason),) = query(
+        data_dir, "select stage, reason from quarantine where source = ?", [f"2021/{misfiled}"]
+    )
+    assert stage == "load" and f"2020/{PAGES[2020].name}" in reason
+    automation = Automation(data_dir, instance)
+    assert automation.requests() == []
+
+    # the 2020 copy is removed and 2020 loaded again: the 2021 copy is now the only one
+    (data_dir / "raw" / "2020" / PAGES[2020].name).unlink()
+    automation.run(*automation.requests())
+    assert query(data_dir, "select count(*) from dim_report where source like '%107%'") == [(0,)]
+    # its quarantine row no longer says it is loaded elsewhere, and 2021 is stale for it
+    ((reason,),) = query(
+        data_dir, "select reason from quarantine where source = ?", [f"2021/{misfiled}"]
+    )
+    assert "no longer loaded" in reason
+    state = year_state(
+        instance, code_versions(defs.resolve_asset_graph()), data_dir / "raw", "2021"
+    )
+    assert state.reasons == ("copy_gone",)
+    assert f"2021/{misfiled}" in state.detail
+
+    assert automation.run_until_current() == [("2021", "copy_gone")]
+    assert query(
+        data_dir,
+        "select report_year, stated_year from dim_report where source = ?",
+        [f"2021/{misfiled}"],
+    ) == [(2021, 2020)]
+    assert query(data_dir, "select count(*) from quarantine") == [(0,)]

@@ -105,6 +105,28 @@ def test_gx_run_refuses_to_replace_a_year_whose_folder_is_gone(data_dir, monkeyp
     assert capsys.readouterr()[0].splitlines()[2].split()[:5] == ["2021", "ok", "passed", "0", "0"]
 
 
+def test_gx_run_says_when_a_load_leaves_another_years_copy_in_no_table(
+    data_dir, monkeypatch, capsys
+):
+    # the seed states 2020; its copy under 2021 is quarantined naming the 2020 one, until that
+    # one is deleted and 2020 loaded again
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    put_page(data_dir, 2020, SEED.name, SEED)
+    page = REALDEV_PAGES / "106_xiaogan_govoffice_2020.txt"
+    put_page(data_dir, 2020, page.name, page)
+    put_page(data_dir, 2021, "copy.txt", SEED)
+    assert cli.main(["run", "--years", "2020-2021", "--quiet"]) == 0
+    (data_dir / "raw" / "2020" / SEED.name).unlink()
+    capsys.readouterr()
+
+    assert cli.main(["run", "--years", "2020", "--quiet"]) == 0
+    err = capsys.readouterr().err
+    assert "report year 2021: 2021/copy.txt quarantined as a copy of a report no longer " in err
+    assert "`gx run --years 2021`" in err
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
+    assert "no longer" not in capsys.readouterr().err
+
+
 def test_gx_run_quarantines_a_page_the_parser_does_not_finish_in_time(
     data_dir, tmp_path, monkeypatch, capsys
 ):

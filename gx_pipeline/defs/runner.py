@@ -46,6 +46,7 @@ from gx_pipeline.defs.staleness import (
 )
 from gx_pipeline.diskspace import explain_text
 from gx_pipeline.staging.parts import discard_year
+from gx_pipeline.warehouse import copies_left_behind
 
 SUMMARY_SQL = """
 select
@@ -209,6 +210,12 @@ def materialize_years(
         empty = not conn.execute(
             "select count(*) from duckdb_tables() where table_name = 'tally_results'"
         ).fetchone()[0]
+        for other, sources in ({} if empty else copies_left_behind(conn)).items():
+            print(
+                f"gx run: report year {other}: {', '.join(sources)} quarantined as a copy of a "
+                f"report no longer loaded: in no fact table until `gx run --years {other}`",
+                file=stream,
+            )
         return [
             YearSummary(
                 key,

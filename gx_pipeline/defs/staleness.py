@@ -7,6 +7,9 @@ has changed since. It is judged from the instance's materializations (the record
 - never_loaded: the year has a raw folder but gx_warehouse was never materialized for it;
 - raw_change: the folder's fingerprint (names, sizes, mtimes of the raw files) differs from the
   one raw_report_inventory recorded for the load the warehouse holds;
+- copy_gone: a page of the year is quarantined as a copy of a report loaded under another year,
+  and a later load of that year removed the report (its file deleted or changed): the page is
+  in no fact table until its own year is loaded again (gx_warehouse's copies_left_behind);
 - parser_upgrade: the code version (PARSER_VERSION) of parsed_reports, validated_frames or
   gx_warehouse differs from the one that load ran with; code_change: the same for the
   inventory's own version.
@@ -32,6 +35,7 @@ from dagster._core.execution.backfill import BulkActionsFilter, BulkActionStatus
 from dagster._core.storage.tags import RUN_KEY_TAG
 
 from gx_pipeline.defs.assets import (
+    COPIES_LEFT_BEHIND,
     gx_warehouse,
     parsed_reports,
     raw_report_inventory,
@@ -47,10 +51,11 @@ DETAIL_TAG = "gx/stale"
 
 NEVER_LOADED = "never_loaded"
 RAW_CHANGE = "raw_change"
+COPY_GONE = "copy_gone"
 PARSER_UPGRADE = "parser_upgrade"
 CODE_CHANGE = "code_change"
 #: a year with several reasons is tagged with the first of them in this order
-REASONS = (NEVER_LOADED, RAW_CHANGE, PARSER_UPGRADE, CODE_CHANGE)
+REASONS = (NEVER_LOADED, RAW_CHANGE, COPY_GONE, PARSER_UPGRADE, CODE_CHANGE)
 
 INVENTORY = raw_report_inventory.key
 WAREHOUSE = gx_warehouse.key
@@ -157,6 +162,12 @@ def year_state(
     elif recorded is None and (last_change(year_dir) or 0.0) > inventory.timestamp:
         # a load from before fingerprints were recorded: the folder's mtimes decide
         found[RAW_CHANGE] = "raw folder modified after the load"
+    gone = _copies_gone(instance, year, warehouse.storage_id)
+    if gone:
+        found[COPY_GONE] = (
+            f"{', '.join(gone)} quarantined as a copy of a report that a later load of another "
+            "year removed: in no fact table until this year is loaded again"
+        )
     changed = [a for a in PARSER_ASSETS if _code_version(loaded[a]) != versions[a]]
     if changed:
         found[PARSER_UPGRADE] = (
@@ -195,6 +206,18 @@ def _latest(
         limit=1,
     ).records
     return records[0] if records else None
+
+
+def _copies_gone(instance: dg.DagsterInstance, year: str, loaded: int) -> list[str]:
+    """The year's copies that the warehouse's latest load, if later than the year's own, found
+    quarantined for a report no longer loaded (every load records them for every year)."""
+    later = instance.fetch_materializations(
+        dg.AssetRecordsFilter(asset_key=WAREHOUSE, after_storage_id=loaded), limit=1
+    ).records
+    if not later or later[0].asset_materialization is None:
+        return []
+    value = later[0].asset_materialization.metadata.get(COPIES_LEFT_BEHIND)
+    return list((value.value or {}).get(year, [])) if value is not None else []
 
 
 def _code_version(record: dg.EventLogRecord | None) -> str | None:

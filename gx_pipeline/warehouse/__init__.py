@@ -18,6 +18,7 @@ from gx_pipeline.warehouse.schema import (
 from gx_pipeline.warehouse.writes import (
     DuplicateKey,
     check_keys,
+    copies_left_behind,
     evaluate_tally,
     load_year,
     page_versions_frame,
@@ -37,6 +38,7 @@ __all__ = [
     "WarehouseFiles",
     "check_keys",
     "contract_cells_frame",
+    "copies_left_behind",
     "ensure_schema",
     "evaluate_tally",
     "load_year",
