@@ -300,6 +300,49 @@ def test_a_page_rewritten_between_its_listing_and_its_hash_has_the_size_of_the_b
     assert (raw.raw_sha256, raw.size) == (hashlib.sha256(longer).hexdigest(), len(longer))
 
 
+@pytest.mark.parametrize("when", ["before_the_hash", "before_the_parse"])
+def test_a_page_replaced_by_a_fifo_while_the_year_runs_is_quarantined_not_waited_on(
+    data_dir, monkeypatch, when
+):
+    """A page listed as a file and then replaced by a named pipe (before its hash, or between
+    the inventory and the parse) is never opened for reading: that open waits for a writer
+    that never comes, before any time limit is armed, and held the run for good."""
+    from gx_pipeline.defs import assets
+    from gx_pipeline.staging.pool import parse_raw
+
+    page = put_page(data_dir, 2020, "pipe.txt", SEED)
+    put_page(data_dir, 2020, "kept.html", SEED_HTML)
+
+    def replaced(path: Path) -> None:
+        path.unlink()
+        os.mkfifo(path)
+
+    if when == "before_the_hash":
+        hashed = assets.hashed
+
+        def fifo_first(path):
+            if path.name == "pipe.txt" and path.is_file():
+                replaced(path)
+            return hashed(path)
+
+        monkeypatch.setattr(assets, "hashed", fifo_first)
+    else:
+
+        def fifo_first(raw, **kwargs):
+            if raw.source.endswith("pipe.txt") and page.is_file():
+                replaced(page)
+            return parse_raw(raw, **kwargs)
+
+        monkeypatch.setattr(assets, "parse_raw", fifo_first)
+    with deadline(20):
+        assert materialize_year(data_dir, 2020).success
+    outcomes = _outcomes(data_dir)
+    stage, _, reason = outcomes["2020/pipe.txt"]
+    assert stage == ("quarantine:inventory" if when == "before_the_hash" else "quarantine:parse")
+    assert "a named pipe (FIFO)" in (reason or "")
+    assert outcomes["2020/kept.html"][0] == "loaded"
+
+
 def test_a_page_the_parser_does_not_finish_in_time_is_quarantined_and_the_year_loads(data_dir):
     """One page of a national year that makes the parser run away must not hold the year
     forever: past ParseConfig.page_seconds it goes to quarantine saying so."""

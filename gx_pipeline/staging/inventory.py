@@ -21,6 +21,7 @@ import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import quote_from_bytes
 
 #: The largest page that is read, in bytes. A report page is ~100 KB (a padded portal page
@@ -322,12 +323,33 @@ def file_sha256(path: Path) -> str:
     return hashed(path)[0]
 
 
+class NotAFile(OSError):
+    """An entry listed as a file is something else when it is opened (replaced since)."""
+
+
+def open_file(path: Path) -> BinaryIO:
+    """`path` opened for reading if it is a regular file (a link to one is followed), else
+    NotAFile saying what it is. The entry may have been replaced since it was listed: a named
+    pipe opened for reading waits for a writer, for good and before any time limit of the
+    parse is armed, so it is opened without waiting and looked at before it is read."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        what = _not_a_file(os.fstat(fd).st_mode)
+        if what is not None:
+            raise NotAFile(f"{what} now (it was listed as a file): not read")
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def hashed(path: Path) -> tuple[str, int]:
     """sha256 of a file and the number of bytes it was taken over (the file's size as it was
     read, which may differ from an earlier stat's), read in blocks of 1 MB."""
     digest = hashlib.sha256()
     size = 0
-    with path.open("rb") as f:
+    with open_file(path) as f:
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
             size += len(block)
