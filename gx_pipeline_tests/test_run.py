@@ -23,6 +23,20 @@ def test_year_ranges_expand_to_partition_keys():
         parse_years("2018-2019")
 
 
+@pytest.mark.parametrize("spec", ["2021-2019", "", " ", ","])
+def test_years_that_name_no_year_are_refused_not_run_as_none_or_all(spec):
+    # a range typed backwards ran nothing and said ok; `--years "$YEARS"` with YEARS unset ran
+    # every year
+    if spec.strip(", "):
+        with pytest.raises(ValueError, match="2021-2019: the first year is after the last"):
+            parse_years(spec)
+    else:
+        with pytest.raises(ValueError, match="names no report year"):
+            parse_years(spec)
+    with pytest.raises(SystemExit, match=r"gx: --years .*"):
+        cli.main(["run", "--years", spec, "--quiet"])
+
+
 def test_gx_run_reports_progress_per_step_and_gx_status_reads_it_back(
     data_dir, tmp_path, monkeypatch, capsys
 ):

@@ -410,10 +410,14 @@ def parse_years(spec: str) -> list[str]:
     years: list[str] = []
     for part in filter(None, (p.strip() for p in spec.split(","))):
         first, _, last = part.partition("-")
+        if int(last or first) < int(first):
+            raise ValueError(f"{part}: the first year is after the last")
         for year in range(int(first), int(last or first) + 1):
             if str(year) not in keys:
                 raise ValueError(f"{year} is not a report year ({keys[0]}..{keys[-1]})")
             years.append(str(year))
+    if not years:
+        raise ValueError("names no report year")
     return list(dict.fromkeys(years))
 
 
