@@ -37,6 +37,32 @@ def test_years_that_name_no_year_are_refused_not_run_as_none_or_all(spec):
         cli.main(["run", "--years", spec, "--quiet"])
 
 
+def test_gx_run_does_not_run_a_year_a_live_run_is_loading(data_dir, instance, capsys):
+    """The automation (or a backfill) loads 2020 while `gx run --years 2020-2021` starts: the
+    two runs would share 2020's staging folder, one loading what the other half-wrote or
+    discarded. gx run leaves 2020 to the run in flight, says so, and fails it; 2021 runs."""
+    import os
+
+    import dagster as dg
+
+    from gx_pipeline.definitions import build_definitions
+    from gx_pipeline.defs.liveness import own_tags
+
+    put_page(data_dir, 2020, SEED.name, SEED)
+    put_page(data_dir, 2021, "112.txt", REALDEV_PAGES / "112_hanzhong_ningqiang_natres_2021.txt")
+    job = build_definitions(data_dir).resolve_job_def("gx_yearly_job")
+    live = instance.create_run_for_job(
+        job,
+        tags={"dagster/partition": "2020", **own_tags(os.getpid())},
+        status=dg.DagsterRunStatus.STARTED,
+    )
+    summaries = materialize_years(["2020", "2021"], instance=instance, data_dir_path=data_dir)
+    assert [(s.year, s.run_ok) for s in summaries] == [("2020", False), ("2021", True)]
+    assert f"run {live.run_id[:8]} of 2020 is loading it" in summaries[0].cause
+    assert f"run {live.run_id[:8]} of 2020 is loading it" in capsys.readouterr().err
+    assert instance.get_run_by_id(live.run_id).status == dg.DagsterRunStatus.STARTED
+
+
 def test_gx_run_reports_progress_per_step_and_gx_status_reads_it_back(
     data_dir, tmp_path, monkeypatch, capsys
 ):

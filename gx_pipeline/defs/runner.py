@@ -41,6 +41,7 @@ from gx_pipeline.defs.staleness import (
     AssetGraph,
     code_versions,
     plan,
+    unfinished_run_of,
     year_states,
     years_with_folders,
 )
@@ -198,8 +199,8 @@ def materialize_years(
     raw_pages: RawPages = defs.resources["raw_pages"]
     with _signals_received() as received:
         outcomes = _run_years(job, instance, progress, run_config, stream, list(years), received)
-    for key, ok, *_ in outcomes:
-        if not ok:
+    for key, ok, _, _, cause, _ in outcomes:
+        if not ok and not cause.startswith(LEFT_TO):
             # the next run stages the year afresh from its pages: what this one staged only
             # takes room, on a disk that may well be full
             discard_year(raw_pages.staging_dir, int(key))
@@ -230,6 +231,10 @@ def materialize_years(
         ]
 
 
+#: the cause of a year gx run leaves to another run in flight
+LEFT_TO = "not run, left to the run in flight:"
+
+
 def _run_years(
     job: dg.JobDefinition,
     instance: dg.DagsterInstance,
@@ -244,6 +249,17 @@ def _run_years(
     outcomes: list[tuple] = []
     for k, year in enumerate(years):
         key = str(year)
+        live = unfinished_run_of(instance, key)
+        if live is not None:
+            # its staging folder is the live run's: a second run would load what that one
+            # half-wrote, or discard what it is about to load
+            cause = (
+                f"{LEFT_TO} run {live.run_id[:8]} of {key} is loading it "
+                f"({live.status.value.lower()}); run the year again once it has ended"
+            )
+            print(f"{key}: {cause}", file=stream)
+            outcomes.append((key, False, None, None, cause, False))
+            continue
         result = _execute_with_progress(job, key, instance, progress, run_config)
         evaluations = result.get_asset_check_evaluations()
         passed = all(e.passed for e in evaluations) if evaluations else None
