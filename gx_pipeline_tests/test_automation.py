@@ -196,6 +196,35 @@ def test_a_changed_raw_page_requests_only_its_year(data_dir, instance):
     assert (request.partition_key, request.tags["gx/reason"]) == ("2023", "raw_change")
 
 
+def test_a_page_rewritten_with_its_size_and_modification_time_kept_requests_its_year(
+    data_dir, instance
+):
+    """A corrected report of the same length (one figure 5 -> 6) copied over the old one by a
+    tool that keeps modification times (cp -p, rsync -a, an archive extracted): the folder's
+    names, sizes and mtimes are as loaded, and the year was called current for good, with the
+    old figures in the warehouse."""
+    import hashlib
+    import os
+
+    automation = _current_2022_and_2023(data_dir, instance)
+    page = data_dir / "raw" / "2022" / PAGES[2022].name
+    before = page.stat()
+    text = page.read_bytes()
+    changed = text.replace(b"| 0 |", b"| 1 |", 1)
+    assert changed != text and len(changed) == len(text)
+    time.sleep(0.01)
+    page.write_bytes(changed)
+    os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+    (request,) = automation.requests()
+    assert (request.partition_key, request.tags["gx/reason"]) == ("2022", "raw_change")
+    automation.run(request)
+    assert automation.requests() == []
+    assert query(data_dir, "select raw_sha256 from dim_report where report_year = 2022") == [
+        (hashlib.sha256(changed).hexdigest(),)
+    ]
+
+
 def test_a_year_folder_that_emptied_is_left_alone(data_dir, instance):
     # a mount that drops or a sync half-way must not reload (and so wipe) a year
     automation = _current_2022_and_2023(data_dir, instance)

@@ -6,7 +6,8 @@ has changed since. It is judged from the instance's materializations (the record
 
 - never_loaded: the year has a raw folder but gx_warehouse was never materialized for it;
 - raw_change: the folder's fingerprint (names, sizes, mtimes of the raw files) differs from the
-  one raw_report_inventory recorded for the load the warehouse holds;
+  one raw_report_inventory recorded for the load the warehouse holds, or a file's inode changed
+  after that load's run started (a file rewritten with its size and mtime kept);
 - copy_gone: a page of the year is quarantined as a copy of a report loaded under another year,
   and a later load of that year removed the report (its file deleted or changed): the page is
   in no fact table until its own year is loaded again (gx_warehouse's copies_left_behind);
@@ -42,7 +43,7 @@ from gx_pipeline.defs.assets import (
     validated_frames,
 )
 from gx_pipeline.defs.partitions import yearly_partitions
-from gx_pipeline.staging.inventory import has_pages, last_change, year_fingerprint
+from gx_pipeline.staging.inventory import has_pages, last_change, year_look
 
 #: the run tag that says why a run was launched
 REASON_TAG = "gx/reason"
@@ -126,7 +127,7 @@ def year_state(
 ) -> YearState:
     """Whether `year` is stale, and why, against its last gx_warehouse materialization."""
     year_dir = raw_dir / year
-    fingerprint = year_fingerprint(year_dir)
+    fingerprint, rewritten = year_look(year_dir)
     warehouse = _latest(instance, WAREHOUSE, year)
     state = json.dumps(
         [
@@ -162,6 +163,8 @@ def year_state(
     elif recorded is None and (last_change(year_dir) or 0.0) > inventory.timestamp:
         # a load from before fingerprints were recorded: the folder's mtimes decide
         found[RAW_CHANGE] = "raw folder modified after the load"
+    elif rewritten is not None and rewritten > _started(instance, inventory):
+        found[RAW_CHANGE] = "a raw file rewritten since the load (its name, size and mtime kept)"
     gone = _copies_gone(instance, year, warehouse.storage_id)
     if gone:
         found[COPY_GONE] = (
@@ -206,6 +209,14 @@ def _latest(
         limit=1,
     ).records
     return records[0] if records else None
+
+
+def _started(instance: dg.DagsterInstance, record: dg.EventLogRecord) -> float:
+    """When the run of a materialization started (Unix time): a file whose inode changed after
+    it may have been read before the change, or not at all."""
+    run = instance.get_run_record_by_id(record.run_id)
+    started = run.start_time if run is not None else None
+    return started if started is not None else record.timestamp
 
 
 def _copies_gone(instance: dg.DagsterInstance, year: str, loaded: int) -> list[str]:

@@ -68,6 +68,8 @@ class Entry:
     refused: str | None = None
     #: what is odd about its name, for the report's problems or the quarantine reason
     name_note: str | None = None
+    #: when its inode last changed (a file read: its contents or its metadata); no tool sets it
+    ctime_ns: int = 0
 
     @property
     def in_progress(self) -> bool:
@@ -256,7 +258,7 @@ def _file(source: str, path: Path, info: os.stat_result, note: str | None, name:
     text = os.fsdecode(name).lower()
     if text.endswith(_IN_PROGRESS_SUFFIXES) or text.startswith(_IN_PROGRESS_PREFIXES):
         return Entry(source, path, size, mtime, IN_PROGRESS, note)
-    return Entry(source, path, size, mtime, None, note)
+    return Entry(source, path, size, mtime, None, note, info.st_ctime_ns)
 
 
 def _not_a_file(mode: int) -> str | None:
@@ -275,13 +277,23 @@ def year_fingerprint(year_dir: Path) -> str:
     """Hash of (name, size, mtime) of the entries year_entries lists under `year_dir` (a
     folder of data/raw/), downloads in progress left out: what the year's load was made from,
     cheap enough to compare on every automation tick (no file is read)."""
+    return year_look(year_dir)[0]
+
+
+def year_look(year_dir: Path) -> tuple[str, float | None]:
+    """year_fingerprint, and the newest inode change (Unix time) of a file to read, in one
+    walk: a file rewritten with its name, size and mtime kept (cp -p, rsync -a, an archive
+    extracted over the folder) leaves the fingerprint as it was, and only its ctime, which no
+    tool sets, tells. None when the year has no file to read."""
     digest = hashlib.sha256()
     separator = b""
+    newest = 0
     for e in iter_year_entries(year_dir, year_dir.parent):
         if not e.in_progress:
             digest.update(separator + f"{e.source}\t{e.size}\t{e.mtime_ns}".encode())
             separator = b"\n"
-    return digest.hexdigest()[:16]
+            newest = max(newest, e.ctime_ns)
+    return digest.hexdigest()[:16], newest / 1e9 if newest else None
 
 
 def has_pages(year_dir: Path) -> bool:
