@@ -225,6 +225,25 @@ def test_a_page_rewritten_with_its_size_and_modification_time_kept_requests_its_
     ]
 
 
+def test_a_warehouse_that_lost_its_years_has_them_loaded_again(data_dir, instance):
+    """The warehouse deleted to be rebuilt, or put back from an older copy (or the working file
+    rebuilt from an analysts' copy a held publish left behind): the instance still holds each
+    year's load, so every year was current for good, with nothing in the warehouse."""
+    import shutil
+
+    automation = _current_2022_and_2023(data_dir, instance)
+    (data_dir / "warehouse.duckdb").unlink()
+    shutil.rmtree(data_dir / ".work")
+
+    assert automation.run_until_current() == [
+        ("2023", "not_in_warehouse"),
+        ("2022", "not_in_warehouse"),
+    ]
+    assert query(
+        data_dir, "select report_year, count(*) from dim_report group by 1 order by 1"
+    ) == [(2022, 1), (2023, 1)]
+
+
 def test_a_year_folder_that_emptied_is_left_alone(data_dir, instance):
     # a mount that drops or a sync half-way must not reload (and so wipe) a year
     automation = _current_2022_and_2023(data_dir, instance)

@@ -5,6 +5,9 @@ has changed since. It is judged from the instance's materializations (the record
 "Unsynced" badge reads) and the raw folder as it is now:
 
 - never_loaded: the year has a raw folder but gx_warehouse was never materialized for it;
+- not_in_warehouse: the published warehouse does not hold the entries (reports and quarantine
+  rows) the year's load wrote: the file deleted, put back from an older copy, or a working file
+  rebuilt from an analysts' copy that a held publish left behind;
 - raw_change: the folder's fingerprint (names, sizes, mtimes of the raw files) differs from the
   one raw_report_inventory recorded for the load the warehouse holds, or a file's inode changed
   after that load's run started (a file rewritten with its size and mtime kept);
@@ -35,6 +38,7 @@ from dagster._core.definitions.assets.graph.asset_graph import AssetGraph
 from dagster._core.execution.backfill import BulkActionsFilter, BulkActionStatus
 from dagster._core.storage.tags import RUN_KEY_TAG
 
+from gx_pipeline.datadir import DataDir
 from gx_pipeline.defs.assets import (
     COPIES_LEFT_BEHIND,
     gx_warehouse,
@@ -44,6 +48,7 @@ from gx_pipeline.defs.assets import (
 )
 from gx_pipeline.defs.partitions import yearly_partitions
 from gx_pipeline.staging.inventory import has_pages, last_change, year_look
+from gx_pipeline.warehouse import entries_by_year
 
 #: the run tag that says why a run was launched
 REASON_TAG = "gx/reason"
@@ -51,12 +56,13 @@ REASON_TAG = "gx/reason"
 DETAIL_TAG = "gx/stale"
 
 NEVER_LOADED = "never_loaded"
+NOT_IN_WAREHOUSE = "not_in_warehouse"
 RAW_CHANGE = "raw_change"
 COPY_GONE = "copy_gone"
 PARSER_UPGRADE = "parser_upgrade"
 CODE_CHANGE = "code_change"
 #: a year with several reasons is tagged with the first of them in this order
-REASONS = (NEVER_LOADED, RAW_CHANGE, COPY_GONE, PARSER_UPGRADE, CODE_CHANGE)
+REASONS = (NEVER_LOADED, NOT_IN_WAREHOUSE, RAW_CHANGE, COPY_GONE, PARSER_UPGRADE, CODE_CHANGE)
 
 INVENTORY = raw_report_inventory.key
 WAREHOUSE = gx_warehouse.key
@@ -124,8 +130,13 @@ def year_state(
     versions: Mapping[dg.AssetKey, str | None],
     raw_dir: Path,
     year: str,
+    held: Mapping[int, int] | None = None,
 ) -> YearState:
-    """Whether `year` is stale, and why, against its last gx_warehouse materialization."""
+    """Whether `year` is stale, and why, against its last gx_warehouse materialization.
+    `held`: entries per year in the published warehouse (entries_by_year; read here when not
+    given; None: unknown)."""
+    if held is None:
+        held = entries_by_year(_published(raw_dir))
     year_dir = raw_dir / year
     fingerprint, rewritten = year_look(year_dir)
     warehouse = _latest(instance, WAREHOUSE, year)
@@ -154,6 +165,12 @@ def year_state(
         for asset in YEARLY_ASSETS
     }
     found: dict[str, str] = {}
+    wrote = _entries_written(warehouse)
+    if held is not None and wrote is not None and held.get(int(year), 0) != wrote:
+        found[NOT_IN_WAREHOUSE] = (
+            f"the load wrote {wrote} entries (reports and quarantined), the warehouse holds "
+            f"{held.get(int(year), 0)}"
+        )
     inventory = loaded[INVENTORY]
     recorded = _metadata_text(inventory, "raw_fingerprint")
     if inventory is None:
@@ -198,7 +215,23 @@ def year_states(
     raw_dir: Path,
     years: Iterable[str],
 ) -> list[YearState]:
-    return [year_state(instance, versions, raw_dir, y) for y in years]
+    held = entries_by_year(_published(raw_dir))
+    return [year_state(instance, versions, raw_dir, y, held) for y in years]
+
+
+def _published(raw_dir: Path) -> Path:
+    return DataDir(raw_dir.parent).published_database
+
+
+def _entries_written(record: dg.EventLogRecord) -> int | None:
+    """Reports and quarantine rows a gx_warehouse load wrote for its year (its metadata)."""
+    if record.asset_materialization is None:
+        return None
+    metadata = record.asset_materialization.metadata
+    counts = [metadata.get(f"rows.{t}") for t in ("dim_report", "quarantine")]
+    if any(c is None for c in counts):
+        return None
+    return sum(int(c.value) for c in counts)
 
 
 def _latest(

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -273,6 +274,32 @@ def load_year(
         _rollback(conn)
         raise
     return written
+
+
+def entries_by_year(database: Path) -> dict[int, int] | None:
+    """Entries (reports and quarantine rows) per report year in a warehouse file: what each
+    year's load wrote, as long as the file is the one the loads wrote. {} when the file does
+    not exist; None when it cannot be read now (a session holds it read-write, a damaged file):
+    nothing can be told then."""
+    if not database.exists():
+        return {}
+    try:
+        conn = duckdb.connect(str(database), read_only=True)
+    except duckdb.Error:
+        return None
+    try:
+        tables = {t for (t,) in conn.execute("select table_name from duckdb_tables()").fetchall()}
+        if not {"dim_report", "quarantine"} <= tables:
+            return {}
+        rows = conn.execute(
+            "select report_year, count(*) from (select report_year from dim_report "
+            "union all select report_year from quarantine) group by all"
+        ).fetchall()
+        return {int(year): n for year, n in rows}
+    except duckdb.Error:
+        return None
+    finally:
+        conn.close()
 
 
 #: the year's reports before its load replaces them: what another year's copies may name
