@@ -275,6 +275,21 @@ def test_same_page_filed_under_two_years_is_loaded_under_the_year_it_states(data
     assert query(data_dir, "select distinct report_year from tally_results") == [(2020,)]
 
 
+def test_a_copy_quarantined_for_a_copy_that_moves_names_where_it_went(data_dir):
+    # the seed states 2020; copies are filed under 2019 and 2021 first. 2019 loads its copy
+    # (flagged), 2021 quarantines its own naming 2019's, then 2020 takes the report from 2019:
+    # 2021's reason named a copy that was itself quarantined
+    for year in (2019, 2021, 2020):
+        put_page(data_dir, year, SEED.name, SEED)
+        assert materialize_year(data_dir, year).success
+    assert query(data_dir, "select report_year from dim_report") == [(2020,)]
+    reasons = dict(query(data_dir, "select report_year, reason from quarantine"))
+    assert reasons.keys() == {2019, 2021}
+    assert reasons[2021].endswith(
+        f"for report year 2020 as 2020/{SEED.name} (the year the page states)"
+    )
+
+
 def test_a_page_only_filed_under_another_year_is_loaded_and_flagged(data_dir):
     put_page(data_dir, 2021, SEED.name, SEED)  # states 2020
     assert materialize_year(data_dir, 2021).success

@@ -452,7 +452,7 @@ def _move_out(
     here: str,
 ) -> None:
     """Remove a misfiled copy from the year it was loaded under; that year keeps a quarantine
-    row naming the copy loaded here."""
+    row naming the copy loaded here, and so do copies quarantined under other years for it."""
     reason = (
         f"the page states report year {year}, not {old_year}; "
         f"loaded for report year {year} as {here}"
@@ -460,6 +460,19 @@ def _move_out(
     for table in REPORT_TABLES:
         conn.execute(
             f"delete from {table} where report_id = ? and report_year = ?", [report_id, old_year]
+        )
+    # copies quarantined under other years for the one moved name where it is now
+    named = f" for report year {old_year} as {source}"
+    for other_year, other, said in conn.execute(
+        "select report_year, source, reason from quarantine "
+        "where stage = 'load' and report_year not in (?, ?) and suffix(reason, ?)",
+        [old_year, year, named],
+    ).fetchall():
+        now = f"{said[: -len(named)]} for report year {year} as {here} (the year the page states)"
+        conn.execute(
+            "update quarantine set reason = ? where report_year = ? and source = ? "
+            "and stage = 'load'",
+            [now, other_year, other],
         )
     conn.execute(
         "insert into quarantine by name select ? as report_year, ? as source, "
