@@ -258,6 +258,24 @@ def test_a_folder_that_cannot_be_listed_is_quarantined_with_the_reason(data_dir,
     assert query(data_dir, "select source from dim_report") == [("2021/locked-1.html",)]
 
 
+def test_links_in_a_loop_are_said_to_loop_not_to_be_broken(tmp_path):
+    """a -> b -> a: nothing is missing, the links lead back to themselves; the reason said
+    'a broken link', which sends a researcher looking for a deleted page."""
+    from gx_pipeline.staging.inventory import iter_year_entries
+
+    year = tmp_path / "raw" / "2021"
+    year.mkdir(parents=True)
+    (year / "a.html").symlink_to(year / "b.html")
+    (year / "b.html").symlink_to(year / "a.html")
+    (year / "gone.html").symlink_to(year / "nowhere.html")
+    refused = {e.source: e.refused for e in iter_year_entries(year, tmp_path / "raw")}
+    assert refused == {
+        "2021/a.html": "a link in a loop (it leads back to itself): not followed",
+        "2021/b.html": "a link in a loop (it leads back to itself): not followed",
+        "2021/gone.html": "a broken link",
+    }
+
+
 def test_a_page_rewritten_between_the_inventory_and_the_parse_is_quarantined(data_dir, monkeypatch):
     """A fetch lands a newer copy of a page while the year runs: the page goes to quarantine
     saying so, under the sha256 the inventory recorded, never into dim_report with the old

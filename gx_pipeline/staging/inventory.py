@@ -12,6 +12,7 @@ quarantined by the parse step, never parsed).
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import heapq
 import itertools
@@ -242,8 +243,13 @@ def _link(source: str, path: Path, root: Path, info: os.stat_result, note: str |
         return Entry(source, path, info.st_size, info.st_mtime_ns, reason, note)
     try:
         aim = target.stat()
-    except OSError:
-        return Entry(source, path, info.st_size, info.st_mtime_ns, "a broken link", note)
+    except OSError as err:
+        # a -> b -> a misses nothing: said so, not sent looking for a deleted page
+        loop = err.errno == errno.ELOOP
+        reason = (
+            "a link in a loop (it leads back to itself): not followed" if loop else "a broken link"
+        )
+        return Entry(source, path, info.st_size, info.st_mtime_ns, reason, note)
     if stat.S_ISDIR(aim.st_mode):
         reason = f"a link to the folder {shown}: not followed"
         return Entry(source, path, info.st_size, info.st_mtime_ns, reason, note)
