@@ -647,11 +647,17 @@ def test_copies_of_one_report_differing_only_in_markup_are_loaded_once(data_dir)
     assert received == 422 + 423
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="known: two agencies of one short name whose every value agrees are one report to "
+    "the copy check; the publication date would tell them apart, but mirrors of one report "
+    "(a town's site and its county's portal) carry different dates too, and the double count "
+    "that follows is worse than the copy quarantined saying which report it was taken for",
+)
 def test_two_agencies_of_one_name_whose_every_value_agrees_are_two_reports(data_dir):
     """Hundreds of towns are named 城关镇 and many streets 新华街道办事处; a title often gives the
     short name only, and a small town's three tables are often all zeros. Two such reports,
-    published on other days with other words, are two reports, not copies of one: the second
-    was quarantined as 'the same report' and its agency counted nowhere."""
+    published on other days with other words, are two reports, not copies of one."""
     page = SEED_HTML.read_bytes()
     other = page.replace(b"2021-01-27", b"2021-01-21").replace(
         "认真学习贯彻党的十九大".encode("gbk"), "深入贯彻落实党的十九大".encode("gbk")
@@ -659,16 +665,21 @@ def test_two_agencies_of_one_name_whose_every_value_agrees_are_two_reports(data_
     assert other.count(b"2021-01-21") == page.count(b"2021-01-27") > 0
     put_page(data_dir, 2020, "a-town.html", page)
     put_page(data_dir, 2020, "b-other-town.html", other)
-    put_page(data_dir, 2020, "c-copy.html", COPIES["c-script.html"](page))
     assert materialize_year(data_dir, 2020).success
-    assert query(
-        data_dir, "select source, cast(published as varchar) from dim_report order by 1"
-    ) == [
-        ("2020/a-town.html", "2021-01-27"),
-        ("2020/b-other-town.html", "2021-01-21"),
-    ]
-    ((source, reason),) = query(data_dir, "select source, reason from quarantine")
-    assert source == "2020/c-copy.html" and reason.startswith("same report as 2020/a-town.html")
+    assert query(data_dir, "select count(*) from dim_report") == [(2,)]
+
+
+def test_a_report_mirrored_with_another_publication_date_is_loaded_once(data_dir):
+    """A town's report on its own site and on its county's portal, posted there days later:
+    one report, whatever date each page's header shows."""
+    page = SEED_HTML.read_bytes()
+    mirror = page.replace(b"2021-01-27", b"2021-02-03")
+    put_page(data_dir, 2020, "a-town-site.html", page)
+    put_page(data_dir, 2020, "b-county-portal.html", mirror)
+    assert materialize_year(data_dir, 2020).success
+    assert query(data_dir, "select source from dim_report") == [("2020/a-town-site.html",)]
+    ((reason,),) = query(data_dir, "select reason from quarantine")
+    assert reason.startswith("same report as 2020/a-town-site.html")
 
 
 @pytest.mark.parametrize("order", [(2020, 2021), (2021, 2020)])

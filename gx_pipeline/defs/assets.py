@@ -228,7 +228,7 @@ def parsed_reports(
     Pages are parsed in batches (on every core for a large year, see gx_pipeline.staging.pool)
     and staged batch by batch, so memory does not grow with the year. Entries that are not read,
     oversize files, unreadable pages, pages without a readable table, byte-identical copies and
-    near-identical copies of one report (the same agency, year, format, date and every cell's value:
+    near-identical copies of one report (the same agency, year, format and every cell's value:
     a comment, a timestamp or a tracking script apart) go to quarantine with the reason; of
     copies, the first by file name is kept and named in the others' reason."""
     year = int(context.partition_key)

@@ -168,7 +168,7 @@ SAME_REPORT = "same report as "
 def near_copy_reason(kept: str) -> str:
     """The quarantine reason of a copy of the report loaded as the file `kept`."""
     return (
-        f"{SAME_REPORT}{kept} (the same agency, year, format, date and every cell's value; the "
+        f"{SAME_REPORT}{kept} (the same agency, year, format and every cell's value; the "
         "files differ only in markup, comments or scripts): loaded once, as that file"
     )
 
@@ -253,20 +253,17 @@ def _frame(records: list[dict], columns: list[str], dtypes: dict[str, str]) -> p
 
 
 def content_fingerprint(report: Report) -> str | None:
-    """What makes two files one report: agency, stated year, format, publication date and
-    every cell's value (not the raw text, the markup, comments or scripts around it). Copies
-    of one page saved at different times, with a tracking script or a comment added, share
-    it. None when the page names no agency: two unnamed all-zero township reports are not the
-    same report. The date tells apart two agencies of one short name (城关镇人民政府, of
-    hundreds of counties) whose small tables agree to the last zero."""
+    """What makes two files one report: agency, stated year, format and every cell's value
+    (not the raw text, the markup, comments or scripts around it). Copies of one page saved
+    at different times, with a tracking script or a comment added, share it. None when the
+    page names no agency: two unnamed all-zero township reports are not the same report."""
     if not report.agency:
         return None
     cells = sorted(
         f"{c.section}\x1f{c.row}\x1f{c.col}\x1f{'' if c.value is None else float(c.value)!r}"
         for c in report.cells
     )
-    published = report.published or ""
-    text = "\x1e".join([report.agency, str(report.year), str(report.template), published, *cells])
+    text = "\x1e".join([report.agency, str(report.year), str(report.template), *cells])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 

@@ -412,7 +412,7 @@ def _place_copies(conn: duckdb.DuckDBPyConnection, year: int, dim: str) -> list[
         stated,
         same,
     ) in pairs:
-        what = "same page" if same else "same report (agency, year, format, date and every value)"
+        what = "same page" if same else "same report (agency, year, format and every value)"
         if stated_here == year and stated != other_year:
             if other_id not in moved:
                 moved.add(other_id)
