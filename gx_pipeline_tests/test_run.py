@@ -161,7 +161,7 @@ def test_gx_run_says_when_a_load_leaves_another_years_copy_in_no_table(
 
     assert cli.main(["run", "--years", "2020", "--quiet"]) == 0
     err = capsys.readouterr().err
-    assert "report year 2021: 2021/copy.txt quarantined as a copy of a report no longer " in err
+    assert "report year 2021: 2021/copy.txt quarantined for a copy no longer loaded" in err
     assert "`gx run --years 2021`" in err
     assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
     assert "no longer" not in capsys.readouterr().err

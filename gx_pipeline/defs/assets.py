@@ -490,8 +490,8 @@ def load_into_warehouse(
             context.log.warning(published.note)
         for other, sources in left_behind.items():
             context.log.warning(
-                f"report year {other}: {', '.join(sources)} quarantined as a copy of a report "
-                "no longer loaded; it is in no fact table until that year is loaded again"
+                f"report year {other}: {', '.join(sources)} quarantined for a copy no longer "
+                "loaded as its reason says; in no fact table until that year is loaded again"
             )
         by_name = {r.name: r for r in relations}
         metadata: dict[str, dg.RawMetadataValue] = {

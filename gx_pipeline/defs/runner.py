@@ -213,8 +213,9 @@ def materialize_years(
         ).fetchone()[0]
         for other, sources in ({} if empty else copies_left_behind(conn)).items():
             print(
-                f"gx run: report year {other}: {', '.join(sources)} quarantined as a copy of a "
-                f"report no longer loaded: in no fact table until `gx run --years {other}`",
+                f"gx run: report year {other}: {', '.join(sources)} quarantined for a copy no "
+                f"longer loaded as its reason says: until `gx run --years {other}`, in no fact "
+                "table",
                 file=stream,
             )
         return [

@@ -185,8 +185,8 @@ def year_state(
     gone = _copies_gone(instance, year, warehouse.storage_id)
     if gone:
         found[COPY_GONE] = (
-            f"{', '.join(gone)} quarantined as a copy of a report that a later load of another "
-            "year removed: in no fact table until this year is loaded again"
+            f"{', '.join(gone)} quarantined for a copy under another year no longer loaded as "
+            "its reason says: in no fact table until this year is loaded again"
         )
     changed = [a for a in PARSER_ASSETS if _code_version(loaded[a]) != versions[a]]
     if changed:

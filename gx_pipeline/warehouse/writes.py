@@ -349,14 +349,29 @@ def _release_copies(conn: duckdb.DuckDBPyConnection, year: int) -> None:
     conn.execute("drop table if exists gx_reports_before")
 
 
+#: copies quarantined for a copy under another year that is no longer loaded: marked so by the
+#: load that removed it, or (a warehouse written before loads marked them) naming a source its
+#: year does not hold; a copy renamed since is found too, and its year's load names it again
+_LEFT_BEHIND_ANY = """
+select q.report_year, q.source
+from quarantine q
+where q.stage = 'load'
+  and (contains(q.reason, $1)
+       or (regexp_matches(q.reason, ' for report year \\d+ as ')
+           and not exists (
+               select 1 from dim_report d
+               where d.report_year = try_cast(
+                         regexp_extract(q.reason, ' for report year (\\d+) as ', 1) as integer)
+                 and (suffix(q.reason, ' as ' || d.source)
+                      or suffix(q.reason, ' as ' || d.source || ' (the year the page states)')))))
+order by all
+"""
+
+
 def copies_left_behind(conn: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
     """Report year -> the sources of its copies quarantined for a copy under another year that
     is no longer loaded: pages in no fact table until their year is loaded again."""
-    rows = conn.execute(
-        "select report_year, source from quarantine where stage = 'load' "
-        "and contains(reason, ?) order by all",
-        [NO_LONGER_LOADED],
-    ).fetchall()
+    rows = conn.execute(_LEFT_BEHIND_ANY, [NO_LONGER_LOADED]).fetchall()
     out: dict[str, list[str]] = {}
     for year, source in rows:
         out.setdefault(str(year), []).append(source)
