@@ -107,7 +107,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 def _years(spec: str | None) -> list[str]:
     from gx_pipeline.defs.runner import available_years, parse_years
 
-    if not spec:
+    if spec is None:  # no --years: every year with pages (an empty --years is an error)
         return available_years()
     try:
         return parse_years(spec)

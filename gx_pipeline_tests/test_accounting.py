@@ -258,6 +258,24 @@ def test_a_folder_that_cannot_be_listed_is_quarantined_with_the_reason(data_dir,
     assert query(data_dir, "select source from dim_report") == [("2021/locked-1.html",)]
 
 
+def test_links_in_a_loop_are_said_to_loop_not_to_be_broken(tmp_path):
+    """a -> b -> a: nothing is missing, the links lead back to themselves; the reason said
+    'a broken link', which sends a researcher looking for a deleted page."""
+    from gx_pipeline.staging.inventory import iter_year_entries
+
+    year = tmp_path / "raw" / "2021"
+    year.mkdir(parents=True)
+    (year / "a.html").symlink_to(year / "b.html")
+    (year / "b.html").symlink_to(year / "a.html")
+    (year / "gone.html").symlink_to(year / "nowhere.html")
+    refused = {e.source: e.refused for e in iter_year_entries(year, tmp_path / "raw")}
+    assert refused == {
+        "2021/a.html": "a link in a loop (it leads back to itself): not followed",
+        "2021/b.html": "a link in a loop (it leads back to itself): not followed",
+        "2021/gone.html": "a broken link",
+    }
+
+
 def test_a_page_rewritten_between_the_inventory_and_the_parse_is_quarantined(data_dir, monkeypatch):
     """A fetch lands a newer copy of a page while the year runs: the page goes to quarantine
     saying so, under the sha256 the inventory recorded, never into dim_report with the old
@@ -298,6 +316,49 @@ def test_a_page_rewritten_between_its_listing_and_its_hash_has_the_size_of_the_b
     page.write_bytes(longer)
     raw = _raw_file(entry, tmp_path / "truth")
     assert (raw.raw_sha256, raw.size) == (hashlib.sha256(longer).hexdigest(), len(longer))
+
+
+@pytest.mark.parametrize("when", ["before_the_hash", "before_the_parse"])
+def test_a_page_replaced_by_a_fifo_while_the_year_runs_is_quarantined_not_waited_on(
+    data_dir, monkeypatch, when
+):
+    """A page listed as a file and then replaced by a named pipe (before its hash, or between
+    the inventory and the parse) is never opened for reading: that open waits for a writer
+    that never comes, before any time limit is armed, and held the run for good."""
+    from gx_pipeline.defs import assets
+    from gx_pipeline.staging.pool import parse_raw
+
+    page = put_page(data_dir, 2020, "pipe.txt", SEED)
+    put_page(data_dir, 2020, "kept.html", SEED_HTML)
+
+    def replaced(path: Path) -> None:
+        path.unlink()
+        os.mkfifo(path)
+
+    if when == "before_the_hash":
+        hashed = assets.hashed
+
+        def fifo_first(path):
+            if path.name == "pipe.txt" and path.is_file():
+                replaced(path)
+            return hashed(path)
+
+        monkeypatch.setattr(assets, "hashed", fifo_first)
+    else:
+
+        def fifo_first(raw, **kwargs):
+            if raw.source.endswith("pipe.txt") and page.is_file():
+                replaced(page)
+            return parse_raw(raw, **kwargs)
+
+        monkeypatch.setattr(assets, "parse_raw", fifo_first)
+    with deadline(20):
+        assert materialize_year(data_dir, 2020).success
+    outcomes = _outcomes(data_dir)
+    stage, _, reason = outcomes["2020/pipe.txt"]
+    assert stage == ("quarantine:inventory" if when == "before_the_hash" else "quarantine:parse")
+    assert "a named pipe (FIFO)" in (reason or "")
+    assert outcomes["2020/kept.html"][0] == "loaded"
 
 
 def test_a_page_the_parser_does_not_finish_in_time_is_quarantined_and_the_year_loads(data_dir):
@@ -584,6 +645,41 @@ def test_copies_of_one_report_differing_only_in_markup_are_loaded_once(data_dir)
         "select sum(value) from fact_proactive where row = 'procurement' and col = 'amount'",
     )
     assert received == 422 + 423
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known: two agencies of one short name whose every value agrees are one report to "
+    "the copy check; the publication date would tell them apart, but mirrors of one report "
+    "(a town's site and its county's portal) carry different dates too, and the double count "
+    "that follows is worse than the copy quarantined saying which report it was taken for",
+)
+def test_two_agencies_of_one_name_whose_every_value_agrees_are_two_reports(data_dir):
+    """Hundreds of towns are named 城关镇 and many streets 新华街道办事处; a title often gives the
+    short name only, and a small town's three tables are often all zeros. Two such reports,
+    published on other days with other words, are two reports, not copies of one."""
+    page = SEED_HTML.read_bytes()
+    other = page.replace(b"2021-01-27", b"2021-01-21").replace(
+        "认真学习贯彻党的十九大".encode("gbk"), "深入贯彻落实党的十九大".encode("gbk")
+    )
+    assert other.count(b"2021-01-21") == page.count(b"2021-01-27") > 0
+    put_page(data_dir, 2020, "a-town.html", page)
+    put_page(data_dir, 2020, "b-other-town.html", other)
+    assert materialize_year(data_dir, 2020).success
+    assert query(data_dir, "select count(*) from dim_report") == [(2,)]
+
+
+def test_a_report_mirrored_with_another_publication_date_is_loaded_once(data_dir):
+    """A town's report on its own site and on its county's portal, posted there days later:
+    one report, whatever date each page's header shows."""
+    page = SEED_HTML.read_bytes()
+    mirror = page.replace(b"2021-01-27", b"2021-02-03")
+    put_page(data_dir, 2020, "a-town-site.html", page)
+    put_page(data_dir, 2020, "b-county-portal.html", mirror)
+    assert materialize_year(data_dir, 2020).success
+    assert query(data_dir, "select source from dim_report") == [("2020/a-town-site.html",)]
+    ((reason,),) = query(data_dir, "select reason from quarantine")
+    assert reason.startswith("same report as 2020/a-town-site.html")
 
 
 @pytest.mark.parametrize("order", [(2020, 2021), (2021, 2020)])

@@ -34,7 +34,7 @@ from gx_pipeline.defs.schedules import gx_yearly_schedule
 from gx_pipeline.defs.staleness import PARSER_ASSETS, YEARLY_ASSETS, code_versions, year_state
 from gx_pipeline.parsing import PARSER_VERSION
 from gx_pipeline.staging import pool
-from gx_pipeline_tests.conftest import REALDEV_PAGES, ReportSite, put_page, schedule_tick
+from gx_pipeline_tests.conftest import REALDEV_PAGES, ReportSite, put_page, query, schedule_tick
 from gx_pipeline_tests.dagster_ui import BUNDLED_RAW, TERMINAL, DagsterUI, start, stop
 
 OLD_PARSER = "1.7.0"
@@ -194,6 +194,54 @@ def test_a_changed_raw_page_requests_only_its_year(data_dir, instance):
     put_page(data_dir, 2023, ".hidden.txt", PAGES[2021])
     (request,) = automation.requests()
     assert (request.partition_key, request.tags["gx/reason"]) == ("2023", "raw_change")
+
+
+def test_a_page_rewritten_with_its_size_and_modification_time_kept_requests_its_year(
+    data_dir, instance
+):
+    """A corrected report of the same length (one figure 5 -> 6) copied over the old one by a
+    tool that keeps modification times (cp -p, rsync -a, an archive extracted): the folder's
+    names, sizes and mtimes are as loaded, and the year was called current for good, with the
+    old figures in the warehouse."""
+    import hashlib
+    import os
+
+    automation = _current_2022_and_2023(data_dir, instance)
+    page = data_dir / "raw" / "2022" / PAGES[2022].name
+    before = page.stat()
+    text = page.read_bytes()
+    changed = text.replace(b"| 0 |", b"| 1 |", 1)
+    assert changed != text and len(changed) == len(text)
+    time.sleep(0.01)
+    page.write_bytes(changed)
+    os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+    (request,) = automation.requests()
+    assert (request.partition_key, request.tags["gx/reason"]) == ("2022", "raw_change")
+    automation.run(request)
+    assert automation.requests() == []
+    assert query(data_dir, "select raw_sha256 from dim_report where report_year = 2022") == [
+        (hashlib.sha256(changed).hexdigest(),)
+    ]
+
+
+def test_a_warehouse_that_lost_its_years_has_them_loaded_again(data_dir, instance):
+    """The warehouse deleted to be rebuilt, or put back from an older copy (or the working file
+    rebuilt from an analysts' copy a held publish left behind): the instance still holds each
+    year's load, so every year was current for good, with nothing in the warehouse."""
+    import shutil
+
+    automation = _current_2022_and_2023(data_dir, instance)
+    (data_dir / "warehouse.duckdb").unlink()
+    shutil.rmtree(data_dir / ".work")
+
+    assert automation.run_until_current() == [
+        ("2023", "not_in_warehouse"),
+        ("2022", "not_in_warehouse"),
+    ]
+    assert query(
+        data_dir, "select report_year, count(*) from dim_report group by 1 order by 1"
+    ) == [(2022, 1), (2023, 1)]
 
 
 def test_a_year_folder_that_emptied_is_left_alone(data_dir, instance):
@@ -488,3 +536,52 @@ def test_make_ui_reloads_every_stale_year_by_itself_one_at_a_time(tmp_path, monk
         assert len(ui.runs_tagged("dagster/sensor_name", SENSOR_NAME)) == 3
     finally:
         stop(ui)
+
+
+@pytest.mark.parametrize("first", ["2021", "2020"])
+def test_a_copy_quarantined_for_another_years_copy_is_loaded_again_when_that_copy_goes(
+    data_dir, instance, first
+):
+    # 107 states 2020; a copy is misfiled under 2021 too. Whichever year ran first, the 2020
+    # copy is the report and 2021 quarantines its own copy naming it (stage "load")
+    misfiled = "misfiled-107.txt"
+    _pages(data_dir, [2020, 2021])
+    put_page(
+        data_dir,
+        2020,
+        "106_xiaogan_govoffice_2020.txt",
+        REALDEV_PAGES / "106_xiaogan_govoffice_2020.txt",
+    )
+    put_page(data_dir, 2021, misfiled, PAGES[2020])
+    defs = _defs(data_dir)
+    for year in sorted(["2020", "2021"], key=lambda y: y != first):
+        _load(defs, instance, year)
+    ((stage, reason),) = query(
+        data_dir, "select stage, reason from quarantine where source = ?", [f"2021/{misfiled}"]
+    )
+    assert stage == "load" and f"2020/{PAGES[2020].name}" in reason
+    automation = Automation(data_dir, instance)
+    assert automation.requests() == []
+
+    # the 2020 copy is removed and 2020 loaded again: the 2021 copy is now the only one
+    (data_dir / "raw" / "2020" / PAGES[2020].name).unlink()
+    automation.run(*automation.requests())
+    assert query(data_dir, "select count(*) from dim_report where source like '%107%'") == [(0,)]
+    # its quarantine row no longer says it is loaded elsewhere, and 2021 is stale for it
+    ((reason,),) = query(
+        data_dir, "select reason from quarantine where source = ?", [f"2021/{misfiled}"]
+    )
+    assert "no longer loaded" in reason
+    state = year_state(
+        instance, code_versions(defs.resolve_asset_graph()), data_dir / "raw", "2021"
+    )
+    assert state.reasons == ("copy_gone",)
+    assert f"2021/{misfiled}" in state.detail
+
+    assert automation.run_until_current() == [("2021", "copy_gone")]
+    assert query(
+        data_dir,
+        "select report_year, stated_year from dim_report where source = ?",
+        [f"2021/{misfiled}"],
+    ) == [(2021, 2020)]
+    assert query(data_dir, "select count(*) from quarantine") == [(0,)]

@@ -275,6 +275,54 @@ def test_same_page_filed_under_two_years_is_loaded_under_the_year_it_states(data
     assert query(data_dir, "select distinct report_year from tally_results") == [(2020,)]
 
 
+def test_a_copy_quarantined_for_a_copy_that_moves_names_where_it_went(data_dir):
+    # the seed states 2020; copies are filed under 2019 and 2021 first. 2019 loads its copy
+    # (flagged), 2021 quarantines its own naming 2019's, then 2020 takes the report from 2019:
+    # 2021's reason named a copy that was itself quarantined
+    for year in (2019, 2021, 2020):
+        put_page(data_dir, year, SEED.name, SEED)
+        assert materialize_year(data_dir, year).success
+    assert query(data_dir, "select report_year from dim_report") == [(2020,)]
+    reasons = dict(query(data_dir, "select report_year, reason from quarantine"))
+    assert reasons.keys() == {2019, 2021}
+    assert reasons[2021].endswith(
+        f"for report year 2020 as 2020/{SEED.name} (the year the page states)"
+    )
+
+
+def test_a_copy_left_behind_by_an_older_load_is_found_by_what_its_reason_names():
+    """A warehouse written before loads marked the copies they leave behind: a quarantine row
+    (stage load) naming a copy its year no longer holds is one too, so that its year is loaded
+    again; one naming a copy that is there, or written otherwise, is not."""
+    from gx_pipeline.warehouse import copies_left_behind, ensure_schema
+
+    conn = duckdb.connect()
+    ensure_schema(conn)
+    conn.execute(
+        "insert into dim_report (report_id, report_year, source, raw_sha256, size, generated, "
+        "parser_version, cell_count, problems, problem_count, incomplete_sections, "
+        "trust_status, trust_reasons, document_kind) values ('r1', 2020, '2020/kept.html', "
+        "'s', 1, false, 'x', 0, [], 0, [], 'clean', [], 'html')"
+    )
+    said = "same page already loaded for report year 2020 as "
+    conn.executemany(
+        "insert into quarantine values (?, ?, 'x', 1, 'load', ?)",
+        [
+            (2021, "2021/a.html", said + "2020/kept.html (the year the page states)"),
+            (2021, "2021/b.html", said + "2020/gone.html (the year the page states)"),
+            (
+                2019,
+                "2019/c.html",
+                (
+                    "the page states report year 2020, not 2019; loaded for report year 2020 as 2020/gone.html"
+                ),
+            ),
+            (2019, "2019/d.html", "cannot be read: Permission denied"),
+        ],
+    )
+    assert copies_left_behind(conn) == {"2019": ["2019/c.html"], "2021": ["2021/b.html"]}
+
+
 def test_a_page_only_filed_under_another_year_is_loaded_and_flagged(data_dir):
     put_page(data_dir, 2021, SEED.name, SEED)  # states 2020
     assert materialize_year(data_dir, 2021).success

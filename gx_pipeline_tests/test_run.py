@@ -23,6 +23,46 @@ def test_year_ranges_expand_to_partition_keys():
         parse_years("2018-2019")
 
 
+@pytest.mark.parametrize("spec", ["2021-2019", "", " ", ","])
+def test_years_that_name_no_year_are_refused_not_run_as_none_or_all(spec):
+    # a range typed backwards ran nothing and said ok; `--years "$YEARS"` with YEARS unset ran
+    # every year
+    if spec.strip(", "):
+        with pytest.raises(ValueError, match="2021-2019: the first year is after the last"):
+            parse_years(spec)
+    else:
+        with pytest.raises(ValueError, match="names no report year"):
+            parse_years(spec)
+    with pytest.raises(SystemExit, match=r"gx: --years .*"):
+        cli.main(["run", "--years", spec, "--quiet"])
+
+
+def test_gx_run_does_not_run_a_year_a_live_run_is_loading(data_dir, instance, capsys):
+    """The automation (or a backfill) loads 2020 while `gx run --years 2020-2021` starts: the
+    two runs would share 2020's staging folder, one loading what the other half-wrote or
+    discarded. gx run leaves 2020 to the run in flight, says so, and fails it; 2021 runs."""
+    import os
+
+    import dagster as dg
+
+    from gx_pipeline.definitions import build_definitions
+    from gx_pipeline.defs.liveness import own_tags
+
+    put_page(data_dir, 2020, SEED.name, SEED)
+    put_page(data_dir, 2021, "112.txt", REALDEV_PAGES / "112_hanzhong_ningqiang_natres_2021.txt")
+    job = build_definitions(data_dir).resolve_job_def("gx_yearly_job")
+    live = instance.create_run_for_job(
+        job,
+        tags={"dagster/partition": "2020", **own_tags(os.getpid())},
+        status=dg.DagsterRunStatus.STARTED,
+    )
+    summaries = materialize_years(["2020", "2021"], instance=instance, data_dir_path=data_dir)
+    assert [(s.year, s.run_ok) for s in summaries] == [("2020", False), ("2021", True)]
+    assert f"run {live.run_id[:8]} of 2020 is loading it" in summaries[0].cause
+    assert f"run {live.run_id[:8]} of 2020 is loading it" in capsys.readouterr().err
+    assert instance.get_run_by_id(live.run_id).status == dg.DagsterRunStatus.STARTED
+
+
 def test_gx_run_reports_progress_per_step_and_gx_status_reads_it_back(
     data_dir, tmp_path, monkeypatch, capsys
 ):
@@ -103,6 +143,28 @@ def test_gx_run_refuses_to_replace_a_year_whose_folder_is_gone(data_dir, monkeyp
 
     assert cli.main(["run", "--years", "2021", "--quiet", "--allow-shrink"]) == 0
     assert capsys.readouterr()[0].splitlines()[2].split()[:5] == ["2021", "ok", "passed", "0", "0"]
+
+
+def test_gx_run_says_when_a_load_leaves_another_years_copy_in_no_table(
+    data_dir, monkeypatch, capsys
+):
+    # the seed states 2020; its copy under 2021 is quarantined naming the 2020 one, until that
+    # one is deleted and 2020 loaded again
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    put_page(data_dir, 2020, SEED.name, SEED)
+    page = REALDEV_PAGES / "106_xiaogan_govoffice_2020.txt"
+    put_page(data_dir, 2020, page.name, page)
+    put_page(data_dir, 2021, "copy.txt", SEED)
+    assert cli.main(["run", "--years", "2020-2021", "--quiet"]) == 0
+    (data_dir / "raw" / "2020" / SEED.name).unlink()
+    capsys.readouterr()
+
+    assert cli.main(["run", "--years", "2020", "--quiet"]) == 0
+    err = capsys.readouterr().err
+    assert "report year 2021: 2021/copy.txt quarantined for a copy no longer loaded" in err
+    assert "`gx run --years 2021`" in err
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
+    assert "no longer" not in capsys.readouterr().err
 
 
 def test_gx_run_quarantines_a_page_the_parser_does_not_finish_in_time(

@@ -47,7 +47,7 @@ from gx_pipeline.staging.pool import (
 )
 from gx_pipeline.staging.tables import LoadedReport, Quarantined, RawFile
 from gx_pipeline.staging.yearfiles import YearFiles
-from gx_pipeline.warehouse import SQL_DIR, charts, load_year
+from gx_pipeline.warehouse import SQL_DIR, charts, copies_left_behind, load_year
 from gx_pipeline.warehouse.dictionary import Relation, catalog, row_counts
 from gx_pipeline.warehouse.writes import DEFAULT_MIN_SHARE, YearShrinkRefused
 
@@ -63,6 +63,9 @@ _YEAR_OUTCOMES_SQL = (SQL_DIR / "queries" / "year_outcomes.sql").read_text("utf-
 MAIN_TABLE = "dim_report"
 #: the published file's catalogue name (data/warehouse.duckdb)
 CATALOG = "warehouse"
+#: gx_warehouse's metadata: report year -> its copies quarantined for a report (under another
+#: year) that is no longer loaded (warehouse.copies_left_behind)
+COPIES_LEFT_BEHIND = "copies_left_behind"
 
 # Output(data_version=...) is Beta in Dagster 1.13 (pinned exactly in pyproject.toml)
 warnings.filterwarnings("ignore", message="Parameter `data_version` of initializer")
@@ -463,6 +466,7 @@ def load_into_warehouse(
                 by_outcome = conn.execute(_REQUESTS_BY_OUTCOME_SQL).df()
                 relations = catalog(conn)
                 rows = row_counts(conn, [r for r in relations if r.kind == "table"])
+                left_behind = copies_left_behind(conn)
         except YearShrinkRefused as err:
             folder = raw_pages.year_dir(year)
             where = f"{folder} is missing" if not folder.is_dir() else f"{folder}: {err}"
@@ -484,6 +488,11 @@ def load_into_warehouse(
         published = warehouse.publish()
         if published.note:
             context.log.warning(published.note)
+        for other, sources in left_behind.items():
+            context.log.warning(
+                f"report year {other}: {', '.join(sources)} quarantined for a copy no longer "
+                "loaded as its reason says; in no fact table until that year is loaded again"
+            )
         by_name = {r.name: r for r in relations}
         metadata: dict[str, dg.RawMetadataValue] = {
             # Dagster's table metadata: the Columns tab, the table's name and size (all years);
@@ -504,6 +513,9 @@ def load_into_warehouse(
                 charts.markdown_table(outcomes) if len(outcomes) else "No raw files this year."
             ),
             "published": published.replaced,
+            # years whose copies of a report are in no fact table: loaded again by the
+            # automation (gx_pipeline.defs.staleness, COPY_GONE)
+            COPIES_LEFT_BEHIND: dg.MetadataValue.json(left_behind),
             # the whole warehouse's agencies and flags, one JSON value (not plotted per partition)
             "agencies": dg.MetadataValue.json(dataclasses.asdict(agencies)),
         }

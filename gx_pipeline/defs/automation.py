@@ -3,9 +3,9 @@ reports fetched each month.
 
 stale_years_sensor looks at every year with a raw folder (gx_pipeline.defs.staleness says which
 are stale and why) and launches one run of gx_yearly_job at a time, newest year first, tagged
-`gx/reason` = never_loaded, raw_change, parser_upgrade or code_change. It replaces the
-raw-pages sensor: a changed folder is one reason among these, so one mechanism launches a year,
-never two. While any run or backfill is unfinished it waits, so it never doubles a manual
+`gx/reason` = never_loaded, not_in_warehouse, raw_change, copy_gone, parser_upgrade or
+code_change. It replaces the raw-pages sensor: a changed folder is one reason among these, so
+one mechanism launches a year, never two. While any run or backfill is unfinished it waits, so it never doubles a manual
 backfill either, and the `duckdb` pool sees one automation run at a time. Stopping it in the UI
 pauses it: a stopped sensor is not evaluated at all, and with one run in flight a pause takes
 effect after that run.

@@ -41,11 +41,13 @@ from gx_pipeline.defs.staleness import (
     AssetGraph,
     code_versions,
     plan,
+    unfinished_run_of,
     year_states,
     years_with_folders,
 )
 from gx_pipeline.diskspace import explain_text
 from gx_pipeline.staging.parts import discard_year
+from gx_pipeline.warehouse import copies_left_behind
 
 SUMMARY_SQL = """
 select
@@ -197,8 +199,8 @@ def materialize_years(
     raw_pages: RawPages = defs.resources["raw_pages"]
     with _signals_received() as received:
         outcomes = _run_years(job, instance, progress, run_config, stream, list(years), received)
-    for key, ok, *_ in outcomes:
-        if not ok:
+    for key, ok, _, _, cause, _ in outcomes:
+        if not ok and not cause.startswith(LEFT_TO):
             # the next run stages the year afresh from its pages: what this one staged only
             # takes room, on a disk that may well be full
             discard_year(raw_pages.staging_dir, int(key))
@@ -209,6 +211,13 @@ def materialize_years(
         empty = not conn.execute(
             "select count(*) from duckdb_tables() where table_name = 'tally_results'"
         ).fetchone()[0]
+        for other, sources in ({} if empty else copies_left_behind(conn)).items():
+            print(
+                f"gx run: report year {other}: {', '.join(sources)} quarantined for a copy no "
+                f"longer loaded as its reason says: until `gx run --years {other}`, in no fact "
+                "table",
+                file=stream,
+            )
         return [
             YearSummary(
                 key,
@@ -221,6 +230,10 @@ def materialize_years(
             )
             for key, ok, passed, severity, cause, stopped in outcomes
         ]
+
+
+#: the cause of a year gx run leaves to another run in flight
+LEFT_TO = "not run, left to the run in flight:"
 
 
 def _run_years(
@@ -237,6 +250,17 @@ def _run_years(
     outcomes: list[tuple] = []
     for k, year in enumerate(years):
         key = str(year)
+        live = unfinished_run_of(instance, key)
+        if live is not None:
+            # its staging folder is the live run's: a second run would load what that one
+            # half-wrote, or discard what it is about to load
+            cause = (
+                f"{LEFT_TO} run {live.run_id[:8]} of {key} is loading it "
+                f"({live.status.value.lower()}); run the year again once it has ended"
+            )
+            print(f"{key}: {cause}", file=stream)
+            outcomes.append((key, False, None, None, cause, False))
+            continue
         result = _execute_with_progress(job, key, instance, progress, run_config)
         evaluations = result.get_asset_check_evaluations()
         passed = all(e.passed for e in evaluations) if evaluations else None
@@ -403,10 +427,14 @@ def parse_years(spec: str) -> list[str]:
     years: list[str] = []
     for part in filter(None, (p.strip() for p in spec.split(","))):
         first, _, last = part.partition("-")
+        if int(last or first) < int(first):
+            raise ValueError(f"{part}: the first year is after the last")
         for year in range(int(first), int(last or first) + 1):
             if str(year) not in keys:
                 raise ValueError(f"{year} is not a report year ({keys[0]}..{keys[-1]})")
             years.append(str(year))
+    if not years:
+        raise ValueError("names no report year")
     return list(dict.fromkeys(years))
 
 

@@ -5,8 +5,15 @@ has changed since. It is judged from the instance's materializations (the record
 "Unsynced" badge reads) and the raw folder as it is now:
 
 - never_loaded: the year has a raw folder but gx_warehouse was never materialized for it;
+- not_in_warehouse: the published warehouse does not hold the entries (reports and quarantine
+  rows) the year's load wrote: the file deleted, put back from an older copy, or a working file
+  rebuilt from an analysts' copy that a held publish left behind;
 - raw_change: the folder's fingerprint (names, sizes, mtimes of the raw files) differs from the
-  one raw_report_inventory recorded for the load the warehouse holds;
+  one raw_report_inventory recorded for the load the warehouse holds, or a file's inode changed
+  after that load's run started (a file rewritten with its size and mtime kept);
+- copy_gone: a page of the year is quarantined as a copy of a report loaded under another year,
+  and a later load of that year removed the report (its file deleted or changed): the page is
+  in no fact table until its own year is loaded again (gx_warehouse's copies_left_behind);
 - parser_upgrade: the code version (PARSER_VERSION) of parsed_reports, validated_frames or
   gx_warehouse differs from the one that load ran with; code_change: the same for the
   inventory's own version.
@@ -31,14 +38,17 @@ from dagster._core.definitions.assets.graph.asset_graph import AssetGraph
 from dagster._core.execution.backfill import BulkActionsFilter, BulkActionStatus
 from dagster._core.storage.tags import RUN_KEY_TAG
 
+from gx_pipeline.datadir import DataDir
 from gx_pipeline.defs.assets import (
+    COPIES_LEFT_BEHIND,
     gx_warehouse,
     parsed_reports,
     raw_report_inventory,
     validated_frames,
 )
 from gx_pipeline.defs.partitions import yearly_partitions
-from gx_pipeline.staging.inventory import has_pages, last_change, year_fingerprint
+from gx_pipeline.staging.inventory import has_pages, last_change, year_look
+from gx_pipeline.warehouse import entries_by_year
 
 #: the run tag that says why a run was launched
 REASON_TAG = "gx/reason"
@@ -46,11 +56,13 @@ REASON_TAG = "gx/reason"
 DETAIL_TAG = "gx/stale"
 
 NEVER_LOADED = "never_loaded"
+NOT_IN_WAREHOUSE = "not_in_warehouse"
 RAW_CHANGE = "raw_change"
+COPY_GONE = "copy_gone"
 PARSER_UPGRADE = "parser_upgrade"
 CODE_CHANGE = "code_change"
 #: a year with several reasons is tagged with the first of them in this order
-REASONS = (NEVER_LOADED, RAW_CHANGE, PARSER_UPGRADE, CODE_CHANGE)
+REASONS = (NEVER_LOADED, NOT_IN_WAREHOUSE, RAW_CHANGE, COPY_GONE, PARSER_UPGRADE, CODE_CHANGE)
 
 INVENTORY = raw_report_inventory.key
 WAREHOUSE = gx_warehouse.key
@@ -118,10 +130,15 @@ def year_state(
     versions: Mapping[dg.AssetKey, str | None],
     raw_dir: Path,
     year: str,
+    held: Mapping[int, int] | None = None,
 ) -> YearState:
-    """Whether `year` is stale, and why, against its last gx_warehouse materialization."""
+    """Whether `year` is stale, and why, against its last gx_warehouse materialization.
+    `held`: entries per year in the published warehouse (entries_by_year; read here when not
+    given; None: unknown)."""
+    if held is None:
+        held = entries_by_year(_published(raw_dir))
     year_dir = raw_dir / year
-    fingerprint = year_fingerprint(year_dir)
+    fingerprint, rewritten = year_look(year_dir)
     warehouse = _latest(instance, WAREHOUSE, year)
     state = json.dumps(
         [
@@ -148,6 +165,12 @@ def year_state(
         for asset in YEARLY_ASSETS
     }
     found: dict[str, str] = {}
+    wrote = _entries_written(warehouse)
+    if held is not None and wrote is not None and held.get(int(year), 0) != wrote:
+        found[NOT_IN_WAREHOUSE] = (
+            f"the load wrote {wrote} entries (reports and quarantined), the warehouse holds "
+            f"{held.get(int(year), 0)}"
+        )
     inventory = loaded[INVENTORY]
     recorded = _metadata_text(inventory, "raw_fingerprint")
     if inventory is None:
@@ -157,6 +180,14 @@ def year_state(
     elif recorded is None and (last_change(year_dir) or 0.0) > inventory.timestamp:
         # a load from before fingerprints were recorded: the folder's mtimes decide
         found[RAW_CHANGE] = "raw folder modified after the load"
+    elif rewritten is not None and rewritten > _started(instance, inventory):
+        found[RAW_CHANGE] = "a raw file rewritten since the load (its name, size and mtime kept)"
+    gone = _copies_gone(instance, year, warehouse.storage_id)
+    if gone:
+        found[COPY_GONE] = (
+            f"{', '.join(gone)} quarantined for a copy under another year no longer loaded as "
+            "its reason says: in no fact table until this year is loaded again"
+        )
     changed = [a for a in PARSER_ASSETS if _code_version(loaded[a]) != versions[a]]
     if changed:
         found[PARSER_UPGRADE] = (
@@ -184,7 +215,23 @@ def year_states(
     raw_dir: Path,
     years: Iterable[str],
 ) -> list[YearState]:
-    return [year_state(instance, versions, raw_dir, y) for y in years]
+    held = entries_by_year(_published(raw_dir))
+    return [year_state(instance, versions, raw_dir, y, held) for y in years]
+
+
+def _published(raw_dir: Path) -> Path:
+    return DataDir(raw_dir.parent).published_database
+
+
+def _entries_written(record: dg.EventLogRecord) -> int | None:
+    """Reports and quarantine rows a gx_warehouse load wrote for its year (its metadata)."""
+    if record.asset_materialization is None:
+        return None
+    metadata = record.asset_materialization.metadata
+    counts = [metadata.get(f"rows.{t}") for t in ("dim_report", "quarantine")]
+    if any(c is None for c in counts):
+        return None
+    return sum(int(c.value) for c in counts)
 
 
 def _latest(
@@ -195,6 +242,26 @@ def _latest(
         limit=1,
     ).records
     return records[0] if records else None
+
+
+def _started(instance: dg.DagsterInstance, record: dg.EventLogRecord) -> float:
+    """When the run of a materialization started (Unix time): a file whose inode changed after
+    it may have been read before the change, or not at all."""
+    run = instance.get_run_record_by_id(record.run_id)
+    started = run.start_time if run is not None else None
+    return started if started is not None else record.timestamp
+
+
+def _copies_gone(instance: dg.DagsterInstance, year: str, loaded: int) -> list[str]:
+    """The year's copies that the warehouse's latest load, if later than the year's own, found
+    quarantined for a report no longer loaded (every load records them for every year)."""
+    later = instance.fetch_materializations(
+        dg.AssetRecordsFilter(asset_key=WAREHOUSE, after_storage_id=loaded), limit=1
+    ).records
+    if not later or later[0].asset_materialization is None:
+        return []
+    value = later[0].asset_materialization.metadata.get(COPIES_LEFT_BEHIND)
+    return list((value.value or {}).get(year, [])) if value is not None else []
 
 
 def _code_version(record: dg.EventLogRecord | None) -> str | None:

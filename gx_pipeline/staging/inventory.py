@@ -12,6 +12,7 @@ quarantined by the parse step, never parsed).
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import heapq
 import itertools
@@ -21,6 +22,7 @@ import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import quote_from_bytes
 
 #: The largest page that is read, in bytes. A report page is ~100 KB (a padded portal page
@@ -67,6 +69,8 @@ class Entry:
     refused: str | None = None
     #: what is odd about its name, for the report's problems or the quarantine reason
     name_note: str | None = None
+    #: when its inode last changed (a file read: its contents or its metadata); no tool sets it
+    ctime_ns: int = 0
 
     @property
     def in_progress(self) -> bool:
@@ -239,8 +243,13 @@ def _link(source: str, path: Path, root: Path, info: os.stat_result, note: str |
         return Entry(source, path, info.st_size, info.st_mtime_ns, reason, note)
     try:
         aim = target.stat()
-    except OSError:
-        return Entry(source, path, info.st_size, info.st_mtime_ns, "a broken link", note)
+    except OSError as err:
+        # a -> b -> a misses nothing: said so, not sent looking for a deleted page
+        loop = err.errno == errno.ELOOP
+        reason = (
+            "a link in a loop (it leads back to itself): not followed" if loop else "a broken link"
+        )
+        return Entry(source, path, info.st_size, info.st_mtime_ns, reason, note)
     if stat.S_ISDIR(aim.st_mode):
         reason = f"a link to the folder {shown}: not followed"
         return Entry(source, path, info.st_size, info.st_mtime_ns, reason, note)
@@ -255,7 +264,7 @@ def _file(source: str, path: Path, info: os.stat_result, note: str | None, name:
     text = os.fsdecode(name).lower()
     if text.endswith(_IN_PROGRESS_SUFFIXES) or text.startswith(_IN_PROGRESS_PREFIXES):
         return Entry(source, path, size, mtime, IN_PROGRESS, note)
-    return Entry(source, path, size, mtime, None, note)
+    return Entry(source, path, size, mtime, None, note, info.st_ctime_ns)
 
 
 def _not_a_file(mode: int) -> str | None:
@@ -274,13 +283,23 @@ def year_fingerprint(year_dir: Path) -> str:
     """Hash of (name, size, mtime) of the entries year_entries lists under `year_dir` (a
     folder of data/raw/), downloads in progress left out: what the year's load was made from,
     cheap enough to compare on every automation tick (no file is read)."""
+    return year_look(year_dir)[0]
+
+
+def year_look(year_dir: Path) -> tuple[str, float | None]:
+    """year_fingerprint, and the newest inode change (Unix time) of a file to read, in one
+    walk: a file rewritten with its name, size and mtime kept (cp -p, rsync -a, an archive
+    extracted over the folder) leaves the fingerprint as it was, and only its ctime, which no
+    tool sets, tells. None when the year has no file to read."""
     digest = hashlib.sha256()
     separator = b""
+    newest = 0
     for e in iter_year_entries(year_dir, year_dir.parent):
         if not e.in_progress:
             digest.update(separator + f"{e.source}\t{e.size}\t{e.mtime_ns}".encode())
             separator = b"\n"
-    return digest.hexdigest()[:16]
+            newest = max(newest, e.ctime_ns)
+    return digest.hexdigest()[:16], newest / 1e9 if newest else None
 
 
 def has_pages(year_dir: Path) -> bool:
@@ -322,12 +341,33 @@ def file_sha256(path: Path) -> str:
     return hashed(path)[0]
 
 
+class NotAFile(OSError):
+    """An entry listed as a file is something else when it is opened (replaced since)."""
+
+
+def open_file(path: Path) -> BinaryIO:
+    """`path` opened for reading if it is a regular file (a link to one is followed), else
+    NotAFile saying what it is. The entry may have been replaced since it was listed: a named
+    pipe opened for reading waits for a writer, for good and before any time limit of the
+    parse is armed, so it is opened without waiting and looked at before it is read."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        what = _not_a_file(os.fstat(fd).st_mode)
+        if what is not None:
+            raise NotAFile(f"{what} now (it was listed as a file): not read")
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def hashed(path: Path) -> tuple[str, int]:
     """sha256 of a file and the number of bytes it was taken over (the file's size as it was
     read, which may differ from an earlier stat's), read in blocks of 1 MB."""
     digest = hashlib.sha256()
     size = 0
-    with path.open("rb") as f:
+    with open_file(path) as f:
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
             size += len(block)

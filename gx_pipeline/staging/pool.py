@@ -31,7 +31,7 @@ from typing import Self
 from gx_pipeline.documents import page_kind, word
 from gx_pipeline.machine import available_cores, process_alive
 from gx_pipeline.parsing import PARSER_VERSION, ParseError, parse_bytes
-from gx_pipeline.staging.inventory import MAX_PAGE_BYTES
+from gx_pipeline.staging.inventory import MAX_PAGE_BYTES, open_file
 from gx_pipeline.staging.parts import COLLECT_EVERY
 from gx_pipeline.staging.tables import LoadedReport, Quarantined, RawFile
 
@@ -118,7 +118,7 @@ def parse_raw(
     measured it is quarantined, not read whole. A page the parser has not finished after
     `max_seconds` is quarantined saying so (0: no limit)."""
     try:
-        with Path(raw.path).open("rb") as f:
+        with open_file(Path(raw.path)) as f:
             data = f.read(max_bytes + 1)
     except OSError as err:
         return Quarantined(raw, "parse", f"cannot read the file: {err.strerror or err}")

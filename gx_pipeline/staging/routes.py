@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from gx_pipeline.parsing.decode import decode
+from gx_pipeline.staging.inventory import open_file
 from gx_pipeline.staging.tables import RawFile
 
 UNPLACED = "unplaced"
@@ -69,7 +70,7 @@ def _head(raw: RawFile, max_bytes: int) -> str | None:
     if raw.refused is not None or raw.raw_sha256 is None or raw.size > max_bytes:
         return None
     try:
-        with Path(raw.path).open("rb") as f:
+        with open_file(Path(raw.path)) as f:
             data = f.read(HEAD_BYTES)
     except OSError:
         return None  # quarantined by the parse with the reason

@@ -18,6 +18,8 @@ from gx_pipeline.warehouse.schema import (
 from gx_pipeline.warehouse.writes import (
     DuplicateKey,
     check_keys,
+    copies_left_behind,
+    entries_by_year,
     evaluate_tally,
     load_year,
     page_versions_frame,
@@ -37,7 +39,9 @@ __all__ = [
     "WarehouseFiles",
     "check_keys",
     "contract_cells_frame",
+    "copies_left_behind",
     "ensure_schema",
+    "entries_by_year",
     "evaluate_tally",
     "load_year",
     "page_versions_frame",

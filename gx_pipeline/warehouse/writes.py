@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -233,7 +234,9 @@ def load_year(
     fingerprint: copies that differ only in markup) is loaded once, under the year it states,
     whichever year runs first: a copy loaded before under a year it does not state moves here
     (its old year keeps a quarantine row naming this one), and a copy already loaded under the
-    year it states stays there and becomes a quarantine row here (stage "load").
+    year it states stays there and becomes a quarantine row here (stage "load"). A copy
+    quarantined so under another year for a report this load removes is marked as no longer
+    loaded (_release_copies): its year must be loaded again to read it.
     """
     ensure_schema(conn)
     incoming = stage.rows("dim_report") + stage.rows("quarantine")
@@ -243,6 +246,7 @@ def load_year(
         (previous,) = conn.execute(_ENTRIES_LOADED, {"year": year}).fetchone()
         if not allow_shrink and shrinks(previous, incoming, min_share):
             raise YearShrinkRefused(year, previous, incoming, min_share)
+        conn.execute(_REPORTS_BEFORE, [year])
         for table in YEAR_TABLES:
             conn.execute(f"delete from {table} where report_year = ?", [year])
         dim = stage.glob("dim_report")
@@ -256,6 +260,7 @@ def load_year(
         parts = stage.glob("quarantine")
         if parts is not None:
             conn.execute("insert into quarantine by name select * from read_parquet(?)", [parts])
+        _release_copies(conn, year)
         check_keys(conn, year, YEAR_TABLES)
         for table in YEAR_TABLES:
             (n,) = conn.execute(
@@ -269,6 +274,108 @@ def load_year(
         _rollback(conn)
         raise
     return written
+
+
+def entries_by_year(database: Path) -> dict[int, int] | None:
+    """Entries (reports and quarantine rows) per report year in a warehouse file: what each
+    year's load wrote, as long as the file is the one the loads wrote. {} when the file does
+    not exist; None when it cannot be read now (a session holds it read-write, a damaged file):
+    nothing can be told then."""
+    if not database.exists():
+        return {}
+    try:
+        conn = duckdb.connect(str(database), read_only=True)
+    except duckdb.Error:
+        return None
+    try:
+        tables = {t for (t,) in conn.execute("select table_name from duckdb_tables()").fetchall()}
+        if not {"dim_report", "quarantine"} <= tables:
+            return {}
+        rows = conn.execute(
+            "select report_year, count(*) from (select report_year from dim_report "
+            "union all select report_year from quarantine) group by all"
+        ).fetchall()
+        return {int(year): n for year, n in rows}
+    except duckdb.Error:
+        return None
+    finally:
+        conn.close()
+
+
+#: the year's reports before its load replaces them: what another year's copies may name
+_REPORTS_BEFORE = """
+create or replace temp table gx_reports_before as
+select report_id, content_fingerprint, source from dim_report where report_year = ?
+"""
+
+#: how the reason of a copy quarantined for a copy loaded under another year goes on when that
+#: copy is gone: the page is then in no fact table until its own year is loaded again
+NO_LONGER_LOADED = "; that copy is no longer loaded"
+
+#: quarantine rows of other years (stage load) naming a report of this year that its load
+#: removed (neither its bytes nor its content are loaded any more, under any year); the
+#: reasons name the copy by source (_place_copies, _move_out)
+_LEFT_BEHIND = """
+select q.report_year, q.source
+from quarantine q
+join gx_reports_before b
+  on (suffix(q.reason, ' for report year ' || $year || ' as ' || b.source)
+      or suffix(q.reason, ' for report year ' || $year || ' as ' || b.source
+                          || ' (the year the page states)'))
+where q.stage = 'load' and q.report_year <> $year
+  and not exists (select 1 from dim_report d where d.report_id = b.report_id)
+  and (b.content_fingerprint is null
+       or not exists (select 1 from dim_report d
+                      where d.content_fingerprint = b.content_fingerprint))
+"""
+
+
+def _release_copies(conn: duckdb.DuckDBPyConnection, year: int) -> None:
+    """A copy quarantined under another year because this year's report was loaded (the same
+    page or report) is in no fact table once this load removed that report (its file deleted,
+    renamed to another content, or moved): its reason says so, and copies_left_behind names
+    it, so that its year is loaded again (gx_pipeline.defs.staleness)."""
+    left = conn.execute(_LEFT_BEHIND, {"year": year}).fetchall()
+    for other_year, source in left:
+        note = (
+            f"{NO_LONGER_LOADED} (report year {year} was loaded again without it): this page is "
+            f"in no fact table until report year {other_year} is loaded again"
+        )
+        conn.execute(
+            "update quarantine set reason = reason || ? "
+            "where report_year = ? and source = ? and stage = 'load'",
+            [note, other_year, source],
+        )
+    conn.execute("drop table if exists gx_reports_before")
+
+
+#: copies quarantined for a copy under another year that is no longer loaded: marked so by the
+#: load that removed it, or (a warehouse written before loads marked them) naming a source its
+#: year does not hold; a copy renamed since is found too, and its year's load names it again
+_LEFT_BEHIND_ANY = """
+select q.report_year, q.source
+from quarantine q
+where q.stage = 'load'
+  and (contains(q.reason, $1)
+       or (regexp_matches(q.reason, ' for report year \\d+ as ')
+           and not exists (
+               select 1 from dim_report d
+               where d.report_year = try_cast(
+                         regexp_extract(q.reason, ' for report year (\\d+) as ', 1) as integer)
+                 and (suffix(q.reason, ' as ' || d.source)
+                      or suffix(q.reason, ' as ' || d.source || ' (the year the page states)')))))
+order by all
+"""
+
+
+def copies_left_behind(conn: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    """Report year -> the sources of its copies quarantined for a copy under another year that
+    is no longer loaded: pages in no fact table until their year is loaded again."""
+    rows = conn.execute(_LEFT_BEHIND_ANY, [NO_LONGER_LOADED]).fetchall()
+    out: dict[str, list[str]] = {}
+    for year, source in rows:
+        out.setdefault(str(year), []).append(source)
+    return out
 
 
 #: the year tables keyed by report_id (quarantine has none: its pages are not reports)
@@ -360,7 +467,7 @@ def _move_out(
     here: str,
 ) -> None:
     """Remove a misfiled copy from the year it was loaded under; that year keeps a quarantine
-    row naming the copy loaded here."""
+    row naming the copy loaded here, and so do copies quarantined under other years for it."""
     reason = (
         f"the page states report year {year}, not {old_year}; "
         f"loaded for report year {year} as {here}"
@@ -368,6 +475,19 @@ def _move_out(
     for table in REPORT_TABLES:
         conn.execute(
             f"delete from {table} where report_id = ? and report_year = ?", [report_id, old_year]
+        )
+    # copies quarantined under other years for the one moved name where it is now
+    named = f" for report year {old_year} as {source}"
+    for other_year, other, said in conn.execute(
+        "select report_year, source, reason from quarantine "
+        "where stage = 'load' and report_year not in (?, ?) and suffix(reason, ?)",
+        [old_year, year, named],
+    ).fetchall():
+        now = f"{said[: -len(named)]} for report year {year} as {here} (the year the page states)"
+        conn.execute(
+            "update quarantine set reason = ? where report_year = ? and source = ? "
+            "and stage = 'load'",
+            [now, other_year, other],
         )
     conn.execute(
         "insert into quarantine by name select ? as report_year, ? as source, "
