@@ -357,6 +357,24 @@ def test_a_blank_heading_pinned_between_known_neighbours_is_read(rendering: str)
         assert _differences(got, doc, values) == {}, blanks
 
 
+@pytest.mark.parametrize("rendering", sorted(RENDERINGS))
+def test_a_blank_heading_and_an_unread_one_apart_are_both_read(rendering: str):
+    """A heading left blank and another not read (口口口口), apart from each other, in a header
+    that draws the others in the template's places: each is pinned between known neighbours,
+    and both columns' values are read. In a copy of the whole grid, the merged cells' blank or
+    repeated positions are no headings: before, the header was read by its words' order, where
+    the unread word stood among six, and every requests value was withheld."""
+    codes = list(_HEADINGS)
+    for k, (template, year) in enumerate(FORMATS * 2):
+        rng = random.Random(f"blank-unread-pinned:{rendering}:{k}")
+        blank, unread = codes[k % 7], codes[(k + 2 + k % 4) % 7]
+        texts = {blank: "", unread: rng.choice(_UNREAD)}
+        doc, values = _document(rng, template, year)
+        doc = _requests_table(doc, lambda t, texts=texts: _headings_as(t, texts))
+        got = _read(doc, rendering, rng)
+        assert _differences(got, doc, values) == {}, (blank, unread)
+
+
 _NOT_PINNED = {
     "moved beside it": lambda t, rng: _headings_as(
         _swapped(t, "nonprofit", "legal_service"), {rng.choice(("nonprofit", "legal_service")): ""}
