@@ -375,6 +375,34 @@ def test_a_blank_heading_and_an_unread_one_apart_are_both_read(rendering: str):
         assert _differences(got, doc, values) == {}, (blank, unread)
 
 
+def _without_outer_bars(text: str) -> str:
+    """A pipe copy with no bar at either end of its lines: a row's blank last cell is not
+    drawn at all (`其他|` ends the row)."""
+    lines = []
+    for line in text.split("\n"):
+        if line.startswith("|-"):
+            line = line.strip("|")
+        elif line.startswith("| ") and line.endswith(" |"):
+            line = line[2:-2]
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def test_a_grid_copy_that_leaves_blank_last_cells_out_reads_a_blank_total():
+    """A copy of the whole grid without outer bars, merged cells' positions blank: with 总计 left
+    blank, both header rows end blank and lose their last cell, so they end a cell short of
+    the value rows. Read as ending where the values do, every heading stood a column left and
+    every requests value was withheld; the header is not judged by position, and 总计 (pinned
+    at the end) is read with the others."""
+    for k, (template, year) in enumerate(FORMATS * 2):
+        rng = random.Random(f"grid-no-bars:{k}")
+        doc, values = _document(rng, template, year)
+        doc = _requests_table(doc, lambda t: _headings_as(t, {"total": ""}))
+        text = _without_outer_bars(render_text.grid_markdown(doc, rng, repeat=False))
+        got = parse_bytes(text.encode("utf-8"), "page.txt")
+        assert {key for key in _differences(got, doc, values) if key[0] == "requests"} == set()
+
+
 _NOT_PINNED = {
     "moved beside it": lambda t, rng: _headings_as(
         _swapped(t, "nonprofit", "legal_service"), {rng.choice(("nonprofit", "legal_service")): ""}

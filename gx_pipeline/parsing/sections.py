@@ -1873,7 +1873,9 @@ def _header_rows_of_words(grid: list[list[str]], read_as: dict[str, str]) -> lis
     ]
 
 
-def _grid_headings(grid: list[list[str]], read_as: dict[str, str]) -> list[str] | None:
+def _grid_headings(
+    grid: list[list[str]], read_as: dict[str, str], rows: dict[str, RawRow]
+) -> list[str] | None:
     """The heading over each of the seven value columns where the header is a copy of the
     table's whole grid (a PDF converter's Markdown): each of its rows with a cell for every
     column, a merged cell's text copied into each position it covers (自然人 twice down, the
@@ -1883,23 +1885,25 @@ def _grid_headings(grid: list[list[str]], read_as: dict[str, str]) -> list[str] 
     申请人情况 or below nothing is a heading left blank (""), a cell not read is kept as it is.
     (A blank under 自然人 is where 自然人 is merged down: its column is 自然人.) None where the
     header is not such a grid: a row with headings has fewer cells than columns (merged cells
-    drawn once) or another number of cells than the others (a copy that leaves a row's blank
-    last cell out: its cells do not end where the values do), a heading or the group stands
-    left of the seven, another word stands over them, or a heading stands over two."""
-    rows = [
+    drawn once) or another number of cells than the widest value row (a copy that leaves a
+    row's blank last cells out: its cells do not end where the values do), a heading or the
+    group stands left of the seven, another word stands over them, or a heading stands over
+    two."""
+    lines = [
         [_HEADING_SYNONYMS.get(w, w) for w in _group_named([read_as.get(w, w) for w in row])]
         for row in grid
         if row
     ]
     n = len(_APPLICANTS)
-    headed = [r for r in rows if any(w in _APPLICANTS or w == _GROUP for w in r)]
-    if not headed or len(headed[0]) < n or any(len(r) != len(headed[0]) for r in headed):
+    width = max((t.td or 0 for r in rows.values() for t in r.values), default=0)
+    headed = [r for r in lines if any(w in _APPLICANTS or w == _GROUP for w in r)]
+    if not headed or width < n or any(len(r) != width for r in headed):
         return None
-    if any(w in _APPLICANTS or w == _GROUP for r in rows for w in r[:-n]):
+    if any(w in _APPLICANTS or w == _GROUP for r in lines for w in r[:-n]):
         return None
     columns: list[str] = []
     for k in range(n):
-        cells = [r[len(r) - n + k] for r in rows if len(r) >= n - k]
+        cells = [r[len(r) - n + k] for r in lines if len(r) >= n - k]
         heading = ""
         for depth, w in enumerate(reversed(cells)):
             if w in _APPLICANTS or (w and _unread_heading(w)):
@@ -1931,7 +1935,7 @@ def _unpinned_columns(
     order."""
     withheld: set[str] = set()
     seen: set[str] = set()  # headings whose cell the header draws, read or not
-    columns = _grid_headings(grid, read_as)
+    columns = _grid_headings(grid, read_as, rows)
     judged = columns is not None and _judge_header_row(
         columns, _HEADER_ROWS[:1], withheld, seen, problems, "the header's grid, column by column"
     )
