@@ -357,6 +357,52 @@ def test_a_blank_heading_pinned_between_known_neighbours_is_read(rendering: str)
         assert _differences(got, doc, values) == {}, blanks
 
 
+@pytest.mark.parametrize("rendering", sorted(RENDERINGS))
+def test_a_blank_heading_and_an_unread_one_apart_are_both_read(rendering: str):
+    """A heading left blank and another not read (口口口口), apart from each other, in a header
+    that draws the others in the template's places: each is pinned between known neighbours,
+    and both columns' values are read. In a copy of the whole grid, the merged cells' blank or
+    repeated positions are no headings: before, the header was read by its words' order, where
+    the unread word stood among six, and every requests value was withheld."""
+    codes = list(_HEADINGS)
+    for k, (template, year) in enumerate(FORMATS * 2):
+        rng = random.Random(f"blank-unread-pinned:{rendering}:{k}")
+        blank, unread = codes[k % 7], codes[(k + 2 + k % 4) % 7]
+        texts = {blank: "", unread: rng.choice(_UNREAD)}
+        doc, values = _document(rng, template, year)
+        doc = _requests_table(doc, lambda t, texts=texts: _headings_as(t, texts))
+        got = _read(doc, rendering, rng)
+        assert _differences(got, doc, values) == {}, (blank, unread)
+
+
+def _without_outer_bars(text: str) -> str:
+    """A pipe copy with no bar at either end of its lines: a row's blank last cell is not
+    drawn at all (`其他|` ends the row)."""
+    lines = []
+    for line in text.split("\n"):
+        if line.startswith("|-"):
+            line = line.strip("|")
+        elif line.startswith("| ") and line.endswith(" |"):
+            line = line[2:-2]
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def test_a_grid_copy_that_leaves_blank_last_cells_out_reads_a_blank_total():
+    """A copy of the whole grid without outer bars, merged cells' positions blank: with 总计 left
+    blank, both header rows end blank and lose their last cell, so they end a cell short of
+    the value rows. Read as ending where the values do, every heading stood a column left and
+    every requests value was withheld; the header is not judged by position, and 总计 (pinned
+    at the end) is read with the others."""
+    for k, (template, year) in enumerate(FORMATS * 2):
+        rng = random.Random(f"grid-no-bars:{k}")
+        doc, values = _document(rng, template, year)
+        doc = _requests_table(doc, lambda t: _headings_as(t, {"total": ""}))
+        text = _without_outer_bars(render_text.grid_markdown(doc, rng, repeat=False))
+        got = parse_bytes(text.encode("utf-8"), "page.txt")
+        assert {key for key in _differences(got, doc, values) if key[0] == "requests"} == set()
+
+
 _NOT_PINNED = {
     "moved beside it": lambda t, rng: _headings_as(
         _swapped(t, "nonprofit", "legal_service"), {rng.choice(("nonprofit", "legal_service")): ""}

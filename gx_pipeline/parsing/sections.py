@@ -1873,6 +1873,50 @@ def _header_rows_of_words(grid: list[list[str]], read_as: dict[str, str]) -> lis
     ]
 
 
+def _grid_headings(
+    grid: list[list[str]], read_as: dict[str, str], rows: dict[str, RawRow]
+) -> list[str] | None:
+    """The heading over each of the seven value columns where the header is a copy of the
+    table's whole grid (a PDF converter's Markdown): each of its rows with a cell for every
+    column, a merged cell's text copied into each position it covers (自然人 twice down, the
+    group five times across) or those positions left blank. Such a row ends where the value
+    rows end, and its last seven cells stand over the seven values the rows are read for. A
+    column's heading is the lowest of its cells that names one; a blank below the group, below
+    申请人情况 or below nothing is a heading left blank (""), a cell not read is kept as it is.
+    (A blank under 自然人 is where 自然人 is merged down: its column is 自然人.) None where the
+    header is not such a grid: a row with headings has fewer cells than columns (merged cells
+    drawn once) or another number of cells than the widest value row (a copy that leaves a
+    row's blank last cells out: its cells do not end where the values do), a heading or the
+    group stands left of the seven, another word stands over them, or a heading stands over
+    two."""
+    lines = [
+        [_HEADING_SYNONYMS.get(w, w) for w in _group_named([read_as.get(w, w) for w in row])]
+        for row in grid
+        if row
+    ]
+    n = len(_APPLICANTS)
+    width = max((t.td or 0 for r in rows.values() for t in r.values), default=0)
+    headed = [r for r in lines if any(w in _APPLICANTS or w == _GROUP for w in r)]
+    if not headed or width < n or any(len(r) != width for r in headed):
+        return None
+    if any(w in _APPLICANTS or w == _GROUP for r in lines for w in r[:-n]):
+        return None
+    columns: list[str] = []
+    for k in range(n):
+        cells = [r[len(r) - n + k] for r in lines if len(r) >= n - k]
+        heading = ""
+        for depth, w in enumerate(reversed(cells)):
+            if w in _APPLICANTS or (w and _unread_heading(w)):
+                heading = w
+            elif w and (depth == 0 or not any(m in w for m in _HEADER_NON_COLUMNS)):
+                return None  # a word that is no heading over a column, or the group over none
+            if w:
+                break
+        columns.append(heading)
+    named = [w for w in columns if w in _APPLICANTS]
+    return columns if len(set(named)) == len(named) else None
+
+
 def _unpinned_columns(
     header: list[str],
     grid: list[list[str]],
@@ -1886,11 +1930,16 @@ def _unpinned_columns(
     alone, which is certain where its row of the header draws the template's headings in the
     template's places around it (the blank pinned between known neighbours); not where they
     stand otherwise (a column moved or left out beside it), nor where two stand side by
-    side. A copy that does not tell the header's rows apart is judged by its words' order."""
+    side. A header copied as the table's whole grid is judged column by column
+    (_grid_headings). A copy that does not tell the header's rows apart is judged by its words'
+    order."""
     withheld: set[str] = set()
     seen: set[str] = set()  # headings whose cell the header draws, read or not
-    judged = False
-    for words in _header_rows_of_words(grid, read_as):
+    columns = _grid_headings(grid, read_as, rows)
+    judged = columns is not None and _judge_header_row(
+        columns, _HEADER_ROWS[:1], withheld, seen, problems, "the header's grid, column by column"
+    )
+    for words in [] if judged else _header_rows_of_words(grid, read_as):
         judged |= _judge_header_row(words, _HEADER_ROWS, withheld, seen, problems)
     if not judged:
         columns = [_HEADING_SYNONYMS.get(w, w) for w in _header_columns(header)]
@@ -1909,6 +1958,7 @@ def _judge_header_row(
     withheld: set[str],
     seen: set[str],
     problems: Problems,
+    what: str = "a header row",
 ) -> bool:
     """Whether a row of the header holds headings left blank or not read among known ones, and
     it was judged: the columns whose place it does not pin are put in `withheld` (said), the
@@ -1936,7 +1986,7 @@ def _judge_header_row(
     why = "side by side" if fits else "and the others do not stand in their places around them"
     problems.flag(
         codes.CELLS_UNPLACED,
-        f"requests: a header row ({shown}) has headings left blank or not read, {why}: "
+        f"requests: {what} ({shown}) has headings left blank or not read, {why}: "
         f"which of {'、'.join(heads)} each of those columns is, is not known, so none of "
         "their values is read",
     )
