@@ -388,6 +388,18 @@ def _without_outer_bars(text: str) -> str:
     return "\n".join(lines)
 
 
+def _grid_without_bars(
+    seed: str, template: str, year: int, change
+) -> tuple[Report, Document, dict]:
+    """A generated page's whole grid copied without outer bars, merged cells' positions blank,
+    its requests table changed by `change`, read."""
+    rng = random.Random(seed)
+    doc, values = _document(rng, template, year)
+    doc = _requests_table(doc, change)
+    text = _without_outer_bars(render_text.grid_markdown(doc, rng, repeat=False))
+    return parse_bytes(text.encode("utf-8"), "page.txt"), doc, values
+
+
 def test_a_grid_copy_that_leaves_blank_last_cells_out_reads_a_blank_total():
     """A copy of the whole grid without outer bars, merged cells' positions blank: with 总计 left
     blank, both header rows end blank and lose their last cell, so they end a cell short of
@@ -395,11 +407,9 @@ def test_a_grid_copy_that_leaves_blank_last_cells_out_reads_a_blank_total():
     every requests value was withheld; the header is not judged by position, and 总计 (pinned
     at the end) is read with the others."""
     for k, (template, year) in enumerate(FORMATS * 2):
-        rng = random.Random(f"grid-no-bars:{k}")
-        doc, values = _document(rng, template, year)
-        doc = _requests_table(doc, lambda t: _headings_as(t, {"total": ""}))
-        text = _without_outer_bars(render_text.grid_markdown(doc, rng, repeat=False))
-        got = parse_bytes(text.encode("utf-8"), "page.txt")
+        got, doc, values = _grid_without_bars(
+            f"grid-no-bars:{k}", template, year, lambda t: _headings_as(t, {"total": ""})
+        )
         assert {key for key in _differences(got, doc, values) if key[0] == "requests"} == set()
 
 
@@ -416,6 +426,33 @@ _NOT_PINNED = {
         {rng.choice(("natural_person", "total")): ""},
     ),
 }
+
+
+def test_a_grid_copy_that_leaves_blank_end_cells_out_reads_a_blank_heading_only_where_pinned():
+    """A copy of the whole grid without outer bars, merged cells' positions blank, the total
+    drawn first with its heading blank: a header line that opens and ends with blank cells
+    reads as one with bars and loses them, so its rows are of other lengths and where
+    自然人 stands is not known. Read in the template's order, the values went to other
+    columns with no flag; none of them is read, and why is said. 自然人 left blank in its
+    place is pinned by the group row and read."""
+    for k, (template, year) in enumerate(FORMATS * 2):
+        got, doc, values = _grid_without_bars(
+            f"grid-no-bars-total-first:{k}",
+            template,
+            year,
+            lambda t: _headings_as(_moved_first(t, "total"), {"total": ""}),
+        )
+        assert _wrong(got, doc, values) == {}
+        assert "cells_unplaced" in got.flags
+        # 自然人 left blank in its place: the group row, a cell for every column, ends with
+        # 总计 and pins it
+        got, doc, values = _grid_without_bars(
+            f"grid-no-bars-person:{k}",
+            template,
+            year,
+            lambda t: _headings_as(t, {"natural_person": ""}),
+        )
+        assert {key for key in _differences(got, doc, values) if key[0] == "requests"} == set()
 
 
 @pytest.mark.parametrize("case", sorted(_NOT_PINNED))

@@ -1931,8 +1931,9 @@ def _unpinned_columns(
     template's places around it (the blank pinned between known neighbours); not where they
     stand otherwise (a column moved or left out beside it), nor where two stand side by
     side. A header copied as the table's whole grid is judged column by column
-    (_grid_headings). A copy that does not tell the header's rows apart is judged by its words'
-    order."""
+    (_grid_headings); where its lines may have lost blank end cells (_grid_rows_clipped), a
+    heading it does not name is placed only beside the group (_pinned_beside_group). A copy
+    that does not tell the header's rows apart is judged by its words' order."""
     withheld: set[str] = set()
     seen: set[str] = set()  # headings whose cell the header draws, read or not
     columns = _grid_headings(grid, read_as, rows)
@@ -1945,11 +1946,50 @@ def _unpinned_columns(
         columns = [_HEADING_SYNONYMS.get(w, w) for w in _header_columns(header)]
         _judge_header_row(columns, _HEADER_ROWS[:1], withheld, seen, problems)
     if len(withheld) < len(_APPLICANTS):
-        blanks_drawn = any("" in row for row in grid) or any(
-            t.table or not labels.norm(t.text) for r in rows.values() for t in r.values
+        clipped = _grid_rows_clipped(grid, rows)
+        if clipped:
+            seen |= _pinned_beside_group(grid, rows)
+        blanks_drawn = not clipped and (
+            any("" in row for row in grid)
+            or any(t.table or not labels.norm(t.text) for r in rows.values() for t in r.values)
         )
         withheld |= _headings_not_drawn(header, seen, rows, problems, blanks_drawn and not lost)
     return withheld
+
+
+def _grid_rows_clipped(grid: list[list[str]], rows: dict[str, RawRow]) -> bool:
+    """Whether the header is a text copy of the table's whole grid whose lines may have lost
+    blank cells at their ends (a pipe copy without outer bars: ` | | 自然人 | 法人或其他组织 | |`
+    reads as a line with bars, its first and last blank cells gone): a row with headings has a
+    cell for every column, another fewer. Where such a row stands over the values is not
+    known, so a blank cell in it pins no heading."""
+    if any(t.table for r in rows.values() for t in r.values):
+        return False
+    width = max((t.td or 0 for r in rows.values() for t in r.values), default=0)
+    headed = [len(r) for r in grid if any(w in _APPLICANTS or w == _GROUP for w in _group_named(r))]
+    return width in headed and min(headed) < width and any("" in r for r in grid)
+
+
+def _pinned_beside_group(grid: list[list[str]], rows: dict[str, RawRow]) -> set[str]:
+    """In a grid copy whose lines may have lost blank end cells (_grid_rows_clipped), the
+    heading left blank beside the group where a row with a cell for every column draws the
+    group over the second value column and names the heading at the other side in its place
+    (` | | 法人或其他组织 | | | | | 总计`: the blank first column is 自然人's)."""
+    width = max((t.td or 0 for r in rows.values() for t in r.values), default=0)
+    n = len(_APPLICANTS)
+    pinned: set[str] = set()
+    for row in grid:
+        if len(row) != width or width < n:
+            continue
+        cells = [_HEADING_SYNONYMS.get(w, w) for w in _group_named(row[-n:])]
+        if cells[1] != _GROUP or any(cells[2 : n - 1]):
+            continue
+        ends = (cells[0], cells[-1])
+        if ends == ("", _APPLICANTS[-1]):
+            pinned.add(_APPLICANTS[0])
+        elif ends == (_APPLICANTS[0], ""):
+            pinned.add(_APPLICANTS[-1])
+    return pinned
 
 
 def _judge_header_row(
