@@ -1578,15 +1578,13 @@ def _doubled_columns(
     while end + 1 < len(header) and header[end + 1] in _APPLICANTS:
         end += 1
     bottom = header[start : end + 1]
-    doubled = [k for k in range(1, len(bottom)) if bottom[k] == bottom[k - 1] != "总计"]
-    if len(doubled) != 1 or len(set(bottom)) != 7:
+    k = _doubled_heading(bottom, besides="总计")
+    if k is None or len(set(bottom)) != 7:
         return
-    k = doubled[0]
     for code, r in rows.items():
         if code in withheld or len(r.values) != len(bottom):
             continue
-        cell, before = labels.norm(r.values[k].text), labels.norm(r.values[k - 1].text)
-        if not cell or cell == before:
+        if _copy_or_blank(r.values, k):
             r.values = r.values[:k] + r.values[k + 1 :]
             continue
         withheld.add(code)
@@ -1601,6 +1599,23 @@ def _doubled_columns(
         f"requests: the header draws {bottom[k]} over two columns; each row's second cell "
         "under it is a copy or a blank, not a column"
     )
+
+
+def _doubled_heading(bottom: list[str], besides: str = "") -> int | None:
+    """Where a header's last row, copied by a converter into every grid position, draws one
+    heading twice side by side (a column two positions wide): the second's place; None where
+    no heading, or more than one, is drawn so (`besides`: a heading not counted)."""
+    doubled = [
+        k for k in range(1, len(bottom)) if bottom[k] == bottom[k - 1] and bottom[k] != besides
+    ]
+    return doubled[0] if len(doubled) == 1 else None
+
+
+def _copy_or_blank(values: list[Token], k: int) -> bool:
+    """Whether the cell at `k`, under the second position of a doubled heading, is the copy of
+    the cell before it or a covered blank, not a column's value."""
+    cell = labels.norm(values[k].text)
+    return not cell or cell == labels.norm(values[k - 1].text)
 
 
 def _extra_columns(header: list[str], rows: dict[str, RawRow], problems: Problems) -> None:
@@ -2805,11 +2820,10 @@ def _doubled_appeal_column(
     while start > 0 and words[start - 1] in _APPEAL_OUTCOMES:
         start -= 1
     bottom = words[start:]
-    doubled = [k for k in range(1, len(bottom)) if bottom[k] == bottom[k - 1]]
-    if len(bottom) != 16 or len(sequence) != 16 or len(doubled) != 1:
+    k = _doubled_heading(bottom)
+    if len(bottom) != 16 or len(sequence) != 16 or k is None:
         return sequence
-    k = doubled[0]
-    if labels.norm(sequence[k].text) in ("", labels.norm(sequence[k - 1].text)):
+    if _copy_or_blank(sequence, k):
         problems.append(
             f"appeals: the header draws {bottom[k]} over two columns; the row's second cell "
             "under it is a copy or a blank, not a column"
