@@ -30,6 +30,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from types import EllipsisType
 
 import dagster as dg
 
@@ -130,12 +131,12 @@ def year_state(
     versions: Mapping[dg.AssetKey, str | None],
     raw_dir: Path,
     year: str,
-    held: Mapping[int, int] | None = None,
+    held: Mapping[int, int] | None | EllipsisType = ...,
 ) -> YearState:
     """Whether `year` is stale, and why, against its last gx_warehouse materialization.
     `held`: entries per year in the published warehouse (entries_by_year; read here when not
-    given; None: unknown)."""
-    if held is None:
+    given; None: the file could not be read, so unknown, not read again)."""
+    if held is ...:
         held = entries_by_year(_published(raw_dir))
     year_dir = raw_dir / year
     fingerprint, rewritten = year_look(year_dir)
