@@ -1078,7 +1078,12 @@ def _table(
                     problems.append(line)
             continue
         by_code[r.code] = r
-    rows_withheld = _align_in_place_blanks(section, by_code, width, problems)
+    rows_withheld = (
+        _covered_beside_heading(header_grid or [], by_code, problems)
+        if section == "requests"
+        else set()
+    )
+    rows_withheld |= _align_in_place_blanks(section, by_code, width, problems)
     drawn: tuple[contract.Column, ...] | None = None  # the columns in the page's order
     # columns whose heading is not read and not pinned by others
     columns_withheld: set[str] = set()
@@ -1599,6 +1604,70 @@ def _doubled_columns(
         f"requests: the header draws {bottom[k]} over two columns; each row's second cell "
         "under it is a copy or a blank, not a column"
     )
+
+
+def _covered_beside_heading(
+    grid: list[list[str]], rows: dict[str, RawRow], problems: Problems
+) -> set[str]:
+    """A copy of the table's whole grid that leaves the positions a merged cell covers blank
+    (pdfplumber's, camelot's Markdown) draws an applicant heading two grid columns wide as the
+    heading and a blank beside it (自然人 | 空 | 法人或其他组织 …), blank in every row of the
+    header, while the header names all seven headings elsewhere: each row's cell under that
+    blank is the merged value cell's covered position (blank) or its copy, not a column. Left
+    out where it is one, before the rows' cells are counted; where it holds another number,
+    which column that number is, is not known and the row gives none (its code is returned).
+    Read by count instead, a row whose last two cells are equal (其他 | 总计) took the blank
+    for 商业企业 and moved every value a column right."""
+    if any(t.table for r in rows.values() for t in r.values):
+        return set()  # an HTML table: its cells are not a copy's grid positions
+    width = max((t.td or 0 for r in rows.values() for t in r.values), default=0)
+    lines = [
+        [_HEADING_SYNONYMS.get(w, w) for w in _group_named(row)]
+        for row in grid
+        if any(w in _APPLICANTS or w == _GROUP for w in _group_named(row))
+    ]
+    n = len(_APPLICANTS) + 1  # the seven columns and the covered position
+    if not lines or width < n or any(len(row) != width for row in lines):
+        return set()  # not a copy of the whole grid, each row a cell for every position
+    if any(w in _APPLICANTS or w == _GROUP for row in lines for w in row[: width - n]):
+        return set()  # a heading left of the value columns: the header does not stand over them
+    # each position's heading: the lowest of its cells that is not blank (the group's name
+    # stands over its first heading, at the same position)
+    lowest = [
+        next((row[c] for row in reversed(lines) if row[c]), "") for c in range(width - n, width)
+    ]
+    covered = [
+        k
+        for k in range(1, n)
+        if lowest[k - 1] in _APPLICANTS
+        and lowest[k] in ("", lowest[k - 1])
+        and all(row[width - n + k] in ("", row[width - n + k - 1]) for row in lines)
+    ]
+    if len(covered) != 1:
+        return set()
+    k = covered[0]
+    heading = lowest[k - 1]
+    if sorted(lowest[:k] + lowest[k + 1 :]) != sorted(_APPLICANTS):
+        return set()
+    k += width - n  # the position in the row, as its cells' td count from 1 (the label's)
+    withheld: set[str] = set()
+    for code, r in rows.items():
+        at = {t.td: i for i, t in enumerate(r.values)}
+        if k + 1 not in at or at.get(k) != at[k + 1] - 1:
+            continue
+        if _copy_or_blank(r.values, at[k + 1]):
+            r.values = [t for t in r.values if t.td != k + 1]
+            continue
+        why = (
+            f"a number under the blank beside {heading}, which the header draws over two "
+            "columns: which column each belongs to"
+        )
+        _withhold("requests", code, r, len(_APPLICANTS), why, problems, withheld)
+    problems.append(
+        f"requests: the header draws {heading} over two grid columns; each row's cell under "
+        "the second is the covered position (blank) or a copy, not a column"
+    )
+    return withheld
 
 
 def _doubled_heading(bottom: list[str], besides: str = "") -> int | None:
