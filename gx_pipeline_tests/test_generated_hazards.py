@@ -989,3 +989,33 @@ def test_a_heading_over_two_columns_whose_second_is_blank_in_a_grid_copy_is_one_
         got = _read(doc, "md-blank", rng)
         wrong = _differences(got, doc, values)
         assert not {k for k in wrong if k[0] == "requests"}, year
+
+
+@pytest.mark.parametrize("code", ["other.no_correction", "other.fee_unpaid"])
+def test_a_row_without_its_label_blank_at_both_ends_in_a_cell_a_line_copy_gives_no_guess(
+    code: str,
+):
+    """A 2021 （六） sub-row that lost its label, its first and last cells blank, in a copy of
+    a cell a line that shows no row ends: its lost label's empty cell, its blank first cell
+    and its blank last ones read the same as its first cell and fillers after the row. Read
+    from the first, every value stood a column right, and the report said nothing."""
+    for k in range(8):
+        rng = random.Random(f"lost-label-blank-ends:{code}:{k}")
+        doc, values = _document(rng, "2021", 2021 + k % 5)
+        for i, col in enumerate(contract.REQUEST_COLUMNS):
+            values[("requests", code, col.code)] = None if i in (0, 6) else rng.randint(0, 9)
+        doc = map_cells(
+            doc,
+            lambda p, c, values=values: (
+                replace(c, text="")
+                if c.label_of == code
+                else replace(c, text=str(values[c.key] if values[c.key] is not None else ""))
+                if c.key and c.key[1] == code
+                else c
+            ),
+        )
+        got = _read(doc, "celllines", rng)
+        wrong = _differences(got, doc, values)
+        assert {k: v for k, v in wrong.items() if v[1] not in ("absent", None)} == {}, k
+        if wrong:
+            assert got.flags, k

@@ -1012,13 +1012,16 @@ def _table(
                 if not any(r is x for x in rows_of):
                     r.code = UNKNOWN
             run = rows_of
-        for r in run:
-            _drop_blank_label_cell(
+        unsure = [
+            r
+            for r in run
+            if not _drop_blank_label_cell(
                 r,
                 placed[i - 1] if i > 0 else None,
                 placed[j] if j < len(placed) else None,
                 len(template_rows[index[free[0]]].columns) if free else 0,
             )
+        ]
         numeric = [r for r in run if r.hard or any(labels.norm(t.text) for t in r.values)]
         # a run is placed only between labelled rows (or before the first): after the last
         # one, any number of stray rows (a stub table, notes, another table) fits the rows
@@ -1033,7 +1036,16 @@ def _table(
                     f"{section}.{code}: a row without a label, placed by its position "
                     f"between {prev_label} and {next_label}"
                 )
-                if i > 0:
+                if any(r is x for x in unsure):
+                    shown = "/".join(t.text or "空" for t in r.values[:12])
+                    problems.flag(
+                        codes.CELLS_UNPLACED,
+                        f"{line}; its {len(r.values)} cells ({shown}) begin and end blank, "
+                        "and whether the first is its lost label's cell is not known, so none "
+                        "is read",
+                    )
+                    r.values = []
+                elif i > 0:
                     # labelled rows on both sides and exactly as many free template rows
                     # between them as rows without labels: the position is unambiguous
                     problems.append(line)
@@ -2504,14 +2516,18 @@ def _align_in_place_blanks(
     return withheld
 
 
-def _drop_blank_label_cell(r: RawRow, before: RawRow | None, after: RawRow | None, n: int) -> None:
+def _drop_blank_label_cell(r: RawRow, before: RawRow | None, after: RawRow | None, n: int) -> bool:
     """A label cell that lost its text reads as a leading blank value: drop it.
 
     How many leading cells are label cells is learnt from the labelled neighbour rows of the
     same table, which show how many value cells (with covered-position fillers) a row has there.
+    False where the row's cells are not certain: in a copy that shows no row ends, a row with
+    a blank first cell and blank cells (or copies of its last) past its columns, which the
+    neighbours do not tell, reads as well from its first cell (the blanks after it fillers) as
+    from its second (the first its lost label's cell).
     """
     if not r.values:
-        return
+        return True
     if not r.hard:
         # a copy that shows no row ends (a cell a line, without pad lines after full rows):
         # one blank cell more than the row's columns and its neighbours' cells (those of its
@@ -2530,12 +2546,19 @@ def _drop_blank_label_cell(r: RawRow, before: RawRow | None, after: RawRow | Non
             and not labels.norm(r.values[0].text)
         ):
             r.values = r.values[1:]
-        return
+            return True
+        last = labels.norm(r.values[n - 1].text) if len(r.values) > n else ""
+        return (
+            len(r.values) <= n
+            or bool(labels.norm(r.values[0].text))
+            or any(labels.norm(t.text) not in ("", last) for t in r.values[n:])
+        )
     # the first row of a group has one more label cell and one filler fewer: take the longer
     widths = [len(x.values) for x in (before, after) if x is not None and x.hard and x.values]
     expected = max(widths, default=n)
     while len(r.values) > max(expected, n) and not labels.norm(r.values[0].text):
         r.values = r.values[1:]
+    return True
 
 
 def _overflow(r: RawRow, n: int) -> list[RawRow]:
