@@ -1019,3 +1019,16 @@ def test_a_row_without_its_label_blank_at_both_ends_in_a_cell_a_line_copy_gives_
         assert {k: v for k, v in wrong.items() if v[1] not in ("absent", None)} == {}, k
         if wrong:
             assert got.flags, k
+
+
+@pytest.mark.parametrize("rendering", ["md-repeat", "md-blank", "trs", "pipe"])
+def test_the_other_sub_row_label_copied_over_its_columns_is_no_header_word(rendering: str):
+    """Where （六）其他处理 has a row of its own, its sub-rows' labels span the table's two label
+    columns, and a converter that copies merged cells writes 3.其他 twice (3.其他 | 3.其他):
+    the copy is the row's label again, not the header's 其他 (read so, it ended the row before
+    its cells, which then stood as a row without a label and gave none)."""
+    for k in range(6):
+        rng = random.Random(f"other-leaf-copied:{rendering}:{k}")
+        doc, values = _document(rng, "2021", 2021 + k % 5, other_row=True)
+        got = _read(doc, rendering, rng)
+        assert _differences(got, doc, values) == {}, k

@@ -617,10 +617,12 @@ class _Reader:
                     self.scan.votes["2019"] += 2
                 self.open("results_total", tok, exact=True, core="总计")
                 return True
-            if labels.is_other_leaf(text) and self.last_code in (
-                "other",
-                "other.no_correction",
-                "other.fee_unpaid",
+            copied = self.row is not None and self.row.code == "other.other" and not self.row.values
+            if labels.is_other_leaf(text) and (
+                self.last_code in ("other", "other.no_correction", "other.fee_unpaid")
+                # the label again before the row's cells: a converter's copy of its merged
+                # label cell (3.其他 | 3.其他), not the header's 其他
+                or copied
             ):
                 self.open("other.other", tok, exact=True, core="其他")
                 return True
