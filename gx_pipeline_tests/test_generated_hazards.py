@@ -1032,3 +1032,21 @@ def test_the_other_sub_row_label_copied_over_its_columns_is_no_header_word(rende
         doc, values = _document(rng, "2021", 2021 + k % 5, other_row=True)
         got = _read(doc, rendering, rng)
         assert _differences(got, doc, values) == {}, k
+
+
+@pytest.mark.parametrize(("template", "year"), [("2019", 2020), ("2021", 2022), ("2021", 2025)])
+def test_laid_out_group_labels_wrapped_beside_a_row_label_over_its_numbers_name_the_row(
+    template: str, year: int
+):
+    """三、本年度办理结果 and （四）无法提供 wrapped in narrow columns beside 2.没有现成信息需要另行制作,
+    the numbers on the middle line: the line before them reads 三、本年  （四）无法提  2.没有现成
+    信息需要另行 and the numbers' line 度办理结  供  制作. The last piece is the rest of the row's
+    own label (the groups' labels stand left of it); read as a whole, it named no row and the
+    row's numbers were left out."""
+    for k in range(6):
+        rng = random.Random(f"beside-wrap:{template}:{k}")
+        doc, values = _document(rng, template, year)
+        layout = {"numbers_on": "middle", "tall_labels": "beside", "label_widths": (4, 6, 12)}
+        got = parse_bytes(render_text.laid_out(doc, rng, **layout).encode("utf-8"), "page.txt")
+        assert not {key for key in _differences(got, doc, values) if key[0] == "requests"}, k
+

@@ -112,6 +112,22 @@ def _enumerated(text: str) -> bool:
     return labels.strip_enum(n) != n
 
 
+def _rest_of_label(row: RawRow, text: str) -> str | None:
+    """The part of `text` that is the rest of the row's label, wrapped over two cells or lines:
+    all of it; or, in text laid out by spaces where group labels wrap beside the row's own on
+    the same lines (三、本年  （四）无法提  2.没有现成信息需要另行 / 度办理结  供  制作), its last
+    piece where it continues the label's last (the row's own label stands right of its
+    groups'); the pieces before it are the groups' labels. None where it is no such rest."""
+    if row.code in (None, UNKNOWN, SEQUENCE) or not row.label:
+        return None
+    if labels.completes(row.section, row.code, row.label, text):
+        return text
+    *groups, last = text.split()
+    if groups and labels.completes(row.section, row.code, row.label.split()[-1], last):
+        return last
+    return None
+
+
 def _extend_label(row: RawRow, more: str) -> None:
     """The rest of a row's label, wrapped over two cells or lines, joins it."""
     row.label = (row.label or "") + more
@@ -405,16 +421,11 @@ class _Reader:
         self.header_row = True  # until a row label says otherwise
         text = tok.text
         row = self.row
-        if (
-            row is not None
-            and not row.values
-            and row.label
-            and row.code not in (None, UNKNOWN, SEQUENCE)
-            and labels.completes(row.section, row.code, row.label, text)
-        ):
+        rest = _rest_of_label(row, text) if row is not None and not row.values else None
+        if rest is not None and row is not None:
             # the rest of a label wrapped over two cells or lines, even where the rest alone
             # would name the row again by its core (…收费通知 / 要求缴纳费用…)
-            _extend_label(row, text)
+            _extend_label(row, rest)
             return
         if self.section is None and tok.kind == LINE and not self.lines_are_values:
             # page chrome of an HTML page (menus, link lists, footers): a table's labels are
@@ -527,23 +538,17 @@ class _Reader:
                 last.code, last.label, last.exact, last.core = m.code, joined, m.exact, m.core
                 self.last_code = m.code
                 return True
-            if last.code in (None, SEQUENCE) or not labels.completes(
-                last.section, last.code, last.label, tok.text
-            ):
+            rest = _rest_of_label(last, tok.text)
+            if rest is None:
                 return False
-            _extend_label(last, tok.text)
+            _extend_label(last, rest)
             return True
-        if (
-            last.values
-            or not last.label
-            or last.section != self.section
-            or last.code in (None, UNKNOWN, SEQUENCE)
-            or not labels.completes(last.section, last.code, last.label, tok.text)
-        ):
+        rest = _rest_of_label(last, tok.text)
+        if last.values or last.section != self.section or rest is None:
             return False
         self.scan.rows.pop()
         last.hard = False
-        _extend_label(last, tok.text)
+        _extend_label(last, rest)
         self.row = last
         return True
 
