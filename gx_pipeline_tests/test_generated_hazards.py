@@ -1050,3 +1050,32 @@ def test_laid_out_group_labels_wrapped_beside_a_row_label_over_its_numbers_name_
         got = parse_bytes(render_text.laid_out(doc, rng, **layout).encode("utf-8"), "page.txt")
         assert not {key for key in _differences(got, doc, values) if key[0] == "requests"}, k
 
+
+@pytest.mark.parametrize(("template", "year"), [("2019", 2023), ("2021", 2021), ("2021", 2024)])
+def test_laid_out_report_title_over_a_page_is_no_words_of_the_table(template: str, year: int):
+    """pdftotext starts each page after a form feed, and a printed report repeats its title at
+    the top of each: that line is the page's running head. Read as words of the table, it was
+    joined to the label after it (…年度报告5.要求行政机关确认或重), which then took its wrapped
+    rest for a second row of the same label over the next row's numbers."""
+    for k in range(6):
+        rng = random.Random(f"laid-out-running-head:{template}:{k}")
+        doc, values = _document(rng, template, year)
+        layout = {"numbers_on": "middle", "page_every": 4 + k % 3, "label_widths": (6, 7, 12)}
+        got = parse_bytes(render_text.laid_out(doc, rng, **layout).encode("utf-8"), "page.txt")
+        assert not any("年度报告" in p for p in got.problems if p.startswith("requests")), k
+        assert _laid_out_wrong(doc, values, rng, **layout) == {}, k
+
+
+def test_a_row_shown_twice_with_other_numbers_gives_none():
+    """A label read twice over two sets of numbers (a wrapped label's rest read as the label
+    again over the numbers of a row that lost its own): which set is the row's is not known.
+    Keeping the one with more numbers read the next row's numbers as its own."""
+    rng = random.Random("twice")
+    doc, _ = _document(rng, "2021", 2022)
+    text = render_text.pipe_rows(doc, rng)
+    lines = text.split("\n")
+    at = next(i for i, line in enumerate(lines) if "5.要求行政机关确认" in line)
+    lines.insert(at + 1, "| 重新出具已获取信息 | 1 | 2 | 3 | 4 | 5 | 6 | 21 |")
+    got = parse_bytes("\n".join(lines).encode("utf-8"), "page.txt")
+    assert not [c for c in got.cells if c.row == "not_processed.confirmation"]
+    assert "duplicate_row" in got.flags

@@ -1078,12 +1078,27 @@ def _table(
 
     cells: list[Cell] = []
     by_code: dict[str, RawRow] = {}
+    twice: set[str] = set()  # rows shown twice with other numbers: which is the row's
     for r in placed:
         if r.code in (None, UNKNOWN) or not r.values:
             continue
         if r.code in by_code:
             first = by_code[r.code]
             numbers = [sum(1 for t in x.values if labels.norm(t.text)) for x in (first, r)]
+            texts = [[labels.norm(t.text) for t in x.values] for x in (first, r)]
+            if all(numbers) and texts[0] != texts[1]:
+                # two rows of one label with other numbers (a wrapped label's last words read
+                # as the label again, over the numbers of the row after it): either may be the
+                # row's, and a row that lost its label may stand behind either
+                twice.add(r.code)
+                problems.flag(
+                    codes.DUPLICATE_ROW,
+                    f"{section}.{r.code}: the row appears twice with other numbers "
+                    f"({'/'.join(t.text or '空' for t in first.values[:8])}; "
+                    f"{'/'.join(t.text or '空' for t in r.values[:8])}); which are its own is "
+                    "not known, so none is read",
+                )
+                continue
             if numbers[1] > numbers[0]:
                 by_code[r.code] = r
                 problems.append(
@@ -1097,7 +1112,7 @@ def _table(
                     problems.append(line)
             continue
         by_code[r.code] = r
-    rows_withheld = (
+    rows_withheld = twice | (
         _covered_beside_heading(header_grid or [], by_code, problems)
         if section == "requests"
         else set()

@@ -713,6 +713,12 @@ def _copy_text(text: str) -> str:
         # a number alone on the line before a page's end or after its start is the page's
         # number (pdftotext writes a form feed between pages), not a cell: blanked in place
         text = _FOOT_NUMBER.sub(lambda m: " " * len(m.group()), text)
+        # the report's title at the top of a page, after the form feed: the page's running
+        # head, not words of the table it interrupts (joined to the next row's label, it hid
+        # the label's wording)
+        # (the line taken out, the form feed left on the next: a line of spaces left in its
+        # place would read as a blank cell in copies whose cells stand on lines of their own)
+        text = _RUNNING_HEAD.sub("", text)
     if "&" in text:
         text = html.unescape(text)
     if "\t" in text and len(_TAB_WITH_SPACES.findall(text, 0, 200_000)) >= 3:
@@ -1320,6 +1326,8 @@ _BARS = str.maketrans({"｜": "|", "│": "|", "┃": "|"})
 _FOOT_NUMBER = re.compile(
     r"(?m)^[ \t]*\d{1,4}[ \t]*(?=(?:\r?\n[ \t]*)*\f)|(?<=\f)[ \t]*\d{1,4}[ \t]*(?=\r?$)"
 )
+#: a report's title alone on the first line of a page (a form feed before it)
+_RUNNING_HEAD = re.compile(r"(?<=\f)[ \t]*[^\n|\d\f]*(?:\d{4}年)?[^\n|\d\f]*年度报告[ \t]*\r?\n")
 _MD_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
 _MD_HEADING = re.compile(r"^#{1,6}\s+")
 _MD_MARKUP = re.compile(r"^(?:#{1,6}\s+|>\s*|[*+-]\s+(?!\d))|\*\*")
