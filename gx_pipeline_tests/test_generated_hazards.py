@@ -1079,3 +1079,34 @@ def test_a_row_shown_twice_with_other_numbers_gives_none():
     got = parse_bytes("\n".join(lines).encode("utf-8"), "page.txt")
     assert not [c for c in got.cells if c.row == "not_processed.confirmation"]
     assert "duplicate_row" in got.flags
+
+
+@pytest.mark.parametrize(("template", "year"), FORMATS)
+@pytest.mark.parametrize("number", ["7", "  12  "])
+def test_laid_out_page_number_taken_out_leaves_no_blank_cell(template: str, year: int, number: str):
+    """A page's number alone on its line before the form feed (pdftotext) is taken out; left
+    as a line of spaces, it read as a blank cell (a copy whose cells stand on lines of their
+    own writes a blank one so), and before the appeals row's numbers, a blank of which the
+    text does not draw, it made fifteen cells of the fourteen, read in order a column right."""
+    for k in range(4):
+        rng = random.Random(f"laid-out-page-blank:{template}:{year}:{k}")
+        doc, values = _document(rng, template, year)
+        blank_at = rng.choice([c.code for c in contract.APPEAL_COLUMNS])
+        group = rng.choice(("review", "litigation_direct", "litigation_after_review"))
+        values[("appeals", group, blank_at)] = None
+        for key in [x for x in values if x[0] == "appeals" and x != ("appeals", group, blank_at)]:
+            values[key] = rng.randint(1, 9)
+        doc = map_cells(
+            doc,
+            lambda p, c, values=values: (
+                replace(c, text=str(values[c.key] or "")) if c.key and c.key[0] == "appeals" else c
+            ),
+        )
+        lines = render_text.laid_out(doc, rng).split("\n")
+        heading = next(i for i, line in enumerate(lines) if "行政复议、行政诉讼情况" in line)
+        row = next(i for i in range(heading, len(lines)) if lines[i].strip()[:1].isdigit())
+        lines[row] = "\f" + lines[row]
+        lines.insert(row, number)
+        got = parse_bytes("\n".join(lines).encode("utf-8"), "page.txt")
+        wrong = _differences(got, doc, values)
+        assert not {key: v for key, v in wrong.items() if v[1] not in ("absent", None)}, k

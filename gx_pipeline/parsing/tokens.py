@@ -711,13 +711,13 @@ def _copy_text(text: str) -> str:
     text = text.translate(_BARS)
     if "\f" in text:
         # a number alone on the line before a page's end or after its start is the page's
-        # number (pdftotext writes a form feed between pages), not a cell: blanked in place
-        text = _FOOT_NUMBER.sub(lambda m: " " * len(m.group()), text)
+        # number (pdftotext writes a form feed between pages), not a cell: taken out, its
+        # line left empty (a line of spaces reads as a blank cell in copies whose cells stand
+        # on lines of their own: before the appeals row, it moved every value a column right)
+        text = _FOOT_NUMBER.sub("", text)
         # the report's title at the top of a page, after the form feed: the page's running
         # head, not words of the table it interrupts (joined to the next row's label, it hid
-        # the label's wording)
-        # (the line taken out, the form feed left on the next: a line of spaces left in its
-        # place would read as a blank cell in copies whose cells stand on lines of their own)
+        # the label's wording); its line taken out, the form feed left on the next
         text = _RUNNING_HEAD.sub("", text)
     if "&" in text:
         text = html.unescape(text)
@@ -781,9 +781,10 @@ def text_tokens(text: str) -> list[Token]:
         line = raw.strip()
         if not line:
             bare_before = bare_line  # an empty line between them changes nothing
-            if raw and not open_row and not markdown:
+            if raw and "\f" not in raw and not open_row and not markdown:
                 # a line of only spaces: in copies whose cells are separated by empty lines
-                # this is a blank cell (an empty paragraph is harmless: no row takes it)
+                # this is a blank cell (an empty paragraph is harmless: no row takes it); a
+                # form feed is a page's end, not a cell
                 tokens.append(Token(CELL, "", 0, no, 1))
             continue
         if markdown:
