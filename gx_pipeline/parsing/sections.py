@@ -1109,6 +1109,7 @@ def _table(
         # under seven columns and nowhere else
         centres[7] = _aligned_columns(list(by_code.values()), 7, header_x)
     said_positions = False
+    said_orders: set[int] = set()  # proactive blocks whose header's order of columns was said
     for trow in template_rows:
         r = by_code.get(trow.code)
         if trow.code in rows_withheld:
@@ -1121,6 +1122,18 @@ def _table(
         n = len(trow.columns)
         columns = drawn or trow.columns
         vals = r.values
+        if section == "proactive" and vals:
+            columns = _proactive_drawn(trow, (block_headers or {}).get(r.block, []))
+            if columns is None:
+                complete = False
+                problems.flag(codes.CELLS_UNPLACED, _order_not_named(trow.code, vals))
+                continue
+            if columns != trow.columns and r.block not in said_orders:
+                said_orders.add(r.block)
+                problems.append(
+                    f"proactive: the header of the block of {trow.code} orders its columns "
+                    f"{', '.join(c.code for c in columns)}; each value is read under its heading"
+                )
         if vals and len(vals) < n and all(t.x is not None for t in vals):
             # text laid out by spaces draws no blank cell: a value's column is where it stands
             placed_by_x = _by_position(vals, centres.get(n))
@@ -1341,6 +1354,17 @@ def _by_position(vals: list[Token], centres: list[float] | None) -> list[Token |
     return out
 
 
+def _header_order(trow: contract.Row, headers: list[str]) -> list[str]:
+    """The row's columns a proactive block's header names, in the order it draws them."""
+    named: list[tuple[int, int, str]] = []  # (header text, position in it, column)
+    for h, text in enumerate(headers):
+        for col in trow.columns:
+            at = labels.proactive_column_at(text, col.code)
+            if at is not None:
+                named.append((h, at, col.code))
+    return [code for _, _, code in sorted(named)]
+
+
 def _named_columns(
     trow: contract.Row, vals: list[Token], headers: list[str]
 ) -> dict[str, Token] | None:
@@ -1349,19 +1373,37 @@ def _named_columns(
     the columns the header names, in order. None when the header does not tell, or holds
     more column headings than it names (`本年新 本年新 对外公开总数量`, headings cut short: the
     row's blank cells may stand under any of them)."""
-    named: list[tuple[int, int, str]] = []  # (header text, position in it, column)
-    for h, text in enumerate(headers):
-        for col in trow.columns:
-            at = labels.proactive_column_at(text, col.code)
-            if at is not None:
-                named.append((h, at, col.code))
-    order = [code for _, _, code in sorted(named)]
+    order = _header_order(trow, headers)
     template_order = [c.code for c in trow.columns if c.code in order]
     if len(order) != len(vals) or len(set(order)) != len(order) or order != template_order:
         return None
     if sum(labels.proactive_column_starts(text) for text in headers) > len(order):
         return None
     return dict(zip(order, vals, strict=True))
+
+
+def _proactive_drawn(trow: contract.Row, headers: list[str]) -> tuple[contract.Column, ...] | None:
+    """The columns of a proactive row in the order its block's header draws them: the
+    template's where the header names them in that order, or does not tell (no header, or a
+    heading named twice: a header repeated over a page break); the header's own where it names
+    each column once in another order (a value is under the heading above it). None where it
+    names some in another order and not the others: no value's column is certain."""
+    order = _header_order(trow, headers)
+    if len(set(order)) != len(order) or order == [c.code for c in trow.columns if c.code in order]:
+        return trow.columns
+    if len(order) < len(trow.columns):
+        return None
+    by_code = {c.code: c for c in trow.columns}
+    return tuple(by_code[code] for code in order)
+
+
+def _order_not_named(code: str, vals: list[Token]) -> str:
+    shown = "/".join(t.text or "空" for t in vals)
+    return (
+        f"proactive.{code}: the block's header draws some of the row's columns in another "
+        f"order than the template's, and does not name each of them once; which column each "
+        f"value ({shown}) belongs to is not known, so none is read"
+    )
 
 
 def _displaced_labels(
@@ -2601,8 +2643,10 @@ def _appeals(
                 codes.CELLS_UNPLACED,
                 f"appeals: row {r.label!r} is not in the template; its values are not assigned",
             )
-    if sum(len(p.values) for p in parts) > 15:
-        # blank rows around the single value row: header rows' covered positions
+    if sum(len(p.values) for p in parts) > 15 or cut:
+        # blank rows around the single value row: header rows' covered positions (the blank
+        # first cells of a grid's last header row); a row the file cuts short may leave them
+        # and it fewer than 15 together
         parts = [p for p in parts if any(labels.norm(t.text) for t in p.values)] or parts
     # rows the page shows the ends of, or made of the copy's cells (a cell a line, `0 |`)
     ended = [p for p in parts if p.hard or all(t.kind == CELL for t in p.values)]
@@ -2889,9 +2933,10 @@ def _appeals_sequence(
         # row followed by fillers, or split over several rows, had merged cells instead.
         row = parts[-1]
         last_row = len(parts) == 1 and row.hard and not row.padded and sequence[0].table == 0
-        # text laid out by spaces (a PDF's lines, pdftotext -layout) draws no blank cell
-        # anywhere: its missing cells may be any of the row's, not only its last ones
-        last_row = last_row and all(t.x is None for t in sequence)
+        # text laid out by spaces (a PDF's lines, pdftotext -layout, a flipbook's line of
+        # values) draws no blank cell anywhere: its missing cells may be any of the row's, not
+        # only its last ones
+        last_row = last_row and all(t.x is None and not t.spaced for t in sequence)
         # only the last group's last cells may be missing (review and direct litigation shown
         # in full): fewer cells are merged ones as likely as empty ones
         if (
