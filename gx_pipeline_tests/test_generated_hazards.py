@@ -993,6 +993,39 @@ def test_section_two_columns_in_another_order_are_read_under_their_headings(
         assert any("orders its columns" in p for p in got.problems)
 
 
+_PROACTIVE_HEADINGS = {
+    "本年新制作数量": ("本年新制作数量", "本年新"),
+    "本年制发件数": ("本年制发件数", "本年(2023)制发件数", "本年制发件数（件）"),
+    "现行有效件数": ("现行有效件数", "现行有效件数（历史累计）", "现行有效件"),
+}
+_TEXT_FORMS = {
+    # a block's header written downwards, a character a line
+    "flipbook": lambda doc, rng: render_text.flipbook(doc, rng),
+    # long headings one space apart
+    "laid-out": lambda doc, rng: render_text.laid_out(doc, rng),
+    "spaced": lambda doc, rng: render_text.spaced_rows(doc, rng),
+}
+
+
+@pytest.mark.parametrize("form", sorted(_TEXT_FORMS))
+def test_section_two_columns_in_another_order_in_text_are_read_under_their_headings(form: str):
+    """The same in text forms whose header is no row of cells: a flipbook writes it downwards
+    a character a line, a PDF's text runs long headings together one space apart, and a
+    heading may be cut short (本年新) or worded otherwise (现行有效件数（历史累计）). The header
+    was not read, so the values went to each other's columns with no flag; they are read
+    under their headings, or not at all."""
+    for k, (template, year) in enumerate(FORMATS * 3):
+        rng = random.Random(f"proactive-order-text:{form}:{k}")
+        values = generate(rng, template)
+        headers = {h: rng.choice(forms) for h, forms in _PROACTIVE_HEADINGS.items()}
+        opts = LayoutOptions(template=template, year=year, headers=headers)
+        doc = build_document(rng, make_meta(rng, year), section_tables(opts, values), values)
+        order = _PROACTIVE_ORDERS[k % len(_PROACTIVE_ORDERS)]
+        doc = map_tables(doc, lambda t, o=order: proactive_columns_in_order(t, o))
+        got = parse_bytes(_TEXT_FORMS[form](doc, rng).encode("utf-8"), "page.txt")
+        assert _wrong(got, doc, values) == {}, (template, year, headers)
+
+
 def _reversed_one_unread(table: Table) -> Table:
     """Section 二's columns drawn the other way round, 上一年项目数量 (2019) or 本年制发件数
     (2021) unreadable."""

@@ -160,6 +160,9 @@ class _Reader:
         self.group_at: tuple[int | None, int | None] | None = None
         #: the field of the last blank cell of the requests header in a text copy's line
         self.blank_td: int | None = None
+        #: characters standing one a line in section 二 (a flipbook's header written
+        #: downwards: 信 / 息 / 内 / 容 / 本 / 年 / 新 / 制 / 作 …), not yet joined
+        self.header_chars: list[str] = []
 
     # --- rows -----------------------------------------------------------------------------
 
@@ -267,6 +270,10 @@ class _Reader:
 
     def token(self, tok: Token) -> None:
         text = tok.text  # a line outside the sections went to chrome_line (run)
+        if self.section == "proactive" and tok.kind == LINE and len(text) == 1:
+            self.header_chars.append(text)
+        elif self.header_chars:
+            self.downward_header()
         # a cell of a row laid out by spaces is a value cell by its place, readable or not
         value_like = (is_value_text(text) and (tok.kind == CELL or self.lines_are_values)) or (
             tok.x is not None and not labels.has_chinese(text)
@@ -300,6 +307,17 @@ class _Reader:
             self.section = None
             return
         self.label(tok)
+
+    def downward_header(self) -> None:
+        """The characters a flipbook writes a block's header in, one a line, joined: they
+        tell the order of the block's columns as a header row's cells do."""
+        text = labels.norm("".join(self.header_chars))
+        self.header_chars = []
+        if self.section == "proactive" and labels.proactive_column_starts(text) >= 2:
+            if self.block_has_rows:  # a header after rows: the next block, without a title
+                self.close()
+                self.new_block()
+            self.scan.block_headers.setdefault(self.block, []).append(text)
 
     def start_heading(self, heading: str) -> None:
         self.enter(heading)
@@ -664,7 +682,11 @@ class _Reader:
                 self.scan.votes["2021"] += 1
             self.open(m.code, tok, m.exact, m.core)
             return True
-        if self.section == "proactive" and labels.is_proactive_header(text):
+        if self.section == "proactive" and (
+            labels.is_proactive_header(text)
+            # several headings run together (a PDF's text puts one space between long ones)
+            or labels.proactive_column_starts(labels.norm(text)) >= 2
+        ):
             self.close()
             if self.block_has_rows:  # a header after rows: the next block, without a title
                 self.new_block()
@@ -1354,15 +1376,23 @@ def _by_position(vals: list[Token], centres: list[float] | None) -> list[Token |
     return out
 
 
-def _header_order(trow: contract.Row, headers: list[str]) -> list[str]:
-    """The row's columns a proactive block's header names, in the order it draws them."""
-    named: list[tuple[int, int, str]] = []  # (header text, position in it, column)
+def _header_order(trow: contract.Row, headers: list[str], cut: bool = False) -> list[str | None]:
+    """The row's columns a proactive block's header names, in the order it draws them; with
+    `cut`, also a None where a heading starts that names none of them (cut short: 本年新)."""
+    named: list[tuple[int, int, str | None]] = []  # (header text, position in it, column)
     for h, text in enumerate(headers):
-        for col in trow.columns:
-            at = labels.proactive_column_at(text, col.code)
-            if at is not None:
-                named.append((h, at, col.code))
-    return [code for _, _, code in sorted(named)]
+        at = [
+            (p, col.code)
+            for col in trow.columns
+            if (p := labels.proactive_column_at(text, col.code)) is not None
+        ]
+        named.extend((h, p, code) for p, code in at)
+        if cut:
+            starts = labels.proactive_column_start_positions(text)
+            for start, end in zip(starts, [*starts[1:], len(text)], strict=False):
+                if not any(start <= p < end for p, _ in at):
+                    named.append((h, start, None))
+    return [code for _, _, code in sorted(named, key=lambda n: n[:2])]
 
 
 def _named_columns(
@@ -1389,6 +1419,11 @@ def _proactive_drawn(trow: contract.Row, headers: list[str]) -> tuple[contract.C
     each column once in another order (a value is under the heading above it). None where it
     names some in another order and not the others: no value's column is certain."""
     order = _header_order(trow, headers)
+    missing = [c.code for c in trow.columns if c.code not in order]
+    slots = _header_order(trow, headers, cut=True)
+    if len(missing) == 1 and len(slots) == len(trow.columns) and slots.count(None) == 1:
+        # a heading cut short (本年新) among the named ones: the column they do not name
+        order = [code if code is not None else missing[0] for code in slots]
     if len(set(order)) != len(order) or order == [c.code for c in trow.columns if c.code in order]:
         return trow.columns
     if len(order) < len(trow.columns):
