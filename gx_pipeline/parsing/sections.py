@@ -1145,7 +1145,8 @@ def _table(
         columns = drawn or trow.columns
         vals = r.values
         if section == "proactive" and vals:
-            columns = _proactive_drawn(trow, (block_headers or {}).get(r.block, []))
+            headers = tuple((block_headers or {}).get(r.block, []))
+            columns = _proactive_drawn(trow.columns, headers)
             if columns is None:
                 complete = False
                 problems.flag(codes.CELLS_UNPLACED, _order_not_named(trow.code, vals))
@@ -1376,14 +1377,16 @@ def _by_position(vals: list[Token], centres: list[float] | None) -> list[Token |
     return out
 
 
-def _header_order(trow: contract.Row, headers: list[str], cut: bool = False) -> list[str | None]:
-    """The row's columns a proactive block's header names, in the order it draws them; with
-    `cut`, also a None where a heading starts that names none of them (cut short: 本年新)."""
+def _header_order(
+    columns: tuple[contract.Column, ...], headers: tuple[str, ...] | list[str], cut: bool = False
+) -> list[str | None]:
+    """The columns a proactive block's header names, in the order it draws them; with `cut`,
+    also a None where a heading starts that names none of them (cut short: 本年新)."""
     named: list[tuple[int, int, str | None]] = []  # (header text, position in it, column)
     for h, text in enumerate(headers):
         at = [
             (p, col.code)
-            for col in trow.columns
+            for col in columns
             if (p := labels.proactive_column_at(text, col.code)) is not None
         ]
         named.extend((h, p, code) for p, code in at)
@@ -1403,7 +1406,7 @@ def _named_columns(
     the columns the header names, in order. None when the header does not tell, or holds
     more column headings than it names (`本年新 本年新 对外公开总数量`, headings cut short: the
     row's blank cells may stand under any of them)."""
-    order = _header_order(trow, headers)
+    order = _header_order(trow.columns, headers)
     template_order = [c.code for c in trow.columns if c.code in order]
     if len(order) != len(vals) or len(set(order)) != len(order) or order != template_order:
         return None
@@ -1412,23 +1415,27 @@ def _named_columns(
     return dict(zip(order, vals, strict=True))
 
 
-def _proactive_drawn(trow: contract.Row, headers: list[str]) -> tuple[contract.Column, ...] | None:
-    """The columns of a proactive row in the order its block's header draws them: the
-    template's where the header names them in that order, or does not tell (no header, or a
-    heading named twice: a header repeated over a page break); the header's own where it names
-    each column once in another order (a value is under the heading above it). None where it
-    names some in another order and not the others: no value's column is certain."""
-    order = _header_order(trow, headers)
-    missing = [c.code for c in trow.columns if c.code not in order]
-    slots = _header_order(trow, headers, cut=True)
-    if len(missing) == 1 and len(slots) == len(trow.columns) and slots.count(None) == 1:
-        # a heading cut short (本年新) among the named ones: the column they do not name
-        order = [code if code is not None else missing[0] for code in slots]
-    if len(set(order)) != len(order) or order == [c.code for c in trow.columns if c.code in order]:
-        return trow.columns
-    if len(order) < len(trow.columns):
+@functools.lru_cache(maxsize=1024)
+def _proactive_drawn(
+    columns: tuple[contract.Column, ...], headers: tuple[str, ...]
+) -> tuple[contract.Column, ...] | None:
+    """A proactive row's `columns` in the order its block's header draws them: the template's
+    where the header names them in that order, or does not tell (no header, or a heading named
+    twice: a header repeated over a page break); the header's own where it names each column
+    once in another order (a value is under the heading above it). None where it names some
+    in another order and not the others: no value's column is certain."""
+    order = _header_order(columns, headers)
+    missing = [c.code for c in columns if c.code not in order]
+    if len(missing) == 1:
+        slots = _header_order(columns, headers, cut=True)
+        if len(slots) == len(columns) and slots.count(None) == 1:
+            # a heading cut short (本年新) among the named ones: the column they do not name
+            order = [code if code is not None else missing[0] for code in slots]
+    if len(set(order)) != len(order) or order == [c.code for c in columns if c.code in order]:
+        return columns
+    if len(order) < len(columns):
         return None
-    by_code = {c.code: c for c in trow.columns}
+    by_code = {c.code: c for c in columns}
     return tuple(by_code[code] for code in order)
 
 
