@@ -23,6 +23,7 @@ from gx_pipeline.pagegen.layout import (
     keyed_cells,
     map_cells,
     map_tables,
+    proactive_columns_in_order,
     section_tables,
 )
 from gx_pipeline.pagegen.metadata import make_meta
@@ -1110,3 +1111,191 @@ def test_laid_out_page_number_taken_out_leaves_no_blank_cell(template: str, year
         got = parse_bytes("\n".join(lines).encode("utf-8"), "page.txt")
         wrong = _differences(got, doc, values)
         assert not {key: v for key, v in wrong.items() if v[1] not in ("absent", None)}, k
+
+
+# --- section 二's columns drawn in another order --------------------------------------------
+
+_PROACTIVE_ORDERS = [(1, 0, 2), (2, 0, 1), (0, 2, 1), (2, 1, 0)]
+
+
+@pytest.mark.parametrize("order", _PROACTIVE_ORDERS)
+@pytest.mark.parametrize("rendering", sorted(RENDERINGS))
+def test_section_two_columns_in_another_order_are_read_under_their_headings(
+    order: tuple[int, ...], rendering: str
+):
+    """A block of section 二 whose header draws its three columns in another order than the
+    template's (现行有效件数 first, 本年增/减 before 上一年项目数量), each value under its
+    heading: read in the template's order, the values went to each other's columns with no
+    flag. Each is read under the heading above it, and the order said."""
+    for k, (template, year) in enumerate(FORMATS):
+        rng = random.Random(f"proactive-order:{order}:{rendering}:{k}")
+        doc, values = _document(rng, template, year)
+        doc = map_tables(doc, lambda t: proactive_columns_in_order(t, order))
+        got = _read(doc, rendering, rng)
+        assert _differences(got, doc, values) == {}, (template, year)
+        assert any("orders its columns" in p for p in got.problems)
+
+
+_PROACTIVE_HEADINGS = {
+    "本年新制作数量": ("本年新制作数量", "本年新"),
+    "本年制发件数": ("本年制发件数", "本年(2023)制发件数", "本年制发件数（件）"),
+    "现行有效件数": ("现行有效件数", "现行有效件数（历史累计）", "现行有效件"),
+}
+_TEXT_FORMS = {
+    # a block's header written downwards, a character a line
+    "flipbook": lambda doc, rng: render_text.flipbook(doc, rng),
+    # long headings one space apart
+    "laid-out": lambda doc, rng: render_text.laid_out(doc, rng),
+    "spaced": lambda doc, rng: render_text.spaced_rows(doc, rng),
+}
+
+
+@pytest.mark.parametrize("form", sorted(_TEXT_FORMS))
+def test_section_two_columns_in_another_order_in_text_are_read_under_their_headings(form: str):
+    """The same in text forms whose header is no row of cells: a flipbook writes it downwards
+    a character a line, a PDF's text runs long headings together one space apart, and a
+    heading may be cut short (本年新) or worded otherwise (现行有效件数（历史累计）). The header
+    was not read, so the values went to each other's columns with no flag; they are read
+    under their headings, or not at all."""
+    for k, (template, year) in enumerate(FORMATS * 3):
+        rng = random.Random(f"proactive-order-text:{form}:{k}")
+        values = generate(rng, template)
+        headers = {h: rng.choice(forms) for h, forms in _PROACTIVE_HEADINGS.items()}
+        opts = LayoutOptions(template=template, year=year, headers=headers)
+        doc = build_document(rng, make_meta(rng, year), section_tables(opts, values), values)
+        order = _PROACTIVE_ORDERS[k % len(_PROACTIVE_ORDERS)]
+        doc = map_tables(doc, lambda t, o=order: proactive_columns_in_order(t, o))
+        got = parse_bytes(_TEXT_FORMS[form](doc, rng).encode("utf-8"), "page.txt")
+        assert _wrong(got, doc, values) == {}, (template, year, headers)
+
+
+def _reversed_one_unread(table: Table) -> Table:
+    """Section 二's columns drawn the other way round, 上一年项目数量 (2019) or 本年制发件数
+    (2021) unreadable."""
+    unread = {"上一年项目数量", "本年制发件数"}
+    table = proactive_columns_in_order(table, (2, 1, 0))
+    rows = tuple(
+        tuple(replace(c, text="□□□□") if c.text in unread else c for c in row) for row in table.rows
+    )
+    return replace(table, rows=rows)
+
+
+@pytest.mark.parametrize("rendering", sorted(RENDERINGS))
+def test_section_two_columns_in_another_order_with_one_unread_give_no_number(rendering: str):
+    """The same, one heading unreadable (□□□□): the two named stand in another order than the
+    template's, so where the third stands is not known; the block's values are not read."""
+    for k, (template, year) in enumerate(FORMATS):
+        rng = random.Random(f"proactive-order-unread:{rendering}:{k}")
+        doc, values = _document(rng, template, year)
+        doc = map_tables(doc, _reversed_one_unread)
+        got = _read(doc, rendering, rng)
+        assert _wrong(got, doc, values) == {}, (template, year)
+        assert "cells_unplaced" in got.flags
+
+
+# --- a Traditional Chinese mirror whose page opens with long scripts -------------------------
+
+
+@pytest.mark.parametrize("script_kb", [25, 60])
+def test_a_traditional_page_opening_with_long_scripts_is_read_in_simplified(script_kb: int):
+    """A mirror's page in Traditional Chinese whose head holds tens of kilobytes of inline
+    script before its first word: the script was told from the first 20,000 characters only,
+    none of them Chinese, so the page was read unconverted: the agency in Traditional
+    characters, the table's labels unmatched. The whole page is read in Simplified now."""
+    import opencc
+
+    s2t = opencc.OpenCC("s2t")
+    for k, (template, year) in enumerate(FORMATS):
+        rng = random.Random(f"traditional-long-head:{script_kb}:{k}")
+        doc, values = _document(rng, template, year)
+        script = (
+            "<script>var cfg = {"
+            + ",".join(f'"k{i}": {i}' for i in range(script_kb * 100))
+            + "};</script>"
+        )
+        page = s2t.convert(render_html.trs_page(doc, rng)).replace("<head>", "<head>" + script, 1)
+        got = parse_bytes(page.encode("utf-8"), "page.html")
+        assert got.agency == doc.meta.agency
+        assert _differences(got, doc, values) == {}, (template, year)
+
+
+# --- flipbook text that leaves blank cells blank ---------------------------------------------
+
+
+def test_a_flipbook_line_of_appeals_values_with_a_blank_gives_no_number():
+    """Flipbook or PDF text writes a row of values as one line separated by spaces, and a blank
+    cell as nothing: an appeals line of 14 values may lack any of its cells, not only its last
+    (as a pipe copy's last row does). Read from the first column, a blank in the review group
+    moved the values after it one column left; the row is not read, and why is said."""
+    tried = 0
+    for k, (template, year) in enumerate(FORMATS * 4):
+        rng = random.Random(f"flipbook-appeals-blank:{k}")
+        doc, values = _document(rng, template, year)
+        zeros = [
+            key
+            for key, v in values.items()
+            if key[0] == "appeals" and key[1] != "litigation_after_review" and key[2] != "total"
+            if v == 0
+        ]
+        if not zeros:
+            continue
+        tried += 1
+        gone = rng.choice(zeros)
+        values = {**values, gone: None}
+        doc = map_cells(doc, lambda p, c, g=gone: replace(c, text="") if c.key == g else c)
+        got = parse_bytes(render_text.flipbook(doc, rng).encode("utf-8"), "page.txt")
+        assert {key for key in _wrong(got, doc, values) if key[0] == "appeals"} == set(), gone
+        assert not any(c.section == "appeals" for c in got.cells if c.value is not None), gone
+        assert "cells_unplaced" in got.flags
+    assert tried >= 5
+
+
+# --- grid Markdown cut off inside the appeals row --------------------------------------------
+
+
+@pytest.mark.parametrize("rendering", ["md-repeat", "md-blank"])
+def test_grid_markdown_cut_inside_the_appeals_row_moves_no_value(rendering: str):
+    """A download or excerpt of a converter's Markdown that ends inside the appeals row, before
+    its closing bar: the row's opening bar was read as an empty first cell (every value one
+    column to the right), and where the last header row opens with blank positions (merged
+    cells left blank) those were read as the row's first cells (five columns to the right).
+    The cells before the cut are read in their columns; the rest are said to be missing."""
+    for k, (template, year) in enumerate(FORMATS * 3):
+        rng = random.Random(f"md-cut-appeals:{rendering}:{k}")
+        doc, values = _document(rng, template, year)
+        text, _ = RENDERINGS[rendering](doc, rng)
+        lines = text.split("\n")
+        at = max(i for i, line in enumerate(lines) if line.startswith("|") and "结果维持" in line)
+        cells = lines[at + 1].split("|")
+        shown = 1 + (k % 14)  # cut after the opening bar and this many cells
+        lines[at + 1] = "|".join(cells[: shown + 1]).rstrip()
+        got = parse_bytes("\n".join(lines[: at + 2]).encode("utf-8"), "page.md")
+        assert _wrong(got, doc, values) == {}, (template, year, shown)
+        assert "incomplete" in got.flags
+
+
+# --- a copy that separates cells by spaces ---------------------------------------------------
+
+
+def test_a_header_row_separated_by_spaces_is_read_as_headings():
+    """A reader's copy writes a table row a line, its cells separated by two spaces. Its header
+    lines (总计  自然人  法人或其他组织) were read as prose, not as headings: a requests table
+    that draws 总计 first was read in the template's order, and where each row has one
+    applicant's requests only, the sums hold either way round: wrong values in a report marked
+    clean. The headings are read; the order they give is read or said."""
+    for k, (template, year) in enumerate(FORMATS * 4):
+        rng = random.Random(f"spaced-total-first:{k}")
+        values = generate(rng, template)
+        # one applicant's requests a row: the sums cannot tell 总计 from that applicant
+        for key, v in list(values.items()):
+            if key[0] == "requests" and key[2] not in ("total", "natural_person"):
+                values[key] = 0
+        for row in {key[1] for key in values if key[0] == "requests"}:
+            values[("requests", row, "total")] = values[("requests", row, "natural_person")]
+        opts = LayoutOptions(template=template, year=year, corner="")
+        doc = build_document(rng, make_meta(rng, year), section_tables(opts, values), values)
+        doc = _requests_table(doc, lambda t: _moved_first(t, "total"))
+        got = parse_bytes(render_text.spaced_rows(doc, rng).encode("utf-8"), "page.txt")
+        wrong = _wrong(got, doc, values)
+        assert not wrong or "column_order_guessed" in got.flags, sorted(wrong)[:4]
+        assert any("总计" in p and "requests" in p for p in got.problems)

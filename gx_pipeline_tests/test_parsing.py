@@ -610,6 +610,26 @@ def test_next_years_plans_after_the_tables_do_not_state_the_report_year():
 
 
 @pytest.mark.parametrize(
+    "line",
+    [
+        "发布时间：[2022-01-20] 来源：开远市统计局",
+        "【发布日期】【2022-01-20】",
+        "日期：（2022年1月20日） 浏览次数：35",
+        "发布时间 (2022.01.20)",
+    ],
+)
+def test_a_publication_date_in_brackets_is_read(line: str):
+    """Portals that set the date after its label in brackets (发布时间：[2022-01-20]): the
+    label's date was not seen, so the page had no publication date, and said so."""
+    page = _AGENCY_PAGE.format(
+        head=f"开远市统计局2021年政府信息公开工作年度报告\n{line}",
+        body="一年来工作有序推进。",
+        sign="",
+    )
+    assert parse_bytes(page.encode("utf-8"), "dated.txt").published == "2022-01-20"
+
+
+@pytest.mark.parametrize(
     "opening",
     [
         "本报告由{agency}根据《中华人民共和国政府信息公开条例》要求编制。",

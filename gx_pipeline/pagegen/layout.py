@@ -448,3 +448,16 @@ def map_cells(doc: Document, fn) -> Document:
 
 def map_tables(doc: Document, fn) -> Document:
     return replace(doc, blocks=tuple(fn(b) if isinstance(b, Table) else b for b in doc.blocks))
+
+
+def proactive_columns_in_order(table: Table, order: tuple[int, ...]) -> Table:
+    """Section 二's three-column blocks with their columns drawn in `order` (positions of the
+    template's columns), heading and values together: each value stays under its heading."""
+    if table.section != "proactive":
+        return table
+    rows = []
+    for row in table.rows:
+        if len(row) == 1 + len(order) and all(c.colspan == 1 for c in row):
+            row = (row[0], *(row[1 + k] for k in order))
+        rows.append(row)
+    return replace(table, rows=tuple(rows))

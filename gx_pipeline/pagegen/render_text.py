@@ -9,6 +9,9 @@
   realdev 101/108; a blank cell cannot be drawn here, so styles give it a visible marker.
 - `flipbook`: PDF/flipbook text: column headers broken one character per line, a data row as
   one whitespace-separated line, page numbers between pages.
+- `tab_rows`: a browser's copy of the page: a table row a line, its cells separated by TABs.
+- `spaced_rows`: a reader's plain-text copy: a table row a line, its cells separated by two
+  spaces, so a blank cell leaves only spaces.
 """
 
 from __future__ import annotations
@@ -309,3 +312,29 @@ def _laid_out_header(
         centre = (value_x[c - first_value] + value_x[end]) // 2 + gap // 2
         line = _put(line, centre - len(text) // 2, text)
     return [*out, line] if line else out
+
+
+def _rows_copy(doc: Document, join) -> str:
+    m = doc.meta
+    date = f"{m.date_label}：{m.published.isoformat()}" if m.date_place != "signoff" else ""
+    out = [m.title, date or f"来源：{m.publisher}"]
+    for block in doc.blocks:
+        if isinstance(block, Para):
+            if block.kind != "title":
+                out.append(block.text)
+            continue
+        out.extend(join([_flat(c.text) for c in row]) for row in block.rows)
+    return "\n".join(out) + "\n"
+
+
+def tab_rows(doc: Document, rng: random.Random, *, trimmed: bool = True) -> str:
+    """A browser's copy of the page: a table row a line, cells separated by TABs, the grid
+    positions merged cells cover not written; `trimmed`, as an editor that strips trailing
+    white space keeps it, a row loses its blank end cells."""
+    return _rows_copy(doc, lambda cells: "\t".join(cells).rstrip() if trimmed else "\t".join(cells))
+
+
+def spaced_rows(doc: Document, rng: random.Random) -> str:
+    """A reader's plain-text copy: a table row a line, cells separated by two spaces; a blank
+    cell leaves only spaces, so a row with blanks shows fewer cells than columns."""
+    return _rows_copy(doc, lambda cells: "  ".join(cells).rstrip())

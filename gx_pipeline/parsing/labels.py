@@ -428,6 +428,11 @@ def proactive_column_starts(header: str) -> int:
     return len(_PROACTIVE_COLUMN_START.findall(header))
 
 
+def proactive_column_start_positions(header: str) -> list[int]:
+    """Where in a header text (normalised) each section 二 column heading starts."""
+    return [m.start() for m in _PROACTIVE_COLUMN_START.finditer(header)]
+
+
 _CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 

@@ -86,6 +86,8 @@ _LABELLED_DATE = re.compile(
     # plain 日期/时间 need one: 受理时间2021年5月1日 in a sentence is no publication date
     r"(?:(?P<label>发布时间|发布日期|发文日期|成文日期|产生日期|公开日期|更新时间|发稿时间|发布于)"
     r"\s*[:：】\]]?|(?P<plain>日期|时间)\s*[:：】\]])\s*"
+    # the date itself may stand in brackets (发布时间：[2022-01-20])
+    r"(?:[\[【(（]\s*)?"
     r"(?:(?P<y>20\d{2})\s*[-/.年]\s*(?P<mo>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?)?"
 )
 _LABEL_RANK = {

@@ -27,7 +27,7 @@ from gx_pipeline.report import Report
 
 #: bump on any change that can change a parse; the warehouse records it per report and Dagster
 #: uses it as the code version of the derived assets
-PARSER_VERSION = "2.2.16"
+PARSER_VERSION = "2.2.17"
 
 _IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 #: images every page has: share buttons, QR codes, logos, badges
@@ -38,8 +38,24 @@ _ICON = re.compile(
 )
 # characters that only Traditional Chinese text uses, common in these reports
 _TRADITIONAL = re.compile(r"[開與國為於關資務條報處請況計總審議訴規範許罰對機構產區縣鎮辦]")
+#: how much of a page is looked at at a time to tell its script
+_SAMPLE = 20000
 _SIMPLIFIED = re.compile(r"[开与国为于关资务条报处请况计总审议诉规范许罚对机构产区县镇办]")
 _ATTACHMENT = re.compile(r"\.(?:pdf|docx?|wps|xlsx?)\b", re.IGNORECASE)
+
+
+def _traditional(text: str) -> bool:
+    """Whether the page is written in Traditional Chinese: the characters only one script
+    uses, counted from the page's start until enough of them are seen (a page may open with
+    tens of kilobytes of scripts and styles before its first word)."""
+    traditional = simplified = 0
+    for start in range(0, len(text), _SAMPLE):
+        sample = text[start : start + _SAMPLE]
+        traditional += len(_TRADITIONAL.findall(sample))
+        simplified += len(_SIMPLIFIED.findall(sample))
+        if traditional + simplified >= 50:
+            break
+    return traditional > 5 and traditional > simplified
 
 
 def parse_file(path: str | Path) -> Report:
@@ -73,9 +89,7 @@ def parse_bytes(data: bytes, source: str, sha256: str | None = None) -> Report:
         problems = Problems(document.problems)
         for code in document.codes:
             problems.raise_code(code)
-    sample = text[:20000]
-    traditional = len(_TRADITIONAL.findall(sample))
-    if traditional > 5 and traditional > len(_SIMPLIFIED.findall(sample)):
+    if _traditional(text):
         # mirror sites re-host reports in Traditional Chinese; the labels are Simplified
         text = _t2s().convert(text)
         if document is not None:

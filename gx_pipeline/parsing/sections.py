@@ -176,6 +176,9 @@ class _Reader:
         self.group_at: tuple[int | None, int | None] | None = None
         #: the field of the last blank cell of the requests header in a text copy's line
         self.blank_td: int | None = None
+        #: characters standing one a line in section 二 (a flipbook's header written
+        #: downwards: 信 / 息 / 内 / 容 / 本 / 年 / 新 / 制 / 作 …), not yet joined
+        self.header_chars: list[str] = []
 
     # --- rows -----------------------------------------------------------------------------
 
@@ -283,6 +286,10 @@ class _Reader:
 
     def token(self, tok: Token) -> None:
         text = tok.text  # a line outside the sections went to chrome_line (run)
+        if self.section == "proactive" and tok.kind == LINE and len(text) == 1:
+            self.header_chars.append(text)
+        elif self.header_chars:
+            self.downward_header()
         # a cell of a row laid out by spaces is a value cell by its place, readable or not
         value_like = (is_value_text(text) and (tok.kind == CELL or self.lines_are_values)) or (
             tok.x is not None and not labels.has_chinese(text)
@@ -316,6 +323,17 @@ class _Reader:
             self.section = None
             return
         self.label(tok)
+
+    def downward_header(self) -> None:
+        """The characters a flipbook writes a block's header in, one a line, joined: they
+        tell the order of the block's columns as a header row's cells do."""
+        text = labels.norm("".join(self.header_chars))
+        self.header_chars = []
+        if self.section == "proactive" and labels.proactive_column_starts(text) >= 2:
+            if self.block_has_rows:  # a header after rows: the next block, without a title
+                self.close()
+                self.new_block()
+            self.scan.block_headers.setdefault(self.block, []).append(text)
 
     def start_heading(self, heading: str) -> None:
         self.enter(heading)
@@ -671,7 +689,11 @@ class _Reader:
                 self.scan.votes["2021"] += 1
             self.open(m.code, tok, m.exact, m.core)
             return True
-        if self.section == "proactive" and labels.is_proactive_header(text):
+        if self.section == "proactive" and (
+            labels.is_proactive_header(text)
+            # several headings run together (a PDF's text puts one space between long ones)
+            or labels.proactive_column_starts(labels.norm(text)) >= 2
+        ):
             self.close()
             if self.block_has_rows:  # a header after rows: the next block, without a title
                 self.new_block()
@@ -1148,6 +1170,7 @@ def _table(
         # under seven columns and nowhere else
         centres[7] = _aligned_columns(list(by_code.values()), 7, header_x)
     said_positions = False
+    said_orders: set[int] = set()  # proactive blocks whose header's order of columns was said
     for trow in template_rows:
         r = by_code.get(trow.code)
         if trow.code in rows_withheld:
@@ -1160,6 +1183,19 @@ def _table(
         n = len(trow.columns)
         columns = drawn or trow.columns
         vals = r.values
+        if section == "proactive" and vals:
+            headers = tuple((block_headers or {}).get(r.block, []))
+            columns = _proactive_drawn(trow.columns, headers)
+            if columns is None:
+                complete = False
+                problems.flag(codes.CELLS_UNPLACED, _order_not_named(trow.code, vals))
+                continue
+            if columns != trow.columns and r.block not in said_orders:
+                said_orders.add(r.block)
+                problems.append(
+                    f"proactive: the header of the block of {trow.code} orders its columns "
+                    f"{', '.join(c.code for c in columns)}; each value is read under its heading"
+                )
         if vals and len(vals) < n and all(t.x is not None for t in vals):
             # text laid out by spaces draws no blank cell: a value's column is where it stands
             placed_by_x = _by_position(vals, centres.get(n))
@@ -1380,6 +1416,27 @@ def _by_position(vals: list[Token], centres: list[float] | None) -> list[Token |
     return out
 
 
+def _header_order(
+    columns: tuple[contract.Column, ...], headers: tuple[str, ...] | list[str], cut: bool = False
+) -> list[str | None]:
+    """The columns a proactive block's header names, in the order it draws them; with `cut`,
+    also a None where a heading starts that names none of them (cut short: 本年新)."""
+    named: list[tuple[int, int, str | None]] = []  # (header text, position in it, column)
+    for h, text in enumerate(headers):
+        at = [
+            (p, col.code)
+            for col in columns
+            if (p := labels.proactive_column_at(text, col.code)) is not None
+        ]
+        named.extend((h, p, code) for p, code in at)
+        if cut:
+            starts = labels.proactive_column_start_positions(text)
+            for start, end in zip(starts, [*starts[1:], len(text)], strict=False):
+                if not any(start <= p < end for p, _ in at):
+                    named.append((h, start, None))
+    return [code for _, _, code in sorted(named, key=lambda n: n[:2])]
+
+
 def _named_columns(
     trow: contract.Row, vals: list[Token], headers: list[str]
 ) -> dict[str, Token] | None:
@@ -1388,19 +1445,46 @@ def _named_columns(
     the columns the header names, in order. None when the header does not tell, or holds
     more column headings than it names (`本年新 本年新 对外公开总数量`, headings cut short: the
     row's blank cells may stand under any of them)."""
-    named: list[tuple[int, int, str]] = []  # (header text, position in it, column)
-    for h, text in enumerate(headers):
-        for col in trow.columns:
-            at = labels.proactive_column_at(text, col.code)
-            if at is not None:
-                named.append((h, at, col.code))
-    order = [code for _, _, code in sorted(named)]
+    order = _header_order(trow.columns, headers)
     template_order = [c.code for c in trow.columns if c.code in order]
     if len(order) != len(vals) or len(set(order)) != len(order) or order != template_order:
         return None
     if sum(labels.proactive_column_starts(text) for text in headers) > len(order):
         return None
     return dict(zip(order, vals, strict=True))
+
+
+@functools.lru_cache(maxsize=1024)
+def _proactive_drawn(
+    columns: tuple[contract.Column, ...], headers: tuple[str, ...]
+) -> tuple[contract.Column, ...] | None:
+    """A proactive row's `columns` in the order its block's header draws them: the template's
+    where the header names them in that order, or does not tell (no header, or a heading named
+    twice: a header repeated over a page break); the header's own where it names each column
+    once in another order (a value is under the heading above it). None where it names some
+    in another order and not the others: no value's column is certain."""
+    order = _header_order(columns, headers)
+    missing = [c.code for c in columns if c.code not in order]
+    if len(missing) == 1:
+        slots = _header_order(columns, headers, cut=True)
+        if len(slots) == len(columns) and slots.count(None) == 1:
+            # a heading cut short (本年新) among the named ones: the column they do not name
+            order = [code if code is not None else missing[0] for code in slots]
+    if len(set(order)) != len(order) or order == [c.code for c in columns if c.code in order]:
+        return columns
+    if len(order) < len(columns):
+        return None
+    by_code = {c.code: c for c in columns}
+    return tuple(by_code[code] for code in order)
+
+
+def _order_not_named(code: str, vals: list[Token]) -> str:
+    shown = "/".join(t.text or "空" for t in vals)
+    return (
+        f"proactive.{code}: the block's header draws some of the row's columns in another "
+        f"order than the template's, and does not name each of them once; which column each "
+        f"value ({shown}) belongs to is not known, so none is read"
+    )
 
 
 def _displaced_labels(
@@ -2715,8 +2799,10 @@ def _appeals(
                 codes.CELLS_UNPLACED,
                 f"appeals: row {r.label!r} is not in the template; its values are not assigned",
             )
-    if sum(len(p.values) for p in parts) > 15:
-        # blank rows around the single value row: header rows' covered positions
+    if sum(len(p.values) for p in parts) > 15 or cut:
+        # blank rows around the single value row: header rows' covered positions (the blank
+        # first cells of a grid's last header row); a row the file cuts short may leave them
+        # and it fewer than 15 together
         parts = [p for p in parts if any(labels.norm(t.text) for t in p.values)] or parts
     # rows the page shows the ends of, or made of the copy's cells (a cell a line, `0 |`)
     ended = [p for p in parts if p.hard or all(t.kind == CELL for t in p.values)]
@@ -3003,9 +3089,10 @@ def _appeals_sequence(
         # row followed by fillers, or split over several rows, had merged cells instead.
         row = parts[-1]
         last_row = len(parts) == 1 and row.hard and not row.padded and sequence[0].table == 0
-        # text laid out by spaces (a PDF's lines, pdftotext -layout) draws no blank cell
-        # anywhere: its missing cells may be any of the row's, not only its last ones
-        last_row = last_row and all(t.x is None for t in sequence)
+        # text laid out by spaces (a PDF's lines, pdftotext -layout, a flipbook's line of
+        # values) draws no blank cell anywhere: its missing cells may be any of the row's, not
+        # only its last ones
+        last_row = last_row and all(t.x is None and not t.spaced for t in sequence)
         # only the last group's last cells may be missing (review and direct litigation shown
         # in full): fewer cells are merged ones as likely as empty ones
         if (

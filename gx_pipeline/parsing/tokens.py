@@ -48,6 +48,9 @@ class Token(NamedTuple):
     #: in a text copy: a piece of a cell written over lines (only row ends between its pieces)
     #: whose pieces spell no heading or label (a character misread): the heading is lost
     unspelled: bool = False
+    #: a value of a line of values separated by spaces (a flipbook's or a PDF's text), which
+    #: draws no blank cell: a cell missing from the line may have been any of the row's
+    spaced: bool = False
 
 
 ROW_END = Token(END)
@@ -791,7 +794,9 @@ def text_tokens(text: str) -> list[Token]:
             if _MD_SEPARATOR.match(line):
                 continue
             line = _MD_MARKUP.sub("", line)
-            if line.startswith("|") and line.endswith("|") and len(line) > 1:
+            # a row's opening bar; also on a last line the file cuts before its closing bar
+            cut_here = no == len(lines) and not ends_cleanly
+            if line.startswith("|") and (line.endswith("|") or cut_here) and len(line) > 1:
                 line = line[1:].strip()
         elif line[0] == "#" and (heading := _MD_HEADING.match(line)):
             line = line[heading.end() :]  # a Markdown heading in a copy without its tables
@@ -844,7 +849,15 @@ def text_tokens(text: str) -> list[Token]:
                 if label is not None:
                     tokens.append(Token(CELL, label, 0, no, 1))
                     k = 2
-                tokens.extend(Token(CELL, f, 0, no, i) for i, f in enumerate(values, start=k))
+                tokens.extend(
+                    Token(CELL, f, 0, no, i, spaced=True) for i, f in enumerate(values, start=k)
+                )
+                tokens.append(ROW_END)
+                continue
+            headings = _spaced_headings(line)
+            if headings is not None:
+                # a header row of a copy that separates cells by spaces (总计  自然人  法人或其他组织)
+                tokens.extend(Token(CELL, w, 0, no, i) for i, w in enumerate(headings, start=1))
                 tokens.append(ROW_END)
                 continue
             tokens.append(Token(LINE, _clean(line), 0, no, 1))
@@ -1394,6 +1407,20 @@ def _laid_out_header(raw: str) -> list[tuple[str, float]] | None:
 
 def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+_SPACES = re.compile(r"\s{2,}")
+
+
+def _spaced_headings(line: str) -> list[str] | None:
+    """The headings of a header row whose cells a copy separates by runs of spaces, each a
+    heading of the national tables; None for any other line."""
+    if "  " not in line or len(line) > 160:
+        return None
+    words = _SPACES.split(line)
+    if len(words) < 2 or not all(labels.is_header_word(w) for w in words):
+        return None
+    return words
 
 
 def _flat_row(line: str) -> tuple[str | None, list[str]] | None:
