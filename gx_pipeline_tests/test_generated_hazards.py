@@ -15,6 +15,7 @@ from gx_pipeline.pagegen import render_html, render_text
 from gx_pipeline.pagegen.layout import (
     KOUJI,
     Document,
+    GCell,
     LayoutOptions,
     Para,
     Table,
@@ -469,6 +470,42 @@ def test_a_blank_heading_whose_place_is_not_certain_gives_no_number(case: str, r
         got = _read(doc, rendering, rng)
         assert _wrong(got, doc, values) == {}, case
         assert "cells_unplaced" in got.flags, case
+
+
+def _corner_in_cells(table: Table) -> Table:
+    """The corner over the row labels drawn as several empty cells, three in each header row,
+    not one cell merged over them."""
+    first, *rest = table.rows
+    if not (first and first[0].rowspan == 3 and first[0].colspan == 3):
+        return table
+    three = tuple(GCell("", header=True) for _ in range(3))
+    rows = (three + first[1:], three + rest[0], three + rest[1], *rest[2:])
+    return replace(table, rows=rows)
+
+
+@pytest.mark.parametrize("case", sorted(_NOT_PINNED))
+@pytest.mark.parametrize("rendering", sorted(RENDERINGS))
+def test_a_blank_heading_beside_a_corner_of_empty_cells_is_read_only_where_pinned(
+    case: str, rendering: str
+):
+    """The corner drawn as empty cells opens each header row with blanks: a header row with
+    a heading left blank was longer than any row of headings and not judged, and 总计 drawn
+    first with its heading blank went to 自然人's column with no flag (a copy of a cell a
+    line). The corner's blanks are left out of the row: a heading not pinned gives no number,
+    and says so; one blank in its place is read."""
+    codes = list(_HEADINGS)
+    for k, (template, year) in enumerate(FORMATS):
+        rng = random.Random(f"blank-corner-cells:{case}:{rendering}:{k}")
+        doc, values = _document(rng, template, year)
+        doc = _requests_table(doc, lambda t, rng=rng: _corner_in_cells(_NOT_PINNED[case](t, rng)))
+        got = _read(doc, rendering, rng)
+        assert _wrong(got, doc, values) == {}, case
+        assert "cells_unplaced" in got.flags, case
+        doc, values = _document(rng, template, year)
+        blank = {codes[k % 7]: ""}
+        doc = _requests_table(doc, lambda t, b=blank: _corner_in_cells(_headings_as(t, b)))
+        got = _read(doc, rendering, rng)
+        assert _differences(got, doc, values) == {}, blank
 
 
 @pytest.mark.parametrize("case", sorted(_NOT_PINNED))

@@ -2023,8 +2023,16 @@ def _judge_header_row(
     if not named or not holes or len(named) + len(holes) < len(words):
         return False  # nothing to place, or a word the rows do not tell (individual columns)
     drawn = [p for p in patterns if set(named) <= set(p)]
-    if not drawn or len(words) > max(len(p) for p in drawn) + 1:
-        return False  # a copy that does not tell the header's rows apart: no row to judge
+    if not drawn:
+        return False
+    # the corner over the row labels drawn as several empty cells opens the row with blanks
+    # beyond its headings' (_fits leaves them out); a row longer than that is no row of the
+    # header's but a copy that does not tell them apart: no row to judge
+    widest = max(len(p) for p in drawn)
+    while len(words) > widest and not words[0]:
+        words = words[1:]
+    if len(words) > widest + 1:
+        return False
     fits = [f for p in drawn if (f := _fits(words, p)) is not None]
     beside: list[str] = []
     if fits:
