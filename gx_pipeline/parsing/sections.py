@@ -1086,16 +1086,17 @@ def _table(
         header = _group_named(_misread_group_words(header or [], problems))
         header = _header_words(_under_applicants(header, header_at or []))
         unread = header
-        header = _unread_applicant_heading(header, by_code, problems, header_lost or [])
+        header, guess = _unread_applicant_heading(header, by_code, problems, header_lost or [])
         # a word read as the heading it misreads (_unread_applicant_heading): so in its row
         read_as = {w: h for w, h in zip(unread, header, strict=True) if w != h}
-        columns_withheld = _unpinned_columns(
+        columns_withheld, placed = _unpinned_columns(
             header, header_grid or [], read_as, by_code, problems, bool(header_lost)
         )
+        _unread_order_guessed(header, placed, guess, problems)
         _doubled_columns(header, by_code, rows_withheld, problems)
         _extra_columns(header, by_code, problems)
         rotated = _total_column_first(header, by_code, problems)
-        drawn = _applicant_columns(header, by_code, problems, rotated, header_lost or [])
+        drawn = _applicant_columns(header, by_code, problems, rotated, header_lost or [], placed)
         _repeated_header(header, header_later or [], problems)
     complete = True
     centres = _column_centres(list(by_code.values()), width)
@@ -1791,19 +1792,21 @@ def _misread_group_words(header: list[str], problems: Problems) -> list[str]:
 
 def _unread_applicant_heading(
     header: list[str], rows: dict[str, RawRow], problems: Problems, lost: list[str]
-) -> list[str]:
+) -> tuple[list[str], str]:
     """The requests header with a heading misread whole in its cell (总口, 口口口口, 商亚企业)
     read as the heading, where that is certain: the header names six of the seven applicant
     columns, one of its column words names none, and no row has more than seven cells. That
     word, where it may be the seventh column's heading misread (_misread_of), is that heading,
     in its place. Where the header holds such words and it is not certain (two words, two
-    headings not named, a word of other characters), the order is a guess: flagged."""
+    headings not named, a word of other characters), the order is a guess: the line that says
+    so is returned, to be said unless the header's rows place each heading not named
+    (_unread_order_guessed)."""
     order = _applicant_order(header)
     missing = [h for h in _APPLICANTS if h not in order]
     if lost or not order or not missing or not any(r.values for r in rows.values()):
         # characters standing alone (_applicant_columns says the order is a guess), a header
         # that names no column (nothing to read an order from), or a heading named twice
-        return header
+        return header, ""
     unread = [
         w
         for w in _header_columns(header)
@@ -1814,7 +1817,7 @@ def _unread_applicant_heading(
         and not labels.in_tally_note(w)
     ]
     if not unread:
-        return header
+        return header, ""
     if (
         len(unread) == 1
         and len(missing) == 1
@@ -1827,14 +1830,24 @@ def _unread_applicant_heading(
             f"{missing[0]} can, and is read as that"
         )
         at = header.index(unread[0])
-        return [*header[:at], missing[0], *header[at + 1 :]]
-    problems.flag(
-        codes.COLUMN_ORDER_GUESSED,
+        return [*header[:at], missing[0], *header[at + 1 :]], ""
+    return header, (
         f"requests: the header holds words ({'、'.join(unread[:7])}) that name none of its "
         f"headings, and does not name {'、'.join(missing)}; values are read in the template's "
-        "order",
+        "order"
     )
-    return header
+
+
+def _unread_order_guessed(
+    header: list[str], placed: set[str], guess: str, problems: Problems
+) -> None:
+    """The header's words that name no heading leave the order a guess (`guess`: the line
+    _unread_applicant_heading wrote), unless the header's rows placed each heading it does not
+    name (`placed`: pinned and read, or its values withheld and said): then no value is read
+    in an order guessed, and the line would say what did not happen."""
+    missing = [h for h in _APPLICANTS if h not in _applicant_order(header)]
+    if guess and not set(missing) <= placed:
+        problems.flag(codes.COLUMN_ORDER_GUESSED, guess)
 
 
 #: the rows a requests header draws its headings in, as the template does: the seven in one
@@ -1939,16 +1952,19 @@ def _unpinned_columns(
     rows: dict[str, RawRow],
     problems: Problems,
     lost: bool = False,
-) -> set[str]:
+) -> tuple[set[str], set[str]]:
     """The requests columns whose place the header does not tell, where a heading is blank or
-    unread: their values are not read. A blank or unread heading's column rests on its place
-    alone, which is certain where its row of the header draws the template's headings in the
-    template's places around it (the blank pinned between known neighbours); not where they
-    stand otherwise (a column moved or left out beside it), nor where two stand side by
-    side. A header copied as the table's whole grid is judged column by column
-    (_grid_headings); where its lines may have lost blank end cells (_grid_rows_clipped), a
-    heading it does not name is placed only beside the group (_pinned_beside_group). A copy
-    that does not tell the header's rows apart is judged by its words' order."""
+    unread: their values are not read; and the headings the header's rows placed (pinned
+    between known neighbours, or their values withheld).
+
+    A blank or unread heading's column rests on its place alone, which is certain where its
+    row of the header draws the template's headings in the template's places around it (the
+    blank pinned between known neighbours); not where they stand otherwise (a column moved or
+    left out beside it), nor where two stand side by side. A header copied as the table's
+    whole grid is judged column by column (_grid_headings); where its lines may have lost
+    blank end cells (_grid_rows_clipped), a heading it does not name is placed only beside the
+    group (_pinned_beside_group). A copy that does not tell the header's rows apart is judged
+    by its words' order."""
     withheld: set[str] = set()
     seen: set[str] = set()  # headings whose cell the header draws, read or not
     columns = _grid_headings(grid, read_as, rows)
@@ -1969,7 +1985,7 @@ def _unpinned_columns(
             or any(t.table or not labels.norm(t.text) for r in rows.values() for t in r.values)
         )
         withheld |= _headings_not_drawn(header, seen, rows, problems, blanks_drawn and not lost)
-    return withheld
+    return withheld, seen | {h for h, code in _CODE_OF_HEADING.items() if code in withheld}
 
 
 def _grid_rows_clipped(grid: list[list[str]], rows: dict[str, RawRow]) -> bool:
@@ -2117,6 +2133,7 @@ def _applicant_columns(
     problems: Problems,
     rotated: bool = False,
     lost: list[str] | None = None,
+    placed: set[str] | frozenset[str] = frozenset(),
 ) -> tuple[contract.Column, ...] | None:
     """The columns of the requests values in the order the header draws them, when it draws
     the applicant columns in another order than the template's (科研机构 before 商业企业, the
@@ -2126,10 +2143,13 @@ def _applicant_columns(
 
     Runs after _extra_columns and _total_column_first: their columns are already out of the
     values or moved to the end (`rotated`: the sums confirmed a 总计 drawn first). `lost`: the
-    characters standing alone in the header, which spell none of its headings."""
+    characters standing alone in the header, which spell none of its headings; they leave the
+    order a guess unless the header's rows placed each heading it does not name (`placed`,
+    _unpinned_columns)."""
     order = _applicant_order(header)
     if lost and sorted(order) != sorted(_APPLICANTS) and any(r.values for r in rows.values()):
-        _order_not_told("requests", lost, "each applicant column once", problems)
+        if not set(_APPLICANTS) - set(order) <= placed:
+            _order_not_told("requests", lost, "each applicant column once", problems)
         return None
     if sorted(order) != sorted(_APPLICANTS):
         # a heading named twice: a scrambled or repeated header, whose order tells nothing
