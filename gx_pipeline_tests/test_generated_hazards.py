@@ -508,6 +508,34 @@ def test_a_blank_heading_beside_a_corner_of_empty_cells_is_read_only_where_pinne
         assert _differences(got, doc, values) == {}, blank
 
 
+_MOVED_AND_BLANK = {
+    "moved beside it": lambda t, blank: _headings_as(
+        _swapped(t, "nonprofit", "legal_service"), {blank: ""}
+    ),
+    "the total drawn first": lambda t, blank: _headings_as(_moved_first(t, blank), {blank: ""}),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_MOVED_AND_BLANK))
+@pytest.mark.parametrize("rendering", ["md-repeat", "md-blank"])
+def test_a_grid_copy_reads_each_heading_it_names_where_it_stands(case: str, rendering: str):
+    """A copy of the whole grid whose header leaves a heading blank and draws a column
+    elsewhere than the template's place (moved beside the blank one, 总计 drawn first and
+    blank): column by column, each heading read stands over its own column, and its values are
+    read there; only the blank column's are not, and that is said. Before, the header did not
+    fit the template and all seven columns were withheld."""
+    for k, (template, year) in enumerate(FORMATS * 2):
+        rng = random.Random(f"grid-moved-blank:{case}:{rendering}:{k}")
+        blank = "total" if case == "the total drawn first" else _ORG[2 + k % 2]
+        doc, values = _document(rng, template, year)
+        doc = _requests_table(doc, lambda t, b=blank: _MOVED_AND_BLANK[case](t, b))
+        got = _read(doc, rendering, rng)
+        assert _wrong(got, doc, values) == {}, blank
+        assert "cells_unplaced" in got.flags, blank
+        unread = {key for key in _differences(got, doc, values) if key[0] == "requests"}
+        assert {key[2] for key in unread} <= {blank}, unread
+
+
 @pytest.mark.parametrize("case", sorted(_NOT_PINNED))
 def test_a_heading_a_copy_leaves_out_gives_no_number_where_it_may_stand(case: str):
     """A copy that leaves blank cells out (a cell a paragraph) drops a blank heading: where

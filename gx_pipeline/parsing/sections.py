@@ -1089,14 +1089,20 @@ def _table(
         header, guess = _unread_applicant_heading(header, by_code, problems, header_lost or [])
         # a word read as the heading it misreads (_unread_applicant_heading): so in its row
         read_as = {w: h for w, h in zip(unread, header, strict=True) if w != h}
-        columns_withheld, placed = _unpinned_columns(
+        columns_withheld, placed, grid_order = _unpinned_columns(
             header, header_grid or [], read_as, by_code, problems, bool(header_lost)
         )
         _unread_order_guessed(header, placed, guess, problems)
         _doubled_columns(header, by_code, rows_withheld, problems)
         _extra_columns(header, by_code, problems)
-        rotated = _total_column_first(header, by_code, problems)
-        drawn = _applicant_columns(header, by_code, problems, rotated, header_lost or [], placed)
+        if grid_order is not None:
+            by_label = dict(zip(_APPLICANTS, contract.REQUEST_COLUMNS, strict=True))
+            drawn = tuple(by_label[w] for w in grid_order)
+        else:
+            rotated = _total_column_first(header, by_code, problems)
+            drawn = _applicant_columns(
+                header, by_code, problems, rotated, header_lost or [], placed
+            )
         _repeated_header(header, header_later or [], problems)
     complete = True
     centres = _column_centres(list(by_code.values()), width)
@@ -1925,7 +1931,9 @@ def _grid_headings(
     n = len(_APPLICANTS)
     width = max((t.td or 0 for r in rows.values() for t in r.values), default=0)
     headed = [r for r in lines if any(w in _APPLICANTS or w == _GROUP for w in r)]
-    if not headed or width < n or any(len(r) != width for r in headed):
+    if not headed or width < n:
+        return None
+    if any(len(r) != width for r in headed) and not _grid_without_corner(headed, rows, width):
         return None
     if any(w in _APPLICANTS or w == _GROUP for r in lines for w in r[:-n]):
         return None
@@ -1945,6 +1953,24 @@ def _grid_headings(
     return columns if len(set(named)) == len(named) else None
 
 
+def _grid_without_corner(headed: list[list[str]], rows: dict[str, RawRow], width: int) -> bool:
+    """Whether the header's rows with headings are the grid's seven value columns alone, the
+    corner's cells gone with its words (the 勾稽 note copied into each position it covers, as
+    docling writes it, read as no heading): each such row has seven cells, one draws the group
+    over five of them (a row drawn with merged cells once has three), and every row with
+    values has seven cells in the grid's last seven columns."""
+    n = len(_APPLICANTS)
+    return (
+        all(len(r) == n for r in headed)
+        and any(_GROUP in r for r in headed)
+        and all(
+            [t.td for t in r.values] == list(range(width - n + 1, width + 1))
+            for r in rows.values()
+            if r.values
+        )
+    )
+
+
 def _unpinned_columns(
     header: list[str],
     grid: list[list[str]],
@@ -1952,22 +1978,28 @@ def _unpinned_columns(
     rows: dict[str, RawRow],
     problems: Problems,
     lost: bool = False,
-) -> tuple[set[str], set[str]]:
+) -> tuple[set[str], set[str], list[str] | None]:
     """The requests columns whose place the header does not tell, where a heading is blank or
-    unread: their values are not read; and the headings the header's rows placed (pinned
-    between known neighbours, or their values withheld).
+    unread: their values are not read; the headings the header's rows placed (pinned between
+    known neighbours, or their values withheld); and where a copy of the whole grid puts the
+    headings it names elsewhere than the template's places, the heading over each column.
 
     A blank or unread heading's column rests on its place alone, which is certain where its
     row of the header draws the template's headings in the template's places around it (the
     blank pinned between known neighbours); not where they stand otherwise (a column moved or
     left out beside it), nor where two stand side by side. A header copied as the table's
-    whole grid is judged column by column (_grid_headings); where its lines may have lost
-    blank end cells (_grid_rows_clipped), a heading it does not name is placed only beside the
-    group (_pinned_beside_group). A copy that does not tell the header's rows apart is judged
-    by its words' order."""
+    whole grid is judged column by column (_grid_headings), and a heading it names is over its
+    column wherever it stands (_grid_order); where its lines may have lost blank end cells
+    (_grid_rows_clipped), a heading it does not name is placed only beside the group
+    (_pinned_beside_group). A copy that does not tell the header's rows apart is judged by its
+    words' order."""
     withheld: set[str] = set()
     seen: set[str] = set()  # headings whose cell the header draws, read or not
     columns = _grid_headings(grid, read_as, rows)
+    order = None if columns is None else _grid_order(columns, rows, problems)
+    if order is not None:
+        unread = {h for h in _APPLICANTS if h not in columns}
+        return {_CODE_OF_HEADING[h] for h in unread}, set(_APPLICANTS), order
     judged = columns is not None and _judge_header_row(
         columns, _HEADER_ROWS[:1], withheld, seen, problems, "the header's grid, column by column"
     )
@@ -1985,7 +2017,38 @@ def _unpinned_columns(
             or any(t.table or not labels.norm(t.text) for r in rows.values() for t in r.values)
         )
         withheld |= _headings_not_drawn(header, seen, rows, problems, blanks_drawn and not lost)
-    return withheld, seen | {h for h, code in _CODE_OF_HEADING.items() if code in withheld}
+    return withheld, seen | {h for h, code in _CODE_OF_HEADING.items() if code in withheld}, None
+
+
+def _grid_order(
+    columns: list[str], rows: dict[str, RawRow], problems: Problems
+) -> list[str] | None:
+    """The heading over each of the seven value columns of a copy of the whole grid
+    (_grid_headings) that leaves headings blank or not read and does not draw the others in
+    the template's places (a column moved beside a blank one, 总计 drawn first and blank): a
+    heading it names stands over its own column, wherever that is, and its values are read
+    there; a column whose heading is not read may be any of those the header does not name,
+    and its values are not read. The headings not named fill those columns in the template's
+    order, only to be withheld. None where the template's places pin the headings not read
+    (_judge_header_row), or where a row has other than seven value cells: which of the grid's
+    columns a row's cells stand under is not certain then."""
+    named = [w for w in columns if w in _APPLICANTS]
+    if len(named) == len(columns) or _fits(columns, _APPLICANTS) is not None:
+        return None
+    if any(r.values and len(r.values) != len(_APPLICANTS) for r in rows.values()):
+        return None
+    unread = iter([h for h in _APPLICANTS if h not in named])
+    order = [w if w in named else next(unread) for w in columns]
+    shown = " | ".join(w or "（空）" for w in columns)
+    problems.flag(
+        codes.CELLS_UNPLACED,
+        f"requests: the header's grid, column by column ({shown}), has headings left blank or "
+        "not read, and the others do not stand in the template's places around them: each "
+        "heading read is over its own column and its values are read there; which of "
+        f"{'、'.join(w for w in order if w not in named)} each other column is, is not "
+        "known, so none of their values is read",
+    )
+    return order
 
 
 def _grid_rows_clipped(grid: list[list[str]], rows: dict[str, RawRow]) -> bool:
