@@ -2181,11 +2181,18 @@ def _headings_not_drawn(
         if set(unseen) <= set(org) and order[0] == "自然人" and order[-1] == "总计"
         else _APPLICANTS
     )
+    # the heading not drawn may stand anywhere among the others (a column moved beside it
+    # reads the same), but not after a 总计 the header names last where the sums put the total
+    # last in every row that tells: 总计's column is certain
+    total_last = "总计" in heads and order[-1] == "总计" and set(_sum_votes(rows)) == {6}
+    if total_last:
+        heads = tuple(h for h in heads if h != "总计")
     problems.flag(
         codes.CELLS_UNPLACED,
         f"requests: the header does not name {'、'.join(unseen)}, and the page draws no cell "
         "where it stands: which of "
-        f"{'、'.join(heads)} each column is, is not known, so none of their values is read",
+        f"{'、'.join(heads)} each column is, is not known, so none of their values is read"
+        + ("; the sums put 总计 last, and its values are read" if total_last else ""),
     )
     return {_CODE_OF_HEADING[h] for h in heads}
 
