@@ -2106,11 +2106,13 @@ def _judge_header_row(
         return False
     # the corner over the row labels drawn as several empty cells opens the row with blanks
     # beyond its headings' (_fits leaves them out); a row longer than that is no row of the
-    # header's but a copy that does not tell them apart: no row to judge
+    # header's but a copy that does not tell them apart, and one whose only blanks were the
+    # corner's has no heading to place (自然人 | 自然人 of a converter's doubled heading,
+    # _doubled_columns): no row to judge
     widest = max(len(p) for p in drawn)
-    while len(words) > widest and not words[0]:
+    while len(words) > widest + 1 and not words[0]:
         words = words[1:]
-    if len(words) > widest + 1:
+    if len(words) > widest + 1 or not any(w not in named and _unread_heading(w) for w in words):
         return False
     fits = [f for p in drawn if (f := _fits(words, p)) is not None]
     beside: list[str] = []
