@@ -789,6 +789,23 @@ def test_laid_out_text_puts_no_value_in_another_cell(numbers_on: str, tall_label
             assert got.problems
 
 
+@pytest.mark.parametrize("case", ["moved beside it", "the total drawn first"])
+def test_laid_out_headings_off_their_columns_give_no_number_under_them(case: str):
+    """Text laid out by spaces writes nothing for a heading left blank; a column moved beside
+    it, or 总计 drawn first, puts the headings named over other columns than the template's.
+    The full rows' values were read in the template's order all the same, with no flag; the
+    columns whose heading over them is not the template's give no number, and that is said."""
+    for k, (template, year) in enumerate(FORMATS * 2):
+        rng = random.Random(f"laid-out-off:{case}:{k}")
+        doc, values = _document(rng, template, year)
+        doc = _requests_table(doc, lambda t, rng=rng: _NOT_PINNED[case](t, rng))
+        numbers_on = rng.choice(("first", "middle", "last"))
+        text = render_text.laid_out(doc, rng, numbers_on=numbers_on)
+        got = parse_bytes(text.encode("utf-8"), "page.txt")
+        assert _wrong(got, doc, values) == {}, case
+        assert "cells_unplaced" in got.flags, case
+
+
 def _laid_out_wrong(doc: Document, values: dict, rng: random.Random, **layout) -> dict:
     got = parse_bytes(render_text.laid_out(doc, rng, **layout).encode("utf-8"), "page.txt")
     wrong = _differences(got, doc, values)

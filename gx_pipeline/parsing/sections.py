@@ -1115,6 +1115,8 @@ def _table(
         # nor do the header's words: the values of all rows together, where they line up
         # under seven columns and nowhere else
         centres[7] = _aligned_columns(list(by_code.values()), 7, header_x)
+    if section == "requests" and drawn is None and header_x and centres.get(7):
+        columns_withheld |= _headings_off_their_columns(header_x, centres[7] or [], problems)
     said_positions = False
     for trow in template_rows:
         r = by_code.get(trow.code)
@@ -1292,6 +1294,40 @@ def _column_centres(rows: list[RawRow], width: dict[str, int]) -> dict[int, list
             # says nothing about its column)
             out[n] = centres
     return out
+
+
+def _headings_off_their_columns(
+    header_x: dict[str, float], centres: list[float], problems: Problems
+) -> set[str]:
+    """In text laid out by spaces whose header does not name each applicant column (a heading
+    left blank writes nothing): the full rows' values are read in the template's order, right
+    only where each heading named stands over its own column. Where one stands over another
+    (总计 drawn first and blank: 自然人 over the second column), the columns do not follow the
+    template's order: each column whose heading over it is not the template's is withheld,
+    said. Nothing where every heading found stands over its own column (the header's words
+    are not all found with their places: one missing says nothing)."""
+    over: dict[int, str] = {}
+    gap = min(b - a for a, b in itertools.pairwise(centres))
+    for h in _APPLICANTS:
+        x = header_x.get(h)
+        k = None if x is None else min(range(len(centres)), key=lambda k: abs(centres[k] - x))
+        # a heading's place is measured otherwise than a number's (centred, not aligned
+        # right): only one that stands near a column's middle says which it is over
+        if k is not None and x is not None and abs(centres[k] - x) <= gap / 4:
+            over[k] = h
+    if len(over) == len(_APPLICANTS) or all(
+        over.get(_APPLICANTS.index(h)) == h for h in over.values()
+    ):
+        return set()
+    heads = [h for k, h in enumerate(_APPLICANTS) if over.get(k) != h]
+    shown = " | ".join(over.get(k, "（空）") for k in range(len(centres)))
+    problems.flag(
+        codes.CELLS_UNPLACED,
+        f"requests: over the columns the header's headings stand as {shown}, not in the "
+        f"template's places: which of {'、'.join(heads)} each column without its heading is, "
+        "is not known, so none of their values is read",
+    )
+    return {_CODE_OF_HEADING[h] for h in heads}
 
 
 def _aligned_columns(rows: list[RawRow], n: int, header_x: dict[str, float]) -> list[float] | None:
