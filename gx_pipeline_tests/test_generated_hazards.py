@@ -596,9 +596,9 @@ def test_a_heading_a_copy_leaves_out_keeps_only_a_total_the_sums_put_last(blank:
 def test_two_unreadable_headings_side_by_side_give_no_number(rendering: str):
     """Two headings next to each other that cannot be read (口口口口, ��): each stands where
     either could, and a pair drawn the other way round shows the same; their values are not
-    read, the others are. Apart from each other, each is pinned by its neighbours: read. No
-    value is read in an order guessed, and the problems do not say so (they said besides that
-    values were read in the template's order, with column_order_guessed)."""
+    read, the others are, and the problems do not say the values were read in the template's
+    order (they said so besides, with column_order_guessed). Apart from each other, each is
+    pinned by its neighbours: read."""
     for k, (template, year) in enumerate(FORMATS * 2):
         rng = random.Random(f"unread-two:{rendering}:{k}")
         i = k % 4
@@ -611,10 +611,10 @@ def test_two_unreadable_headings_side_by_side_give_no_number(rendering: str):
         )
         got = _read(doc, rendering, rng)
         assert _wrong(got, doc, values) == {}, pair
-        said = [p for p in got.problems if p.startswith("requests")]
-        assert not any("template's order" in p for p in said), said
-        assert "column_order_guessed" not in got.flags, said
         if k < len(FORMATS):
+            said = [p for p in got.problems if p.startswith("requests")]
+            assert not any("template's order" in p for p in said), said
+            assert "column_order_guessed" not in got.flags, said
             assert not _read_columns(got) & set(pair), pair
             assert "cells_unplaced" in got.flags, pair
         else:

@@ -1089,10 +1089,12 @@ def _table(
         header, guess = _unread_applicant_heading(header, by_code, problems, header_lost or [])
         # a word read as the heading it misreads (_unread_applicant_heading): so in its row
         read_as = {w: h for w, h in zip(unread, header, strict=True) if w != h}
-        columns_withheld, placed, grid_order = _unpinned_columns(
+        columns_withheld, grid_order = _unpinned_columns(
             header, header_grid or [], read_as, by_code, problems, bool(header_lost)
         )
-        _unread_order_guessed(header, placed, guess, problems)
+        # the headings whose columns give no number, which no order read puts anywhere
+        unread_withheld = {h for h, c in _CODE_OF_HEADING.items() if c in columns_withheld}
+        _unread_order_guessed(header, unread_withheld, guess, problems)
         _doubled_columns(header, by_code, rows_withheld, problems)
         _extra_columns(header, by_code, problems)
         if grid_order is not None:
@@ -1101,7 +1103,7 @@ def _table(
         else:
             rotated = _total_column_first(header, by_code, problems)
             drawn = _applicant_columns(
-                header, by_code, problems, rotated, header_lost or [], placed
+                header, by_code, problems, rotated, header_lost or [], unread_withheld
             )
         _repeated_header(header, header_later or [], problems)
     complete = True
@@ -1881,14 +1883,16 @@ def _unread_applicant_heading(
 
 
 def _unread_order_guessed(
-    header: list[str], placed: set[str], guess: str, problems: Problems
+    header: list[str], withheld: set[str], guess: str, problems: Problems
 ) -> None:
     """The header's words that name no heading leave the order a guess (`guess`: the line
-    _unread_applicant_heading wrote), unless the header's rows placed each heading it does not
-    name (`placed`: pinned and read, or its values withheld and said): then no value is read
-    in an order guessed, and the line would say what did not happen."""
+    _unread_applicant_heading wrote), unless each heading it does not name had its values
+    withheld, said (two not read side by side): then no value stands where a guessed order
+    puts it, and the line would say what did not happen. (A heading pinned between known
+    neighbours is read in the template's place, which its look may not confirm: the guess
+    stays said.)"""
     missing = [h for h in _APPLICANTS if h not in _applicant_order(header)]
-    if guess and not set(missing) <= placed:
+    if guess and not set(missing) <= withheld:
         problems.flag(codes.COLUMN_ORDER_GUESSED, guess)
 
 
@@ -2014,11 +2018,10 @@ def _unpinned_columns(
     rows: dict[str, RawRow],
     problems: Problems,
     lost: bool = False,
-) -> tuple[set[str], set[str], list[str] | None]:
+) -> tuple[set[str], list[str] | None]:
     """The requests columns whose place the header does not tell, where a heading is blank or
-    unread: their values are not read; the headings the header's rows placed (pinned between
-    known neighbours, or their values withheld); and where a copy of the whole grid puts the
-    headings it names elsewhere than the template's places, the heading over each column.
+    unread: their values are not read; and where a copy of the whole grid puts the headings it
+    names elsewhere than the template's places, the heading over each column.
 
     A blank or unread heading's column rests on its place alone, which is certain where its
     row of the header draws the template's headings in the template's places around it (the
@@ -2035,7 +2038,7 @@ def _unpinned_columns(
     order = None if columns is None else _grid_order(columns, rows, problems)
     if order is not None:
         unread = {h for h in _APPLICANTS if h not in columns}
-        return {_CODE_OF_HEADING[h] for h in unread}, set(_APPLICANTS), order
+        return {_CODE_OF_HEADING[h] for h in unread}, order
     judged = columns is not None and _judge_header_row(
         columns, _HEADER_ROWS[:1], withheld, seen, problems, "the header's grid, column by column"
     )
@@ -2053,7 +2056,7 @@ def _unpinned_columns(
             or any(t.table or not labels.norm(t.text) for r in rows.values() for t in r.values)
         )
         withheld |= _headings_not_drawn(header, seen, rows, problems, blanks_drawn and not lost)
-    return withheld, seen | {h for h, code in _CODE_OF_HEADING.items() if code in withheld}, None
+    return withheld, None
 
 
 def _grid_order(
@@ -2241,7 +2244,7 @@ def _applicant_columns(
     problems: Problems,
     rotated: bool = False,
     lost: list[str] | None = None,
-    placed: set[str] | frozenset[str] = frozenset(),
+    withheld: set[str] | frozenset[str] = frozenset(),
 ) -> tuple[contract.Column, ...] | None:
     """The columns of the requests values in the order the header draws them, when it draws
     the applicant columns in another order than the template's (科研机构 before 商业企业, the
@@ -2252,11 +2255,11 @@ def _applicant_columns(
     Runs after _extra_columns and _total_column_first: their columns are already out of the
     values or moved to the end (`rotated`: the sums confirmed a 总计 drawn first). `lost`: the
     characters standing alone in the header, which spell none of its headings; they leave the
-    order a guess unless the header's rows placed each heading it does not name (`placed`,
-    _unpinned_columns)."""
+    order a guess unless each heading the header does not name had its values withheld
+    (`withheld`, _unpinned_columns)."""
     order = _applicant_order(header)
     if lost and sorted(order) != sorted(_APPLICANTS) and any(r.values for r in rows.values()):
-        if not set(_APPLICANTS) - set(order) <= placed:
+        if not set(_APPLICANTS) - set(order) <= withheld:
             _order_not_told("requests", lost, "each applicant column once", problems)
         return None
     if sorted(order) != sorted(_APPLICANTS):
