@@ -15,6 +15,7 @@ from gx_pipeline.pagegen import render_html, render_text
 from gx_pipeline.pagegen.layout import (
     KOUJI,
     Document,
+    GCell,
     LayoutOptions,
     Para,
     Table,
@@ -472,6 +473,70 @@ def test_a_blank_heading_whose_place_is_not_certain_gives_no_number(case: str, r
         assert "cells_unplaced" in got.flags, case
 
 
+def _corner_in_cells(table: Table) -> Table:
+    """The corner over the row labels drawn as several empty cells, three in each header row,
+    not one cell merged over them."""
+    first, *rest = table.rows
+    if not (first and first[0].rowspan == 3 and first[0].colspan == 3):
+        return table
+    three = tuple(GCell("", header=True) for _ in range(3))
+    rows = (three + first[1:], three + rest[0], three + rest[1], *rest[2:])
+    return replace(table, rows=rows)
+
+
+@pytest.mark.parametrize("case", sorted(_NOT_PINNED))
+@pytest.mark.parametrize("rendering", sorted(RENDERINGS))
+def test_a_blank_heading_beside_a_corner_of_empty_cells_is_read_only_where_pinned(
+    case: str, rendering: str
+):
+    """The corner drawn as empty cells opens each header row with blanks: a header row with
+    a heading left blank was longer than any row of headings and not judged, and 总计 drawn
+    first with its heading blank went to 自然人's column with no flag (a copy of a cell a
+    line). The corner's blanks are left out of the row: a heading not pinned gives no number,
+    and says so; one blank in its place is read."""
+    codes = list(_HEADINGS)
+    for k, (template, year) in enumerate(FORMATS):
+        rng = random.Random(f"blank-corner-cells:{case}:{rendering}:{k}")
+        doc, values = _document(rng, template, year)
+        doc = _requests_table(doc, lambda t, rng=rng: _corner_in_cells(_NOT_PINNED[case](t, rng)))
+        got = _read(doc, rendering, rng)
+        assert _wrong(got, doc, values) == {}, case
+        assert "cells_unplaced" in got.flags, case
+        doc, values = _document(rng, template, year)
+        blank = {codes[k % 7]: ""}
+        doc = _requests_table(doc, lambda t, b=blank: _corner_in_cells(_headings_as(t, b)))
+        got = _read(doc, rendering, rng)
+        assert _differences(got, doc, values) == {}, blank
+
+
+_MOVED_AND_BLANK = {
+    "moved beside it": lambda t, blank: _headings_as(
+        _swapped(t, "nonprofit", "legal_service"), {blank: ""}
+    ),
+    "the total drawn first": lambda t, blank: _headings_as(_moved_first(t, blank), {blank: ""}),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_MOVED_AND_BLANK))
+@pytest.mark.parametrize("rendering", ["md-repeat", "md-blank"])
+def test_a_grid_copy_reads_each_heading_it_names_where_it_stands(case: str, rendering: str):
+    """A copy of the whole grid whose header leaves a heading blank and draws a column
+    elsewhere than the template's place (moved beside the blank one, 总计 drawn first and
+    blank): column by column, each heading read stands over its own column, and its values are
+    read there; only the blank column's are not, and that is said. Before, the header did not
+    fit the template and all seven columns were withheld."""
+    for k, (template, year) in enumerate(FORMATS * 2):
+        rng = random.Random(f"grid-moved-blank:{case}:{rendering}:{k}")
+        blank = "total" if case == "the total drawn first" else _ORG[2 + k % 2]
+        doc, values = _document(rng, template, year)
+        doc = _requests_table(doc, lambda t, b=blank: _MOVED_AND_BLANK[case](t, b))
+        got = _read(doc, rendering, rng)
+        assert _wrong(got, doc, values) == {}, blank
+        assert "cells_unplaced" in got.flags, blank
+        unread = {key for key in _differences(got, doc, values) if key[0] == "requests"}
+        assert {key[2] for key in unread} <= {blank}, unread
+
+
 @pytest.mark.parametrize("case", sorted(_NOT_PINNED))
 def test_a_heading_a_copy_leaves_out_gives_no_number_where_it_may_stand(case: str):
     """A copy that leaves blank cells out (a cell a paragraph) drops a blank heading: where
@@ -486,11 +551,55 @@ def test_a_heading_a_copy_leaves_out_gives_no_number_where_it_may_stand(case: st
         assert "cells_unplaced" in got.flags, case
 
 
+def _blank_values_marked(table: Table) -> Table:
+    """Blank value cells written as a dash, so a copy that leaves blank cells out keeps them:
+    every row shows seven values."""
+    return replace(
+        table,
+        rows=tuple(
+            tuple(replace(c, text="—") if c.key and not c.text.strip() else c for c in row)
+            for row in table.rows
+        ),
+    )
+
+
+def _total_told_by_sums(values: dict) -> bool:
+    """Whether a requests row shows all seven numbers and only its last is the sum of the
+    others: the sums tell where 总计 stands."""
+    for row in {key[1] for key in values if key[0] == "requests"}:
+        numbers = [values.get(("requests", row, code)) for code in _HEADINGS]
+        if None not in numbers and sum(2 * x == sum(numbers) for x in numbers) == 1:
+            return True
+    return False
+
+
+@pytest.mark.parametrize("blank", list(_HEADINGS)[:6])
+def test_a_heading_a_copy_leaves_out_keeps_only_a_total_the_sums_put_last(blank: str):
+    """A copy that leaves blank cells out drops a heading left blank: the six others stand in
+    the template's order and every row shows seven values, but a column moved beside the blank
+    one reads the same, so the columns it may have traded places with give no number. 总计,
+    which the header names last, is certain where the sums put it last in every row that
+    tells: its values are read (before, every column was withheld with 自然人 blank)."""
+    for k, (template, year) in enumerate(FORMATS):
+        rng = random.Random(f"left-out-total-kept:{blank}:{k}")
+        doc, values = _document(rng, template, year)
+        doc = _requests_table(doc, lambda t: _blank_values_marked(_headings_as(t, {blank: ""})))
+        got = parse_bytes(render_text.blank_lines(doc, rng).encode("utf-8"), "page.txt")
+        assert _wrong(got, doc, values) == {}, blank
+        assert "cells_unplaced" in got.flags, blank
+        unread = {key for key in _differences(got, doc, values) if key[0] == "requests"}
+        assert blank in {key[2] for key in unread} or not unread
+        if _total_told_by_sums(values):
+            assert not any(key[2] == "total" for key in unread), unread
+
+
 @pytest.mark.parametrize("rendering", sorted(RENDERINGS))
 def test_two_unreadable_headings_side_by_side_give_no_number(rendering: str):
     """Two headings next to each other that cannot be read (口口口口, ��): each stands where
     either could, and a pair drawn the other way round shows the same; their values are not
-    read, the others are. Apart from each other, each is pinned by its neighbours: read."""
+    read, the others are, and the problems do not say the values were read in the template's
+    order (they said so besides, with column_order_guessed). Apart from each other, each is
+    pinned by its neighbours: read."""
     for k, (template, year) in enumerate(FORMATS * 2):
         rng = random.Random(f"unread-two:{rendering}:{k}")
         i = k % 4
@@ -504,6 +613,9 @@ def test_two_unreadable_headings_side_by_side_give_no_number(rendering: str):
         got = _read(doc, rendering, rng)
         assert _wrong(got, doc, values) == {}, pair
         if k < len(FORMATS):
+            said = [p for p in got.problems if p.startswith("requests")]
+            assert not any("template's order" in p for p in said), said
+            assert "column_order_guessed" not in got.flags, said
             assert not _read_columns(got) & set(pair), pair
             assert "cells_unplaced" in got.flags, pair
         else:
@@ -676,6 +788,23 @@ def test_laid_out_text_puts_no_value_in_another_cell(numbers_on: str, tall_label
         assert {k: v for k, v in wrong.items() if v[1] not in ("absent", None)} == {}, year
         if wrong:
             assert got.problems
+
+
+@pytest.mark.parametrize("case", ["moved beside it", "the total drawn first"])
+def test_laid_out_headings_off_their_columns_give_no_number_under_them(case: str):
+    """Text laid out by spaces writes nothing for a heading left blank; a column moved beside
+    it, or 总计 drawn first, puts the headings named over other columns than the template's.
+    The full rows' values were read in the template's order all the same, with no flag; the
+    columns whose heading over them is not the template's give no number, and that is said."""
+    for k, (template, year) in enumerate(FORMATS * 2):
+        rng = random.Random(f"laid-out-off:{case}:{k}")
+        doc, values = _document(rng, template, year)
+        doc = _requests_table(doc, lambda t, rng=rng: _NOT_PINNED[case](t, rng))
+        numbers_on = rng.choice(("first", "middle", "last"))
+        text = render_text.laid_out(doc, rng, numbers_on=numbers_on)
+        got = parse_bytes(text.encode("utf-8"), "page.txt")
+        assert _wrong(got, doc, values) == {}, case
+        assert "cells_unplaced" in got.flags, case
 
 
 def _laid_out_wrong(doc: Document, values: dict, rng: random.Random, **layout) -> dict:

@@ -1147,16 +1147,25 @@ def _table(
         header = _group_named(_misread_group_words(header or [], problems))
         header = _header_words(_under_applicants(header, header_at or []))
         unread = header
-        header = _unread_applicant_heading(header, by_code, problems, header_lost or [])
+        header, guess = _unread_applicant_heading(header, by_code, problems, header_lost or [])
         # a word read as the heading it misreads (_unread_applicant_heading): so in its row
         read_as = {w: h for w, h in zip(unread, header, strict=True) if w != h}
-        columns_withheld = _unpinned_columns(
+        columns_withheld, grid_order = _unpinned_columns(
             header, header_grid or [], read_as, by_code, problems, bool(header_lost)
         )
+        # the headings whose columns give no number, which no order read puts anywhere
+        unread_withheld = {h for h, c in _CODE_OF_HEADING.items() if c in columns_withheld}
+        _unread_order_guessed(header, unread_withheld, guess, problems)
         _doubled_columns(header, by_code, rows_withheld, problems)
         _extra_columns(header, by_code, problems)
-        rotated = _total_column_first(header, by_code, problems)
-        drawn = _applicant_columns(header, by_code, problems, rotated, header_lost or [])
+        if grid_order is not None:
+            by_label = dict(zip(_APPLICANTS, contract.REQUEST_COLUMNS, strict=True))
+            drawn = tuple(by_label[w] for w in grid_order)
+        else:
+            rotated = _total_column_first(header, by_code, problems)
+            drawn = _applicant_columns(
+                header, by_code, problems, rotated, header_lost or [], unread_withheld
+            )
         _repeated_header(header, header_later or [], problems)
     complete = True
     centres = _column_centres(list(by_code.values()), width)
@@ -1169,6 +1178,8 @@ def _table(
         # nor do the header's words: the values of all rows together, where they line up
         # under seven columns and nowhere else
         centres[7] = _aligned_columns(list(by_code.values()), 7, header_x)
+    if section == "requests" and drawn is None and header_x and centres.get(7):
+        columns_withheld |= _headings_off_their_columns(header_x, centres[7] or [], problems)
     said_positions = False
     said_orders: set[int] = set()  # proactive blocks whose header's order of columns was said
     for trow in template_rows:
@@ -1360,6 +1371,40 @@ def _column_centres(rows: list[RawRow], width: dict[str, int]) -> dict[int, list
             # says nothing about its column)
             out[n] = centres
     return out
+
+
+def _headings_off_their_columns(
+    header_x: dict[str, float], centres: list[float], problems: Problems
+) -> set[str]:
+    """In text laid out by spaces whose header does not name each applicant column (a heading
+    left blank writes nothing): the full rows' values are read in the template's order, right
+    only where each heading named stands over its own column. Where one stands over another
+    (总计 drawn first and blank: 自然人 over the second column), the columns do not follow the
+    template's order: each column whose heading over it is not the template's is withheld,
+    said. Nothing where every heading found stands over its own column (the header's words
+    are not all found with their places: one missing says nothing)."""
+    over: dict[int, str] = {}
+    gap = min(b - a for a, b in itertools.pairwise(centres))
+    for h in _APPLICANTS:
+        x = header_x.get(h)
+        k = None if x is None else min(range(len(centres)), key=lambda k: abs(centres[k] - x))
+        # a heading's place is measured otherwise than a number's (centred, not aligned
+        # right): only one that stands near a column's middle says which it is over
+        if k is not None and x is not None and abs(centres[k] - x) <= gap / 4:
+            over[k] = h
+    if len(over) == len(_APPLICANTS) or all(
+        over.get(_APPLICANTS.index(h)) == h for h in over.values()
+    ):
+        return set()
+    heads = [h for k, h in enumerate(_APPLICANTS) if over.get(k) != h]
+    shown = " | ".join(over.get(k, "（空）") for k in range(len(centres)))
+    problems.flag(
+        codes.CELLS_UNPLACED,
+        f"requests: over the columns the header's headings stand as {shown}, not in the "
+        f"template's places: which of {'、'.join(heads)} each column without its heading is, "
+        "is not known, so none of their values is read",
+    )
+    return {_CODE_OF_HEADING[h] for h in heads}
 
 
 def _aligned_columns(rows: list[RawRow], n: int, header_x: dict[str, float]) -> list[float] | None:
@@ -1978,19 +2023,21 @@ def _misread_group_words(header: list[str], problems: Problems) -> list[str]:
 
 def _unread_applicant_heading(
     header: list[str], rows: dict[str, RawRow], problems: Problems, lost: list[str]
-) -> list[str]:
+) -> tuple[list[str], str]:
     """The requests header with a heading misread whole in its cell (总口, 口口口口, 商亚企业)
     read as the heading, where that is certain: the header names six of the seven applicant
     columns, one of its column words names none, and no row has more than seven cells. That
     word, where it may be the seventh column's heading misread (_misread_of), is that heading,
     in its place. Where the header holds such words and it is not certain (two words, two
-    headings not named, a word of other characters), the order is a guess: flagged."""
+    headings not named, a word of other characters), the order is a guess: the line that says
+    so is returned, to be said unless the header's rows place each heading not named
+    (_unread_order_guessed)."""
     order = _applicant_order(header)
     missing = [h for h in _APPLICANTS if h not in order]
     if lost or not order or not missing or not any(r.values for r in rows.values()):
         # characters standing alone (_applicant_columns says the order is a guess), a header
         # that names no column (nothing to read an order from), or a heading named twice
-        return header
+        return header, ""
     unread = [
         w
         for w in _header_columns(header)
@@ -2001,7 +2048,7 @@ def _unread_applicant_heading(
         and not labels.in_tally_note(w)
     ]
     if not unread:
-        return header
+        return header, ""
     if (
         len(unread) == 1
         and len(missing) == 1
@@ -2014,14 +2061,26 @@ def _unread_applicant_heading(
             f"{missing[0]} can, and is read as that"
         )
         at = header.index(unread[0])
-        return [*header[:at], missing[0], *header[at + 1 :]]
-    problems.flag(
-        codes.COLUMN_ORDER_GUESSED,
+        return [*header[:at], missing[0], *header[at + 1 :]], ""
+    return header, (
         f"requests: the header holds words ({'、'.join(unread[:7])}) that name none of its "
         f"headings, and does not name {'、'.join(missing)}; values are read in the template's "
-        "order",
+        "order"
     )
-    return header
+
+
+def _unread_order_guessed(
+    header: list[str], withheld: set[str], guess: str, problems: Problems
+) -> None:
+    """The header's words that name no heading leave the order a guess (`guess`: the line
+    _unread_applicant_heading wrote), unless each heading it does not name had its values
+    withheld, said (two not read side by side): then no value stands where a guessed order
+    puts it, and the line would say what did not happen. (A heading pinned between known
+    neighbours is read in the template's place, which its look may not confirm: the guess
+    stays said.)"""
+    missing = [h for h in _APPLICANTS if h not in _applicant_order(header)]
+    if guess and not set(missing) <= withheld:
+        problems.flag(codes.COLUMN_ORDER_GUESSED, guess)
 
 
 #: the rows a requests header draws its headings in, as the template does: the seven in one
@@ -2099,7 +2158,9 @@ def _grid_headings(
     n = len(_APPLICANTS)
     width = max((t.td or 0 for r in rows.values() for t in r.values), default=0)
     headed = [r for r in lines if any(w in _APPLICANTS or w == _GROUP for w in r)]
-    if not headed or width < n or any(len(r) != width for r in headed):
+    if not headed or width < n:
+        return None
+    if any(len(r) != width for r in headed) and not _grid_without_corner(headed, rows, width):
         return None
     if any(w in _APPLICANTS or w == _GROUP for r in lines for w in r[:-n]):
         return None
@@ -2119,6 +2180,24 @@ def _grid_headings(
     return columns if len(set(named)) == len(named) else None
 
 
+def _grid_without_corner(headed: list[list[str]], rows: dict[str, RawRow], width: int) -> bool:
+    """Whether the header's rows with headings are the grid's seven value columns alone, the
+    corner's cells gone with its words (the 勾稽 note copied into each position it covers, as
+    docling writes it, read as no heading): each such row has seven cells, one draws the group
+    over five of them (a row drawn with merged cells once has three), and every row with
+    values has seven cells in the grid's last seven columns."""
+    n = len(_APPLICANTS)
+    return (
+        all(len(r) == n for r in headed)
+        and any(_GROUP in r for r in headed)
+        and all(
+            [t.td for t in r.values] == list(range(width - n + 1, width + 1))
+            for r in rows.values()
+            if r.values
+        )
+    )
+
+
 def _unpinned_columns(
     header: list[str],
     grid: list[list[str]],
@@ -2126,19 +2205,27 @@ def _unpinned_columns(
     rows: dict[str, RawRow],
     problems: Problems,
     lost: bool = False,
-) -> set[str]:
+) -> tuple[set[str], list[str] | None]:
     """The requests columns whose place the header does not tell, where a heading is blank or
-    unread: their values are not read. A blank or unread heading's column rests on its place
-    alone, which is certain where its row of the header draws the template's headings in the
-    template's places around it (the blank pinned between known neighbours); not where they
-    stand otherwise (a column moved or left out beside it), nor where two stand side by
-    side. A header copied as the table's whole grid is judged column by column
-    (_grid_headings); where its lines may have lost blank end cells (_grid_rows_clipped), a
-    heading it does not name is placed only beside the group (_pinned_beside_group). A copy
-    that does not tell the header's rows apart is judged by its words' order."""
+    unread: their values are not read; and where a copy of the whole grid puts the headings it
+    names elsewhere than the template's places, the heading over each column.
+
+    A blank or unread heading's column rests on its place alone, which is certain where its
+    row of the header draws the template's headings in the template's places around it (the
+    blank pinned between known neighbours); not where they stand otherwise (a column moved or
+    left out beside it), nor where two stand side by side. A header copied as the table's
+    whole grid is judged column by column (_grid_headings), and a heading it names is over its
+    column wherever it stands (_grid_order); where its lines may have lost blank end cells
+    (_grid_rows_clipped), a heading it does not name is placed only beside the group
+    (_pinned_beside_group). A copy that does not tell the header's rows apart is judged by its
+    words' order."""
     withheld: set[str] = set()
     seen: set[str] = set()  # headings whose cell the header draws, read or not
     columns = _grid_headings(grid, read_as, rows)
+    order = None if columns is None else _grid_order(columns, rows, problems)
+    if order is not None:
+        unread = {h for h in _APPLICANTS if h not in columns}
+        return {_CODE_OF_HEADING[h] for h in unread}, order
     judged = columns is not None and _judge_header_row(
         columns, _HEADER_ROWS[:1], withheld, seen, problems, "the header's grid, column by column"
     )
@@ -2156,7 +2243,38 @@ def _unpinned_columns(
             or any(t.table or not labels.norm(t.text) for r in rows.values() for t in r.values)
         )
         withheld |= _headings_not_drawn(header, seen, rows, problems, blanks_drawn and not lost)
-    return withheld
+    return withheld, None
+
+
+def _grid_order(
+    columns: list[str], rows: dict[str, RawRow], problems: Problems
+) -> list[str] | None:
+    """The heading over each of the seven value columns of a copy of the whole grid
+    (_grid_headings) that leaves headings blank or not read and does not draw the others in
+    the template's places (a column moved beside a blank one, 总计 drawn first and blank): a
+    heading it names stands over its own column, wherever that is, and its values are read
+    there; a column whose heading is not read may be any of those the header does not name,
+    and its values are not read. The headings not named fill those columns in the template's
+    order, only to be withheld. None where the template's places pin the headings not read
+    (_judge_header_row), or where a row has other than seven value cells: which of the grid's
+    columns a row's cells stand under is not certain then."""
+    named = [w for w in columns if w in _APPLICANTS]
+    if len(named) == len(columns) or _fits(columns, _APPLICANTS) is not None:
+        return None
+    if any(r.values and len(r.values) != len(_APPLICANTS) for r in rows.values()):
+        return None
+    unread = iter([h for h in _APPLICANTS if h not in named])
+    order = [w if w in named else next(unread) for w in columns]
+    shown = " | ".join(w or "（空）" for w in columns)
+    problems.flag(
+        codes.CELLS_UNPLACED,
+        f"requests: the header's grid, column by column ({shown}), has headings left blank or "
+        "not read, and the others do not stand in the template's places around them: each "
+        "heading read is over its own column and its values are read there; which of "
+        f"{'、'.join(w for w in order if w not in named)} each other column is, is not "
+        "known, so none of their values is read",
+    )
+    return order
 
 
 def _grid_rows_clipped(grid: list[list[str]], rows: dict[str, RawRow]) -> bool:
@@ -2210,8 +2328,18 @@ def _judge_header_row(
     if not named or not holes or len(named) + len(holes) < len(words):
         return False  # nothing to place, or a word the rows do not tell (individual columns)
     drawn = [p for p in patterns if set(named) <= set(p)]
-    if not drawn or len(words) > max(len(p) for p in drawn) + 1:
-        return False  # a copy that does not tell the header's rows apart: no row to judge
+    if not drawn:
+        return False
+    # the corner over the row labels drawn as several empty cells opens the row with blanks
+    # beyond its headings' (_fits leaves them out); a row longer than that is no row of the
+    # header's but a copy that does not tell them apart, and one whose only blanks were the
+    # corner's has no heading to place (自然人 | 自然人 of a converter's doubled heading,
+    # _doubled_columns): no row to judge
+    widest = max(len(p) for p in drawn)
+    while len(words) > widest + 1 and not words[0]:
+        words = words[1:]
+    if len(words) > widest + 1 or not any(w not in named and _unread_heading(w) for w in words):
+        return False
     fits = [f for p in drawn if (f := _fits(words, p)) is not None]
     beside: list[str] = []
     if fits:
@@ -2281,11 +2409,18 @@ def _headings_not_drawn(
         if set(unseen) <= set(org) and order[0] == "自然人" and order[-1] == "总计"
         else _APPLICANTS
     )
+    # the heading not drawn may stand anywhere among the others (a column moved beside it
+    # reads the same), but not after a 总计 the header names last where the sums put the total
+    # last in every row that tells: 总计's column is certain
+    total_last = "总计" in heads and order[-1] == "总计" and set(_sum_votes(rows)) == {6}
+    if total_last:
+        heads = tuple(h for h in heads if h != "总计")
     problems.flag(
         codes.CELLS_UNPLACED,
         f"requests: the header does not name {'、'.join(unseen)}, and the page draws no cell "
         "where it stands: which of "
-        f"{'、'.join(heads)} each column is, is not known, so none of their values is read",
+        f"{'、'.join(heads)} each column is, is not known, so none of their values is read"
+        + ("; the sums put 总计 last, and its values are read" if total_last else ""),
     )
     return {_CODE_OF_HEADING[h] for h in heads}
 
@@ -2296,6 +2431,7 @@ def _applicant_columns(
     problems: Problems,
     rotated: bool = False,
     lost: list[str] | None = None,
+    withheld: set[str] | frozenset[str] = frozenset(),
 ) -> tuple[contract.Column, ...] | None:
     """The columns of the requests values in the order the header draws them, when it draws
     the applicant columns in another order than the template's (科研机构 before 商业企业, the
@@ -2305,10 +2441,13 @@ def _applicant_columns(
 
     Runs after _extra_columns and _total_column_first: their columns are already out of the
     values or moved to the end (`rotated`: the sums confirmed a 总计 drawn first). `lost`: the
-    characters standing alone in the header, which spell none of its headings."""
+    characters standing alone in the header, which spell none of its headings; they leave the
+    order a guess unless each heading the header does not name had its values withheld
+    (`withheld`, _unpinned_columns)."""
     order = _applicant_order(header)
     if lost and sorted(order) != sorted(_APPLICANTS) and any(r.values for r in rows.values()):
-        _order_not_told("requests", lost, "each applicant column once", problems)
+        if not set(_APPLICANTS) - set(order) <= withheld:
+            _order_not_told("requests", lost, "each applicant column once", problems)
         return None
     if sorted(order) != sorted(_APPLICANTS):
         # a heading named twice: a scrambled or repeated header, whose order tells nothing
