@@ -37,6 +37,23 @@ def test_years_that_name_no_year_are_refused_not_run_as_none_or_all(spec):
         cli.main(["run", "--years", spec, "--quiet"])
 
 
+@pytest.mark.parametrize(
+    "spec",
+    ["2020,,", "2020,", ",2020", "2020,,2022", "2020-", "-2020", "+2020", "2_020", "２０２０"],
+)
+def test_an_item_of_years_that_is_empty_or_not_a_year_is_refused_not_skipped(spec):
+    # `--years $FIRST,$LAST` with LAST unset ran 2020 alone and said ok; "2020-" (2020 onwards?)
+    # ran 2020 alone too
+    with pytest.raises(ValueError, match="is not a year or a range of years"):
+        parse_years(spec)
+    with pytest.raises(SystemExit, match=r"gx: --years .*: '.*' is not a year"):
+        cli.main(["run", "--years", spec, "--quiet"])
+
+
+def test_year_items_may_have_spaces_around_them():
+    assert parse_years(" 2019 - 2020 , 2022 ") == ["2019", "2020", "2022"]
+
+
 def test_gx_run_does_not_run_a_year_a_live_run_is_loading(data_dir, instance, capsys):
     """The automation (or a backfill) loads 2020 while `gx run --years 2020-2021` starts: the
     two runs would share 2020's staging folder, one loading what the other half-wrote or

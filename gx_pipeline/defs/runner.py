@@ -15,6 +15,7 @@ marked failed and their pool slots freed (gx_pipeline.defs.liveness).
 import argparse
 import contextlib
 import os
+import re
 import signal
 import socket
 import sys
@@ -421,15 +422,31 @@ def format_summary(summaries: list[YearSummary]) -> str:
     return _table(head, rows)
 
 
+#: one item of --years: a year, or two joined by a hyphen (ASCII digits: int() also reads
+#: "+2020", "2_020" and full-width digits)
+_YEARS_ITEM = re.compile(r"([0-9]{4})(?:\s*-\s*([0-9]{4}))?")
+
+
 def parse_years(spec: str) -> list[str]:
     """ "2019-2025", "2019,2021", "2020" or a mix ("2019-2020,2023") as partition keys."""
     keys = yearly_partitions.get_partition_keys()
+    parts = [p.strip() for p in spec.split(",")]
+    if not any(parts):
+        raise ValueError("names no report year")
     years: list[str] = []
-    for part in filter(None, (p.strip() for p in spec.split(","))):
-        first, _, last = part.partition("-")
-        if int(last or first) < int(first):
+    for part in parts:
+        # an empty item or an open range is a year left out (`--years $A,$B` with B unset),
+        # not a year to skip or to stretch to: ran as the years that were there, and "ok"
+        match = _YEARS_ITEM.fullmatch(part)
+        if match is None:
+            raise ValueError(
+                f"{part!r} is not a year or a range of years (2020, 2019-2021)"
+                + (": an empty item between commas" if not part else "")
+            )
+        first, last = match.group(1), match.group(2) or match.group(1)
+        if int(last) < int(first):
             raise ValueError(f"{part}: the first year is after the last")
-        for year in range(int(first), int(last or first) + 1):
+        for year in range(int(first), int(last) + 1):
             if str(year) not in keys:
                 raise ValueError(f"{year} is not a report year ({keys[0]}..{keys[-1]})")
             years.append(str(year))
