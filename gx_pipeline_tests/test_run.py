@@ -1,3 +1,5 @@
+import io
+
 import pytest
 
 from gx_pipeline import cli
@@ -248,6 +250,68 @@ def test_ctrl_c_stops_gx_run_after_the_year_it_interrupts(data_dir, tmp_path):
     assert "year 2/2 2022" not in err
     rows = [line.split()[:2] for line in out.splitlines()[2:]]
     assert rows == [["2021", "FAILED"]]
+
+
+@pytest.mark.parametrize("signum", ["SIGINT", "SIGTERM"])
+@pytest.mark.parametrize("when", ["between_runs", "as_the_year_ends"])
+def test_a_stop_signal_between_two_years_stops_gx_run_with_its_summary(
+    data_dir, monkeypatch, signum, when
+):
+    """SIGTERM (a supervisor, `timeout`, `kill`) or Ctrl-C that lands as a year's run ends or
+    before the next one begins: the next year is not started, the summary is printed and the
+    exit status says which signal. Before: Dagster leaves SIGTERM raising KeyboardInterrupt
+    after a run, so one between two runs ended `gx run` in a traceback with no summary, and one
+    that landed as a run ended failed that run with no cause and went on to the next year."""
+    import os
+    import signal
+
+    from gx_pipeline.defs import runner
+
+    number = getattr(signal, signum)
+    for year in (2020, 2021):
+        put_page(data_dir, year, SEED.name, SEED)
+    sent = []
+
+    def send_once() -> None:
+        if not sent:
+            sent.append(number)
+            os.kill(os.getpid(), number)
+
+    if when == "between_runs":
+        looked = runner.unfinished_run_of
+
+        def look_then_signal(instance, key):
+            if key == "2021":
+                send_once()
+            return looked(instance, key)
+
+        monkeypatch.setattr(runner, "unfinished_run_of", look_then_signal)
+        progress = None
+    else:
+
+        def progress(year, step, what, *_):
+            if year == "2020" and step.endswith("tally_identities") and what == "succeeded":
+                send_once()
+
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    lines = io.StringIO()
+    try:
+        summaries = materialize_years(
+            ["2020", "2021"], data_dir_path=data_dir, progress=progress, stream=lines
+        )
+        # a signal the run's last step saw may be acted on once its run has returned
+    finally:
+        for s, handler in handlers.items():
+            signal.signal(s, handler)
+    assert sent == [number]
+    name = "Ctrl-C" if signum == "SIGINT" else "SIGTERM"
+    said = lines.getvalue()
+    assert f"gx run: interrupted ({name})" in said
+    assert "not started: 2021" in said or "during 2021" in said, said
+    assert summaries[0].year == "2020" and summaries[0].loaded == 1
+    assert runner.exit_code(summaries) == 128 + number
+    assert all(s.year == "2020" or not s.run_ok for s in summaries)
+    assert signal.getsignal(signal.SIGTERM) is handlers[signal.SIGTERM]
 
 
 def test_an_interrupt_is_seen_whatever_exception_it_became():
