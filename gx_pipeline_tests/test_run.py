@@ -146,6 +146,21 @@ def test_a_run_that_fails_says_why_and_still_gets_its_summary(data_dir, monkeypa
     assert out.splitlines()[2].split()[:4] == ["2021", "FAILED", "not", "run"]
 
 
+def test_a_tally_check_that_fails_the_year_says_why(data_dir, monkeypatch, capsys):
+    """The check's ERROR fails the run: the cause printed is the check's own description (the
+    shares over their thresholds), not Dagster's error, whose first line ends in a colon."""
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    seed = SEED.read_text(encoding="utf-8")
+    for k, district in enumerate("东西南北中上下左右前"):  # 10 agencies, each needing review
+        put_page(data_dir, 2021, f"{k}.txt", seed.replace("襄都区", f"{district}城区"))
+
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 1
+    out, err = capsys.readouterr()
+    (cause,) = [line for line in err.splitlines() if line.startswith("2021: ")]
+    assert "of the reports need review (more than 50%)" in cause, cause
+    assert out.splitlines()[2].split()[:3] == ["2021", "FAILED", "error"]
+
+
 def test_gx_run_refuses_to_replace_a_year_whose_folder_is_gone(data_dir, monkeypatch, capsys):
     monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
     put_page(data_dir, 2021, SEED.name, SEED)

@@ -404,8 +404,14 @@ def _interrupted(result: dg.ExecuteInProcessResult) -> bool:
 def _cause(event: dg.DagsterEvent, evaluations: list) -> str:
     """What made a step fail, in one line: the failed check's description, a Failure's
     description, or the first line of the innermost error's message."""
-    failing_checks = [e for e in evaluations if not e.passed and e.description]
-    if failing_checks and "check" in (event.message or "").lower() + str(event.step_key):
+    # a check's step is keyed `<asset>_<check name>` (no word "check" in it); Dagster's error
+    # for it says only "1 blocking asset check failed with ERROR severity:"
+    failing_checks = [
+        e
+        for e in evaluations
+        if not e.passed and e.description and e.check_name in str(event.step_key)
+    ]
+    if failing_checks:
         return "; ".join(e.description for e in failing_checks)
     data = event.step_failure_data
     if data is None:
