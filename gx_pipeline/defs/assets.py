@@ -33,7 +33,7 @@ from gx_pipeline.staging.inventory import (
     hashed,
     is_generated,
     iter_year_entries,
-    year_fingerprint,
+    year_look,
 )
 from gx_pipeline.staging.parts import BATCH_PAGES, Stage, discard_year, fewer_collections
 from gx_pipeline.staging.pool import (
@@ -122,7 +122,7 @@ def raw_report_inventory(
     year_dir = raw_pages.year_dir(year)
     # taken before the files are read: a page added meanwhile makes the next automation tick
     # see a changed folder and load the year again, never the reverse (a page left out unseen)
-    fingerprint = year_fingerprint(year_dir)
+    fingerprint, _, changes = year_look(year_dir)
     files = year_files(context, raw_pages, year)
     # the data version is the set of files: new or changed pages make the year's
     # downstream assets stale in the UI even before anything re-runs
@@ -137,6 +137,8 @@ def raw_report_inventory(
             "folder": str(year_dir),
             # compared with the folder by the automation (gx_pipeline.defs.automation)
             "raw_fingerprint": fingerprint,
+            # the files' inode change times: a page rewritten with its name, size and mtime kept
+            "raw_changes": changes,
         },
     )
 
