@@ -161,6 +161,39 @@ def test_a_tally_check_that_fails_the_year_says_why(data_dir, monkeypatch, capsy
     assert out.splitlines()[2].split()[:3] == ["2021", "FAILED", "error"]
 
 
+@pytest.mark.parametrize("where", ["under_a_file", "read_only_mount"])
+def test_a_dagster_home_gx_run_cannot_write_is_said_in_one_line(
+    data_dir, tmp_path, monkeypatch, capsys, where
+):
+    """DAGSTER_HOME on a read-only mount, or a path under a file: `gx run` ended in a
+    SQLAlchemy traceback ("unable to open database file") or a mkdir's."""
+    import subprocess
+
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    put_page(data_dir, 2021, SEED.name, SEED)
+    if where == "under_a_file":
+        (tmp_path / "file").write_text("not a folder")
+        home = tmp_path / "file" / "home"
+    else:
+        home = tmp_path / "ro-home"
+        home.mkdir()
+        mounted = subprocess.run(
+            ["mount", "--bind", "-o", "ro", str(home), str(home)], capture_output=True, check=False
+        )
+        if mounted.returncode != 0:
+            pytest.skip(f"mount is not allowed here: {mounted.stderr.decode().strip()}")
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    try:
+        assert cli.main(["run", "--years", "2021", "--quiet"]) == 1
+    finally:
+        if where == "read_only_mount":
+            subprocess.run(["umount", str(home)], check=False)
+    out, err = capsys.readouterr()
+    assert f"gx run: Dagster's run records cannot be written to DAGSTER_HOME={home}: " in err
+    assert ("Read-only file system" if where == "read_only_mount" else "Not a directory") in err
+    assert out == ""
+
+
 def test_gx_run_refuses_to_replace_a_year_whose_folder_is_gone(data_dir, monkeypatch, capsys):
     monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
     put_page(data_dir, 2021, SEED.name, SEED)
