@@ -194,6 +194,23 @@ def test_a_dagster_home_gx_run_cannot_write_is_said_in_one_line(
     assert out == ""
 
 
+def test_a_year_never_loaded_whose_folder_is_missing_fails_not_ok(data_dir, monkeypatch, capsys):
+    """`gx run --years 2023` with no data/raw/2023 (GX_DATA_DIR mistyped, a year mistyped, a
+    disk not mounted; a backfill over years not fetched): the run said ok, 0 loaded, and
+    recorded the year as loaded."""
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    put_page(data_dir, 2021, SEED.name, SEED)
+
+    assert cli.main(["run", "--years", "2021,2023", "--quiet"]) == 1
+    out, err = capsys.readouterr()
+    assert (
+        f"2023: gx_warehouse failed: {data_dir / 'raw' / '2023'} is missing: no pages to load, "
+        "and the year was never loaded" in err
+    )
+    rows = [line.split()[:3] for line in out.splitlines()[2:]]
+    assert rows == [["2021", "ok", "passed"], ["2023", "FAILED", "not"]]
+
+
 def test_gx_run_refuses_to_replace_a_year_whose_folder_is_gone(data_dir, monkeypatch, capsys):
     monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
     put_page(data_dir, 2021, SEED.name, SEED)

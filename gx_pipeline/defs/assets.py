@@ -460,6 +460,7 @@ def load_into_warehouse(
                     config.min_share,
                     config.allow_shrink,
                     then=rebuild.rebuild_within,
+                    folder_missing=not raw_pages.year_dir(year).is_dir(),
                 )
                 # every decision made so far, whatever year it is about: the log is the record
                 reviews = warehouse.copy_reviews(conn)
@@ -471,6 +472,13 @@ def load_into_warehouse(
                 left_behind = copies_left_behind(conn)
         except YearShrinkRefused as err:
             folder = raw_pages.year_dir(year)
+            if not err.previous:
+                raise dg.Failure(
+                    description=f"{folder} is missing: no pages to load, and the year was never "
+                    "loaded (a data folder or report year mistyped, a disk not mounted?). "
+                    "Nothing was written.",
+                    allow_retries=False,
+                ) from err
             where = f"{folder} is missing" if not folder.is_dir() else f"{folder}: {err}"
             raise dg.Failure(
                 description=f"{where}. The year's {err.previous} loaded entries are kept. If the "

@@ -219,6 +219,7 @@ def load_year(
     min_share: float = DEFAULT_MIN_SHARE,
     allow_shrink: bool = False,
     then: Callable[[duckdb.DuckDBPyConnection], object] | None = None,
+    folder_missing: bool = False,
 ) -> dict[str, int]:
     """Replace a report year with the staged, validated rows, in one transaction.
 
@@ -228,7 +229,9 @@ def load_year(
     a year is never stored without the flags and agency keys that span the years).
 
     A year whose stage holds fewer than `min_share` of the entries of the year's last load (a
-    missing or empty folder: none) is refused with YearShrinkRefused unless `allow_shrink`.
+    missing or empty folder: none) is refused with YearShrinkRefused unless `allow_shrink`;
+    so is a year never loaded whose folder is missing (`folder_missing`: a data folder or
+    year mistyped, a disk not mounted), which was written as a year of no entries, "ok".
 
     The same report filed under two report years (the same bytes, or the same content
     fingerprint: copies that differ only in markup) is loaded once, under the year it states,
@@ -244,7 +247,7 @@ def load_year(
     conn.begin()
     try:
         (previous,) = conn.execute(_ENTRIES_LOADED, {"year": year}).fetchone()
-        if not allow_shrink and shrinks(previous, incoming, min_share):
+        if not allow_shrink and (folder_missing or shrinks(previous, incoming, min_share)):
             raise YearShrinkRefused(year, previous, incoming, min_share)
         conn.execute(_REPORTS_BEFORE, [year])
         for table in YEAR_TABLES:
