@@ -47,6 +47,7 @@ from gx_pipeline.defs.staleness import (
     years_with_folders,
 )
 from gx_pipeline.diskspace import explain_text
+from gx_pipeline.documents.word import end_orphaned_conversions
 from gx_pipeline.staging.parts import discard_year
 from gx_pipeline.warehouse import copies_left_behind
 
@@ -200,6 +201,12 @@ def materialize_years(
     with _signals_received() as received, _stop_requested_on(STOP_SIGNALS):
         for dead in release_dead_runs(instance):
             print(f"gx run: run {dead.run_id} ({dead.partition or '-'}): {dead.why}", file=stream)
+        if left := end_orphaned_conversions():
+            print(
+                f"gx run: ended {len(left)} process(es) of a Word conversion whose run was killed "
+                f"(pids {', '.join(map(str, left))})",
+                file=stream,
+            )
         outcomes = _run_years(job, instance, progress, run_config, stream, list(years), received)
         return _summaries(outcomes, warehouse, raw_pages, stream)
 
