@@ -379,6 +379,23 @@ def test_a_stop_signal_between_two_years_stops_gx_run_with_its_summary(
     assert signal.getsignal(signal.SIGTERM) is handlers[signal.SIGTERM]
 
 
+def test_a_signal_ignored_when_gx_run_started_stays_ignored_between_runs():
+    """`nohup gx run`, or a supervisor that starts it with SIGTERM ignored: gx run's handler
+    for the time between runs does not take that signal back."""
+    import signal
+
+    from gx_pipeline.defs.runner import STOP_SIGNALS, _stop_requested_on
+
+    previous = signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    try:
+        with _stop_requested_on(STOP_SIGNALS):
+            assert signal.getsignal(signal.SIGTERM) is signal.SIG_IGN
+            assert signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+        assert signal.getsignal(signal.SIGTERM) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def test_an_interrupt_is_seen_whatever_exception_it_became():
     """DuckDB turns an interrupt that lands in a query into its own "Query interrupted" error:
     gx run tells Ctrl-C by the signal, not by the exception that came out of the step."""

@@ -387,7 +387,10 @@ def _stop_requested_on(signums: Iterable[int]) -> Iterator[None]:
         if len(seen) > 1:
             raise KeyboardInterrupt
 
-    previous = {s: signal.signal(s, note) for s in signums}
+    # one ignored when gx run started (`nohup`, a script's background job) stays ignored
+    previous = {
+        s: signal.signal(s, note) for s in signums if signal.getsignal(s) is not signal.SIG_IGN
+    }
     try:
         yield
     finally:
