@@ -4,7 +4,7 @@ import pytest
 
 from gx_pipeline import cli
 from gx_pipeline.defs.runner import available_years, format_summary, materialize_years, parse_years
-from gx_pipeline_tests.conftest import REALDEV_PAGES, SEED, put_page
+from gx_pipeline_tests.conftest import REALDEV_PAGES, SEED, put_page, query
 
 
 def test_runner_summarises_each_year(data_dir):
@@ -192,6 +192,29 @@ def test_a_dagster_home_gx_run_cannot_write_is_said_in_one_line(
     assert f"gx run: Dagster's run records cannot be written to DAGSTER_HOME={home}: " in err
     assert ("Read-only file system" if where == "read_only_mount" else "Not a directory") in err
     assert out == ""
+
+
+def test_a_year_whose_pages_all_emptied_keeps_its_reports(data_dir, monkeypatch, capsys):
+    """Every page of a loaded year cut to zero bytes (an interrupted copy or sync; Git LFS
+    pointers in place of the files are the same): as many entries as before, all quarantined,
+    so the shrink guard let the load replace the year's reports with none, "ok"."""
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    for page in (SEED, *sorted(REALDEV_PAGES.glob("*_2020.txt"))):
+        put_page(data_dir, 2020, page.name, page)
+    assert cli.main(["run", "--years", "2020", "--quiet"]) == 0
+    capsys.readouterr()
+    reports = query(data_dir, "select count(*) from dim_report")[0][0]
+    assert reports >= 4
+    for page in (data_dir / "raw" / "2020").iterdir():
+        page.write_bytes(b"")
+
+    assert cli.main(["run", "--years", "2020", "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert f"0 reports would replace the {reports} of the year's last load" in err
+    assert f"The year's {reports} loaded reports are kept" in err
+    assert query(data_dir, "select count(*) from dim_report")[0][0] == reports
+    assert cli.main(["run", "--years", "2020", "--quiet", "--allow-shrink"]) == 0
+    assert query(data_dir, "select count(*) from dim_report")[0][0] == 0
 
 
 def test_a_year_never_loaded_whose_folder_is_missing_fails_not_ok(data_dir, monkeypatch, capsys):

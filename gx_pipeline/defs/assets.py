@@ -481,10 +481,13 @@ def load_into_warehouse(
                 ) from err
             where = f"{folder} is missing" if not folder.is_dir() else f"{folder}: {err}"
             raise dg.Failure(
-                description=f"{where}. The year's {err.previous} loaded entries are kept. If the "
-                "pages were removed on purpose, run again with `gx run --allow-shrink` (run config "
-                "ops.gx_warehouse.config.allow_shrink: true).",
-                metadata={"entries_loaded_before": err.previous, "entries_now": err.incoming},
+                description=f"{where}. The year's {err.previous} loaded {err.unit} are kept. If "
+                "the pages were removed or changed on purpose, run again with `gx run "
+                "--allow-shrink` (run config ops.gx_warehouse.config.allow_shrink: true).",
+                metadata={
+                    f"{err.unit}_loaded_before": err.previous,
+                    f"{err.unit}_now": err.incoming,
+                },
                 allow_retries=False,
             ) from err
         except duckdb.IOException as err:
