@@ -117,9 +117,19 @@ def _years(spec: str | None) -> list[str]:
 
 def cmd_run(args: argparse.Namespace) -> int:
     # Dagster is imported only here: parse/sample/score stay quick
+    from gx_pipeline.defs.home import dagster_home, unwritable
     from gx_pipeline.defs.runner import StepProgress, exit_code, format_summary, materialize_years
 
     years = _years(args.years)
+    home = dagster_home()
+    why = unwritable(home)
+    if why is not None:
+        print(
+            f"gx run: Dagster's run records cannot be written to DAGSTER_HOME={home}: {why}. "
+            "Point DAGSTER_HOME at a folder gx run may write (nothing was run)",
+            file=sys.stderr,
+        )
+        return 1
     print(f"gx run: {len(years)} report year(s): {', '.join(years)}", file=sys.stderr)
     try:
         summaries = materialize_years(

@@ -225,6 +225,39 @@ def test_a_page_rewritten_with_its_size_and_modification_time_kept_requests_its_
     ]
 
 
+def test_raw_files_stamped_in_the_future_do_not_reload_their_year_at_every_look(
+    data_dir, instance, monkeypatch
+):
+    """A raw folder on a mount whose server's clock is ahead, or files written before the
+    machine's clock was set back: every inode change time is later than any run's start, so
+    each load left its year stale (`raw_change`, "rewritten since the load") and the automation
+    reloaded it at every look until the clock caught up. A page rewritten with its size and
+    mtime kept is still seen."""
+    import dataclasses
+    import os
+
+    from gx_pipeline.staging import inventory
+
+    ahead = 3 * 3600 * 10**9  # the file server's clock, three hours ahead
+    walk = inventory.iter_year_entries
+
+    def stamped_ahead(*args, **kwargs):
+        for entry in walk(*args, **kwargs):
+            yield dataclasses.replace(entry, ctime_ns=entry.ctime_ns + ahead)
+
+    monkeypatch.setattr(inventory, "iter_year_entries", stamped_ahead)
+    automation = _current_2022_and_2023(data_dir, instance)  # asks for nothing
+    assert automation.requests() == []
+
+    page = data_dir / "raw" / "2022" / PAGES[2022].name
+    before = page.stat()
+    text = page.read_bytes()
+    time.sleep(0.01)
+    page.write_bytes(text.replace(b"| 0 |", b"| 1 |", 1))
+    os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert automation.run_until_current() == [("2022", "raw_change")]
+
+
 def test_a_warehouse_that_lost_its_years_has_them_loaded_again(data_dir, instance):
     """The warehouse deleted to be rebuilt, or put back from an older copy (or the working file
     rebuilt from an analysts' copy a held publish left behind): the instance still holds each

@@ -381,6 +381,64 @@ def _gone_soon(marker: str) -> bool:
     return not processes_naming(marker)
 
 
+def test_a_process_that_left_the_conversions_group_ends_with_the_conversion(monkeypatch, tmp_path):
+    """A process of the conversion that left its group (setsid) is ended with it: killing the
+    group left it running for good."""
+    import os
+
+    from gx_pipeline.documents import word
+
+    fake = _fake_office(tmp_path / "office-escapes", "setsid sleep 92.31 &\nsleep 300")
+    monkeypatch.setenv("PATH", f"{fake}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setattr(word, "CONVERT_TIMEOUT", 1)
+    try:
+        with pytest.raises(word.DocumentError, match="did not convert the Word file within 1 s"):
+            word.read_doc(_DOC, "escapes.doc")
+        assert _gone_soon("92.31")
+    finally:
+        for pid in processes_naming("92.31"):
+            os.kill(pid, 9)
+
+
+def test_a_conversion_whose_converting_process_was_killed_is_ended_by_the_next_run(tmp_path):
+    """kill -9 of the process converting a .doc (a `gx run` parsing a small year in its own
+    process): its LibreOffice, and what left its group, outlived it (`timeout` ends the group
+    after the conversion's limit, never what left it), with its temporary folder. The next
+    `gx run` ends them and removes the folder."""
+    import os
+    import subprocess
+    import sys
+    import tempfile
+    import time
+
+    from gx_pipeline.documents import word
+
+    fake = _fake_office(tmp_path / "office-orphan", "setsid sleep 93.11 &\nexec sleep 93.12")
+    env = {**os.environ, "PATH": f"{fake}{os.pathsep}{os.environ['PATH']}"}
+    code = f"from gx_pipeline.documents import word\nword.read_doc({_DOC!r}, 'orphan.doc')\n"
+    converting = subprocess.Popen([sys.executable, "-c", code], env=env)
+    try:
+        deadline = time.monotonic() + 30
+        while len(processes_naming("93.1")) < 2:
+            assert time.monotonic() < deadline, "the conversion never started"
+            time.sleep(0.1)
+        converting.kill()
+        converting.wait()
+        time.sleep(0.5)
+        assert len(processes_naming("93.1")) == 2  # both outlived it
+        folders = list(Path(tempfile.gettempdir()).glob(f"gx-doc-{converting.pid}-*"))
+        assert len(folders) == 1
+
+        left = set(processes_naming("93.1"))
+        assert left <= set(word.end_orphaned_conversions())  # `timeout` too, where installed
+        assert _gone_soon("93.1")
+        assert not folders[0].exists()
+    finally:
+        converting.kill()
+        for pid in processes_naming("93.1"):
+            os.kill(pid, 9)
+
+
 def test_a_conversion_whose_child_left_its_group_does_not_hang_the_parse(monkeypatch, tmp_path):
     """A process that left the conversion's group (setsid) holding its output open: the
     overrun is still reported at once (the parse waited for the end of that output, for good)."""

@@ -331,10 +331,15 @@ def test_a_page_only_filed_under_another_year_is_loaded_and_flagged(data_dir):
     ) == [(2021, 2020, "needs_review", [*SEED_REASONS, "year_mismatch"])]
 
 
-def test_year_without_raw_folder_loads_nothing_and_passes(data_dir):
+def test_year_without_raw_folder_fails_and_writes_nothing(data_dir):
+    # it succeeded, loading nothing: a data folder or year mistyped, or a disk not mounted,
+    # read "ok" (see test_run.py, ..._never_loaded_whose_folder_is_missing_fails_not_ok)
     result = materialize_year(data_dir, 2019)
-    assert result.success
-    assert query(data_dir, "select count(*) from dim_report") == [(0,)]
+    assert not result.success
+    (failure,) = [e for e in result.all_events if e.is_step_failure]
+    assert failure.step_key == "gx_warehouse"
+    assert "2019 is missing: no pages to load" in str(failure.step_failure_data.user_failure_data)
+    assert not (data_dir / "warehouse.duckdb").exists()  # nothing published
 
 
 def _year_rows(data_dir: Path, year: int) -> dict[str, list[tuple]]:

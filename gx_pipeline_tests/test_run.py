@@ -1,8 +1,10 @@
+import io
+
 import pytest
 
 from gx_pipeline import cli
 from gx_pipeline.defs.runner import available_years, format_summary, materialize_years, parse_years
-from gx_pipeline_tests.conftest import REALDEV_PAGES, SEED, put_page
+from gx_pipeline_tests.conftest import REALDEV_PAGES, SEED, put_page, query
 
 
 def test_runner_summarises_each_year(data_dir):
@@ -35,6 +37,23 @@ def test_years_that_name_no_year_are_refused_not_run_as_none_or_all(spec):
             parse_years(spec)
     with pytest.raises(SystemExit, match=r"gx: --years .*"):
         cli.main(["run", "--years", spec, "--quiet"])
+
+
+@pytest.mark.parametrize(
+    "spec",
+    ["2020,,", "2020,", ",2020", "2020,,2022", "2020-", "-2020", "+2020", "2_020", "２０２０"],
+)
+def test_an_item_of_years_that_is_empty_or_not_a_year_is_refused_not_skipped(spec):
+    # `--years $FIRST,$LAST` with LAST unset ran 2020 alone and said ok; "2020-" (2020 onwards?)
+    # ran 2020 alone too
+    with pytest.raises(ValueError, match="is not a year or a range of years"):
+        parse_years(spec)
+    with pytest.raises(SystemExit, match=r"gx: --years .*: '.*' is not a year"):
+        cli.main(["run", "--years", spec, "--quiet"])
+
+
+def test_year_items_may_have_spaces_around_them():
+    assert parse_years(" 2019 - 2020 , 2022 ") == ["2019", "2020", "2022"]
 
 
 def test_gx_run_does_not_run_a_year_a_live_run_is_loading(data_dir, instance, capsys):
@@ -125,6 +144,94 @@ def test_a_run_that_fails_says_why_and_still_gets_its_summary(data_dir, monkeypa
     assert "2021: parsed_reports failed: " in err
     assert "staging" in err.split("parsed_reports failed: ", 1)[1].splitlines()[0]
     assert out.splitlines()[2].split()[:4] == ["2021", "FAILED", "not", "run"]
+
+
+def test_a_tally_check_that_fails_the_year_says_why(data_dir, monkeypatch, capsys):
+    """The check's ERROR fails the run: the cause printed is the check's own description (the
+    shares over their thresholds), not Dagster's error, whose first line ends in a colon."""
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    seed = SEED.read_text(encoding="utf-8")
+    for k, district in enumerate("东西南北中上下左右前"):  # 10 agencies, each needing review
+        put_page(data_dir, 2021, f"{k}.txt", seed.replace("襄都区", f"{district}城区"))
+
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 1
+    out, err = capsys.readouterr()
+    (cause,) = [line for line in err.splitlines() if line.startswith("2021: ")]
+    assert "of the reports need review (more than 50%)" in cause, cause
+    assert out.splitlines()[2].split()[:3] == ["2021", "FAILED", "error"]
+
+
+@pytest.mark.parametrize("where", ["under_a_file", "read_only_mount"])
+def test_a_dagster_home_gx_run_cannot_write_is_said_in_one_line(
+    data_dir, tmp_path, monkeypatch, capsys, where
+):
+    """DAGSTER_HOME on a read-only mount, or a path under a file: `gx run` ended in a
+    SQLAlchemy traceback ("unable to open database file") or a mkdir's."""
+    import subprocess
+
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    put_page(data_dir, 2021, SEED.name, SEED)
+    if where == "under_a_file":
+        (tmp_path / "file").write_text("not a folder")
+        home = tmp_path / "file" / "home"
+    else:
+        home = tmp_path / "ro-home"
+        home.mkdir()
+        mounted = subprocess.run(
+            ["mount", "--bind", "-o", "ro", str(home), str(home)], capture_output=True, check=False
+        )
+        if mounted.returncode != 0:
+            pytest.skip(f"mount is not allowed here: {mounted.stderr.decode().strip()}")
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    try:
+        assert cli.main(["run", "--years", "2021", "--quiet"]) == 1
+    finally:
+        if where == "read_only_mount":
+            subprocess.run(["umount", str(home)], check=False)
+    out, err = capsys.readouterr()
+    assert f"gx run: Dagster's run records cannot be written to DAGSTER_HOME={home}: " in err
+    assert ("Read-only file system" if where == "read_only_mount" else "Not a directory") in err
+    assert out == ""
+
+
+def test_a_year_whose_pages_all_emptied_keeps_its_reports(data_dir, monkeypatch, capsys):
+    """Every page of a loaded year cut to zero bytes (an interrupted copy or sync; Git LFS
+    pointers in place of the files are the same): as many entries as before, all quarantined,
+    so the shrink guard let the load replace the year's reports with none, "ok"."""
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    for page in (SEED, *sorted(REALDEV_PAGES.glob("*_2020.txt"))):
+        put_page(data_dir, 2020, page.name, page)
+    assert cli.main(["run", "--years", "2020", "--quiet"]) == 0
+    capsys.readouterr()
+    reports = query(data_dir, "select count(*) from dim_report")[0][0]
+    assert reports >= 4
+    for page in (data_dir / "raw" / "2020").iterdir():
+        page.write_bytes(b"")
+
+    assert cli.main(["run", "--years", "2020", "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert f"0 reports would replace the {reports} of the year's last load" in err
+    assert f"The year's {reports} loaded reports are kept" in err
+    assert query(data_dir, "select count(*) from dim_report")[0][0] == reports
+    assert cli.main(["run", "--years", "2020", "--quiet", "--allow-shrink"]) == 0
+    assert query(data_dir, "select count(*) from dim_report")[0][0] == 0
+
+
+def test_a_year_never_loaded_whose_folder_is_missing_fails_not_ok(data_dir, monkeypatch, capsys):
+    """`gx run --years 2023` with no data/raw/2023 (GX_DATA_DIR mistyped, a year mistyped, a
+    disk not mounted; a backfill over years not fetched): the run said ok, 0 loaded, and
+    recorded the year as loaded."""
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    put_page(data_dir, 2021, SEED.name, SEED)
+
+    assert cli.main(["run", "--years", "2021,2023", "--quiet"]) == 1
+    out, err = capsys.readouterr()
+    assert (
+        f"2023: gx_warehouse failed: {data_dir / 'raw' / '2023'} is missing: no pages to load, "
+        "and the year was never loaded" in err
+    )
+    rows = [line.split()[:3] for line in out.splitlines()[2:]]
+    assert rows == [["2021", "ok", "passed"], ["2023", "FAILED", "not"]]
 
 
 def test_gx_run_refuses_to_replace_a_year_whose_folder_is_gone(data_dir, monkeypatch, capsys):
@@ -231,6 +338,85 @@ def test_ctrl_c_stops_gx_run_after_the_year_it_interrupts(data_dir, tmp_path):
     assert "year 2/2 2022" not in err
     rows = [line.split()[:2] for line in out.splitlines()[2:]]
     assert rows == [["2021", "FAILED"]]
+
+
+@pytest.mark.parametrize("signum", ["SIGINT", "SIGTERM"])
+@pytest.mark.parametrize("when", ["between_runs", "as_the_year_ends"])
+def test_a_stop_signal_between_two_years_stops_gx_run_with_its_summary(
+    data_dir, monkeypatch, signum, when
+):
+    """SIGTERM (a supervisor, `timeout`, `kill`) or Ctrl-C that lands as a year's run ends or
+    before the next one begins: the next year is not started, the summary is printed and the
+    exit status says which signal. Before: Dagster leaves SIGTERM raising KeyboardInterrupt
+    after a run, so one between two runs ended `gx run` in a traceback with no summary, and one
+    that landed as a run ended failed that run with no cause and went on to the next year."""
+    import os
+    import signal
+
+    from gx_pipeline.defs import runner
+
+    number = getattr(signal, signum)
+    for year in (2020, 2021):
+        put_page(data_dir, year, SEED.name, SEED)
+    sent = []
+
+    def send_once() -> None:
+        if not sent:
+            sent.append(number)
+            os.kill(os.getpid(), number)
+
+    if when == "between_runs":
+        looked = runner.unfinished_run_of
+
+        def look_then_signal(instance, key):
+            if key == "2021":
+                send_once()
+            return looked(instance, key)
+
+        monkeypatch.setattr(runner, "unfinished_run_of", look_then_signal)
+        progress = None
+    else:
+
+        def progress(year, step, what, *_):
+            if year == "2020" and step.endswith("tally_identities") and what == "succeeded":
+                send_once()
+
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    lines = io.StringIO()
+    try:
+        summaries = materialize_years(
+            ["2020", "2021"], data_dir_path=data_dir, progress=progress, stream=lines
+        )
+        # a signal the run's last step saw may be acted on once its run has returned
+    finally:
+        for s, handler in handlers.items():
+            signal.signal(s, handler)
+    assert sent == [number]
+    name = "Ctrl-C" if signum == "SIGINT" else "SIGTERM"
+    said = lines.getvalue()
+    assert f"gx run: interrupted ({name})" in said
+    assert "not started: 2021" in said or "during 2021" in said, said
+    assert summaries[0].year == "2020" and summaries[0].loaded == 1
+    assert runner.exit_code(summaries) == 128 + number
+    assert all(s.year == "2020" or not s.run_ok for s in summaries)
+    assert signal.getsignal(signal.SIGTERM) is handlers[signal.SIGTERM]
+
+
+def test_a_signal_ignored_when_gx_run_started_stays_ignored_between_runs():
+    """`nohup gx run`, or a supervisor that starts it with SIGTERM ignored: gx run's handler
+    for the time between runs does not take that signal back."""
+    import signal
+
+    from gx_pipeline.defs.runner import STOP_SIGNALS, _stop_requested_on
+
+    previous = signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    try:
+        with _stop_requested_on(STOP_SIGNALS):
+            assert signal.getsignal(signal.SIGTERM) is signal.SIG_IGN
+            assert signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+        assert signal.getsignal(signal.SIGTERM) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def test_an_interrupt_is_seen_whatever_exception_it_became():

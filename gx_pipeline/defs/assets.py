@@ -33,7 +33,7 @@ from gx_pipeline.staging.inventory import (
     hashed,
     is_generated,
     iter_year_entries,
-    year_fingerprint,
+    year_look,
 )
 from gx_pipeline.staging.parts import BATCH_PAGES, Stage, discard_year, fewer_collections
 from gx_pipeline.staging.pool import (
@@ -122,7 +122,7 @@ def raw_report_inventory(
     year_dir = raw_pages.year_dir(year)
     # taken before the files are read: a page added meanwhile makes the next automation tick
     # see a changed folder and load the year again, never the reverse (a page left out unseen)
-    fingerprint = year_fingerprint(year_dir)
+    fingerprint, _, changes = year_look(year_dir)
     files = year_files(context, raw_pages, year)
     # the data version is the set of files: new or changed pages make the year's
     # downstream assets stale in the UI even before anything re-runs
@@ -137,6 +137,8 @@ def raw_report_inventory(
             "folder": str(year_dir),
             # compared with the folder by the automation (gx_pipeline.defs.automation)
             "raw_fingerprint": fingerprint,
+            # the files' inode change times: a page rewritten with its name, size and mtime kept
+            "raw_changes": changes,
         },
     )
 
@@ -458,6 +460,7 @@ def load_into_warehouse(
                     config.min_share,
                     config.allow_shrink,
                     then=rebuild.rebuild_within,
+                    folder_missing=not raw_pages.year_dir(year).is_dir(),
                 )
                 # every decision made so far, whatever year it is about: the log is the record
                 reviews = warehouse.copy_reviews(conn)
@@ -469,12 +472,22 @@ def load_into_warehouse(
                 left_behind = copies_left_behind(conn)
         except YearShrinkRefused as err:
             folder = raw_pages.year_dir(year)
+            if not err.previous:
+                raise dg.Failure(
+                    description=f"{folder} is missing: no pages to load, and the year was never "
+                    "loaded (a data folder or report year mistyped, a disk not mounted?). "
+                    "Nothing was written.",
+                    allow_retries=False,
+                ) from err
             where = f"{folder} is missing" if not folder.is_dir() else f"{folder}: {err}"
             raise dg.Failure(
-                description=f"{where}. The year's {err.previous} loaded entries are kept. If the "
-                "pages were removed on purpose, run again with `gx run --allow-shrink` (run config "
-                "ops.gx_warehouse.config.allow_shrink: true).",
-                metadata={"entries_loaded_before": err.previous, "entries_now": err.incoming},
+                description=f"{where}. The year's {err.previous} loaded {err.unit} are kept. If "
+                "the pages were removed or changed on purpose, run again with `gx run "
+                "--allow-shrink` (run config ops.gx_warehouse.config.allow_shrink: true).",
+                metadata={
+                    f"{err.unit}_loaded_before": err.previous,
+                    f"{err.unit}_now": err.incoming,
+                },
                 allow_retries=False,
             ) from err
         except duckdb.IOException as err:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+import tempfile
 from pathlib import Path
 
 import dagster as dg
@@ -72,6 +73,19 @@ def _section(text: str, key: str) -> str:
     """The top-level `key` of the template and its indented lines."""
     found = re.search(rf"^{key}:\n(?:[ #].*\n)*", text, re.MULTILINE)
     return found.group(0) if found else ""
+
+
+def unwritable(home: Path) -> str | None:
+    """Why Dagster could not keep its records in `home` (a read-only mount, a path under a
+    file, no permission), or None when a file can be written there. Dagster itself says it
+    with a traceback of SQLAlchemy's ("unable to open database file")."""
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=home, prefix=".gx-probe-"):
+            pass
+    except OSError as err:
+        return f"{err.strerror or err} ({home})"
+    return None
 
 
 def local_instance() -> dg.DagsterInstance:

@@ -15,6 +15,7 @@ marked failed and their pool slots freed (gx_pipeline.defs.liveness).
 import argparse
 import contextlib
 import os
+import re
 import signal
 import socket
 import sys
@@ -46,6 +47,7 @@ from gx_pipeline.defs.staleness import (
     years_with_folders,
 )
 from gx_pipeline.diskspace import explain_text
+from gx_pipeline.documents.word import end_orphaned_conversions
 from gx_pipeline.staging.parts import discard_year
 from gx_pipeline.warehouse import copies_left_behind
 
@@ -83,8 +85,9 @@ class YearSummary:
     not_assessable: int
     #: why the run failed: the failing steps and their errors
     cause: str = ""
-    #: the run was stopped by an interrupt (Ctrl-C): the years after it were not run
-    interrupted: bool = False
+    #: the signal that stopped `gx run` during (or right before) this year's run, 0: none.
+    #: SIGINT (Ctrl-C) or SIGTERM (a supervisor, `kill`): the years after it were not run
+    interrupted: int = 0
 
 
 def available_years(root: Path | None = None) -> list[str]:
@@ -185,8 +188,6 @@ def materialize_years(
     job = defs.resolve_job_def("gx_yearly_job")
     if instance is None:
         instance = local_instance()
-    for dead in release_dead_runs(instance):
-        print(f"gx run: run {dead.run_id} ({dead.partition or '-'}): {dead.why}", file=stream)
     run_config: dict = dict(_QUIET)
     ops: dict = {}
     if allow_shrink:
@@ -197,10 +198,24 @@ def materialize_years(
         run_config["ops"] = ops
     warehouse: Warehouse = defs.resources["warehouse"]
     raw_pages: RawPages = defs.resources["raw_pages"]
-    with _signals_received() as received:
+    with _signals_received() as received, _stop_requested_on(STOP_SIGNALS):
+        for dead in release_dead_runs(instance):
+            print(f"gx run: run {dead.run_id} ({dead.partition or '-'}): {dead.why}", file=stream)
+        if left := end_orphaned_conversions():
+            print(
+                f"gx run: ended {len(left)} process(es) of a Word conversion whose run was killed "
+                f"(pids {', '.join(map(str, left))})",
+                file=stream,
+            )
         outcomes = _run_years(job, instance, progress, run_config, stream, list(years), received)
+        return _summaries(outcomes, warehouse, raw_pages, stream)
+
+
+def _summaries(
+    outcomes: list[tuple], warehouse: Warehouse, raw_pages: RawPages, stream: TextIO
+) -> list[YearSummary]:
     for key, ok, _, _, cause, _ in outcomes:
-        if not ok and not cause.startswith(LEFT_TO):
+        if not ok and not cause.startswith((LEFT_TO, NOT_STARTED)):
             # the next run stages the year afresh from its pages: what this one staged only
             # takes room, on a disk that may well be full
             discard_year(raw_pages.staging_dir, int(key))
@@ -234,6 +249,12 @@ def materialize_years(
 
 #: the cause of a year gx run leaves to another run in flight
 LEFT_TO = "not run, left to the run in flight:"
+#: the cause of a year not started: a stop signal came as the year before it ended
+NOT_STARTED = "not started:"
+
+#: the signals that stop `gx run` after the year they land in: Ctrl-C, and what a supervisor,
+#: `kill` or `timeout` send (Dagster maps SIGTERM to its interrupt while a run executes)
+STOP_SIGNALS = {signal.SIGINT: "Ctrl-C", signal.SIGTERM: "SIGTERM"}
 
 
 def _run_years(
@@ -248,8 +269,16 @@ def _run_years(
     """One run per year, in order: each year's (key, run ok, check passed, check severity,
     causes, interrupted). Stops after a run an interrupt (Ctrl-C) ended."""
     outcomes: list[tuple] = []
+    stops: set[int] = set()
+
+    def stopped_by() -> int:
+        """The stop signal received so far (Ctrl-C first), 0: none."""
+        stops.update(s for s in received() if s in STOP_SIGNALS)
+        return min(stops, default=0)
+
     for k, year in enumerate(years):
         key = str(year)
+        later = ", ".join(str(y) for y in years[k + 1 :])
         live = unfinished_run_of(instance, key)
         if live is not None:
             # its staging folder is the live run's: a second run would load what that one
@@ -259,8 +288,18 @@ def _run_years(
                 f"({live.status.value.lower()}); run the year again once it has ended"
             )
             print(f"{key}: {cause}", file=stream)
-            outcomes.append((key, False, None, None, cause, False))
+            outcomes.append((key, False, None, None, cause, 0))
             continue
+        if stop := stopped_by():
+            # it came between two runs (or before the first), where no run could fail on it
+            cause = f"{NOT_STARTED} {_stop_name(stop)} came before its run began"
+            print(
+                f"gx run: interrupted ({_stop_name(stop)}) before {key}"
+                + (f"; not started: {key}, {later}" if later else f"; not started: {key}"),
+                file=stream,
+            )
+            outcomes.append((key, False, None, None, cause, stop))
+            break
         result = _execute_with_progress(job, key, instance, progress, run_config)
         evaluations = result.get_asset_check_evaluations()
         passed = all(e.passed for e in evaluations) if evaluations else None
@@ -277,14 +316,21 @@ def _run_years(
         for cause in causes:
             print(f"{key}: {cause}", file=stream)
         # the interrupt reaches the step as Dagster's error, or as DuckDB's "Query interrupted"
-        # when it lands in a query: the signal itself is what tells
-        stopped = signal.SIGINT in received() or _interrupted(result)
-        outcomes.append((key, result.success, passed, severity, "; ".join(causes), stopped))
-        if stopped:
-            later = [str(y) for y in years[k + 1 :]]
+        # when it lands in a query: the signal itself is what tells. One that lands as the run
+        # ends fails no step (Dagster may record the run failed, or not): still a stop
+        stop = stopped_by() or (signal.SIGINT if _interrupted(result) else 0)
+        outcomes.append((key, result.success, passed, severity, "; ".join(causes), stop))
+        if stop:
+            ended = (
+                "its run succeeded"
+                if result.success
+                else "its run ended as failed"
+                if causes
+                else "its steps had ended; its run is recorded as failed"
+            )
             print(
-                f"gx run: interrupted (Ctrl-C) during {key}: its run ended as failed"
-                + (f"; not started: {', '.join(later)}" if later else ""),
+                f"gx run: interrupted ({_stop_name(stop)}) during {key}: {ended}"
+                + (f"; not started: {later}" if later else ""),
                 file=stream,
             )
             break
@@ -319,6 +365,39 @@ def _signals_received() -> Iterator[Callable[[], set[int]]]:
         writer.close()
 
 
+def _stop_name(signum: int) -> str:
+    return STOP_SIGNALS.get(signal.Signals(signum), signal.Signals(signum).name)
+
+
+@contextlib.contextmanager
+def _stop_requested_on(signums: Iterable[int]) -> Iterator[None]:
+    """While `gx run` is between runs (before the first, between two, during the summary), a
+    stop signal is noted (by the wakeup descriptor of _signals_received) instead of raising:
+    Dagster leaves SIGTERM raising KeyboardInterrupt after a run (it maps SIGTERM to SIGINT's
+    handler and restores it so), which ended `gx run` with a traceback and no summary, or the
+    signal's default, which ended it unreported. A second one raises KeyboardInterrupt, for a
+    process stuck outside a run. Only in the main thread."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    seen: list[int] = []
+
+    def note(signum: int, frame: object) -> None:
+        seen.append(signum)
+        if len(seen) > 1:
+            raise KeyboardInterrupt
+
+    # one ignored when gx run started (`nohup`, a script's background job) stays ignored
+    previous = {
+        s: signal.signal(s, note) for s in signums if signal.getsignal(s) is not signal.SIG_IGN
+    }
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
 def _interrupted(result: dg.ExecuteInProcessResult) -> bool:
     """The run ended because the process got an interrupt (Ctrl-C, SIGINT): Dagster fails the
     step it was in and returns, as it does for any failure."""
@@ -335,8 +414,14 @@ def _interrupted(result: dg.ExecuteInProcessResult) -> bool:
 def _cause(event: dg.DagsterEvent, evaluations: list) -> str:
     """What made a step fail, in one line: the failed check's description, a Failure's
     description, or the first line of the innermost error's message."""
-    failing_checks = [e for e in evaluations if not e.passed and e.description]
-    if failing_checks and "check" in (event.message or "").lower() + str(event.step_key):
+    # a check's step is keyed `<asset>_<check name>` (no word "check" in it); Dagster's error
+    # for it says only "1 blocking asset check failed with ERROR severity:"
+    failing_checks = [
+        e
+        for e in evaluations
+        if not e.passed and e.description and e.check_name in str(event.step_key)
+    ]
+    if failing_checks:
         return "; ".join(e.description for e in failing_checks)
     data = event.step_failure_data
     if data is None:
@@ -421,15 +506,31 @@ def format_summary(summaries: list[YearSummary]) -> str:
     return _table(head, rows)
 
 
+#: one item of --years: a year, or two joined by a hyphen (ASCII digits: int() also reads
+#: "+2020", "2_020" and full-width digits)
+_YEARS_ITEM = re.compile(r"([0-9]{4})(?:\s*-\s*([0-9]{4}))?")
+
+
 def parse_years(spec: str) -> list[str]:
     """ "2019-2025", "2019,2021", "2020" or a mix ("2019-2020,2023") as partition keys."""
     keys = yearly_partitions.get_partition_keys()
+    parts = [p.strip() for p in spec.split(",")]
+    if not any(parts):
+        raise ValueError("names no report year")
     years: list[str] = []
-    for part in filter(None, (p.strip() for p in spec.split(","))):
-        first, _, last = part.partition("-")
-        if int(last or first) < int(first):
+    for part in parts:
+        # an empty item or an open range is a year left out (`--years $A,$B` with B unset),
+        # not a year to skip or to stretch to: ran as the years that were there, and "ok"
+        match = _YEARS_ITEM.fullmatch(part)
+        if match is None:
+            raise ValueError(
+                f"{part!r} is not a year or a range of years (2020, 2019-2021)"
+                + (": an empty item between commas" if not part else "")
+            )
+        first, last = match.group(1), match.group(2) or match.group(1)
+        if int(last) < int(first):
             raise ValueError(f"{part}: the first year is after the last")
-        for year in range(int(first), int(last or first) + 1):
+        for year in range(int(first), int(last) + 1):
             if str(year) not in keys:
                 raise ValueError(f"{year} is not a report year ({keys[0]}..{keys[-1]})")
             years.append(str(year))
@@ -627,8 +728,9 @@ def exit_code(summaries: list[YearSummary]) -> int:
     # a year whose reports contradict themselves is loaded, flagged, and its run green (the
     # check's WARN); a failed run (an ERROR of the check included) is an error; an interrupt
     # gives the shell's status for SIGINT, as `gx fetch` does
-    if any(s.interrupted for s in summaries):
-        return 130
+    stops = [s.interrupted for s in summaries if s.interrupted]
+    if stops:
+        return 128 + min(stops)
     return 0 if all(s.run_ok for s in summaries) else 1
 
 

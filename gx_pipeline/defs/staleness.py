@@ -126,6 +126,9 @@ def years_with_folders(raw_dir: Path, current_time: datetime | None = None) -> l
     return [y for y in keys if (raw_dir / y).is_dir() and has_pages(raw_dir / y)]
 
 
+REWRITTEN = "a raw file rewritten since the load (its name, size and mtime kept)"
+
+
 def year_state(
     instance: dg.DagsterInstance,
     versions: Mapping[dg.AssetKey, str | None],
@@ -139,7 +142,7 @@ def year_state(
     if held is ...:
         held = entries_by_year(_published(raw_dir))
     year_dir = raw_dir / year
-    fingerprint, rewritten = year_look(year_dir)
+    fingerprint, rewritten, changes = year_look(year_dir)
     warehouse = _latest(instance, WAREHOUSE, year)
     state = json.dumps(
         [
@@ -174,6 +177,7 @@ def year_state(
         )
     inventory = loaded[INVENTORY]
     recorded = _metadata_text(inventory, "raw_fingerprint")
+    recorded_changes = _metadata_text(inventory, "raw_changes")
     if inventory is None:
         found[RAW_CHANGE] = "no inventory behind the load"
     elif recorded is not None and recorded != fingerprint:
@@ -181,8 +185,12 @@ def year_state(
     elif recorded is None and (last_change(year_dir) or 0.0) > inventory.timestamp:
         # a load from before fingerprints were recorded: the folder's mtimes decide
         found[RAW_CHANGE] = "raw folder modified after the load"
+    elif recorded_changes is not None:
+        if recorded_changes != changes:
+            found[RAW_CHANGE] = REWRITTEN
     elif rewritten is not None and rewritten > _started(instance, inventory):
-        found[RAW_CHANGE] = "a raw file rewritten since the load (its name, size and mtime kept)"
+        # a load from before the change times were recorded: its run's start decides
+        found[RAW_CHANGE] = REWRITTEN
     gone = _copies_gone(instance, year, warehouse.storage_id)
     if gone:
         found[COPY_GONE] = (

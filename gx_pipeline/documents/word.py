@@ -20,12 +20,14 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import io
+import itertools
 import os
 import shutil
 import signal
 import subprocess
 import tempfile
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 from gx_pipeline.documents.base import Document, DocumentError, Location
@@ -351,7 +353,7 @@ def read_doc(data: bytes, source: str) -> Document:
             "a Word 97-2003, WPS or RTF file (.doc/.wps/.rtf): reading it needs LibreOffice to "
             "convert it (`make system-deps` installs it), and it is not installed here"
         )
-    with tempfile.TemporaryDirectory(prefix="gx-doc-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=f"{_DOC_FOLDER}{_owner()}-") as tmp:
         work = Path(tmp)
         source_path = work / ("report.rtf" if rtf else "report.doc")
         source_path.write_bytes(data)
@@ -392,10 +394,16 @@ def _convert(argv: list[str], env: dict[str, str]) -> tuple[int, str]:
     bound = shutil.which("timeout")
     if bound:
         argv = [bound, "--signal=KILL", str(CONVERT_TIMEOUT + 5), *argv]
+    # every process of the conversion inherits the mark, one that left the group too
+    mark = f"{_owner()}.{next(_COUNTER)}"
     proc = subprocess.Popen(
-        argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, start_new_session=True
+        argv,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**env, _MARK: mark},
+        start_new_session=True,
     )
-    _CONVERTING.add(proc.pid)
+    _CONVERTING[proc.pid] = mark
     try:
         out, err = proc.communicate(timeout=CONVERT_TIMEOUT)
     except subprocess.TimeoutExpired:
@@ -407,7 +415,8 @@ def _convert(argv: list[str], env: dict[str, str]) -> tuple[int, str]:
         _abandon(proc)
         raise
     finally:
-        _CONVERTING.discard(proc.pid)
+        del _CONVERTING[proc.pid]
+        _end_marked(lambda m: m == mark)  # what outlived it, out of its group
     return proc.returncode, (err or out).decode("utf-8", "replace").strip()[:200]
 
 
@@ -422,14 +431,78 @@ def _abandon(proc: subprocess.Popen) -> None:
         proc.wait(timeout=5)
 
 
-#: process groups of the conversions running in this process
-_CONVERTING: set[int] = set()
+#: the conversions running in this process: process group -> mark
+_CONVERTING: dict[int, str] = {}
+#: the environment variable that marks a conversion's processes: `<owner>.<n>`, the owner
+#: being the converting process as `<pid>-<start time>` (a pid alone may be reused)
+_MARK = "GX_CONVERSION"
+_COUNTER = itertools.count()
+#: a conversion's temporary folder: `gx-doc-<owner>-…` under the temporary directory
+_DOC_FOLDER = "gx-doc-"
 
 
 def end_conversions() -> None:
-    """Kill the conversions this process started (a parse worker whose run is gone)."""
+    """Kill the conversions this process started (a parse worker whose run is gone), with
+    their processes that left the group (setsid)."""
+    marks = set(_CONVERTING.values())
     for group in list(_CONVERTING):
         _end_group(group)
+    _end_marked(lambda m: m in marks)
+
+
+def end_orphaned_conversions() -> list[int]:
+    """Kill the processes of conversions whose converting process is gone (a run killed with
+    kill -9 while LibreOffice converted in its own process, where nothing was left to end
+    them: `timeout` ends their group after CONVERT_TIMEOUT, not one that left it), and remove
+    the temporary folders such conversions left. Returns the processes killed."""
+    killed = _end_marked(lambda m: not _alive(m.rsplit(".", 1)[0]))
+    for folder in Path(tempfile.gettempdir()).glob(f"{_DOC_FOLDER}*-*-*"):
+        owner = "-".join(folder.name[len(_DOC_FOLDER) :].split("-")[:2])
+        if not _alive(owner):
+            shutil.rmtree(folder, ignore_errors=True)
+    return killed
+
+
+def _owner(pid: int | None = None) -> str:
+    pid = os.getpid() if pid is None else pid
+    return f"{pid}-{_start_time(pid)}"
+
+
+def _start_time(pid: int) -> str:
+    """The process's start time in clock ticks since boot (/proc/<pid>/stat), "" if gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_bytes()
+    except OSError:
+        return ""
+    # the command name, in parentheses, may hold spaces: fields count from its end
+    return stat[stat.rfind(b")") + 2 :].split()[19].decode()
+
+
+def _alive(owner: str) -> bool:
+    pid, _, started = owner.partition("-")
+    return pid.isdigit() and _start_time(int(pid)) == started != ""
+
+
+def _end_marked(chosen: Callable[[str], bool]) -> list[int]:
+    """Kill the processes whose environment carries a conversion mark `chosen` takes (Linux:
+    /proc; elsewhere none is found)."""
+    prefix = f"{_MARK}=".encode()
+    killed = []
+    with contextlib.suppress(OSError):
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit() or int(entry.name) == os.getpid():
+                continue
+            try:
+                with open(f"/proc/{entry.name}/environ", "rb") as f:
+                    environ = f.read()
+            except OSError:
+                continue
+            mark = next((v for v in environ.split(b"\0") if v.startswith(prefix)), None)
+            if mark is not None and chosen(mark[len(prefix) :].decode(errors="replace")):
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.kill(int(entry.name), signal.SIGKILL)
+                    killed.append(int(entry.name))
+    return killed
 
 
 def _end_group(group: int) -> None:

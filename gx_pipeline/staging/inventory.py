@@ -286,20 +286,25 @@ def year_fingerprint(year_dir: Path) -> str:
     return year_look(year_dir)[0]
 
 
-def year_look(year_dir: Path) -> tuple[str, float | None]:
-    """year_fingerprint, and the newest inode change (Unix time) of a file to read, in one
-    walk: a file rewritten with its name, size and mtime kept (cp -p, rsync -a, an archive
-    extracted over the folder) leaves the fingerprint as it was, and only its ctime, which no
-    tool sets, tells. None when the year has no file to read."""
+def year_look(year_dir: Path) -> tuple[str, float | None, str]:
+    """year_fingerprint, the newest inode change (Unix time) of a file to read (None when the
+    year has none), and a hash of every such file's inode change time, in one walk: a file
+    rewritten with its name, size and mtime kept (cp -p, rsync -a, an archive extracted over
+    the folder) leaves the fingerprint as it was, and only its ctime, which no tool sets,
+    tells. The hash is what a load records to compare with: the newest time was compared
+    with the load's start, and a file server whose clock is ahead stamps every file later
+    than any start (the year was stale again after each load)."""
     digest = hashlib.sha256()
+    changes = hashlib.sha256()
     separator = b""
     newest = 0
     for e in iter_year_entries(year_dir, year_dir.parent):
         if not e.in_progress:
             digest.update(separator + f"{e.source}\t{e.size}\t{e.mtime_ns}".encode())
+            changes.update(separator + f"{e.source}\t{e.ctime_ns}".encode())
             separator = b"\n"
             newest = max(newest, e.ctime_ns)
-    return digest.hexdigest()[:16], newest / 1e9 if newest else None
+    return digest.hexdigest()[:16], newest / 1e9 if newest else None, changes.hexdigest()[:16]
 
 
 def has_pages(year_dir: Path) -> bool:

@@ -193,6 +193,9 @@ DEFAULT_MIN_SHARE = 0.5
 class YearShrinkRefused(ValueError):
     """The year folder has (far) fewer entries than the year's last load: not replaced."""
 
+    #: what `previous` and `incoming` count
+    unit = "entries"
+
     def __init__(self, year: int, previous: int, incoming: int, min_share: float) -> None:
         self.year, self.previous, self.incoming, self.min_share = (
             year,
@@ -200,10 +203,30 @@ class YearShrinkRefused(ValueError):
             incoming,
             min_share,
         )
-        what = "no entries" if incoming == 0 else f"{incoming} entries"
-        super().__init__(
-            f"report year {year}: the folder has {what}, the year's last load had {previous} "
-            f"(fewer than {min_share:.0%} of them); the year's rows are left as they were"
+        super().__init__(self.says())
+
+    def says(self) -> str:
+        what = "no entries" if self.incoming == 0 else f"{self.incoming} entries"
+        return (
+            f"report year {self.year}: the folder has {what}, the year's last load had "
+            f"{self.previous} (fewer than {self.min_share:.0%} of them); the year's rows are left "
+            "as they were"
+        )
+
+
+class ReportsShrinkRefused(YearShrinkRefused):
+    """The folder has its entries, but (far) fewer of them are reports than the year's last
+    load had: its pages emptied, cut short or unreadable (an interrupted copy or sync, Git LFS
+    pointers in place of the files), or a parser that now reads far fewer. Not replaced."""
+
+    unit = "reports"
+
+    def says(self) -> str:
+        return (
+            f"report year {self.year}: {self.incoming} reports would replace the {self.previous} "
+            f"of the year's last load (fewer than {self.min_share:.0%} of them), the folder's "
+            "other entries quarantined (see their reasons: empty, unreadable, copies?); the "
+            "year's rows are left as they were"
         )
 
 
@@ -219,6 +242,7 @@ def load_year(
     min_share: float = DEFAULT_MIN_SHARE,
     allow_shrink: bool = False,
     then: Callable[[duckdb.DuckDBPyConnection], object] | None = None,
+    folder_missing: bool = False,
 ) -> dict[str, int]:
     """Replace a report year with the staged, validated rows, in one transaction.
 
@@ -228,7 +252,11 @@ def load_year(
     a year is never stored without the flags and agency keys that span the years).
 
     A year whose stage holds fewer than `min_share` of the entries of the year's last load (a
-    missing or empty folder: none) is refused with YearShrinkRefused unless `allow_shrink`.
+    missing or empty folder: none) is refused with YearShrinkRefused unless `allow_shrink`;
+    so is one whose reports fall below `min_share` of the last load's (ReportsShrinkRefused:
+    its pages emptied or unreadable, quarantined, keep the count of entries); so is a year
+    never loaded whose folder is missing (`folder_missing`: a data folder or
+    year mistyped, a disk not mounted), which was written as a year of no entries, "ok".
 
     The same report filed under two report years (the same bytes, or the same content
     fingerprint: copies that differ only in markup) is loaded once, under the year it states,
@@ -243,9 +271,16 @@ def load_year(
     written: dict[str, int] = {}
     conn.begin()
     try:
-        (previous,) = conn.execute(_ENTRIES_LOADED, {"year": year}).fetchone()
-        if not allow_shrink and shrinks(previous, incoming, min_share):
+        reports_before, quarantined_before = conn.execute(
+            _ENTRIES_LOADED, {"year": year}
+        ).fetchone()
+        previous = reports_before + quarantined_before
+        if not allow_shrink and (folder_missing or shrinks(previous, incoming, min_share)):
             raise YearShrinkRefused(year, previous, incoming, min_share)
+        # entries count quarantine rows: pages all emptied keep the count, and lose the reports
+        reports = stage.rows("dim_report")
+        if not allow_shrink and shrinks(reports_before, reports, min_share):
+            raise ReportsShrinkRefused(year, reports_before, reports, min_share)
         conn.execute(_REPORTS_BEFORE, [year])
         for table in YEAR_TABLES:
             conn.execute(f"delete from {table} where report_year = ?", [year])
@@ -383,8 +418,8 @@ REPORT_TABLES = tuple(t for t in YEAR_TABLES if t != "quarantine")
 
 #: entries of the year folder at the year's last load: each is a report or a quarantine row
 _ENTRIES_LOADED = """
-select (select count(*) from dim_report where report_year = $year)
-     + (select count(*) from quarantine where report_year = $year)
+select (select count(*) from dim_report where report_year = $year),
+       (select count(*) from quarantine where report_year = $year)
 """
 
 #: staged reports of this year and the same report loaded under another year: the same bytes
