@@ -1167,12 +1167,12 @@ def _table(
             # a copy of the whole grid that names each heading once over its column tells the
             # order by columns, whatever its merged cells repeat across its rows (自然人 and
             # 总计 copied down, read in its words' order, name them twice)
-            named = _grid_headings(header_grid or [], read_as, by_code)
-            if named is None or sorted(named) != sorted(_APPLICANTS):
-                named = header
-            rotated = _total_column_first(named, by_code, problems, cells_held)
+            by_columns = _grid_headings(header_grid or [], read_as, by_code)
+            if by_columns is None or sorted(by_columns) != sorted(_APPLICANTS):
+                by_columns = header
+            rotated = _total_column_first(by_columns, by_code, problems, cells_held)
             drawn = _applicant_columns(
-                named,
+                by_columns,
                 by_code,
                 problems,
                 rotated,
