@@ -1428,3 +1428,72 @@ def test_a_header_row_separated_by_spaces_is_read_as_headings():
         wrong = _wrong(got, doc, values)
         assert not wrong or "column_order_guessed" in got.flags, sorted(wrong)[:4]
         assert any("总计" in p and "requests" in p for p in got.problems)
+
+
+# --- requests columns read in a guessed order ------------------------------------------------
+
+
+@pytest.mark.parametrize("numbers_on", ["first", "middle", "last"])
+def test_laid_out_two_unread_headings_side_by_side_give_no_number(numbers_on: str):
+    """Text laid out by spaces over a header with two headings side by side that cannot be
+    read (口口口口, ��), sometimes drawn the other way round with their values: every heading
+    found stands over its own column, and the two columns with none found over them were read
+    in the template's order with no flag. Which of the two each is, is not known: neither
+    column gives a number, and that is said; the others are read."""
+    for k, (template, year) in enumerate(FORMATS * 2):
+        rng = random.Random(f"laid-out-two-unread:{numbers_on}:{k}")
+        i = k % 4
+        pair = (_ORG[i], _ORG[i + 1])
+        doc, values = _document(rng, template, year)
+        marks = {code: rng.choice(_UNREAD) for code in pair}
+        doc = _requests_table(
+            doc,
+            lambda t, p=pair, m=marks, s=k % 2 == 0: _headings_as(_swapped(t, *p) if s else t, m),
+        )
+        text = render_text.laid_out(doc, rng, numbers_on=numbers_on)
+        got = parse_bytes(text.encode("utf-8"), "page.txt")
+        assert _wrong(got, doc, values) == {}, pair
+        assert not _read_columns(got) & set(pair), pair
+        assert "cells_unplaced" in got.flags, pair
+
+
+def test_a_grid_copy_repeating_its_merged_headings_reads_swapped_columns_under_them():
+    """A converter's Markdown of the whole grid copies 自然人 and 总计 into each header row they
+    cover, so read in its words' order the header names them twice, and two applicant columns
+    drawn the other way round (科研机构 before 商业企业, 其他 before 法律服务机构) were read in
+    the template's order with no flag. Column by column the grid names each heading once over
+    its values: each value is read under its heading."""
+    for k, (template, year) in enumerate(FORMATS * 2):
+        rng = random.Random(f"grid-repeat-swapped:{k}")
+        pair = (_ORG[0], _ORG[1]) if k % 2 == 0 else (_ORG[3], _ORG[4])
+        values = generate(rng, template)
+        opts = LayoutOptions(template=template, year=year, corner=KOUJI)
+        doc = build_document(rng, make_meta(rng, year), section_tables(opts, values), values)
+        doc = _requests_table(doc, lambda t, p=pair: _swapped(t, *p))
+        text = render_text.grid_markdown(doc, rng)
+        got = parse_bytes(text.encode("utf-8"), "page.md")
+        assert _differences(got, doc, values) == {}, pair
+
+
+@pytest.mark.parametrize("copy", ["tab", "spaced", "md-blank"])
+def test_total_drawn_first_over_numbers_that_cannot_tell_reads_only_what_is_certain(copy: str):
+    """A requests header that puts 总计 first, its values under it, over rows whose sums hold
+    either way round (a row of one applicant: 4 4 0 0 0 0 0) or that leave cells blank: the
+    values were read in the template's order, flagged as a guess, and most were wrong. A value
+    is read where both orders read the same, or where a row's sums rule one order out; the
+    others are withheld, said."""
+    for k, (template, year) in enumerate(FORMATS * 2):
+        rng = random.Random(f"total-first-untold:{copy}:{k}")
+        values = blank(rng, generate(rng, template), ("sparse", "zeros_blank")[k % 2])
+        opts = LayoutOptions(template=template, year=year, fmt=ValueFormat(null_text=""))
+        doc = build_document(rng, make_meta(rng, year), section_tables(opts, values), values)
+        doc = _requests_table(doc, lambda t: _moved_first(t, "total"))
+        if copy == "tab":
+            text, ext = render_text.tab_rows(doc, rng, trimmed=False), ".txt"
+        elif copy == "spaced":
+            text, ext = render_text.spaced_rows(doc, rng), ".txt"
+        else:
+            text, ext = render_text.grid_markdown(doc, rng, repeat=False), ".md"
+        got = parse_bytes(text.encode("utf-8"), f"page{ext}")
+        assert _wrong(got, doc, values) == {}, (template, year)
+        assert "column_order_guessed" not in got.flags, got.problems

@@ -444,6 +444,12 @@ def has_chinese(text: str) -> bool:
 UNREADABLE = frozenset("□■\ufffd")
 
 
+def not_read(text: str) -> bool:
+    """A word whose characters were none of them read (口口口口, ��, □□□□): marks a PDF's text
+    layer or a wrong charset leaves for characters it lost."""
+    return bool(text) and all(ch in UNREADABLE or ch in "口囗" for ch in text)
+
+
 def has_words(text: str) -> bool:
     """Chinese characters, or the marks a copy shows for characters it could not read (□□,
     �): a heading's text, if misread, not a stray mark."""

@@ -1143,6 +1143,8 @@ def _table(
     drawn: tuple[contract.Column, ...] | None = None  # the columns in the page's order
     # columns whose heading is not read and not pinned by others
     columns_withheld: set[str] = set()
+    # cells of the requests table whose column is not certain (row code: column codes)
+    cells_held: dict[str, set[str]] = {}
     if section == "requests":
         header = _group_named(_misread_group_words(header or [], problems))
         header = _header_words(_under_applicants(header, header_at or []))
@@ -1162,9 +1164,21 @@ def _table(
             by_label = dict(zip(_APPLICANTS, contract.REQUEST_COLUMNS, strict=True))
             drawn = tuple(by_label[w] for w in grid_order)
         else:
-            rotated = _total_column_first(header, by_code, problems)
+            # a copy of the whole grid that names each heading once over its column tells the
+            # order by columns, whatever its merged cells repeat across its rows (自然人 and
+            # 总计 copied down, read in its words' order, name them twice)
+            by_columns = _grid_headings(header_grid or [], read_as, by_code)
+            if by_columns is None or sorted(by_columns) != sorted(_APPLICANTS):
+                by_columns = header
+            rotated = _total_column_first(by_columns, by_code, problems, cells_held)
             drawn = _applicant_columns(
-                header, by_code, problems, rotated, header_lost or [], unread_withheld
+                by_columns,
+                by_code,
+                problems,
+                rotated,
+                header_lost or [],
+                unread_withheld,
+                settled=bool(cells_held),
             )
         _repeated_header(header, header_later or [], problems)
     complete = True
@@ -1179,7 +1193,8 @@ def _table(
         # under seven columns and nowhere else
         centres[7] = _aligned_columns(list(by_code.values()), 7, header_x)
     if section == "requests" and drawn is None and header_x and centres.get(7):
-        columns_withheld |= _headings_off_their_columns(header_x, centres[7] or [], problems)
+        named = _applicant_order(header or [])
+        columns_withheld |= _headings_off_their_columns(header_x, centres[7] or [], named, problems)
     said_positions = False
     said_orders: set[int] = set()  # proactive blocks whose header's order of columns was said
     for trow in template_rows:
@@ -1309,9 +1324,13 @@ def _table(
             continue
         for col, tok in zip(columns, fitted, strict=True):
             cells.append(_cell(section, trow.code, col.code, tok, units.get(r.block), problems))
-    if columns_withheld:
+    if columns_withheld or any(cells_held.values()):
         complete = False
-        cells = [c for c in cells if c.col not in columns_withheld]
+        cells = [
+            c
+            for c in cells
+            if c.col not in columns_withheld and c.col not in cells_held.get(c.row, ())
+        ]
     if drawn is not None:
         # in the template's order of columns, as every other page's cells are
         at = {c.code: k for k, c in enumerate(contract.REQUEST_COLUMNS)}
@@ -1374,15 +1393,17 @@ def _column_centres(rows: list[RawRow], width: dict[str, int]) -> dict[int, list
 
 
 def _headings_off_their_columns(
-    header_x: dict[str, float], centres: list[float], problems: Problems
+    header_x: dict[str, float], centres: list[float], named: list[str], problems: Problems
 ) -> set[str]:
     """In text laid out by spaces whose header does not name each applicant column (a heading
     left blank writes nothing): the full rows' values are read in the template's order, right
     only where each heading named stands over its own column. Where one stands over another
     (总计 drawn first and blank: 自然人 over the second column), the columns do not follow the
     template's order: each column whose heading over it is not the template's is withheld,
-    said. Nothing where every heading found stands over its own column (the header's words
-    are not all found with their places: one missing says nothing)."""
+    said. Where every heading found stands over its own column (the header's words are not
+    all found with their places: one missing says nothing), the headings the header does not
+    name at all (`named`: those it does) are withheld where two stand side by side in the
+    template, which a pair drawn the other way round shows the same."""
     over: dict[int, str] = {}
     gap = min(b - a for a, b in itertools.pairwise(centres))
     for h in _APPLICANTS:
@@ -1392,12 +1413,33 @@ def _headings_off_their_columns(
         # right): only one that stands near a column's middle says which it is over
         if k is not None and x is not None and abs(centres[k] - x) <= gap / 4:
             over[k] = h
+    shown = " | ".join(over.get(k, "（空）") for k in range(len(centres)))
     if len(over) == len(_APPLICANTS) or all(
         over.get(_APPLICANTS.index(h)) == h for h in over.values()
     ):
-        return set()
+        # each heading found stands over its own column (where its place is measured near
+        # one); a heading the header does not name at all (口口口口, left blank) is pinned in
+        # the template's place between named neighbours, but two side by side stand where
+        # either can, and a pair drawn the other way round shows the same
+        unread = [h for h in _APPLICANTS if h not in header_x and h not in named]
+        # where the header draws the group, 自然人 and 总计 stand in the row above the group's
+        # five: each is pinned in its row as a header row is (_judge_header_row)
+        row = _HEADER_ROWS[2] if _GROUP in header_x else _APPLICANTS
+        beside = [
+            h
+            for k, h in enumerate(row)
+            if h in unread and (set(row[max(k - 1, 0) : k]) | set(row[k + 1 : k + 2])) & set(unread)
+        ]
+        if not beside or len(unread) > 2:
+            return set()  # (a header mostly not read is read as a table without one)
+        problems.flag(
+            codes.CELLS_UNPLACED,
+            f"requests: the header does not name {'、'.join(unread)}, and the headings "
+            f"{'、'.join(beside)} stand side by side in the template: which of them each of "
+            "their columns is, is not known, so none of their values is read",
+        )
+        return {_CODE_OF_HEADING[h] for h in beside}
     heads = [h for k, h in enumerate(_APPLICANTS) if over.get(k) != h]
-    shown = " | ".join(over.get(k, "（空）") for k in range(len(centres)))
     problems.flag(
         codes.CELLS_UNPLACED,
         f"requests: over the columns the header's headings stand as {shown}, not in the "
@@ -2432,6 +2474,7 @@ def _applicant_columns(
     rotated: bool = False,
     lost: list[str] | None = None,
     withheld: set[str] | frozenset[str] = frozenset(),
+    settled: bool = False,
 ) -> tuple[contract.Column, ...] | None:
     """The columns of the requests values in the order the header draws them, when it draws
     the applicant columns in another order than the template's (科研机构 before 商业企业, the
@@ -2443,7 +2486,9 @@ def _applicant_columns(
     values or moved to the end (`rotated`: the sums confirmed a 总计 drawn first). `lost`: the
     characters standing alone in the header, which spell none of its headings; they leave the
     order a guess unless each heading the header does not name had its values withheld
-    (`withheld`, _unpinned_columns)."""
+    (`withheld`, _unpinned_columns). `settled`: 总计 drawn first over numbers that do not tell
+    the order, and only the values both orders read the same are read
+    (_total_first_not_told)."""
     order = _applicant_order(header)
     if lost and sorted(order) != sorted(_APPLICANTS) and any(r.values for r in rows.values()):
         if not set(_APPLICANTS) - set(order) <= withheld:
@@ -2486,8 +2531,8 @@ def _applicant_columns(
             f"({agree} rows sum that way); values are read in the header's order",
         )
         return tuple(by_label[w] for w in order)
-    if six == list(_APPLICANTS[:6]):
-        return None
+    if six == list(_APPLICANTS[:6]) or (at == 0 and settled):
+        return None  # (settled: only values both orders read the same are read)
     # 总计 first and the sums did not confirm it (its order of the rest is no evidence either),
     # or 总计 last and rows whose total stands elsewhere: the numbers do not follow the header
     if (at == 0 and not rotated) or (at == 6 and set(_sum_votes(rows)) - {6}):
@@ -2570,11 +2615,14 @@ def _sum_positions(numbers: list[float]) -> list[int]:
     return [k for k, x in enumerate(numbers) if abs(2 * x - total) < 1e-9]
 
 
-def _total_column_first(header: list[str], rows: dict[str, RawRow], problems: Problems) -> bool:
+def _total_column_first(
+    header: list[str], rows: dict[str, RawRow], problems: Problems, held: dict[str, set[str]]
+) -> bool:
     """A requests header may put 总计 before 自然人. Whether the numbers follow it is told by the
     sums: in the template's order the last of the seven is the sum of the first six; in the
-    header's order the first is the sum of the rest. Rows where every value is there vote.
-    True when the values were moved to the template's order."""
+    header's order the first is the sum of the rest. Rows where every value is there vote;
+    where they do not tell, _total_first_not_told reads what is certain (the cells it leaves
+    out go into `held`). True when the values were moved to the template's order."""
     if "总计" not in header or "自然人" not in header or not any(r.values for r in rows.values()):
         return False
     if header.index("总计") > header.index("自然人"):
@@ -2594,17 +2642,73 @@ def _total_column_first(header: list[str], rows: dict[str, RawRow], problems: Pr
             "rows sum that way); values are read in the header's order",
         )
         return True
-    tell = (
-        f"follow the template's order ({template_order} rows)"
-        if template_order and not header_order and not votes
-        else ("cannot tell which order they follow")
-    )
+    if template_order and not header_order and not votes:
+        problems.flag(
+            codes.READING_BY_IDENTITY,
+            "requests: the header puts 总计 before 自然人, but the numbers follow the template's "
+            f"order ({template_order} rows); values are read in the template's order",
+        )
+        return False
+    return _total_first_not_told(order, rows, held, problems)
+
+
+def _total_first_not_told(
+    order: list[str], rows: dict[str, RawRow], held: dict[str, set[str]], problems: Problems
+) -> bool:
+    """A requests header that puts 总计 first over numbers whose sums vote for neither order.
+    A row rules an order out where the total it puts in place is not the sum of the others
+    (5 5 0 0 0 0 0: the header's 总计 of 5 sums, the template's 0 does not): where rows rule
+    out one order and none the other, the other is read. Where they do not tell, a value is
+    read only where both orders read the same text in its column (zeros in a row, a number
+    written twice side by side); the others go into `held` (row code: column codes), said.
+    True when the values were moved to the header's order."""
+    if sorted(order) != sorted(_APPLICANTS):
+        order = ["总计", *_APPLICANTS[:6]]  # (a heading not named: the rest in their places)
+    out = {"header": 0, "template": 0}
+    for r in rows.values():
+        numbers = [read_value(t.text) for t in r.values[:7]]
+        if len(numbers) < 7 or any(v is None or v.value is None for v in numbers):
+            continue
+        at = _sum_positions([float(v.value) for v in numbers if v and v.value is not None])
+        out["header"] += 0 not in at
+        out["template"] += len(numbers) - 1 not in at
+    if out["template"] and not out["header"]:
+        for r in rows.values():
+            if len(r.values) >= 7:
+                r.values = [*r.values[1:7], r.values[0], *r.values[7:]]
+        problems.flag(
+            codes.READING_BY_IDENTITY,
+            "requests: the header puts 总计 before 自然人, and the sums rule out the template's "
+            f"order ({out['template']} rows) and not the header's; values are read in the "
+            "header's order",
+        )
+        return True
+    if out["header"] and not out["template"]:
+        problems.flag(
+            codes.READING_BY_IDENTITY,
+            "requests: the header puts 总计 before 自然人, but the sums rule out its order "
+            f"({out['header']} rows) and not the template's; values are read in the template's "
+            "order",
+        )
+        return False
+    for code, r in rows.items():
+        texts = [labels.norm(t.text) for t in r.values]
+        if not texts:
+            continue
+        if len(texts) < 7 or any(texts[7:]):
+            held[code] = {_CODE_OF_HEADING[h] for h in _APPLICANTS}  # cells left out or extra
+            continue
+        held[code] = {
+            _CODE_OF_HEADING[h]
+            for h in _APPLICANTS
+            if texts[order.index(h)] != texts[_APPLICANTS.index(h)]
+        }
+    shown = sum(len(v) for v in held.values())
     problems.flag(
-        codes.READING_BY_IDENTITY
-        if template_order and not header_order and not votes
-        else codes.COLUMN_ORDER_GUESSED,
-        f"requests: the header puts 总计 before 自然人, but the numbers {tell}; values are "
-        "read in the template's order",
+        codes.CELLS_UNPLACED,
+        "requests: the header puts 总计 before 自然人, and the numbers cannot tell whether they "
+        "follow it or the template's order: a value is read only where both orders read the "
+        f"same; {shown} values that differ between them are not read",
     )
     return False
 

@@ -1400,7 +1400,11 @@ def _laid_out_header(raw: str) -> list[tuple[str, float]] | None:
     national tables) with the character column of their middle on the page (a Chinese character
     is two columns wide there, one character in the text)."""
     pieces = [(m.group(), m.start()) for m in _GAP.finditer(raw.replace("\u3000", " "))]
-    if len(pieces) < 2 or not all(labels.is_header_word(text) for text, _ in pieces):
+    words = [text for text, _ in pieces if labels.is_header_word(text)]
+    # a heading that cannot be read (口口口口, ��) stands among them as its own word
+    if len(words) < 2 or not all(
+        labels.is_header_word(text) or labels.not_read(text) for text, _ in pieces
+    ):
         return None
     return [(text, start + _width(text) / 2) for text, start in pieces]
 
