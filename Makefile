@@ -43,8 +43,14 @@ run: install dagster-home
 status: install dagster-home
 	$(BIN)/gx status $(if $(YEARS),--years $(YEARS))
 
+# two processes (pytest-xdist: each module in one of them, and the modules of a shared session
+# fixture together, conftest.py's SHARED_FIXTURES), their temporary folders on tmpfs where there
+# is one (DuckDB and Dagster's SQLite sync each commit: a disk write each); the folders of
+# passing tests are removed
+TEST_TMP := $(shell [ -d /dev/shm ] && [ -w /dev/shm ] && echo /dev/shm)
 test: install
-	$(BIN)/pytest -q
+	$(if $(TEST_TMP),PYTEST_DEBUG_TEMPROOT=$(TEST_TMP)) $(BIN)/pytest -q -n 2 --dist loadfile \
+		-o tmp_path_retention_policy=failed
 
 # kill -9 of `gx run` at random points of a load, then the next run: FAULT_TRIALS trials (30 in CI)
 FAULT_TRIALS ?= 30

@@ -212,3 +212,42 @@ def processes_naming(text: str) -> list[int]:
         except OSError:
             continue
     return found
+
+
+#: the test modules on a session fixture built once per test process (`dagster dev` with its
+#: backfills, the bundled warehouse): `make test` runs the tests in two processes (pytest-xdist,
+#: `--dist loadfile`, each module in one of them), and runs the modules of each fixture together
+SHARED_FIXTURES = {
+    "dagster_ui": ("test_browser.py", "test_webserver.py"),
+    "bundled": ("test_agency_series.py", "test_readme_queries.py"),
+}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """`--dist loadfile`, but the modules of one of SHARED_FIXTURES go to the same process."""
+    if config.getoption("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    together = {module: name for name, modules in SHARED_FIXTURES.items() for module in modules}
+
+    class SharedFixtureScheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return together.get(Path(path).name, path)
+
+    return SharedFixtureScheduling(config, log)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A module that uses a fixture of SHARED_FIXTURES and is not listed there still passes,
+    but builds that fixture again in the other process: say so."""
+    for item in items:
+        for name, modules in SHARED_FIXTURES.items():
+            if name in item.fixturenames and Path(item.nodeid.split("::")[0]).name not in modules:
+                warnings.warn(
+                    pytest.PytestWarning(f"{item.nodeid} uses {name}: add it to SHARED_FIXTURES"),
+                    stacklevel=1,
+                )
+                return
