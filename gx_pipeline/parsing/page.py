@@ -41,6 +41,8 @@ _TRADITIONAL = re.compile(r"[開與國為於關資務條報處請況計總審議
 #: how much of a page is looked at at a time to tell its script
 _SAMPLE = 20000
 _SIMPLIFIED = re.compile(r"[开与国为于关资务条报处请况计总审议诉规范许罚对机构产区县镇办]")
+_TRADITIONAL_CHARS = frozenset(_TRADITIONAL.pattern[1:-1])
+_EITHER_SCRIPT = re.compile(f"[{_TRADITIONAL.pattern[1:-1]}{_SIMPLIFIED.pattern[1:-1]}]")
 _ATTACHMENT = re.compile(r"\.(?:pdf|docx?|wps|xlsx?)\b", re.IGNORECASE)
 
 
@@ -50,9 +52,11 @@ def _traditional(text: str) -> bool:
     tens of kilobytes of scripts and styles before its first word)."""
     traditional = simplified = 0
     for start in range(0, len(text), _SAMPLE):
-        sample = text[start : start + _SAMPLE]
-        traditional += len(_TRADITIONAL.findall(sample))
-        simplified += len(_SIMPLIFIED.findall(sample))
+        # one pass over the sample finds the characters of both scripts
+        found = _EITHER_SCRIPT.findall(text, start, start + _SAMPLE)
+        tally = sum(1 for char in found if char in _TRADITIONAL_CHARS)
+        traditional += tally
+        simplified += len(found) - tally
         if traditional + simplified >= 50:
             break
     return traditional > 5 and traditional > simplified

@@ -2120,7 +2120,8 @@ def _unread_order_guessed(
     puts it, and the line would say what did not happen. (A heading pinned between known
     neighbours is read in the template's place, which its look may not confirm: the guess
     stays said.)"""
-    missing = [h for h in _APPLICANTS if h not in _applicant_order(header)]
+    named = _applicant_order(header)
+    missing = [h for h in _APPLICANTS if h not in named]
     if guess and not set(missing) <= withheld:
         problems.flag(codes.COLUMN_ORDER_GUESSED, guess)
 
