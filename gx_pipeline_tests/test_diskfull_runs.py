@@ -74,8 +74,10 @@ class Case:
 
 _VALIDATED = f"{BIG_YEAR} [###..] 3/5 validated_frames succeeded"
 CASES = [
-    Case("staging", ("glob", f"data/staging/{BIG_YEAR}/parsed/*/part-*"), "staging/2022/parsed/"),
-    Case("validation", ("glob", f"data/staging/{BIG_YEAR}/validated"), "staging/2022/validated/"),
+    # filled once the year's inventory is taken, a second before its parse writes: filled at
+    # the first part written, the step could write all its parts before the disk was full
+    Case("staging", ("line", f"{BIG_YEAR} [#....] 1/5"), "staging/2022/parsed/"),
+    Case("validation", ("line", f"{BIG_YEAR} [##...] 2/5"), "staging/2022/validated/"),
     Case("load", ("line", _VALIDATED), "data/.work/warehouse.duckdb"),
     # room for the year's load (a few MB) but not for a copy of the padded file (~40 MB)
     Case("publish", ("line", _VALIDATED), "data/warehouse.duckdb", leave_mb=20),
