@@ -439,6 +439,50 @@ def test_a_conversion_whose_converting_process_was_killed_is_ended_by_the_next_r
             os.kill(pid, 9)
 
 
+def test_a_live_conversion_in_another_pid_namespace_is_not_ended_as_orphaned(tmp_path):
+    """A `gx run` in a container (another pid namespace: the Dagster UI's runs in Docker, say)
+    converting while one on the host starts: its mark names its converting process by the
+    container's pid, which on the host is another process or none. Judged from the host, the
+    live conversion was killed (the page then unreadable) and its temporary folder removed."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+    import time
+
+    from gx_pipeline.documents import word
+
+    unshare = shutil.which("unshare")
+    made = unshare and subprocess.run(
+        [unshare, "--pid", "--fork", "--mount-proc", "true"], capture_output=True, check=False
+    )
+    if not made or made.returncode:
+        pytest.skip("no pid namespace can be made here")
+    fake = _fake_office(tmp_path / "office-contained", "exec sleep 94.21")
+    env = {**os.environ, "PATH": f"{fake}{os.pathsep}{os.environ['PATH']}"}
+    code = f"from gx_pipeline.documents import word\nword.read_doc({_DOC!r}, 'contained.doc')\n"
+    contained = subprocess.Popen(
+        [unshare, "--pid", "--fork", "--mount-proc", "--kill-child", sys.executable, "-c", code],
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not processes_naming("94.21"):
+            assert time.monotonic() < deadline, "the conversion never started"
+            time.sleep(0.1)
+        before = set(Path(tempfile.gettempdir()).glob("gx-doc-*"))
+        assert word.end_orphaned_conversions() == []
+        time.sleep(0.3)
+        assert processes_naming("94.21"), "the live conversion was killed"
+        assert set(Path(tempfile.gettempdir()).glob("gx-doc-*")) >= before
+    finally:
+        contained.kill()
+        contained.wait()
+        for pid in processes_naming("94.21"):
+            os.kill(pid, 9)
+
+
 def test_a_conversion_whose_child_left_its_group_does_not_hang_the_parse(monkeypatch, tmp_path):
     """A process that left the conversion's group (setsid) holding its output open: the
     overrun is still reported at once (the parse waited for the end of that output, for good)."""

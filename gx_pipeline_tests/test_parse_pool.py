@@ -7,6 +7,7 @@ import gc
 import hashlib
 import os
 import pickle
+import subprocess
 import time
 from pathlib import Path
 
@@ -266,19 +267,25 @@ with parser:
 """
 
 
-def _workers_left_after(act, script: str = _RUN_WITH_WORKERS) -> list[int]:
-    """Start a run with two busy workers (`script`), `act(run, workers)`, and the workers still
-    running 10 s later."""
+def _script(script: str) -> subprocess.Popen[str]:
+    """`script` run by Python in the repository's folder, its output piped."""
     import subprocess
     import sys
-    import time
 
-    run = subprocess.Popen(
+    return subprocess.Popen(
         [sys.executable, "-c", script],
         stdout=subprocess.PIPE,
         text=True,
         cwd=Path(__file__).parents[1],
     )
+
+
+def _workers_left_after(act, script: str = _RUN_WITH_WORKERS) -> list[int]:
+    """Start a run with two busy workers (`script`), `act(run, workers)`, and the workers still
+    running 10 s later."""
+    import time
+
+    run = _script(script)
     try:
         workers = [int(p) for p in run.stdout.readline().split()]
         assert len(workers) == 2
@@ -406,3 +413,46 @@ def test_workers_end_on_sigterm_even_when_their_run_was_started_ignoring_it():
     ignoring = "import signal\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
     left = _workers_left_after(terminate, ignoring + _RUN_WITH_WORKERS)
     assert left == [], "worker processes ignored SIGTERM"
+
+
+def test_a_second_interrupt_while_the_workers_are_busy_does_not_hang_the_run_at_exit():
+    """SIGTERM (or Ctrl-C) twice during a parse by workers: the second broke off the pool's
+    shutdown, which waited for the workers' chunks; the workers, never told to stop, waited
+    for work, and the process waited for them at its exit, for good (gx run printed its
+    summary and never ended)."""
+    import subprocess
+
+    script = """
+import os, signal, threading, time
+from gx_pipeline.staging.pool import PageParser
+from gx_pipeline_tests.test_parse_pool import PAGES, slow_parse
+
+parser = PageParser(len(PAGES), workers=2, min_pages=0, parse=slow_parse)
+
+def interrupts():
+    while parser._pool is None or len(parser._pool._processes) < 2:
+        time.sleep(0.05)
+    time.sleep(1)  # the workers have their chunks
+    os.kill(os.getpid(), signal.SIGINT)
+    time.sleep(1)  # the pool is shutting down
+    os.kill(os.getpid(), signal.SIGINT)
+
+threading.Thread(target=interrupts, daemon=True).start()
+try:
+    try:
+        with parser:
+            next(parser.map_batches([PAGES[:50]]))
+    finally:
+        time.sleep(3)  # the second lands in the pool's shutdown, or here
+except KeyboardInterrupt:
+    pass
+print("summary", flush=True)
+"""
+    run = _script(script)
+    try:
+        out, _ = run.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        run.kill()
+        out, _ = run.communicate()
+    assert "summary" in out
+    assert run.returncode == 0, "the process hung at its exit"

@@ -434,7 +434,8 @@ def _abandon(proc: subprocess.Popen) -> None:
 #: the conversions running in this process: process group -> mark
 _CONVERTING: dict[int, str] = {}
 #: the environment variable that marks a conversion's processes: `<owner>.<n>`, the owner
-#: being the converting process as `<pid>-<start time>` (a pid alone may be reused)
+#: being the converting process as `<pid>-<start time>-<pid namespace>` (a pid alone may be
+#: reused, and is another process's in another namespace: a container's)
 _MARK = "GX_CONVERSION"
 _COUNTER = itertools.count()
 #: a conversion's temporary folder: `gx-doc-<owner>-…` under the temporary directory
@@ -456,16 +457,23 @@ def end_orphaned_conversions() -> list[int]:
     them: `timeout` ends their group after CONVERT_TIMEOUT, not one that left it), and remove
     the temporary folders such conversions left. Returns the processes killed."""
     killed = _end_marked(lambda m: not _alive(m.rsplit(".", 1)[0]))
-    for folder in Path(tempfile.gettempdir()).glob(f"{_DOC_FOLDER}*-*-*"):
-        owner = "-".join(folder.name[len(_DOC_FOLDER) :].split("-")[:2])
+    for folder in Path(tempfile.gettempdir()).glob(f"{_DOC_FOLDER}*-*-*-*"):
+        owner = "-".join(folder.name[len(_DOC_FOLDER) :].split("-")[:3])
         if not _alive(owner):
             shutil.rmtree(folder, ignore_errors=True)
     return killed
 
 
-def _owner(pid: int | None = None) -> str:
-    pid = os.getpid() if pid is None else pid
-    return f"{pid}-{_start_time(pid)}"
+def _owner() -> str:
+    return f"{os.getpid()}-{_start_time(os.getpid())}-{_pid_namespace()}"
+
+
+def _pid_namespace() -> str:
+    """This process's pid namespace (its inode), "" where there is none to read."""
+    try:
+        return str(os.stat("/proc/self/ns/pid").st_ino)
+    except OSError:
+        return ""
 
 
 def _start_time(pid: int) -> str:
@@ -479,8 +487,13 @@ def _start_time(pid: int) -> str:
 
 
 def _alive(owner: str) -> bool:
-    pid, _, started = owner.partition("-")
-    return pid.isdigit() and _start_time(int(pid)) == started != ""
+    """Whether the converting process `owner` names may be running. One of another pid
+    namespace (a container's, whose pids name other processes here) or whose start time was
+    not known (no /proc) is not judged: taken as running."""
+    pid, started, namespace = (owner.split("-") + ["", ""])[:3]
+    if namespace != _pid_namespace() or not started:
+        return True
+    return pid.isdigit() and _start_time(int(pid)) == started
 
 
 def _end_marked(chosen: Callable[[str], bool]) -> list[int]:

@@ -175,9 +175,17 @@ class PageParser:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
-            self._pool = None
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            if kind is not None:
+                # interrupted (Ctrl-C, SIGTERM) or failed: the chunks in hand are of no use
+                _end_workers(pool)
+            else:
+                try:
+                    pool.shutdown(cancel_futures=True)
+                except BaseException:
+                    _end_workers(pool)
+                    raise
         if self._forkserver_used:
             self._forkserver_used = False
             _release_forkserver()
@@ -264,6 +272,18 @@ class PageParser:
                 with _FORKSERVER_USERS_LOCK:
                     _FORKSERVER_USERS[0] += 1
         return self._pool
+
+
+def _end_workers(pool: ProcessPoolExecutor) -> None:
+    """Kill the pool's workers and let it go without waiting. Waiting for busy workers to
+    finish their chunks, a second interrupt (Ctrl-C twice, SIGTERM twice) broke off the
+    shutdown part-way: the workers, never told to stop, waited for work, and the process
+    waited for them at its exit, for good (after printing its summary)."""
+    workers = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for worker in workers:
+        with contextlib.suppress(OSError, ValueError):
+            worker.kill()
 
 
 #: pools of this process that use the forkserver
