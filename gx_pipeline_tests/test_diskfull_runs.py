@@ -77,7 +77,7 @@ CASES = [
     # filled once the year's inventory is taken, a second before its parse writes: filled at
     # the first part written, the step could write all its parts before the disk was full
     Case("staging", ("line", f"{BIG_YEAR} [#....] 1/5"), "staging/2022/parsed/"),
-    Case("validation", ("line", f"{BIG_YEAR} [##...] 2/5"), "staging/2022/validated/"),
+    Case("validation", ("glob", f"data/staging/{BIG_YEAR}/validated"), "staging/2022/validated/"),
     Case("load", ("line", _VALIDATED), "data/.work/warehouse.duckdb"),
     # room for the year's load (a few MB) but not for a copy of the padded file (~40 MB)
     Case("publish", ("line", _VALIDATED), "data/warehouse.duckdb", leave_mb=20),
