@@ -442,12 +442,14 @@ def has_chinese(text: str) -> bool:
 
 #: what a copy shows for a character it could not read or decode
 UNREADABLE = frozenset("□■\ufffd")
+#: the same, with the characters a PDF's text layer writes for a glyph it lost (口口口口)
+MISREAD_MARKS = UNREADABLE | frozenset("口囗")
 
 
 def not_read(text: str) -> bool:
     """A word whose characters were none of them read (口口口口, ��, □□□□): marks a PDF's text
     layer or a wrong charset leaves for characters it lost."""
-    return bool(text) and all(ch in UNREADABLE or ch in "口囗" for ch in text)
+    return bool(text) and MISREAD_MARKS.issuperset(text)
 
 
 def has_words(text: str) -> bool:

@@ -2024,7 +2024,6 @@ def _header_words(header: list[str]) -> list[str]:
 
 
 #: what a copy shows for characters it misread (口, 囗: OCR's box) or could not decode
-_MISREAD_MARKS = labels.UNREADABLE | frozenset("口囗")
 _NOT_LETTERS = re.compile(r"[^\u4e00-\u9fff口囗□■\ufffd]")
 _BROKEN_RUN = re.compile("\ufffd+")
 
@@ -2042,7 +2041,9 @@ def _misread_of(word: str, heading: str) -> bool:
     if heading in word:
         return not labels.has_chinese(word.replace(heading, "", 1))
     if len(word) == len(heading):
-        other = sum(a != b and a not in _MISREAD_MARKS for a, b in zip(word, heading, strict=True))
+        other = sum(
+            a != b and a not in labels.MISREAD_MARKS for a, b in zip(word, heading, strict=True)
+        )
         return other <= len(heading) // 2
     return 2 <= len(word) < len(heading) and heading.startswith(word)
 
@@ -2138,7 +2139,7 @@ def _unread_heading(word: str) -> bool:
     may be a heading's piece or a column the template lacks: the header's words tell those."""
     if word in _APPLICANTS or word == _GROUP:
         return False
-    return not word or not _MISREAD_MARKS.isdisjoint(word)
+    return not word or not labels.MISREAD_MARKS.isdisjoint(word)
 
 
 def _fits(row: list[str], pattern: tuple[str, ...]) -> tuple[list[str], list[str]] | None:
