@@ -6,6 +6,7 @@ import shutil
 import tempfile
 import threading
 import warnings
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -16,6 +17,8 @@ import dagster as dg
 import duckdb
 import pytest
 from dagster._core.definitions.schedule_definition import ScheduleExecutionData
+
+from gx_pipeline.fetch import FetchSettings
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -137,6 +140,19 @@ def query(data_dir: Path, sql: str, params: list | None = None) -> list[tuple]:
         conn.close()
 
 
+#: fetch settings for a server on loopback: no delay, short timeouts, one try
+LOOPBACK_FETCH = FetchSettings(
+    concurrency=8,
+    per_host=8,
+    delay=0.0,
+    connect_timeout=2.0,
+    read_timeout=2.0,
+    total_timeout=10.0,
+    attempts=1,
+    allow_private=True,
+)
+
+
 class ReportSite:
     """A web server on 127.0.0.1 serving `pages` (path -> bytes) with an ETag per content, so
     the fetcher's re-check gets a 304 for an unchanged page and the new bytes for an edited one.
@@ -144,6 +160,7 @@ class ReportSite:
 
     def __init__(self) -> None:
         self.pages: dict[str, bytes] = {}
+        self.hits: Counter[str] = Counter()
         self.base = ""
 
     def url(self, path: str) -> str:
@@ -157,6 +174,7 @@ class ReportSite:
                 pass
 
             def do_GET(self) -> None:
+                site.hits[self.path] += 1  # one increment: atomic under the GIL
                 body = site.pages.get(self.path)
                 if body is None:
                     self.send_response(404)

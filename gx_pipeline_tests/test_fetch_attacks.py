@@ -40,18 +40,9 @@ from gx_pipeline.fetch import (
 )
 from gx_pipeline.fetch.decoding import PIECE, BodyDecoder, TooLarge
 from gx_pipeline.fetch.safety import non_public_reason
-from gx_pipeline_tests.conftest import loopback_server
+from gx_pipeline_tests.conftest import LOOPBACK_FETCH, loopback_server
 
-QUICK = FetchSettings(
-    concurrency=8,
-    per_host=8,
-    delay=0.0,
-    connect_timeout=2.0,
-    read_timeout=2.0,
-    total_timeout=10.0,
-    attempts=1,
-    allow_private=True,
-)
+QUICK = LOOPBACK_FETCH
 MB = 2**20
 
 # -- compression bombs ---------------------------------------------------------------------------

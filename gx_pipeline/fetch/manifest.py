@@ -7,7 +7,6 @@ without one is read as address[,agency[,year]] per line, so a bare list of URLs 
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,37 +41,58 @@ def report_year(value: str | int | None) -> int | None:
 
 
 def read_manifest(path: str | Path) -> list[ManifestRow]:
-    """The manifest's rows in file order, duplicates of an address dropped (first one wins)."""
+    """The manifest's rows in file order, a repeated address counted once.
+
+    A repeated address takes the agency and year its first row left blank from a later one;
+    one listed under two report years (a site that serves each year's report at one address
+    cannot give both) is refused, and so is a row with cells but no address: either would put
+    a page in the wrong year, or none, with nothing said. Errors name the line in the file."""
     text = Path(path).read_text(encoding="utf-8-sig")
-    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
-    if not lines:
+    # comments read as blank lines, so the reader's line numbers are the file's
+    reader = csv.reader(
+        "" if line.startswith("#") else line for line in text.splitlines(keepends=True)
+    )
+    # (line number in the file, cells); rows of blank cells (a spreadsheet's ",,") are blank
+    rows = [(reader.line_num, cells) for cells in reader if any(cell.strip() for cell in cells)]
+    if not rows:
         return []
-    reader = csv.reader(io.StringIO("\n".join(lines)))
-    rows = list(reader)
-    header = [cell.strip().lower() for cell in rows[0]]
+    header = [cell.strip().lower() for cell in rows[0][1]]
     if "address" in header:
         positions = {name: header.index(name) for name in COLUMNS if name in header}
         body = rows[1:]
     else:
         positions = {name: i for i, name in enumerate(COLUMNS)}
         body = rows
-    seen: set[str] = set()
-    manifest: list[ManifestRow] = []
-    for number, cells in enumerate(body, start=1):
+    first_line: dict[str, int] = {}
+    manifest: dict[str, ManifestRow] = {}
+    for number, cells in body:
         named = {
             name: cells[i].strip() or None if i < len(cells) else None
             for name, i in positions.items()
         }
+        where = f"{path}, line {number}"
         address = named.get("address")
-        if not address or address in seen:
-            continue
+        if not address:
+            raise ManifestError(f"{where}: no address (cells: {','.join(cells)!r})")
         try:
             year = report_year(named.get("year"))
         except ManifestError as exc:
-            raise ManifestError(f"{path}, row {number}: {exc}") from None
-        seen.add(address)
-        manifest.append(ManifestRow(address, named.get("agency"), year))
-    return manifest
+            raise ManifestError(f"{where}: {exc}") from None
+        row = ManifestRow(address, named.get("agency"), year)
+        earlier = manifest.get(address)
+        if earlier is None:
+            first_line[address] = number
+            manifest[address] = row
+        elif earlier.year is not None and year is not None and earlier.year != year:
+            raise ManifestError(
+                f"{where}: {address} under report year {year}, but line {first_line[address]} "
+                f"lists it under {earlier.year}: one address is one page, placed in one year"
+            )
+        else:
+            manifest[address] = ManifestRow(
+                address, earlier.agency or row.agency, earlier.year or row.year
+            )
+    return list(manifest.values())
 
 
 def write_manifest(rows: Iterable[ManifestRow], path: str | Path) -> None:

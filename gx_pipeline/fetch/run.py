@@ -9,6 +9,7 @@ request, so an unchanged page costs a 304.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import threading
 from collections import defaultdict, deque
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
@@ -21,6 +22,7 @@ from gx_pipeline.fetch.archive import FAILED, FETCHED, UNCHANGED, Archive, Fetch
 from gx_pipeline.fetch.attachments import ATTACHMENT_KINDS, notice_attachment
 from gx_pipeline.fetch.charset import detect_charsets
 from gx_pipeline.fetch.client import Fetcher, FetchFailed, FetchSettings, ServedPage, Validators
+from gx_pipeline.fetch.error_pages import not_the_report
 from gx_pipeline.fetch.hosts import Stopped, host_key
 from gx_pipeline.fetch.index_pages import report_links
 from gx_pipeline.fetch.manifest import ManifestRow, read_manifest
@@ -234,6 +236,25 @@ def _record_page(
             etag=page.etag or previous.etag,
             last_modified=page.last_modified or previous.last_modified,
             reason=None,
+        )
+    archived = (
+        archive.read(previous.sha256)
+        if previous is not None
+        and previous.sha256 is not None
+        and previous.sha256 != hashlib.sha256(page.body).hexdigest()
+        else None
+    )
+    instead = not_the_report(page.body, page.final_address, page.content_type, archived)
+    if instead is not None:
+        # not archived: a re-check keeps the version it has, a first fetch is asked for again
+        kept = "the archived version is kept" if previous is not None else "nothing archived"
+        return FetchRecord(
+            **base,
+            **common,
+            outcome=FAILED,
+            size=len(page.body),
+            content_type=page.content_type,
+            reason=f"HTTP {page.status} but {instead}: not the report; {kept}",
         )
     sha256 = archive.store(page.body)
     charsets = detect_charsets(page.body, page.content_type)

@@ -1,0 +1,107 @@
+"""What a site serves with status 200 in place of a report: an empty body, an error page.
+
+Agencies' sites answer a page that is gone, a site under maintenance or a request their web
+firewall dislikes with 200 and a page of their own (页面不存在, 404 Not Found, 系统维护中,
+已被网站管理员设置拦截). Archived as the report, such a page is counted as fetched, never asked
+for again, and, on a re-check, takes the report's place in its year folder. So a body is not
+the report when it is empty, when it is a page without the report whose title, heading or short
+text says it is an error, or when it is a page without the report at an address whose archived
+version held one.
+
+"Without the report" is the parser's word: no cell of the report's tables read, no report
+attached (`notice_attachment`), not a PDF or Word file. A report page whose text happens to say
+404 or 页面不存在 is the report.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree, html
+
+from gx_pipeline import documents
+from gx_pipeline.fetch.attachments import ATTACHMENT_KINDS, notice_attachment
+from gx_pipeline.fetch.charset import page_text
+
+#: what an error, maintenance or block page says of itself (a status code stands alone: not
+#: the 404 of a document number, 〔2023〕404号)
+_ERROR_WORDS = re.compile(
+    r"页面不存在|页面未找到|找不到(?:该|您要|你要|您所)?(?:访问的)?(?:页面|网页|文件|内容)"
+    r"|不存在或已|已被删除|已删除|已下线|已过期|无法访问|访问出错|出错了|错误提示|系统繁忙"
+    r"|系统维护|维护中|稍后再试|访问过于频繁|拦截|防火墙|禁止访问|没有权限"
+    r"|not found|forbidden|bad gateway|service unavailable|internal server error"
+    r"|(?<![0-9])(?:403|404|500|502|503)(?![0-9号])",
+    re.IGNORECASE,
+)
+#: an error page says little; a page with more text than this is read by its title and headings
+_SHORT_TEXT = 400
+
+
+def not_the_report(
+    body: bytes, address: str, content_type: str | None, archived: bytes | None = None
+) -> str | None:
+    """Why `body`, served with a 2xx at `address`, is not the report, or None when it may be.
+
+    `archived`: the address's archived version when `body` differs from it (a re-check)."""
+    if not body.strip():
+        return "an empty body"
+    said = _error_said(body, content_type)
+    if said is None and archived is None:
+        return None
+    if holds_report(body, address, content_type):
+        return None
+    if said is not None:
+        return f"an error page ({said})"
+    if holds_report(archived or b"", address, content_type):
+        title = _title(body, content_type)
+        return "a page without the report's tables" + (f" ({title})" if title else "")
+    return None
+
+
+def holds_report(body: bytes, address: str, content_type: str | None = None) -> bool:
+    """The report is in `body` or attached to it, or whether it is cannot be told."""
+    if documents.page_kind(body) in ATTACHMENT_KINDS:
+        return True
+    from gx_pipeline.parsing import ParseError, parse_bytes
+
+    try:
+        report = parse_bytes(body, "page.html")
+    except ParseError:
+        return notice_attachment(body, address, content_type) is not None
+    except Exception:  # noqa: BLE001 - a parser bug on one page must not end a fetch run
+        return True  # not known: the page is taken as served
+    return bool(report.cells) or notice_attachment(body, address, content_type) is not None
+
+
+def _error_said(body: bytes, content_type: str | None) -> str | None:
+    """The title, heading or short text of an HTML or text page that says it is an error."""
+    if documents.kind_of(body) is not None:
+        return None
+    root = _root(body, content_type)
+    if root is None:
+        return None
+    text = " ".join(root.text_content().split())
+    places = [_title(body, content_type, root)]
+    places += [" ".join(h.text_content().split()) for h in root.iter("h1", "h2", "h3")]
+    if len(text) <= _SHORT_TEXT:
+        places.append(text)
+    for place in places:
+        if place and _ERROR_WORDS.search(place):
+            return place[:80]
+    return None
+
+
+def _root(body: bytes, content_type: str | None) -> html.HtmlElement | None:
+    try:
+        return html.document_fromstring(page_text(body, content_type))
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def _title(
+    body: bytes, content_type: str | None, root: html.HtmlElement | None = None
+) -> str | None:
+    root = root if root is not None else _root(body, content_type)
+    title = root.find(".//title") if root is not None else None
+    text = " ".join(title.text_content().split()) if title is not None else ""
+    return f"title {text!r}" if text else None

@@ -1,0 +1,188 @@
+"""What a server answers in place of a report, and what a manifest holds besides addresses.
+
+A loopback server (127.0.0.1) serves generated report pages, then, at the same addresses, what
+agencies' sites serve when something is wrong on their side: an error page with status 200
+(页面不存在), an empty body, a firewall's block page. None of them is the report: a fetch
+that gets one must say so and must not put it in the report's place in data/raw/<year>/.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from gx_pipeline.fetch import (
+    ManifestRow,
+    export_to_raw,
+    fetch_manifest,
+    read_manifest,
+    versions,
+)
+from gx_pipeline.fetch.manifest import ManifestError
+from gx_pipeline.pagegen import page_for
+from gx_pipeline_tests.conftest import LOOPBACK_FETCH, ReportSite
+
+SETTINGS = LOOPBACK_FETCH
+RECHECK = dataclasses.replace(LOOPBACK_FETCH, refresh=True)
+
+#: what a site serves with status 200 when the page is gone or the site is down: each a family
+ERROR_PAGE = (
+    '<html><head><meta charset="utf-8"><title>页面不存在</title></head><body>'
+    "<div class='err'><img src='/404.png'><p>对不起，您访问的页面不存在或已被删除！</p>"
+    "<a href='/'>返回首页</a></div></body></html>"
+).encode()
+ERROR_PAGE_GBK = (
+    '<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312">'
+    "<title>404 Not Found</title></head><body><h1>404 Not Found</h1><hr>nginx</body></html>"
+).encode("gbk")
+#: a web firewall's page: no error word a list could hold, but no report either
+BLOCK_PAGE = (
+    '<html><head><meta charset="utf-8"><title>网站防火墙</title></head><body>'
+    "<p>您的请求带有不合法参数，已被网站管理员设置拦截！</p><p>可能原因：您提交的内容包含危险的攻击请求</p>"
+    "</body></html>"
+).encode()
+
+
+def report_pages(count: int) -> list[bytes]:
+    """Generated HTML report pages (tables the parser reads)."""
+    pages = []
+    index = 0
+    while len(pages) < count:
+        page = page_for(29, index)
+        index += 1
+        if page.ext == ".html":
+            pages.append(page.data)
+    return pages
+
+
+def _year_files(raw: Path, year: int) -> dict[str, bytes]:
+    folder = raw / str(year)
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())} if folder.is_dir() else {}
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [ERROR_PAGE, ERROR_PAGE_GBK, BLOCK_PAGE, b"", b"\r\n  \n"],
+    ids=["error-page", "nginx-404-gbk", "firewall-block", "empty", "blank"],
+)
+def test_a_recheck_answered_by_a_page_without_the_report_keeps_the_report_in_its_year(
+    report_site: ReportSite, tmp_path: Path, answer: bytes
+) -> None:
+    report, other = report_pages(2)
+    report_site.pages = {"/r/1": report, "/r/2": other}
+    rows = [
+        ManifestRow(report_site.url("/r/1"), "甲", 2023),
+        ManifestRow(report_site.url("/r/2"), "乙", 2023),
+    ]
+    archive, raw = tmp_path / "archive", tmp_path / "raw"
+    assert fetch_manifest(rows, archive, SETTINGS).fetched == 2
+    export_to_raw(archive, raw)
+    before = _year_files(raw, 2023)
+    assert sorted(before.values()) == sorted([report, other])
+
+    report_site.pages["/r/1"] = answer
+    summary = fetch_manifest(rows, archive, RECHECK)
+    export_to_raw(archive, raw)
+
+    assert (summary.fetched, summary.unchanged, summary.failed) == (0, 1, 1)
+    [(address, reason)] = summary.failures
+    assert address == report_site.url("/r/1")
+    assert "the archived version is kept" in reason
+    # the year still holds the report, and the archive's history has one version of it
+    assert _year_files(raw, 2023) == before
+    assert [v.version for v in versions(archive) if v.address == report_site.url("/r/1")] == [1]
+
+
+@pytest.mark.parametrize(
+    "answer", [ERROR_PAGE, ERROR_PAGE_GBK, b""], ids=["error-page", "nginx-404-gbk", "empty"]
+)
+def test_an_error_page_or_empty_body_on_a_first_fetch_fails_and_is_asked_for_again(
+    report_site: ReportSite, tmp_path: Path, answer: bytes
+) -> None:
+    [report] = report_pages(1)
+    report_site.pages = {"/r/1": answer}
+    rows = [ManifestRow(report_site.url("/r/1"), "甲", 2023)]
+    archive, raw = tmp_path / "archive", tmp_path / "raw"
+    summary = fetch_manifest(rows, archive, SETTINGS)
+    export_to_raw(archive, raw)
+    assert (summary.fetched, summary.failed) == (0, 1)
+    assert _year_files(raw, 2023) == {}
+
+    # the site is back: the next plain run asks again (a failure is not "archived")
+    report_site.pages["/r/1"] = report
+    again = fetch_manifest(rows, archive, SETTINGS)
+    export_to_raw(archive, raw)
+    assert (again.fetched, again.skipped, report_site.hits["/r/1"]) == (1, 0, 2)
+    assert list(_year_files(raw, 2023).values()) == [report]
+
+
+def test_an_edited_report_still_replaces_its_earlier_edition(
+    report_site: ReportSite, tmp_path: Path
+) -> None:
+    first, edited = report_pages(2)
+    report_site.pages = {"/r/1": first}
+    rows = [ManifestRow(report_site.url("/r/1"), "甲", 2023)]
+    archive, raw = tmp_path / "archive", tmp_path / "raw"
+    fetch_manifest(rows, archive, SETTINGS)
+    export_to_raw(archive, raw)
+    report_site.pages["/r/1"] = edited
+    summary = fetch_manifest(rows, archive, RECHECK)
+    export_to_raw(archive, raw)
+    assert (summary.fetched, summary.changed, summary.failed) == (1, 1, 0)
+    assert list(_year_files(raw, 2023).values()) == [edited]
+
+
+def test_an_error_page_that_is_not_a_page_without_tables_is_archived(
+    report_site: ReportSite, tmp_path: Path
+) -> None:
+    """A report whose text says 404 or 页面不存在 somewhere is still the report."""
+    [report] = report_pages(1)
+    marked = report.replace(b"<title>", "<title>页面不存在 404 ".encode(), 1)
+    assert marked != report
+    report_site.pages = {"/r/1": marked}
+    summary = fetch_manifest([ManifestRow(report_site.url("/r/1"), None, 2023)], tmp_path, SETTINGS)
+    assert (summary.fetched, summary.failed) == (1, 0)
+
+
+@pytest.mark.parametrize(
+    ("lines", "refusal"),
+    [
+        # cells but no address: the row's page would be in no year, and nothing said
+        (["https://a.gov.cn/1.html,甲,2023", ",乙,2023"], r"line 5: no address"),
+        # one address, two years (a site that serves each year's report at one address)
+        (
+            ["https://a.gov.cn/nianbao.html,甲,2022", "https://a.gov.cn/nianbao.html,甲,2023"],
+            r"line 5: \S+nianbao.html under report year 2023, but line 4 lists it under 2022",
+        ),
+        (["https://a.gov.cn/1.html,甲,2023", "https://a.gov.cn/2.html,乙,20223"], r"line 5: not a"),
+    ],
+    ids=["no-address", "two-years", "bad-year"],
+)
+def test_a_manifest_row_that_would_misplace_a_page_is_refused_naming_its_line_in_the_file(
+    tmp_path: Path, lines: list[str], refusal: str
+) -> None:
+    manifest = tmp_path / "m.csv"
+    # a BOM, a blank line and a comment before the rows: the line is the file's, not the row's
+    text = "\ufeffaddress,agency,year\n\n# the first district\n" + "\n".join(lines) + "\n"
+    manifest.write_text(text, encoding="utf-8")
+    with pytest.raises(ManifestError, match=refusal):
+        read_manifest(manifest)
+
+
+def test_a_repeated_address_counts_once_with_the_year_a_later_row_gives(tmp_path: Path) -> None:
+    manifest = tmp_path / "m.csv"
+    manifest.write_text(
+        "address,agency,year\n"
+        "https://a.gov.cn/1.html,甲,2022\n"
+        "https://a.gov.cn/1.html,,2022\n"
+        ",,\n"
+        "https://a.gov.cn/2.html,乙,\n"
+        "https://a.gov.cn/2.html,乙,2022\n",
+        encoding="utf-8",
+    )
+    assert read_manifest(manifest) == [
+        ManifestRow("https://a.gov.cn/1.html", "甲", 2022),
+        ManifestRow("https://a.gov.cn/2.html", "乙", 2022),
+    ]
