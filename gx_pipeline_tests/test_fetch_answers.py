@@ -17,6 +17,7 @@ from gx_pipeline.fetch import (
     ManifestRow,
     export_to_raw,
     fetch_manifest,
+    main_fetch,
     read_manifest,
     versions,
 )
@@ -186,3 +187,36 @@ def test_a_repeated_address_counts_once_with_the_year_a_later_row_gives(tmp_path
         ManifestRow("https://a.gov.cn/1.html", "甲", 2022),
         ManifestRow("https://a.gov.cn/2.html", "乙", 2022),
     ]
+
+
+def test_a_corrected_report_year_moves_an_archived_page_to_that_year_folder(
+    report_site: ReportSite, tmp_path: Path
+) -> None:
+    """The manifest said 2022, the page is the 2023 report: the row corrected, the next run
+    (the page archived, so not asked for again) places it under 2023, and 2022 no longer holds
+    it."""
+    [report] = report_pages(1)
+    report_site.pages = {"/nianbao.html": report}
+    manifest, raw = tmp_path / "m.csv", tmp_path / "raw"
+    fetch = [str(manifest), "--archive", str(tmp_path / "archive"), "--export-raw", str(raw)]
+    fetch += ["--allow-private", "--delay", "0"]
+    for year in (2022, 2023):
+        manifest.write_text(f"address,agency,year\n{report_site.url('/nianbao.html')},甲,{year}\n")
+        assert main_fetch(fetch) == 0
+    assert report_site.hits["/nianbao.html"] == 1
+    assert (_year_files(raw, 2022), list(_year_files(raw, 2023).values())) == ({}, [report])
+
+
+def test_a_year_given_over_the_recorded_one_leaves_no_copy_in_the_old_year(
+    report_site: ReportSite, tmp_path: Path
+) -> None:
+    """raw_archive's route: the manifest's year passed to export_to_raw (before: the page was
+    placed under 2023 and stayed under 2022, one report in two year folders)."""
+    [report] = report_pages(1)
+    report_site.pages = {"/nianbao.html": report}
+    address = report_site.url("/nianbao.html")
+    archive, raw = tmp_path / "archive", tmp_path / "raw"
+    fetch_manifest([ManifestRow(address, "甲", 2022)], archive, SETTINGS)
+    export_to_raw(archive, raw)
+    export_to_raw(archive, raw, {address: 2023})
+    assert (_year_files(raw, 2022), list(_year_files(raw, 2023).values())) == ({}, [report])

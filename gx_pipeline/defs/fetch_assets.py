@@ -27,6 +27,7 @@ from gx_pipeline.fetch import (
     export_to_raw,
     fetch_manifest,
     manifest_from_index_pages,
+    manifest_years,
     read_manifest,
     versions,
     write_manifest,
@@ -137,9 +138,7 @@ def _fetch_and_export(
         summary = fetch_manifest(rows, raw_pages.archive_dir, settings, _LogProgress(context))
     except (ManifestError, ArchiveBusy) as err:
         raise dg.Failure(description=f"{manifest}: {err}") from err
-    # the manifest's year wins over the one recorded at an earlier fetch (a corrected row)
-    year_of = {row.address: row.year for row in rows if row.year is not None}
-    placed = export_to_raw(raw_pages.archive_dir, raw_pages.raw_dir, year_of)
+    placed = export_to_raw(raw_pages.archive_dir, raw_pages.raw_dir, manifest_years(rows))
     return summary, placed, lists
 
 

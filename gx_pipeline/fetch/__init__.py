@@ -24,7 +24,13 @@ from gx_pipeline.fetch.attachments import notice_attachment
 from gx_pipeline.fetch.client import USER_AGENT, FetchSettings
 from gx_pipeline.fetch.command import main_fetch
 from gx_pipeline.fetch.index_pages import report_links
-from gx_pipeline.fetch.manifest import ManifestError, ManifestRow, read_manifest, write_manifest
+from gx_pipeline.fetch.manifest import (
+    ManifestError,
+    ManifestRow,
+    manifest_years,
+    read_manifest,
+    write_manifest,
+)
 from gx_pipeline.fetch.run import FetchSummary, fetch_manifest, manifest_from_index_pages
 from gx_pipeline.fetch.safety import UnsafeAddress, check_address
 
@@ -43,6 +49,7 @@ __all__ = [
     "fetch_manifest",
     "main_fetch",
     "manifest_from_index_pages",
+    "manifest_years",
     "notice_attachment",
     "provenance",
     "read_manifest",

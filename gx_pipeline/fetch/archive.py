@@ -361,7 +361,8 @@ def export_to_raw(
     else from the manifest row recorded with the fetch. Files are named `<sha256[:16]>.html`
     (`.pdf`, `.docx`, `.doc` for a document); a notice page's attached report takes the page's
     place. An older version of the same address exported earlier is removed, so the year never
-    holds two editions of one report. Returns the files written or already in place.
+    holds two editions of one report, and so is one placed under another year before the
+    address's year was corrected. Returns the files written or already in place.
     """
     archive = Archive(archive_dir)
     recorded_year: dict[str, int] = {}
@@ -398,6 +399,8 @@ def export_to_raw(
             # a notice page: the year holds the report it attaches in its place
             sha256 = file.sha256
         targets[Path(raw_dir) / str(year) / _raw_name(sha256, archive)] = (address, sha256)
+    # an edition may be in any year's folder: the address's year was corrected since
+    placed = _year_folders(Path(raw_dir))
     for target, (address, sha256) in targets.items():
         if not target.exists():
             _place(archive, sha256, target)
@@ -405,10 +408,23 @@ def export_to_raw(
         # removed once the new edition is in place (a full disk keeps the year's old one)
         for older in shas[address]:
             for suffix in _SUFFIXES.values():
-                stale = target.parent / f"{older[:16]}{suffix}"
-                if stale not in targets:
-                    stale.unlink(missing_ok=True)
+                name = f"{older[:16]}{suffix}"
+                for folder, names in placed.items():
+                    stale = folder / name
+                    if name in names and stale not in targets:
+                        stale.unlink(missing_ok=True)
     return sorted(targets)
+
+
+def _year_folders(raw_dir: Path) -> dict[Path, set[str]]:
+    """The names in each year folder of `raw_dir` (listed once: a national year holds 100,000)."""
+    if not raw_dir.is_dir():
+        return {}
+    return {
+        folder: set(os.listdir(folder))
+        for folder in raw_dir.iterdir()
+        if folder.name.isdigit() and folder.is_dir()
+    }
 
 
 def _place(archive: Archive, sha256: str, target: Path) -> None:

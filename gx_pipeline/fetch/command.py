@@ -24,7 +24,12 @@ from typing import TextIO
 from gx_pipeline.diskspace import explain, named_when_full
 from gx_pipeline.fetch.archive import FETCH_AGAIN, ArchiveBusy, FetchRecord, export_to_raw
 from gx_pipeline.fetch.client import FetchSettings
-from gx_pipeline.fetch.manifest import ManifestError, read_manifest, write_manifest
+from gx_pipeline.fetch.manifest import (
+    ManifestError,
+    manifest_years,
+    read_manifest,
+    write_manifest,
+)
 from gx_pipeline.fetch.run import FetchSummary, fetch_manifest, manifest_from_index_pages
 
 DEFAULTS = FetchSettings()
@@ -131,7 +136,7 @@ def main_fetch(argv: Sequence[str] | None = None) -> int:
         for name, summary in stages:
             print(format_summary(summary, name))
         if args.export_raw:
-            placed = export_to_raw(args.archive, args.export_raw)
+            placed = export_to_raw(args.archive, args.export_raw, manifest_years(rows))
             print(f"placed {len(placed)} pages under {args.export_raw}/<year>/")
     except KeyboardInterrupt:
         print(

@@ -95,6 +95,13 @@ def read_manifest(path: str | Path) -> list[ManifestRow]:
     return list(manifest.values())
 
 
+def manifest_years(rows: Iterable[ManifestRow]) -> dict[str, int]:
+    """The report year of each address the manifest gives one: for `export_to_raw`, where it
+    wins over the year recorded at the address's last fetch (a row corrected since; an
+    archived address is not fetched again, so its record keeps the old year)."""
+    return {row.address: row.year for row in rows if row.year is not None}
+
+
 def write_manifest(rows: Iterable[ManifestRow], path: str | Path) -> None:
     with open(path, "w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
