@@ -19,6 +19,7 @@ import pandas as pd
 import pytest
 from lxml import etree
 
+from gx_pipeline.diskspace import DiskFull
 from gx_pipeline.parsing import ParseError, parse_bytes
 from gx_pipeline.parsing.locate import HTML, TEXT, page_view
 from gx_pipeline.review import render
@@ -28,6 +29,7 @@ from gx_pipeline.review.queue import Filters, ReviewData
 from gx_pipeline.warehouse import ensure_schema
 from gx_pipeline.warehouse.files import WarehouseFiles
 from gx_pipeline_tests.conftest import FIXTURES, SEED, materialize_year, query
+from gx_pipeline_tests.disks import fill, free, small_disk
 from gx_pipeline_tests.review_fixtures import (
     ATTACKER,
     BUNDLED,
@@ -399,21 +401,25 @@ def test_the_queue_filters_by_year_region_flag_trust_and_review_status(loaded: P
     assert row.report_id == rid and row.confirmed == 1
 
 
+#: a whole decision, as the application's form makes one
+MADE = {
+    "reviewer": "王明",
+    "action": "confirm",
+    "note": "页面如此",
+    "report_id": "r",
+    "raw_sha256": "s",
+    "report_year": 2020,
+    "source": "x",
+    "parser_version": "1",
+    "kind": "tally",
+    "flag": "f",
+    "subject": "c",
+}
+
+
 def test_the_log_keeps_who_when_why_and_refuses_what_it_cannot_read(tmp_path: Path):
     log = ReviewLog(tmp_path / "reviews.jsonl")
-    made = {
-        "reviewer": "王明",
-        "action": "confirm",
-        "note": "页面如此",
-        "report_id": "r",
-        "raw_sha256": "s",
-        "report_year": 2020,
-        "source": "x",
-        "parser_version": "1",
-        "kind": "tally",
-        "flag": "f",
-        "subject": "c",
-    }
+    made = MADE
     with pytest.raises(ReviewLogError, match="note is required"):
         new_decision(**{**made, "note": " "})
     with pytest.raises(ReviewLogError, match="reviewer is required"):
@@ -429,6 +435,47 @@ def test_the_log_keeps_who_when_why_and_refuses_what_it_cannot_read(tmp_path: Pa
         f.write('{"decision_id": "x", "action": "confirm"}\n')
     with pytest.raises(ReviewLogError, match=r"reviews.jsonl, line 2"):
         log.read()
+
+
+def test_a_decision_the_disk_fills_up_in_is_refused_not_left_torn(tmp_path: Path):
+    """A write that fills the disk part-way through a line returns short, and raised nothing:
+    the reviewer was told the decision was recorded, the log kept half a line, and the next
+    decision, glued to it, was lost with it (every later read refused the log)."""
+    with small_disk(tmp_path / "disk", 1) as disk:
+        log = ReviewLog(disk / "reviews.jsonl")
+        first = new_decision(**MADE)
+        log.append(first)
+        fill(disk)  # the log's last block has room for part of the next line only
+        long_note = new_decision(**{**MADE, "note": "页面如此，" * 800})
+        with pytest.raises(DiskFull, match="the disk is full: the reviewers' decisions"):
+            log.append(long_note)
+        assert log.read() == [first]
+        free(disk)
+        log.append(long_note)
+        assert log.read() == [first, long_note]
+
+
+def test_the_application_says_a_decision_on_a_full_disk_was_not_recorded(
+    loaded: Path, tmp_path: Path
+):
+    from starlette.testclient import TestClient
+
+    from gx_pipeline.review.app import Settings, create_app
+
+    with small_disk(tmp_path / "disk", 1) as disk:
+        fill(disk)
+        settings = Settings(
+            loaded / "warehouse.duckdb", disk / "reviews.jsonl", loaded / "raw", loaded / "archive"
+        )
+        client = TestClient(create_app(settings), base_url="http://127.0.0.1")
+        rid = _report_id(loaded, "gen-2020-01-trs.html")
+        token = re.search(r'name="token" value="([^"]+)"', client.get(f"/report/{rid}").text)
+        form = {"token": token.group(1), "report_id": rid, "action": "confirm"}
+        form |= {"flag": "tally:requests.balance:total", "reviewer": "x", "note": "y"}
+        answer = client.post("/decide", data=form, follow_redirects=False)
+        assert answer.status_code == 507
+        assert "not recorded: the disk is full: the reviewers&#39; decisions" in answer.text
+        assert ReviewLog(disk / "reviews.jsonl").read() == []
 
 
 def test_the_export_writes_every_decision_as_csv_and_json(

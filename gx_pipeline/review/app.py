@@ -36,6 +36,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from gx_pipeline.diskspace import DiskFull
 from gx_pipeline.parsing.locate import page_view
 from gx_pipeline.review import render
 from gx_pipeline.review.log import ACTIONS, CORRECT, ReviewLog, ReviewLogError, new_decision
@@ -276,6 +277,8 @@ def create_app(settings: Settings) -> Starlette:
             data.log.append(decision)
         except ValueError as err:  # ReviewLogError, or a value that is no number
             return problem(f"not recorded: {err}", 400)
+        except DiskFull as err:
+            return problem(f"not recorded: {err}", 507)
         query = urlencode({"flag": key}) if key else ""
         return RedirectResponse(f"/report/{report_id}?{query}", status_code=303)
 
