@@ -15,7 +15,7 @@ import errno
 import os
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 #: what the libraries say when a write found no room: the OS (ENOSPC, EDQUOT), DuckDB, SQLite
@@ -173,3 +173,20 @@ def _size(n: float) -> str:
             break
         n /= 1024
     return f"{n:,.0f} bytes" if unit == "bytes" else f"{n:,.1f} {unit}"
+
+
+def append_whole(fd: int, data: bytes) -> None:
+    """Append `data` to the file open for appending at `fd` and fsync it, all of it or none: a
+    write the disk fills part-way through returns short without an error, so the rest is
+    written until it fails, and then what was written is cut off again (a log line left half
+    would glue the next one to it)."""
+    end = os.fstat(fd).st_size
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.fsync(fd)
+    except BaseException:
+        with suppress(OSError):
+            os.ftruncate(fd, end)
+        raise

@@ -25,13 +25,12 @@ import re
 import threading
 import uuid
 from collections.abc import Callable, Container, Iterator, Mapping
-from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from gx_pipeline.diskspace import named_when_full
+from gx_pipeline.diskspace import append_whole, named_when_full
 from gx_pipeline.fetch.manifest import report_year
 
 log = logging.getLogger(__name__)
@@ -227,14 +226,7 @@ class Archive:
         with self._log_lock, named_when_full(path, "the fetch log", False, FETCH_AGAIN):
             fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
             try:
-                end = os.fstat(fd).st_size
-                try:
-                    _write_all(fd, data)
-                    os.fsync(fd)
-                except BaseException:
-                    with suppress(OSError):
-                        os.ftruncate(fd, end)
-                    raise
+                append_whole(fd, data)
             finally:
                 os.close(fd)
 
@@ -265,12 +257,6 @@ class Archive:
             if record.succeeded:
                 latest[record.address] = record
         return {a: r for a, r in latest.items() if self.has(r.sha256 or "")}
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
 
 
 def _last_line_start(fh: BinaryIO) -> int:

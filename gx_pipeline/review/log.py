@@ -18,14 +18,13 @@ import json
 import os
 import uuid
 from collections.abc import Iterable, Sequence
-from contextlib import suppress
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 
-from gx_pipeline.diskspace import named_when_full
+from gx_pipeline.diskspace import append_whole, named_when_full
 
 #: what a reviewer does when the disk is full: the decision was not recorded
 DECIDE_AGAIN = "Free space there and make the decision again: it was not recorded"
@@ -147,8 +146,7 @@ class ReviewLog:
 
     def append(self, decision: Decision) -> None:
         """Add the decision as one whole line, or raise (DiskFull on a full disk) leaving the
-        log as it was: a write the disk fills part-way through returns short without an error,
-        so the rest is written until it fails, and what was written of the line is cut off."""
+        log as it was."""
         decision.check()
         line = (json.dumps(decision.to_json(), ensure_ascii=False) + "\n").encode("utf-8")
         with named_when_full(self.path, "the reviewers' decisions", False, DECIDE_AGAIN):
@@ -156,16 +154,7 @@ class ReviewLog:
             fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX)
-                end = os.fstat(fd).st_size
-                try:
-                    written = memoryview(line)
-                    while written:
-                        written = written[os.write(fd, written) :]
-                    os.fsync(fd)
-                except BaseException:
-                    with suppress(OSError):
-                        os.ftruncate(fd, end)
-                    raise
+                append_whole(fd, line)
             finally:
                 os.close(fd)  # closing releases the lock
 
