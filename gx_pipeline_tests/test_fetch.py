@@ -442,6 +442,35 @@ def test_report_links_reads_a_gbk_list_page() -> None:
     assert rows == [ManifestRow("https://www.bjhd.gov.cn/zwgk/ndbg/a.htm", "海淀区", 2022)]
 
 
+def test_report_links_takes_the_titles_that_say_work_report_not_annual_report() -> None:
+    """政府信息公开工作报告 without 年度 before 报告 (云林街道2019年度政府信息公开工作报告, as
+    the realdev page's title reads) is the same report; before, its link was passed over and
+    the report never fetched, with nothing said."""
+    links = [
+        ("a.htm", "云林街道2019年度政府信息公开工作报告"),
+        ("b.htm", "锡山区统计局2020年政府信息公开工作报告"),
+        ("c.htm", "2021年政府信息公开报告"),
+        ("d.htm", "2022年度政务公开工作报告"),
+        ("e.htm", "2023年政府信息公开工作年度报告"),
+        # other reports and plans of the same agencies stay out
+        ("x1.htm", "2023年法治政府建设年度报告"),
+        ("x2.htm", "2023年政府信息公开工作要点"),
+        ("x3.htm", "2023年统计年报"),
+        ("x4.htm", "2023年国民经济和社会发展统计公报"),
+    ]
+    html = "<html><head><title>锡山区人民政府</title></head><body>"
+    html += "".join(f'<a href="{href}">{text}</a>' for href, text in links) + "</body></html>"
+    rows = report_links(html, "https://www.xishan.gov.cn/ndbg/")
+    assert [(r.address.rsplit("/", 1)[1], r.year) for r in rows] == [
+        ("a.htm", 2019),
+        ("b.htm", 2020),
+        ("c.htm", 2021),
+        ("d.htm", 2022),
+        ("e.htm", 2023),
+    ]
+    assert [r.agency for r in rows[:2]] == ["云林街道", "锡山区统计局"]
+
+
 def test_gx_fetch_index_pages_archives_the_reports_and_places_them_in_raw(
     site: Site, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

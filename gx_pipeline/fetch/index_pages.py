@@ -2,9 +2,10 @@
 
 A link qualifies when its text (or its title attribute: list pages often cut long link text
 short with "..." and keep the full title there) names a report year and an annual report:
-`2023年政府信息公开工作年度报告`, `XX区2022年度政务公开年报`, or on a list page of nothing
-else, a bare `2021年度报告`. Other yearly reports that agencies publish beside them (法治政府建设
-年度报告, 统计年报) name a different subject and are left out.
+`2023年政府信息公开工作年度报告`, `XX区2022年度政务公开年报`, `XX街道2019年度政府信息公开工作
+报告`, or on a list page of nothing else, a bare `2021年度报告`. Other yearly reports that
+agencies publish beside them (法治政府建设年度报告, 统计年报) name a different subject and are
+left out.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ _CHINESE_DIGITS = str.maketrans(
     "〇零○Ｏ０一二三四五六七八九１２３４５６７８９", "00000123456789123456789"
 )
 _YEAR = re.compile(r"([12一二１２][0-9〇零○Ｏ０-９一二三四五六七八九]{3})\s*年")
-_REPORT = re.compile(r"年度?报告|年报")
+#: 年度报告 and 年报, and 公开(工作)报告: 云林街道2019年度政府信息公开工作报告 is the same report
+_REPORT = re.compile(r"年度?报告|年报|公开(?:工作)?报告")
 _DISCLOSURE = re.compile(r"信息公开|政务公开")
 # what may stand around the year in a bare link such as "2021年度报告" or "【2021年】年报"
 _BARE = re.compile(r"^[\s\W_]*\d{4}年度?(报告|年报|年度报告)[\s\W_]*$")
