@@ -35,6 +35,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from gx_pipeline.parsing import PARSER_VERSION
 from gx_pipeline.staging.parts import Stage
 from gx_pipeline.staging.tables import near_copy_reason
 from gx_pipeline.warehouse.schema import YEAR_TABLES
@@ -116,7 +117,13 @@ class Lake:
                 self.fs.put_file(str(part), target)
                 files[table].append(target)
                 rows[table] += pq.ParquetFile(part).metadata.num_rows
-        manifest = {"write": write, "routes": routes_digest(routes), "files": files, "rows": rows}
+        manifest = {
+            "write": write,
+            "routes": routes_digest(routes),
+            "parser": PARSER_VERSION,
+            "files": files,
+            "rows": rows,
+        }
         self._put_bytes(
             self.manifest_path(year, province), json.dumps(manifest, ensure_ascii=False).encode()
         )
@@ -169,8 +176,9 @@ class Lake:
     def assemble(self, year: int, out: Stage) -> dict[str, int]:
         """The year's rows from every province's last write, as the Stage `out` (one part per
         table) for warehouse.load_year. Refuses (PartitionsMissing) when a province of the
-        year's routes has no write, or its write was made from other routes: loading then would
-        drop its pages or load them twice. Returns the rows staged per table."""
+        year's routes has no write, or its write was made from other routes (loading then would
+        drop its pages or load them twice) or by another parser version than this one (the year
+        would mix two parsers' rows). Returns the rows staged per table."""
         routes = self.read_routes(year)
         manifests = self.manifests(year)
         needed = {p: routes_digest(rows) for p, rows in routes.groupby("province")}
@@ -183,10 +191,20 @@ class Lake:
             if (p in needed and m["routes"] != needed[p])
             or (p not in needed and any(m["rows"].values()))
         )
-        if missing or stale:
+        # a write of another parser (a new version's run failed or skipped the province):
+        # its rows beside the others' would be two parsers' reading of one year
+        parsers: dict[str, list[str]] = {}
+        for p in sorted(needed):
+            if p in manifests and p not in stale and manifests[p].get("parser") != PARSER_VERSION:
+                parsers.setdefault(manifests[p].get("parser") or "unknown", []).append(p)
+        if missing or stale or parsers:
             what = [f"no complete write of province {', '.join(missing)}"] if missing else []
             if stale:
                 what.append(f"province {', '.join(stale)} written from older routes of the year")
+            what += [
+                f"province {', '.join(ps)} written by parser {version}, not {PARSER_VERSION}"
+                for version, ps in sorted(parsers.items())
+            ]
             raise PartitionsMissing(
                 f"report year {year} cannot be assembled: {'; '.join(what)}: materialize "
                 "those year × province partitions again"
