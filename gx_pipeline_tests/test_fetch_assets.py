@@ -163,3 +163,31 @@ def test_run_config_cannot_switch_on_private_targets(
     assert (metadata["fetched"], metadata["failed"]) == (0, 3)
     assert metadata["failures"].count("non-public address 127.0.0.1 (loopback)") == 3
     assert _raw_files(data_dir) == {}
+
+
+def test_raw_archive_says_in_a_check_when_addresses_failed(
+    report_site: ReportSite, data_dir: Path
+) -> None:
+    """The materialization succeeds whatever the sites answer (what was archived is kept); a
+    run whose every list page or report failed (a site that blocks us, a network down) was as
+    green as a complete one, its failures in metadata only. The check warns."""
+    _serve_manifest(report_site, data_dir)
+    resources = {**default_resources(data_dir), "web_fetcher": WebFetcher(delay=0.0, attempts=1)}
+    result = dg.materialize(
+        [raw_archive], resources=resources, instance=dg.DagsterInstance.ephemeral()
+    )
+    (evaluation,) = result.get_asset_check_evaluations()
+    assert evaluation.check_name == "every_address_archived"
+    assert (evaluation.passed, evaluation.severity) == (False, dg.AssetCheckSeverity.WARN)
+    metadata = {key: value.value for key, value in evaluation.metadata.items()}
+    assert (metadata["failed"], metadata["addresses"]) == (1, 3)
+    assert MISSING_PATH in metadata["failures"]
+
+    (data_dir / "manifest.csv").write_text(
+        f"address,agency,year\n{report_site.url(SEED_PATH)},,2020\n", encoding="utf-8"
+    )
+    again = dg.materialize(
+        [raw_archive], resources=resources, instance=dg.DagsterInstance.ephemeral()
+    )
+    (evaluation,) = again.get_asset_check_evaluations()
+    assert evaluation.passed

@@ -58,7 +58,23 @@ class RawArchiveConfig(dg.Config):
     )
 
 
-@dg.asset(group_name=GROUP, kinds={"html", "duckdb"}, owners=OWNERS)
+#: warns when an address of the list could not be archived: the materialization stands (what
+#: was archived is kept, and the next run asks again), so without it a run whose every address
+#: failed (a site blocking us, the network down) looked like a complete one
+EVERY_ADDRESS_ARCHIVED = dg.AssetCheckSpec(
+    "every_address_archived",
+    asset="raw_archive",
+    description="Every address of the list (and of its list pages) was archived or found "
+    "unchanged; WARN with the failures and their reasons otherwise.",
+)
+
+
+@dg.asset(
+    group_name=GROUP,
+    kinds={"html", "duckdb"},
+    owners=OWNERS,
+    check_specs=[EVERY_ADDRESS_ARCHIVED],
+)
 def raw_archive(
     context: dg.AssetExecutionContext,
     config: RawArchiveConfig,
@@ -81,6 +97,7 @@ def raw_archive(
         "refresh": config.refresh,
         "index_pages": config.index_pages,
     }
+    check = dg.AssetCheckResult(passed=True, metadata={"addresses": 0, "failed": 0})
     if manifest.is_file():
         # the archive's clock (ISO 8601, UTC): first_seen values compare with it as text
         started = archive_clock()
@@ -93,6 +110,7 @@ def raw_archive(
             metadata["list_pages"] = lists.total
             metadata["list_pages_failed"] = lists.failed
             metadata["list_page_failures"] = dg.MetadataValue.md(_failures_table(lists.failures))
+        check = _every_address_archived([s for s in (lists, summary) if s is not None])
     else:
         context.log.warning(f"no manifest at {manifest}: nothing fetched")
         metadata["manifest"] = f"missing: {manifest} (nothing fetched)"
@@ -111,7 +129,20 @@ def raw_archive(
         metadata["changed_pages"] = dg.MetadataValue.md(_changed_table(history, started))
     metadata["dagster/row_count"] = written
     metadata["addresses_in_archive"] = len({row.address for row in history})
-    return dg.MaterializeResult(metadata=metadata)
+    return dg.MaterializeResult(metadata=metadata, check_results=[check])
+
+
+def _every_address_archived(summaries: Sequence[FetchSummary]) -> dg.AssetCheckResult:
+    failures = [failure for summary in summaries for failure in summary.failures]
+    return dg.AssetCheckResult(
+        passed=not failures,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={
+            "addresses": sum(summary.total for summary in summaries),
+            "failed": len(failures),
+            "failures": dg.MetadataValue.md(_failures_table(failures)),
+        },
+    )
 
 
 def _fetch_and_export(
