@@ -135,15 +135,25 @@ def test_an_edited_report_still_replaces_its_earlier_edition(
     assert list(_year_files(raw, 2023).values()) == [edited]
 
 
-def test_an_error_page_that_is_not_a_page_without_tables_is_archived(
-    report_site: ReportSite, tmp_path: Path
+#: an agency's short list page: no report on it, numbers in its text that are no status code
+LIST_PAGE = (
+    '<html><head><meta charset="utf-8"><title>年报专栏_某区人民政府</title></head><body><ul>'
+    '<li><a href="/r/1">某区2023年政府信息公开工作年度报告</a></li></ul>'
+    "<p>共500条 电话：010-69546500 京公网安备11010502030404号</p></body></html>"
+).encode()
+
+
+@pytest.mark.parametrize("kind", ["report-titled-404", "short-list-page"])
+def test_a_page_that_only_mentions_an_error_or_a_status_code_is_archived(
+    report_site: ReportSite, tmp_path: Path, kind: str
 ) -> None:
-    """A report whose text says 404 or 页面不存在 somewhere is still the report."""
+    """A report whose title says 404 or 页面不存在 is still the report; a list page that says
+    共500条 is a list page."""
     [report] = report_pages(1)
     marked = report.replace(b"<title>", "<title>页面不存在 404 ".encode(), 1)
     assert marked != report
-    report_site.pages = {"/r/1": marked}
-    summary = fetch_manifest([ManifestRow(report_site.url("/r/1"), None, 2023)], tmp_path, SETTINGS)
+    report_site.pages = {"/p": marked if kind == "report-titled-404" else LIST_PAGE}
+    summary = fetch_manifest([ManifestRow(report_site.url("/p"), None, 2023)], tmp_path, SETTINGS)
     assert (summary.fetched, summary.failed) == (1, 0)
 
 

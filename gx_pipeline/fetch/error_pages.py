@@ -23,16 +23,17 @@ from gx_pipeline import documents
 from gx_pipeline.fetch.attachments import ATTACHMENT_KINDS, notice_attachment
 from gx_pipeline.fetch.charset import page_text
 
-#: what an error, maintenance or block page says of itself (a status code stands alone: not
-#: the 404 of a document number, 〔2023〕404号)
+#: what an error, maintenance or block page says of itself
 _ERROR_WORDS = re.compile(
     r"页面不存在|页面未找到|找不到(?:该|您要|你要|您所)?(?:访问的)?(?:页面|网页|文件|内容)"
     r"|不存在或已|已被删除|已删除|已下线|已过期|无法访问|访问出错|出错了|错误提示|系统繁忙"
     r"|系统维护|维护中|稍后再试|访问过于频繁|拦截|防火墙|禁止访问|没有权限"
-    r"|not found|forbidden|bad gateway|service unavailable|internal server error"
-    r"|(?<![0-9])(?:403|404|500|502|503)(?![0-9号])",
+    r"|not found|forbidden|bad gateway|service unavailable|internal server error",
     re.IGNORECASE,
 )
+#: a status code as a title or heading gives it (404, 错误 404): in a page's text a number may
+#: be anything (500万元, 共404条), and a document number is not one (〔2023〕404号)
+_STATUS_CODE = re.compile(r"(?<![0-9])(?:403|404|500|502|503)(?![0-9号])")
 #: an error page says little; a page with more text than this is read by its title and headings
 _SHORT_TEXT = 400
 
@@ -81,13 +82,13 @@ def _error_said(body: bytes, content_type: str | None) -> str | None:
     if root is None:
         return None
     text = " ".join(root.text_content().split())
-    places = [_title(body, content_type, root)]
-    places += [" ".join(h.text_content().split()) for h in root.iter("h1", "h2", "h3")]
-    if len(text) <= _SHORT_TEXT:
-        places.append(text)
-    for place in places:
-        if place and _ERROR_WORDS.search(place):
-            return place[:80]
+    headings = [_title(body, content_type, root)]
+    headings += [" ".join(h.text_content().split()) for h in root.iter("h1", "h2", "h3")]
+    for heading in filter(None, headings):
+        if _ERROR_WORDS.search(heading) or _STATUS_CODE.search(heading):
+            return heading[:80]
+    if len(text) <= _SHORT_TEXT and _ERROR_WORDS.search(text):
+        return text[:80]
     return None
 
 
