@@ -211,6 +211,13 @@ def test_a_year_whose_pages_all_emptied_keeps_its_reports(data_dir, monkeypatch,
     assert cli.main(["run", "--years", "2020", "--quiet"]) == 1
     err = capsys.readouterr().err
     assert f"0 reports would replace the {reports} of the year's last load" in err
+    # the refused load's stage is discarded: the message is where its reasons are (before: "see
+    # their reasons", which were nowhere)
+    first = f"2020/{SEED.name}"
+    assert (
+        f'other entries quarantined: {reports} × "same bytes as {first}" (2020/105_' in err
+        and f'1 × "the file is empty" ({first}); the year\'s rows are left' in err
+    ), err
     assert f"The year's {reports} loaded reports are kept" in err
     assert query(data_dir, "select count(*) from dim_report")[0][0] == reports
     assert cli.main(["run", "--years", "2020", "--quiet", "--allow-shrink"]) == 0
