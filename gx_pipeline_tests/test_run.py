@@ -352,6 +352,67 @@ def test_ctrl_c_stops_gx_run_after_the_year_it_interrupts(data_dir, tmp_path, si
 
 
 @pytest.mark.usefixtures("stop_signals_at_default")
+def test_gx_run_whose_terminal_closes_stops_after_the_year_with_status_129(data_dir, tmp_path):
+    """The terminal window closed while `gx run` parses 2021 (its pty hung up, the kernel sends
+    SIGHUP). Before: killed by the signal at once, the run left recorded as started and its
+    staged pages left; then, with SIGHUP handled, a traceback on the first line written to the
+    hung-up terminal (EIO) and exit status 1. Now: the year's run ends as failed, 2022 is not
+    started, and the exit status says SIGHUP."""
+    import os
+    import pty
+    import select
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import dagster as dg
+
+    from gx_pipeline.defs.home import ensure_home
+
+    home = ensure_home(tmp_path / "home")
+    env = {**os.environ, "GX_DATA_DIR": str(data_dir), "DAGSTER_HOME": str(home)}
+    seed = SEED.read_bytes()
+    for year in (2021, 2022):
+        for k in range(300):
+            put_page(data_dir, year, f"p{k:03d}.txt", seed + f"\n{year}-{k}\n".encode())
+    setsid = shutil.which("setsid")
+    if setsid is None:
+        pytest.skip("no setsid (util-linux) to give gx run a terminal of its own")
+    terminal, its_end = pty.openpty()
+    run = subprocess.Popen(
+        # a session of its own, the pty its controlling terminal (setsid execs gx: same pid)
+        [
+            setsid,
+            "--ctty",
+            str(Path(sys.executable).with_name("gx")),
+            "run",
+            "--years",
+            "2021-2022",
+        ],
+        stdin=its_end,
+        stdout=its_end,
+        stderr=its_end,
+        env=env,
+    )
+    os.close(its_end)
+    try:
+        shown = b""
+        while b"2021" not in shown or b"raw_report_inventory succeeded" not in shown:
+            assert select.select([terminal], [], [], 120)[0], shown[-2000:]
+            shown += os.read(terminal, 65536)
+        os.close(terminal)  # the window closed
+        assert run.wait(timeout=300) == 129
+    finally:
+        run.kill()
+    runs = dg.DagsterInstance.from_config(str(home)).get_runs()
+    assert [(r.tags["dagster/partition"], r.status) for r in runs] == [
+        ("2021", dg.DagsterRunStatus.FAILURE)
+    ]
+    assert not (data_dir / "staging" / "2021").exists()
+
+
+@pytest.mark.usefixtures("stop_signals_at_default")
 @pytest.mark.parametrize("signum", ["SIGINT", "SIGTERM", "SIGHUP"])
 @pytest.mark.parametrize("when", ["between_runs", "as_the_year_ends"])
 def test_a_stop_signal_between_two_years_stops_gx_run_with_its_summary(

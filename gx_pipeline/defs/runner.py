@@ -18,6 +18,7 @@ import os
 import re
 import signal
 import socket
+import stat
 import sys
 import threading
 import time
@@ -393,6 +394,8 @@ def _stop_requested_on(
     seen: list[int] = []
 
     def note(signum: int, frame: object) -> None:
+        if signum == signal.SIGHUP:
+            _leave_hung_up_terminal()
         seen.append(signum)
         if len(seen) > 1:
             raise KeyboardInterrupt
@@ -422,6 +425,8 @@ def _stop_requested_on(
         try:
             yield
         finally:
+            # here, not as SIGHUP comes: a step's stdout and stderr are Dagster's files then
+            _leave_hung_up_terminal()
             for s in ours:
                 signal.signal(s, note)
             for s in set(signums) - set(ours):
@@ -434,6 +439,26 @@ def _stop_requested_on(
             signal.signal(s, handler)
         for s in set(signums) - set(ours):
             signal.signal(s, signal.SIG_IGN)
+
+
+def _leave_hung_up_terminal() -> None:
+    """SIGHUP: point stdout and stderr at /dev/null where they are a terminal that has hung up
+    (closed). Each write to it fails (EIO), and the first, a failing step's cause, ended `gx
+    run` in a traceback nobody saw, with no summary and exit status 1. Output redirected to a
+    file or a pipe (`gx run … > run.log 2>&1`), or to a terminal still open (`kill -HUP`), is
+    still written."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        for fd in (1, 2):
+            try:
+                # a terminal that has hung up is still a character device, no longer a tty
+                gone = stat.S_ISCHR(os.fstat(fd).st_mode) and not os.isatty(fd)
+            except OSError:
+                gone = False  # closed: nothing is written to it anyway
+            if gone:
+                os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)
 
 
 def _interrupted(result: dg.ExecuteInProcessResult) -> bool:
