@@ -3,6 +3,7 @@
 import hashlib
 import os
 import shutil
+import signal
 import tempfile
 import threading
 import warnings
@@ -42,6 +43,32 @@ def no_private_targets_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> 
     """A developer's GX_FETCH_ALLOW_PRIVATE=1 must not decide the tests of the address check:
     a test that fetches from loopback sets it (or passes allow_private) itself."""
     monkeypatch.delenv("GX_FETCH_ALLOW_PRIVATE", raising=False)
+
+
+@pytest.fixture
+def stop_signals_at_default() -> Iterator[None]:
+    """Ctrl-C, SIGTERM and SIGHUP taken as usual by the test and by the processes it starts.
+
+    A command started with `&` by a non-interactive shell (`make test &`, a CI step's
+    background job) inherits SIGINT ignored, `nohup` SIGHUP, and exec keeps an ignored signal
+    ignored; `gx run` and `gx fetch` rightly honour that, so a test of what a stop signal does
+    would fail for the wrong reason. A handler installed here is reset to the default in a
+    child at exec, so children start with all three at their defaults."""
+    defaults = {
+        signal.SIGINT: signal.default_int_handler,
+        signal.SIGTERM: signal.SIG_DFL,
+        signal.SIGHUP: signal.SIG_DFL,
+    }
+    previous = {
+        s: signal.signal(s, handler)
+        for s, handler in defaults.items()
+        if signal.getsignal(s) is signal.SIG_IGN
+    }
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
 
 
 @pytest.fixture

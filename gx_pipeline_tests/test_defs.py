@@ -5,7 +5,7 @@ import dagster as dg
 from gx_pipeline.definitions import defs
 from gx_pipeline.defs.partitions import yearly_partitions
 from gx_pipeline.defs.schedules import gx_yearly_schedule, raw_archive_recheck_schedule
-from gx_pipeline_tests.conftest import schedule_tick
+from gx_pipeline_tests.conftest import SEED, put_page, schedule_tick
 
 
 def test_definitions_load():
@@ -33,12 +33,27 @@ def test_partitions_start_in_2019_and_end_with_the_last_complete_year():
 
 
 def test_schedule_tick_of_1_february_2026_requests_report_year_2025(data_dir, instance):
+    put_page(data_dir, 2025, SEED.name, SEED)
     when = datetime(2026, 2, 1, 6)
     tick = schedule_tick(gx_yearly_schedule, instance, data_dir, when, defs.get_repository_def())
     requests = tick.run_requests
     assert [r.partition_key for r in requests] == ["2025"]
     assert requests[0].run_key == "2025"
     assert requests[0].tags["gx/reason"] == "never_loaded"
+
+
+def test_schedule_tick_skips_a_year_whose_folder_does_not_exist_yet(data_dir, instance):
+    """1 February with 2025's pages not fetched yet: the tick launched a run that failed
+    ("data/raw/2025 is missing … mistyped, not mounted?"), a red run for an ordinary day. The
+    tick skips, naming the folder; a manual run or a backfill of the year still fails loudly."""
+    when = datetime(2026, 2, 1, 6)
+    tick = schedule_tick(gx_yearly_schedule, instance, data_dir, when, defs.get_repository_def())
+    assert tick.run_requests == []
+    assert tick.skip_message == (
+        f"{data_dir / 'raw' / '2025'} does not exist: no pages of 2025 to load yet (not "
+        "fetched, or the data folder not mounted); stale_years_sensor, or `gx run --years "
+        "2025`, loads the year once its pages are there"
+    )
 
 
 def test_fetch_job_holds_raw_archive_and_its_weekly_recheck_starts_switched_off():

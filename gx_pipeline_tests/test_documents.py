@@ -510,3 +510,31 @@ def test_a_conversion_whose_child_left_its_group_does_not_hang_the_parse(monkeyp
     finally:
         subprocess.run(["pkill", "-f", "sleep 91.7"], check=False)
     assert "did not convert the Word file within 1 s" in done.stdout, done.stderr
+
+
+def test_conversion_folders_named_the_old_way_are_removed_once_no_conversion_can_use_them(
+    tmp_path, monkeypatch
+):
+    """Folders of conversions named before they carried their owner's pid namespace
+    (`gx-doc-<pid>-<start>-…`), or any owner (`gx-doc-…`), did not match the pattern of those
+    removed and stayed in /tmp for good. One untouched for longer than a conversion can last is
+    removed whatever its name; a fresh one, and a live process's, stay."""
+    import os
+    import tempfile
+    import time
+
+    from gx_pipeline.documents import word
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    hour_ago = time.time() - 3600
+    old = {"gx-doc-4194000-123456-k2j3h4x_", "gx-doc-q8r7s6t5"}
+    fresh = {"gx-doc-4194001-123456-abcdefgh", "gx-doc-m1n2b3v4", f"gx-doc-{word._owner()}-zz9"}
+    for name in old | fresh:
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "in.doc").write_bytes(b"")
+    for name in old:
+        os.utime(tmp_path / name, (hour_ago, hour_ago))
+
+    word.end_orphaned_conversions()
+
+    assert {p.name for p in tmp_path.iterdir()} == fresh

@@ -29,7 +29,7 @@ def test_each_relation_is_written_by_report_year_and_read_back_with_one_glob(
     database, tmp_path, fmt
 ):
     out = tmp_path / "out"
-    written = export.export(database, fmt, out)
+    written = export.export(database, fmt, out).rows
     assert {"dim_report", "fact_requests", "requests_wide", "carry_chain"} <= set(written)
     assert (out / "fact_requests" / "report_year=2023").is_dir()
     reader = "read_parquet" if fmt == "parquet" else "read_csv"
@@ -83,7 +83,7 @@ def test_relation_names_reach_sql_only_as_quoted_identifiers(tmp_path, monkeypat
     monkeypatch.chdir(elsewhere)
     out = tmp_path / "out"
 
-    written = export.export(database, "csv", out)
+    written = export.export(database, "csv", out).rows
 
     assert list(elsewhere.iterdir()) == []
     assert written == {"q": 1, name: 1}
@@ -124,9 +124,10 @@ def test_a_symbolic_link_in_out_is_not_followed_or_emptied(database, tmp_path):
     out.mkdir()
     (out / "fact_requests").symlink_to(elsewhere, target_is_directory=True)
 
-    with pytest.raises(export.ExportError, match="leads outside"):
+    with pytest.raises(export.ExportError, match=r"holds files gx export did not write \(fact_"):
         export.export(database, "parquet", out)
     assert [p.name for p in elsewhere.iterdir()] == ["data.txt"]
+    assert (out / "fact_requests").is_symlink()
 
 
 def test_a_view_that_reads_files_outside_the_export_is_refused_not_copied(tmp_path):
@@ -141,3 +142,125 @@ def test_a_view_that_reads_files_outside_the_export_is_refused_not_copied(tmp_pa
     assert not any(
         "credentials" in p.read_text(errors="replace") for p in out.rglob("*") if p.is_file()
     )
+
+
+def _files(folder) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def test_a_relation_gone_from_the_warehouse_is_gone_from_the_next_export(tmp_path, capsys):
+    """A table dropped (or renamed) since the last export: its folder stayed beside the new
+    ones, and an analyst reading the folder read last month's rows as current."""
+    database = tmp_path / "w.duckdb"
+    _crafted(
+        database,
+        {
+            "kept": "select 1 as x, 2023 as report_year",
+            "dropped": "select 2 as x, 2023 as report_year",
+        },
+    )
+    out = tmp_path / "out"
+    assert export.main_export(["--out", str(out), "--database", str(database)]) == 0
+    assert (out / "dropped").is_dir()
+    with duckdb.connect(str(database)) as conn:
+        conn.execute("drop table dropped")
+    capsys.readouterr()
+
+    assert export.main_export(["--out", str(out), "--database", str(database)]) == 0
+
+    assert sorted(p.name for p in out.iterdir()) == ["export.json", "kept"]
+    said = capsys.readouterr()
+    assert "kept\t1" in said.out
+    assert "removed from the earlier export, no longer in the warehouse: dropped" in said.err
+    assert f"gx export: 1 table or view (1 row) as parquet in {out}" in said.err
+
+
+def test_an_export_that_fails_part_way_leaves_the_earlier_export_as_it_was(tmp_path, capsys):
+    """The second export writes `fact` anew, then fails on a later view: the folder held the
+    new `fact` beside the earlier export's other relations, a mix that looked complete."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("credentials")
+    first, second = tmp_path / "first.duckdb", tmp_path / "second.duckdb"
+    _crafted(first, {"fact": "select 1 as x, 2022 as report_year", "wide": "view:select 1 as x"})
+    _crafted(
+        second,
+        {
+            "fact": "select 1 as x, unnest([2022, 2023]) as report_year",
+            "wide": f"view:select * from read_text('{secret}')",
+        },
+    )
+    out = tmp_path / "out"
+    export.export(first, "parquet", out)
+    before = _files(out)
+    beside = sorted(p.name for p in tmp_path.iterdir())
+
+    assert export.main_export(["--out", str(out), "--database", str(second)]) == 2
+
+    assert _files(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == beside  # no half-written folder left
+    err = capsys.readouterr().err
+    assert "'wide' reads files outside the export" in err
+    assert f"{out} is as it was" in err
+
+
+def test_a_folder_holding_files_gx_export_did_not_write_is_not_replaced(database, tmp_path):
+    out = tmp_path / "home"
+    (out / "notes").mkdir(parents=True)
+    (out / "notes" / "thesis.tex").write_text("two years of work")
+    (out / "todo.txt").write_text("finish")
+    before = _files(out)
+
+    with pytest.raises(export.ExportError, match="holds files gx export did not write"):
+        export.export(database, "parquet", out)
+    assert _files(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "w.duckdb"]
+
+
+def test_an_export_written_before_the_manifest_existed_is_replaced(database, tmp_path):
+    """The layout earlier versions wrote, without export.json: recognised by its shape."""
+    out = tmp_path / "out"
+    (out / "fact_requests" / "report_year=2019").mkdir(parents=True)
+    (out / "fact_requests" / "report_year=2019" / "data_0.parquet").write_bytes(b"old")
+    (out / "contract_cells").mkdir()
+    (out / "contract_cells" / "contract_cells.parquet").write_bytes(b"old")
+    (out / "gone_view").mkdir()  # an empty view wrote no file
+
+    written = export.export(database, "parquet", out)
+
+    assert not (out / "fact_requests" / "report_year=2019").exists()
+    assert not (out / "gone_view").exists()
+    assert written.removed == ["gone_view"]
+
+
+def test_the_manifest_says_what_the_export_holds(database, tmp_path):
+    import json
+
+    out = tmp_path / "out"
+    written = export.export(database, "csv", out)
+    manifest = json.loads((out / "export.json").read_text(encoding="utf-8"))
+    assert manifest["format"] == "csv"
+    assert manifest["database"] == str(database.resolve())
+    assert manifest["rows"] == written.rows
+    assert manifest["rows"]["fact_requests"] == 2
+
+
+def test_the_folder_of_an_export_killed_part_way_is_removed_by_the_next(database, tmp_path):
+    import subprocess
+
+    dead = subprocess.Popen(["true"])
+    dead.wait()  # a process that has ended, as a killed export's has
+    left = tmp_path / f".out.export-{dead.pid}-abc123"
+    (left / "fact_requests").mkdir(parents=True)
+
+    export.export(database, "parquet", tmp_path / "out")
+
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "w.duckdb"]
+
+
+def test_a_database_that_cannot_be_opened_is_said_in_one_line(tmp_path, capsys):
+    missing = tmp_path / "no-such.duckdb"
+    assert export.main_export(["--out", str(tmp_path / "out"), "--database", str(missing)]) == 2
+    assert f"gx export: {missing} cannot be opened: " in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()

@@ -21,7 +21,6 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from functools import cache
 from http.server import BaseHTTPRequestHandler
@@ -373,30 +372,18 @@ def test_a_server_dripping_a_byte_every_half_second_is_given_up_at_the_deadline(
     assert not server.completed.is_set()  # ended by the deadline, not by the server
 
 
-@contextmanager
-def _interruptible_children() -> Iterator[None]:
-    """Children started inside take Ctrl-C at its default. A command started with `&` by a
-    non-interactive shell (`make test &`, nohup) inherits SIGINT ignored, which exec keeps and
-    Python honours, so the fetch would rightly run on and the test fail for the wrong reason."""
-    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-
-
+@pytest.mark.usefixtures("stop_signals_at_default")
 def test_ctrl_c_stops_gx_fetch_promptly_while_a_server_drips(tmp_path: Path) -> None:
     manifest = tmp_path / "list.csv"
     with DripServer() as server:
         manifest.write_text(server.url("/headers/1") + "\n")
-        with _interruptible_children():
-            child = subprocess.Popen(
-                [sys.executable, "-m", "gx_pipeline.cli", "fetch", str(manifest)]
-                + ["--archive", str(tmp_path / "archive"), "--allow-private", "--delay", "0"],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
+        child = subprocess.Popen(
+            [sys.executable, "-m", "gx_pipeline.cli", "fetch", str(manifest)]
+            + ["--archive", str(tmp_path / "archive"), "--allow-private", "--delay", "0"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         try:
             assert server.dripping.wait(30), "the fetch never reached the server"
             time.sleep(1.0)  # well into the drip: the default 120 s deadline is far off

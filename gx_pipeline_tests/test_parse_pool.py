@@ -415,6 +415,7 @@ def test_workers_end_on_sigterm_even_when_their_run_was_started_ignoring_it():
     assert left == [], "worker processes ignored SIGTERM"
 
 
+@pytest.mark.usefixtures("stop_signals_at_default")
 def test_a_second_interrupt_while_the_workers_are_busy_does_not_hang_the_run_at_exit():
     """SIGTERM (or Ctrl-C) twice during a parse by workers: the second broke off the pool's
     shutdown, which waited for the workers' chunks; the workers, never told to stop, waited

@@ -211,6 +211,13 @@ def test_a_year_whose_pages_all_emptied_keeps_its_reports(data_dir, monkeypatch,
     assert cli.main(["run", "--years", "2020", "--quiet"]) == 1
     err = capsys.readouterr().err
     assert f"0 reports would replace the {reports} of the year's last load" in err
+    # the refused load's stage is discarded: the message is where its reasons are (before: "see
+    # their reasons", which were nowhere)
+    first = f"2020/{SEED.name}"
+    assert (
+        f'other entries quarantined: {reports} × "same bytes as {first}" (2020/105_' in err
+        and f'1 × "the file is empty" ({first}); the year\'s rows are left' in err
+    ), err
     assert f"The year's {reports} loaded reports are kept" in err
     assert query(data_dir, "select count(*) from dim_report")[0][0] == reports
     assert cli.main(["run", "--years", "2020", "--quiet", "--allow-shrink"]) == 0
@@ -296,10 +303,13 @@ def test_gx_run_quarantines_a_page_the_parser_does_not_finish_in_time(
     assert reason.startswith("the parser did not finish this page in 0.3 s")
 
 
-def test_ctrl_c_stops_gx_run_after_the_year_it_interrupts(data_dir, tmp_path):
+@pytest.mark.usefixtures("stop_signals_at_default")
+@pytest.mark.parametrize("signum", ["SIGINT", "SIGHUP"])
+def test_ctrl_c_stops_gx_run_after_the_year_it_interrupts(data_dir, tmp_path, signum):
     """Ctrl-C during a year: that year's run ends as failed, saying it was interrupted, and the
     years after it are not started (the interrupt ended only the one run and the next year
-    began)."""
+    began). SIGHUP (the terminal closed) the same: before, it ended `gx run` at once, as
+    kill -9 does, with no summary, its run left recorded as running."""
     import os
     import signal
     import subprocess
@@ -325,14 +335,15 @@ def test_ctrl_c_stops_gx_run_after_the_year_it_interrupts(data_dir, tmp_path):
     try:
         for line in run.stderr:  # type: ignore[union-attr]
             if "2021" in line and "raw_report_inventory succeeded" in line:
-                run.send_signal(signal.SIGINT)
+                run.send_signal(getattr(signal, signum))
                 break
         out, err = run.communicate(timeout=300)
     finally:
         run.kill()
-    assert run.returncode == 130
+    assert run.returncode == 128 + getattr(signal, signum)
+    name = "Ctrl-C" if signum == "SIGINT" else signum
     assert (
-        "gx run: interrupted (Ctrl-C) during 2021: its run ended as failed; not started: 2022"
+        f"gx run: interrupted ({name}) during 2021: its run ended as failed; not started: 2022"
         in err
     )
     assert "year 2/2 2022" not in err
@@ -340,16 +351,101 @@ def test_ctrl_c_stops_gx_run_after_the_year_it_interrupts(data_dir, tmp_path):
     assert rows == [["2021", "FAILED"]]
 
 
-@pytest.mark.parametrize("signum", ["SIGINT", "SIGTERM"])
+@pytest.mark.usefixtures("stop_signals_at_default")
+def test_gx_run_whose_terminal_closes_stops_after_the_year_with_status_129(data_dir, tmp_path):
+    """The terminal window closed while `gx run` parses 2021 (its pty hung up, the kernel sends
+    SIGHUP). Before: killed by the signal at once, the run left recorded as started and its
+    staged pages left; then, with SIGHUP handled, a traceback on the first line written to the
+    hung-up terminal (EIO) and exit status 1. Now: the year's run ends as failed, 2022 is not
+    started, and the exit status says SIGHUP."""
+    import os
+    import pty
+    import select
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import dagster as dg
+
+    from gx_pipeline.defs.home import ensure_home
+
+    home = ensure_home(tmp_path / "home")
+    env = {**os.environ, "GX_DATA_DIR": str(data_dir), "DAGSTER_HOME": str(home)}
+    seed = SEED.read_bytes()
+    for year in (2021, 2022):
+        for k in range(300):
+            put_page(data_dir, year, f"p{k:03d}.txt", seed + f"\n{year}-{k}\n".encode())
+    setsid = shutil.which("setsid")
+    if setsid is None:
+        pytest.skip("no setsid (util-linux) to give gx run a terminal of its own")
+    terminal, its_end = pty.openpty()
+    run = subprocess.Popen(
+        # a session of its own, the pty its controlling terminal (setsid execs gx: same pid)
+        [
+            setsid,
+            "--ctty",
+            str(Path(sys.executable).with_name("gx")),
+            "run",
+            "--years",
+            "2021-2022",
+        ],
+        stdin=its_end,
+        stdout=its_end,
+        stderr=its_end,
+        env=env,
+    )
+    os.close(its_end)
+    try:
+        shown = b""
+        while b"2021" not in shown or b"raw_report_inventory succeeded" not in shown:
+            assert select.select([terminal], [], [], 120)[0], shown[-2000:]
+            shown += os.read(terminal, 65536)
+        os.close(terminal)  # the window closed
+        assert run.wait(timeout=300) == 129
+    finally:
+        run.kill()
+    runs = dg.DagsterInstance.from_config(str(home)).get_runs()
+    assert [(r.tags["dagster/partition"], r.status) for r in runs] == [
+        ("2021", dg.DagsterRunStatus.FAILURE)
+    ]
+    assert not (data_dir / "staging" / "2021").exists()
+
+
+@pytest.mark.usefixtures("stop_signals_at_default")
+@pytest.mark.parametrize("signum", ["SIGINT", "SIGTERM", "SIGHUP"])
 @pytest.mark.parametrize("when", ["between_runs", "as_the_year_ends"])
 def test_a_stop_signal_between_two_years_stops_gx_run_with_its_summary(
     data_dir, monkeypatch, signum, when
 ):
-    """SIGTERM (a supervisor, `timeout`, `kill`) or Ctrl-C that lands as a year's run ends or
-    before the next one begins: the next year is not started, the summary is printed and the
-    exit status says which signal. Before: Dagster leaves SIGTERM raising KeyboardInterrupt
-    after a run, so one between two runs ended `gx run` in a traceback with no summary, and one
-    that landed as a run ended failed that run with no cause and went on to the next year."""
+    """SIGTERM (a supervisor, `timeout`, `kill`), Ctrl-C or SIGHUP (the terminal closed) that
+    lands as a year's run ends or before the next one begins: the next year is not started, the
+    summary is printed and the exit status says which signal. Before: Dagster leaves SIGTERM
+    raising KeyboardInterrupt after a run, so one between two runs ended `gx run` in a traceback
+    with no summary, and one that landed as a run ended failed that run with no cause and went
+    on to the next year; SIGHUP ended `gx run` at once, with no summary."""
+    _stop_between_two_years(data_dir, monkeypatch, signum, when)
+
+
+@pytest.mark.usefixtures("stop_signals_at_default")
+@pytest.mark.parametrize("signum", ["SIGTERM", "SIGHUP"])
+def test_a_stop_signal_between_two_years_stops_gx_run_started_with_ctrl_c_ignored(
+    data_dir, monkeypatch, signum
+):
+    """`gx run` started by a script's `&` (SIGINT ignored, and kept so): after each run Dagster
+    sets SIGTERM to SIGINT's handler, here "ignore", so a SIGTERM between two years was lost
+    and the next year ran."""
+    import signal
+
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        _stop_between_two_years(data_dir, monkeypatch, signum, "between_runs")
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _stop_between_two_years(data_dir, monkeypatch, signum: str, when: str) -> None:
     import os
     import signal
 
@@ -381,42 +477,80 @@ def test_a_stop_signal_between_two_years_stops_gx_run_with_its_summary(
             if year == "2020" and step.endswith("tally_identities") and what == "succeeded":
                 send_once()
 
-    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
     lines = io.StringIO()
     try:
         summaries = materialize_years(
             ["2020", "2021"], data_dir_path=data_dir, progress=progress, stream=lines
         )
         # a signal the run's last step saw may be acted on once its run has returned
+        after = {s: signal.getsignal(s) for s in handlers}
     finally:
         for s, handler in handlers.items():
             signal.signal(s, handler)
     assert sent == [number]
-    name = "Ctrl-C" if signum == "SIGINT" else "SIGTERM"
+    name = "Ctrl-C" if signum == "SIGINT" else signum
     said = lines.getvalue()
     assert f"gx run: interrupted ({name})" in said
     assert "not started: 2021" in said or "during 2021" in said, said
     assert summaries[0].year == "2020" and summaries[0].loaded == 1
     assert runner.exit_code(summaries) == 128 + number
     assert all(s.year == "2020" or not s.run_ok for s in summaries)
-    assert signal.getsignal(signal.SIGTERM) is handlers[signal.SIGTERM]
+    assert after == handlers  # gx run gives back the handlers it found
 
 
-def test_a_signal_ignored_when_gx_run_started_stays_ignored_between_runs():
-    """`nohup gx run`, or a supervisor that starts it with SIGTERM ignored: gx run's handler
-    for the time between runs does not take that signal back."""
+@pytest.mark.parametrize("signum", ["SIGTERM", "SIGHUP"])
+def test_a_signal_ignored_when_gx_run_started_stays_ignored_between_runs(signum):
+    """`nohup gx run` (SIGHUP ignored: the run outlives the terminal), or a supervisor that
+    starts it with SIGTERM ignored: gx run's handler for the time between runs, and the one it
+    puts back after each run, do not take that signal back."""
     import signal
 
     from gx_pipeline.defs.runner import STOP_SIGNALS, _stop_requested_on
 
-    previous = signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    number = getattr(signal, signum)
+    previous = signal.signal(number, signal.SIG_IGN)
     try:
-        with _stop_requested_on(STOP_SIGNALS):
-            assert signal.getsignal(signal.SIGTERM) is signal.SIG_IGN
-            assert signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+        with _stop_requested_on(STOP_SIGNALS) as run_executing:
+            assert signal.getsignal(number) is signal.SIG_IGN
+            with run_executing():
+                assert signal.getsignal(number) is signal.SIG_IGN
+                # as Dagster does as a run ends: SIGTERM gets SIGINT's handler
+                signal.signal(signal.SIGTERM, signal.getsignal(signal.SIGINT))
+            assert signal.getsignal(number) is signal.SIG_IGN
+        assert signal.getsignal(number) is signal.SIG_IGN
+    finally:
+        signal.signal(number, previous)
+
+
+def test_sigterm_ignored_when_gx_run_started_stays_ignored_after_a_run(data_dir, monkeypatch):
+    """A supervisor that starts `gx run` with SIGTERM ignored: Dagster gave SIGTERM SIGINT's
+    handler as the first run ended, so a SIGTERM between two years stopped the run after all."""
+    import os
+    import signal
+
+    from gx_pipeline.defs import runner
+
+    for year in (2020, 2021):
+        put_page(data_dir, year, SEED.name, SEED)
+    looked = runner.unfinished_run_of
+
+    def look_then_signal(instance, key):
+        if key == "2021":
+            os.kill(os.getpid(), signal.SIGTERM)
+        return looked(instance, key)
+
+    monkeypatch.setattr(runner, "unfinished_run_of", look_then_signal)
+    previous = signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    lines = io.StringIO()
+    try:
+        summaries = materialize_years(["2020", "2021"], data_dir_path=data_dir, stream=lines)
         assert signal.getsignal(signal.SIGTERM) is signal.SIG_IGN
     finally:
         signal.signal(signal.SIGTERM, previous)
+    assert "interrupted" not in lines.getvalue()
+    assert [(s.year, s.run_ok) for s in summaries] == [("2020", True), ("2021", True)]
+    assert runner.exit_code(summaries) == 0
 
 
 def test_an_interrupt_is_seen_whatever_exception_it_became():

@@ -18,6 +18,7 @@ import os
 import re
 import signal
 import socket
+import stat
 import sys
 import threading
 import time
@@ -86,7 +87,8 @@ class YearSummary:
     #: why the run failed: the failing steps and their errors
     cause: str = ""
     #: the signal that stopped `gx run` during (or right before) this year's run, 0: none.
-    #: SIGINT (Ctrl-C) or SIGTERM (a supervisor, `kill`): the years after it were not run
+    #: SIGINT (Ctrl-C), SIGTERM (a supervisor, `kill`) or SIGHUP (the terminal closed): the
+    #: years after it were not run
     interrupted: int = 0
 
 
@@ -198,7 +200,7 @@ def materialize_years(
         run_config["ops"] = ops
     warehouse: Warehouse = defs.resources["warehouse"]
     raw_pages: RawPages = defs.resources["raw_pages"]
-    with _signals_received() as received, _stop_requested_on(STOP_SIGNALS):
+    with _signals_received() as received, _stop_requested_on(STOP_SIGNALS) as run_executing:
         for dead in release_dead_runs(instance):
             print(f"gx run: run {dead.run_id} ({dead.partition or '-'}): {dead.why}", file=stream)
         if left := end_orphaned_conversions():
@@ -207,7 +209,9 @@ def materialize_years(
                 f"(pids {', '.join(map(str, left))})",
                 file=stream,
             )
-        outcomes = _run_years(job, instance, progress, run_config, stream, list(years), received)
+        outcomes = _run_years(
+            job, instance, progress, run_config, stream, list(years), received, run_executing
+        )
         return _summaries(outcomes, warehouse, raw_pages, stream)
 
 
@@ -252,9 +256,10 @@ LEFT_TO = "not run, left to the run in flight:"
 #: the cause of a year not started: a stop signal came as the year before it ended
 NOT_STARTED = "not started:"
 
-#: the signals that stop `gx run` after the year they land in: Ctrl-C, and what a supervisor,
-#: `kill` or `timeout` send (Dagster maps SIGTERM to its interrupt while a run executes)
-STOP_SIGNALS = {signal.SIGINT: "Ctrl-C", signal.SIGTERM: "SIGTERM"}
+#: the signals that stop `gx run` after the year they land in: Ctrl-C, what a supervisor,
+#: `kill` or `timeout` send (Dagster maps SIGTERM to its interrupt while a run executes), and
+#: SIGHUP, the terminal closed (handed to that interrupt by _stop_requested_on)
+STOP_SIGNALS = {signal.SIGINT: "Ctrl-C", signal.SIGTERM: "SIGTERM", signal.SIGHUP: "SIGHUP"}
 
 
 def _run_years(
@@ -265,6 +270,7 @@ def _run_years(
     stream: TextIO,
     years: list[str | int],
     received: Callable[[], set[int]],
+    run_executing: Callable[[], contextlib.AbstractContextManager],
 ) -> list[tuple]:
     """One run per year, in order: each year's (key, run ok, check passed, check severity,
     causes, interrupted). Stops after a run an interrupt (Ctrl-C) ended."""
@@ -300,7 +306,8 @@ def _run_years(
             )
             outcomes.append((key, False, None, None, cause, stop))
             break
-        result = _execute_with_progress(job, key, instance, progress, run_config)
+        with run_executing():
+            result = _execute_with_progress(job, key, instance, progress, run_config)
         evaluations = result.get_asset_check_evaluations()
         passed = all(e.passed for e in evaluations) if evaluations else None
         severity = None
@@ -370,32 +377,88 @@ def _stop_name(signum: int) -> str:
 
 
 @contextlib.contextmanager
-def _stop_requested_on(signums: Iterable[int]) -> Iterator[None]:
+def _stop_requested_on(
+    signums: Iterable[int],
+) -> Iterator[Callable[[], contextlib.AbstractContextManager]]:
     """While `gx run` is between runs (before the first, between two, during the summary), a
     stop signal is noted (by the wakeup descriptor of _signals_received) instead of raising:
     Dagster leaves SIGTERM raising KeyboardInterrupt after a run (it maps SIGTERM to SIGINT's
     handler and restores it so), which ended `gx run` with a traceback and no summary, or the
-    signal's default, which ended it unreported. A second one raises KeyboardInterrupt, for a
-    process stuck outside a run. Only in the main thread."""
+    signal's default, which ended it unreported (SIGHUP: the terminal closed). A second one
+    raises KeyboardInterrupt, for a process stuck outside a run. Only in the main thread.
+
+    Gives a context manager to run each year's run in (run_executing)."""
     if threading.current_thread() is not threading.main_thread():
-        yield
+        yield contextlib.nullcontext
         return
     seen: list[int] = []
 
     def note(signum: int, frame: object) -> None:
+        if signum == signal.SIGHUP:
+            _leave_hung_up_terminal()
         seen.append(signum)
         if len(seen) > 1:
             raise KeyboardInterrupt
 
+    def hand_over(signum: int, frame: object) -> None:
+        # while a run executes, SIGINT's handler is Dagster's interrupt (it maps SIGTERM to it
+        # too): a stop signal it does not map ends the run's step as Ctrl-C does
+        interrupt = signal.getsignal(signal.SIGINT)
+        if callable(interrupt) and interrupt is not note:
+            interrupt(signum, frame)
+        else:
+            note(signum, frame)
+
     # one ignored when gx run started (`nohup`, a script's background job) stays ignored
-    previous = {
-        s: signal.signal(s, note) for s in signums if signal.getsignal(s) is not signal.SIG_IGN
-    }
+    ours = [s for s in signums if signal.getsignal(s) is not signal.SIG_IGN]
+    previous = {s: signal.signal(s, note) for s in ours}
+
+    @contextlib.contextmanager
+    def run_executing() -> Iterator[None]:
+        """A year's run executes inside: Dagster takes SIGINT and SIGTERM meanwhile, and the
+        other stop signals are handed to its interrupt. After the run ours are put back:
+        Dagster sets SIGTERM to SIGINT's handler as it ends, which is "ignore" when gx run
+        started with SIGINT ignored (a script's `&`), and a SIGTERM between two years was lost."""
+        for s in ours:
+            if s not in (signal.SIGINT, signal.SIGTERM):
+                signal.signal(s, hand_over)
+        try:
+            yield
+        finally:
+            # here, not as SIGHUP comes: a step's stdout and stderr are Dagster's files then
+            _leave_hung_up_terminal()
+            for s in ours:
+                signal.signal(s, note)
+            for s in set(signums) - set(ours):
+                signal.signal(s, signal.SIG_IGN)
+
     try:
-        yield
+        yield run_executing
     finally:
         for s, handler in previous.items():
             signal.signal(s, handler)
+        for s in set(signums) - set(ours):
+            signal.signal(s, signal.SIG_IGN)
+
+
+def _leave_hung_up_terminal() -> None:
+    """SIGHUP: point stdout and stderr at /dev/null where they are a terminal that has hung up
+    (closed). Each write to it fails (EIO), and the first, a failing step's cause, ended `gx
+    run` in a traceback nobody saw, with no summary and exit status 1. Output redirected to a
+    file or a pipe (`gx run … > run.log 2>&1`), or to a terminal still open (`kill -HUP`), is
+    still written."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        for fd in (1, 2):
+            try:
+                # a terminal that has hung up is still a character device, no longer a tty
+                gone = stat.S_ISCHR(os.fstat(fd).st_mode) and not os.isatty(fd)
+            except OSError:
+                gone = False  # closed: nothing is written to it anyway
+            if gone:
+                os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)
 
 
 def _interrupted(result: dg.ExecuteInProcessResult) -> bool:

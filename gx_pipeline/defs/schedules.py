@@ -36,10 +36,19 @@ def gx_yearly_schedule(
 ) -> dg.RunRequest | dg.SkipReason:
     """Materialize the last complete report year (the tick of 2026-02-01 loads 2025), unless
     it is already loaded and current or on its way: stale_years_sensor usually got there first,
-    and a year is never launched twice."""
+    and a year is never launched twice. A year whose folder does not exist yet (its pages not
+    fetched on 1 February) is skipped, naming the folder: its run would only fail on it (as a
+    manual run or a backfill of such a year still does, loudly)."""
     # build_schedule_from_partitioned_job cannot take a custom tick time for a custom-cron
     # partitioning, hence this hand-written schedule
     last = yearly_partitions.get_partition_keys(current_time=context.scheduled_execution_time)[-1]
+    folder = raw_pages.year_dir(int(last))
+    if not folder.is_dir():
+        return dg.SkipReason(
+            f"{folder} does not exist: no pages of {last} to load yet (not fetched, or the data "
+            f"folder not mounted); stale_years_sensor, or `gx run --years {last}`, loads the "
+            "year once its pages are there"
+        )
     versions = code_versions(context.repository_def.asset_graph)  # type: ignore[union-attr]
     state = year_state(context.instance, versions, raw_pages.raw_dir, last)
     if not state.stale:

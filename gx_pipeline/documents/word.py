@@ -26,6 +26,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -457,11 +458,30 @@ def end_orphaned_conversions() -> list[int]:
     them: `timeout` ends their group after CONVERT_TIMEOUT, not one that left it), and remove
     the temporary folders such conversions left. Returns the processes killed."""
     killed = _end_marked(lambda m: not _alive(m.rsplit(".", 1)[0]))
-    for folder in Path(tempfile.gettempdir()).glob(f"{_DOC_FOLDER}*-*-*-*"):
-        owner = "-".join(folder.name[len(_DOC_FOLDER) :].split("-")[:3])
-        if not _alive(owner):
-            shutil.rmtree(folder, ignore_errors=True)
+    for folder in Path(tempfile.gettempdir()).glob(f"{_DOC_FOLDER}*"):
+        if _left_over(folder):
+            shutil.rmtree(folder, ignore_errors=True)  # a link is not followed, nor removed
     return killed
+
+
+#: a conversion's folder untouched for this long is no conversion's any more: none lasts longer
+#: than CONVERT_TIMEOUT (`timeout` kills its group 5 s later)
+_LEFT_OVER_S = 2 * (CONVERT_TIMEOUT + 5)
+
+
+def _left_over(folder: Path) -> bool:
+    """Whether a conversion's temporary folder is left over: its converting process is gone,
+    or it has been untouched for longer than a conversion lasts. The second also covers the
+    folders that are not judged by their owner (another pid namespace's, no /proc) and those
+    named before they carried their owner's pid namespace (`gx-doc-<pid>-<start>-…`) or any
+    owner (`gx-doc-…`), which stayed for good."""
+    owner = folder.name[len(_DOC_FOLDER) :].split("-")
+    if len(owner) >= 4 and not _alive("-".join(owner[:3])):
+        return True
+    try:
+        return time.time() - folder.lstat().st_mtime > _LEFT_OVER_S
+    except OSError:
+        return False
 
 
 def _owner() -> str:

@@ -7,9 +7,18 @@ Layout (hive partitioning, which DuckDB, pandas/pyarrow, polars and Spark read a
     DIR/fact_requests/report_year=2023/data_0.parquet
     DIR/requests_wide/report_year=2023/data_0.parquet
     DIR/contract_cells/contract_cells.parquet      (the catalogue has no report year)
+    DIR/export.json                                (what the export holds: database, format,
+                                                    rows per relation, when)
 
 so `select * from read_parquet('DIR/fact_requests/*/*.parquet')` reads one table whole, with
-report_year back as a column. Each relation's folder is replaced as a whole.
+report_year back as a column.
+
+DIR is replaced as a whole or not at all: the export is written into a hidden sibling folder
+(`.DIR.export-<pid>-<token>`) and swapped in once every relation is written, so a relation the
+warehouse no longer has is gone from DIR, and an export that fails part-way leaves the earlier
+one as it was. DIR must be new, empty, or an earlier export (its manifest and folders of
+Parquet/CSV files in the layout above): a folder holding anything else is refused, not emptied.
+The sibling folder of an export that was killed is removed by the next export into DIR.
 
 The database file is input like any other: `--database` may name a file someone else made. Its
 catalogue names are quoted as identifiers wherever they reach SQL, a name that cannot be a
@@ -21,14 +30,22 @@ reads /etc/passwd or a URL fails instead of copying it out).
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import secrets
 import shutil
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
 FORMATS: tuple[str, ...] = ("parquet", "csv")
+
+#: the file in DIR that says what the export holds
+MANIFEST = "export.json"
 
 _RELATIONS_SQL = """
 select table_name, table_type = 'VIEW' as is_view
@@ -82,57 +99,213 @@ def _lock_to(conn: duckdb.DuckDBPyConnection, out: Path) -> None:
     conn.execute("set lock_configuration = true")
 
 
-def export(database: str | Path, fmt: str, out_dir: str | Path) -> dict[str, int]:
-    """Write every table and view of `database` under `out_dir`; returns rows per relation."""
+@dataclass(frozen=True)
+class Exported:
+    """What an export wrote: rows per relation, and the relations of the earlier export in the
+    folder that the warehouse no longer has (removed with it)."""
+
+    out: Path
+    format: str
+    rows: dict[str, int]
+    removed: list[str]
+
+
+def export(database: str | Path, fmt: str, out_dir: str | Path) -> Exported:
+    """Write every table and view of `database` into `out_dir`, replacing it whole."""
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {FORMATS}, not {fmt!r}")
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    out = out.resolve()
-    written: dict[str, int] = {}
-    conn = duckdb.connect(str(database), read_only=True)
+    out = Path(out_dir).resolve()
+    if out.parent == out:
+        raise ExportError(f"{out} cannot be replaced: export into a folder under it")
     try:
-        _lock_to(conn, out)
-        # every name is checked before the first folder is replaced
-        targets = {name: _folder(out, name, database) for name in relations(conn)}
-        for name, target in targets.items():
-            if target.is_dir():
-                shutil.rmtree(target)
-            elif target.exists():
-                target.unlink()
-            relation = quote_identifier(name)
-            columns = {c for (c,) in conn.execute(_COLUMNS_SQL, [name]).fetchall()}
-            try:
-                if "report_year" in columns:
-                    conn.execute(
-                        f"copy (select * from {relation}) to ? "
-                        f"(format {fmt}, partition_by (report_year))",
-                        [str(target)],
-                    )
-                else:
-                    target.mkdir()
-                    conn.execute(
-                        f"copy (select * from {relation}) to ? (format {fmt})",
-                        [str(target / f"{name}.{fmt}")],
-                    )
-            except duckdb.PermissionException as err:
-                raise ExportError(
-                    f"{database}: relation {name!r} reads files outside the export: {err}"
-                ) from None
-            (written[name],) = conn.execute(f"select count(*) from {relation}").fetchone()
+        conn = duckdb.connect(str(database), read_only=True)
+    except duckdb.Error as err:  # missing, not a DuckDB file, or a writer holds its lock
+        raise ExportError(f"{database} cannot be opened: {err}; nothing was exported") from None
+    try:
+        names = relations(conn)
+        if MANIFEST in names:
+            raise ExportError(
+                f"{database}: relation {MANIFEST!r} would overwrite the export's manifest. "
+                "Nothing was exported (is this a gx-pipeline warehouse?)"
+            )
+        staged = _staging_folder(out)
+        try:
+            # every name is checked before the first relation is written
+            targets = {name: _folder(staged, name, database) for name in names}
+            earlier = _earlier_export(out)
+            _lock_to(conn, staged)
+            rows = {
+                name: _write(conn, database, fmt, name, target) for name, target in targets.items()
+            }
+            manifest = {
+                "database": str(Path(database).resolve()),
+                "format": fmt,
+                "exported": datetime.now(UTC).replace(microsecond=0).isoformat(),
+                "rows": rows,
+            }
+            (staged / MANIFEST).write_text(
+                json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+            )
+            _swap_in(staged, out)
+        except BaseException:
+            shutil.rmtree(staged, ignore_errors=True)
+            raise
     finally:
         conn.close()
-    return written
+    return Exported(out, fmt, rows, sorted(set(earlier) - set(rows)))
+
+
+def _write(
+    conn: duckdb.DuckDBPyConnection, database: str | Path, fmt: str, name: str, target: Path
+) -> int:
+    """Write relation `name` into the folder `target`; its rows."""
+    relation = quote_identifier(name)
+    columns = {c for (c,) in conn.execute(_COLUMNS_SQL, [name]).fetchall()}
+    try:
+        if "report_year" in columns:
+            conn.execute(
+                f"copy (select * from {relation}) to ? (format {fmt}, partition_by (report_year))",
+                [str(target)],
+            )
+        else:
+            target.mkdir()
+            conn.execute(
+                f"copy (select * from {relation}) to ? (format {fmt})",
+                [str(target / f"{name}.{fmt}")],
+            )
+    except duckdb.PermissionException as err:
+        raise ExportError(
+            f"{database}: relation {name!r} reads files outside the export: {err}"
+        ) from None
+    except duckdb.Error as err:
+        raise ExportError(f"{database}: relation {name!r} could not be exported: {err}") from None
+    (rows,) = conn.execute(f"select count(*) from {relation}").fetchone()
+    return rows
+
+
+def _sibling_prefixes(out: Path) -> tuple[str, str]:
+    """The names' beginnings of the folders an export into `out` keeps beside it for a moment:
+    the new export being written, and the earlier one being removed."""
+    return f".{out.name}.export-", f".{out.name}.replaced-"
+
+
+def _staging_folder(out: Path) -> Path:
+    """A new folder beside `out` for the export to be written into; first removes those that
+    exports killed part-way left (their process is gone)."""
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        for sibling in out.parent.iterdir():
+            pid = _owner(sibling.name, out)
+            if pid is not None and not _alive(pid):
+                shutil.rmtree(sibling, ignore_errors=True)
+        staged = out.parent / f"{_sibling_prefixes(out)[0]}{os.getpid()}-{secrets.token_hex(4)}"
+        staged.mkdir()
+    except OSError as err:
+        raise ExportError(
+            f"the export is written beside {out} and swapped in, and {out.parent} cannot be "
+            f"written: {err}. Nothing was exported"
+        ) from None
+    return staged
+
+
+def _owner(name: str, out: Path) -> int | None:
+    """The process id in the name of an export's sibling folder of `out`, None: not one."""
+    for prefix in _sibling_prefixes(out):
+        if name.startswith(prefix):
+            pid = name[len(prefix) :].split("-", 1)[0]
+            return int(pid) if pid.isdigit() else None
+    return None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's
+    return True
+
+
+def _earlier_export(out: Path) -> list[str]:
+    """The relations of the export in `out` (none: new or empty), or ExportError when it holds
+    anything an export does not write: swapping it out would delete someone's files."""
+    if not out.exists():
+        return []
+    if not out.is_dir():
+        raise ExportError(f"{out} is a file, not a folder; nothing was exported")
+    entries = sorted(out.iterdir())
+    foreign = [
+        entry.name
+        for entry in entries
+        if not (
+            _export_file(entry, MANIFEST) if entry.name == MANIFEST else _relation_folder(entry)
+        )
+    ]
+    if foreign:
+        shown = ", ".join(foreign[:5]) + (
+            f" and {len(foreign) - 5} more" if len(foreign) > 5 else ""
+        )
+        raise ExportError(
+            f"{out} holds files gx export did not write ({shown}); the export replaces its "
+            "folder whole, so nothing was exported. Export into a new or empty folder, or into "
+            "an earlier export's"
+        )
+    return [entry.name for entry in entries if entry.name != MANIFEST]
+
+
+def _export_file(path: Path, *names: str) -> bool:
+    return path.is_file() and not path.is_symlink() and (path.name in names or not names)
+
+
+def _relation_folder(folder: Path) -> bool:
+    """A relation's folder as an export writes it: `<name>.<format>`, or report_year=<year>/
+    folders of DuckDB's data_<n>.<format> files."""
+    if folder.is_symlink() or not folder.is_dir():
+        return False
+    whole = {f"{folder.name}.{fmt}" for fmt in FORMATS}
+    for entry in folder.iterdir():
+        if entry.name in whole and _export_file(entry):
+            continue
+        if (
+            entry.name.startswith("report_year=")
+            and entry.is_dir()
+            and not entry.is_symlink()
+            and all(_export_file(f) and f.suffix[1:] in FORMATS for f in entry.iterdir())
+        ):
+            continue
+        return False
+    return True
+
+
+def _swap_in(staged: Path, out: Path) -> None:
+    """`staged` becomes `out`; the earlier `out` is removed."""
+    if not out.exists():
+        staged.rename(out)
+        return
+    token = staged.name[len(_sibling_prefixes(out)[0]) :]
+    earlier = out.parent / f"{_sibling_prefixes(out)[1]}{token}"
+    out.rename(earlier)
+    try:
+        staged.rename(out)
+    except BaseException:
+        earlier.rename(out)
+        raise
+    shutil.rmtree(earlier, ignore_errors=True)
 
 
 def main_export(argv: Sequence[str] | None = None) -> int:
     from gx_pipeline.datadir import data_dir  # the one place that knows where data/ is
 
     parser = argparse.ArgumentParser(
-        prog="gx export", description="Write every warehouse table and view by report year."
+        prog="gx export",
+        description="Write every warehouse table and view by report year into a folder, "
+        "replacing it whole (or leaving it as it was when the export fails).",
     )
     parser.add_argument("--format", choices=FORMATS, default="parquet")
-    parser.add_argument("--out", required=True, help="output folder")
+    parser.add_argument(
+        "--out", required=True, help="output folder: new, empty, or an earlier export"
+    )
     parser.add_argument(
         "--database",
         default=str(data_dir() / "warehouse.duckdb"),
@@ -140,12 +313,27 @@ def main_export(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     try:
-        written = export(args.database, args.format, args.out)
+        done = export(args.database, args.format, args.out)
     except ExportError as err:
         print(f"gx export: {err}", file=sys.stderr)
+        out = Path(args.out).resolve()
+        if out.exists():
+            print(f"gx export: {out} is as it was", file=sys.stderr)
         return 2
-    for name, rows in written.items():
+    for name, rows in done.rows.items():
         print(f"{name}\t{rows}")
+    if done.removed:
+        print(
+            "gx export: removed from the earlier export, no longer in the warehouse: "
+            + ", ".join(done.removed),
+            file=sys.stderr,
+        )
+    relations_n, rows_n = len(done.rows), sum(done.rows.values())
+    print(
+        f"gx export: {relations_n} {'table or view' if relations_n == 1 else 'tables and views'}"
+        f" ({rows_n} row{'' if rows_n == 1 else 's'}) as {done.format} in {done.out}",
+        file=sys.stderr,
+    )
     return 0
 
 

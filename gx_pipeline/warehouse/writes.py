@@ -217,17 +217,52 @@ class YearShrinkRefused(ValueError):
 class ReportsShrinkRefused(YearShrinkRefused):
     """The folder has its entries, but (far) fewer of them are reports than the year's last
     load had: its pages emptied, cut short or unreadable (an interrupted copy or sync, Git LFS
-    pointers in place of the files), or a parser that now reads far fewer. Not replaced."""
+    pointers in place of the files), or a parser that now reads far fewer. Not replaced.
+
+    `quarantined` says why the refused load quarantined the other entries (the stage that
+    held them is discarded: the message is the only place that tells)."""
 
     unit = "reports"
 
+    def __init__(
+        self, year: int, previous: int, incoming: int, min_share: float, quarantined: str = ""
+    ) -> None:
+        self.quarantined = quarantined
+        super().__init__(year, previous, incoming, min_share)
+
     def says(self) -> str:
+        why = f": {self.quarantined}" if self.quarantined else ""
         return (
             f"report year {self.year}: {self.incoming} reports would replace the {self.previous} "
             f"of the year's last load (fewer than {self.min_share:.0%} of them), the folder's "
-            "other entries quarantined (see their reasons: empty, unreadable, copies?); the "
-            "year's rows are left as they were"
+            f"other entries quarantined{why}; the year's rows are left as they were"
         )
+
+
+_QUARANTINE_REASONS_SQL = """
+select reason, count(*) as entries, list(source order by source)[1:$examples] as sources
+from read_parquet($parts)
+group by reason
+order by entries desc, reason
+"""
+
+
+def quarantine_reasons(conn: duckdb.DuckDBPyConnection, parts: str | None, shown: int = 3) -> str:
+    """The quarantine rows of staged Parquet `parts` in a line: the commonest `shown` reasons,
+    each with its count and the first few sources, then how many other reasons."""
+    if parts is None:
+        return ""
+    rows = conn.execute(_QUARANTINE_REASONS_SQL, {"parts": parts, "examples": 3}).fetchall()
+    said = []
+    for reason, entries, sources in rows[:shown]:
+        more = ", …" if entries > len(sources) else ""
+        brief = reason if len(reason) <= 100 else reason[:99] + "…"
+        said.append(f'{entries} × "{brief}" ({", ".join(sources)}{more})')
+    others = rows[shown:]
+    if others:
+        n = sum(entries for _, entries, _ in others)
+        said.append(f"{n} more for {len(others)} other reason{'s' if len(others) > 1 else ''}")
+    return "; ".join(said)
 
 
 def shrinks(previous: int, incoming: int, min_share: float = DEFAULT_MIN_SHARE) -> bool:
@@ -280,7 +315,8 @@ def load_year(
         # entries count quarantine rows: pages all emptied keep the count, and lose the reports
         reports = stage.rows("dim_report")
         if not allow_shrink and shrinks(reports_before, reports, min_share):
-            raise ReportsShrinkRefused(year, reports_before, reports, min_share)
+            why = quarantine_reasons(conn, stage.glob("quarantine"))
+            raise ReportsShrinkRefused(year, reports_before, reports, min_share, why)
         conn.execute(_REPORTS_BEFORE, [year])
         for table in YEAR_TABLES:
             conn.execute(f"delete from {table} where report_year = ?", [year])
