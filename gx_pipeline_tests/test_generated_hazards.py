@@ -1497,3 +1497,35 @@ def test_total_drawn_first_over_numbers_that_cannot_tell_reads_only_what_is_cert
         got = parse_bytes(text.encode("utf-8"), f"page{ext}")
         assert _wrong(got, doc, values) == {}, (template, year)
         assert "column_order_guessed" not in got.flags, got.problems
+
+
+# --- a requests header drawn as one row under the corner's note ------------------------------
+
+
+def _header_one_row(table: Table) -> Table:
+    """The requests header drawn as one row: the corner (its note) and the seven headings."""
+    first = table.rows[0]
+    heads = tuple(GCell(h, header=True) for h in _HEADINGS.values())
+    return replace(table, rows=((replace(first[0], rowspan=1), *heads), *table.rows[3:]))
+
+
+@pytest.mark.parametrize("copy", ["spaced", "laid-out"])
+def test_a_header_line_opening_with_the_note_is_read_as_headings(copy: str):
+    """A header drawn as one row puts the corner's note (本列数据的勾稽关系为…) on the headings'
+    line. A copy that separates cells by spaces, or lays them out by spaces, wrote the line
+    with a word that is no heading, so its headings were not read: a table drawing 总计 first
+    was read in the template's order, wrong values in a report marked clean. The note before
+    the headings is the corner's; the headings are read, and the order they give."""
+    for k, (template, year) in enumerate(FORMATS * 4):
+        rng = random.Random(f"one-row-header-note:{copy}:{k}")
+        values = blank(rng, generate(rng, template), ("none", "sparse")[k % 2])
+        opts = LayoutOptions(template=template, year=year, fmt=ValueFormat(null_text="—"))
+        doc = build_document(rng, make_meta(rng, year), section_tables(opts, values), values)
+        doc = _requests_table(doc, lambda t: _moved_first(_header_one_row(t), "total"))
+        if copy == "spaced":
+            text = render_text.spaced_rows(doc, rng)
+        else:
+            text = render_text.laid_out(doc, rng, numbers_on=rng.choice(("first", "last")))
+        got = parse_bytes(text.encode("utf-8"), "page.txt")
+        assert _wrong(got, doc, values) == {}, (template, year)
+        assert any("总计" in p and p.startswith("requests") for p in got.problems), year
