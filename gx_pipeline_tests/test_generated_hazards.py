@@ -1529,3 +1529,24 @@ def test_a_header_line_opening_with_the_note_is_read_as_headings(copy: str):
         got = parse_bytes(text.encode("utf-8"), "page.txt")
         assert _wrong(got, doc, values) == {}, (template, year)
         assert any("总计" in p and p.startswith("requests") for p in got.problems), year
+
+
+# --- 总计 drawn first, its place told by the sums ------------------------------------------
+
+
+@pytest.mark.parametrize("rendering", ["trs", "pipe", "celllines", "word"])
+def test_total_first_told_by_the_sums_with_a_heading_not_named_is_no_guess(rendering: str):
+    """总计 drawn first (its values too) and one of the six headings left blank: the sums put
+    总计 in its place, and the blank heading is pinned between its neighbours or its column
+    withheld. The page said column_order_guessed ("another order than the template's, but not
+    each of the seven once"), though no value stood where a guessed order put it: the order of
+    the headings named, 总计 set aside, is the template's."""
+    codes = list(_HEADINGS)
+    for k, (template, year) in enumerate(FORMATS * 2):
+        rng = random.Random(f"total-first-blank-told:{rendering}:{k}")
+        doc, values = _document(rng, template, year)
+        blank_one = {codes[k % 6]: ""}
+        doc = _requests_table(doc, lambda t, b=blank_one: _headings_as(_moved_first(t, "total"), b))
+        got = _read(doc, rendering, rng)
+        assert _wrong(got, doc, values) == {}, blank_one
+        assert "column_order_guessed" not in got.flags, got.problems

@@ -1170,12 +1170,12 @@ def _table(
             by_columns = _grid_headings(header_grid or [], read_as, by_code)
             if by_columns is None or sorted(by_columns) != sorted(_APPLICANTS):
                 by_columns = header
-            rotated = _total_column_first(by_columns, by_code, problems, cells_held)
+            told = _total_column_first(by_columns, by_code, problems, cells_held)
             drawn = _applicant_columns(
                 by_columns,
                 by_code,
                 problems,
-                rotated,
+                told,
                 header_lost or [],
                 unread_withheld,
                 settled=bool(cells_held),
@@ -2473,7 +2473,7 @@ def _applicant_columns(
     header: list[str],
     rows: dict[str, RawRow],
     problems: Problems,
-    rotated: bool = False,
+    told: str | None = None,
     lost: list[str] | None = None,
     withheld: set[str] | frozenset[str] = frozenset(),
     settled: bool = False,
@@ -2485,7 +2485,8 @@ def _applicant_columns(
     headings it does name stand in another order than the template's).
 
     Runs after _extra_columns and _total_column_first: their columns are already out of the
-    values or moved to the end (`rotated`: the sums confirmed a 总计 drawn first). `lost`: the
+    values or moved to the end (`told`: where a 总计 drawn first stands, as the sums told it,
+    "header" where the values were moved, or "template"). `lost`: the
     characters standing alone in the header, which spell none of its headings; they leave the
     order a guess unless each heading the header does not name had its values withheld
     (`withheld`, _unpinned_columns). `settled`: 总计 drawn first over numbers that do not tell
@@ -2499,10 +2500,15 @@ def _applicant_columns(
     if sorted(order) != sorted(_APPLICANTS):
         # a heading named twice: a scrambled or repeated header, whose order tells nothing
         named = list(dict.fromkeys(order))
+        if (told or settled) and named[:1] == ["总计"]:
+            # the sums put 总计 in its place, or only the values both places read the same are
+            # read: the order of the others is the question
+            named = [*named[1:], "总计"]
         if (
             len(named) == len(order)
             and named != [w for w in _APPLICANTS if w in named]
             and any(r.values for r in rows.values())
+            and not set(_APPLICANTS) <= withheld  # (no value read: none in a guessed order)
         ):
             problems.flag(
                 codes.COLUMN_ORDER_GUESSED,
@@ -2537,7 +2543,7 @@ def _applicant_columns(
         return None  # (settled: only values both orders read the same are read)
     # 总计 first and the sums did not confirm it (its order of the rest is no evidence either),
     # or 总计 last and rows whose total stands elsewhere: the numbers do not follow the header
-    if (at == 0 and not rotated) or (at == 6 and set(_sum_votes(rows)) - {6}):
+    if (at == 0 and told != "header") or (at == 6 and set(_sum_votes(rows)) - {6}):
         problems.flag(
             codes.COLUMN_ORDER_GUESSED,
             f"requests: the header orders the applicant columns {'、'.join(order)}, but the "
@@ -2619,19 +2625,20 @@ def _sum_positions(numbers: list[float]) -> list[int]:
 
 def _total_column_first(
     header: list[str], rows: dict[str, RawRow], problems: Problems, held: dict[str, set[str]]
-) -> bool:
+) -> str | None:
     """A requests header may put 总计 before 自然人. Whether the numbers follow it is told by the
     sums: in the template's order the last of the seven is the sum of the first six; in the
     header's order the first is the sum of the rest. Rows where every value is there vote;
     where they do not tell, _total_first_not_told reads what is certain (the cells it leaves
-    out go into `held`). True when the values were moved to the template's order."""
+    out go into `held`). The order the sums told: "header" (the values were moved to the
+    template's order), "template", or None (no 总计 first, or the sums do not tell)."""
     if "总计" not in header or "自然人" not in header or not any(r.values for r in rows.values()):
-        return False
+        return None
     if header.index("总计") > header.index("自然人"):
-        return False
+        return None
     order = _applicant_order(header)
     if order[0] != "总计":
-        return False  # 总计 drawn among the applicants: _applicant_columns reads the sums
+        return None  # 总计 drawn among the applicants: _applicant_columns reads the sums
     votes = _sum_votes(rows)
     header_order, template_order = votes.pop(0, 0), votes.pop(6, 0)
     if header_order and not template_order and not votes:
@@ -2643,27 +2650,27 @@ def _total_column_first(
             f"requests: the header puts 总计 before 自然人 and the numbers agree ({header_order} "
             "rows sum that way); values are read in the header's order",
         )
-        return True
+        return "header"
     if template_order and not header_order and not votes:
         problems.flag(
             codes.READING_BY_IDENTITY,
             "requests: the header puts 总计 before 自然人, but the numbers follow the template's "
             f"order ({template_order} rows); values are read in the template's order",
         )
-        return False
+        return "template"
     return _total_first_not_told(order, rows, held, problems)
 
 
 def _total_first_not_told(
     order: list[str], rows: dict[str, RawRow], held: dict[str, set[str]], problems: Problems
-) -> bool:
+) -> str | None:
     """A requests header that puts 总计 first over numbers whose sums vote for neither order.
     A row rules an order out where the total it puts in place is not the sum of the others
     (5 5 0 0 0 0 0: the header's 总计 of 5 sums, the template's 0 does not): where rows rule
     out one order and none the other, the other is read. Where they do not tell, a value is
     read only where both orders read the same text in its column (zeros in a row, a number
     written twice side by side); the others go into `held` (row code: column codes), said.
-    True when the values were moved to the header's order."""
+    The order the sums told, as _total_column_first."""
     if sorted(order) != sorted(_APPLICANTS):
         order = ["总计", *_APPLICANTS[:6]]  # (a heading not named: the rest in their places)
     out = {"header": 0, "template": 0}
@@ -2684,7 +2691,7 @@ def _total_first_not_told(
             f"order ({out['template']} rows) and not the header's; values are read in the "
             "header's order",
         )
-        return True
+        return "header"
     if out["header"] and not out["template"]:
         problems.flag(
             codes.READING_BY_IDENTITY,
@@ -2692,7 +2699,7 @@ def _total_first_not_told(
             f"({out['header']} rows) and not the template's; values are read in the template's "
             "order",
         )
-        return False
+        return "template"
     for code, r in rows.items():
         texts = [labels.norm(t.text) for t in r.values]
         if not texts:
@@ -2712,7 +2719,7 @@ def _total_first_not_told(
         "follow it or the template's order: a value is read only where both orders read the "
         f"same; {shown} values that differ between them are not read",
     )
-    return False
+    return None
 
 
 def _repeats_at_end(values: list[Token], extra: int) -> bool:
