@@ -1550,3 +1550,33 @@ def test_total_first_told_by_the_sums_with_a_heading_not_named_is_no_guess(rende
         got = _read(doc, rendering, rng)
         assert _wrong(got, doc, values) == {}, blank_one
         assert "column_order_guessed" not in got.flags, got.problems
+
+
+# --- 总计 drawn down from the first header row ---------------------------------------------
+
+
+def _total_in_first_row(table: Table) -> Table:
+    """总计 drawn down from the first header row, beside 申请人情况 (its column still last)."""
+    first, second, *rest = table.rows
+    total = replace(second[2], rowspan=3)
+    first = (first[0], replace(first[1], colspan=6), total)
+    return replace(table, rows=(first, (replace(second[0], rowspan=2), second[1]), *rest))
+
+
+@pytest.mark.parametrize("corner", ["", KOUJI])
+@pytest.mark.parametrize("rendering", sorted(set(RENDERINGS) - {"celllines"}))
+def test_total_drawn_down_from_the_first_header_row_is_read(corner: str, rendering: str):
+    """A header that draws 总计 down from its first row, beside 申请人情况: with the corner left
+    blank, that row (blank corner, 总计) was judged to hold a heading left blank, and every
+    requests value was withheld (自然人's in a converter's Markdown). A header that names each
+    of the seven once has no heading left to be blank: its blank cells are the corner's."""
+    for k, (template, year) in enumerate(FORMATS * 2):
+        rng = random.Random(f"total-first-row:{corner}:{rendering}:{k}")
+        values = blank(rng, generate(rng, template), ("none", "sparse")[k % 2])
+        opts = LayoutOptions(
+            template=template, year=year, fmt=ValueFormat(null_text="—"), corner=corner
+        )
+        doc = build_document(rng, make_meta(rng, year), section_tables(opts, values), values)
+        doc = _requests_table(doc, _total_in_first_row)
+        got = _read(doc, rendering, rng)
+        assert _differences(got, doc, values) == {}, (template, year)

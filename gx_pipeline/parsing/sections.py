@@ -2266,6 +2266,8 @@ def _unpinned_columns(
     withheld: set[str] = set()
     seen: set[str] = set()  # headings whose cell the header draws, read or not
     columns = _grid_headings(grid, read_as, rows)
+    if columns is not None and sorted(columns) == sorted(_APPLICANTS):
+        return withheld, None  # each column of the grid under a heading of its own
     order = None if columns is None else _grid_order(columns, rows, problems)
     if order is not None:
         unread = {h for h in _APPLICANTS if h not in columns}
@@ -2273,7 +2275,11 @@ def _unpinned_columns(
     judged = columns is not None and _judge_header_row(
         columns, _HEADER_ROWS[:1], withheld, seen, problems, "the header's grid, column by column"
     )
+    # a header that names each of the seven once has no heading left to be blank: its blank
+    # cells are the corner's (left blank, drawn as several cells) or covered positions
+    named_once = sorted(_applicant_order(header)) == sorted(_APPLICANTS)
     for words in [] if judged else _header_rows_of_words(grid, read_as):
+        words = [w for w in words if w or not named_once]
         judged |= _judge_header_row(words, _HEADER_ROWS, withheld, seen, problems)
     if not judged:
         columns = [_HEADING_SYNONYMS.get(w, w) for w in _header_columns(header)]
