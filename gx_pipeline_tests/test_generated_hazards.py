@@ -1580,3 +1580,39 @@ def test_total_drawn_down_from_the_first_header_row_is_read(corner: str, renderi
         doc = _requests_table(doc, _total_in_first_row)
         got = _read(doc, rendering, rng)
         assert _differences(got, doc, values) == {}, (template, year)
+
+
+# --- a grid copy of a table without one of the seven columns ----------------------------------
+
+
+@pytest.mark.parametrize("rendering", ["md-repeat", "md-blank"])
+def test_a_grid_copy_without_a_column_reads_the_six_under_their_headings(rendering: str):
+    """A converter's Markdown of a requests table that lacks one column: the header's grid
+    names the six others, each over a column of its own, and every row has a cell under each.
+    Every requests value was withheld ("which one it lacks is not known"); each is read under
+    its heading where the sums of rows with six numbers put their total under 总计 (or 总计 is
+    the column lacking), and the column lacking is said."""
+    codes = list(_HEADINGS)
+    for k, (template, year) in enumerate(FORMATS * 3):
+        rng = random.Random(f"grid-lacking:{rendering}:{k}")
+        gone = codes[k % 7]
+        values = generate(rng, template)
+        for key in values:
+            if key[0] == "requests" and key[2] == gone:
+                values[key] = 0
+        for row in {key[1] for key in values if key[0] == "requests"}:
+            # (the total is the sum of the others shown)
+            values["requests", row, "total"] = sum(
+                values["requests", row, code] or 0 for code in codes[:6]
+            )
+        values = blank(rng, values, ("none", "sparse")[k % 2])
+        opts = LayoutOptions(template=template, year=year, corner=rng.choice(("", KOUJI)))
+        doc = build_document(rng, make_meta(rng, year), section_tables(opts, values), values)
+        doc = _requests_table(doc, lambda t, g=gone: _without(t, g))
+        got = _read(doc, rendering, rng)
+        assert _differences(got, doc, values) == {}, gone
+        assert "incomplete" in got.flags, gone
+        # a total that is not the sum of the others: the header may stand off its values
+        doc, values = _document(rng, template, year)
+        doc = _requests_table(doc, lambda t, g=gone: _without(t, g))
+        assert _wrong(_read(doc, rendering, rng), doc, values) == {}, gone

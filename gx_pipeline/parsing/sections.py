@@ -2224,6 +2224,68 @@ def _grid_headings(
     return columns if len(set(named)) == len(named) else None
 
 
+def _grid_lacking_one(
+    grid: list[list[str]], read_as: dict[str, str], rows: dict[str, RawRow], problems: Problems
+) -> list[str] | None:
+    """A copy of the whole grid (_grid_headings) of a table without one of the seven columns:
+    its last six columns each under a heading of its own, no heading left of them, and every
+    row with values has a cell in each of these six and nothing in any other. Each value is
+    read under its heading, where 总计 is not among them or each row with six numbers has the
+    sum of the others under it (a header drawn a column off its values does not sum so). A
+    row's blank cells left of the six (a merged label's positions) are left out; the header's
+    rows may lack the corner's columns (_grid_without_corner). The rows get an empty cell for
+    the heading not named, and the headings over the seven cells are returned (the one not
+    named last), said. None where the copy is not such a grid."""
+    n = len(_APPLICANTS) - 1
+    values = [r.values for r in rows.values() if r.values]
+    width = max((t.td or 0 for v in values for t in v), default=0)
+    tds = list(range(width - n + 1, width + 1))
+    if (
+        not values
+        or width <= n
+        or any(t.table for v in values for t in v)
+        or any([t.td for t in v if (t.td or 0) in tds] != tds for v in values)
+        or any(labels.norm(t.text) for v in values for t in v if (t.td or 0) not in tds)
+    ):
+        return None
+    lines = [
+        [_HEADING_SYNONYMS.get(w, w) for w in _group_named([read_as.get(w, w) for w in row])]
+        for row in grid
+        if row
+    ]
+    headed = [r for r in lines if any(w in _APPLICANTS or w == _GROUP for w in r)]
+    if not headed or any(len(r) not in (width, n) for r in headed):
+        return None
+    if any(w in _APPLICANTS or w == _GROUP for r in lines for w in r[:-n]):
+        return None
+    columns = [
+        next((r[len(r) - n + k] for r in reversed(lines) if len(r) >= n and r[len(r) - n + k]), "")
+        for k in range(n)
+    ]
+    if not all(w in _APPLICANTS for w in columns) or len(set(columns)) != n:
+        return None
+    if "总计" in columns:
+        at = columns.index("总计")
+        for v in values:
+            numbers = [read_value(t.text) for t in v if (t.td or 0) in tds]
+            if all(x is not None and x.value is not None for x in numbers):
+                got = [float(x.value) for x in numbers if x is not None and x.value is not None]
+                if abs(2 * got[at] - sum(got)) > 1e-9:
+                    return None
+    (lacking,) = (h for h in _APPLICANTS if h not in columns)
+    for r in rows.values():
+        if r.values:
+            r.values = [t for t in r.values if (t.td or 0) in tds]
+            r.values = [*r.values, r.values[-1]._replace(text="", td=width + 1)]
+    problems.flag(
+        codes.INCOMPLETE,
+        f"requests: the table has no column {lacking}: the header's grid names the six others, "
+        f"each over a column of its own ({' | '.join(columns)}), and each value is read under "
+        f"its heading; {lacking} is not on the page",
+    )
+    return [*columns, lacking]
+
+
 def _grid_without_corner(headed: list[list[str]], rows: dict[str, RawRow], width: int) -> bool:
     """Whether the header's rows with headings are the grid's seven value columns alone, the
     corner's cells gone with its words (the 勾稽 note copied into each position it covers, as
@@ -2265,6 +2327,9 @@ def _unpinned_columns(
     words' order."""
     withheld: set[str] = set()
     seen: set[str] = set()  # headings whose cell the header draws, read or not
+    lacking = _grid_lacking_one(grid, read_as, rows, problems)
+    if lacking is not None:
+        return {_CODE_OF_HEADING[lacking[-1]]}, lacking
     columns = _grid_headings(grid, read_as, rows)
     if columns is not None and sorted(columns) == sorted(_APPLICANTS):
         return withheld, None  # each column of the grid under a heading of its own
