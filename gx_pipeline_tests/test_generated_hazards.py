@@ -1616,3 +1616,33 @@ def test_a_grid_copy_without_a_column_reads_the_six_under_their_headings(renderi
         doc, values = _document(rng, template, year)
         doc = _requests_table(doc, lambda t, g=gone: _without(t, g))
         assert _wrong(_read(doc, rendering, rng), doc, values) == {}, gone
+
+
+# --- laid-out text: a blank heading beside an unread one -------------------------------------
+
+
+@pytest.mark.parametrize("numbers_on", ["first", "middle", "last"])
+def test_laid_out_blank_heading_beside_an_unread_one_withholds_only_those_two(numbers_on: str):
+    """Text laid out by spaces writes nothing for a heading left blank: beside one not read
+    (口口口口), the group's row shows four words, and judged by their order all five group
+    columns were withheld. Judged by where they stand over the values, the three named stand
+    over their own columns and are read; which of the two others each column is, is not known
+    (a pair drawn the other way round shows the same), and neither is read."""
+    for k, (template, year) in enumerate(FORMATS * 2):
+        rng = random.Random(f"laid-out-blank-unread:{numbers_on}:{k}")
+        pair = [_ORG[k % 4], _ORG[k % 4 + 1]]
+        rng.shuffle(pair)
+        doc, values = _document(rng, template, year)
+        marks = {pair[0]: "", pair[1]: rng.choice(_UNREAD)}
+        doc = _requests_table(
+            doc,
+            lambda t, p=pair, m=marks, s=k % 2 == 0: _headings_as(_swapped(t, *p) if s else t, m),
+        )
+        text = render_text.laid_out(doc, rng, numbers_on=numbers_on)
+        got = parse_bytes(text.encode("utf-8"), "page.txt")
+        assert _wrong(got, doc, values) == {}, pair
+        assert not _read_columns(got) & set(pair), pair
+        assert "cells_unplaced" in got.flags, pair
+        assert "column_order_guessed" not in got.flags, got.problems
+        # (a row may give none for a reason of its own: a label wrapped over its numbers)
+        assert set(_ORG) - set(pair) <= _read_columns(got), got.problems

@@ -1145,6 +1145,7 @@ def _table(
     columns_withheld: set[str] = set()
     # cells of the requests table whose column is not certain (row code: column codes)
     cells_held: dict[str, set[str]] = {}
+    placed: list[float] | None = None  # where the requests columns stand in laid-out text
     if section == "requests":
         header = _group_named(_misread_group_words(header or [], problems))
         header = _header_words(_under_applicants(header, header_at or []))
@@ -1152,12 +1153,22 @@ def _table(
         header, guess = _unread_applicant_heading(header, by_code, problems, header_lost or [])
         # a word read as the heading it misreads (_unread_applicant_heading): so in its row
         read_as = {w: h for w, h in zip(unread, header, strict=True) if w != h}
+        # text laid out by spaces whose values show where the columns stand: each heading is
+        # judged by where it stands over them (_headings_off_their_columns), below
+        placed = _placed_columns(header, by_code, width, header_x)
         columns_withheld, grid_order = _unpinned_columns(
-            header, header_grid or [], read_as, by_code, problems, bool(header_lost)
+            header,
+            header_grid or [],
+            read_as,
+            by_code,
+            problems,
+            bool(header_lost),
+            placed is not None,
         )
         # the headings whose columns give no number, which no order read puts anywhere
         unread_withheld = {h for h, c in _CODE_OF_HEADING.items() if c in columns_withheld}
-        _unread_order_guessed(header, unread_withheld, guess, problems)
+        if placed is None:  # (else once the headings are judged by where they stand)
+            _unread_order_guessed(header, unread_withheld, guess, problems)
         _doubled_columns(header, by_code, rows_withheld, problems)
         _extra_columns(header, by_code, problems)
         if grid_order is not None:
@@ -1183,6 +1194,7 @@ def _table(
         _repeated_header(header, header_later or [], problems)
     complete = True
     centres = _column_centres(list(by_code.values()), width)
+    placed = placed if section == "requests" else None
     if section == "requests" and 7 not in centres and header_x:  # no full row at all
         # no row shows all seven: the header's words say where the columns are
         xs = [header_x.get(w) for w in _APPLICANTS]
@@ -1192,9 +1204,14 @@ def _table(
         # nor do the header's words: the values of all rows together, where they line up
         # under seven columns and nowhere else
         centres[7] = _aligned_columns(list(by_code.values()), 7, header_x)
-    if section == "requests" and drawn is None and header_x and centres.get(7):
+    if section == "requests" and drawn is None and header_x and (centres.get(7) or placed):
         named = _applicant_order(header or [])
-        columns_withheld |= _headings_off_their_columns(header_x, centres[7] or [], named, problems)
+        columns_withheld |= _headings_off_their_columns(
+            header_x, centres.get(7) or placed or [], named, problems
+        )
+    if placed is not None:
+        withheld = {h for h, c in _CODE_OF_HEADING.items() if c in columns_withheld}
+        _unread_order_guessed(header or [], withheld, guess, problems)
     said_positions = False
     said_orders: set[int] = set()  # proactive blocks whose header's order of columns was said
     for trow in template_rows:
@@ -1390,6 +1407,24 @@ def _column_centres(rows: list[RawRow], width: dict[str, int]) -> dict[int, list
             # says nothing about its column)
             out[n] = centres
     return out
+
+
+def _placed_columns(
+    header: list[str],
+    rows: dict[str, RawRow],
+    width: dict[str, int],
+    header_x: dict[str, float] | None,
+) -> list[float] | None:
+    """In text laid out by spaces with the header's words where they stand, a header that does
+    not name each applicant column once: where the seven requests columns stand, by the rows
+    that show a value in each (_column_centres) or by all rows' values together
+    (_aligned_columns); None for any other copy."""
+    if not header_x or not rows or sorted(_applicant_order(header)) == sorted(_APPLICANTS):
+        return None
+    if not all(t.x is not None for r in rows.values() for t in r.values):
+        return None
+    values = list(rows.values())
+    return _column_centres(values, width).get(7) or _aligned_columns(values, 7, header_x)
 
 
 def _headings_off_their_columns(
@@ -2311,6 +2346,7 @@ def _unpinned_columns(
     rows: dict[str, RawRow],
     problems: Problems,
     lost: bool = False,
+    placed: bool = False,
 ) -> tuple[set[str], list[str] | None]:
     """The requests columns whose place the header does not tell, where a heading is blank or
     unread: their values are not read; and where a copy of the whole grid puts the headings it
@@ -2324,7 +2360,9 @@ def _unpinned_columns(
     column wherever it stands (_grid_order); where its lines may have lost blank end cells
     (_grid_rows_clipped), a heading it does not name is placed only beside the group
     (_pinned_beside_group). A copy that does not tell the header's rows apart is judged by its
-    words' order."""
+    words' order. Text laid out by spaces writes nothing for a blank heading, so its words'
+    order does not pin one: where its values show where the columns stand (`placed`), each
+    heading is judged by where it stands, later (_headings_off_their_columns)."""
     withheld: set[str] = set()
     seen: set[str] = set()  # headings whose cell the header draws, read or not
     lacking = _grid_lacking_one(grid, read_as, rows, problems)
@@ -2337,6 +2375,8 @@ def _unpinned_columns(
     if order is not None:
         unread = {h for h in _APPLICANTS if h not in columns}
         return {_CODE_OF_HEADING[h] for h in unread}, order
+    if placed:
+        return withheld, None
     judged = columns is not None and _judge_header_row(
         columns, _HEADER_ROWS[:1], withheld, seen, problems, "the header's grid, column by column"
     )
