@@ -1416,10 +1416,12 @@ def _placed_columns(
     header_x: dict[str, float] | None,
 ) -> list[float] | None:
     """In text laid out by spaces with the header's words where they stand, a header that does
-    not name each applicant column once: where the seven requests columns stand, by the rows
-    that show a value in each (_column_centres) or by all rows' values together
-    (_aligned_columns); None for any other copy."""
-    if not header_x or not rows or sorted(_applicant_order(header)) == sorted(_APPLICANTS):
+    not name one or two applicant headings (and names the others once): where the seven
+    requests columns stand, by the rows that show a value in each (_column_centres) or by all
+    rows' values together (_aligned_columns); None for any other copy (a header mostly not read
+    is judged by its words)."""
+    order = _applicant_order(header)
+    if not header_x or not rows or len(set(order)) != len(order) or not 5 <= len(order) <= 6:
         return None
     if not all(t.x is not None for r in rows.values() for t in r.values):
         return None
