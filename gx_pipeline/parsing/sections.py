@@ -1416,12 +1416,17 @@ def _placed_columns(
     header_x: dict[str, float] | None,
 ) -> list[float] | None:
     """In text laid out by spaces with the header's words where they stand, a header that does
-    not name one or two applicant headings (and names the others once): where the seven
-    requests columns stand, by the rows that show a value in each (_column_centres) or by all
-    rows' values together (_aligned_columns); None for any other copy (a header mostly not read
-    is judged by its words)."""
+    not name one or two applicant headings and names the others once, in the template's order:
+    where the seven requests columns stand, by the rows that show a value in each
+    (_column_centres) or by all rows' values together (_aligned_columns). None for any other
+    copy or header (one mostly not read, or naming 总计 first, is judged by its words)."""
     order = _applicant_order(header)
-    if not header_x or not rows or len(set(order)) != len(order) or not 5 <= len(order) <= 6:
+    if (
+        not header_x
+        or not rows
+        or not 5 <= len(order) <= 6
+        or order != [h for h in _APPLICANTS if h in order]
+    ):
         return None
     if not all(t.x is not None for r in rows.values() for t in r.values):
         return None
