@@ -1646,3 +1646,24 @@ def test_laid_out_blank_heading_beside_an_unread_one_withholds_only_those_two(nu
         assert "column_order_guessed" not in got.flags, got.problems
         # (a row may give none for a reason of its own: a label wrapped over its numbers)
         assert set(_ORG) - set(pair) <= _read_columns(got), got.problems
+
+
+def test_a_two_space_header_line_with_unread_headings_is_read_as_headings():
+    """A copy separating cells by two spaces writes a header row with two headings that cannot
+    be read (商业企业  口口口口  口口口口  法律服务机构  其他): the line was prose, the header named
+    neither heading nor showed their cells, and the values were read in the template's order
+    with no flag, wrong where the two columns were drawn the other way round. The unread words
+    stand among the headings; the two side by side give no number, said."""
+    for k, (template, year) in enumerate(FORMATS * 4):
+        rng = random.Random(f"spaced-two-unread:{k}")
+        pair = (_ORG[k % 4], _ORG[k % 4 + 1])
+        marks = {code: rng.choice(_UNREAD) for code in pair}
+        doc, values = _document(rng, template, year)
+        doc = _requests_table(
+            doc,
+            lambda t, p=pair, m=marks, s=k % 2 == 0: _headings_as(_swapped(t, *p) if s else t, m),
+        )
+        got = parse_bytes(render_text.spaced_rows(doc, rng).encode("utf-8"), "page.txt")
+        assert _wrong(got, doc, values) == {}, pair
+        assert not _read_columns(got) & set(pair), pair
+        assert "cells_unplaced" in got.flags, pair

@@ -1424,7 +1424,9 @@ def _spaced_headings(line: str) -> list[str] | None:
         return None
     words = _SPACES.split(line)
     headings = words[_noted([(w, 0) for w in words]) :]
-    if len(headings) < 2 or not all(labels.is_header_word(w) for w in headings):
+    # a heading that cannot be read (口口口口, ��) stands among them as its own word
+    named = [w for w in headings if labels.is_header_word(w)]
+    if len(named) < 2 or not all(labels.is_header_word(w) or labels.not_read(w) for w in headings):
         return None
     return words
 
