@@ -1497,3 +1497,173 @@ def test_total_drawn_first_over_numbers_that_cannot_tell_reads_only_what_is_cert
         got = parse_bytes(text.encode("utf-8"), f"page{ext}")
         assert _wrong(got, doc, values) == {}, (template, year)
         assert "column_order_guessed" not in got.flags, got.problems
+
+
+# --- a requests header drawn as one row under the corner's note ------------------------------
+
+
+def _header_one_row(table: Table) -> Table:
+    """The requests header drawn as one row: the corner (its note) and the seven headings."""
+    first = table.rows[0]
+    heads = tuple(GCell(h, header=True) for h in _HEADINGS.values())
+    return replace(table, rows=((replace(first[0], rowspan=1), *heads), *table.rows[3:]))
+
+
+@pytest.mark.parametrize("copy", ["spaced", "laid-out"])
+def test_a_header_line_opening_with_the_note_is_read_as_headings(copy: str):
+    """A header drawn as one row puts the corner's note (本列数据的勾稽关系为…) on the headings'
+    line. A copy that separates cells by spaces, or lays them out by spaces, wrote the line
+    with a word that is no heading, so its headings were not read: a table drawing 总计 first
+    was read in the template's order, wrong values in a report marked clean. The note before
+    the headings is the corner's; the headings are read, and the order they give."""
+    for k, (template, year) in enumerate(FORMATS * 4):
+        rng = random.Random(f"one-row-header-note:{copy}:{k}")
+        values = blank(rng, generate(rng, template), ("none", "sparse")[k % 2])
+        opts = LayoutOptions(template=template, year=year, fmt=ValueFormat(null_text="—"))
+        doc = build_document(rng, make_meta(rng, year), section_tables(opts, values), values)
+        doc = _requests_table(doc, lambda t: _moved_first(_header_one_row(t), "total"))
+        if copy == "spaced":
+            text = render_text.spaced_rows(doc, rng)
+        else:
+            text = render_text.laid_out(doc, rng, numbers_on=rng.choice(("first", "last")))
+        got = parse_bytes(text.encode("utf-8"), "page.txt")
+        assert _wrong(got, doc, values) == {}, (template, year)
+        assert any("总计" in p and p.startswith("requests") for p in got.problems), year
+
+
+# --- 总计 drawn first, its place told by the sums ------------------------------------------
+
+
+@pytest.mark.parametrize("rendering", ["trs", "pipe", "celllines", "word"])
+def test_total_first_told_by_the_sums_with_a_heading_not_named_is_no_guess(rendering: str):
+    """总计 drawn first (its values too) and one of the six headings left blank: the sums put
+    总计 in its place, and the blank heading is pinned between its neighbours or its column
+    withheld. The page said column_order_guessed ("another order than the template's, but not
+    each of the seven once"), though no value stood where a guessed order put it: the order of
+    the headings named, 总计 set aside, is the template's."""
+    codes = list(_HEADINGS)
+    for k, (template, year) in enumerate(FORMATS * 2):
+        rng = random.Random(f"total-first-blank-told:{rendering}:{k}")
+        doc, values = _document(rng, template, year)
+        blank_one = {codes[k % 6]: ""}
+        doc = _requests_table(doc, lambda t, b=blank_one: _headings_as(_moved_first(t, "total"), b))
+        got = _read(doc, rendering, rng)
+        assert _wrong(got, doc, values) == {}, blank_one
+        assert "column_order_guessed" not in got.flags, got.problems
+
+
+# --- 总计 drawn down from the first header row ---------------------------------------------
+
+
+def _total_in_first_row(table: Table) -> Table:
+    """总计 drawn down from the first header row, beside 申请人情况 (its column still last)."""
+    first, second, *rest = table.rows
+    total = replace(second[2], rowspan=3)
+    first = (first[0], replace(first[1], colspan=6), total)
+    return replace(table, rows=(first, (replace(second[0], rowspan=2), second[1]), *rest))
+
+
+@pytest.mark.parametrize("corner", ["", KOUJI])
+@pytest.mark.parametrize("rendering", sorted(set(RENDERINGS) - {"celllines"}))
+def test_total_drawn_down_from_the_first_header_row_is_read(corner: str, rendering: str):
+    """A header that draws 总计 down from its first row, beside 申请人情况: with the corner left
+    blank, that row (blank corner, 总计) was judged to hold a heading left blank, and every
+    requests value was withheld (自然人's in a converter's Markdown). A header that names each
+    of the seven once has no heading left to be blank: its blank cells are the corner's."""
+    for k, (template, year) in enumerate(FORMATS * 2):
+        rng = random.Random(f"total-first-row:{corner}:{rendering}:{k}")
+        values = blank(rng, generate(rng, template), ("none", "sparse")[k % 2])
+        opts = LayoutOptions(
+            template=template, year=year, fmt=ValueFormat(null_text="—"), corner=corner
+        )
+        doc = build_document(rng, make_meta(rng, year), section_tables(opts, values), values)
+        doc = _requests_table(doc, _total_in_first_row)
+        got = _read(doc, rendering, rng)
+        assert _differences(got, doc, values) == {}, (template, year)
+
+
+# --- a grid copy of a table without one of the seven columns ----------------------------------
+
+
+@pytest.mark.parametrize("rendering", ["md-repeat", "md-blank"])
+def test_a_grid_copy_without_a_column_reads_the_six_under_their_headings(rendering: str):
+    """A converter's Markdown of a requests table that lacks one column: the header's grid
+    names the six others, each over a column of its own, and every row has a cell under each.
+    Every requests value was withheld ("which one it lacks is not known"); each is read under
+    its heading where the sums of rows with six numbers put their total under 总计 (or 总计 is
+    the column lacking), and the column lacking is said."""
+    codes = list(_HEADINGS)
+    for k, (template, year) in enumerate(FORMATS * 3):
+        rng = random.Random(f"grid-lacking:{rendering}:{k}")
+        gone = codes[k % 7]
+        values = generate(rng, template)
+        for key in values:
+            if key[0] == "requests" and key[2] == gone:
+                values[key] = 0
+        for row in {key[1] for key in values if key[0] == "requests"}:
+            # (the total is the sum of the others shown)
+            values["requests", row, "total"] = sum(
+                values["requests", row, code] or 0 for code in codes[:6]
+            )
+        values = blank(rng, values, ("none", "sparse")[k % 2])
+        opts = LayoutOptions(template=template, year=year, corner=rng.choice(("", KOUJI)))
+        doc = build_document(rng, make_meta(rng, year), section_tables(opts, values), values)
+        doc = _requests_table(doc, lambda t, g=gone: _without(t, g))
+        got = _read(doc, rendering, rng)
+        assert _differences(got, doc, values) == {}, gone
+        assert "incomplete" in got.flags, gone
+        # a total that is not the sum of the others: the header may stand off its values
+        doc, values = _document(rng, template, year)
+        doc = _requests_table(doc, lambda t, g=gone: _without(t, g))
+        assert _wrong(_read(doc, rendering, rng), doc, values) == {}, gone
+
+
+# --- laid-out text: a blank heading beside an unread one -------------------------------------
+
+
+@pytest.mark.parametrize("numbers_on", ["first", "middle", "last"])
+def test_laid_out_blank_heading_beside_an_unread_one_withholds_only_those_two(numbers_on: str):
+    """Text laid out by spaces writes nothing for a heading left blank: beside one not read
+    (口口口口), the group's row shows four words, and judged by their order all five group
+    columns were withheld. Judged by where they stand over the values, the three named stand
+    over their own columns and are read; which of the two others each column is, is not known
+    (a pair drawn the other way round shows the same), and neither is read."""
+    for k, (template, year) in enumerate(FORMATS * 2):
+        rng = random.Random(f"laid-out-blank-unread:{numbers_on}:{k}")
+        pair = [_ORG[k % 4], _ORG[k % 4 + 1]]
+        rng.shuffle(pair)
+        doc, values = _document(rng, template, year)
+        marks = {pair[0]: "", pair[1]: rng.choice(_UNREAD)}
+        doc = _requests_table(
+            doc,
+            lambda t, p=pair, m=marks, s=k % 2 == 0: _headings_as(_swapped(t, *p) if s else t, m),
+        )
+        text = render_text.laid_out(doc, rng, numbers_on=numbers_on)
+        got = parse_bytes(text.encode("utf-8"), "page.txt")
+        assert _wrong(got, doc, values) == {}, pair
+        assert not _read_columns(got) & set(pair), pair
+        assert "cells_unplaced" in got.flags, pair
+        assert "column_order_guessed" not in got.flags, got.problems
+        # (a row may give none for a reason of its own: a label wrapped over its numbers)
+        assert set(_ORG) - set(pair) <= _read_columns(got), got.problems
+
+
+def test_a_two_space_header_line_with_unread_headings_is_read_as_headings():
+    """A copy separating cells by two spaces writes a header row with two headings that cannot
+    be read (商业企业  口口口口  口口口口  法律服务机构  其他): the line was prose, the header named
+    neither heading nor showed their cells, and the values were read in the template's order
+    with no flag, wrong where the two columns were drawn the other way round. The unread words
+    stand among the headings; the two side by side give no number, said."""
+    for k, (template, year) in enumerate(FORMATS * 4):
+        rng = random.Random(f"spaced-two-unread:{k}")
+        pair = (_ORG[k % 4], _ORG[k % 4 + 1])
+        marks = {code: rng.choice(_UNREAD) for code in pair}
+        doc, values = _document(rng, template, year)
+        doc = _requests_table(
+            doc,
+            lambda t, p=pair, m=marks, s=k % 2 == 0: _headings_as(_swapped(t, *p) if s else t, m),
+        )
+        got = parse_bytes(render_text.spaced_rows(doc, rng).encode("utf-8"), "page.txt")
+        assert _wrong(got, doc, values) == {}, pair
+        assert not _read_columns(got) & set(pair), pair
+        assert "cells_unplaced" in got.flags, pair

@@ -1145,6 +1145,7 @@ def _table(
     columns_withheld: set[str] = set()
     # cells of the requests table whose column is not certain (row code: column codes)
     cells_held: dict[str, set[str]] = {}
+    placed: list[float] | None = None  # where the requests columns stand in laid-out text
     if section == "requests":
         header = _group_named(_misread_group_words(header or [], problems))
         header = _header_words(_under_applicants(header, header_at or []))
@@ -1152,12 +1153,22 @@ def _table(
         header, guess = _unread_applicant_heading(header, by_code, problems, header_lost or [])
         # a word read as the heading it misreads (_unread_applicant_heading): so in its row
         read_as = {w: h for w, h in zip(unread, header, strict=True) if w != h}
+        # text laid out by spaces whose values show where the columns stand: each heading is
+        # judged by where it stands over them (_headings_off_their_columns), below
+        placed = _placed_columns(header, by_code, width, header_x)
         columns_withheld, grid_order = _unpinned_columns(
-            header, header_grid or [], read_as, by_code, problems, bool(header_lost)
+            header,
+            header_grid or [],
+            read_as,
+            by_code,
+            problems,
+            bool(header_lost),
+            placed is not None,
         )
         # the headings whose columns give no number, which no order read puts anywhere
         unread_withheld = {h for h, c in _CODE_OF_HEADING.items() if c in columns_withheld}
-        _unread_order_guessed(header, unread_withheld, guess, problems)
+        if placed is None:  # (else once the headings are judged by where they stand)
+            _unread_order_guessed(header, unread_withheld, guess, problems)
         _doubled_columns(header, by_code, rows_withheld, problems)
         _extra_columns(header, by_code, problems)
         if grid_order is not None:
@@ -1170,12 +1181,12 @@ def _table(
             by_columns = _grid_headings(header_grid or [], read_as, by_code)
             if by_columns is None or sorted(by_columns) != sorted(_APPLICANTS):
                 by_columns = header
-            rotated = _total_column_first(by_columns, by_code, problems, cells_held)
+            told = _total_column_first(by_columns, by_code, problems, cells_held)
             drawn = _applicant_columns(
                 by_columns,
                 by_code,
                 problems,
-                rotated,
+                told,
                 header_lost or [],
                 unread_withheld,
                 settled=bool(cells_held),
@@ -1183,6 +1194,7 @@ def _table(
         _repeated_header(header, header_later or [], problems)
     complete = True
     centres = _column_centres(list(by_code.values()), width)
+    placed = placed if section == "requests" else None
     if section == "requests" and 7 not in centres and header_x:  # no full row at all
         # no row shows all seven: the header's words say where the columns are
         xs = [header_x.get(w) for w in _APPLICANTS]
@@ -1192,9 +1204,14 @@ def _table(
         # nor do the header's words: the values of all rows together, where they line up
         # under seven columns and nowhere else
         centres[7] = _aligned_columns(list(by_code.values()), 7, header_x)
-    if section == "requests" and drawn is None and header_x and centres.get(7):
+    if section == "requests" and drawn is None and header_x and (centres.get(7) or placed):
         named = _applicant_order(header or [])
-        columns_withheld |= _headings_off_their_columns(header_x, centres[7] or [], named, problems)
+        columns_withheld |= _headings_off_their_columns(
+            header_x, centres.get(7) or placed or [], named, problems
+        )
+    if placed is not None:
+        withheld = {h for h, c in _CODE_OF_HEADING.items() if c in columns_withheld}
+        _unread_order_guessed(header or [], withheld, guess, problems)
     said_positions = False
     said_orders: set[int] = set()  # proactive blocks whose header's order of columns was said
     for trow in template_rows:
@@ -1390,6 +1407,31 @@ def _column_centres(rows: list[RawRow], width: dict[str, int]) -> dict[int, list
             # says nothing about its column)
             out[n] = centres
     return out
+
+
+def _placed_columns(
+    header: list[str],
+    rows: dict[str, RawRow],
+    width: dict[str, int],
+    header_x: dict[str, float] | None,
+) -> list[float] | None:
+    """In text laid out by spaces with the header's words where they stand, a header that does
+    not name one or two applicant headings and names the others once, in the template's order:
+    where the seven requests columns stand, by the rows that show a value in each
+    (_column_centres) or by all rows' values together (_aligned_columns). None for any other
+    copy or header (one mostly not read, or naming 总计 first, is judged by its words)."""
+    order = _applicant_order(header)
+    if (
+        not header_x
+        or not rows
+        or not 5 <= len(order) <= 6
+        or order != [h for h in _APPLICANTS if h in order]
+    ):
+        return None
+    if not all(t.x is not None for r in rows.values() for t in r.values):
+        return None
+    values = list(rows.values())
+    return _column_centres(values, width).get(7) or _aligned_columns(values, 7, header_x)
 
 
 def _headings_off_their_columns(
@@ -2224,6 +2266,68 @@ def _grid_headings(
     return columns if len(set(named)) == len(named) else None
 
 
+def _grid_lacking_one(
+    grid: list[list[str]], read_as: dict[str, str], rows: dict[str, RawRow], problems: Problems
+) -> list[str] | None:
+    """A copy of the whole grid (_grid_headings) of a table without one of the seven columns:
+    its last six columns each under a heading of its own, no heading left of them, and every
+    row with values has a cell in each of these six and nothing in any other. Each value is
+    read under its heading, where 总计 is not among them or each row with six numbers has the
+    sum of the others under it (a header drawn a column off its values does not sum so). A
+    row's blank cells left of the six (a merged label's positions) are left out; the header's
+    rows may lack the corner's columns (_grid_without_corner). The rows get an empty cell for
+    the heading not named, and the headings over the seven cells are returned (the one not
+    named last), said. None where the copy is not such a grid."""
+    n = len(_APPLICANTS) - 1
+    values = [r.values for r in rows.values() if r.values]
+    width = max((t.td or 0 for v in values for t in v), default=0)
+    tds = list(range(width - n + 1, width + 1))
+    if (
+        not values
+        or width <= n
+        or any(t.table for v in values for t in v)
+        or any([t.td for t in v if (t.td or 0) in tds] != tds for v in values)
+        or any(labels.norm(t.text) for v in values for t in v if (t.td or 0) not in tds)
+    ):
+        return None
+    lines = [
+        [_HEADING_SYNONYMS.get(w, w) for w in _group_named([read_as.get(w, w) for w in row])]
+        for row in grid
+        if row
+    ]
+    headed = [r for r in lines if any(w in _APPLICANTS or w == _GROUP for w in r)]
+    if not headed or any(len(r) not in (width, n) for r in headed):
+        return None
+    if any(w in _APPLICANTS or w == _GROUP for r in lines for w in r[:-n]):
+        return None
+    columns = [
+        next((r[len(r) - n + k] for r in reversed(lines) if len(r) >= n and r[len(r) - n + k]), "")
+        for k in range(n)
+    ]
+    if not all(w in _APPLICANTS for w in columns) or len(set(columns)) != n:
+        return None
+    if "总计" in columns:
+        at = columns.index("总计")
+        for v in values:
+            numbers = [read_value(t.text) for t in v if (t.td or 0) in tds]
+            if all(x is not None and x.value is not None for x in numbers):
+                got = [float(x.value) for x in numbers if x is not None and x.value is not None]
+                if abs(2 * got[at] - sum(got)) > 1e-9:
+                    return None
+    (lacking,) = (h for h in _APPLICANTS if h not in columns)
+    for r in rows.values():
+        if r.values:
+            r.values = [t for t in r.values if (t.td or 0) in tds]
+            r.values = [*r.values, r.values[-1]._replace(text="", td=width + 1)]
+    problems.flag(
+        codes.INCOMPLETE,
+        f"requests: the table has no column {lacking}: the header's grid names the six others, "
+        f"each over a column of its own ({' | '.join(columns)}), and each value is read under "
+        f"its heading; {lacking} is not on the page",
+    )
+    return [*columns, lacking]
+
+
 def _grid_without_corner(headed: list[list[str]], rows: dict[str, RawRow], width: int) -> bool:
     """Whether the header's rows with headings are the grid's seven value columns alone, the
     corner's cells gone with its words (the 勾稽 note copied into each position it covers, as
@@ -2249,6 +2353,7 @@ def _unpinned_columns(
     rows: dict[str, RawRow],
     problems: Problems,
     lost: bool = False,
+    placed: bool = False,
 ) -> tuple[set[str], list[str] | None]:
     """The requests columns whose place the header does not tell, where a heading is blank or
     unread: their values are not read; and where a copy of the whole grid puts the headings it
@@ -2262,18 +2367,31 @@ def _unpinned_columns(
     column wherever it stands (_grid_order); where its lines may have lost blank end cells
     (_grid_rows_clipped), a heading it does not name is placed only beside the group
     (_pinned_beside_group). A copy that does not tell the header's rows apart is judged by its
-    words' order."""
+    words' order. Text laid out by spaces writes nothing for a blank heading, so its words'
+    order does not pin one: where its values show where the columns stand (`placed`), each
+    heading is judged by where it stands, later (_headings_off_their_columns)."""
     withheld: set[str] = set()
     seen: set[str] = set()  # headings whose cell the header draws, read or not
+    lacking = _grid_lacking_one(grid, read_as, rows, problems)
+    if lacking is not None:
+        return {_CODE_OF_HEADING[lacking[-1]]}, lacking
     columns = _grid_headings(grid, read_as, rows)
+    if columns is not None and sorted(columns) == sorted(_APPLICANTS):
+        return withheld, None  # each column of the grid under a heading of its own
     order = None if columns is None else _grid_order(columns, rows, problems)
     if order is not None:
         unread = {h for h in _APPLICANTS if h not in columns}
         return {_CODE_OF_HEADING[h] for h in unread}, order
+    if placed:
+        return withheld, None
     judged = columns is not None and _judge_header_row(
         columns, _HEADER_ROWS[:1], withheld, seen, problems, "the header's grid, column by column"
     )
+    # a header that names each of the seven once has no heading left to be blank: its blank
+    # cells are the corner's (left blank, drawn as several cells) or covered positions
+    named_once = sorted(_applicant_order(header)) == sorted(_APPLICANTS)
     for words in [] if judged else _header_rows_of_words(grid, read_as):
+        words = [w for w in words if w or not named_once]
         judged |= _judge_header_row(words, _HEADER_ROWS, withheld, seen, problems)
     if not judged:
         columns = [_HEADING_SYNONYMS.get(w, w) for w in _header_columns(header)]
@@ -2473,7 +2591,7 @@ def _applicant_columns(
     header: list[str],
     rows: dict[str, RawRow],
     problems: Problems,
-    rotated: bool = False,
+    told: str | None = None,
     lost: list[str] | None = None,
     withheld: set[str] | frozenset[str] = frozenset(),
     settled: bool = False,
@@ -2485,7 +2603,8 @@ def _applicant_columns(
     headings it does name stand in another order than the template's).
 
     Runs after _extra_columns and _total_column_first: their columns are already out of the
-    values or moved to the end (`rotated`: the sums confirmed a 总计 drawn first). `lost`: the
+    values or moved to the end (`told`: where a 总计 drawn first stands, as the sums told it,
+    "header" where the values were moved, or "template"). `lost`: the
     characters standing alone in the header, which spell none of its headings; they leave the
     order a guess unless each heading the header does not name had its values withheld
     (`withheld`, _unpinned_columns). `settled`: 总计 drawn first over numbers that do not tell
@@ -2499,10 +2618,15 @@ def _applicant_columns(
     if sorted(order) != sorted(_APPLICANTS):
         # a heading named twice: a scrambled or repeated header, whose order tells nothing
         named = list(dict.fromkeys(order))
+        if (told or settled) and named[:1] == ["总计"]:
+            # the sums put 总计 in its place, or only the values both places read the same are
+            # read: the order of the others is the question
+            named = [*named[1:], "总计"]
         if (
             len(named) == len(order)
             and named != [w for w in _APPLICANTS if w in named]
             and any(r.values for r in rows.values())
+            and not set(_APPLICANTS) <= withheld  # (no value read: none in a guessed order)
         ):
             problems.flag(
                 codes.COLUMN_ORDER_GUESSED,
@@ -2537,7 +2661,7 @@ def _applicant_columns(
         return None  # (settled: only values both orders read the same are read)
     # 总计 first and the sums did not confirm it (its order of the rest is no evidence either),
     # or 总计 last and rows whose total stands elsewhere: the numbers do not follow the header
-    if (at == 0 and not rotated) or (at == 6 and set(_sum_votes(rows)) - {6}):
+    if (at == 0 and told != "header") or (at == 6 and set(_sum_votes(rows)) - {6}):
         problems.flag(
             codes.COLUMN_ORDER_GUESSED,
             f"requests: the header orders the applicant columns {'、'.join(order)}, but the "
@@ -2619,19 +2743,20 @@ def _sum_positions(numbers: list[float]) -> list[int]:
 
 def _total_column_first(
     header: list[str], rows: dict[str, RawRow], problems: Problems, held: dict[str, set[str]]
-) -> bool:
+) -> str | None:
     """A requests header may put 总计 before 自然人. Whether the numbers follow it is told by the
     sums: in the template's order the last of the seven is the sum of the first six; in the
     header's order the first is the sum of the rest. Rows where every value is there vote;
     where they do not tell, _total_first_not_told reads what is certain (the cells it leaves
-    out go into `held`). True when the values were moved to the template's order."""
+    out go into `held`). The order the sums told: "header" (the values were moved to the
+    template's order), "template", or None (no 总计 first, or the sums do not tell)."""
     if "总计" not in header or "自然人" not in header or not any(r.values for r in rows.values()):
-        return False
+        return None
     if header.index("总计") > header.index("自然人"):
-        return False
+        return None
     order = _applicant_order(header)
     if order[0] != "总计":
-        return False  # 总计 drawn among the applicants: _applicant_columns reads the sums
+        return None  # 总计 drawn among the applicants: _applicant_columns reads the sums
     votes = _sum_votes(rows)
     header_order, template_order = votes.pop(0, 0), votes.pop(6, 0)
     if header_order and not template_order and not votes:
@@ -2643,27 +2768,27 @@ def _total_column_first(
             f"requests: the header puts 总计 before 自然人 and the numbers agree ({header_order} "
             "rows sum that way); values are read in the header's order",
         )
-        return True
+        return "header"
     if template_order and not header_order and not votes:
         problems.flag(
             codes.READING_BY_IDENTITY,
             "requests: the header puts 总计 before 自然人, but the numbers follow the template's "
             f"order ({template_order} rows); values are read in the template's order",
         )
-        return False
+        return "template"
     return _total_first_not_told(order, rows, held, problems)
 
 
 def _total_first_not_told(
     order: list[str], rows: dict[str, RawRow], held: dict[str, set[str]], problems: Problems
-) -> bool:
+) -> str | None:
     """A requests header that puts 总计 first over numbers whose sums vote for neither order.
     A row rules an order out where the total it puts in place is not the sum of the others
     (5 5 0 0 0 0 0: the header's 总计 of 5 sums, the template's 0 does not): where rows rule
     out one order and none the other, the other is read. Where they do not tell, a value is
     read only where both orders read the same text in its column (zeros in a row, a number
     written twice side by side); the others go into `held` (row code: column codes), said.
-    True when the values were moved to the header's order."""
+    The order the sums told, as _total_column_first."""
     if sorted(order) != sorted(_APPLICANTS):
         order = ["总计", *_APPLICANTS[:6]]  # (a heading not named: the rest in their places)
     out = {"header": 0, "template": 0}
@@ -2684,7 +2809,7 @@ def _total_first_not_told(
             f"order ({out['template']} rows) and not the header's; values are read in the "
             "header's order",
         )
-        return True
+        return "header"
     if out["header"] and not out["template"]:
         problems.flag(
             codes.READING_BY_IDENTITY,
@@ -2692,7 +2817,7 @@ def _total_first_not_told(
             f"({out['header']} rows) and not the template's; values are read in the template's "
             "order",
         )
-        return False
+        return "template"
     for code, r in rows.items():
         texts = [labels.norm(t.text) for t in r.values]
         if not texts:
@@ -2712,7 +2837,7 @@ def _total_first_not_told(
         "follow it or the template's order: a value is read only where both orders read the "
         f"same; {shown} values that differ between them are not read",
     )
-    return False
+    return None
 
 
 def _repeats_at_end(values: list[Token], extra: int) -> bool:

@@ -1401,9 +1401,10 @@ def _laid_out_header(raw: str) -> list[tuple[str, float]] | None:
     is two columns wide there, one character in the text)."""
     pieces = [(m.group(), m.start()) for m in _GAP.finditer(raw.replace("\u3000", " "))]
     words = [text for text, _ in pieces if labels.is_header_word(text)]
-    # a heading that cannot be read (口口口口, ��) stands among them as its own word
+    # a heading that cannot be read (口口口口, ��) stands among them as its own word; the
+    # corner's note (本列数据的勾稽关系…) before them, where the header is one row
     if len(words) < 2 or not all(
-        labels.is_header_word(text) or labels.not_read(text) for text, _ in pieces
+        labels.is_header_word(text) or labels.not_read(text) for text, _ in pieces[_noted(pieces) :]
     ):
         return None
     return [(text, start + _width(text) / 2) for text, start in pieces]
@@ -1422,9 +1423,18 @@ def _spaced_headings(line: str) -> list[str] | None:
     if "  " not in line or len(line) > 160:
         return None
     words = _SPACES.split(line)
-    if len(words) < 2 or not all(labels.is_header_word(w) for w in words):
+    headings = words[_noted([(w, 0) for w in words]) :]
+    # a heading that cannot be read (口口口口, ��) stands among them as its own word
+    named = [w for w in headings if labels.is_header_word(w)]
+    if len(named) < 2 or not all(labels.is_header_word(w) or labels.not_read(w) for w in headings):
         return None
     return words
+
+
+def _noted(pieces: list[tuple[str, int]]) -> int:
+    """1 where a header line opens with the requests table's note (本列数据的勾稽关系为…: the
+    corner's text, on the line of a header drawn as one row), else 0."""
+    return int(len(pieces) > 2 and labels.in_tally_note(pieces[0][0]))
 
 
 def _flat_row(line: str) -> tuple[str | None, list[str]] | None:
