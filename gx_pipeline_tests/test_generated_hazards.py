@@ -21,6 +21,7 @@ from gx_pipeline.pagegen.layout import (
     Table,
     ValueFormat,
     build_document,
+    footnote_marks,
     keyed_cells,
     map_cells,
     map_tables,
@@ -1497,3 +1498,36 @@ def test_total_drawn_first_over_numbers_that_cannot_tell_reads_only_what_is_cert
         got = parse_bytes(text.encode("utf-8"), f"page{ext}")
         assert _wrong(got, doc, values) == {}, (template, year)
         assert "column_order_guessed" not in got.flags, got.problems
+
+
+# --- footnote references after numbers -------------------------------------------------------
+
+_TEXT_COPIES = {
+    **RENDERINGS,
+    "flipbook": lambda doc, rng: (render_text.flipbook(doc, rng), ".txt"),
+    "tab": lambda doc, rng: (render_text.tab_rows(doc, rng, trimmed=False), ".txt"),
+}
+
+
+_MARKS = ("¹", "²", "³", "①", "⑵")
+
+
+@pytest.mark.parametrize("rendering", sorted(_TEXT_COPIES))
+def test_a_footnote_reference_after_a_number_is_no_digit_of_it(rendering: str):
+    """A report that explains a figure in a note under its table marks the figure: 12¹ in a
+    copy, 12<sup>1</sup> in the page's HTML, 3① in a flipbook's line of numbers. NFKC made
+    12¹ and 3① the numbers 121 and 31 (a flipbook line is normalized whole), and an HTML
+    cell's text ran the <sup>'s digit into the number: every marked value was wrong, with no
+    flag. The mark is no part of the value, and the reading says so."""
+    for k, (template, year) in enumerate(FORMATS * 2):
+        rng = random.Random(f"footnote:{rendering}:{k}")
+        doc, values = _document(rng, template, year)
+        doc = map_tables(doc, lambda t, r=rng: footnote_marks(t, r, _MARKS, share=0.2))
+        text, ext = _TEXT_COPIES[rendering](doc, rng)
+        if ext == ".html":
+            text = render_html.superscripts_as_sup(text)
+        got = parse_bytes(text.encode("utf-8"), f"page{ext}")
+        assert _wrong(got, doc, values) == {}, (template, year)
+        if rendering in RENDERINGS:
+            assert _differences(got, doc, values) == {}, (template, year)
+            assert any("footnote mark" in p for p in got.problems)

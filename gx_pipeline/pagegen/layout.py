@@ -461,3 +461,18 @@ def proactive_columns_in_order(table: Table, order: tuple[int, ...]) -> Table:
             row = (row[0], *(row[1 + k] for k in order))
         rows.append(row)
     return replace(table, rows=tuple(rows))
+
+
+def footnote_marks(table: Table, rng: random.Random, marks: tuple[str, ...], share: float) -> Table:
+    """Footnote references after some numbers (12¹, 3①, 5*): a report explains a figure in a
+    note under the table. A mark is no part of the value; the cell keeps its key."""
+    rows = []
+    for row in table.rows:
+        cells = []
+        for c in row:
+            text = c.text.strip()
+            if c.key is not None and text[-1:].isdigit() and rng.random() < share:
+                c = replace(c, text=c.text + rng.choice(marks))
+            cells.append(c)
+        rows.append(tuple(cells))
+    return replace(table, rows=tuple(rows))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import random
+import re
 from collections.abc import Callable
 
 from gx_pipeline.pagegen.layout import Document, GCell, Para, Table
@@ -13,6 +14,16 @@ from gx_pipeline.pagegen.metadata import PageMeta
 def _esc(text: str) -> str:
     """Escape, keep header line breaks as <br>, and write non-breaking spaces as &nbsp;."""
     return html.escape(text, quote=False).replace("\n", "<br>").replace("\u00a0", "&nbsp;")
+
+
+_SUPERSCRIPTS = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+_PLAIN_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+
+
+def superscripts_as_sup(page: str) -> str:
+    """The page with superscript digits (a footnote's reference, 12¹) written as an editor
+    writes them: plain digits in <sup>, which a text copy of the cell runs into the number."""
+    return _SUPERSCRIPTS.sub(lambda m: f"<sup>{m[0].translate(_PLAIN_DIGITS)}</sup>", page)
 
 
 def _attrs(cell: GCell, spans: bool) -> str:
