@@ -25,6 +25,7 @@ from gx_pipeline.pagegen.layout import (
     keyed_cells,
     map_cells,
     map_tables,
+    merged_down,
     proactive_columns_in_order,
     section_tables,
 )
@@ -1531,3 +1532,27 @@ def test_a_footnote_reference_after_a_number_is_no_digit_of_it(rendering: str):
         if rendering in RENDERINGS:
             assert _differences(got, doc, values) == {}, (template, year)
             assert any("footnote mark" in p for p in got.problems)
+
+
+# --- values merged down a column ---------------------------------------------------------------
+
+
+def test_a_copy_of_a_value_merged_down_a_column_gives_the_rows_under_it_no_numbers():
+    """An editor merges a run of equal values (0 0 0) down one requests column into one cell.
+    The copy writes the rows under it one cell short, the covered position in the run of bars
+    that closes the line (`1 | | 2 | |||`). The space before that run was read as a blank cell,
+    so each such row looked whole and every value after the merged column moved one column
+    left, with no flag. A row one cell short gives no values, and says so."""
+    for k, (template, year) in enumerate(FORMATS * 8):
+        rng = random.Random(f"merged-down:{k}")
+        doc, values = _document(rng, template, year)
+        col = rng.choice([c.code for c in contract.REQUEST_COLUMNS])
+        doc = _requests_table(doc, lambda t, r=rng, c=col: merged_down(t, r, c))
+        shown = {key for key, _ in keyed_cells(doc)}
+        got = parse_bytes(render_text.pipe_rows(doc, rng).encode("utf-8"), "page.txt")
+        wrong = {
+            key: v
+            for key, v in _wrong(got, doc, values).items()
+            if key in shown or v[1] != values[key]  # a merged value read for its rows is right
+        }
+        assert wrong == {}, (template, year, col)

@@ -476,3 +476,37 @@ def footnote_marks(table: Table, rng: random.Random, marks: tuple[str, ...], sha
             cells.append(c)
         rows.append(tuple(cells))
     return replace(table, rows=tuple(rows))
+
+
+def merged_down(table: Table, rng: random.Random, col: str) -> Table:
+    """Equal values of column `col` on neighbouring rows drawn as one cell spanning them (an
+    editor merges a run of 0s down a column). The merged cell keeps the top row's key: the rows
+    under it show no cell of that column."""
+    rows = [list(r) for r in table.rows]
+
+    def at(i: int) -> int | None:
+        found = [k for k, c in enumerate(rows[i]) if c.key is not None and c.key[2] == col]
+        return found[0] if found else None
+
+    runs, i = [], 0
+    while i < len(rows):
+        j, k = i, at(i)
+        if k is not None and rows[i][k].text.strip():
+            while (
+                j + 1 < len(rows)
+                and (n := at(j + 1)) is not None
+                and (rows[j + 1][n].text == rows[i][k].text)
+            ):
+                j += 1
+        if j > i:
+            runs.append((i, j))
+        i = j + 1
+    if not runs:
+        return table
+    top, bottom = rng.choice(runs)
+    k = at(top)
+    assert k is not None
+    rows[top][k] = replace(rows[top][k], rowspan=bottom - top + 1)
+    for i in range(top + 1, bottom + 1):
+        del rows[i][at(i)]  # type: ignore[arg-type]
+    return replace(table, rows=tuple(tuple(r) for r in rows))

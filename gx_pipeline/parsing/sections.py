@@ -1316,6 +1316,17 @@ def _table(
                 "not known, so none is read",
             )
             continue
+        if section == "requests" and _space_before_fillers(vals, r.padded, n, by_code):
+            complete = False
+            shown = "/".join(t.text or "空" for t in vals[:-1])
+            problems.flag(
+                codes.CELLS_UNPLACED,
+                f"requests.{trow.code}: {n - 1} cells before the row's fillers ({shown}); the "
+                "table's rows write a space before their fillers, so the row is a cell short: "
+                "a value merged across rows or columns on the page, and which column each "
+                "number belongs to is not known, so none is read",
+            )
+            continue
         fitted = _fit(
             section, trow.code, vals, n, problems, len(vals) < n and _unspanned_html(vals, spanned)
         )
@@ -1719,6 +1730,23 @@ def _merged_before_total(vals: list[Token], padded: int, n: int) -> bool:
     *applicants, last = [v.value for v in numbers if v is not None]
     rest = last - sum(applicants)
     return last > 0 and (rest == 0 or rest in applicants)
+
+
+def _space_before_fillers(vals: list[Token], padded: int, n: int, rows: dict[str, RawRow]) -> bool:
+    """Whether a requests row of a pipe copy shows its n cells only by the space before its
+    fillers (`| 3 | 1 | |||`), in a table whose rows write that space: another row closed by
+    fillers shows n cells and the empty field of that space after them (`| 3 | 1 | 4 | ||`).
+    The row is then a cell short (a value merged down a column, or across two), and read in
+    order, every value after the gap would stand a column left."""
+    if len(vals) != n or not padded or vals[-1].table != 0 or labels.norm(vals[-1].text):
+        return False
+    if not any(labels.norm(t.text) for t in vals):
+        return False  # no number: every cell is empty whichever the fillers are
+    return any(
+        r.padded and len(r.values) == n + 1 and not labels.norm(r.values[-1].text)
+        for r in rows.values()
+        if r.values is not vals
+    )
 
 
 def _fit(
