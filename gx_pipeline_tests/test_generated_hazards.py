@@ -26,6 +26,7 @@ from gx_pipeline.pagegen.layout import (
     map_cells,
     map_tables,
     merged_down,
+    own_results_table,
     proactive_columns_in_order,
     section_tables,
 )
@@ -1537,6 +1538,22 @@ def test_a_footnote_reference_after_a_number_is_no_digit_of_it(rendering: str):
 # --- values merged down a column ---------------------------------------------------------------
 
 
+def _merged_down_document(rng: random.Random, template: str, year: int):
+    """A page whose requests table merges a run of equal values down one column."""
+    doc, values = _document(rng, template, year)
+    col = rng.choice([c.code for c in contract.REQUEST_COLUMNS])
+    doc = _requests_table(doc, lambda t: merged_down(t, rng, col))
+    return doc, values, col
+
+
+def _wrong_beside_merged(got: Report, doc: Document, values: dict) -> dict:
+    """_wrong, but a merged value read for a row under it is right."""
+    shown = {key for key, _ in keyed_cells(doc)}
+    return {
+        key: v for key, v in _wrong(got, doc, values).items() if key in shown or v[1] != values[key]
+    }
+
+
 def test_a_copy_of_a_value_merged_down_a_column_gives_the_rows_under_it_no_numbers():
     """An editor merges a run of equal values (0 0 0) down one requests column into one cell.
     The copy writes the rows under it one cell short, the covered position in the run of bars
@@ -1545,14 +1562,30 @@ def test_a_copy_of_a_value_merged_down_a_column_gives_the_rows_under_it_no_numbe
     left, with no flag. A row one cell short gives no values, and says so."""
     for k, (template, year) in enumerate(FORMATS * 8):
         rng = random.Random(f"merged-down:{k}")
-        doc, values = _document(rng, template, year)
-        col = rng.choice([c.code for c in contract.REQUEST_COLUMNS])
-        doc = _requests_table(doc, lambda t, r=rng, c=col: merged_down(t, r, c))
-        shown = {key for key, _ in keyed_cells(doc)}
+        doc, values, col = _merged_down_document(rng, template, year)
         got = parse_bytes(render_text.pipe_rows(doc, rng).encode("utf-8"), "page.txt")
-        wrong = {
-            key: v
-            for key, v in _wrong(got, doc, values).items()
-            if key in shown or v[1] != values[key]  # a merged value read for its rows is right
-        }
-        assert wrong == {}, (template, year, col)
+        assert _wrong_beside_merged(got, doc, values) == {}, (template, year, col)
+
+
+def test_an_html_row_a_cell_short_is_read_as_ending_empty_only_where_that_is_certain():
+    """In an HTML table whose exporter dropped every span, a requests row short of cells was
+    read as ending in cells the page does not draw (empty). A value merged down a column (or
+    the agency's own table of one number a row, 办理结果 | 数量) makes rows short too, and read
+    so, every value after the merge stood a column left and the own table's totals stood
+    under 自然人. Under a header that names the applicant columns, in a table that leaves the
+    total blank where it has nothing, a short row's last cells are its empty ones; else the
+    row gives no values, and says so."""
+    for k, (template, year) in enumerate(FORMATS * 8):
+        rng = random.Random(f"short-html-row:{k}")
+        doc, values, col = _merged_down_document(rng, template, year)
+        got = parse_bytes(render_html.trs_page(doc, rng, spans=False).encode(), "page.html")
+        assert _wrong_beside_merged(got, doc, values) == {}, (template, year, col)
+    for k, (template, year) in enumerate(FORMATS * 2):
+        rng = random.Random(f"own-results-table:{k}")
+        doc, values = _document(rng, template, year)
+        doc = map_tables(
+            doc, lambda t, v=values: own_results_table(v) if t.section == "requests" else t
+        )
+        for page in (render_html.trs_page(doc, rng), render_html.word_page(doc)):
+            got = parse_bytes(page.encode(), "page.html")
+            assert _wrong(got, doc, values) == {}, (template, year)

@@ -510,3 +510,35 @@ def merged_down(table: Table, rng: random.Random, col: str) -> Table:
     for i in range(top + 1, bottom + 1):
         del rows[i][at(i)]  # type: ignore[arg-type]
     return replace(table, rows=tuple(tuple(r) for r in rows))
+
+
+#: an agency's own table of request results: its words, and the rows whose totals it adds
+_OWN_RESULTS = (
+    ("本年新收政府信息公开申请", ("new_received",)),
+    ("上年结转", ("carried_over",)),
+    ("予以公开", ("granted",)),
+    ("部分公开", ("partially_granted",)),
+    ("不予公开", ("withheld",)),
+    ("无法提供", ("unavailable",)),
+    ("不予处理", ("not_processed",)),
+    ("其他处理", ("other",)),
+    ("总计", ("results_total",)),
+    ("结转下年度继续办理", ("carried_forward",)),
+)
+
+
+def own_results_table(values: Values) -> Table:
+    """Section 三 as a table of the agency's own design instead of the national one: a row a
+    result, one number a row (the requests of every applicant together), under 办理结果 |
+    数量（件）. Its numbers are no cells of the national table: the table carries no keys."""
+    rows: list[Row] = [(GCell("办理结果", header=True), GCell("数量（件）", header=True))]
+    for label, codes in _OWN_RESULTS:
+        total = sum(
+            v or 0
+            for (section, row, col), v in values.items()
+            if section == "requests"
+            and col == "total"
+            and (row in codes or row.split(".")[0] in codes and "." in row)
+        )
+        rows.append((GCell(label), GCell(str(total))))
+    return Table(None, tuple(rows), 2)

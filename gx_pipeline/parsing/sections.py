@@ -1327,9 +1327,10 @@ def _table(
                 "number belongs to is not known, so none is read",
             )
             continue
-        fitted = _fit(
-            section, trow.code, vals, n, problems, len(vals) < n and _unspanned_html(vals, spanned)
-        )
+        trailing_empty = len(vals) < n and _unspanned_html(vals, spanned)
+        if trailing_empty and section == "requests":
+            trailing_empty = _short_row_ends_empty(vals, header, by_code, template, trow.code)
+        fitted = _fit(section, trow.code, vals, n, problems, trailing_empty)
         if fitted is None:
             complete = False
             continue
@@ -1685,6 +1686,26 @@ def _unspanned_html(vals: list[Token], spanned: set[int] | frozenset[int]) -> bo
     each stands in its own column, left to right, so the columns a short row lacks are its last
     ones, which the page leaves empty."""
     return bool(vals) and all(t.table and t.table not in spanned for t in vals)
+
+
+def _short_row_ends_empty(
+    vals: list[Token], header: list[str] | None, rows: dict[str, RawRow], template: str, code: str
+) -> bool:
+    """Whether a requests row of an HTML table without spanned cells, short of cells, is one
+    whose last cells the page does not draw (empty), rather than one whose cells a merge
+    joined (a value merged down a column or across two, its span dropped by the exporter:
+    every value after it a column left). Only under a header that names the applicant
+    columns (a table of the agency's own, 办理结果 | 数量, has one number a row, no 自然人),
+    and not where the table fills 总计 on rows of this kind and the row's last cell may be its
+    total (blank, or no less than the sum of the numbers before it): a short row's missing
+    cells are empty, and its total would not be."""
+    if not header or not any(w in _APPLICANTS for w in header):
+        return False
+    if not any(labels.norm(t.text) for t in vals) or not _totals_filled(rows, template, code):
+        return True
+    numbers = [v.value for t in vals if (v := read_value(t.text)) is not None]
+    last = numbers[-1] if numbers else None
+    return last is not None and last < sum(v or 0 for v in numbers[:-1])
 
 
 def _totals_filled(rows: dict[str, RawRow], template: str, code: str) -> bool:
