@@ -20,10 +20,14 @@ _SUPERSCRIPTS = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 _PLAIN_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 
 
-def superscripts_as_sup(page: str) -> str:
+def superscripts_as_sup(page: str, *, styled: bool = False) -> str:
     """The page with superscript digits (a footnote's reference, 12¹) written as an editor
-    writes them: plain digits in <sup>, which a text copy of the cell runs into the number."""
-    return _SUPERSCRIPTS.sub(lambda m: f"<sup>{m[0].translate(_PLAIN_DIGITS)}</sup>", page)
+    writes them: plain digits in <sup> (Word), or with `styled` in a span raised by its style
+    (web editors), which a text copy of the cell runs into the number."""
+    start, end = (
+        ('<span style="vertical-align: super;">', "</span>") if styled else ("<sup>", "</sup>")
+    )
+    return _SUPERSCRIPTS.sub(lambda m: f"{start}{m[0].translate(_PLAIN_DIGITS)}{end}", page)
 
 
 def _attrs(cell: GCell, spans: bool) -> str:

@@ -90,9 +90,12 @@ _STRAY_BREAK = re.compile(r"</(?:[pP]|[bB][rR])\s*>")
 _NO_MARKS = str.maketrans(dict.fromkeys(_MARKS, "\ufffd"))
 _TABLE_TAG = re.compile(r"<table\b", re.IGNORECASE)
 _EMBED = re.compile(r"<embed\b", re.IGNORECASE)
-#: digits an editor set as a superscript (a footnote's reference after a number, 12<sup>1</sup>)
+#: digits an editor set as a superscript (a footnote's reference after a number): in <sup>
+#: (Word: 12<sup>1</sup>) or in a span its style raises (web editors: vertical-align: super)
 _SUP_DIGITS = re.compile(
-    r"<sup\b[^>]*>((?:\s|<[^>]*>)*)(\d{1,3})((?:\s|<[^>]*>)*)</sup\s*>", re.IGNORECASE
+    r"<sup\b[^>]*>((?:\s|<[^>]*>)*)(\d{1,3})((?:\s|<[^>]*>)*)</sup\s*>"
+    r"|<span\b[^>]*vertical-align:\s*super[^>]*>(\d{1,3})</span\s*>",
+    re.IGNORECASE,
 )
 _AS_SUPERSCRIPT = str.maketrans("0123456789", SUPERSCRIPT_DIGITS)
 _WRAPPER_TAG = re.compile(r"</?(?:div|span|font|section|article|center)\b[^>]*>", re.IGNORECASE)
@@ -260,7 +263,7 @@ def _read_tree(text: str) -> tuple[str, etree._Element | None]:
     # libxml2 drops both. A break mark behind each keeps the line break either way (behind a
     # </p> that closes its paragraph it only adds an empty line). 0.08 ms on a 90 KB page
     markup = _STRAY_BREAK.sub(_break_after, markup)
-    if "<sup" in markup or "<SUP" in markup:
+    if "<sup" in markup or "<SUP" in markup or "vertical-align" in markup:
         # a browser shows 12<sup>1</sup> as a number and its mark; the text runs them into 121
         markup = _SUP_DIGITS.sub(_superscript, markup)
     root = _parse(markup)
@@ -275,6 +278,8 @@ def _read_tree(text: str) -> tuple[str, etree._Element | None]:
 
 
 def _superscript(m: re.Match[str]) -> str:
+    if m[4] is not None:  # a raised span: its tags go with the raise
+        return m[4].translate(_AS_SUPERSCRIPT)
     return m[1] + m[2].translate(_AS_SUPERSCRIPT) + m[3]
 
 
