@@ -22,6 +22,7 @@ from gx_pipeline.pagegen.layout import (
     ValueFormat,
     build_document,
     footnote_marks,
+    group_sums_row,
     keyed_cells,
     map_cells,
     map_tables,
@@ -1590,3 +1591,30 @@ def test_an_html_row_a_cell_short_is_read_as_ending_empty_only_where_that_is_cer
         for page in (render_html.trs_page(doc, rng), render_html.word_page(doc)):
             got = parse_bytes(page.encode(), "page.html")
             assert _wrong(got, doc, values) == {}, (template, year)
+
+
+_BLANK_MARK_COPIES = {
+    "spaced": lambda doc, rng: (render_text.spaced_rows(doc, rng), ".txt"),
+    **{k: _TEXT_COPIES[k] for k in ("flipbook", "tab", "pipe", "celllines", "trs")},
+}
+
+
+@pytest.mark.parametrize("copy", sorted(_BLANK_MARK_COPIES))
+def test_a_row_of_blank_marks_keeps_its_place_before_a_group_row_of_sums(copy: str):
+    """A result group drawn with its label on a row of its own that carries the group's sums
+    ((三)不予公开 0 0 1 0 0 0 1), after a row whose cells are all written blank (— — — …). The
+    row of blanks was taken for a label read on a line of its own, and the group's sums for
+    its numbers, with no flag. A row that shows its cells, blank or not, is no bare label."""
+    for k, (template, year) in enumerate(FORMATS * 2):
+        rng = random.Random(f"group-sums-row:{copy}:{k}")
+        values = generate(rng, template)
+        before = {"withheld": "partially_granted", "unavailable": "withheld.admin_query"}
+        group = ("withheld", "unavailable")[k % 2]
+        for col in contract.REQUEST_COLUMNS:
+            values[("requests", before[group], col.code)] = None
+        opts = LayoutOptions(template=template, year=year, fmt=ValueFormat(null_text="—"))
+        doc = build_document(rng, make_meta(rng, year), section_tables(opts, values), values)
+        doc = _requests_table(doc, lambda t, g=group, v=values: group_sums_row(t, v, g))
+        text, ext = _BLANK_MARK_COPIES[copy](doc, rng)
+        got = parse_bytes(text.encode("utf-8"), f"page{ext}")
+        assert _wrong(got, doc, values) == {}, (template, year, group)

@@ -542,3 +542,30 @@ def own_results_table(values: Values) -> Table:
         )
         rows.append((GCell(label), GCell(str(total))))
     return Table(None, tuple(rows), 2)
+
+
+def group_sums_row(table: Table, values: Values, group: str) -> Table:
+    """A requests result group (withheld, unavailable, not_processed) whose label stands on a
+    row of its own carrying the group's sums, its sub-rows under it (some agencies draw the
+    group so, not as a label cell beside the sub-rows). The sums are no cells of the template."""
+    rows = [list(r) for r in table.rows]
+    members = [
+        i for i, r in enumerate(rows) if any(c.key and c.key[1].startswith(group + ".") for c in r)
+    ]
+    if table.section != "requests" or not members:
+        return table
+    first = members[0]
+    codes = [next(c.key[1] for c in rows[i] if c.key) for i in members]
+    rows[first] = [c for c in rows[first] if c.text != _GROUP_LABELS[group]]
+    for i in members:
+        rows[i] = [replace(c, colspan=2) if c.label_of else c for c in rows[i]]
+    sums = [
+        GCell(str(sum(values.get(("requests", code, col.code)) or 0 for code in codes)))
+        for col in contract.REQUEST_COLUMNS
+    ]
+    rows.insert(first, [GCell(_GROUP_LABELS[group], colspan=2), *sums])
+    results = "三、本年度办理结果"
+    rows = [
+        [replace(c, rowspan=c.rowspan + 1) if c.text == results else c for c in r] for r in rows
+    ]
+    return replace(table, rows=tuple(tuple(r) for r in rows))

@@ -1601,8 +1601,15 @@ def _displaced_labels(
     each side goes the way the table's other such rows went, when they all went one way."""
 
     def bare_label(j: int) -> bool:
+        # no cell shown: a row whose cells are written blank (— — —) is whole, not a label
+        # waiting for its numbers (a group's own row of sums after it is no row of its)
         r = placed[j]
-        return r.code is not None and r.hard and j not in taken and not _has_number(r.values)
+        return (
+            r.code is not None
+            and r.hard
+            and j not in taken
+            and not any(labels.norm(t.text) for t in r.values)
+        )
 
     def beside(i: int, step: int) -> int | None:
         """The row next to row i, passing over blank scraps that are no row (the empty cell a
