@@ -21,9 +21,13 @@ from gx_pipeline.pagegen.layout import (
     Table,
     ValueFormat,
     build_document,
+    footnote_marks,
+    group_sums_row,
     keyed_cells,
     map_cells,
     map_tables,
+    merged_down,
+    own_results_table,
     proactive_columns_in_order,
     section_tables,
 )
@@ -1667,3 +1671,120 @@ def test_a_two_space_header_line_with_unread_headings_is_read_as_headings():
         assert _wrong(got, doc, values) == {}, pair
         assert not _read_columns(got) & set(pair), pair
         assert "cells_unplaced" in got.flags, pair
+
+
+# --- footnote references after numbers -------------------------------------------------------
+
+_TEXT_COPIES = {
+    **RENDERINGS,
+    "flipbook": lambda doc, rng: (render_text.flipbook(doc, rng), ".txt"),
+    "tab": lambda doc, rng: (render_text.tab_rows(doc, rng, trimmed=False), ".txt"),
+}
+
+
+_MARKS = ("¹", "²", "³", "①", "⑵")
+
+
+@pytest.mark.parametrize("rendering", sorted(_TEXT_COPIES))
+def test_a_footnote_reference_after_a_number_is_no_digit_of_it(rendering: str):
+    """A report that explains a figure in a note under its table marks the figure: 12¹ in a
+    copy, 12<sup>1</sup> (or a span raised by vertical-align: super) in the page's HTML, 3① in
+    a flipbook's line of numbers. NFKC made 12¹ and 3① the numbers 121 and 31 (a flipbook
+    line is normalized whole), and an HTML cell's text ran the raised digit into the number:
+    every marked value was wrong, with no flag. The mark is no part of the value, and the
+    reading says so."""
+    for k, (template, year) in enumerate(FORMATS * 2):
+        rng = random.Random(f"footnote:{rendering}:{k}")
+        doc, values = _document(rng, template, year)
+        doc = map_tables(doc, lambda t, r=rng: footnote_marks(t, r, _MARKS, share=0.2))
+        text, ext = _TEXT_COPIES[rendering](doc, rng)
+        if ext == ".html":
+            text = render_html.superscripts_as_sup(text, styled=k % 2 == 1)
+        got = parse_bytes(text.encode("utf-8"), f"page{ext}")
+        assert _wrong(got, doc, values) == {}, (template, year)
+        if rendering in RENDERINGS:
+            assert _differences(got, doc, values) == {}, (template, year)
+            assert any("footnote mark" in p for p in got.problems)
+
+
+# --- values merged down a column ---------------------------------------------------------------
+
+
+def _merged_down_document(rng: random.Random, template: str, year: int):
+    """A page whose requests table merges a run of equal values down one column."""
+    doc, values = _document(rng, template, year)
+    col = rng.choice([c.code for c in contract.REQUEST_COLUMNS])
+    doc = _requests_table(doc, lambda t: merged_down(t, rng, col))
+    return doc, values, col
+
+
+def _wrong_beside_merged(got: Report, doc: Document, values: dict) -> dict:
+    """_wrong, but a merged value read for a row under it is right."""
+    shown = {key for key, _ in keyed_cells(doc)}
+    return {
+        key: v for key, v in _wrong(got, doc, values).items() if key in shown or v[1] != values[key]
+    }
+
+
+def test_a_copy_of_a_value_merged_down_a_column_gives_the_rows_under_it_no_numbers():
+    """An editor merges a run of equal values (0 0 0) down one requests column into one cell.
+    The copy writes the rows under it one cell short, the covered position in the run of bars
+    that closes the line (`1 | | 2 | |||`). The space before that run was read as a blank cell,
+    so each such row looked whole and every value after the merged column moved one column
+    left, with no flag. A row one cell short gives no values, and says so."""
+    for k, (template, year) in enumerate(FORMATS * 8):
+        rng = random.Random(f"merged-down:{k}")
+        doc, values, col = _merged_down_document(rng, template, year)
+        got = parse_bytes(render_text.pipe_rows(doc, rng).encode("utf-8"), "page.txt")
+        assert _wrong_beside_merged(got, doc, values) == {}, (template, year, col)
+
+
+def test_an_html_row_a_cell_short_is_read_as_ending_empty_only_where_that_is_certain():
+    """In an HTML table whose exporter dropped every span, a requests row short of cells was
+    read as ending in cells the page does not draw (empty). A value merged down a column (or
+    the agency's own table of one number a row, 办理结果 | 数量) makes rows short too, and read
+    so, every value after the merge stood a column left and the own table's totals stood
+    under 自然人. Under a header that names the applicant columns, in a table that leaves the
+    total blank where it has nothing, a short row's last cells are its empty ones; else the
+    row gives no values, and says so."""
+    for k, (template, year) in enumerate(FORMATS * 8):
+        rng = random.Random(f"short-html-row:{k}")
+        doc, values, col = _merged_down_document(rng, template, year)
+        got = parse_bytes(render_html.trs_page(doc, rng, spans=False).encode(), "page.html")
+        assert _wrong_beside_merged(got, doc, values) == {}, (template, year, col)
+    for k, (template, year) in enumerate(FORMATS * 2):
+        rng = random.Random(f"own-results-table:{k}")
+        doc, values = _document(rng, template, year)
+        doc = map_tables(
+            doc, lambda t, v=values: own_results_table(v) if t.section == "requests" else t
+        )
+        for page in (render_html.trs_page(doc, rng), render_html.word_page(doc)):
+            got = parse_bytes(page.encode(), "page.html")
+            assert _wrong(got, doc, values) == {}, (template, year)
+
+
+_BLANK_MARK_COPIES = {
+    "spaced": lambda doc, rng: (render_text.spaced_rows(doc, rng), ".txt"),
+    **{k: _TEXT_COPIES[k] for k in ("flipbook", "tab", "pipe", "celllines", "trs")},
+}
+
+
+@pytest.mark.parametrize("copy", sorted(_BLANK_MARK_COPIES))
+def test_a_row_of_blank_marks_keeps_its_place_before_a_group_row_of_sums(copy: str):
+    """A result group drawn with its label on a row of its own that carries the group's sums
+    ((三)不予公开 0 0 1 0 0 0 1), after a row whose cells are all written blank (— — — …). The
+    row of blanks was taken for a label read on a line of its own, and the group's sums for
+    its numbers, with no flag. A row that shows its cells, blank or not, is no bare label."""
+    for k, (template, year) in enumerate(FORMATS * 2):
+        rng = random.Random(f"group-sums-row:{copy}:{k}")
+        values = generate(rng, template)
+        before = {"withheld": "partially_granted", "unavailable": "withheld.admin_query"}
+        group = ("withheld", "unavailable")[k % 2]
+        for col in contract.REQUEST_COLUMNS:
+            values[("requests", before[group], col.code)] = None
+        opts = LayoutOptions(template=template, year=year, fmt=ValueFormat(null_text="—"))
+        doc = build_document(rng, make_meta(rng, year), section_tables(opts, values), values)
+        doc = _requests_table(doc, lambda t, g=group, v=values: group_sums_row(t, v, g))
+        text, ext = _BLANK_MARK_COPIES[copy](doc, rng)
+        got = parse_bytes(text.encode("utf-8"), f"page{ext}")
+        assert _wrong(got, doc, values) == {}, (template, year, group)

@@ -385,6 +385,29 @@ def test_bare_procurement_amount_under_a_header_stating_wanyuan_is_not_flagged()
 # --- values ------------------------------------------------------------------------------------------
 
 
+def test_a_footnote_mark_after_a_number_is_no_part_of_it():
+    # 358<sup>1</sup>, 12<sup><span>2</span></sup> and 3③, explained in a note under the table
+    got = parse("footnote_marks.html")
+    meta(got, "开封市祥符区农业农村局", 2020, "2021-01-27")
+    expect_report(got, "2019")
+    problem(got, "proactive.licensing.decisions", "footnote mark")
+    problem(got, "requests.new_received.natural_person", "footnote mark")
+    problem(got, "requests.unavailable.not_held.total", "footnote mark")
+
+
+def test_a_row_a_cell_short_under_a_value_merged_down_gives_no_values():
+    # 商业企业's 3 of 一、本年新收 merged down over 二、上年结转 (1 3 0 0 0 0 4): the copy writes
+    # that row a cell short, the covered position among the fillers (| 1 | 0 | 0 | 0 | 0 | 4 | |||);
+    # read in order, 4 stood under 其他 and 0 under 商业企业
+    got = parse("values_merged_down_copy.txt")
+    meta(got, "安乡县人民政府", 2020, "2021-02-20")
+    assert not [c for c in got.cells if c.row == "carried_over" and c.value is not None]
+    problem(got, "requests.carried_over", "a cell short")
+    assert "cells_unplaced" in got.flags
+    req = {k: v for k, v in REQ19.items() if k != "carried_over"}
+    expect_rows(got, "requests", req)
+
+
 def test_blank_total_column_on_detail_rows_stays_null_and_zero_stays_zero():
     got = parse("blank_vs_zero.html")
     filled = ("new_received", "carried_over", "results_total", "carried_forward")

@@ -461,3 +461,111 @@ def proactive_columns_in_order(table: Table, order: tuple[int, ...]) -> Table:
             row = (row[0], *(row[1 + k] for k in order))
         rows.append(row)
     return replace(table, rows=tuple(rows))
+
+
+def footnote_marks(table: Table, rng: random.Random, marks: tuple[str, ...], share: float) -> Table:
+    """Footnote references after some numbers (12¹, 3①, 5*): a report explains a figure in a
+    note under the table. A mark is no part of the value; the cell keeps its key."""
+    rows = []
+    for row in table.rows:
+        cells = []
+        for c in row:
+            text = c.text.strip()
+            if c.key is not None and text[-1:].isdigit() and rng.random() < share:
+                c = replace(c, text=c.text + rng.choice(marks))
+            cells.append(c)
+        rows.append(tuple(cells))
+    return replace(table, rows=tuple(rows))
+
+
+def merged_down(table: Table, rng: random.Random, col: str) -> Table:
+    """Equal values of column `col` on neighbouring rows drawn as one cell spanning them (an
+    editor merges a run of 0s down a column). The merged cell keeps the top row's key: the rows
+    under it show no cell of that column."""
+    rows = [list(r) for r in table.rows]
+
+    def at(i: int) -> int | None:
+        found = [k for k, c in enumerate(rows[i]) if c.key is not None and c.key[2] == col]
+        return found[0] if found else None
+
+    runs, i = [], 0
+    while i < len(rows):
+        j, k = i, at(i)
+        if k is not None and rows[i][k].text.strip():
+            while (
+                j + 1 < len(rows)
+                and (n := at(j + 1)) is not None
+                and (rows[j + 1][n].text == rows[i][k].text)
+            ):
+                j += 1
+        if j > i:
+            runs.append((i, j))
+        i = j + 1
+    if not runs:
+        return table
+    top, bottom = rng.choice(runs)
+    k = at(top)
+    assert k is not None
+    rows[top][k] = replace(rows[top][k], rowspan=bottom - top + 1)
+    for i in range(top + 1, bottom + 1):
+        del rows[i][at(i)]  # type: ignore[arg-type]
+    return replace(table, rows=tuple(tuple(r) for r in rows))
+
+
+#: an agency's own table of request results: its words, and the rows whose totals it adds
+_OWN_RESULTS = (
+    ("本年新收政府信息公开申请", ("new_received",)),
+    ("上年结转", ("carried_over",)),
+    ("予以公开", ("granted",)),
+    ("部分公开", ("partially_granted",)),
+    ("不予公开", ("withheld",)),
+    ("无法提供", ("unavailable",)),
+    ("不予处理", ("not_processed",)),
+    ("其他处理", ("other",)),
+    ("总计", ("results_total",)),
+    ("结转下年度继续办理", ("carried_forward",)),
+)
+
+
+def own_results_table(values: Values) -> Table:
+    """Section 三 as a table of the agency's own design instead of the national one: a row a
+    result, one number a row (the requests of every applicant together), under 办理结果 |
+    数量（件）. Its numbers are no cells of the national table: the table carries no keys."""
+    rows: list[Row] = [(GCell("办理结果", header=True), GCell("数量（件）", header=True))]
+    for label, codes in _OWN_RESULTS:
+        total = sum(
+            v or 0
+            for (section, row, col), v in values.items()
+            if section == "requests"
+            and col == "total"
+            and (row in codes or row.split(".")[0] in codes and "." in row)
+        )
+        rows.append((GCell(label), GCell(str(total))))
+    return Table(None, tuple(rows), 2)
+
+
+def group_sums_row(table: Table, values: Values, group: str) -> Table:
+    """A requests result group (withheld, unavailable, not_processed) whose label stands on a
+    row of its own carrying the group's sums, its sub-rows under it (some agencies draw the
+    group so, not as a label cell beside the sub-rows). The sums are no cells of the template."""
+    rows = [list(r) for r in table.rows]
+    members = [
+        i for i, r in enumerate(rows) if any(c.key and c.key[1].startswith(group + ".") for c in r)
+    ]
+    if table.section != "requests" or not members:
+        return table
+    first = members[0]
+    codes = [next(c.key[1] for c in rows[i] if c.key) for i in members]
+    rows[first] = [c for c in rows[first] if c.text != _GROUP_LABELS[group]]
+    for i in members:
+        rows[i] = [replace(c, colspan=2) if c.label_of else c for c in rows[i]]
+    sums = [
+        GCell(str(sum(values.get(("requests", code, col.code)) or 0 for code in codes)))
+        for col in contract.REQUEST_COLUMNS
+    ]
+    rows.insert(first, [GCell(_GROUP_LABELS[group], colspan=2), *sums])
+    results = "三、本年度办理结果"
+    rows = [
+        [replace(c, rowspan=c.rowspan + 1) if c.text == results else c for c in r] for r in rows
+    ]
+    return replace(table, rows=tuple(tuple(r) for r in rows))

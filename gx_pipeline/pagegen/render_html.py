@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import random
+import re
 from collections.abc import Callable
 
 from gx_pipeline.pagegen.layout import Document, GCell, Para, Table
@@ -13,6 +14,20 @@ from gx_pipeline.pagegen.metadata import PageMeta
 def _esc(text: str) -> str:
     """Escape, keep header line breaks as <br>, and write non-breaking spaces as &nbsp;."""
     return html.escape(text, quote=False).replace("\n", "<br>").replace("\u00a0", "&nbsp;")
+
+
+_SUPERSCRIPTS = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+_PLAIN_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+
+
+def superscripts_as_sup(page: str, *, styled: bool = False) -> str:
+    """The page with superscript digits (a footnote's reference, 12¹) written as an editor
+    writes them: plain digits in <sup> (Word), or with `styled` in a span raised by its style
+    (web editors), which a text copy of the cell runs into the number."""
+    start, end = (
+        ('<span style="vertical-align: super;">', "</span>") if styled else ("<sup>", "</sup>")
+    )
+    return _SUPERSCRIPTS.sub(lambda m: f"{start}{m[0].translate(_PLAIN_DIGITS)}{end}", page)
 
 
 def _attrs(cell: GCell, spans: bool) -> str:

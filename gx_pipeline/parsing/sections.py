@@ -1333,9 +1333,21 @@ def _table(
                 "not known, so none is read",
             )
             continue
-        fitted = _fit(
-            section, trow.code, vals, n, problems, len(vals) < n and _unspanned_html(vals, spanned)
-        )
+        if section == "requests" and _space_before_fillers(vals, r.padded, n, by_code):
+            complete = False
+            shown = "/".join(t.text or "空" for t in vals[:-1])
+            problems.flag(
+                codes.CELLS_UNPLACED,
+                f"requests.{trow.code}: {n - 1} cells before the row's fillers ({shown}); the "
+                "table's rows write a space before their fillers, so the row is a cell short: "
+                "a value merged across rows or columns on the page, and which column each "
+                "number belongs to is not known, so none is read",
+            )
+            continue
+        trailing_empty = len(vals) < n and _unspanned_html(vals, spanned)
+        if trailing_empty and section == "requests":
+            trailing_empty = _short_row_ends_empty(vals, header, by_code, template, trow.code)
+        fitted = _fit(section, trow.code, vals, n, problems, trailing_empty)
         if fitted is None:
             complete = False
             continue
@@ -1631,8 +1643,15 @@ def _displaced_labels(
     each side goes the way the table's other such rows went, when they all went one way."""
 
     def bare_label(j: int) -> bool:
+        # no cell shown: a row whose cells are written blank (— — —) is whole, not a label
+        # waiting for its numbers (a group's own row of sums after it is no row of its)
         r = placed[j]
-        return r.code is not None and r.hard and j not in taken and not _has_number(r.values)
+        return (
+            r.code is not None
+            and r.hard
+            and j not in taken
+            and not any(labels.norm(t.text) for t in r.values)
+        )
 
     def beside(i: int, step: int) -> int | None:
         """The row next to row i, passing over blank scraps that are no row (the empty cell a
@@ -1718,6 +1737,26 @@ def _unspanned_html(vals: list[Token], spanned: set[int] | frozenset[int]) -> bo
     return bool(vals) and all(t.table and t.table not in spanned for t in vals)
 
 
+def _short_row_ends_empty(
+    vals: list[Token], header: list[str] | None, rows: dict[str, RawRow], template: str, code: str
+) -> bool:
+    """Whether a requests row of an HTML table without spanned cells, short of cells, is one
+    whose last cells the page does not draw (empty), rather than one whose cells a merge
+    joined (a value merged down a column or across two, its span dropped by the exporter:
+    every value after it a column left). Only under a header that names the applicant
+    columns (a table of the agency's own, 办理结果 | 数量, has one number a row, no 自然人),
+    and not where the table fills 总计 on rows of this kind and the row's last cell may be its
+    total (blank, or no less than the sum of the numbers before it): a short row's missing
+    cells are empty, and its total would not be."""
+    if not header or not any(w in _APPLICANTS for w in header):
+        return False
+    if not any(labels.norm(t.text) for t in vals) or not _totals_filled(rows, template, code):
+        return True
+    numbers = [v.value for t in vals if (v := read_value(t.text)) is not None]
+    last = numbers[-1] if numbers else None
+    return last is not None and last < sum(v or 0 for v in numbers[:-1])
+
+
 def _totals_filled(rows: dict[str, RawRow], template: str, code: str) -> bool:
     """Whether the requests table fills the 总计 column on rows of the kind of row `code` is:
     many agencies leave it blank on every result row and fill it on the others. Told by the
@@ -1761,6 +1800,23 @@ def _merged_before_total(vals: list[Token], padded: int, n: int) -> bool:
     *applicants, last = [v.value for v in numbers if v is not None]
     rest = last - sum(applicants)
     return last > 0 and (rest == 0 or rest in applicants)
+
+
+def _space_before_fillers(vals: list[Token], padded: int, n: int, rows: dict[str, RawRow]) -> bool:
+    """Whether a requests row of a pipe copy shows its n cells only by the space before its
+    fillers (`| 3 | 1 | |||`), in a table whose rows write that space: another row closed by
+    fillers shows n cells and the empty field of that space after them (`| 3 | 1 | 4 | ||`).
+    The row is then a cell short (a value merged down a column, or across two), and read in
+    order, every value after the gap would stand a column left."""
+    if len(vals) != n or not padded or vals[-1].table != 0 or labels.norm(vals[-1].text):
+        return False
+    if not any(labels.norm(t.text) for t in vals):
+        return False  # no number: every cell is empty whichever the fillers are
+    return any(
+        r.padded and len(r.values) == n + 1 and not labels.norm(r.values[-1].text)
+        for r in rows.values()
+        if r.values is not vals
+    )
 
 
 def _fit(

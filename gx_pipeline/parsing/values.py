@@ -53,12 +53,20 @@ class CellValue:
     footnote: str | None = None
 
 
-# checked before NFKC, which would turn ① into 1 and 1① into 11
+#: superscript digits: a footnote's reference (12¹; an HTML page's 12<sup>1</sup> is read so)
+SUPERSCRIPT_DIGITS = "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079"
+# checked before NFKC, which would turn ① into 1 and 1① into 11, 12¹ into 121
 _FOOTNOTE = re.compile(
     r"^(?P<num>.*?\d)\s*(?P<unit>万元|千元|亿元|元|件|条|个|项)?\s*"
     r"(?P<mark>[*＊※△▲#＃]+|[\u2460-\u2473\u2474-\u2487\u2488-\u249b]|[(（]?注\d*[)）]?|"
-    r"[(（]\d[)）])\s*$"
+    rf"[(（]\d[)）]|[{SUPERSCRIPT_DIGITS}]{{1,3}})\s*$"
 )
+
+
+def is_footnoted(text: str) -> bool:
+    """Whether the text ends in a footnote's mark after a digit (12¹, 3①, 5*), which NFKC
+    must not reach before the mark is taken off."""
+    return _FOOTNOTE.match(text) is not None
 
 
 #: 本年增/减 written as words meaning no change
