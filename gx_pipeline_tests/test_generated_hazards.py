@@ -415,6 +415,20 @@ def test_a_grid_copy_that_leaves_blank_last_cells_out_reads_a_blank_total():
         assert {key for key in _differences(got, doc, values) if key[0] == "requests"} == set()
 
 
+def test_a_grid_copy_without_outer_bars_keeps_a_row_s_blank_first_and_last_cells():
+    """A copy of the whole grid whose separator row has no outer bars (---|---) writes none on
+    its rows: a row that opens or ends with a blank cell opens or ends with a bar (` | 0 |` …
+    `0 | `). Read as a closing bar, the blank last cell was lost and a row read from the right
+    put each value a column to the left (flagged only by other rows' problems); each bar is a
+    separator, and every value stands in its column."""
+    for k in range(30):
+        template, year = FORMATS[k % len(FORMATS)]
+        got, doc, values = _grid_without_bars(
+            f"grid-no-bars-blank-ends:{k}", template, year, lambda t: t
+        )
+        assert _differences(got, doc, values) == {}
+
+
 _NOT_PINNED = {
     "moved beside it": lambda t, rng: _headings_as(
         _swapped(t, "nonprofit", "legal_service"), {rng.choice(("nonprofit", "legal_service")): ""}

@@ -744,6 +744,14 @@ def text_tokens(text: str) -> list[Token]:
     lines = text.splitlines()
     # a Markdown table (`| a | b |` over a `|---|---|` row) opens every row with a bar
     markdown = any(_MD_SEPARATOR.match(line) for line in lines)
+    # one whose separator rows have no outer bars (---|---) writes none on its rows either: a
+    # bar at a row's end (a blank last cell: `0 | 0 | `) or start (` | 0`) is a separator,
+    # and the blank cell beyond it is the row's
+    bare = markdown and not any(
+        line.strip().startswith("|") or line.strip().endswith("|")
+        for line in lines
+        if _MD_SEPARATOR.match(line)
+    )
     # a bar closes the cell before it, also with the space pipe rows write after every bar
     ends_cleanly = text.endswith(("\n", "\r")) or text.rstrip(" \t").endswith("|")
     # how this copy writes its cell-per-line tables decides what a line of bars is
@@ -796,7 +804,12 @@ def text_tokens(text: str) -> list[Token]:
             line = _MD_MARKUP.sub("", line)
             # a row's opening bar; also on a last line the file cuts before its closing bar
             cut_here = no == len(lines) and not ends_cleanly
-            if line.startswith("|") and (line.endswith("|") or cut_here) and len(line) > 1:
+            if (
+                not bare
+                and line.startswith("|")
+                and (line.endswith("|") or cut_here)
+                and len(line) > 1
+            ):
                 line = line[1:].strip()
         elif line[0] == "#" and (heading := _MD_HEADING.match(line)):
             line = line[heading.end() :]  # a Markdown heading in a copy without its tables
@@ -888,7 +901,7 @@ def text_tokens(text: str) -> list[Token]:
             fields = fields[1:]
             open_row = True
         row_end = ROW_END
-        if fields and line.endswith("|"):
+        if fields and line.endswith("|") and not bare:
             fields = fields[:-1]  # the empty text after the closing separator
             if len(fields) > 1 and fields[-1] == "":
                 # bars with nothing between them at the end of the line: fillers for the grid
