@@ -636,6 +636,31 @@ def test_two_unreadable_headings_side_by_side_give_no_number(rendering: str):
             assert _differences(got, doc, values) == {}, pair
 
 
+def test_a_flipbook_copy_of_two_unreadable_headings_side_by_side_gives_no_number_under_them():
+    """A flipbook viewer's text writes the header's characters one a line; two headings next to
+    each other not read (口口口口 over 口口口口, or one blank and one not read) leave a run of
+    marks for which nobody can tell how many headings it holds. The header spelled nothing
+    then, and every value was read in the template's order, flagged as a guess: a pair drawn
+    the other way round read swapped. The marks stand for the headings not named between
+    their neighbours, whose values are not read; the five named are read."""
+    for k in range(20):
+        template, year = FORMATS[k % len(FORMATS)]
+        rng = random.Random(f"flipbook-unread-two:{k}")
+        i = k % 4
+        pair = (_ORG[i], _ORG[i + 1])
+        marks = {pair[0]: rng.choice(_UNREAD), pair[1]: rng.choice(("", *_UNREAD))}
+        doc, values = _document(rng, template, year)
+        doc = _requests_table(
+            doc,
+            lambda t, p=pair, m=marks, s=k % 2 == 0: _headings_as(_swapped(t, *p) if s else t, m),
+        )
+        got = parse_bytes(render_text.flipbook(doc, rng).encode("utf-8"), "page.txt")
+        assert _wrong(got, doc, values) == {}, pair
+        assert not _read_columns(got) & set(pair), pair
+        assert "column_order_guessed" not in got.flags, got.problems
+        assert any("side by side" in p for p in got.problems), got.problems
+
+
 # --- a Traditional Chinese mirror that credits the web before the title ------------------------
 
 _CREDITS = [

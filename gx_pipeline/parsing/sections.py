@@ -1960,6 +1960,14 @@ def _header_columns(header: list[str]) -> list[str]:
     if "法人或其他组织" not in header or not subs:
         return [w for w in header if not any(n in w for n in _HEADER_NON_COLUMNS)]
     level3_start = subs[0]
+    # level 2 whole (自然人 | 法人或其他组织 | 总计 read): a word not read after it is the
+    # group's first heading, not read
+    while (
+        level3_start > 0
+        and labels.not_read(header[level3_start - 1])
+        and {"自然人", "法人或其他组织", "总计"} <= set(header[: level3_start - 1])
+    ):
+        level3_start -= 1
     level2 = header[:level3_start]
     level3 = [w for w in header[level3_start:] if w not in ("总计",)]
     split = level2.index("法人或其他组织") if "法人或其他组织" in level2 else len(level2)
@@ -2163,6 +2171,23 @@ def _fits(row: list[str], pattern: tuple[str, ...]) -> tuple[list[str], list[str
         [pattern[k] for k in holes if k not in beside],
         [pattern[k] for k in beside if pattern[k] != _GROUP],
     )
+
+
+def _fits_marks_for_several(
+    row: list[str], pattern: tuple[str, ...]
+) -> tuple[list[str], list[str]] | None:
+    """Where the row's one word of marks for characters not read (a copy that writes a
+    heading's characters one a line, and lost them: 口口口口口口口口) stands where the pattern has
+    more headings than the row has words: how many headings' characters the marks are is not
+    known, and they stand for as many as the row lacks, side by side (_fits): the headings
+    there are placed by none. None where the row has another number of such words, or the
+    pattern does not fit so either."""
+    short = len(pattern) - len(row)
+    marks = [k for k, w in enumerate(row) if labels.not_read(w)]
+    if short <= 0 or len(marks) != 1:
+        return None
+    at = marks[0]
+    return _fits([*row[:at], *[row[at]] * (short + 1), *row[at + 1 :]], pattern)
 
 
 def _header_rows_of_words(grid: list[list[str]], read_as: dict[str, str]) -> list[list[str]]:
@@ -2384,7 +2409,9 @@ def _judge_header_row(
         words = words[1:]
     if len(words) > widest + 1 or not any(w not in named and _unread_heading(w) for w in words):
         return False
-    fits = [f for p in drawn if (f := _fits(words, p)) is not None]
+    fits = [f for p in drawn if (f := _fits(words, p)) is not None] or [
+        f for p in drawn if (f := _fits_marks_for_several(words, p)) is not None
+    ]
     beside: list[str] = []
     if fits:
         held, beside = min(fits, key=lambda f: len(f[1]))

@@ -1084,16 +1084,23 @@ def _two_cells(tokens: list[Token], a: int, b: int) -> bool:
 def _spelled(pieces: list[str]) -> list[int] | None:
     """Where a run of short pieces splits into headings or row labels of the tables
     (labels.names_a_cell), when it splits one way only: the end of each word, in pieces. None
-    otherwise."""
+    otherwise. A run of pieces of marks for characters not read (口 / 口 / 口 / 口 between
+    科研机构 and 其他) is one word, a heading not read (_unread_words)."""
     n = len(pieces)
     at = [0]  # where each piece starts in the run's text
     for p in pieces:
         at.append(at[-1] + len(p))
     text = "".join(pieces)
+    unread = _unread_words(pieces)
     ways = [1] + [0] * n  # ways of splitting the first k pieces, counted up to 2
     back = [0] * (n + 1)
     for end in range(1, n + 1):
         for start in range(end - 1, -1, -1):
+            if (start, end) in unread:
+                if ways[start]:
+                    ways[end] = min(2, ways[end] + ways[start])
+                    back[end] = start
+                continue
             if at[end] - at[start] > _LONGEST_LABEL:
                 break
             if ways[start] and labels.names_a_cell(text[at[start] : at[end]]):
@@ -1107,6 +1114,28 @@ def _spelled(pieces: list[str]) -> list[int] | None:
         ends.append(end)
         end = back[end]
     return ends[::-1]
+
+
+def _unread_words(pieces: list[str]) -> set[tuple[int, int]]:
+    """The runs of pieces of one character each written as a mark for a character not read
+    (口, □, �), as (start, end) in pieces, in a run whose other pieces are read: each run a
+    word, where a heading written a character a line lost its characters. How many headings a
+    run of marks holds is not known (口口口口口口口口 may be two side by side): it stands as one
+    word not read, and the header's judges say which columns that leaves in doubt. A run of
+    marks alone spells nothing; a piece of several marks (a cell's heading misread whole)
+    is no piece of a word."""
+    marks = [len(p) == 1 and labels.not_read(p) for p in pieces]
+    if all(marks):
+        return set()
+    out: set[tuple[int, int]] = set()
+    start = None
+    for k, mark in enumerate([*marks, False]):
+        if mark and start is None:
+            start = k
+        elif not mark and start is not None:
+            out.add((start, k))
+            start = None
+    return out
 
 
 def _closes_a_label(text: str) -> bool:
