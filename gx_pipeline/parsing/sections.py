@@ -805,6 +805,7 @@ def assemble(s: Scan, template: str) -> Sections:
     # a block whose header is on the page: the unit it states, or "" where it states none
     units = {b: header_unit(h) or "" for b, h in s.block_headers.items()}
     cells_left_out = _leaves_cells_out(s.rows, template)
+    blanks_written = _writes_blank_cells(s.rows)
     for section in contract.SECTIONS:
         raw = [r for r in s.rows if r.section == section]
         if section == "appeals":
@@ -816,6 +817,7 @@ def assemble(s: Scan, template: str) -> Sections:
                 s.appeal_header_lost,
                 cells_left_out,
                 s.appeal_header_unread,
+                blanks_written,
             )
         else:
             got, ok = _table(
@@ -848,6 +850,19 @@ def _bare_lines(tokens: list[Token]) -> bool:
     does (a copy whose cells were paragraphs, with empty lines between them)."""
     one_a_line = len({t.tr for t in tokens}) == len(tokens)
     return one_a_line and all(t.table == 0 and (t.kind == LINE or not t.text) for t in tokens)
+
+
+def _writes_blank_cells(rows: list[RawRow]) -> bool:
+    """Whether the copy writes its blank cells: a row shows an empty cell before one with
+    text. A copy that shows none may leave every blank cell out, not only a row's last ones."""
+    for r in rows:
+        seen_blank = False
+        for t in r.values:
+            if not labels.norm(t.text):
+                seen_blank = True
+            elif seen_blank:
+                return True
+    return False
 
 
 def _leaves_cells_out(rows: list[RawRow], template: str) -> bool:
@@ -3048,6 +3063,7 @@ def _appeals(
     lost: list[str] | None = None,
     cells_left_out: bool = False,
     unread: list[tuple[int, str, int]] | None = None,
+    blanks_written: bool = True,
 ) -> tuple[list[Cell], bool]:
     per_row: dict[str, list[Token | None]] = {}
     parts: list[RawRow] = []  # the rows of values read as the single 15-cell row
@@ -3114,7 +3130,7 @@ def _appeals(
     single_row = bool(sequence) and not per_row
     if single_row:
         complete = _appeals_sequence(
-            sequence, parts, cut, per_row, problems, spanned, cells_left_out
+            sequence, parts, cut, per_row, problems, spanned, cells_left_out, blanks_written
         )
     else:
         complete = len(per_row) == 3 and all(len(v) == 5 for v in per_row.values())
@@ -3317,9 +3333,11 @@ def _appeals_sequence(
     problems: Problems,
     spanned: set[int] | frozenset[int],
     cells_left_out: bool = False,
+    blanks_written: bool = True,
 ) -> bool:
     """The national layout's single row of 15 values, review then the two litigation groups,
-    into `per_row`. Returns whether all 15 were read."""
+    into `per_row`. Returns whether all 15 were read. `blanks_written`: the copy shows a
+    blank cell somewhere before one with text (_writes_blank_cells)."""
     if (
         len(sequence) > 15
         and not labels.norm(sequence[0].text)
@@ -3365,6 +3383,9 @@ def _appeals_sequence(
         # values) draws no blank cell anywhere: its missing cells may be any of the row's, not
         # only its last ones
         last_row = last_row and all(t.x is None and not t.spaced for t in sequence)
+        # a copy that shows no blank cell anywhere may have left any of them out, not only
+        # the row's last ones (a browser copy that drops empty cells)
+        last_row = last_row and blanks_written
         # only the last group's last cells may be missing (review and direct litigation shown
         # in full): fewer cells are merged ones as likely as empty ones
         if (
