@@ -427,6 +427,15 @@ def test_a_grid_copy_without_outer_bars_keeps_a_row_s_blank_first_and_last_cells
             f"grid-no-bars-blank-ends:{k}", template, year, lambda t: t
         )
         assert _differences(got, doc, values) == {}
+        # rows with their outer bars under separator rows without them: the rows' bars rule
+        rng = random.Random(f"grid-bars-bare-separator:{k}")
+        doc, values = _document(rng, template, year)
+        text = "\n".join(
+            line.strip("|") if line.startswith("|-") else line
+            for line in render_text.grid_markdown(doc, rng, repeat=False).split("\n")
+        )
+        got = parse_bytes(text.encode("utf-8"), "page.md")
+        assert _differences(got, doc, values) == {}
 
 
 def _tabs_without_blanks(doc: Document) -> str:

@@ -744,13 +744,19 @@ def text_tokens(text: str) -> list[Token]:
     lines = text.splitlines()
     # a Markdown table (`| a | b |` over a `|---|---|` row) opens every row with a bar
     markdown = any(_MD_SEPARATOR.match(line) for line in lines)
-    # one whose separator rows have no outer bars (---|---) writes none on its rows either: a
-    # bar at a row's end (a blank last cell: `0 | 0 | `) or start (` | 0`) is a separator,
-    # and the blank cell beyond it is the row's
+    # one whose separator rows have no outer bars (---|---) writes none on its rows either (a
+    # row opens with its label): a bar at a row's end (a blank last cell: `0 | 0 | `) or start
+    # (` | 0`) is a separator, and the blank cell beyond it is the row's. Rows that all open
+    # and end with a bar have outer bars, whatever the separator rows write
     bare = markdown and not any(
         line.strip().startswith("|") or line.strip().endswith("|")
         for line in lines
         if _MD_SEPARATOR.match(line)
+    )
+    bare = bare and any(
+        "|" in line and not (line.strip().startswith("|") and line.strip().endswith("|"))
+        for line in lines
+        if not _MD_SEPARATOR.match(line)
     )
     # a bar closes the cell before it, also with the space pipe rows write after every bar
     ends_cleanly = text.endswith(("\n", "\r")) or text.rstrip(" \t").endswith("|")
