@@ -47,7 +47,9 @@ RENDERINGS = {
 FORMATS = (("2019", 2019), ("2019", 2020), ("2019", 2023), ("2021", 2021), ("2021", 2025))
 
 
-def _document(rng: random.Random, template: str, year: int, **layout) -> tuple[Document, dict]:
+def _document(
+    rng: random.Random, template: str, year: int, *, one_table: bool = False, **layout
+) -> tuple[Document, dict]:
     values = blank(rng, generate(rng, template), rng.choice(("none", "zeros_blank", "sparse")))
     opts = LayoutOptions(
         template=template,
@@ -56,7 +58,9 @@ def _document(rng: random.Random, template: str, year: int, **layout) -> tuple[D
         corner=KOUJI if rng.random() < 0.7 else "",
         **layout,
     )
-    doc = build_document(rng, make_meta(rng, year), section_tables(opts, values), values)
+    doc = build_document(
+        rng, make_meta(rng, year), section_tables(opts, values), values, one_table=one_table
+    )
     return doc, values
 
 
@@ -465,6 +469,21 @@ def test_a_copy_that_writes_no_blank_cell_reads_no_appeals_cells_as_its_last_one
         assert {key for key in _wrong(got, doc, values) if key[0] == "appeals"} == set()
         got = parse_bytes(render_text.tab_rows(doc, rng).encode("utf-8"), "page.txt")
         assert {key for key in _differences(got, doc, values) if key[0] == "appeals"} == set()
+
+
+def test_sections_in_one_grid_read_no_blank_value_as_a_merged_label_s():
+    """Several sections drawn in one table, copied as its whole grid with merged cells written
+    into each position (docling): a section 二 row is as wide as the table, its covered
+    positions blank behind its values. A row with a blank first value and a merged value copied
+    behind it (行政事业性收费 | 空 | 3 | 3 | 空 …) reads two ways, a merged label's blank in front
+    or a blank value; with the blanks behind, it was read the first way, unflagged, and the 3
+    went to the column before. It gives no values, and says why."""
+    for k in range(80):
+        template, year = FORMATS[k % len(FORMATS)]
+        rng = random.Random(f"one-grid-docling:{k}")
+        doc, values = _document(rng, template, year, one_table=True)
+        got = parse_bytes(render_text.grid_markdown(doc, rng).encode("utf-8"), "page.md")
+        assert _wrong(got, doc, values) == {}
 
 
 _NOT_PINNED = {

@@ -2848,7 +2848,11 @@ def _align_in_place_blanks(
     withheld: set[str] = set()
     for code, r, lead_run in in_front:
         extra = len(r.values) - width[code]
-        ambiguous = lead_run == extra and _repeats_at_end(r.values, extra)
+        # (section 二's row's cells before the covered positions behind it: a table wider than
+        # the section's, several sections in one, writes them after every row's values; the
+        # requests rows' zeros end in equal cells by themselves)
+        ends = len(r.values) - (extra - lead_run if section == "proactive" else 0)
+        ambiguous = _repeats_at_end(r.values[:ends], lead_run)
         if ambiguous and (behind or (section == "proactive" and not front)):
             if behind and not front:
                 problems.append(
