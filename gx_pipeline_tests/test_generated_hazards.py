@@ -51,7 +51,9 @@ RENDERINGS = {
 FORMATS = (("2019", 2019), ("2019", 2020), ("2019", 2023), ("2021", 2021), ("2021", 2025))
 
 
-def _document(rng: random.Random, template: str, year: int, **layout) -> tuple[Document, dict]:
+def _document(
+    rng: random.Random, template: str, year: int, *, one_table: bool = False, **layout
+) -> tuple[Document, dict]:
     values = blank(rng, generate(rng, template), rng.choice(("none", "zeros_blank", "sparse")))
     opts = LayoutOptions(
         template=template,
@@ -60,7 +62,9 @@ def _document(rng: random.Random, template: str, year: int, **layout) -> tuple[D
         corner=KOUJI if rng.random() < 0.7 else "",
         **layout,
     )
-    doc = build_document(rng, make_meta(rng, year), section_tables(opts, values), values)
+    doc = build_document(
+        rng, make_meta(rng, year), section_tables(opts, values), values, one_table=one_table
+    )
     return doc, values
 
 
@@ -419,6 +423,73 @@ def test_a_grid_copy_that_leaves_blank_last_cells_out_reads_a_blank_total():
         assert {key for key in _differences(got, doc, values) if key[0] == "requests"} == set()
 
 
+def test_a_grid_copy_without_outer_bars_keeps_a_row_s_blank_first_and_last_cells():
+    """A copy of the whole grid whose separator row has no outer bars (---|---) writes none on
+    its rows: a row that opens or ends with a blank cell opens or ends with a bar (` | 0 |` …
+    `0 | `). Read as a closing bar, the blank last cell was lost and a row read from the right
+    put each value a column to the left (flagged only by other rows' problems); each bar is a
+    separator, and every value stands in its column."""
+    for k in range(30):
+        template, year = FORMATS[k % len(FORMATS)]
+        got, doc, values = _grid_without_bars(
+            f"grid-no-bars-blank-ends:{k}", template, year, lambda t: t
+        )
+        assert _differences(got, doc, values) == {}
+        # rows with their outer bars under separator rows without them: the rows' bars rule
+        rng = random.Random(f"grid-bars-bare-separator:{k}")
+        doc, values = _document(rng, template, year)
+        text = "\n".join(
+            line.strip("|") if line.startswith("|-") else line
+            for line in render_text.grid_markdown(doc, rng, repeat=False).split("\n")
+        )
+        got = parse_bytes(text.encode("utf-8"), "page.md")
+        assert _differences(got, doc, values) == {}
+
+
+def _tabs_without_blanks(doc: Document) -> str:
+    """A copy whose cells are separated by TABs and whose blank cells are left out, wherever
+    they stand in a row."""
+    lines = [doc.meta.title]
+    for block in doc.blocks:
+        if isinstance(block, Para):
+            lines.append(block.text)
+            continue
+        for row in block.rows:
+            lines.append("\t".join(t for c in row if (t := c.text.replace("\n", "").strip())))
+    return "\n".join(lines) + "\n"
+
+
+def test_a_copy_that_writes_no_blank_cell_reads_no_appeals_cells_as_its_last_ones():
+    """A TAB copy that leaves every blank cell out shows the appeals row with fewer than 15
+    cells. Read as a copy that leaves out only a row's last cells (their sums holding, as
+    zeros do), values went to the columns before blank ones, flagged as cells taken as empty.
+    A copy that shows no blank cell anywhere may have dropped any; where it does show one
+    (a row trimmed at its end only) the last cells are still the ones taken as empty."""
+    for k in range(30):
+        template, year = FORMATS[k % len(FORMATS)]
+        rng = random.Random(f"tabs-without-blanks:{k}")
+        doc, values = _document(rng, template, year)
+        got = parse_bytes(_tabs_without_blanks(doc).encode("utf-8"), "page.txt")
+        assert {key for key in _wrong(got, doc, values) if key[0] == "appeals"} == set()
+        got = parse_bytes(render_text.tab_rows(doc, rng).encode("utf-8"), "page.txt")
+        assert {key for key in _differences(got, doc, values) if key[0] == "appeals"} == set()
+
+
+def test_sections_in_one_grid_read_no_blank_value_as_a_merged_label_s():
+    """Several sections drawn in one table, copied as its whole grid with merged cells written
+    into each position (docling): a section 二 row is as wide as the table, its covered
+    positions blank behind its values. A row with a blank first value and a merged value copied
+    behind it (行政事业性收费 | 空 | 3 | 3 | 空 …) reads two ways, a merged label's blank in front
+    or a blank value; with the blanks behind, it was read the first way, unflagged, and the 3
+    went to the column before. It gives no values, and says why."""
+    for k in range(80):
+        template, year = FORMATS[k % len(FORMATS)]
+        rng = random.Random(f"one-grid-docling:{k}")
+        doc, values = _document(rng, template, year, one_table=True)
+        got = parse_bytes(render_text.grid_markdown(doc, rng).encode("utf-8"), "page.md")
+        assert _wrong(got, doc, values) == {}
+
+
 _NOT_PINNED = {
     "moved beside it": lambda t, rng: _headings_as(
         _swapped(t, "nonprofit", "legal_service"), {rng.choice(("nonprofit", "legal_service")): ""}
@@ -624,6 +695,31 @@ def test_two_unreadable_headings_side_by_side_give_no_number(rendering: str):
             assert "cells_unplaced" in got.flags, pair
         else:
             assert _differences(got, doc, values) == {}, pair
+
+
+def test_a_flipbook_copy_of_two_unreadable_headings_side_by_side_gives_no_number_under_them():
+    """A flipbook viewer's text writes the header's characters one a line; two headings next to
+    each other not read (口口口口 over 口口口口, or one blank and one not read) leave a run of
+    marks for which nobody can tell how many headings it holds. The header spelled nothing
+    then, and every value was read in the template's order, flagged as a guess: a pair drawn
+    the other way round read swapped. The marks stand for the headings not named between
+    their neighbours, whose values are not read; the five named are read."""
+    for k in range(20):
+        template, year = FORMATS[k % len(FORMATS)]
+        rng = random.Random(f"flipbook-unread-two:{k}")
+        i = k % 4
+        pair = (_ORG[i], _ORG[i + 1])
+        marks = {pair[0]: rng.choice(_UNREAD), pair[1]: rng.choice(("", *_UNREAD))}
+        doc, values = _document(rng, template, year)
+        doc = _requests_table(
+            doc,
+            lambda t, p=pair, m=marks, s=k % 2 == 0: _headings_as(_swapped(t, *p) if s else t, m),
+        )
+        got = parse_bytes(render_text.flipbook(doc, rng).encode("utf-8"), "page.txt")
+        assert _wrong(got, doc, values) == {}, pair
+        assert not _read_columns(got) & set(pair), pair
+        assert "column_order_guessed" not in got.flags, got.problems
+        assert any("side by side" in p for p in got.problems), got.problems
 
 
 # --- a Traditional Chinese mirror that credits the web before the title ------------------------

@@ -805,6 +805,7 @@ def assemble(s: Scan, template: str) -> Sections:
     # a block whose header is on the page: the unit it states, or "" where it states none
     units = {b: header_unit(h) or "" for b, h in s.block_headers.items()}
     cells_left_out = _leaves_cells_out(s.rows, template)
+    blanks_written = _writes_blank_cells(s.rows)
     for section in contract.SECTIONS:
         raw = [r for r in s.rows if r.section == section]
         if section == "appeals":
@@ -816,6 +817,7 @@ def assemble(s: Scan, template: str) -> Sections:
                 s.appeal_header_lost,
                 cells_left_out,
                 s.appeal_header_unread,
+                blanks_written,
             )
         else:
             got, ok = _table(
@@ -848,6 +850,19 @@ def _bare_lines(tokens: list[Token]) -> bool:
     does (a copy whose cells were paragraphs, with empty lines between them)."""
     one_a_line = len({t.tr for t in tokens}) == len(tokens)
     return one_a_line and all(t.table == 0 and (t.kind == LINE or not t.text) for t in tokens)
+
+
+def _writes_blank_cells(rows: list[RawRow]) -> bool:
+    """Whether the copy writes its blank cells: a row shows an empty cell before one with
+    text. A copy that shows none may leave every blank cell out, not only a row's last ones."""
+    for r in rows:
+        seen_blank = False
+        for t in r.values:
+            if not labels.norm(t.text):
+                seen_blank = True
+            elif seen_blank:
+                return True
+    return False
 
 
 def _leaves_cells_out(rows: list[RawRow], template: str) -> bool:
@@ -2058,6 +2073,14 @@ def _header_columns(header: list[str]) -> list[str]:
     if "法人或其他组织" not in header or not subs:
         return [w for w in header if not any(n in w for n in _HEADER_NON_COLUMNS)]
     level3_start = subs[0]
+    # level 2 whole (自然人 | 法人或其他组织 | 总计 read): a word not read after it is the
+    # group's first heading, not read
+    while (
+        level3_start > 0
+        and labels.not_read(header[level3_start - 1])
+        and {"自然人", "法人或其他组织", "总计"} <= set(header[: level3_start - 1])
+    ):
+        level3_start -= 1
     level2 = header[:level3_start]
     level3 = [w for w in header[level3_start:] if w not in ("总计",)]
     split = level2.index("法人或其他组织") if "法人或其他组织" in level2 else len(level2)
@@ -2261,6 +2284,23 @@ def _fits(row: list[str], pattern: tuple[str, ...]) -> tuple[list[str], list[str
         [pattern[k] for k in holes if k not in beside],
         [pattern[k] for k in beside if pattern[k] != _GROUP],
     )
+
+
+def _fits_marks_for_several(
+    row: list[str], pattern: tuple[str, ...]
+) -> tuple[list[str], list[str]] | None:
+    """Where the row's one word of marks for characters not read (a copy that writes a
+    heading's characters one a line, and lost them: 口口口口口口口口) stands where the pattern has
+    more headings than the row has words: how many headings' characters the marks are is not
+    known, and they stand for as many as the row lacks, side by side (_fits): the headings
+    there are placed by none. None where the row has another number of such words, or the
+    pattern does not fit so either."""
+    short = len(pattern) - len(row)
+    marks = [k for k, w in enumerate(row) if labels.not_read(w)]
+    if short <= 0 or len(marks) != 1:
+        return None
+    at = marks[0]
+    return _fits([*row[:at], *[row[at]] * (short + 1), *row[at + 1 :]], pattern)
 
 
 def _header_rows_of_words(grid: list[list[str]], read_as: dict[str, str]) -> list[list[str]]:
@@ -2558,7 +2598,9 @@ def _judge_header_row(
         words = words[1:]
     if len(words) > widest + 1 or not any(w not in named and _unread_heading(w) for w in words):
         return False
-    fits = [f for p in drawn if (f := _fits(words, p)) is not None]
+    fits = [f for p in drawn if (f := _fits(words, p)) is not None] or [
+        f for p in drawn if (f := _fits_marks_for_several(words, p)) is not None
+    ]
     beside: list[str] = []
     if fits:
         held, beside = min(fits, key=lambda f: len(f[1]))
@@ -2987,7 +3029,11 @@ def _align_in_place_blanks(
     withheld: set[str] = set()
     for code, r, lead_run in in_front:
         extra = len(r.values) - width[code]
-        ambiguous = lead_run == extra and _repeats_at_end(r.values, extra)
+        # (section 二's row's cells before the covered positions behind it: a table wider than
+        # the section's, several sections in one, writes them after every row's values; the
+        # requests rows' zeros end in equal cells by themselves)
+        ends = len(r.values) - (extra - lead_run if section == "proactive" else 0)
+        ambiguous = _repeats_at_end(r.values[:ends], lead_run)
         if ambiguous and (behind or (section == "proactive" and not front)):
             if behind and not front:
                 problems.append(
@@ -3202,6 +3248,7 @@ def _appeals(
     lost: list[str] | None = None,
     cells_left_out: bool = False,
     unread: list[tuple[int, str, int]] | None = None,
+    blanks_written: bool = True,
 ) -> tuple[list[Cell], bool]:
     per_row: dict[str, list[Token | None]] = {}
     parts: list[RawRow] = []  # the rows of values read as the single 15-cell row
@@ -3268,7 +3315,7 @@ def _appeals(
     single_row = bool(sequence) and not per_row
     if single_row:
         complete = _appeals_sequence(
-            sequence, parts, cut, per_row, problems, spanned, cells_left_out
+            sequence, parts, cut, per_row, problems, spanned, cells_left_out, blanks_written
         )
     else:
         complete = len(per_row) == 3 and all(len(v) == 5 for v in per_row.values())
@@ -3471,9 +3518,11 @@ def _appeals_sequence(
     problems: Problems,
     spanned: set[int] | frozenset[int],
     cells_left_out: bool = False,
+    blanks_written: bool = True,
 ) -> bool:
     """The national layout's single row of 15 values, review then the two litigation groups,
-    into `per_row`. Returns whether all 15 were read."""
+    into `per_row`. Returns whether all 15 were read. `blanks_written`: the copy shows a
+    blank cell somewhere before one with text (_writes_blank_cells)."""
     if (
         len(sequence) > 15
         and not labels.norm(sequence[0].text)
@@ -3519,6 +3568,9 @@ def _appeals_sequence(
         # values) draws no blank cell anywhere: its missing cells may be any of the row's, not
         # only its last ones
         last_row = last_row and all(t.x is None and not t.spaced for t in sequence)
+        # a copy that shows no blank cell anywhere may have left any of them out, not only
+        # the row's last ones (a browser copy that drops empty cells)
+        last_row = last_row and blanks_written
         # only the last group's last cells may be missing (review and direct litigation shown
         # in full): fewer cells are merged ones as likely as empty ones
         if (

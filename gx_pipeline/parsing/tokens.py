@@ -761,6 +761,20 @@ def text_tokens(text: str) -> list[Token]:
     lines = text.splitlines()
     # a Markdown table (`| a | b |` over a `|---|---|` row) opens every row with a bar
     markdown = any(_MD_SEPARATOR.match(line) for line in lines)
+    # one whose separator rows have no outer bars (---|---) writes none on its rows either (a
+    # row opens with its label): a bar at a row's end (a blank last cell: `0 | 0 | `) or start
+    # (` | 0`) is a separator, and the blank cell beyond it is the row's. Rows that all open
+    # and end with a bar have outer bars, whatever the separator rows write
+    bare = markdown and not any(
+        line.strip().startswith("|") or line.strip().endswith("|")
+        for line in lines
+        if _MD_SEPARATOR.match(line)
+    )
+    bare = bare and any(
+        "|" in line and not (line.strip().startswith("|") and line.strip().endswith("|"))
+        for line in lines
+        if not _MD_SEPARATOR.match(line)
+    )
     # a bar closes the cell before it, also with the space pipe rows write after every bar
     ends_cleanly = text.endswith(("\n", "\r")) or text.rstrip(" \t").endswith("|")
     # how this copy writes its cell-per-line tables decides what a line of bars is
@@ -813,7 +827,12 @@ def text_tokens(text: str) -> list[Token]:
             line = _MD_MARKUP.sub("", line)
             # a row's opening bar; also on a last line the file cuts before its closing bar
             cut_here = no == len(lines) and not ends_cleanly
-            if line.startswith("|") and (line.endswith("|") or cut_here) and len(line) > 1:
+            if (
+                not bare
+                and line.startswith("|")
+                and (line.endswith("|") or cut_here)
+                and len(line) > 1
+            ):
                 line = line[1:].strip()
         elif line[0] == "#" and (heading := _MD_HEADING.match(line)):
             line = line[heading.end() :]  # a Markdown heading in a copy without its tables
@@ -905,7 +924,7 @@ def text_tokens(text: str) -> list[Token]:
             fields = fields[1:]
             open_row = True
         row_end = ROW_END
-        if fields and line.endswith("|"):
+        if fields and line.endswith("|") and not bare:
             fields = fields[:-1]  # the empty text after the closing separator
             if len(fields) > 1 and fields[-1] == "":
                 # bars with nothing between them at the end of the line: fillers for the grid
@@ -1088,16 +1107,23 @@ def _two_cells(tokens: list[Token], a: int, b: int) -> bool:
 def _spelled(pieces: list[str]) -> list[int] | None:
     """Where a run of short pieces splits into headings or row labels of the tables
     (labels.names_a_cell), when it splits one way only: the end of each word, in pieces. None
-    otherwise."""
+    otherwise. A run of pieces of marks for characters not read (口 / 口 / 口 / 口 between
+    科研机构 and 其他) is one word, a heading not read (_unread_words)."""
     n = len(pieces)
     at = [0]  # where each piece starts in the run's text
     for p in pieces:
         at.append(at[-1] + len(p))
     text = "".join(pieces)
+    unread = _unread_words(pieces)
     ways = [1] + [0] * n  # ways of splitting the first k pieces, counted up to 2
     back = [0] * (n + 1)
     for end in range(1, n + 1):
         for start in range(end - 1, -1, -1):
+            if (start, end) in unread:
+                if ways[start]:
+                    ways[end] = min(2, ways[end] + ways[start])
+                    back[end] = start
+                continue
             if at[end] - at[start] > _LONGEST_LABEL:
                 break
             if ways[start] and labels.names_a_cell(text[at[start] : at[end]]):
@@ -1111,6 +1137,28 @@ def _spelled(pieces: list[str]) -> list[int] | None:
         ends.append(end)
         end = back[end]
     return ends[::-1]
+
+
+def _unread_words(pieces: list[str]) -> set[tuple[int, int]]:
+    """The runs of pieces of one character each written as a mark for a character not read
+    (口, □, �), as (start, end) in pieces, in a run whose other pieces are read: each run a
+    word, where a heading written a character a line lost its characters. How many headings a
+    run of marks holds is not known (口口口口口口口口 may be two side by side): it stands as one
+    word not read, and the header's judges say which columns that leaves in doubt. A run of
+    marks alone spells nothing; a piece of several marks (a cell's heading misread whole)
+    is no piece of a word."""
+    marks = [len(p) == 1 and labels.not_read(p) for p in pieces]
+    if all(marks):
+        return set()
+    out: set[tuple[int, int]] = set()
+    start = None
+    for k, mark in enumerate([*marks, False]):
+        if mark and start is None:
+            start = k
+        elif not mark and start is not None:
+            out.add((start, k))
+            start = None
+    return out
 
 
 def _closes_a_label(text: str) -> bool:
