@@ -20,6 +20,7 @@ from gx_pipeline.staging.pool import (
     WORKER_DIED,
     PageParser,
     parse_raw,
+    read_at_most,
     too_slow,
 )
 from gx_pipeline.staging.tables import LoadedReport, Quarantined, RawFile
@@ -128,6 +129,24 @@ def _slow_page(folder: Path) -> Path:
     words = "XX区人民政府政府信息公开工作年度报告"
     page.write_bytes((words * (1_600_000 // len(words))).encode("utf-8"))
     return page
+
+
+@pytest.mark.parametrize("size", [0, 1, 9, 10, 11, 50])
+@pytest.mark.parametrize("grown", [0, 1, 30])
+def test_a_page_is_read_as_a_read_of_the_limit_reads_it(tmp_path, monkeypatch, size, grown):
+    """read_at_most(f, 11) gives f.read(11), whatever the file's size, also for a file that grew
+    after its size was asked for."""
+    path = tmp_path / "page.html"
+    path.write_bytes(bytes(range(size + grown)))
+    with path.open("rb") as f:
+        expected = f.read(11)
+    real = os.fstat
+    monkeypatch.setattr(
+        "gx_pipeline.staging.pool.os.fstat",
+        lambda fd: os.stat_result((0, 0, 0, 0, 0, 0, size, 0, 0, 0)) if fd > 2 else real(fd),
+    )
+    with path.open("rb") as f:
+        assert read_at_most(f, 11) == expected
 
 
 def test_a_page_the_parser_does_not_finish_in_time_is_quarantined_and_the_next_parses(tmp_path):

@@ -68,6 +68,7 @@ FIGURES: tuple[str, ...] = tuple(_FIGURES)
 #: figure: 行政复议被纠错1件, 行政诉讼结果败诉1件 (an outcome), 其中… (a subset)
 _PART = re.compile(r"维持|纠正|纠错|撤销|驳回|确认|结果|审结|败诉|胜诉|其中|其他|以外")
 _SENTENCE_END = re.compile(r"(?<=[。；;！!？?\n])")
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
@@ -103,11 +104,15 @@ def stated_figures(report: Report) -> list[StatedFigure]:
     """Every figure of `report`'s narrative that a table holds, in reading order."""
     if not report.narrative:
         return []
-    grid = report.grid()
+    grid: dict | None = None  # made when a figure is found: most reports' prose states none
     out: list[StatedFigure] = []
     for section, text in report.narrative.items():
         for number, sentence in enumerate(sentences(text), start=1):
             clean = unicodedata.normalize("NFKC", sentence)
+            if _DIGIT.search(clean) is None:
+                # every figure's pattern reads its number in digits: ~60% of a report's
+                # sentences have none (0.11 -> 0.06 ms a report)
+                continue
             for figure, (pattern, cells_by_template) in _FIGURES.items():
                 cells = cells_by_template.get(report.template or "", cells_by_template.get("*"))
                 if cells is None:
@@ -115,6 +120,7 @@ def stated_figures(report: Report) -> list[StatedFigure]:
                 found_here = [m for m in pattern.finditer(clean) if not _PART.search(m.group(0))]
                 for k, m in enumerate(found_here, start=1):
                     stated = int(next(g for g in m.groups() if g is not None))
+                    grid = report.grid() if grid is None else grid
                     found = _compare(section, number, sentence, figure, stated, cells, grid)
                     out.append(replace(found, occurrence=k))
     return out

@@ -26,7 +26,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import BinaryIO, Self
 
 from gx_pipeline.documents import page_kind, word
 from gx_pipeline.machine import available_cores, process_alive
@@ -109,6 +109,18 @@ def time_limit(seconds: float) -> Iterator[None]:
                 signal.setitimer(signal.ITIMER_REAL, max(left, 1e-6))
 
 
+def read_at_most(f: BinaryIO, limit: int) -> bytes:
+    """What f.read(limit) reads (up to `limit` bytes, fewer at the end of the file), without
+    asking for `limit` bytes at once: Python makes a buffer of the size asked for before it
+    reads, 32 MiB for a page of ~90 KB (0.07 against 0.02 ms a page). The file's size now is
+    asked for first, and a file that grew since is read on to the limit."""
+    size = os.fstat(f.fileno()).st_size
+    data = f.read(min(size + 1, limit))
+    if size + 1 < limit and len(data) == size + 1:  # it grew: read on, as f.read(limit) would
+        data += f.read(limit - len(data))
+    return data
+
+
 def parse_raw(
     raw: RawFile, max_bytes: int = MAX_PAGE_BYTES, max_seconds: float = PAGE_SECONDS
 ) -> Outcome:
@@ -119,7 +131,7 @@ def parse_raw(
     `max_seconds` is quarantined saying so (0: no limit)."""
     try:
         with open_file(Path(raw.path)) as f:
-            data = f.read(max_bytes + 1)
+            data = read_at_most(f, max_bytes + 1)
     except OSError as err:
         return Quarantined(raw, "parse", f"cannot read the file: {err.strerror or err}")
     if len(data) > max_bytes:

@@ -8,11 +8,31 @@ from __future__ import annotations
 
 import pandas as pd
 import pandera.pandas as pa
+from pandera import dtypes
+from pandera.engines import pandas_engine
 from pandera.typing import Series
 
 from gx_pipeline import contract, documents, regions, trust
 from gx_pipeline.agencies import figures
 from gx_pipeline.parsing import narrative
+
+
+@pandas_engine.Engine.register_dtype
+@dtypes.immutable(init=True)
+class Text(pandas_engine.STRING):
+    """A text column (pandas' `str`, held in Arrow): what `Series[str]` means, with the dtype
+    checked as a dtype. Handed the column, pandera's own check answers with one bool a row and
+    then formats an empty table of failure cases into a message for every text column of every
+    batch, passed or not (~0.2 ms a page of the year's validation). A column of another dtype
+    (object, numbers) is checked by pandera's own rule, row by row, as before."""
+
+    storage: str = "pyarrow"
+
+    def check(self, pandera_dtype: dtypes.DataType, data_container: object = None) -> object:
+        if isinstance(pandera_dtype, pandas_engine.STRING) and pandera_dtype.type == self.type:
+            return True
+        return super().check(pandera_dtype, data_container)
+
 
 _SHA256 = r"^[0-9a-f]{64}$"
 _ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
@@ -22,15 +42,15 @@ def _fact_model(section_code: str) -> type[pa.DataFrameModel]:
     row_codes, col_codes = contract.all_codes(section_code)
 
     class Fact(pa.DataFrameModel):
-        report_id: Series[str] = pa.Field(str_length=16)
+        report_id: Series[Text] = pa.Field(str_length=16)
         report_year: Series[int] = pa.Field(ge=2019)
-        section: Series[str] = pa.Field(isin=[section_code])
-        row: Series[str] = pa.Field(isin=sorted(row_codes))
-        col: Series[str] = pa.Field(isin=sorted(col_codes))
-        label: Series[str] = pa.Field(str_length={"min_value": 1})
-        col_label: Series[str]
+        section: Series[Text] = pa.Field(isin=[section_code])
+        row: Series[Text] = pa.Field(isin=sorted(row_codes))
+        col: Series[Text] = pa.Field(isin=sorted(col_codes))
+        label: Series[Text] = pa.Field(str_length={"min_value": 1})
+        col_label: Series[Text]
         value: Series[float] = pa.Field(nullable=True)
-        raw: Series[str] = pa.Field(nullable=True)
+        raw: Series[Text] = pa.Field(nullable=True)
         source_table: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
         source_tr: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
         source_td: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
@@ -54,44 +74,44 @@ ProactiveFacts = _fact_model("proactive")
 
 
 class ReportDim(pa.DataFrameModel):
-    report_id: Series[str] = pa.Field(str_length=16, unique=True)
+    report_id: Series[Text] = pa.Field(str_length=16, unique=True)
     report_year: Series[int] = pa.Field(ge=2019)
     stated_year: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=2000, le=2100)
-    agency: Series[str] = pa.Field(nullable=True)
-    province: Series[str] = pa.Field(nullable=True)
-    city: Series[str] = pa.Field(nullable=True)
-    county: Series[str] = pa.Field(nullable=True)
-    division_code: Series[str] = pa.Field(nullable=True, str_matches=r"^\d{6}$")
-    admin_level: Series[str] = pa.Field(nullable=True, isin=list(regions.LEVELS))
-    published: Series[str] = pa.Field(nullable=True, str_matches=_ISO_DATE)
-    template: Series[str] = pa.Field(nullable=True, isin=list(contract.TEMPLATES))
-    source: Series[str] = pa.Field(unique=True)
-    raw_sha256: Series[str] = pa.Field(str_matches=_SHA256)
+    agency: Series[Text] = pa.Field(nullable=True)
+    province: Series[Text] = pa.Field(nullable=True)
+    city: Series[Text] = pa.Field(nullable=True)
+    county: Series[Text] = pa.Field(nullable=True)
+    division_code: Series[Text] = pa.Field(nullable=True, str_matches=r"^\d{6}$")
+    admin_level: Series[Text] = pa.Field(nullable=True, isin=list(regions.LEVELS))
+    published: Series[Text] = pa.Field(nullable=True, str_matches=_ISO_DATE)
+    template: Series[Text] = pa.Field(nullable=True, isin=list(contract.TEMPLATES))
+    source: Series[Text] = pa.Field(unique=True)
+    raw_sha256: Series[Text] = pa.Field(str_matches=_SHA256)
     size: Series[int] = pa.Field(ge=0)
     generated: Series[bool]
-    parser_version: Series[str]
+    parser_version: Series[Text]
     cell_count: Series[int] = pa.Field(ge=1)
-    problems: Series[str]
+    problems: Series[Text]
     problem_count: Series[int] = pa.Field(ge=0)
-    incomplete_sections: Series[str]
-    trust_status: Series[str] = pa.Field(isin=list(trust.STATUSES))
-    trust_reasons: Series[str]
+    incomplete_sections: Series[Text]
+    trust_status: Series[Text] = pa.Field(isin=list(trust.STATUSES))
+    trust_reasons: Series[Text]
     tally_passed: Series[int] = pa.Field(ge=0)
     tally_failed: Series[int] = pa.Field(ge=0)
     tally_not_assessable: Series[int] = pa.Field(ge=0)
-    content_fingerprint: Series[str] = pa.Field(nullable=True, str_length=16)
-    document_kind: Series[str] = pa.Field(isin=list(documents.KINDS))
-    address: Series[str] = pa.Field(nullable=True)
-    page_address: Series[str] = pa.Field(nullable=True)
-    region_source: Series[str] = pa.Field(nullable=True, isin=list(regions.SOURCES))
-    organ: Series[str] = pa.Field(nullable=True)
-    organ_key: Series[str] = pa.Field(nullable=True)
-    site_address: Series[str] = pa.Field(nullable=True, str_matches=r"^https?://")
-    site_host: Series[str] = pa.Field(nullable=True)
-    site_code: Series[str] = pa.Field(nullable=True, str_length=10)
+    content_fingerprint: Series[Text] = pa.Field(nullable=True, str_length=16)
+    document_kind: Series[Text] = pa.Field(isin=list(documents.KINDS))
+    address: Series[Text] = pa.Field(nullable=True)
+    page_address: Series[Text] = pa.Field(nullable=True)
+    region_source: Series[Text] = pa.Field(nullable=True, isin=list(regions.SOURCES))
+    organ: Series[Text] = pa.Field(nullable=True)
+    organ_key: Series[Text] = pa.Field(nullable=True)
+    site_address: Series[Text] = pa.Field(nullable=True, str_matches=r"^https?://")
+    site_host: Series[Text] = pa.Field(nullable=True)
+    site_code: Series[Text] = pa.Field(nullable=True, str_length=10)
     #: written by the agencies rebuild after the load, never staged
-    agency_id: Series[str] = pa.Field(nullable=True)
-    agency_match: Series[str] = pa.Field(nullable=True)
+    agency_id: Series[Text] = pa.Field(nullable=True)
+    agency_match: Series[Text] = pa.Field(nullable=True)
 
     @pa.dataframe_check
     def agency_is_not_staged(cls, df: pd.DataFrame) -> Series[bool]:
@@ -110,10 +130,10 @@ class ReportDim(pa.DataFrameModel):
 
 
 class ReportText(pa.DataFrameModel):
-    report_id: Series[str] = pa.Field(str_length=16)
+    report_id: Series[Text] = pa.Field(str_length=16)
     report_year: Series[int] = pa.Field(ge=2019)
-    section: Series[str] = pa.Field(isin=[*narrative.SECTIONS, narrative.PREAMBLE])
-    text: Series[str] = pa.Field(str_length={"min_value": 1})
+    section: Series[Text] = pa.Field(isin=[*narrative.SECTIONS, narrative.PREAMBLE])
+    text: Series[Text] = pa.Field(str_length={"min_value": 1})
 
     class Config:
         strict = True
@@ -121,18 +141,18 @@ class ReportText(pa.DataFrameModel):
 
 
 class NarrativeFigures(pa.DataFrameModel):
-    report_id: Series[str] = pa.Field(str_length=16)
+    report_id: Series[Text] = pa.Field(str_length=16)
     report_year: Series[int] = pa.Field(ge=2019)
-    section: Series[str] = pa.Field(isin=[*narrative.SECTIONS, narrative.PREAMBLE])
+    section: Series[Text] = pa.Field(isin=[*narrative.SECTIONS, narrative.PREAMBLE])
     sentence_no: Series[int] = pa.Field(ge=1)
     occurrence: Series[int] = pa.Field(ge=1)
-    sentence: Series[str] = pa.Field(str_length={"min_value": 1})
-    figure: Series[str] = pa.Field(isin=list(figures.FIGURES))
+    sentence: Series[Text] = pa.Field(str_length={"min_value": 1})
+    figure: Series[Text] = pa.Field(isin=list(figures.FIGURES))
     stated: Series[float] = pa.Field(ge=0)
-    cells: Series[str]
+    cells: Series[Text]
     table_value: Series[float] = pa.Field(nullable=True)
-    status: Series[str] = pa.Field(isin=list(figures.STATUSES))
-    note: Series[str]
+    status: Series[Text] = pa.Field(isin=list(figures.STATUSES))
+    note: Series[Text]
 
     class Config:
         strict = True
@@ -141,26 +161,26 @@ class NarrativeFigures(pa.DataFrameModel):
 
 class Quarantine(pa.DataFrameModel):
     report_year: Series[int] = pa.Field(ge=2019)
-    source: Series[str] = pa.Field(unique=True)
+    source: Series[Text] = pa.Field(unique=True)
     #: null for an entry that was not read (a FIFO, a socket, a link out of data/raw ...)
-    raw_sha256: Series[str] = pa.Field(nullable=True, str_matches=_SHA256)
+    raw_sha256: Series[Text] = pa.Field(nullable=True, str_matches=_SHA256)
     size: Series[int] = pa.Field(ge=0)
-    stage: Series[str] = pa.Field(isin=["inventory", "parse", "validate", "load"])
-    reason: Series[str] = pa.Field(str_length={"min_value": 1})
+    stage: Series[Text] = pa.Field(isin=["inventory", "parse", "validate", "load"])
+    reason: Series[Text] = pa.Field(str_length={"min_value": 1})
 
     class Config:
         strict = True
 
 
 class TallyResults(pa.DataFrameModel):
-    report_id: Series[str] = pa.Field(str_length=16)
+    report_id: Series[Text] = pa.Field(str_length=16)
     report_year: Series[int] = pa.Field(ge=2019)
-    identity: Series[str] = pa.Field(isin=sorted(contract.IDENTITIES))
-    subject: Series[str]
+    identity: Series[Text] = pa.Field(isin=sorted(contract.IDENTITIES))
+    subject: Series[Text]
     left_value: Series[float]
     right_value: Series[float]
     difference: Series[float]
-    status: Series[str] = pa.Field(isin=list(contract.TALLY_STATUSES))
+    status: Series[Text] = pa.Field(isin=list(contract.TALLY_STATUSES))
 
     class Config:
         strict = True

@@ -382,33 +382,48 @@ def tally_frame(
     evaluated: Sequence[Sequence[tally.TallyResult]] | None = None,
 ) -> pd.DataFrame:
     """The rows of tally_results: every identity evaluated on every report, staged with its
-    facts so that a year is never written without its tally."""
+    facts so that a year is never written without its tally. Built column by column: ~40 rows
+    a report, and a dict a row cost 0.06-0.08 ms a page to make and turn into a frame (0.03 so)."""
     reports = list(reports)
     evaluated = evaluations(reports) if evaluated is None else evaluated
-    records = [
+    ids: list[str] = []
+    identities: list[str] = []
+    subjects: list[str] = []
+    lefts: list[float] = []
+    rights: list[float] = []
+    differences: list[float] = []
+    statuses: list[str] = []
+    for loaded, results in zip(reports, evaluated, strict=True):
+        ids.extend([loaded.report_id] * len(results))
+        for t in results:
+            identities.append(t.identity)
+            subjects.append(t.subject)
+            lefts.append(t.left)
+            rights.append(t.right)
+            differences.append(t.difference)
+            statuses.append(t.status)
+    frame = pd.DataFrame(
         {
-            "report_id": loaded.report_id,
+            "report_id": ids,
             "report_year": year,
-            "identity": t.identity,
-            "subject": t.subject,
-            "left_value": t.left,
-            "right_value": t.right,
-            "difference": t.difference,
-            "status": t.status,
-        }
-        for loaded, results in zip(reports, evaluated, strict=True)
-        for t in results
-    ]
-    return _frame(
-        records,
-        TALLY_COLUMNS,
-        {
-            "report_year": "int64",
-            "left_value": "float64",
-            "right_value": "float64",
-            "difference": "float64",
+            "identity": identities,
+            "subject": subjects,
+            "left_value": lefts,
+            "right_value": rights,
+            "difference": differences,
+            "status": statuses,
         },
+        columns=TALLY_COLUMNS,
     )
+    return frame.astype({c: _TALLY_DTYPES.get(c, "str") for c in TALLY_COLUMNS})
+
+
+_TALLY_DTYPES = {
+    "report_year": "int64",
+    "left_value": "float64",
+    "right_value": "float64",
+    "difference": "float64",
+}
 
 
 def year_frames(
