@@ -538,3 +538,35 @@ def test_conversion_folders_named_the_old_way_are_removed_once_no_conversion_can
     word.end_orphaned_conversions()
 
     assert {p.name for p in tmp_path.iterdir()} == fresh
+
+
+def test_the_sweep_leaves_folders_a_conversion_did_not_make(tmp_path, monkeypatch):
+    """The temporary directory is shared: a folder another user made there, or one of ours that
+    only begins like a conversion's (gx-doc-notes-2024), untouched for an hour, was removed with
+    everything in it (as root, whoever's). Only the folders a conversion names, of this user,
+    are removed."""
+    import os
+    import tempfile
+    import time
+
+    from gx_pipeline.documents import word
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    hour_ago = time.time() - 3600
+    ours = "gx-doc-4194000-123456-k2j3h4x_"
+    not_a_conversions = {"gx-doc-notes-2024", "gx-doc-drafts", "gx-doc-4194000-123456-my-thesis"}
+    others = "gx-doc-q8r7s6t5"
+    for name in {ours, others} | not_a_conversions:
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "chapter.txt").write_text("mine")
+        os.utime(tmp_path / name, (hour_ago, hour_ago))
+    if os.getuid() == 0:  # only root can make a folder another user's
+        os.chown(tmp_path / others, 65534, 65534)
+
+    word.end_orphaned_conversions()
+
+    left = {p.name for p in tmp_path.iterdir()}
+    assert ours not in left
+    assert left >= not_a_conversions
+    if os.getuid() == 0:
+        assert others in left
