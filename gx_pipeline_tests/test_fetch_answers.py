@@ -157,6 +157,47 @@ def test_a_page_that_only_mentions_an_error_or_a_status_code_is_archived(
     assert (summary.fetched, summary.failed) == (1, 0)
 
 
+#: report pages whose report the parser cannot read on them (scanned images, an OFD file, a
+#: viewer), each with words an error page uses in a sense of their own
+_UNREAD_REPORT = (
+    "<p><img src='/u/2024/r1.jpg'><img src='/u/2024/r2.jpg'></p>",
+    "<p>附件：<a href='/u/2024/report.ofd'>报告.ofd</a></p>",
+    "<iframe src='/viewer.html?file=r.ofd' width='100%'></iframe>",
+)
+_ORDINARY_WORDS = (
+    "<h3>一、坚决维护中央权威，推进政务公开</h3>",
+    "<p>如无法访问附件，请与本单位联系。</p>",
+    "<div>主办：某镇人民政府 网站维护中心：某县信息中心</div>",
+    "<div>本站已部署网站防火墙，恶意访问将被拦截</div>",
+    "<h2>（二）信息已删除或已过期的处理情况</h2>",
+)
+_REPORT_TITLES = (
+    "某镇2023年政府信息公开工作年度报告",
+    "某县人民政府办公室2023年度政府信息公开工作报告（第404期）",
+    "2023年政务公开年报_某区人民政府",
+)
+
+
+@pytest.mark.parametrize("title", _REPORT_TITLES)
+@pytest.mark.parametrize("words", _ORDINARY_WORDS)
+@pytest.mark.parametrize("report", _UNREAD_REPORT)
+def test_a_page_named_as_the_report_is_no_error_page_for_words_in_its_text(
+    title: str, words: str, report: str
+) -> None:
+    """A page whose title names the annual report, its report as images or a file the page's
+    reader does not take, is the report whatever its narrative or footer says (坚决维护中央权威,
+    如无法访问附件, 网站维护中心, 防火墙, 已删除): taken for an error page, it failed on every
+    fetch and was never archived. An error page does not carry a report's title."""
+    from gx_pipeline.fetch.error_pages import not_the_report
+
+    page = (
+        f'<html><head><meta charset="utf-8"><title>{title}</title></head><body>'
+        f"<h1>{title}</h1><p>发布日期：2024-01-20</p>{report}{words}</body></html>"
+    ).encode()
+    address = "https://www.example.gov.cn/art/2024/1/20/art_1.html"
+    assert not_the_report(page, address, "text/html; charset=utf-8") is None
+
+
 @pytest.mark.parametrize(
     ("lines", "refusal"),
     [

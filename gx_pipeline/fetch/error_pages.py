@@ -8,6 +8,12 @@ the report when it is empty, when it is a page without the report whose title, h
 text says it is an error, or when it is a page without the report at an address whose archived
 version held one.
 
+A page whose title or a heading names the annual report (政府信息公开工作年度报告, 政务公开年报)
+is not read for an error's words: its narrative and its footer use them in a sense of their own
+(坚决维护中央权威, 如无法访问附件, 网站防火墙, 第404期), and where the parser reads no table on it
+the report is on it as images or in a file it links (OFD). A re-check that finds such a page
+without the tables the archived version had is still a failure (below).
+
 "Without the report" is the parser's word: no cell of the report's tables read, no report
 attached (`notice_attachment`), not a PDF or Word file. A report page whose text happens to say
 404 or 页面不存在 is the report.
@@ -22,6 +28,7 @@ from lxml import etree, html
 from gx_pipeline import documents
 from gx_pipeline.fetch.attachments import ATTACHMENT_KINDS, notice_attachment
 from gx_pipeline.fetch.charset import page_text
+from gx_pipeline.fetch.index_pages import names_a_report
 
 #: what an error, maintenance or block page says of itself
 _ERROR_WORDS = re.compile(
@@ -84,6 +91,8 @@ def _error_said(body: bytes, content_type: str | None) -> str | None:
     text = " ".join(root.text_content().split())
     headings = [_title(body, content_type, root)]
     headings += [" ".join(h.text_content().split()) for h in root.iter("h1", "h2", "h3")]
+    if any(names_a_report(heading) for heading in filter(None, headings)):
+        return None  # an error page does not carry a report's title; the report's words do
     for heading in filter(None, headings):
         if _ERROR_WORDS.search(heading) or _STATUS_CODE.search(heading):
             return heading[:80]

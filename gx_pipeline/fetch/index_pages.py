@@ -69,6 +69,13 @@ def report_links(
     return list(rows.values())
 
 
+def names_a_report(text: str) -> bool:
+    """Whether `text` (a title, a heading) names a disclosure annual report, with or without
+    its year: 政府信息公开工作年度报告, 政务公开年报, 政府信息公开工作报告."""
+    text = _normalise(text)
+    return bool(_REPORT.search(text) and _DISCLOSURE.search(text))
+
+
 def _normalise(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
