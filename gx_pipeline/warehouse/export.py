@@ -16,7 +16,10 @@ report_year back as a column.
 DIR is replaced as a whole or not at all: the export is written into a hidden sibling folder
 (`.DIR.export-<pid>-<token>`) and swapped in once every relation is written, so a relation the
 warehouse no longer has is gone from DIR, and an export that fails part-way leaves the earlier
-one as it was. DIR must be new, empty, or an earlier export (its manifest and folders of
+one as it was. DIR cannot be a mount point (the root of a
+mounted drive, a container's volume), which a rename cannot move: export into a folder under it;
+nor hold the current directory (`--out .`), which the swap would remove from under the shell.
+DIR must be new, empty, or an earlier export (its manifest and folders of
 Parquet/CSV files in the layout above): a folder holding anything else is refused, not emptied.
 The sibling folder of an export that was killed is removed by the next export into DIR.
 
@@ -118,6 +121,22 @@ def export(database: str | Path, fmt: str, out_dir: str | Path) -> Exported:
     if out.parent == out:
         raise ExportError(f"{out} cannot be replaced: export into a folder under it")
     try:
+        cwd = Path.cwd()
+    except OSError:  # the current directory was removed: nothing under `out` is it
+        cwd = Path("/")
+    if cwd == out or out in cwd.parents:
+        raise ExportError(
+            f"{out} holds the current directory, which the swap would remove from under it "
+            f"(the shell left in a removed folder); run gx export from outside it (cd "
+            f"{out.parent}); nothing was exported"
+        )
+    if os.path.ismount(out):
+        raise ExportError(
+            f"{out} is a mount point: the export is written beside it and swapped in by a "
+            f"rename, which a mount point cannot take. Export into a folder under it ("
+            f"{out / 'gx-export'}); nothing was exported"
+        )
+    try:
         conn = duckdb.connect(str(database), read_only=True)
     except duckdb.Error as err:  # missing, not a DuckDB file, or a writer holds its lock
         raise ExportError(f"{database} cannot be opened: {err}; nothing was exported") from None
@@ -146,7 +165,12 @@ def export(database: str | Path, fmt: str, out_dir: str | Path) -> Exported:
             (staged / MANIFEST).write_text(
                 json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
             )
-            _swap_in(staged, out)
+            try:
+                _swap_in(staged, out)
+            except OSError as err:  # a bind mount (EBUSY), the parent's permissions changed
+                raise ExportError(
+                    f"the export could not be swapped in for {out}: {err}; nothing was exported"
+                ) from None
         except BaseException:
             shutil.rmtree(staged, ignore_errors=True)
             raise
