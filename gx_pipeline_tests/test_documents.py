@@ -570,3 +570,28 @@ def test_the_sweep_leaves_folders_a_conversion_did_not_make(tmp_path, monkeypatc
     assert left >= not_a_conversions
     if os.getuid() == 0:
         assert others in left
+
+
+def test_the_folder_of_a_live_conversion_stays_however_long_ago_it_was_touched(
+    tmp_path, monkeypatch
+):
+    """A conversion's time limit is counted on the monotonic clock, which stands still while a
+    laptop sleeps; the folder's age is wall-clock time. A conversion that slept an hour (or a
+    clock set forward) had its folder removed by another gx run's sweep, as left over, while it
+    still converted into it. A folder whose owner is known running stays."""
+    import os
+    import tempfile
+    import time
+
+    from gx_pipeline.documents import word
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    live = tmp_path / f"gx-doc-{word._owner()}-k2j3h4x_"
+    live.mkdir()
+    (live / "report.doc").write_bytes(b"")
+    hour_ago = time.time() - 3600
+    os.utime(live, (hour_ago, hour_ago))
+
+    word.end_orphaned_conversions()
+
+    assert live.is_dir()

@@ -476,14 +476,18 @@ _LEFT_OVER_S = 2 * (CONVERT_TIMEOUT + 5)
 
 
 def _left_over(folder: Path) -> bool:
-    """Whether a conversion's temporary folder is left over: its converting process is gone,
-    or it has been untouched for longer than a conversion lasts. The second also covers the
-    folders that are not judged by their owner (another pid namespace's, no /proc) and those
-    named before they carried their owner's pid namespace (`gx-doc-<pid>-<start>-…`) or any
-    owner (`gx-doc-…`), which stayed for good."""
+    """Whether a conversion's temporary folder is left over: its converting process is gone
+    (where it can be told: this pid namespace's), or else it has been untouched for longer than a
+    conversion lasts. The second covers the folders that are not judged by their owner (another
+    pid namespace's, no /proc) and those named before they carried their owner's pid namespace
+    (`gx-doc-<pid>-<start>-…`) or any owner (`gx-doc-…`), which stayed for good."""
     owner = folder.name[len(_DOC_FOLDER) :].split("-")
-    if len(owner) >= 4 and not _alive("-".join(owner[:3])):
-        return True
+    if len(owner) >= 4:
+        _, started, namespace = owner[:3]
+        if namespace == _pid_namespace() and started:  # judged by its owner alone
+            # the time limit runs on the monotonic clock, which a sleeping machine stops: a
+            # live conversion's folder may be older than a conversion lasts by the wall clock
+            return not _alive("-".join(owner[:3]))
     try:
         return time.time() - folder.lstat().st_mtime > _LEFT_OVER_S
     except OSError:
