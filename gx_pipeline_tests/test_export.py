@@ -334,3 +334,28 @@ def test_an_out_holding_the_current_directory_is_refused(
     assert "the current directory" in err
     assert _files(out) == before
     assert (tmp_path / where).samefile(".")
+
+
+def test_an_export_killed_between_the_swaps_two_renames_gets_its_earlier_export_back(
+    database, tmp_path
+):
+    """Killed (kill -9, the terminal's SIGHUP) after OUT was moved aside and before the new
+    export took its name: OUT is gone, the earlier export in `.OUT.replaced-…`. The next export
+    removed it as a killed export's leftover, and failing too, left no export at all. It is put
+    back as OUT first."""
+    import subprocess
+
+    out = tmp_path / "out"
+    export.export(database, "parquet", out)
+    before = _files(out)
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    out.rename(tmp_path / f".out.replaced-{dead.pid}-abc123")
+    broken = tmp_path / "broken.duckdb"
+    _crafted(broken, {"fact": "view:select * from read_text('/etc/hostname')"})
+
+    with pytest.raises(export.ExportError, match="reads files outside the export"):
+        export.export(broken, "parquet", out)
+
+    assert _files(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.duckdb", "out", "w.duckdb"]

@@ -215,12 +215,18 @@ def _sibling_prefixes(out: Path) -> tuple[str, str]:
 
 def _staging_folder(out: Path) -> Path:
     """A new folder beside `out` for the export to be written into; first removes those that
-    exports killed part-way left (their process is gone)."""
+    exports killed part-way left (their process is gone), except the earlier export one killed
+    between the swap's two renames moved aside, which becomes `out` again."""
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        for sibling in out.parent.iterdir():
+        for sibling in sorted(out.parent.iterdir()):
             pid = _owner(sibling.name, out)
-            if pid is not None and not _alive(pid):
+            if pid is None or _alive(pid):
+                continue
+            if sibling.name.startswith(_sibling_prefixes(out)[1]) and not out.exists():
+                # killed between the swap's two renames: the earlier export is put back
+                sibling.rename(out)
+            else:
                 shutil.rmtree(sibling, ignore_errors=True)
         staged = out.parent / f"{_sibling_prefixes(out)[0]}{os.getpid()}-{secrets.token_hex(4)}"
         staged.mkdir()
