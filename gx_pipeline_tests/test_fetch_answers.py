@@ -223,6 +223,28 @@ def test_a_manifest_row_that_would_misplace_a_page_is_refused_naming_its_line_in
         read_manifest(manifest)
 
 
+@pytest.mark.parametrize(
+    "spelled",
+    [
+        "https://a.gov.cn/nianbao.html#2023",
+        "https://A.GOV.CN/nianbao.html",
+        "HTTPS://a.gov.cn:443/nianbao.html",
+    ],
+    ids=["fragment", "host-case", "default-port"],
+)
+def test_one_page_spelled_two_ways_under_two_years_is_refused(tmp_path: Path, spelled: str) -> None:
+    """A fragment (never sent), the host's case, the scheme's default port: the same page.
+    Written so under 2022 and 2023, it passed the one-address-one-year rule, was fetched once
+    per spelling and placed in both years."""
+    manifest = tmp_path / "m.csv"
+    manifest.write_text(
+        f"address,agency,year\nhttps://a.gov.cn/nianbao.html,甲,2022\n{spelled},甲,2023\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ManifestError, match=r"line 3: .* but line 2 lists it under 2022"):
+        read_manifest(manifest)
+
+
 def test_a_repeated_address_counts_once_with_the_year_a_later_row_gives(tmp_path: Path) -> None:
     manifest = tmp_path / "m.csv"
     manifest.write_text(
