@@ -471,6 +471,29 @@ def test_report_links_takes_the_titles_that_say_work_report_not_annual_report() 
     assert [r.agency for r in rows[:2]] == ["云林街道", "锡山区统计局"]
 
 
+def test_report_links_leave_out_reports_of_part_of_a_year_and_readings_of_the_report() -> None:
+    """公开工作报告 names a quarter's or a half-year's report too (2023年第一季度政府信息公开工作
+    报告, 2023年上半年…, 2023年1-6月…): each was taken as 2023's annual report and placed in
+    2023 beside it. A reading of the report (解读, 图解) is no report either."""
+    links = [
+        ("a.htm", "某区2023年政府信息公开工作报告"),
+        ("b.htm", "某区2023年度政府信息公开工作年度报告（更正）"),
+        ("x1.htm", "某区2023年第一季度政府信息公开工作报告"),
+        ("x2.htm", "某区2023年上半年政府信息公开工作报告"),
+        ("x3.htm", "某区2023年1-6月政府信息公开工作报告"),
+        ("x4.htm", "某区2023年三季度政务公开工作报告"),
+        ("x5.htm", "某区2023年度政府信息公开工作年度报告解读"),
+        ("x6.htm", "图解：某区2023年度政府信息公开工作年度报告"),
+    ]
+    html = "<html><head><title>某区人民政府</title></head><body>"
+    html += "".join(f'<a href="{href}">{text}</a>' for href, text in links) + "</body></html>"
+    rows = report_links(html, "https://www.example.gov.cn/ndbg/")
+    assert [(r.address.rsplit("/", 1)[1], r.year) for r in rows] == [
+        ("a.htm", 2023),
+        ("b.htm", 2023),
+    ]
+
+
 def test_gx_fetch_index_pages_archives_the_reports_and_places_them_in_raw(
     site: Site, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
