@@ -223,6 +223,19 @@ def test_a_manifest_row_that_would_misplace_a_page_is_refused_naming_its_line_in
         read_manifest(manifest)
 
 
+def test_an_error_page_whose_sidebar_names_the_reports_column_is_still_one() -> None:
+    """Only the page's own name (title, h1) keeps its words from being read: an error page in
+    the site's template, its sidebar headed 政府信息公开年报, is an error page."""
+    from gx_pipeline.fetch.error_pages import not_the_report
+
+    page = (
+        '<html><head><meta charset="utf-8"><title>某区人民政府</title></head><body>'
+        "<h3>政府信息公开年报</h3><ul><li>2023年</li></ul><p>对不起，您访问的页面不存在！</p>"
+        "</body></html>"
+    ).encode()
+    assert (not_the_report(page, "https://a.gov.cn/x.html", None) or "").startswith("an error")
+
+
 @pytest.mark.parametrize(
     "spelled",
     [

@@ -8,7 +8,7 @@ the report when it is empty, when it is a page without the report whose title, h
 text says it is an error, or when it is a page without the report at an address whose archived
 version held one.
 
-A page whose title or a heading names the annual report (政府信息公开工作年度报告, 政务公开年报)
+A page whose title or h1 names the annual report (政府信息公开工作年度报告, 政务公开年报)
 is not read for an error's words: its narrative and its footer use them in a sense of their own
 (坚决维护中央权威, 如无法访问附件, 网站防火墙, 第404期), and where the parser reads no table on it
 the report is on it as images or in a file it links (OFD). A re-check that finds such a page
@@ -89,16 +89,22 @@ def _error_said(body: bytes, content_type: str | None) -> str | None:
     if root is None:
         return None
     text = " ".join(root.text_content().split())
-    headings = [_title(body, content_type, root)]
-    headings += [" ".join(h.text_content().split()) for h in root.iter("h1", "h2", "h3")]
-    if any(names_a_report(heading) for heading in filter(None, headings)):
+    title = _title(body, content_type, root)
+    # the page's own name: its title or h1 (a sidebar's h2/h3 may name a column 政府信息公开年报
+    # on any page of the site, an error page too)
+    if any(names_a_report(name) for name in [title or "", *map(_words, root.iter("h1"))]):
         return None  # an error page does not carry a report's title; the report's words do
+    headings = [title, *map(_words, root.iter("h1", "h2", "h3"))]
     for heading in filter(None, headings):
         if _ERROR_WORDS.search(heading) or _STATUS_CODE.search(heading):
             return heading[:80]
     if len(text) <= _SHORT_TEXT and _ERROR_WORDS.search(text):
         return text[:80]
     return None
+
+
+def _words(element: html.HtmlElement) -> str:
+    return " ".join(element.text_content().split())
 
 
 def _root(body: bytes, content_type: str | None) -> html.HtmlElement | None:
