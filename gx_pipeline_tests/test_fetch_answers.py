@@ -237,6 +237,31 @@ def test_an_error_page_whose_sidebar_names_the_reports_column_is_still_one() -> 
 
 
 @pytest.mark.parametrize(
+    "words",
+    [
+        "网站维护中心：某县信息中心",
+        "坚决维护中央权威",
+        "维护中华民族共同体意识",
+        "维护中小企业合法权益",
+    ],
+)
+def test_words_that_only_begin_like_under_maintenance_do_not_make_an_error_page(words: str) -> None:
+    """维护中 (under maintenance) begins 维护中心, 维护中央, 维护中华, 维护中小: a short notice page
+    titled by its site, its report in a file the reader does not take (OFD), was taken for a
+    maintenance page by its footer or a sentence."""
+    from gx_pipeline.fetch.error_pages import not_the_report
+
+    page = (
+        '<html><head><meta charset="utf-8"><title>某县人民政府</title></head><body>'
+        "<div class='t'>2023年年报</div><p>详见附件：<a href='/u/r.ofd'>报告.ofd</a></p>"
+        f"<p>{words}</p></body></html>"
+    ).encode()
+    assert not_the_report(page, "https://a.gov.cn/x.html", None) is None
+    maintenance = page.replace(words.encode(), "系统升级维护中，请稍后访问".encode())
+    assert (not_the_report(maintenance, "https://a.gov.cn/x.html", None) or "").startswith("an")
+
+
+@pytest.mark.parametrize(
     "spelled",
     [
         "https://a.gov.cn/nianbao.html#2023",

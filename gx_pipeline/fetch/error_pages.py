@@ -30,11 +30,12 @@ from gx_pipeline.fetch.attachments import ATTACHMENT_KINDS, notice_attachment
 from gx_pipeline.fetch.charset import page_text
 from gx_pipeline.fetch.index_pages import names_a_report
 
-#: what an error, maintenance or block page says of itself
+#: what an error, maintenance or block page says of itself (维护中, under maintenance, not as
+#: 维护中心, 维护中央, 维护中国, 维护中华, 维护中小 begin)
 _ERROR_WORDS = re.compile(
     r"页面不存在|页面未找到|找不到(?:该|您要|你要|您所)?(?:访问的)?(?:页面|网页|文件|内容)"
     r"|不存在或已|已被删除|已删除|已下线|已过期|无法访问|访问出错|出错了|错误提示|系统繁忙"
-    r"|系统维护|维护中|稍后再试|访问过于频繁|拦截|防火墙|禁止访问|没有权限"
+    r"|系统维护|维护中(?![心央国华小])|稍后再试|访问过于频繁|拦截|防火墙|禁止访问|没有权限"
     r"|not found|forbidden|bad gateway|service unavailable|internal server error",
     re.IGNORECASE,
 )
