@@ -58,12 +58,14 @@ def test_schedule_tick_skips_a_year_whose_folder_does_not_exist_yet(data_dir, in
     )
 
 
-@pytest.mark.parametrize("missing", ["data-folder", "raw-folder", "raw-folder-empty"])
+@pytest.mark.parametrize(
+    "missing", ["data-folder", "raw-folder", "raw-folder-empty", "year-link-to-nowhere"]
+)
 def test_schedule_tick_does_not_skip_when_the_data_folder_itself_is_not_there(
     data_dir, instance, missing
 ):
-    """A data folder not mounted on 1 February (missing, or an empty mount point) is no year
-    not fetched yet: the tick skipped it like one, and nothing said the data was gone. The tick
+    """A data folder not mounted on 1 February (missing, or an empty mount point), or a year's
+    folder linked to storage not mounted, is no year not fetched yet: the tick skipped it like one, and nothing said the data was gone. The tick
     launches the year's run, which fails naming the folder (mistyped, not mounted?)."""
     import shutil
 
@@ -71,6 +73,9 @@ def test_schedule_tick_does_not_skip_when_the_data_folder_itself_is_not_there(
         shutil.rmtree(data_dir)
     elif missing == "raw-folder":
         (data_dir / "raw").rmdir()
+    elif missing == "year-link-to-nowhere":  # the year's own storage, not mounted
+        put_page(data_dir, 2024, SEED.name, SEED)
+        (data_dir / "raw" / "2025").symlink_to(data_dir.parent / "mnt" / "2025")
     when = datetime(2026, 2, 1, 6)
     tick = schedule_tick(gx_yearly_schedule, instance, data_dir, when, defs.get_repository_def())
     assert tick.skip_message is None

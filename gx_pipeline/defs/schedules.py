@@ -5,6 +5,7 @@ the automation, gx_pipeline.defs.automation, already has).
 fetch_job: the web fetcher (raw_archive); a weekly re-check for silent edits ships switched off.
 """
 
+import os
 from pathlib import Path
 
 import dagster as dg
@@ -47,7 +48,8 @@ def gx_yearly_schedule(
     # partitioning, hence this hand-written schedule
     last = yearly_partitions.get_partition_keys(current_time=context.scheduled_execution_time)[-1]
     folder = raw_pages.year_dir(int(last))
-    if not folder.is_dir() and _holds_a_year(raw_pages.raw_dir):
+    # nothing at all there: a link to storage not mounted is no year not fetched yet
+    if not os.path.lexists(folder) and _holds_a_year(raw_pages.raw_dir):
         return dg.SkipReason(
             f"{folder} does not exist: no pages of {last} to load yet (not fetched, or the data "
             f"folder not mounted); stale_years_sensor, or `gx run --years {last}`, loads the "
