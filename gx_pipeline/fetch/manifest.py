@@ -111,6 +111,8 @@ def _page(address: str) -> str:
     except ValueError:
         return address
     scheme, host = parts.scheme.lower(), (parts.hostname or "")
+    if ":" in host:  # IPv6, bracketed again
+        host = f"[{host}]"
     netloc = host if port in (None, _DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
     if parts.username is not None or parts.password is not None:
         return urlunsplit((scheme, parts.netloc, parts.path or "/", parts.query, ""))
