@@ -16,12 +16,12 @@ report_year back as a column.
 DIR is replaced as a whole or not at all: the export is written into a hidden sibling folder
 (`.DIR.export-<pid>-<token>`) and swapped in once every relation is written, so a relation the
 warehouse no longer has is gone from DIR, and an export that fails part-way leaves the earlier
-one as it was. DIR cannot be a mount point (the root of a
-mounted drive, a container's volume), which a rename cannot move: export into a folder under it;
-nor hold the current directory (`--out .`), which the swap would remove from under the shell.
-DIR must be new, empty, or an earlier export (its manifest and folders of
+one as it was. DIR must be new, empty, or an earlier export (its manifest and folders of
 Parquet/CSV files in the layout above): a folder holding anything else is refused, not emptied.
-The sibling folder of an export that was killed is removed by the next export into DIR.
+Nor can DIR be a mount point (a drive's root, a container's volume), which a rename cannot move
+(export into a folder under it), or hold the current directory (`--out .`), which the swap would
+remove from under the shell. The sibling folder of an export that was killed is removed by the
+next export into DIR, and the earlier export one killed mid-swap had moved aside is put back.
 
 The database file is input like any other: `--database` may name a file someone else made. Its
 catalogue names are quoted as identifiers wherever they reach SQL, a name that cannot be a
