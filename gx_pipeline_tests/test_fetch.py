@@ -476,6 +476,7 @@ def test_report_links_leave_out_reports_of_part_of_a_year_and_readings_of_the_re
     links = [
         ("a.htm", "某区2023年政府信息公开工作报告"),
         ("b.htm", "某区2023年度政府信息公开工作年度报告（更正）"),
+        ("c.htm", "某街道2023年1-12月政府信息公开工作报告"),
         ("x1.htm", "某区2023年第一季度政府信息公开工作报告"),
         ("x2.htm", "某区2023年上半年政府信息公开工作报告"),
         ("x3.htm", "某区2023年1-6月政府信息公开工作报告"),
@@ -487,6 +488,7 @@ def test_report_links_leave_out_reports_of_part_of_a_year_and_readings_of_the_re
     assert [(r.address.rsplit("/", 1)[1], r.year) for r in rows] == [
         ("a.htm", 2023),
         ("b.htm", 2023),
+        ("c.htm", 2023),
     ]
 
 

@@ -26,10 +26,11 @@ _YEAR = re.compile(r"([12一二１２][0-9〇零○Ｏ０-９一二三四五六�
 #: 年度报告 and 年报, and 公开(工作)报告: 云林街道2019年度政府信息公开工作报告 is the same report
 _REPORT = re.compile(r"年度?报告|年报|公开(?:工作)?报告")
 _DISCLOSURE = re.compile(r"信息公开|政务公开")
-#: a report of part of a year (a quarter's, a half-year's, some months'), which 公开工作报告
-#: names too, and a reading of the annual report (解读, 图解): none is the year's report
+#: a report of part of a year (a quarter's, a half-year's, some months' short of December),
+#: which 公开工作报告 names too, and a reading of the annual report (解读, 图解): none is the year's report
 _NOT_THE_YEARS = re.compile(
-    r"季度|半年|[0-9一二三四五六七八九十]+(?:月份?)?[-－—~～至到][0-9一二三四五六七八九十]+月|解读|图解"
+    r"季度|半年|[0-9一二三四五六七八九十]+(?:月份?)?[-－—~～至到](?!12月|十二月)"
+    r"[0-9一二三四五六七八九十]+月|解读|图解"
 )
 # what may stand around the year in a bare link such as "2021年度报告" or "【2021年】年报"
 _BARE = re.compile(r"^[\s\W_]*\d{4}年度?(报告|年报|年度报告)[\s\W_]*$")
