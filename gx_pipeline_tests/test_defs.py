@@ -1,6 +1,7 @@
 from datetime import datetime
 
 import dagster as dg
+import pytest
 
 from gx_pipeline.definitions import defs
 from gx_pipeline.defs.partitions import yearly_partitions
@@ -46,6 +47,7 @@ def test_schedule_tick_skips_a_year_whose_folder_does_not_exist_yet(data_dir, in
     """1 February with 2025's pages not fetched yet: the tick launched a run that failed
     ("data/raw/2025 is missing … mistyped, not mounted?"), a red run for an ordinary day. The
     tick skips, naming the folder; a manual run or a backfill of the year still fails loudly."""
+    put_page(data_dir, 2024, SEED.name, SEED)  # the data folder is there: earlier years are
     when = datetime(2026, 2, 1, 6)
     tick = schedule_tick(gx_yearly_schedule, instance, data_dir, when, defs.get_repository_def())
     assert tick.run_requests == []
@@ -54,6 +56,30 @@ def test_schedule_tick_skips_a_year_whose_folder_does_not_exist_yet(data_dir, in
         "fetched, or the data folder not mounted); stale_years_sensor, or `gx run --years "
         "2025`, loads the year once its pages are there"
     )
+
+
+@pytest.mark.parametrize(
+    "missing", ["data-folder", "raw-folder", "raw-folder-empty", "year-link-to-nowhere"]
+)
+def test_schedule_tick_does_not_skip_when_the_data_folder_itself_is_not_there(
+    data_dir, instance, missing
+):
+    """A data folder not mounted on 1 February (missing, or an empty mount point), or a year's
+    folder linked to storage not mounted, is no year not fetched yet: the tick skipped it like one, and nothing said the data was gone. The tick
+    launches the year's run, which fails naming the folder (mistyped, not mounted?)."""
+    import shutil
+
+    if missing == "data-folder":
+        shutil.rmtree(data_dir)
+    elif missing == "raw-folder":
+        (data_dir / "raw").rmdir()
+    elif missing == "year-link-to-nowhere":  # the year's own storage, not mounted
+        put_page(data_dir, 2024, SEED.name, SEED)
+        (data_dir / "raw" / "2025").symlink_to(data_dir.parent / "mnt" / "2025")
+    when = datetime(2026, 2, 1, 6)
+    tick = schedule_tick(gx_yearly_schedule, instance, data_dir, when, defs.get_repository_def())
+    assert tick.skip_message is None
+    assert [r.partition_key for r in tick.run_requests] == ["2025"]
 
 
 def test_fetch_job_holds_raw_archive_and_its_weekly_recheck_starts_switched_off():

@@ -538,3 +538,60 @@ def test_conversion_folders_named_the_old_way_are_removed_once_no_conversion_can
     word.end_orphaned_conversions()
 
     assert {p.name for p in tmp_path.iterdir()} == fresh
+
+
+def test_the_sweep_leaves_folders_a_conversion_did_not_make(tmp_path, monkeypatch):
+    """The temporary directory is shared: a folder another user made there, or one of ours that
+    only begins like a conversion's (gx-doc-notes-2024), untouched for an hour, was removed with
+    everything in it (as root, whoever's). Only the folders a conversion names, of this user,
+    are removed."""
+    import os
+    import tempfile
+    import time
+
+    from gx_pipeline.documents import word
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    hour_ago = time.time() - 3600
+    ours = "gx-doc-4194000-123456-k2j3h4x_"
+    not_a_conversions = {"gx-doc-notes-2024", "gx-doc-drafts", "gx-doc-4194000-123456-my-thesis"}
+    others = "gx-doc-q8r7s6t5"
+    for name in {ours, others} | not_a_conversions:
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "chapter.txt").write_text("mine")
+        os.utime(tmp_path / name, (hour_ago, hour_ago))
+    if os.getuid() == 0:  # only root can make a folder another user's
+        os.chown(tmp_path / others, 65534, 65534)
+
+    word.end_orphaned_conversions()
+
+    left = {p.name for p in tmp_path.iterdir()}
+    assert ours not in left
+    assert left >= not_a_conversions
+    if os.getuid() == 0:
+        assert others in left
+
+
+def test_the_folder_of_a_live_conversion_stays_however_long_ago_it_was_touched(
+    tmp_path, monkeypatch
+):
+    """A conversion's time limit is counted on the monotonic clock, which stands still while a
+    laptop sleeps; the folder's age is wall-clock time. A conversion that slept an hour (or a
+    clock set forward) had its folder removed by another gx run's sweep, as left over, while it
+    still converted into it. A folder whose owner is known running stays."""
+    import os
+    import tempfile
+    import time
+
+    from gx_pipeline.documents import word
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    live = tmp_path / f"gx-doc-{word._owner()}-k2j3h4x_"
+    live.mkdir()
+    (live / "report.doc").write_bytes(b"")
+    hour_ago = time.time() - 3600
+    os.utime(live, (hour_ago, hour_ago))
+
+    word.end_orphaned_conversions()
+
+    assert live.is_dir()

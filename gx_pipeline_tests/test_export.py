@@ -1,5 +1,7 @@
 """Exports by report year, read back with one glob."""
 
+from pathlib import Path
+
 import duckdb
 import pytest
 
@@ -264,3 +266,96 @@ def test_a_database_that_cannot_be_opened_is_said_in_one_line(tmp_path, capsys):
     assert export.main_export(["--out", str(tmp_path / "out"), "--database", str(missing)]) == 2
     assert f"gx export: {missing} cannot be opened: " in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_an_out_that_is_a_mount_point_is_refused_before_anything_is_written(
+    database, tmp_path, monkeypatch, capsys
+):
+    """`--out /mnt/usb`, a container's volume (-v ./export:/export): the export was written
+    whole beside it, on the parent's filesystem, then the swap's rename failed (EBUSY: a mount
+    point cannot be renamed) with a traceback, every time. Refused first, naming a way out."""
+    import os.path
+
+    out = tmp_path / "usb"
+    out.mkdir()
+    real = os.path.ismount
+    monkeypatch.setattr(os.path, "ismount", lambda p: Path(p) == out or real(p))
+
+    assert export.main_export(["--out", str(out), "--database", str(database)]) == 2
+
+    err = capsys.readouterr().err
+    assert f"{out} is a mount point" in err
+    assert f"{out / 'gx-export'}" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["usb", "w.duckdb"]
+    assert list(out.iterdir()) == []
+
+
+def test_an_out_the_swap_cannot_rename_is_left_as_it_was(database, tmp_path, monkeypatch, capsys):
+    """A bind mount of a folder of the same filesystem is no mount point by its device, and
+    its rename fails too (EBUSY): one line and the folder as it was, not a traceback."""
+    import errno
+
+    out = tmp_path / "out"
+    export.export(database, "parquet", out)
+    before = _files(out)
+    rename = Path.rename
+
+    def busy(self, target):
+        if self == out:
+            raise OSError(errno.EBUSY, "Device or resource busy", str(self))
+        return rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", busy)
+
+    assert export.main_export(["--out", str(out), "--database", str(database)]) == 2
+
+    err = capsys.readouterr().err
+    assert "Device or resource busy" in err
+    assert f"{out} is as it was" in err
+    assert _files(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "w.duckdb"]
+
+
+@pytest.mark.parametrize(("where", "given"), [("out", "."), ("out/fact_requests", "../../out")])
+def test_an_out_holding_the_current_directory_is_refused(
+    database, tmp_path, monkeypatch, capsys, where, given
+):
+    """`mkdir exp && cd exp && gx export --out .`: the swap moved the current directory away
+    and removed it, so the shell stood in a removed folder, `ls` showing nothing where the
+    export was said to be. Refused first, saying from where to run it."""
+    out = tmp_path / "out"
+    export.export(database, "parquet", out)
+    before = _files(out)
+    monkeypatch.chdir(tmp_path / where)
+
+    assert export.main_export(["--out", given, "--database", str(database)]) == 2
+
+    err = capsys.readouterr().err
+    assert "the current directory" in err
+    assert _files(out) == before
+    assert (tmp_path / where).samefile(".")
+
+
+def test_an_export_killed_between_the_swaps_two_renames_gets_its_earlier_export_back(
+    database, tmp_path
+):
+    """Killed (kill -9, the terminal's SIGHUP) after OUT was moved aside and before the new
+    export took its name: OUT is gone, the earlier export in `.OUT.replaced-…`. The next export
+    removed it as a killed export's leftover, and failing too, left no export at all. It is put
+    back as OUT first."""
+    import subprocess
+
+    out = tmp_path / "out"
+    export.export(database, "parquet", out)
+    before = _files(out)
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    out.rename(tmp_path / f".out.replaced-{dead.pid}-abc123")
+    broken = tmp_path / "broken.duckdb"
+    _crafted(broken, {"fact": "view:select * from read_text('/etc/hostname')"})
+
+    with pytest.raises(export.ExportError, match="reads files outside the export"):
+        export.export(broken, "parquet", out)
+
+    assert _files(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.duckdb", "out", "w.duckdb"]

@@ -458,9 +458,7 @@ def test_report_links_takes_the_titles_that_say_work_report_not_annual_report() 
         ("x3.htm", "2023年统计年报"),
         ("x4.htm", "2023年国民经济和社会发展统计公报"),
     ]
-    html = "<html><head><title>锡山区人民政府</title></head><body>"
-    html += "".join(f'<a href="{href}">{text}</a>' for href, text in links) + "</body></html>"
-    rows = report_links(html, "https://www.xishan.gov.cn/ndbg/")
+    rows = _list_page_links("锡山区人民政府", links, "https://www.xishan.gov.cn/ndbg/")
     assert [(r.address.rsplit("/", 1)[1], r.year) for r in rows] == [
         ("a.htm", 2019),
         ("b.htm", 2020),
@@ -469,6 +467,36 @@ def test_report_links_takes_the_titles_that_say_work_report_not_annual_report() 
         ("e.htm", 2023),
     ]
     assert [r.agency for r in rows[:2]] == ["云林街道", "锡山区统计局"]
+
+
+def test_report_links_leave_out_reports_of_part_of_a_year_and_readings_of_the_report() -> None:
+    """公开工作报告 names a quarter's or a half-year's report too (2023年第一季度政府信息公开工作
+    报告, 2023年上半年…, 2023年1-6月…): each was taken as 2023's annual report and placed in
+    2023 beside it. A reading of the report (解读, 图解) is no report either."""
+    links = [
+        ("a.htm", "某区2023年政府信息公开工作报告"),
+        ("b.htm", "某区2023年度政府信息公开工作年度报告（更正）"),
+        ("c.htm", "某街道2023年1-12月政府信息公开工作报告"),
+        ("x1.htm", "某区2023年第一季度政府信息公开工作报告"),
+        ("x2.htm", "某区2023年上半年政府信息公开工作报告"),
+        ("x3.htm", "某区2023年1-6月政府信息公开工作报告"),
+        ("x4.htm", "某区2023年三季度政务公开工作报告"),
+        ("x5.htm", "某区2023年度政府信息公开工作年度报告解读"),
+        ("x6.htm", "图解：某区2023年度政府信息公开工作年度报告"),
+    ]
+    rows = _list_page_links("某区人民政府", links, "https://www.example.gov.cn/ndbg/")
+    assert [(r.address.rsplit("/", 1)[1], r.year) for r in rows] == [
+        ("a.htm", 2023),
+        ("b.htm", 2023),
+        ("c.htm", 2023),
+    ]
+
+
+def _list_page_links(title: str, links: list[tuple[str, str]], address: str) -> list[ManifestRow]:
+    """report_links of a list page titled `title` that links (href, text) `links`."""
+    html = f"<html><head><title>{title}</title></head><body>"
+    html += "".join(f'<a href="{href}">{text}</a>' for href, text in links) + "</body></html>"
+    return report_links(html, address)
 
 
 def test_gx_fetch_index_pages_archives_the_reports_and_places_them_in_raw(

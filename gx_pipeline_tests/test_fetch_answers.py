@@ -157,6 +157,47 @@ def test_a_page_that_only_mentions_an_error_or_a_status_code_is_archived(
     assert (summary.fetched, summary.failed) == (1, 0)
 
 
+#: report pages whose report the parser cannot read on them (scanned images, an OFD file, a
+#: viewer), each with words an error page uses in a sense of their own
+_UNREAD_REPORT = (
+    "<p><img src='/u/2024/r1.jpg'><img src='/u/2024/r2.jpg'></p>",
+    "<p>附件：<a href='/u/2024/report.ofd'>报告.ofd</a></p>",
+    "<iframe src='/viewer.html?file=r.ofd' width='100%'></iframe>",
+)
+_ORDINARY_WORDS = (
+    "<h3>一、坚决维护中央权威，推进政务公开</h3>",
+    "<p>如无法访问附件，请与本单位联系。</p>",
+    "<div>主办：某镇人民政府 网站维护中心：某县信息中心</div>",
+    "<div>本站已部署网站防火墙，恶意访问将被拦截</div>",
+    "<h2>（二）信息已删除或已过期的处理情况</h2>",
+)
+_REPORT_TITLES = (
+    "某镇2023年政府信息公开工作年度报告",
+    "某县人民政府办公室2023年度政府信息公开工作报告（第404期）",
+    "2023年政务公开年报_某区人民政府",
+)
+
+
+@pytest.mark.parametrize("title", _REPORT_TITLES)
+@pytest.mark.parametrize("words", _ORDINARY_WORDS)
+@pytest.mark.parametrize("report", _UNREAD_REPORT)
+def test_a_page_named_as_the_report_is_no_error_page_for_words_in_its_text(
+    title: str, words: str, report: str
+) -> None:
+    """A page whose title names the annual report, its report as images or a file the page's
+    reader does not take, is the report whatever its narrative or footer says (坚决维护中央权威,
+    如无法访问附件, 网站维护中心, 防火墙, 已删除): taken for an error page, it failed on every
+    fetch and was never archived. An error page does not carry a report's title."""
+    from gx_pipeline.fetch.error_pages import not_the_report
+
+    page = (
+        f'<html><head><meta charset="utf-8"><title>{title}</title></head><body>'
+        f"<h1>{title}</h1><p>发布日期：2024-01-20</p>{report}{words}</body></html>"
+    ).encode()
+    address = "https://www.example.gov.cn/art/2024/1/20/art_1.html"
+    assert not_the_report(page, address, "text/html; charset=utf-8") is None
+
+
 @pytest.mark.parametrize(
     ("lines", "refusal"),
     [
@@ -179,6 +220,66 @@ def test_a_manifest_row_that_would_misplace_a_page_is_refused_naming_its_line_in
     text = "\ufeffaddress,agency,year\n\n# the first district\n" + "\n".join(lines) + "\n"
     manifest.write_text(text, encoding="utf-8")
     with pytest.raises(ManifestError, match=refusal):
+        read_manifest(manifest)
+
+
+def test_an_error_page_whose_sidebar_names_the_reports_column_is_still_one() -> None:
+    """Only the page's own name (title, h1) keeps its words from being read: an error page in
+    the site's template, its sidebar headed 政府信息公开年报, is an error page."""
+    from gx_pipeline.fetch.error_pages import not_the_report
+
+    page = (
+        '<html><head><meta charset="utf-8"><title>某区人民政府</title></head><body>'
+        "<h3>政府信息公开年报</h3><ul><li>2023年</li></ul><p>对不起，您访问的页面不存在！</p>"
+        "</body></html>"
+    ).encode()
+    assert (not_the_report(page, "https://a.gov.cn/x.html", None) or "").startswith("an error")
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "网站维护中心：某县信息中心",
+        "坚决维护中央权威",
+        "维护中华民族共同体意识",
+        "维护中小企业合法权益",
+    ],
+)
+def test_words_that_only_begin_like_under_maintenance_do_not_make_an_error_page(words: str) -> None:
+    """维护中 (under maintenance) begins 维护中心, 维护中央, 维护中华, 维护中小: a short notice page
+    titled by its site, its report in a file the reader does not take (OFD), was taken for a
+    maintenance page by its footer or a sentence."""
+    from gx_pipeline.fetch.error_pages import not_the_report
+
+    page = (
+        '<html><head><meta charset="utf-8"><title>某县人民政府</title></head><body>'
+        "<div class='t'>2023年年报</div><p>详见附件：<a href='/u/r.ofd'>报告.ofd</a></p>"
+        f"<p>{words}</p></body></html>"
+    ).encode()
+    assert not_the_report(page, "https://a.gov.cn/x.html", None) is None
+    maintenance = page.replace(words.encode(), "系统升级维护中，请稍后访问".encode())
+    assert (not_the_report(maintenance, "https://a.gov.cn/x.html", None) or "").startswith("an")
+
+
+@pytest.mark.parametrize(
+    "spelled",
+    [
+        "https://a.gov.cn/nianbao.html#2023",
+        "https://A.GOV.CN/nianbao.html",
+        "HTTPS://a.gov.cn:443/nianbao.html",
+    ],
+    ids=["fragment", "host-case", "default-port"],
+)
+def test_one_page_spelled_two_ways_under_two_years_is_refused(tmp_path: Path, spelled: str) -> None:
+    """A fragment (never sent), the host's case, the scheme's default port: the same page.
+    Written so under 2022 and 2023, it passed the one-address-one-year rule, was fetched once
+    per spelling and placed in both years."""
+    manifest = tmp_path / "m.csv"
+    manifest.write_text(
+        f"address,agency,year\nhttps://a.gov.cn/nianbao.html,甲,2022\n{spelled},甲,2023\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ManifestError, match=r"line 3: .* but line 2 lists it under 2022"):
         read_manifest(manifest)
 
 

@@ -148,6 +148,22 @@ def test_raw_archive_without_a_manifest_fetches_nothing(data_dir: Path) -> None:
     assert _raw_files(data_dir) == {}
 
 
+def test_raw_archive_without_its_list_warns_in_its_check(data_dir: Path) -> None:
+    """No data/manifest.csv (a data folder mistyped or not mounted, the list moved): nothing
+    was fetched, and every_address_archived passed, "every address archived" of none, as green
+    as a complete run. It warns, naming the list it looked for."""
+    result = dg.materialize(
+        [raw_archive],
+        resources=default_resources(data_dir),
+        instance=dg.DagsterInstance.ephemeral(),
+    )
+    assert result.success  # nothing to fetch is no failure of the run
+    (evaluation,) = result.get_asset_check_evaluations()
+    assert (evaluation.passed, evaluation.severity) == (False, dg.AssetCheckSeverity.WARN)
+    metadata = {key: value.value for key, value in evaluation.metadata.items()}
+    assert metadata["manifest"] == f"missing: {data_dir / 'manifest.csv'} (nothing fetched)"
+
+
 def test_run_config_cannot_switch_on_private_targets(
     report_site: ReportSite, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -65,7 +65,7 @@ EVERY_ADDRESS_ARCHIVED = dg.AssetCheckSpec(
     "every_address_archived",
     asset="raw_archive",
     description="Every address of the list (and of its list pages) was archived or found "
-    "unchanged; WARN with the failures and their reasons otherwise.",
+    "unchanged; WARN with the failures and their reasons otherwise, and when there is no list.",
 )
 
 
@@ -114,6 +114,12 @@ def raw_archive(
     else:
         context.log.warning(f"no manifest at {manifest}: nothing fetched")
         metadata["manifest"] = f"missing: {manifest} (nothing fetched)"
+        # "every address archived" of none: a data folder not mounted would pass as complete
+        check = dg.AssetCheckResult(
+            passed=False,
+            severity=dg.AssetCheckSeverity.WARN,
+            metadata={"manifest": metadata["manifest"], "addresses": 0, "failed": 0},
+        )
         started = None
     history = versions(raw_pages.archive_dir)
     try:

@@ -5,6 +5,9 @@ the automation, gx_pipeline.defs.automation, already has).
 fetch_job: the web fetcher (raw_archive); a weekly re-check for silent edits ships switched off.
 """
 
+import os
+from pathlib import Path
+
 import dagster as dg
 
 from gx_pipeline.defs.partitions import yearly_partitions
@@ -38,12 +41,15 @@ def gx_yearly_schedule(
     it is already loaded and current or on its way: stale_years_sensor usually got there first,
     and a year is never launched twice. A year whose folder does not exist yet (its pages not
     fetched on 1 February) is skipped, naming the folder: its run would only fail on it (as a
-    manual run or a backfill of such a year still does, loudly)."""
+    manual run or a backfill of such a year still does, loudly). Not where the raw folder holds
+    no year at all (missing, or an empty mount point: the data folder not mounted): the year's
+    run is launched and fails, naming the folder."""
     # build_schedule_from_partitioned_job cannot take a custom tick time for a custom-cron
     # partitioning, hence this hand-written schedule
     last = yearly_partitions.get_partition_keys(current_time=context.scheduled_execution_time)[-1]
     folder = raw_pages.year_dir(int(last))
-    if not folder.is_dir():
+    # nothing at all there: a link to storage not mounted is no year not fetched yet
+    if not os.path.lexists(folder) and _holds_a_year(raw_pages.raw_dir):
         return dg.SkipReason(
             f"{folder} does not exist: no pages of {last} to load yet (not fetched, or the data "
             f"folder not mounted); stale_years_sensor, or `gx run --years {last}`, loads the "
@@ -60,6 +66,15 @@ def gx_yearly_schedule(
         partition_key=last,
         tags={REASON_TAG: state.reason, DETAIL_TAG: state.detail},
     )
+
+
+def _holds_a_year(raw: Path) -> bool:
+    """Whether `raw` holds a year's folder: the data folder is there, a year missing from it
+    is one not fetched yet."""
+    try:
+        return any(entry.is_dir() and entry.name.isdigit() for entry in raw.iterdir())
+    except OSError:  # missing, not a folder, not readable
+        return False
 
 
 fetch_job = dg.define_asset_job(

@@ -22,6 +22,7 @@ import datetime as dt
 import io
 import itertools
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -441,6 +442,9 @@ _MARK = "GX_CONVERSION"
 _COUNTER = itertools.count()
 #: a conversion's temporary folder: `gx-doc-<owner>-…` under the temporary directory
 _DOC_FOLDER = "gx-doc-"
+#: the whole name of a conversion's folder, as tempfile ends it (8 of [a-z0-9_]): owned as now
+#: (`<pid>-<start>-<pid namespace>-`), as before the namespace (`<pid>-<start>-`), or not at all
+_DOC_FOLDER_NAME = re.compile(r"gx-doc-(?:[0-9]+-[0-9]*-[0-9]*-|[0-9]+-[0-9]+-)?[a-z0-9_]{8}")
 
 
 def end_conversions() -> None:
@@ -456,10 +460,12 @@ def end_orphaned_conversions() -> list[int]:
     """Kill the processes of conversions whose converting process is gone (a run killed with
     kill -9 while LibreOffice converted in its own process, where nothing was left to end
     them: `timeout` ends their group after CONVERT_TIMEOUT, not one that left it), and remove
-    the temporary folders such conversions left. Returns the processes killed."""
+    the temporary folders such conversions left: this user's folders named as a conversion
+    names them (the temporary directory is shared: another user's folder, or a folder of one's
+    own that only begins with gx-doc-, is left alone). Returns the processes killed."""
     killed = _end_marked(lambda m: not _alive(m.rsplit(".", 1)[0]))
     for folder in Path(tempfile.gettempdir()).glob(f"{_DOC_FOLDER}*"):
-        if _left_over(folder):
+        if _DOC_FOLDER_NAME.fullmatch(folder.name) and _mine(folder) and _left_over(folder):
             shutil.rmtree(folder, ignore_errors=True)  # a link is not followed, nor removed
     return killed
 
@@ -470,16 +476,27 @@ _LEFT_OVER_S = 2 * (CONVERT_TIMEOUT + 5)
 
 
 def _left_over(folder: Path) -> bool:
-    """Whether a conversion's temporary folder is left over: its converting process is gone,
-    or it has been untouched for longer than a conversion lasts. The second also covers the
-    folders that are not judged by their owner (another pid namespace's, no /proc) and those
-    named before they carried their owner's pid namespace (`gx-doc-<pid>-<start>-…`) or any
-    owner (`gx-doc-…`), which stayed for good."""
+    """Whether a conversion's temporary folder is left over: its converting process is gone
+    (where it can be told: this pid namespace's), or else it has been untouched for longer than a
+    conversion lasts. The second covers the folders that are not judged by their owner (another
+    pid namespace's, no /proc) and those named before they carried their owner's pid namespace
+    (`gx-doc-<pid>-<start>-…`) or any owner (`gx-doc-…`), which stayed for good."""
     owner = folder.name[len(_DOC_FOLDER) :].split("-")
-    if len(owner) >= 4 and not _alive("-".join(owner[:3])):
-        return True
+    if len(owner) >= 4:
+        _, started, namespace = owner[:3]
+        if namespace == _pid_namespace() and started:  # judged by its owner alone
+            # the time limit runs on the monotonic clock, which a sleeping machine stops: a
+            # live conversion's folder may be older than a conversion lasts by the wall clock
+            return not _alive("-".join(owner[:3]))
     try:
         return time.time() - folder.lstat().st_mtime > _LEFT_OVER_S
+    except OSError:
+        return False
+
+
+def _mine(folder: Path) -> bool:
+    try:
+        return folder.lstat().st_uid == os.getuid()
     except OSError:
         return False
 

@@ -8,6 +8,12 @@ the report when it is empty, when it is a page without the report whose title, h
 text says it is an error, or when it is a page without the report at an address whose archived
 version held one.
 
+A page whose title or h1 names the annual report (政府信息公开工作年度报告, 政务公开年报)
+is not read for an error's words: its narrative and its footer use them in a sense of their own
+(坚决维护中央权威, 如无法访问附件, 网站防火墙, 第404期), and where the parser reads no table on it
+the report is on it as images or in a file it links (OFD). A re-check that finds such a page
+without the tables the archived version had is still a failure (below).
+
 "Without the report" is the parser's word: no cell of the report's tables read, no report
 attached (`notice_attachment`), not a PDF or Word file. A report page whose text happens to say
 404 or 页面不存在 is the report.
@@ -22,12 +28,14 @@ from lxml import etree, html
 from gx_pipeline import documents
 from gx_pipeline.fetch.attachments import ATTACHMENT_KINDS, notice_attachment
 from gx_pipeline.fetch.charset import page_text
+from gx_pipeline.fetch.index_pages import names_a_report
 
-#: what an error, maintenance or block page says of itself
+#: what an error, maintenance or block page says of itself (维护中, under maintenance, not as
+#: 维护中心, 维护中央, 维护中国, 维护中华, 维护中小 begin)
 _ERROR_WORDS = re.compile(
     r"页面不存在|页面未找到|找不到(?:该|您要|你要|您所)?(?:访问的)?(?:页面|网页|文件|内容)"
     r"|不存在或已|已被删除|已删除|已下线|已过期|无法访问|访问出错|出错了|错误提示|系统繁忙"
-    r"|系统维护|维护中|稍后再试|访问过于频繁|拦截|防火墙|禁止访问|没有权限"
+    r"|系统维护|维护中(?![心央国华小])|稍后再试|访问过于频繁|拦截|防火墙|禁止访问|没有权限"
     r"|not found|forbidden|bad gateway|service unavailable|internal server error",
     re.IGNORECASE,
 )
@@ -82,14 +90,22 @@ def _error_said(body: bytes, content_type: str | None) -> str | None:
     if root is None:
         return None
     text = " ".join(root.text_content().split())
-    headings = [_title(body, content_type, root)]
-    headings += [" ".join(h.text_content().split()) for h in root.iter("h1", "h2", "h3")]
+    title = _title(body, content_type, root)
+    # the page's own name: its title or h1 (a sidebar's h2/h3 may name a column 政府信息公开年报
+    # on any page of the site, an error page too)
+    if any(names_a_report(name) for name in [title or "", *map(_words, root.iter("h1"))]):
+        return None  # an error page does not carry a report's title; the report's words do
+    headings = [title, *map(_words, root.iter("h1", "h2", "h3"))]
     for heading in filter(None, headings):
         if _ERROR_WORDS.search(heading) or _STATUS_CODE.search(heading):
             return heading[:80]
     if len(text) <= _SHORT_TEXT and _ERROR_WORDS.search(text):
         return text[:80]
     return None
+
+
+def _words(element: html.HtmlElement) -> str:
+    return " ".join(element.text_content().split())
 
 
 def _root(body: bytes, content_type: str | None) -> html.HtmlElement | None:

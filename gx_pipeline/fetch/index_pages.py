@@ -5,7 +5,8 @@ short with "..." and keep the full title there) names a report year and an annua
 `2023年政府信息公开工作年度报告`, `XX区2022年度政务公开年报`, `XX街道2019年度政府信息公开工作
 报告`, or on a list page of nothing else, a bare `2021年度报告`. Other yearly reports that
 agencies publish beside them (法治政府建设年度报告, 统计年报) name a different subject and are
-left out.
+left out, as are reports of part of a year (第一季度, 上半年, 1-6月 …政府信息公开工作报告) and
+readings of the report (解读, 图解).
 """
 
 from __future__ import annotations
@@ -25,6 +26,12 @@ _YEAR = re.compile(r"([12一二１２][0-9〇零○Ｏ０-９一二三四五六�
 #: 年度报告 and 年报, and 公开(工作)报告: 云林街道2019年度政府信息公开工作报告 is the same report
 _REPORT = re.compile(r"年度?报告|年报|公开(?:工作)?报告")
 _DISCLOSURE = re.compile(r"信息公开|政务公开")
+#: a report of part of a year (a quarter's, a half-year's, some months' short of December),
+#: which 公开工作报告 names too, and a reading of the annual report (解读, 图解): none is the year's report
+_NOT_THE_YEARS = re.compile(
+    r"季度|半年|[0-9一二三四五六七八九十]+(?:月份?)?[-－—~～至到](?!12月|十二月)"
+    r"[0-9一二三四五六七八九十]+月|解读|图解"
+)
 # what may stand around the year in a bare link such as "2021年度报告" or "【2021年】年报"
 _BARE = re.compile(r"^[\s\W_]*\d{4}年度?(报告|年报|年度报告)[\s\W_]*$")
 _AGENCY_END = re.compile(
@@ -69,6 +76,13 @@ def report_links(
     return list(rows.values())
 
 
+def names_a_report(text: str) -> bool:
+    """Whether `text` (a title, a heading) names a disclosure annual report, with or without
+    its year: 政府信息公开工作年度报告, 政务公开年报, 政府信息公开工作报告."""
+    text = _normalise(text)
+    return bool(_REPORT.search(text) and _DISCLOSURE.search(text))
+
+
 def _normalise(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
@@ -79,7 +93,7 @@ def _digits(text: str) -> str:
 
 def _qualifying_year(label: str) -> int | None:
     """The report year when `label` names a disclosure annual report, else None."""
-    if not _REPORT.search(label):
+    if not _REPORT.search(label) or _NOT_THE_YEARS.search(label):
         return None
     if not (_DISCLOSURE.search(label) or _BARE.match(_digits(label))):
         return None

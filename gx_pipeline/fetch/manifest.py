@@ -10,6 +10,7 @@ import csv
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 COLUMNS = ("address", "agency", "year")
 
@@ -79,20 +80,43 @@ def read_manifest(path: str | Path) -> list[ManifestRow]:
         except ManifestError as exc:
             raise ManifestError(f"{where}: {exc}") from None
         row = ManifestRow(address, named.get("agency"), year)
-        earlier = manifest.get(address)
+        page = _page(address)
+        earlier = manifest.get(page)
         if earlier is None:
-            first_line[address] = number
-            manifest[address] = row
+            first_line[page] = number
+            manifest[page] = row
         elif earlier.year is not None and year is not None and earlier.year != year:
             raise ManifestError(
-                f"{where}: {address} under report year {year}, but line {first_line[address]} "
+                f"{where}: {address} under report year {year}, but line {first_line[page]} "
                 f"lists it under {earlier.year}: one address is one page, placed in one year"
             )
         else:
-            manifest[address] = ManifestRow(
-                address, earlier.agency or row.agency, earlier.year or row.year
+            manifest[page] = ManifestRow(
+                earlier.address, earlier.agency or row.agency, earlier.year or row.year
             )
     return list(manifest.values())
+
+
+#: the port a scheme has when none is written
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _page(address: str) -> str:
+    """`address` as the page it names: a fragment is never sent, a scheme and a host have no
+    case, a scheme's default port is the port written or not (a.gov.cn/x#2023, A.GOV.CN/x and
+    a.gov.cn:443/x are one page). An address that is no URL stands for itself."""
+    try:
+        parts = urlsplit(address)
+        port = parts.port
+    except ValueError:
+        return address
+    scheme, host = parts.scheme.lower(), (parts.hostname or "")
+    if ":" in host:  # IPv6, bracketed again
+        host = f"[{host}]"
+    netloc = host if port in (None, _DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
+    if parts.username is not None or parts.password is not None:
+        return urlunsplit((scheme, parts.netloc, parts.path or "/", parts.query, ""))
+    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
 
 
 def manifest_years(rows: Iterable[ManifestRow]) -> dict[str, int]:

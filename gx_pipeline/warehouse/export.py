@@ -18,7 +18,10 @@ DIR is replaced as a whole or not at all: the export is written into a hidden si
 warehouse no longer has is gone from DIR, and an export that fails part-way leaves the earlier
 one as it was. DIR must be new, empty, or an earlier export (its manifest and folders of
 Parquet/CSV files in the layout above): a folder holding anything else is refused, not emptied.
-The sibling folder of an export that was killed is removed by the next export into DIR.
+Nor can DIR be a mount point (a drive's root, a container's volume), which a rename cannot move
+(export into a folder under it), or hold the current directory (`--out .`), which the swap would
+remove from under the shell. The sibling folder of an export that was killed is removed by the
+next export into DIR, and the earlier export one killed mid-swap had moved aside is put back.
 
 The database file is input like any other: `--database` may name a file someone else made. Its
 catalogue names are quoted as identifiers wherever they reach SQL, a name that cannot be a
@@ -118,6 +121,22 @@ def export(database: str | Path, fmt: str, out_dir: str | Path) -> Exported:
     if out.parent == out:
         raise ExportError(f"{out} cannot be replaced: export into a folder under it")
     try:
+        cwd = Path.cwd()
+    except OSError:  # the current directory was removed: nothing under `out` is it
+        cwd = Path("/")
+    if cwd == out or out in cwd.parents:
+        raise ExportError(
+            f"{out} holds the current directory, which the swap would remove from under it "
+            f"(the shell left in a removed folder); run gx export from outside it (cd "
+            f"{out.parent}); nothing was exported"
+        )
+    if os.path.ismount(out):
+        raise ExportError(
+            f"{out} is a mount point: the export is written beside it and swapped in by a "
+            f"rename, which a mount point cannot take. Export into a folder under it ("
+            f"{out / 'gx-export'}); nothing was exported"
+        )
+    try:
         conn = duckdb.connect(str(database), read_only=True)
     except duckdb.Error as err:  # missing, not a DuckDB file, or a writer holds its lock
         raise ExportError(f"{database} cannot be opened: {err}; nothing was exported") from None
@@ -146,7 +165,12 @@ def export(database: str | Path, fmt: str, out_dir: str | Path) -> Exported:
             (staged / MANIFEST).write_text(
                 json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
             )
-            _swap_in(staged, out)
+            try:
+                _swap_in(staged, out)
+            except OSError as err:  # a bind mount (EBUSY), the parent's permissions changed
+                raise ExportError(
+                    f"the export could not be swapped in for {out}: {err}; nothing was exported"
+                ) from None
         except BaseException:
             shutil.rmtree(staged, ignore_errors=True)
             raise
@@ -191,12 +215,18 @@ def _sibling_prefixes(out: Path) -> tuple[str, str]:
 
 def _staging_folder(out: Path) -> Path:
     """A new folder beside `out` for the export to be written into; first removes those that
-    exports killed part-way left (their process is gone)."""
+    exports killed part-way left (their process is gone), except the earlier export one killed
+    between the swap's two renames moved aside, which becomes `out` again."""
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        for sibling in out.parent.iterdir():
+        for sibling in sorted(out.parent.iterdir()):
             pid = _owner(sibling.name, out)
-            if pid is not None and not _alive(pid):
+            if pid is None or _alive(pid):
+                continue
+            if sibling.name.startswith(_sibling_prefixes(out)[1]) and not out.exists():
+                # killed between the swap's two renames: the earlier export is put back
+                sibling.rename(out)
+            else:
                 shutil.rmtree(sibling, ignore_errors=True)
         staged = out.parent / f"{_sibling_prefixes(out)[0]}{os.getpid()}-{secrets.token_hex(4)}"
         staged.mkdir()
