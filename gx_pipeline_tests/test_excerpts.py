@@ -266,21 +266,37 @@ def test_a_separator_line_copy_cut_within_its_first_rows_is_read_in_its_dialect(
         assert values == expected, end
 
 
+def short_result_rows(new: str, over: str, granted: str, partially: str) -> str:
+    """A pipe copy of the requests table: 一 and 二 with seven numbers, then 予以公开 (its
+    group's label beside it) and 部分公开 with six each, the space before their fillers
+    making a seventh field. Each row's numbers are given as one string, split at spaces."""
+    rows = [
+        *PIPE_HEAD,
+        ["一、本年新收政府信息公开申请数量", *new.split()],
+        ["二、上年结转政府信息公开申请数量", *over.split()],
+    ]
+    text = pipe_copy(rows)
+    text += "\n" + pipe_copy([["三、本年度办理结果", "（一）予以公开", *granted.split()]], 2)
+    return text + "\n" + pipe_copy([["（二）部分公开", *partially.split()]], 3)
+
+
 def test_a_sum_in_a_table_that_leaves_totals_blank_on_its_result_rows_stays_in_its_columns():
     # many agencies leave 总计 blank on every result row: there an empty last cell is that,
     # and a row whose 其他 happens to equal the sum of the five before it is read as written
-    rows = [
-        *PIPE_HEAD,
-        ["一、本年新收政府信息公开申请数量", "30", "0", "14", "0", "0", "24", "68"],
-        ["二、上年结转政府信息公开申请数量", "0", "0", "0", "0", "0", "0", "0"],
-    ]
-    text = pipe_copy(rows)
-    text += "\n" + pipe_copy(
-        [["三、本年度办理结果", "（一）予以公开", "6", "0", "0", "0", "0", "1"]], 2
+    got = read(
+        short_result_rows("30 0 14 0 0 24 68", "0 0 0 0 0 0 0", "6 0 0 0 0 1", "24 0 14 0 0 38")
     )
-    text += "\n" + pipe_copy([["（二）部分公开", "24", "0", "14", "0", "0", "38"]], 3)
-    got = read(text)
     assert requests_values(got, "partially_granted") == by_column([24, 0, 14, 0, 0, 38, None])
+
+
+def test_result_rows_a_cell_short_whose_sums_fit_one_merged_value_give_no_values():
+    # every result row a cell short the same way, but each one's sixth number is the sum of
+    # the five before it and 1: 二's 1 under 自然人 merged down over the result rows reads so
+    # as well as a total left blank, and which column each number belongs to is not known
+    got = read(short_result_rows("5 0 2 0 0 1 8", "1 0 0 0 0 0 1", "2 0 0 0 3 6", "0 0 0 0 2 3"))
+    assert requests_values(got, "granted") == {}
+    assert requests_values(got, "partially_granted") == {}
+    assert "cells_unplaced" in got.flags
 
 
 APPEALS_HEAD = [

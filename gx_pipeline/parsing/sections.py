@@ -1348,7 +1348,11 @@ def _table(
                 "not known, so none is read",
             )
             continue
-        if section == "requests" and _space_before_fillers(vals, r.padded, n, by_code):
+        if (
+            section == "requests"
+            and _space_before_fillers(vals, r.padded, n, by_code)
+            and not _totals_left_blank(by_code, template, trow.code, n)
+        ):
             complete = False
             shown = "/".join(t.text or "空" for t in vals[:-1])
             problems.flag(
@@ -1832,6 +1836,40 @@ def _space_before_fillers(vals: list[Token], padded: int, n: int, rows: dict[str
         for r in rows.values()
         if r.values is not vals
     )
+
+
+def _totals_left_blank(rows: dict[str, RawRow], template: str, code: str, n: int) -> bool:
+    """Whether the requests table's own habit makes the empty last field of row `code` (n
+    cells before a pipe copy's fillers, the last one empty) its 总计 left blank, not the space
+    before the fillers of a row a cell short (_space_before_fillers). Told where no other row
+    writes anything in the 总计 position: the table never fills it. Or where `code` is a result
+    row, every result row on the page ends the same way from the first the template has, and
+    their numbers rule a merged cell out. A value merged down a column from the row above
+    covers one cell of each row under it, so that each row's sixth number, its total, is the
+    sum of the five before it and the one covered value, the same on every row: where two
+    rows tell different covered values, or one a value below 0, the sixth number is no total.
+    (Where every row's sum agrees with one covered value, a run of 0s or of blanks merged
+    down, which it is is not known.)"""
+    if not any(
+        other != code and len(r.values) >= n and labels.norm(r.values[n - 1].text)
+        for other, r in rows.items()
+    ):
+        return True
+    leaves = contract.RESULT_LEAVES[template]
+    if code not in leaves or leaves[0] not in rows:
+        return False
+    shown = [r for c in leaves if (r := rows.get(c)) is not None]
+    if not all(
+        len(r.values) == n and r.padded and not labels.norm(r.values[-1].text) for r in shown
+    ):
+        return False
+    covered = set()
+    for r in shown:
+        numbers = [read_value(t.text) for t in r.values[:-1]]
+        if all(x is not None and x.value is not None for x in numbers):
+            *before, sixth = [x.value for x in numbers if x is not None]
+            covered.add(sixth - sum(before))
+    return len(covered) > 1 or any(d < 0 for d in covered)
 
 
 def _fit(
