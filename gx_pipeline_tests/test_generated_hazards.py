@@ -1884,3 +1884,42 @@ def test_a_row_of_blank_marks_keeps_its_place_before_a_group_row_of_sums(copy: s
         text, ext = _BLANK_MARK_COPIES[copy](doc, rng)
         got = parse_bytes(text.encode("utf-8"), f"page{ext}")
         assert _wrong(got, doc, values) == {}, (template, year, group)
+
+
+# --- a heading misread in a text copy's header line --------------------------------------------
+
+_MISREAD_CHARACTERS = "口购研究益企务"
+
+
+@pytest.mark.parametrize("rendering", ["spaced", "laid_out"])
+def test_a_text_header_line_with_a_heading_misread_is_read_as_headings(rendering: str):
+    """A copy that separates cells by runs of spaces writes a header row with one heading
+    misread (科研机购, 科研机口, 社会公益组务: a character OCR or a typo changed), over
+    columns sometimes drawn in another order than the template's. The line was taken for
+    prose, no heading of the group's row was read, and the values went in the template's
+    order with no flag: wrong where the columns were drawn the other way round. The line is
+    the header; the misread word stands where only its heading can and is read as that, or
+    the order is said to be a guess."""
+    for k, (template, year) in enumerate(FORMATS * 3):
+        rng = random.Random(f"text-header-misread:{rendering}:{k}")
+        pair = (_ORG[k % 4], _ORG[k % 4 + 1])
+        code = pair[k % 2]
+        heading = _HEADINGS[code]
+        at = rng.randrange(len(heading))
+        word = (
+            heading[:at]
+            + rng.choice(_MISREAD_CHARACTERS.replace(heading[at], ""))
+            + heading[at + 1 :]
+        )
+        doc, values = _document(rng, template, year)
+        doc = _requests_table(
+            doc, lambda t, p=pair, c=code, w=word: _headings_as(_swapped(t, *p), {c: w})
+        )
+        text = (
+            render_text.spaced_rows(doc, rng)
+            if rendering == "spaced"
+            else render_text.laid_out(doc, rng, numbers_on=rng.choice(("first", "middle", "last")))
+        )
+        got = parse_bytes(text.encode("utf-8"), "page.txt")
+        wrong = _wrong(got, doc, values)
+        assert not wrong or set(got.flags) - {"unit_assumed"}, (word, sorted(wrong)[:4])

@@ -452,6 +452,51 @@ def not_read(text: str) -> bool:
     return bool(text) and MISREAD_MARKS.issuperset(text)
 
 
+#: what a copy shows for characters it misread (口, 囗: OCR's box) or could not decode
+_NOT_LETTERS = re.compile(r"[^\u4e00-\u9fff口囗□■\ufffd]")
+_BROKEN_RUN = re.compile("\ufffd+")
+
+
+def misread_of(word: str, heading: str) -> bool:
+    """Whether a word may be the heading misread or cut short: as long, with at most half its
+    characters other than the heading's there, marks of unread characters not counted (总口,
+    口口口口, 商亚企业, 科研机关), its first characters (社会公益), or the heading with marks or
+    bytes of markup beside it (社会公益组织<, 总计>). Not a word of other characters (项目 or
+    类别 in the header's corner, 锟斤拷): where it stands, the heading's cell may be empty and
+    the word no heading at all."""
+    # bytes that decoded as nothing (社会公益�A织, 商业企���: a character's bytes, broken): the
+    # characters and marks only, each run of replacement characters one unread character
+    word = _BROKEN_RUN.sub("\ufffd", _NOT_LETTERS.sub("", word))
+    if heading in word:
+        return not has_chinese(word.replace(heading, "", 1))
+    if len(word) == len(heading):
+        other = sum(a != b and a not in MISREAD_MARKS for a, b in zip(word, heading, strict=True))
+        return other <= len(heading) // 2
+    return 2 <= len(word) < len(heading) and heading.startswith(word)
+
+
+#: the requests headings whose misreading a header line's word may be told by: not 总计
+#: (合计, 小计 are words of their own), and 其他 but for 其中
+_MISREAD_REQUEST_HEADINGS = (
+    "商业企业",
+    "科研机构",
+    "社会公益组织",
+    "法律服务机构",
+    "其他",
+    "法人或其他组织",
+)
+
+
+def misread_request_heading(text: str) -> bool:
+    """Whether a header line's word, no heading itself, may be a requests heading misread
+    (科研机购, 社会公益组务, 法律服口机构, 其它): a piece of the header, not of prose."""
+    return (
+        not is_header_word(text)
+        and bare(text) != "其中"
+        and any(misread_of(text, h) for h in _MISREAD_REQUEST_HEADINGS)
+    )
+
+
 def has_words(text: str) -> bool:
     """Chinese characters, or the marks a copy shows for characters it could not read (□□,
     �): a heading's text, if misread, not a stray mark."""

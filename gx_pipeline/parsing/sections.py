@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
@@ -2182,31 +2181,6 @@ def _header_words(header: list[str]) -> list[str]:
     ]
 
 
-#: what a copy shows for characters it misread (口, 囗: OCR's box) or could not decode
-_NOT_LETTERS = re.compile(r"[^\u4e00-\u9fff口囗□■\ufffd]")
-_BROKEN_RUN = re.compile("\ufffd+")
-
-
-def _misread_of(word: str, heading: str) -> bool:
-    """Whether a word may be the heading misread or cut short: as long, with at most half its
-    characters other than the heading's there, marks of unread characters not counted (总口,
-    口口口口, 商亚企业, 科研机关), its first characters (社会公益), or the heading with marks or
-    bytes of markup beside it (社会公益组织<, 总计>). Not a word of other characters (项目 or
-    类别 in the header's corner, 锟斤拷): where it stands, the heading's cell may be empty and
-    the word no heading at all."""
-    # bytes that decoded as nothing (社会公益�A织, 商业企���: a character's bytes, broken): the
-    # characters and marks only, each run of replacement characters one unread character
-    word = _BROKEN_RUN.sub("\ufffd", _NOT_LETTERS.sub("", word))
-    if heading in word:
-        return not labels.has_chinese(word.replace(heading, "", 1))
-    if len(word) == len(heading):
-        other = sum(
-            a != b and a not in labels.MISREAD_MARKS for a, b in zip(word, heading, strict=True)
-        )
-        return other <= len(heading) // 2
-    return 2 <= len(word) < len(heading) and heading.startswith(word)
-
-
 def _misread_group_words(header: list[str], problems: Problems) -> list[str]:
     """The requests header with 申请人情况 or 法人或其他组织 read where a word misreads it (法入或
     其他组织, 申请入情况: as long, most characters the same) and the header lacks it: where the
@@ -2216,7 +2190,7 @@ def _misread_group_words(header: list[str], problems: Problems) -> list[str]:
             group == _GROUP and any("法人" in w and "组织" in w for w in header)
         ):
             continue
-        like = [w for w in header if len(w) == len(group) and _misread_of(w, group)]
+        like = [w for w in header if len(w) == len(group) and labels.misread_of(w, group)]
         if len(like) == 1 and like[0] not in _APPLICANTS:
             problems.append(f"requests: the header's word {like[0]!r} is read as {group}")
             header = [group if w == like[0] else w for w in header]
@@ -2256,7 +2230,7 @@ def _unread_applicant_heading(
         and len(missing) == 1
         and len(order) == 6
         and not any(len(r.values) > 7 and _has_number(r.values[7:]) for r in rows.values())
-        and _misread_of(unread[0], missing[0])
+        and labels.misread_of(unread[0], missing[0])
     ):
         problems.append(
             f"requests: the header's word {unread[0]!r} names no heading; it stands where only "
@@ -3445,7 +3419,7 @@ def _unread_appeal_headings(
         return None
     restored, headings = fits[0]
     if not all(
-        _misread_of(labels.bare(w), h) for (_, w, _), h in zip(unread, headings, strict=True)
+        labels.misread_of(labels.bare(w), h) for (_, w, _), h in zip(unread, headings, strict=True)
     ):
         return None
     return restored, headings

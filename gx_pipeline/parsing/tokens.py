@@ -1466,11 +1466,10 @@ def _laid_out_header(raw: str) -> list[tuple[str, float]] | None:
     is two columns wide there, one character in the text)."""
     pieces = [(m.group(), m.start()) for m in _GAP.finditer(raw.replace("\u3000", " "))]
     words = [text for text, _ in pieces if labels.is_header_word(text)]
-    # a heading that cannot be read (口口口口, ��) stands among them as its own word; the
-    # corner's note (本列数据的勾稽关系…) before them, where the header is one row
-    if len(words) < 2 or not all(
-        labels.is_header_word(text) or labels.not_read(text) for text, _ in pieces[_noted(pieces) :]
-    ):
+    # a heading that cannot be read (口口口口, ��) or was misread (科研机购) stands among them
+    # as its own word; the corner's note (本列数据的勾稽关系…) before them, where the header is
+    # one row
+    if len(words) < 2 or not all(_header_piece(text) for text, _ in pieces[_noted(pieces) :]):
         return None
     return [(text, start + _width(text) / 2) for text, start in pieces]
 
@@ -1489,11 +1488,19 @@ def _spaced_headings(line: str) -> list[str] | None:
         return None
     words = _SPACES.split(line)
     headings = words[_noted([(w, 0) for w in words]) :]
-    # a heading that cannot be read (口口口口, ��) stands among them as its own word
+    # a heading that cannot be read (口口口口, ��) or was misread (科研机购) stands among them
+    # as its own word
     named = [w for w in headings if labels.is_header_word(w)]
-    if len(named) < 2 or not all(labels.is_header_word(w) or labels.not_read(w) for w in headings):
+    if len(named) < 2 or not all(map(_header_piece, headings)):
         return None
     return words
+
+
+def _header_piece(word: str) -> bool:
+    """A word of a header line: a heading, one not read (口口口口) or one misread (科研机购)."""
+    return (
+        labels.is_header_word(word) or labels.not_read(word) or labels.misread_request_heading(word)
+    )
 
 
 def _noted(pieces: list[tuple[str, int]]) -> int:
