@@ -223,6 +223,19 @@ def test_a_manifest_row_that_would_misplace_a_page_is_refused_naming_its_line_in
         read_manifest(manifest)
 
 
+def test_a_manifest_saved_in_another_encoding_is_refused_naming_the_file_and_line(
+    tmp_path: Path,
+) -> None:
+    """A spreadsheet on a Chinese Windows machine saves CSV as GBK: its agencies' names are no
+    UTF-8. The refusal names the file, the line of the first such byte and what to do, where it
+    was a bare UnicodeDecodeError naming neither."""
+    manifest = tmp_path / "m.csv"
+    text = "address,agency,year\nhttps://a.gov.cn/1.html,,2023\nhttps://a.gov.cn/2.html,甲区人民政府,2023\n"
+    manifest.write_bytes(text.encode("gbk"))
+    with pytest.raises(ManifestError, match=rf"{manifest}, line 3: not UTF-8 .*save it as UTF-8"):
+        read_manifest(manifest)
+
+
 def test_an_error_page_whose_sidebar_names_the_reports_column_is_still_one() -> None:
     """Only the page's own name (title, h1) keeps its words from being read: an error page in
     the site's template, its sidebar headed 政府信息公开年报, is an error page."""

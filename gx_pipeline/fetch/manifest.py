@@ -48,7 +48,16 @@ def read_manifest(path: str | Path) -> list[ManifestRow]:
     one listed under two report years (a site that serves each year's report at one address
     cannot give both) is refused, and so is a row with cells but no address: either would put
     a page in the wrong year, or none, with nothing said. Errors name the line in the file."""
-    text = Path(path).read_text(encoding="utf-8-sig")
+    data = Path(path).read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        # a spreadsheet on a Chinese Windows machine saves CSV as GBK
+        line = data[: exc.start].count(b"\n") + 1
+        raise ManifestError(
+            f"{path}, line {line}: not UTF-8 (byte {data[exc.start]:#04x}; a spreadsheet's "
+            "CSV in GBK?): save it as UTF-8 (CSV UTF-8) and run again"
+        ) from None
     # comments read as blank lines, so the reader's line numbers are the file's
     reader = csv.reader(
         "" if line.startswith("#") else line for line in text.splitlines(keepends=True)
