@@ -400,7 +400,9 @@ def test_a_process_that_left_the_conversions_group_ends_with_the_conversion(monk
             os.kill(pid, 9)
 
 
-def test_a_conversion_whose_converting_process_was_killed_is_ended_by_the_next_run(tmp_path):
+def test_a_conversion_whose_converting_process_was_killed_is_ended_by_the_next_run(
+    tmp_path, monkeypatch
+):
     """kill -9 of the process converting a .doc (a `gx run` parsing a small year in its own
     process): its LibreOffice, and what left its group, outlived it (`timeout` ends the group
     after the conversion's limit, never what left it), with its temporary folder. The next
@@ -415,7 +417,16 @@ def test_a_conversion_whose_converting_process_was_killed_is_ended_by_the_next_r
 
     fake = _fake_office(tmp_path / "office-orphan", "setsid sleep 93.11 &\nexec sleep 93.12")
     env = {**os.environ, "PATH": f"{fake}{os.pathsep}{os.environ['PATH']}"}
-    code = f"from gx_pipeline.documents import word\nword.read_doc({_DOC!r}, 'orphan.doc')\n"
+    # the conversion and this test's own look at it take a pid namespace of their own (a made-up
+    # one): a `gx run` of another test running beside this one ends orphaned conversions of its
+    # namespace, and would end these before this test looks at them
+    namespace = "7"
+    code = (
+        "from gx_pipeline.documents import word\n"
+        f"word._pid_namespace = lambda: {namespace!r}\n"
+        f"word.read_doc({_DOC!r}, 'orphan.doc')\n"
+    )
+    monkeypatch.setattr(word, "_pid_namespace", lambda: namespace)
     converting = subprocess.Popen([sys.executable, "-c", code], env=env)
     try:
         deadline = time.monotonic() + 30
