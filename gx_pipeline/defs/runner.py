@@ -112,13 +112,6 @@ _STEP_EVENTS = {
 }
 
 
-#: how often the progress thread asks the instance for a run's new step events: each look costs
-#: ~2.8 ms of CPU (a connection to its SQLite event log and a query); five looks a second were
-#: ~0.06 ms a page of a national year's run, beside the parse. The last look is taken as soon as
-#: the run ends, so no line comes later than it did.
-PROGRESS_POLL_S = 1.0
-
-
 def _execute_with_progress(
     job: dg.JobDefinition,
     key: str,
@@ -156,7 +149,7 @@ def _execute_with_progress(
                 progress(key, event.step_key or "", what, done, total, at)  # type: ignore[misc]
             if last:
                 return
-            finished.wait(PROGRESS_POLL_S)
+            finished.wait(0.2)
 
     reporter = None
     if progress is not None:
