@@ -804,7 +804,6 @@ def assemble(s: Scan, template: str) -> Sections:
     # a block whose header is on the page: the unit it states, or "" where it states none
     units = {b: header_unit(h) or "" for b, h in s.block_headers.items()}
     cells_left_out = _leaves_cells_out(s.rows, template)
-    blanks_written = _writes_blank_cells(s.rows)
     for section in contract.SECTIONS:
         raw = [r for r in s.rows if r.section == section]
         if section == "appeals":
@@ -816,7 +815,7 @@ def assemble(s: Scan, template: str) -> Sections:
                 s.appeal_header_lost,
                 cells_left_out,
                 s.appeal_header_unread,
-                blanks_written,
+                s.rows,
             )
         else:
             got, ok = _table(
@@ -3260,7 +3259,7 @@ def _appeals(
     lost: list[str] | None = None,
     cells_left_out: bool = False,
     unread: list[tuple[int, str, int]] | None = None,
-    blanks_written: bool = True,
+    page_rows: list[RawRow] | None = None,
 ) -> tuple[list[Cell], bool]:
     per_row: dict[str, list[Token | None]] = {}
     parts: list[RawRow] = []  # the rows of values read as the single 15-cell row
@@ -3327,7 +3326,7 @@ def _appeals(
     single_row = bool(sequence) and not per_row
     if single_row:
         complete = _appeals_sequence(
-            sequence, parts, cut, per_row, problems, spanned, cells_left_out, blanks_written
+            sequence, parts, cut, per_row, problems, spanned, cells_left_out, page_rows
         )
     else:
         complete = len(per_row) == 3 and all(len(v) == 5 for v in per_row.values())
@@ -3530,11 +3529,12 @@ def _appeals_sequence(
     problems: Problems,
     spanned: set[int] | frozenset[int],
     cells_left_out: bool = False,
-    blanks_written: bool = True,
+    page_rows: list[RawRow] | None = None,
 ) -> bool:
     """The national layout's single row of 15 values, review then the two litigation groups,
-    into `per_row`. Returns whether all 15 were read. `blanks_written`: the copy shows a
-    blank cell somewhere before one with text (_writes_blank_cells)."""
+    into `per_row`. Returns whether all 15 were read. `page_rows`: the page's rows, which tell
+    whether the copy shows a blank cell somewhere before one with text (_writes_blank_cells),
+    looked at only for a short row (None: taken as showing them)."""
     if (
         len(sequence) > 15
         and not labels.norm(sequence[0].text)
@@ -3582,7 +3582,7 @@ def _appeals_sequence(
         last_row = last_row and all(t.x is None and not t.spaced for t in sequence)
         # a copy that shows no blank cell anywhere may have left any of them out, not only
         # the row's last ones (a browser copy that drops empty cells)
-        last_row = last_row and blanks_written
+        last_row = last_row and (page_rows is None or _writes_blank_cells(page_rows))
         # only the last group's last cells may be missing (review and direct litigation shown
         # in full): fewer cells are merged ones as likely as empty ones
         if (
