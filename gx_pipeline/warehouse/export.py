@@ -45,6 +45,8 @@ from pathlib import Path
 
 import duckdb
 
+from gx_pipeline.machine import process_alive
+
 FORMATS: tuple[str, ...] = ("parquet", "csv")
 
 #: the file in DIR that says what the export holds
@@ -221,7 +223,7 @@ def _staging_folder(out: Path) -> Path:
         out.parent.mkdir(parents=True, exist_ok=True)
         for sibling in sorted(out.parent.iterdir()):
             pid = _owner(sibling.name, out)
-            if pid is None or _alive(pid):
+            if pid is None or process_alive(pid):
                 continue
             if sibling.name.startswith(_sibling_prefixes(out)[1]) and not out.exists():
                 # killed between the swap's two renames: the earlier export is put back
@@ -245,16 +247,6 @@ def _owner(name: str, out: Path) -> int | None:
             pid = name[len(prefix) :].split("-", 1)[0]
             return int(pid) if pid.isdigit() else None
     return None
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # another user's
-    return True
 
 
 def _earlier_export(out: Path) -> list[str]:
