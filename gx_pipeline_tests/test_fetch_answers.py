@@ -344,3 +344,76 @@ def test_a_year_given_over_the_recorded_one_leaves_no_copy_in_the_old_year(
     export_to_raw(archive, raw)
     export_to_raw(archive, raw, {address: 2023})
     assert (_year_files(raw, 2022), list(_year_files(raw, 2023).values())) == ({}, [report])
+
+
+_DOCUMENTS = Path(__file__).parent / "fixtures" / "documents" / "pages"
+#: a report published as a file, by kind
+REPORT_FILES = {
+    "pdf": _DOCUMENTS / "gen-pair1-trs-2021-pdf-portrait.pdf",
+    "docx": _DOCUMENTS / "gen-pair3-gbk-2023-docx-landscape.docx",
+    "doc": _DOCUMENTS / "gen-pair1-trs-2021-doc-portrait.doc",
+}
+
+
+def _broken(kind: str, how: str) -> bytes:
+    """What a site serves at a report file's address when something is wrong on its side."""
+    data = REPORT_FILES[kind].read_bytes()
+    return {"cut": data[: len(data) * 2 // 3], "error-page": ERROR_PAGE, "empty": b""}[how]
+
+
+@pytest.mark.parametrize("how", ["cut", "error-page", "empty"])
+@pytest.mark.parametrize("route", ["address", "attached"])
+@pytest.mark.parametrize("kind", sorted(REPORT_FILES))
+def test_a_recheck_answered_by_a_broken_report_file_keeps_the_good_one_in_its_year(
+    report_site: ReportSite, tmp_path: Path, kind: str, route: str, how: str
+) -> None:
+    good = REPORT_FILES[kind].read_bytes()
+    path = f"/files/ndbg.{kind}"
+    report_site.pages = {path: good}
+    address = path
+    if route == "attached":  # a notice page that links the report
+        address = "/xxgk/notice.html"
+        report_site.pages[address] = (
+            '<html><head><meta charset="utf-8"><title>某局2023年政府信息公开工作年度报告</title>'
+            f'</head><body><p>详见附件。</p><p>附件：<a href="{path}">年度报告</a></p></body></html>'
+        ).encode()
+    rows = [ManifestRow(report_site.url(address), "甲", 2023)]
+    archive, raw = tmp_path / "archive", tmp_path / "raw"
+    fetch_manifest(rows, archive, SETTINGS)
+    export_to_raw(archive, raw)
+    before = _year_files(raw, 2023)
+    assert list(before.values()) == [good]
+
+    report_site.pages[path] = _broken(kind, how)
+    summary = fetch_manifest(rows, archive, RECHECK)
+    export_to_raw(archive, raw)
+
+    assert _year_files(raw, 2023) == before
+    [(failed, reason)] = summary.failures
+    assert failed == report_site.url(path)
+    expected = {
+        "cut": "cut off before its end" if kind != "docx" else "does not open",
+        "error-page": "an error page",
+        "empty": "an empty body",
+    }[how]
+    assert expected in reason, reason
+
+
+@pytest.mark.parametrize("kind", sorted(REPORT_FILES))
+def test_a_report_file_cut_off_on_a_first_fetch_fails_and_is_asked_for_again(
+    report_site: ReportSite, tmp_path: Path, kind: str
+) -> None:
+    good = REPORT_FILES[kind].read_bytes()
+    report_site.pages = {"/ndbg": _broken(kind, "cut")}
+    rows = [ManifestRow(report_site.url("/ndbg"), "甲", 2023)]
+    archive, raw = tmp_path / "archive", tmp_path / "raw"
+    summary = fetch_manifest(rows, archive, SETTINGS)
+    export_to_raw(archive, raw)
+    assert (summary.fetched, summary.failed) == (0, 1)
+    assert "nothing archived" in summary.failures[0][1]
+    assert _year_files(raw, 2023) == {}
+
+    report_site.pages["/ndbg"] = good
+    assert fetch_manifest(rows, archive, SETTINGS).fetched == 1
+    export_to_raw(archive, raw)
+    assert list(_year_files(raw, 2023).values()) == [good]

@@ -14,6 +14,9 @@ is not read for an error's words: its narrative and its footer use them in a sen
 the report is on it as images or in a file it links (OFD). A re-check that finds such a page
 without the tables the archived version had is still a failure (below).
 
+A PDF or Word file cut off before its end (a transfer broken off with status 200) is not the
+report either, first fetch or re-check: `documents.whole` tells it by the file's end.
+
 "Without the report" is the parser's word: no cell of the report's tables read, no report
 attached (`notice_attachment`), not a PDF or Word file. A report page whose text happens to say
 404 or 页面不存在 is the report.
@@ -26,6 +29,7 @@ import re
 from lxml import etree, html
 
 from gx_pipeline import documents
+from gx_pipeline.documents import whole
 from gx_pipeline.fetch.attachments import ATTACHMENT_KINDS, notice_attachment
 from gx_pipeline.fetch.charset import page_text
 from gx_pipeline.fetch.index_pages import names_a_report
@@ -54,6 +58,8 @@ def not_the_report(
     `archived`: the address's archived version when `body` differs from it (a re-check)."""
     if not body.strip():
         return "an empty body"
+    if (cut := whole.cut_short(body)) is not None:
+        return cut  # parsed, its first pages may read as a report: the end of it says
     said = _error_said(body, content_type)
     if said is None and archived is None:
         return None
