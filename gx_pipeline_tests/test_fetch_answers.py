@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from gx_pipeline.fetch import (
+    FetchSummary,
     ManifestRow,
     export_to_raw,
     fetch_manifest,
@@ -119,9 +120,11 @@ def test_an_error_page_or_empty_body_on_a_first_fetch_fails_and_is_asked_for_aga
     assert list(_year_files(raw, 2023).values()) == [report]
 
 
-def test_an_edited_report_still_replaces_its_earlier_edition(
+def _archived_then_edited(
     report_site: ReportSite, tmp_path: Path
-) -> None:
+) -> tuple[Path, Path, bytes, FetchSummary]:
+    """A report fetched and placed in 2023, then edited and re-checked (not yet placed again):
+    the archive, the raw folder, the edit and the re-check's summary."""
     first, edited = report_pages(2)
     report_site.pages = {"/r/1": first}
     rows = [ManifestRow(report_site.url("/r/1"), "甲", 2023)]
@@ -129,7 +132,13 @@ def test_an_edited_report_still_replaces_its_earlier_edition(
     fetch_manifest(rows, archive, SETTINGS)
     export_to_raw(archive, raw)
     report_site.pages["/r/1"] = edited
-    summary = fetch_manifest(rows, archive, RECHECK)
+    return archive, raw, edited, fetch_manifest(rows, archive, RECHECK)
+
+
+def test_an_edited_report_still_replaces_its_earlier_edition(
+    report_site: ReportSite, tmp_path: Path
+) -> None:
+    archive, raw, edited, summary = _archived_then_edited(report_site, tmp_path)
     export_to_raw(archive, raw)
     assert (summary.fetched, summary.changed, summary.failed) == (1, 1, 0)
     assert list(_year_files(raw, 2023).values()) == [edited]
@@ -417,3 +426,37 @@ def test_a_report_file_cut_off_on_a_first_fetch_fails_and_is_asked_for_again(
     assert fetch_manifest(rows, archive, SETTINGS).fetched == 1
     export_to_raw(archive, raw)
     assert list(_year_files(raw, 2023).values()) == [good]
+
+
+def test_a_copy_left_by_an_export_killed_while_placing_a_page_is_named_and_removed_by_the_next(
+    report_site: ReportSite, tmp_path: Path
+) -> None:
+    import subprocess
+    import sys
+
+    from gx_pipeline.staging.inventory import year_entries
+
+    archive, raw, edited, _ = _archived_then_edited(report_site, tmp_path)
+    # the export of the edit killed (kill -9) when its copy is written, before the rename
+    killed = (
+        "import os, sys\n"
+        "from gx_pipeline.fetch import archive\n"
+        "archive.os.replace = lambda *a: os._exit(9)\n"
+        "archive.export_to_raw(sys.argv[1], sys.argv[2])\n"
+    )
+    ran = subprocess.run([sys.executable, "-c", killed, archive, raw], check=False)
+    assert ran.returncode == 9
+    [left] = [p for p in (raw / "2023").iterdir() if p.name.endswith(".tmp")]
+
+    # the load does not read it and says whose it is
+    [entry] = [e for e in year_entries(raw / "2023", raw) if e.path == left]
+    assert entry.in_progress
+    assert (entry.refused or "").startswith(
+        "a page's temporary copy written by gx fetch --export-raw"
+    )
+
+    # the next export removes it, says so and places the edit
+    removed: list[Path] = []
+    export_to_raw(archive, raw, on_removed=removed.append)
+    assert removed == [left]
+    assert list(_year_files(raw, 2023).values()) == [edited]

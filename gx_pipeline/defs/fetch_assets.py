@@ -32,7 +32,7 @@ from gx_pipeline.fetch import (
     versions,
     write_manifest,
 )
-from gx_pipeline.fetch.archive import ArchiveBusy
+from gx_pipeline.fetch.archive import STOPPED_COPY_REMOVED, ArchiveBusy
 from gx_pipeline.fetch.archive import now as archive_clock
 from gx_pipeline.warehouse import charts, replace_page_versions
 
@@ -175,7 +175,12 @@ def _fetch_and_export(
         summary = fetch_manifest(rows, raw_pages.archive_dir, settings, _LogProgress(context))
     except (ManifestError, ArchiveBusy) as err:
         raise dg.Failure(description=f"{manifest}: {err}") from err
-    placed = export_to_raw(raw_pages.archive_dir, raw_pages.raw_dir, manifest_years(rows))
+    placed = export_to_raw(
+        raw_pages.archive_dir,
+        raw_pages.raw_dir,
+        manifest_years(rows),
+        on_removed=lambda path: context.log.warning(f"{path}: {STOPPED_COPY_REMOVED}"),
+    )
     return summary, placed, lists
 
 

@@ -32,6 +32,7 @@ from typing import BinaryIO
 
 from gx_pipeline.diskspace import append_whole, named_when_full
 from gx_pipeline.fetch.manifest import report_year
+from gx_pipeline.staging.inventory import PLACING
 
 log = logging.getLogger(__name__)
 
@@ -339,7 +340,10 @@ YearOf = Mapping[str, int | None] | Callable[[str], int | None]
 
 
 def export_to_raw(
-    archive_dir: str | Path, raw_dir: str | Path, year_of: YearOf | None = None
+    archive_dir: str | Path,
+    raw_dir: str | Path,
+    year_of: YearOf | None = None,
+    on_removed: Callable[[Path], None] | None = None,
 ) -> list[Path]:
     """Put the latest version of each address with a known report year into raw/<year>/.
 
@@ -348,7 +352,9 @@ def export_to_raw(
     (`.pdf`, `.docx`, `.doc` for a document); a notice page's attached report takes the page's
     place. An older version of the same address exported earlier is removed, so the year never
     holds two editions of one report, and so is one placed under another year before the
-    address's year was corrected. Returns the files written or already in place.
+    address's year was corrected. A page's temporary copy left by an export that was killed
+    part-way is removed first, each passed to `on_removed` (and logged). Returns the files
+    written or already in place.
     """
     archive = Archive(archive_dir)
     recorded_year: dict[str, int] = {}
@@ -387,6 +393,10 @@ def export_to_raw(
         targets[Path(raw_dir) / str(year) / _raw_name(sha256, archive)] = (address, sha256)
     # an edition may be in any year's folder: the address's year was corrected since
     placed = _year_folders(Path(raw_dir))
+    for stopped in remove_stopped_copies(placed):
+        log.warning("%s: %s", stopped, STOPPED_COPY_REMOVED)
+        if on_removed is not None:
+            on_removed(stopped)
     for target, (address, sha256) in targets.items():
         if not target.exists():
             _place(archive, sha256, target)
@@ -402,6 +412,30 @@ def export_to_raw(
     return sorted(targets)
 
 
+STOPPED_COPY_REMOVED = (
+    "a page's temporary copy left by an export stopped part-way (killed): removed; the page "
+    "is placed again from the archive"
+)
+
+
+def remove_stopped_copies(folders: Mapping[Path, set[str]]) -> list[Path]:
+    """Remove the temporary copies (PLACING) in the year folders `folders` (folder -> its names)
+    whose export no longer runs: its process is gone, or (a name without a pid, written before
+    the pid was in it) no export of this version wrote it. Returns those removed."""
+    from gx_pipeline.machine import process_alive
+
+    removed = []
+    for folder, names in sorted(folders.items()):
+        for name in sorted(names):
+            match = PLACING.match(name)
+            if match is None or (match[1] is not None and process_alive(int(match[1]))):
+                continue
+            (folder / name).unlink(missing_ok=True)
+            names.discard(name)
+            removed.append(folder / name)
+    return removed
+
+
 def _year_folders(raw_dir: Path) -> dict[Path, set[str]]:
     """The names in each year folder of `raw_dir` (listed once: a national year holds 100,000)."""
     if not raw_dir.is_dir():
@@ -415,8 +449,9 @@ def _year_folders(raw_dir: Path) -> dict[Path, set[str]]:
 
 def _place(archive: Archive, sha256: str, target: Path) -> None:
     """Copy an object into a year folder under a temporary name renamed into place: the year
-    never holds part of a page (a `.tmp` file is not read, and is removed on failure)."""
-    temp = target.with_name(f".{target.name}.tmp")
+    never holds part of a page (a `.tmp` file is not read, and is removed on failure; one left
+    by a killed export is removed by the next, see remove_stopped_copies)."""
+    temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     with named_when_full(target, "a page for the year folder", False, PLACE_AGAIN):
         try:
             target.parent.mkdir(parents=True, exist_ok=True)

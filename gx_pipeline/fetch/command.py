@@ -22,7 +22,13 @@ from pathlib import Path
 from typing import TextIO
 
 from gx_pipeline.diskspace import explain, named_when_full
-from gx_pipeline.fetch.archive import FETCH_AGAIN, ArchiveBusy, FetchRecord, export_to_raw
+from gx_pipeline.fetch.archive import (
+    FETCH_AGAIN,
+    STOPPED_COPY_REMOVED,
+    ArchiveBusy,
+    FetchRecord,
+    export_to_raw,
+)
 from gx_pipeline.fetch.client import FetchSettings
 from gx_pipeline.fetch.manifest import (
     ManifestError,
@@ -136,7 +142,14 @@ def main_fetch(argv: Sequence[str] | None = None) -> int:
         for name, summary in stages:
             print(format_summary(summary, name))
         if args.export_raw:
-            placed = export_to_raw(args.archive, args.export_raw, manifest_years(rows))
+            placed = export_to_raw(
+                args.archive,
+                args.export_raw,
+                manifest_years(rows),
+                on_removed=lambda path: print(
+                    f"gx fetch: {path}: {STOPPED_COPY_REMOVED}", file=sys.stderr
+                ),
+            )
             print(f"placed {len(placed)} pages under {args.export_raw}/<year>/")
     except KeyboardInterrupt:
         print(

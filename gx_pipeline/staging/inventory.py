@@ -18,6 +18,7 @@ import heapq
 import itertools
 import json
 import os
+import re
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -52,6 +53,15 @@ IN_PROGRESS = (
     "an unfinished download or an editor's temporary file: not read (the finished file is)"
 )
 EMPTY_FOLDER = "an empty folder: no pages in it"
+#: the temporary name `gx fetch --export-raw` copies a page into a year folder under before it
+#: renames it into place: `.<raw name>.<pid>.tmp` (before the pid was in it: `.<raw name>.tmp`)
+PLACING = re.compile(r"^\.[0-9a-f]{16}\.(?:html|pdf|docx|doc)(?:\.(\d+))?\.tmp$")
+#: a page `gx fetch --export-raw` was copying into the year folder (a run killed part-way left
+#: it, or one runs now): the fetcher's own temporary name, which the next export removes
+PLACING_PAGE = (
+    "a page's temporary copy written by gx fetch --export-raw (left by an export killed "
+    "part-way, or one running now): not read; the next export removes it and places the page"
+)
 
 
 @dataclass(frozen=True)
@@ -74,7 +84,7 @@ class Entry:
 
     @property
     def in_progress(self) -> bool:
-        return self.refused == IN_PROGRESS
+        return self.refused in (IN_PROGRESS, PLACING_PAGE)
 
 
 def safe_name(name: bytes) -> tuple[str, bool]:
@@ -261,6 +271,8 @@ def _file(source: str, path: Path, info: os.stat_result, note: str | None, name:
     kind = _not_a_file(info.st_mode)
     if kind is not None:
         return Entry(source, path, size, mtime, f"{kind}, not a file: not read", note)
+    if PLACING.match(os.fsdecode(name)):
+        return Entry(source, path, size, mtime, PLACING_PAGE, note)
     text = os.fsdecode(name).lower()
     if text.endswith(_IN_PROGRESS_SUFFIXES) or text.startswith(_IN_PROGRESS_PREFIXES):
         return Entry(source, path, size, mtime, IN_PROGRESS, note)
