@@ -23,7 +23,7 @@ from gx_pipeline.diskspace import DiskFull
 from gx_pipeline.parsing import ParseError, parse_bytes
 from gx_pipeline.parsing.locate import HTML, TEXT, page_view
 from gx_pipeline.review import render
-from gx_pipeline.review.command import export, main_review
+from gx_pipeline.review.command import EXPORT_COLUMNS, export, main_review
 from gx_pipeline.review.log import ReviewLog, ReviewLogError, new_decision
 from gx_pipeline.review.queue import Filters, ReviewData
 from gx_pipeline.warehouse import ensure_schema
@@ -506,6 +506,24 @@ def test_the_export_writes_every_decision_as_csv_and_json(
     assert main_review(["--export", str(tmp_path / "cli.json")]) == 0
     assert json.loads((tmp_path / "cli.json").read_text(encoding="utf-8")) == records
     assert main_review(["--export", str(tmp_path / "decisions.xlsx")]) == 2
+
+
+def test_the_csv_export_carries_a_byte_order_mark_so_a_spreadsheet_reads_it_as_utf8(
+    loaded: Path, tmp_path: Path
+):
+    # Excel on a Chinese Windows machine opens a CSV without a BOM as GBK: 测试员 as 娴嬭瘯鍛�
+    data = _data(loaded)
+    rid = _report_id(loaded, "gen-2020-01-trs.html")
+    _decide(data, rid, "trust:metadata_guessed:", "dismiss", "年份取自标题")
+    export(data, tmp_path / "decisions.csv")
+    written = (tmp_path / "decisions.csv").read_bytes()
+    assert written.startswith(b"\xef\xbb\xbfdecision_id,")
+    frame = pd.read_csv(tmp_path / "decisions.csv", encoding="utf-8-sig")
+    assert tuple(frame.columns) == EXPORT_COLUMNS
+    assert list(frame["reviewer"]) == ["测试员"] and list(frame["note"]) == ["年份取自标题"]
+    # the JSON export is for programs: no BOM
+    export(data, tmp_path / "decisions.json")
+    assert (tmp_path / "decisions.json").read_bytes().startswith(b"[")
 
 
 def test_the_check_and_the_release_count_the_years_flags_by_review_status(

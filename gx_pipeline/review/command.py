@@ -2,7 +2,8 @@
 
 gx review                        serve on http://127.0.0.1:8765 (loopback only)
 gx review --port 9000 --reviewer 王明
-gx review --export decisions.csv   every decision with its attachment now (.csv or .json)
+gx review --export decisions.csv   every decision with its attachment now (.csv or .json; the
+                                   CSV, for spreadsheets, starts with a UTF-8 byte order mark)
 """
 
 from __future__ import annotations
@@ -45,8 +46,10 @@ def export(data: ReviewData, out: Path) -> int:
         records = json.loads(frame.to_json(orient="records", force_ascii=False))
         out.write_text(json.dumps(records, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     elif out.suffix.lower() == ".csv":
-        # a note starting with = + - @ would be a formula in a spreadsheet: quoted as text
-        frame.map(_inert).to_csv(out, index=False, encoding="utf-8")
+        # a note starting with = + - @ would be a formula in a spreadsheet: quoted as text.
+        # With a byte order mark: Excel on a Chinese Windows machine reads a CSV without one
+        # as GBK (reviewers' names and notes garbled); pandas and DuckDB skip it
+        frame.map(_inert).to_csv(out, index=False, encoding="utf-8-sig")
     else:
         raise ValueError(f"{out}: export to a .csv or .json file")
     return len(frame)
