@@ -247,6 +247,21 @@ def report_site() -> Iterator[ReportSite]:
         yield site
 
 
+def killed_at(module: str, step: str, call: str, *args: object) -> int:
+    """Run `module.call(*args)` in a process of its own that dies (os._exit, as under kill -9:
+    no cleanup, no finally) the moment it reaches `module.step`; its exit status."""
+    import subprocess
+    import sys
+
+    script = (
+        "import importlib, os, sys\n"
+        f"module = importlib.import_module({module!r})\n"
+        f"setattr(module, {step!r}, lambda *a, **k: os._exit(9))\n"
+        f"getattr(module, {call!r})(*sys.argv[1:])\n"
+    )
+    return subprocess.run([sys.executable, "-c", script, *map(str, args)], check=False).returncode
+
+
 def processes_naming(text: str) -> list[int]:
     """Live processes whose command line holds `text` (a test's own folder)."""
     found = []

@@ -24,7 +24,7 @@ from gx_pipeline.fetch import (
 )
 from gx_pipeline.fetch.manifest import ManifestError
 from gx_pipeline.pagegen import page_for
-from gx_pipeline_tests.conftest import LOOPBACK_FETCH, ReportSite
+from gx_pipeline_tests.conftest import LOOPBACK_FETCH, ReportSite, killed_at
 
 SETTINGS = LOOPBACK_FETCH
 RECHECK = dataclasses.replace(LOOPBACK_FETCH, refresh=True)
@@ -431,21 +431,11 @@ def test_a_report_file_cut_off_on_a_first_fetch_fails_and_is_asked_for_again(
 def test_a_copy_left_by_an_export_killed_while_placing_a_page_is_named_and_removed_by_the_next(
     report_site: ReportSite, tmp_path: Path
 ) -> None:
-    import subprocess
-    import sys
-
     from gx_pipeline.staging.inventory import year_entries
 
     archive, raw, edited, _ = _archived_then_edited(report_site, tmp_path)
     # the export of the edit killed (kill -9) when its copy is written, before the rename
-    killed = (
-        "import os, sys\n"
-        "from gx_pipeline.fetch import archive\n"
-        "archive.os.replace = lambda *a: os._exit(9)\n"
-        "archive.export_to_raw(sys.argv[1], sys.argv[2])\n"
-    )
-    ran = subprocess.run([sys.executable, "-c", killed, archive, raw], check=False)
-    assert ran.returncode == 9
+    assert killed_at("gx_pipeline.fetch.archive", "_renamed", "export_to_raw", archive, raw) == 9
     [left] = [p for p in (raw / "2023").iterdir() if p.name.endswith(".tmp")]
 
     # the load does not read it and says whose it is

@@ -26,6 +26,7 @@ from gx_pipeline.warehouse import (
 )
 from gx_pipeline.warehouse.export import ExportError
 from gx_pipeline.warehouse.release import SUMS, default_version, main_release, release
+from gx_pipeline_tests.conftest import killed_at
 from gx_pipeline_tests.test_views import BLANK_TOTALS, _full_report
 
 VERSION = "2026.12.4"
@@ -231,3 +232,30 @@ def test_the_readmes_listing_has_four_cells_a_row_whatever_the_comments_hold(rel
     assert any("report_flags" in r for r in rows)
     for row in rows:
         assert len(re.split(r"(?<!\\)\|", row)) == 6, row  # 4 cells between 5 bars
+
+
+def test_a_release_killed_part_way_leaves_no_release_that_looks_whole(database, tmp_path):
+    """Killed (kill -9) after its tables and datapackage.json are written, before SHA256SUMS:
+    the folder must not hold a release a reader would take for complete."""
+    out = tmp_path / "r"
+    module = "gx_pipeline.warehouse.release"
+    assert killed_at(module, "_write_quality", "release", database, out, "1.0.0") == 9
+    assert not out.exists() or list(out.iterdir()) == []
+
+    # the next release into the folder is written whole, and the killed one's sibling is gone
+    release(database, out, VERSION)
+    assert (out / SUMS).is_file() and (out / "datapackage.json").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r"]
+
+
+def test_a_release_that_fails_part_way_leaves_its_folder_empty(database, tmp_path, monkeypatch):
+    import gx_pipeline.warehouse.release as module
+
+    def full(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(module, "_write_quality", full)
+    out = tmp_path / "r"
+    with pytest.raises(OSError, match="No space left"):
+        release(database, out, VERSION)
+    assert list(out.iterdir()) == [] and sorted(p.name for p in tmp_path.iterdir()) == ["r"]

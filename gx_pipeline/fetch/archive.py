@@ -456,10 +456,15 @@ def _place(archive: Archive, sha256: str, target: Path) -> None:
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             temp.write_bytes(archive.read(sha256))
-            os.replace(temp, target)
+            _renamed(temp, target)
         except BaseException:
             temp.unlink(missing_ok=True)
             raise
+
+
+def _renamed(temp: Path, target: Path) -> None:
+    """The page's copy takes its name in the year folder (the step a killed export missed)."""
+    os.replace(temp, target)
 
 
 #: a raw file's name ends in its kind, told by its bytes (the reader tells it again the same way)

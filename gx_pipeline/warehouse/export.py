@@ -52,6 +52,9 @@ FORMATS: tuple[str, ...] = ("parquet", "csv")
 #: the file in DIR that says what the export holds
 MANIFEST = "export.json"
 
+#: what is said of each kind of folder written beside DIR and swapped in, once done
+_DONE = {"export": "exported", "release": "released"}
+
 _RELATIONS_SQL = """
 select table_name, table_type = 'VIEW' as is_view
 from information_schema.tables
@@ -122,22 +125,7 @@ def export(database: str | Path, fmt: str, out_dir: str | Path) -> Exported:
     out = Path(out_dir).resolve()
     if out.parent == out:
         raise ExportError(f"{out} cannot be replaced: export into a folder under it")
-    try:
-        cwd = Path.cwd()
-    except OSError:  # the current directory was removed: nothing under `out` is it
-        cwd = Path("/")
-    if cwd == out or out in cwd.parents:
-        raise ExportError(
-            f"{out} holds the current directory, which the swap would remove from under it "
-            f"(the shell left in a removed folder); run gx export from outside it (cd "
-            f"{out.parent}); nothing was exported"
-        )
-    if os.path.ismount(out):
-        raise ExportError(
-            f"{out} is a mount point: the export is written beside it and swapped in by a "
-            f"rename, which a mount point cannot take. Export into a folder under it ("
-            f"{out / 'gx-export'}); nothing was exported"
-        )
+    can_be_swapped(out, "export", out / "gx-export")
     try:
         conn = duckdb.connect(str(database), read_only=True)
     except duckdb.Error as err:  # missing, not a DuckDB file, or a writer holds its lock
@@ -209,40 +197,66 @@ def _write(
     return rows
 
 
-def _sibling_prefixes(out: Path) -> tuple[str, str]:
-    """The names' beginnings of the folders an export into `out` keeps beside it for a moment:
-    the new export being written, and the earlier one being removed."""
-    return f".{out.name}.export-", f".{out.name}.replaced-"
+def can_be_swapped(out: Path, kind: str, under: Path) -> None:
+    """ExportError when the folder `out` cannot be replaced by a sibling renamed into its place:
+    it holds the current directory, or it is a mount point. `kind`: export or release; `under`:
+    the folder to name instead."""
+    nothing = f"nothing was {_DONE[kind]}"
+    try:
+        cwd = Path.cwd()
+    except OSError:  # the current directory was removed: nothing under `out` is it
+        cwd = Path("/")
+    if cwd == out or out in cwd.parents:
+        raise ExportError(
+            f"{out} holds the current directory, which the swap would remove from under it "
+            f"(the shell left in a removed folder); run gx {kind} from outside it (cd "
+            f"{out.parent}); {nothing}"
+        )
+    if os.path.ismount(out):
+        raise ExportError(
+            f"{out} is a mount point: the {kind} is written beside it and swapped in by a "
+            f"rename, which a mount point cannot take. Write it into a folder under it "
+            f"({under}); {nothing}"
+        )
 
 
-def _staging_folder(out: Path) -> Path:
-    """A new folder beside `out` for the export to be written into; first removes those that
-    exports killed part-way left (their process is gone), except the earlier export one killed
-    between the swap's two renames moved aside, which becomes `out` again."""
+def _sibling_prefixes(out: Path, kind: str = "export") -> tuple[str, str]:
+    """The names' beginnings of the folders an export (a release: `kind` "release") into `out`
+    keeps beside it for a moment: the new one being written, and the earlier one being
+    removed (an export's only: a release is written into a new or empty folder)."""
+    return f".{out.name}.{kind}-", f".{out.name}.replaced-"
+
+
+def _staging_folder(out: Path, kind: str = "export") -> Path:
+    """A new folder beside `out` for the export (a release) to be written into; first removes
+    those that ones killed part-way left (their process is gone), except the earlier export one
+    killed between the swap's two renames moved aside, which becomes `out` again."""
+    prefixes = _sibling_prefixes(out, kind)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         for sibling in sorted(out.parent.iterdir()):
-            pid = _owner(sibling.name, out)
+            pid = _owner(sibling.name, prefixes)
             if pid is None or process_alive(pid):
                 continue
-            if sibling.name.startswith(_sibling_prefixes(out)[1]) and not out.exists():
+            if sibling.name.startswith(prefixes[1]) and not out.exists():
                 # killed between the swap's two renames: the earlier export is put back
                 sibling.rename(out)
             else:
                 shutil.rmtree(sibling, ignore_errors=True)
-        staged = out.parent / f"{_sibling_prefixes(out)[0]}{os.getpid()}-{secrets.token_hex(4)}"
+        staged = out.parent / f"{prefixes[0]}{os.getpid()}-{secrets.token_hex(4)}"
         staged.mkdir()
     except OSError as err:
         raise ExportError(
-            f"the export is written beside {out} and swapped in, and {out.parent} cannot be "
-            f"written: {err}. Nothing was exported"
+            f"the {kind} is written beside {out} and swapped in, and {out.parent} cannot be "
+            f"written: {err}. Nothing was written"
         ) from None
     return staged
 
 
-def _owner(name: str, out: Path) -> int | None:
-    """The process id in the name of an export's sibling folder of `out`, None: not one."""
-    for prefix in _sibling_prefixes(out):
+def _owner(name: str, prefixes: Sequence[str]) -> int | None:
+    """The process id in the name of an export's sibling folder (its name's beginning one of
+    `prefixes`), None: not one."""
+    for prefix in prefixes:
         if name.startswith(prefix):
             pid = name[len(prefix) :].split("-", 1)[0]
             return int(pid) if pid.isdigit() else None

@@ -18,6 +18,12 @@ warehouse has (report_year stays INTEGER: no year in the path is read back as a 
 The database is input like any other: its catalogue names are checked and quoted by the
 export's own functions, DuckDB may touch no file outside DIR, and DIR must be new or empty, so
 a release never mixes with the files of another.
+
+A release is complete or not there: it is written into a hidden sibling folder
+(`.DIR.release-<pid>-<token>`) renamed to DIR once SHA256SUMS is written. A release that fails
+leaves DIR empty and removes its sibling; one killed part-way leaves DIR empty and its sibling,
+which the next release into DIR removes (its process gone). DIR cannot be a mount point (a
+rename cannot take its place: release into a folder under it) or hold the current directory.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ import argparse
 import csv
 import json
 import re
+import shutil
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -37,7 +44,14 @@ import pandas as pd
 
 from gx_pipeline.staging.inventory import file_sha256
 from gx_pipeline.warehouse import charts, dictionary
-from gx_pipeline.warehouse.export import ExportError, _folder, _lock_to, quote_identifier
+from gx_pipeline.warehouse.export import (
+    ExportError,
+    _folder,
+    _lock_to,
+    _staging_folder,
+    can_be_swapped,
+    quote_identifier,
+)
 from gx_pipeline.warehouse.schema import SQL_DIR
 
 NAME = "gx-disclosure-reports"
@@ -120,6 +134,28 @@ def release(database: str | Path, out_dir: str | Path, version: str | None = Non
     out = out.resolve()
     if any(out.iterdir()):
         raise ExportError(f"{out} is not empty: a release is written into a new folder")
+    can_be_swapped(out, "release", out / NAME)
+    staged = _staging_folder(out, "release")
+    try:
+        done = _write_release(database, staged, version)
+        # complete: it takes the empty folder's place (a killed release left no file in `out`,
+        # only its sibling, which the next release into `out` removes)
+        try:
+            out.rmdir()
+            staged.rename(out)
+        except OSError as err:  # a file put into `out` meanwhile, a bind mount (EBUSY)
+            out.mkdir(exist_ok=True)
+            raise ExportError(
+                f"the release could not be put in place as {out}: {err}; nothing was released"
+            ) from None
+    except BaseException:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
+    return done
+
+
+def _write_release(database: str | Path, out: Path, version: str) -> Released:
+    """Every file of the release, written into the new folder `out`."""
     conn = duckdb.connect(str(database), read_only=True)
     try:
         relations = dictionary.catalog(conn)
