@@ -1,5 +1,6 @@
 """Exports by report year, read back with one glob."""
 
+import os
 from pathlib import Path
 
 import duckdb
@@ -359,3 +360,100 @@ def test_an_export_killed_between_the_swaps_two_renames_gets_its_earlier_export_
 
     assert _files(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.duckdb", "out", "w.duckdb"]
+
+
+def test_the_folders_permissions_and_group_are_kept_by_the_swap(database, tmp_path):
+    """A team's export folder: group-writable, setgid so that what is written in it is the
+    team's. The swapped-in folder is a new one: it must carry the mode and group over, and its
+    folders the group (setgid passes it down)."""
+    import os
+    import stat
+
+    out = tmp_path / "shared"
+    out.mkdir()
+    team = os.getgid() + 4321  # any group id: the tests run as root, or as its member
+    try:
+        os.chown(out, -1, team)
+    except PermissionError:
+        pytest.skip("cannot give a folder another group here")
+    os.chmod(out, 0o2770)
+
+    export.export(database, "parquet", out)
+
+    info = out.stat()
+    assert (stat.S_IMODE(info.st_mode), info.st_gid) == (0o2770, team)
+    folders = [p for p in out.rglob("*") if p.is_dir()]
+    assert folders and {p.stat().st_gid for p in folders} == {team}
+
+
+def test_a_second_export_into_the_same_folder_at_once_is_refused_in_one_line(
+    database, tmp_path, monkeypatch, capsys
+):
+    out = tmp_path / "out"
+    export.export(database, "parquet", out)
+    write = export._write
+    second: list[int] = []
+
+    def write_while_another_starts(*args):
+        if not second:  # the other export starts while this one writes its first relation
+            second.append(export.main_export(["--out", str(out), "--database", str(database)]))
+        return write(*args)
+
+    monkeypatch.setattr(export, "_write", write_while_another_starts)
+    export.export(database, "csv", out)
+
+    assert second == [2]
+    err = capsys.readouterr().err
+    assert f"gx export: another export into {out} is running (process {os.getpid()})" in err
+    assert "Traceback" not in err
+    # the first finished whole; nothing of the second is left beside it
+    assert (out / "fact_requests" / "report_year=2023").is_dir()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "w.duckdb"]
+
+
+def test_an_out_under_a_parent_that_cannot_be_written_is_refused_naming_a_way_out(
+    database, tmp_path, monkeypatch, capsys
+):
+    """A writable OUT in a read-only parent (a share where only the export folder is the
+    user's): the export is written beside OUT, which the parent refuses."""
+    import errno
+
+    out = tmp_path / "out"
+    out.mkdir()
+    real = os.open
+
+    def read_only_parent(path, flags, *args, **kwargs):
+        if Path(os.fsdecode(path)).parent == tmp_path and flags & os.O_CREAT:
+            raise PermissionError(errno.EACCES, "Permission denied", os.fsdecode(path))
+        return real(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", read_only_parent)
+    real_mkdir = Path.mkdir
+
+    def no_mkdir(self, *args, **kwargs):
+        if self.parent == tmp_path and self.name.startswith(".out."):
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        return real_mkdir(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "mkdir", no_mkdir)
+
+    assert export.main_export(["--out", str(out), "--database", str(database)]) == 2
+
+    err = capsys.readouterr().err
+    assert f"{tmp_path} cannot be written" in err
+    assert f"{out / 'gx-export'}" in err
+    assert list(out.iterdir()) == []
+
+
+@pytest.mark.parametrize("length", [200, 240, 255])
+def test_an_out_with_a_long_name_is_exported_into(database, tmp_path, length):
+    """The folders beside OUT are named after it: a name near 255 bytes (80 Chinese
+    characters) made theirs too long, and the export failed saying the parent could not be
+    written."""
+    name = ("年" * 85)[: length // 3] + "x" * (length % 3)
+    assert len(name.encode()) == length
+    out = tmp_path / name
+    export.export(database, "parquet", out)
+    export.export(database, "parquet", out)
+    assert (out / "fact_requests" / "report_year=2023").is_dir()
+    assert [p.name for p in tmp_path.iterdir() if p.is_dir()] == [name]

@@ -13,10 +13,10 @@ Layout (hive partitioning, which DuckDB, pandas/pyarrow, polars and Spark read a
 so `select * from read_parquet('DIR/fact_requests/*/*.parquet')` reads one table whole, with
 report_year back as a column.
 
-DIR is replaced as a whole or not at all: the export is written into a hidden sibling folder
-(`.DIR.export-<pid>-<token>`) and swapped in once every relation is written, so a relation the
-warehouse no longer has is gone from DIR, and an export that fails part-way leaves the earlier
-one as it was. DIR must be new, empty, or an earlier export (its manifest and folders of
+DIR is replaced as a whole or not at all (`swap.py`): the export is written into a hidden
+sibling folder (`.DIR.export-<pid>-<token>`) and swapped in once every relation is written, so
+a relation the warehouse no longer has is gone from DIR, and an export that fails part-way
+leaves the earlier one as it was. One export or release at a time writes DIR. DIR must be new, empty, or an earlier export (its manifest and folders of
 Parquet/CSV files in the layout above): a folder holding anything else is refused, not emptied.
 Nor can DIR be a mount point (a drive's root, a container's volume), which a rename cannot move
 (export into a folder under it), or hold the current directory (`--out .`), which the swap would
@@ -34,8 +34,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import secrets
 import shutil
 import sys
 from collections.abc import Sequence
@@ -45,15 +43,19 @@ from pathlib import Path
 
 import duckdb
 
-from gx_pipeline.machine import process_alive
+from gx_pipeline.warehouse.swap import (
+    ExportError,
+    can_be_swapped,
+    claimed,
+    staging_folder,
+    swap_in,
+)
 
 FORMATS: tuple[str, ...] = ("parquet", "csv")
 
 #: the file in DIR that says what the export holds
 MANIFEST = "export.json"
 
-#: what is said of each kind of folder written beside DIR and swapped in, once done
-_DONE = {"export": "exported", "release": "released"}
 
 _RELATIONS_SQL = """
 select table_name, table_type = 'VIEW' as is_view
@@ -69,10 +71,6 @@ where database_name = current_database() and schema_name = 'main' and table_name
 
 #: characters that would make a relation name a path rather than one folder's name
 _NOT_IN_FOLDER_NAMES = ("/", "\\", "\0")
-
-
-class ExportError(Exception):
-    """The export cannot be done safely; the message names the database and the relation."""
 
 
 def relations(conn: duckdb.DuckDBPyConnection) -> list[str]:
@@ -125,7 +123,13 @@ def export(database: str | Path, fmt: str, out_dir: str | Path) -> Exported:
     out = Path(out_dir).resolve()
     if out.parent == out:
         raise ExportError(f"{out} cannot be replaced: export into a folder under it")
-    can_be_swapped(out, "export", out / "gx-export")
+    under = out / "gx-export"
+    can_be_swapped(out, "export", under)
+    with claimed(out, "export", under):
+        return _export(database, fmt, out, under)
+
+
+def _export(database: str | Path, fmt: str, out: Path, under: Path) -> Exported:
     try:
         conn = duckdb.connect(str(database), read_only=True)
     except duckdb.Error as err:  # missing, not a DuckDB file, or a writer holds its lock
@@ -137,7 +141,7 @@ def export(database: str | Path, fmt: str, out_dir: str | Path) -> Exported:
                 f"{database}: relation {MANIFEST!r} would overwrite the export's manifest. "
                 "Nothing was exported (is this a gx-pipeline warehouse?)"
             )
-        staged = _staging_folder(out)
+        staged = staging_folder(out, "export", under)
         try:
             # every name is checked before the first relation is written
             targets = {name: _folder(staged, name, database) for name in names}
@@ -156,7 +160,7 @@ def export(database: str | Path, fmt: str, out_dir: str | Path) -> Exported:
                 json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
             )
             try:
-                _swap_in(staged, out)
+                swap_in(staged, out)
             except OSError as err:  # a bind mount (EBUSY), the parent's permissions changed
                 raise ExportError(
                     f"the export could not be swapped in for {out}: {err}; nothing was exported"
@@ -195,72 +199,6 @@ def _write(
         raise ExportError(f"{database}: relation {name!r} could not be exported: {err}") from None
     (rows,) = conn.execute(f"select count(*) from {relation}").fetchone()
     return rows
-
-
-def can_be_swapped(out: Path, kind: str, under: Path) -> None:
-    """ExportError when the folder `out` cannot be replaced by a sibling renamed into its place:
-    it holds the current directory, or it is a mount point. `kind`: export or release; `under`:
-    the folder to name instead."""
-    nothing = f"nothing was {_DONE[kind]}"
-    try:
-        cwd = Path.cwd()
-    except OSError:  # the current directory was removed: nothing under `out` is it
-        cwd = Path("/")
-    if cwd == out or out in cwd.parents:
-        raise ExportError(
-            f"{out} holds the current directory, which the swap would remove from under it "
-            f"(the shell left in a removed folder); run gx {kind} from outside it (cd "
-            f"{out.parent}); {nothing}"
-        )
-    if os.path.ismount(out):
-        raise ExportError(
-            f"{out} is a mount point: the {kind} is written beside it and swapped in by a "
-            f"rename, which a mount point cannot take. Write it into a folder under it "
-            f"({under}); {nothing}"
-        )
-
-
-def _sibling_prefixes(out: Path, kind: str = "export") -> tuple[str, str]:
-    """The names' beginnings of the folders an export (a release: `kind` "release") into `out`
-    keeps beside it for a moment: the new one being written, and the earlier one being
-    removed (an export's only: a release is written into a new or empty folder)."""
-    return f".{out.name}.{kind}-", f".{out.name}.replaced-"
-
-
-def _staging_folder(out: Path, kind: str = "export") -> Path:
-    """A new folder beside `out` for the export (a release) to be written into; first removes
-    those that ones killed part-way left (their process is gone), except the earlier export one
-    killed between the swap's two renames moved aside, which becomes `out` again."""
-    prefixes = _sibling_prefixes(out, kind)
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        for sibling in sorted(out.parent.iterdir()):
-            pid = _owner(sibling.name, prefixes)
-            if pid is None or process_alive(pid):
-                continue
-            if sibling.name.startswith(prefixes[1]) and not out.exists():
-                # killed between the swap's two renames: the earlier export is put back
-                sibling.rename(out)
-            else:
-                shutil.rmtree(sibling, ignore_errors=True)
-        staged = out.parent / f"{prefixes[0]}{os.getpid()}-{secrets.token_hex(4)}"
-        staged.mkdir()
-    except OSError as err:
-        raise ExportError(
-            f"the {kind} is written beside {out} and swapped in, and {out.parent} cannot be "
-            f"written: {err}. Nothing was written"
-        ) from None
-    return staged
-
-
-def _owner(name: str, prefixes: Sequence[str]) -> int | None:
-    """The process id in the name of an export's sibling folder (its name's beginning one of
-    `prefixes`), None: not one."""
-    for prefix in prefixes:
-        if name.startswith(prefix):
-            pid = name[len(prefix) :].split("-", 1)[0]
-            return int(pid) if pid.isdigit() else None
-    return None
 
 
 def _earlier_export(out: Path) -> list[str]:
@@ -312,22 +250,6 @@ def _relation_folder(folder: Path) -> bool:
             continue
         return False
     return True
-
-
-def _swap_in(staged: Path, out: Path) -> None:
-    """`staged` becomes `out`; the earlier `out` is removed."""
-    if not out.exists():
-        staged.rename(out)
-        return
-    token = staged.name[len(_sibling_prefixes(out)[0]) :]
-    earlier = out.parent / f"{_sibling_prefixes(out)[1]}{token}"
-    out.rename(earlier)
-    try:
-        staged.rename(out)
-    except BaseException:
-        earlier.rename(out)
-        raise
-    shutil.rmtree(earlier, ignore_errors=True)
 
 
 def main_export(argv: Sequence[str] | None = None) -> int:

@@ -44,15 +44,15 @@ import pandas as pd
 
 from gx_pipeline.staging.inventory import file_sha256
 from gx_pipeline.warehouse import charts, dictionary
-from gx_pipeline.warehouse.export import (
-    ExportError,
-    _folder,
-    _lock_to,
-    _staging_folder,
-    can_be_swapped,
-    quote_identifier,
-)
+from gx_pipeline.warehouse.export import _folder, _lock_to, quote_identifier
 from gx_pipeline.warehouse.schema import SQL_DIR
+from gx_pipeline.warehouse.swap import (
+    ExportError,
+    can_be_swapped,
+    claimed,
+    staging_folder,
+    swap_in,
+)
 
 NAME = "gx-disclosure-reports"
 TITLE = (
@@ -129,28 +129,27 @@ def release(database: str | Path, out_dir: str | Path, version: str | None = Non
     version = version or default_version()
     if not re.fullmatch(r"[0-9A-Za-z][0-9A-Za-z.+-]*", version):
         raise ExportError(f"version {version!r}: letters, digits, '.', '+' and '-' only")
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    out = out.resolve()
-    if any(out.iterdir()):
-        raise ExportError(f"{out} is not empty: a release is written into a new folder")
-    can_be_swapped(out, "release", out / NAME)
-    staged = _staging_folder(out, "release")
-    try:
-        done = _write_release(database, staged, version)
-        # complete: it takes the empty folder's place (a killed release left no file in `out`,
-        # only its sibling, which the next release into `out` removes)
+    out = Path(out_dir).resolve()
+    under = out / NAME
+    can_be_swapped(out, "release", under)
+    with claimed(out, "release", under):
+        out.mkdir(exist_ok=True)
+        if any(out.iterdir()):
+            raise ExportError(f"{out} is not empty: a release is written into a new folder")
+        staged = staging_folder(out, "release", under)
         try:
-            out.rmdir()
-            staged.rename(out)
-        except OSError as err:  # a file put into `out` meanwhile, a bind mount (EBUSY)
-            out.mkdir(exist_ok=True)
-            raise ExportError(
-                f"the release could not be put in place as {out}: {err}; nothing was released"
-            ) from None
-    except BaseException:
-        shutil.rmtree(staged, ignore_errors=True)
-        raise
+            done = _write_release(database, staged, version)
+            # complete: it takes the empty folder's place (a killed release left no file in
+            # `out`, only its sibling, which the next release into `out` removes)
+            try:
+                swap_in(staged, out)
+            except OSError as err:  # a bind mount (EBUSY)
+                raise ExportError(
+                    f"the release could not be put in place as {out}: {err}; nothing was released"
+                ) from None
+        except BaseException:
+            shutil.rmtree(staged, ignore_errors=True)
+            raise
     return done
 
 
