@@ -589,3 +589,98 @@ def test_manifest_reads_header_rows_bare_lists_and_rejects_bad_years(tmp_path: P
     bad.write_text("address,year\nhttps://a.gov.cn/1.html,../../etc\n")
     with pytest.raises(ValueError, match="not a report year"):
         read_manifest(bad)
+
+
+def _list_page(title: str, reports: list[tuple[str, int]], paging: str) -> bytes:
+    """A page of an agency's report column: a link per report, then the column's page links."""
+    items = "".join(
+        f'<li><a href="/xxgk/{path}">某区{year}年政府信息公开工作年度报告</a></li>'
+        for path, year in reports
+    )
+    return (
+        f'<html><head><meta charset="utf-8"><title>{title}</title></head><body>'
+        f'<ul class="list">{items}</ul><div class="page">{paging}</div></body></html>'
+    ).encode()
+
+
+#: how portals link a column's later pages, each a family: (the first page's path, the page
+#: links of page n (0 = the first) of 3, the address of page n)
+PAGINATIONS = {
+    "next-index_n": (
+        "/ndbg/index.html",
+        lambda n: (
+            '<a href="index.html">首页</a>'
+            + (f'<a href="index_{n + 1}.html">下一页</a>' if n < 2 else "")
+            + '<a href="index_2.html">尾页</a>'
+        ),
+        lambda n: "/ndbg/index.html" if n == 0 else f"/ndbg/index_{n}.html",
+    ),
+    "numbered-page_n": (
+        "/ndbg/page_1.html",
+        lambda n: "".join(f'<a href="page_{i}.html">{i}</a>' for i in (1, 2, 3)),
+        lambda n: f"/ndbg/page_{n + 1}.html",
+    ),
+    "trs-createPageHTML": (
+        "/ndbg/index.shtml",
+        lambda n: f'<script>createPageHTML(3, {n}, "index", "shtml");</script>',
+        lambda n: "/ndbg/index.shtml" if n == 0 else f"/ndbg/index_{n}.shtml",
+    ),
+    "query-page": (
+        "/ndbg/list.jsp",
+        lambda n: '<a href="list.jsp?page=2">2</a><a href="list.jsp?page=3">下一页</a>',
+        lambda n: "/ndbg/list.jsp" if n == 0 else f"/ndbg/list.jsp?page={n + 1}",
+    ),
+}
+
+
+@pytest.mark.parametrize("paging", sorted(PAGINATIONS))
+def test_index_pages_read_the_later_pages_of_a_list(report_site, tmp_path, paging) -> None:
+    """A column of reports since 2008 runs over pages: --index-pages read only the first page,
+    and the reports on the others were never found (nothing said)."""
+    from gx_pipeline.fetch import fetch_index_pages, manifest_from_index_pages
+
+    first, links, address = PAGINATIONS[paging]
+    assert address(0) == first
+    years = [[2023, 2022], [2021, 2020], [2019]]
+    report_site.pages = {
+        address(n): _list_page(
+            "年报专栏_某区人民政府", [(f"{y}.html", y) for y in years[n]], links(n)
+        )
+        for n in range(3)
+    }
+    lists = [ManifestRow(report_site.url(first), "某区人民政府")]
+
+    read = fetch_index_pages(lists, tmp_path, FAST)
+    found = manifest_from_index_pages(read.pages, tmp_path)
+
+    assert [row.year for row in found] == [2023, 2022, 2021, 2020, 2019]
+    assert read.followed == 2 and read.cut_short == ()
+    assert read.notes() == ["later pages of the lists read: 2"]
+
+
+def test_index_pages_say_which_lists_had_pages_beyond_the_bound(report_site, tmp_path) -> None:
+    from gx_pipeline.fetch import fetch_index_pages
+
+    report_site.pages = {
+        ("/ndbg/index.html" if n == 0 else f"/ndbg/index_{n}.html"): _list_page(
+            "年报专栏", [(f"{2023 - n}.html", 2023 - n)], f'<a href="index_{n + 1}.html">下一页</a>'
+        )
+        for n in range(6)
+    }
+    # a link to the same column on another host is not followed
+    other = report_site.url("/ndbg/index_1.html").replace("127.0.0.1", "localhost")
+    report_site.pages["/ndbg/index.html"] = report_site.pages["/ndbg/index.html"].replace(
+        b"</div>", f'<a href="{other}">2</a></div>'.encode()
+    )
+    lists = [ManifestRow(report_site.url("/ndbg/index.html"), "某区人民政府")]
+
+    read = fetch_index_pages(lists, tmp_path, FAST, max_pages=3)
+
+    assert [row.address for row in read.pages] == [
+        report_site.url(p) for p in ("/ndbg/index.html", "/ndbg/index_1.html", "/ndbg/index_2.html")
+    ]
+    assert read.cut_short == ((report_site.url("/ndbg/index.html"), 1),)
+    assert read.notes()[-1] == (
+        f"{report_site.url('/ndbg/index.html')}: only its first 3 pages were read; 1 later "
+        "pages it links were not (their reports are not in the list of reports found)"
+    )

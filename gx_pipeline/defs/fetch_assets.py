@@ -25,6 +25,7 @@ from gx_pipeline.fetch import (
     ManifestError,
     VersionRow,
     export_to_raw,
+    fetch_index_pages,
     fetch_manifest,
     manifest_from_index_pages,
     manifest_years,
@@ -164,9 +165,13 @@ def _fetch_and_export(
         rows = read_manifest(manifest)
         if config.index_pages:
             context.log.info(f"{len(rows)} list pages")
-            lists = fetch_manifest(rows, raw_pages.archive_dir, settings, _LogProgress(context))
+            read = fetch_index_pages(rows, raw_pages.archive_dir, settings, _LogProgress(context))
+            lists = read.summary
+            for line in read.notes():
+                # a list cut short hides the reports on its later pages: a warning
+                (context.log.warning if read.cut_short else context.log.info)(line)
             years = set(config.years) or None
-            rows = manifest_from_index_pages(rows, raw_pages.archive_dir, years)
+            rows = manifest_from_index_pages(read.pages, raw_pages.archive_dir, years)
             write_manifest(rows, raw_pages.archive_dir / "found-manifest.csv")
             context.log.info(
                 f"{len(rows)} reports linked"

@@ -3,6 +3,8 @@
 No Dagster import anywhere below this package. The public API:
 
 - `fetch_manifest(manifest, archive_dir, settings, progress) -> FetchSummary`
+- `fetch_index_pages(lists, archive_dir, settings, progress) -> ListPages`, agencies' list
+  pages and the later pages of each (下一页, index_1.html), up to MAX_LIST_PAGES a list
 - `versions(archive_dir) -> list[VersionRow]`, the content history of every address
 - `export_to_raw(archive_dir, raw_dir, year_of)`, latest pages into `data/raw/<year>/` (a
   notice page's attached report in its place)
@@ -31,7 +33,13 @@ from gx_pipeline.fetch.manifest import (
     read_manifest,
     write_manifest,
 )
-from gx_pipeline.fetch.run import FetchSummary, fetch_manifest, manifest_from_index_pages
+from gx_pipeline.fetch.run import (
+    FetchSummary,
+    ListPages,
+    fetch_index_pages,
+    fetch_manifest,
+    manifest_from_index_pages,
+)
 from gx_pipeline.fetch.safety import UnsafeAddress, check_address
 
 __all__ = [
@@ -40,12 +48,14 @@ __all__ = [
     "FetchRecord",
     "FetchSettings",
     "FetchSummary",
+    "ListPages",
     "ManifestError",
     "ManifestRow",
     "UnsafeAddress",
     "VersionRow",
     "check_address",
     "export_to_raw",
+    "fetch_index_pages",
     "fetch_manifest",
     "main_fetch",
     "manifest_from_index_pages",

@@ -36,7 +36,12 @@ from gx_pipeline.fetch.manifest import (
     read_manifest,
     write_manifest,
 )
-from gx_pipeline.fetch.run import FetchSummary, fetch_manifest, manifest_from_index_pages
+from gx_pipeline.fetch.run import (
+    FetchSummary,
+    fetch_index_pages,
+    fetch_manifest,
+    manifest_from_index_pages,
+)
 
 DEFAULTS = FetchSettings()
 
@@ -130,8 +135,11 @@ def main_fetch(argv: Sequence[str] | None = None) -> int:
         stages = []
         if args.index_pages:
             print(f"list pages: {len(rows)}", file=sys.stderr)
-            stages.append(("list pages", _fetch(rows, args.archive, settings)))
-            rows = manifest_from_index_pages(rows, args.archive)
+            lists = fetch_index_pages(rows, args.archive, settings, ProgressLine(sys.stderr))
+            stages.append(("list pages", lists.summary))
+            for line in lists.notes():
+                print(f"gx fetch: {line}", file=sys.stderr)
+            rows = manifest_from_index_pages(lists.pages, args.archive)
             found = Path(args.found or Path(args.archive) / "found-manifest.csv")
             with named_when_full(found, "the list of reports found", False, FETCH_AGAIN):
                 write_manifest(rows, found)

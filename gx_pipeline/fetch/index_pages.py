@@ -7,6 +7,11 @@ short with "..." and keep the full title there) names a report year and an annua
 agencies publish beside them (法治政府建设年度报告, 统计年报) name a different subject and are
 left out, as are reports of part of a year (第一季度, 上半年, 1-6月 …政府信息公开工作报告) and
 readings of the report (解读, 图解).
+
+A column of many years runs over several pages: `further_pages` finds the list's other pages on
+a page (links named 下一页, 尾页 or a page number, addresses such as index_1.html, page_2.html,
+list_3.shtml or ?page=2, and the page list a TRS portal's script writes, createPageHTML),
+only on the same site and in the list's own folder.
 """
 
 from __future__ import annotations
@@ -47,12 +52,8 @@ def report_links(
 
     `agency` (the list page's agency, if known) is used for links whose text does not name one.
     """
-    text = page_text(page) if isinstance(page, bytes) else page
-    if not text.strip():
-        return []
-    try:
-        tree = lxml.html.fromstring(text)
-    except (lxml.etree.ParserError, ValueError):
+    tree = _tree(page)
+    if tree is None:
         return []
     base = page_address
     for href in tree.xpath("//base/@href"):
@@ -74,6 +75,78 @@ def report_links(
             continue
         rows[address] = ManifestRow(address, _agency_from_label(label) or page_agency, year)
     return list(rows.values())
+
+
+#: a link's text that names a later page of a list (not 首页, 上一页: they lead back)
+_PAGE_WORDS = re.compile(
+    r"^(?:下一?页|后一?页|尾页|末页|最后一?页|第?\d{1,3}页?|[>»›]+|next|last)$", re.IGNORECASE
+)
+#: a file name that is a numbered page of a list: index_1.html, page_2.shtml, list-3.htm
+_PAGE_FILE = re.compile(
+    r"^(?:index|page|list|default|more)[_-]?\d{1,4}\.(?:s?html?|jsp|php|aspx?)$", re.IGNORECASE
+)
+#: a query that numbers the pages of a list: ?page=2, pageNo=3, pageIndex=4, curpage=2
+_PAGE_QUERY = re.compile(
+    r"(?:^|&)(?:page|pageno|pageindex|curpage|currentpage|pagenum)=\d{1,4}(?:&|$)", re.IGNORECASE
+)
+#: the page list a TRS portal writes with a script: createPageHTML(pages, current, "index", "shtml")
+_CREATE_PAGE_HTML = re.compile(
+    r"createPageHTML\(\s*(?:['\"][^'\"]*['\"]\s*,\s*)?(\d{1,4})\s*,\s*\d{1,4}\s*,\s*"
+    r"['\"]([\w-]+)['\"]\s*,\s*['\"](\w+)['\"]"
+)
+
+
+def further_pages(page: bytes | str, page_address: str) -> list[str]:
+    """The addresses of the list's later pages that `page` (served at `page_address`) links,
+    in page order: on the same host, in the list's own folder, named as a page (下一页, 2) or
+    numbered as one (index_1.html, ?page=2)."""
+    tree = _tree(page)
+    if tree is None:
+        return []
+    here = urlsplit(page_address)
+    folder = here.path.rsplit("/", 1)[0]
+    found: dict[str, None] = {}
+    candidates = [
+        urljoin(page_address, f"{stem}_{number}.{suffix}")
+        for script in tree.iter("script")
+        for pages, stem, suffix in _CREATE_PAGE_HTML.findall(script.text or "")
+        for number in range(1, int(pages))
+    ]
+    for link in tree.iter("a"):
+        href = (link.get("href") or "").strip()
+        if not href or href.lower().startswith(_SKIP_SCHEMES):
+            continue
+        address = urljoin(page_address, href)
+        there = urlsplit(address)
+        name = there.path.rsplit("/", 1)[-1]
+        named = _PAGE_WORDS.match(_normalise(link.text_content()) or link.get("title") or "")
+        numbered = _PAGE_FILE.match(name) or (
+            there.path == here.path and _PAGE_QUERY.search(there.query)
+        )
+        if named or numbered:
+            candidates.append(address)
+    for address in candidates:
+        address = urldefrag(address)[0]
+        there = urlsplit(address)
+        if (
+            there.scheme in ("http", "https")
+            and there.netloc.lower() == here.netloc.lower()
+            and there.path.rsplit("/", 1)[0] == folder
+            and address != page_address
+        ):
+            found.setdefault(address)
+    return list(found)
+
+
+def _tree(page: bytes | str) -> lxml.html.HtmlElement | None:
+    """The list page's markup, or None for a blank page or one lxml cannot read."""
+    text = page_text(page) if isinstance(page, bytes) else page
+    if not text.strip():
+        return None
+    try:
+        return lxml.html.fromstring(text)
+    except (lxml.etree.ParserError, ValueError):
+        return None
 
 
 def names_a_report(text: str) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import threading
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -24,7 +24,7 @@ from gx_pipeline.fetch.charset import detect_charsets
 from gx_pipeline.fetch.client import Fetcher, FetchFailed, FetchSettings, ServedPage, Validators
 from gx_pipeline.fetch.error_pages import not_the_report
 from gx_pipeline.fetch.hosts import Stopped, host_key
-from gx_pipeline.fetch.index_pages import report_links
+from gx_pipeline.fetch.index_pages import further_pages, report_links
 from gx_pipeline.fetch.manifest import ManifestRow, read_manifest
 
 #: called in the calling thread after each address: (record, addresses done, addresses to do)
@@ -271,6 +271,86 @@ def _record_page(
         header_charset=charsets.header,
         meta_charset=charsets.meta,
         encoding=charsets.sniffed,
+    )
+
+
+#: the pages of one list read at most (its first and the later ones it links): a report column
+#: holds 10-20 links a page and reports since 2008, two or three pages
+MAX_LIST_PAGES = 20
+
+
+@dataclass(frozen=True)
+class ListPages:
+    """What fetching agencies' list pages, their later pages followed, came to."""
+
+    #: every page fetched: the lists' first pages, then the later pages followed
+    summary: FetchSummary
+    #: the pages to read report links on: the lists given and the later pages found
+    pages: tuple[ManifestRow, ...]
+    #: later pages followed, over all lists
+    followed: int
+    #: lists with later pages beyond `max_pages`: (the list's address, later pages it links
+    #: that were not read: at least that many, a page linking only its next)
+    cut_short: tuple[tuple[str, int], ...]
+    max_pages: int = MAX_LIST_PAGES
+
+    def notes(self) -> list[str]:
+        """What was read of the lists beyond their first pages, in lines for a person."""
+        lines = [f"later pages of the lists read: {self.followed}"] if self.followed else []
+        lines += [
+            f"{address}: only its first {self.max_pages} pages were read; {left} later "
+            "pages it links were not (their reports are not in the list of reports found)"
+            for address, left in self.cut_short
+        ]
+        return lines
+
+
+def fetch_index_pages(
+    lists: Sequence[ManifestRow],
+    archive_dir: str | Path,
+    settings: FetchSettings | None = None,
+    progress: Progress | None = None,
+    max_pages: int = MAX_LIST_PAGES,
+) -> ListPages:
+    """Archive agencies' list pages and the later pages of each list they link (下一页,
+    index_1.html, …; on the same site, in the list's folder, see `further_pages`), up to
+    `max_pages` a list; the later pages carry their list's agency and year."""
+    summary = fetch_manifest(lists, archive_dir, settings, progress)
+    archive = Archive(archive_dir)
+    list_of = {row.address: row.address for row in lists}
+    read = Counter(row.address for row in lists)
+    left: Counter[str] = Counter()
+    pages, frontier = list(lists), list(lists)
+    while frontier:
+        latest = archive.latest_successes()
+        more: list[ManifestRow] = []
+        for row in frontier:
+            record = latest.get(row.address)
+            if record is None or record.sha256 is None:
+                continue
+            body = archive.read(record.sha256)
+            for address in further_pages(body, record.final_address or row.address):
+                first = list_of[row.address]
+                if address in list_of:
+                    continue
+                if read[first] >= max_pages:
+                    left[first] += 1
+                    continue
+                list_of[address] = first
+                read[first] += 1
+                more.append(ManifestRow(address, row.agency, row.year))
+        if more:
+            summary = _added(summary, fetch_manifest(more, archive_dir, settings, progress))
+        pages += more
+        frontier = more
+    cut_short = tuple(sorted(left.items()))
+    return ListPages(summary, tuple(pages), len(pages) - len(lists), cut_short, max_pages)
+
+
+def _added(one: FetchSummary, other: FetchSummary) -> FetchSummary:
+    """Two fetch runs' counts as one."""
+    return FetchSummary(
+        *(getattr(one, f.name) + getattr(other, f.name) for f in dataclasses.fields(FetchSummary))
     )
 
 
