@@ -259,3 +259,11 @@ def test_a_release_that_fails_part_way_leaves_its_folder_empty(database, tmp_pat
     with pytest.raises(OSError, match="No space left"):
         release(database, out, VERSION)
     assert list(out.iterdir()) == [] and sorted(p.name for p in tmp_path.iterdir()) == ["r"]
+
+
+def test_a_release_into_a_file_is_refused_in_one_line(database, tmp_path, capsys):
+    taken = tmp_path / "r"
+    taken.write_text("a file of the name")
+    assert main_release(["--out", str(taken), "--database", str(database)]) == 2
+    assert f"gx release: {taken} cannot be a new folder" in capsys.readouterr().err
+    assert taken.read_text() == "a file of the name"

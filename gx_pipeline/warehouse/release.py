@@ -133,7 +133,12 @@ def release(database: str | Path, out_dir: str | Path, version: str | None = Non
     under = out / NAME
     can_be_swapped(out, "release", under)
     with claimed(out, "release", under):
-        out.mkdir(exist_ok=True)
+        try:
+            out.mkdir(exist_ok=True)
+        except OSError as err:  # a file of that name
+            raise ExportError(
+                f"{out} cannot be a new folder: {err}; nothing was released"
+            ) from None
         if any(out.iterdir()):
             raise ExportError(f"{out} is not empty: a release is written into a new folder")
         staged = staging_folder(out, "release", under)
