@@ -241,6 +241,31 @@ def test_a_year_never_loaded_whose_folder_is_missing_fails_not_ok(data_dir, monk
     assert rows == [["2021", "ok", "passed"], ["2023", "FAILED", "not"]]
 
 
+@pytest.mark.parametrize("holds", ["nothing", "a download in progress"])
+def test_a_year_never_loaded_whose_folder_holds_no_pages_fails_not_ok(
+    data_dir, monkeypatch, capsys, holds
+):
+    """data/raw/2025 there but empty on 1 February, when the reports are due (a year's volume
+    not mounted on its mount point, a copy that made the folder and not yet its files): the
+    schedule's run, or `gx run --years 2025`, said ok, 0 loaded, and recorded the year as
+    loaded. Missing, empty or half-copied is not a year with no reports."""
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    put_page(data_dir, 2024, SEED.name, SEED)
+    folder = data_dir / "raw" / "2025"
+    folder.mkdir()
+    if holds != "nothing":
+        put_page(data_dir, 2025, "report.html.part", b"<html>")
+
+    assert cli.main(["run", "--years", "2024,2025", "--quiet"]) == 1
+    out, err = capsys.readouterr()
+    assert (
+        f"2025: gx_warehouse failed: {folder} holds no pages to load (empty, or only files still "
+        "being written), and the year was never loaded" in err
+    )
+    rows = [line.split()[:3] for line in out.splitlines()[2:]]
+    assert rows == [["2024", "ok", "passed"], ["2025", "FAILED", "not"]]
+
+
 def test_gx_run_refuses_to_replace_a_year_whose_folder_is_gone(data_dir, monkeypatch, capsys):
     monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
     put_page(data_dir, 2021, SEED.name, SEED)

@@ -30,6 +30,7 @@ from gx_pipeline.staging.heap import kept_heap
 from gx_pipeline.staging.inventory import (
     MAX_PAGE_BYTES,
     Entry,
+    has_pages,
     hashed,
     is_generated,
     iter_year_entries,
@@ -460,7 +461,7 @@ def load_into_warehouse(
                     config.min_share,
                     config.allow_shrink,
                     then=rebuild.rebuild_within,
-                    folder_missing=not raw_pages.year_dir(year).is_dir(),
+                    no_pages=not has_pages(raw_pages.year_dir(year)),
                 )
                 # every decision made so far, whatever year it is about: the log is the record
                 reviews = warehouse.copy_reviews(conn)
@@ -472,11 +473,20 @@ def load_into_warehouse(
                 left_behind = copies_left_behind(conn)
         except YearShrinkRefused as err:
             folder = raw_pages.year_dir(year)
-            if not err.previous:
+            if not err.previous and not folder.is_dir():
                 raise dg.Failure(
                     description=f"{folder} is missing: no pages to load, and the year was never "
                     "loaded (a data folder or report year mistyped, a disk not mounted?). "
                     "Nothing was written.",
+                    allow_retries=False,
+                ) from err
+            if not err.previous:
+                # after 31 January (the schedule's run) an empty folder is no year of no reports
+                raise dg.Failure(
+                    description=f"{folder} holds no pages to load (empty, or only files still "
+                    "being written), and the year was never loaded (its storage not mounted, a "
+                    "copy not finished, the pages not fetched yet?). Nothing was written; load "
+                    "it once its pages are there.",
                     allow_retries=False,
                 ) from err
             where = f"{folder} is missing" if not folder.is_dir() else f"{folder}: {err}"

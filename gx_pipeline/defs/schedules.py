@@ -42,8 +42,10 @@ def gx_yearly_schedule(
     and a year is never launched twice. A year whose folder does not exist yet (its pages not
     fetched on 1 February) is skipped, naming the folder: its run would only fail on it (as a
     manual run or a backfill of such a year still does, loudly). Not where the raw folder holds
-    no year at all (missing, or an empty mount point: the data folder not mounted): the year's
-    run is launched and fails, naming the folder."""
+    no year at all (missing, or an empty mount point: the data folder not mounted), nor where
+    the year's folder is there and holds no pages (its storage not mounted, a copy not
+    finished: after the reports are due that is no year without reports): the year's run is
+    launched and fails, naming the folder, writing nothing."""
     # build_schedule_from_partitioned_job cannot take a custom tick time for a custom-cron
     # partitioning, hence this hand-written schedule
     last = yearly_partitions.get_partition_keys(current_time=context.scheduled_execution_time)[-1]

@@ -277,7 +277,7 @@ def load_year(
     min_share: float = DEFAULT_MIN_SHARE,
     allow_shrink: bool = False,
     then: Callable[[duckdb.DuckDBPyConnection], object] | None = None,
-    folder_missing: bool = False,
+    no_pages: bool = False,
 ) -> dict[str, int]:
     """Replace a report year with the staged, validated rows, in one transaction.
 
@@ -290,8 +290,9 @@ def load_year(
     missing or empty folder: none) is refused with YearShrinkRefused unless `allow_shrink`;
     so is one whose reports fall below `min_share` of the last load's (ReportsShrinkRefused:
     its pages emptied or unreadable, quarantined, keep the count of entries); so is a year
-    never loaded whose folder is missing (`folder_missing`: a data folder or
-    year mistyped, a disk not mounted), which was written as a year of no entries, "ok".
+    never loaded whose folder holds no pages (`no_pages`: missing, a data folder or year
+    mistyped, a disk not mounted; empty, or only files still being written, on a mount point
+    not mounted or a copy not finished), which was written as a year of no entries, "ok".
 
     The same report filed under two report years (the same bytes, or the same content
     fingerprint: copies that differ only in markup) is loaded once, under the year it states,
@@ -310,7 +311,10 @@ def load_year(
             _ENTRIES_LOADED, {"year": year}
         ).fetchone()
         previous = reports_before + quarantined_before
-        if not allow_shrink and (folder_missing or shrinks(previous, incoming, min_share)):
+        never_loaded_without_pages = no_pages and not previous
+        if not allow_shrink and (
+            never_loaded_without_pages or shrinks(previous, incoming, min_share)
+        ):
             raise YearShrinkRefused(year, previous, incoming, min_share)
         # entries count quarantine rows: pages all emptied keep the count, and lose the reports
         reports = stage.rows("dim_report")
