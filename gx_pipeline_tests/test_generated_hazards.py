@@ -1778,21 +1778,23 @@ _TEXT_COPIES = {
 }
 
 
-_MARKS = ("¹", "²", "³", "①", "⑵")
+_MARKS = {"raised": ("¹", "²", "³", "①", "⑵"), "lowered": ("₁", "₂", "₃")}
 
 
+@pytest.mark.parametrize("marks", sorted(_MARKS))
 @pytest.mark.parametrize("rendering", sorted(_TEXT_COPIES))
-def test_a_footnote_reference_after_a_number_is_no_digit_of_it(rendering: str):
+def test_a_footnote_reference_after_a_number_is_no_digit_of_it(rendering: str, marks: str):
     """A report that explains a figure in a note under its table marks the figure: 12¹ in a
     copy, 12<sup>1</sup> (or a span raised by vertical-align: super) in the page's HTML, 3① in
     a flipbook's line of numbers. NFKC made 12¹ and 3① the numbers 121 and 31 (a flipbook
     line is normalized whole), and an HTML cell's text ran the raised digit into the number:
-    every marked value was wrong, with no flag. The mark is no part of the value, and the
-    reading says so."""
+    every marked value was wrong, with no flag. The same with the mark set below the line:
+    12<sub>1</sub> or a span lowered by vertical-align: sub (Word exports both), 12₁ in a copy.
+    The mark is no part of the value, and the reading says so."""
     for k, (template, year) in enumerate(FORMATS * 2):
         rng = random.Random(f"footnote:{rendering}:{k}")
         doc, values = _document(rng, template, year)
-        doc = map_tables(doc, lambda t, r=rng: footnote_marks(t, r, _MARKS, share=0.2))
+        doc = map_tables(doc, lambda t, r=rng: footnote_marks(t, r, _MARKS[marks], share=0.2))
         text, ext = _TEXT_COPIES[rendering](doc, rng)
         if ext == ".html":
             text = render_html.superscripts_as_sup(text, styled=k % 2 == 1)
