@@ -1925,3 +1925,77 @@ def test_a_text_header_line_with_a_heading_misread_is_read_as_headings(rendering
         got = parse_bytes(text.encode("utf-8"), "page.txt")
         wrong = _wrong(got, doc, values)
         assert not wrong or set(got.flags) - {"unit_assumed"}, (word, sorted(wrong)[:4])
+
+
+def _laid_out_other_and_total(
+    rng: random.Random, template: str, year: int, k: int, mark: str, swapped: bool
+) -> tuple[Document, dict, Report]:
+    """A page laid out by spaces whose headings 其他 and 总计 are one blank, the other written
+    `mark` (which is which by k), their columns drawn the other way round where `swapped`; and
+    its reading."""
+    blank, unread = ("other_org", "total")[:: 1 if k % 4 < 2 else -1]
+    doc, values = _document(rng, template, year)
+    doc = _requests_table(
+        doc,
+        lambda t: _headings_as(
+            _swapped(t, "other_org", "total") if swapped else t, {blank: "", unread: mark}
+        ),
+    )
+    text = render_text.laid_out(doc, rng, numbers_on=rng.choice(("first", "middle", "last")))
+    return doc, values, parse_bytes(text.encode("utf-8"), "page.txt")
+
+
+@pytest.mark.parametrize("mark", ["□□□□", "\ufffd\ufffd"])
+def test_laid_out_heading_written_in_marks_without_chinese_is_no_row(mark: str):
+    """pdftotext -layout writes a heading it could not read as □□□□ or ��: marks, no Chinese
+    character, so the piece was taken for a value cell and the header's line for a row
+    without a label, which placed nowhere. The header then lacked the heading with nothing to
+    say so: 其他 or 总计 left blank beside it, the two columns drawn the other way round, read
+    in the template's order with no flag. The piece is a header word naming no heading, as
+    口口口口 is; the order it leaves is said to be a guess."""
+    for k, (template, year) in enumerate(FORMATS * 4):
+        rng = random.Random(f"laid-out-marks:{mark}:{k}")
+        doc, values, got = _laid_out_other_and_total(rng, template, year, k, mark, k % 2 == 0)
+        assert not any(mark in p and "without a label" in p for p in got.problems), k
+        wrong = _wrong(got, doc, values)
+        assert not wrong or "column_order_guessed" in got.flags, (k, sorted(wrong)[:4])
+
+
+def _sums_put_total_at(doc: Document) -> set[int]:
+    """The positions among the seven requests columns, as drawn, that the rows showing a cell
+    in each (blank marks as 0) put the total at: one position a row, where only one is the
+    sum of the others."""
+    table = next(b for b in doc.blocks if isinstance(b, Table) and b.section == "requests")
+    told = set()
+    for row in table.rows:
+        texts = [c.text for c in row if c.key is not None]
+        if len(texts) != len(_HEADINGS) or not all(texts):
+            continue
+        numbers = [int(x) if x.isdigit() else 0 for x in texts]
+        at = [k for k, x in enumerate(numbers) if 2 * x == sum(numbers)]
+        if len(at) == 1:
+            told.add(at[0])
+    return told
+
+
+def test_laid_out_total_not_named_where_the_sums_put_it_elsewhere_gives_no_number():
+    """pdftotext -layout writes nothing for a heading left blank; with 总计's heading not read
+    beside 其他 left blank, each stands where the template's header rows pin it (其他 at the
+    group's end, 总计 after the group), and the values were read in that order. Where the two
+    columns were drawn the other way round, the rows' sums put the total in the sixth column,
+    and the page was read with 总计's numbers under 其他: nothing checked them. Where the sums
+    put the total elsewhere than where it is read, neither column gives a number, said."""
+    told = 0
+    for k, (template, year) in enumerate(FORMATS * 6):
+        rng = random.Random(f"laid-out-total-sums:{k}")
+        doc, values, got = _laid_out_other_and_total(
+            rng, template, year, k, rng.choice(_UNREAD), swapped=True
+        )
+        wrong = _wrong(got, doc, values)
+        assert not wrong or set(got.flags) - {"unit_assumed"}, (k, sorted(wrong)[:4])
+        if _sums_put_total_at(doc) == {5}:
+            told += 1
+            assert not _read_columns(got) & {"other_org", "total"}, k
+            assert wrong == {}, (k, sorted(wrong)[:4])
+            assert "cells_unplaced" in got.flags, k
+    assert told >= 5

@@ -291,7 +291,7 @@ class _Reader:
             self.downward_header()
         # a cell of a row laid out by spaces is a value cell by its place, readable or not
         value_like = (is_value_text(text) and (tok.kind == CELL or self.lines_are_values)) or (
-            tok.x is not None and not labels.has_chinese(text)
+            tok.x is not None and not labels.has_chinese(text) and not self.unread_heading(tok)
         )
         if tok.cut:
             if self.row is not None:
@@ -322,6 +322,20 @@ class _Reader:
             self.section = None
             return
         self.label(tok)
+
+    def unread_heading(self, tok: Token) -> bool:
+        """Whether a piece of a line laid out by spaces is a requests heading not read (□□□□,
+        ��: marks, no Chinese) on a header line, not a value cell that cannot be read: the
+        line's first piece (a row's first piece is its label, or it has none and its cells
+        begin at the second), or one after header words on their line. Taken for a value, it
+        opened a row of its own that placed nowhere, and the header lacked a heading with
+        nothing to say so."""
+        return (
+            self.section == "requests"
+            and not self.request_rows_begun
+            and labels.not_read(tok.text)
+            and (tok.td == 1 or (self.row is None and tok.tr == self.label_line))
+        )
 
     def downward_header(self) -> None:
         """The characters a flipbook writes a block's header in, one a line, joined: they
@@ -1177,6 +1191,9 @@ def _table(
             problems,
             bool(header_lost),
             placed is not None,
+        )
+        columns_withheld |= _total_not_where_read(
+            header, grid_order, by_code, columns_withheld, problems
         )
         # the headings whose columns give no number, which no order read puts anywhere
         unread_withheld = {h for h, c in _CODE_OF_HEADING.items() if c in columns_withheld}
@@ -2828,16 +2845,48 @@ def _repeated_header(
             return
 
 
-def _sum_votes(rows: dict[str, RawRow]) -> Counter[int]:
+def _total_not_where_read(
+    header: list[str],
+    order: list[str] | None,
+    rows: dict[str, RawRow],
+    withheld: set[str],
+    problems: Problems,
+) -> set[str]:
+    """The requests columns whose headings the header does not name (left blank, not read),
+    where 总计 is one of them and the rows' sums put the total in another column than the one
+    it is read from (`order`: the headings over the columns as read, else the template's): the
+    header's places (a blank pinned in its row, 其他 at the group's end and 总计 after it) do
+    not hold for the numbers, and which of those headings each such column is, is not
+    known."""
+    missing = [h for h in _APPLICANTS if h not in _applicant_order(header)]
+    if "总计" not in missing or _CODE_OF_HEADING["总计"] in withheld:
+        return set()
+    at = (order or list(_APPLICANTS)).index("总计")
+    votes = _sum_votes(rows, blanks=True)
+    if not set(votes) - {at}:
+        return set()
+    elsewhere = ", ".join(str(k + 1) for k in sorted(set(votes) - {at}))
+    problems.flag(
+        codes.CELLS_UNPLACED,
+        f"requests: the header does not name {'、'.join(missing)}, and the rows' sums put the "
+        f"total in column {elsewhere}, not where 总计 would stand ({at + 1}): which of "
+        f"{'、'.join(missing)} each of their columns is, is not known, so none of their values "
+        "is read",
+    )
+    return {_CODE_OF_HEADING[h] for h in missing}
+
+
+def _sum_votes(rows: dict[str, RawRow], blanks: bool = False) -> Counter[int]:
     """Rows where every one of the seven values is there vote for the one position whose value
     is the sum of the others. A row where two positions are (5 0 0 0 0 0 5: the only nonzero
-    column beside the total; all zeros) tells nothing and does not vote."""
+    column beside the total; all zeros) tells nothing and does not vote. With `blanks`, a
+    row's blank cells (/, —, empty) count as 0, as an identity counts them."""
     votes: Counter[int] = Counter()
     for r in rows.values():
         numbers = [read_value(t.text) for t in r.values[:7]]
-        if len(numbers) < 7 or any(v is None or v.value is None for v in numbers):
+        if len(numbers) < 7 or any(v is None or (v.value is None and not blanks) for v in numbers):
             continue
-        v = [float(x.value) for x in numbers if x is not None and x.value is not None]
+        v = [float(x.value or 0) for x in numbers if x is not None]
         at = _sum_positions(v)
         if len(at) == 1:
             votes[at[0]] += 1
