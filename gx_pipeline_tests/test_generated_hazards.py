@@ -27,9 +27,11 @@ from gx_pipeline.pagegen.layout import (
     map_cells,
     map_tables,
     merged_down,
+    org_subtotal_column,
     own_results_table,
     proactive_columns_in_order,
     section_tables,
+    serial_column,
 )
 from gx_pipeline.pagegen.metadata import make_meta
 from gx_pipeline.pagegen.values import blank, generate
@@ -1959,6 +1961,85 @@ def test_laid_out_heading_written_in_marks_without_chinese_is_no_row(mark: str):
         assert not any(mark in p and "without a label" in p for p in got.problems), k
         wrong = _wrong(got, doc, values)
         assert not wrong or "column_order_guessed" in got.flags, (k, sorted(wrong)[:4])
+
+
+_SUBTOTAL_COPIES = {
+    "md-repeat": lambda doc, rng: (render_text.grid_markdown(doc, rng), ".md"),
+    "spaced": lambda doc, rng: (render_text.spaced_rows(doc, rng), ".txt"),
+}
+
+
+def _written_blank(table: Table, values: dict, section: str, which) -> Table:
+    """The table of `section` with the value cells whose key `which` picks written blank."""
+    if table.section != section:
+        return table
+    rows = []
+    for row in table.rows:
+        cells = []
+        for c in row:
+            if c.key is not None and which(c.key):
+                values[c.key] = None
+                c = replace(c, text="")
+            cells.append(c)
+        rows.append(tuple(cells))
+    return replace(table, rows=tuple(rows))
+
+
+@pytest.mark.parametrize("word", ["小计", "合计"])
+@pytest.mark.parametrize("rendering", sorted(_SUBTOTAL_COPIES))
+def test_a_column_the_template_lacks_after_the_group_is_left_out(word: str, rendering: str):
+    """A requests table with a column after the group's five (小计, 合计: their sum) and some
+    rows' 总计 left blank. A converter that writes a merged cell's text into every position it
+    covers (docling) names 自然人 and 总计, drawn down the header's rows, twice, and the extra
+    column was not found among the headings; a copy that separates cells by spaces wrote the
+    header's row with 小计 as a line of prose. Either way a row whose 总计 is blank read its 小计
+    as the total, with no flag. A heading named again names one column, and 小计 is a piece of
+    a header line; the extra column's values are left out, said."""
+    said = 0
+    for k, (template, year) in enumerate(FORMATS * 4):
+        rng = random.Random(f"subtotal-column:{word}:{rendering}:{k}")
+        doc, values = _document(rng, template, year)
+        doc = _requests_table(
+            doc,
+            lambda t, w=word, v=values, r=rng: org_subtotal_column(
+                _written_blank(
+                    t, v, "requests", lambda key: key[2] == "total" and r.random() < 0.3
+                ),
+                v,
+                w,
+            ),
+        )
+        text, ext = _SUBTOTAL_COPIES[rendering](doc, rng)
+        got = parse_bytes(text.encode("utf-8"), f"page{ext}")
+        wrong = _wrong(got, doc, values)
+        assert not wrong or set(got.flags) - {"unit_assumed"}, (template, year, sorted(wrong)[:4])
+        said += any(word in p and "left out" in p for p in got.problems)
+    assert said >= 10
+
+
+@pytest.mark.parametrize("rendering", ["trs", "trs-nospan", "word"])
+def test_a_serial_number_in_front_of_the_appeals_row_moves_no_value(rendering: str):
+    """A page whose tables have a 序号 column numbers section 四's single row as well (1 | 0 |
+    0 | …). Where the row ends in a blank cell, its 16 cells were read from the running number
+    on and the blank taken for a covered position: every value a column right, with no flag.
+    The sums tell whether the 15 values stand after the number; where they do not tell, none
+    is read, said."""
+    read = 0
+    for k, (template, year) in enumerate(FORMATS * 4):
+        rng = random.Random(f"serial-appeals:{rendering}:{k}")
+        doc, values = _document(rng, template, year)
+        # 复议后起诉 written blank: the row ends in empty cells
+        doc = map_tables(
+            doc,
+            lambda t, v=values: serial_column(
+                _written_blank(t, v, "appeals", lambda key: key[1] == "litigation_after_review")
+            ),
+        )
+        text, ext = RENDERINGS[rendering](doc, rng)
+        got = parse_bytes(text.encode("utf-8"), f"page{ext}")
+        assert _wrong(got, doc, values) == {}, (template, year)
+        read += any(c.section == "appeals" and c.value is not None for c in got.cells)
+    assert read >= 10
 
 
 def _sums_put_total_at(doc: Document) -> set[int]:

@@ -830,6 +830,7 @@ def assemble(s: Scan, template: str) -> Sections:
                 cells_left_out,
                 s.appeal_header_unread,
                 s.rows,
+                s.serial_numbers > 0,
             )
         else:
             got, ok = _table(
@@ -2066,7 +2067,9 @@ def _extra_columns(header: list[str], rows: dict[str, RawRow], problems: Problem
     ]
     if not extra or "法人或其他组织" not in header or "商业企业" not in header:
         return
-    order = _header_columns(header)
+    # a heading a converter copies into each grid position its merged cell covers (自然人 and
+    # 总计 drawn down the header's rows, read once for each) names one column
+    order = list(dict.fromkeys(_header_columns(header)))
     positions = [i for i, w in enumerate(order) if w in extra]
     if len(order) != 7 + len(positions) or not positions:
         return
@@ -3309,6 +3312,7 @@ def _appeals(
     cells_left_out: bool = False,
     unread: list[tuple[int, str, int]] | None = None,
     page_rows: list[RawRow] | None = None,
+    numbered: bool = False,
 ) -> tuple[list[Cell], bool]:
     per_row: dict[str, list[Token | None]] = {}
     parts: list[RawRow] = []  # the rows of values read as the single 15-cell row
@@ -3375,7 +3379,7 @@ def _appeals(
     single_row = bool(sequence) and not per_row
     if single_row:
         complete = _appeals_sequence(
-            sequence, parts, cut, per_row, problems, spanned, cells_left_out, page_rows
+            sequence, parts, cut, per_row, problems, spanned, cells_left_out, page_rows, numbered
         )
     else:
         complete = len(per_row) == 3 and all(len(v) == 5 for v in per_row.values())
@@ -3579,11 +3583,13 @@ def _appeals_sequence(
     spanned: set[int] | frozenset[int],
     cells_left_out: bool = False,
     page_rows: list[RawRow] | None = None,
+    numbered: bool = False,
 ) -> bool:
     """The national layout's single row of 15 values, review then the two litigation groups,
     into `per_row`. Returns whether all 15 were read. `page_rows`: the page's rows, which tell
     whether the copy shows a blank cell somewhere before one with text (_writes_blank_cells),
-    looked at only for a short row (None: taken as showing them)."""
+    looked at only for a short row (None: taken as showing them). `numbered`: the page has a
+    序号 column (running numbers in front of row labels)."""
     if (
         len(sequence) > 15
         and not labels.norm(sequence[0].text)
@@ -3594,6 +3600,31 @@ def _appeals_sequence(
         ahead, behind = ([w[k : k + 5] for k in (0, 5, 10)] for w in (sequence, sequence[1:]))
         if _sums_hold(behind, _TEMPLATE_COLS) and not _sums_hold(ahead, _TEMPLATE_COLS):
             sequence = sequence[1:16]
+    if (
+        numbered
+        and len(sequence) > 15
+        and labels.norm(sequence[0].text).isdigit()
+        and not any(labels.norm(t.text) for t in sequence[15:])
+    ):
+        # a page with a 序号 column: a running number may stand in front of the single row, as
+        # a blank position may close it; the sums tell which (read from the number on, every
+        # value stood a column right)
+        ahead, behind = ([w[k : k + 5] for k in (0, 5, 10)] for w in (sequence, sequence[1:]))
+        if _sums_hold(behind, _TEMPLATE_COLS) and not _sums_hold(ahead, _TEMPLATE_COLS):
+            problems.append(
+                f"appeals: the row's first cell ({sequence[0].text}) is the 序号 column's; the "
+                "sums put the 15 values after it"
+            )
+            sequence = sequence[1:16]
+        elif not _sums_hold(ahead, _TEMPLATE_COLS) or _sums_hold(behind, _TEMPLATE_COLS):
+            shown = "/".join(t.text or "空" for t in sequence[:20])
+            problems.flag(
+                codes.CELLS_UNPLACED,
+                f"appeals: {len(sequence)} values where the table has 15 ({shown}) on a page "
+                "with a 序号 column: whether the first is its running number is not known, so "
+                "none is read",
+            )
+            return False
     while (
         len(sequence) > 15 and not labels.norm(sequence[0].text) and labels.norm(sequence[-1].text)
     ):

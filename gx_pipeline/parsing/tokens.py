@@ -1506,10 +1506,19 @@ def _spaced_headings(line: str) -> list[str] | None:
     return words
 
 
+#: the heading of a column a table adds after the group's five (their sum): a piece of its
+#: header line, whose column the template lacks
+_SUM_HEADINGS = frozenset({"小计", "合计"})
+
+
 def _header_piece(word: str) -> bool:
-    """A word of a header line: a heading, one not read (口口口口) or one misread (科研机购)."""
+    """A word of a header line: a heading, one not read (口口口口) or one misread (科研机购), or
+    a column's the template lacks (小计)."""
     return (
-        labels.is_header_word(word) or labels.not_read(word) or labels.misread_request_heading(word)
+        labels.is_header_word(word)
+        or labels.not_read(word)
+        or labels.misread_request_heading(word)
+        or labels.bare(word) in _SUM_HEADINGS
     )
 
 
