@@ -27,9 +27,11 @@ from gx_pipeline.pagegen.layout import (
     map_cells,
     map_tables,
     merged_down,
+    org_subtotal_column,
     own_results_table,
     proactive_columns_in_order,
     section_tables,
+    serial_column,
 )
 from gx_pipeline.pagegen.metadata import make_meta
 from gx_pipeline.pagegen.values import blank, generate
@@ -1778,21 +1780,23 @@ _TEXT_COPIES = {
 }
 
 
-_MARKS = ("¹", "²", "³", "①", "⑵")
+_MARKS = {"raised": ("¹", "²", "³", "①", "⑵"), "lowered": ("₁", "₂", "₃")}
 
 
+@pytest.mark.parametrize("marks", sorted(_MARKS))
 @pytest.mark.parametrize("rendering", sorted(_TEXT_COPIES))
-def test_a_footnote_reference_after_a_number_is_no_digit_of_it(rendering: str):
+def test_a_footnote_reference_after_a_number_is_no_digit_of_it(rendering: str, marks: str):
     """A report that explains a figure in a note under its table marks the figure: 12¹ in a
     copy, 12<sup>1</sup> (or a span raised by vertical-align: super) in the page's HTML, 3① in
     a flipbook's line of numbers. NFKC made 12¹ and 3① the numbers 121 and 31 (a flipbook
     line is normalized whole), and an HTML cell's text ran the raised digit into the number:
-    every marked value was wrong, with no flag. The mark is no part of the value, and the
-    reading says so."""
+    every marked value was wrong, with no flag. The same with the mark set below the line:
+    12<sub>1</sub> or a span lowered by vertical-align: sub (Word exports both), 12₁ in a copy.
+    The mark is no part of the value, and the reading says so."""
     for k, (template, year) in enumerate(FORMATS * 2):
         rng = random.Random(f"footnote:{rendering}:{k}")
         doc, values = _document(rng, template, year)
-        doc = map_tables(doc, lambda t, r=rng: footnote_marks(t, r, _MARKS, share=0.2))
+        doc = map_tables(doc, lambda t, r=rng: footnote_marks(t, r, _MARKS[marks], share=0.2))
         text, ext = _TEXT_COPIES[rendering](doc, rng)
         if ext == ".html":
             text = render_html.superscripts_as_sup(text, styled=k % 2 == 1)
@@ -1923,3 +1927,156 @@ def test_a_text_header_line_with_a_heading_misread_is_read_as_headings(rendering
         got = parse_bytes(text.encode("utf-8"), "page.txt")
         wrong = _wrong(got, doc, values)
         assert not wrong or set(got.flags) - {"unit_assumed"}, (word, sorted(wrong)[:4])
+
+
+def _laid_out_other_and_total(
+    rng: random.Random, template: str, year: int, k: int, mark: str, swapped: bool
+) -> tuple[Document, dict, Report]:
+    """A page laid out by spaces whose headings 其他 and 总计 are one blank, the other written
+    `mark` (which is which by k), their columns drawn the other way round where `swapped`; and
+    its reading."""
+    blank, unread = ("other_org", "total")[:: 1 if k % 4 < 2 else -1]
+    doc, values = _document(rng, template, year)
+    doc = _requests_table(
+        doc,
+        lambda t: _headings_as(
+            _swapped(t, "other_org", "total") if swapped else t, {blank: "", unread: mark}
+        ),
+    )
+    text = render_text.laid_out(doc, rng, numbers_on=rng.choice(("first", "middle", "last")))
+    return doc, values, parse_bytes(text.encode("utf-8"), "page.txt")
+
+
+@pytest.mark.parametrize("mark", ["□□□□", "\ufffd\ufffd"])
+def test_laid_out_heading_written_in_marks_without_chinese_is_no_row(mark: str):
+    """pdftotext -layout writes a heading it could not read as □□□□ or ��: marks, no Chinese
+    character, so the piece was taken for a value cell and the header's line for a row
+    without a label, which placed nowhere. The header then lacked the heading with nothing to
+    say so: 其他 or 总计 left blank beside it, the two columns drawn the other way round, read
+    in the template's order with no flag. The piece is a header word naming no heading, as
+    口口口口 is; the order it leaves is said to be a guess."""
+    for k, (template, year) in enumerate(FORMATS * 4):
+        rng = random.Random(f"laid-out-marks:{mark}:{k}")
+        doc, values, got = _laid_out_other_and_total(rng, template, year, k, mark, k % 2 == 0)
+        assert not any(mark in p and "without a label" in p for p in got.problems), k
+        wrong = _wrong(got, doc, values)
+        assert not wrong or "column_order_guessed" in got.flags, (k, sorted(wrong)[:4])
+
+
+_SUBTOTAL_COPIES = {
+    "md-repeat": lambda doc, rng: (render_text.grid_markdown(doc, rng), ".md"),
+    "spaced": lambda doc, rng: (render_text.spaced_rows(doc, rng), ".txt"),
+}
+
+
+def _written_blank(table: Table, values: dict, section: str, which) -> Table:
+    """The table of `section` with the value cells whose key `which` picks written blank."""
+    if table.section != section:
+        return table
+    rows = []
+    for row in table.rows:
+        cells = []
+        for c in row:
+            if c.key is not None and which(c.key):
+                values[c.key] = None
+                c = replace(c, text="")
+            cells.append(c)
+        rows.append(tuple(cells))
+    return replace(table, rows=tuple(rows))
+
+
+@pytest.mark.parametrize("word", ["小计", "合计"])
+@pytest.mark.parametrize("rendering", sorted(_SUBTOTAL_COPIES))
+def test_a_column_the_template_lacks_after_the_group_is_left_out(word: str, rendering: str):
+    """A requests table with a column after the group's five (小计, 合计: their sum) and some
+    rows' 总计 left blank. A converter that writes a merged cell's text into every position it
+    covers (docling) names 自然人 and 总计, drawn down the header's rows, twice, and the extra
+    column was not found among the headings; a copy that separates cells by spaces wrote the
+    header's row with 小计 as a line of prose. Either way a row whose 总计 is blank read its 小计
+    as the total, with no flag. A heading named again names one column, and 小计 is a piece of
+    a header line; the extra column's values are left out, said."""
+    said = 0
+    for k, (template, year) in enumerate(FORMATS * 4):
+        rng = random.Random(f"subtotal-column:{word}:{rendering}:{k}")
+        doc, values = _document(rng, template, year)
+        doc = _requests_table(
+            doc,
+            lambda t, w=word, v=values, r=rng: org_subtotal_column(
+                _written_blank(
+                    t, v, "requests", lambda key: key[2] == "total" and r.random() < 0.3
+                ),
+                v,
+                w,
+            ),
+        )
+        text, ext = _SUBTOTAL_COPIES[rendering](doc, rng)
+        got = parse_bytes(text.encode("utf-8"), f"page{ext}")
+        wrong = _wrong(got, doc, values)
+        assert not wrong or set(got.flags) - {"unit_assumed"}, (template, year, sorted(wrong)[:4])
+        said += any(word in p and "left out" in p for p in got.problems)
+    assert said >= 10
+
+
+@pytest.mark.parametrize("rendering", ["trs", "trs-nospan", "word"])
+def test_a_serial_number_in_front_of_the_appeals_row_moves_no_value(rendering: str):
+    """A page whose tables have a 序号 column numbers section 四's single row as well (1 | 0 |
+    0 | …). Where the row ends in a blank cell, its 16 cells were read from the running number
+    on and the blank taken for a covered position: every value a column right, with no flag.
+    The sums tell whether the 15 values stand after the number; where they do not tell, none
+    is read, said."""
+    read = 0
+    for k, (template, year) in enumerate(FORMATS * 4):
+        rng = random.Random(f"serial-appeals:{rendering}:{k}")
+        doc, values = _document(rng, template, year)
+        # 复议后起诉 written blank: the row ends in empty cells
+        doc = map_tables(
+            doc,
+            lambda t, v=values: serial_column(
+                _written_blank(t, v, "appeals", lambda key: key[1] == "litigation_after_review")
+            ),
+        )
+        text, ext = RENDERINGS[rendering](doc, rng)
+        got = parse_bytes(text.encode("utf-8"), f"page{ext}")
+        assert _wrong(got, doc, values) == {}, (template, year)
+        read += any(c.section == "appeals" and c.value is not None for c in got.cells)
+    assert read >= 10
+
+
+def _sums_put_total_at(doc: Document) -> set[int]:
+    """The positions among the seven requests columns, as drawn, that the rows showing a cell
+    in each (blank marks as 0) put the total at: one position a row, where only one is the
+    sum of the others."""
+    table = next(b for b in doc.blocks if isinstance(b, Table) and b.section == "requests")
+    told = set()
+    for row in table.rows:
+        texts = [c.text for c in row if c.key is not None]
+        if len(texts) != len(_HEADINGS) or not all(texts):
+            continue
+        numbers = [int(x) if x.isdigit() else 0 for x in texts]
+        at = [k for k, x in enumerate(numbers) if 2 * x == sum(numbers)]
+        if len(at) == 1:
+            told.add(at[0])
+    return told
+
+
+def test_laid_out_total_not_named_where_the_sums_put_it_elsewhere_gives_no_number():
+    """pdftotext -layout writes nothing for a heading left blank; with 总计's heading not read
+    beside 其他 left blank, each stands where the template's header rows pin it (其他 at the
+    group's end, 总计 after the group), and the values were read in that order. Where the two
+    columns were drawn the other way round, the rows' sums put the total in the sixth column,
+    and the page was read with 总计's numbers under 其他: nothing checked them. Where the sums
+    put the total elsewhere than where it is read, neither column gives a number, said."""
+    told = 0
+    for k, (template, year) in enumerate(FORMATS * 6):
+        rng = random.Random(f"laid-out-total-sums:{k}")
+        doc, values, got = _laid_out_other_and_total(
+            rng, template, year, k, rng.choice(_UNREAD), swapped=True
+        )
+        wrong = _wrong(got, doc, values)
+        assert not wrong or set(got.flags) - {"unit_assumed"}, (k, sorted(wrong)[:4])
+        if _sums_put_total_at(doc) == {5}:
+            told += 1
+            assert not _read_columns(got) & {"other_org", "total"}, k
+            assert wrong == {}, (k, sorted(wrong)[:4])
+            assert "cells_unplaced" in got.flags, k
+    assert told >= 5

@@ -478,6 +478,44 @@ def footnote_marks(table: Table, rng: random.Random, marks: tuple[str, ...], sha
     return replace(table, rows=tuple(rows))
 
 
+def serial_column(table: Table) -> Table:
+    """A 序号 column before the labels: 1, 2, 3 … on each row with values, the heading on the
+    first row and blank cells under it on the other header rows. A running number is no value
+    of the table; the cells keep their keys."""
+    rows, n = [], 0
+    for i, row in enumerate(table.rows):
+        if any(c.key is not None for c in row):
+            n += 1
+            rows.append((GCell(str(n)), *row))
+        else:
+            rows.append((GCell("序号" if i == 0 else "", header=True), *row))
+    return replace(table, rows=tuple(rows), width=table.width + 1)
+
+
+def org_subtotal_column(table: Table, values: Values, word: str = "小计") -> Table:
+    """The requests table with a column the template lacks after the group's five (小计, 合计):
+    on each row the sum of the five (blank cells as 0). Its cells have no key."""
+    if table.section != "requests":
+        return table
+    org = [c.code for c in contract.REQUEST_COLUMNS[1:6]]
+    wider = {0: "申请人情况", 1: "法人或其他组织"}  # the header's cells over the new column
+    rows = []
+    for i, row in enumerate(table.rows):
+        cells = list(row)
+        if i in wider:
+            cells = [replace(c, colspan=c.colspan + 1) if c.text == wider[i] else c for c in cells]
+        elif i == 2:
+            cells.append(GCell(word, header=True))
+        else:
+            at = [k for k, c in enumerate(cells) if c.key is not None and c.key[2] == org[-1]]
+            if at:
+                code = cells[at[0]].key[1]
+                total = sum(values.get(("requests", code, col)) or 0 for col in org)
+                cells.insert(at[0] + 1, GCell(str(total)))
+        rows.append(tuple(cells))
+    return replace(table, rows=tuple(rows), width=table.width + 1)
+
+
 def merged_down(table: Table, rng: random.Random, col: str) -> Table:
     """Equal values of column `col` on neighbouring rows drawn as one cell spanning them (an
     editor merges a run of 0s down a column). The merged cell keeps the top row's key: the rows

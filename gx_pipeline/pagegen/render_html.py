@@ -16,18 +16,28 @@ def _esc(text: str) -> str:
     return html.escape(text, quote=False).replace("\n", "<br>").replace("\u00a0", "&nbsp;")
 
 
-_SUPERSCRIPTS = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
-_PLAIN_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+#: digits set above or below the line, as a copy writes them, and the tag an editor sets
+_MARK_DIGITS = {"sup": "⁰¹²³⁴⁵⁶⁷⁸⁹", "sub": "₀₁₂₃₄₅₆₇₈₉"}
+_MARK_RUN = re.compile("[" + "".join(_MARK_DIGITS.values()) + "]+")
+_PLAIN_DIGITS = str.maketrans("".join(_MARK_DIGITS.values()), "0123456789" * 2)
 
 
 def superscripts_as_sup(page: str, *, styled: bool = False) -> str:
-    """The page with superscript digits (a footnote's reference, 12¹) written as an editor
-    writes them: plain digits in <sup> (Word), or with `styled` in a span raised by its style
-    (web editors), which a text copy of the cell runs into the number."""
-    start, end = (
-        ('<span style="vertical-align: super;">', "</span>") if styled else ("<sup>", "</sup>")
-    )
-    return _SUPERSCRIPTS.sub(lambda m: f"{start}{m[0].translate(_PLAIN_DIGITS)}{end}", page)
+    """The page with superscript digits (a footnote's reference, 12¹) and subscript ones (12₁)
+    written as an editor writes them: plain digits in <sup> or <sub> (Word), or with `styled`
+    in a span its style raises or lowers (web editors), which a text copy of the cell runs
+    into the number."""
+
+    def tagged(m: re.Match[str]) -> str:
+        tag = "sup" if m[0][0] in _MARK_DIGITS["sup"] else "sub"
+        start, end = (
+            (f'<span style="vertical-align: {"super" if tag == "sup" else "sub"};">', "</span>")
+            if styled
+            else (f"<{tag}>", f"</{tag}>")
+        )
+        return f"{start}{m[0].translate(_PLAIN_DIGITS)}{end}"
+
+    return _MARK_RUN.sub(tagged, page)
 
 
 def _attrs(cell: GCell, spans: bool) -> str:

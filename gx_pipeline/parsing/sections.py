@@ -291,7 +291,7 @@ class _Reader:
             self.downward_header()
         # a cell of a row laid out by spaces is a value cell by its place, readable or not
         value_like = (is_value_text(text) and (tok.kind == CELL or self.lines_are_values)) or (
-            tok.x is not None and not labels.has_chinese(text)
+            tok.x is not None and not labels.has_chinese(text) and not self.unread_heading(tok)
         )
         if tok.cut:
             if self.row is not None:
@@ -322,6 +322,20 @@ class _Reader:
             self.section = None
             return
         self.label(tok)
+
+    def unread_heading(self, tok: Token) -> bool:
+        """Whether a piece of a line laid out by spaces is a requests heading not read (□□□□,
+        ��: marks, no Chinese) on a header line, not a value cell that cannot be read: the
+        line's first piece (a row's first piece is its label, or it has none and its cells
+        begin at the second), or one after header words on their line. Taken for a value, it
+        opened a row of its own that placed nowhere, and the header lacked a heading with
+        nothing to say so."""
+        return (
+            self.section == "requests"
+            and not self.request_rows_begun
+            and labels.not_read(tok.text)
+            and (tok.td == 1 or (self.row is None and tok.tr == self.label_line))
+        )
 
     def downward_header(self) -> None:
         """The characters a flipbook writes a block's header in, one a line, joined: they
@@ -816,6 +830,7 @@ def assemble(s: Scan, template: str) -> Sections:
                 cells_left_out,
                 s.appeal_header_unread,
                 s.rows,
+                s.serial_numbers > 0,
             )
         else:
             got, ok = _table(
@@ -1177,6 +1192,9 @@ def _table(
             problems,
             bool(header_lost),
             placed is not None,
+        )
+        columns_withheld |= _total_not_where_read(
+            header, grid_order, by_code, columns_withheld, problems
         )
         # the headings whose columns give no number, which no order read puts anywhere
         unread_withheld = {h for h, c in _CODE_OF_HEADING.items() if c in columns_withheld}
@@ -2049,7 +2067,9 @@ def _extra_columns(header: list[str], rows: dict[str, RawRow], problems: Problem
     ]
     if not extra or "法人或其他组织" not in header or "商业企业" not in header:
         return
-    order = _header_columns(header)
+    # a heading a converter copies into each grid position its merged cell covers (自然人 and
+    # 总计 drawn down the header's rows, read once for each) names one column
+    order = list(dict.fromkeys(_header_columns(header)))
     positions = [i for i, w in enumerate(order) if w in extra]
     if len(order) != 7 + len(positions) or not positions:
         return
@@ -2828,16 +2848,48 @@ def _repeated_header(
             return
 
 
-def _sum_votes(rows: dict[str, RawRow]) -> Counter[int]:
+def _total_not_where_read(
+    header: list[str],
+    order: list[str] | None,
+    rows: dict[str, RawRow],
+    withheld: set[str],
+    problems: Problems,
+) -> set[str]:
+    """The requests columns whose headings the header does not name (left blank, not read),
+    where 总计 is one of them and the rows' sums put the total in another column than the one
+    it is read from (`order`: the headings over the columns as read, else the template's): the
+    header's places (a blank pinned in its row, 其他 at the group's end and 总计 after it) do
+    not hold for the numbers, and which of those headings each such column is, is not
+    known."""
+    missing = [h for h in _APPLICANTS if h not in _applicant_order(header)]
+    if "总计" not in missing or _CODE_OF_HEADING["总计"] in withheld:
+        return set()
+    at = (order or list(_APPLICANTS)).index("总计")
+    votes = _sum_votes(rows, blanks=True)
+    if not set(votes) - {at}:
+        return set()
+    elsewhere = ", ".join(str(k + 1) for k in sorted(set(votes) - {at}))
+    problems.flag(
+        codes.CELLS_UNPLACED,
+        f"requests: the header does not name {'、'.join(missing)}, and the rows' sums put the "
+        f"total in column {elsewhere}, not where 总计 would stand ({at + 1}): which of "
+        f"{'、'.join(missing)} each of their columns is, is not known, so none of their values "
+        "is read",
+    )
+    return {_CODE_OF_HEADING[h] for h in missing}
+
+
+def _sum_votes(rows: dict[str, RawRow], blanks: bool = False) -> Counter[int]:
     """Rows where every one of the seven values is there vote for the one position whose value
     is the sum of the others. A row where two positions are (5 0 0 0 0 0 5: the only nonzero
-    column beside the total; all zeros) tells nothing and does not vote."""
+    column beside the total; all zeros) tells nothing and does not vote. With `blanks`, a
+    row's blank cells (/, —, empty) count as 0, as an identity counts them."""
     votes: Counter[int] = Counter()
     for r in rows.values():
         numbers = [read_value(t.text) for t in r.values[:7]]
-        if len(numbers) < 7 or any(v is None or v.value is None for v in numbers):
+        if len(numbers) < 7 or any(v is None or (v.value is None and not blanks) for v in numbers):
             continue
-        v = [float(x.value) for x in numbers if x is not None and x.value is not None]
+        v = [float(x.value or 0) for x in numbers if x is not None]
         at = _sum_positions(v)
         if len(at) == 1:
             votes[at[0]] += 1
@@ -3260,6 +3312,7 @@ def _appeals(
     cells_left_out: bool = False,
     unread: list[tuple[int, str, int]] | None = None,
     page_rows: list[RawRow] | None = None,
+    numbered: bool = False,
 ) -> tuple[list[Cell], bool]:
     per_row: dict[str, list[Token | None]] = {}
     parts: list[RawRow] = []  # the rows of values read as the single 15-cell row
@@ -3326,7 +3379,7 @@ def _appeals(
     single_row = bool(sequence) and not per_row
     if single_row:
         complete = _appeals_sequence(
-            sequence, parts, cut, per_row, problems, spanned, cells_left_out, page_rows
+            sequence, parts, cut, per_row, problems, spanned, cells_left_out, page_rows, numbered
         )
     else:
         complete = len(per_row) == 3 and all(len(v) == 5 for v in per_row.values())
@@ -3530,11 +3583,13 @@ def _appeals_sequence(
     spanned: set[int] | frozenset[int],
     cells_left_out: bool = False,
     page_rows: list[RawRow] | None = None,
+    numbered: bool = False,
 ) -> bool:
     """The national layout's single row of 15 values, review then the two litigation groups,
     into `per_row`. Returns whether all 15 were read. `page_rows`: the page's rows, which tell
     whether the copy shows a blank cell somewhere before one with text (_writes_blank_cells),
-    looked at only for a short row (None: taken as showing them)."""
+    looked at only for a short row (None: taken as showing them). `numbered`: the page has a
+    序号 column (running numbers in front of row labels)."""
     if (
         len(sequence) > 15
         and not labels.norm(sequence[0].text)
@@ -3545,6 +3600,31 @@ def _appeals_sequence(
         ahead, behind = ([w[k : k + 5] for k in (0, 5, 10)] for w in (sequence, sequence[1:]))
         if _sums_hold(behind, _TEMPLATE_COLS) and not _sums_hold(ahead, _TEMPLATE_COLS):
             sequence = sequence[1:16]
+    if (
+        numbered
+        and len(sequence) > 15
+        and labels.norm(sequence[0].text).isdigit()
+        and not any(labels.norm(t.text) for t in sequence[15:])
+    ):
+        # a page with a 序号 column: a running number may stand in front of the single row, as
+        # a blank position may close it; the sums tell which (read from the number on, every
+        # value stood a column right)
+        ahead, behind = ([w[k : k + 5] for k in (0, 5, 10)] for w in (sequence, sequence[1:]))
+        if _sums_hold(behind, _TEMPLATE_COLS) and not _sums_hold(ahead, _TEMPLATE_COLS):
+            problems.append(
+                f"appeals: the row's first cell ({sequence[0].text}) is the 序号 column's; the "
+                "sums put the 15 values after it"
+            )
+            sequence = sequence[1:16]
+        elif not _sums_hold(ahead, _TEMPLATE_COLS) or _sums_hold(behind, _TEMPLATE_COLS):
+            shown = "/".join(t.text or "空" for t in sequence[:20])
+            problems.flag(
+                codes.CELLS_UNPLACED,
+                f"appeals: {len(sequence)} values where the table has 15 ({shown}) on a page "
+                "with a 序号 column: whether the first is its running number is not known, so "
+                "none is read",
+            )
+            return False
     while (
         len(sequence) > 15 and not labels.norm(sequence[0].text) and labels.norm(sequence[-1].text)
     ):

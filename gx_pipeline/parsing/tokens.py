@@ -19,7 +19,12 @@ from typing import NamedTuple, TypeVar
 from lxml import etree
 
 from gx_pipeline.parsing import labels
-from gx_pipeline.parsing.values import SUPERSCRIPT_DIGITS, is_footnoted, is_value_text
+from gx_pipeline.parsing.values import (
+    SUBSCRIPT_DIGITS,
+    SUPERSCRIPT_DIGITS,
+    is_footnoted,
+    is_value_text,
+)
 
 T = TypeVar("T")
 
@@ -90,14 +95,18 @@ _STRAY_BREAK = re.compile(r"</(?:[pP]|[bB][rR])\s*>")
 _NO_MARKS = str.maketrans(dict.fromkeys(_MARKS, "\ufffd"))
 _TABLE_TAG = re.compile(r"<table\b", re.IGNORECASE)
 _EMBED = re.compile(r"<embed\b", re.IGNORECASE)
-#: digits an editor set as a superscript (a footnote's reference after a number): in <sup>
-#: (Word: 12<sup>1</sup>) or in a span its style raises (web editors: vertical-align: super)
+#: digits an editor set as a superscript (a footnote's reference after a number) or below the
+#: line: in <sup> or <sub> (Word: 12<sup>1</sup>) or in a span its style raises or lowers (web
+#: editors: vertical-align: super, vertical-align: sub)
 _SUP_DIGITS = re.compile(
-    r"<sup\b[^>]*>((?:\s|<[^>]*>)*)(\d{1,3})((?:\s|<[^>]*>)*)</sup\s*>"
-    r"|<span\b[^>]*vertical-align:\s*super[^>]*>(\d{1,3})</span\s*>",
+    r"<(sup|sub)\b[^>]*>((?:\s|<[^>]*>)*)(\d{1,3})((?:\s|<[^>]*>)*)</\1\s*>"
+    r"|<span\b[^>]*vertical-align:\s*(super|sub)\b[^>]*>(\d{1,3})</span\s*>",
     re.IGNORECASE,
 )
-_AS_SUPERSCRIPT = str.maketrans("0123456789", SUPERSCRIPT_DIGITS)
+_AS_MARK = {
+    "sup": str.maketrans("0123456789", SUPERSCRIPT_DIGITS),
+    "sub": str.maketrans("0123456789", SUBSCRIPT_DIGITS),
+}
 _WRAPPER_TAG = re.compile(r"</?(?:div|span|font|section|article|center)\b[^>]*>", re.IGNORECASE)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
@@ -263,8 +272,9 @@ def _read_tree(text: str) -> tuple[str, etree._Element | None]:
     # libxml2 drops both. A break mark behind each keeps the line break either way (behind a
     # </p> that closes its paragraph it only adds an empty line). 0.08 ms on a 90 KB page
     markup = _STRAY_BREAK.sub(_break_after, markup)
-    if "<sup" in markup or "<SUP" in markup or "vertical-align" in markup:
-        # a browser shows 12<sup>1</sup> as a number and its mark; the text runs them into 121
+    if "<su" in markup or "<SU" in markup or "vertical-align" in markup:
+        # a browser shows 12<sup>1</sup> (12<sub>1</sub>) as a number and its mark; the text
+        # runs them into 121
         markup = _SUP_DIGITS.sub(_superscript, markup)
     root = _parse(markup)
     if root is not None and _EMBED.search(markup):
@@ -278,9 +288,9 @@ def _read_tree(text: str) -> tuple[str, etree._Element | None]:
 
 
 def _superscript(m: re.Match[str]) -> str:
-    if m[4] is not None:  # a raised span: its tags go with the raise
-        return m[4].translate(_AS_SUPERSCRIPT)
-    return m[1] + m[2].translate(_AS_SUPERSCRIPT) + m[3]
+    if m[6] is not None:  # a raised or lowered span: its tags go with the raise
+        return m[6].translate(_AS_MARK[m[5].lower()[:3]])
+    return m[2] + m[3].translate(_AS_MARK[m[1].lower()]) + m[4]
 
 
 def _inputs_as_text(root: etree._Element) -> None:
@@ -1496,10 +1506,19 @@ def _spaced_headings(line: str) -> list[str] | None:
     return words
 
 
+#: the heading of a column a table adds after the group's five (their sum): a piece of its
+#: header line, whose column the template lacks
+_SUM_HEADINGS = frozenset({"小计", "合计"})
+
+
 def _header_piece(word: str) -> bool:
-    """A word of a header line: a heading, one not read (口口口口) or one misread (科研机购)."""
+    """A word of a header line: a heading, one not read (口口口口) or one misread (科研机购), or
+    a column's the template lacks (小计)."""
     return (
-        labels.is_header_word(word) or labels.not_read(word) or labels.misread_request_heading(word)
+        labels.is_header_word(word)
+        or labels.not_read(word)
+        or labels.misread_request_heading(word)
+        or labels.bare(word) in _SUM_HEADINGS
     )
 
 

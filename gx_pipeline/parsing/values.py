@@ -55,11 +55,14 @@ class CellValue:
 
 #: superscript digits: a footnote's reference (12¹; an HTML page's 12<sup>1</sup> is read so)
 SUPERSCRIPT_DIGITS = "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079"
-# checked before NFKC, which would turn ① into 1 and 1① into 11, 12¹ into 121
+#: subscript digits: a mark set below the line after a number (12₁; an HTML page's
+#: 12<sub>1</sub> is read so), no digit of it either
+SUBSCRIPT_DIGITS = "\u2080\u2081\u2082\u2083\u2084\u2085\u2086\u2087\u2088\u2089"
+# checked before NFKC, which would turn ① into 1 and 1① into 11, 12¹ and 12₁ into 121
 _FOOTNOTE = re.compile(
     r"^(?P<num>.*?\d)\s*(?P<unit>万元|千元|亿元|元|件|条|个|项)?\s*"
     r"(?P<mark>[*＊※△▲#＃]+|[\u2460-\u2473\u2474-\u2487\u2488-\u249b]|[(（]?注\d*[)）]?|"
-    rf"[(（]\d[)）]|[{SUPERSCRIPT_DIGITS}]{{1,3}})\s*$"
+    rf"[(（]\d[)）]|[{SUPERSCRIPT_DIGITS}]{{1,3}}|[{SUBSCRIPT_DIGITS}]{{1,3}})\s*$"
 )
 
 
