@@ -361,6 +361,7 @@ def in_tally_note(text: str) -> bool:
     return is_tally_note(b) or (len(b) >= 2 and b in _TALLY_NOTE_WORDS)
 
 
+@functools.lru_cache(maxsize=4096)
 def is_end_heading(text: str) -> bool:
     n = norm(text)
     return len(n) <= 40 and _END_HEADING.match(n) is not None
@@ -546,6 +547,7 @@ def is_unit_note(text: str) -> bool:
 _FIGURE_IN_PROSE = re.compile(r"\d\s*(?:件|条|个|项|次|人次|份|万元|元)")
 
 
+@functools.lru_cache(maxsize=4096)
 def is_narrative(text: str) -> bool:
     """Prose rather than a table cell: a sentence, or figures written with their units.
 
@@ -556,6 +558,7 @@ def is_narrative(text: str) -> bool:
     return "。" in n or ";" in n or len(n) > 80 or _FIGURE_IN_PROSE.search(n) is not None
 
 
+@functools.lru_cache(maxsize=4096)
 def is_prose_like(text: str) -> bool:
     n = norm(text)
     return len(n) > 40 or (len(n) > 25 and "," in n)

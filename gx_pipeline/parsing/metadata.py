@@ -353,7 +353,11 @@ def extract(
         line = candidates[i]
         if not _may_title(line) or (agency is not None and agency not in line):
             continue  # once named, only a title with a fuller form of the name can say more
-        m = _TITLE.search(line) or _TITLE_YEAR_AFTER.search(line)
+        # both forms hold a year (20xx), and _TITLE ends in the report's words: a menu line
+        # (政府信息公开指南) is not searched, each of its starts costing up to 80 steps
+        if "20" not in line:
+            continue
+        m = (_TITLE_END.search(line) and _TITLE.search(line)) or _TITLE_YEAR_AFTER.search(line)
         if m is None:
             continue
         found = m.groupdict()

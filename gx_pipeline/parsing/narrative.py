@@ -13,11 +13,12 @@ sentence) is kept under PREAMBLE; it often names the agency with its place.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
 from gx_pipeline.parsing import labels
-from gx_pipeline.parsing.tokens import END, LINE, Token, short_text_cache
+from gx_pipeline.parsing.tokens import CACHED_CHARS, END, LINE, Token, short_text_cache
 
 #: the six sections of the national format, in order
 SECTIONS: tuple[str, ...] = ("一", "二", "三", "四", "五", "六")
@@ -83,6 +84,17 @@ def _is_prose(text: str) -> bool:
     )
 
 
+def _line_facts(text: str) -> tuple[int, bool]:
+    """Where a line stands among SECTIONS if it is a heading (-1 if not), and whether it is
+    prose: what sections_text asks of each line of an HTML page, in one look."""
+    return _line_kind(text)[0], _is_prose(text)
+
+
+#: _line_facts cached, called as is for a line of up to CACHED_CHARS characters (the loop over
+#: a page's hundreds of lines saves short_text_cache's own call)
+_cached_line_facts = functools.lru_cache(maxsize=16384)(_line_facts)
+
+
 def sections_text(tokens: Iterable[Token], wrapped_lines: bool = False) -> dict[str, str]:
     """The prose of each section that has any, keyed 一 … 六 (and PREAMBLE), paragraphs joined
     by line breaks. A heading counts only after the one before it (一 before 五): a numbered list
@@ -111,10 +123,10 @@ def sections_text(tokens: Iterable[Token], wrapped_lines: bool = False) -> dict[
             text = token.text
             if token.kind == END or not text:
                 continue
-            at, chinese = _line_kind(text)
+            at, prose = _cached_line_facts(text) if len(text) <= CACHED_CHARS else _line_facts(text)
             if at > order:
                 current, order = SECTIONS[at], at
-            elif chinese and _is_prose(text) and size.get(current, 0) + len(text) <= MAX_CHARS:
+            elif prose and size.get(current, 0) + len(text) <= MAX_CHARS:
                 found.setdefault(current, []).append(text)
                 size[current] = size.get(current, 0) + len(text) + 1
         return {section: "\n".join(texts) for section, texts in found.items()}

@@ -171,7 +171,10 @@ def parse_bytes(data: bytes, source: str, sha256: str | None = None) -> Report:
         sha256=sha256 or hashlib.sha256(data).hexdigest(),
         flags=ordered(problems.codes),
         narrative=narrative.sections_text(own, lines_are_values),
-        site=site.site_evidence([t.text for t in tokens if t.kind != END], head.address),
+        # the whole page's texts: the metadata's, unless a second report was cut off
+        site=site.site_evidence(
+            texts if own is tokens else [t.text for t in tokens if t.kind != END], head.address
+        ),
     )
 
 

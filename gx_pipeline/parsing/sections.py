@@ -3719,7 +3719,18 @@ def _cell(
     if tok is None:
         return Cell(section, row, col, None, None)
     amount = (section, row, col) in contract.AMOUNT_CELLS
-    read = read_value(tok.text, amount=amount)
+    read = read_value(tok.text, amount)
+    if (
+        read is not None
+        and read.footnote is None
+        and read.unit is None
+        and not amount
+        and (read.value is None or read.value >= 0)
+    ):
+        # most cells: a count as written, nothing to say of it; the Cell made in C (a
+        # NamedTuple's own __new__ is a Python function, and a report has ~200 cells)
+        fields = (section, row, col, read.value, tok.text, tok.table, tok.tr, tok.td)
+        return tuple.__new__(Cell, fields)
     where = f"{section}.{row}.{col}"
     if read is None:
         problems.flag(
