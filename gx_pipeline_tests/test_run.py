@@ -266,6 +266,38 @@ def test_a_year_never_loaded_whose_folder_holds_no_pages_fails_not_ok(
     assert rows == [["2024", "ok", "passed"], ["2025", "FAILED", "not"]]
 
 
+def test_pages_outside_the_report_year_folders_are_named_not_left_unsaid(
+    data_dir, tmp_path, monkeypatch, capsys
+):
+    """A year folder named `2022 ` (a trailing space from a copy or a script), `２０２３` (full-width
+    digits from a Chinese input method), a year outside the partitions, or a page put straight into
+    data/raw/: `gx run` ran the other years, said ok, and these pages were in no table; `gx status`
+    listed the years without them."""
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    put_page(data_dir, 2021, SEED.name, SEED)
+    raw = data_dir / "raw"
+    for folder in ("2022 ", "２０２３", "2018"):
+        (raw / folder).mkdir()
+        (raw / folder / "report.html").write_bytes(SEED.read_bytes())
+    (raw / "loose.html").write_bytes(SEED.read_bytes())
+
+    assert cli.main(["run", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert [line.split()[:2] for line in out.splitlines()[2:3]] == [["2021", "ok"]]
+    said = out[out.index("not loaded") :]
+    assert "'2022 ': the folder of report year 2022 written with a space" in said
+    assert "'２０２３': the folder of report year 2023 written with full-width digits" in said
+    assert "'2018': report year 2018 is not one of the years loaded (2019-" in said
+    assert "'loose.html': a file outside the year folders" in said
+    assert said.count("1 entry not loaded") == 3
+
+    assert cli.main(["status"]) == 0
+    status = capsys.readouterr().out
+    assert "'2022 ': the folder of report year 2022 written with a space" in status
+    assert "'loose.html': a file outside the year folders" in status
+
+
 def test_gx_run_refuses_to_replace_a_year_whose_folder_is_gone(data_dir, monkeypatch, capsys):
     monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
     put_page(data_dir, 2021, SEED.name, SEED)
