@@ -185,6 +185,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         format_automation,
         format_status,
         last_runs,
+        loaded_years,
         outside_year_folders,
         year_status,
     )
@@ -192,6 +193,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     layout = DataDir.default()
     database = layout.published_database
     years = _years(args.years)
+    if args.years is None:  # and the years loaded whose folder is gone: the warehouse serves them
+        years = sorted(set(years) | set(loaded_years(database)))
     instance = local_instance()
     runs = last_runs(instance, years)
     try:

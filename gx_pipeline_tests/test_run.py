@@ -298,6 +298,25 @@ def test_pages_outside_the_report_year_folders_are_named_not_left_unsaid(
     assert "'loose.html': a file outside the year folders" in status
 
 
+def test_gx_status_shows_a_loaded_year_whose_folder_is_gone(
+    data_dir, tmp_path, monkeypatch, capsys
+):
+    """`gx status` lists the years with a raw folder: a loaded year whose folder was removed or
+    not mounted any more was left out of it, while the warehouse still served its rows."""
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    put_page(data_dir, 2021, SEED.name, SEED)
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
+    put_page(data_dir, 2022, SEED.name, SEED)  # the next year fetched, not yet run
+    (data_dir / "raw" / "2021").rename(tmp_path / "elsewhere")
+    capsys.readouterr()
+
+    assert cli.main(["status"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert [line.split()[:2] for line in out[2:4]] == [["2021", "1"], ["2022", "0"]]
+    assert any(line.startswith("2021") and "no raw folder" in line for line in out[4:])
+
+
 def test_gx_run_refuses_to_replace_a_year_whose_folder_is_gone(data_dir, monkeypatch, capsys):
     monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
     put_page(data_dir, 2021, SEED.name, SEED)

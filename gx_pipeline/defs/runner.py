@@ -742,6 +742,28 @@ def year_status(
     return [YearStatus(y, *rows[y], runs.get(y, "never run")) for y in years]
 
 
+def loaded_years(database: Path) -> list[str]:
+    """The report years (partition keys) the published warehouse holds entries of, read-only;
+    [] when it cannot be read."""
+    if not Path(database).is_file():
+        return []
+    try:
+        conn = duckdb.connect(str(database), read_only=True)
+    except duckdb.Error:
+        return []
+    try:
+        held = conn.execute(
+            "select distinct report_year from dim_report "
+            "union select distinct report_year from quarantine"
+        ).fetchall()
+    except duckdb.Error:
+        return []  # no tables yet
+    finally:
+        conn.close()
+    keys = yearly_partitions.get_partition_keys()
+    return [k for k in keys if int(k) in {y for (y,) in held}]
+
+
 def format_status(rows: list[YearStatus]) -> str:
     head = (
         "year",
