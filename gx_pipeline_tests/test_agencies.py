@@ -247,6 +247,27 @@ def test_two_reports_of_one_agency_in_one_year_are_flagged_not_counted_twice_uns
     ).fetchone() == (0,)
 
 
+def test_a_change_over_the_year_says_whether_the_earlier_report_needs_review_too():
+    """cells_year_over_year gave the trust status of year y's report alone: filtered on
+    trust_status = 'clean' (the README's numbers to take as they are) it kept changes computed
+    from a previous year's report that needs review, unsaid."""
+    conn = _warehouse(
+        {
+            2021: [
+                _report("a", 2021, "宁强县统计局", published="2022-03-01", values=_requests(0, 5))
+            ],
+            2022: [_report("b", 2022, "宁强县统计局", values=_requests(5, 1, new=7))],
+        }
+    )
+    assert conn.execute(
+        "select source, trust_status, trust_reasons from dim_report order by source"
+    ).fetchall() == [("2021/a.html", "needs_review", ["late"]), ("2022/b.html", "clean", [])]
+    assert conn.execute(
+        "select trust_status, previous_trust_status, previous_trust_reasons, value, "
+        "previous_value, change from cells_year_over_year where \"row\" = 'new_received'"
+    ).fetchall() == [("clean", "needs_review", ["late"], 7.0, 3.0, 4.0)]
+
+
 def test_late_and_unknown_publication_are_flags():
     conn = _warehouse(
         {
