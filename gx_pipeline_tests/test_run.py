@@ -82,6 +82,43 @@ def test_gx_run_does_not_run_a_year_a_live_run_is_loading(data_dir, instance, ca
     assert instance.get_run_by_id(live.run_id).status == dg.DagsterRunStatus.STARTED
 
 
+def test_a_run_launched_beside_one_loading_its_year_leaves_the_year_to_it(data_dir, instance):
+    """The Dagster UI's run of a year (a materialization, a backfill, the Python API) while
+    `gx run` loads it: only `gx run` looked for a run in flight. Measured: both failed, the UI's
+    in validated_frames on a staging folder the other had replaced, gx run's load refused as
+    "the folder has no entries" (its stage emptied by the other run; the raw folder was whole),
+    and a year of several batches could load a stage the other run had half replaced."""
+    import os
+
+    import dagster as dg
+
+    from gx_pipeline.definitions import build_definitions
+    from gx_pipeline.defs.liveness import own_tags
+
+    put_page(data_dir, 2020, SEED.name, SEED)
+    job = build_definitions(data_dir).resolve_job_def("gx_yearly_job")
+    live = instance.create_run_for_job(
+        job,
+        tags={"dagster/partition": "2020", **own_tags(os.getpid())},
+        status=dg.DagsterRunStatus.STARTED,
+    )
+    theirs = data_dir / "staging" / "2020" / "parsed" / "dim_report" / "part-00000.parquet"
+    theirs.parent.mkdir(parents=True)
+    theirs.write_bytes(b"the live run's part")
+
+    result = job.execute_in_process(partition_key="2020", instance=instance, raise_on_error=False)
+    assert not result.success
+    (failure,) = [e for e in result.all_events if e.is_step_failure]
+    assert failure.step_key == "parsed_reports"
+    message = failure.event_specific_data.error.message
+    assert f"run {live.run_id[:8]} is loading report year 2020" in message
+    assert theirs.read_bytes() == b"the live run's part"  # its stage untouched
+    assert not (data_dir / "warehouse.duckdb").exists()
+    # the live run ended: the year runs
+    instance.report_run_failed(live)
+    assert job.execute_in_process(partition_key="2020", instance=instance).success
+
+
 def test_gx_run_reports_progress_per_step_and_gx_status_reads_it_back(
     data_dir, tmp_path, monkeypatch, capsys
 ):
