@@ -117,8 +117,15 @@ def _years(spec: str | None) -> list[str]:
 
 def cmd_run(args: argparse.Namespace) -> int:
     # Dagster is imported only here: parse/sample/score stay quick
+    from gx_pipeline.datadir import DataDir
     from gx_pipeline.defs.home import dagster_home, unwritable
-    from gx_pipeline.defs.runner import StepProgress, exit_code, format_summary, materialize_years
+    from gx_pipeline.defs.runner import (
+        StepProgress,
+        exit_code,
+        format_summary,
+        materialize_years,
+        outside_year_folders,
+    )
 
     years = _years(args.years)
     home = dagster_home()
@@ -146,6 +153,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"gx run: {full}", file=sys.stderr)
         return 1
     print(format_summary(summaries))
+    outside = outside_year_folders(DataDir.default().raw_dir)
+    if outside:
+        print(f"\n{outside}")
     return exit_code(summaries)
 
 
@@ -171,19 +181,31 @@ def cmd_status(args: argparse.Namespace) -> int:
     from gx_pipeline.datadir import DataDir
     from gx_pipeline.definitions import build_definitions
     from gx_pipeline.defs.home import local_instance
-    from gx_pipeline.defs.runner import format_automation, format_status, last_runs, year_status
+    from gx_pipeline.defs.runner import (
+        format_automation,
+        format_status,
+        last_runs,
+        loaded_years,
+        outside_year_folders,
+        year_status,
+    )
 
-    years = _years(args.years)
-    instance = local_instance()
-    runs = last_runs(instance, years)
     layout = DataDir.default()
     database = layout.published_database
+    years = _years(args.years)
+    if args.years is None:  # and the years loaded whose folder is gone: the warehouse serves them
+        years = sorted(set(years) | set(loaded_years(database)))
+    instance = local_instance()
+    runs = last_runs(instance, years)
     try:
         rows = year_status(database, years, runs)
     except duckdb.IOException as err:
         print(f"gx status: {database} is busy (a run is writing?): {err}", file=sys.stderr)
         return 1
     print(format_status(rows))
+    outside = outside_year_folders(layout.raw_dir)
+    if outside:
+        print(f"\n{outside}")
     print()
     graph = build_definitions(layout.root).resolve_asset_graph()
     print(format_automation(instance, layout.raw_dir, rows, graph))

@@ -206,6 +206,68 @@ def test_carry_chain_break_is_a_flag_and_the_report_is_not_clean():
     ]
 
 
+def test_two_reports_of_one_agency_in_one_year_are_flagged_not_counted_twice_unsaid():
+    # an agency's report and its corrected re-post (one figure changed, so not one report to
+    # the copy check), or the same report on two sites with a correction on one: both load.
+    # Summed over the year they count the agency twice, and every comparison across years
+    # leaves the agency out; before, both stayed clean and nothing said so
+    conn = _warehouse(
+        {
+            2021: [_report("a", 2021, "宁强县统计局", values=_requests(0, 5))],
+            2022: [
+                _report("b", 2022, "宁强县统计局", values=_requests(5, 1)),
+                _report("b-corrected", 2022, "宁强县统计局", values=_requests(5, 2)),
+                _report("c", 2022, "宁强县教育局", values=_requests(0, 1)),
+            ],
+        }
+    )
+    assert _flags(conn) == [
+        ("2022/b-corrected.html", "several_reports", ""),
+        ("2022/b.html", "several_reports", ""),
+    ]
+    detail, evidence = conn.execute(
+        "select f.detail, f.evidence from report_flags f join dim_report d using (report_id) "
+        "where d.source = '2022/b.html'"
+    ).fetchone()
+    assert "2 reports of 2022" in detail and "2022/b-corrected.html" in detail
+    assert "counted twice" in detail
+    assert '"2022/b-corrected.html"' in evidence
+    assert conn.execute(
+        "select source, trust_status, trust_reasons from dim_report order by source"
+    ).fetchall() == [
+        ("2021/a.html", "clean", []),
+        ("2022/b-corrected.html", "needs_review", ["several_reports"]),
+        ("2022/b.html", "needs_review", ["several_reports"]),
+        ("2022/c.html", "clean", []),
+    ]
+    # a clean-only sum no longer counts the agency twice
+    assert conn.execute(
+        "select sum(total) from request_totals where report_year = 2022 "
+        "and \"row\" = 'carried_over' and trust_status = 'clean'"
+    ).fetchone() == (0,)
+
+
+def test_a_change_over_the_year_says_whether_the_earlier_report_needs_review_too():
+    """cells_year_over_year gave the trust status of year y's report alone: filtered on
+    trust_status = 'clean' (the README's numbers to take as they are) it kept changes computed
+    from a previous year's report that needs review, unsaid."""
+    conn = _warehouse(
+        {
+            2021: [
+                _report("a", 2021, "宁强县统计局", published="2022-03-01", values=_requests(0, 5))
+            ],
+            2022: [_report("b", 2022, "宁强县统计局", values=_requests(5, 1, new=7))],
+        }
+    )
+    assert conn.execute(
+        "select source, trust_status, trust_reasons from dim_report order by source"
+    ).fetchall() == [("2021/a.html", "needs_review", ["late"]), ("2022/b.html", "clean", [])]
+    assert conn.execute(
+        "select trust_status, previous_trust_status, previous_trust_reasons, value, "
+        "previous_value, change from cells_year_over_year where \"row\" = 'new_received'"
+    ).fetchall() == [("clean", "needs_review", ["late"], 7.0, 3.0, 4.0)]
+
+
 def test_late_and_unknown_publication_are_flags():
     conn = _warehouse(
         {

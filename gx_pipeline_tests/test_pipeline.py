@@ -129,17 +129,23 @@ def test_report_breaking_an_identity_is_loaded_flagged_and_the_check_warns(data_
     # the seed itself needs review too: a row placed by its position, its appeals row's last
     # cells taken as empty
     assert counts["needs_review_reports"] == 2
+    # and the two are one agency's two reports of 2020: each flagged several_reports
     assert counts["needs_review"] == {
         "identity_fails": 1,
         **dict.fromkeys(SEED_REASONS, 2),
+        "several_reports": 2,
     }
     # no number of its own: Dagster would draw every year's into one line over time
     assert not [k for k, v in check.metadata.items() if isinstance(v.value, int | float)]
     assert query(
         data_dir, "select source, trust_status, trust_reasons from dim_report order by source"
     ) == [
-        (f"2020/{SEED.name}", "needs_review", list(SEED_REASONS)),
-        ("2020/broken-balance.txt", "needs_review", [*SEED_REASONS, "identity_fails"]),
+        (f"2020/{SEED.name}", "needs_review", [*SEED_REASONS, "several_reports"]),
+        (
+            "2020/broken-balance.txt",
+            "needs_review",
+            [*SEED_REASONS, "identity_fails", "several_reports"],
+        ),
     ]
 
     # the numbers stay as reported

@@ -82,6 +82,43 @@ def test_gx_run_does_not_run_a_year_a_live_run_is_loading(data_dir, instance, ca
     assert instance.get_run_by_id(live.run_id).status == dg.DagsterRunStatus.STARTED
 
 
+def test_a_run_launched_beside_one_loading_its_year_leaves_the_year_to_it(data_dir, instance):
+    """The Dagster UI's run of a year (a materialization, a backfill, the Python API) while
+    `gx run` loads it: only `gx run` looked for a run in flight. Measured: both failed, the UI's
+    in validated_frames on a staging folder the other had replaced, gx run's load refused as
+    "the folder has no entries" (its stage emptied by the other run; the raw folder was whole),
+    and a year of several batches could load a stage the other run had half replaced."""
+    import os
+
+    import dagster as dg
+
+    from gx_pipeline.definitions import build_definitions
+    from gx_pipeline.defs.liveness import own_tags
+
+    put_page(data_dir, 2020, SEED.name, SEED)
+    job = build_definitions(data_dir).resolve_job_def("gx_yearly_job")
+    live = instance.create_run_for_job(
+        job,
+        tags={"dagster/partition": "2020", **own_tags(os.getpid())},
+        status=dg.DagsterRunStatus.STARTED,
+    )
+    theirs = data_dir / "staging" / "2020" / "parsed" / "dim_report" / "part-00000.parquet"
+    theirs.parent.mkdir(parents=True)
+    theirs.write_bytes(b"the live run's part")
+
+    result = job.execute_in_process(partition_key="2020", instance=instance, raise_on_error=False)
+    assert not result.success
+    (failure,) = [e for e in result.all_events if e.is_step_failure]
+    assert failure.step_key == "parsed_reports"
+    message = failure.event_specific_data.error.message
+    assert f"run {live.run_id[:8]} is loading report year 2020" in message
+    assert theirs.read_bytes() == b"the live run's part"  # its stage untouched
+    assert not (data_dir / "warehouse.duckdb").exists()
+    # the live run ended: the year runs
+    instance.report_run_failed(live)
+    assert job.execute_in_process(partition_key="2020", instance=instance).success
+
+
 def test_gx_run_reports_progress_per_step_and_gx_status_reads_it_back(
     data_dir, tmp_path, monkeypatch, capsys
 ):
@@ -264,6 +301,57 @@ def test_a_year_never_loaded_whose_folder_holds_no_pages_fails_not_ok(
     )
     rows = [line.split()[:3] for line in out.splitlines()[2:]]
     assert rows == [["2024", "ok", "passed"], ["2025", "FAILED", "not"]]
+
+
+def test_pages_outside_the_report_year_folders_are_named_not_left_unsaid(
+    data_dir, tmp_path, monkeypatch, capsys
+):
+    """A year folder named `2022 ` (a trailing space from a copy or a script), `２０２３` (full-width
+    digits from a Chinese input method), a year outside the partitions, or a page put straight into
+    data/raw/: `gx run` ran the other years, said ok, and these pages were in no table; `gx status`
+    listed the years without them."""
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    put_page(data_dir, 2021, SEED.name, SEED)
+    raw = data_dir / "raw"
+    for folder in ("2022 ", "２０２３", "2018"):
+        (raw / folder).mkdir()
+        (raw / folder / "report.html").write_bytes(SEED.read_bytes())
+    (raw / "loose.html").write_bytes(SEED.read_bytes())
+
+    assert cli.main(["run", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert [line.split()[:2] for line in out.splitlines()[2:3]] == [["2021", "ok"]]
+    said = out[out.index("not loaded") :]
+    assert "'2022 ': the folder of report year 2022 written with a space" in said
+    assert "'２０２３': the folder of report year 2023 written with full-width digits" in said
+    assert "'2018': report year 2018 is not one of the years loaded (2019-" in said
+    assert "'loose.html': a file outside the year folders" in said
+    assert said.count("1 entry not loaded") == 3
+
+    assert cli.main(["status"]) == 0
+    status = capsys.readouterr().out
+    assert "'2022 ': the folder of report year 2022 written with a space" in status
+    assert "'loose.html': a file outside the year folders" in status
+
+
+def test_gx_status_shows_a_loaded_year_whose_folder_is_gone(
+    data_dir, tmp_path, monkeypatch, capsys
+):
+    """`gx status` lists the years with a raw folder: a loaded year whose folder was removed or
+    not mounted any more was left out of it, while the warehouse still served its rows."""
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    put_page(data_dir, 2021, SEED.name, SEED)
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
+    put_page(data_dir, 2022, SEED.name, SEED)  # the next year fetched, not yet run
+    (data_dir / "raw" / "2021").rename(tmp_path / "elsewhere")
+    capsys.readouterr()
+
+    assert cli.main(["status"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert [line.split()[:2] for line in out[2:4]] == [["2021", "1"], ["2022", "0"]]
+    assert any(line.startswith("2021") and "no raw folder" in line for line in out[4:])
 
 
 def test_gx_run_refuses_to_replace_a_year_whose_folder_is_gone(data_dir, monkeypatch, capsys):

@@ -35,6 +35,7 @@ FLAGS: tuple[str, ...] = (
     "repeated_figures",
     "narrative_mismatch",
     "carry_chain_break",
+    "several_reports",
 )
 #: narrative_similarity of sections 一, 五, 六 together from which a report is copied_text: 90%
 #: of the characters of the two years' own sentences are in both

@@ -20,6 +20,7 @@ import pyarrow as pa
 from pydantic import Field
 
 from gx_pipeline.agencies import rebuild
+from gx_pipeline.defs.liveness import leave_year_to_an_earlier_run
 from gx_pipeline.defs.partitions import yearly_partitions
 from gx_pipeline.defs.resources import RawPages, Warehouse
 from gx_pipeline.diskspace import explain
@@ -235,6 +236,7 @@ def parsed_reports(
     a comment, a timestamp or a tracking script apart) go to quarantine with the reason; of
     copies, the first by file name is kept and named in the others' reason."""
     year = int(context.partition_key)
+    leave_year_to_an_earlier_run(context, year)
     where = raw_pages.staging_dir / str(year) / "parsed"
     with disk_full_fails_the_step(where, "the year's parsed rows (staging)", staged=True):
         stage = Stage.fresh(raw_pages.staging_dir, year, "parsed")
@@ -363,6 +365,7 @@ def validated_frames(
     batch with the pandera models of gx_pipeline.staging.schemas. A report whose rows fail is moved to
     quarantine (stage "validate"); the rest of the year goes on."""
     year = int(context.partition_key)
+    leave_year_to_an_earlier_run(context, year)
     counts: Counter[str] = Counter()
     where = raw_pages.staging_dir / str(year) / "validated"
     with (
@@ -433,6 +436,7 @@ def gx_warehouse(
     flags' codes in dim_report's trust status. A year is so never stored with the agency keys
     and flags of the warehouse before it, whether the run is killed or the tally check fails."""
     year = int(context.partition_key)
+    leave_year_to_an_earlier_run(context, year)
     return load_into_warehouse(context, config, validated_frames.stage, warehouse, raw_pages, year)
 
 

@@ -89,3 +89,48 @@ def _process_of(
         if isinstance(text, str) and text.isdigit():
             return int(text), entry.timestamp
     return None, None
+
+
+#: runs that may still touch a year's staging folder
+_UNFINISHED = [dg.DagsterRunStatus.QUEUED, *_IN_FLIGHT]
+
+
+class YearTaken(dg.Failure):
+    """Another run, launched first, is loading the year: this one leaves it."""
+
+
+def leave_year_to_an_earlier_run(context: dg.AssetExecutionContext, year: int) -> None:
+    """Fail the step, writing nothing, when a run of `year` launched before this one has not
+    finished: the two would share the year's staging folder (data/staging/<year>/), one
+    loading what the other half-wrote or replaced. `gx run` looks before it starts a year; a
+    run of the Dagster UI (a materialization, a backfill, the Python API) did not. The run
+    launched first keeps the year, whoever reaches a step first. A run whose process is gone
+    does not count (marked failed here, as `gx run` and the sensor do)."""
+    instance = context.instance
+    own = instance.get_run_record_by_id(context.run_id)
+    if own is None:
+        return
+    mine = (own.create_timestamp.timestamp(), context.run_id)
+
+    def earlier() -> list[dg.DagsterRun]:
+        records = instance.get_run_records(
+            filters=dg.RunsFilter(statuses=_UNFINISHED, tags={"dagster/partition": str(year)})
+        )
+        return [
+            r.dagster_run
+            for r in records
+            if r.dagster_run.run_id != context.run_id
+            and (r.create_timestamp.timestamp(), r.dagster_run.run_id) < mine
+        ]
+
+    if earlier():
+        release_dead_runs(instance, f"run {context.run_id[:8]} of {year}")  # the dead ones leave
+    taken = earlier()
+    if taken:
+        run = taken[0]
+        raise YearTaken(
+            f"run {run.run_id[:8]} is loading report year {year} "
+            f"({run.status.value.lower()}, launched before this one): this run leaves the year "
+            "to it, writing nothing (the two would share the year's staged rows). Materialize "
+            "the year again once that run has ended"
+        )

@@ -22,6 +22,7 @@ import stat
 import sys
 import threading
 import time
+import unicodedata
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -569,6 +570,52 @@ def format_summary(summaries: list[YearSummary]) -> str:
     return _table(head, rows)
 
 
+def outside_year_folders(raw_dir: Path) -> str:
+    """What `raw_dir` holds outside the report years' folders, each entry with why it is not one
+    and how many entries under it are not loaded; "" when nothing. The inventory reads only
+    `raw/<year>/` of a report year: a folder `2025 ` or `２０２５`, a year outside the
+    partitions, a page put straight into raw/ are in no table, and no run would say so."""
+    keys = yearly_partitions.get_partition_keys()
+    try:
+        names = sorted(os.listdir(raw_dir))
+    except OSError:
+        return ""  # no raw folder: the years' own lines say so
+    lines = []
+    for name in names:
+        if name in keys:
+            continue
+        path = raw_dir / name
+        if not path.is_dir():
+            why = "a file outside the year folders: move it into data/raw/<its report year>/"
+            lines.append(f"  {name!r}: {why}")
+            continue
+        lines.append(f"  {name!r}: {_not_a_year(name, keys)} ({_entries_under(path)})")
+    if not lines:
+        return ""
+    head = f"not loaded: {raw_dir} holds what is not the folder of a report year:"
+    return "\n".join([head, *lines])
+
+
+def _not_a_year(name: str, keys: list[str]) -> str:
+    plain = unicodedata.normalize("NFKC", name).strip()
+    if plain in keys and plain != name:
+        how = "full-width digits" if plain != name.strip() else "a space"
+        return f"the folder of report year {plain} written with {how}: rename it {plain}"
+    if re.fullmatch(r"[0-9]{4}", plain):
+        return (
+            f"report year {plain} is not one of the years loaded ({keys[0]}-{keys[-1]}), the "
+            "years of the 2019 regulation to the last complete one"
+        )
+    return "not a report year's folder: pages go in data/raw/<report year>/"
+
+
+def _entries_under(folder: Path) -> str:
+    count = 0
+    for root, dirs, files in os.walk(folder):
+        count += len(files) + sum(1 for d in dirs if os.path.islink(os.path.join(root, d)))
+    return f"{count} {'entry' if count == 1 else 'entries'} not loaded"
+
+
 #: one item of --years: a year, or two joined by a hyphen (ASCII digits: int() also reads
 #: "+2020", "2_020" and full-width digits)
 _YEARS_ITEM = re.compile(r"([0-9]{4})(?:\s*-\s*([0-9]{4}))?")
@@ -693,6 +740,28 @@ def year_status(
         finally:
             conn.close()
     return [YearStatus(y, *rows[y], runs.get(y, "never run")) for y in years]
+
+
+def loaded_years(database: Path) -> list[str]:
+    """The report years (partition keys) the published warehouse holds entries of, read-only;
+    [] when it cannot be read."""
+    if not Path(database).is_file():
+        return []
+    try:
+        conn = duckdb.connect(str(database), read_only=True)
+    except duckdb.Error:
+        return []
+    try:
+        held = conn.execute(
+            "select distinct report_year from dim_report "
+            "union select distinct report_year from quarantine"
+        ).fetchall()
+    except duckdb.Error:
+        return []  # no tables yet
+    finally:
+        conn.close()
+    keys = yearly_partitions.get_partition_keys()
+    return [k for k in keys if int(k) in {y for (y,) in held}]
 
 
 def format_status(rows: list[YearStatus]) -> str:

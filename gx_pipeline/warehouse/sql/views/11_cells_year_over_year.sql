@@ -35,7 +35,9 @@ select
     c.value - o.value as change,
     d.generated or e.generated as generated,
     d.trust_status,
-    d.trust_reasons
+    d.trust_reasons,
+    e.trust_status as previous_trust_status,
+    e.trust_reasons as previous_trust_reasons
 from pairs p
 join dim_agency a using (agency_id)
 join dim_report d on d.report_id = p.report_id
@@ -44,7 +46,7 @@ join cells c on c.report_id = p.report_id
 left join cells o
   on o.report_id = p.previous_report_id
  and o.section = c.section and o."row" = c."row" and o.col = c.col;
-comment on view cells_year_over_year is 'Every cell of an agency''s report of year y with the same cell of its report of year y-1 and the change, for each agency (dim_agency) with one report in each of the two years. A blank is never 0: change is null when either value is.';
+comment on view cells_year_over_year is 'Every cell of an agency''s report of year y with the same cell of its report of year y-1 and the change, for each agency (dim_agency) with one report in each of the two years. A blank is never 0: change is null when either value is. A change is as sure as both reports: filter on trust_status and previous_trust_status.';
 comment on column cells_year_over_year.agency_id is 'The agency (dim_agency.agency_id).';
 comment on column cells_year_over_year.agency is 'The agency''s fullest name (dim_agency.name).';
 comment on column cells_year_over_year.province is 'Province of the agency (dim_agency.province).';
@@ -60,3 +62,5 @@ comment on column cells_year_over_year.change is 'value - previous_value; null w
 comment on column cells_year_over_year.generated is 'True when either report is a synthetic page: leave these rows out of any analysis of real agencies.';
 comment on column cells_year_over_year.trust_status is 'clean | needs_review of the report of year y (dim_report.trust_status).';
 comment on column cells_year_over_year.trust_reasons is 'Why the report of year y needs review, as codes; empty when clean.';
+comment on column cells_year_over_year.previous_trust_status is 'clean | needs_review of the report of year y-1: a change needs both reports clean to be taken as it is.';
+comment on column cells_year_over_year.previous_trust_reasons is 'Why the report of year y-1 needs review, as codes; empty when clean.';
