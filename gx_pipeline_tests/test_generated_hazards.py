@@ -1923,3 +1923,46 @@ def test_a_text_header_line_with_a_heading_misread_is_read_as_headings(rendering
         got = parse_bytes(text.encode("utf-8"), "page.txt")
         wrong = _wrong(got, doc, values)
         assert not wrong or set(got.flags) - {"unit_assumed"}, (word, sorted(wrong)[:4])
+
+
+# --- a count written with a fraction ------------------------------------------------------------
+
+#: how a count comes out with a fraction: a slip of the keyboard or OCR (3.5, 12.1), or a
+#: thousands separator written as a point, as European spreadsheets do (1.234, 12.000)
+_FRACTION_FORMS = ("{v}.5", "{v}.1", "{v}.05", "point-thousands")
+
+
+@pytest.mark.parametrize("form", _FRACTION_FORMS)
+@pytest.mark.parametrize("rendering", sorted(_TEXT_COPIES))
+def test_a_count_written_with_a_fraction_gives_no_number(form: str, rendering: str):
+    """A count is a whole number: 12.1 or 3.5 in a count column is no count the page can
+    mean, and 1.234 may be 1234 with a European thousands point. Such a cell was read as the
+    fraction (12.1, 1.234) with no flag; it gives no number now, and the reading says why.
+    Amounts (万元) keep their decimals; 12.0 is the whole number 12."""
+    for k, (template, year) in enumerate(FORMATS * 2):
+        rng = random.Random(f"fraction:{form}:{rendering}:{k}")
+        doc, values = _document(rng, template, year)
+        counts = [key for key, _ in keyed_cells(doc) if key not in contract.AMOUNT_CELLS]
+        chosen = rng.sample(counts, 6)
+        if form == "point-thousands":
+            for key in chosen:
+                values[key] = rng.choice((1, 12, 345)) * 1000 + rng.choice((0, 234, 7))
+        whole = chosen[:2] if form != "point-thousands" else []
+
+        def written(p: int, c, values=values, chosen=chosen, whole=whole):
+            if c.key not in chosen or values[c.key] is None:
+                return c
+            v = values[c.key]
+            if form == "point-thousands":
+                return replace(c, text=f"{v:,}".replace(",", "."))
+            if c.key in whole:
+                return replace(c, text=f"{v}.0")
+            return replace(c, text=form.format(v=v))
+
+        doc = map_cells(doc, written)
+        text, ext = _TEXT_COPIES[rendering](doc, rng)
+        got = parse_bytes(text.encode("utf-8"), f"page{ext}")
+        assert _wrong(got, doc, values) == {}, (template, year)
+        fractions = {key for key in chosen if values[key] is not None and key not in whole}
+        if any((c.section, c.row, c.col) in fractions and c.raw for c in got.cells):
+            assert any("not a whole number" in p for p in got.problems), (template, year)

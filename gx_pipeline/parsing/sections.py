@@ -27,6 +27,7 @@ from gx_pipeline.parsing.values import (
     header_unit,
     in_wan,
     is_value_text,
+    point_thousands,
     read_value,
 )
 from gx_pipeline.report import Cell
@@ -3647,6 +3648,13 @@ def _cell(
         )
         return Cell(section, row, col, None, tok.text, tok.table, tok.tr, tok.td)
     value = read.value
+    if not amount and value is not None and (isinstance(value, float) or point_thousands(tok.text)):
+        # a count is whole: 12.1 is a slip, and 1.234 may be 1234 with a European thousands point
+        problems.flag(
+            codes.CELLS_UNPLACED,
+            f"{where}: {tok.text!r} is not a whole number in a count column; taken as empty",
+        )
+        return Cell(section, row, col, None, tok.text, tok.table, tok.tr, tok.td)
     if read.footnote in NO_CHANGE:
         problems.append(f"{where}: {tok.text!r} (no change) read as 0")
     elif read.footnote:
