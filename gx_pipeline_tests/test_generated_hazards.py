@@ -2002,3 +2002,49 @@ def test_a_page_titled_for_a_report_after_another_names_the_report_it_reads(rend
         assert _wrong(got, first, first_values) == {} or got.flags, (template, year)
         if ext == ".html":
             assert any("the page's title names" in p for p in got.problems), (template, year)
+
+
+# --- a mirror's <title> naming another year ------------------------------------------------------
+
+_PAGES = {
+    "trs": lambda doc, rng: render_html.trs_page(doc, rng),
+    "trs-nospan": lambda doc, rng: render_html.trs_page(doc, rng, spans=False),
+    "word": lambda doc, rng: render_html.word_page(doc),
+}
+
+
+@pytest.mark.parametrize("everywhere", [False, True])
+@pytest.mark.parametrize("traditional", [False, True])
+@pytest.mark.parametrize("page", sorted(_PAGES))
+def test_a_mirror_s_title_naming_another_year_is_not_the_report_s_year(
+    page: str, traditional: bool, everywhere: bool
+):
+    """Mirror sites re-host a report under a title of their own, sometimes another year's
+    (and in Traditional Chinese): in the <title> only, or in every title on the page. The
+    <title> was taken before the report's own title line, and a title was taken against the
+    report's opening sentence (2023年，…) and its publication date together, so the report
+    came out under the wrong year with no flag. The year that the title line, the opening
+    sentence and the date bear out is taken, and the reading says so."""
+    import html
+
+    import opencc
+
+    s2t = opencc.OpenCC("s2t")
+    for k, (template, year) in enumerate(FORMATS * 2):
+        rng = random.Random(f"head-title:{page}:{traditional}:{k}")
+        doc, values = _document(rng, template, year)
+        m = doc.meta
+        other = f"{m.agency}{year + rng.choice((-2, -1, 1))}年政府信息公开工作年度报告"
+        text = _PAGES[page](doc, rng)
+        if everywhere:
+            text = text.replace(html.escape(m.title), other)
+        text = text.replace(f"<title>{html.escape(m.title)}", f"<title>{other}", 1)
+        text = text.replace(
+            f'"ArticleTitle" content="{html.escape(m.title)}"', f'"ArticleTitle" content="{other}"'
+        )
+        if traditional:
+            text = s2t.convert(text)
+        got = parse_bytes(text.encode("utf-8"), "page.html")
+        assert (got.agency, got.year) == (m.agency, year), (template, year)
+        assert "metadata_guessed" in got.flags, (template, year)
+        assert _differences(got, doc, values) == {}, (template, year)
