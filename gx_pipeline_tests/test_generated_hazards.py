@@ -2048,3 +2048,66 @@ def test_a_mirror_s_title_naming_another_year_is_not_the_report_s_year(
         assert (got.agency, got.year) == (m.agency, year), (template, year)
         assert "metadata_guessed" in got.flags, (template, year)
         assert _differences(got, doc, values) == {}, (template, year)
+
+
+# --- a page number printed as a row of an HTML table ---------------------------------------------
+
+
+def _page_number_row_beside_blank(table: Table, rng: random.Random, values: dict) -> Table:
+    """A page number in a row of its own (one cell across the table: a PDF converted to HTML)
+    right before or after a row whose value cells are all blank."""
+    rows = list(table.rows)
+    blank_rows = [
+        i
+        for i, row in enumerate(rows)
+        if any(c.key for c in row)
+        and all(values[c.key] is None for c in row if c.key)
+        and not any(c.rowspan > 1 for r in rows[:i] for c in r if c.key is None and c.text)
+    ]
+    if not blank_rows:
+        return table
+    i = rng.choice(blank_rows)
+    number = rng.choice(("3", "5", "12", "- 4 -", "第6页"))
+    at = i if rng.random() < 0.5 else i + 1
+    rows.insert(at, (GCell(number, colspan=table.width),))
+    return replace(table, rows=tuple(rows))
+
+
+def _page_number_row_document(
+    rng: random.Random, template: str, year: int, *, one_table: bool = False
+) -> tuple[Document, dict]:
+    doc, values = _document(rng, template, year, one_table=one_table)
+    if template == "2021":
+        # a single-column row of section 二 left blank: a lone number fits it
+        for row in ("licensing", "penalty", "coercion"):
+            if rng.random() < 0.5:
+                values[("proactive", row, "decisions")] = None
+    doc = map_cells(doc, lambda p, c: replace(c, text="") if c.key and values[c.key] is None else c)
+    doc = map_tables(doc, lambda t: _page_number_row_beside_blank(t, rng, values))
+    return doc, values
+
+
+@pytest.mark.parametrize("page", sorted(_PAGES))
+def test_a_page_number_row_beside_a_row_of_blank_cells_is_none_of_its_numbers(page: str):
+    """A PDF converted to HTML keeps its page numbers as rows of the table, one cell across
+    it. Next to a row whose cells are all blank, the number was read as that row's value (as
+    if the row's label had been set apart from its numbers), with no flag. An HTML row that
+    draws its value cells, blank or not, is whole: no number of another row is its."""
+    for k, (template, year) in enumerate(FORMATS * 4):
+        rng = random.Random(f"page-row:{page}:{k}")
+        doc, values = _page_number_row_document(rng, template, year, one_table=k % 2 == 1)
+        got = parse_bytes(_PAGES[page](doc, rng).encode("utf-8"), "page.html")
+        assert _wrong(got, doc, values) == {}, (template, year)
+
+
+@pytest.mark.parametrize("rendering", ["pipe", "md-blank", "md-repeat"])
+def test_a_lone_number_read_as_a_blank_row_s_in_a_copy_is_said_as_a_guess(rendering: str):
+    """In a text copy the same page number is a line of one number beside a row whose cells
+    are blank, as a row's numbers are when its label was set on a line of its own (PDF
+    converters): which it is the copy does not tell. Where the number is taken as the row's,
+    the page says that was a guess (positional_row), as it did not."""
+    for k, (template, year) in enumerate(FORMATS * 4):
+        rng = random.Random(f"page-row-copy:{rendering}:{k}")
+        doc, values = _page_number_row_document(rng, template, year)
+        got = _read(doc, rendering, rng)
+        assert _wrong(got, doc, values) == {} or "positional_row" in got.flags, (template, year)

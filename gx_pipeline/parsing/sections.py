@@ -1662,13 +1662,15 @@ def _displaced_labels(
 
     def bare_label(j: int) -> bool:
         # no cell shown: a row whose cells are written blank (— — —) is whole, not a label
-        # waiting for its numbers (a group's own row of sums after it is no row of its)
+        # waiting for its numbers (a group's own row of sums after it is no row of its); so is
+        # a table's row that draws its value cells empty (HTML, a Word or PDF table): a lone
+        # number beside it is a page number a converter kept as a row
         r = placed[j]
         return (
             r.code is not None
             and r.hard
             and j not in taken
-            and not any(labels.norm(t.text) for t in r.values)
+            and not any(labels.norm(t.text) or t.table for t in r.values)
         )
 
     def beside(i: int, step: int) -> int | None:
@@ -1731,11 +1733,18 @@ def _displaced_labels(
             f"{section}.{row.code}: the row's numbers stand on the line {where} its label "
             "(a label read on a line of its own)"
         )
-        if guessed:
+        if guessed or _lone_number(values):
+            # a lone number on a line of its own may as well be a page number the copy kept
             problems.flag(codes.POSITIONAL_ROW, line)
         else:
             problems.append(line)
     return [r for k, r in enumerate(placed) if k not in drop]
+
+
+def _lone_number(values: list[Token]) -> bool:
+    """Whether a row's cells hold one number and nothing else (blank cells aside), written
+    once or copied into every position a merged cell covers."""
+    return len({labels.norm(t.text) for t in values} - {""}) == 1
 
 
 def _has_number(tokens: list[Token]) -> bool:
