@@ -1733,7 +1733,7 @@ def _displaced_labels(
             f"{section}.{row.code}: the row's numbers stand on the line {where} its label "
             "(a label read on a line of its own)"
         )
-        if guessed or _lone_number(values):
+        if guessed or _lone_number(values, n):
             # a lone number on a line of its own may as well be a page number the copy kept
             problems.flag(codes.POSITIONAL_ROW, line)
         else:
@@ -1741,10 +1741,13 @@ def _displaced_labels(
     return [r for k, r in enumerate(placed) if k not in drop]
 
 
-def _lone_number(values: list[Token]) -> bool:
-    """Whether a row's cells hold one number and nothing else (blank cells aside), written
-    once or copied into every position a merged cell covers."""
-    return len({labels.norm(t.text) for t in values} - {""}) == 1
+def _lone_number(values: list[Token], columns: int) -> bool:
+    """Whether a row's cells hold one number and nothing else: written once among blank
+    cells, or copied into more positions than the row has columns (a merged cell across the
+    table, in a copy that repeats merged cells)."""
+    texts = [labels.norm(t.text) for t in values]
+    filled = [x for x in texts if x]
+    return len(filled) == 1 or len(filled) == len(texts) > columns and len(set(filled)) == 1
 
 
 def _has_number(tokens: list[Token]) -> bool:
