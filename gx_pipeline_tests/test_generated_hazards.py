@@ -2111,3 +2111,28 @@ def test_a_lone_number_read_as_a_blank_row_s_in_a_copy_is_said_as_a_guess(render
         doc, values = _page_number_row_document(rng, template, year)
         got = _read(doc, rendering, rng)
         assert _wrong(got, doc, values) == {} or "positional_row" in got.flags, (template, year)
+
+
+@pytest.mark.parametrize("page", sorted(_PAGES))
+def test_a_head_title_naming_another_agency_is_not_the_report_s_agency(page: str):
+    """A mirror's or a portal's <title> naming another agency for the same year's report (the
+    site's own, a neighbour's): it was taken before the report's own title line, and the
+    report came out under that agency with no flag. The agency its title line and sign-off
+    name is taken, and the reading says so."""
+    import html
+
+    from gx_pipeline.pagegen.metadata import agency_name
+
+    for k, (template, year) in enumerate(FORMATS * 2):
+        rng = random.Random(f"head-agency:{page}:{k}")
+        doc, values = _document(rng, template, year)
+        m = doc.meta
+        other = f"{agency_name(rng)[0]}{year}年政府信息公开工作年度报告"
+        text = _PAGES[page](doc, rng).replace(f"<title>{html.escape(m.title)}", f"<title>{other}")
+        text = text.replace(
+            f'"ArticleTitle" content="{html.escape(m.title)}"', f'"ArticleTitle" content="{other}"'
+        )
+        got = parse_bytes(text.encode("utf-8"), "page.html")
+        assert (got.agency, got.year) == (m.agency, year), (template, year)
+        assert "metadata_guessed" in got.flags, (template, year)
+        assert _differences(got, doc, values) == {}, (template, year)

@@ -352,9 +352,16 @@ def extract(
     #: the years of the first title read from the <head> and of the report's own title line
     head_year: int | None = None
     line_year: int | None = None
+    #: the agency the <head>'s title named, and another that the report's own title line names
+    head_agency: str | None = None
+    line_agency: str | None = None
     for i in order:
         line = candidates[i]
-        if not _may_title(line) or (agency is not None and agency not in line):
+        if not _may_title(line):
+            continue
+        if agency is not None and agency not in line:
+            if agency == head_agency and i >= from_head and not own_title and line_agency is None:
+                line_agency = _other_title_agency(line, year)
             continue  # once named, only a title with a fuller form of the name can say more
         m = _TITLE.search(line) or _TITLE_YEAR_AFTER.search(line)
         if m is None:
@@ -382,6 +389,7 @@ def extract(
             a = _clean_agency(before[k - 1])
         if a is not None and agency is None:
             agency = a
+            head_agency = a if k is None else None
         elif a is not None and a != agency and a.endswith(agency or "\0") and title_year == year:
             agency = a  # the same report's title elsewhere on the page, with the fuller name
     if year is None:
@@ -462,6 +470,8 @@ def extract(
         # a title may shorten the name the report signs with (鄞州区司法局 / 宁波市鄞州区司法局)
         fuller = [a for a in (signoff, body_agency) if a and a != agency and a.endswith(agency)]
         agency = max(fuller, key=len, default=agency)
+    if agency is not None and agency == head_agency and line_agency is not None:
+        agency = _head_or_line_agency(agency, line_agency, (signoff, body_agency), problems)
     if agency is None:
         agency = signoff
     if agency is None:
@@ -529,6 +539,41 @@ def extract(
             codes.METADATA_MISSING, "meta.year: the report year is not stated on the page"
         )
     return Metadata(agency, year, published, problems)
+
+
+def _other_title_agency(line: str, year: int | None) -> str | None:
+    """The agency a title line names for the report year `year`, if it names one."""
+    m = _TITLE.search(line) or _TITLE_YEAR_AFTER.search(line)
+    if m is None or int(m.group("year") or m.groupdict().get("inside") or 0) != year:
+        return None
+    return _title_agency(line, m)
+
+
+def _head_or_line_agency(
+    head_agency: str, line_agency: str, told: tuple[str | None, ...], problems: Problems
+) -> str:
+    """The agency where the page's <title> and the report's own title line name two: a
+    mirror's or a portal's <title> may name the site's agency. The one the report's sign-off
+    or opening sentence bears out is taken, and the reading says so."""
+
+    def same(a: str, b: str) -> bool:
+        return a in b or b in a
+
+    if same(head_agency, line_agency) or any(t and same(head_agency, t) for t in told):
+        return head_agency
+    if any(t and same(line_agency, t) for t in told):
+        problems.flag(
+            codes.METADATA_GUESSED,
+            f"meta.agency: the page's <title> names {head_agency}, its own title line "
+            f"{line_agency}, as its sign-off or opening sentence do; taken as {line_agency}",
+        )
+        return line_agency
+    problems.flag(
+        codes.METADATA_GUESSED,
+        f"meta.agency: the page's <title> names {head_agency}, its own title line "
+        f"{line_agency}; taken as {head_agency}",
+    )
+    return head_agency
 
 
 def _head_or_line_year(
