@@ -2080,3 +2080,216 @@ def test_laid_out_total_not_named_where_the_sums_put_it_elsewhere_gives_no_numbe
             assert wrong == {}, (k, sorted(wrong)[:4])
             assert "cells_unplaced" in got.flags, k
     assert told >= 5
+
+
+# --- a count written with a fraction ------------------------------------------------------------
+
+#: how a count comes out with a fraction: a slip of the keyboard or OCR (3.5, 12.1), or a
+#: thousands separator written as a point, as European spreadsheets do (1.234, 12.000)
+_FRACTION_FORMS = ("{v}.5", "{v}.1", "{v}.05", "point-thousands")
+
+
+@pytest.mark.parametrize("form", _FRACTION_FORMS)
+@pytest.mark.parametrize("rendering", sorted(_TEXT_COPIES))
+def test_a_count_written_with_a_fraction_gives_no_number(form: str, rendering: str):
+    """A count is a whole number: 12.1 or 3.5 in a count column is no count the page can
+    mean, and 1.234 may be 1234 with a European thousands point. Such a cell was read as the
+    fraction (12.1, 1.234) with no flag; it gives no number now, and the reading says why.
+    Amounts (万元) keep their decimals; 12.0 is the whole number 12."""
+    for k, (template, year) in enumerate(FORMATS * 2):
+        rng = random.Random(f"fraction:{form}:{rendering}:{k}")
+        doc, values = _document(rng, template, year)
+        counts = [key for key, _ in keyed_cells(doc) if key not in contract.AMOUNT_CELLS]
+        chosen = rng.sample(counts, 6)
+        if form == "point-thousands":
+            for key in chosen:
+                values[key] = rng.choice((1, 12, 345)) * 1000 + rng.choice((0, 234, 7))
+        whole = chosen[:2] if form != "point-thousands" else []
+
+        def written(p: int, c, values=values, chosen=chosen, whole=whole):
+            if c.key not in chosen or values[c.key] is None:
+                return c
+            v = values[c.key]
+            if form == "point-thousands":
+                return replace(c, text=f"{v:,}".replace(",", "."))
+            if c.key in whole:
+                return replace(c, text=f"{v}.0")
+            return replace(c, text=form.format(v=v))
+
+        doc = map_cells(doc, written)
+        text, ext = _TEXT_COPIES[rendering](doc, rng)
+        got = parse_bytes(text.encode("utf-8"), f"page{ext}")
+        assert _wrong(got, doc, values) == {}, (template, year)
+        fractions = {key for key in chosen if values[key] is not None and key not in whole}
+        if any((c.section, c.row, c.col) in fractions and c.raw for c in got.cells):
+            assert any("not a whole number" in p for p in got.problems), (template, year)
+
+
+# --- two reports on one page, the page's title naming the second ------------------------------
+
+
+def _two_reports_page(rng: random.Random, template: str, year: int):
+    """A page titled for one report whose body opens with another whole report (last year's,
+    or another agency's, with its own title line) before the titled one's sections: (page,
+    the report first in the body, its values)."""
+    doc, _ = _document(rng, template, year)
+    first_year = year - 1 if year > 2019 and rng.random() < 0.7 else year
+    first, first_values = _document(rng, template if first_year >= 2021 else "2019", first_year)
+    unkeyed = map_cells(first, lambda p, c: replace(c, key=None))
+    body = (Para(first.meta.title, "heading"), *unkeyed.blocks[1:])
+    page = replace(doc, blocks=(doc.blocks[0], *body, *doc.blocks[1:]))
+    return page, first, first_values
+
+
+@pytest.mark.parametrize("rendering", sorted(_TEXT_COPIES))
+def test_a_page_titled_for_a_report_after_another_names_the_report_it_reads(rendering: str):
+    """Two reports on one page, the page's title (its <title> and heading) naming the second:
+    the parser reads the first report's tables (the second report is cut off at its section
+    一), and it took the first's numbers with the page title's agency and year, with no flag.
+    The report read is named by its own title line, and the reading says the page's title
+    names another report."""
+    for k, (template, year) in enumerate(FORMATS * 2):
+        rng = random.Random(f"two-reports:{rendering}:{k}")
+        page, first, first_values = _two_reports_page(rng, template, year)
+        text, ext = _TEXT_COPIES[rendering](page, rng)
+        got = parse_bytes(text.encode("utf-8"), f"page{ext}")
+        assert (got.agency, got.year) == (first.meta.agency, first.meta.year), (template, year)
+        # a flipbook's pages break the first report's tables where the two reports' text
+        # shifts them: a row placed by its position there is said
+        assert _wrong(got, first, first_values) == {} or got.flags, (template, year)
+        if ext == ".html":
+            assert "metadata_guessed" in got.flags, (template, year)
+
+
+# --- a mirror's <title> naming another year ------------------------------------------------------
+
+_PAGES = {
+    "trs": lambda doc, rng: render_html.trs_page(doc, rng),
+    "trs-nospan": lambda doc, rng: render_html.trs_page(doc, rng, spans=False),
+    "word": lambda doc, rng: render_html.word_page(doc),
+}
+
+
+@pytest.mark.parametrize("everywhere", [False, True])
+@pytest.mark.parametrize("traditional", [False, True])
+@pytest.mark.parametrize("page", sorted(_PAGES))
+def test_a_mirror_s_title_naming_another_year_is_not_the_report_s_year(
+    page: str, traditional: bool, everywhere: bool
+):
+    """Mirror sites re-host a report under a title of their own, sometimes another year's
+    (and in Traditional Chinese): in the <title> only, or in every title on the page. The
+    <title> was taken before the report's own title line, and a title was taken against the
+    report's opening sentence (2023年，…) and its publication date together, so the report
+    came out under the wrong year with no flag. The year that the title line, the opening
+    sentence and the date bear out is taken, and the reading says so."""
+    import html
+
+    import opencc
+
+    s2t = opencc.OpenCC("s2t")
+    for k, (template, year) in enumerate(FORMATS * 2):
+        rng = random.Random(f"head-title:{page}:{traditional}:{k}")
+        doc, values = _document(rng, template, year)
+        m = doc.meta
+        other = f"{m.agency}{year + rng.choice((-2, -1, 1))}年政府信息公开工作年度报告"
+        text = _PAGES[page](doc, rng)
+        if everywhere:
+            text = text.replace(html.escape(m.title), other)
+        text = text.replace(f"<title>{html.escape(m.title)}", f"<title>{other}", 1)
+        text = text.replace(
+            f'"ArticleTitle" content="{html.escape(m.title)}"', f'"ArticleTitle" content="{other}"'
+        )
+        if traditional:
+            text = s2t.convert(text)
+        got = parse_bytes(text.encode("utf-8"), "page.html")
+        assert (got.agency, got.year) == (m.agency, year), (template, year)
+        assert "metadata_guessed" in got.flags, (template, year)
+        assert _differences(got, doc, values) == {}, (template, year)
+
+
+# --- a page number printed as a row of an HTML table ---------------------------------------------
+
+
+def _page_number_row_beside_blank(table: Table, rng: random.Random, values: dict) -> Table:
+    """A page number in a row of its own (one cell across the table: a PDF converted to HTML)
+    right before or after a row whose value cells are all blank."""
+    rows = list(table.rows)
+    blank_rows = [
+        i
+        for i, row in enumerate(rows)
+        if any(c.key for c in row)
+        and all(values[c.key] is None for c in row if c.key)
+        and not any(c.rowspan > 1 for r in rows[:i] for c in r if c.key is None and c.text)
+    ]
+    if not blank_rows:
+        return table
+    i = rng.choice(blank_rows)
+    number = rng.choice(("3", "5", "12", "- 4 -", "第6页"))
+    at = i if rng.random() < 0.5 else i + 1
+    rows.insert(at, (GCell(number, colspan=table.width),))
+    return replace(table, rows=tuple(rows))
+
+
+def _page_number_row_document(
+    rng: random.Random, template: str, year: int, *, one_table: bool = False
+) -> tuple[Document, dict]:
+    doc, values = _document(rng, template, year, one_table=one_table)
+    if template == "2021":
+        # a single-column row of section 二 left blank: a lone number fits it
+        for row in ("licensing", "penalty", "coercion"):
+            if rng.random() < 0.5:
+                values[("proactive", row, "decisions")] = None
+    doc = map_cells(doc, lambda p, c: replace(c, text="") if c.key and values[c.key] is None else c)
+    doc = map_tables(doc, lambda t: _page_number_row_beside_blank(t, rng, values))
+    return doc, values
+
+
+@pytest.mark.parametrize("page", sorted(_PAGES))
+def test_a_page_number_row_beside_a_row_of_blank_cells_is_none_of_its_numbers(page: str):
+    """A PDF converted to HTML keeps its page numbers as rows of the table, one cell across
+    it. Next to a row whose cells are all blank, the number was read as that row's value (as
+    if the row's label had been set apart from its numbers), with no flag. An HTML row that
+    draws its value cells, blank or not, is whole: no number of another row is its."""
+    for k, (template, year) in enumerate(FORMATS * 4):
+        rng = random.Random(f"page-row:{page}:{k}")
+        doc, values = _page_number_row_document(rng, template, year, one_table=k % 2 == 1)
+        got = parse_bytes(_PAGES[page](doc, rng).encode("utf-8"), "page.html")
+        assert _wrong(got, doc, values) == {}, (template, year)
+
+
+@pytest.mark.parametrize("rendering", ["pipe", "md-blank", "md-repeat"])
+def test_a_lone_number_read_as_a_blank_row_s_in_a_copy_is_said_as_a_guess(rendering: str):
+    """In a text copy the same page number is a line of one number beside a row whose cells
+    are blank, as a row's numbers are when its label was set on a line of its own (PDF
+    converters): which it is the copy does not tell. Where the number is taken as the row's,
+    the page says that was a guess (positional_row), as it did not."""
+    for k, (template, year) in enumerate(FORMATS * 4):
+        rng = random.Random(f"page-row-copy:{rendering}:{k}")
+        doc, values = _page_number_row_document(rng, template, year)
+        got = _read(doc, rendering, rng)
+        assert _wrong(got, doc, values) == {} or "positional_row" in got.flags, (template, year)
+
+
+@pytest.mark.parametrize("page", sorted(_PAGES))
+def test_a_head_title_naming_another_agency_is_not_the_report_s_agency(page: str):
+    """A mirror's or a portal's <title> naming another agency for the same year's report (the
+    site's own, a neighbour's): it was taken before the report's own title line, and the
+    report came out under that agency with no flag. The agency its title line and sign-off
+    name is taken, and the reading says so."""
+    import html
+
+    from gx_pipeline.pagegen.metadata import agency_name
+
+    for k, (template, year) in enumerate(FORMATS * 2):
+        rng = random.Random(f"head-agency:{page}:{k}")
+        doc, values = _document(rng, template, year)
+        m = doc.meta
+        other = f"{agency_name(rng)[0]}{year}年政府信息公开工作年度报告"
+        text = _PAGES[page](doc, rng).replace(f"<title>{html.escape(m.title)}", f"<title>{other}")
+        text = text.replace(
+            f'"ArticleTitle" content="{html.escape(m.title)}"', f'"ArticleTitle" content="{other}"'
+        )
+        got = parse_bytes(text.encode("utf-8"), "page.html")
+        assert (got.agency, got.year) == (m.agency, year), (template, year)
+        assert "metadata_guessed" in got.flags, (template, year)
+        assert _differences(got, doc, values) == {}, (template, year)

@@ -349,9 +349,19 @@ def extract(
     # the article names other reports (other agencies, other years) without a date to tell them
     order = [*range(from_head), *range(len(candidates) - 1, from_head - 1, -1)]
     own_title = False  # the title nearest the body was read: the report's own
+    #: the years of the first title read from the <head> and of the report's own title line
+    head_year: int | None = None
+    line_year: int | None = None
+    #: the agency the <head>'s title named, and another that the report's own title line names
+    head_agency: str | None = None
+    line_agency: str | None = None
     for i in order:
         line = candidates[i]
-        if not _may_title(line) or (agency is not None and agency not in line):
+        if not _may_title(line):
+            continue
+        if agency is not None and agency not in line:
+            if agency == head_agency and i >= from_head and not own_title and line_agency is None:
+                line_agency = _other_title_agency(line, year)
             continue  # once named, only a title with a fuller form of the name can say more
         # both forms hold a year (20xx), and _TITLE ends in the report's words: a menu line
         # (政府信息公开指南) is not searched, each of its starts costing up to 80 steps
@@ -368,6 +378,10 @@ def extract(
             # an entry of a list of reports farther from the body than the report's own title
             # (a related list, a sidebar): another report's title, whoever's it is
             continue
+        if k is None and head_year is None:
+            head_year = title_year
+        elif k is not None and not own_title:
+            line_year = title_year
         own_title = own_title or k is not None
         if year is None:
             year, year_from = title_year, "title"
@@ -379,6 +393,7 @@ def extract(
             a = _clean_agency(before[k - 1])
         if a is not None and agency is None:
             agency = a
+            head_agency = a if k is None else None
         elif a is not None and a != agency and a.endswith(agency or "\0") and title_year == year:
             agency = a  # the same report's title elsewhere on the page, with the fuller name
     if year is None:
@@ -459,6 +474,8 @@ def extract(
         # a title may shorten the name the report signs with (鄞州区司法局 / 宁波市鄞州区司法局)
         fuller = [a for a in (signoff, body_agency) if a and a != agency and a.endswith(agency)]
         agency = max(fuller, key=len, default=agency)
+    if agency is not None and agency == head_agency and line_agency is not None:
+        agency = _head_or_line_agency(agency, line_agency, (signoff, body_agency), problems)
     if agency is None:
         agency = signoff
     if agency is None:
@@ -490,6 +507,10 @@ def extract(
                 f"{published}; taken as {stated}",
             )
             year = stated
+    if year_from == "title" and head_year == year and line_year not in (None, year):
+        year = _head_or_line_year(year, line_year, published, before, problems)
+    elif year_from == "title" and year is not None and published is not None:
+        year = _title_against_body(year, published, before, problems)
     if year is not None and year_from == "frequent" and published is not None:
         year = None
     if year is None and published is not None:
@@ -522,6 +543,86 @@ def extract(
             codes.METADATA_MISSING, "meta.year: the report year is not stated on the page"
         )
     return Metadata(agency, year, published, problems)
+
+
+def _other_title_agency(line: str, year: int | None) -> str | None:
+    """The agency a title line names for the report year `year`, if it names one."""
+    m = _TITLE.search(line) or _TITLE_YEAR_AFTER.search(line)
+    if m is None or int(m.group("year") or m.groupdict().get("inside") or 0) != year:
+        return None
+    return _title_agency(line, m)
+
+
+def _head_or_line_agency(
+    head_agency: str, line_agency: str, told: tuple[str | None, ...], problems: Problems
+) -> str:
+    """The agency where the page's <title> and the report's own title line name two: a
+    mirror's or a portal's <title> may name the site's agency. The one the report's sign-off
+    or opening sentence bears out is taken, and the reading says so."""
+
+    def same(a: str, b: str) -> bool:
+        return a in b or b in a
+
+    if same(head_agency, line_agency) or any(t and same(head_agency, t) for t in told):
+        return head_agency
+    if any(t and same(line_agency, t) for t in told):
+        problems.flag(
+            codes.METADATA_GUESSED,
+            f"meta.agency: the page's <title> names {head_agency}, its own title line "
+            f"{line_agency}, as its sign-off or opening sentence do; taken as {line_agency}",
+        )
+        return line_agency
+    problems.flag(
+        codes.METADATA_GUESSED,
+        f"meta.agency: the page's <title> names {head_agency}, its own title line "
+        f"{line_agency}; taken as {head_agency}",
+    )
+    return head_agency
+
+
+def _head_or_line_year(
+    head_year: int, line_year: int, published: str | None, before: list[str], problems: Problems
+) -> int:
+    """The report year where the page's <title> and the report's own title line disagree. A
+    mirror re-hosts a report under a <title> of its own, sometimes another year's; a sidebar
+    before the article may hold another year's title. The one the page's publication date or
+    the report's opening sentence (2023年，…) bears out is taken, and the reading says so."""
+    told = {int(published[:4]) - 1} if published else set()
+    told |= {int(m.group(1)) for t in before[:200] if "年" in t for m in _BODY_YEAR.finditer(t)}
+    if head_year in told:
+        return head_year
+    if line_year in told:
+        problems.flag(
+            codes.METADATA_GUESSED,
+            f"meta.year: the page's <title> names {head_year}, its own title line {line_year}, "
+            f"as its date or opening sentence do; taken as {line_year}",
+        )
+        return line_year
+    problems.flag(
+        codes.METADATA_GUESSED,
+        f"meta.year: the page's <title> names {head_year}, its own title line {line_year}; "
+        f"taken as {head_year}",
+    )
+    return head_year
+
+
+def _title_against_body(year: int, published: str, before: list[str], problems: Problems) -> int:
+    """The report year where every title names one year and the report's opening sentence
+    (2023年，…) and its publication date (January–March of the next year) both name another:
+    a mirror that titled the page (its <title> and heading) for another year. The year the
+    two bear out is taken, and the reading says so."""
+    opening = next((m for t in before if "年" in t and (m := _BODY_YEAR.search(t))), None)
+    stated = int(published[:4]) - 1
+    if opening is None or int(opening.group(1)) != stated or stated == year:
+        return year
+    if int(published[5:7]) > 6:
+        return year  # published late in a year: a report re-posted, not its year
+    problems.flag(
+        codes.METADATA_GUESSED,
+        f"meta.year: the title names {year}, but the opening sentence says {stated} and the "
+        f"page was published {published}; taken as {stated}",
+    )
+    return stated
 
 
 def _published(

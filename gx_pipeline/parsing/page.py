@@ -27,7 +27,7 @@ from gx_pipeline.report import Report
 
 #: bump on any change that can change a parse; the warehouse records it per report and Dagster
 #: uses it as the code version of the derived assets
-PARSER_VERSION = "2.2.25"
+PARSER_VERSION = "2.2.26"
 
 _IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 #: images every page has: share buttons, QR codes, logos, badges
@@ -135,6 +135,8 @@ def parse_bytes(data: bytes, source: str, sha256: str | None = None) -> Report:
         own = tokens[: _second_report_start(tokens, scan.second_report_at)]
     texts = [t.text for t in own if t.kind != END]
     meta = metadata.extract(texts, head, _body_start(own))
+    if scan.second_report_at is not None and (head.title or head.meta):
+        meta = _first_report_meta(meta, metadata.extract(texts, None, _body_start(own)))
     template, template_problems = sections.decide_template(scan, meta.year)
     problems.absorb(meta.problems)
     problems.absorb(template_problems)
@@ -209,6 +211,23 @@ def _truncated(text: str, tokens: list, html_page: bool) -> bool:
     # a text copy whose last words are table values: an excerpt, cut after a cell
     last = next((t for t in reversed(tokens) if t.kind != END), None)
     return last is not None and last.kind == CELL and is_value_text(last.text)
+
+
+def _first_report_meta(page: metadata.Metadata, own: metadata.Metadata) -> metadata.Metadata:
+    """The metadata of the first of two reports on a page, whose tables are read. The page's
+    <head> may title the page for the second (a page that opens with last year's report, or a
+    subordinate's, before its own): the report read is the one its own title line names."""
+    if own.year is None or own.agency is None or page.year is None or page.agency is None:
+        return page
+    if own.year == page.year and (own.agency in page.agency or page.agency in own.agency):
+        return page  # the same report, its name written fuller or shorter
+    own.problems.flag(
+        codes.METADATA_GUESSED,
+        f"page: the page's title names {page.agency} {page.year}, but the first of the two "
+        f"reports on the page, whose tables are read, is titled {own.agency} {own.year}: "
+        "its own title is taken",
+    )
+    return own
 
 
 def _second_report_start(tokens: list, overview: int) -> int:

@@ -27,6 +27,7 @@ from gx_pipeline.parsing.values import (
     header_unit,
     in_wan,
     is_value_text,
+    point_thousands,
     read_value,
 )
 from gx_pipeline.report import Cell
@@ -1679,13 +1680,15 @@ def _displaced_labels(
 
     def bare_label(j: int) -> bool:
         # no cell shown: a row whose cells are written blank (— — —) is whole, not a label
-        # waiting for its numbers (a group's own row of sums after it is no row of its)
+        # waiting for its numbers (a group's own row of sums after it is no row of its); so is
+        # a table's row that draws its value cells empty (HTML, a Word or PDF table): a lone
+        # number beside it is a page number a converter kept as a row
         r = placed[j]
         return (
             r.code is not None
             and r.hard
             and j not in taken
-            and not any(labels.norm(t.text) for t in r.values)
+            and not any(labels.norm(t.text) or t.table for t in r.values)
         )
 
     def beside(i: int, step: int) -> int | None:
@@ -1748,11 +1751,21 @@ def _displaced_labels(
             f"{section}.{row.code}: the row's numbers stand on the line {where} its label "
             "(a label read on a line of its own)"
         )
-        if guessed:
+        if guessed or _lone_number(values, n):
+            # a lone number on a line of its own may as well be a page number the copy kept
             problems.flag(codes.POSITIONAL_ROW, line)
         else:
             problems.append(line)
     return [r for k, r in enumerate(placed) if k not in drop]
+
+
+def _lone_number(values: list[Token], columns: int) -> bool:
+    """Whether a row's cells hold one number and nothing else: written once among blank
+    cells, or copied into more positions than the row has columns (a merged cell across the
+    table, in a copy that repeats merged cells)."""
+    texts = [labels.norm(t.text) for t in values]
+    filled = [x for x in texts if x]
+    return len(filled) == 1 or len(filled) == len(texts) > columns and len(set(filled)) == 1
 
 
 def _has_number(tokens: list[Token]) -> bool:
@@ -3738,6 +3751,13 @@ def _cell(
         )
         return Cell(section, row, col, None, tok.text, tok.table, tok.tr, tok.td)
     value = read.value
+    if not amount and value is not None and (isinstance(value, float) or point_thousands(tok.text)):
+        # a count is whole: 12.1 is a slip, and 1.234 may be 1234 with a European thousands point
+        problems.flag(
+            codes.CELLS_UNPLACED,
+            f"{where}: {tok.text!r} is not a whole number in a count column; taken as empty",
+        )
+        return Cell(section, row, col, None, tok.text, tok.table, tok.tr, tok.td)
     if read.footnote in NO_CHANGE:
         problems.append(f"{where}: {tok.text!r} (no change) read as 0")
     elif read.footnote:

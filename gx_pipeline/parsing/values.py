@@ -134,6 +134,16 @@ def read_value(text: str, amount: bool = False) -> CellValue | None:
     return CellValue(_as_number(number), unit)
 
 
+#: a point between digits with three digits after it: 1.234 or 12.000 is 1234 or 12000 where
+#: a spreadsheet wrote the thousands the European way
+_POINT_THOUSANDS = re.compile(r"\d\.\d{3}(?!\d)")
+
+
+def point_thousands(text: str) -> bool:
+    """Whether a number's point may be a thousands separator (1.234, 12.000)."""
+    return _POINT_THOUSANDS.search(squash(text)) is not None
+
+
 def header_unit(headers: list[str]) -> str | None:
     """The unit of amount a column header states: 采购总金额（万元）, 本年收费金额（单位：元）."""
     text = squash("".join(headers))
