@@ -3738,9 +3738,10 @@ def _cell(
         and read.footnote is None
         and read.unit is None
         and not amount
-        and (read.value is None or read.value >= 0)
+        and (read.value is None or (tok.text.isascii() and tok.text.isdigit()))
     ):
-        # most cells: a count as written, nothing to say of it; the Cell made in C (a
+        # most cells: blank, or a count written in plain digits, nothing to say of it (a
+        # point, a separator or a sign is looked at below); the Cell made in C (a
         # NamedTuple's own __new__ is a Python function, and a report has ~200 cells)
         fields = (section, row, col, read.value, tok.text, tok.table, tok.tr, tok.td)
         return tuple.__new__(Cell, fields)
