@@ -1,8 +1,9 @@
 """Reading the three sections out of a token stream.
 
 The reader is label-driven: a row starts at its label and takes the value cells that follow, in
-order, checked against the template's column count. Grid positions are never trusted: exporters
-drop or add colspans, so values are assigned by their order among the row's value cells. Rows
+order, checked against the template's column count. Grid positions are not trusted: exporters
+drop or add colspans, so values are assigned by their order among the row's value cells (but for
+the rows under a value merged down an HTML table whose grid is regular: _merged_down_rows). Rows
 that lost their label are placed by their position between the labelled rows around them. Every
 such guess, and everything the reader could not place, becomes a `problems` line.
 
@@ -15,11 +16,12 @@ import functools
 import itertools
 import statistics
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from gx_pipeline import contract
+from gx_pipeline import contract, tally
 from gx_pipeline.parsing import labels
 from gx_pipeline.parsing import problems as codes
+from gx_pipeline.parsing.grid import lay_out
 from gx_pipeline.parsing.problems import Problems
 from gx_pipeline.parsing.tokens import CELL, END, LINE, PAD, Token
 from gx_pipeline.parsing.values import (
@@ -92,6 +94,8 @@ class Scan:
     #: HTML tables with a value cell that spans columns or rows: a row of such a table that
     #: shows fewer cells than columns may have lost any of them, not only its last ones
     spanned_tables: set[int] = field(default_factory=set)
+    #: the cells of each of those tables, header and labels too, for laying out its grid
+    spanned_cells: dict[int, list[Token]] = field(default_factory=dict)
     #: section 四's label words in reading order, each with how many of its value cells came
     #: before it (the header's words come before any, a small table's before its own)
     appeal_words: list[tuple[str, int]] = field(default_factory=list)
@@ -723,7 +727,12 @@ class _Reader:
 
 def scan(tokens: list[Token], lines_are_values: bool, truncated: bool = False) -> Scan:
     """Read the stream into raw rows. `truncated`: the file ends before the page does."""
-    return _Reader(tokens, lines_are_values, truncated).run()
+    s = _Reader(tokens, lines_are_values, truncated).run()
+    if s.spanned_tables:
+        for tok in tokens:
+            if tok.kind == CELL and tok.table in s.spanned_tables:
+                s.spanned_cells.setdefault(tok.table, []).append(tok)
+    return s
 
 
 # --- template ---------------------------------------------------------------------------------
@@ -834,6 +843,7 @@ def assemble(s: Scan, template: str) -> Sections:
                 s.request_header_lost,
                 cells_left_out,
                 s.request_header_grid,
+                s.spanned_cells,
             )
         cells.extend(got)
         if got:
@@ -956,6 +966,7 @@ def _table(
     header_lost: list[str] | None = None,
     cells_left_out: bool = False,
     header_grid: list[list[str]] | None = None,
+    spanned_cells: dict[int, list[Token]] | None = None,
 ) -> tuple[list[Cell], bool]:
     template_rows = contract.rows(template, section)
     index = {r.code: i for i, r in enumerate(template_rows)}
@@ -1147,6 +1158,11 @@ def _table(
                     problems.append(line)
             continue
         by_code[r.code] = r
+    covered = (
+        _merged_down_rows(by_code, spanned_cells, header_at or [])
+        if section == "requests" and spanned_cells
+        else []
+    )
     rows_withheld = twice | (
         _covered_beside_heading(header_grid or [], by_code, problems)
         if section == "requests"
@@ -1377,6 +1393,11 @@ def _table(
             for c in cells
             if c.col not in columns_withheld and c.col not in cells_held.get(c.row, ())
         ]
+    if covered:
+        cells, every_one = _merged_values(
+            cells, covered, drawn or contract.REQUEST_COLUMNS, template, problems
+        )
+        complete = complete and every_one
     if drawn is not None:
         # in the template's order of columns, as every other page's cells are
         at = {c.code: k for k, c in enumerate(contract.REQUEST_COLUMNS)}
@@ -1914,6 +1935,202 @@ def _fit(
         f"({shown}); which column each belongs to is not known, so none is read",
     )
     return None
+
+
+#: a position of a requests row that a value cell of a row above covers: the row, the index of
+#: its column among the row's cells, and the merged cell
+_Covered = tuple[str, int, Token]
+
+
+def _merged_down_rows(
+    by_code: dict[str, RawRow],
+    spanned_cells: dict[int, list[Token]],
+    header_at: list[tuple[int | None, int | None]],
+) -> list[_Covered]:
+    """Requests rows of an HTML table that fall short of cells because a value cell of a row
+    above is merged down over them (rowspan), made whole: where the table's grid is regular,
+    each such row's cells are put in its grid's columns, a blank cell in each position the
+    merged cell covers (`by_code` is updated). Returns those positions, whose value
+    _merged_values reads or withholds.
+
+    Regular: the header's rows and every requests row of the table fill the same number of
+    grid columns, W; every row's value cells and the covered positions are the last seven
+    (its label cells stand before them); and each covered position's cell is a value cell of a
+    requests row above, one column wide. Anything else leaves the rows as they are."""
+    n = len(contract.REQUEST_COLUMNS)
+    tables = {
+        r.values[0].table
+        for r in by_code.values()
+        if 0 < len(r.values) < n and r.values[0].table in spanned_cells
+    }
+    out: list[_Covered] = []
+    for table in tables:
+        rows = {code: r for code, r in by_code.items() if r.values and r.values[0].table == table}
+        made = _rows_by_grid(rows, spanned_cells[table], {tr for t, tr in header_at if t == table})
+        if made is None:
+            continue
+        for code, (values, covered) in made.items():
+            by_code[code] = replace(by_code[code], values=values)
+            out.extend((code, k, tok) for k, tok in covered)
+    return out
+
+
+def _rows_by_grid(
+    rows: dict[str, RawRow], cells: list[Token], header_trs: set[int | None]
+) -> dict[str, tuple[list[Token], list[tuple[int, Token]]]] | None:
+    """_merged_down_rows for one table: each short row's cells in its grid's columns and its
+    covered positions (index, merged cell); None where the grid is not regular."""
+    n = len(contract.REQUEST_COLUMNS)
+    trs = {r.values[0].tr for r in rows.values()}
+    if (
+        not header_trs
+        or None in header_trs
+        or len(trs) != len(rows)
+        or any(t.tr != r.values[0].tr for r in rows.values() for t in r.values)
+    ):
+        return None  # a row's cells over several lines, or the header in another table
+    grid = lay_out(cells)
+    if grid is None:
+        return None
+    width = len(grid.filled.get(next(iter(trs)), ()))
+    if width <= n or any(
+        grid.filled.get(tr) != set(range(width))
+        for tr in trs | header_trs  # type: ignore[operator]
+    ):
+        return None
+    value_cells = {(t.tr, t.td) for r in rows.values() for t in r.values}
+    first = width - n
+    by_tr: dict[int | None, list[Token]] = {}
+    for tok in cells:
+        by_tr.setdefault(tok.tr, []).append(tok)
+    out: dict[str, tuple[list[Token], list[tuple[int, Token]]]] = {}
+    for code, r in rows.items():
+        tr = r.values[0].tr
+        at: dict[int, Token] = {}
+        for tok in by_tr[tr]:
+            column = grid.column[(tr, tok.td)]  # type: ignore[index]
+            if (tr, tok.td) not in value_cells:
+                if column + tok.colspan > first:
+                    return None  # a label cell over the value columns
+            elif tok.colspan != 1 or column < first:
+                return None
+            else:
+                at[column] = tok
+        covered: list[tuple[int, Token]] = []
+        for column in range(first, width):
+            above = grid.covered_by.get((tr, column))  # type: ignore[arg-type]
+            if above is None:
+                continue
+            if (above.tr, above.td) not in value_cells or above.colspan != 1:
+                return None  # a label or heading cell over a value column
+            covered.append((column - first, above))
+            at[column] = r.values[0]._replace(text="", td=None, span=False, rowspan=1)
+        if sorted(at) != list(range(first, width)):
+            return None
+        if covered:
+            out[code] = ([at[c] for c in range(first, width)], covered)
+    return out
+
+
+def _merged_values(
+    cells: list[Cell],
+    covered: list[_Covered],
+    columns: tuple[contract.Column, ...],
+    template: str,
+    problems: Problems,
+) -> tuple[list[Cell], bool]:
+    """The cells with the positions a value merged down a column covers (their blank cells
+    from _merged_down_rows) read or withheld, and whether every one is read.
+
+    A merged cell may be each row's value drawn once (0 0 0 merged into one 0) or one figure
+    for the rows together (a 小计 drawn beside them): the page does not tell which. Where the
+    value is 0 or blank both readings give each row that value. Else the repeated reading is
+    taken only where the tally identities decide it: none that reads the merged cells fails
+    with it, and one holds with every cell it reads a number that reads all of them on one side
+    (a column's sum: k rows of v, where one figure for them would give v), or each of the rows
+    is pinned to v by one that reads no other of them (its row total). Elsewhere neither the
+    covered positions nor the row the cell stands in give a value, and the problems say so."""
+    under: dict[Token, list[tuple[str, str, str]]] = {}
+    for code, k, tok in covered:
+        under.setdefault(tok, []).append(("requests", code, columns[k].code))
+    read_at = {(c.table, c.tr, c.td): c for c in cells if c.td is not None}
+    grid = {(c.section, c.row, c.col): c.value for c in cells}
+    # each merged cell's keys: the row it stands in, then the rows it covers
+    spans: dict[Token, list[tuple[str, str, str]]] = {}
+    for tok, keys in under.items():
+        first = read_at.get((tok.table, tok.tr, tok.td))
+        if first is None or any(key[2] != first.col for key in keys):
+            problems.flag(
+                codes.CELLS_UNPLACED,
+                f"requests.{keys[0][1]}.{keys[0][2]}: the cell {tok.text!r} merged down over "
+                "this row from a row above is not read there, so the rows under it give none",
+            )
+            continue
+        spans[tok] = [("requests", first.row, first.col), *keys]
+        for key in keys:
+            grid[key] = first.value
+    plan = tally.identities(template, any(c.row == "other" for c in cells))
+    read: dict[tuple[str, str, str], Cell] = {}
+    withheld: set[tuple[str, str, str]] = set()  # and the rows the undecided cells stand in
+    for tok, keys in spans.items():
+        value = grid[keys[0]]
+        others = {k for t, ks in spans.items() if t != tok for k in ks[1:]}
+        if _repeated_reading_holds(grid, set(keys), others, value, plan):
+            problems.append(
+                f"requests.{keys[0][1]}.{keys[0][2]}: the cell {tok.text or '空'!r} is merged "
+                f"down over the rows {', '.join(k[1] for k in keys[1:])}; read for each of them"
+            )
+            read.update(
+                (key, Cell(*key, value, tok.text, tok.table, tok.tr, tok.td)) for key in keys[1:]
+            )
+        else:
+            problems.flag(
+                codes.CELLS_UNPLACED,
+                f"requests.{keys[0][1]}.{keys[0][2]}: the cell {tok.text!r} is merged down over "
+                f"the rows {', '.join(k[1] for k in keys[1:])}; whether it is each row's value "
+                "or one figure for them together (a 小计), no sum tells, so none of them gives "
+                "one",
+            )
+            withheld.add(keys[0])
+    withheld |= {key for keys in under.values() for key in keys} - read.keys()
+    out = [read.get((c.section, c.row, c.col), c) for c in cells]
+    return [c for c in out if (c.section, c.row, c.col) not in withheld], not withheld
+
+
+def _repeated_reading_holds(
+    grid: dict[tuple[str, str, str], float | int | None],
+    keys: set[tuple[str, str, str]],
+    others: set[tuple[str, str, str]],
+    value: float | None,
+    plan: tuple[tuple[str, str, str, tuple, tuple], ...],
+) -> bool:
+    """Whether the tally identities decide that a merged cell's value is each of its rows'
+    (`keys`, the grid holding it in each): see _merged_values. `others`: positions other
+    merged cells cover, whose reading is not settled; an identity reading them decides
+    nothing."""
+    decided = value in (0, None)
+    pinned: set[tuple[str, str, str]] = set()
+    for _, _, _, left, right in plan:
+        reads = keys & {*left, *right}
+        if not reads:
+            continue
+        left_sum, left_full = _sum_of(grid, left)
+        right_sum, right_full = _sum_of(grid, right)
+        holds = abs(left_sum - right_sum) <= tally.EPSILON
+        if not holds and left_full and right_full:
+            return False  # the repeated reading contradicts the report
+        if not holds or not (left_full and right_full) or others & {*left, *right}:
+            continue
+        if keys <= set(left) or keys <= set(right):
+            decided = True
+        elif len(reads) == 1:
+            pinned |= reads
+    return decided or pinned == keys
+
+
+def _sum_of(grid: dict, keys: tuple) -> tuple[float, bool]:
+    values = [grid.get(k) for k in keys]
+    return sum(v or 0 for v in values), all(v is not None for v in values)
 
 
 _APPLICANTS = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")
