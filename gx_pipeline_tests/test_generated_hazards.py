@@ -20,6 +20,7 @@ from gx_pipeline.pagegen.layout import (
     Para,
     Table,
     ValueFormat,
+    appeals_merged_across,
     build_document,
     footnote_marks,
     group_sums_row,
@@ -1916,6 +1917,72 @@ def test_an_html_cell_merged_down_holding_the_rows_sum_gives_no_value(page: str)
         got = parse_bytes(_SPANNED_PAGES[page](doc, rng).encode(), "page.html")
         assert _wrong(got, doc, values) == {}, (template, year)
         assert not covered & {(c.section, c.row, c.col) for c in got.cells}, (template, year)
+
+
+def _appeals_merged_across(rng: random.Random, template: str, year: int):
+    """A page whose section 四 row draws two or three equal neighbouring cells as one (the
+    positions it covers have its value)."""
+    doc, values = _document(rng, template, year)
+    width = rng.choice((2, 2, 3))
+    return map_tables(doc, lambda t: appeals_merged_across(t, rng, width)), values
+
+
+def test_an_appeals_row_short_of_cells_in_html_without_spans_is_laid_out_by_its_sums():
+    """An exporter drops every span, and section 四's row, two or three equal cells of which
+    the page merged into one, shows 13 or 14 cells. The row was read as ending in cells not
+    drawn (empty), flagged: every value after the merged cell stood a column left. Laid out
+    every way the page allows (cells merged, or the last ones not drawn), a column gets a
+    value only where every way under which each group sums to its total gives it the same."""
+    read_some = 0
+    for k, (template, year) in enumerate(FORMATS * 12):
+        rng = random.Random(f"appeals-merged-nospan:{k}")
+        doc, values = _appeals_merged_across(rng, template, year)
+        got = parse_bytes(render_html.trs_page(doc, rng, spans=False).encode(), "page.html")
+        read = {(c.section, c.row, c.col): c.value for c in got.cells if c.section == "appeals"}
+        assert {key: v for key, v in read.items() if v != values[key]} == {}, (template, year)
+        read_some += sum(1 for v in read.values() if v is not None)
+    assert read_some > 0
+
+
+@pytest.mark.parametrize("page", sorted(_SPANNED_PAGES))
+def test_an_appeals_cell_merged_across_is_read_for_each_column_it_spans(page: str):
+    """Section 四's row drawn with two or three equal neighbouring cells as one (colspan):
+    the row gave no value. Its cells' spans tell which columns each covers, and the merged
+    value is each column's (a 0, or a group whose sum holds only so)."""
+    for k, (template, year) in enumerate(FORMATS * 8):
+        rng = random.Random(f"appeals-merged-spans:{page}:{k}")
+        doc, values = _appeals_merged_across(rng, template, year)
+        got = parse_bytes(_SPANNED_PAGES[page](doc, rng).encode(), "page.html")
+        read = {(c.section, c.row, c.col): c.value for c in got.cells if c.section == "appeals"}
+        appeals = [key for key in values if key[0] == "appeals"]
+        assert {
+            key: read.get(key, "none") for key in appeals if read.get(key, "none") != values[key]
+        } == {}, (template, year)
+
+
+def test_an_appeals_row_whose_last_cells_are_not_drawn_gives_no_wrong_value():
+    """Section 四's last group left blank (no such case) and its last one to four cells not
+    drawn on an HTML page: the row shows 11 to 14 cells. No value is read otherwise than the
+    page shows it, whichever layout the sums leave."""
+    for k, (template, year) in enumerate(FORMATS * 12):
+        rng = random.Random(f"appeals-trailing-nospan:{k}")
+        doc, values = _document(rng, template, year)
+        blank = rng.choice(("", "—", "/"))
+        cut = rng.randint(1, 4)
+
+        def trailing(t: Table, blank: str = blank, cut: int = cut, values: dict = values) -> Table:
+            if t.section != "appeals":
+                return t
+            data = list(t.rows[-1])
+            for j in range(10, 15):
+                values[data[j].key] = None
+                data[j] = replace(data[j], text=blank)
+            return replace(t, rows=(*t.rows[:-1], tuple(data[:-cut])))
+
+        doc = map_tables(doc, trailing)
+        got = parse_bytes(render_html.trs_page(doc, rng, spans=False).encode(), "page.html")
+        read = {(c.section, c.row, c.col): c.value for c in got.cells if c.section == "appeals"}
+        assert {key: v for key, v in read.items() if v != values[key]} == {}, (template, year)
 
 
 _BLANK_MARK_COPIES = {

@@ -513,6 +513,26 @@ def merged_down(table: Table, rng: random.Random, col: str, most: int | None = N
     return replace(table, rows=tuple(tuple(r) for r in rows))
 
 
+def appeals_merged_across(table: Table, rng: random.Random, width: int = 2) -> Table:
+    """Section 四's single row with `width` neighbouring equal cells drawn as one cell spanning
+    their columns (0 | 0 merged into one 0). The merged cell keeps the first one's key; the
+    positions it covers show no cell of their own."""
+    if table.section != "appeals":
+        return table
+    data = list(table.rows[-1])
+    starts = [
+        k
+        for k in range(len(data) - width + 1)
+        if len({c.text for c in data[k : k + width]}) == 1
+        and all(c.colspan == 1 and c.key is not None for c in data[k : k + width])
+    ]
+    if not starts:
+        return table
+    k = rng.choice(starts)
+    data[k : k + width] = [replace(data[k], colspan=width)]
+    return replace(table, rows=(*table.rows[:-1], tuple(data)))
+
+
 def summed_down(table: Table, rng: random.Random, col: str, most: int = 4) -> Table:
     """Two to `most` neighbouring rows of column `col` drawn as one cell spanning them that
     holds their sum (an editor's 小计 for the rows together, not each row's value). The cell

@@ -96,6 +96,8 @@ class Scan:
     spanned_tables: set[int] = field(default_factory=set)
     #: the cells of each of those tables, header and labels too, for laying out its grid
     spanned_cells: dict[int, list[Token]] = field(default_factory=dict)
+    #: the page's tokens, looked at again only where a row's reading depends on the whole page
+    tokens: list[Token] = field(default_factory=list)
     #: section 四's label words in reading order, each with how many of its value cells came
     #: before it (the header's words come before any, a small table's before its own)
     appeal_words: list[tuple[str, int]] = field(default_factory=list)
@@ -728,6 +730,7 @@ class _Reader:
 def scan(tokens: list[Token], lines_are_values: bool, truncated: bool = False) -> Scan:
     """Read the stream into raw rows. `truncated`: the file ends before the page does."""
     s = _Reader(tokens, lines_are_values, truncated).run()
+    s.tokens = tokens
     if s.spanned_tables:
         for tok in tokens:
             if tok.kind == CELL and tok.table in s.spanned_tables:
@@ -825,6 +828,7 @@ def assemble(s: Scan, template: str) -> Sections:
                 cells_left_out,
                 s.appeal_header_unread,
                 s.rows,
+                s.tokens,
             )
         else:
             got, ok = _table(
@@ -3477,8 +3481,10 @@ def _appeals(
     cells_left_out: bool = False,
     unread: list[tuple[int, str, int]] | None = None,
     page_rows: list[RawRow] | None = None,
+    page_tokens: list[Token] | None = None,
 ) -> tuple[list[Cell], bool]:
     per_row: dict[str, list[Token | None]] = {}
+    not_known: set[tuple[str, int]] = set()  # (row, column index) the page does not tell
     parts: list[RawRow] = []  # the rows of values read as the single 15-cell row
     cut = any(r.cut for r in raw)
     for r in raw:
@@ -3542,8 +3548,23 @@ def _appeals(
         sequence = []
     single_row = bool(sequence) and not per_row
     if single_row:
+        in_template_order = (
+            not lost
+            and not unread
+            and (_appeal_columns(words or []) or _TEMPLATE_COLS) == _TEMPLATE_COLS
+            and _appeal_groups(words or []) == _APPEAL_CODES
+        )
         complete = _appeals_sequence(
-            sequence, parts, cut, per_row, problems, spanned, cells_left_out, page_rows
+            sequence,
+            parts,
+            cut,
+            per_row,
+            problems,
+            spanned,
+            cells_left_out,
+            page_rows,
+            not_known if in_template_order else None,
+            page_tokens,
         )
     else:
         complete = len(per_row) == 3 and all(len(v) == 5 for v in per_row.values())
@@ -3568,8 +3589,9 @@ def _appeals(
     for code in _APPEAL_CODES:
         if code not in per_row:
             continue
-        for tok, col in zip(per_row[code], contract.APPEAL_COLUMNS, strict=False):
-            cells.append(_cell("appeals", code, col.code, tok, None, problems))
+        for k, (tok, col) in enumerate(zip(per_row[code], contract.APPEAL_COLUMNS, strict=False)):
+            if (code, k) not in not_known:
+                cells.append(_cell("appeals", code, col.code, tok, None, problems))
         if len(per_row[code]) < 5 and cut:
             complete = False
     if per_row and not complete and len(per_row) < 3:
@@ -3747,11 +3769,17 @@ def _appeals_sequence(
     spanned: set[int] | frozenset[int],
     cells_left_out: bool = False,
     page_rows: list[RawRow] | None = None,
+    not_known: set[tuple[str, int]] | None = None,
+    page_tokens: list[Token] | None = None,
 ) -> bool:
     """The national layout's single row of 15 values, review then the two litigation groups,
     into `per_row`. Returns whether all 15 were read. `page_rows`: the page's rows, which tell
     whether the copy shows a blank cell somewhere before one with text (_writes_blank_cells),
-    looked at only for a short row (None: taken as showing them)."""
+    looked at only for a short row (None: taken as showing them). `not_known`: given where the
+    header draws the template's order, an HTML row short of cells is laid out by the sums
+    (_appeal_cells_by_sums), and the positions they leave open are added to it: a row drawing
+    merged cells by their spans, or one of a table with no span at all (an exporter dropped
+    them: any cell may be a merged one). `page_tokens`: the page's, which tell that."""
     if (
         len(sequence) > 15
         and not labels.norm(sequence[0].text)
@@ -3800,6 +3828,20 @@ def _appeals_sequence(
         # a copy that shows no blank cell anywhere may have left any of them out, not only
         # the row's last ones (a browser copy that drops empty cells)
         last_row = last_row and (page_rows is None or _writes_blank_cells(page_rows))
+        if not_known is not None and present >= 11 and len(parts) == 1 and row.hard:
+            laid, spans = None, None
+            if _unspanned_html(sequence, spanned):
+                # where the table draws spans elsewhere (its header's), a merged value cell
+                # would have one: the row's missing cells are its last ones, not drawn (the
+                # seed), read as below
+                table = sequence[0].table
+                if not any(t.span and t.table == table for t in page_tokens or ()):
+                    laid = _appeal_cells_by_sums(sequence)
+            elif all(t.table for t in sequence):
+                spans = [t.colspan for t in sequence]
+                laid = _appeal_cells_by_sums(sequence, spans)
+            if laid is not None:
+                return _appeals_laid_out(sequence, laid, per_row, not_known, problems, spans)
         # only the last group's last cells may be missing (review and direct litigation shown
         # in full): fewer cells are merged ones as likely as empty ones
         if (
@@ -3827,6 +3869,137 @@ def _appeals_sequence(
         for code in _APPEAL_CODES:
             per_row[code] = per_row[code] + [None] * (5 - len(per_row[code]))
     return present >= 15
+
+
+def _appeals_laid_out(
+    sequence: list[Token],
+    laid: list[Token | None | bool],
+    per_row: dict[str, list[Token | None]],
+    not_known: set[tuple[str, int]],
+    problems: Problems,
+    spans: list[int] | None = None,
+) -> bool:
+    """The single appeals row's cells as _appeal_cells_by_sums laid them out, into `per_row`
+    (the columns it leaves open into `not_known`); whether every column is known. With the
+    cells' `spans` the columns each cell covers are the page's, and the sums only tell a
+    merged value to be each column's (no guess, not flagged); without, the layout is the one
+    the sums leave, and flagged so."""
+    for g, code in enumerate(_APPEAL_CODES):
+        per_row[code] = []
+        for c in range(5):
+            tok = laid[5 * g + c]
+            if tok is True:
+                not_known.add((code, c))
+            per_row[code].append(None if isinstance(tok, bool) else tok)
+    shown = "/".join(t.text or "空" for t in sequence)
+    line = f"appeals: {len(sequence)} value cells where the table has 15 ({shown})"
+    if not_known:
+        open_ = ", ".join(f"{code}.{_TEMPLATE_COLS[c]}" for code, c in sorted(not_known))
+        problems.flag(
+            codes.CELLS_UNPLACED,
+            f"{line}; laid out over the columns every way the page allows (cells merged "
+            "across, or the last ones not drawn), the ways under which each group sums to its "
+            f"total disagree on {open_}, which give no value",
+        )
+        return False
+    if spans is not None:
+        problems.append(
+            f"{line}, {'+'.join(map(str, spans))} columns wide; each merged cell's value is "
+            "each column's it covers (0 or blank, or the group's sum holds only so)"
+        )
+        return True
+    problems.flag(
+        codes.READING_BY_IDENTITY,
+        f"{line}; of the ways to lay them out over the columns (cells merged across, or the "
+        "last ones not drawn), every one under which each group sums to its total gives each "
+        "column the same value",
+    )
+    return True
+
+
+def _appeal_cells_by_sums(
+    sequence: list[Token], colspans: list[int] | None = None
+) -> list[Token | None | bool] | None:
+    """The single appeals row's 15 cells where it shows fewer (an HTML row whose exporter
+    dropped its spans, or one drawing them: `colspans`, each cell's), by section 四's sums.
+
+    A short row is one whose last cells are not drawn (empty), or whose cells were merged
+    across (a colspan): a merged cell stands for the value of each column it covers (0 | 0
+    drawn once), or for one figure for them together. Every way of laying the cells out over
+    the 15 columns (with `colspans`, only theirs, the columns after them not drawn) is tried,
+    with each merged cell read both
+    ways; a way holds where each group of five sums to its total (blank as 0; a merged cell
+    read as one figure counts once, and never covers a total). A column every way that holds
+    gives the same value gets that cell (None: empty); one they disagree on is True (not
+    known). None where no way holds."""
+    values = [read_value(t.text) for t in sequence]
+    if any(v is None for v in values):
+        return None
+    numbers = [v.value if v is not None else None for v in values]
+    missing = 15 - len(sequence)
+    layouts: list[tuple[tuple[int, ...], int]] = []  # (columns of each cell, empty at the end)
+    if colspans is not None:
+        if sum(colspans) <= 15:
+            layouts.append((tuple(colspans), 15 - sum(colspans)))
+    else:
+        for empty in range(missing + 1):
+            for extra in itertools.combinations_with_replacement(
+                range(len(sequence)), missing - empty
+            ):
+                widths = [1] * len(sequence)
+                for k in extra:
+                    widths[k] += 1
+                layouts.append((tuple(widths), empty))
+    agreed: list[Token | None | bool] | None = None
+    for widths, empty in layouts:
+        starts = list(itertools.accumulate(widths, initial=0))[:-1]
+        merged = [k for k, w in enumerate(widths) if w > 1]
+        for as_one in itertools.product((False, True), repeat=len(merged)):
+            one = {k for k, o in zip(merged, as_one, strict=True) if o}
+            if any(
+                (starts[k] % 5) + widths[k] > 4 for k in one
+            ):  # one figure over a total, or over two kinds of case
+                continue
+            if not _appeal_layout_holds(numbers, starts, widths, one):
+                continue
+            cells: list[Token | None | bool] = [None] * 15
+            for k, (start, width) in enumerate(zip(starts, widths, strict=True)):
+                for c in range(start, start + width):
+                    # one figure of 0 (or blank) for several columns is 0 (blank) in each
+                    cells[c] = True if k in one and numbers[k] else sequence[k]
+            if agreed is None:
+                agreed = cells
+                continue
+            for c in range(15):
+                a, b = agreed[c], cells[c]
+                if a is True or (a is not b and _cell_number(a) != _cell_number(b)) or b is True:
+                    agreed[c] = True
+    return agreed
+
+
+def _cell_number(tok: Token | None | bool) -> object:
+    if tok is None or tok is True or tok is False:
+        return tok
+    read = read_value(tok.text)
+    return read.value if read is not None else tok.text
+
+
+def _appeal_layout_holds(
+    numbers: list[float | int | None], starts: list[int], widths: list[int], one: set[int]
+) -> bool:
+    """Whether each group of five sums to its total with the cells laid out so (see
+    _appeal_cells_by_sums); a group's total that is blank holds only over blank parts."""
+    at: list[float | int | None] = [None] * 15
+    sums = [0.0, 0.0, 0.0]
+    for k, (start, width) in enumerate(zip(starts, widths, strict=True)):
+        if k in one:
+            sums[start // 5] += numbers[k] or 0
+            continue
+        for c in range(start, start + width):
+            at[c] = numbers[k]
+            if c % 5 != 4:
+                sums[c // 5] += numbers[k] or 0
+    return all(abs((at[5 * g + 4] or 0) - sums[g]) <= 1e-9 for g in range(3))
 
 
 def _appeal_sums_hold(sequence: list[Token]) -> bool:
