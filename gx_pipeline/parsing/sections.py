@@ -1373,12 +1373,32 @@ def _table(
         ):
             complete = False
             shown = "/".join(t.text or "空" for t in vals[:-1])
-            problems.flag(
-                codes.CELLS_UNPLACED,
+            line = (
                 f"requests.{trow.code}: {n - 1} cells before the row's fillers ({shown}); the "
                 "table's rows write a space before their fillers, so the row is a cell short: "
-                "a value merged across rows or columns on the page, and which column each "
-                "number belongs to is not known, so none is read",
+                "a value merged across rows or columns on the page"
+            )
+            if (
+                columns[-1].code == "total"
+                and _all_zeros(vals[:-1])
+                and all(_all_numbers(x.values[:-1]) for x in by_code.values())
+            ):
+                # its 总计 left blank, or a cell short and its sixth 0 the total: either way
+                # each applicant column is 0 (a value merged into it would make the total
+                # more; a blank merged one would leave its first row a blank cell, and the
+                # table shows none)
+                problems.flag(
+                    codes.CELLS_UNPLACED,
+                    f"{line} (or its 总计 is left blank); every number is 0, so each applicant "
+                    "column is 0 either way; whether the 总计 is blank or 0 is not known, so it "
+                    "is not read",
+                )
+                for col, tok in zip(columns[:-1], vals, strict=False):
+                    cells.append(_cell(section, trow.code, col.code, tok, None, problems))
+                continue
+            problems.flag(
+                codes.CELLS_UNPLACED,
+                f"{line}, and which column each number belongs to is not known, so none is read",
             )
             continue
         trailing_empty = len(vals) < n and _unspanned_html(vals, spanned)
@@ -1859,6 +1879,24 @@ def _space_before_fillers(vals: list[Token], padded: int, n: int, rows: dict[str
         for r in rows.values()
         if r.values is not vals
     )
+
+
+def _all_zeros(tokens: list[Token]) -> bool:
+    """Whether every cell says 0 (no blank among them: a blank is no number)."""
+    for t in tokens:
+        read = read_value(t.text)
+        if read is None or read.value != 0:
+            return False
+    return bool(tokens)
+
+
+def _all_numbers(tokens: list[Token]) -> bool:
+    """Whether every cell holds a number (none blank, none a blank mark)."""
+    for t in tokens:
+        read = read_value(t.text)
+        if read is None or read.value is None:
+            return False
+    return True
 
 
 def _totals_left_blank(rows: dict[str, RawRow], template: str, code: str, n: int) -> bool:
