@@ -125,6 +125,14 @@ def _plan(template: str, with_other_row: bool) -> tuple[tuple[str, str, str, tup
     )
 
 
+def identities(
+    template: str, with_other_row: bool
+) -> tuple[tuple[str, str, str, tuple, tuple], ...]:
+    """Every in-report identity of a template as (identity, subject, section, left cells,
+    right cells), each cell a (section, row, col) key."""
+    return _plan(template, with_other_row)
+
+
 def _side(grid: dict, cells: tuple) -> tuple[float, bool]:
     """The sum of the cells' values, blank or absent cells as 0, and whether every one had a
     value; summed in the terms' order, as the SQL evaluation and earlier releases sum them."""

@@ -299,6 +299,16 @@ def test_result_rows_a_cell_short_whose_sums_fit_one_merged_value_give_no_values
     assert "cells_unplaced" in got.flags
 
 
+def test_result_rows_of_zeros_a_cell_short_read_each_applicant_column_as_0():
+    # every result row a cell short the same way, each all 0s: read as a 总计 left blank or as
+    # a cell merged down (the sixth 0 the total), each applicant column is 0 either way; only
+    # the 总计 (blank, or 0) is not known
+    got = read(short_result_rows("5 0 2 0 0 1 8", "1 0 0 0 0 0 1", "0 0 0 0 0 0", "0 0 0 0 0 0"))
+    for row in ("granted", "partially_granted"):
+        assert requests_values(got, row) == by_column([0] * 6)
+    assert "cells_unplaced" in got.flags
+
+
 APPEALS_HEAD = [
     "四、政府信息公开行政复议、行政诉讼情况",
     "行政复议",

@@ -20,6 +20,7 @@ from gx_pipeline.pagegen.layout import (
     Para,
     Table,
     ValueFormat,
+    appeals_merged_across,
     build_document,
     footnote_marks,
     group_sums_row,
@@ -32,6 +33,7 @@ from gx_pipeline.pagegen.layout import (
     proactive_columns_in_order,
     section_tables,
     serial_column,
+    summed_down,
 )
 from gx_pipeline.pagegen.metadata import make_meta
 from gx_pipeline.pagegen.values import blank, generate
@@ -1861,6 +1863,130 @@ def test_an_html_row_a_cell_short_is_read_as_ending_empty_only_where_that_is_cer
         for page in (render_html.trs_page(doc, rng), render_html.word_page(doc)):
             got = parse_bytes(page.encode(), "page.html")
             assert _wrong(got, doc, values) == {}, (template, year)
+
+
+def _merged_in_columns(rng: random.Random, template: str, year: int, merge):
+    """A page whose requests table has one to three of its columns merged down by `merge`
+    (over two to four rows), and the keys of the positions the merged cells cover."""
+    doc, values = _document(rng, template, year)
+    shown = {key for key, _ in keyed_cells(doc)}
+    cols = rng.sample([c.code for c in contract.REQUEST_COLUMNS], rng.choice((1, 2, 3)))
+    for col in cols:
+        doc = _requests_table(doc, lambda t, c=col: merge(t, rng, c))
+    covered = shown - {key for key, _ in keyed_cells(doc)}
+    return doc, values, covered
+
+
+_SPANNED_PAGES = {
+    "trs": lambda doc, rng: render_html.trs_page(doc, rng),
+    "word": lambda doc, rng: render_html.word_page(doc),
+}
+
+
+@pytest.mark.parametrize("page", sorted(_SPANNED_PAGES))
+def test_an_html_value_merged_down_is_placed_by_its_rowspan_and_read_where_the_sums_tell(
+    page: str,
+):
+    """An editor merges a run of equal values down a requests column into one cell (rowspan
+    2-4), in one to three columns. Each row under it showed fewer cells than columns, and gave
+    none of its values. The spans state which grid column each cell stands in: where the
+    header's and the rows' cells fill one regular grid, every row's own cells are read in
+    their columns. The merged value is read for each row it covers where it is 0 or blank (so
+    it is each row's, whatever the merge means) or where the tally identities hold only so."""
+    read_under = 0
+    for k, (template, year) in enumerate(FORMATS * 6):
+        rng = random.Random(f"merged-down-html:{page}:{k}")
+        doc, values, covered = _merged_in_columns(
+            rng, template, year, lambda t, r, c: merged_down(t, r, c, most=4)
+        )
+        got = parse_bytes(_SPANNED_PAGES[page](doc, rng).encode(), "page.html")
+        read = {(c.section, c.row, c.col): c.value for c in got.cells}
+        shown = {key for key, _ in keyed_cells(doc)}
+        assert {k: v for k, v in _wrong(got, doc, values).items() if k not in covered} == {}
+        assert all(read[key] == values[key] for key in covered if key in read), (template, year)
+        assert all(key in read for key in shown if key[0] == "requests"), (template, year)
+        read_under += sum(1 for key in covered if key in read)
+    assert read_under > 0
+
+
+@pytest.mark.parametrize("page", sorted(_SPANNED_PAGES))
+def test_an_html_cell_merged_down_holding_the_rows_sum_gives_no_value(page: str):
+    """A merged cell down a requests column may hold one figure for the rows it spans (their
+    sum, a 小计), not each row's value. Read for each row, every one of them got the sum. Where
+    no identity shows the value to be each row's, neither the rows it covers nor the row it
+    stands in give one."""
+    for k, (template, year) in enumerate(FORMATS * 6):
+        rng = random.Random(f"summed-down-html:{page}:{k}")
+        doc, values, covered = _merged_in_columns(rng, template, year, summed_down)
+        got = parse_bytes(_SPANNED_PAGES[page](doc, rng).encode(), "page.html")
+        assert _wrong(got, doc, values) == {}, (template, year)
+        assert not covered & {(c.section, c.row, c.col) for c in got.cells}, (template, year)
+
+
+def _appeals_merged_across(rng: random.Random, template: str, year: int):
+    """A page whose section 四 row draws two or three equal neighbouring cells as one (the
+    positions it covers have its value)."""
+    doc, values = _document(rng, template, year)
+    width = rng.choice((2, 2, 3))
+    return map_tables(doc, lambda t: appeals_merged_across(t, rng, width)), values
+
+
+def test_an_appeals_row_short_of_cells_in_html_without_spans_is_laid_out_by_its_sums():
+    """An exporter drops every span, and section 四's row, two or three equal cells of which
+    the page merged into one, shows 13 or 14 cells. The row was read as ending in cells not
+    drawn (empty), flagged: every value after the merged cell stood a column left. Laid out
+    every way the page allows (cells merged, or the last ones not drawn), a column gets a
+    value only where every way under which each group sums to its total gives it the same."""
+    read_some = 0
+    for k, (template, year) in enumerate(FORMATS * 12):
+        rng = random.Random(f"appeals-merged-nospan:{k}")
+        doc, values = _appeals_merged_across(rng, template, year)
+        got = parse_bytes(render_html.trs_page(doc, rng, spans=False).encode(), "page.html")
+        read = {(c.section, c.row, c.col): c.value for c in got.cells if c.section == "appeals"}
+        assert {key: v for key, v in read.items() if v != values[key]} == {}, (template, year)
+        read_some += sum(1 for v in read.values() if v is not None)
+    assert read_some > 0
+
+
+@pytest.mark.parametrize("page", sorted(_SPANNED_PAGES))
+def test_an_appeals_cell_merged_across_is_read_for_each_column_it_spans(page: str):
+    """Section 四's row drawn with two or three equal neighbouring cells as one (colspan):
+    the row gave no value. Its cells' spans tell which columns each covers, and the merged
+    value is each column's (a 0, or a group whose sum holds only so)."""
+    for k, (template, year) in enumerate(FORMATS * 8):
+        rng = random.Random(f"appeals-merged-spans:{page}:{k}")
+        doc, values = _appeals_merged_across(rng, template, year)
+        got = parse_bytes(_SPANNED_PAGES[page](doc, rng).encode(), "page.html")
+        read = {(c.section, c.row, c.col): c.value for c in got.cells if c.section == "appeals"}
+        appeals = [key for key in values if key[0] == "appeals"]
+        assert {
+            key: read.get(key, "none") for key in appeals if read.get(key, "none") != values[key]
+        } == {}, (template, year)
+
+
+def test_an_appeals_row_whose_last_cells_are_not_drawn_gives_no_wrong_value():
+    """Section 四's last group left blank (no such case) and its last one to four cells not
+    drawn on an HTML page: the row shows 11 to 14 cells. No value is read otherwise than the
+    page shows it, whichever layout the sums leave."""
+    for k, (template, year) in enumerate(FORMATS * 12):
+        rng = random.Random(f"appeals-trailing-nospan:{k}")
+        doc, values = _document(rng, template, year)
+        blank = rng.choice(("", "—", "/"))
+        cut = rng.randint(1, 4)
+
+        def trailing(t: Table, blank: str = blank, cut: int = cut, values: dict = values) -> Table:
+            if t.section != "appeals":
+                return t
+            data = list(t.rows[-1])
+            for j in range(10, 15):
+                values[data[j].key] = None
+                data[j] = replace(data[j], text=blank)
+            return replace(t, rows=(*t.rows[:-1], tuple(data[:-cut])))
+
+        doc = map_tables(doc, trailing)
+        got = parse_bytes(render_html.trs_page(doc, rng, spans=False).encode(), "page.html")
+        read = {(c.section, c.row, c.col): c.value for c in got.cells if c.section == "appeals"}
+        assert {key: v for key, v in read.items() if v != values[key]} == {}, (template, year)
 
 
 _BLANK_MARK_COPIES = {

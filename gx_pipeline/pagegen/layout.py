@@ -516,10 +516,10 @@ def org_subtotal_column(table: Table, values: Values, word: str = "小计") -> T
     return replace(table, rows=tuple(rows), width=table.width + 1)
 
 
-def merged_down(table: Table, rng: random.Random, col: str) -> Table:
+def merged_down(table: Table, rng: random.Random, col: str, most: int | None = None) -> Table:
     """Equal values of column `col` on neighbouring rows drawn as one cell spanning them (an
-    editor merges a run of 0s down a column). The merged cell keeps the top row's key: the rows
-    under it show no cell of that column."""
+    editor merges a run of 0s down a column); `most`: over no more rows than that. The merged
+    cell keeps the top row's key: the rows under it show no cell of that column."""
     rows = [list(r) for r in table.rows]
 
     def at(i: int) -> int | None:
@@ -532,6 +532,7 @@ def merged_down(table: Table, rng: random.Random, col: str) -> Table:
         if k is not None and rows[i][k].text.strip():
             while (
                 j + 1 < len(rows)
+                and (most is None or j + 1 - i < most)
                 and (n := at(j + 1)) is not None
                 and (rows[j + 1][n].text == rows[i][k].text)
             ):
@@ -546,6 +547,58 @@ def merged_down(table: Table, rng: random.Random, col: str) -> Table:
     assert k is not None
     rows[top][k] = replace(rows[top][k], rowspan=bottom - top + 1)
     for i in range(top + 1, bottom + 1):
+        del rows[i][at(i)]  # type: ignore[arg-type]
+    return replace(table, rows=tuple(tuple(r) for r in rows))
+
+
+def appeals_merged_across(table: Table, rng: random.Random, width: int = 2) -> Table:
+    """Section 四's single row with `width` neighbouring equal cells drawn as one cell spanning
+    their columns (0 | 0 merged into one 0). The merged cell keeps the first one's key; the
+    positions it covers show no cell of their own."""
+    if table.section != "appeals":
+        return table
+    data = list(table.rows[-1])
+    starts = [
+        k
+        for k in range(len(data) - width + 1)
+        if len({c.text for c in data[k : k + width]}) == 1
+        and all(c.colspan == 1 and c.key is not None for c in data[k : k + width])
+    ]
+    if not starts:
+        return table
+    k = rng.choice(starts)
+    data[k : k + width] = [replace(data[k], colspan=width)]
+    return replace(table, rows=(*table.rows[:-1], tuple(data)))
+
+
+def summed_down(table: Table, rng: random.Random, col: str, most: int = 4) -> Table:
+    """Two to `most` neighbouring rows of column `col` drawn as one cell spanning them that
+    holds their sum (an editor's 小计 for the rows together, not each row's value). The cell
+    keeps the top row's key, though it shows the sum: that row's own value is not on the page,
+    nor are the values of the rows under it. Rows with numbers of which not all are equal."""
+    rows = [list(r) for r in table.rows]
+
+    def at(i: int) -> int | None:
+        found = [k for k, c in enumerate(rows[i]) if c.key is not None and c.key[2] == col]
+        return found[0] if found else None
+
+    runs = []
+    for i in range(len(rows)):
+        for size in range(2, most + 1):
+            ks = [at(j) for j in range(i, min(i + size, len(rows)))]
+            if len(ks) < size or any(k is None for k in ks):
+                break
+            texts = [rows[i + d][k].text for d, k in enumerate(ks)]  # type: ignore[index]
+            if all(t.strip().isdigit() for t in texts) and len(set(texts)) > 1:
+                runs.append((i, size))
+    if not runs:
+        return table
+    top, size = rng.choice(runs)
+    total = sum(int(rows[j][at(j)].text) for j in range(top, top + size))  # type: ignore[index]
+    k = at(top)
+    assert k is not None
+    rows[top][k] = replace(rows[top][k], rowspan=size, text=str(total))
+    for i in range(top + 1, top + size):
         del rows[i][at(i)]  # type: ignore[arg-type]
     return replace(table, rows=tuple(tuple(r) for r in rows))
 

@@ -1,8 +1,9 @@
 """Reading the three sections out of a token stream.
 
 The reader is label-driven: a row starts at its label and takes the value cells that follow, in
-order, checked against the template's column count. Grid positions are never trusted: exporters
-drop or add colspans, so values are assigned by their order among the row's value cells. Rows
+order, checked against the template's column count. Grid positions are not trusted: exporters
+drop or add colspans, so values are assigned by their order among the row's value cells (but for
+the rows under a value merged down an HTML table whose grid is regular: _merged_down_rows). Rows
 that lost their label are placed by their position between the labelled rows around them. Every
 such guess, and everything the reader could not place, becomes a `problems` line.
 
@@ -15,11 +16,12 @@ import functools
 import itertools
 import statistics
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from gx_pipeline import contract
+from gx_pipeline import contract, tally
 from gx_pipeline.parsing import labels
 from gx_pipeline.parsing import problems as codes
+from gx_pipeline.parsing.grid import lay_out
 from gx_pipeline.parsing.problems import Problems
 from gx_pipeline.parsing.tokens import CELL, END, LINE, PAD, Token
 from gx_pipeline.parsing.values import (
@@ -93,6 +95,10 @@ class Scan:
     #: HTML tables with a value cell that spans columns or rows: a row of such a table that
     #: shows fewer cells than columns may have lost any of them, not only its last ones
     spanned_tables: set[int] = field(default_factory=set)
+    #: the cells of each of those tables, header and labels too, for laying out its grid
+    spanned_cells: dict[int, list[Token]] = field(default_factory=dict)
+    #: the page's tokens, looked at again only where a row's reading depends on the whole page
+    tokens: list[Token] = field(default_factory=list)
     #: section 四's label words in reading order, each with how many of its value cells came
     #: before it (the header's words come before any, a small table's before its own)
     appeal_words: list[tuple[str, int]] = field(default_factory=list)
@@ -738,7 +744,13 @@ class _Reader:
 
 def scan(tokens: list[Token], lines_are_values: bool, truncated: bool = False) -> Scan:
     """Read the stream into raw rows. `truncated`: the file ends before the page does."""
-    return _Reader(tokens, lines_are_values, truncated).run()
+    s = _Reader(tokens, lines_are_values, truncated).run()
+    s.tokens = tokens
+    if s.spanned_tables:
+        for tok in tokens:
+            if tok.kind == CELL and tok.table in s.spanned_tables:
+                s.spanned_cells.setdefault(tok.table, []).append(tok)
+    return s
 
 
 # --- template ---------------------------------------------------------------------------------
@@ -832,6 +844,7 @@ def assemble(s: Scan, template: str) -> Sections:
                 s.appeal_header_unread,
                 s.rows,
                 s.serial_numbers > 0,
+                s.tokens,
             )
         else:
             got, ok = _table(
@@ -850,6 +863,7 @@ def assemble(s: Scan, template: str) -> Sections:
                 s.request_header_lost,
                 cells_left_out,
                 s.request_header_grid,
+                s.spanned_cells,
             )
         cells.extend(got)
         if got:
@@ -972,6 +986,7 @@ def _table(
     header_lost: list[str] | None = None,
     cells_left_out: bool = False,
     header_grid: list[list[str]] | None = None,
+    spanned_cells: dict[int, list[Token]] | None = None,
 ) -> tuple[list[Cell], bool]:
     template_rows = contract.rows(template, section)
     index = {r.code: i for i, r in enumerate(template_rows)}
@@ -1163,6 +1178,11 @@ def _table(
                     problems.append(line)
             continue
         by_code[r.code] = r
+    covered = (
+        _merged_down_rows(by_code, spanned_cells, header_at or [])
+        if section == "requests" and spanned_cells
+        else []
+    )
     rows_withheld = twice | (
         _covered_beside_heading(header_grid or [], by_code, problems)
         if section == "requests"
@@ -1372,12 +1392,32 @@ def _table(
         ):
             complete = False
             shown = "/".join(t.text or "空" for t in vals[:-1])
-            problems.flag(
-                codes.CELLS_UNPLACED,
+            line = (
                 f"requests.{trow.code}: {n - 1} cells before the row's fillers ({shown}); the "
                 "table's rows write a space before their fillers, so the row is a cell short: "
-                "a value merged across rows or columns on the page, and which column each "
-                "number belongs to is not known, so none is read",
+                "a value merged across rows or columns on the page"
+            )
+            if (
+                columns[-1].code == "total"
+                and _all_zeros(vals[:-1])
+                and all(_all_numbers(x.values[:-1]) for x in by_code.values())
+            ):
+                # its 总计 left blank, or a cell short and its sixth 0 the total: either way
+                # each applicant column is 0 (a value merged into it would make the total
+                # more; a blank merged one would leave its first row a blank cell, and the
+                # table shows none)
+                problems.flag(
+                    codes.CELLS_UNPLACED,
+                    f"{line} (or its 总计 is left blank); every number is 0, so each applicant "
+                    "column is 0 either way; whether the 总计 is blank or 0 is not known, so it "
+                    "is not read",
+                )
+                for col, tok in zip(columns[:-1], vals, strict=False):
+                    cells.append(_cell(section, trow.code, col.code, tok, None, problems))
+                continue
+            problems.flag(
+                codes.CELLS_UNPLACED,
+                f"{line}, and which column each number belongs to is not known, so none is read",
             )
             continue
         trailing_empty = len(vals) < n and _unspanned_html(vals, spanned)
@@ -1396,6 +1436,11 @@ def _table(
             for c in cells
             if c.col not in columns_withheld and c.col not in cells_held.get(c.row, ())
         ]
+    if covered:
+        cells, every_one = _merged_values(
+            cells, covered, drawn or contract.REQUEST_COLUMNS, template, problems
+        )
+        complete = complete and every_one
     if drawn is not None:
         # in the template's order of columns, as every other page's cells are
         at = {c.code: k for k, c in enumerate(contract.REQUEST_COLUMNS)}
@@ -1867,6 +1912,24 @@ def _space_before_fillers(vals: list[Token], padded: int, n: int, rows: dict[str
     )
 
 
+def _all_zeros(tokens: list[Token]) -> bool:
+    """Whether every cell says 0 (no blank among them: a blank is no number)."""
+    for t in tokens:
+        read = read_value(t.text)
+        if read is None or read.value != 0:
+            return False
+    return bool(tokens)
+
+
+def _all_numbers(tokens: list[Token]) -> bool:
+    """Whether every cell holds a number (none blank, none a blank mark)."""
+    for t in tokens:
+        read = read_value(t.text)
+        if read is None or read.value is None:
+            return False
+    return True
+
+
 def _totals_left_blank(rows: dict[str, RawRow], template: str, code: str, n: int) -> bool:
     """Whether the requests table's own habit makes the empty last field of row `code` (n
     cells before a pipe copy's fillers, the last one empty) its 总计 left blank, not the space
@@ -1945,6 +2008,202 @@ def _fit(
         f"({shown}); which column each belongs to is not known, so none is read",
     )
     return None
+
+
+#: a position of a requests row that a value cell of a row above covers: the row, the index of
+#: its column among the row's cells, and the merged cell
+_Covered = tuple[str, int, Token]
+
+
+def _merged_down_rows(
+    by_code: dict[str, RawRow],
+    spanned_cells: dict[int, list[Token]],
+    header_at: list[tuple[int | None, int | None]],
+) -> list[_Covered]:
+    """Requests rows of an HTML table that fall short of cells because a value cell of a row
+    above is merged down over them (rowspan), made whole: where the table's grid is regular,
+    each such row's cells are put in its grid's columns, a blank cell in each position the
+    merged cell covers (`by_code` is updated). Returns those positions, whose value
+    _merged_values reads or withholds.
+
+    Regular: the header's rows and every requests row of the table fill the same number of
+    grid columns, W; every row's value cells and the covered positions are the last seven
+    (its label cells stand before them); and each covered position's cell is a value cell of a
+    requests row above, one column wide. Anything else leaves the rows as they are."""
+    n = len(contract.REQUEST_COLUMNS)
+    tables = {
+        r.values[0].table
+        for r in by_code.values()
+        if 0 < len(r.values) < n and r.values[0].table in spanned_cells
+    }
+    out: list[_Covered] = []
+    for table in tables:
+        rows = {code: r for code, r in by_code.items() if r.values and r.values[0].table == table}
+        made = _rows_by_grid(rows, spanned_cells[table], {tr for t, tr in header_at if t == table})
+        if made is None:
+            continue
+        for code, (values, covered) in made.items():
+            by_code[code] = replace(by_code[code], values=values)
+            out.extend((code, k, tok) for k, tok in covered)
+    return out
+
+
+def _rows_by_grid(
+    rows: dict[str, RawRow], cells: list[Token], header_trs: set[int | None]
+) -> dict[str, tuple[list[Token], list[tuple[int, Token]]]] | None:
+    """_merged_down_rows for one table: each short row's cells in its grid's columns and its
+    covered positions (index, merged cell); None where the grid is not regular."""
+    n = len(contract.REQUEST_COLUMNS)
+    trs = {r.values[0].tr for r in rows.values()}
+    if (
+        not header_trs
+        or None in header_trs
+        or len(trs) != len(rows)
+        or any(t.tr != r.values[0].tr for r in rows.values() for t in r.values)
+    ):
+        return None  # a row's cells over several lines, or the header in another table
+    grid = lay_out(cells)
+    if grid is None:
+        return None
+    width = len(grid.filled.get(next(iter(trs)), ()))
+    if width <= n or any(
+        grid.filled.get(tr) != set(range(width))
+        for tr in trs | header_trs  # type: ignore[operator]
+    ):
+        return None
+    value_cells = {(t.tr, t.td) for r in rows.values() for t in r.values}
+    first = width - n
+    by_tr: dict[int | None, list[Token]] = {}
+    for tok in cells:
+        by_tr.setdefault(tok.tr, []).append(tok)
+    out: dict[str, tuple[list[Token], list[tuple[int, Token]]]] = {}
+    for code, r in rows.items():
+        tr = r.values[0].tr
+        at: dict[int, Token] = {}
+        for tok in by_tr[tr]:
+            column = grid.column[(tr, tok.td)]  # type: ignore[index]
+            if (tr, tok.td) not in value_cells:
+                if column + tok.colspan > first:
+                    return None  # a label cell over the value columns
+            elif tok.colspan != 1 or column < first:
+                return None
+            else:
+                at[column] = tok
+        covered: list[tuple[int, Token]] = []
+        for column in range(first, width):
+            above = grid.covered_by.get((tr, column))  # type: ignore[arg-type]
+            if above is None:
+                continue
+            if (above.tr, above.td) not in value_cells or above.colspan != 1:
+                return None  # a label or heading cell over a value column
+            covered.append((column - first, above))
+            at[column] = r.values[0]._replace(text="", td=None, span=False, rowspan=1)
+        if sorted(at) != list(range(first, width)):
+            return None
+        if covered:
+            out[code] = ([at[c] for c in range(first, width)], covered)
+    return out
+
+
+def _merged_values(
+    cells: list[Cell],
+    covered: list[_Covered],
+    columns: tuple[contract.Column, ...],
+    template: str,
+    problems: Problems,
+) -> tuple[list[Cell], bool]:
+    """The cells with the positions a value merged down a column covers (their blank cells
+    from _merged_down_rows) read or withheld, and whether every one is read.
+
+    A merged cell may be each row's value drawn once (0 0 0 merged into one 0) or one figure
+    for the rows together (a 小计 drawn beside them): the page does not tell which. Where the
+    value is 0 or blank both readings give each row that value. Else the repeated reading is
+    taken only where the tally identities decide it: none that reads the merged cells fails
+    with it, and one holds with every cell it reads a number that reads all of them on one side
+    (a column's sum: k rows of v, where one figure for them would give v), or each of the rows
+    is pinned to v by one that reads no other of them (its row total). Elsewhere neither the
+    covered positions nor the row the cell stands in give a value, and the problems say so."""
+    under: dict[Token, list[tuple[str, str, str]]] = {}
+    for code, k, tok in covered:
+        under.setdefault(tok, []).append(("requests", code, columns[k].code))
+    read_at = {(c.table, c.tr, c.td): c for c in cells if c.td is not None}
+    grid = {(c.section, c.row, c.col): c.value for c in cells}
+    # each merged cell's keys: the row it stands in, then the rows it covers
+    spans: dict[Token, list[tuple[str, str, str]]] = {}
+    for tok, keys in under.items():
+        first = read_at.get((tok.table, tok.tr, tok.td))
+        if first is None or any(key[2] != first.col for key in keys):
+            problems.flag(
+                codes.CELLS_UNPLACED,
+                f"requests.{keys[0][1]}.{keys[0][2]}: the cell {tok.text!r} merged down over "
+                "this row from a row above is not read there, so the rows under it give none",
+            )
+            continue
+        spans[tok] = [("requests", first.row, first.col), *keys]
+        for key in keys:
+            grid[key] = first.value
+    plan = tally.identities(template, any(c.row == "other" for c in cells))
+    read: dict[tuple[str, str, str], Cell] = {}
+    withheld: set[tuple[str, str, str]] = set()  # and the rows the undecided cells stand in
+    for tok, keys in spans.items():
+        value = grid[keys[0]]
+        others = {k for t, ks in spans.items() if t != tok for k in ks[1:]}
+        if _repeated_reading_holds(grid, set(keys), others, value, plan):
+            problems.append(
+                f"requests.{keys[0][1]}.{keys[0][2]}: the cell {tok.text or '空'!r} is merged "
+                f"down over the rows {', '.join(k[1] for k in keys[1:])}; read for each of them"
+            )
+            read.update(
+                (key, Cell(*key, value, tok.text, tok.table, tok.tr, tok.td)) for key in keys[1:]
+            )
+        else:
+            problems.flag(
+                codes.CELLS_UNPLACED,
+                f"requests.{keys[0][1]}.{keys[0][2]}: the cell {tok.text!r} is merged down over "
+                f"the rows {', '.join(k[1] for k in keys[1:])}; whether it is each row's value "
+                "or one figure for them together (a 小计), no sum tells, so none of them gives "
+                "one",
+            )
+            withheld.add(keys[0])
+    withheld |= {key for keys in under.values() for key in keys} - read.keys()
+    out = [read.get((c.section, c.row, c.col), c) for c in cells]
+    return [c for c in out if (c.section, c.row, c.col) not in withheld], not withheld
+
+
+def _repeated_reading_holds(
+    grid: dict[tuple[str, str, str], float | int | None],
+    keys: set[tuple[str, str, str]],
+    others: set[tuple[str, str, str]],
+    value: float | None,
+    plan: tuple[tuple[str, str, str, tuple, tuple], ...],
+) -> bool:
+    """Whether the tally identities decide that a merged cell's value is each of its rows'
+    (`keys`, the grid holding it in each): see _merged_values. `others`: positions other
+    merged cells cover, whose reading is not settled; an identity reading them decides
+    nothing."""
+    decided = value in (0, None)
+    pinned: set[tuple[str, str, str]] = set()
+    for _, _, _, left, right in plan:
+        reads = keys & {*left, *right}
+        if not reads:
+            continue
+        left_sum, left_full = _sum_of(grid, left)
+        right_sum, right_full = _sum_of(grid, right)
+        holds = abs(left_sum - right_sum) <= tally.EPSILON
+        if not holds and left_full and right_full:
+            return False  # the repeated reading contradicts the report
+        if not holds or not (left_full and right_full) or others & {*left, *right}:
+            continue
+        if keys <= set(left) or keys <= set(right):
+            decided = True
+        elif len(reads) == 1:
+            pinned |= reads
+    return decided or pinned == keys
+
+
+def _sum_of(grid: dict, keys: tuple) -> tuple[float, bool]:
+    values = [grid.get(k) for k in keys]
+    return sum(v or 0 for v in values), all(v is not None for v in values)
 
 
 _APPLICANTS = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")
@@ -3326,8 +3585,10 @@ def _appeals(
     unread: list[tuple[int, str, int]] | None = None,
     page_rows: list[RawRow] | None = None,
     numbered: bool = False,
+    page_tokens: list[Token] | None = None,
 ) -> tuple[list[Cell], bool]:
     per_row: dict[str, list[Token | None]] = {}
+    not_known: set[tuple[str, int]] = set()  # (row, column index) the page does not tell
     parts: list[RawRow] = []  # the rows of values read as the single 15-cell row
     cut = any(r.cut for r in raw)
     for r in raw:
@@ -3391,8 +3652,24 @@ def _appeals(
         sequence = []
     single_row = bool(sequence) and not per_row
     if single_row:
+        in_template_order = (
+            not lost
+            and not unread
+            and (_appeal_columns(words or []) or _TEMPLATE_COLS) == _TEMPLATE_COLS
+            and _appeal_groups(words or []) == _APPEAL_CODES
+        )
         complete = _appeals_sequence(
-            sequence, parts, cut, per_row, problems, spanned, cells_left_out, page_rows, numbered
+            sequence,
+            parts,
+            cut,
+            per_row,
+            problems,
+            spanned,
+            cells_left_out,
+            page_rows,
+            numbered,
+            not_known if in_template_order else None,
+            page_tokens,
         )
     else:
         complete = len(per_row) == 3 and all(len(v) == 5 for v in per_row.values())
@@ -3417,8 +3694,9 @@ def _appeals(
     for code in _APPEAL_CODES:
         if code not in per_row:
             continue
-        for tok, col in zip(per_row[code], contract.APPEAL_COLUMNS, strict=False):
-            cells.append(_cell("appeals", code, col.code, tok, None, problems))
+        for k, (tok, col) in enumerate(zip(per_row[code], contract.APPEAL_COLUMNS, strict=False)):
+            if (code, k) not in not_known:
+                cells.append(_cell("appeals", code, col.code, tok, None, problems))
         if len(per_row[code]) < 5 and cut:
             complete = False
     if per_row and not complete and len(per_row) < 3:
@@ -3597,12 +3875,18 @@ def _appeals_sequence(
     cells_left_out: bool = False,
     page_rows: list[RawRow] | None = None,
     numbered: bool = False,
+    not_known: set[tuple[str, int]] | None = None,
+    page_tokens: list[Token] | None = None,
 ) -> bool:
     """The national layout's single row of 15 values, review then the two litigation groups,
     into `per_row`. Returns whether all 15 were read. `page_rows`: the page's rows, which tell
     whether the copy shows a blank cell somewhere before one with text (_writes_blank_cells),
     looked at only for a short row (None: taken as showing them). `numbered`: the page has a
-    序号 column (running numbers in front of row labels)."""
+    序号 column (running numbers in front of row labels). `not_known`: given where the
+    header draws the template's order, an HTML row short of cells is laid out by the sums
+    (_appeal_cells_by_sums), and the positions they leave open are added to it: a row drawing
+    merged cells by their spans, or one of a table with no span at all (an exporter dropped
+    them: any cell may be a merged one). `page_tokens`: the page's, which tell that."""
     if (
         len(sequence) > 15
         and not labels.norm(sequence[0].text)
@@ -3676,6 +3960,20 @@ def _appeals_sequence(
         # a copy that shows no blank cell anywhere may have left any of them out, not only
         # the row's last ones (a browser copy that drops empty cells)
         last_row = last_row and (page_rows is None or _writes_blank_cells(page_rows))
+        if not_known is not None and present >= 11 and len(parts) == 1 and row.hard:
+            laid, spans = None, None
+            if _unspanned_html(sequence, spanned):
+                # where the table draws spans elsewhere (its header's), a merged value cell
+                # would have one: the row's missing cells are its last ones, not drawn (the
+                # seed), read as below
+                table = sequence[0].table
+                if not any(t.span and t.table == table for t in page_tokens or ()):
+                    laid = _appeal_cells_by_sums(sequence)
+            elif all(t.table for t in sequence):
+                spans = [t.colspan for t in sequence]
+                laid = _appeal_cells_by_sums(sequence, spans)
+            if laid is not None:
+                return _appeals_laid_out(sequence, laid, per_row, not_known, problems, spans)
         # only the last group's last cells may be missing (review and direct litigation shown
         # in full): fewer cells are merged ones as likely as empty ones
         if (
@@ -3703,6 +4001,137 @@ def _appeals_sequence(
         for code in _APPEAL_CODES:
             per_row[code] = per_row[code] + [None] * (5 - len(per_row[code]))
     return present >= 15
+
+
+def _appeals_laid_out(
+    sequence: list[Token],
+    laid: list[Token | None | bool],
+    per_row: dict[str, list[Token | None]],
+    not_known: set[tuple[str, int]],
+    problems: Problems,
+    spans: list[int] | None = None,
+) -> bool:
+    """The single appeals row's cells as _appeal_cells_by_sums laid them out, into `per_row`
+    (the columns it leaves open into `not_known`); whether every column is known. With the
+    cells' `spans` the columns each cell covers are the page's, and the sums only tell a
+    merged value to be each column's (no guess, not flagged); without, the layout is the one
+    the sums leave, and flagged so."""
+    for g, code in enumerate(_APPEAL_CODES):
+        per_row[code] = []
+        for c in range(5):
+            tok = laid[5 * g + c]
+            if tok is True:
+                not_known.add((code, c))
+            per_row[code].append(None if isinstance(tok, bool) else tok)
+    shown = "/".join(t.text or "空" for t in sequence)
+    line = f"appeals: {len(sequence)} value cells where the table has 15 ({shown})"
+    if not_known:
+        open_ = ", ".join(f"{code}.{_TEMPLATE_COLS[c]}" for code, c in sorted(not_known))
+        problems.flag(
+            codes.CELLS_UNPLACED,
+            f"{line}; laid out over the columns every way the page allows (cells merged "
+            "across, or the last ones not drawn), the ways under which each group sums to its "
+            f"total disagree on {open_}, which give no value",
+        )
+        return False
+    if spans is not None:
+        problems.append(
+            f"{line}, {'+'.join(map(str, spans))} columns wide; each merged cell's value is "
+            "each column's it covers (0 or blank, or the group's sum holds only so)"
+        )
+        return True
+    problems.flag(
+        codes.READING_BY_IDENTITY,
+        f"{line}; of the ways to lay them out over the columns (cells merged across, or the "
+        "last ones not drawn), every one under which each group sums to its total gives each "
+        "column the same value",
+    )
+    return True
+
+
+def _appeal_cells_by_sums(
+    sequence: list[Token], colspans: list[int] | None = None
+) -> list[Token | None | bool] | None:
+    """The single appeals row's 15 cells where it shows fewer (an HTML row whose exporter
+    dropped its spans, or one drawing them: `colspans`, each cell's), by section 四's sums.
+
+    A short row is one whose last cells are not drawn (empty), or whose cells were merged
+    across (a colspan): a merged cell stands for the value of each column it covers (0 | 0
+    drawn once), or for one figure for them together. Every way of laying the cells out over
+    the 15 columns (with `colspans`, only theirs, the columns after them not drawn) is tried,
+    with each merged cell read both
+    ways; a way holds where each group of five sums to its total (blank as 0; a merged cell
+    read as one figure counts once, and never covers a total). A column every way that holds
+    gives the same value gets that cell (None: empty); one they disagree on is True (not
+    known). None where no way holds."""
+    values = [read_value(t.text) for t in sequence]
+    if any(v is None for v in values):
+        return None
+    numbers = [v.value if v is not None else None for v in values]
+    missing = 15 - len(sequence)
+    layouts: list[tuple[tuple[int, ...], int]] = []  # (columns of each cell, empty at the end)
+    if colspans is not None:
+        if sum(colspans) <= 15:
+            layouts.append((tuple(colspans), 15 - sum(colspans)))
+    else:
+        for empty in range(missing + 1):
+            for extra in itertools.combinations_with_replacement(
+                range(len(sequence)), missing - empty
+            ):
+                widths = [1] * len(sequence)
+                for k in extra:
+                    widths[k] += 1
+                layouts.append((tuple(widths), empty))
+    agreed: list[Token | None | bool] | None = None
+    for widths, empty in layouts:
+        starts = list(itertools.accumulate(widths, initial=0))[:-1]
+        merged = [k for k, w in enumerate(widths) if w > 1]
+        for as_one in itertools.product((False, True), repeat=len(merged)):
+            one = {k for k, o in zip(merged, as_one, strict=True) if o}
+            if any(
+                (starts[k] % 5) + widths[k] > 4 for k in one
+            ):  # one figure over a total, or over two kinds of case
+                continue
+            if not _appeal_layout_holds(numbers, starts, widths, one):
+                continue
+            cells: list[Token | None | bool] = [None] * 15
+            for k, (start, width) in enumerate(zip(starts, widths, strict=True)):
+                for c in range(start, start + width):
+                    # one figure of 0 (or blank) for several columns is 0 (blank) in each
+                    cells[c] = True if k in one and numbers[k] else sequence[k]
+            if agreed is None:
+                agreed = cells
+                continue
+            for c in range(15):
+                a, b = agreed[c], cells[c]
+                if a is True or (a is not b and _cell_number(a) != _cell_number(b)) or b is True:
+                    agreed[c] = True
+    return agreed
+
+
+def _cell_number(tok: Token | None | bool) -> object:
+    if tok is None or tok is True or tok is False:
+        return tok
+    read = read_value(tok.text)
+    return read.value if read is not None else tok.text
+
+
+def _appeal_layout_holds(
+    numbers: list[float | int | None], starts: list[int], widths: list[int], one: set[int]
+) -> bool:
+    """Whether each group of five sums to its total with the cells laid out so (see
+    _appeal_cells_by_sums); a group's total that is blank holds only over blank parts."""
+    at: list[float | int | None] = [None] * 15
+    sums = [0.0, 0.0, 0.0]
+    for k, (start, width) in enumerate(zip(starts, widths, strict=True)):
+        if k in one:
+            sums[start // 5] += numbers[k] or 0
+            continue
+        for c in range(start, start + width):
+            at[c] = numbers[k]
+            if c % 5 != 4:
+                sums[c // 5] += numbers[k] or 0
+    return all(abs((at[5 * g + 4] or 0) - sums[g]) <= 1e-9 for g in range(3))
 
 
 def _appeal_sums_hold(sequence: list[Token]) -> bool:

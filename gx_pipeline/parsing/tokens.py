@@ -44,8 +44,7 @@ class Token(NamedTuple):
     td: int | None = None  # cell in the row, or field in the line
     #: the page may have been cut inside this token (it is the last thing in a truncated file)
     cut: bool = False
-    #: an HTML cell with a colspan or rowspan (one that may span several columns or rows: the
-    #: attribute's value is not looked at, which costs too much in the XSLT)
+    #: an HTML cell with a colspan or rowspan (one that may span several columns or rows)
     span: bool = False
     #: in text laid out in columns by spaces (pdftotext -layout, OCR): the character column of
     #: the middle of a value cell, which tells the cell's column when blank cells are not drawn
@@ -56,6 +55,11 @@ class Token(NamedTuple):
     #: a value of a line of values separated by spaces (a flipbook's or a PDF's text), which
     #: draws no blank cell: a cell missing from the line may have been any of the row's
     spaced: bool = False
+    #: a spanned HTML cell's rows and columns as its attributes state them (the browser's
+    #: reading: leading digits, 1 where there are none); rowspan 0 (to the end of the table's
+    #: part) is kept as 0, a span no grid is laid out by
+    rowspan: int = 1
+    colspan: int = 1
 
 
 ROW_END = Token(END)
@@ -85,7 +89,8 @@ _LINE_MARK, _TABLE_MARK, _ROW_MARK, _CELL_MARK, _HIDDEN_MARK = "\ufdd0\ufdd1\ufd
 _BREAK = "\ufdd5"
 #: the start and end of a block the browser does not show (see _shown)
 _HIDE_START, _HIDE_END = "\ufdd6\ufdd7"
-#: in front of the text of a cell with a colspan or rowspan attribute
+#: around the rowspan and colspan of a cell with either attribute, in front of its text
+#: (`\ufdd83,\ufdd8text`)
 _SPAN_MARK = "\ufdd8"
 _MARKS = _LINE_MARK + _TABLE_MARK + _ROW_MARK + _CELL_MARK + _HIDDEN_MARK + _BREAK
 _MARKS += _HIDE_START + _HIDE_END + _SPAN_MARK
@@ -137,7 +142,8 @@ _IS_HIDDEN = f"@hidden or (@style and ({_HIDING_STYLE}))"
 _CELL_TEXT = (
     f'<xsl:choose><xsl:when test="{_IS_HIDDEN}"><xsl:text>{_HIDDEN_MARK}</xsl:text></xsl:when>'
     '<xsl:otherwise><xsl:if test="@colspan or @rowspan">'
-    f"<xsl:text>{_SPAN_MARK}</xsl:text></xsl:if>"
+    f'<xsl:text>{_SPAN_MARK}</xsl:text><xsl:value-of select="@rowspan"/><xsl:text>,</xsl:text>'
+    f'<xsl:value-of select="@colspan"/><xsl:text>{_SPAN_MARK}</xsl:text></xsl:if>'
     '<xsl:value-of select="."/></xsl:otherwise></xsl:choose>'
 )
 #: cells of a table, or of its tbody/thead/tfoot, that no <tr> holds (the start tag is missing:
@@ -508,9 +514,23 @@ def _html_tokens(text: str) -> tuple[list[Token], Head]:
             for td_no, cell in enumerate(row.split(_CELL_MARK)[1:], start=1):
                 if cell == _HIDDEN_MARK:
                     continue
-                span = cell[:1] == _SPAN_MARK
-                words = " ".join((cell[1:] if span else cell).split())
-                tokens.append(Token(CELL, words, table_no, tr_no, td_no, span=span))
+                if cell[:1] != _SPAN_MARK:
+                    tokens.append(Token(CELL, " ".join(cell.split()), table_no, tr_no, td_no))
+                    continue
+                end = cell.index(_SPAN_MARK, 1)
+                rows, _, columns = cell[1:end].partition(",")
+                tokens.append(
+                    Token(
+                        CELL,
+                        " ".join(cell[end + 1 :].split()),
+                        table_no,
+                        tr_no,
+                        td_no,
+                        span=True,
+                        rowspan=_span_count(rows, 0),
+                        colspan=_span_count(columns, 1) or 1,
+                    )
+                )
             tokens.append(ROW_END)
     if not text.rstrip().endswith(">"):
         _mark_cut(tokens)  # the file stops inside text: the last token may be cut short
@@ -723,11 +743,21 @@ def _cell_text(td: etree._Element) -> str:
     if _hidden(td):
         return _HIDDEN_MARK
     text = _TEXT(td).replace(_LINE_MARK, "")
-    return _SPAN_MARK + text if _spans(td) else text
+    if td.get("colspan") is None and td.get("rowspan") is None:
+        return text
+    return f"{_SPAN_MARK}{td.get('rowspan') or ''},{td.get('colspan') or ''}{_SPAN_MARK}{text}"
 
 
-def _spans(td: etree._Element) -> bool:
-    return td.get("colspan") is not None or td.get("rowspan") is not None
+_SPAN_DIGITS = re.compile(r"\s*\+?(\d+)")
+
+
+def _span_count(attribute: str, zero: int) -> int:
+    """A rowspan's or colspan's value as a browser reads it: its leading digits, 1 where it
+    has none (absent, empty, `auto`); `zero` where they say 0."""
+    m = _SPAN_DIGITS.match(attribute)
+    if m is None:
+        return 1
+    return min(int(m[1]), 1000) or zero
 
 
 # --- text copies ----------------------------------------------------------------------------
