@@ -4068,45 +4068,96 @@ def _appeal_cells_by_sums(
     if any(v is None for v in values):
         return None
     numbers = [v.value if v is not None else None for v in values]
-    missing = 15 - len(sequence)
-    layouts: list[tuple[tuple[int, ...], int]] = []  # (columns of each cell, empty at the end)
     if colspans is not None:
-        if sum(colspans) <= 15:
-            layouts.append((tuple(colspans), 15 - sum(colspans)))
+        if sum(colspans) > 15:
+            return None
+        holding = _appeal_layouts(numbers, len(sequence), colspans)
     else:
-        for empty in range(missing + 1):
-            for extra in itertools.combinations_with_replacement(
-                range(len(sequence)), missing - empty
-            ):
-                widths = [1] * len(sequence)
-                for k in extra:
-                    widths[k] += 1
-                layouts.append((tuple(widths), empty))
+        holding = _appeal_layouts(numbers, 15)
+    # in the order of fewest columns left empty at the end, then the merged cells' places and
+    # readings: the first way that holds names the cell a column's agreed value comes from
+    holding.sort(key=lambda way: way[0])
     agreed: list[Token | None | bool] | None = None
-    for widths, empty in layouts:
+    for _order, widths, one in holding:
         starts = list(itertools.accumulate(widths, initial=0))[:-1]
-        merged = [k for k, w in enumerate(widths) if w > 1]
-        for as_one in itertools.product((False, True), repeat=len(merged)):
-            one = {k for k, o in zip(merged, as_one, strict=True) if o}
-            if any(
-                (starts[k] % 5) + widths[k] > 4 for k in one
-            ):  # one figure over a total, or over two kinds of case
+        cells: list[Token | None | bool] = [None] * 15
+        for k, (start, width) in enumerate(zip(starts, widths, strict=True)):
+            for c in range(start, start + width):
+                # one figure of 0 (or blank) for several columns is 0 (blank) in each
+                cells[c] = True if k in one and numbers[k] else sequence[k]
+        if agreed is None:
+            agreed = cells
+            continue
+        for c in range(15):
+            a, b = agreed[c], cells[c]
+            if a is True:
                 continue
-            if not _appeal_layout_holds(numbers, starts, widths, one):
-                continue
-            cells: list[Token | None | bool] = [None] * 15
-            for k, (start, width) in enumerate(zip(starts, widths, strict=True)):
-                for c in range(start, start + width):
-                    # one figure of 0 (or blank) for several columns is 0 (blank) in each
-                    cells[c] = True if k in one and numbers[k] else sequence[k]
-            if agreed is None:
-                agreed = cells
-                continue
-            for c in range(15):
-                a, b = agreed[c], cells[c]
-                if a is True or (a is not b and _cell_number(a) != _cell_number(b)) or b is True:
-                    agreed[c] = True
+            if b is True or (a is not b and _cell_number(a) != _cell_number(b)):
+                agreed[c] = True
+        if all(a is True for a in agreed):
+            return agreed  # no column left that the ways still to try could agree on
     return agreed
+
+
+_Layout = tuple[tuple[object, ...], tuple[int, ...], frozenset[int]]
+
+
+def _appeal_layouts(
+    numbers: list[float | int | None], columns: int, colspans: list[int] | None = None
+) -> list[_Layout]:
+    """Every way of laying the appeals row's cells over the 15 columns under which each group
+    of five sums to its total (see _appeal_cells_by_sums): (its order, each cell's width, the
+    merged cells read as one figure). Without `colspans` a cell may cover several columns and
+    the last columns may be empty; a group is checked as soon as its five columns are laid
+    out, so a way failing an early group is not followed further (a row four cells short has
+    ~1,400 ways and each merged cell two readings)."""
+    n = len(numbers)
+    missing = columns - n
+    at: list[float | int | None] = [None] * 15
+    found: list[_Layout] = []
+
+    def group_holds(g: int, sums: tuple[float, ...]) -> bool:
+        return abs((at[5 * g + 4] or 0) - sums[g]) <= 1e-9
+
+    def place(
+        k: int, col: int, left: int, sums: tuple[float, ...], widths: list[int], one: list[bool]
+    ) -> None:
+        if k == n:
+            if all(group_holds(g, sums) for g in range(3) if 5 * g + 5 > col):
+                merged_one = tuple(o for w, o in zip(widths, one, strict=True) if w > 1)
+                extra = tuple(j for j, w in enumerate(widths) for _ in range(w - 1))
+                ones = frozenset(j for j, o in enumerate(one) if o)
+                found.append(((15 - col, extra, merged_one), tuple(widths), ones))
+            return
+        choices = [colspans[k]] if colspans is not None else range(1, left + 2)
+        for width in choices:
+            end = col + width
+            if end > 15:
+                break
+            for as_one in (False, True) if width > 1 else (False,):
+                if as_one and (col % 5) + width > 4:
+                    continue  # one figure over a total, or over two kinds of case
+                new = list(sums)
+                if as_one:
+                    new[col // 5] += numbers[k] or 0
+                else:
+                    for c in range(col, end):
+                        at[c] = numbers[k]
+                        if c % 5 != 4:
+                            new[c // 5] += numbers[k] or 0
+                done = tuple(new)
+                if all(group_holds(g, done) for g in range(3) if col < 5 * g + 5 <= end):
+                    widths.append(width)
+                    one.append(as_one)
+                    place(k + 1, end, left - (width - 1), done, widths, one)
+                    widths.pop()
+                    one.pop()
+                if not as_one:
+                    for c in range(col, end):
+                        at[c] = None
+
+    place(0, 0, missing if colspans is None else 0, (0.0, 0.0, 0.0), [], [])
+    return found
 
 
 def _cell_number(tok: Token | None | bool) -> object:
@@ -4114,24 +4165,6 @@ def _cell_number(tok: Token | None | bool) -> object:
         return tok
     read = read_value(tok.text)
     return read.value if read is not None else tok.text
-
-
-def _appeal_layout_holds(
-    numbers: list[float | int | None], starts: list[int], widths: list[int], one: set[int]
-) -> bool:
-    """Whether each group of five sums to its total with the cells laid out so (see
-    _appeal_cells_by_sums); a group's total that is blank holds only over blank parts."""
-    at: list[float | int | None] = [None] * 15
-    sums = [0.0, 0.0, 0.0]
-    for k, (start, width) in enumerate(zip(starts, widths, strict=True)):
-        if k in one:
-            sums[start // 5] += numbers[k] or 0
-            continue
-        for c in range(start, start + width):
-            at[c] = numbers[k]
-            if c % 5 != 4:
-                sums[c // 5] += numbers[k] or 0
-    return all(abs((at[5 * g + 4] or 0) - sums[g]) <= 1e-9 for g in range(3))
 
 
 def _appeal_sums_hold(sequence: list[Token]) -> bool:
