@@ -476,3 +476,65 @@ print("summary", flush=True)
         out, _ = run.communicate()
     assert "summary" in out
     assert run.returncode == 0, "the process hung at its exit"
+
+
+_INTERRUPTED_AS_A_WORKER_STARTS = """
+import hashlib, time
+import multiprocessing.process
+from concurrent.futures import process as futures
+from pathlib import Path
+from gx_pipeline.staging.pool import PageParser
+from gx_pipeline.staging.tables import RawFile
+
+PAGES = [
+    RawFile(p.name, str(p), hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_size, False)
+    for p in sorted(Path({pages!r}).iterdir())
+]
+
+WHERE = {where!r}
+started = []
+start = multiprocessing.process.BaseProcess.start
+start_thread = futures._ExecutorManagerThread.start
+
+def start_then_interrupt(process):
+    start(process)
+    started.append(process)
+    if WHERE == f"worker {{len(started)}} started":
+        raise KeyboardInterrupt  # as a signal handler raises it: the pool has not noted the worker
+
+def thread_started_then_interrupt(thread):
+    start_thread(thread)
+    if WHERE == "pool's thread started":
+        raise KeyboardInterrupt  # waiting for the thread to run: not yet noted for the exit
+
+multiprocessing.process.BaseProcess.start = start_then_interrupt
+futures._ExecutorManagerThread.start = thread_started_then_interrupt
+kept = None
+try:
+    with PageParser(len(PAGES), workers=2, min_pages=0) as parser:
+        parser.map(PAGES)
+except KeyboardInterrupt as err:
+    kept = err  # a run's record of the failure may keep the error, and with it the pool
+    time.sleep(1)  # the run goes on: the step's failure recorded, the summary
+print("summary", len(started), flush=True)
+"""
+
+
+@pytest.mark.parametrize("where", ["worker 1 started", "pool's thread started", "worker 2 started"])
+def test_an_interrupt_as_a_worker_starts_does_not_hang_the_run_at_exit(where):
+    """Ctrl-C, SIGTERM or the terminal's SIGHUP landing in the instant after a worker process
+    started and before the pool noted it (or before the pool's thread was noted for the
+    process's exit): nothing told that worker to stop, and the process waited for it at its
+    exit, for good (multiprocessing joins every child it started; Python joins the pool's
+    thread). A `gx run` whose terminal closed as 2021's parse began never ended."""
+    import subprocess
+
+    pages = str(FIXTURES / "hazards")  # 49 pages: two chunks, so a second worker starts
+    run = _script(_INTERRUPTED_AS_A_WORKER_STARTS.format(where=where, pages=pages))
+    try:
+        out, _ = run.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        run.kill()
+        out, _ = run.communicate()
+    assert "summary" in out
+    assert run.returncode == 0, "the process hung at its exit"
