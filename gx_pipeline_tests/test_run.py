@@ -668,3 +668,42 @@ def test_a_failing_steps_cause_is_the_errors_first_line_not_its_advice():
     result = dg.materialize([loads], raise_on_error=False)
     (failure,) = [e for e in result.all_events if e.is_step_failure]
     assert "Out of Memory Error: failed to allocate 16 KiB" in _cause(failure, [])
+
+
+def test_a_progress_reader_that_never_returns_does_not_hold_gx_run(monkeypatch):
+    """The thread that prints a year's progress lines reads the run's events from the
+    instance, and its last look was waited for without a bound: one stuck in that read (a
+    lock held, the storage locked) held `gx run` after the year's run had ended. It is waited
+    for a while, then left (it ends with the process)."""
+    import threading
+    import time
+    from types import SimpleNamespace
+
+    from gx_pipeline.defs import runner
+
+    monkeypatch.setattr(runner, "LAST_PROGRESS_S", 0.5, raising=False)
+    stuck = threading.Event()
+
+    class Instance:
+        def get_records_for_run(self, *args, **kwargs):
+            stuck.wait()  # never returns while the test looks
+            return SimpleNamespace(records=[], cursor=None)
+
+    ran = SimpleNamespace(run=True)
+    job = SimpleNamespace(
+        graph=SimpleNamespace(node_dict={}), execute_in_process=lambda **kwargs: ran
+    )
+    done = []
+
+    def year() -> None:
+        done.append(runner._execute_with_progress(job, "2021", Instance(), print, {}))
+
+    started = time.monotonic()
+    thread = threading.Thread(target=year, daemon=True)
+    thread.start()
+    try:
+        thread.join(10)
+        assert done == [ran], "the run's end waited for the progress reader"
+        assert time.monotonic() - started < 5
+    finally:
+        stuck.set()

@@ -104,6 +104,9 @@ def available_years(root: Path | None = None) -> list[str]:
 #: steps in the run, when it happened as a Unix timestamp)
 Progress = Callable[[str, str, str, int, int, float], None]
 
+#: how long the end of a year's run waits for the progress thread's last look
+LAST_PROGRESS_S = 10.0
+
 _STEP_EVENTS = {
     dg.DagsterEventType.STEP_START: "started",
     dg.DagsterEventType.STEP_SUCCESS: "succeeded",
@@ -168,7 +171,9 @@ def _execute_with_progress(
     finally:
         finished.set()
         if reporter is not None:
-            reporter.join()
+            # its last look is one read of the run's events; a read that never returns (the
+            # storage locked, a lock left held) must not hold gx run: left, it ends with it
+            reporter.join(LAST_PROGRESS_S)
 
 
 def materialize_years(
