@@ -428,18 +428,28 @@ def test_a_stop_signal_between_two_years_stops_gx_run_with_its_summary(
 
 
 @pytest.mark.usefixtures("stop_signals_at_default")
-@pytest.mark.parametrize("signum", ["SIGTERM", "SIGHUP"])
+@pytest.mark.parametrize(
+    ("signum", "when"),
+    [
+        ("SIGTERM", "between_runs"),
+        ("SIGHUP", "between_runs"),
+        ("SIGTERM", "as_its_run_returns"),
+        ("SIGHUP", "as_its_run_returns"),
+    ],
+)
 def test_a_stop_signal_between_two_years_stops_gx_run_started_with_ctrl_c_ignored(
-    data_dir, monkeypatch, signum
+    data_dir, monkeypatch, signum, when
 ):
     """`gx run` started by a script's `&` (SIGINT ignored, and kept so): after each run Dagster
     sets SIGTERM to SIGINT's handler, here "ignore", so a SIGTERM between two years was lost
-    and the next year ran."""
+    and the next year ran. gx run puts its own back once the run has returned; a SIGTERM in
+    the moment before (the year's run returned, the progress thread's last look) was still
+    lost."""
     import signal
 
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        _stop_between_two_years(data_dir, monkeypatch, signum, "between_runs")
+        _stop_between_two_years(data_dir, monkeypatch, signum, when)
         assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
     finally:
         signal.signal(signal.SIGINT, previous)
@@ -470,6 +480,18 @@ def _stop_between_two_years(data_dir, monkeypatch, signum: str, when: str) -> No
             return looked(instance, key)
 
         monkeypatch.setattr(runner, "unfinished_run_of", look_then_signal)
+        progress = None
+    elif when == "as_its_run_returns":
+        # Dagster has put back the handlers it found, gx run not yet its own
+        executed = runner._execute_with_progress
+
+        def execute_then_signal(job, key, *args):
+            result = executed(job, key, *args)
+            if key == "2020":
+                send_once()
+            return result
+
+        monkeypatch.setattr(runner, "_execute_with_progress", execute_then_signal)
         progress = None
     else:
 

@@ -409,7 +409,7 @@ def _stop_requested_on(
         # while a run executes, SIGINT's handler is Dagster's interrupt (it maps SIGTERM to it
         # too): a stop signal it does not map ends the run's step as Ctrl-C does
         interrupt = signal.getsignal(signal.SIGINT)
-        if callable(interrupt) and interrupt is not note:
+        if callable(interrupt) and interrupt not in (note, _ignored):
             interrupt(signum, frame)
         else:
             note(signum, frame)
@@ -427,6 +427,11 @@ def _stop_requested_on(
         for s in ours:
             if s not in (signal.SIGINT, signal.SIGTERM):
                 signal.signal(s, hand_over)
+        if signal.SIGINT in signums and signal.SIGINT not in ours:
+            # what Dagster finds for SIGINT, puts back and gives SIGTERM too as the run ends:
+            # with "ignore", a SIGTERM in the moment before ours came back was lost; with a
+            # handler that does nothing, it is still written to the wakeup descriptor
+            signal.signal(signal.SIGINT, _ignored)
         try:
             yield
         finally:
@@ -444,6 +449,11 @@ def _stop_requested_on(
             signal.signal(s, handler)
         for s in set(signums) - set(ours):
             signal.signal(s, signal.SIG_IGN)
+
+
+def _ignored(signum: int, frame: object) -> None:
+    """SIGINT's handler while a run executes in a `gx run` started with it ignored (see
+    _stop_requested_on): ignores it, as "ignore" does, but lets the signal be seen."""
 
 
 def _leave_hung_up_terminal() -> None:
