@@ -538,3 +538,55 @@ def test_an_interrupt_as_a_worker_starts_does_not_hang_the_run_at_exit(where):
         out, _ = run.communicate()
     assert "summary" in out
     assert run.returncode == 0, "the process hung at its exit"
+
+
+def half_sent_parse(raw: RawFile) -> LoadedReport | Quarantined:
+    """In a worker: the start of a result (its length, a few bytes of it) on the pool's result
+    pipe, then nothing, as a worker killed while it writes a result larger than a pipe holds."""
+    import multiprocessing.queues
+    import struct
+    import time
+
+    (results,) = [q for q in gc.get_objects() if isinstance(q, multiprocessing.queues.SimpleQueue)]
+    os.write(results._writer.fileno(), struct.pack("!i", 1 << 20) + b"x")
+    time.sleep(300)
+    return parse_raw(raw)
+
+
+@pytest.mark.usefixtures("stop_signals_at_default")
+def test_an_interrupt_while_a_worker_sends_its_result_does_not_hang_the_run_at_exit():
+    """Ctrl-C, SIGTERM or SIGHUP during a parse ends the pool by killing its workers. One
+    killed as it wrote a chunk's result (~160 KB, more than a pipe holds) left the pool's thread
+    reading the rest of that message for good, and Python waited for that thread at the
+    exit: `gx run` printed its summary and never ended (3 of 98 signals during a real parse)."""
+    import subprocess
+
+    script = """
+import os, signal, threading, time
+from gx_pipeline.staging.pool import PageParser
+from gx_pipeline_tests.test_parse_pool import PAGES, half_sent_parse
+
+parser = PageParser(len(PAGES), workers=2, min_pages=0, parse=half_sent_parse)
+
+def interrupt():
+    while parser._pool is None or len(parser._pool._processes) < 1:
+        time.sleep(0.05)
+    time.sleep(2)  # a worker has sent the start of its result
+    os.kill(os.getpid(), signal.SIGINT)
+
+threading.Thread(target=interrupt, daemon=True).start()
+try:
+    with parser:
+        next(parser.map_batches([PAGES[:2]]))
+except KeyboardInterrupt:
+    pass
+print("summary", flush=True)
+"""
+    run = _script(script)
+    try:
+        out, _ = run.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        run.kill()
+        out, _ = run.communicate()
+    assert "summary" in out
+    assert run.returncode == 0, "the process hung at its exit"

@@ -337,7 +337,17 @@ def _end_workers(
             with contextlib.suppress(OSError, ValueError):
                 worker.kill()
     if pool is not None:
+        # a worker killed as it wrote a result (a chunk's, larger than a pipe holds) left the
+        # pool's thread reading the rest of that message, and Python waits for that thread at
+        # the exit. Its workers gone, this process holds the pipe's last writing end: closed,
+        # the read ends (end of file), the pool counts itself broken and its thread ends (the
+        # shutdown lets go of the queue, so it is taken first)
+        results = getattr(pool, "_result_queue", None)
         pool.shutdown(wait=False, cancel_futures=True)
+        writer = getattr(results, "_writer", None)
+        if writer is not None:
+            with contextlib.suppress(OSError):
+                writer.close()
 
 
 def _running(process: multiprocessing.process.BaseProcess) -> bool:
