@@ -299,6 +299,19 @@ def _script(script: str) -> subprocess.Popen[str]:
     )
 
 
+def _assert_ends_after_its_summary(script: str, timeout: float) -> None:
+    """`script` (run as _script does) prints "summary" and its process ends within `timeout`
+    s (killed otherwise)."""
+    run = _script(script)
+    try:
+        out, _ = run.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        run.kill()
+        out, _ = run.communicate()
+    assert "summary" in out
+    assert run.returncode == 0, "the process hung at its exit"
+
+
 def _workers_left_after(act, script: str = _RUN_WITH_WORKERS) -> list[int]:
     """Start a run with two busy workers (`script`), `act(run, workers)`, and the workers still
     running 10 s later."""
@@ -440,7 +453,6 @@ def test_a_second_interrupt_while_the_workers_are_busy_does_not_hang_the_run_at_
     shutdown, which waited for the workers' chunks; the workers, never told to stop, waited
     for work, and the process waited for them at its exit, for good (gx run printed its
     summary and never ended)."""
-    import subprocess
 
     script = """
 import os, signal, threading, time
@@ -468,14 +480,7 @@ except KeyboardInterrupt:
     pass
 print("summary", flush=True)
 """
-    run = _script(script)
-    try:
-        out, _ = run.communicate(timeout=30)
-    except subprocess.TimeoutExpired:
-        run.kill()
-        out, _ = run.communicate()
-    assert "summary" in out
-    assert run.returncode == 0, "the process hung at its exit"
+    _assert_ends_after_its_summary(script, 30)
 
 
 _INTERRUPTED_AS_A_WORKER_STARTS = """
@@ -527,17 +532,11 @@ def test_an_interrupt_as_a_worker_starts_does_not_hang_the_run_at_exit(where):
     process's exit): nothing told that worker to stop, and the process waited for it at its
     exit, for good (multiprocessing joins every child it started; Python joins the pool's
     thread). A `gx run` whose terminal closed as 2021's parse began never ended."""
-    import subprocess
 
     pages = str(FIXTURES / "hazards")  # 49 pages: two chunks, so a second worker starts
-    run = _script(_INTERRUPTED_AS_A_WORKER_STARTS.format(where=where, pages=pages))
-    try:
-        out, _ = run.communicate(timeout=60)
-    except subprocess.TimeoutExpired:
-        run.kill()
-        out, _ = run.communicate()
-    assert "summary" in out
-    assert run.returncode == 0, "the process hung at its exit"
+    _assert_ends_after_its_summary(
+        _INTERRUPTED_AS_A_WORKER_STARTS.format(where=where, pages=pages), 60
+    )
 
 
 def half_sent_parse(raw: RawFile) -> LoadedReport | Quarantined:
@@ -559,7 +558,6 @@ def test_an_interrupt_while_a_worker_sends_its_result_does_not_hang_the_run_at_e
     killed as it wrote a chunk's result (~160 KB, more than a pipe holds) left the pool's thread
     reading the rest of that message for good, and Python waited for that thread at the
     exit: `gx run` printed its summary and never ended (3 of 98 signals during a real parse)."""
-    import subprocess
 
     script = """
 import os, signal, threading, time
@@ -582,11 +580,4 @@ except KeyboardInterrupt:
     pass
 print("summary", flush=True)
 """
-    run = _script(script)
-    try:
-        out, _ = run.communicate(timeout=60)
-    except subprocess.TimeoutExpired:
-        run.kill()
-        out, _ = run.communicate()
-    assert "summary" in out
-    assert run.returncode == 0, "the process hung at its exit"
+    _assert_ends_after_its_summary(script, 60)
