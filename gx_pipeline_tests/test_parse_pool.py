@@ -299,6 +299,19 @@ def _script(script: str) -> subprocess.Popen[str]:
     )
 
 
+def _assert_ends_after_its_summary(script: str, timeout: float) -> None:
+    """`script` (run as _script does) prints "summary" and its process ends within `timeout`
+    s (killed otherwise)."""
+    run = _script(script)
+    try:
+        out, _ = run.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        run.kill()
+        out, _ = run.communicate()
+    assert "summary" in out
+    assert run.returncode == 0, "the process hung at its exit"
+
+
 def _workers_left_after(act, script: str = _RUN_WITH_WORKERS) -> list[int]:
     """Start a run with two busy workers (`script`), `act(run, workers)`, and the workers still
     running 10 s later."""
@@ -440,7 +453,6 @@ def test_a_second_interrupt_while_the_workers_are_busy_does_not_hang_the_run_at_
     shutdown, which waited for the workers' chunks; the workers, never told to stop, waited
     for work, and the process waited for them at its exit, for good (gx run printed its
     summary and never ended)."""
-    import subprocess
 
     script = """
 import os, signal, threading, time
@@ -468,11 +480,104 @@ except KeyboardInterrupt:
     pass
 print("summary", flush=True)
 """
-    run = _script(script)
-    try:
-        out, _ = run.communicate(timeout=30)
-    except subprocess.TimeoutExpired:
-        run.kill()
-        out, _ = run.communicate()
-    assert "summary" in out
-    assert run.returncode == 0, "the process hung at its exit"
+    _assert_ends_after_its_summary(script, 30)
+
+
+_INTERRUPTED_AS_A_WORKER_STARTS = """
+import hashlib, time
+import multiprocessing.process
+from concurrent.futures import process as futures
+from pathlib import Path
+from gx_pipeline.staging.pool import PageParser
+from gx_pipeline.staging.tables import RawFile
+
+PAGES = [
+    RawFile(p.name, str(p), hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_size, False)
+    for p in sorted(Path({pages!r}).iterdir())
+]
+
+WHERE = {where!r}
+started = []
+start = multiprocessing.process.BaseProcess.start
+start_thread = futures._ExecutorManagerThread.start
+
+def start_then_interrupt(process):
+    start(process)
+    started.append(process)
+    if WHERE == f"worker {{len(started)}} started":
+        raise KeyboardInterrupt  # as a signal handler raises it: the pool has not noted the worker
+
+def thread_started_then_interrupt(thread):
+    start_thread(thread)
+    if WHERE == "pool's thread started":
+        raise KeyboardInterrupt  # waiting for the thread to run: not yet noted for the exit
+
+multiprocessing.process.BaseProcess.start = start_then_interrupt
+futures._ExecutorManagerThread.start = thread_started_then_interrupt
+kept = None
+try:
+    with PageParser(len(PAGES), workers=2, min_pages=0) as parser:
+        parser.map(PAGES)
+except KeyboardInterrupt as err:
+    kept = err  # a run's record of the failure may keep the error, and with it the pool
+    time.sleep(1)  # the run goes on: the step's failure recorded, the summary
+print("summary", len(started), flush=True)
+"""
+
+
+@pytest.mark.parametrize("where", ["worker 1 started", "pool's thread started", "worker 2 started"])
+def test_an_interrupt_as_a_worker_starts_does_not_hang_the_run_at_exit(where):
+    """Ctrl-C, SIGTERM or the terminal's SIGHUP landing in the instant after a worker process
+    started and before the pool noted it (or before the pool's thread was noted for the
+    process's exit): nothing told that worker to stop, and the process waited for it at its
+    exit, for good (multiprocessing joins every child it started; Python joins the pool's
+    thread). A `gx run` whose terminal closed as 2021's parse began never ended."""
+
+    pages = str(FIXTURES / "hazards")  # 49 pages: two chunks, so a second worker starts
+    _assert_ends_after_its_summary(
+        _INTERRUPTED_AS_A_WORKER_STARTS.format(where=where, pages=pages), 60
+    )
+
+
+def half_sent_parse(raw: RawFile) -> LoadedReport | Quarantined:
+    """In a worker: the start of a result (its length, a few bytes of it) on the pool's result
+    pipe, then nothing, as a worker killed while it writes a result larger than a pipe holds."""
+    import multiprocessing.queues
+    import struct
+    import time
+
+    (results,) = [q for q in gc.get_objects() if isinstance(q, multiprocessing.queues.SimpleQueue)]
+    os.write(results._writer.fileno(), struct.pack("!i", 1 << 20) + b"x")
+    time.sleep(300)
+    return parse_raw(raw)
+
+
+@pytest.mark.usefixtures("stop_signals_at_default")
+def test_an_interrupt_while_a_worker_sends_its_result_does_not_hang_the_run_at_exit():
+    """Ctrl-C, SIGTERM or SIGHUP during a parse ends the pool by killing its workers. One
+    killed as it wrote a chunk's result (~160 KB, more than a pipe holds) left the pool's thread
+    reading the rest of that message for good, and Python waited for that thread at the
+    exit: `gx run` printed its summary and never ended (3 of 98 signals during a real parse)."""
+
+    script = """
+import os, signal, threading, time
+from gx_pipeline.staging.pool import PageParser
+from gx_pipeline_tests.test_parse_pool import PAGES, half_sent_parse
+
+parser = PageParser(len(PAGES), workers=2, min_pages=0, parse=half_sent_parse)
+
+def interrupt():
+    while parser._pool is None or len(parser._pool._processes) < 1:
+        time.sleep(0.05)
+    time.sleep(2)  # a worker has sent the start of its result
+    os.kill(os.getpid(), signal.SIGINT)
+
+threading.Thread(target=interrupt, daemon=True).start()
+try:
+    with parser:
+        next(parser.map_batches([PAGES[:2]]))
+except KeyboardInterrupt:
+    pass
+print("summary", flush=True)
+"""
+    _assert_ends_after_its_summary(script, 60)

@@ -541,18 +541,28 @@ def test_a_stop_signal_between_two_years_stops_gx_run_with_its_summary(
 
 
 @pytest.mark.usefixtures("stop_signals_at_default")
-@pytest.mark.parametrize("signum", ["SIGTERM", "SIGHUP"])
+@pytest.mark.parametrize(
+    ("signum", "when"),
+    [
+        ("SIGTERM", "between_runs"),
+        ("SIGHUP", "between_runs"),
+        ("SIGTERM", "as_its_run_returns"),
+        ("SIGHUP", "as_its_run_returns"),
+    ],
+)
 def test_a_stop_signal_between_two_years_stops_gx_run_started_with_ctrl_c_ignored(
-    data_dir, monkeypatch, signum
+    data_dir, monkeypatch, signum, when
 ):
     """`gx run` started by a script's `&` (SIGINT ignored, and kept so): after each run Dagster
     sets SIGTERM to SIGINT's handler, here "ignore", so a SIGTERM between two years was lost
-    and the next year ran."""
+    and the next year ran. gx run puts its own back once the run has returned; a SIGTERM in
+    the moment before (the year's run returned, the progress thread's last look) was still
+    lost."""
     import signal
 
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        _stop_between_two_years(data_dir, monkeypatch, signum, "between_runs")
+        _stop_between_two_years(data_dir, monkeypatch, signum, when)
         assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
     finally:
         signal.signal(signal.SIGINT, previous)
@@ -583,6 +593,18 @@ def _stop_between_two_years(data_dir, monkeypatch, signum: str, when: str) -> No
             return looked(instance, key)
 
         monkeypatch.setattr(runner, "unfinished_run_of", look_then_signal)
+        progress = None
+    elif when == "as_its_run_returns":
+        # Dagster has put back the handlers it found, gx run not yet its own
+        executed = runner._execute_with_progress
+
+        def execute_then_signal(job, key, *args):
+            result = executed(job, key, *args)
+            if key == "2020":
+                send_once()
+            return result
+
+        monkeypatch.setattr(runner, "_execute_with_progress", execute_then_signal)
         progress = None
     else:
 
@@ -781,3 +803,42 @@ def test_a_failing_steps_cause_is_the_errors_first_line_not_its_advice():
     result = dg.materialize([loads], raise_on_error=False)
     (failure,) = [e for e in result.all_events if e.is_step_failure]
     assert "Out of Memory Error: failed to allocate 16 KiB" in _cause(failure, [])
+
+
+def test_a_progress_reader_that_never_returns_does_not_hold_gx_run(monkeypatch):
+    """The thread that prints a year's progress lines reads the run's events from the
+    instance, and its last look was waited for without a bound: one stuck in that read (a
+    lock held, the storage locked) held `gx run` after the year's run had ended. It is waited
+    for a while, then left (it ends with the process)."""
+    import threading
+    import time
+    from types import SimpleNamespace
+
+    from gx_pipeline.defs import runner
+
+    monkeypatch.setattr(runner, "LAST_PROGRESS_S", 0.5, raising=False)
+    stuck = threading.Event()
+
+    class Instance:
+        def get_records_for_run(self, *args, **kwargs):
+            stuck.wait()  # never returns while the test looks
+            return SimpleNamespace(records=[], cursor=None)
+
+    ran = SimpleNamespace(run=True)
+    job = SimpleNamespace(
+        graph=SimpleNamespace(node_dict={}), execute_in_process=lambda **kwargs: ran
+    )
+    done = []
+
+    def year() -> None:
+        done.append(runner._execute_with_progress(job, "2021", Instance(), print, {}))
+
+    started = time.monotonic()
+    thread = threading.Thread(target=year, daemon=True)
+    thread.start()
+    try:
+        thread.join(10)
+        assert done == [ran], "the run's end waited for the progress reader"
+        assert time.monotonic() - started < 5
+    finally:
+        stuck.set()

@@ -105,6 +105,9 @@ def available_years(root: Path | None = None) -> list[str]:
 #: steps in the run, when it happened as a Unix timestamp)
 Progress = Callable[[str, str, str, int, int, float], None]
 
+#: how long the end of a year's run waits for the progress thread's last look
+LAST_PROGRESS_S = 10.0
+
 _STEP_EVENTS = {
     dg.DagsterEventType.STEP_START: "started",
     dg.DagsterEventType.STEP_SUCCESS: "succeeded",
@@ -169,7 +172,9 @@ def _execute_with_progress(
     finally:
         finished.set()
         if reporter is not None:
-            reporter.join()
+            # its last look is one read of the run's events; a read that never returns (the
+            # storage locked, a lock left held) must not hold gx run: left, it ends with it
+            reporter.join(LAST_PROGRESS_S)
 
 
 def materialize_years(
@@ -405,7 +410,7 @@ def _stop_requested_on(
         # while a run executes, SIGINT's handler is Dagster's interrupt (it maps SIGTERM to it
         # too): a stop signal it does not map ends the run's step as Ctrl-C does
         interrupt = signal.getsignal(signal.SIGINT)
-        if callable(interrupt) and interrupt is not note:
+        if callable(interrupt) and interrupt not in (note, _ignored):
             interrupt(signum, frame)
         else:
             note(signum, frame)
@@ -423,6 +428,11 @@ def _stop_requested_on(
         for s in ours:
             if s not in (signal.SIGINT, signal.SIGTERM):
                 signal.signal(s, hand_over)
+        if signal.SIGINT in signums and signal.SIGINT not in ours:
+            # what Dagster finds for SIGINT, puts back and gives SIGTERM too as the run ends:
+            # with "ignore", a SIGTERM in the moment before ours came back was lost; with a
+            # handler that does nothing, it is still written to the wakeup descriptor
+            signal.signal(signal.SIGINT, _ignored)
         try:
             yield
         finally:
@@ -440,6 +450,11 @@ def _stop_requested_on(
             signal.signal(s, handler)
         for s in set(signums) - set(ours):
             signal.signal(s, signal.SIG_IGN)
+
+
+def _ignored(signum: int, frame: object) -> None:
+    """SIGINT's handler while a run executes in a `gx run` started with it ignored (see
+    _stop_requested_on): ignores it, as "ignore" does, but lets the signal be seen."""
 
 
 def _leave_hung_up_terminal() -> None:

@@ -15,7 +15,9 @@ import contextlib
 import gc
 import hashlib
 import multiprocessing
+import multiprocessing.context
 import multiprocessing.forkserver
+import multiprocessing.process
 import multiprocessing.util
 import os
 import signal
@@ -26,7 +28,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from types import TracebackType
-from typing import BinaryIO, Self
+from typing import Any, BinaryIO, Self
 
 from gx_pipeline.documents import page_kind, word
 from gx_pipeline.machine import available_cores, process_alive
@@ -175,6 +177,8 @@ class PageParser:
         #: why the pages were parsed in this process after all, if they were
         self.fallback: str | None = None
         self._pool: ProcessPoolExecutor | None = None
+        #: every worker process its pools made (see _end_workers)
+        self._made: list[multiprocessing.process.BaseProcess] = []
         #: whether this parser counts among the forkserver's users (see _release_forkserver)
         self._forkserver_used = False
 
@@ -188,16 +192,16 @@ class PageParser:
         trace: TracebackType | None,
     ) -> None:
         pool, self._pool = self._pool, None
-        if pool is not None:
-            if kind is not None:
-                # interrupted (Ctrl-C, SIGTERM) or failed: the chunks in hand are of no use
-                _end_workers(pool)
-            else:
-                try:
-                    pool.shutdown(cancel_futures=True)
-                except BaseException:
-                    _end_workers(pool)
-                    raise
+        ended = False
+        try:
+            if pool is not None and kind is None:
+                pool.shutdown(cancel_futures=True)
+            ended = kind is None
+        finally:
+            if not ended:
+                # interrupted (Ctrl-C, SIGTERM, SIGHUP) or failed, in the parse or in the
+                # shutdown: the chunks in hand are of no use
+                _end_workers(pool, self._made)
         if self._forkserver_used:
             self._forkserver_used = False
             _release_forkserver()
@@ -267,35 +271,91 @@ class PageParser:
             except ValueError as err:  # a platform without it (Windows)
                 raise WorkersUnavailable(f"no forkserver here: {err}") from err
             context.set_forkserver_preload(["gx_pipeline.staging.pool"])
+            if not self._forkserver_used:
+                # counted before the pool starts one: an interrupt during the start still lets
+                # it go as the parser ends
+                with _FORKSERVER_USERS_LOCK:
+                    _FORKSERVER_USERS[0] += 1
+                    self._forkserver_used = True
             pool = ProcessPoolExecutor(
                 self.workers,
-                mp_context=context,
+                mp_context=_Noting(context, self._made),
                 initializer=_start_worker,
                 initargs=(os.getpid(),),
             )
             try:
                 pool.submit(_ready).result()
+                self._pool = pool
             except (BrokenProcessPool, OSError) as err:
-                pool.shutdown(cancel_futures=True)
+                _end_workers(pool, self._made)
                 raise WorkersUnavailable(f"{type(err).__name__}: {err}") from err
-            self._pool = pool
-            if not self._forkserver_used:
-                self._forkserver_used = True
-                with _FORKSERVER_USERS_LOCK:
-                    _FORKSERVER_USERS[0] += 1
+            except BaseException:
+                # interrupted as the workers start (Ctrl-C, SIGTERM, the terminal's SIGHUP):
+                # the pool is not the parser's yet, so its exit would not end it
+                _end_workers(pool, self._made)
+                raise
         return self._pool
 
 
-def _end_workers(pool: ProcessPoolExecutor) -> None:
-    """Kill the pool's workers and let it go without waiting. Waiting for busy workers to
-    finish their chunks, a second interrupt (Ctrl-C twice, SIGTERM twice) broke off the
-    shutdown part-way: the workers, never told to stop, waited for work, and the process
-    waited for them at its exit, for good (after printing its summary)."""
-    workers = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for worker in workers:
-        with contextlib.suppress(OSError, ValueError):
-            worker.kill()
+class _Noting:
+    """A multiprocessing context that notes each process made from it in `made`, and is the
+    context it wraps otherwise. A pool notes its worker only after the worker started, and
+    an interrupt that lands in between (a signal handler raising: Ctrl-C, SIGTERM, SIGHUP)
+    leaves a worker the pool does not know of and so never stops; multiprocessing waits for
+    every child it started at the process's exit, and for that one waited for good."""
+
+    def __init__(self, context: multiprocessing.context.BaseContext, made: list) -> None:
+        self._context = context
+        self._made = made
+
+    def Process(self, *args: Any, **kwargs: Any) -> multiprocessing.process.BaseProcess:
+        # the ones that ended are let go: each holds two descriptors while it is kept (a year
+        # whose pages kill their workers starts a pool per such page)
+        self._made[:] = [made for made in self._made if _running(made)]
+        process = self._context.Process(*args, **kwargs)
+        self._made.append(process)
+        return process
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._context, name)
+
+
+def _end_workers(
+    pool: ProcessPoolExecutor | None, made: list[multiprocessing.process.BaseProcess]
+) -> None:
+    """Kill every worker the parser's pools started that still runs (`made`, see _Noting:
+    also one the pool never noted) and let the pool go without waiting.
+
+    Waiting for busy workers to finish their chunks, a second interrupt (Ctrl-C twice,
+    SIGTERM twice) broke off the shutdown part-way: the workers, never told to stop, waited
+    for work, and the process waited for them at its exit, for good (after printing its
+    summary). The pool's shutdown also wakes its thread, which then ends on the killed
+    workers: Python waits for that thread at the exit too, and one an interrupt kept from
+    being noted for the exit waited for work that never came."""
+    for worker in list(made):
+        if _running(worker):
+            with contextlib.suppress(OSError, ValueError):
+                worker.kill()
+    if pool is not None:
+        # a worker killed as it wrote a result (a chunk's, larger than a pipe holds) left the
+        # pool's thread reading the rest of that message, and Python waits for that thread at
+        # the exit. Its workers gone, this process holds the pipe's last writing end: closed,
+        # the read ends (end of file), the pool counts itself broken and its thread ends (the
+        # shutdown lets go of the queue, so it is taken first)
+        results = getattr(pool, "_result_queue", None)
+        pool.shutdown(wait=False, cancel_futures=True)
+        writer = getattr(results, "_writer", None)
+        if writer is not None:
+            with contextlib.suppress(OSError):
+                writer.close()
+
+
+def _running(process: multiprocessing.process.BaseProcess) -> bool:
+    """Started and not yet seen to end (its exit status not read)."""
+    try:
+        return process.is_alive()
+    except (OSError, ValueError):  # closed
+        return False
 
 
 #: pools of this process that use the forkserver
