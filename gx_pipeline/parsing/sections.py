@@ -16,6 +16,7 @@ import functools
 import itertools
 import statistics
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from gx_pipeline import contract, tally
@@ -4068,96 +4069,163 @@ def _appeal_cells_by_sums(
     if any(v is None for v in values):
         return None
     numbers = [v.value if v is not None else None for v in values]
-    if colspans is not None:
-        if sum(colspans) > 15:
-            return None
-        holding = _appeal_layouts(numbers, len(sequence), colspans)
-    else:
-        holding = _appeal_layouts(numbers, 15)
-    # in the order of fewest columns left empty at the end, then the merged cells' places and
-    # readings: the first way that holds names the cell a column's agreed value comes from
-    holding.sort(key=lambda way: way[0])
-    agreed: list[Token | None | bool] | None = None
-    for _order, widths, one in holding:
-        starts = list(itertools.accumulate(widths, initial=0))[:-1]
-        cells: list[Token | None | bool] = [None] * 15
-        for k, (start, width) in enumerate(zip(starts, widths, strict=True)):
-            for c in range(start, start + width):
-                # one figure of 0 (or blank) for several columns is 0 (blank) in each
-                cells[c] = True if k in one and numbers[k] else sequence[k]
-        if agreed is None:
-            agreed = cells
-            continue
-        for c in range(15):
-            a, b = agreed[c], cells[c]
-            if a is True:
-                continue
-            if b is True or (a is not b and _cell_number(a) != _cell_number(b)):
-                agreed[c] = True
-        if all(a is True for a in agreed):
-            return agreed  # no column left that the ways still to try could agree on
-    return agreed
+    if colspans is not None and sum(colspans) > 15:
+        return None
+    ways = _AppealWays(numbers, colspans)
+    first = ways.first()
+    if first is None:
+        return None
+    widths, one = first
+    starts = list(itertools.accumulate(widths, initial=0))[:-1]
+    cells: list[Token | None | bool] = [None] * 15
+    for k, (start, width) in enumerate(zip(starts, widths, strict=True)):
+        for c in range(start, start + width):
+            # one figure of 0 (or blank) for several columns is 0 (blank) in each
+            cells[c] = True if one[k] and numbers[k] else sequence[k]
+    seen = ways.readings([_cell_number(t) for t in sequence])
+    return [True if _ONE_FIGURE in seen[c] or len(seen[c]) > 1 else cells[c] for c in range(15)]
 
 
-_Layout = tuple[tuple[object, ...], tuple[int, ...], frozenset[int]]
+_State = tuple[int, int, float]  # cells laid out, columns they cover, the open group's sum
+#: what a column reads under a merged cell of a number read as one figure (not True: 1 == True)
+_ONE_FIGURE = object()
 
 
-def _appeal_layouts(
-    numbers: list[float | int | None], columns: int, colspans: list[int] | None = None
-) -> list[_Layout]:
-    """Every way of laying the appeals row's cells over the 15 columns under which each group
-    of five sums to its total (see _appeal_cells_by_sums): (its order, each cell's width, the
-    merged cells read as one figure). Without `colspans` a cell may cover several columns and
-    the last columns may be empty; a group is checked as soon as its five columns are laid
-    out, so a way failing an early group is not followed further (a row four cells short has
-    ~1,400 ways and each merged cell two readings)."""
-    n = len(numbers)
-    missing = columns - n
-    at: list[float | int | None] = [None] * 15
-    found: list[_Layout] = []
+class _AppealWays:
+    """The ways of laying the appeals row's cells over the 15 columns under which each group
+    of five sums to its total (see _appeal_cells_by_sums). Without `colspans` a cell may cover
+    several columns (a merged cell) and the last columns may be empty; a merged cell is read
+    as each column's value or as one figure for them (never over a total). A row four cells
+    short has ~1,400 ways of laying it out, each merged cell read two ways, and with blank
+    groups most of them hold: the ways are not walked one by one but as states (the cells
+    laid out, the columns they cover, the sum of the group being laid out), each group
+    checked as soon as its five columns are laid out."""
 
-    def group_holds(g: int, sums: tuple[float, ...]) -> bool:
-        return abs((at[5 * g + 4] or 0) - sums[g]) <= 1e-9
+    def __init__(self, numbers: list[float | int | None], colspans: list[int] | None) -> None:
+        self.numbers = numbers
+        self.colspans = colspans
+        self.n = len(numbers)
+        if colspans is None:
+            self.ends = range(15, self.n - 1, -1)  # fewest columns left empty first
+        else:
+            self.ends = range(sum(colspans), sum(colspans) - 1, -1)
+        self._ok: dict[tuple[int, int, float, int], bool] = {}
 
-    def place(
-        k: int, col: int, left: int, sums: tuple[float, ...], widths: list[int], one: list[bool]
-    ) -> None:
-        if k == n:
-            if all(group_holds(g, sums) for g in range(3) if 5 * g + 5 > col):
-                merged_one = tuple(o for w, o in zip(widths, one, strict=True) if w > 1)
-                extra = tuple(j for j, w in enumerate(widths) for _ in range(w - 1))
-                ones = frozenset(j for j, o in enumerate(one) if o)
-                found.append(((15 - col, extra, merged_one), tuple(widths), ones))
-            return
-        choices = [colspans[k]] if colspans is not None else range(1, left + 2)
-        for width in choices:
+    def _steps(self, k: int, col: int, s: float) -> Iterator[tuple[int, bool, _State]]:
+        """Each way cell k may be laid out from column `col` with the open group's sum so far
+        `s` that holds the groups it completes: (width, read as one figure, next state),
+        widest first."""
+        if self.colspans is not None:
+            widths: Iterable[int] = (self.colspans[k],)
+        else:
+            widths = range(15 - col - (self.n - k - 1), 0, -1)
+        x = self.numbers[k] or 0
+        for width in widths:
             end = col + width
             if end > 15:
-                break
-            for as_one in (False, True) if width > 1 else (False,):
-                if as_one and (col % 5) + width > 4:
-                    continue  # one figure over a total, or over two kinds of case
-                new = list(sums)
-                if as_one:
-                    new[col // 5] += numbers[k] or 0
-                else:
-                    for c in range(col, end):
-                        at[c] = numbers[k]
-                        if c % 5 != 4:
-                            new[c // 5] += numbers[k] or 0
-                done = tuple(new)
-                if all(group_holds(g, done) for g in range(3) if col < 5 * g + 5 <= end):
-                    widths.append(width)
-                    one.append(as_one)
-                    place(k + 1, end, left - (width - 1), done, widths, one)
-                    widths.pop()
-                    one.pop()
-                if not as_one:
-                    for c in range(col, end):
-                        at[c] = None
+                continue
+            cur, holds = s, True
+            for c in range(col, end):
+                if c % 5 == 0 and c != col:
+                    cur = 0.0
+                if c % 5 != 4:
+                    cur += x
+                elif abs(x - cur) > 1e-9:
+                    holds = False
+                    break
+            if holds:
+                yield width, False, (k + 1, end, cur if end % 5 else 0.0)
+            if width > 1 and (col % 5) + width <= 4:
+                yield width, True, (k + 1, end, s + x)
 
-    place(0, 0, missing if colspans is None else 0, (0.0, 0.0, 0.0), [], [])
-    return found
+    def _holds_to(self, state: _State, end: int) -> bool:
+        """Whether the cells from `state` on can be laid out ending at column `end` (the
+        rest empty) with every group holding."""
+        key = (*state, end)
+        known = self._ok.get(key)
+        if known is None:
+            k, col, s = state
+            if k == self.n:
+                known = col == end and (col == 15 or abs(s) <= 1e-9)
+            else:
+                known = any(
+                    nxt[1] <= end and self._holds_to(nxt, end)
+                    for _w, _one, nxt in self._steps(k, col, s)
+                )
+            self._ok[key] = known
+        return known
+
+    def first(self) -> tuple[list[int], list[bool]] | None:
+        """The first way that holds in the order of fewest columns left empty, then the
+        merged cells' places (the earliest cells widest), then their readings (each cell
+        read as each column's value before as one figure)."""
+        start: _State = (0, 0, 0.0)
+        for end in self.ends:
+            if not self._holds_to(start, end):
+                continue
+            states, widths = {start}, []
+            for k in range(self.n):
+                best: int | None = None
+                following: set[_State] = set()
+                for state in states:
+                    for width, _one, nxt in self._steps(k, state[1], state[2]):
+                        if best is not None and width < best:
+                            continue
+                        if nxt[1] <= end and self._holds_to(nxt, end):
+                            if best is None or width > best:
+                                best, following = width, set()
+                            following.add(nxt)
+                if best is None:  # cannot be: `states` hold to `end`
+                    return None
+                widths.append(best)
+                states = following
+            merged = [k for k, w in enumerate(widths) if w > 1]
+            for reading in itertools.product((False, True), repeat=len(merged)):
+                one = [False] * self.n
+                for k, as_one in zip(merged, reading, strict=True):
+                    one[k] = as_one
+                if self._holds_as(widths, one):
+                    return widths, one
+        return None
+
+    def _holds_as(self, widths: list[int], one: list[bool]) -> bool:
+        """Whether the way of these widths and readings holds."""
+        state: _State = (0, 0, 0.0)
+        for k, width in enumerate(widths):
+            for w, as_one, nxt in self._steps(k, state[1], state[2]):
+                if w == width and as_one == one[k]:
+                    state = nxt
+                    break
+            else:
+                return False
+        _k, col, s = state
+        return col == 15 or abs(s) <= 1e-9
+
+    def readings(self, marks: list[object]) -> list[set[object]]:
+        """What each column reads under the ways that hold: a cell's mark (its number, None
+        for blank or not drawn), _ONE_FIGURE under a merged cell of a number read as one."""
+        seen: list[set[object]] = [set() for _ in range(15)]
+        for end in self.ends:
+            start: _State = (0, 0, 0.0)
+            if not self._holds_to(start, end):
+                continue
+            states, done = [start], {start}
+            while states:
+                k, col, s = states.pop()
+                if k == self.n:
+                    for c in range(col, 15):
+                        seen[c].add(None)
+                    continue
+                for width, as_one, nxt in self._steps(k, col, s):
+                    if nxt[1] > end or not self._holds_to(nxt, end):
+                        continue
+                    mark = _ONE_FIGURE if as_one and self.numbers[k] else marks[k]
+                    for c in range(col, col + width):
+                        seen[c].add(mark)
+                    if nxt not in done:
+                        done.add(nxt)
+                        states.append(nxt)
+        return seen
 
 
 def _cell_number(tok: Token | None | bool) -> object:
