@@ -91,8 +91,8 @@ def _process_of(
     return None, None
 
 
-#: runs that may still touch a year's staging folder
-_UNFINISHED = [dg.DagsterRunStatus.QUEUED, *_IN_FLIGHT]
+#: runs that have not ended: queued, or in flight (they may still touch a year's staging folder)
+UNFINISHED = [dg.DagsterRunStatus.QUEUED, *_IN_FLIGHT]
 
 
 class YearTaken(dg.Failure):
@@ -114,7 +114,7 @@ def leave_year_to_an_earlier_run(context: dg.AssetExecutionContext, year: int) -
 
     def earlier() -> list[dg.DagsterRun]:
         records = instance.get_run_records(
-            filters=dg.RunsFilter(statuses=_UNFINISHED, tags={"dagster/partition": str(year)})
+            filters=dg.RunsFilter(statuses=UNFINISHED, tags={"dagster/partition": str(year)})
         )
         return [
             r.dagster_run

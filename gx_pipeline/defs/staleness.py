@@ -47,6 +47,7 @@ from gx_pipeline.defs.assets import (
     raw_report_inventory,
     validated_frames,
 )
+from gx_pipeline.defs.liveness import UNFINISHED
 from gx_pipeline.defs.partitions import yearly_partitions
 from gx_pipeline.staging.inventory import has_pages, last_change, year_look
 from gx_pipeline.warehouse import entries_by_year
@@ -70,15 +71,6 @@ WAREHOUSE = gx_warehouse.key
 #: the assets whose code version is PARSER_VERSION
 PARSER_ASSETS = (parsed_reports.key, validated_frames.key, gx_warehouse.key)
 YEARLY_ASSETS = (INVENTORY, *PARSER_ASSETS)
-
-#: runs that have not finished: while one exists the automation waits
-UNFINISHED = [
-    dg.DagsterRunStatus.QUEUED,
-    dg.DagsterRunStatus.NOT_STARTED,
-    dg.DagsterRunStatus.STARTING,
-    dg.DagsterRunStatus.STARTED,
-    dg.DagsterRunStatus.CANCELING,
-]
 
 
 @dataclass(frozen=True)
