@@ -51,7 +51,7 @@ from gx_pipeline.defs.staleness import (
 from gx_pipeline.diskspace import explain_text
 from gx_pipeline.documents.word import end_orphaned_conversions
 from gx_pipeline.staging.parts import discard_year
-from gx_pipeline.warehouse import copies_left_behind
+from gx_pipeline.warehouse import copies_left_behind, entries_by_year
 
 SUMMARY_SQL = """
 select
@@ -760,23 +760,8 @@ def year_status(
 def loaded_years(database: Path) -> list[str]:
     """The report years (partition keys) the published warehouse holds entries of, read-only;
     [] when it cannot be read."""
-    if not Path(database).is_file():
-        return []
-    try:
-        conn = duckdb.connect(str(database), read_only=True)
-    except duckdb.Error:
-        return []
-    try:
-        held = conn.execute(
-            "select distinct report_year from dim_report "
-            "union select distinct report_year from quarantine"
-        ).fetchall()
-    except duckdb.Error:
-        return []  # no tables yet
-    finally:
-        conn.close()
-    keys = yearly_partitions.get_partition_keys()
-    return [k for k in keys if int(k) in {y for (y,) in held}]
+    held = entries_by_year(Path(database)) or {}
+    return [k for k in yearly_partitions.get_partition_keys() if int(k) in held]
 
 
 def format_status(rows: list[YearStatus]) -> str:
