@@ -175,3 +175,13 @@ def test_the_shares_decide_between_warn_and_error(reports, failing, review, seve
     verdict = judge(summary)
     assert verdict.severe is severe
     assert verdict.passed is (failing == 0 and not severe)
+
+
+def test_a_year_of_no_report_is_not_passed():
+    # every entry of the year quarantined (only empty pages, scans, prose): nothing was checked,
+    # which is no pass ("no report of 0 contradicts itself" read as ok)
+    from gx_pipeline.warehouse.tally_check import TallySummary, judge
+
+    verdict = judge(TallySummary(0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+    assert (verdict.passed, verdict.severe) == (False, False)
+    assert verdict.description.startswith("no report of the year was loaded")

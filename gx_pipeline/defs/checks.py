@@ -5,6 +5,7 @@ The identities are evaluated per report while the year is staged and written wit
 bounded memory, at most 200 failing rows listed) and says what they mean:
 
 - no report contradicts itself: passed;
+- no report was loaded, every entry quarantined: WARN (nothing was checked);
 - some do (the agencies' own mistakes, kept in the facts as published and flagged in
   tally_results): failed with severity WARN, the run stays green;
 - the pipeline failed (a report with cells but no tally, counts that disagree, or a share of

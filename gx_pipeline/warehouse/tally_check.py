@@ -35,6 +35,12 @@ MIN_REPORTS_FOR_SHARES = 10
 MAX_LISTED = 200
 
 
+_NO_REPORT = (
+    "no report of the year was loaded, so no identity was checked (quarantine says why each "
+    "entry of the year's folder was not read)"
+)
+
+
 @dataclass(frozen=True)
 class TallySummary:
     """The year's tally in counts (sql/queries/tally_summary.sql)."""
@@ -99,6 +105,10 @@ def judge(s: TallySummary, limits: Thresholds = Thresholds()) -> Verdict:
     )
     if broken:
         return Verdict(False, True, f"{found}; the year failed: " + "; ".join(broken))
+    if not s.reports:
+        # every entry quarantined: nothing was checked, which is no pass (WARN: a year of
+        # scanned or withdrawn pages is possible; the quarantine table says why each was not read)
+        return Verdict(False, False, _NO_REPORT)
     return Verdict(s.failing_reports == 0, False, found)
 
 
