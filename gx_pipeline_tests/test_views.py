@@ -304,6 +304,21 @@ def test_quality_summary_is_written_with_the_tally_results(conn):
     )
 
 
+def test_a_report_no_identity_applies_to_is_not_called_consistent():
+    # a page cut off before sections 三 and 四 (only its section 二 read): no identity was
+    # evaluated, which is no evidence of consistency
+    conn = duckdb.connect()
+    cells = [Cell("proactive", "rules", "issued", 2.0, "2", 1, 3, 2)]
+    _load(conn, 2023, [_loaded("f" * 64, 2023, "某局", cells)])
+    assert conn.execute(
+        "select tally_passed, tally_failed, tally_not_assessable, verdict from report_quality"
+    ).fetchone() == (0, 0, 0, "nothing to check")
+    from gx_pipeline.warehouse.release import _QUALITY_SQL
+
+    row = conn.execute(_QUALITY_SQL).df().iloc[0]
+    assert (row["consistent"], row["nothing_to_check"]) == (0, 1)
+
+
 def _review(**outcomes: float | None) -> duckdb.DuckDBPyConnection:
     conn = duckdb.connect()
     cells = [Cell("appeals", "review", c, v) for c, v in outcomes.items()]

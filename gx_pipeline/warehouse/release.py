@@ -425,6 +425,7 @@ def _write_quality(
             (
                 f"- tally: {row['consistent']} consistent, {row['not_fully_assessable']} not fully "
                 f"assessable, {row['contradicts_itself']} contradict themselves, "
+                f"{row['nothing_to_check']} with nothing to check (no cell of section 三 or 四), "
                 f"{row['not_checked']} not checked"
             ),
             (

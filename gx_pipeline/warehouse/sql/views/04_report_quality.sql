@@ -20,6 +20,8 @@ select
         when d.tally_passed is null then 'not checked'
         when d.tally_failed > 0 then 'contradicts itself'
         when d.tally_not_assessable > 0 then 'not fully assessable'
+        -- no identity applies (no cell of section 三 or 四 on the page): nothing was checked
+        when d.tally_passed = 0 then 'nothing to check'
         else 'consistent'
     end as verdict,
     (select string_agg(t.identity || ' ' || t.subject, ', ' order by t.identity, t.subject)
@@ -58,7 +60,7 @@ left join (
     where in_force and action = 'correct' and not needs_second_look
     group by report_id_now
 ) k using (report_id);
-comment on view report_quality is 'One row per report: parser problems, the tally check''s verdict and the review of its flags (flag_reviews). verdict: not checked (the check has not run) | contradicts itself (an identity fails with every cell present) | not fully assessable (no failure, but an identity is broken where a cell is blank) | consistent.';
+comment on view report_quality is 'One row per report: parser problems, the tally check''s verdict and the review of its flags (flag_reviews). verdict: not checked (the check has not run) | contradicts itself (an identity fails with every cell present) | not fully assessable (no failure, but an identity is broken where a cell is blank) | nothing to check (no identity applies: the page has no cell of section 三 or 四, e.g. cut off before them) | consistent (every identity evaluated holds).';
 comment on column report_quality.report_id is 'The report (dim_report.report_id).';
 comment on column report_quality.report_year is 'Report year.';
 comment on column report_quality.agency is 'Publishing agency.';
@@ -73,7 +75,7 @@ comment on column report_quality.incomplete_sections is 'Sections not found comp
 comment on column report_quality.tally_passed is 'Identities that hold; null = not checked.';
 comment on column report_quality.tally_failed is 'Identities broken with every operand present; null = not checked.';
 comment on column report_quality.tally_not_assessable is 'Identities broken where an operand is blank; null = not checked.';
-comment on column report_quality.verdict is 'not checked | contradicts itself | not fully assessable | consistent.';
+comment on column report_quality.verdict is 'not checked | contradicts itself | not fully assessable | nothing to check | consistent.';
 comment on column report_quality.failed_identities is 'The failing identities as "identity subject", comma separated; null when none fails.';
 comment on column report_quality.flags_raised is 'Flags raised on the report (review_flags: trust reasons, failing identities, quality flags).';
 comment on column report_quality.open_flags is 'Flags no reviewer has decided on yet.';
