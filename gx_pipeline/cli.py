@@ -42,15 +42,29 @@ def _parse_lines(files: Sequence[str]) -> Iterator[tuple[dict, bool]]:
             record = report.to_json()
             trust = assess(report)
         except ParseError as exc:
-            yield _error_record(name, exc.reason, NEEDS_REVIEW, UNREADABLE), False
+            yield _named(_error_record(name, exc.reason, NEEDS_REVIEW, UNREADABLE), name), False
             continue
         except Exception as exc:  # noqa: BLE001 - one page must never end the batch
             reason = f"the parser failed on this file: {exc!r}"
-            yield _error_record(name, reason, NEEDS_REVIEW, UNREADABLE), False
+            yield _named(_error_record(name, reason, NEEDS_REVIEW, UNREADABLE), name), False
             continue
         record["trust"] = trust.status
         record["trust_reasons"] = list(trust.reasons)
-        yield record, True
+        yield _named(record, name), True
+
+
+def _named(record: dict, name: str) -> dict:
+    """`source` as dim_report.source writes a file name: one that is not UTF-8 (unzip's GBK
+    names) percent-encoded and said so in `problems`, never its raw bytes in the line, which
+    is then no UTF-8 and no JSON a reader takes as it is."""
+    from gx_pipeline.staging.inventory import name_note, safe_name
+
+    raw = os.fsencode(Path(name).name)
+    source, encoded = safe_name(raw)
+    if encoded:
+        record["source"] = source
+        record["problems"] = [*record["problems"], name_note(raw)]
+    return record
 
 
 def _error_record(name: str, reason: str, status: str, code: str) -> dict:

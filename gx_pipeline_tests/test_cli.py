@@ -1,6 +1,8 @@
 """`gx fetch`, `gx export` and `gx dictionary` hand their arguments to the modules' own parsers."""
 
 import hashlib
+import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -125,3 +127,24 @@ def test_a_broken_pipe_that_is_not_stdout_is_not_hidden(monkeypatch):
     monkeypatch.setitem(cli.PASSTHROUGH, "fetch", (broken, "test"))
     with pytest.raises(BrokenPipeError):
         cli.main(["fetch"])
+
+
+def test_gx_parse_writes_a_file_name_that_is_not_utf8_as_the_warehouse_does(tmp_path: Path):
+    # a name unzip made of a Chinese Windows archive (GBK bytes): the line must stay valid UTF-8
+    # JSON (it carried the raw bytes, which json readers replace or refuse), the name given back
+    # by unquote_to_bytes as in dim_report.source
+    from urllib.parse import unquote_to_bytes
+
+    name = b"\xd6\xd0\xce\xc4-report.html"
+    (tmp_path / os.fsdecode(name)).write_bytes(SEED.read_bytes())
+    (tmp_path / os.fsdecode(b"\xd6\xd0-empty.html")).write_bytes(b"")
+    out = subprocess.run(
+        [sys.executable, "-m", "gx_pipeline.cli", "parse", *sorted(map(str, tmp_path.iterdir()))],
+        capture_output=True,
+        check=False,
+    )
+    lines = [json.loads(line.decode("utf-8")) for line in out.stdout.splitlines()]
+    by_name = {unquote_to_bytes(r["source"]): r for r in lines}
+    assert set(by_name) == {name, b"\xd6\xd0-empty.html"}
+    assert "中文-report.html" in by_name[name]["problems"][-1]
+    assert by_name[b"\xd6\xd0-empty.html"]["error"] == "the file is empty"

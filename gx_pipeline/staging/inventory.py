@@ -100,7 +100,7 @@ def safe_name(name: bytes) -> tuple[str, bool]:
 _SAFE_ASCII = "".join(chr(c) for c in range(0x20, 0x7F) if chr(c) not in "%")
 
 
-def _name_note(name: bytes) -> str:
+def name_note(name: bytes) -> str:
     note = (
         "file name: not valid UTF-8; `source` holds it percent-encoded "
         "(urllib.parse.unquote_to_bytes gives the bytes back)"
@@ -175,7 +175,7 @@ def _step(
     """The entry `name` of `folder`, or the steps of the folder `name` when it is walked."""
     text, encoded = safe_name(name)
     here = f"{source}/{text}"
-    here_note = _name_note(name) if encoded else note
+    here_note = name_note(name) if encoded else note
     item = os.path.join(folder, name)
     path = Path(os.fsdecode(item))
     try:
