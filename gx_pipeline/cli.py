@@ -27,7 +27,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from gx_pipeline.parsing import ParseError, parse_file
+from gx_pipeline.parsing import ParseError, parse_bytes, parse_file
 
 
 def _parse_lines(files: Sequence[str]) -> Iterator[tuple[dict, bool]]:
@@ -38,7 +38,8 @@ def _parse_lines(files: Sequence[str]) -> Iterator[tuple[dict, bool]]:
 
     for name in files:
         try:
-            report = parse_file(name)
+            # `-` is the standard input, as for cat: `curl … | gx parse -`
+            report = parse_bytes(sys.stdin.buffer.read(), name) if name == "-" else parse_file(name)
             record = report.to_json()
             trust = assess(report)
         except ParseError as exc:
@@ -271,7 +272,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("parse", help="parse report pages into the contract's JSON, one line each")
-    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("files", nargs="+", metavar="FILE", help="a page's file; - reads standard input")
     p.set_defaults(func=cmd_parse)
 
     p = sub.add_parser("sample", help="write generated report pages with their truth")

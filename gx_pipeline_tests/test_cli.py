@@ -148,3 +148,17 @@ def test_gx_parse_writes_a_file_name_that_is_not_utf8_as_the_warehouse_does(tmp_
     assert set(by_name) == {name, b"\xd6\xd0-empty.html"}
     assert "中文-report.html" in by_name[name]["problems"][-1]
     assert by_name[b"\xd6\xd0-empty.html"]["error"] == "the file is empty"
+
+
+def test_gx_parse_reads_a_dash_as_the_standard_input():
+    # `curl … | gx parse -`: the dash was taken as a file name ("No such file or directory")
+    out = subprocess.run(
+        [sys.executable, "-m", "gx_pipeline.cli", "parse", "-"],
+        input=SEED.read_bytes(),
+        capture_output=True,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    (record,) = [json.loads(line) for line in out.stdout.splitlines()]
+    assert record["source"] == "-"
+    assert record["year"] == 2020 and record["cells"]
