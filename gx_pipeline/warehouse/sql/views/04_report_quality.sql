@@ -60,7 +60,7 @@ left join (
     where in_force and action = 'correct' and not needs_second_look
     group by report_id_now
 ) k using (report_id);
-comment on view report_quality is 'One row per report: parser problems, the tally check''s verdict and the review of its flags (flag_reviews). verdict: not checked (the check has not run) | contradicts itself (an identity fails with every cell present) | not fully assessable (no failure, but an identity is broken where a cell is blank) | nothing to check (no identity applies: the page has no cell of section 三 or 四, e.g. cut off before them) | consistent (every identity evaluated holds).';
+comment on view report_quality is 'One row per report: parser problems, the tally check''s verdict and the review of its flags (flag_reviews). verdict: not checked (the check has not run) | contradicts itself (an identity fails with every cell present) | not fully assessable (no failure, but an identity is broken where a cell is blank) | nothing to check (no identity applies: the page has no cell of section 三 or 四, e.g. cut off before them) | consistent (every identity evaluated holds; the contract counts a blank or absent cell as 0, so rows missing from a cut-off page hold trivially: incomplete_sections says which sections are not whole).';
 comment on column report_quality.report_id is 'The report (dim_report.report_id).';
 comment on column report_quality.report_year is 'Report year.';
 comment on column report_quality.agency is 'Publishing agency.';
