@@ -843,3 +843,15 @@ def test_a_progress_reader_that_never_returns_does_not_hold_gx_run(monkeypatch):
         assert time.monotonic() - started < 5
     finally:
         stuck.set()
+
+
+def test_a_year_folder_named_with_a_line_break_is_not_said_to_have_a_space():
+    from gx_pipeline.defs.runner import _not_a_year
+
+    keys = ["2021", "2022"]
+    assert _not_a_year("2021 ", keys).startswith(
+        "the folder of report year 2021 written with a space"
+    )
+    said = _not_a_year("2021\n", keys)
+    assert said.startswith("the folder of report year 2021 written with a line break"), said
+    assert "written with a tab" in _not_a_year("\t2022", keys)

@@ -614,7 +614,7 @@ def outside_year_folders(raw_dir: Path) -> str:
 def _not_a_year(name: str, keys: list[str]) -> str:
     plain = unicodedata.normalize("NFKC", name).strip()
     if plain in keys and plain != name:
-        how = "full-width digits" if plain != name.strip() else "a space"
+        how = "full-width digits" if plain != name.strip() else _white_space(name)
         return f"the folder of report year {plain} written with {how}: rename it {plain}"
     if re.fullmatch(r"[0-9]{4}", plain):
         return (
@@ -622,6 +622,13 @@ def _not_a_year(name: str, keys: list[str]) -> str:
             "years of the 2019 regulation to the last complete one"
         )
     return "not a report year's folder: pages go in data/raw/<report year>/"
+
+
+def _white_space(name: str) -> str:
+    """What surrounds a year's digits in a folder name: a line break or a tab is no space."""
+    if "\n" in name or "\r" in name:
+        return "a line break"
+    return "a tab" if "\t" in name else "a space"
 
 
 def _entries_under(folder: Path) -> str:
