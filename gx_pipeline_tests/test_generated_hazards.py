@@ -2419,3 +2419,28 @@ def test_a_head_title_naming_another_agency_is_not_the_report_s_agency(page: str
         assert (got.agency, got.year) == (m.agency, year), (template, year)
         assert "metadata_guessed" in got.flags, (template, year)
         assert _differences(got, doc, values) == {}, (template, year)
+
+
+# --- a Traditional Chinese mirror in Big5 that declares no charset ---------------------------
+
+
+def test_a_big5_page_without_a_charset_is_read_as_big5():
+    """A mirror's page in Traditional Chinese saved in Big5 with no <meta charset> (nor one
+    the server sent: the file alone is what the pipeline has): read as GB18030 its bytes are
+    other characters, none of a report's words, and the page was taken for no report at all
+    ("no tables"), its encoding never named."""
+    import re
+
+    import opencc
+
+    s2t = opencc.OpenCC("s2t")
+    for k, (template, year) in enumerate(FORMATS):
+        rng = random.Random(f"big5:{k}")
+        doc, _ = _document(rng, template, year)
+        page = s2t.convert(render_html.trs_page(doc, rng))
+        page = re.sub(r"<meta[^>]*charset[^>]*>", "", page, flags=re.IGNORECASE)
+        as_utf8 = parse_bytes(page.encode("utf-8"), "page.html")
+        got = parse_bytes(page.encode("big5", errors="xmlcharrefreplace"), "page.html")
+        assert got.cells == as_utf8.cells and as_utf8.cells
+        assert (got.agency, got.year) == (as_utf8.agency, as_utf8.year)
+        assert any("Big5" in p for p in got.problems), got.problems

@@ -108,6 +108,12 @@ def decode(data: bytes, source: str) -> Decoded:
             continue
         if enc != "gb18030" and _fewer_chinese(text, data):
             continue  # the declared charset decodes the bytes, but GB18030 reads them as Chinese
+        if enc == "gb18030" and (big5 := _big5_instead(text, data)) is not None:
+            said = (
+                "page: the bytes are Big5 (a Traditional Chinese page), not GB: read as GB18030 "
+                "they hold none of a report's words; decoded as Big5 (cp950)"
+            )
+            return _checked(big5, "cp950", declared, source, (said,), data=data)
         return _checked(text, enc, declared, source, data=_ascii_based(enc, data))
     # Neither decodes cleanly: take whichever loses fewer characters and say so.
     decoded = {enc: data.decode(enc, errors="replace") for enc in ("utf-8", "gb18030")}
@@ -156,6 +162,27 @@ def _fewer_chinese(text: str, data: bytes) -> bool:
     except UnicodeError:
         return False
     return sum(map(other.count, _COMMON_CHINESE)) > 2 * sum(map(text.count, _COMMON_CHINESE))
+
+
+#: the words every report has, in Traditional characters too (信息公開, 申請, 總計 …)
+_COMMON_EITHER = _COMMON_CHINESE + "開報請況總計資訊"
+
+
+def _big5_instead(gb_text: str, data: bytes) -> str | None:
+    """The bytes as Big5 (cp950), when they are a Traditional Chinese page in Big5 that declares
+    no charset (or a wrong one): read as GB18030, Big5 bytes are other characters and the text
+    has none of a report's words (not even 信息, in every report's title); read as Big5 it
+    has them. None for any other page (a GB page has 信息: one search, no second decoding)."""
+    if "信息" in gb_text or "資訊" in gb_text:
+        return None
+    try:
+        text = data.decode("cp950")
+    except UnicodeDecodeError:
+        return None
+    found = sum(map(text.count, _COMMON_EITHER))
+    if found < 20 or found <= 2 * sum(map(gb_text.count, _COMMON_EITHER)):
+        return None
+    return text
 
 
 def _ascii_based(encoding: str, data: bytes) -> bytes | None:
