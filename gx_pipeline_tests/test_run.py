@@ -855,3 +855,19 @@ def test_a_year_folder_named_with_a_line_break_is_not_said_to_have_a_space():
     said = _not_a_year("2021\n", keys)
     assert said.startswith("the folder of report year 2021 written with a line break"), said
     assert "written with a tab" in _not_a_year("\t2022", keys)
+
+
+def test_an_entry_of_raw_whose_name_is_not_utf8_is_named_as_dim_report_names_files(tmp_path):
+    # unzip's GBK names: shown percent-encoded as in dim_report.source ('%D6%D0'), not as
+    # Python's escapes of undecodable bytes ('\udcd6\udcd0'), which no tool gives back
+    import os
+
+    from gx_pipeline.defs.runner import outside_year_folders
+
+    raw = tmp_path / "raw"
+    (raw / os.fsdecode(b"\xd6\xd0")).mkdir(parents=True)
+    (raw / os.fsdecode(b"\xd6\xd0.html")).write_bytes(SEED.read_bytes())
+    said = outside_year_folders(raw)
+    assert "'%D6%D0': not a report year's folder" in said, said
+    assert "'%D6%D0.html': a file outside the year folders" in said, said
+    assert "\\udc" not in said

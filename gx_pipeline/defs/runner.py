@@ -50,6 +50,7 @@ from gx_pipeline.defs.staleness import (
 )
 from gx_pipeline.diskspace import explain_text
 from gx_pipeline.documents.word import end_orphaned_conversions
+from gx_pipeline.staging.inventory import safe_name
 from gx_pipeline.staging.parts import discard_year
 from gx_pipeline.warehouse import copies_left_behind, entries_by_year
 
@@ -600,11 +601,13 @@ def outside_year_folders(raw_dir: Path) -> str:
         if name in keys:
             continue
         path = raw_dir / name
+        # a name that is not UTF-8 percent-encoded, as dim_report.source writes it
+        shown = safe_name(os.fsencode(name))[0]
         if not path.is_dir():
             why = "a file outside the year folders: move it into data/raw/<its report year>/"
-            lines.append(f"  {name!r}: {why}")
+            lines.append(f"  {shown!r}: {why}")
             continue
-        lines.append(f"  {name!r}: {_not_a_year(name, keys)} ({_entries_under(path)})")
+        lines.append(f"  {shown!r}: {_not_a_year(name, keys)} ({_entries_under(path)})")
     if not lines:
         return ""
     head = f"not loaded: {raw_dir} holds what is not the folder of a report year:"
