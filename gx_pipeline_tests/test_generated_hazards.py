@@ -1841,6 +1841,61 @@ def test_a_copy_of_a_value_merged_down_a_column_gives_the_rows_under_it_no_numbe
         assert _wrong_beside_merged(got, doc, values) == {}, (template, year, col)
 
 
+def _merged_over_blank_rows(rng: random.Random, template: str, year: int):
+    """A page whose requests table merges one value down a column over two to four rows whose
+    other cells are all blank (a lone figure, 0 or more, in each of them), and the keys of the
+    positions the merged cell covers."""
+    doc, values = _document(rng, template, year)
+    col = rng.choice([c.code for c in contract.REQUEST_COLUMNS])
+    number = str(rng.choice((0, 0, 1, 2, 7, 15)))
+    covered: set[tuple[str, str, str]] = set()
+
+    def merge(table: Table) -> Table:
+        rows = [list(r) for r in table.rows]
+        keyed = [i for i, r in enumerate(rows) if any(c.key and c.key[2] == col for c in r)]
+        runs = [
+            (i, length)
+            for i in keyed
+            for length in (2, 3, 4)
+            if all(i + d in keyed for d in range(length))
+        ]
+        top, length = rng.choice(runs)
+        for i in range(top, top + length):
+            for k, c in enumerate(rows[i]):
+                if c.key is not None:
+                    text = number if c.key[2] == col else ""
+                    values[c.key] = int(text) if text else None
+                    rows[i][k] = replace(c, text=text)
+        for i in range(top + 1, top + length):
+            k = next(k for k, c in enumerate(rows[i]) if c.key and c.key[2] == col)
+            covered.add(rows[i][k].key)
+            del rows[i][k]
+        k = next(k for k, c in enumerate(rows[top]) if c.key and c.key[2] == col)
+        rows[top][k] = replace(rows[top][k], rowspan=length)
+        return replace(table, rows=tuple(tuple(r) for r in rows))
+
+    return _requests_table(doc, merge), values, covered
+
+
+def test_a_copy_of_a_value_merged_down_over_blank_rows_reads_no_covered_position_as_blank():
+    """A value merged down a column over rows whose other cells are all blank: the copy writes
+    each row under it a cell short with no number in it (`2.重复申请 | | | | | | | |||`). Such
+    a row was read as blank in every column, the covered position too, where the page had the
+    merged number, with no flag. Which position the merged cell covers is not told by the row:
+    a column whose cell in the row above is blank is blank either way; one where that row shows
+    a number is not read, and the page says so."""
+    for k, (template, year) in enumerate(FORMATS * 8):
+        rng = random.Random(f"merged-over-blanks:{k}")
+        doc, values, covered = _merged_over_blank_rows(rng, template, year)
+        got = parse_bytes(render_text.pipe_rows(doc, rng).encode("utf-8"), "page.txt")
+        assert _wrong_beside_merged(got, doc, values) == {}, (template, year)
+        read = {(c.section, c.row, c.col): c.value for c in got.cells}
+        for key in covered:
+            assert read.get(key, values[key]) == values[key], (template, year, key)
+        if any(values[key] is not None and key not in read for key in covered):
+            assert "cells_unplaced" in got.flags, (template, year)
+
+
 def test_an_html_row_a_cell_short_is_read_as_ending_empty_only_where_that_is_certain():
     """In an HTML table whose exporter dropped every span, a requests row short of cells was
     read as ending in cells the page does not draw (empty). A value merged down a column (or
@@ -2393,6 +2448,29 @@ def test_a_lone_number_read_as_a_blank_row_s_in_a_copy_is_said_as_a_guess(render
         rng = random.Random(f"page-row-copy:{rendering}:{k}")
         doc, values = _page_number_row_document(rng, template, year)
         got = _read(doc, rendering, rng)
+        assert _wrong(got, doc, values) == {} or "positional_row" in got.flags, (template, year)
+
+
+_ROW_A_LINE_COPIES = {
+    "spaced": lambda doc, rng: render_text.spaced_rows(doc, rng),
+    "flipbook": lambda doc, rng: render_text.flipbook(doc, rng),
+}
+
+
+@pytest.mark.parametrize("rendering", sorted(_ROW_A_LINE_COPIES))
+def test_a_lone_number_line_after_a_blank_row_s_label_in_a_row_a_line_copy_is_a_guess(
+    rendering: str,
+):
+    """A two-space copy or a flipbook writes each row on one line, its label and its numbers
+    (`行政处罚  0`), and a row whose cells are blank as its label alone. A page number kept as
+    a bare line (`12`) right after such a label read as that row's number on the next line,
+    with no flag: the copy does not tell the two apart. Taken as the row's, the page says it
+    was a guess (positional_row)."""
+    for k, (template, year) in enumerate(FORMATS * 6):
+        rng = random.Random(f"page-row-line-copy:{rendering}:{k}")
+        doc, values = _page_number_row_document(rng, template, year)
+        text = _ROW_A_LINE_COPIES[rendering](doc, rng)
+        got = parse_bytes(text.encode("utf-8"), "page.txt")
         assert _wrong(got, doc, values) == {} or "positional_row" in got.flags, (template, year)
 
 

@@ -1267,6 +1267,10 @@ def _table(
         _unread_order_guessed(header or [], withheld, guess, problems)
     said_positions = False
     said_orders: set[int] = set()  # proactive blocks whose header's order of columns was said
+    # a copy that writes each row on one line, its label and its numbers separated by spaces
+    # (a flipbook, a two-space copy, text laid out in columns): a row whose cells are blank is
+    # its label alone
+    row_a_line = any(t.spaced or t.x is not None for r in by_code.values() for t in r.values)
     for trow in template_rows:
         r = by_code.get(trow.code)
         if trow.code in rows_withheld:
@@ -1279,6 +1283,14 @@ def _table(
         n = len(trow.columns)
         columns = drawn or trow.columns
         vals = r.values
+        if row_a_line and len(vals) == 1 and vals[0].kind == LINE and vals[0].text.isdigit():
+            # a bare whole number, as a page number is (537万元 is none)
+            problems.flag(
+                codes.POSITIONAL_ROW,
+                f"{section}.{trow.code}: the row's number ({vals[0].text}) stands alone on the "
+                "line after its label, where the copy writes each row's numbers on its label's "
+                "line: it may as well be a page number the copy kept after a row left blank",
+            )
         if section == "proactive" and vals:
             headers = tuple((block_headers or {}).get(r.block, []))
             columns = _proactive_drawn(trow.columns, headers)
@@ -1385,6 +1397,31 @@ def _table(
                 "sixth, two value cells were merged on the page; which column each belongs to is "
                 "not known, so none is read",
             )
+            continue
+        if section == "requests" and _blank_row_a_cell_short(vals, r.padded, n, by_code):
+            # a value merged down a column from the row above covers one of its cells: in a
+            # column where that row is blank the merged cell is blank too, so every column is
+            # blank either way but those where that row shows a number
+            above = _row_above(r, by_code, n)
+            held = [
+                col.code
+                for col, tok in zip(columns, above.values if above else vals, strict=False)
+                if above is None or not _blank(tok)
+            ]
+            if held:
+                complete = False
+                problems.flag(
+                    codes.CELLS_UNPLACED,
+                    f"requests.{trow.code}: {n - 1} empty cells before the row's fillers; the "
+                    "table's rows write a space before their fillers, so the row is a cell "
+                    "short: a value merged down a column from the row above covers one of its "
+                    f"cells, which the row does not tell; {', '.join(held)} (a number in the "
+                    "row above) not read, the rest blank either way",
+                )
+            blank = vals[0]._replace(text="", td=None)
+            for col in columns:
+                if col.code not in held:
+                    cells.append(_cell(section, trow.code, col.code, blank, None, problems))
             continue
         if (
             section == "requests"
@@ -1905,12 +1942,63 @@ def _space_before_fillers(vals: list[Token], padded: int, n: int, rows: dict[str
     if len(vals) != n or not padded or vals[-1].table != 0 or labels.norm(vals[-1].text):
         return False
     if not any(labels.norm(t.text) for t in vals):
-        return False  # no number: every cell is empty whichever the fillers are
+        return False  # no number: _blank_row_a_cell_short
+    return _writes_space_before_fillers(rows, vals, n)
+
+
+def _blank_row_a_cell_short(
+    vals: list[Token], padded: int, n: int, rows: dict[str, RawRow]
+) -> bool:
+    """Whether a requests row of a pipe copy with no number in it is a cell short: n empty
+    cells before its fillers, the last of them the space before the fillers, in a table whose
+    rows write that space (_space_before_fillers). Read in order, the position a value merged
+    down from the row above covers stood as a blank cell."""
+    if len(vals) != n or not padded or vals[-1].table != 0:
+        return False
+    if any(labels.norm(t.text) for t in vals):
+        return False
+    return _writes_space_before_fillers(rows, vals, n)
+
+
+def _writes_space_before_fillers(rows: dict[str, RawRow], vals: list[Token], n: int) -> bool:
+    """Whether another row of the table closed by fillers shows n cells and the empty field of
+    the space before its fillers after them (`| 3 | 1 | 4 | ||`)."""
     return any(
         r.padded and len(r.values) == n + 1 and not labels.norm(r.values[-1].text)
         for r in rows.values()
         if r.values is not vals
     )
+
+
+def _row_above(row: RawRow, rows: dict[str, RawRow], n: int) -> RawRow | None:
+    """In a pipe copy, the nearest row above `row` that shows all n cells, where the rows
+    between them are a cell short too and blank (under the same merged cell); None where the
+    row above is neither."""
+    line = row.values[0].tr or 0
+    above = sorted(
+        (
+            r
+            for r in rows.values()
+            if r.values and r.values[0].table == 0 and (r.values[0].tr or 0) < line
+        ),
+        key=lambda r: r.values[0].tr or 0,
+    )
+    for r in reversed(above):
+        if (len(r.values) == n + 1 and not labels.norm(r.values[-1].text)) or (
+            len(r.values) == n and not r.padded
+        ):
+            return r
+        if not (len(r.values) == n and r.padded) or any(labels.norm(t.text) for t in r.values):
+            # a row a cell short with a figure in it may be where another merged cell begins,
+            # in a column it does not tell
+            return None
+    return None
+
+
+def _blank(tok: Token) -> bool:
+    """Whether a cell is empty or a mark for empty (—, /, 无)."""
+    read = read_value(tok.text)
+    return read is not None and read.value is None
 
 
 def _all_zeros(tokens: list[Token]) -> bool:
