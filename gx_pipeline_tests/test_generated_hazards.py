@@ -2451,6 +2451,82 @@ def test_a_lone_number_read_as_a_blank_row_s_in_a_copy_is_said_as_a_guess(render
         assert _wrong(got, doc, values) == {} or "positional_row" in got.flags, (template, year)
 
 
+def _page_of_pages_after_blank_row(rng: random.Random, template: str, year: int):
+    """A page whose table breaks over two PDF pages right after a row left blank, the footer's
+    page of pages (3 / 8) kept as a line between the two parts."""
+    doc, values = _document(rng, template, year)
+    tables = [i for i, b in enumerate(doc.blocks) if isinstance(b, Table) and len(b.rows) > 4]
+    i = rng.choice(tables)
+    table = doc.blocks[i]
+    rows = list(table.rows)
+    spans = {
+        j
+        for k, r in enumerate(rows)
+        for c in r
+        if c.rowspan > 1
+        for j in range(k + 1, k + c.rowspan)
+    }
+    at = rng.choice(
+        [
+            k
+            for k in range(2, len(rows) - 1)
+            if any(c.key for c in rows[k]) and k not in spans and k + 1 not in spans
+        ]
+    )
+    for c in rows[at]:
+        if c.key is not None:
+            values[c.key] = None
+    rows[at] = tuple(replace(c, text="") if c.key else c for c in rows[at])
+    pages = rng.randint(4, 12)
+    footer = f"{rng.randint(2, pages)} / {pages}"
+    blocks = list(doc.blocks)
+    blocks[i : i + 1] = [
+        replace(table, rows=tuple(rows[: at + 1])),
+        Para(footer),
+        replace(table, rows=tuple(rows[at + 1 :])),
+    ]
+    return replace(doc, blocks=tuple(blocks)), values
+
+
+@pytest.mark.parametrize("rendering", ["pipe", "celllines", "md-blank"])
+def test_a_page_of_pages_footer_after_a_blank_row_is_no_row_s_numbers_unsaid(rendering: str):
+    """A table broken over two PDF pages right after a row left blank, the footer's page of
+    pages (`3 / 8`) kept as a line between the parts: the copy draws the blank row as its label
+    and empty cells, as a label set apart from its numbers is drawn, and the footer's two
+    numbers were read as that row's, with no flag. Read so, the page says it was a guess."""
+    for k, (template, year) in enumerate(FORMATS * 8):
+        rng = random.Random(f"page-of-pages:{rendering}:{k}")
+        doc, values = _page_of_pages_after_blank_row(rng, template, year)
+        got = _read(doc, rendering, rng)
+        assert _wrong(got, doc, values) == {} or set(got.flags) - {"unit_assumed"}, (
+            template,
+            year,
+        )
+
+
+def test_a_negative_number_split_at_its_sign_in_a_cell_a_line_copy_is_no_row_read_unsaid():
+    """A negative 本年增/减 written with a space after its sign (`- 135`), in a copy whose
+    cells stand one a line between blank lines: the line read as two cells (a blank mark and
+    135), the row took its last value's place with the 135, and that value was left over as a
+    row of its own between two labelled rows, dropped as a loose figure with no flag. A figure
+    left over between labelled rows stands inside the table: the page says so."""
+    for k, (template, year) in enumerate(FORMATS[:3] * 8):
+        rng = random.Random(f"sign-apart:{k}")
+        doc, values = _document(rng, template, year)
+        key = ("proactive", rng.choice(("licensing", "other_services", "penalty")), "change")
+        values[key] = -rng.randint(1, 900)
+
+        def signed(p, c, v=values, key=key):
+            return replace(c, text=f"- {-v[key]}") if c.key == key else c
+
+        doc = map_cells(doc, signed)
+        got = parse_bytes(render_text.blank_lines(doc, rng).encode("utf-8"), "page.txt")
+        assert _wrong(got, doc, values) == {} or set(got.flags) - {"unit_assumed"}, (
+            template,
+            year,
+        )
+
+
 _ROW_A_LINE_COPIES = {
     "spaced": lambda doc, rng: render_text.spaced_rows(doc, rng),
     "flipbook": lambda doc, rng: render_text.flipbook(doc, rng),

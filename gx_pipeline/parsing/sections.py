@@ -1283,6 +1283,25 @@ def _table(
         n = len(trow.columns)
         columns = drawn or trow.columns
         vals = r.values
+        apart = _sign_apart(vals)
+        if apart is not None:
+            complete = False
+            problems.flag(
+                codes.CELLS_UNPLACED,
+                f"{section}.{trow.code}: a line {apart!r} among the row's values, which stand "
+                "one a line: a negative number written apart from its sign, or a blank cell's "
+                "mark and a number; the copy does not tell which, so none of the row's values "
+                "is read",
+            )
+            continue
+        footer = _page_footer_line(vals)
+        if footer is not None:
+            problems.flag(
+                codes.POSITIONAL_ROW,
+                f"{section}.{trow.code}: a line of its own among the row's values reads "
+                f"{footer}: it may as well be a PDF page's footer (page of pages) the copy kept "
+                "after a row left blank",
+            )
         if row_a_line and len(vals) == 1 and vals[0].kind == LINE and vals[0].text.isdigit():
             # a bare whole number, as a page number is (537万元 is none)
             problems.flag(
@@ -1849,6 +1868,49 @@ def _lone_number(values: list[Token], columns: int) -> bool:
     texts = [labels.norm(t.text) for t in values]
     filled = [x for x in texts if x]
     return len(filled) == 1 or len(filled) == len(texts) > columns and len(set(filled)) == 1
+
+
+#: marks that are a blank cell's on their own and a minus sign in front of a number
+_DASHES = frozenset("-－–—−")
+
+
+def _sign_apart(vals: list[Token]) -> str | None:
+    """In a row of a text copy whose values stand on several lines (one a line), a line of
+    its own read as two cells, a dash and a whole number (`- 135`): a negative number with a
+    space after its sign as much as a blank cell's mark and a number. Its text, or None."""
+    lines: dict[int, list[Token]] = {}
+    for t in vals:
+        if t.table == 0 and t.tr is not None:
+            lines.setdefault(t.tr, []).append(t)
+    if len(lines) < 2:
+        return None  # the row's values on one line: a flipbook's, which separates by spaces
+    for line in lines.values():
+        texts = [t.text.strip() for t in line]
+        if len(texts) == 2 and line[0].td == 1 and texts[0] in _DASHES and texts[1].isdigit():
+            return " ".join(texts)
+    return None
+
+
+def _page_footer_line(vals: list[Token]) -> str | None:
+    """A line of a text copy among a row's values that reads as a PDF footer's page of pages
+    (`3 / 8`): two whole numbers on a line of their own (no label in front), the first not
+    above the second, a slash between them. Its text, or None."""
+    lines: dict[int, list[Token]] = {}
+    for t in vals:
+        if t.table == 0 and t.tr is not None:
+            lines.setdefault(t.tr, []).append(t)
+    for line in lines.values():
+        texts = [labels.norm(t.text) for t in line]
+        if (
+            line[0].td == 1
+            and len(texts) == 3
+            and texts[1] == "/"
+            and texts[0].isdigit()
+            and texts[2].isdigit()
+            and 0 < int(texts[0]) <= int(texts[2])
+        ):
+            return " / ".join((texts[0], texts[2]))
+    return None
 
 
 def _has_number(tokens: list[Token]) -> bool:
