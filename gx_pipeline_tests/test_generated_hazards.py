@@ -1978,6 +1978,20 @@ def test_an_html_cell_merged_down_holding_the_rows_sum_gives_no_value(page: str)
         assert not covered & {(c.section, c.row, c.col) for c in got.cells}, (template, year)
 
 
+def test_a_cell_merged_down_holding_the_rows_sum_copied_into_each_row_is_not_read_unsaid():
+    """The same 小计 merged down a requests column, in a Markdown copy that writes a merged
+    cell's text into every position it covers (docling): each row it spans read the sum, with
+    no flag, though a sum that reads them fails with every cell a number. A run of one number
+    down a column that such a sum contradicts may be one merged figure for the rows together:
+    none of them is read, and the page says so."""
+    for k, (template, year) in enumerate(FORMATS * 6):
+        rng = random.Random(f"summed-down-repeat:{k}")
+        doc, values, _ = _merged_in_columns(rng, template, year, summed_down)
+        got = _read(doc, "md-repeat", rng)
+        wrong = _wrong_beside_merged(got, doc, values)
+        assert not wrong or set(got.flags) - {"unit_assumed"}, (template, year, sorted(wrong)[:4])
+
+
 def _appeals_merged_across(rng: random.Random, template: str, year: int):
     """A page whose section 四 row draws two or three equal neighbouring cells as one (the
     positions it covers have its value)."""
@@ -2223,6 +2237,74 @@ def test_a_serial_number_in_front_of_the_appeals_row_moves_no_value(rendering: s
     assert read >= 10
 
 
+def test_a_serial_number_in_front_of_a_trimmed_appeals_row_moves_no_value():
+    """The same 序号 column's running number in front of section 四's row, in a TAB copy that
+    drops a row's trailing empty fields (复议后起诉's last cells left blank): the number and
+    the fourteen cells left make fifteen, read as the row's whole, every value a column right,
+    with no flag. The sums tell whether the values stand after the number; where they do not
+    tell, none is read, said."""
+    for k, (template, year) in enumerate(FORMATS * 6):
+        rng = random.Random(f"serial-appeals-trimmed:{k}")
+        doc, values = _document(rng, template, year)
+        blank = {"total"} | {c for c in ("upheld", "corrected", "other") if rng.random() < 0.5}
+        doc = map_tables(
+            doc,
+            lambda t, v=values, b=blank: serial_column(
+                _written_blank(
+                    t, v, "appeals", lambda key: key[1] == "litigation_after_review" and key[2] in b
+                )
+            ),
+        )
+        got = parse_bytes(render_text.tab_rows(doc, rng).encode("utf-8"), "page.txt")
+        wrong = _wrong(got, doc, values)
+        assert not wrong or set(got.flags) - {"unit_assumed"}, (template, year, sorted(wrong)[:4])
+
+
+def _prior_year_beside(table: Table, rng: random.Random) -> Table:
+    """Section 二 with a 上年 column after each of this year's (上年制发件数 beside 本年制发件数):
+    a report comparing years. Last year's cells hold other numbers, blank where this year's
+    are."""
+    if table.section != "proactive":
+        return table
+    rows = []
+    for row in table.rows:
+        cells: list[GCell] = []
+        for c in row:
+            cells.append(c)
+            if c.header and c.colspan == 1 and c.text != "信息内容":
+                cells.append(GCell("上年" + c.text.replace("本年", ""), header=True))
+            elif c.key is not None:
+                shown = c.text.strip()
+                cells.append(GCell(str(int(shown) + rng.randint(1, 9)) if shown.isdigit() else ""))
+            elif c.header:
+                cells[-1] = replace(c, colspan=c.colspan * 2 - 1)
+        rows.append(tuple(cells))
+    return replace(table, rows=tuple(rows), width=table.width * 2 - 1)
+
+
+@pytest.mark.parametrize("page", sorted(_SPANNED_PAGES))
+def test_a_prior_year_column_beside_each_of_section_two_s_reads_no_row_from_the_right(page: str):
+    """Section 二 with a 上年 column after each of this year's, its empty cells left blank:
+    a row with its first four cells blank and two numbers (规章 | | | | | 35 | 41) has twice its
+    columns' cells, and was read from the right as though the blanks in front were a merged
+    label cell's covered positions, 41 taken for 现行有效件数, with no flag. A row with as many
+    spare cells as columns holds another set of columns, not a label's blanks."""
+    for k, (template, year) in enumerate(FORMATS * 6):
+        rng = random.Random(f"prior-year-beside:{page}:{k}")
+        doc, values = _document(rng, template, year)
+        for row in contract.rows(template, "proactive"):
+            # every row of three columns leaves its first two empty, the others all theirs
+            for col in row.columns[:2] if len(row.columns) == 3 else row.columns:
+                values[("proactive", row.code, col.code)] = None
+        doc = map_cells(
+            doc, lambda p, c, v=values: replace(c, text="") if c.key and v[c.key] is None else c
+        )
+        doc = map_tables(doc, lambda t, r=rng: _prior_year_beside(t, r))
+        got = parse_bytes(_SPANNED_PAGES[page](doc, rng).encode("utf-8"), "page.html")
+        wrong = _wrong(got, doc, values)
+        assert not wrong or set(got.flags) - {"unit_assumed"}, (template, year, sorted(wrong)[:4])
+
+
 def _sums_put_total_at(doc: Document) -> set[int]:
     """The positions among the seven requests columns, as drawn, that the rows showing a cell
     in each (blank marks as 0) put the total at: one position a row, where only one is the
@@ -2438,7 +2520,7 @@ def test_a_page_number_row_beside_a_row_of_blank_cells_is_none_of_its_numbers(pa
         assert _wrong(got, doc, values) == {}, (template, year)
 
 
-@pytest.mark.parametrize("rendering", ["pipe", "md-blank", "md-repeat"])
+@pytest.mark.parametrize("rendering", ["pipe", "md-blank", "md-repeat", "celllines"])
 def test_a_lone_number_read_as_a_blank_row_s_in_a_copy_is_said_as_a_guess(rendering: str):
     """In a text copy the same page number is a line of one number beside a row whose cells
     are blank, as a row's numbers are when its label was set on a line of its own (PDF
@@ -2530,6 +2612,7 @@ def test_a_negative_number_split_at_its_sign_in_a_cell_a_line_copy_is_no_row_rea
 _ROW_A_LINE_COPIES = {
     "spaced": lambda doc, rng: render_text.spaced_rows(doc, rng),
     "flipbook": lambda doc, rng: render_text.flipbook(doc, rng),
+    "tab": lambda doc, rng: render_text.tab_rows(doc, rng),
 }
 
 
@@ -2537,8 +2620,9 @@ _ROW_A_LINE_COPIES = {
 def test_a_lone_number_line_after_a_blank_row_s_label_in_a_row_a_line_copy_is_a_guess(
     rendering: str,
 ):
-    """A two-space copy or a flipbook writes each row on one line, its label and its numbers
-    (`行政处罚  0`), and a row whose cells are blank as its label alone. A page number kept as
+    """A two-space copy, a flipbook or a TAB copy whose rows lose their trailing empty fields
+    writes each row on one line, its label and its numbers (`行政处罚  0`), and a row whose
+    cells are blank as its label alone. A page number kept as
     a bare line (`12`) right after such a label read as that row's number on the next line,
     with no flag: the copy does not tell the two apart. Taken as the row's, the page says it
     was a guess (positional_row)."""

@@ -1267,10 +1267,14 @@ def _table(
         _unread_order_guessed(header or [], withheld, guess, problems)
     said_positions = False
     said_orders: set[int] = set()  # proactive blocks whose header's order of columns was said
-    # a copy that writes each row on one line, its label and its numbers separated by spaces
-    # (a flipbook, a two-space copy, text laid out in columns): a row whose cells are blank is
-    # its label alone
-    row_a_line = any(t.spaced or t.x is not None for r in by_code.values() for t in r.values)
+    # a copy that writes each row on one line, its label and its numbers after it (a
+    # flipbook, a two-space or TAB copy, text laid out in columns): a row whose cells are
+    # blank (or not drawn) is its label alone
+    row_a_line = any(
+        t.spaced or t.x is not None or (t.table == 0 and t.kind == CELL and (t.td or 0) > 1)
+        for r in by_code.values()
+        for t in r.values
+    )
     for trow in template_rows:
         r = by_code.get(trow.code)
         if trow.code in rows_withheld:
@@ -1493,6 +1497,9 @@ def _table(
             for c in cells
             if c.col not in columns_withheld and c.col not in cells_held.get(c.row, ())
         ]
+    if section == "requests" and drawn is None and cells and _repeats_merged(header_grid):
+        cells, every_one = _runs_a_sum_contradicts(cells, template, problems)
+        complete = complete and every_one
     if covered:
         cells, every_one = _merged_values(
             cells, covered, drawn or contract.REQUEST_COLUMNS, template, problems
@@ -2319,6 +2326,70 @@ def _merged_values(
     withheld |= {key for keys in under.values() for key in keys} - read.keys()
     out = [read.get((c.section, c.row, c.col), c) for c in cells]
     return [c for c in out if (c.section, c.row, c.col) not in withheld], not withheld
+
+
+def _repeats_merged(header_grid: list[list[str]] | None) -> bool:
+    """Whether the requests header is a copy that writes a merged cell's text into every
+    position it covers (法人或其他组织 over five columns written five times: a converter's
+    Markdown): two neighbouring cells of a header row say the same."""
+    return any(a and a == b for row in header_grid or [] for a, b in itertools.pairwise(row))
+
+
+def _runs_a_sum_contradicts(
+    cells: list[Cell], template: str, problems: Problems
+) -> tuple[list[Cell], bool]:
+    """The requests cells without those of a run of one number (not 0) down a column, on
+    neighbouring rows, that the tally identities contradict, and whether none was left out. A
+    copy that writes a merged cell's text into every position it covers (a converter's
+    Markdown) draws one figure for the rows together (a 小计 merged down) as each row's: read
+    so, every row got the sum. A run is contradicted by an identity that reads it and fails
+    with every cell it reads a number, or by a column's sum that is off by the run's number
+    counted once for each row but one (holding with it counted once). Equal values the sums do
+    not contradict are read."""
+    grid = {(c.section, c.row, c.col): c.value for c in cells}
+    sums = []
+    for _, _, _, left, right in tally.identities(template, any(c.row == "other" for c in cells)):
+        left_sum, left_full = _sum_of(grid, left)
+        right_sum, right_full = _sum_of(grid, right)
+        sums.append((set(left), set(right), left_sum - right_sum, left_full and right_full))
+    if all(abs(diff) <= tally.EPSILON for _, _, diff, _ in sums):
+        return cells, True
+    order = [r.code for r in contract.rows(template, "requests")]
+    held: set[tuple[str, str, str]] = set()
+    for col in contract.REQUEST_COLUMNS:
+        run: list[tuple[str, str, str]] = []
+        for code in [*order, None]:
+            key = ("requests", code, col.code) if code else None
+            value = grid.get(key) if key else None
+            if run and value is not None and value == grid[run[0]]:
+                run.append(key)  # type: ignore[arg-type]
+                continue
+            if len(run) > 1 and _run_contradicted(set(run), grid[run[0]] or 0, sums):
+                held |= set(run)
+                problems.flag(
+                    codes.CELLS_UNPLACED,
+                    f"requests.{col.code}: the rows {', '.join(k[1] for k in run)} show one "
+                    f"number ({grid[run[0]]}) down the column, which the sums contradict: it "
+                    "may be one merged figure for the rows together, copied into each; none "
+                    "of them is read",
+                )
+            run = [key] if key is not None and value not in (None, 0) else []
+    return [c for c in cells if (c.section, c.row, c.col) not in held], not held
+
+
+def _run_contradicted(run: set, value: float, sums: list[tuple[set, set, float, bool]]) -> bool:
+    """Whether an identity contradicts reading `value` in each of the run's rows (see
+    _runs_a_sum_contradicts)."""
+    surplus = value * (len(run) - 1)
+    for left, right, diff, full in sums:
+        if abs(diff) <= tally.EPSILON or not run & (left | right):
+            continue
+        if full:
+            return True
+        sign = 1 if run <= left else -1 if run <= right else 0
+        if sign and abs(diff - sign * surplus) <= tally.EPSILON:
+            return True
+    return False
 
 
 def _repeated_reading_holds(
@@ -3572,11 +3643,28 @@ def _align_in_place_blanks(
         )
     elif votes > 0 and spare:
         for r, extra in spare:
+            if r.code is not None and extra >= width[r.code]:
+                # as many spare cells as columns: another set of columns beside the row's
+                # (上年 beside 本年), not the blanks of a merged label cell in front
+                why = "twice its columns' cells or more: which set is the row's"
+                _withhold(section, r.code, r, width[r.code], why, problems, withheld)
+                continue
             r.values = r.values[extra:]
-        problems.append(
-            f"{section}: cells covered by merged label cells stand blank in place; "
-            "values are read from the right of each row"
-        )
+            texts = [labels.norm(t.text) for t in r.values]
+            if r.padded and texts[-1].isdigit() and not any(texts[:-1]):
+                # blanks and one whole number last, closed by fillers: as well a row left
+                # blank and a page number kept as a row of its own, one cell across the table
+                problems.flag(
+                    codes.POSITIONAL_ROW,
+                    f"{section}.{r.code}: blank cells and one number ({texts[-1]}) closed by "
+                    "fillers: it may as well be a page number the copy kept as a row of one "
+                    "cell after a row left blank",
+                )
+        if any(r.code not in withheld for r, _ in spare):
+            problems.append(
+                f"{section}: cells covered by merged label cells stand blank in place; "
+                "values are read from the right of each row"
+            )
     return withheld
 
 
@@ -4048,16 +4136,27 @@ def _appeals_sequence(
         ahead, behind = ([w[k : k + 5] for k in (0, 5, 10)] for w in (sequence, sequence[1:]))
         if _sums_hold(behind, _TEMPLATE_COLS) and not _sums_hold(ahead, _TEMPLATE_COLS):
             sequence = sequence[1:16]
+    first = labels.norm(sequence[0].text) if sequence else ""
+    trimmed = (
+        len(sequence) == 15
+        and first.isdigit()
+        and int(first) > 0
+        and parts[-1].hard
+        and sequence[0].table == 0
+        and labels.norm(sequence[-1].text) != ""
+    )
     if (
         numbered
-        and len(sequence) > 15
-        and labels.norm(sequence[0].text).isdigit()
+        and (len(sequence) > 15 or trimmed)
+        and first.isdigit()
         and not any(labels.norm(t.text) for t in sequence[15:])
     ):
         # a page with a 序号 column: a running number may stand in front of the single row, as
-        # a blank position may close it; the sums tell which (read from the number on, every
-        # value stood a column right)
-        ahead, behind = ([w[k : k + 5] for k in (0, 5, 10)] for w in (sequence, sequence[1:]))
+        # a blank position may close it, or the copy drops the row's trailing empty fields (a
+        # TAB copy: the number and fourteen cells make fifteen); the sums tell which (read
+        # from the number on, every value stood a column right)
+        after = [*sequence[1:16], *[sequence[-1]._replace(text="")] * (16 - len(sequence))]
+        ahead, behind = ([w[k : k + 5] for k in (0, 5, 10)] for w in (sequence, after))
         if _sums_hold(behind, _TEMPLATE_COLS) and not _sums_hold(ahead, _TEMPLATE_COLS):
             problems.append(
                 f"appeals: the row's first cell ({sequence[0].text}) is the 序号 column's; the "
@@ -4069,8 +4168,9 @@ def _appeals_sequence(
             problems.flag(
                 codes.CELLS_UNPLACED,
                 f"appeals: {len(sequence)} values where the table has 15 ({shown}) on a page "
-                "with a 序号 column: whether the first is its running number is not known, so "
-                "none is read",
+                "with a 序号 column"
+                + (", in a copy that drops a row's trailing empty fields" if trimmed else "")
+                + ": whether the first is its running number is not known, so none is read",
             )
             return False
     while (
