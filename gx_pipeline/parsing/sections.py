@@ -1269,12 +1269,18 @@ def _table(
     said_orders: set[int] = set()  # proactive blocks whose header's order of columns was said
     # a copy that writes each row on one line, its label and its numbers after it (a
     # flipbook, a two-space or TAB copy, text laid out in columns): a row whose cells are
-    # blank (or not drawn) is its label alone
-    row_a_line = any(
-        t.spaced or t.x is not None or (t.table == 0 and t.kind == CELL and (t.td or 0) > 1)
-        for r in by_code.values()
-        for t in r.values
-    )
+    # blank (or not drawn) is its label alone. Told by most rows with values (a misread `|4`
+    # in a copy of a cell a line is one field after another, as a row of a line is)
+    shown_rows = [r for r in by_code.values() if r.values]
+    on_a_line = [
+        r
+        for r in shown_rows
+        if any(
+            t.spaced or t.x is not None or (t.table == 0 and t.kind == CELL and (t.td or 0) > 1)
+            for t in r.values
+        )
+    ]
+    row_a_line = 2 * len(on_a_line) > len(shown_rows)
     for trow in template_rows:
         r = by_code.get(trow.code)
         if trow.code in rows_withheld:
