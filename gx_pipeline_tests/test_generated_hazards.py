@@ -1841,6 +1841,61 @@ def test_a_copy_of_a_value_merged_down_a_column_gives_the_rows_under_it_no_numbe
         assert _wrong_beside_merged(got, doc, values) == {}, (template, year, col)
 
 
+def _merged_over_blank_rows(rng: random.Random, template: str, year: int):
+    """A page whose requests table merges one value down a column over two to four rows whose
+    other cells are all blank (a lone figure, 0 or more, in each of them), and the keys of the
+    positions the merged cell covers."""
+    doc, values = _document(rng, template, year)
+    col = rng.choice([c.code for c in contract.REQUEST_COLUMNS])
+    number = str(rng.choice((0, 0, 1, 2, 7, 15)))
+    covered: set[tuple[str, str, str]] = set()
+
+    def merge(table: Table) -> Table:
+        rows = [list(r) for r in table.rows]
+        keyed = [i for i, r in enumerate(rows) if any(c.key and c.key[2] == col for c in r)]
+        runs = [
+            (i, length)
+            for i in keyed
+            for length in (2, 3, 4)
+            if all(i + d in keyed for d in range(length))
+        ]
+        top, length = rng.choice(runs)
+        for i in range(top, top + length):
+            for k, c in enumerate(rows[i]):
+                if c.key is not None:
+                    text = number if c.key[2] == col else ""
+                    values[c.key] = int(text) if text else None
+                    rows[i][k] = replace(c, text=text)
+        for i in range(top + 1, top + length):
+            k = next(k for k, c in enumerate(rows[i]) if c.key and c.key[2] == col)
+            covered.add(rows[i][k].key)
+            del rows[i][k]
+        k = next(k for k, c in enumerate(rows[top]) if c.key and c.key[2] == col)
+        rows[top][k] = replace(rows[top][k], rowspan=length)
+        return replace(table, rows=tuple(tuple(r) for r in rows))
+
+    return _requests_table(doc, merge), values, covered
+
+
+def test_a_copy_of_a_value_merged_down_over_blank_rows_reads_no_covered_position_as_blank():
+    """A value merged down a column over rows whose other cells are all blank: the copy writes
+    each row under it a cell short with no number in it (`2.重复申请 | | | | | | | |||`). Such
+    a row was read as blank in every column, the covered position too, where the page had the
+    merged number, with no flag. Which position the merged cell covers is not told by the row:
+    a column whose cell in the row above is blank is blank either way; one where that row shows
+    a number is not read, and the page says so."""
+    for k, (template, year) in enumerate(FORMATS * 8):
+        rng = random.Random(f"merged-over-blanks:{k}")
+        doc, values, covered = _merged_over_blank_rows(rng, template, year)
+        got = parse_bytes(render_text.pipe_rows(doc, rng).encode("utf-8"), "page.txt")
+        assert _wrong_beside_merged(got, doc, values) == {}, (template, year)
+        read = {(c.section, c.row, c.col): c.value for c in got.cells}
+        for key in covered:
+            assert read.get(key, values[key]) == values[key], (template, year, key)
+        if any(values[key] is not None and key not in read for key in covered):
+            assert "cells_unplaced" in got.flags, (template, year)
+
+
 def test_an_html_row_a_cell_short_is_read_as_ending_empty_only_where_that_is_certain():
     """In an HTML table whose exporter dropped every span, a requests row short of cells was
     read as ending in cells the page does not draw (empty). A value merged down a column (or
@@ -1921,6 +1976,20 @@ def test_an_html_cell_merged_down_holding_the_rows_sum_gives_no_value(page: str)
         got = parse_bytes(_SPANNED_PAGES[page](doc, rng).encode(), "page.html")
         assert _wrong(got, doc, values) == {}, (template, year)
         assert not covered & {(c.section, c.row, c.col) for c in got.cells}, (template, year)
+
+
+def test_a_cell_merged_down_holding_the_rows_sum_copied_into_each_row_is_not_read_unsaid():
+    """The same 小计 merged down a requests column, in a Markdown copy that writes a merged
+    cell's text into every position it covers (docling): each row it spans read the sum, with
+    no flag, though a sum that reads them fails with every cell a number. A run of one number
+    down a column that such a sum contradicts may be one merged figure for the rows together:
+    none of them is read, and the page says so."""
+    for k, (template, year) in enumerate(FORMATS * 6):
+        rng = random.Random(f"summed-down-repeat:{k}")
+        doc, values, _ = _merged_in_columns(rng, template, year, summed_down)
+        got = _read(doc, "md-repeat", rng)
+        wrong = _wrong_beside_merged(got, doc, values)
+        assert not wrong or set(got.flags) - {"unit_assumed"}, (template, year, sorted(wrong)[:4])
 
 
 def _appeals_merged_across(rng: random.Random, template: str, year: int):
@@ -2168,6 +2237,74 @@ def test_a_serial_number_in_front_of_the_appeals_row_moves_no_value(rendering: s
     assert read >= 10
 
 
+def test_a_serial_number_in_front_of_a_trimmed_appeals_row_moves_no_value():
+    """The same 序号 column's running number in front of section 四's row, in a TAB copy that
+    drops a row's trailing empty fields (复议后起诉's last cells left blank): the number and
+    the fourteen cells left make fifteen, read as the row's whole, every value a column right,
+    with no flag. The sums tell whether the values stand after the number; where they do not
+    tell, none is read, said."""
+    for k, (template, year) in enumerate(FORMATS * 6):
+        rng = random.Random(f"serial-appeals-trimmed:{k}")
+        doc, values = _document(rng, template, year)
+        blank = {"total"} | {c for c in ("upheld", "corrected", "other") if rng.random() < 0.5}
+        doc = map_tables(
+            doc,
+            lambda t, v=values, b=blank: serial_column(
+                _written_blank(
+                    t, v, "appeals", lambda key: key[1] == "litigation_after_review" and key[2] in b
+                )
+            ),
+        )
+        got = parse_bytes(render_text.tab_rows(doc, rng).encode("utf-8"), "page.txt")
+        wrong = _wrong(got, doc, values)
+        assert not wrong or set(got.flags) - {"unit_assumed"}, (template, year, sorted(wrong)[:4])
+
+
+def _prior_year_beside(table: Table, rng: random.Random) -> Table:
+    """Section 二 with a 上年 column after each of this year's (上年制发件数 beside 本年制发件数):
+    a report comparing years. Last year's cells hold other numbers, blank where this year's
+    are."""
+    if table.section != "proactive":
+        return table
+    rows = []
+    for row in table.rows:
+        cells: list[GCell] = []
+        for c in row:
+            cells.append(c)
+            if c.header and c.colspan == 1 and c.text != "信息内容":
+                cells.append(GCell("上年" + c.text.replace("本年", ""), header=True))
+            elif c.key is not None:
+                shown = c.text.strip()
+                cells.append(GCell(str(int(shown) + rng.randint(1, 9)) if shown.isdigit() else ""))
+            elif c.header:
+                cells[-1] = replace(c, colspan=c.colspan * 2 - 1)
+        rows.append(tuple(cells))
+    return replace(table, rows=tuple(rows), width=table.width * 2 - 1)
+
+
+@pytest.mark.parametrize("page", sorted(_SPANNED_PAGES))
+def test_a_prior_year_column_beside_each_of_section_two_s_reads_no_row_from_the_right(page: str):
+    """Section 二 with a 上年 column after each of this year's, its empty cells left blank:
+    a row with its first four cells blank and two numbers (规章 | | | | | 35 | 41) has twice its
+    columns' cells, and was read from the right as though the blanks in front were a merged
+    label cell's covered positions, 41 taken for 现行有效件数, with no flag. A row with as many
+    spare cells as columns holds another set of columns, not a label's blanks."""
+    for k, (template, year) in enumerate(FORMATS * 6):
+        rng = random.Random(f"prior-year-beside:{page}:{k}")
+        doc, values = _document(rng, template, year)
+        for row in contract.rows(template, "proactive"):
+            # every row of three columns leaves its first two empty, the others all theirs
+            for col in row.columns[:2] if len(row.columns) == 3 else row.columns:
+                values[("proactive", row.code, col.code)] = None
+        doc = map_cells(
+            doc, lambda p, c, v=values: replace(c, text="") if c.key and v[c.key] is None else c
+        )
+        doc = map_tables(doc, lambda t, r=rng: _prior_year_beside(t, r))
+        got = parse_bytes(_SPANNED_PAGES[page](doc, rng).encode("utf-8"), "page.html")
+        wrong = _wrong(got, doc, values)
+        assert not wrong or set(got.flags) - {"unit_assumed"}, (template, year, sorted(wrong)[:4])
+
+
 def _sums_put_total_at(doc: Document) -> set[int]:
     """The positions among the seven requests columns, as drawn, that the rows showing a cell
     in each (blank marks as 0) put the total at: one position a row, where only one is the
@@ -2383,7 +2520,7 @@ def test_a_page_number_row_beside_a_row_of_blank_cells_is_none_of_its_numbers(pa
         assert _wrong(got, doc, values) == {}, (template, year)
 
 
-@pytest.mark.parametrize("rendering", ["pipe", "md-blank", "md-repeat"])
+@pytest.mark.parametrize("rendering", ["pipe", "md-blank", "md-repeat", "celllines"])
 def test_a_lone_number_read_as_a_blank_row_s_in_a_copy_is_said_as_a_guess(rendering: str):
     """In a text copy the same page number is a line of one number beside a row whose cells
     are blank, as a row's numbers are when its label was set on a line of its own (PDF
@@ -2393,6 +2530,107 @@ def test_a_lone_number_read_as_a_blank_row_s_in_a_copy_is_said_as_a_guess(render
         rng = random.Random(f"page-row-copy:{rendering}:{k}")
         doc, values = _page_number_row_document(rng, template, year)
         got = _read(doc, rendering, rng)
+        assert _wrong(got, doc, values) == {} or "positional_row" in got.flags, (template, year)
+
+
+def _page_of_pages_after_blank_row(rng: random.Random, template: str, year: int):
+    """A page whose table breaks over two PDF pages right after a row left blank, the footer's
+    page of pages (3 / 8) kept as a line between the two parts."""
+    doc, values = _document(rng, template, year)
+    tables = [i for i, b in enumerate(doc.blocks) if isinstance(b, Table) and len(b.rows) > 4]
+    i = rng.choice(tables)
+    table = doc.blocks[i]
+    rows = list(table.rows)
+    spans = {
+        j
+        for k, r in enumerate(rows)
+        for c in r
+        if c.rowspan > 1
+        for j in range(k + 1, k + c.rowspan)
+    }
+    at = rng.choice(
+        [
+            k
+            for k in range(2, len(rows) - 1)
+            if any(c.key for c in rows[k]) and k not in spans and k + 1 not in spans
+        ]
+    )
+    for c in rows[at]:
+        if c.key is not None:
+            values[c.key] = None
+    rows[at] = tuple(replace(c, text="") if c.key else c for c in rows[at])
+    pages = rng.randint(4, 12)
+    footer = f"{rng.randint(2, pages)} / {pages}"
+    blocks = list(doc.blocks)
+    blocks[i : i + 1] = [
+        replace(table, rows=tuple(rows[: at + 1])),
+        Para(footer),
+        replace(table, rows=tuple(rows[at + 1 :])),
+    ]
+    return replace(doc, blocks=tuple(blocks)), values
+
+
+@pytest.mark.parametrize("rendering", ["pipe", "celllines", "md-blank"])
+def test_a_page_of_pages_footer_after_a_blank_row_is_no_row_s_numbers_unsaid(rendering: str):
+    """A table broken over two PDF pages right after a row left blank, the footer's page of
+    pages (`3 / 8`) kept as a line between the parts: the copy draws the blank row as its label
+    and empty cells, as a label set apart from its numbers is drawn, and the footer's two
+    numbers were read as that row's, with no flag. Read so, the page says it was a guess."""
+    for k, (template, year) in enumerate(FORMATS * 8):
+        rng = random.Random(f"page-of-pages:{rendering}:{k}")
+        doc, values = _page_of_pages_after_blank_row(rng, template, year)
+        got = _read(doc, rendering, rng)
+        assert _wrong(got, doc, values) == {} or set(got.flags) - {"unit_assumed"}, (
+            template,
+            year,
+        )
+
+
+def test_a_negative_number_split_at_its_sign_in_a_cell_a_line_copy_is_no_row_read_unsaid():
+    """A negative 本年增/减 written with a space after its sign (`- 135`), in a copy whose
+    cells stand one a line between blank lines: the line read as two cells (a blank mark and
+    135), the row took its last value's place with the 135, and that value was left over as a
+    row of its own between two labelled rows, dropped as a loose figure with no flag. A figure
+    left over between labelled rows stands inside the table: the page says so."""
+    for k, (template, year) in enumerate(FORMATS[:3] * 8):
+        rng = random.Random(f"sign-apart:{k}")
+        doc, values = _document(rng, template, year)
+        key = ("proactive", rng.choice(("licensing", "other_services", "penalty")), "change")
+        values[key] = -rng.randint(1, 900)
+
+        def signed(p, c, v=values, key=key):
+            return replace(c, text=f"- {-v[key]}") if c.key == key else c
+
+        doc = map_cells(doc, signed)
+        got = parse_bytes(render_text.blank_lines(doc, rng).encode("utf-8"), "page.txt")
+        assert _wrong(got, doc, values) == {} or set(got.flags) - {"unit_assumed"}, (
+            template,
+            year,
+        )
+
+
+_ROW_A_LINE_COPIES = {
+    "spaced": lambda doc, rng: render_text.spaced_rows(doc, rng),
+    "flipbook": lambda doc, rng: render_text.flipbook(doc, rng),
+    "tab": lambda doc, rng: render_text.tab_rows(doc, rng),
+}
+
+
+@pytest.mark.parametrize("rendering", sorted(_ROW_A_LINE_COPIES))
+def test_a_lone_number_line_after_a_blank_row_s_label_in_a_row_a_line_copy_is_a_guess(
+    rendering: str,
+):
+    """A two-space copy, a flipbook or a TAB copy whose rows lose their trailing empty fields
+    writes each row on one line, its label and its numbers (`行政处罚  0`), and a row whose
+    cells are blank as its label alone. A page number kept as
+    a bare line (`12`) right after such a label read as that row's number on the next line,
+    with no flag: the copy does not tell the two apart. Taken as the row's, the page says it
+    was a guess (positional_row)."""
+    for k, (template, year) in enumerate(FORMATS * 6):
+        rng = random.Random(f"page-row-line-copy:{rendering}:{k}")
+        doc, values = _page_number_row_document(rng, template, year)
+        text = _ROW_A_LINE_COPIES[rendering](doc, rng)
+        got = parse_bytes(text.encode("utf-8"), "page.txt")
         assert _wrong(got, doc, values) == {} or "positional_row" in got.flags, (template, year)
 
 

@@ -1267,6 +1267,20 @@ def _table(
         _unread_order_guessed(header or [], withheld, guess, problems)
     said_positions = False
     said_orders: set[int] = set()  # proactive blocks whose header's order of columns was said
+    # a copy that writes each row on one line, its label and its numbers after it (a
+    # flipbook, a two-space or TAB copy, text laid out in columns): a row whose cells are
+    # blank (or not drawn) is its label alone. Told by most rows with values (a misread `|4`
+    # in a copy of a cell a line is one field after another, as a row of a line is)
+    shown_rows = [r for r in by_code.values() if r.values]
+    on_a_line = [
+        r
+        for r in shown_rows
+        if any(
+            t.spaced or t.x is not None or (t.table == 0 and t.kind == CELL and (t.td or 0) > 1)
+            for t in r.values
+        )
+    ]
+    row_a_line = 2 * len(on_a_line) > len(shown_rows)
     for trow in template_rows:
         r = by_code.get(trow.code)
         if trow.code in rows_withheld:
@@ -1279,6 +1293,33 @@ def _table(
         n = len(trow.columns)
         columns = drawn or trow.columns
         vals = r.values
+        apart = _sign_apart(vals)
+        if apart is not None:
+            complete = False
+            problems.flag(
+                codes.CELLS_UNPLACED,
+                f"{section}.{trow.code}: a line {apart!r} among the row's values, which stand "
+                "one a line: a negative number written apart from its sign, or a blank cell's "
+                "mark and a number; the copy does not tell which, so none of the row's values "
+                "is read",
+            )
+            continue
+        footer = _page_footer_line(vals)
+        if footer is not None:
+            problems.flag(
+                codes.POSITIONAL_ROW,
+                f"{section}.{trow.code}: a line of its own among the row's values reads "
+                f"{footer}: it may as well be a PDF page's footer (page of pages) the copy kept "
+                "after a row left blank",
+            )
+        if row_a_line and len(vals) == 1 and vals[0].kind == LINE and vals[0].text.isdigit():
+            # a bare whole number, as a page number is (537万元 is none)
+            problems.flag(
+                codes.POSITIONAL_ROW,
+                f"{section}.{trow.code}: the row's number ({vals[0].text}) stands alone on the "
+                "line after its label, where the copy writes each row's numbers on its label's "
+                "line: it may as well be a page number the copy kept after a row left blank",
+            )
         if section == "proactive" and vals:
             headers = tuple((block_headers or {}).get(r.block, []))
             columns = _proactive_drawn(trow.columns, headers)
@@ -1386,6 +1427,31 @@ def _table(
                 "not known, so none is read",
             )
             continue
+        if section == "requests" and _blank_row_a_cell_short(vals, r.padded, n, by_code):
+            # a value merged down a column from the row above covers one of its cells: in a
+            # column where that row is blank the merged cell is blank too, so every column is
+            # blank either way but those where that row shows a number
+            above = _row_above(r, by_code, n)
+            held = [
+                col.code
+                for col, tok in zip(columns, above.values if above else vals, strict=False)
+                if above is None or not _blank(tok)
+            ]
+            if held:
+                complete = False
+                problems.flag(
+                    codes.CELLS_UNPLACED,
+                    f"requests.{trow.code}: {n - 1} empty cells before the row's fillers; the "
+                    "table's rows write a space before their fillers, so the row is a cell "
+                    "short: a value merged down a column from the row above covers one of its "
+                    f"cells, which the row does not tell; {', '.join(held)} (a number in the "
+                    "row above) not read, the rest blank either way",
+                )
+            blank = vals[0]._replace(text="", td=None)
+            for col in columns:
+                if col.code not in held:
+                    cells.append(_cell(section, trow.code, col.code, blank, None, problems))
+            continue
         if (
             section == "requests"
             and _space_before_fillers(vals, r.padded, n, by_code)
@@ -1437,6 +1503,9 @@ def _table(
             for c in cells
             if c.col not in columns_withheld and c.col not in cells_held.get(c.row, ())
         ]
+    if section == "requests" and drawn is None and cells and _repeats_merged(header_grid):
+        cells, every_one = _runs_a_sum_contradicts(cells, template, problems)
+        complete = complete and every_one
     if covered:
         cells, every_one = _merged_values(
             cells, covered, drawn or contract.REQUEST_COLUMNS, template, problems
@@ -1814,6 +1883,49 @@ def _lone_number(values: list[Token], columns: int) -> bool:
     return len(filled) == 1 or len(filled) == len(texts) > columns and len(set(filled)) == 1
 
 
+#: marks that are a blank cell's on their own and a minus sign in front of a number
+_DASHES = frozenset("-－–—−")
+
+
+def _sign_apart(vals: list[Token]) -> str | None:
+    """In a row of a text copy whose values stand on several lines (one a line), a line of
+    its own read as two cells, a dash and a whole number (`- 135`): a negative number with a
+    space after its sign as much as a blank cell's mark and a number. Its text, or None."""
+    lines: dict[int, list[Token]] = {}
+    for t in vals:
+        if t.table == 0 and t.tr is not None:
+            lines.setdefault(t.tr, []).append(t)
+    if len(lines) < 2:
+        return None  # the row's values on one line: a flipbook's, which separates by spaces
+    for line in lines.values():
+        texts = [t.text.strip() for t in line]
+        if len(texts) == 2 and line[0].td == 1 and texts[0] in _DASHES and texts[1].isdigit():
+            return " ".join(texts)
+    return None
+
+
+def _page_footer_line(vals: list[Token]) -> str | None:
+    """A line of a text copy among a row's values that reads as a PDF footer's page of pages
+    (`3 / 8`): two whole numbers on a line of their own (no label in front), the first not
+    above the second, a slash between them. Its text, or None."""
+    lines: dict[int, list[Token]] = {}
+    for t in vals:
+        if t.table == 0 and t.tr is not None:
+            lines.setdefault(t.tr, []).append(t)
+    for line in lines.values():
+        texts = [labels.norm(t.text) for t in line]
+        if (
+            line[0].td == 1
+            and len(texts) == 3
+            and texts[1] == "/"
+            and texts[0].isdigit()
+            and texts[2].isdigit()
+            and 0 < int(texts[0]) <= int(texts[2])
+        ):
+            return " / ".join((texts[0], texts[2]))
+    return None
+
+
 def _has_number(tokens: list[Token]) -> bool:
     """Whether any of the cells holds a number (not only blanks and blank markers): leaving
     such cells out of the facts loses a value."""
@@ -1905,12 +2017,63 @@ def _space_before_fillers(vals: list[Token], padded: int, n: int, rows: dict[str
     if len(vals) != n or not padded or vals[-1].table != 0 or labels.norm(vals[-1].text):
         return False
     if not any(labels.norm(t.text) for t in vals):
-        return False  # no number: every cell is empty whichever the fillers are
+        return False  # no number: _blank_row_a_cell_short
+    return _writes_space_before_fillers(rows, vals, n)
+
+
+def _blank_row_a_cell_short(
+    vals: list[Token], padded: int, n: int, rows: dict[str, RawRow]
+) -> bool:
+    """Whether a requests row of a pipe copy with no number in it is a cell short: n empty
+    cells before its fillers, the last of them the space before the fillers, in a table whose
+    rows write that space (_space_before_fillers). Read in order, the position a value merged
+    down from the row above covers stood as a blank cell."""
+    if len(vals) != n or not padded or vals[-1].table != 0:
+        return False
+    if any(labels.norm(t.text) for t in vals):
+        return False
+    return _writes_space_before_fillers(rows, vals, n)
+
+
+def _writes_space_before_fillers(rows: dict[str, RawRow], vals: list[Token], n: int) -> bool:
+    """Whether another row of the table closed by fillers shows n cells and the empty field of
+    the space before its fillers after them (`| 3 | 1 | 4 | ||`)."""
     return any(
         r.padded and len(r.values) == n + 1 and not labels.norm(r.values[-1].text)
         for r in rows.values()
         if r.values is not vals
     )
+
+
+def _row_above(row: RawRow, rows: dict[str, RawRow], n: int) -> RawRow | None:
+    """In a pipe copy, the nearest row above `row` that shows all n cells, where the rows
+    between them are a cell short too and blank (under the same merged cell); None where the
+    row above is neither."""
+    line = row.values[0].tr or 0
+    above = sorted(
+        (
+            r
+            for r in rows.values()
+            if r.values and r.values[0].table == 0 and (r.values[0].tr or 0) < line
+        ),
+        key=lambda r: r.values[0].tr or 0,
+    )
+    for r in reversed(above):
+        if (len(r.values) == n + 1 and not labels.norm(r.values[-1].text)) or (
+            len(r.values) == n and not r.padded
+        ):
+            return r
+        if not (len(r.values) == n and r.padded) or any(labels.norm(t.text) for t in r.values):
+            # a row a cell short with a figure in it may be where another merged cell begins,
+            # in a column it does not tell
+            return None
+    return None
+
+
+def _blank(tok: Token) -> bool:
+    """Whether a cell is empty or a mark for empty (—, /, 无)."""
+    read = read_value(tok.text)
+    return read is not None and read.value is None
 
 
 def _all_zeros(tokens: list[Token]) -> bool:
@@ -2169,6 +2332,70 @@ def _merged_values(
     withheld |= {key for keys in under.values() for key in keys} - read.keys()
     out = [read.get((c.section, c.row, c.col), c) for c in cells]
     return [c for c in out if (c.section, c.row, c.col) not in withheld], not withheld
+
+
+def _repeats_merged(header_grid: list[list[str]] | None) -> bool:
+    """Whether the requests header is a copy that writes a merged cell's text into every
+    position it covers (法人或其他组织 over five columns written five times: a converter's
+    Markdown): two neighbouring cells of a header row say the same."""
+    return any(a and a == b for row in header_grid or [] for a, b in itertools.pairwise(row))
+
+
+def _runs_a_sum_contradicts(
+    cells: list[Cell], template: str, problems: Problems
+) -> tuple[list[Cell], bool]:
+    """The requests cells without those of a run of one number (not 0) down a column, on
+    neighbouring rows, that the tally identities contradict, and whether none was left out. A
+    copy that writes a merged cell's text into every position it covers (a converter's
+    Markdown) draws one figure for the rows together (a 小计 merged down) as each row's: read
+    so, every row got the sum. A run is contradicted by an identity that reads it and fails
+    with every cell it reads a number, or by a column's sum that is off by the run's number
+    counted once for each row but one (holding with it counted once). Equal values the sums do
+    not contradict are read."""
+    grid = {(c.section, c.row, c.col): c.value for c in cells}
+    sums = []
+    for _, _, _, left, right in tally.identities(template, any(c.row == "other" for c in cells)):
+        left_sum, left_full = _sum_of(grid, left)
+        right_sum, right_full = _sum_of(grid, right)
+        sums.append((set(left), set(right), left_sum - right_sum, left_full and right_full))
+    if all(abs(diff) <= tally.EPSILON for _, _, diff, _ in sums):
+        return cells, True
+    order = [r.code for r in contract.rows(template, "requests")]
+    held: set[tuple[str, str, str]] = set()
+    for col in contract.REQUEST_COLUMNS:
+        run: list[tuple[str, str, str]] = []
+        for code in [*order, None]:
+            key = ("requests", code, col.code) if code else None
+            value = grid.get(key) if key else None
+            if run and value is not None and value == grid[run[0]]:
+                run.append(key)  # type: ignore[arg-type]
+                continue
+            if len(run) > 1 and _run_contradicted(set(run), grid[run[0]] or 0, sums):
+                held |= set(run)
+                problems.flag(
+                    codes.CELLS_UNPLACED,
+                    f"requests.{col.code}: the rows {', '.join(k[1] for k in run)} show one "
+                    f"number ({grid[run[0]]}) down the column, which the sums contradict: it "
+                    "may be one merged figure for the rows together, copied into each; none "
+                    "of them is read",
+                )
+            run = [key] if key is not None and value not in (None, 0) else []
+    return [c for c in cells if (c.section, c.row, c.col) not in held], not held
+
+
+def _run_contradicted(run: set, value: float, sums: list[tuple[set, set, float, bool]]) -> bool:
+    """Whether an identity contradicts reading `value` in each of the run's rows (see
+    _runs_a_sum_contradicts)."""
+    surplus = value * (len(run) - 1)
+    for left, right, diff, full in sums:
+        if abs(diff) <= tally.EPSILON or not run & (left | right):
+            continue
+        if full:
+            return True
+        sign = 1 if run <= left else -1 if run <= right else 0
+        if sign and abs(diff - sign * surplus) <= tally.EPSILON:
+            return True
+    return False
 
 
 def _repeated_reading_holds(
@@ -3422,11 +3649,28 @@ def _align_in_place_blanks(
         )
     elif votes > 0 and spare:
         for r, extra in spare:
+            if r.code is not None and extra >= width[r.code]:
+                # as many spare cells as columns: another set of columns beside the row's
+                # (上年 beside 本年), not the blanks of a merged label cell in front
+                why = "twice its columns' cells or more: which set is the row's"
+                _withhold(section, r.code, r, width[r.code], why, problems, withheld)
+                continue
             r.values = r.values[extra:]
-        problems.append(
-            f"{section}: cells covered by merged label cells stand blank in place; "
-            "values are read from the right of each row"
-        )
+            texts = [labels.norm(t.text) for t in r.values]
+            if r.padded and texts[-1].isdigit() and not any(texts[:-1]):
+                # blanks and one whole number last, closed by fillers: as well a row left
+                # blank and a page number kept as a row of its own, one cell across the table
+                problems.flag(
+                    codes.POSITIONAL_ROW,
+                    f"{section}.{r.code}: blank cells and one number ({texts[-1]}) closed by "
+                    "fillers: it may as well be a page number the copy kept as a row of one "
+                    "cell after a row left blank",
+                )
+        if any(r.code not in withheld for r, _ in spare):
+            problems.append(
+                f"{section}: cells covered by merged label cells stand blank in place; "
+                "values are read from the right of each row"
+            )
     return withheld
 
 
@@ -3898,16 +4142,27 @@ def _appeals_sequence(
         ahead, behind = ([w[k : k + 5] for k in (0, 5, 10)] for w in (sequence, sequence[1:]))
         if _sums_hold(behind, _TEMPLATE_COLS) and not _sums_hold(ahead, _TEMPLATE_COLS):
             sequence = sequence[1:16]
+    first = labels.norm(sequence[0].text) if sequence else ""
+    trimmed = (
+        len(sequence) == 15
+        and first.isdigit()
+        and int(first) > 0
+        and parts[-1].hard
+        and sequence[0].table == 0
+        and labels.norm(sequence[-1].text) != ""
+    )
     if (
         numbered
-        and len(sequence) > 15
-        and labels.norm(sequence[0].text).isdigit()
+        and (len(sequence) > 15 or trimmed)
+        and first.isdigit()
         and not any(labels.norm(t.text) for t in sequence[15:])
     ):
         # a page with a 序号 column: a running number may stand in front of the single row, as
-        # a blank position may close it; the sums tell which (read from the number on, every
-        # value stood a column right)
-        ahead, behind = ([w[k : k + 5] for k in (0, 5, 10)] for w in (sequence, sequence[1:]))
+        # a blank position may close it, or the copy drops the row's trailing empty fields (a
+        # TAB copy: the number and fourteen cells make fifteen); the sums tell which (read
+        # from the number on, every value stood a column right)
+        after = [*sequence[1:16], *[sequence[-1]._replace(text="")] * (16 - len(sequence))]
+        ahead, behind = ([w[k : k + 5] for k in (0, 5, 10)] for w in (sequence, after))
         if _sums_hold(behind, _TEMPLATE_COLS) and not _sums_hold(ahead, _TEMPLATE_COLS):
             problems.append(
                 f"appeals: the row's first cell ({sequence[0].text}) is the 序号 column's; the "
@@ -3919,8 +4174,9 @@ def _appeals_sequence(
             problems.flag(
                 codes.CELLS_UNPLACED,
                 f"appeals: {len(sequence)} values where the table has 15 ({shown}) on a page "
-                "with a 序号 column: whether the first is its running number is not known, so "
-                "none is read",
+                "with a 序号 column"
+                + (", in a copy that drops a row's trailing empty fields" if trimmed else "")
+                + ": whether the first is its running number is not known, so none is read",
             )
             return False
     while (
