@@ -1112,9 +1112,14 @@ def _table(
                 )
                 if any(r is x for x in unsure):
                     shown = "/".join(t.text or "空" for t in r.values[:12])
+                    how = (
+                        "are as many as its columns, the first blank"
+                        if r.hard
+                        else "begin and end blank"
+                    )
                     problems.flag(
                         codes.CELLS_UNPLACED,
-                        f"{line}; its {len(r.values)} cells ({shown}) begin and end blank, "
+                        f"{line}; its {len(r.values)} cells ({shown}) {how}, "
                         "and whether the first is its lost label's cell is not known, so none "
                         "is read",
                     )
@@ -3438,7 +3443,9 @@ def _drop_blank_label_cell(r: RawRow, before: RawRow | None, after: RawRow | Non
     False where the row's cells are not certain: in a copy that shows no row ends, a row with
     a blank first cell and blank cells (or copies of its last) past its columns, which the
     neighbours do not tell, reads as well from its first cell (the blanks after it fillers) as
-    from its second (the first its lost label's cell).
+    from its second (the first its lost label's cell). False too where a row that shows its
+    ends has as many cells as columns, the first blank (the label's cell before a value short,
+    or a blank value after no label cell).
     """
     if not r.values:
         return True
@@ -3467,6 +3474,16 @@ def _drop_blank_label_cell(r: RawRow, before: RawRow | None, after: RawRow | Non
             or bool(labels.norm(r.values[0].text))
             or any(labels.norm(t.text) not in ("", last) for t in r.values[n:])
         )
+    if (
+        len(r.values) == n
+        and not labels.norm(r.values[0].text)
+        and any(labels.norm(t.text) for t in r.values[1:])
+    ):
+        # as many cells as the row has columns, the first blank: the lost label's cell before
+        # one value too few (two merged into one cell, or one left out), or a blank first
+        # value after a label cell the page does not draw. Read as the second, every value
+        # before a merged cell stood a column right (all blank, both readings give nothing)
+        return False
     # the first row of a group has one more label cell and one filler fewer: take the longer
     widths = [len(x.values) for x in (before, after) if x is not None and x.hard and x.values]
     expected = max(widths, default=n)
