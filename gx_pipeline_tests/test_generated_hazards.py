@@ -1809,6 +1809,36 @@ def test_a_footnote_reference_after_a_number_is_no_digit_of_it(rendering: str, m
             assert any("footnote mark" in p for p in got.problems)
 
 
+_NOTES = (
+    "（含转办2件）",
+    "（其中网上申请1件）",
+    "(含依职权公开)",
+    "（注：含1件为网上申请）",
+    "\n注：含2件",
+    "(见注)",
+    "*注",
+)
+
+
+@pytest.mark.parametrize("rendering", sorted(_TEXT_COPIES))
+def test_a_note_after_a_number_in_its_cell_is_no_part_of_the_value(rendering: str):
+    """A report explains a figure in the cell itself, after the number: 6（含转办5件）,
+    3（其中网上申请1件）, 5 and 注：含2件 on the cell's next line. The cell was no value at all:
+    taken as empty, and in a grid copy whose label cell spans two columns the blank position
+    after the label took the row's first column, every value of the row a column right. The
+    number is the cell's value; the note is no part of it, and the reading says so."""
+    for k, (template, year) in enumerate(FORMATS * 2):
+        rng = random.Random(f"note-in-cell:{rendering}:{k}")
+        doc, values = _document(rng, template, year)
+        doc = map_tables(doc, lambda t, r=rng: footnote_marks(t, r, _NOTES, share=0.2))
+        text, ext = _TEXT_COPIES[rendering](doc, rng)
+        got = parse_bytes(text.encode("utf-8"), f"page{ext}")
+        assert _wrong(got, doc, values) == {}, (template, year)
+        if rendering in RENDERINGS:
+            assert _differences(got, doc, values) == {}, (template, year)
+            assert any("footnote mark" in p for p in got.problems)
+
+
 # --- values merged down a column ---------------------------------------------------------------
 
 
