@@ -6,6 +6,7 @@ asserts every cell the page shows, so a value under the wrong row or column fail
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import replace
 
 import pytest
@@ -2498,3 +2499,32 @@ def test_a_row_without_its_label_and_a_merged_value_gives_no_value_a_column_off(
             if not (key == pair[1] and w[1] == v)
         }
         assert wrong == {}, (template, year, at)
+
+
+# --- a value cell holding a table of one cell ------------------------------------------------------
+
+
+def _cell_tables(page: str, rng: random.Random, share: float) -> str:
+    """The page with some numeric cells' contents inside a table of one cell of their own (an
+    editor pasted a cell from another document into the cell)."""
+
+    def nest(m: re.Match[str]) -> str:
+        if rng.random() >= share:
+            return m[0]
+        return f"{m[1]}<table><tbody><tr><td>{m[2]}</td></tr></tbody></table>{m[3]}"
+
+    return re.sub(r"(<td[^>]*>)(\d+)(</td>)", nest, page)
+
+
+@pytest.mark.parametrize("spans", [True, False])
+def test_a_value_cell_holding_a_table_of_one_cell_keeps_its_table(spans: bool):
+    """A value cell whose number stands in a table of one cell nested inside it: the report's
+    table held another table, so it was read as a layout table, not a table of cells, and
+    every row of it lost its values (no wrong value, but none read). A table of one cell
+    inside a cell is that cell's content."""
+    for k, (template, year) in enumerate(FORMATS * 2):
+        rng = random.Random(f"cell-table:{spans}:{k}")
+        doc, values = _document(rng, template, year)
+        page = _cell_tables(render_html.trs_page(doc, rng, spans=spans), rng, 0.05)
+        got = parse_bytes(page.encode("utf-8"), "page.html")
+        assert _differences(got, doc, values) == {}, (template, year)

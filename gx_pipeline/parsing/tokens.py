@@ -288,9 +288,34 @@ def _read_tree(text: str) -> tuple[str, etree._Element | None]:
         # parent's end: stripped with its content (it is a skipped element) it took the rest
         # of the page, the report's tables with it. Its tags go; what it "holds" stays
         etree.strip_tags(root, "embed")
-    if root is not None and "srcdoc" in markup and _inline_srcdoc(root):
+    changed = root is not None and "srcdoc" in markup and _inline_srcdoc(root)
+    if root is not None and markup.count("<table") + markup.count("<TABLE") > 1:
+        changed = _unwrap_cell_tables(root) or changed
+    if changed:
         markup = etree.tostring(root, method="html", encoding="unicode")
     return markup, root
+
+
+#: a table of one cell inside a table's cell, holding no table of its own
+_CELL_TABLES = etree.XPath(
+    "//*[self::td or self::th]//table[not(.//table)][count(.//td | .//th) = 1]"
+)
+
+
+def _unwrap_cell_tables(root: etree._Element) -> bool:
+    """Put the content of each table of one cell that stands inside a table's cell in the
+    table's place (an editor pasted a cell from another document into a value cell): the
+    outer table then holds no table and is read as a table of cells, not as a layout table
+    whose rows all lost their values. Returns whether any was found."""
+    found = _CELL_TABLES(root)
+    for table in found:
+        (cell,) = table.xpath(".//td | .//th")
+        box = etree.Element("span")
+        box.text = cell.text
+        box.extend(list(cell))
+        box.tail = table.tail
+        table.getparent().replace(table, box)  # type: ignore[union-attr]
+    return bool(found)
 
 
 def _superscript(m: re.Match[str]) -> str:
