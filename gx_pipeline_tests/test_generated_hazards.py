@@ -2528,3 +2528,53 @@ def test_a_value_cell_holding_a_table_of_one_cell_keeps_its_table(spans: bool):
         page = _cell_tables(render_html.trs_page(doc, rng, spans=spans), rng, 0.05)
         got = parse_bytes(page.encode("utf-8"), "page.html")
         assert _differences(got, doc, values) == {}, (template, year)
+
+
+# --- a 单位 column between the row labels and the values ----------------------------------------
+
+
+def _unit_column(table: Table) -> Table:
+    """Section 二's or 三's table with a 单位 column after the row labels: its heading in the
+    header (down the requests header's three rows; in each of section 二's header rows), and on
+    each row with values the unit of its numbers (件, or 万元 on an amount's row)."""
+    rows = []
+    for i, row in enumerate(table.rows):
+        at = [k for k, c in enumerate(row) if c.label_of]
+        if at and any(c.key for c in row):
+            unit = "万元" if any(c.key in contract.AMOUNT_CELLS for c in row) else "件"
+            row = (*row[: at[0] + 1], GCell(unit), *row[at[0] + 1 :])
+        elif table.section == "requests" and i == 0:
+            row = (row[0], GCell("单位", rowspan=3, header=True), *row[1:])
+        elif row and row[0].text == "信息内容":
+            row = (row[0], GCell("单位", header=True), *row[1:])
+        elif len(row) == 1:
+            row = (replace(row[0], colspan=row[0].colspan + 1),)
+        rows.append(row)
+    return replace(table, rows=tuple(rows), width=table.width + 1)
+
+
+@pytest.mark.parametrize("serial", [False, True])
+@pytest.mark.parametrize("rendering", sorted(RENDERINGS))
+def test_a_unit_column_after_the_row_labels_is_no_value(rendering: str, serial: bool):
+    """Some agencies draw a 单位 column between the row labels and the numbers (件 on each row,
+    万元 on an amount's), sometimes after a 序号 column too. The unit word was read as a label
+    that named no row: every row of sections 二 and 三 lost its values. The unit is no label
+    and no value, and the reading says so."""
+    for k, (template, year) in enumerate(FORMATS):
+        rng = random.Random(f"unit-column:{rendering}:{serial}:{k}")
+        doc, values = _document(rng, template, year)
+        doc = map_tables(
+            doc,
+            lambda t, s=serial: (
+                (serial_column(_unit_column(t)) if s else _unit_column(t))
+                if t.section in ("proactive", "requests")
+                else t
+            ),
+        )
+        got = _read(doc, rendering, rng)
+        assert _wrong(got, doc, values) == {}, (template, year)
+        # a cell a line, and a grid copy that leaves covered positions blank, still read no
+        # value under the wrong column, but not all of them (missing, not wrong)
+        if rendering not in ("celllines", "md-blank"):
+            assert _differences(got, doc, values) == {}, (template, year)
+            assert any("a 单位 column" in p for p in got.problems)
