@@ -6,6 +6,7 @@ asserts every cell the page shows, so a value under the wrong row or column fail
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import replace
 
 import pytest
@@ -1809,6 +1810,36 @@ def test_a_footnote_reference_after_a_number_is_no_digit_of_it(rendering: str, m
             assert any("footnote mark" in p for p in got.problems)
 
 
+_NOTES = (
+    "（含转办2件）",
+    "（其中网上申请1件）",
+    "(含依职权公开)",
+    "（注：含1件为网上申请）",
+    "\n注：含2件",
+    "(见注)",
+    "*注",
+)
+
+
+@pytest.mark.parametrize("rendering", sorted(_TEXT_COPIES))
+def test_a_note_after_a_number_in_its_cell_is_no_part_of_the_value(rendering: str):
+    """A report explains a figure in the cell itself, after the number: 6（含转办5件）,
+    3（其中网上申请1件）, 5 and 注：含2件 on the cell's next line. The cell was no value at all:
+    taken as empty, and in a grid copy whose label cell spans two columns the blank position
+    after the label took the row's first column, every value of the row a column right. The
+    number is the cell's value; the note is no part of it, and the reading says so."""
+    for k, (template, year) in enumerate(FORMATS * 2):
+        rng = random.Random(f"note-in-cell:{rendering}:{k}")
+        doc, values = _document(rng, template, year)
+        doc = map_tables(doc, lambda t, r=rng: footnote_marks(t, r, _NOTES, share=0.2))
+        text, ext = _TEXT_COPIES[rendering](doc, rng)
+        got = parse_bytes(text.encode("utf-8"), f"page{ext}")
+        assert _wrong(got, doc, values) == {}, (template, year)
+        if rendering in RENDERINGS:
+            assert _differences(got, doc, values) == {}, (template, year)
+            assert any("footnote mark" in p for p in got.problems)
+
+
 # --- values merged down a column ---------------------------------------------------------------
 
 
@@ -2682,3 +2713,131 @@ def test_a_big5_page_without_a_charset_is_read_as_big5():
         assert got.cells == as_utf8.cells and as_utf8.cells
         assert (got.agency, got.year) == (as_utf8.agency, as_utf8.year)
         assert any("Big5" in p for p in got.problems), got.problems
+
+
+# --- a row without its label whose values merge two equal cells -----------------------------------
+
+_MERGE_ROWS = ("carried_over", "partially_granted", "withheld.prohibited_by_law", "results_total")
+
+
+def _lost_label_merged(table: Table, code: str, pair: tuple, v: int) -> Table:
+    """The row `code` without its label's text, the values of `pair` (neighbours) both v and
+    drawn as one cell over their two columns."""
+    rows = []
+    for row in table.rows:
+        if any(c.label_of == code for c in row):
+            cells = [replace(c, text="") if c.label_of == code else c for c in row]
+            cells = [replace(c, text=str(v)) if c.key in pair else c for c in cells]
+            i = next(i for i, c in enumerate(cells) if c.key == pair[0])
+            cells[i : i + 2] = [replace(cells[i], colspan=2)]
+            row = tuple(cells)
+        rows.append(row)
+    return replace(table, rows=tuple(rows))
+
+
+@pytest.mark.parametrize("code", _MERGE_ROWS)
+@pytest.mark.parametrize("rendering", ["trs", "trs-nospan", "word"])
+def test_a_row_without_its_label_and_a_merged_value_gives_no_value_a_column_off(
+    code: str, rendering: str
+):
+    """A requests row lost its label's text, and an editor merged two equal neighbouring values
+    of the row into one cell. Where the exporter dropped the spans, the row shows as many cells
+    as the template has columns, the first blank: the lost label's cell before one value too
+    few, or a blank first value after a label cell the export left out. Read as the second,
+    every value before the merged cell stood a column right, with no flag."""
+    cols = [c.code for c in contract.REQUEST_COLUMNS]
+    for k, (template, year) in enumerate(FORMATS * 3):
+        rng = random.Random(f"lost-label-merged:{code}:{rendering}:{k}")
+        doc, values = _document(rng, template, year)
+        at = rng.randrange(len(cols) - 2)  # the merged pair: columns at, at + 1
+        v = rng.randint(1, 9)
+        pair = (("requests", code, cols[at]), ("requests", code, cols[at + 1]))
+        values.update(dict.fromkeys(pair, v))
+
+        doc = _requests_table(doc, lambda t, p=pair, v=v: _lost_label_merged(t, code, p, v))
+        got = _read(doc, rendering, rng)
+        wrong = {
+            key: w
+            for key, w in _wrong(got, doc, values).items()
+            if not (key == pair[1] and w[1] == v)
+        }
+        assert wrong == {}, (template, year, at)
+
+
+# --- a value cell holding a table of one cell ------------------------------------------------------
+
+
+def _cell_tables(page: str, rng: random.Random, share: float) -> str:
+    """The page with some numeric cells' contents inside a table of one cell of their own (an
+    editor pasted a cell from another document into the cell)."""
+
+    def nest(m: re.Match[str]) -> str:
+        if rng.random() >= share:
+            return m[0]
+        return f"{m[1]}<table><tbody><tr><td>{m[2]}</td></tr></tbody></table>{m[3]}"
+
+    return re.sub(r"(<td[^>]*>)(\d+)(</td>)", nest, page)
+
+
+@pytest.mark.parametrize("spans", [True, False])
+def test_a_value_cell_holding_a_table_of_one_cell_keeps_its_table(spans: bool):
+    """A value cell whose number stands in a table of one cell nested inside it: the report's
+    table held another table, so it was read as a layout table, not a table of cells, and
+    every row of it lost its values (no wrong value, but none read). A table of one cell
+    inside a cell is that cell's content."""
+    for k, (template, year) in enumerate(FORMATS * 2):
+        rng = random.Random(f"cell-table:{spans}:{k}")
+        doc, values = _document(rng, template, year)
+        page = _cell_tables(render_html.trs_page(doc, rng, spans=spans), rng, 0.05)
+        got = parse_bytes(page.encode("utf-8"), "page.html")
+        assert _differences(got, doc, values) == {}, (template, year)
+
+
+# --- a 单位 column between the row labels and the values ----------------------------------------
+
+
+def _unit_column(table: Table) -> Table:
+    """Section 二's or 三's table with a 单位 column after the row labels: its heading in the
+    header (down the requests header's three rows; in each of section 二's header rows), and on
+    each row with values the unit of its numbers (件, or 万元 on an amount's row)."""
+    rows = []
+    for i, row in enumerate(table.rows):
+        at = [k for k, c in enumerate(row) if c.label_of]
+        if at and any(c.key for c in row):
+            unit = "万元" if any(c.key in contract.AMOUNT_CELLS for c in row) else "件"
+            row = (*row[: at[0] + 1], GCell(unit), *row[at[0] + 1 :])
+        elif table.section == "requests" and i == 0:
+            row = (row[0], GCell("单位", rowspan=3, header=True), *row[1:])
+        elif row and row[0].text == "信息内容":
+            row = (row[0], GCell("单位", header=True), *row[1:])
+        elif len(row) == 1:
+            row = (replace(row[0], colspan=row[0].colspan + 1),)
+        rows.append(row)
+    return replace(table, rows=tuple(rows), width=table.width + 1)
+
+
+@pytest.mark.parametrize("serial", [False, True])
+@pytest.mark.parametrize("rendering", sorted(RENDERINGS))
+def test_a_unit_column_after_the_row_labels_is_no_value(rendering: str, serial: bool):
+    """Some agencies draw a 单位 column between the row labels and the numbers (件 on each row,
+    万元 on an amount's), sometimes after a 序号 column too. The unit word was read as a label
+    that named no row: every row of sections 二 and 三 lost its values. The unit is no label
+    and no value, and the reading says so."""
+    for k, (template, year) in enumerate(FORMATS):
+        rng = random.Random(f"unit-column:{rendering}:{serial}:{k}")
+        doc, values = _document(rng, template, year)
+        doc = map_tables(
+            doc,
+            lambda t, s=serial: (
+                (serial_column(_unit_column(t)) if s else _unit_column(t))
+                if t.section in ("proactive", "requests")
+                else t
+            ),
+        )
+        got = _read(doc, rendering, rng)
+        assert _wrong(got, doc, values) == {}, (template, year)
+        # a cell a line, and a grid copy that leaves covered positions blank, still read no
+        # value under the wrong column, but not all of them (missing, not wrong)
+        if rendering not in ("celllines", "md-blank"):
+            assert _differences(got, doc, values) == {}, (template, year)
+            assert any("a 单位 column" in p for p in got.problems)

@@ -75,6 +75,9 @@ class Scan:
     prose_in_sections: bool = False
     #: running numbers of a 序号 column, dropped in front of row labels
     serial_numbers: int = 0
+    #: tables with a 单位 column (its heading seen), and the unit words dropped after labels
+    unit_tables: set[int | None] = field(default_factory=set)
+    unit_cells: int = 0
     #: a second report follows the first on the page (its own section 一 after the first's
     #: tables): the heading's text, and the index of its token in the stream
     second_report: str | None = None
@@ -150,6 +153,12 @@ def _chrome_kind(text: str) -> tuple[str | None, bool]:
     return labels.heading_section(text), labels.block_title(text) is not None
 
 
+#: the heading of a column of units between the row labels and the values
+_UNIT_HEADINGS = frozenset({"单位", "计量单位"})
+#: the words such a column holds
+_UNIT_WORDS = frozenset({"件", "项", "个", "条", "次", "人", "人次", "份", "万元"})
+
+
 class _Reader:
     def __init__(self, tokens: list[Token], lines_are_values: bool, truncated: bool) -> None:
         self.tokens = tokens
@@ -186,6 +195,8 @@ class _Reader:
         #: characters standing one a line in section 二 (a flipbook's header written
         #: downwards: 信 / 息 / 内 / 容 / 本 / 年 / 新 / 制 / 作 …), not yet joined
         self.header_chars: list[str] = []
+        #: the table and row of the current row's label
+        self.row_at: tuple[int | None, int | None] | None = None
 
     # --- rows -----------------------------------------------------------------------------
 
@@ -220,6 +231,7 @@ class _Reader:
         self.group_at = None
         assert self.section is not None
         self.row = RawRow(self.section, code, label, [], exact, core, self.block)
+        self.row_at = (token.table, token.tr) if token is not None else None
         if code not in (None, UNKNOWN, SEQUENCE):
             self.last_code = code
             self.block_has_rows = True
@@ -439,7 +451,37 @@ class _Reader:
         ends, self.header_rows_end_empty = self.header_rows_end_empty, False
         return ends
 
+    def unit_cell(self, tok: Token) -> bool:
+        """A 单位 column's heading, or its unit word (件, 项, 个, 万元) after a row's label in
+        the same row of a table with that heading: the unit of the row's numbers, no label
+        and no value. A unit of amount other than 万元 (元, 亿元) is not dropped: read as the
+        label's rest, the row gives no values rather than numbers in the wrong unit."""
+        if (
+            tok.kind != CELL
+            or tok.x is not None  # text laid out by spaces: a label's words stand apart too
+            or self.section not in ("proactive", "requests")
+        ):
+            return False
+        n = labels.norm(tok.text)
+        if n in _UNIT_HEADINGS:
+            self.scan.unit_tables.add(tok.table)
+            return True
+        row = self.row
+        if (
+            n in _UNIT_WORDS
+            and tok.table in self.scan.unit_tables
+            and row is not None
+            and row.code not in (None, UNKNOWN, SEQUENCE)
+            and not row.values
+            and self.row_at == (tok.table, tok.tr)
+        ):
+            self.scan.unit_cells += 1
+            return True
+        return False
+
     def label(self, tok: Token) -> None:
+        if self.unit_cell(tok):
+            return
         row = self.row
         if (
             row is not None
@@ -820,6 +862,10 @@ def assemble(s: Scan, template: str) -> Sections:
             f"page: a second report follows the first (its own {s.second_report!r} after the "
             "first's tables); only the first is read"
         )
+    if s.unit_cells:
+        problems.append(
+            f"page: a 单位 column: {s.unit_cells} unit words after row labels are not values"
+        )
     if s.serial_numbers:
         problems.append(
             f"page: a 序号 column: {s.serial_numbers} running numbers in front of row labels "
@@ -1112,9 +1158,14 @@ def _table(
                 )
                 if any(r is x for x in unsure):
                     shown = "/".join(t.text or "空" for t in r.values[:12])
+                    how = (
+                        "are as many as its columns, the first blank"
+                        if r.hard
+                        else "begin and end blank"
+                    )
                     problems.flag(
                         codes.CELLS_UNPLACED,
-                        f"{line}; its {len(r.values)} cells ({shown}) begin and end blank, "
+                        f"{line}; its {len(r.values)} cells ({shown}) {how}, "
                         "and whether the first is its lost label's cell is not known, so none "
                         "is read",
                     )
@@ -3682,7 +3733,9 @@ def _drop_blank_label_cell(r: RawRow, before: RawRow | None, after: RawRow | Non
     False where the row's cells are not certain: in a copy that shows no row ends, a row with
     a blank first cell and blank cells (or copies of its last) past its columns, which the
     neighbours do not tell, reads as well from its first cell (the blanks after it fillers) as
-    from its second (the first its lost label's cell).
+    from its second (the first its lost label's cell). False too where a row that shows its
+    ends has as many cells as columns, the first blank (the label's cell before a value short,
+    or a blank value after no label cell).
     """
     if not r.values:
         return True
@@ -3711,6 +3764,16 @@ def _drop_blank_label_cell(r: RawRow, before: RawRow | None, after: RawRow | Non
             or bool(labels.norm(r.values[0].text))
             or any(labels.norm(t.text) not in ("", last) for t in r.values[n:])
         )
+    if (
+        len(r.values) == n
+        and not labels.norm(r.values[0].text)
+        and any(labels.norm(t.text) for t in r.values[1:])
+    ):
+        # as many cells as the row has columns, the first blank: the lost label's cell before
+        # one value too few (two merged into one cell, or one left out), or a blank first
+        # value after a label cell the page does not draw. Read as the second, every value
+        # before a merged cell stood a column right (all blank, both readings give nothing)
+        return False
     # the first row of a group has one more label cell and one filler fewer: take the longer
     widths = [len(x.values) for x in (before, after) if x is not None and x.hard and x.values]
     expected = max(widths, default=n)

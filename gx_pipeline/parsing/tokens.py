@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import html
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -288,9 +289,39 @@ def _read_tree(text: str) -> tuple[str, etree._Element | None]:
         # parent's end: stripped with its content (it is a skipped element) it took the rest
         # of the page, the report's tables with it. Its tags go; what it "holds" stays
         etree.strip_tags(root, "embed")
-    if root is not None and "srcdoc" in markup and _inline_srcdoc(root):
+    changed = root is not None and "srcdoc" in markup and _inline_srcdoc(root)
+    if root is not None and markup.count("<table") + markup.count("<TABLE") > 1:
+        changed = _unwrap_cell_tables(root) or changed
+    if changed:
         markup = etree.tostring(root, method="html", encoding="unicode")
     return markup, root
+
+
+def _unwrap_cell_tables(root: etree._Element) -> bool:
+    """Put the content of each table of one cell that stands inside a table's cell, holding
+    no table of its own, in the table's place (an editor pasted a cell from another document
+    into a value cell): the outer table then holds no table and is read as a table of cells,
+    not as a layout table whose rows all lost their values. Returns whether any was found.
+    (One XPath union of a table's cells sorts them into the document's order, comparing
+    siblings by walking between them: minutes on a table of 500,000 cells.)"""
+    found = False
+    for table in list(root.iter("table")):
+        if (
+            next(table.iterancestors("td", "th"), None) is None
+            or table.find(".//table") is not None
+        ):
+            continue
+        cells = list(itertools.islice(table.iter("td", "th"), 2))
+        if len(cells) != 1:
+            continue
+        cell = cells[0]
+        box = etree.Element("span")
+        box.text = cell.text
+        box.extend(list(cell))
+        box.tail = table.tail
+        table.getparent().replace(table, box)  # type: ignore[union-attr]
+        found = True
+    return found
 
 
 def _superscript(m: re.Match[str]) -> str:

@@ -58,10 +58,15 @@ SUPERSCRIPT_DIGITS = "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u20
 #: subscript digits: a mark set below the line after a number (12₁; an HTML page's
 #: 12<sub>1</sub> is read so), no digit of it either
 SUBSCRIPT_DIGITS = "\u2080\u2081\u2082\u2083\u2084\u2085\u2086\u2087\u2088\u2089"
+#: a note written after the number in its cell, by the word it opens with (含, 其中, 注, 见, 包括,
+#: 另有): 6（含转办5件）, 3（其中网上申请1件）, 5 then 注：含2件 on the cell's next line. Words
+#: that would change the number (a sign: 减少; a unit: 元) open no such note
+_NOTE = r"[(（](?:含|其中|注|见|包括|包含|另有)[^()（）]*[)）]|注[:：][^()（）]*"
 # checked before NFKC, which would turn ① into 1 and 1① into 11, 12¹ and 12₁ into 121
 _FOOTNOTE = re.compile(
     r"^(?P<num>.*?\d)\s*(?P<unit>万元|千元|亿元|元|件|条|个|项)?\s*"
-    r"(?P<mark>[*＊※△▲#＃]+|[\u2460-\u2473\u2474-\u2487\u2488-\u249b]|[(（]?注\d*[)）]?|"
+    rf"(?P<mark>[*＊※△▲#＃]+注?|[\u2460-\u2473\u2474-\u2487\u2488-\u249b]|{_NOTE}|"
+    r"[(（]?注\d*[)）]?|"
     rf"[(（]\d[)）]|[{SUPERSCRIPT_DIGITS}]{{1,3}}|[{SUBSCRIPT_DIGITS}]{{1,3}})\s*$"
 )
 
