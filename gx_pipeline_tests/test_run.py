@@ -102,7 +102,7 @@ def test_a_run_launched_beside_one_loading_its_year_leaves_the_year_to_it(data_d
         tags={"dagster/partition": "2020", **own_tags(os.getpid())},
         status=dg.DagsterRunStatus.STARTED,
     )
-    theirs = data_dir / "staging" / "2020" / "parsed" / "dim_report" / "part-00000.parquet"
+    theirs = data_dir / "staging" / "2020" / "parsed" / live.run_id / "dim_report" / "part.parquet"
     theirs.parent.mkdir(parents=True)
     theirs.write_bytes(b"the live run's part")
 
@@ -111,7 +111,7 @@ def test_a_run_launched_beside_one_loading_its_year_leaves_the_year_to_it(data_d
     (failure,) = [e for e in result.all_events if e.is_step_failure]
     assert failure.step_key == "parsed_reports"
     message = failure.event_specific_data.error.message
-    assert f"run {live.run_id[:8]} is loading report year 2020" in message
+    assert f"run {live.run_id[:8]} of 2020 is loading report year 2020" in message
     assert theirs.read_bytes() == b"the live run's part"  # its stage untouched
     assert not (data_dir / "warehouse.duckdb").exists()
     # the live run ended: the year runs

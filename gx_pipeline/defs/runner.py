@@ -36,7 +36,12 @@ from gx_pipeline.datadir import data_dir
 from gx_pipeline.definitions import build_definitions
 from gx_pipeline.defs.automation import INTERVAL_S, SENSOR_NAME, sensor_state, stale_since, stamp
 from gx_pipeline.defs.home import dagster_home, local_instance
-from gx_pipeline.defs.liveness import own_tags, release_dead_runs
+from gx_pipeline.defs.liveness import (
+    describe_run,
+    own_tags,
+    release_dead_runs,
+    unfinished_runs_of_year,
+)
 from gx_pipeline.defs.partitions import yearly_partitions
 from gx_pipeline.defs.resources import RawPages, Warehouse
 from gx_pipeline.defs.staleness import (
@@ -218,17 +223,22 @@ def materialize_years(
         outcomes = _run_years(
             job, instance, progress, run_config, stream, list(years), received, run_executing
         )
-        return _summaries(outcomes, warehouse, raw_pages, stream)
+        return _summaries(outcomes, instance, warehouse, raw_pages, stream)
 
 
 def _summaries(
-    outcomes: list[tuple], warehouse: Warehouse, raw_pages: RawPages, stream: TextIO
+    outcomes: list[tuple],
+    instance: dg.DagsterInstance,
+    warehouse: Warehouse,
+    raw_pages: RawPages,
+    stream: TextIO,
 ) -> list[YearSummary]:
     for key, ok, _, _, cause, _ in outcomes:
         if not ok and not cause.startswith((LEFT_TO, NOT_STARTED)):
             # the next run stages the year afresh from its pages: what this one staged only
-            # takes room, on a disk that may well be full
-            discard_year(raw_pages.staging_dir, int(key))
+            # takes room, on a disk that may well be full (a run still going keeps its own)
+            live = {r.dagster_run.run_id for r in unfinished_runs_of_year(instance, key)}
+            discard_year(raw_pages.staging_dir, int(key), keep=live)
     # the counts once all years ran: one connection, not one per year
     with warehouse.connect(publish=False) as conn:  # a read: nothing to publish
         # a fresh data folder whose first run failed has no tables yet: nothing is loaded
@@ -296,7 +306,7 @@ def _run_years(
             # its staging folder is the live run's: a second run would load what that one
             # half-wrote, or discard what it is about to load
             cause = (
-                f"{LEFT_TO} run {live.run_id[:8]} of {key} is loading it "
+                f"{LEFT_TO} {describe_run(live)} is loading it "
                 f"({live.status.value.lower()}); run the year again once it has ended"
             )
             print(f"{key}: {cause}", file=stream)
