@@ -136,9 +136,10 @@ def test_gx_run_reports_progress_per_step_and_gx_status_reads_it_back(
         "parsed_reports",
         "validated_frames",
         "gx_warehouse",
+        "gx_warehouse_no_report_of_an_earlier_load_lost",
         "gx_warehouse_reports_satisfy_tally_identities",
     ]
-    assert progress[-1].split()[3:5] == ["[#####]", "5/5"]
+    assert progress[-1].split()[3:5] == ["[######]", "6/6"]
     assert out.splitlines()[2].split()[:5] == ["2021", "ok", "passed", "1", "1"]
 
     assert cli.main(["status", "--years", "2020-2021"]) == 0
@@ -842,3 +843,60 @@ def test_a_progress_reader_that_never_returns_does_not_hold_gx_run(monkeypatch):
         assert time.monotonic() - started < 5
     finally:
         stuck.set()
+
+
+def test_reports_of_an_earlier_load_now_quarantined_are_named_by_the_run_status_and_check(
+    data_dir, tmp_path, monkeypatch, capsys
+):
+    """Pages emptied since the year's last load: they are quarantined ("the file is empty"),
+    the rest loads, and the shrink guard passes (3 of 5 reports, more than half). The year
+    said ok with nothing about the two reports gone from the fact tables."""
+    from gx_pipeline_tests.conftest import materialize_year
+
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    seed = SEED.read_text(encoding="utf-8")
+    for k, district in enumerate("东西南北中"):
+        put_page(data_dir, 2021, f"{k}.txt", seed.replace("襄都区", f"{district}城区"))
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].split()[-1] == "lost"
+    assert out.splitlines()[2].split()[-1] == "0"
+
+    put_page(data_dir, 2021, "1.txt", b"")
+    put_page(data_dir, 2021, "3.txt", b"")
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 0  # a WARN, not a failed run
+    out, err = capsys.readouterr()
+    row = out.splitlines()[2].split()
+    assert row[:5] == ["2021", "ok", "passed", "3", "2"]  # the tally check is not this one
+    assert row[-1] == "2"
+    said = "2 page(s) whose reports were loaded at an earlier load are quarantined now"
+    assert f"gx run: report year 2021: {said}" in err
+    # the second empty page is quarantined as a copy of the first: a loss all the same
+    assert "2021/1.txt (the file is empty); 2021/3.txt (same bytes as 2021/1.txt)" in err
+
+    assert cli.main(["status", "--years", "2021"]) == 0
+    status = capsys.readouterr().out.splitlines()
+    assert status[0].split()[-3:] == ["lost", "last", "run"]
+    assert status[2].split()[-4] == "2"
+    assert any(said in line and "2021/3.txt" in line for line in status)
+
+    # the asset check warns, naming them; still so at the next load (the pages still empty)
+    result = materialize_year(data_dir, 2021)
+    assert result.success
+    (lost,) = [
+        e
+        for e in result.get_asset_check_evaluations()
+        if e.check_name == "no_report_of_an_earlier_load_lost"
+    ]
+    assert not lost.passed and lost.severity.value == "WARN"
+    assert said in lost.description
+    assert set(lost.metadata["lost_reports"].value) == {"2021/1.txt", "2021/3.txt"}
+    capsys.readouterr()
+    # a page that loads again is no loss any more; the other one still is
+    put_page(data_dir, 2021, "1.txt", seed.replace("襄都区", "西城区"))
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines()[2].split()[-1] == "1"
+    assert "1 page(s) whose report was loaded" in err and "2021/3.txt" in err
+    assert "2021/1.txt" not in err

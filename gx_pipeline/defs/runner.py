@@ -35,6 +35,7 @@ import duckdb
 from gx_pipeline.datadir import data_dir
 from gx_pipeline.definitions import build_definitions
 from gx_pipeline.defs.automation import INTERVAL_S, SENSOR_NAME, sensor_state, stale_since, stamp
+from gx_pipeline.defs.checks import TALLY_CHECK, lost_reports_said
 from gx_pipeline.defs.home import dagster_home, local_instance
 from gx_pipeline.defs.liveness import (
     describe_run,
@@ -56,7 +57,7 @@ from gx_pipeline.defs.staleness import (
 from gx_pipeline.diskspace import explain_text
 from gx_pipeline.documents.word import end_orphaned_conversions
 from gx_pipeline.staging.parts import discard_year
-from gx_pipeline.warehouse import copies_left_behind, entries_by_year
+from gx_pipeline.warehouse import copies_left_behind, entries_by_year, lost_reports
 
 SUMMARY_SQL = """
 select
@@ -90,6 +91,8 @@ class YearSummary:
     needs_review: int
     not_assessable_reports: int
     not_assessable: int
+    #: pages that were reports at an earlier load and are quarantined now: (source, reason)
+    lost: tuple[tuple[str, str], ...] = ()
     #: why the run failed: the failing steps and their errors
     cause: str = ""
     #: the signal that stopped `gx run` during (or right before) this year's run, 0: none.
@@ -253,18 +256,23 @@ def _summaries(
                 "table",
                 file=stream,
             )
-        return [
+        summaries = [
             YearSummary(
                 key,
                 ok,
                 passed,
                 severity,
                 *((0,) * 6 if empty else conn.execute(SUMMARY_SQL, {"year": int(key)}).fetchone()),
+                lost=() if empty else tuple(lost_reports(conn, int(key))),
                 cause=cause,
                 interrupted=stopped,
             )
             for key, ok, passed, severity, cause, stopped in outcomes
         ]
+    for summary in summaries:
+        if summary.lost:
+            print(f"gx run: {lost_reports_said(summary.year, list(summary.lost))}", file=stream)
+    return summaries
 
 
 #: the cause of a year gx run leaves to another run in flight
@@ -325,10 +333,12 @@ def _run_years(
         with run_executing():
             result = _execute_with_progress(job, key, instance, progress, run_config)
         evaluations = result.get_asset_check_evaluations()
-        passed = all(e.passed for e in evaluations) if evaluations else None
+        # the summary's "tally check" is that check's; a lost report has its own column
+        tally = [e for e in evaluations if e.check_name == TALLY_CHECK]
+        passed = all(e.passed for e in tally) if tally else None
         severity = None
-        if evaluations and not passed:
-            failed = [e for e in evaluations if not e.passed]
+        if tally and not passed:
+            failed = [e for e in tally if not e.passed]
             error = any(e.severity == dg.AssetCheckSeverity.ERROR for e in failed)
             severity = "ERROR" if error else "WARN"
         causes = [
@@ -577,6 +587,7 @@ def format_summary(summaries: list[YearSummary]) -> str:
         "needs review",
         "not-assessable reports",
         "not-assessable evaluations",
+        "lost",
     )
     rows = [
         (
@@ -589,6 +600,7 @@ def format_summary(summaries: list[YearSummary]) -> str:
             str(s.needs_review),
             str(s.not_assessable_reports),
             str(s.not_assessable),
+            str(len(s.lost)),
         )
         for s in summaries
     ]
@@ -709,6 +721,8 @@ class YearStatus:
     #: dim_report.parser_version of the year's reports ("" when none is loaded)
     parser_versions: str
     last_run: str
+    #: pages that were reports at an earlier load and are quarantined now: (source, reason)
+    lost: tuple[tuple[str, str], ...] = ()
 
 
 _STATUS_SQL = """
@@ -754,6 +768,7 @@ def year_status(
     years = list(years)
     runs = runs or {}
     rows = {y: (0, "", 0, "", 0, 0, 0, "") for y in years}
+    lost: dict[str, tuple] = {}
     if Path(database).is_file():
         conn = duckdb.connect(str(database), read_only=True)
         try:
@@ -762,9 +777,10 @@ def year_status(
             ).fetchone()[0]:
                 for y in years:
                     rows[y] = conn.execute(_STATUS_SQL, {"year": int(y)}).fetchone()
+                    lost[y] = tuple(lost_reports(conn, int(y)))
         finally:
             conn.close()
-    return [YearStatus(y, *rows[y], runs.get(y, "never run")) for y in years]
+    return [YearStatus(y, *rows[y], runs.get(y, "never run"), lost=lost.get(y, ())) for y in years]
 
 
 def loaded_years(database: Path) -> list[str]:
@@ -784,6 +800,7 @@ def format_status(rows: list[YearStatus]) -> str:
         "contradicting",
         "needs review",
         "not-assessable reports",
+        "lost",
         "last run",
     )
     body = [
@@ -796,11 +813,13 @@ def format_status(rows: list[YearStatus]) -> str:
             str(r.failing),
             str(r.needs_review),
             str(r.not_assessable_reports),
+            str(len(r.lost)),
             r.last_run,
         )
         for r in rows
     ]
-    return _table(head, body)
+    said = [lost_reports_said(r.year, list(r.lost)) for r in rows if r.lost]
+    return _table(head, body) + "".join(f"\n{line}" for line in said)
 
 
 def format_automation(
