@@ -187,6 +187,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         last_runs,
         loaded_years,
         outside_year_folders,
+        stale_derived_said,
         year_status,
     )
     from gx_pipeline.warehouse.files import cannot_open
@@ -204,6 +205,8 @@ def cmd_status(args: argparse.Namespace) -> int:
         print(f"gx status: {cannot_open(database, err)}", file=sys.stderr)
         return 1
     print(format_status(rows))
+    if stale := stale_derived_said(database):
+        print(f"\n{stale}")
     outside = outside_year_folders(layout.raw_dir)
     if outside:
         print(f"\n{outside}")

@@ -900,3 +900,57 @@ def test_reports_of_an_earlier_load_now_quarantined_are_named_by_the_run_status_
     assert out.splitlines()[2].split()[-1] == "1"
     assert "1 page(s) whose report was loaded" in err and "2021/3.txt" in err
     assert "2021/1.txt" not in err
+
+
+def test_derived_objects_made_by_older_code_are_said_by_status_and_made_again_by_gx_run(
+    data_dir, tmp_path, monkeypatch, capsys
+):
+    """A view or flag changed with the code (cells_year_over_year.previous_trust_*, the
+    several_reports flag) reached a year loaded before only at that year's next load: with no
+    load, the warehouse kept what older code made, and nothing said so. Here the warehouse is
+    left as older code made it (its views and flags), then a `gx run` of a year that fails
+    (its folder missing) loads nothing."""
+    import duckdb
+
+    from gx_pipeline.defs.resources import default_resources
+
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    put_page(data_dir, 2020, SEED.name, SEED)
+    put_page(data_dir, 2021, "112.txt", REALDEV_PAGES / "112_hanzhong_ningqiang_natres_2021.txt")
+    assert cli.main(["run", "--years", "2020-2021", "--quiet"]) == 0
+    published = data_dir / "warehouse.duckdb"
+
+    def made() -> tuple[list, list]:
+        conn = duckdb.connect(str(published), read_only=True)
+        try:
+            flags = conn.execute("select * from report_flags order by all").fetchall()
+            columns = [row[0] for row in conn.execute("describe cells_year_over_year").fetchall()]
+        finally:
+            conn.close()
+        return flags, columns
+
+    flags, columns = made()
+    assert flags and "previous_trust_status" in columns
+    with default_resources(data_dir)["warehouse"].connect() as conn:  # older code's state
+        conn.execute("delete from report_flags")
+        conn.execute("create or replace view cells_year_over_year as select 1 as report_year")
+        conn.execute("create or replace macro gx_derived_fingerprint() as 'older'")
+        conn.execute("create or replace macro gx_schema_fingerprint() as 'older'")
+    assert made() == ([], ["report_year"])
+    capsys.readouterr()
+
+    assert cli.main(["status", "--years", "2020-2021"]) == 0
+    out = capsys.readouterr().out
+    assert "the views and table definitions (warehouse/sql) and the agencies and flags" in out
+    assert "were made by other code than this (every loaded year): the next `gx run`" in out
+
+    assert cli.main(["run", "--years", "2022", "--quiet"]) == 1  # no folder: nothing loaded
+    err = capsys.readouterr().err
+    assert (
+        "gx run: the agencies and flags (agencies/sql: dim_agency, narrative_similarity, "
+        "report_flags) of the warehouse were made by other code than this: made again" in err
+    )
+    assert made() == (flags, columns)
+    assert cli.main(["status", "--years", "2020-2021"]) == 0
+    assert "made by other code" not in capsys.readouterr().out

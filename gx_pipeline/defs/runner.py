@@ -32,6 +32,7 @@ from typing import Protocol, TextIO
 import dagster as dg
 import duckdb
 
+from gx_pipeline.agencies import rebuild
 from gx_pipeline.datadir import data_dir
 from gx_pipeline.definitions import build_definitions
 from gx_pipeline.defs.automation import INTERVAL_S, SENSOR_NAME, sensor_state, stale_since, stamp
@@ -223,10 +224,43 @@ def materialize_years(
                 f"(pids {', '.join(map(str, left))})",
                 file=stream,
             )
+        for line in refresh_derived(warehouse):
+            print(f"gx run: {line}", file=stream)
         outcomes = _run_years(
             job, instance, progress, run_config, stream, list(years), received, run_executing
         )
         return _summaries(outcomes, instance, warehouse, raw_pages, stream)
+
+
+def refresh_derived(warehouse: Warehouse) -> list[str]:
+    """Make again what of the warehouse is derived from its loaded rows and was made by other
+    code than today's (rebuild.out_of_date: the views, the agencies and flags), and publish it;
+    a line for each. Read first from the published copy, read-only: a current warehouse is not
+    opened for writing."""
+    files = warehouse.files
+    if not derived_out_of_date(files.publish_to or files.database):
+        return []
+    with warehouse.connect() as conn:  # published when made
+        made = rebuild.refresh(conn)
+    return [
+        f"{what} of the warehouse were made by other code than this: made again over the "
+        "loaded years (no year loaded again for it)"
+        for what in made
+    ]
+
+
+def derived_out_of_date(database: Path) -> list[str]:
+    """rebuild.out_of_date of a warehouse file, read-only; [] when it cannot be read."""
+    if not Path(database).is_file():
+        return []
+    try:
+        conn = duckdb.connect(str(database), read_only=True)
+    except duckdb.Error:
+        return []
+    try:
+        return rebuild.out_of_date(conn)
+    finally:
+        conn.close()
 
 
 def _summaries(
@@ -820,6 +854,17 @@ def format_status(rows: list[YearStatus]) -> str:
     ]
     said = [lost_reports_said(r.year, list(r.lost)) for r in rows if r.lost]
     return _table(head, body) + "".join(f"\n{line}" for line in said)
+
+
+def stale_derived_said(database: Path) -> str:
+    """What `gx status` says of a warehouse whose derived objects other code made ("" if none)."""
+    stale = derived_out_of_date(database)
+    if not stale:
+        return ""
+    return (
+        f"{' and '.join(stale)} of the warehouse were made by other code than this (every "
+        "loaded year): the next `gx run` makes them again, loading no year again for it"
+    )
 
 
 def format_automation(
