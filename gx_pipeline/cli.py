@@ -202,8 +202,10 @@ def cmd_status(args: argparse.Namespace) -> int:
         last_runs,
         loaded_years,
         outside_year_folders,
+        stale_derived_said,
         year_status,
     )
+    from gx_pipeline.warehouse.files import cannot_open
 
     layout = DataDir.default()
     database = layout.published_database
@@ -214,10 +216,12 @@ def cmd_status(args: argparse.Namespace) -> int:
     runs = last_runs(instance, years)
     try:
         rows = year_status(database, years, runs)
-    except duckdb.IOException as err:
-        print(f"gx status: {database} is busy (a run is writing?): {err}", file=sys.stderr)
+    except duckdb.Error as err:  # not a DuckDB file, damaged, or a writer holds its lock
+        print(f"gx status: {cannot_open(database, err)}", file=sys.stderr)
         return 1
     print(format_status(rows))
+    if stale := stale_derived_said(database):
+        print(f"\n{stale}")
     outside = outside_year_folders(layout.raw_dir)
     if outside:
         print(f"\n{outside}")

@@ -12,7 +12,10 @@ from gx_pipeline.defs.assets import (
     validated_frames,
 )
 from gx_pipeline.defs.automation import late_reports_schedule, stale_years_sensor
-from gx_pipeline.defs.checks import reports_satisfy_tally_identities
+from gx_pipeline.defs.checks import (
+    no_report_of_an_earlier_load_lost,
+    reports_satisfy_tally_identities,
+)
 from gx_pipeline.defs.fetch_assets import raw_archive
 from gx_pipeline.defs.resources import default_resources
 from gx_pipeline.defs.schedules import (
@@ -26,7 +29,7 @@ from gx_pipeline.defs.schedules import (
 ASSETS = [raw_report_inventory, parsed_reports, validated_frames, gx_warehouse]
 #: unpartitioned: the web fetcher
 FETCH_ASSETS = [raw_archive]
-CHECKS = [reports_satisfy_tally_identities]
+CHECKS = [reports_satisfy_tally_identities, no_report_of_an_earlier_load_lost]
 
 
 def build_definitions(data_dir: Path | None = None) -> dg.Definitions:

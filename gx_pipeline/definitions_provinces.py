@@ -12,7 +12,10 @@ from pathlib import Path
 
 import dagster as dg
 
-from gx_pipeline.defs.checks import reports_satisfy_tally_identities
+from gx_pipeline.defs.checks import (
+    no_report_of_an_earlier_load_lost,
+    reports_satisfy_tally_identities,
+)
 from gx_pipeline.defs.executors import executor_from_env
 from gx_pipeline.defs.partitions import yearly_partitions
 from gx_pipeline.defs.provinces import (
@@ -35,7 +38,7 @@ def build_definitions(data_dir: Path | None = None, store_url: str | None = None
     location `store_url` (default: $GX_LAKE_URL or <data>/lake)."""
     return dg.Definitions(
         assets=[page_routes, province_facts, gx_warehouse_from_provinces],
-        asset_checks=[reports_satisfy_tally_identities],
+        asset_checks=[reports_satisfy_tally_identities, no_report_of_an_earlier_load_lost],
         jobs=[
             dg.define_asset_job(
                 ROUTES_JOB, selection=[page_routes], partitions_def=yearly_partitions

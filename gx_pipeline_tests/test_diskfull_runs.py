@@ -72,11 +72,11 @@ class Case:
     kept: tuple[int, ...] = (BIG_YEAR,)
 
 
-_VALIDATED = f"{BIG_YEAR} [###..] 3/5 validated_frames succeeded"
+_VALIDATED = f"{BIG_YEAR} [###...] 3/6 validated_frames succeeded"
 CASES = [
     # filled once the year's inventory is taken, a second before its parse writes: filled at
     # the first part written, the step could write all its parts before the disk was full
-    Case("staging", ("line", f"{BIG_YEAR} [#....] 1/5"), "staging/2022/parsed/"),
+    Case("staging", ("line", f"{BIG_YEAR} [#.....] 1/6"), "staging/2022/parsed/"),
     Case("validation", ("glob", f"data/staging/{BIG_YEAR}/validated"), "staging/2022/validated/"),
     Case("load", ("line", _VALIDATED), "data/.work/warehouse.duckdb"),
     # room for the year's load (a few MB) but not for a copy of the padded file (~40 MB)
@@ -89,7 +89,7 @@ CASES = [
         no_working_file=True,
         kept=YEARS,
     ),
-    Case("dagster-home", ("line", f"{BIG_YEAR} [#....] 1/5"), "dagster_home", home_on_disk=True),
+    Case("dagster-home", ("line", f"{BIG_YEAR} [#.....] 1/6"), "dagster_home", home_on_disk=True),
     Case("fresh", None, "data/staging/2020/parsed/", fresh=True),
 ]
 

@@ -457,3 +457,57 @@ def test_an_out_with_a_long_name_is_exported_into(database, tmp_path, length):
     export.export(database, "parquet", out)
     assert (out / "fact_requests" / "report_year=2023").is_dir()
     assert [p.name for p in tmp_path.iterdir() if p.is_dir()] == [name]
+
+
+def test_the_lock_file_a_killed_export_left_blocks_nothing_and_is_said(database, tmp_path, capsys):
+    """An export killed with SIGKILL leaves `.out.lock` beside OUT (nothing of it runs to remove
+    it). The lock itself is the process's (flock) and ended with it: the next export and
+    release go ahead, and say what the file was instead of leaving it unexplained."""
+    import signal
+    import subprocess
+    import sys
+
+    from gx_pipeline.warehouse.release import main_release
+
+    out = tmp_path / "out"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import sys, time; from pathlib import Path; "
+                "from gx_pipeline.warehouse.swap import claimed; "
+                "out = Path(sys.argv[1]); "
+                "c = claimed(out, 'export', out / 'gx-export'); c.__enter__(); "
+                "print('held', flush=True); time.sleep(60)"
+            ),
+            str(out),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout.readline() == "held\n"
+    lock = tmp_path / ".out.lock"
+    # while it lives, it holds OUT
+    assert export.main_export(["--out", str(out), "--database", str(database)]) == 2
+    assert f"another export into {out} is running (process {holder.pid})" in capsys.readouterr().err
+    holder.send_signal(signal.SIGKILL)
+    holder.wait(10)
+    assert lock.read_text() == f"{holder.pid} export\n"  # left behind
+
+    assert export.main_export(["--out", str(out), "--database", str(database)]) == 0
+    err = capsys.readouterr().err
+    said = (
+        f"gx export: {lock} was left by an export that did not finish (process {holder.pid}, "
+        "killed?): it held no lock (the lock ended with its process), so it blocked nothing"
+    )
+    assert said in err, err
+    assert not lock.exists()
+    # a release finds the same, once its own lock file is left the same way
+    lock_release = tmp_path / ".rel.lock"
+    lock_release.write_text(f"{holder.pid} release\n")
+    assert main_release(["--out", str(tmp_path / "rel"), "--database", str(database)]) == 0
+    assert f"was left by a release that did not finish (process {holder.pid}" in (
+        capsys.readouterr().err
+    )
+    assert not lock_release.exists()

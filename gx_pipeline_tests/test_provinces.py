@@ -12,6 +12,7 @@ import pyarrow.parquet as pq
 
 from gx_pipeline.datadir import REPO_ROOT
 from gx_pipeline.defs.checks import reports_satisfy_tally_identities
+from gx_pipeline.defs.liveness import own_tags
 from gx_pipeline.defs.provinces import (
     PartitionStore,
     gx_warehouse_from_provinces,
@@ -273,3 +274,137 @@ def test_provinces_written_by_another_parser_version_are_not_assembled(tmp_path,
     for province in provinces[1:]:
         assert _province(data, url, province).success
     assert _assemble(data, url).success
+
+
+def _live_run(instance: dg.DagsterInstance, job: dg.JobDefinition, tags: dict) -> dg.DagsterRun:
+    """A run of `job` in flight (as another process's would be), launched now."""
+    return instance.create_run_for_job(
+        job, tags={**tags, **own_tags(os.getpid())}, status=dg.DagsterRunStatus.STARTED
+    )
+
+
+def test_a_yearly_run_leaves_a_year_a_province_run_is_loading_to_it(tmp_path, instance):
+    """The yearly job's in-flight check looked only at runs tagged with the year's key ("2020"),
+    a province's run is tagged "广东省|2020": both loaded the year at once (measured: the
+    yearly run succeeded beside the live province run)."""
+    from gx_pipeline.definitions import build_definitions
+    from gx_pipeline.definitions_provinces import PROVINCE_JOB
+    from gx_pipeline.definitions_provinces import build_definitions as build_provinces
+
+    data = _copy_year(tmp_path / "data")
+    url = f"file://{tmp_path / 'lake'}"
+    province_job = build_provinces(data, url).resolve_job_def(PROVINCE_JOB)
+    key = dg.MultiPartitionKey({"year": str(YEAR), "province": "广东省"})
+    live = _live_run(
+        instance,
+        province_job,
+        {
+            "dagster/partition": str(key),
+            "dagster/partition/year": str(YEAR),
+            "dagster/partition/province": "广东省",
+        },
+    )
+    yearly = build_definitions(data).resolve_job_def("gx_yearly_job")
+    result = yearly.execute_in_process(
+        partition_key=str(YEAR), instance=instance, raise_on_error=False
+    )
+    assert not result.success
+    (failure,) = [e for e in result.all_events if e.is_step_failure]
+    assert failure.step_key == "parsed_reports"
+    message = failure.event_specific_data.error.message
+    assert f"run {live.run_id[:8]} of {key} (the year × province partitions)" in message
+    assert "is loading report year 2020" in message
+    assert not (data / "warehouse.duckdb").exists()
+    # `gx run` leaves it too, naming it
+    from gx_pipeline.defs.runner import materialize_years
+
+    (summary,) = materialize_years([str(YEAR)], instance=instance, data_dir_path=data)
+    assert not summary.run_ok and f"run {live.run_id[:8]} of {key}" in summary.cause
+    # the year's routes are not rewritten under it either
+    _routes_in(data, url, instance, allowed=False)
+    instance.report_run_failed(live)
+    assert yearly.execute_in_process(partition_key=str(YEAR), instance=instance).success
+
+
+def _routes_in(data: Path, url: str, instance: dg.DagsterInstance, allowed: bool) -> None:
+    result = dg.materialize(
+        [page_routes],
+        partition_key=str(YEAR),
+        resources=_resources(data, url),
+        instance=instance,
+        raise_on_error=False,
+    )
+    assert result.success == allowed
+
+
+def test_an_assembly_leaves_a_year_a_yearly_run_is_loading_and_its_staged_rows_alone(
+    tmp_path, instance, monkeypatch
+):
+    """The assembly cleared the whole year's staging folder (data/staging/2020/) when it ended,
+    a yearly run's staged rows with it, and looked for no run in flight: measured, the assembly
+    succeeded beside a live yearly run and removed its staged part."""
+    from gx_pipeline.definitions import build_definitions
+
+    data = _copy_year(tmp_path / "data")
+    url = f"file://{tmp_path / 'lake'}"
+    _routes(data, url)
+    for province in sorted(set(Lake(url).read_routes(YEAR)["province"])):
+        assert _province(data, url, province).success
+    yearly = build_definitions(data).resolve_job_def("gx_yearly_job")
+    live = _live_run(instance, yearly, {"dagster/partition": str(YEAR)})
+    theirs = data / "staging" / str(YEAR) / "parsed" / live.run_id / "dim_report" / "part.parquet"
+    theirs.parent.mkdir(parents=True)
+    theirs.write_bytes(b"the live run's part")
+
+    def assemble() -> dg.ExecuteInProcessResult:
+        return dg.materialize(
+            [gx_warehouse_from_provinces, reports_satisfy_tally_identities],
+            partition_key=str(YEAR),
+            resources=_resources(data, url),
+            instance=instance,
+            raise_on_error=False,
+            run_config=RELAXED,
+        )
+
+    result = assemble()
+    assert not result.success
+    message = _failure(result)
+    assert f"run {live.run_id[:8]} of {YEAR} is loading report year {YEAR}" in message
+    assert theirs.read_bytes() == b"the live run's part"
+    assert not (data / "warehouse.duckdb").exists()
+    # a province run of the year leaves it to the yearly run as well
+    assert not _province_in(data, url, "广东省", instance).success
+
+    # a yearly run launched after the assembly began (the assembly keeps the year: it was
+    # first) stages beside it: the assembly removes its own stage only
+    instance.report_run_failed(live)
+    real_assemble = Lake.assemble
+    later: list[Path] = []
+
+    def assemble_as_a_later_run_stages(self, year, stage):
+        run = _live_run(instance, yearly, {"dagster/partition": str(YEAR)})
+        part = data / "staging" / str(YEAR) / "parsed" / run.run_id / "dim_report" / "p.parquet"
+        part.parent.mkdir(parents=True)
+        part.write_bytes(b"the later run's part")
+        later.append(part)
+        return real_assemble(self, year, stage)
+
+    monkeypatch.setattr(Lake, "assemble", assemble_as_a_later_run_stages)
+    result = assemble()
+    assert result.success, _failure(result)
+    assert later[0].read_bytes() == b"the later run's part"
+    assert not theirs.exists()  # the ended run's stage is gone
+    assert [p.name for p in (data / "staging" / str(YEAR)).iterdir()] == ["parsed"]
+
+
+def _province_in(
+    data: Path, url: str, province: str, instance: dg.DagsterInstance
+) -> dg.ExecuteInProcessResult:
+    key = dg.MultiPartitionKey({"year": str(YEAR), "province": province})
+    return dg.materialize(
+        [province_facts],
+        partition_key=key,
+        resources=_resources(data, url),
+        instance=instance,
+        raise_on_error=False,
+    )

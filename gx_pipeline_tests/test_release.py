@@ -267,3 +267,88 @@ def test_a_release_into_a_file_is_refused_in_one_line(database, tmp_path, capsys
     assert main_release(["--out", str(taken), "--database", str(database)]) == 2
     assert f"gx release: {taken} cannot be a new folder" in capsys.readouterr().err
     assert taken.read_text() == "a file of the name"
+
+
+@pytest.fixture
+def held_by_a_writer(tmp_path):
+    """A warehouse file another process holds open read-write (a run loading a year)."""
+    path = tmp_path / "held.duckdb"
+    duckdb.connect(str(path)).close()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('open', flush=True); "
+                "sys.stdin.read()"
+            ),
+            str(path),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout.readline() == "open\n"
+    yield path, holder.pid
+    holder.stdin.close()
+    holder.wait(10)
+
+
+def _unopenable(kind: str, tmp_path: Path, held) -> tuple[Path, str]:
+    if kind == "not_duckdb":
+        path = tmp_path / "warehouse.duckdb"
+        path.write_text("version https://git-lfs.github.com/spec/v1\n")  # a Git LFS pointer
+        return path, f"{path} cannot be opened: not a DuckDB database file, or a damaged one"
+    if kind == "missing":
+        path = tmp_path / "nowhere.duckdb"
+        return path, f"{path} cannot be opened: no such file"
+    path, pid = held
+    return path, f"{path} cannot be opened: a writer holds it (process {pid})"
+
+
+@pytest.mark.parametrize("kind", ["not_duckdb", "missing", "held"])
+def test_a_warehouse_file_that_cannot_be_opened_is_said_in_one_line(
+    kind, tmp_path, capsys, request, monkeypatch
+):
+    """gx release of a file DuckDB cannot open ended in DuckDB's traceback; gx status said a
+    damaged file was "busy (a run is writing?)"."""
+    from gx_pipeline import cli
+    from gx_pipeline.warehouse.export import main_export
+
+    held = request.getfixturevalue("held_by_a_writer") if kind == "held" else None
+    path, said = _unopenable(kind, tmp_path, held)
+    assert main_release(["--out", str(tmp_path / "rel"), "--database", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"gx release: {said}") and err.count("\n") == 1, err
+    assert "nothing was released" in err
+    assert main_export(["--out", str(tmp_path / "exp"), "--database", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"gx export: {said}") and "Traceback" not in err, err
+    if kind == "missing":
+        return  # gx status: a data folder without a warehouse is one never loaded
+    data = tmp_path / "data"
+    data.mkdir()
+    if kind == "held":
+        (data / "warehouse.duckdb").symlink_to(path)
+    else:
+        shutil.copy(path, data / "warehouse.duckdb")
+    monkeypatch.setenv("GX_DATA_DIR", str(data))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    assert cli.main(["status", "--years", "2020"]) == 1
+    err = capsys.readouterr().err
+    status_said = said.replace(str(path), str(data / "warehouse.duckdb"))
+    assert err.startswith(f"gx status: {status_said}")
+    assert err.count("\n") == 1 and "busy" not in err, err
+
+
+def test_a_duckdb_file_that_is_no_warehouse_is_not_released(tmp_path, capsys):
+    other = tmp_path / "other.duckdb"
+    conn = duckdb.connect(str(other))
+    conn.execute("create table t as select 1 as a")
+    conn.close()
+    assert main_release(["--out", str(tmp_path / "rel"), "--database", str(other)]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"gx release: {other} is a DuckDB file but not a gx-pipeline warehouse (no table "
+        "dim_report, quarantine, tally_results); nothing was released\n"
+    )

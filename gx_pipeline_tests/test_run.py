@@ -102,7 +102,7 @@ def test_a_run_launched_beside_one_loading_its_year_leaves_the_year_to_it(data_d
         tags={"dagster/partition": "2020", **own_tags(os.getpid())},
         status=dg.DagsterRunStatus.STARTED,
     )
-    theirs = data_dir / "staging" / "2020" / "parsed" / "dim_report" / "part-00000.parquet"
+    theirs = data_dir / "staging" / "2020" / "parsed" / live.run_id / "dim_report" / "part.parquet"
     theirs.parent.mkdir(parents=True)
     theirs.write_bytes(b"the live run's part")
 
@@ -111,7 +111,7 @@ def test_a_run_launched_beside_one_loading_its_year_leaves_the_year_to_it(data_d
     (failure,) = [e for e in result.all_events if e.is_step_failure]
     assert failure.step_key == "parsed_reports"
     message = failure.event_specific_data.error.message
-    assert f"run {live.run_id[:8]} is loading report year 2020" in message
+    assert f"run {live.run_id[:8]} of 2020 is loading report year 2020" in message
     assert theirs.read_bytes() == b"the live run's part"  # its stage untouched
     assert not (data_dir / "warehouse.duckdb").exists()
     # the live run ended: the year runs
@@ -136,9 +136,10 @@ def test_gx_run_reports_progress_per_step_and_gx_status_reads_it_back(
         "parsed_reports",
         "validated_frames",
         "gx_warehouse",
+        "gx_warehouse_no_report_of_an_earlier_load_lost",
         "gx_warehouse_reports_satisfy_tally_identities",
     ]
-    assert progress[-1].split()[3:5] == ["[#####]", "5/5"]
+    assert progress[-1].split()[3:5] == ["[######]", "6/6"]
     assert out.splitlines()[2].split()[:5] == ["2021", "ok", "passed", "1", "1"]
 
     assert cli.main(["status", "--years", "2020-2021"]) == 0
@@ -871,3 +872,114 @@ def test_an_entry_of_raw_whose_name_is_not_utf8_is_named_as_dim_report_names_fil
     assert "'%D6%D0': not a report year's folder" in said, said
     assert "'%D6%D0.html': a file outside the year folders" in said, said
     assert "\\udc" not in said
+
+
+def test_reports_of_an_earlier_load_now_quarantined_are_named_by_the_run_status_and_check(
+    data_dir, tmp_path, monkeypatch, capsys
+):
+    """Pages emptied since the year's last load: they are quarantined ("the file is empty"),
+    the rest loads, and the shrink guard passes (3 of 5 reports, more than half). The year
+    said ok with nothing about the two reports gone from the fact tables."""
+    from gx_pipeline_tests.conftest import materialize_year
+
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    seed = SEED.read_text(encoding="utf-8")
+    for k, district in enumerate("东西南北中"):
+        put_page(data_dir, 2021, f"{k}.txt", seed.replace("襄都区", f"{district}城区"))
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].split()[-1] == "lost"
+    assert out.splitlines()[2].split()[-1] == "0"
+
+    put_page(data_dir, 2021, "1.txt", b"")
+    put_page(data_dir, 2021, "3.txt", b"")
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 0  # a WARN, not a failed run
+    out, err = capsys.readouterr()
+    row = out.splitlines()[2].split()
+    assert row[:5] == ["2021", "ok", "passed", "3", "2"]  # the tally check is not this one
+    assert row[-1] == "2"
+    said = "2 page(s) whose reports were loaded at an earlier load are quarantined now"
+    assert f"gx run: report year 2021: {said}" in err
+    # the second empty page is quarantined as a copy of the first: a loss all the same
+    assert "2021/1.txt (the file is empty); 2021/3.txt (same bytes as 2021/1.txt)" in err
+
+    assert cli.main(["status", "--years", "2021"]) == 0
+    status = capsys.readouterr().out.splitlines()
+    assert status[0].split()[-3:] == ["lost", "last", "run"]
+    assert status[2].split()[-4] == "2"
+    assert any(said in line and "2021/3.txt" in line for line in status)
+
+    # the asset check warns, naming them; still so at the next load (the pages still empty)
+    result = materialize_year(data_dir, 2021)
+    assert result.success
+    (lost,) = [
+        e
+        for e in result.get_asset_check_evaluations()
+        if e.check_name == "no_report_of_an_earlier_load_lost"
+    ]
+    assert not lost.passed and lost.severity.value == "WARN"
+    assert said in lost.description
+    assert set(lost.metadata["lost_reports"].value) == {"2021/1.txt", "2021/3.txt"}
+    capsys.readouterr()
+    # a page that loads again is no loss any more; the other one still is
+    put_page(data_dir, 2021, "1.txt", seed.replace("襄都区", "西城区"))
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines()[2].split()[-1] == "1"
+    assert "1 page(s) whose report was loaded" in err and "2021/3.txt" in err
+    assert "2021/1.txt" not in err
+
+
+def test_derived_objects_made_by_older_code_are_said_by_status_and_made_again_by_gx_run(
+    data_dir, tmp_path, monkeypatch, capsys
+):
+    """A view or flag changed with the code (cells_year_over_year.previous_trust_*, the
+    several_reports flag) reached a year loaded before only at that year's next load: with no
+    load, the warehouse kept what older code made, and nothing said so. Here the warehouse is
+    left as older code made it (its views and flags), then a `gx run` of a year that fails
+    (its folder missing) loads nothing."""
+    import duckdb
+
+    from gx_pipeline.defs.resources import default_resources
+
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    put_page(data_dir, 2020, SEED.name, SEED)
+    put_page(data_dir, 2021, "112.txt", REALDEV_PAGES / "112_hanzhong_ningqiang_natres_2021.txt")
+    assert cli.main(["run", "--years", "2020-2021", "--quiet"]) == 0
+    published = data_dir / "warehouse.duckdb"
+
+    def made() -> tuple[list, list]:
+        conn = duckdb.connect(str(published), read_only=True)
+        try:
+            flags = conn.execute("select * from report_flags order by all").fetchall()
+            columns = [row[0] for row in conn.execute("describe cells_year_over_year").fetchall()]
+        finally:
+            conn.close()
+        return flags, columns
+
+    flags, columns = made()
+    assert flags and "previous_trust_status" in columns
+    with default_resources(data_dir)["warehouse"].connect() as conn:  # older code's state
+        conn.execute("delete from report_flags")
+        conn.execute("create or replace view cells_year_over_year as select 1 as report_year")
+        conn.execute("create or replace macro gx_derived_fingerprint() as 'older'")
+        conn.execute("create or replace macro gx_schema_fingerprint() as 'older'")
+    assert made() == ([], ["report_year"])
+    capsys.readouterr()
+
+    assert cli.main(["status", "--years", "2020-2021"]) == 0
+    out = capsys.readouterr().out
+    assert "the views and table definitions (warehouse/sql) and the agencies and flags" in out
+    assert "were made by other code than this (every loaded year): the next `gx run`" in out
+
+    assert cli.main(["run", "--years", "2022", "--quiet"]) == 1  # no folder: nothing loaded
+    err = capsys.readouterr().err
+    assert (
+        "gx run: the agencies and flags (agencies/sql: dim_agency, narrative_similarity, "
+        "report_flags) of the warehouse were made by other code than this: made again" in err
+    )
+    assert made() == (flags, columns)
+    assert cli.main(["status", "--years", "2020-2021"]) == 0
+    assert "made by other code" not in capsys.readouterr().out

@@ -16,13 +16,15 @@ report's trust status.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
-from gx_pipeline.warehouse.schema import ensure_schema
+from gx_pipeline.warehouse.schema import ensure_schema, schema_out_of_date
 from gx_pipeline.warehouse.writes import check_keys
 
 SQL_DIR = Path(__file__).parent / "sql"
@@ -110,6 +112,61 @@ def rebuild_within(conn: duckdb.DuckDBPyConnection) -> None:
             raise RuntimeError(f"agencies rebuild, {name}: {err}") from err
     # the keys report_flags and narrative_similarity carry no index for (their sql/*.sql)
     check_keys(conn, None, TABLES)
+    # what made them, in the same transaction (hex digits only: no quoting needed)
+    conn.execute(f"create or replace macro gx_derived_fingerprint() as '{definition()}'")
+
+
+@functools.cache
+def definition() -> str:
+    """A fingerprint of what the rebuild makes of the loaded rows: its SQL files (sql/*.sql)
+    and parameters. The warehouse keeps the one that made its agencies and flags
+    (gx_derived_fingerprint()), so that a change of them is seen without a year's load."""
+    digest = hashlib.sha256()
+    for name, sql in _statements():
+        digest.update(f"{name}\0{sql}\0".encode())
+    digest.update(repr(sorted(PARAMETERS.items())).encode())
+    return digest.hexdigest()[:16]
+
+
+def built_with(conn: duckdb.DuckDBPyConnection) -> str | None:
+    """The definition() that made the warehouse's agencies and flags; None: none recorded (made
+    before the fingerprint was kept, or never)."""
+    try:
+        ((made,),) = conn.execute("select gx_derived_fingerprint()").fetchall()
+    except duckdb.Error:
+        return None
+    return made
+
+
+#: what out_of_date names
+DERIVED = "the agencies and flags (agencies/sql: dim_agency, narrative_similarity, report_flags)"
+VIEWS = "the views and table definitions (warehouse/sql)"
+
+
+def out_of_date(conn: duckdb.DuckDBPyConnection) -> list[str]:
+    """What of the warehouse was made by other code than today's and is derived from the
+    loaded rows (rebuilt without loading a year again): the views and the schema's comments,
+    the agencies and flags. [] for a warehouse without reports. A read: works read-only."""
+    tables = {t for (t,) in conn.execute("select table_name from duckdb_tables()").fetchall()}
+    if "dim_report" not in tables:
+        return []
+    stale = [VIEWS] if schema_out_of_date(conn) else []
+    (reports,) = conn.execute("select count(*) from dim_report").fetchone()
+    if reports and built_with(conn) != definition():
+        stale.append(DERIVED)
+    return stale
+
+
+def refresh(conn: duckdb.DuckDBPyConnection) -> list[str]:
+    """Make again what out_of_date names: the schema's views and comments (ensure_schema), the
+    agencies and flags over every loaded year (rebuild, one transaction). Returns what was
+    made; [] when all was current."""
+    stale = out_of_date(conn)
+    if stale:
+        ensure_schema(conn)
+    if DERIVED in stale:
+        rebuild(conn)
+    return stale
 
 
 def summary(conn: duckdb.DuckDBPyConnection) -> Summary:

@@ -4,6 +4,7 @@ Every raw file of a year ends in exactly one of dim_report (loaded) and quaranti
 stage and reason it stopped at).
 """
 
+import contextlib
 import dataclasses
 import functools
 import shutil
@@ -20,7 +21,7 @@ import pyarrow as pa
 from pydantic import Field
 
 from gx_pipeline.agencies import rebuild
-from gx_pipeline.defs.liveness import leave_year_to_an_earlier_run
+from gx_pipeline.defs.liveness import leave_year_to_an_earlier_run, unfinished_runs_of_year
 from gx_pipeline.defs.partitions import yearly_partitions
 from gx_pipeline.defs.resources import RawPages, Warehouse
 from gx_pipeline.diskspace import explain
@@ -37,7 +38,14 @@ from gx_pipeline.staging.inventory import (
     iter_year_entries,
     year_look,
 )
-from gx_pipeline.staging.parts import BATCH_PAGES, Stage, discard_year, fewer_collections
+from gx_pipeline.staging.parts import (
+    BATCH_PAGES,
+    Stage,
+    discard_run,
+    discard_year,
+    fewer_collections,
+    stage_dir,
+)
 from gx_pipeline.staging.pool import (
     PAGE_SECONDS,
     POOL_MIN_PAGES,
@@ -237,10 +245,18 @@ def parsed_reports(
     copies, the first by file name is kept and named in the others' reason."""
     year = int(context.partition_key)
     leave_year_to_an_earlier_run(context, year)
-    where = raw_pages.staging_dir / str(year) / "parsed"
+    discard_ended_runs_stages(context, raw_pages.staging_dir, year)
+    where = stage_dir(raw_pages.staging_dir, year, "parsed", context.run_id)
     with disk_full_fails_the_step(where, "the year's parsed rows (staging)", staged=True):
-        stage = Stage.fresh(raw_pages.staging_dir, year, "parsed")
+        stage = Stage.fresh(raw_pages.staging_dir, year, "parsed", context.run_id)
         return StagedYear(stage, parse_into(context, config, raw_report_inventory, stage, year))
+
+
+def discard_ended_runs_stages(context: dg.AssetExecutionContext, root: Path, year: int) -> None:
+    """Remove what runs of `year` that have ended left staged (a killed run's rows, a failed
+    run's of a step it never reached), keeping the stages of runs still going."""
+    live = {r.dagster_run.run_id for r in unfinished_runs_of_year(context.instance, year)}
+    discard_year(root, year, keep=live | {context.run_id})
 
 
 def parse_into(
@@ -367,12 +383,12 @@ def validated_frames(
     year = int(context.partition_key)
     leave_year_to_an_earlier_run(context, year)
     counts: Counter[str] = Counter()
-    where = raw_pages.staging_dir / str(year) / "validated"
+    where = stage_dir(raw_pages.staging_dir, year, "validated", context.run_id)
     with (
         disk_full_fails_the_step(where, "the year's validated rows (staging)", staged=True),
         kept_heap(),
     ):
-        stage = Stage.fresh(raw_pages.staging_dir, year, "validated")
+        stage = Stage.fresh(raw_pages.staging_dir, year, "validated", context.run_id)
         for part, frames in parsed_reports.stage.batches():
             valid = schemas.validate_year_frames(frames, year)
             counts.update({table: len(df) for table, df in valid.items()})
@@ -510,8 +526,10 @@ def load_into_warehouse(
             if "lock" not in str(err).lower():
                 raise
             raise dg.RetryRequested(max_retries=3, seconds_to_wait=30) from err
-        # the year is in the warehouse: its staged Parquet is of no further use
-        discard_year(raw_pages.staging_dir, year)
+        # the year is in the warehouse: its staged Parquet is of no further use (this run's;
+        # the stage loaded is an earlier run's when only this step was executed again)
+        discard_run(raw_pages.staging_dir, year, context.run_id)
+        shutil.rmtree(stage.path, ignore_errors=True)
         published = warehouse.publish()
         if published.note:
             context.log.warning(published.note)
@@ -596,6 +614,10 @@ def disk_full_fails_the_step(where: Path, what: str, staged: bool = False) -> It
             raise
         if staged:
             shutil.rmtree(where, ignore_errors=True)
+            # the step's and the year's folders too, once no other run's stage is in them
+            for folder in (where.parent, where.parent.parent):
+                with contextlib.suppress(OSError):
+                    folder.rmdir()
         raise dg.Failure(description=str(full), allow_retries=False) from err
 
 

@@ -23,6 +23,7 @@ from gx_pipeline.defs.partitions import yearly_partitions
 from gx_pipeline.defs.resources import Warehouse
 from gx_pipeline.warehouse import charts, tally_check
 from gx_pipeline.warehouse.reviews import year_review_counts
+from gx_pipeline.warehouse.writes import lost_reports
 
 # partitions_def on a check is a Preview API in Dagster 1.13 (pinned exactly in pyproject.toml);
 # without it the check's status would not be kept per report year
@@ -52,7 +53,12 @@ class TallyCheckConfig(dg.Config):
     )
 
 
+#: the tally check's name (its step: gx_warehouse_<name>)
+TALLY_CHECK = "reports_satisfy_tally_identities"
+
+
 @dg.asset_check(
+    name=TALLY_CHECK,
     asset=gx_warehouse,
     partitions_def=yearly_partitions,
     blocking=True,
@@ -117,6 +123,47 @@ def reports_satisfy_tally_identities(
                 charts.markdown_table(failing) + listed if len(failing) else "No identity fails."
             ),
         },
+    )
+
+
+#: the pages a lost-reports check's description names; all of them are in its metadata
+NAMED = 10
+
+
+@dg.asset_check(
+    asset=gx_warehouse,
+    partitions_def=yearly_partitions,
+    pool="duckdb",
+    description="No page that was a loaded report at an earlier load of the year is quarantined "
+    "now (emptied, cut short, unreadable: its figures gone from the fact tables, while the "
+    "year's counts stay within the shrink guard's share). Such pages: WARN, naming them "
+    "(table lost_reports); the run stays green.",
+)
+def no_report_of_an_earlier_load_lost(
+    context: dg.AssetCheckExecutionContext, warehouse: Warehouse
+) -> dg.AssetCheckResult:
+    year = int(context.partition_key)
+    with warehouse.connect(publish=False) as conn:  # reads only
+        lost = lost_reports(conn, year)
+    return dg.AssetCheckResult(
+        passed=not lost,
+        severity=dg.AssetCheckSeverity.WARN,
+        description=lost_reports_said(year, lost) or "No report of an earlier load was lost.",
+        metadata={"lost_reports": dg.MetadataValue.json(dict(lost))},
+    )
+
+
+def lost_reports_said(year: int | str, lost: list[tuple[str, str]]) -> str:
+    """One line naming the year's lost reports ("" when none): the check's description, and
+    what `gx run` and `gx status` print."""
+    if not lost:
+        return ""
+    named = "; ".join(f"{source} ({reason})" for source, reason in lost[:NAMED])
+    more = f"; … and {len(lost) - NAMED} more (table lost_reports)" if len(lost) > NAMED else ""
+    were = "report was" if len(lost) == 1 else "reports were"
+    return (
+        f"report year {year}: {len(lost)} page(s) whose {were} loaded at an earlier load "
+        f"are quarantined now, their figures in no fact table: {named}{more}"
     )
 
 

@@ -93,34 +93,66 @@ def _process_of(
 
 #: runs that have not ended: queued, or in flight (they may still touch a year's staging folder)
 UNFINISHED = [dg.DagsterRunStatus.QUEUED, *_IN_FLIGHT]
+#: the run tags of a partition: a yearly run's key ("2020"), and the year and province of a run
+#: of the year × province partitions (Dagster tags each dimension of a multi-partition key)
+PARTITION_TAG = "dagster/partition"
+YEAR_TAG = "dagster/partition/year"
+PROVINCE_TAG = "dagster/partition/province"
 
 
 class YearTaken(dg.Failure):
     """Another run, launched first, is loading the year: this one leaves it."""
 
 
+def unfinished_runs_of_year(instance: dg.DagsterInstance, year: int | str) -> list[dg.RunRecord]:
+    """The runs of `year` that have not ended, of either code location, oldest first: the
+    yearly job's (partition "2020") and the year × province partitions' (routes and assembly
+    "2020", a province "广东省|2020")."""
+    records: dict[str, dg.RunRecord] = {}
+    for tags in ({PARTITION_TAG: str(year)}, {YEAR_TAG: str(year)}):
+        for record in instance.get_run_records(
+            filters=dg.RunsFilter(statuses=UNFINISHED, tags=tags)
+        ):
+            records[record.dagster_run.run_id] = record
+    return sorted(records.values(), key=lambda r: (r.create_timestamp, r.dagster_run.run_id))
+
+
+def describe_run(run: dg.DagsterRun) -> str:
+    """`run 1a2b3c4d of 2020`, or of a province: `run 1a2b3c4d of 广东省|2020 (the year ×
+    province partitions)`."""
+    partition = run.tags.get(PARTITION_TAG, "-")
+    beside = " (the year × province partitions)" if PROVINCE_TAG in run.tags else ""
+    return f"run {run.run_id[:8]} of {partition}{beside}"
+
+
 def leave_year_to_an_earlier_run(context: dg.AssetExecutionContext, year: int) -> None:
     """Fail the step, writing nothing, when a run of `year` launched before this one has not
-    finished: the two would share the year's staging folder (data/staging/<year>/), one
-    loading what the other half-wrote or replaced. `gx run` looks before it starts a year; a
-    run of the Dagster UI (a materialization, a backfill, the Python API) did not. The run
-    launched first keeps the year, whoever reaches a step first. A run whose process is gone
-    does not count (marked failed here, as `gx run` and the sensor do)."""
+    finished: the two would load the year at once, one replacing or loading what the other
+    half-wrote. `gx run` looks before it starts a year; a run of the Dagster UI (a
+    materialization, a backfill, the Python API) did not. The runs of the yearly job and of the
+    year × province partitions (gx_pipeline.defs.provinces) exclude each other the same way;
+    the provinces of one year do not (they are meant to run side by side), nor runs of one
+    province of two years. The run launched first keeps the year, whoever reaches a step first.
+    A run whose process is gone does not count (marked failed here, as `gx run` and the sensor
+    do)."""
     instance = context.instance
     own = instance.get_run_record_by_id(context.run_id)
     if own is None:
         return
     mine = (own.create_timestamp.timestamp(), context.run_id)
+    my_province = own.dagster_run.tags.get(PROVINCE_TAG)
+
+    def excludes(run: dg.DagsterRun) -> bool:
+        province = run.tags.get(PROVINCE_TAG)
+        return my_province is None or province is None or province == my_province
 
     def earlier() -> list[dg.DagsterRun]:
-        records = instance.get_run_records(
-            filters=dg.RunsFilter(statuses=UNFINISHED, tags={"dagster/partition": str(year)})
-        )
         return [
             r.dagster_run
-            for r in records
+            for r in unfinished_runs_of_year(instance, year)
             if r.dagster_run.run_id != context.run_id
             and (r.create_timestamp.timestamp(), r.dagster_run.run_id) < mine
+            and excludes(r.dagster_run)
         ]
 
     if earlier():
@@ -129,8 +161,8 @@ def leave_year_to_an_earlier_run(context: dg.AssetExecutionContext, year: int) -
     if taken:
         run = taken[0]
         raise YearTaken(
-            f"run {run.run_id[:8]} is loading report year {year} "
+            f"{describe_run(run)} is loading report year {year} "
             f"({run.status.value.lower()}, launched before this one): this run leaves the year "
-            "to it, writing nothing (the two would share the year's staged rows). Materialize "
-            "the year again once that run has ended"
+            "to it, writing nothing (the two would load the year at once). Materialize the "
+            "year again once that run has ended"
         )

@@ -25,15 +25,17 @@ from gx_pipeline.defs.assets import (
     OWNERS,
     LoadConfig,
     ParseConfig,
+    discard_ended_runs_stages,
     load_into_warehouse,
     parse_into,
     year_files,
 )
+from gx_pipeline.defs.liveness import leave_year_to_an_earlier_run
 from gx_pipeline.defs.partitions import yearly_partitions
 from gx_pipeline.defs.resources import RawPages, Warehouse
 from gx_pipeline.parsing import PARSER_VERSION
 from gx_pipeline.staging import routes, schemas
-from gx_pipeline.staging.parts import BATCH_PAGES, Stage, discard_year
+from gx_pipeline.staging.parts import BATCH_PAGES, Stage, discard_run
 from gx_pipeline.staging.tables import RawFile
 from gx_pipeline.warehouse.lake import Lake
 
@@ -77,6 +79,7 @@ def page_routes(
     key of the partition that parses it, written to the storage location: a quick look at the
     page's first text, not the parse (gx_pipeline.staging.routes)."""
     year = int(context.partition_key)
+    leave_year_to_an_earlier_run(context, year)
     files = year_files(context, raw_pages, year)
     # a batch at a time: each page's first text is ~2,000 characters, too much to hold for a
     # national year at once
@@ -125,6 +128,7 @@ def province_facts(
     written empty."""
     key = context.partition_key.keys_by_dimension
     year, province = int(key["year"]), key["province"]
+    leave_year_to_an_earlier_run(context, year)
     lake = store.lake
     routed = lake.read_routes(year)
     routed = routed[routed["province"] == province].sort_values("seq")
@@ -175,10 +179,13 @@ def gx_warehouse_from_provinces(
     single-machine gx_warehouse loads a year: one transaction, the same rows. Refused while a
     province of the year's routes has no complete write or one from older routes."""
     year = int(context.partition_key)
-    stage = Stage.fresh(raw_pages.staging_dir, year, "assembled")
+    leave_year_to_an_earlier_run(context, year)
+    discard_ended_runs_stages(context, raw_pages.staging_dir, year)
+    stage = Stage.fresh(raw_pages.staging_dir, year, "assembled", context.run_id)
     staged = store.lake.assemble(year, stage)
     context.log.info(f"assembled {staged} rows from the partitions of {year}")
     try:
         return load_into_warehouse(context, config, stage, warehouse, raw_pages, year)
     finally:
-        discard_year(raw_pages.staging_dir, year)
+        # this run's stage only: a run of the yearly job may stage the year beside it
+        discard_run(raw_pages.staging_dir, year, context.run_id)

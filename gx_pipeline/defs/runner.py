@@ -32,11 +32,18 @@ from typing import Protocol, TextIO
 import dagster as dg
 import duckdb
 
+from gx_pipeline.agencies import rebuild
 from gx_pipeline.datadir import data_dir
 from gx_pipeline.definitions import build_definitions
 from gx_pipeline.defs.automation import INTERVAL_S, SENSOR_NAME, sensor_state, stale_since, stamp
+from gx_pipeline.defs.checks import TALLY_CHECK, lost_reports_said
 from gx_pipeline.defs.home import dagster_home, local_instance
-from gx_pipeline.defs.liveness import own_tags, release_dead_runs
+from gx_pipeline.defs.liveness import (
+    describe_run,
+    own_tags,
+    release_dead_runs,
+    unfinished_runs_of_year,
+)
 from gx_pipeline.defs.partitions import yearly_partitions
 from gx_pipeline.defs.resources import RawPages, Warehouse
 from gx_pipeline.defs.staleness import (
@@ -52,7 +59,7 @@ from gx_pipeline.diskspace import explain_text
 from gx_pipeline.documents.word import end_orphaned_conversions
 from gx_pipeline.staging.inventory import safe_name
 from gx_pipeline.staging.parts import discard_year
-from gx_pipeline.warehouse import copies_left_behind, entries_by_year
+from gx_pipeline.warehouse import copies_left_behind, entries_by_year, lost_reports
 
 SUMMARY_SQL = """
 select
@@ -86,6 +93,8 @@ class YearSummary:
     needs_review: int
     not_assessable_reports: int
     not_assessable: int
+    #: pages that were reports at an earlier load and are quarantined now: (source, reason)
+    lost: tuple[tuple[str, str], ...] = ()
     #: why the run failed: the failing steps and their errors
     cause: str = ""
     #: the signal that stopped `gx run` during (or right before) this year's run, 0: none.
@@ -216,20 +225,58 @@ def materialize_years(
                 f"(pids {', '.join(map(str, left))})",
                 file=stream,
             )
+        for line in refresh_derived(warehouse):
+            print(f"gx run: {line}", file=stream)
         outcomes = _run_years(
             job, instance, progress, run_config, stream, list(years), received, run_executing
         )
-        return _summaries(outcomes, warehouse, raw_pages, stream)
+        return _summaries(outcomes, instance, warehouse, raw_pages, stream)
+
+
+def refresh_derived(warehouse: Warehouse) -> list[str]:
+    """Make again what of the warehouse is derived from its loaded rows and was made by other
+    code than today's (rebuild.out_of_date: the views, the agencies and flags), and publish it;
+    a line for each. Read first from the published copy, read-only: a current warehouse is not
+    opened for writing."""
+    files = warehouse.files
+    if not derived_out_of_date(files.publish_to or files.database):
+        return []
+    with warehouse.connect() as conn:  # published when made
+        made = rebuild.refresh(conn)
+    return [
+        f"{what} of the warehouse were made by other code than this: made again over the "
+        "loaded years (no year loaded again for it)"
+        for what in made
+    ]
+
+
+def derived_out_of_date(database: Path) -> list[str]:
+    """rebuild.out_of_date of a warehouse file, read-only; [] when it cannot be read."""
+    if not Path(database).is_file():
+        return []
+    try:
+        conn = duckdb.connect(str(database), read_only=True)
+    except duckdb.Error:
+        return []
+    try:
+        return rebuild.out_of_date(conn)
+    finally:
+        conn.close()
 
 
 def _summaries(
-    outcomes: list[tuple], warehouse: Warehouse, raw_pages: RawPages, stream: TextIO
+    outcomes: list[tuple],
+    instance: dg.DagsterInstance,
+    warehouse: Warehouse,
+    raw_pages: RawPages,
+    stream: TextIO,
 ) -> list[YearSummary]:
     for key, ok, _, _, cause, _ in outcomes:
         if not ok and not cause.startswith((LEFT_TO, NOT_STARTED)):
             # the next run stages the year afresh from its pages: what this one staged only
-            # takes room, on a disk that may well be full
-            discard_year(raw_pages.staging_dir, int(key))
+            # takes room, on a disk that may well be full (a run still going keeps its own)
+            live = {r.dagster_run.run_id for r in unfinished_runs_of_year(instance, key)}
+            discard_year(raw_pages.staging_dir, int(key), keep=live)
     # the counts once all years ran: one connection, not one per year
     with warehouse.connect(publish=False) as conn:  # a read: nothing to publish
         # a fresh data folder whose first run failed has no tables yet: nothing is loaded
@@ -244,18 +291,23 @@ def _summaries(
                 "table",
                 file=stream,
             )
-        return [
+        summaries = [
             YearSummary(
                 key,
                 ok,
                 passed,
                 severity,
                 *((0,) * 6 if empty else conn.execute(SUMMARY_SQL, {"year": int(key)}).fetchone()),
+                lost=() if empty else tuple(lost_reports(conn, int(key))),
                 cause=cause,
                 interrupted=stopped,
             )
             for key, ok, passed, severity, cause, stopped in outcomes
         ]
+    for summary in summaries:
+        if summary.lost:
+            print(f"gx run: {lost_reports_said(summary.year, list(summary.lost))}", file=stream)
+    return summaries
 
 
 #: the cause of a year gx run leaves to another run in flight
@@ -297,7 +349,7 @@ def _run_years(
             # its staging folder is the live run's: a second run would load what that one
             # half-wrote, or discard what it is about to load
             cause = (
-                f"{LEFT_TO} run {live.run_id[:8]} of {key} is loading it "
+                f"{LEFT_TO} {describe_run(live)} is loading it "
                 f"({live.status.value.lower()}); run the year again once it has ended"
             )
             print(f"{key}: {cause}", file=stream)
@@ -316,10 +368,12 @@ def _run_years(
         with run_executing():
             result = _execute_with_progress(job, key, instance, progress, run_config)
         evaluations = result.get_asset_check_evaluations()
-        passed = all(e.passed for e in evaluations) if evaluations else None
+        # the summary's "tally check" is that check's; a lost report has its own column
+        tally = [e for e in evaluations if e.check_name == TALLY_CHECK]
+        passed = all(e.passed for e in tally) if tally else None
         severity = None
-        if evaluations and not passed:
-            failed = [e for e in evaluations if not e.passed]
+        if tally and not passed:
+            failed = [e for e in tally if not e.passed]
             error = any(e.severity == dg.AssetCheckSeverity.ERROR for e in failed)
             severity = "ERROR" if error else "WARN"
         causes = [
@@ -568,6 +622,7 @@ def format_summary(summaries: list[YearSummary]) -> str:
         "needs review",
         "not-assessable reports",
         "not-assessable evaluations",
+        "lost",
     )
     rows = [
         (
@@ -580,6 +635,7 @@ def format_summary(summaries: list[YearSummary]) -> str:
             str(s.needs_review),
             str(s.not_assessable_reports),
             str(s.not_assessable),
+            str(len(s.lost)),
         )
         for s in summaries
     ]
@@ -709,6 +765,8 @@ class YearStatus:
     #: dim_report.parser_version of the year's reports ("" when none is loaded)
     parser_versions: str
     last_run: str
+    #: pages that were reports at an earlier load and are quarantined now: (source, reason)
+    lost: tuple[tuple[str, str], ...] = ()
 
 
 _STATUS_SQL = """
@@ -754,6 +812,7 @@ def year_status(
     years = list(years)
     runs = runs or {}
     rows = {y: (0, "", 0, "", 0, 0, 0, "") for y in years}
+    lost: dict[str, tuple] = {}
     if Path(database).is_file():
         conn = duckdb.connect(str(database), read_only=True)
         try:
@@ -762,9 +821,10 @@ def year_status(
             ).fetchone()[0]:
                 for y in years:
                     rows[y] = conn.execute(_STATUS_SQL, {"year": int(y)}).fetchone()
+                    lost[y] = tuple(lost_reports(conn, int(y)))
         finally:
             conn.close()
-    return [YearStatus(y, *rows[y], runs.get(y, "never run")) for y in years]
+    return [YearStatus(y, *rows[y], runs.get(y, "never run"), lost=lost.get(y, ())) for y in years]
 
 
 def loaded_years(database: Path) -> list[str]:
@@ -784,6 +844,7 @@ def format_status(rows: list[YearStatus]) -> str:
         "contradicting",
         "needs review",
         "not-assessable reports",
+        "lost",
         "last run",
     )
     body = [
@@ -796,11 +857,24 @@ def format_status(rows: list[YearStatus]) -> str:
             str(r.failing),
             str(r.needs_review),
             str(r.not_assessable_reports),
+            str(len(r.lost)),
             r.last_run,
         )
         for r in rows
     ]
-    return _table(head, body)
+    said = [lost_reports_said(r.year, list(r.lost)) for r in rows if r.lost]
+    return _table(head, body) + "".join(f"\n{line}" for line in said)
+
+
+def stale_derived_said(database: Path) -> str:
+    """What `gx status` says of a warehouse whose derived objects other code made ("" if none)."""
+    stale = derived_out_of_date(database)
+    if not stale:
+        return ""
+    return (
+        f"{' and '.join(stale)} of the warehouse were made by other code than this (every "
+        "loaded year): the next `gx run` makes them again, loading no year again for it"
+    )
 
 
 def format_automation(

@@ -47,7 +47,7 @@ from gx_pipeline.defs.assets import (
     raw_report_inventory,
     validated_frames,
 )
-from gx_pipeline.defs.liveness import UNFINISHED
+from gx_pipeline.defs.liveness import UNFINISHED, unfinished_runs_of_year
 from gx_pipeline.defs.partitions import yearly_partitions
 from gx_pipeline.staging.inventory import has_pages, last_change, year_look
 from gx_pipeline.warehouse import entries_by_year
@@ -342,8 +342,7 @@ def plan(instance: dg.DagsterInstance, states: Sequence[YearState]) -> Plan:
 
 
 def unfinished_run_of(instance: dg.DagsterInstance, year: str) -> dg.DagsterRun | None:
-    """A run of `year` that has not finished, launched by anyone."""
-    runs = instance.get_runs(
-        dg.RunsFilter(statuses=UNFINISHED, tags={"dagster/partition": year}), limit=1
-    )
-    return runs[0] if runs else None
+    """A run of `year` that has not finished, launched by anyone, of the yearly job or of the
+    year × province partitions."""
+    runs = unfinished_runs_of_year(instance, year)
+    return runs[0].dagster_run if runs else None

@@ -5,14 +5,16 @@ to pickle between steps. Each step streams batches of pages, writes one Parquet 
 and table, and the next step (or DuckDB, with one `read_parquet` glob) reads the parts back.
 Memory stays bounded by the batch size whatever the size of the year.
 
-Layout: `<root>/<year>/<step>/<table>/part-00000.parquet`.
+Layout: `<root>/<year>/<step>/<run>/<table>/part-00000.parquet`, one folder per run: two runs
+of a year (the yearly job's and the year × province partitions', or a run started while a
+killed one's rows are still there) never replace or remove each other's rows.
 """
 
 from __future__ import annotations
 
 import gc
 import shutil
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,8 +64,10 @@ class Stage:
     path: str
 
     @classmethod
-    def fresh(cls, root: Path, year: int, step: str) -> Stage:
-        path = Path(root) / str(year) / step
+    def fresh(cls, root: Path, year: int, step: str, run: str | None = None) -> Stage:
+        """An empty stage for `step` of `year`, of the run `run` (a run id; None: the step's
+        folder itself, for a stage of its own root)."""
+        path = stage_dir(root, year, step, run)
         if path.exists():
             shutil.rmtree(path)
         path.mkdir(parents=True)
@@ -130,6 +134,44 @@ class StagedRowsMissing(FileNotFoundError):
     """A step's staged rows are not on disk any more."""
 
 
-def discard_year(root: Path, year: int) -> None:
-    """Remove every staged step of a report year (after its rows are in the warehouse)."""
-    shutil.rmtree(Path(root) / str(year), ignore_errors=True)
+def stage_dir(root: Path, year: int, step: str, run: str | None = None) -> Path:
+    path = Path(root) / str(year) / step
+    return path / run if run else path
+
+
+def discard_year(root: Path, year: int, keep: Collection[str] = ()) -> None:
+    """Remove every staged step of a report year, but the stages of the runs `keep` (run ids:
+    runs that have not ended), and the year's folder once nothing is left in it."""
+    year_dir = Path(root) / str(year)
+    if not keep:
+        shutil.rmtree(year_dir, ignore_errors=True)
+        return
+    for step in _folders(year_dir):
+        for staged in _folders(step):
+            if staged.name not in keep:
+                shutil.rmtree(staged, ignore_errors=True)
+        _remove_if_empty(step)
+    _remove_if_empty(year_dir)
+
+
+def discard_run(root: Path, year: int, run: str) -> None:
+    """Remove the stages of one run of a report year (after its rows are in the warehouse)."""
+    year_dir = Path(root) / str(year)
+    for step in _folders(year_dir):
+        shutil.rmtree(step / run, ignore_errors=True)
+        _remove_if_empty(step)
+    _remove_if_empty(year_dir)
+
+
+def _folders(path: Path) -> list[Path]:
+    try:
+        return [p for p in path.iterdir() if p.is_dir()]
+    except OSError:  # not there (or not a folder): nothing staged
+        return []
+
+
+def _remove_if_empty(path: Path) -> None:
+    try:
+        path.rmdir()
+    except OSError:  # not empty (another run's stage), or gone
+        pass

@@ -33,6 +33,7 @@ reads /etc/passwd or a URL fails instead of copying it out).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import shutil
 import sys
@@ -43,6 +44,7 @@ from pathlib import Path
 
 import duckdb
 
+from gx_pipeline.warehouse.files import cannot_open
 from gx_pipeline.warehouse.swap import (
     ExportError,
     can_be_swapped,
@@ -114,6 +116,8 @@ class Exported:
     format: str
     rows: dict[str, int]
     removed: list[str]
+    #: a lock file a killed export or release left beside `out`, said (swap.claimed); ""
+    left_lock: str = ""
 
 
 def export(database: str | Path, fmt: str, out_dir: str | Path) -> Exported:
@@ -125,15 +129,15 @@ def export(database: str | Path, fmt: str, out_dir: str | Path) -> Exported:
         raise ExportError(f"{out} cannot be replaced: export into a folder under it")
     under = out / "gx-export"
     can_be_swapped(out, "export", under)
-    with claimed(out, "export", under):
-        return _export(database, fmt, out, under)
+    with claimed(out, "export", under) as left_lock:
+        return dataclasses.replace(_export(database, fmt, out, under), left_lock=left_lock)
 
 
 def _export(database: str | Path, fmt: str, out: Path, under: Path) -> Exported:
     try:
         conn = duckdb.connect(str(database), read_only=True)
     except duckdb.Error as err:  # missing, not a DuckDB file, or a writer holds its lock
-        raise ExportError(f"{database} cannot be opened: {err}; nothing was exported") from None
+        raise ExportError(f"{cannot_open(database, err)}; nothing was exported") from None
     try:
         names = relations(conn)
         if MANIFEST in names:
@@ -278,6 +282,8 @@ def main_export(argv: Sequence[str] | None = None) -> int:
         if out.exists():
             print(f"gx export: {out} is as it was", file=sys.stderr)
         return 2
+    if done.left_lock:
+        print(f"gx export: {done.left_lock}", file=sys.stderr)
     for name, rows in done.rows.items():
         print(f"{name}\t{rows}")
     if done.removed:

@@ -65,6 +65,37 @@ _DAMAGED = re.compile(
     r"|replaying WAL|WAL does not match|checksum",
 )
 _LOCKED = re.compile(r"Could not set lock|Conflicting lock")
+#: the process DuckDB names as the holder of a file's lock
+_HOLDER = re.compile(r"\(PID (\d+)\)")
+
+
+def cannot_open(database: str | Path, err: BaseException) -> str:
+    """Why DuckDB could not open the warehouse file `database` (`err`), in one line that names
+    the file and the cause a reader can act on: missing, not a DuckDB file (or damaged), held by
+    a writer (its process), not readable."""
+    path = Path(database)
+    text = str(err).strip()
+    first = text.splitlines()[0] if text else type(err).__name__
+    if _LOCKED.search(text):
+        holder = _HOLDER.search(text)
+        who = f" (process {holder.group(1)})" if holder else ""
+        cause = (
+            f"a writer holds it{who}: a run loading a year, or a session that opened it "
+            "read-write; run again when it has finished"
+        )
+    elif not path.exists():
+        cause = "no such file"
+    elif path.is_dir():
+        cause = "a folder, not a warehouse file"
+    elif _DAMAGED.search(text):
+        cause = f"not a DuckDB database file, or a damaged one ({first})"
+    elif isinstance(err, PermissionError) or "Permission denied" in text:
+        cause = "not readable by this user (permission denied)"
+    else:
+        cause = first
+    return f"{path} cannot be opened: {cause}"
+
+
 #: the analysts' copy: readable by everyone, writable by no one
 PUBLISHED_MODE = 0o444
 

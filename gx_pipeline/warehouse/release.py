@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import json
 import re
 import shutil
@@ -45,6 +46,7 @@ import pandas as pd
 from gx_pipeline.staging.inventory import file_sha256
 from gx_pipeline.warehouse import charts, dictionary
 from gx_pipeline.warehouse.export import _folder, _lock_to, quote_identifier
+from gx_pipeline.warehouse.files import cannot_open
 from gx_pipeline.warehouse.schema import SQL_DIR
 from gx_pipeline.warehouse.swap import (
     ExportError,
@@ -115,6 +117,12 @@ class Released:
     version: str
     rows: dict[str, int]
     files: list[str]
+    #: a lock file a killed export or release left beside DIR, said (swap.claimed); ""
+    left_lock: str = ""
+
+
+#: the tables a release reads beyond the catalogue (its quality figures and facts)
+RELEASE_NEEDS = ("dim_report", "quarantine", "tally_results")
 
 
 def default_version(now: datetime | None = None) -> str:
@@ -132,7 +140,7 @@ def release(database: str | Path, out_dir: str | Path, version: str | None = Non
     out = Path(out_dir).resolve()
     under = out / NAME
     can_be_swapped(out, "release", under)
-    with claimed(out, "release", under):
+    with claimed(out, "release", under) as left_lock:
         try:
             out.mkdir(exist_ok=True)
         except OSError as err:  # a file of that name
@@ -155,16 +163,25 @@ def release(database: str | Path, out_dir: str | Path, version: str | None = Non
         except BaseException:
             shutil.rmtree(staged, ignore_errors=True)
             raise
-    return done
+    return dataclasses.replace(done, left_lock=left_lock)
 
 
 def _write_release(database: str | Path, out: Path, version: str) -> Released:
     """Every file of the release, written into the new folder `out`."""
-    conn = duckdb.connect(str(database), read_only=True)
+    try:
+        conn = duckdb.connect(str(database), read_only=True)
+    except duckdb.Error as err:  # missing, not a DuckDB file, or a writer holds its lock
+        raise ExportError(f"{cannot_open(database, err)}; nothing was released") from None
     try:
         relations = dictionary.catalog(conn)
         # every name is checked before the first file is written
         folders = {r.name: _folder(out, r.name, database) for r in relations}
+        tables = {t for (t,) in conn.execute("select table_name from duckdb_tables()").fetchall()}
+        if missing := sorted(set(RELEASE_NEEDS) - tables):
+            raise ExportError(
+                f"{database} is a DuckDB file but not a gx-pipeline warehouse (no table "
+                f"{', '.join(missing)}); nothing was released"
+            )
         keys = _keys(conn)
         rows = dictionary.row_counts(conn, relations)
         quality = _quality(conn)
@@ -518,6 +535,8 @@ def main_release(argv: Sequence[str] | None = None) -> int:
     except ExportError as err:
         print(f"gx release: {err}", file=sys.stderr)
         return 2
+    if done.left_lock:
+        print(f"gx release: {done.left_lock}", file=sys.stderr)
     for name in done.files:
         print(name)
     print(f"gx release: version {done.version}, {len(done.files)} files in {args.out}")

@@ -84,11 +84,7 @@ def ensure_schema(conn: duckdb.DuckDBPyConnection) -> None:
     # the view review_flags takes in report_flags where the warehouse has that table
     with_flags = reviews.has_report_flags(conn)
     fingerprint = _schema_fingerprint() + ("+report_flags" if with_flags else "")
-    try:
-        ((current,),) = conn.execute("select gx_schema_fingerprint()").fetchall()
-    except duckdb.Error:
-        current = None
-    if current == fingerprint:
+    if schema_given(conn) == fingerprint:
         return
     _drop_primary_keys(conn)
     for ddl in sorted(SQL_DIR.glob("*.sql")):
@@ -106,6 +102,27 @@ def ensure_schema(conn: duckdb.DuckDBPyConnection) -> None:
             # COMMENT ON takes no bound parameters: the text is quoted as a SQL literal
             conn.execute(f'comment on column {view}."{column}" is {_literal(text)}')
     conn.execute(f"create or replace macro gx_schema_fingerprint() as {_literal(fingerprint)}")
+
+
+def schema_given(conn: duckdb.DuckDBPyConnection) -> str | None:
+    """The fingerprint of the schema the database was last given (None: never)."""
+    try:
+        ((current,),) = conn.execute("select gx_schema_fingerprint()").fetchall()
+    except duckdb.Error:
+        return None
+    return current
+
+
+def schema_out_of_date(conn: duckdb.DuckDBPyConnection) -> bool:
+    """Whether a database with tables was given the schema (its views, comments, DDL) of other
+    code than today's: ensure_schema would make it again. A read, for read-only connections."""
+    from gx_pipeline.warehouse import reviews
+
+    given = schema_given(conn)
+    if given is None:
+        return False  # nothing made yet (an empty file), or made before the fingerprint
+    with_flags = reviews.has_report_flags(conn)
+    return given != _schema_fingerprint() + ("+report_flags" if with_flags else "")
 
 
 def _drop_primary_keys(conn: duckdb.DuckDBPyConnection) -> None:

@@ -71,9 +71,14 @@ def can_be_swapped(out: Path, kind: str, under: Path) -> None:
 
 
 @contextlib.contextmanager
-def claimed(out: Path, kind: str, under: Path) -> Iterator[None]:
-    """Hold `out` for one export or release (an exclusive lock on `.DIR.lock` beside it, removed
-    when done), or ExportError naming the process that holds it."""
+def claimed(out: Path, kind: str, under: Path) -> Iterator[str]:
+    """Hold `out` for one export or release, or ExportError naming the process that holds it.
+
+    The hold is an OS lock (flock) on the file `.DIR.lock` beside DIR, which the kernel lets go
+    of when the process ends however it ends: a file left by a killed export or release
+    (kill -9, the machine's reboot) holds nothing and blocks no one. Yields "" or, when such a
+    file was there, a line saying so (its content named the process gone); the file is removed
+    when done."""
     lock = out.parent / f".{_base(out)}.lock"
     while True:
         try:
@@ -100,10 +105,19 @@ def claimed(out: Path, kind: str, under: Path) -> Iterator[None]:
         if same:
             break
         os.close(fd)
+    # a holder that finished removed the file: content in it is a process's that was killed
+    left = os.pread(fd, 200, 0).decode(errors="replace").split()
+    note = ""
+    if left:
+        pid, theirs = (left + ["?", "export"])[:2]
+        note = (
+            f"{lock} was left by {'an' if theirs == 'export' else 'a'} {theirs} that did not finish (process {pid}, killed?): it "
+            "held no lock (the lock ended with its process), so it blocked nothing; taken over"
+        )
     try:
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()} {kind}\n".encode(), 0)
-        yield
+        yield note
     finally:
         with contextlib.suppress(OSError):
             os.unlink(lock)  # while held: no one else holds the file it names

@@ -335,6 +335,7 @@ def load_year(
         parts = stage.glob("quarantine")
         if parts is not None:
             conn.execute("insert into quarantine by name select * from read_parquet(?)", [parts])
+        _note_lost_reports(conn, year)  # before _release_copies drops gx_reports_before
         _release_copies(conn, year)
         check_keys(conn, year, YEAR_TABLES)
         for table in YEAR_TABLES:
@@ -380,8 +381,52 @@ def entries_by_year(database: Path) -> dict[int, int] | None:
 #: the year's reports before its load replaces them: what another year's copies may name
 _REPORTS_BEFORE = """
 create or replace temp table gx_reports_before as
-select report_id, content_fingerprint, source from dim_report where report_year = ?
+select report_id, content_fingerprint, source, agency from dim_report where report_year = ?
 """
+
+#: pages of the year that were reports at its last load (or lost at an earlier one and still
+#: quarantined) and are quarantined now, their report loaded under no year (neither its bytes
+#: nor its content): the year's lost reports after this load
+_LOST_NOW = """
+create or replace temp table gx_lost_now as
+with candidates as (
+    select source, report_id, content_fingerprint, agency from gx_reports_before
+    union all
+    select source, report_id, content_fingerprint, agency from lost_reports
+    where report_year = $year
+)
+select distinct on (c.source)
+    $year::integer as report_year, c.source, c.report_id, c.content_fingerprint, c.agency,
+    q.reason
+from candidates c
+join quarantine q on q.report_year = $year and q.source = c.source
+where not exists (select 1 from dim_report d where d.report_id = c.report_id)
+  and (c.content_fingerprint is null
+       or not exists (select 1 from dim_report d
+                      where d.content_fingerprint = c.content_fingerprint))
+order by c.source
+"""
+
+
+def _note_lost_reports(conn: duckdb.DuckDBPyConnection, year: int) -> None:
+    """Replace the year's lost_reports: its pages that were reports and are quarantined now."""
+    conn.execute(_LOST_NOW, {"year": year})
+    conn.execute("delete from lost_reports where report_year = ?", [year])
+    conn.execute("insert into lost_reports by name select * from gx_lost_now")
+    conn.execute("drop table gx_lost_now")
+
+
+def lost_reports(conn: duckdb.DuckDBPyConnection, year: int) -> list[tuple[str, str]]:
+    """The year's pages that were reports at an earlier load and are quarantined now, as
+    (source, reason), by source; [] for a warehouse made before lost_reports."""
+    if not conn.execute(
+        "select count(*) from duckdb_tables() where table_name = 'lost_reports'"
+    ).fetchone()[0]:
+        return []
+    return conn.execute(
+        "select source, reason from lost_reports where report_year = ? order by source", [year]
+    ).fetchall()
+
 
 #: how the reason of a copy quarantined for a copy loaded under another year goes on when that
 #: copy is gone: the page is then in no fact table until its own year is loaded again
