@@ -36,9 +36,14 @@ def _parse_lines(files: Sequence[str]) -> Iterator[tuple[dict, bool]]:
     the batch goes on."""
     from gx_pipeline.trust import NEEDS_REVIEW, UNREADABLE, assess
 
+    stdin_read = False
     for name in files:
         try:
-            # `-` is the standard input, as for cat: `curl … | gx parse -`
+            # `-` is the standard input, as for cat: `curl … | gx parse -`; a second `-` finds
+            # it used up, which is no empty page
+            if name == "-" and stdin_read:
+                raise ParseError(name, "the standard input was read already (by an earlier -)")
+            stdin_read = stdin_read or name == "-"
             report = parse_bytes(sys.stdin.buffer.read(), name) if name == "-" else parse_file(name)
             record = report.to_json()
             trust = assess(report)

@@ -162,3 +162,17 @@ def test_gx_parse_reads_a_dash_as_the_standard_input():
     (record,) = [json.loads(line) for line in out.stdout.splitlines()]
     assert record["source"] == "-"
     assert record["year"] == 2020 and record["cells"]
+
+
+def test_gx_parse_given_the_dash_twice_says_the_standard_input_was_read():
+    # the second `-` found the standard input used up and said "the file is empty"
+    out = subprocess.run(
+        [sys.executable, "-m", "gx_pipeline.cli", "parse", "-", "-"],
+        input=SEED.read_bytes(),
+        capture_output=True,
+        check=False,
+    )
+    first, second = [json.loads(line) for line in out.stdout.splitlines()]
+    assert first["cells"] and "error" not in first
+    assert second["source"] == "-" and "read already" in second["error"], second
+    assert out.returncode == 1

@@ -2693,21 +2693,26 @@ def test_a_head_title_naming_another_agency_is_not_the_report_s_agency(page: str
 # --- a Traditional Chinese mirror in Big5 that declares no charset ---------------------------
 
 
-def test_a_big5_page_without_a_charset_is_read_as_big5():
-    """A mirror's page in Traditional Chinese saved in Big5 with no <meta charset> (nor one
-    the server sent: the file alone is what the pipeline has): read as GB18030 its bytes are
-    other characters, none of a report's words, and the page was taken for no report at all
-    ("no tables"), its encoding never named."""
+def _traditional_pages_without_a_charset(seed: str):
+    """(template, year, page): a mirror's page in Traditional Chinese, its <meta charset> gone."""
     import re
 
     import opencc
 
     s2t = opencc.OpenCC("s2t")
     for k, (template, year) in enumerate(FORMATS):
-        rng = random.Random(f"big5:{k}")
+        rng = random.Random(f"{seed}:{k}")
         doc, _ = _document(rng, template, year)
         page = s2t.convert(render_html.trs_page(doc, rng))
-        page = re.sub(r"<meta[^>]*charset[^>]*>", "", page, flags=re.IGNORECASE)
+        yield template, year, re.sub(r"<meta[^>]*charset[^>]*>", "", page, flags=re.IGNORECASE)
+
+
+def test_a_big5_page_without_a_charset_is_read_as_big5():
+    """A mirror's page in Traditional Chinese saved in Big5 with no <meta charset> (nor one
+    the server sent: the file alone is what the pipeline has): read as GB18030 its bytes are
+    other characters, none of a report's words, and the page was taken for no report at all
+    ("no tables"), its encoding never named."""
+    for _, _, page in _traditional_pages_without_a_charset("big5"):
         as_utf8 = parse_bytes(page.encode("utf-8"), "page.html")
         got = parse_bytes(page.encode("big5", errors="xmlcharrefreplace"), "page.html")
         assert got.cells == as_utf8.cells and as_utf8.cells
@@ -2841,3 +2846,26 @@ def test_a_unit_column_after_the_row_labels_is_no_value(rendering: str, serial: 
         if rendering not in ("celllines", "md-blank"):
             assert _differences(got, doc, values) == {}, (template, year)
             assert any("a 单位 column" in p for p in got.problems)
+
+
+def test_a_big5_page_cut_off_or_holding_bytes_of_no_big5_is_read_as_big5():
+    """The same pages when a byte is no cp950 character: cut off inside a character (a
+    download that stopped), a Hong Kong character (Big5-HKSCS), a footer the host site writes
+    in GBK. GB18030 read them as other characters too (or failed on the last byte), and the
+    page was lost as 'no tables'; read as Big5 only the odd bytes are replaced, and said."""
+    for template, year, page in _traditional_pages_without_a_charset("big5-odd"):
+        whole = page.encode("big5", errors="xmlcharrefreplace")
+        at = whole.index(b"</table>", len(whole) // 2)  # cut inside the first character after
+        at = next(i for i in range(at, len(whole)) if whole[i] >= 0x81)
+        hong_kong = page.replace("</body>", "<p>香港特別行政區㗎</p></body>")
+        footer = "<p>版权所有：市人民政府办公室 主办</p></body>".encode("gbk")
+        for kind, data, text in (
+            ("cut", whole[: at + 1], whole[:at].decode("big5")),
+            ("hkscs", hong_kong.encode("big5hkscs", errors="xmlcharrefreplace"), hong_kong),
+            ("footer", whole.replace(b"</body>", footer), page),
+        ):
+            as_utf8 = parse_bytes(text.encode("utf-8"), "page.html")
+            got = parse_bytes(data, "page.html")
+            assert got.cells == as_utf8.cells and as_utf8.cells, (kind, template, year)
+            assert (got.agency, got.year) == (as_utf8.agency, as_utf8.year), kind
+            assert any("Big5" in p for p in got.problems), (kind, got.problems)

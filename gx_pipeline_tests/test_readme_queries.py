@@ -95,3 +95,18 @@ if __name__ == "__main__":
     import sys
 
     update_readme(Path(sys.argv[1]))
+
+
+def test_the_quality_per_year_query_counts_the_quarantine_as_quality_by_year_does(bundled):
+    # a year whose every page was quarantined (bundled 2025: no real report, 2 pages
+    # quarantined) had no row, its pages counted nowhere, while quality_by_year lists it
+    from gx_pipeline.warehouse.release import _QUALITY_SQL
+
+    (sql,) = [sql for sql, _ in _examples() if "nothing_to_check" in sql]
+    conn = duckdb.connect(str(bundled), read_only=True)
+    try:
+        shown = {row[0]: row[-1] for row in conn.execute(sql).fetchall()}
+        per_year = conn.execute(f"select report_year, quarantined from ({_QUALITY_SQL})").fetchall()
+    finally:
+        conn.close()
+    assert shown == dict(per_year)

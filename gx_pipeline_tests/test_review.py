@@ -636,3 +636,28 @@ def test_gx_review_listens_on_loopback_by_default(loaded: Path):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_the_raw_page_of_a_file_whose_name_is_not_utf8_is_found(tmp_path):
+    # dim_report.source holds such a name percent-encoded ('2022/%D6%D0.html' for the bytes
+    # D6 D0 unzip wrote); the page was looked for under the encoded name and said not at hand
+    import hashlib
+    import os
+
+    from gx_pipeline.review.queue import ReviewData
+
+    raw = tmp_path / "raw"
+    (raw / "2022").mkdir(parents=True)
+    page = b"<html><p>2022</p></html>"
+    (raw / "2022" / os.fsdecode(b"\xd6\xd0.html")).write_bytes(page)
+    (raw / "2022" / "%D6%D0-other.html").write_bytes(b"another page")
+    data = ReviewData(tmp_path / "none.duckdb", None, raw, tmp_path / "archive")
+    sha = hashlib.sha256(page).hexdigest()
+    assert data.raw_bytes({"source": "2022/%D6%D0.html", "raw_sha256": sha}) == page
+    # a name that is UTF-8 with a % in it is still read as it is written
+    other = {
+        "source": "2022/%D6%D0-other.html",
+        "raw_sha256": hashlib.sha256(b"another page").hexdigest(),
+    }
+    assert data.raw_bytes(other) == b"another page"
+    assert data.raw_bytes({"source": "2022/%00.html", "raw_sha256": sha}) is None

@@ -185,3 +185,15 @@ def test_a_year_of_no_report_is_not_passed():
     verdict = judge(TallySummary(0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
     assert (verdict.passed, verdict.severe) == (False, False)
     assert verdict.description.startswith("no report of the year was loaded")
+
+
+def test_a_year_whose_reports_hold_nothing_to_check_is_not_passed():
+    # every report of the year cut off after section 二 (report_quality: 'nothing to check'):
+    # no identity was evaluated, which is no pass ("no report of 3 contradicts itself")
+    from gx_pipeline.warehouse.tally_check import TallySummary, judge
+
+    verdict = judge(TallySummary(3, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+    assert (verdict.passed, verdict.severe) == (False, False)
+    assert "nothing to check" in verdict.description, verdict.description
+    # one report with an identity evaluated is a check
+    assert judge(TallySummary(3, 0, 0, 0, 5, 5, 0, 0, 0, 0)).passed

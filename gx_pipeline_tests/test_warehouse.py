@@ -362,3 +362,21 @@ def test_text_from_pages_stays_text_in_metadata_markdown(text):
     from html import unescape
 
     assert unescape(shown) == text.replace("\n", " ")
+
+
+def test_the_quarantine_in_a_line_shows_a_name_with_a_line_break_on_one_line(tmp_path):
+    # a file name may hold a line break (valid UTF-8, kept in source as it is): the summary the
+    # shrink guard gives in one line was cut in two by it
+    import duckdb
+    import pandas as pd
+
+    from gx_pipeline.warehouse.writes import quarantine_reasons
+
+    part = tmp_path / "quarantine.parquet"
+    frame = pd.DataFrame(
+        {"reason": ["the file is empty"] * 2, "source": ["2022/bad\nname.html", "2022/tab\t.html"]}
+    )
+    frame.to_parquet(part)
+    said = quarantine_reasons(duckdb.connect(), str(part))
+    assert "\n" not in said and "\t" not in said, said
+    assert "'2022/bad\\nname.html'" in said and "'2022/tab\\t.html'" in said, said

@@ -109,17 +109,17 @@ def decode(data: bytes, source: str) -> Decoded:
         if enc != "gb18030" and _fewer_chinese(text, data):
             continue  # the declared charset decodes the bytes, but GB18030 reads them as Chinese
         if enc == "gb18030" and (big5 := _big5_instead(text, data)) is not None:
-            said = (
-                "page: the bytes are Big5 (a Traditional Chinese page), not GB: read as GB18030 "
-                "they hold none of a report's words; decoded as Big5 (cp950)"
-            )
-            return _checked(big5, "cp950", declared, source, (said,), data=data)
+            return _as_big5(big5, declared, source, data)
         return _checked(text, enc, declared, source, data=_ascii_based(enc, data))
     # Neither decodes cleanly: take whichever loses fewer characters and say so.
     decoded = {enc: data.decode(enc, errors="replace") for enc in ("utf-8", "gb18030")}
     best = min(decoded, key=lambda enc: decoded[enc].count("\ufffd"))
     text = decoded[best]
     lost = text.count("\ufffd")
+    # a Big5 page cut off inside a character is no GB page either
+    big5 = _big5_instead(decoded["gb18030"], data)
+    if big5 is not None and big5[2] <= lost:
+        return _as_big5(big5, declared, source, data)
     checked = _checked(
         text,
         best,
@@ -168,21 +168,49 @@ def _fewer_chinese(text: str, data: bytes) -> bool:
 _COMMON_EITHER = _COMMON_CHINESE + "開報請況總計資訊"
 
 
-def _big5_instead(gb_text: str, data: bytes) -> str | None:
-    """The bytes as Big5 (cp950), when they are a Traditional Chinese page in Big5 that declares
-    no charset (or a wrong one): read as GB18030, Big5 bytes are other characters and the text
-    has none of a report's words (not even 信息, in every report's title); read as Big5 it
-    has them. None for any other page (a GB page has 信息: one search, no second decoding)."""
+def _big5_instead(gb_text: str, data: bytes) -> tuple[str, str, int] | None:
+    """The bytes as Big5 (text, codec, characters lost), when they are a Traditional Chinese
+    page in Big5 that declares no charset (or a wrong one): read as GB18030, Big5 bytes are
+    other characters and the text has none of a report's words (not even 信息, in every
+    report's title); read as Big5 it has them. None for any other page (a GB page has 信息:
+    one search, no second decoding)."""
     if "信息" in gb_text or "資訊" in gb_text:
         return None
-    try:
-        text = data.decode("cp950")
-    except UnicodeDecodeError:
-        return None
+    text, codec, lost = _big5_text(data)
     found = sum(map(text.count, _COMMON_EITHER))
     if found < 20 or found <= 2 * sum(map(gb_text.count, _COMMON_EITHER)):
         return None
-    return text
+    if lost > found // 10:  # many bytes no Big5: some other encoding
+        return None
+    return text, codec, lost
+
+
+def _big5_text(data: bytes) -> tuple[str, str, int]:
+    """The bytes as Big5: cp950 (Microsoft's, the most common), else Big5-HKSCS (Hong Kong's
+    characters, which cp950 lacks); when neither takes every byte (a page cut off inside a
+    character, a footer in another encoding, a character of one codec on a page of the other)
+    the one that replaces fewer byte sequences, with their count."""
+    for codec in ("cp950", "big5hkscs"):
+        try:
+            return data.decode(codec), codec, 0
+        except UnicodeDecodeError:
+            pass
+    read = {codec: data.decode(codec, errors="replace") for codec in ("cp950", "big5hkscs")}
+    codec = min(read, key=lambda codec: read[codec].count("\ufffd"))
+    return read[codec], codec, read[codec].count("\ufffd")
+
+
+def _as_big5(big5: tuple[str, str, int], declared: str | None, source: str, data: bytes) -> Decoded:
+    text, codec, lost = big5
+    said = (
+        "page: the bytes are Big5 (a Traditional Chinese page), not GB: read as GB18030 "
+        f"they hold none of a report's words; decoded as Big5 ({codec})"
+    )
+    if not lost:
+        return _checked(text, codec, declared, source, (said,), data=data)
+    said += f"; {lost} undecodable byte sequences replaced"
+    checked = _checked(text, codec, declared, source, (said,), tolerate=lost, data=data)
+    return dataclasses.replace(checked, damaged=True)
 
 
 def _ascii_based(encoding: str, data: bytes) -> bytes | None:

@@ -10,10 +10,12 @@ the moment it is made, before the pipeline copies it into the warehouse.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote_to_bytes
 
 import duckdb
 import numpy as np
@@ -245,9 +247,15 @@ class ReviewData:
         bytes, else the fetcher's archive object of that sha256; None when neither has it."""
         sha = str(report["raw_sha256"])
         candidates = []
-        source = self.raw_dir / str(report["source"])
-        if source.resolve().is_relative_to(self.raw_dir.resolve()):
-            candidates.append(source)
+        # the name as written, and as the bytes a name that is not UTF-8 was percent-encoded
+        # from (inventory.safe_name); the hash tells which one holds the report
+        written = str(report["source"])
+        for name in dict.fromkeys((written, os.fsdecode(unquote_to_bytes(written)))):
+            if "\x00" in name:  # '%00' in a name written with a % sign: no file's name
+                continue
+            source = self.raw_dir / name
+            if source.resolve().is_relative_to(self.raw_dir.resolve()):
+                candidates.append(source)
         if len(sha) == 64 and all(c in "0123456789abcdef" for c in sha):
             candidates.append(self.archive_dir / "objects" / sha[:2] / sha)
         for path in candidates:

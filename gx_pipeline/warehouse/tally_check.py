@@ -40,6 +40,12 @@ _NO_REPORT = (
     "entry of the year's folder was not read)"
 )
 
+_NOTHING_TO_CHECK = (
+    "no identity applies to any of the year's {reports} reports, so none was checked: each is "
+    "'nothing to check' in report_quality (no cell of section 三 or 四: excerpts, pages cut off "
+    "after section 二)"
+)
+
 
 @dataclass(frozen=True)
 class TallySummary:
@@ -109,6 +115,10 @@ def judge(s: TallySummary, limits: Thresholds = Thresholds()) -> Verdict:
         # every entry quarantined: nothing was checked, which is no pass (WARN: a year of
         # scanned or withdrawn pages is possible; the quarantine table says why each was not read)
         return Verdict(False, False, _NO_REPORT)
+    if not s.evaluations:
+        # reports loaded, but none has a cell of section 三 or 四 (report_quality's 'nothing to
+        # check': excerpts, pages cut off after section 二): no identity applied, as above
+        return Verdict(False, False, _NOTHING_TO_CHECK.format(reports=s.reports))
     return Verdict(s.failing_reports == 0, False, found)
 
 

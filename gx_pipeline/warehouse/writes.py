@@ -247,6 +247,16 @@ order by entries desc, reason
 """
 
 
+#: control characters as Python writes them in a string ('\\n', '\\t', '\\x01')
+_ESCAPED = {c: repr(chr(c))[1:-1] for c in (*range(0x20), 0x7F)}
+
+
+def _one_line(source: str) -> str:
+    """A source as it is, or quoted with its escapes when its name holds a line break, a tab
+    or another control character (valid UTF-8, so kept in source as it is)."""
+    return source if source.translate(_ESCAPED) == source else repr(source)
+
+
 def quarantine_reasons(conn: duckdb.DuckDBPyConnection, parts: str | None, shown: int = 3) -> str:
     """The quarantine rows of staged Parquet `parts` in a line: the commonest `shown` reasons,
     each with its count and the first few sources, then how many other reasons."""
@@ -257,7 +267,8 @@ def quarantine_reasons(conn: duckdb.DuckDBPyConnection, parts: str | None, shown
     for reason, entries, sources in rows[:shown]:
         more = ", …" if entries > len(sources) else ""
         brief = reason if len(reason) <= 100 else reason[:99] + "…"
-        said.append(f'{entries} × "{brief}" ({", ".join(sources)}{more})')
+        names = ", ".join(map(_one_line, sources))
+        said.append(f'{entries} × "{brief.translate(_ESCAPED)}" ({names}{more})')
     others = rows[shown:]
     if others:
         n = sum(entries for _, entries, _ in others)
