@@ -387,21 +387,12 @@ def tally_frame(
     reports = list(reports)
     evaluated = evaluations(reports) if evaluated is None else evaluated
     ids: list[str] = []
-    identities: list[str] = []
-    subjects: list[str] = []
-    lefts: list[float] = []
-    rights: list[float] = []
-    differences: list[float] = []
-    statuses: list[str] = []
     for loaded, results in zip(reports, evaluated, strict=True):
         ids.extend([loaded.report_id] * len(results))
-        for t in results:
-            identities.append(t.identity)
-            subjects.append(t.subject)
-            lefts.append(t.left)
-            rights.append(t.right)
-            differences.append(t.difference)
-            statuses.append(t.status)
+    # TallyResults are tuples: transposed in C
+    rows = [t for results in evaluated for t in results]
+    identities, subjects, lefts, rights, statuses = map(list, zip(*rows)) if rows else [[]] * 5
+    differences = [left - right for left, right in zip(lefts, rights)]  # TallyResult.difference
     frame = pd.DataFrame(
         {
             "report_id": ids,
