@@ -204,6 +204,18 @@ _SECTION = operator.itemgetter(0)  # Cell.section
 _NO_LABEL = ("", "")
 
 
+@functools.lru_cache(maxsize=256)
+def _cell_labels(
+    template: str | None, section: str, rows: tuple[str, ...], cols: tuple[str, ...]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The contract's row and column label of each cell of a section. Cached: the parser
+    gives a template's cells in its order, so most reports of a year have the same cells in a
+    section, and hashing their codes costs less than looking each label up."""
+    get = _LABELS.get((template, section), {}).get
+    names = [get(key, _NO_LABEL) for key in zip(rows, cols)]
+    return tuple(n[0] for n in names), tuple(n[1] for n in names)
+
+
 def fact_frames(reports: Iterable[LoadedReport], year: int) -> dict[str, pd.DataFrame]:
     """One long frame per fact table, built column by column (a batch is ~100,000 cells and
     a list of dicts costs several times more to turn into a frame)."""
@@ -222,14 +234,13 @@ def fact_frames(reports: Iterable[LoadedReport], year: int) -> dict[str, pd.Data
                 continue
             # transpose the NamedTuples in C rather than appending field by field
             _, rows, cols, values, raws, tables_, trs, tds = zip(*cells, strict=True)
-            get = _LABELS.get((template, section), {}).get
-            names = [get(key, _NO_LABEL) for key in zip(rows, cols)]
+            row_labels, col_labels = _cell_labels(template, section, rows, cols)
             out["report_id"].extend([loaded.report_id] * len(cells))
             out["section"].extend([section] * len(cells))
             out["row"].extend(rows)
             out["col"].extend(cols)
-            out["label"].extend([n[0] for n in names])
-            out["col_label"].extend([n[1] for n in names])
+            out["label"].extend(row_labels)
+            out["col_label"].extend(col_labels)
             out["value"].extend(values)
             out["raw"].extend(raws)
             out["source_table"].extend(tables_)
