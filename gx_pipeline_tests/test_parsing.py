@@ -674,3 +674,24 @@ def test_the_fast_nfkc_gives_what_unicodedata_gives():
     for _ in range(20_000):
         text = "".join(rng.choices(pool, k=rng.randint(1, 12)))
         assert nfkc(text) == unicodedata.normalize("NFKC", text), ascii(text)
+
+
+def test_the_characters_a_heading_and_a_block_title_are_first_looked_for_are_all_there_are():
+    """labels.heading_section looks for 况 (every heading ends in 情况) and block_title for 条
+    before normalising a line: no other character may become either under NFKC."""
+    import unicodedata
+
+    from gx_pipeline.parsing import labels
+
+    kuang, tiao = [], []
+    for code in range(0x110000):
+        if 0xD800 <= code < 0xE000:
+            continue
+        nfkc = unicodedata.normalize("NFKC", chr(code))
+        if "况" in nfkc:
+            kuang.append(chr(code))
+        if "条" in nfkc:
+            tiao.append(chr(code))
+    assert tuple(kuang) == labels._KUANG
+    assert tiao == ["条"]
+    assert labels.heading_section("三、收到和处理政府信息公开申请情\ufa71") == "requests"
