@@ -652,3 +652,46 @@ def test_a_contact_for_questions_is_not_the_agency():
         sign="",
     )
     assert parse_bytes(page.encode("utf-8"), "contact.txt").agency is None
+
+
+def test_the_fast_nfkc_gives_what_unicodedata_gives():
+    """values.nfkc replaces full-width forms by their ASCII ones before NFKC: exact for every
+    full-width form, and for random texts that mix them with combining marks, ideographs,
+    compatibility characters (①, ¹, ㈠, ﬁ) and Hangul jamo that compose."""
+    import random
+    import unicodedata
+
+    from gx_pipeline.parsing.values import nfkc
+
+    for code in [*range(0xFF00, 0xFFF0), 0x3000]:
+        assert nfkc(chr(code)) == unicodedata.normalize("NFKC", chr(code))
+    pool = [
+        *map(chr, range(0xFF01, 0xFF5F)),
+        "\u3000", "\u0301", "\u0308", "\u0327", "\u1100", "\u1161", "\u11a8", "①", "¹", "㈠",
+        "ﬁ", "\ufa71", "况", "政", "府", "a", "e", "A", "1", " ", "\u00a0", "é", "\u212b",
+    ]  # fmt: skip
+    rng = random.Random(7)
+    for _ in range(20_000):
+        text = "".join(rng.choices(pool, k=rng.randint(1, 12)))
+        assert nfkc(text) == unicodedata.normalize("NFKC", text), ascii(text)
+
+
+def test_the_characters_a_heading_and_a_block_title_are_first_looked_for_are_all_there_are():
+    """labels.heading_section looks for 况 (every heading ends in 情况) and block_title for 条
+    before normalising a line: no other character may become either under NFKC."""
+    import unicodedata
+
+    from gx_pipeline.parsing import labels
+
+    kuang, tiao = [], []
+    for code in range(0x110000):
+        if 0xD800 <= code < 0xE000:
+            continue
+        nfkc = unicodedata.normalize("NFKC", chr(code))
+        if "况" in nfkc:
+            kuang.append(chr(code))
+        if "条" in nfkc:
+            tiao.append(chr(code))
+    assert tuple(kuang) == labels._KUANG
+    assert tiao == ["条"]
+    assert labels.heading_section("三、收到和处理政府信息公开申请情\ufa71") == "requests"

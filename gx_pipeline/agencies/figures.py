@@ -12,9 +12,9 @@ words otherwise is not guessed at.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, replace
 
+from gx_pipeline.parsing.values import nfkc
 from gx_pipeline.report import Number, Report
 
 MATCH, MISMATCH, NOT_ASSESSABLE = "match", "mismatch", "not_assessable"
@@ -108,7 +108,7 @@ def stated_figures(report: Report) -> list[StatedFigure]:
     out: list[StatedFigure] = []
     for section, text in report.narrative.items():
         for number, sentence in enumerate(sentences(text), start=1):
-            clean = unicodedata.normalize("NFKC", sentence)
+            clean = nfkc(sentence)
             if _DIGIT.search(clean) is None:
                 # every figure's pattern reads its number in digits: ~60% of a report's
                 # sentences have none (0.11 -> 0.06 ms a report)

@@ -316,11 +316,16 @@ _HEADING = {
     ),
 }
 _END_HEADING = re.compile(r"^[五六七]、|^存在的主要问题|^其他需要报告")
+#: every character whose NFKC form holds 况: the CJK compatibility ideographs U+FA71 and U+2F81B
+#: are 况 too (and a composition never makes an ideograph)
+_KUANG = ("况", "\ufa71", "\U0002f81b")
 
 
 @functools.lru_cache(maxsize=4096)
 def heading_section(text: str) -> str | None:
     """The section a heading line opens, if it is one of the three table headings."""
+    if _KUANG[0] not in text and _KUANG[1] not in text and _KUANG[2] not in text:
+        return None  # every heading ends in 情况: most lines are not normalised
     n = norm(text)
     if len(n) > 40:
         return None
@@ -374,6 +379,8 @@ _BLOCK_NAMES = {"一": "art20_1", "五": "art20_5", "六": "art20_6", "八": "ar
 @functools.lru_cache(maxsize=4096)
 def block_title(text: str) -> str | None:
     """第二十条第（五）项 → 'art20_5'; '' for an unknown item; None when not a block title."""
+    if "条" not in text:  # no other character's NFKC form holds 条
+        return None
     n = norm(text)
     if len(n) > 24:
         return None

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from gx_pipeline.parsing import problems as codes
 from gx_pipeline.parsing.labels import norm
 from gx_pipeline.parsing.problems import Problems
 from gx_pipeline.parsing.tokens import Head
+from gx_pipeline.parsing.values import nfkc
 
 #: what a report's title calls it after the year: 政府信息公开工作年度报告, …工作的年度报告,
 #: …工作情况的报告, 政务公开工作年度报告 (the agency's own words for the same report)
@@ -479,7 +479,7 @@ def extract(
     if agency is None:
         agency = signoff
     if agency is None:
-        flat = " | ".join(unicodedata.normalize("NFKC", t) for t in texts[:400])
+        flat = " | ".join(map(nfkc, texts[:400]))
         meta_agency = next(
             (a for m in _META_AGENCY.finditer(flat) if (a := _leading_agency(m.group("a")))),
             None,

@@ -25,6 +25,7 @@ from gx_pipeline.parsing.values import (
     SUPERSCRIPT_DIGITS,
     is_footnoted,
     is_value_text,
+    nfkc,
 )
 
 T = TypeVar("T")
@@ -1598,11 +1599,7 @@ def _flat_row(line: str) -> tuple[str | None, list[str]] | None:
     if len(line) > 160:
         return None
     # NFKC a part at a time: a footnote's mark (3①, 12¹) would become a digit of the number
-    parts = [
-        q
-        for p in line.split()
-        for q in (p if is_footnoted(p) else unicodedata.normalize("NFKC", p)).split()
-    ]
+    parts = [q for p in line.split() for q in (p if is_footnoted(p) else nfkc(p)).split()]
     if len(parts) < 2:
         return None
     k = len(parts)

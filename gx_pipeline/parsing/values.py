@@ -39,9 +39,34 @@ _AMOUNT_SCALE = {
 }
 
 
+#: the full-width forms (U+FF01-FF5E) and the ideographic space: the NFKC form of each is one
+#: ASCII character, its NFKD form. NFKC composes a text's NFKD form, so it does not change when
+#: such a character is first replaced by its ASCII one
+_WIDE = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+#: the ones Chinese text is full of, replaced one by one (str.translate costs ~50 ns a character)
+_COMMON_WIDE = tuple((chr(code), chr(_WIDE[code])) for code in map(ord, "：（），；！？\u3000"))
+_NORMALIZED = unicodedata.is_normalized
+_NORMALIZE = unicodedata.normalize
+
+
+def nfkc(text: str) -> str:
+    """unicodedata.normalize("NFKC", text), ~6x faster on Chinese text: a line with full-width
+    punctuation (：，（）) is not NFKC, and NFKC's composition step looks each character up in
+    a list (~1,000 instructions a character); with those made ASCII first most lines are NFKC
+    already, which is told quickly."""
+    if _NORMALIZED("NFKC", text):
+        return text
+    for wide, narrow in _COMMON_WIDE:
+        if wide in text:
+            text = text.replace(wide, narrow)
+    if _NORMALIZED("NFKC", text):
+        return text
+    return _NORMALIZE("NFKC", text.translate(_WIDE))
+
+
 def squash(text: str) -> str:
     """NFKC and no whitespace at all: the form every comparison uses."""
-    return _SPACES.sub("", unicodedata.normalize("NFKC", text))
+    return _SPACES.sub("", nfkc(text))
 
 
 @dataclass(frozen=True)

@@ -204,6 +204,18 @@ _SECTION = operator.itemgetter(0)  # Cell.section
 _NO_LABEL = ("", "")
 
 
+@functools.lru_cache(maxsize=256)
+def _cell_labels(
+    template: str | None, section: str, rows: tuple[str, ...], cols: tuple[str, ...]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The contract's row and column label of each cell of a section. Cached: the parser
+    gives a template's cells in its order, so most reports of a year have the same cells in a
+    section, and hashing their codes costs less than looking each label up."""
+    get = _LABELS.get((template, section), {}).get
+    names = [get(key, _NO_LABEL) for key in zip(rows, cols)]
+    return tuple(n[0] for n in names), tuple(n[1] for n in names)
+
+
 def fact_frames(reports: Iterable[LoadedReport], year: int) -> dict[str, pd.DataFrame]:
     """One long frame per fact table, built column by column (a batch is ~100,000 cells and
     a list of dicts costs several times more to turn into a frame)."""
@@ -222,14 +234,13 @@ def fact_frames(reports: Iterable[LoadedReport], year: int) -> dict[str, pd.Data
                 continue
             # transpose the NamedTuples in C rather than appending field by field
             _, rows, cols, values, raws, tables_, trs, tds = zip(*cells, strict=True)
-            get = _LABELS.get((template, section), {}).get
-            names = [get(key, _NO_LABEL) for key in zip(rows, cols)]
+            row_labels, col_labels = _cell_labels(template, section, rows, cols)
             out["report_id"].extend([loaded.report_id] * len(cells))
             out["section"].extend([section] * len(cells))
             out["row"].extend(rows)
             out["col"].extend(cols)
-            out["label"].extend([n[0] for n in names])
-            out["col_label"].extend([n[1] for n in names])
+            out["label"].extend(row_labels)
+            out["col_label"].extend(col_labels)
             out["value"].extend(values)
             out["raw"].extend(raws)
             out["source_table"].extend(tables_)
@@ -387,21 +398,12 @@ def tally_frame(
     reports = list(reports)
     evaluated = evaluations(reports) if evaluated is None else evaluated
     ids: list[str] = []
-    identities: list[str] = []
-    subjects: list[str] = []
-    lefts: list[float] = []
-    rights: list[float] = []
-    differences: list[float] = []
-    statuses: list[str] = []
     for loaded, results in zip(reports, evaluated, strict=True):
         ids.extend([loaded.report_id] * len(results))
-        for t in results:
-            identities.append(t.identity)
-            subjects.append(t.subject)
-            lefts.append(t.left)
-            rights.append(t.right)
-            differences.append(t.difference)
-            statuses.append(t.status)
+    # TallyResults are tuples: transposed in C
+    rows = [t for results in evaluated for t in results]
+    identities, subjects, lefts, rights, statuses = map(list, zip(*rows)) if rows else [[]] * 5
+    differences = [left - right for left, right in zip(lefts, rights)]  # TallyResult.difference
     frame = pd.DataFrame(
         {
             "report_id": ids,
