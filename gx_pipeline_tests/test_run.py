@@ -899,7 +899,7 @@ def test_reports_of_an_earlier_load_now_quarantined_are_named_by_the_run_status_
     row = out.splitlines()[2].split()
     assert row[:5] == ["2021", "ok", "passed", "3", "2"]  # the tally check is not this one
     assert row[-1] == "2"
-    said = "2 page(s) whose reports were loaded at an earlier load are quarantined now"
+    said = "2 page(s) whose reports were loaded at an earlier load are quarantined or gone now"
     assert f"gx run: report year 2021: {said}" in err
     # the second empty page is quarantined as a copy of the first: a loss all the same
     assert "2021/1.txt (the file is empty); 2021/3.txt (same bytes as 2021/1.txt)" in err
@@ -983,3 +983,61 @@ def test_derived_objects_made_by_older_code_are_said_by_status_and_made_again_by
     assert made() == (flags, columns)
     assert cli.main(["status", "--years", "2020-2021"]) == 0
     assert "made by other code" not in capsys.readouterr().out
+
+
+def test_reports_of_an_earlier_load_whose_files_are_gone_are_named_as_lost(
+    data_dir, tmp_path, monkeypatch, capsys
+):
+    """Pages deleted (not emptied) since the year's last load, fewer than the shrink guard's
+    share: lost_reports named only quarantined pages, so the year said ok, lost 0, and nothing
+    named the reports gone from the fact tables. A page renamed (the same bytes under another
+    name), one quarantined at both loads, and one edited are no loss."""
+    from gx_pipeline_tests.conftest import materialize_year
+
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    seed = SEED.read_text(encoding="utf-8")
+    pages = {k: seed.replace("襄都区", f"{d}城区") for k, d in enumerate("东西南北中甲乙")}
+    for k, page in pages.items():
+        put_page(data_dir, 2021, f"{k}.txt", page)
+    put_page(data_dir, 2021, "empty.txt", b"")  # quarantined at the first load: never a report
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
+    assert capsys.readouterr().out.splitlines()[2].split()[-1] == "0"
+
+    raw = data_dir / "raw" / "2021"
+    (raw / "0.txt").unlink()
+    (raw / "1.txt").unlink()
+    (raw / "2.txt").rename(raw / "2-renamed.txt")
+    put_page(data_dir, 2021, "3.txt", pages[3].replace("北城区", "北新区"))  # edited
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 0  # a WARN, not a failed run
+    out, err = capsys.readouterr()
+    assert out.splitlines()[2].split()[-1] == "2", out
+    said = "2 page(s) whose reports were loaded at an earlier load are quarantined or gone now"
+    assert f"gx run: report year 2021: {said}" in err, err
+    assert "2021/0.txt (the file is gone); 2021/1.txt (the file is gone)" in err, err
+    assert query(data_dir, "select source, reason from lost_reports order by all") == [
+        ("2021/0.txt", "the file is gone"),
+        ("2021/1.txt", "the file is gone"),
+    ]
+    assert cli.main(["status", "--years", "2021"]) == 0
+    status = capsys.readouterr().out.splitlines()
+    assert status[2].split()[-4] == "2"
+
+    # still gone at the next load: still named, by the check too
+    result = materialize_year(data_dir, 2021)
+    (lost,) = [
+        e
+        for e in result.get_asset_check_evaluations()
+        if e.check_name == "no_report_of_an_earlier_load_lost"
+    ]
+    assert not lost.passed
+    assert set(lost.metadata["lost_reports"].value) == {"2021/0.txt", "2021/1.txt"}
+    capsys.readouterr()
+    # one comes back emptied (a loss still, its reason now the quarantine's), the other's
+    # bytes come back under another name (no loss)
+    put_page(data_dir, 2021, "0.txt", b"")
+    put_page(data_dir, 2021, "1-again.txt", pages[1])
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines()[2].split()[-1] == "1", out
+    assert "2021/0.txt (the file is empty)" in err and "2021/1.txt" not in err, err

@@ -93,7 +93,7 @@ class YearSummary:
     needs_review: int
     not_assessable_reports: int
     not_assessable: int
-    #: pages that were reports at an earlier load and are quarantined now: (source, reason)
+    #: pages that were reports at an earlier load and are quarantined or gone now: (source, reason)
     lost: tuple[tuple[str, str], ...] = ()
     #: why the run failed: the failing steps and their errors
     cause: str = ""
@@ -765,7 +765,7 @@ class YearStatus:
     #: dim_report.parser_version of the year's reports ("" when none is loaded)
     parser_versions: str
     last_run: str
-    #: pages that were reports at an earlier load and are quarantined now: (source, reason)
+    #: pages that were reports at an earlier load and are quarantined or gone now: (source, reason)
     lost: tuple[tuple[str, str], ...] = ()
 
 
