@@ -1041,3 +1041,32 @@ def test_reports_of_an_earlier_load_whose_files_are_gone_are_named_as_lost(
     out, err = capsys.readouterr()
     assert out.splitlines()[2].split()[-1] == "1", out
     assert "2021/0.txt (the file is empty)" in err and "2021/1.txt" not in err, err
+
+
+def test_a_lost_report_loaded_since_under_another_year_is_no_loss_any_more(
+    data_dir, tmp_path, monkeypatch, capsys
+):
+    """A page moved from 2021's folder to 2022's: 2021's load names it lost (the file is gone,
+    its report loaded under no year), and 2022's load then loads it. 2021 went on saying lost 1
+    (gx status, lost_reports) until 2021 itself was loaded again."""
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    seed = SEED.read_text(encoding="utf-8")
+    for k, district in enumerate("东西南北"):
+        put_page(data_dir, 2021, f"{k}.txt", seed.replace("襄都区", f"{district}城区"))
+    put_page(data_dir, 2022, "other.txt", seed.replace("襄都区", "中城区"))
+    assert cli.main(["run", "--years", "2021-2022", "--quiet"]) == 0
+    moved = data_dir / "raw" / "2022" / "3.txt"
+    (data_dir / "raw" / "2021" / "3.txt").rename(moved)
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
+    assert "2021/3.txt (the file is gone)" in capsys.readouterr().err
+    assert cli.main(["run", "--years", "2022", "--quiet"]) == 0
+    capsys.readouterr()
+    assert query(data_dir, "select report_year from dim_report where source = '2022/3.txt'") == [
+        (2022,)
+    ]
+    assert query(data_dir, "select source from lost_reports") == []
+    assert cli.main(["status", "--years", "2021"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[2].split()[-4] == "0", out
+    assert "2021/3.txt" not in out

@@ -416,13 +416,23 @@ order by c.source
 """
 
 
+#: another year's lost reports that this load loaded (a page moved here from its folder, a copy
+#: of it): no loss any more, whichever year's load comes first
+_FOUND_AGAIN = """
+delete from lost_reports l
+where exists (select 1 from dim_report d where d.report_id = l.report_id)
+   or exists (select 1 from dim_report d where d.content_fingerprint = l.content_fingerprint)
+"""
+
+
 def _note_lost_reports(conn: duckdb.DuckDBPyConnection, year: int) -> None:
     """Replace the year's lost_reports: its pages that were reports and are quarantined or gone
-    now."""
+    now; and drop those of other years whose report is loaded now."""
     conn.execute(_LOST_NOW, {"year": year, "gone": FILE_GONE})
     conn.execute("delete from lost_reports where report_year = ?", [year])
     conn.execute("insert into lost_reports by name select * from gx_lost_now")
     conn.execute("drop table gx_lost_now")
+    conn.execute(_FOUND_AGAIN)
 
 
 def lost_reports(conn: duckdb.DuckDBPyConnection, year: int) -> list[tuple[str, str]]:

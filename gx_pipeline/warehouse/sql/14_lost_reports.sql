@@ -10,7 +10,7 @@ create table if not exists lost_reports (
     reason               varchar not null,
     primary key (report_year, source)
 );
-comment on table lost_reports is 'Pages of a report year that were loaded reports at an earlier load and are now quarantined, or gone (deleted, moved out of the folder): their figures are in no fact table any more (the year''s load said so, and its check gx_warehouse_no_report_of_an_earlier_load_lost warns). A row stays while its page is quarantined or gone; it goes when the page, or its report under any name or year, loads again.';
+comment on table lost_reports is 'Pages of a report year that were loaded reports at an earlier load and are now quarantined, or gone (deleted, moved out of the folder): their figures are in no fact table any more (the year''s load said so, and its check gx_warehouse_no_report_of_an_earlier_load_lost warns). A row stays while its page is quarantined or gone; it goes when the page, or its report under any name or year, loads again (at the load of any year).';
 comment on column lost_reports.report_year is 'The data/raw/<year>/ folder the page is filed under.';
 comment on column lost_reports.source is 'Path of the page under data/raw/ (quarantine.source).';
 comment on column lost_reports.report_id is 'The report the page was when it was last loaded (dim_report.report_id then: its sha256).';
