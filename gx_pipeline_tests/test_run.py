@@ -1070,3 +1070,36 @@ def test_a_lost_report_loaded_since_under_another_year_is_no_loss_any_more(
     out = capsys.readouterr().out
     assert out.splitlines()[2].split()[-4] == "0", out
     assert "2021/3.txt" not in out
+
+
+def test_gx_status_says_a_run_whose_process_is_gone_is_not_running(
+    data_dir, tmp_path, monkeypatch, capsys
+):
+    """A `gx run` killed (kill -9, the out-of-memory killer) stays STARTED in the instance until
+    the next `gx run` marks it failed: `gx status` said "started" as of a run going on, and
+    nothing said the year's last run had died."""
+    import os
+
+    import dagster as dg
+
+    from gx_pipeline.definitions import build_definitions
+    from gx_pipeline.defs.home import local_instance
+    from gx_pipeline.defs.liveness import own_tags
+    from gx_pipeline_tests.conftest import pid_of_a_process_gone
+
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    put_page(data_dir, 2020, SEED.name, SEED)
+    put_page(data_dir, 2021, SEED.name, SEED)
+    job = build_definitions(data_dir).resolve_job_def("gx_yearly_job")
+    with local_instance() as instance:
+        for year, pid in (("2020", pid_of_a_process_gone()), ("2021", os.getpid())):
+            instance.create_run_for_job(
+                job,
+                tags={"dagster/partition": year, **own_tags(pid)},
+                status=dg.DagsterRunStatus.STARTED,
+            )
+    assert cli.main(["status", "--years", "2020-2021"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[2].startswith("2020") and out[2].rstrip().endswith("its process is gone (killed?)")
+    assert out[3].startswith("2021") and "started" in out[3] and "gone" not in out[3], out
