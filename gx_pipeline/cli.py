@@ -214,6 +214,10 @@ def cmd_status(args: argparse.Namespace) -> int:
 
     layout = DataDir.default()
     database = layout.published_database
+    if (database.is_symlink() or database.exists()) and not database.is_file():
+        # a folder, a link to nothing: not a warehouse never loaded (its years would say 0)
+        print(f"gx status: {cannot_open(database, FileNotFoundError(database))}", file=sys.stderr)
+        return 1
     years = _years(args.years)
     if args.years is None:  # and the years loaded whose folder is gone: the warehouse serves them
         years = sorted(set(years) | set(loaded_years(database)))

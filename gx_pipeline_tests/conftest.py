@@ -106,6 +106,20 @@ def put_page(data_dir: Path, year: int, name: str, content: bytes | str | Path) 
     return target
 
 
+def pid_of_a_process_gone() -> int:
+    """The pid of a process that has ended (a run killed with it, say)."""
+    import subprocess
+    import sys
+
+    ended = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return int(ended.stdout)
+
+
 def materialize_year(
     data_dir: Path, year: int, run_config: dict | None = None
 ) -> dg.ExecuteInProcessResult:

@@ -352,3 +352,32 @@ def test_a_duckdb_file_that_is_no_warehouse_is_not_released(tmp_path, capsys):
         f"gx release: {other} is a DuckDB file but not a gx-pipeline warehouse (no table "
         "dim_report, quarantine, tally_results); nothing was released\n"
     )
+
+
+@pytest.mark.parametrize("kind", ["folder", "link_to_nowhere"])
+def test_gx_status_of_a_warehouse_path_that_is_no_file_says_so(kind, tmp_path, capsys, monkeypatch):
+    """A folder, or a symbolic link to a file that is not there (a volume not mounted), where the
+    warehouse file belongs: gx status listed the years as loaded with 0 reports beside their
+    successful last runs, exit 0, and said nothing about the warehouse."""
+    from gx_pipeline import cli
+
+    data = tmp_path / "data"
+    (data / "raw" / "2020").mkdir(parents=True)
+    path = data / "warehouse.duckdb"
+    if kind == "folder":
+        path.mkdir()
+        said = f"{path} cannot be opened: a folder, not a warehouse file"
+    else:
+        path.symlink_to(tmp_path / "volume" / "warehouse.duckdb")
+        said = (
+            f"{path} cannot be opened: a link to {tmp_path / 'volume' / 'warehouse.duckdb'}, "
+            "which is not there (a volume not mounted?)"
+        )
+        assert main_release(["--out", str(tmp_path / "rel"), "--database", str(path)]) == 2
+        assert capsys.readouterr().err.startswith(f"gx release: {said}")
+    monkeypatch.setenv("GX_DATA_DIR", str(data))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    assert cli.main(["status", "--years", "2020"]) == 1
+    out, err = capsys.readouterr()
+    assert err == f"gx status: {said}\n", err
+    assert out == ""

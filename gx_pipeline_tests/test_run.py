@@ -899,7 +899,7 @@ def test_reports_of_an_earlier_load_now_quarantined_are_named_by_the_run_status_
     row = out.splitlines()[2].split()
     assert row[:5] == ["2021", "ok", "passed", "3", "2"]  # the tally check is not this one
     assert row[-1] == "2"
-    said = "2 page(s) whose reports were loaded at an earlier load are quarantined now"
+    said = "2 page(s) whose reports were loaded at an earlier load are quarantined or gone now"
     assert f"gx run: report year 2021: {said}" in err
     # the second empty page is quarantined as a copy of the first: a loss all the same
     assert "2021/1.txt (the file is empty); 2021/3.txt (same bytes as 2021/1.txt)" in err
@@ -983,3 +983,123 @@ def test_derived_objects_made_by_older_code_are_said_by_status_and_made_again_by
     assert made() == (flags, columns)
     assert cli.main(["status", "--years", "2020-2021"]) == 0
     assert "made by other code" not in capsys.readouterr().out
+
+
+def test_reports_of_an_earlier_load_whose_files_are_gone_are_named_as_lost(
+    data_dir, tmp_path, monkeypatch, capsys
+):
+    """Pages deleted (not emptied) since the year's last load, fewer than the shrink guard's
+    share: lost_reports named only quarantined pages, so the year said ok, lost 0, and nothing
+    named the reports gone from the fact tables. A page renamed (the same bytes under another
+    name), one quarantined at both loads, and one edited are no loss."""
+    from gx_pipeline_tests.conftest import materialize_year
+
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    seed = SEED.read_text(encoding="utf-8")
+    pages = {k: seed.replace("襄都区", f"{d}城区") for k, d in enumerate("东西南北中甲乙")}
+    for k, page in pages.items():
+        put_page(data_dir, 2021, f"{k}.txt", page)
+    put_page(data_dir, 2021, "empty.txt", b"")  # quarantined at the first load: never a report
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
+    assert capsys.readouterr().out.splitlines()[2].split()[-1] == "0"
+
+    raw = data_dir / "raw" / "2021"
+    (raw / "0.txt").unlink()
+    (raw / "1.txt").unlink()
+    (raw / "2.txt").rename(raw / "2-renamed.txt")
+    put_page(data_dir, 2021, "3.txt", pages[3].replace("北城区", "北新区"))  # edited
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 0  # a WARN, not a failed run
+    out, err = capsys.readouterr()
+    assert out.splitlines()[2].split()[-1] == "2", out
+    said = "2 page(s) whose reports were loaded at an earlier load are quarantined or gone now"
+    assert f"gx run: report year 2021: {said}" in err, err
+    assert "2021/0.txt (the file is gone); 2021/1.txt (the file is gone)" in err, err
+    assert query(data_dir, "select source, reason from lost_reports order by all") == [
+        ("2021/0.txt", "the file is gone"),
+        ("2021/1.txt", "the file is gone"),
+    ]
+    assert cli.main(["status", "--years", "2021"]) == 0
+    status = capsys.readouterr().out.splitlines()
+    assert status[2].split()[-4] == "2"
+
+    # still gone at the next load: still named, by the check too
+    result = materialize_year(data_dir, 2021)
+    (lost,) = [
+        e
+        for e in result.get_asset_check_evaluations()
+        if e.check_name == "no_report_of_an_earlier_load_lost"
+    ]
+    assert not lost.passed
+    assert set(lost.metadata["lost_reports"].value) == {"2021/0.txt", "2021/1.txt"}
+    capsys.readouterr()
+    # one comes back emptied (a loss still, its reason now the quarantine's), the other's
+    # bytes come back under another name (no loss)
+    put_page(data_dir, 2021, "0.txt", b"")
+    put_page(data_dir, 2021, "1-again.txt", pages[1])
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines()[2].split()[-1] == "1", out
+    assert "2021/0.txt (the file is empty)" in err and "2021/1.txt" not in err, err
+
+
+def test_a_lost_report_loaded_since_under_another_year_is_no_loss_any_more(
+    data_dir, tmp_path, monkeypatch, capsys
+):
+    """A page moved from 2021's folder to 2022's: 2021's load names it lost (the file is gone,
+    its report loaded under no year), and 2022's load then loads it. 2021 went on saying lost 1
+    (gx status, lost_reports) until 2021 itself was loaded again."""
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    seed = SEED.read_text(encoding="utf-8")
+    for k, district in enumerate("东西南北"):
+        put_page(data_dir, 2021, f"{k}.txt", seed.replace("襄都区", f"{district}城区"))
+    put_page(data_dir, 2022, "other.txt", seed.replace("襄都区", "中城区"))
+    assert cli.main(["run", "--years", "2021-2022", "--quiet"]) == 0
+    moved = data_dir / "raw" / "2022" / "3.txt"
+    (data_dir / "raw" / "2021" / "3.txt").rename(moved)
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
+    assert "2021/3.txt (the file is gone)" in capsys.readouterr().err
+    assert cli.main(["run", "--years", "2022", "--quiet"]) == 0
+    capsys.readouterr()
+    assert query(data_dir, "select report_year from dim_report where source = '2022/3.txt'") == [
+        (2022,)
+    ]
+    assert query(data_dir, "select source from lost_reports") == []
+    assert cli.main(["status", "--years", "2021"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[2].split()[-4] == "0", out
+    assert "2021/3.txt" not in out
+
+
+def test_gx_status_says_a_run_whose_process_is_gone_is_not_running(
+    data_dir, tmp_path, monkeypatch, capsys
+):
+    """A `gx run` killed (kill -9, the out-of-memory killer) stays STARTED in the instance until
+    the next `gx run` marks it failed: `gx status` said "started" as of a run going on, and
+    nothing said the year's last run had died."""
+    import os
+
+    import dagster as dg
+
+    from gx_pipeline.definitions import build_definitions
+    from gx_pipeline.defs.home import local_instance
+    from gx_pipeline.defs.liveness import own_tags
+    from gx_pipeline_tests.conftest import pid_of_a_process_gone
+
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    put_page(data_dir, 2020, SEED.name, SEED)
+    put_page(data_dir, 2021, SEED.name, SEED)
+    job = build_definitions(data_dir).resolve_job_def("gx_yearly_job")
+    with local_instance() as instance:
+        for year, pid in (("2020", pid_of_a_process_gone()), ("2021", os.getpid())):
+            instance.create_run_for_job(
+                job,
+                tags={"dagster/partition": year, **own_tags(pid)},
+                status=dg.DagsterRunStatus.STARTED,
+            )
+    assert cli.main(["status", "--years", "2020-2021"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[2].startswith("2020") and out[2].rstrip().endswith("its process is gone (killed?)")
+    assert out[3].startswith("2021") and "started" in out[3] and "gone" not in out[3], out

@@ -136,7 +136,7 @@ NAMED = 10
     partitions_def=yearly_partitions,
     pool="duckdb",
     description="No page that was a loaded report at an earlier load of the year is quarantined "
-    "now (emptied, cut short, unreadable: its figures gone from the fact tables, while the "
+    "or gone now (emptied, cut short, unreadable, deleted: its figures gone from the fact tables, while the "
     "year's counts stay within the shrink guard's share). Such pages: WARN, naming them "
     "(table lost_reports); the run stays green.",
 )
@@ -164,7 +164,7 @@ def lost_reports_said(year: int | str, lost: list[tuple[str, str]]) -> str:
     were = "report was" if len(lost) == 1 else "reports were"
     return (
         f"report year {year}: {len(lost)} page(s) whose {were} loaded at an earlier load "
-        f"are quarantined now, their figures in no fact table: {named}{more}"
+        f"are quarantined or gone now, their figures in no fact table: {named}{more}"
     )
 
 

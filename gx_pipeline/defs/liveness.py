@@ -54,10 +54,8 @@ def release_dead_runs(
     host = socket.gethostname()
     for record in instance.get_run_records(filters=dg.RunsFilter(statuses=_IN_FLIGHT)):
         run = record.dagster_run
-        if run.tags.get(HOST_TAG, host) != host:
-            continue
-        pid, since = _process_of(instance, run, record.create_timestamp.timestamp())
-        if pid is None or process_alive(pid, started_before=since):
+        pid = process_gone(instance, record, host)
+        if pid is None:
             continue
         why = f"its process (pid {pid}) is gone: marked failed by {by}"
         instance.report_run_failed(run, f"Run {run.run_id}: {why}")
@@ -73,6 +71,21 @@ def release_dead_runs(
                     partition = run.tags.get("dagster/partition")
                     released.append(Released(run_id, partition, None, why))
     return released
+
+
+def process_gone(
+    instance: dg.DagsterInstance, record: dg.RunRecord, host: str | None = None
+) -> int | None:
+    """The pid of an in-flight run's process when that process is gone (None: alive, not
+    known, or of another machine than `host`, default this one)."""
+    run = record.dagster_run
+    here = host or socket.gethostname()
+    if run.tags.get(HOST_TAG, here) != here:
+        return None
+    pid, since = _process_of(instance, run, record.create_timestamp.timestamp())
+    if pid is None or process_alive(pid, started_before=since):
+        return None
+    return pid
 
 
 def _process_of(

@@ -41,6 +41,7 @@ from gx_pipeline.defs.home import dagster_home, local_instance
 from gx_pipeline.defs.liveness import (
     describe_run,
     own_tags,
+    process_gone,
     release_dead_runs,
     unfinished_runs_of_year,
 )
@@ -93,7 +94,7 @@ class YearSummary:
     needs_review: int
     not_assessable_reports: int
     not_assessable: int
-    #: pages that were reports at an earlier load and are quarantined now: (source, reason)
+    #: pages that were reports at an earlier load and are quarantined or gone now: (source, reason)
     lost: tuple[tuple[str, str], ...] = ()
     #: why the run failed: the failing steps and their errors
     cause: str = ""
@@ -765,7 +766,7 @@ class YearStatus:
     #: dim_report.parser_version of the year's reports ("" when none is loaded)
     parser_versions: str
     last_run: str
-    #: pages that were reports at an earlier load and are quarantined now: (source, reason)
+    #: pages that were reports at an earlier load and are quarantined or gone now: (source, reason)
     lost: tuple[tuple[str, str], ...] = ()
 
 
@@ -790,7 +791,8 @@ select
 
 
 def last_runs(instance: dg.DagsterInstance, years: Iterable[str]) -> dict[str, str]:
-    """Status and start time of the latest gx_yearly_job run of each year in the instance."""
+    """Status and start time of the latest gx_yearly_job run of each year in the instance (an
+    unfinished one whose process is gone said so)."""
     out = {}
     for year in years:
         runs = instance.get_runs(
@@ -802,6 +804,9 @@ def last_runs(instance: dg.DagsterInstance, years: Iterable[str]) -> dict[str, s
             started = record.start_time if record else None
             when = time.strftime("%Y-%m-%d %H:%M", time.localtime(started)) if started else ""
             out[year] = f"{runs[0].status.value.lower()} {when}".strip()
+            if record and not runs[0].is_finished and process_gone(instance, record):
+                # killed: it stays in flight in the instance until the next `gx run` marks it
+                out[year] += ", its process is gone (killed?)"
     return out
 
 

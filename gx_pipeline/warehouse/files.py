@@ -83,6 +83,8 @@ def cannot_open(database: str | Path, err: BaseException) -> str:
             f"a writer holds it{who}: a run loading a year, or a session that opened it "
             "read-write; run again when it has finished"
         )
+    elif path.is_symlink() and not path.exists():
+        cause = f"a link to {os.readlink(path)}, which is not there (a volume not mounted?)"
     elif not path.exists():
         cause = "no such file"
     elif path.is_dir():

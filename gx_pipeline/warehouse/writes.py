@@ -395,9 +395,14 @@ create or replace temp table gx_reports_before as
 select report_id, content_fingerprint, source, agency from dim_report where report_year = ?
 """
 
+#: why a lost report's page is in no table of its year: deleted (or moved out of the folder)
+FILE_GONE = "the file is gone"
+
 #: pages of the year that were reports at its last load (or lost at an earlier one and still
-#: quarantined) and are quarantined now, their report loaded under no year (neither its bytes
-#: nor its content): the year's lost reports after this load
+#: quarantined or gone) and are now quarantined, or gone (neither loaded nor quarantined: the
+#: file deleted, moved or renamed), their report loaded under no year (neither its bytes nor
+#: its content: a page renamed or moved to a loaded year is no loss): the year's lost reports
+#: after this load
 _LOST_NOW = """
 create or replace temp table gx_lost_now as
 with candidates as (
@@ -408,10 +413,13 @@ with candidates as (
 )
 select distinct on (c.source)
     $year::integer as report_year, c.source, c.report_id, c.content_fingerprint, c.agency,
-    q.reason
+    coalesce(q.reason, $gone) as reason
 from candidates c
-join quarantine q on q.report_year = $year and q.source = c.source
-where not exists (select 1 from dim_report d where d.report_id = c.report_id)
+left join quarantine q on q.report_year = $year and q.source = c.source
+where (q.source is not null
+       or not exists (select 1 from dim_report d
+                      where d.report_year = $year and d.source = c.source))
+  and not exists (select 1 from dim_report d where d.report_id = c.report_id)
   and (c.content_fingerprint is null
        or not exists (select 1 from dim_report d
                       where d.content_fingerprint = c.content_fingerprint))
@@ -419,16 +427,27 @@ order by c.source
 """
 
 
+#: another year's lost reports that this load loaded (a page moved here from its folder, a copy
+#: of it): no loss any more, whichever year's load comes first
+_FOUND_AGAIN = """
+delete from lost_reports l
+where exists (select 1 from dim_report d where d.report_id = l.report_id)
+   or exists (select 1 from dim_report d where d.content_fingerprint = l.content_fingerprint)
+"""
+
+
 def _note_lost_reports(conn: duckdb.DuckDBPyConnection, year: int) -> None:
-    """Replace the year's lost_reports: its pages that were reports and are quarantined now."""
-    conn.execute(_LOST_NOW, {"year": year})
+    """Replace the year's lost_reports: its pages that were reports and are quarantined or gone
+    now; and drop those of other years whose report is loaded now."""
+    conn.execute(_LOST_NOW, {"year": year, "gone": FILE_GONE})
     conn.execute("delete from lost_reports where report_year = ?", [year])
     conn.execute("insert into lost_reports by name select * from gx_lost_now")
     conn.execute("drop table gx_lost_now")
+    conn.execute(_FOUND_AGAIN)
 
 
 def lost_reports(conn: duckdb.DuckDBPyConnection, year: int) -> list[tuple[str, str]]:
-    """The year's pages that were reports at an earlier load and are quarantined now, as
+    """The year's pages that were reports at an earlier load and are quarantined or gone now, as
     (source, reason), by source; [] for a warehouse made before lost_reports."""
     if not conn.execute(
         "select count(*) from duckdb_tables() where table_name = 'lost_reports'"
