@@ -270,3 +270,40 @@ def test_publishing_does_not_wait_for_a_read_write_session(tmp_path):
     finally:
         analyst.stop()
     assert files.publish().replaced
+
+
+def test_a_published_copy_that_is_a_link_is_published_through_the_link(tmp_path):
+    """data/warehouse.duckdb a link to the file analysts open elsewhere (a shared volume): the
+    rename replaced the link by a regular file, and the shared file stayed as it was, every
+    later year missing from it, with nothing said."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    files = _files(tmp_path / "data")
+    files.publish_to.parent.mkdir(parents=True)
+    files.publish_to.symlink_to(shared / "warehouse.duckdb")
+    _write(files, 10)
+    assert files.publish_to.is_symlink()
+    assert _count(shared / "warehouse.duckdb") == 10
+    _write(files, 20)
+    assert files.publish_to.is_symlink()
+    assert _count(shared / "warehouse.duckdb") == 20
+    assert not list(files.publish_to.parent.glob(".*.tmp")) and not list(shared.glob(".*.tmp"))
+
+
+def test_a_published_copy_linked_into_a_folder_that_is_not_there_is_not_published(tmp_path):
+    """The link's folder not there (a volume not mounted): the link was replaced by a regular
+    file with nothing said. Now nothing is published, the note says why and the link stays;
+    the working file holds the rows, and the next write publishes once the folder is back."""
+    files = _files(tmp_path / "data")
+    files.publish_to.parent.mkdir(parents=True)
+    gone = tmp_path / "mnt" / "shared" / "warehouse.duckdb"
+    files.publish_to.symlink_to(gone)
+    with files.connect(publish=False) as conn:
+        conn.execute("create table t as select range as x from range(5)")
+    published = files.publish()
+    assert not published.replaced
+    assert "a link to" in published.note and str(gone) in published.note, published.note
+    assert files.publish_to.is_symlink() and not (tmp_path / "mnt").exists()
+    gone.parent.mkdir(parents=True)
+    assert files.publish().replaced
+    assert files.publish_to.is_symlink() and _count(gone) == 5

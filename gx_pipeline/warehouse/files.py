@@ -225,6 +225,17 @@ class WarehouseFiles:
         if self.publish_to is None or not self.database.exists():
             return Published(False, "nothing to publish")
         target = self.publish_to
+        if target.is_symlink():
+            # the analysts' file is where the link points (a shared volume): renamed over, the
+            # link would become a regular file and the shared file stay as it was
+            target = Path(os.path.realpath(target))
+            if not target.parent.is_dir():
+                note = (
+                    f"{self.publish_to} is a link to {target}, which is not there (a volume not "
+                    "mounted?): not published; the next write publishes once it is"
+                )
+                log.warning(note)
+                return Published(False, note)
         target.parent.mkdir(parents=True, exist_ok=True)
         remove_stale_copies(target)
         with _hold_for_reading(target) as held:
