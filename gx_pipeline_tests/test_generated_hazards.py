@@ -2869,3 +2869,26 @@ def test_a_big5_page_cut_off_or_holding_bytes_of_no_big5_is_read_as_big5():
             assert got.cells == as_utf8.cells and as_utf8.cells, (kind, template, year)
             assert (got.agency, got.year) == (as_utf8.agency, as_utf8.year), kind
             assert any("Big5" in p for p in got.problems), (kind, got.problems)
+
+
+# --- a page saved as UTF-16 without its byte-order mark -------------------------------------
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("rendering", ["trs", "word", "pipe", "celllines"])
+def test_a_utf16_page_without_a_byte_order_mark_is_read_as_utf16(rendering: str, codec: str):
+    """A page or text copy saved as UTF-16 (Windows' "Unicode") whose byte-order mark a tool
+    dropped: every ASCII character is a byte and a NUL, and the page was refused as "binary
+    content (NUL bytes)", a wrong cause for a page every byte of which is text."""
+    for k, (template, year) in enumerate(FORMATS):
+        rng = random.Random(f"utf16:{rendering}:{codec}:{k}")
+        doc, _ = _document(rng, template, year)
+        page, suffix = RENDERINGS[rendering](doc, rng)
+        as_utf8 = parse_bytes(page.encode("utf-8"), "page" + suffix)
+        got = parse_bytes(page.encode(codec), "page" + suffix)
+        assert got.cells == as_utf8.cells and as_utf8.cells, (rendering, codec, k)
+        assert (got.agency, got.year) == (as_utf8.agency, as_utf8.year)
+        assert any("without a byte-order mark" in p for p in got.problems), got.problems
+        # still binary: NULs on both sides, or no text once decoded
+        with pytest.raises(Exception, match="binary"):
+            parse_bytes(bytes(range(256)) * 40 + page.encode(codec)[:64], "page" + suffix)

@@ -92,7 +92,11 @@ def decode(data: bytes, source: str) -> Decoded:
             text = data.decode(enc, errors="replace")
             return _checked(text, enc, declared, source, data=_ascii_based(enc, data))
     if data.count(b"\x00") > max(8, len(data) // 200):
-        raise ParseError(source, "binary content (NUL bytes), not a page")
+        if (utf16 := _utf16_without_bom(data)) is None:
+            raise ParseError(source, "binary content (NUL bytes), not a page")
+        text, enc = utf16
+        said = f"page: {enc.upper()} without a byte-order mark (a NUL beside each ASCII byte)"
+        return _checked(text, enc, None, source, (said,))
     try:
         return _checked(data.decode("utf-8"), "utf-8", declared, source, data=data)
     except UnicodeDecodeError:
@@ -211,6 +215,24 @@ def _as_big5(big5: tuple[str, str, int], declared: str | None, source: str, data
     said += f"; {lost} undecodable byte sequences replaced"
     checked = _checked(text, codec, declared, source, (said,), tolerate=lost, data=data)
     return dataclasses.replace(checked, damaged=True)
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """(text, codec) of a page saved as UTF-16 whose byte-order mark was dropped: each ASCII
+    character a byte beside a NUL, the NULs on one side of every pair (odd positions in
+    little-endian, even in big-endian) and none on the other; decoded without an error and
+    holding a report's words. None otherwise (binary content)."""
+    odd, even = data[1::2].count(0), data[0::2].count(0)
+    for codec, nuls, other in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if nuls <= len(data) // 20 or other * 20 > nuls:
+            continue
+        try:
+            text = data[: len(data) // 2 * 2].decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if sum(text.count(c) for c in _COMMON_CHINESE) >= 8:
+            return text, codec
+    return None
 
 
 def _ascii_based(encoding: str, data: bytes) -> bytes | None:
