@@ -84,7 +84,7 @@ def cannot_open(database: str | Path, err: BaseException) -> str:
             "read-write; run again when it has finished"
         )
     elif path.is_symlink() and not path.exists():
-        cause = f"a link to {os.readlink(path)}, which is not there (a volume not mounted?)"
+        cause = _link_to_nothing(path)
     elif not path.exists():
         cause = "no such file"
     elif path.is_dir():
@@ -96,6 +96,11 @@ def cannot_open(database: str | Path, err: BaseException) -> str:
     else:
         cause = first
     return f"{path} cannot be opened: {cause}"
+
+
+def _link_to_nothing(path: Path) -> str:
+    """The cause said of a symbolic link whose target (or its folder) is not there."""
+    return f"a link to {os.readlink(path)}, which is not there (a volume not mounted?)"
 
 
 #: the analysts' copy: readable by everyone, writable by no one
@@ -231,8 +236,8 @@ class WarehouseFiles:
             target = Path(os.path.realpath(target))
             if not target.parent.is_dir():
                 note = (
-                    f"{self.publish_to} is a link to {target}, which is not there (a volume not "
-                    "mounted?): not published; the next write publishes once it is"
+                    f"{self.publish_to} is {_link_to_nothing(self.publish_to)}: not published; "
+                    "the next write publishes once it is"
                 )
                 log.warning(note)
                 return Published(False, note)
