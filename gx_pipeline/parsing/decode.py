@@ -159,13 +159,18 @@ def _may_hold_chinese(charset: str) -> bool:
 _COMMON_CHINESE = "的政府信息公开年报告申请情况行一二三四总计"
 
 
+def _report_words(text: str, words: str = _COMMON_CHINESE) -> int:
+    """How many characters of `text` are of the words every report has."""
+    return sum(map(text.count, words))
+
+
 def _fewer_chinese(text: str, data: bytes) -> bool:
     """The bytes read as GB18030 hold more of the words every report has than `text` does."""
     try:
         other = data.decode("gb18030")
     except UnicodeError:
         return False
-    return sum(map(other.count, _COMMON_CHINESE)) > 2 * sum(map(text.count, _COMMON_CHINESE))
+    return _report_words(other) > 2 * _report_words(text)
 
 
 #: the words every report has, in Traditional characters too (信息公開, 申請, 總計 …)
@@ -181,8 +186,8 @@ def _big5_instead(gb_text: str, data: bytes) -> tuple[str, str, int] | None:
     if "信息" in gb_text or "資訊" in gb_text:
         return None
     text, codec, lost = _big5_text(data)
-    found = sum(map(text.count, _COMMON_EITHER))
-    if found < 20 or found <= 2 * sum(map(gb_text.count, _COMMON_EITHER)):
+    found = _report_words(text, _COMMON_EITHER)
+    if found < 20 or found <= 2 * _report_words(gb_text, _COMMON_EITHER):
         return None
     if lost > found // 10:  # many bytes no Big5: some other encoding
         return None
@@ -230,7 +235,7 @@ def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
             text = data[: len(data) // 2 * 2].decode(codec)
         except UnicodeDecodeError:
             continue
-        if sum(text.count(c) for c in _COMMON_CHINESE) >= 8:
+        if _report_words(text) >= 8:
             return text, codec
     return None
 
