@@ -246,6 +246,28 @@ def test_carry_chain_difference_of_a_blank_is_null():
     ).fetchall() == [(None, 5.0, None, "not_assessable")]
 
 
+def test_carry_chain_of_a_report_without_section_three_is_not_a_pass():
+    # pages cut off before section 三 (only section 二 read) state neither 上年结转 nor
+    # 结转下年度继续办理: counting both absent cells as 0 called the pair a pass, as the report
+    # checks once called such a page consistent
+    conn = duckdb.connect()
+    cut = [Cell("proactive", "rules", "issued", 2.0, "2", 1, 3, 2)]
+    _load(conn, 2021, [_loaded("a" * 64, 2021, "宁强县自然资源局", cut)])
+    _load(conn, 2022, [_loaded("b" * 64, 2022, "宁强县自然资源局", cut)])
+    _load(conn, 2023, [_loaded("c" * 64, 2023, "宁强县自然资源局", _requests(carried_over=0))])
+    _load(conn, 2024, [_loaded("d" * 64, 2024, "宁强县自然资源局", _requests(carried_over=0))])
+    assert conn.execute(
+        "select report_year, carried_over, previous_carried_forward, difference, status "
+        "from carry_chain order by report_year"
+    ).fetchall() == [
+        (2022, None, None, None, "not_assessable"),
+        (2023, 0.0, None, None, "not_assessable"),
+        # section 三 on both pages, 结转下年度继续办理 not among its rows: absent, as the contract
+        # counts it in a report's own identities
+        (2024, 0.0, None, None, "pass"),
+    ]
+
+
 def test_every_view_says_which_reports_are_generated_and_their_trust_status(conn):
     views = [
         v
