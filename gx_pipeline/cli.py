@@ -89,12 +89,19 @@ def _error_record(name: str, reason: str, status: str, code: str) -> dict:
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
+    from gx_pipeline.staging.inventory import safe_name
+
     failed = 0
     out = sys.stdout
-    for record, ok in _parse_lines(args.files):
+    # one record per file, in order; a record's source is the file's name only, so the file
+    # that failed is named here as it was given (two sites' index.html are two files)
+    for name, (record, ok) in zip(args.files, _parse_lines(args.files), strict=True):
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
         out.flush()
-        failed += not ok
+        if not ok:
+            failed += 1
+            given = safe_name(os.fsencode(name))[0]
+            print(f"gx parse: {given}: {record['error']}", file=sys.stderr)
     if failed:
         print(f"gx parse: {failed} of {len(args.files)} files could not be read", file=sys.stderr)
     return 1 if failed else 0
