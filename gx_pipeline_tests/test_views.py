@@ -365,9 +365,16 @@ def test_review_rates_with_a_blank_outcome_are_null():
     ).fetchone() == (None, None, None, 1)
 
 
-def test_every_table_view_and_column_has_a_comment():
+@pytest.fixture
+def empty() -> duckdb.DuckDBPyConnection:
+    """A warehouse with its tables and views and no report."""
     conn = duckdb.connect()
     warehouse.ensure_schema(conn)
+    return conn
+
+
+def test_every_table_view_and_column_has_a_comment(empty):
+    conn = empty
     missing = conn.execute(
         "select table_name, column_name from duckdb_columns() "
         "where schema_name = 'main' and not internal and (comment is null or comment = '')"
@@ -380,3 +387,19 @@ def test_every_table_view_and_column_has_a_comment():
         "select count(*) from duckdb_views() where schema_name = 'main' and not internal "
         "and comment is null"
     ).fetchone() == (0,)
+
+
+def test_a_cells_position_is_described_for_every_kind_of_page_the_parser_reads(empty):
+    # a PDF's cell is at [page, line on the page, cell] and a Word file's at [table, row, cell]
+    # (README, "Reports published as documents"); the comments named only HTML and text copies,
+    # so source_table = 2 of a PDF read as its second table, not its second page
+    comments = empty.execute(
+        "select table_name, column_name, comment from duckdb_columns() "
+        "where column_name in ('source_table', 'source_tr', 'source_td')"
+    ).fetchall()
+    assert len(comments) == 12
+    for table, column, comment in comments:
+        for kind in ("HTML", "text copy", "PDF", "Word"):
+            assert kind in comment, (table, column, comment)
+    by_column = {(t, c): text for t, c, text in comments}
+    assert "PDF = 1-based page" in by_column["fact_requests", "source_table"]
