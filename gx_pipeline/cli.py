@@ -89,12 +89,19 @@ def _error_record(name: str, reason: str, status: str, code: str) -> dict:
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
+    from gx_pipeline.staging.inventory import safe_name
+
     failed = 0
     out = sys.stdout
-    for record, ok in _parse_lines(args.files):
+    # one record per file, in order; a record's source is the file's name only, so the file
+    # that failed is named here as it was given (two sites' index.html are two files)
+    for name, (record, ok) in zip(args.files, _parse_lines(args.files), strict=True):
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
         out.flush()
-        failed += not ok
+        if not ok:
+            failed += 1
+            given = safe_name(os.fsencode(name))[0]
+            print(f"gx parse: {given}: {record['error']}", file=sys.stderr)
     if failed:
         print(f"gx parse: {failed} of {len(args.files)} files could not be read", file=sys.stderr)
     return 1 if failed else 0
@@ -112,6 +119,13 @@ def cmd_sample(args: argparse.Namespace) -> int:
 def cmd_score(args: argparse.Namespace) -> int:
     from gx_pipeline.scoring import format_summary, score
 
+    if not Path(args.truth_dir).is_dir():
+        why = "not a folder" if Path(args.truth_dir).exists() else "no such folder"
+        print(
+            f"gx score: {args.truth_dir}: {why} (TRUTH_DIR holds the truth records)",
+            file=sys.stderr,
+        )
+        return 2
     reports: list[dict] = []
     for name in args.files:
         if name.endswith((".jsonl", ".ndjson")):
@@ -121,6 +135,9 @@ def cmd_score(args: argparse.Namespace) -> int:
             reports.extend(record for record, _ in _parse_lines([name]))
     summary = score(Path(args.truth_dir), reports)
     print(format_summary(summary))
+    if not summary.reports:
+        print("gx score: no page had a truth record to compare with", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -289,9 +306,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_parse)
 
     p = sub.add_parser("sample", help="write generated report pages with their truth")
-    p.add_argument("--n", type=int, required=True)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--out", required=True)
+    p.add_argument("--n", type=int, required=True, help="how many pages")
+    p.add_argument("--seed", type=int, default=0, help="the same seed writes the same pages (0)")
+    p.add_argument(
+        "--out", required=True, help="folder: the pages in OUT/pages, their truth in OUT/truth"
+    )
     p.add_argument(
         "--documents",
         metavar="KINDS",
@@ -301,7 +320,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_sample)
 
     p = sub.add_parser("score", help="compare parses with truth")
-    p.add_argument("truth_dir", metavar="TRUTH_DIR")
+    p.add_argument(
+        "truth_dir", metavar="TRUTH_DIR", help="folder of truth records (*.json, searched below)"
+    )
     p.add_argument("files", nargs="+", metavar="FILE", help="pages to parse, or .jsonl parses")
     p.set_defaults(func=cmd_score)
 

@@ -268,7 +268,10 @@ def format_summary(summary: ScoreSummary, *, max_listed: int = 20) -> str:
         + (
             f" (no truth for {len(summary.unmatched_reports)})" if summary.unmatched_reports else ""
         ),
-        f"cell accuracy: {summary.correct}/{summary.cells} = {summary.accuracy:.2%}",
+        # 0/0 is no accuracy: "100.00%" of nothing read as a perfect score
+        f"cell accuracy: {summary.correct}/{summary.cells} = {summary.accuracy:.2%}"
+        if summary.cells
+        else "cell accuracy: 0/0 (no cell scored)",
         (
             f"wrong values: {len(summary.wrong)}   missing values: {len(summary.missing)}   "
             f"extra values (numbers the truth does not label): {summary.extra}"

@@ -150,6 +150,29 @@ def test_gx_parse_writes_a_file_name_that_is_not_utf8_as_the_warehouse_does(tmp_
     assert by_name[b"\xd6\xd0-empty.html"]["error"] == "the file is empty"
 
 
+def test_gx_parse_names_each_file_it_could_not_read_and_why(tmp_path: Path):
+    # pages fetched from two sites are often both index.html: "1 of 3 files could not be read"
+    # with a line whose source is index.html left the reader to guess which, and why
+    for site in ("a", "b"):
+        (tmp_path / site).mkdir()
+    (tmp_path / "a" / "index.html").write_bytes(SEED.read_bytes())
+    (tmp_path / "b" / "index.html").write_bytes(b"")
+    (tmp_path / "c.pdf").write_bytes(b"%PDF-1.4 cut off")
+    files = [str(tmp_path / "a" / "index.html"), str(tmp_path / "b" / "index.html")]
+    files.append(str(tmp_path / "c.pdf"))
+    out = subprocess.run(
+        [sys.executable, "-m", "gx_pipeline.cli", "parse", *files],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert out.returncode == 1
+    errors = out.stderr.splitlines()
+    assert errors[0] == f"gx parse: {files[1]}: the file is empty"
+    assert errors[1].startswith(f"gx parse: {files[2]}: the PDF cannot be opened")
+    assert errors[2] == "gx parse: 2 of 3 files could not be read"
+
+
 def test_gx_parse_reads_a_dash_as_the_standard_input():
     # `curl … | gx parse -`: the dash was taken as a file name ("No such file or directory")
     out = subprocess.run(

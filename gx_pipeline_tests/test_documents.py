@@ -178,6 +178,22 @@ def test_a_damaged_pdf_or_word_file_is_a_parse_error_naming_it() -> None:
         parse_bytes(docx[:3000] + b"\0" * 100, "cut.docx")
 
 
+def test_a_word_file_cut_off_is_a_damaged_word_file_not_binary_content() -> None:
+    # a download stopped part-way (HAZARDS.md: a truncated download): the zip's directory, at
+    # its end, is gone, so it was no .docx and was read as a page: "binary content (NUL
+    # bytes), not a page", or "no tables" when the cut left no NUL byte
+    for path in (p for p in DOCUMENTS if p.suffix == ".docx"):
+        docx = path.read_bytes()
+        for tenth in range(1, 10):
+            cut = docx[: len(docx) * tenth // 10]
+            assert documents.kind_of(cut) == "docx", (path.name, tenth)
+            with pytest.raises(ParseError, match="the Word file is damaged: cut off"):
+                parse_bytes(cut, "cut.docx")
+    # a zip of other parts (a spreadsheet) cut off stays no Word file
+    sheet = b"PK\x03\x04" + b"\0" * 22 + (14).to_bytes(2, "little") + b"\0\0xl/sheet1.xml"
+    assert documents.kind_of(sheet + b"\0" * 50) is None
+
+
 def test_a_doc_without_libreoffice_is_refused_with_the_reason(monkeypatch) -> None:
     from gx_pipeline.documents import word
 

@@ -381,3 +381,23 @@ def test_gx_status_of_a_warehouse_path_that_is_no_file_says_so(kind, tmp_path, c
     out, err = capsys.readouterr()
     assert err == f"gx status: {said}\n", err
     assert out == ""
+
+
+def test_a_text_that_is_empty_on_purpose_is_valid_where_a_value_is_required(tmp_path):
+    # report_flags.subject is '' for a flag on the whole report (publication_unknown, late …)
+    # and narrative_figures.note '' when there is nothing to note: both NOT NULL. With '' among
+    # the missing values frictionless read them as missing, and the bundled data's release was
+    # INVALID for report_flags and narrative_figures
+    from gx_pipeline_tests.test_views import _load, _loaded, _requests
+
+    path = tmp_path / "warehouse.duckdb"
+    conn = duckdb.connect(str(path))
+    _load(conn, 2022, [_loaded("a" * 64, 2022, "宁强县自然资源局", _requests(new_received=3))])
+    assert conn.execute("select flag, subject from report_flags").fetchall() == [
+        ("publication_unknown", "")
+    ]
+    conn.close()
+    out = tmp_path / "release"
+    release(path, out, VERSION)
+    report = validate(out / "datapackage.json")
+    assert report.valid, report.flatten(["type", "message"])[:3]

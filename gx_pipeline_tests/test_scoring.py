@@ -72,3 +72,21 @@ def test_a_wrong_value_in_a_report_that_needs_review_is_not_clean_but_wrong(tmp_
     summary = _score(tmp_path, report)
     assert len(summary.wrong) == 1 and summary.clean_but_wrong == ()
     assert summary.reason_counts == {"cells_unplaced": 1}
+
+
+def test_a_score_of_nothing_is_no_accuracy_and_fails(tmp_path, capsys):
+    # a mistyped truth folder, or pages none of whose names has a truth record, scored
+    # "cell accuracy: 0/0 = 100.00%" and exited 0: a perfect score for nothing compared
+    from gx_pipeline import cli
+
+    page = tmp_path / "a.txt"
+    page.write_text("某局2021年政府信息公开工作年度报告", encoding="utf-8")
+    assert cli.main(["score", str(tmp_path / "truht"), str(page)]) == 2
+    assert f"gx score: {tmp_path / 'truht'}: no such folder" in capsys.readouterr().err
+
+    (tmp_path / "truth").mkdir()
+    (tmp_path / "truth" / "b.json").write_text(json.dumps({**TRUTH, "source": "b.txt"}))
+    assert cli.main(["score", str(tmp_path / "truth"), str(page)]) == 1
+    out = capsys.readouterr()
+    assert "cell accuracy: 0/0 (no cell scored)" in out.out
+    assert "gx score: no page had a truth record to compare with" in out.err

@@ -246,6 +246,28 @@ def test_carry_chain_difference_of_a_blank_is_null():
     ).fetchall() == [(None, 5.0, None, "not_assessable")]
 
 
+def test_carry_chain_of_a_report_without_section_three_is_not_a_pass():
+    # pages cut off before section 三 (only section 二 read) state neither 上年结转 nor
+    # 结转下年度继续办理: counting both absent cells as 0 called the pair a pass, as the report
+    # checks once called such a page consistent
+    conn = duckdb.connect()
+    cut = [Cell("proactive", "rules", "issued", 2.0, "2", 1, 3, 2)]
+    _load(conn, 2021, [_loaded("a" * 64, 2021, "宁强县自然资源局", cut)])
+    _load(conn, 2022, [_loaded("b" * 64, 2022, "宁强县自然资源局", cut)])
+    _load(conn, 2023, [_loaded("c" * 64, 2023, "宁强县自然资源局", _requests(carried_over=0))])
+    _load(conn, 2024, [_loaded("d" * 64, 2024, "宁强县自然资源局", _requests(carried_over=0))])
+    assert conn.execute(
+        "select report_year, carried_over, previous_carried_forward, difference, status "
+        "from carry_chain order by report_year"
+    ).fetchall() == [
+        (2022, None, None, None, "not_assessable"),
+        (2023, 0.0, None, None, "not_assessable"),
+        # section 三 on both pages, 结转下年度继续办理 not among its rows: absent, as the contract
+        # counts it in a report's own identities
+        (2024, 0.0, None, None, "pass"),
+    ]
+
+
 def test_every_view_says_which_reports_are_generated_and_their_trust_status(conn):
     views = [
         v
@@ -343,9 +365,16 @@ def test_review_rates_with_a_blank_outcome_are_null():
     ).fetchone() == (None, None, None, 1)
 
 
-def test_every_table_view_and_column_has_a_comment():
+@pytest.fixture
+def empty() -> duckdb.DuckDBPyConnection:
+    """A warehouse with its tables and views and no report."""
     conn = duckdb.connect()
     warehouse.ensure_schema(conn)
+    return conn
+
+
+def test_every_table_view_and_column_has_a_comment(empty):
+    conn = empty
     missing = conn.execute(
         "select table_name, column_name from duckdb_columns() "
         "where schema_name = 'main' and not internal and (comment is null or comment = '')"
@@ -358,3 +387,19 @@ def test_every_table_view_and_column_has_a_comment():
         "select count(*) from duckdb_views() where schema_name = 'main' and not internal "
         "and comment is null"
     ).fetchone() == (0,)
+
+
+def test_a_cells_position_is_described_for_every_kind_of_page_the_parser_reads(empty):
+    # a PDF's cell is at [page, line on the page, cell] and a Word file's at [table, row, cell]
+    # (README, "Reports published as documents"); the comments named only HTML and text copies,
+    # so source_table = 2 of a PDF read as its second table, not its second page
+    comments = empty.execute(
+        "select table_name, column_name, comment from duckdb_columns() "
+        "where column_name in ('source_table', 'source_tr', 'source_td')"
+    ).fetchall()
+    assert len(comments) == 12
+    for table, column, comment in comments:
+        for kind in ("HTML", "text copy", "PDF", "Word"):
+            assert kind in comment, (table, column, comment)
+    by_column = {(t, c): text for t, c, text in comments}
+    assert "PDF = 1-based page" in by_column["fact_requests", "source_table"]

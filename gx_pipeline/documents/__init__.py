@@ -13,7 +13,9 @@ else is a web page or a text copy.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
+from collections.abc import Iterator
 
 from gx_pipeline.documents.base import Document, DocumentError, Location
 
@@ -41,10 +43,24 @@ def kind_of(data: bytes) -> str | None:
             with zipfile.ZipFile(io.BytesIO(data)) as z:
                 names = set(z.namelist())
         except (zipfile.BadZipFile, OSError, ValueError):
-            return None
+            # a zip cut off (a download stopped part-way) has lost its directory, at the end;
+            # the header before each part still names it, and Word's parts are under word/
+            return "docx" if any(n.startswith(b"word/") for n in _local_names(data)) else None
         if "word/document.xml" in names:
             return "docx"
     return None
+
+
+_LOCAL_HEADER = re.compile(rb"PK\x03\x04")
+
+
+def _local_names(data: bytes) -> Iterator[bytes]:
+    """The part names of a zip's local file headers (signature, 26 bytes of which the name's
+    length is the two at 22, then the name), read without its directory."""
+    for m in _LOCAL_HEADER.finditer(data):
+        at = m.start()
+        length = int.from_bytes(data[at + 26 : at + 28], "little")
+        yield data[at + 30 : at + 30 + length]
 
 
 def page_kind(data: bytes) -> str:

@@ -329,6 +329,11 @@ def _check_zip(data: bytes) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             size = sum(info.file_size for info in z.infolist())
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        if b"PK\x05\x06" not in data[-65558:]:  # the end of a zip's directory
+            raise DocumentError(
+                "the Word file is damaged: cut off (the zip's directory, at its end, is "
+                f"missing; {len(data)} bytes: a download stopped part-way?)"
+            ) from None
         raise DocumentError(f"the Word file is damaged: {exc}") from None
     if size > MAX_UNZIPPED:
         raise DocumentError(

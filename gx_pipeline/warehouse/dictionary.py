@@ -127,9 +127,11 @@ def write(path: Path = DICTIONARY_PATH) -> Path:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="gx dictionary", description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only compare with the file")
-    parser.add_argument("--out", type=Path, default=DICTIONARY_PATH)
+    parser.add_argument(
+        "--out", type=Path, default=DICTIONARY_PATH, help="the file (default: %(default)s)"
+    )
     args = parser.parse_args(argv)
     if args.check:
         current = args.out.read_text(encoding="utf-8") if args.out.exists() else ""

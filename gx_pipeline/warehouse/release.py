@@ -74,8 +74,10 @@ UNIQUE_KEYS: dict[str, list[str]] = {
     "fact_proactive": ["report_id", "row", "col"],
 }
 REFERS_TO_REPORTS = ("fact_requests", "fact_appeals", "fact_proactive", "tally_results")
-#: how frictionless reads Parquet (through pandas) sees a missing number or time: NaN, NaT
-MISSING_VALUES = ["", "nan", "NaT"]
+#: how frictionless reads Parquet (through pandas) sees a missing number or time: NaN, NaT. Not
+#: "": an empty text is a value (a flag's subject on the whole report, a raw cell left blank),
+#: and a missing one arrives as None
+MISSING_VALUES = ["nan", "NaT"]
 #: the stages a page can be quarantined at (quarantine.stage); others found are added
 STAGES = ("inventory", "parse", "validate", "load")
 SUMS = "SHA256SUMS"

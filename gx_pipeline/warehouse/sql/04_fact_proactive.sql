@@ -27,6 +27,6 @@ comment on column fact_proactive.label is 'The contract''s Chinese row label in 
 comment on column fact_proactive.col_label is 'The contract''s Chinese column label in the report''s format version.';
 comment on column fact_proactive.value is 'Number as reported; null = empty cell on the page (blank, —, /, 无), which is not zero. Amounts in 万元.';
 comment on column fact_proactive.raw is 'The cell text as the page gave it; null when the page has no cell at this position (a cut-off row).';
-comment on column fact_proactive.source_table is 'Where the cell is on the page: HTML = 1-based index of the data table; text copy = 0. Null when the page has no cell here.';
-comment on column fact_proactive.source_tr is 'Where the cell is on the page: HTML = row within the table; text copy = line number.';
-comment on column fact_proactive.source_td is 'Where the cell is on the page: HTML = cell within the row; text copy = field within the line.';
+comment on column fact_proactive.source_table is 'Where the cell is on the page: HTML = 1-based index of the data table; text copy = 0; PDF = 1-based page number; Word = 1-based index of the table. Null when the page has no cell here.';
+comment on column fact_proactive.source_tr is 'Where the cell is on the page: HTML = row within the table; text copy = line number; PDF = line on the page; Word = row within the table.';
+comment on column fact_proactive.source_td is 'Where the cell is on the page: HTML = cell within the row; text copy = field within the line; PDF = cell within the line; Word = cell within the row.';

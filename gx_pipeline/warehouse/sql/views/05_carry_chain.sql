@@ -1,7 +1,9 @@
 -- requests.carry_chain across years: this year's carried_over[total] against last year's
 -- carried_forward[total] of the same agency (dim_report.agency_id, dim_agency): short and full
 -- names of one agency are one agency, two 新华街道办事处 of two places are two. Only agencies with
--- one report in each of the two years are paired.
+-- one report in each of the two years are paired. As a report's own identities apply only to a
+-- page with cells of section 三, a pair where either page has none (cut off before it) is
+-- not_assessable: its absent cells counted as 0 would make two unread tables agree.
 create or replace view carry_chain as
 with one as (
     select agency_id, report_year, min(report_id) as report_id
@@ -18,7 +20,8 @@ totals as (
                as carried_over,
            (select f.value from fact_requests f
              where f.report_id = d.report_id and f."row" = 'carried_forward' and f.col = 'total')
-               as carried_forward
+               as carried_forward,
+           exists (select 1 from fact_requests f where f.report_id = d.report_id) as has_requests
     from one o
     join dim_report d using (report_id)
 )
@@ -36,6 +39,7 @@ select
     prev.carried_forward as previous_carried_forward,
     cur.carried_over - prev.carried_forward as difference,
     case
+        when not (cur.has_requests and prev.has_requests) then 'not_assessable'
         when coalesce(cur.carried_over, 0) = coalesce(prev.carried_forward, 0) then 'pass'
         when cur.carried_over is not null and prev.carried_forward is not null then 'fail'
         else 'not_assessable'
@@ -46,7 +50,7 @@ from totals cur
 join totals prev
   on prev.agency_id = cur.agency_id
  and prev.report_year = cur.report_year - 1;
-comment on view carry_chain is 'requests.carry_chain: for each agency (dim_agency) with one report in each of two consecutive years, carried_over[total] (上年结转) of year y against carried_forward[total] (结转下年度继续办理) of year y-1. status as in tally_results (the identity is evaluated with blanks as 0, and a blank makes a difference not_assessable, never a failure); difference is null when either cell is blank. A fail is the flag carry_chain_break (report_flags).';
+comment on view carry_chain is 'requests.carry_chain: for each agency (dim_agency) with one report in each of two consecutive years, carried_over[total] (上年结转) of year y against carried_forward[total] (结转下年度继续办理) of year y-1. status as in tally_results (the identity is evaluated with blanks as 0, and a blank makes a difference not_assessable, never a failure; a pair where either page has no cell of section 三 is not_assessable); difference is null when either cell is blank. A fail is the flag carry_chain_break (report_flags).';
 comment on column carry_chain.agency is 'Agency name as the report of year y writes it (the other year may write it otherwise: previous_agency).';
 comment on column carry_chain.division_code is 'Division code of the report of year y (dim_report.division_code; the agency''s is dim_agency.division_code).';
 comment on column carry_chain.report_year is 'Year y: the later of the two reports.';
@@ -59,6 +63,6 @@ comment on column carry_chain.trust_status is 'clean | needs_review of the repor
 comment on column carry_chain.trust_reasons is 'Why the report of year y needs review, as codes (dim_report.trust_reasons); empty when clean.';
 comment on column carry_chain.previous_trust_status is 'clean | needs_review of the report of year y-1.';
 comment on column carry_chain.difference is 'carried_over - previous_carried_forward; null when either is blank or absent.';
-comment on column carry_chain.status is 'pass (equal, blanks as 0) | fail (different, both present) | not_assessable (different, one is blank).';
+comment on column carry_chain.status is 'pass (equal, blanks as 0) | fail (different, both present) | not_assessable (different, one is blank; or either page has no cell of section 三).';
 comment on column carry_chain.agency_id is 'The agency (dim_agency.agency_id).';
 comment on column carry_chain.previous_agency is 'Agency name as the report of year y-1 writes it.';
