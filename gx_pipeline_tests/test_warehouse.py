@@ -380,3 +380,46 @@ def test_the_quarantine_in_a_line_shows_a_name_with_a_line_break_on_one_line(tmp
     said = quarantine_reasons(duckdb.connect(), str(part))
     assert "\n" not in said and "\t" not in said, said
     assert "'2022/bad\\nname.html'" in said and "'2022/tab\\t.html'" in said, said
+
+
+def test_the_validated_stage_links_the_tables_the_check_passed_whole(tmp_path):
+    """A table whose rows all pass is the parsed part's file (linked, not written again); a
+    report the check moves to quarantine rewrites the tables it leaves. Loaded, both stages
+    give the rows of a stage written frame by frame."""
+    from gx_pipeline.staging.parts import Stage
+
+    bad = [Cell("appeals", "review", "upheld", -1, "-1", 1, 2, 1)]
+    batches = [
+        [_loaded("a" * 64, GOOD), _loaded("b" * 64, GOOD)],
+        [_loaded("c" * 64, GOOD), _loaded("d" * 64, bad)],
+    ]
+    parsed = Stage.fresh(tmp_path, 2020, "parsed")
+    for part, reports in enumerate(batches):
+        parsed.write(part, tables.year_frames(reports, [], 2020))
+    linked = Stage.fresh(tmp_path, 2020, "validated")
+    written = Stage.fresh(tmp_path, 2020, "written")
+    for part, frames in parsed.batches():
+        valid = schemas.validate_year_frames(frames, 2020)
+        linked.write_checked(part, valid, frames, parsed)
+        written.write(part, valid)
+
+    def same_file(table: str, part: int) -> bool:
+        name = f"{table}/part-{part:05d}.parquet"
+        return (tmp_path / "2020/parsed" / name).samefile(tmp_path / "2020/validated" / name)
+
+    passed = ("dim_report", "fact_requests", "fact_appeals", "fact_proactive", "tally_results")
+    assert all(same_file(t, 0) for t in passed)
+    assert not same_file("quarantine", 0)  # validated as a whole, a new frame
+    assert not any(same_file(t, 1) for t in ("dim_report", "fact_appeals", "quarantine"))
+    loads = []
+    for stage in (linked, written):
+        conn = duckdb.connect()
+        warehouse.load_year(conn, 2020, stage)
+        loads.append(
+            {
+                table: conn.execute(f"select * from {table} order by all").fetchall()
+                for table in [*schemas.REPORT_TABLE_MODELS, "quarantine"]
+            }
+        )
+    assert loads[0] == loads[1]
+    assert [r[1] for r in loads[0]["quarantine"]] == ["2020/dddd.html"]

@@ -392,7 +392,7 @@ def validated_frames(
         for part, frames in parsed_reports.stage.batches():
             valid = schemas.validate_year_frames(frames, year)
             counts.update({table: len(df) for table, df in valid.items()})
-            stage.write(part, valid)
+            stage.write_checked(part, valid, frames, parsed_reports.stage)
     context.add_output_metadata(
         {
             "dagster/row_count": counts["dim_report"],

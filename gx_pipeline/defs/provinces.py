@@ -146,7 +146,8 @@ def province_facts(
         parse_into(context, config, mine, parsed, year)
         validated = Stage.fresh(Path(tmp), year, "validated")
         for part, frames in parsed.batches():
-            validated.write(part, schemas.validate_year_frames(frames, year))
+            valid = schemas.validate_year_frames(frames, year)
+            validated.write_checked(part, valid, frames, parsed)
         rows = lake.write_partition(year, province, validated, routed)
     return dg.MaterializeResult(
         metadata={

@@ -13,6 +13,7 @@ killed one's rows are still there) never replace or remove each other's rows.
 from __future__ import annotations
 
 import gc
+import os
 import shutil
 from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
@@ -88,6 +89,39 @@ class Stage:
                     raise
                 target.unlink(missing_ok=True)
                 raise full from err
+
+    def write_checked(
+        self,
+        part: int,
+        frames: Mapping[str, pd.DataFrame],
+        read: Mapping[str, pd.DataFrame],
+        source: Stage,
+    ) -> None:
+        """Write one batch's part of each table as `write` does, where `read` is what was read
+        of `source`'s part and `frames` what its check kept: a table whose frame is the very
+        frame read (the check passed it whole) is linked to `source`'s file, not written again
+        (the same rows: ~0.1 ms a page of Parquet writing). Where the file system links no
+        files, the frame is written."""
+        written = {}
+        for table, frame in frames.items():
+            if frame is not read.get(table) or not self._link(part, table, source):
+                written[table] = frame
+        self.write(part, written)
+
+    def _link(self, part: int, table: str, source: Stage) -> bool:
+        """`source`'s part of `table` linked in as this stage's; False where the file system
+        refuses (no hard links, another device), DiskFull when the disk is full."""
+        name = f"part-{part:05d}.parquet"
+        folder = Path(self.path) / table
+        try:
+            folder.mkdir(exist_ok=True)
+            os.link(Path(source.path) / table / name, folder / name)
+        except OSError as err:
+            full = explain(err, folder / name, "the year's staged rows")
+            if full is not None:
+                raise full from err
+            return False
+        return True
 
     def parts(self) -> list[int]:
         first = next((p for p in sorted(Path(self.path).iterdir()) if p.is_dir()), None)
