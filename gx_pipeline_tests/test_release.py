@@ -170,7 +170,7 @@ def test_datapackage_describes_every_column_with_its_comment_and_the_keys(databa
 
 
 def test_quality_report_per_year(released):
-    with (released / "quality_by_year.csv").open(encoding="utf-8") as f:
+    with (released / "quality_by_year.csv").open(encoding="utf-8-sig") as f:
         rows = {int(r["report_year"]): r for r in csv.DictReader(f)}
     assert set(rows) == {2022, 2023}
     assert (rows[2022]["raw_files"], rows[2022]["loaded"], rows[2022]["quarantined"]) == (

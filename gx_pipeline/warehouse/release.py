@@ -43,6 +43,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from gx_pipeline import csvfiles
 from gx_pipeline.parsing.page import version_order
 from gx_pipeline.staging.inventory import file_sha256
 from gx_pipeline.warehouse import charts, dictionary
@@ -405,7 +406,7 @@ def _write_quality(
     out: Path, quality: pd.DataFrame, stages: list, reasons: list, failures: list
 ) -> None:
     columns = list(quality.columns)
-    with (out / "quality_by_year.csv").open("w", encoding="utf-8", newline="") as f:
+    with csvfiles.open_for_writing(out / "quality_by_year.csv") as f:
         writer = csv.writer(f)
         writer.writerow(columns)
         writer.writerows(quality.itertuples(index=False))
