@@ -324,3 +324,20 @@ def test_a_year_loaded_again_emptied_and_restored(bundled, tmp_path):
     shutil.move(away, data / "raw" / "2023")
     materialize_year(data, 2023)
     assert _state(db) == before
+
+
+def test_the_views_across_years_name_the_agency_by_the_agency_table(conn):
+    # carry_chain named the agency as the page of year y writes it: null for the series' page
+    # that names only 我局, though agency_id was known; cells_year_over_year names it by
+    # dim_agency. Both pair two reports of one agency_id: `agency` is that agency's name.
+    rows = conn.execute(
+        "select c.agency, a.name, c.report_agency, d.agency from carry_chain c "
+        "join dim_agency a using (agency_id) join dim_report d using (report_id)"
+    ).fetchall()
+    assert rows and all(agency == name for agency, name, _, _ in rows)
+    assert all(written == reported for _, _, written, reported in rows)
+    assert any(reported is None for *_, reported in rows)  # the 我局 page is among them
+    assert conn.execute(
+        "select count(*) from carry_chain c join cells_year_over_year y "
+        "using (agency_id, report_year) where c.agency is distinct from y.agency"
+    ).fetchone() == (0,)

@@ -10,8 +10,10 @@ footer), python-docx, LibreOffice's .doc, and an image-only scan.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import re
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -622,3 +624,35 @@ def test_the_folder_of_a_live_conversion_stays_however_long_ago_it_was_touched(
     word.end_orphaned_conversions()
 
     assert live.is_dir()
+
+
+def _zip_of(names: list[str]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        for name in names:
+            z.writestr(name, "<x/>")
+    return buffer.getvalue()
+
+
+def test_a_spreadsheet_or_an_archive_given_as_a_report_is_named_for_what_it_is() -> None:
+    # a site's attachment list links the report's tables as .xlsx, or the whole year as .zip;
+    # both were refused as "binary content (NUL bytes), not a page", which names neither
+    cases = {
+        "sheet.xlsx": (
+            ["[Content_Types].xml", "xl/workbook.xml", "xl/worksheets/sheet1.xml"],
+            "a spreadsheet (.xlsx), not read",
+        ),
+        "slides.pptx": (
+            ["[Content_Types].xml", "ppt/presentation.xml"],
+            "a presentation (.pptx), not read",
+        ),
+        "reports.zip": (["2022年报告.pdf", "2022年报告.html"], "a zip archive of 2 files"),
+    }
+    for name, (parts, said) in cases.items():
+        data = _zip_of(parts)
+        with pytest.raises(ParseError, match=re.escape(said)):
+            parse_bytes(data, name)
+        # cut off (its directory gone), a spreadsheet is still named by its parts' headers
+        if name.endswith("x"):
+            with pytest.raises(ParseError, match=re.escape(said.split(",")[0])):
+                parse_bytes(data[: len(data) * 2 // 3], name)

@@ -511,3 +511,30 @@ def test_the_lock_file_a_killed_export_left_blocks_nothing_and_is_said(database,
         capsys.readouterr().err
     )
     assert not lock_release.exists()
+
+
+def test_every_csv_the_project_writes_starts_with_a_utf8_byte_order_mark(database, tmp_path):
+    # Excel opens a UTF-8 CSV without the mark as the system's code page: 宁强县教育局 as
+    # mojibake. `gx review --export` wrote the mark, `gx export --format csv` did not
+    import codecs
+
+    from gx_pipeline.fetch.manifest import ManifestRow, read_manifest, write_manifest
+
+    out = tmp_path / "out"
+    export.export(database, "csv", out)
+    files = sorted(out.rglob("*.csv"))
+    assert files and all(f.read_bytes().startswith(codecs.BOM_UTF8) for f in files)
+    # read back by duckdb (and pandas) with the mark: the first column keeps its name
+    got = duckdb.sql(
+        "select agency, report_year from read_csv(?, hive_partitioning = true) order by 2",
+        params=[str(out / "dim_report" / "*" / "*.csv")],
+    ).fetchall()
+    assert got == [("宁强县教育局", 2022), ("宁强县教育局", 2023)]
+    import pandas as pd
+
+    first = pd.read_csv(next(iter(sorted((out / "dim_report").rglob("*.csv")))))
+    assert first.columns[0] == "report_id"
+    manifest = tmp_path / "found-manifest.csv"
+    write_manifest([ManifestRow("https://example.gov.cn/a.html", "宁强县教育局", 2022)], manifest)
+    assert manifest.read_bytes().startswith(codecs.BOM_UTF8)
+    assert read_manifest(manifest)[0].agency == "宁强县教育局"

@@ -170,7 +170,7 @@ def test_datapackage_describes_every_column_with_its_comment_and_the_keys(databa
 
 
 def test_quality_report_per_year(released):
-    with (released / "quality_by_year.csv").open(encoding="utf-8") as f:
+    with (released / "quality_by_year.csv").open(encoding="utf-8-sig") as f:
         rows = {int(r["report_year"]): r for r in csv.DictReader(f)}
     assert set(rows) == {2022, 2023}
     assert (rows[2022]["raw_files"], rows[2022]["loaded"], rows[2022]["quarantined"]) == (
@@ -401,3 +401,24 @@ def test_a_text_that_is_empty_on_purpose_is_valid_where_a_value_is_required(tmp_
     release(path, out, VERSION)
     report = validate(out / "datapackage.json")
     assert report.valid, report.flatten(["type", "message"])[:3]
+
+
+def test_parser_versions_are_listed_in_version_order_not_as_text(database, tmp_path):
+    # as text "2.2.10" < "2.2.9": the release and `gx status` listed the newest parser first
+    from gx_pipeline.defs.runner import year_status
+
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(database, copy)
+    conn = duckdb.connect(str(copy))
+    conn.execute("update dim_report set parser_version = '2.2.10' where report_year = 2022")
+    conn.execute("update dim_report set parser_version = '2.2.9' where report_year = 2023")
+    conn.execute(
+        "insert into dim_report select * replace ('x' || report_id as report_id, "
+        "'2.2.9' as parser_version) from dim_report where report_year = 2022"
+    )
+    conn.close()
+    release(copy, tmp_path / "out", VERSION)
+    facts = json.loads((tmp_path / "out" / "datapackage.json").read_text("utf-8"))
+    assert facts["gx:parserVersions"] == ["2.2.9", "2.2.10"]
+    (status,) = year_status(copy, ["2022"])
+    assert status.parser_versions == "2.2.9, 2.2.10"

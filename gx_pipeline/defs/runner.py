@@ -58,6 +58,7 @@ from gx_pipeline.defs.staleness import (
 )
 from gx_pipeline.diskspace import explain_text
 from gx_pipeline.documents.word import end_orphaned_conversions
+from gx_pipeline.parsing.page import version_order
 from gx_pipeline.staging.inventory import safe_name
 from gx_pipeline.staging.parts import discard_year
 from gx_pipeline.warehouse import copies_left_behind, entries_by_year, lost_reports
@@ -785,7 +786,7 @@ select
         where report_year = $year and trust_status = 'needs_review'),
     (select count(distinct report_id) from tally_results
         where report_year = $year and status = 'not_assessable'),
-    (select coalesce(string_agg(distinct parser_version, ', ' order by parser_version), '')
+    (select coalesce(list(distinct parser_version), [])
         from dim_report where report_year = $year)
 """
 
@@ -825,7 +826,8 @@ def year_status(
                 "select count(*) from information_schema.tables where table_name = 'tally_results'"
             ).fetchone()[0]:
                 for y in years:
-                    rows[y] = conn.execute(_STATUS_SQL, {"year": int(y)}).fetchone()
+                    *counts, versions = conn.execute(_STATUS_SQL, {"year": int(y)}).fetchone()
+                    rows[y] = (*counts, ", ".join(sorted(versions, key=version_order)))
                     lost[y] = tuple(lost_reports(conn, int(y)))
         finally:
             conn.close()

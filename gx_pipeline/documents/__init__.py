@@ -89,4 +89,31 @@ def read(data: bytes, source: str) -> Document | None:
         from gx_pipeline.documents.word import read_doc
 
         return read_doc(data, source)
+    if data.startswith(b"PK\x03\x04"):
+        raise DocumentError(f"{_zip_kind(data)}, not read: not a report's page or document")
     return None
+
+
+#: Office Open XML files other than Word's, told by the folder of their parts
+_OFFICE_PARTS = (("xl/", "a spreadsheet (.xlsx)"), ("ppt/", "a presentation (.pptx)"))
+
+
+def _zip_kind(data: bytes) -> str:
+    """What a zip that is no Word file holds, in words: a spreadsheet (the report's tables
+    linked as an attachment), a presentation, or an archive of files (a year's reports as one
+    download), named with its files. A zip cut off is told by its parts' local headers."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            names = [i.filename for i in z.infolist() if not i.is_dir()]
+    except (zipfile.BadZipFile, OSError, ValueError):
+        names = [n.decode("utf-8", "replace") for n in _local_names(data)]
+        cut = True
+    else:
+        cut = False
+    for folder, kind in _OFFICE_PARTS:
+        if any(n.startswith(folder) for n in names):
+            return f"{kind} cut off" if cut else kind
+    if "mimetype" in names:
+        return "an OpenDocument file (.ods/.odt)"
+    shown = ", ".join(names[:3]) + (", …" if len(names) > 3 else "")
+    return f"a zip archive of {len(names)} files ({shown})" + (" cut off" if cut else "")

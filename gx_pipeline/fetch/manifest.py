@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from gx_pipeline import csvfiles
+
 COLUMNS = ("address", "agency", "year")
 
 # The disclosure regulations took effect in 2008; anything outside this range is a typo, and a
@@ -136,7 +138,7 @@ def manifest_years(rows: Iterable[ManifestRow]) -> dict[str, int]:
 
 
 def write_manifest(rows: Iterable[ManifestRow], path: str | Path) -> None:
-    with open(path, "w", encoding="utf-8", newline="") as fh:
+    with csvfiles.open_for_writing(path) as fh:
         writer = csv.writer(fh)
         writer.writerow(COLUMNS)
         for row in rows:

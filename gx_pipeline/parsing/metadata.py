@@ -304,7 +304,7 @@ def _list_entry_date(head: list[str], k: int) -> bool:
     return bool(_DATE_ONLY.match(above) or _named_report(above) or _named_report(below))
 
 
-def _date(y: str, m: str, d: str) -> str | None:
+def _calendar_date(y: str, m: str, d: str) -> str | None:
     try:
         return dt.date(int(y), int(m), int(d)).isoformat()
     except ValueError:
@@ -497,7 +497,8 @@ def extract(
                 if agency:
                     break
 
-    published = _published(head, texts, head_info.meta, signed)
+    no_dates: list[str] = []
+    published = _published(head, texts, head_info.meta, signed, no_dates)
     if year is not None and year_from == "body" and published is not None:
         stated = int(published[:4]) - 1
         if stated != year and int(published[5:7]) <= 6:
@@ -528,11 +529,20 @@ def extract(
         )
     if year is not None and year_from and published is not None:
         p = dt.date.fromisoformat(published)
-        if p.year != year + 1:
+        if p.year <= year:
+            _date_before_year_end(published, year, year_from, before, problems)
+        elif p.year != year + 1:
+            # years later: a report re-posted (a site moved, a page republished), not a
+            # contradiction
             problems.append(
                 f"meta.published: {published} is not in the year after the report year {year}"
             )
-    if published is None:
+    if published is None and no_dates:
+        problems.append(
+            f"meta.published: the page's date {no_dates[0]} is no date (no such month or day); "
+            "no publication date is taken"
+        )
+    elif published is None:
         problems.append("meta.published: no publication date on the page")
     if agency is None:
         problems.flag(
@@ -625,15 +635,57 @@ def _title_against_body(year: int, published: str, before: list[str], problems: 
     return stated
 
 
+#: where the report year was read, as the problem line names it
+_YEAR_SOURCES = {
+    "title": "the title states",
+    "body": "the opening sentence states",
+    "period": "the period the report covers is",
+    "frequent": "the year the text mentions most is",
+}
+
+
+def _date_before_year_end(
+    published: str, year: int, year_from: str, before: list[str], problems: Problems
+) -> None:
+    """A publication date on or before the last day of the report year: no annual report is
+    published before its year ends, so the year or the date is wrong. The year is kept (not
+    changed without a reader) and the report flagged; the line names where each was read and,
+    when the opening sentence states the year the title does, blames the date."""
+    source = _YEAR_SOURCES.get(year_from, "the page states")
+    opening = {int(m.group(1)) for t in before if "年" in t for m in _BODY_YEAR.finditer(t)}
+    if year_from != "body" and year in opening:
+        blame = f"the opening sentence says {year} too: the date is the likelier error"
+    else:
+        blame = "the year or the date is wrong"
+    problems.flag(
+        codes.DATE_CONTRADICTS_YEAR,
+        f"meta.published: {published} is before the report year {year} ended ({source} "
+        f"{year}); {blame}; the year is kept",
+    )
+
+
 def _published(
-    head: list[str], texts: list[str], meta: Mapping[str, str], signed: str | None
+    head: list[str],
+    texts: list[str],
+    meta: Mapping[str, str],
+    signed: str | None,
+    no_dates: list[str] | None = None,
 ) -> str | None:
     """From the page chrome (normalised `head`) or the CMS's <meta> (PubDate…), else the
-    sign-off's date (`signed`, see _signoff), else the last date at the end of `texts`."""
+    sign-off's date (`signed`, see _signoff), else the last date at the end of `texts`.
+    A date written with no such month or day (2023年13月3日) is added to `no_dates`."""
+    no_dates = [] if no_dates is None else no_dates
+
+    def dated(y: str, m: str, d: str) -> str | None:
+        date = _calendar_date(y, m, d)
+        if date is None:
+            no_dates.append(f"{y}年{int(m)}月{int(d)}日")
+        return date
+
     best: tuple[int, str] | None = None
     for name in _META_DATES:
         m = re.match(_DATE, norm(meta.get(name, "")))
-        if m and (date := _date(*m.groups())):
+        if m and (date := dated(*m.groups())):
             best = (1, date)  # as good as a visible 日期; a visible 发布时间 still wins
             break
     for k, n in enumerate(head[:300]):
@@ -648,11 +700,11 @@ def _published(
                 # the label's value may be the next cell of a metadata grid
                 nxt = head[k + 1] if k + 1 < len(head) else ""
                 if m.end() == len(n) and (d := re.match(_DATE, nxt)):
-                    date = _date(*d.groups())
+                    date = dated(*d.groups())
                 else:
                     continue
             else:
-                date = _date(m.group("y"), m.group("mo"), m.group("d"))
+                date = dated(m.group("y"), m.group("mo"), m.group("d"))
             if date is None:
                 continue
             rank = _LABEL_RANK[m.group("label") or m.group("plain")]
@@ -664,7 +716,7 @@ def _published(
             and (m := _LEADING_DATE.match(n))
             and len(n) < 60
         ):
-            date = _date(*m.groups()[:3])
+            date = dated(*m.groups()[:3])
             if date and ("来源" in n or _DATE_ONLY.match(n)):
                 # a list entry's date ranks below a 更新时间, and is kept only where nothing else is
                 rank = 5 if "来源" not in n and _list_entry_date(head, k) else 3
@@ -678,7 +730,7 @@ def _published(
     for t in reversed(texts[-40:]):
         m = _SIGNOFF_DATE.match(_normalised(t))
         if m:
-            return _date(*m.groups())
+            return dated(*m.groups())
     return None
 
 
@@ -694,7 +746,7 @@ def _signoff(texts: list[str]) -> tuple[str | None, str | None]:
     for i in range(len(tail) - 1, -1, -1):
         if (m := _SIGNOFF_DATE.match(tail[i])) and i > 0:
             if name := _clean_agency(tail[i - 1]):
-                return name, _date(*m.groups())
+                return name, _calendar_date(*m.groups())
         elif (m := _SIGNOFF_INLINE.match(tail[i])) and (name := _clean_agency(m.group("name"))):
-            return name, _date(*m.groups()[1:4])
+            return name, _calendar_date(*m.groups()[1:4])
     return None, None

@@ -27,7 +27,14 @@ from gx_pipeline.report import Report
 
 #: bump on any change that can change a parse; the warehouse records it per report and Dagster
 #: uses it as the code version of the derived assets
-PARSER_VERSION = "2.2.33"
+PARSER_VERSION = "2.2.36"
+
+
+def version_order(version: str) -> tuple[tuple[int, int | str], ...]:
+    """A parser version's place among others: its parts as numbers (2.2.9 before 2.2.10, which
+    text puts first); a part that is no number after the numbers."""
+    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in version.split("."))
+
 
 _IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 #: images every page has: share buttons, QR codes, logos, badges

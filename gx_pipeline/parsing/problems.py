@@ -24,6 +24,9 @@ POSITIONAL_ROW = "positional_row"
 METADATA_GUESSED = "metadata_guessed"
 #: the page names no agency, or states no report year
 METADATA_MISSING = "metadata_missing"
+#: the publication date is on or before the last day of the report year: no annual report can
+#: be published before its year ends, so the year or the date is wrong (the year is kept)
+DATE_CONTRADICTS_YEAR = "date_contradicts_year"
 #: the format version taken from the year, or the page mixes both versions
 TEMPLATE_GUESSED = "template_guessed"
 #: the page does not hold the whole report: a section, a row or cells are not on it (cut off,
@@ -51,6 +54,7 @@ CODES: tuple[str, ...] = (
     POSITIONAL_ROW,
     METADATA_GUESSED,
     METADATA_MISSING,
+    DATE_CONTRADICTS_YEAR,
     TEMPLATE_GUESSED,
     INCOMPLETE,
     UNIT_ASSUMED,

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 
+from gx_pipeline import csvfiles
 from gx_pipeline.review.log import REVIEW_COLUMNS, ReviewLog, ReviewLogError
 from gx_pipeline.review.queue import LOG_CELLS, LOG_REVIEWS, ReviewData, ReviewDataError
 
@@ -49,7 +50,7 @@ def export(data: ReviewData, out: Path) -> int:
         # a note starting with = + - @ would be a formula in a spreadsheet: quoted as text.
         # With a byte order mark: Excel on a Chinese Windows machine reads a CSV without one
         # as GBK (reviewers' names and notes garbled); pandas and DuckDB skip it
-        frame.map(_inert).to_csv(out, index=False, encoding="utf-8-sig")
+        frame.map(_inert).to_csv(out, index=False, encoding=csvfiles.ENCODING)
     else:
         raise ValueError(f"{out}: export to a .csv or .json file")
     return len(frame)

@@ -44,6 +44,7 @@ from pathlib import Path
 
 import duckdb
 
+from gx_pipeline import csvfiles
 from gx_pipeline.warehouse.files import cannot_open
 from gx_pipeline.warehouse.swap import (
     ExportError,
@@ -195,6 +196,9 @@ def _write(
                 f"copy (select * from {relation}) to ? (format {fmt})",
                 [str(target / f"{name}.{fmt}")],
             )
+        if fmt == "csv":
+            for written in sorted(target.rglob("*.csv")):
+                csvfiles.add_mark(written)
     except duckdb.PermissionException as err:
         raise ExportError(
             f"{database}: relation {name!r} reads files outside the export: {err}"

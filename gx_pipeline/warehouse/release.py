@@ -43,6 +43,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from gx_pipeline import csvfiles
+from gx_pipeline.parsing.page import version_order
 from gx_pipeline.staging.inventory import file_sha256
 from gx_pipeline.warehouse import charts, dictionary
 from gx_pipeline.warehouse.export import _folder, _lock_to, quote_identifier
@@ -191,12 +193,15 @@ def _write_release(database: str | Path, out: Path, version: str) -> Released:
             {y for (y,) in conn.execute("select distinct report_year from dim_report").fetchall()}
             | set(quality["report_year"])
         )
-        parser_versions = [
-            v
-            for (v,) in conn.execute(
-                "select distinct parser_version from dim_report order by 1"
-            ).fetchall()
-        ]
+        parser_versions = sorted(
+            (
+                v
+                for (v,) in conn.execute(
+                    "select distinct parser_version from dim_report"
+                ).fetchall()
+            ),
+            key=version_order,
+        )
         ((reports, generated),) = conn.execute(
             "select count(*), count(*) filter (where generated) from dim_report"
         ).fetchall()
@@ -401,7 +406,7 @@ def _write_quality(
     out: Path, quality: pd.DataFrame, stages: list, reasons: list, failures: list
 ) -> None:
     columns = list(quality.columns)
-    with (out / "quality_by_year.csv").open("w", encoding="utf-8", newline="") as f:
+    with csvfiles.open_for_writing(out / "quality_by_year.csv") as f:
         writer = csv.writer(f)
         writer.writerow(columns)
         writer.writerows(quality.itertuples(index=False))

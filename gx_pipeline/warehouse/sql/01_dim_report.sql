@@ -78,7 +78,7 @@ comment on column dim_report.problems is 'What the parser had to guess or could 
 comment on column dim_report.problem_count is 'Number of entries in problems.';
 comment on column dim_report.incomplete_sections is 'Sections (proactive, requests, appeals) not found complete on the page.';
 comment on column dim_report.trust_status is 'clean (every cell placed by its label or an unambiguous position, the page states its agency, year and format, every identity that can be assessed holds, filed under the year it states) | needs_review (see trust_reasons). Filter on it; reviewers start from it.';
-comment on column dim_report.trust_reasons is 'Why the report needs review, as codes (docs/CONTRACT.md, Trust status): e.g. cells_unplaced, fuzzy_label, positional_row, identity_fails, metadata_guessed, template_guessed, incomplete, year_mismatch. Empty when clean.';
+comment on column dim_report.trust_reasons is 'Why the report needs review, as codes (docs/CONTRACT.md, Trust status): e.g. cells_unplaced, fuzzy_label, positional_row, identity_fails, metadata_guessed, date_contradicts_year, template_guessed, incomplete, year_mismatch. Empty when clean.';
 comment on column dim_report.tally_passed is 'Tally identities that hold on this report (see tally_results), written with the report; null only in a warehouse loaded before they were.';
 comment on column dim_report.tally_failed is 'Tally identities broken with every operand present: the report contradicts itself.';
 comment on column dim_report.tally_not_assessable is 'Tally identities broken where an operand is blank, so no verdict.';

@@ -26,7 +26,7 @@ totals as (
     join dim_report d using (report_id)
 )
 select
-    cur.agency,
+    a.name as agency,
     cur.division_code,
     cur.report_year,
     cur.report_id,
@@ -45,13 +45,15 @@ select
         else 'not_assessable'
     end as status,
     cur.agency_id,
+    cur.agency as report_agency,
     prev.agency as previous_agency
 from totals cur
 join totals prev
   on prev.agency_id = cur.agency_id
- and prev.report_year = cur.report_year - 1;
+ and prev.report_year = cur.report_year - 1
+left join dim_agency a on a.agency_id = cur.agency_id;
 comment on view carry_chain is 'requests.carry_chain: for each agency (dim_agency) with one report in each of two consecutive years, carried_over[total] (上年结转) of year y against carried_forward[total] (结转下年度继续办理) of year y-1. status as in tally_results (the identity is evaluated with blanks as 0, and a blank makes a difference not_assessable, never a failure; a pair where either page has no cell of section 三 is not_assessable); difference is null when either cell is blank. A fail is the flag carry_chain_break (report_flags).';
-comment on column carry_chain.agency is 'Agency name as the report of year y writes it (the other year may write it otherwise: previous_agency).';
+comment on column carry_chain.agency is 'The agency''s fullest name (dim_agency.name), as in cells_year_over_year: also where this page names no agency; null only when no report of the agency names it (report_agency, previous_agency: the names the two reports write).';
 comment on column carry_chain.division_code is 'Division code of the report of year y (dim_report.division_code; the agency''s is dim_agency.division_code).';
 comment on column carry_chain.report_year is 'Year y: the later of the two reports.';
 comment on column carry_chain.report_id is 'The report of year y.';
@@ -65,4 +67,5 @@ comment on column carry_chain.previous_trust_status is 'clean | needs_review of 
 comment on column carry_chain.difference is 'carried_over - previous_carried_forward; null when either is blank or absent.';
 comment on column carry_chain.status is 'pass (equal, blanks as 0) | fail (different, both present) | not_assessable (different, one is blank; or either page has no cell of section 三).';
 comment on column carry_chain.agency_id is 'The agency (dim_agency.agency_id).';
-comment on column carry_chain.previous_agency is 'Agency name as the report of year y-1 writes it.';
+comment on column carry_chain.report_agency is 'Agency name as the report of year y writes it (dim_report.agency); null when the page names none.';
+comment on column carry_chain.previous_agency is 'Agency name as the report of year y-1 writes it (dim_report.agency); null when the page names none.';

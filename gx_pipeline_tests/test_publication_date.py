@@ -1,0 +1,84 @@
+"""The publication date against the report year: a date that cannot be the report's is flagged,
+and a date the page writes that is no date is named, on generated pages of every style."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from gx_pipeline.pagegen import page_for
+from gx_pipeline.parsing import parse_bytes
+from gx_pipeline.parsing.problems import DATE_CONTRADICTS_YEAR
+
+
+def _pages_with_dates(n: int = 40):
+    """Generated web pages whose year and date the parser reads as the truth says, without a
+    guess about the year."""
+    for index in range(n):
+        page = page_for(11, index)
+        truth = page.truth
+        if page.ext != ".html" or truth.published is None or truth.year is None:
+            continue
+        report = parse_bytes(page.data, page.filename)
+        if report.year != truth.year or report.published != truth.published:
+            continue
+        if "metadata_guessed" in report.flags:
+            continue
+        yield page, report
+
+
+def _redated(page, written: str) -> bytes:
+    """The page with its publication date (ISO in the chrome, Chinese in the sign-off) written
+    as `written` (y, m, d in both forms)."""
+    d = dt.date.fromisoformat(page.truth.published)
+    y, m, day = written.split("-")
+    text = page.data.decode("utf-8")
+    text = text.replace(d.isoformat(), f"{y}-{m}-{day}")
+    text = text.replace(f"{d.year}年{d.month}月{d.day}日", f"{y}年{int(m)}月{int(day)}日")
+    return text.encode("utf-8")
+
+
+def _utf8(pages):
+    for page, report in pages:
+        try:
+            page.data.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        yield page, report
+
+
+def test_a_date_before_the_report_year_ended_flags_the_report_and_keeps_its_year() -> None:
+    checked = 0
+    for page, before in _utf8(_pages_with_dates()):
+        year = before.year
+        for date in (f"{year}-06-03", f"{year - 1}-03-03", f"{year}-12-31"):
+            report = parse_bytes(_redated(page, date), page.filename)
+            if report.published != date:
+                continue
+            assert report.year == year, (page.name, date)
+            assert DATE_CONTRADICTS_YEAR in report.flags, (page.name, date, report.problems)
+            line = next(p for p in report.problems if "before the report year" in p)
+            assert str(year) in line and date in line, line
+            checked += 1
+        # published in the next year (normal) or years later (a re-publication): no such flag
+        for date in (f"{year + 1}-02-10", f"{year + 3}-05-01"):
+            report = parse_bytes(_redated(page, date), page.filename)
+            assert DATE_CONTRADICTS_YEAR not in report.flags, (page.name, date)
+    assert checked >= 20
+
+
+@pytest.mark.parametrize("written", ["13-03", "02-30", "00-10"])
+def test_a_date_that_is_no_date_is_named_not_missing(written: str) -> None:
+    checked = 0
+    for page, before in _utf8(_pages_with_dates(20)):
+        y = before.year + 1
+        report = parse_bytes(_redated(page, f"{y}-{written}"), page.filename)
+        if report.published is not None:
+            continue  # another date on the page
+        m, d = (int(x) for x in written.split("-"))
+        assert "meta.published: no publication date on the page" not in report.problems
+        line = next(p for p in report.problems if p.startswith("meta.published"))
+        assert "is no date" in line and (f"{y}年{m}月{d}日" in line or f"{y}-{written}" in line)
+        checked += 1
+    assert checked >= 5
