@@ -1103,3 +1103,74 @@ def test_gx_status_says_a_run_whose_process_is_gone_is_not_running(
     out = capsys.readouterr().out.splitlines()
     assert out[2].startswith("2020") and out[2].rstrip().endswith("its process is gone (killed?)")
     assert out[3].startswith("2021") and "started" in out[3] and "gone" not in out[3], out
+
+
+def test_gx_status_shows_the_last_run_of_a_year_whichever_job_ran_it_and_backfills_waiting(
+    data_dir, tmp_path, monkeypatch, capsys
+):
+    """`gx status` read the runs of gx_yearly_job only: a year's province runs (the year ×
+    province location, a backfill of them), a step materialized from the UI (Dagster's own
+    asset job) and a backfill not launched yet were not shown, the year said "never run" or an
+    older run's status while another job was loading it."""
+    import os
+    import time
+
+    import dagster as dg
+    from dagster._core.execution.backfill import PartitionBackfill
+
+    from gx_pipeline import definitions_provinces
+    from gx_pipeline.definitions import build_definitions
+    from gx_pipeline.defs.home import local_instance
+    from gx_pipeline.defs.liveness import own_tags
+
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    for year in (2020, 2021, 2022):
+        put_page(data_dir, year, SEED.name, SEED)
+    yearly = build_definitions(data_dir).resolve_job_def("gx_yearly_job")
+    provinces = definitions_provinces.build_definitions(data_dir, "memory://gx")
+    with local_instance() as instance:
+        instance.create_run_for_job(
+            yearly, tags={"dagster/partition": "2020"}, status=dg.DagsterRunStatus.SUCCESS
+        )
+        instance.create_run_for_job(
+            provinces.resolve_job_def("gx_province_job"),
+            tags={
+                "dagster/partition": "广东省|2020",
+                "dagster/partition/year": "2020",
+                "dagster/partition/province": "广东省",
+                "dagster/backfill": "bfprov01",
+                **own_tags(os.getpid()),
+            },
+            status=dg.DagsterRunStatus.STARTED,
+        )
+        instance.add_run(
+            dg.DagsterRun(
+                job_name="__ASSET_JOB",
+                run_id="0123abcd-0000-0000-0000-000000000000",
+                tags={"dagster/partition": "2021"},
+                status=dg.DagsterRunStatus.FAILURE,
+            )
+        )
+        instance.add_backfill(
+            PartitionBackfill.from_asset_partitions(
+                backfill_id="bfwait22",
+                asset_graph=build_definitions(data_dir).resolve_asset_graph(),
+                partition_names=["2022"],
+                asset_selection=[dg.AssetKey("gx_warehouse")],
+                backfill_timestamp=time.time(),
+                tags={},
+                dynamic_partitions_store=instance,
+                all_partitions=False,
+                title=None,
+                description=None,
+                run_config=None,
+            )
+        )
+    assert cli.main(["status", "--years", "2020-2022"]) == 0
+    rows = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()[2:5]}
+    assert (
+        "started" in rows["2020"] and "gx_province_job 广东省 (backfill bfprov01)" in rows["2020"]
+    )
+    assert "failure" in rows["2021"] and "__ASSET_JOB" in rows["2021"], rows
+    assert "never run" in rows["2022"] and "backfill bfwait22 requested" in rows["2022"], rows

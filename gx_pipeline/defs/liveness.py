@@ -121,13 +121,28 @@ def unfinished_runs_of_year(instance: dg.DagsterInstance, year: int | str) -> li
     """The runs of `year` that have not ended, of either code location, oldest first: the
     yearly job's (partition "2020") and the year × province partitions' (routes and assembly
     "2020", a province "广东省|2020")."""
+    return runs_of_year(instance, year, UNFINISHED)[::-1]
+
+
+def runs_of_year(
+    instance: dg.DagsterInstance,
+    year: int | str,
+    statuses: list[dg.DagsterRunStatus] | None = None,
+    limit: int | None = None,
+) -> list[dg.RunRecord]:
+    """The runs of `year` (with one of `statuses`, None: any), newest first, whichever job ran
+    them: the yearly job, Dagster's own asset job (a step materialized from the UI), the year ×
+    province partitions' jobs, a backfill's runs; at most `limit`."""
     records: dict[str, dg.RunRecord] = {}
     for tags in ({PARTITION_TAG: str(year)}, {YEAR_TAG: str(year)}):
         for record in instance.get_run_records(
-            filters=dg.RunsFilter(statuses=UNFINISHED, tags=tags)
+            filters=dg.RunsFilter(statuses=statuses or [], tags=tags), limit=limit
         ):
             records[record.dagster_run.run_id] = record
-    return sorted(records.values(), key=lambda r: (r.create_timestamp, r.dagster_run.run_id))
+    newest = sorted(
+        records.values(), key=lambda r: (r.create_timestamp, r.dagster_run.run_id), reverse=True
+    )
+    return newest[:limit] if limit is not None else newest
 
 
 def describe_run(run: dg.DagsterRun) -> str:

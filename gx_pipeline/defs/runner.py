@@ -32,6 +32,10 @@ from typing import Protocol, TextIO
 import dagster as dg
 import duckdb
 
+# Dagster 1.13 keeps these outside its public API; it is pinned exactly (pyproject.toml)
+from dagster._core.execution.backfill import BulkActionsFilter, BulkActionStatus
+from dagster._core.storage.tags import BACKFILL_ID_TAG
+
 from gx_pipeline.agencies import rebuild
 from gx_pipeline.datadir import data_dir
 from gx_pipeline.definitions import build_definitions
@@ -39,10 +43,12 @@ from gx_pipeline.defs.automation import INTERVAL_S, SENSOR_NAME, sensor_state, s
 from gx_pipeline.defs.checks import TALLY_CHECK, lost_reports_said
 from gx_pipeline.defs.home import dagster_home, local_instance
 from gx_pipeline.defs.liveness import (
+    PROVINCE_TAG,
     describe_run,
     own_tags,
     process_gone,
     release_dead_runs,
+    runs_of_year,
     unfinished_runs_of_year,
 )
 from gx_pipeline.defs.partitions import yearly_partitions
@@ -790,24 +796,64 @@ select
 """
 
 
-def last_runs(instance: dg.DagsterInstance, years: Iterable[str]) -> dict[str, str]:
-    """Status and start time of the latest gx_yearly_job run of each year in the instance (an
-    unfinished one whose process is gone said so)."""
+def last_runs(
+    instance: dg.DagsterInstance, years: Iterable[str], asset_graph: AssetGraph | None = None
+) -> dict[str, str]:
+    """Per year: the status and start time of its latest run, whichever job ran it (the yearly
+    job, or another one named: the UI's asset job when steps were picked, a job of the year ×
+    province partitions), the backfill it belongs to, its process gone if so; the other runs of
+    the year still going; the backfills requested that target the year (an asset backfill's
+    partitions read with `asset_graph`, when given)."""
+    waiting = _backfills_by_year(instance, asset_graph)
     out = {}
     for year in years:
-        runs = instance.get_runs(
-            filters=dg.RunsFilter(job_name="gx_yearly_job", tags={"dagster/partition": year}),
-            limit=1,
-        )
-        if runs:
-            record = instance.get_run_record_by_id(runs[0].run_id)
-            started = record.start_time if record else None
+        records = runs_of_year(instance, year, limit=1)
+        said = [] if records else ["never run"]
+        if records:
+            record = records[0]
+            run = record.dagster_run
+            started = record.start_time
             when = time.strftime("%Y-%m-%d %H:%M", time.localtime(started)) if started else ""
-            out[year] = f"{runs[0].status.value.lower()} {when}".strip()
-            if record and not runs[0].is_finished and process_gone(instance, record):
+            province = run.tags.get(PROVINCE_TAG, "")
+            backfill = run.tags.get(BACKFILL_ID_TAG)
+            # the yearly job is the default: another job (the UI's asset job when steps were
+            # picked, the year × province partitions' jobs) is named
+            job = "" if run.job_name == "gx_yearly_job" else run.job_name
+            text = " ".join(x for x in (run.status.value.lower(), when, job, province) if x)
+            said.append(text + (f" (backfill {backfill})" if backfill else ""))
+            if not run.is_finished and process_gone(instance, record):
                 # killed: it stays in flight in the instance until the next `gx run` marks it
-                out[year] += ", its process is gone (killed?)"
+                said[-1] += ", its process is gone (killed?)"
+            others = len(unfinished_runs_of_year(instance, year)) - (not run.is_finished)
+            if others > 0:
+                said.append(f"{others} more run(s) of the year unfinished")
+        said += [f"backfill {b} requested" for b in waiting.get(year, [])]
+        out[year] = "; ".join(said)
     return out
+
+
+def _backfills_by_year(
+    instance: dg.DagsterInstance, asset_graph: AssetGraph | None
+) -> dict[str, list[str]]:
+    """Year -> the backfills requested (not yet ended) whose partitions include it: a job's
+    backfill names them, an asset backfill's targets are read with the asset graph (one of
+    another code location, which this graph cannot read, is left out)."""
+    years: dict[str, list[str]] = {}
+    for backfill in instance.get_backfills(
+        filters=BulkActionsFilter(statuses=[BulkActionStatus.REQUESTED])
+    ):
+        keys: set[str] = set(backfill.partition_names or ())
+        if backfill.is_asset_backfill and asset_graph is not None:
+            try:
+                target = backfill.get_asset_backfill_data(asset_graph).target_subset
+            except Exception:  # noqa: BLE001, S112 - another location's assets: not this graph's
+                continue
+            for subset in target.partitions_subsets_by_asset_key.values():
+                keys.update(subset.get_partition_keys())
+        # a year's key "2020", or a year × province key "广东省|2020"
+        for year in sorted({part for key in keys for part in str(key).split("|")}):
+            years.setdefault(year, []).append(backfill.backfill_id)
+    return years
 
 
 def year_status(
