@@ -36,11 +36,11 @@ import duckdb
 from dagster._core.execution.backfill import BulkActionsFilter, BulkActionStatus
 from dagster._core.storage.tags import BACKFILL_ID_TAG
 
-from gx_pipeline.agencies import rebuild
 from gx_pipeline.datadir import data_dir
 from gx_pipeline.definitions import build_definitions
 from gx_pipeline.defs.automation import INTERVAL_S, SENSOR_NAME, sensor_state, stale_since, stamp
 from gx_pipeline.defs.checks import TALLY_CHECK, lost_reports_said
+from gx_pipeline.defs.derived import derived_out_of_date, refresh_derived
 from gx_pipeline.defs.home import dagster_home, local_instance
 from gx_pipeline.defs.liveness import (
     PROVINCE_TAG,
@@ -238,37 +238,6 @@ def materialize_years(
             job, instance, progress, run_config, stream, list(years), received, run_executing
         )
         return _summaries(outcomes, instance, warehouse, raw_pages, stream)
-
-
-def refresh_derived(warehouse: Warehouse) -> list[str]:
-    """Make again what of the warehouse is derived from its loaded rows and was made by other
-    code than today's (rebuild.out_of_date: the views, the agencies and flags), and publish it;
-    a line for each. Read first from the published copy, read-only: a current warehouse is not
-    opened for writing."""
-    files = warehouse.files
-    if not derived_out_of_date(files.publish_to or files.database):
-        return []
-    with warehouse.connect() as conn:  # published when made
-        made = rebuild.refresh(conn)
-    return [
-        f"{what} of the warehouse were made by other code than this: made again over the "
-        "loaded years (no year loaded again for it)"
-        for what in made
-    ]
-
-
-def derived_out_of_date(database: Path) -> list[str]:
-    """rebuild.out_of_date of a warehouse file, read-only; [] when it cannot be read."""
-    if not Path(database).is_file():
-        return []
-    try:
-        conn = duckdb.connect(str(database), read_only=True)
-    except duckdb.Error:
-        return []
-    try:
-        return rebuild.out_of_date(conn)
-    finally:
-        conn.close()
 
 
 def _summaries(
@@ -924,7 +893,8 @@ def stale_derived_said(database: Path) -> str:
         return ""
     return (
         f"{' and '.join(stale)} of the warehouse were made by other code than this (every "
-        "loaded year): the next `gx run` makes them again, loading no year again for it"
+        "loaded year): the next `gx run` makes them again, loading no year again for it, as "
+        f"does {SENSOR_NAME} (gx_derived_job) once every year is current and no run is going"
     )
 
 
