@@ -41,7 +41,6 @@ from gx_pipeline.staging.inventory import (
 from gx_pipeline.staging.parts import (
     BATCH_PAGES,
     Stage,
-    discard_run,
     discard_year,
     fewer_collections,
     stage_dir,
@@ -252,11 +251,14 @@ def parsed_reports(
         return StagedYear(stage, parse_into(context, config, raw_report_inventory, stage, year))
 
 
-def discard_ended_runs_stages(context: dg.AssetExecutionContext, root: Path, year: int) -> None:
+def discard_ended_runs_stages(
+    context: dg.AssetExecutionContext, root: Path, year: int, own: bool = False
+) -> None:
     """Remove what runs of `year` that have ended left staged (a killed run's rows, a failed
-    run's of a step it never reached), keeping the stages of runs still going."""
+    run's of a step it never reached), keeping the stages of runs still going, this run's too
+    unless `own` (its rows are loaded)."""
     live = {r.dagster_run.run_id for r in unfinished_runs_of_year(context.instance, year)}
-    discard_year(root, year, keep=live | {context.run_id})
+    discard_year(root, year, keep=(live - {context.run_id}) if own else live | {context.run_id})
 
 
 def parse_into(
@@ -526,10 +528,11 @@ def load_into_warehouse(
             if "lock" not in str(err).lower():
                 raise
             raise dg.RetryRequested(max_retries=3, seconds_to_wait=30) from err
-        # the year is in the warehouse: its staged Parquet is of no further use (this run's;
-        # the stage loaded is an earlier run's when only this step was executed again)
-        discard_run(raw_pages.staging_dir, year, context.run_id)
-        shutil.rmtree(stage.path, ignore_errors=True)
+        # the year is in the warehouse: what is staged of it is of no further use, this run's
+        # and every ended run's (the stages loaded are earlier runs' when steps were picked
+        # alone or a run re-executed from a failed step: the parse's stayed until the next
+        # parse); a run still going keeps its own
+        discard_ended_runs_stages(context, raw_pages.staging_dir, year, own=True)
         published = warehouse.publish()
         if published.note:
             context.log.warning(published.note)

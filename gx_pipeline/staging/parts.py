@@ -90,6 +90,7 @@ class Stage:
                 raise full from err
 
     def parts(self) -> list[int]:
+        self.require()
         first = next((p for p in sorted(Path(self.path).iterdir()) if p.is_dir()), None)
         if first is None:
             return []
@@ -125,8 +126,9 @@ class Stage:
         year with nothing."""
         if not Path(self.path).is_dir():
             raise StagedRowsMissing(
-                f"the staged rows {self.path} are gone (removed after the year was loaded, or "
-                "by hand): run the year again from raw_report_inventory"
+                f"the staged rows {self.path} are gone (removed once the year was loaded, or "
+                "by hand): run the year again from raw_report_inventory (the whole job, or the "
+                "steps from parsed_reports on)"
             )
 
 
