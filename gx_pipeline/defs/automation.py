@@ -31,6 +31,7 @@ from __future__ import annotations
 import json
 import os
 import time
+import warnings
 from dataclasses import dataclass
 
 import dagster as dg
@@ -57,6 +58,9 @@ from gx_pipeline.defs.staleness import (
 )
 
 SENSOR_NAME = "stale_years_sensor"
+# a sensor of two jobs is copied with its (empty) owners when the Definitions resolve its jobs,
+# which Dagster 1.13 warns of as a Beta parameter (pinned exactly in pyproject.toml)
+warnings.filterwarnings("ignore", message="Parameter `owners` of initializer `SensorDefinition")
 #: seconds between two looks (each look stats every raw file and reads the instance)
 INTERVAL_S = int(os.environ.get("GX_AUTOMATION_INTERVAL", "30"))
 #: GX_AUTOMATION=stopped ships the sensor stopped (switch it on in the UI); default running
