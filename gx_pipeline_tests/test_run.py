@@ -1174,3 +1174,59 @@ def test_gx_status_shows_the_last_run_of_a_year_whichever_job_ran_it_and_backfil
     )
     assert "failure" in rows["2021"] and "__ASSET_JOB" in rows["2021"], rows
     assert "never run" in rows["2022"] and "backfill bfwait22 requested" in rows["2022"], rows
+
+
+def test_a_run_of_another_dagster_home_on_the_data_folder_is_left_its_year_and_stage(
+    data_dir, instance, tmp_path
+):
+    """Two Dagster instances (a second `make ui`, a `gx run` from a shell without `make`'s
+    DAGSTER_HOME) on one data folder do not see each other's runs: a run of one removed the
+    stage of the other's live run of the year as an ended run's, and loaded the year beside
+    it. The data folder now holds each run's claim on its year, locked by its process."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import gx_pipeline
+    from gx_pipeline.definitions import build_definitions
+
+    put_page(data_dir, 2020, SEED.name, SEED)
+    staging = data_dir / "staging"
+    theirs = staging / "2020" / "parsed" / "0ther-run" / "dim_report" / "part.parquet"
+    theirs.parent.mkdir(parents=True)
+    theirs.write_bytes(b"the other instance's part")
+    holds = (
+        "import time\n"
+        "from gx_pipeline.staging.claims import claim\n"
+        f"claim({str(staging)!r}, 2020, '0ther-run', {str(tmp_path / 'other-home')!r})\n"
+        "print('claimed', flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    code = str(Path(gx_pipeline.__file__).parents[1])  # this checkout's, as the test's
+    holder = subprocess.Popen(
+        [sys.executable, "-c", holds],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": code},
+    )
+    try:
+        assert holder.stdout.readline() == "claimed\n"
+        job = build_definitions(data_dir).resolve_job_def("gx_yearly_job")
+        result = job.execute_in_process(
+            partition_key="2020", instance=instance, raise_on_error=False
+        )
+        assert not result.success
+        (failure,) = [e for e in result.all_events if e.is_step_failure]
+        assert failure.step_key == "parsed_reports"
+        message = failure.event_specific_data.error.message
+        assert "run 0ther-ru of the Dagster instance at " + str(tmp_path / "other-home") in message
+        assert "one DAGSTER_HOME per data folder" in message
+        assert theirs.read_bytes() == b"the other instance's part"  # its stage untouched
+        assert not (data_dir / "warehouse.duckdb").exists()
+    finally:
+        holder.kill()
+        holder.wait()
+    # its process gone, its claim is over: the year runs, and its stage goes as an ended run's
+    assert job.execute_in_process(partition_key="2020", instance=instance).success
+    assert not (staging / "2020").exists()

@@ -49,6 +49,7 @@ from gx_pipeline.defs.liveness import (
     process_gone,
     release_dead_runs,
     runs_of_year,
+    stages_in_use,
     unfinished_runs_of_year,
 )
 from gx_pipeline.defs.partitions import yearly_partitions
@@ -64,6 +65,7 @@ from gx_pipeline.defs.staleness import (
 )
 from gx_pipeline.diskspace import explain_text
 from gx_pipeline.documents.word import end_orphaned_conversions
+from gx_pipeline.staging import claims
 from gx_pipeline.staging.inventory import safe_name
 from gx_pipeline.staging.parts import discard_year
 from gx_pipeline.warehouse import copies_left_behind, entries_by_year, lost_reports
@@ -187,6 +189,8 @@ def _execute_with_progress(
             tags=own_tags(os.getpid()),
         )
     finally:
+        # the run's claim on its year in the data folder ends with the run, not with gx run
+        claims.let_go(run_id)
         finished.set()
         if reporter is not None:
             # its last look is one read of the run's events; a read that never returns (the
@@ -251,7 +255,7 @@ def _summaries(
         if not ok and not cause.startswith((LEFT_TO, NOT_STARTED)):
             # the next run stages the year afresh from its pages: what this one staged only
             # takes room, on a disk that may well be full (a run still going keeps its own)
-            live = {r.dagster_run.run_id for r in unfinished_runs_of_year(instance, key)}
+            live = stages_in_use(instance, raw_pages.staging_dir, key)
             discard_year(raw_pages.staging_dir, int(key), keep=live)
     # the counts once all years ran: one connection, not one per year
     with warehouse.connect(publish=False) as conn:  # a read: nothing to publish
