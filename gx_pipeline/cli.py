@@ -239,7 +239,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     if args.years is None:  # and the years loaded whose folder is gone: the warehouse serves them
         years = sorted(set(years) | set(loaded_years(database)))
     instance = local_instance()
-    runs = last_runs(instance, years)
+    graph = build_definitions(layout.root).resolve_asset_graph()
+    runs = last_runs(instance, years, graph)
     try:
         rows = year_status(database, years, runs)
     except duckdb.Error as err:  # not a DuckDB file, damaged, or a writer holds its lock
@@ -252,7 +253,6 @@ def cmd_status(args: argparse.Namespace) -> int:
     if outside:
         print(f"\n{outside}")
     print()
-    graph = build_definitions(layout.root).resolve_asset_graph()
     print(format_automation(instance, layout.raw_dir, rows, graph))
     return 0
 

@@ -16,6 +16,7 @@ from gx_pipeline.defs.checks import (
     no_report_of_an_earlier_load_lost,
     reports_satisfy_tally_identities,
 )
+from gx_pipeline.defs.derived import gx_derived_job
 from gx_pipeline.defs.fetch_assets import raw_archive
 from gx_pipeline.defs.resources import default_resources
 from gx_pipeline.defs.schedules import (
@@ -37,7 +38,7 @@ def build_definitions(data_dir: Path | None = None) -> dg.Definitions:
     return dg.Definitions(
         assets=[*ASSETS, *FETCH_ASSETS],
         asset_checks=CHECKS,
-        jobs=[gx_yearly_job, fetch_job],
+        jobs=[gx_yearly_job, fetch_job, gx_derived_job],
         schedules=[gx_yearly_schedule, raw_archive_recheck_schedule, late_reports_schedule],
         sensors=[stale_years_sensor],
         resources=default_resources(data_dir),

@@ -23,6 +23,7 @@ from gx_pipeline import cli
 from gx_pipeline.definitions import build_definitions
 from gx_pipeline.defs.assets import raw_report_inventory
 from gx_pipeline.defs.automation import (
+    DERIVED_JOB,
     SENSOR_NAME,
     late_reports_schedule,
     stale_since,
@@ -116,6 +117,11 @@ class Automation:
     def run(self, request: dg.RunRequest) -> None:
         """What the daemon does with a request: a run of the year, tagged, with its run key."""
         tags = {**request.tags, RUN_KEY_TAG: request.run_key}
+        if request.job_name == DERIVED_JOB:
+            job = self.defs.resolve_job_def(DERIVED_JOB)
+            result = job.execute_in_process(instance=self.instance, tags=tags, run_config=_QUIET)
+            assert result.success
+            return
         _load(self.defs, self.instance, request.partition_key, tags)
 
     def run_until_current(self) -> list[tuple[str, str]]:
@@ -275,6 +281,30 @@ def test_a_warehouse_that_lost_its_years_has_them_loaded_again(data_dir, instanc
     assert query(
         data_dir, "select report_year, count(*) from dim_report group by 1 order by 1"
     ) == [(2022, 1), (2023, 1)]
+
+
+def test_views_and_flags_made_by_older_code_are_made_again_without_a_load(data_dir, instance):
+    """After an upgrade that changes a view's SQL or the flags' rules, with every year current,
+    the automation launched nothing: analysts read what the older code made until some year's
+    next load (only `gx run` and a load made them again)."""
+    automation = _current_2022_and_2023(data_dir, instance)
+    view = "select report_year, count(*) as n from cells_year_over_year group by 1 order by 1"
+    made = query(data_dir, view)
+    flags = query(data_dir, "select count(*) from report_flags")
+    with default_resources(data_dir)["warehouse"].connect() as conn:  # as older code made it
+        conn.execute("delete from report_flags")
+        conn.execute("create or replace view cells_year_over_year as select 1 as report_year")
+        conn.execute("create or replace macro gx_derived_fingerprint() as 'older'")
+        conn.execute("create or replace macro gx_schema_fingerprint() as 'older'")
+
+    (request,) = automation.requests()
+    assert request.job_name == DERIVED_JOB and request.tags["gx/reason"] == "derived_out_of_date"
+    assert "views and table definitions" in request.tags["gx/stale"]
+    automation.run(request)
+    assert query(data_dir, view) == made
+    assert query(data_dir, "select count(*) from report_flags") == flags
+    # no year was loaded for it, and nothing more is asked for
+    assert automation.requests() == []
 
 
 def test_a_year_folder_that_emptied_is_left_alone(data_dir, instance):

@@ -414,3 +414,44 @@ def test_a_shrunk_year_is_replaced_when_the_run_allows_it(data_dir):
     # a smaller share is also allowed when the threshold says so
     put_page(data_dir, 2020, "second.txt", REALDEV_PAGES / "106_xiaogan_govoffice_2020.txt")
     assert materialize_year(data_dir, 2020).success  # 2 entries after 1: growth
+
+
+def test_steps_materialized_alone_leave_no_stage_behind_and_say_when_theirs_is_gone(
+    data_dir, instance
+):
+    """A step picked alone in the UI (parsed_reports, then validated_frames and gx_warehouse;
+    or a failed run's re-execution from its failed step) loads the year from an earlier run's
+    stage. The load removed its own run's stages only: the parse's stage stayed on disk (a
+    national year's parse, gigabytes) until the year's next parse. And a step whose input stage
+    was removed after a load failed on a bare FileNotFoundError of a staging path."""
+    from gx_pipeline.definitions import ASSETS, CHECKS
+    from gx_pipeline.defs.assets import gx_warehouse, parsed_reports, validated_frames
+    from gx_pipeline.defs.resources import default_resources
+
+    put_page(data_dir, 2020, SEED.name, SEED)
+    staged = data_dir / "staging" / "2020"
+
+    def run(*selection: dg.AssetsDefinition) -> dg.ExecuteInProcessResult:
+        return dg.materialize(
+            [*ASSETS, *CHECKS],
+            selection=dg.AssetSelection.assets(*selection) if selection else None,
+            partition_key="2020",
+            resources=default_resources(data_dir),
+            instance=instance,
+            raise_on_error=False,
+        )
+
+    assert run().success
+    assert not staged.exists()
+    assert run(parsed_reports).success
+    assert [p.name for p in staged.iterdir()] == ["parsed"]  # the step's output, for the next
+    assert run(validated_frames, gx_warehouse).success
+    assert query(data_dir, "select count(*) from dim_report") == [(1,)]
+    assert not staged.exists(), [str(p) for p in staged.rglob("*")]
+
+    alone = run(validated_frames)
+    assert not alone.success
+    (failure,) = [e for e in alone.all_events if e.is_step_failure]
+    error = failure.step_failure_data.error.cause
+    assert error.cls_name == "StagedRowsMissing", error
+    assert "run the year again from raw_report_inventory" in error.message

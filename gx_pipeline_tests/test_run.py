@@ -1103,3 +1103,130 @@ def test_gx_status_says_a_run_whose_process_is_gone_is_not_running(
     out = capsys.readouterr().out.splitlines()
     assert out[2].startswith("2020") and out[2].rstrip().endswith("its process is gone (killed?)")
     assert out[3].startswith("2021") and "started" in out[3] and "gone" not in out[3], out
+
+
+def test_gx_status_shows_the_last_run_of_a_year_whichever_job_ran_it_and_backfills_waiting(
+    data_dir, tmp_path, monkeypatch, capsys
+):
+    """`gx status` read the runs of gx_yearly_job only: a year's province runs (the year ×
+    province location, a backfill of them), a step materialized from the UI (Dagster's own
+    asset job) and a backfill not launched yet were not shown, the year said "never run" or an
+    older run's status while another job was loading it."""
+    import os
+    import time
+
+    import dagster as dg
+    from dagster._core.execution.backfill import PartitionBackfill
+
+    from gx_pipeline import definitions_provinces
+    from gx_pipeline.definitions import build_definitions
+    from gx_pipeline.defs.home import local_instance
+    from gx_pipeline.defs.liveness import own_tags
+
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    for year in (2020, 2021, 2022):
+        put_page(data_dir, year, SEED.name, SEED)
+    yearly = build_definitions(data_dir).resolve_job_def("gx_yearly_job")
+    provinces = definitions_provinces.build_definitions(data_dir, "memory://gx")
+    with local_instance() as instance:
+        instance.create_run_for_job(
+            yearly, tags={"dagster/partition": "2020"}, status=dg.DagsterRunStatus.SUCCESS
+        )
+        instance.create_run_for_job(
+            provinces.resolve_job_def("gx_province_job"),
+            tags={
+                "dagster/partition": "广东省|2020",
+                "dagster/partition/year": "2020",
+                "dagster/partition/province": "广东省",
+                "dagster/backfill": "bfprov01",
+                **own_tags(os.getpid()),
+            },
+            status=dg.DagsterRunStatus.STARTED,
+        )
+        instance.add_run(
+            dg.DagsterRun(
+                job_name="__ASSET_JOB",
+                run_id="0123abcd-0000-0000-0000-000000000000",
+                tags={"dagster/partition": "2021"},
+                status=dg.DagsterRunStatus.FAILURE,
+            )
+        )
+        instance.add_backfill(
+            PartitionBackfill.from_asset_partitions(
+                backfill_id="bfwait22",
+                asset_graph=build_definitions(data_dir).resolve_asset_graph(),
+                partition_names=["2022"],
+                asset_selection=[dg.AssetKey("gx_warehouse")],
+                backfill_timestamp=time.time(),
+                tags={},
+                dynamic_partitions_store=instance,
+                all_partitions=False,
+                title=None,
+                description=None,
+                run_config=None,
+            )
+        )
+    assert cli.main(["status", "--years", "2020-2022"]) == 0
+    rows = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()[2:5]}
+    assert (
+        "started" in rows["2020"] and "gx_province_job 广东省 (backfill bfprov01)" in rows["2020"]
+    )
+    assert "failure" in rows["2021"] and "__ASSET_JOB" in rows["2021"], rows
+    assert "never run" in rows["2022"] and "backfill bfwait22 requested" in rows["2022"], rows
+
+
+def test_a_run_of_another_dagster_home_on_the_data_folder_is_left_its_year_and_stage(
+    data_dir, instance, tmp_path
+):
+    """Two Dagster instances (a second `make ui`, a `gx run` from a shell without `make`'s
+    DAGSTER_HOME) on one data folder do not see each other's runs: a run of one removed the
+    stage of the other's live run of the year as an ended run's, and loaded the year beside
+    it. The data folder now holds each run's claim on its year, locked by its process."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import gx_pipeline
+    from gx_pipeline.definitions import build_definitions
+
+    put_page(data_dir, 2020, SEED.name, SEED)
+    staging = data_dir / "staging"
+    theirs = staging / "2020" / "parsed" / "0ther-run" / "dim_report" / "part.parquet"
+    theirs.parent.mkdir(parents=True)
+    theirs.write_bytes(b"the other instance's part")
+    holds = (
+        "import time\n"
+        "from gx_pipeline.staging.claims import claim\n"
+        f"claim({str(staging)!r}, 2020, '0ther-run', {str(tmp_path / 'other-home')!r})\n"
+        "print('claimed', flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    code = str(Path(gx_pipeline.__file__).parents[1])  # this checkout's, as the test's
+    holder = subprocess.Popen(
+        [sys.executable, "-c", holds],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": code},
+    )
+    try:
+        assert holder.stdout.readline() == "claimed\n"
+        job = build_definitions(data_dir).resolve_job_def("gx_yearly_job")
+        result = job.execute_in_process(
+            partition_key="2020", instance=instance, raise_on_error=False
+        )
+        assert not result.success
+        (failure,) = [e for e in result.all_events if e.is_step_failure]
+        assert failure.step_key == "parsed_reports"
+        message = failure.event_specific_data.error.message
+        assert "run 0ther-ru of the Dagster instance at " + str(tmp_path / "other-home") in message
+        assert "one DAGSTER_HOME per data folder" in message
+        assert theirs.read_bytes() == b"the other instance's part"  # its stage untouched
+        assert not (data_dir / "warehouse.duckdb").exists()
+    finally:
+        holder.kill()
+        holder.wait()
+    # its process gone, its claim is over: the year runs, and its stage goes as an ended run's
+    assert job.execute_in_process(partition_key="2020", instance=instance).success
+    assert not (staging / "2020").exists()

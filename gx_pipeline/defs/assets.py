@@ -21,13 +21,13 @@ import pyarrow as pa
 from pydantic import Field
 
 from gx_pipeline.agencies import rebuild
-from gx_pipeline.defs.liveness import leave_year_to_an_earlier_run, unfinished_runs_of_year
+from gx_pipeline.defs.liveness import leave_year_to_an_earlier_run, stages_in_use
 from gx_pipeline.defs.partitions import yearly_partitions
 from gx_pipeline.defs.resources import RawPages, Warehouse
 from gx_pipeline.diskspace import explain
 from gx_pipeline.fetch.archive import provenance
 from gx_pipeline.parsing import PARSER_VERSION
-from gx_pipeline.staging import schemas, tables
+from gx_pipeline.staging import claims, schemas, tables
 from gx_pipeline.staging.heap import kept_heap
 from gx_pipeline.staging.inventory import (
     MAX_PAGE_BYTES,
@@ -41,7 +41,6 @@ from gx_pipeline.staging.inventory import (
 from gx_pipeline.staging.parts import (
     BATCH_PAGES,
     Stage,
-    discard_run,
     discard_year,
     fewer_collections,
     stage_dir,
@@ -244,7 +243,7 @@ def parsed_reports(
     a comment, a timestamp or a tracking script apart) go to quarantine with the reason; of
     copies, the first by file name is kept and named in the others' reason."""
     year = int(context.partition_key)
-    leave_year_to_an_earlier_run(context, year)
+    leave_year_to_an_earlier_run(context, year, raw_pages.staging_dir)
     discard_ended_runs_stages(context, raw_pages.staging_dir, year)
     where = stage_dir(raw_pages.staging_dir, year, "parsed", context.run_id)
     with disk_full_fails_the_step(where, "the year's parsed rows (staging)", staged=True):
@@ -252,11 +251,14 @@ def parsed_reports(
         return StagedYear(stage, parse_into(context, config, raw_report_inventory, stage, year))
 
 
-def discard_ended_runs_stages(context: dg.AssetExecutionContext, root: Path, year: int) -> None:
+def discard_ended_runs_stages(
+    context: dg.AssetExecutionContext, root: Path, year: int, own: bool = False
+) -> None:
     """Remove what runs of `year` that have ended left staged (a killed run's rows, a failed
-    run's of a step it never reached), keeping the stages of runs still going."""
-    live = {r.dagster_run.run_id for r in unfinished_runs_of_year(context.instance, year)}
-    discard_year(root, year, keep=live | {context.run_id})
+    run's of a step it never reached), keeping the stages of runs still going (of this
+    instance, or claimed by another's), this run's too unless `own` (its rows are loaded)."""
+    live = stages_in_use(context.instance, root, year)
+    discard_year(root, year, keep=(live - {context.run_id}) if own else live | {context.run_id})
 
 
 def parse_into(
@@ -381,7 +383,7 @@ def validated_frames(
     batch with the pandera models of gx_pipeline.staging.schemas. A report whose rows fail is moved to
     quarantine (stage "validate"); the rest of the year goes on."""
     year = int(context.partition_key)
-    leave_year_to_an_earlier_run(context, year)
+    leave_year_to_an_earlier_run(context, year, raw_pages.staging_dir)
     counts: Counter[str] = Counter()
     where = stage_dir(raw_pages.staging_dir, year, "validated", context.run_id)
     with (
@@ -452,7 +454,7 @@ def gx_warehouse(
     flags' codes in dim_report's trust status. A year is so never stored with the agency keys
     and flags of the warehouse before it, whether the run is killed or the tally check fails."""
     year = int(context.partition_key)
-    leave_year_to_an_earlier_run(context, year)
+    leave_year_to_an_earlier_run(context, year, raw_pages.staging_dir)
     return load_into_warehouse(context, config, validated_frames.stage, warehouse, raw_pages, year)
 
 
@@ -526,10 +528,12 @@ def load_into_warehouse(
             if "lock" not in str(err).lower():
                 raise
             raise dg.RetryRequested(max_retries=3, seconds_to_wait=30) from err
-        # the year is in the warehouse: its staged Parquet is of no further use (this run's;
-        # the stage loaded is an earlier run's when only this step was executed again)
-        discard_run(raw_pages.staging_dir, year, context.run_id)
-        shutil.rmtree(stage.path, ignore_errors=True)
+        # the year is in the warehouse: what is staged of it is of no further use, this run's
+        # and every ended run's (the stages loaded are earlier runs' when steps were picked
+        # alone or a run re-executed from a failed step: the parse's stayed until the next
+        # parse); a run still going keeps its own
+        discard_ended_runs_stages(context, raw_pages.staging_dir, year, own=True)
+        claims.let_go(context.run_id)  # the year is loaded: nothing of it is this run's now
         published = warehouse.publish()
         if published.note:
             context.log.warning(published.note)

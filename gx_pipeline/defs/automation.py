@@ -16,6 +16,11 @@ code_version_changed() compares with the previous tick rather than with what a y
 with (a fresh instance sees nothing), and a file landing under data/raw/ is no Dagster event
 until the inventory runs again.
 
+It also launches gx_derived_job (tagged derived_out_of_date) when the views or the agencies
+and flags of the published warehouse were made by other code (an upgrade that changed their
+SQL) and no year waits and no run is going: a year's load would make them, but with every year
+current none comes (gx_pipeline.defs.derived).
+
 late_reports_schedule: on the 1st of each month, when data/index-pages.csv lists agencies'
 report list pages, fetch_job re-fetches them and the reports they link for the last two report
 years; the folders that change are then reloaded by the sensor (reason raw_change).
@@ -26,6 +31,7 @@ from __future__ import annotations
 import json
 import os
 import time
+import warnings
 from dataclasses import dataclass
 
 import dagster as dg
@@ -33,6 +39,7 @@ import dagster as dg
 # Dagster 1.13 keeps these outside its public API; it is pinned exactly (pyproject.toml)
 from dagster._core.scheduler.instigation import InstigatorStatus, InstigatorType
 
+from gx_pipeline.defs.derived import DERIVED_JOB, derived_state, gx_derived_job
 from gx_pipeline.defs.liveness import release_dead_runs
 from gx_pipeline.defs.partitions import yearly_partitions
 from gx_pipeline.defs.resources import RawPages
@@ -43,6 +50,7 @@ from gx_pipeline.defs.staleness import (
     WAREHOUSE,
     Plan,
     YearState,
+    busy,
     code_versions,
     plan,
     year_states,
@@ -50,6 +58,9 @@ from gx_pipeline.defs.staleness import (
 )
 
 SENSOR_NAME = "stale_years_sensor"
+# a sensor of two jobs is copied with its (empty) owners when the Definitions resolve its jobs,
+# which Dagster 1.13 warns of as a Beta parameter (pinned exactly in pyproject.toml)
+warnings.filterwarnings("ignore", message="Parameter `owners` of initializer `SensorDefinition")
 #: seconds between two looks (each look stats every raw file and reads the instance)
 INTERVAL_S = int(os.environ.get("GX_AUTOMATION_INTERVAL", "30"))
 #: GX_AUTOMATION=stopped ships the sensor stopped (switch it on in the UI); default running
@@ -76,14 +87,19 @@ def stale_since(cursor: str | None) -> dict[str, tuple[str, float]]:
         return {}
 
 
+#: the reason gx_derived_job is launched for
+DERIVED_REASON = "derived_out_of_date"
+
+
 @dg.sensor(
     name=SENSOR_NAME,
-    job=gx_yearly_job,
+    jobs=[gx_yearly_job, gx_derived_job],
     minimum_interval_seconds=INTERVAL_S,
     default_status=DEFAULT_STATUS,
     description="Reloads stale report years by itself, one run at a time, newest year first: "
     "a year never loaded, one whose files under data/raw/<year>/ changed, one loaded by an "
-    "older parser (PARSER_VERSION). Each run is tagged gx/reason; each look's log lists the "
+    "older parser (PARSER_VERSION); and the warehouse's views and flags when other code made "
+    "them (gx_derived_job). Each run is tagged gx/reason; each look's log lists the "
     "stale years and what comes next. Stop the sensor to pause it. `gx status` shows the same.",
 )
 def stale_years_sensor(context: dg.SensorEvaluationContext, raw_pages: RawPages) -> dg.SensorResult:
@@ -116,6 +132,10 @@ def stale_years_sensor(context: dg.SensorEvaluationContext, raw_pages: RawPages)
             if before.get(state.year, ("",))[0] != state.run_key
         ],
     )
+    if decided.launch is None and (derived := _derived_request(context, raw_pages, decided)):
+        return dg.SensorResult(
+            run_requests=[derived], cursor=result.cursor, asset_events=result.asset_events
+        )
     if decided.launch is None:
         summary = (
             "stale: "
@@ -130,6 +150,7 @@ def stale_years_sensor(context: dg.SensorEvaluationContext, raw_pages: RawPages)
     return dg.SensorResult(
         run_requests=[
             dg.RunRequest(
+                job_name=gx_yearly_job.name,
                 partition_key=year.year,
                 run_key=year.run_key,
                 tags={REASON_TAG: year.reason, DETAIL_TAG: year.detail},
@@ -137,6 +158,26 @@ def stale_years_sensor(context: dg.SensorEvaluationContext, raw_pages: RawPages)
         ],
         cursor=result.cursor,
         asset_events=result.asset_events,
+    )
+
+
+def _derived_request(
+    context: dg.SensorEvaluationContext, raw_pages: RawPages, decided: Plan
+) -> dg.RunRequest | None:
+    """gx_derived_job when the published warehouse's views or flags were made by other code
+    and no year is to be loaded (a year's load makes them too) and no run is going."""
+    state = derived_state(raw_pages.layout.published_database)
+    if not state.stale or decided.running or decided.waiting:
+        return None
+    if waiting := busy(context.instance):
+        context.log.info(f"{' and '.join(state.stale)} made by other code: {waiting}")
+        return None
+    detail = f"{' and '.join(state.stale)} of the warehouse were made by other code than this"
+    context.log.info(f"{detail}: made again (no year loaded again for it)")
+    return dg.RunRequest(
+        job_name=DERIVED_JOB,
+        run_key=f"derived:{state.key}",
+        tags={REASON_TAG: DERIVED_REASON, DETAIL_TAG: detail},
     )
 
 

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import socket
 from dataclasses import dataclass
+from pathlib import Path
 
 import dagster as dg
 
 from gx_pipeline.machine import process_alive
+from gx_pipeline.staging import claims
 
 #: tags `gx run` puts on its runs: the process that executes them, and its machine
 PID_TAG = "gx/pid"
@@ -121,13 +123,28 @@ def unfinished_runs_of_year(instance: dg.DagsterInstance, year: int | str) -> li
     """The runs of `year` that have not ended, of either code location, oldest first: the
     yearly job's (partition "2020") and the year × province partitions' (routes and assembly
     "2020", a province "广东省|2020")."""
+    return runs_of_year(instance, year, UNFINISHED)[::-1]
+
+
+def runs_of_year(
+    instance: dg.DagsterInstance,
+    year: int | str,
+    statuses: list[dg.DagsterRunStatus] | None = None,
+    limit: int | None = None,
+) -> list[dg.RunRecord]:
+    """The runs of `year` (with one of `statuses`, None: any), newest first, whichever job ran
+    them: the yearly job, Dagster's own asset job (a step materialized from the UI), the year ×
+    province partitions' jobs, a backfill's runs; at most `limit`."""
     records: dict[str, dg.RunRecord] = {}
     for tags in ({PARTITION_TAG: str(year)}, {YEAR_TAG: str(year)}):
         for record in instance.get_run_records(
-            filters=dg.RunsFilter(statuses=UNFINISHED, tags=tags)
+            filters=dg.RunsFilter(statuses=statuses or [], tags=tags), limit=limit
         ):
             records[record.dagster_run.run_id] = record
-    return sorted(records.values(), key=lambda r: (r.create_timestamp, r.dagster_run.run_id))
+    newest = sorted(
+        records.values(), key=lambda r: (r.create_timestamp, r.dagster_run.run_id), reverse=True
+    )
+    return newest[:limit] if limit is not None else newest
 
 
 def describe_run(run: dg.DagsterRun) -> str:
@@ -138,7 +155,49 @@ def describe_run(run: dg.DagsterRun) -> str:
     return f"run {run.run_id[:8]} of {partition}{beside}"
 
 
-def leave_year_to_an_earlier_run(context: dg.AssetExecutionContext, year: int) -> None:
+def stages_in_use(instance: dg.DagsterInstance, staging: Path, year: int | str) -> set[str]:
+    """The runs whose staged rows of `year` must stay: those of the instance that have not
+    ended, and those another process claims in the data folder (a run of another instance,
+    which this one does not know)."""
+    live = {r.dagster_run.run_id for r in unfinished_runs_of_year(instance, year)}
+    return live | {c.run_id for c in claims.live_claims(staging, int(year))}
+
+
+def instance_home(instance: dg.DagsterInstance) -> str:
+    """Where an instance keeps its records (its DAGSTER_HOME), for a claim to name it."""
+    try:
+        return str(instance.root_directory)
+    except Exception:  # noqa: BLE001 - an instance without local storage
+        return "(an instance without a DAGSTER_HOME)"
+
+
+def leave_year_to_another_instance(
+    context: dg.AssetExecutionContext, year: int, staging: Path
+) -> None:
+    """Claim `year` for this run in the data folder (gx_pipeline.staging.claims); fail the
+    step, writing nothing, when a run this instance does not know (of another DAGSTER_HOME on
+    the same data folder) claimed it first and its process is still there."""
+    mine = claims.claim(staging, year, context.run_id, instance_home(context.instance))
+    others = [
+        c
+        for c in claims.live_claims(staging, year)
+        if (c.claimed_at, c.run_id) < (mine.claimed_at, mine.run_id)
+        and context.instance.get_run_record_by_id(c.run_id) is None
+    ]
+    if others:
+        claims.let_go(context.run_id)
+        raise YearTaken(
+            f"{others[0].said()} is loading report year {year} from this data folder "
+            f"({staging.parent}): this instance ({mine.instance}) does not see that one's runs, "
+            "so this run leaves the year to it, writing nothing (the two would load the year "
+            "at once, and each remove the other's staged rows). Run one DAGSTER_HOME per data "
+            "folder; materialize the year again once that run has ended"
+        )
+
+
+def leave_year_to_an_earlier_run(
+    context: dg.AssetExecutionContext, year: int, staging: Path | None = None
+) -> None:
     """Fail the step, writing nothing, when a run of `year` launched before this one has not
     finished: the two would load the year at once, one replacing or loading what the other
     half-wrote. `gx run` looks before it starts a year; a run of the Dagster UI (a
@@ -147,7 +206,8 @@ def leave_year_to_an_earlier_run(context: dg.AssetExecutionContext, year: int) -
     the provinces of one year do not (they are meant to run side by side), nor runs of one
     province of two years. The run launched first keeps the year, whoever reaches a step first.
     A run whose process is gone does not count (marked failed here, as `gx run` and the sensor
-    do)."""
+    do). With `staging` (the data folder's staging folder) the year is claimed there too, and
+    left to an earlier run of another instance (leave_year_to_another_instance)."""
     instance = context.instance
     own = instance.get_run_record_by_id(context.run_id)
     if own is None:
@@ -171,6 +231,8 @@ def leave_year_to_an_earlier_run(context: dg.AssetExecutionContext, year: int) -
     if earlier():
         release_dead_runs(instance, f"run {context.run_id[:8]} of {year}")  # the dead ones leave
     taken = earlier()
+    if not taken and staging is not None:
+        leave_year_to_another_instance(context, year, staging)
     if taken:
         run = taken[0]
         raise YearTaken(

@@ -34,7 +34,7 @@ from gx_pipeline.defs.liveness import leave_year_to_an_earlier_run
 from gx_pipeline.defs.partitions import yearly_partitions
 from gx_pipeline.defs.resources import RawPages, Warehouse
 from gx_pipeline.parsing import PARSER_VERSION
-from gx_pipeline.staging import routes, schemas
+from gx_pipeline.staging import claims, routes, schemas
 from gx_pipeline.staging.parts import BATCH_PAGES, Stage, discard_run
 from gx_pipeline.staging.tables import RawFile
 from gx_pipeline.warehouse.lake import Lake
@@ -79,7 +79,7 @@ def page_routes(
     key of the partition that parses it, written to the storage location: a quick look at the
     page's first text, not the parse (gx_pipeline.staging.routes)."""
     year = int(context.partition_key)
-    leave_year_to_an_earlier_run(context, year)
+    leave_year_to_an_earlier_run(context, year, raw_pages.staging_dir)
     files = year_files(context, raw_pages, year)
     # a batch at a time: each page's first text is ~2,000 characters, too much to hold for a
     # national year at once
@@ -89,6 +89,9 @@ def page_routes(
     frame.insert(0, "province", keys)
     frame.insert(0, "seq", range(len(frame)))
     store.lake.write_routes(year, frame)
+    # the routes are written: the process (a celery worker's, long-lived) holds no claim on
+    # the year for a run that is over
+    claims.let_go(context.run_id)
     by_province = Counter(keys)
     return dg.MaterializeResult(
         metadata={
@@ -180,7 +183,7 @@ def gx_warehouse_from_provinces(
     single-machine gx_warehouse loads a year: one transaction, the same rows. Refused while a
     province of the year's routes has no complete write or one from older routes."""
     year = int(context.partition_key)
-    leave_year_to_an_earlier_run(context, year)
+    leave_year_to_an_earlier_run(context, year, raw_pages.staging_dir)
     discard_ended_runs_stages(context, raw_pages.staging_dir, year)
     stage = Stage.fresh(raw_pages.staging_dir, year, "assembled", context.run_id)
     staged = store.lake.assemble(year, stage)

@@ -32,17 +32,24 @@ from typing import Protocol, TextIO
 import dagster as dg
 import duckdb
 
-from gx_pipeline.agencies import rebuild
+# Dagster 1.13 keeps these outside its public API; it is pinned exactly (pyproject.toml)
+from dagster._core.execution.backfill import BulkActionsFilter, BulkActionStatus
+from dagster._core.storage.tags import BACKFILL_ID_TAG
+
 from gx_pipeline.datadir import data_dir
 from gx_pipeline.definitions import build_definitions
 from gx_pipeline.defs.automation import INTERVAL_S, SENSOR_NAME, sensor_state, stale_since, stamp
 from gx_pipeline.defs.checks import TALLY_CHECK, lost_reports_said
+from gx_pipeline.defs.derived import derived_out_of_date, refresh_derived
 from gx_pipeline.defs.home import dagster_home, local_instance
 from gx_pipeline.defs.liveness import (
+    PROVINCE_TAG,
     describe_run,
     own_tags,
     process_gone,
     release_dead_runs,
+    runs_of_year,
+    stages_in_use,
     unfinished_runs_of_year,
 )
 from gx_pipeline.defs.partitions import yearly_partitions
@@ -59,6 +66,7 @@ from gx_pipeline.defs.staleness import (
 from gx_pipeline.diskspace import explain_text
 from gx_pipeline.documents.word import end_orphaned_conversions
 from gx_pipeline.parsing.page import version_order
+from gx_pipeline.staging import claims
 from gx_pipeline.staging.inventory import safe_name
 from gx_pipeline.staging.parts import discard_year
 from gx_pipeline.warehouse import copies_left_behind, entries_by_year, lost_reports
@@ -182,6 +190,8 @@ def _execute_with_progress(
             tags=own_tags(os.getpid()),
         )
     finally:
+        # the run's claim on its year in the data folder ends with the run, not with gx run
+        claims.let_go(run_id)
         finished.set()
         if reporter is not None:
             # its last look is one read of the run's events; a read that never returns (the
@@ -235,37 +245,6 @@ def materialize_years(
         return _summaries(outcomes, instance, warehouse, raw_pages, stream)
 
 
-def refresh_derived(warehouse: Warehouse) -> list[str]:
-    """Make again what of the warehouse is derived from its loaded rows and was made by other
-    code than today's (rebuild.out_of_date: the views, the agencies and flags), and publish it;
-    a line for each. Read first from the published copy, read-only: a current warehouse is not
-    opened for writing."""
-    files = warehouse.files
-    if not derived_out_of_date(files.publish_to or files.database):
-        return []
-    with warehouse.connect() as conn:  # published when made
-        made = rebuild.refresh(conn)
-    return [
-        f"{what} of the warehouse were made by other code than this: made again over the "
-        "loaded years (no year loaded again for it)"
-        for what in made
-    ]
-
-
-def derived_out_of_date(database: Path) -> list[str]:
-    """rebuild.out_of_date of a warehouse file, read-only; [] when it cannot be read."""
-    if not Path(database).is_file():
-        return []
-    try:
-        conn = duckdb.connect(str(database), read_only=True)
-    except duckdb.Error:
-        return []
-    try:
-        return rebuild.out_of_date(conn)
-    finally:
-        conn.close()
-
-
 def _summaries(
     outcomes: list[tuple],
     instance: dg.DagsterInstance,
@@ -277,7 +256,7 @@ def _summaries(
         if not ok and not cause.startswith((LEFT_TO, NOT_STARTED)):
             # the next run stages the year afresh from its pages: what this one staged only
             # takes room, on a disk that may well be full (a run still going keeps its own)
-            live = {r.dagster_run.run_id for r in unfinished_runs_of_year(instance, key)}
+            live = stages_in_use(instance, raw_pages.staging_dir, key)
             discard_year(raw_pages.staging_dir, int(key), keep=live)
     # the counts once all years ran: one connection, not one per year
     with warehouse.connect(publish=False) as conn:  # a read: nothing to publish
@@ -791,24 +770,64 @@ select
 """
 
 
-def last_runs(instance: dg.DagsterInstance, years: Iterable[str]) -> dict[str, str]:
-    """Status and start time of the latest gx_yearly_job run of each year in the instance (an
-    unfinished one whose process is gone said so)."""
+def last_runs(
+    instance: dg.DagsterInstance, years: Iterable[str], asset_graph: AssetGraph | None = None
+) -> dict[str, str]:
+    """Per year: the status and start time of its latest run, whichever job ran it (the yearly
+    job, or another one named: the UI's asset job when steps were picked, a job of the year ×
+    province partitions), the backfill it belongs to, its process gone if so; the other runs of
+    the year still going; the backfills requested that target the year (an asset backfill's
+    partitions read with `asset_graph`, when given)."""
+    waiting = _backfills_by_year(instance, asset_graph)
     out = {}
     for year in years:
-        runs = instance.get_runs(
-            filters=dg.RunsFilter(job_name="gx_yearly_job", tags={"dagster/partition": year}),
-            limit=1,
-        )
-        if runs:
-            record = instance.get_run_record_by_id(runs[0].run_id)
-            started = record.start_time if record else None
+        records = runs_of_year(instance, year, limit=1)
+        said = [] if records else ["never run"]
+        if records:
+            record = records[0]
+            run = record.dagster_run
+            started = record.start_time
             when = time.strftime("%Y-%m-%d %H:%M", time.localtime(started)) if started else ""
-            out[year] = f"{runs[0].status.value.lower()} {when}".strip()
-            if record and not runs[0].is_finished and process_gone(instance, record):
+            province = run.tags.get(PROVINCE_TAG, "")
+            backfill = run.tags.get(BACKFILL_ID_TAG)
+            # the yearly job is the default: another job (the UI's asset job when steps were
+            # picked, the year × province partitions' jobs) is named
+            job = "" if run.job_name == "gx_yearly_job" else run.job_name
+            text = " ".join(x for x in (run.status.value.lower(), when, job, province) if x)
+            said.append(text + (f" (backfill {backfill})" if backfill else ""))
+            if not run.is_finished and process_gone(instance, record):
                 # killed: it stays in flight in the instance until the next `gx run` marks it
-                out[year] += ", its process is gone (killed?)"
+                said[-1] += ", its process is gone (killed?)"
+            others = len(unfinished_runs_of_year(instance, year)) - (not run.is_finished)
+            if others > 0:
+                said.append(f"{others} more run(s) of the year unfinished")
+        said += [f"backfill {b} requested" for b in waiting.get(year, [])]
+        out[year] = "; ".join(said)
     return out
+
+
+def _backfills_by_year(
+    instance: dg.DagsterInstance, asset_graph: AssetGraph | None
+) -> dict[str, list[str]]:
+    """Year -> the backfills requested (not yet ended) whose partitions include it: a job's
+    backfill names them, an asset backfill's targets are read with the asset graph (one of
+    another code location, which this graph cannot read, is left out)."""
+    years: dict[str, list[str]] = {}
+    for backfill in instance.get_backfills(
+        filters=BulkActionsFilter(statuses=[BulkActionStatus.REQUESTED])
+    ):
+        keys: set[str] = set(backfill.partition_names or ())
+        if backfill.is_asset_backfill and asset_graph is not None:
+            try:
+                target = backfill.get_asset_backfill_data(asset_graph).target_subset
+            except Exception:  # noqa: BLE001, S112 - another location's assets: not this graph's
+                continue
+            for subset in target.partitions_subsets_by_asset_key.values():
+                keys.update(subset.get_partition_keys())
+        # a year's key "2020", or a year × province key "广东省|2020"
+        for year in sorted({part for key in keys for part in str(key).split("|")}):
+            years.setdefault(year, []).append(backfill.backfill_id)
+    return years
 
 
 def year_status(
@@ -880,7 +899,8 @@ def stale_derived_said(database: Path) -> str:
         return ""
     return (
         f"{' and '.join(stale)} of the warehouse were made by other code than this (every "
-        "loaded year): the next `gx run` makes them again, loading no year again for it"
+        "loaded year): the next `gx run` makes them again, loading no year again for it, as "
+        f"does {SENSOR_NAME} (gx_derived_job) once every year is current and no run is going"
     )
 
 

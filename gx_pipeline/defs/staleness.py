@@ -327,18 +327,26 @@ def plan(instance: dg.DagsterInstance, states: Sequence[YearState]) -> Plan:
     todo = [s for s in queue if s.year not in tried and s.year not in running]
     if not todo:
         return Plan(None, queue, "", running, tried)
-    busy = instance.get_runs(dg.RunsFilter(statuses=UNFINISHED), limit=1)
-    if busy:
-        run = busy[0]
-        year = run.tags.get("dagster/partition")
-        waiting = f"after run {run.run_id[:8]} ({run.job_name}{' ' + year if year else ''})"
+    waiting = busy(instance)
+    if waiting:
         return Plan(None, queue, waiting, running, tried)
+    return Plan(todo[0], queue, "", running, tried)
+
+
+def busy(instance: dg.DagsterInstance) -> str:
+    """What the automation waits for before it launches anything: a run or a backfill that is
+    unfinished ("after run 1a2b3c4d (gx_yearly_job 2020)"); "" when none."""
+    runs = instance.get_runs(dg.RunsFilter(statuses=UNFINISHED), limit=1)
+    if runs:
+        run = runs[0]
+        year = run.tags.get("dagster/partition")
+        return f"after run {run.run_id[:8]} ({run.job_name}{' ' + year if year else ''})"
     backfills = instance.get_backfills(
         filters=BulkActionsFilter(statuses=[BulkActionStatus.REQUESTED]), limit=1
     )
     if backfills:
-        return Plan(None, queue, f"after backfill {backfills[0].backfill_id}", running, tried)
-    return Plan(todo[0], queue, "", running, tried)
+        return f"after backfill {backfills[0].backfill_id}"
+    return ""
 
 
 def unfinished_run_of(instance: dg.DagsterInstance, year: str) -> dg.DagsterRun | None:

@@ -124,6 +124,7 @@ class Stage:
         return True
 
     def parts(self) -> list[int]:
+        self.require()
         first = next((p for p in sorted(Path(self.path).iterdir()) if p.is_dir()), None)
         if first is None:
             return []
@@ -159,8 +160,9 @@ class Stage:
         year with nothing."""
         if not Path(self.path).is_dir():
             raise StagedRowsMissing(
-                f"the staged rows {self.path} are gone (removed after the year was loaded, or "
-                "by hand): run the year again from raw_report_inventory"
+                f"the staged rows {self.path} are gone (removed once the year was loaded, or "
+                "by hand): run the year again from raw_report_inventory (the whole job, or the "
+                "steps from parsed_reports on)"
             )
 
 

@@ -83,7 +83,7 @@ def ensure_schema(conn: duckdb.DuckDBPyConnection) -> None:
 
     # the view review_flags takes in report_flags where the warehouse has that table
     with_flags = reviews.has_report_flags(conn)
-    fingerprint = _schema_fingerprint() + ("+report_flags" if with_flags else "")
+    fingerprint = schema_fingerprint() + ("+report_flags" if with_flags else "")
     if schema_given(conn) == fingerprint:
         return
     _drop_primary_keys(conn)
@@ -122,7 +122,7 @@ def schema_out_of_date(conn: duckdb.DuckDBPyConnection) -> bool:
     if given is None:
         return False  # nothing made yet (an empty file), or made before the fingerprint
     with_flags = reviews.has_report_flags(conn)
-    return given != _schema_fingerprint() + ("+report_flags" if with_flags else "")
+    return given != schema_fingerprint() + ("+report_flags" if with_flags else "")
 
 
 def _drop_primary_keys(conn: duckdb.DuckDBPyConnection) -> None:
@@ -157,7 +157,7 @@ order by table_name
 
 
 @functools.cache
-def _schema_fingerprint() -> str:
+def schema_fingerprint() -> str:
     """What ensure_schema writes: the DDL and view files, the contract's cells, the comments."""
     digest = hashlib.sha256()
     flags = sorted((SQL_DIR / "flags").glob("*.sql"))
