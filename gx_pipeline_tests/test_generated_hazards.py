@@ -2023,6 +2023,33 @@ def test_a_cell_merged_down_holding_the_rows_sum_copied_into_each_row_is_not_rea
         assert not wrong or set(got.flags) - {"unit_assumed"}, (template, year, sorted(wrong)[:4])
 
 
+_BLANK_UNDER_MERGED = {
+    "md-blank": lambda doc, rng: (render_text.grid_markdown(doc, rng, repeat=False), ".md"),
+    "laid": lambda doc, rng: (render_text.laid_out(doc, rng), ".txt"),
+}
+
+
+@pytest.mark.parametrize("rendering", sorted(_BLANK_UNDER_MERGED))
+@pytest.mark.parametrize("kind", ["sum", "equal"])
+def test_a_merged_cell_drawn_once_over_blanks_is_not_read_where_a_sum_contradicts_it(
+    rendering: str, kind: str
+):
+    """A requests cell merged down a column (one figure for the rows, a 小计, or each row's
+    equal value drawn once), in a copy that draws the merged figure in its top row and the
+    positions it covers blank (a Markdown converter writing covered cells empty, a laid-out
+    text copy). Read as drawn, the top row got the sum and the rows under it blanks, with no
+    flag, though a sum that reads the figure failed. Neither the figure nor the blanks after it
+    are read where an identity that reads the figure fails, and the page says so."""
+    merge = summed_down if kind == "sum" else lambda t, r, c: merged_down(t, r, c, most=4)
+    for k, (template, year) in enumerate(FORMATS * 12):
+        rng = random.Random(f"merged-drawn-once:{rendering}:{kind}:{k}")
+        doc, values, _ = _merged_in_columns(rng, template, year, merge)
+        text, ext = _BLANK_UNDER_MERGED[rendering](doc, rng)
+        got = parse_bytes(text.encode("utf-8"), f"page{ext}")
+        wrong = _wrong_beside_merged(got, doc, values)
+        assert not wrong or set(got.flags) - {"unit_assumed"}, (template, year, sorted(wrong)[:4])
+
+
 def _appeals_merged_across(rng: random.Random, template: str, year: int):
     """A page whose section 四 row draws two or three equal neighbouring cells as one (the
     positions it covers have its value)."""

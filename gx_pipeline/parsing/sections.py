@@ -1557,6 +1557,10 @@ def _table(
     if section == "requests" and drawn is None and cells and _repeats_merged(header_grid):
         cells, every_one = _runs_a_sum_contradicts(cells, template, problems)
         complete = complete and every_one
+    if section == "requests" and cells and not covered and complete:
+        # (a table cut off or short of rows fails its sums for that)
+        cells, every_one = _blanks_after_a_contradicted_number(cells, template, problems)
+        complete = complete and every_one
     if covered:
         cells, every_one = _merged_values(
             cells, covered, drawn or contract.REQUEST_COLUMNS, template, problems
@@ -2432,6 +2436,117 @@ def _runs_a_sum_contradicts(
                 )
             run = [key] if key is not None and value not in (None, 0) else []
     return [c for c in cells if (c.section, c.row, c.col) not in held], not held
+
+
+#: more blank 总计 cells than a value merged down the column leaves: the table's own habit
+_BLANK_TOTALS_A_HABIT = 4
+
+
+def _blanks_after_a_contradicted_number(
+    cells: list[Cell], template: str, problems: Problems
+) -> tuple[list[Cell], bool]:
+    """The requests cells without each number whose neighbours after it (down its column, or
+    along its row) are drawn blank where a tally identity contradicts it, those blanks with
+    it; and whether none was left out.
+
+    A copy that draws a merged cell once and the positions it covers as blank cells (a
+    laid-out text copy, a Markdown copy writing covered cells empty) looks like a number with
+    blanks after it: the merged figure is each covered row's value (0 0 0 drawn as one 0), or
+    one figure for them together (a 小计 drawn beside them), or the blanks are blanks. A table
+    that writes blanks as its habit looks the same. The page tells which only where an
+    identity that reads the number fails with every cell it reads a number or one of those
+    blanks: the number is not its row's alone (a 小计), or the blanks are not empty (a value
+    drawn once for them). Then neither the number nor the blanks give a value. A table that
+    leaves its 总计 column blank on more rows than a merge covers leaves it so by habit: its
+    blank totals are read as blank."""
+    grid = {(c.section, c.row, c.col): c for c in cells}
+    plan = tally.identities(template, any(c.row == "other" for c in cells))
+    failing = []
+    for _, _, _, left, right in plan:
+        left_sum, _ = _sum_of_cells(grid, left)
+        right_sum, _ = _sum_of_cells(grid, right)
+        if abs(left_sum - right_sum) > tally.EPSILON:
+            failing.append((set(left), set(right), left_sum - right_sum))
+    if not failing:
+        return cells, True
+    rows = [
+        r.code
+        for r in contract.rows(template, "requests")
+        if ("requests", r.code, "total") in grid or any(c.row == r.code for c in cells)
+    ]
+    columns = [c.code for c in contract.REQUEST_COLUMNS]
+
+    def blank(key: tuple[str, str, str]) -> bool:
+        # (a cell the row does not draw, taken as empty by the copy's rule, is said so already)
+        c = grid.get(key)
+        return c is not None and c.raw is not None and c.value is None and not c.raw.strip()
+
+    def number(key: tuple[str, str, str]) -> bool:
+        c = grid.get(key)
+        return c is not None and c.value is not None
+
+    habit = sum(blank(("requests", r, "total")) for r in rows) >= _BLANK_TOTALS_A_HABIT
+    with_numbers = {c.row for c in cells if c.value is not None}
+    runs = []
+    for col in columns:
+        # down a column: rows that show no number at all are cut off or left empty, not
+        # covered by a cell above
+        line = [("requests", r, col) for r in rows]
+        for k, key in enumerate(line):
+            after = list(
+                itertools.takewhile(lambda x: blank(x) and x[1] in with_numbers, line[k + 1 :])
+            )
+            if number(key) and after and not (habit and col == "total"):
+                runs.append((key, after))
+    for r in rows:
+        # along a row: blanks that end it are drawn (a row cut off draws none)
+        line = [("requests", r, col) for col in columns]
+        for k, key in enumerate(line):
+            after = list(itertools.takewhile(blank, line[k + 1 :]))
+            if habit:
+                after = [x for x in after if x[2] != "total"]
+            if k + 1 + len(after) == len(line) and any(grid[x].td is None for x in after):
+                continue
+            if number(key) and after:
+                runs.append((key, after))
+    held: set[tuple[str, str, str]] = set()
+    for key, after in runs:
+        value = grid[key].value or 0
+        if any(
+            key in left | right and _merge_explains(key, set(after), value, left, right, diff)
+            for left, right, diff in failing
+        ):
+            held |= {key, *after}
+            problems.flag(
+                codes.CELLS_UNPLACED,
+                f"requests.{key[1]}.{key[2]}: the number {grid[key].raw!r} has blank cells after "
+                f"it ({', '.join(f'{x[1]}.{x[2]}' for x in after)}) and a sum that reads it "
+                "fails: a cell merged over them drawn once (each one's value, or one figure "
+                "for them together) or blanks, the page does not tell; none of them is read",
+            )
+    return [c for c in cells if (c.section, c.row, c.col) not in held], not held
+
+
+def _merge_explains(
+    key: tuple[str, str, str], after: set, value: float, left: set, right: set, diff: float
+) -> bool:
+    """Whether a cell merged over `key` and the blanks `after` it makes a failing identity
+    (its sides' sums differ by `diff`) hold: its value each one's (the blanks `value` too), or
+    one figure for them together (the number at `key` is its own part of `value`, from 0 to
+    all of it, and the blanks hold the rest)."""
+    each = diff + value * (len(after & left) - len(after & right))
+    if abs(each) <= tally.EPSILON:
+        return True
+    if after & (left | right):
+        return False  # (one figure for them read on one side: the sum is the same)
+    sign = 1 if key in left else -1
+    own = value - sign * diff
+    return -tally.EPSILON <= own <= value + tally.EPSILON
+
+
+def _sum_of_cells(grid: dict, keys: tuple) -> tuple[float, bool]:
+    values = [c.value if (c := grid.get(k)) is not None else None for k in keys]
+    return sum(v or 0 for v in values), all(v is not None for v in values)
 
 
 def _run_contradicted(run: set, value: float, sums: list[tuple[set, set, float, bool]]) -> bool:
