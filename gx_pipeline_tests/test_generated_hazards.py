@@ -2050,6 +2050,51 @@ def test_a_merged_cell_drawn_once_over_blanks_is_not_read_where_a_sum_contradict
         assert not wrong or set(got.flags) - {"unit_assumed"}, (template, year, sorted(wrong)[:4])
 
 
+_ORG = ("enterprise", "research", "nonprofit", "legal_service", "other_org")
+
+
+def _group_as_one_column(table: Table, values: dict) -> Table:
+    """The requests table with 法人或其他组织 drawn as one column (自然人 | 法人或其他组织 |
+    总计), each row's cell under it the five's sum: the page shows none of the five."""
+    if table.section != "requests":
+        return table
+    corner, _ = table.rows[0]
+    rows = [
+        (replace(corner, rowspan=2), GCell("申请人情况", colspan=3, header=True)),
+        tuple(GCell(w, header=True) for w in ("自然人", "法人或其他组织", "总计")),
+    ]
+    for row in table.rows[3:]:
+        group = [c for c in row if c.key and c.key[2] in _ORG]
+        if not group:
+            rows.append(row)
+            continue
+        numbers = [values[c.key] for c in group if values[c.key] is not None]
+        text = str(sum(numbers)) if numbers else group[0].text
+        at = row.index(group[0])
+        rows.append((*row[:at], GCell(text), *row[at + len(group) :]))
+    return replace(table, rows=tuple(rows), width=table.width - 4)
+
+
+@pytest.mark.parametrize("rendering", sorted(RENDERINGS))
+def test_a_group_drawn_as_one_column_gives_its_natural_person_and_total_columns(rendering: str):
+    """A requests table that draws 法人或其他组织 as one column, not its five: each row shows
+    three cells. The table was read as lacking a column, and no value of it was read. Its
+    header names 自然人 and 总计 over their columns, and each row's three numbers sum: those
+    two are read; which of the five holds what of the group's figure is not known, and none
+    of them is."""
+    for k, (template, year) in enumerate(FORMATS * 4):
+        rng = random.Random(f"group-one-column:{rendering}:{k}")
+        doc, values = _document(rng, template, year)
+        doc = map_tables(doc, lambda t, v=values: _group_as_one_column(t, v))
+        got = _read(doc, rendering, rng)
+        assert _wrong(got, doc, values) == {}, (template, year)
+        read = {(c.section, c.row, c.col): c.value for c in got.cells}
+        shown = {key for key, _ in keyed_cells(doc) if key[0] == "requests"}
+        assert shown <= read.keys(), (template, year, sorted(shown - read.keys())[:4])
+        assert not any(c.col in _ORG for c in got.cells if c.section == "requests")
+        assert "cells_unplaced" in got.flags
+
+
 def _appeals_merged_across(rng: random.Random, template: str, year: int):
     """A page whose section 四 row draws two or three equal neighbouring cells as one (the
     positions it covers have its value)."""

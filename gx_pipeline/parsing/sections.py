@@ -1250,6 +1250,11 @@ def _table(
     if section == "requests":
         header = _group_named(_misread_group_words(header or [], problems))
         header = _header_words(_under_applicants(header, header_at or []))
+        if _group_drawn_as_one(header, by_code, rows_withheld, problems):
+            # each row's values now stand in the template's seven columns; the five under
+            # the group are not known, and are left out with the columns withheld below
+            header, header_grid = list(_APPLICANTS), None
+            cells_held.update((code, set(_GROUP_CODES)) for code in by_code)
         unread = header
         header, guess = _unread_applicant_heading(header, by_code, problems, header_lost or [])
         # a word read as the heading it misreads (_unread_applicant_heading): so in its row
@@ -2787,6 +2792,55 @@ def _group_named(header: list[str]) -> list[str]:
     return [_GROUP if "法人" in w and "组织" in w and w not in _APPLICANTS else w for w in header]
 
 
+def _group_drawn_as_one(
+    header: list[str], rows: dict[str, RawRow], withheld: set[str], problems: Problems
+) -> bool:
+    """Whether the requests table draws 法人或其他组织 as one column, not its five (自然人 |
+    法人或其他组织 | 总计, each row three cells): then each row's values are put in the template's
+    seven columns, 自然人 and 总计 in theirs and blanks under the five the group's one figure
+    stands for, which are not known (`rows` is updated; a row showing another number of cells
+    than three is withheld, as which column each belongs to is not known). Told where the
+    header names those three columns and none of the five, no row shows more than three
+    cells, and every row that shows three numbers sums: 自然人 and the group's figure make its
+    总计. Text laid out by spaces places its values by where they stand, and is left as it is."""
+    if [w for w in header if w in _APPLICANTS or w == _GROUP] != ["自然人", _GROUP, "总计"]:
+        return False
+    if any(t.x is not None for r in rows.values() for t in r.values):
+        return False
+    # rows of more than three cells: a copy of the whole grid draws the positions of the
+    # label's merged cells first, blank, where a row ends in a number; another copy writes an
+    # empty field after the row's last cell
+    grid_copy = any(len(r.values) > 3 and labels.norm(r.values[-1].text) for r in rows.values())
+    shown = {}
+    for code, r in rows.items():
+        values, extra = list(r.values), r.values[:-3] if grid_copy else r.values[3:]
+        if any(labels.norm(t.text) for t in extra):
+            return False
+        shown[code] = values[-3:] if grid_copy else values[:3]
+    if any(len(v) > 3 for v in shown.values()) or not any(len(v) == 3 for v in shown.values()):
+        return False
+    for values in shown.values():
+        read = [read_value(t.text) for t in values]
+        numbers = [x.value for x in read if x is not None and x.value is not None]
+        if len(numbers) == 3 and abs(numbers[0] + numbers[1] - numbers[2]) > tally.EPSILON:
+            return False  # the three are not 自然人, the group and its total
+    for code, values in shown.items():
+        r = rows[code]
+        if len(values) != 3:
+            why = "which of 自然人, 法人或其他组织 and 总计 each belongs to"
+            _withhold("requests", code, r, len(_APPLICANTS), why, problems, withheld)
+            continue
+        blank = values[0]._replace(text="", td=None)
+        r.values = [values[0], *[blank] * len(_ORG_COLUMNS), values[2]]
+    problems.flag(
+        codes.CELLS_UNPLACED,
+        f"requests: the header draws {_GROUP} as one column, not its five "
+        f"({'、'.join(_ORG_COLUMNS)}): its figure is theirs together, and which of them holds "
+        "what is not known, so they are not read; 自然人 and 总计 are",
+    )
+    return True
+
+
 def _header_columns(header: list[str]) -> list[str]:
     """The requests header's column headings from left to right. Read row by row, a header
     with the 法人或其他组织 group gives level 2 (自然人 … 法人或其他组织 … 总计) before the group's
@@ -2949,6 +3003,7 @@ def _unread_order_guessed(
 #: row, or 自然人 | 法人或其他组织 | 总计 over the group's five
 _HEADER_ROWS = (_APPLICANTS, ("自然人", _GROUP, "总计"), _APPLICANTS[1:6])
 _CODE_OF_HEADING = dict(zip(_APPLICANTS, (c.code for c in contract.REQUEST_COLUMNS), strict=True))
+_GROUP_CODES = tuple(_CODE_OF_HEADING[h] for h in _ORG_COLUMNS)
 
 
 def _unread_heading(word: str) -> bool:
