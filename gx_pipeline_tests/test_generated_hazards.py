@@ -2893,6 +2893,18 @@ def _unit_column(table: Table) -> Table:
     return replace(table, rows=tuple(rows), width=table.width + 1)
 
 
+def _with_unit_column(doc: Document, serial: bool) -> Document:
+    """Sections 二 and 三 with a 单位 column (_unit_column), and a 序号 column before it."""
+    return map_tables(
+        doc,
+        lambda t: (
+            (serial_column(_unit_column(t)) if serial else _unit_column(t))
+            if t.section in ("proactive", "requests")
+            else t
+        ),
+    )
+
+
 @pytest.mark.parametrize("serial", [False, True])
 @pytest.mark.parametrize("rendering", sorted(RENDERINGS))
 def test_a_unit_column_after_the_row_labels_is_no_value(rendering: str, serial: bool):
@@ -2903,21 +2915,35 @@ def test_a_unit_column_after_the_row_labels_is_no_value(rendering: str, serial: 
     for k, (template, year) in enumerate(FORMATS):
         rng = random.Random(f"unit-column:{rendering}:{serial}:{k}")
         doc, values = _document(rng, template, year)
-        doc = map_tables(
-            doc,
-            lambda t, s=serial: (
-                (serial_column(_unit_column(t)) if s else _unit_column(t))
-                if t.section in ("proactive", "requests")
-                else t
-            ),
-        )
+        doc = _with_unit_column(doc, serial)
         got = _read(doc, rendering, rng)
         assert _wrong(got, doc, values) == {}, (template, year)
-        # a cell a line, and a grid copy that leaves covered positions blank, still read no
-        # value under the wrong column, but not all of them (missing, not wrong)
-        if rendering not in ("celllines", "md-blank"):
+        # a grid copy that leaves covered positions blank still reads no value under the
+        # wrong column, but not all of them (missing, not wrong)
+        if rendering != "md-blank":
             assert _differences(got, doc, values) == {}, (template, year)
             assert any("a 单位 column" in p for p in got.problems)
+
+
+def _blank_drawn(path, cell: GCell) -> GCell:
+    """A blank value cell written with a dash (a copy that draws no empty cell loses it)."""
+    return replace(cell, text="—") if cell.key and not cell.text.strip() else cell
+
+
+@pytest.mark.parametrize("serial", [False, True])
+def test_a_unit_column_in_a_copy_of_a_cell_a_paragraph_is_no_value(serial: bool):
+    """The same 单位 column (after a 序号 column too) in a copy that writes each cell as a
+    paragraph, blank lines between. The unit words were read as values there, each row one
+    value too many, and none of sections 二 and 三 was read; a 序号 column's running number,
+    on the line before a row's label, was read as the last value of the row above. Neither
+    is a value."""
+    for k, (template, year) in enumerate(FORMATS * 2):
+        rng = random.Random(f"unit-column-paragraphs:{serial}:{k}")
+        doc, values = _document(rng, template, year)
+        doc = map_cells(doc, _blank_drawn)
+        doc = _with_unit_column(doc, serial)
+        got = parse_bytes(render_text.blank_lines(doc, rng).encode("utf-8"), "page.txt")
+        assert _differences(got, doc, values) == {}, (template, year)
 
 
 def test_a_big5_page_cut_off_or_holding_bytes_of_no_big5_is_read_as_big5():

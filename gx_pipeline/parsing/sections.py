@@ -197,6 +197,9 @@ class _Reader:
         self.header_chars: list[str] = []
         #: the table and row of the current row's label
         self.row_at: tuple[int | None, int | None] | None = None
+        #: tables with a 序号 heading, and the last running number dropped
+        self.serial_tables: set[int | None] = set()
+        self.last_serial = 0
 
     # --- rows -----------------------------------------------------------------------------
 
@@ -240,18 +243,38 @@ class _Reader:
                 self.total_seen = self.total_seen or code == "results_total"
 
     def drop_serial_number(self, token: Token) -> None:
-        """A 序号 (running number) cell in front of a label in the same row is not a value."""
+        """A 序号 (running number) cell in front of a label in the same row is not a value. In
+        a copy that writes each cell on a line of its own (under a 序号 heading), the number
+        on the line before the label is the row's running number: one that stands alone, or
+        the one after the last dropped that ends the row above."""
         row = self.row
-        if (
-            row is not None
-            and row.code is None
-            and len(row.values) == 1
-            and row.values[0].table is not None
-            and (row.values[0].table, row.values[0].tr) == (token.table, token.tr)
-            and row.values[0].text.strip().isdigit()
-        ):
-            self.scan.serial_numbers += 1
+        if row is None or not row.values or row.values[-1].table is None:
+            return
+        last = row.values[-1]
+        number = last.text.strip()
+        if not number.isdigit():
+            return
+        own_lines = (
+            token.table in self.serial_tables
+            and last.td == token.td == 1
+            and last.tr is not None
+            and token.tr is not None
+            and last.tr < token.tr
+        )
+        if row.code is None and len(row.values) == 1:
+            if (last.table, last.tr) != (token.table, token.tr) and not own_lines:
+                return
             self.row = None
+        elif (
+            own_lines
+            and row.code not in (UNKNOWN, SEQUENCE)
+            and int(number) == self.last_serial + 1
+        ):
+            row.values.pop()
+        else:
+            return
+        self.scan.serial_numbers += 1
+        self.last_serial = int(number)
 
     def enter(self, section: str) -> None:
         if section != self.section:
@@ -457,7 +480,8 @@ class _Reader:
         and no value. A unit of amount other than 万元 (元, 亿元) is not dropped: read as the
         label's rest, the row gives no values rather than numbers in the wrong unit."""
         if (
-            tok.kind != CELL
+            tok.kind not in (CELL, LINE)
+            or tok.table is None
             or tok.x is not None  # text laid out by spaces: a label's words stand apart too
             or self.section not in ("proactive", "requests")
         ):
@@ -473,7 +497,9 @@ class _Reader:
             and row is not None
             and row.code not in (None, UNKNOWN, SEQUENCE)
             and not row.values
-            and self.row_at == (tok.table, tok.tr)
+            # in the label's row, or on a line of its own after it (a copy that writes each
+            # cell on a line)
+            and (self.row_at == (tok.table, tok.tr) or tok.td == 1)
         ):
             self.scan.unit_cells += 1
             return True
@@ -578,6 +604,8 @@ class _Reader:
             self.header_row = was_header or not (section == "requests" and self.request_rows_begun)
             return
         if labels.bare(text) in ("序号", "编号") or labels.is_unit_note(text):
+            if labels.bare(text) in ("序号", "编号"):
+                self.serial_tables.add(tok.table)
             self.close()
             return
         if (
