@@ -2946,6 +2946,34 @@ def test_a_unit_column_in_a_copy_of_a_cell_a_paragraph_is_no_value(serial: bool)
         assert _differences(got, doc, values) == {}, (template, year)
 
 
+_COUNT_UNITS = ("件", "个", "人", "项", "次")
+
+
+@pytest.mark.parametrize("rendering", ["flipbook", "spaced"])
+def test_a_count_unit_written_apart_from_its_number_is_read_with_it(rendering: str):
+    """Cells that write a count's unit after its number with a space between (１２ 件, 0 人), in
+    a copy that separates cells by spaces (a flipbook's text, a copy with runs of spaces). The
+    unit, standing apart, ended the row's values: the row was read as a label, and its numbers
+    were lost. A count unit after a number is the number's."""
+    render = {"flipbook": render_text.flipbook, "spaced": render_text.spaced_rows}[rendering]
+    for k, (template, year) in enumerate(FORMATS * 2):
+        rng = random.Random(f"unit-apart:{rendering}:{k}")
+        doc, values = _document(rng, template, year)
+        doc = map_cells(doc, _blank_drawn)
+
+        def dressed(path, c, rng=rng):
+            if not c.key or c.key in contract.AMOUNT_CELLS or not c.text.isdigit():
+                return c
+            return replace(c, text=f"{c.text} {rng.choice(_COUNT_UNITS)}")
+
+        plain = parse_bytes(render(doc, random.Random(k)).encode("utf-8"), "page.txt")
+        doc = map_cells(doc, dressed)
+        got = parse_bytes(render(doc, random.Random(k)).encode("utf-8"), "page.txt")
+        assert _wrong(got, doc, values) == {}, (template, year)
+        read = {(c.section, c.row, c.col): c.value for c in got.cells}
+        assert read == {(c.section, c.row, c.col): c.value for c in plain.cells}
+
+
 def test_a_big5_page_cut_off_or_holding_bytes_of_no_big5_is_read_as_big5():
     """The same pages when a byte is no cp950 character: cut off inside a character (a
     download that stopped), a Hong Kong character (Big5-HKSCS), a footer the host site writes
