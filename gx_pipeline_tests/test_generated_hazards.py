@@ -2023,6 +2023,78 @@ def test_a_cell_merged_down_holding_the_rows_sum_copied_into_each_row_is_not_rea
         assert not wrong or set(got.flags) - {"unit_assumed"}, (template, year, sorted(wrong)[:4])
 
 
+_BLANK_UNDER_MERGED = {
+    "md-blank": lambda doc, rng: (render_text.grid_markdown(doc, rng, repeat=False), ".md"),
+    "laid": lambda doc, rng: (render_text.laid_out(doc, rng), ".txt"),
+}
+
+
+@pytest.mark.parametrize("rendering", sorted(_BLANK_UNDER_MERGED))
+@pytest.mark.parametrize("kind", ["sum", "equal"])
+def test_a_merged_cell_drawn_once_over_blanks_is_not_read_where_a_sum_contradicts_it(
+    rendering: str, kind: str
+):
+    """A requests cell merged down a column (one figure for the rows, a 小计, or each row's
+    equal value drawn once), in a copy that draws the merged figure in its top row and the
+    positions it covers blank (a Markdown converter writing covered cells empty, a laid-out
+    text copy). Read as drawn, the top row got the sum and the rows under it blanks, with no
+    flag, though a sum that reads the figure failed. Neither the figure nor the blanks after it
+    are read where an identity that reads the figure fails, and the page says so."""
+    merge = summed_down if kind == "sum" else lambda t, r, c: merged_down(t, r, c, most=4)
+    for k, (template, year) in enumerate(FORMATS * 12):
+        rng = random.Random(f"merged-drawn-once:{rendering}:{kind}:{k}")
+        doc, values, _ = _merged_in_columns(rng, template, year, merge)
+        text, ext = _BLANK_UNDER_MERGED[rendering](doc, rng)
+        got = parse_bytes(text.encode("utf-8"), f"page{ext}")
+        wrong = _wrong_beside_merged(got, doc, values)
+        assert not wrong or set(got.flags) - {"unit_assumed"}, (template, year, sorted(wrong)[:4])
+
+
+_ORG = ("enterprise", "research", "nonprofit", "legal_service", "other_org")
+
+
+def _group_as_one_column(table: Table, values: dict) -> Table:
+    """The requests table with 法人或其他组织 drawn as one column (自然人 | 法人或其他组织 |
+    总计), each row's cell under it the five's sum: the page shows none of the five."""
+    if table.section != "requests":
+        return table
+    corner, _ = table.rows[0]
+    rows = [
+        (replace(corner, rowspan=2), GCell("申请人情况", colspan=3, header=True)),
+        tuple(GCell(w, header=True) for w in ("自然人", "法人或其他组织", "总计")),
+    ]
+    for row in table.rows[3:]:
+        group = [c for c in row if c.key and c.key[2] in _ORG]
+        if not group:
+            rows.append(row)
+            continue
+        numbers = [values[c.key] for c in group if values[c.key] is not None]
+        text = str(sum(numbers)) if numbers else group[0].text
+        at = row.index(group[0])
+        rows.append((*row[:at], GCell(text), *row[at + len(group) :]))
+    return replace(table, rows=tuple(rows), width=table.width - 4)
+
+
+@pytest.mark.parametrize("rendering", sorted(RENDERINGS))
+def test_a_group_drawn_as_one_column_gives_its_natural_person_and_total_columns(rendering: str):
+    """A requests table that draws 法人或其他组织 as one column, not its five: each row shows
+    three cells. The table was read as lacking a column, and no value of it was read. Its
+    header names 自然人 and 总计 over their columns, and each row's three numbers sum: those
+    two are read; which of the five holds what of the group's figure is not known, and none
+    of them is."""
+    for k, (template, year) in enumerate(FORMATS * 4):
+        rng = random.Random(f"group-one-column:{rendering}:{k}")
+        doc, values = _document(rng, template, year)
+        doc = map_tables(doc, lambda t, v=values: _group_as_one_column(t, v))
+        got = _read(doc, rendering, rng)
+        assert _wrong(got, doc, values) == {}, (template, year)
+        read = {(c.section, c.row, c.col): c.value for c in got.cells}
+        shown = {key for key, _ in keyed_cells(doc) if key[0] == "requests"}
+        assert shown <= read.keys(), (template, year, sorted(shown - read.keys())[:4])
+        assert not any(c.col in _ORG for c in got.cells if c.section == "requests")
+        assert "cells_unplaced" in got.flags
+
+
 def _appeals_merged_across(rng: random.Random, template: str, year: int):
     """A page whose section 四 row draws two or three equal neighbouring cells as one (the
     positions it covers have its value)."""
@@ -2821,6 +2893,18 @@ def _unit_column(table: Table) -> Table:
     return replace(table, rows=tuple(rows), width=table.width + 1)
 
 
+def _with_unit_column(doc: Document, serial: bool) -> Document:
+    """Sections 二 and 三 with a 单位 column (_unit_column), and a 序号 column before it."""
+    return map_tables(
+        doc,
+        lambda t: (
+            (serial_column(_unit_column(t)) if serial else _unit_column(t))
+            if t.section in ("proactive", "requests")
+            else t
+        ),
+    )
+
+
 @pytest.mark.parametrize("serial", [False, True])
 @pytest.mark.parametrize("rendering", sorted(RENDERINGS))
 def test_a_unit_column_after_the_row_labels_is_no_value(rendering: str, serial: bool):
@@ -2831,21 +2915,63 @@ def test_a_unit_column_after_the_row_labels_is_no_value(rendering: str, serial: 
     for k, (template, year) in enumerate(FORMATS):
         rng = random.Random(f"unit-column:{rendering}:{serial}:{k}")
         doc, values = _document(rng, template, year)
-        doc = map_tables(
-            doc,
-            lambda t, s=serial: (
-                (serial_column(_unit_column(t)) if s else _unit_column(t))
-                if t.section in ("proactive", "requests")
-                else t
-            ),
-        )
+        doc = _with_unit_column(doc, serial)
         got = _read(doc, rendering, rng)
         assert _wrong(got, doc, values) == {}, (template, year)
-        # a cell a line, and a grid copy that leaves covered positions blank, still read no
-        # value under the wrong column, but not all of them (missing, not wrong)
-        if rendering not in ("celllines", "md-blank"):
+        # a grid copy that leaves covered positions blank still reads no value under the
+        # wrong column, but not all of them (missing, not wrong)
+        if rendering != "md-blank":
             assert _differences(got, doc, values) == {}, (template, year)
             assert any("a 单位 column" in p for p in got.problems)
+
+
+def _blank_drawn(path, cell: GCell) -> GCell:
+    """A blank value cell written with a dash (a copy that draws no empty cell loses it)."""
+    return replace(cell, text="—") if cell.key and not cell.text.strip() else cell
+
+
+@pytest.mark.parametrize("serial", [False, True])
+def test_a_unit_column_in_a_copy_of_a_cell_a_paragraph_is_no_value(serial: bool):
+    """The same 单位 column (after a 序号 column too) in a copy that writes each cell as a
+    paragraph, blank lines between. The unit words were read as values there, each row one
+    value too many, and none of sections 二 and 三 was read; a 序号 column's running number,
+    on the line before a row's label, was read as the last value of the row above. Neither
+    is a value."""
+    for k, (template, year) in enumerate(FORMATS * 2):
+        rng = random.Random(f"unit-column-paragraphs:{serial}:{k}")
+        doc, values = _document(rng, template, year)
+        doc = map_cells(doc, _blank_drawn)
+        doc = _with_unit_column(doc, serial)
+        got = parse_bytes(render_text.blank_lines(doc, rng).encode("utf-8"), "page.txt")
+        assert _differences(got, doc, values) == {}, (template, year)
+
+
+_COUNT_UNITS = ("件", "个", "人", "项", "次")
+
+
+@pytest.mark.parametrize("rendering", ["flipbook", "spaced"])
+def test_a_count_unit_written_apart_from_its_number_is_read_with_it(rendering: str):
+    """Cells that write a count's unit after its number with a space between (１２ 件, 0 人), in
+    a copy that separates cells by spaces (a flipbook's text, a copy with runs of spaces). The
+    unit, standing apart, ended the row's values: the row was read as a label, and its numbers
+    were lost. A count unit after a number is the number's."""
+    render = {"flipbook": render_text.flipbook, "spaced": render_text.spaced_rows}[rendering]
+    for k, (template, year) in enumerate(FORMATS * 2):
+        rng = random.Random(f"unit-apart:{rendering}:{k}")
+        doc, values = _document(rng, template, year)
+        doc = map_cells(doc, _blank_drawn)
+
+        def dressed(path, c, rng=rng):
+            if not c.key or c.key in contract.AMOUNT_CELLS or not c.text.isdigit():
+                return c
+            return replace(c, text=f"{c.text} {rng.choice(_COUNT_UNITS)}")
+
+        plain = parse_bytes(render(doc, random.Random(k)).encode("utf-8"), "page.txt")
+        doc = map_cells(doc, dressed)
+        got = parse_bytes(render(doc, random.Random(k)).encode("utf-8"), "page.txt")
+        assert _wrong(got, doc, values) == {}, (template, year)
+        read = {(c.section, c.row, c.col): c.value for c in got.cells}
+        assert read == {(c.section, c.row, c.col): c.value for c in plain.cells}
 
 
 def test_a_big5_page_cut_off_or_holding_bytes_of_no_big5_is_read_as_big5():

@@ -197,6 +197,9 @@ class _Reader:
         self.header_chars: list[str] = []
         #: the table and row of the current row's label
         self.row_at: tuple[int | None, int | None] | None = None
+        #: tables with a 序号 heading, and the last running number dropped
+        self.serial_tables: set[int | None] = set()
+        self.last_serial = 0
 
     # --- rows -----------------------------------------------------------------------------
 
@@ -240,18 +243,38 @@ class _Reader:
                 self.total_seen = self.total_seen or code == "results_total"
 
     def drop_serial_number(self, token: Token) -> None:
-        """A 序号 (running number) cell in front of a label in the same row is not a value."""
+        """A 序号 (running number) cell in front of a label in the same row is not a value. In
+        a copy that writes each cell on a line of its own (under a 序号 heading), the number
+        on the line before the label is the row's running number: one that stands alone, or
+        the one after the last dropped that ends the row above."""
         row = self.row
-        if (
-            row is not None
-            and row.code is None
-            and len(row.values) == 1
-            and row.values[0].table is not None
-            and (row.values[0].table, row.values[0].tr) == (token.table, token.tr)
-            and row.values[0].text.strip().isdigit()
-        ):
-            self.scan.serial_numbers += 1
+        if row is None or not row.values or row.values[-1].table is None:
+            return
+        last = row.values[-1]
+        number = last.text.strip()
+        if not number.isdigit():
+            return
+        own_lines = (
+            token.table in self.serial_tables
+            and last.td == token.td == 1
+            and last.tr is not None
+            and token.tr is not None
+            and last.tr < token.tr
+        )
+        if row.code is None and len(row.values) == 1:
+            if (last.table, last.tr) != (token.table, token.tr) and not own_lines:
+                return
             self.row = None
+        elif (
+            own_lines
+            and row.code not in (UNKNOWN, SEQUENCE)
+            and int(number) == self.last_serial + 1
+        ):
+            row.values.pop()
+        else:
+            return
+        self.scan.serial_numbers += 1
+        self.last_serial = int(number)
 
     def enter(self, section: str) -> None:
         if section != self.section:
@@ -457,7 +480,8 @@ class _Reader:
         and no value. A unit of amount other than 万元 (元, 亿元) is not dropped: read as the
         label's rest, the row gives no values rather than numbers in the wrong unit."""
         if (
-            tok.kind != CELL
+            tok.kind not in (CELL, LINE)
+            or tok.table is None
             or tok.x is not None  # text laid out by spaces: a label's words stand apart too
             or self.section not in ("proactive", "requests")
         ):
@@ -473,7 +497,9 @@ class _Reader:
             and row is not None
             and row.code not in (None, UNKNOWN, SEQUENCE)
             and not row.values
-            and self.row_at == (tok.table, tok.tr)
+            # in the label's row, or on a line of its own after it (a copy that writes each
+            # cell on a line)
+            and (self.row_at == (tok.table, tok.tr) or tok.td == 1)
         ):
             self.scan.unit_cells += 1
             return True
@@ -578,6 +604,8 @@ class _Reader:
             self.header_row = was_header or not (section == "requests" and self.request_rows_begun)
             return
         if labels.bare(text) in ("序号", "编号") or labels.is_unit_note(text):
+            if labels.bare(text) in ("序号", "编号"):
+                self.serial_tables.add(tok.table)
             self.close()
             return
         if (
@@ -1250,6 +1278,11 @@ def _table(
     if section == "requests":
         header = _group_named(_misread_group_words(header or [], problems))
         header = _header_words(_under_applicants(header, header_at or []))
+        if _group_drawn_as_one(header, by_code, rows_withheld, problems):
+            # each row's values now stand in the template's seven columns; the five under
+            # the group are not known, and are left out with the columns withheld below
+            header, header_grid = list(_APPLICANTS), None
+            cells_held.update((code, set(_GROUP_CODES)) for code in by_code)
         unread = header
         header, guess = _unread_applicant_heading(header, by_code, problems, header_lost or [])
         # a word read as the heading it misreads (_unread_applicant_heading): so in its row
@@ -1556,6 +1589,10 @@ def _table(
         ]
     if section == "requests" and drawn is None and cells and _repeats_merged(header_grid):
         cells, every_one = _runs_a_sum_contradicts(cells, template, problems)
+        complete = complete and every_one
+    if section == "requests" and cells and not covered and complete:
+        # (a table cut off or short of rows fails its sums for that)
+        cells, every_one = _blanks_after_a_contradicted_number(cells, template, problems)
         complete = complete and every_one
     if covered:
         cells, every_one = _merged_values(
@@ -2434,6 +2471,117 @@ def _runs_a_sum_contradicts(
     return [c for c in cells if (c.section, c.row, c.col) not in held], not held
 
 
+#: more blank 总计 cells than a value merged down the column leaves: the table's own habit
+_BLANK_TOTALS_A_HABIT = 4
+
+
+def _blanks_after_a_contradicted_number(
+    cells: list[Cell], template: str, problems: Problems
+) -> tuple[list[Cell], bool]:
+    """The requests cells without each number whose neighbours after it (down its column, or
+    along its row) are drawn blank where a tally identity contradicts it, those blanks with
+    it; and whether none was left out.
+
+    A copy that draws a merged cell once and the positions it covers as blank cells (a
+    laid-out text copy, a Markdown copy writing covered cells empty) looks like a number with
+    blanks after it: the merged figure is each covered row's value (0 0 0 drawn as one 0), or
+    one figure for them together (a 小计 drawn beside them), or the blanks are blanks. A table
+    that writes blanks as its habit looks the same. The page tells which only where an
+    identity that reads the number fails with every cell it reads a number or one of those
+    blanks: the number is not its row's alone (a 小计), or the blanks are not empty (a value
+    drawn once for them). Then neither the number nor the blanks give a value. A table that
+    leaves its 总计 column blank on more rows than a merge covers leaves it so by habit: its
+    blank totals are read as blank."""
+    grid = {(c.section, c.row, c.col): c for c in cells}
+    plan = tally.identities(template, any(c.row == "other" for c in cells))
+    failing = []
+    for _, _, _, left, right in plan:
+        left_sum, _ = _sum_of_cells(grid, left)
+        right_sum, _ = _sum_of_cells(grid, right)
+        if abs(left_sum - right_sum) > tally.EPSILON:
+            failing.append((set(left), set(right), left_sum - right_sum))
+    if not failing:
+        return cells, True
+    rows = [
+        r.code
+        for r in contract.rows(template, "requests")
+        if ("requests", r.code, "total") in grid or any(c.row == r.code for c in cells)
+    ]
+    columns = [c.code for c in contract.REQUEST_COLUMNS]
+
+    def blank(key: tuple[str, str, str]) -> bool:
+        # (a cell the row does not draw, taken as empty by the copy's rule, is said so already)
+        c = grid.get(key)
+        return c is not None and c.raw is not None and c.value is None and not c.raw.strip()
+
+    def number(key: tuple[str, str, str]) -> bool:
+        c = grid.get(key)
+        return c is not None and c.value is not None
+
+    habit = sum(blank(("requests", r, "total")) for r in rows) >= _BLANK_TOTALS_A_HABIT
+    with_numbers = {c.row for c in cells if c.value is not None}
+    runs = []
+    for col in columns:
+        # down a column: rows that show no number at all are cut off or left empty, not
+        # covered by a cell above
+        line = [("requests", r, col) for r in rows]
+        for k, key in enumerate(line):
+            after = list(
+                itertools.takewhile(lambda x: blank(x) and x[1] in with_numbers, line[k + 1 :])
+            )
+            if number(key) and after and not (habit and col == "total"):
+                runs.append((key, after))
+    for r in rows:
+        # along a row: blanks that end it are drawn (a row cut off draws none)
+        line = [("requests", r, col) for col in columns]
+        for k, key in enumerate(line):
+            after = list(itertools.takewhile(blank, line[k + 1 :]))
+            if habit:
+                after = [x for x in after if x[2] != "total"]
+            if k + 1 + len(after) == len(line) and any(grid[x].td is None for x in after):
+                continue
+            if number(key) and after:
+                runs.append((key, after))
+    held: set[tuple[str, str, str]] = set()
+    for key, after in runs:
+        value = grid[key].value or 0
+        if any(
+            key in left | right and _merge_explains(key, set(after), value, left, right, diff)
+            for left, right, diff in failing
+        ):
+            held |= {key, *after}
+            problems.flag(
+                codes.CELLS_UNPLACED,
+                f"requests.{key[1]}.{key[2]}: the number {grid[key].raw!r} has blank cells after "
+                f"it ({', '.join(f'{x[1]}.{x[2]}' for x in after)}) and a sum that reads it "
+                "fails: a cell merged over them drawn once (each one's value, or one figure "
+                "for them together) or blanks, the page does not tell; none of them is read",
+            )
+    return [c for c in cells if (c.section, c.row, c.col) not in held], not held
+
+
+def _merge_explains(
+    key: tuple[str, str, str], after: set, value: float, left: set, right: set, diff: float
+) -> bool:
+    """Whether a cell merged over `key` and the blanks `after` it makes a failing identity
+    (its sides' sums differ by `diff`) hold: its value each one's (the blanks `value` too), or
+    one figure for them together (the number at `key` is its own part of `value`, from 0 to
+    all of it, and the blanks hold the rest)."""
+    each = diff + value * (len(after & left) - len(after & right))
+    if abs(each) <= tally.EPSILON:
+        return True
+    if after & (left | right):
+        return False  # (one figure for them read on one side: the sum is the same)
+    sign = 1 if key in left else -1
+    own = value - sign * diff
+    return -tally.EPSILON <= own <= value + tally.EPSILON
+
+
+def _sum_of_cells(grid: dict, keys: tuple) -> tuple[float, bool]:
+    values = [c.value if (c := grid.get(k)) is not None else None for k in keys]
+    return sum(v or 0 for v in values), all(v is not None for v in values)
+
+
 def _run_contradicted(run: set, value: float, sums: list[tuple[set, set, float, bool]]) -> bool:
     """Whether an identity contradicts reading `value` in each of the run's rows (see
     _runs_a_sum_contradicts)."""
@@ -2672,6 +2820,55 @@ def _group_named(header: list[str]) -> list[str]:
     return [_GROUP if "法人" in w and "组织" in w and w not in _APPLICANTS else w for w in header]
 
 
+def _group_drawn_as_one(
+    header: list[str], rows: dict[str, RawRow], withheld: set[str], problems: Problems
+) -> bool:
+    """Whether the requests table draws 法人或其他组织 as one column, not its five (自然人 |
+    法人或其他组织 | 总计, each row three cells): then each row's values are put in the template's
+    seven columns, 自然人 and 总计 in theirs and blanks under the five the group's one figure
+    stands for, which are not known (`rows` is updated; a row showing another number of cells
+    than three is withheld, as which column each belongs to is not known). Told where the
+    header names those three columns and none of the five, no row shows more than three
+    cells, and every row that shows three numbers sums: 自然人 and the group's figure make its
+    总计. Text laid out by spaces places its values by where they stand, and is left as it is."""
+    if [w for w in header if w in _APPLICANTS or w == _GROUP] != ["自然人", _GROUP, "总计"]:
+        return False
+    if any(t.x is not None for r in rows.values() for t in r.values):
+        return False
+    # rows of more than three cells: a copy of the whole grid draws the positions of the
+    # label's merged cells first, blank, where a row ends in a number; another copy writes an
+    # empty field after the row's last cell
+    grid_copy = any(len(r.values) > 3 and labels.norm(r.values[-1].text) for r in rows.values())
+    shown = {}
+    for code, r in rows.items():
+        values, extra = list(r.values), r.values[:-3] if grid_copy else r.values[3:]
+        if any(labels.norm(t.text) for t in extra):
+            return False
+        shown[code] = values[-3:] if grid_copy else values[:3]
+    if any(len(v) > 3 for v in shown.values()) or not any(len(v) == 3 for v in shown.values()):
+        return False
+    for values in shown.values():
+        read = [read_value(t.text) for t in values]
+        numbers = [x.value for x in read if x is not None and x.value is not None]
+        if len(numbers) == 3 and abs(numbers[0] + numbers[1] - numbers[2]) > tally.EPSILON:
+            return False  # the three are not 自然人, the group and its total
+    for code, values in shown.items():
+        r = rows[code]
+        if len(values) != 3:
+            why = "which of 自然人, 法人或其他组织 and 总计 each belongs to"
+            _withhold("requests", code, r, len(_APPLICANTS), why, problems, withheld)
+            continue
+        blank = values[0]._replace(text="", td=None)
+        r.values = [values[0], *[blank] * len(_ORG_COLUMNS), values[2]]
+    problems.flag(
+        codes.CELLS_UNPLACED,
+        f"requests: the header draws {_GROUP} as one column, not its five "
+        f"({'、'.join(_ORG_COLUMNS)}): its figure is theirs together, and which of them holds "
+        "what is not known, so they are not read; 自然人 and 总计 are",
+    )
+    return True
+
+
 def _header_columns(header: list[str]) -> list[str]:
     """The requests header's column headings from left to right. Read row by row, a header
     with the 法人或其他组织 group gives level 2 (自然人 … 法人或其他组织 … 总计) before the group's
@@ -2834,6 +3031,7 @@ def _unread_order_guessed(
 #: row, or 自然人 | 法人或其他组织 | 总计 over the group's five
 _HEADER_ROWS = (_APPLICANTS, ("自然人", _GROUP, "总计"), _APPLICANTS[1:6])
 _CODE_OF_HEADING = dict(zip(_APPLICANTS, (c.code for c in contract.REQUEST_COLUMNS), strict=True))
+_GROUP_CODES = tuple(_CODE_OF_HEADING[h] for h in _ORG_COLUMNS)
 
 
 def _unread_heading(word: str) -> bool:

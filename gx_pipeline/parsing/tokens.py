@@ -1600,6 +1600,7 @@ def _flat_row(line: str) -> tuple[str | None, list[str]] | None:
         return None
     # NFKC a part at a time: a footnote's mark (3①, 12¹) would become a digit of the number
     parts = [q for p in line.split() for q in (p if is_footnoted(p) else nfkc(p)).split()]
+    parts = _units_joined(parts)
     if len(parts) < 2:
         return None
     k = len(parts)
@@ -1620,3 +1621,20 @@ def _flat_row(line: str) -> tuple[str | None, list[str]] | None:
     if len(label) < 2 or "。" in label or any(ch.isdigit() for ch in label[-1:]):
         return None
     return label, values
+
+
+#: the count units a cell writes after its number, a space between (１２ 件, 0 人)
+_COUNT_UNITS = frozenset({"件", "条", "个", "项", "次", "份", "人次", "人"})
+_BARE_NUMBER = re.compile(r"^-?\d+$")
+
+
+def _units_joined(parts: list[str]) -> list[str]:
+    """A row's pieces with each count unit standing apart after a number joined to it: `12 件`
+    is one cell, not a number and a word that ends the row's values."""
+    out: list[str] = []
+    for part in parts:
+        if part in _COUNT_UNITS and out and _BARE_NUMBER.match(out[-1]):
+            out[-1] += part
+        else:
+            out.append(part)
+    return out
