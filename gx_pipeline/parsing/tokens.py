@@ -851,6 +851,10 @@ def text_tokens(text: str) -> list[Token]:
     ends_cleanly = text.endswith(("\n", "\r")) or text.rstrip(" \t").endswith("|")
     # how this copy writes its cell-per-line tables decides what a line of bars is
     dialect = _bar_line_dialect(lines) if not markdown and _lone_bars_lead(text) else {}
+    # pipe rows that close with a bar: the last bar line left open, with only words after it,
+    # is a row the file is cut inside (an excerpt's （未完）, a line break after the cut)
+    last_bar_line = max((no for no, line in enumerate(lines, start=1) if "|" in line), default=0)
+    rows_close = not markdown and _rows_close(lines)
     open_row = False  # a pipe row is open and may continue on the next line
     row_end = ROW_END  # how the open pipe row ends: a PAD end when fillers closed its line
     unfinished = False  # the last pipe line stopped mid-row (no closing separator)
@@ -885,6 +889,7 @@ def text_tokens(text: str) -> list[Token]:
             unfinished = False
             continue
         line = raw.strip()
+        cut_before_words = False
         if not line:
             bare_before = bare_line  # an empty line between them changes nothing
             if raw and "\f" not in raw and not open_row and not markdown:
@@ -897,12 +902,21 @@ def text_tokens(text: str) -> list[Token]:
             if _MD_SEPARATOR.match(line):
                 continue
             line = _MD_MARKUP.sub("", line)
-            # a row's opening bar; also on a last line the file cuts before its closing bar
+            # a row's opening bar; also on a last line the file cuts before its closing bar,
+            # and on a table's last row cut before it with words after the cut (an excerpt's
+            # （未完）, a line break): the row stops there, its last cell may be cut short
             cut_here = no == len(lines) and not ends_cleanly
+            cut_before_words = (
+                not bare
+                and not cut_here
+                and line.startswith("|")
+                and not line.endswith("|")
+                and not _md_row_follows(lines, no)
+            )
             if (
                 not bare
                 and line.startswith("|")
-                and (line.endswith("|") or cut_here)
+                and (line.endswith("|") or cut_here or cut_before_words)
                 and len(line) > 1
             ):
                 line = line[1:].strip()
@@ -1011,6 +1025,10 @@ def text_tokens(text: str) -> list[Token]:
             tokens.append(Token(CELL, _clean(fields[0]), 0, no, 1))
             continue
         tokens.extend(Token(CELL, _clean(f), 0, no, i) for i, f in enumerate(fields, start=1))
+        if rows_close and no == last_bar_line and unfinished and _DIGIT.search(fields[-1]):
+            cut_before_words = True
+        if cut_before_words:
+            _mark_cut(tokens)
         open_row = True
     if open_row:
         tokens.append(row_end)
@@ -1463,6 +1481,28 @@ def _row_closing_bars(
     return out
 
 
+def _rows_close(lines: list[str]) -> bool:
+    """Whether the copy's pipe rows close with a bar (`规章 | 3 | 12 |`): of its lines holding
+    two bars or more (the last aside: it may be cut), most of those that end in a cell's text
+    or in a bar after one end in the bar. A line ending in bars with nothing between them ends
+    in fillers for merged cells (`规章|41|5|41` and `信息内容|…||` in the seed's dialect, whose
+    rows do not close), which tells neither."""
+    rows = [line.strip() for line in lines if line.count("|") >= 2][:-1]
+    closed = sum(1 for line in rows if line.endswith("|") and not _FILLERS_END.search(line))
+    left_open = sum(1 for line in rows if not line.endswith("|"))
+    return closed >= 1 and closed >= 3 * left_open
+
+
+def _md_row_follows(lines: list[str], no: int) -> bool:
+    """Whether a row of the Markdown table goes on after line `no` (1-based): the next line
+    that is not empty opens with a bar or is a separator row."""
+    for line in lines[no:]:
+        line = line.strip()
+        if line:
+            return line.startswith("|") or bool(_MD_SEPARATOR.match(line))
+    return False
+
+
 def _mark_cut(tokens: list[Token]) -> None:
     for i in range(len(tokens) - 1, -1, -1):
         t = tokens[i]
@@ -1481,6 +1521,8 @@ _FOOT_NUMBER = re.compile(
 _RUNNING_HEAD = re.compile(r"(?<=\f)[ \t]*[^\n|\d\f]*(?:\d{4}年)?[^\n|\d\f]*年度报告[ \t]*\r?\n")
 _MD_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
 _MD_HEADING = re.compile(r"^#{1,6}\s+")
+_DIGIT = re.compile(r"[0-9０-９]")
+_FILLERS_END = re.compile(r"\|\s*\|$")
 _MD_MARKUP = re.compile(r"^(?:#{1,6}\s+|>\s*|[*+-]\s+(?!\d))|\*\*")
 _PAGE_NUMBER = re.compile(r"^[-—－–]\s*\d+\s*[-—－–]$|^第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?$")
 
