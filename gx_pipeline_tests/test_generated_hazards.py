@@ -1555,15 +1555,19 @@ def _cut_inside(doc: Document, at: int, shown: str, mark: str) -> Document:
     return map_cells(doc, cut)
 
 
+@pytest.mark.parametrize("rendering", ["pipe", "celllines"])
 @pytest.mark.parametrize("after", ["\n", "……\n", "\n（未完）\n", "\n下载全文\n"])
-def test_a_pipe_copy_cut_inside_a_number_with_words_after_the_cut_reads_no_cut_number(after: str):
-    """An excerpt of a pipe copy (rows that close with a bar) cut inside a value's digits, the
-    excerpting tool's words after the cut: the open row was read to its end and the number
-    cut short (12 for 128) was read as the cell's. The cut cell is not read; the cells before
-    it are, in their columns."""
+def test_a_bar_copy_cut_inside_a_number_with_words_after_the_cut_reads_no_cut_number(
+    rendering: str, after: str
+):
+    """An excerpt of a copy whose rows, or cells a line, close with a bar, cut inside a value's
+    digits, the excerpting tool's words after the cut: the open row was read to its end, or
+    the cell's line without its bar read as a value, and the number cut short (12 for 128)
+    was read as the cell's. The cut cell is not read; the cells before it are, in their
+    columns."""
     mark = "\ue000"
     for k, (template, year) in enumerate(FORMATS * 4):
-        rng = random.Random(f"pipe-cut-words:{after}:{k}")
+        rng = random.Random(f"bar-cut-words:{rendering}:{after}:{k}")
         doc, values = _document(rng, template, year)
         cells: list[tuple[int, GCell]] = []
         map_cells(doc, lambda p, c, seen=cells: seen.append((p, c)) or c)
@@ -1573,7 +1577,7 @@ def test_a_pipe_copy_cut_inside_a_number_with_words_after_the_cut_reads_no_cut_n
             continue
         at, text = numbers[k % len(numbers)]
         doc = _cut_inside(doc, at, text[: 1 + k % (len(text) - 1)], mark)
-        page = render_text.pipe_rows(doc, rng)
+        page, _ = RENDERINGS[rendering](doc, rng)
         page = page[: page.index(mark)] + after
         got = parse_bytes(page.encode("utf-8"), "page.txt")
         assert _wrong(got, doc, values) == {}, (template, year, at)
