@@ -1543,6 +1543,22 @@ def test_grid_markdown_cut_inside_a_row_with_words_after_the_cut_moves_no_value(
         assert "incomplete" in got.flags
 
 
+@pytest.mark.parametrize("rendering", ["md-repeat", "md-blank"])
+def test_a_markdown_row_whose_label_wrapped_onto_its_numbers_line_is_no_cut_row(rendering: str):
+    """A converter's Markdown row whose label wrapped: its first line stops inside the label
+    without a closing bar and the rest of the label opens the next line, before the row's
+    numbers. The table goes on there: the row is not cut, and its numbers are read."""
+    for k, (template, year) in enumerate(FORMATS * 2):
+        rng = random.Random(f"md-label-wrapped:{rendering}:{k}")
+        doc, values = _document(rng, template, year)
+        text, _ = RENDERINGS[rendering](doc, rng)
+        wrapped = text.replace("1.本机关不掌握相关政府信息 |", "1.本机关不掌\n握相关政府信息 |", 1)
+        assert wrapped != text
+        got = parse_bytes(wrapped.encode("utf-8"), "page.md")
+        assert _wrong(got, doc, values) == {}, (template, year)
+        assert "incomplete" not in got.flags, (template, year)
+
+
 def _cut_inside(doc: Document, at: int, shown: str, mark: str) -> Document:
     """The document with the cell at position `at` showing only `shown` and a cut mark, and no
     cell from there on shown (their keys dropped)."""

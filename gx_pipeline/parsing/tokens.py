@@ -911,7 +911,7 @@ def text_tokens(text: str) -> list[Token]:
                 and not cut_here
                 and line.startswith("|")
                 and not line.endswith("|")
-                and not _md_row_follows(lines, no)
+                and not _table_goes_on(lines, no)
             )
             if (
                 not bare
@@ -1517,13 +1517,12 @@ def _cut_cell_line(tokens: list[Token], lines: list[str], last_bar_line: int) ->
             return
 
 
-def _md_row_follows(lines: list[str], no: int) -> bool:
-    """Whether a row of the Markdown table goes on after line `no` (1-based): the next line
-    that is not empty opens with a bar or is a separator row."""
+def _table_goes_on(lines: list[str], no: int) -> bool:
+    """Whether the table goes on after line `no` (1-based): the next line that is not empty
+    holds a bar (a row, or the rest of a row whose label wrapped onto it)."""
     for line in lines[no:]:
-        line = line.strip()
-        if line:
-            return line.startswith("|") or bool(_MD_SEPARATOR.match(line))
+        if line.strip():
+            return "|" in line
     return False
 
 
