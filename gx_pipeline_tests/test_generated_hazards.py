@@ -1487,6 +1487,17 @@ def test_a_flipbook_line_of_appeals_values_with_a_blank_gives_no_number():
 # --- grid Markdown cut off inside the appeals row --------------------------------------------
 
 
+def _markdown_to_appeals_row(seed: str, rendering: str, template: str, year: int):
+    """(document, values, the Markdown's lines up to section 四's data row, that row's fields
+    split at its bars) of a generated page."""
+    rng = random.Random(seed)
+    doc, values = _document(rng, template, year)
+    text, _ = RENDERINGS[rendering](doc, rng)
+    lines = text.split("\n")
+    at = max(i for i, line in enumerate(lines) if line.startswith("|") and "结果维持" in line)
+    return doc, values, lines[: at + 2], lines[at + 1].split("|")
+
+
 @pytest.mark.parametrize("rendering", ["md-repeat", "md-blank"])
 def test_grid_markdown_cut_inside_the_appeals_row_moves_no_value(rendering: str):
     """A download or excerpt of a converter's Markdown that ends inside the appeals row, before
@@ -1495,16 +1506,97 @@ def test_grid_markdown_cut_inside_the_appeals_row_moves_no_value(rendering: str)
     cells left blank) those were read as the row's first cells (five columns to the right).
     The cells before the cut are read in their columns; the rest are said to be missing."""
     for k, (template, year) in enumerate(FORMATS * 3):
-        rng = random.Random(f"md-cut-appeals:{rendering}:{k}")
+        doc, values, lines, cells = _markdown_to_appeals_row(
+            f"md-cut-appeals:{rendering}:{k}", rendering, template, year
+        )
+        at = len(lines) - 1
+        shown = 1 + (k % 14)  # cut after the opening bar and this many cells
+        lines[at] = "|".join(cells[: shown + 1]).rstrip()
+        got = parse_bytes("\n".join(lines).encode("utf-8"), "page.md")
+        assert _wrong(got, doc, values) == {}, (template, year, shown)
+        assert "incomplete" in got.flags
+
+
+@pytest.mark.parametrize("rendering", ["md-repeat", "md-blank"])
+@pytest.mark.parametrize("after", ["……", "…\n", "\n", "（未完）\n", "\n（略）\n", "\n\n下载全文\n"])
+def test_grid_markdown_cut_inside_a_row_with_words_after_the_cut_moves_no_value(
+    rendering: str, after: str
+):
+    """An excerpt of a converter's Markdown cut inside a table's row, the excerpting tool's
+    words (…, （未完）, a line break) after the cut: the row keeps its opening bar and lacks its
+    closing one, but the file does not stop there. Its opening bar was read as an empty first
+    cell (every value one column to the right), and a number cut short was read whole. The
+    cells before the cut are read in their columns; the cut one and the rest are missing."""
+    for k, (template, year) in enumerate(FORMATS * 3):
+        seed = f"md-cut-words:{rendering}:{after}:{k}"
+        doc, values, lines, cells = _markdown_to_appeals_row(seed, rendering, template, year)
+        at = len(lines) - 1
+        # cut after the opening bar, this many cells and a digit of the next one written
+        shown = next((n for n in range(1 + k % 14, 15) if cells[n + 1].strip()), None)
+        if shown is None:
+            continue
+        lines[at] = "|".join(cells[: shown + 1]) + "|" + cells[shown + 1].strip()[:1]
+        got = parse_bytes(("\n".join(lines) + after).encode("utf-8"), "page.md")
+        # the cut cell's value is not on the page whole
+        cut = [key for key, _ in keyed_cells(doc) if key[0] == "appeals"][shown]
+        assert _wrong(got, doc, {**values, cut: None}) == {}, (template, year, shown)
+        assert "incomplete" in got.flags
+
+
+@pytest.mark.parametrize("rendering", ["md-repeat", "md-blank"])
+def test_a_markdown_row_whose_label_wrapped_onto_its_numbers_line_is_no_cut_row(rendering: str):
+    """A converter's Markdown row whose label wrapped: its first line stops inside the label
+    without a closing bar and the rest of the label opens the next line, before the row's
+    numbers. The table goes on there: the row is not cut, and its numbers are read."""
+    for k, (template, year) in enumerate(FORMATS * 2):
+        rng = random.Random(f"md-label-wrapped:{rendering}:{k}")
         doc, values = _document(rng, template, year)
         text, _ = RENDERINGS[rendering](doc, rng)
-        lines = text.split("\n")
-        at = max(i for i, line in enumerate(lines) if line.startswith("|") and "结果维持" in line)
-        cells = lines[at + 1].split("|")
-        shown = 1 + (k % 14)  # cut after the opening bar and this many cells
-        lines[at + 1] = "|".join(cells[: shown + 1]).rstrip()
-        got = parse_bytes("\n".join(lines[: at + 2]).encode("utf-8"), "page.md")
-        assert _wrong(got, doc, values) == {}, (template, year, shown)
+        wrapped = text.replace("1.本机关不掌握相关政府信息 |", "1.本机关不掌\n握相关政府信息 |", 1)
+        assert wrapped != text
+        got = parse_bytes(wrapped.encode("utf-8"), "page.md")
+        assert _wrong(got, doc, values) == {}, (template, year)
+        assert "incomplete" not in got.flags, (template, year)
+
+
+def _cut_inside(doc: Document, at: int, shown: str, mark: str) -> Document:
+    """The document with the cell at position `at` showing only `shown` and a cut mark, and no
+    cell from there on shown (their keys dropped)."""
+
+    def cut(p: int, c: GCell) -> GCell:
+        if p == at:
+            return replace(c, text=shown + mark, key=None)
+        return replace(c, key=None) if p > at else c
+
+    return map_cells(doc, cut)
+
+
+@pytest.mark.parametrize("rendering", ["pipe", "celllines"])
+@pytest.mark.parametrize("after", ["\n", "……\n", "\n（未完）\n", "\n下载全文\n"])
+def test_a_bar_copy_cut_inside_a_number_with_words_after_the_cut_reads_no_cut_number(
+    rendering: str, after: str
+):
+    """An excerpt of a copy whose rows, or cells a line, close with a bar, cut inside a value's
+    digits, the excerpting tool's words after the cut: the open row was read to its end, or
+    the cell's line without its bar read as a value, and the number cut short (12 for 128)
+    was read as the cell's. The cut cell is not read; the cells before it are, in their
+    columns."""
+    mark = "\ue000"
+    for k, (template, year) in enumerate(FORMATS * 4):
+        rng = random.Random(f"bar-cut-words:{rendering}:{after}:{k}")
+        doc, values = _document(rng, template, year)
+        cells: list[tuple[int, GCell]] = []
+        map_cells(doc, lambda p, c, seen=cells: seen.append((p, c)) or c)
+        numbers = [(p, c.text.strip()) for p, c in cells if c.key and c.text.strip().isdigit()]
+        numbers = [(p, t) for p, t in numbers if len(t) > 1]
+        if not numbers:
+            continue
+        at, text = numbers[k % len(numbers)]
+        doc = _cut_inside(doc, at, text[: 1 + k % (len(text) - 1)], mark)
+        page, _ = RENDERINGS[rendering](doc, rng)
+        page = page[: page.index(mark)] + after
+        got = parse_bytes(page.encode("utf-8"), "page.txt")
+        assert _wrong(got, doc, values) == {}, (template, year, at)
         assert "incomplete" in got.flags
 
 

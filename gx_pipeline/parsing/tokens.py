@@ -851,6 +851,10 @@ def text_tokens(text: str) -> list[Token]:
     ends_cleanly = text.endswith(("\n", "\r")) or text.rstrip(" \t").endswith("|")
     # how this copy writes its cell-per-line tables decides what a line of bars is
     dialect = _bar_line_dialect(lines) if not markdown and _lone_bars_lead(text) else {}
+    # pipe rows that close with a bar: the last bar line left open, with only words after it,
+    # is a row the file is cut inside (an excerpt's （未完）, a line break after the cut)
+    last_bar_line = max((no for no, line in enumerate(lines, start=1) if "|" in line), default=0)
+    rows_close = not markdown and _rows_close(lines, last_bar_line)
     open_row = False  # a pipe row is open and may continue on the next line
     row_end = ROW_END  # how the open pipe row ends: a PAD end when fillers closed its line
     unfinished = False  # the last pipe line stopped mid-row (no closing separator)
@@ -885,6 +889,7 @@ def text_tokens(text: str) -> list[Token]:
             unfinished = False
             continue
         line = raw.strip()
+        cut_before_words = False
         if not line:
             bare_before = bare_line  # an empty line between them changes nothing
             if raw and "\f" not in raw and not open_row and not markdown:
@@ -897,12 +902,21 @@ def text_tokens(text: str) -> list[Token]:
             if _MD_SEPARATOR.match(line):
                 continue
             line = _MD_MARKUP.sub("", line)
-            # a row's opening bar; also on a last line the file cuts before its closing bar
+            # a row's opening bar; also on a last line the file cuts before its closing bar,
+            # and on a table's last row cut before it with words after the cut (an excerpt's
+            # （未完）, a line break): the row stops there, its last cell may be cut short
             cut_here = no == len(lines) and not ends_cleanly
+            cut_before_words = (
+                not bare
+                and not cut_here
+                and line.startswith("|")
+                and not line.endswith("|")
+                and not _table_goes_on(lines, no)
+            )
             if (
                 not bare
                 and line.startswith("|")
-                and (line.endswith("|") or cut_here)
+                and (line.endswith("|") or cut_here or cut_before_words)
                 and len(line) > 1
             ):
                 line = line[1:].strip()
@@ -1011,9 +1025,15 @@ def text_tokens(text: str) -> list[Token]:
             tokens.append(Token(CELL, _clean(fields[0]), 0, no, 1))
             continue
         tokens.extend(Token(CELL, _clean(f), 0, no, i) for i, f in enumerate(fields, start=1))
+        if rows_close and no == last_bar_line and unfinished and _DIGIT.search(fields[-1]):
+            cut_before_words = True
+        if cut_before_words:
+            _mark_cut(tokens)
         open_row = True
     if open_row:
         tokens.append(row_end)
+    if not markdown and last_bar_line:
+        _cut_cell_line(tokens, lines, last_bar_line)
     if not ends_cleanly:
         _mark_cut(tokens)  # the copy stops mid-line: the last cell may be cut short
     return _join_wrapped_characters(tokens)
@@ -1463,6 +1483,49 @@ def _row_closing_bars(
     return out
 
 
+def _rows_close(lines: list[str], last_bar_line: int) -> bool:
+    """Whether the copy's pipe rows close with a bar (`规章 | 3 | 12 |`): of its lines holding
+    two bars or more (the last bar line aside: it may be cut), most of those that end in a
+    cell's text or in a bar after one end in the bar. A line ending in bars with nothing
+    between them ends in fillers for merged cells (`信息内容|…||` in the seed's dialect, whose
+    rows do not close: `规章|41|5|41`), which tells neither."""
+    rows = [
+        line.strip()
+        for no, line in enumerate(lines, start=1)
+        if line.count("|") >= 2 and no != last_bar_line
+    ]
+    closed = sum(1 for line in rows if line.endswith("|") and not _FILLERS_END.search(line))
+    left_open = sum(1 for line in rows if not line.endswith("|"))
+    return closed >= 1 and closed >= 3 * left_open
+
+
+def _cut_cell_line(tokens: list[Token], lines: list[str], last_bar_line: int) -> None:
+    """In a copy that writes a cell a line closed by a bar (`12 |`), a number on the first
+    line after the last of them without its bar is a cell the file is cut inside, words or a
+    line break after the cut (an excerpt): it may be a number cut short (4 for 41)."""
+    after = next(
+        (no for no in range(last_bar_line + 1, len(lines) + 1) if lines[no - 1].strip()), None
+    )
+    if after is None or not _DIGIT.search(lines[after - 1]) or not is_value_text(lines[after - 1]):
+        return
+    closed = sum(1 for line in lines[:last_bar_line] if _CELL_LINE.match(line))
+    if closed < 3:
+        return
+    for i in range(len(tokens) - 1, -1, -1):
+        if tokens[i].tr == after and tokens[i].kind != END:
+            tokens[i] = tokens[i]._replace(cut=True)
+            return
+
+
+def _table_goes_on(lines: list[str], no: int) -> bool:
+    """Whether the table goes on after line `no` (1-based): the next line that is not empty
+    holds a bar (a row, or the rest of a row whose label wrapped onto it)."""
+    for line in lines[no:]:
+        if line.strip():
+            return "|" in line
+    return False
+
+
 def _mark_cut(tokens: list[Token]) -> None:
     for i in range(len(tokens) - 1, -1, -1):
         t = tokens[i]
@@ -1481,6 +1544,10 @@ _FOOT_NUMBER = re.compile(
 _RUNNING_HEAD = re.compile(r"(?<=\f)[ \t]*[^\n|\d\f]*(?:\d{4}年)?[^\n|\d\f]*年度报告[ \t]*\r?\n")
 _MD_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
 _MD_HEADING = re.compile(r"^#{1,6}\s+")
+_DIGIT = re.compile(r"[0-9０-９]")
+_FILLERS_END = re.compile(r"\|\s*\|$")
+#: a cell written on a line of its own and closed by a bar (`12 |`, `规章 |`)
+_CELL_LINE = re.compile(r"^\s*[^|\s][^|]*\s\|\s*$")
 _MD_MARKUP = re.compile(r"^(?:#{1,6}\s+|>\s*|[*+-]\s+(?!\d))|\*\*")
 _PAGE_NUMBER = re.compile(r"^[-—－–]\s*\d+\s*[-—－–]$|^第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?$")
 
