@@ -801,9 +801,17 @@ def last_runs(
             others = len(unfinished_runs_of_year(instance, year)) - (not run.is_finished)
             if others > 0:
                 said.append(f"{others} more run(s) of the year unfinished")
-        said += [f"backfill {b} requested" for b in waiting.get(year, [])]
+        said += _backfills_said(waiting.get(year, []))
         out[year] = "; ".join(said)
     return out
+
+
+def _backfills_said(backfills: list[str]) -> list[str]:
+    """The backfills requested for a year, newest first: two named, more counted (a backfill
+    asked for again and again must not make the year's row, and the table, pages wide)."""
+    if len(backfills) <= 2:
+        return [f"backfill {b} requested" for b in backfills]
+    return [f"{len(backfills)} backfills requested ({backfills[0]}, {backfills[1]}, …)"]
 
 
 def _backfills_by_year(
