@@ -82,6 +82,34 @@ def test_gx_run_does_not_run_a_year_a_live_run_is_loading(data_dir, instance, ca
     assert instance.get_run_by_id(live.run_id).status == dg.DagsterRunStatus.STARTED
 
 
+def test_a_refusal_of_a_year_names_where_the_run_that_keeps_it_runs(data_dir, instance):
+    """Left to a run of the same instance, a step and `gx run` named the run alone ("run
+    1a2b3c4d of 2020 is loading it"), not where it runs: which process to look for (or kill),
+    on which machine, of which DAGSTER_HOME, as a refusal for another instance's run does."""
+    import os
+    import socket
+
+    import dagster as dg
+
+    from gx_pipeline.definitions import build_definitions
+    from gx_pipeline.defs.liveness import own_tags
+
+    put_page(data_dir, 2020, SEED.name, SEED)
+    job = build_definitions(data_dir).resolve_job_def("gx_yearly_job")
+    instance.create_run_for_job(
+        job,
+        tags={"dagster/partition": "2020", **own_tags(os.getpid())},
+        status=dg.DagsterRunStatus.STARTED,
+    )
+    where = f"pid {os.getpid()} on {socket.gethostname()}, DAGSTER_HOME {instance.root_directory}"
+    (summary,) = materialize_years(["2020"], instance=instance, data_dir_path=data_dir)
+    assert where in summary.cause and "\n" not in summary.cause, summary.cause
+    result = job.execute_in_process(partition_key="2020", instance=instance, raise_on_error=False)
+    (failure,) = [e for e in result.all_events if e.is_step_failure]
+    message = failure.event_specific_data.error.message
+    assert where in message and "\n" not in message.strip(), message
+
+
 def test_a_run_launched_beside_one_loading_its_year_leaves_the_year_to_it(data_dir, instance):
     """The Dagster UI's run of a year (a materialization, a backfill, the Python API) while
     `gx run` loads it: only `gx run` looked for a run in flight. Measured: both failed, the UI's

@@ -51,6 +51,7 @@ from gx_pipeline.defs.liveness import (
     runs_of_year,
     stages_in_use,
     unfinished_runs_of_year,
+    where_it_runs,
 )
 from gx_pipeline.defs.partitions import yearly_partitions
 from gx_pipeline.defs.resources import RawPages, Warehouse
@@ -331,7 +332,8 @@ def _run_years(
             # half-wrote, or discard what it is about to load
             cause = (
                 f"{LEFT_TO} {describe_run(live)} is loading it "
-                f"({live.status.value.lower()}); run the year again once it has ended"
+                f"({live.status.value.lower()}; {where_it_runs(instance, live)}); run the year "
+                "again once it has ended"
             )
             print(f"{key}: {cause}", file=stream)
             outcomes.append((key, False, None, None, cause, 0))
