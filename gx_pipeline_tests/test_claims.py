@@ -133,3 +133,34 @@ def test_a_claim_file_left_unfinished_by_a_killed_maker_is_removed(tmp_path):
         making.wait()
     claims.live_claims(tmp_path, 2020)
     assert not (tmp_path / claims.CLAIMS).exists()
+
+
+def test_a_year_that_cannot_be_claimed_runs_and_says_other_instances_will_not_see_it(
+    data_dir, instance
+):
+    """`.claims` a file (or a folder that cannot be written): the run went on with no claim on
+    its year, and nothing said that a run of another DAGSTER_HOME on the data folder would no
+    longer see it (and might remove its staged rows)."""
+    import dagster as dg
+
+    from gx_pipeline.definitions import ASSETS, CHECKS
+    from gx_pipeline.defs.resources import default_resources
+    from gx_pipeline_tests.conftest import SEED, put_page
+
+    put_page(data_dir, 2020, SEED.name, SEED)
+    (data_dir / "staging").mkdir()
+    (data_dir / "staging" / claims.CLAIMS).write_text("not a folder")
+    result = dg.materialize(
+        [*ASSETS, *CHECKS],
+        partition_key="2020",
+        resources=default_resources(data_dir),
+        instance=instance,
+    )
+    assert result.success
+    said = [e.user_message for e in instance.all_logs(result.run_id) if e.level >= 30]
+    assert any(
+        "claim on report year 2020 could not be written" in m
+        and str(data_dir / "staging" / claims.CLAIMS) in m
+        and "another DAGSTER_HOME" in m
+        for m in said
+    ), said

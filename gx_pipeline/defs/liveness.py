@@ -189,6 +189,13 @@ def leave_year_to_another_instance(
     step, writing nothing, when a run this instance does not know (of another DAGSTER_HOME on
     the same data folder) claimed it first and its process is still there."""
     mine = claims.claim(staging, year, context.run_id, instance_home(context.instance))
+    if not claims.holds(context.run_id):
+        context.log.warning(
+            f"this run's claim on report year {year} could not be written in "
+            f"{staging / claims.CLAIMS} (a file there, a folder not writable, no room): a run "
+            "of another DAGSTER_HOME on this data folder will not see this one, and may remove "
+            "its staged rows"
+        )
     others = [
         c
         for c in claims.live_claims(staging, year)

@@ -111,6 +111,12 @@ def claim(root: Path, year: int, run_id: str, instance: str) -> Claim:
     return mine
 
 
+def holds(run_id: str) -> bool:
+    """Whether this process holds a claim for `run_id` (claim could write none: the claims'
+    folder a file, not writable, no room)."""
+    return run_id in _HELD
+
+
 def let_go(run_id: str) -> None:
     """End this process's claim of `run_id` (its file removed: the run is over here)."""
     fd, path = _HELD.pop(run_id, (None, None))
