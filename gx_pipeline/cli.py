@@ -166,7 +166,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             page_seconds=args.page_seconds,
         )
     except Exception as err:
-        full = _disk_full(err)
+        full = _disk_full(err) or _cannot_open_the_warehouse(err)
         if full is None:
             raise
         # the steps' failures were printed as they came; this is what stopped the run itself
@@ -193,6 +193,21 @@ def _disk_full(err: BaseException) -> str | None:
     else:
         full = explain(err, DataDir.default().work_database, "the working warehouse")
     return None if full is None else str(full)
+
+
+def _cannot_open_the_warehouse(err: BaseException) -> str | None:
+    """What `gx run` says when the working warehouse could not be opened outside a step (for
+    the summary, or the derived objects before the first year): a writer that holds it longer
+    than the lock is waited for (the DuckDB CLI or a notebook opened read-write on it), a file
+    that cannot be read. None for any other error."""
+    import duckdb
+
+    from gx_pipeline.datadir import DataDir
+    from gx_pipeline.warehouse.files import cannot_open
+
+    if not isinstance(err, duckdb.IOException):
+        return None
+    return f"{cannot_open(DataDir.default().work_database, err)} (the years' steps said above how they ended)"
 
 
 def cmd_status(args: argparse.Namespace) -> int:

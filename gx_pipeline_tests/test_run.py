@@ -1103,3 +1103,55 @@ def test_gx_status_says_a_run_whose_process_is_gone_is_not_running(
     out = capsys.readouterr().out.splitlines()
     assert out[2].startswith("2020") and out[2].rstrip().endswith("its process is gone (killed?)")
     assert out[3].startswith("2021") and "started" in out[3] and "gone" not in out[3], out
+
+
+def test_a_writer_holding_the_working_file_through_the_summary_is_said_in_one_line(
+    data_dir, monkeypatch, capsys
+):
+    """Another process holds the working warehouse read-write (the DuckDB CLI opened on
+    data/.work/warehouse.duckdb without -readonly, a notebook's connection) past the years' runs:
+    measured, a real `gx run` whose step gave up after its tries then waited for the file again
+    to read the summary, and ended in DuckDB's `IOException: Could not set lock` traceback, no
+    summary. Now one line names the file and the process that holds it, exit status 1."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from gx_pipeline.datadir import DataDir
+    from gx_pipeline.defs import runner
+    from gx_pipeline.defs.resources import Warehouse
+    from gx_pipeline.warehouse.files import WarehouseFiles
+
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    put_page(data_dir, 2021, SEED.name, SEED)
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
+    capsys.readouterr()
+    work = DataDir.default().work_database
+    hold = "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('held', flush=True); "
+    holder = subprocess.Popen(
+        [sys.executable, "-c", hold + "sys.stdin.read()", str(work)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline() == "held\n"
+        # the year's run as it ends when its step gave up on the lock (minutes of tries);
+        # the file's lock waited for a second, not a minute
+        monkeypatch.setattr(
+            runner,
+            "_run_years",
+            lambda *a, **k: [("2021", False, None, None, "gx_warehouse failed: locked", 0)],
+        )
+        monkeypatch.setattr(
+            Warehouse,
+            "files",
+            property(lambda self: WarehouseFiles(Path(self.database), Path(self.publish_to), 1)),
+        )
+        assert cli.main(["run", "--years", "2021", "--quiet"]) == 1
+    finally:
+        holder.kill()
+        holder.wait()
+    out, err = capsys.readouterr()
+    assert f"{work} cannot be opened: a writer holds it (process {holder.pid})" in err, err
+    assert "Traceback" not in err + out
