@@ -137,7 +137,7 @@ def _years(spec: str | None) -> list[str]:
 
 def cmd_run(args: argparse.Namespace) -> int:
     # Dagster is imported only here: parse/sample/score stay quick
-    from gx_pipeline.datadir import DataDir
+    from gx_pipeline.datadir import DataDir, not_a_folder
     from gx_pipeline.defs.home import dagster_home, unwritable
     from gx_pipeline.defs.runner import (
         StepProgress,
@@ -154,6 +154,15 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(
             f"gx run: Dagster's run records cannot be written to DAGSTER_HOME={home}: {why}. "
             "Point DAGSTER_HOME at a folder gx run may write (nothing was run)",
+            file=sys.stderr,
+        )
+        return 1
+    root = DataDir.default().root
+    why = not_a_folder(root)
+    if why is not None:
+        print(
+            f"gx run: the data folder cannot be written: GX_DATA_DIR={root}: {why}. Point "
+            "GX_DATA_DIR at the data folder (nothing was run)",
             file=sys.stderr,
         )
         return 1

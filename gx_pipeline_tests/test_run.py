@@ -1155,3 +1155,18 @@ def test_a_writer_holding_the_working_file_through_the_summary_is_said_in_one_li
     out, err = capsys.readouterr()
     assert f"{work} cannot be opened: a writer holds it (process {holder.pid})" in err, err
     assert "Traceback" not in err + out
+
+
+@pytest.mark.parametrize("where", ["a_file", "under_a_file"])
+def test_a_data_folder_that_is_no_folder_is_said_in_one_line(tmp_path, monkeypatch, capsys, where):
+    """GX_DATA_DIR naming a file (a mistyped variable: the warehouse file, a .env file), or a
+    path under one: every year failed with `NotADirectoryError` on its staging folder, and
+    `gx run` then ended in the same error's traceback from the summary, no summary."""
+    (tmp_path / "afile").write_text("not a folder")
+    data = tmp_path / "afile" if where == "a_file" else tmp_path / "afile" / "data"
+    monkeypatch.setenv("GX_DATA_DIR", str(data))
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 1
+    out, err = capsys.readouterr()
+    assert f"gx run: the data folder cannot be written: GX_DATA_DIR={data}: Not a directory" in err
+    assert "Traceback" not in err and out == ""
+    assert "2021" not in err  # nothing was run
