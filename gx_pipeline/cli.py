@@ -148,24 +148,20 @@ def cmd_run(args: argparse.Namespace) -> int:
     )
 
     years = _years(args.years)
-    home = dagster_home()
-    why = unwritable(home)
-    if why is not None:
-        print(
-            f"gx run: Dagster's run records cannot be written to DAGSTER_HOME={home}: {why}. "
-            "Point DAGSTER_HOME at a folder gx run may write (nothing was run)",
-            file=sys.stderr,
-        )
-        return 1
-    root = DataDir.default().root
-    why = not_a_folder(root)
-    if why is not None:
-        print(
-            f"gx run: the data folder cannot be written: GX_DATA_DIR={root}: {why}. Point "
-            "GX_DATA_DIR at the data folder (nothing was run)",
-            file=sys.stderr,
-        )
-        return 1
+    home, root = dagster_home(), DataDir.default().root
+    # what makes every step fail: said once, before anything runs
+    for why, what, where in (
+        (unwritable(home), "Dagster's run records cannot be written to", f"DAGSTER_HOME={home}"),
+        (not_a_folder(root), "the data folder cannot be written:", f"GX_DATA_DIR={root}"),
+    ):
+        if why is not None:
+            variable = where.split("=")[0]
+            print(
+                f"gx run: {what} {where}: {why}. Point {variable} at a folder gx run may write "
+                "(nothing was run)",
+                file=sys.stderr,
+            )
+            return 1
     print(f"gx run: {len(years)} report year(s): {', '.join(years)}", file=sys.stderr)
     try:
         summaries = materialize_years(
