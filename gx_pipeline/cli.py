@@ -171,7 +171,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             page_seconds=args.page_seconds,
         )
     except Exception as err:
-        full = _disk_full(err) or _cannot_open_the_warehouse(err)
+        full = _disk_full(err) or _records_lost(err) or _cannot_open_the_warehouse(err)
         if full is None:
             raise
         # the steps' failures were printed as they came; this is what stopped the run itself
@@ -198,6 +198,29 @@ def _disk_full(err: BaseException) -> str | None:
     else:
         full = explain(err, DataDir.default().work_database, "the working warehouse")
     return None if full is None else str(full)
+
+
+def _records_lost(err: BaseException) -> str | None:
+    """What `gx run` says when Dagster's run records could no longer be reached during the run
+    because DAGSTER_HOME went (removed: a cleaner of /tmp, an `rm -rf`) or stopped being
+    writable; None for any other error (SQLite's own says only "unable to open database
+    file")."""
+    from gx_pipeline.defs.home import dagster_home
+
+    chain = f"{type(err).__module__} {err!r} {err.__cause__!r} {err.__context__!r}".lower()
+    if "sqlite" not in chain and "sqlalchemy" not in chain:
+        return None
+    home = dagster_home()
+    if not home.is_dir():
+        why = "the folder is gone (removed while the run went on?)"
+    elif not os.access(home, os.W_OK):
+        why = "the folder cannot be written any more"
+    else:
+        return None
+    return (
+        f"Dagster's run records under DAGSTER_HOME={home} cannot be written: {why}. The year "
+        "being run was not finished; the next gx run starts the records again and runs it"
+    )
 
 
 def _cannot_open_the_warehouse(err: BaseException) -> str | None:

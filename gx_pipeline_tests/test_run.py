@@ -1170,3 +1170,34 @@ def test_a_data_folder_that_is_no_folder_is_said_in_one_line(tmp_path, monkeypat
     assert f"gx run: the data folder cannot be written: GX_DATA_DIR={data}: Not a directory" in err
     assert "Traceback" not in err and out == ""
     assert "2021" not in err  # nothing was run
+
+
+def test_a_dagster_home_removed_while_gx_run_goes_on_is_said_in_one_line(
+    data_dir, tmp_path, monkeypatch, capsys
+):
+    """DAGSTER_HOME removed during a run (a cleaner of /tmp, `rm -rf` of the wrong folder):
+    measured on a real `gx run` of two years, the home removed as the first year parsed, it
+    ended in SQLAlchemy's `unable to open database file` traceback, no summary. Now one line
+    says what became of the run records, exit 1; the next `gx run` starts them again."""
+    import shutil
+
+    from gx_pipeline.defs import runner
+
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    home = tmp_path / "dagster-home"
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    put_page(data_dir, 2021, SEED.name, SEED)
+    run_years = runner._run_years
+
+    def home_removed_first(*args, **kwargs):
+        shutil.rmtree(home)
+        return run_years(*args, **kwargs)
+
+    monkeypatch.setattr(runner, "_run_years", home_removed_first)
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert f"gx run: Dagster's run records under DAGSTER_HOME={home} cannot be written: " in err
+    assert "the folder is gone" in err and "Traceback" not in err, err
+    monkeypatch.setattr(runner, "_run_years", run_years)
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
