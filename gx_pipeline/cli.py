@@ -89,7 +89,7 @@ def _error_record(name: str, reason: str, status: str, code: str) -> dict:
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
-    from gx_pipeline.staging.inventory import safe_name
+    from gx_pipeline.staging.inventory import one_line, safe_name
 
     failed = 0
     out = sys.stdout
@@ -100,7 +100,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
         out.flush()
         if not ok:
             failed += 1
-            given = safe_name(os.fsencode(name))[0]
+            given = one_line(safe_name(os.fsencode(name))[0])
             print(f"gx parse: {given}: {record['error']}", file=sys.stderr)
     if failed:
         print(f"gx parse: {failed} of {len(args.files)} files could not be read", file=sys.stderr)
