@@ -490,3 +490,16 @@ def test_a_table_the_check_coerces_is_the_coerced_frame_and_not_linked(tmp_path)
         tmp_path / "2020/validated/tally_results" / name
     )
     assert validated.read(0)["tally_results"]["report_year"].dtype == "int64"
+
+
+def test_a_step_reading_a_stage_removed_since_says_to_run_the_year_again(tmp_path):
+    """validated_frames run again alone after the year's load removed its parsed stage: read
+    as it stood, the missing folder gave Python's bare 'No such file or directory'."""
+    import shutil
+
+    from gx_pipeline.staging.parts import StagedRowsMissing
+
+    parsed, _, _ = _parsed_and_checked(tmp_path)
+    shutil.rmtree(parsed.path)
+    with pytest.raises(StagedRowsMissing, match="run the year again"):
+        list(parsed.batches())

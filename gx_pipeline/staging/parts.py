@@ -129,6 +129,7 @@ class Stage:
         return True
 
     def parts(self) -> list[int]:
+        self.require()
         first = next((p for p in sorted(Path(self.path).iterdir()) if p.is_dir()), None)
         if first is None:
             return []
