@@ -27,7 +27,7 @@ from gx_pipeline.report import Report
 
 #: bump on any change that can change a parse; the warehouse records it per report and Dagster
 #: uses it as the code version of the derived assets
-PARSER_VERSION = "2.2.33"
+PARSER_VERSION = "2.2.37"
 
 _IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 #: images every page has: share buttons, QR codes, logos, badges
