@@ -89,7 +89,7 @@ def _error_record(name: str, reason: str, status: str, code: str) -> dict:
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
-    from gx_pipeline.staging.inventory import safe_name
+    from gx_pipeline.staging.inventory import one_line, safe_name
 
     failed = 0
     out = sys.stdout
@@ -100,7 +100,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
         out.flush()
         if not ok:
             failed += 1
-            given = safe_name(os.fsencode(name))[0]
+            given = one_line(safe_name(os.fsencode(name))[0])
             print(f"gx parse: {given}: {record['error']}", file=sys.stderr)
     if failed:
         print(f"gx parse: {failed} of {len(args.files)} files could not be read", file=sys.stderr)
@@ -129,8 +129,11 @@ def cmd_score(args: argparse.Namespace) -> int:
     reports: list[dict] = []
     for name in args.files:
         if name.endswith((".jsonl", ".ndjson")):
-            with open(name, encoding="utf-8") as fh:
-                reports.extend(json.loads(line) for line in fh if line.strip())
+            try:
+                reports.extend(_parses(name))
+            except (OSError, ValueError) as exc:
+                print(f"gx score: {name}: {_unread(exc)}", file=sys.stderr)
+                return 2
         else:
             reports.extend(record for record, _ in _parse_lines([name]))
     summary = score(Path(args.truth_dir), reports)
@@ -139,6 +142,26 @@ def cmd_score(args: argparse.Namespace) -> int:
         print("gx score: no page had a truth record to compare with", file=sys.stderr)
         return 1
     return 0
+
+
+def _parses(name: str) -> Iterator[dict]:
+    """The records of a .jsonl of gx parse's lines; a line that is no JSON raises ValueError
+    naming it."""
+    with open(name, encoding="utf-8") as fh:
+        for number, line in enumerate(fh, 1):
+            if line.strip():
+                try:
+                    yield json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise ValueError(f"line {number}: not JSON ({exc.msg})") from None
+
+
+def _unread(exc: Exception) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return f"not UTF-8 ({exc.reason} at byte {exc.start})"
+    if isinstance(exc, OSError):
+        return exc.strerror or str(exc)
+    return str(exc)
 
 
 def _years(spec: str | None) -> list[str]:
