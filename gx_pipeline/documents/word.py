@@ -100,7 +100,9 @@ def read_docx(data: bytes, source: str, kind: str = "docx") -> Document:
                 if len(paragraphs.doubtful) > doubtful:
                     # read, its number could hold a digit Word does not show or lack one it does
                     text = ""
-                tokens.append(Token(CELL, text, number, r, c))
+                    tokens.append(Token(CELL, text, number, r, c, unknown=True))
+                else:
+                    tokens.append(Token(CELL, text, number, r, c))
                 texts.append(text)
             tokens.append(ROW_END)
         for inner in nested:

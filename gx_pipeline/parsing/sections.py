@@ -4778,6 +4778,10 @@ def _cell(
     header on the page states none, None where no header is on the page."""
     if tok is None:
         return Cell(section, row, col, None, None)
+    if tok.unknown:
+        # its text is not known: U+FFFD stands for it, as for a character a page lost, so it
+        # is no blank (a rule reasoning from blanks, after a merged cell, must not read it)
+        return Cell(section, row, col, None, "\ufffd", tok.table, tok.tr, tok.td)
     amount = (section, row, col) in contract.AMOUNT_CELLS
     read = read_value(tok.text, amount)
     if (
