@@ -2437,15 +2437,19 @@ def _runs_a_sum_contradicts(
     copy that writes a merged cell's text into every position it covers (a converter's
     Markdown) draws one figure for the rows together (a 小计 merged down) as each row's: read
     so, every row got the sum. A run is contradicted by an identity that reads it and fails
-    with every cell it reads a number, or by a column's sum that is off by the run's number
-    counted once for each row but one (holding with it counted once). Equal values the sums do
-    not contradict are read."""
+    whatever its blank cells hold (its side without blanks short of the numbers on the other:
+    a 总计 in the run, its results above it in the run too), or by a column's sum that is off
+    by the run's number counted once for each row but one (holding with it counted once). Equal
+    values the sums do not contradict are read."""
     grid = {(c.section, c.row, c.col): c.value for c in cells}
     sums = []
     for _, _, _, left, right in tally.identities(template, any(c.row == "other" for c in cells)):
         left_sum, left_full = _sum_of(grid, left)
         right_sum, right_full = _sum_of(grid, right)
-        sums.append((set(left), set(right), left_sum - right_sum, left_full and right_full))
+        diff = left_sum - right_sum
+        # blank cells count 0 or more: a side that has them can only grow
+        beyond = (right_full and diff > tally.EPSILON) or (left_full and diff < -tally.EPSILON)
+        sums.append((set(left), set(right), diff, beyond))
     if all(abs(diff) <= tally.EPSILON for _, _, diff, _ in sums):
         return cells, True
     order = [r.code for r in contract.rows(template, "requests")]
@@ -2586,10 +2590,10 @@ def _run_contradicted(run: set, value: float, sums: list[tuple[set, set, float, 
     """Whether an identity contradicts reading `value` in each of the run's rows (see
     _runs_a_sum_contradicts)."""
     surplus = value * (len(run) - 1)
-    for left, right, diff, full in sums:
+    for left, right, diff, beyond in sums:
         if abs(diff) <= tally.EPSILON or not run & (left | right):
             continue
-        if full:
+        if beyond:
             return True
         sign = 1 if run <= left else -1 if run <= right else 0
         if sign and abs(diff - sign * surplus) <= tally.EPSILON:
