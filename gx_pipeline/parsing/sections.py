@@ -1365,6 +1365,8 @@ def _table(
         )
     ]
     row_a_line = 2 * len(on_a_line) > len(shown_rows)
+    totals_not_drawn = _totals_not_drawn(by_code, centres.get(7)) if section == "requests" else 0
+    drawn_short: list[str] = []  # rows that may be drawn a cell short
     for trow in template_rows:
         r = by_code.get(trow.code)
         if trow.code in rows_withheld:
@@ -1436,15 +1438,24 @@ def _table(
                     )
                     last = max(k for k, t in enumerate(placed_by_x) if t is not None)
                     placed_by_x = placed_by_x[: last + 1]
+                    short = False
                 else:
+                    short = (
+                        columns[-1].code == "total"
+                        and placed_by_x[-1] is None
+                        and totals_not_drawn < _BLANK_TOTALS_A_HABIT
+                    )
                     placed_by_x = [
                         t if t is not None else vals[-1]._replace(text="", td=None)
                         for t in placed_by_x
                     ]
-                for col, tok in zip(columns, placed_by_x, strict=False):
-                    cells.append(
-                        _cell(section, trow.code, col.code, tok, units.get(r.block), problems)
-                    )
+                placed_cells = [
+                    _cell(section, trow.code, col.code, tok, units.get(r.block), problems)
+                    for col, tok in zip(columns, placed_by_x, strict=False)
+                ]
+                if short and any(c.value is not None for c in placed_cells):
+                    drawn_short.append(trow.code)  # (its blank 总计 read by the sums first)
+                cells.extend(placed_cells)
                 continue
             if r.cut:
                 complete = False
@@ -1594,6 +1605,16 @@ def _table(
         # (a table cut off or short of rows fails its sums for that)
         cells, every_one = _blanks_after_a_contradicted_number(cells, template, problems)
         complete = complete and every_one
+    for code in drawn_short:
+        complete = False
+        cells = [c for c in cells if c.row != code]
+        problems.flag(
+            codes.CELLS_UNPLACED,
+            f"{section}.{code}: the row draws nothing under 总计, which the table draws in its "
+            "other rows: a row drawn a cell short (two cells merged into one column) stands its "
+            "cells left of their headings, its 总计 under 其他; whether it is one is not known, "
+            "so none of its values is read",
+        )
     if covered:
         cells, every_one = _merged_values(
             cells, covered, drawn or contract.REQUEST_COLUMNS, template, problems
@@ -1776,6 +1797,17 @@ def _aligned_columns(rows: list[RawRow], n: int, header_x: dict[str, float]) -> 
         if x is not None and min(range(n), key=lambda j: abs(centres[j] - x)) != k:
             return None
     return centres
+
+
+def _totals_not_drawn(rows: dict[str, RawRow], centres: list[float] | None) -> int:
+    """How many rows of a requests table laid out by spaces draw nothing under its last
+    column (总计) and something under another."""
+    out = 0
+    for r in rows.values():
+        if r.values and len(r.values) < 7 and all(t.x is not None for t in r.values):
+            placed = _by_position(r.values, centres)
+            out += placed is not None and placed[-1] is None
+    return out
 
 
 def _by_position(vals: list[Token], centres: list[float] | None) -> list[Token | None] | None:
