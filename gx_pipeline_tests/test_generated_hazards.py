@@ -3107,3 +3107,35 @@ def test_laid_out_row_drawn_a_cell_short_gives_no_number_under_another_heading(n
         )
         wrong = _wrong_beside_merged(got, doc, values)
         assert not wrong or set(got.flags) - {"unit_assumed"}, (template, year, sorted(wrong)[:4])
+
+
+def test_laid_out_row_of_zeros_drawn_a_cell_short_gives_its_zeros():
+    """The same row drawn a cell short, every cell of it 0, told by where its cells stand:
+    drawn short or not, each applicant column of it is 0, and only its 总计 is not certain (0
+    under 其他, or blank). Its zeros are read, its 总计 is not."""
+    rows_seen = 0
+    for k, (template, year) in enumerate(FORMATS * 12):
+        rng = random.Random(f"row-a-cell-short:{k}")
+        doc, _ = _document(rng, template, year)
+        doc = map_tables(doc, lambda t, rng=rng: _a_row_drawn_a_cell_short(t, rng))
+        short = [
+            next(c.key[1] for c in row if c.key is not None)
+            for block in doc.blocks
+            if getattr(block, "section", None) == "requests"
+            for row in block.rows
+            if 1 < sum(c.key is not None for c in row) < 7
+            and all(c.text == "0" for c in row if c.key is not None)
+        ]
+        if not short:
+            continue
+        got = parse_bytes(render_text.laid_out(doc, rng).encode("utf-8"), "page.txt")
+        read = {(c.row, c.col): c.value for c in got.cells if c.section == "requests"}
+        for code in short:
+            said = f"requests.{code}: the row draws nothing under 总计"
+            if not any(p.startswith(said) for p in got.problems):
+                continue  # (placed otherwise, or not at all: where no full row shows the columns)
+            rows_seen += 1
+            cols = [c.code for c in contract.REQUEST_COLUMNS if c.code != "total"]
+            assert [read.get((code, col)) for col in cols] == [0] * 6, (template, year, code)
+            assert read.get((code, "total")) is None
+    assert rows_seen

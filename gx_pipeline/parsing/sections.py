@@ -1453,7 +1453,7 @@ def _table(
                     _cell(section, trow.code, col.code, tok, units.get(r.block), problems)
                     for col, tok in zip(columns, placed_by_x, strict=False)
                 ]
-                if short and any(c.value is not None for c in placed_cells):
+                if short and _may_be_drawn_short(placed_cells):
                     drawn_short.append(trow.code)  # (its blank 总计 read by the sums first)
                 cells.extend(placed_cells)
                 continue
@@ -1607,13 +1607,20 @@ def _table(
         complete = complete and every_one
     for code in drawn_short:
         complete = False
-        cells = [c for c in cells if c.row != code]
+        row = [c for c in cells if c.row == code and c.col != "total"]
+        # drawn short or not, a row of 0s gives each applicant column a 0: its 总计 is unknown
+        zeros = len(row) == 6 and all(c.value == 0 for c in row)
+        cells = [c for c in cells if c.row != code or (zeros and c.col != "total")]
         problems.flag(
             codes.CELLS_UNPLACED,
             f"{section}.{code}: the row draws nothing under 总计, which the table draws in its "
             "other rows: a row drawn a cell short (two cells merged into one column) stands its "
             "cells left of their headings, its 总计 under 其他; whether it is one is not known, "
-            "so none of its values is read",
+            + (
+                "so its 总计 is not read (each other cell is 0 either way)"
+                if zeros
+                else "so none of its values is read"
+            ),
         )
     if covered:
         cells, every_one = _merged_values(
@@ -1797,6 +1804,17 @@ def _aligned_columns(rows: list[RawRow], n: int, header_x: dict[str, float]) -> 
         if x is not None and min(range(n), key=lambda j: abs(centres[j] - x)) != k:
             return None
     return centres
+
+
+def _may_be_drawn_short(row: list[Cell]) -> bool:
+    """Whether a requests row with nothing under 总计 and a number elsewhere may be a row
+    drawn a cell short, the number under 其他 its 总计: unless that number is less than the
+    sum of the others (a 总计 is that sum, and one more of them the merged cell covers)."""
+    numbers = [c.value for c in row[:-2] if c.value is not None]
+    under_other = row[-2].value
+    if under_other is None:
+        return bool(numbers)
+    return under_other >= sum(numbers) - tally.EPSILON
 
 
 def _totals_not_drawn(rows: dict[str, RawRow], centres: list[float] | None) -> int:
