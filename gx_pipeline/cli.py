@@ -89,7 +89,7 @@ def _error_record(name: str, reason: str, status: str, code: str) -> dict:
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
-    from gx_pipeline.staging.inventory import safe_name
+    from gx_pipeline.staging.inventory import one_line, safe_name
 
     failed = 0
     out = sys.stdout
@@ -100,7 +100,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
         out.flush()
         if not ok:
             failed += 1
-            given = safe_name(os.fsencode(name))[0]
+            given = one_line(safe_name(os.fsencode(name))[0])
             print(f"gx parse: {given}: {record['error']}", file=sys.stderr)
     if failed:
         print(f"gx parse: {failed} of {len(args.files)} files could not be read", file=sys.stderr)
@@ -129,8 +129,11 @@ def cmd_score(args: argparse.Namespace) -> int:
     reports: list[dict] = []
     for name in args.files:
         if name.endswith((".jsonl", ".ndjson")):
-            with open(name, encoding="utf-8") as fh:
-                reports.extend(json.loads(line) for line in fh if line.strip())
+            try:
+                reports.extend(_parses(name))
+            except (OSError, ValueError) as exc:
+                print(f"gx score: {name}: {_unread(exc)}", file=sys.stderr)
+                return 2
         else:
             reports.extend(record for record, _ in _parse_lines([name]))
     summary = score(Path(args.truth_dir), reports)
@@ -139,6 +142,26 @@ def cmd_score(args: argparse.Namespace) -> int:
         print("gx score: no page had a truth record to compare with", file=sys.stderr)
         return 1
     return 0
+
+
+def _parses(name: str) -> Iterator[dict]:
+    """The records of a .jsonl of gx parse's lines; a line that is no JSON raises ValueError
+    naming it."""
+    with open(name, encoding="utf-8") as fh:
+        for number, line in enumerate(fh, 1):
+            if line.strip():
+                try:
+                    yield json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise ValueError(f"line {number}: not JSON ({exc.msg})") from None
+
+
+def _unread(exc: Exception) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return f"not UTF-8 ({exc.reason} at byte {exc.start})"
+    if isinstance(exc, OSError):
+        return exc.strerror or str(exc)
+    return str(exc)
 
 
 def _years(spec: str | None) -> list[str]:
@@ -154,7 +177,7 @@ def _years(spec: str | None) -> list[str]:
 
 def cmd_run(args: argparse.Namespace) -> int:
     # Dagster is imported only here: parse/sample/score stay quick
-    from gx_pipeline.datadir import DataDir
+    from gx_pipeline.datadir import DataDir, not_a_folder
     from gx_pipeline.defs.home import dagster_home, unwritable
     from gx_pipeline.defs.runner import (
         StepProgress,
@@ -165,15 +188,20 @@ def cmd_run(args: argparse.Namespace) -> int:
     )
 
     years = _years(args.years)
-    home = dagster_home()
-    why = unwritable(home)
-    if why is not None:
-        print(
-            f"gx run: Dagster's run records cannot be written to DAGSTER_HOME={home}: {why}. "
-            "Point DAGSTER_HOME at a folder gx run may write (nothing was run)",
-            file=sys.stderr,
-        )
-        return 1
+    home, root = dagster_home(), DataDir.default().root
+    # what makes every step fail: said once, before anything runs
+    for why, what, where in (
+        (unwritable(home), "Dagster's run records cannot be written to", f"DAGSTER_HOME={home}"),
+        (not_a_folder(root), "the data folder cannot be written:", f"GX_DATA_DIR={root}"),
+    ):
+        if why is not None:
+            variable = where.split("=")[0]
+            print(
+                f"gx run: {what} {where}: {why}. Point {variable} at a folder gx run may write "
+                "(nothing was run)",
+                file=sys.stderr,
+            )
+            return 1
     print(f"gx run: {len(years)} report year(s): {', '.join(years)}", file=sys.stderr)
     try:
         summaries = materialize_years(
@@ -183,7 +211,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             page_seconds=args.page_seconds,
         )
     except Exception as err:
-        full = _disk_full(err)
+        full = _disk_full(err) or _records_lost(err) or _cannot_open_the_warehouse(err)
         if full is None:
             raise
         # the steps' failures were printed as they came; this is what stopped the run itself
@@ -210,6 +238,44 @@ def _disk_full(err: BaseException) -> str | None:
     else:
         full = explain(err, DataDir.default().work_database, "the working warehouse")
     return None if full is None else str(full)
+
+
+def _records_lost(err: BaseException) -> str | None:
+    """What `gx run` says when Dagster's run records could no longer be reached during the run
+    because DAGSTER_HOME went (removed: a cleaner of /tmp, an `rm -rf`) or stopped being
+    writable; None for any other error (SQLite's own says only "unable to open database
+    file")."""
+    from gx_pipeline.defs.home import dagster_home
+
+    chain = f"{type(err).__module__} {err!r} {err.__cause__!r} {err.__context__!r}".lower()
+    if "sqlite" not in chain and "sqlalchemy" not in chain:
+        return None
+    home = dagster_home()
+    if not home.is_dir():
+        why = "the folder is gone (removed while the run went on?)"
+    elif not os.access(home, os.W_OK):
+        why = "the folder cannot be written any more"
+    else:
+        return None
+    return (
+        f"Dagster's run records under DAGSTER_HOME={home} cannot be written: {why}. The year "
+        "being run was not finished; the next gx run starts the records again and runs it"
+    )
+
+
+def _cannot_open_the_warehouse(err: BaseException) -> str | None:
+    """What `gx run` says when the working warehouse could not be opened outside a step (for
+    the summary, or the derived objects before the first year): a writer that holds it longer
+    than the lock is waited for (the DuckDB CLI or a notebook opened read-write on it), a file
+    that cannot be read. None for any other error."""
+    import duckdb
+
+    from gx_pipeline.datadir import DataDir
+    from gx_pipeline.warehouse.files import cannot_open
+
+    if not isinstance(err, duckdb.IOException):
+        return None
+    return f"{cannot_open(DataDir.default().work_database, err)} (the years' steps said above how they ended)"
 
 
 def cmd_status(args: argparse.Namespace) -> int:

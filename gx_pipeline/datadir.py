@@ -25,6 +25,19 @@ def data_dir() -> Path:
     return Path(os.environ.get("GX_DATA_DIR") or REPO_ROOT / "data")
 
 
+def not_a_folder(root: Path) -> str | None:
+    """Why `root` cannot be the data folder because it, or a folder on its path, is a file (a
+    mistyped GX_DATA_DIR naming the warehouse file, say), or None. A folder not there yet is
+    no reason: gx run makes it, and says the year folders it lacks."""
+    path = root
+    while not path.exists() and not path.is_symlink() and path != path.parent:
+        path = path.parent
+    if path.exists() and not path.is_dir():
+        what = "" if path == root else f" ({path} is a file)"
+        return f"Not a directory{what}"
+    return None
+
+
 @dataclass(frozen=True)
 class DataDir:
     root: Path

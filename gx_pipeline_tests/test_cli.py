@@ -173,6 +173,30 @@ def test_gx_parse_names_each_file_it_could_not_read_and_why(tmp_path: Path):
     assert errors[2] == "gx parse: 2 of 3 files could not be read"
 
 
+def test_gx_parse_names_a_file_with_a_line_break_or_an_escape_on_one_line(tmp_path: Path):
+    """A name is kept as it is in a folder of downloads; said raw, its line break made a second
+    line that read as another file's ('b.html: the file is empty') and an ESC sequence
+    reached the terminal. Such a name is said quoted, with its escapes, as the quarantine says
+    it; a name that is not UTF-8 is percent-encoded, as source holds it."""
+    names = ["a\nb.html", "e\x1b[31mred.html", "t\tab.html"]
+    files = [str(tmp_path / n) for n in names]
+    for f in files:
+        Path(f).write_bytes(b"")
+    odd = os.fsdecode(bytes(tmp_path) + b"/g\xb9\xfa.html")
+    Path(odd).write_bytes(b"")
+    out = subprocess.run(
+        [sys.executable, "-m", "gx_pipeline.cli", "parse", *files, odd],
+        capture_output=True,
+        check=False,
+    )
+    errors = out.stderr.decode("utf-8").splitlines()
+    assert len(errors) == 5, errors
+    for line, f in zip(errors, files, strict=False):
+        assert line == f"gx parse: {f!r}: the file is empty", line
+    assert errors[3] == f"gx parse: {tmp_path}/g%B9%FA.html: the file is empty"
+    assert "\x1b" not in out.stderr.decode("utf-8")
+
+
 def test_gx_parse_reads_a_dash_as_the_standard_input():
     # `curl … | gx parse -`: the dash was taken as a file name ("No such file or directory")
     out = subprocess.run(

@@ -656,3 +656,66 @@ def test_a_spreadsheet_or_an_archive_given_as_a_report_is_named_for_what_it_is()
         if name.endswith("x"):
             with pytest.raises(ParseError, match=re.escape(said.split(",")[0])):
                 parse_bytes(data[: len(data) * 2 // 3], name)
+
+
+def _zip(parts: list[tuple[str, bytes]], method: int = 8) -> bytes:
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", method) as z:
+        for name, data in parts:
+            z.writestr(name, data)
+    return out.getvalue()
+
+
+def _parts(docx: bytes) -> list[tuple[str, bytes]]:
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(docx)) as z:
+        return [(name, z.read(name)) for name in z.namelist()]
+
+
+def test_a_word_file_whose_main_part_has_another_name_is_read() -> None:
+    # the main part is whatever the package's relationships name (word/document2.xml, as some
+    # editors save it): a good Word file was refused as "binary content (NUL bytes)"
+    docx = next(p for p in DOCUMENTS if p.suffix == ".docx").read_bytes()
+    renamed = []
+    for name, data in _parts(docx):
+        if name in ("_rels/.rels", "[Content_Types].xml"):
+            data = data.replace(b"word/document.xml", b"word/document2.xml")
+        renamed.append((name.replace("word/document.xml", "word/document2.xml"), data))
+    assert "word/document2.xml" in dict(renamed)
+    again = _zip(renamed)
+    assert documents.kind_of(again) == "docx"
+    assert parse_bytes(again, "r.docx").cells == parse_bytes(docx, "r.docx").cells
+
+
+def test_a_zip_holding_a_word_file_cut_off_is_no_word_file() -> None:
+    # a site's attachments packed in a zip, stored, the download stopped part-way: the Word
+    # file's own part names show through, but the zip is no Word file; nor is a spreadsheet
+    # holding one (an embedded document), cut off
+    docx = next(p for p in DOCUMENTS if p.suffix == ".docx").read_bytes()
+    packed = _zip([("report.docx", docx)], method=0)
+    sheet = _zip(
+        [("[Content_Types].xml", b"<Types/>"), ("xl/workbook.xml", b"<w/>" * 40)]
+        + [("xl/embeddings/a.docx", docx)],
+        method=0,
+    )
+    for whole in (packed, sheet):
+        for tenth in range(1, 10):
+            assert documents.kind_of(whole[: len(whole) * tenth // 10]) is None, tenth
+    # the Word file's parts in another order, cut off, is still a Word file cut off
+    turned = _zip(list(reversed(_parts(docx))))
+    for tenth in range(1, 10):
+        assert documents.kind_of(turned[: len(turned) * tenth // 10]) == "docx", tenth
+
+
+def test_a_word_file_followed_by_other_bytes_is_not_said_to_be_cut_off() -> None:
+    # its directory is there, followed by more than a zip comment's room of other bytes (a
+    # page appended by a server): it is damaged, not cut off
+    docx = next(p for p in DOCUMENTS if p.suffix == ".docx").read_bytes()
+    with pytest.raises(ParseError, match="the Word file is damaged") as err:
+        parse_bytes(docx + b"<html>" * 12_000, "r.docx")
+    assert "cut off" not in str(err.value)

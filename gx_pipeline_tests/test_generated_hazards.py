@@ -2101,15 +2101,24 @@ def test_an_html_cell_merged_down_holding_the_rows_sum_gives_no_value(page: str)
         assert not covered & {(c.section, c.row, c.col) for c in got.cells}, (template, year)
 
 
-def test_a_cell_merged_down_holding_the_rows_sum_copied_into_each_row_is_not_read_unsaid():
+@pytest.mark.parametrize("case", ["summed-down-repeat", "summed-to-total"])
+def test_a_cell_merged_down_holding_the_rows_sum_copied_into_each_row_is_not_read_unsaid(
+    case: str,
+):
     """The same 小计 merged down a requests column, in a Markdown copy that writes a merged
     cell's text into every position it covers (docling): each row it spans read the sum, with
     no flag, though a sum that reads them fails with every cell a number. A run of one number
     down a column that such a sum contradicts may be one merged figure for the rows together:
-    none of them is read, and the page says so."""
-    for k, (template, year) in enumerate(FORMATS * 6):
-        rng = random.Random(f"summed-down-repeat:{k}")
-        doc, values, _ = _merged_in_columns(rng, template, year, summed_down)
+    none of them is read, and the page says so. Merged over the last result rows and the 总计
+    row, with a blank cell elsewhere in the column (summed-to-total), no sum has every cell a
+    number, but the column's cannot hold whatever the blank holds: the results alone exceed
+    the 总计 the run gives."""
+    merge, pages = (
+        (summed_down, 6) if case == "summed-down-repeat" else (_summed_down_to_the_total, 12)
+    )
+    for k, (template, year) in enumerate(FORMATS * pages):
+        rng = random.Random(f"{case}:{k}")
+        doc, values, _ = _merged_in_columns(rng, template, year, merge)
         got = _read(doc, "md-repeat", rng)
         wrong = _wrong_beside_merged(got, doc, values)
         assert not wrong or set(got.flags) - {"unit_assumed"}, (template, year, sorted(wrong)[:4])
@@ -3110,3 +3119,115 @@ def test_a_utf16_page_without_a_byte_order_mark_is_read_as_utf16(rendering: str,
         # still binary: NULs on both sides, or no text once decoded
         with pytest.raises(Exception, match="binary"):
             parse_bytes(bytes(range(256)) * 40 + page.encode(codec)[:64], "page" + suffix)
+
+
+def _summed_down_to_the_total(table: Table, rng: random.Random, col: str) -> Table:
+    """summed_down over the two to four rows that end at the 总计 row (the results and their
+    total in one merged cell: an editor's figure for the rows together), with a 0 of the same
+    column above them drawn blank, so that no sum reading the column has every cell a number."""
+    rows = [list(r) for r in table.rows]
+
+    def at(i: int) -> int | None:
+        found = [k for k, c in enumerate(rows[i]) if c.key is not None and c.key[2] == col]
+        return found[0] if found else None
+
+    ends = [i for i, r in enumerate(rows) if any(c.key and c.key[1] == "results_total" for c in r)]
+    if not ends or at(ends[0]) is None:
+        return table
+    end = ends[0]
+    size = rng.choice((2, 3, 4))
+    run = [rows[i][at(i)] for i in range(end - size + 1, end + 1)]  # type: ignore[index]
+    texts = [c.text for c in run]
+    if not all(t.strip().isdigit() for t in texts) or len(set(texts)) < 2:
+        return table
+    zeros = [i for i in range(end - size + 1) if at(i) is not None and rows[i][at(i)].text == "0"]
+    if not zeros:
+        return table
+    z = rng.choice(zeros)
+    rows[z][at(z)] = replace(rows[z][at(z)], text="")  # type: ignore[index]
+    top = end - size + 1
+    k = at(top)
+    assert k is not None
+    total = sum(int(t) for t in texts)
+    rows[top][k] = replace(rows[top][k], rowspan=size, text=str(total))
+    for i in range(top + 1, end + 1):
+        del rows[i][at(i)]  # type: ignore[arg-type]
+    return replace(table, rows=tuple(tuple(r) for r in rows))
+
+
+def _a_row_drawn_a_cell_short(table: Table, rng: random.Random) -> Table:
+    """One requests row whose two neighbouring applicant cells of one text an editor merged
+    into one cell that spans a single grid column (a row drawn a cell short, as a word
+    processor keeps a table whose row lost a cell): its cells after the merged one, 总计 among
+    them, stand one column left of their headings."""
+    if table.section != "requests":
+        return table
+    rows = [list(r) for r in table.rows]
+    pairs = [
+        (i, k)
+        for i, row in enumerate(rows)
+        for k in range(len(row) - 2)
+        if row[k].key
+        and row[k + 1].key
+        and row[k + 1].key[2] != "total"
+        and row[k].text.strip()
+        and row[k].text == row[k + 1].text
+        and row[-1].key
+        and row[-1].key[2] == "total"
+        and row[-1].text.strip().isdigit()
+    ]
+    if not pairs:
+        return table
+    i, k = rng.choice(pairs)
+    del rows[i][k + 1]
+    return replace(table, rows=tuple(tuple(r) for r in rows))
+
+
+@pytest.mark.parametrize("numbers_on", ["first", "middle"])
+def test_laid_out_row_drawn_a_cell_short_gives_no_number_under_another_heading(numbers_on: str):
+    """A laid-out text copy of a requests row drawn a cell short (two equal cells merged into
+    one that spans one grid column): its 总计 stands under 其他, where nothing tells it from a
+    row that leaves 总计 blank, and was read as 其他's, with no flag. A row that draws nothing
+    under 总计 where the table draws it in every other row may be a row drawn short: where its
+    cells stand is not certain, none of them is read, and the page says so."""
+    for k, (template, year) in enumerate(FORMATS * 12):
+        rng = random.Random(f"row-a-cell-short:{k}")
+        doc, values = _document(rng, template, year)
+        doc = map_tables(doc, lambda t, rng=rng: _a_row_drawn_a_cell_short(t, rng))
+        got = parse_bytes(
+            render_text.laid_out(doc, rng, numbers_on=numbers_on).encode("utf-8"), "page.txt"
+        )
+        wrong = _wrong_beside_merged(got, doc, values)
+        assert not wrong or set(got.flags) - {"unit_assumed"}, (template, year, sorted(wrong)[:4])
+
+
+def test_laid_out_row_of_zeros_drawn_a_cell_short_gives_its_zeros():
+    """The same row drawn a cell short, every cell of it 0, told by where its cells stand:
+    drawn short or not, each applicant column of it is 0, and only its 总计 is not certain (0
+    under 其他, or blank). Its zeros are read, its 总计 is not."""
+    rows_seen = 0
+    for k, (template, year) in enumerate(FORMATS * 12):
+        rng = random.Random(f"row-a-cell-short:{k}")
+        doc, _ = _document(rng, template, year)
+        doc = map_tables(doc, lambda t, rng=rng: _a_row_drawn_a_cell_short(t, rng))
+        short = [
+            next(c.key[1] for c in row if c.key is not None)
+            for block in doc.blocks
+            if getattr(block, "section", None) == "requests"
+            for row in block.rows
+            if 1 < sum(c.key is not None for c in row) < 7
+            and all(c.text == "0" for c in row if c.key is not None)
+        ]
+        if not short:
+            continue
+        got = parse_bytes(render_text.laid_out(doc, rng).encode("utf-8"), "page.txt")
+        read = {(c.row, c.col): c.value for c in got.cells if c.section == "requests"}
+        for code in short:
+            said = f"requests.{code}: the row draws nothing under 总计"
+            if not any(p.startswith(said) for p in got.problems):
+                continue  # (placed otherwise, or not at all: where no full row shows the columns)
+            rows_seen += 1
+            cols = [c.code for c in contract.REQUEST_COLUMNS if c.code != "total"]
+            assert [read.get((code, col)) for col in cols] == [0] * 6, (template, year, code)
+            assert read.get((code, "total")) is None
+    assert rows_seen

@@ -7,7 +7,9 @@ import gc
 import hashlib
 import os
 import pickle
+import signal
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -21,10 +23,12 @@ from gx_pipeline.staging.pool import (
     PageParser,
     parse_raw,
     read_at_most,
+    stalled,
     too_slow,
 )
 from gx_pipeline.staging.tables import LoadedReport, Quarantined, RawFile
 from gx_pipeline_tests.conftest import FIXTURES, processes_naming
+from gx_pipeline_tests.stopping import stop_on_marked_page
 
 
 def _raws(paths: list[Path]) -> list[RawFile]:
@@ -101,6 +105,56 @@ def test_a_page_that_kills_its_worker_is_quarantined_and_the_rest_parse():
         expected = alone.map(pages)
     assert outcomes[:victim] + outcomes[victim + 1 :] == expected[:victim] + expected[victim + 1 :]
     assert again == expected[:3]
+
+
+def _state(pid: int) -> str:
+    """A process's state letter (T: stopped), "" when it is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return ""
+
+
+@pytest.mark.parametrize("always", [False, True], ids=["stopped_once", "stopped_every_time"])
+def test_a_worker_that_stops_does_not_hold_the_year(tmp_path, always):
+    """A worker stopped mid-chunk gave no result and no error: the run waited for it for good
+    (measured: a real `gx run` of 231 pages, one worker sent SIGSTOP, still waiting 150 s later,
+    going on only once the worker was sent SIGCONT). Its pages' time limit is a signal in the
+    worker itself, which a stopped worker (or one stuck in C code) never handles. Now the run
+    kills the workers once they finish no page for the page's limit and a grace, parses the
+    pages they had again one by one, and quarantines a page whose worker stops again."""
+    pages = PAGES[:40]
+    victim = next(i for i, r in enumerate(pages) if r.source.startswith("null_markers"))
+    parse = functools.partial(stop_on_marked_page, flags=str(tmp_path), always=always)
+    flag = tmp_path / "stopped"
+
+    rescued = []
+
+    def rescue() -> None:  # the code before waited for good: set the worker going after 40 s
+        if flag.exists() and _state(int(flag.read_text())) == "T":
+            rescued.append(time.monotonic() - start)
+            os.kill(int(flag.read_text()), signal.SIGCONT)
+
+    timer = threading.Timer(40, rescue)
+    start = time.monotonic()
+    timer.start()
+    try:
+        with PageParser(
+            len(pages), workers=2, min_pages=0, parse=parse, page_seconds=1, stall_grace_s=3
+        ) as pool:
+            outcomes = [o for b in pool.map_batches([pages[:20], pages[20:]]) for o in b]
+            stalls = pool.stalls
+    finally:
+        timer.cancel()
+    with PageParser(len(pages), workers=1) as alone:
+        expected = alone.map(pages)
+    assert not rescued, f"the parse waited for the stopped worker until it was resumed: {rescued}"
+    assert stalls == (2 if always else 1)  # always: the chunk, then the page alone
+    if always:
+        assert outcomes[victim] == Quarantined(pages[victim], "parse", stalled(4))
+        outcomes[victim] = expected[victim]
+    assert outcomes == expected
+    assert _state(int(flag.read_text())) in ("", "Z")  # the stopped worker was killed
 
 
 def test_a_page_whose_bytes_changed_after_the_inventory_is_quarantined_saying_so(tmp_path):

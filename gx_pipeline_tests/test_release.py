@@ -422,3 +422,36 @@ def test_parser_versions_are_listed_in_version_order_not_as_text(database, tmp_p
     assert facts["gx:parserVersions"] == ["2.2.9", "2.2.10"]
     (status,) = year_status(copy, ["2022"])
     assert status.parser_versions == "2.2.9, 2.2.10"
+
+
+def test_a_text_that_reads_nan_is_a_value_and_a_null_is_missing(tmp_path):
+    # a cell a page printed as "nan" or "NaT" (a table exported through pandas) is the text
+    # it printed: with the package's missing values ("nan", "NaT", for how a missing number
+    # or time reaches frictionless) on every field, it read as missing; a NULL still does
+    from frictionless import Package
+
+    from gx_pipeline.report import Cell
+    from gx_pipeline_tests.test_views import _load, _loaded
+
+    cells = [
+        Cell("requests", "new_received", "total", 3, "3", 1, 1, 8),
+        Cell("requests", "carried_over", "total", None, "nan", 1, 2, 8),
+        Cell("requests", "settled", "total", None, "NaT", 1, 3, 8),
+        Cell("requests", "pending", "total", None, None, 1, 4, 8),
+    ]
+    path = tmp_path / "warehouse.duckdb"
+    conn = duckdb.connect(str(path))
+    _load(conn, 2022, [_loaded("a" * 64, 2022, "宁强县自然资源局", cells)])
+    conn.close()
+    out = tmp_path / "release"
+    release(path, out, VERSION)
+    report = validate(out / "datapackage.json")
+    assert report.valid, report.flatten(["type", "message"])[:3]
+    facts = Package(str(out / "datapackage.json")).get_resource("fact_requests")
+    read = {r["row"]: (r["value"], r["raw"]) for r in facts.read_rows()}
+    assert read == {
+        "new_received": (3, "3"),
+        "carried_over": (None, "nan"),
+        "settled": (None, "NaT"),
+        "pending": (None, None),
+    }

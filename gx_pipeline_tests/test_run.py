@@ -1291,3 +1291,101 @@ def test_gx_status_of_many_backfills_on_a_year_keeps_to_a_line_of_reading_length
     (row,) = [line for line in lines if line.startswith("2020  ")][:1]
     assert "never run; 30 backfills requested (bfwait29, bfwait28, …)" in row, row
     assert max(len(line.rstrip()) for line in lines) < 250, max(lines, key=len)
+
+
+def test_a_writer_holding_the_working_file_through_the_summary_is_said_in_one_line(
+    data_dir, monkeypatch, capsys
+):
+    """Another process holds the working warehouse read-write (the DuckDB CLI opened on
+    data/.work/warehouse.duckdb without -readonly, a notebook's connection) past the years' runs:
+    measured, a real `gx run` whose step gave up after its tries then waited for the file again
+    to read the summary, and ended in DuckDB's `IOException: Could not set lock` traceback, no
+    summary. Now one line names the file and the process that holds it, exit status 1."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from gx_pipeline.datadir import DataDir
+    from gx_pipeline.defs import runner
+    from gx_pipeline.defs.resources import Warehouse
+    from gx_pipeline.warehouse.files import WarehouseFiles
+
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    put_page(data_dir, 2021, SEED.name, SEED)
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
+    capsys.readouterr()
+    work = DataDir.default().work_database
+    hold = "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('held', flush=True); "
+    holder = subprocess.Popen(
+        [sys.executable, "-c", hold + "sys.stdin.read()", str(work)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline() == "held\n"
+        # the year's run as it ends when its step gave up on the lock (minutes of tries);
+        # the file's lock waited for a second, not a minute
+        monkeypatch.setattr(
+            runner,
+            "_run_years",
+            lambda *a, **k: [("2021", False, None, None, "gx_warehouse failed: locked", 0)],
+        )
+        monkeypatch.setattr(
+            Warehouse,
+            "files",
+            property(lambda self: WarehouseFiles(Path(self.database), Path(self.publish_to), 1)),
+        )
+        assert cli.main(["run", "--years", "2021", "--quiet"]) == 1
+    finally:
+        holder.kill()
+        holder.wait()
+    out, err = capsys.readouterr()
+    assert f"{work} cannot be opened: a writer holds it (process {holder.pid})" in err, err
+    assert "Traceback" not in err + out
+
+
+@pytest.mark.parametrize("where", ["a_file", "under_a_file"])
+def test_a_data_folder_that_is_no_folder_is_said_in_one_line(tmp_path, monkeypatch, capsys, where):
+    """GX_DATA_DIR naming a file (a mistyped variable: the warehouse file, a .env file), or a
+    path under one: every year failed with `NotADirectoryError` on its staging folder, and
+    `gx run` then ended in the same error's traceback from the summary, no summary."""
+    (tmp_path / "afile").write_text("not a folder")
+    data = tmp_path / "afile" if where == "a_file" else tmp_path / "afile" / "data"
+    monkeypatch.setenv("GX_DATA_DIR", str(data))
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 1
+    out, err = capsys.readouterr()
+    assert f"gx run: the data folder cannot be written: GX_DATA_DIR={data}: Not a directory" in err
+    assert "Traceback" not in err and out == ""
+    assert "2021" not in err  # nothing was run
+
+
+def test_a_dagster_home_removed_while_gx_run_goes_on_is_said_in_one_line(
+    data_dir, tmp_path, monkeypatch, capsys
+):
+    """DAGSTER_HOME removed during a run (a cleaner of /tmp, `rm -rf` of the wrong folder):
+    measured on a real `gx run` of two years, the home removed as the first year parsed, it
+    ended in SQLAlchemy's `unable to open database file` traceback, no summary. Now one line
+    says what became of the run records, exit 1; the next `gx run` starts them again."""
+    import shutil
+
+    from gx_pipeline.defs import runner
+
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    home = tmp_path / "dagster-home"
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    put_page(data_dir, 2021, SEED.name, SEED)
+    run_years = runner._run_years
+
+    def home_removed_first(*args, **kwargs):
+        shutil.rmtree(home)
+        return run_years(*args, **kwargs)
+
+    monkeypatch.setattr(runner, "_run_years", home_removed_first)
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert f"gx run: Dagster's run records under DAGSTER_HOME={home} cannot be written: " in err
+    assert "the folder is gone" in err and "Traceback" not in err, err
+    monkeypatch.setattr(runner, "_run_years", run_years)
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 0

@@ -74,6 +74,27 @@ def test_a_wrong_value_in_a_report_that_needs_review_is_not_clean_but_wrong(tmp_
     assert summary.reason_counts == {"cells_unplaced": 1}
 
 
+def test_a_parses_file_that_cannot_be_read_stops_the_score_naming_it(tmp_path, capsys):
+    # a mistyped .jsonl of parses, or one cut off mid-line, ended in a Python traceback (exit
+    # 1, the status of "nothing compared"): it is named with the cause, exit 2 as for TRUTH_DIR
+    from gx_pipeline import cli
+
+    (tmp_path / "truth").mkdir()
+    cut = tmp_path / "cut.jsonl"
+    cut.write_text('{"source": "a.txt", "cells": [\n', encoding="utf-8")
+    latin = tmp_path / "latin.jsonl"
+    latin.write_bytes(b'{"source": "\xe9.txt"}\n')
+    for name, cause in (
+        (tmp_path / "parses.jsonl", "No such file"),
+        (cut, "line 1: not JSON"),
+        (latin, "not UTF-8"),
+    ):
+        assert cli.main(["score", str(tmp_path / "truth"), str(name)]) == 2, name
+        err = capsys.readouterr().err
+        assert err.startswith(f"gx score: {name}: ") and cause in err, err
+        assert "Traceback" not in err
+
+
 def test_a_score_of_nothing_is_no_accuracy_and_fails(tmp_path, capsys):
     # a mistyped truth folder, or pages none of whose names has a truth record, scored
     # "cell accuracy: 0/0 = 100.00%" and exited 0: a perfect score for nothing compared

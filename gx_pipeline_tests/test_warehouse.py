@@ -423,3 +423,83 @@ def test_the_validated_stage_links_the_tables_the_check_passed_whole(tmp_path):
         )
     assert loads[0] == loads[1]
     assert [r[1] for r in loads[0]["quarantine"]] == ["2020/dddd.html"]
+
+
+def _parsed_and_checked(tmp_path, tally_year_dtype: str = "int64"):
+    """A parsed stage of two good reports, its part read back and checked."""
+    from gx_pipeline.staging.parts import Stage
+
+    parsed = Stage.fresh(tmp_path, 2020, "parsed")
+    frames = tables.year_frames([_loaded("a" * 64, GOOD), _loaded("b" * 64, GOOD)], [], 2020)
+    frames["tally_results"]["report_year"] = frames["tally_results"]["report_year"].astype(
+        tally_year_dtype
+    )
+    parsed.write(0, frames)
+    read = parsed.read(0)
+    return parsed, read, schemas.validate_year_frames(read, 2020)
+
+
+def test_a_full_disk_met_linking_a_part_names_the_validated_file_not_the_parsed_one(tmp_path):
+    """os.link's error names its source first: the parsed part, which was written long before
+    and is not the file the disk had no room for."""
+    import errno
+    import os
+    from unittest import mock
+
+    from gx_pipeline.diskspace import DiskFull
+    from gx_pipeline.staging.parts import Stage
+
+    parsed, read, valid = _parsed_and_checked(tmp_path)
+    validated = Stage.fresh(tmp_path, 2020, "validated")
+
+    def full(src, dst, *args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(src), None, str(dst))
+
+    with mock.patch("os.link", full), pytest.raises(DiskFull) as err:
+        validated.write_checked(0, valid, read, parsed)
+    assert "/2020/validated/" in str(err.value) and "/2020/parsed/" not in str(err.value)
+
+
+def test_a_part_written_over_a_linked_one_leaves_the_parsed_part_as_it_was(tmp_path):
+    """A linked part shares its file with the parsed stage: writing the same part again (a
+    table the check changed the second time) replaces the name, never the shared file."""
+    from gx_pipeline.staging.parts import Stage
+
+    parsed, read, valid = _parsed_and_checked(tmp_path)
+    validated = Stage.fresh(tmp_path, 2020, "validated")
+    validated.write_checked(0, valid, read, parsed)
+    validated.write(0, {"fact_appeals": valid["fact_appeals"].iloc[:1]})
+    assert len(validated.read(0)["fact_appeals"]) == 1
+    assert parsed.read(0)["fact_appeals"].equals(read["fact_appeals"])
+
+
+def test_a_table_the_check_coerces_is_the_coerced_frame_and_not_linked(tmp_path):
+    """tally_results' model coerces (DuckDB's int32 year to int64): a table that passes but
+    whose dtypes the check changes is the coerced frame, written, not the parsed file linked;
+    one the check leaves as it is stays the frame read (linked)."""
+    from gx_pipeline.staging.parts import Stage
+
+    parsed, read, valid = _parsed_and_checked(tmp_path, "int32")
+    assert valid["tally_results"]["report_year"].dtype == "int64"
+    assert valid["tally_results"].equals(read["tally_results"].astype({"report_year": "int64"}))
+    assert valid["dim_report"] is read["dim_report"]
+    validated = Stage.fresh(tmp_path, 2020, "validated")
+    validated.write_checked(0, valid, read, parsed)
+    name = "part-00000.parquet"
+    assert not (tmp_path / "2020/parsed/tally_results" / name).samefile(
+        tmp_path / "2020/validated/tally_results" / name
+    )
+    assert validated.read(0)["tally_results"]["report_year"].dtype == "int64"
+
+
+def test_a_step_reading_a_stage_removed_since_says_to_run_the_year_again(tmp_path):
+    """validated_frames run again alone after the year's load removed its parsed stage: read
+    as it stood, the missing folder gave Python's bare 'No such file or directory'."""
+    import shutil
+
+    from gx_pipeline.staging.parts import StagedRowsMissing
+
+    parsed, _, _ = _parsed_and_checked(tmp_path)
+    shutil.rmtree(parsed.path)
+    with pytest.raises(StagedRowsMissing, match="run the year again"):
+        list(parsed.batches())

@@ -284,6 +284,7 @@ def parse_into(
         functools.partial(
             parse_raw, max_bytes=config.max_page_bytes, max_seconds=config.page_seconds
         ),
+        page_seconds=config.page_seconds,
     )
     context.log.info(
         f"parsing {files.readable} pages "
@@ -355,11 +356,18 @@ def parse_into(
             stage.write(part, tables.year_frames(loaded, quarantined, year))
     if parser.fallback:
         context.log.warning(parser.fallback)
+    if parser.stalls:
+        context.log.warning(
+            f"the parse workers finished no page for {parser.stall_s:g} s, {parser.stalls} "
+            "time(s) (a worker stopped, or stuck below Python): killed, and the pages they had "
+            "in hand parsed again one by one"
+        )
     context.add_output_metadata(
         {
             "dagster/row_count": counts["loaded"],
             **counts,
             "parse_workers": parser.workers if parser.parallel else 1,
+            "parse_stalls": parser.stalls,
         }
     )
     return dict(counts)

@@ -41,26 +41,50 @@ def kind_of(data: bytes) -> str | None:
     if data.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as z:
-                names = set(z.namelist())
+                return "docx" if _is_word(z) else None
         except (zipfile.BadZipFile, OSError, ValueError):
             # a zip cut off (a download stopped part-way) has lost its directory, at the end;
             # the header before each part still names it, and Word's parts are under word/
             return "docx" if any(n.startswith(b"word/") for n in _local_names(data)) else None
-        if "word/document.xml" in names:
-            return "docx"
     return None
 
 
-_LOCAL_HEADER = re.compile(rb"PK\x03\x04")
+def _is_word(z: zipfile.ZipFile) -> bool:
+    """Whether a whole zip is a Word package: its main part is the one its content types call
+    Word's, word/document.xml by custom, or another name its relationships chose (as some
+    editors save word/document2.xml)."""
+    names = set(z.namelist())
+    if "word/document.xml" in names:
+        return True
+    return "[Content_Types].xml" in names and bool(_WORD_MAIN.search(z.read("[Content_Types].xml")))
+
+
+_LOCAL_HEADER = b"PK\x03\x04"
+_WORD_MAIN = re.compile(rb"wordprocessingml\.document\.main\+xml")
 
 
 def _local_names(data: bytes) -> Iterator[bytes]:
-    """The part names of a zip's local file headers (signature, 26 bytes of which the name's
-    length is the two at 22, then the name), read without its directory."""
-    for m in _LOCAL_HEADER.finditer(data):
-        at = m.start()
-        length = int.from_bytes(data[at + 26 : at + 28], "little")
-        yield data[at + 30 : at + 30 + length]
+    """The part names of a zip's local file headers (signature; the part's size at 18, its
+    name's length at 26, the extra field's at 28; then the name), read without its directory.
+    Each header is followed past its part: the headers inside a part stored as it is (a Word
+    file in a zip of attachments, one embedded in a spreadsheet) are not the zip's. A part
+    whose size its header leaves to after the data (a zip written as a stream) is followed to
+    the next header's signature."""
+    at = 0
+    while 0 <= at < len(data):
+        if not data.startswith(_LOCAL_HEADER, at):
+            at = data.find(_LOCAL_HEADER, at)
+            continue
+        flags, size = (
+            int.from_bytes(data[at + i : at + j], "little") for i, j in ((6, 8), (18, 22))
+        )
+        name_length, extra_length = (
+            int.from_bytes(data[at + i : at + i + 2], "little") for i in (26, 28)
+        )
+        yield data[at + 30 : at + 30 + name_length]
+        start = at + 30 + name_length + extra_length
+        known = not (flags & 0x08 and size == 0) and size != 0xFFFFFFFF
+        at = start + size if known else data.find(_LOCAL_HEADER, start)
 
 
 def page_kind(data: bytes) -> str:

@@ -100,7 +100,9 @@ def read_docx(data: bytes, source: str, kind: str = "docx") -> Document:
                 if len(paragraphs.doubtful) > doubtful:
                     # read, its number could hold a digit Word does not show or lack one it does
                     text = ""
-                tokens.append(Token(CELL, text, number, r, c))
+                    tokens.append(Token(CELL, text, number, r, c, unknown=True))
+                else:
+                    tokens.append(Token(CELL, text, number, r, c))
                 texts.append(text)
             tokens.append(ROW_END)
         for inner in nested:
@@ -329,7 +331,9 @@ def _check_zip(data: bytes) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             size = sum(info.file_size for info in z.infolist())
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        if b"PK\x05\x06" not in data[-65558:]:  # the end of a zip's directory
+        # the end of a zip's directory, nowhere (more than a comment's room of other bytes
+        # after it is damage of another kind)
+        if b"PK\x05\x06" not in data:
             raise DocumentError(
                 "the Word file is damaged: cut off (the zip's directory, at its end, is "
                 f"missing; {len(data)} bytes: a download stopped part-way?)"

@@ -1365,6 +1365,8 @@ def _table(
         )
     ]
     row_a_line = 2 * len(on_a_line) > len(shown_rows)
+    totals_not_drawn = _totals_not_drawn(by_code, centres.get(7)) if section == "requests" else 0
+    drawn_short: list[str] = []  # rows that may be drawn a cell short
     for trow in template_rows:
         r = by_code.get(trow.code)
         if trow.code in rows_withheld:
@@ -1436,15 +1438,24 @@ def _table(
                     )
                     last = max(k for k, t in enumerate(placed_by_x) if t is not None)
                     placed_by_x = placed_by_x[: last + 1]
+                    short = False
                 else:
+                    short = (
+                        columns[-1].code == "total"
+                        and placed_by_x[-1] is None
+                        and totals_not_drawn < _BLANK_TOTALS_A_HABIT
+                    )
                     placed_by_x = [
                         t if t is not None else vals[-1]._replace(text="", td=None)
                         for t in placed_by_x
                     ]
-                for col, tok in zip(columns, placed_by_x, strict=False):
-                    cells.append(
-                        _cell(section, trow.code, col.code, tok, units.get(r.block), problems)
-                    )
+                placed_cells = [
+                    _cell(section, trow.code, col.code, tok, units.get(r.block), problems)
+                    for col, tok in zip(columns, placed_by_x, strict=False)
+                ]
+                if short and _may_be_drawn_short(placed_cells):
+                    drawn_short.append(trow.code)  # (its blank 总计 read by the sums first)
+                cells.extend(placed_cells)
                 continue
             if r.cut:
                 complete = False
@@ -1594,6 +1605,23 @@ def _table(
         # (a table cut off or short of rows fails its sums for that)
         cells, every_one = _blanks_after_a_contradicted_number(cells, template, problems)
         complete = complete and every_one
+    for code in drawn_short:
+        complete = False
+        row = [c for c in cells if c.row == code and c.col != "total"]
+        # drawn short or not, a row of 0s gives each applicant column a 0: its 总计 is unknown
+        zeros = len(row) == 6 and all(c.value == 0 for c in row)
+        cells = [c for c in cells if c.row != code or (zeros and c.col != "total")]
+        problems.flag(
+            codes.CELLS_UNPLACED,
+            f"{section}.{code}: the row draws nothing under 总计, which the table draws in its "
+            "other rows: a row drawn a cell short (two cells merged into one column) stands its "
+            "cells left of their headings, its 总计 under 其他; whether it is one is not known, "
+            + (
+                "so its 总计 is not read (each other cell is 0 either way)"
+                if zeros
+                else "so none of its values is read"
+            ),
+        )
     if covered:
         cells, every_one = _merged_values(
             cells, covered, drawn or contract.REQUEST_COLUMNS, template, problems
@@ -1776,6 +1804,28 @@ def _aligned_columns(rows: list[RawRow], n: int, header_x: dict[str, float]) -> 
         if x is not None and min(range(n), key=lambda j: abs(centres[j] - x)) != k:
             return None
     return centres
+
+
+def _may_be_drawn_short(row: list[Cell]) -> bool:
+    """Whether a requests row with nothing under 总计 and a number elsewhere may be a row
+    drawn a cell short, the number under 其他 its 总计: unless that number is less than the
+    sum of the others (a 总计 is that sum, and one more of them the merged cell covers)."""
+    numbers = [c.value for c in row[:-2] if c.value is not None]
+    under_other = row[-2].value
+    if under_other is None:
+        return bool(numbers)
+    return under_other >= sum(numbers) - tally.EPSILON
+
+
+def _totals_not_drawn(rows: dict[str, RawRow], centres: list[float] | None) -> int:
+    """How many rows of a requests table laid out by spaces draw nothing under its last
+    column (总计) and something under another."""
+    out = 0
+    for r in rows.values():
+        if r.values and len(r.values) < 7 and all(t.x is not None for t in r.values):
+            placed = _by_position(r.values, centres)
+            out += placed is not None and placed[-1] is None
+    return out
 
 
 def _by_position(vals: list[Token], centres: list[float] | None) -> list[Token | None] | None:
@@ -2437,15 +2487,19 @@ def _runs_a_sum_contradicts(
     copy that writes a merged cell's text into every position it covers (a converter's
     Markdown) draws one figure for the rows together (a 小计 merged down) as each row's: read
     so, every row got the sum. A run is contradicted by an identity that reads it and fails
-    with every cell it reads a number, or by a column's sum that is off by the run's number
-    counted once for each row but one (holding with it counted once). Equal values the sums do
-    not contradict are read."""
+    whatever its blank cells hold (its side without blanks short of the numbers on the other:
+    a 总计 in the run, its results above it in the run too), or by a column's sum that is off
+    by the run's number counted once for each row but one (holding with it counted once). Equal
+    values the sums do not contradict are read."""
     grid = {(c.section, c.row, c.col): c.value for c in cells}
     sums = []
     for _, _, _, left, right in tally.identities(template, any(c.row == "other" for c in cells)):
         left_sum, left_full = _sum_of(grid, left)
         right_sum, right_full = _sum_of(grid, right)
-        sums.append((set(left), set(right), left_sum - right_sum, left_full and right_full))
+        diff = left_sum - right_sum
+        # blank cells count 0 or more: a side that has them can only grow
+        beyond = (right_full and diff > tally.EPSILON) or (left_full and diff < -tally.EPSILON)
+        sums.append((set(left), set(right), diff, beyond))
     if all(abs(diff) <= tally.EPSILON for _, _, diff, _ in sums):
         return cells, True
     order = [r.code for r in contract.rows(template, "requests")]
@@ -2586,10 +2640,10 @@ def _run_contradicted(run: set, value: float, sums: list[tuple[set, set, float, 
     """Whether an identity contradicts reading `value` in each of the run's rows (see
     _runs_a_sum_contradicts)."""
     surplus = value * (len(run) - 1)
-    for left, right, diff, full in sums:
+    for left, right, diff, beyond in sums:
         if abs(diff) <= tally.EPSILON or not run & (left | right):
             continue
-        if full:
+        if beyond:
             return True
         sign = 1 if run <= left else -1 if run <= right else 0
         if sign and abs(diff - sign * surplus) <= tally.EPSILON:
@@ -4778,6 +4832,10 @@ def _cell(
     header on the page states none, None where no header is on the page."""
     if tok is None:
         return Cell(section, row, col, None, None)
+    if tok.unknown:
+        # its text is not known: U+FFFD stands for it, as for a character a page lost, so it
+        # is no blank (a rule reasoning from blanks, after a merged cell, must not read it)
+        return Cell(section, row, col, None, "\ufffd", tok.table, tok.tr, tok.td)
     amount = (section, row, col) in contract.AMOUNT_CELLS
     read = read_value(tok.text, amount)
     if (

@@ -62,6 +62,9 @@ class Token(NamedTuple):
     #: part) is kept as 0, a span no grid is laid out by
     rowspan: int = 1
     colspan: int = 1
+    #: a cell whose text the reader cannot tell (a Word cell that may show struck through or
+    #: not): read as empty, and no blank either, which rules reason from
+    unknown: bool = False
 
 
 ROW_END = Token(END)

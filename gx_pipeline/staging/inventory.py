@@ -97,6 +97,17 @@ def safe_name(name: bytes) -> tuple[str, bool]:
         return quote_from_bytes(name, safe=_SAFE_ASCII), True
 
 
+#: a control character (line break, tab, ESC ...) as its escape, for a name said in a line
+ESCAPED = {c: repr(chr(c))[1:-1] for c in (*range(0x20), 0x7F)}
+
+
+def one_line(name: str) -> str:
+    """A name as it is, or quoted with its escapes when it holds a line break, a tab or
+    another control character (valid UTF-8, so kept in source as it is): said raw, it breaks
+    the line, or reaches a terminal as a command."""
+    return name if name.translate(ESCAPED) == name else repr(name)
+
+
 _SAFE_ASCII = "".join(chr(c) for c in range(0x20, 0x7F) if chr(c) not in "%")
 
 

@@ -76,12 +76,15 @@ class Stage:
 
     def write(self, part: int, frames: Mapping[str, pd.DataFrame]) -> None:
         """Write one batch's part of each table. A disk that fills raises DiskFull naming the
-        part, and the half-written part is removed (never read as a whole one)."""
+        part, and the half-written part is removed (never read as a whole one). A part already
+        there is unlinked first: it may be another stage's file linked in (`write_checked`),
+        which writing through the name would change under that stage."""
         for table, frame in frames.items():
             folder = Path(self.path) / table
             target = folder / f"part-{part:05d}.parquet"
             try:
                 folder.mkdir(exist_ok=True)
+                target.unlink(missing_ok=True)
                 frame.to_parquet(target, index=False)
             except OSError as err:
                 full = explain(err, target, "the year's staged rows")
@@ -117,7 +120,9 @@ class Stage:
             folder.mkdir(exist_ok=True)
             os.link(Path(source.path) / table / name, folder / name)
         except OSError as err:
-            full = explain(err, folder / name, "the year's staged rows")
+            # not named by the error: os.link's first file is the parsed part, not the one
+            # the disk had no room for
+            full = explain(err, folder / name, "the year's staged rows", named=False)
             if full is not None:
                 raise full from err
             return False

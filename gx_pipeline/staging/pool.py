@@ -6,7 +6,8 @@ A small year parses in the run's own process: starting the workers costs about a
 
 A worker that dies (a crash inside a C library on some page) does not cost the year: the
 batch is parsed again page by page in fresh workers, and the page that kills its worker goes to
-quarantine with that reason.
+quarantine with that reason. So does a worker that stops giving results: stopped (SIGSTOP, a
+debugger), or stuck inside C code, where a page's time limit (a signal) cannot reach it.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from types import TracebackType
@@ -46,6 +47,17 @@ CHUNK_PAGES = 25
 WORKER_DIED = "the parser's worker process died on this page (a crash below Python)"
 #: how often a worker looks whether the run that started it is still there
 WATCH_INTERVAL_S = 0.5
+#: how long past a page's time limit the workers may finish no page while the run waits for
+#: one: reading and hashing a page of 32 MiB, sending its rows back, a machine under load
+STALL_GRACE_S = 60.0
+
+
+def stalled(seconds: float) -> str:
+    return (
+        f"the parser's worker process finished no page in {seconds:g} s, this one in hand "
+        "(stopped, or stuck below Python where the page's time limit cannot reach): killed, "
+        "the page not read"
+    )
 
 
 def too_large(max_bytes: int, size: int) -> str:
@@ -162,7 +174,12 @@ def parse_raw(
 
 class PageParser:
     """Parses batches of raw pages, in `workers` processes (0: one per core) when there are at
-    least `min_pages` pages in all, else in this process. Use it as a context manager."""
+    least `min_pages` pages in all, else in this process. Use it as a context manager.
+
+    `page_seconds` is the time limit `parse` puts on a page (0: none). While the run waits for
+    a result and the workers finish no page for that long and `stall_grace_s` more, the
+    workers are killed: the pages in hand are parsed again one by one in fresh workers, and a
+    page whose worker stalls again is quarantined (see stalled())."""
 
     def __init__(
         self,
@@ -170,13 +187,21 @@ class PageParser:
         workers: int = 0,
         min_pages: int = POOL_MIN_PAGES,
         parse: Callable[[RawFile], Outcome] = parse_raw,
+        page_seconds: float = PAGE_SECONDS,
+        stall_grace_s: float = STALL_GRACE_S,
     ) -> None:
         self.workers = workers or available_cores()
         self.parallel = self.workers > 1 and pages >= min_pages
         self.parse = parse
+        #: no page finished for this long: the workers are stuck (None: waited for at any length)
+        self.stall_s = page_seconds + stall_grace_s if page_seconds > 0 else None
         #: why the pages were parsed in this process after all, if they were
         self.fallback: str | None = None
+        #: how many times the workers were killed for finishing no page (stall_s)
+        self.stalls = 0
         self._pool: ProcessPoolExecutor | None = None
+        #: pages the current pool's workers have finished (shared with them)
+        self._pages_done: Any = None
         #: every worker process its pools made (see _end_workers)
         self._made: list[multiprocessing.process.BaseProcess] = []
         #: whether this parser counts among the forkserver's users (see _release_forkserver)
@@ -247,20 +272,48 @@ class PageParser:
     def _collect(self, batch: Sequence[RawFile], futures: list[Future]) -> list[Outcome]:
         try:
             if len(futures) * CHUNK_PAGES >= len(batch):
-                return [outcome for future in futures for outcome in future.result()]
-        except BrokenProcessPool:
+                return [outcome for future in futures for outcome in self._result(future)]
+        except (BrokenProcessPool, CancelledError):
+            # (cancelled: sent to a pool killed since, see _result)
             self._pool = None
-        # a worker died (or the pool was down): page by page, to find the page that kills it
+        except WorkerStalled:
+            pass
+        # a worker died or stalled (or the pool was down): page by page, to find the page
         return [self._alone(raw) for raw in batch]
 
     def _alone(self, raw: RawFile) -> Outcome:
         try:
-            return self._workers().submit(self.parse, raw).result()
+            return self._result(self._workers().submit(_parse_chunk, self.parse, [raw]))[0]
         except BrokenProcessPool:
             self._pool = None
             return Quarantined(raw, "parse", WORKER_DIED)
+        except WorkerStalled:
+            return Quarantined(raw, "parse", stalled(self.stall_s or 0))
         except WorkersUnavailable:
             return self.parse(raw)  # no worker starts any more: this process it is
+
+    def _result(self, future: Future) -> Any:
+        """The future's result, waiting while the workers finish pages. When they finish none
+        for `stall_s` (a worker stopped, or stuck in C code where its page's time limit cannot
+        interrupt it), the pool's workers are killed and WorkerStalled raised: waiting on would
+        hold the year for good, saying nothing."""
+        pages_done = self._pages_done
+        if self.stall_s is None or pages_done is None:
+            return future.result()
+        seen, since = pages_done.value, time.monotonic()
+        while True:
+            try:
+                return future.result(timeout=min(1.0, self.stall_s))
+            except TimeoutError:
+                done = pages_done.value
+                if done != seen:
+                    seen, since = done, time.monotonic()
+                elif time.monotonic() - since >= self.stall_s:
+                    break
+        self.stalls += 1
+        pool, self._pool = self._pool, None
+        _end_workers(pool, self._made)
+        raise WorkerStalled
 
     def _workers(self) -> ProcessPoolExecutor:
         if self._pool is None:
@@ -277,15 +330,16 @@ class PageParser:
                 with _FORKSERVER_USERS_LOCK:
                     _FORKSERVER_USERS[0] += 1
                     self._forkserver_used = True
+            pages_done = context.Value("q", 0)
             pool = ProcessPoolExecutor(
                 self.workers,
                 mp_context=_Noting(context, self._made),
                 initializer=_start_worker,
-                initargs=(os.getpid(),),
+                initargs=(os.getpid(), pages_done),
             )
             try:
                 pool.submit(_ready).result()
-                self._pool = pool
+                self._pool, self._pages_done = pool, pages_done
             except (BrokenProcessPool, OSError) as err:
                 _end_workers(pool, self._made)
                 raise WorkersUnavailable(f"{type(err).__name__}: {err}") from err
@@ -403,11 +457,19 @@ class WorkersUnavailable(RuntimeError):
     """No worker process could be started (e.g. the main module cannot be imported again)."""
 
 
+class WorkerStalled(RuntimeError):
+    """The workers finished no page for longer than a page may take; they were killed."""
+
+
+#: in a worker: the count of pages its pool's workers finished (see PageParser._result)
+_PAGES_DONE: list[Any] = [None]
+
+
 def _ready() -> bool:
     return True
 
 
-def _start_worker(run_pid: int) -> None:
+def _start_worker(run_pid: int, pages_done: Any = None) -> None:
     """In each worker, once: end on SIGTERM, collect garbage less often and watch the run
     (_watch_run).
 
@@ -421,6 +483,7 @@ def _start_worker(run_pid: int) -> None:
     worker's time on portal pages); the run's own process does the same in parse_into
     (staging.parts.fewer_collections)."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _PAGES_DONE[0] = pages_done
     gc.set_threshold(max(COLLECT_EVERY, gc.get_threshold()[0]), *gc.get_threshold()[1:])
     _watch_run(run_pid)
 
@@ -444,4 +507,11 @@ def _watch_run(run_pid: int) -> None:
 
 
 def _parse_chunk(parse: Callable[[RawFile], Outcome], raws: Sequence[RawFile]) -> list[Outcome]:
-    return [parse(raw) for raw in raws]
+    outcomes = []
+    pages_done = _PAGES_DONE[0]
+    for raw in raws:
+        outcomes.append(parse(raw))
+        if pages_done is not None:
+            with pages_done.get_lock():
+                pages_done.value += 1
+    return outcomes

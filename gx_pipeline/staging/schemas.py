@@ -207,10 +207,15 @@ def validate_year_frames(frames: dict[str, pd.DataFrame], year: int) -> dict[str
     researcher can see why the report is not in the fact tables.
     """
     failures: dict[str, list[str]] = {}
-    for table, model in REPORT_TABLE_MODELS.items():
-        for rid, messages in failing_reports(model, frames[table]).items():
-            failures.setdefault(rid, []).extend(f"{table}: {m}" for m in messages)
     out = dict(frames)
+    for table, model in REPORT_TABLE_MODELS.items():
+        failed, checked = _check(model, frames[table])
+        for rid, messages in failed.items():
+            failures.setdefault(rid, []).extend(f"{table}: {m}" for m in messages)
+        if checked is not None and not _same_dtypes(checked, frames[table]):
+            # passed, but coerced (tally_results: DuckDB's int32 year): the coerced frame,
+            # not the frame read (which Stage.write_checked would link as it is on disk)
+            out[table] = checked
     if failures:
         dim = frames["dim_report"]
         bad = dim[dim["report_id"].isin(failures)]
@@ -238,17 +243,28 @@ def validate_year_frames(frames: dict[str, pd.DataFrame], year: int) -> dict[str
     return out
 
 
+def _same_dtypes(a: pd.DataFrame, b: pd.DataFrame) -> bool:
+    return list(a.columns) == list(b.columns) and list(a.dtypes) == list(b.dtypes)
+
+
 def failing_reports(model: type[pa.DataFrameModel], df: pd.DataFrame) -> dict[str, list[str]]:
     """Validate `df` lazily; return {report_id: [failure descriptions]} for rows that fail.
 
     Failure cases that name no row (a missing column, a wrong dtype) cannot be pinned on one
     report, so each report's rows are then validated on their own.
     """
+    return _check(model, df)[0]
+
+
+def _check(
+    model: type[pa.DataFrameModel], df: pd.DataFrame
+) -> tuple[dict[str, list[str]], pd.DataFrame | None]:
+    """failing_reports' answer, and the frame the model returned when `df` passed whole (None
+    when it did not, or is empty)."""
     if df.empty:
-        return {}
+        return {}, None
     try:
-        model.validate(df, lazy=True)
-        return {}
+        return {}, model.validate(df, lazy=True)
     except pa.errors.SchemaErrors as err:
         cases = err.failure_cases
     if cases["index"].isna().any():
@@ -258,12 +274,12 @@ def failing_reports(model: type[pa.DataFrameModel], df: pd.DataFrame) -> dict[st
                 model.validate(part, lazy=True)
             except pa.errors.SchemaErrors as err:
                 out[str(rid)] = _describe(err.failure_cases, part)
-        return out
+        return out, None
     out = {}
     for rec in cases.itertuples(index=False):
         rid = str(df.loc[rec.index, "report_id"])
         out.setdefault(rid, []).append(_describe_one(rec, df))
-    return {rid: sorted(set(msgs)) for rid, msgs in out.items()}
+    return {rid: sorted(set(msgs)) for rid, msgs in out.items()}, None
 
 
 def _describe_one(rec, df: pd.DataFrame) -> str:

@@ -78,7 +78,7 @@ UNIQUE_KEYS: dict[str, list[str]] = {
 REFERS_TO_REPORTS = ("fact_requests", "fact_appeals", "fact_proactive", "tally_results")
 #: how frictionless reads Parquet (through pandas) sees a missing number or time: NaN, NaT. Not
 #: "": an empty text is a value (a flag's subject on the whole report, a raw cell left blank),
-#: and a missing one arrives as None
+#: and a missing one arrives as None; a text field has none (its "nan" is a text, _field)
 MISSING_VALUES = ["nan", "NaT"]
 #: the stages a page can be quarantined at (quarantine.stage); others found are added
 STAGES = ("inventory", "parse", "validate", "load")
@@ -301,6 +301,10 @@ def _field(column: dictionary.Column) -> dict:
         "description": column.comment or "",
         "duckdbType": column.type,
     }
+    if field["type"] == "string":
+        # a text is never NaN or NaT: one that reads "nan" is what a page printed, and a
+        # missing one arrives as None
+        field["missingValues"] = []
     if not column.nullable:
         field["constraints"] = {"required": True}
     return field
@@ -499,7 +503,8 @@ select * from read_parquet('fact_requests/*.parquet');   -- DuckDB; pandas, pola
 meaning, primary and foreign keys); `frictionless validate datapackage.json` checks the files
 against it, `sha256sum -c {SUMS}` checks them against this release. Its `missingValues`
 list "nan" and "NaT" only because frictionless reads Parquet through pandas, which shows a
-missing number or time that way; the files hold nulls.
+missing number or time that way; the files hold nulls. A text column has none (an empty
+`missingValues`): a text that reads "nan" is what a page printed.
 
 | file | kind | rows | what |
 | --- | --- | ---: | --- |

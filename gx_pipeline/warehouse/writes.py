@@ -23,6 +23,7 @@ import pandas as pd
 
 from gx_pipeline import tally
 from gx_pipeline.fetch import VersionRow
+from gx_pipeline.staging.inventory import ESCAPED, one_line
 from gx_pipeline.staging.parts import Stage
 from gx_pipeline.warehouse.schema import (
     CHECKED_KEYS,
@@ -248,13 +249,6 @@ order by entries desc, reason
 
 
 #: control characters as Python writes them in a string ('\\n', '\\t', '\\x01')
-_ESCAPED = {c: repr(chr(c))[1:-1] for c in (*range(0x20), 0x7F)}
-
-
-def _one_line(source: str) -> str:
-    """A source as it is, or quoted with its escapes when its name holds a line break, a tab
-    or another control character (valid UTF-8, so kept in source as it is)."""
-    return source if source.translate(_ESCAPED) == source else repr(source)
 
 
 def quarantine_reasons(conn: duckdb.DuckDBPyConnection, parts: str | None, shown: int = 3) -> str:
@@ -267,8 +261,8 @@ def quarantine_reasons(conn: duckdb.DuckDBPyConnection, parts: str | None, shown
     for reason, entries, sources in rows[:shown]:
         more = ", …" if entries > len(sources) else ""
         brief = reason if len(reason) <= 100 else reason[:99] + "…"
-        names = ", ".join(map(_one_line, sources))
-        said.append(f'{entries} × "{brief.translate(_ESCAPED)}" ({names}{more})')
+        names = ", ".join(map(one_line, sources))
+        said.append(f'{entries} × "{brief.translate(ESCAPED)}" ({names}{more})')
     others = rows[shown:]
     if others:
         n = sum(entries for _, entries, _ in others)
