@@ -648,3 +648,50 @@ def test_a_copy_quarantined_for_another_years_copy_is_loaded_again_when_that_cop
         [f"2021/{misfiled}"],
     ) == [(2021, 2020)]
     assert query(data_dir, "select count(*) from quarantine") == [(0,)]
+
+
+def test_the_derived_objects_run_tries_again_while_a_writer_holds_the_warehouse(
+    data_dir, instance, monkeypatch
+):
+    """gx_derived_job launched while a session held the working file read-write (the DuckDB
+    CLI, a notebook) failed at once on the lock, and its run key (the code's and the file's
+    fingerprints, unchanged by a failure) kept the sensor from launching it again: the views and
+    flags stayed as older code made them until some year's next load. It now tries again later
+    as a year's load does, a bounded number of times."""
+    import subprocess
+    import sys
+
+    from gx_pipeline.defs import derived
+    from gx_pipeline.defs.resources import Warehouse
+
+    automation = _current_2022_and_2023(data_dir, instance)
+    warehouse = default_resources(data_dir)["warehouse"]
+    with warehouse.connect() as conn:  # as older code made it
+        conn.execute("create or replace macro gx_derived_fingerprint() as 'older'")
+    (request,) = automation.requests()
+    assert request.job_name == DERIVED_JOB
+    monkeypatch.setattr(derived, "RETRY_WAIT_S", 0)
+    holds = (
+        "import duckdb, sys, time\n"
+        f"conn = duckdb.connect({warehouse.database!r})\n"
+        "print('held', flush=True)\n"
+        "time.sleep(120)\n"
+    )
+    holder = subprocess.Popen([sys.executable, "-c", holds], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline() == "held\n"
+        impatient = Warehouse(**{**warehouse.model_dump(), "lock_timeout_s": 0.2})
+        result = derived.gx_derived_job.execute_in_process(
+            instance=instance,
+            resources={"warehouse": impatient},
+            run_config=_QUIET,
+            raise_on_error=False,
+        )
+    finally:
+        holder.kill()
+        holder.wait()
+    assert not result.success
+    retries = [
+        e for e in result.all_events if e.event_type == dg.DagsterEventType.STEP_UP_FOR_RETRY
+    ]
+    assert len(retries) == derived.RETRIES

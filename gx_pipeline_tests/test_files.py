@@ -307,3 +307,29 @@ def test_a_published_copy_linked_into_a_folder_that_is_not_there_is_not_publishe
     gone.parent.mkdir(parents=True)
     assert files.publish().replaced
     assert files.publish_to.is_symlink() and _count(gone) == 5
+
+
+def test_publishing_waits_for_a_short_read_of_the_working_file_by_another_process(tmp_path):
+    """A year loaded, its connection closed, and before the copy for analysts another process
+    opened the working file for a moment (`gx run`'s summary of a year it left to this run):
+    the publish's look at the file's format failed at once on DuckDB's lock, and so the step
+    that had loaded the year failed and the analysts' copy stayed old. It now waits for the
+    file as a connection does."""
+    files = _files(tmp_path, lock_timeout_s=30.0)
+    _write(files, 3)
+    with files.connect(publish=False) as conn:
+        conn.execute("insert into t values (3)")
+    holds = (
+        "import duckdb, time\n"
+        f"conn = duckdb.connect({str(files.database)!r})\n"
+        "print('held', flush=True)\n"
+        "time.sleep(1.5)\n"
+        "conn.close()\n"
+    )
+    holder = subprocess.Popen([sys.executable, "-c", holds], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline() == "held\n"
+        assert files.publish().replaced
+    finally:
+        holder.wait()
+    assert _count(tmp_path / "warehouse.duckdb") == 4

@@ -408,3 +408,37 @@ def _province_in(
         instance=instance,
         raise_on_error=False,
     )
+
+
+def test_a_failed_routing_or_assembly_leaves_no_claim_held_by_the_process(tmp_path, monkeypatch):
+    """A step of the year × province partitions runs in a celery worker, a process that lives
+    on after the run. The routes' step let go of its claim on the year only when it wrote the
+    routes, the assembly only when it loaded the year: a failed one kept its claim locked for
+    as long as the worker lived, so a run of another DAGSTER_HOME on the data folder was
+    refused the year (and the run's staged rows kept) long after the run had failed."""
+    from gx_pipeline.staging import claims
+
+    data = _copy_year(tmp_path / "data")
+    url = str(tmp_path / "lake")
+    staging = data / "staging"
+
+    def no_room(self, year, frame):
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(Lake, "write_routes", no_room)
+        routes = dg.materialize(
+            [page_routes],
+            partition_key=str(YEAR),
+            resources=_resources(data, url),
+            instance=_I(),
+            raise_on_error=False,
+        )
+    assert not routes.success
+    assert not claims.claim_path(staging, YEAR, routes.run_id).exists()
+    _routes(data, url)
+    provinces = sorted(set(Lake(url).read_routes(YEAR)["province"]))
+    assert _province(data, url, provinces[0]).success
+    assembly = _assemble(data, url)  # the other provinces not written: refused
+    assert not assembly.success
+    assert not claims.claim_path(staging, YEAR, assembly.run_id).exists()

@@ -82,6 +82,34 @@ def test_gx_run_does_not_run_a_year_a_live_run_is_loading(data_dir, instance, ca
     assert instance.get_run_by_id(live.run_id).status == dg.DagsterRunStatus.STARTED
 
 
+def test_a_refusal_of_a_year_names_where_the_run_that_keeps_it_runs(data_dir, instance):
+    """Left to a run of the same instance, a step and `gx run` named the run alone ("run
+    1a2b3c4d of 2020 is loading it"), not where it runs: which process to look for (or kill),
+    on which machine, of which DAGSTER_HOME, as a refusal for another instance's run does."""
+    import os
+    import socket
+
+    import dagster as dg
+
+    from gx_pipeline.definitions import build_definitions
+    from gx_pipeline.defs.liveness import own_tags
+
+    put_page(data_dir, 2020, SEED.name, SEED)
+    job = build_definitions(data_dir).resolve_job_def("gx_yearly_job")
+    instance.create_run_for_job(
+        job,
+        tags={"dagster/partition": "2020", **own_tags(os.getpid())},
+        status=dg.DagsterRunStatus.STARTED,
+    )
+    where = f"pid {os.getpid()} on {socket.gethostname()}, DAGSTER_HOME {instance.root_directory}"
+    (summary,) = materialize_years(["2020"], instance=instance, data_dir_path=data_dir)
+    assert where in summary.cause and "\n" not in summary.cause, summary.cause
+    result = job.execute_in_process(partition_key="2020", instance=instance, raise_on_error=False)
+    (failure,) = [e for e in result.all_events if e.is_step_failure]
+    message = failure.event_specific_data.error.message
+    assert where in message and "\n" not in message.strip(), message
+
+
 def test_a_run_launched_beside_one_loading_its_year_leaves_the_year_to_it(data_dir, instance):
     """The Dagster UI's run of a year (a materialization, a backfill, the Python API) while
     `gx run` loads it: only `gx run` looked for a run in flight. Measured: both failed, the UI's
@@ -1105,6 +1133,28 @@ def test_gx_status_says_a_run_whose_process_is_gone_is_not_running(
     assert out[3].startswith("2021") and "started" in out[3] and "gone" not in out[3], out
 
 
+def _request_backfill(instance, graph, backfill_id: str, year: str, at: float) -> None:
+    """A backfill of gx_warehouse for `year`, requested (as the UI adds it, for the daemon)."""
+    import dagster as dg
+    from dagster._core.execution.backfill import PartitionBackfill
+
+    instance.add_backfill(
+        PartitionBackfill.from_asset_partitions(
+            backfill_id=backfill_id,
+            asset_graph=graph,
+            partition_names=[year],
+            asset_selection=[dg.AssetKey("gx_warehouse")],
+            backfill_timestamp=at,
+            tags={},
+            dynamic_partitions_store=instance,
+            all_partitions=False,
+            title=None,
+            description=None,
+            run_config=None,
+        )
+    )
+
+
 def test_gx_status_shows_the_last_run_of_a_year_whichever_job_ran_it_and_backfills_waiting(
     data_dir, tmp_path, monkeypatch, capsys
 ):
@@ -1116,7 +1166,6 @@ def test_gx_status_shows_the_last_run_of_a_year_whichever_job_ran_it_and_backfil
     import time
 
     import dagster as dg
-    from dagster._core.execution.backfill import PartitionBackfill
 
     from gx_pipeline import definitions_provinces
     from gx_pipeline.definitions import build_definitions
@@ -1152,21 +1201,8 @@ def test_gx_status_shows_the_last_run_of_a_year_whichever_job_ran_it_and_backfil
                 status=dg.DagsterRunStatus.FAILURE,
             )
         )
-        instance.add_backfill(
-            PartitionBackfill.from_asset_partitions(
-                backfill_id="bfwait22",
-                asset_graph=build_definitions(data_dir).resolve_asset_graph(),
-                partition_names=["2022"],
-                asset_selection=[dg.AssetKey("gx_warehouse")],
-                backfill_timestamp=time.time(),
-                tags={},
-                dynamic_partitions_store=instance,
-                all_partitions=False,
-                title=None,
-                description=None,
-                run_config=None,
-            )
-        )
+        graph = build_definitions(data_dir).resolve_asset_graph()
+        _request_backfill(instance, graph, "bfwait22", "2022", time.time())
     assert cli.main(["status", "--years", "2020-2022"]) == 0
     rows = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()[2:5]}
     assert (
@@ -1230,6 +1266,31 @@ def test_a_run_of_another_dagster_home_on_the_data_folder_is_left_its_year_and_s
     # its process gone, its claim is over: the year runs, and its stage goes as an ended run's
     assert job.execute_in_process(partition_key="2020", instance=instance).success
     assert not (staging / "2020").exists()
+
+
+def test_gx_status_of_many_backfills_on_a_year_keeps_to_a_line_of_reading_length(
+    data_dir, tmp_path, monkeypatch, capsys
+):
+    """A backfill re-requested from the UI many times over the years (each one waiting for the
+    daemon) made `gx status` name every one in the year's row, and the table padded every row
+    to that width: 30 backfills gave rows of over a thousand characters."""
+    import time
+
+    from gx_pipeline.definitions import build_definitions
+    from gx_pipeline.defs.home import local_instance
+
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    put_page(data_dir, 2020, SEED.name, SEED)
+    graph = build_definitions(data_dir).resolve_asset_graph()
+    with local_instance() as instance:
+        for n in range(30):
+            _request_backfill(instance, graph, f"bfwait{n:02d}", "2020", time.time() + n)
+    assert cli.main(["status", "--years", "2020"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    (row,) = [line for line in lines if line.startswith("2020  ")][:1]
+    assert "never run; 30 backfills requested (bfwait29, bfwait28, …)" in row, row
+    assert max(len(line.rstrip()) for line in lines) < 250, max(lines, key=len)
 
 
 def test_a_writer_holding_the_working_file_through_the_summary_is_said_in_one_line(

@@ -73,13 +73,27 @@ def refresh_derived(warehouse: Warehouse) -> list[str]:
     ]
 
 
+#: tries again, and seconds between, while another process holds the working file
+RETRIES = 3
+RETRY_WAIT_S = 30
+
+
 # one DuckDB writer at a time: it waits for a year's load in the `duckdb` pool
 @dg.op(pool="duckdb")
 def refresh_derived_objects(context: dg.OpExecutionContext, warehouse: Warehouse) -> None:
     """Make again the views, the schema's comments and the agencies and flags of the warehouse
     where other code than today's made them, over every loaded year, and publish the
     warehouse; no year is loaded again."""
-    made = refresh_derived(warehouse)
+    try:
+        made = refresh_derived(warehouse)
+    except duckdb.IOException as err:
+        # a session on the working file (the DuckDB CLI, a notebook) held it past the lock's
+        # wait: try again later, as a year's load does. The sensor does not launch the job
+        # again for the same state (its run key), so a failure would leave the views and
+        # flags as older code made them until a year's next load
+        if "lock" not in str(err).lower():
+            raise
+        raise dg.RetryRequested(max_retries=RETRIES, seconds_to_wait=RETRY_WAIT_S) from err
     for line in made:
         context.log.info(line)
     if not made:

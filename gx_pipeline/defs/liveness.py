@@ -155,6 +155,17 @@ def describe_run(run: dg.DagsterRun) -> str:
     return f"run {run.run_id[:8]} of {partition}{beside}"
 
 
+def where_it_runs(instance: dg.DagsterInstance, run: dg.DagsterRun) -> str:
+    """`pid 123 on host, DAGSTER_HOME /path`: where a run of `instance` runs, for a refusal to
+    name the process to look for (a run not started yet has none)."""
+    record = instance.get_run_record_by_id(run.run_id)
+    created = record.create_timestamp.timestamp() if record is not None else 0.0
+    pid, _ = _process_of(instance, run, created)
+    host = run.tags.get(HOST_TAG, socket.gethostname())
+    process = f"pid {pid} on {host}" if pid is not None else "no process yet"
+    return f"{process}, DAGSTER_HOME {instance_home(instance)}"
+
+
 def stages_in_use(instance: dg.DagsterInstance, staging: Path, year: int | str) -> set[str]:
     """The runs whose staged rows of `year` must stay: those of the instance that have not
     ended, and those another process claims in the data folder (a run of another instance,
@@ -178,6 +189,13 @@ def leave_year_to_another_instance(
     step, writing nothing, when a run this instance does not know (of another DAGSTER_HOME on
     the same data folder) claimed it first and its process is still there."""
     mine = claims.claim(staging, year, context.run_id, instance_home(context.instance))
+    if not claims.holds(context.run_id):
+        context.log.warning(
+            f"this run's claim on report year {year} could not be written in "
+            f"{staging / claims.CLAIMS} (a file there, a folder not writable, no room): a run "
+            "of another DAGSTER_HOME on this data folder will not see this one, and may remove "
+            "its staged rows"
+        )
     others = [
         c
         for c in claims.live_claims(staging, year)
@@ -237,7 +255,8 @@ def leave_year_to_an_earlier_run(
         run = taken[0]
         raise YearTaken(
             f"{describe_run(run)} is loading report year {year} "
-            f"({run.status.value.lower()}, launched before this one): this run leaves the year "
+            f"({run.status.value.lower()}, launched before this one; "
+            f"{where_it_runs(instance, run)}): this run leaves the year "
             "to it, writing nothing (the two would load the year at once). Materialize the "
             "year again once that run has ended"
         )

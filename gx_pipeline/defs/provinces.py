@@ -80,18 +80,20 @@ def page_routes(
     page's first text, not the parse (gx_pipeline.staging.routes)."""
     year = int(context.partition_key)
     leave_year_to_an_earlier_run(context, year, raw_pages.staging_dir)
-    files = year_files(context, raw_pages, year)
-    # a batch at a time: each page's first text is ~2,000 characters, too much to hold for a
-    # national year at once
-    max_bytes = ParseConfig().max_page_bytes
-    keys = [key for batch in files.batches(BATCH_PAGES) for key in routes.route(batch, max_bytes)]
-    frame = files.frame()
-    frame.insert(0, "province", keys)
-    frame.insert(0, "seq", range(len(frame)))
-    store.lake.write_routes(year, frame)
-    # the routes are written: the process (a celery worker's, long-lived) holds no claim on
-    # the year for a run that is over
-    claims.let_go(context.run_id)
+    try:
+        files = year_files(context, raw_pages, year)
+        # a batch at a time: each page's first text is ~2,000 characters, too much to hold for
+        # a national year at once
+        max_bytes = ParseConfig().max_page_bytes
+        keys = [k for batch in files.batches(BATCH_PAGES) for k in routes.route(batch, max_bytes)]
+        frame = files.frame()
+        frame.insert(0, "province", keys)
+        frame.insert(0, "seq", range(len(frame)))
+        store.lake.write_routes(year, frame)
+    finally:
+        # written or failed, the process (a celery worker's, long-lived) holds no claim on the
+        # year for a run whose step is over
+        claims.let_go(context.run_id)
     by_province = Counter(keys)
     return dg.MaterializeResult(
         metadata={
@@ -184,12 +186,14 @@ def gx_warehouse_from_provinces(
     province of the year's routes has no complete write or one from older routes."""
     year = int(context.partition_key)
     leave_year_to_an_earlier_run(context, year, raw_pages.staging_dir)
-    discard_ended_runs_stages(context, raw_pages.staging_dir, year)
-    stage = Stage.fresh(raw_pages.staging_dir, year, "assembled", context.run_id)
-    staged = store.lake.assemble(year, stage)
-    context.log.info(f"assembled {staged} rows from the partitions of {year}")
     try:
+        discard_ended_runs_stages(context, raw_pages.staging_dir, year)
+        stage = Stage.fresh(raw_pages.staging_dir, year, "assembled", context.run_id)
+        staged = store.lake.assemble(year, stage)
+        context.log.info(f"assembled {staged} rows from the partitions of {year}")
         return load_into_warehouse(context, config, stage, warehouse, raw_pages, year)
     finally:
         # this run's stage only: a run of the yearly job may stage the year beside it
         discard_run(raw_pages.staging_dir, year, context.run_id)
+        # loaded or refused: the process (a celery worker's) lives on past the run
+        claims.let_go(context.run_id)

@@ -51,6 +51,7 @@ from gx_pipeline.defs.liveness import (
     runs_of_year,
     stages_in_use,
     unfinished_runs_of_year,
+    where_it_runs,
 )
 from gx_pipeline.defs.partitions import yearly_partitions
 from gx_pipeline.defs.resources import RawPages, Warehouse
@@ -331,7 +332,8 @@ def _run_years(
             # half-wrote, or discard what it is about to load
             cause = (
                 f"{LEFT_TO} {describe_run(live)} is loading it "
-                f"({live.status.value.lower()}); run the year again once it has ended"
+                f"({live.status.value.lower()}; {where_it_runs(instance, live)}); run the year "
+                "again once it has ended"
             )
             print(f"{key}: {cause}", file=stream)
             outcomes.append((key, False, None, None, cause, 0))
@@ -801,9 +803,17 @@ def last_runs(
             others = len(unfinished_runs_of_year(instance, year)) - (not run.is_finished)
             if others > 0:
                 said.append(f"{others} more run(s) of the year unfinished")
-        said += [f"backfill {b} requested" for b in waiting.get(year, [])]
+        said += _backfills_said(waiting.get(year, []))
         out[year] = "; ".join(said)
     return out
+
+
+def _backfills_said(backfills: list[str]) -> list[str]:
+    """The backfills requested for a year, newest first: two named, more counted (a backfill
+    asked for again and again must not make the year's row, and the table, pages wide)."""
+    if len(backfills) <= 2:
+        return [f"backfill {b} requested" for b in backfills]
+    return [f"{len(backfills)} backfills requested ({backfills[0]}, {backfills[1]}, …)"]
 
 
 def _backfills_by_year(

@@ -9,7 +9,10 @@ while it runs, naming the run, its instance, process and machine. A claim whose 
 holds is over, whatever it says (the process ended or was killed: the kernel let go of it).
 
 flock is per machine: runs on several machines share one instance (Postgres, docs/DEPLOY.md),
-which knows their runs.
+which knows their runs. Where the file system has no locks (NFS without its lock service: flock
+fails with ENOLCK), a claim is judged by its process instead: live while the pid it names runs
+on this machine and started before the claim was written (a pid given since to another process
+does not count); a claim of another machine is then taken as live.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from gx_pipeline.machine import process_alive
 
 #: the claims' folder inside the staging folder (no report year's name)
 CLAIMS = ".claims"
@@ -92,7 +97,8 @@ def claim(root: Path, year: int, run_id: str, instance: str) -> Claim:
             # writes there fail next, saying why; a claim would protect nothing
             return mine
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        with contextlib.suppress(NoLocks):  # judged by its pid instead (_held_by_another)
+            _lock(fd, fcntl.LOCK_EX)
         with contextlib.suppress(OSError):  # a full disk: the lock alone still claims
             os.write(fd, json.dumps(asdict(mine)).encode())
         os.replace(fresh, path)
@@ -103,6 +109,12 @@ def claim(root: Path, year: int, run_id: str, instance: str) -> Claim:
         raise
     _HELD[run_id] = (fd, path)
     return mine
+
+
+def holds(run_id: str) -> bool:
+    """Whether this process holds a claim for `run_id` (claim could write none: the claims'
+    folder a file, not writable, no room)."""
+    return run_id in _HELD
 
 
 def let_go(run_id: str) -> None:
@@ -120,6 +132,8 @@ def live_claims(root: Path, year: int) -> list[Claim]:
     left out: its runs are the caller's to know). A claim nobody holds is removed."""
     folder = Path(root) / CLAIMS / str(year)
     own = {path for _, path in _HELD.values()}
+    for fresh in _files(folder, ".new"):
+        _remove_if_over(fresh)  # a claim being made, or one its maker was killed making
     live = []
     for path in sorted(_files(folder)):
         if path in own:
@@ -142,10 +156,12 @@ def _held_by_another(path: Path) -> Claim | None:
         return None  # removed meanwhile: let go
     try:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as err:
-            if err.errno not in (errno.EWOULDBLOCK, errno.EAGAIN):
-                raise
+            _lock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except NoLocks:
+            found = _read(fd)  # no text: half-written by a process killed writing it
+            if found is not None and _process_there(found.pid, found.host, os.fstat(fd)):
+                return found
+        except BlockingIOError:
             found = _read(fd)
             # held with no text (made on a full disk): live all the same
             return found or Claim(path.stem, int(path.parent.name), "?", 0, "?", time.time())
@@ -155,6 +171,60 @@ def _held_by_another(path: Path) -> Claim | None:
             if os.stat(path).st_ino == os.fstat(fd).st_ino:
                 path.unlink()
         return None
+    finally:
+        os.close(fd)
+
+
+class NoLocks(OSError):
+    """The file system has no locks (flock fails other than for a lock held)."""
+
+
+def _lock(fd: int, how: int) -> None:
+    """flock, raising BlockingIOError for a lock another holds and NoLocks where the file
+    system keeps none."""
+    try:
+        fcntl.flock(fd, how)
+    except OSError as err:
+        if err.errno in (errno.EWOULDBLOCK, errno.EAGAIN):
+            raise BlockingIOError(err.errno, err.strerror) from err
+        if err.errno == errno.EINTR:
+            raise
+        raise NoLocks(err.errno, f"no file locks here: {err.strerror}") from err
+
+
+def _process_there(pid: int, host: str, made: os.stat_result) -> bool:
+    """Whether the process `pid` of `host` that wrote a file (`made`: its stat) still runs;
+    True for another machine's, which this one cannot see."""
+    if host != socket.gethostname():
+        return True
+    return process_alive(pid, started_before=made.st_mtime)
+
+
+#: seconds a claim's file being made is left to its maker, locked or not (it is made, then locked)
+MAKING_S = 60
+
+
+def _remove_if_over(fresh: Path) -> None:
+    """Remove a claim's file being made (`<run>.json.<pid>.new`) whose maker is gone: one
+    killed between making it and renaming it into place. Its maker holds its lock."""
+    try:
+        fd = os.open(fresh, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        if os.fstat(fd).st_mtime > time.time() - MAKING_S:
+            return
+        try:
+            _lock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return
+        except NoLocks:
+            pid = fresh.name.rsplit(".", 2)[-2]
+            if not pid.isdigit() or _process_there(int(pid), socket.gethostname(), os.fstat(fd)):
+                return
+        with contextlib.suppress(OSError):
+            if os.stat(fresh).st_ino == os.fstat(fd).st_ino:
+                fresh.unlink()
     finally:
         os.close(fd)
 
@@ -177,8 +247,8 @@ def _read_file(path: Path) -> Claim | None:
         os.close(fd)
 
 
-def _files(folder: Path) -> Iterator[Path]:
+def _files(folder: Path, suffix: str = ".json") -> Iterator[Path]:
     try:
-        yield from (p for p in folder.iterdir() if p.suffix == ".json")
+        yield from [p for p in folder.iterdir() if p.suffix == suffix]
     except OSError:
         return

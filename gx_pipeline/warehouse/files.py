@@ -34,10 +34,11 @@ import re
 import shutil
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 
@@ -51,6 +52,8 @@ except ImportError:  # not POSIX: no byte-range locks to ask
     fcntl = None  # type: ignore[assignment]
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 #: The storage format of the working file and the published copy: DuckDB 1.1 and every later
 #: version read it. DuckDB 1.0 does not, whatever the version named here: it cannot read the
@@ -272,17 +275,36 @@ class WarehouseFiles:
     def _copy_for_analysts(self, tmp: Path) -> None:
         """Write the analysts' copy of the (checkpointed) working file to `tmp`: the file's
         bytes when it is in STORAGE_VERSION's format (as connect() keeps it), else a rewrite in
-        that format (a working file no connect() has opened since it was made)."""
-        if file_in_storage_format(self.database):
+        that format (a working file no connect() has opened since it was made). Another
+        process holding the file (a summary's read of it) is waited for, as connect() does."""
+        if self._when_free(lambda: file_in_storage_format(self.database)):
             shutil.copyfile(self.database, tmp)
             return
-        tmp.unlink(missing_ok=True)  # DuckDB creates the file; an empty one is not a database
-        conn = duckdb.connect()
-        try:
-            conn.execute("attach ? as working (read_only)", [str(self.database)])
-            copy_database(conn, tmp, source="working")
-        finally:
-            conn.close()
+
+        def rewrite() -> None:
+            tmp.unlink(missing_ok=True)  # DuckDB creates the file; an empty one is no database
+            conn = duckdb.connect()
+            try:
+                conn.execute("attach ? as working (read_only)", [str(self.database)])
+                copy_database(conn, tmp, source="working")
+            finally:
+                conn.close()
+
+        self._when_free(rewrite)
+
+    def _when_free(self, use: Callable[[], T]) -> T:
+        """use() of the working file, tried again while another process holds its lock, for
+        at most lock_timeout_s."""
+        deadline = time.monotonic() + self.lock_timeout_s
+        delay = 0.1
+        while True:
+            try:
+                return use()
+            except duckdb.Error as err:
+                if not _LOCKED.search(str(err)) or time.monotonic() >= deadline:
+                    raise
+            time.sleep(delay)
+            delay = min(delay * 2, 5.0)
 
     @property
     def _published_record(self) -> Path:
