@@ -1328,3 +1328,63 @@ def test_a_dagster_home_removed_while_gx_run_goes_on_is_said_in_one_line(
     assert "the folder is gone" in err and "Traceback" not in err, err
     monkeypatch.setattr(runner, "_run_years", run_years)
     assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
+
+
+def _read_only_mount(folder):
+    """`folder` bind-mounted read-only over itself (a data folder on a read-only volume); the
+    test is skipped where mount is not allowed."""
+    import subprocess
+
+    folder.mkdir(parents=True, exist_ok=True)
+    mounted = subprocess.run(
+        ["mount", "--bind", "-o", "ro", str(folder), str(folder)], capture_output=True, check=False
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"mount is not allowed here: {mounted.stderr.decode().strip()}")
+
+
+def test_a_working_folder_gx_run_cannot_write_is_said_in_one_line(data_dir, monkeypatch, capsys):
+    """data/.work/ on a read-only volume (or not this user's): every year's warehouse step
+    failed with DuckDB's `IO Error: Cannot open file "…/warehouse.duckdb": Read-only file
+    system`, and the summary with it again. Now one line names the folder and what to do,
+    before anything runs."""
+    import subprocess
+
+    from gx_pipeline.datadir import DataDir
+
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    put_page(data_dir, 2021, SEED.name, SEED)
+    work = DataDir.default().work_database.parent
+    _read_only_mount(work)
+    try:
+        assert cli.main(["run", "--years", "2021", "--quiet"]) == 1
+    finally:
+        subprocess.run(["umount", str(work)], check=False)
+    out, err = capsys.readouterr()
+    assert f"gx run: the working folder {work} cannot be written (a read-only file system)" in err
+    assert "GX_DATA_DIR" in err and "(nothing was run)" in err, err
+    assert "IO Error" not in err and "2021:" not in err and out == ""
+
+
+def test_a_working_folder_that_cannot_be_written_any_more_fails_the_step_saying_so(tmp_path):
+    """The same folder turned read-only once gx run has started (a volume remounted): the
+    step's cause, and the summary's line, name the folder, not DuckDB's IO Error."""
+    import subprocess
+
+    from gx_pipeline.cli import _cannot_open_the_warehouse
+    from gx_pipeline.warehouse.files import WarehouseFiles, WorkFolderUnwritable
+
+    work = tmp_path / ".work"
+    _read_only_mount(work)
+    try:
+        with (
+            pytest.raises(WorkFolderUnwritable) as raised,
+            WarehouseFiles(work / "warehouse.duckdb").connect(publish=False),
+        ):
+            pass
+    finally:
+        subprocess.run(["umount", str(work)], check=False)
+    said = str(raised.value)
+    assert said.startswith(f"the working folder {work} cannot be written (a read-only file system)")
+    assert "IO Error" not in said
+    assert _cannot_open_the_warehouse(raised.value).startswith(said)

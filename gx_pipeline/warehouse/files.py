@@ -107,6 +107,32 @@ def _link_to_nothing(path: Path) -> str:
 PUBLISHED_MODE = 0o444
 
 
+class WorkFolderUnwritable(OSError):
+    """The working file's folder cannot be written: DuckDB cannot open the file read-write."""
+
+
+def unwritable_folder(folder: Path, err: BaseException | None = None) -> str | None:
+    """Why the working file's `folder` cannot be written (a read-only mount, no permission),
+    in one line that names the folder and what to do; None when it can be. `err`: DuckDB's
+    error on opening the file in it, whose cause ("Read-only file system") is said as such."""
+    text = str(err or "")
+    if not folder.is_dir():
+        return None
+    if "Read-only file system" in text or os.statvfs(folder).f_flag & os.ST_RDONLY:
+        why = "a read-only file system"
+    elif not os.access(folder, os.W_OK | os.X_OK):
+        why = "no permission for this user"
+    elif "Permission denied" in text:
+        why = "permission denied"
+    else:
+        return None
+    return (
+        f"the working folder {folder} cannot be written ({why}): gx run keeps the working "
+        "warehouse there. Make it writable for this user (remount read-write, chown), or point "
+        "GX_DATA_DIR at a data folder gx run may write"
+    )
+
+
 class WarehouseDamaged(RuntimeError):
     """The working file cannot be used, and rebuilding it from the published copy failed."""
 
@@ -176,6 +202,8 @@ class WarehouseFiles:
                     time.sleep(delay)
                     delay = min(delay * 2, 5.0)
                     continue
+                if (why := unwritable_folder(self.database.parent, err)) is not None:
+                    raise WorkFolderUnwritable(why) from err
                 # a WAL that cannot be replayed for want of room is not damage: rebuilding
                 # would throw away the working file for the same full disk
                 if rebuilt or not _DAMAGED.search(str(err)) or is_disk_full(err):
