@@ -69,6 +69,19 @@ _LOCKED = re.compile(r"Could not set lock|Conflicting lock")
 _HOLDER = re.compile(r"\(PID (\d+)\)")
 
 
+#: the file DuckDB names when it could not set its lock
+_LOCKED_FILE = re.compile(r'lock on file "([^"]+)"')
+
+
+def lock_holder(text: str) -> tuple[str, int | None] | None:
+    """(the file, the pid holding its lock if named) of DuckDB's error `text` when it says
+    another process holds a DuckDB file's lock; None for any other error."""
+    if not _LOCKED.search(text):
+        return None
+    file, holder = _LOCKED_FILE.search(text), _HOLDER.search(text)
+    return (file.group(1) if file else "the file", int(holder.group(1)) if holder else None)
+
+
 def cannot_open(database: str | Path, err: BaseException) -> str:
     """Why DuckDB could not open the warehouse file `database` (`err`), in one line that names
     the file and the cause a reader can act on: missing, not a DuckDB file (or damaged), held by
