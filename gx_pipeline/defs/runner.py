@@ -67,7 +67,7 @@ from gx_pipeline.defs.staleness import (
 )
 from gx_pipeline.diskspace import explain_text
 from gx_pipeline.documents.word import end_orphaned_conversions
-from gx_pipeline.machine import process_said
+from gx_pipeline.machine import process_said, process_state
 from gx_pipeline.parsing.page import version_order
 from gx_pipeline.staging import claims
 from gx_pipeline.staging.inventory import safe_name
@@ -182,7 +182,10 @@ def _pool_wait_said(
         pid = run.tags.get(PID_TAG, "") if run is not None else ""
         here = run is not None and run.tags.get(HOST_TAG) == socket.gethostname()
         if pid.isdigit() and here:
-            said += f", {process_said(int(pid))}; `kill {pid}` ends it, and this run then frees its slot"
+            # a stopped process takes SIGTERM only once continued: SIGKILL ends it at once
+            kill = "kill -9" if process_state(int(pid)) in ("T", "t") else "kill"
+            said += f", {process_said(int(pid))}; `{kill} {pid}` ends it, and this run then "
+            said += "frees its slot"
         elif run is not None and run.tags.get(HOST_TAG):
             said += f", on {run.tags[HOST_TAG]}"
         else:
