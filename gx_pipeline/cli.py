@@ -186,6 +186,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         materialize_years,
         outside_year_folders,
     )
+    from gx_pipeline.warehouse.files import unwritable_folder
 
     years = _years(args.years)
     home, root = dagster_home(), DataDir.default().root
@@ -202,6 +203,9 @@ def cmd_run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 1
+    if (why := unwritable_folder(DataDir.default().work_database.parent)) is not None:
+        print(f"gx run: {why} (nothing was run)", file=sys.stderr)
+        return 1
     print(f"gx run: {len(years)} report year(s): {', '.join(years)}", file=sys.stderr)
     try:
         summaries = materialize_years(
@@ -271,8 +275,10 @@ def _cannot_open_the_warehouse(err: BaseException) -> str | None:
     import duckdb
 
     from gx_pipeline.datadir import DataDir
-    from gx_pipeline.warehouse.files import cannot_open
+    from gx_pipeline.warehouse.files import WorkFolderUnwritable, cannot_open
 
+    if isinstance(err, WorkFolderUnwritable):
+        return f"{err} (the years' steps said above how they ended)"
     if not isinstance(err, duckdb.IOException):
         return None
     return f"{cannot_open(DataDir.default().work_database, err)} (the years' steps said above how they ended)"

@@ -111,6 +111,36 @@ def process_alive(pid: int, started_before: float | None = None) -> bool:
     return started_before is None or start is None or start <= started_before + 1.0
 
 
+def process_state(pid: int) -> str | None:
+    """The state letter /proc gives process `pid` (R running, S sleeping, T stopped: Ctrl-Z or
+    SIGSTOP), None when it is not known (gone, or no /proc)."""
+    stat = _proc_stat(pid)
+    return stat[0] if stat else None
+
+
+def command_line(pid: int, width: int = 80) -> str | None:
+    """Process `pid`'s command line (cut to `width` characters), None when it is not known."""
+    try:
+        words = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return None
+    text = " ".join(w.decode(errors="replace") for w in words if w)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def process_said(pid: int) -> str:
+    """`process 1234 (`its command line`)`, said stopped (with the command that lets it go on)
+    or ended when /proc says so."""
+    command = command_line(pid)
+    said = f"process {pid}" + (f" (`{command}`)" if command else "")
+    state = process_state(pid)
+    if state in ("T", "t"):
+        said += f", which is stopped (Ctrl-Z or SIGSTOP: `kill -CONT {pid}` lets it go on)"
+    elif not process_alive(pid):
+        said += ", which has ended"
+    return said
+
+
 def _proc_stat(pid: int) -> tuple[str, float | None] | None:
     """(state, start time as a Unix time) of a process from /proc/<pid>/stat."""
     try:

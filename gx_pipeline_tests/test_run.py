@@ -1293,6 +1293,23 @@ def test_gx_status_of_many_backfills_on_a_year_keeps_to_a_line_of_reading_length
     assert max(len(line.rstrip()) for line in lines) < 250, max(lines, key=len)
 
 
+def _writer_holding(database):
+    """A process holding DuckDB file `database` open read-write (the DuckDB CLI without
+    -readonly, a notebook's connection) until it is killed; returned once it holds it."""
+    import subprocess
+    import sys
+
+    hold = "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('held', flush=True); "
+    holder = subprocess.Popen(
+        [sys.executable, "-c", hold + "sys.stdin.read()", str(database)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout.readline() == "held\n"
+    return holder
+
+
 def test_a_writer_holding_the_working_file_through_the_summary_is_said_in_one_line(
     data_dir, monkeypatch, capsys
 ):
@@ -1301,8 +1318,6 @@ def test_a_writer_holding_the_working_file_through_the_summary_is_said_in_one_li
     measured, a real `gx run` whose step gave up after its tries then waited for the file again
     to read the summary, and ended in DuckDB's `IOException: Could not set lock` traceback, no
     summary. Now one line names the file and the process that holds it, exit status 1."""
-    import subprocess
-    import sys
     from pathlib import Path
 
     from gx_pipeline.datadir import DataDir
@@ -1315,15 +1330,8 @@ def test_a_writer_holding_the_working_file_through_the_summary_is_said_in_one_li
     assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
     capsys.readouterr()
     work = DataDir.default().work_database
-    hold = "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('held', flush=True); "
-    holder = subprocess.Popen(
-        [sys.executable, "-c", hold + "sys.stdin.read()", str(work)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    holder = _writer_holding(work)
     try:
-        assert holder.stdout.readline() == "held\n"
         # the year's run as it ends when its step gave up on the lock (minutes of tries);
         # the file's lock waited for a second, not a minute
         monkeypatch.setattr(
@@ -1389,3 +1397,196 @@ def test_a_dagster_home_removed_while_gx_run_goes_on_is_said_in_one_line(
     assert "the folder is gone" in err and "Traceback" not in err, err
     monkeypatch.setattr(runner, "_run_years", run_years)
     assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
+
+
+def _read_only_mount(folder):
+    """`folder` bind-mounted read-only over itself (a data folder on a read-only volume); the
+    test is skipped where mount is not allowed."""
+    import subprocess
+
+    folder.mkdir(parents=True, exist_ok=True)
+    mounted = subprocess.run(
+        ["mount", "--bind", "-o", "ro", str(folder), str(folder)], capture_output=True, check=False
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"mount is not allowed here: {mounted.stderr.decode().strip()}")
+
+
+def test_a_working_folder_gx_run_cannot_write_is_said_in_one_line(data_dir, monkeypatch, capsys):
+    """data/.work/ on a read-only volume (or not this user's): every year's warehouse step
+    failed with DuckDB's `IO Error: Cannot open file "…/warehouse.duckdb": Read-only file
+    system`, and the summary with it again. Now one line names the folder and what to do,
+    before anything runs."""
+    import subprocess
+
+    from gx_pipeline.datadir import DataDir
+
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    put_page(data_dir, 2021, SEED.name, SEED)
+    work = DataDir.default().work_database.parent
+    _read_only_mount(work)
+    try:
+        assert cli.main(["run", "--years", "2021", "--quiet"]) == 1
+    finally:
+        subprocess.run(["umount", str(work)], check=False)
+    out, err = capsys.readouterr()
+    assert f"gx run: the working folder {work} cannot be written (a read-only file system)" in err
+    assert "GX_DATA_DIR" in err and "(nothing was run)" in err, err
+    assert "IO Error" not in err and "2021:" not in err and out == ""
+
+
+def test_a_working_folder_that_cannot_be_written_any_more_fails_the_step_saying_so(tmp_path):
+    """The same folder turned read-only once gx run has started (a volume remounted): the
+    step's cause, and the summary's line, name the folder, not DuckDB's IO Error."""
+    import subprocess
+
+    from gx_pipeline.cli import _cannot_open_the_warehouse
+    from gx_pipeline.warehouse.files import WarehouseFiles, WorkFolderUnwritable
+
+    work = tmp_path / ".work"
+    _read_only_mount(work)
+    try:
+        with (
+            pytest.raises(WorkFolderUnwritable) as raised,
+            WarehouseFiles(work / "warehouse.duckdb").connect(publish=False),
+        ):
+            pass
+    finally:
+        subprocess.run(["umount", str(work)], check=False)
+    said = str(raised.value)
+    assert said.startswith(f"the working folder {work} cannot be written (a read-only file system)")
+    assert "IO Error" not in said
+    assert _cannot_open_the_warehouse(raised.value).startswith(said)
+
+
+class _Lines(io.StringIO):
+    """A stream that calls `then(line)` on each line written to it (from any thread)."""
+
+    def __init__(self, then):
+        super().__init__()
+        self.then = then
+
+    def write(self, text):
+        for line in text.splitlines():
+            self.then(line)
+        return super().write(text)
+
+
+def test_a_step_tried_again_for_a_held_working_file_says_which_file_and_process(
+    data_dir, monkeypatch
+):
+    """A writer holding data/.work/warehouse.duckdb (the DuckDB CLI, a notebook) past the lock
+    wait: measured, `gx run` printed `gx_warehouse retrying` three times over five minutes
+    without a word of why. Each try again now says the file and the process that holds it."""
+    from pathlib import Path
+
+    import duckdb
+
+    from gx_pipeline.datadir import DataDir
+    from gx_pipeline.defs import assets
+    from gx_pipeline.defs.resources import Warehouse
+    from gx_pipeline.warehouse.files import WarehouseFiles
+
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    put_page(data_dir, 2021, SEED.name, SEED)
+    work = DataDir.default().work_database
+    work.parent.mkdir(parents=True)
+    # the tries as they come, a second's lock wait and no wait between them, not minutes
+    monkeypatch.setattr(assets, "LOCK_RETRIES", 1, raising=False)
+    monkeypatch.setattr(assets, "LOCK_RETRY_S", 0, raising=False)
+    monkeypatch.setattr(
+        Warehouse,
+        "files",
+        property(lambda self: WarehouseFiles(Path(self.database), Path(self.publish_to), 1)),
+    )
+    holder = _writer_holding(work)
+    lines = io.StringIO()
+    try:
+        # the summary's read of the warehouse fails on the lock too (gx run says it in a line)
+        with pytest.raises(duckdb.IOException):
+            materialize_years(["2021"], data_dir_path=data_dir, stream=lines)
+    finally:
+        holder.kill()
+        holder.wait()
+    said = [line for line in lines.getvalue().splitlines() if "tried again" in line]
+    assert len(said) == 1, lines.getvalue()
+    assert said[0].startswith("2021: gx_warehouse is tried again (retry 1): "), said
+    assert f"{work} is held open by process {holder.pid} (`" in said[0], said
+    assert f"`kill {holder.pid}`" in said[0]
+
+
+def test_a_run_waiting_for_the_slot_of_a_stopped_run_says_so_and_goes_on_once_it_is_killed(
+    data_dir, tmp_path, monkeypatch
+):
+    """`gx run` stopped (Ctrl-Z, SIGSTOP) while its warehouse step holds the `duckdb` slot:
+    measured, a second `gx run` waited behind it without a word, and after the stopped one was
+    killed still waited, its slot never freed. Now the second says at once, and again while it
+    waits, which run holds the slot, that its process is stopped and the commands out; the
+    holder killed, it frees the slot and loads its year."""
+    import os
+    import selectors
+    import signal
+    import subprocess
+    import sys
+    import threading
+    import time
+    from pathlib import Path
+
+    from gx_pipeline.defs import runner
+    from gx_pipeline.defs.home import ensure_home
+
+    home = ensure_home(tmp_path / "home")
+    env = {**os.environ, "GX_DATA_DIR": str(data_dir), "DAGSTER_HOME": str(home)}
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    monkeypatch.setattr(runner, "WAIT_SAID_S", 1.0, raising=False)
+    for page in (SEED, *sorted(REALDEV_PAGES.glob("*_2020.txt"))):
+        put_page(data_dir, 2020, page.name, page)
+    put_page(data_dir, 2021, SEED.name, SEED)
+    gx = str(Path(sys.executable).with_name("gx"))
+    watcher = subprocess.Popen(
+        [sys.executable, "-c", _HOLD_SLOT], env=env, stdout=subprocess.PIPE, text=True
+    )
+    stopped = None
+    waits: list[str] = []
+
+    def seen(line: str) -> None:
+        if "waits for the duckdb slot" in line:
+            waits.append(line)
+            if len(waits) == 2:  # said at once, and again: now the way out
+                stopped.kill()
+
+    try:
+        assert watcher.stdout.readline().strip() == "ready"
+        stopped = subprocess.Popen(
+            [gx, "run", "--years", "2020", "--quiet"], env=env, stdout=subprocess.DEVNULL
+        )
+        ready = selectors.DefaultSelector()
+        ready.register(watcher.stdout, selectors.EVENT_READ)
+        deadline = time.monotonic() + 300
+        while not ready.select(timeout=0.2):
+            assert stopped.poll() is None, "the run ended before holding the slot"
+            assert time.monotonic() < deadline, "the run never held the duckdb slot"
+        run_id = watcher.stdout.readline().strip()
+        stopped.send_signal(signal.SIGSTOP)
+        # whatever happens, the run below is not left waiting for good
+        backstop = threading.Timer(240, stopped.kill)
+        backstop.start()
+        try:
+            (summary,) = materialize_years(["2021"], data_dir_path=data_dir, stream=_Lines(seen))
+        finally:
+            backstop.cancel()
+    finally:
+        watcher.kill()
+        if stopped is not None:
+            stopped.kill()
+            stopped.wait()
+    assert len(waits) >= 2, waits
+    first = waits[0]
+    assert first.startswith("2021: gx_warehouse waits for the duckdb slot"), first
+    assert f"run {run_id[:8]} of 2020 (gx_warehouse)" in first
+    assert f"process {stopped.pid} (`" in first and "which is stopped" in first, first
+    assert f"`kill -CONT {stopped.pid}`" in first and f"`kill -9 {stopped.pid}` ends it" in first
+    assert f"`kill -9 {os.getpid()}` ends this run" in first
+    assert "s so far" in waits[1]
+    assert summary.run_ok and summary.loaded == 1

@@ -430,6 +430,12 @@ class LoadConfig(dg.Config):
     )
 
 
+#: a working file another writer holds past the resource's lock wait: the load is tried again
+#: this many times, this many seconds apart (each try waits for the lock again)
+LOCK_RETRIES = 3
+LOCK_RETRY_S = 30
+
+
 @dg.asset(
     partitions_def=yearly_partitions,
     group_name=GROUP,
@@ -535,7 +541,7 @@ def load_into_warehouse(
             # longer than the resource's lock wait: try the step again later, not fail the year
             if "lock" not in str(err).lower():
                 raise
-            raise dg.RetryRequested(max_retries=3, seconds_to_wait=30) from err
+            raise dg.RetryRequested(max_retries=LOCK_RETRIES, seconds_to_wait=LOCK_RETRY_S) from err
         # the year is in the warehouse: what is staged of it is of no further use, this run's
         # and every ended run's (the stages loaded are earlier runs' when steps were picked
         # alone or a run re-executed from a failed step: the parse's stayed until the next

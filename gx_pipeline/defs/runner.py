@@ -43,6 +43,8 @@ from gx_pipeline.defs.checks import TALLY_CHECK, lost_reports_said
 from gx_pipeline.defs.derived import derived_out_of_date, refresh_derived
 from gx_pipeline.defs.home import dagster_home, local_instance
 from gx_pipeline.defs.liveness import (
+    HOST_TAG,
+    PID_TAG,
     PROVINCE_TAG,
     describe_run,
     own_tags,
@@ -66,11 +68,13 @@ from gx_pipeline.defs.staleness import (
 )
 from gx_pipeline.diskspace import explain_text
 from gx_pipeline.documents.word import end_orphaned_conversions
+from gx_pipeline.machine import process_said, process_state
 from gx_pipeline.parsing.page import version_order
 from gx_pipeline.staging import claims
 from gx_pipeline.staging.inventory import safe_name
 from gx_pipeline.staging.parts import discard_year
 from gx_pipeline.warehouse import copies_left_behind, entries_by_year, lost_reports
+from gx_pipeline.warehouse.files import lock_holder
 
 SUMMARY_SQL = """
 select
@@ -135,6 +139,92 @@ _STEP_EVENTS = {
     dg.DagsterEventType.STEP_FAILURE: "failed",
     dg.DagsterEventType.STEP_UP_FOR_RETRY: "retrying",
 }
+#: the events the progress thread reads: the steps', and the engine's (a step blocked by a pool)
+_WATCHED = {*_STEP_EVENTS, dg.DagsterEventType.ENGINE_EVENT}
+
+#: how often a step waiting for a pool slot is said again (Dagster's own note: every 5 min)
+WAIT_SAID_S = 60.0
+#: how often, while a step waits for a pool slot, runs whose process is gone are released
+DEAD_LOOK_S = 2.0
+
+
+def _pool_blocking(event: dg.DagsterEvent) -> str | None:
+    """The pool whose limit blocks the step, when `event` is Dagster's note of it ("Step
+    blocked by limit for pool duckdb": an engine event with the pool in its metadata)."""
+    metadata = getattr(event.event_specific_data, "metadata", None) or {}
+    pool = metadata.get("pool")
+    if pool is None or "blocked" not in (event.message or ""):
+        return None
+    return str(getattr(pool, "value", pool))
+
+
+def _pool_wait_said(
+    instance: dg.DagsterInstance, step: str, pool: str, own_run: str, waited: float
+) -> str:
+    """What a step blocked by `pool` waits for, in one line: the run holding the slot, its
+    process (stopped, if /proc says so) and the way out."""
+    so_far = f", {_duration(waited)} so far" if waited else ""
+    head = f"{step} waits for the {pool} slot (one warehouse writer at a time){so_far}"
+    try:
+        claimed = [
+            c
+            for c in instance.event_log_storage.get_concurrency_info(pool).claimed_slots
+            if c.run_id != own_run
+        ]
+    except Exception:  # noqa: BLE001 - the line without its holder, not no line
+        claimed = []
+    if not claimed:
+        return f"{head}: its holder is not known here; `make ui` shows the runs in flight"
+    holders = []
+    for slot in claimed:
+        run = instance.get_run_by_id(slot.run_id)
+        said = describe_run(run) if run is not None else f"run {slot.run_id[:8]}"
+        said += f" ({slot.step_key})" if slot.step_key else ""
+        pid = run.tags.get(PID_TAG, "") if run is not None else ""
+        here = run is not None and run.tags.get(HOST_TAG) == socket.gethostname()
+        if pid.isdigit() and here:
+            # a stopped process takes SIGTERM only once continued: SIGKILL ends it at once
+            kill = "kill -9" if process_state(int(pid)) in ("T", "t") else "kill"
+            said += f", {process_said(int(pid))}; `{kill} {pid}` ends it, and this run then "
+            said += "frees its slot"
+        elif run is not None and run.tags.get(HOST_TAG):
+            said += f", on {run.tags[HOST_TAG]}"
+        else:
+            said += ", launched from the UI (`make ui` shows it, and cancels it)"
+        holders.append(said)
+    # Dagster's in-process executor takes Ctrl-C (and SIGTERM) only in a step, not while one
+    # waits for its slot: what ends this run meanwhile is said too
+    return (
+        f"{head}: held by {'; '.join(holders)}. Ctrl-C does not reach a step waiting for its "
+        f"slot: `kill -9 {os.getpid()}` ends this run (the next gx run marks it failed)"
+    )
+
+
+def _retry_said(event: dg.DagsterEvent, count: int) -> str:
+    """Why a step is tried again, in one line: the file and the process holding its lock, or
+    the first line of the innermost error."""
+    data = event.step_retry_data
+    wait = f" in {data.seconds_to_wait:g} s" if data.seconds_to_wait else ""
+    error = data.error
+    while error.cause is not None:
+        error = error.cause
+    text = error.message.strip()
+    held = lock_holder(text)
+    if held is None:
+        why = text.splitlines()[0] if text else (error.cls_name or "failed")
+    else:
+        file, pid = held
+        who = process_said(pid) if pid is not None else "another process"
+        why = (
+            f"{file} is held open by {who}, a session that opened it read-write or a run "
+            "outside the duckdb pool"
+            + (f"; close that session or `kill {pid}`" if pid is not None else "")
+        )
+    return f"{event.step_key} is tried again{wait} (retry {count}): {why}"
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.0f} min"
 
 
 def _execute_with_progress(
@@ -143,8 +233,12 @@ def _execute_with_progress(
     instance: dg.DagsterInstance,
     progress: Progress | None,
     run_config: dict,
+    stream: TextIO | None = None,
 ) -> dg.ExecuteInProcessResult:
-    """Run one partition; meanwhile report its step events as the instance records them.
+    """Run one partition; meanwhile report its step events as the instance records them, and
+    say on `stream` (default stderr), with or without progress, why a step waits: a retry's
+    cause, and the run that holds the pool slot a step waits for (at once, then every
+    WAIT_SAID_S seconds).
 
     The run executes in this (the main) thread and a thread reports: a step that parses in this
     process limits the time a page may take with a timer signal, which only the main thread
@@ -153,33 +247,62 @@ def _execute_with_progress(
     total = len(job.graph.node_dict)
     finished = threading.Event()
 
+    def say(line: str) -> None:
+        print(f"{key}: {line}", file=stream or sys.stderr, flush=True)
+
     def report() -> None:
         done = 0
         cursor = None
+        retries: dict[str, int] = {}
+        #: step -> (the pool it waits for, since, last said), monotonic times
+        waiting: dict[str, tuple[str, float, float]] = {}
+        looked = 0.0
         while True:
             last = finished.is_set()  # read before the records: the last events are in them
             try:
-                records = instance.get_records_for_run(run_id, cursor, of_type=set(_STEP_EVENTS))
+                records = instance.get_records_for_run(run_id, cursor, of_type=_WATCHED)
             except Exception as err:  # noqa: BLE001 - the run goes on without progress lines
                 # the instance's storage cannot be read (its disk full, say): the run itself
                 # fails on it, or not, and says why; no thread's traceback here
                 print(f"gx run: no more progress lines: {err}", file=sys.stderr)
                 return
             cursor = records.cursor
+            now = time.monotonic()
             for record in records.records:
                 event = record.event_log_entry.dagster_event
+                step = event.step_key or ""
+                if event.event_type == dg.DagsterEventType.ENGINE_EVENT:
+                    pool = _pool_blocking(event)
+                    if pool is not None and step not in waiting:
+                        waiting[step] = (pool, now, now)
+                        say(_pool_wait_said(instance, step, pool, run_id, 0.0))
+                    continue
                 what = _STEP_EVENTS[event.event_type]
+                if what == "started" and step in waiting:
+                    pool, since, _ = waiting.pop(step)
+                    say(f"{step} has the {pool} slot after {_duration(now - since)} of waiting")
                 done += what in ("succeeded", "failed")
                 at = record.event_log_entry.timestamp
-                progress(key, event.step_key or "", what, done, total, at)  # type: ignore[misc]
+                if progress is not None:
+                    progress(key, step, what, done, total, at)
+                if what == "retrying":  # after its progress line: why it is tried again
+                    retries[step] = retries.get(step, 0) + 1
+                    say(_retry_said(event, retries[step]))
+            if waiting and now - looked >= DEAD_LOOK_S:
+                # a holder killed while this run waits keeps its slot until someone frees it
+                looked = now
+                for dead in release_dead_runs(instance, "gx run, waiting for its pool slot"):
+                    say(f"run {dead.run_id} ({dead.partition or '-'}): {dead.why}")
+            for step, (pool, since, said) in list(waiting.items()):
+                if now - said >= WAIT_SAID_S:
+                    waiting[step] = (pool, since, now)
+                    say(_pool_wait_said(instance, step, pool, run_id, now - since))
             if last:
                 return
             finished.wait(0.2)
 
-    reporter = None
-    if progress is not None:
-        reporter = threading.Thread(target=report, name=f"gx-progress-{key}", daemon=True)
-        reporter.start()
+    reporter = threading.Thread(target=report, name=f"gx-progress-{key}", daemon=True)
+    reporter.start()
     try:
         return job.execute_in_process(
             partition_key=key,
@@ -194,10 +317,9 @@ def _execute_with_progress(
         # the run's claim on its year in the data folder ends with the run, not with gx run
         claims.let_go(run_id)
         finished.set()
-        if reporter is not None:
-            # its last look is one read of the run's events; a read that never returns (the
-            # storage locked, a lock left held) must not hold gx run: left, it ends with it
-            reporter.join(LAST_PROGRESS_S)
+        # its last look is one read of the run's events; a read that never returns (the
+        # storage locked, a lock left held) must not hold gx run: left, it ends with it
+        reporter.join(LAST_PROGRESS_S)
 
 
 def materialize_years(
@@ -349,7 +471,7 @@ def _run_years(
             outcomes.append((key, False, None, None, cause, stop))
             break
         with run_executing():
-            result = _execute_with_progress(job, key, instance, progress, run_config)
+            result = _execute_with_progress(job, key, instance, progress, run_config, stream)
         evaluations = result.get_asset_check_evaluations()
         # the summary's "tally check" is that check's; a lost report has its own column
         tally = [e for e in evaluations if e.check_name == TALLY_CHECK]

@@ -72,6 +72,19 @@ _LOCKED = re.compile(r"Could not set lock|Conflicting lock")
 _HOLDER = re.compile(r"\(PID (\d+)\)")
 
 
+#: the file DuckDB names when it could not set its lock
+_LOCKED_FILE = re.compile(r'lock on file "([^"]+)"')
+
+
+def lock_holder(text: str) -> tuple[str, int | None] | None:
+    """(the file, the pid holding its lock if named) of DuckDB's error `text` when it says
+    another process holds a DuckDB file's lock; None for any other error."""
+    if not _LOCKED.search(text):
+        return None
+    file, holder = _LOCKED_FILE.search(text), _HOLDER.search(text)
+    return (file.group(1) if file else "the file", int(holder.group(1)) if holder else None)
+
+
 def cannot_open(database: str | Path, err: BaseException) -> str:
     """Why DuckDB could not open the warehouse file `database` (`err`), in one line that names
     the file and the cause a reader can act on: missing, not a DuckDB file (or damaged), held by
@@ -108,6 +121,32 @@ def _link_to_nothing(path: Path) -> str:
 
 #: the analysts' copy: readable by everyone, writable by no one
 PUBLISHED_MODE = 0o444
+
+
+class WorkFolderUnwritable(OSError):
+    """The working file's folder cannot be written: DuckDB cannot open the file read-write."""
+
+
+def unwritable_folder(folder: Path, err: BaseException | None = None) -> str | None:
+    """Why the working file's `folder` cannot be written (a read-only mount, no permission),
+    in one line that names the folder and what to do; None when it can be. `err`: DuckDB's
+    error on opening the file in it, whose cause ("Read-only file system") is said as such."""
+    text = str(err or "")
+    if not folder.is_dir():
+        return None
+    if "Read-only file system" in text or os.statvfs(folder).f_flag & os.ST_RDONLY:
+        why = "a read-only file system"
+    elif not os.access(folder, os.W_OK | os.X_OK):
+        why = "no permission for this user"
+    elif "Permission denied" in text:
+        why = "permission denied"
+    else:
+        return None
+    return (
+        f"the working folder {folder} cannot be written ({why}): gx run keeps the working "
+        "warehouse there. Make it writable for this user (remount read-write, chown), or point "
+        "GX_DATA_DIR at a data folder gx run may write"
+    )
 
 
 class WarehouseDamaged(RuntimeError):
@@ -179,6 +218,8 @@ class WarehouseFiles:
                     time.sleep(delay)
                     delay = min(delay * 2, 5.0)
                     continue
+                if (why := unwritable_folder(self.database.parent, err)) is not None:
+                    raise WorkFolderUnwritable(why) from err
                 # a WAL that cannot be replayed for want of room is not damage: rebuilding
                 # would throw away the working file for the same full disk
                 if rebuilt or not _DAMAGED.search(str(err)) or is_disk_full(err):
