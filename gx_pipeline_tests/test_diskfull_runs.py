@@ -140,10 +140,17 @@ def test_gx_run_on_a_full_disk_fails_saying_so_and_the_next_run_loads_everything
         used = _used(disk)
         again = _run(env)
         problems += [f"a run on the full disk exited {again.code}"] if again.code == 0 else []
+        # (nor may the run records' SQLite index of its write-ahead log, `runs.db-shm`: SQLite
+        # keeps it beside the database while a connection is open, and one a run on a full
+        # disk cannot checkpoint stays, a block or so, reused by the next connection)
         grew = {
             name: (used.get(name, 0), size)
             for name, size in _used(disk).items()
-            if size > used.get(name, 0) and name != "data/.work/warehouse.duckdb"
+            if size > used.get(name, 0)
+            and name != "data/.work/warehouse.duckdb"
+            and not (
+                name.startswith("dagster_home/") and name.endswith(".db-shm") and size <= 2**15
+            )
         }
         if grew:
             problems.append(f"a run again on the full disk left more behind: {grew}")
