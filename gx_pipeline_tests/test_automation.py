@@ -37,6 +37,7 @@ from gx_pipeline.parsing import PARSER_VERSION
 from gx_pipeline.staging import pool
 from gx_pipeline_tests.conftest import REALDEV_PAGES, ReportSite, put_page, query, schedule_tick
 from gx_pipeline_tests.dagster_ui import BUNDLED_RAW, TERMINAL, DagsterUI, start, stop
+from gx_pipeline_tests.holding import writer_holding
 
 OLD_PARSER = "1.7.0"
 #: one real page per report year (2025's real excerpt has no table: a generated page instead)
@@ -658,8 +659,6 @@ def test_the_derived_objects_run_tries_again_while_a_writer_holds_the_warehouse(
     fingerprints, unchanged by a failure) kept the sensor from launching it again: the views and
     flags stayed as older code made them until some year's next load. It now tries again later
     as a year's load does, a bounded number of times."""
-    import subprocess
-    import sys
 
     from gx_pipeline.defs import derived
     from gx_pipeline.defs.resources import Warehouse
@@ -671,15 +670,8 @@ def test_the_derived_objects_run_tries_again_while_a_writer_holds_the_warehouse(
     (request,) = automation.requests()
     assert request.job_name == DERIVED_JOB
     monkeypatch.setattr(derived, "RETRY_WAIT_S", 0)
-    holds = (
-        "import duckdb, sys, time\n"
-        f"conn = duckdb.connect({warehouse.database!r})\n"
-        "print('held', flush=True)\n"
-        "time.sleep(120)\n"
-    )
-    holder = subprocess.Popen([sys.executable, "-c", holds], stdout=subprocess.PIPE, text=True)
+    holder = writer_holding(warehouse.database)
     try:
-        assert holder.stdout.readline() == "held\n"
         impatient = Warehouse(**{**warehouse.model_dump(), "lock_timeout_s": 0.2})
         result = derived.gx_derived_job.execute_in_process(
             instance=instance,

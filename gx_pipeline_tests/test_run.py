@@ -5,6 +5,7 @@ import pytest
 from gx_pipeline import cli
 from gx_pipeline.defs.runner import available_years, format_summary, materialize_years, parse_years
 from gx_pipeline_tests.conftest import REALDEV_PAGES, SEED, put_page, query
+from gx_pipeline_tests.holding import writer_holding
 
 
 def test_runner_summarises_each_year(data_dir):
@@ -1293,23 +1294,6 @@ def test_gx_status_of_many_backfills_on_a_year_keeps_to_a_line_of_reading_length
     assert max(len(line.rstrip()) for line in lines) < 250, max(lines, key=len)
 
 
-def _writer_holding(database):
-    """A process holding DuckDB file `database` open read-write (the DuckDB CLI without
-    -readonly, a notebook's connection) until it is killed; returned once it holds it."""
-    import subprocess
-    import sys
-
-    hold = "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('held', flush=True); "
-    holder = subprocess.Popen(
-        [sys.executable, "-c", hold + "sys.stdin.read()", str(database)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert holder.stdout.readline() == "held\n"
-    return holder
-
-
 def test_a_writer_holding_the_working_file_through_the_summary_is_said_in_one_line(
     data_dir, monkeypatch, capsys
 ):
@@ -1330,7 +1314,7 @@ def test_a_writer_holding_the_working_file_through_the_summary_is_said_in_one_li
     assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
     capsys.readouterr()
     work = DataDir.default().work_database
-    holder = _writer_holding(work)
+    holder = writer_holding(work)
     try:
         # the year's run as it ends when its step gave up on the lock (minutes of tries);
         # the file's lock waited for a second, not a minute
@@ -1499,7 +1483,7 @@ def test_a_step_tried_again_for_a_held_working_file_says_which_file_and_process(
         "files",
         property(lambda self: WarehouseFiles(Path(self.database), Path(self.publish_to), 1)),
     )
-    holder = _writer_holding(work)
+    holder = writer_holding(work)
     lines = io.StringIO()
     try:
         # the summary's read of the warehouse fails on the lock too (gx run says it in a line)
