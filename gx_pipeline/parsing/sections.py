@@ -2546,9 +2546,9 @@ def _blanks_after_a_contradicted_number(
     drawn once for them). Then neither the number nor the blanks give a value. A table that
     leaves its 总计 column blank on more rows than a merge covers leaves it so by habit: its
     blank totals are read as blank."""
-    grid = {(c.section, c.row, c.col): c for c in cells}
     if not any(c.value is None and c.raw is not None and not c.raw.strip() for c in cells):
         return cells, True  # no blank drawn: nothing after a number (most tables, no sums)
+    grid = {(c.section, c.row, c.col): c for c in cells}
     plan = tally.identities(template, any(c.row == "other" for c in cells))
     failing = []
     for _, _, _, left, right in plan:
