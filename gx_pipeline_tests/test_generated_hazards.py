@@ -2019,6 +2019,74 @@ def test_a_copy_of_a_value_merged_down_over_blank_rows_reads_no_covered_position
             assert "cells_unplaced" in got.flags, (template, year)
 
 
+def _merged_across(table: Table, rng: random.Random) -> Table:
+    """A requests row with two or three equal neighbouring value cells drawn as one cell
+    spanning their columns (0 | 0 merged into one 0); the positions it covers show no cell."""
+    if table.section != "requests":
+        return table
+    runs = [
+        (i, k, width)
+        for i, row in enumerate(table.rows)
+        for k in range(len(row))
+        for width in (2, 3)
+        if k + width <= len(row)
+        and all(c.key is not None and c.text.strip() for c in row[k : k + width])
+        and len({c.text for c in row[k : k + width]}) == 1
+    ]
+    if not runs:
+        return table
+    i, k, width = rng.choice(runs)
+    row = table.rows[i]
+    merged = (*row[:k], replace(row[k], colspan=width), *row[k + width :])
+    return replace(table, rows=(*table.rows[:i], merged, *table.rows[i + 1 :]))
+
+
+#: copies that write a merged cell once, where it starts, and the positions it covers empty
+_COVERED_BLANK = {
+    "md-blank": lambda doc, rng: (render_text.grid_markdown(doc, rng, repeat=False), ".md"),
+    "laid": lambda doc, rng: (render_text.laid_out(doc, rng), ".txt"),
+}
+
+
+@pytest.mark.parametrize("merge", ["down", "across", "appeals"])
+@pytest.mark.parametrize("rendering", sorted(_COVERED_BLANK))
+def test_a_copy_writing_a_merged_cells_covered_positions_empty_reads_none_of_them_as_blank(
+    rendering: str, merge: str
+):
+    """A converter's Markdown (pdfplumber, camelot) or text laid out by spaces writes a cell
+    merged down a column or across a row once, where it starts, and the positions it covers
+    as empty cells. A merged 0 (0 0 0 drawn as one 0) left each covered position read as a
+    certain blank, with no flag: the sums count a blank as 0 and cannot tell them apart. An
+    empty cell after a number (down its column, along its row) may be such a position or a
+    blank cell; it is not read, and the page says so."""
+    withheld = 0
+    for k, (template, year) in enumerate(FORMATS * 8):
+        rng = random.Random(f"covered-blank:{rendering}:{merge}:{k}")
+        if merge == "down":
+            doc, values, covered = _merged_in_columns(
+                rng, template, year, lambda t, r, c: merged_down(t, r, c, most=4)
+            )
+        else:
+            doc, values = _document(rng, template, year)
+            shown = {key for key, _ in keyed_cells(doc)}
+            if merge == "across":
+                doc = map_tables(doc, lambda t, r=rng: _merged_across(t, r))
+            else:
+                width = rng.choice((2, 3))
+                doc = map_tables(doc, lambda t, r=rng, w=width: appeals_merged_across(t, r, w))
+            covered = shown - {key for key, _ in keyed_cells(doc)}
+        text, ext = _COVERED_BLANK[rendering](doc, rng)
+        got = parse_bytes(text.encode("utf-8"), f"page{ext}")
+        assert _wrong_beside_merged(got, doc, values) == {}, (template, year)
+        read = {(c.section, c.row, c.col): c.value for c in got.cells}
+        for key in covered:
+            assert read.get(key, values[key]) == values[key], (template, year, key)
+        if any(key not in read for key in covered):
+            withheld += 1
+            assert "cells_unplaced" in got.flags, (template, year)
+    assert withheld
+
+
 def test_an_html_row_a_cell_short_is_read_as_ending_empty_only_where_that_is_certain():
     """In an HTML table whose exporter dropped every span, a requests row short of cells was
     read as ending in cells the page does not draw (empty). A value merged down a column (or

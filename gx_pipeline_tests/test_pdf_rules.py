@@ -27,8 +27,9 @@ from gx_pipeline.scoring import score_report
 RULES = Path(__file__).parent / "fixtures" / "rules"
 PAGES = sorted((RULES / "pages").glob("*.pdf"))
 #: the cells each fixture reads at least: all but those whose row or column is not certain
+#: (and, in text laid out by spaces, the empty cells a cell merged from a number may cover)
 READ_AT_LEAST = {
-    "gen-2023-rules-none-pdf-center.pdf": 115,
+    "gen-2023-rules-none-pdf-center.pdf": 83,
     "gen-2020-rules-threeline-pdf-right.pdf": 125,
     "gen-2022-rules-none-lopdf-right.pdf": 195,
     "gen-2019-rules-threeline-lopdf-center.pdf": 185,

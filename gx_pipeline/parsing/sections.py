@@ -920,6 +920,7 @@ def assemble(s: Scan, template: str) -> Sections:
                 s.rows,
                 s.serial_numbers > 0,
                 s.tokens,
+                _grid_writes_covered_blank(s.request_header_grid, s.rows),
             )
         else:
             got, ok = _table(
@@ -1591,6 +1592,11 @@ def _table(
             continue
         for col, tok in zip(columns, fitted, strict=True):
             cells.append(_cell(section, trow.code, col.code, tok, units.get(r.block), problems))
+    may_be_covered = (
+        _blanks_a_merge_may_cover(cells, drawn or contract.REQUEST_COLUMNS)
+        if section == "requests" and not covered and _draws_covered_blank(header_grid, by_code)
+        else {}
+    )
     if columns_withheld or any(cells_held.values()):
         complete = False
         cells = [
@@ -1604,6 +1610,9 @@ def _table(
     if section == "requests" and cells and not covered and complete:
         # (a table cut off or short of rows fails its sums for that)
         cells, every_one = _blanks_after_a_contradicted_number(cells, template, problems)
+        complete = complete and every_one
+    if may_be_covered:
+        cells, every_one = _withhold_covered_blanks(cells, may_be_covered, problems)
         complete = complete and every_one
     for code in drawn_short:
         complete = False
@@ -2614,6 +2623,109 @@ def _blanks_after_a_contradicted_number(
                 "for them together) or blanks, the page does not tell; none of them is read",
             )
     return [c for c in cells if (c.section, c.row, c.col) not in held], not held
+
+
+def _draws_covered_blank(header_grid: list[list[str]] | None, rows: dict[str, RawRow]) -> bool:
+    """Whether the requests table is a text copy that writes a merged cell once, where it
+    starts, and the grid positions it covers as empty cells in their places: text laid out by
+    spaces (no blank cell written, each value where it stands), or a copy of the whole grid
+    whose header writes a heading, an empty position and another heading in one row (法人或其他
+    组织 |  |  |  |  | 总计: the group written once over its five columns; pdfplumber's,
+    camelot's Markdown). An HTML table keeps its spans, and a copy that writes the covered
+    positions at a row's end (the seed's) or repeats the merged text leaves none in place."""
+    values = [t for r in rows.values() for t in r.values]
+    if not values or any(t.table for t in values):
+        return False
+    return any(t.x is not None for t in values) or _grid_writes_covered_blank(
+        header_grid, rows.values()
+    )
+
+
+def _grid_writes_covered_blank(header_grid: list[list[str]] | None, rows: Iterable[RawRow]) -> bool:
+    """Whether a row of the requests header, as a text copy of the table's whole grid writes
+    it (as many positions as the widest requests row), has an empty position between two
+    headings: a merged heading written once, the positions it covers empty. (A header whose
+    row ends are lost runs its lines into one row, the fillers that end each between them.)"""
+    width = max((t.td or 0 for r in rows if r.section == "requests" for t in r.values), default=0)
+    for row in header_grid or []:
+        words = [k for k, w in enumerate(row) if w]
+        if len(row) == width and any(b - a > 1 for a, b in itertools.pairwise(words)):
+            return True
+    return False
+
+
+def _blanks_a_merge_may_cover(
+    cells: list[Cell], columns: tuple[contract.Column, ...]
+) -> dict[tuple[str, str, str], Cell]:
+    """In a copy that writes a merged cell once and the positions it covers empty
+    (_draws_covered_blank): each empty requests cell that a cell merged from a number may cover,
+    and that number's cell. A merged cell covers a rectangle of positions from where it is
+    written, down and to the right, every one of them written empty; its value may be each
+    position's (0 0 0 written as one 0) or one figure for them together (a 小计), and the
+    empties may as well be blank cells, which the sums, counting a blank as 0, cannot tell
+    from a 0. Rows in the page's order, columns in the header's."""
+    by_row: dict[str, dict[str, Cell]] = {}
+    for c in cells:
+        by_row.setdefault(c.row, {})[c.col] = c
+    order = sorted(
+        by_row, key=lambda r: min((c.tr for c in by_row[r].values() if c.tr is not None), default=0)
+    )
+    codes_ = [c.code for c in columns]
+
+    def empty(c: Cell | None) -> bool:
+        return c is not None and c.value is None and c.raw is not None and not c.raw.strip()
+
+    grid = [[by_row[r].get(col) for col in codes_] for r in order]
+    width = len(codes_)
+    # empty cells from each position rightwards, that one included
+    run = [[0] * (width + 1) for _ in grid]
+    for i, row in enumerate(grid):
+        for j in range(width - 1, -1, -1):
+            run[i][j] = run[i][j + 1] + 1 if empty(row[j]) else 0
+    out: dict[tuple[str, str, str], Cell] = {}
+    for i, row in enumerate(grid):
+        for j, c in enumerate(row):
+            if c is None or c.value is None:
+                continue
+            along = run[i][j + 1]
+            reach = [(i, j + k) for k in range(1, along + 1)]
+            wide = along + 1
+            for d in range(i + 1, len(grid)):
+                wide = min(wide, run[d][j])
+                if not wide:
+                    break
+                reach.extend((d, j + k) for k in range(wide))
+            for a, b in reach:
+                x = grid[a][b]
+                out.setdefault((x.section, x.row, x.col), c)  # type: ignore[union-attr]
+    return out
+
+
+def _withhold_covered_blanks(
+    cells: list[Cell], may_be_covered: dict[tuple[str, str, str], Cell], problems: Problems
+) -> tuple[list[Cell], bool]:
+    """The cells without the empty ones a merged cell may cover (_blanks_a_merge_may_cover)
+    that are still read, and whether none was left out; the problems say which and why."""
+    by_number: dict[tuple[str, str, str], list[tuple[str, str, str]]] = {}
+    for c in cells:
+        key = (c.section, c.row, c.col)
+        number = may_be_covered.get(key)
+        if number is not None:
+            by_number.setdefault((number.section, number.row, number.col), []).append(key)
+    if not by_number:
+        return cells, True
+    for (section, row, col), keys in by_number.items():
+        number = may_be_covered[keys[0]]
+        problems.flag(
+            codes.CELLS_UNPLACED,
+            f"{section}.{row}.{col}: the copy writes a merged cell once and the positions it "
+            f"covers empty, and the empty cells after the number {number.raw!r} "
+            f"({', '.join(f'{k[1]}.{k[2]}' for k in keys)}) may be such positions (its value "
+            "each, or one figure for them together) or blank cells, which the page does not "
+            "tell (a sum counts a blank as 0); none of them is read",
+        )
+    held = {k for keys in by_number.values() for k in keys}
+    return [c for c in cells if (c.section, c.row, c.col) not in held], False
 
 
 def _merge_explains(
@@ -4148,7 +4260,10 @@ def _appeals(
     page_rows: list[RawRow] | None = None,
     numbered: bool = False,
     page_tokens: list[Token] | None = None,
+    covered_blank: bool = False,
 ) -> tuple[list[Cell], bool]:
+    """Section 四's cells, and whether every one is read. `covered_blank`: the page is a copy
+    that writes a merged cell once and the positions it covers empty (_draws_covered_blank)."""
     per_row: dict[str, list[Token | None]] = {}
     not_known: set[tuple[str, int]] = set()  # (row, column index) the page does not tell
     parts: list[RawRow] = []  # the rows of values read as the single 15-cell row
@@ -4261,6 +4376,19 @@ def _appeals(
                 cells.append(_cell("appeals", code, col.code, tok, None, problems))
         if len(per_row[code]) < 5 and cut:
             complete = False
+    if covered_blank and single_row and not any(c.table for c in cells):
+        # the single row's empty cells after a number: positions a merged cell may cover
+        may_be_covered: dict[tuple[str, str, str], Cell] = {}
+        number: Cell | None = None
+        for c in cells:
+            if c.value is not None:
+                number = c
+            elif number is not None and c.raw is not None and not c.raw.strip():
+                may_be_covered[(c.section, c.row, c.col)] = number
+            else:
+                number = None
+        cells, every_one = _withhold_covered_blanks(cells, may_be_covered, problems)
+        complete = complete and every_one
     if per_row and not complete and len(per_row) < 3:
         problems.flag(codes.INCOMPLETE, "appeals: incomplete: not every row is on the page")
     return cells, complete and bool(cells)
