@@ -2264,6 +2264,48 @@ def test_a_group_drawn_as_one_column_gives_its_natural_person_and_total_columns(
         assert "cells_unplaced" in got.flags
 
 
+@pytest.mark.parametrize("figure", ["drawn", "not drawn"])
+def test_a_group_drawn_as_one_column_in_laid_out_text_gives_its_natural_person_and_total(
+    figure: str,
+):
+    """Text laid out by spaces of a requests table that draws 法人或其他组织 as one column:
+    each row writes its 自然人, the group's figure and its 总计 where they stand (or the first
+    and last only, the group's figure left out). No value of the table was read. Each value
+    is put in the column it stands under, told by the rows that show all three, or by the
+    header word it stands nearest (twice as near as the next); 自然人 and 总计 are read, none
+    of the five under the group."""
+    for k, (template, year) in enumerate(FORMATS * 4):
+        rng = random.Random(f"group-one-column-laid:{figure}:{k}")
+        doc, values = _document(rng, template, year)
+        shown = {key for key, _ in keyed_cells(doc)}
+        doc = map_tables(doc, lambda t, v=values: _group_as_one_column(t, v))
+        if figure == "drawn":
+            # a key of no template column, so that the copy writes the group's figure
+            doc = map_tables(doc, _group_figure_keyed)
+        got = parse_bytes(render_text.laid_out(doc, rng).encode("utf-8"), "page.txt")
+        assert _wrong_beside_merged(got, doc, values) == {}, (template, year)
+        read = {(c.section, c.row, c.col): c.value for c in got.cells}
+        drawn = {key for key, _ in keyed_cells(doc) if key in shown and key[0] == "requests"}
+        numbers = {key for key in drawn if values[key] is not None}
+        assert numbers <= read.keys(), (template, year, sorted(numbers - read.keys())[:4])
+        assert not any(c.col in _ORG for c in got.cells if c.section == "requests")
+        assert "cells_unplaced" in got.flags
+
+
+def _group_figure_keyed(table: Table) -> Table:
+    if table.section != "requests":
+        return table
+    rows = []
+    for row in table.rows:
+        code = next((c.key[1] for c in row if c.key), None)
+        at = [k for k, c in enumerate(row) if code and c.key is None and k > 0 and row[k - 1].key]
+        if at:
+            k = at[0]
+            row = (*row[:k], replace(row[k], key=("requests", code, "group")), *row[k + 1 :])
+        rows.append(row)
+    return replace(table, rows=tuple(rows))
+
+
 def _appeals_merged_across(rng: random.Random, template: str, year: int):
     """A page whose section 四 row draws two or three equal neighbouring cells as one (the
     positions it covers have its value)."""

@@ -1279,7 +1279,7 @@ def _table(
     if section == "requests":
         header = _group_named(_misread_group_words(header or [], problems))
         header = _header_words(_under_applicants(header, header_at or []))
-        if _group_drawn_as_one(header, by_code, rows_withheld, problems):
+        if _group_drawn_as_one(header, by_code, rows_withheld, problems, header_x or {}):
             # each row's values now stand in the template's seven columns; the five under
             # the group are not known, and are left out with the columns withheld below
             header, header_grid = list(_APPLICANTS), None
@@ -2989,7 +2989,11 @@ def _group_named(header: list[str]) -> list[str]:
 
 
 def _group_drawn_as_one(
-    header: list[str], rows: dict[str, RawRow], withheld: set[str], problems: Problems
+    header: list[str],
+    rows: dict[str, RawRow],
+    withheld: set[str],
+    problems: Problems,
+    header_x: dict[str, float],
 ) -> bool:
     """Whether the requests table draws 法人或其他组织 as one column, not its five (自然人 |
     法人或其他组织 | 总计, each row three cells): then each row's values are put in the template's
@@ -2998,11 +3002,12 @@ def _group_drawn_as_one(
     than three is withheld, as which column each belongs to is not known). Told where the
     header names those three columns and none of the five, no row shows more than three
     cells, and every row that shows three numbers sums: 自然人 and the group's figure make its
-    总计. Text laid out by spaces places its values by where they stand, and is left as it is."""
+    总计. In text laid out by spaces, which writes no blank cell, each value is put in the
+    column it stands under (_group_laid_out)."""
     if [w for w in header if w in _APPLICANTS or w == _GROUP] != ["自然人", _GROUP, "总计"]:
         return False
     if any(t.x is not None for r in rows.values() for t in r.values):
-        return False
+        return _group_laid_out(rows, withheld, problems, header_x)
     # rows of more than three cells: a copy of the whole grid draws the positions of the
     # label's merged cells first, blank, where a row ends in a number; another copy writes an
     # empty field after the row's last cell
@@ -3035,6 +3040,99 @@ def _group_drawn_as_one(
         "what is not known, so they are not read; 自然人 and 总计 are",
     )
     return True
+
+
+def _group_laid_out(
+    rows: dict[str, RawRow], withheld: set[str], problems: Problems, header_x: dict[str, float]
+) -> bool:
+    """_group_drawn_as_one for text laid out by spaces: the three columns stand where the rows
+    that show a value in each put them, or (no row shows three) where the header's three
+    words stand; each row's values are put in the column each stands under (a row with a
+    value between two columns, or two under one, is withheld). Told where no row shows more
+    than three values and every row that shows three sums (自然人 and the group's figure make
+    its 总计)."""
+    if any(len(r.values) > 3 or any(t.x is None for t in r.values) for r in rows.values()):
+        return False
+    if any(len(r.values) == 3 for r in rows.values()):
+        centres = _column_centres(list(rows.values()), dict.fromkeys(rows, 3)).get(3)
+        if centres is None:
+            return False
+        placed = {code: _by_position(r.values, centres) for code, r in rows.items()}
+    else:
+        under = _columns_under_words(rows, header_x)
+        if under is None:
+            return False
+        placed = {}
+        for code, r in rows.items():
+            at: list[Token | None] = [None] * 3
+            for t in r.values:
+                k = under.get(t.x)  # type: ignore[arg-type]
+                if k is None or at[k] is not None:
+                    at = []
+                    break
+                at[k] = t
+            placed[code] = at or None
+    for values in placed.values():
+        read = [read_value(t.text) if t is not None else None for t in values or []]
+        numbers = [x.value for x in read if x is not None and x.value is not None]
+        if len(numbers) == 3 and abs(numbers[0] + numbers[1] - numbers[2]) > tally.EPSILON:
+            return False  # the three are not 自然人, the group and its total
+    for code, values in placed.items():
+        r = rows[code]
+        if values is None:
+            why = "where each value stands under 自然人, 法人或其他组织 and 总计"
+            _withhold("requests", code, r, len(_APPLICANTS), why, problems, withheld)
+            continue
+        blank = r.values[0]._replace(text="", td=None, x=None)
+        natural, _, total = (t if t is not None else blank for t in values)
+        r.values = [natural, *[blank] * len(_ORG_COLUMNS), total]
+    problems.flag(
+        codes.CELLS_UNPLACED,
+        f"requests: the header draws {_GROUP} as one column, not its five "
+        f"({'、'.join(_ORG_COLUMNS)}): its figure is theirs together, and which of them holds "
+        "what is not known, so they are not read; 自然人 and 总计 are, each by where it stands",
+    )
+    return True
+
+
+#: how far apart the middles of one column's values may stand (a digit more moves the middle
+#: of a number aligned to the right half a character)
+_COLUMN_SPREAD = 3.0
+
+
+def _columns_under_words(
+    rows: dict[str, RawRow], header_x: dict[str, float]
+) -> dict[float, int] | None:
+    """For _group_laid_out where no row shows three values: the values stand in columns of
+    their own (where their middles fall within _COLUMN_SPREAD of each other, the columns
+    apart by more), and each such column is put under the header word that stands nearest it
+    where that word is at most half as far as the next one (a heading centred over its
+    column, a number aligned to its right edge: the words do not stand where the values do,
+    only nearest them). Returns each value's middle and the index (0 自然人, 1 the group,
+    2 总计) of its column; None where a column is not so told, or two go under one word."""
+    heads = [header_x.get(w) for w in ("自然人", _GROUP, "总计")]
+    if any(x is None for x in heads) or heads != sorted(heads):  # type: ignore[type-var]
+        return None
+    xs = sorted({t.x for r in rows.values() for t in r.values if t.x is not None})
+    columns: list[list[float]] = []
+    for x in xs:
+        if columns and x - columns[-1][-1] <= _COLUMN_SPREAD / 2:
+            columns[-1].append(x)
+        else:
+            columns.append([x])
+    if any(col[-1] - col[0] > _COLUMN_SPREAD for col in columns):
+        return None
+    out: dict[float, int] = {}
+    last = -1
+    for col in columns:
+        middle = statistics.median(col)
+        near = sorted((abs(middle - h), k) for k, h in enumerate(heads))  # type: ignore[operator]
+        (d0, k), (d1, _) = near[0], near[1]
+        if 2 * d0 > d1 or k <= last:
+            return None
+        last = k
+        out.update((x, k) for x in col)
+    return out
 
 
 def _header_columns(header: list[str]) -> list[str]:
