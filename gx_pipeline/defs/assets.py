@@ -295,6 +295,9 @@ def parse_into(
     # several files share are remembered, not one per page of the year
     repeated = files.same_bytes(config.max_page_bytes)
     first_of: dict[str, str] = {}
+    # the copy kept is the first by file name: a copy of a generated page (gen-…) whose name
+    # sorts before it is the same synthetic page, never a real agency's report
+    generated = files.generated_copies(config.max_page_bytes)
 
     def sorted_out(todo: list[RawFile]) -> tuple[list[RawFile], list[Quarantined]]:
         read: list[RawFile] = []
@@ -311,6 +314,8 @@ def parse_into(
             else:
                 if raw.raw_sha256 in repeated:
                     first_of[raw.raw_sha256] = raw.source
+                if raw.raw_sha256 in generated and not raw.generated:
+                    raw = dataclasses.replace(raw, generated=True)
                 read.append(raw)
         return read, known
 
