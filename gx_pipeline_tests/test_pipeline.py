@@ -264,6 +264,30 @@ def test_worker_processes_load_the_same_rows_as_one_process(data_dir):
     assert rows[2] == rows[1]
 
 
+@pytest.mark.parametrize("copy", ["a-copy.txt", "zz-copy.txt"])
+def test_a_copy_of_a_generated_page_under_another_name_loads_as_generated(data_dir, copy):
+    # generated is told by the file name (gen-…) or its truth sidecar; a byte-identical copy
+    # under another name that sorts first was the copy kept, and the synthetic report was
+    # loaded as a real agency's (generated false), the gen- file quarantined as its copy
+    put_page(data_dir, 2020, "gen-seed.txt", SEED)
+    put_page(data_dir, 2020, copy, SEED)
+    assert materialize_year(data_dir, 2020).success
+    assert query(data_dir, "select generated from dim_report") == [(True,)]
+    assert query(data_dir, "select count(*) from quarantine") == [(1,)]
+
+
+@pytest.mark.parametrize("copy", ["a-saved.txt", "zz-saved.txt"])
+def test_a_near_copy_of_a_generated_page_loads_as_generated(data_dir, copy):
+    # the same report with a line of the site's chrome more (打印本页): one report by its
+    # content; the copy kept, first by name, was loaded as a real agency's report
+    put_page(data_dir, 2020, "gen-seed.txt", SEED)
+    put_page(data_dir, 2020, copy, SEED.read_text(encoding="utf-8") + "打印本页\n")
+    assert materialize_year(data_dir, 2020).success
+    assert query(data_dir, "select generated from dim_report") == [(True,)]
+    ((reason,),) = query(data_dir, "select reason from quarantine")
+    assert reason.startswith("same report as ")
+
+
 @pytest.mark.parametrize("order", [(2020, 2021), (2021, 2020)])
 def test_same_page_filed_under_two_years_is_loaded_under_the_year_it_states(data_dir, order):
     # the seed states report year 2020; a copy is misfiled under 2021. Whichever year runs

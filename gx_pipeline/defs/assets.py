@@ -295,6 +295,9 @@ def parse_into(
     # several files share are remembered, not one per page of the year
     repeated = files.same_bytes(config.max_page_bytes)
     first_of: dict[str, str] = {}
+    # the copy kept is the first by file name: a copy of a generated page (gen-…) whose name
+    # sorts before it is the same synthetic page, never a real agency's report
+    generated = files.generated_copies(config.max_page_bytes)
 
     def sorted_out(todo: list[RawFile]) -> tuple[list[RawFile], list[Quarantined]]:
         read: list[RawFile] = []
@@ -311,6 +314,8 @@ def parse_into(
             else:
                 if raw.raw_sha256 in repeated:
                     first_of[raw.raw_sha256] = raw.source
+                if raw.raw_sha256 in generated and not raw.generated:
+                    raw = dataclasses.replace(raw, generated=True)
                 read.append(raw)
         return read, known
 
@@ -324,7 +329,10 @@ def parse_into(
             knowns.append(known)
             yield read
 
-    kept: dict[str, str] = {}  # content fingerprint -> the source of the copy loaded
+    # content fingerprint -> the source of the copy loaded and its part
+    kept: dict[str, tuple[str, int]] = {}
+    # part -> the copies loaded in it of which a near copy is a generated page: generated too
+    synthetic: dict[int, set[str]] = {}
     with parser, fewer_collections(), kept_heap():
         for part, parsed in enumerate(parser.map_batches(todos())):
             loaded: list[LoadedReport] = []
@@ -333,10 +341,13 @@ def parse_into(
                 if isinstance(outcome, LoadedReport):
                     fingerprint = outcome.fingerprint
                     if fingerprint is not None and fingerprint in kept:
-                        quarantined.append(_near_copy(outcome, kept[fingerprint]))
+                        source, at = kept[fingerprint]
+                        if outcome.raw.generated:
+                            synthetic.setdefault(at, set()).add(source)
+                        quarantined.append(_near_copy(outcome, source))
                         continue
                     if fingerprint is not None:
-                        kept[fingerprint] = outcome.raw.source
+                        kept[fingerprint] = (outcome.raw.source, part)
                     loaded.append(outcome)
                     continue
                 if outcome.reason.startswith(("parser error:", TOO_SLOW)) or (
@@ -354,6 +365,8 @@ def parse_into(
             counts["cells"] += sum(len(r.report.cells) for r in loaded)
             counts["with_problems"] += sum(bool(r.report.problems) for r in loaded)
             stage.write(part, tables.year_frames(loaded, quarantined, year))
+    for at, sources in synthetic.items():
+        _mark_generated(stage, at, sources)
     if parser.fallback:
         context.log.warning(parser.fallback)
     if parser.stalls:
@@ -375,6 +388,16 @@ def parse_into(
 
 def _near_copy(outcome: LoadedReport, kept: str) -> Quarantined:
     return Quarantined(outcome.raw, "parse", tables.near_copy_reason(kept))
+
+
+def _mark_generated(stage: Stage, part: int, sources: set[str]) -> None:
+    """The reports of `sources` staged in `part` marked generated: the copy kept of a report is
+    the first by file name, and one named otherwise whose near copy (markup apart) is a
+    generated page (gen-…) is the same synthetic report, never a real agency's. Rare: the part
+    is read and written again."""
+    reports = stage.read(part)["dim_report"]
+    reports.loc[reports["source"].isin(sources), "generated"] = True
+    stage.write(part, {"dim_report": reports})
 
 
 @dg.asset(

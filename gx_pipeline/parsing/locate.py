@@ -3,7 +3,7 @@ them, for a person to see the cell in place (the review application, gx_pipeline
 
 A cell's `loc` is [table, tr, td] on an HTML page (the data tables, those that hold no other
 table, in document order; the rows and cells within each, hidden ones keeping their place) and
-[0, line, field] in a text copy. The page is read here exactly as the tokenizer reads it (the same
+[0, line, field] in a text copy (the file's line, tokens.file_lines). The page is read here exactly as the tokenizer reads it (the same
 decoding, tree, srcdoc documents, stripped elements and left-out hidden copies), and each data
 cell the tokenizer would number is marked with the attribute `data-gx-loc="table.tr.td"`; a text
 copy comes back as its numbered lines. Nothing here makes the page safe to show: the review's
@@ -45,7 +45,7 @@ def page_view(data: bytes, source: str) -> PageView:
     """The page of `data` with its cells placed as the parser places them."""
     text = decode(data, source).text
     if not tk.looks_like_html(text):
-        return PageView(TEXT, lines=tk.copy_lines(text))
+        return PageView(TEXT, lines=tk.file_lines(text))
     view = _html_view(text)
     if view is None or not view.texts:
         # no table cell on the page: the parser read its lines as a text copy (a flipbook)

@@ -18,6 +18,7 @@ from gx_pipeline.parsing.tokens import (
     END,
     LINE,
     Head,
+    file_line_numbers,
     html_tokens,
     looks_like_html,
     text_tokens,
@@ -27,7 +28,7 @@ from gx_pipeline.report import Report
 
 #: bump on any change that can change a parse; the warehouse records it per report and Dagster
 #: uses it as the code version of the derived assets
-PARSER_VERSION = "2.2.43"
+PARSER_VERSION = "2.2.46"
 
 
 def version_order(version: str) -> tuple[tuple[int, int | str], ...]:
@@ -108,6 +109,7 @@ def parse_bytes(data: bytes, source: str, sha256: str | None = None) -> Report:
         problems.append("page: Traditional Chinese text converted to Simplified before reading")
     head = Head()
     html_page = document is None and looks_like_html(text)
+    on_file_lines = None  # a text copy's lines as its file numbers them, where they differ
     if document is not None:
         tokens, head = list(document.tokens), document.head
         lines_are_values = not any(t.kind == CELL and t.table for t in tokens)
@@ -130,6 +132,7 @@ def parse_bytes(data: bytes, source: str, sha256: str | None = None) -> Report:
     else:
         tokens = text_tokens(text)
         lines_are_values = True
+        on_file_lines = file_line_numbers(text)
     if not tokens:
         raise ParseError(source, "no text on the page")
 
@@ -153,6 +156,11 @@ def parse_bytes(data: bytes, source: str, sha256: str | None = None) -> Report:
         assembled = sections.assemble(scan, template)
         cells = assembled.cells if document is None else document.locate(assembled.cells)
         complete = assembled.complete
+        if on_file_lines is not None:
+            cells = [
+                c._replace(tr=on_file_lines[c.tr - 1]) if c.table == 0 and c.tr else c
+                for c in cells
+            ]
         problems.absorb(assembled.problems)
         for section in ("proactive", "requests", "appeals"):
             if section not in assembled.found:

@@ -824,9 +824,44 @@ def _copy_text(text: str) -> str:
 
 
 def copy_lines(text: str) -> list[str]:
-    """The lines of a text copy as text_tokens reads and numbers them (line 1 first): a cell's
-    `tr` in a text copy is the number of its line here."""
+    """The lines of a text copy as text_tokens reads and numbers them (line 1 first)."""
     return _copy_text(text).splitlines()
+
+
+def file_lines(text: str) -> list[str]:
+    """The lines of a text copy as the file holds them (line 1 first), broken where a text
+    editor, `sed` and Python's reading of a file break them: a cell's `tr` in a text copy read
+    by parse_bytes is the number of its line here."""
+    return _FILE_BREAK.split(text)
+
+
+def file_line_numbers(text: str) -> list[int] | None:
+    """For each line of copy_lines(text), the number of its line in file_lines(text); None when
+    they are the same lines. str.splitlines also breaks a line at a form feed (pdftotext's end
+    of a page), a vertical tab (Word's manual line break), U+2028 and a few more, and
+    _copy_text takes a page's running head out: a cell's line counted so stood a line too far
+    past each page break, not where a reader opening the file finds it."""
+    if not any(c in text for c in _SOFT_BREAKS):
+        return None
+    read = len(copy_lines(text))
+    removed: set[int] = set()
+    if "\f" in text:
+        text = _FOOT_NUMBER.sub("", text)  # within its line
+        for m in _RUNNING_HEAD.finditer(text):
+            removed.add(len(_FILE_BREAK.findall(text, 0, m.start())) + 1)
+        text = _RUNNING_HEAD.sub("", text)
+    numbers, line = [], 1
+    while line in removed:
+        line += 1
+    for piece in text.splitlines(keepends=True):
+        numbers.append(line)
+        if piece.endswith(("\n", "\r")):
+            line += 1
+            while line in removed:
+                line += 1
+    if len(numbers) != read:
+        return None  # an entity that decodes to a line break: the copy's own numbers stand
+    return numbers
 
 
 def text_tokens(text: str) -> list[Token]:
@@ -1545,6 +1580,10 @@ _FOOT_NUMBER = re.compile(
 )
 #: a report's title alone on the first line of a page (a form feed before it)
 _RUNNING_HEAD = re.compile(r"(?<=\f)[ \t]*[^\n|\d\f]*(?:\d{4}年)?[^\n|\d\f]*年度报告[ \t]*\r?\n")
+#: a line break in a file as a text editor, `sed` and Python's reading of a file see it
+_FILE_BREAK = re.compile(r"\r\n|\n|\r")
+#: the other characters str.splitlines breaks a line at
+_SOFT_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 _MD_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
 _MD_HEADING = re.compile(r"^#{1,6}\s+")
 _DIGIT = re.compile(r"[0-9０-９]")

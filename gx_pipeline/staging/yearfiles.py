@@ -120,6 +120,19 @@ class YearFiles:
         repeated = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
         return set(repeated.to_pylist())
 
+    def generated_copies(self, max_bytes: int) -> set[str]:
+        """Of same_bytes(max_bytes), the sha256 that a generated file has (gen-…, or its truth
+        sidecar says so): each of its copies under another name is the same synthetic page."""
+        table = pq.read_table(
+            io.BytesIO(self.parquet), columns=["raw_sha256", "size", "refused", "generated"]
+        )
+        read = pc.and_(pc.is_null(table["refused"]), pc.less_equal(table["size"], max_bytes))
+        table = table.filter(pc.and_(read, pc.is_valid(table["raw_sha256"])))
+        counts = pc.value_counts(table["raw_sha256"])
+        repeated = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
+        chosen = pc.and_(table["generated"], pc.is_in(table["raw_sha256"], value_set=repeated))
+        return set(pc.filter(table["raw_sha256"], chosen).to_pylist())
+
 
 class YearFilesWriter:
     """Builds a YearFiles from RawFile rows added one at a time, holding one row group."""

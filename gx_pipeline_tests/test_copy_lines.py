@@ -1,0 +1,113 @@
+"""A cell's place in a text copy is the line of the file that holds it, counted as a text
+editor, `sed -n` and Python's own file reading count lines (at \\n, \\r\\n and \\r), so that a
+reader who opens the file finds the number at `dim_report.source` and `fact_*.source_tr`.
+
+Copies break lines where those tools do not: `pdftotext` ends each page with a form feed
+(written before the next page's first line), Word writes a manual line break as a vertical tab,
+and text copied out of a browser can hold U+2028. str.splitlines breaks at each of them, and a
+cell's line was its count of such lines: after each page break, a line too far.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from gx_pipeline.pagegen import render_text
+from gx_pipeline.parsing import parse_bytes
+from gx_pipeline.parsing.locate import TEXT, page_view
+from gx_pipeline_tests.test_generated_hazards import FORMATS, _document
+
+_RENDERINGS = {
+    "pipe": render_text.pipe_rows,
+    "celllines": render_text.cell_lines,
+    "tab": render_text.tab_rows,
+}
+#: the line breaks of a text editor, `sed` and Python's universal newlines
+_FILE_BREAK = re.compile(r"\r\n|\n|\r")
+
+
+def _page_breaks(text: str, how: str) -> str:
+    """`text` with the page breaks a tool writes into a copy, every 40th line."""
+    lines = text.split("\n")
+    out = []
+    for k, line in enumerate(lines):
+        if k and k % 40 == 0:
+            if how == "form feed before the line":  # pdftotext: \f opens the next page's line
+                line = "\f" + line
+            elif how == "form feed on its own line":
+                out.append("\f")
+            elif how == "vertical tab in the line":  # Word's manual line break
+                line = line + "\x0b"
+            elif how == "line separator in the line":
+                line = line + "\u2028"
+            elif how == "form feed, CRLF line ends":
+                line = "\f" + line
+        out.append(line)
+    joined = "\n".join(out)
+    return joined.replace("\n", "\r\n") if "CRLF" in how else joined
+
+
+def _misplaced(data: bytes) -> list:
+    """Cells whose raw text is not on the file's line their place names."""
+    report = parse_bytes(data, "page.txt")
+    lines = _FILE_BREAK.split(data.decode("utf-8"))
+    placed = [c for c in report.cells if c.table == 0 and c.tr and c.raw and c.raw.strip()]
+    assert placed
+    return [
+        (c.section, c.row, c.col, c.raw, c.tr, lines[c.tr - 1] if c.tr <= len(lines) else None)
+        for c in placed
+        if c.tr > len(lines) or " ".join(c.raw.split()) not in " ".join(lines[c.tr - 1].split())
+    ]
+
+
+@pytest.mark.parametrize(
+    "how",
+    [
+        "form feed before the line",
+        "form feed on its own line",
+        "vertical tab in the line",
+        "line separator in the line",
+        "form feed, CRLF line ends",
+    ],
+)
+@pytest.mark.parametrize("rendering", ["pipe", "celllines", "tab"])
+def test_a_cell_line_is_the_file_line_past_page_breaks(rendering: str, how: str):
+    for k in range(6):
+        template, year = FORMATS[k % len(FORMATS)]
+        rng = random.Random(f"file-lines:{rendering}:{how}:{k}")
+        doc, _ = _document(rng, template, year)
+        text = _RENDERINGS[rendering](doc, rng)
+        assert _misplaced(_page_breaks(text, how).encode("utf-8")) == [], (k, how)
+
+
+@pytest.mark.parametrize("numbers_on", ["first", "last"])
+def test_laid_out_text_cells_stand_on_their_file_lines(numbers_on: str):
+    """pdftotext -layout text: a page number and a form feed between pages, the next page
+    opening with the report's title (a running head, which the parser takes out) or with the
+    table's next row (the form feed before it)."""
+    for k in range(8):
+        template, year = FORMATS[k % len(FORMATS)]
+        rng = random.Random(f"file-lines:laid-out:{numbers_on}:{k}")
+        doc, _ = _document(rng, template, year)
+        text = render_text.laid_out(doc, rng, numbers_on=numbers_on, page_every=5 + k % 3)
+        if k % 2:
+            # no running head: the form feed opens the next page's first row
+            text = text.replace("\f" + doc.meta.title + "\n", "\f")
+        assert "\f" in text
+        assert _misplaced(text.encode("utf-8")) == [], k
+
+
+def test_the_review_shows_a_copy_by_its_file_lines():
+    """The review numbers a text copy's lines as the cells' places do: the file's lines."""
+    rng = random.Random("file-lines:review")
+    doc, _ = _document(rng, "2021", 2021)
+    data = _page_breaks(render_text.pipe_rows(doc, rng), "form feed before the line").encode()
+    view = page_view(data, "page.txt")
+    assert view.kind == TEXT
+    assert len(view.lines) == len(_FILE_BREAK.split(data.decode()))
+    for cell in parse_bytes(data, "page.txt").cells:
+        if cell.tr and cell.raw and cell.raw.strip():
+            assert cell.raw.strip() in view.lines[cell.tr - 1], cell
