@@ -410,3 +410,61 @@ def test_pages_turned_to_show_a_table_drawn_sideways_read_as_shown(turn: int) ->
 
 def _values(report) -> dict:
     return {(c.section, c.row, c.col): c.value for c in report.cells}
+
+
+def _text_pdf(runs: list[tuple[float, float, float, str]]) -> bytes:
+    """A one-page PDF drawing each run (x, y, font size, ASCII text) in Helvetica."""
+    stream = b"".join(
+        b"BT /F1 %.1f Tf %.1f %.1f Td (%s) Tj ET\n" % (size, x, y, text.encode())
+        for x, y, size, text in runs
+    )
+    return _pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            (
+                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+                b"/Resources << /Font << /F1 5 0 R >> >> >>"
+            ),
+            b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        ],
+        b"",
+    )
+
+
+def test_a_digit_printed_raised_after_a_number_is_its_footnote_mark_not_a_digit() -> None:
+    # a web page's 7<sup>1</sup> printed to PDF (or Word's raised footnote reference): the 1
+    # is drawn smaller and raised, and PDFium's text gave 71, a wrong number with no flag
+    line = [
+        (100, 760, 12, "Report on the year's requests"),  # lines above and below: the line
+        (100, 640, 12, "Requests answered in the year"),  # read is no running header
+        (100, 700, 12, "new 7"),
+        (132.5, 705, 8, "1"),  # raised, smaller: 7 and a mark
+        (160, 700, 12, "12"),
+        (174, 696, 8, "3"),  # lowered, smaller
+        (200, 700, 12, "2021"),
+        (230, 700, 10, "5"),  # smaller on the same line, not raised: a digit
+        (260, 700, 12, "4"),
+        (267.5, 703, 12, "6"),  # raised, not smaller: a digit
+    ]
+    text = documents.read(_text_pdf(line), "r.pdf").text
+    assert "7¹" in text and "12₃" in text
+    assert "2021" in text and "5" in text and "46" in text.replace(" ", "")
+
+
+def test_a_report_printed_with_a_footnote_mark_after_a_number_reads_the_number() -> None:
+    from gx_pipeline.pagegen.documents import ToolMissing, pdf_with_chromium
+
+    page = (PAGES / "gen-pair1-trs-2021.html").read_text("utf-8")
+    label = page.index("本年新收政府信息公开申请数量")
+    start = page.index(">", page.index("<td", page.index("</td>", label))) + 1
+    end = page.index("</td>", start)
+    marked = page[:start] + "7<sup>1</sup>" + page[end:]
+    try:
+        pdf = pdf_with_chromium(marked)
+    except ToolMissing as missing:
+        pytest.skip(str(missing))
+    # as the web page itself is read
+    assert _values(parse_bytes(marked.encode("utf-8"), "report.html"))[CELL] == 7
+    assert _values(parse_bytes(pdf, "report.pdf"))[CELL] == 7

@@ -28,7 +28,7 @@ import math
 import re
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from gx_pipeline.documents import cut as cut_rows
 from gx_pipeline.documents import grid
@@ -37,7 +37,7 @@ from gx_pipeline.parsing import labels
 from gx_pipeline.parsing import problems as codes
 from gx_pipeline.parsing.problems import Problems
 from gx_pipeline.parsing.tokens import CELL, END, ROW_END, Head, Token, text_tokens
-from gx_pipeline.parsing.values import is_value_text
+from gx_pipeline.parsing.values import SUBSCRIPT_DIGITS, SUPERSCRIPT_DIGITS, is_value_text
 
 #: pages read from one PDF: a report has 3-20; a 300-page compilation is read as far as this
 MAX_PAGES = 120
@@ -1117,6 +1117,7 @@ def _line_text(
     wrapped onto the lines below. `forced`: gets the characters that could not be written at
     their column (the text before them too long). `flat`: a column gap as one space, the
     line's places not told."""
+    line = _raised_marks(line)
     out = [line[0].text]
     if unit and not cell and not flat and line[0].text in _VALUE:
         # a row whose first cells are blank: its first value stands in its column too
@@ -1148,6 +1149,37 @@ def _line_text(
             out.append(tails[id(ch)])
             width += len(tails[id(ch)])
     return "".join(out)
+
+
+#: a digit smaller than the digit before it (by a tenth or more: a browser sets <sup> at 83%)
+#: and set this far above or below it (of that digit's height: a browser raises <sup> by 0.37)
+#: is a mark set after a number: a footnote's 1 in 7¹
+MARK_SIZE = 0.9
+MARK_SHIFT = 0.2
+_AS_SUPERSCRIPT = str.maketrans("0123456789", SUPERSCRIPT_DIGITS)
+_AS_SUBSCRIPT = str.maketrans("0123456789", SUBSCRIPT_DIGITS)
+
+
+def _raised_marks(line: list[_Char]) -> list[_Char]:
+    """The line with each digit set smaller and raised (lowered) after a number's digits as a
+    superscript (subscript) digit: a web page's 7<sup>1</sup> printed, or Word's raised
+    footnote reference, joins the number in the text (71) though the page shows 7 and a mark;
+    a web page's own is read so (parsing/tokens.py)."""
+    out: list[_Char] = []
+    base: _Char | None = None  # the last digit of the number the marks follow
+    for ch in line:
+        if ch.text.isdigit() and base is not None:
+            height = base.bottom - base.top
+            small = ch.bottom - ch.top < MARK_SIZE * height
+            if small and ch.bottom < base.bottom - MARK_SHIFT * height:
+                out.append(replace(ch, text=ch.text.translate(_AS_SUPERSCRIPT)))
+                continue
+            if small and ch.top > base.top + MARK_SHIFT * height:
+                out.append(replace(ch, text=ch.text.translate(_AS_SUBSCRIPT)))
+                continue
+        base = ch if ch.text.isdigit() and ch.text.isascii() else None
+        out.append(ch)
+    return out
 
 
 def _column_gap(prev: _Char, ch: _Char) -> bool:
