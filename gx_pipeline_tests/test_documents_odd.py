@@ -21,6 +21,7 @@ import pytest
 from lxml import etree
 
 from gx_pipeline import documents
+from gx_pipeline.documents import DocumentError
 from gx_pipeline.parsing import ParseError, parse_bytes
 from gx_pipeline.staging.pool import parse_raw
 from gx_pipeline.staging.tables import Quarantined, RawFile
@@ -412,11 +413,14 @@ def _values(report) -> dict:
     return {(c.section, c.row, c.col): c.value for c in report.cells}
 
 
-def _text_pdf(runs: list[tuple[float, float, float, str]]) -> bytes:
-    """A one-page PDF drawing each run (x, y, font size, ASCII text) in Helvetica."""
-    stream = b"".join(
-        b"BT /F1 %.1f Tf %.1f %.1f Td (%s) Tj ET\n" % (size, x, y, text.encode())
-        for x, y, size, text in runs
+def _text_pdf(runs: list[tuple], image: bool = False) -> bytes:
+    """A one-page PDF drawing each run (x, y, font size, ASCII text[, text render mode]) in
+    Helvetica, over a picture of the page (a grey pixel stretched over it) with `image`."""
+    stream = b"q 595 0 0 842 0 0 cm /Im1 Do Q\n" if image else b""
+    stream += b"".join(
+        b"BT /F1 %.1f Tf %d Tr %.1f %.1f Td (%s) Tj ET\n"
+        % (run[2], run[4] if len(run) > 4 else 0, run[0], run[1], run[3].encode())
+        for run in runs
     )
     return _pdf(
         [
@@ -424,10 +428,14 @@ def _text_pdf(runs: list[tuple[float, float, float, str]]) -> bytes:
             b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
             (
                 b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-                b"/Resources << /Font << /F1 5 0 R >> >> >>"
+                b"/Resources << /Font << /F1 5 0 R >> /XObject << /Im1 6 0 R >> >> >>"
             ),
             b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
             b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+            (
+                b"<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray "
+                b"/BitsPerComponent 8 /Length 1 >>\nstream\n\x80\nendstream"
+            ),
         ],
         b"",
     )
@@ -468,3 +476,25 @@ def test_a_report_printed_with_a_footnote_mark_after_a_number_reads_the_number()
     # as the web page itself is read
     assert _values(parse_bytes(marked.encode("utf-8"), "report.html"))[CELL] == 7
     assert _values(parse_bytes(pdf, "report.pdf"))[CELL] == 7
+
+
+def test_text_drawn_invisible_over_no_picture_is_no_number() -> None:
+    # text render mode 3 draws nothing: an old 5 left invisible beside the 7 the page shows
+    # read 57, a wrong number with no flag. Over a picture of the page (a scan's OCR layer) the
+    # invisible text is what the picture shows, and is read, saying so
+    lines = [
+        (100, 760, 12, "Report on the year's requests"),
+        (100, 640, 12, "Requests answered in the year"),
+        (100, 700, 12, "new"),
+        (130, 700, 12, "5", 3),
+        (137, 700, 12, "7"),
+    ]
+    shown = documents.read(_text_pdf(lines), "r.pdf")
+    assert "new 7" in " ".join(shown.text.split()) and "5" not in shown.text
+    assert any("invisible" in p and "'5'" in p for p in shown.problems)
+    ocr = documents.read(_text_pdf([(*run[:4], 3) for run in lines], image=True), "r.pdf")
+    assert "new 57" in " ".join(ocr.text.split())
+    assert any("OCR" in p for p in ocr.problems)
+    # all of it invisible over nothing: refused, saying why (it was "a scan … images")
+    with pytest.raises(DocumentError, match="drawn invisible .* over no picture"):
+        documents.read(_text_pdf([(*run[:4], 3) for run in lines]), "r.pdf")
