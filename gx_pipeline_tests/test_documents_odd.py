@@ -2,8 +2,10 @@
 and column, or refused with a reason that names what the file is.
 
 The inputs are made here from their descriptions: old Office files other than Word's (their
-compound file's directory names their streams), Word files cut off, macro-enabled, with tracked
-changes, fields and raised footnote marks (the generated Word fixture with one cell rewritten).
+compound file's directory names their streams), Word files cut off, macro-enabled, importing a
+web page, with tracked changes, fields and raised footnote marks (the generated Word fixture
+with one cell rewritten), and PDFs written here object by object (encrypted, raised digits,
+invisible text) or the generated PDF fixture with its pages turned.
 """
 
 from __future__ import annotations
@@ -181,8 +183,9 @@ def test_a_macro_enabled_word_file_is_read_as_its_document_never_run(main: bytes
     assert read.cells
 
 
-def _with_cell(inner: str) -> bytes:
-    """The Word fixture with CELL's paragraphs replaced by `inner` (WordprocessingML)."""
+def _with_cell(inner: str, before: str = "") -> bytes:
+    """The Word fixture with CELL's paragraphs replaced by `inner` (WordprocessingML), and the
+    cells `before` put before it in its row."""
     where = next(c for c in parse_bytes(DOCX, "r.docx").cells if (c.section, c.row, c.col) == CELL)
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(DOCX)) as src, zipfile.ZipFile(out, "w") as dst:
@@ -195,6 +198,8 @@ def _with_cell(inner: str) -> bytes:
                 for p in tc.findall(f"{W}p"):
                     tc.remove(p)
                 tc.extend(etree.fromstring(f"<x {NS}>{inner}</x>"))
+                for cell in etree.fromstring(f"<x {NS}>{before}</x>"):
+                    tc.addprevious(cell)
                 data = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
             dst.writestr(item, data)
     return out.getvalue()
@@ -498,3 +503,17 @@ def test_text_drawn_invisible_over_no_picture_is_no_number() -> None:
     # all of it invisible over nothing: refused, saying why (it was "a scan … images")
     with pytest.raises(DocumentError, match="drawn invisible .* over no picture"):
         documents.read(_text_pdf([(*run[:4], 3) for run in lines]), "r.pdf")
+
+
+def test_a_cell_deleted_with_track_changes_is_not_in_its_row() -> None:
+    # Word shows the row without a cell deleted with Track Changes on (w:cellDel), as it does
+    # a deleted row: read, the row had a value cell too many and none of it was read
+    deleted = (
+        "<w:tc><w:tcPr><w:cellDel w:id='9' w:author='a' w:date='2022-01-01T00:00:00Z'/>"
+        f"</w:tcPr><w:p>{_run(9)}</w:p></w:tc>"
+    )
+    plain = parse_bytes(_with_cell(f"<w:p>{_run(7)}</w:p>"), "report.docx")
+    tracked = parse_bytes(_with_cell(f"<w:p>{_run(7)}</w:p>", before=deleted), "report.docx")
+    assert _values(tracked) == _values(plain)
+    assert _values(tracked)[CELL] == 7
+    assert tracked.flags == plain.flags

@@ -240,6 +240,7 @@ def _sample(texts: list[str]) -> str:
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _P, _TBL, _TR, _TC, _R = (f"{_W}{t}" for t in ("p", "tbl", "tr", "tc", "r"))
 _ROW_DELETED = f"{_W}trPr/{_W}del"
+_CELL_DELETED = f"{_W}tcPr/{_W}cellDel"
 #: elements that only wrap content the document shows: content controls, custom XML, smart
 #: tags, tracked insertions and moves (their new place), links, fields given by their result
 _WRAPPERS = frozenset(
@@ -418,10 +419,12 @@ def _table_style(p) -> str | None:
 
 
 def _row_cells(tr):
-    """A row's cells, a content control or custom XML around a cell looked through."""
+    """A row's cells, a content control or custom XML around a cell looked through; a cell
+    deleted with Track Changes on (w:cellDel) is none: Word shows the row without it."""
     for child in tr:
         if child.tag == _TC:
-            yield child
+            if child.find(_CELL_DELETED) is None:
+                yield child
         elif child.tag in _WRAPPERS:
             yield from _row_cells(child)
 
