@@ -1,7 +1,8 @@
 """Reports published as documents (PDF, Word) as the token stream the page reader reads.
 
 No Dagster import anywhere below this package. The kind of a file is told by its bytes, never
-by its name: `%PDF-` starts a PDF, a zip holding `word/document.xml` is a .docx, the OLE2
+by its name: `%PDF-` starts a PDF, a zip holding `word/document.xml` (or a part its content
+types call Word's main part: a .docx, .docm, .dotx or .dotm) is a .docx, the OLE2
 header starts a .doc (and a .wps), and `{\\rtf` an RTF file, read as a .doc is. Everything
 else is a web page or a text copy.
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 
 from gx_pipeline.documents.base import Document, DocumentError, Location
@@ -44,8 +46,9 @@ def kind_of(data: bytes) -> str | None:
                 return "docx" if _is_word(z) else None
         except (zipfile.BadZipFile, OSError, ValueError):
             # a zip cut off (a download stopped part-way) has lost its directory, at the end;
-            # the header before each part still names it, and Word's parts are under word/
-            return "docx" if any(n.startswith(b"word/") for n in _local_names(data)) else None
+            # the header before each part still names it, and Word's parts are under word/.
+            # Cut before them, the content types (the package's first part) may name Word's
+            return "docx" if _cut_word(data) else None
     return None
 
 
@@ -60,7 +63,39 @@ def _is_word(z: zipfile.ZipFile) -> bool:
 
 
 _LOCAL_HEADER = b"PK\x03\x04"
-_WORD_MAIN = re.compile(rb"wordprocessingml\.document\.main\+xml")
+#: the content type of Word's main part: a document or a template, with macros (.docm, .dotm)
+#: or without
+_WORD_MAIN = re.compile(
+    rb"wordprocessingml\.(?:document|template)\.main\+xml"
+    rb"|ms-word\.(?:document\.macroEnabled|template\.macroEnabledTemplate)\.main\+xml"
+)
+_CONTENT_TYPES = b"[Content_Types].xml"
+
+
+def _cut_word(data: bytes) -> bool:
+    """Whether a zip cut off is a Word file: a part under word/, or content types (as far as
+    they are there) naming Word's main part."""
+    names = list(_local_names(data))
+    if any(n.startswith(b"word/") for n in names):
+        return True
+    return _CONTENT_TYPES in names and bool(_WORD_MAIN.search(_first_part(data)))
+
+
+def _first_part(data: bytes) -> bytes:
+    """What is there of a zip's first part, unpacked (stored, or deflated: a deflate stream
+    cut off unpacks as far as it goes); b"" for another method or damaged data."""
+    method = int.from_bytes(data[8:10], "little")
+    size = int.from_bytes(data[18:22], "little")
+    start = 30 + int.from_bytes(data[26:28], "little") + int.from_bytes(data[28:30], "little")
+    packed = data[start : start + size] if size and size != 0xFFFFFFFF else data[start:]
+    if method == 0:
+        return packed
+    if method != 8:
+        return b""
+    try:
+        return zlib.decompressobj(-zlib.MAX_WBITS).decompress(packed, 1 << 20)
+    except zlib.error:
+        return b""
 
 
 def _local_names(data: bytes) -> Iterator[bytes]:
@@ -114,12 +149,35 @@ def read(data: bytes, source: str) -> Document | None:
 
         return read_doc(data, source)
     if data.startswith(b"PK\x03\x04"):
+        if _cut_unnamed(data):
+            raise DocumentError(
+                f"an Office file (.docx, .xlsx or .pptx) damaged: cut off ({len(data)} bytes) "
+                "before its parts say which (a download stopped part-way?)"
+            )
         raise DocumentError(f"{_zip_kind(data)}, not read: not a report's page or document")
     return None
 
 
+#: the parts of an Office Open XML package that do not tell Word's from the others'
+_PACKAGE_PARTS = ("[Content_Types].xml", "_rels/", "docProps/", "customXml/")
 #: Office Open XML files other than Word's, told by the folder of their parts
 _OFFICE_PARTS = (("xl/", "a spreadsheet (.xlsx)"), ("ppt/", "a presentation (.pptx)"))
+
+
+def _cut_unnamed(data: bytes) -> bool:
+    """A zip cut off within the parts every Office Open XML file opens with (its content types,
+    relationships, properties), before any part tells a Word file from a spreadsheet."""
+    try:
+        zipfile.ZipFile(io.BytesIO(data)).close()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        names = [n.decode("utf-8", "replace") for n in _local_names(data)]
+        # the last name may itself be cut off: a piece of a package part's name
+        return bool(names) and all(
+            n.startswith(_PACKAGE_PARTS)
+            or (k == len(names) - 1 and n and any(p.startswith(n) for p in _PACKAGE_PARTS))
+            for k, n in enumerate(names)
+        )
+    return False
 
 
 def _zip_kind(data: bytes) -> str:

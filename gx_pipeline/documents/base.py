@@ -39,6 +39,9 @@ class Document:
     pages: int | None = None
     #: (table, tr, td) of a token -> where it stands in the document, when that differs
     locations: Mapping[tuple[int, int, int], Location] = field(default_factory=dict)
+    #: the web page a Word file imports as its whole body (w:altChunk: what "export to Word"
+    #: tools write), read as a page in the document's place; None for a document of its own
+    page: bytes | None = None
 
     def converted(self, convert: Callable[[str], str]) -> Document:
         """The same document with every text converted (Traditional -> Simplified)."""

@@ -28,7 +28,7 @@ import math
 import re
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from gx_pipeline.documents import cut as cut_rows
 from gx_pipeline.documents import grid
@@ -37,7 +37,7 @@ from gx_pipeline.parsing import labels
 from gx_pipeline.parsing import problems as codes
 from gx_pipeline.parsing.problems import Problems
 from gx_pipeline.parsing.tokens import CELL, END, ROW_END, Head, Token, text_tokens
-from gx_pipeline.parsing.values import is_value_text
+from gx_pipeline.parsing.values import SUBSCRIPT_DIGITS, SUPERSCRIPT_DIGITS, is_value_text
 
 #: pages read from one PDF: a report has 3-20; a 300-page compilation is read as far as this
 MAX_PAGES = 120
@@ -60,6 +60,8 @@ _PDF_DATE = re.compile(r"D:(\d{4})(\d{2})(\d{2})")
 #: a character's angle (radians) further than this from a quarter turn is drawn at a slant
 SLANT = math.radians(3)
 _QUARTER = math.pi / 2
+#: the text render mode that draws nothing (FPDF_TEXTRENDERMODE_INVISIBLE)
+_INVISIBLE = 3
 
 
 @dataclass
@@ -69,6 +71,9 @@ class _Char:
     top: float
     x1: float
     bottom: float
+    #: drawn invisible (text render mode 3): a scan's OCR layer over its picture, or text no
+    #: one sees
+    hidden: bool = False
 
     @property
     def cx(self) -> float:
@@ -108,16 +113,26 @@ def _read(pdf, source: str) -> Document:
     image_pages: list[int] = []
     watermarks: list[tuple[int, str]] = []
     crossed: list[tuple[int, str]] = []
+    #: pages whose text is invisible over a picture of the page (OCR's), and invisible text
+    #: over nothing, left out
+    ocr_pages: list[int] = []
+    unseen: list[tuple[int, str]] = []
     visible = unmapped = 0
     #: the page before, held back until the page after it tells whether its last table runs on
     held: _Page | None = None
     for number in range(1, min(total, MAX_PAGES) + 1):
         page = pdf[number - 1]
         try:
-            chars, n_unmapped, slanted = _chars(page)
-            edges, has_images = _drawing(page)
+            edges, has_images, hides = _drawing(page)
+            chars, n_unmapped, slanted = _chars(page, hides)
         finally:
             page.close()
+        if any(c.hidden for c in chars):
+            if has_images:
+                ocr_pages.append(number)  # what the picture shows, as OCR read it
+            else:
+                unseen.append((number, "".join(c.text for c in chars if c.hidden)))
+                chars = [c for c in chars if not c.hidden]
         visible += len(chars)
         unmapped += n_unmapped
         if slanted:
@@ -139,6 +154,12 @@ def _read(pdf, source: str) -> Document:
         held = this
     if held is not None:
         out.emit(held)
+    if visible < SCAN_CHARS_PER_PAGE * min(total, MAX_PAGES) and unseen:
+        raise DocumentError(
+            "the PDF's text is drawn invisible (text render mode 3) over no picture of the "
+            f"page: its {total} page(s) show none of it "
+            f"({sum(len(t) for _, t in unseen)} characters); not read"
+        )
     if visible < SCAN_CHARS_PER_PAGE * min(total, MAX_PAGES):
         raise DocumentError(
             f"a scan: the PDF's {total} page(s) have no text layer "
@@ -162,12 +183,19 @@ def _read(pdf, source: str) -> Document:
             f"document: page(s) {pages}: text drawn at a slant over the page (a watermark or a "
             f"seal: '{sample[:20]}'{'…' if len(sample) > 20 else ''}) is left out"
         )
-    if crossed:
-        pages = ", ".join(str(n) for n, _ in crossed)
-        sample = " ".join(t for _, t in crossed)
+    if unseen:
         out.problems.append(
-            f"document: page(s) {pages}: text struck through (a revision shown as deleted, or "
-            f"crossed out: '{sample[:20]}'{'…' if len(sample) > 20 else ''}) is left out"
+            _left_out(unseen, "text drawn invisible over no picture (no one sees it")
+        )
+    if ocr_pages:
+        out.problems.append(
+            f"document: page(s) {', '.join(map(str, ocr_pages))}: the text is drawn invisible "
+            "over a picture of the page (a scan with a text layer OCR made): its numbers are "
+            "OCR's reading of the picture"
+        )
+    if crossed:
+        out.problems.append(
+            _left_out(crossed, "text struck through (a revision shown as deleted, or crossed out")
         )
     if image_pages:
         out.flag(
@@ -194,6 +222,16 @@ def _read(pdf, source: str) -> Document:
         codes=frozenset(out.problems.codes),
         pages=min(total, MAX_PAGES),
         locations=out.locations,
+    )
+
+
+def _left_out(found: list[tuple[int, str]], what: str) -> str:
+    """The problem line for text left out of pages: which pages, what it is, a sample."""
+    pages = ", ".join(str(n) for n, _ in found)
+    sample = " ".join(t for _, t in found)
+    return (
+        f"document: page(s) {pages}: {what}: '{sample[:20]}'{'…' if len(sample) > 20 else ''}) "
+        "is left out"
     )
 
 
@@ -426,7 +464,7 @@ def _pdf_date(value: str | None) -> str | None:
         return None
 
 
-def _chars(page) -> tuple[list[_Char], int, str]:
+def _chars(page, hides: bool = False) -> tuple[list[_Char], int, str]:
     """The page's visible characters in display coordinates, how many of them PDFium could not
     map to Unicode, and the text of the characters drawn at a slant that are left out.
 
@@ -450,6 +488,9 @@ def _chars(page) -> tuple[list[_Char], int, str]:
         text = buffer.raw[: n * 2].decode("utf-16-le", errors="replace")
         rect = raw.FS_RECTF()
         box, angle = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetCharAngle
+        text_object, render_mode = raw.FPDFText_GetTextObject, raw.FPDFTextObj_GetTextRenderMode
+        #: text object -> whether it is drawn invisible (one object holds many characters)
+        invisible: dict[int, bool] = {0: False}
         chars: list[_Char] = []
         slanted: list[int] = []  # places in `chars`
         unmapped = 0
@@ -468,14 +509,27 @@ def _chars(page) -> tuple[list[_Char], int, str]:
             turn = angle(textpage, i)
             if turn > 0 and SLANT < (turn % _QUARTER) < _QUARTER - SLANT:
                 slanted.append(len(chars))
+            where = 0
+            if hides:  # the page draws some text invisible: which characters
+                held = text_object(textpage, i)
+                where = ctypes.cast(held, ctypes.c_void_p).value or 0
+                if where not in invisible:
+                    invisible[where] = bool(held) and render_mode(held) == _INVISIBLE
             if rotation:
                 x0, top, x1, bottom = _display(
                     rect.left, rect.bottom, rect.right, rect.top, width, height, rotation
                 )
-                chars.append(_Char(ch, x0, top, x1, bottom))
+                chars.append(_Char(ch, x0, top, x1, bottom, invisible[where]))
             else:
                 chars.append(
-                    _Char(ch, rect.left, height - rect.top, rect.right, height - rect.bottom)
+                    _Char(
+                        ch,
+                        rect.left,
+                        height - rect.top,
+                        rect.right,
+                        height - rect.bottom,
+                        invisible[where],
+                    )
                 )
     finally:
         textpage.close()
@@ -537,15 +591,16 @@ def _display(
     return min(xs), min(ys), max(xs), max(ys)
 
 
-def _drawing(page) -> tuple[list[grid.Edge], bool]:
+def _drawing(page) -> tuple[list[grid.Edge], bool, bool]:
     """The page's borders (horizontal and vertical pieces of every stroked or non-white filled
-    path), and whether the page holds an image; one pass over its objects."""
+    path), whether the page holds an image, and whether it draws text invisible; one pass over
+    its objects."""
     from pypdfium2 import raw
 
     width, height = page.get_size()
     rotation = page.get_rotation() % 360
     edges: list[grid.Edge] = []
-    images = False
+    images = hides = False
     # filled rectangles: white ones, and the others. A table drawn as white cells on a dark
     # background (an old web page's <table bgcolor=#000 cellspacing=1> printed to PDF) has no
     # border drawn at all: the gaps between the cells are its rules, so a white rectangle on
@@ -558,6 +613,9 @@ def _drawing(page) -> tuple[list[grid.Edge], bool]:
     for obj, matrix, kind in _objects(page.raw, None, 0):
         if kind == raw.FPDF_PAGEOBJ_IMAGE:
             images = True
+            continue
+        if kind == raw.FPDF_PAGEOBJ_TEXT:
+            hides = hides or raw.FPDFTextObj_GetTextRenderMode(obj) == _INVISIBLE
             continue
         if not draw_mode(obj, fill, stroke) or not (fill.value or stroke.value):
             continue
@@ -607,7 +665,7 @@ def _drawing(page) -> tuple[list[grid.Edge], bool]:
                 height,
                 rotation,
             )
-    return edges, images
+    return edges, images, hides
 
 
 def _edges(segments, width: float, height: float, rotation: int) -> list[grid.Edge]:
@@ -628,7 +686,7 @@ def _edges(segments, width: float, height: float, rotation: int) -> list[grid.Ed
 
 def _objects(parent, matrix, depth: int):
     """(object, matrix from its form to the page or None on the page itself, type) of every
-    path and image, inside forms too."""
+    path, image and text, inside forms too."""
     from pypdfium2 import raw
 
     on_page = depth == 0
@@ -639,7 +697,7 @@ def _objects(parent, matrix, depth: int):
         if kind == raw.FPDF_PAGEOBJ_FORM and depth < 4:
             form = _matrix(obj)
             yield from _objects(obj, form if matrix is None else _times(form, matrix), depth + 1)
-        elif kind in (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE):
+        elif kind in (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_TEXT):
             yield obj, matrix, kind
 
 
@@ -1117,6 +1175,7 @@ def _line_text(
     wrapped onto the lines below. `forced`: gets the characters that could not be written at
     their column (the text before them too long). `flat`: a column gap as one space, the
     line's places not told."""
+    line = _raised_marks(line)
     out = [line[0].text]
     if unit and not cell and not flat and line[0].text in _VALUE:
         # a row whose first cells are blank: its first value stands in its column too
@@ -1148,6 +1207,37 @@ def _line_text(
             out.append(tails[id(ch)])
             width += len(tails[id(ch)])
     return "".join(out)
+
+
+#: a digit smaller than the digit before it (by a tenth or more: a browser sets <sup> at 83%)
+#: and set this far above or below it (of that digit's height: a browser raises <sup> by 0.37)
+#: is a mark set after a number: a footnote's 1 in 7¹
+MARK_SIZE = 0.9
+MARK_SHIFT = 0.2
+_AS_SUPERSCRIPT = str.maketrans("0123456789", SUPERSCRIPT_DIGITS)
+_AS_SUBSCRIPT = str.maketrans("0123456789", SUBSCRIPT_DIGITS)
+
+
+def _raised_marks(line: list[_Char]) -> list[_Char]:
+    """The line with each digit set smaller and raised (lowered) after a number's digits as a
+    superscript (subscript) digit: a web page's 7<sup>1</sup> printed, or Word's raised
+    footnote reference, joins the number in the text (71) though the page shows 7 and a mark;
+    a web page's own is read so (parsing/tokens.py)."""
+    out: list[_Char] = []
+    base: _Char | None = None  # the last digit of the number the marks follow
+    for ch in line:
+        if ch.text.isdigit() and base is not None:
+            height = base.bottom - base.top
+            small = ch.bottom - ch.top < MARK_SIZE * height
+            if small and ch.bottom < base.bottom - MARK_SHIFT * height:
+                out.append(replace(ch, text=ch.text.translate(_AS_SUPERSCRIPT)))
+                continue
+            if small and ch.top > base.top + MARK_SHIFT * height:
+                out.append(replace(ch, text=ch.text.translate(_AS_SUBSCRIPT)))
+                continue
+        base = ch if ch.text.isdigit() and ch.text.isascii() else None
+        out.append(ch)
+    return out
 
 
 def _column_gap(prev: _Char, ch: _Char) -> bool:

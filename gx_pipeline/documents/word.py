@@ -1,6 +1,7 @@
 """A Word report as the reader's token stream: its tables as tables, its paragraphs as lines.
 
-.docx is read with python-docx, in document order. A table's rows and cells come from the
+.docx is read with python-docx, in document order (a .docm or a template as the document its main
+part is: its macros are never run). A table's rows and cells come from the
 document's own grid: a cell merged across columns (w:gridSpan) is one cell, and a cell merged
 down rows (w:vMerge) is one cell, in the row where the merge starts, as a web page's rowspan
 gives it; the continuing cells below are left out but keep their place in the cell's `loc`
@@ -38,6 +39,7 @@ from gx_pipeline.documents.word_styles import W as _W
 from gx_pipeline.parsing import problems as codes
 from gx_pipeline.parsing.problems import Problems
 from gx_pipeline.parsing.tokens import CELL, END, ROW_END, Head, Token, text_tokens
+from gx_pipeline.parsing.values import SUBSCRIPT_DIGITS, SUPERSCRIPT_DIGITS
 
 #: seconds LibreOffice may take to convert one .doc (a report converts in 1-3 s)
 CONVERT_TIMEOUT = 120
@@ -51,7 +53,7 @@ def read_docx(data: bytes, source: str, kind: str = "docx") -> Document:
 
     _check_zip(data)
     try:
-        document = docx.Document(io.BytesIO(data))
+        document = docx.Document(io.BytesIO(_as_document(data)))
     except Exception as exc:  # noqa: BLE001 (python-docx raises many kinds for a bad package)
         raise DocumentError(
             f"the Word file cannot be opened ({type(exc).__name__}: {exc})"
@@ -119,6 +121,9 @@ def read_docx(data: bytes, source: str, kind: str = "docx") -> Document:
             table_tokens(block)
     flush()
     if not any(t.text for t in tokens if t.kind != END):
+        page = _imported_page(document)
+        if page is not None:
+            return Document(kind=kind, tokens=(), page=page)
         raise DocumentError("the Word file has no text (its report may be pasted as images)")
     problems = Problems()
     if paragraphs.struck:
@@ -154,6 +159,68 @@ def read_docx(data: bytes, source: str, kind: str = "docx") -> Document:
     )
 
 
+#: the content types of a Word file's main part other than a document's, which python-docx
+#: refuses: a macro-enabled document (.docm) and the templates (.dotx, .dotm). Their main part is
+#: a document's, read the same way; a macro (the vbaProject part) is never run, only carried
+_OTHER_MAINS = (
+    b"application/vnd.ms-word.document.macroEnabled.main+xml",
+    b"application/vnd.ms-word.template.macroEnabledTemplate.main+xml",
+    b"application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
+)
+_DOCUMENT_MAIN = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+
+
+def _as_document(data: bytes) -> bytes:
+    """The Word file with its main part typed as a document's (a .docm or template, repacked
+    with that one change), or the file itself."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        try:
+            types = z.read("[Content_Types].xml")
+        except KeyError:
+            return data
+        if not any(t in types for t in _OTHER_MAINS):
+            return data
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as repacked:
+            for item in z.infolist():
+                part = z.read(item)
+                if item.filename == "[Content_Types].xml":
+                    for t in _OTHER_MAINS:
+                        part = part.replace(t, _DOCUMENT_MAIN)
+                repacked.writestr(item, part)
+    return out.getvalue()
+
+
+#: the content types of a part a Word file imports that are read as a web page: HTML, a web
+#: archive (.mht, as "export to Word" tools write it), plain text
+_PAGE_TYPES = ("text/html", "application/xhtml+xml", "message/rfc822", "text/plain")
+
+
+def _imported_page(document) -> bytes | None:
+    """The web page a Word file without text of its own imports (w:altChunk: Word shows the
+    page in its place), or None when it imports none. More than one, or a part of another kind
+    (a Word file, RTF), is refused with its reason."""
+    chunks = list(document.element.body.iter(_ALT_CHUNK))
+    if not chunks:
+        return None
+    if len(chunks) > 1:
+        raise DocumentError(
+            f"the Word file's body is {len(chunks)} documents it imports (w:altChunk): not read"
+        )
+    try:
+        part = document.part.related_parts[chunks[0].get(_RELATIONSHIP_ID)]
+    except KeyError:
+        raise DocumentError(
+            "the Word file's body is a document it imports (w:altChunk) that is not in the file"
+        ) from None
+    if part.content_type.split(";")[0].strip().lower() not in _PAGE_TYPES:
+        raise DocumentError(
+            f"the Word file's body is a document it imports (w:altChunk) of type "
+            f"{part.content_type}: not read"
+        )
+    return part.blob
+
+
 def _styles(document):
     """The document's styles part (w:styles), or None: python-docx would make up a default
     one for a document without."""
@@ -173,6 +240,7 @@ def _sample(texts: list[str]) -> str:
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _P, _TBL, _TR, _TC, _R = (f"{_W}{t}" for t in ("p", "tbl", "tr", "tc", "r"))
 _ROW_DELETED = f"{_W}trPr/{_W}del"
+_CELL_DELETED = f"{_W}tcPr/{_W}cellDel"
 #: elements that only wrap content the document shows: content controls, custom XML, smart
 #: tags, tracked insertions and moves (their new place), links, fields given by their result
 _WRAPPERS = frozenset(
@@ -192,6 +260,9 @@ _RUN_TEXT = {
     f"{_W}noBreakHyphen": "-",
 }
 _BR = f"{_W}br"
+_ALT_CHUNK = f"{_W}altChunk"
+_RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_FIELD_CHAR = f"{_W}fldChar"
 _P_STYLE = f"{_W}pPr/{_W}pStyle"
 _TEXT_BOX = f"{_W}txbxContent"
 
@@ -251,6 +322,8 @@ class _Paragraphs:
         self.marks = marks
         self.struck: list[str] = []
         self.doubtful: list[str] = []
+        #: the fields open in the paragraph read, innermost last: whether in its result yet
+        self._fields: list[bool] = []
 
     def text(self, p) -> str:
         paragraph_style = table_style = None
@@ -260,6 +333,7 @@ class _Paragraphs:
                 paragraph_style = paragraph_style.get(f"{_W}val")
             table_style = _table_style(p)
         out: list[str] = []
+        self._fields = []
         self._collect(p, out, paragraph_style, table_style)
         return "".join(out)
 
@@ -267,6 +341,10 @@ class _Paragraphs:
         for child in element:
             tag = child.tag
             if tag == _R:
+                if child.find(_FIELD_CHAR) is not None:
+                    self._field_char(child)
+                if not all(self._fields):
+                    continue  # a field's code (`= 3+4`, a nested field's result in it)
                 shown = self.marks.of(child, paragraph_style, table_style)
                 if shown == HIDDEN:
                     continue
@@ -279,9 +357,44 @@ class _Paragraphs:
                 if shown == DOUBTFUL and text.strip():
                     self.doubtful.append(text)
                     text = "\ufffd"
+                elif (
+                    (raised := _raised(child))
+                    and _MARK_DIGITS.fullmatch(text)
+                    and "".join(out).rstrip()[-1:].isdigit()
+                ):
+                    # 12 with a footnote's 1 raised after it: Word shows 12¹, which the run's
+                    # text would join into 121 (a web page's 12<sup>1</sup> is read so too)
+                    text = text.translate(raised)
                 out.append(text)
             elif tag in _WRAPPERS:
                 self._collect(child, out, paragraph_style, table_style)
+
+    def _field_char(self, run) -> None:
+        """Follow a field's marks: from its begin to its separate is its code, not shown (a
+        field nested in the code, its result too); from there to its end, its result."""
+        for mark in run.iter(_FIELD_CHAR):
+            kind = mark.get(f"{_W}fldCharType")
+            if kind == "begin":
+                self._fields.append(False)
+            elif kind == "separate" and self._fields:
+                self._fields[-1] = True
+            elif kind == "end" and self._fields:
+                self._fields.pop()
+
+
+#: digits a run raises or lowers (w:vertAlign), as the marks they stand for
+_AS_MARK = {
+    "superscript": str.maketrans("0123456789", SUPERSCRIPT_DIGITS),
+    "subscript": str.maketrans("0123456789", SUBSCRIPT_DIGITS),
+}
+_MARK_DIGITS = re.compile(r"\s*\d{1,3}\s*")
+_VERT_ALIGN = f"{_W}rPr/{_W}vertAlign"
+
+
+def _raised(run) -> dict[int, str] | None:
+    """The digits' marks when the run itself is set as a superscript or subscript."""
+    align = run.find(_VERT_ALIGN)
+    return None if align is None else _AS_MARK.get(align.get(f"{_W}val", ""))
 
 
 def _run_text(run) -> str:
@@ -306,10 +419,12 @@ def _table_style(p) -> str | None:
 
 
 def _row_cells(tr):
-    """A row's cells, a content control or custom XML around a cell looked through."""
+    """A row's cells, a content control or custom XML around a cell looked through; a cell
+    deleted with Track Changes on (w:cellDel) is none: Word shows the row without it."""
     for child in tr:
         if child.tag == _TC:
-            yield child
+            if child.find(_CELL_DELETED) is None:
+                yield child
         elif child.tag in _WRAPPERS:
             yield from _row_cells(child)
 
@@ -354,10 +469,7 @@ def read_doc(data: bytes, source: str) -> Document:
     """A .doc or .wps (OLE2) or an RTF file, through LibreOffice's conversion to .docx."""
     rtf = data[:64].lstrip()[:5] == b"{\\rtf"
     if not rtf and data.find(_WORD_STREAM) < 0:
-        raise DocumentError(
-            "an OLE2 (old Office) file without a WordDocument stream: not a Word document "
-            "(a spreadsheet or presentation?)"
-        )
+        raise DocumentError(_not_word(data))
     command = converter()
     if command is None:
         raise DocumentError(
@@ -392,6 +504,62 @@ def read_doc(data: bytes, source: str) -> Document:
                 + ")"
             )
         return read_docx(converted.read_bytes(), source, kind="doc")
+
+
+#: what an OLE2 file without a WordDocument stream is, told by the streams it holds
+_OLE2_KINDS = (
+    (
+        {"EncryptionInfo", "EncryptedPackage"},
+        (
+            "an Office file encrypted with a password (a .docx, .xlsx or .pptx inside an encrypted "
+            "package): it cannot be read"
+        ),
+    ),
+    (
+        {"Workbook", "Book"},
+        (
+            "an Excel workbook (.xls, Excel 97-2003 or WPS), not read: a spreadsheet is not a "
+            "report format read here"
+        ),
+    ),
+    (
+        {"PowerPoint Document"},
+        (
+            "a PowerPoint presentation (.ppt), not read: a presentation is not a report format "
+            "read here"
+        ),
+    ),
+)
+
+
+def _not_word(data: bytes) -> str:
+    """Why an OLE2 file without a WordDocument stream is not read, naming what it is."""
+    streams = _ole2_names(data)
+    for names, said in _OLE2_KINDS:
+        if streams & names:
+            return said
+    return (
+        "an OLE2 (old Office) file without a WordDocument stream: not a Word document "
+        "(a spreadsheet or presentation?)"
+    )
+
+
+def _ole2_names(data: bytes) -> set[str]:
+    """The names of an OLE2 file's streams and storages, read from its directory entries
+    wherever they stand: each is 128 bytes, at a multiple of 128 past the 512-byte header
+    (sectors are 512 or 4096 bytes), its UTF-16 name's length in bytes at 64 (with the
+    terminating NUL) and its type at 66 (1 a storage, 2 a stream, 5 the root)."""
+    names = set()
+    for at in range(512, len(data) - 127, 128):
+        length = int.from_bytes(data[at + 64 : at + 66], "little")
+        if data[at + 66] not in (1, 2, 5) or not 2 <= length <= 64 or length % 2:
+            continue
+        name = data[at : at + length]
+        if name[-2:] != b"\0\0":
+            continue
+        with contextlib.suppress(UnicodeDecodeError):
+            names.add(name[:-2].decode("utf-16-le"))
+    return names
 
 
 def _convert(argv: list[str], env: dict[str, str]) -> tuple[int, str]:

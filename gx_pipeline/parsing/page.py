@@ -90,12 +90,20 @@ def parse_bytes(data: bytes, source: str, sha256: str | None = None) -> Report:
         document = documents.read(data, source)
     except documents.DocumentError as exc:
         raise ParseError(source, exc.reason) from None
+    imported = document.page if document is not None else None
+    if imported is not None:
+        document = None  # a Word file that is only a web page it imports: the page is read
     if document is None:
-        decoded = decode(data, source)
+        decoded = decode(data if imported is None else imported, source)
         text = decoded.text
         problems = Problems(decoded.problems)
         if decoded.damaged:
             problems.raise_code(codes.ENCODING_DAMAGED)
+        if imported is not None:
+            problems.append(
+                "document: the Word file's body is a web page it imports (w:altChunk, as "
+                "'export to Word' tools write one): the page is read"
+            )
     else:
         text = document.text
         problems = Problems(document.problems)

@@ -1,0 +1,519 @@
+"""Odd and hostile documents given as a report: each is read with every number on its own row
+and column, or refused with a reason that names what the file is.
+
+The inputs are made here from their descriptions: old Office files other than Word's (their
+compound file's directory names their streams), Word files cut off, macro-enabled, importing a
+web page, with tracked changes, fields and raised footnote marks (the generated Word fixture
+with one cell rewritten), and PDFs written here object by object (encrypted, raised digits,
+invisible text) or the generated PDF fixture with its pages turned.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import struct
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from gx_pipeline import documents
+from gx_pipeline.documents import DocumentError
+from gx_pipeline.parsing import ParseError, parse_bytes
+from gx_pipeline.staging.pool import parse_raw
+from gx_pipeline.staging.tables import Quarantined, RawFile
+
+PAGES = Path(__file__).parent / "fixtures" / "documents" / "pages"
+DOCX = next(p for p in sorted(PAGES.iterdir()) if p.suffix == ".docx").read_bytes()
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+#: the cell rewritten: new requests from natural persons
+CELL = ("requests", "new_received", "natural_person")
+
+
+def _ole2(names: list[str]) -> bytes:
+    """A compound file (OLE2), as every Office 97-2003 file is: a header, one sector of its
+    allocation table, and its directory, whose root holds an empty stream of each name."""
+    entries = [("Root Entry", 5)] + [(name, 2) for name in names]
+    directory = b""
+    for k, (name, kind) in enumerate(entries):
+        encoded = (name + "\0").encode("utf-16-le")
+        child = 1 if k == 0 and names else 0xFFFFFFFF
+        right = k + 1 if 0 < k < len(entries) - 1 else 0xFFFFFFFF
+        directory += (
+            encoded.ljust(64, b"\0")
+            + struct.pack("<HBB3I", len(encoded), kind, 1, 0xFFFFFFFF, right, child)
+            + b"\0" * 36
+            + struct.pack("<IQ", 0xFFFFFFFE, 0)
+        )
+    directory = directory.ljust(512 * -(-len(directory) // 512), b"\0")
+    chain = [0xFFFFFFFD] + [k + 2 for k in range(1, len(directory) // 512)] + [0xFFFFFFFE]
+    fat = struct.pack(f"<{len(chain)}I", *chain).ljust(512, b"\xff")
+    header = (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + b"\0" * 16
+        + struct.pack("<5H", 0x3E, 3, 0xFFFE, 9, 6)
+        + b"\0" * 6
+        + struct.pack("<8I", 0, 1, 1, 0, 4096, 0xFFFFFFFE, 0, 0xFFFFFFFE)
+        + struct.pack("<I", 0)  # the first sector of the allocation table
+    )
+    return header.ljust(512, b"\xff") + fat + directory
+
+
+def _quarantined(data: bytes, path: Path) -> str:
+    """Why a year's run puts the file in quarantine."""
+    path.write_bytes(data)
+    raw = RawFile(path.name, str(path), hashlib.sha256(data).hexdigest(), len(data), True)
+    outcome = parse_raw(raw)
+    assert isinstance(outcome, Quarantined), path.name
+    return outcome.reason
+
+
+@pytest.mark.parametrize(
+    ("streams", "said"),
+    [
+        (["Workbook", "\x05SummaryInformation"], "an Excel workbook (.xls"),
+        (["Book"], "an Excel workbook (.xls"),  # Excel 5/95
+        (["PowerPoint Document", "Current User"], "a PowerPoint presentation (.ppt)"),
+        (
+            ["\x06DataSpaces", "EncryptionInfo", "EncryptedPackage"],
+            "an Office file encrypted with a password",
+        ),
+    ],
+)
+def test_an_old_office_file_other_than_word_is_named_for_what_it_is(
+    streams, said, tmp_path: Path
+) -> None:
+    # an agency links the report's tables as an .xls: "not a Word document (a spreadsheet or
+    # presentation?)" left the reader to guess; a .docx saved with a password is such a file too
+    data = _ole2(streams)
+    with pytest.raises(ParseError, match=f"^report.xls: {re.escape(said)}"):
+        parse_bytes(data, "report.xls")
+    assert said in _quarantined(data, tmp_path / "report.xls")
+
+
+def test_gx_parse_names_an_excel_workbook_in_its_error_line(tmp_path: Path) -> None:
+    sheet = tmp_path / "2023年报表.xls"
+    sheet.write_bytes(_ole2(["Workbook"]))
+    out = subprocess.run(
+        [sys.executable, "-m", "gx_pipeline.cli", "parse", str(sheet)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert out.returncode == 1
+    assert out.stderr.splitlines()[0].startswith(f"gx parse: {sheet}: an Excel workbook (.xls")
+
+
+def _first_part_end(docx: bytes) -> int:
+    with zipfile.ZipFile(io.BytesIO(docx)) as z:
+        first, second = z.infolist()[:2]
+    assert first.filename == "[Content_Types].xml"
+    return second.header_offset
+
+
+def test_a_word_file_cut_within_its_first_parts_is_cut_off_not_another_file() -> None:
+    # cut within its first 1.8 KB (the content types, relationships and properties every
+    # Office file opens with), a .docx was "a zip archive of 3 files (…) cut off": no part
+    # under word/ had come yet. Its content types name Word's main part; cut before them, the
+    # file is an Office file cut off, not a zip archive
+    whole = _first_part_end(DOCX)
+    for size in range(40, 1900, 23):
+        with pytest.raises(ParseError, match="damaged: cut off") as err:
+            parse_bytes(DOCX[:size], "report.docx")
+        if size >= whole:
+            assert "the Word file is damaged: cut off" in str(err.value), size
+        assert "zip archive" not in str(err.value), size
+    # a spreadsheet cut as early stays no Word file
+    sheet = io.BytesIO()
+    with zipfile.ZipFile(sheet, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(
+            "[Content_Types].xml",
+            '<Types><Override PartName="/xl/workbook.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>',
+        )
+        z.writestr("_rels/.rels", "<Relationships/>" * 20)
+    cut = sheet.getvalue()[: _first_part_end(sheet.getvalue()) + 40]
+    assert documents.kind_of(cut) is None
+    with pytest.raises(ParseError, match="an Office file .* damaged: cut off"):
+        parse_bytes(cut, "report.xlsx")
+
+
+_MAIN = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+
+
+@pytest.mark.parametrize(
+    "main",
+    [
+        b"application/vnd.ms-word.document.macroEnabled.main+xml",  # .docm
+        b"application/vnd.ms-word.template.macroEnabledTemplate.main+xml",  # .dotm
+        b"application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
+    ],
+)
+def test_a_macro_enabled_word_file_is_read_as_its_document_never_run(main: bytes) -> None:
+    # a .docm's main part is a Word document's, only typed otherwise; python-docx refused it
+    # ("is not a Word file"). Its macros are a part (vbaProject.bin) that is carried, not run
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(DOCX)) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(_MAIN, main).replace(
+                    b"</Types>",
+                    b'<Default Extension="bin" ContentType="application/vnd.ms-office.'
+                    b'vbaProject"/></Types>',
+                )
+            if item.filename == "word/_rels/document.xml.rels":
+                data = data.replace(
+                    b"</Relationships>",
+                    b'<Relationship Id="rIdVba" Type="http://schemas.microsoft.com/office/2006/'
+                    b'relationships/vbaProject" Target="vbaProject.bin"/></Relationships>',
+                )
+            dst.writestr(item, data)
+        dst.writestr("word/vbaProject.bin", _ole2(["VBA", "PROJECT"]))
+    docm = out.getvalue()
+    assert documents.kind_of(docm) == "docx"
+    read = parse_bytes(docm, "report.docm")
+    assert read.cells == parse_bytes(DOCX, "report.docx").cells
+    assert read.cells
+
+
+def _with_cell(inner: str, before: str = "") -> bytes:
+    """The Word fixture with CELL's paragraphs replaced by `inner` (WordprocessingML), and the
+    cells `before` put before it in its row."""
+    where = next(c for c in parse_bytes(DOCX, "r.docx").cells if (c.section, c.row, c.col) == CELL)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(DOCX)) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "word/document.xml":
+                root = etree.fromstring(data)
+                table = list(root.iter(f"{W}tbl"))[where.table - 1]
+                tc = table.findall(f"{W}tr")[where.tr - 1].findall(f"{W}tc")[where.td - 1]
+                for p in tc.findall(f"{W}p"):
+                    tc.remove(p)
+                tc.extend(etree.fromstring(f"<x {NS}>{inner}</x>"))
+                for cell in etree.fromstring(f"<x {NS}>{before}</x>"):
+                    tc.addprevious(cell)
+                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+            dst.writestr(item, data)
+    return out.getvalue()
+
+
+def _value(inner: str):
+    report = parse_bytes(_with_cell(inner), "report.docx")
+    (value,) = [c.value for c in report.cells if (c.section, c.row, c.col) == CELL]
+    return value, report
+
+
+def _run(text: str, props: str = "") -> str:
+    return f"<w:r>{f'<w:rPr>{props}</w:rPr>' if props else ''}<w:t>{text}</w:t></w:r>"
+
+
+def _field(code: str, result: str) -> str:
+    mark = "<w:r><w:fldChar w:fldCharType='{}'/></w:r>".format
+    return f"{mark('begin')}{code}{mark('separate')}{result}{mark('end')}"
+
+
+def test_a_fields_code_is_not_read_only_its_result() -> None:
+    # {= {QUOTE 5} + 2} shows 7. The field nested in the outer one's code shows its result 5
+    # inside that code, which Word does not show: read, the cell was 57, a wrong number
+    # with no flag
+    inner = _field("<w:r><w:instrText>QUOTE 5</w:instrText></w:r>", _run(5))
+    code = (
+        f"<w:r><w:instrText>= </w:instrText></w:r>{inner}<w:r><w:instrText> + 2</w:instrText></w:r>"
+    )
+    value, _ = _value(f"<w:p>{_field(code, _run(7))}</w:p>")
+    assert value == 7
+    # a result typed in the code's runs as text, not w:instrText, is code all the same
+    value, _ = _value(
+        f"<w:p>{_field(_run(9) + '<w:r><w:instrText>=3+4</w:instrText></w:r>', _run(7))}</w:p>"
+    )
+    assert value == 7
+
+
+@pytest.mark.parametrize(("align", "mark"), [("superscript", "¹"), ("subscript", "₁")])
+def test_a_digit_raised_after_a_number_is_its_footnote_mark_not_a_digit(align, mark) -> None:
+    # Word shows 7 with a raised 1 (a footnote's reference) as 7¹; the runs' text joined them
+    # into 71, a wrong number with no flag. A web page's 7<sup>1</sup> is read as 7 and its mark
+    value, report = _value(f"<w:p>{_run(7)}{_run(1, f'<w:vertAlign w:val={align!r}/>')}</w:p>")
+    assert value == 7
+    assert any(f"'{mark}'" in p for p in report.problems)
+    # a number set raised as a whole is the number
+    raised = _run(12, "<w:vertAlign w:val='superscript'/>")
+    value, _ = _value(f"<w:p>{raised}</w:p>")
+    assert value == 12
+
+
+@pytest.mark.parametrize(
+    ("inner", "expected"),
+    [
+        # tracked changes: the deleted 5 (w:delText, or w:t as some editors write it) is no
+        # value, the inserted 7 is
+        (
+            (
+                "<w:p><w:del w:id='1' w:author='a'><w:r><w:delText>5</w:delText></w:r></w:del>"
+                f"<w:ins w:id='2' w:author='a'>{_run(7)}</w:ins></w:p>"
+            ),
+            7,
+        ),
+        (f"<w:p><w:del w:id='1' w:author='a'>{_run(5)}</w:del>{_run(7)}</w:p>", 7),
+        (f"<w:p>{_run(1)}<w:del w:id='1' w:author='a'>{_run(5)}</w:del>{_run(7)}</w:p>", 17),
+        (
+            (
+                f"<w:p><w:moveFrom w:id='1' w:author='a'>{_run(5)}</w:moveFrom>"
+                f"<w:moveTo w:id='2' w:author='a'>{_run(7)}</w:moveTo></w:p>"
+            ),
+            7,
+        ),
+        # a strike recorded as the run's former formatting (w:rPrChange) strikes nothing now
+        (
+            (
+                "<w:p><w:r><w:rPr><w:rPrChange w:id='3' w:author='a'><w:rPr><w:strike/></w:rPr>"
+                "</w:rPrChange></w:rPr><w:t>7</w:t></w:r></w:p>"
+            ),
+            7,
+        ),
+        # fields: their result, not their code
+        (f"<w:p><w:fldSimple w:instr='=SUM(ABOVE)'>{_run(7)}</w:fldSimple></w:p>", 7),
+        (f"<w:p>{_field('<w:r><w:instrText>=3+4</w:instrText></w:r>', _run(7))}</w:p>", 7),
+        # the value in a text box drawn in the cell (the VML copy for old readers not again)
+        (
+            (
+                "<w:p><w:r><mc:AlternateContent xmlns:mc='http://schemas.openxmlformats.org/"
+                "markup-compatibility/2006'><mc:Choice Requires='wps'><w:drawing><wps:txbx "
+                "xmlns:wps='http://schemas.microsoft.com/office/word/2010/wordprocessingShape'>"
+                f"<w:txbxContent><w:p>{_run(7)}</w:p></w:txbxContent></wps:txbx></w:drawing>"
+                f"</mc:Choice><mc:Fallback><w:pict><w:txbxContent><w:p>{_run(7)}</w:p>"
+                "</w:txbxContent></w:pict></mc:Fallback></mc:AlternateContent></w:r></w:p>"
+            ),
+            7,
+        ),
+    ],
+)
+def test_what_word_shows_in_a_cell_is_its_value(inner: str, expected: int) -> None:
+    value, _ = _value(inner)
+    assert value == expected
+
+
+def _importing(part: str, content_type: str, payload: bytes) -> bytes:
+    """The Word fixture with its body replaced by one w:altChunk importing `payload`."""
+    relationship = (
+        f'<Relationship Id="rIdChunk" Type="http://schemas.openxmlformats.org/officeDocument/'
+        f'2006/relationships/aFChunk" Target="{part}"/></Relationships>'
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(DOCX)) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "word/document.xml":
+                data = re.sub(
+                    rb"<w:body>.*</w:body>",
+                    b'<w:body><w:altChunk r:id="rIdChunk"/><w:sectPr/></w:body>',
+                    data,
+                    flags=re.DOTALL,
+                )
+            elif item.filename == "word/_rels/document.xml.rels":
+                data = data.replace(b"</Relationships>", relationship.encode())
+            elif item.filename == "[Content_Types].xml":
+                override = f'<Override PartName="/word/{part}" ContentType="{content_type}"/>'
+                data = data.replace(b"</Types>", override.encode() + b"</Types>")
+            dst.writestr(item, data)
+        dst.writestr(f"word/{part}", payload)
+    return out.getvalue()
+
+
+def test_a_word_file_that_imports_a_web_page_as_its_body_reads_the_page() -> None:
+    # "export to Word" tools write the page as a Word file whose body is one w:altChunk (the
+    # page as HTML or a web archive); Word shows the page. It was refused as "no text (its
+    # report may be pasted as images)", which was not why
+    from email import charset
+    from email.mime.multipart import MIMEMultipart
+    from email.mime.text import MIMEText
+
+    page = PAGES / "gen-pair1-trs-2021.html"
+    assert DOCX == (PAGES / "gen-pair1-trs-2021-docx-repeat.docx").read_bytes()
+    html = page.read_bytes()
+    quoted = charset.Charset("utf-8")
+    quoted.body_encoding = charset.QP
+    archive = MIMEMultipart("related")
+    archive.attach(MIMEText(html.decode("utf-8"), "html", quoted))
+    expected = parse_bytes(html, page.name).cells
+    for part, content_type, payload in (
+        ("afchunk.htm", "text/html", html),
+        ("afchunk.mht", "message/rfc822", archive.as_bytes()),
+    ):
+        read = parse_bytes(_importing(part, content_type, payload), "report.docx")
+        assert read.cells == expected and expected, part
+        assert any("w:altChunk" in p for p in read.problems)
+    # a Word file or RTF imported is not read as a page, and says what it is
+    with pytest.raises(ParseError, match="imports .* of type application/rtf: not read"):
+        parse_bytes(_importing("afchunk.rtf", "application/rtf", b"{\\rtf1 7}"), "report.docx")
+
+
+def _pdf(objects: list[bytes], trailer: bytes) -> bytes:
+    """A PDF of the objects (1 0 obj the catalog), with its cross-reference table."""
+    out, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    table = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % at for at in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R %s>>\n" % (len(objects) + 1, trailer)
+    return out + b"startxref\n%d\n%%%%EOF\n" % table
+
+
+def test_a_pdf_encrypted_with_a_password_is_refused_saying_so(tmp_path: Path) -> None:
+    # the standard security handler with a user password (its /U does not match the empty one)
+    encrypted = _pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+            b"<< /Filter /Standard /V 1 /R 2 /O <%s> /U <%s> /P -4 >>" % (b"11" * 32, b"22" * 32),
+        ],
+        b"/Encrypt 4 0 R /ID [<%s> <%s>] " % (b"33" * 16, b"33" * 16),
+    )
+    with pytest.raises(ParseError, match="^report.pdf: the PDF is encrypted with a password"):
+        parse_bytes(encrypted, "report.pdf")
+    assert "encrypted with a password" in _quarantined(encrypted, tmp_path / "report.pdf")
+
+
+@pytest.mark.parametrize("turn", [90, 270])
+def test_pages_turned_to_show_a_table_drawn_sideways_read_as_shown(turn: int) -> None:
+    # a landscape table drawn across a portrait page's content and the page turned (/Rotate)
+    # to show it upright, as a viewer's "rotate page" saves it: read as the page shows it
+    import pypdfium2 as pdfium
+    from pypdfium2 import raw
+
+    pdf = next(p for p in sorted(PAGES.iterdir()) if p.name.endswith("-pdf-portrait.pdf"))
+    document = pdfium.PdfDocument(pdf.read_bytes())
+    for page in document:
+        width, height = page.get_size()
+        # the content turned the other way, so that the page's turn shows it upright
+        a, b = (0, 1) if turn == 90 else (0, -1)
+        matrix = pdfium.PdfMatrix(
+            a, b, -b, a, height if turn == 90 else 0, 0 if turn == 90 else width
+        )
+        for item in list(page.get_objects(max_depth=1)):
+            item.transform(matrix)
+        raw.FPDFPage_SetMediaBox(page, 0, 0, height, width)
+        page.set_rotation(turn)
+        page.gen_content()
+    turned = io.BytesIO()
+    document.save(turned)
+    document.close()
+    expected = _values(parse_bytes(pdf.read_bytes(), pdf.name))
+    assert _values(parse_bytes(turned.getvalue(), "turned.pdf")) == expected
+    assert any(v is not None for v in expected.values())
+
+
+def _values(report) -> dict:
+    return {(c.section, c.row, c.col): c.value for c in report.cells}
+
+
+def _text_pdf(runs: list[tuple], image: bool = False) -> bytes:
+    """A one-page PDF drawing each run (x, y, font size, ASCII text[, text render mode]) in
+    Helvetica, over a picture of the page (a grey pixel stretched over it) with `image`."""
+    stream = b"q 595 0 0 842 0 0 cm /Im1 Do Q\n" if image else b""
+    stream += b"".join(
+        b"BT /F1 %.1f Tf %d Tr %.1f %.1f Td (%s) Tj ET\n"
+        % (run[2], run[4] if len(run) > 4 else 0, run[0], run[1], run[3].encode())
+        for run in runs
+    )
+    return _pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            (
+                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+                b"/Resources << /Font << /F1 5 0 R >> /XObject << /Im1 6 0 R >> >> >>"
+            ),
+            b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+            (
+                b"<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray "
+                b"/BitsPerComponent 8 /Length 1 >>\nstream\n\x80\nendstream"
+            ),
+        ],
+        b"",
+    )
+
+
+def test_a_digit_printed_raised_after_a_number_is_its_footnote_mark_not_a_digit() -> None:
+    # a web page's 7<sup>1</sup> printed to PDF (or Word's raised footnote reference): the 1
+    # is drawn smaller and raised, and PDFium's text gave 71, a wrong number with no flag
+    line = [
+        (100, 760, 12, "Report on the year's requests"),  # lines above and below: the line
+        (100, 640, 12, "Requests answered in the year"),  # read is no running header
+        (100, 700, 12, "new 7"),
+        (132.5, 705, 8, "1"),  # raised, smaller: 7 and a mark
+        (160, 700, 12, "12"),
+        (174, 696, 8, "3"),  # lowered, smaller
+        (200, 700, 12, "2021"),
+        (230, 700, 10, "5"),  # smaller on the same line, not raised: a digit
+        (260, 700, 12, "4"),
+        (267.5, 703, 12, "6"),  # raised, not smaller: a digit
+    ]
+    text = documents.read(_text_pdf(line), "r.pdf").text
+    assert "7¹" in text and "12₃" in text
+    assert "2021" in text and "5" in text and "46" in text.replace(" ", "")
+
+
+def test_a_report_printed_with_a_footnote_mark_after_a_number_reads_the_number() -> None:
+    from gx_pipeline.pagegen.documents import ToolMissing, pdf_with_chromium
+
+    page = (PAGES / "gen-pair1-trs-2021.html").read_text("utf-8")
+    label = page.index("本年新收政府信息公开申请数量")
+    start = page.index(">", page.index("<td", page.index("</td>", label))) + 1
+    end = page.index("</td>", start)
+    marked = page[:start] + "7<sup>1</sup>" + page[end:]
+    try:
+        pdf = pdf_with_chromium(marked)
+    except ToolMissing as missing:
+        pytest.skip(str(missing))
+    # as the web page itself is read
+    assert _values(parse_bytes(marked.encode("utf-8"), "report.html"))[CELL] == 7
+    assert _values(parse_bytes(pdf, "report.pdf"))[CELL] == 7
+
+
+def test_text_drawn_invisible_over_no_picture_is_no_number() -> None:
+    # text render mode 3 draws nothing: an old 5 left invisible beside the 7 the page shows
+    # read 57, a wrong number with no flag. Over a picture of the page (a scan's OCR layer) the
+    # invisible text is what the picture shows, and is read, saying so
+    lines = [
+        (100, 760, 12, "Report on the year's requests"),
+        (100, 640, 12, "Requests answered in the year"),
+        (100, 700, 12, "new"),
+        (130, 700, 12, "5", 3),
+        (137, 700, 12, "7"),
+    ]
+    shown = documents.read(_text_pdf(lines), "r.pdf")
+    assert "new 7" in " ".join(shown.text.split()) and "5" not in shown.text
+    assert any("invisible" in p and "'5'" in p for p in shown.problems)
+    ocr = documents.read(_text_pdf([(*run[:4], 3) for run in lines], image=True), "r.pdf")
+    assert "new 57" in " ".join(ocr.text.split())
+    assert any("OCR" in p for p in ocr.problems)
+    # all of it invisible over nothing: refused, saying why (it was "a scan … images")
+    with pytest.raises(DocumentError, match="drawn invisible .* over no picture"):
+        documents.read(_text_pdf([(*run[:4], 3) for run in lines]), "r.pdf")
+
+
+def test_a_cell_deleted_with_track_changes_is_not_in_its_row() -> None:
+    # Word shows the row without a cell deleted with Track Changes on (w:cellDel), as it does
+    # a deleted row: read, the row had a value cell too many and none of it was read
+    deleted = (
+        "<w:tc><w:tcPr><w:cellDel w:id='9' w:author='a' w:date='2022-01-01T00:00:00Z'/>"
+        f"</w:tcPr><w:p>{_run(9)}</w:p></w:tc>"
+    )
+    plain = parse_bytes(_with_cell(f"<w:p>{_run(7)}</w:p>"), "report.docx")
+    tracked = parse_bytes(_with_cell(f"<w:p>{_run(7)}</w:p>", before=deleted), "report.docx")
+    assert _values(tracked) == _values(plain)
+    assert _values(tracked)[CELL] == 7
+    assert tracked.flags == plain.flags
