@@ -19,6 +19,26 @@ def test_runner_summarises_each_year(data_dir):
     assert table.splitlines()[2].split()[:5] == ["2020", "ok", "passed", "1", "1"]
 
 
+def test_a_run_of_a_year_warns_of_no_deprecated_dagster_api(data_dir, instance):
+    """Dagster 1.13 deprecates AssetExecutionContext.run_id (context.run.run_id replaces it):
+    each step that read it warned, in a run whose warnings are shown (`python -W default`, a
+    code server started so), one warning per use."""
+    import warnings
+
+    put_page(data_dir, 2020, SEED.name, SEED)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        (summary,) = materialize_years(["2020"], instance=instance, data_dir_path=data_dir)
+    assert summary.run_ok
+    deprecated = [
+        f"{w.filename}:{w.lineno}: {w.message}"
+        for w in caught
+        if issubclass(w.category, DeprecationWarning)
+        and ("gx_pipeline" in w.filename or "AssetExecutionContext" in str(w.message))
+    ]
+    assert deprecated == []
+
+
 def test_year_ranges_expand_to_partition_keys():
     assert parse_years("2019-2021") == ["2019", "2020", "2021"]
     assert parse_years("2019,2021-2022,2019") == ["2019", "2021", "2022"]

@@ -245,9 +245,9 @@ def parsed_reports(
     year = int(context.partition_key)
     leave_year_to_an_earlier_run(context, year, raw_pages.staging_dir)
     discard_ended_runs_stages(context, raw_pages.staging_dir, year)
-    where = stage_dir(raw_pages.staging_dir, year, "parsed", context.run_id)
+    where = stage_dir(raw_pages.staging_dir, year, "parsed", context.run.run_id)
     with disk_full_fails_the_step(where, "the year's parsed rows (staging)", staged=True):
-        stage = Stage.fresh(raw_pages.staging_dir, year, "parsed", context.run_id)
+        stage = Stage.fresh(raw_pages.staging_dir, year, "parsed", context.run.run_id)
         return StagedYear(stage, parse_into(context, config, raw_report_inventory, stage, year))
 
 
@@ -258,7 +258,7 @@ def discard_ended_runs_stages(
     run's of a step it never reached), keeping the stages of runs still going (of this
     instance, or claimed by another's), this run's too unless `own` (its rows are loaded)."""
     live = stages_in_use(context.instance, root, year)
-    discard_year(root, year, keep=(live - {context.run_id}) if own else live | {context.run_id})
+    discard_year(root, year, keep=(live - {context.run.run_id}) if own else live | {context.run.run_id})
 
 
 def parse_into(
@@ -393,12 +393,12 @@ def validated_frames(
     year = int(context.partition_key)
     leave_year_to_an_earlier_run(context, year, raw_pages.staging_dir)
     counts: Counter[str] = Counter()
-    where = stage_dir(raw_pages.staging_dir, year, "validated", context.run_id)
+    where = stage_dir(raw_pages.staging_dir, year, "validated", context.run.run_id)
     with (
         disk_full_fails_the_step(where, "the year's validated rows (staging)", staged=True),
         kept_heap(),
     ):
-        stage = Stage.fresh(raw_pages.staging_dir, year, "validated", context.run_id)
+        stage = Stage.fresh(raw_pages.staging_dir, year, "validated", context.run.run_id)
         for part, frames in parsed_reports.stage.batches():
             valid = schemas.validate_year_frames(frames, year)
             counts.update({table: len(df) for table, df in valid.items()})
@@ -547,7 +547,7 @@ def load_into_warehouse(
         # alone or a run re-executed from a failed step: the parse's stayed until the next
         # parse); a run still going keeps its own
         discard_ended_runs_stages(context, raw_pages.staging_dir, year, own=True)
-        claims.let_go(context.run_id)  # the year is loaded: nothing of it is this run's now
+        claims.let_go(context.run.run_id)  # the year is loaded: nothing of it is this run's now
         published = warehouse.publish()
         if published.note:
             context.log.warning(published.note)

@@ -188,8 +188,8 @@ def leave_year_to_another_instance(
     """Claim `year` for this run in the data folder (gx_pipeline.staging.claims); fail the
     step, writing nothing, when a run this instance does not know (of another DAGSTER_HOME on
     the same data folder) claimed it first and its process is still there."""
-    mine = claims.claim(staging, year, context.run_id, instance_home(context.instance))
-    if not claims.holds(context.run_id):
+    mine = claims.claim(staging, year, context.run.run_id, instance_home(context.instance))
+    if not claims.holds(context.run.run_id):
         context.log.warning(
             f"this run's claim on report year {year} could not be written in "
             f"{staging / claims.CLAIMS} (a file there, a folder not writable, no room): a run "
@@ -203,7 +203,7 @@ def leave_year_to_another_instance(
         and context.instance.get_run_record_by_id(c.run_id) is None
     ]
     if others:
-        claims.let_go(context.run_id)
+        claims.let_go(context.run.run_id)
         raise YearTaken(
             f"{others[0].said()} is loading report year {year} from this data folder "
             f"({staging.parent}): this instance ({mine.instance}) does not see that one's runs, "
@@ -227,10 +227,10 @@ def leave_year_to_an_earlier_run(
     do). With `staging` (the data folder's staging folder) the year is claimed there too, and
     left to an earlier run of another instance (leave_year_to_another_instance)."""
     instance = context.instance
-    own = instance.get_run_record_by_id(context.run_id)
+    own = instance.get_run_record_by_id(context.run.run_id)
     if own is None:
         return
-    mine = (own.create_timestamp.timestamp(), context.run_id)
+    mine = (own.create_timestamp.timestamp(), context.run.run_id)
     my_province = own.dagster_run.tags.get(PROVINCE_TAG)
 
     def excludes(run: dg.DagsterRun) -> bool:
@@ -241,13 +241,14 @@ def leave_year_to_an_earlier_run(
         return [
             r.dagster_run
             for r in unfinished_runs_of_year(instance, year)
-            if r.dagster_run.run_id != context.run_id
+            if r.dagster_run.run_id != context.run.run_id
             and (r.create_timestamp.timestamp(), r.dagster_run.run_id) < mine
             and excludes(r.dagster_run)
         ]
 
     if earlier():
-        release_dead_runs(instance, f"run {context.run_id[:8]} of {year}")  # the dead ones leave
+        # the dead ones leave
+        release_dead_runs(instance, f"run {context.run.run_id[:8]} of {year}")
     taken = earlier()
     if not taken and staging is not None:
         leave_year_to_another_instance(context, year, staging)
