@@ -350,6 +350,90 @@ def test_a_run_whose_process_died_is_failed_and_its_slot_freed_by_the_next_look(
     assert request.partition_key == "2022"
 
 
+def _started_run(data_dir, instance, year: str, tags: dict | None = None) -> dg.DagsterRun:
+    """A run of `year` recorded STARTED and nothing more: its process vanished before the
+    executor recorded its pid, or it runs where this machine cannot see (`tags`)."""
+    job = _defs(data_dir).resolve_job_def("gx_yearly_job")
+    run = instance.create_run_for_job(job, tags={"dagster/partition": year, **(tags or {})})
+    instance.handle_run_event(run.run_id, _run_start(run))
+    return run
+
+
+def test_a_run_whose_process_is_not_known_is_named_with_the_way_to_end_it(
+    data_dir, instance, monkeypatch, capsys
+):
+    """A run left STARTED with no pid recorded made the automation wait for good, its skip
+    reason only `after run 1a2b3c4d (gx_yearly_job 2022)`, and `gx status` said `started`:
+    nothing told the engineer the run may be dead or how to end it. Silent for less than the
+    bound (or holding a claim), it is named, not failed; `gx status --mark-failed` ends it."""
+    from gx_pipeline.defs import liveness
+
+    monkeypatch.setattr(liveness, "SILENT_SAID_S", 0.0)
+    _pages(data_dir, [2022, 2023])
+    stuck = _started_run(data_dir, instance, "2022")
+    result = Automation(data_dir, instance).look()
+    assert not result.run_requests
+    assert f"run {stuck.run_id[:8]} of 2022 (gx_yearly_job) is in flight" in str(result.skip_reason)
+    assert "no pid recorded" in str(result.skip_reason)
+    assert f"`gx status --mark-failed {stuck.run_id[:8]}`" in str(result.skip_reason)
+    assert instance.get_run_by_id(stuck.run_id).status == dg.DagsterRunStatus.STARTED
+
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("DAGSTER_HOME", str(instance.root_directory))
+    assert cli.main(["status", "--years", "2022-2023"]) == 0
+    out = capsys.readouterr().out
+    row = next(line for line in out.splitlines() if line.startswith("2022 "))  # the year's row
+    assert f"(run {stuck.run_id[:8]}), its process is not known here" in row, out
+    assert f"waits for: run {stuck.run_id[:8]} of 2022" in out
+
+    assert cli.main(["status", "--years", "2022", "--mark-failed", stuck.run_id[:8]]) == 0
+    assert "marked failed by hand" in capsys.readouterr().err
+    assert instance.get_run_by_id(stuck.run_id).status == dg.DagsterRunStatus.FAILURE
+    (request,) = Automation(data_dir, instance).requests()
+    assert request.partition_key == "2023"
+
+
+def test_a_silent_run_of_no_known_process_holding_no_claim_is_taken_for_dead(
+    data_dir, instance, monkeypatch
+):
+    """Silent past the bound, on this machine, its records kept here and no claim on a year
+    held in the data folder: nothing can be running it, so the next look marks it failed. One
+    tagged with another machine, or one whose claim a process holds, is only named."""
+    from gx_pipeline.defs import liveness
+    from gx_pipeline.staging import claims
+
+    monkeypatch.setattr(liveness, "SILENT_RUN_S", 0.0)
+    monkeypatch.setattr(liveness, "SILENT_SAID_S", 0.0)
+    _pages(data_dir, [2021, 2022])
+    elsewhere = _started_run(
+        data_dir, instance, "2021", {liveness.HOST_TAG: "another-machine", liveness.PID_TAG: "7"}
+    )
+    claimed = _started_run(data_dir, instance, "2022")
+    staging = data_dir / "staging"
+    claims.claim(staging, 2022, claimed.run_id, "elsewhere")
+    try:
+        result = Automation(data_dir, instance).look()
+        assert not result.run_requests
+        assert "it runs on another-machine" in str(result.skip_reason)
+        assert f"run {claimed.run_id[:8]} of 2022" in str(result.skip_reason)
+        with pytest.raises(ValueError, match="holds its claim on report year 2022"):
+            liveness.mark_failed(instance, claimed.run_id[:8], staging)
+    finally:
+        claims.let_go(claimed.run_id)
+    dead = _started_run(data_dir, instance, "2022")
+    Automation(data_dir, instance).look()
+    for run, status in (
+        (elsewhere, dg.DagsterRunStatus.STARTED),
+        (claimed, dg.DagsterRunStatus.FAILURE),  # its claim let go: nothing runs it now
+        (dead, dg.DagsterRunStatus.FAILURE),
+    ):
+        assert instance.get_run_by_id(run.run_id).status == status, run.run_id
+    failure = instance.get_records_for_run(
+        dead.run_id, of_type=dg.DagsterEventType.RUN_FAILURE
+    ).records[0]
+    assert "no pid recorded" in failure.event_log_entry.dagster_event.message
+
+
 def _run_start(run: dg.DagsterRun) -> dg.DagsterEvent:
     return dg.DagsterEvent(
         event_type_value=dg.DagsterEventType.RUN_START.value,

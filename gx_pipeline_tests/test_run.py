@@ -1594,3 +1594,90 @@ def test_a_run_waiting_for_the_slot_of_a_stopped_run_says_so_and_goes_on_once_it
     assert f"`kill -9 {os.getpid()}` ends this run" in first
     assert "s so far" in waits[1]
     assert summary.run_ok and summary.loaded == 1
+
+
+@pytest.mark.usefixtures("stop_signals_at_default")
+@pytest.mark.parametrize("signum", ["SIGINT", "SIGTERM"])
+def test_a_stop_signal_ends_a_gx_run_waiting_for_the_duckdb_slot(data_dir, tmp_path, signum):
+    """Ctrl-C (or SIGTERM) while `gx run`'s warehouse step waited for the `duckdb` slot of a
+    long run did nothing: Dagster's in-process executor acts on an interrupt only when a step
+    starts, and the step never started; the waiting line told the user to `kill -9` it. Now the
+    run ends: recorded canceled, saying why, its place in the pool's line withdrawn, its claim
+    on the year let go, nothing of it staged left; the holder's slot stays."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    import dagster as dg
+
+    from gx_pipeline.definitions import build_definitions
+    from gx_pipeline.defs.home import ensure_home
+    from gx_pipeline.defs.liveness import own_tags
+
+    home = ensure_home(tmp_path / "home")
+    env = {**os.environ, "GX_DATA_DIR": str(data_dir), "DAGSTER_HOME": str(home)}
+    put_page(data_dir, 2020, SEED.name, SEED)
+    instance = dg.DagsterInstance.from_config(str(home))
+    job = build_definitions(data_dir).resolve_job_def("gx_yearly_job")
+    # a long load of another year, by a live process (this one), holds the slot
+    holder = instance.create_run_for_job(
+        job,
+        tags={"dagster/partition": "2019", **own_tags(os.getpid())},
+        status=dg.DagsterRunStatus.STARTED,
+    )
+    storage = instance.event_log_storage
+    storage.set_concurrency_slots("duckdb", 1)
+    storage.claim_concurrency_slot("duckdb", holder.run_id, "gx_warehouse")
+    gx = str(Path(sys.executable).with_name("gx"))
+    run = subprocess.Popen(
+        [gx, "run", "--years", "2020", "--quiet"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    err = []
+    try:
+        for line in run.stderr:  # type: ignore[union-attr]
+            err.append(line)
+            if "waits for the duckdb slot" in line:
+                time.sleep(1.0)  # well into the wait
+                sent = time.monotonic()
+                run.send_signal(getattr(signal, signum))
+                break
+        else:
+            raise AssertionError("".join(err))
+        out, rest = run.communicate(timeout=120)
+        took = time.monotonic() - sent
+    finally:
+        run.kill()
+    err = "".join(err) + rest
+    assert run.returncode == 128 + getattr(signal, signum), err
+    assert took < 30, took
+    name = "Ctrl-C" if signum == "SIGINT" else signum
+    assert (
+        f"gx run: interrupted ({name}) during 2020: its run was canceled while gx_warehouse "
+        "waited for a pool slot" in err
+    ), err
+    assert "Ctrl-C (or `kill " in err and "kill -9" not in err
+    assert [line.split()[:2] for line in out.splitlines()[2:]] == [["2020", "FAILED"]]
+    (record,) = instance.get_run_records(dg.RunsFilter(tags={"dagster/partition": "2020"}))
+    assert record.dagster_run.status == dg.DagsterRunStatus.CANCELED
+    canceling = instance.get_records_for_run(
+        record.dagster_run.run_id, of_type=dg.DagsterEventType.RUN_CANCELING
+    ).records
+    assert "interrupted while gx_warehouse waited for a pool slot" in (
+        canceling[0].event_log_entry.dagster_event.message
+    )
+    info = storage.get_concurrency_info("duckdb")
+    assert [s.run_id for s in info.claimed_slots] == [holder.run_id]
+    assert info.pending_steps == [] or all(
+        p.run_id != record.dagster_run.run_id for p in info.pending_steps
+    )
+    staging = data_dir / "staging"
+    assert not list((staging / ".claims").rglob("*.json")), "a claim left"
+    assert not [p for p in (staging / "2020").rglob("*") if p.is_file()], "staged rows left"
+    storage.free_concurrency_slots_for_run(holder.run_id)

@@ -40,7 +40,7 @@ import dagster as dg
 from dagster._core.scheduler.instigation import InstigatorStatus, InstigatorType
 
 from gx_pipeline.defs.derived import DERIVED_JOB, derived_state, gx_derived_job
-from gx_pipeline.defs.liveness import release_dead_runs
+from gx_pipeline.defs.liveness import release_dead_runs, stuck_runs_said
 from gx_pipeline.defs.partitions import yearly_partitions
 from gx_pipeline.defs.resources import RawPages
 from gx_pipeline.defs.schedules import fetch_job, gx_yearly_job
@@ -105,8 +105,12 @@ DERIVED_REASON = "derived_out_of_date"
 def stale_years_sensor(context: dg.SensorEvaluationContext, raw_pages: RawPages) -> dg.SensorResult:
     # a run whose process died (a killed `gx run`) would stay in flight for ever, holding its
     # `duckdb` slot, and the automation waits while any run is unfinished
-    for dead in release_dead_runs(context.instance, by=SENSOR_NAME):
+    for dead in release_dead_runs(context.instance, SENSOR_NAME, raw_pages.staging_dir):
         context.log.warning(f"run {dead.run_id} ({dead.partition or '-'}): {dead.why}")
+    # one whose process is not known here is waited for until it ends: said, with the way out
+    stuck = stuck_runs_said(context.instance)
+    for line in stuck:
+        context.log.warning(line)
     versions = code_versions(context.repository_def.asset_graph)  # type: ignore[union-attr]
     states = year_states(
         context.instance, versions, raw_pages.raw_dir, years_with_folders(raw_pages.raw_dir)
@@ -143,6 +147,7 @@ def stale_years_sensor(context: dg.SensorEvaluationContext, raw_pages: RawPages)
             if decided.queue
             else f"all {len(states)} years with raw folders are current"
         )
+        summary += "".join(f"; {line}" for line in stuck)
         return dg.SensorResult(
             skip_reason=summary, cursor=result.cursor, asset_events=result.asset_events
         )
