@@ -308,6 +308,43 @@ def test_views_and_flags_made_by_older_code_are_made_again_without_a_load(data_d
     assert automation.requests() == []
 
 
+def test_the_provinces_location_makes_views_and_flags_of_older_code_again(data_dir, instance):
+    """The code location of the year × province partitions had no sensor: after an upgrade
+    that changed a view's SQL or the flags' rules, the views and flags stayed as the older code
+    made them there (a year's assembly makes them, but none comes). Its derived_objects_sensor
+    launches gx_derived_job as the yearly location's sensor does, once no run is going."""
+    from gx_pipeline import definitions_provinces
+    from gx_pipeline.defs.automation import derived_objects_sensor
+
+    _current_2022_and_2023(data_dir, instance)
+    defs = definitions_provinces.build_definitions(data_dir, str(data_dir / "lake"))
+    assert [s.name for s in defs.sensors] == ["derived_objects_sensor"]
+    view = "select report_year, count(*) as n from cells_year_over_year group by 1 order by 1"
+    made = query(data_dir, view)
+
+    def look() -> dg.RunRequest | dg.SkipReason:
+        context = dg.build_sensor_context(
+            instance=instance,
+            definitions=defs,
+            resources={"raw_pages": RawPages(data_dir=str(data_dir))},
+        )
+        return derived_objects_sensor(context)
+
+    assert "made by this code" in str(look())
+    with default_resources(data_dir)["warehouse"].connect() as conn:  # as older code made it
+        conn.execute("create or replace view cells_year_over_year as select 1 as report_year")
+        conn.execute("create or replace macro gx_derived_fingerprint() as 'older'")
+        conn.execute("create or replace macro gx_schema_fingerprint() as 'older'")
+    request = look()
+    assert isinstance(request, dg.RunRequest) and request.job_name == DERIVED_JOB
+    result = defs.resolve_job_def(DERIVED_JOB).execute_in_process(
+        instance=instance, tags={**request.tags, RUN_KEY_TAG: request.run_key}, run_config=_QUIET
+    )
+    assert result.success
+    assert query(data_dir, view) == made
+    assert "made by this code" in str(look())
+
+
 def test_a_year_folder_that_emptied_is_left_alone(data_dir, instance):
     # a mount that drops or a sync half-way must not reload (and so wipe) a year
     automation = _current_2022_and_2023(data_dir, instance)
