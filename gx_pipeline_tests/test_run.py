@@ -1681,3 +1681,69 @@ def test_a_stop_signal_ends_a_gx_run_waiting_for_the_duckdb_slot(data_dir, tmp_p
     assert not list((staging / ".claims").rglob("*.json")), "a claim left"
     assert not [p for p in (staging / "2020").rglob("*") if p.is_file()], "staged rows left"
     storage.free_concurrency_slots_for_run(holder.run_id)
+
+
+def _yearly_job():
+    """gx_yearly_job over $GX_DATA_DIR, for dg.reconstructable (a re-execution needs one)."""
+    from gx_pipeline.definitions import build_definitions
+
+    return build_definitions().resolve_job_def("gx_yearly_job")
+
+
+def test_a_reexecution_from_failure_does_not_load_a_later_runs_stage(
+    data_dir, instance, monkeypatch
+):
+    """Run A of 2020 fails at its load; run B of 2020, after a page was added, stages its own
+    rows (removing A's) and fails there too; A re-executed from failure (the UI's button) was
+    handed B's validated rows by Dagster's IO manager (the latest output of the year, not the
+    parent's) and loaded B's parse as A's: 2 reports where A had parsed 1. Now it fails,
+    loading nothing, naming both runs."""
+    import dagster as dg
+
+    from gx_pipeline.defs import assets
+
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    loading = assets.load_into_warehouse
+
+    def held(*args, **kwargs):
+        raise dg.Failure(description="the warehouse is held (a test)")
+
+    job = dg.reconstructable(_yearly_job)
+    tags = {"dagster/partition": "2020"}
+    put_page(data_dir, 2020, SEED.name, SEED)
+    monkeypatch.setattr(assets, "load_into_warehouse", held)
+    first = dg.execute_job(job, instance, run_config=_QUIET_RUN, tags=tags)
+    other = sorted(REALDEV_PAGES.glob("*_2020.txt"))[0]  # another agency's report
+    put_page(data_dir, 2020, other.name, other)
+    later = dg.execute_job(job, instance, run_config=_QUIET_RUN, tags=tags)
+    assert not first.success and not later.success
+    monkeypatch.setattr(assets, "load_into_warehouse", loading)
+
+    again = dg.execute_job(
+        job,
+        instance,
+        run_config=_QUIET_RUN,
+        tags=tags,  # as the UI tags a re-execution: its parent's partition
+        reexecution_options=dg.ReexecutionOptions.from_failure(first.run_id, instance),
+    )
+    assert not again.success
+    (failure,) = [e for e in again.all_events if e.is_step_failure]
+    data = failure.step_failure_data
+    said = data.user_failure_data.description if data.user_failure_data else data.error.message
+    assert f"re-executes run {first.run_id[:8]} of 2020" in said
+    assert f"those of run {later.run_id[:8]}, a later run of the year" in said
+    assert not (data_dir / "warehouse.duckdb").exists(), "something was loaded"
+
+    # re-executing the later run loads its own rows
+    redone = dg.execute_job(
+        job,
+        instance,
+        run_config=_QUIET_RUN,
+        tags=tags,
+        reexecution_options=dg.ReexecutionOptions.from_failure(later.run_id, instance),
+    )
+    assert redone.success
+    assert query(data_dir, "select count(*) from dim_report where report_year = 2020") == [(2,)]
+
+
+_QUIET_RUN = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
