@@ -433,9 +433,10 @@ def test_a_run_whose_process_is_not_known_is_named_with_the_way_to_end_it(
 def test_a_silent_run_of_no_known_process_holding_no_claim_is_taken_for_dead(
     data_dir, instance, monkeypatch
 ):
-    """Silent past the bound, on this machine, its records kept here and no claim on a year
-    held in the data folder: nothing can be running it, so the next look marks it failed. One
-    tagged with another machine, or one whose claim a process holds, is only named."""
+    """Silent past the bound, on this machine, its records kept here, no step started and no
+    claim on a year held in the data folder: nothing can be running it, so the next look marks
+    it failed. One tagged with another machine, one whose steps started (celery records no
+    pid) or one whose claim a process holds is only named."""
     from gx_pipeline.defs import liveness
     from gx_pipeline.staging import claims
 
@@ -458,9 +459,22 @@ def test_a_silent_run_of_no_known_process_holding_no_claim_is_taken_for_dead(
     finally:
         claims.let_go(claimed.run_id)
     dead = _started_run(data_dir, instance, "2022")
+    # steps started with no pid recorded: an executor that records none (celery), not a
+    # process that died before recording one
+    stepping = _started_run(data_dir, instance, "2020")
+    instance.report_dagster_event(
+        dg.DagsterEvent(
+            event_type_value=dg.DagsterEventType.STEP_START.value,
+            job_name=stepping.job_name,
+            step_key="parsed_reports",
+            message="started",
+        ),
+        stepping.run_id,
+    )
     Automation(data_dir, instance).look()
     for run, status in (
         (elsewhere, dg.DagsterRunStatus.STARTED),
+        (stepping, dg.DagsterRunStatus.STARTED),
         (claimed, dg.DagsterRunStatus.FAILURE),  # its claim let go: nothing runs it now
         (dead, dg.DagsterRunStatus.FAILURE),
     ):

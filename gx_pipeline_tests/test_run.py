@@ -1591,7 +1591,7 @@ def test_a_run_waiting_for_the_slot_of_a_stopped_run_says_so_and_goes_on_once_it
     assert f"run {run_id[:8]} of 2020 (gx_warehouse)" in first
     assert f"process {stopped.pid} (`" in first and "which is stopped" in first, first
     assert f"`kill -CONT {stopped.pid}`" in first and f"`kill -9 {stopped.pid}` ends it" in first
-    assert f"`kill -9 {os.getpid()}` ends this run" in first
+    assert f"Ctrl-C (or `kill {os.getpid()}`) ends this run while it waits" in first
     assert "s so far" in waits[1]
     assert summary.run_ok and summary.loaded == 1
 

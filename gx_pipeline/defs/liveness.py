@@ -156,14 +156,22 @@ def silent_and_unclaimed(
     instance: dg.DagsterInstance, record: dg.RunRecord, staging: Path
 ) -> float | None:
     """The time of the last event of an in-flight run taken for dead though its process is not
-    known: run on this machine (not tagged with another; records kept here), silent for
-    SILENT_RUN_S and holding no claim in the data folder. None: it may be alive."""
+    known: run on this machine (not tagged with another; records kept here), no step started,
+    silent for SILENT_RUN_S and holding no claim in the data folder. None: it may be alive."""
     if unaccounted(instance, record) != "no pid recorded" or not records_here(instance):
+        return None
+    run_id = record.dagster_run.run_id
+    if instance.get_records_for_run(
+        run_id, of_type=dg.DagsterEventType.STEP_START, limit=1
+    ).records:
+        # its steps started with no pid recorded: an executor that records none (celery,
+        # whose steps run in workers and may stay silent for long), not a process that died
+        # before it could record one
         return None
     last = last_recorded(instance, record)
     if time.time() - last < SILENT_RUN_S:
         return None
-    if claims.claim_of_run(staging, record.dagster_run.run_id) is not None:
+    if claims.claim_of_run(staging, run_id) is not None:
         return None
     return last
 
