@@ -15,9 +15,10 @@ executor recorded its pid, one whose executor records none, one tagged with anot
 It too stays in flight, and the automation waits behind it. Such a run is named, with the way
 to end it by hand (unaccounted_said: `gx status --mark-failed`, or the UI's Terminate), and is
 taken for dead only when nothing can be running it elsewhere: not tagged with another machine,
-in run records kept on this machine (SQLite, as DAGSTER_HOME keeps them), nothing recorded for
-SILENT_RUN_S and no claim on a year held in the data folder (a step that stages or loads a year
-holds one while its process lives).
+in run records kept on this machine (SQLite, as DAGSTER_HOME keeps them), no step started (an
+executor that records no pid, celery, runs steps silent for long in its workers), nothing
+recorded for SILENT_RUN_S and no claim on a year held in the data folder (a step that stages or
+loads a year holds one while its process lives).
 """
 
 from __future__ import annotations
