@@ -103,6 +103,29 @@ def test_gx_run_does_not_run_a_year_a_live_run_is_loading(data_dir, instance, ca
     assert instance.get_run_by_id(live.run_id).status == dg.DagsterRunStatus.STARTED
 
 
+def test_gx_run_says_how_to_end_a_run_in_flight_whose_process_is_not_known(
+    data_dir, instance, monkeypatch
+):
+    """A run of 2020 left STARTED with no pid recorded: `gx run` left 2020 to it at every run,
+    saying only `no process yet`, with nothing on how to end a run that may be dead."""
+    import dagster as dg
+
+    from gx_pipeline.definitions import build_definitions
+    from gx_pipeline.defs import liveness
+
+    monkeypatch.setattr(liveness, "SILENT_SAID_S", 0.0)
+    put_page(data_dir, 2020, SEED.name, SEED)
+    job = build_definitions(data_dir).resolve_job_def("gx_yearly_job")
+    stuck = instance.create_run_for_job(
+        job, tags={"dagster/partition": "2020"}, status=dg.DagsterRunStatus.STARTED
+    )
+    (summary,) = materialize_years(["2020"], instance=instance, data_dir_path=data_dir)
+    assert not summary.run_ok
+    assert f"run {stuck.run_id[:8]} of 2020 is loading it" in summary.cause
+    assert "its process is not known here (no pid recorded" in summary.cause
+    assert f"`gx status --mark-failed {stuck.run_id[:8]}`" in summary.cause
+
+
 def test_a_refusal_of_a_year_names_where_the_run_that_keeps_it_runs(data_dir, instance):
     """Left to a run of the same instance, a step and `gx run` named the run alone ("run
     1a2b3c4d of 2020 is loading it"), not where it runs: which process to look for (or kill),
@@ -1713,7 +1736,7 @@ def test_a_reexecution_from_failure_does_not_load_a_later_runs_stage(
     put_page(data_dir, 2020, SEED.name, SEED)
     monkeypatch.setattr(assets, "load_into_warehouse", held)
     first = dg.execute_job(job, instance, run_config=_QUIET_RUN, tags=tags)
-    other = sorted(REALDEV_PAGES.glob("*_2020.txt"))[0]  # another agency's report
+    other = min(REALDEV_PAGES.glob("*_2020.txt"))  # another agency's report
     put_page(data_dir, 2020, other.name, other)
     later = dg.execute_job(job, instance, run_config=_QUIET_RUN, tags=tags)
     assert not first.success and not later.success

@@ -526,6 +526,9 @@ def _run_years(
                 f"({live.status.value.lower()}; {where_it_runs(instance, live)}); run the year "
                 "again once it has ended"
             )
+            record = instance.get_run_record_by_id(live.run_id)
+            if record is not None and (unknown := unaccounted_said(instance, record)):
+                cause += f"; {unknown}"
             print(f"{key}: {cause}", file=stream)
             outcomes.append((key, False, None, None, cause, 0))
             continue
