@@ -302,6 +302,15 @@ def cmd_status(args: argparse.Namespace) -> int:
     from gx_pipeline.warehouse.files import cannot_open
 
     layout = DataDir.default()
+    if args.mark_failed is not None:
+        from gx_pipeline.defs.liveness import mark_failed
+
+        try:
+            done = mark_failed(local_instance(), args.mark_failed, layout.staging_dir)
+        except ValueError as refused:
+            print(f"gx status: {refused}", file=sys.stderr)
+            return 1
+        print(f"gx status: {done}", file=sys.stderr)
     database = layout.published_database
     if (database.is_symlink() or database.exists()) and not database.is_file():
         # a folder, a link to nothing: not a warehouse never loaded (its years would say 0)
@@ -419,6 +428,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("status", help="per report year: loaded, quarantined, failing, last run")
     p.add_argument("--years", help=years_help)
+    p.add_argument(
+        "--mark-failed",
+        metavar="RUN",
+        help="first mark the run in flight RUN (its id, or the start of it) failed and free its "
+        "pool slots: a run whose process is gone or not known here (refused while its process "
+        "runs on this machine)",
+    )
     p.set_defaults(func=cmd_status)
 
     for name, (_, summary) in PASSTHROUGH.items():

@@ -6,16 +6,24 @@ Load it with `dagster dev -m gx_pipeline.definitions_provinces` (or workspace_pr
 GX_LAKE_URL sets the storage location (default data/lake), GX_CELERY_BROKER the celery executor
 (see docs/DEPLOY.md). The asset keys are the default location's (gx_warehouse and its check):
 serve one of the two locations against one warehouse, not both.
+
+Its automation is derived_objects_sensor: after an upgrade that changed the views' or the flags'
+SQL it makes them again (gx_derived_job), as the yearly location's stale_years_sensor does. It
+does not reload stale years by itself: a year here is three jobs (routes, then a backfill of the
+year's provinces, then the assembly), launched as backfills from the UI, and stale_years_sensor's
+reasons are read from the yearly location's steps (their code versions and materializations).
 """
 
 from pathlib import Path
 
 import dagster as dg
 
+from gx_pipeline.defs.automation import derived_objects_sensor
 from gx_pipeline.defs.checks import (
     no_report_of_an_earlier_load_lost,
     reports_satisfy_tally_identities,
 )
+from gx_pipeline.defs.derived import gx_derived_job
 from gx_pipeline.defs.executors import executor_from_env
 from gx_pipeline.defs.partitions import yearly_partitions
 from gx_pipeline.defs.provinces import (
@@ -51,7 +59,9 @@ def build_definitions(data_dir: Path | None = None, store_url: str | None = None
                 selection=dg.AssetSelection.assets(gx_warehouse_from_provinces),
                 partitions_def=yearly_partitions,
             ),
+            gx_derived_job,
         ],
+        sensors=[derived_objects_sensor],
         resources={
             **default_resources(data_dir),
             "store": PartitionStore(url=store_url or default_store_url(data_dir)),

@@ -308,6 +308,43 @@ def test_views_and_flags_made_by_older_code_are_made_again_without_a_load(data_d
     assert automation.requests() == []
 
 
+def test_the_provinces_location_makes_views_and_flags_of_older_code_again(data_dir, instance):
+    """The code location of the year × province partitions had no sensor: after an upgrade
+    that changed a view's SQL or the flags' rules, the views and flags stayed as the older code
+    made them there (a year's assembly makes them, but none comes). Its derived_objects_sensor
+    launches gx_derived_job as the yearly location's sensor does, once no run is going."""
+    from gx_pipeline import definitions_provinces
+    from gx_pipeline.defs.automation import derived_objects_sensor
+
+    _current_2022_and_2023(data_dir, instance)
+    defs = definitions_provinces.build_definitions(data_dir, str(data_dir / "lake"))
+    assert [s.name for s in defs.sensors] == ["derived_objects_sensor"]
+    view = "select report_year, count(*) as n from cells_year_over_year group by 1 order by 1"
+    made = query(data_dir, view)
+
+    def look() -> dg.RunRequest | dg.SkipReason:
+        context = dg.build_sensor_context(
+            instance=instance,
+            definitions=defs,
+            resources={"raw_pages": RawPages(data_dir=str(data_dir))},
+        )
+        return derived_objects_sensor(context)
+
+    assert "made by this code" in str(look())
+    with default_resources(data_dir)["warehouse"].connect() as conn:  # as older code made it
+        conn.execute("create or replace view cells_year_over_year as select 1 as report_year")
+        conn.execute("create or replace macro gx_derived_fingerprint() as 'older'")
+        conn.execute("create or replace macro gx_schema_fingerprint() as 'older'")
+    request = look()
+    assert isinstance(request, dg.RunRequest) and request.job_name == DERIVED_JOB
+    result = defs.resolve_job_def(DERIVED_JOB).execute_in_process(
+        instance=instance, tags={**request.tags, RUN_KEY_TAG: request.run_key}, run_config=_QUIET
+    )
+    assert result.success
+    assert query(data_dir, view) == made
+    assert "made by this code" in str(look())
+
+
 def test_a_year_folder_that_emptied_is_left_alone(data_dir, instance):
     # a mount that drops or a sync half-way must not reload (and so wipe) a year
     automation = _current_2022_and_2023(data_dir, instance)
@@ -348,6 +385,104 @@ def test_a_run_whose_process_died_is_failed_and_its_slot_freed_by_the_next_look(
     assert instance.get_run_by_id(run.run_id).status == dg.DagsterRunStatus.FAILURE
     assert storage.get_concurrency_info("duckdb").claimed_slots == []
     assert request.partition_key == "2022"
+
+
+def _started_run(data_dir, instance, year: str, tags: dict | None = None) -> dg.DagsterRun:
+    """A run of `year` recorded STARTED and nothing more: its process vanished before the
+    executor recorded its pid, or it runs where this machine cannot see (`tags`)."""
+    job = _defs(data_dir).resolve_job_def("gx_yearly_job")
+    run = instance.create_run_for_job(job, tags={"dagster/partition": year, **(tags or {})})
+    instance.handle_run_event(run.run_id, _run_start(run))
+    return run
+
+
+def test_a_run_whose_process_is_not_known_is_named_with_the_way_to_end_it(
+    data_dir, instance, monkeypatch, capsys
+):
+    """A run left STARTED with no pid recorded made the automation wait for good, its skip
+    reason only `after run 1a2b3c4d (gx_yearly_job 2022)`, and `gx status` said `started`:
+    nothing told the engineer the run may be dead or how to end it. Silent for less than the
+    bound (or holding a claim), it is named, not failed; `gx status --mark-failed` ends it."""
+    from gx_pipeline.defs import liveness
+
+    monkeypatch.setattr(liveness, "SILENT_SAID_S", 0.0)
+    _pages(data_dir, [2022, 2023])
+    stuck = _started_run(data_dir, instance, "2022")
+    result = Automation(data_dir, instance).look()
+    assert not result.run_requests
+    assert f"run {stuck.run_id[:8]} of 2022 (gx_yearly_job) is in flight" in str(result.skip_reason)
+    assert "no pid recorded" in str(result.skip_reason)
+    assert f"`gx status --mark-failed {stuck.run_id[:8]}`" in str(result.skip_reason)
+    assert instance.get_run_by_id(stuck.run_id).status == dg.DagsterRunStatus.STARTED
+
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("DAGSTER_HOME", str(instance.root_directory))
+    assert cli.main(["status", "--years", "2022-2023"]) == 0
+    out = capsys.readouterr().out
+    row = next(line for line in out.splitlines() if line.startswith("2022 "))  # the year's row
+    assert f"(run {stuck.run_id[:8]}), its process is not known here" in row, out
+    assert f"waits for: run {stuck.run_id[:8]} of 2022" in out
+
+    assert cli.main(["status", "--years", "2022", "--mark-failed", stuck.run_id[:8]]) == 0
+    assert "marked failed by hand" in capsys.readouterr().err
+    assert instance.get_run_by_id(stuck.run_id).status == dg.DagsterRunStatus.FAILURE
+    (request,) = Automation(data_dir, instance).requests()
+    assert request.partition_key == "2023"
+
+
+def test_a_silent_run_of_no_known_process_holding_no_claim_is_taken_for_dead(
+    data_dir, instance, monkeypatch
+):
+    """Silent past the bound, on this machine, its records kept here, no step started and no
+    claim on a year held in the data folder: nothing can be running it, so the next look marks
+    it failed. One tagged with another machine, one whose steps started (celery records no
+    pid) or one whose claim a process holds is only named."""
+    from gx_pipeline.defs import liveness
+    from gx_pipeline.staging import claims
+
+    monkeypatch.setattr(liveness, "SILENT_RUN_S", 0.0)
+    monkeypatch.setattr(liveness, "SILENT_SAID_S", 0.0)
+    _pages(data_dir, [2021, 2022])
+    elsewhere = _started_run(
+        data_dir, instance, "2021", {liveness.HOST_TAG: "another-machine", liveness.PID_TAG: "7"}
+    )
+    claimed = _started_run(data_dir, instance, "2022")
+    staging = data_dir / "staging"
+    claims.claim(staging, 2022, claimed.run_id, "elsewhere")
+    try:
+        result = Automation(data_dir, instance).look()
+        assert not result.run_requests
+        assert "it runs on another-machine" in str(result.skip_reason)
+        assert f"run {claimed.run_id[:8]} of 2022" in str(result.skip_reason)
+        with pytest.raises(ValueError, match="holds its claim on report year 2022"):
+            liveness.mark_failed(instance, claimed.run_id[:8], staging)
+    finally:
+        claims.let_go(claimed.run_id)
+    dead = _started_run(data_dir, instance, "2022")
+    # steps started with no pid recorded: an executor that records none (celery), not a
+    # process that died before recording one
+    stepping = _started_run(data_dir, instance, "2020")
+    instance.report_dagster_event(
+        dg.DagsterEvent(
+            event_type_value=dg.DagsterEventType.STEP_START.value,
+            job_name=stepping.job_name,
+            step_key="parsed_reports",
+            message="started",
+        ),
+        stepping.run_id,
+    )
+    Automation(data_dir, instance).look()
+    for run, status in (
+        (elsewhere, dg.DagsterRunStatus.STARTED),
+        (stepping, dg.DagsterRunStatus.STARTED),
+        (claimed, dg.DagsterRunStatus.FAILURE),  # its claim let go: nothing runs it now
+        (dead, dg.DagsterRunStatus.FAILURE),
+    ):
+        assert instance.get_run_by_id(run.run_id).status == status, run.run_id
+    failure = instance.get_records_for_run(
+        dead.run_id, of_type=dg.DagsterEventType.RUN_FAILURE
+    ).records[0]
+    assert "no pid recorded" in failure.event_log_entry.dagster_event.message
 
 
 def _run_start(run: dg.DagsterRun) -> dg.DagsterEvent:

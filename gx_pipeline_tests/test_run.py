@@ -19,6 +19,26 @@ def test_runner_summarises_each_year(data_dir):
     assert table.splitlines()[2].split()[:5] == ["2020", "ok", "passed", "1", "1"]
 
 
+def test_a_run_of_a_year_warns_of_no_deprecated_dagster_api(data_dir, instance):
+    """Dagster 1.13 deprecates AssetExecutionContext.run_id (context.run.run_id replaces it):
+    each step that read it warned, in a run whose warnings are shown (`python -W default`, a
+    code server started so), one warning per use."""
+    import warnings
+
+    put_page(data_dir, 2020, SEED.name, SEED)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        (summary,) = materialize_years(["2020"], instance=instance, data_dir_path=data_dir)
+    assert summary.run_ok
+    deprecated = [
+        f"{w.filename}:{w.lineno}: {w.message}"
+        for w in caught
+        if issubclass(w.category, DeprecationWarning)
+        and ("gx_pipeline" in w.filename or "AssetExecutionContext" in str(w.message))
+    ]
+    assert deprecated == []
+
+
 def test_year_ranges_expand_to_partition_keys():
     assert parse_years("2019-2021") == ["2019", "2020", "2021"]
     assert parse_years("2019,2021-2022,2019") == ["2019", "2021", "2022"]
@@ -81,6 +101,29 @@ def test_gx_run_does_not_run_a_year_a_live_run_is_loading(data_dir, instance, ca
     assert f"run {live.run_id[:8]} of 2020 is loading it" in summaries[0].cause
     assert f"run {live.run_id[:8]} of 2020 is loading it" in capsys.readouterr().err
     assert instance.get_run_by_id(live.run_id).status == dg.DagsterRunStatus.STARTED
+
+
+def test_gx_run_says_how_to_end_a_run_in_flight_whose_process_is_not_known(
+    data_dir, instance, monkeypatch
+):
+    """A run of 2020 left STARTED with no pid recorded: `gx run` left 2020 to it at every run,
+    saying only `no process yet`, with nothing on how to end a run that may be dead."""
+    import dagster as dg
+
+    from gx_pipeline.definitions import build_definitions
+    from gx_pipeline.defs import liveness
+
+    monkeypatch.setattr(liveness, "SILENT_SAID_S", 0.0)
+    put_page(data_dir, 2020, SEED.name, SEED)
+    job = build_definitions(data_dir).resolve_job_def("gx_yearly_job")
+    stuck = instance.create_run_for_job(
+        job, tags={"dagster/partition": "2020"}, status=dg.DagsterRunStatus.STARTED
+    )
+    (summary,) = materialize_years(["2020"], instance=instance, data_dir_path=data_dir)
+    assert not summary.run_ok
+    assert f"run {stuck.run_id[:8]} of 2020 is loading it" in summary.cause
+    assert "its process is not known here (no pid recorded" in summary.cause
+    assert f"`gx status --mark-failed {stuck.run_id[:8]}`" in summary.cause
 
 
 def test_a_refusal_of_a_year_names_where_the_run_that_keeps_it_runs(data_dir, instance):
@@ -1571,6 +1614,159 @@ def test_a_run_waiting_for_the_slot_of_a_stopped_run_says_so_and_goes_on_once_it
     assert f"run {run_id[:8]} of 2020 (gx_warehouse)" in first
     assert f"process {stopped.pid} (`" in first and "which is stopped" in first, first
     assert f"`kill -CONT {stopped.pid}`" in first and f"`kill -9 {stopped.pid}` ends it" in first
-    assert f"`kill -9 {os.getpid()}` ends this run" in first
+    assert f"Ctrl-C (or `kill {os.getpid()}`) ends this run while it waits" in first
     assert "s so far" in waits[1]
     assert summary.run_ok and summary.loaded == 1
+
+
+@pytest.mark.usefixtures("stop_signals_at_default")
+@pytest.mark.parametrize("signum", ["SIGINT", "SIGTERM"])
+def test_a_stop_signal_ends_a_gx_run_waiting_for_the_duckdb_slot(data_dir, tmp_path, signum):
+    """Ctrl-C (or SIGTERM) while `gx run`'s warehouse step waited for the `duckdb` slot of a
+    long run did nothing: Dagster's in-process executor acts on an interrupt only when a step
+    starts, and the step never started; the waiting line told the user to `kill -9` it. Now the
+    run ends: recorded canceled, saying why, its place in the pool's line withdrawn, its claim
+    on the year let go, nothing of it staged left; the holder's slot stays."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    import dagster as dg
+
+    from gx_pipeline.definitions import build_definitions
+    from gx_pipeline.defs.home import ensure_home
+    from gx_pipeline.defs.liveness import own_tags
+
+    home = ensure_home(tmp_path / "home")
+    env = {**os.environ, "GX_DATA_DIR": str(data_dir), "DAGSTER_HOME": str(home)}
+    put_page(data_dir, 2020, SEED.name, SEED)
+    instance = dg.DagsterInstance.from_config(str(home))
+    job = build_definitions(data_dir).resolve_job_def("gx_yearly_job")
+    # a long load of another year, by a live process (this one), holds the slot
+    holder = instance.create_run_for_job(
+        job,
+        tags={"dagster/partition": "2019", **own_tags(os.getpid())},
+        status=dg.DagsterRunStatus.STARTED,
+    )
+    storage = instance.event_log_storage
+    storage.set_concurrency_slots("duckdb", 1)
+    storage.claim_concurrency_slot("duckdb", holder.run_id, "gx_warehouse")
+    gx = str(Path(sys.executable).with_name("gx"))
+    run = subprocess.Popen(
+        [gx, "run", "--years", "2020", "--quiet"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    err = []
+    try:
+        for line in run.stderr:  # type: ignore[union-attr]
+            err.append(line)
+            if "waits for the duckdb slot" in line:
+                time.sleep(1.0)  # well into the wait
+                sent = time.monotonic()
+                run.send_signal(getattr(signal, signum))
+                break
+        else:
+            raise AssertionError("".join(err))
+        out, rest = run.communicate(timeout=120)
+        took = time.monotonic() - sent
+    finally:
+        run.kill()
+    err = "".join(err) + rest
+    assert run.returncode == 128 + getattr(signal, signum), err
+    assert took < 30, took
+    name = "Ctrl-C" if signum == "SIGINT" else signum
+    assert (
+        f"gx run: interrupted ({name}) during 2020: its run was canceled while gx_warehouse "
+        "waited for a pool slot" in err
+    ), err
+    assert "Ctrl-C (or `kill " in err and "kill -9" not in err
+    assert [line.split()[:2] for line in out.splitlines()[2:]] == [["2020", "FAILED"]]
+    (record,) = instance.get_run_records(dg.RunsFilter(tags={"dagster/partition": "2020"}))
+    assert record.dagster_run.status == dg.DagsterRunStatus.CANCELED
+    canceling = instance.get_records_for_run(
+        record.dagster_run.run_id, of_type=dg.DagsterEventType.RUN_CANCELING
+    ).records
+    assert "interrupted while gx_warehouse waited for a pool slot" in (
+        canceling[0].event_log_entry.dagster_event.message
+    )
+    info = storage.get_concurrency_info("duckdb")
+    assert [s.run_id for s in info.claimed_slots] == [holder.run_id]
+    assert info.pending_steps == [] or all(
+        p.run_id != record.dagster_run.run_id for p in info.pending_steps
+    )
+    staging = data_dir / "staging"
+    assert not list((staging / ".claims").rglob("*.json")), "a claim left"
+    assert not [p for p in (staging / "2020").rglob("*") if p.is_file()], "staged rows left"
+    storage.free_concurrency_slots_for_run(holder.run_id)
+
+
+def _yearly_job():
+    """gx_yearly_job over $GX_DATA_DIR, for dg.reconstructable (a re-execution needs one)."""
+    from gx_pipeline.definitions import build_definitions
+
+    return build_definitions().resolve_job_def("gx_yearly_job")
+
+
+def test_a_reexecution_from_failure_does_not_load_a_later_runs_stage(
+    data_dir, instance, monkeypatch
+):
+    """Run A of 2020 fails at its load; run B of 2020, after a page was added, stages its own
+    rows (removing A's) and fails there too; A re-executed from failure (the UI's button) was
+    handed B's validated rows by Dagster's IO manager (the latest output of the year, not the
+    parent's) and loaded B's parse as A's: 2 reports where A had parsed 1. Now it fails,
+    loading nothing, naming both runs."""
+    import dagster as dg
+
+    from gx_pipeline.defs import assets
+
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    loading = assets.load_into_warehouse
+
+    def held(*args, **kwargs):
+        raise dg.Failure(description="the warehouse is held (a test)")
+
+    job = dg.reconstructable(_yearly_job)
+    tags = {"dagster/partition": "2020"}
+    put_page(data_dir, 2020, SEED.name, SEED)
+    monkeypatch.setattr(assets, "load_into_warehouse", held)
+    first = dg.execute_job(job, instance, run_config=_QUIET_RUN, tags=tags)
+    other = min(REALDEV_PAGES.glob("*_2020.txt"))  # another agency's report
+    put_page(data_dir, 2020, other.name, other)
+    later = dg.execute_job(job, instance, run_config=_QUIET_RUN, tags=tags)
+    assert not first.success and not later.success
+    monkeypatch.setattr(assets, "load_into_warehouse", loading)
+
+    again = dg.execute_job(
+        job,
+        instance,
+        run_config=_QUIET_RUN,
+        tags=tags,  # as the UI tags a re-execution: its parent's partition
+        reexecution_options=dg.ReexecutionOptions.from_failure(first.run_id, instance),
+    )
+    assert not again.success
+    (failure,) = [e for e in again.all_events if e.is_step_failure]
+    data = failure.step_failure_data
+    said = data.user_failure_data.description if data.user_failure_data else data.error.message
+    assert f"re-executes run {first.run_id[:8]} of 2020" in said
+    assert f"those of run {later.run_id[:8]}, a later run of the year" in said
+    assert not (data_dir / "warehouse.duckdb").exists(), "something was loaded"
+
+    # re-executing the later run loads its own rows
+    redone = dg.execute_job(
+        job,
+        instance,
+        run_config=_QUIET_RUN,
+        tags=tags,
+        reexecution_options=dg.ReexecutionOptions.from_failure(later.run_id, instance),
+    )
+    assert redone.success
+    assert query(data_dir, "select count(*) from dim_report where report_year = 2020") == [(2,)]
+
+
+_QUIET_RUN = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}

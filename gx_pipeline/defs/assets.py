@@ -245,10 +245,42 @@ def parsed_reports(
     year = int(context.partition_key)
     leave_year_to_an_earlier_run(context, year, raw_pages.staging_dir)
     discard_ended_runs_stages(context, raw_pages.staging_dir, year)
-    where = stage_dir(raw_pages.staging_dir, year, "parsed", context.run_id)
+    where = stage_dir(raw_pages.staging_dir, year, "parsed", context.run.run_id)
     with disk_full_fails_the_step(where, "the year's parsed rows (staging)", staged=True):
-        stage = Stage.fresh(raw_pages.staging_dir, year, "parsed", context.run_id)
+        stage = Stage.fresh(raw_pages.staging_dir, year, "parsed", context.run.run_id)
         return StagedYear(stage, parse_into(context, config, raw_report_inventory, stage, year))
+
+
+def refuse_another_runs_stage(
+    context: dg.AssetExecutionContext, staged: StagedYear, step: str
+) -> None:
+    """Fail the step, loading nothing, when this run re-executes another (the UI's re-execute
+    from failure, or of selected steps) and the staged rows of `step` it was handed are not of
+    that run's line. Dagster's default IO manager keeps a step's latest output per partition,
+    whichever run made it: a later run of the year that staged its own rows, then failed, put
+    its rows under the re-execution of the earlier run, which would load that parse (of the
+    year's folder as it was then) as its parent's. A run that is no re-execution (a step
+    materialized alone) loads the year's latest stage, as asked."""
+    run = context.run
+    lineage = {run.run_id}
+    parent = run.parent_run_id
+    while parent is not None and parent not in lineage:
+        lineage.add(parent)
+        earlier = context.instance.get_run_by_id(parent)
+        parent = earlier.parent_run_id if earlier is not None else None
+    made_by = Path(staged.stage.path).name
+    if run.parent_run_id is None or made_by in lineage:
+        return
+    raise dg.Failure(
+        description=(
+            f"this run re-executes run {run.parent_run_id[:8]} of {context.partition_key}, but "
+            f"the staged rows of {step} it would load are those of run {made_by[:8]}, a later "
+            "run of the year (Dagster hands a re-execution a step's latest output of the year, "
+            f"not its parent's; the parent's own were removed when run {made_by[:8]} staged "
+            "its own). Loading nothing: materialize the year again (the whole job), or "
+            f"re-execute run {made_by[:8]} instead"
+        )
+    )
 
 
 def discard_ended_runs_stages(
@@ -258,7 +290,9 @@ def discard_ended_runs_stages(
     run's of a step it never reached), keeping the stages of runs still going (of this
     instance, or claimed by another's), this run's too unless `own` (its rows are loaded)."""
     live = stages_in_use(context.instance, root, year)
-    discard_year(root, year, keep=(live - {context.run_id}) if own else live | {context.run_id})
+    discard_year(
+        root, year, keep=(live - {context.run.run_id}) if own else live | {context.run.run_id}
+    )
 
 
 def parse_into(
@@ -415,13 +449,14 @@ def validated_frames(
     quarantine (stage "validate"); the rest of the year goes on."""
     year = int(context.partition_key)
     leave_year_to_an_earlier_run(context, year, raw_pages.staging_dir)
+    refuse_another_runs_stage(context, parsed_reports, "parsed_reports")
     counts: Counter[str] = Counter()
-    where = stage_dir(raw_pages.staging_dir, year, "validated", context.run_id)
+    where = stage_dir(raw_pages.staging_dir, year, "validated", context.run.run_id)
     with (
         disk_full_fails_the_step(where, "the year's validated rows (staging)", staged=True),
         kept_heap(),
     ):
-        stage = Stage.fresh(raw_pages.staging_dir, year, "validated", context.run_id)
+        stage = Stage.fresh(raw_pages.staging_dir, year, "validated", context.run.run_id)
         for part, frames in parsed_reports.stage.batches():
             valid = schemas.validate_year_frames(frames, year)
             counts.update({table: len(df) for table, df in valid.items()})
@@ -492,6 +527,7 @@ def gx_warehouse(
     and flags of the warehouse before it, whether the run is killed or the tally check fails."""
     year = int(context.partition_key)
     leave_year_to_an_earlier_run(context, year, raw_pages.staging_dir)
+    refuse_another_runs_stage(context, validated_frames, "validated_frames")
     return load_into_warehouse(context, config, validated_frames.stage, warehouse, raw_pages, year)
 
 
@@ -570,7 +606,7 @@ def load_into_warehouse(
         # alone or a run re-executed from a failed step: the parse's stayed until the next
         # parse); a run still going keeps its own
         discard_ended_runs_stages(context, raw_pages.staging_dir, year, own=True)
-        claims.let_go(context.run_id)  # the year is loaded: nothing of it is this run's now
+        claims.let_go(context.run.run_id)  # the year is loaded: nothing of it is this run's now
         published = warehouse.publish()
         if published.note:
             context.log.warning(published.note)

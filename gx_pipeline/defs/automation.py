@@ -40,7 +40,7 @@ import dagster as dg
 from dagster._core.scheduler.instigation import InstigatorStatus, InstigatorType
 
 from gx_pipeline.defs.derived import DERIVED_JOB, derived_state, gx_derived_job
-from gx_pipeline.defs.liveness import release_dead_runs
+from gx_pipeline.defs.liveness import release_dead_runs, stuck_runs_said
 from gx_pipeline.defs.partitions import yearly_partitions
 from gx_pipeline.defs.resources import RawPages
 from gx_pipeline.defs.schedules import fetch_job, gx_yearly_job
@@ -103,10 +103,7 @@ DERIVED_REASON = "derived_out_of_date"
     "stale years and what comes next. Stop the sensor to pause it. `gx status` shows the same.",
 )
 def stale_years_sensor(context: dg.SensorEvaluationContext, raw_pages: RawPages) -> dg.SensorResult:
-    # a run whose process died (a killed `gx run`) would stay in flight for ever, holding its
-    # `duckdb` slot, and the automation waits while any run is unfinished
-    for dead in release_dead_runs(context.instance, by=SENSOR_NAME):
-        context.log.warning(f"run {dead.run_id} ({dead.partition or '-'}): {dead.why}")
+    stuck = _runs_left_in_flight(context, SENSOR_NAME, raw_pages)
     versions = code_versions(context.repository_def.asset_graph)  # type: ignore[union-attr]
     states = year_states(
         context.instance, versions, raw_pages.raw_dir, years_with_folders(raw_pages.raw_dir)
@@ -143,6 +140,7 @@ def stale_years_sensor(context: dg.SensorEvaluationContext, raw_pages: RawPages)
             if decided.queue
             else f"all {len(states)} years with raw folders are current"
         )
+        summary += "".join(f"; {line}" for line in stuck)
         return dg.SensorResult(
             skip_reason=summary, cursor=result.cursor, asset_events=result.asset_events
         )
@@ -166,12 +164,24 @@ def _derived_request(
 ) -> dg.RunRequest | None:
     """gx_derived_job when the published warehouse's views or flags were made by other code
     and no year is to be loaded (a year's load makes them too) and no run is going."""
+    if decided.running or decided.waiting:
+        return None
+    request = derived_request(context, raw_pages)
+    return request if isinstance(request, dg.RunRequest) else None
+
+
+def derived_request(
+    context: dg.SensorEvaluationContext, raw_pages: RawPages
+) -> dg.RunRequest | str:
+    """gx_derived_job when the published warehouse's views or flags were made by other code
+    and no run or backfill is going; else why not, in words."""
     state = derived_state(raw_pages.layout.published_database)
-    if not state.stale or decided.running or decided.waiting:
-        return None
+    if not state.stale:
+        return "the warehouse's views and flags were made by this code"
     if waiting := busy(context.instance):
-        context.log.info(f"{' and '.join(state.stale)} made by other code: {waiting}")
-        return None
+        said = f"{' and '.join(state.stale)} made by other code: {waiting}"
+        context.log.info(said)
+        return said
     detail = f"{' and '.join(state.stale)} of the warehouse were made by other code than this"
     context.log.info(f"{detail}: made again (no year loaded again for it)")
     return dg.RunRequest(
@@ -179,6 +189,44 @@ def _derived_request(
         run_key=f"derived:{state.key}",
         tags={REASON_TAG: DERIVED_REASON, DETAIL_TAG: detail},
     )
+
+
+DERIVED_SENSOR_NAME = "derived_objects_sensor"
+
+
+@dg.sensor(
+    name=DERIVED_SENSOR_NAME,
+    job=gx_derived_job,
+    minimum_interval_seconds=INTERVAL_S,
+    default_status=DEFAULT_STATUS,
+    description="For the code location of the year × province partitions: makes the "
+    "warehouse's views and flags again (gx_derived_job) when other code made them (an "
+    "upgrade) and no run or backfill is going; the yearly location's stale_years_sensor does "
+    "the same. Stop the sensor to pause it.",
+)
+def derived_objects_sensor(
+    context: dg.SensorEvaluationContext, raw_pages: RawPages
+) -> dg.RunRequest | dg.SkipReason:
+    stuck = _runs_left_in_flight(context, DERIVED_SENSOR_NAME, raw_pages)
+    request = derived_request(context, raw_pages)
+    if isinstance(request, dg.RunRequest):
+        return request
+    return dg.SkipReason(request + "".join(f"; {line}" for line in stuck))
+
+
+def _runs_left_in_flight(
+    context: dg.SensorEvaluationContext, sensor: str, raw_pages: RawPages
+) -> list[str]:
+    """Mark failed the runs whose process died (a killed `gx run` would stay in flight for
+    ever, holding its `duckdb` slot, and the automation waits while any run is unfinished),
+    then name those whose process is not known here, with the way out: a line for each, for
+    the skip reason; both logged."""
+    for dead in release_dead_runs(context.instance, sensor, raw_pages.staging_dir):
+        context.log.warning(f"run {dead.run_id} ({dead.partition or '-'}): {dead.why}")
+    stuck = stuck_runs_said(context.instance)
+    for line in stuck:
+        context.log.warning(line)
+    return stuck
 
 
 def _observation(state: YearState, since: float, decided: Plan) -> dg.AssetObservation:

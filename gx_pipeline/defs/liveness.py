@@ -9,17 +9,32 @@ marks it failed when its process dies, and run monitoring (dagster.yaml) frees i
 Which process ran a run: the tag gx/pid (runs started by `gx run`), else the pid the in-process
 executor records when it starts ("Executing steps in process (pid: N)"). A pid that now belongs
 to a newer process does not count as the run's.
+
+A run whose process is not known cannot be judged so: one whose process vanished before the
+executor recorded its pid, one whose executor records none, one tagged with another machine.
+It too stays in flight, and the automation waits behind it. Such a run is named, with the way
+to end it by hand (unaccounted_said: `gx status --mark-failed`, or the UI's Terminate), and is
+taken for dead only when nothing can be running it elsewhere: not tagged with another machine,
+in run records kept on this machine (SQLite, as DAGSTER_HOME keeps them), no step started (an
+executor that records no pid, celery, runs steps silent for long in its workers), nothing
+recorded for SILENT_RUN_S and no claim on a year held in the data folder (a step that stages or
+loads a year holds one while its process lives).
 """
 
 from __future__ import annotations
 
+import os
 import socket
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
 
-from gx_pipeline.machine import process_alive
+# Dagster 1.13 keeps these outside its public API; it is pinned exactly (pyproject.toml)
+from dagster._core.storage.runs import InMemoryRunStorage, SqliteRunStorage
+
+from gx_pipeline.machine import process_alive, process_said
 from gx_pipeline.staging import claims
 
 #: tags `gx run` puts on its runs: the process that executes them, and its machine
@@ -41,25 +56,45 @@ class Released:
     why: str
 
 
+#: a run whose process is not known, silent this long and holding no claim, is taken for dead
+SILENT_RUN_S = float(os.environ.get("GX_SILENT_RUN_S", "1800"))
+#: a run whose process is not known is named (with the way to end it) once silent this long
+SILENT_SAID_S = 60.0
+#: what ends a run by hand, for the lines that name one
+MARK_FAILED = "gx status --mark-failed"
+
+
 def own_tags(pid: int) -> dict[str, str]:
     """Tags for a run executed by this process (see release_dead_runs)."""
     return {PID_TAG: str(pid), HOST_TAG: socket.gethostname()}
 
 
 def release_dead_runs(
-    instance: dg.DagsterInstance, by: str = "gx run's start-up check"
+    instance: dg.DagsterInstance,
+    by: str = "gx run's start-up check",
+    staging: Path | None = None,
 ) -> list[Released]:
     """Mark failed every in-flight run whose process is gone, then free the pool slots of
     every finished run that still holds some. Runs of other machines are left alone. `by`:
-    who does it, for the run's failure message."""
+    who does it, for the run's failure message. With `staging` (the data folder's staging
+    folder, where runs claim their years) a run whose process is not known is marked failed
+    too once it is silent_and_unclaimed."""
     released: list[Released] = []
     host = socket.gethostname()
+    now = time.time()
     for record in instance.get_run_records(filters=dg.RunsFilter(statuses=_IN_FLIGHT)):
         run = record.dagster_run
         pid = process_gone(instance, record, host)
-        if pid is None:
+        if pid is not None:
+            why = f"its process (pid {pid}) is gone: marked failed by {by}"
+        elif staging is not None and (silent := silent_and_unclaimed(instance, record, staging)):
+            why = (
+                f"its process is not known (no pid recorded) and it recorded nothing for "
+                f"{_minutes(now - silent)}, holding no claim on a year: taken for dead, "
+                f"marked failed by {by}"
+            )
+        else:
             continue
-        why = f"its process (pid {pid}) is gone: marked failed by {by}"
         instance.report_run_failed(run, f"Run {run.run_id}: {why}")
         released.append(Released(run.run_id, run.tags.get("dagster/partition"), pid, why))
     storage = instance.event_log_storage
@@ -88,6 +123,140 @@ def process_gone(
     if pid is None or process_alive(pid, started_before=since):
         return None
     return pid
+
+
+def records_here(instance: dg.DagsterInstance) -> bool:
+    """Whether the instance keeps its run records on this machine (SQLite under DAGSTER_HOME,
+    or in memory), so that its runs are run here; a shared database (Postgres) serves runs of
+    several machines."""
+    return isinstance(instance.run_storage, SqliteRunStorage | InMemoryRunStorage)
+
+
+def last_recorded(instance: dg.DagsterInstance, record: dg.RunRecord) -> float:
+    """Unix time of the run's last event (its creation when it recorded none)."""
+    events = instance.get_records_for_run(record.dagster_run.run_id, limit=1, ascending=False)
+    if events.records:
+        return events.records[0].event_log_entry.timestamp
+    return record.create_timestamp.timestamp()
+
+
+def unaccounted(instance: dg.DagsterInstance, record: dg.RunRecord) -> str | None:
+    """Why the process of an in-flight run cannot be judged here ("no pid recorded", "it runs
+    on <host>"); None when it can (it has a pid on this machine) or the run has ended."""
+    run = record.dagster_run
+    if run.status not in _IN_FLIGHT:
+        return None
+    here = socket.gethostname()
+    if run.tags.get(HOST_TAG, here) != here:
+        return f"it runs on {run.tags[HOST_TAG]}"
+    pid, _ = _process_of(instance, run, record.create_timestamp.timestamp())
+    return "no pid recorded" if pid is None else None
+
+
+def silent_and_unclaimed(
+    instance: dg.DagsterInstance, record: dg.RunRecord, staging: Path
+) -> float | None:
+    """The time of the last event of an in-flight run taken for dead though its process is not
+    known: run on this machine (not tagged with another; records kept here), no step started,
+    silent for SILENT_RUN_S and holding no claim in the data folder. None: it may be alive."""
+    if unaccounted(instance, record) != "no pid recorded" or not records_here(instance):
+        return None
+    run_id = record.dagster_run.run_id
+    if instance.get_records_for_run(
+        run_id, of_type=dg.DagsterEventType.STEP_START, limit=1
+    ).records:
+        # its steps started with no pid recorded: an executor that records none (celery,
+        # whose steps run in workers and may stay silent for long), not a process that died
+        # before it could record one
+        return None
+    last = last_recorded(instance, record)
+    if time.time() - last < SILENT_RUN_S:
+        return None
+    if claims.claim_of_run(staging, run_id) is not None:
+        return None
+    return last
+
+
+def unaccounted_said(instance: dg.DagsterInstance, record: dg.RunRecord) -> str:
+    """For a run whose process is not known and that has been silent a while: what is known
+    and how to end it by hand ("" for any other run). A run of another machine, or one whose
+    records another machine may share, is never ended without being asked."""
+    why = unaccounted(instance, record)
+    if why is None:
+        return ""
+    last = last_recorded(instance, record)
+    if time.time() - last < SILENT_SAID_S:
+        return ""
+    run_id = record.dagster_run.run_id
+    where = "running there" if why.startswith("it runs on") else "running"
+    return (
+        f"its process is not known here ({why}; nothing recorded since {_stamp(last)}): if it "
+        f"is not {where}, mark it failed: `{MARK_FAILED} {run_id[:8]}` (or in the UI: the "
+        "run, Terminate, force termination)"
+    )
+
+
+def stuck_runs_said(instance: dg.DagsterInstance) -> list[str]:
+    """One line per in-flight run whose process is not known here and that has been silent a
+    while (unaccounted_said): the automation waits behind each until it ends."""
+    lines = []
+    for record in instance.get_run_records(filters=dg.RunsFilter(statuses=_IN_FLIGHT)):
+        if said := unaccounted_said(instance, record):
+            run = record.dagster_run
+            lines.append(f"{describe_run(run)} ({run.job_name}) is in flight: {said}")
+    return lines
+
+
+def mark_failed(instance: dg.DagsterInstance, ref: str, staging: Path | None) -> str:
+    """Mark the in-flight run `ref` (its id or the start of it) failed by hand and free its
+    pool slots; what was done, in one line. Refused (ValueError, saying why) for no such run,
+    one that has ended, and one whose process runs on this machine or holds a claim here."""
+    ref = ref.strip()
+    records = (
+        [
+            r
+            for r in instance.get_run_records(filters=dg.RunsFilter(statuses=_IN_FLIGHT))
+            if r.dagster_run.run_id.startswith(ref)
+        ]
+        if ref
+        else []
+    )
+    if not records:
+        ended = instance.get_run_by_id(ref) if len(ref) == 36 else None
+        if ended is not None:
+            raise ValueError(f"run {ref} has ended ({ended.status.value.lower()}): nothing to do")
+        raise ValueError(f"no run in flight whose id begins {ref!r} (`make ui` lists the runs)")
+    if len(records) > 1:
+        raise ValueError(f"{len(records)} runs in flight begin {ref!r}: give more of the id")
+    record = records[0]
+    run = record.dagster_run
+    if unaccounted(instance, record) is None:
+        pid, since = _process_of(instance, run, record.create_timestamp.timestamp())
+        if pid is not None and process_alive(pid, started_before=since):
+            raise ValueError(
+                f"{describe_run(run)} is running: {process_said(pid)}. `kill {pid}` stops it "
+                "(the next gx run marks it failed once its process is gone)"
+            )
+    held = claims.claim_of_run(staging, run.run_id) if staging is not None else None
+    if held is not None and held.host == socket.gethostname():
+        raise ValueError(
+            f"{describe_run(run)} is running: {held.said()} holds its claim on report year "
+            f"{held.year}. `kill {held.pid}` stops it"
+        )
+    why = f"marked failed by hand ({MARK_FAILED})"
+    instance.report_run_failed(run, f"Run {run.run_id}: {why}")
+    storage = instance.event_log_storage
+    if storage.supports_global_concurrency_limits:
+        storage.free_concurrency_slots_for_run(run.run_id)
+    return f"{describe_run(run)} ({run.run_id}): {why}; its pool slots freed"
+
+
+def _stamp(ts: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(ts))
+
+
+def _minutes(seconds: float) -> str:
+    return f"{seconds / 60:.0f} min" if seconds < 7200 else f"{seconds / 3600:.1f} h"
 
 
 def _process_of(
@@ -188,8 +357,8 @@ def leave_year_to_another_instance(
     """Claim `year` for this run in the data folder (gx_pipeline.staging.claims); fail the
     step, writing nothing, when a run this instance does not know (of another DAGSTER_HOME on
     the same data folder) claimed it first and its process is still there."""
-    mine = claims.claim(staging, year, context.run_id, instance_home(context.instance))
-    if not claims.holds(context.run_id):
+    mine = claims.claim(staging, year, context.run.run_id, instance_home(context.instance))
+    if not claims.holds(context.run.run_id):
         context.log.warning(
             f"this run's claim on report year {year} could not be written in "
             f"{staging / claims.CLAIMS} (a file there, a folder not writable, no room): a run "
@@ -203,7 +372,7 @@ def leave_year_to_another_instance(
         and context.instance.get_run_record_by_id(c.run_id) is None
     ]
     if others:
-        claims.let_go(context.run_id)
+        claims.let_go(context.run.run_id)
         raise YearTaken(
             f"{others[0].said()} is loading report year {year} from this data folder "
             f"({staging.parent}): this instance ({mine.instance}) does not see that one's runs, "
@@ -227,10 +396,10 @@ def leave_year_to_an_earlier_run(
     do). With `staging` (the data folder's staging folder) the year is claimed there too, and
     left to an earlier run of another instance (leave_year_to_another_instance)."""
     instance = context.instance
-    own = instance.get_run_record_by_id(context.run_id)
+    own = instance.get_run_record_by_id(context.run.run_id)
     if own is None:
         return
-    mine = (own.create_timestamp.timestamp(), context.run_id)
+    mine = (own.create_timestamp.timestamp(), context.run.run_id)
     my_province = own.dagster_run.tags.get(PROVINCE_TAG)
 
     def excludes(run: dg.DagsterRun) -> bool:
@@ -241,13 +410,14 @@ def leave_year_to_an_earlier_run(
         return [
             r.dagster_run
             for r in unfinished_runs_of_year(instance, year)
-            if r.dagster_run.run_id != context.run_id
+            if r.dagster_run.run_id != context.run.run_id
             and (r.create_timestamp.timestamp(), r.dagster_run.run_id) < mine
             and excludes(r.dagster_run)
         ]
 
     if earlier():
-        release_dead_runs(instance, f"run {context.run_id[:8]} of {year}")  # the dead ones leave
+        # the dead ones leave
+        release_dead_runs(instance, f"run {context.run.run_id[:8]} of {year}", staging)
     taken = earlier()
     if not taken and staging is not None:
         leave_year_to_another_instance(context, year, staging)

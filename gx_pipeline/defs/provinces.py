@@ -93,7 +93,7 @@ def page_routes(
     finally:
         # written or failed, the process (a celery worker's, long-lived) holds no claim on the
         # year for a run whose step is over
-        claims.let_go(context.run_id)
+        claims.let_go(context.run.run_id)
     by_province = Counter(keys)
     return dg.MaterializeResult(
         metadata={
@@ -188,12 +188,12 @@ def gx_warehouse_from_provinces(
     leave_year_to_an_earlier_run(context, year, raw_pages.staging_dir)
     try:
         discard_ended_runs_stages(context, raw_pages.staging_dir, year)
-        stage = Stage.fresh(raw_pages.staging_dir, year, "assembled", context.run_id)
+        stage = Stage.fresh(raw_pages.staging_dir, year, "assembled", context.run.run_id)
         staged = store.lake.assemble(year, stage)
         context.log.info(f"assembled {staged} rows from the partitions of {year}")
         return load_into_warehouse(context, config, stage, warehouse, raw_pages, year)
     finally:
         # this run's stage only: a run of the yearly job may stage the year beside it
-        discard_run(raw_pages.staging_dir, year, context.run_id)
+        discard_run(raw_pages.staging_dir, year, context.run.run_id)
         # loaded or refused: the process (a celery worker's) lives on past the run
-        claims.let_go(context.run_id)
+        claims.let_go(context.run.run_id)

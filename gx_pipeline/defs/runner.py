@@ -34,7 +34,9 @@ import duckdb
 
 # Dagster 1.13 keeps these outside its public API; it is pinned exactly (pyproject.toml)
 from dagster._core.execution.backfill import BulkActionsFilter, BulkActionStatus
+from dagster._core.execution.plan.active import ActiveExecution
 from dagster._core.storage.tags import BACKFILL_ID_TAG
+from dagster._utils.interrupts import pop_captured_interrupt
 
 from gx_pipeline.datadir import data_dir
 from gx_pipeline.definitions import build_definitions
@@ -52,6 +54,8 @@ from gx_pipeline.defs.liveness import (
     release_dead_runs,
     runs_of_year,
     stages_in_use,
+    stuck_runs_said,
+    unaccounted_said,
     unfinished_runs_of_year,
     where_it_runs,
 )
@@ -192,12 +196,61 @@ def _pool_wait_said(
         else:
             said += ", launched from the UI (`make ui` shows it, and cancels it)"
         holders.append(said)
-    # Dagster's in-process executor takes Ctrl-C (and SIGTERM) only in a step, not while one
-    # waits for its slot: what ends this run meanwhile is said too
     return (
-        f"{head}: held by {'; '.join(holders)}. Ctrl-C does not reach a step waiting for its "
-        f"slot: `kill -9 {os.getpid()}` ends this run (the next gx run marks it failed)"
+        f"{head}: held by {'; '.join(holders)}. Ctrl-C (or `kill {os.getpid()}`) ends this run "
+        "while it waits, withdrawing its place in line"
     )
+
+
+@contextlib.contextmanager
+def _waits_end_on_interrupt(
+    instance: dg.DagsterInstance, run_id: str, ended: list[str]
+) -> Iterator[None]:
+    """While a run executes here, an interrupt (Ctrl-C, SIGTERM, SIGHUP: Dagster's interrupt
+    handler notes them) that lands while no step runs and a step waits, for a pool slot or a
+    retry's delay, ends the run: it is recorded canceled, saying so, and its place in the
+    pool's line is withdrawn. Dagster's in-process executor acts on a noted interrupt only when
+    a step starts, and a step waiting for the slot of a stopped or long run never starts: Ctrl-C
+    did nothing, and only kill -9 ended `gx run`. Gives what the run was waiting for when it
+    was ended so to `ended`. Only in the main thread (where signals land)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    original = ActiveExecution.sleep_til_ready
+
+    def sleep_til_ready(active: ActiveExecution) -> None:
+        # Dagster sleeps here when no step may start: each slice looks for a noted interrupt
+        until = time.monotonic() + max(active.sleep_interval(), 0.0)
+        while True:
+            if pop_captured_interrupt():
+                ended.append(_waiting_for(active))
+                run = instance.get_run_by_id(run_id)
+                if run is not None:
+                    instance.report_run_canceling(
+                        run, f"gx run was interrupted while {ended[-1]}: the run ends here"
+                    )
+                raise dg.DagsterExecutionInterruptedError(f"interrupted while {ended[-1]}")
+            left = until - time.monotonic()
+            if left <= 0:
+                return
+            time.sleep(min(left, 0.1))
+
+    ActiveExecution.sleep_til_ready = sleep_til_ready  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        ActiveExecution.sleep_til_ready = original  # type: ignore[method-assign]
+
+
+def _waiting_for(active: ActiveExecution) -> str:
+    """What keeps a run's steps from starting, in words ("gx_warehouse waited for a pool
+    slot"), read from Dagster's execution state (private fields: said generally without)."""
+    concurrency = getattr(active, "_instance_concurrency_context", None)
+    slots = sorted(getattr(concurrency, "_pending_claims", ()) or ())
+    retries = sorted(getattr(active, "_waiting_to_retry", {}) or {})
+    said = [f"{', '.join(slots)} waited for a pool slot"] if slots else []
+    said += [f"{', '.join(retries)} waited to be tried again"] if retries else []
+    return " and ".join(said) or "its steps waited"
 
 
 def _retry_said(event: dg.DagsterEvent, count: int) -> str:
@@ -234,6 +287,8 @@ def _execute_with_progress(
     progress: Progress | None,
     run_config: dict,
     stream: TextIO | None = None,
+    staging: Path | None = None,
+    waits_ended: list[str] | None = None,
 ) -> dg.ExecuteInProcessResult:
     """Run one partition; meanwhile report its step events as the instance records them, and
     say on `stream` (default stderr), with or without progress, why a step waits: a retry's
@@ -242,8 +297,10 @@ def _execute_with_progress(
 
     The run executes in this (the main) thread and a thread reports: a step that parses in this
     process limits the time a page may take with a timer signal, which only the main thread
-    receives (gx_pipeline.staging.pool.time_limit)."""
+    receives (gx_pipeline.staging.pool.time_limit). An interrupt while a step waits ends the
+    run (_waits_end_on_interrupt); what it waited for is added to `waits_ended`."""
     run_id = str(uuid.uuid4())
+    waits_ended = [] if waits_ended is None else waits_ended
     total = len(job.graph.node_dict)
     finished = threading.Event()
 
@@ -291,7 +348,9 @@ def _execute_with_progress(
             if waiting and now - looked >= DEAD_LOOK_S:
                 # a holder killed while this run waits keeps its slot until someone frees it
                 looked = now
-                for dead in release_dead_runs(instance, "gx run, waiting for its pool slot"):
+                for dead in release_dead_runs(
+                    instance, "gx run, waiting for its pool slot", staging
+                ):
                     say(f"run {dead.run_id} ({dead.partition or '-'}): {dead.why}")
             for step, (pool, since, said) in list(waiting.items()):
                 if now - said >= WAIT_SAID_S:
@@ -304,15 +363,16 @@ def _execute_with_progress(
     reporter = threading.Thread(target=report, name=f"gx-progress-{key}", daemon=True)
     reporter.start()
     try:
-        return job.execute_in_process(
-            partition_key=key,
-            instance=instance,
-            raise_on_error=False,
-            run_config=run_config,
-            run_id=run_id,
-            # the process that runs it, for the next run's check on dead runs
-            tags=own_tags(os.getpid()),
-        )
+        with _waits_end_on_interrupt(instance, run_id, waits_ended):
+            return job.execute_in_process(
+                partition_key=key,
+                instance=instance,
+                raise_on_error=False,
+                run_config=run_config,
+                run_id=run_id,
+                # the process that runs it, for the next run's check on dead runs
+                tags=own_tags(os.getpid()),
+            )
     finally:
         # the run's claim on its year in the data folder ends with the run, not with gx run
         claims.let_go(run_id)
@@ -352,7 +412,7 @@ def materialize_years(
     warehouse: Warehouse = defs.resources["warehouse"]
     raw_pages: RawPages = defs.resources["raw_pages"]
     with _signals_received() as received, _stop_requested_on(STOP_SIGNALS) as run_executing:
-        for dead in release_dead_runs(instance):
+        for dead in release_dead_runs(instance, staging=raw_pages.staging_dir):
             print(f"gx run: run {dead.run_id} ({dead.partition or '-'}): {dead.why}", file=stream)
         if left := end_orphaned_conversions():
             print(
@@ -363,7 +423,15 @@ def materialize_years(
         for line in refresh_derived(warehouse):
             print(f"gx run: {line}", file=stream)
         outcomes = _run_years(
-            job, instance, progress, run_config, stream, list(years), received, run_executing
+            job,
+            instance,
+            progress,
+            run_config,
+            stream,
+            list(years),
+            received,
+            run_executing,
+            raw_pages.staging_dir,
         )
         return _summaries(outcomes, instance, warehouse, raw_pages, stream)
 
@@ -434,6 +502,7 @@ def _run_years(
     years: list[str | int],
     received: Callable[[], set[int]],
     run_executing: Callable[[], contextlib.AbstractContextManager],
+    staging: Path | None = None,
 ) -> list[tuple]:
     """One run per year, in order: each year's (key, run ok, check passed, check severity,
     causes, interrupted). Stops after a run an interrupt (Ctrl-C) ended."""
@@ -457,6 +526,9 @@ def _run_years(
                 f"({live.status.value.lower()}; {where_it_runs(instance, live)}); run the year "
                 "again once it has ended"
             )
+            record = instance.get_run_record_by_id(live.run_id)
+            if record is not None and (unknown := unaccounted_said(instance, record)):
+                cause += f"; {unknown}"
             print(f"{key}: {cause}", file=stream)
             outcomes.append((key, False, None, None, cause, 0))
             continue
@@ -470,8 +542,11 @@ def _run_years(
             )
             outcomes.append((key, False, None, None, cause, stop))
             break
+        waits_ended: list[str] = []
         with run_executing():
-            result = _execute_with_progress(job, key, instance, progress, run_config, stream)
+            result = _execute_with_progress(
+                job, key, instance, progress, run_config, stream, staging, waits_ended
+            )
         evaluations = result.get_asset_check_evaluations()
         # the summary's "tally check" is that check's; a lost report has its own column
         tally = [e for e in evaluations if e.check_name == TALLY_CHECK]
@@ -497,6 +572,8 @@ def _run_years(
             ended = (
                 "its run succeeded"
                 if result.success
+                else f"its run was canceled while {waits_ended[0]}"
+                if waits_ended
                 else "its run ended as failed"
                 if causes
                 else "its steps had ended; its run is recorded as failed"
@@ -922,6 +999,8 @@ def last_runs(
             if not run.is_finished and process_gone(instance, record):
                 # killed: it stays in flight in the instance until the next `gx run` marks it
                 said[-1] += ", its process is gone (killed?)"
+            elif not run.is_finished and (unknown := unaccounted_said(instance, record)):
+                said[-1] += f" (run {run.run_id[:8]}), {unknown}"
             others = len(unfinished_runs_of_year(instance, year)) - (not run.is_finished)
             if others > 0:
                 said.append(f"{others} more run(s) of the year unfinished")
@@ -1087,7 +1166,8 @@ def format_automation(
         )
     table = _table(("year", "parser", "state", "since", "next"), rows)
     why = [f"  {s.year}: {s.detail}" for s in decided.queue]
-    return "\n".join([head, table, *(["why:", *why] if why else [])])
+    stuck = [f"waits for: {line}" for line in stuck_runs_said(instance)]
+    return "\n".join([head, table, *(["why:", *why] if why else []), *stuck])
 
 
 def _table(head: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:

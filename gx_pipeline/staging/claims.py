@@ -147,6 +147,26 @@ def live_claims(root: Path, year: int) -> list[Claim]:
     return sorted(live, key=lambda c: (c.claimed_at, c.run_id))
 
 
+def claim_of_run(root: Path, run_id: str) -> Claim | None:
+    """The claim of the run `run_id` on a year that a process holds (this one included), None
+    when it holds none: no step of it stages or loads a year now, or its process is gone."""
+    for folder in _folders(Path(root) / CLAIMS):
+        path = folder / f"{run_id}.json"
+        if run_id in _HELD and _HELD[run_id][1] == path:
+            here = Claim(run_id, int(folder.name), "?", os.getpid(), socket.gethostname(), 0.0)
+            return _read(_HELD[run_id][0]) or here  # written with no text on a full disk
+        if path.exists() and (held := _held_by_another(path)) is not None:
+            return held
+    return None
+
+
+def _folders(folder: Path) -> list[Path]:
+    try:
+        return [p for p in folder.iterdir() if p.is_dir()]
+    except OSError:
+        return []
+
+
 def _held_by_another(path: Path) -> Claim | None:
     """The claim in `path` when another process holds its lock; None (and the file removed)
     when nobody does."""
