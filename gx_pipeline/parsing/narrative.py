@@ -79,9 +79,9 @@ def _is_prose(text: str) -> bool:
     """A sentence: Chinese words with a full stop (or the opening sentence's 现将…报告如下：) or
     figures written with their units. A line that is only long is not one (a footer's list of
     links, a table's note)."""
-    return len(_CJK.findall(text)) >= 8 and (
-        _SENTENCE_MARK.search(text) is not None or _FIGURE.search(text) is not None
-    )
+    if _SENTENCE_MARK.search(text) is None and _FIGURE.search(text) is None:
+        return False  # most lines; told before counting the words, which lists every character
+    return len(_CJK.findall(text)) >= 8
 
 
 def _line_facts(text: str) -> tuple[int, bool]:
