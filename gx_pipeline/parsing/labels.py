@@ -256,6 +256,7 @@ def is_request_group(text: str) -> bool:
     return any(b == g or b.startswith("本年度办理结果") for g in _REQUEST_GROUPS)
 
 
+@functools.lru_cache(maxsize=4096)
 def is_results_total(text: str, results_seen: bool, total_seen: bool = False) -> bool:
     """（七）总计 — or a bare 总计 (合计) once the result rows have begun and before the total
     row itself: a 合计 after （七）总计 is an extra row of the agency's, not the total again."""
@@ -525,6 +526,7 @@ def is_header_word(text: str) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=4096)
 def proactive_header_evidence(text: str) -> str | None:
     b = norm(text)
     if any(w in b for w in _HEADER_EVIDENCE_2021):
@@ -571,6 +573,7 @@ def is_prose_like(text: str) -> bool:
     return len(n) > 40 or (len(n) > 25 and "," in n)
 
 
+@functools.lru_cache(maxsize=4096)
 def only_header_words(text: str, words: tuple[str, ...]) -> bool:
     """A header line written out in one piece (flipbook text): nothing but header words."""
     b = bare(text)

@@ -80,6 +80,8 @@ _COMPILED_BY = re.compile(
 )
 _BODY_YEAR = re.compile(r"(?:^|[。；;:：!！])(20\d{2})年度?[,，]")
 _PERIOD = re.compile(r"(20\d{2})年1月1日(?:起)?至\1年12月31日")
+#: a year as the text writes it (2021年), for the year a page mentions most
+_YEAR_WRITTEN = re.compile(r"(20\d{2})年(?!\d)")
 _DATE = r"(20\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
 _LABELLED_DATE = re.compile(
     # the specific labels may stand without a colon (发布时间 2022-01-26, 【发布时间】2024-01-26);
@@ -464,7 +466,7 @@ def extract(
                 year, year_from = int(m.group(1)), "period"
                 break
     if year is None:
-        years = Counter(int(y) for t in head for y in re.findall(r"(20\d{2})年(?!\d)", t))
+        years = Counter(int(y) for t in head if "年" in t for y in _YEAR_WRITTEN.findall(t))
         if years:
             year, year_from = years.most_common(1)[0][0], "frequent"
 

@@ -63,7 +63,9 @@ _ENDS_SENTENCE = "。；;！!？?：:"
 #: a wrapped line fills the width of its page: a shorter one without a full stop is a
 #: sub-heading or a label, never the first half of a sentence
 _WRAP_MIN = 20
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+#: eight Chinese characters, whatever stands between them: words enough for a sentence (a
+#: search stops at the eighth, where counting them all listed every one)
+_EIGHT_CJK = re.compile(r"[\u4e00-\u9fff](?:[^\u4e00-\u9fff]*[\u4e00-\u9fff]){7}")
 
 
 _SENTENCE_MARK = re.compile(r"[。；;]|如下[:：]$")
@@ -79,9 +81,9 @@ def _is_prose(text: str) -> bool:
     """A sentence: Chinese words with a full stop (or the opening sentence's 现将…报告如下：) or
     figures written with their units. A line that is only long is not one (a footer's list of
     links, a table's note)."""
-    return len(_CJK.findall(text)) >= 8 and (
-        _SENTENCE_MARK.search(text) is not None or _FIGURE.search(text) is not None
-    )
+    if _SENTENCE_MARK.search(text) is None and _FIGURE.search(text) is None:
+        return False  # most lines
+    return _EIGHT_CJK.search(text) is not None
 
 
 def _line_facts(text: str) -> tuple[int, bool]:

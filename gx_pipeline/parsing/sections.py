@@ -3139,9 +3139,21 @@ def _header_columns(header: list[str]) -> list[str]:
     """The requests header's column headings from left to right. Read row by row, a header
     with the 法人或其他组织 group gives level 2 (自然人 … 法人或其他组织 … 总计) before the group's
     columns (level 3): these stand where the group word stands among level 2."""
+    return list(_columns_of_header(tuple(header)))
+
+
+def _applicant_order(header: list[str]) -> list[str]:
+    """The applicant headings among the header's columns, left to right."""
+    return [w for w in _columns_of_header(tuple(header)) if w in _APPLICANTS]
+
+
+@functools.lru_cache(maxsize=1024)
+def _columns_of_header(header: tuple[str, ...]) -> tuple[str, ...]:
+    """_header_columns, worked out once for a header: the rules for the requests table ask a
+    dozen times for its columns, and a site's pages share their header."""
     subs = [k for k, w in enumerate(header) if w in _ORG_COLUMNS]
     if "法人或其他组织" not in header or not subs:
-        return [w for w in header if not any(n in w for n in _HEADER_NON_COLUMNS)]
+        return tuple(w for w in header if not any(n in w for n in _HEADER_NON_COLUMNS))
     level3_start = subs[0]
     # level 2 whole (自然人 | 法人或其他组织 | 总计 read): a word not read after it is the
     # group's first heading, not read
@@ -3159,12 +3171,7 @@ def _header_columns(header: list[str]) -> list[str]:
     order += [w for w in level2[split + 1 :] if not any(n in w for n in _HEADER_NON_COLUMNS)]
     if "总计" in header[level3_start:] and "总计" not in order:
         order.append("总计")
-    return order
-
-
-def _applicant_order(header: list[str]) -> list[str]:
-    """The applicant headings among the header's columns, left to right."""
-    return [w for w in _header_columns(header) if w in _APPLICANTS]
+    return tuple(order)
 
 
 #: other words agencies write for a table's 总计

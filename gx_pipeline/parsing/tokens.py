@@ -891,8 +891,12 @@ def text_tokens(text: str) -> list[Token]:
     dialect = _bar_line_dialect(lines) if not markdown and _lone_bars_lead(text) else {}
     # pipe rows that close with a bar: the last bar line left open, with only words after it,
     # is a row the file is cut inside (an excerpt's （未完）, a line break after the cut)
-    last_bar_line = max((no for no, line in enumerate(lines, start=1) if "|" in line), default=0)
-    rows_close = not markdown and _rows_close(lines, last_bar_line)
+    last_bar_line = (
+        max((no for no, line in enumerate(lines, start=1) if "|" in line), default=0)
+        if "|" in text  # (a copy without bars: no line to look at)
+        else 0
+    )
+    rows_close = not markdown and last_bar_line > 0 and _rows_close(lines, last_bar_line)
     open_row = False  # a pipe row is open and may continue on the next line
     row_end = ROW_END  # how the open pipe row ends: a PAD end when fillers closed its line
     unfinished = False  # the last pipe line stopped mid-row (no closing separator)
