@@ -12,6 +12,7 @@ from the page. A failing identity is a fact about the report: nothing here chang
 from __future__ import annotations
 
 import functools
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -146,31 +147,51 @@ def evaluate(report: Report) -> list[TallyResult]:
     Requests identities apply when the report has section 三 cells, appeals identities when it
     has section 四 cells. Each side is the sum of its cells' values, blank or absent cells as
     0, summed in the terms' order (as the SQL evaluation and earlier releases sum them); an
-    identity is complete when every cell of both sides has a value. One loop, no call per side:
-    this runs on every report of a national year (~40 identities each).
+    identity is complete when every cell of both sides has a value. This runs on every report
+    of a national year (~40 identities each): where each term's cell sits among the report's
+    cells is worked out once per layout of cells (_layout_plan), and a side is summed in C.
     """
-    if report.template is None:
+    if report.template is None or not report.cells:
         return []
-    value = {(c.section, c.row, c.col): c.value for c in report.cells}.get
-    sections = {c.section for c in report.cells}
-    with_other = any(c.section == "requests" and c.row == "other" for c in report.cells)
+    sections, rows, cols, values = list(zip(*report.cells, strict=True))[:4]
+    plan = _layout_plan(report.template, sections, rows, cols)
+    # position len(values) stands for a cell absent from the page: blank, 0
+    summands = [v or 0 for v in values]
+    summands.append(0)
+    term = summands.__getitem__
+    blanks = {k for k, v in enumerate(values) if v is None}
+    blanks.add(len(values))
     out = []
-    for identity, subject, section, left_cells, right_cells in _plan(report.template, with_other):
-        if section not in sections:
-            continue
-        left = right = 0.0
-        complete = True
-        for key in left_cells:
-            v = value(key)  # None: blank or absent
-            left += v or 0
-            complete = complete and v is not None
-        for key in right_cells:
-            v = value(key)
-            right += v or 0
-            complete = complete and v is not None
-        fields = (identity, subject, left, right, status(left, right, complete))
+    for identity, subject, left_at, right_at, both in plan:
+        # reduce(add) adds one term after the other, as `left += v` would (sum() may not)
+        left = functools.reduce(operator.add, map(term, left_at), 0.0)
+        right = functools.reduce(operator.add, map(term, right_at), 0.0)
+        fields = (identity, subject, left, right, status(left, right, blanks.isdisjoint(both)))
         out.append(_new_tuple(TallyResult, fields))  # in C: NamedTuple's __new__ is Python
     return out
+
+
+@functools.lru_cache(maxsize=256)
+def _layout_plan(
+    template: str, sections: tuple[str, ...], rows: tuple[str, ...], cols: tuple[str, ...]
+) -> tuple[tuple[str, str, tuple[int, ...], tuple[int, ...], tuple[int, ...]], ...]:
+    """The identities that apply to a report with these cells, as (identity, subject, the
+    positions of its left cells among the report's cells, of its right cells, of both). An
+    absent cell is at position len(sections); of two cells with one key, the later counts.
+    Cached: the parser gives a template's cells in its order, so most reports of a year share
+    a few layouts."""
+    absent = len(sections)
+    at = {key: k for k, key in enumerate(zip(sections, rows, cols, strict=True))}
+    present = set(sections)
+    with_other = any(s == "requests" and r == "other" for s, r in zip(sections, rows, strict=True))
+    plan = []
+    for identity, subject, section, left_cells, right_cells in _plan(template, with_other):
+        if section not in present:
+            continue
+        left = tuple(at.get(key, absent) for key in left_cells)
+        right = tuple(at.get(key, absent) for key in right_cells)
+        plan.append((identity, subject, left, right, left + right))
+    return tuple(plan)
 
 
 def carry_chain(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import duckdb
@@ -63,6 +64,51 @@ def test_other_sum_applies_only_where_the_2021_other_row_has_cells():
     }
     assert "requests.other_sum" not in without
     assert "requests.other_sum" in with_row
+
+
+def _by_terms(report: Report) -> list[tuple]:
+    """The evaluation as the terms define it: one dictionary of the cells (the later of two
+    with one key counts), each side summed term after term, blanks and absent cells as 0."""
+    value = {(c.section, c.row, c.col): c.value for c in report.cells}
+    with_other = any(c.section == "requests" and c.row == "other" for c in report.cells)
+    sides: dict[tuple[str, str], list] = {}
+    for t in tally.terms(report.template, with_other):
+        if any(c.section == t.section for c in report.cells):
+            sums = sides.setdefault((t.identity, t.subject), [0.0, 0.0, True])
+            v = value.get((t.section, t.row, t.col))
+            sums[t.side == "right"] += v or 0
+            sums[2] = sums[2] and v is not None
+    return [
+        (i, s, repr(left), repr(right), tally.status(left, right, complete))
+        for (i, s), (left, right, complete) in sides.items()
+    ]
+
+
+@pytest.mark.parametrize("template", ["2019", "2021"])
+def test_the_evaluation_sums_each_side_term_after_term_whatever_the_cells(template: str):
+    # reports of one layout with other values (the layout's plan is reused), cells blank,
+    # absent, given twice, amounts whose sum depends on the order of the terms
+    rng = random.Random(7)
+    keys = [
+        (t.section, t.row, t.col)
+        for with_other in (False, True)
+        for t in tally.terms(template, with_other)
+    ]
+    keys = list(dict.fromkeys(keys))
+    for _ in range(60):
+        chosen = [k for k in keys if rng.random() < 0.9]
+        cells = [
+            Cell(*k, rng.choice([None, 0, 0.0, -0.0, 1, 7, 0.1, 0.2, 0.3, 1e16, 2.5]))
+            for k in chosen
+        ]
+        cells += [Cell(*rng.choice(chosen), rng.choice([None, 3, 0.7])) for _ in range(3)]
+        for shuffled in (cells, rng.sample(cells, len(cells))):
+            report = _report(shuffled, template)
+            got = [
+                (r.identity, r.subject, repr(r.left), repr(r.right), r.status)
+                for r in tally.evaluate(report)
+            ]
+            assert got == _by_terms(report)
 
 
 def test_carry_chain_compares_totals_across_years():

@@ -6,7 +6,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from gx_pipeline import warehouse
+from gx_pipeline import contract, warehouse
 from gx_pipeline.report import Cell, Report
 from gx_pipeline.staging import schemas, tables
 from gx_pipeline.staging.tables import LoadedReport, RawFile
@@ -57,6 +57,49 @@ def test_failed_write_keeps_the_previous_rows_of_the_year():
         warehouse.replace_year(conn, 2020, twice, clear=warehouse.YEAR_TABLES)
     assert conn.execute("select distinct report_id from dim_report").fetchall() == [("a" * 16,)]
     assert conn.execute("select count(*) from fact_appeals").fetchone() == (2,)
+
+
+def test_reports_of_one_layout_keep_their_own_values_and_each_cell_its_labels():
+    # the row, col and label columns are made once per layout of a section's cells and
+    # shared by the reports of that layout; values, raw text and places stay each report's
+    other = [c._replace(value=7, raw="7", td=9) for c in GOOD]
+    moved = [GOOD[1], GOOD[0], *GOOD[2:]]  # the same cells in another order: another layout
+    frames = tables.fact_frames(
+        [
+            _loaded("a" * 64, GOOD),
+            _loaded("b" * 64, other),
+            _loaded("c" * 64, moved),
+            _loaded("d" * 64, GOOD, "2021"),
+        ],
+        2020,
+    )
+    appeals = frames["fact_appeals"]
+    assert list(zip(appeals.report_id.str[:1], appeals.col, appeals.value, appeals.source_td)) == [
+        ("a", "upheld", 1, 1),
+        ("a", "total", 1, 5),
+        ("b", "upheld", 7, 9),
+        ("b", "total", 7, 9),
+        ("c", "total", 1, 5),
+        ("c", "upheld", 1, 1),
+        ("d", "upheld", 1, 1),
+        ("d", "total", 1, 5),
+    ]
+    for table, section in [("fact_appeals", "appeals"), ("fact_proactive", "proactive")]:
+        rows = frames[table]
+        assert set(rows.section) == {section} and set(rows.report_year) == {2020}
+        for row, col, label, col_label, report in zip(
+            rows.row, rows.col, rows.label, rows.col_label, rows.report_id.str[:1]
+        ):
+            template = "2021" if report == "d" else "2019"
+            names = {
+                (r.code, c.code): (r.label, c.label)
+                for r in contract.rows(template, section)
+                for c in r.columns
+            }
+            assert (label, col_label) == names.get(
+                (row, col), tables._LABELS[(None, section)][(row, col)]
+            )
+    assert tables.fact_frames([], 2020)["fact_requests"].empty
 
 
 def test_negative_value_outside_change_column_names_its_report():
