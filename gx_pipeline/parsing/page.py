@@ -20,6 +20,7 @@ from gx_pipeline.parsing.tokens import (
     Head,
     html_tokens,
     looks_like_html,
+    mark_row_copy_cut,
     text_tokens,
 )
 from gx_pipeline.parsing.values import is_value_text
@@ -27,7 +28,7 @@ from gx_pipeline.report import Report
 
 #: bump on any change that can change a parse; the warehouse records it per report and Dagster
 #: uses it as the code version of the derived assets
-PARSER_VERSION = "2.2.42"
+PARSER_VERSION = "2.2.44"
 
 
 def version_order(version: str) -> tuple[tuple[int, int | str], ...]:
@@ -129,6 +130,7 @@ def parse_bytes(data: bytes, source: str, sha256: str | None = None) -> Report:
             lines_are_values = False
     else:
         tokens = text_tokens(text)
+        mark_row_copy_cut(tokens, text)
         lines_are_values = True
     if not tokens:
         raise ParseError(source, "no text on the page")
