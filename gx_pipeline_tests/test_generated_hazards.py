@@ -1517,6 +1517,24 @@ def test_grid_markdown_cut_inside_the_appeals_row_moves_no_value(rendering: str)
         assert "incomplete" in got.flags
 
 
+@pytest.mark.parametrize("rendering", ["md-repeat"])
+def test_grid_markdown_cut_inside_the_appeals_row_reads_the_cells_before_the_cut(rendering: str):
+    """A converter's grid copies a heading merged over two header rows into both (section 四's
+    five 行政复议 outcomes: 20 outcome headings over 15 columns); a header drawing other than
+    15 was taken as one that left a column out, and a row cut short under it gave none of its
+    cells. The cells before the cut stand in the grid's columns and are read."""
+    for k, (template, year) in enumerate(FORMATS * 3):
+        doc, values, lines, cells = _markdown_to_appeals_row(
+            f"md-cut-appeals-read:{rendering}:{k}", rendering, template, year
+        )
+        shown = 1 + (k % 14)
+        lines[-1] = "|".join(cells[: shown + 1]).rstrip()
+        got = parse_bytes(("\n".join(lines) + "\n（未完）\n").encode("utf-8"), "page.md")
+        keys = [key for key, _ in keyed_cells(doc) if key[0] == "appeals"][: shown - 1]
+        read = {(c.section, c.row, c.col): c.value for c in got.cells}
+        assert {key: read.get(key, "absent") for key in keys} == {key: values[key] for key in keys}
+
+
 @pytest.mark.parametrize("rendering", ["md-repeat", "md-blank"])
 @pytest.mark.parametrize("after", ["……", "…\n", "\n", "（未完）\n", "\n（略）\n", "\n\n下载全文\n"])
 def test_grid_markdown_cut_inside_a_row_with_words_after_the_cut_moves_no_value(

@@ -958,11 +958,12 @@ def _bare_lines(tokens: list[Token]) -> bool:
 def _cut_row_in_doubt(sequence: list[Token], parts: list[RawRow], drawn: int) -> str | None:
     """Why the cells of the single appeals row before a cut may not stand in the table's first
     columns (None: they do). `drawn`: how many outcome headings the header draws (0: not
-    read). A merged cell a copy draws without a trace (a TAB copy writes no field for the
+    read; fewer than 15: a column left out). A merged cell a copy draws without a trace (a TAB copy writes no field for the
     positions it covers) is not told here."""
     if not _draws_every_cell(sequence):
         return "in a copy that does not draw every blank cell"
-    if drawn not in (0, 15):
+    if 0 < drawn < 15:
+        # (more are a grid's copies of a heading merged over two header rows)
         return f"under a header of {drawn} outcome headings where the template has 15"
     if any(t.colspan > 1 for t in sequence) or any(p.padded for p in parts):
         return "a cell merged across columns before the cut"
