@@ -1706,6 +1706,26 @@ def test_a_copy_that_draws_no_blank_cut_inside_the_appeals_row_places_no_value_b
             assert "incomplete" in got.flags  # (a cut after the row's last number hides none)
 
 
+@pytest.mark.parametrize("ellipsis", ["…", "……", "..."])
+def test_an_excerpts_ellipsis_after_the_last_cell_is_no_blank_cell(ellipsis: str):
+    """A copy with a cell a line (blank lines between), cut after section 四's fourteenth
+    cell, the excerpting tool's ellipsis on a line of its own: the ellipsis, a mark for a
+    blank cell, was read as the row's fifteenth cell, so the row looked whole and the page
+    was not said to be cut. The ellipsis is no cell, the number before it may be cut short,
+    and the page says it ends inside the table."""
+    mark = "\ue000"
+    for k, (template, year) in enumerate(FORMATS * 2):
+        rng = random.Random(f"excerpt-ellipsis:{ellipsis}:{k}")
+        doc, values = _document(rng, template, year)
+        at, cell = _cells_of(doc, "appeals")[13]
+        doc, hidden = _cut_keeping_keys(doc, at, cell.text.strip(), mark)
+        page = render_text.blank_lines(doc, rng)
+        page = page[: page.index(mark)] + "\n\n" + ellipsis + "\n"
+        got = parse_bytes(page.encode("utf-8"), "page.txt")
+        assert _wrong(got, doc, {**values, **dict.fromkeys(hidden)}) == {}, (template, year)
+        assert "incomplete" in got.flags, (template, year)
+
+
 @pytest.mark.parametrize("rendering", ["pipe", "tab"])
 def test_a_copy_cut_inside_an_appeals_row_drawn_in_another_order_of_groups_is_read(
     rendering: str,

@@ -18,6 +18,7 @@ from gx_pipeline.parsing.tokens import (
     END,
     LINE,
     Head,
+    drop_excerpt_ellipsis,
     html_tokens,
     looks_like_html,
     mark_row_copy_cut,
@@ -130,6 +131,7 @@ def parse_bytes(data: bytes, source: str, sha256: str | None = None) -> Report:
             lines_are_values = False
     else:
         tokens = text_tokens(text)
+        drop_excerpt_ellipsis(tokens)
         mark_row_copy_cut(tokens, text)
         lines_are_values = True
     if not tokens:

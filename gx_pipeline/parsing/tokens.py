@@ -1548,6 +1548,23 @@ def mark_row_copy_cut(tokens: list[Token], text: str) -> None:
         _mark_cut_in_line(tokens, last.tr)
 
 
+_ELLIPSES = frozenset({"…", "……", "...", "......"})
+
+
+def drop_excerpt_ellipsis(tokens: list[Token]) -> None:
+    """A text copy whose last word is an ellipsis alone after a table's value (an excerpt's
+    mark where it cut the page): no blank cell of the table, and the value before it may be
+    cut short, so it is marked cut. `tokens`: text_tokens of a whole page."""
+    ends = [k for k in range(len(tokens) - 1, -1, -1) if tokens[k].kind != END][:2]
+    if len(ends) < 2 or tokens[ends[0]].text.strip() not in _ELLIPSES:
+        return
+    before = tokens[ends[1]]
+    if not is_value_text(before.text):
+        return
+    del tokens[ends[0]]
+    tokens[ends[1]] = before._replace(cut=True)
+
+
 def _mark_cut_in_line(tokens: list[Token], no: int) -> None:
     """The last cell with text on line `no` may be cut short."""
     for i in range(len(tokens) - 1, -1, -1):
