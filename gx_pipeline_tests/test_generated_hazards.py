@@ -1517,6 +1517,24 @@ def test_grid_markdown_cut_inside_the_appeals_row_moves_no_value(rendering: str)
         assert "incomplete" in got.flags
 
 
+@pytest.mark.parametrize("rendering", ["md-repeat"])
+def test_grid_markdown_cut_inside_the_appeals_row_reads_the_cells_before_the_cut(rendering: str):
+    """A converter's grid copies a heading merged over two header rows into both (section 四's
+    five 行政复议 outcomes: 20 outcome headings over 15 columns); a header drawing other than
+    15 was taken as one that left a column out, and a row cut short under it gave none of its
+    cells. The cells before the cut stand in the grid's columns and are read."""
+    for k, (template, year) in enumerate(FORMATS * 3):
+        doc, values, lines, cells = _markdown_to_appeals_row(
+            f"md-cut-appeals-read:{rendering}:{k}", rendering, template, year
+        )
+        shown = 1 + (k % 14)
+        lines[-1] = "|".join(cells[: shown + 1]).rstrip()
+        got = parse_bytes(("\n".join(lines) + "\n（未完）\n").encode("utf-8"), "page.md")
+        keys = [key for key, _ in keyed_cells(doc) if key[0] == "appeals"][: shown - 1]
+        read = {(c.section, c.row, c.col): c.value for c in got.cells}
+        assert {key: read.get(key, "absent") for key in keys} == {key: values[key] for key in keys}
+
+
 @pytest.mark.parametrize("rendering", ["md-repeat", "md-blank"])
 @pytest.mark.parametrize("after", ["……", "…\n", "\n", "（未完）\n", "\n（略）\n", "\n\n下载全文\n"])
 def test_grid_markdown_cut_inside_a_row_with_words_after_the_cut_moves_no_value(
@@ -1597,6 +1615,151 @@ def test_a_bar_copy_cut_inside_a_number_with_words_after_the_cut_reads_no_cut_nu
         page = page[: page.index(mark)] + after
         got = parse_bytes(page.encode("utf-8"), "page.txt")
         assert _wrong(got, doc, values) == {}, (template, year, at)
+        assert "incomplete" in got.flags
+
+
+#: copies that write a table row a line, with nothing that closes a row
+_ROW_A_LINE = {
+    "tab": lambda doc, rng: render_text.tab_rows(doc, rng),
+    "spaced": lambda doc, rng: render_text.spaced_rows(doc, rng),
+    "laid-out": lambda doc, rng: render_text.laid_out(doc, rng),
+}
+_EXCERPT_ENDS = ("\n", "\n\n", "\n（未完）\n", "\n[全文过长，已截断]\n", "\n下载全文\n")
+
+
+def _cut_keeping_keys(doc: Document, at: int, shown: str, mark: str) -> tuple[Document, set]:
+    """The document with the cell at position `at` showing `shown` and a cut mark; the keys of
+    the cells the cut hides (that one unless `shown` is its whole text, and every later one).
+    Keys stay on the cells: a laid-out copy writes only keyed cells."""
+    hidden: set = set()
+
+    def cut(p: int, c: GCell) -> GCell:
+        if p == at:
+            if shown != c.text.strip():
+                hidden.add(c.key)
+            return replace(c, text=shown + mark)
+        if p > at and c.key:
+            hidden.add(c.key)
+        return c
+
+    return map_cells(doc, cut), hidden
+
+
+def _cells_of(doc: Document, section: str) -> list[tuple[int, GCell]]:
+    cells: list[tuple[int, GCell]] = []
+    map_cells(doc, lambda p, c: cells.append((p, c)) or c)
+    return [(p, c) for p, c in cells if c.key and c.key[0] == section]
+
+
+@pytest.mark.parametrize("rendering", sorted(_ROW_A_LINE))
+@pytest.mark.parametrize("after", _EXCERPT_ENDS)
+def test_a_row_a_line_copy_cut_inside_a_number_reads_no_cut_number(rendering: str, after: str):
+    """An excerpt of a copy that writes a table row a line (a browser's TAB copy, a two-space
+    copy, text laid out in columns) cut inside a value's digits, a line break or the
+    excerpting tool's words after the cut: nothing closes such a row, so the row looked whole,
+    its blank end cells not drawn, and the number cut short (12 for 128) was read as the
+    cell's. The last cell of the copy's last row, the page ending on it, is not read, and the
+    page says it ends inside the table."""
+    mark = "\ue000"
+    for k, (template, year) in enumerate(FORMATS * 3):
+        rng = random.Random(f"row-line-cut:{rendering}:{after}:{k}")
+        doc, values = _document(rng, template, year)
+        section = ("proactive", "requests", "appeals")[k % 3]
+        numbers = [(p, c.text.strip()) for p, c in _cells_of(doc, section)]
+        numbers = [(p, t) for p, t in numbers[len(numbers) // 4 :] if len(t) > 1 and t.isdigit()]
+        if not numbers:
+            continue
+        at, text = numbers[k % len(numbers)]
+        doc, hidden = _cut_keeping_keys(doc, at, text[: 1 + k % (len(text) - 1)], mark)
+        page = _ROW_A_LINE[rendering](doc, rng)
+        page = page[: page.index(mark)] + after
+        got = parse_bytes(page.encode("utf-8"), "page.txt")
+        assert _wrong(got, doc, {**values, **dict.fromkeys(hidden)}) == {}, (template, year, at)
+        assert "incomplete" in got.flags
+
+
+@pytest.mark.parametrize("rendering", ["spaced", "laid-out"])
+@pytest.mark.parametrize("whole", [True, False])
+def test_a_copy_that_draws_no_blank_cut_inside_the_appeals_row_places_no_value_by_order(
+    rendering: str, whole: bool
+):
+    """A two-space or laid-out copy cut inside section 四's row of 15 cells (after a cell, or
+    inside a number): such a copy draws no blank cell, so the cells before the cut are not
+    the row's first ones where a blank stood among them. They were read in order as the first
+    columns, values under the wrong outcome on a flagged page. None is read where the copy
+    does not show where each stands."""
+    mark = "\ue000"
+    for k, (template, year) in enumerate(FORMATS * 6):
+        rng = random.Random(f"appeals-cut-undrawn:{rendering}:{whole}:{k}")
+        doc, values = _document(rng, template, year)
+        cells = [(p, c.text.strip()) for p, c in _cells_of(doc, "appeals") if c.text.strip()]
+        cells = [(p, t) for p, t in cells if t.isdigit() and (whole or len(t) > 1)]
+        if len(cells) < 2:
+            continue
+        at, text = cells[1 + k % (len(cells) - 1)]
+        doc, hidden = _cut_keeping_keys(doc, at, text if whole else text[:1], mark)
+        page = _ROW_A_LINE[rendering](doc, rng)
+        page = page[: page.index(mark)] + ("\n", "\n（未完）\n", "")[k % 3]
+        got = parse_bytes(page.encode("utf-8"), "page.txt")
+        assert _wrong(got, doc, {**values, **dict.fromkeys(hidden)}) == {}, (template, year, at)
+        if any(values[key] is not None for key in hidden):
+            assert "incomplete" in got.flags  # (a cut after the row's last number hides none)
+
+
+@pytest.mark.parametrize("ellipsis", ["…", "……", "..."])
+def test_an_excerpts_ellipsis_after_the_last_cell_is_no_blank_cell(ellipsis: str):
+    """A copy with a cell a line (blank lines between), cut after section 四's fourteenth
+    cell, the excerpting tool's ellipsis on a line of its own: the ellipsis, a mark for a
+    blank cell, was read as the row's fifteenth cell, so the row looked whole and the page
+    was not said to be cut. The ellipsis is no cell, the number before it may be cut short,
+    and the page says it ends inside the table."""
+    mark = "\ue000"
+    for k, (template, year) in enumerate(FORMATS * 2):
+        rng = random.Random(f"excerpt-ellipsis:{ellipsis}:{k}")
+        doc, values = _document(rng, template, year)
+        at, cell = _cells_of(doc, "appeals")[13]
+        doc, hidden = _cut_keeping_keys(doc, at, cell.text.strip(), mark)
+        page = render_text.blank_lines(doc, rng)
+        page = page[: page.index(mark)] + "\n\n" + ellipsis + "\n"
+        got = parse_bytes(page.encode("utf-8"), "page.txt")
+        assert _wrong(got, doc, {**values, **dict.fromkeys(hidden)}) == {}, (template, year)
+        assert "incomplete" in got.flags, (template, year)
+
+
+@pytest.mark.parametrize("rendering", ["pipe", "tab"])
+def test_a_copy_cut_inside_an_appeals_row_drawn_in_another_order_of_groups_is_read(
+    rendering: str,
+):
+    """A copy of section 四 drawn with 行政诉讼 before 行政复议, cut inside the first cell of its
+    second or third group, words after the cut: the reading of the groups in the header's
+    order asked for the group the cut left off and the page failed to parse (KeyError). The
+    page is read; no value lands under another kind of case."""
+    render = {"pipe": RENDERINGS["pipe"], "tab": lambda d, r: (render_text.tab_rows(d, r), "")}
+    mark = "\ue000"
+    for k, (template, year) in enumerate(FORMATS * 2):
+        rng = random.Random(f"appeals-groups-cut:{rendering}:{k}")
+        doc, values = _document(rng, template, year)
+
+        def swap(t: Table) -> Table:
+            if t.section != "appeals":
+                return t
+            rows = list(t.rows)
+            r0, r1, data = list(rows[0]), list(rows[1]), list(rows[-1])
+            # 行政诉讼's two group headings first, then 行政复议's five (rowspan 2)
+            rows[0], rows[1] = (r0[1], r0[0]), tuple(r1[5:] + r1[:5])
+            rows[-1] = tuple(data[5:15] + data[:5])
+            return replace(t, rows=tuple(rows))
+
+        doc = map_tables(doc, swap)
+        cells = _cells_of(doc, "appeals")
+        # the cut inside the first cell of the second or third group drawn: that cell is not
+        # read, the groups before it are whole
+        at, cell = cells[(5, 10)[k % 2]]
+        doc, hidden = _cut_keeping_keys(doc, at, cell.text.strip(), mark)
+        page, _ = render[rendering](doc, rng)
+        page = page[: page.index(mark)] + "\n（未完）\n"
+        got = parse_bytes(page.encode("utf-8"), "page.txt")
+        assert _wrong(got, doc, {**values, **dict.fromkeys(hidden)}) == {}, (template, year)
         assert "incomplete" in got.flags
 
 

@@ -18,9 +18,11 @@ from gx_pipeline.parsing.tokens import (
     END,
     LINE,
     Head,
+    drop_excerpt_ellipsis,
     file_line_numbers,
     html_tokens,
     looks_like_html,
+    mark_row_copy_cut,
     text_tokens,
 )
 from gx_pipeline.parsing.values import is_value_text
@@ -28,7 +30,7 @@ from gx_pipeline.report import Report
 
 #: bump on any change that can change a parse; the warehouse records it per report and Dagster
 #: uses it as the code version of the derived assets
-PARSER_VERSION = "2.2.46"
+PARSER_VERSION = "2.2.47"
 
 
 def version_order(version: str) -> tuple[tuple[int, int | str], ...]:
@@ -139,6 +141,8 @@ def parse_bytes(data: bytes, source: str, sha256: str | None = None) -> Report:
             lines_are_values = False
     else:
         tokens = text_tokens(text)
+        drop_excerpt_ellipsis(tokens)
+        mark_row_copy_cut(tokens, text)
         lines_are_values = True
         on_file_lines = file_line_numbers(text)
     if not tokens:

@@ -956,6 +956,29 @@ def _bare_lines(tokens: list[Token]) -> bool:
     return one_a_line and all(t.table == 0 and (t.kind == LINE or not t.text) for t in tokens)
 
 
+def _cut_row_in_doubt(sequence: list[Token], parts: list[RawRow], drawn: int) -> str | None:
+    """Why the cells of the single appeals row before a cut may not stand in the table's first
+    columns (None: they do). `drawn`: how many outcome headings the header draws (0: not
+    read; fewer than 15: a column left out). A merged cell a copy draws without a trace (a TAB copy writes no field for the
+    positions it covers) is not told here."""
+    if not _draws_every_cell(sequence):
+        return "in a copy that does not draw every blank cell"
+    if 0 < drawn < 15:
+        # (more are a grid's copies of a heading merged over two header rows)
+        return f"under a header of {drawn} outcome headings where the template has 15"
+    if any(t.colspan > 1 for t in sequence) or any(p.padded for p in parts):
+        return "a cell merged across columns before the cut"
+    return None
+
+
+def _draws_every_cell(cells: list[Token]) -> bool:
+    """Whether a copy's row cut off by the end of the page has its cells before the cut in
+    the table's first columns as far as blank cells go: the copy draws each blank cell (an
+    HTML cell, an empty field between separators), not text laid out by spaces that draws
+    none (a PDF's lines, a two-space copy)."""
+    return not any(t.x is not None or t.spaced for t in cells)
+
+
 def _writes_blank_cells(rows: list[RawRow]) -> bool:
     """Whether the copy writes its blank cells: a row shows an empty cell before one with
     text. A copy that shows none may leave every blank cell out, not only a row's last ones."""
@@ -4452,6 +4475,7 @@ def _appeals(
             numbered,
             not_known if in_template_order else None,
             page_tokens,
+            _outcomes_drawn(words or [], len(unread or []) + len(lost or [])),
         )
     else:
         complete = len(per_row) == 3 and all(len(v) == 5 for v in per_row.values())
@@ -4463,6 +4487,17 @@ def _appeals(
             if len(vals) < 5 and cut and cells_left_out and _bare_lines(vals):
                 del per_row[code]
                 problems.flag(codes.CELLS_UNPLACED, f"appeals.{code}: {_LEFT_OUT}")
+            elif (
+                len(vals) < 5 and cut and not _draws_every_cell([t for t in vals if t is not None])
+            ):
+                del per_row[code]
+                shown = "/".join(t.text or "空" for t in vals if t is not None)
+                problems.flag(
+                    codes.INCOMPLETE,
+                    f"appeals.{code}: the page ends inside the table; {len(vals)} of the row's "
+                    f"5 cells ({shown}), in a copy that does not draw every blank cell: which "
+                    "column each belongs to is not known, so none is read",
+                )
             elif len(vals) < 5 and not cut:
                 del per_row[code]
                 shown = "/".join(t.text or "空" for t in vals if t is not None)
@@ -4497,6 +4532,13 @@ def _appeals(
     if per_row and not complete and len(per_row) < 3:
         problems.flag(codes.INCOMPLETE, "appeals: incomplete: not every row is on the page")
     return cells, complete and bool(cells)
+
+
+def _outcomes_drawn(words: list[tuple[str, int]], loose: int) -> int:
+    """How many outcome headings (结果维持 …) the appeals header draws, 15 where the `loose`
+    words (read as no heading, or characters alone) may be the ones it lacks; 0: none read."""
+    drawn = sum(1 for w, _ in words if w in _OUTCOMES)
+    return 15 if drawn <= 15 <= drawn + loose else drawn
 
 
 def _appeals_on_side(
@@ -4598,8 +4640,9 @@ def _reorder_appeals(
     groups = _appeal_groups(words) if single_row else _APPEAL_CODES
     if cols == _TEMPLATE_COLS and groups == _APPEAL_CODES:
         return
-    if any(len(v) != 5 or None in v for v in per_row.values()):
-        # cells taken as empty at the row's end stand in the template's last columns
+    if any(len(v) != 5 or None in v for v in per_row.values()) or (single_row and len(per_row) < 3):
+        # cells taken as empty at the row's end stand in the template's last columns (or a
+        # cut left the row's last groups off the page)
         problems.flag(
             codes.CELLS_UNPLACED,
             "appeals: the header draws the columns in another order than the template's and "
@@ -4672,6 +4715,7 @@ def _appeals_sequence(
     numbered: bool = False,
     not_known: set[tuple[str, int]] | None = None,
     page_tokens: list[Token] | None = None,
+    drawn: int = 0,
 ) -> bool:
     """The national layout's single row of 15 values, review then the two litigation groups,
     into `per_row`. Returns whether all 15 were read. `page_rows`: the page's rows, which tell
@@ -4681,7 +4725,8 @@ def _appeals_sequence(
     header draws the template's order, an HTML row short of cells is laid out by the sums
     (_appeal_cells_by_sums), and the positions they leave open are added to it: a row drawing
     merged cells by their spans, or one of a table with no span at all (an exporter dropped
-    them: any cell may be a merged one). `page_tokens`: the page's, which tell that."""
+    them: any cell may be a merged one). `page_tokens`: the page's, which tell that. `drawn`:
+    how many outcome headings (结果维持 …) the header draws, 0 where none is read."""
     if (
         len(sequence) > 15
         and not labels.norm(sequence[0].text)
@@ -4747,6 +4792,14 @@ def _appeals_sequence(
         sequence = sequence[:15]
     elif present < 15 and cut and cells_left_out and _bare_lines(sequence):
         problems.flag(codes.CELLS_UNPLACED, f"appeals: {_LEFT_OUT}")
+        return False
+    elif present < 15 and cut and (doubt := _cut_row_in_doubt(sequence, parts, drawn)):
+        shown = "/".join(t.text or "空" for t in sequence)
+        problems.flag(
+            codes.INCOMPLETE,
+            f"appeals: the page ends inside the table; {present} of 15 cells before the cut "
+            f"({shown}), {doubt}: which column each belongs to is not known, so none is read",
+        )
         return False
     elif present < 15 and cut:
         problems.flag(

@@ -1559,6 +1559,62 @@ def _cut_cell_line(tokens: list[Token], lines: list[str], last_bar_line: int) ->
             return
 
 
+#: a heading of the report's own sections (五、存在的主要问题…) or a date: the report goes on
+_REPORT_GOES_ON = re.compile(r"^[一二三四五六七八九十]+[、.．]|\d|[年月日]$")
+
+
+def mark_row_copy_cut(tokens: list[Token], text: str) -> None:
+    """A copy of a page that writes a table row a line (a browser's TAB copy, a two-space
+    copy, text laid out in columns) and ends inside its tables: its last row is not the
+    appeals table's row of 15 values that closes them, and after it the file holds at most two
+    short lines that carry the report no further (an excerpt's …, （未完）, [全文过长，已截断],
+    or nothing). Nothing closes such a row: a copy cut after a cell looks like a row whose
+    blank end cells are not drawn, and its last cell may be cut short (4 of 41), so that cell
+    is marked cut. `tokens`: text_tokens(text)."""
+    last = next((t for t in reversed(tokens) if t.kind == CELL), None)
+    if last is None or not last.tr or last.table != 0:
+        return
+    lines = copy_lines(text)
+    raw = lines[last.tr - 1]
+    if not (("\t" in raw and "|" not in raw) or last.x is not None or last.spaced):
+        return
+    if sum(1 for t in tokens[-40:] if t.tr == last.tr and t.kind == CELL) >= 15:
+        return
+    rest = [line.strip() for line in lines[last.tr :] if line.strip()]
+    if len(rest) <= 2 and all(
+        len(line) <= 20 and not _REPORT_GOES_ON.search(line) and "\t" not in line for line in rest
+    ):
+        _mark_cut_in_line(tokens, last.tr)
+
+
+_ELLIPSES = frozenset({"…", "……", "...", "......"})
+
+
+def drop_excerpt_ellipsis(tokens: list[Token]) -> None:
+    """A text copy whose last word is an ellipsis alone after a table's value (an excerpt's
+    mark where it cut the page): no blank cell of the table, and the value before it may be
+    cut short, so it is marked cut. `tokens`: text_tokens of a whole page."""
+    ends = [k for k in range(len(tokens) - 1, -1, -1) if tokens[k].kind != END][:2]
+    if len(ends) < 2 or tokens[ends[0]].text.strip() not in _ELLIPSES:
+        return
+    before = tokens[ends[1]]
+    if not is_value_text(before.text):
+        return
+    del tokens[ends[0]]
+    tokens[ends[1]] = before._replace(cut=True)
+
+
+def _mark_cut_in_line(tokens: list[Token], no: int) -> None:
+    """The last cell with text on line `no` may be cut short."""
+    for i in range(len(tokens) - 1, -1, -1):
+        t = tokens[i]
+        if t.kind == CELL and t.tr == no and t.text.strip():
+            tokens[i] = t._replace(cut=True)
+            return
+        if t.tr is not None and t.tr < no:
+            return
+
+
 def _table_goes_on(lines: list[str], no: int) -> bool:
     """Whether the table goes on after line `no` (1-based): the next line that is not empty
     holds a bar (a row, or the rest of a row whose label wrapped onto it)."""
