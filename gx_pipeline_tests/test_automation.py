@@ -822,3 +822,57 @@ def test_the_derived_objects_run_tries_again_while_a_writer_holds_the_warehouse(
         e for e in result.all_events if e.event_type == dg.DagsterEventType.STEP_UP_FOR_RETRY
     ]
     assert len(retries) == derived.RETRIES
+
+
+def test_a_run_of_shared_run_records_whose_machine_is_not_known_is_not_judged_by_its_pid(
+    data_dir, instance, monkeypatch
+):
+    """Run records in a shared database (Postgres: several machines, or a Kubernetes run's own
+    pod): a run launched from the UI or a sensor there records its pid (its code server's
+    "Started process for run (pid: N)") and no machine. The sensor's and gx run's look for dead
+    runs judged that pid by this machine's processes: not found here, the live run was marked
+    failed ("its process (pid N) is gone") and its `duckdb` slot freed under it. Now such a
+    run is named, with the way out, and not failed; a run tagged with this machine still is."""
+    import subprocess
+
+    from dagster._core.events import EngineEventData
+
+    from gx_pipeline.defs import liveness
+
+    monkeypatch.setattr(liveness, "records_here", lambda instance: False)
+    monkeypatch.setattr(liveness, "SILENT_SAID_S", 0.0)
+    _pages(data_dir, [2021, 2022])
+    gone = subprocess.Popen(["true"])
+    gone.wait()  # a pid no process of this machine has
+    elsewhere = _started_run(data_dir, instance, "2021")
+    instance.report_engine_event(
+        f"Started process for run (pid: {gone.pid}).",
+        elsewhere,
+        EngineEventData.in_process(gone.pid),
+    )
+    storage = instance.event_log_storage
+    storage.set_concurrency_slots("duckdb", 1)
+    assert storage.claim_concurrency_slot("duckdb", elsewhere.run_id, "gx_warehouse").is_claimed
+    tagged = _started_run(data_dir, instance, "2022", liveness.own_tags(gone.pid))
+
+    result = Automation(data_dir, instance).look()
+    assert instance.get_run_by_id(elsewhere.run_id).status == dg.DagsterRunStatus.STARTED
+    assert [s.run_id for s in storage.get_concurrency_info("duckdb").claimed_slots] == [
+        elsewhere.run_id
+    ]
+    said = str(result.skip_reason)
+    assert f"run {elsewhere.run_id[:8]} of 2021 (gx_yearly_job) is in flight" in said, said
+    assert "no machine recorded" in said and f"--mark-failed {elsewhere.run_id[:8]}`" in said
+    assert instance.get_run_by_id(tagged.run_id).status == dg.DagsterRunStatus.FAILURE
+    storage.free_concurrency_slots_for_run(elsewhere.run_id)
+
+    # by hand: a pid alive on this machine still refuses, its machine tagged or not
+    import os
+
+    here = _started_run(data_dir, instance, "2022")
+    instance.report_engine_event("started", here, EngineEventData.in_process(os.getpid()))
+    with pytest.raises(ValueError, match="is running"):
+        liveness.mark_failed(instance, here.run_id[:8], data_dir / "staging")
+    assert "marked failed by hand" in liveness.mark_failed(
+        instance, elsewhere.run_id[:8], data_dir / "staging"
+    )

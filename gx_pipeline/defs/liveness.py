@@ -11,7 +11,8 @@ executor records when it starts ("Executing steps in process (pid: N)"). A pid t
 to a newer process does not count as the run's.
 
 A run whose process is not known cannot be judged so: one whose process vanished before the
-executor recorded its pid, one whose executor records none, one tagged with another machine.
+executor recorded its pid, one whose executor records none, one tagged with another machine,
+one whose pid is recorded with no machine in run records several machines share (Postgres).
 It too stays in flight, and the automation waits behind it. Such a run is named, with the way
 to end it by hand (unaccounted_said: `gx status --mark-failed`, or the UI's Terminate), and is
 taken for dead only when nothing can be running it elsewhere: not tagged with another machine,
@@ -114,10 +115,12 @@ def process_gone(
     instance: dg.DagsterInstance, record: dg.RunRecord, host: str | None = None
 ) -> int | None:
     """The pid of an in-flight run's process when that process is gone (None: alive, not
-    known, or of another machine than `host`, default this one)."""
+    known, or of another machine than `host`, default this one). A pid with no machine tagged,
+    in run records shared by several machines (Postgres), is not judged by this machine's
+    processes: the run may have been launched on another (the UI's, a sensor's)."""
     run = record.dagster_run
     here = host or socket.gethostname()
-    if run.tags.get(HOST_TAG, here) != here:
+    if run.tags.get(HOST_TAG, here) != here or not _machine_known(instance, run):
         return None
     pid, since = _process_of(instance, run, record.create_timestamp.timestamp())
     if pid is None or process_alive(pid, started_before=since):
@@ -150,7 +153,17 @@ def unaccounted(instance: dg.DagsterInstance, record: dg.RunRecord) -> str | Non
     if run.tags.get(HOST_TAG, here) != here:
         return f"it runs on {run.tags[HOST_TAG]}"
     pid, _ = _process_of(instance, run, record.create_timestamp.timestamp())
-    return "no pid recorded" if pid is None else None
+    if pid is None:
+        return "no pid recorded"
+    if not _machine_known(instance, run):
+        return f"pid {pid} recorded, no machine recorded, in run records several machines share"
+    return None
+
+
+def _machine_known(instance: dg.DagsterInstance, run: dg.DagsterRun) -> bool:
+    """Whether the machine of the run's recorded pid is known: tagged (`gx run`'s runs), or
+    the only one its run records serve (records_here)."""
+    return HOST_TAG in run.tags or records_here(instance)
 
 
 def silent_and_unclaimed(
@@ -230,7 +243,9 @@ def mark_failed(instance: dg.DagsterInstance, ref: str, staging: Path | None) ->
         raise ValueError(f"{len(records)} runs in flight begin {ref!r}: give more of the id")
     record = records[0]
     run = record.dagster_run
-    if unaccounted(instance, record) is None:
+    if run.tags.get(HOST_TAG, socket.gethostname()) == socket.gethostname():
+        # a pid alive here refuses, its machine tagged or not (in shared run records, a
+        # process of this machine that may be the run's)
         pid, since = _process_of(instance, run, record.create_timestamp.timestamp())
         if pid is not None and process_alive(pid, started_before=since):
             raise ValueError(
