@@ -111,3 +111,42 @@ def test_the_review_shows_a_copy_by_its_file_lines():
     for cell in parse_bytes(data, "page.txt").cells:
         if cell.tr and cell.raw and cell.raw.strip():
             assert cell.raw.strip() in view.lines[cell.tr - 1], cell
+
+
+def _saved_with_tabs(text: str) -> str:
+    """`text` as an editor saves it with TABs for runs of spaces (`unexpand -a`): columns kept
+    by TABs and spaces together."""
+    out = []
+    for line in text.split("\n"):
+        segments = [line[i : i + 8] for i in range(0, len(line), 8)]
+        out.append(
+            "".join(
+                s.rstrip(" ") + "\t" if len(s) == 8 and s.endswith("  ") else s for s in segments
+            )
+        )
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("line_end", ["\r", "\r\n", "mixed"])
+@pytest.mark.parametrize("tail", ["\n", "\n\n\n"])
+def test_laid_out_text_saved_with_tabs_ending_on_blank_lines_keeps_its_file_lines(
+    line_end: str, tail: str
+):
+    """pdftotext -layout text saved by an editor with TABs (read as laid-out text, the TABs
+    expanded), page breaks, blank lines at the file's end, and line ends of an old Mac (\\r) or
+    of several editors (\\r, \\n and \\r\\n in one file): reading the TABs dropped the last blank
+    line, the copy's lines no longer matched the file's one for one and each cell kept its
+    own count of lines, which counts each form feed as a line: after each page, a line or more
+    too far."""
+    for k in range(6):
+        template, year = FORMATS[k % len(FORMATS)]
+        rng = random.Random(f"file-lines:tabs:{line_end!r}:{tail!r}:{k}")
+        doc, _ = _document(rng, template, year)
+        text = render_text.laid_out(doc, rng, numbers_on="first", page_every=5 + k % 3)
+        lines = (_saved_with_tabs(text).rstrip("\n") + tail).split("\n")
+        if line_end == "mixed":
+            text = "".join(line + ("\r\n", "\n", "\r")[i % 3] for i, line in enumerate(lines))
+        else:
+            text = line_end.join(lines)
+        assert "\t" in text and "\f" in text
+        assert _misplaced(text.encode("utf-8")) == [], k

@@ -853,12 +853,16 @@ def file_line_numbers(text: str) -> list[int] | None:
     numbers, line = [], 1
     while line in removed:
         line += 1
-    for piece in text.splitlines(keepends=True):
+    pieces = text.splitlines(keepends=True)
+    for piece in pieces:
         numbers.append(line)
         if piece.endswith(("\n", "\r")):
             line += 1
             while line in removed:
                 line += 1
+    if len(numbers) > read and not "".join(pieces[read:]).strip():
+        # a copy whose TABs are expanded is rejoined line by line: an empty last line is gone
+        numbers = numbers[:read]
     if len(numbers) != read:
         return None  # an entity that decodes to a line break: the copy's own numbers stand
     return numbers
