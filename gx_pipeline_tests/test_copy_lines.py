@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 import re
+from pathlib import Path
 
 import pytest
 
@@ -111,3 +112,96 @@ def test_the_review_shows_a_copy_by_its_file_lines():
     for cell in parse_bytes(data, "page.txt").cells:
         if cell.tr and cell.raw and cell.raw.strip():
             assert cell.raw.strip() in view.lines[cell.tr - 1], cell
+
+
+def _saved_with_tabs(text: str) -> str:
+    """`text` as an editor saves it with TABs for runs of spaces (`unexpand -a`): columns kept
+    by TABs and spaces together."""
+    out = []
+    for line in text.split("\n"):
+        segments = [line[i : i + 8] for i in range(0, len(line), 8)]
+        out.append(
+            "".join(
+                s.rstrip(" ") + "\t" if len(s) == 8 and s.endswith("  ") else s for s in segments
+            )
+        )
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("line_end", ["\r", "\r\n", "mixed"])
+@pytest.mark.parametrize("tail", ["\n", "\n\n\n"])
+def test_laid_out_text_saved_with_tabs_ending_on_blank_lines_keeps_its_file_lines(
+    line_end: str, tail: str
+):
+    """pdftotext -layout text saved by an editor with TABs (read as laid-out text, the TABs
+    expanded), page breaks, blank lines at the file's end, and line ends of an old Mac (\\r) or
+    of several editors (\\r, \\n and \\r\\n in one file): reading the TABs dropped the last blank
+    line, the copy's lines no longer matched the file's one for one and each cell kept its
+    own count of lines, which counts each form feed as a line: after each page, a line or more
+    too far."""
+    for k in range(6):
+        template, year = FORMATS[k % len(FORMATS)]
+        rng = random.Random(f"file-lines:tabs:{line_end!r}:{tail!r}:{k}")
+        doc, _ = _document(rng, template, year)
+        text = render_text.laid_out(doc, rng, numbers_on="first", page_every=5 + k % 3)
+        lines = (_saved_with_tabs(text).rstrip("\n") + tail).split("\n")
+        if line_end == "mixed":
+            text = "".join(line + ("\r\n", "\n", "\r")[i % 3] for i, line in enumerate(lines))
+        else:
+            text = line_end.join(lines)
+        assert "\t" in text and "\f" in text
+        assert _misplaced(text.encode("utf-8")) == [], k
+
+
+@pytest.mark.parametrize("line_end", ["\r", "mixed"])
+def test_laid_out_text_with_old_mac_line_ends_reads_as_with_line_feeds(line_end: str):
+    """pdftotext -layout text with its line ends written as \\r (an old Mac's, or some of a
+    file's lines so): the page's number before a form feed and the report's title opening the
+    next page (its running head) were told only before \\n, so the title was read as words of
+    the table's next row, its label unknown and the row withheld."""
+    for k in range(6):
+        template, year = FORMATS[k % len(FORMATS)]
+        rng = random.Random(f"file-lines:old-mac:{line_end!r}:{k}")
+        doc, _ = _document(rng, template, year)
+        text = render_text.laid_out(doc, rng, numbers_on="first", page_every=5 + k % 3)
+        lines = text.split("\n")
+        if line_end == "mixed":
+            other = "".join(line + ("\r\n", "\n", "\r")[i % 3] for i, line in enumerate(lines))
+        else:
+            other = line_end.join(lines)
+        want = parse_bytes(text.encode("utf-8"), "page.txt")
+        got = parse_bytes(other.encode("utf-8"), "page.txt")
+        assert {(c.section, c.row, c.col): c.value for c in got.cells} == {
+            (c.section, c.row, c.col): c.value for c in want.cells
+        }, k
+        assert sorted(got.problems) == sorted(want.problems), k
+        assert _misplaced(other.encode("utf-8")) == [], k
+
+
+_COPIES = Path(__file__).parent / "fixtures" / "copies"
+
+
+def _read_as(data: bytes) -> tuple:
+    report = parse_bytes(data, "page.txt")
+    return {(c.section, c.row, c.col): c.value for c in report.cells}, report.flags
+
+
+@pytest.mark.parametrize("rendering", ["pipe", "celllines", "tab", "blank lines"])
+def test_a_copy_with_old_mac_line_ends_reads_as_with_line_feeds(rendering: str):
+    """Lines ended by \\r alone: the rules that look across a copy's lines (a lone bar's line,
+    a value line then a label line) looked for \\n, so a copy writing a cell a line with bars
+    lost its dialect: 2 values for 3 columns read as the first two with no flag, 30 values for
+    section 四's 15."""
+    renderings = {**_RENDERINGS, "blank lines": render_text.blank_lines}
+    for k in range(6):
+        template, year = FORMATS[k % len(FORMATS)]
+        rng = random.Random(f"file-lines:old-mac-copy:{rendering}:{k}")
+        doc, _ = _document(rng, template, year)
+        text = renderings[rendering](doc, rng)
+        assert _read_as(text.replace("\n", "\r").encode()) == _read_as(text.encode()), k
+
+
+def test_the_copies_read_alike_with_old_mac_line_ends():
+    for path in sorted(_COPIES.rglob("*.txt")):
+        text = path.read_text(encoding="utf-8").replace("\r\n", "\n")
+        assert _read_as(text.replace("\n", "\r").encode()) == _read_as(text.encode()), path.name

@@ -517,3 +517,24 @@ def test_a_cell_deleted_with_track_changes_is_not_in_its_row() -> None:
     assert _values(tracked) == _values(plain)
     assert _values(tracked)[CELL] == 7
     assert tracked.flags == plain.flags
+
+
+@pytest.mark.parametrize("size", [10.5, 12, 14, 16])
+def test_a_number_whose_last_digits_are_set_smaller_on_its_line_is_the_number(size) -> None:
+    # a cell edited in two font sizes (小四 12 pt typed over with 小五 9 pt): its last digits are
+    # drawn smaller on the same baseline, their tops lower than the digit before them, not
+    # lowered; read as a subscript footnote mark, 12 gave 1
+    runs = [
+        (100, 760, 12, "Report on the year's requests"),
+        (100, 640, 12, "Requests answered in the year"),
+    ]
+    expected = []
+    for k, (ratio, big, small) in enumerate(
+        [(0.75, "1", "2"), (0.6, "20", "5"), (0.7, "3", "07"), (0.8, "4", "4"), (0.65, "98", "6")]
+    ):
+        x, y = 100 + 90 * k, 700
+        runs.append((x, y, size, big))
+        runs.append((x + 0.556 * size * len(big), y, size * ratio, small))
+        expected.append(big + small)
+    text = documents.read(_text_pdf(runs), "r.pdf").text
+    assert [w for w in text.split() if any(c.isdigit() for c in w)] == expected, text

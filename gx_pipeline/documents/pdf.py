@@ -1214,6 +1214,8 @@ def _line_text(
 #: is a mark set after a number: a footnote's 1 in 7¹
 MARK_SIZE = 0.9
 MARK_SHIFT = 0.2
+#: and a lowered one's foot at least this far below the digit's (of its height)
+MARK_DROP = 0.05
 _AS_SUPERSCRIPT = str.maketrans("0123456789", SUPERSCRIPT_DIGITS)
 _AS_SUBSCRIPT = str.maketrans("0123456789", SUBSCRIPT_DIGITS)
 
@@ -1232,7 +1234,10 @@ def _raised_marks(line: list[_Char]) -> list[_Char]:
             if small and ch.bottom < base.bottom - MARK_SHIFT * height:
                 out.append(replace(ch, text=ch.text.translate(_AS_SUPERSCRIPT)))
                 continue
-            if small and ch.top > base.top + MARK_SHIFT * height:
+            # lowered: its foot below the digit's too (a digit set only smaller on the same
+            # line, a cell typed in two sizes, has its top lower but its foot higher)
+            lowered = ch.bottom > base.bottom + MARK_DROP * height
+            if small and lowered and ch.top > base.top + MARK_SHIFT * height:
                 out.append(replace(ch, text=ch.text.translate(_AS_SUBSCRIPT)))
                 continue
         base = ch if ch.text.isdigit() and ch.text.isascii() else None

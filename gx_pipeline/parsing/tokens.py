@@ -802,8 +802,12 @@ _PAD_LINE = re.compile(r"^[|\s]*\|[|\s]*$")
 
 def _copy_text(text: str) -> str:
     """A text copy as it is read: full-width and box-drawing bars as `|`, entities (copied
-    markup) decoded, TABs that align columns expanded."""
+    markup) decoded, TABs that align columns expanded, a line ended by \r alone (an old Mac's
+    line end, or some of a file's lines so) ended by \n as the rules that look across lines
+    expect: the same lines."""
     text = text.translate(_BARS)
+    if "\r" in text:
+        text = _LONE_CR.sub("\n", text)
     if "\f" in text:
         # a number alone on the line before a page's end or after its start is the page's
         # number (pdftotext writes a form feed between pages), not a cell: taken out, its
@@ -853,12 +857,16 @@ def file_line_numbers(text: str) -> list[int] | None:
     numbers, line = [], 1
     while line in removed:
         line += 1
-    for piece in text.splitlines(keepends=True):
+    pieces = text.splitlines(keepends=True)
+    for piece in pieces:
         numbers.append(line)
         if piece.endswith(("\n", "\r")):
             line += 1
             while line in removed:
                 line += 1
+    if len(numbers) > read and not "".join(pieces[read:]).strip():
+        # a copy whose TABs are expanded is rejoined line by line: an empty last line is gone
+        numbers = numbers[:read]
     if len(numbers) != read:
         return None  # an entity that decodes to a line break: the copy's own numbers stand
     return numbers
@@ -1634,12 +1642,18 @@ def _mark_cut(tokens: list[Token]) -> None:
 
 _TAB_WITH_SPACES = re.compile(r"\S {2,}\t|\t {2,}\S")
 _BARS = str.maketrans({"｜": "|", "│": "|", "┃": "|"})
-#: a number alone on a line next to a form feed (blank lines between): a page number
+#: a number alone on a line next to a form feed (blank lines between): a page number (lines
+#: ended by \n, \r\n or \r)
 _FOOT_NUMBER = re.compile(
-    r"(?m)^[ \t]*\d{1,4}[ \t]*(?=(?:\r?\n[ \t]*)*\f)|(?<=\f)[ \t]*\d{1,4}[ \t]*(?=\r?$)"
+    r"(?m)(?:^|(?<=\r))[ \t]*\d{1,4}[ \t]*(?=(?:(?:\r\n?|\n)[ \t]*)*\f)"
+    r"|(?<=\f)[ \t]*\d{1,4}[ \t]*(?=\r|$)"
 )
 #: a report's title alone on the first line of a page (a form feed before it)
-_RUNNING_HEAD = re.compile(r"(?<=\f)[ \t]*[^\n|\d\f]*(?:\d{4}年)?[^\n|\d\f]*年度报告[ \t]*\r?\n")
+_RUNNING_HEAD = re.compile(
+    r"(?<=\f)[ \t]*[^\r\n|\d\f]*(?:\d{4}年)?[^\r\n|\d\f]*年度报告[ \t]*(?:\r\n?|\n)"
+)
+#: a carriage return that ends a line by itself
+_LONE_CR = re.compile(r"\r(?!\n)")
 #: a line break in a file as a text editor, `sed` and Python's reading of a file see it
 _FILE_BREAK = re.compile(r"\r\n|\n|\r")
 #: the other characters str.splitlines breaks a line at
