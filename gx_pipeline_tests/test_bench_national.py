@@ -1,6 +1,9 @@
 """The national bench: the year it generates, and the attribution of the sampled process tree
 to the run's steps."""
 
+import os
+
+from gx_pipeline import bench_national
 from gx_pipeline.bench_national import Sample, Step, _write_pages, national_counties, per_step
 from gx_pipeline.parsing import parse_file
 
@@ -33,3 +36,13 @@ def test_a_step_shorter_than_the_sampling_interval_reports_the_memory_around_it_
     # no sample falls in 3.2-3.4 s: the ones at 3.0 and 3.5 s bound it
     assert rows["check"][1] == 107 * 2**20
     assert rows["more"][1] == 109 * 2**20
+
+
+def test_the_floor_is_measured_in_passes_on_one_core_and_the_cores_given_back():
+    # the run measured between the floor's passes must keep every core the bench has
+    cores = os.sched_getaffinity(0)
+    pages = [b"<html><body><table><tr><td>1</td></tr></table></body></html>"] * 20
+    passes = bench_national.floor_passes(pages)
+    assert len(passes) == bench_national.FLOOR_PASSES
+    assert all(cpu >= 0 and wall > 0 for cpu, wall in passes)
+    assert os.sched_getaffinity(0) == cores
