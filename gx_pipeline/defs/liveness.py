@@ -119,8 +119,7 @@ def process_gone(
     in run records shared by several machines (Postgres), is not judged by this machine's
     processes: the run may have been launched on another (the UI's, a sensor's)."""
     run = record.dagster_run
-    here = host or socket.gethostname()
-    if run.tags.get(HOST_TAG, here) != here or not _machine_known(instance, run):
+    if _tagged_elsewhere(run, host) or not _machine_known(instance, run):
         return None
     pid, since = _process_of(instance, run, record.create_timestamp.timestamp())
     if pid is None or process_alive(pid, started_before=since):
@@ -149,8 +148,7 @@ def unaccounted(instance: dg.DagsterInstance, record: dg.RunRecord) -> str | Non
     run = record.dagster_run
     if run.status not in _IN_FLIGHT:
         return None
-    here = socket.gethostname()
-    if run.tags.get(HOST_TAG, here) != here:
+    if _tagged_elsewhere(run):
         return f"it runs on {run.tags[HOST_TAG]}"
     pid, _ = _process_of(instance, run, record.create_timestamp.timestamp())
     if pid is None:
@@ -158,6 +156,12 @@ def unaccounted(instance: dg.DagsterInstance, record: dg.RunRecord) -> str | Non
     if not _machine_known(instance, run):
         return f"pid {pid} recorded, no machine recorded, in run records several machines share"
     return None
+
+
+def _tagged_elsewhere(run: dg.DagsterRun, here: str | None = None) -> bool:
+    """Whether the run is tagged with another machine than `here` (default this one)."""
+    here = here or socket.gethostname()
+    return run.tags.get(HOST_TAG, here) != here
 
 
 def _machine_known(instance: dg.DagsterInstance, run: dg.DagsterRun) -> bool:
@@ -243,7 +247,7 @@ def mark_failed(instance: dg.DagsterInstance, ref: str, staging: Path | None) ->
         raise ValueError(f"{len(records)} runs in flight begin {ref!r}: give more of the id")
     record = records[0]
     run = record.dagster_run
-    if run.tags.get(HOST_TAG, socket.gethostname()) == socket.gethostname():
+    if not _tagged_elsewhere(run):
         # a pid alive here refuses, its machine tagged or not (in shared run records, a
         # process of this machine that may be the run's)
         pid, since = _process_of(instance, run, record.create_timestamp.timestamp())
