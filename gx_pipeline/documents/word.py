@@ -5,7 +5,9 @@ part is: its macros are never run). A table's rows and cells come from the
 document's own grid: a cell merged across columns (w:gridSpan) is one cell, and a cell merged
 down rows (w:vMerge) is one cell, in the row where the merge starts, as a web page's rowspan
 gives it; the continuing cells below are left out but keep their place in the cell's `loc`
-([table, row, cell]). Paragraphs between tables are read as a text copy (a report typed with
+([table, row, cell]). A merged cell's token carries the rows and grid columns it covers, as a
+web page's rowspan and colspan, so that the rows under a value merged down are read by the
+table's grid as a web page's are (none where the grid columns are not certain). Paragraphs between tables are read as a text copy (a report typed with
 tab stops instead of a table still gives its rows). Text struck through or hidden is left out,
 whether the run itself or its styles strike or hide it (word_styles); a cell holding text Word
 may show or not, as the styles' combination is read, is taken as empty and said.
@@ -80,6 +82,7 @@ def read_docx(data: bytes, source: str, kind: str = "docx") -> Document:
         state["table"] += 1
         number = state["table"]
         nested: list = []
+        spans = _spans(tbl)
         for r, tr in enumerate(tbl.iterchildren(_TR), start=1):
             if tr.find(_ROW_DELETED) is not None:
                 continue  # a row deleted with Track Changes on: Word shows it struck out
@@ -91,6 +94,10 @@ def read_docx(data: bytes, source: str, kind: str = "docx") -> Document:
                 c += merged != "left"
                 if merged:
                     continue  # the merged cell above (or to the left) covers it
+                rowspan, colspan = spans.get(tc, (1, 1))
+                spanned = {}
+                if rowspan > 1 or colspan > 1:
+                    spanned = {"span": True, "rowspan": rowspan, "colspan": colspan}
                 lines = []
                 doubtful = len(paragraphs.doubtful)
                 for block in _blocks(tc):
@@ -102,9 +109,9 @@ def read_docx(data: bytes, source: str, kind: str = "docx") -> Document:
                 if len(paragraphs.doubtful) > doubtful:
                     # read, its number could hold a digit Word does not show or lack one it does
                     text = ""
-                    tokens.append(Token(CELL, text, number, r, c, unknown=True))
+                    tokens.append(Token(CELL, text, number, r, c, unknown=True, **spanned))
                 else:
-                    tokens.append(Token(CELL, text, number, r, c))
+                    tokens.append(Token(CELL, text, number, r, c, **spanned))
                 texts.append(text)
             tokens.append(ROW_END)
         for inner in nested:
@@ -439,6 +446,60 @@ def _merged(tc) -> str | None:
         if merge is not None and merge.get(f"{_W}val") in (None, "continue"):
             return side
     return None
+
+
+def _spans(tbl) -> dict:
+    """Each merged cell of a table -> (rows, grid columns) it covers, as a web page's rowspan
+    and colspan give them: the reader lays the rows under a value merged down out by them, as
+    it does a web page's. A cell's columns are its w:gridSpan and the old-style w:hMerge
+    continuations after it; its rows, the w:vMerge continuations below it that stand in the
+    same grid columns. Where the grid columns are not certain (a row that skips grid columns
+    with w:gridBefore, a continuation under no merged cell of its width), no cell of the table
+    is given spans: its rows stay short of cells, and are not read, as before."""
+    rows = []
+    for tr in tbl.iterchildren(_TR):
+        if tr.find(_ROW_DELETED) is not None:
+            continue
+        if tr.find(f"{_W}trPr/{_W}gridBefore") is not None or tr.find(f"{_W}tblPrEx") is not None:
+            return {}
+        at = 0
+        row: dict[int, list] = {}  # grid column -> [cell, width, merged]
+        last = None
+        for tc in _row_cells(tr):
+            merged = _merged(tc)
+            width = _grid_span(tc)
+            if merged == "left" and last is not None:
+                last[1] += width
+            else:
+                last = row[at] = [tc, width, merged]
+            at += width
+        rows.append(row)
+    out: dict = {}
+    open_above: dict[int, tuple] = {}  # grid column -> (cell, width) merged down into this row
+    for row in rows:
+        still: dict[int, tuple] = {}
+        for column, (tc, width, merged) in row.items():
+            if merged == "above":
+                above = open_above.get(column)
+                if above is None or above[1] != width:
+                    return {}
+                rowspan, colspan = out.get(above[0], (1, width))
+                out[above[0]] = (rowspan + 1, colspan)
+                still[column] = above
+                continue
+            if width > 1:
+                out[tc] = (1, width)
+            still[column] = (tc, width)
+        open_above = still
+    return out
+
+
+def _grid_span(tc) -> int:
+    """The grid columns a cell's w:gridSpan covers (1 without one, or with a value that is no
+    count)."""
+    span = tc.find(f"{_W}tcPr/{_W}gridSpan")
+    value = "" if span is None else span.get(f"{_W}val", "")
+    return int(value) if value.isdigit() and int(value) > 0 else 1
 
 
 def _check_zip(data: bytes) -> None:
