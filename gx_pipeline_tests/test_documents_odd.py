@@ -97,6 +97,69 @@ def test_an_old_office_file_other_than_word_is_named_for_what_it_is(
     assert said in _quarantined(data, tmp_path / "report.xls")
 
 
+def _word97(flags: int, shift: int = 9, small: bool = False) -> bytes:
+    """A Word 97-2003 file (.doc) as its compound file holds it: a header (sectors of 1 << shift
+    bytes), one sector of its allocation table, its directory (the root and the WordDocument
+    stream), and the stream, which opens with the Word header (FIB: its ident, version,
+    language, and `flags` at 0x0A). `small`: a stream under the 4096 bytes at which a compound
+    file keeps streams in its mini stream (64-byte sectors, held by the root entry)."""
+    size = 1 << shift
+    stream = struct.pack("<HHHHHH", 0xA5EC, 0xC1, 0, 0x0804, 0, flags)
+    stream = stream.ljust(256 if small else 6000, b"\0")
+    body = stream.ljust(size * -(-len(stream) // size), b"\0")
+    n = len(body) // size
+    entries = [("Root Entry", 5, 2 if small else 0xFFFFFFFE, len(body) if small else 0)]
+    entries.append(("WordDocument", 2, 0 if small else 2, len(stream)))
+    directory = b""
+    for k, (name, kind, start, length) in enumerate(entries):
+        encoded = (name + "\0").encode("utf-16-le")
+        directory += (
+            encoded.ljust(64, b"\0")
+            + struct.pack("<HBB3I", len(encoded), kind, 1, 0xFFFFFFFF, 0xFFFFFFFF, k or 1)
+            + b"\0" * 36
+            + struct.pack("<IQ", start, length)
+        )
+    directory = directory.ljust(size, b"\0")
+    chain = [0xFFFFFFFD, 0xFFFFFFFE] + [2 + k + 1 for k in range(n - 1)] + [0xFFFFFFFE]
+    fat = struct.pack(f"<{len(chain)}I", *chain).ljust(size, b"\xff")
+    header = (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + b"\0" * 16
+        + struct.pack("<5H", 0x3E, 3 if shift == 9 else 4, 0xFFFE, shift, 6)
+        + b"\0" * 6
+        + struct.pack("<8I", 0, 1, 1, 0, 4096, 0xFFFFFFFE, 0, 0xFFFFFFFE)
+        + struct.pack("<II", 0, 0)  # no DIFAT sector; the allocation table in sector 0
+    )
+    return header.ljust(size, b"\xff") + fat + directory + body
+
+
+@pytest.mark.parametrize(
+    ("shift", "small", "flags"),
+    [
+        (9, False, 0x0100),  # RC4 with a password
+        (9, False, 0x8100),  # XOR-obfuscated with a password
+        (12, False, 0x0100),  # 4096-byte sectors (a compound file of version 4)
+        (9, True, 0x0100),  # a short stream, in the mini stream
+    ],
+)
+def test_a_word_97_file_encrypted_with_a_password_is_refused_saying_so_at_once(
+    shift: int, small: bool, flags: int, tmp_path: Path, monkeypatch
+) -> None:
+    # LibreOffice asked to convert it waits for the password or converts scrambled bytes; the
+    # Word header says it is encrypted, and nothing is run. Unencrypted, the same file goes on
+    # to the conversion (refused here with LibreOffice said missing: no converter is called)
+    from gx_pipeline.documents import word
+
+    monkeypatch.setattr(word, "converter", lambda: None)
+    encrypted = _word97(flags, shift, small)
+    assert documents.kind_of(encrypted) == "doc"
+    with pytest.raises(ParseError, match=r"^report.doc: a Word 97-2003 file \(.doc\) encrypted"):
+        parse_bytes(encrypted, "report.doc")
+    assert "encrypted with a password" in _quarantined(encrypted, tmp_path / "report.doc")
+    with pytest.raises(ParseError, match="needs LibreOffice"):
+        parse_bytes(_word97(flags & ~0x0100, shift, small), "report.doc")
+
+
 def test_gx_parse_names_an_excel_workbook_in_its_error_line(tmp_path: Path) -> None:
     sheet = tmp_path / "2023年报表.xls"
     sheet.write_bytes(_ole2(["Workbook"]))

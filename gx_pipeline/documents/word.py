@@ -15,7 +15,9 @@ may show or not, as the styles' combination is read, is taken as empty and said.
 .doc and .wps (the binary formats of Word 97-2003 and WPS), and RTF (which Word and WPS save
 too, often named .doc), are converted to .docx by LibreOffice (`soffice --headless
 --convert-to docx`) when it is installed, then read the same way; without it the file is
-refused with that reason.
+refused with that reason. A .doc whose Word header (FIB) is marked encrypted is refused
+saying so before any conversion: LibreOffice would wait for its password or read scrambled
+bytes.
 """
 
 from __future__ import annotations
@@ -531,6 +533,13 @@ def read_doc(data: bytes, source: str) -> Document:
     rtf = data[:64].lstrip()[:5] == b"{\\rtf"
     if not rtf and data.find(_WORD_STREAM) < 0:
         raise DocumentError(_not_word(data))
+    if not rtf and _encrypted(data):
+        # LibreOffice asked to convert it waits for a password no one gives, until its time
+        # limit, or converts the scrambled bytes; the file says it is encrypted, before either
+        raise DocumentError(
+            "a Word 97-2003 file (.doc) encrypted with a password (its header's fEncrypted "
+            "flag): it cannot be read"
+        )
     command = converter()
     if command is None:
         raise DocumentError(
@@ -621,6 +630,68 @@ def _ole2_names(data: bytes) -> set[str]:
         with contextlib.suppress(UnicodeDecodeError):
             names.add(name[:-2].decode("utf-16-le"))
     return names
+
+
+#: the Word binary header's (FIB's) first field in Word 6 and 95, and in Word 97 and later
+_FIB_IDENTS = (0xA5DC, 0xA5EC)
+#: fEncrypted, in the FIB's flags (a 16-bit word at 0x0A): RC4 or XOR-obfuscated with a
+#: password ([MS-DOC] 2.5.2)
+_F_ENCRYPTED = 0x0100
+_END_OF_CHAIN = 0xFFFFFFFA  # and above: no next sector
+
+
+def _encrypted(data: bytes) -> bool:
+    """Whether a .doc's WordDocument stream begins with a Word header marked encrypted."""
+    head = _word_stream_head(data)
+    if head is None or len(head) < 12:
+        return False
+    ident, flags = int.from_bytes(head[0:2], "little"), int.from_bytes(head[10:12], "little")
+    return ident in _FIB_IDENTS and bool(flags & _F_ENCRYPTED)
+
+
+def _word_stream_head(data: bytes) -> bytes | None:
+    """The first sector of an OLE2 file's WordDocument stream (its first 64-byte mini sector
+    where the stream is stored small), read from the compound file's own tables: the header's
+    sector size, the directory's chain in the allocation table, and the stream's entry (its
+    first sector at 116, its size at 120). None where the file does not lead to it."""
+    if len(data) < 512:
+        return None
+    shift = int.from_bytes(data[0x1E:0x20], "little")
+    if shift not in (9, 12):
+        return None
+    size = 1 << shift
+    fat_sectors = [
+        int.from_bytes(data[0x4C + 4 * k : 0x50 + 4 * k], "little")
+        for k in range(min(109, int.from_bytes(data[0x2C:0x30], "little")))
+    ]
+    fat = b"".join(data[(s + 1) * size : (s + 2) * size] for s in fat_sectors if s < _END_OF_CHAIN)
+
+    def chain(first: int):
+        seen = set()
+        while first < _END_OF_CHAIN and first not in seen and 4 * first + 4 <= len(fat):
+            seen.add(first)
+            yield first
+            first = int.from_bytes(fat[4 * first : 4 * first + 4], "little")
+
+    directory = b"".join(
+        data[(s + 1) * size : (s + 2) * size]
+        for s in chain(int.from_bytes(data[0x30:0x34], "little"))
+    )
+    entries = [directory[at : at + 128] for at in range(0, len(directory) - 127, 128)]
+    word = next((e for e in entries if e[: len(_WORD_STREAM) + 2] == _WORD_STREAM + b"\0\0"), None)
+    if word is None or not entries:
+        return None
+    start = int.from_bytes(word[116:120], "little")
+    length = int.from_bytes(word[120:124], "little")
+    if length >= int.from_bytes(data[0x38:0x3C], "little"):
+        return data[(start + 1) * size : (start + 2) * size]
+    # a small stream: in the mini stream, which the root entry's chain holds, 64 bytes a sector
+    sectors = list(chain(int.from_bytes(entries[0][116:120], "little")))
+    k = start * 64 // size
+    if k >= len(sectors):
+        return None
+    at = (sectors[k] + 1) * size + start * 64 % size
+    return data[at : at + 64]
 
 
 def _convert(argv: list[str], env: dict[str, str]) -> tuple[int, str]:
