@@ -2494,10 +2494,16 @@ def _covered_not_laid_out(
 
 
 def _merged_across(values: list[Token]) -> Token | None:
-    """A value cell merged across columns (colspan) before the row's last number: the
-    row's cells counted one a column put every value after it a column to the left. A wide
-    empty cell after the last number is the row's padding to the table's width."""
+    """A value cell merged across columns (colspan) before the row's last number, in a row
+    whose cells up to that number are fewer than the template's columns: its cells after
+    the last number are the row's padding to the table's width, or its own blank cells, and
+    counted one a column every value after the merged cell went a column to the left. A row
+    with a cell for every column up to its last number is read by their order, as a page
+    whose exporter adds spans to its data cells is (a colspan="2" that the header's grid does
+    not have)."""
     last = max((k for k, t in enumerate(values) if not _blank(t)), default=-1)
+    if last + 1 >= len(contract.REQUEST_COLUMNS):
+        return None
     return next((t for t in values[: last + 1] if t.colspan > 1), None)
 
 
