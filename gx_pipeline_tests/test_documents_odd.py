@@ -364,6 +364,62 @@ def test_what_word_shows_in_a_cell_is_its_value(inner: str, expected: int) -> No
     assert value == expected
 
 
+_WHITE = "<w:color w:val='FFFFFF'/>"
+
+
+def _para(*runs: str) -> str:
+    return "<w:p>" + "".join(runs) + "</w:p>"
+
+
+def _shaded(fill: str, runs: str, pattern: str = "clear") -> str:
+    """A paragraph shaded with `fill` holding the runs."""
+    shading = f"<w:shd w:val='{pattern}' w:color='auto' w:fill='{fill}'/>"
+    return f"<w:p><w:pPr>{shading}</w:pPr>{runs}</w:p>"
+
+
+@pytest.mark.parametrize(
+    ("inner", "expected", "said"),
+    [
+        # an old 5 left beside the 7 Word shows: white on no shading, white on a white
+        # shading, the theme's background colour, set at 1 pt or 2 pt (read, 57 with no flag)
+        (_para(_run(5, _WHITE), _run(7)), 7, "no reader sees"),
+        (_para(_run(5, "<w:color w:val='FDFDFD'/>"), _run(7)), 7, "no reader sees"),
+        (_shaded("FFFFFF", _run(5, _WHITE) + _run(7)), 7, "no reader sees"),
+        (
+            _para(_run(5, "<w:color w:val='FFFFFF' w:themeColor='background1'/>"), _run(7)),
+            7,
+            "no reader sees",
+        ),
+        (_para(_run(5, "<w:sz w:val='2'/>"), _run(7)), 7, "no reader sees"),
+        (_para(_run(7), _run(5, "<w:sz w:val='4'/><w:szCs w:val='4'/>")), 7, "2 pt"),
+        # white on a dark shading, or marked, is seen: read
+        (_shaded("1F3864", _run(57, _WHITE)), 57, None),
+        (_para(_run(57, _WHITE + "<w:highlight w:val='black'/>")), 57, None),
+        (_para(_run(57, _WHITE + "<w:shd w:val='clear' w:fill='000000'/>")), 57, None),
+        # a dark shading under a white one nearer the text: unseen
+        (
+            _shaded("000000", _run(5, _WHITE + "<w:shd w:val='clear' w:fill='FFFFFF'/>") + _run(7)),
+            7,
+            "no reader sees",
+        ),
+        # on a light grey or a pattern: not known, so not read
+        (_shaded("D9D9D9", _run(5, _WHITE) + _run(7)), None, "white text on a shading"),
+        (_shaded("auto", _run(5, _WHITE) + _run(7), "pct25"), None, "white text on a shading"),
+        # coloured, or a small but readable size: read
+        (_para(_run(57, "<w:color w:val='FF0000'/><w:sz w:val='12'/>")), 57, None),
+    ],
+)
+def test_a_number_set_where_no_reader_sees_it_is_not_read(inner, expected, said) -> None:
+    value, report = _value(inner)
+    assert value == expected
+    if said is None:
+        assert not any("no reader sees" in p or "white text" in p for p in report.problems)
+    else:
+        assert any(said in p for p in report.problems), report.problems
+    if expected is None:
+        assert "cells_unplaced" in report.flags
+
+
 def _importing(part: str, content_type: str, payload: bytes) -> bytes:
     """The Word fixture with its body replaced by one w:altChunk importing `payload`."""
     relationship = (

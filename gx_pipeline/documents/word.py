@@ -10,7 +10,9 @@ web page's rowspan and colspan, so that the rows under a value merged down are r
 table's grid as a web page's are (none where the grid columns are not certain). Paragraphs between tables are read as a text copy (a report typed with
 tab stops instead of a table still gives its rows). Text struck through or hidden is left out,
 whether the run itself or its styles strike or hide it (word_styles); a cell holding text Word
-may show or not, as the styles' combination is read, is taken as empty and said.
+may show or not, as the styles' combination is read, is taken as empty and said. Text no reader
+sees (white on white, set at 2 pt or less) is left out and said; white on a shading whose
+colour is not worked out is taken as unknown, as a doubtful mark is (_ink).
 
 .doc and .wps (the binary formats of Word 97-2003 and WPS), and RTF (which Word and WPS save
 too, often named .doc), are converted to .docx by LibreOffice (`soffice --headless
@@ -38,7 +40,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from gx_pipeline.documents.base import Document, DocumentError, Location
-from gx_pipeline.documents.word_styles import DOUBTFUL, HIDDEN, STRUCK, RunMarks
+from gx_pipeline.documents.word_styles import DOUBTFUL, HIDDEN, SHOWN, STRUCK, RunMarks
 from gx_pipeline.documents.word_styles import W as _W
 from gx_pipeline.parsing import problems as codes
 from gx_pipeline.parsing.problems import Problems
@@ -101,14 +103,14 @@ def read_docx(data: bytes, source: str, kind: str = "docx") -> Document:
                 if rowspan > 1 or colspan > 1:
                     spanned = {"span": True, "rowspan": rowspan, "colspan": colspan}
                 lines = []
-                doubtful = len(paragraphs.doubtful)
+                doubtful = paragraphs.unknown()
                 for block in _blocks(tc):
                     if block.tag == _TBL:
                         nested.append(block)
                     else:
                         lines.append(paragraphs.text(block))
                 text = " ".join("\n".join(lines).split())
-                if len(paragraphs.doubtful) > doubtful:
+                if paragraphs.unknown() > doubtful:
                     # read, its number could hold a digit Word does not show or lack one it does
                     text = ""
                     tokens.append(Token(CELL, text, number, r, c, unknown=True, **spanned))
@@ -140,6 +142,18 @@ def read_docx(data: bytes, source: str, kind: str = "docx") -> Document:
         problems.append(
             "document: text struck through (a revision shown as deleted, or crossed out: "
             f"{_sample(paragraphs.struck)}) is left out"
+        )
+    if paragraphs.unseen:
+        problems.append(
+            "document: text no reader sees (white on no shading, or set at 2 pt or less: "
+            f"{_sample(paragraphs.unseen)}) is left out"
+        )
+    if paragraphs.faint:
+        problems.flag(
+            codes.CELLS_UNPLACED,
+            "document: white text on a shading whose colour is not worked out (a style's, or "
+            f"a pattern: {_sample(paragraphs.faint)}): whether a reader sees it is not known; "
+            "a table cell holding it is taken as empty, a line reads U+FFFD in its place",
         )
     if paragraphs.doubtful:
         problems.flag(
@@ -331,18 +345,21 @@ class _Paragraphs:
         self.marks = marks
         self.struck: list[str] = []
         self.doubtful: list[str] = []
+        #: text no reader sees: white on no shading, or set at a size no one reads (_ink)
+        self.unseen: list[str] = []
+        #: white text on a shading whose colour is not known: seen or not
+        self.faint: list[str] = []
+        self._paragraph = None
         #: the fields open in the paragraph read, innermost last: whether in its result yet
         self._fields: list[bool] = []
 
     def text(self, p) -> str:
         paragraph_style = table_style = None
         if not self.marks.plain:
-            paragraph_style = p.find(_P_STYLE)
-            if paragraph_style is not None:
-                paragraph_style = paragraph_style.get(f"{_W}val")
-            table_style = _table_style(p)
+            paragraph_style, table_style = _styles_of(p)
         out: list[str] = []
         self._fields = []
+        self._paragraph = p
         self._collect(p, out, paragraph_style, table_style)
         return "".join(out)
 
@@ -363,6 +380,15 @@ class _Paragraphs:
                     if text.strip():
                         self.struck.append(text)
                     continue
+                if shown == SHOWN and text.strip():
+                    ink = _ink(child, self._paragraph, self._styles_shade)
+                    if ink == UNSEEN:
+                        # an old number left in white or at 1 pt beside the one Word shows
+                        self.unseen.append(text)
+                        continue
+                    if ink == DOUBTFUL:
+                        self.faint.append(text)
+                        text = "\ufffd"
                 if shown == DOUBTFUL and text.strip():
                     self.doubtful.append(text)
                     text = "\ufffd"
@@ -377,6 +403,14 @@ class _Paragraphs:
                 out.append(text)
             elif tag in _WRAPPERS:
                 self._collect(child, out, paragraph_style, table_style)
+
+    def unknown(self) -> int:
+        """How many runs so far Word may show or not (kept as U+FFFD)."""
+        return len(self.doubtful) + len(self.faint)
+
+    def _styles_shade(self) -> bool:
+        """Whether the paragraph's or its table's style may shade its text."""
+        return self.marks.shades(*_styles_of(self._paragraph))
 
     def _field_char(self, run) -> None:
         """Follow a field's marks: from its begin to its separate is its code, not shown (a
@@ -414,6 +448,93 @@ def _run_text(run) -> str:
         elif piece.tag == _BR and piece.get(f"{_W}type") in (None, "textWrapping"):
             out.append("\n")  # a line break; a page or column break is no text
     return "".join(out)
+
+
+#: a run's text no reader sees, left out and said
+UNSEEN = "unseen"
+#: a font size (half-points, w:sz) no reader reads: 2 pt and under (Word's least is 1 pt)
+TINY_HALF_POINTS = 4
+#: a colour channel this light or more, in all three, is white on paper
+_WHITE_CHANNEL = 0xF0
+_SHADING = f"{_W}shd"
+_RUN_COLOUR, _RUN_SIZE = f"{_W}rPr/{_W}color", f"{_W}rPr/{_W}sz"
+#: the theme's background colours, white in every theme Word and WPS ship
+_LIGHT_THEME = ("background1", "light1")
+
+
+def _ink(run, p, styles_shade: Callable[[], bool]) -> str:
+    """SHOWN, UNSEEN or DOUBTFUL for a run Word does not hide: UNSEEN for text set at
+    TINY_HALF_POINTS or less, or white (w:color, or the theme's background colour) on white:
+    the nearest shading behind it (the run's, its paragraph's, its cell's, its table's) white,
+    or none at all and no style that may shade it. White on a dark shading, or under a
+    highlight, is shown; on a light one, a pattern, or a style's shading (a table style's dark
+    header row, which is not worked out here), DOUBTFUL."""
+    size = run.find(_RUN_SIZE)
+    if size is not None:
+        value = size.get(f"{_W}val", "")
+        if value.isdigit() and int(value) <= TINY_HALF_POINTS:
+            return UNSEEN
+    colour = run.find(_RUN_COLOUR)
+    if colour is None or not (
+        _white(colour.get(f"{_W}val", "")) or colour.get(f"{_W}themeColor") in _LIGHT_THEME
+    ):
+        return SHOWN
+    rpr = run.find(f"{_W}rPr")
+    highlight = None if rpr is None else rpr.find(f"{_W}highlight")
+    if highlight is not None and highlight.get(f"{_W}val", "") not in ("none", "white"):
+        return SHOWN  # marked with a colour behind it
+    shadings = [None if rpr is None else rpr.find(_SHADING), p.find(f"{_W}pPr/{_SHADING}")]
+    shadings += [
+        holder.find(f"{_W}tcPr/{_SHADING}" if holder.tag == _TC else f"{_W}tblPr/{_SHADING}")
+        for holder in p.iterancestors(_TC, _TBL)
+    ]
+    for shading in shadings:
+        behind = None if shading is None else _behind(shading)
+        if behind is not None:
+            return behind
+    return DOUBTFUL if styles_shade() else UNSEEN
+
+
+#: a shading's fill this dark or darker (the mean of its channels) shows white text
+_DARK_FILL = 0x80
+
+
+def _behind(shading) -> str | None:
+    """What white text on a w:shd is: UNSEEN on white, SHOWN on a dark fill, DOUBTFUL on a
+    light one or a pattern; None for a shading that shades nothing (the one behind it counts)."""
+    pattern = shading.get(f"{_W}val", "clear")
+    fill = shading.get(f"{_W}fill", "auto")
+    theme = shading.get(f"{_W}themeFill")
+    if pattern not in ("clear", "nil"):
+        return DOUBTFUL
+    if theme is not None:
+        return UNSEEN if theme in _LIGHT_THEME else DOUBTFUL
+    if fill == "auto" or pattern == "nil":
+        return None
+    try:
+        channels = bytes.fromhex(fill)
+    except ValueError:
+        return DOUBTFUL
+    if len(channels) != 3:
+        return DOUBTFUL
+    if min(channels) >= _WHITE_CHANNEL:
+        return UNSEEN
+    return SHOWN if sum(channels) / 3 <= _DARK_FILL else DOUBTFUL
+
+
+def _white(value: str) -> bool:
+    """A w:color hex value that is white on paper."""
+    try:
+        channels = bytes.fromhex(value)
+    except ValueError:
+        return False
+    return len(channels) == 3 and min(channels) >= _WHITE_CHANNEL
+
+
+def _styles_of(p) -> tuple[str | None, str | None]:
+    """A paragraph's style (w:pStyle) and its table's (_table_style)."""
+    style = p.find(_P_STYLE)
+    return None if style is None else style.get(f"{_W}val"), _table_style(p)
 
 
 def _table_style(p) -> str | None:
