@@ -624,6 +624,70 @@ def test_text_drawn_invisible_over_no_picture_is_no_number() -> None:
         documents.read(_text_pdf([(*run[:4], 3) for run in lines]), "r.pdf")
 
 
+def _painted_pdf(runs: list[tuple], fills: list[tuple] = (), image: bool = False) -> bytes:
+    """A one-page PDF drawing rectangles filled grey `fills` (x, y, w, h, grey level) and
+    then each run (x, y, font size, text, fill grey level[, render mode, stroke grey])."""
+    stream = b"".join(b"q %.2f g %.1f %.1f %.1f %.1f re f Q\n" % (f[4], *f[:4]) for f in fills)
+    if image:
+        stream = b"q 100 0 0 100 80 680 cm /Im1 Do Q\n" + stream
+    stream += b"".join(
+        b"BT %.2f g %.2f G %d Tr /F1 %.1f Tf %.1f %.1f Td (%s) Tj ET\n"
+        % (
+            run[4],
+            run[6] if len(run) > 6 else 0,
+            run[5] if len(run) > 5 else 0,
+            run[2],
+            run[0],
+            run[1],
+            run[3].encode(),
+        )
+        for run in runs
+    )
+    return _text_pdf([], image=False).replace(
+        b"<< /Length 0 >>\nstream\n\nendstream",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+    )
+
+
+_FRAME = [
+    (100, 760, 12, "Report on the year's requests", 0),
+    (100, 640, 12, "Requests answered in the year", 0),
+]
+
+
+@pytest.mark.parametrize(
+    ("runs", "fills", "image", "read", "left_out"),
+    [
+        # an old 5 left in white beside the 7 the page shows (read 57 with no flag); near white
+        ([(100, 700, 12, "new", 0), (130, 700, 12, "5", 1), (137, 700, 12, "7", 0)], [], False,
+         "new 7", "5"),
+        ([(100, 700, 12, "new", 0), (130, 700, 12, "5", 0.97), (137, 700, 12, "7", 0)], [],
+         False, "new 7", "5"),
+        # white fill, stroked black (render mode 2): seen
+        ([(100, 700, 12, "new", 0), (130, 700, 12, "57", 1, 2, 0)], [], False, "new 57", None),
+        # white on a dark cell (a shaded header printed): seen
+        ([(100, 700, 12, "new", 0), (130, 700, 12, "57", 1)], [(125, 690, 40, 20, 0.2)], False,
+         "new 57", None),
+        # white on a light grey fill is not on white: kept, as what is behind it is drawn
+        ([(100, 700, 12, "new", 0), (130, 700, 12, "57", 1)], [(125, 690, 40, 20, 0.9)], False,
+         "new 57", None),
+        # white over a picture, which may be dark there: kept
+        ([(100, 700, 12, "new", 0), (130, 700, 12, "57", 1)], [], True, "new 57", None),
+        # a white fill elsewhere on the page changes nothing
+        ([(100, 700, 12, "new", 0), (130, 700, 12, "5", 1), (137, 700, 12, "7", 0)],
+         [(300, 300, 40, 20, 0.2)], False, "new 7", "5"),
+    ],
+)  # fmt: skip
+def test_text_drawn_white_over_nothing_dark_is_no_number(runs, fills, image, read, left_out):
+    document = documents.read(_painted_pdf(_FRAME + runs, fills, image), "r.pdf")
+    assert read in " ".join(document.text.split())
+    said = [p for p in document.problems if "drawn white" in p]
+    if left_out is None:
+        assert not said
+    else:
+        assert said and f"'{left_out}'" in said[0], document.problems
+
+
 def test_a_cell_deleted_with_track_changes_is_not_in_its_row() -> None:
     # Word shows the row without a cell deleted with Track Changes on (w:cellDel), as it does
     # a deleted row: read, the row had a value cell too many and none of it was read

@@ -11,6 +11,10 @@ Per page, in reading order (top to bottom):
 - a page-number line at the top or bottom of a page (`- 3 -`, `第3页 共6页`, `3/6`) is left out,
   so a table continued on the next page is not interrupted by it.
 
+Text drawn white (fill and stroke, as its render mode draws it) over nothing dark, no
+non-white fill and no picture behind it, is no one's to read: left out and said, as text drawn
+invisible over no picture is.
+
 A page without a text layer (a scan, or a table pasted as an image) has nothing to read: a PDF
 with no text at all is refused with that reason, one with some such pages reads the others and
 says which pages were images. Pages are read one at a time and only the first `MAX_PAGES`.
@@ -62,6 +66,10 @@ SLANT = math.radians(3)
 _QUARTER = math.pi / 2
 #: the text render mode that draws nothing (FPDF_TEXTRENDERMODE_INVISIBLE)
 _INVISIBLE = 3
+#: the render modes that draw text: fill, stroke, both (each also with a clip, 4-6)
+_FILLS, _STROKES = (0, 2, 4, 6), (1, 2, 5, 6)
+#: a colour channel this light or more, in all three, is white on paper
+_WHITE_CHANNEL = 240
 
 
 @dataclass
@@ -74,6 +82,8 @@ class _Char:
     #: drawn invisible (text render mode 3): a scan's OCR layer over its picture, or text no
     #: one sees
     hidden: bool = False
+    #: drawn in white (or fully transparent ink): seen only on something dark behind it
+    white: bool = False
 
     @property
     def cx(self) -> float:
@@ -117,16 +127,24 @@ def _read(pdf, source: str) -> Document:
     #: over nothing, left out
     ocr_pages: list[int] = []
     unseen: list[tuple[int, str]] = []
+    #: text drawn white on nothing dark (no fill, no picture behind it), left out
+    white: list[tuple[int, str]] = []
     visible = unmapped = 0
     #: the page before, held back until the page after it tells whether its last table runs on
     held: _Page | None = None
     for number in range(1, min(total, MAX_PAGES) + 1):
         page = pdf[number - 1]
         try:
-            edges, has_images, hides = _drawing(page)
+            edges, has_images, hides, backdrops = _drawing(page)
             chars, n_unmapped, slanted = _chars(page, hides)
         finally:
             page.close()
+        if any(c.white for c in chars):
+            lost = [c for c in chars if c.white and not _on_backdrop(c, backdrops)]
+            if lost:
+                white.append((number, "".join(c.text for c in lost)))
+                gone = {id(c) for c in lost}
+                chars = [c for c in chars if id(c) not in gone]
         if any(c.hidden for c in chars):
             if has_images:
                 ocr_pages.append(number)  # what the picture shows, as OCR read it
@@ -186,6 +204,10 @@ def _read(pdf, source: str) -> Document:
     if unseen:
         out.problems.append(
             _left_out(unseen, "text drawn invisible over no picture (no one sees it")
+        )
+    if white:
+        out.problems.append(
+            _left_out(white, "text drawn white over nothing dark (no one sees it on the paper")
         )
     if ocr_pages:
         out.problems.append(
@@ -489,8 +511,9 @@ def _chars(page, hides: bool = False) -> tuple[list[_Char], int, str]:
         rect = raw.FS_RECTF()
         box, angle = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetCharAngle
         text_object, render_mode = raw.FPDFText_GetTextObject, raw.FPDFTextObj_GetTextRenderMode
-        #: text object -> whether it is drawn invisible (one object holds many characters)
-        invisible: dict[int, bool] = {0: False}
+        #: text object -> (drawn invisible, drawn white) (one object holds many characters)
+        ink: dict[int, tuple[bool, bool]] = {0: (False, False)}
+        rgba = tuple(ctypes.c_uint() for _ in range(4))
         chars: list[_Char] = []
         slanted: list[int] = []  # places in `chars`
         unmapped = 0
@@ -510,16 +533,17 @@ def _chars(page, hides: bool = False) -> tuple[list[_Char], int, str]:
             if turn > 0 and SLANT < (turn % _QUARTER) < _QUARTER - SLANT:
                 slanted.append(len(chars))
             where = 0
-            if hides:  # the page draws some text invisible: which characters
+            if hides:  # the page draws some text invisible or white: which characters
                 held = text_object(textpage, i)
                 where = ctypes.cast(held, ctypes.c_void_p).value or 0
-                if where not in invisible:
-                    invisible[where] = bool(held) and render_mode(held) == _INVISIBLE
+                if where not in ink:
+                    mode = render_mode(held) if held else 0
+                    ink[where] = (mode == _INVISIBLE, bool(held) and _white_ink(held, mode, rgba))
             if rotation:
                 x0, top, x1, bottom = _display(
                     rect.left, rect.bottom, rect.right, rect.top, width, height, rotation
                 )
-                chars.append(_Char(ch, x0, top, x1, bottom, invisible[where]))
+                chars.append(_Char(ch, x0, top, x1, bottom, *ink[where]))
             else:
                 chars.append(
                     _Char(
@@ -528,7 +552,7 @@ def _chars(page, hides: bool = False) -> tuple[list[_Char], int, str]:
                         height - rect.top,
                         rect.right,
                         height - rect.bottom,
-                        invisible[where],
+                        *ink[where],
                     )
                 )
     finally:
@@ -591,10 +615,12 @@ def _display(
     return min(xs), min(ys), max(xs), max(ys)
 
 
-def _drawing(page) -> tuple[list[grid.Edge], bool, bool]:
+def _drawing(page) -> tuple[list[grid.Edge], bool, bool, list | None]:
     """The page's borders (horizontal and vertical pieces of every stroked or non-white filled
-    path), whether the page holds an image, and whether it draws text invisible; one pass over
-    its objects."""
+    path), whether the page holds an image, whether it draws text invisible or white, and what
+    white text may be seen on (the boxes of its non-white fills and pictures, in display
+    coordinates; None where they are not known: a picture in a form); one pass over its
+    objects."""
     from pypdfium2 import raw
 
     width, height = page.get_size()
@@ -610,12 +636,26 @@ def _drawing(page) -> tuple[list[grid.Edge], bool, bool]:
     bounds = [ctypes.c_float() for _ in range(4)]
     fill, stroke = ctypes.c_int(), ctypes.c_int()
     get_bounds, draw_mode = raw.FPDFPageObj_GetBounds, raw.FPDFPath_GetDrawMode
+    backdrops: list | None = []
+    rgba = tuple(ctypes.c_uint() for _ in range(4))
+    render_mode, get_fill = raw.FPDFTextObj_GetTextRenderMode, raw.FPDFPageObj_GetFillColor
     for obj, matrix, kind in _objects(page.raw, None, 0):
         if kind == raw.FPDF_PAGEOBJ_IMAGE:
             images = True
+            if matrix is not None or not get_bounds(obj, *bounds):
+                backdrops = None
+            elif backdrops is not None:
+                backdrops.append(tuple(b.value for b in bounds))
             continue
         if kind == raw.FPDF_PAGEOBJ_TEXT:
-            hides = hides or raw.FPDFTextObj_GetTextRenderMode(obj) == _INVISIBLE
+            if not hides:
+                mode = render_mode(obj)
+                if mode == 0:  # filled, as nearly all text is: its fill colour alone
+                    hides = get_fill(obj, *rgba) and (
+                        not rgba[3].value or min(c.value for c in rgba[:3]) >= _WHITE_CHANNEL
+                    )
+                else:
+                    hides = mode == _INVISIBLE or _white_ink(obj, mode, rgba)
             continue
         if not draw_mode(obj, fill, stroke) or not (fill.value or stroke.value):
             continue
@@ -634,6 +674,8 @@ def _drawing(page) -> tuple[list[grid.Edge], bool, bool]:
             else:
                 if fill.value and not stroke.value:
                     fills.append((left, bottom, right, top))
+                elif fill.value and backdrops is not None and not _white(obj):
+                    backdrops.append((left, bottom, right, top))
                 segments = [
                     ((left, bottom), (right, bottom)),
                     ((left, top), (right, top)),
@@ -644,6 +686,12 @@ def _drawing(page) -> tuple[list[grid.Edge], bool, bool]:
             continue
         else:
             segments = _segments(obj, matrix, n)
+            if fill.value and backdrops is not None and not (stroke.value and _white(obj)):
+                # a filled shape text may stand on; inside a form its place is not worked out
+                if matrix is not None or not get_bounds(obj, *bounds):
+                    backdrops = None
+                else:
+                    backdrops.append(tuple(b.value for b in bounds))
         edges += _edges(segments, width, height, rotation)
     for left, bottom, right, top in whites:
         if any(
@@ -665,7 +713,41 @@ def _drawing(page) -> tuple[list[grid.Edge], bool, bool]:
                 height,
                 rotation,
             )
-    return edges, images, hides
+    if backdrops is not None:
+        backdrops = [_display(*box, width, height, rotation) for box in backdrops + fills]
+    return edges, images, hides, backdrops
+
+
+def _white_ink(obj, mode: int, rgba: tuple) -> bool:
+    """Whether a text object draws in white (or fully transparent) ink: the colour of each
+    way its render mode draws, fill and stroke, white (`rgba`: four c_uint to read it in)."""
+    from pypdfium2 import raw
+
+    ways = [
+        getter
+        for modes, getter in (
+            (_FILLS, raw.FPDFPageObj_GetFillColor),
+            (_STROKES, raw.FPDFPageObj_GetStrokeColor),
+        )
+        if mode in modes
+    ]
+    if not ways:
+        return False
+    r, g, b, a = rgba
+    for getter in ways:
+        if not getter(obj, r, g, b, a):
+            return False
+        if a.value and min(r.value, g.value, b.value) < _WHITE_CHANNEL:
+            return False
+    return True
+
+
+def _on_backdrop(c: _Char, backdrops: list | None) -> bool:
+    """Whether white text stands on something that may be dark: a non-white fill or a
+    picture behind its middle (all of the page where what is behind is not known)."""
+    if backdrops is None:
+        return True
+    return any(x0 <= c.cx <= x1 and top <= c.cy <= bottom for x0, top, x1, bottom in backdrops)
 
 
 def _edges(segments, width: float, height: float, rotation: int) -> list[grid.Edge]:
