@@ -508,14 +508,23 @@ def test_a_pdf_encrypted_with_a_password_is_refused_saying_so(tmp_path: Path) ->
 def test_pages_turned_to_show_a_table_drawn_sideways_read_as_shown(turn: int) -> None:
     # a landscape table drawn across a portrait page's content and the page turned (/Rotate)
     # to show it upright, as a viewer's "rotate page" saves it: read as the page shows it
+    pdf = next(p for p in sorted(PAGES.iterdir()) if p.name.endswith("-pdf-portrait.pdf"))
+    turned = _turned_content(pdf.read_bytes(), turn, rotate=True)
+    expected = _values(parse_bytes(pdf.read_bytes(), pdf.name))
+    assert _values(parse_bytes(turned, "turned.pdf")) == expected
+    assert any(v is not None for v in expected.values())
+
+
+def _turned_content(pdf: bytes, turn: int, rotate: bool) -> bytes:
+    """The PDF with every page's content turned a quarter (counter-clockwise for 90) and its
+    media box made landscape; with `rotate`, the page turned back by /Rotate to show it
+    upright, as a viewer's "rotate page" saves it; without, the table is drawn sideways."""
     import pypdfium2 as pdfium
     from pypdfium2 import raw
 
-    pdf = next(p for p in sorted(PAGES.iterdir()) if p.name.endswith("-pdf-portrait.pdf"))
-    document = pdfium.PdfDocument(pdf.read_bytes())
+    document = pdfium.PdfDocument(pdf)
     for page in document:
         width, height = page.get_size()
-        # the content turned the other way, so that the page's turn shows it upright
         a, b = (0, 1) if turn == 90 else (0, -1)
         matrix = pdfium.PdfMatrix(
             a, b, -b, a, height if turn == 90 else 0, 0 if turn == 90 else width
@@ -523,29 +532,67 @@ def test_pages_turned_to_show_a_table_drawn_sideways_read_as_shown(turn: int) ->
         for item in list(page.get_objects(max_depth=1)):
             item.transform(matrix)
         raw.FPDFPage_SetMediaBox(page, 0, 0, height, width)
-        page.set_rotation(turn)
+        if rotate:
+            page.set_rotation(turn)
         page.gen_content()
     turned = io.BytesIO()
     document.save(turned)
     document.close()
-    expected = _values(parse_bytes(pdf.read_bytes(), pdf.name))
-    assert _values(parse_bytes(turned.getvalue(), "turned.pdf")) == expected
-    assert any(v is not None for v in expected.values())
+    return turned.getvalue()
+
+
+@pytest.mark.parametrize("turn", [90, 270])
+@pytest.mark.parametrize("printed", ["-pdf-portrait.pdf", "-pdf-landscape.pdf"])
+def test_a_table_drawn_sideways_on_an_upright_page_reads_as_the_page_turned(
+    turn: int, printed: str
+) -> None:
+    # the text matrix turns the table's text a quarter and no /Rotate turns the page: read as
+    # the page stands, its characters stood one under the other, and the page was flagged as
+    # "a table without rules down whose row labels are wrapped", no number read
+    pdf = next(p for p in sorted(PAGES.iterdir()) if p.name.endswith(printed))
+    upright = parse_bytes(pdf.read_bytes(), pdf.name)
+    sideways = parse_bytes(_turned_content(pdf.read_bytes(), turn, rotate=False), "s.pdf")
+    assert _values(sideways) == _values(upright)
+    assert sum(v is not None for v in _values(upright).values()) > 100
+    assert sideways.flags == upright.flags
+    assert any("a quarter turn from upright" in p for p in sideways.problems)
+    assert not any("without rules down" in p for p in sideways.problems)
+
+
+def test_text_drawn_sideways_among_upright_text_is_not_read_and_said() -> None:
+    # a small table or a note set sideways beside upright lines: its characters, read across
+    # the page, stand one under the other and cross the upright lines
+    upright = [
+        (100, 760, 12, "Report on the year's requests"),
+        (100, 700, 12, "Requests answered in the year 7"),
+        (100, 640, 12, "Requests carried over to next year 3"),
+        (100, 580, 12, "Appeals decided in the year 2"),
+    ]
+    sideways = b"BT /F1 10 Tf 0 1 -1 0 500 300 Tm (new 12 old 34 sum 46) Tj ET\n"
+    document = documents.read(_text_pdf(upright, more=sideways), "r.pdf")
+    text = " ".join(document.text.split())
+    assert "Requests answered in the year 7" in text
+    assert not any(d in text for d in ("12", "34", "46"))
+    said = [p for p in document.problems if "among upright text" in p]
+    assert said and "'new12old34sum46'" in said[0], document.problems
+    assert "cells_unplaced" in document.codes
 
 
 def _values(report) -> dict:
     return {(c.section, c.row, c.col): c.value for c in report.cells}
 
 
-def _text_pdf(runs: list[tuple], image: bool = False) -> bytes:
+def _text_pdf(runs: list[tuple], image: bool = False, more: bytes = b"") -> bytes:
     """A one-page PDF drawing each run (x, y, font size, ASCII text[, text render mode]) in
-    Helvetica, over a picture of the page (a grey pixel stretched over it) with `image`."""
+    Helvetica, over a picture of the page (a grey pixel stretched over it) with `image`, and
+    then the operators `more`."""
     stream = b"q 595 0 0 842 0 0 cm /Im1 Do Q\n" if image else b""
     stream += b"".join(
         b"BT /F1 %.1f Tf %d Tr %.1f %.1f Td (%s) Tj ET\n"
         % (run[2], run[4] if len(run) > 4 else 0, run[0], run[1], run[3].encode())
         for run in runs
     )
+    stream += more
     return _pdf(
         [
             b"<< /Type /Catalog /Pages 2 0 R >>",
@@ -643,10 +690,7 @@ def _painted_pdf(runs: list[tuple], fills: list[tuple] = (), image: bool = False
         )
         for run in runs
     )
-    return _text_pdf([], image=False).replace(
-        b"<< /Length 0 >>\nstream\n\nendstream",
-        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
-    )
+    return _text_pdf([], more=stream)
 
 
 _FRAME = [

@@ -11,6 +11,10 @@ Per page, in reading order (top to bottom):
 - a page-number line at the top or bottom of a page (`- 3 -`, `第3页 共6页`, `3/6`) is left out,
   so a table continued on the next page is not interrupted by it.
 
+A page whose text is drawn a quarter turn from upright (SIDEWAYS_SHARE of its characters:
+a wide table set sideways) with no /Rotate to show it so is read as the page turned upright;
+fewer such characters among upright text are left out and flagged, saying what they are.
+
 Text drawn white (fill and stroke, as its render mode draws it) over nothing dark, no
 non-white fill and no picture behind it, is no one's to read: left out and said, as text drawn
 invisible over no picture is.
@@ -129,6 +133,8 @@ def _read(pdf, source: str) -> Document:
     unseen: list[tuple[int, str]] = []
     #: text drawn white on nothing dark (no fill, no picture behind it), left out
     white: list[tuple[int, str]] = []
+    #: pages whose text is drawn sideways, read turned upright
+    sideways: list[int] = []
     visible = unmapped = 0
     #: the page before, held back until the page after it tells whether its last table runs on
     held: _Page | None = None
@@ -136,7 +142,21 @@ def _read(pdf, source: str) -> Document:
         page = pdf[number - 1]
         try:
             edges, has_images, hides, backdrops = _drawing(page)
-            chars, n_unmapped, slanted = _chars(page, hides)
+            chars, n_unmapped, slanted, turned, aside = _chars(page, hides)
+            if turned:
+                # the page's text drawn a quarter turn from upright with no /Rotate to show it
+                # so (a wide table set sideways on an upright page): read as the page turned
+                # to show it upright, as a viewer's "rotate page" would
+                edges, has_images, hides, backdrops = _drawing(page, turned)
+                chars, n_unmapped, slanted, _, aside = _chars(page, hides, turned)
+                sideways.append(number)
+            if aside:
+                out.flag(
+                    codes.CELLS_UNPLACED if any(ch.isdigit() for ch in aside) else codes.INCOMPLETE,
+                    f"document: page {number}: {len(aside)} characters drawn a quarter turn from "
+                    "upright among upright text (a table or a note set sideways on the page: "
+                    f"'{aside[:20]}'{'…' if len(aside) > 20 else ''}): not read",
+                )
         finally:
             page.close()
         if any(c.white for c in chars):
@@ -204,6 +224,12 @@ def _read(pdf, source: str) -> Document:
     if unseen:
         out.problems.append(
             _left_out(unseen, "text drawn invisible over no picture (no one sees it")
+        )
+    if sideways:
+        out.problems.append(
+            f"document: page(s) {', '.join(map(str, sideways))}: the text is drawn a quarter "
+            "turn from upright (a table set sideways on the page, which the page itself does "
+            "not turn): read turned upright"
         )
     if white:
         out.problems.append(
@@ -486,9 +512,15 @@ def _pdf_date(value: str | None) -> str | None:
         return None
 
 
-def _chars(page, hides: bool = False) -> tuple[list[_Char], int, str]:
+def _chars(
+    page, hides: bool = False, rotation: int | None = None
+) -> tuple[list[_Char], int, str, int, str]:
     """The page's visible characters in display coordinates, how many of them PDFium could not
-    map to Unicode, and the text of the characters drawn at a slant that are left out.
+    map to Unicode, the text of the characters drawn at a slant that are left out, and the
+    turn (90 or 270, as /Rotate gives it) that would show the page's text upright where
+    SIDEWAYS_SHARE of its characters are drawn a quarter turn from upright (0 where they are
+    not, or where `rotation`, the page's turn, is given), and the text of fewer such characters
+    (SCAN_CHARS_PER_PAGE or more), left out.
 
     A watermark (仅供参考, 内部资料, the agency's name) is written across the page at a slant,
     over the tables: read, its characters stand in cells and lines and the page cannot be read
@@ -500,10 +532,11 @@ def _chars(page, hides: bool = False) -> tuple[list[_Char], int, str]:
     textpage = page.get_textpage()
     try:
         width, height = page.get_size()
-        rotation = page.get_rotation() % 360
+        given = rotation is not None
+        rotation = page.get_rotation() % 360 if rotation is None else rotation
         n = raw.FPDFText_CountChars(textpage)
         if n <= 0:
-            return [], 0, ""
+            return [], 0, "", 0, ""
         # the whole text in one call: one UTF-16 unit per character index
         buffer = ctypes.create_string_buffer((n + 1) * 2)
         raw.FPDFText_GetText(textpage, 0, n, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)))
@@ -516,6 +549,8 @@ def _chars(page, hides: bool = False) -> tuple[list[_Char], int, str]:
         rgba = tuple(ctypes.c_uint() for _ in range(4))
         chars: list[_Char] = []
         slanted: list[int] = []  # places in `chars`
+        quarters = [0, 0, 0, 0]  # characters drawn at each quarter turn but upright
+        sideways: list[int] = []  # places in `chars` of those at 90 or 270 degrees
         unmapped = 0
         for i, ch in enumerate(text):
             if ch.isspace():
@@ -532,6 +567,12 @@ def _chars(page, hides: bool = False) -> tuple[list[_Char], int, str]:
             turn = angle(textpage, i)
             if turn > 0 and SLANT < (turn % _QUARTER) < _QUARTER - SLANT:
                 slanted.append(len(chars))
+            elif turn > 0:
+                # as the page shows it: its /Rotate turns it on (clockwise, as PDFium's angle)
+                quarter = (round(turn / _QUARTER) + rotation // 90) % 4
+                quarters[quarter] += 1
+                if quarter % 2:
+                    sideways.append(len(chars))
             where = 0
             if hides:  # the page draws some text invisible or white: which characters
                 held = text_object(textpage, i)
@@ -557,11 +598,36 @@ def _chars(page, hides: bool = False) -> tuple[list[_Char], int, str]:
                 )
     finally:
         textpage.close()
-    if not slanted or len(slanted) * 2 > len(chars):
-        return chars, unmapped, ""
-    drop = set(slanted)
-    kept = [c for k, c in enumerate(chars) if k not in drop]
-    return kept, unmapped, "".join(chars[k].text for k in slanted)
+    turned = 0 if given else _upright_turn(quarters, len(chars) - len(slanted), rotation)
+    # sideways text among upright text: read across the page, its characters stand one under
+    # the other and its lines cross the upright ones
+    aside = sideways if not given and not turned and len(sideways) >= SCAN_CHARS_PER_PAGE else []
+    if slanted and len(slanted) * 2 <= len(chars):
+        drop = set(slanted) | set(aside)
+        slanted_text = "".join(chars[k].text for k in slanted)
+    else:
+        drop, slanted_text = set(aside), ""
+    kept = [c for k, c in enumerate(chars) if k not in drop] if drop else chars
+    return kept, unmapped, slanted_text, turned, "".join(chars[k].text for k in aside)
+
+
+#: the share of a page's characters drawn a quarter turn from upright that makes it a page set
+#: sideways (its page number, a title or a note may stand upright)
+SIDEWAYS_SHARE = 0.8
+
+
+def _upright_turn(quarters: list[int], total: int, rotation: int) -> int:
+    """The turn (as /Rotate gives it, 90 or 270) that shows upright the text drawn a quarter
+    turn (PDFium's angle, clockwise: 1 for 90 degrees, 3 for 270), where SIDEWAYS_SHARE of the
+    page's `total` characters are and the page has no turn of its own (`rotation`); else 0.
+    A page its /Rotate turns is shown as it says (a table drawn sideways and the page turned
+    to show it upright, as a viewer's "rotate page" saves it)."""
+    if rotation or total < SCAN_CHARS_PER_PAGE:
+        return 0
+    for quarter, turn in ((1, 270), (3, 90)):
+        if quarters[quarter] >= SIDEWAYS_SHARE * total:
+            return turn
+    return 0
 
 
 def _struck(chars: list[_Char], edges: list[grid.Edge]) -> set[int]:
@@ -615,7 +681,7 @@ def _display(
     return min(xs), min(ys), max(xs), max(ys)
 
 
-def _drawing(page) -> tuple[list[grid.Edge], bool, bool, list | None]:
+def _drawing(page, rotation: int | None = None) -> tuple[list[grid.Edge], bool, bool, list | None]:
     """The page's borders (horizontal and vertical pieces of every stroked or non-white filled
     path), whether the page holds an image, whether it draws text invisible or white, and what
     white text may be seen on (the boxes of its non-white fills and pictures, in display
@@ -624,7 +690,7 @@ def _drawing(page) -> tuple[list[grid.Edge], bool, bool, list | None]:
     from pypdfium2 import raw
 
     width, height = page.get_size()
-    rotation = page.get_rotation() % 360
+    rotation = page.get_rotation() % 360 if rotation is None else rotation
     edges: list[grid.Edge] = []
     images = hides = False
     # filled rectangles: white ones, and the others. A table drawn as white cells on a dark
