@@ -583,7 +583,8 @@ def _spans(tbl) -> dict:
     for tr in tbl.iterchildren(_TR):
         if tr.find(_ROW_DELETED) is not None:
             continue
-        if tr.find(f"{_W}trPr/{_W}gridBefore") is not None or tr.find(f"{_W}tblPrEx") is not None:
+        before = tr.find(f"{_W}trPr/{_W}gridBefore")
+        if before is not None and before.get(f"{_W}val", "0") not in ("", "0"):
             return {}
         at = 0
         row: dict[int, list] = {}  # grid column -> [cell, width, merged]
