@@ -11,6 +11,14 @@ Per page, in reading order (top to bottom):
 - a page-number line at the top or bottom of a page (`- 3 -`, `第3页 共6页`, `3/6`) is left out,
   so a table continued on the next page is not interrupted by it.
 
+A page whose text is drawn a quarter turn from upright (SIDEWAYS_SHARE of its characters:
+a wide table set sideways) with no /Rotate to show it so is read as the page turned upright;
+fewer such characters among upright text are left out and flagged, saying what they are.
+
+Text drawn white (fill and stroke, as its render mode draws it) over nothing dark, no
+non-white fill and no picture behind it, is no one's to read: left out and said, as text drawn
+invisible over no picture is.
+
 A page without a text layer (a scan, or a table pasted as an image) has nothing to read: a PDF
 with no text at all is refused with that reason, one with some such pages reads the others and
 says which pages were images. Pages are read one at a time and only the first `MAX_PAGES`.
@@ -62,6 +70,10 @@ SLANT = math.radians(3)
 _QUARTER = math.pi / 2
 #: the text render mode that draws nothing (FPDF_TEXTRENDERMODE_INVISIBLE)
 _INVISIBLE = 3
+#: the render modes that draw text: fill, stroke, both (each also with a clip, 4-6)
+_FILLS, _STROKES = (0, 2, 4, 6), (1, 2, 5, 6)
+#: a colour channel this light or more, in all three, is white on paper
+_WHITE_CHANNEL = 240
 
 
 @dataclass
@@ -74,6 +86,8 @@ class _Char:
     #: drawn invisible (text render mode 3): a scan's OCR layer over its picture, or text no
     #: one sees
     hidden: bool = False
+    #: drawn in white (or fully transparent ink): seen only on something dark behind it
+    white: bool = False
 
     @property
     def cx(self) -> float:
@@ -117,16 +131,40 @@ def _read(pdf, source: str) -> Document:
     #: over nothing, left out
     ocr_pages: list[int] = []
     unseen: list[tuple[int, str]] = []
+    #: text drawn white on nothing dark (no fill, no picture behind it), left out
+    white: list[tuple[int, str]] = []
+    #: pages whose text is drawn sideways, read turned upright
+    sideways: list[int] = []
     visible = unmapped = 0
     #: the page before, held back until the page after it tells whether its last table runs on
     held: _Page | None = None
     for number in range(1, min(total, MAX_PAGES) + 1):
         page = pdf[number - 1]
         try:
-            edges, has_images, hides = _drawing(page)
-            chars, n_unmapped, slanted = _chars(page, hides)
+            edges, has_images, hides, backdrops = _drawing(page)
+            chars, n_unmapped, slanted, turned, aside = _chars(page, hides)
+            if turned:
+                # the page's text drawn a quarter turn from upright with no /Rotate to show it
+                # so (a wide table set sideways on an upright page): read as the page turned
+                # to show it upright, as a viewer's "rotate page" would
+                edges, has_images, hides, backdrops = _drawing(page, turned)
+                chars, n_unmapped, slanted, _, aside = _chars(page, hides, turned)
+                sideways.append(number)
+            if aside:
+                out.flag(
+                    codes.CELLS_UNPLACED if any(ch.isdigit() for ch in aside) else codes.INCOMPLETE,
+                    f"document: page {number}: {len(aside)} characters drawn a quarter turn from "
+                    "upright among upright text (a table or a note set sideways on the page: "
+                    f"'{aside[:20]}'{'…' if len(aside) > 20 else ''}): not read",
+                )
         finally:
             page.close()
+        if any(c.white for c in chars):
+            lost = [c for c in chars if c.white and not _on_backdrop(c, backdrops)]
+            if lost:
+                white.append((number, "".join(c.text for c in lost)))
+                gone = {id(c) for c in lost}
+                chars = [c for c in chars if id(c) not in gone]
         if any(c.hidden for c in chars):
             if has_images:
                 ocr_pages.append(number)  # what the picture shows, as OCR read it
@@ -186,6 +224,16 @@ def _read(pdf, source: str) -> Document:
     if unseen:
         out.problems.append(
             _left_out(unseen, "text drawn invisible over no picture (no one sees it")
+        )
+    if sideways:
+        out.problems.append(
+            f"document: page(s) {', '.join(map(str, sideways))}: the text is drawn a quarter "
+            "turn from upright (a table set sideways on the page, which the page itself does "
+            "not turn): read turned upright"
+        )
+    if white:
+        out.problems.append(
+            _left_out(white, "text drawn white over nothing dark (no one sees it on the paper")
         )
     if ocr_pages:
         out.problems.append(
@@ -464,9 +512,15 @@ def _pdf_date(value: str | None) -> str | None:
         return None
 
 
-def _chars(page, hides: bool = False) -> tuple[list[_Char], int, str]:
+def _chars(
+    page, hides: bool = False, rotation: int | None = None
+) -> tuple[list[_Char], int, str, int, str]:
     """The page's visible characters in display coordinates, how many of them PDFium could not
-    map to Unicode, and the text of the characters drawn at a slant that are left out.
+    map to Unicode, the text of the characters drawn at a slant that are left out, and the
+    turn (90 or 270, as /Rotate gives it) that would show the page's text upright where
+    SIDEWAYS_SHARE of its characters are drawn a quarter turn from upright (0 where they are
+    not, or where `rotation`, the page's turn, is given), and the text of fewer such characters
+    (SCAN_CHARS_PER_PAGE or more), left out.
 
     A watermark (仅供参考, 内部资料, the agency's name) is written across the page at a slant,
     over the tables: read, its characters stand in cells and lines and the page cannot be read
@@ -478,10 +532,11 @@ def _chars(page, hides: bool = False) -> tuple[list[_Char], int, str]:
     textpage = page.get_textpage()
     try:
         width, height = page.get_size()
-        rotation = page.get_rotation() % 360
+        given = rotation is not None
+        rotation = page.get_rotation() % 360 if rotation is None else rotation
         n = raw.FPDFText_CountChars(textpage)
         if n <= 0:
-            return [], 0, ""
+            return [], 0, "", 0, ""
         # the whole text in one call: one UTF-16 unit per character index
         buffer = ctypes.create_string_buffer((n + 1) * 2)
         raw.FPDFText_GetText(textpage, 0, n, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)))
@@ -489,10 +544,13 @@ def _chars(page, hides: bool = False) -> tuple[list[_Char], int, str]:
         rect = raw.FS_RECTF()
         box, angle = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetCharAngle
         text_object, render_mode = raw.FPDFText_GetTextObject, raw.FPDFTextObj_GetTextRenderMode
-        #: text object -> whether it is drawn invisible (one object holds many characters)
-        invisible: dict[int, bool] = {0: False}
+        #: text object -> (drawn invisible, drawn white) (one object holds many characters)
+        ink: dict[int, tuple[bool, bool]] = {0: (False, False)}
+        rgba = tuple(ctypes.c_uint() for _ in range(4))
         chars: list[_Char] = []
         slanted: list[int] = []  # places in `chars`
+        quarters = [0, 0, 0, 0]  # characters drawn at each quarter turn but upright
+        sideways: list[int] = []  # places in `chars` of those at 90 or 270 degrees
         unmapped = 0
         for i, ch in enumerate(text):
             if ch.isspace():
@@ -509,17 +567,24 @@ def _chars(page, hides: bool = False) -> tuple[list[_Char], int, str]:
             turn = angle(textpage, i)
             if turn > 0 and SLANT < (turn % _QUARTER) < _QUARTER - SLANT:
                 slanted.append(len(chars))
+            elif turn > 0:
+                # as the page shows it: its /Rotate turns it on (clockwise, as PDFium's angle)
+                quarter = (round(turn / _QUARTER) + rotation // 90) % 4
+                quarters[quarter] += 1
+                if quarter % 2:
+                    sideways.append(len(chars))
             where = 0
-            if hides:  # the page draws some text invisible: which characters
+            if hides:  # the page draws some text invisible or white: which characters
                 held = text_object(textpage, i)
                 where = ctypes.cast(held, ctypes.c_void_p).value or 0
-                if where not in invisible:
-                    invisible[where] = bool(held) and render_mode(held) == _INVISIBLE
+                if where not in ink:
+                    mode = render_mode(held) if held else 0
+                    ink[where] = (mode == _INVISIBLE, bool(held) and _white_ink(held, mode, rgba))
             if rotation:
                 x0, top, x1, bottom = _display(
                     rect.left, rect.bottom, rect.right, rect.top, width, height, rotation
                 )
-                chars.append(_Char(ch, x0, top, x1, bottom, invisible[where]))
+                chars.append(_Char(ch, x0, top, x1, bottom, *ink[where]))
             else:
                 chars.append(
                     _Char(
@@ -528,16 +593,41 @@ def _chars(page, hides: bool = False) -> tuple[list[_Char], int, str]:
                         height - rect.top,
                         rect.right,
                         height - rect.bottom,
-                        invisible[where],
+                        *ink[where],
                     )
                 )
     finally:
         textpage.close()
-    if not slanted or len(slanted) * 2 > len(chars):
-        return chars, unmapped, ""
-    drop = set(slanted)
-    kept = [c for k, c in enumerate(chars) if k not in drop]
-    return kept, unmapped, "".join(chars[k].text for k in slanted)
+    turned = 0 if given else _upright_turn(quarters, len(chars) - len(slanted), rotation)
+    # sideways text among upright text: read across the page, its characters stand one under
+    # the other and its lines cross the upright ones
+    aside = sideways if not given and not turned and len(sideways) >= SCAN_CHARS_PER_PAGE else []
+    if slanted and len(slanted) * 2 <= len(chars):
+        drop = set(slanted) | set(aside)
+        slanted_text = "".join(chars[k].text for k in slanted)
+    else:
+        drop, slanted_text = set(aside), ""
+    kept = [c for k, c in enumerate(chars) if k not in drop] if drop else chars
+    return kept, unmapped, slanted_text, turned, "".join(chars[k].text for k in aside)
+
+
+#: the share of a page's characters drawn a quarter turn from upright that makes it a page set
+#: sideways (its page number, a title or a note may stand upright)
+SIDEWAYS_SHARE = 0.8
+
+
+def _upright_turn(quarters: list[int], total: int, rotation: int) -> int:
+    """The turn (as /Rotate gives it, 90 or 270) that shows upright the text drawn a quarter
+    turn (PDFium's angle, clockwise: 1 for 90 degrees, 3 for 270), where SIDEWAYS_SHARE of the
+    page's `total` characters are and the page has no turn of its own (`rotation`); else 0.
+    A page its /Rotate turns is shown as it says (a table drawn sideways and the page turned
+    to show it upright, as a viewer's "rotate page" saves it)."""
+    if rotation or total < SCAN_CHARS_PER_PAGE:
+        return 0
+    for quarter, turn in ((1, 270), (3, 90)):
+        if quarters[quarter] >= SIDEWAYS_SHARE * total:
+            return turn
+    return 0
 
 
 def _struck(chars: list[_Char], edges: list[grid.Edge]) -> set[int]:
@@ -591,14 +681,16 @@ def _display(
     return min(xs), min(ys), max(xs), max(ys)
 
 
-def _drawing(page) -> tuple[list[grid.Edge], bool, bool]:
+def _drawing(page, rotation: int | None = None) -> tuple[list[grid.Edge], bool, bool, list | None]:
     """The page's borders (horizontal and vertical pieces of every stroked or non-white filled
-    path), whether the page holds an image, and whether it draws text invisible; one pass over
-    its objects."""
+    path), whether the page holds an image, whether it draws text invisible or white, and what
+    white text may be seen on (the boxes of its non-white fills and pictures, in display
+    coordinates; None where they are not known: a picture in a form); one pass over its
+    objects."""
     from pypdfium2 import raw
 
     width, height = page.get_size()
-    rotation = page.get_rotation() % 360
+    rotation = page.get_rotation() % 360 if rotation is None else rotation
     edges: list[grid.Edge] = []
     images = hides = False
     # filled rectangles: white ones, and the others. A table drawn as white cells on a dark
@@ -610,12 +702,26 @@ def _drawing(page) -> tuple[list[grid.Edge], bool, bool]:
     bounds = [ctypes.c_float() for _ in range(4)]
     fill, stroke = ctypes.c_int(), ctypes.c_int()
     get_bounds, draw_mode = raw.FPDFPageObj_GetBounds, raw.FPDFPath_GetDrawMode
+    backdrops: list | None = []
+    rgba = tuple(ctypes.c_uint() for _ in range(4))
+    render_mode, get_fill = raw.FPDFTextObj_GetTextRenderMode, raw.FPDFPageObj_GetFillColor
     for obj, matrix, kind in _objects(page.raw, None, 0):
         if kind == raw.FPDF_PAGEOBJ_IMAGE:
             images = True
+            if matrix is not None or not get_bounds(obj, *bounds):
+                backdrops = None
+            elif backdrops is not None:
+                backdrops.append(tuple(b.value for b in bounds))
             continue
         if kind == raw.FPDF_PAGEOBJ_TEXT:
-            hides = hides or raw.FPDFTextObj_GetTextRenderMode(obj) == _INVISIBLE
+            if not hides:
+                mode = render_mode(obj)
+                if mode == 0:  # filled, as nearly all text is: its fill colour alone
+                    hides = get_fill(obj, *rgba) and (
+                        not rgba[3].value or min(c.value for c in rgba[:3]) >= _WHITE_CHANNEL
+                    )
+                else:
+                    hides = mode == _INVISIBLE or _white_ink(obj, mode, rgba)
             continue
         if not draw_mode(obj, fill, stroke) or not (fill.value or stroke.value):
             continue
@@ -634,6 +740,8 @@ def _drawing(page) -> tuple[list[grid.Edge], bool, bool]:
             else:
                 if fill.value and not stroke.value:
                     fills.append((left, bottom, right, top))
+                elif fill.value and backdrops is not None and not _white(obj):
+                    backdrops.append((left, bottom, right, top))
                 segments = [
                     ((left, bottom), (right, bottom)),
                     ((left, top), (right, top)),
@@ -644,6 +752,12 @@ def _drawing(page) -> tuple[list[grid.Edge], bool, bool]:
             continue
         else:
             segments = _segments(obj, matrix, n)
+            if fill.value and backdrops is not None and not (stroke.value and _white(obj)):
+                # a filled shape text may stand on; inside a form its place is not worked out
+                if matrix is not None or not get_bounds(obj, *bounds):
+                    backdrops = None
+                else:
+                    backdrops.append(tuple(b.value for b in bounds))
         edges += _edges(segments, width, height, rotation)
     for left, bottom, right, top in whites:
         if any(
@@ -665,7 +779,41 @@ def _drawing(page) -> tuple[list[grid.Edge], bool, bool]:
                 height,
                 rotation,
             )
-    return edges, images, hides
+    if backdrops is not None:
+        backdrops = [_display(*box, width, height, rotation) for box in backdrops + fills]
+    return edges, images, hides, backdrops
+
+
+def _white_ink(obj, mode: int, rgba: tuple) -> bool:
+    """Whether a text object draws in white (or fully transparent) ink: the colour of each
+    way its render mode draws, fill and stroke, white (`rgba`: four c_uint to read it in)."""
+    from pypdfium2 import raw
+
+    ways = [
+        getter
+        for modes, getter in (
+            (_FILLS, raw.FPDFPageObj_GetFillColor),
+            (_STROKES, raw.FPDFPageObj_GetStrokeColor),
+        )
+        if mode in modes
+    ]
+    if not ways:
+        return False
+    r, g, b, a = rgba
+    for getter in ways:
+        if not getter(obj, r, g, b, a):
+            return False
+        if a.value and min(r.value, g.value, b.value) < _WHITE_CHANNEL:
+            return False
+    return True
+
+
+def _on_backdrop(c: _Char, backdrops: list | None) -> bool:
+    """Whether white text stands on something that may be dark: a non-white fill or a
+    picture behind its middle (all of the page where what is behind is not known)."""
+    if backdrops is None:
+        return True
+    return any(x0 <= c.cx <= x1 and top <= c.cy <= bottom for x0, top, x1, bottom in backdrops)
 
 
 def _edges(segments, width: float, height: float, rotation: int) -> list[grid.Edge]:

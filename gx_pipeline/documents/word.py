@@ -5,15 +5,21 @@ part is: its macros are never run). A table's rows and cells come from the
 document's own grid: a cell merged across columns (w:gridSpan) is one cell, and a cell merged
 down rows (w:vMerge) is one cell, in the row where the merge starts, as a web page's rowspan
 gives it; the continuing cells below are left out but keep their place in the cell's `loc`
-([table, row, cell]). Paragraphs between tables are read as a text copy (a report typed with
+([table, row, cell]). A merged cell's token carries the rows and grid columns it covers, as a
+web page's rowspan and colspan, so that the rows under a value merged down are read by the
+table's grid as a web page's are (none where the grid columns are not certain). Paragraphs between tables are read as a text copy (a report typed with
 tab stops instead of a table still gives its rows). Text struck through or hidden is left out,
 whether the run itself or its styles strike or hide it (word_styles); a cell holding text Word
-may show or not, as the styles' combination is read, is taken as empty and said.
+may show or not, as the styles' combination is read, is taken as empty and said. Text no reader
+sees (white on white, set at 2 pt or less) is left out and said; white on a shading whose
+colour is not worked out is taken as unknown, as a doubtful mark is (_ink).
 
 .doc and .wps (the binary formats of Word 97-2003 and WPS), and RTF (which Word and WPS save
 too, often named .doc), are converted to .docx by LibreOffice (`soffice --headless
 --convert-to docx`) when it is installed, then read the same way; without it the file is
-refused with that reason.
+refused with that reason. A .doc whose Word header (FIB) is marked encrypted is refused
+saying so before any conversion: LibreOffice would wait for its password or read scrambled
+bytes.
 """
 
 from __future__ import annotations
@@ -34,7 +40,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from gx_pipeline.documents.base import Document, DocumentError, Location
-from gx_pipeline.documents.word_styles import DOUBTFUL, HIDDEN, STRUCK, RunMarks
+from gx_pipeline.documents.word_styles import DOUBTFUL, HIDDEN, SHOWN, STRUCK, RunMarks
 from gx_pipeline.documents.word_styles import W as _W
 from gx_pipeline.parsing import problems as codes
 from gx_pipeline.parsing.problems import Problems
@@ -80,6 +86,7 @@ def read_docx(data: bytes, source: str, kind: str = "docx") -> Document:
         state["table"] += 1
         number = state["table"]
         nested: list = []
+        spans = _spans(tbl)
         for r, tr in enumerate(tbl.iterchildren(_TR), start=1):
             if tr.find(_ROW_DELETED) is not None:
                 continue  # a row deleted with Track Changes on: Word shows it struck out
@@ -91,20 +98,24 @@ def read_docx(data: bytes, source: str, kind: str = "docx") -> Document:
                 c += merged != "left"
                 if merged:
                     continue  # the merged cell above (or to the left) covers it
+                rowspan, colspan = spans.get(tc, (1, 1))
+                spanned = {}
+                if rowspan > 1 or colspan > 1:
+                    spanned = {"span": True, "rowspan": rowspan, "colspan": colspan}
                 lines = []
-                doubtful = len(paragraphs.doubtful)
+                doubtful = paragraphs.unknown()
                 for block in _blocks(tc):
                     if block.tag == _TBL:
                         nested.append(block)
                     else:
                         lines.append(paragraphs.text(block))
                 text = " ".join("\n".join(lines).split())
-                if len(paragraphs.doubtful) > doubtful:
+                if paragraphs.unknown() > doubtful:
                     # read, its number could hold a digit Word does not show or lack one it does
                     text = ""
-                    tokens.append(Token(CELL, text, number, r, c, unknown=True))
+                    tokens.append(Token(CELL, text, number, r, c, unknown=True, **spanned))
                 else:
-                    tokens.append(Token(CELL, text, number, r, c))
+                    tokens.append(Token(CELL, text, number, r, c, **spanned))
                 texts.append(text)
             tokens.append(ROW_END)
         for inner in nested:
@@ -131,6 +142,18 @@ def read_docx(data: bytes, source: str, kind: str = "docx") -> Document:
         problems.append(
             "document: text struck through (a revision shown as deleted, or crossed out: "
             f"{_sample(paragraphs.struck)}) is left out"
+        )
+    if paragraphs.unseen:
+        problems.append(
+            "document: text no reader sees (white on no shading, or set at 2 pt or less: "
+            f"{_sample(paragraphs.unseen)}) is left out"
+        )
+    if paragraphs.faint:
+        problems.flag(
+            codes.CELLS_UNPLACED,
+            "document: white text on a shading whose colour is not worked out (a style's, or "
+            f"a pattern: {_sample(paragraphs.faint)}): whether a reader sees it is not known; "
+            "a table cell holding it is taken as empty, a line reads U+FFFD in its place",
         )
     if paragraphs.doubtful:
         problems.flag(
@@ -322,18 +345,21 @@ class _Paragraphs:
         self.marks = marks
         self.struck: list[str] = []
         self.doubtful: list[str] = []
+        #: text no reader sees: white on no shading, or set at a size no one reads (_ink)
+        self.unseen: list[str] = []
+        #: white text on a shading whose colour is not known: seen or not
+        self.faint: list[str] = []
+        self._paragraph = None
         #: the fields open in the paragraph read, innermost last: whether in its result yet
         self._fields: list[bool] = []
 
     def text(self, p) -> str:
         paragraph_style = table_style = None
         if not self.marks.plain:
-            paragraph_style = p.find(_P_STYLE)
-            if paragraph_style is not None:
-                paragraph_style = paragraph_style.get(f"{_W}val")
-            table_style = _table_style(p)
+            paragraph_style, table_style = _styles_of(p)
         out: list[str] = []
         self._fields = []
+        self._paragraph = p
         self._collect(p, out, paragraph_style, table_style)
         return "".join(out)
 
@@ -354,6 +380,15 @@ class _Paragraphs:
                     if text.strip():
                         self.struck.append(text)
                     continue
+                if shown == SHOWN and text.strip():
+                    ink = _ink(child, self._paragraph, self._styles_shade)
+                    if ink == UNSEEN:
+                        # an old number left in white or at 1 pt beside the one Word shows
+                        self.unseen.append(text)
+                        continue
+                    if ink == DOUBTFUL:
+                        self.faint.append(text)
+                        text = "\ufffd"
                 if shown == DOUBTFUL and text.strip():
                     self.doubtful.append(text)
                     text = "\ufffd"
@@ -368,6 +403,14 @@ class _Paragraphs:
                 out.append(text)
             elif tag in _WRAPPERS:
                 self._collect(child, out, paragraph_style, table_style)
+
+    def unknown(self) -> int:
+        """How many runs so far Word may show or not (kept as U+FFFD)."""
+        return len(self.doubtful) + len(self.faint)
+
+    def _styles_shade(self) -> bool:
+        """Whether the paragraph's or its table's style may shade its text."""
+        return self.marks.shades(*_styles_of(self._paragraph))
 
     def _field_char(self, run) -> None:
         """Follow a field's marks: from its begin to its separate is its code, not shown (a
@@ -407,6 +450,93 @@ def _run_text(run) -> str:
     return "".join(out)
 
 
+#: a run's text no reader sees, left out and said
+UNSEEN = "unseen"
+#: a font size (half-points, w:sz) no reader reads: 2 pt and under (Word's least is 1 pt)
+TINY_HALF_POINTS = 4
+#: a colour channel this light or more, in all three, is white on paper
+_WHITE_CHANNEL = 0xF0
+_SHADING = f"{_W}shd"
+_RUN_COLOUR, _RUN_SIZE = f"{_W}rPr/{_W}color", f"{_W}rPr/{_W}sz"
+#: the theme's background colours, white in every theme Word and WPS ship
+_LIGHT_THEME = ("background1", "light1")
+
+
+def _ink(run, p, styles_shade: Callable[[], bool]) -> str:
+    """SHOWN, UNSEEN or DOUBTFUL for a run Word does not hide: UNSEEN for text set at
+    TINY_HALF_POINTS or less, or white (w:color, or the theme's background colour) on white:
+    the nearest shading behind it (the run's, its paragraph's, its cell's, its table's) white,
+    or none at all and no style that may shade it. White on a dark shading, or under a
+    highlight, is shown; on a light one, a pattern, or a style's shading (a table style's dark
+    header row, which is not worked out here), DOUBTFUL."""
+    size = run.find(_RUN_SIZE)
+    if size is not None:
+        value = size.get(f"{_W}val", "")
+        if value.isdigit() and int(value) <= TINY_HALF_POINTS:
+            return UNSEEN
+    colour = run.find(_RUN_COLOUR)
+    if colour is None or not (
+        _white(colour.get(f"{_W}val", "")) or colour.get(f"{_W}themeColor") in _LIGHT_THEME
+    ):
+        return SHOWN
+    rpr = run.find(f"{_W}rPr")
+    highlight = None if rpr is None else rpr.find(f"{_W}highlight")
+    if highlight is not None and highlight.get(f"{_W}val", "") not in ("none", "white"):
+        return SHOWN  # marked with a colour behind it
+    shadings = [None if rpr is None else rpr.find(_SHADING), p.find(f"{_W}pPr/{_SHADING}")]
+    shadings += [
+        holder.find(f"{_W}tcPr/{_SHADING}" if holder.tag == _TC else f"{_W}tblPr/{_SHADING}")
+        for holder in p.iterancestors(_TC, _TBL)
+    ]
+    for shading in shadings:
+        behind = None if shading is None else _behind(shading)
+        if behind is not None:
+            return behind
+    return DOUBTFUL if styles_shade() else UNSEEN
+
+
+#: a shading's fill this dark or darker (the mean of its channels) shows white text
+_DARK_FILL = 0x80
+
+
+def _behind(shading) -> str | None:
+    """What white text on a w:shd is: UNSEEN on white, SHOWN on a dark fill, DOUBTFUL on a
+    light one or a pattern; None for a shading that shades nothing (the one behind it counts)."""
+    pattern = shading.get(f"{_W}val", "clear")
+    fill = shading.get(f"{_W}fill", "auto")
+    theme = shading.get(f"{_W}themeFill")
+    if pattern not in ("clear", "nil"):
+        return DOUBTFUL
+    if theme is not None:
+        return UNSEEN if theme in _LIGHT_THEME else DOUBTFUL
+    if fill == "auto" or pattern == "nil":
+        return None
+    try:
+        channels = bytes.fromhex(fill)
+    except ValueError:
+        return DOUBTFUL
+    if len(channels) != 3:
+        return DOUBTFUL
+    if min(channels) >= _WHITE_CHANNEL:
+        return UNSEEN
+    return SHOWN if sum(channels) / 3 <= _DARK_FILL else DOUBTFUL
+
+
+def _white(value: str) -> bool:
+    """A w:color hex value that is white on paper."""
+    try:
+        channels = bytes.fromhex(value)
+    except ValueError:
+        return False
+    return len(channels) == 3 and min(channels) >= _WHITE_CHANNEL
+
+
+def _styles_of(p) -> tuple[str | None, str | None]:
+    """A paragraph's style (w:pStyle) and its table's (_table_style)."""
+    style = p.find(_P_STYLE)
+    return None if style is None else style.get(f"{_W}val"), _table_style(p)
+
+
 def _table_style(p) -> str | None:
     """The style of the table a paragraph stands in ("" for a table without one), None outside
     tables (a text box in a cell is outside the table's formatting)."""
@@ -441,6 +571,61 @@ def _merged(tc) -> str | None:
     return None
 
 
+def _spans(tbl) -> dict:
+    """Each merged cell of a table -> (rows, grid columns) it covers, as a web page's rowspan
+    and colspan give them: the reader lays the rows under a value merged down out by them, as
+    it does a web page's. A cell's columns are its w:gridSpan and the old-style w:hMerge
+    continuations after it; its rows, the w:vMerge continuations below it that stand in the
+    same grid columns. Where the grid columns are not certain (a row that skips grid columns
+    with w:gridBefore, a continuation under no merged cell of its width), no cell of the table
+    is given spans: its rows stay short of cells, and are not read, as before."""
+    rows = []
+    for tr in tbl.iterchildren(_TR):
+        if tr.find(_ROW_DELETED) is not None:
+            continue
+        before = tr.find(f"{_W}trPr/{_W}gridBefore")
+        if before is not None and before.get(f"{_W}val", "0") not in ("", "0"):
+            return {}
+        at = 0
+        row: dict[int, list] = {}  # grid column -> [cell, width, merged]
+        last = None
+        for tc in _row_cells(tr):
+            merged = _merged(tc)
+            width = _grid_span(tc)
+            if merged == "left" and last is not None:
+                last[1] += width
+            else:
+                last = row[at] = [tc, width, merged]
+            at += width
+        rows.append(row)
+    out: dict = {}
+    open_above: dict[int, tuple] = {}  # grid column -> (cell, width) merged down into this row
+    for row in rows:
+        still: dict[int, tuple] = {}
+        for column, (tc, width, merged) in row.items():
+            if merged == "above":
+                above = open_above.get(column)
+                if above is None or above[1] != width:
+                    return {}
+                rowspan, colspan = out.get(above[0], (1, width))
+                out[above[0]] = (rowspan + 1, colspan)
+                still[column] = above
+                continue
+            if width > 1:
+                out[tc] = (1, width)
+            still[column] = (tc, width)
+        open_above = still
+    return out
+
+
+def _grid_span(tc) -> int:
+    """The grid columns a cell's w:gridSpan covers (1 without one, or with a value that is no
+    count)."""
+    span = tc.find(f"{_W}tcPr/{_W}gridSpan")
+    value = "" if span is None else span.get(f"{_W}val", "")
+    return int(value) if value.isdigit() and int(value) > 0 else 1
+
+
 def _check_zip(data: bytes) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
@@ -470,6 +655,13 @@ def read_doc(data: bytes, source: str) -> Document:
     rtf = data[:64].lstrip()[:5] == b"{\\rtf"
     if not rtf and data.find(_WORD_STREAM) < 0:
         raise DocumentError(_not_word(data))
+    if not rtf and _encrypted(data):
+        # LibreOffice asked to convert it waits for a password no one gives, until its time
+        # limit, or converts the scrambled bytes; the file says it is encrypted, before either
+        raise DocumentError(
+            "a Word 97-2003 file (.doc) encrypted with a password (its header's fEncrypted "
+            "flag): it cannot be read"
+        )
     command = converter()
     if command is None:
         raise DocumentError(
@@ -560,6 +752,68 @@ def _ole2_names(data: bytes) -> set[str]:
         with contextlib.suppress(UnicodeDecodeError):
             names.add(name[:-2].decode("utf-16-le"))
     return names
+
+
+#: the Word binary header's (FIB's) first field in Word 6 and 95, and in Word 97 and later
+_FIB_IDENTS = (0xA5DC, 0xA5EC)
+#: fEncrypted, in the FIB's flags (a 16-bit word at 0x0A): RC4 or XOR-obfuscated with a
+#: password ([MS-DOC] 2.5.2)
+_F_ENCRYPTED = 0x0100
+_END_OF_CHAIN = 0xFFFFFFFA  # and above: no next sector
+
+
+def _encrypted(data: bytes) -> bool:
+    """Whether a .doc's WordDocument stream begins with a Word header marked encrypted."""
+    head = _word_stream_head(data)
+    if head is None or len(head) < 12:
+        return False
+    ident, flags = int.from_bytes(head[0:2], "little"), int.from_bytes(head[10:12], "little")
+    return ident in _FIB_IDENTS and bool(flags & _F_ENCRYPTED)
+
+
+def _word_stream_head(data: bytes) -> bytes | None:
+    """The first sector of an OLE2 file's WordDocument stream (its first 64-byte mini sector
+    where the stream is stored small), read from the compound file's own tables: the header's
+    sector size, the directory's chain in the allocation table, and the stream's entry (its
+    first sector at 116, its size at 120). None where the file does not lead to it."""
+    if len(data) < 512:
+        return None
+    shift = int.from_bytes(data[0x1E:0x20], "little")
+    if shift not in (9, 12):
+        return None
+    size = 1 << shift
+    fat_sectors = [
+        int.from_bytes(data[0x4C + 4 * k : 0x50 + 4 * k], "little")
+        for k in range(min(109, int.from_bytes(data[0x2C:0x30], "little")))
+    ]
+    fat = b"".join(data[(s + 1) * size : (s + 2) * size] for s in fat_sectors if s < _END_OF_CHAIN)
+
+    def chain(first: int):
+        seen = set()
+        while first < _END_OF_CHAIN and first not in seen and 4 * first + 4 <= len(fat):
+            seen.add(first)
+            yield first
+            first = int.from_bytes(fat[4 * first : 4 * first + 4], "little")
+
+    directory = b"".join(
+        data[(s + 1) * size : (s + 2) * size]
+        for s in chain(int.from_bytes(data[0x30:0x34], "little"))
+    )
+    entries = [directory[at : at + 128] for at in range(0, len(directory) - 127, 128)]
+    word = next((e for e in entries if e[: len(_WORD_STREAM) + 2] == _WORD_STREAM + b"\0\0"), None)
+    if word is None or not entries:
+        return None
+    start = int.from_bytes(word[116:120], "little")
+    length = int.from_bytes(word[120:124], "little")
+    if length >= int.from_bytes(data[0x38:0x3C], "little"):
+        return data[(start + 1) * size : (start + 2) * size]
+    # a small stream: in the mini stream, which the root entry's chain holds, 64 bytes a sector
+    sectors = list(chain(int.from_bytes(entries[0][116:120], "little")))
+    k = start * 64 // size
+    if k >= len(sectors):
+        return None
+    at = (sectors[k] + 1) * size + start * 64 % size
+    return data[at : at + 64]
 
 
 def _convert(argv: list[str], env: dict[str, str]) -> tuple[int, str]:

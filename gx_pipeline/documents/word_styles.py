@@ -37,6 +37,7 @@ _MARK_TAGS = tuple(f"{W}{mark}" for mark in _MARKS)
 _STYLE, _STYLE_ID, _TYPE = f"{W}style", f"{W}styleId", f"{W}type"
 _DEFAULT = f"{W}default"
 _RPR, _VAL = f"{W}rPr", f"{W}val"
+_SHADING = f"{W}shd"
 
 
 def mark_value(rpr, mark: str) -> bool | None:
@@ -58,14 +59,13 @@ class RunMarks:
         self._defaults: dict[str, str] = {}
         self._levels: dict[tuple, dict[str, frozenset]] = {}
         self._chains: dict[tuple[str, str | None], dict[str, bool | None]] = {}
+        self._shading: dict[tuple[str | None, str | None], bool] = {}
         self._default_rpr = None
         #: no style and no default sets a mark: only the run's own marks count (the usual case)
         self.plain = True
         if styles is None:
             return
         self.plain = next(styles.iter(*_MARK_TAGS), None) is None
-        if self.plain:
-            return
         self._default_rpr = styles.find(f"{W}docDefaults/{W}rPrDefault/{_RPR}")
         for style in styles.iterchildren(_STYLE):
             kind, style_id = style.get(_TYPE, "paragraph"), style.get(_STYLE_ID)
@@ -74,6 +74,22 @@ class RunMarks:
             self._styles.setdefault((kind, style_id), style)
             if style.get(_DEFAULT, "0").lower() not in OFF:
                 self._defaults.setdefault(kind, style_id)
+
+    def shades(self, paragraph_style: str | None, table_style: str | None) -> bool:
+        """Whether the paragraph's style or the table's (with the styles they are based on,
+        a table style's conditional formatting too) may shade the text: a w:shd in any of
+        them. What colour it gives which cell is not worked out here."""
+        key = (paragraph_style, table_style)
+        if key not in self._shading:
+            chains = [("paragraph", paragraph_style or self._defaults.get("paragraph"))]
+            if table_style is not None:
+                chains.append(("table", table_style or self._defaults.get("table")))
+            self._shading[key] = any(
+                next(style.iter(_SHADING), None) is not None
+                for kind, style_id in chains
+                for style in self._based_on_chain(kind, style_id)
+            )
+        return self._shading[key]
 
     def of(self, run, paragraph_style: str | None, table_style: str | None) -> str:
         """SHOWN, STRUCK, HIDDEN or DOUBTFUL for a w:r in a paragraph of that style (w:pStyle),

@@ -1289,6 +1289,7 @@ def _table(
     )
     rows_withheld = twice | (
         _covered_beside_heading(header_grid or [], by_code, problems)
+        | _covered_not_laid_out(by_code, spanned_cells or {}, covered, problems)
         if section == "requests"
         else set()
     )
@@ -2437,6 +2438,73 @@ def _rows_by_grid(
         if covered:
             out[code] = ([at[c] for c in range(first, width)], covered)
     return out
+
+
+def _covered_not_laid_out(
+    by_code: dict[str, RawRow],
+    spanned_cells: dict[int, list[Token]],
+    covered: list[_Covered],
+    problems: Problems,
+) -> set[str]:
+    """Requests rows a value cell of a row above is merged down over (its grid says so) that
+    _merged_down_rows did not make whole (`covered`: the rows it did): their codes, each said.
+    Such a row's own cells do not stand in the columns their order gives: a table whose rows
+    run on past the seven value columns with empty cells (a Word table laid out on a wider
+    grid, a page's padding cells) has the row still seven cells long or more, every value after
+    the merged cell read a column to the left, the last from an empty cell."""
+    made = {code for code, _, _ in covered}
+    value_cells = {(t.tr, t.td) for r in by_code.values() for t in r.values}
+    withheld: set[str] = set()
+    for table, cells in spanned_cells.items():
+        rows = {
+            code: r
+            for code, r in by_code.items()
+            if code not in made and r.values and r.values[0].table == table
+        }
+        if not rows:
+            continue
+        grid = lay_out(cells)
+        if grid is None:
+            continue
+        under = {}
+        for (tr, _), tok in grid.covered_by.items():
+            if (tok.tr, tok.td) in value_cells:
+                under.setdefault(tr, tok)
+        for code, r in rows.items():
+            tok = under.get(r.values[0].tr)
+            if tok is not None:
+                withheld.add(code)
+                problems.flag(
+                    codes.CELLS_UNPLACED,
+                    f"requests.{code}: the cell {tok.text or '空'!r} merged down over this row "
+                    "from a row above stands in one of its columns, and the row's cells do not "
+                    "fill the table's grid as its other rows do: which column each of them is, "
+                    "is not certain, so the row gives none",
+                )
+            elif wide := _merged_across(r.values):
+                withheld.add(code)
+                problems.flag(
+                    codes.CELLS_UNPLACED,
+                    f"requests.{code}: the cell {wide.text or '空'!r} is merged across "
+                    f"{wide.colspan} columns among the row's values: whether it is each "
+                    "column's value or one figure for them, and which columns the cells after "
+                    "it stand in, is not certain, so the row gives none",
+                )
+    return withheld
+
+
+def _merged_across(values: list[Token]) -> Token | None:
+    """A value cell merged across columns (colspan) before the row's last number, in a row
+    whose cells up to that number are fewer than the template's columns: its cells after
+    the last number are the row's padding to the table's width, or its own blank cells, and
+    counted one a column every value after the merged cell went a column to the left. A row
+    with a cell for every column up to its last number is read by their order, as a page
+    whose exporter adds spans to its data cells is (a colspan="2" that the header's grid does
+    not have)."""
+    last = max((k for k, t in enumerate(values) if not _blank(t)), default=-1)
+    if last + 1 >= len(contract.REQUEST_COLUMNS):
+        return None
+    return next((t for t in values[: last + 1] if t.colspan > 1), None)
 
 
 def _merged_values(
