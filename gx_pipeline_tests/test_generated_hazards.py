@@ -895,6 +895,51 @@ def test_laid_out_text_puts_no_value_in_another_cell(numbers_on: str, tall_label
             assert got.problems
 
 
+#: how an editor or a converter saves laid-out text's runs of spaces (render_text.resaved)
+_RESAVED = {
+    "TABs at 8": {"tab_stops": 8},
+    "TABs at 4": {"tab_stops": 4},
+    "U+3000 a space": {"ideographic": 1},
+    "U+3000 two spaces": {"ideographic": 2},
+    "TABs at 8 and U+3000": {"tab_stops": 8, "ideographic": 1},
+    "TABs at 4 and U+3000 two spaces": {"tab_stops": 4, "ideographic": 2},
+}
+
+
+@pytest.mark.parametrize("saved", sorted(_RESAVED))
+@pytest.mark.parametrize("group", ["five columns", "one column"])
+def test_laid_out_text_saved_with_tabs_or_ideographic_spaces_reads_as_laid_out(
+    saved: str, group: str
+):
+    """pdftotext -layout text saved with its runs of spaces as TABs (stops every 8 columns or
+    every 4), as ideographic spaces (U+3000, each for one space or for two), or both: read
+    as a TAB-separated copy or as rows of words, not as laid-out text, the rules of laid-out
+    text did not reach it (blank cells a merged cell may cover; 法人或其他组织 drawn as one
+    column read by where each value stands), and most of its numbers were withheld (TABs at
+    4 with U+3000: values read in other columns, flagged). Each gap is read as the spaces it
+    stands for, by how the numbers then line up: the copy reads as the laid-out text (but
+    where a gap of two or three spaces saved as one U+3000 between two headings looks like a
+    space inside a word, 社会公益组织　法律服务机构: those columns are withheld, and said)."""
+    lost = shown = 0
+    for k in range(10):
+        template, year = FORMATS[k % len(FORMATS)]
+        rng = random.Random(f"laid-out-resaved:{saved}:{group}:{k}")
+        doc, values = _document(rng, template, year)
+        if group == "one column":
+            doc = map_tables(doc, lambda t, v=values: _group_as_one_column(t, v))
+        text = render_text.laid_out(doc, rng, numbers_on=rng.choice(("first", "middle", "last")))
+        want = parse_bytes(text.encode("utf-8"), "page.txt")
+        got = parse_bytes(render_text.resaved(text, **_RESAVED[saved]).encode("utf-8"), "p.txt")
+        assert _wrong_beside_merged(got, doc, values) == {}, (saved, year)
+        read = {(c.section, c.row, c.col): c.value for c in got.cells if c.value is not None}
+        plain = {(c.section, c.row, c.col): c.value for c in want.cells if c.value is not None}
+        lost += len(set(plain.items()) - set(read.items()))
+        shown += len(plain)
+        if set(plain.items()) - set(read.items()):
+            assert got.problems, (saved, year)
+    assert lost <= shown // 10, saved
+
+
 @pytest.mark.parametrize("case", ["moved beside it", "the total drawn first"])
 def test_laid_out_headings_off_their_columns_give_no_number_under_them(case: str):
     """Text laid out by spaces writes nothing for a heading left blank; a column moved beside

@@ -820,11 +820,72 @@ def _copy_text(text: str) -> str:
         text = _RUNNING_HEAD.sub("", text)
     if "&" in text:
         text = html.unescape(text)
-    if "\t" in text and len(_TAB_WITH_SPACES.findall(text, 0, 200_000)) >= 3:
+    if "\u3000" in text and len(_IDEOGRAPHIC_GAP.findall(text, 0, 200_000)) >= 3:
+        # runs of ideographic spaces before numbers: laid-out text whose runs of spaces were
+        # saved as U+3000 (an editor's full-width conversion, an OCR tool), each standing for
+        # one space or for two (its width on screen): read as the columns line up
+        readings = [_IDEOGRAPHIC_RUN.sub(lambda m, n=n: _gap_spaces(m, n), text) for n in (1, 2)]
+    else:
+        readings = [text]
+    if "\t" in text and len(_TAB_WITH_SPACES.findall(readings[0], 0, 200_000)) >= 3:
         # TABs that align columns together with runs of spaces (laid-out text saved by an
-        # editor), not a browser copy's one TAB between two cells: read as laid-out text
-        text = "\n".join(line.expandtabs(8) for line in text.splitlines())
-    return text
+        # editor), not a browser copy's one TAB between two cells: read as laid-out text, the
+        # TABs expanded to stops of 8 columns, or of 4 (an editor set so) where no TAB would
+        # stand for a single space at 4 and the numbers line up better so
+        readings = [
+            "\n".join(line.expandtabs(size) for line in reading.splitlines())
+            for reading in readings
+            for size in (8, 4)
+            if size == 8 or _tabs_fit(reading, size)
+        ]
+    if len(readings) > 1:
+        return _best_aligned(readings)
+    return readings[0]
+
+
+def _tabs_fit(text: str, size: int) -> bool:
+    """Whether each TAB after a word of a copy stands for two spaces or more with stops every
+    `size` columns: an editor saving runs of spaces as TABs (`unexpand -a`) leaves a lone
+    space as it is, so a TAB that would stand for one space means the stops are elsewhere."""
+    for line in text[:200_000].splitlines():
+        if "\t" not in line:
+            continue
+        column = 0
+        for k, piece in enumerate(line.split("\t")[:-1]):  # (each piece before a TAB)
+            column += len(piece)
+            if k and not piece:
+                column += size  # a TAB after a TAB: a whole stop
+                continue
+            if piece and not piece[-1].isspace() and column % size == size - 1:
+                return False
+            column += size - column % size
+    return True
+
+
+def _best_aligned(readings: list[str]) -> str:
+    """Of several readings of a laid-out copy's white space, the one whose numbers line up in
+    columns best (they stand at the fewest places: right edges and middles); the first where
+    none does better. A reading that misplaces the gaps moves each line's numbers by its own
+    amount, scattering them; the laid-out rules then find no columns and withhold."""
+    best, fewest = readings[0], _number_places(readings[0])
+    for reading in readings[1:]:
+        n = _number_places(reading)
+        if n < fewest:
+            best, fewest = reading, n
+    return best
+
+
+def _number_places(text: str) -> int:
+    """At how many places (right edges, and middles) the numbers after a gap of a laid-out
+    copy's lines stand."""
+    ends: set[int] = set()
+    middles: set[int] = set()
+    for line in text[:200_000].splitlines():
+        if "   " in line:
+            for m in _GAPPED_NUMBER.finditer(line):
+                ends.add(m.end())
+                middles.add(m.start(1) + m.end())
+    return len(ends) + len(middles)
 
 
 def copy_lines(text: str) -> list[str]:
@@ -1641,6 +1702,24 @@ def _mark_cut(tokens: list[Token]) -> None:
 
 
 _TAB_WITH_SPACES = re.compile(r"\S {2,}\t|\t {2,}\S")
+#: a number after a gap of spaces, in a line laid out in columns (a group: the number)
+_GAPPED_NUMBER = re.compile(r"(?<=\S  )(?: *)(\d[\d,.]*%?)(?=\s|$)")
+#: a gap of two or more ideographic spaces (among spaces, TABs) before a number
+_IDEOGRAPHIC_GAP = re.compile(r"\S(?=[ \t\u3000]{2})[ \t\u3000]*\u3000[ \t\u3000]*[0-9０-９]")
+#: white space with an ideographic space in it
+_IDEOGRAPHIC_RUN = re.compile(r"[ \u3000]*\u3000[ \u3000]*")
+
+
+def _gap_spaces(run: re.Match[str], width: int) -> str:
+    """A run of white space with ideographic spaces in it as spaces, each ideographic space
+    `width` of them; a lone one between two Chinese characters (商业　企业, a space inside a
+    word) left as it is."""
+    text, at = run.string, run.start()
+    if len(run[0]) < 2 and at and _CJK.match(text[at - 1]) and _CJK.match(text[at + 1 : at + 2]):
+        return run[0]
+    return run[0].replace("\u3000", " " * width)
+
+
 _BARS = str.maketrans({"｜": "|", "│": "|", "┃": "|"})
 #: a number alone on a line next to a form feed (blank lines between): a page number (lines
 #: ended by \n, \r\n or \r)
