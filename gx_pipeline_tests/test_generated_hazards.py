@@ -2500,6 +2500,61 @@ def test_a_group_drawn_as_one_column_in_laid_out_text_gives_its_natural_person_a
         assert "cells_unplaced" in got.flags
 
 
+#: headings of the requests header written with a space between their characters
+_SPACED_HEADINGS = ("申请人情况", "自然人", "法人或其他组织", "总计")
+
+
+def _spaced_heading_words(doc: Document, space: str) -> Document:
+    return map_cells(
+        doc,
+        lambda p, c: (
+            replace(c, text=space.join(c.text)) if c.header and c.text in _SPACED_HEADINGS else c
+        ),
+    )
+
+
+#: a requests header as laid-out text draws it: its words with full-width or plain spaces
+#: between their characters (centred, they run into their neighbours: 自　然　人 法　人　或…),
+#: or wrapped onto two or three lines in their columns (法人或其 | 他组织; 法人或 | 其他组 | 织)
+_GROUP_HEADERS = {
+    "spaces inside words": (lambda doc: _spaced_heading_words(doc, "\u3000"), 0),
+    "plain spaces inside words": (lambda doc: _spaced_heading_words(doc, " "), 0),
+    "wrapped onto two lines": (lambda doc: doc, 4),
+    "wrapped onto three lines": (lambda doc: doc, 3),
+}
+
+
+@pytest.mark.parametrize("header", sorted(_GROUP_HEADERS))
+@pytest.mark.parametrize("figure", ["drawn", "not drawn"])
+def test_a_group_drawn_as_one_column_in_laid_out_text_under_a_spaced_or_wrapped_header(
+    header: str, figure: str
+):
+    """The requests table drawing 法人或其他组织 as one column, laid out by spaces under a header
+    whose words have spaces inside them (法　人　或　其　他　组　织, run into their neighbours
+    when centred) or wrap onto two or three lines: the header was not read as 自然人 |
+    法人或其他组织 | 总计 (one word of three headings, or pieces 法人或其 and 他组织 that name
+    none), and every value of the table was withheld. The headings are read where they stand
+    and 自然人 and 总计 are read, none of the five under the group."""
+    spaced, width = _GROUP_HEADERS[header]
+    for k, (template, year) in enumerate(FORMATS * 2):
+        rng = random.Random(f"group-one-column-header:{header}:{figure}:{k}")
+        doc, values = _document(rng, template, year)
+        shown = {key for key, _ in keyed_cells(doc)}
+        doc = map_tables(doc, lambda t, v=values: _group_as_one_column(t, v))
+        if figure == "drawn":
+            doc = map_tables(doc, _group_figure_keyed)
+        doc = spaced(doc)
+        text = render_text.laid_out(doc, rng, heading_width=width)
+        got = parse_bytes(text.encode("utf-8"), "page.txt")
+        assert _wrong_beside_merged(got, doc, values) == {}, (template, year)
+        read = {(c.section, c.row, c.col): c.value for c in got.cells}
+        drawn = {key for key, _ in keyed_cells(doc) if key in shown and key[0] == "requests"}
+        numbers = {key for key in drawn if values[key] is not None}
+        assert numbers <= read.keys(), (template, year, sorted(numbers - read.keys())[:4])
+        assert not any(c.col in _ORG for c in got.cells if c.section == "requests")
+        assert "cells_unplaced" in got.flags
+
+
 def _group_figure_keyed(table: Table) -> Table:
     if table.section != "requests":
         return table
