@@ -2484,20 +2484,31 @@ def test_a_group_drawn_as_one_column_in_laid_out_text_gives_its_natural_person_a
     of the five under the group."""
     for k, (template, year) in enumerate(FORMATS * 4):
         rng = random.Random(f"group-one-column-laid:{figure}:{k}")
-        doc, values = _document(rng, template, year)
-        shown = {key for key, _ in keyed_cells(doc)}
-        doc = map_tables(doc, lambda t, v=values: _group_as_one_column(t, v))
-        if figure == "drawn":
-            # a key of no template column, so that the copy writes the group's figure
-            doc = map_tables(doc, _group_figure_keyed)
-        got = parse_bytes(render_text.laid_out(doc, rng).encode("utf-8"), "page.txt")
-        assert _wrong_beside_merged(got, doc, values) == {}, (template, year)
-        read = {(c.section, c.row, c.col): c.value for c in got.cells}
-        drawn = {key for key, _ in keyed_cells(doc) if key in shown and key[0] == "requests"}
-        numbers = {key for key in drawn if values[key] is not None}
-        assert numbers <= read.keys(), (template, year, sorted(numbers - read.keys())[:4])
-        assert not any(c.col in _ORG for c in got.cells if c.section == "requests")
-        assert "cells_unplaced" in got.flags
+        _group_one_column_laid_out_read(rng, template, year, figure)
+
+
+def _group_one_column_laid_out_read(
+    rng: random.Random, template: str, year: int, figure: str, header=lambda doc: doc, width=0
+) -> None:
+    """A page whose requests table draws 法人或其他组织 as one column (its figure `drawn` or
+    not), laid out by spaces (its header words as `header` writes them, wrapped at `width`):
+    no value wrong, each drawn number under 自然人 and 总计 read, none under the five."""
+    doc, values = _document(rng, template, year)
+    shown = {key for key, _ in keyed_cells(doc)}
+    doc = map_tables(doc, lambda t, v=values: _group_as_one_column(t, v))
+    if figure == "drawn":
+        # a key of no template column, so that the copy writes the group's figure
+        doc = map_tables(doc, _group_figure_keyed)
+    doc = header(doc)
+    text = render_text.laid_out(doc, rng, heading_width=width)
+    got = parse_bytes(text.encode("utf-8"), "page.txt")
+    assert _wrong_beside_merged(got, doc, values) == {}, (template, year)
+    read = {(c.section, c.row, c.col): c.value for c in got.cells}
+    drawn = {key for key, _ in keyed_cells(doc) if key in shown and key[0] == "requests"}
+    numbers = {key for key in drawn if values[key] is not None}
+    assert numbers <= read.keys(), (template, year, sorted(numbers - read.keys())[:4])
+    assert not any(c.col in _ORG for c in got.cells if c.section == "requests")
+    assert "cells_unplaced" in got.flags
 
 
 #: headings of the requests header written with a space between their characters
@@ -2538,21 +2549,7 @@ def test_a_group_drawn_as_one_column_in_laid_out_text_under_a_spaced_or_wrapped_
     spaced, width = _GROUP_HEADERS[header]
     for k, (template, year) in enumerate(FORMATS * 2):
         rng = random.Random(f"group-one-column-header:{header}:{figure}:{k}")
-        doc, values = _document(rng, template, year)
-        shown = {key for key, _ in keyed_cells(doc)}
-        doc = map_tables(doc, lambda t, v=values: _group_as_one_column(t, v))
-        if figure == "drawn":
-            doc = map_tables(doc, _group_figure_keyed)
-        doc = spaced(doc)
-        text = render_text.laid_out(doc, rng, heading_width=width)
-        got = parse_bytes(text.encode("utf-8"), "page.txt")
-        assert _wrong_beside_merged(got, doc, values) == {}, (template, year)
-        read = {(c.section, c.row, c.col): c.value for c in got.cells}
-        drawn = {key for key, _ in keyed_cells(doc) if key in shown and key[0] == "requests"}
-        numbers = {key for key in drawn if values[key] is not None}
-        assert numbers <= read.keys(), (template, year, sorted(numbers - read.keys())[:4])
-        assert not any(c.col in _ORG for c in got.cells if c.section == "requests")
-        assert "cells_unplaced" in got.flags
+        _group_one_column_laid_out_read(rng, template, year, figure, spaced, width)
 
 
 def _group_figure_keyed(table: Table) -> Table:
