@@ -3571,6 +3571,57 @@ def test_laid_out_row_drawn_a_cell_short_gives_no_number_under_another_heading(n
         assert not wrong or set(got.flags) - {"unit_assumed"}, (template, year, sorted(wrong)[:4])
 
 
+def _totals_left_blank(doc: Document, values: dict, rng: random.Random) -> tuple[Document, dict]:
+    """One to three requests rows (never four: that is the table's habit) leave 总计 blank
+    and show under 其他 a number that exceeds the sum of the row's other numbers: by an amount
+    none of them is (a 总计 drawn under 其他 cannot), or by one of them (it can). Returns the
+    page and, for each such row, whether it may be a row drawn a cell short."""
+    cols = [c.code for c in contract.REQUEST_COLUMNS]
+    rows = sorted({k[1] for k, _ in keyed_cells(doc) if k[0] == "requests" and k[2] == "total"})
+    chosen = {code: rng.random() < 0.3 for code in rng.sample(rows, rng.choice((1, 2, 3)))}
+    for code, drawn in list(chosen.items()):
+        shown = [values[("requests", code, c)] for c in cols[:5]]
+        numbers = [v for v in shown if v is not None]
+        chosen[code] = like_short = drawn and any(numbers)
+        over = rng.choice([v for v in numbers if v]) if like_short else 0
+        while not like_short and over in (0, *numbers):
+            over = rng.randint(1, 40)
+        values[("requests", code, "other_org")] = sum(numbers) + over
+        values[("requests", code, "total")] = None
+
+    def text(p, c):
+        if c.key and c.key[0] == "requests" and c.key[1] in chosen and c.key[2] in cols[5:]:
+            return replace(c, text="" if values[c.key] is None else str(values[c.key]))
+        return c
+
+    return map_cells(doc, text), chosen
+
+
+def test_laid_out_row_leaving_its_total_blank_beside_a_number_under_other_is_read():
+    """A laid-out requests row that leaves 总计 blank and shows a number under 其他: it may be
+    a row drawn a cell short (two neighbouring cells of one text merged, its 总计 under 其他),
+    and none of its values was read, wherever the number under 其他 was at least the sum of the
+    others. Drawn short, that number is the others' sum and the merged text once more: where
+    it exceeds their sum by an amount none of the row's numbers is, it is 其他's, and the row
+    is read (its 总计 blank); by one of them, or by nothing, it stays withheld."""
+    rows_read = 0
+    for k, (template, year) in enumerate(FORMATS * 6):
+        rng = random.Random(f"total-left-blank:{k}")
+        doc, values = _document(rng, template, year)
+        doc, chosen = _totals_left_blank(doc, values, rng)
+        text = render_text.laid_out(doc, rng, numbers_on=rng.choice(("first", "middle", "last")))
+        got = parse_bytes(text.encode("utf-8"), "page.txt")
+        assert _wrong(got, doc, values) == {}, (template, year)
+        read = {(c.row, c.col): c.value for c in got.cells if c.section == "requests"}
+        for code, like_short in chosen.items():
+            if like_short:
+                assert read.get((code, "other_org")) is None, (template, year, code)
+            else:
+                # (a row other rules withhold, or that no full row shows the columns for, not)
+                rows_read += read.get((code, "other_org")) is not None
+    assert rows_read >= 40
+
+
 def test_laid_out_row_of_zeros_drawn_a_cell_short_gives_its_zeros():
     """The same row drawn a cell short, every cell of it 0, told by where its cells stand:
     drawn short or not, each applicant column of it is 0, and only its 总计 is not certain (0
