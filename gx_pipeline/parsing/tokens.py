@@ -1807,11 +1807,9 @@ def _laid_out_header(raw: str) -> list[tuple[str, float]] | None:
     """A header line of a table laid out by spaces: its words (each a column heading of the
     national tables) with the character column of their middle on the page (a Chinese character
     is two columns wide there, one character in the text)."""
-    pieces = [
-        split
-        for m in _GAP.finditer(raw.replace("\u3000", " "))
-        for split in _spaced_headings_apart(m.group(), m.start())
-    ]
+    pieces = [(m.group(), m.start()) for m in _GAP.finditer(raw.replace("\u3000", " "))]
+    if any(" " in text for text, _ in pieces):
+        pieces = [split for text, at in pieces for split in _spaced_headings_apart(text, at)]
     words = [text for text, _ in pieces if labels.is_header_word(text)]
     # a heading that cannot be read (口口口口, ��) or was misread (科研机购) stands among them
     # as its own word; the corner's note (本列数据的勾稽关系…) before them, where the header is
@@ -1834,6 +1832,15 @@ _ONE_HEADING = frozenset(
     for col in row.columns
     for name in (col.label, col.label.split("（")[0])
 }
+
+
+#: the first characters (two or more) of a heading wrapped onto more lines (法人或其 of
+#: 法人或其他组织)
+_HEADING_STARTS = frozenset(w[:k] for w in _ONE_HEADING for k in range(2, len(w)))
+#: a short piece of a line opening as a heading does: where a wrapped heading may start
+_HEADING_START = re.compile(
+    "(?<!\\S)[" + "".join(sorted({w[0] for w in _HEADING_STARTS})) + "][^\\s\\d]{1,8}(?!\\S)"
+)
 
 
 def _one_heading(text: str) -> bool:
@@ -1878,32 +1885,47 @@ def _wrapped_headings(lines: list[str]) -> dict[int, tuple[int, list[tuple[str, 
     of pieces (pieces that stand over one another) makes one heading of the requests or
     appeals header, or is one heading standing alone, and a heading wrapped has no piece that
     is a heading by itself."""
-    candidates = [_heading_pieces(line) for line in lines]
+    text = "\n".join(lines)
+    # a wrapped heading is the row's tallest: its first piece opens the row's first line
+    firsts = sorted(
+        {
+            text.count("\n", 0, m.start())
+            for m in _HEADING_START.finditer(text)
+            if m.group() in _HEADING_STARTS
+        }
+    )
     out: dict[int, tuple[int, list[tuple[str, float]]]] = {}
-    i = 0
-    while i < len(lines) - 1:
+    after = 0  # the lines before this are read
+    for i in firsts:
+        if i < after:
+            continue
         for size in (3, 2):
-            window = candidates[i : i + size]
+            window = [_heading_pieces(line) for line in lines[i : i + size]]
             if len(window) < size or any(p is None for p in window):
                 continue
             words = _stacked_headings(window)  # type: ignore[arg-type]
             if words is not None:
                 out[i + 1] = (i + size, words)
-                i += size - 1
+                after = i + size
                 break
-        i += 1
     return out
 
 
 def _heading_pieces(line: str) -> list[tuple[str, int]] | None:
     """The pieces of a line that may be part of a laid-out header's wrapped row: short words
     of Chinese without digits; None for any other line."""
-    if not line.strip() or len(line) > 240 or "|" in line or _DIGIT.search(line):
+    if len(line) > 240 or "|" in line or _DIGIT.search(line) or not line.strip():
+        return None
+    if _LONG_PIECE.search(line):
         return None
     pieces = [(m.group(), m.start()) for m in _GAP.finditer(line.replace("\u3000", " "))]
     if not all(len(t) <= 10 and _CJK.search(t) for t, _ in pieces):
         return None
     return pieces
+
+
+#: a run of words longer than a heading: no line of a wrapped header holds one
+_LONG_PIECE = re.compile(r"[^\s\u3000]{11}")
 
 
 def _stacked_headings(
