@@ -114,20 +114,6 @@ def test_the_review_shows_a_copy_by_its_file_lines():
             assert cell.raw.strip() in view.lines[cell.tr - 1], cell
 
 
-def _saved_with_tabs(text: str) -> str:
-    """`text` as an editor saves it with TABs for runs of spaces (`unexpand -a`): columns kept
-    by TABs and spaces together."""
-    out = []
-    for line in text.split("\n"):
-        segments = [line[i : i + 8] for i in range(0, len(line), 8)]
-        out.append(
-            "".join(
-                s.rstrip(" ") + "\t" if len(s) == 8 and s.endswith("  ") else s for s in segments
-            )
-        )
-    return "\n".join(out)
-
-
 @pytest.mark.parametrize("line_end", ["\r", "\r\n", "mixed"])
 @pytest.mark.parametrize("tail", ["\n", "\n\n\n"])
 def test_laid_out_text_saved_with_tabs_ending_on_blank_lines_keeps_its_file_lines(
@@ -144,7 +130,7 @@ def test_laid_out_text_saved_with_tabs_ending_on_blank_lines_keeps_its_file_line
         rng = random.Random(f"file-lines:tabs:{line_end!r}:{tail!r}:{k}")
         doc, _ = _document(rng, template, year)
         text = render_text.laid_out(doc, rng, numbers_on="first", page_every=5 + k % 3)
-        lines = (_saved_with_tabs(text).rstrip("\n") + tail).split("\n")
+        lines = (render_text.resaved(text, tab_stops=8).rstrip("\n") + tail).split("\n")
         if line_end == "mixed":
             text = "".join(line + ("\r\n", "\n", "\r")[i % 3] for i, line in enumerate(lines))
         else:

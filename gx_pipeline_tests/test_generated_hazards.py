@@ -895,6 +895,51 @@ def test_laid_out_text_puts_no_value_in_another_cell(numbers_on: str, tall_label
             assert got.problems
 
 
+#: how an editor or a converter saves laid-out text's runs of spaces (render_text.resaved)
+_RESAVED = {
+    "TABs at 8": {"tab_stops": 8},
+    "TABs at 4": {"tab_stops": 4},
+    "U+3000 a space": {"ideographic": 1},
+    "U+3000 two spaces": {"ideographic": 2},
+    "TABs at 8 and U+3000": {"tab_stops": 8, "ideographic": 1},
+    "TABs at 4 and U+3000 two spaces": {"tab_stops": 4, "ideographic": 2},
+}
+
+
+@pytest.mark.parametrize("saved", sorted(_RESAVED))
+@pytest.mark.parametrize("group", ["five columns", "one column"])
+def test_laid_out_text_saved_with_tabs_or_ideographic_spaces_reads_as_laid_out(
+    saved: str, group: str
+):
+    """pdftotext -layout text saved with its runs of spaces as TABs (stops every 8 columns or
+    every 4), as ideographic spaces (U+3000, each for one space or for two), or both: read
+    as a TAB-separated copy or as rows of words, not as laid-out text, the rules of laid-out
+    text did not reach it (blank cells a merged cell may cover; 法人或其他组织 drawn as one
+    column read by where each value stands), and most of its numbers were withheld (TABs at
+    4 with U+3000: values read in other columns, flagged). Each gap is read as the spaces it
+    stands for, by how the numbers then line up: the copy reads as the laid-out text (but
+    where a gap of two or three spaces saved as one U+3000 between two headings looks like a
+    space inside a word, 社会公益组织　法律服务机构: those columns are withheld, and said)."""
+    lost = shown = 0
+    for k in range(10):
+        template, year = FORMATS[k % len(FORMATS)]
+        rng = random.Random(f"laid-out-resaved:{saved}:{group}:{k}")
+        doc, values = _document(rng, template, year)
+        if group == "one column":
+            doc = map_tables(doc, lambda t, v=values: _group_as_one_column(t, v))
+        text = render_text.laid_out(doc, rng, numbers_on=rng.choice(("first", "middle", "last")))
+        want = parse_bytes(text.encode("utf-8"), "page.txt")
+        got = parse_bytes(render_text.resaved(text, **_RESAVED[saved]).encode("utf-8"), "p.txt")
+        assert _wrong_beside_merged(got, doc, values) == {}, (saved, year)
+        read = {(c.section, c.row, c.col): c.value for c in got.cells if c.value is not None}
+        plain = {(c.section, c.row, c.col): c.value for c in want.cells if c.value is not None}
+        lost += len(set(plain.items()) - set(read.items()))
+        shown += len(plain)
+        if set(plain.items()) - set(read.items()):
+            assert got.problems, (saved, year)
+    assert lost <= shown // 10, saved
+
+
 @pytest.mark.parametrize("case", ["moved beside it", "the total drawn first"])
 def test_laid_out_headings_off_their_columns_give_no_number_under_them(case: str):
     """Text laid out by spaces writes nothing for a heading left blank; a column moved beside
@@ -2439,20 +2484,72 @@ def test_a_group_drawn_as_one_column_in_laid_out_text_gives_its_natural_person_a
     of the five under the group."""
     for k, (template, year) in enumerate(FORMATS * 4):
         rng = random.Random(f"group-one-column-laid:{figure}:{k}")
-        doc, values = _document(rng, template, year)
-        shown = {key for key, _ in keyed_cells(doc)}
-        doc = map_tables(doc, lambda t, v=values: _group_as_one_column(t, v))
-        if figure == "drawn":
-            # a key of no template column, so that the copy writes the group's figure
-            doc = map_tables(doc, _group_figure_keyed)
-        got = parse_bytes(render_text.laid_out(doc, rng).encode("utf-8"), "page.txt")
-        assert _wrong_beside_merged(got, doc, values) == {}, (template, year)
-        read = {(c.section, c.row, c.col): c.value for c in got.cells}
-        drawn = {key for key, _ in keyed_cells(doc) if key in shown and key[0] == "requests"}
-        numbers = {key for key in drawn if values[key] is not None}
-        assert numbers <= read.keys(), (template, year, sorted(numbers - read.keys())[:4])
-        assert not any(c.col in _ORG for c in got.cells if c.section == "requests")
-        assert "cells_unplaced" in got.flags
+        _group_one_column_laid_out_read(rng, template, year, figure)
+
+
+def _group_one_column_laid_out_read(
+    rng: random.Random, template: str, year: int, figure: str, header=lambda doc: doc, width=0
+) -> None:
+    """A page whose requests table draws 法人或其他组织 as one column (its figure `drawn` or
+    not), laid out by spaces (its header words as `header` writes them, wrapped at `width`):
+    no value wrong, each drawn number under 自然人 and 总计 read, none under the five."""
+    doc, values = _document(rng, template, year)
+    shown = {key for key, _ in keyed_cells(doc)}
+    doc = map_tables(doc, lambda t, v=values: _group_as_one_column(t, v))
+    if figure == "drawn":
+        # a key of no template column, so that the copy writes the group's figure
+        doc = map_tables(doc, _group_figure_keyed)
+    doc = header(doc)
+    text = render_text.laid_out(doc, rng, heading_width=width)
+    got = parse_bytes(text.encode("utf-8"), "page.txt")
+    assert _wrong_beside_merged(got, doc, values) == {}, (template, year)
+    read = {(c.section, c.row, c.col): c.value for c in got.cells}
+    drawn = {key for key, _ in keyed_cells(doc) if key in shown and key[0] == "requests"}
+    numbers = {key for key in drawn if values[key] is not None}
+    assert numbers <= read.keys(), (template, year, sorted(numbers - read.keys())[:4])
+    assert not any(c.col in _ORG for c in got.cells if c.section == "requests")
+    assert "cells_unplaced" in got.flags
+
+
+#: headings of the requests header written with a space between their characters
+_SPACED_HEADINGS = ("申请人情况", "自然人", "法人或其他组织", "总计")
+
+
+def _spaced_heading_words(doc: Document, space: str) -> Document:
+    return map_cells(
+        doc,
+        lambda p, c: (
+            replace(c, text=space.join(c.text)) if c.header and c.text in _SPACED_HEADINGS else c
+        ),
+    )
+
+
+#: a requests header as laid-out text draws it: its words with full-width or plain spaces
+#: between their characters (centred, they run into their neighbours: 自　然　人 法　人　或…),
+#: or wrapped onto two or three lines in their columns (法人或其 | 他组织; 法人或 | 其他组 | 织)
+_GROUP_HEADERS = {
+    "spaces inside words": (lambda doc: _spaced_heading_words(doc, "\u3000"), 0),
+    "plain spaces inside words": (lambda doc: _spaced_heading_words(doc, " "), 0),
+    "wrapped onto two lines": (lambda doc: doc, 4),
+    "wrapped onto three lines": (lambda doc: doc, 3),
+}
+
+
+@pytest.mark.parametrize("header", sorted(_GROUP_HEADERS))
+@pytest.mark.parametrize("figure", ["drawn", "not drawn"])
+def test_a_group_drawn_as_one_column_in_laid_out_text_under_a_spaced_or_wrapped_header(
+    header: str, figure: str
+):
+    """The requests table drawing 法人或其他组织 as one column, laid out by spaces under a header
+    whose words have spaces inside them (法　人　或　其　他　组　织, run into their neighbours
+    when centred) or wrap onto two or three lines: the header was not read as 自然人 |
+    法人或其他组织 | 总计 (one word of three headings, or pieces 法人或其 and 他组织 that name
+    none), and every value of the table was withheld. The headings are read where they stand
+    and 自然人 and 总计 are read, none of the five under the group."""
+    spaced, width = _GROUP_HEADERS[header]
+    for k, (template, year) in enumerate(FORMATS * 2):
+        rng = random.Random(f"group-one-column-header:{header}:{figure}:{k}")
+        _group_one_column_laid_out_read(rng, template, year, figure, spaced, width)
 
 
 def _group_figure_keyed(table: Table) -> Table:
@@ -3472,6 +3569,57 @@ def test_laid_out_row_drawn_a_cell_short_gives_no_number_under_another_heading(n
         )
         wrong = _wrong_beside_merged(got, doc, values)
         assert not wrong or set(got.flags) - {"unit_assumed"}, (template, year, sorted(wrong)[:4])
+
+
+def _totals_left_blank(doc: Document, values: dict, rng: random.Random) -> tuple[Document, dict]:
+    """One to three requests rows (never four: that is the table's habit) leave 总计 blank
+    and show under 其他 a number that exceeds the sum of the row's other numbers: by an amount
+    none of them is (a 总计 drawn under 其他 cannot), or by one of them (it can). Returns the
+    page and, for each such row, whether it may be a row drawn a cell short."""
+    cols = [c.code for c in contract.REQUEST_COLUMNS]
+    rows = sorted({k[1] for k, _ in keyed_cells(doc) if k[0] == "requests" and k[2] == "total"})
+    chosen = {code: rng.random() < 0.3 for code in rng.sample(rows, rng.choice((1, 2, 3)))}
+    for code, drawn in list(chosen.items()):
+        shown = [values[("requests", code, c)] for c in cols[:5]]
+        numbers = [v for v in shown if v is not None]
+        chosen[code] = like_short = drawn and any(numbers)
+        over = rng.choice([v for v in numbers if v]) if like_short else 0
+        while not like_short and over in (0, *numbers):
+            over = rng.randint(1, 40)
+        values[("requests", code, "other_org")] = sum(numbers) + over
+        values[("requests", code, "total")] = None
+
+    def text(p, c):
+        if c.key and c.key[0] == "requests" and c.key[1] in chosen and c.key[2] in cols[5:]:
+            return replace(c, text="" if values[c.key] is None else str(values[c.key]))
+        return c
+
+    return map_cells(doc, text), chosen
+
+
+def test_laid_out_row_leaving_its_total_blank_beside_a_number_under_other_is_read():
+    """A laid-out requests row that leaves 总计 blank and shows a number under 其他: it may be
+    a row drawn a cell short (two neighbouring cells of one text merged, its 总计 under 其他),
+    and none of its values was read, wherever the number under 其他 was at least the sum of the
+    others. Drawn short, that number is the others' sum and the merged text once more: where
+    it exceeds their sum by an amount none of the row's numbers is, it is 其他's, and the row
+    is read (its 总计 blank); by one of them, or by nothing, it stays withheld."""
+    rows_read = 0
+    for k, (template, year) in enumerate(FORMATS * 6):
+        rng = random.Random(f"total-left-blank:{k}")
+        doc, values = _document(rng, template, year)
+        doc, chosen = _totals_left_blank(doc, values, rng)
+        text = render_text.laid_out(doc, rng, numbers_on=rng.choice(("first", "middle", "last")))
+        got = parse_bytes(text.encode("utf-8"), "page.txt")
+        assert _wrong(got, doc, values) == {}, (template, year)
+        read = {(c.row, c.col): c.value for c in got.cells if c.section == "requests"}
+        for code, like_short in chosen.items():
+            if like_short:
+                assert read.get((code, "other_org")) is None, (template, year, code)
+            else:
+                # (a row other rules withhold, or that no full row shows the columns for, not)
+                rows_read += read.get((code, "other_org")) is not None
+    assert rows_read >= 40
 
 
 def test_laid_out_row_of_zeros_drawn_a_cell_short_gives_its_zeros():

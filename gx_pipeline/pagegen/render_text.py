@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import random
+import re
 
 from gx_pipeline.pagegen.layout import Document, GCell, Para, Table
 from gx_pipeline.pagegen.metadata import PageMeta
@@ -197,6 +198,7 @@ def laid_out(
     page_every: int = 0,
     page_number: str = "- {} -",
     label_widths: tuple[int, ...] | None = None,
+    heading_width: int = 0,
 ) -> str:
     """Text as `pdftotext -layout` writes a printed report: each cell where it stands, columns
     kept by runs of spaces (a CJK character is one column, as the tool counts), blank cells not
@@ -205,7 +207,10 @@ def laid_out(
     once beside the middle one (`tall_labels="beside"`) or one character a line between the
     rows (`"vertical"`). With `page_every`, a page number and a form feed after every that
     many table rows
-    (`page_number` its form). `label_widths`: the label columns' widths (drawn otherwise)."""
+    (`page_number` its form). `label_widths`: the label columns' widths (drawn otherwise).
+    With `heading_width`, a heading over the value columns longer than that wraps onto as many
+    lines as it needs (法人或其 | 他组织), each piece centred, the shorter headings on the
+    middle lines of the header row's."""
     out: list[str] = []
     label_widths = label_widths or rng.choice(((6, 7, 13), (9, 9, 15), (5, 8, 11), (7, 8, 20)))
     gap = rng.choice((8, 9, 10, 11))
@@ -246,7 +251,11 @@ def laid_out(
             rows_written += 1
             cells = list(zip(row, cs, strict=True))
             if not any(cell.key for cell, _ in cells):
-                out.extend(_laid_out_header(cells, label_x, value_x, widths, first_value, gap))
+                out.extend(
+                    _laid_out_header(
+                        cells, label_x, value_x, widths, first_value, gap, heading_width
+                    )
+                )
                 continue
             labels: list[tuple[int, int, str]] = []  # (x, width, text)
             for cell, c in cells:
@@ -292,11 +301,14 @@ def _laid_out_header(
     widths: list[int],
     first_value: int,
     gap: int,
+    heading_width: int = 0,
 ) -> list[str]:
-    """A header or title row laid out: a heading centred over the columns it spans; a long
-    text in the label columns (the 勾稽关系 note) wrapped there."""
+    """A header or title row laid out: a heading centred over the columns it spans (wrapped
+    onto lines of `heading_width` characters where longer); a long text in the label columns
+    (the 勾稽关系 note) wrapped there."""
     out: list[str] = []
-    line = ""
+    # (x, whether the text is centred on x, its lines): a label column's text starts at x
+    placed: list[tuple[int, bool, list[str]]] = []
     for cell, c in cells:
         text = _flat(cell.text)
         if not text:
@@ -306,12 +318,22 @@ def _laid_out_header(
             if len(text) > width:
                 out.extend("    " + text[i : i + width] for i in range(0, len(text), width))
             else:
-                line = _put(line, label_x[c], text)
+                placed.append((label_x[c], False, [text]))
             continue
         end = min(len(value_x) - 1, c - first_value + cell.colspan - 1)
         centre = (value_x[c - first_value] + value_x[end]) // 2 + gap // 2
-        line = _put(line, centre - len(text) // 2, text)
-    return [*out, line] if line else out
+        step = heading_width or len(text)
+        placed.append((centre, True, [text[i : i + step] for i in range(0, len(text), step)]))
+    height = max((len(p) for _, _, p in placed), default=0)
+    for i in range(height):
+        line = ""
+        for x, centred, pieces in placed:
+            k = i - (height - len(pieces)) // 2
+            if 0 <= k < len(pieces):
+                line = _put(line, x - len(pieces[k]) // 2 if centred else x, pieces[k])
+        if line:
+            out.append(line)
+    return out
 
 
 def _rows_copy(doc: Document, join) -> str:
@@ -338,3 +360,28 @@ def spaced_rows(doc: Document, rng: random.Random) -> str:
     """A reader's plain-text copy: a table row a line, cells separated by two spaces; a blank
     cell leaves only spaces, so a row with blanks shows fewer cells than columns."""
     return _rows_copy(doc, lambda cells: "  ".join(cells).rstrip())
+
+
+_SPACE_RUN = re.compile(r" {2,}(?=\S)")
+
+
+def resaved(text: str, *, tab_stops: int = 0, ideographic: int = 0) -> str:
+    """Laid-out text as an editor or a converter saves it: with `tab_stops`, runs of spaces
+    that reach a stop every that many columns as TABs (`unexpand -a`); with `ideographic`, the
+    runs of spaces left (two or more) as ideographic spaces (U+3000), each for that many
+    spaces (1, or 2: its width on screen), an odd space left as it is."""
+    out = []
+    for line in text.split("\n"):
+        if tab_stops:
+            segments = [line[i : i + tab_stops] for i in range(0, len(line), tab_stops)]
+            line = "".join(
+                s.rstrip(" ") + "\t" if len(s) == tab_stops and s.endswith("  ") else s
+                for s in segments
+            )
+        if ideographic:
+            line = _SPACE_RUN.sub(
+                lambda m: "\u3000" * (len(m[0]) // ideographic) + " " * (len(m[0]) % ideographic),
+                line,
+            )
+        out.append(line)
+    return "\n".join(out)

@@ -1841,13 +1841,17 @@ def _aligned_columns(rows: list[RawRow], n: int, header_x: dict[str, float]) -> 
 
 def _may_be_drawn_short(row: list[Cell]) -> bool:
     """Whether a requests row with nothing under 总计 and a number elsewhere may be a row
-    drawn a cell short, the number under 其他 its 总计: unless that number is less than the
-    sum of the others (a 总计 is that sum, and one more of them the merged cell covers)."""
+    drawn a cell short, the number under 其他 its 总计. Drawn so, two neighbouring cells of one
+    text are merged into one: the 总计 is the sum of the others and of that text once more, so
+    the number under 其他 exceeds the others' sum by one of the numbers the row shows, or by
+    nothing (two blank cells merged). By anything else (less than their sum, or more by a
+    number the row does not show), it is no 总计 but 其他's, the 总计 left blank."""
     numbers = [c.value for c in row[:-2] if c.value is not None]
     under_other = row[-2].value
     if under_other is None:
         return bool(numbers)
-    return under_other >= sum(numbers) - tally.EPSILON
+    over = under_other - sum(numbers)
+    return any(abs(over - merged) <= tally.EPSILON for merged in (0, *numbers))
 
 
 def _totals_not_drawn(rows: dict[str, RawRow], centres: list[float] | None) -> int:

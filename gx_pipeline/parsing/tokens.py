@@ -19,6 +19,7 @@ from typing import NamedTuple, TypeVar
 
 from lxml import etree
 
+from gx_pipeline import contract
 from gx_pipeline.parsing import labels
 from gx_pipeline.parsing.values import (
     SUBSCRIPT_DIGITS,
@@ -820,11 +821,72 @@ def _copy_text(text: str) -> str:
         text = _RUNNING_HEAD.sub("", text)
     if "&" in text:
         text = html.unescape(text)
-    if "\t" in text and len(_TAB_WITH_SPACES.findall(text, 0, 200_000)) >= 3:
+    if "\u3000" in text and len(_IDEOGRAPHIC_GAP.findall(text, 0, 200_000)) >= 3:
+        # runs of ideographic spaces before numbers: laid-out text whose runs of spaces were
+        # saved as U+3000 (an editor's full-width conversion, an OCR tool), each standing for
+        # one space or for two (its width on screen): read as the columns line up
+        readings = [_IDEOGRAPHIC_RUN.sub(lambda m, n=n: _gap_spaces(m, n), text) for n in (1, 2)]
+    else:
+        readings = [text]
+    if "\t" in text and len(_TAB_WITH_SPACES.findall(readings[0], 0, 200_000)) >= 3:
         # TABs that align columns together with runs of spaces (laid-out text saved by an
-        # editor), not a browser copy's one TAB between two cells: read as laid-out text
-        text = "\n".join(line.expandtabs(8) for line in text.splitlines())
-    return text
+        # editor), not a browser copy's one TAB between two cells: read as laid-out text, the
+        # TABs expanded to stops of 8 columns, or of 4 (an editor set so) where no TAB would
+        # stand for a single space at 4 and the numbers line up better so
+        readings = [
+            "\n".join(line.expandtabs(size) for line in reading.splitlines())
+            for reading in readings
+            for size in (8, 4)
+            if size == 8 or _tabs_fit(reading, size)
+        ]
+    if len(readings) > 1:
+        return _best_aligned(readings)
+    return readings[0]
+
+
+def _tabs_fit(text: str, size: int) -> bool:
+    """Whether each TAB after a word of a copy stands for two spaces or more with stops every
+    `size` columns: an editor saving runs of spaces as TABs (`unexpand -a`) leaves a lone
+    space as it is, so a TAB that would stand for one space means the stops are elsewhere."""
+    for line in text[:200_000].splitlines():
+        if "\t" not in line:
+            continue
+        column = 0
+        for k, piece in enumerate(line.split("\t")[:-1]):  # (each piece before a TAB)
+            column += len(piece)
+            if k and not piece:
+                column += size  # a TAB after a TAB: a whole stop
+                continue
+            if piece and not piece[-1].isspace() and column % size == size - 1:
+                return False
+            column += size - column % size
+    return True
+
+
+def _best_aligned(readings: list[str]) -> str:
+    """Of several readings of a laid-out copy's white space, the one whose numbers line up in
+    columns best (they stand at the fewest places: right edges and middles); the first where
+    none does better. A reading that misplaces the gaps moves each line's numbers by its own
+    amount, scattering them; the laid-out rules then find no columns and withhold."""
+    best, fewest = readings[0], _number_places(readings[0])
+    for reading in readings[1:]:
+        n = _number_places(reading)
+        if n < fewest:
+            best, fewest = reading, n
+    return best
+
+
+def _number_places(text: str) -> int:
+    """At how many places (right edges, and middles) the numbers after a gap of a laid-out
+    copy's lines stand."""
+    ends: set[int] = set()
+    middles: set[int] = set()
+    for line in text[:200_000].splitlines():
+        if "   " in line:
+            for m in _GAPPED_NUMBER.finditer(line):
+                ends.add(m.end())
+                middles.add(m.start(1) + m.end())
+    return len(ends) + len(middles)
 
 
 def copy_lines(text: str) -> list[str]:
@@ -913,6 +975,10 @@ def text_tokens(text: str) -> list[Token]:
     #: the previous line was text without a bar: the index of its LINE token
     bare_before: int | None = None
     laid_out_rows = False  # a row laid out in columns by runs of spaces was read
+    # headings wrapped onto two or three lines of laid-out text (法人或其 | 他组织): the first
+    # line's number -> the last's and the header's words
+    wrapped = _wrapped_headings(lines) if not markdown and "   " in text else {}
+    wrapped_to = 0  # the last line of the wrapped header being read
 
     for no, raw in enumerate(lines, start=1):
         bare_line, bare_before = bare_before, None
@@ -993,8 +1059,12 @@ def text_tokens(text: str) -> list[Token]:
                 # a character of a label written down the left margin, one a line between the
                 # rows (（四）无法提供), not a blank cell's mark: values stand in their columns
                 continue
+            if no <= wrapped_to:
+                continue  # the rest of a wrapped heading, read with its first line
             laid = header = None
-            if "   " in raw:  # columns kept by runs of spaces
+            if no in wrapped:
+                wrapped_to, header = wrapped[no]
+            elif "   " in raw:  # columns kept by runs of spaces
                 laid = _laid_out_row(raw)
                 laid_out_rows = laid_out_rows or laid is not None
                 header = _laid_out_header(raw) if laid is None else None
@@ -1641,6 +1711,24 @@ def _mark_cut(tokens: list[Token]) -> None:
 
 
 _TAB_WITH_SPACES = re.compile(r"\S {2,}\t|\t {2,}\S")
+#: a number after a gap of spaces, in a line laid out in columns (a group: the number)
+_GAPPED_NUMBER = re.compile(r"(?<=\S  )(?: *)(\d[\d,.]*%?)(?=\s|$)")
+#: a gap of two or more ideographic spaces (among spaces, TABs) before a number
+_IDEOGRAPHIC_GAP = re.compile(r"\S(?=[ \t\u3000]{2})[ \t\u3000]*\u3000[ \t\u3000]*[0-9０-９]")
+#: white space with an ideographic space in it
+_IDEOGRAPHIC_RUN = re.compile(r"[ \u3000]*\u3000[ \u3000]*")
+
+
+def _gap_spaces(run: re.Match[str], width: int) -> str:
+    """A run of white space with ideographic spaces in it as spaces, each ideographic space
+    `width` of them; a lone one between two Chinese characters (商业　企业, a space inside a
+    word) left as it is."""
+    text, at = run.string, run.start()
+    if len(run[0]) < 2 and at and _CJK.match(text[at - 1]) and _CJK.match(text[at + 1 : at + 2]):
+        return run[0]
+    return run[0].replace("\u3000", " " * width)
+
+
 _BARS = str.maketrans({"｜": "|", "│": "|", "┃": "|"})
 #: a number alone on a line next to a form feed (blank lines between): a page number (lines
 #: ended by \n, \r\n or \r)
@@ -1720,6 +1808,8 @@ def _laid_out_header(raw: str) -> list[tuple[str, float]] | None:
     national tables) with the character column of their middle on the page (a Chinese character
     is two columns wide there, one character in the text)."""
     pieces = [(m.group(), m.start()) for m in _GAP.finditer(raw.replace("\u3000", " "))]
+    if any(" " in text for text, _ in pieces):
+        pieces = [split for text, at in pieces for split in _spaced_headings_apart(text, at)]
     words = [text for text, _ in pieces if labels.is_header_word(text)]
     # a heading that cannot be read (口口口口, ��) or was misread (科研机购) stands among them
     # as its own word; the corner's note (本列数据的勾稽关系…) before them, where the header is
@@ -1727,6 +1817,151 @@ def _laid_out_header(raw: str) -> list[tuple[str, float]] | None:
     if len(words) < 2 or not all(_header_piece(text) for text, _ in pieces[_noted(pieces) :]):
         return None
     return [(text, start + _width(text) / 2) for text, start in pieces]
+
+
+#: the headings of the national tables, each one column's (or the group's): the requests
+#: and appeals headers' words, section 二's columns' names (with and without their unit)
+_ONE_HEADING = frozenset(
+    w
+    for w in (*labels.REQUEST_HEADER_WORDS, *labels.APPEAL_HEADER_WORDS)
+    if w not in ("勾稽", "本列数据", "续表")
+) | {
+    labels.bare(name)
+    for rows in (contract.PROACTIVE_2019, contract.PROACTIVE_2021)
+    for row in rows
+    for col in row.columns
+    for name in (col.label, col.label.split("（")[0])
+}
+
+
+#: the first characters (two or more) of a heading wrapped onto more lines (法人或其 of
+#: 法人或其他组织)
+_HEADING_STARTS = frozenset(w[:k] for w in _ONE_HEADING for k in range(2, len(w)))
+#: a short piece of a line opening as a heading does: where a wrapped heading may start
+_HEADING_START = re.compile(
+    "(?<!\\S)[" + "".join(sorted({w[0] for w in _HEADING_STARTS})) + "][^\\s\\d]{1,8}(?!\\S)"
+)
+
+
+def _one_heading(text: str) -> bool:
+    """Whether `text` is one heading of a national table's header (not several run together,
+    not a piece of one)."""
+    return labels.bare(text) in _ONE_HEADING
+
+
+def _spaced_headings_apart(piece: str, start: int) -> list[tuple[str, int]]:
+    """A piece of a laid-out header line whose headings are written with spaces between their
+    characters (自 然 人 法 人 或 其 他 组 织 总 计: full-width spaces inside each word, one
+    space between the words) as its headings, each where it starts. Read whole, the piece was
+    one word, standing where none of its headings does. The piece as it is unless it is a
+    header word made of such headings, each character group whole (a longer run of headings
+    that is no header word stands wider than their columns: not told apart)."""
+    if " " not in piece or not labels.is_header_word(piece) or _one_heading(piece):
+        return [(piece, start)]
+    parts, at = [], start
+    for part in piece.split(" "):
+        parts.append((part, at))
+        at += len(part) + 1
+    out: list[tuple[str, int]] = []
+    k = 0
+    while k < len(parts):
+        ends = [
+            j for j in range(len(parts), k, -1) if _one_heading("".join(t for t, _ in parts[k:j]))
+        ]
+        if not ends:
+            return [(piece, start)]
+        j = ends[0]
+        first, last = parts[k], parts[j - 1]
+        out.append((piece[first[1] - start : last[1] - start + len(last[0])], first[1]))
+        k = j
+    return out if len(out) > 1 else [(piece, start)]
+
+
+def _wrapped_headings(lines: list[str]) -> dict[int, tuple[int, list[tuple[str, float]]]]:
+    """Header rows of laid-out text whose headings wrap onto two or three lines in their
+    columns (法人或其 over 他组织, 申请人情 over 况; a shorter heading on a middle line): for the
+    number of each such row's first line, the number of its last and the row's words, each
+    heading joined from its pieces where it stands. A row is so read only where each column
+    of pieces (pieces that stand over one another) makes one heading of the requests or
+    appeals header, or is one heading standing alone, and a heading wrapped has no piece that
+    is a heading by itself."""
+    text = "\n".join(lines)
+    # a wrapped heading is the row's tallest: its first piece opens the row's first line
+    firsts = sorted(
+        {
+            text.count("\n", 0, m.start())
+            for m in _HEADING_START.finditer(text)
+            if m.group() in _HEADING_STARTS
+        }
+    )
+    out: dict[int, tuple[int, list[tuple[str, float]]]] = {}
+    after = 0  # the lines before this are read
+    for i in firsts:
+        if i < after:
+            continue
+        for size in (3, 2):
+            window = [_heading_pieces(line) for line in lines[i : i + size]]
+            if len(window) < size or any(p is None for p in window):
+                continue
+            words = _stacked_headings(window)  # type: ignore[arg-type]
+            if words is not None:
+                out[i + 1] = (i + size, words)
+                after = i + size
+                break
+    return out
+
+
+def _heading_pieces(line: str) -> list[tuple[str, int]] | None:
+    """The pieces of a line that may be part of a laid-out header's wrapped row: short words
+    of Chinese without digits; None for any other line."""
+    if len(line) > 240 or "|" in line or _DIGIT.search(line) or not line.strip():
+        return None
+    if _LONG_PIECE.search(line):
+        return None
+    pieces = [(m.group(), m.start()) for m in _GAP.finditer(line.replace("\u3000", " "))]
+    if not all(len(t) <= 10 and _CJK.search(t) for t, _ in pieces):
+        return None
+    return pieces
+
+
+#: a run of words longer than a heading: no line of a wrapped header holds one
+_LONG_PIECE = re.compile(r"[^\s\u3000]{11}")
+
+
+def _stacked_headings(
+    window: list[list[tuple[str, int]]],
+) -> list[tuple[str, float]] | None:
+    """_wrapped_headings for the lines of `window`: the headings their pieces make where
+    pieces stand over one another, each with the middle of where it stands; None where they
+    do not all make headings, or none is wrapped."""
+    pieces = sorted(
+        (start, start + len(text), row, text)
+        for row, line in enumerate(window)
+        for text, start in line
+    )
+    columns: list[list[tuple[int, int, int, str]]] = []
+    for piece in pieces:
+        if columns and piece[0] < max(p[1] for p in columns[-1]):
+            columns[-1].append(piece)
+        else:
+            columns.append([piece])
+    if not any(len(col) > 1 for col in columns):
+        return None
+    words: list[tuple[str, float]] = []
+    for col in columns:
+        col.sort(key=lambda p: p[2])
+        rows = [p[2] for p in col]
+        if len(set(rows)) != len(rows) or rows != list(range(rows[0], rows[0] + len(rows))):
+            return None
+        text = "".join(p[3] for p in col)
+        if len(col) > 1 and (not _one_heading(text) or any(_one_heading(p[3]) for p in col)):
+            return None
+        if len(col) == 1 and not _header_piece(text):
+            return None
+        middle = sum((p[0] + p[1]) / 2 for p in col) / len(col)
+        # where the heading would stand, centred there on one line (as _laid_out_header)
+        words.append((text, middle - len(text) / 2 + _width(text) / 2))
+    return words
 
 
 def _width(text: str) -> int:
