@@ -971,10 +971,16 @@ def test_reports_of_an_earlier_load_now_quarantined_are_named_by_the_run_status_
     row = out.splitlines()[2].split()
     assert row[:5] == ["2021", "ok", "passed", "3", "2"]  # the tally check is not this one
     assert row[-1] == "2"
-    said = "2 page(s) whose reports were loaded at an earlier load are quarantined or gone now"
+    said = (
+        "2 page(s) whose reports were loaded at an earlier load are quarantined, gone or hold "
+        "another report now"
+    )
     assert f"gx run: report year 2021: {said}" in err
     # the second empty page is quarantined as a copy of the first: a loss all the same
-    assert "2021/1.txt (the file is empty); 2021/3.txt (same bytes as 2021/1.txt)" in err
+    assert (
+        "2021/1.txt: 西城区科技和工业信息化局's report (the file is empty); "
+        "2021/3.txt: 北城区科技和工业信息化局's report (same bytes as 2021/1.txt)"
+    ) in err
 
     assert cli.main(["status", "--years", "2021"]) == 0
     status = capsys.readouterr().out.splitlines()
@@ -1080,13 +1086,20 @@ def test_reports_of_an_earlier_load_whose_files_are_gone_are_named_as_lost(
     (raw / "0.txt").unlink()
     (raw / "1.txt").unlink()
     (raw / "2.txt").rename(raw / "2-renamed.txt")
-    put_page(data_dir, 2021, "3.txt", pages[3].replace("北城区", "北新区"))  # edited
+    # corrected figures: the same agency's report of the same year
+    put_page(data_dir, 2021, "3.txt", pages[3].replace("规范性文件 | 0 | 0", "规范性文件 | 3 | 0"))
     assert cli.main(["run", "--years", "2021", "--quiet"]) == 0  # a WARN, not a failed run
     out, err = capsys.readouterr()
     assert out.splitlines()[2].split()[-1] == "2", out
-    said = "2 page(s) whose reports were loaded at an earlier load are quarantined or gone now"
+    said = (
+        "2 page(s) whose reports were loaded at an earlier load are quarantined, gone or hold "
+        "another report now"
+    )
     assert f"gx run: report year 2021: {said}" in err, err
-    assert "2021/0.txt (the file is gone); 2021/1.txt (the file is gone)" in err, err
+    assert (
+        "2021/0.txt: 东城区科技和工业信息化局's report (the file is gone); "
+        "2021/1.txt: 西城区科技和工业信息化局's report (the file is gone)"
+    ) in err, err
     assert query(data_dir, "select source, reason from lost_reports order by all") == [
         ("2021/0.txt", "the file is gone"),
         ("2021/1.txt", "the file is gone"),
@@ -1112,7 +1125,86 @@ def test_reports_of_an_earlier_load_whose_files_are_gone_are_named_as_lost(
     assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
     out, err = capsys.readouterr()
     assert out.splitlines()[2].split()[-1] == "1", out
-    assert "2021/0.txt (the file is empty)" in err and "2021/1.txt" not in err, err
+    assert "2021/0.txt: 东城区科技和工业信息化局's report (the file is empty)" in err, err
+    assert "2021/1.txt" not in err, err
+
+
+def _report_of(district: str, organ: str = "科技和工业信息化局", year: int = 2021) -> str:
+    """The seed report as `district`'s `organ` would publish it for report `year` (the page
+    states the year it reports on, and is dated the January after)."""
+    page = SEED.read_text(encoding="utf-8").replace("襄都区", district)
+    page = page.replace("科技和工业信息化局", organ).replace("2021-01-27", f"{year + 1}-01-27")
+    return page.replace("2021年", f"{year + 1}年").replace("2020年", f"{year}年")
+
+
+def test_a_page_overwritten_with_another_agencys_report_names_the_report_it_lost(
+    data_dir, tmp_path, monkeypatch, capsys
+):
+    """A page of a year folder overwritten with another report under the same file name (a
+    fetch that followed an address now serving another agency's report, a copy over the wrong
+    file): the next load had the page loaded, so the earlier agency's report left the year
+    with lost 0 and nothing named it. Another agency (another place, or another organ of the
+    same place) and the same agency's report of another year are losses, named with the
+    agency whose report left and what the page holds now; the same agency's report with
+    corrected figures, and two pages that swapped reports, are not."""
+    from gx_pipeline_tests.conftest import materialize_year
+
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    districts = ["东城区", "西城区", "海淀区", "丰台区", "石景山区", "门头沟区", "房山区"]
+    for k, district in enumerate(districts):
+        put_page(data_dir, 2021, f"{k}.txt", _report_of(district))
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
+    assert capsys.readouterr().out.splitlines()[2].split()[-1] == "0"
+
+    put_page(data_dir, 2021, "0.txt", _report_of("通州区"))  # another place's
+    put_page(data_dir, 2021, "1.txt", _report_of("西城区", "财政局"))  # another organ's
+    put_page(data_dir, 2021, "2.txt", _report_of("海淀区", year=2022))  # its next year's
+    corrected = _report_of("丰台区").replace("规范性文件 | 0 | 0", "规范性文件 | 3 | 0")
+    put_page(data_dir, 2021, "3.txt", corrected)  # the same report, corrected figures
+    put_page(data_dir, 2021, "4.txt", _report_of("门头沟区"))  # 4 and 5 swap their reports
+    put_page(data_dir, 2021, "5.txt", _report_of("石景山区"))
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 0  # a WARN, not a failed run
+    out, err = capsys.readouterr()
+    assert out.splitlines()[2].split()[-1] == "3", out
+    assert "report year 2021: 3 page(s) whose reports were loaded at an earlier load" in err
+    another = "the page now holds another agency's report"
+    expected = [
+        ("2021/0.txt", "东城区科技和工业信息化局", f"{another} (通州区科技和工业信息化局)"),
+        ("2021/1.txt", "西城区科技和工业信息化局", f"{another} (西城区财政局)"),
+        (
+            "2021/2.txt",
+            "海淀区科技和工业信息化局",
+            "the page now holds the agency's report of 2022",
+        ),
+    ]
+    for source, agency, reason in expected:
+        assert f"{source}: {agency}'s report ({reason})" in err, err
+    assert query(data_dir, "select source, agency, reason from lost_reports order by all") == (
+        expected
+    )
+    assert cli.main(["status", "--years", "2021"]) == 0
+    status = capsys.readouterr().out.splitlines()
+    assert status[2].split()[-4] == "3"
+    assert any("2021/1.txt: 西城区科技和工业信息化局's report" in line for line in status)
+
+    result = materialize_year(data_dir, 2021)
+    (lost,) = [
+        e
+        for e in result.get_asset_check_evaluations()
+        if e.check_name == "no_report_of_an_earlier_load_lost"
+    ]
+    assert not lost.passed and lost.severity.value == "WARN"
+    assert f"2021/0.txt: 东城区科技和工业信息化局's report ({another}" in lost.description
+    assert set(lost.metadata["lost_reports"].value) == {"2021/0.txt", "2021/1.txt", "2021/2.txt"}
+    capsys.readouterr()
+    # 东城区's report back under another name, corrected: its agency's report of the year is
+    # loaded again, no loss; the others still are
+    put_page(data_dir, 2021, "0-again.txt", corrected.replace("丰台区", "东城区"))
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines()[2].split()[-1] == "2", out
+    assert "2021/0.txt" not in err and "2021/1.txt: 西城区" in err, err
 
 
 def test_a_lost_report_loaded_since_under_another_year_is_no_loss_any_more(
@@ -1131,7 +1223,10 @@ def test_a_lost_report_loaded_since_under_another_year_is_no_loss_any_more(
     moved = data_dir / "raw" / "2022" / "3.txt"
     (data_dir / "raw" / "2021" / "3.txt").rename(moved)
     assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
-    assert "2021/3.txt (the file is gone)" in capsys.readouterr().err
+    assert (
+        "2021/3.txt: 北城区科技和工业信息化局's report (the file is gone)"
+        in capsys.readouterr().err
+    )
     assert cli.main(["run", "--years", "2022", "--quiet"]) == 0
     capsys.readouterr()
     assert query(data_dir, "select report_year from dim_report where source = '2022/3.txt'") == [

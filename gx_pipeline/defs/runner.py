@@ -112,8 +112,9 @@ class YearSummary:
     needs_review: int
     not_assessable_reports: int
     not_assessable: int
-    #: pages that were reports at an earlier load and are quarantined or gone now: (source, reason)
-    lost: tuple[tuple[str, str], ...] = ()
+    #: pages whose reports were loaded at an earlier load and are in no fact table now
+    #: (quarantined, gone, overwritten with another report): (source, agency, reason)
+    lost: tuple[tuple[str, str | None, str], ...] = ()
     #: why the run failed: the failing steps and their errors
     cause: str = ""
     #: the signal that stopped `gx run` during (or right before) this year's run, 0: none.
@@ -947,8 +948,9 @@ class YearStatus:
     #: dim_report.parser_version of the year's reports ("" when none is loaded)
     parser_versions: str
     last_run: str
-    #: pages that were reports at an earlier load and are quarantined or gone now: (source, reason)
-    lost: tuple[tuple[str, str], ...] = ()
+    #: pages whose reports were loaded at an earlier load and are in no fact table now
+    #: (quarantined, gone, overwritten with another report): (source, agency, reason)
+    lost: tuple[tuple[str, str | None, str], ...] = ()
 
 
 _STATUS_SQL = """
