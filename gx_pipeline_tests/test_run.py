@@ -1714,41 +1714,73 @@ def test_a_run_waiting_for_the_slot_of_a_stopped_run_says_so_and_goes_on_once_it
     assert summary.run_ok and summary.loaded == 1
 
 
-@pytest.mark.usefixtures("stop_signals_at_default")
-@pytest.mark.parametrize("signum", ["SIGINT", "SIGTERM"])
-def test_a_stop_signal_ends_a_gx_run_waiting_for_the_duckdb_slot(data_dir, tmp_path, signum):
-    """Ctrl-C (or SIGTERM) while `gx run`'s warehouse step waited for the `duckdb` slot of a
-    long run did nothing: Dagster's in-process executor acts on an interrupt only when a step
-    starts, and the step never started; the waiting line told the user to `kill -9` it. Now the
-    run ends: recorded canceled, saying why, its place in the pool's line withdrawn, its claim
-    on the year let go, nothing of it staged left; the holder's slot stays."""
-    import os
-    import signal
-    import subprocess
-    import sys
-    import time
-    from pathlib import Path
-
+@pytest.mark.parametrize("status", ["CANCELING", "CANCELED"])
+def test_a_run_terminated_while_its_year_loads_commits_nothing(data_dir, monkeypatch, status):
+    """The UI's Terminate (or its force termination) landing while gx_warehouse writes the
+    year: the load went on and committed under a run recorded canceled. Now the step looks at
+    its run before it commits: the year keeps its earlier rows (a page added since stays out)
+    and the run ends canceled."""
     import dagster as dg
 
-    from gx_pipeline.definitions import build_definitions
+    from gx_pipeline.agencies import rebuild
+    from gx_pipeline.definitions import ASSETS, CHECKS
+    from gx_pipeline.defs.resources import default_resources
+
+    instance = dg.DagsterInstance.ephemeral()
+
+    def materialize() -> dg.ExecuteInProcessResult:
+        return dg.materialize(
+            [*ASSETS, *CHECKS],
+            partition_key="2020",
+            resources=default_resources(data_dir),
+            instance=instance,
+            raise_on_error=False,
+        )
+
+    put_page(data_dir, 2020, SEED.name, SEED)
+    assert materialize().success
+    put_page(
+        data_dir, 2020, "more.txt", SEED.read_text(encoding="utf-8").replace("襄都区", "东城区")
+    )
+    rebuild_within = rebuild.rebuild_within
+
+    def terminated_meanwhile(conn) -> None:
+        rebuild_within(conn)
+        (run,) = instance.get_runs(dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED]))
+        instance.report_run_canceling(run)
+        if status == "CANCELED":
+            instance.report_run_canceled(run)
+
+    monkeypatch.setattr(rebuild, "rebuild_within", terminated_meanwhile)
+    result = materialize()
+    assert not result.success
+    assert query(data_dir, "select source from dim_report where report_year = 2020") == [
+        (f"2020/{SEED.name}",)
+    ]
+    assert instance.get_run_by_id(result.run_id).status == dg.DagsterRunStatus.CANCELED
+    (failure,) = [e for e in result.all_events if e.is_step_failure]
+    assert failure.step_key == "gx_warehouse"
+    assert "ended before committing report year 2020, nothing written" in str(
+        failure.step_failure_data.error.message
+    )
+
+
+def _gx_run_waiting_for_the_slot(data_dir, tmp_path):
+    """A real `gx run --years 2020` (its own process) whose warehouse step waits for the
+    `duckdb` slot that a live run holds (holding.slot_held_by_a_live_run): the instance, the
+    holder's run, the process, and its stderr lines so far (the last says it waits)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
     from gx_pipeline.defs.home import ensure_home
-    from gx_pipeline.defs.liveness import own_tags
+    from gx_pipeline_tests.holding import slot_held_by_a_live_run
 
     home = ensure_home(tmp_path / "home")
     env = {**os.environ, "GX_DATA_DIR": str(data_dir), "DAGSTER_HOME": str(home)}
     put_page(data_dir, 2020, SEED.name, SEED)
-    instance = dg.DagsterInstance.from_config(str(home))
-    job = build_definitions(data_dir).resolve_job_def("gx_yearly_job")
-    # a long load of another year, by a live process (this one), holds the slot
-    holder = instance.create_run_for_job(
-        job,
-        tags={"dagster/partition": "2019", **own_tags(os.getpid())},
-        status=dg.DagsterRunStatus.STARTED,
-    )
-    storage = instance.event_log_storage
-    storage.set_concurrency_slots("duckdb", 1)
-    storage.claim_concurrency_slot("duckdb", holder.run_id, "gx_warehouse")
+    instance, holder = slot_held_by_a_live_run(home, data_dir)
     gx = str(Path(sys.executable).with_name("gx"))
     run = subprocess.Popen(
         [gx, "run", "--years", "2020", "--quiet"],
@@ -1758,16 +1790,84 @@ def test_a_stop_signal_ends_a_gx_run_waiting_for_the_duckdb_slot(data_dir, tmp_p
         text=True,
     )
     err = []
+    for line in run.stderr:  # type: ignore[union-attr]
+        err.append(line)
+        if "waits for the duckdb slot" in line:
+            return instance, holder, run, err
+    run.kill()
+    raise AssertionError("".join(err))
+
+
+@pytest.mark.parametrize("how", ["terminate", "force"])
+def test_a_gx_run_waiting_for_the_duckdb_slot_ends_when_the_ui_terminates_its_run(
+    data_dir, tmp_path, how
+):
+    """The Dagster UI's Terminate on a `gx run` whose warehouse step waits for the `duckdb`
+    slot: the UI's run launcher records the run CANCELING and finds no process of its own to
+    signal; "force termination" then records it CANCELED. `gx run` waited on, and once the
+    slot was free loaded the year under a run recorded canceled. Here the holder's slot is
+    freed a second after the Terminate, as a long load ending would: the waiting run ends within
+    seconds, loads nothing, and the year is FAILED saying the run was canceled."""
+    import subprocess
+    import time
+
+    import dagster as dg
+
+    instance, holder, run, err = _gx_run_waiting_for_the_slot(data_dir, tmp_path)
+    storage = instance.event_log_storage
     try:
-        for line in run.stderr:  # type: ignore[union-attr]
-            err.append(line)
-            if "waits for the duckdb slot" in line:
-                time.sleep(1.0)  # well into the wait
-                sent = time.monotonic()
-                run.send_signal(getattr(signal, signum))
-                break
-        else:
-            raise AssertionError("".join(err))
+        (record,) = instance.get_run_records(dg.RunsFilter(tags={"dagster/partition": "2020"}))
+        waiting = record.dagster_run
+        # what the UI's Terminate does (dagster_graphql terminate_pipeline_execution)
+        assert not instance.run_coordinator.cancel_run(waiting.run_id)  # no process it knows
+        # CANCELING, or already CANCELED by the run ending on it
+        assert instance.get_run_by_id(waiting.run_id).status != dg.DagsterRunStatus.STARTED
+        if how == "force":
+            instance.report_run_canceled(waiting, message="forcibly marked as canceled")
+        sent = time.monotonic()
+        time.sleep(1.0)
+        storage.free_concurrency_slots_for_run(holder.run_id)  # the long load ends
+        try:
+            out, rest = run.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            run.kill()
+            out, rest = run.communicate()
+        took = time.monotonic() - sent
+    finally:
+        run.kill()
+    err = "".join(err) + rest
+    published = data_dir / "warehouse.duckdb"
+    assert not published.exists() or query(
+        data_dir, "select count(*) from dim_report where report_year = 2020"
+    ) == [(0,)]
+    assert took < 15, (took, err)
+    assert run.returncode == 1, err
+    assert [line.split()[:2] for line in out.splitlines()[2:]] == [["2020", "FAILED"]], out
+    assert "2020: its run was canceled from outside gx run" in err, err
+    assert "while gx_warehouse waited for a pool slot" in err, err
+    assert instance.get_run_by_id(waiting.run_id).status == dg.DagsterRunStatus.CANCELED
+    assert storage.get_concurrency_info("duckdb").pending_steps == []
+
+
+@pytest.mark.usefixtures("stop_signals_at_default")
+@pytest.mark.parametrize("signum", ["SIGINT", "SIGTERM"])
+def test_a_stop_signal_ends_a_gx_run_waiting_for_the_duckdb_slot(data_dir, tmp_path, signum):
+    """Ctrl-C (or SIGTERM) while `gx run`'s warehouse step waited for the `duckdb` slot of a
+    long run did nothing: Dagster's in-process executor acts on an interrupt only when a step
+    starts, and the step never started; the waiting line told the user to `kill -9` it. Now the
+    run ends: recorded canceled, saying why, its place in the pool's line withdrawn, its claim
+    on the year let go, nothing of it staged left; the holder's slot stays."""
+    import signal
+    import time
+
+    import dagster as dg
+
+    instance, holder, run, err = _gx_run_waiting_for_the_slot(data_dir, tmp_path)
+    storage = instance.event_log_storage
+    try:
+        time.sleep(1.0)  # well into the wait
+        sent = time.monotonic()
+        run.send_signal(getattr(signal, signum))
         out, rest = run.communicate(timeout=120)
         took = time.monotonic() - sent
     finally:
