@@ -1723,22 +1723,12 @@ def test_a_run_terminated_while_its_year_loads_commits_nothing(data_dir, monkeyp
     import dagster as dg
 
     from gx_pipeline.agencies import rebuild
-    from gx_pipeline.definitions import ASSETS, CHECKS
-    from gx_pipeline.defs.resources import default_resources
+    from gx_pipeline_tests.conftest import materialize_year
 
     instance = dg.DagsterInstance.ephemeral()
 
-    def materialize() -> dg.ExecuteInProcessResult:
-        return dg.materialize(
-            [*ASSETS, *CHECKS],
-            partition_key="2020",
-            resources=default_resources(data_dir),
-            instance=instance,
-            raise_on_error=False,
-        )
-
     put_page(data_dir, 2020, SEED.name, SEED)
-    assert materialize().success
+    assert materialize_year(data_dir, 2020, instance=instance).success
     put_page(
         data_dir, 2020, "more.txt", SEED.read_text(encoding="utf-8").replace("襄都区", "东城区")
     )
@@ -1752,7 +1742,7 @@ def test_a_run_terminated_while_its_year_loads_commits_nothing(data_dir, monkeyp
             instance.report_run_canceled(run)
 
     monkeypatch.setattr(rebuild, "rebuild_within", terminated_meanwhile)
-    result = materialize()
+    result = materialize_year(data_dir, 2020, instance=instance)
     assert not result.success
     assert query(data_dir, "select source from dim_report where report_year = 2020") == [
         (f"2020/{SEED.name}",)
