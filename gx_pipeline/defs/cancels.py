@@ -34,6 +34,8 @@ class RunCanceled(dg.DagsterExecutionInterruptedError):
     or before a write: it ends as an interrupted run does."""
 
 
+#: run id -> when a wait of it last read its status (monotonic)
+_LOOKED: dict[str, float] = {}
 #: run id -> (what its steps waited for when it was ended so, whether by a cancel from outside
 #: rather than an interrupt of its process): gx run's summary says it
 ENDED: dict[str, tuple[str, bool]] = {}
@@ -52,14 +54,14 @@ def _sleep_til_ready(active: ActiveExecution) -> None:
     until = time.monotonic() + max(active.sleep_interval(), 0.0)
     concurrency = getattr(active, "_instance_concurrency_context", None)
     instance = getattr(concurrency, "_instance", None)
-    run_id = getattr(concurrency, "_run_id", None)
+    run_id = getattr(concurrency, "_run_id", None) if instance is not None else None
     main = threading.current_thread() is threading.main_thread()
-    look = 0.0
     while True:
         if main and pop_captured_interrupt():
             _end(active, instance, run_id, canceled=False)
-        if instance is not None and run_id is not None and time.monotonic() >= look:
-            look = time.monotonic() + STATUS_LOOK_S
+        # at most one read of the run storage per STATUS_LOOK_S, however often Dagster sleeps
+        if run_id is not None and time.monotonic() >= _LOOKED.get(run_id, 0.0) + STATUS_LOOK_S:
+            _LOOKED[run_id] = time.monotonic()
             run = instance.get_run_by_id(run_id)
             if run is not None and run.status in CANCELED:
                 _end(active, instance, run_id, canceled=True)
