@@ -5,6 +5,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from gx_pipeline.defs import cancels
 from gx_pipeline.defs.assets import (
     gx_warehouse,
     parsed_reports,
@@ -31,6 +32,9 @@ ASSETS = [raw_report_inventory, parsed_reports, validated_frames, gx_warehouse]
 #: unpartitioned: the web fetcher
 FETCH_ASSETS = [raw_archive]
 CHECKS = [reports_satisfy_tally_identities, no_report_of_an_earlier_load_lost]
+
+# the runs of this location end while their steps wait, when interrupted or terminated
+cancels.install()
 
 
 def build_definitions(data_dir: Path | None = None) -> dg.Definitions:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from gx_pipeline.defs import cancels
 from gx_pipeline.defs.automation import derived_objects_sensor
 from gx_pipeline.defs.checks import (
     no_report_of_an_earlier_load_lost,
@@ -35,6 +36,10 @@ from gx_pipeline.defs.provinces import (
     province_partitions,
 )
 from gx_pipeline.defs.resources import default_resources
+
+# the runs of this location end while their steps wait, when interrupted or terminated (the
+# in-process executor's; celery's steps wait in its workers)
+cancels.install()
 
 ROUTES_JOB = "gx_routes_job"
 PROVINCE_JOB = "gx_province_job"

@@ -90,6 +90,15 @@ def duckdb_settings(share: float = 0.5) -> dict[str, str | int | bool]:
     return settings
 
 
+def pid_namespace() -> str:
+    """This process's pid namespace (the inode of /proc/self/ns/pid), "" where there is none to
+    read: a pid names a process only within its namespace (a container has its own)."""
+    try:
+        return str(os.stat("/proc/self/ns/pid").st_ino)
+    except OSError:
+        return ""
+
+
 def process_alive(pid: int, started_before: float | None = None) -> bool:
     """Whether process `pid` runs (a zombie does not). `started_before`: a Unix time the process
     must have started by, so a pid reused by a newer process does not count (Linux only: the

@@ -121,7 +121,10 @@ def pid_of_a_process_gone() -> int:
 
 
 def materialize_year(
-    data_dir: Path, year: int, run_config: dict | None = None
+    data_dir: Path,
+    year: int,
+    run_config: dict | None = None,
+    instance: dg.DagsterInstance | None = None,
 ) -> dg.ExecuteInProcessResult:
     from gx_pipeline.definitions import ASSETS, CHECKS
     from gx_pipeline.defs.resources import default_resources
@@ -130,7 +133,7 @@ def materialize_year(
         [*ASSETS, *CHECKS],
         partition_key=str(year),
         resources=default_resources(data_dir),
-        instance=dg.DagsterInstance.ephemeral(),
+        instance=instance or dg.DagsterInstance.ephemeral(),
         raise_on_error=False,
         run_config=run_config,
     )

@@ -824,6 +824,91 @@ def test_the_derived_objects_run_tries_again_while_a_writer_holds_the_warehouse(
     assert len(retries) == derived.RETRIES
 
 
+def _run_of_a_pid_not_here_holding_the_slot(data_dir, instance):
+    """A run of 2021 recorded STARTED with the pid of its process, as the code server records
+    a run worker's ("Started process for run (pid: N)"), and no machine, holding the `duckdb`
+    slot: a pid no process of this machine (or namespace) has. Gives the run and that pid."""
+    import subprocess
+
+    from dagster._core.events import EngineEventData
+
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    run = _started_run(data_dir, instance, "2021")
+    instance.report_engine_event(
+        f"Started process for run (pid: {gone.pid}).", run, EngineEventData.in_process(gone.pid)
+    )
+    storage = instance.event_log_storage
+    storage.set_concurrency_slots("duckdb", 1)
+    assert storage.claim_concurrency_slot("duckdb", run.run_id, "gx_warehouse").is_claimed
+    return run, gone
+
+
+def test_a_pid_recorded_with_no_machine_in_run_records_kept_here_is_not_judged_by_it(
+    data_dir, instance, monkeypatch
+):
+    """Run records in SQLite under DAGSTER_HOME, read by more than the processes of this
+    machine: a DAGSTER_HOME mounted into the container that runs the UI (another pid
+    namespace), one folder on a network disk shared by two machines, records copied from
+    another machine. A run launched from the UI, a sensor or `dagster job launch` records the
+    pid of its process (that namespace's, that machine's) and no machine: every look for dead
+    runs (`gx run`, the sensor) took it for this machine's, found no such process here, and
+    marked the live run failed and freed its `duckdb` slot under it (a second writer then
+    started beside it). Now a pid with no machine recorded is not judged by this machine's
+    processes in any run records; the run is named with the way out, its slot kept."""
+
+    from gx_pipeline.defs import liveness
+
+    monkeypatch.setattr(liveness, "SILENT_SAID_S", 0.0)
+    assert liveness.records_here(instance)  # SQLite, as `make ui` and `gx run` keep them
+    _pages(data_dir, [2021, 2022])
+    elsewhere, gone = _run_of_a_pid_not_here_holding_the_slot(data_dir, instance)
+    storage = instance.event_log_storage
+
+    result = Automation(data_dir, instance).look()
+    assert not liveness.release_dead_runs(instance, staging=data_dir / "staging")
+    assert instance.get_run_by_id(elsewhere.run_id).status == dg.DagsterRunStatus.STARTED
+    assert [s.run_id for s in storage.get_concurrency_info("duckdb").claimed_slots] == [
+        elsewhere.run_id
+    ]
+    said = str(result.skip_reason)
+    assert f"run {elsewhere.run_id[:8]} of 2021 (gx_yearly_job) is in flight" in said, said
+    assert f"pid {gone.pid} recorded, no machine recorded" in said, said
+    assert f"--mark-failed {elsewhere.run_id[:8]}`" in said, said
+    # the same pid tagged with this machine and its pid namespace is judged: gone, failed
+    tagged = _started_run(data_dir, instance, "2022", liveness.own_tags(gone.pid))
+    assert [r.run_id for r in liveness.release_dead_runs(instance)] == [tagged.run_id]
+    # tagged with this host name but another pid namespace (a container sharing the host's
+    # name and DAGSTER_HOME): not this machine's process, not judged
+    other_ns = {**liveness.own_tags(gone.pid), liveness.PIDNS_TAG: "4026531999"}
+    beside = _started_run(data_dir, instance, "2023", other_ns)
+    assert liveness.release_dead_runs(instance) == []
+    assert instance.get_run_by_id(beside.run_id).status == dg.DagsterRunStatus.STARTED
+
+
+def test_a_run_launched_without_gx_run_is_tagged_with_its_machine_by_its_first_step(
+    data_dir, instance
+):
+    """A run of the yearly job executed outside `gx run` (the UI's run worker, a sensor's run,
+    `dagster job execute`) had no machine recorded, so its pid could not be judged safely.
+    The first step of a year records the machine and pid namespace of the process that runs
+    it when that process is the one the run recorded; the run's pid is then judged as a `gx
+    run`'s is."""
+    import os
+    import socket
+
+    from gx_pipeline.defs import liveness
+
+    _pages(data_dir, [2022])
+    job = _defs(data_dir).resolve_job_def("gx_yearly_job")
+    result = job.execute_in_process(instance=instance, partition_key="2022")
+    assert result.success
+    tags = instance.get_run_by_id(result.run_id).tags
+    assert liveness.PID_TAG not in tags  # the executor's record of its pid is read as before
+    assert tags[liveness.HOST_TAG] == socket.gethostname()
+    assert tags[liveness.PIDNS_TAG] == str(os.stat("/proc/self/ns/pid").st_ino)
+
+
 def test_a_run_of_shared_run_records_whose_machine_is_not_known_is_not_judged_by_its_pid(
     data_dir, instance, monkeypatch
 ):
@@ -833,7 +918,6 @@ def test_a_run_of_shared_run_records_whose_machine_is_not_known_is_not_judged_by
     runs judged that pid by this machine's processes: not found here, the live run was marked
     failed ("its process (pid N) is gone") and its `duckdb` slot freed under it. Now such a
     run is named, with the way out, and not failed; a run tagged with this machine still is."""
-    import subprocess
 
     from dagster._core.events import EngineEventData
 
@@ -842,17 +926,8 @@ def test_a_run_of_shared_run_records_whose_machine_is_not_known_is_not_judged_by
     monkeypatch.setattr(liveness, "records_here", lambda instance: False)
     monkeypatch.setattr(liveness, "SILENT_SAID_S", 0.0)
     _pages(data_dir, [2021, 2022])
-    gone = subprocess.Popen(["true"])
-    gone.wait()  # a pid no process of this machine has
-    elsewhere = _started_run(data_dir, instance, "2021")
-    instance.report_engine_event(
-        f"Started process for run (pid: {gone.pid}).",
-        elsewhere,
-        EngineEventData.in_process(gone.pid),
-    )
+    elsewhere, gone = _run_of_a_pid_not_here_holding_the_slot(data_dir, instance)
     storage = instance.event_log_storage
-    storage.set_concurrency_slots("duckdb", 1)
-    assert storage.claim_concurrency_slot("duckdb", elsewhere.run_id, "gx_warehouse").is_claimed
     tagged = _started_run(data_dir, instance, "2022", liveness.own_tags(gone.pid))
 
     result = Automation(data_dir, instance).look()

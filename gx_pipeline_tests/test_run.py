@@ -971,10 +971,16 @@ def test_reports_of_an_earlier_load_now_quarantined_are_named_by_the_run_status_
     row = out.splitlines()[2].split()
     assert row[:5] == ["2021", "ok", "passed", "3", "2"]  # the tally check is not this one
     assert row[-1] == "2"
-    said = "2 page(s) whose reports were loaded at an earlier load are quarantined or gone now"
+    said = (
+        "2 page(s) whose reports were loaded at an earlier load are quarantined, gone or hold "
+        "another report now"
+    )
     assert f"gx run: report year 2021: {said}" in err
     # the second empty page is quarantined as a copy of the first: a loss all the same
-    assert "2021/1.txt (the file is empty); 2021/3.txt (same bytes as 2021/1.txt)" in err
+    assert (
+        "2021/1.txt: 西城区科技和工业信息化局's report (the file is empty); "
+        "2021/3.txt: 北城区科技和工业信息化局's report (same bytes as 2021/1.txt)"
+    ) in err
 
     assert cli.main(["status", "--years", "2021"]) == 0
     status = capsys.readouterr().out.splitlines()
@@ -1080,13 +1086,20 @@ def test_reports_of_an_earlier_load_whose_files_are_gone_are_named_as_lost(
     (raw / "0.txt").unlink()
     (raw / "1.txt").unlink()
     (raw / "2.txt").rename(raw / "2-renamed.txt")
-    put_page(data_dir, 2021, "3.txt", pages[3].replace("北城区", "北新区"))  # edited
+    # corrected figures: the same agency's report of the same year
+    put_page(data_dir, 2021, "3.txt", pages[3].replace("规范性文件 | 0 | 0", "规范性文件 | 3 | 0"))
     assert cli.main(["run", "--years", "2021", "--quiet"]) == 0  # a WARN, not a failed run
     out, err = capsys.readouterr()
     assert out.splitlines()[2].split()[-1] == "2", out
-    said = "2 page(s) whose reports were loaded at an earlier load are quarantined or gone now"
+    said = (
+        "2 page(s) whose reports were loaded at an earlier load are quarantined, gone or hold "
+        "another report now"
+    )
     assert f"gx run: report year 2021: {said}" in err, err
-    assert "2021/0.txt (the file is gone); 2021/1.txt (the file is gone)" in err, err
+    assert (
+        "2021/0.txt: 东城区科技和工业信息化局's report (the file is gone); "
+        "2021/1.txt: 西城区科技和工业信息化局's report (the file is gone)"
+    ) in err, err
     assert query(data_dir, "select source, reason from lost_reports order by all") == [
         ("2021/0.txt", "the file is gone"),
         ("2021/1.txt", "the file is gone"),
@@ -1112,7 +1125,86 @@ def test_reports_of_an_earlier_load_whose_files_are_gone_are_named_as_lost(
     assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
     out, err = capsys.readouterr()
     assert out.splitlines()[2].split()[-1] == "1", out
-    assert "2021/0.txt (the file is empty)" in err and "2021/1.txt" not in err, err
+    assert "2021/0.txt: 东城区科技和工业信息化局's report (the file is empty)" in err, err
+    assert "2021/1.txt" not in err, err
+
+
+def _report_of(district: str, organ: str = "科技和工业信息化局", year: int = 2021) -> str:
+    """The seed report as `district`'s `organ` would publish it for report `year` (the page
+    states the year it reports on, and is dated the January after)."""
+    page = SEED.read_text(encoding="utf-8").replace("襄都区", district)
+    page = page.replace("科技和工业信息化局", organ).replace("2021-01-27", f"{year + 1}-01-27")
+    return page.replace("2021年", f"{year + 1}年").replace("2020年", f"{year}年")
+
+
+def test_a_page_overwritten_with_another_agencys_report_names_the_report_it_lost(
+    data_dir, tmp_path, monkeypatch, capsys
+):
+    """A page of a year folder overwritten with another report under the same file name (a
+    fetch that followed an address now serving another agency's report, a copy over the wrong
+    file): the next load had the page loaded, so the earlier agency's report left the year
+    with lost 0 and nothing named it. Another agency (another place, or another organ of the
+    same place) and the same agency's report of another year are losses, named with the
+    agency whose report left and what the page holds now; the same agency's report with
+    corrected figures, and two pages that swapped reports, are not."""
+    from gx_pipeline_tests.conftest import materialize_year
+
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    districts = ["东城区", "西城区", "海淀区", "丰台区", "石景山区", "门头沟区", "房山区"]
+    for k, district in enumerate(districts):
+        put_page(data_dir, 2021, f"{k}.txt", _report_of(district))
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
+    assert capsys.readouterr().out.splitlines()[2].split()[-1] == "0"
+
+    put_page(data_dir, 2021, "0.txt", _report_of("通州区"))  # another place's
+    put_page(data_dir, 2021, "1.txt", _report_of("西城区", "财政局"))  # another organ's
+    put_page(data_dir, 2021, "2.txt", _report_of("海淀区", year=2022))  # its next year's
+    corrected = _report_of("丰台区").replace("规范性文件 | 0 | 0", "规范性文件 | 3 | 0")
+    put_page(data_dir, 2021, "3.txt", corrected)  # the same report, corrected figures
+    put_page(data_dir, 2021, "4.txt", _report_of("门头沟区"))  # 4 and 5 swap their reports
+    put_page(data_dir, 2021, "5.txt", _report_of("石景山区"))
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 0  # a WARN, not a failed run
+    out, err = capsys.readouterr()
+    assert out.splitlines()[2].split()[-1] == "3", out
+    assert "report year 2021: 3 page(s) whose reports were loaded at an earlier load" in err
+    another = "the page now holds another agency's report"
+    expected = [
+        ("2021/0.txt", "东城区科技和工业信息化局", f"{another} (通州区科技和工业信息化局)"),
+        ("2021/1.txt", "西城区科技和工业信息化局", f"{another} (西城区财政局)"),
+        (
+            "2021/2.txt",
+            "海淀区科技和工业信息化局",
+            "the page now holds the agency's report of 2022",
+        ),
+    ]
+    for source, agency, reason in expected:
+        assert f"{source}: {agency}'s report ({reason})" in err, err
+    assert query(data_dir, "select source, agency, reason from lost_reports order by all") == (
+        expected
+    )
+    assert cli.main(["status", "--years", "2021"]) == 0
+    status = capsys.readouterr().out.splitlines()
+    assert status[2].split()[-4] == "3"
+    assert any("2021/1.txt: 西城区科技和工业信息化局's report" in line for line in status)
+
+    result = materialize_year(data_dir, 2021)
+    (lost,) = [
+        e
+        for e in result.get_asset_check_evaluations()
+        if e.check_name == "no_report_of_an_earlier_load_lost"
+    ]
+    assert not lost.passed and lost.severity.value == "WARN"
+    assert f"2021/0.txt: 东城区科技和工业信息化局's report ({another}" in lost.description
+    assert set(lost.metadata["lost_reports"].value) == {"2021/0.txt", "2021/1.txt", "2021/2.txt"}
+    capsys.readouterr()
+    # 东城区's report back under another name, corrected: its agency's report of the year is
+    # loaded again, no loss; the others still are
+    put_page(data_dir, 2021, "0-again.txt", corrected.replace("丰台区", "东城区"))
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines()[2].split()[-1] == "2", out
+    assert "2021/0.txt" not in err and "2021/1.txt: 西城区" in err, err
 
 
 def test_a_lost_report_loaded_since_under_another_year_is_no_loss_any_more(
@@ -1131,7 +1223,10 @@ def test_a_lost_report_loaded_since_under_another_year_is_no_loss_any_more(
     moved = data_dir / "raw" / "2022" / "3.txt"
     (data_dir / "raw" / "2021" / "3.txt").rename(moved)
     assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
-    assert "2021/3.txt (the file is gone)" in capsys.readouterr().err
+    assert (
+        "2021/3.txt: 北城区科技和工业信息化局's report (the file is gone)"
+        in capsys.readouterr().err
+    )
     assert cli.main(["run", "--years", "2022", "--quiet"]) == 0
     capsys.readouterr()
     assert query(data_dir, "select report_year from dim_report where source = '2022/3.txt'") == [
@@ -1619,41 +1714,63 @@ def test_a_run_waiting_for_the_slot_of_a_stopped_run_says_so_and_goes_on_once_it
     assert summary.run_ok and summary.loaded == 1
 
 
-@pytest.mark.usefixtures("stop_signals_at_default")
-@pytest.mark.parametrize("signum", ["SIGINT", "SIGTERM"])
-def test_a_stop_signal_ends_a_gx_run_waiting_for_the_duckdb_slot(data_dir, tmp_path, signum):
-    """Ctrl-C (or SIGTERM) while `gx run`'s warehouse step waited for the `duckdb` slot of a
-    long run did nothing: Dagster's in-process executor acts on an interrupt only when a step
-    starts, and the step never started; the waiting line told the user to `kill -9` it. Now the
-    run ends: recorded canceled, saying why, its place in the pool's line withdrawn, its claim
-    on the year let go, nothing of it staged left; the holder's slot stays."""
-    import os
-    import signal
-    import subprocess
-    import sys
-    import time
-    from pathlib import Path
-
+@pytest.mark.parametrize("status", ["CANCELING", "CANCELED"])
+def test_a_run_terminated_while_its_year_loads_commits_nothing(data_dir, monkeypatch, status):
+    """The UI's Terminate (or its force termination) landing while gx_warehouse writes the
+    year: the load went on and committed under a run recorded canceled. Now the step looks at
+    its run before it commits: the year keeps its earlier rows (a page added since stays out)
+    and the run ends canceled."""
     import dagster as dg
 
-    from gx_pipeline.definitions import build_definitions
+    from gx_pipeline.agencies import rebuild
+    from gx_pipeline_tests.conftest import materialize_year
+
+    instance = dg.DagsterInstance.ephemeral()
+
+    put_page(data_dir, 2020, SEED.name, SEED)
+    assert materialize_year(data_dir, 2020, instance=instance).success
+    put_page(
+        data_dir, 2020, "more.txt", SEED.read_text(encoding="utf-8").replace("襄都区", "东城区")
+    )
+    rebuild_within = rebuild.rebuild_within
+
+    def terminated_meanwhile(conn) -> None:
+        rebuild_within(conn)
+        (run,) = instance.get_runs(dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED]))
+        instance.report_run_canceling(run)
+        if status == "CANCELED":
+            instance.report_run_canceled(run)
+
+    monkeypatch.setattr(rebuild, "rebuild_within", terminated_meanwhile)
+    result = materialize_year(data_dir, 2020, instance=instance)
+    assert not result.success
+    assert query(data_dir, "select source from dim_report where report_year = 2020") == [
+        (f"2020/{SEED.name}",)
+    ]
+    assert instance.get_run_by_id(result.run_id).status == dg.DagsterRunStatus.CANCELED
+    (failure,) = [e for e in result.all_events if e.is_step_failure]
+    assert failure.step_key == "gx_warehouse"
+    assert "ended before committing report year 2020, nothing written" in str(
+        failure.step_failure_data.error.message
+    )
+
+
+def _gx_run_waiting_for_the_slot(data_dir, tmp_path):
+    """A real `gx run --years 2020` (its own process) whose warehouse step waits for the
+    `duckdb` slot that a live run holds (holding.slot_held_by_a_live_run): the instance, the
+    holder's run, the process, and its stderr lines so far (the last says it waits)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
     from gx_pipeline.defs.home import ensure_home
-    from gx_pipeline.defs.liveness import own_tags
+    from gx_pipeline_tests.holding import slot_held_by_a_live_run
 
     home = ensure_home(tmp_path / "home")
     env = {**os.environ, "GX_DATA_DIR": str(data_dir), "DAGSTER_HOME": str(home)}
     put_page(data_dir, 2020, SEED.name, SEED)
-    instance = dg.DagsterInstance.from_config(str(home))
-    job = build_definitions(data_dir).resolve_job_def("gx_yearly_job")
-    # a long load of another year, by a live process (this one), holds the slot
-    holder = instance.create_run_for_job(
-        job,
-        tags={"dagster/partition": "2019", **own_tags(os.getpid())},
-        status=dg.DagsterRunStatus.STARTED,
-    )
-    storage = instance.event_log_storage
-    storage.set_concurrency_slots("duckdb", 1)
-    storage.claim_concurrency_slot("duckdb", holder.run_id, "gx_warehouse")
+    instance, holder = slot_held_by_a_live_run(home, data_dir)
     gx = str(Path(sys.executable).with_name("gx"))
     run = subprocess.Popen(
         [gx, "run", "--years", "2020", "--quiet"],
@@ -1663,16 +1780,84 @@ def test_a_stop_signal_ends_a_gx_run_waiting_for_the_duckdb_slot(data_dir, tmp_p
         text=True,
     )
     err = []
+    for line in run.stderr:  # type: ignore[union-attr]
+        err.append(line)
+        if "waits for the duckdb slot" in line:
+            return instance, holder, run, err
+    run.kill()
+    raise AssertionError("".join(err))
+
+
+@pytest.mark.parametrize("how", ["terminate", "force"])
+def test_a_gx_run_waiting_for_the_duckdb_slot_ends_when_the_ui_terminates_its_run(
+    data_dir, tmp_path, how
+):
+    """The Dagster UI's Terminate on a `gx run` whose warehouse step waits for the `duckdb`
+    slot: the UI's run launcher records the run CANCELING and finds no process of its own to
+    signal; "force termination" then records it CANCELED. `gx run` waited on, and once the
+    slot was free loaded the year under a run recorded canceled. Here the holder's slot is
+    freed a second after the Terminate, as a long load ending would: the waiting run ends within
+    seconds, loads nothing, and the year is FAILED saying the run was canceled."""
+    import subprocess
+    import time
+
+    import dagster as dg
+
+    instance, holder, run, err = _gx_run_waiting_for_the_slot(data_dir, tmp_path)
+    storage = instance.event_log_storage
     try:
-        for line in run.stderr:  # type: ignore[union-attr]
-            err.append(line)
-            if "waits for the duckdb slot" in line:
-                time.sleep(1.0)  # well into the wait
-                sent = time.monotonic()
-                run.send_signal(getattr(signal, signum))
-                break
-        else:
-            raise AssertionError("".join(err))
+        (record,) = instance.get_run_records(dg.RunsFilter(tags={"dagster/partition": "2020"}))
+        waiting = record.dagster_run
+        # what the UI's Terminate does (dagster_graphql terminate_pipeline_execution)
+        assert not instance.run_coordinator.cancel_run(waiting.run_id)  # no process it knows
+        # CANCELING, or already CANCELED by the run ending on it
+        assert instance.get_run_by_id(waiting.run_id).status != dg.DagsterRunStatus.STARTED
+        if how == "force":
+            instance.report_run_canceled(waiting, message="forcibly marked as canceled")
+        sent = time.monotonic()
+        time.sleep(1.0)
+        storage.free_concurrency_slots_for_run(holder.run_id)  # the long load ends
+        try:
+            out, rest = run.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            run.kill()
+            out, rest = run.communicate()
+        took = time.monotonic() - sent
+    finally:
+        run.kill()
+    err = "".join(err) + rest
+    published = data_dir / "warehouse.duckdb"
+    assert not published.exists() or query(
+        data_dir, "select count(*) from dim_report where report_year = 2020"
+    ) == [(0,)]
+    assert took < 15, (took, err)
+    assert run.returncode == 1, err
+    assert [line.split()[:2] for line in out.splitlines()[2:]] == [["2020", "FAILED"]], out
+    assert "2020: its run was canceled from outside gx run" in err, err
+    assert "while gx_warehouse waited for a pool slot" in err, err
+    assert instance.get_run_by_id(waiting.run_id).status == dg.DagsterRunStatus.CANCELED
+    assert storage.get_concurrency_info("duckdb").pending_steps == []
+
+
+@pytest.mark.usefixtures("stop_signals_at_default")
+@pytest.mark.parametrize("signum", ["SIGINT", "SIGTERM"])
+def test_a_stop_signal_ends_a_gx_run_waiting_for_the_duckdb_slot(data_dir, tmp_path, signum):
+    """Ctrl-C (or SIGTERM) while `gx run`'s warehouse step waited for the `duckdb` slot of a
+    long run did nothing: Dagster's in-process executor acts on an interrupt only when a step
+    starts, and the step never started; the waiting line told the user to `kill -9` it. Now the
+    run ends: recorded canceled, saying why, its place in the pool's line withdrawn, its claim
+    on the year let go, nothing of it staged left; the holder's slot stays."""
+    import signal
+    import time
+
+    import dagster as dg
+
+    instance, holder, run, err = _gx_run_waiting_for_the_slot(data_dir, tmp_path)
+    storage = instance.event_log_storage
+    try:
+        time.sleep(1.0)  # well into the wait
+        sent = time.monotonic()
+        run.send_signal(getattr(signal, signum))
         out, rest = run.communicate(timeout=120)
         took = time.monotonic() - sent
     finally:

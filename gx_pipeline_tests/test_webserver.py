@@ -9,6 +9,7 @@ and one whose appeals.row_total does not (gen-2021-04-pipe.txt).
 import json
 
 from gx_pipeline.parsing import PARSER_VERSION
+from gx_pipeline_tests.conftest import SEED, query
 from gx_pipeline_tests.dagster_ui import FAILING_2021, DagsterUI
 
 CHECK = "reports_satisfy_tally_identities"
@@ -88,3 +89,69 @@ def test_the_tally_check_result_reads_back_per_year_with_the_failing_report(
         "IntMetadataEntry",
         "FloatMetadataEntry",
     }
+
+
+TERMINATE = """
+mutation($runId: String!, $policy: TerminateRunPolicy) {
+  terminateRun(runId: $runId, terminatePolicy: $policy) {
+    __typename
+    ... on TerminateRunFailure { message }
+    ... on PythonError { message }
+  }
+}
+"""
+
+
+def test_a_ui_run_waiting_for_the_duckdb_slot_ends_on_terminate_and_loads_nothing(tmp_path):
+    """A run launched from the UI whose warehouse step waits for the `duckdb` slot (a long
+    load holds it), then the UI's Terminate (not forced): its run worker was sent the
+    interrupt and the run recorded CANCELING, but Dagster's executor looks for an interrupt only
+    as a step starts, so the run waited on, CANCELING, until the slot was free or it was
+    forced. Now it ends within seconds, CANCELED, and once the slot is free nothing of it is
+    loaded."""
+    import time
+
+    from gx_pipeline_tests.dagster_ui import TERMINAL, start, stop
+    from gx_pipeline_tests.holding import slot_held_by_a_live_run
+
+    def one_year(data_dir):
+        (data_dir / "raw" / "2020").mkdir(parents=True)
+        (data_dir / "raw" / "2020" / SEED.name).write_bytes(SEED.read_bytes())
+
+    ui = start(tmp_path, populate=one_year, env={"GX_AUTOMATION": "stopped"})
+    try:
+        instance, holder = slot_held_by_a_live_run(ui.home, ui.data_dir)
+        storage = instance.event_log_storage
+        (run_id,) = ui.launch_year_backfill(["2020"])["launchedRunIds"]
+        deadline = time.monotonic() + 180
+        while not any(
+            "blocked" in (e.get("message") or "") and e.get("stepKey") == "gx_warehouse"
+            for e in ui.run_events(run_id)
+        ):
+            assert time.monotonic() < deadline, ui.runs([run_id])
+            time.sleep(0.5)
+        result = ui.graphql(TERMINATE, {"runId": run_id, "policy": "SAFE_TERMINATE"})
+        assert result["terminateRun"]["__typename"] == "TerminateRunSuccess", result
+        sent = time.monotonic()
+        while (status := ui.runs([run_id])[0]["status"]) not in TERMINAL:
+            if time.monotonic() - sent > 30:
+                break
+            time.sleep(0.5)
+        took = time.monotonic() - sent
+        storage.free_concurrency_slots_for_run(holder.run_id)  # the long load ends
+        time.sleep(5)  # a run still waiting would take the slot now
+        assert status == "CANCELED", (status, took)
+        assert took < 20, took
+        events = ui.run_events(run_id)
+        assert not [
+            e
+            for e in events
+            if e["__typename"] == "MaterializationEvent" and e.get("stepKey") == "gx_warehouse"
+        ]
+        assert storage.get_concurrency_info("duckdb").claimed_slots == []
+        published = ui.data_dir / "warehouse.duckdb"
+        assert not published.exists() or query(
+            ui.data_dir, "select count(*) from dim_report where report_year = 2020"
+        ) == [(0,)]
+    finally:
+        stop(ui)

@@ -21,6 +21,7 @@ import pyarrow as pa
 from pydantic import Field
 
 from gx_pipeline.agencies import rebuild
+from gx_pipeline.defs.cancels import refuse_if_canceled
 from gx_pipeline.defs.liveness import leave_year_to_an_earlier_run, stages_in_use
 from gx_pipeline.defs.partitions import yearly_partitions
 from gx_pipeline.defs.resources import RawPages, Warehouse
@@ -541,6 +542,13 @@ def load_into_warehouse(
 ) -> dg.MaterializeResult:
     """gx_warehouse's work on a year's validated stage (shared with the year assembled from
     the year × province partitions): load_year, publish, describe."""
+    # a run terminated in the UI as this step got its pool slot, or while it loads, loads nothing
+    refuse_if_canceled(context, f"loading report year {year}")
+
+    def rebuild_unless_canceled(conn: duckdb.DuckDBPyConnection) -> None:
+        rebuild.rebuild_within(conn)
+        refuse_if_canceled(context, f"committing report year {year}")
+
     # the parse's and validation's Arrow buffers are freed but kept by Arrow's allocator: given
     # back before DuckDB takes its share (~40 MB of the run's process at 20,000 pages)
     pa.default_memory_pool().release_unused()
@@ -555,7 +563,7 @@ def load_into_warehouse(
                     stage,
                     config.min_share,
                     config.allow_shrink,
-                    then=rebuild.rebuild_within,
+                    then=rebuild_unless_canceled,
                     no_pages=not has_pages(raw_pages.year_dir(year)),
                 )
                 # every decision made so far, whatever year it is about: the log is the record

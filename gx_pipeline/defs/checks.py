@@ -135,10 +135,11 @@ NAMED = 10
     asset=gx_warehouse,
     partitions_def=yearly_partitions,
     pool="duckdb",
-    description="No page that was a loaded report at an earlier load of the year is quarantined "
-    "or gone now (emptied, cut short, unreadable, deleted: its figures gone from the fact tables, while the "
-    "year's counts stay within the shrink guard's share). Such pages: WARN, naming them "
-    "(table lost_reports); the run stays green.",
+    description="No report loaded at an earlier load of the year has left the fact tables: its "
+    "page quarantined (emptied, cut short, unreadable), deleted, or overwritten with another "
+    "agency's report or the agency's report of another year, while the year's counts stay "
+    "within the shrink guard's share. Such reports: WARN, naming each page, the agency whose "
+    "report it was and why (table lost_reports); the run stays green.",
 )
 def no_report_of_an_earlier_load_lost(
     context: dg.AssetCheckExecutionContext, warehouse: Warehouse
@@ -150,22 +151,33 @@ def no_report_of_an_earlier_load_lost(
         passed=not lost,
         severity=dg.AssetCheckSeverity.WARN,
         description=lost_reports_said(year, lost) or "No report of an earlier load was lost.",
-        metadata={"lost_reports": dg.MetadataValue.json(dict(lost))},
+        metadata={
+            "lost_reports": dg.MetadataValue.json(
+                {source: {"agency": agency, "reason": reason} for source, agency, reason in lost}
+            )
+        },
     )
 
 
-def lost_reports_said(year: int | str, lost: list[tuple[str, str]]) -> str:
-    """One line naming the year's lost reports ("" when none): the check's description, and
-    what `gx run` and `gx status` print."""
+def lost_reports_said(year: int | str, lost: list[tuple[str, str | None, str]]) -> str:
+    """One line naming the year's lost reports ("" when none), each page with the agency whose
+    report it was and why: the check's description, and what `gx run` and `gx status` print."""
     if not lost:
         return ""
-    named = "; ".join(f"{source} ({reason})" for source, reason in lost[:NAMED])
+    named = "; ".join(
+        f"{source}: {_whose(agency)} ({reason})" for source, agency, reason in lost[:NAMED]
+    )
     more = f"; … and {len(lost) - NAMED} more (table lost_reports)" if len(lost) > NAMED else ""
     were = "report was" if len(lost) == 1 else "reports were"
     return (
         f"report year {year}: {len(lost)} page(s) whose {were} loaded at an earlier load "
-        f"are quarantined or gone now, their figures in no fact table: {named}{more}"
+        f"are quarantined, gone or hold another report now, their figures in no fact table: "
+        f"{named}{more}"
     )
+
+
+def _whose(agency: str | None) -> str:
+    return f"{agency}'s report" if agency else "a report naming no agency"
 
 
 def _more(listed: int, total: int) -> str:

@@ -8,11 +8,18 @@ marks it failed when its process dies, and run monitoring (dagster.yaml) frees i
 
 Which process ran a run: the tag gx/pid (runs started by `gx run`), else the pid the in-process
 executor records when it starts ("Executing steps in process (pid: N)"). A pid that now belongs
-to a newer process does not count as the run's.
+to a newer process does not count as the run's. A pid names a process only on its machine and
+in its pid namespace, which the run's tags gx/host and gx/pidns record: `gx run` tags its runs
+so, and a run executed otherwise (the UI's run worker, a sensor's run, `dagster job launch`) is
+tagged by its first step of a year (record_machine). A pid with no machine recorded is judged
+by no machine's processes, whatever keeps the run records: SQLite under DAGSTER_HOME is read
+by more than this machine's processes too (a DAGSTER_HOME mounted into the container that runs
+the UI, a folder on a network disk two machines share, records copied from another machine),
+and a live run taken for dead there was marked failed and its `duckdb` slot freed under it.
 
 A run whose process is not known cannot be judged so: one whose process vanished before the
-executor recorded its pid, one whose executor records none, one tagged with another machine,
-one whose pid is recorded with no machine in run records several machines share (Postgres).
+executor recorded its pid, one whose executor records none, one tagged with another machine or
+pid namespace, one whose pid is recorded with no machine (before its first step).
 It too stays in flight, and the automation waits behind it. Such a run is named, with the way
 to end it by hand (unaccounted_said: `gx status --mark-failed`, or the UI's Terminate), and is
 taken for dead only when nothing can be running it elsewhere: not tagged with another machine,
@@ -35,12 +42,14 @@ import dagster as dg
 # Dagster 1.13 keeps these outside its public API; it is pinned exactly (pyproject.toml)
 from dagster._core.storage.runs import InMemoryRunStorage, SqliteRunStorage
 
-from gx_pipeline.machine import process_alive, process_said
+from gx_pipeline.machine import pid_namespace, process_alive, process_said
 from gx_pipeline.staging import claims
 
-#: tags `gx run` puts on its runs: the process that executes them, and its machine
+#: tags `gx run` puts on its runs: the process that executes them, its machine and its pid
+#: namespace (record_machine puts the last two on runs executed otherwise)
 PID_TAG = "gx/pid"
 HOST_TAG = "gx/host"
+PIDNS_TAG = "gx/pidns"
 _IN_FLIGHT = [
     dg.DagsterRunStatus.NOT_STARTED,
     dg.DagsterRunStatus.STARTING,
@@ -67,7 +76,26 @@ MARK_FAILED = "gx status --mark-failed"
 
 def own_tags(pid: int) -> dict[str, str]:
     """Tags for a run executed by this process (see release_dead_runs)."""
-    return {PID_TAG: str(pid), HOST_TAG: socket.gethostname()}
+    return {PID_TAG: str(pid), **_machine_tags()}
+
+
+def _machine_tags() -> dict[str, str]:
+    return {HOST_TAG: socket.gethostname(), PIDNS_TAG: pid_namespace()}
+
+
+def record_machine(context: dg.AssetExecutionContext) -> None:
+    """Tag the run with this machine and pid namespace when it has none and the pid it
+    recorded is this process's (its steps run where it was started: the in-process executor;
+    celery's workers record no pid): the pid can then be judged (process_gone)."""
+    run = context.run
+    if HOST_TAG in run.tags:
+        return
+    instance = context.instance
+    record = instance.get_run_record_by_id(run.run_id)
+    created = record.create_timestamp.timestamp() if record is not None else time.time()
+    pid, _ = _process_of(instance, run, created)
+    if pid == os.getpid():
+        instance.add_run_tags(run.run_id, _machine_tags())
 
 
 def release_dead_runs(
@@ -115,11 +143,11 @@ def process_gone(
     instance: dg.DagsterInstance, record: dg.RunRecord, host: str | None = None
 ) -> int | None:
     """The pid of an in-flight run's process when that process is gone (None: alive, not
-    known, or of another machine than `host`, default this one). A pid with no machine tagged,
-    in run records shared by several machines (Postgres), is not judged by this machine's
-    processes: the run may have been launched on another (the UI's, a sensor's)."""
+    known, or of another machine than `host`, default this one). A pid with no machine tagged
+    is not judged by this machine's processes: the run may run in another (a container, a
+    machine sharing the run records)."""
     run = record.dagster_run
-    if _tagged_elsewhere(run, host) or not _machine_known(instance, run):
+    if _tagged_elsewhere(run, host) or HOST_TAG not in run.tags:
         return None
     pid, since = _process_of(instance, run, record.create_timestamp.timestamp())
     if pid is None or process_alive(pid, started_before=since):
@@ -149,25 +177,29 @@ def unaccounted(instance: dg.DagsterInstance, record: dg.RunRecord) -> str | Non
     if run.status not in _IN_FLIGHT:
         return None
     if _tagged_elsewhere(run):
-        return f"it runs on {run.tags[HOST_TAG]}"
+        if run.tags[HOST_TAG] != socket.gethostname():
+            return f"it runs on {run.tags[HOST_TAG]}"
+        return f"it runs on {run.tags[HOST_TAG]} in another pid namespace (a container)"
     pid, _ = _process_of(instance, run, record.create_timestamp.timestamp())
     if pid is None:
         return "no pid recorded"
-    if not _machine_known(instance, run):
-        return f"pid {pid} recorded, no machine recorded, in run records several machines share"
+    if HOST_TAG not in run.tags:
+        where = "several machines share" if not records_here(instance) else "kept here"
+        return (
+            f"pid {pid} recorded, no machine recorded (run records {where} may be read from "
+            "another machine or a container: the pid is not judged here)"
+        )
     return None
 
 
 def _tagged_elsewhere(run: dg.DagsterRun, here: str | None = None) -> bool:
-    """Whether the run is tagged with another machine than `here` (default this one)."""
-    here = here or socket.gethostname()
-    return run.tags.get(HOST_TAG, here) != here
-
-
-def _machine_known(instance: dg.DagsterInstance, run: dg.DagsterRun) -> bool:
-    """Whether the machine of the run's recorded pid is known: tagged (`gx run`'s runs), or
-    the only one its run records serve (records_here)."""
-    return HOST_TAG in run.tags or records_here(instance)
+    """Whether the run is tagged with another machine than `here` (default this one), or with
+    this machine and another pid namespace (a container given the host's name)."""
+    host = socket.gethostname()
+    here = here or host
+    if run.tags.get(HOST_TAG, here) != here:
+        return True
+    return here == host and run.tags.get(PIDNS_TAG, pid_namespace()) != pid_namespace()
 
 
 def silent_and_unclaimed(
@@ -349,7 +381,7 @@ def where_it_runs(instance: dg.DagsterInstance, run: dg.DagsterRun) -> str:
     record = instance.get_run_record_by_id(run.run_id)
     created = record.create_timestamp.timestamp() if record is not None else 0.0
     pid, _ = _process_of(instance, run, created)
-    host = run.tags.get(HOST_TAG, socket.gethostname())
+    host = run.tags.get(HOST_TAG, "a machine not recorded")
     process = f"pid {pid} on {host}" if pid is not None else "no process yet"
     return f"{process}, DAGSTER_HOME {instance_home(instance)}"
 
@@ -414,6 +446,7 @@ def leave_year_to_an_earlier_run(
     A run whose process is gone does not count (marked failed here, as `gx run` and the sensor
     do). With `staging` (the data folder's staging folder) the year is claimed there too, and
     left to an earlier run of another instance (leave_year_to_another_instance)."""
+    record_machine(context)
     instance = context.instance
     own = instance.get_run_record_by_id(context.run.run_id)
     if own is None:

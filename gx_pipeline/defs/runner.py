@@ -34,12 +34,11 @@ import duckdb
 
 # Dagster 1.13 keeps these outside its public API; it is pinned exactly (pyproject.toml)
 from dagster._core.execution.backfill import BulkActionsFilter, BulkActionStatus
-from dagster._core.execution.plan.active import ActiveExecution
 from dagster._core.storage.tags import BACKFILL_ID_TAG
-from dagster._utils.interrupts import pop_captured_interrupt
 
 from gx_pipeline.datadir import data_dir
 from gx_pipeline.definitions import build_definitions
+from gx_pipeline.defs import cancels
 from gx_pipeline.defs.automation import INTERVAL_S, SENSOR_NAME, sensor_state, stale_since, stamp
 from gx_pipeline.defs.checks import TALLY_CHECK, lost_reports_said
 from gx_pipeline.defs.derived import derived_out_of_date, refresh_derived
@@ -112,8 +111,9 @@ class YearSummary:
     needs_review: int
     not_assessable_reports: int
     not_assessable: int
-    #: pages that were reports at an earlier load and are quarantined or gone now: (source, reason)
-    lost: tuple[tuple[str, str], ...] = ()
+    #: pages whose reports were loaded at an earlier load and are in no fact table now
+    #: (quarantined, gone, overwritten with another report): (source, agency, reason)
+    lost: tuple[tuple[str, str | None, str], ...] = ()
     #: why the run failed: the failing steps and their errors
     cause: str = ""
     #: the signal that stopped `gx run` during (or right before) this year's run, 0: none.
@@ -202,57 +202,6 @@ def _pool_wait_said(
     )
 
 
-@contextlib.contextmanager
-def _waits_end_on_interrupt(
-    instance: dg.DagsterInstance, run_id: str, ended: list[str]
-) -> Iterator[None]:
-    """While a run executes here, an interrupt (Ctrl-C, SIGTERM, SIGHUP: Dagster's interrupt
-    handler notes them) that lands while no step runs and a step waits, for a pool slot or a
-    retry's delay, ends the run: it is recorded canceled, saying so, and its place in the
-    pool's line is withdrawn. Dagster's in-process executor acts on a noted interrupt only when
-    a step starts, and a step waiting for the slot of a stopped or long run never starts: Ctrl-C
-    did nothing, and only kill -9 ended `gx run`. Gives what the run was waiting for when it
-    was ended so to `ended`. Only in the main thread (where signals land)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    original = ActiveExecution.sleep_til_ready
-
-    def sleep_til_ready(active: ActiveExecution) -> None:
-        # Dagster sleeps here when no step may start: each slice looks for a noted interrupt
-        until = time.monotonic() + max(active.sleep_interval(), 0.0)
-        while True:
-            if pop_captured_interrupt():
-                ended.append(_waiting_for(active))
-                run = instance.get_run_by_id(run_id)
-                if run is not None:
-                    instance.report_run_canceling(
-                        run, f"gx run was interrupted while {ended[-1]}: the run ends here"
-                    )
-                raise dg.DagsterExecutionInterruptedError(f"interrupted while {ended[-1]}")
-            left = until - time.monotonic()
-            if left <= 0:
-                return
-            time.sleep(min(left, 0.1))
-
-    ActiveExecution.sleep_til_ready = sleep_til_ready  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        ActiveExecution.sleep_til_ready = original  # type: ignore[method-assign]
-
-
-def _waiting_for(active: ActiveExecution) -> str:
-    """What keeps a run's steps from starting, in words ("gx_warehouse waited for a pool
-    slot"), read from Dagster's execution state (private fields: said generally without)."""
-    concurrency = getattr(active, "_instance_concurrency_context", None)
-    slots = sorted(getattr(concurrency, "_pending_claims", ()) or ())
-    retries = sorted(getattr(active, "_waiting_to_retry", {}) or {})
-    said = [f"{', '.join(slots)} waited for a pool slot"] if slots else []
-    said += [f"{', '.join(retries)} waited to be tried again"] if retries else []
-    return " and ".join(said) or "its steps waited"
-
-
 def _retry_said(event: dg.DagsterEvent, count: int) -> str:
     """Why a step is tried again, in one line: the file and the process holding its lock, or
     the first line of the innermost error."""
@@ -288,7 +237,7 @@ def _execute_with_progress(
     run_config: dict,
     stream: TextIO | None = None,
     staging: Path | None = None,
-    waits_ended: list[str] | None = None,
+    waits_ended: list[tuple[str, bool]] | None = None,
 ) -> dg.ExecuteInProcessResult:
     """Run one partition; meanwhile report its step events as the instance records them, and
     say on `stream` (default stderr), with or without progress, why a step waits: a retry's
@@ -298,7 +247,8 @@ def _execute_with_progress(
     The run executes in this (the main) thread and a thread reports: a step that parses in this
     process limits the time a page may take with a timer signal, which only the main thread
     receives (gx_pipeline.staging.pool.time_limit). An interrupt while a step waits ends the
-    run (_waits_end_on_interrupt); what it waited for is added to `waits_ended`."""
+    run, and so does a cancel of its run from outside (the UI's Terminate: gx_pipeline.defs.
+    cancels); what it waited for, and whether a cancel ended it, is added to `waits_ended`."""
     run_id = str(uuid.uuid4())
     waits_ended = [] if waits_ended is None else waits_ended
     total = len(job.graph.node_dict)
@@ -362,18 +312,20 @@ def _execute_with_progress(
 
     reporter = threading.Thread(target=report, name=f"gx-progress-{key}", daemon=True)
     reporter.start()
+    cancels.install()
     try:
-        with _waits_end_on_interrupt(instance, run_id, waits_ended):
-            return job.execute_in_process(
-                partition_key=key,
-                instance=instance,
-                raise_on_error=False,
-                run_config=run_config,
-                run_id=run_id,
-                # the process that runs it, for the next run's check on dead runs
-                tags=own_tags(os.getpid()),
-            )
+        return job.execute_in_process(
+            partition_key=key,
+            instance=instance,
+            raise_on_error=False,
+            run_config=run_config,
+            run_id=run_id,
+            # the process that runs it, for the next run's check on dead runs
+            tags=own_tags(os.getpid()),
+        )
     finally:
+        if run_id in cancels.ENDED:
+            waits_ended.append(cancels.ENDED.pop(run_id))
         # the run's claim on its year in the data folder ends with the run, not with gx run
         claims.let_go(run_id)
         finished.set()
@@ -542,7 +494,7 @@ def _run_years(
             )
             outcomes.append((key, False, None, None, cause, stop))
             break
-        waits_ended: list[str] = []
+        waits_ended: list[tuple[str, bool]] = []
         with run_executing():
             result = _execute_with_progress(
                 job, key, instance, progress, run_config, stream, staging, waits_ended
@@ -561,18 +513,31 @@ def _run_years(
             for event in result.all_events
             if event.is_step_failure
         ]
+        stop = stopped_by()
+        ended = instance.get_run_by_id(result.run_id)
+        if not stop and ended is not None and ended.status in cancels.CANCELED:
+            # no signal here: the run was canceled from outside (the UI's Terminate); the
+            # years after it go on
+            waited = [what for what, _ in waits_ended]
+            causes.insert(
+                0,
+                "its run was canceled from outside gx run (the Dagster UI's Terminate?)"
+                + (f" while {waited[0]}" if waited else "")
+                + ": nothing of it was loaded",
+            )
         for cause in causes:
             print(f"{key}: {cause}", file=stream)
         # the interrupt reaches the step as Dagster's error, or as DuckDB's "Query interrupted"
         # when it lands in a query: the signal itself is what tells. One that lands as the run
         # ends fails no step (Dagster may record the run failed, or not): still a stop
-        stop = stopped_by() or (signal.SIGINT if _interrupted(result) else 0)
+        if not stop and not (ended is not None and ended.status in cancels.CANCELED):
+            stop = signal.SIGINT if _interrupted(result) else 0
         outcomes.append((key, result.success, passed, severity, "; ".join(causes), stop))
         if stop:
             ended = (
                 "its run succeeded"
                 if result.success
-                else f"its run was canceled while {waits_ended[0]}"
+                else f"its run was canceled while {waits_ended[0][0]}"
                 if waits_ended
                 else "its run ended as failed"
                 if causes
@@ -947,8 +912,9 @@ class YearStatus:
     #: dim_report.parser_version of the year's reports ("" when none is loaded)
     parser_versions: str
     last_run: str
-    #: pages that were reports at an earlier load and are quarantined or gone now: (source, reason)
-    lost: tuple[tuple[str, str], ...] = ()
+    #: pages whose reports were loaded at an earlier load and are in no fact table now
+    #: (quarantined, gone, overwritten with another report): (source, agency, reason)
+    lost: tuple[tuple[str, str | None, str], ...] = ()
 
 
 _STATUS_SQL = """

@@ -42,6 +42,7 @@ from pathlib import Path
 from gx_pipeline.documents.base import Document, DocumentError, Location
 from gx_pipeline.documents.word_styles import DOUBTFUL, HIDDEN, SHOWN, STRUCK, RunMarks
 from gx_pipeline.documents.word_styles import W as _W
+from gx_pipeline.machine import pid_namespace as _pid_namespace
 from gx_pipeline.parsing import problems as codes
 from gx_pipeline.parsing.problems import Problems
 from gx_pipeline.parsing.tokens import CELL, END, ROW_END, Head, Token, text_tokens
@@ -934,14 +935,6 @@ def _mine(folder: Path) -> bool:
 
 def _owner() -> str:
     return f"{os.getpid()}-{_start_time(os.getpid())}-{_pid_namespace()}"
-
-
-def _pid_namespace() -> str:
-    """This process's pid namespace (its inode), "" where there is none to read."""
-    try:
-        return str(os.stat("/proc/self/ns/pid").st_ino)
-    except OSError:
-        return ""
 
 
 def _start_time(pid: int) -> str:

@@ -383,56 +383,94 @@ def entries_by_year(database: Path) -> dict[int, int] | None:
         conn.close()
 
 
-#: the year's reports before its load replaces them: what another year's copies may name
+#: the year's reports before its load replaces them: what another year's copies may name, and
+#: what the year's lost reports are judged against
 _REPORTS_BEFORE = """
 create or replace temp table gx_reports_before as
-select report_id, content_fingerprint, source, agency from dim_report where report_year = ?
+select report_id, content_fingerprint, source, agency, stated_year, organ_key, division_code
+from dim_report where report_year = ?
 """
 
 #: why a lost report's page is in no table of its year: deleted (or moved out of the folder)
 FILE_GONE = "the file is gone"
 
+#: Two reports are of one agency when they name it alike in places not known to differ (two
+#: 新华街道办事处 of two known places are two agencies), or name one organ (dim_report.organ_key:
+#: 洪桥镇 and 平阳县洪桥镇人民政府) in one known place. A report naming no agency is of no agency
+#: known: it matches none.
+_SAME_AGENCY = """
+create or replace temp macro gx_same_agency(a1, o1, c1, a2, o2, c2) as
+    coalesce((a1 = a2 and coalesce(c1 = c2, true)) or (o1 = o2 and c1 = c2), false);
+create or replace temp macro gx_agency_year_loaded(a, o, c, y) as
+    exists (select 1 from dim_report d
+            where gx_same_agency(a, o, c, d.agency, d.organ_key, d.division_code)
+              and coalesce(d.stated_year = y, true))
+"""
+
 #: pages of the year that were reports at its last load (or lost at an earlier one and still
-#: quarantined or gone) and are now quarantined, or gone (neither loaded nor quarantined: the
-#: file deleted, moved or renamed), their report loaded under no year (neither its bytes nor
-#: its content: a page renamed or moved to a loaded year is no loss): the year's lost reports
-#: after this load
+#: out) whose report left the fact tables: the page quarantined now; gone (neither loaded nor
+#: quarantined: deleted, moved or renamed); or loaded with another report, known to be another
+#: agency's or another year's (a page overwritten under its name). A report is no loss while
+#: its bytes or its content are loaded under any name or year (a page renamed or moved to a
+#: loaded year), or a report of its agency for the year it stated is (a re-publication with
+#: corrected figures, under this name or another). A report whose agency or year is not known
+#: is never judged "another" (a page now naming no agency may be the same agency's).
 _LOST_NOW = """
 create or replace temp table gx_lost_now as
 with candidates as (
-    select source, report_id, content_fingerprint, agency from gx_reports_before
+    select source, report_id, content_fingerprint, agency, stated_year, organ_key, division_code
+    from gx_reports_before
     union all
-    select source, report_id, content_fingerprint, agency from lost_reports
-    where report_year = $year
+    select source, report_id, content_fingerprint, agency, stated_year, organ_key, division_code
+    from lost_reports where report_year = $year
+),
+judged as (
+    select c.*, q.reason as quarantined, d.report_id as now_id,
+        d.agency is not null and c.agency is not null
+            and not gx_same_agency(c.agency, c.organ_key, c.division_code,
+                                   d.agency, d.organ_key, d.division_code) as other_agency,
+        coalesce(d.stated_year <> c.stated_year, false) as other_year,
+        d.agency as now_agency, d.stated_year as now_year
+    from candidates c
+    left join quarantine q on q.report_year = $year and q.source = c.source
+    left join dim_report d on d.report_year = $year and d.source = c.source
 )
-select distinct on (c.source)
-    $year::integer as report_year, c.source, c.report_id, c.content_fingerprint, c.agency,
-    coalesce(q.reason, $gone) as reason
-from candidates c
-left join quarantine q on q.report_year = $year and q.source = c.source
-where (q.source is not null
+select distinct on (j.source)
+    $year::integer as report_year, j.source, j.report_id, j.content_fingerprint, j.agency,
+    case
+        when j.quarantined is not null then j.quarantined
+        when j.now_id is null then $gone
+        when j.other_agency then 'the page now holds another agency''s report (' || j.now_agency || ')'
+        else 'the page now holds the agency''s report of ' || j.now_year
+    end as reason,
+    j.stated_year, j.organ_key, j.division_code
+from judged j
+where (j.quarantined is not null or j.now_id is null
+       or (j.now_id <> j.report_id and (j.other_agency or j.other_year)))
+  and not exists (select 1 from dim_report d where d.report_id = j.report_id)
+  and (j.content_fingerprint is null
        or not exists (select 1 from dim_report d
-                      where d.report_year = $year and d.source = c.source))
-  and not exists (select 1 from dim_report d where d.report_id = c.report_id)
-  and (c.content_fingerprint is null
-       or not exists (select 1 from dim_report d
-                      where d.content_fingerprint = c.content_fingerprint))
-order by c.source
+                      where d.content_fingerprint = j.content_fingerprint))
+  and not gx_agency_year_loaded(j.agency, j.organ_key, j.division_code, j.stated_year)
+order by j.source
 """
 
 
 #: another year's lost reports that this load loaded (a page moved here from its folder, a copy
-#: of it): no loss any more, whichever year's load comes first
+#: of it, a report of its agency for its year): no loss any more, whichever year's load comes
+#: first
 _FOUND_AGAIN = """
 delete from lost_reports l
 where exists (select 1 from dim_report d where d.report_id = l.report_id)
    or exists (select 1 from dim_report d where d.content_fingerprint = l.content_fingerprint)
+   or gx_agency_year_loaded(l.agency, l.organ_key, l.division_code, l.stated_year)
 """
 
 
 def _note_lost_reports(conn: duckdb.DuckDBPyConnection, year: int) -> None:
-    """Replace the year's lost_reports: its pages that were reports and are quarantined or gone
-    now; and drop those of other years whose report is loaded now."""
+    """Replace the year's lost_reports: its pages that were reports and are quarantined, gone
+    or hold another report now; and drop those of other years whose report is loaded now."""
+    conn.execute(_SAME_AGENCY)
     conn.execute(_LOST_NOW, {"year": year, "gone": FILE_GONE})
     conn.execute("delete from lost_reports where report_year = ?", [year])
     conn.execute("insert into lost_reports by name select * from gx_lost_now")
@@ -440,15 +478,17 @@ def _note_lost_reports(conn: duckdb.DuckDBPyConnection, year: int) -> None:
     conn.execute(_FOUND_AGAIN)
 
 
-def lost_reports(conn: duckdb.DuckDBPyConnection, year: int) -> list[tuple[str, str]]:
-    """The year's pages that were reports at an earlier load and are quarantined or gone now, as
-    (source, reason), by source; [] for a warehouse made before lost_reports."""
+def lost_reports(conn: duckdb.DuckDBPyConnection, year: int) -> list[tuple[str, str | None, str]]:
+    """The year's pages whose reports were loaded at an earlier load and are in no fact table
+    now, as (source, the agency the report named, reason), by source; [] for a warehouse made
+    before lost_reports."""
     if not conn.execute(
         "select count(*) from duckdb_tables() where table_name = 'lost_reports'"
     ).fetchone()[0]:
         return []
     return conn.execute(
-        "select source, reason from lost_reports where report_year = ? order by source", [year]
+        "select source, agency, reason from lost_reports where report_year = ? order by source",
+        [year],
     ).fetchall()
 
 

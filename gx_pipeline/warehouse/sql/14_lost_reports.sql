@@ -1,6 +1,7 @@
 -- Pages that were reports in the fact tables at an earlier load of their year and are now
--- quarantined (emptied, cut short, unreadable): replaced with each load of the year, and kept
--- while the page stays quarantined (gx_pipeline.warehouse.writes.load_year).
+-- quarantined (emptied, cut short, unreadable), gone, or hold another report (another agency's,
+-- or another year's): replaced with each load of the year, and kept while the report stays out
+-- of the fact tables (gx_pipeline.warehouse.writes.load_year).
 create table if not exists lost_reports (
     report_year          integer not null,
     source               varchar not null,
@@ -8,12 +9,22 @@ create table if not exists lost_reports (
     content_fingerprint  varchar,
     agency               varchar,
     reason               varchar not null,
+    stated_year          integer,
+    organ_key            varchar,
+    division_code        varchar,
     primary key (report_year, source)
 );
-comment on table lost_reports is 'Pages of a report year that were loaded reports at an earlier load and are now quarantined, or gone (deleted, moved out of the folder): their figures are in no fact table any more (the year''s load said so, and its check gx_warehouse_no_report_of_an_earlier_load_lost warns). A row stays while its page is quarantined or gone; it goes when the page, or its report under any name or year, loads again (at the load of any year).';
+-- a warehouse made before these columns existed gets them (null for the rows it holds)
+alter table lost_reports add column if not exists stated_year integer;
+alter table lost_reports add column if not exists organ_key varchar;
+alter table lost_reports add column if not exists division_code varchar;
+comment on table lost_reports is 'Pages of a report year that were loaded reports at an earlier load and are now quarantined, gone (deleted, moved out of the folder), or overwritten with another report (another agency''s, or the agency''s report of another year): their figures are in no fact table any more (the year''s load said so, and its check gx_warehouse_no_report_of_an_earlier_load_lost warns). A report is no loss while a report of its agency for its year is loaded under any name or year (a re-publication, corrected figures), or its bytes or content are. A row stays while that is so; it goes when the page, or its report, loads again (at the load of any year).';
 comment on column lost_reports.report_year is 'The data/raw/<year>/ folder the page is filed under.';
 comment on column lost_reports.source is 'Path of the page under data/raw/ (quarantine.source).';
 comment on column lost_reports.report_id is 'The report the page was when it was last loaded (dim_report.report_id then: its sha256).';
 comment on column lost_reports.content_fingerprint is 'Its content fingerprint then (dim_report.content_fingerprint): a copy of the report loaded now under any year makes the page no loss.';
 comment on column lost_reports.agency is 'The agency the report named then (dim_report.agency).';
-comment on column lost_reports.reason is 'Why the page is quarantined now (quarantine.reason), or ''the file is gone''.';
+comment on column lost_reports.reason is 'Why the page is quarantined now (quarantine.reason), ''the file is gone'', or ''the page now holds another agency''''s report (<agency>)'' / ''the page now holds the agency''''s report of <year>''.';
+comment on column lost_reports.stated_year is 'The year the report stated then (dim_report.stated_year).';
+comment on column lost_reports.organ_key is 'Its agency''s organ then (dim_report.organ_key): with division_code, what makes two names one agency.';
+comment on column lost_reports.division_code is 'Its agency''s division code then (dim_report.division_code).';
