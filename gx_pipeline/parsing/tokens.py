@@ -805,7 +805,11 @@ def _copy_text(text: str) -> str:
     markup) decoded, TABs that align columns expanded, a line ended by \r alone (an old Mac's
     line end, or some of a file's lines so) ended by \n as the rules that look across lines
     expect: the same lines."""
-    text = text.translate(_BARS)
+    for bar in _BARS:
+        if bar in text:
+            # str.replace, not str.translate: translate looks every character of the copy up
+            # in its table (~1,000 instructions a character on Chinese text)
+            text = text.replace(bar, "|")
     if "\r" in text:
         text = _LONE_CR.sub("\n", text)
     if "\f" in text:
@@ -1641,7 +1645,8 @@ def _mark_cut(tokens: list[Token]) -> None:
 
 
 _TAB_WITH_SPACES = re.compile(r"\S {2,}\t|\t {2,}\S")
-_BARS = str.maketrans({"｜": "|", "│": "|", "┃": "|"})
+#: full-width and box-drawing bars, read as `|`
+_BARS = ("｜", "│", "┃")
 #: a number alone on a line next to a form feed (blank lines between): a page number (lines
 #: ended by \n, \r\n or \r)
 _FOOT_NUMBER = re.compile(
