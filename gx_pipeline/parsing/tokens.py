@@ -68,6 +68,9 @@ class Token(NamedTuple):
 
 
 ROW_END = Token(END)
+_new_tuple = tuple.__new__
+#: a cell token's fields after its place (td) as Token() leaves them: not cut, no span…
+_PLAIN_CELL = Token(CELL)[5:]
 
 _HTML_SNIFF = re.compile(
     r"<\s*(?:!doctype|html|head|body|meta|div|table|tbody|tr|td|p|span|br|center|font)\b",
@@ -541,9 +544,16 @@ def _html_tokens(text: str) -> tuple[list[Token], Head]:
             if row == _HIDDEN_MARK:
                 continue  # a row the browser does not show (an old copy left in the markup)
             if _SPAN_MARK not in row:  # most rows: no spanned cell to mark
-                for td_no, cell in enumerate(row.split(_CELL_MARK)[1:], start=1):
-                    if cell != _HIDDEN_MARK:  # a cell the browser does not show keeps its number
-                        tokens.append(Token(CELL, " ".join(cell.split()), table_no, tr_no, td_no))
+                # a row's cells made at once, each tuple in C (a Token() call runs the
+                # NamedTuple's __new__ in Python: most of a page's tokens are cells)
+                tokens += [
+                    _new_tuple(
+                        Token, (CELL, " ".join(cell.split()), table_no, tr_no, td_no) + _PLAIN_CELL
+                    )
+                    for td_no, cell in enumerate(row.split(_CELL_MARK)[1:], start=1)
+                    # a cell the browser does not show keeps its number
+                    if cell != _HIDDEN_MARK
+                ]
                 tokens.append(ROW_END)
                 continue
             for td_no, cell in enumerate(row.split(_CELL_MARK)[1:], start=1):
