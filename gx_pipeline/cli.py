@@ -290,6 +290,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     from gx_pipeline.datadir import DataDir
     from gx_pipeline.definitions import build_definitions
     from gx_pipeline.defs.home import local_instance
+    from gx_pipeline.defs.liveness import one_look
     from gx_pipeline.defs.runner import (
         format_automation,
         format_status,
@@ -321,20 +322,21 @@ def cmd_status(args: argparse.Namespace) -> int:
         years = sorted(set(years) | set(loaded_years(database)))
     instance = local_instance()
     graph = build_definitions(layout.root).resolve_asset_graph()
-    runs = last_runs(instance, years, graph)
-    try:
-        rows = year_status(database, years, runs)
-    except duckdb.Error as err:  # not a DuckDB file, damaged, or a writer holds its lock
-        print(f"gx status: {cannot_open(database, err)}", file=sys.stderr)
-        return 1
-    print(format_status(rows))
-    if stale := stale_derived_said(database):
-        print(f"\n{stale}")
-    outside = outside_year_folders(layout.raw_dir)
-    if outside:
-        print(f"\n{outside}")
-    print()
-    print(format_automation(instance, layout.raw_dir, rows, graph))
+    with one_look():  # the runs in flight: each one's engine events read once for the page
+        runs = last_runs(instance, years, graph)
+        try:
+            rows = year_status(database, years, runs)
+        except duckdb.Error as err:  # not a DuckDB file, damaged, or a writer holds its lock
+            print(f"gx status: {cannot_open(database, err)}", file=sys.stderr)
+            return 1
+        print(format_status(rows))
+        if stale := stale_derived_said(database):
+            print(f"\n{stale}")
+        outside = outside_year_folders(layout.raw_dir)
+        if outside:
+            print(f"\n{outside}")
+        print()
+        print(format_automation(instance, layout.raw_dir, rows, graph))
     return 0
 
 

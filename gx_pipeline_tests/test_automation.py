@@ -430,6 +430,48 @@ def test_a_run_whose_process_is_not_known_is_named_with_the_way_to_end_it(
     assert request.partition_key == "2023"
 
 
+def test_one_look_reads_a_runs_engine_events_once(data_dir, instance, monkeypatch, capsys):
+    """A sensor's tick asks of each run in flight whether its process is gone, whether it is
+    unaccounted and what to say of it, and `gx status` asks two of these of a year's run: each
+    question read the run's whole event log again for its pid (three reads in a tick, two for
+    a status line). Now one look reads them once, whether no pid is recorded or one is, and
+    says the same."""
+    from dagster._core.events import EngineEventData
+
+    from gx_pipeline.defs import liveness
+
+    monkeypatch.setattr(liveness, "SILENT_SAID_S", 0.0)
+    _pages(data_dir, [2021, 2022, 2023])
+    silent = _started_run(data_dir, instance, "2022")
+    # a pid recorded by the executor, of a live process that is not this machine's to judge
+    elsewhere = _started_run(data_dir, instance, "2021")
+    instance.report_engine_event("started", elsewhere, EngineEventData.in_process(1))
+    monkeypatch.setattr(liveness, "records_here", lambda instance: False)
+    reads: list[str] = []
+    all_logs = type(instance).all_logs
+
+    def counted(self, run_id, *args, **kwargs):
+        if kwargs.get("of_type") == dg.DagsterEventType.ENGINE_EVENT:
+            reads.append(run_id)
+        return all_logs(self, run_id, *args, **kwargs)
+
+    monkeypatch.setattr(type(instance), "all_logs", counted)
+    result = Automation(data_dir, instance).look()
+    said = str(result.skip_reason)
+    assert f"run {silent.run_id[:8]} of 2022 (gx_yearly_job) is in flight" in said, said
+    assert "pid 1 recorded, no machine recorded" in said, said
+    assert sorted(reads) == sorted([silent.run_id, elsewhere.run_id]), reads
+
+    reads.clear()
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("DAGSTER_HOME", str(instance.root_directory))
+    assert cli.main(["status", "--years", "2021-2022"]) == 0
+    out = capsys.readouterr().out
+    row = next(line for line in out.splitlines() if line.startswith("2022 "))
+    assert f"(run {silent.run_id[:8]}), its process is not known here" in row, out
+    assert reads.count(silent.run_id) == 1 and reads.count(elsewhere.run_id) == 1, reads
+
+
 def test_a_silent_run_of_no_known_process_holding_no_claim_is_taken_for_dead(
     data_dir, instance, monkeypatch
 ):

@@ -191,3 +191,19 @@ def test_the_copies_read_alike_with_old_mac_line_ends():
     for path in sorted(_COPIES.rglob("*.txt")):
         text = path.read_text(encoding="utf-8").replace("\r\n", "\n")
         assert _read_as(text.replace("\n", "\r").encode()) == _read_as(text.encode()), path.name
+
+
+@pytest.mark.parametrize("rendering", ["pipe", "celllines"])
+def test_a_copy_drawn_with_wide_or_box_bars_reads_as_with_ascii_ones(rendering: str):
+    """Copies out of Word, WPS or a PDF draw a row's bars as full-width ｜ or as box-drawing │
+    and ┃, one kind or several in one file: each reads as `|`, every cell in its place as with
+    ASCII bars."""
+    for k in range(6):
+        template, year = FORMATS[k % len(FORMATS)]
+        rng = random.Random(f"file-lines:wide-bars:{rendering}:{k}")
+        doc, _ = _document(rng, template, year)
+        text = _RENDERINGS[rendering](doc, rng)
+        assert "|" in text
+        kinds = ["｜", "│", "┃"] if k % 2 else [rng.choice(["｜", "│", "┃"])]
+        drawn = "".join(rng.choice(kinds) if c == "|" else c for c in text)
+        assert _read_as(drawn.encode()) == _read_as(text.encode()), (k, kinds)

@@ -40,7 +40,7 @@ import dagster as dg
 from dagster._core.scheduler.instigation import InstigatorStatus, InstigatorType
 
 from gx_pipeline.defs.derived import DERIVED_JOB, derived_state, gx_derived_job
-from gx_pipeline.defs.liveness import release_dead_runs, stuck_runs_said
+from gx_pipeline.defs.liveness import one_look, release_dead_runs, stuck_runs_said
 from gx_pipeline.defs.partitions import yearly_partitions
 from gx_pipeline.defs.resources import RawPages
 from gx_pipeline.defs.schedules import fetch_job, gx_yearly_job
@@ -221,9 +221,10 @@ def _runs_left_in_flight(
     ever, holding its `duckdb` slot, and the automation waits while any run is unfinished),
     then name those whose process is not known here, with the way out: a line for each, for
     the skip reason; both logged."""
-    for dead in release_dead_runs(context.instance, sensor, raw_pages.staging_dir):
-        context.log.warning(f"run {dead.run_id} ({dead.partition or '-'}): {dead.why}")
-    stuck = stuck_runs_said(context.instance)
+    with one_look():  # the runs' engine events read once for both
+        for dead in release_dead_runs(context.instance, sensor, raw_pages.staging_dir):
+            context.log.warning(f"run {dead.run_id} ({dead.partition or '-'}): {dead.why}")
+        stuck = stuck_runs_said(context.instance)
     for line in stuck:
         context.log.warning(line)
     return stuck

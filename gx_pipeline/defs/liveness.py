@@ -31,9 +31,12 @@ loads a year holds one while its process lives).
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import os
 import socket
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,6 +111,13 @@ def release_dead_runs(
     who does it, for the run's failure message. With `staging` (the data folder's staging
     folder, where runs claim their years) a run whose process is not known is marked failed
     too once it is silent_and_unclaimed."""
+    with one_look():
+        return _release_dead_runs(instance, by, staging)
+
+
+def _release_dead_runs(
+    instance: dg.DagsterInstance, by: str, staging: Path | None
+) -> list[Released]:
     released: list[Released] = []
     host = socket.gethostname()
     now = time.time()
@@ -249,10 +259,11 @@ def stuck_runs_said(instance: dg.DagsterInstance) -> list[str]:
     """One line per in-flight run whose process is not known here and that has been silent a
     while (unaccounted_said): the automation waits behind each until it ends."""
     lines = []
-    for record in instance.get_run_records(filters=dg.RunsFilter(statuses=_IN_FLIGHT)):
-        if said := unaccounted_said(instance, record):
-            run = record.dagster_run
-            lines.append(f"{describe_run(run)} ({run.job_name}) is in flight: {said}")
+    with one_look():
+        for record in instance.get_run_records(filters=dg.RunsFilter(statuses=_IN_FLIGHT)):
+            if said := unaccounted_said(instance, record):
+                run = record.dagster_run
+                lines.append(f"{describe_run(run)} ({run.job_name}) is in flight: {said}")
     return lines
 
 
@@ -310,6 +321,28 @@ def _minutes(seconds: float) -> str:
     return f"{seconds / 60:.0f} min" if seconds < 7200 else f"{seconds / 3600:.1f} h"
 
 
+#: the pids found in runs' engine events during one look (one_look), by instance and run
+_LOOK: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+    "gx_liveness_look", default=None
+)
+
+
+@contextlib.contextmanager
+def one_look() -> Iterator[None]:
+    """One look at the runs in flight (a sensor's tick, `gx status`' line of a year): a run's
+    engine events are read for its pid once, not once per question asked of it (whether its
+    process is gone, whether it is unaccounted, what to say of it: three reads of a run's
+    whole event log in one tick). Nested looks share the outer one's."""
+    if _LOOK.get() is not None:
+        yield
+        return
+    token = _LOOK.set({})
+    try:
+        yield
+    finally:
+        _LOOK.reset(token)
+
+
 def _process_of(
     instance: dg.DagsterInstance, run: dg.DagsterRun, created: float
 ) -> tuple[int | None, float | None]:
@@ -317,6 +350,19 @@ def _process_of(
     tagged = run.tags.get(PID_TAG, "")
     if tagged.isdigit():
         return int(tagged), created
+    look = _LOOK.get()
+    if look is None:
+        return _recorded_pid(instance, run)
+    key = (id(instance), run.run_id)
+    if key not in look:
+        look[key] = _recorded_pid(instance, run)
+    return look[key]
+
+
+def _recorded_pid(
+    instance: dg.DagsterInstance, run: dg.DagsterRun
+) -> tuple[int | None, float | None]:
+    """The pid the run's executor recorded in an engine event, and when it recorded it."""
     for entry in instance.all_logs(run.run_id, of_type=dg.DagsterEventType.ENGINE_EVENT):
         data = entry.dagster_event.event_specific_data if entry.dagster_event else None
         pid = getattr(data, "metadata", {}).get("pid") if data is not None else None

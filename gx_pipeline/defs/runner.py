@@ -48,6 +48,7 @@ from gx_pipeline.defs.liveness import (
     PID_TAG,
     PROVINCE_TAG,
     describe_run,
+    one_look,
     own_tags,
     process_gone,
     release_dead_runs,
@@ -946,33 +947,36 @@ def last_runs(
     the year still going; the backfills requested that target the year (an asset backfill's
     partitions read with `asset_graph`, when given)."""
     waiting = _backfills_by_year(instance, asset_graph)
-    out = {}
-    for year in years:
-        records = runs_of_year(instance, year, limit=1)
-        said = [] if records else ["never run"]
-        if records:
-            record = records[0]
-            run = record.dagster_run
-            started = record.start_time
-            when = time.strftime("%Y-%m-%d %H:%M", time.localtime(started)) if started else ""
-            province = run.tags.get(PROVINCE_TAG, "")
-            backfill = run.tags.get(BACKFILL_ID_TAG)
-            # the yearly job is the default: another job (the UI's asset job when steps were
-            # picked, the year × province partitions' jobs) is named
-            job = "" if run.job_name == "gx_yearly_job" else run.job_name
-            text = " ".join(x for x in (run.status.value.lower(), when, job, province) if x)
-            said.append(text + (f" (backfill {backfill})" if backfill else ""))
-            if not run.is_finished and process_gone(instance, record):
-                # killed: it stays in flight in the instance until the next `gx run` marks it
-                said[-1] += ", its process is gone (killed?)"
-            elif not run.is_finished and (unknown := unaccounted_said(instance, record)):
-                said[-1] += f" (run {run.run_id[:8]}), {unknown}"
-            others = len(unfinished_runs_of_year(instance, year)) - (not run.is_finished)
-            if others > 0:
-                said.append(f"{others} more run(s) of the year unfinished")
-        said += _backfills_said(waiting.get(year, []))
-        out[year] = "; ".join(said)
-    return out
+    with one_look():  # a run's engine events read once for all that is asked of it
+        return {year: _last_run_said(instance, year, waiting) for year in years}
+
+
+def _last_run_said(instance: dg.DagsterInstance, year: str, waiting: dict[str, list[str]]) -> str:
+    """last_runs' line of one year."""
+    records = runs_of_year(instance, year, limit=1)
+    said = [] if records else ["never run"]
+    if records:
+        record = records[0]
+        run = record.dagster_run
+        started = record.start_time
+        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(started)) if started else ""
+        province = run.tags.get(PROVINCE_TAG, "")
+        backfill = run.tags.get(BACKFILL_ID_TAG)
+        # the yearly job is the default: another job (the UI's asset job when steps were
+        # picked, the year × province partitions' jobs) is named
+        job = "" if run.job_name == "gx_yearly_job" else run.job_name
+        text = " ".join(x for x in (run.status.value.lower(), when, job, province) if x)
+        said.append(text + (f" (backfill {backfill})" if backfill else ""))
+        if not run.is_finished and process_gone(instance, record):
+            # killed: it stays in flight in the instance until the next `gx run` marks it
+            said[-1] += ", its process is gone (killed?)"
+        elif not run.is_finished and (unknown := unaccounted_said(instance, record)):
+            said[-1] += f" (run {run.run_id[:8]}), {unknown}"
+        others = len(unfinished_runs_of_year(instance, year)) - (not run.is_finished)
+        if others > 0:
+            said.append(f"{others} more run(s) of the year unfinished")
+    said += _backfills_said(waiting.get(year, []))
+    return "; ".join(said)
 
 
 def _backfills_said(backfills: list[str]) -> list[str]:

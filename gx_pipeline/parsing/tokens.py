@@ -69,6 +69,9 @@ class Token(NamedTuple):
 
 
 ROW_END = Token(END)
+_new_tuple = tuple.__new__
+#: a cell token's fields after its place (td) as Token() leaves them: not cut, no span…
+_PLAIN_CELL = Token(CELL)[5:]
 
 _HTML_SNIFF = re.compile(
     r"<\s*(?:!doctype|html|head|body|meta|div|table|tbody|tr|td|p|span|br|center|font)\b",
@@ -542,9 +545,16 @@ def _html_tokens(text: str) -> tuple[list[Token], Head]:
             if row == _HIDDEN_MARK:
                 continue  # a row the browser does not show (an old copy left in the markup)
             if _SPAN_MARK not in row:  # most rows: no spanned cell to mark
-                for td_no, cell in enumerate(row.split(_CELL_MARK)[1:], start=1):
-                    if cell != _HIDDEN_MARK:  # a cell the browser does not show keeps its number
-                        tokens.append(Token(CELL, " ".join(cell.split()), table_no, tr_no, td_no))
+                # a row's cells made at once, each tuple in C (a Token() call runs the
+                # NamedTuple's __new__ in Python: most of a page's tokens are cells)
+                tokens += [
+                    _new_tuple(
+                        Token, (CELL, " ".join(cell.split()), table_no, tr_no, td_no) + _PLAIN_CELL
+                    )
+                    for td_no, cell in enumerate(row.split(_CELL_MARK)[1:], start=1)
+                    # a cell the browser does not show keeps its number
+                    if cell != _HIDDEN_MARK
+                ]
                 tokens.append(ROW_END)
                 continue
             for td_no, cell in enumerate(row.split(_CELL_MARK)[1:], start=1):
@@ -806,7 +816,11 @@ def _copy_text(text: str) -> str:
     markup) decoded, TABs that align columns expanded, a line ended by \r alone (an old Mac's
     line end, or some of a file's lines so) ended by \n as the rules that look across lines
     expect: the same lines."""
-    text = text.translate(_BARS)
+    for bar in _BARS:
+        if bar in text:
+            # str.replace, not str.translate: translate looks every character of the copy up
+            # in its table (~1,000 instructions a character on Chinese text)
+            text = text.replace(bar, "|")
     if "\r" in text:
         text = _LONE_CR.sub("\n", text)
     if "\f" in text:
@@ -1729,7 +1743,8 @@ def _gap_spaces(run: re.Match[str], width: int) -> str:
     return run[0].replace("\u3000", " " * width)
 
 
-_BARS = str.maketrans({"｜": "|", "│": "|", "┃": "|"})
+#: full-width and box-drawing bars, read as `|`
+_BARS = ("｜", "│", "┃")
 #: a number alone on a line next to a form feed (blank lines between): a page number (lines
 #: ended by \n, \r\n or \r)
 _FOOT_NUMBER = re.compile(
