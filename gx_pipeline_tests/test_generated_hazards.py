@@ -1763,6 +1763,59 @@ def test_a_copy_cut_inside_an_appeals_row_drawn_in_another_order_of_groups_is_re
         assert "incomplete" in got.flags
 
 
+def _up_to_appeals(doc: Document) -> Document:
+    """The document as far as section 四's table: a copy of the page's tables that stops
+    there, nothing after them."""
+    blocks = []
+    for block in doc.blocks:
+        blocks.append(block)
+        if isinstance(block, Table) and block.section == "appeals":
+            break
+    return replace(doc, blocks=tuple(blocks))
+
+
+#: copies that write a table row a line, laid out as pdftotext -layout writes it in its forms
+_ENDS_ON_A_ROW = {
+    **_ROW_A_LINE,
+    "laid-out-middle": lambda doc, rng: render_text.laid_out(doc, rng, numbers_on="middle"),
+    "laid-out-vertical": lambda doc, rng: render_text.laid_out(
+        doc, rng, numbers_on="last", tall_labels="vertical"
+    ),
+    "tab-untrimmed": lambda doc, rng: render_text.tab_rows(doc, rng, trimmed=False),
+}
+
+
+@pytest.mark.parametrize("rendering", sorted(_ENDS_ON_A_ROW))
+@pytest.mark.parametrize("end", ["", "\n", "\n\n"])
+def test_a_row_a_line_copy_ending_on_the_appeals_row_whole_reads_it(rendering: str, end: str):
+    """A copy of the page's tables that stops on section 四's single row, nothing after it
+    (no line break, one, or a blank line): nothing closes such a row, so it was taken as cut
+    after a cell, its last number cut short, and section 四 was withheld (a copy that does not
+    draw every blank cell) or its last cell. Where that cell stands in the table's last column
+    (the fifteenth field, or under the header's last 总计) and equals the sum of its group's
+    four outcomes, it is no number cut short: the row is read, and every value the copy's
+    whole page gives is given (a row cut inside its last number stays cut:
+    test_a_row_a_line_copy_cut_inside_a_number_reads_no_cut_number)."""
+    read_whole = 0
+    for k, (template, year) in enumerate(FORMATS * 4):
+        rng = random.Random(f"ends-on-appeals:{rendering}:{end!r}:{k}")
+        doc, values = _document(rng, template, year)
+        layout_seed = f"layout:{k}"
+        whole = _ENDS_ON_A_ROW[rendering](doc, random.Random(layout_seed))
+        doc = _up_to_appeals(doc)
+        page = _ENDS_ON_A_ROW[rendering](doc, random.Random(layout_seed)).rstrip("\n") + end
+        got = parse_bytes(page.encode("utf-8"), "page.txt")
+        assert _wrong(got, doc, values) == {}, (template, year)
+        from_whole = parse_bytes(whole.encode("utf-8"), "page.txt")
+        appeals = {(c.row, c.col): c.value for c in from_whole.cells if c.section == "appeals"}
+        last = [c for c in doc.blocks if isinstance(c, Table)][-1].rows[-1][-1]
+        if len(appeals) == 15 and last.text.strip() and values[last.key] is not None:
+            read = {(c.row, c.col): c.value for c in got.cells if c.section == "appeals"}
+            assert read == appeals, (template, year)
+            read_whole += 1
+    assert read_whole
+
+
 # --- a copy that separates cells by spaces ---------------------------------------------------
 
 

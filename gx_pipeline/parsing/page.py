@@ -19,6 +19,7 @@ from gx_pipeline.parsing.tokens import (
     LINE,
     Head,
     drop_excerpt_ellipsis,
+    ends_on_whole_appeals_row,
     file_line_numbers,
     html_tokens,
     looks_like_html,
@@ -30,7 +31,7 @@ from gx_pipeline.report import Report
 
 #: bump on any change that can change a parse; the warehouse records it per report and Dagster
 #: uses it as the code version of the derived assets
-PARSER_VERSION = "2.2.48"
+PARSER_VERSION = "2.2.49"
 
 
 def version_order(version: str) -> tuple[tuple[int, int | str], ...]:
@@ -119,6 +120,7 @@ def parse_bytes(data: bytes, source: str, sha256: str | None = None) -> Report:
         problems.append("page: Traditional Chinese text converted to Simplified before reading")
     head = Head()
     html_page = document is None and looks_like_html(text)
+    whole_end = False  # a text copy that ends on section 四's row whole
     on_file_lines = None  # a text copy's lines as its file numbers them, where they differ
     if document is not None:
         tokens, head = list(document.tokens), document.head
@@ -143,13 +145,16 @@ def parse_bytes(data: bytes, source: str, sha256: str | None = None) -> Report:
         tokens = text_tokens(text)
         drop_excerpt_ellipsis(tokens)
         mark_row_copy_cut(tokens, text)
+        whole_end = ends_on_whole_appeals_row(tokens, text)
+        if whole_end:
+            tokens = [t._replace(cut=False) if t.cut else t for t in tokens]
         lines_are_values = True
         on_file_lines = file_line_numbers(text)
     if not tokens:
         raise ParseError(source, "no text on the page")
 
     # a document is whole or does not open: it is never cut off like a downloaded page
-    truncated = document is None and _truncated(text, tokens, html_page)
+    truncated = document is None and not whole_end and _truncated(text, tokens, html_page)
     scan = sections.scan(tokens, lines_are_values, truncated)
     own = tokens
     if scan.second_report_at is not None:

@@ -26,6 +26,7 @@ from gx_pipeline.parsing.values import (
     is_footnoted,
     is_value_text,
     nfkc,
+    read_value,
 )
 
 T = TypeVar("T")
@@ -1583,8 +1584,7 @@ def mark_row_copy_cut(tokens: list[Token], text: str) -> None:
     if last is None or not last.tr or last.table != 0:
         return
     lines = copy_lines(text)
-    raw = lines[last.tr - 1]
-    if not (("\t" in raw and "|" not in raw) or last.x is not None or last.spaced):
+    if not _row_a_line(last, lines):
         return
     if sum(1 for t in tokens[-40:] if t.tr == last.tr and t.kind == CELL) >= 15:
         return
@@ -1593,6 +1593,69 @@ def mark_row_copy_cut(tokens: list[Token], text: str) -> None:
         len(line) <= 20 and not _REPORT_GOES_ON.search(line) and "\t" not in line for line in rest
     ):
         _mark_cut_in_line(tokens, last.tr)
+
+
+def _row_a_line(cell: Token, lines: list[str]) -> bool:
+    """Whether a text copy's cell stands in a row written a line with nothing that closes it
+    (a browser's TAB copy, a two-space copy, text laid out in columns), not a bar's row."""
+    raw = lines[(cell.tr or 0) - 1]
+    return ("\t" in raw and "|" not in raw) or cell.x is not None or cell.spaced
+
+
+def ends_on_whole_appeals_row(tokens: list[Token], text: str) -> bool:
+    """Whether a text copy that writes a table row a line ends on section 四's single row
+    whole: its last cell stands in the table's last column (复议后起诉's 总计: the fifteenth
+    field of a row that writes every cell, or, in text laid out by spaces, under the header's
+    last 总计) and equals the sum of its group's four outcomes. A copy that stops there (the
+    page copied as far as its tables) looked like one cut after a cell, its last number cut
+    short (4 of 41), and section 四 was withheld; a number cut short is less than the sum its
+    group's cells give, so a total that meets it is whole. `tokens`: text_tokens(text)."""
+    k = next((k for k in range(len(tokens) - 1, -1, -1) if tokens[k].kind != END), None)
+    last = tokens[k] if k is not None else None
+    if last is None or last.kind != CELL or last.table != 0 or not last.tr:
+        return False
+    if not _row_a_line(last, copy_lines(text)):
+        return False
+    first = k
+    while first > 0 and tokens[first - 1].tr == last.tr and tokens[first - 1].kind == CELL:
+        first -= 1
+    row = tokens[first : k + 1]
+    if not all(is_value_text(t.text) for t in row):
+        return False
+    heading = next(
+        (
+            labels.heading_section(t.text)
+            for t in reversed(tokens[max(0, first - 80) : first])
+            if t.kind == LINE and labels.heading_section(t.text)
+        ),
+        None,
+    )
+    if heading != "appeals":
+        return False
+    if len(row) == 15:
+        group = row[10:14]
+    elif last.x is not None and all(t.x is not None for t in row):
+        header = [
+            t for t in tokens[max(0, first - 80) : first] if t.kind == CELL and t.x is not None
+        ]
+        line = [t for t in header if t.tr == max((h.tr or 0 for h in header), default=0)]
+        if len(line) < 5 or labels.norm(line[-1].text) != "总计":
+            return False
+        centres = [t.x for t in line if t.x is not None]
+
+        def under(t: Token) -> int:
+            return min(range(len(centres)), key=lambda j: abs(centres[j] - (t.x or 0.0)))
+
+        if under(last) != len(centres) - 1:
+            return False
+        group = [t for t in row[:-1] if under(t) >= len(centres) - 5]
+    else:
+        return False
+    values = [read_value(t.text) for t in (*group, last)]
+    if any(v is None for v in values):
+        return False
+    *parts, total = (v.value or 0 for v in values if v is not None)
+    return labels.norm(last.text) != "" and total == sum(parts)
 
 
 _ELLIPSES = frozenset({"…", "……", "...", "......"})
