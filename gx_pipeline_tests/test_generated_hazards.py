@@ -1816,6 +1816,63 @@ def test_a_row_a_line_copy_ending_on_the_appeals_row_whole_reads_it(rendering: s
     assert read_whole
 
 
+def _closing_lines(rng: random.Random, doc: Document, year: int, form: int) -> list[str]:
+    """What may follow a report's last table in a copy of its pages (`form` of five): the
+    sign-off's date, a page's number in one of its forms, the agency's signature, or some of
+    them together."""
+    date = f"{year + 1}年{rng.randint(1, 3)}月{rng.randint(1, 28)}日"
+    n = rng.randint(2, 9)
+    number = rng.choice((f"- {n} -", f"— {n} —", f"第 {n} 页 共 {n + 1} 页", f"第{n}页"))
+    return ([date], [number], [doc.meta.publisher], [doc.meta.publisher, date], [date, "", number])[
+        form % 5
+    ]
+
+
+@pytest.mark.parametrize("rendering", sorted(_ENDS_ON_A_ROW))
+def test_a_date_page_number_or_signature_after_the_last_table_leaves_its_rows_certain(
+    rendering: str,
+):
+    """A copy of a report's pages that stops after its last table (section 四's, or 三's where
+    the copy ends with that page) with the sign-off's date, a page's number (- 3 -, 第 3 页 共 4
+    页) or the agency's signature after it, with or without a final line break. A page number
+    is no cell of the table, so the last row was taken as cut after a cell (its last number
+    perhaps cut short) and withheld in part or whole; a signature alone read as an excerpt's
+    words after a cut. Every value the same page gives whole is given, and none of these
+    lines is read as a number of the table."""
+    for k in range(60):
+        template, year = FORMATS[k % len(FORMATS)]
+        rng = random.Random(f"closing-lines:{rendering}:{k}")
+        doc, values = _document(rng, template, year)
+        layout_seed = f"layout:{k}"
+        whole = parse_bytes(
+            _ENDS_ON_A_ROW[rendering](doc, random.Random(layout_seed)).encode("utf-8"), "page.txt"
+        )
+        blocks = []
+        for block in doc.blocks:
+            blocks.append(block)
+            if isinstance(block, Table) and block.section == ("requests", "appeals")[k % 3 > 0]:
+                break
+        doc = replace(doc, blocks=tuple(blocks))
+        indent = " " * 30 if rendering.startswith("laid") else ""
+        closing = [
+            indent + line if line else line for line in _closing_lines(rng, doc, year, k // 5)
+        ]
+        page = _ENDS_ON_A_ROW[rendering](doc, random.Random(layout_seed)).rstrip("\n")
+        page += "\n" + "\n".join(closing) + ("", "\n")[k // 25 % 2]
+        got = parse_bytes(page.encode("utf-8"), "page.txt")
+        assert _wrong(got, doc, values) == {}, (template, year, closing)
+        read = {(c.section, c.row, c.col): c.value for c in got.cells}
+        shown = {key for key, _ in keyed_cells(doc)}
+        lost = [
+            (c.section, c.row, c.col)
+            for c in whole.cells
+            if (c.section, c.row, c.col) in shown
+            and c.value is not None
+            and read.get((c.section, c.row, c.col)) != c.value
+        ]
+        assert lost == [], (template, year, closing)
+
+
 # --- a copy that separates cells by spaces ---------------------------------------------------
 
 

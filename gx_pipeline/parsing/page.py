@@ -19,6 +19,7 @@ from gx_pipeline.parsing.tokens import (
     LINE,
     Head,
     drop_excerpt_ellipsis,
+    ends_on_page_number,
     ends_on_whole_appeals_row,
     file_line_numbers,
     html_tokens,
@@ -238,6 +239,8 @@ def _truncated(text: str, tokens: list, html_page: bool) -> bool:
     if html_page:
         tail = text[-4096:].lower()
         return "</html>" not in tail and "</body>" not in tail
+    if ends_on_page_number(text):
+        return False  # the copy holds its last page to its foot
     if not text.endswith(("\n", "\r")):
         return True
     # a text copy whose last words are table values: an excerpt, cut after a cell

@@ -895,7 +895,9 @@ def text_tokens(text: str) -> list[Token]:
         if not _MD_SEPARATOR.match(line)
     )
     # a bar closes the cell before it, also with the space pipe rows write after every bar
-    ends_cleanly = text.endswith(("\n", "\r")) or text.rstrip(" \t").endswith("|")
+    ends_cleanly = (
+        text.endswith(("\n", "\r")) or text.rstrip(" \t").endswith("|") or ends_on_page_number(text)
+    )
     # how this copy writes its cell-per-line tables decides what a line of bars is
     dialect = _bar_line_dialect(lines) if not markdown and _lone_bars_lead(text) else {}
     # pipe rows that close with a bar: the last bar line left open, with only words after it,
@@ -1568,8 +1570,37 @@ def _cut_cell_line(tokens: list[Token], lines: list[str], last_bar_line: int) ->
             return
 
 
+def ends_on_page_number(text: str) -> bool:
+    """Whether a text copy's last line is a page's number (`- 3 -`, `第 3 页 共 4 页`): the
+    copy holds its last page to the foot, so a table row before it is whole, not cut after a
+    cell or inside its number (the number is no cell and is not read)."""
+    tail = text[-200:].rstrip()
+    return bool(_PAGE_NUMBER.match(tail[max(tail.rfind("\n"), tail.rfind("\r")) + 1 :].strip()))
+
+
 #: a heading of the report's own sections (五、存在的主要问题…) or a date: the report goes on
 _REPORT_GOES_ON = re.compile(r"^[一二三四五六七八九十]+[、.．]|\d|[年月日]$")
+
+
+#: how the name of an agency that signs a report off ends
+# fmt: off
+_SIGNER_ENDS = (
+    "局", "委员会", "办公室", "办公厅", "政府", "办事处", "中心", "厅", "委", "镇", "乡", "街道",
+)
+# fmt: on
+
+
+def _signs_off(line: str, text: str) -> bool:
+    """Whether a line after a copy's last table is the report's sign-off: the name of the
+    agency its title gives (威县司法局 under the tables of 威县司法局2021年…报告), not an
+    excerpt's words (下载全文)."""
+    first = text.find(line)
+    return (
+        len(line) >= 3
+        and line.endswith(_SIGNER_ENDS)
+        and 0 <= first < 2000
+        and first < text.rfind(line)
+    )
 
 
 def mark_row_copy_cut(tokens: list[Token], text: str) -> None:
@@ -1590,7 +1621,11 @@ def mark_row_copy_cut(tokens: list[Token], text: str) -> None:
         return
     rest = [line.strip() for line in lines[last.tr :] if line.strip()]
     if len(rest) <= 2 and all(
-        len(line) <= 20 and not _REPORT_GOES_ON.search(line) and "\t" not in line for line in rest
+        len(line) <= 20
+        and not _REPORT_GOES_ON.search(line)
+        and "\t" not in line
+        and not _signs_off(line, text)
+        for line in rest
     ):
         _mark_cut_in_line(tokens, last.tr)
 
