@@ -1609,7 +1609,7 @@ def _table(
         trailing_empty = len(vals) < n and _unspanned_html(vals, spanned)
         if trailing_empty and section == "requests":
             trailing_empty = _short_row_ends_empty(vals, header, by_code, template, trow.code)
-        fitted = _fit(section, trow.code, vals, n, problems, trailing_empty)
+        fitted = _fit(section, trow.code, vals, n, problems, trailing_empty, r.hard)
         if fitted is None:
             complete = False
             continue
@@ -2305,9 +2305,11 @@ def _fit(
     n: int,
     problems: Problems,
     trailing_empty: bool = False,
+    ended: bool = True,
 ) -> list[Token | None] | None:
     """The row's value cells, one per template column, or None when which column each value
-    belongs to is not certain (said in problems, and the row gives no values).
+    belongs to is not certain (said in problems, and the row gives no values). `ended`: the
+    page shows where the row ends (_align_in_place_blanks has placed its spare cells).
 
     The cells are taken in order when there are exactly as many as columns; blank cells past
     the last column are covered grid positions; a value repeated past the last column is a
@@ -2334,6 +2336,25 @@ def _fit(
         )
         return None
     extra = [t for t in vals[n:] if labels.norm(t.text)]
+    surplus = len(vals) - n
+    if (
+        extra
+        and not ended
+        and not any(labels.norm(t.text) for t in vals[:surplus])
+        and any(labels.norm(t.text) for t in vals[surplus:])
+    ):
+        # as many blank cells in front as the row has too many, and a value past its columns
+        # that repeats its last: a merged label cell's covered positions written in place (a
+        # cell-a-line copy of the table's whole grid, its last value equal to the one before
+        # it by chance) as well as blank values and a merged value cell's text copied behind; a
+        # row that shows no end does not tell which
+        problems.flag(
+            codes.CELLS_UNPLACED,
+            f"{section}.{code}: {len(vals)} value cells where the template has {n} columns "
+            f"({shown}), the first {surplus} blank: whether they are the label's covered "
+            "positions or values is not known, so none is read",
+        )
+        return None
     if not extra or all(labels.norm(t.text) == labels.norm(vals[n - 1].text) for t in extra):
         return vals[:n]
     problems.flag(
@@ -2669,10 +2690,22 @@ def _grid_writes_covered_blank(header_grid: list[list[str]] | None, rows: Iterab
     it (as many positions as the widest requests row), has an empty position between two
     headings: a merged heading written once, the positions it covers empty. (A header whose
     row ends are lost runs its lines into one row, the fillers that end each between them.)"""
-    width = max((t.td or 0 for r in rows if r.section == "requests" for t in r.values), default=0)
+    requests = [r for r in rows if r.section == "requests" and len(r.values) > 1]
+    width = max((t.td or 0 for r in requests for t in r.values), default=0)
+    # a copy writing a cell a line (`0 |`, or cells between separator lines) numbers no field
+    # in a row: its header's positions are its cells, however many a row of it holds
+    # (separator lines around an empty cell, or a pad line of bars after a row, may leave
+    # empty fields on one line)
+    a_line_each = bool(requests) and all(
+        len({t.tr for t in shown}) == len(shown)
+        for r in requests
+        if (shown := [t for t in r.values if t.text.strip()])
+    )
     for row in header_grid or []:
         words = [k for k, w in enumerate(row) if w]
-        if len(row) == width and any(b - a > 1 for a, b in itertools.pairwise(words)):
+        if (len(row) == width or a_line_each) and any(
+            b - a > 1 for a, b in itertools.pairwise(words)
+        ):
             return True
     return False
 
