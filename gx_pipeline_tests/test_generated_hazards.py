@@ -2399,6 +2399,54 @@ def test_a_cell_a_line_copy_of_the_whole_grid_reads_no_covered_position_as_blank
     assert withheld
 
 
+@pytest.mark.parametrize("trimmed", [True, False])
+@pytest.mark.parametrize("merge", ["down", "across", "appeals"])
+def test_a_tab_copy_cut_after_a_merged_cell_places_no_value_a_column_off(merge: str, trimmed: bool):
+    """A browser's TAB copy writes no position a merged cell covers, in place or at its row's
+    end. Cut inside a row after a merged cell (across the row, or down from a row above), a
+    row that shows fewer cells than columns was read as the row's first cells in order: every
+    value after the merged cell a column to the left, on a page flagged only as cut. The cut
+    row's cells are not read (a requests row; in section 四, the groups before the cut whose
+    totals are their sums are), and the page says it ends inside the table."""
+    mark = "\ue000"
+    cut_pages = 0
+    for k, (template, year) in enumerate(FORMATS * 8):
+        rng = random.Random(f"tab-merged-cut:{merge}:{trimmed}:{k}")
+        doc, values, covered = _merged_page(rng, template, year, merge)
+        rows = {key[1] for key in covered} | {
+            c.key[1] for _, c in _cells_of(doc, "requests") if c.colspan > 1 or c.rowspan > 1
+        }
+        section = "appeals" if merge == "appeals" else "requests"
+        first = min(
+            (p for p, c in _cells_of(doc, section) if c.colspan > 1 or c.rowspan > 1),
+            default=None,
+        )
+        after = [
+            (p, c)
+            for p, c in _cells_of(doc, section)
+            if first is not None
+            and p > first
+            and (section == "appeals" or c.key[1] in rows)
+            and c.text.strip()
+        ]
+        if not after:
+            continue
+        at, cell = after[k % len(after)]
+        text = cell.text.strip()
+        shown = text if len(text) < 2 or k % 2 else text[: 1 + k % (len(text) - 1)]
+        doc, hidden = _cut_keeping_keys(doc, at, shown, mark)
+        page = render_text.tab_rows(doc, rng, trimmed=trimmed)
+        page = page[: page.index(mark)] + ("\n", "\n（未完）\n", "")[k % 3]
+        got = parse_bytes(page.encode("utf-8"), "page.txt")
+        wrong = _wrong(got, doc, {**values, **dict.fromkeys(hidden)})
+        assert {
+            key: v for key, v in wrong.items() if key not in covered or v[1] != values[key]
+        } == {}
+        assert "incomplete" in got.flags
+        cut_pages += 1
+    assert cut_pages
+
+
 def test_an_html_row_a_cell_short_is_read_as_ending_empty_only_where_that_is_certain():
     """In an HTML table whose exporter dropped every span, a requests row short of cells was
     read as ending in cells the page does not draw (empty). A value merged down a column (or

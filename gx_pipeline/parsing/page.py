@@ -26,6 +26,7 @@ from gx_pipeline.parsing.tokens import (
     looks_like_html,
     mark_row_copy_cut,
     text_tokens,
+    writes_rows_with_tabs,
 )
 from gx_pipeline.parsing.values import is_value_text
 from gx_pipeline.report import Report
@@ -157,6 +158,7 @@ def parse_bytes(data: bytes, source: str, sha256: str | None = None) -> Report:
     # a document is whole or does not open: it is never cut off like a downloaded page
     truncated = document is None and not whole_end and _truncated(text, tokens, html_page)
     scan = sections.scan(tokens, lines_are_values, truncated)
+    scan.tab_copy = document is None and not html_page and writes_rows_with_tabs(text)
     own = tokens
     if scan.second_report_at is not None:
         # the second report's title, date and sign-off are not this report's

@@ -1637,6 +1637,14 @@ def _row_a_line(cell: Token, lines: list[str]) -> bool:
     return ("\t" in raw and "|" not in raw) or cell.x is not None or cell.spaced
 
 
+def writes_rows_with_tabs(text: str) -> bool:
+    """Whether a text copy writes its table rows a line with cells separated by TABs and no
+    bars (a browser's copy of the page), not laid out by spaces that a tool saved as TABs."""
+    lines = copy_lines(text)
+    tabbed = [line for line in lines if "\t" in line and "|" not in line]
+    return len(tabbed) >= 5 and not any(_TAB_WITH_SPACES.search(line) for line in tabbed)
+
+
 def ends_on_whole_appeals_row(tokens: list[Token], text: str) -> bool:
     """Whether a text copy that writes a table row a line ends on section 四's single row
     whole: its last cell stands in the table's last column (复议后起诉's 总计: the fifteenth
