@@ -1640,8 +1640,9 @@ def _row_a_line(cell: Token, lines: list[str]) -> bool:
 def writes_rows_with_tabs(text: str) -> bool:
     """Whether a text copy writes its table rows a line with cells separated by TABs and no
     bars (a browser's copy of the page), not laid out by spaces that a tool saved as TABs."""
-    lines = copy_lines(text)
-    tabbed = [line for line in lines if "\t" in line and "|" not in line]
+    if "\t" not in text:
+        return False
+    tabbed = [line for line in copy_lines(text) if "\t" in line and "|" not in line]
     return len(tabbed) >= 5 and not any(_TAB_WITH_SPACES.search(line) for line in tabbed)
 
 
