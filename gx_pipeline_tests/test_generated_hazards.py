@@ -1808,6 +1808,116 @@ def test_a_copy_cut_inside_an_appeals_row_drawn_in_another_order_of_groups_is_re
         assert "incomplete" in got.flags
 
 
+def _up_to_appeals(doc: Document) -> Document:
+    """The document as far as section 四's table: a copy of the page's tables that stops
+    there, nothing after them."""
+    blocks = []
+    for block in doc.blocks:
+        blocks.append(block)
+        if isinstance(block, Table) and block.section == "appeals":
+            break
+    return replace(doc, blocks=tuple(blocks))
+
+
+#: copies that write a table row a line, laid out as pdftotext -layout writes it in its forms
+_ENDS_ON_A_ROW = {
+    **_ROW_A_LINE,
+    "laid-out-middle": lambda doc, rng: render_text.laid_out(doc, rng, numbers_on="middle"),
+    "laid-out-vertical": lambda doc, rng: render_text.laid_out(
+        doc, rng, numbers_on="last", tall_labels="vertical"
+    ),
+    "tab-untrimmed": lambda doc, rng: render_text.tab_rows(doc, rng, trimmed=False),
+}
+
+
+@pytest.mark.parametrize("rendering", sorted(_ENDS_ON_A_ROW))
+@pytest.mark.parametrize("end", ["", "\n", "\n\n"])
+def test_a_row_a_line_copy_ending_on_the_appeals_row_whole_reads_it(rendering: str, end: str):
+    """A copy of the page's tables that stops on section 四's single row, nothing after it
+    (no line break, one, or a blank line): nothing closes such a row, so it was taken as cut
+    after a cell, its last number cut short, and section 四 was withheld (a copy that does not
+    draw every blank cell) or its last cell. Where that cell stands in the table's last column
+    (the fifteenth field, or under the header's last 总计) and equals the sum of its group's
+    four outcomes, it is no number cut short: the row is read, and every value the copy's
+    whole page gives is given (a row cut inside its last number stays cut:
+    test_a_row_a_line_copy_cut_inside_a_number_reads_no_cut_number)."""
+    read_whole = 0
+    for k, (template, year) in enumerate(FORMATS * 4):
+        rng = random.Random(f"ends-on-appeals:{rendering}:{end!r}:{k}")
+        doc, values = _document(rng, template, year)
+        layout_seed = f"layout:{k}"
+        whole = _ENDS_ON_A_ROW[rendering](doc, random.Random(layout_seed))
+        doc = _up_to_appeals(doc)
+        page = _ENDS_ON_A_ROW[rendering](doc, random.Random(layout_seed)).rstrip("\n") + end
+        got = parse_bytes(page.encode("utf-8"), "page.txt")
+        assert _wrong(got, doc, values) == {}, (template, year)
+        from_whole = parse_bytes(whole.encode("utf-8"), "page.txt")
+        appeals = {(c.row, c.col): c.value for c in from_whole.cells if c.section == "appeals"}
+        last = [c for c in doc.blocks if isinstance(c, Table)][-1].rows[-1][-1]
+        if len(appeals) == 15 and last.text.strip() and values[last.key] is not None:
+            read = {(c.row, c.col): c.value for c in got.cells if c.section == "appeals"}
+            assert read == appeals, (template, year)
+            read_whole += 1
+    assert read_whole
+
+
+def _closing_lines(rng: random.Random, doc: Document, year: int, form: int) -> list[str]:
+    """What may follow a report's last table in a copy of its pages (`form` of five): the
+    sign-off's date, a page's number in one of its forms, the agency's signature, or some of
+    them together."""
+    date = f"{year + 1}年{rng.randint(1, 3)}月{rng.randint(1, 28)}日"
+    n = rng.randint(2, 9)
+    number = rng.choice((f"- {n} -", f"— {n} —", f"第 {n} 页 共 {n + 1} 页", f"第{n}页"))
+    return ([date], [number], [doc.meta.publisher], [doc.meta.publisher, date], [date, "", number])[
+        form % 5
+    ]
+
+
+@pytest.mark.parametrize("rendering", sorted(_ENDS_ON_A_ROW))
+def test_a_date_page_number_or_signature_after_the_last_table_leaves_its_rows_certain(
+    rendering: str,
+):
+    """A copy of a report's pages that stops after its last table (section 四's, or 三's where
+    the copy ends with that page) with the sign-off's date, a page's number (- 3 -, 第 3 页 共 4
+    页) or the agency's signature after it, with or without a final line break. A page number
+    is no cell of the table, so the last row was taken as cut after a cell (its last number
+    perhaps cut short) and withheld in part or whole; a signature alone read as an excerpt's
+    words after a cut. Every value the same page gives whole is given, and none of these
+    lines is read as a number of the table."""
+    for k in range(60):
+        template, year = FORMATS[k % len(FORMATS)]
+        rng = random.Random(f"closing-lines:{rendering}:{k}")
+        doc, values = _document(rng, template, year)
+        layout_seed = f"layout:{k}"
+        whole = parse_bytes(
+            _ENDS_ON_A_ROW[rendering](doc, random.Random(layout_seed)).encode("utf-8"), "page.txt"
+        )
+        blocks = []
+        for block in doc.blocks:
+            blocks.append(block)
+            if isinstance(block, Table) and block.section == ("requests", "appeals")[k % 3 > 0]:
+                break
+        doc = replace(doc, blocks=tuple(blocks))
+        indent = " " * 30 if rendering.startswith("laid") else ""
+        closing = [
+            indent + line if line else line for line in _closing_lines(rng, doc, year, k // 5)
+        ]
+        page = _ENDS_ON_A_ROW[rendering](doc, random.Random(layout_seed)).rstrip("\n")
+        page += "\n" + "\n".join(closing) + ("", "\n")[k // 25 % 2]
+        got = parse_bytes(page.encode("utf-8"), "page.txt")
+        assert _wrong(got, doc, values) == {}, (template, year, closing)
+        read = {(c.section, c.row, c.col): c.value for c in got.cells}
+        shown = {key for key, _ in keyed_cells(doc)}
+        lost = [
+            (c.section, c.row, c.col)
+            for c in whole.cells
+            if (c.section, c.row, c.col) in shown
+            and c.value is not None
+            and read.get((c.section, c.row, c.col)) != c.value
+        ]
+        assert lost == [], (template, year, closing)
+
+
 # --- a copy that separates cells by spaces ---------------------------------------------------
 
 
@@ -2249,6 +2359,21 @@ def _merged_across(table: Table, rng: random.Random) -> Table:
     return replace(table, rows=(*table.rows[:i], merged, *table.rows[i + 1 :]))
 
 
+def _merged_page(rng: random.Random, template: str, year: int, merge: str):
+    """A page with a cell merged `down` a requests column, `across` a requests row or across
+    section 四's row (`appeals`), and the keys of the positions the merged cells cover."""
+    if merge == "down":
+        return _merged_in_columns(rng, template, year, lambda t, r, c: merged_down(t, r, c, most=4))
+    doc, values = _document(rng, template, year)
+    shown = {key for key, _ in keyed_cells(doc)}
+    if merge == "across":
+        doc = map_tables(doc, lambda t, r=rng: _merged_across(t, r))
+    else:
+        width = rng.choice((2, 3))
+        doc = map_tables(doc, lambda t, r=rng, w=width: appeals_merged_across(t, r, w))
+    return doc, values, shown - {key for key, _ in keyed_cells(doc)}
+
+
 #: copies that write a merged cell once, where it starts, and the positions it covers empty
 _COVERED_BLANK = {
     "md-blank": lambda doc, rng: (render_text.grid_markdown(doc, rng, repeat=False), ".md"),
@@ -2270,19 +2395,7 @@ def test_a_copy_writing_a_merged_cells_covered_positions_empty_reads_none_of_the
     withheld = 0
     for k, (template, year) in enumerate(FORMATS * 8):
         rng = random.Random(f"covered-blank:{rendering}:{merge}:{k}")
-        if merge == "down":
-            doc, values, covered = _merged_in_columns(
-                rng, template, year, lambda t, r, c: merged_down(t, r, c, most=4)
-            )
-        else:
-            doc, values = _document(rng, template, year)
-            shown = {key for key, _ in keyed_cells(doc)}
-            if merge == "across":
-                doc = map_tables(doc, lambda t, r=rng: _merged_across(t, r))
-            else:
-                width = rng.choice((2, 3))
-                doc = map_tables(doc, lambda t, r=rng, w=width: appeals_merged_across(t, r, w))
-            covered = shown - {key for key, _ in keyed_cells(doc)}
+        doc, values, covered = _merged_page(rng, template, year, merge)
         text, ext = _COVERED_BLANK[rendering](doc, rng)
         got = parse_bytes(text.encode("utf-8"), f"page{ext}")
         assert _wrong_beside_merged(got, doc, values) == {}, (template, year)
@@ -2293,6 +2406,90 @@ def test_a_copy_writing_a_merged_cells_covered_positions_empty_reads_none_of_the
             withheld += 1
             assert "cells_unplaced" in got.flags, (template, year)
     assert withheld
+
+
+#: cell-a-line copies of each table's whole grid, a merged cell once and its positions empty
+_GRID_CELL_LINES = {
+    "cell-lines": lambda doc, rng: render_text.grid_cell_lines(doc, rng),
+    "separator-lines": lambda doc, rng: render_text.grid_cell_lines(doc, rng, separators=True),
+}
+
+
+@pytest.mark.parametrize("merge", ["down", "across", "appeals"])
+@pytest.mark.parametrize("rendering", sorted(_GRID_CELL_LINES))
+def test_a_cell_a_line_copy_of_the_whole_grid_reads_no_covered_position_as_blank(
+    rendering: str, merge: str
+):
+    """A cell-a-line copy (`0 |` a line, or cells between separator lines) of each table's
+    whole grid writes a merged cell once and the positions it covers as empty cells: a merged
+    0 (0 0 0 drawn as one 0) left each covered position read as a certain blank with no flag,
+    as in the Markdown and laid-out copies before; and a row whose label, merged over the label
+    columns, left blank positions in front of its values read its first cells in order where
+    its last value happened to equal the one before it (taken for a merged value's text copied
+    behind), every value two columns off. The header's empty positions between headings say
+    the copy writes covered positions in place: an empty cell a merged cell may cover is not
+    read, and the page says so; no page gives a wrong number without a flag."""
+    withheld = 0
+    for k, (template, year) in enumerate(FORMATS * 8):
+        rng = random.Random(f"grid-cell-lines:{rendering}:{merge}:{k}")
+        doc, values, covered = _merged_page(rng, template, year, merge)
+        got = parse_bytes(_GRID_CELL_LINES[rendering](doc, rng).encode("utf-8"), "page.txt")
+        read = {(c.section, c.row, c.col): c.value for c in got.cells}
+        wrong = {key: v for key, v in read.items() if key in values and v != values[key]}
+        if wrong:
+            assert got.flags, (template, year, wrong)
+        if any(key not in read for key in covered):
+            withheld += 1
+            assert "cells_unplaced" in got.flags, (template, year)
+    assert withheld
+
+
+@pytest.mark.parametrize("trimmed", [True, False])
+@pytest.mark.parametrize("merge", ["down", "across", "appeals"])
+def test_a_tab_copy_cut_after_a_merged_cell_places_no_value_a_column_off(merge: str, trimmed: bool):
+    """A browser's TAB copy writes no position a merged cell covers, in place or at its row's
+    end. Cut inside a row after a merged cell (across the row, or down from a row above), a
+    row that shows fewer cells than columns was read as the row's first cells in order: every
+    value after the merged cell a column to the left, on a page flagged only as cut. The cut
+    row's cells are not read (a requests row; in section 四, the groups before the cut whose
+    totals are their sums are), and the page says it ends inside the table."""
+    mark = "\ue000"
+    cut_pages = 0
+    for k, (template, year) in enumerate(FORMATS * 8):
+        rng = random.Random(f"tab-merged-cut:{merge}:{trimmed}:{k}")
+        doc, values, covered = _merged_page(rng, template, year, merge)
+        rows = {key[1] for key in covered} | {
+            c.key[1] for _, c in _cells_of(doc, "requests") if c.colspan > 1 or c.rowspan > 1
+        }
+        section = "appeals" if merge == "appeals" else "requests"
+        first = min(
+            (p for p, c in _cells_of(doc, section) if c.colspan > 1 or c.rowspan > 1),
+            default=None,
+        )
+        after = [
+            (p, c)
+            for p, c in _cells_of(doc, section)
+            if first is not None
+            and p > first
+            and (section == "appeals" or c.key[1] in rows)
+            and c.text.strip()
+        ]
+        if not after:
+            continue
+        at, cell = after[k % len(after)]
+        text = cell.text.strip()
+        shown = text if len(text) < 2 or k % 2 else text[: 1 + k % (len(text) - 1)]
+        doc, hidden = _cut_keeping_keys(doc, at, shown, mark)
+        page = render_text.tab_rows(doc, rng, trimmed=trimmed)
+        page = page[: page.index(mark)] + ("\n", "\n（未完）\n", "")[k % 3]
+        got = parse_bytes(page.encode("utf-8"), "page.txt")
+        wrong = _wrong(got, doc, {**values, **dict.fromkeys(hidden)})
+        assert {
+            key: v for key, v in wrong.items() if key not in covered or v[1] != values[key]
+        } == {}
+        assert "incomplete" in got.flags
+        cut_pages += 1
+    assert cut_pages
 
 
 def test_an_html_row_a_cell_short_is_read_as_ending_empty_only_where_that_is_certain():

@@ -5,6 +5,8 @@
   last row of a table).
 - `cell_lines`: one cell per line (`x |`, a lone `|` for an empty cell, a filler line `||`
   after a row with covered positions), like realdev 102/116.
+- `grid_cell_lines`: one cell per line over each table's whole grid (`x |`, or cells between
+  separator lines), a merged cell written once and the positions it covers empty.
 - `blank_lines`: one cell per line without pipes, blocks separated by blank lines, like
   realdev 101/108; a blank cell cannot be drawn here, so styles give it a visible marker.
 - `flipbook`: PDF/flipbook text: column headers broken one character per line, a data row as
@@ -77,6 +79,29 @@ def cell_lines(doc: Document, rng: random.Random) -> str:
             if n and i < len(block.rows) - 1:
                 lines.append("|" * n)
     return "\n".join(lines)
+
+
+def grid_cell_lines(doc: Document, rng: random.Random, *, separators: bool = False) -> str:
+    """A cell-a-line copy of each table's whole grid, as a tool that lays the table out
+    before writing it makes: every grid position a cell, a merged cell's text where it starts
+    and the positions it covers empty (header headings, a label over the label columns, a
+    value merged across or down). `x |` a line, a lone `|` for an empty cell; with
+    `separators`, each cell on a line between lines of `|` and `||` after each row."""
+    m = doc.meta
+    lines = [f"发文机关: | {m.publisher} |", f"名称: | {m.title} |"]
+    for block in doc.blocks:
+        if isinstance(block, Para):
+            lines.append(block.text)
+            continue
+        for row in _grid(block, repeat=False):
+            for text in row:
+                if separators:
+                    lines += [text, "|"]
+                else:
+                    lines.append(f"{text} |" if text else "|")
+            if separators:
+                lines.append("||")
+    return "\n".join(lines) + "\n"
 
 
 def blank_lines(doc: Document, rng: random.Random) -> str:

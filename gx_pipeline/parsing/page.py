@@ -19,11 +19,14 @@ from gx_pipeline.parsing.tokens import (
     LINE,
     Head,
     drop_excerpt_ellipsis,
+    ends_on_page_number,
+    ends_on_whole_appeals_row,
     file_line_numbers,
     html_tokens,
     looks_like_html,
     mark_row_copy_cut,
     text_tokens,
+    writes_rows_with_tabs,
 )
 from gx_pipeline.parsing.values import is_value_text
 from gx_pipeline.report import Report
@@ -119,6 +122,7 @@ def parse_bytes(data: bytes, source: str, sha256: str | None = None) -> Report:
         problems.append("page: Traditional Chinese text converted to Simplified before reading")
     head = Head()
     html_page = document is None and looks_like_html(text)
+    whole_end = False  # a text copy that ends on section 四's row whole
     on_file_lines = None  # a text copy's lines as its file numbers them, where they differ
     if document is not None:
         tokens, head = list(document.tokens), document.head
@@ -143,14 +147,18 @@ def parse_bytes(data: bytes, source: str, sha256: str | None = None) -> Report:
         tokens = text_tokens(text)
         drop_excerpt_ellipsis(tokens)
         mark_row_copy_cut(tokens, text)
+        whole_end = ends_on_whole_appeals_row(tokens, text)
+        if whole_end:
+            tokens = [t._replace(cut=False) if t.cut else t for t in tokens]
         lines_are_values = True
         on_file_lines = file_line_numbers(text)
     if not tokens:
         raise ParseError(source, "no text on the page")
 
     # a document is whole or does not open: it is never cut off like a downloaded page
-    truncated = document is None and _truncated(text, tokens, html_page)
+    truncated = document is None and not whole_end and _truncated(text, tokens, html_page)
     scan = sections.scan(tokens, lines_are_values, truncated)
+    scan.tab_copy = document is None and not html_page and writes_rows_with_tabs(text)
     own = tokens
     if scan.second_report_at is not None:
         # the second report's title, date and sign-off are not this report's
@@ -233,6 +241,8 @@ def _truncated(text: str, tokens: list, html_page: bool) -> bool:
     if html_page:
         tail = text[-4096:].lower()
         return "</html>" not in tail and "</body>" not in tail
+    if ends_on_page_number(text):
+        return False  # the copy holds its last page to its foot
     if not text.endswith(("\n", "\r")):
         return True
     # a text copy whose last words are table values: an excerpt, cut after a cell

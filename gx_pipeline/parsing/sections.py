@@ -68,6 +68,9 @@ class RawRow:
 @dataclass
 class Scan:
     rows: list[RawRow] = field(default_factory=list)
+    #: a browser's TAB copy (a table row a line, cells separated by TABs): it writes no
+    #: position a merged cell covers, in place or at its row's end (set by the page reader)
+    tab_copy: bool = False
     #: header wording of each proactive block, by block number
     block_headers: dict[int, list[str]] = field(default_factory=dict)
     sections_headed: set[str] = field(default_factory=set)
@@ -921,6 +924,7 @@ def assemble(s: Scan, template: str) -> Sections:
                 s.serial_numbers > 0,
                 s.tokens,
                 _grid_writes_covered_blank(s.request_header_grid, s.rows),
+                s.tab_copy,
             )
         else:
             got, ok = _table(
@@ -940,6 +944,7 @@ def assemble(s: Scan, template: str) -> Sections:
                 cells_left_out,
                 s.request_header_grid,
                 s.spanned_cells,
+                s.tab_copy,
             )
         cells.extend(got)
         if got:
@@ -1086,6 +1091,7 @@ def _table(
     cells_left_out: bool = False,
     header_grid: list[list[str]] | None = None,
     spanned_cells: dict[int, list[Token]] | None = None,
+    tab_copy: bool = False,
 ) -> tuple[list[Cell], bool]:
     template_rows = contract.rows(template, section)
     index = {r.code: i for i, r in enumerate(template_rows)}
@@ -1494,6 +1500,18 @@ def _table(
             complete = False
             problems.flag(codes.CELLS_UNPLACED, f"{section}.{trow.code}: {_LEFT_OUT}")
             continue
+        if r.cut and len(vals) < n and tab_copy and _draws_every_cell(vals):
+            # a TAB copy writes no position a merged cell covers: a cell merged across before
+            # the cut, or down from a row above, leaves the cells after it a column to the
+            # left, and a row cut short shows no more cells than such a row
+            complete = False
+            problems.flag(
+                codes.INCOMPLETE,
+                f"{section}.{trow.code}: the page ends inside this row, in a copy that leaves a "
+                f"merged cell no trace before the cut: which column each of its {len(vals)} "
+                "cells stands in is not known; none is read",
+            )
+            continue
         if r.cut and len(vals) < n:
             # the file ends inside this row: the cells after the cut are not on the page
             complete = False
@@ -1610,7 +1628,7 @@ def _table(
         trailing_empty = len(vals) < n and _unspanned_html(vals, spanned)
         if trailing_empty and section == "requests":
             trailing_empty = _short_row_ends_empty(vals, header, by_code, template, trow.code)
-        fitted = _fit(section, trow.code, vals, n, problems, trailing_empty)
+        fitted = _fit(section, trow.code, vals, n, problems, trailing_empty, r.hard)
         if fitted is None:
             complete = False
             continue
@@ -2310,9 +2328,11 @@ def _fit(
     n: int,
     problems: Problems,
     trailing_empty: bool = False,
+    ended: bool = True,
 ) -> list[Token | None] | None:
     """The row's value cells, one per template column, or None when which column each value
-    belongs to is not certain (said in problems, and the row gives no values).
+    belongs to is not certain (said in problems, and the row gives no values). `ended`: the
+    page shows where the row ends (_align_in_place_blanks has placed its spare cells).
 
     The cells are taken in order when there are exactly as many as columns; blank cells past
     the last column are covered grid positions; a value repeated past the last column is a
@@ -2339,6 +2359,25 @@ def _fit(
         )
         return None
     extra = [t for t in vals[n:] if labels.norm(t.text)]
+    surplus = len(vals) - n
+    if (
+        extra
+        and not ended
+        and not any(labels.norm(t.text) for t in vals[:surplus])
+        and any(labels.norm(t.text) for t in vals[surplus:])
+    ):
+        # as many blank cells in front as the row has too many, and a value past its columns
+        # that repeats its last: a merged label cell's covered positions written in place (a
+        # cell-a-line copy of the table's whole grid, its last value equal to the one before
+        # it by chance) as well as blank values and a merged value cell's text copied behind; a
+        # row that shows no end does not tell which
+        problems.flag(
+            codes.CELLS_UNPLACED,
+            f"{section}.{code}: {len(vals)} value cells where the template has {n} columns "
+            f"({shown}), the first {surplus} blank: whether they are the label's covered "
+            "positions or values is not known, so none is read",
+        )
+        return None
     if not extra or all(labels.norm(t.text) == labels.norm(vals[n - 1].text) for t in extra):
         return vals[:n]
     problems.flag(
@@ -2741,10 +2780,22 @@ def _grid_writes_covered_blank(header_grid: list[list[str]] | None, rows: Iterab
     it (as many positions as the widest requests row), has an empty position between two
     headings: a merged heading written once, the positions it covers empty. (A header whose
     row ends are lost runs its lines into one row, the fillers that end each between them.)"""
-    width = max((t.td or 0 for r in rows if r.section == "requests" for t in r.values), default=0)
+    requests = [r for r in rows if r.section == "requests" and len(r.values) > 1]
+    width = max((t.td or 0 for r in requests for t in r.values), default=0)
+    # a copy writing a cell a line (`0 |`, or cells between separator lines) numbers no field
+    # in a row: its header's positions are its cells, however many a row of it holds
+    # (separator lines around an empty cell, or a pad line of bars after a row, may leave
+    # empty fields on one line)
+    a_line_each = bool(requests) and all(
+        len({t.tr for t in shown}) == len(shown)
+        for r in requests
+        if (shown := [t for t in r.values if t.text.strip()])
+    )
     for row in header_grid or []:
         words = [k for k, w in enumerate(row) if w]
-        if len(row) == width and any(b - a > 1 for a, b in itertools.pairwise(words)):
+        if (len(row) == width or a_line_each) and any(
+            b - a > 1 for a, b in itertools.pairwise(words)
+        ):
             return True
     return False
 
@@ -4461,9 +4512,11 @@ def _appeals(
     numbered: bool = False,
     page_tokens: list[Token] | None = None,
     covered_blank: bool = False,
+    tab_copy: bool = False,
 ) -> tuple[list[Cell], bool]:
     """Section 四's cells, and whether every one is read. `covered_blank`: the page is a copy
-    that writes a merged cell once and the positions it covers empty (_draws_covered_blank)."""
+    that writes a merged cell once and the positions it covers empty (_draws_covered_blank);
+    `tab_copy`: a TAB copy, which writes no position a merged cell covers (Scan.tab_copy)."""
     per_row: dict[str, list[Token | None]] = {}
     not_known: set[tuple[str, int]] = set()  # (row, column index) the page does not tell
     parts: list[RawRow] = []  # the rows of values read as the single 15-cell row
@@ -4548,6 +4601,7 @@ def _appeals(
             not_known if in_template_order else None,
             page_tokens,
             _outcomes_drawn(words or [], len(unread or []) + len(lost or [])),
+            tab_copy,
         )
     else:
         complete = len(per_row) == 3 and all(len(v) == 5 for v in per_row.values())
@@ -4788,6 +4842,7 @@ def _appeals_sequence(
     not_known: set[tuple[str, int]] | None = None,
     page_tokens: list[Token] | None = None,
     drawn: int = 0,
+    tab_copy: bool = False,
 ) -> bool:
     """The national layout's single row of 15 values, review then the two litigation groups,
     into `per_row`. Returns whether all 15 were read. `page_rows`: the page's rows, which tell
@@ -4798,7 +4853,8 @@ def _appeals_sequence(
     (_appeal_cells_by_sums), and the positions they leave open are added to it: a row drawing
     merged cells by their spans, or one of a table with no span at all (an exporter dropped
     them: any cell may be a merged one). `page_tokens`: the page's, which tell that. `drawn`:
-    how many outcome headings (结果维持 …) the header draws, 0 where none is read."""
+    how many outcome headings (结果维持 …) the header draws, 0 where none is read.
+    `tab_copy`: a TAB copy, which writes no position a merged cell covers."""
     if (
         len(sequence) > 15
         and not labels.norm(sequence[0].text)
@@ -4874,6 +4930,25 @@ def _appeals_sequence(
         )
         return False
     elif present < 15 and cut:
+        if tab_copy and all(t.table == 0 for t in sequence):
+            # a TAB copy writes no position a merged cell covers: a group before the cut is
+            # certain where its total is the sum of its four outcomes (a merged cell before it
+            # would move its cells; a blank among them sums as a 0, which a blank moved in its
+            # place does too, so a group with one is not); the groups after one that is not,
+            # and the group the cut is in, are not
+            whole = 0
+            while whole < present // 5 and _sums_to_its_total(sequence[5 * whole : 5 * whole + 5]):
+                whole += 1
+            if 5 * whole < present:
+                shown = "/".join(t.text or "空" for t in sequence[5 * whole :])
+                problems.flag(
+                    codes.INCOMPLETE,
+                    f"appeals: the page ends inside the table, in a copy that leaves a merged "
+                    f"cell no trace: the {present - 5 * whole} cells after the groups whose "
+                    f"totals are their sums ({shown}) may stand a column off; none is read",
+                )
+                sequence = sequence[: 5 * whole]
+                present = len(sequence)
         problems.flag(
             codes.INCOMPLETE,
             f"appeals: the page ends inside the table; {present} of 15 cells read, "
@@ -5164,6 +5239,14 @@ def _cell_number(tok: Token | None | bool) -> object:
         return tok
     read = read_value(tok.text)
     return read.value if read is not None else tok.text
+
+
+def _sums_to_its_total(group: list[Token]) -> bool:
+    """Whether a group of five of the single appeals row shows a number in each cell and its
+    total is the sum of its four outcomes."""
+    values = [read_value(t.text) for t in group]
+    numbers = [v.value for v in values if v is not None and v.value is not None]
+    return len(numbers) == 5 and abs(numbers[4] - sum(numbers[:4])) <= 1e-9
 
 
 def _appeal_sums_hold(sequence: list[Token]) -> bool:

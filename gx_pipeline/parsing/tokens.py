@@ -27,6 +27,7 @@ from gx_pipeline.parsing.values import (
     is_footnoted,
     is_value_text,
     nfkc,
+    read_value,
 )
 
 T = TypeVar("T")
@@ -970,7 +971,9 @@ def text_tokens(text: str) -> list[Token]:
         if not _MD_SEPARATOR.match(line)
     )
     # a bar closes the cell before it, also with the space pipe rows write after every bar
-    ends_cleanly = text.endswith(("\n", "\r")) or text.rstrip(" \t").endswith("|")
+    ends_cleanly = (
+        text.endswith(("\n", "\r")) or text.rstrip(" \t").endswith("|") or ends_on_page_number(text)
+    )
     # how this copy writes its cell-per-line tables decides what a line of bars is
     dialect = _bar_line_dialect(lines) if not markdown and _lone_bars_lead(text) else {}
     # pipe rows that close with a bar: the last bar line left open, with only words after it,
@@ -1651,8 +1654,37 @@ def _cut_cell_line(tokens: list[Token], lines: list[str], last_bar_line: int) ->
             return
 
 
+def ends_on_page_number(text: str) -> bool:
+    """Whether a text copy's last line is a page's number (`- 3 -`, `第 3 页 共 4 页`): the
+    copy holds its last page to the foot, so a table row before it is whole, not cut after a
+    cell or inside its number (the number is no cell and is not read)."""
+    tail = text[-200:].rstrip()
+    return bool(_PAGE_NUMBER.match(tail[max(tail.rfind("\n"), tail.rfind("\r")) + 1 :].strip()))
+
+
 #: a heading of the report's own sections (五、存在的主要问题…) or a date: the report goes on
 _REPORT_GOES_ON = re.compile(r"^[一二三四五六七八九十]+[、.．]|\d|[年月日]$")
+
+
+#: how the name of an agency that signs a report off ends
+# fmt: off
+_SIGNER_ENDS = (
+    "局", "委员会", "办公室", "办公厅", "政府", "办事处", "中心", "厅", "委", "镇", "乡", "街道",
+)
+# fmt: on
+
+
+def _signs_off(line: str, text: str) -> bool:
+    """Whether a line after a copy's last table is the report's sign-off: the name of the
+    agency its title gives (威县司法局 under the tables of 威县司法局2021年…报告), not an
+    excerpt's words (下载全文)."""
+    first = text.find(line)
+    return (
+        len(line) >= 3
+        and line.endswith(_SIGNER_ENDS)
+        and 0 <= first < 2000
+        and first < text.rfind(line)
+    )
 
 
 def mark_row_copy_cut(tokens: list[Token], text: str) -> None:
@@ -1667,16 +1699,91 @@ def mark_row_copy_cut(tokens: list[Token], text: str) -> None:
     if last is None or not last.tr or last.table != 0:
         return
     lines = copy_lines(text)
-    raw = lines[last.tr - 1]
-    if not (("\t" in raw and "|" not in raw) or last.x is not None or last.spaced):
+    if not _row_a_line(last, lines):
         return
     if sum(1 for t in tokens[-40:] if t.tr == last.tr and t.kind == CELL) >= 15:
         return
     rest = [line.strip() for line in lines[last.tr :] if line.strip()]
     if len(rest) <= 2 and all(
-        len(line) <= 20 and not _REPORT_GOES_ON.search(line) and "\t" not in line for line in rest
+        len(line) <= 20
+        and not _REPORT_GOES_ON.search(line)
+        and "\t" not in line
+        and not _signs_off(line, text)
+        for line in rest
     ):
         _mark_cut_in_line(tokens, last.tr)
+
+
+def _row_a_line(cell: Token, lines: list[str]) -> bool:
+    """Whether a text copy's cell stands in a row written a line with nothing that closes it
+    (a browser's TAB copy, a two-space copy, text laid out in columns), not a bar's row."""
+    raw = lines[(cell.tr or 0) - 1]
+    return ("\t" in raw and "|" not in raw) or cell.x is not None or cell.spaced
+
+
+def writes_rows_with_tabs(text: str) -> bool:
+    """Whether a text copy writes its table rows a line with cells separated by TABs and no
+    bars (a browser's copy of the page), not laid out by spaces that a tool saved as TABs."""
+    if "\t" not in text:
+        return False
+    tabbed = [line for line in copy_lines(text) if "\t" in line and "|" not in line]
+    return len(tabbed) >= 5 and not any(_TAB_WITH_SPACES.search(line) for line in tabbed)
+
+
+def ends_on_whole_appeals_row(tokens: list[Token], text: str) -> bool:
+    """Whether a text copy that writes a table row a line ends on section 四's single row
+    whole: its last cell stands in the table's last column (复议后起诉's 总计: the fifteenth
+    field of a row that writes every cell, or, in text laid out by spaces, under the header's
+    last 总计) and equals the sum of its group's four outcomes. A copy that stops there (the
+    page copied as far as its tables) looked like one cut after a cell, its last number cut
+    short (4 of 41), and section 四 was withheld; a number cut short is less than the sum its
+    group's cells give, so a total that meets it is whole. `tokens`: text_tokens(text)."""
+    k = next((k for k in range(len(tokens) - 1, -1, -1) if tokens[k].kind != END), None)
+    last = tokens[k] if k is not None else None
+    if last is None or last.kind != CELL or last.table != 0 or not last.tr:
+        return False
+    if not _row_a_line(last, copy_lines(text)):
+        return False
+    first = k
+    while first > 0 and tokens[first - 1].tr == last.tr and tokens[first - 1].kind == CELL:
+        first -= 1
+    row = tokens[first : k + 1]
+    if not all(is_value_text(t.text) for t in row):
+        return False
+    heading = next(
+        (
+            labels.heading_section(t.text)
+            for t in reversed(tokens[max(0, first - 80) : first])
+            if t.kind == LINE and labels.heading_section(t.text)
+        ),
+        None,
+    )
+    if heading != "appeals":
+        return False
+    if len(row) == 15:
+        group = row[10:14]
+    elif last.x is not None and all(t.x is not None for t in row):
+        header = [
+            t for t in tokens[max(0, first - 80) : first] if t.kind == CELL and t.x is not None
+        ]
+        line = [t for t in header if t.tr == max((h.tr or 0 for h in header), default=0)]
+        if len(line) < 5 or labels.norm(line[-1].text) != "总计":
+            return False
+        centres = [t.x for t in line if t.x is not None]
+
+        def under(t: Token) -> int:
+            return min(range(len(centres)), key=lambda j: abs(centres[j] - (t.x or 0.0)))
+
+        if under(last) != len(centres) - 1:
+            return False
+        group = [t for t in row[:-1] if under(t) >= len(centres) - 5]
+    else:
+        return False
+    values = [read_value(t.text) for t in (*group, last)]
+    if any(v is None for v in values):
+        return False
+    *parts, total = (v.value or 0 for v in values if v is not None)
+    return labels.norm(last.text) != "" and total == sum(parts)
 
 
 _ELLIPSES = frozenset({"…", "……", "...", "......"})
