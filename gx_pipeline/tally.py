@@ -7,6 +7,10 @@ same terms drive `evaluate` here (one parsed report) and the warehouse's SQL eva
 Blank cells count as 0. An identity that does not hold is `fail` when every cell it reads has a
 number (the report contradicts itself) and `not_assessable` when at least one is blank or absent
 from the page. A failing identity is a fact about the report: nothing here changes a value.
+
+Absent cells count as 0 too, so an identity over rows a cut-off page never reached holds (0 = 0)
+without a single figure compared: each result says how many of its cells were absent from the
+page (`absent_cells`), and a `pass` with absent cells is no evidence that the sums were checked.
 """
 
 from __future__ import annotations
@@ -46,6 +50,9 @@ class TallyResult(NamedTuple):
     left: float
     right: float
     status: str
+    #: cells the identity reads that are not on the page at all (not blank: absent, as the rows
+    #: of a page cut off before them), counted as 0 like blanks
+    absent_cells: int = 0
 
     @property
     def difference(self) -> float:
@@ -162,11 +169,12 @@ def evaluate(report: Report) -> list[TallyResult]:
     blanks = {k for k, v in enumerate(values) if v is None}
     blanks.add(len(values))
     out = []
-    for identity, subject, left_at, right_at, both in plan:
+    for identity, subject, left_at, right_at, both, absent in plan:
         # reduce(add) adds one term after the other, as `left += v` would (sum() may not)
         left = functools.reduce(operator.add, map(term, left_at), 0.0)
         right = functools.reduce(operator.add, map(term, right_at), 0.0)
-        fields = (identity, subject, left, right, status(left, right, blanks.isdisjoint(both)))
+        verdict = status(left, right, blanks.isdisjoint(both))
+        fields = (identity, subject, left, right, verdict, absent)
         out.append(_new_tuple(TallyResult, fields))  # in C: NamedTuple's __new__ is Python
     return out
 
@@ -174,10 +182,11 @@ def evaluate(report: Report) -> list[TallyResult]:
 @functools.lru_cache(maxsize=256)
 def _layout_plan(
     template: str, sections: tuple[str, ...], rows: tuple[str, ...], cols: tuple[str, ...]
-) -> tuple[tuple[str, str, tuple[int, ...], tuple[int, ...], tuple[int, ...]], ...]:
+) -> tuple[tuple[str, str, tuple[int, ...], tuple[int, ...], tuple[int, ...], int], ...]:
     """The identities that apply to a report with these cells, as (identity, subject, the
-    positions of its left cells among the report's cells, of its right cells, of both). An
-    absent cell is at position len(sections); of two cells with one key, the later counts.
+    positions of its left cells among the report's cells, of its right cells, of both, how many
+    of them are absent). An absent cell is at position len(sections); of two cells with one
+    key, the later counts.
     Cached: the parser gives a template's cells in its order, so most reports of a year share
     a few layouts."""
     absent = len(sections)
@@ -190,7 +199,8 @@ def _layout_plan(
             continue
         left = tuple(at.get(key, absent) for key in left_cells)
         right = tuple(at.get(key, absent) for key in right_cells)
-        plan.append((identity, subject, left, right, left + right))
+        both = left + right
+        plan.append((identity, subject, left, right, both, both.count(absent)))
     return tuple(plan)
 
 

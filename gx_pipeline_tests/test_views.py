@@ -257,14 +257,15 @@ def test_carry_chain_of_a_report_without_section_three_is_not_a_pass():
     _load(conn, 2023, [_loaded("c" * 64, 2023, "宁强县自然资源局", _requests(carried_over=0))])
     _load(conn, 2024, [_loaded("d" * 64, 2024, "宁强县自然资源局", _requests(carried_over=0))])
     assert conn.execute(
-        "select report_year, carried_over, previous_carried_forward, difference, status "
-        "from carry_chain order by report_year"
+        "select report_year, carried_over, previous_carried_forward, difference, status, "
+        "absent_cells from carry_chain order by report_year"
     ).fetchall() == [
-        (2022, None, None, None, "not_assessable"),
-        (2023, 0.0, None, None, "not_assessable"),
-        # section 三 on both pages, 结转下年度继续办理 not among its rows: absent, as the contract
-        # counts it in a report's own identities
-        (2024, 0.0, None, None, "pass"),
+        (2022, None, None, None, "not_assessable", 2),
+        (2023, 0.0, None, None, "not_assessable", 1),
+        # section 三 on both pages, 结转下年度继续办理 not among its rows: absent, counted as 0
+        # as the contract counts it in a report's own identities: a pass that compared nothing,
+        # and says so
+        (2024, 0.0, None, None, "pass", 1),
     ]
 
 
@@ -339,6 +340,94 @@ def test_a_report_no_identity_applies_to_is_not_called_consistent():
 
     row = conn.execute(_QUALITY_SQL).df().iloc[0]
     assert (row["consistent"], row["nothing_to_check"]) == (0, 1)
+
+
+def _consistent_report(handled: int) -> list[Cell]:
+    """A whole section 三 that holds: `handled` requests received, all granted to natural
+    persons, nothing carried over or forward (handled 0: every cell 0)."""
+    row = (handled, [handled, 0, 0, 0, 0, 0])
+    return _full_report(new_received=row, granted=row, results_total=row)
+
+
+REQUEST_ROWS = [r.code for r in contract.rows("2021", "requests")]
+
+
+@pytest.mark.parametrize("handled", [0, 7])
+def test_a_page_cut_off_in_section_three_is_never_called_consistent(handled):
+    # an excerpt cut off after its first rows of section 三, wherever the cut falls: the rows it
+    # never reached are absent, counted as 0 by the contract, so identities over them hold as
+    # 0 = 0 with no figure compared. Only the whole table is consistent.
+    whole = _consistent_report(handled)
+    # one report per cut, kept rows -> report id
+    cuts = {f"{kept:02d}": kept for kept in range(1, len(REQUEST_ROWS) + 1)}
+    conn = _warehouse(
+        {sha: [c for c in whole if REQUEST_ROWS.index(c.row) < kept] for sha, kept in cuts.items()}
+    )
+    for sha, kept in cuts.items():
+        verdict, passed_absent = conn.execute(
+            "select verdict, tally_passed_absent from report_quality where report_id = ?",
+            [(sha * 64)[:16]],
+        ).fetchone()
+        (counted,) = conn.execute(
+            "select count(*) from tally_results "
+            "where report_id = ? and status = 'pass' and absent_cells > 0",
+            [(sha * 64)[:16]],
+        ).fetchone()
+        assert passed_absent == counted, kept
+        if kept == len(REQUEST_ROWS):
+            assert (verdict, passed_absent) == ("consistent", 0)
+            continue
+        assert verdict != "consistent", (kept, verdict)
+        assert passed_absent > 0, kept
+        if handled == 0:
+            # nothing fails or is not assessable: every identity "holds"
+            assert verdict == "holds only with absent cells as 0", kept
+
+
+def test_identities_over_rows_a_page_does_not_have_say_how_many_cells_were_absent():
+    # cut off before results_total and carried_forward: every identity passes, and those that
+    # read the two missing rows compared nothing of them
+    cells = [c for c in _consistent_report(0) if c.row not in ("results_total", "carried_forward")]
+    conn = _warehouse({"a": cells})
+    got = dict(
+        conn.execute(
+            "select identity || ' ' || subject, absent_cells from tally_results "
+            "where status = 'pass'"
+        ).fetchall()
+    )
+    # every identity holds: 7 balance, 7 results_sum, 7 other_sum, 26 row_total
+    assert len(got) == 47
+    # requests.balance reads results_total and carried_forward of its column
+    assert got["requests.balance total"] == 2
+    assert got["requests.results_sum natural_person"] == 1
+    assert got["requests.row_total results_total"] == 7  # the whole row: 总计 and six
+    assert got["requests.row_total granted"] == 0
+    assert conn.execute("select verdict from report_quality").fetchone() == (
+        "holds only with absent cells as 0",
+    )
+    from gx_pipeline.warehouse import tally_check
+
+    summary = tally_check.summarize(conn, 2022)
+    assert (summary.passed, summary.absent_reports) == (47, 1)
+    assert summary.passed_absent == sum(n > 0 for n in got.values())
+    assert "1 hold only with cells absent from the page" in tally_check.judge(summary).description
+    from gx_pipeline.warehouse.release import _QUALITY_SQL
+
+    row = conn.execute(_QUALITY_SQL).df().iloc[0]
+    assert (row["consistent"], row["holds_with_absent_cells"]) == (0, 1)
+
+
+def test_shares_by_year_count_every_report_of_the_year_apart_from_those_with_section_three():
+    # a page cut off before section 三 has no row in request_ratios: `reports` counted only the
+    # reports with section 三 and was read as the year's reports
+    cut = [Cell("proactive", "rules", "issued", 2.0, "2", 1, 3, 2)]
+    conn = _warehouse({"a": BLANK_TOTALS, "b": cut, "c": cut})
+    got = conn.execute(
+        "select sum(reports_of_year), sum(reports_with_requests), sum(reports), "
+        "sum(reports_used), sum(reports_left_out) from request_shares_by_year"
+    ).fetchone()
+    assert got == (3, 1, 1, 1, 0)
+    assert conn.execute("select count(*) from dim_report").fetchone() == (3,)
 
 
 def _review(**outcomes: float | None) -> duckdb.DuckDBPyConnection:

@@ -102,6 +102,10 @@ def reports_satisfy_tally_identities(
                     "passed_evaluations": summary.passed,
                     "failed_evaluations": summary.failed,
                     "failing_report_count": summary.failing_reports,
+                    # passes over cells absent from the page (0 = 0): no figure compared, and
+                    # the reports that hold only so (not 'consistent' in report_quality)
+                    "passed_with_absent_cells": summary.passed_absent,
+                    "reports_holding_only_with_absent_cells": summary.absent_reports,
                     # needing review for the reading of the page; the agencies' quality
                     # flags (late, copied_text …) apart, which are among `needs_review`
                     "reports_read_cleanly": summary.reports - summary.needs_review,

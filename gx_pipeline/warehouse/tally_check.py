@@ -61,6 +61,10 @@ class TallySummary:
     not_assessable: int
     reports_without_tally: int
     counts_disagree: int
+    #: passes with a cell absent from the page counted as 0 (no figure of it compared)
+    passed_absent: int = 0
+    #: reports no identity of which fails or is not assessable, but some pass only so
+    absent_reports: int = 0
 
 
 @dataclass(frozen=True)
@@ -109,6 +113,12 @@ def judge(s: TallySummary, limits: Thresholds = Thresholds()) -> Verdict:
         if s.failing_reports
         else f"no report of {s.reports} contradicts itself"
     )
+    if s.absent_reports:
+        # a pass over cells the page does not have compared nothing: said, not called consistent
+        found += (
+            f"; {s.absent_reports} hold only with cells absent from the page counted as 0 "
+            "('holds only with absent cells as 0' in report_quality: not checked there)"
+        )
     if broken:
         return Verdict(False, True, f"{found}; the year failed: " + "; ".join(broken))
     if not s.reports:
