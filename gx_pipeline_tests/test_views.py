@@ -306,6 +306,49 @@ def test_carry_chain_pairs_only_agencies_unique_in_both_years(conn):
     assert rows == [("宁强县自然资源局", "610726", 4.0, 5.0, -1.0, "fail")]
 
 
+def _generated(sha: str, year: int, agency: str, cells: list[Cell]) -> LoadedReport:
+    raw = RawFile(f"{year}/gen-{sha[:4]}.html", "", sha, 10, True)
+    return LoadedReport(raw, Report(raw.source, agency, year, None, "2021", tuple(cells)), "test")
+
+
+@pytest.mark.parametrize("agency", ["宁强县自然资源局", "周矶街道办事处"])  # placed, place-less
+@pytest.mark.parametrize("generated_year", [2022, 2023])
+def test_a_generated_page_under_a_real_agencys_name_leaves_its_real_years_compared(
+    agency, generated_year
+):
+    # generated pages carry real agencies' names (洪桥镇, 统计局 …): one in a year made the real
+    # agency "several reports" that year (needs_review), and carry_chain and cells_year_over_year
+    # left the real pair out, or (a name without place) split it into one agency per report
+    conn = duckdb.connect()
+    real = {
+        2022: _loaded("a" * 64, 2022, agency, _requests(carried_forward=5)),
+        2023: _loaded("b" * 64, 2023, agency, _requests(carried_over=4)),
+    }
+    fake = _generated(
+        "c" * 64, generated_year, agency, _requests(carried_over=5, carried_forward=5)
+    )
+    for year, report in real.items():
+        _load(conn, year, [report, fake] if year == generated_year else [report])
+    assert conn.execute(
+        "select report_id, previous_report_id, generated, status from carry_chain"
+    ).fetchall() == [("b" * 16, "a" * 16, False, "fail")]
+    assert conn.execute(
+        "select distinct report_id, previous_report_id, generated from cells_year_over_year"
+    ).fetchall() == [("b" * 16, "a" * 16, False)]
+    real_ids = ["a" * 16, "b" * 16]
+    assert conn.execute(
+        "select count(distinct agency_id), count(*) filter (where list_contains(trust_reasons, "
+        "'several_reports')) from dim_report where report_id in (select unnest(?))",
+        [real_ids],
+    ).fetchone() == (1, 0)
+    # the generated page is an agency of its own, generated
+    assert conn.execute(
+        "select a.generated from dim_agency a join dim_report d using (agency_id) "
+        "where d.report_id = ?",
+        ["c" * 16],
+    ).fetchall() == [(True,)]
+
+
 def test_quality_summary_is_written_with_the_tally_results(conn):
     verdicts = dict(conn.execute("select report_id, verdict from report_quality").fetchall())
     assert verdicts["b" * 16] == "not fully assessable"
