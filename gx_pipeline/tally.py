@@ -10,7 +10,9 @@ from the page. A failing identity is a fact about the report: nothing here chang
 
 Absent cells count as 0 too, so an identity over rows a cut-off page never reached holds (0 = 0)
 without a single figure compared: each result says how many of its cells were absent from the
-page (`absent_cells`), and a `pass` with absent cells is no evidence that the sums were checked.
+page (`absent_cells`: not emitted, or emitted without a place on the page, as the end of a
+truncated row the parser takes as empty), and a `pass` with absent cells is no evidence that the
+sums were checked.
 """
 
 from __future__ import annotations
@@ -51,7 +53,8 @@ class TallyResult(NamedTuple):
     right: float
     status: str
     #: cells the identity reads that are not on the page at all (not blank: absent, as the rows
-    #: of a page cut off before them), counted as 0 like blanks
+    #: of a page cut off before them, or the end of a truncated row the parser takes as empty,
+    #: a cell without a place on the page), counted as 0 like blanks
     absent_cells: int = 0
 
     @property
@@ -160,7 +163,8 @@ def evaluate(report: Report) -> list[TallyResult]:
     """
     if report.template is None or not report.cells:
         return []
-    sections, rows, cols, values = list(zip(*report.cells, strict=True))[:4]
+    columns = list(zip(*report.cells, strict=True))
+    sections, rows, cols, values = columns[:4]
     plan = _layout_plan(report.template, sections, rows, cols)
     # position len(values) stands for a cell absent from the page: blank, 0
     summands = [v or 0 for v in values]
@@ -168,12 +172,17 @@ def evaluate(report: Report) -> list[TallyResult]:
     term = summands.__getitem__
     blanks = {k for k, v in enumerate(values) if v is None}
     blanks.add(len(values))
+    # cells the parser emits without a place on the page (the end of a truncated row, taken as
+    # empty) are absent from it too; most reports have none, and the plan's count stands
+    unplaced = {k for k, td in enumerate(columns[7]) if td is None}
     out = []
     for identity, subject, left_at, right_at, both, absent in plan:
         # reduce(add) adds one term after the other, as `left += v` would (sum() may not)
         left = functools.reduce(operator.add, map(term, left_at), 0.0)
         right = functools.reduce(operator.add, map(term, right_at), 0.0)
         verdict = status(left, right, blanks.isdisjoint(both))
+        if unplaced and not unplaced.isdisjoint(both):
+            absent += sum(k in unplaced for k in both)
         fields = (identity, subject, left, right, verdict, absent)
         out.append(_new_tuple(TallyResult, fields))  # in C: NamedTuple's __new__ is Python
     return out

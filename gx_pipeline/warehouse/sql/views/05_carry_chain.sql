@@ -22,12 +22,13 @@ totals as (
              where f.report_id = d.report_id and f."row" = 'carried_forward' and f.col = 'total')
                as carried_forward,
            -- on the page, blank or not; absent: no such cell (a page cut off before the row)
+           -- or one without a place on the page (a truncated row's end, taken as empty)
            exists (select 1 from fact_requests f
                     where f.report_id = d.report_id and f."row" = 'carried_over'
-                      and f.col = 'total') as has_carried_over,
+                      and f.col = 'total' and f.source_td is not null) as has_carried_over,
            exists (select 1 from fact_requests f
                     where f.report_id = d.report_id and f."row" = 'carried_forward'
-                      and f.col = 'total') as has_carried_forward,
+                      and f.col = 'total' and f.source_td is not null) as has_carried_forward,
            exists (select 1 from fact_requests f where f.report_id = d.report_id) as has_requests
     from one o
     join dim_report d using (report_id)
@@ -78,4 +79,4 @@ comment on column carry_chain.status is 'pass (equal, blanks and absent cells as
 comment on column carry_chain.agency_id is 'The agency (dim_agency.agency_id).';
 comment on column carry_chain.report_agency is 'Agency name as the report of year y writes it (dim_report.agency); null when the page names none.';
 comment on column carry_chain.previous_agency is 'Agency name as the report of year y-1 writes it (dim_report.agency); null when the page names none.';
-comment on column carry_chain.absent_cells is 'How many of the two cells (carried_over of year y, carried_forward of year y-1) are absent from their page (a page with section 三 that does not have the row, e.g. cut off before it): 0-2. The contract counts an absent cell as 0, so a pass with absent_cells > 0 compared no figure and is no evidence that the chain holds.';
+comment on column carry_chain.absent_cells is 'How many of the two cells (carried_over of year y, carried_forward of year y-1) are absent from their page (a page with section 三 that does not have the row, e.g. cut off before it, or the cell of a truncated row taken as empty): 0-2. The contract counts an absent cell as 0, so a pass with absent_cells > 0 compared no figure and is no evidence that the chain holds.';
