@@ -280,3 +280,20 @@ def test_a_year_whose_reports_hold_nothing_to_check_is_not_passed():
     assert "nothing to check" in verdict.description, verdict.description
     # one report with an identity evaluated is a check
     assert judge(TallySummary(3, 0, 0, 0, 5, 5, 0, 0, 0, 0)).passed
+
+
+def test_a_year_whose_reports_hold_only_over_absent_cells_is_not_passed():
+    # every report of the year cut off inside section 三: each identity "holds" as 0 = 0 over rows
+    # the page does not have, no figure compared, which is no pass ("no report of 3 contradicts
+    # itself", as the year of reports with nothing to check once was)
+    from gx_pipeline.warehouse.tally_check import TallySummary, judge
+
+    only_absent = TallySummary(3, 3, 0, 0, 120, 120, 0, 0, 0, 0, 90, 3, 3)
+    verdict = judge(only_absent)
+    assert (verdict.passed, verdict.severe) == (False, False)
+    assert "3 hold only with cells absent from the page" in verdict.description
+    assert "no report of the year was checked over cells on its page" in verdict.description
+    # one report of the three consistent over its cells: a check
+    assert judge(TallySummary(3, 3, 0, 0, 120, 120, 0, 0, 0, 0, 60, 2, 3)).passed
+    # one not fully assessable: a figure was compared, and nothing contradicts itself
+    assert judge(TallySummary(3, 3, 0, 1, 120, 119, 0, 1, 0, 0, 60, 2, 3)).passed
