@@ -282,18 +282,20 @@ def test_a_year_whose_reports_hold_nothing_to_check_is_not_passed():
     assert judge(TallySummary(3, 0, 0, 0, 5, 5, 0, 0, 0, 0)).passed
 
 
-def test_a_year_whose_reports_hold_only_over_absent_cells_is_not_passed():
-    # every report of the year cut off inside section 三: each identity "holds" as 0 = 0 over rows
-    # the page does not have, no figure compared, which is no pass ("no report of 3 contradicts
-    # itself", as the year of reports with nothing to check once was)
+def test_a_year_whose_identities_all_hold_only_over_absent_cells_is_not_passed():
+    # every identity of the year "holds" as 0 = 0 over cells the pages do not have: no sum of
+    # figures compared, which is no pass ("no report of 3 contradicts itself", as the year of
+    # reports with nothing to check once was)
     from gx_pipeline.warehouse.tally_check import TallySummary, judge
 
-    only_absent = TallySummary(3, 3, 0, 0, 120, 120, 0, 0, 0, 0, 90, 3, 3)
-    verdict = judge(only_absent)
+    verdict = judge(TallySummary(3, 3, 0, 0, 120, 120, 0, 0, 0, 0, 120, 3))
     assert (verdict.passed, verdict.severe) == (False, False)
     assert "3 hold only with cells absent from the page" in verdict.description
-    assert "no report of the year was checked over cells on its page" in verdict.description
-    # one report of the three consistent over its cells: a check
-    assert judge(TallySummary(3, 3, 0, 0, 120, 120, 0, 0, 0, 0, 60, 2, 3)).passed
+    assert "no identity of the year was checked over cells on its page" in verdict.description
+    # one identity over cells all on a page (a row's total against its applicant columns): a
+    # check, and the reports that hold only with absent cells are said
+    verdict = judge(TallySummary(3, 3, 0, 0, 120, 120, 0, 0, 0, 0, 119, 3))
+    assert verdict.passed
+    assert "3 hold only with cells absent from the page" in verdict.description
     # one not fully assessable: a figure was compared, and nothing contradicts itself
-    assert judge(TallySummary(3, 3, 0, 1, 120, 119, 0, 1, 0, 0, 60, 2, 3)).passed
+    assert judge(TallySummary(3, 3, 0, 1, 120, 119, 0, 1, 0, 0, 119, 2)).passed

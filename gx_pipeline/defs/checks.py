@@ -7,8 +7,8 @@ bounded memory, at most 200 failing rows listed) and says what they mean:
 - no report contradicts itself: passed;
 - no report was loaded, every entry quarantined: WARN (nothing was checked);
 - reports were loaded but no identity applies to any ('nothing to check'): WARN, as above;
-- every report with an identity holds only over cells absent from its page ('holds only with
-  absent cells as 0'): WARN, as above (the metadata counts such reports in any year);
+- every identity evaluated holds only over cells absent from its page: WARN, as above (the
+  metadata counts the reports that are 'holds only with absent cells as 0' in any year);
 - some do (the agencies' own mistakes, kept in the facts as published and flagged in
   tally_results): failed with severity WARN, the run stays green;
 - the pipeline failed (a report with cells but no tally, counts that disagree, or a share of

@@ -48,8 +48,8 @@ _NOTHING_TO_CHECK = (
 
 
 _ONLY_ABSENT = (
-    "no report of the year was checked over cells on its page: each identity evaluated holds "
-    "only because cells absent from the page count as 0 (pages cut off inside section 三 or 四)"
+    "no identity of the year was checked over cells on its page: each one evaluated holds only "
+    "because cells absent from the page count as 0 (pages with a few cells of section 三 or 四)"
 )
 
 
@@ -71,8 +71,6 @@ class TallySummary:
     passed_absent: int = 0
     #: reports no identity of which fails or is not assessable, but some pass only so
     absent_reports: int = 0
-    #: reports with at least one identity evaluated
-    evaluated_reports: int = 0
 
 
 @dataclass(frozen=True)
@@ -137,9 +135,11 @@ def judge(s: TallySummary, limits: Thresholds = Thresholds()) -> Verdict:
         # reports loaded, but none has a cell of section 三 or 四 (report_quality's 'nothing to
         # check': excerpts, pages cut off after section 二): no identity applied, as above
         return Verdict(False, False, _NOTHING_TO_CHECK.format(reports=s.reports))
-    if s.absent_reports and s.absent_reports == s.evaluated_reports:
-        # every report with an identity holds only over cells its page does not have (excerpts
-        # cut off inside section 三): no figure was compared anywhere, as above
+    if s.passed_absent == s.evaluations:
+        # every identity evaluated in the year holds only over cells its page does not have
+        # (pages of a few cells of section 三 or 四): no sum of figures was compared, as above.
+        # One identity over cells all on a page (a row's total against its applicant columns)
+        # is a check.
         return Verdict(False, False, f"{found}; {_ONLY_ABSENT}")
     return Verdict(s.failing_reports == 0, False, found)
 

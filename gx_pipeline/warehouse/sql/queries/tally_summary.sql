@@ -47,5 +47,4 @@ select
     -- report_quality's 'holds only with absent cells as 0', not 'consistent'
     (select coalesce(sum(passed_absent), 0) from counts) as passed_absent,
     (select count(*) from counts
-      where passed_absent > 0 and failed = 0 and not_assessable = 0) as absent_reports,
-    (select count(*) from counts) as evaluated_reports
+      where passed_absent > 0 and failed = 0 and not_assessable = 0) as absent_reports
