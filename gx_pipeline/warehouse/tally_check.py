@@ -122,8 +122,8 @@ def judge(s: TallySummary, limits: Thresholds = Thresholds()) -> Verdict:
     if s.absent_reports:
         # a pass over cells the page does not have compared nothing: said, not called consistent
         found += (
-            f"; {s.absent_reports} hold only with cells absent from the page counted as 0 "
-            "('holds only with absent cells as 0' in report_quality: not checked there)"
+            "; reports that hold only with cells absent from the page counted as 0 ('holds "
+            f"only with absent cells as 0' in report_quality, not checked there): {s.absent_reports}"
         )
     if broken:
         return Verdict(False, True, f"{found}; the year failed: " + "; ".join(broken))
