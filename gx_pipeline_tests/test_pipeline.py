@@ -118,13 +118,21 @@ def test_report_breaking_an_identity_is_loaded_flagged_and_the_check_warns(data_
     check = _tally_check(result)
     assert not check.passed
     assert check.severity == dg.AssetCheckSeverity.WARN
-    assert check.description == "1 of 2 reports contradict themselves"
+    # the seed's appeals row ends in 3 cells taken as empty, its total held over them: the seed
+    # (and its copy) is not called consistent, and the check says how many such reports
+    assert check.description == (
+        "1 of 2 reports contradict themselves; reports that hold only with cells absent from "
+        "the page counted as 0 ('holds only with absent cells as 0' in report_quality, not "
+        "checked there): 1"
+    )
     assert check.partition == "2020"
     assert check.metadata["failing_reports"].value == ["2020/broken-balance.txt"]
     assert "2020/broken-balance.txt" in check.metadata["failures"].value
     assert "requests.balance" in check.metadata["failures"].value
     counts = check.metadata["counts"].value
     assert counts["failing_report_count"] == 1
+    assert counts["reports_holding_only_with_absent_cells"] == counts["absent_reports"] == 1
+    assert counts["passed_with_absent_cells"] == counts["passed_absent"] == 2
     assert "not_assessable" in counts
     # the seed itself needs review too: a row placed by its position, its appeals row's last
     # cells taken as empty

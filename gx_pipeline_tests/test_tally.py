@@ -68,26 +68,30 @@ def test_other_sum_applies_only_where_the_2021_other_row_has_cells():
 
 def _by_terms(report: Report) -> list[tuple]:
     """The evaluation as the terms define it: one dictionary of the cells (the later of two
-    with one key counts), each side summed term after term, blanks and absent cells as 0."""
+    with one key counts), each side summed term after term, blanks and absent cells as 0; a
+    cell is absent when not among the cells or without a place on the page (td None)."""
     value = {(c.section, c.row, c.col): c.value for c in report.cells}
+    placed = {(c.section, c.row, c.col): c.td is not None for c in report.cells}
     with_other = any(c.section == "requests" and c.row == "other" for c in report.cells)
     sides: dict[tuple[str, str], list] = {}
     for t in tally.terms(report.template, with_other):
         if any(c.section == t.section for c in report.cells):
-            sums = sides.setdefault((t.identity, t.subject), [0.0, 0.0, True])
+            sums = sides.setdefault((t.identity, t.subject), [0.0, 0.0, True, 0])
             v = value.get((t.section, t.row, t.col))
             sums[t.side == "right"] += v or 0
             sums[2] = sums[2] and v is not None
+            sums[3] += not placed.get((t.section, t.row, t.col), False)
     return [
-        (i, s, repr(left), repr(right), tally.status(left, right, complete))
-        for (i, s), (left, right, complete) in sides.items()
+        (i, s, repr(left), repr(right), tally.status(left, right, complete), absent)
+        for (i, s), (left, right, complete, absent) in sides.items()
     ]
 
 
 @pytest.mark.parametrize("template", ["2019", "2021"])
 def test_the_evaluation_sums_each_side_term_after_term_whatever_the_cells(template: str):
     # reports of one layout with other values (the layout's plan is reused), cells blank,
-    # absent, given twice, amounts whose sum depends on the order of the terms
+    # absent, given twice, without a place on the page (the end of a truncated row), amounts
+    # whose sum depends on the order of the terms
     rng = random.Random(7)
     keys = [
         (t.section, t.row, t.col)
@@ -97,15 +101,19 @@ def test_the_evaluation_sums_each_side_term_after_term_whatever_the_cells(templa
     keys = list(dict.fromkeys(keys))
     for _ in range(60):
         chosen = [k for k in keys if rng.random() < 0.9]
+        values = [None, 0, 0.0, -0.0, 1, 7, 0.1, 0.2, 0.3, 1e16, 2.5]
+        # most cells have a place on the page; a truncated row's end has none
         cells = [
-            Cell(*k, rng.choice([None, 0, 0.0, -0.0, 1, 7, 0.1, 0.2, 0.3, 1e16, 2.5]))
-            for k in chosen
+            Cell(*k, rng.choice(values), None, 1, 1, rng.choice([None, 2, 3, 4, 5])) for k in chosen
         ]
-        cells += [Cell(*rng.choice(chosen), rng.choice([None, 3, 0.7])) for _ in range(3)]
+        cells += [
+            Cell(*rng.choice(chosen), rng.choice([None, 3, 0.7]), None, 1, 1, rng.choice([None, 6]))
+            for _ in range(3)
+        ]
         for shuffled in (cells, rng.sample(cells, len(cells))):
             report = _report(shuffled, template)
             got = [
-                (r.identity, r.subject, repr(r.left), repr(r.right), r.status)
+                (r.identity, r.subject, repr(r.left), repr(r.right), r.status, r.absent_cells)
                 for r in tally.evaluate(report)
             ]
             assert got == _by_terms(report)
@@ -140,13 +148,23 @@ def test_sql_evaluation_agrees_with_the_python_one_on_the_bundled_reports(year: 
     warehouse.replace_year(conn, year, frames)
     sql = warehouse.evaluate_tally(conn, year)
     got = {
-        (r.report_id, r.identity, r.subject): (r.left_value, r.right_value, r.status)
+        (r.report_id, r.identity, r.subject): (
+            r.left_value,
+            r.right_value,
+            r.absent_cells,
+            r.status,
+        )
         for r in sql.itertuples(index=False)
     }
     # the rows the pipeline stages and writes with the facts (tally.evaluate, per report)
     staged = frames["tally_results"]
     expected = {
-        (r.report_id, r.identity, r.subject): (r.left_value, r.right_value, r.status)
+        (r.report_id, r.identity, r.subject): (
+            r.left_value,
+            r.right_value,
+            r.absent_cells,
+            r.status,
+        )
         for r in staged.itertuples(index=False)
     }
     assert got == expected
@@ -154,15 +172,22 @@ def test_sql_evaluation_agrees_with_the_python_one_on_the_bundled_reports(year: 
     assert any(status == "fail" for *_, status in got.values()) == (year in (2020, 2021, 2023))
     # dim_report's counts come from the same evaluation
     counts = conn.execute(
-        "select report_id, tally_passed, tally_failed, tally_not_assessable from dim_report"
+        "select report_id, tally_passed, tally_failed, tally_not_assessable, tally_passed_absent "
+        "from dim_report"
     ).fetchall()
-    for report_id, passed, failed, not_assessable in counts:
-        mine = [s for (rid, *_), (*_, s) in expected.items() if rid == report_id]
-        assert (passed, failed, not_assessable) == (
-            mine.count("pass"),
-            mine.count("fail"),
-            mine.count("not_assessable"),
+    for report_id, passed, failed, not_assessable, passed_absent in counts:
+        mine = [(s, a) for (rid, *_), (*_, a, s) in expected.items() if rid == report_id]
+        statuses = [s for s, _ in mine]
+        assert (passed, failed, not_assessable, passed_absent) == (
+            statuses.count("pass"),
+            statuses.count("fail"),
+            statuses.count("not_assessable"),
+            sum(s == "pass" and a > 0 for s, a in mine),
         )
+    # the excerpts cut off after section 三's first rows (and a truncated generated page) pass
+    # identities over rows they do not have
+    passes_over_absent = any(a > 0 and s == "pass" for *_, a, s in got.values())
+    assert passes_over_absent == (year in (2020, 2022, 2023, 2025))
 
 
 def _stored_year(year: int) -> duckdb.DuckDBPyConnection:
@@ -178,12 +203,24 @@ def test_the_year_summary_counts_what_the_rows_say():
     summary = tally_check.summarize(conn, 2020)
     (reports,) = conn.execute("select count(*) from dim_report").fetchone()
     (failed,) = conn.execute("select count(*) from tally_results where status = 'fail'").fetchone()
+    (passed_absent,) = conn.execute(
+        "select count(*) from tally_results where status = 'pass' and absent_cells > 0"
+    ).fetchone()
     assert (summary.reports, summary.failed, summary.failing_reports) == (reports, failed, 1)
     assert summary.reports_without_tally == summary.counts_disagree == 0
+    # the two real excerpts of 2020 cut off after section 三's first rows: every identity holds,
+    # 36 and 35 of them over rows the page does not have; and the one whose appeals row is
+    # truncated (its last 3 cells taken as empty): that row's total held over them
+    assert (summary.passed_absent, summary.absent_reports) == (passed_absent, 3)
+    assert passed_absent >= 36 + 35 + 1
     verdict = tally_check.judge(summary)
     # one contradicting report of nine: the agency's business, a WARN
     assert (verdict.passed, verdict.severe) == (False, False)
-    assert verdict.description == f"1 of {reports} reports contradict themselves"
+    assert verdict.description == (
+        f"1 of {reports} reports contradict themselves; reports that hold only with cells absent "
+        "from the page counted as 0 ('holds only with absent cells as 0' in report_quality, not "
+        "checked there): 3"
+    )
 
 
 def test_a_year_whose_reports_lost_their_tally_is_the_pipelines_failure():
@@ -243,3 +280,22 @@ def test_a_year_whose_reports_hold_nothing_to_check_is_not_passed():
     assert "nothing to check" in verdict.description, verdict.description
     # one report with an identity evaluated is a check
     assert judge(TallySummary(3, 0, 0, 0, 5, 5, 0, 0, 0, 0)).passed
+
+
+def test_a_year_whose_identities_all_hold_only_over_absent_cells_is_not_passed():
+    # every identity of the year "holds" as 0 = 0 over cells the pages do not have: no sum of
+    # figures compared, which is no pass ("no report of 3 contradicts itself", as the year of
+    # reports with nothing to check once was)
+    from gx_pipeline.warehouse.tally_check import TallySummary, judge
+
+    verdict = judge(TallySummary(3, 3, 0, 0, 120, 120, 0, 0, 0, 0, 120, 3))
+    assert (verdict.passed, verdict.severe) == (False, False)
+    assert "not checked there): 3" in verdict.description
+    assert "no identity of the year was checked over cells on its page" in verdict.description
+    # one identity over cells all on a page (a row's total against its applicant columns): a
+    # check, and the reports that hold only with absent cells are said
+    verdict = judge(TallySummary(3, 3, 0, 0, 120, 120, 0, 0, 0, 0, 119, 3))
+    assert verdict.passed
+    assert verdict.description.endswith("not checked there): 3")
+    # one not fully assessable: a figure was compared, and nothing contradicts itself
+    assert judge(TallySummary(3, 3, 0, 1, 120, 119, 0, 1, 0, 0, 119, 2)).passed

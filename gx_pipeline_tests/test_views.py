@@ -257,14 +257,15 @@ def test_carry_chain_of_a_report_without_section_three_is_not_a_pass():
     _load(conn, 2023, [_loaded("c" * 64, 2023, "宁强县自然资源局", _requests(carried_over=0))])
     _load(conn, 2024, [_loaded("d" * 64, 2024, "宁强县自然资源局", _requests(carried_over=0))])
     assert conn.execute(
-        "select report_year, carried_over, previous_carried_forward, difference, status "
-        "from carry_chain order by report_year"
+        "select report_year, carried_over, previous_carried_forward, difference, status, "
+        "absent_cells from carry_chain order by report_year"
     ).fetchall() == [
-        (2022, None, None, None, "not_assessable"),
-        (2023, 0.0, None, None, "not_assessable"),
-        # section 三 on both pages, 结转下年度继续办理 not among its rows: absent, as the contract
-        # counts it in a report's own identities
-        (2024, 0.0, None, None, "pass"),
+        (2022, None, None, None, "not_assessable", 2),
+        (2023, 0.0, None, None, "not_assessable", 1),
+        # section 三 on both pages, 结转下年度继续办理 not among its rows: absent, counted as 0
+        # as the contract counts it in a report's own identities: a pass that compared nothing,
+        # and says so
+        (2024, 0.0, None, None, "pass", 1),
     ]
 
 
@@ -305,6 +306,49 @@ def test_carry_chain_pairs_only_agencies_unique_in_both_years(conn):
     assert rows == [("宁强县自然资源局", "610726", 4.0, 5.0, -1.0, "fail")]
 
 
+def _generated(sha: str, year: int, agency: str, cells: list[Cell]) -> LoadedReport:
+    raw = RawFile(f"{year}/gen-{sha[:4]}.html", "", sha, 10, True)
+    return LoadedReport(raw, Report(raw.source, agency, year, None, "2021", tuple(cells)), "test")
+
+
+@pytest.mark.parametrize("agency", ["宁强县自然资源局", "周矶街道办事处"])  # placed, place-less
+@pytest.mark.parametrize("generated_year", [2022, 2023])
+def test_a_generated_page_under_a_real_agencys_name_leaves_its_real_years_compared(
+    agency, generated_year
+):
+    # generated pages carry real agencies' names (洪桥镇, 统计局 …): one in a year made the real
+    # agency "several reports" that year (needs_review), and carry_chain and cells_year_over_year
+    # left the real pair out, or (a name without place) split it into one agency per report
+    conn = duckdb.connect()
+    real = {
+        2022: _loaded("a" * 64, 2022, agency, _requests(carried_forward=5)),
+        2023: _loaded("b" * 64, 2023, agency, _requests(carried_over=4)),
+    }
+    fake = _generated(
+        "c" * 64, generated_year, agency, _requests(carried_over=5, carried_forward=5)
+    )
+    for year, report in real.items():
+        _load(conn, year, [report, fake] if year == generated_year else [report])
+    assert conn.execute(
+        "select report_id, previous_report_id, generated, status from carry_chain"
+    ).fetchall() == [("b" * 16, "a" * 16, False, "fail")]
+    assert conn.execute(
+        "select distinct report_id, previous_report_id, generated from cells_year_over_year"
+    ).fetchall() == [("b" * 16, "a" * 16, False)]
+    real_ids = ["a" * 16, "b" * 16]
+    assert conn.execute(
+        "select count(distinct agency_id), count(*) filter (where list_contains(trust_reasons, "
+        "'several_reports')) from dim_report where report_id in (select unnest(?))",
+        [real_ids],
+    ).fetchone() == (1, 0)
+    # the generated page is an agency of its own, generated
+    assert conn.execute(
+        "select a.generated from dim_agency a join dim_report d using (agency_id) "
+        "where d.report_id = ?",
+        ["c" * 16],
+    ).fetchall() == [(True,)]
+
+
 def test_quality_summary_is_written_with_the_tally_results(conn):
     verdicts = dict(conn.execute("select report_id, verdict from report_quality").fetchall())
     assert verdicts["b" * 16] == "not fully assessable"
@@ -339,6 +383,142 @@ def test_a_report_no_identity_applies_to_is_not_called_consistent():
 
     row = conn.execute(_QUALITY_SQL).df().iloc[0]
     assert (row["consistent"], row["nothing_to_check"]) == (0, 1)
+
+
+def _consistent_report(handled: int) -> list[Cell]:
+    """A whole section 三 that holds: `handled` requests received, all granted to natural
+    persons, nothing carried over or forward (handled 0: every cell 0)."""
+    row = (handled, [handled, 0, 0, 0, 0, 0])
+    return _full_report(new_received=row, granted=row, results_total=row)
+
+
+REQUEST_ROWS = [r.code for r in contract.rows("2021", "requests")]
+
+
+@pytest.mark.parametrize("handled", [0, 7])
+def test_a_page_cut_off_in_section_three_is_never_called_consistent(handled):
+    # an excerpt cut off after its first rows of section 三, wherever the cut falls: the rows it
+    # never reached are absent, counted as 0 by the contract, so identities over them hold as
+    # 0 = 0 with no figure compared. Only the whole table is consistent.
+    whole = _consistent_report(handled)
+    # one report per cut, kept rows -> report id
+    cuts = {f"{kept:02d}": kept for kept in range(1, len(REQUEST_ROWS) + 1)}
+    conn = _warehouse(
+        {sha: [c for c in whole if REQUEST_ROWS.index(c.row) < kept] for sha, kept in cuts.items()}
+    )
+    for sha, kept in cuts.items():
+        verdict, passed_absent = conn.execute(
+            "select verdict, tally_passed_absent from report_quality where report_id = ?",
+            [(sha * 64)[:16]],
+        ).fetchone()
+        (counted,) = conn.execute(
+            "select count(*) from tally_results "
+            "where report_id = ? and status = 'pass' and absent_cells > 0",
+            [(sha * 64)[:16]],
+        ).fetchone()
+        assert passed_absent == counted, kept
+        if kept == len(REQUEST_ROWS):
+            assert (verdict, passed_absent) == ("consistent", 0)
+            continue
+        assert verdict != "consistent", (kept, verdict)
+        assert passed_absent > 0, kept
+        if handled == 0:
+            # nothing fails or is not assessable: every identity "holds"
+            assert verdict == "holds only with absent cells as 0", kept
+
+
+APPEAL_COLUMNS = ("upheld", "corrected", "other", "pending", "total")
+
+
+@pytest.mark.parametrize("row", ["review", "litigation_direct", "litigation_after_review"])
+def test_a_truncated_row_whose_end_was_taken_as_empty_is_not_called_consistent(row):
+    # an appeals row of 12 of 15 cells: the parser takes the last cells as empty and emits them
+    # without a place on the page (td None). An identity over them "holds" as 0 = 0 (the bundled
+    # 襄都区 report of 2020 was consistent so); with every cell printed, the report is consistent.
+    def appeals(lost: int) -> list[Cell]:
+        cells = []
+        for name in ("review", "litigation_direct", "litigation_after_review"):
+            for i, col in enumerate(APPEAL_COLUMNS):
+                if name == row and i >= len(APPEAL_COLUMNS) - lost:
+                    cells.append(Cell("appeals", name, col, None, None, None, None, None))
+                else:
+                    cells.append(Cell("appeals", name, col, 0.0, "0", 1, 40, i + 1))
+        return cells
+
+    reports = {f"{lost}a": _consistent_report(3) + appeals(lost) for lost in range(5)}
+    conn = _warehouse(reports)
+    got = dict(
+        conn.execute(
+            "select d.source, q.verdict from report_quality q join dim_report d using (report_id)"
+        ).fetchall()
+    )
+    absent = dict(
+        conn.execute(
+            "select d.source, t.absent_cells from tally_results t join dim_report d "
+            "using (report_id) where t.identity = 'appeals.row_total' and t.subject = ?",
+            [row],
+        ).fetchall()
+    )
+    for lost in range(5):
+        source = f"2022/{lost}a{lost}a.html"
+        assert absent[source] == lost, source
+        want = "consistent" if lost == 0 else "holds only with absent cells as 0"
+        assert got[source] == want, source
+
+
+def test_identities_over_rows_a_page_does_not_have_say_how_many_cells_were_absent():
+    # cut off before results_total and carried_forward: every identity passes, and those that
+    # read the two missing rows compared nothing of them
+    cells = [c for c in _consistent_report(0) if c.row not in ("results_total", "carried_forward")]
+    conn = _warehouse({"a": cells})
+    got = dict(
+        conn.execute(
+            "select identity || ' ' || subject, absent_cells from tally_results "
+            "where status = 'pass'"
+        ).fetchall()
+    )
+    # every identity holds: 7 balance, 7 results_sum, 7 other_sum, 26 row_total
+    assert len(got) == 47
+    # requests.balance reads results_total and carried_forward of its column
+    assert got["requests.balance total"] == 2
+    assert got["requests.results_sum natural_person"] == 1
+    assert got["requests.row_total results_total"] == 7  # the whole row: 总计 and six
+    assert got["requests.row_total granted"] == 0
+    assert conn.execute("select verdict from report_quality").fetchone() == (
+        "holds only with absent cells as 0",
+    )
+    from gx_pipeline.warehouse import tally_check
+
+    summary = tally_check.summarize(conn, 2022)
+    assert (summary.passed, summary.absent_reports) == (47, 1)
+    assert summary.passed_absent == sum(n > 0 for n in got.values())
+    verdict = tally_check.judge(summary)
+    assert verdict.description.endswith("not checked there): 1")
+    # the row totals of its rows on the page compared figures: the year is checked
+    assert verdict.passed
+    # a page of one cell of section 三: every identity reads a cell it does not have
+    one_cell = [c for c in cells if (c.row, c.col) == ("new_received", "total")]
+    conn = _warehouse({"b": one_cell}, year=2023)
+    summary = tally_check.summarize(conn, 2023)
+    assert summary.passed_absent == summary.evaluations > 0
+    assert (tally_check.judge(summary).passed, tally_check.judge(summary).severe) == (False, False)
+    from gx_pipeline.warehouse.release import _QUALITY_SQL
+
+    row = conn.execute(_QUALITY_SQL).df().iloc[0]
+    assert (row["consistent"], row["holds_with_absent_cells"]) == (0, 1)
+
+
+def test_shares_by_year_count_every_report_of_the_year_apart_from_those_with_section_three():
+    # a page cut off before section 三 has no row in request_ratios: `reports` counted only the
+    # reports with section 三 and was read as the year's reports
+    cut = [Cell("proactive", "rules", "issued", 2.0, "2", 1, 3, 2)]
+    conn = _warehouse({"a": BLANK_TOTALS, "b": cut, "c": cut})
+    got = conn.execute(
+        "select sum(reports_of_year), sum(reports_with_requests), sum(reports), "
+        "sum(reports_used), sum(reports_left_out) from request_shares_by_year"
+    ).fetchone()
+    assert got == (3, 1, 1, 1, 0)
+    assert conn.execute("select count(*) from dim_report").fetchone() == (3,)
 
 
 def _review(**outcomes: float | None) -> duckdb.DuckDBPyConnection:

@@ -7,6 +7,8 @@ bounded memory, at most 200 failing rows listed) and says what they mean:
 - no report contradicts itself: passed;
 - no report was loaded, every entry quarantined: WARN (nothing was checked);
 - reports were loaded but no identity applies to any ('nothing to check'): WARN, as above;
+- every identity evaluated holds only over cells absent from its page: WARN, as above (the
+  metadata counts the reports that are 'holds only with absent cells as 0' in any year);
 - some do (the agencies' own mistakes, kept in the facts as published and flagged in
   tally_results): failed with severity WARN, the run stays green;
 - the pipeline failed (a report with cells but no tally, counts that disagree, or a share of
@@ -102,6 +104,10 @@ def reports_satisfy_tally_identities(
                     "passed_evaluations": summary.passed,
                     "failed_evaluations": summary.failed,
                     "failing_report_count": summary.failing_reports,
+                    # passes over cells absent from the page (0 = 0): no figure compared, and
+                    # the reports that hold only so (not 'consistent' in report_quality)
+                    "passed_with_absent_cells": summary.passed_absent,
+                    "reports_holding_only_with_absent_cells": summary.absent_reports,
                     # needing review for the reading of the page; the agencies' quality
                     # flags (late, copied_text …) apart, which are among `needs_review`
                     "reports_read_cleanly": summary.reports - summary.needs_review,

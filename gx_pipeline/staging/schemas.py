@@ -112,6 +112,8 @@ class ReportDim(pa.DataFrameModel):
     #: written by the agencies rebuild after the load, never staged
     agency_id: Series[Text] = pa.Field(nullable=True)
     agency_match: Series[Text] = pa.Field(nullable=True)
+    #: of tally_passed, the identities that read a cell absent from the page
+    tally_passed_absent: Series[int] = pa.Field(ge=0)
 
     @pa.dataframe_check
     def agency_is_not_staged(cls, df: pd.DataFrame) -> Series[bool]:
@@ -181,6 +183,7 @@ class TallyResults(pa.DataFrameModel):
     right_value: Series[float]
     difference: Series[float]
     status: Series[Text] = pa.Field(isin=list(contract.TALLY_STATUSES))
+    absent_cells: Series[int] = pa.Field(ge=0)
 
     class Config:
         strict = True

@@ -79,6 +79,7 @@ DIM_COLUMNS = [
     "site_code",
     "agency_id",
     "agency_match",
+    "tally_passed_absent",
 ]
 TALLY_COLUMNS = [
     "report_id",
@@ -89,6 +90,7 @@ TALLY_COLUMNS = [
     "right_value",
     "difference",
     "status",
+    "absent_cells",
 ]
 REPORT_TEXT_COLUMNS = ["report_id", "report_year", "section", "text"]
 NARRATIVE_FIGURE_COLUMNS = [
@@ -338,6 +340,7 @@ def dim_frame(
         r = loaded.report
         verdict = trust.assess(r, folder_year=year, results=results)
         statuses = [t.status for t in results]
+        passed_absent = sum(t.status == "pass" and t.absent_cells > 0 for t in results)
         problems = [*r.problems, *([loaded.raw.note] if loaded.raw.note else [])]
         address = r.site.get("address")
         records.append(
@@ -381,6 +384,7 @@ def dim_frame(
                 "site_code": r.site.get("site_code"),
                 "agency_id": None,
                 "agency_match": None,
+                "tally_passed_absent": passed_absent,
             }
         )
     return _frame(
@@ -396,6 +400,7 @@ def dim_frame(
             "tally_passed": "int64",
             "tally_failed": "int64",
             "tally_not_assessable": "int64",
+            "tally_passed_absent": "int64",
         },
     )
 
@@ -415,7 +420,9 @@ def tally_frame(
         ids.extend([loaded.report_id] * len(results))
     # TallyResults are tuples: transposed in C
     rows = [t for results in evaluated for t in results]
-    identities, subjects, lefts, rights, statuses = map(list, zip(*rows)) if rows else [[]] * 5
+    identities, subjects, lefts, rights, statuses, absent = (
+        map(list, zip(*rows)) if rows else [[]] * 6
+    )
     differences = [left - right for left, right in zip(lefts, rights)]  # TallyResult.difference
     frame = pd.DataFrame(
         {
@@ -427,6 +434,7 @@ def tally_frame(
             "right_value": rights,
             "difference": differences,
             "status": statuses,
+            "absent_cells": absent,
         },
         columns=TALLY_COLUMNS,
     )
@@ -438,6 +446,7 @@ _TALLY_DTYPES = {
     "left_value": "float64",
     "right_value": "float64",
     "difference": "float64",
+    "absent_cells": "int64",
 }
 
 

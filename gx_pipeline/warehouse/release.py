@@ -451,7 +451,9 @@ def _write_quality(
                 f"(reasons: {why})"
             ),
             (
-                f"- tally: {row['consistent']} consistent, {row['not_fully_assessable']} not fully "
+                f"- tally: {row['consistent']} consistent, {row['holds_with_absent_cells']} "
+                "holding only with cells absent from the page counted as 0, "
+                f"{row['not_fully_assessable']} not fully "
                 f"assessable, {row['contradicts_itself']} contradict themselves, "
                 f"{row['nothing_to_check']} with nothing to check (no cell of section 三 or 四), "
                 f"{row['not_checked']} not checked"

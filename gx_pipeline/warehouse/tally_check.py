@@ -47,6 +47,12 @@ _NOTHING_TO_CHECK = (
 )
 
 
+_ONLY_ABSENT = (
+    "no identity of the year was checked over cells on its page: each one evaluated holds only "
+    "because cells absent from the page count as 0 (pages with a few cells of section 三 or 四)"
+)
+
+
 @dataclass(frozen=True)
 class TallySummary:
     """The year's tally in counts (sql/queries/tally_summary.sql)."""
@@ -61,6 +67,10 @@ class TallySummary:
     not_assessable: int
     reports_without_tally: int
     counts_disagree: int
+    #: passes with a cell absent from the page counted as 0 (no figure of it compared)
+    passed_absent: int = 0
+    #: reports no identity of which fails or is not assessable, but some pass only so
+    absent_reports: int = 0
 
 
 @dataclass(frozen=True)
@@ -109,6 +119,12 @@ def judge(s: TallySummary, limits: Thresholds = Thresholds()) -> Verdict:
         if s.failing_reports
         else f"no report of {s.reports} contradicts itself"
     )
+    if s.absent_reports:
+        # a pass over cells the page does not have compared nothing: said, not called consistent
+        found += (
+            "; reports that hold only with cells absent from the page counted as 0 ('holds "
+            f"only with absent cells as 0' in report_quality, not checked there): {s.absent_reports}"
+        )
     if broken:
         return Verdict(False, True, f"{found}; the year failed: " + "; ".join(broken))
     if not s.reports:
@@ -119,6 +135,12 @@ def judge(s: TallySummary, limits: Thresholds = Thresholds()) -> Verdict:
         # reports loaded, but none has a cell of section 三 or 四 (report_quality's 'nothing to
         # check': excerpts, pages cut off after section 二): no identity applied, as above
         return Verdict(False, False, _NOTHING_TO_CHECK.format(reports=s.reports))
+    if s.passed_absent == s.evaluations:
+        # every identity evaluated in the year holds only over cells its page does not have
+        # (pages of a few cells of section 三 or 四): no sum of figures was compared, as above.
+        # One identity over cells all on a page (a row's total against its applicant columns)
+        # is a check.
+        return Verdict(False, False, f"{found}; {_ONLY_ABSENT}")
     return Verdict(s.failing_reports == 0, False, found)
 
 

@@ -87,10 +87,13 @@ def record_tally(conn: duckdb.DuckDBPyConnection, year: int, results: pd.DataFra
 
 _QUALITY_SQL = """
 update dim_report
-set tally_passed = q.passed, tally_failed = q.failed, tally_not_assessable = q.not_assessable
+set tally_passed = q.passed, tally_failed = q.failed, tally_not_assessable = q.not_assessable,
+    tally_passed_absent = q.passed_absent
 from (
     select d.report_id,
            count(t.status) filter (where t.status = 'pass') as passed,
+           count(t.status) filter (where t.status = 'pass' and t.absent_cells > 0)
+               as passed_absent,
            count(t.status) filter (where t.status = 'fail') as failed,
            count(t.status) filter (where t.status = 'not_assessable') as not_assessable
     from dim_report d

@@ -13,8 +13,15 @@ with fetched as (
     from page_versions
     group by sha256
 )
-select d.report_id, d.report_year, d.agency, d.organ_key, d.division_code, d.region_source,
-       d.site_code, d.generated,
+select d.report_id, d.report_year, d.agency,
+       -- a generated page is never a real agency's report: pages are generated under real
+       -- agencies' names (平阳县洪桥镇, 统计局 …), and one of them under a real agency made its
+       -- real report one of "several reports" that year (needs_review, left out of carry_chain
+       -- and cells_year_over_year) or, without a place, one agency per report. Its organ is
+       -- apart from the real one's, so every key below keeps the two apart (06_dim_report_agency
+       -- takes the mark off the keys no real report has).
+       case when d.generated then 'generated:' || d.organ_key else d.organ_key end as organ_key,
+       d.division_code, d.region_source, d.site_code, d.generated,
        case when coalesce(d.site_host, f.host) similar to '.+\.gov\.cn'
             then coalesce(d.site_host, f.host) end as site_host,
        cast(null as varchar) as key, cast(null as varchar) as match

@@ -3,20 +3,21 @@
 update agency_report r
 set key = s.key, match = 'site_year'
 from (
+    -- generated pages and real ones apart (see agency_report)
     with site_agency as (
-        select site_host, min(key) as key from agency_report
+        select site_host, generated, min(key) as key from agency_report
         where key is not null and site_host is not null
         group by all having count(distinct key) = 1
     ),
     unnamed as (
-        select site_host, report_year, count(*) as n from agency_report
+        select site_host, generated, report_year, count(*) as n from agency_report
         where agency is null and site_host is not null
         group by all
     )
     select u.report_id, a.key
     from agency_report u
-    join site_agency a using (site_host)
-    join unnamed n using (site_host, report_year)
+    join site_agency a using (site_host, generated)
+    join unnamed n using (site_host, generated, report_year)
     where u.agency is null and u.key is null and n.n = 1
       and not exists (
           select 1 from agency_report k where k.key = a.key and k.report_year = u.report_year

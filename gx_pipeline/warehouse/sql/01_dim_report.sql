@@ -41,7 +41,8 @@ create table if not exists dim_report (
     site_host            varchar,
     site_code            varchar,
     agency_id            varchar,
-    agency_match         varchar
+    agency_match         varchar,
+    tally_passed_absent  integer
 );
 -- a warehouse made before these columns existed gets them (null until its year is loaded again)
 alter table dim_report add column if not exists content_fingerprint varchar;
@@ -56,6 +57,7 @@ alter table dim_report add column if not exists site_host varchar;
 alter table dim_report add column if not exists site_code varchar;
 alter table dim_report add column if not exists agency_id varchar;
 alter table dim_report add column if not exists agency_match varchar;
+alter table dim_report add column if not exists tally_passed_absent integer;
 comment on table dim_report is 'One row per loaded report page (政府信息公开工作年度报告); every raw file of a report year is either here or in quarantine. Join the fact tables on report_id.';
 comment on column dim_report.report_id is 'First 16 hex digits of the sha256 of the raw file; joins to every other table.';
 comment on column dim_report.report_year is 'The report year (the year the work was done; a report published in January 2024 is report year 2023): the data/raw/<year>/ folder the page was filed under.';
@@ -82,6 +84,7 @@ comment on column dim_report.trust_reasons is 'Why the report needs review, as c
 comment on column dim_report.tally_passed is 'Tally identities that hold on this report (see tally_results), written with the report; null only in a warehouse loaded before they were.';
 comment on column dim_report.tally_failed is 'Tally identities broken with every operand present: the report contradicts itself.';
 comment on column dim_report.tally_not_assessable is 'Tally identities broken where an operand is blank, so no verdict.';
+comment on column dim_report.tally_passed_absent is 'Of tally_passed, the identities that hold only with a cell absent from the page (a row the page does not have, e.g. cut off before it) counted as 0: they compared no figure of that cell. tally_results.absent_cells says which; null in a warehouse loaded before it was counted (load the year again).';
 comment on column dim_report.content_fingerprint is 'First 16 hex digits of a sha256 of agency, stated year, format and every cell''s value: copies of one report that differ only in markup, comments or scripts share it, and only one of them is loaded (the others are in quarantine naming it). Null when the page names no agency.';
 comment on column dim_report.document_kind is 'What the raw file is, told by its bytes: html (a web page), text (a text copy), pdf, docx, or doc (Word 97-2003, WPS or RTF, read through LibreOffice''s conversion). For pdf, source_table/source_tr/source_td of the facts are the page, the line on the page (a table row is one line) and the cell; for docx and doc, the table, row and cell.';
 comment on column dim_report.address is 'Where the raw file was fetched (the fetcher''s archive, data/archive/fetches.jsonl): the report page, or the PDF/Word file a notice page attaches; null for a file placed in data/raw by hand.';

@@ -19,7 +19,7 @@ create table if not exists dim_agency (
     generated         boolean   not null
 );
 comment on table dim_agency is 'One row per agency over the report years: the key every comparison across years uses (dim_report.agency_id). An agency is its place today (division code) and its organ (organ_key): short and full names of one agency (洪桥镇, 平阳县洪桥镇人民政府) are one agency, two 新华街道办事处 in two places are two. Rebuilt in each year''s load.';
-comment on column dim_agency.agency_id is 'The agency''s key: <division code>:<organ> (330326:洪桥镇) when its place is known; name:<organ> when no report of it names a place and no year has two reports of that name; report:<report_id> for a name without place that two reports of one year share (they cannot be told apart).';
+comment on column dim_agency.agency_id is 'The agency''s key: <division code>:<organ> (330326:洪桥镇) when its place is known; name:<organ> when no report of it names a place and no year has two reports of that name; report:<report_id> for a name without place that two reports of one year share (they cannot be told apart). A generated page (dim_report.generated) is never keyed with a real agency: where a real report has its key, the generated page''s organ is generated:<organ> (330326:generated:洪桥镇).';
 comment on column dim_agency.name is 'The fullest name its reports use (the longest; the latest report''s on a tie); null when none names it.';
 comment on column dim_agency.aliases is 'Every name its reports use, sorted.';
 comment on column dim_agency.organ is 'The organ as the agency is known over the years (dim_report.organ_key).';
@@ -34,4 +34,4 @@ comment on column dim_agency.first_year is 'First report year with a report of i
 comment on column dim_agency.last_year is 'Last report year with a report of it.';
 comment on column dim_agency.report_count is 'Its reports (rows of dim_report).';
 comment on column dim_agency.report_years is 'The report years it has a report for, ascending (a year twice when it has two reports).';
-comment on column dim_agency.generated is 'True when every report of it is a synthetic page (dim_report.generated): leave it out of any analysis of real agencies.';
+comment on column dim_agency.generated is 'True for an agency of synthetic pages (dim_report.generated): leave it out of any analysis of real agencies. Generated pages and real ones are never one agency.';

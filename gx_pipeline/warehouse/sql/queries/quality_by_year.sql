@@ -14,6 +14,8 @@ reports as (
            count(*) filter (where trust_status = 'clean') as clean,
            count(*) filter (where trust_status = 'needs_review') as needs_review,
            count(*) filter (where verdict = 'consistent') as consistent,
+           count(*) filter (where verdict = 'holds only with absent cells as 0')
+               as holds_with_absent_cells,
            count(*) filter (where verdict = 'not fully assessable') as not_fully_assessable,
            count(*) filter (where verdict = 'contradicts itself') as contradicts_itself,
            count(*) filter (where verdict = 'nothing to check') as nothing_to_check,
@@ -44,6 +46,7 @@ select
     coalesce(r.clean, 0) as clean,
     coalesce(r.needs_review, 0) as needs_review,
     coalesce(r.consistent, 0) as consistent,
+    coalesce(r.holds_with_absent_cells, 0) as holds_with_absent_cells,
     coalesce(r.not_fully_assessable, 0) as not_fully_assessable,
     coalesce(r.contradicts_itself, 0) as contradicts_itself,
     coalesce(r.nothing_to_check, 0) as nothing_to_check,

@@ -1,12 +1,14 @@
 -- Every tally identity of every report of one report year, evaluated on the stored facts.
 -- Parameters: ? = the report year. Needs a relation `tally_terms` (gx_pipeline.tally.term_rows:
 -- the identities' terms, written once in Python). Blank or absent cells count as 0; an identity
--- that does not hold is 'fail' when every cell it reads has a number, else 'not_assessable'.
+-- that does not hold is 'fail' when every cell it reads has a number, else 'not_assessable';
+-- absent_cells: how many of its cells are absent from the page: no row in the facts, or one
+-- without a place on the page (source_td null: the end of a truncated row, taken as empty).
 with params as (select ?::integer as year),
 facts as (
-    select report_id, section, "row", col, value from fact_requests, params where report_year = params.year
+    select report_id, section, "row", col, value, source_td from fact_requests, params where report_year = params.year
     union all
-    select report_id, section, "row", col, value from fact_appeals, params where report_year = params.year
+    select report_id, section, "row", col, value, source_td from fact_appeals, params where report_year = params.year
 ),
 reports as (
     select d.report_id, d.template,
@@ -28,7 +30,8 @@ evaluated as (
     select a.report_id, a.identity, a.subject, min(a.seq) as seq,
            coalesce(sum(f.value) filter (where a.side = 'left'), 0) as left_value,
            coalesce(sum(f.value) filter (where a.side = 'right'), 0) as right_value,
-           count(f.value) = count(*) as complete
+           count(f.value) = count(*) as complete,
+           count(*) filter (where f.report_id is null or f.source_td is null) as absent_cells
     from applicable a
     left join facts f
       on f.report_id = a.report_id and f.section = a.section and f."row" = a."row" and f.col = a.col
@@ -43,6 +46,7 @@ select report_id,
        left_value - right_value as difference,
        case when abs(left_value - right_value) <= 1e-9 then 'pass'
             when complete then 'fail'
-            else 'not_assessable' end as status
+            else 'not_assessable' end as status,
+       absent_cells
 from evaluated
 order by report_id, seq

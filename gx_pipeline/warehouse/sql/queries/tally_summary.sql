@@ -8,7 +8,8 @@ with counts as (
     select report_id,
            count(*) filter (where status = 'pass') as passed,
            count(*) filter (where status = 'fail') as failed,
-           count(*) filter (where status = 'not_assessable') as not_assessable
+           count(*) filter (where status = 'not_assessable') as not_assessable,
+           count(*) filter (where status = 'pass' and absent_cells > 0) as passed_absent
     from tally_results
     where report_year = $year
     group by report_id
@@ -39,4 +40,11 @@ select
       where d.report_year = $year
         and (d.tally_passed is distinct from coalesce(c.passed, 0)
              or d.tally_failed is distinct from coalesce(c.failed, 0)
-             or d.tally_not_assessable is distinct from coalesce(c.not_assessable, 0))) as counts_disagree
+             or d.tally_not_assessable is distinct from coalesce(c.not_assessable, 0)
+             or d.tally_passed_absent is distinct from coalesce(c.passed_absent, 0))) as counts_disagree,
+    -- passes that compared no figure of a cell absent from the page (0 = 0 over rows a page
+    -- cut off never reached), and the reports whose every identity holds but some only so:
+    -- report_quality's 'holds only with absent cells as 0', not 'consistent'
+    (select coalesce(sum(passed_absent), 0) from counts) as passed_absent,
+    (select count(*) from counts
+      where passed_absent > 0 and failed = 0 and not_assessable = 0) as absent_reports

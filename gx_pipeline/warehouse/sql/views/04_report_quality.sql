@@ -22,6 +22,13 @@ select
         when d.tally_not_assessable > 0 then 'not fully assessable'
         -- no identity applies (no cell of section 三 or 四 on the page): nothing was checked
         when d.tally_passed = 0 then 'nothing to check'
+        -- the contract counts an absent cell as 0: over the rows a page cut off before
+        -- results_total and carried_forward never reached, the identities hold as 0 = 0
+        -- without one figure compared, which is no evidence of consistency
+        when d.tally_passed_absent > 0 then 'holds only with absent cells as 0'
+        -- loaded before absent cells were counted: whether its passes compared figures is
+        -- not known until the year is loaded again
+        when d.tally_passed_absent is null then 'not checked'
         else 'consistent'
     end as verdict,
     (select string_agg(t.identity || ' ' || t.subject, ', ' order by t.identity, t.subject)
@@ -42,7 +49,8 @@ select
     (select coalesce(list(distinct f.flag order by f.flag), [])
        from report_flags f
       where f.report_id = d.report_id) as flags,
-    d.agency_id
+    d.agency_id,
+    d.tally_passed_absent
 from dim_report d
 left join (
     select report_id,
@@ -60,7 +68,7 @@ left join (
     where in_force and action = 'correct' and not needs_second_look
     group by report_id_now
 ) k using (report_id);
-comment on view report_quality is 'One row per report: parser problems, the tally check''s verdict and the review of its flags (flag_reviews). verdict: not checked (the check has not run) | contradicts itself (an identity fails with every cell present) | not fully assessable (no failure, but an identity is broken where a cell is blank) | nothing to check (no identity applies: the page has no cell of section 三 or 四, e.g. cut off before them) | consistent (every identity evaluated holds; the contract counts a blank or absent cell as 0, so rows missing from a cut-off page hold trivially: incomplete_sections says which sections are not whole).';
+comment on view report_quality is 'One row per report: parser problems, the tally check''s verdict and the review of its flags (flag_reviews). verdict: not checked (the check has not run) | contradicts itself (an identity fails with every cell present) | not fully assessable (no failure, but an identity is broken where a cell is blank) | nothing to check (no identity applies: the page has no cell of section 三 or 四, e.g. cut off before them) | holds only with absent cells as 0 (no identity fails or is not assessable, but some hold only because the contract counts cells absent from the page as 0: rows a cut-off page never reached compared as 0 = 0, tally_passed_absent says how many; not a check of those sums) | consistent (every identity evaluated holds, and every cell each one reads is on the page; a blank cell still counts as 0).';
 comment on column report_quality.report_id is 'The report (dim_report.report_id).';
 comment on column report_quality.report_year is 'Report year.';
 comment on column report_quality.agency is 'Publishing agency.';
@@ -72,10 +80,10 @@ comment on column report_quality.trust_status is 'clean | needs_review (dim_repo
 comment on column report_quality.trust_reasons is 'Why the report needs review, as codes (dim_report.trust_reasons); empty when clean.';
 comment on column report_quality.problem_count is 'Number of parser problems (dim_report.problems).';
 comment on column report_quality.incomplete_sections is 'Sections not found complete on the page.';
-comment on column report_quality.tally_passed is 'Identities that hold; null = not checked.';
+comment on column report_quality.tally_passed is 'Identities that hold; null = not checked. Includes tally_passed_absent.';
 comment on column report_quality.tally_failed is 'Identities broken with every operand present; null = not checked.';
 comment on column report_quality.tally_not_assessable is 'Identities broken where an operand is blank; null = not checked.';
-comment on column report_quality.verdict is 'not checked | contradicts itself | not fully assessable | nothing to check | consistent.';
+comment on column report_quality.verdict is 'not checked (also: loaded before absent cells were counted) | contradicts itself | not fully assessable | nothing to check | holds only with absent cells as 0 (every identity holds, some only over cells absent from the page: not checked there) | consistent (every identity holds over cells on the page).';
 comment on column report_quality.failed_identities is 'The failing identities as "identity subject", comma separated; null when none fails.';
 comment on column report_quality.flags_raised is 'Flags raised on the report (review_flags: trust reasons, failing identities, quality flags).';
 comment on column report_quality.open_flags is 'Flags no reviewer has decided on yet.';
@@ -86,3 +94,4 @@ comment on column report_quality.corrected_cells is 'Cells with a correction in 
 comment on column report_quality.review is 'no flags | open (a flag awaits a decision) | second look (a decision needs a second look) | reviewed (every flag decided).';
 comment on column report_quality.flags is 'The report''s flags (report_flags.flag: late, copied_text, …), sorted; empty when none. Each is also among trust_reasons.';
 comment on column report_quality.agency_id is 'The agency (dim_agency.agency_id).';
+comment on column report_quality.tally_passed_absent is 'Of tally_passed, the identities that hold only with a cell absent from the page counted as 0 (dim_report.tally_passed_absent); null = loaded before it was counted.';

@@ -21,6 +21,14 @@ totals as (
            (select f.value from fact_requests f
              where f.report_id = d.report_id and f."row" = 'carried_forward' and f.col = 'total')
                as carried_forward,
+           -- on the page, blank or not; absent: no such cell (a page cut off before the row)
+           -- or one without a place on the page (a truncated row's end, taken as empty)
+           exists (select 1 from fact_requests f
+                    where f.report_id = d.report_id and f."row" = 'carried_over'
+                      and f.col = 'total' and f.source_td is not null) as has_carried_over,
+           exists (select 1 from fact_requests f
+                    where f.report_id = d.report_id and f."row" = 'carried_forward'
+                      and f.col = 'total' and f.source_td is not null) as has_carried_forward,
            exists (select 1 from fact_requests f where f.report_id = d.report_id) as has_requests
     from one o
     join dim_report d using (report_id)
@@ -46,13 +54,15 @@ select
     end as status,
     cur.agency_id,
     cur.agency as report_agency,
-    prev.agency as previous_agency
+    prev.agency as previous_agency,
+    (not cur.has_carried_over)::integer + (not prev.has_carried_forward)::integer
+        as absent_cells
 from totals cur
 join totals prev
   on prev.agency_id = cur.agency_id
  and prev.report_year = cur.report_year - 1
 left join dim_agency a on a.agency_id = cur.agency_id;
-comment on view carry_chain is 'requests.carry_chain: for each agency (dim_agency) with one report in each of two consecutive years, carried_over[total] (上年结转) of year y against carried_forward[total] (结转下年度继续办理) of year y-1. status as in tally_results (the identity is evaluated with blanks as 0, and a blank makes a difference not_assessable, never a failure; a pair where either page has no cell of section 三 is not_assessable); difference is null when either cell is blank. A fail is the flag carry_chain_break (report_flags).';
+comment on view carry_chain is 'requests.carry_chain: for each agency (dim_agency) with one report in each of two consecutive years, carried_over[total] (上年结转) of year y against carried_forward[total] (结转下年度继续办理) of year y-1. status as in tally_results (the identity is evaluated with blanks as 0, and a blank makes a difference not_assessable, never a failure; a pair where either page has no cell of section 三 is not_assessable); difference is null when either cell is blank. A pass with absent_cells > 0 compared no figure: the cell is not on its page and counts as 0. A fail is the flag carry_chain_break (report_flags).';
 comment on column carry_chain.agency is 'The agency''s fullest name (dim_agency.name), as in cells_year_over_year: also where this page names no agency; null only when no report of the agency names it (report_agency, previous_agency: the names the two reports write).';
 comment on column carry_chain.division_code is 'Division code of the report of year y (dim_report.division_code; the agency''s is dim_agency.division_code).';
 comment on column carry_chain.report_year is 'Year y: the later of the two reports.';
@@ -65,7 +75,8 @@ comment on column carry_chain.trust_status is 'clean | needs_review of the repor
 comment on column carry_chain.trust_reasons is 'Why the report of year y needs review, as codes (dim_report.trust_reasons); empty when clean.';
 comment on column carry_chain.previous_trust_status is 'clean | needs_review of the report of year y-1.';
 comment on column carry_chain.difference is 'carried_over - previous_carried_forward; null when either is blank or absent.';
-comment on column carry_chain.status is 'pass (equal, blanks as 0) | fail (different, both present) | not_assessable (different, one is blank; or either page has no cell of section 三).';
+comment on column carry_chain.status is 'pass (equal, blanks and absent cells as 0: see absent_cells) | fail (different, both present) | not_assessable (different, one is blank; or either page has no cell of section 三).';
 comment on column carry_chain.agency_id is 'The agency (dim_agency.agency_id).';
 comment on column carry_chain.report_agency is 'Agency name as the report of year y writes it (dim_report.agency); null when the page names none.';
 comment on column carry_chain.previous_agency is 'Agency name as the report of year y-1 writes it (dim_report.agency); null when the page names none.';
+comment on column carry_chain.absent_cells is 'How many of the two cells (carried_over of year y, carried_forward of year y-1) are absent from their page (a page with section 三 that does not have the row, e.g. cut off before it, or the cell of a truncated row taken as empty): 0-2. The contract counts an absent cell as 0, so a pass with absent_cells > 0 compared no figure and is no evidence that the chain holds.';
