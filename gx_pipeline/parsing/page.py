@@ -30,7 +30,7 @@ from gx_pipeline.report import Report
 
 #: bump on any change that can change a parse; the warehouse records it per report and Dagster
 #: uses it as the code version of the derived assets
-PARSER_VERSION = "2.2.48"
+PARSER_VERSION = "2.2.51"
 
 
 def version_order(version: str) -> tuple[tuple[int, int | str], ...]:
@@ -131,6 +131,13 @@ def parse_bytes(data: bytes, source: str, sha256: str | None = None) -> Report:
             problems.append(
                 "page: text struck through (a revision shown as deleted, or crossed out: "
                 f"'{sample}') is left out"
+            )
+        if head.unseen:
+            # a browser shows the cell's number without it: read as shown, and said
+            sample = head.unseen[:20] + ("…" if len(head.unseen) > 20 else "")
+            problems.append(
+                f"page: text in table cells that readers do not see (hidden, white or of no "
+                f"size: '{sample}') is left out"
             )
         has_tables = any(t.kind == CELL and t.table for t in tokens)
         if not has_tables:
