@@ -3849,3 +3849,65 @@ def test_laid_out_row_of_zeros_drawn_a_cell_short_gives_its_zeros():
             assert [read.get((code, col)) for col in cols] == [0] * 6, (template, year, code)
             assert read.get((code, "total")) is None
     assert rows_seen
+
+
+# --- the requests table on its side ----------------------------------------------------------
+
+
+def _requests_on_its_side(doc: Document, values: dict, template: str) -> Document:
+    """The requests table transposed: a header row of the row labels, then one row for each
+    applicant column (自然人 … 总计) holding its numbers across."""
+    label = {
+        c.label_of: c.text for t in doc.blocks if isinstance(t, Table) for r in t.rows for c in r
+    }
+    codes = [r.code for r in contract.rows(template, "requests") if r.code in label]
+    words = {
+        "natural_person": "自然人",
+        "enterprise": "商业企业",
+        "research": "科研机构",
+        "nonprofit": "社会公益组织",
+        "legal_service": "法律服务机构",
+        "other_org": "其他",
+        "total": "总计",
+    }
+    label = {
+        c.label_of: c.text for t in doc.blocks if isinstance(t, Table) for r in t.rows for c in r
+    }
+    rows = [
+        (GCell("申请人情况", header=True),) + tuple(GCell(label[c], header=True) for c in codes)
+    ]
+    for col in contract.REQUEST_COLUMNS:
+        cells = tuple(
+            GCell(
+                ""
+                if values.get(("requests", c, col.code)) is None
+                else str(values[("requests", c, col.code)])
+            )
+            for c in codes
+        )
+        rows.append((GCell(words[col.code]),) + cells)
+    return map_tables(
+        doc,
+        lambda t: Table(None, tuple(rows), len(codes) + 1) if t.section == "requests" else t,
+    )
+
+
+@pytest.mark.parametrize(("template", "year"), FORMATS)
+def test_a_requests_table_on_its_side_gives_no_row_an_applicant_s_numbers(template: str, year: int):
+    """A requests table drawn on its side (the row labels across its header, one row for each
+    kind of applicant) ends its header in 四、结转下年度继续办理: the row of numbers under it is
+    自然人's, not that row's line of numbers, and has far more numbers than the row has columns."""
+    for k in range(12):
+        rng = random.Random(f"requests-on-side:{template}:{year}:{k}")
+        doc, values = _document(rng, template, year)
+        doc = _requests_on_its_side(doc, values, template)
+        got = _read(doc, rng.choice(("trs", "word")), rng)
+        read = {(c.row, c.col): c.value for c in got.cells if c.section == "requests"}
+        wrong = {
+            key: value
+            for key, value in read.items()
+            if key[0] == "carried_forward"
+            and value is not None
+            and value != values[("requests", *key)]
+        }
+        assert wrong == {}, k

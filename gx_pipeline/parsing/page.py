@@ -136,6 +136,13 @@ def parse_bytes(data: bytes, source: str, sha256: str | None = None) -> Report:
                 "page: text struck through (a revision shown as deleted, or crossed out: "
                 f"'{sample}') is left out"
             )
+        if head.unseen:
+            # a browser shows the cell's number without it: read as shown, and said
+            sample = head.unseen[:20] + ("…" if len(head.unseen) > 20 else "")
+            problems.append(
+                f"page: text in table cells that readers do not see (hidden, white or of no "
+                f"size: '{sample}') is left out"
+            )
         has_tables = any(t.kind == CELL and t.table for t in tokens)
         if not has_tables:
             # a flipbook or plain-text rendering wrapped in markup: read its lines as a text copy

@@ -2052,6 +2052,10 @@ def _displaced_labels(
         n = width[row.code]  # type: ignore[index]
         while len(values) > n and not labels.norm(values[0].text):
             values = values[1:]  # the empty label cells in front of the numbers
+        if sum(_has_number([v]) for v in values) > n:
+            # more numbers than the row has columns: not the row's line (a table on its side,
+            # applicants down its first column, whose header row ends in this label)
+            continue
         row.values = values
         drop.add(numbers)
         where = "before" if numbers < label else "after"

@@ -102,8 +102,11 @@ _HIDE_START, _HIDE_END = "\ufdd6\ufdd7"
 #: around the rowspan and colspan of a cell with either attribute, in front of its text
 #: (`\ufdd83,\ufdd8text`)
 _SPAN_MARK = "\ufdd8"
+#: around text inside a cell that no reader sees (see _UNSEEN_IN_CELL)
+_UNSEEN_MARK = "\ufdd9"
 _MARKS = _LINE_MARK + _TABLE_MARK + _ROW_MARK + _CELL_MARK + _HIDDEN_MARK + _BREAK
-_MARKS += _HIDE_START + _HIDE_END + _SPAN_MARK
+_MARKS += _HIDE_START + _HIDE_END + _SPAN_MARK + _UNSEEN_MARK
+_UNSEEN_TEXT = re.compile(f"{_UNSEEN_MARK}([^{_UNSEEN_MARK}]*){_UNSEEN_MARK}")
 _HIDE_SPLIT = re.compile(f"([{_HIDE_START}{_HIDE_END}])")
 _STRAY_BREAK = re.compile(r"</(?:[pP]|[bB][rR])\s*>")
 #: a page that holds one anyway gets U+FFFD in its place
@@ -154,7 +157,7 @@ _CELL_TEXT = (
     '<xsl:otherwise><xsl:if test="@colspan or @rowspan">'
     f'<xsl:text>{_SPAN_MARK}</xsl:text><xsl:value-of select="@rowspan"/><xsl:text>,</xsl:text>'
     f'<xsl:value-of select="@colspan"/><xsl:text>{_SPAN_MARK}</xsl:text></xsl:if>'
-    '<xsl:value-of select="."/></xsl:otherwise></xsl:choose>'
+    '<xsl:apply-templates mode="cell"/></xsl:otherwise></xsl:choose>'
 )
 #: cells of a table, or of its tbody/thead/tfoot, that no <tr> holds (the start tag is missing:
 #: libxml2 keeps them there, a browser puts them into a row of their own)
@@ -169,6 +172,57 @@ _MAY_HIDE = (
     " or contains(@style, 'idden') or contains(@style, 'IDDEN')"
 )
 _IS_HIDDEN_BLOCK = f"@hidden or (@style and ({_MAY_HIDE}) and ({_HIDING_STYLE}))"
+#: text no reader sees, though displayed: set in a font of no size (font-size:0, 0px, 0pt), or
+#: in white (`color: #FFF`, `<font color=white>`) where nothing of its table colours the
+#: background (white on a blue header cell is seen). Cheap substring tests first, as above
+_UNSEEN_WORDS = ("ize:0", "ize: 0", "fff", "FFF", "hite", "HITE", "255")
+_MAY_BE_UNSEEN = " or ".join(f"contains(@style, '{word}')" for word in _UNSEEN_WORDS)
+
+
+def _white(value: str) -> str:
+    return " or ".join(f"{value} = '{w}'" for w in ("#fff", "#ffffff", "white", "rgb(255,255,255)"))
+
+
+_AFTER_ZERO = f"substring(substring-after({_STYLE}, 'font-size:0'), 1, 1)"
+_NO_SIZE = (
+    f"contains({_STYLE}, 'font-size:0') and translate({_AFTER_ZERO}, '.0123456789', '') = "
+    f"{_AFTER_ZERO} and not(.//*[contains(@style, 'ize')])"
+)
+_COLOUR = f"substring-before(concat(substring-after(concat(';', {_STYLE}), ';color:'), ';'), ';')"
+_BACKGROUND = (
+    f"substring-before(concat(substring-after(substring-after({_STYLE}, 'background'), ':'), "
+    "';'), ';')"
+)
+_FONT_COLOUR = "translate(@color, 'FHITEW ', 'fhitew')"
+_BGCOLOR = "translate(@bgcolor, 'FHITEW ', 'fhitew')"
+#: an element that colours the background (white is no colour)
+_PAINTS = (
+    f"(@bgcolor and not({_white(_BGCOLOR)})) or (contains(@style, 'ackground')"
+    f" and not({_white(_BACKGROUND)}) and {_BACKGROUND} != 'transparent'"
+    f" and {_BACKGROUND} != 'none')"
+)
+#: an element of the table, or the table, colours the background
+_COLOURED = f"ancestor-or-self::*[ancestor::table or self::table][{_PAINTS}]"
+_IN_WHITE = (
+    f"(@style and ({_white(_COLOUR)}) or self::font[{_white(_FONT_COLOUR)}])"
+    " and not(.//*[contains(@style, 'olor') or @color])"
+)
+#: only a figure: words in white stay (a header's, on a background a style sheet colours)
+_FIGURE = "translate(., '0123456789０１２３４５６７８９.,，．+-—－−–%％ \u00a0\t\n\r', '') = ''"
+#: an element inside a cell whose text no reader sees: hidden (display, visibility, the hidden
+#: attribute), or a figure of no size or in white on no colour. Run into the cell's number it
+#: made another (`<span style="display:none">7</span>3` reads 73 where the reader sees 3)
+_UNSEEN_IN_CELL = (
+    f"{_IS_HIDDEN_BLOCK} or (({_MAY_BE_UNSEEN} or @color) and {_FIGURE}"
+    f" and (@style and ({_NO_SIZE}) or {_IN_WHITE} and not({_COLOURED})))"
+)
+#: a row, table or block no reader sees, though displayed: all its text of no size, or white
+#: where nothing in it sets a class or a background (a style sheet may colour it)
+_UNSEEN_BLOCK = (
+    f"@style and ({_MAY_BE_UNSEEN}) and ({_NO_SIZE} or {_IN_WHITE}"
+    f" and not(descendant-or-self::*[@class or {_PAINTS}])"
+    f" and not({_COLOURED}))"
+)
 #: the page as text: a line mark around every block element; each data table (one that holds no
 #: other table) as its rows and cells, every cell's text in full; skipped elements are stripped
 #: from the tree before
@@ -186,8 +240,9 @@ _LINES = etree.XSLT(
         '<xsl:when test="self::tr">'
         f"<xsl:text>{_ROW_MARK}</xsl:text>"
         "<xsl:choose>"
-        f'<xsl:when test="{_IS_HIDDEN} or parent::*[self::tbody or self::thead or self::tfoot]'
-        f'[{_IS_HIDDEN_BLOCK}]"><xsl:text>{_HIDDEN_MARK}</xsl:text></xsl:when>'
+        f'<xsl:when test="{_IS_HIDDEN} or ({_UNSEEN_BLOCK})'
+        " or parent::*[self::tbody or self::thead or self::tfoot]"
+        f'[{_IS_HIDDEN_BLOCK} or ({_UNSEEN_BLOCK})]"><xsl:text>{_HIDDEN_MARK}</xsl:text></xsl:when>'
         '<xsl:otherwise><xsl:for-each select="td|th">'
         f"<xsl:text>{_CELL_MARK}</xsl:text>{_CELL_TEXT}"
         "</xsl:for-each></xsl:otherwise>"
@@ -201,9 +256,27 @@ _LINES = etree.XSLT(
         "</xsl:choose>"
         "</xsl:for-each>"
         f"<xsl:text>{_LINE_MARK}</xsl:text></xsl:template>"
+        # a line break inside a cell (`1<br>2`, `<p>1</p><p>2</p>`): the browser shows two
+        # lines, the cell's text ran them together (12). A space keeps them apart
+        '<xsl:template match="br|p|div|li" mode="cell"><xsl:text> </xsl:text>'
+        '<xsl:apply-templates mode="cell"/></xsl:template>'
+        # text inside a cell no reader sees: between marks, for the tokens to leave out and say.
+        # Cheap substring tests of the style first; still ~6% of a page's instructions where
+        # Word styles every paragraph and span of its cells (a pattern's predicate costs more
+        # than its words: libxslt evaluates it for each styled element of every cell)
+        '<xsl:template priority="2" mode="cell" match="*[@hidden or @color or @style['
+        + " or ".join(f"contains(., '{w}')" for w in ("one", "ONE", "idden", "IDDEN"))
+        + "".join(f" or contains(., '{w}')" for w in _UNSEEN_WORDS)
+        + f']]"><xsl:choose><xsl:when test="{_UNSEEN_IN_CELL}">'
+        f'<xsl:text>{_UNSEEN_MARK}</xsl:text><xsl:value-of select="."/>'
+        f"<xsl:text>{_UNSEEN_MARK}</xsl:text></xsl:when><xsl:otherwise>"
+        '<xsl:if test="self::br or self::p or self::div or self::li"><xsl:text> </xsl:text>'
+        '</xsl:if><xsl:apply-templates mode="cell"/></xsl:otherwise></xsl:choose>'
+        "</xsl:template>"
         # a hidden block: written as usual, between hide marks, for _shown to keep or drop
         '<xsl:template priority="5" match="'
         + "|".join(f"{name}[{_IS_HIDDEN_BLOCK}]" for name in _HIDING)
+        + f"|table[{_UNSEEN_BLOCK}]|div[{_UNSEEN_BLOCK} and .//table]"
         + '">'
         f"<xsl:text>{_HIDE_START}</xsl:text>"
         '<xsl:choose><xsl:when test="self::table[not(.//table)]">'
@@ -238,6 +311,8 @@ class Head(NamedTuple):
     address: str | None = None
     #: the text struck through (<s>, <del>, <strike>, a line-through style) that is left out
     struck: str = ""
+    #: the text inside table cells that a reader does not see (see _UNSEEN_IN_CELL)
+    unseen: str = ""
 
 
 def html_tokens(text: str) -> tuple[list[Token], Head]:
@@ -524,6 +599,7 @@ def _html_tokens(text: str) -> tuple[list[Token], Head]:
         meta.setdefault("createtime", created.group(1))  # WeChat articles: only in a script
     struck = _shown_text_only(root, markup)
     tokens: list[Token] = []
+    unseen: list[str] = []
     table_no = 0
     text_out = _lines_text(root, markup)
     if _HIDE_START in text_out:
@@ -542,6 +618,9 @@ def _html_tokens(text: str) -> tuple[list[Token], Head]:
         table_no += 1
         if _BREAK in piece:
             piece = piece.replace(_BREAK, "")
+        if _UNSEEN_MARK in piece:
+            unseen += _UNSEEN_TEXT.findall(piece)
+            piece = _UNSEEN_TEXT.sub("", piece)
         for tr_no, row in enumerate(piece.split(_ROW_MARK)[1:], start=1):
             if row == _HIDDEN_MARK:
                 continue  # a row the browser does not show (an old copy left in the markup)
@@ -581,7 +660,8 @@ def _html_tokens(text: str) -> tuple[list[Token], Head]:
             tokens.append(ROW_END)
     if not text.rstrip().endswith(">"):
         _mark_cut(tokens)  # the file stops inside text: the last token may be cut short
-    return tokens, Head(title, meta, address, struck)
+    said = " ".join(" ".join(unseen).split())
+    return tokens, Head(title, meta, address, struck, said)
 
 
 #: a longer line is a page's own prose, not a menu line or a label: not cached, so that the

@@ -1,0 +1,203 @@
+"""What the markup inside and around a web page's table cells does to the numbers a reader sees.
+
+Each test draws many pages of one family from the page generator (both format versions,
+several years, values blank or not) and writes every value cell through markup real CMS
+editors and Word exports produce: a number beside text no reader sees (display:none, the hidden
+attribute, visibility:hidden, a font of no size, white on white), a number broken over two
+lines of its cell, hidden rows and tables holding another copy of the figures. A number the
+page does not show must never be read into a cell; a number the reader sees on two lines is no
+number.
+"""
+
+from __future__ import annotations
+
+import html
+import random
+from collections.abc import Callable
+
+import pytest
+
+from gx_pipeline.pagegen import render_html
+from gx_pipeline.pagegen.layout import Document, GCell, Para, Table
+from gx_pipeline.parsing import parse_bytes
+from gx_pipeline_tests.test_generated_hazards import FORMATS, _differences, _document, _wrong
+
+#: the ways pages keep text in the markup that no reader sees
+HIDING = {
+    "display:none": 'style="display:none"',
+    "DISPLAY: none": 'style="DISPLAY: none"',
+    "hidden attribute": "hidden",
+    "visibility:hidden": 'style="visibility:hidden"',
+    "font-size:0": 'style="font-size:0"',
+    "font-size:0px": 'style="font-size:0px;line-height:0"',
+    "white": 'style="color:#FFFFFF"',
+    "white on white": 'style="color: white; background-color: #fff"',
+    "Word hidden text": "style='display:none;mso-hide:all'",
+}
+
+
+def _page(
+    doc: Document,
+    cell_html: Callable[[GCell], str] = render_html.plain_cell,
+    table_html: Callable[[Table, str], str] | None = None,
+    *,
+    word: bool = False,
+) -> bytes:
+    """The document as a page whose value cells are written by `cell_html` (Word's cell
+    markup around it with `word`) and whose tables by `table_html(table, its markup)`."""
+
+    def cell(c: GCell) -> str:
+        inner = cell_html(c)
+        if not word:
+            return inner
+        return (
+            "<p class=MsoNormal align=center style='text-align:center'><span "
+            f"style='font-size:10.0pt;font-family:宋体'>{inner}<o:p></o:p></span></p>"
+        )
+
+    parts = [f"<html><head><title>{html.escape(doc.meta.title)}</title></head><body>"]
+    for block in doc.blocks:
+        if isinstance(block, Para):
+            parts.append(f"<p>{html.escape(block.text)}</p>")
+            continue
+        markup = render_html.html_table(block, cell_html=cell)
+        parts.append(table_html(block, markup) if table_html else markup)
+    parts.append("</body></html>")
+    return "\n".join(parts).encode("utf-8")
+
+
+# --- text no reader sees beside a cell's number ---------------------------------------------
+
+
+@pytest.mark.parametrize("word", [False, True], ids=["cms", "word"])
+@pytest.mark.parametrize("hiding", sorted(HIDING))
+def test_a_number_hidden_beside_a_cells_number_is_no_digit_of_it(hiding: str, word: bool):
+    """An editor keeps last year's figure (or a check sum) in the cell beside this year's, in
+    a span no reader sees: `<span style="display:none">7</span>3` shows 3, and the cell's text
+    runs the two into 73. The hidden text is left out, and said."""
+    attribute = HIDING[hiding]
+    for k, (template, year) in enumerate(FORMATS):
+        rng = random.Random(f"hidden-in-cell:{hiding}:{word}:{k}")
+        doc, values = _document(rng, template, year)
+
+        def cell(c: GCell, rng: random.Random = rng) -> str:
+            text = render_html.plain_cell(c)
+            if c.key is None or rng.random() < 0.6:
+                return text
+            stray = f"<span {attribute}>{rng.randint(0, 120)}</span>"
+            return stray + text if rng.random() < 0.5 else text + stray
+
+        got = parse_bytes(_page(doc, cell, word=word), "page.html")
+        assert _differences(got, doc, values) == {}, (template, year)
+        assert any("readers do not see" in p for p in got.problems)
+
+
+_PAINTED = {
+    "cell bgcolor": ("<td", '<td bgcolor="#1f4e79"'),
+    "row style": ("<tr>", '<tr style="background-color: #C00000">'),
+    "table style": ("<table ", '<table style="background:#333" '),
+}
+
+
+@pytest.mark.parametrize("painted", sorted(_PAINTED))
+def test_a_white_number_on_a_coloured_cell_is_read(painted: str):
+    """White text is unseen only on white: a figure drawn white on a cell, row or table the
+    page colours (a highlighted total) is what the reader sees, and is read."""
+    old, new = _PAINTED[painted]
+    for k, (template, year) in enumerate(FORMATS):
+        rng = random.Random(f"white-on-colour:{painted}:{k}")
+        doc, values = _document(rng, template, year)
+
+        def cell(c: GCell) -> str:
+            text = render_html.plain_cell(c)
+            return f'<span style="color:#fff">{text}</span>' if c.key and text else text
+
+        page = _page(doc, cell, lambda table, markup: markup.replace(old, new))
+        got = parse_bytes(page, "page.html")
+        assert _differences(got, doc, values) == {}, (template, year)
+        assert not any("readers do not see" in p for p in got.problems)
+
+
+@pytest.mark.parametrize("hiding", ["font-size:0", "white", "font-size:0px"])
+@pytest.mark.parametrize("where", ["table", "row"])
+def test_a_copy_no_reader_sees_of_a_table_or_row_is_not_read(hiding: str, where: str):
+    """A stale copy of a table (or of some of its rows, with last year's figures) kept in the
+    page in white or in a font of no size, beside the table the reader sees: it is left out
+    as a copy styled display:none is, and the shown figures are read."""
+    attribute = HIDING[hiding]
+    for k, (template, year) in enumerate(FORMATS):
+        rng = random.Random(f"unseen-copy:{hiding}:{where}:{k}")
+        doc, values = _document(rng, template, year)
+        stale_doc, _ = _document(random.Random(f"stale:{k}"), template, year)
+        stale = {b.section: b for b in stale_doc.blocks if isinstance(b, Table)}
+
+        def table_html(
+            table: Table, markup: str, rng: random.Random = rng, stale: dict = stale
+        ) -> str:
+            old = render_html.html_table(stale[table.section])
+            if where == "table":
+                hidden = old.replace("<table ", f"<table {attribute} ", 1)
+                return hidden + "\n" + markup if rng.random() < 0.5 else markup + "\n" + hidden
+            old_rows = [line for line in old.splitlines() if line.startswith("<tr>")][-2:]
+            lines = markup.splitlines()
+            at = rng.randrange(3, len(lines) - 1)
+            stale_row = rng.choice(old_rows).replace("<tr>", f"<tr {attribute}>", 1)
+            return "\n".join(lines[:at] + [stale_row] + lines[at:])
+
+        got = parse_bytes(_page(doc, table_html=table_html), "page.html")
+        assert _differences(got, doc, values) == {}, (template, year)
+
+
+# --- a number broken over two lines of its cell ---------------------------------------------
+
+_LINES = {
+    "br": "{a}<br>{b}",
+    "p": "<p>{a}</p><p>{b}</p>",
+    "div": "<div>{a}</div><div>{b}</div>",
+    "p in spans": "<p><span>{a}</span></p><p><span lang=EN-US>{b}</span></p>",
+}
+
+
+@pytest.mark.parametrize("form", sorted(_LINES))
+def test_digits_on_two_lines_of_a_cell_are_no_number(form: str):
+    """`1<br>2`, `<p>1</p><p>2</p>`: the browser shows 1 over 2 (two figures, or a figure and
+    a note's number), the cell's text ran them into 12. Digits on two lines of a cell are no
+    number; the page's other cells are read."""
+    for k, (template, year) in enumerate(FORMATS):
+        rng = random.Random(f"two-lines:{form}:{k}")
+        doc, values = _document(rng, template, year)
+        broken: set[tuple[str, str, str]] = set()
+
+        def cell(c: GCell, rng: random.Random = rng, broken: set = broken) -> str:
+            text = render_html.plain_cell(c)
+            between_digits = [i for i in range(1, len(text)) if text[i - 1 : i + 1].isdigit()]
+            if c.key is None or not between_digits or rng.random() < 0.5:
+                return text
+            broken.add(c.key)
+            at = rng.choice(between_digits)
+            return _LINES[form].format(a=text[:at], b=text[at:])
+
+        got = parse_bytes(_page(doc, cell), "page.html")
+        assert broken
+        wrong = _wrong(got, doc, values)
+        assert not wrong.keys() & broken, (template, year)
+        read = {(c.section, c.row, c.col): c.value for c in got.cells}
+        assert all(read.get(key) is None for key in broken), (template, year)
+
+
+@pytest.mark.parametrize("form", ["{a}<br>", "<p>{a}</p>", "<p>{a}</p><p>&nbsp;</p>", "{a}<br>件"])
+def test_a_number_on_one_line_of_its_cell_is_read(form: str):
+    """A line break after the number, or an empty paragraph under it (Word), leaves one
+    number on the cell's lines: read."""
+    for k, (template, year) in enumerate(FORMATS):
+        rng = random.Random(f"one-line:{form}:{k}")
+        doc, values = _document(rng, template, year)
+
+        def cell(c: GCell) -> str:
+            text = render_html.plain_cell(c)
+            if c.key is None or not text[:1].isdigit() or c.key[2] == "amount":
+                return text
+            return form.format(a=text)
+
+        got = parse_bytes(_page(doc, cell), "page.html")
+        assert _differences(got, doc, values) == {}, (template, year)
