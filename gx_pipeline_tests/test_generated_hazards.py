@@ -1840,7 +1840,9 @@ def test_a_row_a_line_copy_ending_on_the_appeals_row_whole_reads_it(rendering: s
     (the fifteenth field, or under the header's last 总计) and equals the sum of its group's
     four outcomes, it is no number cut short: the row is read, and every value the copy's
     whole page gives is given (a row cut inside its last number stays cut:
-    test_a_row_a_line_copy_cut_inside_a_number_reads_no_cut_number)."""
+    test_a_row_a_line_copy_cut_inside_a_number_reads_no_cut_number), but for the last number
+    where nothing follows it, not even a line break, and it is not 0: digits may follow it
+    (test_a_row_a_line_copy_cut_inside_a_misprinted_total_reads_no_cut_number)."""
     read_whole = 0
     for k, (template, year) in enumerate(FORMATS * 4):
         rng = random.Random(f"ends-on-appeals:{rendering}:{end!r}:{k}")
@@ -1856,9 +1858,63 @@ def test_a_row_a_line_copy_ending_on_the_appeals_row_whole_reads_it(rendering: s
         last = [c for c in doc.blocks if isinstance(c, Table)][-1].rows[-1][-1]
         if len(appeals) == 15 and last.text.strip() and values[last.key] is not None:
             read = {(c.row, c.col): c.value for c in got.cells if c.section == "appeals"}
+            if not end and values[last.key]:
+                # the copy ends on its last digit: digits may follow it on the page
+                appeals[("litigation_after_review", "total")] = None
+                assert "incomplete" in got.flags, (template, year)
             assert read == appeals, (template, year)
             read_whole += 1
     assert read_whole
+
+
+#: a 复议后起诉 group whose total the report misprints (its four outcomes, its total): the
+#: total's first digits are the outcomes' sum, so a copy cut after them shows a total that
+#: holds
+_MISPRINTED_TOTALS = (
+    ((1, 0, 0, 0), 10),
+    ((0, 1, 0, 0), 12),
+    ((1, 0, 0, 0), 100),
+    ((0, 0, 0, 1), 13),
+    ((2, 0, 0, 0), 20),
+    ((3, 4, 5, 0), 120),
+    ((0, 1, 1, 0), 25),
+)
+
+
+def _misprinted(doc: Document, values: dict, group: tuple[int, ...]) -> Document:
+    """The document with 复议后起诉's five cells showing `group` (in `values` too)."""
+    by_col = dict(zip(("upheld", "corrected", "other", "pending", "total"), group))
+
+    def misprint(_: int, c: GCell) -> GCell:
+        if c.key and c.key[:2] == ("appeals", "litigation_after_review"):
+            values[c.key] = by_col[c.key[2]]
+            return replace(c, text=str(by_col[c.key[2]]))
+        return c
+
+    return map_cells(doc, misprint)
+
+
+@pytest.mark.parametrize("rendering", sorted(_ENDS_ON_A_ROW))
+def test_a_row_a_line_copy_cut_inside_a_misprinted_total_reads_no_cut_number(rendering: str):
+    """A copy of the page's tables cut inside the last number of section 四's row, nothing
+    after it, where the report misprints that total (复议后起诉 10 over outcomes of 1, 0, 0
+    and 0: reports do misprint their sums) and the digits before the cut are the outcomes'
+    sum. A total equal to its group's sum stands for a whole row only where the report's sums
+    hold, which a copy cannot show: with no line break after it, a number is whole only where
+    no digit may follow it (0, or a blank's mark). Read as whole, the cut total (1 for 10)
+    was given on a page marked clean."""
+    mark = "\ue000"
+    for k, (outcomes, total) in enumerate(_MISPRINTED_TOTALS * 2):
+        template, year = FORMATS[k % len(FORMATS)]
+        rng = random.Random(f"misprinted-total:{rendering}:{k}")
+        doc, values = _document(rng, template, year)
+        doc = _misprinted(_up_to_appeals(doc), values, (*outcomes, total))
+        at, cell = _cells_of(doc, "appeals")[-1]
+        doc, hidden = _cut_keeping_keys(doc, at, cell.text.strip()[:1], mark)
+        page = _ENDS_ON_A_ROW[rendering](doc, random.Random(f"layout:{k}"))
+        got = parse_bytes(page[: page.index(mark)].encode("utf-8"), "page.txt")
+        assert _wrong(got, doc, {**values, **dict.fromkeys(hidden)}) == {}, (template, year)
+        assert "incomplete" in got.flags, (template, year)
 
 
 def _closing_lines(rng: random.Random, doc: Document, year: int, form: int) -> list[str]:
