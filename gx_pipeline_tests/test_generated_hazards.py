@@ -1840,7 +1840,9 @@ def test_a_row_a_line_copy_ending_on_the_appeals_row_whole_reads_it(rendering: s
     (the fifteenth field, or under the header's last 总计) and equals the sum of its group's
     four outcomes, it is no number cut short: the row is read, and every value the copy's
     whole page gives is given (a row cut inside its last number stays cut:
-    test_a_row_a_line_copy_cut_inside_a_number_reads_no_cut_number)."""
+    test_a_row_a_line_copy_cut_inside_a_number_reads_no_cut_number), but for the last number
+    where nothing follows it, not even a line break, and it is not 0: digits may follow it
+    (test_a_row_a_line_copy_cut_inside_a_misprinted_total_reads_no_cut_number)."""
     read_whole = 0
     for k, (template, year) in enumerate(FORMATS * 4):
         rng = random.Random(f"ends-on-appeals:{rendering}:{end!r}:{k}")
@@ -1856,9 +1858,65 @@ def test_a_row_a_line_copy_ending_on_the_appeals_row_whole_reads_it(rendering: s
         last = [c for c in doc.blocks if isinstance(c, Table)][-1].rows[-1][-1]
         if len(appeals) == 15 and last.text.strip() and values[last.key] is not None:
             read = {(c.row, c.col): c.value for c in got.cells if c.section == "appeals"}
+            if not end and values[last.key]:
+                # the copy ends on its last digit: digits may follow it on the page
+                appeals[("litigation_after_review", "total")] = None
+                assert "incomplete" in got.flags, (template, year)
             assert read == appeals, (template, year)
             read_whole += 1
     assert read_whole
+
+
+#: a 复议后起诉 group whose total the report misprints (its four outcomes, its total): the
+#: total's first digits are the outcomes' sum, so a copy cut after them shows a total that
+#: holds
+_MISPRINTED_TOTALS = (
+    ((1, 0, 0, 0), 10),
+    ((0, 1, 0, 0), 12),
+    ((1, 0, 0, 0), 100),
+    ((0, 0, 0, 1), 13),
+    ((2, 0, 0, 0), 20),
+    ((3, 4, 5, 0), 120),
+    ((0, 1, 1, 0), 25),
+)
+
+
+def _set_appeals_group(doc: Document, values: dict, row: str, group: tuple[int, ...]) -> Document:
+    """The document with section 四's group `row` showing `group` (in `values` too)."""
+    by_col = dict(zip(("upheld", "corrected", "other", "pending", "total"), group))
+
+    def put(_: int, c: GCell) -> GCell:
+        if c.key and c.key[:2] == ("appeals", row):
+            values[c.key] = by_col[c.key[2]]
+            return replace(c, text=str(by_col[c.key[2]]))
+        return c
+
+    return map_cells(doc, put)
+
+
+@pytest.mark.parametrize("rendering", sorted(_ENDS_ON_A_ROW))
+def test_a_row_a_line_copy_cut_inside_a_misprinted_total_reads_no_cut_number(rendering: str):
+    """A copy of the page's tables cut inside the last number of section 四's row, nothing
+    after it, where the report misprints that total (复议后起诉 10 over outcomes of 1, 0, 0
+    and 0: reports do misprint their sums) and the digits before the cut are the outcomes'
+    sum. A total equal to its group's sum stands for a whole row only where the report's sums
+    hold, which a copy cannot show: with no line break after it, a number is whole only where
+    no digit may follow it (0, or a blank's mark). Read as whole, the cut total (1 for 10)
+    was given on a page marked clean."""
+    mark = "\ue000"
+    for k, (outcomes, total) in enumerate(_MISPRINTED_TOTALS * 2):
+        template, year = FORMATS[k % len(FORMATS)]
+        rng = random.Random(f"misprinted-total:{rendering}:{k}")
+        doc, values = _document(rng, template, year)
+        doc = _set_appeals_group(
+            _up_to_appeals(doc), values, "litigation_after_review", (*outcomes, total)
+        )
+        at, cell = _cells_of(doc, "appeals")[-1]
+        doc, hidden = _cut_keeping_keys(doc, at, cell.text.strip()[:1], mark)
+        page = _ENDS_ON_A_ROW[rendering](doc, random.Random(f"layout:{k}"))
+        got = parse_bytes(page[: page.index(mark)].encode("utf-8"), "page.txt")
+        assert _wrong(got, doc, {**values, **dict.fromkeys(hidden)}) == {}, (template, year)
+        assert "incomplete" in got.flags, (template, year)
 
 
 def _closing_lines(rng: random.Random, doc: Document, year: int, form: int) -> list[str]:
@@ -2490,6 +2548,48 @@ def test_a_tab_copy_cut_after_a_merged_cell_places_no_value_a_column_off(merge: 
         assert "incomplete" in got.flags
         cut_pages += 1
     assert cut_pages
+
+
+@pytest.mark.parametrize("trimmed", [True, False])
+def test_a_tab_copy_cut_after_a_cell_merged_inside_a_group_reads_no_group_it_may_move(
+    trimmed: bool,
+):
+    """Section 四 of few requests (outcomes 0 to 2, whose sums hold), two or three equal cells
+    of it merged into one (0 | 0 drawn as one 0), in a browser's TAB copy cut after the
+    merged cell. A group of five read in order sums to its total by chance where the merge
+    inside it moved the next group's first cell under its total (1 0 0 | 1 2 for 1 0 0 0 1,
+    the 0 merged over two): read, its pending and total were a column off. A group is read
+    only where no merged cell before its end, of one to five cells, would make the groups
+    read so far sum with other values."""
+    mark = "\ue000"
+    cut_pages = 0
+    for k in range(320):
+        template, year = FORMATS[k % len(FORMATS)]
+        rng = random.Random(f"tab-merged-in-group:{trimmed}:{k}")
+        doc, values = _document(rng, template, year)
+        for row in ("review", "litigation_direct", "litigation_after_review"):
+            outcomes = [rng.choice((0, 0, 1, 1, 2)) for _ in range(4)]
+            doc = _set_appeals_group(doc, values, row, (*outcomes, sum(outcomes)))
+        shown = {key for key, _ in keyed_cells(doc)}
+        width = rng.choice((2, 3))
+        doc = map_tables(doc, lambda t, r=rng, w=width: appeals_merged_across(t, r, w))
+        covered = shown - {key for key, _ in keyed_cells(doc)}
+        cells = _cells_of(doc, "appeals")
+        first = min((i for i, (_, c) in enumerate(cells) if c.colspan > 1), default=None)
+        if first is None or first + 1 >= len(cells):
+            continue
+        at, cell = cells[rng.randrange(first + 1, len(cells))]
+        doc, hidden = _cut_keeping_keys(doc, at, cell.text.strip(), mark)
+        page = render_text.tab_rows(doc, rng, trimmed=trimmed)
+        page = page[: page.index(mark)] + ("\n", "\n（未完）\n", "")[k % 3]
+        got = parse_bytes(page.encode("utf-8"), "page.txt")
+        wrong = _wrong(got, doc, {**values, **dict.fromkeys(hidden - covered)})
+        assert {
+            key: v for key, v in wrong.items() if key not in covered or v[1] != values[key]
+        } == {}, (template, year)
+        assert "incomplete" in got.flags
+        cut_pages += 1
+    assert cut_pages > 200
 
 
 def test_an_html_row_a_cell_short_is_read_as_ending_empty_only_where_that_is_certain():

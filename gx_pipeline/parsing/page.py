@@ -19,6 +19,7 @@ from gx_pipeline.parsing.tokens import (
     LINE,
     Head,
     drop_excerpt_ellipsis,
+    ends_on_a_digit,
     ends_on_page_number,
     ends_on_whole_appeals_row,
     file_line_numbers,
@@ -33,7 +34,7 @@ from gx_pipeline.report import Report
 
 #: bump on any change that can change a parse; the warehouse records it per report and Dagster
 #: uses it as the code version of the derived assets
-PARSER_VERSION = "2.2.53"
+PARSER_VERSION = "2.2.55"
 
 
 def version_order(version: str) -> tuple[tuple[int, int | str], ...]:
@@ -157,6 +158,16 @@ def parse_bytes(data: bytes, source: str, sha256: str | None = None) -> Report:
         whole_end = ends_on_whole_appeals_row(tokens, text)
         if whole_end:
             tokens = [t._replace(cut=False) if t.cut else t for t in tokens]
+            if ends_on_a_digit(tokens, text):
+                # the row's cells stand where they are, but its last number may go on
+                last = max(k for k, t in enumerate(tokens) if t.kind != END)
+                tokens[last] = tokens[last]._replace(unknown=True)
+                problems.flag(
+                    codes.INCOMPLETE,
+                    f"appeals: the copy ends on the last digit of the row's last number "
+                    f"({tokens[last].text!r}), which more digits may follow on the page; "
+                    "it is not read",
+                )
         lines_are_values = True
         on_file_lines = file_line_numbers(text)
     if not tokens:

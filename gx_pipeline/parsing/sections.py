@@ -4943,6 +4943,8 @@ def _appeals_sequence(
             whole = 0
             while whole < present // 5 and _sums_to_its_total(sequence[5 * whole : 5 * whole + 5]):
                 whole += 1
+            while whole and _merge_moves_groups(sequence, whole):
+                whole -= 1
             if 5 * whole < present:
                 shown = "/".join(t.text or "空" for t in sequence[5 * whole :])
                 problems.flag(
@@ -5251,6 +5253,33 @@ def _sums_to_its_total(group: list[Token]) -> bool:
     values = [read_value(t.text) for t in group]
     numbers = [v.value for v in values if v is not None and v.value is not None]
     return len(numbers) == 5 and abs(numbers[4] - sum(numbers[:4])) <= 1e-9
+
+
+def _merge_moves_groups(sequence: list[Token], groups: int) -> bool:
+    """Whether a cell merged across (one shown for two to five equal cells) before the end of
+    the first `groups` groups of a TAB copy's cut appeals row would make those groups sum to
+    their totals with other values than read in order: a group of few requests sums by chance
+    with its cells a column off (1 0 0 | 1 2 is 1 0 0 0 1 with a 0 merged over two, the next
+    group's 2 moved under its total), so its sum does not tell where its cells stand."""
+    read = [read_value(t.text) for t in sequence]
+    # a blank as 0 (a merged blank covers blanks): the more such rows sum, the fewer are read
+    values = [float(v.value or 0) if v is not None else None for v in read]
+    size = 5 * groups
+    for at in range(size):
+        for width in range(2, 6):
+            moved = values[:at] + [values[at]] * width + values[at + 1 :]
+            if moved[:size] == values[:size]:
+                continue
+            if all(_group_sums(moved[5 * k : 5 * k + 5]) for k in range(groups)):
+                return True
+    return False
+
+
+def _group_sums(group: list[float | None]) -> bool:
+    """Whether five numbers (None: not a number) are four outcomes and their total."""
+    if len(group) < 5 or None in group:
+        return False
+    return abs(group[4] - sum(group[:4])) <= 1e-9  # type: ignore[operator,arg-type]
 
 
 def _appeal_sums_hold(sequence: list[Token]) -> bool:

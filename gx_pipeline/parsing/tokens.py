@@ -1817,7 +1817,9 @@ def ends_on_whole_appeals_row(tokens: list[Token], text: str) -> bool:
     last 总计) and equals the sum of its group's four outcomes. A copy that stops there (the
     page copied as far as its tables) looked like one cut after a cell, its last number cut
     short (4 of 41), and section 四 was withheld; a number cut short is less than the sum its
-    group's cells give, so a total that meets it is whole. `tokens`: text_tokens(text)."""
+    group's cells give where the report's sums hold, so a total that meets it is whole, and
+    the row's cells stand where they are. Whether digits may follow its last number is
+    ends_on_a_digit's question. `tokens`: text_tokens(text)."""
     k = next((k for k in range(len(tokens) - 1, -1, -1) if tokens[k].kind != END), None)
     last = tokens[k] if k is not None else None
     if last is None or last.kind != CELL or last.table != 0 or not last.tr:
@@ -1864,6 +1866,18 @@ def ends_on_whole_appeals_row(tokens: list[Token], text: str) -> bool:
         return False
     *parts, total = (v.value or 0 for v in values if v is not None)
     return labels.norm(last.text) != "" and total == sum(parts)
+
+
+def ends_on_a_digit(tokens: list[Token], text: str) -> bool:
+    """Whether a text copy ends on the last character of a number other than 0, nothing after
+    it (not even a line break): digits may follow it on the page. A report may misprint a
+    total (10 over outcomes of 1), and cut after its first digit it shows a sum that holds;
+    a 0 or a blank's mark takes no digit after it."""
+    last = next((t for t in reversed(tokens) if t.kind != END), None)
+    if last is None or last.kind != CELL or not last.text or not text.endswith(last.text):
+        return False  # a line break, or a page's number, after it
+    read = read_value(last.text)
+    return read is not None and read.value not in (None, 0)
 
 
 _ELLIPSES = frozenset({"…", "……", "...", "......"})
