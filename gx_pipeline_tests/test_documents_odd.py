@@ -420,6 +420,52 @@ def test_a_number_set_where_no_reader_sees_it_is_not_read(inner, expected, said)
         assert "cells_unplaced" in report.flags
 
 
+def _theme_colours() -> list[tuple[str, str, bool]]:
+    """(w:color or w:shd attributes, what Word draws, whether it is white) for the theme colours
+    Word's colour picker offers: the background's and text's with their darker and lighter
+    shades (themeShade, themeTint: the share of the colour kept, in hex), w:val holding the
+    colour Word worked out, or a stale one (a producer that wrote only the theme)."""
+    out = []
+    for theme, base in (("background1", 255), ("light1", 255), ("text1", 0), ("dark1", 0)):
+        for way, share in (
+            ("", 255),
+            ("Shade", 0xF2),
+            ("Shade", 0xD9),
+            ("Shade", 0xBF),
+            ("Shade", 0x80),
+            ("Shade", 0x40),
+            ("Tint", 0x80),
+            ("Tint", 0x0D),
+        ):
+            if way == "Shade":
+                channel = base * share // 255
+            elif way == "Tint":
+                channel = 255 - (255 - base) * share // 255
+            else:
+                channel = base
+            attribute = f" w:theme{{0}}{way}='{share:02X}'" if way else ""
+            for val in (f"{channel:02X}" * 3, "FFFFFF" if base else "000000"):
+                out.append((f"w:theme{{0}}='{theme}'{attribute}", val, channel >= 0xF0))
+    return out
+
+
+@pytest.mark.parametrize(("theme", "val", "white"), _theme_colours())
+def test_a_theme_colour_is_read_as_the_colour_word_draws(theme: str, val: str, white: bool):
+    # Word draws a run or a shading in its theme colour (w:themeColor, w:themeFill) made darker
+    # or lighter by its themeShade or themeTint, whatever w:val holds: grey text
+    # ("background 1, darker 25%") was taken as white and left out (12 read 1, with no flag),
+    # and white text on a dark grey cell ("background 1, darker 50%") as unseen (no value, no
+    # flag)
+    run = f"<w:color w:val='{val}' {theme.format('Color')}/>"
+    value, _ = _value(_para(_run(1), _run(2, run)))
+    assert value == (1 if white else 12), run
+    shading = f"<w:shd w:val='clear' w:color='auto' w:fill='{val}' {theme.format('Fill')}/>"
+    inner = f"<w:p><w:pPr>{shading}</w:pPr>{_run(12, _WHITE)}</w:p>"
+    value, report = _value(inner)
+    assert value in ((None,) if white else (12, None)), shading
+    assert value == 12 or white or "cells_unplaced" in report.flags, shading
+
+
 def _importing(part: str, content_type: str, payload: bytes) -> bytes:
     """The Word fixture with its body replaced by one w:altChunk importing `payload`."""
     relationship = (

@@ -459,13 +459,14 @@ TINY_HALF_POINTS = 4
 _WHITE_CHANNEL = 0xF0
 _SHADING = f"{_W}shd"
 _RUN_COLOUR, _RUN_SIZE = f"{_W}rPr/{_W}color", f"{_W}rPr/{_W}sz"
-#: the theme's background colours, white in every theme Word and WPS ship
-_LIGHT_THEME = ("background1", "light1")
+#: the theme's background and text colours, white and black in every theme Word and WPS ship
+#: (an accent's colour is the theme's own)
+_THEME_GREYS = {"background1": 0xFF, "light1": 0xFF, "text1": 0x00, "dark1": 0x00}
 
 
 def _ink(run, p, styles_shade: Callable[[], bool]) -> str:
     """SHOWN, UNSEEN or DOUBTFUL for a run Word does not hide: UNSEEN for text set at
-    TINY_HALF_POINTS or less, or white (w:color, or the theme's background colour) on white:
+    TINY_HALF_POINTS or less, or white (w:color, or a theme colour Word draws white) on white:
     the nearest shading behind it (the run's, its paragraph's, its cell's, its table's) white,
     or none at all and no style that may shade it. White on a dark shading, or under a
     highlight, is shown; on a light one, a pattern, or a style's shading (a table style's dark
@@ -476,8 +477,9 @@ def _ink(run, p, styles_shade: Callable[[], bool]) -> str:
         if value.isdigit() and int(value) <= TINY_HALF_POINTS:
             return UNSEEN
     colour = run.find(_RUN_COLOUR)
+    grey = None if colour is None else _theme_grey(colour, "Color")
     if colour is None or not (
-        _white(colour.get(f"{_W}val", "")) or colour.get(f"{_W}themeColor") in _LIGHT_THEME
+        _white(colour.get(f"{_W}val", "")) if grey is None else grey >= _WHITE_CHANNEL
     ):
         return SHOWN
     rpr = run.find(f"{_W}rPr")
@@ -505,22 +507,44 @@ def _behind(shading) -> str | None:
     light one or a pattern; None for a shading that shades nothing (the one behind it counts)."""
     pattern = shading.get(f"{_W}val", "clear")
     fill = shading.get(f"{_W}fill", "auto")
-    theme = shading.get(f"{_W}themeFill")
     if pattern not in ("clear", "nil"):
         return DOUBTFUL
-    if theme is not None:
-        return UNSEEN if theme in _LIGHT_THEME else DOUBTFUL
-    if fill == "auto" or pattern == "nil":
+    grey = _theme_grey(shading, "Fill")
+    if grey is not None:
+        channels = bytes((grey, grey, grey))
+    elif shading.get(f"{_W}themeFill") is not None:
+        return DOUBTFUL  # an accent: the theme's own colour, not worked out here
+    elif fill == "auto" or pattern == "nil":
         return None
-    try:
-        channels = bytes.fromhex(fill)
-    except ValueError:
-        return DOUBTFUL
+    else:
+        try:
+            channels = bytes.fromhex(fill)
+        except ValueError:
+            return DOUBTFUL
     if len(channels) != 3:
         return DOUBTFUL
     if min(channels) >= _WHITE_CHANNEL:
         return UNSEEN
     return SHOWN if sum(channels) / 3 <= _DARK_FILL else DOUBTFUL
+
+
+def _theme_grey(element, kind: str) -> int | None:
+    """The grey (one channel) Word draws a w:color's or w:shd's theme colour in (`kind`:
+    "Color" or "Fill"), made darker by its themeShade or lighter by its themeTint (the share
+    of the colour kept, in hex): the colour picker's "background 1, darker 25%" is light grey,
+    seen on white, whatever w:val holds. None for no theme colour, or an accent's."""
+    channel = _THEME_GREYS.get(element.get(f"{_W}theme{kind}", ""))
+    if channel is None:
+        return None
+    for way, lighter in (("Tint", True), ("Shade", False)):
+        value = element.get(f"{_W}theme{kind}{way}", "")
+        try:
+            share = int(value, 16) if len(value) == 2 else None
+        except ValueError:
+            share = None
+        if share is not None:
+            channel = 255 - (255 - channel) * share // 255 if lighter else channel * share // 255
+    return channel
 
 
 def _white(value: str) -> bool:
