@@ -763,6 +763,15 @@ _FRAME = [
          "new 57", None),
         # white over a picture, which may be dark there: kept
         ([(100, 700, 12, "new", 0), (130, 700, 12, "57", 1)], [], True, "new 57", None),
+        # white on a white cell of a table drawn as white cells on a dark background (an old
+        # web page's <table bgcolor=#000 cellspacing=1> printed): the cell is what is behind
+        # it (read 57 with no flag); a dark cell drawn over a white one shows it
+        ([(100, 700, 12, "new", 0), (130, 700, 12, "5", 1), (137, 700, 12, "7", 0)],
+         [(90, 680, 200, 40, 0), (92, 682, 196, 36, 1)], False, "new 7", "5"),
+        ([(100, 700, 12, "new", 0), (130, 700, 12, "57", 1)],
+         [(90, 680, 200, 40, 1), (92, 682, 196, 36, 0.1)], False, "new 57", None),
+        ([(100, 700, 12, "new", 0), (130, 700, 12, "57", 1)],
+         [(90, 680, 200, 40, 0), (300, 300, 40, 20, 1)], False, "new 57", None),
         # a white fill elsewhere on the page changes nothing
         ([(100, 700, 12, "new", 0), (130, 700, 12, "5", 1), (137, 700, 12, "7", 0)],
          [(300, 300, 40, 20, 0.2)], False, "new 7", "5"),
