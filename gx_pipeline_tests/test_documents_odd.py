@@ -246,9 +246,10 @@ def test_a_macro_enabled_word_file_is_read_as_its_document_never_run(main: bytes
     assert read.cells
 
 
-def _with_cell(inner: str, before: str = "") -> bytes:
-    """The Word fixture with CELL's paragraphs replaced by `inner` (WordprocessingML), and the
-    cells `before` put before it in its row."""
+def _with_cell(inner: str, before: str = "", row: str = "") -> bytes:
+    """The Word fixture with CELL's paragraphs replaced by `inner` (WordprocessingML), the
+    cells `before` put before it in its row, and the row's properties `row` (a w:tblPrEx or
+    w:trPr) put first in its row."""
     where = next(c for c in parse_bytes(DOCX, "r.docx").cells if (c.section, c.row, c.col) == CELL)
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(DOCX)) as src, zipfile.ZipFile(out, "w") as dst:
@@ -263,6 +264,8 @@ def _with_cell(inner: str, before: str = "") -> bytes:
                 tc.extend(etree.fromstring(f"<x {NS}>{inner}</x>"))
                 for cell in etree.fromstring(f"<x {NS}>{before}</x>"):
                     tc.addprevious(cell)
+                for k, props in enumerate(etree.fromstring(f"<x {NS}>{row}</x>")):
+                    tc.getparent().insert(k, props)
                 data = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
             dst.writestr(item, data)
     return out.getvalue()
@@ -464,6 +467,26 @@ def test_a_theme_colour_is_read_as_the_colour_word_draws(theme: str, val: str, w
     value, report = _value(inner)
     assert value in ((None,) if white else (12, None)), shading
     assert value == 12 or white or "cells_unplaced" in report.flags, shading
+
+
+@pytest.mark.parametrize(
+    ("shading", "expected"),
+    [
+        ("w:val='clear' w:color='auto' w:fill='1F3864'", 12),  # dark: the white 2 is seen
+        ("w:val='clear' w:color='auto' w:fill='000000' w:themeFill='text1'", 12),
+        ("w:val='clear' w:color='auto' w:fill='FFFFFF'", 1),  # white: unseen, as before
+        ("w:val='clear' w:color='auto' w:fill='auto'", 1),
+    ],
+)
+def test_white_text_on_a_row_shaded_by_a_table_property_exception(shading, expected) -> None:
+    # a row shaded dark by its w:tblPrEx shows its white text: the shading was not looked for
+    # there, the 2 was taken as white on no shading and left out (12 read 1, with no flag)
+    inner = f"<w:p>{_run(1)}{_run(2, _WHITE)}</w:p>"
+    # (a row pasted from another table keeps its shading so)
+    exception = f"<w:tblPrEx><w:shd {shading}/></w:tblPrEx>"
+    report = parse_bytes(_with_cell(inner, row=exception), "report.docx")
+    (value,) = [c.value for c in report.cells if (c.section, c.row, c.col) == CELL]
+    assert value == expected
 
 
 def _importing(part: str, content_type: str, payload: bytes) -> bytes:

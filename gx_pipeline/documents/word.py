@@ -464,13 +464,21 @@ _RUN_COLOUR, _RUN_SIZE = f"{_W}rPr/{_W}color", f"{_W}rPr/{_W}sz"
 _THEME_GREYS = {"background1": 0xFF, "light1": 0xFF, "text1": 0x00, "dark1": 0x00}
 
 
+#: where a cell, a row and a table hold their shading
+_HOLDER_SHADING = {
+    _TC: f"{_W}tcPr/{_SHADING}",
+    _TR: f"{_W}tblPrEx/{_SHADING}",
+    _TBL: f"{_W}tblPr/{_SHADING}",
+}
+
+
 def _ink(run, p, styles_shade: Callable[[], bool]) -> str:
     """SHOWN, UNSEEN or DOUBTFUL for a run Word does not hide: UNSEEN for text set at
     TINY_HALF_POINTS or less, or white (w:color, or a theme colour Word draws white) on white:
-    the nearest shading behind it (the run's, its paragraph's, its cell's, its table's) white,
-    or none at all and no style that may shade it. White on a dark shading, or under a
-    highlight, is shown; on a light one, a pattern, or a style's shading (a table style's dark
-    header row, which is not worked out here), DOUBTFUL."""
+    the nearest shading behind it (the run's, its paragraph's, its cell's, its row's, its
+    table's) white, or none at all and no style that may shade it. White on a dark shading, or
+    under a highlight, is shown; on a light one, a pattern, or a style's shading (a table
+    style's dark header row, which is not worked out here), DOUBTFUL."""
     size = run.find(_RUN_SIZE)
     if size is not None:
         value = size.get(f"{_W}val", "")
@@ -487,9 +495,10 @@ def _ink(run, p, styles_shade: Callable[[], bool]) -> str:
     if highlight is not None and highlight.get(f"{_W}val", "") not in ("none", "white"):
         return SHOWN  # marked with a colour behind it
     shadings = [None if rpr is None else rpr.find(_SHADING), p.find(f"{_W}pPr/{_SHADING}")]
+    # the cell's own, its row's (a table-property exception: a row pasted from another
+    # table keeps that table's shading), its table's
     shadings += [
-        holder.find(f"{_W}tcPr/{_SHADING}" if holder.tag == _TC else f"{_W}tblPr/{_SHADING}")
-        for holder in p.iterancestors(_TC, _TBL)
+        holder.find(_HOLDER_SHADING[holder.tag]) for holder in p.iterancestors(_TC, _TR, _TBL)
     ]
     for shading in shadings:
         behind = None if shading is None else _behind(shading)
