@@ -446,7 +446,7 @@ def _theme_colours() -> list[tuple[str, str, bool]]:
                 channel = 255 - (255 - base) * share // 255
             else:
                 channel = base
-            attribute = f" w:theme{{0}}{way}='{share:02X}'" if way else ""
+            attribute = f" w:theme{{1}}{way}='{share:02X}'" if way else ""
             for val in (f"{channel:02X}" * 3, "FFFFFF" if base else "000000"):
                 out.append((f"w:theme{{0}}='{theme}'{attribute}", val, channel >= 0xF0))
     return out
@@ -459,10 +459,10 @@ def test_a_theme_colour_is_read_as_the_colour_word_draws(theme: str, val: str, w
     # ("background 1, darker 25%") was taken as white and left out (12 read 1, with no flag),
     # and white text on a dark grey cell ("background 1, darker 50%") as unseen (no value, no
     # flag)
-    run = f"<w:color w:val='{val}' {theme.format('Color')}/>"
+    run = f"<w:color w:val='{val}' {theme.format('Color', '')}/>"
     value, _ = _value(_para(_run(1), _run(2, run)))
     assert value == (1 if white else 12), run
-    shading = f"<w:shd w:val='clear' w:color='auto' w:fill='{val}' {theme.format('Fill')}/>"
+    shading = f"<w:shd w:val='clear' w:color='auto' w:fill='{val}' {theme.format('Fill', 'Fill')}/>"
     inner = f"<w:p><w:pPr>{shading}</w:pPr>{_run(12, _WHITE)}</w:p>"
     value, report = _value(inner)
     assert value in ((None,) if white else (12, None)), shading

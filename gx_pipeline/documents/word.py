@@ -485,7 +485,7 @@ def _ink(run, p, styles_shade: Callable[[], bool]) -> str:
         if value.isdigit() and int(value) <= TINY_HALF_POINTS:
             return UNSEEN
     colour = run.find(_RUN_COLOUR)
-    grey = None if colour is None else _theme_grey(colour, "Color")
+    grey = None if colour is None else _theme_grey(colour, _RUN_THEME)
     if colour is None or not (
         _white(colour.get(f"{_W}val", "")) if grey is None else grey >= _WHITE_CHANNEL
     ):
@@ -516,14 +516,16 @@ def _behind(shading) -> str | None:
     light one or a pattern; None for a shading that shades nothing (the one behind it counts)."""
     pattern = shading.get(f"{_W}val", "clear")
     fill = shading.get(f"{_W}fill", "auto")
-    if pattern not in ("clear", "nil"):
+    if pattern == "nil":
+        return None
+    if pattern != "clear":
         return DOUBTFUL
-    grey = _theme_grey(shading, "Fill")
+    grey = _theme_grey(shading, _FILL_THEME)
     if grey is not None:
         channels = bytes((grey, grey, grey))
     elif shading.get(f"{_W}themeFill") is not None:
         return DOUBTFUL  # an accent: the theme's own colour, not worked out here
-    elif fill == "auto" or pattern == "nil":
+    elif fill == "auto":
         return None
     else:
         try:
@@ -537,16 +539,22 @@ def _behind(shading) -> str | None:
     return SHOWN if sum(channels) / 3 <= _DARK_FILL else DOUBTFUL
 
 
-def _theme_grey(element, kind: str) -> int | None:
-    """The grey (one channel) Word draws a w:color's or w:shd's theme colour in (`kind`:
-    "Color" or "Fill"), made darker by its themeShade or lighter by its themeTint (the share
+#: a w:color's and a w:shd's fill's theme colour, made lighter and darker: their attributes
+_RUN_THEME = ("themeColor", "themeTint", "themeShade")
+_FILL_THEME = ("themeFill", "themeFillTint", "themeFillShade")
+
+
+def _theme_grey(element, names: tuple[str, str, str]) -> int | None:
+    """The grey (one channel) Word draws a theme colour in (`names`: _RUN_THEME for a w:color,
+    _FILL_THEME for a w:shd's fill), made lighter by its tint or darker by its shade (the share
     of the colour kept, in hex): the colour picker's "background 1, darker 25%" is light grey,
     seen on white, whatever w:val holds. None for no theme colour, or an accent's."""
-    channel = _THEME_GREYS.get(element.get(f"{_W}theme{kind}", ""))
+    theme, tint, shade = (f"{_W}{name}" for name in names)
+    channel = _THEME_GREYS.get(element.get(theme, ""))
     if channel is None:
         return None
-    for way, lighter in (("Tint", True), ("Shade", False)):
-        value = element.get(f"{_W}theme{kind}{way}", "")
+    for attribute, lighter in ((tint, True), (shade, False)):
+        value = element.get(attribute, "")
         try:
             share = int(value, 16) if len(value) == 2 else None
         except ValueError:
