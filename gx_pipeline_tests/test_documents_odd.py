@@ -246,9 +246,10 @@ def test_a_macro_enabled_word_file_is_read_as_its_document_never_run(main: bytes
     assert read.cells
 
 
-def _with_cell(inner: str, before: str = "") -> bytes:
-    """The Word fixture with CELL's paragraphs replaced by `inner` (WordprocessingML), and the
-    cells `before` put before it in its row."""
+def _with_cell(inner: str, before: str = "", row: str = "") -> bytes:
+    """The Word fixture with CELL's paragraphs replaced by `inner` (WordprocessingML), the
+    cells `before` put before it in its row, and the row's properties `row` (a w:tblPrEx or
+    w:trPr) put first in its row."""
     where = next(c for c in parse_bytes(DOCX, "r.docx").cells if (c.section, c.row, c.col) == CELL)
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(DOCX)) as src, zipfile.ZipFile(out, "w") as dst:
@@ -263,6 +264,8 @@ def _with_cell(inner: str, before: str = "") -> bytes:
                 tc.extend(etree.fromstring(f"<x {NS}>{inner}</x>"))
                 for cell in etree.fromstring(f"<x {NS}>{before}</x>"):
                     tc.addprevious(cell)
+                for k, props in enumerate(etree.fromstring(f"<x {NS}>{row}</x>")):
+                    tc.getparent().insert(k, props)
                 data = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
             dst.writestr(item, data)
     return out.getvalue()
@@ -418,6 +421,72 @@ def test_a_number_set_where_no_reader_sees_it_is_not_read(inner, expected, said)
         assert any(said in p for p in report.problems), report.problems
     if expected is None:
         assert "cells_unplaced" in report.flags
+
+
+def _theme_colours() -> list[tuple[str, str, bool]]:
+    """(w:color or w:shd attributes, what Word draws, whether it is white) for the theme colours
+    Word's colour picker offers: the background's and text's with their darker and lighter
+    shades (themeShade, themeTint: the share of the colour kept, in hex), w:val holding the
+    colour Word worked out, or a stale one (a producer that wrote only the theme)."""
+    out = []
+    for theme, base in (("background1", 255), ("light1", 255), ("text1", 0), ("dark1", 0)):
+        for way, share in (
+            ("", 255),
+            ("Shade", 0xF2),
+            ("Shade", 0xD9),
+            ("Shade", 0xBF),
+            ("Shade", 0x80),
+            ("Shade", 0x40),
+            ("Tint", 0x80),
+            ("Tint", 0x0D),
+        ):
+            if way == "Shade":
+                channel = base * share // 255
+            elif way == "Tint":
+                channel = 255 - (255 - base) * share // 255
+            else:
+                channel = base
+            attribute = f" w:theme{{1}}{way}='{share:02X}'" if way else ""
+            for val in (f"{channel:02X}" * 3, "FFFFFF" if base else "000000"):
+                out.append((f"w:theme{{0}}='{theme}'{attribute}", val, channel >= 0xF0))
+    return out
+
+
+@pytest.mark.parametrize(("theme", "val", "white"), _theme_colours())
+def test_a_theme_colour_is_read_as_the_colour_word_draws(theme: str, val: str, white: bool):
+    # Word draws a run or a shading in its theme colour (w:themeColor, w:themeFill) made darker
+    # or lighter by its themeShade or themeTint, whatever w:val holds: grey text
+    # ("background 1, darker 25%") was taken as white and left out (12 read 1, with no flag),
+    # and white text on a dark grey cell ("background 1, darker 50%") as unseen (no value, no
+    # flag)
+    run = f"<w:color w:val='{val}' {theme.format('Color', '')}/>"
+    value, _ = _value(_para(_run(1), _run(2, run)))
+    assert value == (1 if white else 12), run
+    shading = f"<w:shd w:val='clear' w:color='auto' w:fill='{val}' {theme.format('Fill', 'Fill')}/>"
+    inner = f"<w:p><w:pPr>{shading}</w:pPr>{_run(12, _WHITE)}</w:p>"
+    value, report = _value(inner)
+    assert value in ((None,) if white else (12, None)), shading
+    assert value == 12 or white or "cells_unplaced" in report.flags, shading
+
+
+@pytest.mark.parametrize(
+    ("shading", "expected"),
+    [
+        ("w:val='clear' w:color='auto' w:fill='1F3864'", 12),  # dark: the white 2 is seen
+        ("w:val='clear' w:color='auto' w:fill='000000' w:themeFill='text1'", 12),
+        ("w:val='clear' w:color='auto' w:fill='FFFFFF'", 1),  # white: unseen, as before
+        ("w:val='clear' w:color='auto' w:fill='auto'", 1),
+    ],
+)
+def test_white_text_on_a_row_shaded_by_a_table_property_exception(shading, expected) -> None:
+    # a row shaded dark by its w:tblPrEx shows its white text: the shading was not looked for
+    # there, the 2 was taken as white on no shading and left out (12 read 1, with no flag)
+    inner = f"<w:p>{_run(1)}{_run(2, _WHITE)}</w:p>"
+    # (a row pasted from another table keeps its shading so)
+    exception = f"<w:tblPrEx><w:shd {shading}/></w:tblPrEx>"
+    report = parse_bytes(_with_cell(inner, row=exception), "report.docx")
+    (value,) = [c.value for c in report.cells if (c.section, c.row, c.col) == CELL]
+    assert value == expected
 
 
 def _importing(part: str, content_type: str, payload: bytes) -> bytes:
@@ -717,6 +786,15 @@ _FRAME = [
          "new 57", None),
         # white over a picture, which may be dark there: kept
         ([(100, 700, 12, "new", 0), (130, 700, 12, "57", 1)], [], True, "new 57", None),
+        # white on a white cell of a table drawn as white cells on a dark background (an old
+        # web page's <table bgcolor=#000 cellspacing=1> printed): the cell is what is behind
+        # it (read 57 with no flag); a dark cell drawn over a white one shows it
+        ([(100, 700, 12, "new", 0), (130, 700, 12, "5", 1), (137, 700, 12, "7", 0)],
+         [(90, 680, 200, 40, 0), (92, 682, 196, 36, 1)], False, "new 7", "5"),
+        ([(100, 700, 12, "new", 0), (130, 700, 12, "57", 1)],
+         [(90, 680, 200, 40, 1), (92, 682, 196, 36, 0.1)], False, "new 57", None),
+        ([(100, 700, 12, "new", 0), (130, 700, 12, "57", 1)],
+         [(90, 680, 200, 40, 0), (300, 300, 40, 20, 1)], False, "new 57", None),
         # a white fill elsewhere on the page changes nothing
         ([(100, 700, 12, "new", 0), (130, 700, 12, "5", 1), (137, 700, 12, "7", 0)],
          [(300, 300, 40, 20, 0.2)], False, "new 7", "5"),

@@ -684,9 +684,9 @@ def _display(
 def _drawing(page, rotation: int | None = None) -> tuple[list[grid.Edge], bool, bool, list | None]:
     """The page's borders (horizontal and vertical pieces of every stroked or non-white filled
     path), whether the page holds an image, whether it draws text invisible or white, and what
-    white text may be seen on (the boxes of its non-white fills and pictures, in display
-    coordinates; None where they are not known: a picture in a form); one pass over its
-    objects."""
+    white text may be seen on (the boxes of its fills and pictures in the order painted, each
+    with whether it may be dark, in display coordinates; None where they are not known: a
+    picture in a form); one pass over its objects."""
     from pypdfium2 import raw
 
     width, height = page.get_size()
@@ -711,7 +711,7 @@ def _drawing(page, rotation: int | None = None) -> tuple[list[grid.Edge], bool, 
             if matrix is not None or not get_bounds(obj, *bounds):
                 backdrops = None
             elif backdrops is not None:
-                backdrops.append(tuple(b.value for b in bounds))
+                backdrops.append((*(b.value for b in bounds), True))
             continue
         if kind == raw.FPDF_PAGEOBJ_TEXT:
             if not hides:
@@ -736,12 +736,14 @@ def _drawing(page, rotation: int | None = None) -> tuple[list[grid.Edge], bool, 
                     segments = [(((left + right) / 2, bottom), ((left + right) / 2, top))]
             elif not stroke.value and _white(obj):
                 whites.append((left, bottom, right, top))
+                if backdrops is not None:
+                    _cover(obj, (left, bottom, right, top), backdrops)
                 continue  # a background, unless it lies on a dark one (below)
             else:
                 if fill.value and not stroke.value:
                     fills.append((left, bottom, right, top))
-                elif fill.value and backdrops is not None and not _white(obj):
-                    backdrops.append((left, bottom, right, top))
+                if fill.value and backdrops is not None:
+                    _cover(obj, (left, bottom, right, top), backdrops)
                 segments = [
                     ((left, bottom), (right, bottom)),
                     ((left, top), (right, top)),
@@ -752,12 +754,12 @@ def _drawing(page, rotation: int | None = None) -> tuple[list[grid.Edge], bool, 
             continue
         else:
             segments = _segments(obj, matrix, n)
-            if fill.value and backdrops is not None and not (stroke.value and _white(obj)):
+            if fill.value and backdrops is not None:
                 # a filled shape text may stand on; inside a form its place is not worked out
                 if matrix is not None or not get_bounds(obj, *bounds):
                     backdrops = None
                 else:
-                    backdrops.append(tuple(b.value for b in bounds))
+                    _cover(obj, tuple(b.value for b in bounds), backdrops)
         edges += _edges(segments, width, height, rotation)
     for left, bottom, right, top in whites:
         if any(
@@ -780,7 +782,7 @@ def _drawing(page, rotation: int | None = None) -> tuple[list[grid.Edge], bool, 
                 rotation,
             )
     if backdrops is not None:
-        backdrops = [_display(*box, width, height, rotation) for box in backdrops + fills]
+        backdrops = [(*_display(*box[:4], width, height, rotation), box[4]) for box in backdrops]
     return edges, images, hides, backdrops
 
 
@@ -809,11 +811,18 @@ def _white_ink(obj, mode: int, rgba: tuple) -> bool:
 
 
 def _on_backdrop(c: _Char, backdrops: list | None) -> bool:
-    """Whether white text stands on something that may be dark: a non-white fill or a
-    picture behind its middle (all of the page where what is behind is not known)."""
+    """Whether white text stands on something that may be dark: the last fill painted behind
+    its middle a non-white one or a picture, not a white one (all of the page where what is
+    behind is not known). A table drawn as white cells on a dark background has its text on
+    the white cells, painted over the dark one."""
     if backdrops is None:
         return True
-    return any(x0 <= c.cx <= x1 and top <= c.cy <= bottom for x0, top, x1, bottom in backdrops)
+    behind = [
+        dark
+        for x0, top, x1, bottom, dark in backdrops
+        if x0 <= c.cx <= x1 and top <= c.cy <= bottom
+    ]
+    return bool(behind) and behind[-1]
 
 
 def _edges(segments, width: float, height: float, rotation: int) -> list[grid.Edge]:
@@ -870,6 +879,20 @@ def _times(m, n):
         m.e * n.a + m.f * n.c + n.e,
         m.e * n.b + m.f * n.d + n.f,
     )
+
+
+def _cover(obj, box: tuple, backdrops: list) -> None:
+    """Add a filled shape's box to what text may stand on, in the order painted: dark (True)
+    unless filled white; a white fill that hides what is under it (not fully transparent)
+    covers a dark one painted before it (False)."""
+    from pypdfium2 import raw
+
+    if not _white(obj):
+        backdrops.append((*box, True))
+        return
+    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    if raw.FPDFPageObj_GetFillColor(obj, r, g, b, a) and a.value > 0:
+        backdrops.append((*box, False))
 
 
 def _white(obj) -> bool:

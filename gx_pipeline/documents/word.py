@@ -459,25 +459,35 @@ TINY_HALF_POINTS = 4
 _WHITE_CHANNEL = 0xF0
 _SHADING = f"{_W}shd"
 _RUN_COLOUR, _RUN_SIZE = f"{_W}rPr/{_W}color", f"{_W}rPr/{_W}sz"
-#: the theme's background colours, white in every theme Word and WPS ship
-_LIGHT_THEME = ("background1", "light1")
+#: the theme's background and text colours, white and black in every theme Word and WPS ship
+#: (an accent's colour is the theme's own)
+_THEME_GREYS = {"background1": 0xFF, "light1": 0xFF, "text1": 0x00, "dark1": 0x00}
+
+
+#: where a cell, a row and a table hold their shading
+_HOLDER_SHADING = {
+    _TC: f"{_W}tcPr/{_SHADING}",
+    _TR: f"{_W}tblPrEx/{_SHADING}",
+    _TBL: f"{_W}tblPr/{_SHADING}",
+}
 
 
 def _ink(run, p, styles_shade: Callable[[], bool]) -> str:
     """SHOWN, UNSEEN or DOUBTFUL for a run Word does not hide: UNSEEN for text set at
-    TINY_HALF_POINTS or less, or white (w:color, or the theme's background colour) on white:
-    the nearest shading behind it (the run's, its paragraph's, its cell's, its table's) white,
-    or none at all and no style that may shade it. White on a dark shading, or under a
-    highlight, is shown; on a light one, a pattern, or a style's shading (a table style's dark
-    header row, which is not worked out here), DOUBTFUL."""
+    TINY_HALF_POINTS or less, or white (w:color, or a theme colour Word draws white) on white:
+    the nearest shading behind it (the run's, its paragraph's, its cell's, its row's, its
+    table's) white, or none at all and no style that may shade it. White on a dark shading, or
+    under a highlight, is shown; on a light one, a pattern, or a style's shading (a table
+    style's dark header row, which is not worked out here), DOUBTFUL."""
     size = run.find(_RUN_SIZE)
     if size is not None:
         value = size.get(f"{_W}val", "")
         if value.isdigit() and int(value) <= TINY_HALF_POINTS:
             return UNSEEN
     colour = run.find(_RUN_COLOUR)
+    grey = None if colour is None else _theme_grey(colour, _RUN_THEME)
     if colour is None or not (
-        _white(colour.get(f"{_W}val", "")) or colour.get(f"{_W}themeColor") in _LIGHT_THEME
+        _white(colour.get(f"{_W}val", "")) if grey is None else grey >= _WHITE_CHANNEL
     ):
         return SHOWN
     rpr = run.find(f"{_W}rPr")
@@ -485,9 +495,10 @@ def _ink(run, p, styles_shade: Callable[[], bool]) -> str:
     if highlight is not None and highlight.get(f"{_W}val", "") not in ("none", "white"):
         return SHOWN  # marked with a colour behind it
     shadings = [None if rpr is None else rpr.find(_SHADING), p.find(f"{_W}pPr/{_SHADING}")]
+    # the cell's own, its row's (a table-property exception: a row pasted from another
+    # table keeps that table's shading), its table's
     shadings += [
-        holder.find(f"{_W}tcPr/{_SHADING}" if holder.tag == _TC else f"{_W}tblPr/{_SHADING}")
-        for holder in p.iterancestors(_TC, _TBL)
+        holder.find(_HOLDER_SHADING[holder.tag]) for holder in p.iterancestors(_TC, _TR, _TBL)
     ]
     for shading in shadings:
         behind = None if shading is None else _behind(shading)
@@ -505,22 +516,52 @@ def _behind(shading) -> str | None:
     light one or a pattern; None for a shading that shades nothing (the one behind it counts)."""
     pattern = shading.get(f"{_W}val", "clear")
     fill = shading.get(f"{_W}fill", "auto")
-    theme = shading.get(f"{_W}themeFill")
-    if pattern not in ("clear", "nil"):
-        return DOUBTFUL
-    if theme is not None:
-        return UNSEEN if theme in _LIGHT_THEME else DOUBTFUL
-    if fill == "auto" or pattern == "nil":
+    if pattern == "nil":
         return None
-    try:
-        channels = bytes.fromhex(fill)
-    except ValueError:
+    if pattern != "clear":
         return DOUBTFUL
+    grey = _theme_grey(shading, _FILL_THEME)
+    if grey is not None:
+        channels = bytes((grey, grey, grey))
+    elif shading.get(f"{_W}themeFill") is not None:
+        return DOUBTFUL  # an accent: the theme's own colour, not worked out here
+    elif fill == "auto":
+        return None
+    else:
+        try:
+            channels = bytes.fromhex(fill)
+        except ValueError:
+            return DOUBTFUL
     if len(channels) != 3:
         return DOUBTFUL
     if min(channels) >= _WHITE_CHANNEL:
         return UNSEEN
     return SHOWN if sum(channels) / 3 <= _DARK_FILL else DOUBTFUL
+
+
+#: a w:color's and a w:shd's fill's theme colour, made lighter and darker: their attributes
+_RUN_THEME = ("themeColor", "themeTint", "themeShade")
+_FILL_THEME = ("themeFill", "themeFillTint", "themeFillShade")
+
+
+def _theme_grey(element, names: tuple[str, str, str]) -> int | None:
+    """The grey (one channel) Word draws a theme colour in (`names`: _RUN_THEME for a w:color,
+    _FILL_THEME for a w:shd's fill), made lighter by its tint or darker by its shade (the share
+    of the colour kept, in hex): the colour picker's "background 1, darker 25%" is light grey,
+    seen on white, whatever w:val holds. None for no theme colour, or an accent's."""
+    theme, tint, shade = (f"{_W}{name}" for name in names)
+    channel = _THEME_GREYS.get(element.get(theme, ""))
+    if channel is None:
+        return None
+    for attribute, lighter in ((tint, True), (shade, False)):
+        value = element.get(attribute, "")
+        try:
+            share = int(value, 16) if len(value) == 2 else None
+        except ValueError:
+            share = None
+        if share is not None:
+            channel = 255 - (255 - channel) * share // 255 if lighter else channel * share // 255
+    return channel
 
 
 def _white(value: str) -> bool:
