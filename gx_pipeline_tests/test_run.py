@@ -1999,3 +1999,6 @@ def test_a_report_stating_no_year_neither_hides_nor_is_hidden_as_a_loss(
     assert out.splitlines()[2].split()[-1] == "1", out
     assert "2021/deleted.txt: 科技和工业信息化局's report (the file is gone)" in err, err
     assert query(data_dir, "select source from lost_reports") == [("2021/deleted.txt",)]
+    # the load of the other year keeps it (lost_reports of every year are judged again there)
+    assert cli.main(["run", "--years", "2020", "--quiet"]) == 0
+    assert query(data_dir, "select source from lost_reports") == [("2021/deleted.txt",)]
