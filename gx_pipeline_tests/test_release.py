@@ -455,3 +455,35 @@ def test_a_text_that_reads_nan_is_a_value_and_a_null_is_missing(tmp_path):
         "settled": (None, "NaT"),
         "pending": (None, None),
     }
+
+
+def test_reports_loaded_before_absent_cells_were_counted_are_said_in_the_quality_report(
+    tmp_path,
+):
+    # a warehouse of older code upgraded in place: tally_passed_absent added as null, the year
+    # not loaded again. report_quality calls those reports 'not checked', and quality.md said
+    # "N not checked" for reports the tally did check, with nothing saying why or what to do
+    from gx_pipeline.parsing import parse_file
+    from gx_pipeline_tests.conftest import SEED
+
+    path = tmp_path / "warehouse.duckdb"
+    conn = duckdb.connect(str(path))
+    seed = parse_file(SEED)
+    for year in (2020, 2021):
+        raw = RawFile(f"{year}/seed.txt", "", f"{year}" * 16, 10, False)
+        frames = tables.year_frames([LoadedReport(raw, seed, "test")], [], year)
+        replace_year(conn, year, frames, clear=YEAR_TABLES)
+    conn.execute("update dim_report set tally_passed_absent = null where report_year = 2020")
+    conn.execute("update tally_results set absent_cells = null where report_year = 2020")
+    verdicts = conn.execute("select verdict from report_quality order by report_year").fetchall()
+    conn.close()
+    # the seed's truncated appeals row: a pass over absent cells, checked all the same
+    assert verdicts == [("not checked",), ("holds only with absent cells as 0",)]
+    release(path, tmp_path / "out", VERSION)
+    text = (tmp_path / "out" / "quality.md").read_text(encoding="utf-8")
+    year_2020, year_2021 = text.split("## 2020")[1].split("## 2021")
+    assert (
+        "1 not checked (loaded by older code, before the tally counted cells absent from the "
+        "page: load the year again)"
+    ) in year_2020, year_2020
+    assert "0 not checked\n" in year_2021, year_2021

@@ -1955,3 +1955,50 @@ def test_a_reexecution_from_failure_does_not_load_a_later_runs_stage(
 
 
 _QUIET_RUN = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
+
+
+def _report_stating(year: int | None, figure: int = 0) -> str:
+    """The seed report of an agency named without its district (科技和工业信息化局), stating
+    report `year`, or no year at all (no year in its opening, its closing or its date), with
+    `figure` normative documents made that year."""
+    page = _report_of("", year=year or 2020)
+    page = page.replace("规范性文件 | 0 | 0", f"规范性文件 | {figure} | 0")
+    if year is None:
+        for said in ("2020年", "2021年", "2021-01-27"):
+            page = page.replace(said, "")
+    return page
+
+
+@pytest.mark.parametrize(
+    ("kept", "deleted"),
+    [(None, None), (None, 2021), (2020, None), (2019, None)],
+    ids=["neither-states", "kept-states-none", "deleted-states-none", "kept-states-another"],
+)
+def test_a_report_stating_no_year_neither_hides_nor_is_hidden_as_a_loss(
+    data_dir, tmp_path, monkeypatch, capsys, kept, deleted
+):
+    """A page that states no report year (an excerpt, a page without its title and date) is the
+    report of its folder's year. A lost report was judged no loss when a report of its agency
+    was loaded for the year it stated, and a year not stated matched every year: a page of
+    2021 deleted while its agency's page of 2020 is loaded, one of the two stating no year, left
+    lost 0 and nothing named the report gone from the fact tables."""
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    put_page(data_dir, 2020, "kept.txt", _report_stating(kept, figure=1))
+    put_page(data_dir, 2021, "deleted.txt", _report_stating(deleted, figure=2))
+    for k, district in enumerate("东西南北"):
+        put_page(data_dir, 2021, f"{k}.txt", _report_of(f"{district}城区"))
+    assert cli.main(["run", "--years", "2020-2021", "--quiet"]) == 0
+    assert query(
+        data_dir, "select count(*) from dim_report where agency = '科技和工业信息化局'"
+    ) == [(2,)]
+    (data_dir / "raw" / "2021" / "deleted.txt").unlink()
+    capsys.readouterr()
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines()[2].split()[-1] == "1", out
+    assert "2021/deleted.txt: 科技和工业信息化局's report (the file is gone)" in err, err
+    assert query(data_dir, "select source from lost_reports") == [("2021/deleted.txt",)]
+    # the load of the other year keeps it (lost_reports of every year are judged again there)
+    assert cli.main(["run", "--years", "2020", "--quiet"]) == 0
+    assert query(data_dir, "select source from lost_reports") == [("2021/deleted.txt",)]

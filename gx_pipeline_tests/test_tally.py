@@ -299,3 +299,34 @@ def test_a_year_whose_identities_all_hold_only_over_absent_cells_is_not_passed()
     assert verdict.description.endswith("not checked there): 3")
     # one not fully assessable: a figure was compared, and nothing contradicts itself
     assert judge(TallySummary(3, 3, 0, 1, 120, 119, 0, 1, 0, 0, 119, 2)).passed
+
+
+@pytest.mark.parametrize("year", [2019, 2020, 2025])
+def test_a_year_loaded_before_absent_cells_were_counted_is_said_not_failed(year: int):
+    # a warehouse of older code, upgraded in place: tally_results.absent_cells and
+    # dim_report.tally_passed_absent added as null, the year not loaded again. Its tally check
+    # run again (the check alone, from the UI) said "the year failed: N reports' tally counts
+    # disagree", every report, a pipeline failure where only the count of absent cells is
+    # missing; and the year's passes are not known to have compared figures
+    from gx_pipeline.warehouse import tally_check
+
+    conn = _stored_year(year)
+    now = tally_check.judge(tally_check.summarize(conn, year))
+    conn.execute("update tally_results set absent_cells = null")
+    conn.execute("update dim_report set tally_passed_absent = null")
+    summary = tally_check.summarize(conn, year)
+    (reports,) = conn.execute("select count(*) from dim_report").fetchone()
+    assert (summary.counts_disagree, summary.uncounted_reports) == (0, reports)
+    verdict = tally_check.judge(summary)
+    assert (verdict.passed, verdict.severe) == (False, now.severe)
+    assert verdict.description.startswith(now.description.split(";")[0])
+    assert (
+        f"{reports} reports loaded before cells absent from the page were counted"
+        in verdict.description
+    )
+    # one report's tally lost is still the pipeline's failure
+    conn.execute(
+        "delete from tally_results where report_id = (select min(report_id) from tally_results)"
+    )
+    verdict = tally_check.judge(tally_check.summarize(conn, year))
+    assert verdict.severe and "1 reports have cells but no tally results" in verdict.description

@@ -400,14 +400,16 @@ FILE_GONE = "the file is gone"
 #: Two reports are of one agency when they name it alike in places not known to differ (two
 #: 新华街道办事处 of two known places are two agencies), or name one organ (dim_report.organ_key:
 #: 洪桥镇 and 平阳县洪桥镇人民政府) in one known place. A report naming no agency is of no agency
-#: known: it matches none.
+#: known: it matches none. A report that states no year is its folder's year's (an excerpt, a page
+#: without its title and date): an unknown year taken as any year made one such page of an
+#: agency hide the loss of its reports of every year, and such a report's loss hidden by any.
 _SAME_AGENCY = """
 create or replace temp macro gx_same_agency(a1, o1, c1, a2, o2, c2) as
     coalesce((a1 = a2 and coalesce(c1 = c2, true)) or (o1 = o2 and c1 = c2), false);
 create or replace temp macro gx_agency_year_loaded(a, o, c, y) as
     exists (select 1 from dim_report d
             where gx_same_agency(a, o, c, d.agency, d.organ_key, d.division_code)
-              and coalesce(d.stated_year = y, true))
+              and coalesce(d.stated_year, d.report_year) = y)
 """
 
 #: pages of the year that were reports at its last load (or lost at an earlier one and still
@@ -454,7 +456,8 @@ where (j.quarantined is not null or j.now_id is null
   and (j.content_fingerprint is null
        or not exists (select 1 from dim_report d
                       where d.content_fingerprint = j.content_fingerprint))
-  and not gx_agency_year_loaded(j.agency, j.organ_key, j.division_code, j.stated_year)
+  and not gx_agency_year_loaded(j.agency, j.organ_key, j.division_code,
+                                coalesce(j.stated_year, $year))
 order by j.source
 """
 
@@ -466,7 +469,8 @@ _FOUND_AGAIN = """
 delete from lost_reports l
 where exists (select 1 from dim_report d where d.report_id = l.report_id)
    or exists (select 1 from dim_report d where d.content_fingerprint = l.content_fingerprint)
-   or gx_agency_year_loaded(l.agency, l.organ_key, l.division_code, l.stated_year)
+   or gx_agency_year_loaded(l.agency, l.organ_key, l.division_code,
+                            coalesce(l.stated_year, l.report_year))
 """
 
 

@@ -9,7 +9,8 @@ with counts as (
            count(*) filter (where status = 'pass') as passed,
            count(*) filter (where status = 'fail') as failed,
            count(*) filter (where status = 'not_assessable') as not_assessable,
-           count(*) filter (where status = 'pass' and absent_cells > 0) as passed_absent
+           count(*) filter (where status = 'pass' and absent_cells > 0) as passed_absent,
+           count(absent_cells) as absent_counted
     from tally_results
     where report_year = $year
     group by report_id
@@ -41,10 +42,18 @@ select
         and (d.tally_passed is distinct from coalesce(c.passed, 0)
              or d.tally_failed is distinct from coalesce(c.failed, 0)
              or d.tally_not_assessable is distinct from coalesce(c.not_assessable, 0)
-             or d.tally_passed_absent is distinct from coalesce(c.passed_absent, 0))) as counts_disagree,
+             or (d.tally_passed_absent is distinct from coalesce(c.passed_absent, 0)
+                 and not (d.tally_passed_absent is null and coalesce(c.absent_counted, 0) = 0))))
+        as counts_disagree,
     -- passes that compared no figure of a cell absent from the page (0 = 0 over rows a page
     -- cut off never reached), and the reports whose every identity holds but some only so:
     -- report_quality's 'holds only with absent cells as 0', not 'consistent'
     (select coalesce(sum(passed_absent), 0) from counts) as passed_absent,
     (select count(*) from counts
-      where passed_absent > 0 and failed = 0 and not_assessable = 0) as absent_reports
+      where passed_absent > 0 and failed = 0 and not_assessable = 0) as absent_reports,
+    -- loaded by code that did not count absent cells (a warehouse upgraded in place, the year
+    -- not loaded again): tally_passed_absent and every absent_cells of the report null. Not a
+    -- disagreement of the counts, but whether its passes compared figures is not known
+    (select count(*) from dim_report d left join counts c using (report_id)
+      where d.report_year = $year and d.tally_passed_absent is null
+        and coalesce(c.absent_counted, 0) = 0) as uncounted_reports
