@@ -1239,6 +1239,83 @@ def test_a_lost_report_loaded_since_under_another_year_is_no_loss_any_more(
     assert "2021/3.txt" not in out
 
 
+def _stating_no_year(page: str) -> str:
+    """The page with every year and date taken out of its text (本年 for 2021年): the parser
+    reads no stated year from it."""
+    import re
+
+    return re.sub(r"20\d\d-\d\d-\d\d", "", re.sub(r"20\d\d年", "本年", page))
+
+
+@pytest.mark.parametrize("how", ["deleted", "overwritten", "emptied", "its next year's"])
+def test_a_report_stating_no_year_is_lost_though_its_agency_has_another_years_report(
+    data_dir, tmp_path, monkeypatch, capsys, how
+):
+    """A report whose page states no year (the parser reads none) of an agency whose report of
+    another year is loaded: its page deleted, overwritten with another agency's report, or
+    emptied, or overwritten with the agency's report of the next year (figures corrected since),
+    and the load said lost 0. Its agency's report of "its year" was looked for with
+    the year unknown, and any year's report of the agency matched. The year a report is of is
+    the one it states, else the folder it is filed under."""
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    for year in (2020, 2022):  # the agency's reports of the years around, stated
+        put_page(data_dir, year, "0.txt", _report_of("东城区", year=year))
+    put_page(data_dir, 2021, "0.txt", _stating_no_year(_report_of("东城区")))
+    put_page(data_dir, 2021, "1.txt", _report_of("西城区"))
+    assert cli.main(["run", "--years", "2020-2022", "--quiet"]) == 0
+    capsys.readouterr()
+    assert query(data_dir, "select stated_year from dim_report where source = '2021/0.txt'") == [
+        (None,)
+    ]
+
+    page = data_dir / "raw" / "2021" / "0.txt"
+    if how == "deleted":
+        page.unlink()
+    elif how == "overwritten":
+        put_page(data_dir, 2021, "0.txt", _report_of("通州区"))
+    elif how == "emptied":
+        put_page(data_dir, 2021, "0.txt", "<html><body>页面不存在</body></html>")
+    else:
+        corrected = _report_of("东城区", year=2022).replace(
+            "规范性文件 | 0 | 0", "规范性文件 | 3 | 0"
+        )
+        put_page(data_dir, 2021, "0.txt", corrected)
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines()[2].split()[-1] == "1", out
+    assert "2021/0.txt: 科技和工业信息化局's report (" in err, err
+    assert query(data_dir, "select source from lost_reports") == [("2021/0.txt",)]
+
+
+def test_a_report_naming_no_place_republished_naming_it_is_no_loss(
+    data_dir, tmp_path, monkeypatch, capsys
+):
+    """A report whose agency is named without its place (科技和工业信息化局: no place known)
+    re-published on its page naming its place (西城区科技和工业信息化局), figures corrected: the
+    same organ, in a place the earlier report did not contradict. It was named lost, "the page
+    now holds another agency's report": a report whose place is not known is not known to be
+    another place's, as one naming no agency is not. Another organ stays another agency."""
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    placeless = _report_of("西城区").replace("西城区科技和工业信息化局", "科技和工业信息化局")
+    put_page(data_dir, 2021, "0.txt", placeless)
+    put_page(data_dir, 2021, "1.txt", placeless.replace("科技和工业信息化局", "财政局"))
+    put_page(data_dir, 2021, "2.txt", _report_of("东城区"))
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
+    capsys.readouterr()
+    assert query(data_dir, "select count(*) from dim_report where division_code is null") == [(2,)]
+
+    corrected = _report_of("西城区").replace("规范性文件 | 0 | 0", "规范性文件 | 3 | 0")
+    put_page(data_dir, 2021, "0.txt", corrected)  # the same organ, its place named now
+    put_page(data_dir, 2021, "1.txt", _report_of("西城区"))  # 财政局's now holds another organ's
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
+    out, err = capsys.readouterr()
+    assert query(data_dir, "select source, agency from lost_reports") == [("2021/1.txt", "财政局")]
+    assert out.splitlines()[2].split()[-1] == "1", out
+    assert "2021/0.txt" not in err and "2021/1.txt: 财政局's report (" in err, err
+
+
 def test_gx_status_says_a_run_whose_process_is_gone_is_not_running(
     data_dir, tmp_path, monkeypatch, capsys
 ):
