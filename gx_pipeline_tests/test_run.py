@@ -1865,6 +1865,20 @@ def _gx_run_waiting_for_the_slot(data_dir, tmp_path):
     raise AssertionError("".join(err))
 
 
+def _slot_freed_then_ended(run, storage, holder, err: list[str], timeout: float):
+    """Free the holder's `duckdb` slot (its long load ends) and wait for the waiting `gx run`
+    to end (killed after `timeout` s): its stdout, and its whole stderr."""
+    import subprocess
+
+    storage.free_concurrency_slots_for_run(holder.run_id)
+    try:
+        out, rest = run.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        run.kill()
+        out, rest = run.communicate()
+    return out, "".join(err) + rest
+
+
 @pytest.mark.parametrize("how", ["terminate", "force"])
 def test_a_gx_run_waiting_for_the_duckdb_slot_ends_when_the_ui_terminates_its_run(
     data_dir, tmp_path, how
@@ -1875,7 +1889,6 @@ def test_a_gx_run_waiting_for_the_duckdb_slot_ends_when_the_ui_terminates_its_ru
     slot was free loaded the year under a run recorded canceled. Here the holder's slot is
     freed a second after the Terminate, as a long load ending would: the waiting run ends within
     seconds, loads nothing, and the year is FAILED saying the run was canceled."""
-    import subprocess
     import time
 
     import dagster as dg
@@ -1893,16 +1906,10 @@ def test_a_gx_run_waiting_for_the_duckdb_slot_ends_when_the_ui_terminates_its_ru
             instance.report_run_canceled(waiting, message="forcibly marked as canceled")
         sent = time.monotonic()
         time.sleep(1.0)
-        storage.free_concurrency_slots_for_run(holder.run_id)  # the long load ends
-        try:
-            out, rest = run.communicate(timeout=60)
-        except subprocess.TimeoutExpired:
-            run.kill()
-            out, rest = run.communicate()
+        out, err = _slot_freed_then_ended(run, storage, holder, err, 60)
         took = time.monotonic() - sent
     finally:
         run.kill()
-    err = "".join(err) + rest
     published = data_dir / "warehouse.duckdb"
     assert not published.exists() or query(
         data_dir, "select count(*) from dim_report where report_year = 2020"
@@ -1914,6 +1921,59 @@ def test_a_gx_run_waiting_for_the_duckdb_slot_ends_when_the_ui_terminates_its_ru
     assert "while gx_warehouse waited for a pool slot" in err, err
     assert instance.get_run_by_id(waiting.run_id).status == dg.DagsterRunStatus.CANCELED
     assert storage.get_concurrency_info("duckdb").pending_steps == []
+
+
+def _run_records_locked(home, seconds: float):
+    """A process holding the instance's run records (runs.db) locked for `seconds`, readers
+    too (SQLite's exclusive locking mode: a maintenance tool's session, a copy taken under a
+    lock): a read of the run storage meanwhile waits 5 s and fails, "database is locked".
+    Returned once it holds the lock."""
+    import subprocess
+    import sys
+
+    hold = (
+        "import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1], isolation_level=None); "
+        "c.execute('PRAGMA locking_mode=EXCLUSIVE'); c.execute('BEGIN EXCLUSIVE'); "
+        "c.execute('update instance_info set run_storage_id = run_storage_id'); "
+        "print('held', flush=True); time.sleep(float(sys.argv[2])); c.execute('ROLLBACK')"
+    )
+    runs = home / "history" / "runs.db"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", hold, str(runs), str(seconds)], stdout=subprocess.PIPE, text=True
+    )
+    assert holder.stdout.readline() == "held\n"
+    return holder
+
+
+def test_a_gx_run_waiting_for_the_duckdb_slot_outlasts_its_run_records_locked_a_while(
+    data_dir, tmp_path
+):
+    """A run waiting for the `duckdb` slot reads its own status every 0.5 s (a Terminate from
+    the UI ends it). While the run records were locked (5 s and more: a read then fails,
+    "database is locked"), that read failed the run: the year FAILED with no cause said, where
+    before the run only waited; and gx run's progress thread, looking for dead slot holders in
+    the same records, ended with a traceback (no more progress lines). A read that fails is one
+    look missed: the run waits on, and loads once the slot is free; a Terminate is still seen
+    at the next look that reads."""
+
+    import dagster as dg
+
+    instance, holder, run, err = _gx_run_waiting_for_the_slot(data_dir, tmp_path)
+    storage = instance.event_log_storage
+    try:
+        locker = _run_records_locked(tmp_path / "home", 8.0)
+        locker.wait(timeout=30)
+        out, err = _slot_freed_then_ended(run, storage, holder, err, 120)
+    finally:
+        run.kill()
+    assert run.returncode == 0, out + err
+    assert [line.split()[:2] for line in out.splitlines()[2:]] == [["2020", "ok"]], out
+    # the progress lines go on too: the look for dead slot holders missed, not its thread ended
+    assert "Traceback" not in err, err
+    assert "2020: gx_warehouse has the duckdb slot after" in err, err
+    assert query(data_dir, "select count(*) from dim_report where report_year = 2020") == [(1,)]
+    (record,) = instance.get_run_records(dg.RunsFilter(tags={"dagster/partition": "2020"}))
+    assert record.dagster_run.status == dg.DagsterRunStatus.SUCCESS
 
 
 @pytest.mark.usefixtures("stop_signals_at_default")
