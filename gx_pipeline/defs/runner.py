@@ -47,6 +47,7 @@ from gx_pipeline.defs.liveness import (
     HOST_TAG,
     PID_TAG,
     PROVINCE_TAG,
+    as_recorded,
     describe_run,
     one_look,
     own_tags,
@@ -183,6 +184,7 @@ def _pool_wait_said(
     holders = []
     for slot in claimed:
         run = instance.get_run_by_id(slot.run_id)
+        run = as_recorded(instance, run) if run is not None else None
         said = describe_run(run) if run is not None else f"run {slot.run_id[:8]}"
         said += f" ({slot.step_key})" if slot.step_key else ""
         pid = run.tags.get(PID_TAG, "") if run is not None else ""
