@@ -1316,6 +1316,44 @@ def test_a_report_naming_no_place_republished_naming_it_is_no_loss(
     assert "2021/0.txt" not in err and "2021/1.txt: 财政局's report (" in err, err
 
 
+@pytest.mark.parametrize("how", ["deleted", "emptied", "overwritten"])
+def test_a_report_of_no_place_known_is_not_made_up_for_by_another_place_s_of_its_name(
+    data_dir, tmp_path, monkeypatch, capsys, how
+):
+    """Two districts' reports that name their agency without its place (发布机构:财政局, no
+    place in the text before it: division_code null), figures of their own. One page deleted,
+    emptied or overwritten with another organ's report: the load said lost 0, its agency's
+    report of the year taken for loaded because the other district's report bears the same
+    name. One name with no place known is not known to be one agency: only a report of a known
+    place makes up for a report."""
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    for k, district in enumerate(["西城区", "东城区"]):
+        page = _report_of(district).replace(f"{district}科技和工业信息化局", "财政局")
+        page = page.replace("科技和工业信息化局", "财政局")
+        put_page(
+            data_dir, 2021, f"{k}.txt", page.replace("规范性文件 | 0 | 0", f"规范性文件 | {k} | 0")
+        )
+    put_page(data_dir, 2021, "2.txt", _report_of("海淀区"))
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
+    capsys.readouterr()
+    assert (
+        query(data_dir, "select agency, division_code from dim_report where source < '2021/2'")
+        == [("财政局", None)] * 2
+    )
+
+    if how == "deleted":
+        (data_dir / "raw" / "2021" / "0.txt").unlink()
+    elif how == "emptied":
+        put_page(data_dir, 2021, "0.txt", "<html><body>页面不存在</body></html>")
+    else:
+        put_page(data_dir, 2021, "0.txt", _report_of("丰台区"))
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines()[2].split()[-1] == "1", out
+    assert "2021/0.txt: 财政局's report (" in err, err
+
+
 def test_gx_status_says_a_run_whose_process_is_gone_is_not_running(
     data_dir, tmp_path, monkeypatch, capsys
 ):

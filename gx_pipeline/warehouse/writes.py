@@ -406,6 +406,9 @@ FILE_GONE = "the file is gone"
 #: A page's report is judged another agency's only when that is known: the names differ and so
 #: do the organs, or the places both are known and differ (科技和工业信息化局 of no place known,
 #: re-published as 西城区科技和工业信息化局, is not another's).
+#: What makes up for a lost report is a report of its organ in its place, both known: two
+#: districts' reports named 财政局 with no place known are not one agency's (one of them lost,
+#: the other loaded, was no loss).
 _SAME_AGENCY = """
 create or replace temp macro gx_same_agency(a1, o1, c1, a2, o2, c2) as
     coalesce((a1 = a2 and coalesce(c1 = c2, true)) or (o1 = o2 and c1 = c2), false);
@@ -414,7 +417,7 @@ create or replace temp macro gx_other_agency(a1, o1, c1, a2, o2, c2) as
     and not coalesce(o1 = o2 and (c1 is null or c2 is null), false);
 create or replace temp macro gx_agency_year_loaded(a, o, c, y) as
     exists (select 1 from dim_report d
-            where gx_same_agency(a, o, c, d.agency, d.organ_key, d.division_code)
+            where a is not null and o = d.organ_key and c = d.division_code
               and coalesce(d.stated_year, d.report_year) = y)
 """
 
