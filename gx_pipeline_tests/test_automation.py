@@ -951,6 +951,72 @@ def test_a_run_launched_without_gx_run_is_tagged_with_its_machine_by_its_first_s
     assert tags[liveness.PIDNS_TAG] == str(os.stat("/proc/self/ns/pid").st_ino)
 
 
+def test_a_run_re_executed_from_a_gx_run_is_not_judged_by_the_process_of_the_run_it_repeats(
+    data_dir, instance
+):
+    """The UI's Re-execute (from failure, or all steps) of a run `gx run` executed: the new run
+    inherits its parent's tags (the UI's default), gx/pid, gx/host and gx/pidns among them, and
+    is executed by a run worker of the code location. The look for dead runs (`gx run`'s, the
+    sensor's, a waiting run's) read the inherited gx/pid, the `gx run` that has long ended,
+    marked the live re-executed run failed and freed its `duckdb` slot under it. Tags a run
+    shares with the run it repeats are not its own: its pid is the one its executor records
+    (no machine: not judged), and its first step of a year tags it with its own process."""
+    import os
+    import subprocess
+
+    from dagster._core.events import EngineEventData
+    from dagster._core.storage.tags import (
+        PARENT_RUN_ID_TAG,
+        ROOT_RUN_ID_TAG,
+        TAGS_TO_MAYBE_OMIT_ON_RETRY,
+    )
+
+    from gx_pipeline.defs import liveness
+
+    _pages(data_dir, [2021])
+    gx_run = subprocess.Popen(["true"])  # the `gx run` that executed the parent, ended since
+    gx_run.wait()
+    job = _defs(data_dir).resolve_job_def("gx_yearly_job")
+    parent = instance.create_run_for_job(
+        job,
+        tags={"dagster/partition": "2021", **liveness.own_tags(gx_run.pid)},
+        status=dg.DagsterRunStatus.FAILURE,
+    )
+    # what the UI's Re-execute records (create_reexecuted_run, use_parent_run_tags=True)
+    inherited = {k: v for k, v in parent.tags.items() if k not in TAGS_TO_MAYBE_OMIT_ON_RETRY}
+    inherited |= {PARENT_RUN_ID_TAG: parent.run_id, ROOT_RUN_ID_TAG: parent.run_id}
+    worker = subprocess.Popen(["sleep", "60"])  # the run worker executing it, live
+    try:
+        again = instance.create_run_for_job(job, tags=inherited)
+        instance.handle_run_event(again.run_id, _run_start(again))
+        instance.report_engine_event(
+            f"Started process for run (pid: {worker.pid}).",
+            again,
+            EngineEventData.in_process(worker.pid),
+        )
+        storage = instance.event_log_storage
+        storage.set_concurrency_slots("duckdb", 1)
+        assert storage.claim_concurrency_slot("duckdb", again.run_id, "gx_warehouse").is_claimed
+
+        assert liveness.release_dead_runs(instance) == []
+        assert instance.get_run_by_id(again.run_id).status == dg.DagsterRunStatus.STARTED
+        assert [s.run_id for s in storage.get_concurrency_info("duckdb").claimed_slots] == [
+            again.run_id
+        ]
+        storage.free_concurrency_slots_for_run(again.run_id)
+    finally:
+        worker.kill()
+        worker.wait()
+    instance.report_run_failed(instance.get_run_by_id(again.run_id))  # ended by hand
+
+    # executed here (its first step of the year): tagged with its own process and machine
+    result = job.execute_in_process(instance=instance, partition_key="2021", tags=inherited)
+    assert result.success
+    tags = instance.get_run_by_id(result.run_id).tags
+    assert tags[liveness.PID_TAG] == str(os.getpid())
+    assert tags[liveness.HOST_TAG] == parent.tags[liveness.HOST_TAG]
+
+
 def test_a_run_of_shared_run_records_whose_machine_is_not_known_is_not_judged_by_its_pid(
     data_dir, instance, monkeypatch
 ):

@@ -1239,6 +1239,121 @@ def test_a_lost_report_loaded_since_under_another_year_is_no_loss_any_more(
     assert "2021/3.txt" not in out
 
 
+def _stating_no_year(page: str) -> str:
+    """The page with every year and date taken out of its text (本年 for 2021年): the parser
+    reads no stated year from it."""
+    import re
+
+    return re.sub(r"20\d\d-\d\d-\d\d", "", re.sub(r"20\d\d年", "本年", page))
+
+
+@pytest.mark.parametrize("how", ["deleted", "overwritten", "emptied", "its next year's"])
+def test_a_report_stating_no_year_is_lost_though_its_agency_has_another_years_report(
+    data_dir, tmp_path, monkeypatch, capsys, how
+):
+    """A report whose page states no year (the parser reads none) of an agency whose report of
+    another year is loaded: its page deleted, overwritten with another agency's report, or
+    emptied, or overwritten with the agency's report of the next year (figures corrected since),
+    and the load said lost 0. Its agency's report of "its year" was looked for with
+    the year unknown, and any year's report of the agency matched. The year a report is of is
+    the one it states, else the folder it is filed under."""
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    for year in (2020, 2022):  # the agency's reports of the years around, stated
+        put_page(data_dir, year, "0.txt", _report_of("东城区", year=year))
+    put_page(data_dir, 2021, "0.txt", _stating_no_year(_report_of("东城区")))
+    put_page(data_dir, 2021, "1.txt", _report_of("西城区"))
+    assert cli.main(["run", "--years", "2020-2022", "--quiet"]) == 0
+    capsys.readouterr()
+    assert query(data_dir, "select stated_year from dim_report where source = '2021/0.txt'") == [
+        (None,)
+    ]
+
+    page = data_dir / "raw" / "2021" / "0.txt"
+    if how == "deleted":
+        page.unlink()
+    elif how == "overwritten":
+        put_page(data_dir, 2021, "0.txt", _report_of("通州区"))
+    elif how == "emptied":
+        put_page(data_dir, 2021, "0.txt", "<html><body>页面不存在</body></html>")
+    else:
+        corrected = _report_of("东城区", year=2022).replace(
+            "规范性文件 | 0 | 0", "规范性文件 | 3 | 0"
+        )
+        put_page(data_dir, 2021, "0.txt", corrected)
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines()[2].split()[-1] == "1", out
+    assert "2021/0.txt: 科技和工业信息化局's report (" in err, err
+    assert query(data_dir, "select source from lost_reports") == [("2021/0.txt",)]
+
+
+def test_a_report_naming_no_place_republished_naming_it_is_no_loss(
+    data_dir, tmp_path, monkeypatch, capsys
+):
+    """A report whose agency is named without its place (科技和工业信息化局: no place known)
+    re-published on its page naming its place (西城区科技和工业信息化局), figures corrected: the
+    same organ, in a place the earlier report did not contradict. It was named lost, "the page
+    now holds another agency's report": a report whose place is not known is not known to be
+    another place's, as one naming no agency is not. Another organ stays another agency."""
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    placeless = _report_of("西城区").replace("西城区科技和工业信息化局", "科技和工业信息化局")
+    put_page(data_dir, 2021, "0.txt", placeless)
+    put_page(data_dir, 2021, "1.txt", placeless.replace("科技和工业信息化局", "财政局"))
+    put_page(data_dir, 2021, "2.txt", _report_of("东城区"))
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
+    capsys.readouterr()
+    assert query(data_dir, "select count(*) from dim_report where division_code is null") == [(2,)]
+
+    corrected = _report_of("西城区").replace("规范性文件 | 0 | 0", "规范性文件 | 3 | 0")
+    put_page(data_dir, 2021, "0.txt", corrected)  # the same organ, its place named now
+    put_page(data_dir, 2021, "1.txt", _report_of("西城区"))  # 财政局's now holds another organ's
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
+    out, err = capsys.readouterr()
+    assert query(data_dir, "select source, agency from lost_reports") == [("2021/1.txt", "财政局")]
+    assert out.splitlines()[2].split()[-1] == "1", out
+    assert "2021/0.txt" not in err and "2021/1.txt: 财政局's report (" in err, err
+
+
+@pytest.mark.parametrize("how", ["deleted", "emptied", "overwritten"])
+def test_a_report_of_no_place_known_is_not_made_up_for_by_another_place_s_of_its_name(
+    data_dir, tmp_path, monkeypatch, capsys, how
+):
+    """Two districts' reports that name their agency without its place (发布机构:财政局, no
+    place in the text before it: division_code null), figures of their own. One page deleted,
+    emptied or overwritten with another organ's report: the load said lost 0, its agency's
+    report of the year taken for loaded because the other district's report bears the same
+    name. One name with no place known is not known to be one agency: only a report of a known
+    place makes up for a report."""
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    for k, district in enumerate(["西城区", "东城区"]):
+        page = _report_of(district).replace(f"{district}科技和工业信息化局", "财政局")
+        page = page.replace("科技和工业信息化局", "财政局")
+        put_page(
+            data_dir, 2021, f"{k}.txt", page.replace("规范性文件 | 0 | 0", f"规范性文件 | {k} | 0")
+        )
+    put_page(data_dir, 2021, "2.txt", _report_of("海淀区"))
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
+    capsys.readouterr()
+    assert (
+        query(data_dir, "select agency, division_code from dim_report where source < '2021/2'")
+        == [("财政局", None)] * 2
+    )
+
+    if how == "deleted":
+        (data_dir / "raw" / "2021" / "0.txt").unlink()
+    elif how == "emptied":
+        put_page(data_dir, 2021, "0.txt", "<html><body>页面不存在</body></html>")
+    else:
+        put_page(data_dir, 2021, "0.txt", _report_of("丰台区"))
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines()[2].split()[-1] == "1", out
+    assert "2021/0.txt: 财政局's report (" in err, err
+
+
 def test_gx_status_says_a_run_whose_process_is_gone_is_not_running(
     data_dir, tmp_path, monkeypatch, capsys
 ):
@@ -1788,6 +1903,20 @@ def _gx_run_waiting_for_the_slot(data_dir, tmp_path):
     raise AssertionError("".join(err))
 
 
+def _slot_freed_then_ended(run, storage, holder, err: list[str], timeout: float):
+    """Free the holder's `duckdb` slot (its long load ends) and wait for the waiting `gx run`
+    to end (killed after `timeout` s): its stdout, and its whole stderr."""
+    import subprocess
+
+    storage.free_concurrency_slots_for_run(holder.run_id)
+    try:
+        out, rest = run.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        run.kill()
+        out, rest = run.communicate()
+    return out, "".join(err) + rest
+
+
 @pytest.mark.parametrize("how", ["terminate", "force"])
 def test_a_gx_run_waiting_for_the_duckdb_slot_ends_when_the_ui_terminates_its_run(
     data_dir, tmp_path, how
@@ -1798,7 +1927,6 @@ def test_a_gx_run_waiting_for_the_duckdb_slot_ends_when_the_ui_terminates_its_ru
     slot was free loaded the year under a run recorded canceled. Here the holder's slot is
     freed a second after the Terminate, as a long load ending would: the waiting run ends within
     seconds, loads nothing, and the year is FAILED saying the run was canceled."""
-    import subprocess
     import time
 
     import dagster as dg
@@ -1816,16 +1944,10 @@ def test_a_gx_run_waiting_for_the_duckdb_slot_ends_when_the_ui_terminates_its_ru
             instance.report_run_canceled(waiting, message="forcibly marked as canceled")
         sent = time.monotonic()
         time.sleep(1.0)
-        storage.free_concurrency_slots_for_run(holder.run_id)  # the long load ends
-        try:
-            out, rest = run.communicate(timeout=60)
-        except subprocess.TimeoutExpired:
-            run.kill()
-            out, rest = run.communicate()
+        out, err = _slot_freed_then_ended(run, storage, holder, err, 60)
         took = time.monotonic() - sent
     finally:
         run.kill()
-    err = "".join(err) + rest
     published = data_dir / "warehouse.duckdb"
     assert not published.exists() or query(
         data_dir, "select count(*) from dim_report where report_year = 2020"
@@ -1837,6 +1959,59 @@ def test_a_gx_run_waiting_for_the_duckdb_slot_ends_when_the_ui_terminates_its_ru
     assert "while gx_warehouse waited for a pool slot" in err, err
     assert instance.get_run_by_id(waiting.run_id).status == dg.DagsterRunStatus.CANCELED
     assert storage.get_concurrency_info("duckdb").pending_steps == []
+
+
+def _run_records_locked(home, seconds: float):
+    """A process holding the instance's run records (runs.db) locked for `seconds`, readers
+    too (SQLite's exclusive locking mode: a maintenance tool's session, a copy taken under a
+    lock): a read of the run storage meanwhile waits 5 s and fails, "database is locked".
+    Returned once it holds the lock."""
+    import subprocess
+    import sys
+
+    hold = (
+        "import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1], isolation_level=None); "
+        "c.execute('PRAGMA locking_mode=EXCLUSIVE'); c.execute('BEGIN EXCLUSIVE'); "
+        "c.execute('update instance_info set run_storage_id = run_storage_id'); "
+        "print('held', flush=True); time.sleep(float(sys.argv[2])); c.execute('ROLLBACK')"
+    )
+    runs = home / "history" / "runs.db"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", hold, str(runs), str(seconds)], stdout=subprocess.PIPE, text=True
+    )
+    assert holder.stdout.readline() == "held\n"
+    return holder
+
+
+def test_a_gx_run_waiting_for_the_duckdb_slot_outlasts_its_run_records_locked_a_while(
+    data_dir, tmp_path
+):
+    """A run waiting for the `duckdb` slot reads its own status every 0.5 s (a Terminate from
+    the UI ends it). While the run records were locked (5 s and more: a read then fails,
+    "database is locked"), that read failed the run: the year FAILED with no cause said, where
+    before the run only waited; and gx run's progress thread, looking for dead slot holders in
+    the same records, ended with a traceback (no more progress lines). A read that fails is one
+    look missed: the run waits on, and loads once the slot is free; a Terminate is still seen
+    at the next look that reads."""
+
+    import dagster as dg
+
+    instance, holder, run, err = _gx_run_waiting_for_the_slot(data_dir, tmp_path)
+    storage = instance.event_log_storage
+    try:
+        locker = _run_records_locked(tmp_path / "home", 8.0)
+        locker.wait(timeout=30)
+        out, err = _slot_freed_then_ended(run, storage, holder, err, 120)
+    finally:
+        run.kill()
+    assert run.returncode == 0, out + err
+    assert [line.split()[:2] for line in out.splitlines()[2:]] == [["2020", "ok"]], out
+    # the progress lines go on too: the look for dead slot holders missed, not its thread ended
+    assert "Traceback" not in err, err
+    assert "2020: gx_warehouse has the duckdb slot after" in err, err
+    assert query(data_dir, "select count(*) from dim_report where report_year = 2020") == [(1,)]
+    (record,) = instance.get_run_records(dg.RunsFilter(tags={"dagster/partition": "2020"}))
+    assert record.dagster_run.status == dg.DagsterRunStatus.SUCCESS
 
 
 @pytest.mark.usefixtures("stop_signals_at_default")

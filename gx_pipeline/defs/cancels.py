@@ -22,6 +22,7 @@ import dagster as dg
 # Dagster 1.13 keeps these outside its public API; it is pinned exactly (pyproject.toml)
 from dagster._core.execution.plan.active import ActiveExecution
 from dagster._utils.interrupts import pop_captured_interrupt
+from sqlalchemy.exc import SQLAlchemyError
 
 #: how often a waiting run reads its own status (a read of the run storage)
 STATUS_LOOK_S = 0.5
@@ -62,7 +63,7 @@ def _sleep_til_ready(active: ActiveExecution) -> None:
         # at most one read of the run storage per STATUS_LOOK_S, however often Dagster sleeps
         if run_id is not None and time.monotonic() >= _LOOKED.get(run_id, 0.0) + STATUS_LOOK_S:
             _LOOKED[run_id] = time.monotonic()
-            run = instance.get_run_by_id(run_id)
+            run = _run_if_readable(instance, run_id)
             if run is not None and run.status in CANCELED:
                 _end(active, instance, run_id, canceled=True)
         left = until - time.monotonic()
@@ -71,13 +72,24 @@ def _sleep_til_ready(active: ActiveExecution) -> None:
         time.sleep(min(left, 0.1))
 
 
+def _run_if_readable(instance: dg.DagsterInstance, run_id: str) -> dg.DagsterRun | None:
+    """The run as its records hold it, None when they cannot be read now: SQLite's run records
+    locked by another process (a read waits 5 s, then "database is locked"), a database server
+    restarting. The look is the wait's own, not the run's work: one that fails is one look
+    missed, and the run waits on (it failed the run, which before waited unharmed)."""
+    try:
+        return instance.get_run_by_id(run_id)
+    except (SQLAlchemyError, OSError):
+        return None
+
+
 def _end(
     active: ActiveExecution, instance: dg.DagsterInstance | None, run_id: str | None, canceled: bool
 ) -> None:
     what = waiting_for(active)
     if run_id is not None:
         ENDED[run_id] = (what, canceled)
-    run = instance.get_run_by_id(run_id) if instance is not None and run_id else None
+    run = _run_if_readable(instance, run_id) if instance is not None and run_id else None
     if canceled:
         raise RunCanceled(f"the run was canceled while {what}")
     if run is not None and run.status not in CANCELED:

@@ -44,6 +44,7 @@ import dagster as dg
 
 # Dagster 1.13 keeps these outside its public API; it is pinned exactly (pyproject.toml)
 from dagster._core.storage.runs import InMemoryRunStorage, SqliteRunStorage
+from dagster._core.storage.tags import PARENT_RUN_ID_TAG
 
 from gx_pipeline.machine import pid_namespace, process_alive, process_said
 from gx_pipeline.staging import claims
@@ -90,15 +91,37 @@ def record_machine(context: dg.AssetExecutionContext) -> None:
     """Tag the run with this machine and pid namespace when it has none and the pid it
     recorded is this process's (its steps run where it was started: the in-process executor;
     celery's workers record no pid): the pid can then be judged (process_gone)."""
-    run = context.run
+    instance = context.instance
+    run = as_recorded(instance, context.run)
     if HOST_TAG in run.tags:
         return
-    instance = context.instance
     record = instance.get_run_record_by_id(run.run_id)
     created = record.create_timestamp.timestamp() if record is not None else time.time()
     pid, _ = _process_of(instance, run, created)
     if pid == os.getpid():
-        instance.add_run_tags(run.run_id, _machine_tags())
+        # a run that inherited its parent's gx/pid gets its own, so its tags are its own now
+        inherited = PID_TAG in context.run.tags and PID_TAG not in run.tags
+        instance.add_run_tags(run.run_id, own_tags(pid) if inherited else _machine_tags())
+
+
+#: the tags that say which process, on which machine, executes a run
+_MACHINE_TAGS = (PID_TAG, HOST_TAG, PIDNS_TAG)
+
+
+def as_recorded(instance: dg.DagsterInstance, run: dg.DagsterRun) -> dg.DagsterRun:
+    """The run without the machine tags it shares with the run it re-executes. The UI's
+    Re-execute (from failure, or all steps) gives the new run its parent's tags: a `gx run`'s
+    gx/pid, gx/host and gx/pidns name that `gx run`'s process, long ended, not the run worker
+    that executes the new run (a live run was marked failed so, and its slot freed under it).
+    Its own pid is then the one its executor records, its machine not known until its first
+    step of a year tags it (record_machine)."""
+    parent_id = run.parent_run_id or run.tags.get(PARENT_RUN_ID_TAG)
+    if not parent_id or not any(tag in run.tags for tag in _MACHINE_TAGS):
+        return run
+    parent = instance.get_run_by_id(parent_id)
+    if parent is None or any(run.tags.get(t) != parent.tags.get(t) for t in _MACHINE_TAGS):
+        return run
+    return run.with_tags({k: v for k, v in run.tags.items() if k not in _MACHINE_TAGS})
 
 
 def release_dead_runs(
@@ -156,7 +179,7 @@ def process_gone(
     known, or of another machine than `host`, default this one). A pid with no machine tagged
     is not judged by this machine's processes: the run may run in another (a container, a
     machine sharing the run records)."""
-    run = record.dagster_run
+    run = as_recorded(instance, record.dagster_run)
     if _tagged_elsewhere(run, host) or HOST_TAG not in run.tags:
         return None
     pid, since = _process_of(instance, run, record.create_timestamp.timestamp())
@@ -183,7 +206,7 @@ def last_recorded(instance: dg.DagsterInstance, record: dg.RunRecord) -> float:
 def unaccounted(instance: dg.DagsterInstance, record: dg.RunRecord) -> str | None:
     """Why the process of an in-flight run cannot be judged here ("no pid recorded", "it runs
     on <host>"); None when it can (it has a pid on this machine) or the run has ended."""
-    run = record.dagster_run
+    run = as_recorded(instance, record.dagster_run)
     if run.status not in _IN_FLIGHT:
         return None
     if _tagged_elsewhere(run):
@@ -424,6 +447,7 @@ def describe_run(run: dg.DagsterRun) -> str:
 def where_it_runs(instance: dg.DagsterInstance, run: dg.DagsterRun) -> str:
     """`pid 123 on host, DAGSTER_HOME /path`: where a run of `instance` runs, for a refusal to
     name the process to look for (a run not started yet has none)."""
+    run = as_recorded(instance, run)
     record = instance.get_run_record_by_id(run.run_id)
     created = record.create_timestamp.timestamp() if record is not None else 0.0
     pid, _ = _process_of(instance, run, created)

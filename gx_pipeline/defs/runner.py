@@ -47,6 +47,7 @@ from gx_pipeline.defs.liveness import (
     HOST_TAG,
     PID_TAG,
     PROVINCE_TAG,
+    as_recorded,
     describe_run,
     one_look,
     own_tags,
@@ -183,6 +184,7 @@ def _pool_wait_said(
     holders = []
     for slot in claimed:
         run = instance.get_run_by_id(slot.run_id)
+        run = as_recorded(instance, run) if run is not None else None
         said = describe_run(run) if run is not None else f"run {slot.run_id[:8]}"
         said += f" ({slot.step_key})" if slot.step_key else ""
         pid = run.tags.get(PID_TAG, "") if run is not None else ""
@@ -299,9 +301,16 @@ def _execute_with_progress(
             if waiting and now - looked >= DEAD_LOOK_S:
                 # a holder killed while this run waits keeps its slot until someone frees it
                 looked = now
-                for dead in release_dead_runs(
-                    instance, "gx run, waiting for its pool slot", staging
-                ):
+                try:
+                    dead_runs = release_dead_runs(
+                        instance, "gx run, waiting for its pool slot", staging
+                    )
+                except Exception:  # noqa: BLE001 - one look missed, the next one reads again
+                    # the run records cannot be read now (locked by another process for 5 s
+                    # and more, a database server restarting): the thread ended with a
+                    # traceback here, and the progress lines with it
+                    dead_runs = []
+                for dead in dead_runs:
                     say(f"run {dead.run_id} ({dead.partition or '-'}): {dead.why}")
             for step, (pool, since, said) in list(waiting.items()):
                 if now - said >= WAIT_SAID_S:

@@ -403,12 +403,21 @@ FILE_GONE = "the file is gone"
 #: known: it matches none. A report that states no year is its folder's year's (an excerpt, a page
 #: without its title and date): an unknown year taken as any year made one such page of an
 #: agency hide the loss of its reports of every year, and such a report's loss hidden by any.
+#: A page's report is judged another agency's only when that is known: the names differ and so
+#: do the organs, or the places both are known and differ (科技和工业信息化局 of no place known,
+#: re-published as 西城区科技和工业信息化局, is not another's).
+#: What makes up for a lost report is a report of its organ in its place, both known: two
+#: districts' reports named 财政局 with no place known are not one agency's (one of them lost,
+#: the other loaded, was no loss).
 _SAME_AGENCY = """
 create or replace temp macro gx_same_agency(a1, o1, c1, a2, o2, c2) as
     coalesce((a1 = a2 and coalesce(c1 = c2, true)) or (o1 = o2 and c1 = c2), false);
+create or replace temp macro gx_other_agency(a1, o1, c1, a2, o2, c2) as
+    a1 is not null and a2 is not null and not gx_same_agency(a1, o1, c1, a2, o2, c2)
+    and not coalesce(o1 = o2 and (c1 is null or c2 is null), false);
 create or replace temp macro gx_agency_year_loaded(a, o, c, y) as
     exists (select 1 from dim_report d
-            where gx_same_agency(a, o, c, d.agency, d.organ_key, d.division_code)
+            where a is not null and o = d.organ_key and c = d.division_code
               and coalesce(d.stated_year, d.report_year) = y)
 """
 
@@ -431,10 +440,9 @@ with candidates as (
 ),
 judged as (
     select c.*, q.reason as quarantined, d.report_id as now_id,
-        d.agency is not null and c.agency is not null
-            and not gx_same_agency(c.agency, c.organ_key, c.division_code,
-                                   d.agency, d.organ_key, d.division_code) as other_agency,
-        coalesce(d.stated_year <> c.stated_year, false) as other_year,
+        gx_other_agency(c.agency, c.organ_key, c.division_code,
+                        d.agency, d.organ_key, d.division_code) as other_agency,
+        coalesce(d.stated_year <> coalesce(c.stated_year, $year), false) as other_year,
         d.agency as now_agency, d.stated_year as now_year
     from candidates c
     left join quarantine q on q.report_year = $year and q.source = c.source
