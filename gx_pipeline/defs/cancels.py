@@ -89,9 +89,9 @@ def _end(
     what = waiting_for(active)
     if run_id is not None:
         ENDED[run_id] = (what, canceled)
-    run = _run_if_readable(instance, run_id) if instance is not None and run_id else None
     if canceled:
         raise RunCanceled(f"the run was canceled while {what}")
+    run = _run_if_readable(instance, run_id) if instance is not None and run_id else None
     if run is not None and run.status not in CANCELED:
         instance.report_run_canceling(  # type: ignore[union-attr]
             run, f"the run was interrupted while {what}: the run ends here"

@@ -87,21 +87,25 @@ def _machine_tags() -> dict[str, str]:
     return {HOST_TAG: socket.gethostname(), PIDNS_TAG: pid_namespace()}
 
 
-def record_machine(context: dg.AssetExecutionContext) -> None:
+def record_machine(context: dg.AssetExecutionContext) -> dg.RunRecord | None:
     """Tag the run with this machine and pid namespace when it has none and the pid it
     recorded is this process's (its steps run where it was started: the in-process executor;
-    celery's workers record no pid): the pid can then be judged (process_gone)."""
+    celery's workers record no pid): the pid can then be judged (process_gone). The run's
+    record, as read before the tags: its stored tags, not the step's copy of the run as it
+    started (which a tag written by an earlier step of the run does not reach)."""
     instance = context.instance
-    run = as_recorded(instance, context.run)
+    record = instance.get_run_record_by_id(context.run.run_id)
+    stored = record.dagster_run if record is not None else context.run
+    run = as_recorded(instance, stored)
     if HOST_TAG in run.tags:
-        return
-    record = instance.get_run_record_by_id(run.run_id)
+        return record
     created = record.create_timestamp.timestamp() if record is not None else time.time()
     pid, _ = _process_of(instance, run, created)
     if pid == os.getpid():
         # a run that inherited its parent's gx/pid gets its own, so its tags are its own now
-        inherited = PID_TAG in context.run.tags and PID_TAG not in run.tags
+        inherited = PID_TAG in stored.tags and PID_TAG not in run.tags
         instance.add_run_tags(run.run_id, own_tags(pid) if inherited else _machine_tags())
+    return record
 
 
 #: the tags that say which process, on which machine, executes a run
@@ -516,9 +520,8 @@ def leave_year_to_an_earlier_run(
     A run whose process is gone does not count (marked failed here, as `gx run` and the sensor
     do). With `staging` (the data folder's staging folder) the year is claimed there too, and
     left to an earlier run of another instance (leave_year_to_another_instance)."""
-    record_machine(context)
+    own = record_machine(context)
     instance = context.instance
-    own = instance.get_run_record_by_id(context.run.run_id)
     if own is None:
         return
     mine = (own.create_timestamp.timestamp(), context.run.run_id)

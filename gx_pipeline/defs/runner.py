@@ -322,7 +322,6 @@ def _execute_with_progress(
 
     reporter = threading.Thread(target=report, name=f"gx-progress-{key}", daemon=True)
     reporter.start()
-    cancels.install()
     try:
         return job.execute_in_process(
             partition_key=key,

@@ -13,6 +13,11 @@ from gx_pipeline.report import Cell
 Location = tuple[int, int, int]
 
 
+#: a colour channel this light or more, in all three, is white on paper (Word's and a PDF's
+#: text, and what it stands on)
+WHITE_CHANNEL = 240
+
+
 class DocumentError(Exception):
     """A document that cannot be read: a scan, a damaged or encrypted file, a format without a
     converter. `reason` is the line the page's quarantine record keeps."""

@@ -40,6 +40,7 @@ from dataclasses import dataclass, field, replace
 
 from gx_pipeline.documents import cut as cut_rows
 from gx_pipeline.documents import grid
+from gx_pipeline.documents.base import WHITE_CHANNEL as _WHITE_CHANNEL
 from gx_pipeline.documents.base import Document, DocumentError, Location
 from gx_pipeline.parsing import labels
 from gx_pipeline.parsing import problems as codes
@@ -72,8 +73,6 @@ _QUARTER = math.pi / 2
 _INVISIBLE = 3
 #: the render modes that draw text: fill, stroke, both (each also with a clip, 4-6)
 _FILLS, _STROKES = (0, 2, 4, 6), (1, 2, 5, 6)
-#: a colour channel this light or more, in all three, is white on paper
-_WHITE_CHANNEL = 240
 
 
 @dataclass

@@ -27,7 +27,7 @@ _ZIP = b"PK\x03\x04"
 _PDF_TAIL = 1024
 #: the FAT's marks that are no sector's next: free, end of chain, FAT and DIFAT sectors
 _FREE_SECTOR = 0xFFFFFFFF
-_SPECIAL_SECTORS = 0xFFFFFFFA
+SPECIAL_SECTORS = 0xFFFFFFFA
 
 
 def cut_short(data: bytes) -> str | None:
@@ -52,6 +52,14 @@ def cut_short(data: bytes) -> str | None:
     return None
 
 
+def ole2_fat_sectors(data: bytes) -> list[int]:
+    """The sectors of an OLE2 file's allocation table (FAT) that its header lists: the first
+    109 (enough for a 7 MB file at 512-byte sectors); a longer list continues in DIFAT sectors,
+    not followed. `data` holds the 512-byte header at least."""
+    fat_count = struct.unpack_from("<I", data, 0x2C)[0]
+    return [s for s in struct.unpack_from("<109I", data, 0x4C)[:fat_count] if s < SPECIAL_SECTORS]
+
+
 def _ole2_cut_short(data: bytes) -> str | None:
     """An OLE2 file (.doc, .wps) shorter than the sectors its allocation table uses."""
     if len(data) < 512:
@@ -60,13 +68,8 @@ def _ole2_cut_short(data: bytes) -> str | None:
     if shift not in (9, 12):
         return f"a Word (.doc) file with a damaged header (sector shift {shift})"
     size = 1 << shift
-    fat_count = struct.unpack_from("<I", data, 0x2C)[0]
-    # the first 109 FAT sectors are listed in the header (enough for a 7 MB file at 512-byte
-    # sectors); a longer list continues in DIFAT sectors, not followed: those read here are
-    # enough to find a file cut short
-    fat_sectors = [
-        s for s in struct.unpack_from("<109I", data, 0x4C)[:fat_count] if s < _SPECIAL_SECTORS
-    ]
+    # those read here are enough to find a file cut short
+    fat_sectors = ole2_fat_sectors(data)
     last_used = -1
     for number, sector in enumerate(fat_sectors):
         start = (sector + 1) * size

@@ -39,7 +39,9 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+from gx_pipeline.documents.base import WHITE_CHANNEL as _WHITE_CHANNEL
 from gx_pipeline.documents.base import Document, DocumentError, Location
+from gx_pipeline.documents.whole import SPECIAL_SECTORS, ole2_fat_sectors
 from gx_pipeline.documents.word_styles import DOUBTFUL, HIDDEN, SHOWN, STRUCK, RunMarks
 from gx_pipeline.documents.word_styles import W as _W
 from gx_pipeline.machine import pid_namespace as _pid_namespace
@@ -455,10 +457,8 @@ def _run_text(run) -> str:
 UNSEEN = "unseen"
 #: a font size (half-points, w:sz) no reader reads: 2 pt and under (Word's least is 1 pt)
 TINY_HALF_POINTS = 4
-#: a colour channel this light or more, in all three, is white on paper
-_WHITE_CHANNEL = 0xF0
 _SHADING = f"{_W}shd"
-_RUN_COLOUR, _RUN_SIZE = f"{_W}rPr/{_W}color", f"{_W}rPr/{_W}sz"
+_RPR, _COLOUR, _SIZE = f"{_W}rPr", f"{_W}color", f"{_W}sz"
 #: the theme's background and text colours, white and black in every theme Word and WPS ship
 #: (an accent's colour is the theme's own)
 _THEME_GREYS = {"background1": 0xFF, "light1": 0xFF, "text1": 0x00, "dark1": 0x00}
@@ -479,22 +479,24 @@ def _ink(run, p, styles_shade: Callable[[], bool]) -> str:
     table's) white, or none at all and no style that may shade it. White on a dark shading, or
     under a highlight, is shown; on a light one, a pattern, or a style's shading (a table
     style's dark header row, which is not worked out here), DOUBTFUL."""
-    size = run.find(_RUN_SIZE)
+    rpr = run.find(_RPR)
+    if rpr is None:
+        return SHOWN  # no size, no colour of its own: most runs
+    size = rpr.find(_SIZE)
     if size is not None:
         value = size.get(f"{_W}val", "")
         if value.isdigit() and int(value) <= TINY_HALF_POINTS:
             return UNSEEN
-    colour = run.find(_RUN_COLOUR)
+    colour = rpr.find(_COLOUR)
     grey = None if colour is None else _theme_grey(colour, _RUN_THEME)
     if colour is None or not (
         _white(colour.get(f"{_W}val", "")) if grey is None else grey >= _WHITE_CHANNEL
     ):
         return SHOWN
-    rpr = run.find(f"{_W}rPr")
-    highlight = None if rpr is None else rpr.find(f"{_W}highlight")
+    highlight = rpr.find(f"{_W}highlight")
     if highlight is not None and highlight.get(f"{_W}val", "") not in ("none", "white"):
         return SHOWN  # marked with a colour behind it
-    shadings = [None if rpr is None else rpr.find(_SHADING), p.find(f"{_W}pPr/{_SHADING}")]
+    shadings = [rpr.find(_SHADING), p.find(f"{_W}pPr/{_SHADING}")]
     # the cell's own, its row's (a table-property exception: a row pasted from another
     # table keeps that table's shading), its table's
     shadings += [
@@ -528,11 +530,8 @@ def _behind(shading) -> str | None:
     elif fill == "auto":
         return None
     else:
-        try:
-            channels = bytes.fromhex(fill)
-        except ValueError:
-            return DOUBTFUL
-    if len(channels) != 3:
+        channels = _hex_channels(fill)
+    if channels is None:
         return DOUBTFUL
     if min(channels) >= _WHITE_CHANNEL:
         return UNSEEN
@@ -566,11 +565,17 @@ def _theme_grey(element, names: tuple[str, str, str]) -> int | None:
 
 def _white(value: str) -> bool:
     """A w:color hex value that is white on paper."""
+    channels = _hex_channels(value)
+    return channels is not None and min(channels) >= _WHITE_CHANNEL
+
+
+def _hex_channels(value: str) -> bytes | None:
+    """The red, green and blue of a hex colour (FFFFFF); None for anything else."""
     try:
         channels = bytes.fromhex(value)
     except ValueError:
-        return False
-    return len(channels) == 3 and min(channels) >= _WHITE_CHANNEL
+        return None
+    return channels if len(channels) == 3 else None
 
 
 def _styles_of(p) -> tuple[str | None, str | None]:
@@ -801,7 +806,6 @@ _FIB_IDENTS = (0xA5DC, 0xA5EC)
 #: fEncrypted, in the FIB's flags (a 16-bit word at 0x0A): RC4 or XOR-obfuscated with a
 #: password ([MS-DOC] 2.5.2)
 _F_ENCRYPTED = 0x0100
-_END_OF_CHAIN = 0xFFFFFFFA  # and above: no next sector
 
 
 def _encrypted(data: bytes) -> bool:
@@ -824,15 +828,11 @@ def _word_stream_head(data: bytes) -> bytes | None:
     if shift not in (9, 12):
         return None
     size = 1 << shift
-    fat_sectors = [
-        int.from_bytes(data[0x4C + 4 * k : 0x50 + 4 * k], "little")
-        for k in range(min(109, int.from_bytes(data[0x2C:0x30], "little")))
-    ]
-    fat = b"".join(data[(s + 1) * size : (s + 2) * size] for s in fat_sectors if s < _END_OF_CHAIN)
+    fat = b"".join(data[(s + 1) * size : (s + 2) * size] for s in ole2_fat_sectors(data))
 
     def chain(first: int):
         seen = set()
-        while first < _END_OF_CHAIN and first not in seen and 4 * first + 4 <= len(fat):
+        while first < SPECIAL_SECTORS and first not in seen and 4 * first + 4 <= len(fat):
             seen.add(first)
             yield first
             first = int.from_bytes(fat[4 * first : 4 * first + 4], "little")

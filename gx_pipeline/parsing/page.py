@@ -132,17 +132,15 @@ def parse_bytes(data: bytes, source: str, sha256: str | None = None) -> Report:
         tokens, head = html_tokens(text)
         if head.struck:
             # as a PDF's struck text is said: a number the page shows, left out
-            sample = head.struck[:20] + ("…" if len(head.struck) > 20 else "")
             problems.append(
                 "page: text struck through (a revision shown as deleted, or crossed out: "
-                f"'{sample}') is left out"
+                f"'{_sample(head.struck)}') is left out"
             )
         if head.unseen:
             # a browser shows the cell's number without it: read as shown, and said
-            sample = head.unseen[:20] + ("…" if len(head.unseen) > 20 else "")
             problems.append(
                 f"page: text in table cells that readers do not see (hidden, white or of no "
-                f"size: '{sample}') is left out"
+                f"size: '{_sample(head.unseen)}') is left out"
             )
         has_tables = any(t.kind == CELL and t.table for t in tokens)
         if not has_tables:
@@ -249,6 +247,11 @@ def _images_in_body(text: str) -> bool:
     if start < 0:
         return False
     return any(not _ICON.search(tag) for tag in _IMG_TAG.findall(text, start))
+
+
+def _sample(text: str) -> str:
+    """The first 20 characters of text a page leaves out, for its problems line."""
+    return text[:20] + ("…" if len(text) > 20 else "")
 
 
 def _truncated(text: str, tokens: list, html_page: bool) -> bool:

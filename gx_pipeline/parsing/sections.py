@@ -5250,9 +5250,7 @@ def _cell_number(tok: Token | None | bool) -> object:
 def _sums_to_its_total(group: list[Token]) -> bool:
     """Whether a group of five of the single appeals row shows a number in each cell and its
     total is the sum of its four outcomes."""
-    values = [read_value(t.text) for t in group]
-    numbers = [v.value for v in values if v is not None and v.value is not None]
-    return len(numbers) == 5 and abs(numbers[4] - sum(numbers[:4])) <= 1e-9
+    return len(group) == 5 and _group_sums(_numbers(group, None))
 
 
 def _merge_moves_groups(sequence: list[Token], groups: int) -> bool:
@@ -5261,9 +5259,8 @@ def _merge_moves_groups(sequence: list[Token], groups: int) -> bool:
     their totals with other values than read in order: a group of few requests sums by chance
     with its cells a column off (1 0 0 | 1 2 is 1 0 0 0 1 with a 0 merged over two, the next
     group's 2 moved under its total), so its sum does not tell where its cells stand."""
-    read = [read_value(t.text) for t in sequence]
     # a blank as 0 (a merged blank covers blanks): the more such rows sum, the fewer are read
-    values = [float(v.value or 0) if v is not None else None for v in read]
+    values = _numbers(sequence, 0.0)
     size = 5 * groups
     for at in range(size):
         for width in range(2, 6):
@@ -5289,11 +5286,15 @@ def _appeal_sums_hold(sequence: list[Token]) -> bool:
         group = sequence[5 * k : 5 * k + 5]
         if len(group) < 5:
             continue
-        values = [read_value(t.text) for t in group]
-        numbers = [float(v.value) if v is not None and v.value is not None else 0.0 for v in values]
-        if any(v is None for v in values) or abs(numbers[4] - sum(numbers[:4])) > 1e-9:
+        if not _group_sums(_numbers(group, 0.0)):
             return False
     return True
+
+
+def _numbers(group: list[Token], blank: float | None) -> list[float | None]:
+    """The cells' numbers; None for a cell that holds no value, `blank` for a blank one."""
+    values = [read_value(t.text) for t in group]
+    return [None if v is None else blank if v.value is None else float(v.value) for v in values]
 
 
 def _cell(

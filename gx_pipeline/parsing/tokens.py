@@ -892,6 +892,10 @@ def _span_count(attribute: str, zero: int) -> int:
 _PAD_LINE = re.compile(r"^[|\s]*\|[|\s]*$")
 
 
+# the reading of a copy's white space is asked for by text_tokens and again by the rules that
+# look at how a copy ends (copy_lines: mark_row_copy_cut, ends_on_whole_appeals_row,
+# writes_rows_with_tabs): the same page's text, read once
+@functools.lru_cache(maxsize=2)
 def _copy_text(text: str) -> str:
     """A text copy as it is read: full-width and box-drawing bars as `|`, entities (copied
     markup) decoded, TABs that align columns expanded, a line ended by \r alone (an old Mac's
@@ -1834,9 +1838,9 @@ def ends_on_whole_appeals_row(tokens: list[Token], text: str) -> bool:
         return False
     heading = next(
         (
-            labels.heading_section(t.text)
+            section
             for t in reversed(tokens[max(0, first - 80) : first])
-            if t.kind == LINE and labels.heading_section(t.text)
+            if t.kind == LINE and (section := labels.heading_section(t.text))
         ),
         None,
     )
@@ -1848,7 +1852,8 @@ def ends_on_whole_appeals_row(tokens: list[Token], text: str) -> bool:
         header = [
             t for t in tokens[max(0, first - 80) : first] if t.kind == CELL and t.x is not None
         ]
-        line = [t for t in header if t.tr == max((h.tr or 0 for h in header), default=0)]
+        top = max((h.tr or 0 for h in header), default=0)
+        line = [t for t in header if t.tr == top]
         if len(line) < 5 or labels.norm(line[-1].text) != "总计":
             return False
         centres = [t.x for t in line if t.x is not None]
@@ -2101,15 +2106,12 @@ def _wrapped_headings(lines: list[str]) -> dict[int, tuple[int, list[tuple[str, 
     of pieces (pieces that stand over one another) makes one heading of the requests or
     appeals header, or is one heading standing alone, and a heading wrapped has no piece that
     is a heading by itself."""
-    text = "\n".join(lines)
     # a wrapped heading is the row's tallest: its first piece opens the row's first line
-    firsts = sorted(
-        {
-            text.count("\n", 0, m.start())
-            for m in _HEADING_START.finditer(text)
-            if m.group() in _HEADING_STARTS
-        }
-    )
+    firsts = [
+        i
+        for i, line in enumerate(lines)
+        if any(m.group() in _HEADING_STARTS for m in _HEADING_START.finditer(line))
+    ]
     out: dict[int, tuple[int, list[tuple[str, float]]]] = {}
     after = 0  # the lines before this are read
     for i in firsts:
