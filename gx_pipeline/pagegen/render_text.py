@@ -129,6 +129,7 @@ def padded_header_grid_cell_lines(
     fillers: str = "bars",
     at: str = "end",
     row_end: str = "",
+    separators: bool = False,
 ) -> str:
     """A cell-a-line copy (`x |` a line, a lone `|` for an empty cell) whose tool wrote the
     header rows as the page draws them, the grid positions their merged cells cover as
@@ -139,9 +140,13 @@ def padded_header_grid_cell_lines(
     `fillers`: a header row's covered positions as one line of bars (`|||`, one a position;
     a single one a lone `|`, as an empty cell), `||` lines or empty lines (one a position). `at`: the fillers at the
     header row's end, or (`mid`) where the covered positions stand. `row_end`: what closes
-    each value row: nothing (the structure), an empty line, or a `||` line."""
+    each value row: nothing (the structure), an empty line, or a `||` line. With `separators`,
+    each cell a bare line followed by a line of `|` (an empty cell an empty line so)."""
     m = doc.meta
     lines = [f"发文机关: | {m.publisher} |", f"名称: | {m.title} |"]
+
+    def cell(text: str) -> list[str]:
+        return [text, "|"] if separators else [_cell_line(text)]
 
     def filler(n: int) -> list[str]:
         if not n:
@@ -157,7 +162,7 @@ def padded_header_grid_cell_lines(
         grid = _grid(block, repeat=False)
         for row, positions, texts in zip(block.rows, _positions(block), grid, strict=True):
             if not all(c.header for c in row):
-                lines.extend(_cell_line(text) for text in texts)
+                lines.extend(line for text in texts for line in cell(text))
                 if row_end:
                     lines.append("" if row_end == "empty" else "||")
                 continue
@@ -169,11 +174,10 @@ def padded_header_grid_cell_lines(
                         continue
                     lines.extend(filler(run))
                     run = 0
-                    text = _flat(row[i].text)
-                    lines.append(_cell_line(text))
+                    lines.extend(cell(_flat(row[i].text)))
                 lines.extend(filler(run))
             else:
-                lines.extend(_cell_line(_flat(c.text)) for c in row)
+                lines.extend(line for c in row for line in cell(_flat(c.text)))
                 lines.extend(filler(_covered(block, row)))
     return "\n".join(lines) + "\n"
 

@@ -1653,7 +1653,9 @@ def _table(
         for col, tok in zip(columns, fitted, strict=True):
             cells.append(_cell(section, trow.code, col.code, tok, units.get(r.block), problems))
     may_be_covered = (
-        _blanks_a_merge_may_cover(cells, drawn or contract.REQUEST_COLUMNS)
+        _blanks_a_merge_may_cover(
+            cells, drawn or contract.REQUEST_COLUMNS, _unread_rows(by_code, cells)
+        )
         if section == "requests"
         and not covered
         and (grid_rows or _draws_covered_blank(header_grid, by_code))
@@ -2905,8 +2907,20 @@ def _grid_writes_covered_blank(header_grid: list[list[str]] | None, rows: Iterab
     return False
 
 
+def _unread_rows(by_code: dict[str, RawRow], cells: list[Cell]) -> list[Cell]:
+    """A row that shows a number and gives no values (which column each belongs to is not
+    known), as a cell in the first column standing for all of them: any of its columns may
+    hold a number merged down over the rows below it."""
+    read = {c.row for c in cells}
+    return [
+        Cell(r.section, code, "", 0, None, r.values[0].table, r.values[0].tr, None)
+        for code, r in by_code.items()
+        if code not in read and r.values and _has_number(r.values)
+    ]
+
+
 def _blanks_a_merge_may_cover(
-    cells: list[Cell], columns: tuple[contract.Column, ...]
+    cells: list[Cell], columns: tuple[contract.Column, ...], unread: list[Cell] | None = None
 ) -> dict[tuple[str, str, str], Cell]:
     """In a copy that writes a merged cell once and the positions it covers empty
     (_draws_covered_blank): each empty requests cell that a cell merged from a number may cover,
@@ -2914,10 +2928,16 @@ def _blanks_a_merge_may_cover(
     written, down and to the right, every one of them written empty; its value may be each
     position's (0 0 0 written as one 0) or one figure for them together (a 小计), and the
     empties may as well be blank cells, which the sums, counting a blank as 0, cannot tell
-    from a 0. Rows in the page's order, columns in the header's."""
+    from a 0. Rows in the page's order, columns in the header's. An `unread` row (_unread_rows)
+    may hold a number in any column.
+
+    (A row withheld left no cell in the grid: the empty cells under it were read as blanks
+    where its merged number covered them.)"""
     by_row: dict[str, dict[str, Cell]] = {}
     for c in cells:
         by_row.setdefault(c.row, {})[c.col] = c
+    for u in unread or ():
+        by_row[u.row] = {col.code: u._replace(col=col.code) for col in columns}
     order = sorted(
         by_row, key=lambda r: min((c.tr for c in by_row[r].values() if c.tr is not None), default=0)
     )
@@ -2967,10 +2987,15 @@ def _withhold_covered_blanks(
         return cells, True
     for (section, row, col), keys in by_number.items():
         number = may_be_covered[keys[0]]
+        after = (
+            f"the number {number.raw!r}"
+            if number.raw is not None
+            else "a cell of a row not read, which may hold a number,"
+        )
         problems.flag(
             codes.CELLS_UNPLACED,
             f"{section}.{row}.{col}: the copy writes a merged cell once and the positions it "
-            f"covers empty, and the empty cells after the number {number.raw!r} "
+            f"covers empty, and the empty cells after {after} "
             f"({', '.join(f'{k[1]}.{k[2]}' for k in keys)}) may be such positions (its value "
             "each, or one figure for them together) or blank cells, which the page does not "
             "tell (a sum counts a blank as 0); none of them is read",
