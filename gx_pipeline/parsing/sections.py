@@ -2431,25 +2431,20 @@ def _writes_grid_rows(
     lone `|` filler after a row's last cell: a surplus behind). A header that writes covered
     positions in place is _draws_covered_blank's."""
     text_rows = [r for r in rows.values() if r.values]
-    if (
-        not text_rows
-        or any(t.table for r in text_rows for t in r.values)
-        or _grid_writes_covered_blank(header_grid, rows.values())
-    ):
-        return False
-    # one cell a line (`0 |`, or between separator lines): a pipe row of several cells a line
-    # writes a blank cell in front of its values as a blank (`四、结转… |  | 0 | … ||`)
-    a_line_each = all(
-        len({t.tr for t in shown}) == len(shown)
-        for r in text_rows
-        if (shown := [t for t in r.values if t.text.strip()])
-    )
-    return a_line_each and any(
+    if any(t.table for r in text_rows for t in r.values) or not any(
         len(r.values) > width.get(code, len(r.values))
         and r.values[-1].text.strip()
         and not r.values[0].text.strip()
         for code, r in rows.items()
-    )
+    ):
+        return False
+    # one cell a line (`0 |`, or between separator lines): a pipe row of several cells a line
+    # writes a blank cell in front of its values as a blank (`四、结转… |  | 0 | … ||`)
+    return all(
+        len({t.tr for t in shown}) == len(shown)
+        for r in text_rows
+        if (shown := [t for t in r.values if t.text.strip()])
+    ) and not _grid_writes_covered_blank(header_grid, rows.values())
 
 
 def _fit_grid_row(
