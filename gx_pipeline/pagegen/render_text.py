@@ -7,6 +7,9 @@
   after a row with covered positions), like realdev 102/116.
 - `grid_cell_lines`: one cell per line over each table's whole grid (`x |`, or cells between
   separator lines), a merged cell written once and the positions it covers empty.
+- `padded_header_grid_cell_lines`: one cell per line, the header rows with fillers for their
+  covered positions (at the row's end or in place) or none, the value rows over the whole
+  grid, their covered positions empty cells.
 - `blank_lines`: one cell per line without pipes, blocks separated by blank lines, like
   realdev 101/108; a blank cell cannot be drawn here, so styles give it a visible marker.
 - `flipbook`: PDF/flipbook text: column headers broken one character per line, a data row as
@@ -33,12 +36,17 @@ def _date_line(m: PageMeta) -> str:
     return f"{m.date_label}: {m.published.isoformat()} " if m.date_place != "signoff" else ""
 
 
+def _cell_line(text: str) -> str:
+    """A cell as a cell-a-line copy writes it: `x |`, a lone `|` when empty."""
+    return f"{text} |" if text else "|"
+
+
 def _covered(table: Table, row: tuple[GCell, ...]) -> int:
     return max(0, table.width - len(row))
 
 
 def pipe_row(table: Table, row: tuple[GCell, ...], last: bool) -> str:
-    line = " ".join(f"{_flat(c.text)} |" if _flat(c.text) else "|" for c in row)
+    line = " ".join(_cell_line(_flat(c.text)) for c in row)
     n = _covered(table, row)
     return line + (" " + "|" * n if n and not last else "")
 
@@ -74,7 +82,7 @@ def cell_lines(doc: Document, rng: random.Random) -> str:
             lines.append(block.text)
             continue
         for i, row in enumerate(block.rows):
-            lines.extend(f"{_flat(c.text)} |" if _flat(c.text) else "|" for c in row)
+            lines.extend(_cell_line(_flat(c.text)) for c in row)
             n = _covered(block, row)
             if n and i < len(block.rows) - 1:
                 lines.append("|" * n)
@@ -98,9 +106,79 @@ def grid_cell_lines(doc: Document, rng: random.Random, *, separators: bool = Fal
                 if separators:
                     lines += [text, "|"]
                 else:
-                    lines.append(f"{text} |" if text else "|")
+                    lines.append(_cell_line(text))
             if separators:
                 lines.append("||")
+    return "\n".join(lines) + "\n"
+
+
+def _positions(table: Table) -> list[list[int]]:
+    """Each row's grid positions in order: the index of the row's cell that starts there, or
+    -1 where a merged cell (of this row or one above) covers it."""
+    out: list[list[int]] = []
+    for row, starts in zip(table.rows, _columns(table), strict=True):
+        by_start = dict(zip(starts, range(len(row)), strict=True))
+        out.append([by_start.get(c, -1) for c in range(table.width)])
+    return out
+
+
+def padded_header_grid_cell_lines(
+    doc: Document,
+    rng: random.Random,
+    *,
+    fillers: str = "bars",
+    at: str = "end",
+    row_end: str = "",
+    separators: bool = False,
+) -> str:
+    """A cell-a-line copy (`x |` a line, a lone `|` for an empty cell) whose tool wrote the
+    header rows as the page draws them, the grid positions their merged cells cover as
+    fillers, but the value rows over the table's whole grid: every position a line, a merged
+    label's or value's covered positions empty cells. Nothing on a value row tells a covered
+    position from a blank cell; only the header's merged headings do.
+
+    `fillers`: a header row's covered positions as one line of bars (`|||`, one a position;
+    a single one a lone `|`, as an empty cell), `||` lines or empty lines (one a position). `at`: the fillers at the
+    header row's end, or (`mid`) where the covered positions stand. `row_end`: what closes
+    each value row: nothing (the structure), an empty line, or a `||` line. With `separators`,
+    each cell a bare line followed by a line of `|` (an empty cell an empty line so)."""
+    m = doc.meta
+    lines = [f"发文机关: | {m.publisher} |", f"名称: | {m.title} |"]
+
+    def cell(text: str) -> list[str]:
+        return [text, "|"] if separators else [_cell_line(text)]
+
+    def filler(n: int) -> list[str]:
+        if not n:
+            return []
+        if fillers == "bars":
+            return ["|" * n]
+        return ["||" if fillers == "double" else ""] * n
+
+    for block in doc.blocks:
+        if isinstance(block, Para):
+            lines.append(block.text)
+            continue
+        grid = _grid(block, repeat=False)
+        for row, positions, texts in zip(block.rows, _positions(block), grid, strict=True):
+            if not all(c.header for c in row):
+                lines.extend(line for text in texts for line in cell(text))
+                if row_end:
+                    lines.append("" if row_end == "empty" else "||")
+                continue
+            if at == "mid":
+                run = 0
+                for i in positions:
+                    if i < 0:
+                        run += 1
+                        continue
+                    lines.extend(filler(run))
+                    run = 0
+                    lines.extend(cell(_flat(row[i].text)))
+                lines.extend(filler(run))
+            else:
+                lines.extend(line for c in row for line in cell(_flat(c.text)))
+                lines.extend(filler(_covered(block, row)))
     return "\n".join(lines) + "\n"
 
 

@@ -909,6 +909,12 @@ def assemble(s: Scan, template: str) -> Sections:
     # a block whose header is on the page: the unit it states, or "" where it states none
     units = {b: header_unit(h) or "" for b, h in s.block_headers.items()}
     cells_left_out = _leaves_cells_out(s.rows, template)
+    request_width = {r.code: len(r.columns) for r in contract.rows(template, "requests")}
+    grid_rows = _writes_grid_rows(
+        {r.code: r for r in s.rows if r.section == "requests" and r.code in request_width},
+        request_width,
+        s.request_header_grid,
+    )
     for section in contract.SECTIONS:
         raw = [r for r in s.rows if r.section == section]
         if section == "appeals":
@@ -923,7 +929,7 @@ def assemble(s: Scan, template: str) -> Sections:
                 s.rows,
                 s.serial_numbers > 0,
                 s.tokens,
-                _grid_writes_covered_blank(s.request_header_grid, s.rows),
+                grid_rows or _grid_writes_covered_blank(s.request_header_grid, s.rows),
                 s.tab_copy,
             )
         else:
@@ -945,6 +951,7 @@ def assemble(s: Scan, template: str) -> Sections:
                 s.request_header_grid,
                 s.spanned_cells,
                 s.tab_copy,
+                section == "requests" and grid_rows,
             )
         cells.extend(got)
         if got:
@@ -1092,6 +1099,7 @@ def _table(
     header_grid: list[list[str]] | None = None,
     spanned_cells: dict[int, list[Token]] | None = None,
     tab_copy: bool = False,
+    grid_rows: bool = False,
 ) -> tuple[list[Cell], bool]:
     template_rows = contract.rows(template, section)
     index = {r.code: i for i, r in enumerate(template_rows)}
@@ -1299,7 +1307,7 @@ def _table(
         if section == "requests"
         else set()
     )
-    rows_withheld |= _align_in_place_blanks(section, by_code, width, problems)
+    rows_withheld |= _align_in_place_blanks(section, by_code, width, problems, grid_rows)
     drawn: tuple[contract.Column, ...] | None = None  # the columns in the page's order
     # columns whose heading is not read and not pinned by others
     columns_withheld: set[str] = set()
@@ -1628,15 +1636,29 @@ def _table(
         trailing_empty = len(vals) < n and _unspanned_html(vals, spanned)
         if trailing_empty and section == "requests":
             trailing_empty = _short_row_ends_empty(vals, header, by_code, template, trow.code)
-        fitted = _fit(section, trow.code, vals, n, problems, trailing_empty, r.hard)
+        fitted = _fit(
+            section,
+            trow.code,
+            vals,
+            n,
+            problems,
+            trailing_empty,
+            # (fillers closing a row that writes every position are its end, not its cells)
+            r.hard and not (grid_rows and r.padded),
+            grid_in_rows=grid_rows,
+        )
         if fitted is None:
             complete = False
             continue
         for col, tok in zip(columns, fitted, strict=True):
             cells.append(_cell(section, trow.code, col.code, tok, units.get(r.block), problems))
     may_be_covered = (
-        _blanks_a_merge_may_cover(cells, drawn or contract.REQUEST_COLUMNS)
-        if section == "requests" and not covered and _draws_covered_blank(header_grid, by_code)
+        _blanks_a_merge_may_cover(
+            cells, drawn or contract.REQUEST_COLUMNS, _unread_rows(by_code, cells)
+        )
+        if section == "requests"
+        and not covered
+        and (grid_rows or _draws_covered_blank(header_grid, by_code))
         else {}
     )
     if columns_withheld or any(cells_held.values()):
@@ -2333,6 +2355,7 @@ def _fit(
     problems: Problems,
     trailing_empty: bool = False,
     ended: bool = True,
+    grid_in_rows: bool = False,
 ) -> list[Token | None] | None:
     """The row's value cells, one per template column, or None when which column each value
     belongs to is not certain (said in problems, and the row gives no values). `ended`: the
@@ -2345,7 +2368,7 @@ def _fit(
     Anything else does not fit: fewer cells than columns means a merged value cell or a dropped
     one, more means a column the template lacks, and no rule of the layout says which is which.
     """
-    if len(vals) == n:
+    if len(vals) == n and not (grid_in_rows and ended):
         return list(vals)
     shown = "/".join(t.text or "空" for t in vals[:12])
     if len(vals) < n and trailing_empty:
@@ -2362,6 +2385,8 @@ def _fit(
             f"({shown}); which column each belongs to is not known, so none is read",
         )
         return None
+    if grid_in_rows:
+        return _fit_grid_row(section, code, vals, n, problems, ended)
     extra = [t for t in vals[n:] if labels.norm(t.text)]
     surplus = len(vals) - n
     if (
@@ -2388,6 +2413,79 @@ def _fit(
         codes.CELLS_UNPLACED,
         f"{section}.{code}: {len(vals)} value cells where the template has {n} columns "
         f"({shown}); which column each belongs to is not known, so none is read",
+    )
+    return None
+
+
+def _writes_grid_rows(
+    rows: dict[str, RawRow],
+    width: dict[str, int],
+    header_grid: list[list[str]] | None,
+) -> bool:
+    """Whether the requests table is a cell-a-line copy whose value rows write every grid
+    position (a merged label's or value's covered positions as empty cells in place) while
+    its header writes none in place: its rows end in fillers (`||`, pad lines, where the
+    seed's copy closes its value rows the same way), or it writes no covered position at all.
+    A row that shows more cells than columns, the first empty and the last not, has its
+    surplus in front, where only positions its label covers stand (the seed's copy writes a
+    lone `|` filler after a row's last cell: a surplus behind). A header that writes covered
+    positions in place is _draws_covered_blank's."""
+    text_rows = [r for r in rows.values() if r.values]
+    if any(t.table for r in text_rows for t in r.values) or not any(
+        len(r.values) > width.get(code, len(r.values))
+        and r.values[-1].text.strip()
+        and not r.values[0].text.strip()
+        for code, r in rows.items()
+    ):
+        return False
+    # one cell a line (`0 |`, or between separator lines): a pipe row of several cells a line
+    # writes a blank cell in front of its values as a blank (`四、结转… |  | 0 | … ||`)
+    return all(
+        len({t.tr for t in shown}) == len(shown)
+        for r in text_rows
+        if (shown := [t for t in r.values if t.text.strip()])
+    ) and not _grid_writes_covered_blank(header_grid, rows.values())
+
+
+def _fit_grid_row(
+    section: str, code: str, vals: list[Token], n: int, problems: Problems, ended: bool
+) -> list[Token | None] | None:
+    """A row of more cells than columns in a cell-a-line copy whose header rows end in fillers
+    for the positions their merged headings cover but whose value rows write every grid
+    position, a covered one as an empty cell in place. Between the row's label and the next
+    row's stand the positions its label covers (in front), its columns, and the positions the
+    next row's labels merged down cover (behind): empty cells, as a blank value may be. The
+    columns are the row's cells from k on, where k empty cells lead and the surplus less k
+    close the row; read only where one k is possible (or every possible k reads the same),
+    else which cells are covered positions and which are blank values is not known. A row
+    `ended` by a lone bar (a copy whose rows close so, as the dialect of its lines says) may
+    have lost its last position to it: the row is read as well with one more empty cell.
+    """
+    blank = vals[-1]._replace(text="")
+    readings: dict[tuple[str, ...], tuple[int, list[Token]]] = {}
+    for cells in (vals, [*vals, blank]) if ended else (vals,):
+        surplus = len(cells) - n
+        empty = [not t.text.strip() for t in cells]
+        lead = next((i for i, e in enumerate(empty) if not e), len(cells))
+        trail = next((i for i, e in enumerate(reversed(empty)) if not e), len(cells))
+        for k in range(max(0, surplus - trail), min(surplus, lead) + 1):
+            readings.setdefault(tuple(t.text for t in cells[k : k + n]), (k, cells[k : k + n]))
+    if len(readings) == 1:
+        ((k, cells),) = readings.values()
+        problems.append(
+            f"{section}.{code}: {k} empty cell(s) before the values are positions its label "
+            "covers, those after them the next row's (the copy writes every grid position of "
+            "its value rows)"
+        )
+        return list(cells)
+    shown = "/".join(t.text or "空" for t in vals[:12])
+    problems.flag(
+        codes.CELLS_UNPLACED,
+        f"{section}.{code}: {len(vals)} value cells where the template has {n} columns "
+        f"({shown}), in a table whose header writes no position its merged cells cover in "
+        "place (fillers at its rows' ends, or none) and whose value rows write every grid "
+        "position: which empty cells are covered positions and which are blank values is not "
+        "known, so none is read",
     )
     return None
 
@@ -2804,8 +2902,20 @@ def _grid_writes_covered_blank(header_grid: list[list[str]] | None, rows: Iterab
     return False
 
 
+def _unread_rows(by_code: dict[str, RawRow], cells: list[Cell]) -> list[Cell]:
+    """A row that shows a number and gives no values (which column each belongs to is not
+    known), as a cell in the first column standing for all of them: any of its columns may
+    hold a number merged down over the rows below it."""
+    read = {c.row for c in cells}
+    return [
+        Cell(r.section, code, "", 0, None, r.values[0].table, r.values[0].tr, None)
+        for code, r in by_code.items()
+        if code not in read and r.values and _has_number(r.values)
+    ]
+
+
 def _blanks_a_merge_may_cover(
-    cells: list[Cell], columns: tuple[contract.Column, ...]
+    cells: list[Cell], columns: tuple[contract.Column, ...], unread: list[Cell] | None = None
 ) -> dict[tuple[str, str, str], Cell]:
     """In a copy that writes a merged cell once and the positions it covers empty
     (_draws_covered_blank): each empty requests cell that a cell merged from a number may cover,
@@ -2813,10 +2923,16 @@ def _blanks_a_merge_may_cover(
     written, down and to the right, every one of them written empty; its value may be each
     position's (0 0 0 written as one 0) or one figure for them together (a 小计), and the
     empties may as well be blank cells, which the sums, counting a blank as 0, cannot tell
-    from a 0. Rows in the page's order, columns in the header's."""
+    from a 0. Rows in the page's order, columns in the header's. An `unread` row (_unread_rows)
+    may hold a number in any column.
+
+    (A row withheld left no cell in the grid: the empty cells under it were read as blanks
+    where its merged number covered them.)"""
     by_row: dict[str, dict[str, Cell]] = {}
     for c in cells:
         by_row.setdefault(c.row, {})[c.col] = c
+    for u in unread or ():
+        by_row[u.row] = {col.code: u._replace(col=col.code) for col in columns}
     order = sorted(
         by_row, key=lambda r: min((c.tr for c in by_row[r].values() if c.tr is not None), default=0)
     )
@@ -2866,10 +2982,15 @@ def _withhold_covered_blanks(
         return cells, True
     for (section, row, col), keys in by_number.items():
         number = may_be_covered[keys[0]]
+        after = (
+            f"the number {number.raw!r}"
+            if number.raw is not None
+            else "a cell of a row not read, which may hold a number,"
+        )
         problems.flag(
             codes.CELLS_UNPLACED,
             f"{section}.{row}.{col}: the copy writes a merged cell once and the positions it "
-            f"covers empty, and the empty cells after the number {number.raw!r} "
+            f"covers empty, and the empty cells after {after} "
             f"({', '.join(f'{k[1]}.{k[2]}' for k in keys)}) may be such positions (its value "
             "each, or one figure for them together) or blank cells, which the page does not "
             "tell (a sum counts a blank as 0); none of them is read",
@@ -4200,7 +4321,11 @@ def _withhold(
 
 
 def _align_in_place_blanks(
-    section: str, rows: dict[str, RawRow], width: dict[str, int], problems: Problems
+    section: str,
+    rows: dict[str, RawRow],
+    width: dict[str, int],
+    problems: Problems,
+    grid_rows: bool = False,
 ) -> set[str]:
     """Rows with more cells than columns: where do the spare (blank) cells stand?
 
@@ -4224,7 +4349,11 @@ def _align_in_place_blanks(
     Rows blank at both ends, their blanks more than their surplus, tell nothing: in a table
     that writes covered positions in front of some rows and behind others they give no values;
     where the rows that tell disagree, none of those that do not tell is read by the majority.
+    With `grid_rows` (_writes_grid_rows), every value row writes every grid position:
+    _fit_grid_row reads each by itself, and the rows that tell decide nothing for the others.
     """
+    if grid_rows:
+        return set()  # each row read by itself (_fit_grid_row)
     votes = against = 0
     spare: list[tuple[RawRow, int]] = []
     in_front: list[tuple[str, RawRow, int]] = []
