@@ -65,7 +65,7 @@ def _html_view(text: str) -> PageView | None:
         return view
     if tk._TABLE_TAG.search(text):
         # the tokenizer's own fallback: tables libxml2 lost under thousands of wrappers
-        flat = _marked(tk._WRAPPER_TAG.sub("\n", text))
+        flat = _marked(tk.unwrapped(text))
         if flat is not None and flat.texts:
             return flat
     return view
