@@ -128,7 +128,6 @@ _AS_MARK = {
 #: a layout wrapper's tag, its name in group 1
 _WRAPPER_TAG = re.compile(r"</?(div|span|font|section|article|center)\b[^>]*>", re.IGNORECASE)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
-_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _CREATE_TIME = re.compile(r"""var\s+createTime\s*=\s*['"](\d{4}-\d{1,2}-\d{1,2})""")
 _IN_CELL = etree.XPath("boolean(ancestor::td|ancestor::th)")
 _TEXT = etree.XPath("string()")  # an element's text with its descendants', in C
@@ -381,7 +380,8 @@ def unwrapped(text: str) -> str:
 #: nested thousands deep may carry
 _MAY_HIDE_TEXT = re.compile(
     r"display\s*:\s*none|visibility\s*:\s*hidden|\shidden(?=[\s=>/])|font-size\s*:\s*0"
-    r"|(?<![-\w])color\s*[:=]\s*[\"']?\s*(?:white|#fff(?:fff)?\b|rgb\(\s*255\s*,\s*255\s*,\s*255\s*\))",
+    r"|(?<![-\w])color\s*[:=]\s*[\"']?\s*"
+    r"(?:white|#fff(?:fff)?\b|rgb\(\s*255\s*,\s*255\s*,\s*255\s*\))",
     re.IGNORECASE,
 )
 #: a wrapper element holding only text (a struck number, as an editor writes it)
@@ -923,12 +923,6 @@ def _table_text(table: etree._Element) -> str:
             if td.tag == "td" or td.tag == "th":
                 out.append(_CELL_MARK + _cell_text(td))
     return "".join(out)
-
-
-def _hidden(element: etree._Element) -> bool:
-    return (
-        _HIDDEN.search(element.get("style") or "") is not None or element.get("hidden") is not None
-    )
 
 
 def unseen_in_cell(td: etree._Element) -> list[etree._Element]:
