@@ -940,6 +940,10 @@ def _cell_text(td: etree._Element) -> str:
         return _HIDDEN_MARK
     for element in unseen_in_cell(td):
         _enclose(element, _UNSEEN_MARK, _UNSEEN_MARK)
+    for line in td.iterdescendants("br", "p", "div", "li"):
+        # a line break inside the cell: a space, as the XSLT writes it (the line marks in
+        # the markup go: they stand before every block tag, not only these)
+        line.text = " " + (line.text or "")
     text = _TEXT(td).replace(_LINE_MARK, "")
     if td.get("colspan") is None and td.get("rowspan") is None:
         return text
