@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import random
 import re
 import struct
 import subprocess
@@ -781,8 +782,9 @@ _FRAME = [
         # white on a dark cell (a shaded header printed): seen
         ([(100, 700, 12, "new", 0), (130, 700, 12, "57", 1)], [(125, 690, 40, 20, 0.2)], False,
          "new 57", None),
-        # white on a light grey fill is not on white: kept, as what is behind it is drawn
-        ([(100, 700, 12, "new", 0), (130, 700, 12, "57", 1)], [(125, 690, 40, 20, 0.9)], False,
+        # white on a mid-grey fill is not on white: kept, as what is behind it is drawn (on a
+        # light grey one it is not known: test_text_a_reader_cannot_see_is_read_as_unknown)
+        ([(100, 700, 12, "new", 0), (130, 700, 12, "57", 1)], [(125, 690, 40, 20, 0.5)], False,
          "new 57", None),
         # white over a picture, which may be dark there: kept
         ([(100, 700, 12, "new", 0), (130, 700, 12, "57", 1)], [], True, "new 57", None),
@@ -792,9 +794,9 @@ _FRAME = [
         ([(100, 700, 12, "new", 0), (130, 700, 12, "5", 1), (137, 700, 12, "7", 0)],
          [(90, 680, 200, 40, 0), (92, 682, 196, 36, 1)], False, "new 7", "5"),
         ([(100, 700, 12, "new", 0), (130, 700, 12, "57", 1)],
-         [(90, 680, 200, 40, 1), (92, 682, 196, 36, 0.1)], False, "new 57", None),
+         [(125, 680, 100, 40, 1), (127, 682, 96, 36, 0.1)], False, "new 57", None),
         ([(100, 700, 12, "new", 0), (130, 700, 12, "57", 1)],
-         [(90, 680, 200, 40, 0), (300, 300, 40, 20, 1)], False, "new 57", None),
+         [(125, 680, 100, 40, 0), (300, 300, 40, 20, 1)], False, "new 57", None),
         # a white fill elsewhere on the page changes nothing
         ([(100, 700, 12, "new", 0), (130, 700, 12, "5", 1), (137, 700, 12, "7", 0)],
          [(300, 300, 40, 20, 0.2)], False, "new 7", "5"),
@@ -808,6 +810,152 @@ def test_text_drawn_white_over_nothing_dark_is_no_number(runs, fills, image, rea
         assert not said
     else:
         assert said and f"'{left_out}'" in said[0], document.problems
+
+
+def _layered_pdf(layers: list[tuple]) -> bytes:
+    """A one-page PDF painting `layers` in order: ("fill", x, y, w, h, (r, g, b)) a filled
+    rectangle, ("text", x, y, text, (r, g, b)) 12 pt text (colours 0-1)."""
+    stream = b""
+    for kind, x, y, *rest in layers:
+        if kind == "fill":
+            w, h, colour = rest
+            stream += b"q %.3f %.3f %.3f rg %.1f %.1f %.1f %.1f re f Q\n" % (*colour, x, y, w, h)
+        else:
+            text, colour = rest
+            stream += b"BT %.3f %.3f %.3f rg /F1 12 Tf %.1f %.1f Td (%s) Tj ET\n" % (
+                *colour,
+                x,
+                y,
+                text.encode(),
+            )
+    return _text_pdf([], more=stream)
+
+
+_BLACK, _WHITE_INK = (0, 0, 0), (1, 1, 1)
+#: (what is hidden, the ink it is drawn in, the fill under it, a box painted over it): text a
+#: reader cannot see, or not tell from what is behind it
+_UNSEEN_PDF_TEXT = {
+    "white on 82% grey": (_WHITE_INK, (0.82,) * 3, None),
+    "white on 88% grey": (_WHITE_INK, (0.88,) * 3, None),
+    "white on 92% grey": (_WHITE_INK, (0.92,) * 3, None),
+    "white on pale yellow": (_WHITE_INK, (1, 1, 0.8), None),
+    "black on black": (_BLACK, _BLACK, None),
+    "black on 10% grey": (_BLACK, (0.1,) * 3, None),
+    "dark grey on black": ((0.12,) * 3, _BLACK, None),
+    "navy on navy": ((0, 0, 0.3), (0, 0, 0.32), None),
+    "yellow on paper": ((1, 1, 0), None, None),
+    "light grey on paper": ((0.88,) * 3, None, None),
+    "black box over it": (_BLACK, None, _BLACK),
+    "dark blue box over it": (_BLACK, None, (0, 0, 0.35)),
+    "grey box over it": (_BLACK, None, (0.5,) * 3),
+    "white box over it": (_BLACK, None, _WHITE_INK),
+    "black box over white on grey": (_WHITE_INK, (0.3,) * 3, _BLACK),
+}
+#: the same drawn so that a reader sees it: read as before
+_SEEN_PDF_TEXT = {
+    "white on 50% grey": (_WHITE_INK, (0.5,) * 3, None),
+    "white on dark blue": (_WHITE_INK, (0.1, 0.2, 0.5), None),
+    "black on 85% grey": (_BLACK, (0.85,) * 3, None),
+    "black on pale yellow": (_BLACK, (1, 1, 0.8), None),
+    "grey on paper": ((0.6,) * 3, None, None),
+    "red on paper": ((1, 0, 0), None, None),
+    "dark red on black": ((0.9, 0.1, 0.1), _BLACK, None),
+}
+
+
+def _hidden_figure_pdf(ink, fill, box, whole: bool, box_elsewhere: bool = False) -> bytes:
+    """The frame, a label and a figure: `whole` the figure 57 drawn so, else an old 5 drawn so
+    beside the 7 the page shows; on `fill`, under `box` painted after it (elsewhere on the
+    page with `box_elsewhere`)."""
+    layers: list[tuple] = [("text", x, y, text, _BLACK) for x, y, _, text, _ in _FRAME]
+    layers.append(("text", 100, 700, "new", _BLACK))
+    if fill is not None:
+        layers.append(("fill", 126, 692, 22 if whole else 9, 20, fill))
+    if whole:
+        layers.append(("text", 130, 700, "57", ink))
+    else:
+        layers += [("text", 130, 700, "5", ink), ("text", 137, 700, "7", _BLACK)]
+    if box is not None:
+        where = (300, 300) if box_elsewhere else (128, 696)
+        layers.append(("fill", *where, 17 if whole else 8, 14, box))
+    return _layered_pdf(layers)
+
+
+@pytest.mark.parametrize("whole", [True, False], ids=["figure", "old figure beside"])
+@pytest.mark.parametrize("hiding", sorted(_UNSEEN_PDF_TEXT))
+def test_text_a_reader_cannot_see_is_read_as_unknown(hiding: str, whole: bool) -> None:
+    # text no reader sees or can tell from what is behind it, other than white on white: on
+    # a fill of nearly its colour (white on light grey, black on black), or under an opaque
+    # box painted over it (a redaction drawn over the figure). Read, it gave the figure the
+    # reader cannot see (57), with no flag; as Word's white on a light shading it is now no
+    # figure, the report flagged and the hidden text named
+    ink, fill, box = _UNSEEN_PDF_TEXT[hiding]
+    document = documents.read(_hidden_figure_pdf(ink, fill, box, whole), "r.pdf")
+    line = next(t.text for t in document.tokens if t.text.startswith("new"))
+    assert not re.search(r"\d", line.removesuffix("7") if not whole else line), line
+    assert "\ufffd" in line
+    assert "cells_unplaced" in document.codes
+    said = [p for p in document.problems if "unknown characters" in p]
+    assert said and ("'57'" if whole else "'5'") in said[0], document.problems
+
+
+@pytest.mark.parametrize("whole", [True, False], ids=["figure", "old figure beside"])
+@pytest.mark.parametrize("hiding", sorted(_SEEN_PDF_TEXT))
+def test_text_a_reader_sees_on_a_fill_is_read(hiding: str, whole: bool) -> None:
+    ink, fill, _ = _SEEN_PDF_TEXT[hiding]
+    for box in (None, _BLACK):  # a box painted after the text, elsewhere on the page
+        document = documents.read(
+            _hidden_figure_pdf(ink, fill, box, whole, box_elsewhere=True), "r.pdf"
+        )
+        assert "new 57" in " ".join(document.text.split()), (hiding, box)
+        assert not any("unknown characters" in p for p in document.problems)
+        assert "cells_unplaced" not in document.codes
+
+
+#: a value cell's markup (its opening tag, the figure shown) with an old figure beside it,
+#: printed so that no reader sees the old one
+_PRINTED_UNSEEN = {
+    "white on light grey": lambda td, old, shown: (
+        f'{td}<span style="background:#ddd;color:#fff">{old}</span>{shown}'
+    ),
+    "white on a light grey cell": lambda td, old, shown: (
+        f"{td.replace('<td', '<td style=background:#ddd', 1)}"
+        f'<span style="color:#fff">{old}</span>{shown}'
+    ),
+    "black on black": lambda td, old, shown: (
+        f'{td}<span style="background:#000;color:#000">{old}</span>{shown}'
+    ),
+    "a box painted over it": lambda td, old, shown: (
+        f'{td}<span style="position:relative">{old}<span style="position:absolute;left:0;'
+        f'top:0;width:100%;height:100%;background:#000"></span></span>{shown}'
+    ),
+}
+
+
+@pytest.mark.parametrize("hiding", sorted(_PRINTED_UNSEEN))
+def test_a_report_printed_with_an_old_figure_no_reader_sees_reads_no_wrong_number(hiding):
+    # a web page printed to PDF by a browser, an old figure beside one value no reader sees
+    # there: read as printed, the cell gave old and shown figures run together, a wrong
+    # number with no flag on most such pages
+    from gx_pipeline.pagegen.documents import ToolMissing, pdf_with_chromium
+
+    page = (PAGES / "gen-pair1-trs-2021.html").read_text("utf-8")
+    truth = _values(parse_bytes(page.encode("utf-8"), "report.html"))
+    values = list(re.finditer(r"(<td[^>]*>)(\d{1,4})</td>", page))
+    rng = random.Random(f"printed-unseen:{hiding}")
+    for m in rng.sample(values, 2):
+        old = str(rng.randint(1, 9))
+        marked = page[: m.start()] + _PRINTED_UNSEEN[hiding](m[1], old, m[2])
+        marked += page[m.start() + len(m[1]) + len(m[2]) :]
+        try:
+            pdf = pdf_with_chromium(marked)
+        except ToolMissing as missing:
+            pytest.skip(str(missing))
+        report = parse_bytes(pdf, "report.pdf")
+        read = _values(report)
+        assert {k: v for k, v in read.items() if v is not None and v != truth.get(k)} == {}
+        assert "cells_unplaced" in report.flags
+        assert any("unknown characters" in p and f"'{old}'" in p for p in report.problems)
 
 
 def test_a_cell_deleted_with_track_changes_is_not_in_its_row() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -20,6 +21,8 @@ import pytest
 from lxml import etree
 
 from gx_pipeline.diskspace import DiskFull
+from gx_pipeline.pagegen import render_html
+from gx_pipeline.pagegen.layout import GCell
 from gx_pipeline.parsing import ParseError, parse_bytes
 from gx_pipeline.parsing.locate import HTML, TEXT, page_view
 from gx_pipeline.review import render
@@ -38,6 +41,8 @@ from gx_pipeline_tests.review_fixtures import (
     free_port,
     hostile_page,
 )
+from gx_pipeline_tests.test_cell_markup import _DEPTHS, HIDING, _deep, _page
+from gx_pipeline_tests.test_generated_hazards import FORMATS, _document
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -661,3 +666,42 @@ def test_the_raw_page_of_a_file_whose_name_is_not_utf8_is_found(tmp_path):
     }
     assert data.raw_bytes(other) == b"another page"
     assert data.raw_bytes({"source": "2022/%00.html", "raw_sha256": sha}) is None
+
+
+@pytest.mark.parametrize("depth", [None, *sorted(_DEPTHS)])
+@pytest.mark.parametrize("hiding", sorted(HIDING))
+def test_a_cells_text_in_the_review_is_what_a_reader_sees(hiding: str, depth: str | None):
+    """A figure no reader sees beside a cell's number (`<span style="display:none">7</span>3`)
+    is left out of the number, and so of the cell the review shows and of the text it names
+    for the cell: the page's own hiding does not survive the highlight (a white 7 on the
+    highlight's yellow is seen). The view says text was left out."""
+    attribute = HIDING[hiding]
+    for k, (template, year) in enumerate(FORMATS):
+        rng = random.Random(f"review-hidden-in-cell:{hiding}:{k}" + (f":{depth}" if depth else ""))
+        doc, _ = _document(rng, template, year)
+        strays: list[str] = []
+
+        def cell(c: GCell, rng: random.Random = rng, strays: list = strays) -> str:
+            text = render_html.plain_cell(c)
+            if c.key is None or rng.random() < 0.6:
+                return text
+            strays.append(str(rng.randint(0, 120)))
+            stray = f"<span {attribute}>{strays[-1]}</span>"
+            return stray + text if rng.random() < 0.5 else text + stray
+
+        page = _deep(_page(doc, cell, word=k % 2 == 1), depth)
+        report = parse_bytes(page, "page.html")
+        view = page_view(page, "page.html")
+        locs = [(c.table, c.tr, c.td) for c in report.cells if c.table]
+        assert strays and locs
+        assert "readers do not see" in view.note
+        document = etree.fromstring(
+            render.page_document(view, locs), etree.HTMLParser(huge_tree=True)
+        )
+        for c in report.cells:
+            if not c.table:
+                continue
+            loc = (c.table, c.tr, c.td)
+            assert view.texts[loc] == (c.raw or ""), (template, year, c)
+            (shown,) = document.xpath(f'//*[@data-gx-loc="{c.table}.{c.tr}.{c.td}"]')
+            assert " ".join("".join(shown.itertext()).split()) == (c.raw or ""), (c, hiding)

@@ -18,6 +18,10 @@ fewer such characters among upright text are left out and flagged, saying what t
 Text drawn white (fill and stroke, as its render mode draws it) over nothing dark, no
 non-white fill and no picture behind it, is no one's to read: left out and said, as text drawn
 invisible over no picture is.
+Text a reader cannot tell from what is behind it (its colour against the last rectangle filled
+under it before it, or the paper: white on light grey, black on black) or that an opaque
+rectangle painted after it covers (a redaction drawn over a figure) is read as unknown
+characters, and flagged: a cell holding it is not read.
 
 A page without a text layer (a scan, or a table pasted as an image) has nothing to read: a PDF
 with no text at all is refused with that reason, one with some such pages reads the others and
@@ -31,6 +35,7 @@ from __future__ import annotations
 import bisect
 import ctypes
 import datetime as dt
+import functools
 import itertools
 import math
 import re
@@ -87,6 +92,8 @@ class _Char:
     hidden: bool = False
     #: drawn in white (or fully transparent ink): seen only on something dark behind it
     white: bool = False
+    #: the text object that draws it (its address; 0 where not looked up)
+    obj: int = 0
 
     @property
     def cx(self) -> float:
@@ -132,6 +139,10 @@ def _read(pdf, source: str) -> Document:
     unseen: list[tuple[int, str]] = []
     #: text drawn white on nothing dark (no fill, no picture behind it), left out
     white: list[tuple[int, str]] = []
+    #: text drawn on a fill of nearly its own colour, and text a box painted over it hides:
+    #: read as unknown characters (see _unknown_ink)
+    faint: list[tuple[int, str]] = []
+    covered: list[tuple[int, str]] = []
     #: pages whose text is drawn sideways, read turned upright
     sideways: list[int] = []
     visible = unmapped = 0
@@ -140,13 +151,13 @@ def _read(pdf, source: str) -> Document:
     for number in range(1, min(total, MAX_PAGES) + 1):
         page = pdf[number - 1]
         try:
-            edges, has_images, hides, backdrops = _drawing(page)
+            edges, has_images, hides, backdrops, doubts = _drawing(page)
             chars, n_unmapped, slanted, turned, aside = _chars(page, hides)
             if turned:
                 # the page's text drawn a quarter turn from upright with no /Rotate to show it
                 # so (a wide table set sideways on an upright page): read as the page turned
                 # to show it upright, as a viewer's "rotate page" would
-                edges, has_images, hides, backdrops = _drawing(page, turned)
+                edges, has_images, hides, backdrops, doubts = _drawing(page, turned)
                 chars, n_unmapped, slanted, _, aside = _chars(page, hides, turned)
                 sideways.append(number)
             if aside:
@@ -164,6 +175,8 @@ def _read(pdf, source: str) -> Document:
                 white.append((number, "".join(c.text for c in lost)))
                 gone = {id(c) for c in lost}
                 chars = [c for c in chars if id(c) not in gone]
+        if doubts:
+            chars = _unknown_ink(chars, doubts, backdrops, number, faint, covered)
         if any(c.hidden for c in chars):
             if has_images:
                 ocr_pages.append(number)  # what the picture shows, as OCR read it
@@ -234,6 +247,22 @@ def _read(pdf, source: str) -> Document:
         out.problems.append(
             _left_out(white, "text drawn white over nothing dark (no one sees it on the paper")
         )
+    for found, what in (
+        (
+            faint,
+            (
+                "text drawn on a fill of nearly its own colour (white on light grey, black on "
+                "black: whether a reader sees it, and what, is not known"
+            ),
+        ),
+        (covered, "text under an opaque box painted over it (a redaction: no reader sees it"),
+    ):
+        if found:
+            out.flag(
+                codes.CELLS_UNPLACED,
+                _left_out(found, what).removesuffix("is left out")
+                + "is read as unknown characters: a cell holding it is not read",
+            )
     if ocr_pages:
         out.problems.append(
             f"document: page(s) {', '.join(map(str, ocr_pages))}: the text is drawn invisible "
@@ -583,7 +612,7 @@ def _chars(
                 x0, top, x1, bottom = _display(
                     rect.left, rect.bottom, rect.right, rect.top, width, height, rotation
                 )
-                chars.append(_Char(ch, x0, top, x1, bottom, *ink[where]))
+                chars.append(_Char(ch, x0, top, x1, bottom, *ink[where], where))
             else:
                 chars.append(
                     _Char(
@@ -593,6 +622,7 @@ def _chars(
                         rect.right,
                         height - rect.bottom,
                         *ink[where],
+                        where,
                     )
                 )
     finally:
@@ -680,12 +710,16 @@ def _display(
     return min(xs), min(ys), max(xs), max(ys)
 
 
-def _drawing(page, rotation: int | None = None) -> tuple[list[grid.Edge], bool, bool, list | None]:
+def _drawing(
+    page, rotation: int | None = None
+) -> tuple[list[grid.Edge], bool, bool, list | None, dict[int, tuple[int, list]]]:
     """The page's borders (horizontal and vertical pieces of every stroked or non-white filled
-    path), whether the page holds an image, whether it draws text invisible or white, and what
-    white text may be seen on (the boxes of its fills and pictures in the order painted, each
-    with whether it may be dark, in display coordinates; None where they are not known: a
-    picture in a form); one pass over its objects."""
+    path), whether the page holds an image, whether it draws text invisible or white or some
+    text that may not be seen, what text may be seen on (the boxes of its fills and pictures in
+    the order painted, each with whether it may be dark, its place in that order and its
+    colour, None where not known; in display coordinates; None where they are not known: a
+    picture in a form), and the text objects that may not be seen (see _doubted); one pass
+    over its objects."""
     from pypdfium2 import raw
 
     width, height = page.get_size()
@@ -704,23 +738,31 @@ def _drawing(page, rotation: int | None = None) -> tuple[list[grid.Edge], bool, 
     backdrops: list | None = []
     rgba = tuple(ctypes.c_uint() for _ in range(4))
     render_mode, get_fill = raw.FPDFTextObj_GetTextRenderMode, raw.FPDFPageObj_GetFillColor
-    for obj, matrix, kind in _objects(page.raw, None, 0):
+    #: text objects on the page itself: (place in the order painted, object, its colours)
+    inks: list[tuple[int, object, list]] = []
+    #: filled rectangles: (place in the order painted, box, colour)
+    rects: list[tuple[int, tuple[float, float, float, float], tuple[int, int, int, int]]] = []
+    for order, (obj, matrix, kind) in enumerate(_objects(page.raw, None, 0)):
         if kind == raw.FPDF_PAGEOBJ_IMAGE:
             images = True
             if matrix is not None or not get_bounds(obj, *bounds):
                 backdrops = None
             elif backdrops is not None:
-                backdrops.append((*(b.value for b in bounds), True))
+                backdrops.append((*(b.value for b in bounds), True, order, None))
             continue
         if kind == raw.FPDF_PAGEOBJ_TEXT:
-            if not hides:
-                mode = render_mode(obj)
-                if mode == 0:  # filled, as nearly all text is: its fill colour alone
-                    hides = get_fill(obj, *rgba) and (
-                        not rgba[3].value or min(c.value for c in rgba[:3]) >= _WHITE_CHANNEL
-                    )
-                else:
+            mode = render_mode(obj)
+            if mode == 0:  # filled, as nearly all text is: its fill colour alone
+                known = get_fill(obj, *rgba)
+                colours = [tuple(c.value for c in rgba)] if known and rgba[3].value else []
+                if not hides:
+                    hides = known and (not colours or min(colours[0][:3]) >= _WHITE_CHANNEL)
+            else:
+                colours = _ink_colours(obj, mode, rgba)
+                if not hides:
                     hides = mode == _INVISIBLE or _white_ink(obj, mode, rgba)
+            if matrix is None and colours:
+                inks.append((order, obj, colours))
             continue
         if not draw_mode(obj, fill, stroke) or not (fill.value or stroke.value):
             continue
@@ -736,13 +778,13 @@ def _drawing(page, rotation: int | None = None) -> tuple[list[grid.Edge], bool, 
             elif not stroke.value and _white(obj):
                 whites.append((left, bottom, right, top))
                 if backdrops is not None:
-                    _cover(obj, (left, bottom, right, top), backdrops)
+                    _cover(obj, (left, bottom, right, top), backdrops, order, rects)
                 continue  # a background, unless it lies on a dark one (below)
             else:
                 if fill.value and not stroke.value:
                     fills.append((left, bottom, right, top))
                 if fill.value and backdrops is not None:
-                    _cover(obj, (left, bottom, right, top), backdrops)
+                    _cover(obj, (left, bottom, right, top), backdrops, order, rects)
                 segments = [
                     ((left, bottom), (right, bottom)),
                     ((left, top), (right, top)),
@@ -758,7 +800,7 @@ def _drawing(page, rotation: int | None = None) -> tuple[list[grid.Edge], bool, 
                 if matrix is not None or not get_bounds(obj, *bounds):
                     backdrops = None
                 else:
-                    _cover(obj, tuple(b.value for b in bounds), backdrops)
+                    _cover(obj, tuple(b.value for b in bounds), backdrops, order)
         edges += _edges(segments, width, height, rotation)
     for left, bottom, right, top in whites:
         if any(
@@ -780,9 +822,141 @@ def _drawing(page, rotation: int | None = None) -> tuple[list[grid.Edge], bool, 
                 height,
                 rotation,
             )
+    doubts: dict[int, tuple[int, list]] = {}
     if backdrops is not None:
-        backdrops = [(*_display(*box[:4], width, height, rotation), box[4]) for box in backdrops]
-    return edges, images, hides, backdrops
+        backdrops = [(*_display(*box[:4], width, height, rotation), *box[4:]) for box in backdrops]
+        doubts = _doubted(inks, rects)
+    return edges, images, hides or bool(doubts), backdrops, doubts
+
+
+#: text and what it stands on this close in contrast (WCAG's ratio of their relative
+#: luminances, 1 for one colour, 21 for black on white) are not told apart by a reader:
+#: white on a fill of 85% grey or lighter (1.4), black on one of 15% grey or darker, yellow on
+#: white (1.07). Grey text (#999, 2.8) and white on a mid-grey header (4.0) are read
+FAINT_CONTRAST = 1.6
+#: a fill this opaque (alpha, of 255) painted over text hides it
+_OPAQUE = 250
+_PAPER = (255, 255, 255, 255)
+
+
+def _luminance(colour: tuple[int, ...]) -> float:
+    """The relative luminance of an sRGB colour (channels 0-255), as WCAG defines it."""
+    r, g, b = (
+        c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+        for c in (channel / 255 for channel in colour[:3])
+    )
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+@functools.lru_cache(maxsize=1024)
+def _faint(ink: tuple[int, ...], behind: tuple[int, ...]) -> bool:
+    """Whether text in `ink` on `behind` is too close in contrast for a reader to see (asked
+    for every text object of a page: a document uses a few colours)."""
+    high, low = sorted((_luminance(ink), _luminance(behind)), reverse=True)
+    return (high + 0.05) / (low + 0.05) < FAINT_CONTRAST
+
+
+def _doubted(inks: list[tuple[int, object, list]], rects: list) -> dict[int, tuple[int, list]]:
+    """The text objects some of whose characters a reader may not see, by their addresses,
+    for a look at each character (_unknown_ink): drawn on paper or on a filled rectangle
+    painted before them, in a colour too close to it (white on light grey, black on black),
+    or under an opaque filled rectangle painted after them (a redaction drawn over the text).
+    Text in white on paper is the white rule's (left out, said), not looked at again. Most
+    pages need no look at any object's box: no rectangle painted after text, none of a
+    colour close to the text's, text in colours that show on paper."""
+    from pypdfium2 import raw
+
+    first = min((order for order, _, _ in inks), default=0)
+    colours = {colour for _, _, drawn in inks for colour in drawn}
+    rects = [
+        (painted, box, fill)
+        for painted, box, fill in rects
+        if (painted > first and fill[3] >= _OPAQUE) or any(_faint(c, fill) for c in colours)
+    ]
+    if not rects and not any(_faint(c, _PAPER) and min(c[:3]) < _WHITE_CHANNEL for c in colours):
+        return {}
+    doubts: dict[int, tuple[int, list]] = {}
+    bounds = [ctypes.c_float() for _ in range(4)]
+    for order, obj, drawn in inks:
+        white = all(min(c[:3]) >= _WHITE_CHANNEL for c in drawn)
+        doubted = not white and all(_faint(c, _PAPER) for c in drawn)
+        if not doubted and rects and raw.FPDFPageObj_GetBounds(obj, *bounds):
+            left, bottom, right, top = (b.value for b in bounds)
+            for painted, (fl, fb, fr, ft), fill in rects:
+                if fl >= right or left >= fr or fb >= top or bottom >= ft:
+                    continue
+                if painted > order:
+                    doubted = fill[3] >= _OPAQUE
+                else:
+                    doubted = all(_faint(c, fill) for c in drawn)
+                if doubted:
+                    break
+        if doubted:
+            doubts[ctypes.cast(obj, ctypes.c_void_p).value or 0] = (order, drawn)
+    return doubts
+
+
+def _unknown_ink(
+    chars: list[_Char],
+    doubts: dict[int, tuple[int, list]],
+    backdrops: list | None,
+    number: int,
+    faint: list[tuple[int, str]],
+    covered: list[tuple[int, str]],
+) -> list[_Char]:
+    """The page's characters with those no reader can be said to see read as U+FFFD: under an
+    opaque rectangle painted after them over their middle (a black box drawn over a figure to
+    redact it: the figure read as if shown), or in a colour too close to what is behind their
+    middle (the last fill painted there before them, else the paper): white on light grey,
+    black on black. The reader sees a box, or at best a ghost of the figure: a cell holding
+    one is not read (flagged), where it was read as if printed. What stands behind a picture
+    or a shape other than a rectangle is not known: read."""
+    if backdrops is None:
+        return chars
+    out, hidden, faded = [], [], []
+    for c in chars:
+        doubt = doubts.get(c.obj)
+        if doubt is None:
+            out.append(c)
+            continue
+        order, colours = doubt
+        behind: tuple | None = _PAPER
+        over = False
+        for x0, top, x1, bottom, _dark, painted, colour in backdrops:
+            if not (x0 <= c.cx <= x1 and top <= c.cy <= bottom):
+                continue
+            if painted < order:
+                behind = colour  # the last painted wins; None: not known
+            elif colour is not None and colour[3] >= _OPAQUE:
+                over = True
+        if over:
+            hidden.append(c.text)
+        elif behind is not None and all(_faint(ink, behind) for ink in colours):
+            faded.append(c.text)
+        else:
+            out.append(c)
+            continue
+        out.append(replace(c, text="\ufffd"))
+    if hidden:
+        covered.append((number, "".join(hidden)))
+    if faded:
+        faint.append((number, "".join(faded)))
+    return out
+
+
+def _ink_colours(obj, mode: int, rgba: tuple) -> list[tuple[int, int, int, int]]:
+    """The colours a text object draws in, as its render mode draws (fill, stroke or both),
+    leaving out fully transparent ink; none for invisible text (`rgba`: four c_uint)."""
+    from pypdfium2 import raw
+
+    colours = []
+    for modes, getter in (
+        (_FILLS, raw.FPDFPageObj_GetFillColor),
+        (_STROKES, raw.FPDFPageObj_GetStrokeColor),
+    ):
+        if mode in modes and getter(obj, *rgba) and rgba[3].value:
+            colours.append(tuple(c.value for c in rgba))
+    return colours
 
 
 def _white_ink(obj, mode: int, rgba: tuple) -> bool:
@@ -818,7 +992,7 @@ def _on_backdrop(c: _Char, backdrops: list | None) -> bool:
         return True
     behind = [
         dark
-        for x0, top, x1, bottom, dark in backdrops
+        for x0, top, x1, bottom, dark, *_ in backdrops
         if x0 <= c.cx <= x1 and top <= c.cy <= bottom
     ]
     return bool(behind) and behind[-1]
@@ -880,18 +1054,25 @@ def _times(m, n):
     )
 
 
-def _cover(obj, box: tuple, backdrops: list) -> None:
-    """Add a filled shape's box to what text may stand on, in the order painted: dark (True)
-    unless filled white; a white fill that hides what is under it (not fully transparent)
-    covers a dark one painted before it (False)."""
+def _cover(obj, box: tuple, backdrops: list, order: int, rects: list | None = None) -> None:
+    """Add a filled shape's box to what text may stand on, in the order painted (`order`):
+    dark (True) unless filled white; a white fill that hides what is under it (not fully
+    transparent) covers a dark one painted before it (False). A rectangle's colour is kept
+    with it (and it is added to `rects`): text on it, or under it, is told by its colour; a
+    shape's box is not all of it, so its colour is not."""
     from pypdfium2 import raw
 
-    if not _white(obj):
-        backdrops.append((*box, True))
-        return
     r, g, b, a = (ctypes.c_uint() for _ in range(4))
-    if raw.FPDFPageObj_GetFillColor(obj, r, g, b, a) and a.value > 0:
-        backdrops.append((*box, False))
+    colour = None
+    if raw.FPDFPageObj_GetFillColor(obj, r, g, b, a):
+        colour = (r.value, g.value, b.value, a.value)
+    if rects is not None and colour is not None:
+        rects.append((order, box, colour))
+    if not _white(obj):
+        backdrops.append((*box, True, order, colour if rects is not None else None))
+        return
+    if colour is not None and colour[3] > 0:
+        backdrops.append((*box, False, order, colour if rects is not None else None))
 
 
 def _white(obj) -> bool:

@@ -37,6 +37,9 @@ class PageView:
     lines: list[str] = field(default_factory=list)
     #: loc -> the text the parser read there (HTML), to check a mark before it is trusted
     texts: dict[tuple[int, int, int], str] = field(default_factory=dict)
+    #: loc -> the text in the cell that no reader sees (HTML): left out of the view, as the
+    #: parser leaves it out of the cell's number
+    unseen: dict[tuple[int, int, int], str] = field(default_factory=dict)
     #: what the view could not do, in words (empty when every cell could be placed)
     note: str = ""
 
@@ -65,7 +68,7 @@ def _html_view(text: str) -> PageView | None:
         return view
     if tk._TABLE_TAG.search(text):
         # the tokenizer's own fallback: tables libxml2 lost under thousands of wrappers
-        flat = _marked(tk._WRAPPER_TAG.sub("\n", text))
+        flat = _marked(tk.unwrapped(text))
         if flat is not None and flat.texts:
             return flat
     return view
@@ -97,23 +100,34 @@ def _marked(text: str) -> PageView | None:
         if not shown:
             continue  # a hidden stale copy the parser leaves out: not counted
         number += 1
-        _mark_table(table, number, view.texts)
+        _mark_table(table, number, view)
+    for el in root.iter():
+        # the line breaks the tokenizer put behind `</p>` and `</br>` (noncharacters, which a
+        # browser may draw as boxes): not the page's text
+        if el.text and tk._BREAK in el.text:
+            el.text = el.text.replace(tk._BREAK, "")
+        if el.tail and tk._BREAK in el.tail:
+            el.tail = el.tail.replace(tk._BREAK, "")
+    if view.unseen:
+        said = tk._clean(" ".join(view.unseen.values()))
+        view.note = (
+            f"text in {len(view.unseen)} table cells that readers do not see (hidden, white or "
+            f"of no size: '{said[:60]}') is left out of this view, as it is of the numbers"
+        )
     return view
 
 
-def _mark_table(table: etree._Element, number: int, texts: dict) -> None:
+def _mark_table(table: etree._Element, number: int, view: PageView) -> None:
     """Number the rows and cells of one data table as the XSLT of the tokenizer writes them."""
     tr_no = 0
     td_no = 0
     for node in table.xpath(f".//tr | {tk._LOOSE_CELLS}"):
         if node.tag == "tr":
             tr_no += 1
-            group = node.getparent()
-            hidden_group = group is not None and group.tag in ("tbody", "thead", "tfoot")
-            if tk._hidden(node) or (hidden_group and tk._hidden(group)):
-                continue  # the browser does not show the row; its number still counts
+            if tk._IS_HIDDEN_ROW(node):
+                continue  # no reader sees the row; its number still counts
             for td_no, cell in enumerate((c for c in node if c.tag in ("td", "th")), start=1):
-                _mark_cell(cell, number, tr_no, td_no, texts)
+                _mark_cell(cell, number, tr_no, td_no, view)
             continue
         # a cell no <tr> holds: a browser opens a row for each run of them
         before = node.getprevious()
@@ -121,11 +135,30 @@ def _mark_table(table: etree._Element, number: int, texts: dict) -> None:
             tr_no += 1
             td_no = 0
         td_no += 1
-        _mark_cell(node, number, tr_no, td_no, texts)
+        _mark_cell(node, number, tr_no, td_no, view)
 
 
-def _mark_cell(cell: etree._Element, table: int, tr: int, td: int, texts: dict) -> None:
-    if tk._hidden(cell):
+def _mark_cell(cell: etree._Element, table: int, tr: int, td: int, view: PageView) -> None:
+    if tk._IS_HIDDEN_CELL(cell):
         return  # not shown; its place counts
     cell.set(LOC_ATTRIBUTE, f"{table}.{tr}.{td}")
-    texts[(table, tr, td)] = tk._clean(tk._TEXT(cell).replace(tk._BREAK, ""))
+    if unseen := tk.unseen_in_cell(cell):
+        # taken out of the tree: the highlight paints the cell, and a white figure on it, or
+        # one a page's style shows again, would be seen beside the number the parser read
+        view.unseen[(table, tr, td)] = " ".join(tk._TEXT(element) for element in unseen)
+        for element in unseen:
+            _remove_keeping_tail(element)
+    view.texts[(table, tr, td)] = tk._clean(tk._TEXT(cell).replace(tk._BREAK, ""))
+
+
+def _remove_keeping_tail(element: etree._Element) -> None:
+    parent = element.getparent()
+    if parent is None:
+        return
+    if element.tail:
+        before = element.getprevious()
+        if before is not None:
+            before.tail = (before.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)

@@ -125,9 +125,9 @@ _AS_MARK = {
     "sup": str.maketrans("0123456789", SUPERSCRIPT_DIGITS),
     "sub": str.maketrans("0123456789", SUBSCRIPT_DIGITS),
 }
-_WRAPPER_TAG = re.compile(r"</?(?:div|span|font|section|article|center)\b[^>]*>", re.IGNORECASE)
+#: a layout wrapper's tag, its name in group 1
+_WRAPPER_TAG = re.compile(r"</?(div|span|font|section|article|center)\b[^>]*>", re.IGNORECASE)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
-_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _CREATE_TIME = re.compile(r"""var\s+createTime\s*=\s*['"](\d{4}-\d{1,2}-\d{1,2})""")
 _IN_CELL = etree.XPath("boolean(ancestor::td|ancestor::th)")
 _TEXT = etree.XPath("string()")  # an element's text with its descendants', in C
@@ -207,8 +207,13 @@ _IN_WHITE = (
     f"(@style and ({_white(_COLOUR)}) or self::font[{_white(_FONT_COLOUR)}])"
     " and not(.//*[contains(@style, 'olor') or @color])"
 )
-#: only a figure: words in white stay (a header's, on a background a style sheet colours)
-_FIGURE = "translate(., '0123456789０１２３４５６７８９.,，．+-—－−–%％ \u00a0\t\n\r', '') = ''"
+#: only a figure: words in white stay (a header's, on a background a style sheet colours). The
+#: line marks put into the markup (a break after `</p>`; every block tag, for the fallback of
+#: _lines_text) are no text: `<font color=white><p>7</p></font>` is a figure
+_FIGURE = (
+    f"translate(., '0123456789０１２３４５６７８９.,，．+-—－−–%％ \u00a0\t\n\r{_LINE_MARK}{_BREAK}', '')"
+    " = ''"
+)
 #: an element inside a cell whose text no reader sees: hidden (display, visibility, the hidden
 #: attribute), or a figure of no size or in white on no colour. Run into the cell's number it
 #: made another (`<span style="display:none">7</span>3` reads 73 where the reader sees 3)
@@ -222,6 +227,27 @@ _UNSEEN_BLOCK = (
     f"@style and ({_MAY_BE_UNSEEN}) and ({_NO_SIZE} or {_IN_WHITE}"
     f" and not(descendant-or-self::*[@class or {_PAINTS}])"
     f" and not({_COLOURED}))"
+)
+#: a row the browser does not show, or no reader sees: itself, or its tbody, thead or tfoot
+_HIDDEN_ROW = (
+    f"{_IS_HIDDEN} or ({_UNSEEN_BLOCK}) or parent::*[self::tbody or self::thead or self::tfoot]"
+    f"[{_IS_HIDDEN_BLOCK} or ({_UNSEEN_BLOCK})]"
+)
+#: an element inside a cell that may hold text no reader sees (tested with _UNSEEN_IN_CELL).
+#: Cheap substring tests of the style first; still ~6% of a page's instructions where Word
+#: styles every paragraph and span of its cells (a pattern's predicate costs more than its
+#: words: libxslt evaluates it for each styled element of every cell)
+_MAY_BE_UNSEEN_IN_CELL = (
+    "@hidden or @color or @style["
+    + " or ".join(f"contains(., '{w}')" for w in ("one", "ONE", "idden", "IDDEN", *_UNSEEN_WORDS))
+    + "]"
+)
+#: the blocks written between hide marks, for _shown to keep or drop: a hidden block, a table
+#: no reader sees, a block no reader sees that holds a table (steps of an XSLT pattern)
+_HIDE_BLOCKS = (
+    *(f"{name}[{_IS_HIDDEN_BLOCK}]" for name in _HIDING),
+    f"table[{_UNSEEN_BLOCK}]",
+    f"div[{_UNSEEN_BLOCK} and .//table]",
 )
 #: the page as text: a line mark around every block element; each data table (one that holds no
 #: other table) as its rows and cells, every cell's text in full; skipped elements are stripped
@@ -240,9 +266,7 @@ _LINES = etree.XSLT(
         '<xsl:when test="self::tr">'
         f"<xsl:text>{_ROW_MARK}</xsl:text>"
         "<xsl:choose>"
-        f'<xsl:when test="{_IS_HIDDEN} or ({_UNSEEN_BLOCK})'
-        " or parent::*[self::tbody or self::thead or self::tfoot]"
-        f'[{_IS_HIDDEN_BLOCK} or ({_UNSEEN_BLOCK})]"><xsl:text>{_HIDDEN_MARK}</xsl:text></xsl:when>'
+        f'<xsl:when test="{_HIDDEN_ROW}"><xsl:text>{_HIDDEN_MARK}</xsl:text></xsl:when>'
         '<xsl:otherwise><xsl:for-each select="td|th">'
         f"<xsl:text>{_CELL_MARK}</xsl:text>{_CELL_TEXT}"
         "</xsl:for-each></xsl:otherwise>"
@@ -260,24 +284,16 @@ _LINES = etree.XSLT(
         # lines, the cell's text ran them together (12). A space keeps them apart
         '<xsl:template match="br|p|div|li" mode="cell"><xsl:text> </xsl:text>'
         '<xsl:apply-templates mode="cell"/></xsl:template>'
-        # text inside a cell no reader sees: between marks, for the tokens to leave out and say.
-        # Cheap substring tests of the style first; still ~6% of a page's instructions where
-        # Word styles every paragraph and span of its cells (a pattern's predicate costs more
-        # than its words: libxslt evaluates it for each styled element of every cell)
-        '<xsl:template priority="2" mode="cell" match="*[@hidden or @color or @style['
-        + " or ".join(f"contains(., '{w}')" for w in ("one", "ONE", "idden", "IDDEN"))
-        + "".join(f" or contains(., '{w}')" for w in _UNSEEN_WORDS)
-        + f']]"><xsl:choose><xsl:when test="{_UNSEEN_IN_CELL}">'
+        # text inside a cell no reader sees: between marks, for the tokens to leave out and say
+        f'<xsl:template priority="2" mode="cell" match="*[{_MAY_BE_UNSEEN_IN_CELL}]">'
+        f'<xsl:choose><xsl:when test="{_UNSEEN_IN_CELL}">'
         f'<xsl:text>{_UNSEEN_MARK}</xsl:text><xsl:value-of select="."/>'
         f"<xsl:text>{_UNSEEN_MARK}</xsl:text></xsl:when><xsl:otherwise>"
         '<xsl:if test="self::br or self::p or self::div or self::li"><xsl:text> </xsl:text>'
         '</xsl:if><xsl:apply-templates mode="cell"/></xsl:otherwise></xsl:choose>'
         "</xsl:template>"
         # a hidden block: written as usual, between hide marks, for _shown to keep or drop
-        '<xsl:template priority="5" match="'
-        + "|".join(f"{name}[{_IS_HIDDEN_BLOCK}]" for name in _HIDING)
-        + f"|table[{_UNSEEN_BLOCK}]|div[{_UNSEEN_BLOCK} and .//table]"
-        + '">'
+        f'<xsl:template priority="5" match="{"|".join(_HIDE_BLOCKS)}">'
         f"<xsl:text>{_HIDE_START}</xsl:text>"
         '<xsl:choose><xsl:when test="self::table[not(.//table)]">'
         '<xsl:call-template name="data-table"/></xsl:when>'
@@ -321,18 +337,53 @@ def html_tokens(text: str) -> tuple[list[Token], Head]:
     if not any(t.table for t in tokens) and _TABLE_TAG.search(text):
         # tables the tree lost: libxml2 gives up below a few thousand nested wrappers. Without
         # the wrappers (layout only, they carry no cells) the tables come back.
-        flat_text = text
-        if _names_line_through(text):
-            # a wrapper that strikes its text through (by its style or its class) must not
-            # take the strike with it
-            rules = _class_rules(_STYLE_BLOCK.findall(text))
-            flat_text = _TEXT_WRAPPER.sub(lambda m: _struck_as_s(m, rules), text)
-        flat, flat_head = _html_tokens(_WRAPPER_TAG.sub("\n", flat_text))
+        flat, flat_head = _html_tokens(unwrapped(text))
         if any(t.table for t in flat):
-            return flat, head if head.title or head.meta else flat_head
+            if head.title or head.meta:
+                # the text left out is the flat reading's: the lost tree's had no tables
+                head = head._replace(struck=flat_head.struck, unseen=flat_head.unseen)
+            else:
+                head = flat_head
+            return flat, head
     return tokens, head
 
 
+def unwrapped(text: str) -> str:
+    """The markup without its layout wrappers (<div>, <span>, <font>…), for a page whose tree
+    libxml2 lost below a few thousand of them. A wrapper that strikes its text through (by
+    its style or its class) must not take the strike with it, nor one that hides its text
+    (display:none, the hidden attribute, white, no size) take the hiding: `<span
+    style="display:none">7</span>3` would read 73 where the reader sees 3, and a hidden
+    stale copy of the tables would be read beside the shown one. Those are kept; they are
+    few, and add no depth worth the name."""
+    if _names_line_through(text):
+        rules = _class_rules(_STYLE_BLOCK.findall(text))
+        text = _TEXT_WRAPPER.sub(lambda m: _struck_as_s(m, rules), text)
+    opened: dict[str, list[bool]] = {}  # for each wrapper's name: whether each open one is kept
+
+    def wrapper(m: re.Match[str]) -> str:
+        tag = m[0]
+        name = m[1].lower()
+        if tag[1] == "/":
+            kept = opened.get(name)
+            return tag if kept and kept.pop() else "\n"
+        keep = _MAY_HIDE_TEXT.search(tag) is not None
+        if not tag.endswith("/>"):
+            opened.setdefault(name, []).append(keep)
+        return tag if keep else "\n"
+
+    return _WRAPPER_TAG.sub(wrapper, text)
+
+
+#: a tag's attributes that may hide its text (the XSLT tells whether they do): not
+#: `overflow: hidden`, `border: none` or a colour other than white, which layout wrappers
+#: nested thousands deep may carry
+_MAY_HIDE_TEXT = re.compile(
+    r"display\s*:\s*none|visibility\s*:\s*hidden|\shidden(?=[\s=>/])|font-size\s*:\s*0"
+    r"|(?<![-\w])color\s*[:=]\s*[\"']?\s*"
+    r"(?:white|#fff(?:fff)?\b|rgb\(\s*255\s*,\s*255\s*,\s*255\s*\))",
+    re.IGNORECASE,
+)
 #: a wrapper element holding only text (a struck number, as an editor writes it)
 _TEXT_WRAPPER = re.compile(r"<(div|span|font)\b([^>]*)>([^<]*)</\1\s*>", re.IGNORECASE)
 _STYLE_BLOCK = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.IGNORECASE | re.DOTALL)
@@ -824,19 +875,34 @@ def _lines_text(root: etree._Element, markup: str) -> str:
     if marked is None:
         return ""
     etree.strip_elements(marked, *_SKIP, with_tail=False)
-    for block in [b for b in marked.iter(*_HIDING) if _hidden(b)]:
-        block.text = _HIDE_START + (block.text or "")
-        if len(block):
-            block[-1].tail = (block[-1].tail or "") + _HIDE_END
-        else:
-            block.text += _HIDE_END
+    hide_blocks = _HIDE_BLOCK_ELEMENTS(marked)
+    for block in hide_blocks:
+        _enclose(block, _HIDE_START, _HIDE_END)
+    hidden_tables = {table for table in hide_blocks if table.tag == "table"}
     for table in _data_tables(marked):
         tail = table.tail or ""
         rows = _table_text(table)
-        start, end = (_HIDE_START, _HIDE_END) if _hidden(table) else ("", "")
+        start, end = (_HIDE_START, _HIDE_END) if table in hidden_tables else ("", "")
         table.clear(keep_tail=False)
         table.tail = f"{start}{_LINE_MARK}{_TABLE_MARK}{rows}{_LINE_MARK}{end}{tail}"
     return _TEXT(marked)
+
+
+#: the fallback's tests, the XSLT's own: blocks between hide marks, rows, cells and text in
+#: cells no reader sees
+_HIDE_BLOCK_ELEMENTS = etree.XPath("|".join(f"//{step}" for step in _HIDE_BLOCKS))
+_IS_HIDDEN_ROW = etree.XPath(f"boolean({_HIDDEN_ROW})")
+_IS_HIDDEN_CELL = etree.XPath(f"boolean({_IS_HIDDEN})")
+_UNSEEN_IN = etree.XPath(f"descendant::*[{_MAY_BE_UNSEEN_IN_CELL}][{_UNSEEN_IN_CELL}]")
+
+
+def _enclose(element: etree._Element, start: str, end: str) -> None:
+    """Put `start` before the element's text and `end` after its last descendant's."""
+    element.text = start + (element.text or "")
+    if len(element):
+        element[-1].tail = (element[-1].tail or "") + end
+    else:
+        element.text += end
 
 
 def _table_text(table: etree._Element) -> str:
@@ -850,8 +916,7 @@ def _table_text(table: etree._Element) -> str:
             out.append(_CELL_MARK + _cell_text(row))
             continue
         out.append(_ROW_MARK)
-        group = row.getparent()
-        if _hidden(row) or (group.tag in ("tbody", "thead", "tfoot") and _hidden(group)):
+        if _IS_HIDDEN_ROW(row):
             out.append(_HIDDEN_MARK)
             continue
         for td in row:
@@ -860,15 +925,25 @@ def _table_text(table: etree._Element) -> str:
     return "".join(out)
 
 
-def _hidden(element: etree._Element) -> bool:
-    return (
-        _HIDDEN.search(element.get("style") or "") is not None or element.get("hidden") is not None
-    )
+def unseen_in_cell(td: etree._Element) -> list[etree._Element]:
+    """The elements inside a cell whose text no reader sees, as the XSLT finds them: the
+    outermost only (it writes an unseen element's text whole, and does not look inside)."""
+    unseen = _UNSEEN_IN(td)
+    if len(unseen) < 2:
+        return unseen
+    inner = {d for element in unseen for d in element.iterdescendants()}
+    return [element for element in unseen if element not in inner]
 
 
 def _cell_text(td: etree._Element) -> str:
-    if _hidden(td):
+    if _IS_HIDDEN_CELL(td):
         return _HIDDEN_MARK
+    for element in unseen_in_cell(td):
+        _enclose(element, _UNSEEN_MARK, _UNSEEN_MARK)
+    for line in td.iterdescendants("br", "p", "div", "li"):
+        # a line break inside the cell: a space, as the XSLT writes it (the line marks in
+        # the markup go: they stand before every block tag, not only these)
+        line.text = " " + (line.text or "")
     text = _TEXT(td).replace(_LINE_MARK, "")
     if td.get("colspan") is None and td.get("rowspan") is None:
         return text
