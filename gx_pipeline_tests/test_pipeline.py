@@ -344,7 +344,8 @@ def test_a_copy_left_behind_by_an_older_load_is_found_by_what_its_reason_names()
     )
     said = "same page already loaded for report year 2020 as "
     conn.executemany(
-        "insert into quarantine values (?, ?, 'x', 1, 'load', ?)",
+        "insert into quarantine (report_year, source, raw_sha256, size, stage, reason) "
+        "values (?, ?, 'x', 1, 'load', ?)",
         [
             (2021, "2021/a.html", said + "2020/kept.html (the year the page states)"),
             (2021, "2021/b.html", said + "2020/gone.html (the year the page states)"),

@@ -8,6 +8,7 @@ null, Python's str() for everything else. The ```text block right after it must 
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -98,7 +99,7 @@ if __name__ == "__main__":
 
 
 def test_the_quality_per_year_query_counts_the_quarantine_as_quality_by_year_does(bundled):
-    # a year whose every page was quarantined (bundled 2025: no real report, 2 pages
+    # a year whose every page was quarantined (bundled 2025: no real report, its pages
     # quarantined) had no row, its pages counted nowhere, while quality_by_year lists it
     from gx_pipeline.warehouse.release import _QUALITY_SQL
 
@@ -110,3 +111,87 @@ def test_the_quality_per_year_query_counts_the_quarantine_as_quality_by_year_doe
     finally:
         conn.close()
     assert shown == dict(per_year)
+
+
+def _keeping(bundled: Path, tmp_path: Path, generated: bool) -> duckdb.DuckDBPyConnection:
+    """A copy of the bundled warehouse holding only its generated pages (`generated`) or only
+    its real ones: what a figure of either kind must be, with no page of the other to mix in."""
+    from gx_pipeline.warehouse.writes import REPORT_TABLES
+
+    copy = tmp_path / f"{'generated' if generated else 'real'}.duckdb"
+    shutil.copy(bundled, copy)
+    conn = duckdb.connect(str(copy))
+    dropped = "(select report_id from dim_report where generated <> ?)"
+    for table in [t for t in REPORT_TABLES if t != "dim_report"]:
+        conn.execute(f"delete from {table} where report_id in {dropped}", [generated])
+    conn.execute("delete from dim_report where generated <> ?", [generated])
+    conn.execute("delete from quarantine where generated <> ?", [generated])
+    return conn
+
+
+def _per_year(conn: duckdb.DuckDBPyConnection, sql: str) -> dict[int, dict]:
+    frame = conn.execute(sql).df()
+    return {int(row["report_year"]): row for row in frame.to_dict("records")}
+
+
+def test_quality_by_year_counts_real_pages_only_and_generated_ones_apart(bundled, tmp_path):
+    # the release's quality figures counted the generated pages (58 of the 74 bundled
+    # reports) with the real agencies': every clean and every consistent report of the year
+    # was a generated one, and a quarantined generated page was a quarantined real page
+    from gx_pipeline.warehouse.release import _QUALITY_SQL
+
+    conn = duckdb.connect(str(bundled), read_only=True)
+    try:
+        both = _per_year(conn, _QUALITY_SQL)
+        (generated_reports,) = conn.execute(
+            "select count(*) from dim_report where generated"
+        ).fetchone()
+    finally:
+        conn.close()
+    real, synthetic = (_keeping(bundled, tmp_path, g) for g in (False, True))
+    try:
+        real_only, generated_only = (
+            _per_year(real, _QUALITY_SQL),
+            _per_year(synthetic, _QUALITY_SQL),
+        )
+    finally:
+        real.close(), synthetic.close()
+    real_columns = [c for c in next(iter(both.values())) if not c.startswith("generated")]
+    for year, row in both.items():
+        alone = real_only.get(year, {})  # a year of generated pages only: every count 0
+        assert {c: row[c] for c in real_columns[1:]} == {
+            c: alone.get(c, 0) for c in real_columns[1:]
+        }, year
+        apart = generated_only.get(year, {})
+        assert {c: row[c] for c in row if c.startswith("generated")} == {
+            c: apart.get(c, 0) for c in row if c.startswith("generated")
+        }, year
+    # the generated pages are the bundled data's, counted where no figure is a real page's
+    assert sum(row["generated_raw_files"] for row in both.values()) > generated_reports > 0
+    assert not any(r[c] for r in generated_only.values() for c in real_columns[1:])
+
+
+def test_the_requests_chart_sums_real_reports_only(bundled, tmp_path):
+    # every bar of the requests chart was made of generated reports: on the bundled data each
+    # report whose every figure is known is a generated one
+    from gx_pipeline.defs.assets import _REQUESTS_BY_OUTCOME_SQL
+
+    conn = duckdb.connect(str(bundled), read_only=True)
+    try:
+        both = _per_year(conn, _REQUESTS_BY_OUTCOME_SQL)
+    finally:
+        conn.close()
+    real, synthetic = (_keeping(bundled, tmp_path, g) for g in (False, True))
+    try:
+        real_only = _per_year(real, _REQUESTS_BY_OUTCOME_SQL)
+        generated_only = _per_year(synthetic, _REQUESTS_BY_OUTCOME_SQL)
+    finally:
+        real.close(), synthetic.close()
+    assert sum(r["generated_reports"] for r in generated_only.values()) > 0
+    summed = [c for c in next(iter(both.values())) if c not in ("report_year", "generated_reports")]
+    for year, row in both.items():
+        # a year of no real report with section 三: no report counted, no figure summed
+        alone = real_only.get(year, {})
+        expected = [alone.get(c, 0 if c.endswith("reports") else float("nan")) for c in summed]
+        assert [row[c] for c in summed] == pytest.approx(expected, nan_ok=True), year
+        assert row["generated_reports"] == generated_only.get(year, {}).get("generated_reports", 0)

@@ -4,7 +4,7 @@ import pytest
 
 from gx_pipeline import cli
 from gx_pipeline.defs.runner import available_years, format_summary, materialize_years, parse_years
-from gx_pipeline_tests.conftest import REALDEV_PAGES, SEED, put_page, query
+from gx_pipeline_tests.conftest import REALDEV_PAGES, REPO, SEED, put_page, query
 from gx_pipeline_tests.holding import writer_holding
 
 
@@ -1205,6 +1205,42 @@ def test_a_page_overwritten_with_another_agencys_report_names_the_report_it_lost
     out, err = capsys.readouterr()
     assert out.splitlines()[2].split()[-1] == "2", out
     assert "2021/0.txt" not in err and "2021/1.txt: 西城区" in err, err
+
+
+def _readme_query(after: str) -> str:
+    """The first ```sql block of README.md after the text `after`."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    return readme.partition(after)[2].partition("```sql\n")[2].partition("```")[0]
+
+
+def test_an_agency_renamed_is_lost_as_another_organ_is_and_the_readme_lists_both(
+    data_dir, tmp_path, monkeypatch, capsys
+):
+    """An organ renamed (东城区科技和工业信息化局 re-published on its page as
+    东城区工业和信息化局) and another organ of the same place (西城区财政局's report over
+    西城区科技和工业信息化局's page) look alike to every field the warehouse keeps: both are
+    lost, as README's paragraph on lost reports says, and its query lists each loss with the
+    report of its place and year loaded now, for the reader to judge."""
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    districts = ["东城区", "西城区", "海淀区", "丰台区", "石景山区"]
+    for k, district in enumerate(districts):
+        put_page(data_dir, 2021, f"{k}.txt", _report_of(district))
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
+    put_page(data_dir, 2021, "0.txt", _report_of("东城区", "工业和信息化局"))  # renamed
+    put_page(data_dir, 2021, "1.txt", _report_of("西城区", "财政局"))  # another organ
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
+    capsys.readouterr()
+    another = "the page now holds another agency's report"
+    assert query(data_dir, "select source, reason from lost_reports order by all") == [
+        ("2021/0.txt", f"{another} (东城区工业和信息化局)"),
+        ("2021/1.txt", f"{another} (西城区财政局)"),
+    ]
+    sql = _readme_query("An agency renamed is another agency here.")
+    assert query(data_dir, sql) == [
+        (2021, "2021/0.txt", "东城区科技和工业信息化局", "东城区工业和信息化局", "2021/0.txt"),
+        (2021, "2021/1.txt", "西城区科技和工业信息化局", "西城区财政局", "2021/1.txt"),
+    ]
 
 
 def test_a_lost_report_loaded_since_under_another_year_is_no_loss_any_more(

@@ -269,6 +269,15 @@ def test_carry_chain_of_a_report_without_section_three_is_not_a_pass():
     ]
 
 
+def test_carry_chain_reads_section_three_once(conn):
+    # carried_over, carried_forward, whether the page has each and whether it has section 三
+    # were five lookups of fact_requests a report: one pass gives the same row (the tests above
+    # and test_agency_series.py's series against their truths check what it gives)
+    plan = conn.execute("explain select * from carry_chain").fetchall()[0][1]
+    assert conn.execute("select count(*) from carry_chain").fetchone()[0] > 0
+    assert plan.count("fact_requests") == 1
+
+
 def test_every_view_says_which_reports_are_generated_and_their_trust_status(conn):
     views = [
         v

@@ -654,9 +654,10 @@ def load_into_warehouse(
             metadata["requests_by_outcome"] = dg.MetadataValue.md(
                 "Requests handled by outcome (stacked), newly received (line) and handled (mark), "
                 "column 总计 (or the sum of the applicant columns where 总计 is blank), all years "
-                "in the warehouse, over the reports whose every figure is known: a report with a "
-                "blank figure is left out, never counted as 0 (under each year: reports drawn of "
-                "reports with section 三).\n\n"
+                "in the warehouse, over the real agencies' reports whose every figure is known: a "
+                "report with a blank figure is left out, never counted as 0 (under each year: "
+                "reports drawn of reports with section 三). Generated (synthetic) reports are in "
+                "no bar (generated_reports: those with every figure known, left out).\n\n"
                 + charts.markdown_image(png, "requests by outcome per report year")
                 + "\n\n"
                 + charts.markdown_table(by_outcome.astype(object).where(by_outcome.notna(), "–"))

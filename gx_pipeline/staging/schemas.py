@@ -169,6 +169,8 @@ class Quarantine(pa.DataFrameModel):
     size: Series[int] = pa.Field(ge=0)
     stage: Series[Text] = pa.Field(isin=["inventory", "parse", "validate", "load"])
     reason: Series[Text] = pa.Field(str_length={"min_value": 1})
+    #: a synthetic page (RawFile.generated): the per-year counts keep it apart from real pages
+    generated: Series[bool]
 
     class Config:
         strict = True
@@ -230,6 +232,7 @@ def validate_year_frames(frames: dict[str, pd.DataFrame], year: int) -> dict[str
                 "size": bad["size"],
                 "stage": "validate",
                 "reason": ["; ".join(failures[rid]) for rid in bad["report_id"]],
+                "generated": bad["generated"],
             }
         ).astype(frames["quarantine"].dtypes.to_dict())
         for table in REPORT_TABLE_MODELS:

@@ -107,7 +107,15 @@ NARRATIVE_FIGURE_COLUMNS = [
     "status",
     "note",
 ]
-QUARANTINE_COLUMNS = ["report_year", "source", "raw_sha256", "size", "stage", "reason"]
+QUARANTINE_COLUMNS = [
+    "report_year",
+    "source",
+    "raw_sha256",
+    "size",
+    "stage",
+    "reason",
+    "generated",
+]
 
 
 _FACT_DTYPES = {
@@ -519,7 +527,12 @@ def quarantine_frame(items: Iterable[Quarantined], year: int) -> pd.DataFrame:
             "size": q.raw.size,
             "stage": q.stage,
             "reason": f"{q.reason}; {q.raw.note}" if q.raw.note else q.reason,
+            "generated": q.raw.generated,
         }
         for q in items
     ]
-    return _frame(records, QUARANTINE_COLUMNS, {"report_year": "int64", "size": "int64"})
+    return _frame(
+        records,
+        QUARANTINE_COLUMNS,
+        {"report_year": "int64", "size": "int64", "generated": "bool"},
+    )

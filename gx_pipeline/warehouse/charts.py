@@ -68,8 +68,8 @@ def requests_by_outcome_png(by_year: pd.DataFrame) -> bytes:
             label="handled (total)",
         )
         ax.set_title(
-            "Disclosure requests handled by outcome, per report year\n"
-            "(reports with every figure known: n of all reports with section 3)",
+            "Disclosure requests handled by outcome, per report year, real agencies' reports\n"
+            "(with every figure known: n of all reports with section 3; generated ones left out)",
             fontsize=10,
         )
         ax.set_ylabel("requests")
@@ -80,10 +80,11 @@ def requests_by_outcome_png(by_year: pd.DataFrame) -> bytes:
 
 def quality_png(by_year: pd.DataFrame) -> bytes:
     """A stacked bar per report year of its raw pages: reports loaded clean, reports loaded that
-    need review, pages quarantined; the reports that contradict themselves as a mark. `by_year`
+    need review, pages quarantined; the reports that contradict themselves as a mark: the real
+    agencies' pages only, the generated ones counted under each year and not drawn. `by_year`
     has the columns of sql/queries/quality_by_year.sql."""
     frame = by_year.set_index("report_year").sort_index()
-    years = [f"{y}\n({int(frame.at[y, 'generated'])} gen.)" for y in frame.index]
+    years = [f"{y}\n(+{int(frame.at[y, 'generated_raw_files'])} gen.)" for y in frame.index]
 
     def draw(ax: Axes) -> None:
         stacks = {
@@ -102,8 +103,8 @@ def quality_png(by_year: pd.DataFrame) -> bytes:
             label="reports contradicting themselves",
         )
         ax.set_title(
-            "Raw pages per report year: loaded by trust status, or quarantined "
-            "(gen. = generated reports)",
+            "Real agencies' raw pages per report year: loaded by trust status, or quarantined\n"
+            "(+n gen. = generated pages besides, not drawn)",
             fontsize=10,
         )
         ax.set_ylabel("pages")

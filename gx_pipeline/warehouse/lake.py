@@ -263,11 +263,11 @@ def _stage_year(
 #: inventory's order, as the single-machine parse keeps the first it meets
 _NEAR_COPIES = """
 with staged as (
-    select d.report_id, d.source, d.raw_sha256, d.size, d.content_fingerprint, r.seq
+    select d.report_id, d.source, d.raw_sha256, d.size, d.generated, d.content_fingerprint, r.seq
     from dim_report d join routes r using (source)
     where d.content_fingerprint is not null
 )
-select report_id, source, raw_sha256, size,
+select report_id, source, raw_sha256, size, generated,
        first_value(source) over (partition by content_fingerprint order by seq) as kept,
        row_number() over (partition by content_fingerprint order by seq) as n
 from staged
@@ -289,6 +289,7 @@ def _quarantine_rows(near: pd.DataFrame, year: int) -> pd.DataFrame:
             "size": list(near["size"]) if len(near) else [],
             "stage": ["parse"] * len(near),
             "reason": [near_copy_reason(k) for k in near["kept"]] if len(near) else [],
+            "generated": list(near["generated"]) if len(near) else [],
         }
     )
 

@@ -85,17 +85,23 @@ STAGES = ("inventory", "parse", "validate", "load")
 SUMS = "SHA256SUMS"
 
 _QUALITY_SQL = (SQL_DIR / "queries" / "quality_by_year.sql").read_text(encoding="utf-8")
-_STAGES_SQL = "select report_year, stage, count(*) from quarantine group by all order by all"
+# the real agencies' pages only, as every count of quality_by_year.sql not named generated*
+# (a quarantined page of a warehouse loaded before quarantine.generated is told by its name)
+_STAGES_SQL = """
+select report_year, stage, count(*) from quarantine
+where not coalesce(generated, regexp_matches(source, '(^|/)gen-[^/]*$'))
+group by all order by all
+"""
 _REASONS_SQL = """
 select report_year, reason, count(*) as reports
-from (select report_year, unnest(trust_reasons) as reason from dim_report)
+from (select report_year, unnest(trust_reasons) as reason from dim_report where not generated)
 group by all order by report_year, reports desc, reason
 """
 _FAILURES_SQL = """
 select r.report_year, r.agency, r.source, r.generated, t.identity, t.subject,
        t.left_value, t.right_value, t.difference
 from tally_results t join dim_report r using (report_id)
-where t.status = 'fail'
+where t.status = 'fail' and not r.generated
 order by r.report_year, r.source, t.identity, t.subject
 """
 _FAILURE_COLUMNS = (
@@ -265,7 +271,10 @@ def _quality(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         frame[f"quarantined_{stage}"] = 0
     for year, stage, n in stages:
         frame.loc[frame["report_year"] == year, f"quarantined_{stage}"] = n
-    return frame
+    # the columns of generated pages after every column of real ones (quarantined_<stage>
+    # included), where they were added
+    apart = [c for c in frame.columns if c.startswith("generated_")]
+    return frame[[c for c in frame.columns if c not in apart] + apart]
 
 
 #: DuckDB's types as Table Schema's (https://specs.frictionlessdata.io/table-schema/#types)
@@ -348,9 +357,10 @@ def _datapackage(
             "format": "csv",
             "mediatype": "text/csv",
             "encoding": "utf-8",
-            "description": "Per report year: raw pages, reports loaded (generated among them), "
-            "pages quarantined (in all and by stage), trust status, the tally check's verdicts "
-            "and failing identities (quality.md).",
+            "description": "Per report year, of the real agencies' pages: raw pages, reports "
+            "loaded, pages quarantined (in all and by stage), trust status, the tally check's "
+            "verdicts and failing identities (quality.md); generated (synthetic) pages only in "
+            "the columns named generated*, in no other count.",
             "schema": {
                 "fields": [{"name": c, "type": "integer"} for c in quality_columns],
                 "primaryKey": ["report_year"],
@@ -428,9 +438,11 @@ def _write_quality(
         "# Quality per report year",
         "",
         (
-            "What became of each year's raw pages and how far its reports can be trusted. "
+            "What became of each year's raw pages and how far its reports can be trusted, "
+            "real agencies' pages only: generated (synthetic) pages are counted apart, in the "
+            "columns named `generated*`, and in no other figure, chart or list here. "
             "`quality_by_year.csv` holds the figures of the first table; `report_quality` and "
-            "`quarantine` hold them per report and per page."
+            "`quarantine` hold them per report and per page (column `generated`)."
         ),
         "",
         "![Raw pages per report year: loaded by trust status, or quarantined](quality.png)",
@@ -451,9 +463,16 @@ def _write_quality(
             f"## {year}",
             "",
             (
-                f"- raw pages: {row['raw_files']}; loaded {row['loaded']} "
-                f"({row['generated']} of them generated), quarantined {row['quarantined']} "
-                f"(by stage: {by_stage})"
+                f"- raw pages of real agencies: {row['raw_files']}; loaded {row['loaded']}, "
+                f"quarantined {row['quarantined']} (by stage: {by_stage})"
+            ),
+            (
+                f"- generated (synthetic) pages, in no other figure here: "
+                f"{row['generated_raw_files']}; loaded {row['generated']} "
+                f"({row['generated_clean']} clean, {row['generated_needs_review']} need review, "
+                f"{row['generated_contradicts_itself']} contradicting themselves, "
+                f"{row['generated_failing_identities']} failing identities), quarantined "
+                f"{row['generated_quarantined']}"
             ),
             (
                 f"- trust status: {row['clean']} clean, {row['needs_review']} need review "

@@ -650,7 +650,8 @@ def _place_copies(conn: duckdb.DuckDBPyConnection, year: int, dim: str) -> list[
 
 _QUARANTINE_DIVERTED = """
 insert into quarantine by name
-select $year as report_year, s.source, s.raw_sha256, s.size, 'load' as stage, g.reason
+select $year as report_year, s.source, s.raw_sha256, s.size, 'load' as stage, g.reason,
+       s.generated
 from read_parquet($dim) s join gx_diverted g using (report_id)
 """
 
@@ -671,6 +672,10 @@ def _move_out(
         f"the page states report year {year}, not {old_year}; "
         f"loaded for report year {year} as {here}"
     )
+    (generated,) = conn.execute(
+        "select generated from dim_report where report_id = ? and report_year = ?",
+        [report_id, old_year],
+    ).fetchone()
     for table in REPORT_TABLES:
         conn.execute(
             f"delete from {table} where report_id = ? and report_year = ?", [report_id, old_year]
@@ -690,8 +695,8 @@ def _move_out(
         )
     conn.execute(
         "insert into quarantine by name select ? as report_year, ? as source, "
-        "? as raw_sha256, ? as size, 'load' as stage, ? as reason",
-        [old_year, source, sha256, size, reason],
+        "? as raw_sha256, ? as size, 'load' as stage, ? as reason, ? as generated",
+        [old_year, source, sha256, size, reason, generated],
     )
 
 

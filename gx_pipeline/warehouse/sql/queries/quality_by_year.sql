@@ -1,7 +1,11 @@
--- Per report year: what became of the raw pages (loaded, quarantined), how many reports are
--- generated, their trust status, the tally check's verdicts, the identities that fail and the
--- reviewers' decisions on the year's flags (report_quality's review columns). The
--- counts of a year without any such row are 0 (nothing to count), never a blank read as 0.
+-- Per report year: what became of the raw pages (loaded, quarantined), their trust status, the
+-- tally check's verdicts, the identities that fail and the reviewers' decisions on the year's
+-- flags (report_quality's review columns), of the real agencies' pages only: a generated
+-- (synthetic) page counted among them would pass its made-up defects off as the year's. The
+-- generated pages are counted apart, in the columns named generated*, and in none of the
+-- others. A quarantined page loaded before quarantine.generated existed is told by its name
+-- (gen-…), the rule the inventory applies first. The counts of a year without any such row
+-- are 0 (nothing to count), never a blank read as 0.
 with years as (
     select report_year from dim_report
     union
@@ -9,33 +13,51 @@ with years as (
 ),
 reports as (
     select report_year,
-           count(*) as loaded,
+           count(*) filter (where not generated) as loaded,
            count(*) filter (where generated) as generated,
-           count(*) filter (where trust_status = 'clean') as clean,
-           count(*) filter (where trust_status = 'needs_review') as needs_review,
-           count(*) filter (where verdict = 'consistent') as consistent,
-           count(*) filter (where verdict = 'holds only with absent cells as 0')
+           count(*) filter (where not generated and trust_status = 'clean') as clean,
+           count(*) filter (where not generated and trust_status = 'needs_review')
+               as needs_review,
+           count(*) filter (where not generated and verdict = 'consistent') as consistent,
+           count(*) filter (where not generated and verdict = 'holds only with absent cells as 0')
                as holds_with_absent_cells,
-           count(*) filter (where verdict = 'not fully assessable') as not_fully_assessable,
-           count(*) filter (where verdict = 'contradicts itself') as contradicts_itself,
-           count(*) filter (where verdict = 'nothing to check') as nothing_to_check,
-           count(*) filter (where verdict = 'not checked') as not_checked,
-           sum(open_flags) as open_flags,
-           sum(confirmed_flags) as confirmed_flags,
-           sum(dismissed_flags) as dismissed_flags,
-           sum(second_look_flags) as second_look_flags,
-           sum(corrected_cells) as corrected_cells
+           count(*) filter (where not generated and verdict = 'not fully assessable')
+               as not_fully_assessable,
+           count(*) filter (where not generated and verdict = 'contradicts itself')
+               as contradicts_itself,
+           count(*) filter (where not generated and verdict = 'nothing to check')
+               as nothing_to_check,
+           count(*) filter (where not generated and verdict = 'not checked') as not_checked,
+           sum(open_flags) filter (where not generated) as open_flags,
+           sum(confirmed_flags) filter (where not generated) as confirmed_flags,
+           sum(dismissed_flags) filter (where not generated) as dismissed_flags,
+           sum(second_look_flags) filter (where not generated) as second_look_flags,
+           sum(corrected_cells) filter (where not generated) as corrected_cells,
+           count(*) filter (where generated and trust_status = 'clean') as generated_clean,
+           count(*) filter (where generated and trust_status = 'needs_review')
+               as generated_needs_review,
+           count(*) filter (where generated and verdict = 'contradicts itself')
+               as generated_contradicts_itself
     from report_quality
     group by report_year
 ),
 quarantined as (
-    select report_year, count(*) as quarantined from quarantine group by report_year
+    select report_year,
+           count(*) filter (where not generated) as quarantined,
+           count(*) filter (where generated) as generated_quarantined
+    from (select report_year,
+                 coalesce(generated, regexp_matches(source, '(^|/)gen-[^/]*$')) as generated
+          from quarantine)
+    group by report_year
 ),
 failing as (
-    select report_year, count(*) as failing_identities
-    from tally_results
-    where status = 'fail'
-    group by report_year
+    select t.report_year,
+           count(*) filter (where not d.generated) as failing_identities,
+           count(*) filter (where d.generated) as generated_failing_identities
+    from tally_results t
+    join dim_report d using (report_id)
+    where t.status = 'fail'
+    group by t.report_year
 )
 select
     y.report_year,
@@ -56,7 +78,13 @@ select
     cast(coalesce(r.confirmed_flags, 0) as bigint) as confirmed_flags,
     cast(coalesce(r.dismissed_flags, 0) as bigint) as dismissed_flags,
     cast(coalesce(r.second_look_flags, 0) as bigint) as second_look_flags,
-    cast(coalesce(r.corrected_cells, 0) as bigint) as corrected_cells
+    cast(coalesce(r.corrected_cells, 0) as bigint) as corrected_cells,
+    coalesce(r.generated, 0) + coalesce(q.generated_quarantined, 0) as generated_raw_files,
+    coalesce(q.generated_quarantined, 0) as generated_quarantined,
+    coalesce(r.generated_clean, 0) as generated_clean,
+    coalesce(r.generated_needs_review, 0) as generated_needs_review,
+    coalesce(r.generated_contradicts_itself, 0) as generated_contradicts_itself,
+    coalesce(f.generated_failing_identities, 0) as generated_failing_identities
 from years y
 left join reports r using (report_year)
 left join quarantined q using (report_year)

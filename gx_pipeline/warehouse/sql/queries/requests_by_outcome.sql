@@ -3,7 +3,10 @@
 -- other outcomes and leave that one out, and the bars would no longer sum to the requests
 -- handled. Totals come from request_totals (总计, or the sum of the applicant columns when 总计
 -- is blank). An outcome is the sum of its rows when every row of it in the report's format
--- version is known; the 2021 `other` is its own row, or the sum of its three sub-rows.
+-- version is known; the 2021 `other` is its own row, or the sum of its three sub-rows. Real
+-- agencies' reports only: a generated (synthetic) page's made-up figures summed with theirs
+-- would be drawn as the year's requests; generated_reports counts those left out (every
+-- figure known), and a year of generated reports only keeps its row (reports 0, no bar).
 with outcome_rows as (
     select template, "row",
            case when row_group in ('withheld', 'unavailable', 'not_processed', 'other')
@@ -62,18 +65,18 @@ complete as (
 )
 select
     report_year,
-    count(*) as reports,
-    count(*) filter (where known) as complete_reports,
+    count(*) filter (where not generated) as reports,
+    count(*) filter (where used) as complete_reports,
     count(*) filter (where known and generated) as generated_reports,
-    count(*) filter (where known and derived) as derived_reports,
-    sum(new_received) filter (where known) as new_received,
-    sum(granted) filter (where known) as granted,
-    sum(partially_granted) filter (where known) as partially_granted,
-    sum(withheld) filter (where known) as withheld,
-    sum(unavailable) filter (where known) as unavailable,
-    sum(not_processed) filter (where known) as not_processed,
-    sum(other) filter (where known) as other,
-    sum(results_total) filter (where known) as results_total
-from complete
+    count(*) filter (where used and derived) as derived_reports,
+    sum(new_received) filter (where used) as new_received,
+    sum(granted) filter (where used) as granted,
+    sum(partially_granted) filter (where used) as partially_granted,
+    sum(withheld) filter (where used) as withheld,
+    sum(unavailable) filter (where used) as unavailable,
+    sum(not_processed) filter (where used) as not_processed,
+    sum(other) filter (where used) as other,
+    sum(results_total) filter (where used) as results_total
+from (select *, known and not generated as used from complete)
 group by report_year
 order by report_year

@@ -12,26 +12,32 @@ with one as (
     group by all
     having count(*) = 1
 ),
-totals as (
-    select o.agency_id, d.report_year, d.report_id, d.agency, d.division_code, d.generated,
-           d.trust_status, d.trust_reasons,
-           (select f.value from fact_requests f
-             where f.report_id = d.report_id and f."row" = 'carried_over' and f.col = 'total')
-               as carried_over,
-           (select f.value from fact_requests f
-             where f.report_id = d.report_id and f."row" = 'carried_forward' and f.col = 'total')
+-- the two cells of each report and whether its page has them, in one pass over its section 三
+-- (one lookup a report, not five): a report with no row here has no section 三
+cells as (
+    select report_id,
+           max(value) filter (where "row" = 'carried_over' and col = 'total') as carried_over,
+           max(value) filter (where "row" = 'carried_forward' and col = 'total')
                as carried_forward,
            -- on the page, blank or not; absent: no such cell (a page cut off before the row)
            -- or one without a place on the page (a truncated row's end, taken as empty)
-           exists (select 1 from fact_requests f
-                    where f.report_id = d.report_id and f."row" = 'carried_over'
-                      and f.col = 'total' and f.source_td is not null) as has_carried_over,
-           exists (select 1 from fact_requests f
-                    where f.report_id = d.report_id and f."row" = 'carried_forward'
-                      and f.col = 'total' and f.source_td is not null) as has_carried_forward,
-           exists (select 1 from fact_requests f where f.report_id = d.report_id) as has_requests
+           bool_or("row" = 'carried_over' and col = 'total' and source_td is not null)
+               as has_carried_over,
+           bool_or("row" = 'carried_forward' and col = 'total' and source_td is not null)
+               as has_carried_forward
+    from fact_requests
+    where report_id in (select report_id from one)
+    group by report_id
+),
+totals as (
+    select o.agency_id, d.report_year, d.report_id, d.agency, d.division_code, d.generated,
+           d.trust_status, d.trust_reasons, c.carried_over, c.carried_forward,
+           coalesce(c.has_carried_over, false) as has_carried_over,
+           coalesce(c.has_carried_forward, false) as has_carried_forward,
+           c.report_id is not null as has_requests
     from one o
     join dim_report d using (report_id)
+    left join cells c using (report_id)
 )
 select
     a.name as agency,
