@@ -156,6 +156,18 @@ def _chrome_kind(text: str) -> tuple[str | None, bool]:
     return labels.heading_section(text), labels.block_title(text) is not None
 
 
+@functools.lru_cache(maxsize=8192)
+def _prose(text: str) -> bool:
+    """Text inside or between the tables that is prose, no cell: a sentence, figures with
+    their units, or a long text that names no row and is not a header written out in one
+    piece. Cached: a label is tested on every page of its format."""
+    return labels.is_narrative(text) or (
+        labels.is_prose_like(text)
+        and labels.match_request(text) is None
+        and not labels.only_header_words(text, _ALL_HEADER_WORDS)
+    )
+
+
 #: the heading of a column of units between the row labels and the values
 _UNIT_HEADINGS = frozenset({"单位", "计量单位"})
 #: the words such a column holds
@@ -294,7 +306,8 @@ class _Reader:
     def run(self) -> Scan:
         chrome = not self.lines_are_values
         for k, tok in enumerate(self.tokens):
-            if tok.kind == END:
+            kind = tok.kind
+            if kind == END:
                 self.close(hard=True, padded=tok.td or 0 if tok.text == PAD else 0)
                 self.header_row = False
                 grid = self.scan.request_header_grid
@@ -305,22 +318,20 @@ class _Reader:
                         grid[-1].pop()
                     grid.append([])
                 continue
-            if (
-                self.filled
-                and tok.text[:1] == "一"
-                and tok.kind == LINE
-                and labels.is_overview_heading(tok.text)
-            ):
-                # a section 一 after tables were read: a second report (an attachment, another
-                # year) follows on the same page. A heading of a table section that repeats
-                # (a caption under its table, a page's running header) is no such sign
-                self.close()
-                self.scan.second_report, self.scan.second_report_at = tok.text, k
-                break
-            if chrome and tok.kind == LINE and self.section is None and not tok.cut:
-                # most tokens of a portal page: its menus and link lists, read in one step
-                self.chrome_line(tok.text)
-                continue
+            if kind == LINE:
+                text = tok.text
+                if self.filled and text[:1] == "一" and labels.is_overview_heading(text):
+                    # a section 一 after tables were read: a second report (an attachment,
+                    # another year) follows on the same page. A heading of a table section
+                    # that repeats (a caption under its table, a page's running header) is no
+                    # such sign
+                    self.close()
+                    self.scan.second_report, self.scan.second_report_at = text, k
+                    break
+                if chrome and self.section is None and not tok.cut:
+                    # most tokens of a portal page: its menus and link lists, read in one step
+                    self.chrome_line(text)
+                    continue
             self.token(tok)
         self.close()
         if self.truncated and not self.text_after_values:
@@ -331,12 +342,13 @@ class _Reader:
 
     def token(self, tok: Token) -> None:
         text = tok.text  # a line outside the sections went to chrome_line (run)
-        if self.section == "proactive" and tok.kind == LINE and len(text) == 1:
+        kind = tok.kind
+        if kind == LINE and len(text) == 1 and self.section == "proactive":
             self.header_chars.append(text)
         elif self.header_chars:
             self.downward_header()
         # a cell of a row laid out by spaces is a value cell by its place, readable or not
-        value_like = (is_value_text(text) and (tok.kind == CELL or self.lines_are_values)) or (
+        value_like = (is_value_text(text) and (kind == CELL or self.lines_are_values)) or (
             tok.x is not None and not labels.has_chinese(text) and not self.unread_heading(tok)
         )
         if tok.cut:
@@ -416,20 +428,23 @@ class _Reader:
             self.new_block()
 
     def value(self, tok: Token) -> None:
-        if self.section is None:
+        section = self.section
+        if section is None:
             return
+        written = labels.norm(tok.text)
         if (
-            self.section == "requests"
+            section == "requests"
             and not self.request_rows_begun
             and tok.kind == CELL
-            and not labels.norm(tok.text)
+            and not written
         ):
             self.scan.request_header_grid[-1].append("")  # a header cell left blank, maybe
             self.blank_td = tok.td if tok.table == 0 else None
         if tok.span and tok.table:
             self.scan.spanned_tables.add(tok.table)
-        if self.row is None and self.header_row:
-            if not labels.norm(tok.text) and not (
+        row = self.row
+        if row is None and self.header_row:
+            if not written and not (
                 # the appeals table's value row has no label: in a copy whose cells stand as
                 # bare lines, an empty cell (a line of spaces) after the header's last word is
                 # that row's first cell; such a copy writes no covered grid position
@@ -445,14 +460,14 @@ class _Reader:
                     self.open(None, None)
                 return
             self.header_row = False
-        if labels.norm(tok.text):
-            self.filled.add(self.section)
-        if self.section == "appeals":
+        if written:
+            self.filled.add(section)
+        if section == "appeals":
             self.scan.appeal_values += 1
-        if self.row is not None:
-            self.row.values.append(tok)
+        if row is not None:
+            row.values.append(tok)
             return
-        if self.section == "appeals":
+        if section == "appeals":
             self.open(SEQUENCE, None)
         else:
             self.open(None, None)
@@ -560,11 +575,7 @@ class _Reader:
             self.enter("proactive")
             self.new_block()
             return
-        if labels.is_narrative(text) or (
-            labels.is_prose_like(text)
-            and labels.match_request(text) is None
-            and not labels.only_header_words(text, _ALL_HEADER_WORDS)
-        ):
+        if _prose(text):
             self.close()
             if self.section is not None:
                 self.scan.prose_in_sections = True
@@ -743,11 +754,7 @@ class _Reader:
             ):
                 self.open("other.other", tok, exact=True, core="其他")
                 return True
-            if (
-                b in labels.REQUEST_HEADER_WORDS
-                or (len(b) <= 10 and any(w in b for w in labels.REQUEST_HEADER_WORDS[:7]))
-                or labels.only_header_words(text, labels.REQUEST_HEADER_WORDS)
-            ):
+            if labels.is_request_heading(text):
                 self.close()
                 if not self.request_rows_begun:
                     self.header_word(b, tok)
