@@ -1417,7 +1417,8 @@ def _table(
         n = len(trow.columns)
         columns = drawn or trow.columns
         vals = r.values
-        apart = _sign_apart(vals)
+        lines = _copy_lines(vals)
+        apart = _sign_apart(lines)
         if apart is not None:
             complete = False
             problems.flag(
@@ -1428,7 +1429,7 @@ def _table(
                 "is read",
             )
             continue
-        footer = _page_footer_line(vals)
+        footer = _page_footer_line(lines)
         if footer is not None:
             problems.flag(
                 codes.POSITIONAL_ROW,
@@ -2091,14 +2092,20 @@ def _lone_number(values: list[Token], columns: int) -> bool:
 _DASHES = frozenset("-－–—−")
 
 
-def _sign_apart(vals: list[Token]) -> str | None:
-    """In a row of a text copy whose values stand on several lines (one a line), a line of
-    its own read as two cells, a dash and a whole number (`- 135`): a negative number with a
-    space after its sign as much as a blank cell's mark and a number. Its text, or None."""
+def _copy_lines(vals: list[Token]) -> dict[int, list[Token]]:
+    """A row's values of a text copy by the line they stand on (none for an HTML table's)."""
     lines: dict[int, list[Token]] = {}
     for t in vals:
         if t.table == 0 and t.tr is not None:
             lines.setdefault(t.tr, []).append(t)
+    return lines
+
+
+def _sign_apart(lines: dict[int, list[Token]]) -> str | None:
+    """In a row of a text copy whose values stand on several lines (one a line), a line of
+    its own read as two cells, a dash and a whole number (`- 135`): a negative number with a
+    space after its sign as much as a blank cell's mark and a number. Its text, or None.
+    `lines`: the row's values by line (_copy_lines)."""
     if len(lines) < 2:
         return None  # the row's values on one line: a flipbook's, which separates by spaces
     for line in lines.values():
@@ -2108,20 +2115,17 @@ def _sign_apart(vals: list[Token]) -> str | None:
     return None
 
 
-def _page_footer_line(vals: list[Token]) -> str | None:
+def _page_footer_line(lines: dict[int, list[Token]]) -> str | None:
     """A line of a text copy among a row's values that reads as a PDF footer's page of pages
     (`3 / 8`): two whole numbers on a line of their own (no label in front), the first not
-    above the second, a slash between them. Its text, or None."""
-    lines: dict[int, list[Token]] = {}
-    for t in vals:
-        if t.table == 0 and t.tr is not None:
-            lines.setdefault(t.tr, []).append(t)
+    above the second, a slash between them. Its text, or None. `lines`: the row's values by
+    line (_copy_lines)."""
     for line in lines.values():
+        if len(line) != 3 or line[0].td != 1:
+            continue
         texts = [labels.norm(t.text) for t in line]
         if (
-            line[0].td == 1
-            and len(texts) == 3
-            and texts[1] == "/"
+            texts[1] == "/"
             and texts[0].isdigit()
             and texts[2].isdigit()
             and 0 < int(texts[0]) <= int(texts[2])
