@@ -1389,20 +1389,6 @@ def _table(
         _unread_order_guessed(header or [], withheld, guess, problems)
     said_positions = False
     said_orders: set[int] = set()  # proactive blocks whose header's order of columns was said
-    # a copy that writes each row on one line, its label and its numbers after it (a
-    # flipbook, a two-space or TAB copy, text laid out in columns): a row whose cells are
-    # blank (or not drawn) is its label alone. Told by most rows with values (a misread `|4`
-    # in a copy of a cell a line is one field after another, as a row of a line is)
-    shown_rows = [r for r in by_code.values() if r.values]
-    on_a_line = [
-        r
-        for r in shown_rows
-        if any(
-            t.spaced or t.x is not None or (t.table == 0 and t.kind == CELL and (t.td or 0) > 1)
-            for t in r.values
-        )
-    ]
-    row_a_line = 2 * len(on_a_line) > len(shown_rows)
     totals_not_drawn = _totals_not_drawn(by_code, centres.get(7)) if section == "requests" else 0
     drawn_short: list[str] = []  # rows that may be drawn a cell short
     for trow in template_rows:
@@ -1437,7 +1423,12 @@ def _table(
                 f"{footer}: it may as well be a PDF page's footer (page of pages) the copy kept "
                 "after a row left blank",
             )
-        if row_a_line and len(vals) == 1 and vals[0].kind == LINE and vals[0].text.isdigit():
+        if (
+            len(vals) == 1
+            and vals[0].kind == LINE
+            and vals[0].text.isdigit()
+            and _writes_row_a_line(by_code.values())
+        ):
             # a bare whole number, as a page number is (537万元 is none)
             problems.flag(
                 codes.POSITIONAL_ROW,
@@ -2090,6 +2081,24 @@ def _lone_number(values: list[Token], columns: int) -> bool:
 
 #: marks that are a blank cell's on their own and a minus sign in front of a number
 _DASHES = frozenset("-－–—−")
+
+
+def _writes_row_a_line(rows: Iterable[RawRow]) -> bool:
+    """Whether the copy writes each row on one line, its label and its numbers after it (a
+    flipbook, a two-space or TAB copy, text laid out in columns): a row whose cells are blank
+    (or not drawn) is its label alone. Told by most rows with values (a misread `|4` in a copy
+    of a cell a line is one field after another, as a row of a line is). Asked only of a row
+    whose one value is a bare number on a line of its own, which few rows are."""
+    shown_rows = [r for r in rows if r.values]
+    on_a_line = [
+        r
+        for r in shown_rows
+        if any(
+            t.spaced or t.x is not None or (t.table == 0 and t.kind == CELL and (t.td or 0) > 1)
+            for t in r.values
+        )
+    ]
+    return 2 * len(on_a_line) > len(shown_rows)
 
 
 def _copy_lines(vals: list[Token]) -> dict[int, list[Token]]:
@@ -2782,8 +2791,10 @@ def _draws_covered_blank(header_grid: list[list[str]] | None, rows: dict[str, Ra
     组织 |  |  |  |  | 总计: the group written once over its five columns; pdfplumber's,
     camelot's Markdown). An HTML table keeps its spans, and a copy that writes the covered
     positions at a row's end (the seed's) or repeats the merged text leaves none in place."""
+    if any(t.table for r in rows.values() for t in r.values):
+        return False  # an HTML table
     values = [t for r in rows.values() for t in r.values]
-    if not values or any(t.table for t in values):
+    if not values:
         return False
     return any(t.x is not None for t in values) or _grid_writes_covered_blank(
         header_grid, rows.values()
@@ -3552,9 +3563,11 @@ def _grid_headings(
         if row
     ]
     n = len(_APPLICANTS)
-    width = max((t.td or 0 for r in rows.values() for t in r.values), default=0)
     headed = [r for r in lines if any(w in _APPLICANTS or w == _GROUP for w in r)]
-    if not headed or width < n:
+    if not headed:
+        return None
+    width = max((t.td or 0 for r in rows.values() for t in r.values), default=0)
+    if width < n:
         return None
     if any(len(r) != width for r in headed) and not _grid_without_corner(headed, rows, width):
         return None
@@ -3590,12 +3603,13 @@ def _grid_lacking_one(
     named last), said. None where the copy is not such a grid."""
     n = len(_APPLICANTS) - 1
     values = [r.values for r in rows.values() if r.values]
+    if any(t.table for v in values for t in v):
+        return None  # an HTML table: its cells are not a copy's grid positions
     width = max((t.td or 0 for v in values for t in v), default=0)
     tds = list(range(width - n + 1, width + 1))
     if (
         not values
         or width <= n
-        or any(t.table for v in values for t in v)
         or any([t.td for t in v if (t.td or 0) in tds] != tds for v in values)
         or any(labels.norm(t.text) for v in values for t in v if (t.td or 0) not in tds)
     ):
