@@ -827,9 +827,14 @@ def scan(tokens: list[Token], lines_are_values: bool, truncated: bool = False) -
     """Read the stream into raw rows. `truncated`: the file ends before the page does."""
     s = _Reader(tokens, lines_are_values, truncated).run()
     s.tokens = tokens
-    if s.spanned_tables:
-        for tok in tokens:
-            if tok.kind == CELL and tok.table in s.spanned_tables:
+    spanned = s.spanned_tables
+    if spanned:
+        cells = [tok for tok in tokens if tok.table in spanned and tok.kind == CELL]
+        if len(spanned) == 1:
+            if cells:
+                s.spanned_cells[next(iter(spanned))] = cells
+        else:
+            for tok in cells:
                 s.spanned_cells.setdefault(tok.table, []).append(tok)
     return s
 
@@ -2520,7 +2525,7 @@ def _covered_not_laid_out(
     grid, a page's padding cells) has the row still seven cells long or more, every value after
     the merged cell read a column to the left, the last from an empty cell."""
     made = {code for code, _, _ in covered}
-    value_cells = {(t.tr, t.td) for r in by_code.values() for t in r.values}
+    value_cells: set[tuple[int | None, int | None]] | None = None
     withheld: set[str] = set()
     for table, cells in spanned_cells.items():
         rows = {
@@ -2533,6 +2538,8 @@ def _covered_not_laid_out(
         grid = lay_out(cells)
         if grid is None:
             continue
+        if value_cells is None:
+            value_cells = {(t.tr, t.td) for r in by_code.values() for t in r.values}
         under = {}
         for (tr, _), tok in grid.covered_by.items():
             if (tok.tr, tok.td) in value_cells:
@@ -2806,6 +2813,13 @@ def _grid_writes_covered_blank(header_grid: list[list[str]] | None, rows: Iterab
     it (as many positions as the widest requests row), has an empty position between two
     headings: a merged heading written once, the positions it covers empty. (A header whose
     row ends are lost runs its lines into one row, the fillers that end each between them.)"""
+    gapped = [
+        row
+        for row in header_grid or []
+        if any(b - a > 1 for a, b in itertools.pairwise(k for k, w in enumerate(row) if w))
+    ]
+    if not gapped:
+        return False  # (most headers: the rows' values need not be read)
     requests = [r for r in rows if r.section == "requests" and len(r.values) > 1]
     width = max((t.td or 0 for r in requests for t in r.values), default=0)
     # a copy writing a cell a line (`0 |`, or cells between separator lines) numbers no field
@@ -2817,13 +2831,7 @@ def _grid_writes_covered_blank(header_grid: list[list[str]] | None, rows: Iterab
         for r in requests
         if (shown := [t for t in r.values if t.text.strip()])
     )
-    for row in header_grid or []:
-        words = [k for k, w in enumerate(row) if w]
-        if (len(row) == width or a_line_each) and any(
-            b - a > 1 for a, b in itertools.pairwise(words)
-        ):
-            return True
-    return False
+    return a_line_each or any(len(row) == width for row in gapped)
 
 
 def _blanks_a_merge_may_cover(
