@@ -2115,6 +2115,11 @@ def _copy_lines(vals: list[Token]) -> dict[int, list[Token]]:
     return lines
 
 
+def _widest(rows: Iterable[RawRow]) -> int:
+    """The last field any of the rows' values stands in: a text copy's grid width."""
+    return max([t.td or 0 for r in rows for t in r.values], default=0)
+
+
 def _sign_apart(lines: dict[int, list[Token]]) -> str | None:
     """In a row of a text copy whose values stand on several lines (one a line), a line of
     its own read as two cells, a dash and a whole number (`- 135`): a negative number with a
@@ -2821,7 +2826,7 @@ def _grid_writes_covered_blank(header_grid: list[list[str]] | None, rows: Iterab
     if not gapped:
         return False  # (most headers: the rows' values need not be read)
     requests = [r for r in rows if r.section == "requests" and len(r.values) > 1]
-    width = max((t.td or 0 for r in requests for t in r.values), default=0)
+    width = _widest(requests)
     # a copy writing a cell a line (`0 |`, or cells between separator lines) numbers no field
     # in a row: its header's positions are its cells, however many a row of it holds
     # (separator lines around an empty cell, or a pad line of bars after a row, may leave
@@ -3039,7 +3044,7 @@ def _covered_beside_heading(
     for 商业企业 and moved every value a column right."""
     if any(t.table for r in rows.values() for t in r.values):
         return set()  # an HTML table: its cells are not a copy's grid positions
-    width = max((t.td or 0 for r in rows.values() for t in r.values), default=0)
+    width = _widest(rows.values())
     lines = [
         [_HEADING_SYNONYMS.get(w, w) for w in _group_named(row)]
         for row in grid
@@ -3574,7 +3579,7 @@ def _grid_headings(
     headed = [r for r in lines if any(w in _APPLICANTS or w == _GROUP for w in r)]
     if not headed:
         return None
-    width = max((t.td or 0 for r in rows.values() for t in r.values), default=0)
+    width = _widest(rows.values())
     if width < n:
         return None
     if any(len(r) != width for r in headed) and not _grid_without_corner(headed, rows, width):
@@ -3613,7 +3618,7 @@ def _grid_lacking_one(
     values = [r.values for r in rows.values() if r.values]
     if any(t.table for v in values for t in v):
         return None  # an HTML table: its cells are not a copy's grid positions
-    width = max((t.td or 0 for v in values for t in v), default=0)
+    width = _widest(rows.values())
     tds = list(range(width - n + 1, width + 1))
     if (
         not values
@@ -3779,7 +3784,7 @@ def _grid_rows_clipped(grid: list[list[str]], rows: dict[str, RawRow]) -> bool:
     known, so a blank cell in it pins no heading."""
     if any(t.table for r in rows.values() for t in r.values):
         return False
-    width = max((t.td or 0 for r in rows.values() for t in r.values), default=0)
+    width = _widest(rows.values())
     headed = [len(r) for r in grid if any(w in _APPLICANTS or w == _GROUP for w in _group_named(r))]
     return width in headed and min(headed) < width and any("" in r for r in grid)
 
@@ -3789,7 +3794,7 @@ def _pinned_beside_group(grid: list[list[str]], rows: dict[str, RawRow]) -> set[
     heading left blank beside the group where a row with a cell for every column draws the
     group over the second value column and names the heading at the other side in its place
     (` | | 法人或其他组织 | | | | | 总计`: the blank first column is 自然人's)."""
-    width = max((t.td or 0 for r in rows.values() for t in r.values), default=0)
+    width = _widest(rows.values())
     n = len(_APPLICANTS)
     pinned: set[str] = set()
     for row in grid:
