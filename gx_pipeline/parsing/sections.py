@@ -5335,6 +5335,25 @@ def _numbers(group: list[Token], blank: float | None) -> list[float | None]:
     return [None if v is None else blank if v.value is None else float(v.value) for v in values]
 
 
+#: what _plain_count gives for a count cell it leaves to _cell's rules
+_NOT_PLAIN = object()
+
+
+@functools.lru_cache(maxsize=4096)
+def _plain_count(text: str) -> object:
+    """The value of a count cell with nothing to say of it: blank, or a whole number not
+    below 0 with no unit, no footnote mark and no point that may be a thousands separator
+    (read as _cell's rules read it, and none of them says anything); _NOT_PLAIN for any other
+    text. Cached: a few texts (0, 1, 2, blank) fill most cells of every page."""
+    read = read_value(text)
+    if read is None or read.footnote is not None or read.unit is not None:
+        return _NOT_PLAIN
+    value = read.value
+    if value is None or (type(value) is int and value >= 0 and not point_thousands(text)):
+        return value
+    return _NOT_PLAIN
+
+
 def _cell(
     section: str,
     row: str,
@@ -5352,19 +5371,14 @@ def _cell(
         # is no blank (a rule reasoning from blanks, after a merged cell, must not read it)
         return Cell(section, row, col, None, "\ufffd", tok.table, tok.tr, tok.td)
     amount = (section, row, col) in contract.AMOUNT_CELLS
+    if not amount:
+        count = _plain_count(tok.text)
+        if count is not _NOT_PLAIN:
+            # most cells: the Cell made in C (a NamedTuple's own __new__ is a Python
+            # function, and a report has ~200 cells)
+            fields = (section, row, col, count, tok.text, tok.table, tok.tr, tok.td)
+            return tuple.__new__(Cell, fields)
     read = read_value(tok.text, amount)
-    if (
-        read is not None
-        and read.footnote is None
-        and read.unit is None
-        and not amount
-        and (read.value is None or (tok.text.isascii() and tok.text.isdigit()))
-    ):
-        # most cells: blank, or a count written in plain digits, nothing to say of it (a
-        # point, a separator or a sign is looked at below); the Cell made in C (a
-        # NamedTuple's own __new__ is a Python function, and a report has ~200 cells)
-        fields = (section, row, col, read.value, tok.text, tok.table, tok.tr, tok.td)
-        return tuple.__new__(Cell, fields)
     where = f"{section}.{row}.{col}"
     if read is None:
         problems.flag(
