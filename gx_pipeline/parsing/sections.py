@@ -168,6 +168,19 @@ def _prose(text: str) -> bool:
     )
 
 
+#: what _value_form tells of a text: no value, a value cell left blank, a value written
+_NO_VALUE, _BLANK, _WRITTEN = 0, 1, 2
+
+
+@functools.lru_cache(maxsize=8192)
+def _value_form(text: str) -> int:
+    """Whether a token's text is a value's (is_value_text) and, if so, whether it is written
+    or blank: the two questions the reader asks of every value cell, in one look up."""
+    if not is_value_text(text):
+        return _NO_VALUE
+    return _WRITTEN if labels.norm(text) else _BLANK
+
+
 #: the heading of a column of units between the row labels and the values
 _UNIT_HEADINGS = frozenset({"单位", "计量单位"})
 #: the words such a column holds
@@ -348,7 +361,8 @@ class _Reader:
         elif self.header_chars:
             self.downward_header()
         # a cell of a row laid out by spaces is a value cell by its place, readable or not
-        value_like = (is_value_text(text) and (kind == CELL or self.lines_are_values)) or (
+        form = _value_form(text)
+        value_like = (form != _NO_VALUE and (kind == CELL or self.lines_are_values)) or (
             tok.x is not None and not labels.has_chinese(text) and not self.unread_heading(tok)
         )
         if tok.cut:
@@ -365,7 +379,7 @@ class _Reader:
                     self.text_after_values = True  # cut in words after the table's values
                 return
         if value_like:
-            self.value(tok)
+            self.value(tok, form == _WRITTEN if form != _NO_VALUE else bool(labels.norm(text)))
             self.text_after_values = False
             return
         if tok.kind == LINE:
@@ -427,11 +441,11 @@ class _Reader:
             self.enter("proactive")
             self.new_block()
 
-    def value(self, tok: Token) -> None:
+    def value(self, tok: Token, written: bool) -> None:
+        """A value cell; `written`: its text is more than white space and quotes (labels.norm)."""
         section = self.section
         if section is None:
             return
-        written = labels.norm(tok.text)
         if (
             section == "requests"
             and not self.request_rows_begun
