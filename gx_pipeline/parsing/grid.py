@@ -38,14 +38,22 @@ def lay_out(cells: list[Token]) -> Grid | None:
     occupied: dict[tuple[int, int], Token] = {}
     column: dict[tuple[int, int], int] = {}
     filled: dict[int, set[int]] = {tr: set() for tr in rows}
+    covered_by: dict[tuple[int, int], Token] = {}
     for tr in sorted(rows):
         at = 0
+        own = filled[tr]
         for tok in rows[tr]:
             while (tr, at) in occupied:
                 at += 1
+            column[(tr, tok.td)] = at  # type: ignore[index]
+            if tok.rowspan == 1 and tok.colspan == 1:
+                # most cells: the one free position the loop above found
+                occupied[(tr, at)] = tok
+                own.add(at)
+                at += 1
+                continue
             if tok.rowspan == 0:
                 return None
-            column[(tr, tok.td)] = at  # type: ignore[index]
             reach = range(tr, min(tr + tok.rowspan, last + 1))
             if any(r not in rows for r in reach):
                 return None
@@ -55,6 +63,7 @@ def lay_out(cells: list[Token]) -> Grid | None:
                         return None  # cells drawn over each other
                     occupied[(r, c)] = tok
                     filled[r].add(c)
+                    if r != tr:
+                        covered_by[(r, c)] = tok
             at += tok.colspan
-    covered_by = {at: tok for at, tok in occupied.items() if tok.tr != at[0]}
     return Grid(column, covered_by, filled)

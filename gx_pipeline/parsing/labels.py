@@ -158,6 +158,19 @@ REQUEST_HEADER_WORDS = (
 
 
 @functools.lru_cache(maxsize=4096)
+def is_request_heading(text: str) -> bool:
+    """A heading of the requests table's columns (申请人情况, 自然人, 商业企业 …), one a cell
+    or several run together in one piece (flipbook text); a short text with an applicant's
+    heading in it (法人或其他组织情况). Cached: the headings are the same on every page."""
+    b = bare(text)
+    return (
+        b in REQUEST_HEADER_WORDS
+        or (len(b) <= 10 and any(w in b for w in REQUEST_HEADER_WORDS[:7]))
+        or only_header_words(text, REQUEST_HEADER_WORDS)
+    )
+
+
+@functools.lru_cache(maxsize=4096)
 def match_request(text: str, fuzzy: bool = False) -> LabelMatch | None:
     """The requests row a label names. 总计 and 其他 alone are left to the caller's context.
 

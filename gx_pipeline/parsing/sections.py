@@ -156,6 +156,31 @@ def _chrome_kind(text: str) -> tuple[str | None, bool]:
     return labels.heading_section(text), labels.block_title(text) is not None
 
 
+@functools.lru_cache(maxsize=8192)
+def _prose(text: str) -> bool:
+    """Text inside or between the tables that is prose, no cell: a sentence, figures with
+    their units, or a long text that names no row and is not a header written out in one
+    piece. Cached: a label is tested on every page of its format."""
+    return labels.is_narrative(text) or (
+        labels.is_prose_like(text)
+        and labels.match_request(text) is None
+        and not labels.only_header_words(text, _ALL_HEADER_WORDS)
+    )
+
+
+#: what _value_form tells of a text: no value, a value cell left blank, a value written
+_NO_VALUE, _BLANK, _WRITTEN = 0, 1, 2
+
+
+@functools.lru_cache(maxsize=8192)
+def _value_form(text: str) -> int:
+    """Whether a token's text is a value's (is_value_text) and, if so, whether it is written
+    or blank: the two questions the reader asks of every value cell, in one look up."""
+    if not is_value_text(text):
+        return _NO_VALUE
+    return _WRITTEN if labels.norm(text) else _BLANK
+
+
 #: the heading of a column of units between the row labels and the values
 _UNIT_HEADINGS = frozenset({"单位", "计量单位"})
 #: the words such a column holds
@@ -294,7 +319,8 @@ class _Reader:
     def run(self) -> Scan:
         chrome = not self.lines_are_values
         for k, tok in enumerate(self.tokens):
-            if tok.kind == END:
+            kind = tok.kind
+            if kind == END:
                 self.close(hard=True, padded=tok.td or 0 if tok.text == PAD else 0)
                 self.header_row = False
                 grid = self.scan.request_header_grid
@@ -305,22 +331,20 @@ class _Reader:
                         grid[-1].pop()
                     grid.append([])
                 continue
-            if (
-                self.filled
-                and tok.text[:1] == "一"
-                and tok.kind == LINE
-                and labels.is_overview_heading(tok.text)
-            ):
-                # a section 一 after tables were read: a second report (an attachment, another
-                # year) follows on the same page. A heading of a table section that repeats
-                # (a caption under its table, a page's running header) is no such sign
-                self.close()
-                self.scan.second_report, self.scan.second_report_at = tok.text, k
-                break
-            if chrome and tok.kind == LINE and self.section is None and not tok.cut:
-                # most tokens of a portal page: its menus and link lists, read in one step
-                self.chrome_line(tok.text)
-                continue
+            if kind == LINE:
+                text = tok.text
+                if self.filled and text[:1] == "一" and labels.is_overview_heading(text):
+                    # a section 一 after tables were read: a second report (an attachment,
+                    # another year) follows on the same page. A heading of a table section
+                    # that repeats (a caption under its table, a page's running header) is no
+                    # such sign
+                    self.close()
+                    self.scan.second_report, self.scan.second_report_at = text, k
+                    break
+                if chrome and self.section is None and not tok.cut:
+                    # most tokens of a portal page: its menus and link lists, read in one step
+                    self.chrome_line(text)
+                    continue
             self.token(tok)
         self.close()
         if self.truncated and not self.text_after_values:
@@ -331,12 +355,14 @@ class _Reader:
 
     def token(self, tok: Token) -> None:
         text = tok.text  # a line outside the sections went to chrome_line (run)
-        if self.section == "proactive" and tok.kind == LINE and len(text) == 1:
+        kind = tok.kind
+        if kind == LINE and len(text) == 1 and self.section == "proactive":
             self.header_chars.append(text)
         elif self.header_chars:
             self.downward_header()
         # a cell of a row laid out by spaces is a value cell by its place, readable or not
-        value_like = (is_value_text(text) and (tok.kind == CELL or self.lines_are_values)) or (
+        form = _value_form(text)
+        value_like = (form != _NO_VALUE and (kind == CELL or self.lines_are_values)) or (
             tok.x is not None and not labels.has_chinese(text) and not self.unread_heading(tok)
         )
         if tok.cut:
@@ -353,7 +379,7 @@ class _Reader:
                     self.text_after_values = True  # cut in words after the table's values
                 return
         if value_like:
-            self.value(tok)
+            self.value(tok, form == _WRITTEN if form != _NO_VALUE else bool(labels.norm(text)))
             self.text_after_values = False
             return
         if tok.kind == LINE:
@@ -415,21 +441,24 @@ class _Reader:
             self.enter("proactive")
             self.new_block()
 
-    def value(self, tok: Token) -> None:
-        if self.section is None:
+    def value(self, tok: Token, written: bool) -> None:
+        """A value cell; `written`: its text is more than white space and quotes (labels.norm)."""
+        section = self.section
+        if section is None:
             return
         if (
-            self.section == "requests"
+            section == "requests"
             and not self.request_rows_begun
             and tok.kind == CELL
-            and not labels.norm(tok.text)
+            and not written
         ):
             self.scan.request_header_grid[-1].append("")  # a header cell left blank, maybe
             self.blank_td = tok.td if tok.table == 0 else None
         if tok.span and tok.table:
             self.scan.spanned_tables.add(tok.table)
-        if self.row is None and self.header_row:
-            if not labels.norm(tok.text) and not (
+        row = self.row
+        if row is None and self.header_row:
+            if not written and not (
                 # the appeals table's value row has no label: in a copy whose cells stand as
                 # bare lines, an empty cell (a line of spaces) after the header's last word is
                 # that row's first cell; such a copy writes no covered grid position
@@ -445,14 +474,14 @@ class _Reader:
                     self.open(None, None)
                 return
             self.header_row = False
-        if labels.norm(tok.text):
-            self.filled.add(self.section)
-        if self.section == "appeals":
+        if written:
+            self.filled.add(section)
+        if section == "appeals":
             self.scan.appeal_values += 1
-        if self.row is not None:
-            self.row.values.append(tok)
+        if row is not None:
+            row.values.append(tok)
             return
-        if self.section == "appeals":
+        if section == "appeals":
             self.open(SEQUENCE, None)
         else:
             self.open(None, None)
@@ -560,11 +589,7 @@ class _Reader:
             self.enter("proactive")
             self.new_block()
             return
-        if labels.is_narrative(text) or (
-            labels.is_prose_like(text)
-            and labels.match_request(text) is None
-            and not labels.only_header_words(text, _ALL_HEADER_WORDS)
-        ):
+        if _prose(text):
             self.close()
             if self.section is not None:
                 self.scan.prose_in_sections = True
@@ -743,11 +768,7 @@ class _Reader:
             ):
                 self.open("other.other", tok, exact=True, core="其他")
                 return True
-            if (
-                b in labels.REQUEST_HEADER_WORDS
-                or (len(b) <= 10 and any(w in b for w in labels.REQUEST_HEADER_WORDS[:7]))
-                or labels.only_header_words(text, labels.REQUEST_HEADER_WORDS)
-            ):
+            if labels.is_request_heading(text):
                 self.close()
                 if not self.request_rows_begun:
                     self.header_word(b, tok)
@@ -820,9 +841,14 @@ def scan(tokens: list[Token], lines_are_values: bool, truncated: bool = False) -
     """Read the stream into raw rows. `truncated`: the file ends before the page does."""
     s = _Reader(tokens, lines_are_values, truncated).run()
     s.tokens = tokens
-    if s.spanned_tables:
-        for tok in tokens:
-            if tok.kind == CELL and tok.table in s.spanned_tables:
+    spanned = s.spanned_tables
+    if spanned:
+        cells = [tok for tok in tokens if tok.table in spanned and tok.kind == CELL]
+        if len(spanned) == 1:
+            if cells:
+                s.spanned_cells[next(iter(spanned))] = cells
+        else:
+            for tok in cells:
                 s.spanned_cells.setdefault(tok.table, []).append(tok)
     return s
 
@@ -1390,20 +1416,6 @@ def _table(
         _unread_order_guessed(header or [], withheld, guess, problems)
     said_positions = False
     said_orders: set[int] = set()  # proactive blocks whose header's order of columns was said
-    # a copy that writes each row on one line, its label and its numbers after it (a
-    # flipbook, a two-space or TAB copy, text laid out in columns): a row whose cells are
-    # blank (or not drawn) is its label alone. Told by most rows with values (a misread `|4`
-    # in a copy of a cell a line is one field after another, as a row of a line is)
-    shown_rows = [r for r in by_code.values() if r.values]
-    on_a_line = [
-        r
-        for r in shown_rows
-        if any(
-            t.spaced or t.x is not None or (t.table == 0 and t.kind == CELL and (t.td or 0) > 1)
-            for t in r.values
-        )
-    ]
-    row_a_line = 2 * len(on_a_line) > len(shown_rows)
     totals_not_drawn = _totals_not_drawn(by_code, centres.get(7)) if section == "requests" else 0
     drawn_short: list[str] = []  # rows that may be drawn a cell short
     for trow in template_rows:
@@ -1418,7 +1430,8 @@ def _table(
         n = len(trow.columns)
         columns = drawn or trow.columns
         vals = r.values
-        apart = _sign_apart(vals)
+        lines = _copy_lines(vals)
+        apart = _sign_apart(lines)
         if apart is not None:
             complete = False
             problems.flag(
@@ -1429,7 +1442,7 @@ def _table(
                 "is read",
             )
             continue
-        footer = _page_footer_line(vals)
+        footer = _page_footer_line(lines)
         if footer is not None:
             problems.flag(
                 codes.POSITIONAL_ROW,
@@ -1437,7 +1450,12 @@ def _table(
                 f"{footer}: it may as well be a PDF page's footer (page of pages) the copy kept "
                 "after a row left blank",
             )
-        if row_a_line and len(vals) == 1 and vals[0].kind == LINE and vals[0].text.isdigit():
+        if (
+            len(vals) == 1
+            and vals[0].kind == LINE
+            and vals[0].text.isdigit()
+            and _writes_row_a_line(by_code.values())
+        ):
             # a bare whole number, as a page number is (537万元 is none)
             problems.flag(
                 codes.POSITIONAL_ROW,
@@ -2106,14 +2124,43 @@ def _lone_number(values: list[Token], columns: int) -> bool:
 _DASHES = frozenset("-－–—−")
 
 
-def _sign_apart(vals: list[Token]) -> str | None:
-    """In a row of a text copy whose values stand on several lines (one a line), a line of
-    its own read as two cells, a dash and a whole number (`- 135`): a negative number with a
-    space after its sign as much as a blank cell's mark and a number. Its text, or None."""
+def _writes_row_a_line(rows: Iterable[RawRow]) -> bool:
+    """Whether the copy writes each row on one line, its label and its numbers after it (a
+    flipbook, a two-space or TAB copy, text laid out in columns): a row whose cells are blank
+    (or not drawn) is its label alone. Told by most rows with values (a misread `|4` in a copy
+    of a cell a line is one field after another, as a row of a line is). Asked only of a row
+    whose one value is a bare number on a line of its own, which few rows are."""
+    shown_rows = [r for r in rows if r.values]
+    on_a_line = [
+        r
+        for r in shown_rows
+        if any(
+            t.spaced or t.x is not None or (t.table == 0 and t.kind == CELL and (t.td or 0) > 1)
+            for t in r.values
+        )
+    ]
+    return 2 * len(on_a_line) > len(shown_rows)
+
+
+def _copy_lines(vals: list[Token]) -> dict[int, list[Token]]:
+    """A row's values of a text copy by the line they stand on (none for an HTML table's)."""
     lines: dict[int, list[Token]] = {}
     for t in vals:
         if t.table == 0 and t.tr is not None:
             lines.setdefault(t.tr, []).append(t)
+    return lines
+
+
+def _widest(rows: Iterable[RawRow]) -> int:
+    """The last field any of the rows' values stands in: a text copy's grid width."""
+    return max([t.td or 0 for r in rows for t in r.values], default=0)
+
+
+def _sign_apart(lines: dict[int, list[Token]]) -> str | None:
+    """In a row of a text copy whose values stand on several lines (one a line), a line of
+    its own read as two cells, a dash and a whole number (`- 135`): a negative number with a
+    space after its sign as much as a blank cell's mark and a number. Its text, or None.
+    `lines`: the row's values by line (_copy_lines)."""
     if len(lines) < 2:
         return None  # the row's values on one line: a flipbook's, which separates by spaces
     for line in lines.values():
@@ -2123,20 +2170,17 @@ def _sign_apart(vals: list[Token]) -> str | None:
     return None
 
 
-def _page_footer_line(vals: list[Token]) -> str | None:
+def _page_footer_line(lines: dict[int, list[Token]]) -> str | None:
     """A line of a text copy among a row's values that reads as a PDF footer's page of pages
     (`3 / 8`): two whole numbers on a line of their own (no label in front), the first not
-    above the second, a slash between them. Its text, or None."""
-    lines: dict[int, list[Token]] = {}
-    for t in vals:
-        if t.table == 0 and t.tr is not None:
-            lines.setdefault(t.tr, []).append(t)
+    above the second, a slash between them. Its text, or None. `lines`: the row's values by
+    line (_copy_lines)."""
     for line in lines.values():
+        if len(line) != 3 or line[0].td != 1:
+            continue
         texts = [labels.norm(t.text) for t in line]
         if (
-            line[0].td == 1
-            and len(texts) == 3
-            and texts[1] == "/"
+            texts[1] == "/"
             and texts[0].isdigit()
             and texts[2].isdigit()
             and 0 < int(texts[0]) <= int(texts[2])
@@ -2598,7 +2642,7 @@ def _covered_not_laid_out(
     grid, a page's padding cells) has the row still seven cells long or more, every value after
     the merged cell read a column to the left, the last from an empty cell."""
     made = {code for code, _, _ in covered}
-    value_cells = {(t.tr, t.td) for r in by_code.values() for t in r.values}
+    value_cells: set[tuple[int | None, int | None]] | None = None
     withheld: set[str] = set()
     for table, cells in spanned_cells.items():
         rows = {
@@ -2611,6 +2655,8 @@ def _covered_not_laid_out(
         grid = lay_out(cells)
         if grid is None:
             continue
+        if value_cells is None:
+            value_cells = {(t.tr, t.td) for r in by_code.values() for t in r.values}
         under = {}
         for (tr, _), tok in grid.covered_by.items():
             if (tok.tr, tok.td) in value_cells:
@@ -2869,8 +2915,10 @@ def _draws_covered_blank(header_grid: list[list[str]] | None, rows: dict[str, Ra
     组织 |  |  |  |  | 总计: the group written once over its five columns; pdfplumber's,
     camelot's Markdown). An HTML table keeps its spans, and a copy that writes the covered
     positions at a row's end (the seed's) or repeats the merged text leaves none in place."""
+    if any(t.table for r in rows.values() for t in r.values):
+        return False  # an HTML table
     values = [t for r in rows.values() for t in r.values]
-    if not values or any(t.table for t in values):
+    if not values:
         return False
     return any(t.x is not None for t in values) or _grid_writes_covered_blank(
         header_grid, rows.values()
@@ -2882,8 +2930,15 @@ def _grid_writes_covered_blank(header_grid: list[list[str]] | None, rows: Iterab
     it (as many positions as the widest requests row), has an empty position between two
     headings: a merged heading written once, the positions it covers empty. (A header whose
     row ends are lost runs its lines into one row, the fillers that end each between them.)"""
+    gapped = [
+        row
+        for row in header_grid or []
+        if any(b - a > 1 for a, b in itertools.pairwise(k for k, w in enumerate(row) if w))
+    ]
+    if not gapped:
+        return False  # (most headers: the rows' values need not be read)
     requests = [r for r in rows if r.section == "requests" and len(r.values) > 1]
-    width = max((t.td or 0 for r in requests for t in r.values), default=0)
+    width = _widest(requests)
     # a copy writing a cell a line (`0 |`, or cells between separator lines) numbers no field
     # in a row: its header's positions are its cells, however many a row of it holds
     # (separator lines around an empty cell, or a pad line of bars after a row, may leave
@@ -2893,13 +2948,7 @@ def _grid_writes_covered_blank(header_grid: list[list[str]] | None, rows: Iterab
         for r in requests
         if (shown := [t for t in r.values if t.text.strip()])
     )
-    for row in header_grid or []:
-        words = [k for k, w in enumerate(row) if w]
-        if (len(row) == width or a_line_each) and any(
-            b - a > 1 for a, b in itertools.pairwise(words)
-        ):
-            return True
-    return False
+    return a_line_each or any(len(row) == width for row in gapped)
 
 
 def _unread_rows(by_code: dict[str, RawRow], cells: list[Cell]) -> list[Cell]:
@@ -3130,7 +3179,7 @@ def _covered_beside_heading(
     for 商业企业 and moved every value a column right."""
     if any(t.table for r in rows.values() for t in r.values):
         return set()  # an HTML table: its cells are not a copy's grid positions
-    width = max((t.td or 0 for r in rows.values() for t in r.values), default=0)
+    width = _widest(rows.values())
     lines = [
         [_HEADING_SYNONYMS.get(w, w) for w in _group_named(row)]
         for row in grid
@@ -3662,9 +3711,11 @@ def _grid_headings(
         if row
     ]
     n = len(_APPLICANTS)
-    width = max((t.td or 0 for r in rows.values() for t in r.values), default=0)
     headed = [r for r in lines if any(w in _APPLICANTS or w == _GROUP for w in r)]
-    if not headed or width < n:
+    if not headed:
+        return None
+    width = _widest(rows.values())
+    if width < n:
         return None
     if any(len(r) != width for r in headed) and not _grid_without_corner(headed, rows, width):
         return None
@@ -3700,12 +3751,13 @@ def _grid_lacking_one(
     named last), said. None where the copy is not such a grid."""
     n = len(_APPLICANTS) - 1
     values = [r.values for r in rows.values() if r.values]
-    width = max((t.td or 0 for v in values for t in v), default=0)
+    if any(t.table for v in values for t in v):
+        return None  # an HTML table: its cells are not a copy's grid positions
+    width = _widest(rows.values())
     tds = list(range(width - n + 1, width + 1))
     if (
         not values
         or width <= n
-        or any(t.table for v in values for t in v)
         or any([t.td for t in v if (t.td or 0) in tds] != tds for v in values)
         or any(labels.norm(t.text) for v in values for t in v if (t.td or 0) not in tds)
     ):
@@ -3867,7 +3919,7 @@ def _grid_rows_clipped(grid: list[list[str]], rows: dict[str, RawRow]) -> bool:
     known, so a blank cell in it pins no heading."""
     if any(t.table for r in rows.values() for t in r.values):
         return False
-    width = max((t.td or 0 for r in rows.values() for t in r.values), default=0)
+    width = _widest(rows.values())
     headed = [len(r) for r in grid if any(w in _APPLICANTS or w == _GROUP for w in _group_named(r))]
     return width in headed and min(headed) < width and any("" in r for r in grid)
 
@@ -3877,7 +3929,7 @@ def _pinned_beside_group(grid: list[list[str]], rows: dict[str, RawRow]) -> set[
     heading left blank beside the group where a row with a cell for every column draws the
     group over the second value column and names the heading at the other side in its place
     (` | | 法人或其他组织 | | | | | 总计`: the blank first column is 自然人's)."""
-    width = max((t.td or 0 for r in rows.values() for t in r.values), default=0)
+    width = _widest(rows.values())
     n = len(_APPLICANTS)
     pinned: set[str] = set()
     for row in grid:
@@ -5426,6 +5478,25 @@ def _numbers(group: list[Token], blank: float | None) -> list[float | None]:
     return [None if v is None else blank if v.value is None else float(v.value) for v in values]
 
 
+#: what _plain_count gives for a count cell it leaves to _cell's rules
+_NOT_PLAIN = object()
+
+
+@functools.lru_cache(maxsize=4096)
+def _plain_count(text: str) -> object:
+    """The value of a count cell with nothing to say of it: blank, or a whole number not
+    below 0 with no unit, no footnote mark and no point that may be a thousands separator
+    (read as _cell's rules read it, and none of them says anything); _NOT_PLAIN for any other
+    text. Cached: a few texts (0, 1, 2, blank) fill most cells of every page."""
+    read = read_value(text)
+    if read is None or read.footnote is not None or read.unit is not None:
+        return _NOT_PLAIN
+    value = read.value
+    if value is None or (type(value) is int and value >= 0 and not point_thousands(text)):
+        return value
+    return _NOT_PLAIN
+
+
 def _cell(
     section: str,
     row: str,
@@ -5443,19 +5514,14 @@ def _cell(
         # is no blank (a rule reasoning from blanks, after a merged cell, must not read it)
         return Cell(section, row, col, None, "\ufffd", tok.table, tok.tr, tok.td)
     amount = (section, row, col) in contract.AMOUNT_CELLS
+    if not amount:
+        count = _plain_count(tok.text)
+        if count is not _NOT_PLAIN:
+            # most cells: the Cell made in C (a NamedTuple's own __new__ is a Python
+            # function, and a report has ~200 cells)
+            fields = (section, row, col, count, tok.text, tok.table, tok.tr, tok.td)
+            return tuple.__new__(Cell, fields)
     read = read_value(tok.text, amount)
-    if (
-        read is not None
-        and read.footnote is None
-        and read.unit is None
-        and not amount
-        and (read.value is None or (tok.text.isascii() and tok.text.isdigit()))
-    ):
-        # most cells: blank, or a count written in plain digits, nothing to say of it (a
-        # point, a separator or a sign is looked at below); the Cell made in C (a
-        # NamedTuple's own __new__ is a Python function, and a report has ~200 cells)
-        fields = (section, row, col, read.value, tok.text, tok.table, tok.tr, tok.td)
-        return tuple.__new__(Cell, fields)
     where = f"{section}.{row}.{col}"
     if read is None:
         problems.flag(
