@@ -110,15 +110,6 @@ NARRATIVE_FIGURE_COLUMNS = [
 QUARANTINE_COLUMNS = ["report_year", "source", "raw_sha256", "size", "stage", "reason"]
 
 
-_FACT_DTYPES = {
-    "report_year": "int64",
-    "value": "float64",
-    "source_table": "Int64",
-    "source_tr": "Int64",
-    "source_td": "Int64",
-}
-
-
 def report_id(raw_sha256: str) -> str:
     return raw_sha256[:16]
 
@@ -203,6 +194,8 @@ def _labels() -> dict[tuple[str | None, str], dict[tuple[str, str], tuple[str, s
 
 _LABELS = _labels()
 _SECTION = operator.itemgetter(0)  # Cell.section
+#: the Arrow type of pandas' text dtype (`str`): a column made of it needs no cast in pandas
+_TEXT = pa.large_string()
 _NO_LABEL = ("", "")
 
 
@@ -217,10 +210,10 @@ def _layout_columns(
     get = _LABELS.get((template, section), {}).get
     names = [get(key, _NO_LABEL) for key in zip(rows, cols, strict=True)]
     return (
-        pa.array(rows, pa.string()),
-        pa.array(cols, pa.string()),
-        pa.array([n[0] for n in names], pa.string()),
-        pa.array([n[1] for n in names], pa.string()),
+        pa.array(rows, _TEXT),
+        pa.array(cols, _TEXT),
+        pa.array([n[0] for n in names], _TEXT),
+        pa.array([n[1] for n in names], _TEXT),
     )
 
 
@@ -259,17 +252,36 @@ def fact_frames(reports: Iterable[LoadedReport], year: int) -> dict[str, pd.Data
         of_layout = {
             name: pa.concat_arrays([layout[k] for layout in layouts[section]])
             if layouts[section]
-            else pa.array([], pa.string())
+            else pa.array([], _TEXT)
             for k, name in enumerate(_OF_LAYOUT)
         }
-        # through Arrow: 2-3x faster than pd.DataFrame(lists) for ~100,000 rows of text
-        df = pa.table({**cols, **of_layout}).to_pandas()
+        rows = len(cols["report_id"])
+        # through Arrow, each column made with its table's type: 2-3x faster than
+        # pd.DataFrame(lists) for ~100,000 rows of text, and no cast of the frame afterwards
+        # (int64 with nulls came out float64 and was cast back to Int64: 0.078 -> 0.068 ms a page)
+        table = pa.table(
+            {
+                "report_id": pa.array(cols["report_id"], _TEXT),
+                "section": pa.repeat(pa.scalar(section, _TEXT), rows),
+                **of_layout,
+                "value": pa.array(cols["value"], pa.float64()),
+                "raw": pa.array(cols["raw"], _TEXT),
+                **{name: pa.array(cols[name], pa.int64()) for name in _SOURCE_COLUMNS},
+            }
+        )
+        df = table.to_pandas(types_mapper=_fact_type)
         df.insert(1, "report_year", year)
-        df.insert(2, "section", section)  # one section a table
-        frames[FACT_TABLES[section]] = df.astype(
-            {c: _FACT_DTYPES.get(c, "str") for c in FACT_COLUMNS}
-        )[FACT_COLUMNS]
+        frames[FACT_TABLES[section]] = df if list(df.columns) == FACT_COLUMNS else df[FACT_COLUMNS]
     return frames
+
+
+#: the fact columns that place a cell on its page: nullable integers (Int64)
+_SOURCE_COLUMNS = ("source_table", "source_tr", "source_td")
+
+
+def _fact_type(arrow_type: pa.DataType) -> object:
+    """The pandas dtype of a fact column of this Arrow type (None: pandas' own choice)."""
+    return pd.Int64Dtype() if arrow_type == pa.int64() else None
 
 
 def _frame(records: list[dict], columns: list[str], dtypes: dict[str, str]) -> pd.DataFrame:
