@@ -616,3 +616,52 @@ def test_staged_frames_raise_as_pandas_does_for_a_null_count():
         _pandas_way(columns, {"count": "int64"})
     with pytest.raises((TypeError, ValueError)):
         tables._columns_frame(columns, {"count": "int64"})
+
+
+def _shuffled_report_cells(seed: int) -> list[Cell]:
+    """A report's cells whose sections come in runs of any length and order, a section
+    given again after another (as a page that splits a table does)."""
+    import random
+
+    rng = random.Random(seed)
+    cells = []
+    for k in range(rng.randrange(1, 40)):
+        section = rng.choice([*tables.FACT_TABLES, "unknown"])
+        rows = sorted(contract.all_codes(section)[0]) if section in tables.FACT_TABLES else ["x"]
+        row, col = rng.choice(rows), "total"
+        value = rng.choice([None, k, k + 0.5])
+        located = rng.random() < 0.8
+        cells.append(
+            Cell(section, row, col, value, str(value), *((1, k, 2) if located else (None,) * 3))
+        )
+    return cells
+
+
+@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("pickled", [False, True])
+def test_fact_rows_are_each_sections_cells_in_page_order(seed, pickled):
+    """fact_frames reads a report's cells from their columns (as the parse workers send them):
+    each fact table holds that section's cells in the page's order, whatever runs the
+    sections come in, read from an unpickled report or from one made here."""
+    import pickle
+
+    loaded = [
+        _loaded(f"{seed:02d}{k}".ljust(64, "a"), _shuffled_report_cells(seed * 7 + k))
+        for k in range(3)
+    ]
+    if pickled:
+        loaded = pickle.loads(pickle.dumps(loaded))
+    frames = tables.fact_frames(loaded, 2020)
+    for section, table in tables.FACT_TABLES.items():
+        want = [
+            (r.report_id, c.row, c.col, c.value, c.raw, c.table, c.tr, c.td)
+            for r in loaded
+            for c in r.report.cells
+            if c.section == section
+        ]
+        got = frames[table][
+            ["report_id", "row", "col", "value", "raw", "source_table", "source_tr", "source_td"]
+        ]
+        got = [tuple(None if pd.isna(v) else v for v in row) for row in got.itertuples(index=False)]
+        want = [tuple(None if v is None else v for v in row) for row in want]
+        assert got == want, table

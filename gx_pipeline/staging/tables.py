@@ -10,7 +10,6 @@ import functools
 import hashlib
 import itertools
 import json
-import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
@@ -193,7 +192,6 @@ def _labels() -> dict[tuple[str | None, str], dict[tuple[str, str], tuple[str, s
 
 
 _LABELS = _labels()
-_SECTION = operator.itemgetter(0)  # Cell.section
 #: the Arrow type of pandas' text dtype (`str`): a column made of it needs no cast in pandas
 _TEXT = pa.large_string()
 _NO_LABEL = ("", "")
@@ -230,18 +228,26 @@ def fact_frames(reports: Iterable[LoadedReport], year: int) -> dict[str, pd.Data
     layouts: dict[str, list[tuple[pa.Array, ...]]] = {s: [] for s in FACT_TABLES}
     for loaded in reports:
         template = loaded.report.template
-        by_section: dict[str, list] = {}
-        # the parser gives a section's cells together: grouped in C, a run at a time
-        for section, run in itertools.groupby(loaded.report.cells, _SECTION):
-            by_section.setdefault(section, []).extend(run)
-        for section, cells in by_section.items():
+        columns = loaded.report.cell_columns
+        if not columns:
+            continue
+        # the parser gives a section's cells together: each section a slice of the columns
+        # (a section given in two runs: its runs' slices joined, in the page's order)
+        by_section: dict[str, list[slice]] = {}
+        at = 0
+        for section, run in itertools.groupby(columns[0]):
+            end = at + sum(1 for _ in run)
+            by_section.setdefault(section, []).append(slice(at, end))
+            at = end
+        for section, runs in by_section.items():
             out = listed.get(section)
             if out is None:
                 continue
-            # transpose the NamedTuples in C rather than appending field by field
-            _, rows, cols, values, raws, tables_, trs, tds = zip(*cells, strict=True)
+            _, rows, cols, values, raws, tables_, trs, tds = (
+                column[runs[0]] if len(runs) == 1 else _joined(column, runs) for column in columns
+            )
             layouts[section].append(_layout_columns(template, section, rows, cols))
-            out["report_id"].extend([loaded.report_id] * len(cells))
+            out["report_id"].extend([loaded.report_id] * len(rows))
             out["value"].extend(values)
             out["raw"].extend(raws)
             out["source_table"].extend(tables_)
@@ -273,6 +279,10 @@ def fact_frames(reports: Iterable[LoadedReport], year: int) -> dict[str, pd.Data
         df.insert(1, "report_year", year)
         frames[FACT_TABLES[section]] = df if list(df.columns) == FACT_COLUMNS else df[FACT_COLUMNS]
     return frames
+
+
+def _joined(column: tuple, runs: list[slice]) -> tuple:
+    return tuple(itertools.chain.from_iterable(column[run] for run in runs))
 
 
 #: the fact columns that place a cell on its page: nullable integers (Int64)
