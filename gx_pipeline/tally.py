@@ -163,7 +163,7 @@ def evaluate(report: Report) -> list[TallyResult]:
     """
     if report.template is None or not report.cells:
         return []
-    columns = list(zip(*report.cells, strict=True))
+    columns = report.cell_columns
     sections, rows, cols, values = columns[:4]
     plan = _layout_plan(report.template, sections, rows, cols)
     # position len(values) stands for a cell absent from the page: blank, 0

@@ -643,3 +643,18 @@ def test_each_names_match_is_the_one_cnlocs_getlocation_gives():
             for text, row in zip(texts, frame.itertuples(index=False), strict=True)
         ]
         assert regions._lookup(texts, years) == expected
+
+
+def test_every_figure_pattern_ends_on_a_number_and_a_unit_the_sentence_filter_knows():
+    """stated_figures reads only sentences with a number in digits and its unit: a pattern
+    whose number another unit follows (or none) would lose its figures without a word."""
+    import re
+
+    number = re.escape(r"(\d+)\s*")
+    for figure, (pattern, _) in figures._FIGURES.items():
+        source = pattern.pattern
+        assert source.count(r"(\d+)") == len(re.findall(number, source)), figure
+        for units in re.findall(number + r"(?:\(\?:([^)]*)\)|(.))", source):
+            for unit in "|".join(units).strip("|").split("|"):
+                sentence = f"共计12{unit}"
+                assert figures._NUMBER_AND_UNIT.search(sentence), (figure, unit)

@@ -569,3 +569,99 @@ def test_a_step_reading_a_stage_removed_since_says_to_run_the_year_again(tmp_pat
     shutil.rmtree(parsed.path)
     with pytest.raises(StagedRowsMissing, match="run the year again"):
         list(parsed.batches())
+
+
+def _pandas_way(columns: dict[str, list], dtypes: dict[str, str]) -> pd.DataFrame:
+    return pd.DataFrame(columns).astype({c: dtypes.get(c, "str") for c in columns})
+
+
+@pytest.mark.parametrize(
+    ("column", "dtype", "values"),
+    [
+        ("text", "str", ["a", None, "乙"]),
+        ("text", "str", [1, "a", None]),  # a number in a text column: made text
+        ("text", "str", [float("nan"), "a", "b"]),
+        ("count", "int64", [0, 3, 2**40]),
+        ("count", "int64", [True, 2, 3]),
+        ("count", "int64", [1.0, 2.0, 3.0]),
+        ("maybe", "Int64", [None, 2, 3]),
+        ("maybe", "Int64", [1, 2, 3]),
+        ("value", "float64", [1, 2.5, None]),
+        ("value", "float64", [True, 0.1, float("nan")]),
+        ("flag", "bool", [True, False, True]),
+        ("flag", "bool", [True, None, 1]),
+        ("empty", "int64", []),
+        ("empty", "str", []),
+    ],
+)
+def test_staged_frames_are_the_pandas_way_whatever_the_columns_hold(column, dtype, values):
+    """tables builds its small tables through Arrow; any column it holds (of the right kind
+    or not) gives the very frame pd.DataFrame(...).astype(...) gives, or the same error."""
+    columns = {"report_id": ["r"] * len(values), column: values}
+    dtypes = {column: dtype}
+    try:
+        expected = _pandas_way(columns, dtypes)
+    except (TypeError, ValueError) as err:
+        with pytest.raises(type(err)):
+            tables._columns_frame(columns, dtypes)
+        return
+    got = tables._columns_frame(columns, dtypes)
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
+    assert [type(got[c].array) for c in got] == [type(expected[c].array) for c in expected]
+
+
+def test_staged_frames_raise_as_pandas_does_for_a_null_count():
+    columns = {"report_id": ["a", "b"], "count": [1, None]}
+    with pytest.raises((TypeError, ValueError)):
+        _pandas_way(columns, {"count": "int64"})
+    with pytest.raises((TypeError, ValueError)):
+        tables._columns_frame(columns, {"count": "int64"})
+
+
+def _shuffled_report_cells(seed: int) -> list[Cell]:
+    """A report's cells whose sections come in runs of any length and order, a section
+    given again after another (as a page that splits a table does)."""
+    import random
+
+    rng = random.Random(seed)
+    cells = []
+    for k in range(rng.randrange(1, 40)):
+        section = rng.choice([*tables.FACT_TABLES, "unknown"])
+        rows = sorted(contract.all_codes(section)[0]) if section in tables.FACT_TABLES else ["x"]
+        row, col = rng.choice(rows), "total"
+        value = rng.choice([None, k, k + 0.5])
+        located = rng.random() < 0.8
+        cells.append(
+            Cell(section, row, col, value, str(value), *((1, k, 2) if located else (None,) * 3))
+        )
+    return cells
+
+
+@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("pickled", [False, True])
+def test_fact_rows_are_each_sections_cells_in_page_order(seed, pickled):
+    """fact_frames reads a report's cells from their columns (as the parse workers send them):
+    each fact table holds that section's cells in the page's order, whatever runs the
+    sections come in, read from an unpickled report or from one made here."""
+    import pickle
+
+    loaded = [
+        _loaded(f"{seed:02d}{k}".ljust(64, "a"), _shuffled_report_cells(seed * 7 + k))
+        for k in range(3)
+    ]
+    if pickled:
+        loaded = pickle.loads(pickle.dumps(loaded))
+    frames = tables.fact_frames(loaded, 2020)
+    for section, table in tables.FACT_TABLES.items():
+        want = [
+            (r.report_id, c.row, c.col, c.value, c.raw, c.table, c.tr, c.td)
+            for r in loaded
+            for c in r.report.cells
+            if c.section == section
+        ]
+        got = frames[table][
+            ["report_id", "row", "col", "value", "raw", "source_table", "source_tr", "source_td"]
+        ]
+        got = [tuple(None if pd.isna(v) else v for v in row) for row in got.itertuples(index=False)]
+        want = [tuple(None if v is None else v for v in row) for row in want]
+        assert got == want, table
