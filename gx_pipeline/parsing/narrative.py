@@ -123,7 +123,9 @@ def sections_text(tokens: Iterable[Token], wrapped_lines: bool = False) -> dict[
         # page has hundreds of lines of menus and links)
         for token in tokens:
             text = token.text
-            if token.kind == END or not text:
+            if token.kind == END or not text or text.isascii():
+                # (a text without a Chinese character is neither a heading nor prose: most
+                # of a page's table cells are numbers, told so in C without a cache lookup)
                 continue
             at, prose = _cached_line_facts(text) if len(text) <= CACHED_CHARS else _line_facts(text)
             if at > order:
