@@ -665,3 +665,26 @@ def test_fact_rows_are_each_sections_cells_in_page_order(seed, pickled):
         got = [tuple(None if pd.isna(v) else v for v in row) for row in got.itertuples(index=False)]
         want = [tuple(None if v is None else v for v in row) for row in want]
         assert got == want, table
+
+
+@pytest.mark.parametrize("digits", [15, 16, 17, 19, 24])
+def test_a_count_too_long_for_a_float_is_staged_as_before(digits):
+    """A cell of 16 or more digits (an ID or phone number in a count's cell, two cells run
+    together) is a value the parser reads: its row must reach the staged frames as a float,
+    as pandas made it, not stop the year's staging with an error Arrow raises for an integer
+    a float cannot hold exactly (then no page of the year reached the facts or quarantine)."""
+    value = int("9" * digits)
+    cells = [*GOOD, Cell("requests", "new_received", "natural", value, str(value), 1, 4, 2)]
+    frames = tables.fact_frames([_loaded("a" * 64, cells)], 2020)
+    requests = frames["fact_requests"]
+    assert requests.value.dtype == "float64"
+    assert requests.loc[requests.col == "natural", "value"].tolist() == [float(value)]
+
+
+def test_a_nullable_integer_column_keeps_every_digit():
+    """An Int64 column with a null, made through Arrow, is the integers as given, not the
+    floats pandas would round them to past 2**53 on the way (a byte size, a count)."""
+    big = 2**60 + 1
+    frame = tables._columns_frame({"n": [big, None, 3]}, {"n": "Int64"})
+    assert str(frame.n.dtype) == "Int64"
+    assert frame.n.tolist()[0] == big and frame.n.isna().tolist() == [False, True, False]

@@ -278,7 +278,7 @@ def fact_frames(reports: Iterable[LoadedReport], year: int) -> dict[str, pd.Data
                 "report_id": pa.array(cols["report_id"], _TEXT),
                 "section": pa.repeat(pa.scalar(section, _TEXT), rows),
                 **of_layout,
-                "value": pa.array(cols["value"], pa.float64()),
+                "value": _float_array(cols["value"]),
                 "raw": pa.array(cols["raw"], _TEXT),
                 **{name: pa.array(cols[name], pa.int64()) for name in _SOURCE_COLUMNS},
             }
@@ -287,6 +287,16 @@ def fact_frames(reports: Iterable[LoadedReport], year: int) -> dict[str, pd.Data
         df.insert(1, "report_year", year)
         frames[FACT_TABLES[section]] = df if list(df.columns) == FACT_COLUMNS else df[FACT_COLUMNS]
     return frames
+
+
+def _float_array(values: list) -> pa.Array:
+    """The values as float64, as pandas casts them: a count of 16 digits or more (an ID or a
+    phone number in a count's cell) is a float that only comes near it, where Arrow refuses an
+    integer it cannot hold exactly (or at all, past int64) and would stop the year's staging."""
+    try:
+        return pa.array(values, pa.float64())
+    except (pa.ArrowException, OverflowError):
+        return pa.array([v if v is None else float(v) for v in values], pa.float64())
 
 
 def _joined(column: tuple, runs: list[slice]) -> tuple:
@@ -335,8 +345,8 @@ def _columns_frame(
     else:
         df = table.to_pandas()
         for c, dtype in want.items():
-            if dtype == "Int64":  # int64 with nulls comes out float64
-                df[c] = df[c].astype(dtype)
+            if dtype == "Int64":  # int64 with nulls comes out float64, which rounds past 2**53
+                df[c] = table.column(c).to_pandas(types_mapper=_fact_type)
         if all(df[c].dtype == _PANDAS_DTYPES[dtype] for c, dtype in want.items()):
             return df
     df = pd.DataFrame(records if records is not None else columns, columns=list(columns))
