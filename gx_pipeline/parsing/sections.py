@@ -24,7 +24,7 @@ from gx_pipeline.parsing import labels
 from gx_pipeline.parsing import problems as codes
 from gx_pipeline.parsing.grid import lay_out
 from gx_pipeline.parsing.problems import Problems
-from gx_pipeline.parsing.tokens import CELL, END, LINE, PAD, Token
+from gx_pipeline.parsing.tokens import CELL, END, LINE, PAD, Token, short_text_cache
 from gx_pipeline.parsing.values import (
     NO_CHANGE,
     header_unit,
@@ -149,14 +149,14 @@ def _extend_label(row: RawRow, more: str) -> None:
         row.exact, row.core = m.exact, m.core
 
 
-@functools.lru_cache(maxsize=8192)
+@short_text_cache
 def _chrome_kind(text: str) -> tuple[str | None, bool]:
     """What a line outside the sections opens: a section (by its heading), a proactive block
     (by its title), or nothing. Cached: a site's menus and footers repeat on all its pages."""
     return labels.heading_section(text), labels.block_title(text) is not None
 
 
-@functools.lru_cache(maxsize=8192)
+@short_text_cache
 def _prose(text: str) -> bool:
     """Text inside or between the tables that is prose, no cell: a sentence, figures with
     their units, or a long text that names no row and is not a header written out in one
@@ -172,7 +172,7 @@ def _prose(text: str) -> bool:
 _NO_VALUE, _BLANK, _WRITTEN = 0, 1, 2
 
 
-@functools.lru_cache(maxsize=8192)
+@short_text_cache
 def _value_form(text: str) -> int:
     """Whether a token's text is a value's (is_value_text) and, if so, whether it is written
     or blank: the two questions the reader asks of every value cell, in one look up."""
