@@ -2542,6 +2542,8 @@ def test_a_copy_padding_its_header_but_writing_every_value_position_moves_no_val
             wrong |= {key: (values[key], read[key]) for key in shown & read.keys()}
             wrong = {key: pair for key, pair in wrong.items() if pair[0] != pair[1]}
             assert wrong == {}, (merge, template, year)
+            # a row read as it stands (as many cells as columns, none covered) says nothing
+            assert not [p for p in got.problems if re.search(r"\b0 (empty cell|after)", p)]
             for row in {key[1] for key in shown if key[0] == "requests"}:
                 if any(key[:2] == ("requests", row) for key in read):
                     read_rows += 1

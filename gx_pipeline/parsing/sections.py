@@ -2506,21 +2506,31 @@ def _fit_grid_row(
     have lost its last position to it: the row is read as well with one more empty cell.
     """
     blank = vals[-1]._replace(text="")
-    readings: dict[tuple[str, ...], tuple[int, list[Token]]] = {}
+    readings: dict[tuple[str, ...], tuple[int, int, list[Token]]] = {}
     for cells in (vals, [*vals, blank]) if ended else (vals,):
         surplus = len(cells) - n
         empty = [not t.text.strip() for t in cells]
         lead = next((i for i, e in enumerate(empty) if not e), len(cells))
         trail = next((i for i, e in enumerate(reversed(empty)) if not e), len(cells))
         for k in range(max(0, surplus - trail), min(surplus, lead) + 1):
-            readings.setdefault(tuple(t.text for t in cells[k : k + n]), (k, cells[k : k + n]))
+            readings.setdefault(
+                tuple(t.text for t in cells[k : k + n]), (k, surplus - k, cells[k : k + n])
+            )
     if len(readings) == 1:
-        ((k, cells),) = readings.values()
-        problems.append(
-            f"{section}.{code}: {k} empty cell(s) before the values are positions its label "
-            "covers, those after them the next row's (the copy writes every grid position of "
-            "its value rows)"
-        )
+        ((before, after, cells),) = readings.values()
+        covered = [
+            f"{count} empty cell(s) {where} the values are positions {whose} cover{s}"
+            for count, where, whose, s in (
+                (before, "before", "its label", "s"),
+                (after, "after", "the next row's labels", ""),
+            )
+            if count
+        ]
+        if covered:  # a row of as many cells as columns, none covered, says nothing
+            problems.append(
+                f"{section}.{code}: {', '.join(covered)} (the copy writes every grid position "
+                "of its value rows)"
+            )
         return list(cells)
     shown = "/".join(t.text or "空" for t in vals[:12])
     problems.flag(
