@@ -2411,6 +2411,10 @@ def _fit(
     `trailing_empty` (see _unspanned_html), the columns a short row lacks are its last ones.
     Anything else does not fit: fewer cells than columns means a merged value cell or a dropped
     one, more means a column the template lacks, and no rule of the layout says which is which.
+    With `grid_in_rows` (a cell-a-line copy whose value rows write every grid position, see
+    _writes_grid_rows), a row of more cells, or an ended row of as many, is read by
+    _fit_grid_row: its covered positions told from its columns where only one place is
+    possible, else withheld.
     """
     if len(vals) == n and not (grid_in_rows and ended):
         return list(vals)
@@ -2484,11 +2488,17 @@ def _writes_grid_rows(
         return False
     # one cell a line (`0 |`, or between separator lines): a pipe row of several cells a line
     # writes a blank cell in front of its values as a blank (`四、结转… |  | 0 | … ||`)
+    return _a_cell_a_line(text_rows) and not _grid_writes_covered_blank(header_grid, rows.values())
+
+
+def _a_cell_a_line(rows: list[RawRow]) -> bool:
+    """Whether each written value cell of the rows stands on a line of its own (a copy writing
+    a cell a line, `0 |` or cells between separator lines, numbers no field in a row)."""
     return all(
         len({t.tr for t in shown}) == len(shown)
-        for r in text_rows
+        for r in rows
         if (shown := [t for t in r.values if t.text.strip()])
-    ) and not _grid_writes_covered_blank(header_grid, rows.values())
+    )
 
 
 def _fit_grid_row(
@@ -2953,12 +2963,7 @@ def _grid_writes_covered_blank(header_grid: list[list[str]] | None, rows: Iterab
     # in a row: its header's positions are its cells, however many a row of it holds
     # (separator lines around an empty cell, or a pad line of bars after a row, may leave
     # empty fields on one line)
-    a_line_each = bool(requests) and all(
-        len({t.tr for t in shown}) == len(shown)
-        for r in requests
-        if (shown := [t for t in r.values if t.text.strip()])
-    )
-    return a_line_each or any(len(row) == width for row in gapped)
+    return (bool(requests) and _a_cell_a_line(requests)) or any(len(row) == width for row in gapped)
 
 
 def _unread_rows(by_code: dict[str, RawRow], cells: list[Cell]) -> list[Cell]:
