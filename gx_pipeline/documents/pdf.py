@@ -1062,6 +1062,8 @@ def _cover(obj, box: tuple, backdrops: list, order: int, rects: list | None = No
     shape's box is not all of it, so its colour is not."""
     from pypdfium2 import raw
 
+    if rects is not None and not _rectangle(obj, box):
+        rects = None  # a few points that are no upright rectangle: its box is not all of it
     r, g, b, a = (ctypes.c_uint() for _ in range(4))
     colour = None
     if raw.FPDFPageObj_GetFillColor(obj, r, g, b, a):
@@ -1073,6 +1075,41 @@ def _cover(obj, box: tuple, backdrops: list, order: int, rects: list | None = No
         return
     if colour is not None and colour[3] > 0:
         backdrops.append((*box, False, order, colour if rects is not None else None))
+
+
+def _rectangle(obj, box: tuple) -> bool:
+    """Whether a path of a few points fills all of its box (`box`: its bounds on the page): one
+    outline through the box's corners alone, upright and level. A thin bar turned by its
+    matrix (Chromium draws a header cell's CSS diagonal so), a band drawn slanting point by
+    point or a triangle (a corner mark) has a box over text it leaves showing."""
+    from pypdfium2 import raw
+
+    left, bottom, right, top = box
+    m = _matrix(obj)
+    x, y = ctypes.c_float(), ctypes.c_float()
+    points = []
+    for i in range(raw.FPDFPath_CountSegments(obj)):
+        seg = raw.FPDFPath_GetPathSegment(obj, i)
+        if not raw.FPDFPathSegment_GetPoint(seg, x, y) or (
+            points and raw.FPDFPathSegment_GetType(seg) != raw.FPDF_SEGMENT_LINETO
+        ):
+            return False  # a curve, or a second outline
+        px = x.value * m.a + y.value * m.c + m.e
+        py = x.value * m.b + y.value * m.d + m.f
+        if min(abs(px - left), abs(px - right)) > _ON_EDGE:
+            return False
+        if min(abs(py - bottom), abs(py - top)) > _ON_EDGE:
+            return False
+        points.append((px, py))
+    # the outline closes on its first point, as a fill closes it: each side upright or level
+    return len(points) >= 4 and all(
+        abs(x0 - x1) <= _ON_EDGE or abs(y0 - y1) <= _ON_EDGE
+        for (x0, y0), (x1, y1) in zip(points, points[1:] + points[:1], strict=True)
+    )
+
+
+#: how far (pt) a rectangle's corner may lie from its box's edge
+_ON_EDGE = 0.5
 
 
 def _white(obj) -> bool:
