@@ -912,6 +912,75 @@ def test_text_a_reader_sees_on_a_fill_is_read(hiding: str, whole: bool) -> None:
         assert "cells_unplaced" not in document.codes
 
 
+#: a shadow drawn under text, in a colour no reader tells from the paper (its ink, and how
+#: far it is set off right and down, pt): what the reader sees there is the text over it
+_SHADOWS = {
+    "white, down": (_WHITE_INK, 0.0, 0.75),
+    "white, right and down": (_WHITE_INK, 0.5, 0.5),
+    "light grey, right and down": ((0.88,) * 3, 0.75, 0.75),
+    "near white, right": ((0.95,) * 3, 1.0, 0.0),
+    "pale yellow glow, in place": ((1, 1, 0.7), 0.0, 0.0),
+    "light grey, down": ((0.9,) * 3, 0.0, 1.2),
+}
+
+
+@pytest.mark.parametrize("figure", ["57", "1 203"])
+@pytest.mark.parametrize("shadow", sorted(_SHADOWS))
+def test_a_faint_shadow_under_text_is_the_text_it_shadows(shadow: str, figure: str) -> None:
+    # text drawn a second time under itself, a little off, in white or a colour too faint to
+    # see on the paper (a web page's text-shadow printed by Chromium, `0 1px 0 #fff` the
+    # embossed look of old style sheets; Word's shadow effect). PDFium reads the text shown
+    # over it as the shadow drawn again and gives its characters the shadow's ink: in white
+    # they were left out (no value of a report page so printed was read), in light grey read
+    # as unknown. The reader sees the text painted last, over the shadow
+    ink, dx, dy = _SHADOWS[shadow]
+    layers: list[tuple] = [("text", x, y, text, _BLACK) for x, y, _, text, _ in _FRAME]
+    layers += [
+        ("text", 100, 700, "new", _BLACK),
+        ("text", 130 + dx, 700 - dy, figure, ink),
+        ("text", 130, 700, figure, _BLACK),
+    ]
+    document = documents.read(_layered_pdf(layers), "r.pdf")
+    assert f"new {figure}" in " ".join(document.text.split()), document.text
+    assert not any("unknown characters" in p for p in document.problems), document.problems
+    assert "cells_unplaced" not in document.codes
+
+
+@pytest.mark.parametrize(
+    ("ink", "said"),
+    [(_WHITE_INK, "drawn white"), ((0.9,) * 3, "unknown characters")],
+    ids=["white", "light grey"],
+)
+def test_a_figure_drawn_again_over_itself_is_what_the_last_ink_shows(ink, said) -> None:
+    # the figure drawn again in the same place over itself in white (or near it): the reader
+    # sees the paper there; PDFium gives the characters of the first drawing only, in black,
+    # and the figure was read with no flag
+    layers: list[tuple] = [("text", x, y, text, _BLACK) for x, y, _, text, _ in _FRAME]
+    layers += [
+        ("text", 100, 700, "new", _BLACK),
+        ("text", 130, 700, "57", _BLACK),
+        ("text", 130, 700, "57", ink),
+    ]
+    document = documents.read(_layered_pdf(layers), "r.pdf")
+    assert not re.search(r"\d", " ".join(document.text.split()))
+    assert any(said in p and "'57'" in p for p in document.problems), document.problems
+
+
+@pytest.mark.parametrize("under", ["5", "8"])
+def test_a_faint_figure_under_a_different_one_is_still_unknown(under: str) -> None:
+    # the faint copy is the text's own: a different faint figure under the 7 shown is no
+    # shadow of it (the reader cannot tell what it is)
+    layers: list[tuple] = [("text", x, y, text, _BLACK) for x, y, _, text, _ in _FRAME]
+    layers += [
+        ("text", 100, 700, "new", _BLACK),
+        ("text", 130.5, 699.5, under, (0.9,) * 3),
+        ("text", 130, 700, "7", _BLACK),
+    ]
+    document = documents.read(_layered_pdf(layers), "r.pdf")
+    assert "cells_unplaced" in document.codes
+    assert any("unknown characters" in p and f"'{under}'" in p for p in document.problems)
+
+
 #: filled shapes painted after the figure 57 (its characters' middles near (133, 704) and
 #: (140, 704)) whose box holds those middles but which leave them showing: the diagonal line
 #: of a header cell split in two (a thin bar turned by its matrix, or drawn slanting point by

@@ -637,7 +637,72 @@ def _chars(
     else:
         drop, slanted_text = set(aside), ""
     kept = [c for k, c in enumerate(chars) if k not in drop] if drop else chars
+    if hides:
+        kept = _drawn_last(page, kept, rgba)
     return kept, unmapped, slanted_text, turned, "".join(chars[k].text for k in aside)
+
+
+#: how many text objects painted before one that gave no characters are looked at for the
+#: object it draws again (PDFium looks at the five before it)
+_AGAIN_REACH = 8
+
+
+def _drawn_last(page, chars: list[_Char], rgba: tuple) -> list[_Char]:
+    """The characters as the last text object drawing them shows them. PDFium reads a text
+    object that draws the same characters where one painted shortly before drew them as that
+    one again, and gives none of its own: a shadow painted first (a web page's text-shadow in
+    white or light grey under black text, printed by Chromium; Word's shadow effect) gave the
+    characters and its ink, and the text shown over it was judged by the shadow's (left out as
+    white on paper, unknown as too faint). A reader sees the one painted last, over it: its
+    ink is theirs (`rgba`: four c_uint)."""
+    from pypdfium2 import raw
+
+    given = {c.obj for c in chars}
+    texts = []
+    for i in range(raw.FPDFPage_CountObjects(page.raw)):
+        obj = raw.FPDFPage_GetObject(page.raw, i)
+        if raw.FPDFPageObj_GetType(obj) == raw.FPDF_PAGEOBJ_TEXT:
+            texts.append((ctypes.cast(obj, ctypes.c_void_p).value or 0, obj))
+    if all(address in given for address, _ in texts):
+        return chars
+
+    def place(obj) -> tuple[float, ...] | None:
+        box = [ctypes.c_float() for _ in range(5)]
+        if not raw.FPDFPageObj_GetBounds(obj, *box[:4]):
+            return None
+        if not raw.FPDFTextObj_GetFontSize(obj, box[4]):
+            return None
+        return tuple(b.value for b in box)
+
+    last: dict[int, tuple[int, object]] = {}  # object that gave characters -> drawn again by
+    for k, (address, obj) in enumerate(texts):
+        if address in given or (again := place(obj)) is None:
+            continue
+        for first, earlier in reversed(texts[max(0, k - _AGAIN_REACH) : k]):
+            if first not in given or (drawn := place(earlier)) is None:
+                continue
+            across = min(drawn[2], again[2]) - max(drawn[0], again[0])
+            width = drawn[2] - drawn[0]
+            if (
+                across > 0
+                and abs(across - width) <= width / 2
+                and min(drawn[3], again[3]) > max(drawn[1], again[1])
+                and abs(drawn[4] - again[4]) < 0.01
+            ):
+                last[first] = (address, obj)  # the later painted wins
+                break
+    if not last:
+        return chars
+    ink = {}
+    for first, (address, obj) in last.items():
+        mode = raw.FPDFTextObj_GetTextRenderMode(obj)
+        ink[first] = (mode == _INVISIBLE, _white_ink(obj, mode, rgba), address)
+    return [
+        replace(c, hidden=ink[c.obj][0], white=ink[c.obj][1], obj=ink[c.obj][2])
+        if c.obj in ink
+        else c
+        for c in chars
+    ]
 
 
 #: the share of a page's characters drawn a quarter turn from upright that makes it a page set
