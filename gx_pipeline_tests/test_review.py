@@ -670,6 +670,32 @@ def test_the_raw_page_of_a_file_whose_name_is_not_utf8_is_found(tmp_path):
 
 @pytest.mark.parametrize("depth", [None, *sorted(_DEPTHS)])
 @pytest.mark.parametrize("hiding", sorted(HIDING))
+def test_the_review_of_a_page_tells_the_reviewer_what_its_view_left_out(hiding, depth):
+    """The view of a web page leaves out of its cells the figures no reader sees, as the
+    parser leaves them out of the numbers, and says so in its note: the note must be in the
+    page the reviewer is shown (it was kept for text copies alone, so the reviewer of a web
+    page was never told the cell shown is not all of the cell's markup)."""
+    attribute = HIDING[hiding]
+    for k, (template, year) in enumerate(FORMATS[:2]):
+        rng = random.Random(f"review-note:{hiding}:{k}" + (f":{depth}" if depth else ""))
+        doc, _ = _document(rng, template, year)
+
+        def cell(c: GCell, rng: random.Random = rng) -> str:
+            text = render_html.plain_cell(c)
+            if c.key is None or rng.random() < 0.6:
+                return text
+            return f"{text}<span {attribute}>{rng.randint(0, 120)}</span>"
+
+        page = _deep(_page(doc, cell, word=k % 2 == 1), depth)
+        view = page_view(page, "page.html")
+        assert view.kind == HTML and "readers do not see" in view.note
+        shown = etree.fromstring(render.page_document(view), etree.HTMLParser(huge_tree=True))
+        said = " ".join(" ".join(shown.xpath("//body")[0].itertext()).split())
+        assert " ".join(view.note.split()) in said, (template, year)
+
+
+@pytest.mark.parametrize("depth", [None, *sorted(_DEPTHS)])
+@pytest.mark.parametrize("hiding", sorted(HIDING))
 def test_a_cells_text_in_the_review_is_what_a_reader_sees(hiding: str, depth: str | None):
     """A figure no reader sees beside a cell's number (`<span style="display:none">7</span>3`)
     is left out of the number, and so of the cell the review shows and of the text it names

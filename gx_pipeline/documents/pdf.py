@@ -637,7 +637,72 @@ def _chars(
     else:
         drop, slanted_text = set(aside), ""
     kept = [c for k, c in enumerate(chars) if k not in drop] if drop else chars
+    if hides:
+        kept = _drawn_last(page, kept, rgba)
     return kept, unmapped, slanted_text, turned, "".join(chars[k].text for k in aside)
+
+
+#: how many text objects painted before one that gave no characters are looked at for the
+#: object it draws again (PDFium looks at the five before it)
+_AGAIN_REACH = 8
+
+
+def _drawn_last(page, chars: list[_Char], rgba: tuple) -> list[_Char]:
+    """The characters as the last text object drawing them shows them. PDFium reads a text
+    object that draws the same characters where one painted shortly before drew them as that
+    one again, and gives none of its own: a shadow painted first (a web page's text-shadow in
+    white or light grey under black text, printed by Chromium; Word's shadow effect) gave the
+    characters and its ink, and the text shown over it was judged by the shadow's (left out as
+    white on paper, unknown as too faint). A reader sees the one painted last, over it: its
+    ink is theirs (`rgba`: four c_uint)."""
+    from pypdfium2 import raw
+
+    given = {c.obj for c in chars}
+    texts = []
+    for i in range(raw.FPDFPage_CountObjects(page.raw)):
+        obj = raw.FPDFPage_GetObject(page.raw, i)
+        if raw.FPDFPageObj_GetType(obj) == raw.FPDF_PAGEOBJ_TEXT:
+            texts.append((ctypes.cast(obj, ctypes.c_void_p).value or 0, obj))
+    if all(address in given for address, _ in texts):
+        return chars
+
+    def place(obj) -> tuple[float, ...] | None:
+        box = [ctypes.c_float() for _ in range(5)]
+        if not raw.FPDFPageObj_GetBounds(obj, *box[:4]):
+            return None
+        if not raw.FPDFTextObj_GetFontSize(obj, box[4]):
+            return None
+        return tuple(b.value for b in box)
+
+    last: dict[int, tuple[int, object]] = {}  # object that gave characters -> drawn again by
+    for k, (address, obj) in enumerate(texts):
+        if address in given or (again := place(obj)) is None:
+            continue
+        for first, earlier in reversed(texts[max(0, k - _AGAIN_REACH) : k]):
+            if first not in given or (drawn := place(earlier)) is None:
+                continue
+            across = min(drawn[2], again[2]) - max(drawn[0], again[0])
+            width = drawn[2] - drawn[0]
+            if (
+                across > 0
+                and abs(across - width) <= width / 2
+                and min(drawn[3], again[3]) > max(drawn[1], again[1])
+                and abs(drawn[4] - again[4]) < 0.01
+            ):
+                last[first] = (address, obj)  # the later painted wins
+                break
+    if not last:
+        return chars
+    ink = {}
+    for first, (address, obj) in last.items():
+        mode = raw.FPDFTextObj_GetTextRenderMode(obj)
+        ink[first] = (mode == _INVISIBLE, _white_ink(obj, mode, rgba), address)
+    return [
+        replace(c, hidden=ink[c.obj][0], white=ink[c.obj][1], obj=ink[c.obj][2])
+        if c.obj in ink
+        else c
+        for c in chars
+    ]
 
 
 #: the share of a page's characters drawn a quarter turn from upright that makes it a page set
@@ -1062,6 +1127,8 @@ def _cover(obj, box: tuple, backdrops: list, order: int, rects: list | None = No
     shape's box is not all of it, so its colour is not."""
     from pypdfium2 import raw
 
+    if rects is not None and not _rectangle(obj, box):
+        rects = None  # a few points that are no upright rectangle: its box is not all of it
     r, g, b, a = (ctypes.c_uint() for _ in range(4))
     colour = None
     if raw.FPDFPageObj_GetFillColor(obj, r, g, b, a):
@@ -1073,6 +1140,41 @@ def _cover(obj, box: tuple, backdrops: list, order: int, rects: list | None = No
         return
     if colour is not None and colour[3] > 0:
         backdrops.append((*box, False, order, colour if rects is not None else None))
+
+
+def _rectangle(obj, box: tuple) -> bool:
+    """Whether a path of a few points fills all of its box (`box`: its bounds on the page): one
+    outline through the box's corners alone, upright and level. A thin bar turned by its
+    matrix (Chromium draws a header cell's CSS diagonal so), a band drawn slanting point by
+    point or a triangle (a corner mark) has a box over text it leaves showing."""
+    from pypdfium2 import raw
+
+    left, bottom, right, top = box
+    m = _matrix(obj)
+    x, y = ctypes.c_float(), ctypes.c_float()
+    points = []
+    for i in range(raw.FPDFPath_CountSegments(obj)):
+        seg = raw.FPDFPath_GetPathSegment(obj, i)
+        if not raw.FPDFPathSegment_GetPoint(seg, x, y) or (
+            points and raw.FPDFPathSegment_GetType(seg) != raw.FPDF_SEGMENT_LINETO
+        ):
+            return False  # a curve, or a second outline
+        px = x.value * m.a + y.value * m.c + m.e
+        py = x.value * m.b + y.value * m.d + m.f
+        if min(abs(px - left), abs(px - right)) > _ON_EDGE:
+            return False
+        if min(abs(py - bottom), abs(py - top)) > _ON_EDGE:
+            return False
+        points.append((px, py))
+    # the outline closes on its first point, as a fill closes it: each side upright or level
+    return len(points) >= 4 and all(
+        abs(x0 - x1) <= _ON_EDGE or abs(y0 - y1) <= _ON_EDGE
+        for (x0, y0), (x1, y1) in zip(points, points[1:] + points[:1], strict=True)
+    )
+
+
+#: how far (pt) a rectangle's corner may lie from its box's edge
+_ON_EDGE = 0.5
 
 
 def _white(obj) -> bool:

@@ -213,14 +213,17 @@ def _html_body(view: PageView, locs: list[tuple[int, int, int]]) -> str:
     body = root.find(".//body")
     parts = [body] if body is not None else list(root)
     markup = "".join(etree.tostring(p, method="html", encoding="unicode") for p in parts)
-    return clean_html(markup)
+    return _note(view) + clean_html(markup)
+
+
+def _note(view: PageView) -> str:
+    """What the view could not do or left out (the figures no reader sees), said above it."""
+    return f"<p><i>{html.escape(view.note)}</i></p>" if view.note else ""
 
 
 def _text_body(view: PageView, lines: list[int]) -> str:
     first = lines[0] if lines else None
-    out = ['<div class="gx-lines">']
-    if view.note:
-        out.append(f"<p><i>{html.escape(view.note)}</i></p>")
+    out = ['<div class="gx-lines">', _note(view)]
     for no, line in enumerate(view.lines, start=1):
         anchor = f' id="{FIRST_ANCHOR}"' if no == first else ""
         out.append(
