@@ -2551,6 +2551,54 @@ def test_a_copy_padding_its_header_but_writing_every_value_position_moves_no_val
     assert read_rows > withheld > 0
 
 
+@pytest.mark.parametrize(
+    "header", ["bars-end", "bars-mid", "double-end", "double-mid", "empty-end", "empty-mid", "grid"]
+)
+def test_a_cell_a_line_copy_of_value_rows_with_a_serial_column_takes_no_running_number_for_a_value(
+    header: str,
+):
+    """A requests table with a 序号 column, copied a cell a line over its value rows' whole
+    grid: a row under 三、 (merged down) writes its running number, then the position 三、
+    covers empty, then its label. The number was looked for just before the label, so it stood
+    as the row above's last value and every number after the first missed as well (the
+    running count broken): the padded-header copy read the next row's number as that row's
+    总计 (981 wrong values on 1,440 pages, on pages flagged for other rows only). A running
+    number before the empty cells in front of a label is the row's; in a copy of the whole
+    grid, header included, the header's positions hold the 序号 column's blank cells but not
+    its heading, and do not line up with the values: none is read, and the page says so.
+    `header`: the padded-header copy's fillers and where they stand, or (grid) the whole grid."""
+    fillers, _, at = header.partition("-")
+    read_rows = 0
+    for merge in ("none", "down", "across", "appeals"):
+        for k, (template, year) in enumerate(FORMATS):
+            rng = random.Random(f"serial-grid-rows:{header}:{merge}:{k}")
+            if merge == "none":
+                doc, values = _document(rng, template, year)
+            else:
+                doc, values, _ = _merged_page(rng, template, year, merge)
+            doc = _requests_table(doc, serial_column)
+            separators = rng.random() < 0.5
+            if header == "grid":
+                text = render_text.grid_cell_lines(doc, rng, separators=separators)
+            else:
+                text = render_text.padded_header_grid_cell_lines(
+                    doc,
+                    rng,
+                    fillers=fillers,
+                    at=at,
+                    row_end=rng.choice(("", "empty", "pad")),
+                    separators=separators,
+                )
+            got = parse_bytes(text.encode("utf-8"), "page.txt")
+            read = {(c.section, c.row, c.col): c.value for c in got.cells}
+            wrong = {key: (values.get(key), v) for key, v in read.items() if values.get(key) != v}
+            assert wrong == {}, (merge, template, year, separators)
+            read_rows += len({key[1] for key in read if key[0] == "requests"})
+            if not any(key[0] == "requests" for key in read):
+                assert "cells_unplaced" in got.flags
+    assert read_rows or header == "grid"
+
+
 #: the requests header of a cell-a-line copy, its merged headings' covered positions written
 #: as fillers at each row's end, as fillers where they stand, or not at all
 _PADDED_HEADERS = {

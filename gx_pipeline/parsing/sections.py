@@ -78,6 +78,8 @@ class Scan:
     prose_in_sections: bool = False
     #: running numbers of a 序号 column, dropped in front of row labels
     serial_numbers: int = 0
+    #: of them, those written before empty cells (the positions the next row's label covers)
+    serial_before_blanks: int = 0
     #: tables with a 单位 column (its heading seen), and the unit words dropped after labels
     unit_tables: set[int | None] = field(default_factory=set)
     unit_cells: int = 0
@@ -253,7 +255,19 @@ class _Reader:
         row = self.row
         if row is None or not row.values or row.values[-1].table is None:
             return
-        last = row.values[-1]
+        # a copy of the table's whole grid writes the positions the next row's label covers
+        # (三、 merged down over its rows) as empty cells between its running number and it
+        at = len(row.values) - 1
+        while (
+            row.code is not None
+            and at > 0
+            and not row.values[at].text.strip()
+            and row.values[at].td == 1
+        ):
+            at -= 1
+        if at < len(row.values) - 1 - 2 or row.values[at].table is None:
+            return
+        last = row.values[at]
         number = last.text.strip()
         if not number.isdigit():
             return
@@ -273,7 +287,8 @@ class _Reader:
             and row.code not in (UNKNOWN, SEQUENCE)
             and int(number) == self.last_serial + 1
         ):
-            row.values.pop()
+            row.values.pop(at)
+            self.scan.serial_before_blanks += at < len(row.values)
         else:
             return
         self.scan.serial_numbers += 1
@@ -910,10 +925,12 @@ def assemble(s: Scan, template: str) -> Sections:
     units = {b: header_unit(h) or "" for b, h in s.block_headers.items()}
     cells_left_out = _leaves_cells_out(s.rows, template)
     request_width = {r.code: len(r.columns) for r in contract.rows(template, "requests")}
+    serial = s.serial_numbers > 0
     grid_rows = _writes_grid_rows(
         {r.code: r for r in s.rows if r.section == "requests" and r.code in request_width},
         request_width,
         s.request_header_grid,
+        serial,
     )
     for section in contract.SECTIONS:
         raw = [r for r in s.rows if r.section == section]
@@ -927,11 +944,22 @@ def assemble(s: Scan, template: str) -> Sections:
                 cells_left_out,
                 s.appeal_header_unread,
                 s.rows,
-                s.serial_numbers > 0,
+                serial,
                 s.tokens,
-                grid_rows or _grid_writes_covered_blank(s.request_header_grid, s.rows),
+                grid_rows or _grid_writes_covered_blank(s.request_header_grid, s.rows, serial),
                 s.tab_copy,
             )
+        elif section == "requests" and s.serial_before_blanks and not grid_rows:
+            # a copy of the whole grid that writes the 序号 column too: its header rows below
+            # the first open with the column's blank cell, and the header's grid of positions,
+            # which leaves the 序号 heading out, does not line up with the value rows
+            problems.flag(
+                codes.CELLS_UNPLACED,
+                "requests: a copy of the table's whole grid with a 序号 column (running numbers "
+                "before the empty cells a label merged down covers): which header position "
+                "each value stands under is not known, so none is read",
+            )
+            got, ok = [], False
         else:
             got, ok = _table(
                 section,
@@ -952,6 +980,7 @@ def assemble(s: Scan, template: str) -> Sections:
                 s.spanned_cells,
                 s.tab_copy,
                 section == "requests" and grid_rows,
+                serial,
             )
         cells.extend(got)
         if got:
@@ -1100,6 +1129,7 @@ def _table(
     spanned_cells: dict[int, list[Token]] | None = None,
     tab_copy: bool = False,
     grid_rows: bool = False,
+    serial: bool = False,
 ) -> tuple[list[Cell], bool]:
     template_rows = contract.rows(template, section)
     index = {r.code: i for i, r in enumerate(template_rows)}
@@ -1658,7 +1688,7 @@ def _table(
         )
         if section == "requests"
         and not covered
-        and (grid_rows or _draws_covered_blank(header_grid, by_code))
+        and (grid_rows or _draws_covered_blank(header_grid, by_code, serial))
         else {}
     )
     if columns_withheld or any(cells_held.values()):
@@ -2421,6 +2451,7 @@ def _writes_grid_rows(
     rows: dict[str, RawRow],
     width: dict[str, int],
     header_grid: list[list[str]] | None,
+    serial: bool = False,
 ) -> bool:
     """Whether the requests table is a cell-a-line copy whose value rows write every grid
     position (a merged label's or value's covered positions as empty cells in place) while
@@ -2444,7 +2475,7 @@ def _writes_grid_rows(
         len({t.tr for t in shown}) == len(shown)
         for r in text_rows
         if (shown := [t for t in r.values if t.text.strip()])
-    ) and not _grid_writes_covered_blank(header_grid, rows.values())
+    ) and not _grid_writes_covered_blank(header_grid, rows.values(), serial)
 
 
 def _fit_grid_row(
@@ -2861,7 +2892,9 @@ def _blanks_after_a_contradicted_number(
     return [c for c in cells if (c.section, c.row, c.col) not in held], not held
 
 
-def _draws_covered_blank(header_grid: list[list[str]] | None, rows: dict[str, RawRow]) -> bool:
+def _draws_covered_blank(
+    header_grid: list[list[str]] | None, rows: dict[str, RawRow], serial: bool = False
+) -> bool:
     """Whether the requests table is a text copy that writes a merged cell once, where it
     starts, and the grid positions it covers as empty cells in their places: text laid out by
     spaces (no blank cell written, each value where it stands), or a copy of the whole grid
@@ -2873,15 +2906,21 @@ def _draws_covered_blank(header_grid: list[list[str]] | None, rows: dict[str, Ra
     if not values or any(t.table for t in values):
         return False
     return any(t.x is not None for t in values) or _grid_writes_covered_blank(
-        header_grid, rows.values()
+        header_grid, rows.values(), serial
     )
 
 
-def _grid_writes_covered_blank(header_grid: list[list[str]] | None, rows: Iterable[RawRow]) -> bool:
+def _grid_writes_covered_blank(
+    header_grid: list[list[str]] | None, rows: Iterable[RawRow], serial: bool = False
+) -> bool:
     """Whether a row of the requests header, as a text copy of the table's whole grid writes
     it (as many positions as the widest requests row), has an empty position between two
     headings: a merged heading written once, the positions it covers empty. (A header whose
-    row ends are lost runs its lines into one row, the fillers that end each between them.)"""
+    row ends are lost runs its lines into one row, the fillers that end each between them.)
+    Under a 序号 heading (`serial`: running numbers in front of the labels) each header row
+    below the first opens with the 序号 column's blank cell, which such a run of lines puts
+    between two headings (申请人情况 | | 自然人): there a lone empty position tells nothing,
+    and a merged heading written once leaves more (申请人情况 covers six or more)."""
     requests = [r for r in rows if r.section == "requests" and len(r.values) > 1]
     width = max((t.td or 0 for r in requests for t in r.values), default=0)
     # a copy writing a cell a line (`0 |`, or cells between separator lines) numbers no field
@@ -2896,7 +2935,7 @@ def _grid_writes_covered_blank(header_grid: list[list[str]] | None, rows: Iterab
     for row in header_grid or []:
         words = [k for k, w in enumerate(row) if w]
         if (len(row) == width or a_line_each) and any(
-            b - a > 1 for a, b in itertools.pairwise(words)
+            b - a > 1 + serial for a, b in itertools.pairwise(words)
         ):
             return True
     return False
