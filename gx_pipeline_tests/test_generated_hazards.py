@@ -2551,6 +2551,45 @@ def test_a_copy_padding_its_header_but_writing_every_value_position_moves_no_val
     assert read_rows > withheld > 0
 
 
+@pytest.mark.parametrize("separators", [False, True])
+@pytest.mark.parametrize("fillers", ["bars", "double", "empty"])
+def test_a_copy_writing_every_value_position_cut_inside_a_row_reads_no_cell_a_column_off(
+    fillers: str, separators: bool
+):
+    """The padded-header copy of the value rows' whole grid (as above), the page ending inside
+    the requests table. The row the cut falls in was read as its first cells in order: a label
+    spanning the label columns leaves an empty cell in front of its values, read as the first
+    column's blank and every value after it a column to the right (80 pages: 15 wrong values
+    on 10, the row said to be read up to the cut). A row cut short has no end to count its
+    columns back from: with empty cells in front, none of its cells is read, and the page says
+    so; the rows before the cut read as before."""
+    cut_rows = 0
+    for merge in ("none", "down", "across"):
+        for k, (template, year) in enumerate(FORMATS * 4):
+            rng = random.Random(f"padded-grid-cut:{fillers}:{separators}:{merge}:{k}")
+            if merge == "none":
+                doc, values = _document(rng, template, year)
+            else:
+                doc, values, _ = _merged_page(rng, template, year, merge)
+            lines = render_text.padded_header_grid_cell_lines(
+                doc,
+                rng,
+                fillers=fillers,
+                at=rng.choice(("end", "mid")),
+                row_end=rng.choice(("", "empty", "pad")),
+                separators=separators,
+            ).split("\n")
+            start = next(i for i, line in enumerate(lines) if "本年度办理结果" in line)
+            text = "\n".join(lines[: rng.randrange(start + 1, start + 60)]) + "\n"
+            got = parse_bytes(text.encode("utf-8"), "page.txt")
+            read = {(c.section, c.row, c.col): c.value for c in got.cells}
+            wrong = {key: (values.get(key), v) for key, v in read.items() if values.get(key) != v}
+            assert wrong == {}, (merge, template, year)
+            assert "incomplete" in got.flags
+            cut_rows += any("the page ends inside this row" in p for p in got.problems)
+    assert cut_rows
+
+
 @pytest.mark.parametrize(
     "header", ["bars-end", "bars-mid", "double-end", "double-mid", "empty-end", "empty-mid", "grid"]
 )

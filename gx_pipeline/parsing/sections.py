@@ -1534,6 +1534,19 @@ def _table(
                     "cells stand is not known; none is read",
                 )
                 continue
+        if r.cut and grid_rows and vals and not vals[0].text.strip():
+            # a copy whose value rows write every grid position (_writes_grid_rows): the empty
+            # cells in front may be positions the row's label covers or blank values, and a
+            # row cut short has no end to count its columns back from (_fit_grid_row)
+            complete = False
+            lead = next((k for k, t in enumerate(vals) if t.text.strip()), len(vals))
+            problems.flag(
+                codes.INCOMPLETE,
+                f"{section}.{trow.code}: the page ends inside this row, in a copy whose value "
+                f"rows write every grid position: whether its {lead} empty cell(s) in front are "
+                "positions its label covers or blank values is not known; none is read",
+            )
+            continue
         if r.cut and len(vals) < n and cells_left_out and _bare_lines(vals):
             complete = False
             problems.flag(codes.CELLS_UNPLACED, f"{section}.{trow.code}: {_LEFT_OUT}")
