@@ -1376,7 +1376,7 @@ def _table(
         if placed is None:  # (else once the headings are judged by where they stand)
             _unread_order_guessed(header, unread_withheld, guess, problems)
         _doubled_columns(header, by_code, rows_withheld, problems)
-        _extra_columns(header, by_code, problems)
+        _extra_columns(header, by_code, problems, rows_withheld if grid_rows else None)
         if grid_order is not None:
             by_label = dict(zip(_APPLICANTS, contract.REQUEST_COLUMNS, strict=True))
             drawn = tuple(by_label[w] for w in grid_order)
@@ -3249,9 +3249,17 @@ def _copy_or_blank(values: list[Token], k: int) -> bool:
     return not cell or cell == labels.norm(values[k - 1].text)
 
 
-def _extra_columns(header: list[str], rows: dict[str, RawRow], problems: Problems) -> None:
+def _extra_columns(
+    header: list[str],
+    rows: dict[str, RawRow],
+    problems: Problems,
+    grid_rows_withheld: set[str] | None = None,
+) -> None:
     """Columns the template lacks (个体工商户 beside 自然人): find their place among the data
-    columns from the header and leave their values out, rather than shift every column."""
+    columns from the header and leave their values out, rather than shift every column.
+    `grid_rows_withheld`: the table's rows write the positions their labels cover in front
+    of their values (_writes_grid_rows), so the extra column's place in a row is not counted
+    from its first cell: its rows are added there, none read."""
     extra = [
         w for w in header if w not in _APPLICANTS and not any(n in w for n in _HEADER_NON_COLUMNS)
     ]
@@ -3270,6 +3278,15 @@ def _extra_columns(header: list[str], rows: dict[str, RawRow], problems: Problem
         # no row fills as many cells as the header has headings: a piece of a wrapped header
         # cell (（本列 / 数据的勾稽关系…) read as a heading, not a column (a text copy's
         # row may end in an empty field before its fillers, which is no cell)
+        return
+    if grid_rows_withheld is not None:
+        grid_rows_withheld.update(code for code, r in rows.items() if r.values)
+        problems.flag(
+            codes.CELLS_UNPLACED,
+            f"requests: the table has columns the template lacks ({', '.join(extra)}), and its "
+            "value rows write the positions their labels cover in front of their values: which "
+            "cell of a row stands in such a column is not known, so no row is read",
+        )
         return
     for r in rows.values():
         # a row's cells stand from the first column on: those it shows of an extra column are
