@@ -2553,6 +2553,118 @@ def test_a_copy_padding_its_header_but_writing_every_value_position_moves_no_val
     assert read_rows > withheld > 0
 
 
+def _plain_or_merged(rng: random.Random, template: str, year: int, merge: str):
+    """A page with no merged cell (`none`), or as _merged_page draws it."""
+    if merge == "none":
+        return _document(rng, template, year)
+    return _merged_page(rng, template, year, merge)[:2]
+
+
+def _padded_grid(doc: Document, rng: random.Random, fillers: str, at: str, separators: bool):
+    """The padded-header copy of the value rows' whole grid, its rows' end drawn by `rng`."""
+    return render_text.padded_header_grid_cell_lines(
+        doc,
+        rng,
+        fillers=fillers,
+        at=at,
+        row_end=rng.choice(("", "empty", "pad")),
+        separators=separators,
+    )
+
+
+@pytest.mark.parametrize("at", ["end", "mid"])
+@pytest.mark.parametrize("fillers", ["bars", "double", "empty"])
+def test_a_copy_writing_every_value_position_with_a_column_the_template_lacks_reads_none_off(
+    fillers: str, at: str
+):
+    """The padded-header copy of the value rows' whole grid (as above) of a table with a 小计
+    column after the group's five, which the template lacks. Its cells were left out by their
+    index counted from a row's first cell, but a row's first cells here are the positions its
+    label covers: the cell left out was a value, and the 小计 read as 其他 or 总计 (295 pages,
+    with or without a 序号 column, some cut: 932 wrong values on 222, the rows noted as
+    placed). Where an extra column stands in such a row is not known: no row is read, and the
+    page says so."""
+    for merge in ("none", "down", "across", "appeals"):
+        for k, (template, year) in enumerate(FORMATS * 2):
+            rng = random.Random(f"padded-grid-subtotal:{fillers}:{at}:{merge}:{k}")
+            doc, values = _plain_or_merged(rng, template, year, merge)
+            doc = _requests_table(doc, lambda t, v=values: org_subtotal_column(t, v))
+            text = _padded_grid(doc, rng, fillers, at, rng.random() < 0.5)
+            got = parse_bytes(text.encode("utf-8"), "page.txt")
+            read = {(c.section, c.row, c.col): c.value for c in got.cells}
+            wrong = {key: (values.get(key), v) for key, v in read.items() if values.get(key) != v}
+            assert wrong == {}, (merge, template, year)
+            assert "cells_unplaced" in got.flags
+
+
+@pytest.mark.parametrize("separators", [False, True])
+@pytest.mark.parametrize("fillers", ["bars", "double", "empty"])
+def test_a_copy_writing_every_value_position_cut_inside_a_row_reads_no_cell_a_column_off(
+    fillers: str, separators: bool
+):
+    """The padded-header copy of the value rows' whole grid (as above), the page ending inside
+    the requests table. The row the cut falls in was read as its first cells in order: a label
+    spanning the label columns leaves an empty cell in front of its values, read as the first
+    column's blank and every value after it a column to the right (80 pages: 15 wrong values
+    on 10, the row said to be read up to the cut). A row cut short has no end to count its
+    columns back from: with empty cells in front, none of its cells is read, and the page says
+    so; the rows before the cut read as before."""
+    cut_rows = 0
+    for merge in ("none", "down", "across"):
+        for k, (template, year) in enumerate(FORMATS * 4):
+            rng = random.Random(f"padded-grid-cut:{fillers}:{separators}:{merge}:{k}")
+            doc, values = _plain_or_merged(rng, template, year, merge)
+            lines = _padded_grid(doc, rng, fillers, rng.choice(("end", "mid")), separators)
+            lines = lines.split("\n")
+            start = next(i for i, line in enumerate(lines) if "本年度办理结果" in line)
+            text = "\n".join(lines[: rng.randrange(start + 1, start + 60)]) + "\n"
+            got = parse_bytes(text.encode("utf-8"), "page.txt")
+            read = {(c.section, c.row, c.col): c.value for c in got.cells}
+            wrong = {key: (values.get(key), v) for key, v in read.items() if values.get(key) != v}
+            assert wrong == {}, (merge, template, year)
+            assert "incomplete" in got.flags
+            cut_rows += any("the page ends inside this row" in p for p in got.problems)
+    assert cut_rows
+
+
+@pytest.mark.parametrize(
+    "header", ["bars-end", "bars-mid", "double-end", "double-mid", "empty-end", "empty-mid", "grid"]
+)
+def test_a_cell_a_line_copy_of_value_rows_with_a_serial_column_takes_no_running_number_for_a_value(
+    header: str,
+):
+    """A requests table with a 序号 column, copied a cell a line over its value rows' whole
+    grid: a row under 三、 (merged down) writes its running number, then the position 三、
+    covers empty, then its label. The number was looked for just before the label, so it stood
+    as the row above's last value and every number after the first missed as well (the
+    running count broken): the padded-header copy read the next row's number as that row's
+    总计 (981 wrong values on 1,440 pages, on pages flagged for other rows only). A running
+    number before the empty cells in front of a label is the row's; in a copy of the whole
+    grid, header included, the header's positions hold the 序号 column's blank cells but not
+    its heading, and do not line up with the values: none is read, and the page says so.
+    `header`: the padded-header copy's fillers and where they stand, or (grid) the whole grid."""
+    fillers, _, at = header.partition("-")
+    read_rows = 0
+    for merge in ("none", "down", "across", "appeals"):
+        for k, (template, year) in enumerate(FORMATS):
+            rng = random.Random(f"serial-grid-rows:{header}:{merge}:{k}")
+            doc, values = _plain_or_merged(rng, template, year, merge)
+            doc = _requests_table(doc, serial_column)
+            separators = rng.random() < 0.5
+            if header == "grid":
+                text = render_text.grid_cell_lines(doc, rng, separators=separators)
+            else:
+                text = _padded_grid(doc, rng, fillers, at, separators)
+            got = parse_bytes(text.encode("utf-8"), "page.txt")
+            read = {(c.section, c.row, c.col): c.value for c in got.cells}
+            wrong = {key: (values.get(key), v) for key, v in read.items() if values.get(key) != v}
+            assert wrong == {}, (merge, template, year, separators)
+            read_rows += len({key[1] for key in read if key[0] == "requests"})
+            if not any(key[0] == "requests" for key in read):
+                assert "cells_unplaced" in got.flags
+    assert read_rows or header == "grid"
+
+
 #: the requests header of a cell-a-line copy, its merged headings' covered positions written
 #: as fillers at each row's end, as fillers where they stand, or not at all
 _PADDED_HEADERS = {

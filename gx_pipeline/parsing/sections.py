@@ -78,6 +78,8 @@ class Scan:
     prose_in_sections: bool = False
     #: running numbers of a 序号 column, dropped in front of row labels
     serial_numbers: int = 0
+    #: of them, those written before empty cells (the positions the next row's label covers)
+    serial_before_blanks: int = 0
     #: tables with a 单位 column (its heading seen), and the unit words dropped after labels
     unit_tables: set[int | None] = field(default_factory=set)
     unit_cells: int = 0
@@ -278,7 +280,19 @@ class _Reader:
         row = self.row
         if row is None or not row.values or row.values[-1].table is None:
             return
-        last = row.values[-1]
+        # a copy of the table's whole grid writes the positions the next row's label covers
+        # (三、 merged down over its rows) as empty cells between its running number and it
+        at = len(row.values) - 1
+        while (
+            row.code is not None
+            and at > 0
+            and not row.values[at].text.strip()
+            and row.values[at].td == 1
+        ):
+            at -= 1
+        if at < len(row.values) - 1 - 2 or row.values[at].table is None:
+            return
+        last = row.values[at]
         number = last.text.strip()
         if not number.isdigit():
             return
@@ -298,7 +312,8 @@ class _Reader:
             and row.code not in (UNKNOWN, SEQUENCE)
             and int(number) == self.last_serial + 1
         ):
-            row.values.pop()
+            row.values.pop(at)
+            self.scan.serial_before_blanks += at < len(row.values)
         else:
             return
         self.scan.serial_numbers += 1
@@ -936,10 +951,12 @@ def assemble(s: Scan, template: str) -> Sections:
     units = {b: header_unit(h) or "" for b, h in s.block_headers.items()}
     cells_left_out = _leaves_cells_out(s.rows, template)
     request_width = {r.code: len(r.columns) for r in contract.rows(template, "requests")}
+    serial = s.serial_numbers > 0
     grid_rows = _writes_grid_rows(
         {r.code: r for r in s.rows if r.section == "requests" and r.code in request_width},
         request_width,
         s.request_header_grid,
+        serial,
     )
     for section in contract.SECTIONS:
         raw = [r for r in s.rows if r.section == section]
@@ -953,11 +970,22 @@ def assemble(s: Scan, template: str) -> Sections:
                 cells_left_out,
                 s.appeal_header_unread,
                 s.rows,
-                s.serial_numbers > 0,
+                serial,
                 s.tokens,
-                grid_rows or _grid_writes_covered_blank(s.request_header_grid, s.rows),
+                grid_rows or _grid_writes_covered_blank(s.request_header_grid, s.rows, serial),
                 s.tab_copy,
             )
+        elif section == "requests" and s.serial_before_blanks and not grid_rows:
+            # a copy of the whole grid that writes the 序号 column too: its header rows below
+            # the first open with the column's blank cell, and the header's grid of positions,
+            # which leaves the 序号 heading out, does not line up with the value rows
+            problems.flag(
+                codes.CELLS_UNPLACED,
+                "requests: a copy of the table's whole grid with a 序号 column (running numbers "
+                "before the empty cells a label merged down covers): which header position "
+                "each value stands under is not known, so none is read",
+            )
+            got, ok = [], False
         else:
             got, ok = _table(
                 section,
@@ -978,6 +1006,7 @@ def assemble(s: Scan, template: str) -> Sections:
                 s.spanned_cells,
                 s.tab_copy,
                 section == "requests" and grid_rows,
+                serial,
             )
         cells.extend(got)
         if got:
@@ -1126,6 +1155,7 @@ def _table(
     spanned_cells: dict[int, list[Token]] | None = None,
     tab_copy: bool = False,
     grid_rows: bool = False,
+    serial: bool = False,
 ) -> tuple[list[Cell], bool]:
     template_rows = contract.rows(template, section)
     index = {r.code: i for i, r in enumerate(template_rows)}
@@ -1372,7 +1402,7 @@ def _table(
         if placed is None:  # (else once the headings are judged by where they stand)
             _unread_order_guessed(header, unread_withheld, guess, problems)
         _doubled_columns(header, by_code, rows_withheld, problems)
-        _extra_columns(header, by_code, problems)
+        _extra_columns(header, by_code, problems, rows_withheld if grid_rows else None)
         if grid_order is not None:
             by_label = dict(zip(_APPLICANTS, contract.REQUEST_COLUMNS, strict=True))
             drawn = tuple(by_label[w] for w in grid_order)
@@ -1522,6 +1552,19 @@ def _table(
                     "cells stand is not known; none is read",
                 )
                 continue
+        if r.cut and grid_rows and vals and not vals[0].text.strip():
+            # a copy whose value rows write every grid position (_writes_grid_rows): the empty
+            # cells in front may be positions the row's label covers or blank values, and a
+            # row cut short has no end to count its columns back from (_fit_grid_row)
+            complete = False
+            lead = next((k for k, t in enumerate(vals) if t.text.strip()), len(vals))
+            problems.flag(
+                codes.INCOMPLETE,
+                f"{section}.{trow.code}: the page ends inside this row, in a copy whose value "
+                f"rows write every grid position: whether its {lead} empty cell(s) in front are "
+                "positions its label covers or blank values is not known; none is read",
+            )
+            continue
         if r.cut and len(vals) < n and cells_left_out and _bare_lines(vals):
             complete = False
             problems.flag(codes.CELLS_UNPLACED, f"{section}.{trow.code}: {_LEFT_OUT}")
@@ -1676,7 +1719,7 @@ def _table(
         )
         if section == "requests"
         and not covered
-        and (grid_rows or _draws_covered_blank(header_grid, by_code))
+        and (grid_rows or _draws_covered_blank(header_grid, by_code, serial))
         else {}
     )
     if columns_withheld or any(cells_held.values()):
@@ -2469,6 +2512,7 @@ def _writes_grid_rows(
     rows: dict[str, RawRow],
     width: dict[str, int],
     header_grid: list[list[str]] | None,
+    serial: bool = False,
 ) -> bool:
     """Whether the requests table is a cell-a-line copy whose value rows write every grid
     position (a merged label's or value's covered positions as empty cells in place) while
@@ -2488,7 +2532,9 @@ def _writes_grid_rows(
         return False
     # one cell a line (`0 |`, or between separator lines): a pipe row of several cells a line
     # writes a blank cell in front of its values as a blank (`四、结转… |  | 0 | … ||`)
-    return _a_cell_a_line(text_rows) and not _grid_writes_covered_blank(header_grid, rows.values())
+    return _a_cell_a_line(text_rows) and not _grid_writes_covered_blank(
+        header_grid, rows.values(), serial
+    )
 
 
 def _a_cell_a_line(rows: list[RawRow]) -> bool:
@@ -2927,7 +2973,9 @@ def _blanks_after_a_contradicted_number(
     return [c for c in cells if (c.section, c.row, c.col) not in held], not held
 
 
-def _draws_covered_blank(header_grid: list[list[str]] | None, rows: dict[str, RawRow]) -> bool:
+def _draws_covered_blank(
+    header_grid: list[list[str]] | None, rows: dict[str, RawRow], serial: bool = False
+) -> bool:
     """Whether the requests table is a text copy that writes a merged cell once, where it
     starts, and the grid positions it covers as empty cells in their places: text laid out by
     spaces (no blank cell written, each value where it stands), or a copy of the whole grid
@@ -2941,19 +2989,25 @@ def _draws_covered_blank(header_grid: list[list[str]] | None, rows: dict[str, Ra
     if not values:
         return False
     return any(t.x is not None for t in values) or _grid_writes_covered_blank(
-        header_grid, rows.values()
+        header_grid, rows.values(), serial
     )
 
 
-def _grid_writes_covered_blank(header_grid: list[list[str]] | None, rows: Iterable[RawRow]) -> bool:
+def _grid_writes_covered_blank(
+    header_grid: list[list[str]] | None, rows: Iterable[RawRow], serial: bool = False
+) -> bool:
     """Whether a row of the requests header, as a text copy of the table's whole grid writes
     it (as many positions as the widest requests row), has an empty position between two
     headings: a merged heading written once, the positions it covers empty. (A header whose
-    row ends are lost runs its lines into one row, the fillers that end each between them.)"""
+    row ends are lost runs its lines into one row, the fillers that end each between them.)
+    Under a 序号 heading (`serial`: running numbers in front of the labels) each header row
+    below the first opens with the 序号 column's blank cell, which such a run of lines puts
+    between two headings (申请人情况 | | 自然人): there a lone empty position tells nothing,
+    and a merged heading written once leaves more (申请人情况 covers six or more)."""
     gapped = [
         row
         for row in header_grid or []
-        if any(b - a > 1 for a, b in itertools.pairwise(k for k, w in enumerate(row) if w))
+        if any(b - a > 1 + serial for a, b in itertools.pairwise(k for k, w in enumerate(row) if w))
     ]
     if not gapped:
         return False  # (most headers: the rows' values need not be read)
@@ -3261,9 +3315,17 @@ def _copy_or_blank(values: list[Token], k: int) -> bool:
     return not cell or cell == labels.norm(values[k - 1].text)
 
 
-def _extra_columns(header: list[str], rows: dict[str, RawRow], problems: Problems) -> None:
+def _extra_columns(
+    header: list[str],
+    rows: dict[str, RawRow],
+    problems: Problems,
+    grid_rows_withheld: set[str] | None = None,
+) -> None:
     """Columns the template lacks (个体工商户 beside 自然人): find their place among the data
-    columns from the header and leave their values out, rather than shift every column."""
+    columns from the header and leave their values out, rather than shift every column.
+    `grid_rows_withheld`: the table's rows write the positions their labels cover in front
+    of their values (_writes_grid_rows), so the extra column's place in a row is not counted
+    from its first cell: its rows are added there, none read."""
     extra = [
         w for w in header if w not in _APPLICANTS and not any(n in w for n in _HEADER_NON_COLUMNS)
     ]
@@ -3282,6 +3344,15 @@ def _extra_columns(header: list[str], rows: dict[str, RawRow], problems: Problem
         # no row fills as many cells as the header has headings: a piece of a wrapped header
         # cell (（本列 / 数据的勾稽关系…) read as a heading, not a column (a text copy's
         # row may end in an empty field before its fillers, which is no cell)
+        return
+    if grid_rows_withheld is not None:
+        grid_rows_withheld.update(code for code, r in rows.items() if r.values)
+        problems.flag(
+            codes.CELLS_UNPLACED,
+            f"requests: the table has columns the template lacks ({', '.join(extra)}), and its "
+            "value rows write the positions their labels cover in front of their values: which "
+            "cell of a row stands in such a column is not known, so no row is read",
+        )
         return
     for r in rows.values():
         # a row's cells stand from the first column on: those it shows of an extra column are
