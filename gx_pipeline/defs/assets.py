@@ -59,7 +59,11 @@ from gx_pipeline.staging.tables import LoadedReport, Quarantined, RawFile
 from gx_pipeline.staging.yearfiles import YearFiles
 from gx_pipeline.warehouse import SQL_DIR, charts, copies_left_behind, load_year
 from gx_pipeline.warehouse.dictionary import Relation, catalog, row_counts
-from gx_pipeline.warehouse.writes import DEFAULT_MIN_SHARE, YearShrinkRefused
+from gx_pipeline.warehouse.writes import (
+    DEFAULT_MIN_SHARE,
+    YearShrinkRefused,
+    tell_quarantined_generated,
+)
 
 GROUP = "gx"
 #: Who answers for the graph in the UI (Dagster owners are e-mail addresses or "team:<name>").
@@ -570,6 +574,12 @@ def load_into_warehouse(
     refuse_if_canceled(context, f"loading report year {year}")
 
     def rebuild_unless_canceled(conn: duckdb.DuckDBPyConnection) -> None:
+        told = tell_quarantined_generated(conn, raw_pages.truth_dir)
+        if told:
+            context.log.info(
+                f"{told} quarantine row(s) loaded without generated (by older code) told "
+                "generated or not from their file names and truth sidecars"
+            )
         rebuild.rebuild_within(conn)
         refuse_if_canceled(context, f"committing report year {year}")
 
