@@ -9,6 +9,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pyarrow.parquet as pq
+import pytest
 
 from gx_pipeline.datadir import REPO_ROOT
 from gx_pipeline.defs.checks import reports_satisfy_tally_identities
@@ -202,7 +203,17 @@ def test_the_province_location_loads_from_its_workspace_file():
     assert defs.resolve_job_def("gx_province_job").partitions_def is not None
 
 
-def test_copies_of_one_report_routed_to_two_provinces_are_loaded_once(tmp_path):
+@pytest.mark.parametrize(
+    "names",
+    [
+        ("a_original.txt", "b_repost.txt"),
+        # one copy a generated page: both are that synthetic page, the copy kept and the
+        # copy quarantined, whichever is the generated one
+        ("a_original.txt", "gen-b_repost.txt"),
+        ("gen-a_original.txt", "z_repost.txt"),
+    ],
+)
+def test_copies_of_one_report_routed_to_two_provinces_are_loaded_once(tmp_path, names):
     """A copy re-posted under another province's portal header (text the parse does not keep)
     is routed there; the year still loads it once, as one machine does."""
     page = (REPO_ROOT / "data" / "raw" / "2020" / "106_xiaogan_govoffice_2020.txt").read_bytes()
@@ -210,7 +221,7 @@ def test_copies_of_one_report_routed_to_two_provinces_are_loaded_once(tmp_path):
     roots = []
     for name in ("single", "spread"):
         root = tmp_path / name
-        for source, content in (("a_original.txt", page), ("b_repost.txt", repost)):
+        for source, content in zip(names, (page, repost), strict=True):
             target = root / "raw" / str(YEAR) / source
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
@@ -222,10 +233,13 @@ def test_copies_of_one_report_routed_to_two_provinces_are_loaded_once(tmp_path):
     assert provinces == ["广东省", "湖北省"]
     conn = duckdb.connect(str(spread / "warehouse.duckdb"), read_only=True)
     try:
-        (reason,) = conn.execute("select reason from quarantine").fetchone()
+        (reason, generated) = conn.execute("select reason, generated from quarantine").fetchone()
+        (kept,) = conn.execute("select generated from dim_report").fetchone()
     finally:
         conn.close()
-    assert reason.startswith(f"same report as {YEAR}/a_original.txt")
+    assert reason.startswith(f"same report as {YEAR}/{names[0]}")
+    synthetic = any(n.startswith("gen-") for n in names)
+    assert (kept, generated) == (synthetic, synthetic)
     assert _digests(spread) == _digests(single)
 
 

@@ -195,3 +195,38 @@ def test_the_requests_chart_sums_real_reports_only(bundled, tmp_path):
         expected = [alone.get(c, 0 if c.endswith("reports") else float("nan")) for c in summed]
         assert [row[c] for c in summed] == pytest.approx(expected, nan_ok=True), year
         assert row["generated_reports"] == generated_only.get(year, {}).get("generated_reports", 0)
+
+
+def test_a_warehouse_of_older_code_is_released_its_quarantine_told_apart_by_name(bundled, tmp_path):
+    # a warehouse the older code wrote (quarantine had no column generated), released before
+    # any year is loaded again: the release read quarantine.generated and stopped on a binder
+    # error. Its quarantined pages are told apart by name (gen-…), as quality_by_year says, so
+    # the per-year figures are those of the same warehouse with the column
+    older = tmp_path / "older.duckdb"
+    shutil.copy(bundled, older)
+    conn = duckdb.connect(str(older))
+    (named,) = conn.execute(
+        "select count(*) from quarantine where generated = starts_with(parse_filename(source), 'gen-')"
+    ).fetchone()
+    (quarantined,) = conn.execute("select count(*) from quarantine").fetchone()
+    conn.execute("alter table quarantine drop column generated")
+    conn.close()
+    # every bundled generated page is named so: the name tells the same as the column
+    assert named == quarantined > 0
+    from gx_pipeline.warehouse import release
+
+    release.release(bundled, tmp_path / "now", "2026.12.7")
+    release.release(older, tmp_path / "older", "2026.12.7")
+    for name in ("quality_by_year.csv", "quality.md"):
+        assert (tmp_path / "older" / name).read_text(encoding="utf-8") == (
+            tmp_path / "now" / name
+        ).read_text(encoding="utf-8"), name
+    # the older warehouse's quarantine is released as it is, as its datapackage describes it
+    from frictionless import validate
+
+    report = validate(tmp_path / "older" / "datapackage.json")
+    assert report.valid, report.flatten(["type", "message"])[:3]
+    released = duckdb.sql(
+        f"describe select * from '{tmp_path / 'older' / 'quarantine' / '*.parquet'}'"
+    ).fetchall()
+    assert "generated" not in [c[0] for c in released]

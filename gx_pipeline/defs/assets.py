@@ -59,7 +59,11 @@ from gx_pipeline.staging.tables import LoadedReport, Quarantined, RawFile
 from gx_pipeline.staging.yearfiles import YearFiles
 from gx_pipeline.warehouse import SQL_DIR, charts, copies_left_behind, load_year
 from gx_pipeline.warehouse.dictionary import Relation, catalog, row_counts
-from gx_pipeline.warehouse.writes import DEFAULT_MIN_SHARE, YearShrinkRefused
+from gx_pipeline.warehouse.writes import (
+    DEFAULT_MIN_SHARE,
+    YearShrinkRefused,
+    tell_quarantined_generated,
+)
 
 GROUP = "gx"
 #: Who answers for the graph in the UI (Dagster owners are e-mail addresses or "team:<name>").
@@ -352,6 +356,13 @@ def parse_into(
                 if raw.raw_sha256 in generated and not raw.generated:
                     raw = dataclasses.replace(raw, generated=True)
                 read.append(raw)
+                continue
+            if raw.raw_sha256 in generated and not raw.generated:
+                # a copy quarantined of a generated page is that synthetic page too, whichever
+                # name sorts first: never a real agency's page in the year's counts
+                known[-1] = dataclasses.replace(
+                    known[-1], raw=dataclasses.replace(raw, generated=True)
+                )
         return read, known
 
     # each batch's entries known before the parse, in order: the parser reads the inventory
@@ -366,7 +377,12 @@ def parse_into(
 
     # content fingerprint -> the source of the copy loaded and its part
     kept: dict[str, tuple[str, int]] = {}
-    # part -> the copies loaded in it of which a near copy is a generated page: generated too
+    # content fingerprint -> the near copies quarantined (source, part); the fingerprints of
+    # which a copy met is a generated page (then every copy is that synthetic page)
+    copies: dict[str, list[tuple[str, int]]] = {}
+    synthetic_report: set[str] = set()
+    # part -> the copies loaded or quarantined in it of which a near copy is a generated page:
+    # generated too
     synthetic: dict[int, set[str]] = {}
     with parser, fewer_collections(), kept_heap():
         for part, parsed in enumerate(parser.map_batches(todos())):
@@ -377,12 +393,22 @@ def parse_into(
                     fingerprint = outcome.fingerprint
                     if fingerprint is not None and fingerprint in kept:
                         source, at = kept[fingerprint]
-                        if outcome.raw.generated:
-                            synthetic.setdefault(at, set()).add(source)
-                        quarantined.append(_near_copy(outcome, source))
+                        if outcome.raw.generated and fingerprint not in synthetic_report:
+                            synthetic_report.add(fingerprint)
+                            for copy, where in [(source, at), *copies.get(fingerprint, [])]:
+                                synthetic.setdefault(where, set()).add(copy)
+                        near = _near_copy(outcome, source)
+                        if fingerprint in synthetic_report and not outcome.raw.generated:
+                            near = dataclasses.replace(
+                                near, raw=dataclasses.replace(outcome.raw, generated=True)
+                            )
+                        quarantined.append(near)
+                        copies.setdefault(fingerprint, []).append((outcome.raw.source, part))
                         continue
                     if fingerprint is not None:
                         kept[fingerprint] = (outcome.raw.source, part)
+                        if outcome.raw.generated:
+                            synthetic_report.add(fingerprint)
                     loaded.append(outcome)
                     continue
                 if outcome.reason.startswith(("parser error:", TOO_SLOW)) or (
@@ -426,13 +452,15 @@ def _near_copy(outcome: LoadedReport, kept: str) -> Quarantined:
 
 
 def _mark_generated(stage: Stage, part: int, sources: set[str]) -> None:
-    """The reports of `sources` staged in `part` marked generated: the copy kept of a report is
-    the first by file name, and one named otherwise whose near copy (markup apart) is a
-    generated page (gen-…) is the same synthetic report, never a real agency's. Rare: the part
-    is read and written again."""
-    reports = stage.read(part)["dim_report"]
-    reports.loc[reports["source"].isin(sources), "generated"] = True
-    stage.write(part, {"dim_report": reports})
+    """The reports and quarantine rows of `sources` staged in `part` marked generated: the copy
+    kept of a report is the first by file name, and one named otherwise whose near copy
+    (markup apart) is a generated page (gen-…) is the same synthetic report, never a real
+    agency's, as are the near copies quarantined before the generated one was met. Rare: the
+    part is read and written again."""
+    frames = stage.read(part)
+    for table in ("dim_report", "quarantine"):
+        frames[table].loc[frames[table]["source"].isin(sources), "generated"] = True
+    stage.write(part, {t: frames[t] for t in ("dim_report", "quarantine")})
 
 
 @dg.asset(
@@ -546,6 +574,12 @@ def load_into_warehouse(
     refuse_if_canceled(context, f"loading report year {year}")
 
     def rebuild_unless_canceled(conn: duckdb.DuckDBPyConnection) -> None:
+        told = tell_quarantined_generated(conn, raw_pages.truth_dir)
+        if told:
+            context.log.info(
+                f"{told} quarantine row(s) loaded without generated (by older code) told "
+                "generated or not from their file names and truth sidecars"
+            )
         rebuild.rebuild_within(conn)
         refuse_if_canceled(context, f"committing report year {year}")
 

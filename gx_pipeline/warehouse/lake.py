@@ -267,7 +267,9 @@ with staged as (
     from dim_report d join routes r using (source)
     where d.content_fingerprint is not null
 )
-select report_id, source, raw_sha256, size, generated,
+select report_id, source, raw_sha256, size,
+       -- a copy of a generated page is that synthetic page, whichever copy is kept
+       bool_or(generated) over (partition by content_fingerprint) as generated,
        first_value(source) over (partition by content_fingerprint order by seq) as kept,
        row_number() over (partition by content_fingerprint order by seq) as n
 from staged
@@ -277,7 +279,15 @@ order by source
 
 
 def _near_copies(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return conn.execute(_NEAR_COPIES).df()
+    """The near copies to quarantine; the copy kept of a report of which one copy is a
+    generated page is marked generated, as the single machine's parse marks it."""
+    near = conn.execute(_NEAR_COPIES).df()
+    synthetic = sorted(set(near.loc[near["generated"], "kept"])) if len(near) else []
+    conn.execute(
+        "update dim_report set generated = true where source in (select unnest(?::varchar[]))",
+        [synthetic],
+    )
+    return near
 
 
 def _quarantine_rows(near: pd.DataFrame, year: int) -> pd.DataFrame:

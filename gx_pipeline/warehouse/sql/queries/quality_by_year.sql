@@ -3,8 +3,9 @@
 -- flags (report_quality's review columns), of the real agencies' pages only: a generated
 -- (synthetic) page counted among them would pass its made-up defects off as the year's. The
 -- generated pages are counted apart, in the columns named generated*, and in none of the
--- others. A quarantined page loaded before quarantine.generated existed is told by its name
--- (gen-…), the rule the inventory applies first. The counts of a year without any such row
+-- others. A quarantined page of a warehouse the code before quarantine.generated loaded (not
+-- loaded since: a load tells those rows from the raw file) is told by its name (gen-…), the
+-- rule the inventory applies first. The counts of a year without any such row
 -- are 0 (nothing to count), never a blank read as 0.
 with years as (
     select report_year from dim_report
