@@ -5,6 +5,9 @@
   last row of a table).
 - `cell_lines`: one cell per line (`x |`, a lone `|` for an empty cell, a filler line `||`
   after a row with covered positions), like realdev 102/116.
+- `padded_cell_lines`: the seed's cell-a-line copy whose tool writes every filler as a
+  line of its own (a lone `|`, `||` or an empty line), and more of them after each value
+  row than the grid positions its merged cells cover: blank cells past the row's last column.
 - `grid_cell_lines`: one cell per line over each table's whole grid (`x |`, or cells between
   separator lines), a merged cell written once and the positions it covers empty.
 - `padded_header_grid_cell_lines`: one cell per line, the header rows with fillers for their
@@ -87,6 +90,33 @@ def cell_lines(doc: Document, rng: random.Random) -> str:
             if n and i < len(block.rows) - 1:
                 lines.append("|" * n)
     return "\n".join(lines)
+
+
+def padded_cell_lines(
+    doc: Document, rng: random.Random, *, fillers: str = "bars", extra: int = 1
+) -> str:
+    """The seed's cell-a-line copy (`x |` a line, a lone `|` for an empty cell) from a tool
+    that writes a row's fillers one a line and pads each value row past its last column: the
+    grid positions the row's merged cells cover and `extra` more, each a lone `|` (`bars`),
+    a `||` line (`double`) or an empty line (`empty`). A row a value merged down from the
+    row above covers one position of shows a cell fewer and a filler more, and a lone `|`
+    filler reads as a blank cell: nothing tells the row's blank last cell from a filler."""
+    m = doc.meta
+    lines = [f"发文机关: | {m.publisher} |", f"名称: | {m.title} |"]
+    filler = {"bars": "|", "double": "||", "empty": ""}[fillers]
+    for block in doc.blocks:
+        if isinstance(block, Para):
+            lines.append(block.text)
+            continue
+        for row in block.rows:
+            lines.extend(_cell_line(_flat(c.text)) for c in row)
+            n = _covered(block, row)
+            if all(c.header for c in row):
+                if n:
+                    lines.append("|" * n)
+            else:
+                lines.extend([filler] * (n + extra))
+    return "\n".join(lines) + "\n"
 
 
 def grid_cell_lines(doc: Document, rng: random.Random, *, separators: bool = False) -> str:

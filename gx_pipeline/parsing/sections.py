@@ -58,6 +58,9 @@ class RawRow:
     #: fillers for covered grid positions closed the row (a text copy's pad fields or lines):
     #: how many
     padded: int = 0
+    #: lines of fillers closing the row one after another (a tool writing a filler a line
+    #: writes several; the seed's copy one line of as many bars as it has fillers)
+    pad_lines: int = 0
     #: a row split off the values of the labelled row `source` took beyond its columns
     source: RawRow | None = None
     #: a row whose surplus values were split off: all the values it took
@@ -244,6 +247,7 @@ class _Reader:
         if self.row is not None:
             self.row.hard = hard
             self.row.padded = padded
+            self.row.pad_lines = 1 if padded else 0
             self.scan.rows.append(self.row)
             self.row = None
 
@@ -336,6 +340,15 @@ class _Reader:
         for k, tok in enumerate(self.tokens):
             kind = tok.kind
             if kind == END:
+                if (
+                    tok.text == PAD
+                    and self.row is None
+                    and k
+                    and self.tokens[k - 1][:2] == (END, PAD)
+                    and self.scan.rows
+                    and self.scan.rows[-1].pad_lines
+                ):
+                    self.scan.rows[-1].pad_lines += 1  # another filler line of the row
                 self.close(hard=True, padded=tok.td or 0 if tok.text == PAD else 0)
                 self.header_row = False
                 grid = self.scan.request_header_grid
@@ -958,6 +971,7 @@ def assemble(s: Scan, template: str) -> Sections:
         s.request_header_grid,
         serial,
     )
+    pad_cells = _fillers_as_cells(s.rows)
     for section in contract.SECTIONS:
         raw = [r for r in s.rows if r.section == section]
         if section == "appeals":
@@ -974,6 +988,7 @@ def assemble(s: Scan, template: str) -> Sections:
                 s.tokens,
                 grid_rows or _grid_writes_covered_blank(s.request_header_grid, s.rows, serial),
                 s.tab_copy,
+                pad_cells,
             )
         elif section == "requests" and s.serial_before_blanks and not grid_rows:
             # a copy of the whole grid that writes the 序号 column too: its header rows below
@@ -1007,6 +1022,7 @@ def assemble(s: Scan, template: str) -> Sections:
                 s.tab_copy,
                 section == "requests" and grid_rows,
                 serial,
+                pad_cells,
             )
         cells.extend(got)
         if got:
@@ -1156,7 +1172,10 @@ def _table(
     tab_copy: bool = False,
     grid_rows: bool = False,
     serial: bool = False,
+    pad_cells: bool = False,
 ) -> tuple[list[Cell], bool]:
+    """A section's cells, and whether every one is read. `pad_cells`: the copy writes its
+    fillers as empty cells past a row's last column (_fillers_as_cells)."""
     template_rows = contract.rows(template, section)
     index = {r.code: i for i, r in enumerate(template_rows)}
     width = {r.code: len(r.columns) for r in template_rows}
@@ -1448,6 +1467,9 @@ def _table(
     said_orders: set[int] = set()  # proactive blocks whose header's order of columns was said
     totals_not_drawn = _totals_not_drawn(by_code, centres.get(7)) if section == "requests" else 0
     drawn_short: list[str] = []  # rows that may be drawn a cell short
+    # a copy writing a filler a line (several lines closing a row): how many a row has does
+    # not tell a row a cell short (a merged value above covering a position) from a blank one
+    filler_lines = any(r.pad_lines > 1 for r in by_code.values())
     for trow in template_rows:
         r = by_code.get(trow.code)
         if trow.code in rows_withheld:
@@ -1600,7 +1622,18 @@ def _table(
             and not any(labels.norm(t.text) for t in vals)
         ):
             # no number in the row, and enough fillers to stand for its blank cells: whichever
-            # cells the fillers are, every one of the row's cells is empty
+            # cells the fillers are, every one of the row's cells is empty, but a position a
+            # value merged down from a row above covers holds that value: the columns where
+            # the row it comes from shows a number are not known
+            held = (
+                _columns_a_merge_down_may_fill(r, by_code, n)
+                if vals and (pad_cells or filler_lines)
+                else set()
+            )
+            if held:
+                complete = False
+                _read_blank_row_but(section, trow.code, columns, vals, held, cells, problems)
+                continue
             last = vals[-1] if vals else Token(CELL, "", 0)
             td = last.td or 0
             vals = [*vals, *(last._replace(td=td + k) for k in range(1, n - len(vals) + 1))]
@@ -1694,6 +1727,14 @@ def _table(
                 f"{line}, and which column each number belongs to is not known, so none is read",
             )
             continue
+        if pad_cells and len(vals) > n and not any(labels.norm(t.text) for t in vals):
+            # a blank row of a copy that writes its fillers as empty cells past a row's last
+            # column: a cell short under a value merged down, or not, reads blank but there
+            held = _columns_a_merge_down_may_fill(r, by_code, n)
+            if held:
+                complete = False
+                _read_blank_row_but(section, trow.code, columns, vals, held, cells, problems)
+                continue
         trailing_empty = len(vals) < n and _unspanned_html(vals, spanned)
         if trailing_empty and section == "requests":
             trailing_empty = _short_row_ends_empty(vals, header, by_code, template, trow.code)
@@ -1707,6 +1748,7 @@ def _table(
             # (fillers closing a row that writes every position are its end, not its cells)
             r.hard and not (grid_rows and r.padded),
             grid_in_rows=grid_rows,
+            pad_cells=pad_cells,
         )
         if fitted is None:
             complete = False
@@ -2443,6 +2485,7 @@ def _fit(
     trailing_empty: bool = False,
     ended: bool = True,
     grid_in_rows: bool = False,
+    pad_cells: bool = False,
 ) -> list[Token | None] | None:
     """The row's value cells, one per template column, or None when which column each value
     belongs to is not certain (said in problems, and the row gives no values). `ended`: the
@@ -2457,7 +2500,9 @@ def _fit(
     With `grid_in_rows` (a cell-a-line copy whose value rows write every grid position, see
     _writes_grid_rows), a row of more cells, or an ended row of as many, is read by
     _fit_grid_row: its covered positions told from its columns where only one place is
-    possible, else withheld.
+    possible, else withheld. With `pad_cells` (_fillers_as_cells), blank cells past the last
+    column may be fillers of a row a cell short: a row whose last column is blank too is
+    withheld (_short_row_padded).
     """
     if len(vals) == n and not (grid_in_rows and ended):
         return list(vals)
@@ -2498,6 +2543,18 @@ def _fit(
             "positions or values is not known, so none is read",
         )
         return None
+    if not extra and pad_cells and _short_row_padded(vals, n):
+        last = max((k for k, t in enumerate(vals) if labels.norm(t.text)), default=-1)
+        problems.flag(
+            codes.CELLS_UNPLACED,
+            f"{section}.{code}: {last + 1} value cells before {len(vals) - last - 1} empty "
+            f"ones where the template has {n} columns ({shown}), in a copy that writes its "
+            "fillers as empty cells past a row's last column: the empty cells in its columns "
+            "may be blank values or fillers (a value merged down from the row above, or across, "
+            "leaves the row a cell short and a filler more); which column each value belongs "
+            "to is not known, so none is read",
+        )
+        return None
     if not extra or all(labels.norm(t.text) == labels.norm(vals[n - 1].text) for t in extra):
         return vals[:n]
     problems.flag(
@@ -2506,6 +2563,91 @@ def _fit(
         f"({shown}); which column each belongs to is not known, so none is read",
     )
     return None
+
+
+def _columns_a_merge_down_may_fill(row: RawRow, rows: dict[str, RawRow], n: int) -> set[int]:
+    """For a row of a text copy a cell short and blank: the columns where a value merged down
+    over it may stand, those where the nearest row above that is not itself short and blank
+    (rows under the same merged cell are) shows a number; every column where that row is a
+    cell short too with a number in it (where its own merged cell stands is not known)."""
+    line = row.values[0].tr or 0
+    if row.values[0].table != 0:
+        return set()
+    above = sorted(
+        (
+            r
+            for r in rows.values()
+            if r.values
+            and r.values[0].table == 0
+            and (r.values[0].tr or 0) < line
+            and r.block == row.block
+        ),
+        key=lambda r: r.values[0].tr or 0,
+    )
+    for r in reversed(above):
+        numbers = [k for k, t in enumerate(r.values[:n]) if labels.norm(t.text)]
+        if not numbers:
+            continue  # blank: under the same merged cell as well, maybe
+        placed = len(r.values) == n or (len(r.values) > n and labels.norm(r.values[n - 1].text))
+        return set(numbers) if placed else set(range(n))
+    return set()
+
+
+def _read_blank_row_but(
+    section: str,
+    code: str,
+    columns: tuple[contract.Column, ...],
+    vals: list[Token],
+    held: set[int],
+    cells: list[Cell],
+    problems: Problems,
+) -> None:
+    """A blank row that may be a cell short under a value merged down (see
+    _columns_a_merge_down_may_fill): its `held` columns not read, the rest blank either way."""
+    shown = ", ".join(columns[k].code for k in sorted(held))
+    problems.flag(
+        codes.CELLS_UNPLACED,
+        f"{section}.{code}: {len(vals)} empty cells where the template has {len(columns)} "
+        "columns, in a copy whose fillers do not tell a row a cell short: a value merged down "
+        f"from a row above may cover one of its positions; {shown} (a number in that row) not "
+        "read, the rest blank either way",
+    )
+    blank = vals[0]._replace(text="", td=None)
+    for k, col in enumerate(columns):
+        if k not in held:
+            cells.append(_cell(section, code, col.code, blank, None, problems))
+
+
+def _fillers_as_cells(rows: list[RawRow]) -> bool:
+    """Whether a text copy writes its tables a cell a line and their fillers (the grid positions
+    a row's merged cells cover, and more past its last column) as lone `|` lines, which read
+    as empty cells: every value cell on a line of its own, no value row closed by a line of
+    several bars, and a row ending in an empty cell. The seed's copy writes a row's fillers
+    as one line (`||`, `|||`), a lone `|` only for a single covered position, so a row a cell
+    short there shows a line of bars, not an empty cell more: a copy that closes a value row
+    with such a line anywhere groups its fillers."""
+    shown = [r for r in rows if r.values and _has_number(r.values)]
+    return (
+        bool(shown)
+        and all(t.table == 0 and t.kind == CELL for r in shown for t in r.values)
+        and all(len({t.tr for t in r.values}) == len(r.values) for r in shown)
+        and not any(r.padded for r in shown)
+        and any(not labels.norm(r.values[-1].text) and len(r.values) > 1 for r in shown)
+    )
+
+
+def _short_row_padded(vals: list[Token], n: int) -> bool:
+    """Whether a row of a copy whose fillers read as empty cells (_fillers_as_cells) shows
+    more cells than columns, the surplus empty, and its last column empty too. A row a value
+    merged down from the row above (or across) covers a position of shows a cell fewer and a
+    filler more, so its last column read is a filler and its values stand a column off; a row
+    whose last column is blank reads the same. A row whose columns all hold a value has its
+    fillers behind them, certain."""
+    return (
+        len(vals) > n
+        and not labels.norm(vals[n - 1].text)
+        and any(labels.norm(t.text) for t in vals[:n])
+    )
 
 
 def _writes_grid_rows(
@@ -4784,10 +4926,12 @@ def _appeals(
     page_tokens: list[Token] | None = None,
     covered_blank: bool = False,
     tab_copy: bool = False,
+    pad_cells: bool = False,
 ) -> tuple[list[Cell], bool]:
     """Section 四's cells, and whether every one is read. `covered_blank`: the page is a copy
     that writes a merged cell once and the positions it covers empty (_draws_covered_blank);
-    `tab_copy`: a TAB copy, which writes no position a merged cell covers (Scan.tab_copy)."""
+    `tab_copy`: a TAB copy, which writes no position a merged cell covers (Scan.tab_copy);
+    `pad_cells`: one that writes its fillers as empty cells (_fillers_as_cells)."""
     per_row: dict[str, list[Token | None]] = {}
     not_known: set[tuple[str, int]] = set()  # (row, column index) the page does not tell
     parts: list[RawRow] = []  # the rows of values read as the single 15-cell row
@@ -4873,6 +5017,7 @@ def _appeals(
             page_tokens,
             _outcomes_drawn(words or [], len(unread or []) + len(lost or [])),
             tab_copy,
+            pad_cells,
         )
     else:
         complete = len(per_row) == 3 and all(len(v) == 5 for v in per_row.values())
@@ -5114,6 +5259,7 @@ def _appeals_sequence(
     page_tokens: list[Token] | None = None,
     drawn: int = 0,
     tab_copy: bool = False,
+    pad_cells: bool = False,
 ) -> bool:
     """The national layout's single row of 15 values, review then the two litigation groups,
     into `per_row`. Returns whether all 15 were read. `page_rows`: the page's rows, which tell
@@ -5125,7 +5271,8 @@ def _appeals_sequence(
     merged cells by their spans, or one of a table with no span at all (an exporter dropped
     them: any cell may be a merged one). `page_tokens`: the page's, which tell that. `drawn`:
     how many outcome headings (结果维持 …) the header draws, 0 where none is read.
-    `tab_copy`: a TAB copy, which writes no position a merged cell covers."""
+    `tab_copy`: a TAB copy, which writes no position a merged cell covers. `pad_cells`: one
+    that writes its fillers as empty cells past a row's last column (_fillers_as_cells)."""
     if (
         len(sequence) > 15
         and not labels.norm(sequence[0].text)
@@ -5186,6 +5333,16 @@ def _appeals_sequence(
                 codes.CELLS_UNPLACED,
                 f"appeals: {present} values where the table has 15 ({shown}); which column "
                 "each belongs to is not known, so none is read",
+            )
+            return False
+        if pad_cells and _short_row_padded(sequence, 15):
+            shown = "/".join(t.text or "空" for t in sequence[:20])
+            problems.flag(
+                codes.CELLS_UNPLACED,
+                f"appeals: {present} cells where the table has 15 ({shown}), the last column's "
+                "and those past it empty, in a copy that writes its fillers as empty cells past "
+                "a row's last column: a value merged across leaves the row a cell short and a "
+                "filler more; which column each value belongs to is not known, so none is read",
             )
             return False
         sequence = sequence[:15]
