@@ -146,6 +146,24 @@ def test_a_white_number_on_a_coloured_cell_is_read(painted: str):
         assert not any("readers do not see" in p for p in got.problems)
 
 
+def _with_stale_copy(markup: str, old: str, where: str, attribute: str, rng: random.Random) -> str:
+    """A table's markup with a stale copy (`old`) hidden by `attribute`: the whole copy, on the
+    table or a block around it, before or after the table; or one of its last two rows among
+    the table's own, for `where` "row"."""
+    if where != "row":
+        hidden = (
+            old.replace("<table ", f"<table {attribute} ", 1)
+            if where == "table"
+            else f"<div {attribute}>{old}</div>"
+        )
+        return hidden + "\n" + markup if rng.random() < 0.5 else markup + "\n" + hidden
+    old_rows = [line for line in old.splitlines() if line.startswith("<tr>")][-2:]
+    lines = markup.splitlines()
+    at = rng.randrange(3, len(lines) - 1)
+    stale_row = rng.choice(old_rows).replace("<tr>", f"<tr {attribute}>", 1)
+    return "\n".join(lines[:at] + [stale_row] + lines[at:])
+
+
 @pytest.mark.parametrize("depth", [None, *sorted(_DEPTHS)])
 @pytest.mark.parametrize("hiding", ["font-size:0", "white", "font-size:0px", "display:none"])
 @pytest.mark.parametrize("where", ["table", "block", "row"])
@@ -167,18 +185,7 @@ def test_a_copy_no_reader_sees_of_a_table_or_row_is_not_read(
             table: Table, markup: str, rng: random.Random = rng, stale: dict = stale
         ) -> str:
             old = render_html.html_table(stale[table.section])
-            if where != "row":
-                hidden = (
-                    old.replace("<table ", f"<table {attribute} ", 1)
-                    if where == "table"
-                    else f"<div {attribute}>{old}</div>"
-                )
-                return hidden + "\n" + markup if rng.random() < 0.5 else markup + "\n" + hidden
-            old_rows = [line for line in old.splitlines() if line.startswith("<tr>")][-2:]
-            lines = markup.splitlines()
-            at = rng.randrange(3, len(lines) - 1)
-            stale_row = rng.choice(old_rows).replace("<tr>", f"<tr {attribute}>", 1)
-            return "\n".join(lines[:at] + [stale_row] + lines[at:])
+            return _with_stale_copy(markup, old, where, attribute, rng)
 
         got = parse_bytes(_deep(_page(doc, table_html=table_html), depth), "page.html")
         assert _differences(got, doc, values) == {}, (template, year)
@@ -272,3 +279,119 @@ def test_a_hidden_figure_on_a_line_of_its_own_is_no_digit_of_the_cells_number(
         got = parse_bytes(_deep(_page(doc, cell), depth), "page.html")
         assert _differences(got, doc, values) == {}, (template, year)
         assert any("readers do not see" in p for p in got.problems)
+
+
+# --- text hidden by a style sheet's rule, or by an inline style of another kind ---------------
+
+#: the declarations that leave a reader nothing to see, other than display:none and the others
+#: of HIDING: moved off the page, clipped away, transparent, given no room, indented out
+HIDING_DECLARATIONS = {
+    "display:none": "display:none",
+    "visibility:hidden": "visibility: hidden",
+    "font-size:0": "font-size:0px",
+    "off-screen left": "position:absolute;left:-9999px",
+    "off-screen top": "position: absolute; top: -10000px",
+    "clip rect": "position:absolute;clip:rect(0 0 0 0)",
+    "clip rect commas": "position:absolute;width:1px;overflow:hidden;clip:rect(0,0,0,0)",
+    "clip-path": "position:absolute;clip-path:inset(50%)",
+    "opacity:0": "opacity:0",
+    "color:transparent": "color:transparent",
+    "zero size": "display:inline-block;width:0;height:0;overflow:hidden",
+    "text-indent": "display:inline-block;text-indent:-9999px;overflow:hidden",
+}
+
+
+def _styled(hiding: str, by_class: bool, rng: random.Random) -> tuple[str, str]:
+    """A <style> block (empty for an inline style) and the attributes that hide by it: the
+    class among others (`class="t3 gone"`), as CMS templates write it."""
+    declarations = HIDING_DECLARATIONS[hiding]
+    if not by_class:
+        return "", f'style="{declarations}"'
+    name = rng.choice(["gone", "hid", "x-old"])
+    selector = rng.choice([f".{name}", f"span.{name}, div.{name}, tr.{name}, table.{name}"])
+    css = f".other {{color:#333}}\n{selector} {{ {declarations}; }}\n"
+    return f'<style type="text/css">{css}</style>', f'class="t{rng.randint(1, 9)} {name}"'
+
+
+@pytest.mark.parametrize("where", ["beside", "line of its own", "row", "table", "block"])
+@pytest.mark.parametrize("by_class", [False, True], ids=["inline", "class"])
+@pytest.mark.parametrize("hiding", sorted(HIDING_DECLARATIONS))
+def test_a_number_a_style_hides_is_not_read(hiding: str, by_class: bool, where: str):
+    """A figure a reader does not see because a style hides it: by a <style> rule that picks its
+    class (`.h {display:none}` then `<td><span class="h">5</span>7</td>`: the reader sees 7,
+    the cell's text was 57), or by an inline style that moves it off the page, clips it away,
+    makes it transparent or gives it no room. Beside a cell's number, on a line of its own in
+    the cell, on a stale row or on a stale copy of a table: the figures the reader sees are
+    read, and a hidden one in a cell is said."""
+    for k, (template, year) in enumerate(FORMATS):
+        rng = random.Random(f"style-hidden:{hiding}:{by_class}:{where}:{k}")
+        doc, values = _document(rng, template, year)
+        style, attribute = _styled(hiding, by_class, rng)
+        stale_doc, _ = _document(random.Random(f"style-stale:{k}"), template, year)
+        stale = {b.section: b for b in stale_doc.blocks if isinstance(b, Table)}
+
+        def cell(c: GCell, rng: random.Random = rng, attribute: str = attribute) -> str:
+            text = render_html.plain_cell(c)
+            if c.key is None or rng.random() < 0.6:
+                return text
+            tag = "span" if where == "beside" else "div"
+            stray = f"<{tag} {attribute}>{rng.randint(0, 120)}</{tag}>"
+            return stray + text if rng.random() < 0.5 else text + stray
+
+        def table_html(
+            table: Table,
+            markup: str,
+            rng: random.Random = rng,
+            stale: dict = stale,
+            attribute: str = attribute,
+        ) -> str:
+            old = render_html.html_table(stale[table.section])
+            return _with_stale_copy(markup, old, where, attribute, rng)
+
+        in_cells = where in ("beside", "line of its own")
+        page = _page(doc, cell) if in_cells else _page(doc, table_html=table_html)
+        page = page.replace(b"</title>", b"</title>" + style.encode(), 1)
+        got = parse_bytes(page, "page.html")
+        assert _differences(got, doc, values) == {}, (template, year)
+        if in_cells:
+            assert any("readers do not see" in p for p in got.problems)
+
+
+#: styles that hide nothing a reader of the screen misses: a class that colours or bolds, a
+#: rule that hides only under the pointer or in print, a later rule or the element's own style
+#: that shows it again, a rule for another tag, and inline styles near the hiding ones
+SHOWING = {
+    "colour and bold": (".v {color:#c00; font-weight:bold}", 'class="v"'),
+    "hidden on hover": (".v:hover {display:none} .t:hover .v {opacity:0}", 'class="v"'),
+    "hidden in print": ("@media print { .v {display:none; visibility:hidden} }", 'class="v"'),
+    "shown by a later rule": (".v {display:none}\n.v {display:inline}", 'class="v"'),
+    "shown by its own style": (".v {visibility:hidden}", 'class="v" style="visibility:visible"'),
+    "hidden as another tag": ("div.v {display:none}", 'class="v"'),
+    "menu hidden by class": (".menu {display:none}", ""),
+    "opacity 0.8": ("", 'style="opacity:0.8"'),
+    "small offset": ("", 'style="position:relative;left:-5px;top:-2px"'),
+    "room of its own": ("", 'style="display:inline-block;width:60px;overflow:hidden"'),
+    "indented": ("", 'style="text-indent:2em"'),
+    "clip that shows": ("", 'style="position:absolute;clip:rect(0 100px 20px 0)"'),
+    "indent of an inline span": ("", 'style="text-indent:-9999px"'),
+}
+
+
+@pytest.mark.parametrize("showing", sorted(SHOWING))
+def test_a_number_a_style_shows_is_read(showing: str):
+    """Every value cell's number in a span whose style hides nothing from the screen (and a
+    menu hidden by its class outside the tables): the numbers are read as without the style,
+    and nothing is said to be unseen."""
+    css, attribute = SHOWING[showing]
+    for k, (template, year) in enumerate(FORMATS):
+        doc, values = _document(random.Random(f"style-shown:{showing}:{k}"), template, year)
+
+        def cell(c: GCell) -> str:
+            text = render_html.plain_cell(c)
+            return f"<span {attribute}>{text}</span>" if c.key and text else text
+
+        page = _page(doc, cell).replace(b"</title>", f"</title><style>{css}</style>".encode(), 1)
+        page = page.replace(b"<body>", '<body><ul class="menu"><li>栏目 12</li></ul>'.encode(), 1)
+        got = parse_bytes(page, "page.html")
+        assert _differences(got, doc, values) == {}, (template, year)
+        assert not any("readers do not see" in p for p in got.problems)

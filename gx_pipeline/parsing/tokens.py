@@ -13,7 +13,7 @@ import html
 import itertools
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 from typing import NamedTuple, TypeVar
 
@@ -358,6 +358,7 @@ def unwrapped(text: str) -> str:
     if _names_line_through(text):
         rules = _class_rules(_STYLE_BLOCK.findall(text))
         text = _TEXT_WRAPPER.sub(lambda m: _struck_as_s(m, rules), text)
+    hides = _wrapper_hides(text)  # the page lost its tree: a rare reading, not a cheap one
     opened: dict[str, list[bool]] = {}  # for each wrapper's name: whether each open one is kept
 
     def wrapper(m: re.Match[str]) -> str:
@@ -366,7 +367,7 @@ def unwrapped(text: str) -> str:
         if tag[1] == "/":
             kept = opened.get(name)
             return tag if kept and kept.pop() else "\n"
-        keep = _MAY_HIDE_TEXT.search(tag) is not None
+        keep = _MAY_HIDE_TEXT.search(tag) is not None or hides(tag, name)
         if not tag.endswith("/>"):
             opened.setdefault(name, []).append(keep)
         return tag if keep else "\n"
@@ -391,11 +392,35 @@ _ATTRIBUTE = re.compile(
 )
 
 
+def _attributes(tag: str) -> dict[str, str]:
+    """The style and class attributes of a tag's markup (the first of each)."""
+    attributes: dict[str, str] = {}
+    for name, *value in _ATTRIBUTE.findall(tag):
+        attributes.setdefault(name.lower(), "".join(value))
+    return attributes
+
+
+def _wrapper_hides(text: str) -> Callable[[str, str], bool]:
+    """Whether a wrapper's start tag (and its name) hides its text by a style the XSLT does not
+    read itself (see _hidden_by_style_as_inline): by a class a <style> rule may hide, or by
+    its own style. Such a wrapper is kept by unwrapped, as one styled display:none is."""
+    rules = _hiding_rules(_STYLE_BLOCK.findall(text))
+    named = {
+        c for _, _, classes, said in rules if _MAY_HIDE_DECLARATION.search(said) for c in classes
+    }
+
+    def hides(tag: str, name: str) -> bool:
+        attributes = _attributes(tag)
+        if named.intersection(attributes.get("class", "").split()):
+            return True
+        return bool(_hiding(attributes.get("style", ""), name))
+
+    return hides
+
+
 def _struck_as_s(m: re.Match[str], rules: _Rules) -> str:
     """A text wrapper a browser strikes through, as <s>."""
-    attributes: dict[str, str] = {}
-    for name, *value in _ATTRIBUTE.findall(m[2]):
-        attributes.setdefault(name.lower(), "".join(value))
+    attributes = _attributes(m[2])
     if not _strikes(m[1], attributes.get("style", ""), attributes.get("class", ""), rules):
         return m[0]
     return f"<s>{m[3]}</s>"
@@ -426,6 +451,10 @@ def _read_tree(text: str) -> tuple[str, etree._Element | None]:
         # a case-blind search of a 60 KB page's markup ~550,000)
         etree.strip_tags(root, "embed")
     changed = root is not None and "srcdoc" in markup and _inline_srcdoc(root)
+    if root is not None:
+        inline = any(word in markup for word in _INLINE_HIDING_WORDS)
+        if inline or "<style" in markup or "<STYLE" in markup:
+            changed = _hidden_by_style_as_inline(root, inline) or changed
     if root is not None and _two_tables(markup):
         changed = _unwrap_cell_tables(root) or changed
     if changed:
@@ -567,13 +596,8 @@ def _struck_by_class(root: etree._Element) -> list[etree._Element]:
     if not any(drawn for _, _, drawn in rules):
         return []
     named = {c for _, classes, drawn in rules if drawn for c in classes}
-    tests = " or ".join(
-        f"contains(concat(' ', normalize-space(@class), ' '), ' {c} ')"
-        for c in sorted(named)
-        if "'" not in c
-    )
     out = []
-    for element in root.xpath(f"//*[{tests}]"):
+    for element in root.xpath(f"//*[{_naming(named)}]"):
         own = element.get("style") or ""
         if _DECORATION.search(own):
             continue  # its own style decides, read by _drop_struck
@@ -582,6 +606,18 @@ def _struck_by_class(root: etree._Element) -> list[etree._Element]:
         ):
             out.append(element)
     return out
+
+
+def _naming(classes: Iterable[str], ids: Iterable[str] = ()) -> str:
+    """An XPath test of an element whose class attribute names one of `classes`, or whose id
+    is one of `ids`."""
+    tests = [
+        f"contains(concat(' ', normalize-space(@class), ' '), ' {c} ')"
+        for c in sorted(classes)
+        if "'" not in c
+    ]
+    tests += [f"@id = '{i}'" for i in sorted(ids) if "'" not in i]
+    return " or ".join(tests) or "false()"
 
 
 _Rules = list[tuple[str | None, frozenset[str], bool]]
@@ -644,6 +680,182 @@ def _strike_out(element: etree._Element) -> None:
             child.tail = None
         else:
             element.remove(child)
+
+
+# --- text a style hides by other means than display, or by a class --------------------------
+
+#: words of an inline style that hides text in a way the XSLT does not read itself (it reads
+#: display:none, visibility:hidden, a font of no size, white): its text made transparent
+#: (opacity:0, color:transparent), clipped, moved off the page (left, top or text-indent at
+#: -9999px, -10000px) or given no room (width:0). Not `indent`, `position` or `clip`: two
+#: pages in three indent their paragraphs or place a box, and a short word is found slowly. A
+#: page without them (nor a <style> block) costs these substring tests only, ~0.05 M
+#: instructions each on a 40,000-character page; the XPath that reads each styled element of
+#: the tree costs 5 M on a Word page
+_INLINE_HIDING_WORDS = (
+    "opacity", "transparent", "rect(0", "clip-path", "-9999px", "-10000", "idth:0"
+)  # fmt: skip
+#: the same words inside a style attribute, for the XPath that finds the elements to read
+_INLINE_HIDING_TEST = (
+    "@style and (" + " or ".join(f"contains(@style, '{w}')" for w in _INLINE_HIDING_WORDS) + ")"
+)
+#: a rule's or a style's declarations that may hide text (the cheap test before they are read)
+_MAY_HIDE_DECLARATION = re.compile(
+    r"none|hidden|collapse|opacity|transparent|clip|indent|-\s*\d{3}|size\s*:\s*0", re.IGNORECASE
+)
+#: a selector that picks an element by itself: a tag, an id and classes, no combinator and no
+#: pseudo-class (`.h`, `span.h`, `#old`, `td.a.b`). A :hover rule shows what a pointer is on,
+#: a descendant rule depends on where the element stands: neither is read
+_SIMPLE_SELECTOR = re.compile(r"^([a-zA-Z][a-zA-Z0-9]*)?(#[\w-]+)?((?:\.[\w-]+)*)$")
+_ZERO = re.compile(r"[+-]?0*\.?0+(?:px|pt|em|rem|%)?")
+#: an offset that puts an element or its text off the page (left:-9999px, text-indent:-10000px)
+_FAR_OFF = re.compile(r"-\s*(\d+)(?:\.\d*)?(px|pt|em|rem)?")
+_CLIP_PATH_HIDES = re.compile(r"inset\(\s*(?:50|100)%|circle\(\s*0|polygon\(\s*0\s+0\s*\)")
+#: elements a text-indent or a size applies to without a display of their own (not a table's
+#: cell: it grows to hold its text, whatever width it is given)
+_BOXES = frozenset(("div", "p", "li", "h1", "h2", "h3", "h4", "h5", "h6"))
+
+
+def _hidden_by_style_as_inline(root: etree._Element, inline: bool) -> bool:
+    """Text a browser shows to no reader by a <style> rule or an inline style the XSLT does not
+    read (`.h {display:none}` then `<td><span class="h">5</span>7</td>`: the reader sees 7,
+    the cell's text is 57), written as the inline style the XSLT reads: display:none (or
+    font-size:0, which it reads for figures only). Only where it matters to the tables:
+    elements inside a cell, a table's rows and cells, a table and a block holding one (a
+    stale copy of a table, kept hidden by its class). Returns whether any was rewritten."""
+    rules = _hiding_rules([style.text or "" for style in root.iter("style")])
+    found = root.xpath(f"//*[{_INLINE_HIDING_TEST}]") if inline else []
+    if rules:
+        classes = {c for _, _, names, _ in rules for c in names}
+        ids = {i for _, i, _, _ in rules if i}
+        found = list(dict.fromkeys(found + root.xpath(f"//*[{_naming(classes, ids)}]")))
+    changed = False
+    for element in found:
+        if element.getparent() is None or not (
+            element.tag in _GRID
+            or _IN_CELL(element)
+            or (element.tag in _HIDING and element.find(".//table") is not None)
+        ):
+            continue
+        own = element.get("style") or ""
+        picked = _picked_by(element, rules) if rules else []
+        hiding = _hiding(";".join([*picked, own]), element.tag)
+        if hiding:
+            element.set("style", hiding if hiding == "display:none" else f"{hiding};{own}")
+            changed = True
+    return changed
+
+
+_HidingRules = list[tuple[str | None, str | None, frozenset[str], str]]
+
+
+def _hiding_rules(style_blocks: list[str]) -> _HidingRules:
+    """The rules of the <style> blocks that pick an element by a simple selector (see
+    _SIMPLE_SELECTOR), as (tag or None, id or None, classes, declarations) in the page's
+    order, when any of them may hide text; else none. Rules inside an @media block are not
+    read (a print rule hides what the screen shows)."""
+    rules: _HidingRules = []
+    hides = False
+    for block in style_blocks:
+        if not _MAY_HIDE_DECLARATION.search(block):
+            continue
+        for selectors, declarations in _screen_rules(_CSS_COMMENT.sub("", block)):
+            for selector in selectors.split(","):
+                m = _SIMPLE_SELECTOR.match(selector.strip())
+                if m and (m[2] or m[3]):
+                    tag = m[1].lower() if m[1] else None
+                    classes = frozenset(m[3].split(".")[1:])
+                    rules.append((tag, m[2][1:] if m[2] else None, classes, declarations))
+                    hides = hides or _MAY_HIDE_DECLARATION.search(declarations) is not None
+    return rules if hides else []
+
+
+_BRACE = re.compile(r"([{}])")
+
+
+def _screen_rules(css: str) -> list[tuple[str, str]]:
+    """The rules of a style sheet outside any @-block, as (selectors, declarations)."""
+    out = []
+    depth, selector, pending = 0, "", ""
+    for part in _BRACE.split(css):
+        if part == "{":
+            if depth == 0:
+                selector = pending.strip()
+            depth += 1
+        elif part == "}":
+            if depth == 1 and selector and selector[0] != "@":
+                out.append((selector, pending))
+            depth = max(0, depth - 1)
+        else:
+            pending = part
+    return out
+
+
+def _picked_by(element: etree._Element, rules: _HidingRules) -> list[str]:
+    """The declarations of the rules that pick `element`, in the page's order (of rules that
+    set the same property the last wins, as of equal selectors in CSS)."""
+    classes = set((element.get("class") or "").split())
+    own_id = element.get("id")
+    tag = element.tag.lower() if isinstance(element.tag, str) else ""
+    return [
+        declarations
+        for wanted_tag, wanted_id, wanted, declarations in rules
+        if wanted <= classes
+        and (wanted_id is None or wanted_id == own_id)
+        and (wanted_tag is None or wanted_tag == tag)
+    ]
+
+
+def _hiding(declarations: str, tag: str) -> str:
+    """The inline style the XSLT reads for `declarations` that hide an element's text from a
+    reader ("display:none", or "font-size:0"), or "" when they do not."""
+    if not _MAY_HIDE_DECLARATION.search(declarations):
+        return ""
+    props: dict[str, str] = {}
+    for declaration in declarations.split(";"):
+        name, _, value = declaration.partition(":")
+        value = value.lower().replace("!important", "")
+        props[name.strip().lower()] = " ".join(value.split())
+    get = props.get
+    display = get("display", "")
+    boxed = tag in _BOXES or display in ("block", "inline-block", "flex")
+    if (
+        display == "none"
+        or get("visibility") in ("hidden", "collapse")
+        or _ZERO.fullmatch(get("opacity", "1"))
+        or get("color", "").startswith("transparent")
+        or _clipped(get("clip", ""), get("clip-path", ""))
+        or (
+            get("position") in ("absolute", "fixed", "relative")
+            and (_far_off(get("left", "")) or _far_off(get("top", "")))
+        )
+        or (boxed and _far_off(get("text-indent", "")))
+        or (
+            boxed
+            and get("overflow") == "hidden"
+            and (_ZERO.fullmatch(get("width", "1")) or _ZERO.fullmatch(get("height", "1")))
+        )
+    ):
+        return "display:none"
+    return "font-size:0" if _ZERO.fullmatch(get("font-size", "1")) else ""
+
+
+def _clipped(clip: str, clip_path: str) -> bool:
+    """Whether a clip (rect(0 0 0 0), rect(0,0,0,0), rect(0px…)) or a clip-path (inset(50%),
+    circle(0)) leaves nothing of an element to see."""
+    if clip.startswith("rect("):
+        sides = clip[5:].rstrip(")").replace(",", " ").split()
+        if sides and all(_ZERO.fullmatch(side) for side in sides):
+            return True
+    return _CLIP_PATH_HIDES.match(clip_path) is not None
+
+
+def _far_off(value: str) -> bool:
+    """Whether an offset puts what it moves off the page: -999px or further (-99em)."""
+    m = _FAR_OFF.fullmatch(value)
+    if not m:
+        return False
+    return int(m[1]) >= (99 if m[2] in ("em", "rem") else 999)
 
 
 def _html_tokens(text: str) -> tuple[list[Token], Head]:
