@@ -38,8 +38,11 @@ FAINT_INKS = {
 
 
 def _painted(fill: str, where: str, how: str):
-    """The page's tables with `fill` painted by `how` on every `where`."""
-    paint = f'bgcolor="{fill}"' if how == "bgcolor" else f'style="{how}:{fill}"'
+    """The page's tables with `fill` painted by `how` on every `where` (for "class", `fill`
+    is the class's name)."""
+    paint = {"bgcolor": f'bgcolor="{fill}"', "class": f'class="{fill}"'}.get(
+        how, f'style="{how}:{fill}"'
+    )
 
     def table_html(table, markup: str) -> str:
         if where == "div":
@@ -108,3 +111,34 @@ def test_a_page_nested_too_deep_judges_faint_text_alike(depth):
             got = parse_bytes(_deep(page, depth), "page.html")
             assert _differences(got, doc, values) == {}, (ink, doc.meta.title)
             assert any("readers do not see" in p for p in got.problems), ink
+
+
+#: a page's style sheet: a fill and two text colours it gives by class
+_CLASS_CSS = "<style>.fill {background:%s} .ink {color: #FFF} td.pale {color:#fefefe}</style>"
+
+
+@pytest.mark.parametrize("ink", ["class", "style"])
+@pytest.mark.parametrize("where", WHERE)
+@pytest.mark.parametrize("fill", ["#eeeeee", "#1f4e79"])
+def test_colours_a_style_sheet_gives_by_class_are_judged_alike(fill, where, ink):
+    """The fill (on the cell, row, table or a block around it) set by a class in the page's
+    <style>, the text colour by a class or the span's style: white beside a value on the light
+    fill is left out and said; a value drawn white on the dark fill is read."""
+    stray = '<span class="ink">{}</span>' if ink == "class" else FAINT_INKS["#fff"]
+    light = fill == "#eeeeee"
+    for k, (template, year) in enumerate(FORMATS):
+        rng = random.Random(f"faint-class:{fill}:{where}:{ink}:{k}")
+        doc, values = _document(rng, template, year)
+        if light:
+            cell = beside_values(rng, stray, 0.5)
+        else:
+
+            def cell(c: GCell) -> str:
+                text = render_html.plain_cell(c)
+                return stray.format(text) if c.key and text else text
+
+        page = _page(doc, cell, _painted("fill", where, "class"))
+        page = page.replace(b"<head>", b"<head>" + (_CLASS_CSS % fill).encode())
+        got = parse_bytes(page, "page.html")
+        assert _differences(got, doc, values) == {}, (template, year)
+        assert any("readers do not see" in p for p in got.problems) == light

@@ -328,7 +328,8 @@ def _faint_in_cell(_context: object, elements: list, fills: list) -> bool:
         if behind is None:
             return False  # not known: read, as white on any painted cell always was
         return faint(ink, behind)
-    return faint(ink, PAPER)
+    # a colour from a class stands on a fill that a rule of another kind may set (`.list td`)
+    return _CLASS_INK not in element.attrib and faint(ink, PAPER)
 
 
 _FUNCTIONS = {(_GX, "faint"): _faint_in_cell}
@@ -512,6 +513,8 @@ def _read_tree(text: str) -> tuple[str, etree._Element | None]:
         # runs them into 121
         markup = _SUP_DIGITS.sub(_superscript, markup)
     root = _parse(markup)
+    if root is not None:
+        _colour_by_class(root)
     if root is not None and next(root.iter("embed"), None) is not None:
         # <embed> is a void element, but libxml2 makes it hold everything after it up to its
         # parent's end: stripped with its content (it is a skipped element) it took the rest
@@ -676,6 +679,63 @@ def _struck_by_class(root: etree._Element) -> list[etree._Element]:
         ):
             out.append(element)
     return out
+
+
+#: an attribute put on an element whose text colour a <style> block sets by its class
+_CLASS_INK = "gx-class-ink"
+_ColourRules = tuple[tuple[str | None, frozenset[str], str | None, str | None], ...]
+
+
+def _colour_by_class(root: etree._Element) -> None:
+    """The text colours and fills a page's <style> blocks give elements by their classes
+    (`.old {color:#fff}`, `td.band {background:#1f4e79}`), written into their style (after
+    their own, which win), for the XSLT's tests of text no reader sees. Of the rules that pick
+    an element the last wins, as of equal selectors in CSS. Only the element a selector picks
+    counts; a fill set otherwise (`.list td`) is not known, so a text colour from a class is
+    judged only against a fill found (_faint_in_cell)."""
+    css = "\n".join(style.text or "" for style in root.iter("style"))
+    rules = _colour_rules(css) if "olor" in css or "ackground" in css else ()
+    if not rules:
+        return
+    tests = " or ".join(
+        f"contains(concat(' ', normalize-space(@class), ' '), ' {c} ')"
+        for c in sorted({c for _, wanted, _, _ in rules for c in wanted})
+        if "'" not in c
+    )
+    for element in root.xpath(f"//*[@class][{tests}]"):
+        own = element.get("style") or ""
+        have = set((element.get("class") or "").split())
+        ink = fill = None
+        for tag, wanted, rule_ink, rule_fill in rules:
+            if wanted <= have and (tag is None or tag == element.tag):
+                ink, fill = rule_ink or ink, rule_fill or fill
+        added = ""
+        if ink and _declared(own, ("color",)) is None:
+            added += f";color:{ink.strip()}"
+            element.set(_CLASS_INK, "")
+        if fill and _declared(own, ("background", "background-color")) is None:
+            added += f";background:{fill.strip()}"
+        if added:
+            element.set("style", own + added)
+
+
+@functools.lru_cache(maxsize=64)
+def _colour_rules(css: str) -> _ColourRules:
+    """The rules of a page's style sheet that set a text colour or a fill of an element picked
+    by its classes: (tag or None, the classes, the colour, the fill), in the page's order. A
+    site's pages share their style sheet: it is read once."""
+    rules = []
+    for selectors, declarations in _CSS_RULE.findall(_CSS_COMMENT.sub("", css)):
+        ink = _declared(declarations, ("color",))
+        fill = _declared(declarations, ("background", "background-color"))
+        if ink is None and fill is None:
+            continue
+        for selector in selectors.split(","):
+            compounds = selector.replace(">", " ").replace("+", " ").replace("~", " ").split()
+            if compounds and (m := _CLASS_SUBJECT.match(compounds[-1])):
+                classes = frozenset(m[2].split(".")[1:])
+                rules.append((m[1].lower() if m[1] else None, classes, ink, fill))
+    return tuple(rules)
 
 
 _Rules = list[tuple[str | None, frozenset[str], bool]]
@@ -978,6 +1038,7 @@ def _lines_text(root: etree._Element, markup: str) -> str:
     marked = _parse(_BLOCK_TAG.sub(_LINE_MARK + "<", markup))
     if marked is None:
         return ""
+    _colour_by_class(marked)
     etree.strip_elements(marked, *_SKIP, with_tail=False)
     hide_blocks = _HIDE_BLOCK_ELEMENTS(marked)
     for block in hide_blocks:
