@@ -90,6 +90,20 @@ def _deep(page: bytes, depth: str | None) -> bytes:
     return f"{head}<body>{_DEPTHS[depth](body)}</body>{tail}".encode()
 
 
+def beside_values(rng: random.Random, stray: str, share: float) -> Callable[[GCell], str]:
+    """A writer of value cells that puts a figure (0-120, into the `stray` markup's {}) before
+    or after the value of `share` of them."""
+
+    def cell(c: GCell) -> str:
+        text = render_html.plain_cell(c)
+        if c.key is None or rng.random() >= share:
+            return text
+        figure = stray.format(rng.randint(0, 120))
+        return figure + text if rng.random() < 0.5 else text + figure
+
+    return cell
+
+
 # --- text no reader sees beside a cell's number ---------------------------------------------
 
 
@@ -108,13 +122,7 @@ def test_a_number_hidden_beside_a_cells_number_is_no_digit_of_it(
         rng = random.Random(f"hidden-in-cell:{hiding}:{word}:{k}" + (f":{depth}" if depth else ""))
         doc, values = _document(rng, template, year)
 
-        def cell(c: GCell, rng: random.Random = rng) -> str:
-            text = render_html.plain_cell(c)
-            if c.key is None or rng.random() < 0.6:
-                return text
-            stray = f"<span {attribute}>{rng.randint(0, 120)}</span>"
-            return stray + text if rng.random() < 0.5 else text + stray
-
+        cell = beside_values(rng, f"<span {attribute}>{{}}</span>", 0.4)
         got = parse_bytes(_deep(_page(doc, cell, word=word), depth), "page.html")
         assert _differences(got, doc, values) == {}, (template, year)
         assert any("readers do not see" in p for p in got.problems)

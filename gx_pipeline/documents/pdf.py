@@ -35,7 +35,6 @@ from __future__ import annotations
 import bisect
 import ctypes
 import datetime as dt
-import functools
 import itertools
 import math
 import re
@@ -49,6 +48,8 @@ from gx_pipeline.documents.base import WHITE_CHANNEL as _WHITE_CHANNEL
 from gx_pipeline.documents.base import Document, DocumentError, Location
 from gx_pipeline.parsing import labels
 from gx_pipeline.parsing import problems as codes
+from gx_pipeline.parsing.colours import PAPER as _PAPER
+from gx_pipeline.parsing.colours import faint as _faint
 from gx_pipeline.parsing.problems import Problems
 from gx_pipeline.parsing.tokens import CELL, END, ROW_END, Head, Token, text_tokens
 from gx_pipeline.parsing.values import SUBSCRIPT_DIGITS, SUPERSCRIPT_DIGITS, is_value_text
@@ -894,31 +895,8 @@ def _drawing(
     return edges, images, hides or bool(doubts), backdrops, doubts
 
 
-#: text and what it stands on this close in contrast (WCAG's ratio of their relative
-#: luminances, 1 for one colour, 21 for black on white) are not told apart by a reader:
-#: white on a fill of 85% grey or lighter (1.4), black on one of 15% grey or darker, yellow on
-#: white (1.07). Grey text (#999, 2.8) and white on a mid-grey header (4.0) are read
-FAINT_CONTRAST = 1.6
 #: a fill this opaque (alpha, of 255) painted over text hides it
 _OPAQUE = 250
-_PAPER = (255, 255, 255, 255)
-
-
-def _luminance(colour: tuple[int, ...]) -> float:
-    """The relative luminance of an sRGB colour (channels 0-255), as WCAG defines it."""
-    r, g, b = (
-        c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-        for c in (channel / 255 for channel in colour[:3])
-    )
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-@functools.lru_cache(maxsize=1024)
-def _faint(ink: tuple[int, ...], behind: tuple[int, ...]) -> bool:
-    """Whether text in `ink` on `behind` is too close in contrast for a reader to see (asked
-    for every text object of a page: a document uses a few colours)."""
-    high, low = sorted((_luminance(ink), _luminance(behind)), reverse=True)
-    return (high + 0.05) / (low + 0.05) < FAINT_CONTRAST
 
 
 def _doubted(inks: list[tuple[int, object, list]], rects: list) -> dict[int, tuple[int, list]]:

@@ -21,6 +21,7 @@ from lxml import etree
 
 from gx_pipeline import contract
 from gx_pipeline.parsing import labels
+from gx_pipeline.parsing.colours import PAPER, css_colour, faint
 from gx_pipeline.parsing.values import (
     SUBSCRIPT_DIGITS,
     SUPERSCRIPT_DIGITS,
@@ -213,12 +214,43 @@ _FIGURE = (
     f"translate(., '0123456789０１２３４５６７８９.,，．+-—－−–%％ \u00a0\t\n\r{_LINE_MARK}{_BREAK}', '')"
     " = ''"
 )
+#: a text colour that may not show on a light fill (white, near-white, light grey: all three
+#: channels 0xC0 or more), in an element's style or a <font color>; whether it shows on what
+#: the text stands on is for _faint_in_cell. Cheap substring tests of the style first
+#: (rgb(255, 255, 255) is one of the `gb(`)
+_LIGHT_WORDS = (*(w for w in _UNSEEN_WORDS if w != "255"), "#", "gb(", "GB(")
+_MAY_BE_LIGHT = " or ".join(f"contains(@style, '{word}')" for word in _LIGHT_WORDS)
+_FONT_INK = f"translate(@color, '{_UPPER}', '{_UPPER[:26].lower()}')"
+
+
+#: the first two characters of a colour that may be light: a hex one whose red is 0xC0 or
+#: more, rgb(), white and the light names pages write (whitesmoke, ghostwhite, lightgrey,
+#: silver…). _faint_in_cell reads the colour itself; this only keeps it from being called for
+#: the black and dark colours Word and CMS editors set on most figures. One evaluation of the
+#: colour, where a test of each character evaluated it a dozen times
+_LIGHT_STARTS = "|#c|#d|#e|#f|rg|wh|sn|iv|ga|li|si|gh|fl|az|al|ho|be|"
+
+
+def _light(value: str) -> str:
+    return f"contains('{_LIGHT_STARTS}', concat('|', substring({value}, 1, 2), '|'))"
+
+
+_IN_LIGHT = (
+    f"(@style and ({_light(_COLOUR)}) or self::font[{_light(_FONT_INK)}])"
+    " and not(.//*[contains(@style, 'olor') or @color])"
+)
+#: the namespace of the reader's own XPath function (_faint_in_cell)
+_GX = "urn:gx-pipeline:tokens"
+#: what a cell's text stands on: itself and the elements around it that name a background,
+#: the nearest last
+_FILLS = "ancestor-or-self::*[@bgcolor or contains(@style, 'ackground')]"
 #: an element inside a cell whose text no reader sees: hidden (display, visibility, the hidden
-#: attribute), or a figure of no size or in white on no colour. Run into the cell's number it
-#: made another (`<span style="display:none">7</span>3` reads 73 where the reader sees 3)
+#: attribute), or a figure of no size, or drawn in a colour too close to what it stands on
+#: (white on no colour, on light grey). Run into the cell's number it made another
+#: (`<span style="display:none">7</span>3` reads 73 where the reader sees 3)
 _UNSEEN_IN_CELL = (
-    f"{_IS_HIDDEN_BLOCK} or (({_MAY_BE_UNSEEN} or @color) and {_FIGURE}"
-    f" and (@style and ({_NO_SIZE}) or {_IN_WHITE} and not({_COLOURED})))"
+    f"{_IS_HIDDEN_BLOCK} or (({_MAY_BE_LIGHT} or @color) and {_FIGURE}"
+    f" and (@style and ({_NO_SIZE}) or {_IN_LIGHT} and gx:faint(., {_FILLS})))"
 )
 #: a row, table or block no reader sees, though displayed: all its text of no size, or white
 #: where nothing in it sets a class or a background (a style sheet may colour it)
@@ -238,9 +270,69 @@ _HIDDEN_ROW = (
 #: words: libxslt evaluates it for each styled element of every cell)
 _MAY_BE_UNSEEN_IN_CELL = (
     "@hidden or @color or @style["
-    + " or ".join(f"contains(., '{w}')" for w in ("one", "ONE", "idden", "IDDEN", *_UNSEEN_WORDS))
+    + " or ".join(f"contains(., '{w}')" for w in ("one", "ONE", "idden", "IDDEN", *_LIGHT_WORDS))
     + "]"
 )
+#: the elements a browser paints a bgcolor attribute on (it ignores one on a <div>)
+_BGCOLOR_TAGS = frozenset(("table", "tr", "td", "th", "body"))
+#: a fill that paints nothing: the one behind it shows
+_NO_FILL = (-1, -1, -1)
+
+
+def _declared(style: str, names: tuple[str, ...]) -> str | None:
+    """The value of the last declaration of a style that sets one of `names`."""
+    value = None
+    for declaration in style.split(";"):
+        name, colon, written = declaration.partition(":")
+        if colon and name.strip().lower() in names:
+            value = written
+    return value
+
+
+def _fill(element) -> tuple[int, ...] | None:
+    """The colour an element paints behind its text: _NO_FILL for none (transparent, a
+    bgcolor a browser ignores), None for one not known here (an image, a gradient)."""
+    written = _declared(element.get("style") or "", ("background", "background-color"))
+    if written is None:
+        bgcolor = (element.get("bgcolor") or "").strip()
+        if element.tag not in _BGCOLOR_TAGS or not bgcolor:
+            return _NO_FILL
+        # bgcolor="eeeeee": a browser reads hex digits without their #
+        return css_colour(bgcolor if bgcolor[0] == "#" or len(bgcolor) != 6 else "#" + bgcolor)
+    parts = re.sub(r"\s*([(),])\s*", r"\1", written.lower()).split()
+    for part in parts:
+        if (colour := css_colour(part)) is not None:
+            return colour
+    if any("(" in part for part in parts):
+        return None  # url(…), a gradient, a colour partly transparent
+    return _NO_FILL  # transparent, none, inherit
+
+
+def _faint_in_cell(_context: object, elements: list, fills: list) -> bool:
+    """Whether a cell's element (a figure the XSLT found drawn in a light colour) is drawn too
+    close in contrast to what it stands on for a reader to see: the nearest fill that paints
+    (its own, its cell's, row's, table's, a block's), or the paper. White on a dark header band
+    is seen; white, #fefefe or #ddd on #eee or on no fill is not. A fill outside the tables
+    (the page's, a block's around the table) counts as well: the table is transparent."""
+    element = elements[0]
+    written = _declared(element.get("style") or "", ("color",))
+    if written is None and element.tag == "font":
+        written = element.get("color")
+    ink = css_colour(written or "")
+    if ink is None:
+        return False
+    for fill in reversed(fills):
+        behind = _fill(fill)
+        if behind == _NO_FILL:
+            continue
+        if behind is None:
+            return False  # not known: read, as white on any painted cell always was
+        return faint(ink, behind)
+    # a colour from a class stands on a fill that a rule of another kind may set (`.list td`)
+    return _CLASS_INK not in element.attrib and faint(ink, PAPER)
+
+
+_FUNCTIONS = {(_GX, "faint"): _faint_in_cell}
 #: the blocks written between hide marks, for _shown to keep or drop: a hidden block, a table
 #: no reader sees, a block no reader sees that holds a table (steps of an XSLT pattern)
 _HIDE_BLOCKS = (
@@ -253,7 +345,8 @@ _HIDE_BLOCKS = (
 #: from the tree before
 _LINES = etree.XSLT(
     etree.XML(
-        '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">'
+        '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"'
+        f' xmlns:gx="{_GX}" extension-element-prefixes="gx">'
         '<xsl:output method="text" encoding="utf-8"/>'
         f'<xsl:template match="{"|".join(_BLOCKS)}" name="block">'
         f"<xsl:text>{_LINE_MARK}</xsl:text><xsl:apply-templates/>"
@@ -299,7 +392,8 @@ _LINES = etree.XSLT(
         '<xsl:otherwise><xsl:call-template name="block"/></xsl:otherwise></xsl:choose>'
         f"<xsl:text>{_HIDE_END}</xsl:text></xsl:template>"
         "</xsl:stylesheet>"
-    )
+    ),
+    extensions=_FUNCTIONS,
 )
 
 
@@ -376,12 +470,13 @@ def unwrapped(text: str) -> str:
 
 
 #: a tag's attributes that may hide its text (the XSLT tells whether they do): not
-#: `overflow: hidden`, `border: none` or a colour other than white, which layout wrappers
-#: nested thousands deep may carry
+#: `overflow: hidden`, `border: none` or a colour other than white or a light one (as the
+#: XSLT's _light), which layout wrappers nested thousands deep may carry
 _MAY_HIDE_TEXT = re.compile(
     r"display\s*:\s*none|visibility\s*:\s*hidden|\shidden(?=[\s=>/])|font-size\s*:\s*0"
     r"|(?<![-\w])color\s*[:=]\s*[\"']?\s*"
-    r"(?:white|#fff(?:fff)?\b|rgb\(\s*255\s*,\s*255\s*,\s*255\s*\))",
+    r"(?:\w*white|#[c-f][c-f][c-f]\b|#[c-f][0-9a-f][c-f][0-9a-f][c-f][0-9a-f]\b|rgb\("
+    r"|snow|ivory|gainsboro|lightgr[ae]y|silver)",
     re.IGNORECASE,
 )
 #: a wrapper element holding only text (a struck number, as an editor writes it)
@@ -443,6 +538,8 @@ def _read_tree(text: str) -> tuple[str, etree._Element | None]:
         # runs them into 121
         markup = _SUP_DIGITS.sub(_superscript, markup)
     root = _parse(markup)
+    if root is not None:
+        _colour_by_class(root)
     if root is not None and next(root.iter("embed"), None) is not None:
         # <embed> is a void element, but libxml2 makes it hold everything after it up to its
         # parent's end: stripped with its content (it is a skipped element) it took the rest
@@ -618,6 +715,57 @@ def _naming(classes: Iterable[str], ids: Iterable[str] = ()) -> str:
     ]
     tests += [f"@id = '{i}'" for i in sorted(ids) if "'" not in i]
     return " or ".join(tests) or "false()"
+#: an attribute put on an element whose text colour a <style> block sets by its class
+_CLASS_INK = "gx-class-ink"
+_ColourRules = tuple[tuple[str | None, frozenset[str], str | None, str | None], ...]
+
+
+def _colour_by_class(root: etree._Element) -> None:
+    """The text colours and fills a page's <style> blocks give elements by their classes
+    (`.old {color:#fff}`, `td.band {background:#1f4e79}`), written into their style (after
+    their own, which win), for the XSLT's tests of text no reader sees. Of the rules that pick
+    an element the last wins, as of equal selectors in CSS. Only the element a selector picks
+    counts; a fill set otherwise (`.list td`) is not known, so a text colour from a class is
+    judged only against a fill found (_faint_in_cell)."""
+    css = "\n".join(style.text or "" for style in root.iter("style"))
+    rules = _colour_rules(css) if "olor" in css or "ackground" in css else ()
+    if not rules:
+        return
+    tests = _naming({c for _, wanted, _, _ in rules for c in wanted})
+    for element in root.xpath(f"//*[@class][{tests}]"):
+        own = element.get("style") or ""
+        have = set((element.get("class") or "").split())
+        ink = fill = None
+        for tag, wanted, rule_ink, rule_fill in rules:
+            if wanted <= have and (tag is None or tag == element.tag):
+                ink, fill = rule_ink or ink, rule_fill or fill
+        added = ""
+        if ink and _declared(own, ("color",)) is None:
+            added += f";color:{ink.strip()}"
+            element.set(_CLASS_INK, "")
+        if fill and _declared(own, ("background", "background-color")) is None:
+            added += f";background:{fill.strip()}"
+        if added:
+            element.set("style", own + added)
+
+
+@functools.lru_cache(maxsize=64)
+def _colour_rules(css: str) -> _ColourRules:
+    """The rules of a page's style sheet that set a text colour or a fill of an element picked
+    by its classes: (tag or None, the classes, the colour, the fill), in the page's order. A
+    site's pages share their style sheet: it is read once."""
+    rules = []
+    for selectors, declarations in _CSS_RULE.findall(_CSS_COMMENT.sub("", css)):
+        ink = _declared(declarations, ("color",))
+        fill = _declared(declarations, ("background", "background-color"))
+        if ink is None and fill is None:
+            continue
+        for selector in selectors.split(","):
+            compounds = selector.replace(">", " ").replace("+", " ").replace("~", " ").split()
+            if compounds and (m := _CLASS_SUBJECT.match(compounds[-1])):
+                classes = frozenset(m[2].split(".")[1:])
+                rules.append((m[1].lower() if m[1] else None, classes, ink, fill))
+    return tuple(rules)
 
 
 _Rules = list[tuple[str | None, frozenset[str], bool]]
@@ -1096,6 +1244,7 @@ def _lines_text(root: etree._Element, markup: str) -> str:
     marked = _parse(_BLOCK_TAG.sub(_LINE_MARK + "<", markup))
     if marked is None:
         return ""
+    _colour_by_class(marked)
     etree.strip_elements(marked, *_SKIP, with_tail=False)
     hide_blocks = _HIDE_BLOCK_ELEMENTS(marked)
     for block in hide_blocks:
@@ -1115,7 +1264,11 @@ def _lines_text(root: etree._Element, markup: str) -> str:
 _HIDE_BLOCK_ELEMENTS = etree.XPath("|".join(f"//{step}" for step in _HIDE_BLOCKS))
 _IS_HIDDEN_ROW = etree.XPath(f"boolean({_HIDDEN_ROW})")
 _IS_HIDDEN_CELL = etree.XPath(f"boolean({_IS_HIDDEN})")
-_UNSEEN_IN = etree.XPath(f"descendant::*[{_MAY_BE_UNSEEN_IN_CELL}][{_UNSEEN_IN_CELL}]")
+_UNSEEN_IN = etree.XPath(
+    f"descendant::*[{_MAY_BE_UNSEEN_IN_CELL}][{_UNSEEN_IN_CELL}]",
+    namespaces={"gx": _GX},
+    extensions=_FUNCTIONS,
+)
 
 
 def _enclose(element: etree._Element, start: str, end: str) -> None:
