@@ -715,6 +715,8 @@ def _naming(classes: Iterable[str], ids: Iterable[str] = ()) -> str:
     ]
     tests += [f"@id = '{i}'" for i in sorted(ids) if "'" not in i]
     return " or ".join(tests) or "false()"
+
+
 #: an attribute put on an element whose text colour a <style> block sets by its class
 _CLASS_INK = "gx-class-ink"
 _ColourRules = tuple[tuple[str | None, frozenset[str], str | None, str | None], ...]
