@@ -13,7 +13,7 @@ import html
 import itertools
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from types import MappingProxyType
 from typing import NamedTuple, TypeVar
 
@@ -694,7 +694,7 @@ def _struck_by_class(root: etree._Element) -> list[etree._Element]:
         return []
     named = {c for _, classes, drawn in rules if drawn for c in classes}
     out = []
-    for element in root.xpath(f"//*[{_naming(named)}]"):
+    for element in _named(root, named):
         own = element.get("style") or ""
         if _DECORATION.search(own):
             continue  # its own style decides, read by _drop_struck
@@ -717,6 +717,30 @@ def _naming(classes: Iterable[str], ids: Iterable[str] = ()) -> str:
     return " or ".join(tests) or "false()"
 
 
+#: names beyond which the elements a style sheet's rules pick are found in Python (one look at
+#: each element's names) rather than by an XPath test of each name: libxml2 tests every name on
+#: every element (4,000 classes: 0.4 s a page), and past ~4,500 refuses the test
+#: (XPathEvalError), the page lost. A spreadsheet's export names a class for each cell style
+_XPATH_NAMES = 64
+_XML_SPACE = re.compile(r"[ \t\r\n]+")
+
+
+def _named(
+    root: etree._Element, classes: Collection[str], ids: Collection[str] = ()
+) -> list[etree._Element]:
+    """The elements whose class attribute names one of `classes`, or whose id is one of `ids`,
+    in the page's order: what `//*[_naming(classes, ids)]` finds."""
+    if len(classes) + len(ids) <= _XPATH_NAMES:
+        return root.xpath(f"//*[{_naming(classes, ids)}]")
+    wanted, wanted_ids = frozenset(classes), frozenset(ids)
+    return [
+        element
+        for element in root.iter(etree.Element)
+        if not wanted.isdisjoint(_XML_SPACE.split(element.get("class") or ""))
+        or element.get("id") in wanted_ids
+    ]
+
+
 #: an attribute put on an element whose text colour a <style> block sets by its class
 _CLASS_INK = "gx-class-ink"
 _ColourRules = tuple[tuple[str | None, frozenset[str], str | None, str | None], ...]
@@ -733,12 +757,14 @@ def _colour_by_class(root: etree._Element) -> None:
     rules = _colour_rules(css) if "olor" in css or "ackground" in css else ()
     if not rules:
         return
-    tests = _naming({c for _, wanted, _, _ in rules for c in wanted})
-    for element in root.xpath(f"//*[@class][{tests}]"):
+    by_name = _rules_by_name([(None, wanted) for _, wanted, _, _ in rules])
+    for element in _named(root, {c for _, wanted, _, _ in rules for c in wanted}):
         own = element.get("style") or ""
         have = set((element.get("class") or "").split())
         ink = fill = None
-        for tag, wanted, rule_ink, rule_fill in rules:
+        # only the rules that name one of its classes may pick it, in the page's order
+        may = sorted({k for name in have for k in by_name.get(name, ())})
+        for tag, wanted, rule_ink, rule_fill in map(rules.__getitem__, may):
             if wanted <= have and (tag is None or tag == element.tag):
                 ink, fill = rule_ink or ink, rule_fill or fill
         added = ""
@@ -874,11 +900,12 @@ def _hidden_by_style_as_inline(root: etree._Element, inline: bool) -> bool:
     elements inside a cell, a table's rows and cells, a table and a block holding one (a
     stale copy of a table, kept hidden by its class). Returns whether any was rewritten."""
     rules = _hiding_rules([style.text or "" for style in root.iter("style")])
+    by_name = _rules_by_name([(wanted_id, wanted) for _, wanted_id, wanted, _ in rules])
     found = root.xpath(f"//*[{_INLINE_HIDING_TEST}]") if inline else []
     if rules:
         classes = {c for _, _, names, _ in rules for c in names}
         ids = {i for _, i, _, _ in rules if i}
-        found = list(dict.fromkeys(found + root.xpath(f"//*[{_naming(classes, ids)}]")))
+        found = list(dict.fromkeys(found + _named(root, classes, ids)))
     changed = False
     for element in found:
         if element.getparent() is None or not (
@@ -888,7 +915,7 @@ def _hidden_by_style_as_inline(root: etree._Element, inline: bool) -> bool:
         ):
             continue
         own = element.get("style") or ""
-        picked = _picked_by(element, rules) if rules else []
+        picked = _picked_by(element, rules, by_name) if rules else []
         hiding = _hiding(";".join([*picked, own]), element.tag)
         if hiding:
             element.set("style", hiding if hiding == "display:none" else f"{hiding};{own}")
@@ -941,19 +968,33 @@ def _screen_rules(css: str) -> list[tuple[str, str]]:
     return out
 
 
-def _picked_by(element: etree._Element, rules: _HidingRules) -> list[str]:
+def _picked_by(
+    element: etree._Element, rules: _HidingRules, by_name: dict[str, list[int]]
+) -> list[str]:
     """The declarations of the rules that pick `element`, in the page's order (of rules that
     set the same property the last wins, as of equal selectors in CSS)."""
     classes = set((element.get("class") or "").split())
     own_id = element.get("id")
     tag = element.tag.lower() if isinstance(element.tag, str) else ""
+    # only the rules that name one of its classes or its id may pick it (a spreadsheet's style
+    # sheet has a rule for each of hundreds of classes: each of its cells looked at every one)
+    may = sorted({k for name in [*classes, f"#{own_id}"] for k in by_name.get(name, ())})
     return [
         declarations
-        for wanted_tag, wanted_id, wanted, declarations in rules
+        for wanted_tag, wanted_id, wanted, declarations in map(rules.__getitem__, may)
         if wanted <= classes
         and (wanted_id is None or wanted_id == own_id)
         and (wanted_tag is None or wanted_tag == tag)
     ]
+
+
+def _rules_by_name(names: list[tuple[str | None, frozenset[str]]]) -> dict[str, list[int]]:
+    """Each rule's place among a page's rules, given as (id or None, classes) in order, under a
+    name it requires: one of its classes, or its id (as `#id`); each rule requires one."""
+    index: dict[str, list[int]] = {}
+    for k, (wanted_id, wanted) in enumerate(names):
+        index.setdefault(min(wanted) if wanted else f"#{wanted_id}", []).append(k)
+    return index
 
 
 def _hiding(declarations: str, tag: str) -> str:
