@@ -754,11 +754,11 @@ def _colour_by_class(root: etree._Element) -> None:
     counts; a fill set otherwise (`.list td`) is not known, so a text colour from a class is
     judged only against a fill found (_faint_in_cell)."""
     css = "\n".join(style.text or "" for style in root.iter("style"))
-    rules = _colour_rules(css) if "olor" in css or "ackground" in css else ()
+    rules, by_name = _colour_rules(css) if "olor" in css or "ackground" in css else ((), {})
     if not rules:
         return
-    by_name = _rules_by_name([(None, wanted) for _, wanted, _, _ in rules])
-    for element in _named(root, {c for _, wanted, _, _ in rules for c in wanted}):
+    # an element a rule picks names every class of the rule, the one it is indexed by too
+    for element in _named(root, by_name.keys()):
         own = element.get("style") or ""
         have = set((element.get("class") or "").split())
         ink = fill = None
@@ -778,22 +778,19 @@ def _colour_by_class(root: etree._Element) -> None:
 
 
 @functools.lru_cache(maxsize=64)
-def _colour_rules(css: str) -> _ColourRules:
+def _colour_rules(css: str) -> tuple[_ColourRules, dict[str, list[int]]]:
     """The rules of a page's style sheet that set a text colour or a fill of an element picked
-    by its classes: (tag or None, the classes, the colour, the fill), in the page's order. A
-    site's pages share their style sheet: it is read once."""
+    by its classes: (tag or None, the classes, the colour, the fill), in the page's order, and
+    their index by a class each requires (_rules_by_name). A site's pages share their style
+    sheet: it is read once."""
     rules = []
     for selectors, declarations in _CSS_RULE.findall(_CSS_COMMENT.sub("", css)):
         ink = _declared(declarations, ("color",))
         fill = _declared(declarations, ("background", "background-color"))
         if ink is None and fill is None:
             continue
-        for selector in selectors.split(","):
-            compounds = selector.replace(">", " ").replace("+", " ").replace("~", " ").split()
-            if compounds and (m := _CLASS_SUBJECT.match(compounds[-1])):
-                classes = frozenset(m[2].split(".")[1:])
-                rules.append((m[1].lower() if m[1] else None, classes, ink, fill))
-    return tuple(rules)
+        rules += [(tag, classes, ink, fill) for tag, classes in _class_subjects(selectors)]
+    return tuple(rules), _rules_by_name([(None, wanted) for _, wanted, _, _ in rules])
 
 
 _Rules = list[tuple[str | None, frozenset[str], bool]]
@@ -808,12 +805,19 @@ def _class_rules(style_blocks: list[str]) -> _Rules:
             if not _DECORATION.search(declarations):
                 continue
             drawn = _line_drawn(declarations)
-            for selector in selectors.split(","):
-                compounds = selector.replace(">", " ").replace("+", " ").replace("~", " ").split()
-                if compounds and (m := _CLASS_SUBJECT.match(compounds[-1])):
-                    classes = frozenset(m[2].split(".")[1:])
-                    rules.append((m[1].lower() if m[1] else None, classes, drawn))
+            rules += [(tag, classes, drawn) for tag, classes in _class_subjects(selectors)]
     return rules
+
+
+def _class_subjects(selectors: str) -> list[tuple[str | None, frozenset[str]]]:
+    """Of a rule's selectors (`td.old, .box .del`), those whose subject, the last compound,
+    picks an element by its classes: (tag or None, the classes)."""
+    out = []
+    for selector in selectors.split(","):
+        compounds = selector.replace(">", " ").replace("+", " ").replace("~", " ").split()
+        if compounds and (m := _CLASS_SUBJECT.match(compounds[-1])):
+            out.append((m[1].lower() if m[1] else None, frozenset(m[2].split(".")[1:])))
+    return out
 
 
 def _strikes(tag: str, style: str, class_attribute: str, rules: _Rules) -> bool:
