@@ -835,7 +835,7 @@ _BLACK, _WHITE_INK = (0, 0, 0), (1, 1, 1)
 #: (what is hidden, the ink it is drawn in, the fill under it, a box painted over it): text a
 #: reader cannot see, or not tell from what is behind it
 _UNSEEN_PDF_TEXT = {
-    "white on 82% grey": (_WHITE_INK, (0.82,) * 3, None),
+    "white on 85% grey": (_WHITE_INK, (0.85,) * 3, None),
     "white on 88% grey": (_WHITE_INK, (0.88,) * 3, None),
     "white on 92% grey": (_WHITE_INK, (0.92,) * 3, None),
     "white on pale yellow": (_WHITE_INK, (1, 1, 0.8), None),
@@ -845,6 +845,7 @@ _UNSEEN_PDF_TEXT = {
     "navy on navy": ((0, 0, 0.3), (0, 0, 0.32), None),
     "yellow on paper": ((1, 1, 0), None, None),
     "light grey on paper": ((0.88,) * 3, None, None),
+    "cyan on paper": ((0, 1, 1), None, None),
     "black box over it": (_BLACK, None, _BLACK),
     "dark blue box over it": (_BLACK, None, (0, 0, 0.35)),
     "grey box over it": (_BLACK, None, (0.5,) * 3),
@@ -860,6 +861,12 @@ _SEEN_PDF_TEXT = {
     "grey on paper": ((0.6,) * 3, None, None),
     "red on paper": ((1, 0, 0), None, None),
     "dark red on black": ((0.9, 0.1, 0.1), _BLACK, None),
+    # a report printed in a light grey, or a light fill under white text (WCAG 1.54, 1.53:
+    # colours.DOCUMENT_CONTRAST), and text told from its fill by hue (red on green, 1.29)
+    "#d0d0d0 on paper": ((0xD0 / 255,) * 3, None, None),
+    "white on 82% grey": (_WHITE_INK, (0.82,) * 3, None),
+    "red on green": ((1, 0, 0), (0, 0.5, 0), None),
+    "green on paper": ((0, 1, 0), None, None),
 }
 
 

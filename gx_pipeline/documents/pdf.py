@@ -49,7 +49,7 @@ from gx_pipeline.documents.base import Document, DocumentError, Location
 from gx_pipeline.parsing import labels
 from gx_pipeline.parsing import problems as codes
 from gx_pipeline.parsing.colours import PAPER as _PAPER
-from gx_pipeline.parsing.colours import faint as _faint
+from gx_pipeline.parsing.colours import unseen_in_document as _unseen
 from gx_pipeline.parsing.problems import Problems
 from gx_pipeline.parsing.tokens import CELL, END, ROW_END, Head, Token, text_tokens
 from gx_pipeline.parsing.values import SUBSCRIPT_DIGITS, SUPERSCRIPT_DIGITS, is_value_text
@@ -914,15 +914,15 @@ def _doubted(inks: list[tuple[int, object, list]], rects: list) -> dict[int, tup
     rects = [
         (painted, box, fill)
         for painted, box, fill in rects
-        if (painted > first and fill[3] >= _OPAQUE) or any(_faint(c, fill) for c in colours)
+        if (painted > first and fill[3] >= _OPAQUE) or any(_unseen(c, fill) for c in colours)
     ]
-    if not rects and not any(_faint(c, _PAPER) and min(c[:3]) < _WHITE_CHANNEL for c in colours):
+    if not rects and not any(_unseen(c, _PAPER) and min(c[:3]) < _WHITE_CHANNEL for c in colours):
         return {}
     doubts: dict[int, tuple[int, list]] = {}
     bounds = [ctypes.c_float() for _ in range(4)]
     for order, obj, drawn in inks:
         white = all(min(c[:3]) >= _WHITE_CHANNEL for c in drawn)
-        doubted = not white and all(_faint(c, _PAPER) for c in drawn)
+        doubted = not white and all(_unseen(c, _PAPER) for c in drawn)
         if not doubted and rects and raw.FPDFPageObj_GetBounds(obj, *bounds):
             left, bottom, right, top = (b.value for b in bounds)
             for painted, (fl, fb, fr, ft), fill in rects:
@@ -931,7 +931,7 @@ def _doubted(inks: list[tuple[int, object, list]], rects: list) -> dict[int, tup
                 if painted > order:
                     doubted = fill[3] >= _OPAQUE
                 else:
-                    doubted = all(_faint(c, fill) for c in drawn)
+                    doubted = all(_unseen(c, fill) for c in drawn)
                 if doubted:
                     break
         if doubted:
@@ -974,7 +974,7 @@ def _unknown_ink(
                 over = True
         if over:
             hidden.append(c.text)
-        elif behind is not None and all(_faint(ink, behind) for ink in colours):
+        elif behind is not None and all(_unseen(ink, behind) for ink in colours):
             faded.append(c.text)
         else:
             out.append(c)

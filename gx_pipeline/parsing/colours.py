@@ -76,3 +76,40 @@ def css_colour(value: str) -> tuple[int, int, int] | None:
         channels = tuple(int(c) for c in m.groups()[:3])
         return channels if max(channels) <= 255 else None  # type: ignore[return-value]
     return _NAMED.get(value)
+
+
+#: a document's text (a PDF's, printed or on screen) at this contrast or more is read by
+#: people: #d0d0d0 on white (1.54; 23% in Michelson's terms, where reading speed of normal
+#: sight is still near its best, Legge, Rubin & Luebker 1987) and white on an 82% grey fill
+#: (1.53), as a report printed in a light grey is read. White on Word's 85% grey shading
+#: (1.41), #e0e0e0 on white (1.32) and yellow on white (1.07) are the ghosts of text a reader
+#: does not make out, or misses
+DOCUMENT_CONTRAST = 1.45
+#: text and fill this far apart on CIELAB's red-green axis (a*) are told apart by their hue
+#: whatever their luminance: red on a green fill (1.29 by luminance, a* 80 against -52). The
+#: blue-yellow axis does not count: fine strokes in it are not resolved (yellow on white)
+RED_GREEN_APART = 60
+
+
+def _red_green(colour: tuple[int, ...]) -> float:
+    """CIELAB's a* of an sRGB colour (D65 white): red positive, green negative."""
+    r, g, b = (
+        c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+        for c in (channel / 255 for channel in colour[:3])
+    )
+
+    def f(t: float) -> float:
+        return t ** (1 / 3) if t > 0.008856 else t / 0.128418 + 4 / 29
+
+    x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047
+    return 500 * (f(x) - f(0.2126 * r + 0.7152 * g + 0.0722 * b))
+
+
+@functools.lru_cache(maxsize=1024)
+def unseen_in_document(ink: tuple[int, ...], behind: tuple[int, ...]) -> bool:
+    """Whether a document's text in `ink` on `behind` is not made out by a reader: too close
+    to it in luminance (DOCUMENT_CONTRAST) and not told from it by its hue (RED_GREEN_APART)."""
+    high, low = sorted((_luminance(ink), _luminance(behind)), reverse=True)
+    return (high + 0.05) / (low + 0.05) < DOCUMENT_CONTRAST and (
+        abs(_red_green(ink) - _red_green(behind)) < RED_GREEN_APART
+    )
