@@ -16,7 +16,7 @@ import functools
 import itertools
 import statistics
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from gx_pipeline import contract, tally
@@ -1383,6 +1383,11 @@ def _table(
         else set()
     )
     rows_withheld |= _align_in_place_blanks(section, by_code, width, problems, grid_rows)
+    grid_places = (
+        _grid_rows_placed(placed, by_code, template_rows)
+        if grid_rows and section == "requests"
+        else {}
+    )
     drawn: tuple[contract.Column, ...] | None = None  # the columns in the page's order
     # columns whose heading is not read and not pinned by others
     columns_withheld: set[str] = set()
@@ -1749,6 +1754,7 @@ def _table(
             r.hard and not (grid_rows and r.padded),
             grid_in_rows=grid_rows,
             pad_cells=pad_cells,
+            grid_place=grid_places.get(trow.code),
         )
         if fitted is None:
             complete = False
@@ -2486,6 +2492,7 @@ def _fit(
     ended: bool = True,
     grid_in_rows: bool = False,
     pad_cells: bool = False,
+    grid_place: tuple[int, tuple[str, ...]] | None = None,
 ) -> list[Token | None] | None:
     """The row's value cells, one per template column, or None when which column each value
     belongs to is not certain (said in problems, and the row gives no values). `ended`: the
@@ -2500,7 +2507,8 @@ def _fit(
     With `grid_in_rows` (a cell-a-line copy whose value rows write every grid position, see
     _writes_grid_rows), a row of more cells, or an ended row of as many, is read by
     _fit_grid_row: its covered positions told from its columns where only one place is
-    possible, else withheld. With `pad_cells` (_fillers_as_cells), blank cells past the last
+    possible (or told by the rows beside it, `grid_place`: _grid_rows_placed), else withheld.
+    With `pad_cells` (_fillers_as_cells), blank cells past the last
     column may be fillers of a row a cell short: a row whose last column is blank too is
     withheld (_short_row_padded).
     """
@@ -2522,7 +2530,7 @@ def _fit(
         )
         return None
     if grid_in_rows:
-        return _fit_grid_row(section, code, vals, n, problems, ended)
+        return _fit_grid_row(section, code, vals, n, problems, ended, grid_place)
     extra = [t for t in vals[n:] if labels.norm(t.text)]
     surplus = len(vals) - n
     if (
@@ -2689,8 +2697,116 @@ def _a_cell_a_line(rows: list[RawRow]) -> bool:
     )
 
 
+def _grid_places(vals: list[Token], n: int) -> range:
+    """The numbers of empty cells in front of a row's columns possible in a copy whose value
+    rows write every grid position (_fit_grid_row): as many as lead at most, and the surplus
+    less as many as close the row at least."""
+    surplus = len(vals) - n
+    empty = [not t.text.strip() for t in vals]
+    lead = next((i for i, e in enumerate(empty) if not e), len(vals))
+    trail = next((i for i, e in enumerate(reversed(empty)) if not e), len(vals))
+    return range(max(0, surplus - trail), min(surplus, lead) + 1)
+
+
+def _grid_rows_placed(
+    rows: list[RawRow], by_code: dict[str, RawRow], template_rows: Sequence[contract.Row]
+) -> dict[str, tuple[int, tuple[str, ...]]]:
+    """In a copy whose value rows write every grid position (_writes_grid_rows), the place of
+    the rows whose empty cells at both ends leave it open (a blank first and last column),
+    told by the rows beside them: code -> (empty cells in front, the row's cells' texts).
+
+    Between a row's label and the next row's stand the positions its label covers (k, in
+    front of its columns), its columns and the positions in front of the next row's label
+    (after). Where no label opens between two rows (the next in the template, of the same
+    group: the rows inside 不予公开, or 一、 and 二、), the positions after the one and in front
+    of the other make up the label columns but one: the same sum for every such pair of a
+    regular grid, of rows of one kind (the parts of a result group, which stand under two
+    labels merged down; the copy's empty lines between a row's end and the next label are
+    not always cells, so pairs of other kinds may count otherwise). Pairs whose both rows
+    show where their columns start tell the sum of their kind; only where they tell one, two
+    pairs at least and none other, is a row of that kind placed by a neighbour whose place is
+    known, and only where every neighbour that tells agrees and every pair placed so still
+    gives the sum. A row whose end the page shows (a lone bar may have taken its last
+    position) is neither placed nor a neighbour that tells: a blank line that may be a lost
+    cell leaves the row withheld."""
+    group = {r.code: r.group for r in template_rows}
+    order = {r.code: i for i, r in enumerate(template_rows)}
+    n = {r.code: len(r.columns) for r in template_rows}
+    seq: list[RawRow | None] = [
+        r
+        if r.code in order
+        and by_code.get(r.code) is r
+        and not (r.hard and not r.padded)  # (fillers closing a row are its end: _fit)
+        and len(r.values) >= n[r.code]  # type: ignore[index]
+        else None
+        for r in rows
+    ]
+    places = [_grid_places(r.values, n[r.code]) if r else range(0) for r in seq]  # type: ignore[index]
+
+    def beside(i: int) -> bool:
+        """Whether rows i and i + 1 stand together with no label opening between them."""
+        a, b = seq[i], seq[i + 1]
+        return (
+            a is not None
+            and b is not None
+            and order[b.code] == order[a.code] + 1  # type: ignore[index]
+            and group[a.code] == group[b.code]  # type: ignore[index]
+        )
+
+    def after(i: int, k: int) -> int:
+        return len(seq[i].values) - n[seq[i].code] - k  # type: ignore[union-attr, index]
+
+    def kind(i: int) -> str | None:
+        """The pair's kind: the rows of a result group's parts (不予公开's…), of 三、, or none."""
+        g = group[seq[i].code]  # type: ignore[union-attr, index]
+        return g if g in (None, "results") else "part"
+
+    known = {i: p[0] for i, p in enumerate(places) if len(p) == 1}
+    pairs = [i for i in range(len(seq) - 1) if beside(i)]
+    sums: dict[str | None, set[int]] = {}
+    told_by: Counter[str | None] = Counter()
+    for i in pairs:
+        if i in known and i + 1 in known:
+            sums.setdefault(kind(i), set()).add(after(i, known[i]) + known[i + 1])
+            told_by[kind(i)] += 1
+    total = {g: sum_.pop() for g, sum_ in sums.items() if len(sum_) == 1 and told_by[g] >= 2}
+    placed: dict[int, int] = {}
+    while True:
+        found = {}
+        for i, p in enumerate(places):
+            if len(p) < 2 or i in known:
+                continue
+            told = set()
+            if i > 0 and beside(i - 1) and i - 1 in known and kind(i) in total:
+                told.add(total[kind(i)] - after(i - 1, known[i - 1]))
+            if i + 1 < len(seq) and beside(i) and i + 1 in known and kind(i) in total:
+                told.add(after(i, 0) - (total[kind(i)] - known[i + 1]))
+            if len(told) == 1 and (k := told.pop()) in p:
+                found[i] = k
+        if not found:
+            break
+        known |= found
+        placed |= found
+    if any(
+        after(i, known[i]) + known[i + 1] != total.get(kind(i))
+        for i in pairs
+        if {i, i + 1} <= known.keys() and (i in placed or i + 1 in placed)
+    ):
+        return {}
+    return {
+        seq[i].code: (k, tuple(t.text for t in seq[i].values))  # type: ignore[union-attr, misc]
+        for i, k in placed.items()
+    }
+
+
 def _fit_grid_row(
-    section: str, code: str, vals: list[Token], n: int, problems: Problems, ended: bool
+    section: str,
+    code: str,
+    vals: list[Token],
+    n: int,
+    problems: Problems,
+    ended: bool,
+    place: tuple[int, tuple[str, ...]] | None = None,
 ) -> list[Token | None] | None:
     """A row of more cells than columns in a cell-a-line copy whose header rows end in fillers
     for the positions their merged headings cover but whose value rows write every grid
@@ -2702,17 +2818,25 @@ def _fit_grid_row(
     else which cells are covered positions and which are blank values is not known. A row
     `ended` by a lone bar (a copy whose rows close so, as the dialect of its lines says) may
     have lost its last position to it: the row is read as well with one more empty cell.
+    A row whose empty cells at both ends leave its place open is read where the rows beside
+    it tell it (`place`: _grid_rows_placed), its cells as they were then.
     """
     blank = vals[-1]._replace(text="")
     readings: dict[tuple[str, ...], tuple[int, int, list[Token]]] = {}
     for cells in (vals, [*vals, blank]) if ended else (vals,):
         surplus = len(cells) - n
-        empty = [not t.text.strip() for t in cells]
-        lead = next((i for i, e in enumerate(empty) if not e), len(cells))
-        trail = next((i for i, e in enumerate(reversed(empty)) if not e), len(cells))
-        for k in range(max(0, surplus - trail), min(surplus, lead) + 1):
+        for k in _grid_places(cells, n):
             readings.setdefault(
                 tuple(t.text for t in cells[k : k + n]), (k, surplus - k, cells[k : k + n])
+            )
+    told = ""
+    if len(readings) > 1 and place is not None and not ended:
+        k, texts = place
+        if texts == tuple(t.text for t in vals):
+            readings = {texts[k : k + n]: (k, len(vals) - n - k, vals[k : k + n])}
+            told = (
+                "; where its blank first and last columns stand is told by the rows of its "
+                "group beside it"
             )
     if len(readings) == 1:
         ((before, after, cells),) = readings.values()
@@ -2727,7 +2851,7 @@ def _fit_grid_row(
         if covered:  # a row of as many cells as columns, none covered, says nothing
             problems.append(
                 f"{section}.{code}: {', '.join(covered)} (the copy writes every grid position "
-                "of its value rows)"
+                f"of its value rows){told}"
             )
         return list(cells)
     shown = "/".join(t.text or "空" for t in vals[:12])
