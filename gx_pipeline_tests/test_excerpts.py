@@ -7,6 +7,7 @@ value whose column the text does not tell is left out and said."""
 from __future__ import annotations
 
 import itertools
+import re
 
 from gx_pipeline import contract
 from gx_pipeline.parsing import parse_bytes
@@ -184,6 +185,170 @@ def test_an_update_time_is_not_the_publication_date_beside_the_date_line_under_t
         got = read("\n".join(["宁强县统计局2022年政府信息公开工作年度报告", *chrome, *PAGE_BODY]))
         assert got.published == "2023-01-16"
         assert (got.agency, got.year) == ("宁强县统计局", 2022)
+
+
+#: how portals label the date of the article's last edit
+EDIT_LINES = (
+    "更新时间：2023-02-18",
+    "更新时间:2023-02-18 浏览次数：970",
+    "修改时间：2023-03-01 10:12",
+    "更新日期：2023-02-18",
+)
+#: the sign-off's date as reports write it: in Arabic numerals, in Chinese ones with 〇 or 零
+SIGNED_DATES = ("2023年1月16日", "二〇二三年一月十六日", "二零二三年一月十六日")
+
+
+def test_an_update_time_gives_way_to_the_sign_off_date():
+    # the portal dates the article by its last edit only; the report's sign-off (with the
+    # agency's name or without) dates its publication
+    title = "宁强县统计局2022年政府信息公开工作年度报告"
+    for edit, signed, name in itertools.product(EDIT_LINES, SIGNED_DATES, (["宁强县统计局"], [])):
+        got = read("\n".join([title, edit, *PAGE_BODY, *name, signed]))
+        assert got.published == "2023-01-16", (edit, signed, name)
+        assert "metadata_guessed" not in got.flags
+
+
+def test_an_update_time_in_a_metadata_grid_gives_way_to_the_sign_off_date():
+    for label, signed in itertools.product(("更新时间：", "修改时间"), SIGNED_DATES):
+        grid = (
+            f"<table><tr><td>发布机构：</td><td>宁强县统计局</td></tr><tr><td>{label}</td>"
+            "<td>2023-02-18</td><td>文号：</td><td></td></tr></table>"
+        )
+        body = "".join(f"<p>{line}</p>" for line in PAGE_BODY[:-3])
+        table = "".join(
+            "<tr>" + "".join(f"<td>{c.strip()}</td>" for c in line.split("|")[:4]) + "</tr>"
+            for line in PAGE_BODY[-3:]
+        )
+        page = (
+            f"<html><body>{grid}<h1>宁强县统计局2022年政府信息公开工作年度报告</h1>{body}"
+            f"<table>{table}</table><p>宁强县统计局</p><p>{signed}</p></body></html>"
+        )
+        got = parse_bytes(page.encode("utf-8"), "grid.html")
+        assert got.published == "2023-01-16", (label, signed)
+
+
+def test_an_update_time_alone_is_taken_and_said():
+    # nothing else dates the page: the edit's date is the nearest to its publication there is
+    title = "宁强县统计局2022年政府信息公开工作年度报告"
+    for edit in EDIT_LINES:
+        got = read("\n".join([title, edit, *PAGE_BODY]))
+        assert got.published == re.search(r"20\d\d-\d\d-\d\d", edit).group()
+        assert "metadata_guessed" in got.flags
+        assert any("only an edit" in p for p in got.problems), got.problems
+
+
+def test_a_publication_date_beside_an_update_time_stays_the_publication():
+    for edit, signed in itertools.product(EDIT_LINES, SIGNED_DATES):
+        got = read(
+            "\n".join(
+                [
+                    "宁强县统计局2022年政府信息公开工作年度报告",
+                    "发布时间：2023-01-20",
+                    edit,
+                    *PAGE_BODY,
+                    signed,
+                ]
+            )
+        )
+        assert got.published == "2023-01-20"
+        assert "metadata_guessed" not in got.flags
+
+
+#: section 二 of a 2021 report down to its fee block, whose header states no unit
+FEE_BLOCK = [
+    "二、主动公开政府信息情况",
+    "第二十条第(一)项 | |||",
+    "信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |",
+    "规章 | 0 | 0 | 0 |",
+    "行政规范性文件 | 1 | 0 | 5 |",
+    "第二十条第(八)项 | |||",
+    "信息内容 | {head} | ||",
+    "行政事业性收费 | {cell} |",
+]
+FEE_AFTER = "三、收到和处理政府信息公开申请情况"
+#: where a page writes the unit of its amounts: under the section's heading, in the fee
+#: block's title, under the table
+CAPTION_AT = {"above": 1, "block": 5, "below": len(FEE_BLOCK)}
+CAPTIONS = ("（金额单位：{unit}）", "单位：{unit}", "(单位:{unit})")
+
+
+def fee_page(captions: dict[str, str], head: str = "本年收费金额", cell: str = "12345000") -> str:
+    """A text copy of the fee block with `captions` (where → caption) around it."""
+    lines = [line.format(head=head, cell=cell) for line in FEE_BLOCK]
+    for where, caption in sorted(captions.items(), key=lambda c: -CAPTION_AT[c[0]]):
+        k = CAPTION_AT[where]
+        if where == "block":
+            lines[k] = lines[k].replace("项", "项" + caption, 1)
+        else:
+            lines.insert(k, caption)
+    return "\n".join(["宁强县统计局2022年政府信息公开工作年度报告", *lines, FEE_AFTER])
+
+
+def fee_html(captions: dict[str, str], head: str = "本年收费金额", cell: str = "12345000") -> str:
+    """The same page as a web page: the captions as paragraphs, the block title as a row."""
+    title = "第二十条第（八）项" + captions.get("block", "")
+    rows = [
+        [title],
+        ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+        ["规章", "0", "0", "0"],
+        ["信息内容", head],
+        ["行政事业性收费", cell],
+    ]
+    table = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+    above = f"<p>{captions['above']}</p>" if "above" in captions else ""
+    below = f"<p>{captions['below']}</p>" if "below" in captions else ""
+    return (
+        "<html><body><h1>宁强县统计局2022年政府信息公开工作年度报告</h1>"
+        f"<p>二、主动公开政府信息情况</p>{above}<table>{table}</table>{below}"
+        f"<p>{FEE_AFTER}</p></body></html>"
+    )
+
+
+def fee_amount(report: Report) -> object:
+    return next(c.value for c in report.cells if (c.row, c.col) == ("fees", "amount"))
+
+
+def test_a_unit_in_a_caption_next_to_the_table_reads_a_bare_amount():
+    # 本年收费金额 states no unit; the page writes it above or below the table or in the
+    # block's title: 12345000 元 is 1234.5 万元
+    for where, caption, (unit, cell) in itertools.product(
+        CAPTION_AT, CAPTIONS, (("元", "12345000"), ("万元", "1234.5"))
+    ):
+        captions = {where: caption.format(unit=unit)}
+        for got in (
+            read(fee_page(captions, cell=cell)),
+            parse_bytes(fee_html(captions, cell=cell).encode("utf-8"), "fees.html"),
+        ):
+            assert fee_amount(got) == 1234.5, (where, caption, unit)
+            assert "unit_assumed" not in got.flags
+
+
+def test_captions_or_a_caption_and_a_header_that_disagree_withhold_the_amount():
+    for where, other in itertools.permutations(CAPTION_AT, 2):
+        two = {where: "（金额单位：元）", other: "（单位：万元）"}
+        for got in (read(fee_page(two)), parse_bytes(fee_html(two).encode("utf-8"), "f.html")):
+            assert fee_amount(got) is None, two
+            assert "cells_unplaced" in got.flags
+    for where in CAPTION_AT:
+        captions = {where: "（金额单位：元）"}
+        for got in (
+            read(fee_page(captions, head="本年收费金额（单位：万元）", cell="1234.5")),
+            parse_bytes(
+                fee_html(captions, head="本年收费金额（单位：万元）", cell="1234.5").encode(),
+                "fees.html",
+            ),
+        ):
+            assert fee_amount(got) is None, where
+            assert "cells_unplaced" in got.flags
+            assert any("caption" in p for p in got.problems), got.problems
+
+
+def test_a_caption_of_counts_leaves_the_header_s_unit_of_amount():
+    for where in CAPTION_AT:
+        captions = {where: "（单位：件）"}
+        got = read(fee_page(captions, head="本年收费金额（单位：万元）", cell="1234.5"))
+        assert fee_amount(got) == 1234.5
+        assert "unit_assumed" not in got.flags and "cells_unplaced" not in got.flags
 
 
 def test_a_related_list_before_an_untitled_report_does_not_name_its_agency():

@@ -398,6 +398,74 @@ def test_the_agency_is_a_name_never_a_phrase_of_the_text(head, body, sign, agenc
         assert "metadata_missing" in got.flags
 
 
+#: kinds of office as a portal's 发布机构 or a report's title writes them, with no place: the
+#: same words stand in the name of every county's office of that kind
+_OFFICE_KINDS = (
+    "财政局",
+    "统计局",
+    "住房和城乡建设局",
+    "市场监督管理局",
+    "政府办公室",
+    "农业农村局",
+)
+
+
+def _kind_page(kind: str, *, line: str, title: str, body: str, sign: str) -> bytes:
+    """A text copy whose 发布机构 line, title, opening sentence and sign-off each may name the
+    office by its kind alone ({kind} in them)."""
+    head = (
+        f"日期: 2022-01-20 发布机构:{line} 字体:[大 中 小]\n{title}2021年政府信息公开工作年度报告"
+    )
+    page = _AGENCY_PAGE.format(head=head, body=f"2021年，{body}认真贯彻落实《条例》。", sign=sign)
+    return page.format(kind=kind).encode("utf-8")
+
+
+@pytest.mark.parametrize("kind", _OFFICE_KINDS)
+@pytest.mark.parametrize(
+    ("line", "title", "body", "sign", "agency"),
+    [
+        # the kind alone wherever the page names the office: which county's, it does not say
+        ("{kind}", "", "我单位", "2022年1月20日", None),
+        ("{kind}", "{kind}", "{kind}", "2022年1月20日", None),
+        ("本网", "", "{kind}", "{kind}\n2022年1月20日", None),
+        ("{kind}", "", "我单位", "{kind}\n2022年1月20日", None),
+        # one source names the place: that name
+        ("{kind}", "", "我单位", "宁强县{kind}\n2022年1月20日", "宁强县{kind}"),
+        ("宁强县{kind}", "{kind}", "{kind}", "2022年1月20日", "宁强县{kind}"),
+        ("{kind}", "宁强县{kind}", "我单位", "{kind}\n2022年1月20日", "宁强县{kind}"),
+        ("{kind}", "{kind}", "宁强县{kind}", "2022年1月20日", "宁强县{kind}"),
+    ],
+)
+def test_a_kind_of_office_without_its_place_is_no_agency(kind, line, title, body, sign, agency):
+    # a portal's 发布机构 gives the office's kind (财政局, 政府办公室); a title or a sign-off
+    # may leave the place out too
+    got = parse_bytes(_kind_page(kind, line=line, title=title, body=body, sign=sign), "kind.txt")
+    assert got.agency == (agency and agency.format(kind=kind))
+    assert ("metadata_missing" in got.flags) == (agency is None)
+    missing = "meta.agency: the page does not name the publishing agency"
+    assert (missing in got.problems) == (agency is None)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "西园街道办事处",
+        "青山镇人民政府",
+        "国家统计局",
+        "区秦岭保护局",
+        "丰城市人民政府",
+        "锡山区农业农村局",
+    ],
+)
+def test_a_name_with_its_place_or_a_national_body_stays_the_agency(name):
+    # a town or street names itself without its county (西园街道办事处): that is its name, and
+    # the county is read by the warehouse from the page's text and site code
+    page = _kind_page(name, line="{kind}", title="{kind}", body="{kind}", sign="2022年1月20日")
+    got = parse_bytes(page, "named.txt")
+    assert got.agency == name
+    assert "metadata_missing" not in got.flags
+
+
 @pytest.mark.parametrize(
     "embed",
     [

@@ -63,6 +63,9 @@ class Year:
     match: str = "name"
     #: the name in the title and the site's chrome, when shorter than the sign-off's
     title_name: str | None = None
+    #: `name` is the organ's kind alone (统计局): which county's it is the page does not say,
+    #: so the report names no agency (the truth's agency is None) and the site keys it
+    kind_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -163,8 +166,8 @@ SERIES: tuple[Series, ...] = (
         "6107260001",
         "宁强县人民政府",
         (
-            # the bare organ; the 网站标识码 names the county
-            Year(2023, "统计局", canonical=False, match="site_code"),
+            # the bare organ, no agency: the one agency the site publishes
+            Year(2023, "统计局", canonical=False, match="site_year", kind_only=True),
             Year(2024, "宁强县统计局", canonical=False),
         ),
     ),
@@ -445,7 +448,7 @@ def _page(
     flags = _expected_flags(spec, stated, truth_values, values)
     truth = Truth(
         source=name + ext,
-        agency=agency,
+        agency=None if spec.kind_only else agency,
         year=spec.year,
         published=published.isoformat() if spec.published_day is not None else None,
         template=template,

@@ -86,7 +86,8 @@ _DATE = r"(20\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
 _LABELLED_DATE = re.compile(
     # the specific labels may stand without a colon (发布时间 2022-01-26, 【发布时间】2024-01-26);
     # plain 日期/时间 need one: 受理时间2021年5月1日 in a sentence is no publication date
-    r"(?:(?P<label>发布时间|发布日期|发文日期|成文日期|产生日期|公开日期|更新时间|发稿时间|发布于)"
+    r"(?:(?P<label>发布时间|发布日期|发文日期|成文日期|产生日期|公开日期|更新时间|更新日期|修改时间|"
+    r"发稿时间|发布于)"
     r"\s*[:：】\]]?|(?P<plain>日期|时间)\s*[:：】\]])\s*"
     # the date itself may stand in brackets (发布时间：[2022-01-20])
     r"(?:[\[【(（]\s*)?"
@@ -100,12 +101,17 @@ _LABEL_RANK = {
     "公开日期": 1,
     "日期": 1,
     "时间": 1,
-    # an edit after publication, which portals show beside the article's date
+    # an edit after publication, which portals show beside the article's date (_EDITED)
     "更新时间": 4,
+    "更新日期": 4,
+    "修改时间": 4,
     "发文日期": 2,
     "成文日期": 2,
     "产生日期": 2,
 }
+#: the rank of a label that dates an edit, not the publication: taken only where the page
+#: has no other date, the sign-off's included, and then said
+_EDITED = 4
 #: an entry of a list of links: a report title followed by its date
 _LISTED = re.compile(r"(?:报告|年报)\s*[\[(（]?20\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}")
 #: <meta> names CMS put the publication time under (TRS, Hanweb, 中国政府网 templates)
@@ -193,13 +199,46 @@ _GENERIC = re.compile(
 )
 
 
+#: a body of the whole country, which needs no place: 国家统计局, 中国人民银行, a ministry
+#: (教育部), an administration (审计署, 海关总署)
+_NATIONAL = re.compile(
+    r"^(?:国家|中国|全国|中华人民共和国|中央|中共中央|国务院|最高人民)|(?:部|署|总局)$"
+)
+#: the end of a place's name, after at least one character of it: a division (汉中市, 锡山区,
+#: 青山镇, 佳荣里街), or a mountain, river or lake an organ is named after (秦岭保护局)
+_PLACE_END = re.compile(
+    r"(?<=[\u4e00-\u9fff])(?:省|市|区|县|州|旗|盟|镇|乡|村|街|苏木|嘎查|山|岭|江|河|湖|海)"
+)
+#: words of an office's kind that hold those endings (住房和城乡建设局, 农业农村局, 城市管理局,
+#: 市场监督管理局): a word at the name's start or after 和/与/、 (or 农业农村) is the kind's,
+#: not a place's; after a name it is (丰城市, 锡山区, 铁边城镇)
+_KIND_WORDS = re.compile(
+    r"(?:^|(?<=[和与及、业务]))(?:城乡|城市|都市|市场|乡村|农村|城镇|乡镇|村镇|社区|山区|牧区|林区|"
+    r"矿区|矿山|街道|河湖|江河|湖泊)"
+)
+
+
+def _names_a_place(name: str) -> bool:
+    """Whether an agency's name holds the place that makes it one agency: 财政局, 政府办 or
+    市场监督管理局 alone is a kind of office every county has (a portal's 发布机构 often gives
+    only that), 汉中市财政局 or 西园街道办事处 is an office of one place (a town or street may be
+    named without its county: how the page names itself, the county read by the warehouse from
+    its text and site code)."""
+    if _NATIONAL.search(name):
+        return True
+    return _PLACE_END.search(_KIND_WORDS.sub(lambda m: "_" * len(m.group()), name)) is not None
+
+
 @functools.lru_cache(maxsize=8192)
 def _clean_agency(run: str) -> str | None:
     """An agency's name out of a run of text, or None when the run names no agency: a phrase of
-    the page's text (通过政府门户网站, 我市行政机关), a generic kind (政府, 区政府办公室)."""
+    the page's text (通过政府门户网站, 我市行政机关), a generic kind (政府, 区政府办公室), a kind of
+    office without its place (财政局, 政府办)."""
     glued = _GLUE.search(run)
     a = _agency_words(run[: glued.start()] if glued is not None else run)
     if a is None or _NOT_A_NAME.search(a) or _REFERENCE.match(a) or _GENERIC.match(a):
+        return None
+    if not _names_a_place(a):
         return None
     return a
 
@@ -500,7 +539,14 @@ def extract(
                     break
 
     no_dates: list[str] = []
-    published = _published(head, texts, head_info.meta, signed, no_dates)
+    edited: list[str] = []
+    published = _published(head, texts, head_info.meta, signed, no_dates, edited)
+    if edited:
+        problems.flag(
+            codes.METADATA_GUESSED,
+            f"meta.published: the page dates only an edit (更新时间 {edited[0]}), no publication "
+            "nor a sign-off; taken as the publication date",
+        )
     if year is not None and year_from == "body" and published is not None:
         stated = int(published[:4]) - 1
         if stated != year and int(published[5:7]) <= 6:
@@ -672,11 +718,18 @@ def _published(
     meta: Mapping[str, str],
     signed: str | None,
     no_dates: list[str] | None = None,
+    edited: list[str] | None = None,
 ) -> str | None:
     """From the page chrome (normalised `head`) or the CMS's <meta> (PubDate…), else the
-    sign-off's date (`signed`, see _signoff), else the last date at the end of `texts`.
+    sign-off's date (`signed`, see _signoff), else the last date at the end of `texts`, else
+    the date of an edit (更新时间, added to `edited` when taken): a portal shows when the
+    article was last changed, which may be days or years after the report was published.
     A date written with no such month or day (2023年13月3日) is added to `no_dates`."""
     no_dates = [] if no_dates is None else no_dates
+    edit: str | None = None
+    #: the next cell of a metadata grid holding an edit label's date (更新时间： | 2020-01-21):
+    #: the edit's, not a date line of its own
+    edit_cells: set[int] = set()
 
     def dated(y: str, m: str, d: str) -> str | None:
         date = _calendar_date(y, m, d)
@@ -710,11 +763,16 @@ def _published(
             if date is None:
                 continue
             rank = _LABEL_RANK[m.group("label") or m.group("plain")]
-            if best is None or rank < best[0]:
+            if rank == _EDITED:
+                edit = edit or date
+                if m.group("y") is None:
+                    edit_cells.add(k + 1)
+            elif best is None or rank < best[0]:
                 best = (rank, date)
         if (
             (best is None or best[0] > 3)
             and k < 120
+            and k not in edit_cells
             and (m := _LEADING_DATE.match(n))
             and len(n) < 60
         ):
@@ -724,16 +782,19 @@ def _published(
                 rank = 5 if "来源" not in n and _list_entry_date(head, k) else 3
                 if best is None or rank < best[0]:
                     best = (rank, date)
-    if best is not None:
+    if best is not None and (best[0] < _EDITED or edit is None):
         return best[1]
     # the sign-off at the end: the agency's name, then the date; else the last date alone
     if signed is not None:
         return signed
-    for t in reversed(texts[-40:]):
-        m = _SIGNOFF_DATE.match(_normalised(t))
-        if m:
+    for k in range(len(texts) - 1, max(len(texts) - 40, 0) - 1, -1):
+        m = _SIGNOFF_DATE.match(_normalised(texts[k]))
+        if m and not (edit is not None and k < len(head) and _list_entry_date(head, k)):
             return dated(*m.groups())
-    return None
+    if edit is not None and edited is not None:
+        edited.append(edit)
+    # the page's own edit before a related list's date, which is another report's
+    return edit or (best[1] if best is not None else None)
 
 
 #: how far from the end of the page the sign-off is looked for: footers list dozens of links

@@ -27,6 +27,7 @@ from gx_pipeline.parsing.problems import Problems
 from gx_pipeline.parsing.tokens import CELL, END, LINE, PAD, Token, short_text_cache
 from gx_pipeline.parsing.values import (
     NO_CHANGE,
+    caption_unit,
     header_unit,
     in_wan,
     is_value_text,
@@ -83,6 +84,9 @@ class Scan:
     serial_numbers: int = 0
     #: of them, those written before empty cells (the positions the next row's label covers)
     serial_before_blanks: int = 0
+    #: the units of amount section 二's captions state ((金额单位:元) above or below its
+    #: table, in a block's title), in reading order
+    caption_units: list[str] = field(default_factory=list)
     #: tables with a 单位 column (its heading seen), and the unit words dropped after labels
     unit_tables: set[int | None] = field(default_factory=set)
     unit_cells: int = 0
@@ -412,6 +416,8 @@ class _Reader:
             return
         if tok.kind == LINE:
             self.text_after_values = True
+        if self.section == "proactive" and (unit := caption_unit(text)) is not None:
+            self.scan.caption_units.append(unit)
         # headings stand as paragraphs, or as title rows inside one all-sections table
         heading = labels.heading_section(text)
         if heading is not None:
@@ -939,6 +945,28 @@ class Sections:
     found: set[str]
 
 
+#: the unit of amount of a block whose captions, or a caption and its column header, state
+#: different ones: which the numbers are in is not known
+_UNITS_DISAGREE = "?"
+
+
+def _block_units(s: Scan) -> dict[int, str]:
+    """The unit of amount of each proactive block: the one its column header states, or ""
+    where the header on the page states none (a block without a header on the page has no
+    entry). A caption next to the table ((金额单位:元) above or below it, in a block's title)
+    states it for every block whose header does not; a caption that disagrees with another
+    or with a header leaves the unit unknown (_UNITS_DISAGREE)."""
+    units = {b: header_unit(h) or "" for b, h in s.block_headers.items()}
+    stated = set(s.caption_units)
+    if not stated:
+        return units
+    caption = stated.pop() if len(stated) == 1 else _UNITS_DISAGREE
+    blocks = set(units) | {r.block for r in s.rows if r.section == "proactive"}
+    return {
+        b: caption if not units.get(b) or units[b] == caption else _UNITS_DISAGREE for b in blocks
+    }
+
+
 def assemble(s: Scan, template: str) -> Sections:
     problems = Problems()
     problems.absorb(s.problems)
@@ -960,8 +988,7 @@ def assemble(s: Scan, template: str) -> Sections:
     complete: dict[str, bool] = {}
     found: set[str] = set()
     wrong_blocks = {b for b, v in block_templates(s).items() if v != template}
-    # a block whose header is on the page: the unit it states, or "" where it states none
-    units = {b: header_unit(h) or "" for b, h in s.block_headers.items()}
+    units = _block_units(s)
     cells_left_out = _leaves_cells_out(s.rows, template)
     request_width = {r.code: len(r.columns) for r in contract.rows(template, "requests")}
     serial = s.serial_numbers > 0
@@ -5911,6 +5938,13 @@ def _cell(
             "part of the value"
         )
     if amount and value is not None and read.unit is None:
+        if unit == _UNITS_DISAGREE:
+            problems.flag(
+                codes.CELLS_UNPLACED,
+                f"{where}: bare number {tok.text!r}; the table's captions, or a caption and the "
+                "column's header, state different units of amount: not read",
+            )
+            return Cell(section, row, col, None, tok.text, tok.table, tok.tr, tok.td)
         if unit:
             value = in_wan(value, unit)
         elif value != 0 and (row == "procurement" or unit == ""):
