@@ -34,7 +34,7 @@ from gx_pipeline.report import Report
 
 #: bump on any change that can change a parse; the warehouse records it per report and Dagster
 #: uses it as the code version of the derived assets
-PARSER_VERSION = "2.2.66"
+PARSER_VERSION = "2.2.67"
 
 
 def version_order(version: str) -> tuple[tuple[int, int | str], ...]:
@@ -141,6 +141,13 @@ def parse_bytes(data: bytes, source: str, sha256: str | None = None) -> Report:
             problems.append(
                 f"page: text in table cells that readers do not see (hidden, white or of no "
                 f"size: '{_sample(head.unseen)}') is left out"
+            )
+        if head.unmatched_selectors:
+            problems.flag(
+                codes.CELLS_UNPLACED,
+                f"page: its style sheet has {head.unmatched_selectors} more selectors with "
+                "combinators, attributes or pseudo-classes than are matched, whose rules may "
+                "hide any figure: the table cells holding figures are taken as empty",
             )
         has_tables = any(t.kind == CELL and t.table for t in tokens)
         if not has_tables:
