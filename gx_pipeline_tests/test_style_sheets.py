@@ -22,7 +22,7 @@ from gx_pipeline.pagegen import render_html
 from gx_pipeline.pagegen.layout import GCell, Table
 from gx_pipeline.parsing import parse_bytes
 from gx_pipeline.parsing.tokens import html_tokens
-from gx_pipeline_tests.test_cell_markup import _page, stale_tables
+from gx_pipeline_tests.test_cell_markup import _deep, _page, stale_tables
 from gx_pipeline_tests.test_generated_hazards import FORMATS, _differences, _document, _wrong
 
 #: the ways a rule keeps text from a reader: the declarations that hide, and those that undo
@@ -199,3 +199,48 @@ def test_a_sheet_of_thousands_of_complex_rules_is_bounded_and_said():
     tokens, _ = html_tokens(page)
     assert time.process_time() - start < 1.5
     assert all(t.unknown for t in tokens if t.kind == "cell" and t.text.isdigit())
+
+
+@pytest.mark.parametrize(
+    "css", ["tbody .h {display:none}", "table > tr > td > span {visibility:hidden}"]
+)
+def test_a_rule_on_the_tbody_a_browser_adds_is_not_guessed(css: str):
+    """A page that writes no <tbody>: the browser adds one around the rows (so `tbody .h` picks
+    the decoy and `table > tr` picks nothing), the tree this parser reads does not. Its
+    figures are read as the browser shows them, or withheld and said."""
+    for k, (fmt, year) in enumerate(FORMATS):
+        rng = random.Random(f"sheet-tbody:{css}:{k}")
+        doc, values = _document(rng, fmt, year)
+
+        def cell(c: GCell, rng: random.Random = rng) -> str:
+            text = render_html.plain_cell(c)
+            if c.key is None or not text:
+                return text
+            return f'<span class="v">{text}</span><span class="h">{rng.randint(0, 120)}</span>'
+
+        page = _styled(_page(doc, cell), css).replace(b"<tbody>", b"").replace(b"</tbody>", b"")
+        got = parse_bytes(page, "page.html")
+        assert _wrong(got, doc, values) == {}, (fmt, year)
+        assert _differences(got, doc, values) == {} or bool(got.flags), (fmt, year)
+
+
+@pytest.mark.parametrize("css", [".t .h {display:none}", "td > span[title] {color:#fff}"])
+def test_a_page_read_without_its_wrappers_does_not_guess_what_a_rule_picked(css: str):
+    """A page nested past libxml2's 2,048 levels is read again without its layout wrappers
+    (<div>, <span>, <font>): a rule whose selector steps through them, or picks one by more
+    than its classes, no longer picks what it picked in the browser. Its figures are read as
+    the browser shows them, or withheld and said."""
+    for k, (fmt, year) in enumerate(FORMATS[:2]):
+        rng = random.Random(f"sheet-deep:{css}:{k}")
+        doc, values = _document(rng, fmt, year)
+
+        def cell(c: GCell, rng: random.Random = rng) -> str:
+            text = render_html.plain_cell(c)
+            if c.key is None or not text or rng.random() < 0.5:
+                return text
+            return f'{text}<span class="h" title="x">{rng.randint(0, 120)}</span>'
+
+        page = _deep(_styled(_page(doc, cell, _with_ids(None)), css), "wrappers nested 2,100 deep")
+        got = parse_bytes(page, "page.html")
+        assert _wrong(got, doc, values) == {}, (fmt, year)
+        assert _differences(got, doc, values) == {} or bool(got.flags), (fmt, year)

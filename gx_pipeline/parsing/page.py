@@ -145,9 +145,11 @@ def parse_bytes(data: bytes, source: str, sha256: str | None = None) -> Report:
         if head.unmatched_selectors:
             problems.flag(
                 codes.CELLS_UNPLACED,
-                f"page: its style sheet has {head.unmatched_selectors} more selectors with "
-                "combinators, attributes or pseudo-classes than are matched, whose rules may "
-                "hide any figure: the table cells holding figures are taken as empty",
+                "page: selectors of its style sheet not matched (more with combinators, "
+                "attributes or pseudo-classes than are read, naming a table body the page's "
+                "markup leaves to the browser, or stepping through the wrappers of a page too "
+                f"deep to read with them): {head.unmatched_selectors}; their rules may hide any "
+                "figure: the table cells holding figures are taken as empty",
             )
         has_tables = any(t.kind == CELL and t.table for t in tokens)
         if not has_tables:

@@ -26,6 +26,8 @@ from typing import NamedTuple
 from cssselect import HTMLTranslator, SelectorError, parse
 from lxml import etree
 
+from gx_pipeline.parsing.colours import css_colour
+
 #: the properties whose rules are read: those that hide text, colour it or its fill, or strike it
 PROPERTIES = frozenset(
     (
@@ -64,6 +66,11 @@ MAY_HIDE = re.compile(
 #: a selector that picks an element only under the pointer or in focus, or only a part the
 #: browser draws (::before): no element of the page as it is read
 _NEVER = re.compile(r"::|:(?:hover|focus|active|visited|before|after|first-line|first-letter)\b")
+#: a selector's XPath that steps through a table's part, or from a table to its row
+_TABLE_PART = re.compile(r"tbody|thead|tfoot|table/tr|table/\*")
+#: properties that hide nothing themselves (a transparent colour is written into the style by
+#: the colour reader, and hides from there)
+_NOT_HIDING = frozenset(("color", "background", "text-decoration"))
 #: properties written as one: a fill, a line
 _ALIASES = {"background-color": "background", "text-decoration-line": "text-decoration"}
 
@@ -102,12 +109,18 @@ class Sheet(NamedTuple):
     #: selectors that may matter and were not translated (past _MOST_SELECTORS): what the sheet
     #: hides is not known
     unread: int = 0
+    #: rules that may matter whose selector names a table's part (`tbody td .h`, `table > tr`):
+    #: a browser puts the rows a page writes without a <tbody> into one, the tree read here
+    #: does not, so on such a page what they pick is not known
+    table_parts: int = 0
 
 
-def _kinds(block: str, said: tuple[tuple[str, str, bool], ...]) -> list[str]:
+def _kinds(said: tuple[tuple[str, str, bool], ...]) -> list[str]:
+    """What a rule's declarations (those read) may do to text."""
     names = {name for name, _, _ in said}
+    hiding = ";".join(f"{n}:{v}" for n, v, _ in said if n not in _NOT_HIDING)
     out = []
-    if MAY_HIDE.search(block) and names - {"color", "background", "text-decoration"}:
+    if MAY_HIDE.search(hiding):
         out.append(HIDE)
     elif names & {"display", "visibility"}:
         out.append(UNDO)
@@ -199,7 +212,7 @@ def read_sheet(css: str) -> Sheet:
     translated = undoing = unread = order = 0
     for selectors, block in _screen_blocks(css):
         said = declarations(block)
-        kind = _kinds(block, said) if said else []
+        kind = _kinds(said) if said else []
         if not kind:
             continue
         for selector in selectors.split(","):
@@ -245,7 +258,20 @@ def read_sheet(css: str) -> Sheet:
             else:
                 by_tag.setdefault(rule.tag or "*", []).append(k)
         indexes[kind] = Index(by_name, by_tag, tuple(searched))
-    return Sheet(tuple(rules), indexes, unread)
+    table_parts = sum(
+        1
+        for rule, kind in zip(rules, kinds, strict=True)
+        if rule.xpath is not None
+        and _TABLE_PART.search(rule.xpath.path)
+        and (kind != [COLOUR] or _light_ink(rule))
+    )
+    return Sheet(tuple(rules), indexes, unread, table_parts)
+
+
+def _light_ink(rule: Rule) -> bool:
+    """Whether a rule sets a text colour light enough to be lost on the paper."""
+    inks = [css_colour(value.lower()) for name, value, _ in rule.declarations if name == "color"]
+    return any(ink is not None and min(ink) >= 0xC0 for ink in inks)
 
 
 def page_sheet(root: etree._Element) -> Sheet | None:

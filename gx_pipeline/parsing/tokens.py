@@ -436,8 +436,10 @@ class Head(NamedTuple):
     struck: str = ""
     #: the text inside table cells that a reader does not see (see _UNSEEN_IN_CELL)
     unseen: str = ""
-    #: selectors of the page's style sheet left unmatched (past stylesheet._MOST_SELECTORS):
-    #: what they hide is not known, so the tables' figures are not read
+    #: selectors of the page's style sheet left unmatched (past stylesheet._MOST_SELECTORS,
+    #: naming a <tbody> the page does not write, or of other forms than tag, id and classes on
+    #: a page read without its wrappers): what they hide is not known, so the tables' figures
+    #: are not read
     unmatched_selectors: int = 0
 
 
@@ -448,14 +450,41 @@ def html_tokens(text: str) -> tuple[list[Token], Head]:
         # tables the tree lost: libxml2 gives up below a few thousand nested wrappers. Without
         # the wrappers (layout only, they carry no cells) the tables come back.
         flat, flat_head = _html_tokens(unwrapped(text))
+        guessed = _picked_through_wrappers(text)
+        if guessed and not flat_head.unmatched_selectors:
+            # what they picked in the browser went with the wrappers: no figure is certain
+            flat = _withheld(flat)
+            flat_head = flat_head._replace(unmatched_selectors=guessed)
         if any(t.table for t in flat):
             if head.title or head.meta:
                 # the text left out is the flat reading's: the lost tree's had no tables
-                head = head._replace(struck=flat_head.struck, unseen=flat_head.unseen)
+                head = head._replace(
+                    struck=flat_head.struck,
+                    unseen=flat_head.unseen,
+                    unmatched_selectors=flat_head.unmatched_selectors,
+                )
             else:
                 head = flat_head
             return flat, head
     return tokens, head
+
+
+def _picked_through_wrappers(text: str) -> int:
+    """The rules of a page's <style> blocks that may hide, strike or whiten text by a selector
+    other than a tag, an id and classes (`.t .h`, `td > span[title]`): read without its
+    wrappers, the page no longer holds what they picked."""
+    sheet = read_sheet("\n".join(_STYLE_BLOCK.findall(text)))
+    searched = {k for kind in (HIDE, STRIKE, COLOUR) for k in sheet.kinds[kind].searched}
+    return len(searched)
+
+
+def _withheld(tokens: list[Token]) -> list[Token]:
+    """The tokens with every table cell holding a digit unknown: a rule not matched may hide
+    any figure, so none is read as the page shows it."""
+    return [
+        t._replace(unknown=True) if t.kind == CELL and _HAS_DIGIT.search(t.text) else t
+        for t in tokens
+    ]
 
 
 def unwrapped(text: str) -> str:
@@ -1048,12 +1077,10 @@ def _html_tokens(text: str) -> tuple[list[Token], Head]:
         _mark_cut(tokens)  # the file stops inside text: the last token may be cut short
     said = " ".join(" ".join(unseen).split())
     unmatched = sheet.unread if sheet is not None else 0
+    if sheet is not None and sheet.table_parts and root.find(".//table/tr") is not None:
+        unmatched += sheet.table_parts
     if unmatched:
-        # a rule left unmatched may hide any figure: none is read as the page shows it
-        tokens = [
-            t._replace(unknown=True) if t.kind == CELL and _HAS_DIGIT.search(t.text) else t
-            for t in tokens
-        ]
+        tokens = _withheld(tokens)
     return tokens, Head(title, meta, address, struck, said, unmatched)
 
 
