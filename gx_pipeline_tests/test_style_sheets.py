@@ -80,6 +80,7 @@ SHOWN = {
     "wrong class": ".t .hh {{{hide}}} td > span.x {{{hide}}}",
     "hover": ".t .h:hover {{{hide}}} td:hover span {{{hide}}}",
     "print": "@media print {{ .t .h {{{hide}}} }}",
+    "narrow screens": "@media screen and (max-width: 768px) {{ .t .h {{{hide}}} }}",
     "not the class": "td span:not(.h) {{{hide}}}",
     "inline over a rule": ".t .h {{{hide}}}",
     "later more specific show": ".h {{{hide}}} .t td .h {{{show}}}",

@@ -51,6 +51,9 @@ _SIMPLE = re.compile(r"^([a-zA-Z][a-zA-Z0-9]*|\*)?(#[\w-]+)?((?:\.[\w-]+)*)$")
 _NOT_SCREEN = re.compile(
     r"^\s*(?:only\s+)?(?:print|speech|aural|braille|tv|handheld|not\s+(?:screen|all))\b"
 )
+#: a width a media query bounds, and the desktop screen's width it is held against
+_WIDTH = re.compile(r"(min|max)-width\s*:\s*(\d+(?:\.\d+)?)\s*(px|em|rem)?")
+_SCREEN_WIDTH = 1280
 #: @-blocks whose rules apply as the sheet's own: the screen's media, a feature test
 _CONDITIONAL = ("@media", "@supports", "@layer", "@container")
 
@@ -159,7 +162,17 @@ def _applies(prelude: str) -> bool:
     if at != "@media":
         return True
     queries = prelude[len("@media") :].lower().split(",")
-    return any(not _NOT_SCREEN.match(query) for query in queries)
+    return any(not _NOT_SCREEN.match(query) and _fits(query) for query in queries)
+
+
+def _fits(query: str) -> bool:
+    """Whether a media query's widths hold for the desktop screen reports are read on (a
+    responsive page hides its wide table on a phone and shows it on the desktop)."""
+    for bound, size, unit in _WIDTH.findall(query):
+        width = float(size) * (16 if unit in ("em", "rem") else 1)
+        if (bound == "min" and width > _SCREEN_WIDTH) or (bound == "max" and width < _SCREEN_WIDTH):
+            return False
+    return True
 
 
 def _screen_blocks(css: str) -> list[tuple[str, str]]:
