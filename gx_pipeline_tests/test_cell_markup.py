@@ -173,6 +173,21 @@ def _with_stale_copy(markup: str, old: str, where: str, attribute: str, rng: ran
     return "\n".join(lines[:at] + [stale_row] + lines[at:])
 
 
+def stale_tables(
+    seed: str, template: str, year: int, where: str, attribute: str, rng: random.Random
+) -> Callable[[Table, str], str]:
+    """A writer of tables that puts a stale copy of each (drawn from `seed`), hidden by
+    `attribute`, beside it or among its rows (see _with_stale_copy)."""
+    stale_doc, _ = _document(random.Random(seed), template, year)
+    stale = {b.section: b for b in stale_doc.blocks if isinstance(b, Table)}
+
+    def table_html(table: Table, markup: str) -> str:
+        old = render_html.html_table(stale[table.section])
+        return _with_stale_copy(markup, old, where, attribute, rng)
+
+    return table_html
+
+
 @pytest.mark.parametrize("depth", [None, *sorted(_DEPTHS)])
 @pytest.mark.parametrize("hiding", ["font-size:0", "white", "font-size:0px", "display:none"])
 @pytest.mark.parametrize("where", ["table", "block", "row"])
@@ -187,15 +202,7 @@ def test_a_copy_no_reader_sees_of_a_table_or_row_is_not_read(
     for k, (template, year) in enumerate(FORMATS):
         rng = random.Random(f"unseen-copy:{hiding}:{where}:{k}" + (f":{depth}" if depth else ""))
         doc, values = _document(rng, template, year)
-        stale_doc, _ = _document(random.Random(f"stale:{k}"), template, year)
-        stale = {b.section: b for b in stale_doc.blocks if isinstance(b, Table)}
-
-        def table_html(
-            table: Table, markup: str, rng: random.Random = rng, stale: dict = stale
-        ) -> str:
-            old = render_html.html_table(stale[table.section])
-            return _with_stale_copy(markup, old, where, attribute, rng)
-
+        table_html = stale_tables(f"stale:{k}", template, year, where, attribute, rng)
         got = parse_bytes(_deep(_page(doc, table_html=table_html), depth), "page.html")
         assert _differences(got, doc, values) == {}, (template, year)
 

@@ -13,7 +13,7 @@ import html
 import itertools
 import re
 import unicodedata
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import NamedTuple, TypeVar
 
@@ -22,6 +22,20 @@ from lxml import etree
 from gx_pipeline import contract
 from gx_pipeline.parsing import labels
 from gx_pipeline.parsing.colours import PAPER, css_colour, faint
+from gx_pipeline.parsing.stylesheet import (
+    COLOUR,
+    HIDE,
+    MAY_HIDE,
+    STRIKE,
+    UNDO,
+    Index,
+    Sheet,
+    page_sheet,
+    picked,
+    read_sheet,
+    winning,
+    without,
+)
 from gx_pipeline.parsing.values import (
     SUBSCRIPT_DIGITS,
     SUPERSCRIPT_DIGITS,
@@ -328,8 +342,8 @@ def _faint_in_cell(_context: object, elements: list, fills: list) -> bool:
         if behind is None:
             return False  # not known: read, as white on any painted cell always was
         return faint(ink, behind)
-    # a colour from a class stands on a fill that a rule of another kind may set (`.list td`)
-    return _CLASS_INK not in element.attrib and faint(ink, PAPER)
+    # a colour from a rule too: every rule's fill is written where it paints (_colour_by_class)
+    return faint(ink, PAPER)
 
 
 _FUNCTIONS = {(_GX, "faint"): _faint_in_cell}
@@ -422,6 +436,11 @@ class Head(NamedTuple):
     struck: str = ""
     #: the text inside table cells that a reader does not see (see _UNSEEN_IN_CELL)
     unseen: str = ""
+    #: selectors of the page's style sheet left unmatched (past stylesheet._MOST_SELECTORS,
+    #: naming a <tbody> the page does not write, or of other forms than tag, id and classes on
+    #: a page read without its wrappers): what they hide is not known, so the tables' figures
+    #: are not read
+    unmatched_selectors: int = 0
 
 
 def html_tokens(text: str) -> tuple[list[Token], Head]:
@@ -431,14 +450,41 @@ def html_tokens(text: str) -> tuple[list[Token], Head]:
         # tables the tree lost: libxml2 gives up below a few thousand nested wrappers. Without
         # the wrappers (layout only, they carry no cells) the tables come back.
         flat, flat_head = _html_tokens(unwrapped(text))
+        guessed = _picked_through_wrappers(text)
+        if guessed and not flat_head.unmatched_selectors:
+            # what they picked in the browser went with the wrappers: no figure is certain
+            flat = _withheld(flat)
+            flat_head = flat_head._replace(unmatched_selectors=guessed)
         if any(t.table for t in flat):
             if head.title or head.meta:
                 # the text left out is the flat reading's: the lost tree's had no tables
-                head = head._replace(struck=flat_head.struck, unseen=flat_head.unseen)
+                head = head._replace(
+                    struck=flat_head.struck,
+                    unseen=flat_head.unseen,
+                    unmatched_selectors=flat_head.unmatched_selectors,
+                )
             else:
                 head = flat_head
             return flat, head
     return tokens, head
+
+
+def _picked_through_wrappers(text: str) -> int:
+    """The rules of a page's <style> blocks that may hide, strike or whiten text by a selector
+    other than a tag, an id and classes (`.t .h`, `td > span[title]`): read without its
+    wrappers, the page no longer holds what they picked."""
+    sheet = read_sheet("\n".join(_STYLE_BLOCK.findall(text)))
+    searched = {k for kind in (HIDE, STRIKE, COLOUR) for k in sheet.kinds[kind].searched}
+    return len(searched)
+
+
+def _withheld(tokens: list[Token]) -> list[Token]:
+    """The tokens with every table cell holding a digit unknown: a rule not matched may hide
+    any figure, so none is read as the page shows it."""
+    return [
+        t._replace(unknown=True) if t.kind == CELL and _HAS_DIGIT.search(t.text) else t
+        for t in tokens
+    ]
 
 
 def unwrapped(text: str) -> str:
@@ -450,7 +496,7 @@ def unwrapped(text: str) -> str:
     stale copy of the tables would be read beside the shown one. Those are kept; they are
     few, and add no depth worth the name."""
     if _names_line_through(text):
-        rules = _class_rules(_STYLE_BLOCK.findall(text))
+        rules = _class_rules(read_sheet("\n".join(_STYLE_BLOCK.findall(text))))
         text = _TEXT_WRAPPER.sub(lambda m: _struck_as_s(m, rules), text)
     hides = _wrapper_hides(text)  # the page lost its tree: a rare reading, not a cheap one
     opened: dict[str, list[bool]] = {}  # for each wrapper's name: whether each open one is kept
@@ -499,10 +545,8 @@ def _wrapper_hides(text: str) -> Callable[[str, str], bool]:
     """Whether a wrapper's start tag (and its name) hides its text by a style the XSLT does not
     read itself (see _hidden_by_style_as_inline): by a class a <style> rule may hide, or by
     its own style. Such a wrapper is kept by unwrapped, as one styled display:none is."""
-    rules = _hiding_rules(_STYLE_BLOCK.findall(text))
-    named = {
-        c for _, _, classes, said in rules if _MAY_HIDE_DECLARATION.search(said) for c in classes
-    }
+    sheet = read_sheet("\n".join(_STYLE_BLOCK.findall(text)))
+    named = {c for name in sheet.kinds[HIDE].by_name for c in [name] if name[0] != "#"}
 
     def hides(tag: str, name: str) -> bool:
         attributes = _attributes(tag)
@@ -674,150 +718,72 @@ def _struck_off(element: etree._Element, struck: list[str]) -> None:
         element.tag = _STRUCK
 
 
-_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
-#: a rule of a <style> block (inside @media too: its braces are not part of the match)
-_CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
 _DECORATION = re.compile(r"text-decoration", re.IGNORECASE)
-#: the element a selector picks, when it names classes: `.old`, `span.old`, `.a.b`
-_CLASS_SUBJECT = re.compile(r"^([a-zA-Z][a-zA-Z0-9]*)?((?:\.[\w-]+)+)$")
 
 
 def _struck_by_class(root: etree._Element) -> list[etree._Element]:
-    """Elements a <style> block strikes through by their class (`.old {text-decoration:
-    line-through}` then `<span class="old">9</span>6`: the browser shows 6). Of the rules that
-    set a class's decoration the last wins, as of equal selectors in CSS; an element's own
-    style attribute that sets its decoration wins over any (and is read by _drop_struck).
-    Only the element a selector picks counts, wherever it stands (`.box .old` strikes every
-    .old): a strike the page draws must not be read as a number."""
-    rules = _class_rules([style.text or "" for style in root.iter("style")])
-    if not any(drawn for _, _, drawn in rules):
+    """Elements a <style> block strikes through (`.old {text-decoration: line-through}` then
+    `<span class="old">9</span>6`: the browser shows 6), by the rule that wins for each (see
+    stylesheet.winning); an element's own style that sets its decoration wins over a rule but
+    an !important one (and is read by _drop_struck). A strike the page draws must not be read
+    as a number."""
+    sheet = page_sheet(root)
+    if sheet is None or not _any_rule(sheet, STRIKE):
         return []
-    named = {c for _, classes, drawn in rules if drawn for c in classes}
     out = []
-    for element in _named(root, named):
-        own = element.get("style") or ""
-        if _DECORATION.search(own):
-            continue  # its own style decides, read by _drop_struck
-        if _strikes(element.tag, own, element.get("class") or "", rules) and (
-            element.getparent() is not None
-        ):
+    for element, rule_numbers in picked(root, sheet, STRIKE).items():
+        line = winning(sheet, rule_numbers, element.get("style") or "").get("text-decoration")
+        if line is not None and "line-through" in line.lower() and element.getparent() is not None:
             out.append(element)
     return out
 
 
-def _naming(classes: Iterable[str], ids: Iterable[str] = ()) -> str:
-    """An XPath test of an element whose class attribute names one of `classes`, or whose id
-    is one of `ids`."""
-    tests = [
-        f"contains(concat(' ', normalize-space(@class), ' '), ' {c} ')"
-        for c in sorted(classes)
-        if "'" not in c
-    ]
-    tests += [f"@id = '{i}'" for i in sorted(ids) if "'" not in i]
-    return " or ".join(tests) or "false()"
-
-
-#: names beyond which the elements a style sheet's rules pick are found in Python (one look at
-#: each element's names) rather than by an XPath test of each name: libxml2 tests every name on
-#: every element (4,000 classes: 0.4 s a page), and past ~4,500 refuses the test
-#: (XPathEvalError), the page lost. A spreadsheet's export names a class for each cell style
-_XPATH_NAMES = 64
-_XML_SPACE = re.compile(r"[ \t\r\n]+")
-
-
-def _named(
-    root: etree._Element, classes: Collection[str], ids: Collection[str] = ()
-) -> list[etree._Element]:
-    """The elements whose class attribute names one of `classes`, or whose id is one of `ids`,
-    in the page's order: what `//*[_naming(classes, ids)]` finds."""
-    if len(classes) + len(ids) <= _XPATH_NAMES:
-        return root.xpath(f"//*[{_naming(classes, ids)}]")
-    wanted, wanted_ids = frozenset(classes), frozenset(ids)
-    return [
-        element
-        for element in root.iter(etree.Element)
-        if not wanted.isdisjoint(_XML_SPACE.split(element.get("class") or ""))
-        or element.get("id") in wanted_ids
-    ]
-
-
-#: an attribute put on an element whose text colour a <style> block sets by its class
-_CLASS_INK = "gx-class-ink"
-_ColourRules = tuple[tuple[str | None, frozenset[str], str | None, str | None], ...]
+def _any_rule(sheet: Sheet, kind: str) -> bool:
+    index = sheet.kinds[kind]
+    return bool(index.by_name or index.by_tag or index.searched)
 
 
 def _colour_by_class(root: etree._Element) -> None:
-    """The text colours and fills a page's <style> blocks give elements by their classes
-    (`.old {color:#fff}`, `td.band {background:#1f4e79}`), written into their style (after
-    their own, which win), for the XSLT's tests of text no reader sees. Of the rules that pick
-    an element the last wins, as of equal selectors in CSS. Only the element a selector picks
-    counts; a fill set otherwise (`.list td`) is not known, so a text colour from a class is
-    judged only against a fill found (_faint_in_cell)."""
-    css = "\n".join(style.text or "" for style in root.iter("style"))
-    rules, by_name = _colour_rules(css) if "olor" in css or "ackground" in css else ((), {})
-    if not rules:
+    """The text colours and fills a page's <style> blocks give elements (`.old {color:#fff}`,
+    `#tbl td span {color:#fff}`, `table {background:#1f4e79}`), written into their style where
+    a rule wins over their own (see stylesheet.winning), for the XSLT's tests of text no reader
+    sees. A colour is written on the element a rule picks only (one its ancestor inherits is
+    not known); a fill by any rule is written where it paints, so a text colour from a rule
+    is judged, as an inline one is, against the fills around it or the paper."""
+    sheet = page_sheet(root)
+    if sheet is None or not _any_rule(sheet, COLOUR):
         return
-    # an element a rule picks names every class of the rule, the one it is indexed by too
-    for element in _named(root, by_name.keys()):
+    for element, rule_numbers in picked(root, sheet, COLOUR).items():
         own = element.get("style") or ""
-        have = set((element.get("class") or "").split())
-        ink = fill = None
-        # only the rules that name one of its classes may pick it, in the page's order
-        may = sorted({k for name in have for k in by_name.get(name, ())})
-        for tag, wanted, rule_ink, rule_fill in map(rules.__getitem__, may):
-            if wanted <= have and (tag is None or tag == element.tag):
-                ink, fill = rule_ink or ink, rule_fill or fill
+        won = winning(sheet, rule_numbers, own)
+        ink, fill = won.get("color"), won.get("background")
+        if won and own:
+            own = without(own, won.keys())  # an !important rule's: the XSLT reads the first
         added = ""
-        if ink and _declared(own, ("color",)) is None:
-            added += f";color:{ink.strip()}"
-            element.set(_CLASS_INK, "")
-        if fill and _declared(own, ("background", "background-color")) is None:
-            added += f";background:{fill.strip()}"
+        if ink:
+            added += f";color:{ink}"
+        if fill:
+            added += f";background:{fill}"
         if added:
             element.set("style", own + added)
-
-
-@functools.lru_cache(maxsize=64)
-def _colour_rules(css: str) -> tuple[_ColourRules, dict[str, list[int]]]:
-    """The rules of a page's style sheet that set a text colour or a fill of an element picked
-    by its classes: (tag or None, the classes, the colour, the fill), in the page's order, and
-    their index by a class each requires (_rules_by_name). A site's pages share their style
-    sheet: it is read once."""
-    rules = []
-    for selectors, declarations in _CSS_RULE.findall(_CSS_COMMENT.sub("", css)):
-        ink = _declared(declarations, ("color",))
-        fill = _declared(declarations, ("background", "background-color"))
-        if ink is None and fill is None:
-            continue
-        rules += [(tag, classes, ink, fill) for tag, classes in _class_subjects(selectors)]
-    return tuple(rules), _rules_by_name([(None, wanted) for _, wanted, _, _ in rules])
 
 
 _Rules = list[tuple[str | None, frozenset[str], bool]]
 
 
-def _class_rules(style_blocks: list[str]) -> _Rules:
-    """The rules of the <style> blocks that set a decoration for an element picked by its
-    classes: (tag or None, the classes, whether the line is drawn), in the page's order."""
-    rules: _Rules = []
-    for block in style_blocks:
-        for selectors, declarations in _CSS_RULE.findall(_CSS_COMMENT.sub("", block)):
-            if not _DECORATION.search(declarations):
-                continue
-            drawn = _line_drawn(declarations)
-            rules += [(tag, classes, drawn) for tag, classes in _class_subjects(selectors)]
-    return rules
+def _class_rules(sheet: Sheet) -> _Rules:
+    """The rules of a style sheet that set a decoration for an element picked by its classes
+    alone: (tag or None, the classes, whether the line is drawn), in the sheet's order (for a
+    page read without its tree, whose other selectors cannot be matched)."""
+    return [
+        (rule.tag, rule.classes, _line_drawn(";".join(f"{n}:{v}" for n, v, _ in rule.declarations)))
+        for rule in map(sheet.rules.__getitem__, sorted(_indexed(sheet.kinds[STRIKE])))
+        if rule.classes and rule.xpath is None and rule.id is None
+    ]
 
 
-def _class_subjects(selectors: str) -> list[tuple[str | None, frozenset[str]]]:
-    """Of a rule's selectors (`td.old, .box .del`), those whose subject, the last compound,
-    picks an element by its classes: (tag or None, the classes)."""
-    out = []
-    for selector in selectors.split(","):
-        compounds = selector.replace(">", " ").replace("+", " ").replace("~", " ").split()
-        if compounds and (m := _CLASS_SUBJECT.match(compounds[-1])):
-            out.append((m[1].lower() if m[1] else None, frozenset(m[2].split(".")[1:])))
-    return out
+def _indexed(index: Index) -> set[int]:
+    return {k for ks in index.by_name.values() for k in ks}
 
 
 def _strikes(tag: str, style: str, class_attribute: str, rules: _Rules) -> bool:
@@ -879,14 +845,8 @@ _INLINE_HIDING_WORDS = (
 _INLINE_HIDING_TEST = (
     "@style and (" + " or ".join(f"contains(@style, '{w}')" for w in _INLINE_HIDING_WORDS) + ")"
 )
-#: a rule's or a style's declarations that may hide text (the cheap test before they are read)
-_MAY_HIDE_DECLARATION = re.compile(
-    r"none|hidden|collapse|opacity|transparent|clip|indent|-\s*\d{3}|size\s*:\s*0", re.IGNORECASE
-)
-#: a selector that picks an element by itself: a tag, an id and classes, no combinator and no
-#: pseudo-class (`.h`, `span.h`, `#old`, `td.a.b`). A :hover rule shows what a pointer is on,
-#: a descendant rule depends on where the element stands: neither is read
-_SIMPLE_SELECTOR = re.compile(r"^([a-zA-Z][a-zA-Z0-9]*)?(#[\w-]+)?((?:\.[\w-]+)*)$")
+#: a style's declarations that may hide text (the cheap test before they are read)
+_MAY_HIDE_DECLARATION = MAY_HIDE
 _ZERO = re.compile(r"[+-]?0*\.?0+(?:px|pt|em|rem|%)?")
 #: an offset that puts an element or its text off the page (left:-9999px, text-indent:-10000px)
 _FAR_OFF = re.compile(r"-\s*(\d+)(?:\.\d*)?(px|pt|em|rem)?")
@@ -898,20 +858,25 @@ _BOXES = frozenset(("div", "p", "li", "h1", "h2", "h3", "h4", "h5", "h6"))
 
 def _hidden_by_style_as_inline(root: etree._Element, inline: bool) -> bool:
     """Text a browser shows to no reader by a <style> rule or an inline style the XSLT does not
-    read (`.h {display:none}` then `<td><span class="h">5</span>7</td>`: the reader sees 7,
+    read (`.t .h {display:none}` then `<td><span class="h">5</span>7</td>`: the reader sees 7,
     the cell's text is 57), written as the inline style the XSLT reads: display:none (or
-    font-size:0, which it reads for figures only). Only where it matters to the tables:
-    elements inside a cell, a table's rows and cells, a table and a block holding one (a
-    stale copy of a table, kept hidden by its class). Returns whether any was rewritten."""
-    rules = _hiding_rules([style.text or "" for style in root.iter("style")])
-    by_name = _rules_by_name([(wanted_id, wanted) for _, wanted_id, wanted, _ in rules])
+    font-size:0, which it reads for figures only). Of the rules that pick an element, those
+    that win over the others and its own style count (stylesheet.winning). Only where it
+    matters to the tables: elements inside a cell, a table's rows and cells, a table and a
+    block holding one (a stale copy of a table, kept hidden by its class). Returns whether any
+    was rewritten."""
+    sheet = page_sheet(root)
+    chosen = picked(root, sheet, HIDE) if sheet is not None and _any_rule(sheet, HIDE) else {}
+    if chosen and sheet is not None and _any_rule(sheet, UNDO):
+        # the rules that set a display or a visibility without hiding may undo a hiding one
+        hidden = list(chosen)
+        for element, rule_numbers in picked(root, sheet, UNDO).items():
+            chosen[element] = chosen.get(element, []) + rule_numbers
+    else:
+        hidden = list(chosen)
     found = root.xpath(f"//*[{_INLINE_HIDING_TEST}]") if inline else []
-    if rules:
-        classes = {c for _, _, names, _ in rules for c in names}
-        ids = {i for _, i, _, _ in rules if i}
-        found = list(dict.fromkeys(found + _named(root, classes, ids)))
     changed = False
-    for element in found:
+    for element in [*hidden, *(e for e in found if e not in chosen)]:
         if element.getparent() is None or not (
             element.tag in _GRID
             or _IN_CELL(element)
@@ -919,86 +884,67 @@ def _hidden_by_style_as_inline(root: etree._Element, inline: bool) -> bool:
         ):
             continue
         own = element.get("style") or ""
-        picked = _picked_by(element, rules, by_name) if rules else []
-        hiding = _hiding(";".join([*picked, own]), element.tag)
-        if hiding:
-            element.set("style", hiding if hiding == "display:none" else f"{hiding};{own}")
-            changed = True
+        rule_numbers = chosen.get(element)
+        won = winning(sheet, rule_numbers, own) if sheet is not None and rule_numbers else {}
+        said = f"{own};{';'.join(f'{n}:{v}' for n, v in won.items())}" if won else own
+        hiding = _hiding(said, element.tag)
+        if not hiding:
+            continue
+        if won and not _hiding(said + ";visibility:visible", element.tag):
+            # hidden by its visibility alone, which its descendants inherit and may undo
+            # (`.p {visibility:hidden} .p .c {visibility:visible}`: the .c is seen)
+            shown = _visible_inside(element, chosen, sheet)
+            if shown:
+                _hidden_around(element, shown)
+                changed = True
+                continue
+        element.set("style", hiding if hiding == "display:none" else f"{hiding};{own}")
+        changed = True
     return changed
 
 
-_HidingRules = list[tuple[str | None, str | None, frozenset[str], str]]
-
-
-def _hiding_rules(style_blocks: list[str]) -> _HidingRules:
-    """The rules of the <style> blocks that pick an element by a simple selector (see
-    _SIMPLE_SELECTOR), as (tag or None, id or None, classes, declarations) in the page's
-    order, when any of them may hide text; else none. Rules inside an @media block are not
-    read (a print rule hides what the screen shows)."""
-    rules: _HidingRules = []
-    hides = False
-    for block in style_blocks:
-        if not _MAY_HIDE_DECLARATION.search(block):
+def _visible_inside(
+    element: etree._Element, chosen: dict[etree._Element, list[int]], sheet: Sheet | None
+) -> set[etree._Element]:
+    """The descendants of an element hidden by its visibility that set it visible again."""
+    shown = set()
+    for inner in element.iterdescendants(etree.Element):
+        own = inner.get("style") or ""
+        rule_numbers = chosen.get(inner)
+        if not rule_numbers and "isib" not in own:
             continue
-        for selectors, declarations in _screen_rules(_CSS_COMMENT.sub("", block)):
-            for selector in selectors.split(","):
-                m = _SIMPLE_SELECTOR.match(selector.strip())
-                if m and (m[2] or m[3]):
-                    tag = m[1].lower() if m[1] else None
-                    classes = frozenset(m[3].split(".")[1:])
-                    rules.append((tag, m[2][1:] if m[2] else None, classes, declarations))
-                    hides = hides or _MAY_HIDE_DECLARATION.search(declarations) is not None
-    return rules if hides else []
+        won = winning(sheet, rule_numbers, own) if sheet is not None and rule_numbers else {}
+        visibility = won.get("visibility") or _declared(own, ("visibility",)) or ""
+        if visibility.replace("!important", "").strip().lower() == "visible":
+            shown.add(inner)
+    return shown
 
 
-_BRACE = re.compile(r"([{}])")
+def _hidden_around(element: etree._Element, shown: set[etree._Element]) -> None:
+    """An element's text hidden, but for the descendants in `shown` (and theirs): its own text
+    and its children's tails put in hidden spans, each child that shows nothing hidden, one
+    that holds a shown descendant done alike."""
 
+    def hidden(text: str) -> etree._Element:
+        span = etree.Element("span", style="display:none")
+        span.text = text
+        return span
 
-def _screen_rules(css: str) -> list[tuple[str, str]]:
-    """The rules of a style sheet outside any @-block, as (selectors, declarations)."""
-    out = []
-    depth, selector, pending = 0, "", ""
-    for part in _BRACE.split(css):
-        if part == "{":
-            if depth == 0:
-                selector = pending.strip()
-            depth += 1
-        elif part == "}":
-            if depth == 1 and selector and selector[0] != "@":
-                out.append((selector, pending))
-            depth = max(0, depth - 1)
+    if element.text and element.text.strip():
+        element.insert(0, hidden(element.text))
+        element.text = None
+    for child in list(element):
+        if child.tail and child.tail.strip():
+            tail, child.tail = child.tail, None
+            child.addnext(hidden(tail))
+        if not isinstance(child.tag, str) or child.get("style") == "display:none":
+            continue
+        if child in shown:
+            continue
+        if any(inner in shown for inner in child.iterdescendants()):
+            _hidden_around(child, shown)
         else:
-            pending = part
-    return out
-
-
-def _picked_by(
-    element: etree._Element, rules: _HidingRules, by_name: dict[str, list[int]]
-) -> list[str]:
-    """The declarations of the rules that pick `element`, in the page's order (of rules that
-    set the same property the last wins, as of equal selectors in CSS)."""
-    classes = set((element.get("class") or "").split())
-    own_id = element.get("id")
-    tag = element.tag.lower() if isinstance(element.tag, str) else ""
-    # only the rules that name one of its classes or its id may pick it (a spreadsheet's style
-    # sheet has a rule for each of hundreds of classes: each of its cells looked at every one)
-    may = sorted({k for name in [*classes, f"#{own_id}"] for k in by_name.get(name, ())})
-    return [
-        declarations
-        for wanted_tag, wanted_id, wanted, declarations in map(rules.__getitem__, may)
-        if wanted <= classes
-        and (wanted_id is None or wanted_id == own_id)
-        and (wanted_tag is None or wanted_tag == tag)
-    ]
-
-
-def _rules_by_name(names: list[tuple[str | None, frozenset[str]]]) -> dict[str, list[int]]:
-    """Each rule's place among a page's rules, given as (id or None, classes) in order, under a
-    name it requires: one of its classes, or its id (as `#id`); each rule requires one."""
-    index: dict[str, list[int]] = {}
-    for k, (wanted_id, wanted) in enumerate(names):
-        index.setdefault(min(wanted) if wanted else f"#{wanted_id}", []).append(k)
-    return index
+            child.set("style", "display:none")
 
 
 def _hiding(declarations: str, tag: str) -> str:
@@ -1063,6 +1009,7 @@ def _html_tokens(text: str) -> tuple[list[Token], Head]:
     if root is None:
         return [], Head()
     title, meta, address = _head(root)
+    sheet = page_sheet(root)
     if "createTime" in text and (created := _CREATE_TIME.search(text)):
         meta.setdefault("createtime", created.group(1))  # WeChat articles: only in a script
     struck = _shown_text_only(root, markup)
@@ -1129,7 +1076,15 @@ def _html_tokens(text: str) -> tuple[list[Token], Head]:
     if not text.rstrip().endswith(">"):
         _mark_cut(tokens)  # the file stops inside text: the last token may be cut short
     said = " ".join(" ".join(unseen).split())
-    return tokens, Head(title, meta, address, struck, said)
+    unmatched = sheet.unread if sheet is not None else 0
+    if sheet is not None and sheet.table_parts and root.find(".//table/tr") is not None:
+        unmatched += sheet.table_parts
+    if unmatched:
+        tokens = _withheld(tokens)
+    return tokens, Head(title, meta, address, struck, said, unmatched)
+
+
+_HAS_DIGIT = re.compile(r"\d")
 
 
 #: a longer line is a page's own prose, not a menu line or a label: not cached, so that the

@@ -1,0 +1,394 @@
+"""A page's <style> blocks read once into rules, and the declarations that win for an element.
+
+The parser asks a page's style sheet three things: what it hides, what colour and fill it gives
+text, and what it strikes through. Each is asked here of the same rules: a selector and its
+declarations (each property with its !important flag), its specificity and its place in the
+sheet. A browser applies a rule to every element its selector picks, and of the rules that pick
+an element and set one property, the one that wins by importance, then specificity, then order;
+an element's own style beats every rule but an !important one.
+
+Most sheets a report's page carries are a CMS template's or a spreadsheet's export: thousands of
+simple rules (`.xl65 {…}`, `td.band {…}`), found through an index of the class or id each
+requires. A selector with combinators, attributes or pseudo-classes (`.t .h`, `td > span[title]`,
+`:not(.v)`) is translated to XPath by cssselect, once per selector text, and each translated
+selector is one search of the tree. A sheet with more such selectors than _MOST_SELECTORS that
+may matter is not matched at all: the page's cells are withheld and said (see `Sheet.unread`).
+Rules inside `@media print` (and other media that are not the screen) are not the screen's.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Collection, Iterable
+from typing import NamedTuple
+
+from cssselect import HTMLTranslator, SelectorError, parse
+from lxml import etree
+
+from gx_pipeline.parsing.colours import css_colour
+
+#: the properties whose rules are read: those that hide text, colour it or its fill, or strike it
+PROPERTIES = frozenset(
+    (
+        "display", "visibility", "opacity", "color", "background", "clip",
+        "clip-path", "position", "left", "top", "text-indent", "width", "height", "overflow",
+        "font-size", "text-decoration",
+    )
+)  # fmt: skip
+#: selectors with combinators, attributes or pseudo-classes that a sheet may hold among the rules
+#: that set these properties: each is a search of the page's tree (~0.1 ms on a report's page).
+#: Those of rules that only set a display or a visibility are searched only on a page where a
+#: rule hides something, and may be more (a site's template sets the display of its menus)
+_MOST_SELECTORS = 300
+_MOST_UNDOING = 1000
+
+_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+_BRACE = re.compile(r"([{}])")
+#: a selector that picks an element by itself: a tag (or *), an id and classes
+_SIMPLE = re.compile(r"^([a-zA-Z][a-zA-Z0-9]*|\*)?(#[\w-]+)?((?:\.[\w-]+)*)$")
+#: media that are not the screen's: print, speech, or a query that negates the screen
+_NOT_SCREEN = re.compile(
+    r"^\s*(?:only\s+)?(?:print|speech|aural|braille|tv|handheld|not\s+(?:screen|all))\b"
+)
+#: a width a media query bounds, and the desktop screen's width it is held against
+_WIDTH = re.compile(r"(min|max)-width\s*:\s*(\d+(?:\.\d+)?)\s*(px|em|rem)?")
+_SCREEN_WIDTH = 1280
+#: @-blocks whose rules apply as the sheet's own: the screen's media, a feature test
+_CONDITIONAL = ("@media", "@supports", "@layer", "@container")
+
+
+#: what a rule may do to text, each asked of the sheet by its own user: hide it, undo what
+#: hides it (display, visibility: looked for only where a rule hides), colour it or its fill,
+#: strike it
+HIDE, UNDO, COLOUR, STRIKE = "hide", "undo", "colour", "strike"
+#: a rule's or a style's declarations that may hide text (the cheap test before they are read)
+MAY_HIDE = re.compile(
+    r"none|hidden|collapse|opacity|transparent|clip|indent|-\s*\d{3}|size\s*:\s*0", re.IGNORECASE
+)
+#: a selector that picks an element only under the pointer or in focus, or only a part the
+#: browser draws (::before): no element of the page as it is read
+_NEVER = re.compile(r"::|:(?:hover|focus|active|visited|before|after|first-line|first-letter)\b")
+#: a selector's XPath that steps through a table's part, or from a table to its row
+_TABLE_PART = re.compile(r"tbody|thead|tfoot|table/tr|table/\*")
+#: properties that hide nothing themselves (a transparent colour is written into the style by
+#: the colour reader, and hides from there)
+_NOT_HIDING = frozenset(("color", "background", "text-decoration"))
+#: properties written as one: a fill, a line
+_ALIASES = {"background-color": "background", "text-decoration-line": "text-decoration"}
+
+
+class Rule(NamedTuple):
+    """One selector of a rule of the sheet and its declarations."""
+
+    #: (property, value, important) in the rule's order, the properties read only
+    declarations: tuple[tuple[str, str, bool], ...]
+    specificity: tuple[int, int, int]
+    order: int
+    #: a simple selector's parts: tag (None for any), id (or None), classes
+    tag: str | None
+    id: str | None
+    classes: frozenset[str]
+    #: a selector of another form: its XPath (None for a simple one)
+    xpath: etree.XPath | None = None
+
+
+class Index(NamedTuple):
+    """The rules of one kind (HIDE, COLOUR, STRIKE), as the matcher finds their elements."""
+
+    #: the simple rules by a name each requires: one of its classes, or its id as `#id`
+    by_name: dict[str, list[int]]
+    #: the simple rules that name neither: by tag (`*` for any element)
+    by_tag: dict[str, list[int]]
+    #: the other rules, each found by its XPath
+    searched: tuple[int, ...]
+
+
+class Sheet(NamedTuple):
+    """A page's style sheet as rules, with the index of each kind."""
+
+    rules: tuple[Rule, ...]
+    kinds: dict[str, Index]
+    #: selectors that may matter and were not translated (past _MOST_SELECTORS): what the sheet
+    #: hides is not known
+    unread: int = 0
+    #: rules that may matter whose selector names a table's part (`tbody td .h`, `table > tr`):
+    #: a browser puts the rows a page writes without a <tbody> into one, the tree read here
+    #: does not, so on such a page what they pick is not known
+    table_parts: int = 0
+
+
+def _kinds(said: tuple[tuple[str, str, bool], ...]) -> list[str]:
+    """What a rule's declarations (those read) may do to text."""
+    names = {name for name, _, _ in said}
+    hiding = ";".join(f"{n}:{v}" for n, v, _ in said if n not in _NOT_HIDING)
+    out = []
+    if MAY_HIDE.search(hiding):
+        out.append(HIDE)
+    elif names & {"display", "visibility"}:
+        out.append(UNDO)
+    if names & {"color", "background"}:
+        out.append(COLOUR)
+    if "text-decoration" in names:
+        out.append(STRIKE)
+    return out
+
+
+def declarations(text: str) -> tuple[tuple[str, str, bool], ...]:
+    """The declarations of a rule's block or a style attribute that set the properties read:
+    (property, value, important)."""
+    out = []
+    for declaration in text.split(";"):
+        name, colon, value = declaration.partition(":")
+        if not colon:
+            continue
+        name = name.strip().lower()
+        name = _ALIASES.get(name, name)
+        if name not in PROPERTIES:
+            continue
+        value = value.strip()
+        important = "!" in value and value.lower().replace(" ", "").endswith("!important")
+        if important:
+            value = value[: value.rfind("!")].strip()
+        out.append((name, value, important))
+    return tuple(out)
+
+
+def _applies(prelude: str) -> bool:
+    """Whether the rules of an @-block apply on the screen."""
+    at = prelude.split(None, 1)[0].lower() if prelude.split() else ""
+    if at not in _CONDITIONAL:
+        return False  # @font-face, @keyframes, @page: no rules for the page's elements
+    if at != "@media":
+        return True
+    queries = prelude[len("@media") :].lower().split(",")
+    return any(not _NOT_SCREEN.match(query) and _fits(query) for query in queries)
+
+
+def _fits(query: str) -> bool:
+    """Whether a media query's widths hold for the desktop screen reports are read on (a
+    responsive page hides its wide table on a phone and shows it on the desktop)."""
+    for bound, size, unit in _WIDTH.findall(query):
+        width = float(size) * (16 if unit in ("em", "rem") else 1)
+        if (bound == "min" and width > _SCREEN_WIDTH) or (bound == "max" and width < _SCREEN_WIDTH):
+            return False
+    return True
+
+
+def _screen_blocks(css: str) -> list[tuple[str, str]]:
+    """The rules of a style sheet the screen applies, as (selectors, declarations), in order:
+    those outside any @-block and inside the blocks of the screen's media."""
+    out = []
+    applies = [True]  # for each open block: whether its rules apply
+    pending = ""
+    selector = ""
+    for part in _BRACE.split(_COMMENT.sub("", css)):
+        if part == "{":
+            selector = pending.strip()
+            if selector.startswith("@"):
+                applies.append(applies[-1] and _applies(selector))
+                selector = ""
+            else:
+                applies.append(applies[-1])
+        elif part == "}":
+            if len(applies) > 1:
+                if selector and applies[-1]:
+                    out.append((selector, pending))
+                applies.pop()
+            selector = ""
+        else:
+            pending = part
+    return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _translated(selector: str) -> tuple[etree.XPath | None, tuple[int, int, int]]:
+    """A selector's XPath and specificity (None for one no element on the screen is picked
+    by: a pseudo-element's content, a pointer's :hover, a form this translator cannot read)."""
+    try:
+        [parsed] = parse(selector)
+        if parsed.pseudo_element is not None:
+            return None, (0, 0, 0)
+        path = HTMLTranslator().selector_to_xpath(parsed, prefix="descendant-or-self::")
+        a, b, c = parsed.specificity()
+        return etree.XPath(path), (a, b, c)
+    except (SelectorError, ValueError, etree.XPathSyntaxError):
+        return None, (0, 0, 0)
+
+
+@functools.lru_cache(maxsize=64)
+def read_sheet(css: str) -> Sheet:
+    """The rules of a page's style sheet (its <style> blocks joined) that may hide, colour or
+    strike text. A site's pages share their style sheet: it is read once."""
+    rules: list[Rule] = []
+    kinds: list[list[str]] = []
+    translated = undoing = unread = order = 0
+    for selectors, block in _screen_blocks(css):
+        said = declarations(block)
+        kind = _kinds(said) if said else []
+        if not kind:
+            continue
+        for selector in selectors.split(","):
+            selector = selector.strip()
+            order += 1
+            m = _SIMPLE.match(selector)
+            if m and selector:
+                tag = m[1].lower() if m[1] and m[1] != "*" else None
+                classes = frozenset(m[3].split(".")[1:])
+                specificity = (1 if m[2] else 0, len(classes), 1 if tag else 0)
+                rule = Rule(said, specificity, order, tag, m[2][1:] if m[2] else None, classes)
+            elif _NEVER.search(selector):
+                continue
+            elif (undoing if kind == [UNDO] else translated) >= (
+                _MOST_UNDOING if kind == [UNDO] else _MOST_SELECTORS
+            ):
+                unread += 1
+                continue
+            else:
+                if kind == [UNDO]:
+                    undoing += 1
+                else:
+                    translated += 1
+                xpath, specificity = _translated(selector)
+                if xpath is None:
+                    continue
+                rule = Rule(said, specificity, order, None, None, frozenset(), xpath)
+            rules.append(rule)
+            kinds.append(kind)
+    indexes = {}
+    for kind in (HIDE, UNDO, COLOUR, STRIKE):
+        by_name: dict[str, list[int]] = {}
+        by_tag: dict[str, list[int]] = {}
+        searched = []
+        for k, rule in enumerate(rules):
+            if kind not in kinds[k]:
+                continue
+            if rule.xpath is not None:
+                searched.append(k)
+            elif rule.classes or rule.id:
+                name = min(rule.classes) if rule.classes else f"#{rule.id}"
+                by_name.setdefault(name, []).append(k)
+            else:
+                by_tag.setdefault(rule.tag or "*", []).append(k)
+        indexes[kind] = Index(by_name, by_tag, tuple(searched))
+    table_parts = sum(
+        1
+        for rule, kind in zip(rules, kinds, strict=True)
+        if rule.xpath is not None
+        and _TABLE_PART.search(rule.xpath.path)
+        and (kind != [COLOUR] or _light_ink(rule))
+    )
+    return Sheet(tuple(rules), indexes, unread, table_parts)
+
+
+def _light_ink(rule: Rule) -> bool:
+    """Whether a rule sets a text colour light enough to be lost on the paper."""
+    inks = [css_colour(value.lower()) for name, value, _ in rule.declarations if name == "color"]
+    return any(ink is not None and min(ink) >= 0xC0 for ink in inks)
+
+
+def page_sheet(root: etree._Element) -> Sheet | None:
+    """The page's style sheet read, or None for a page without one."""
+    blocks = [style.text or "" for style in root.iter("style")]
+    return read_sheet("\n".join(blocks)) if blocks else None
+
+
+#: names beyond which the elements the simple rules pick are found in Python (one look at each
+#: element's names) rather than by an XPath test of each name: libxml2 tests every name on
+#: every element (4,000 classes: 0.4 s a page), and past ~4,500 refuses the test
+#: (XPathEvalError), the page lost. A spreadsheet's export names a class for each cell style
+_XPATH_NAMES = 64
+_XML_SPACE = re.compile(r"[ \t\r\n]+")
+
+
+def naming(classes: Iterable[str], ids: Iterable[str] = ()) -> str:
+    """An XPath test of an element whose class attribute names one of `classes`, or whose id
+    is one of `ids`."""
+    tests = [
+        f"contains(concat(' ', normalize-space(@class), ' '), ' {c} ')"
+        for c in sorted(classes)
+        if "'" not in c
+    ]
+    tests += [f"@id = '{i}'" for i in sorted(ids) if "'" not in i]
+    return " or ".join(tests) or "false()"
+
+
+def named(
+    root: etree._Element, classes: Collection[str], ids: Collection[str] = ()
+) -> list[etree._Element]:
+    """The elements whose class attribute names one of `classes`, or whose id is one of `ids`,
+    in the page's order: what `//*[naming(classes, ids)]` finds."""
+    if len(classes) + len(ids) <= _XPATH_NAMES:
+        return root.xpath(f"//*[{naming(classes, ids)}]")
+    wanted, wanted_ids = frozenset(classes), frozenset(ids)
+    return [
+        element
+        for element in root.iter(etree.Element)
+        if not wanted.isdisjoint(_XML_SPACE.split(element.get("class") or ""))
+        or element.get("id") in wanted_ids
+    ]
+
+
+def picked(root: etree._Element, sheet: Sheet, kind: str) -> dict[etree._Element, list[int]]:
+    """The elements the sheet's rules of `kind` pick, each with those rules, in the page's
+    order of elements (first those picked by their names)."""
+    rules = sheet.rules
+    index = sheet.kinds[kind]
+    out: dict[etree._Element, list[int]] = {}
+    if sheet.unread:
+        return out  # not matched: the page's figures are withheld (Head.unmatched_selectors)
+    if index.by_name:
+        classes = [n for n in index.by_name if n[0] != "#"]
+        ids = [n[1:] for n in index.by_name if n[0] == "#"]
+        for element in named(root, classes, ids):
+            have = set(_XML_SPACE.split(element.get("class") or ""))
+            own_id = element.get("id")
+            tag = element.tag.lower() if isinstance(element.tag, str) else ""
+            # only the rules that name one of its classes or its id may pick it (a
+            # spreadsheet's sheet has a rule for each of hundreds of classes)
+            may = {k for name in [*have, f"#{own_id}"] for k in index.by_name.get(name, ())}
+            for k in may:
+                rule = rules[k]
+                if (
+                    rule.classes <= have
+                    and (rule.id is None or rule.id == own_id)
+                    and (rule.tag is None or rule.tag == tag)
+                ):
+                    out.setdefault(element, []).append(k)
+    for tag, ks in index.by_tag.items():
+        for element in root.iter(etree.Element if tag == "*" else tag):
+            out.setdefault(element, []).extend(ks)
+    for k in index.searched:
+        for element in rules[k].xpath(root):  # type: ignore[misc]
+            if isinstance(element, etree._Element):
+                out.setdefault(element, []).append(k)
+    return out
+
+
+def winning(sheet: Sheet, rule_numbers: Iterable[int], style: str) -> dict[str, str]:
+    """The values the rules `rule_numbers` give an element whose own style is `style`, where
+    they win: an !important declaration over any other, then the element's own style over a
+    rule, then the more specific rule, then the later. A value its own style keeps is not in."""
+    best: dict[str, tuple[tuple, str]] = {}
+    for k in rule_numbers:
+        rule = sheet.rules[k]
+        for name, value, important in rule.declarations:
+            key = (important, rule.specificity, rule.order)
+            if name not in best or key > best[name][0]:
+                best[name] = (key, value)
+    if best and style:
+        for name, _, important in declarations(style):
+            if name in best and (important or not best[name][0][0]):
+                del best[name]
+    return {name: value for name, (_, value) in best.items()}
+
+
+def without(style: str, names: Iterable[str]) -> str:
+    """A style attribute's declarations but those of `names` (a rule wins over them)."""
+    drop = set(names)
+    kept = []
+    for declaration in style.split(";"):
+        name = declaration.partition(":")[0].strip().lower()
+        if _ALIASES.get(name, name) not in drop:
+            kept.append(declaration)
+    return ";".join(kept)

@@ -1,0 +1,247 @@
+"""What a page's style sheet hides, whitens or strikes, through the selectors real sheets write.
+
+A browser applies a <style> rule to every element its selector picks: by a descendant or child
+combinator (`.t .h`, `td > span.h`), an attribute (`[data-x]`, `span[class~=h]`), a
+pseudo-class that holds without a pointer (`:first-child`, `:not(.v)`), a tag or an id alone,
+inside an @media block for the screen; and of the rules that pick it, the one that wins by
+importance, specificity and order. Each test draws pages of the generator's report family with
+a decoy figure (beside a value in its cell) or a decoy row or table (last year's figures), which
+a rule of each form hides by each mechanism the parser knows: the figures read are those the
+browser shows, or are withheld and said. The negative family: rules that do not pick the
+element, whose figures are read.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+
+import pytest
+
+from gx_pipeline.pagegen import render_html
+from gx_pipeline.pagegen.layout import GCell, Table
+from gx_pipeline.parsing import parse_bytes
+from gx_pipeline.parsing.tokens import html_tokens
+from gx_pipeline_tests.test_cell_markup import _deep, _page, stale_tables
+from gx_pipeline_tests.test_generated_hazards import FORMATS, _differences, _document, _wrong
+
+#: the ways a rule keeps text from a reader: the declarations that hide, and those that undo
+#: them (a later or weaker rule, an inline style)
+MECHANISMS = {
+    "display:none": ("display:none", "display:inline"),
+    "visibility:hidden": ("visibility:hidden", "visibility:visible"),
+    "white": ("color:#fff", "color:#000"),
+    "strike": ("text-decoration:line-through", "text-decoration:none"),
+}
+#: the tables' own attributes: a class and an id for each, as CMS templates write them
+_TABLE_IDS = range(1, 13)
+_BY_ID = ", ".join(f"#t{k} td span" for k in _TABLE_IDS)
+
+#: selector forms picking a decoy figure in a value cell: (the style sheet with {hide} and
+#: {show} for the declarations, the decoy's markup with {n} for its figure)
+_SPAN = '<span class="n h" data-x="1" title="x">{n}</span>'
+BESIDE = {
+    "descendant": (".t .h {{{hide}}}", _SPAN),
+    "child": ("td > span.h {{{hide}}}", _SPAN),
+    "id and tags": (f"{_BY_ID} {{{{{{hide}}}}}}", _SPAN),
+    "attribute present": ("[data-x] {{{hide}}}", _SPAN),
+    "attribute word": ("span[class~=h] {{{hide}}}", _SPAN),
+    "attribute value": ('td [title="x"] {{{hide}}}', _SPAN),
+    "first-child": ("td > span:first-child {{{hide}}}", _SPAN),
+    "not": ("td span:not(.v) {{{hide}}}", _SPAN),
+    "tag only": ("font {{{hide}}}", "<font>{n}</font>"),
+    "universal": (".t td * {{{hide}}}", _SPAN),
+    "media screen": ("@media screen {{ .t .h {{{hide}}} }}", _SPAN),
+    "media all": ("@media all and (min-width: 1px) {{ td .h {{{hide}}} }}", _SPAN),
+    "media min-width": ("@media (min-width: 10px) {{ .t .h {{{hide}}} }}", _SPAN),
+    "more specific than a later rule": (".t td .h {{{hide}}} .h {{{show}}}", _SPAN),
+    "important over a more specific rule": (
+        ".h {{{hide} !important}} .t td span.h {{{show}}}",
+        _SPAN,
+    ),
+    "important over inline": (
+        ".t .h {{{hide} !important}}",
+        '<span class="h" style="{show}">{n}</span>',
+    ),
+}
+
+#: selector forms picking a stale row, table or block (the copy carries `_STALE`)
+_STALE = 'class="old" data-x="1"'
+WHOLE = {
+    "descendant": "body .old {{{hide}}}",
+    "attribute present": "[data-x] {{{hide}}}",
+    "not": ".old:not(.v) {{{hide}}}",
+    "media screen": "@media screen {{ body .old {{{hide}}} }}",
+    "important over a later rule": ".old {{{hide} !important}} .old {{{show}}}",
+}
+
+#: rules that do not pick the decoy, or are undone: the figure beside the value is seen
+SHOWN = {
+    "wrong class": ".t .hh {{{hide}}} td > span.x {{{hide}}}",
+    "hover": ".t .h:hover {{{hide}}} td:hover span {{{hide}}}",
+    "print": "@media print {{ .t .h {{{hide}}} }}",
+    "narrow screens": "@media screen and (max-width: 768px) {{ .t .h {{{hide}}} }}",
+    "not the class": "td span:not(.h) {{{hide}}}",
+    "inline over a rule": ".t .h {{{hide}}}",
+    "later more specific show": ".h {{{hide}}} .t td .h {{{show}}}",
+    "another table": "#t99 td span {{{hide}}}",
+}
+
+
+def _css(template: str, mechanism: str) -> str:
+    hide, show = MECHANISMS[mechanism]
+    return template.format(hide=hide, show=show)
+
+
+def _with_ids(table_html):
+    """A writer of tables giving each a class `t` and an id t1, t2… (then `table_html`)."""
+    count = iter(_TABLE_IDS)
+
+    def write(table: Table, markup: str) -> str:
+        markup = markup.replace("<table ", f'<table class="t" id="t{next(count)}" ', 1)
+        return table_html(table, markup) if table_html else markup
+
+    return write
+
+
+def _styled(page: bytes, css: str) -> bytes:
+    return page.replace(b"</title>", f"</title><style>{css}</style>".encode(), 1)
+
+
+@pytest.mark.parametrize("mechanism", sorted(MECHANISMS))
+@pytest.mark.parametrize("form", sorted(BESIDE))
+def test_a_figure_a_rule_hides_beside_a_value_is_not_read(form: str, mechanism: str):
+    """A decoy figure beside a value in its cell, which a rule of each selector form hides
+    (display:none, visibility:hidden, white on white, struck through): the value the browser
+    shows is read, and the decoy is no digit of it."""
+    template, decoy = BESIDE[form]
+    for k, (fmt, year) in enumerate(FORMATS):
+        rng = random.Random(f"sheet-beside:{form}:{mechanism}:{k}")
+        doc, values = _document(rng, fmt, year)
+        show = MECHANISMS[mechanism][1]
+
+        def cell(c: GCell, rng: random.Random = rng, show: str = show) -> str:
+            text = render_html.plain_cell(c)
+            if c.key is None or rng.random() < 0.5:
+                return text
+            stray = decoy.format(n=rng.randint(0, 120), show=show)
+            return stray + text if rng.random() < 0.5 else text + stray
+
+        page = _styled(_page(doc, cell, _with_ids(None)), _css(template, mechanism))
+        got = parse_bytes(page, "page.html")
+        assert _wrong(got, doc, values) == {}, (fmt, year)
+        assert _differences(got, doc, values) == {} or bool(got.flags), (fmt, year)
+
+
+@pytest.mark.parametrize("mechanism", ["display:none", "visibility:hidden", "strike"])
+@pytest.mark.parametrize("where", ["row", "table", "block"])
+@pytest.mark.parametrize("form", sorted(WHOLE))
+def test_a_stale_copy_a_rule_hides_is_not_read(form: str, where: str, mechanism: str):
+    """A stale row, table or block of last year's figures that a rule of each selector form
+    hides: the figures the browser shows are read, not the copy's."""
+    css = _css(WHOLE[form], mechanism)
+    for k, (fmt, year) in enumerate(FORMATS):
+        rng = random.Random(f"sheet-whole:{form}:{where}:{mechanism}:{k}")
+        doc, values = _document(rng, fmt, year)
+        table_html = stale_tables(f"sheet-stale:{k}", fmt, year, where, _STALE, rng)
+        got = parse_bytes(_styled(_page(doc, table_html=table_html), css), "page.html")
+        assert _wrong(got, doc, values) == {}, (fmt, year)
+        assert _differences(got, doc, values) == {} or bool(got.flags), (fmt, year)
+
+
+@pytest.mark.parametrize("mechanism", sorted(MECHANISMS))
+@pytest.mark.parametrize("form", sorted(SHOWN))
+def test_a_figure_no_rule_hides_is_read(form: str, mechanism: str):
+    """Every value written in a span that a rule does not pick (another class, under the
+    pointer, in print, :not its class, another table) or picks and is undone (its own style, a
+    later more specific rule): the values are read as the browser shows them."""
+    css = _css(SHOWN[form], mechanism)
+    show = MECHANISMS[mechanism][1]
+    attribute = f'class="h" style="{show}"' if form == "inline over a rule" else 'class="h"'
+    for k, (fmt, year) in enumerate(FORMATS):
+        doc, values = _document(random.Random(f"sheet-shown:{form}:{k}"), fmt, year)
+
+        def cell(c: GCell) -> str:
+            text = render_html.plain_cell(c)
+            return f"<span {attribute}>{text}</span>" if c.key and text else text
+
+        got = parse_bytes(_styled(_page(doc, cell, _with_ids(None)), css), "page.html")
+        assert _differences(got, doc, values) == {}, (fmt, year)
+        assert not any("readers do not see" in p for p in got.problems)
+
+
+def test_a_child_that_undoes_visibility_is_seen():
+    """`.p {visibility:hidden} .p .c {visibility:visible}`: visibility is inherited and a child
+    may undo it; the child's figure is seen, its parent's own text is not. display:none is not
+    undone by a child."""
+    css = (
+        ".p {visibility:hidden} .p .c {visibility:visible} .q {display:none} .q .c {display:inline}"
+    )
+    page = (
+        f"<html><head><style>{css}</style></head><body><table>"
+        '<tr><td>甲</td><td><span class="p">9<span class="c">4</span></span></td></tr>'
+        '<tr><td>乙</td><td><span class="q">8<span class="c">5</span></span>6</td></tr>'
+        "</table></body></html>"
+    )
+    texts = [t.text for t in html_tokens(page)[0] if t.kind == "cell"]
+    assert texts == ["甲", "4", "乙", "6"]
+
+
+def test_a_sheet_of_thousands_of_complex_rules_is_bounded_and_said():
+    """A sheet of 5,000 rules with combinators that may hide: translating and matching each
+    would cost seconds a page. Past a bound the page's cells are withheld and the report says
+    why, rather than read what a rule may hide."""
+    sheet = "".join(f".t{k} td span.c{k} {{display:none}}\n" for k in range(5000))
+    cells = "".join(
+        f'<tr><td>第{k}行</td><td><span class="c{k}">{k}</span></td></tr>' for k in range(1, 30)
+    )
+    page = f"<html><head><style>{sheet}</style></head><body><table>{cells}</table></body></html>"
+    start = time.process_time()
+    tokens, _ = html_tokens(page)
+    assert time.process_time() - start < 1.5
+    assert all(t.unknown for t in tokens if t.kind == "cell" and t.text.isdigit())
+
+
+@pytest.mark.parametrize(
+    "css", ["tbody .h {display:none}", "table > tr > td > span {visibility:hidden}"]
+)
+def test_a_rule_on_the_tbody_a_browser_adds_is_not_guessed(css: str):
+    """A page that writes no <tbody>: the browser adds one around the rows (so `tbody .h` picks
+    the decoy and `table > tr` picks nothing), the tree this parser reads does not. Its
+    figures are read as the browser shows them, or withheld and said."""
+    for k, (fmt, year) in enumerate(FORMATS):
+        rng = random.Random(f"sheet-tbody:{css}:{k}")
+        doc, values = _document(rng, fmt, year)
+
+        def cell(c: GCell, rng: random.Random = rng) -> str:
+            text = render_html.plain_cell(c)
+            if c.key is None or not text:
+                return text
+            return f'<span class="v">{text}</span><span class="h">{rng.randint(0, 120)}</span>'
+
+        page = _styled(_page(doc, cell), css).replace(b"<tbody>", b"").replace(b"</tbody>", b"")
+        got = parse_bytes(page, "page.html")
+        assert _wrong(got, doc, values) == {}, (fmt, year)
+        assert _differences(got, doc, values) == {} or bool(got.flags), (fmt, year)
+
+
+@pytest.mark.parametrize("css", [".t .h {display:none}", "td > span[title] {color:#fff}"])
+def test_a_page_read_without_its_wrappers_does_not_guess_what_a_rule_picked(css: str):
+    """A page nested past libxml2's 2,048 levels is read again without its layout wrappers
+    (<div>, <span>, <font>): a rule whose selector steps through them, or picks one by more
+    than its classes, no longer picks what it picked in the browser. Its figures are read as
+    the browser shows them, or withheld and said."""
+    for k, (fmt, year) in enumerate(FORMATS[:2]):
+        rng = random.Random(f"sheet-deep:{css}:{k}")
+        doc, values = _document(rng, fmt, year)
+
+        def cell(c: GCell, rng: random.Random = rng) -> str:
+            text = render_html.plain_cell(c)
+            if c.key is None or not text or rng.random() < 0.5:
+                return text
+            return f'{text}<span class="h" title="x">{rng.randint(0, 120)}</span>'
+
+        page = _deep(_styled(_page(doc, cell, _with_ids(None)), css), "wrappers nested 2,100 deep")
+        got = parse_bytes(page, "page.html")
+        assert _wrong(got, doc, values) == {}, (fmt, year)
+        assert _differences(got, doc, values) == {} or bool(got.flags), (fmt, year)
