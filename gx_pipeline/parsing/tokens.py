@@ -211,32 +211,38 @@ _FIGURE = (
 #: channels 0xC0 or more), in an element's style or a <font color>; whether it shows on what
 #: the text stands on is for _faint_in_cell. Cheap substring tests of the style first
 #: (rgb(255, 255, 255) is one of the `gb(`)
-_LIGHT_WORDS = (*(w for w in _UNSEEN_WORDS if w != "255"), "#", "olor", "OLOR")
-_MAY_BE_LIGHT = " or ".join(f"contains(@style, '{word}')" for word in _LIGHT_WORDS)
+_LIGHT_WORDS = (*(w for w in _UNSEEN_WORDS if w != "255"), "#", "gb(", "GB(")
+#: a colour named otherwise (hsl(), a CSS name, a text fill), but not the black Word and its
+#: editors set on most figures (`color:black`, `color:windowtext`); in capitals only where
+#: the words above find it (`COLOR:WHITE`): each word is tested on every styled element of
+#: every cell
+_NAMED_INK = (
+    "contains(@style, 'olor') and not(contains(@style, 'olor:black')"
+    " or contains(@style, 'olor:windowtext'))"
+)
+_MAY_BE_LIGHT = (
+    " or ".join(f"contains(@style, '{word}')" for word in _LIGHT_WORDS) + f" or {_NAMED_INK}"
+)
 _FONT_INK = f"translate(@color, '{_UPPER}', '{_UPPER[:26].lower()}')"
 
 
-#: the first two characters of a colour that may be light: a hex one whose red is 0xC0 or
-#: more, rgb(), white and the light names pages write (whitesmoke, ghostwhite, lightgrey,
-#: silver…). _faint_in_cell reads the colour itself; this only keeps it from being called for
-#: the black and dark colours Word and CMS editors set on most figures. One evaluation of the
-#: colour, where a test of each character evaluated it a dozen times
-_LIGHT_STARTS = "|#c|#d|#e|#f|"
-#: the same by the first three characters: rgb(a), hsl(a), transparent, currentcolor (the
-#: colour around it) and the CSS names that do not stand out from white (snow, ivory,
-#: mintcream, azure, lightgrey, yellow…; `bla` for blanchedalmond, and black)
-_LIGHT_NAMES = (
-    "|rgb|hsl|tra|cur|inh|ali|ant|aqu|azu|bei|bis|bla|cha|cor|cya|flo|gai|gho|gol|gre|hon|ivo"
-    "|kha|lav|law|lem|lig|lim|lin|med|min|mis|moc|nav|old|pal|pap|pea|pin|pow|sea|sno|spr|whe"
-    "|whi|yel|"
+#: the first three characters of a colour that may be light: a hex one whose red is 0xC0 or
+#: more, rgb(a), hsl(a), transparent, currentcolor and inherit (the colour around), and the CSS
+#: names that do not stand out from white (snow, ivory, mintcream, azure, lightgrey, yellow…;
+#: `bla` for blanchedalmond, and black). _faint_in_cell reads the colour itself; this only
+#: keeps it from being called for the dark colours Word and CMS editors set on most figures.
+#: One evaluation of the colour, where a test of each character evaluated it a dozen times
+_LIGHT_STARTS = (
+    "|"
+    + "|".join(f"#{red}{digit}" for red in "cdef" for digit in "0123456789abcdef")
+    + "|rgb|hsl|tra|cur|inh|ali|ant|aqu|azu|bei|bis|bla|cha|cor|cya|flo|gai|gho|gol|gre|hon"
+    "|ivo|kha|lav|law|lem|lig|lim|lin|med|min|mis|moc|nav|old|pal|pap|pea|pin|pow|sea|sno|spr"
+    "|whe|whi|yel|"
 )
 
 
 def _light(value: str) -> str:
-    return (
-        f"contains('{_LIGHT_STARTS}', concat('|', substring({value}, 1, 2), '|'))"
-        f" or contains('{_LIGHT_NAMES}', concat('|', substring({value}, 1, 3), '|'))"
-    )
+    return f"contains('{_LIGHT_STARTS}', concat('|', substring({value}, 1, 3), '|'))"
 
 
 _IN_LIGHT = (
@@ -252,9 +258,8 @@ _FILLS = "ancestor-or-self::*[@bgcolor or contains(@style, 'ackground') or conta
 #: that stands on a painted fill (black on black, teal on a page painted teal), as
 #: _faint_in_cell judges it
 _FAINT = (
-    f"({_IN_LIGHT} or (@color or contains(concat(';', {_STYLE}), ';color:'))"
-    f" and ancestor-or-self::*[{_PAINTS}] and not(.//*[contains(@style, 'olor') or @color]))"
-    f" and gx:faint(., {_FILLS})"
+    f"({_IN_LIGHT} or {_FILLS}[{_PAINTS}] and (@color or contains(concat(';', {_STYLE}), ';color:'))"
+    f" and not(.//*[contains(@style, 'olor') or @color])) and gx:faint(., {_FILLS})"
 )
 #: an element inside a cell whose text no reader sees: hidden (display, visibility, the hidden
 #: attribute), or a figure of no size, or drawn in a colour too close to what it stands on
@@ -264,14 +269,21 @@ _UNSEEN_IN_CELL = (
     f"{_IS_HIDDEN_BLOCK} or (({_MAY_BE_LIGHT} or @color) and {_FIGURE}"
     f" and (@style and ({_NO_SIZE}) or {_FAINT}))"
 )
+#: an element whose style sets its text colour (not only a border's)
+_OWN_INK = (
+    "@style and (contains(@style, 'olor') or contains(@style, 'OLOR'))"
+    f" and contains(concat(';', {_STYLE}), ';color:')"
+)
 #: a cell whose own colour leaves its figure unseen (`<td style="color:#fff">`): its text is
 #: written between the marks of text no reader sees
-_UNSEEN_CELL = f"@style and ({_MAY_BE_LIGHT}) and {_FIGURE} and {_FAINT}"
+_UNSEEN_CELL = f"{_OWN_INK} and {_FIGURE} and {_FAINT}"
 #: a cell's text, or the hidden mark for a cell the browser does not show (its place counts)
 _CELL_TEXT = (
+    # one test for the cells with neither the hidden attribute nor a style (most of them)
+    f'<xsl:choose><xsl:when test="@hidden or @style and ({_HIDING_STYLE} or {_UNSEEN_CELL})">'
     f'<xsl:choose><xsl:when test="{_IS_HIDDEN}"><xsl:text>{_HIDDEN_MARK}</xsl:text></xsl:when>'
-    f'<xsl:when test="{_UNSEEN_CELL}"><xsl:text>{_UNSEEN_MARK}</xsl:text>'
-    f'<xsl:value-of select="."/><xsl:text>{_UNSEEN_MARK}</xsl:text></xsl:when>'
+    f'<xsl:otherwise><xsl:text>{_UNSEEN_MARK}</xsl:text><xsl:value-of select="."/>'
+    f"<xsl:text>{_UNSEEN_MARK}</xsl:text></xsl:otherwise></xsl:choose></xsl:when>"
     '<xsl:otherwise><xsl:if test="@colspan or @rowspan">'
     f'<xsl:text>{_SPAN_MARK}</xsl:text><xsl:value-of select="@rowspan"/><xsl:text>,</xsl:text>'
     f'<xsl:value-of select="@colspan"/><xsl:text>{_SPAN_MARK}</xsl:text></xsl:if>'
@@ -286,7 +298,11 @@ _UNSEEN_BLOCK = (
 )
 #: a row each of whose cells draws its text in a colour no reader sees (a stale row kept in
 #: the table with `<td style="color:#fff">` on every cell: its labels too)
-_UNSEEN_CELLS = f"(td or th) and not((td | th)[not(@style and ({_MAY_BE_LIGHT}) and {_FAINT})])"
+_UNSEEN_CELLS = (
+    "*[1][contains(@style, 'olor') or contains(@style, 'OLOR')]"
+    f" and *[1][self::td or self::th][{_OWN_INK} and {_FAINT}]"
+    f" and not(*[self::td or self::th][not({_OWN_INK} and {_FAINT})])"
+)
 #: a row the browser does not show, or no reader sees: itself, or its tbody, thead or tfoot
 _HIDDEN_ROW = (
     f"{_IS_HIDDEN} or ({_UNSEEN_BLOCK}) or {_UNSEEN_CELLS} or parent::*[self::tbody or self::thead or self::tfoot]"
@@ -299,7 +315,7 @@ _HIDDEN_ROW = (
 _MAY_BE_UNSEEN_IN_CELL = (
     "@hidden or @color or @style["
     + " or ".join(f"contains(., '{w}')" for w in ("one", "ONE", "idden", "IDDEN", *_LIGHT_WORDS))
-    + "]"
+    + f" or {_NAMED_INK.replace('@style', '.')}]"
 )
 #: the elements a browser paints a bgcolor attribute on (it ignores one on a <div>)
 _BGCOLOR_TAGS = frozenset(("table", "tr", "td", "th", "body"))
@@ -924,14 +940,15 @@ def _strike_out(element: etree._Element) -> None:
 #: words of an inline style that hides text in a way the XSLT does not read itself (it reads
 #: display:none, visibility:hidden, a font of no size, white): its text made transparent
 #: (opacity:0, color:transparent), clipped, moved off the page (left, top or text-indent at
-#: -9999px, -10000px) or given no room (width:0). Not `indent`, `position` or `clip`: two
-#: pages in three indent their paragraphs or place a box, and a short word is found slowly. A
-#: page without them (nor a <style> block) costs these substring tests only, ~0.05 M
-#: instructions each on a 40,000-character page; the XPath that reads each styled element of
-#: the tree costs 5 M on a Word page
+#: -9999px, -10000px), scaled to nothing, set in a font too small to read (the commonest
+#: spellings: 0.1em, 1px, 1%), or given no room (width:0, height:0, text-indent:9999px). Not
+#: `indent`, `position` or `clip`: two pages in three indent their paragraphs or place a box,
+#: and a short word is found slowly. A page without them (nor a <style> block) costs these
+#: substring tests only, ~0.05 M instructions each on a 40,000-character page; the XPath that
+#: reads each styled element of the tree costs 5 M on a Word page
 _INLINE_HIDING_WORDS = (
     "opacity", "transparent", "rect(0", "clip-path", "-9999px", "-10000", "idth:0", "scale(",
-    "eight:0", "eight: 0", "ndent:9999", "ize:1px", "ize:2px", "ize:0.", "ize:.", "ize:1%",
+    "ize:0.", "ize:1px", "ize:1%", "eight:0", "ndent:9999",
 )  # fmt: skip
 #: the same words inside a style attribute, for the XPath that finds the elements to read
 _INLINE_HIDING_TEST = (
@@ -939,7 +956,8 @@ _INLINE_HIDING_TEST = (
 )
 #: a rule's or a style's declarations that may hide text (the cheap test before they are read)
 _MAY_HIDE_DECLARATION = re.compile(
-    r"none|hidden|collapse|opacity|transparent|clip|indent|-\s*\d{3}|size\s*:\s*[0-3.]|scale",
+    r"none|hidden|collapse|opacity|transparent|clip|indent|-\s*\d{3}|scale|height\s*:\s*0"
+    r"|size\s*:\s*(?:0|[0-3](?:\.\d*)?p[xt]|\.\d|1?\d%|2[0-4]%)",
     re.IGNORECASE,
 )
 #: a selector that picks an element by itself: a tag, an id and classes, no combinator and no
