@@ -33,7 +33,8 @@ PROPERTIES = frozenset(
     (
         "display", "visibility", "opacity", "color", "background", "clip",
         "clip-path", "position", "left", "top", "text-indent", "width", "height", "overflow",
-        "font-size", "text-decoration",
+        "font-size", "text-decoration", "transform", "max-height", "max-width", "line-height",
+        "-webkit-text-fill-color",
     )
 )  # fmt: skip
 #: selectors with combinators, attributes or pseudo-classes that a sheet may hold among the rules
@@ -64,7 +65,9 @@ _CONDITIONAL = ("@media", "@supports", "@layer", "@container")
 HIDE, UNDO, COLOUR, STRIKE = "hide", "undo", "colour", "strike"
 #: a rule's or a style's declarations that may hide text (the cheap test before they are read)
 MAY_HIDE = re.compile(
-    r"none|hidden|collapse|opacity|transparent|clip|indent|-\s*\d{3}|size\s*:\s*0", re.IGNORECASE
+    r"none|hidden|collapse|opacity|transparent|clip|indent|-\s*\d{3}|scale|height\s*:\s*0"
+    r"|size\s*:\s*(?:0|[0-3](?:\.\d*)?p[xt]|\.\d|1?\d%|2[0-4]%)",
+    re.IGNORECASE,
 )
 #: a selector that picks an element only under the pointer or in focus, or only a part the
 #: browser draws (::before): no element of the page as it is read
@@ -73,7 +76,7 @@ _NEVER = re.compile(r"::|:(?:hover|focus|active|visited|before|after|first-line|
 _TABLE_PART = re.compile(r"tbody|thead|tfoot|table/tr|table/\*")
 #: properties that hide nothing themselves (a transparent colour is written into the style by
 #: the colour reader, and hides from there)
-_NOT_HIDING = frozenset(("color", "background", "text-decoration"))
+_NOT_HIDING = frozenset(("color", "-webkit-text-fill-color", "background", "text-decoration"))
 #: properties written as one: a fill, a line
 _ALIASES = {"background-color": "background", "text-decoration-line": "text-decoration"}
 
@@ -127,7 +130,7 @@ def _kinds(said: tuple[tuple[str, str, bool], ...]) -> list[str]:
         out.append(HIDE)
     elif names & {"display", "visibility"}:
         out.append(UNDO)
-    if names & {"color", "background"}:
+    if names & {"color", "-webkit-text-fill-color", "background"}:
         out.append(COLOUR)
     if "text-decoration" in names:
         out.append(STRIKE)

@@ -21,7 +21,7 @@ from lxml import etree
 
 from gx_pipeline import contract
 from gx_pipeline.parsing import labels
-from gx_pipeline.parsing.colours import PAPER, css_colour, faint
+from gx_pipeline.parsing.colours import PAPER, css_colour, css_rgba, faint, over
 from gx_pipeline.parsing.stylesheet import (
     COLOUR,
     HIDE,
@@ -165,14 +165,6 @@ _STYLE = f"translate(@style, '{_UPPER}', '{_UPPER[:26].lower()}')"
 #: the style that hides an element, as the browser reads it (any case, any spacing)
 _HIDING_STYLE = f"contains({_STYLE}, 'display:none') or contains({_STYLE}, 'visibility:hidden')"
 _IS_HIDDEN = f"@hidden or (@style and ({_HIDING_STYLE}))"
-#: a cell's text, or the hidden mark for a cell the browser does not show (its place counts)
-_CELL_TEXT = (
-    f'<xsl:choose><xsl:when test="{_IS_HIDDEN}"><xsl:text>{_HIDDEN_MARK}</xsl:text></xsl:when>'
-    '<xsl:otherwise><xsl:if test="@colspan or @rowspan">'
-    f'<xsl:text>{_SPAN_MARK}</xsl:text><xsl:value-of select="@rowspan"/><xsl:text>,</xsl:text>'
-    f'<xsl:value-of select="@colspan"/><xsl:text>{_SPAN_MARK}</xsl:text></xsl:if>'
-    '<xsl:apply-templates mode="cell"/></xsl:otherwise></xsl:choose>'
-)
 #: cells of a table, or of its tbody/thead/tfoot, that no <tr> holds (the start tag is missing:
 #: libxml2 keeps them there, a browser puts them into a row of their own)
 _LOOSE_CELLS = "td | th | *[not(self::tr)]/td | *[not(self::tr)]/th"
@@ -211,7 +203,8 @@ _FONT_COLOUR = "translate(@color, 'FHITEW ', 'fhitew')"
 _BGCOLOR = "translate(@bgcolor, 'FHITEW ', 'fhitew')"
 #: an element that colours the background (white is no colour)
 _PAINTS = (
-    f"(@bgcolor and not({_white(_BGCOLOR)})) or (contains(@style, 'ackground')"
+    f"(@bgcolor and not({_white(_BGCOLOR)})) or ((contains(@style, 'ackground')"
+    " or contains(@style, 'ACKGROUND'))"
     f" and not({_white(_BACKGROUND)}) and {_BACKGROUND} != 'transparent'"
     f" and {_BACKGROUND} != 'none')"
 )
@@ -233,38 +226,82 @@ _FIGURE = (
 #: the text stands on is for _faint_in_cell. Cheap substring tests of the style first
 #: (rgb(255, 255, 255) is one of the `gb(`)
 _LIGHT_WORDS = (*(w for w in _UNSEEN_WORDS if w != "255"), "#", "gb(", "GB(")
-_MAY_BE_LIGHT = " or ".join(f"contains(@style, '{word}')" for word in _LIGHT_WORDS)
+#: a colour named otherwise (hsl(), a CSS name, a text fill), but not the black Word and its
+#: editors set on most figures (`color:black`, `color:windowtext`); in capitals only where
+#: the words above find it (`COLOR:WHITE`): each word is tested on every styled element of
+#: every cell
+_NAMED_INK = (
+    "contains(@style, 'olor') and not(contains(@style, 'olor:black')"
+    " or contains(@style, 'olor:windowtext'))"
+)
+_MAY_BE_LIGHT = (
+    " or ".join(f"contains(@style, '{word}')" for word in _LIGHT_WORDS) + f" or {_NAMED_INK}"
+)
 _FONT_INK = f"translate(@color, '{_UPPER}', '{_UPPER[:26].lower()}')"
 
 
-#: the first two characters of a colour that may be light: a hex one whose red is 0xC0 or
-#: more, rgb(), white and the light names pages write (whitesmoke, ghostwhite, lightgrey,
-#: silver…). _faint_in_cell reads the colour itself; this only keeps it from being called for
-#: the black and dark colours Word and CMS editors set on most figures. One evaluation of the
-#: colour, where a test of each character evaluated it a dozen times
-_LIGHT_STARTS = "|#c|#d|#e|#f|rg|wh|sn|iv|ga|li|si|gh|fl|az|al|ho|be|"
+#: the first three characters of a colour that may be light: a hex one whose red is 0xC0 or
+#: more, rgb(a), hsl(a), transparent, currentcolor and inherit (the colour around), and the CSS
+#: names that do not stand out from white (snow, ivory, mintcream, azure, lightgrey, yellow…;
+#: `bla` for blanchedalmond, and black). _faint_in_cell reads the colour itself; this only
+#: keeps it from being called for the dark colours Word and CMS editors set on most figures.
+#: One evaluation of the colour, where a test of each character evaluated it a dozen times
+_LIGHT_STARTS = (
+    "|"
+    + "|".join(f"#{red}{digit}" for red in "cdef" for digit in "0123456789abcdef")
+    + "|rgb|hsl|tra|cur|inh|ali|ant|aqu|azu|bei|bis|bla|cha|cor|cya|flo|gai|gho|gol|gre|hon"
+    "|ivo|kha|lav|law|lem|lig|lim|lin|med|min|mis|moc|nav|old|pal|pap|pea|pin|pow|sea|sno|spr"
+    "|whe|whi|yel|"
+)
 
 
 def _light(value: str) -> str:
-    return f"contains('{_LIGHT_STARTS}', concat('|', substring({value}, 1, 2), '|'))"
+    return f"contains('{_LIGHT_STARTS}', concat('|', substring({value}, 1, 3), '|'))"
 
 
 _IN_LIGHT = (
-    f"(@style and ({_light(_COLOUR)}) or self::font[{_light(_FONT_INK)}])"
-    " and not(.//*[contains(@style, 'olor') or @color])"
+    f"(@style and ({_light(_COLOUR)} or contains({_STYLE}, 'text-fill-color:'))"
+    f" or self::font[{_light(_FONT_INK)}]) and not(.//*[contains(@style, 'olor') or @color])"
 )
 #: the namespace of the reader's own XPath function (_faint_in_cell)
 _GX = "urn:gx-pipeline:tokens"
 #: what a cell's text stands on: itself and the elements around it that name a background,
 #: the nearest last
-_FILLS = "ancestor-or-self::*[@bgcolor or contains(@style, 'ackground')]"
+_FILLS = "ancestor-or-self::*[@bgcolor or contains(@style, 'ackground') or contains(@style, 'ACKGROUND')]"
+#: a text colour that may not show on what it stands on: a light one, or any on an element
+#: that stands on a painted fill (black on black, teal on a page painted teal), as
+#: _faint_in_cell judges it
+_FAINT = (
+    f"({_IN_LIGHT} or {_FILLS}[{_PAINTS}] and (@color or contains(concat(';', {_STYLE}), ';color:'))"
+    f" and not(.//*[contains(@style, 'olor') or @color])) and gx:faint(., {_FILLS})"
+)
 #: an element inside a cell whose text no reader sees: hidden (display, visibility, the hidden
 #: attribute), or a figure of no size, or drawn in a colour too close to what it stands on
 #: (white on no colour, on light grey). Run into the cell's number it made another
 #: (`<span style="display:none">7</span>3` reads 73 where the reader sees 3)
 _UNSEEN_IN_CELL = (
     f"{_IS_HIDDEN_BLOCK} or (({_MAY_BE_LIGHT} or @color) and {_FIGURE}"
-    f" and (@style and ({_NO_SIZE}) or {_IN_LIGHT} and gx:faint(., {_FILLS})))"
+    f" and (@style and ({_NO_SIZE}) or {_FAINT}))"
+)
+#: an element whose style sets its text colour (not only a border's)
+_OWN_INK = (
+    "@style and (contains(@style, 'olor') or contains(@style, 'OLOR'))"
+    f" and contains(concat(';', {_STYLE}), ';color:')"
+)
+#: a cell whose own colour leaves its figure unseen (`<td style="color:#fff">`): its text is
+#: written between the marks of text no reader sees
+_UNSEEN_CELL = f"{_OWN_INK} and {_FIGURE} and {_FAINT}"
+#: a cell's text, or the hidden mark for a cell the browser does not show (its place counts)
+_CELL_TEXT = (
+    # one test for the cells with neither the hidden attribute nor a style (most of them)
+    f'<xsl:choose><xsl:when test="@hidden or @style and ({_HIDING_STYLE} or {_UNSEEN_CELL})">'
+    f'<xsl:choose><xsl:when test="{_IS_HIDDEN}"><xsl:text>{_HIDDEN_MARK}</xsl:text></xsl:when>'
+    f'<xsl:otherwise><xsl:text>{_UNSEEN_MARK}</xsl:text><xsl:value-of select="."/>'
+    f"<xsl:text>{_UNSEEN_MARK}</xsl:text></xsl:otherwise></xsl:choose></xsl:when>"
+    '<xsl:otherwise><xsl:if test="@colspan or @rowspan">'
+    f'<xsl:text>{_SPAN_MARK}</xsl:text><xsl:value-of select="@rowspan"/><xsl:text>,</xsl:text>'
+    f'<xsl:value-of select="@colspan"/><xsl:text>{_SPAN_MARK}</xsl:text></xsl:if>'
+    '<xsl:apply-templates mode="cell"/></xsl:otherwise></xsl:choose>'
 )
 #: a row, table or block no reader sees, though displayed: all its text of no size, or white
 #: where nothing in it sets a class or a background (a style sheet may colour it)
@@ -273,9 +310,16 @@ _UNSEEN_BLOCK = (
     f" and not(descendant-or-self::*[@class or {_PAINTS}])"
     f" and not({_COLOURED}))"
 )
+#: a row each of whose cells draws its text in a colour no reader sees (a stale row kept in
+#: the table with `<td style="color:#fff">` on every cell: its labels too)
+_UNSEEN_CELLS = (
+    "*[1][contains(@style, 'olor') or contains(@style, 'OLOR')]"
+    f" and *[1][self::td or self::th][{_OWN_INK} and {_FAINT}]"
+    f" and not(*[self::td or self::th][not({_OWN_INK} and {_FAINT})])"
+)
 #: a row the browser does not show, or no reader sees: itself, or its tbody, thead or tfoot
 _HIDDEN_ROW = (
-    f"{_IS_HIDDEN} or ({_UNSEEN_BLOCK}) or parent::*[self::tbody or self::thead or self::tfoot]"
+    f"{_IS_HIDDEN} or ({_UNSEEN_BLOCK}) or {_UNSEEN_CELLS} or parent::*[self::tbody or self::thead or self::tfoot]"
     f"[{_IS_HIDDEN_BLOCK} or ({_UNSEEN_BLOCK})]"
 )
 #: an element inside a cell that may hold text no reader sees (tested with _UNSEEN_IN_CELL).
@@ -285,7 +329,7 @@ _HIDDEN_ROW = (
 _MAY_BE_UNSEEN_IN_CELL = (
     "@hidden or @color or @style["
     + " or ".join(f"contains(., '{w}')" for w in ("one", "ONE", "idden", "IDDEN", *_LIGHT_WORDS))
-    + "]"
+    + f" or {_NAMED_INK.replace('@style', '.')}]"
 )
 #: the elements a browser paints a bgcolor attribute on (it ignores one on a <div>)
 _BGCOLOR_TAGS = frozenset(("table", "tr", "td", "th", "body"))
@@ -313,13 +357,40 @@ def _fill(element) -> tuple[int, ...] | None:
             return _NO_FILL
         # bgcolor="eeeeee": a browser reads hex digits without their #
         return css_colour(bgcolor if bgcolor[0] == "#" or len(bgcolor) != 6 else "#" + bgcolor)
-    parts = re.sub(r"\s*([(),])\s*", r"\1", written.lower()).split()
+    parts = _CSS_VALUE.findall(written.lower())
     for part in parts:
-        if (colour := css_colour(part)) is not None:
-            return colour
+        if (colour := css_rgba(part)) is not None:
+            if colour[3] >= 1:
+                return colour[:3]
+            return _NO_FILL if colour[3] == 0 else None  # partly transparent: not known
     if any("(" in part for part in parts):
-        return None  # url(…), a gradient, a colour partly transparent
-    return _NO_FILL  # transparent, none, inherit
+        return None  # url(…), a gradient
+    return _NO_FILL  # none, inherit
+
+
+#: the words of a CSS value, a function with its arguments one (`rgb(1 2 3) no-repeat`)
+_CSS_VALUE = re.compile(r"[^\s(]+(?:\([^)]*\))?")
+#: an ink this close to transparent draws nothing a reader sees
+_NO_ALPHA = 0.1
+
+
+def _ink(element) -> tuple[int, int, int, float] | None:
+    """The colour an element draws its text in: its text fill (-webkit-text-fill-color, which
+    paints over its colour), its colour or a <font color>; the colour around it for one that
+    names none or names the colour around it (currentcolor, inherit); black on a page that
+    names none. None for one not known here (a system colour)."""
+    for source in (element, *element.iterancestors()):
+        style = source.get("style") or ""
+        written = None
+        if "ill-color" in style or "ILL-COLOR" in style:
+            written = _declared(style, ("-webkit-text-fill-color",))
+        if written is None:
+            written = _declared(style, ("color",))
+        if written is None and source.tag == "font":
+            written = source.get("color")
+        if written is not None and written.strip().lower() not in ("currentcolor", "inherit"):
+            return css_rgba(written)
+    return 0, 0, 0, 1.0
 
 
 def _faint_in_cell(_context: object, elements: list, fills: list) -> bool:
@@ -329,21 +400,20 @@ def _faint_in_cell(_context: object, elements: list, fills: list) -> bool:
     is seen; white, #fefefe or #ddd on #eee or on no fill is not. A fill outside the tables
     (the page's, a block's around the table) counts as well: the table is transparent."""
     element = elements[0]
-    written = _declared(element.get("style") or "", ("color",))
-    if written is None and element.tag == "font":
-        written = element.get("color")
-    ink = css_colour(written or "")
+    ink = _ink(element)
     if ink is None:
         return False
+    if ink[3] < _NO_ALPHA:
+        return True  # transparent (rgba(0,0,0,0), #fff0): seen on no fill
     for fill in reversed(fills):
         behind = _fill(fill)
         if behind == _NO_FILL:
             continue
         if behind is None:
             return False  # not known: read, as white on any painted cell always was
-        return faint(ink, behind)
+        return faint(over(ink, behind), behind)
     # a colour from a rule too: every rule's fill is written where it paints (_colour_by_class)
-    return faint(ink, PAPER)
+    return faint(over(ink, PAPER), PAPER)
 
 
 _FUNCTIONS = {(_GX, "faint"): _faint_in_cell}
@@ -764,6 +834,8 @@ def _colour_by_class(root: etree._Element) -> None:
             added += f";color:{ink}"
         if fill:
             added += f";background:{fill}"
+        if text_fill := won.get("-webkit-text-fill-color"):
+            added += f";-webkit-text-fill-color:{text_fill}"  # paints over the colour (_ink)
         if added:
             element.set("style", own + added)
 
@@ -833,13 +905,15 @@ def _strike_out(element: etree._Element) -> None:
 #: words of an inline style that hides text in a way the XSLT does not read itself (it reads
 #: display:none, visibility:hidden, a font of no size, white): its text made transparent
 #: (opacity:0, color:transparent), clipped, moved off the page (left, top or text-indent at
-#: -9999px, -10000px) or given no room (width:0). Not `indent`, `position` or `clip`: two
-#: pages in three indent their paragraphs or place a box, and a short word is found slowly. A
-#: page without them (nor a <style> block) costs these substring tests only, ~0.05 M
-#: instructions each on a 40,000-character page; the XPath that reads each styled element of
-#: the tree costs 5 M on a Word page
+#: -9999px, -10000px), scaled to nothing, set in a font too small to read (the commonest
+#: spellings: 0.1em, 1px, 1%), or given no room (width:0, height:0, text-indent:9999px). Not
+#: `indent`, `position` or `clip`: two pages in three indent their paragraphs or place a box,
+#: and a short word is found slowly. A page without them (nor a <style> block) costs these
+#: substring tests only, ~0.05 M instructions each on a 40,000-character page; the XPath that
+#: reads each styled element of the tree costs 5 M on a Word page
 _INLINE_HIDING_WORDS = (
-    "opacity", "transparent", "rect(0", "clip-path", "-9999px", "-10000", "idth:0"
+    "opacity", "transparent", "rect(0", "clip-path", "-9999px", "-10000", "idth:0", "scale(",
+    "ize:0.", "ize:1px", "ize:1%", "eight:0", "ndent:9999",
 )  # fmt: skip
 #: the same words inside a style attribute, for the XPath that finds the elements to read
 _INLINE_HIDING_TEST = (
@@ -850,6 +924,17 @@ _MAY_HIDE_DECLARATION = MAY_HIDE
 _ZERO = re.compile(r"[+-]?0*\.?0+(?:px|pt|em|rem|%)?")
 #: an offset that puts an element or its text off the page (left:-9999px, text-indent:-10000px)
 _FAR_OFF = re.compile(r"-\s*(\d+)(?:\.\d*)?(px|pt|em|rem)?")
+_FAR_AHEAD = re.compile(r"[+-]?\s*(\d+)(?:\.\d*)?(px|pt|em|rem)?")
+#: a font too small for a figure to be read: under 4px (3pt), or a quarter of the text around
+#: it (0.25em, 25%: 3-4px of the 12-16px a page sets its tables in). A digit's strokes are then
+#: under a pixel: a speck, no figure (9px and 0.8em are small print, and read)
+_TINY_FONT = re.compile(
+    r"(?:0*\.\d+|[0-3](?:\.\d*)?)px|(?:0*\.\d+|[0-2](?:\.\d*)?)pt|0*\.[0-2]\d*r?em|(?:[0-9]|1\d|2[0-4])(?:\.\d*)?%"
+)
+#: a scale that leaves nothing to read: scale(0), scale(0.01), scaleX(0), scale(1, 0)
+_SCALE = re.compile(r"scale[xy]?\(([^)]*)\)")
+#: an opacity under this leaves text no reader makes out
+_FAINT_OPACITY = 0.05
 _CLIP_PATH_HIDES = re.compile(r"inset\(\s*(?:50|100)%|circle\(\s*0|polygon\(\s*0\s+0\s*\)")
 #: elements a text-indent or a size applies to without a display of their own (not a table's
 #: cell: it grows to hold its text, whatever width it is given)
@@ -960,25 +1045,57 @@ def _hiding(declarations: str, tag: str) -> str:
     get = props.get
     display = get("display", "")
     boxed = tag in _BOXES or display in ("block", "inline-block", "flex")
+    # a box of no height (height, max-height; or line-height 0 on a box whose height its
+    # lines give) clips its text only where it hides what overflows it
+    no_room = boxed and get("overflow") == "hidden"
     if (
         display == "none"
         or get("visibility") in ("hidden", "collapse")
-        or _ZERO.fullmatch(get("opacity", "1"))
+        or _transparent(get("opacity", "1"))
         or get("color", "").startswith("transparent")
-        or _clipped(get("clip", ""), get("clip-path", ""))
+        or get("-webkit-text-fill-color", "").startswith("transparent")
+        # clip cuts only an element positioned absolute or fixed: elsewhere it does nothing
+        or (
+            get("position") in ("absolute", "fixed")
+            and _clipped(get("clip", ""), "")
+            or _clipped("", get("clip-path", ""))
+        )
+        or (boxed and _scaled_away(get("transform", "")))
         or (
             get("position") in ("absolute", "fixed", "relative")
             and (_far_off(get("left", "")) or _far_off(get("top", "")))
         )
         or (boxed and _far_off(get("text-indent", "")))
         or (
-            boxed
-            and get("overflow") == "hidden"
-            and (_ZERO.fullmatch(get("width", "1")) or _ZERO.fullmatch(get("height", "1")))
+            no_room
+            and any(
+                _ZERO.fullmatch(get(side, "1"))
+                for side in ("width", "height", "max-height", "max-width", "line-height")
+            )
         )
+        or (no_room and _far_off(get("text-indent", ""), ahead=True))
     ):
         return "display:none"
-    return "font-size:0" if _ZERO.fullmatch(get("font-size", "1")) else ""
+    size = get("font-size", "1")
+    return "font-size:0" if _ZERO.fullmatch(size) or _TINY_FONT.fullmatch(size) else ""
+
+
+def _transparent(opacity: str) -> bool:
+    """Whether an opacity (0, 0.01, 1%) leaves text no reader makes out."""
+    try:
+        value = float(opacity[:-1]) / 100 if opacity.endswith("%") else float(opacity)
+    except ValueError:
+        return False
+    return value < _FAINT_OPACITY
+
+
+def _scaled_away(transform: str) -> bool:
+    """Whether a transform scales its box to (next to) nothing in either direction."""
+    for m in _SCALE.finditer(transform):
+        for factor in m[1].replace(",", " ").split():
+            if _transparent(factor):
+                return True
+    return False
 
 
 def _clipped(clip: str, clip_path: str) -> bool:
@@ -991,9 +1108,13 @@ def _clipped(clip: str, clip_path: str) -> bool:
     return _CLIP_PATH_HIDES.match(clip_path) is not None
 
 
-def _far_off(value: str) -> bool:
-    """Whether an offset puts what it moves off the page: -999px or further (-99em)."""
-    m = _FAR_OFF.fullmatch(value)
+def _far_off(value: str, ahead: bool = False) -> bool:
+    """Whether an offset puts what it moves off the page: -999px or further (-99em); with
+    `ahead`, a text-indent as far the other way (9999px, 100%) out of a box that hides what
+    overflows it."""
+    if ahead and (value.endswith("%") and value[:-1].isdigit() and int(value[:-1]) >= 100):
+        return True
+    m = (_FAR_AHEAD if ahead else _FAR_OFF).fullmatch(value)
     if not m:
         return False
     return int(m[1]) >= (99 if m[2] in ("em", "rem") else 999)

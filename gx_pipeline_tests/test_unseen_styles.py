@@ -1,0 +1,222 @@
+"""What a style's declarations mean for whether a web page's figure is seen.
+
+A figure kept beside a cell's value (last year's, a check sum) in a span no reader sees is no
+digit of the value, whatever way of writing the style makes it unseen: a colour with no alpha
+(`rgba(0,0,0,0)`, `#fff0`), white written as hsl(), as rgb() of the space syntax or as one of
+CSS's light names, the text's fill made transparent, upper-case properties, a font too small
+to read, a scale or an opacity next to zero, a box of no height that hides what overflows it,
+dark text on a dark fill; set inline or by a class of the page's style sheet. The figures a
+reader does see stay read: light grey that still stands out from white, light text on a dark
+fill, a clip on an element that is not positioned (CSS clips only those), half an opacity, a
+scale on an inline span (CSS transforms only boxes). Each test draws pages of the generator's
+family (both format versions, several years).
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from gx_pipeline.pagegen import render_html
+from gx_pipeline.pagegen.layout import GCell, Table
+from gx_pipeline.parsing import parse_bytes
+from gx_pipeline.trust import NEEDS_REVIEW, assess
+from gx_pipeline_tests.test_cell_markup import _page, _with_stale_copy, beside_values
+from gx_pipeline_tests.test_generated_hazards import FORMATS, _differences, _document
+
+#: declarations that leave a figure unseen on a page's white
+UNSEEN = {
+    "rgba(0,0,0,0)": "color:rgba(0,0,0,0)",
+    "rgba white no alpha": "color:rgba(255, 255, 255, .0)",
+    "#ffffff00": "color:#ffffff00",
+    "#fff0": "color:#fff0",
+    "hsl white": "color:hsl(0,0%,100%)",
+    "hsla white": "color: hsla(0, 0%, 100%, 1)",
+    "rgb space syntax": "color:rgb(255 255 255)",
+    "rgb slash alpha": "color:rgb(0 0 0 / 0)",
+    "text fill transparent": "-webkit-text-fill-color:transparent",
+    "text fill white": "-webkit-text-fill-color:#fff",
+    "snow": "color:snow",
+    "ivory": "color:ivory",
+    "ghostwhite": "color:ghostwhite",
+    "mintcream": "color:mintcream",
+    "azure": "color: Azure",
+    "upper case": "COLOR:#FFF",
+    "upper case name": "COLOR: WHITE",
+    "font-size:1px": "font-size:1px",
+    "font-size:0.1em": "font-size:0.1em",
+    "font-size:1%": "font-size:1%",
+    "scale(0)": "display:inline-block;transform:scale(0)",
+    "scale(0.01)": "display:inline-block;transform: scale(0.01)",
+    "opacity:0.01": "opacity:0.01",
+    "height:0": "display:inline-block;height:0;overflow:hidden",
+    "max-height:0": "display:inline-block;max-height:0px;overflow:hidden",
+    "line-height:0": "display:inline-block;line-height:0;overflow:hidden",
+    "text-indent": "display:inline-block;width:2em;text-indent:9999px;overflow:hidden",
+    "black on black": "color:#000;background:#000",
+    "#111 on #222": "color:#111;background-color:#222",
+}
+#: markup that leaves a figure ({}) unseen otherwise than by its own style
+UNSEEN_MARKUP = {
+    "currentcolor in white": (
+        '<span style="color:#fff"><span style="color:currentcolor">{}</span></span>'
+    ),
+    "font white on a white cell": '<font color="snow">{}</font>',
+}
+#: declarations a figure (the cell's value itself) drawn with is seen
+SEEN = {
+    "#ccc": "color:#ccc",
+    "#999": "color:#999",
+    "clip unpositioned": "clip:rect(0 0 0 0)",
+    "clip relative": "position:relative;clip:rect(0,0,0,0)",
+    "opacity .5": "opacity:.5",
+    "scale inline": "transform:scale(0)",
+    "font-size:9px": "font-size:9px",
+    "font-size:0.8em": "font-size:0.8em",
+    "half black": "color:rgba(0,0,0,.5)",
+    "hsl grey": "color:hsl(0, 0%, 40%)",
+    "height:0 overflowing": "display:inline-block;height:0",
+    "light on dark": "color:#eee;background:#333",
+    "upper case black": "COLOR:BLACK",
+    "named dark": "color:teal",
+}
+#: a figure seen though a style around it would hide it: its own size, its own colour
+SEEN_MARKUP = {
+    "font-size:0 around a sized figure": (
+        '<span style="font-size:0"><span style="font-size:12px">{}</span></span>'
+    ),
+    "white around a black figure": (
+        '<span style="color:#fff"><span style="color:#000">{}</span></span>'
+    ),
+}
+
+
+def _with_class(page: bytes, declarations: str) -> bytes:
+    """The page with a style sheet that gives class `dx` the `declarations`, its tables painted
+    white (a text colour from a class is judged only on a fill found: another rule may paint
+    what it stands on)."""
+    page = page.replace(b"<table ", b'<table style="background:#fff" ')
+    return page.replace(b"<head>", f"<head><style>.dx {{{declarations}}}</style>".encode(), 1)
+
+
+def _pages(stray: str, seed: str, css: str = ""):
+    """(page, document, values) for each format, a figure in `stray` beside 40% of values."""
+    for k, (template, year) in enumerate(FORMATS):
+        rng = random.Random(f"unseen-style:{seed}:{k}")
+        doc, values = _document(rng, template, year)
+        page = _page(doc, beside_values(rng, stray, 0.4))
+        yield (_with_class(page, css) if css else page), doc, values
+
+
+def _span(declarations: str, how: str) -> str:
+    """A span around a figure ({}) given `declarations` by its style ("inline") or its class."""
+    return (
+        f'<span style="{declarations}">{{}}</span>'
+        if how == "inline"
+        else '<span class="dx">{}</span>'
+    )
+
+
+def _read_as_shown(got, doc, values) -> None:
+    """The values the browser shows, each read or withheld on a page that needs review."""
+    differences = _differences(got, doc, values)
+    if assess(got).status == NEEDS_REVIEW:
+        differences = {k: d for k, d in differences.items() if d[1] is not None}
+    assert differences == {}
+
+
+@pytest.mark.parametrize("how", ["inline", "class"])
+@pytest.mark.parametrize("form", sorted(UNSEEN))
+def test_a_figure_a_style_leaves_unseen_is_no_digit_of_the_value(form, how):
+    declarations = UNSEEN[form]
+    stray = _span(declarations, how)
+    for page, doc, values in _pages(
+        stray, f"{form}:{how}", "" if how == "inline" else declarations
+    ):
+        got = parse_bytes(page, "page.html")
+        _read_as_shown(got, doc, values)
+        assert any("readers do not see" in p for p in got.problems), form
+
+
+@pytest.mark.parametrize("form", sorted(UNSEEN_MARKUP))
+def test_a_figure_its_markup_leaves_unseen_is_no_digit_of_the_value(form):
+    for page, doc, values in _pages(UNSEEN_MARKUP[form], form):
+        got = parse_bytes(page, "page.html")
+        _read_as_shown(got, doc, values)
+        assert any("readers do not see" in p for p in got.problems), form
+
+
+FILLS = {
+    "body bgcolor": lambda page: page.replace(b"<body>", b'<body bgcolor="teal">'),
+    "body style": lambda page: page.replace(b"<body>", b'<body style="BACKGROUND: teal">'),
+    "wrapper": lambda page: page.replace(b"<body>", b'<body><div style="background:teal">'),
+}
+
+
+@pytest.mark.parametrize("fill", sorted(FILLS))
+def test_a_figure_in_the_colour_of_a_fill_around_the_table_is_unseen(fill):
+    """The page (or a block around the tables) painted teal, a figure drawn teal beside a
+    value: the reader sees the value only."""
+    for page, doc, values in _pages('<span style="color:teal">{}</span>', f"fill:{fill}"):
+        got = parse_bytes(FILLS[fill](page), "page.html")
+        _read_as_shown(got, doc, values)
+        assert any("readers do not see" in p for p in got.problems), fill
+
+
+#: a row of last year's figures kept in the table with each of its cells unseen
+UNSEEN_CELLS = {
+    "td white": ("<td", '<td style="color:#fff"'),
+    "td upper white": ("<td", '<td style="COLOR:#FFFFFF"'),
+    "td black on black": ("<td", '<td style="color:#000;background:#000"'),
+}
+
+
+@pytest.mark.parametrize("form", sorted(UNSEEN_CELLS))
+def test_a_row_whose_cells_are_unseen_is_not_read(form):
+    """A stale row among the table's own, every one of its cells drawn white on the page's
+    white (or black on black): the reader sees an empty row, and the table's values."""
+    old, new = UNSEEN_CELLS[form]
+    for k, (template, year) in enumerate(FORMATS):
+        rng = random.Random(f"unseen-cells:{form}:{k}")
+        doc, values = _document(rng, template, year)
+        stale_doc, _ = _document(random.Random(f"stale:{k}"), template, year)
+        stale = {b.section: b for b in stale_doc.blocks if isinstance(b, Table)}
+
+        def table_html(table: Table, markup: str, rng=rng, stale=stale) -> str:
+            old_markup = render_html.html_table(stale[table.section]).replace(old, new)
+            return _with_stale_copy(markup, old_markup, "row", "", rng)
+
+        got = parse_bytes(_page(doc, table_html=table_html), "page.html")
+        _read_as_shown(got, doc, values)
+
+
+def _drawn_with(markup: str):
+    def cell(c: GCell) -> str:
+        text = render_html.plain_cell(c)
+        return markup.format(text) if c.key and text else text
+
+    return cell
+
+
+@pytest.mark.parametrize("how", ["inline", "class"])
+@pytest.mark.parametrize("form", sorted(SEEN))
+def test_a_value_drawn_so_a_reader_sees_it_is_read(form, how):
+    declarations = SEEN[form]
+    markup = _span(declarations, how)
+    for k, (template, year) in enumerate(FORMATS):
+        rng = random.Random(f"seen-style:{form}:{how}:{k}")
+        doc, values = _document(rng, template, year)
+        page = _page(doc, _drawn_with(markup))
+        got = parse_bytes(_with_class(page, declarations) if how == "class" else page, "page.html")
+        assert _differences(got, doc, values) == {}, (template, year)
+        assert not any("readers do not see" in p for p in got.problems), form
+
+
+@pytest.mark.parametrize("form", sorted(SEEN_MARKUP))
+def test_a_value_its_markup_lets_a_reader_see_is_read(form):
+    for k, (template, year) in enumerate(FORMATS):
+        doc, values = _document(random.Random(f"seen-markup:{form}:{k}"), template, year)
+        got = parse_bytes(_page(doc, _drawn_with(SEEN_MARKUP[form])), "page.html")
+        assert _differences(got, doc, values) == {}, (template, year)
+        assert not any("readers do not see" in p for p in got.problems), form
