@@ -16,7 +16,7 @@ import functools
 import itertools
 import statistics
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from gx_pipeline import contract, tally
@@ -96,8 +96,6 @@ class Scan:
     request_header_at: list[tuple[int | None, int | None]] = field(default_factory=list)
     #: the cell (td) of each of request_header's words: with the table's spans, its column
     request_header_td: list[int | None] = field(default_factory=list)
-    #: the cells of the web page table the requests header stands in, for laying out its grid
-    request_header_cells: list[Token] = field(default_factory=list)
     #: in text laid out by spaces, the requests header's words and where they stand
     request_header_x: dict[str, float] = field(default_factory=dict)
     #: the requests header row by row as the page draws it, its blank cells as "": where a
@@ -883,12 +881,6 @@ def scan(tokens: list[Token], lines_are_values: bool, truncated: bool = False) -
         else:
             for tok in cells:
                 s.spanned_cells.setdefault(tok.table, []).append(tok)
-    tables = set(s.request_header_at)
-    table = next(iter(tables))[0] if len({t for t, _ in tables}) == 1 else None
-    if table and len(tables) > 1:
-        s.request_header_cells = s.spanned_cells.get(table) or [
-            tok for tok in tokens if tok.table == table and tok.kind == CELL
-        ]
     return s
 
 
@@ -1035,7 +1027,7 @@ def assemble(s: Scan, template: str) -> Sections:
                 serial,
                 pad_cells,
                 s.request_header_td,
-                s.request_header_cells,
+                s.tokens,
             )
         cells.extend(got)
         if got:
@@ -1187,7 +1179,7 @@ def _table(
     serial: bool = False,
     pad_cells: bool = False,
     header_td: list[int | None] | None = None,
-    header_cells: list[Token] | None = None,
+    tokens: list[Token] | None = None,
 ) -> tuple[list[Cell], bool]:
     """A section's cells, and whether every one is read. `pad_cells`: the copy writes its
     fillers as empty cells past a row's last column (_fillers_as_cells)."""
@@ -1413,7 +1405,10 @@ def _table(
             header_at or [],
             header_td or [],
             header_grid or [],
-            header_cells or [],
+            lambda table: (
+                (spanned_cells or {}).get(table)
+                or [t for t in tokens or [] if t.table == table and t.kind == CELL]
+            ),
             by_code,
             problems,
             order_withheld,
@@ -3800,7 +3795,7 @@ def _header_by_columns(
     at: list[tuple[int | None, int | None]],
     tds: list[int | None],
     grid: list[list[str]],
-    cells: list[Token],
+    cells_of: Callable[[int], list[Token]],
     rows: dict[str, RawRow],
     problems: Problems,
     withheld: set[str],
@@ -3821,7 +3816,8 @@ def _header_by_columns(
     from left to right (the group word and 申请人情况 left out) and True; else the header as
     it was and False. A text copy that does not place a heading drawn beside the group (the
     row under it holds other words, or the rows are not told apart) leaves the order a
-    guess: said, and the columns whose place it leaves open go into `withheld`."""
+    guess: said, and the columns whose place it leaves open go into `withheld`. `cells_of`:
+    a web page table's cells, by its number."""
     if _GROUP not in header or not any(w in _ORG_COLUMNS for w in header):
         return header, False
     lines = [
@@ -3833,6 +3829,12 @@ def _header_by_columns(
     # each way of placing the headings gives each of the header's words once, or is not taken
     # (a heading it leaves out, or two it puts in one place: the copy is not so laid out)
     words = {w for w in header if not any(n in w for n in _HEADER_NON_COLUMNS)}
+    old = list(_columns_of_header(tuple(_header_words(_under_applicants(header, at)))))
+    if known and _columns_by_rows(lines, header) == (list(dict.fromkeys(old)), True):
+        return header, False  # the rows read as the template's: nothing drawn down
+    tables = {t for t, _ in at}
+    table = next(iter(tables)) if len(tables) == 1 else None
+    cells = cells_of(table) if table else []  # (a text copy's lines are table 0)
     columns, certain = None, True
     for placed in (
         lambda: (_columns_by_spans(header, at, tds, cells), True),
@@ -3843,7 +3845,6 @@ def _header_by_columns(
         if columns is not None and len(columns) == len(words) and set(columns) == words:
             break
         columns = None
-    old = list(_columns_of_header(tuple(_header_words(_under_applicants(header, at)))))
     if columns is None:
         if known or not _drawn_beside_group(header):
             return header, False
