@@ -57,9 +57,17 @@ FORMATS = (("2019", 2019), ("2019", 2020), ("2019", 2023), ("2021", 2021), ("202
 
 
 def _document(
-    rng: random.Random, template: str, year: int, *, one_table: bool = False, **layout
+    rng: random.Random,
+    template: str,
+    year: int,
+    *,
+    one_table: bool = False,
+    blanks: str | None = None,
+    **layout,
 ) -> tuple[Document, dict]:
-    values = blank(rng, generate(rng, template), rng.choice(("none", "zeros_blank", "sparse")))
+    """A generated page; `blanks`: how its cells are left blank (values.blank), else drawn."""
+    modes = ("none", "zeros_blank", "sparse")
+    values = blank(rng, generate(rng, template), blanks or rng.choice(modes))
     opts = LayoutOptions(
         template=template,
         year=year,

@@ -16,7 +16,7 @@ import functools
 import itertools
 import statistics
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from gx_pipeline import contract, tally
@@ -98,6 +98,8 @@ class Scan:
     request_header: list[str] = field(default_factory=list)
     #: the table and row (line) of each of request_header's words
     request_header_at: list[tuple[int | None, int | None]] = field(default_factory=list)
+    #: the cell (td) of each of request_header's words: with the table's spans, its column
+    request_header_td: list[int | None] = field(default_factory=list)
     #: in text laid out by spaces, the requests header's words and where they stand
     request_header_x: dict[str, float] = field(default_factory=dict)
     #: the requests header row by row as the page draws it, its blank cells as "": where a
@@ -772,6 +774,7 @@ class _Reader:
         """A word of the requests header, in reading order and in its row."""
         self.scan.request_header.append(word)
         self.scan.request_header_at.append((tok.table, tok.tr))
+        self.scan.request_header_td.append(tok.td)
         self.scan.request_header_grid[-1].append(word)
 
     def request_label(self, tok: Token, switching: bool = False) -> bool:
@@ -1050,6 +1053,8 @@ def assemble(s: Scan, template: str) -> Sections:
                 section == "requests" and grid_rows,
                 serial,
                 pad_cells,
+                s.request_header_td,
+                s.tokens,
             )
         cells.extend(got)
         if got:
@@ -1200,6 +1205,8 @@ def _table(
     grid_rows: bool = False,
     serial: bool = False,
     pad_cells: bool = False,
+    header_td: list[int | None] | None = None,
+    tokens: list[Token] | None = None,
 ) -> tuple[list[Cell], bool]:
     """A section's cells, and whether every one is read. `pad_cells`: the copy writes its
     fillers as empty cells past a row's last column (_fillers_as_cells)."""
@@ -1423,7 +1430,24 @@ def _table(
     placed: list[float] | None = None  # where the requests columns stand in laid-out text
     if section == "requests":
         header = _group_named(_misread_group_words(header or [], problems))
-        header = _header_words(_under_applicants(header, header_at or []))
+        # the columns whose place the header's rows leave a guess (_header_by_columns)
+        order_withheld: set[str] = set()
+        header, in_columns = _header_by_columns(
+            header,
+            header_at or [],
+            header_td or [],
+            header_grid or [],
+            lambda table: (
+                (spanned_cells or {}).get(table)
+                or [t for t in tokens or [] if t.table == table and t.kind == CELL]
+            ),
+            by_code,
+            problems,
+            order_withheld,
+        )
+        if not in_columns:
+            header = _under_applicants(header, header_at or [])
+        header = _header_words(header)
         if _group_drawn_as_one(header, by_code, rows_withheld, problems, header_x or {}):
             # each row's values now stand in the template's seven columns; the five under
             # the group are not known, and are left out with the columns withheld below
@@ -1448,12 +1472,15 @@ def _table(
         columns_withheld |= _total_not_where_read(
             header, grid_order, by_code, columns_withheld, problems
         )
+        columns_withheld |= order_withheld
         # the headings whose columns give no number, which no order read puts anywhere
         unread_withheld = {h for h, c in _CODE_OF_HEADING.items() if c in columns_withheld}
         if placed is None:  # (else once the headings are judged by where they stand)
             _unread_order_guessed(header, unread_withheld, guess, problems)
         _doubled_columns(header, by_code, rows_withheld, problems)
-        _extra_columns(header, by_code, problems, rows_withheld if grid_rows else None)
+        columns_withheld |= _extra_columns(
+            header, by_code, problems, rows_withheld if grid_rows else None, in_columns
+        )
         if grid_order is not None:
             by_label = dict(zip(_APPLICANTS, contract.REQUEST_COLUMNS, strict=True))
             drawn = tuple(by_label[w] for w in grid_order)
@@ -3613,31 +3640,45 @@ def _extra_columns(
     rows: dict[str, RawRow],
     problems: Problems,
     grid_rows_withheld: set[str] | None = None,
-) -> None:
+    in_columns: bool = False,
+) -> set[str]:
     """Columns the template lacks (个体工商户 beside 自然人): find their place among the data
     columns from the header and leave their values out, rather than shift every column.
     `grid_rows_withheld`: the table's rows write the positions their labels cover in front
     of their values (_writes_grid_rows), so the extra column's place in a row is not counted
-    from its first cell: its rows are added there, none read."""
+    from its first cell: its rows are added there, none read. `in_columns`: the header is
+    its columns' headings from left to right (_header_by_columns), the group word left out.
+
+    A heading of the template the header splits in two (其他企业 | 其他组织 for 其他) is not
+    drawn: the rows get a blank cell in its place, and its column is returned, to be
+    withheld (the two halves' values are left out as the other columns the template lacks)."""
     extra = [
         w for w in header if w not in _APPLICANTS and not any(n in w for n in _HEADER_NON_COLUMNS)
     ]
-    if not extra or "法人或其他组织" not in header or "商业企业" not in header:
-        return
+    if not extra or (_GROUP not in header and not in_columns) or "商业企业" not in header:
+        return set()
+    words = [*header, _GROUP] if in_columns else header  # (the group's words are no column)
     # a heading a converter copies into each grid position its merged cell covers (自然人 and
     # 总计 drawn down the header's rows, read once for each) names one column
     order = list(dict.fromkeys(_header_columns(header)))
     positions = [i for i, w in enumerate(order) if w in extra]
-    if len(order) != 7 + len(positions) or not positions:
-        return
-    if not any(_names_applicants(w, header) for w in extra) and not any(
+    kept = [w for w in order if w not in extra]
+    lacking = [h for h in _APPLICANTS if h not in kept]
+    if (
+        not positions
+        or len(order) != 7 - len(lacking) + len(positions)
+        or kept != [h for h in _APPLICANTS if h in kept]
+        or (lacking and not all(_names_applicants(order[i], words) for i in positions))
+    ):
+        return set()
+    if not any(_names_applicants(w, words) for w in extra) and not any(
         len(r.values) >= len(order) and _has_number(r.values[len(order) - 1 :])
         for r in rows.values()
     ):
         # no row fills as many cells as the header has headings: a piece of a wrapped header
         # cell (（本列 / 数据的勾稽关系…) read as a heading, not a column (a text copy's
         # row may end in an empty field before its fillers, which is no cell)
-        return
+        return set()
     if grid_rows_withheld is not None:
         grid_rows_withheld.update(code for code, r in rows.items() if r.values)
         problems.flag(
@@ -3646,18 +3687,39 @@ def _extra_columns(
             "value rows write the positions their labels cover in front of their values: which "
             "cell of a row stands in such a column is not known, so no row is read",
         )
-        return
+        return set()
     for r in rows.values():
         # a row's cells stand from the first column on: those it shows of an extra column are
         # left out, also where it shows fewer cells than headings (a total left blank, a blank
         # written among the fillers, a row cut off): read in order, each value after the
-        # extra column stood one column to the right
+        # extra column stood one column to the right. A row showing more cells than headings,
+        # the first ones blank and the last written (a grid copy's positions of a label
+        # merged across before the values, which end under the last heading): those blanks
+        # are no values
+        surplus = len(r.values) - len(order)
+        if (
+            surplus > 0
+            and labels.norm(r.values[-1].text)
+            and not any(labels.norm(t.text) for t in r.values[:surplus])
+        ):
+            r.values = r.values[surplus:]
         r.values = [t for i, t in enumerate(r.values) if i not in positions]
+        for h in lacking:
+            at = _APPLICANTS.index(h)
+            if r.values and at <= len(r.values):
+                blank = r.values[0]._replace(text="", td=None, x=None)
+                r.values = [*r.values[:at], blank, *r.values[at:]]
     problems.flag(
         codes.CELLS_UNPLACED,
         f"requests: the table has columns the template lacks ({', '.join(extra)}); their "
-        "values are left out",
+        "values are left out"
+        + (
+            f"; it does not draw {'、'.join(lacking)} (split among them), whose values are not read"
+            if lacking
+            else ""
+        ),
     )
+    return {_CODE_OF_HEADING[h] for h in lacking}
 
 
 #: words that name a kind of applicant in a heading the template lacks (个体工商户, 其他个人)
@@ -3879,6 +3941,204 @@ _TOTAL_SYNONYMS = ("合计", "小计")
 _HEADING_SYNONYMS = {**dict.fromkeys(_TOTAL_SYNONYMS, "总计"), "其他组织": "其他"}
 
 
+def _header_by_columns(
+    header: list[str],
+    at: list[tuple[int | None, int | None]],
+    tds: list[int | None],
+    grid: list[list[str]],
+    cells_of: Callable[[int], list[Token]],
+    rows: dict[str, RawRow],
+    problems: Problems,
+    withheld: set[str],
+) -> tuple[list[str], bool]:
+    """The requests header's headings in the order of their columns, where the header's rows
+    read one after another (_columns_of_header) would put them elsewhere: a heading of the
+    group drawn down beside it from the group's row (其他 with rowspan=2 beside 法人或其他组织,
+    which then spans only the others), a heading the template lacks opening the group's row
+    (个体工商户 before 商业企业), a column beside 申请人情况 drawn down all the header's rows
+    (备注). Read row by row, such a heading opens the group's columns or closes them wrongly,
+    and every value under the group would be read a column off; the sums agree either way
+    where 总计 is last.
+
+    Where each heading's column is certain it is read there: in a web page's table laid out
+    by its cells' spans (_columns_by_spans), in a copy of the whole grid (a heading over each
+    position, _columns_by_positions), or in a text copy that keeps the header's rows where the
+    row under the group holds its headings alone (_columns_by_rows). Returned: the headings
+    from left to right (the group word and 申请人情况 left out) and True; else the header as
+    it was and False. A text copy that does not place a heading drawn beside the group (the
+    row under it holds other words, or the rows are not told apart) leaves the order a
+    guess: said, and the columns whose place it leaves open go into `withheld`. `cells_of`:
+    a web page table's cells, by its number."""
+    if _GROUP not in header or not any(w in _ORG_COLUMNS for w in header):
+        return header, False
+    lines = [
+        [_HEADING_SYNONYMS.get(w, w) if w in _TOTAL_SYNONYMS else w for w in _group_named(row) if w]
+        for row in grid
+    ]
+    lines = [row for row in lines if row]
+    known = [w for row in lines for w in row] == header
+    # each way of placing the headings gives each of the header's words once, or is not taken
+    # (a heading it leaves out, or two it puts in one place: the copy is not so laid out)
+    words = {w for w in header if not any(n in w for n in _HEADER_NON_COLUMNS)}
+    old = list(_columns_of_header(tuple(_header_words(_under_applicants(header, at)))))
+    if known and _columns_by_rows(lines, header) == (list(dict.fromkeys(old)), True):
+        return header, False  # the rows read as the template's: nothing drawn down
+    tables = {t for t, _ in at}
+    table = next(iter(tables)) if len(tables) == 1 else None
+    cells = cells_of(table) if table else []  # (a text copy's lines are table 0)
+    columns, certain = None, True
+    for placed in (
+        lambda: (_columns_by_spans(header, at, tds, cells), True),
+        lambda: (_columns_by_positions(grid, rows), True) if known else (None, True),
+        lambda: _columns_by_rows(lines, header) if known else (None, True),
+    ):
+        columns, certain = placed()
+        if columns is not None and len(columns) == len(words) and set(columns) == words:
+            break
+        columns = None
+    if columns is None:
+        if known or not _drawn_beside_group(header):
+            return header, False
+        open_ = [*_ORG_COLUMNS, "总计"]
+    else:
+        columns = _header_words(columns)
+        if columns == list(dict.fromkeys(old)):
+            # (a heading a grid copy writes in each row it is merged down read twice: one)
+            return header, False
+        if certain:
+            problems.append(
+                f"requests: the header's rows, read one after another, would order its "
+                f"columns {'、'.join(old)}; its cells stand over them as "
+                f"{'、'.join(columns)}, and each value is read under its heading"
+            )
+            return columns, True
+        # either order may be wrong, and so may a third: only a first column both agree on
+        # (自然人 before the group) stands for certain
+        open_ = [h for h in _APPLICANTS if not (old and h == columns[0] == old[0])]
+    if not any(r.values for r in rows.values()):
+        return header, False
+    withheld |= {_CODE_OF_HEADING[h] for h in open_ if h in _CODE_OF_HEADING}
+    problems.flag(
+        codes.COLUMN_ORDER_GUESSED,
+        "requests: the header draws a heading of the group beside 法人或其他组织 or puts "
+        "another word among its headings, and the copy does not tell which column each stands "
+        f"over; the values of {'、'.join(h for h in _APPLICANTS if h in open_)} are not read",
+    )
+    return header, False
+
+
+def _drawn_beside_group(header: list[str]) -> bool:
+    """Whether a header read in one piece (its rows not told apart) may hold a heading of the
+    group drawn down beside it: one of the group's headings before 总计 after the group word,
+    others after 总计 (自然人 | 法人或其他组织 | 其他 | 总计 | 商业企业 …)."""
+    if "总计" not in header:
+        return False
+    g, t = header.index(_GROUP), header.index("总计")
+    subs = [k for k, w in enumerate(header) if w in _ORG_COLUMNS]
+    return g < t and any(g < k < t for k in subs) and any(k > t for k in subs)
+
+
+def _columns_by_spans(
+    header: list[str],
+    at: list[tuple[int | None, int | None]],
+    tds: list[int | None],
+    cells: list[Token],
+) -> list[str] | None:
+    """The header's headings in the order of their columns in a web page's table laid out by
+    its spans: a heading with no other under it is its column's; None where the header is
+    not one table's cells laid out for certain (each word a cell of its own, each of the
+    header's rows as wide as the table's widest: a table drawn without its spans lays its
+    header's rows out from the left, each as wide as its cells)."""
+    if not cells or len(tds) != len(header) or None in tds:
+        return None
+    grid = lay_out(cells)
+    if grid is None:
+        return None
+    width = max(len(filled) for filled in grid.filled.values())
+    if any(len(grid.filled.get(tr or 0, ())) != width for _, tr in at):
+        return None
+    by_place = {(c.tr, c.td): c for c in cells}
+    places = [(tr, td) for (_, tr), td in zip(at, tds, strict=True)]
+    if len(set(places)) != len(places) or any(p not in by_place for p in places):
+        return None
+    spans = []
+    for tr, td in places:
+        tok = by_place[(tr, td)]
+        first = grid.column[(tr, td)]  # type: ignore[index]
+        spans.append((tr or 0, first, first + tok.colspan))
+    leaves = [
+        (first, w)
+        for w, (tr, first, end) in zip(header, spans, strict=True)
+        if not any(r > tr and f < end and e > first for r, f, e in spans)
+    ]
+    return [w for _, w in sorted(leaves) if not any(n in w for n in _HEADER_NON_COLUMNS)]
+
+
+def _columns_by_positions(grid: list[list[str]], rows: dict[str, RawRow]) -> list[str] | None:
+    """The header's headings in the order of their columns in a copy of the whole grid (a
+    converter's Markdown, a merged cell's text copied into each position it covers): the rows
+    with headings are as wide, their last cells (as many as the widest value row's) stand
+    over the values and the ones before them are blank (the corner's), and a column's heading
+    is the lowest word over it. None where the copy is not such a grid, or a heading stands
+    over two columns."""
+    headed = [
+        [_HEADING_SYNONYMS.get(w, w) if w in _TOTAL_SYNONYMS else w for w in _group_named(row)]
+        for row in grid
+        if any(w in _APPLICANTS or w == _GROUP for w in _group_named(row))
+    ]
+    width = max((len(r.values) for r in rows.values()), default=0)
+    if (
+        len(headed) < 2
+        or len({len(row) for row in headed}) != 1
+        or len(headed[0]) < width
+        or any(w for row in headed for w in row[: len(row) - width])
+    ):
+        return None
+    headed = [row[len(row) - width :] for row in headed]
+    columns = []
+    for k in range(width):
+        words = [row[k] for row in headed if row[k]]
+        if not words or any(n in words[-1] for n in _HEADER_NON_COLUMNS):
+            return None
+        columns.append(words[-1])
+    return columns if len(set(columns)) == len(columns) else None
+
+
+def _columns_by_rows(lines: list[list[str]], header: list[str]) -> tuple[list[str] | None, bool]:
+    """The header's headings in the order of their columns in a text copy that keeps the
+    header's rows (`lines`, blank cells left out), where such a copy tells it: the group's
+    row read left to right, the group word standing for the row under it, and 申请人情况 for
+    the group's row. Certain where the row under the group holds the group's headings
+    alone (a heading the template lacks naming a kind of applicant is one), or words the group's
+    row leaves no other place for (总计 last where nothing stands right of the group); a guess
+    where it holds others. (None, False) where the rows are not the header's three."""
+    g = next((k for k, row in enumerate(lines) if _GROUP in row), None)
+    if g is None or g + 1 >= len(lines) or g + 2 < len(lines):
+        return None, False
+    if any(len(set(row)) != len(row) for row in lines):
+        return None, False  # a grid copy writing a merged cell's word in each position
+    if g > 1 or (g == 1 and "申请人情况" not in lines[0]):
+        return None, False
+    below = lines[g + 1]
+
+    def member(w: str) -> bool:
+        return w in _ORG_COLUMNS or (w not in _APPLICANTS and _names_applicants(w, below))
+
+    row = lines[g]
+    at = row.index(_GROUP)
+    lead = list(itertools.takewhile(lambda w: not member(w), below))
+    trail = list(itertools.takewhile(lambda w: not member(w), reversed(below)))[::-1]
+    inner = below[len(lead) : len(below) - len(trail)]
+    certain = all(member(w) for w in inner) and (not lead or at == 0)
+    certain = certain and (not trail or at == len(row) - 1)
+    words = [*row[:at], *lead, *inner, *trail, *row[at + 1 :]]
+    if g == 1:
+        top = lines[0]
+        k = top.index("申请人情况")
+        words = [*top[:k], *words, *top[k + 1 :]]
+    return [w for w in words if not any(n in w for n in _HEADER_NON_COLUMNS)], certain
+
+
 def _under_applicants(header: list[str], at: list[tuple[int | None, int | None]]) -> list[str]:
     """The header's words with those of the row under 申请人情况 put where it stands. A heading
     drawn down from the first header row (自然人 or 总计 with rowspan=3 beside 申请人情况) is
@@ -3914,8 +4174,13 @@ def _header_words(header: list[str]) -> list[str]:
             words[-1] += w
         else:
             words.append(w)
+    # 其他组织 beside another heading of the template's 其他 split (其他企业 | 其他组织) is half
+    # of 其他, a column the template lacks, not 其他 itself
+    split = [w for w in words if w.startswith("其他") and w not in _APPLICANTS]
     return [
-        _HEADING_SYNONYMS[w] if w in _HEADING_SYNONYMS and _HEADING_SYNONYMS[w] not in words else w
+        _HEADING_SYNONYMS[w]
+        if w in _HEADING_SYNONYMS and _HEADING_SYNONYMS[w] not in words and len(split) < 2
+        else w
         for w in words
     ]
 
