@@ -1031,6 +1031,19 @@ def assemble(s: Scan, template: str) -> Sections:
     return Sections(cells, problems, complete, found)
 
 
+def _on_its_side(raw: list[RawRow], width: dict[str, int]) -> bool:
+    """Whether the requests table stands on its side: half its rows' labels or more without
+    cells of their own (written across a header), and after them a row of more cells than
+    twice a row's columns (a kind of applicant's values, one under each label). Its 总计
+    applicant's row matches （七）总计 by its label, and read as that row it gave the first
+    rows' totals as the applicants' (总计's for 自然人, …)."""
+    bare = [i for i, r in enumerate(raw) if r.code in width and not r.values]
+    if len(bare) < len(width) // 2:
+        return False
+    n = max(width.values(), default=0)
+    return any(len(r.values) > 2 * n for r in raw[bare[-1] + 1 :])
+
+
 def _bare_lines(tokens: list[Token]) -> bool:
     """Whether a row's values stand on lines of their own in a text copy, without a bar: no
     separator ties a cell to the row's other cells or marks an empty one, only their order
@@ -1179,6 +1192,14 @@ def _table(
     template_rows = contract.rows(template, section)
     index = {r.code: i for i, r in enumerate(template_rows)}
     width = {r.code: len(r.columns) for r in template_rows}
+    if section == "requests" and _on_its_side(raw, width):
+        problems.flag(
+            codes.CELLS_UNPLACED,
+            "requests: the table is drawn on its side (the rows' labels across its header, a "
+            "row of values for each kind of applicant): which row and column each value has "
+            "is not read from such a table, so none is read",
+        )
+        return [], False
     if section == "requests" and template == "2021":
         _other_group_over_lost_labels(raw)
 
