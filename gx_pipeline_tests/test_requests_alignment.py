@@ -10,12 +10,13 @@ the report flagged: a number under the wrong column, even flagged, fails.
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 import pytest
 
 from gx_pipeline import trust
 from gx_pipeline.pagegen import render_text
-from gx_pipeline.pagegen.layout import Document, GCell, Table, keyed_cells, map_tables
+from gx_pipeline.pagegen.layout import Document, GCell, Table, keyed_cells, map_cells, map_tables
 from gx_pipeline.parsing import parse_bytes
 from gx_pipeline.report import Report
 from gx_pipeline_tests import test_generated_hazards as hazards
@@ -61,6 +62,49 @@ def _truth(doc: Document, values: dict) -> dict:
 
 def _header_rows(table: Table) -> int:
     return next(i for i, row in enumerate(table.rows) if not all(c.header for c in row))
+
+
+# --- a value cell the parser cannot read ---------------------------------------------------
+
+_CN = "零一二三四五六七八九"
+
+
+def _numeral(v: int) -> str:
+    if v < 10:
+        return _CN[v]
+    if v < 20:
+        return "十" + (_CN[v % 10] if v % 10 else "")
+    if v < 100:
+        return _CN[v // 10] + "十" + (_CN[v % 10] if v % 10 else "")
+    return str(v)
+
+
+#: a count written with marks around it, or as a Chinese numeral
+_JUNK = {
+    "about": lambda v: f"约{v}",
+    "more-than": lambda v: f"{v}余",
+    "at-least": lambda v: f"≥{v}",
+    "stop": lambda v: f"{v}。",
+    "plus": lambda v: f"{v}+",
+    "paren": lambda v: f"({v})",
+    "numeral": lambda v: _numeral(int(v)),
+}
+
+
+@pytest.mark.parametrize("junk", sorted(_JUNK))
+@pytest.mark.parametrize("share", [0.05, 0.3, 1.0])
+@pytest.mark.parametrize("rendering", sorted(RENDERINGS))
+def test_a_cell_not_read_keeps_its_place_in_the_row(junk: str, share: float, rendering: str):
+    rng = random.Random(f"{junk}-{share}-{rendering}")
+    for _ in range(PAGES):
+        doc, values = _document(rng)
+
+        def marked(position, c: GCell, values: dict = values) -> GCell:
+            if c.key is None or c.key[0] == "proactive" or values.get(c.key) is None:
+                return c
+            return replace(c, text=_JUNK[junk](values[c.key])) if rng.random() < share else c
+
+        _check(_parse(map_cells(doc, marked), rendering, rng), _truth(doc, values))
 
 
 # --- the requests table on its side ----------------------------------------------------------

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import re
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -32,6 +33,7 @@ from gx_pipeline.parsing.values import (
     is_value_text,
     point_thousands,
     read_value,
+    squash,
 )
 from gx_pipeline.report import Cell
 
@@ -184,6 +186,25 @@ def _value_form(text: str) -> int:
     if not is_value_text(text):
         return _NO_VALUE
     return _WRITTEN if labels.norm(text) else _BLANK
+
+
+#: what a count cell may hold around its number that no reading of it takes: about, more
+#: than, at least, a full stop, brackets, a unit (约3, 3余, ≥3, 3。, (3), 三件)
+_COUNT_MARKS = re.compile(r"[约近逾余多超过以上左右≥≤>＞<＜+＋~～。.．,，()（）\[\]【】件个次项条]")
+#: a count in Chinese numerals (三, 十二, 二十五, 零)
+_NUMERALS = re.compile(r"^[零〇一二两三四五六七八九十百]{1,4}$")
+
+
+@short_text_cache
+def _unreadable_count(text: str) -> bool:
+    """Whether a cell that is no value (is_value_text) still writes a count, only not in a
+    form read as one: a number with marks around it, or a count in Chinese numerals. Taken for
+    a label, it closed its row there, and the row's next values stood a column left. Not
+    pieces apart (0 0: two numbers in one cell, two columns' values)."""
+    if len(text.split()) > 1:
+        return False
+    rest = _COUNT_MARKS.sub("", squash(text))
+    return bool(rest) and len(rest) <= 6 and (rest.isdigit() or bool(_NUMERALS.match(rest)))
 
 
 #: the heading of a column of units between the row labels and the values
@@ -406,6 +427,8 @@ class _Reader:
                 if tok.kind == LINE and not value_like:
                     self.text_after_values = True  # cut in words after the table's values
                 return
+        if not value_like and kind == CELL and self.unreadable_in_row(tok):
+            value_like = True  # a count not read: it keeps its place in the row
         if value_like:
             self.value(tok, form == _WRITTEN if form != _NO_VALUE else bool(labels.norm(text)))
             self.text_after_values = False
@@ -422,6 +445,24 @@ class _Reader:
             self.section = None
             return
         self.label(tok)
+
+    def unreadable_in_row(self, tok: Token) -> bool:
+        """Whether a cell that is no value is a count written in a form not read (约3, 3余,
+        三), after a value of its own table row or line, or first in the appeals table's row
+        of values: a value cell that cannot be read, which keeps its place (a cell present,
+        its value not known), as the row's other cells keep theirs."""
+        if tok.table is None or not _unreadable_count(tok.text):
+            return False
+        row = self.row
+        if row is not None and row.values:
+            last = row.values[-1]
+            return (last.table, last.tr) == (tok.table, tok.tr)
+        return (
+            self.section == "appeals"
+            and row is None
+            and bool(self.scan.appeal_words)
+            and "appeals" not in self.filled
+        )
 
     def unread_heading(self, tok: Token) -> bool:
         """Whether a piece of a line laid out by spaces is a requests heading not read (□□□□,
