@@ -64,6 +64,48 @@ def _header_rows(table: Table) -> int:
     return next(i for i, row in enumerate(table.rows) if not all(c.header for c in row))
 
 
+# --- a column after 总计 -----------------------------------------------------------------------
+
+#: what a column after 总计 holds: (its heading, a cell of a row given the row's total)
+_TRAILING = {
+    "remarks-empty": ("备注", lambda rng, total: ""),
+    "remarks-nullmark": ("备注", lambda rng, total: rng.choice(("无", "/", "—"))),
+    "remarks-words": ("备 注", lambda rng, total: rng.choice(("无", "含网上申请", ""))),
+    "notes-mixed": ("说明", lambda rng, total: rng.choice(("", "", "无", "/", "详见说明"))),
+    "last-year": ("上年总计", lambda rng, total: str(rng.randint(0, 30))),
+    "change": ("同比增减", lambda rng, total: str(rng.randint(-5, 5))),
+    "share": ("占比", lambda rng, total: f"{rng.randint(0, 100)}%"),
+}
+
+
+def _with_trailing(table: Table, heading: str, cell, rng: random.Random) -> Table:
+    """The requests table with one more column after 总计, its heading drawn down the header."""
+    top = _header_rows(table)
+    rows = []
+    for j, row in enumerate(table.rows):
+        if j == 0:
+            rows.append(row + (GCell(heading, rowspan=top, header=True),))
+        elif j < top:
+            rows.append(row)
+        else:
+            rows.append(row + (GCell(cell(rng, None)),))
+    return replace(table, rows=tuple(rows), width=table.width + 1)
+
+
+@pytest.mark.parametrize("kind", sorted(_TRAILING))
+@pytest.mark.parametrize("rendering", sorted(RENDERINGS))
+def test_a_column_after_the_total_takes_no_value_of_the_row(kind: str, rendering: str):
+    heading, cell = _TRAILING[kind]
+    rng = random.Random(f"{kind}-{rendering}")
+    for _ in range(3 * PAGES):
+        doc, values = _document(rng)
+        page = map_tables(
+            doc,
+            lambda t: _with_trailing(t, heading, cell, rng) if t.section == "requests" else t,
+        )
+        _check(_parse(page, rendering, rng), _truth(doc, values))
+
+
 # --- a value cell the parser cannot read ---------------------------------------------------
 
 _CN = "零一二三四五六七八九"

@@ -68,6 +68,9 @@ class RawRow:
     #: a row whose surplus values were split off: all the values it took
     taken: list[Token] | None = None
     cut: bool = False  # the page ends inside this row
+    #: a cell of words (含网上申请, a remark) came after the row's values in its own table row
+    #: or line: read as a label, it is none of the row's values and closed the row there
+    words_after: bool = False
 
 
 @dataclass
@@ -444,6 +447,15 @@ class _Reader:
             self.close()
             self.section = None
             return
+        row = self.row
+        if (
+            row is not None
+            and row.values
+            and kind == CELL
+            and tok.table is not None
+            and (tok.table, tok.tr) == (row.values[-1].table, row.values[-1].tr)
+        ):
+            row.words_after = True
         self.label(tok)
 
     def unreadable_in_row(self, tok: Token) -> bool:
@@ -1433,6 +1445,18 @@ def _table(
                     problems.append(line)
             continue
         by_code[r.code] = r
+    after_withheld: set[str] = set()
+    after_total = _headings_after_total(header_grid) if section == "requests" else []
+    if after_total:
+        after_withheld = _cells_after_total(by_code, width, len(after_total), problems)
+        problems.append(
+            f"requests: columns drawn after 总计 ({', '.join(after_total)}) hold no applicant's "
+            "values; their cells are left out"
+        )
+        kept = [k for k, w in enumerate(header or []) if w not in after_total]
+        if header_at is not None and len(header_at) == len(header or []):
+            header_at = [header_at[k] for k in kept]
+        header = [(header or [])[k] for k in kept]
     covered = (
         _merged_down_rows(by_code, spanned_cells, header_at or [])
         if section == "requests" and spanned_cells
@@ -1444,6 +1468,7 @@ def _table(
         if section == "requests"
         else set()
     )
+    rows_withheld |= after_withheld
     rows_withheld |= _align_in_place_blanks(section, by_code, width, problems, grid_rows)
     drawn: tuple[contract.Column, ...] | None = None  # the columns in the page's order
     # columns whose heading is not read and not pinned by others
@@ -4660,6 +4685,82 @@ def _withhold(
         f"({shown}), {why} is not known, so none is read",
     )
     withheld.add(code)
+
+
+def _headings_after_total(header_grid: list[list[str]] | None) -> list[str]:
+    """Headings of columns a page draws after the applicants' (备注, 说明, 上年总计, 同比增减,
+    占比): the words of the header's first row behind 申请人情况, drawn down beside it, which
+    spans every applicant column up to 总计 (or behind 总计 where that is drawn down there).
+    Not an applicant's kind (个体工商户), nor a template heading or a piece of one."""
+    grid = header_grid or []
+    at = next((i for i, row in enumerate(grid) if "申请人情况" in row), None)
+    if at is None or any(w in grid[at] for w in (*_ORG_COLUMNS, _GROUP)):
+        return []  # no header row of its own over the applicants' headings
+    top = grid[at]
+    last = max(i for i, w in enumerate(top) if w == "申请人情况" or w in _APPLICANTS)
+    after = list(dict.fromkeys(w for w in top[last + 1 :] if w))
+    if any(
+        w in _APPLICANTS
+        or not labels.has_chinese(w)  # (□□□□: a heading not read)
+        or any(n in w for n in (*_APPLICANTS[:6], *_HEADER_NON_COLUMNS))
+        or _names_applicants(w, list(top))
+        for w in after
+    ):
+        # (a heading of the applicants' columns, or the row under 申请人情况 read as one
+        # word: 商业企业科研机构社会公益组织…)
+        return []
+    return after
+
+
+def _cells_after_total(
+    rows: dict[str, RawRow], width: dict[str, int], after: int, problems: Problems
+) -> set[str]:
+    """The cells of `after` columns drawn behind 总计 left out of each row: a remark (无, /,
+    含网上申请) or last year's figure there is no value of the row, and a row read from the
+    right (its blank applicant cells taken for a merged label's) put 总计's value under 其他.
+
+    A row stands from its first cell, fillers after it, or behind blank cells a merged label
+    covers (a grid export): each place that leaves only blanks outside the row's columns and
+    the cells after them is a reading. Rows with one reading and spare cells tell the table's
+    way; a row that reads several ways takes the table's way, or, where its rows tell none
+    (or both), drops only a blank last cell if every reading has blanks behind 总计, and
+    gives no values otherwise. Left out, the row's cells are those of a table without the
+    columns. Returns the rows withheld."""
+    readings: dict[str, list[int]] = {}
+    ways: set[bool] = set()  # True: blanks in front of the values; False: fillers behind
+    for code, r in rows.items():
+        n = width.get(code)
+        if r.words_after:
+            # its cell behind 总计 held words, read as a label that closed the row: it stood
+            # after the last value, and the row's values end there as at a row end shown
+            last = r.values[-1]
+            r.values = [*r.values, last._replace(text="", td=last.td and last.td + 1)]
+            r.hard = True
+        if n is None or len(r.values) <= n:
+            continue  # a row cut short: the cells behind 总计 not written
+        blank = [not labels.norm(t.text) for t in r.values]
+        spare = len(r.values) - n - after
+        readings[code] = [
+            o for o in range(max(spare, 0) + 1) if all(blank[:o]) and all(blank[o + n + after :])
+        ]
+        if len(readings[code]) == 1 and spare > 0:
+            ways.add(readings[code][0] > 0)
+    withheld: set[str] = set()
+    for code, found in readings.items():
+        r, n = rows[code], width[code]
+        behind = {tuple(t.text for t in r.values[o + n : o + n + after]) for o in found}
+        if len(found) > 1 and len(ways) == 1:
+            found = [max(found)] if ways == {True} else [o for o in found if o == 0]
+        elif len(found) > 1 and all(not any(map(labels.norm, cells)) for cells in behind):
+            r.values = r.values[: len(r.values) - after]  # blanks behind 总计 whichever way
+            continue
+        if len(found) != 1:
+            why = "with cells after 总计 in the columns drawn behind it, which cells are the row's"
+            _withhold("requests", code, r, n, why, problems, withheld)
+            continue
+        o = found[0]
+        r.values = r.values[: o + n] + r.values[o + n + after :]
+    return withheld
 
 
 def _align_in_place_blanks(
