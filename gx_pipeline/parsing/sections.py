@@ -4724,32 +4724,48 @@ def _cells_after_total(
     the cells after them is a reading. Rows with one reading and spare cells tell the table's
     way; a row that reads several ways takes the table's way, or, where its rows tell none
     (or both), drops only a blank last cell if every reading has blanks behind 总计, and
-    gives no values otherwise. Left out, the row's cells are those of a table without the
-    columns. Returns the rows withheld."""
+    gives no values otherwise. In a text copy that may leave rows' empty end cells out (none
+    ends in one), a row may also end before its cells behind 总计 or its empty last values:
+    one whose values differ by where it ends gives none. Left out, the row's cells are those
+    of a table without the columns. Returns the rows withheld."""
     readings: dict[str, list[int]] = {}
     ways: set[bool] = set()  # True: blanks in front of the values; False: fillers behind
-    for code, r in rows.items():
-        n = width.get(code)
+    # a text copy none of whose rows ends in an empty cell may leave a row's empty end cells
+    # out (an editor's trimming): a row may then end before its cells behind 总计, or before
+    # its empty last values, and its blanks in front tell no place
+    trims = not any(
+        r.values and not r.values[-1].table and not r.values[-1].text.strip()
+        for r in rows.values()
+        if not r.words_after
+    ) and any(r.values and not r.values[-1].table for r in rows.values())
+    for r in rows.values():
         if r.words_after:
             # its cell behind 总计 held words, read as a label that closed the row: it stood
             # after the last value, and the row's values end there as at a row end shown
             last = r.values[-1]
             r.values = [*r.values, last._replace(text="", td=last.td and last.td + 1)]
             r.hard = True
+    for code, r in rows.items():
+        n = width.get(code)
         if n is None or len(r.values) <= n:
             continue  # a row cut short: the cells behind 总计 not written
         blank = [not labels.norm(t.text) for t in r.values]
         spare = len(r.values) - n - after
+        lead = next((i for i, b in enumerate(blank) if not b), len(blank))
         readings[code] = [
-            o for o in range(max(spare, 0) + 1) if all(blank[:o]) and all(blank[o + n + after :])
+            o
+            for o in range(max(spare, lead if trims else 0) + 1)
+            if all(blank[:o]) and (all(blank[o + n + after :]) or trims)
         ]
-        if len(readings[code]) == 1 and spare > 0:
+        if len(readings[code]) == 1 and spare > 0 and not trims:
             ways.add(readings[code][0] > 0)
     withheld: set[str] = set()
     for code, found in readings.items():
         r, n = rows[code], width[code]
         behind = {tuple(t.text for t in r.values[o + n : o + n + after]) for o in found}
-        if len(found) > 1 and len(ways) == 1:
+        if trims and len({tuple(t.text for t in r.values[o : o + n]) for o in found}) > 1:
+            found = []  # the row's values differ by where it ends
+        elif len(found) > 1 and len(ways) == 1:
             found = [max(found)] if ways == {True} else [o for o in found if o == 0]
         elif len(found) > 1 and all(not any(map(labels.norm, cells)) for cells in behind):
             r.values = r.values[: len(r.values) - after]  # blanks behind 总计 whichever way
