@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import re
 import statistics
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -33,6 +34,7 @@ from gx_pipeline.parsing.values import (
     is_value_text,
     point_thousands,
     read_value,
+    squash,
 )
 from gx_pipeline.report import Cell
 
@@ -67,6 +69,9 @@ class RawRow:
     #: a row whose surplus values were split off: all the values it took
     taken: list[Token] | None = None
     cut: bool = False  # the page ends inside this row
+    #: a cell of words (含网上申请, a remark) came after the row's values in its own table row
+    #: or line: read as a label, it is none of the row's values and closed the row there
+    words_after: bool = False
 
 
 @dataclass
@@ -190,6 +195,25 @@ def _value_form(text: str) -> int:
     if not is_value_text(text):
         return _NO_VALUE
     return _WRITTEN if labels.norm(text) else _BLANK
+
+
+#: what a count cell may hold around its number that no reading of it takes: about, more
+#: than, at least, a full stop, brackets, a unit (约3, 3余, ≥3, 3。, (3), 三件)
+_COUNT_MARKS = re.compile(r"[约近逾余多超过以上左右≥≤>＞<＜+＋~～。.．,，()（）\[\]【】件个次项条]")
+#: a count in Chinese numerals (三, 十二, 二十五, 零)
+_NUMERALS = re.compile(r"^[零〇一二两三四五六七八九十百]{1,4}$")
+
+
+@short_text_cache
+def _unreadable_count(text: str) -> bool:
+    """Whether a cell that is no value (is_value_text) still writes a count, only not in a
+    form read as one: a number with marks around it, or a count in Chinese numerals. Taken for
+    a label, it closed its row there, and the row's next values stood a column left. Not
+    pieces apart (0 0: two numbers in one cell, two columns' values)."""
+    if len(text.split()) > 1:
+        return False
+    rest = _COUNT_MARKS.sub("", squash(text))
+    return bool(rest) and len(rest) <= 6 and (rest.isdigit() or bool(_NUMERALS.match(rest)))
 
 
 #: the heading of a column of units between the row labels and the values
@@ -412,6 +436,8 @@ class _Reader:
                 if tok.kind == LINE and not value_like:
                     self.text_after_values = True  # cut in words after the table's values
                 return
+        if not value_like and kind == CELL and self.unreadable_in_row(tok):
+            value_like = True  # a count not read: it keeps its place in the row
         if value_like:
             self.value(tok, form == _WRITTEN if form != _NO_VALUE else bool(labels.norm(text)))
             self.text_after_values = False
@@ -429,7 +455,34 @@ class _Reader:
             self.close()
             self.section = None
             return
+        row = self.row
+        if (
+            row is not None
+            and row.values
+            and kind == CELL
+            and tok.table is not None
+            and (tok.table, tok.tr) == (row.values[-1].table, row.values[-1].tr)
+        ):
+            row.words_after = True
         self.label(tok)
+
+    def unreadable_in_row(self, tok: Token) -> bool:
+        """Whether a cell that is no value is a count written in a form not read (约3, 3余,
+        三), after a value of its own table row or line, or first in the appeals table's row
+        of values: a value cell that cannot be read, which keeps its place (a cell present,
+        its value not known), as the row's other cells keep theirs."""
+        if tok.table is None or not _unreadable_count(tok.text):
+            return False
+        row = self.row
+        if row is not None and row.values:
+            last = row.values[-1]
+            return (last.table, last.tr) == (tok.table, tok.tr)
+        return (
+            self.section == "appeals"
+            and row is None
+            and bool(self.scan.appeal_words)
+            and "appeals" not in self.filled
+        )
 
     def unread_heading(self, tok: Token) -> bool:
         """Whether a piece of a line laid out by spaces is a requests heading not read (□□□□,
@@ -1063,6 +1116,19 @@ def assemble(s: Scan, template: str) -> Sections:
     return Sections(cells, problems, complete, found)
 
 
+def _on_its_side(raw: list[RawRow], width: dict[str, int]) -> bool:
+    """Whether the requests table stands on its side: half its rows' labels or more without
+    cells of their own (written across a header), and after them a row of more cells than
+    twice a row's columns (a kind of applicant's values, one under each label). Its 总计
+    applicant's row matches （七）总计 by its label, and read as that row it gave the first
+    rows' totals as the applicants' (总计's for 自然人, …)."""
+    bare = [i for i, r in enumerate(raw) if r.code in width and not r.values]
+    if len(bare) < len(width) // 2:
+        return False
+    n = max(width.values(), default=0)
+    return any(len(r.values) > 2 * n for r in raw[bare[-1] + 1 :])
+
+
 def _bare_lines(tokens: list[Token]) -> bool:
     """Whether a row's values stand on lines of their own in a text copy, without a bar: no
     separator ties a cell to the row's other cells or marks an empty one, only their order
@@ -1213,6 +1279,14 @@ def _table(
     template_rows = contract.rows(template, section)
     index = {r.code: i for i, r in enumerate(template_rows)}
     width = {r.code: len(r.columns) for r in template_rows}
+    if section == "requests" and _on_its_side(raw, width):
+        problems.flag(
+            codes.CELLS_UNPLACED,
+            "requests: the table is drawn on its side (the rows' labels across its header, a "
+            "row of values for each kind of applicant): which row and column each value has "
+            "is not read from such a table, so none is read",
+        )
+        return [], False
     if section == "requests" and template == "2021":
         _other_group_over_lost_labels(raw)
 
@@ -1405,6 +1479,18 @@ def _table(
                     problems.append(line)
             continue
         by_code[r.code] = r
+    after_withheld: set[str] = set()
+    after_total = _headings_after_total(header_grid) if section == "requests" else []
+    if after_total:
+        after_withheld = _cells_after_total(by_code, width, len(after_total), problems)
+        problems.append(
+            f"requests: columns drawn after 总计 ({', '.join(after_total)}) hold no applicant's "
+            "values; their cells are left out"
+        )
+        kept = [k for k, w in enumerate(header or []) if w not in after_total]
+        if header_at is not None and len(header_at) == len(header or []):
+            header_at = [header_at[k] for k in kept]
+        header = [(header or [])[k] for k in kept]
     covered = (
         _merged_down_rows(by_code, spanned_cells, header_at or [])
         if section == "requests" and spanned_cells
@@ -1416,6 +1502,7 @@ def _table(
         if section == "requests"
         else set()
     )
+    rows_withheld |= after_withheld
     rows_withheld |= _align_in_place_blanks(section, by_code, width, problems, grid_rows)
     grid_places = (
         _grid_rows_placed(placed, by_code, template_rows)
@@ -5014,6 +5101,98 @@ def _withhold(
         f"({shown}), {why} is not known, so none is read",
     )
     withheld.add(code)
+
+
+def _headings_after_total(header_grid: list[list[str]] | None) -> list[str]:
+    """Headings of columns a page draws after the applicants' (备注, 说明, 上年总计, 同比增减,
+    占比): the words of the header's first row behind 申请人情况, drawn down beside it, which
+    spans every applicant column up to 总计 (or behind 总计 where that is drawn down there).
+    Not an applicant's kind (个体工商户), nor a template heading or a piece of one."""
+    grid = header_grid or []
+    at = next((i for i, row in enumerate(grid) if "申请人情况" in row), None)
+    if at is None or any(w in grid[at] for w in (*_ORG_COLUMNS, _GROUP)):
+        return []  # no header row of its own over the applicants' headings
+    top = grid[at]
+    last = max(i for i, w in enumerate(top) if w == "申请人情况" or w in _APPLICANTS)
+    after = list(dict.fromkeys(w for w in top[last + 1 :] if w))
+    if any(
+        w in _APPLICANTS
+        or not labels.has_chinese(w)  # (□□□□: a heading not read)
+        or any(n in w for n in (*_APPLICANTS[:6], *_HEADER_NON_COLUMNS))
+        or _names_applicants(w, list(top))
+        for w in after
+    ):
+        # (a heading of the applicants' columns, or the row under 申请人情况 read as one
+        # word: 商业企业科研机构社会公益组织…)
+        return []
+    return after
+
+
+def _cells_after_total(
+    rows: dict[str, RawRow], width: dict[str, int], after: int, problems: Problems
+) -> set[str]:
+    """The cells of `after` columns drawn behind 总计 left out of each row: a remark (无, /,
+    含网上申请) or last year's figure there is no value of the row, and a row read from the
+    right (its blank applicant cells taken for a merged label's) put 总计's value under 其他.
+
+    A row stands from its first cell, fillers after it, or behind blank cells a merged label
+    covers (a grid export): each place that leaves only blanks outside the row's columns and
+    the cells after them is a reading. Rows with one reading and spare cells tell the table's
+    way; a row that reads several ways takes the table's way, or, where its rows tell none
+    (or both), drops only a blank last cell if every reading has blanks behind 总计, and
+    gives no values otherwise. In a text copy that may leave rows' empty end cells out (none
+    ends in one), a row may also end before its cells behind 总计 or its empty last values:
+    one whose values differ by where it ends gives none. Left out, the row's cells are those
+    of a table without the columns. Returns the rows withheld."""
+    readings: dict[str, list[int]] = {}
+    ways: set[bool] = set()  # True: blanks in front of the values; False: fillers behind
+    # a text copy none of whose rows ends in an empty cell may leave a row's empty end cells
+    # out (an editor's trimming): a row may then end before its cells behind 总计, or before
+    # its empty last values, and its blanks in front tell no place
+    trims = not any(
+        r.values and not r.values[-1].table and not r.values[-1].text.strip()
+        for r in rows.values()
+        if not r.words_after
+    ) and any(r.values and not r.values[-1].table for r in rows.values())
+    for r in rows.values():
+        if r.words_after:
+            # its cell behind 总计 held words, read as a label that closed the row: it stood
+            # after the last value, and the row's values end there as at a row end shown
+            last = r.values[-1]
+            r.values = [*r.values, last._replace(text="", td=last.td and last.td + 1)]
+            r.hard = True
+    for code, r in rows.items():
+        n = width.get(code)
+        if n is None or len(r.values) <= n:
+            continue  # a row cut short: the cells behind 总计 not written
+        blank = [not labels.norm(t.text) for t in r.values]
+        spare = len(r.values) - n - after
+        lead = next((i for i, b in enumerate(blank) if not b), len(blank))
+        readings[code] = [
+            o
+            for o in range(max(spare, lead if trims else 0) + 1)
+            if all(blank[:o]) and (all(blank[o + n + after :]) or trims)
+        ]
+        if len(readings[code]) == 1 and spare > 0 and not trims:
+            ways.add(readings[code][0] > 0)
+    withheld: set[str] = set()
+    for code, found in readings.items():
+        r, n = rows[code], width[code]
+        behind = {tuple(t.text for t in r.values[o + n : o + n + after]) for o in found}
+        if trims and len({tuple(t.text for t in r.values[o : o + n]) for o in found}) > 1:
+            found = []  # the row's values differ by where it ends
+        elif len(found) > 1 and len(ways) == 1:
+            found = [max(found)] if ways == {True} else [o for o in found if o == 0]
+        elif len(found) > 1 and all(not any(map(labels.norm, cells)) for cells in behind):
+            r.values = r.values[: len(r.values) - after]  # blanks behind 总计 whichever way
+            continue
+        if len(found) != 1:
+            why = "with cells after 总计 in the columns drawn behind it, which cells are the row's"
+            _withhold("requests", code, r, n, why, problems, withheld)
+            continue
+        o = found[0]
+        r.values = r.values[: o + n] + r.values[o + n + after :]
+    return withheld
 
 
 def _align_in_place_blanks(
