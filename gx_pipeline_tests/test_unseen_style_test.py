@@ -1,8 +1,12 @@
-"""The cheap test of a cell's element's style before the XSLT judges whether its text is seen.
+"""The tests of a style that the tokenizer's XSLT makes in one call each: whether a cell's
+element's style may hide or pale its text (the cheap test before the XSLT judges whether it is
+seen), and whether a style hides its element (display:none, visibility:hidden, any case and
+spacing).
 
-Word styles every paragraph and span of a table's cells, and the tokenizer's XSLT tests each
-of them; the test is one call that asks whether the style holds any of a list of words. It
-must say exactly what a contains() of each word says: an element it passes over is never
+Word styles every row, cell, paragraph and span of a table, and the XSLT tests each of them.
+Each call must say exactly what the XPath it stands for says (a contains() of each word; a
+contains() in the translate() that reads the style in small letters without spaces): for the
+first, an element it passes over is never
 judged at all, and one it lets through wrongly is judged by a test written for the elements
 that pass. Styles are drawn from a family: the declarations Word, CMS editors and hand-written
 pages set, in every casing and spacing, with the list's words set in, cut short or split.
@@ -25,7 +29,9 @@ DECLARATIONS = (
     "color:white", "color:WHITE", "color:White", "color:rgb(255,255,255)",
     "COLOR: RGB(250, 250, 250)", "color:#ddd", "background:#eee", "line-height:150%",
     "mso-border-alt:solid windowtext .5pt", "layout-grid-mode:char", "width:60pt",
-    "color:Gb(1,2,3)", "oNe:1", "iDDen", "fFf", "hItE",
+    "color:Gb(1,2,3)", "oNe:1", "iDDen", "fFf", "hItE", "Display : None", "display:\tnone",
+    "display:\u00a0none", "visibility:hid den", "display:noneX", "DISPLAY:block",
+    "disp lay:NONE", "visibility: collapse", "mso-hide:all",
 )  # fmt: skip
 
 
@@ -43,23 +49,30 @@ def _styles(rng: random.Random, count: int) -> list[str]:
     return styles
 
 
-def _by_contains(style: str) -> bool:
-    """The test as a contains() of each word (how the XSLT's pattern read it before)."""
-    test = " or ".join(f"contains(@style, '{w}')" for w in tk._MAY_BE_UNSEEN_WORDS)
-    element = etree.Element("span", style=style)
-    return bool(element.xpath(f"boolean({test})"))
+#: the XPath each call stands for (how the XSLT read a style before)
+BY_CONTAINS = " or ".join(f"contains(@style, '{w}')" for w in tk._MAY_BE_UNSEEN_WORDS)
+_LOWERED = f"translate(@style, '{tk._UPPER}', '{tk._UPPER[:26].lower()}')"
+BY_TRANSLATE = f"contains({_LOWERED}, 'display:none') or contains({_LOWERED}, 'visibility:hidden')"
+
+
+def _says_what_the_xpath_says(call, xpath: str, seed: int, least: int) -> None:
+    """`call` answers as the XPath on an element of the style, for each style of the family;
+    the family holds styles of both answers, `least` of each at least."""
+    styles = _styles(random.Random(seed), 3000)
+    found = 0
+    for style in styles:
+        expected = bool(etree.Element("span", style=style).xpath(f"boolean({xpath})"))
+        assert call(None, style) is expected, style
+        found += expected
+    assert least < found < len(styles) - least
 
 
 def test_the_one_call_test_says_what_each_words_contains_says():
-    rng = random.Random(7)
-    styles = _styles(rng, 3000)
-    found = 0
-    for style in styles:
-        expected = _by_contains(style)
-        assert tk._may_be_unseen(None, style) is expected, style
-        found += expected
-    # the family holds styles of both answers, in numbers
-    assert 300 < found < len(styles) - 300
+    _says_what_the_xpath_says(tk._may_be_unseen, BY_CONTAINS, 7, 300)
+
+
+def test_the_one_call_hiding_test_says_what_the_translated_style_says():
+    _says_what_the_xpath_says(tk._hides, BY_TRANSLATE, 11, 200)
 
 
 def test_a_cells_element_the_test_passes_over_keeps_its_text():
@@ -74,3 +87,23 @@ def test_a_cells_element_the_test_passes_over_keeps_its_text():
     tokens, head = tk.html_tokens(page)
     assert [t.text for t in tokens if t.kind == tk.CELL] == [str(n) for n in range(5)]
     assert head.unseen == " ".join(str(n + 1) for n in range(5))
+
+
+def test_hidden_rows_and_cells_keep_their_places_whatever_the_casing_of_their_style():
+    """A table whose rows and cells are hidden by styles written in any case and spacing: the
+    browser shows neither, and the cells after a hidden cell keep their numbers."""
+    rng = random.Random(3)
+    hiding = ("display:none", "DISPLAY: NONE", "Visibility : Hidden", "display:\tnone")
+    shown = ("border:solid windowtext 1.0pt", "DISPLAY: block", "visibility:visible")
+    rows = []
+    for r in range(6):
+        row_hidden = r % 3 == 2
+        cells = "".join(
+            f'<td style="{rng.choice(hiding if c == 1 else shown)}">{r}{c}</td>' for c in range(3)
+        )
+        style = rng.choice(hiding if row_hidden else shown)
+        rows.append(f'<tr style="{style}">{cells}</tr>')
+    page = f"<html><body><table>{''.join(rows)}</table></body></html>"
+    tokens, _head = tk.html_tokens(page)
+    cells = [(t.tr, t.td, t.text) for t in tokens if t.kind == tk.CELL]
+    assert cells == [(r + 1, c + 1, f"{r}{c}") for r in range(6) if r % 3 != 2 for c in (0, 2)]
