@@ -2811,11 +2811,14 @@ def _writes_grid_rows(
     seed's copy closes its value rows the same way), or it writes no covered position at all.
     A row that shows more cells than columns, the first empty and the last not, has its
     surplus in front, where only positions its label covers stand (the seed's copy writes a
-    lone `|` filler after a row's last cell: a surplus behind). A header that writes covered
-    positions in place is _draws_covered_blank's."""
+    lone `|` filler after a row's last cell: a surplus behind). The cells of columns drawn
+    after 总计 (_headings_after_total) are no surplus: a row of the seed's copy closing on
+    its remark (无, /, a figure) and blank in its first column shows more cells than columns
+    only by them. A header that writes covered positions in place is _draws_covered_blank's."""
     text_rows = [r for r in rows.values() if r.values]
+    after = len(_headings_after_total(header_grid))
     if any(t.table for r in text_rows for t in r.values) or not any(
-        len(r.values) > width.get(code, len(r.values))
+        len(r.values) > width.get(code, len(r.values)) + (0 if r.words_after else after)
         and r.values[-1].text.strip()
         and not r.values[0].text.strip()
         for code, r in rows.items()
