@@ -1487,9 +1487,14 @@ def _table(
             f"requests: columns drawn after 总计 ({', '.join(after_total)}) hold no applicant's "
             "values; their cells are left out"
         )
+        # the header of a table without the columns: its words, their places and its rows
+        # (where the headings' columns are laid out, _header_by_columns, each way must give
+        # the header's words: the columns' headings are none of them)
         kept = [k for k, w in enumerate(header or []) if w not in after_total]
         if header_at is not None and len(header_at) == len(header or []):
             header_at = [header_at[k] for k in kept]
+        if header_td is not None and len(header_td) == len(header or []):
+            header_td = [header_td[k] for k in kept]
         header = [(header or [])[k] for k in kept]
     covered = (
         _merged_down_rows(by_code, spanned_cells, header_at or [])
@@ -1523,7 +1528,7 @@ def _table(
             header,
             header_at or [],
             header_td or [],
-            header_grid or [],
+            [[w for w in row if w not in after_total] for row in header_grid or []],
             lambda table: (
                 (spanned_cells or {}).get(table)
                 or [t for t in tokens or [] if t.table == table and t.kind == CELL]
