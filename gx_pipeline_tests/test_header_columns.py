@@ -19,6 +19,7 @@ from gx_pipeline.pagegen.layout import GCell, Table, keyed_cells, map_tables
 from gx_pipeline.parsing import parse_bytes
 from gx_pipeline.report import Report
 from gx_pipeline_tests.test_generated_hazards import FORMATS, RENDERINGS, _document
+from gx_pipeline_tests.test_requests_alignment import _TRAILING, _with_trailing
 
 #: the copies: web pages (their spans laid out, or drawn without spans), text copies keeping
 #: the header's rows (bars, a cell a line, TABs) and copies of the whole grid (Markdown)
@@ -216,3 +217,28 @@ def test_a_remarks_column_drawn_down_beside_the_applicants_stands_after_them(ren
     rng = random.Random(f"remarks-{rendering}")
     for _ in range(6):
         _read_shaped(rng, rendering, _with_remarks)
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("rendering", sorted(COPIES))
+def test_a_heading_drawn_down_beside_the_group_and_a_column_after_the_total_read_together(
+    shape: str, rendering: str
+):
+    """A header drawing a heading of the group down beside it and a column after 总计 (备注,
+    说明, 上年总计) down all its rows: the column's cells and heading are left out of the table
+    (test_requests_alignment), and the headings left are placed where they stand as in a
+    table without it. Its heading left in the header's rows but not in its words, no way of
+    laying out the columns gave the header's words: the order was read row by row, 其他 and
+    总计 in the third row beside the group (其他 drawn down, 总计 under a blank) a column off."""
+    rng = random.Random(f"drawn-after-{shape}-{rendering}")
+    for _ in range(4):
+        heading, cell = _TRAILING[rng.choice(("remarks-nullmark", "notes-mixed", "last-year"))]
+        got, missing = _read_shaped(
+            rng,
+            rendering,
+            lambda t, heading=heading, cell=cell: _with_trailing(
+                _with_header(t, shape), heading, cell, rng
+            ),
+        )
+        if rendering in GRIDS[:2] and shape != "last_total_row3":
+            assert not missing, (missing, got.problems)

@@ -139,6 +139,38 @@ def test_a_grid_copy_without_its_empty_end_cells_reads_no_row_a_column_off_unsai
         assert not wrong or _flagged(got), (wrong, got.problems)
 
 
+#: cell-a-line copies that write a row's fillers after its cells: the seed's (a lone `|`
+#: after the row's last cell) and a tool's padding each row past its end
+_CELL_LINES = {
+    "seed": render_text.cell_lines,
+    "padded-bars": render_text.padded_cell_lines,
+    "padded-double": lambda doc, rng: render_text.padded_cell_lines(doc, rng, fillers="double"),
+    "padded-empty": lambda doc, rng: render_text.padded_cell_lines(doc, rng, fillers="empty"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(_TRAILING))
+@pytest.mark.parametrize("copy", sorted(_CELL_LINES))
+def test_a_column_after_the_total_tells_no_cell_a_line_copy_s_way_of_writing_its_rows(
+    kind: str, copy: str
+):
+    """A cell-a-line copy's rows with a column after 总计: a row whose last cell is the one
+    behind 总计 (a mark, a word, a figure) and whose first is blank is no sign that the copy
+    writes a merged label's covered positions in front of the values. Taken for one, the
+    seed's copy (its fillers after a row's cells) had the rows blank in their first and last
+    applicant columns placed by their neighbours one column right: 总计's 0 under 其他,
+    unflagged. Zeros are left blank, so such rows abound."""
+    rng = random.Random(f"cell-lines-{kind}-{copy}")
+    heading, cell = _TRAILING[kind]
+    for _ in range(PAGES):
+        doc, values = hazards._document(rng, *rng.choice(FORMATS), blanks="zeros_blank")
+        page = map_tables(
+            doc, lambda t: _with_trailing(t, heading, cell, rng) if t.section == "requests" else t
+        )
+        text = _CELL_LINES[copy](page, rng)
+        _check(parse_bytes(text.encode("utf-8"), "page.txt"), _truth(doc, values))
+
+
 # --- a value cell the parser cannot read ---------------------------------------------------
 
 _CN = "零一二三四五六七八九"

@@ -1487,9 +1487,14 @@ def _table(
             f"requests: columns drawn after 总计 ({', '.join(after_total)}) hold no applicant's "
             "values; their cells are left out"
         )
+        # the header of a table without the columns: its words, their places and its rows
+        # (where the headings' columns are laid out, _header_by_columns, each way must give
+        # the header's words: the columns' headings are none of them)
         kept = [k for k, w in enumerate(header or []) if w not in after_total]
         if header_at is not None and len(header_at) == len(header or []):
             header_at = [header_at[k] for k in kept]
+        if header_td is not None and len(header_td) == len(header or []):
+            header_td = [header_td[k] for k in kept]
         header = [(header or [])[k] for k in kept]
     covered = (
         _merged_down_rows(by_code, spanned_cells, header_at or [])
@@ -1523,7 +1528,7 @@ def _table(
             header,
             header_at or [],
             header_td or [],
-            header_grid or [],
+            [[w for w in row if w not in after_total] for row in header_grid or []],
             lambda table: (
                 (spanned_cells or {}).get(table)
                 or [t for t in tokens or [] if t.table == table and t.kind == CELL]
@@ -2811,11 +2816,14 @@ def _writes_grid_rows(
     seed's copy closes its value rows the same way), or it writes no covered position at all.
     A row that shows more cells than columns, the first empty and the last not, has its
     surplus in front, where only positions its label covers stand (the seed's copy writes a
-    lone `|` filler after a row's last cell: a surplus behind). A header that writes covered
-    positions in place is _draws_covered_blank's."""
+    lone `|` filler after a row's last cell: a surplus behind). The cells of columns drawn
+    after 总计 (_headings_after_total) are no surplus: a row of the seed's copy closing on
+    its remark (无, /, a figure) and blank in its first column shows more cells than columns
+    only by them. A header that writes covered positions in place is _draws_covered_blank's."""
     text_rows = [r for r in rows.values() if r.values]
+    after = len(_headings_after_total(header_grid))
     if any(t.table for r in text_rows for t in r.values) or not any(
-        len(r.values) > width.get(code, len(r.values))
+        len(r.values) > width.get(code, len(r.values)) + (0 if r.words_after else after)
         and r.values[-1].text.strip()
         and not r.values[0].text.strip()
         for code, r in rows.items()
