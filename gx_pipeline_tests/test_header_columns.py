@@ -216,3 +216,47 @@ def test_a_remarks_column_drawn_down_beside_the_applicants_stands_after_them(ren
     rng = random.Random(f"remarks-{rendering}")
     for _ in range(6):
         _read_shaped(rng, rendering, _with_remarks)
+
+
+#: text copies that write a header row a line, its headings apart by runs of spaces: a
+#: reader's copy (two spaces between cells) and pdftotext's layout
+SPACED = {
+    "spaced": lambda doc, rng: (render_text.spaced_rows(doc, rng), ".txt"),
+    "laid": lambda doc, rng: (render_text.laid_out(doc, rng), ".txt"),
+}
+
+
+def _zeroed(table: Table, truth: dict) -> Table:
+    """The requests table of an agency that had no requests: every value 0."""
+    truth.update({c.key: 0 for row in table.rows for c in row if c.key})
+    return replace(
+        table,
+        rows=tuple(tuple(replace(c, text="0") if c.key else c for c in row) for row in table.rows),
+    )
+
+
+@pytest.mark.parametrize("zero", (False, True))
+@pytest.mark.parametrize("shape", ("getihu_before_other", "getihu_last", "other_split"))
+@pytest.mark.parametrize("rendering", sorted(SPACED))
+def test_a_header_line_with_a_column_the_template_lacks_is_read_in_text_laid_out_by_spaces(
+    rendering: str, shape: str, zero: bool
+):
+    """A header row written as a line of headings apart by spaces, one of them a column the
+    template lacks (其他企业 | 其他组织 for 其他, 个体工商户), is the header: not read as one,
+    each row's eight values are none of the template's seven, and a table of zeros (an agency
+    that had no requests) reads 0 under 其他, a column the page does not draw."""
+    rng = random.Random(f"spaced-{shape}-{rendering}-{zero}")
+    for _ in range(6):
+        template, year = rng.choice(FORMATS)
+        doc, values = _document(rng, template, year, blanks="none")
+        truth = {k: values.get(k) for k, _ in keyed_cells(doc)}
+
+        def shaped(t: Table, truth: dict = truth) -> Table:
+            if t.section != "requests":
+                return t
+            return _with_columns(_zeroed(t, truth) if zero else t, shape, rng, truth)
+
+        got = parse_bytes(SPACED[rendering](map_tables(doc, shaped), rng)[0].encode(), "p.txt")
+        wrong, _ = _judged(got, truth)
+        assert not wrong, (template, year, wrong)
+        assert _flagged(got), got.problems  # the column's values are left out

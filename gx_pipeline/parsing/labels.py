@@ -519,6 +519,23 @@ def misread_request_heading(text: str) -> bool:
     )
 
 
+#: words that name a kind of applicant in a heading the template lacks (个体工商户, 其他个人,
+#: 其他企业 | 其他组织 for 其他 split in two)
+APPLICANT_KINDS = ("个体", "工商户", "个人", "组织", "单位", "团体", "公民", "企业", "机构")
+
+
+def names_applicant_kind(text: str) -> bool:
+    """Whether a header line's word, no heading of the template, names a kind of applicant
+    (个体工商户, 其他企业, 其他组织): a column the table adds or a heading split in two, a
+    piece of the header, not of prose."""
+    b = bare(text)
+    return (
+        2 <= len(b) <= 10
+        and all("\u4e00" <= ch <= "\u9fff" for ch in b)
+        and any(k in b for k in APPLICANT_KINDS)
+    )
+
+
 def has_words(text: str) -> bool:
     """Chinese characters, or the marks a copy shows for characters it could not read (□□,
     �): a heading's text, if misread, not a stray mark."""

@@ -2784,12 +2784,15 @@ _SUM_HEADINGS = frozenset({"小计", "合计"})
 
 def _header_piece(word: str) -> bool:
     """A word of a header line: a heading, one not read (口口口口) or one misread (科研机购), or
-    a column's the template lacks (小计)."""
+    a column's the template lacks (小计, 个体工商户; 其他企业 | 其他组织, 其他 split in two: not
+    read as a header line, the line's rows show eight values under seven headings, and a
+    table of zeros reads 0 under a 其他 the page does not draw)."""
     return (
         labels.is_header_word(word)
         or labels.not_read(word)
         or labels.misread_request_heading(word)
         or labels.bare(word) in _SUM_HEADINGS
+        or labels.names_applicant_kind(word)
     )
 
 
