@@ -269,7 +269,15 @@ FEE_AFTER = "三、收到和处理政府信息公开申请情况"
 #: where a page writes the unit of its amounts: under the section's heading, in the fee
 #: block's title, under the table
 CAPTION_AT = {"above": 1, "block": 5, "below": len(FEE_BLOCK)}
-CAPTIONS = ("（金额单位：{unit}）", "单位：{unit}", "(单位:{unit})")
+CAPTIONS = (
+    "（金额单位：{unit}）",
+    "单位：{unit}",
+    "(单位:{unit})",
+    # the units of a block's counts and amounts in one caption (the 2019 procurement block)
+    "（金额单位：{unit}，数量单位：个）",
+    "数量单位：个；金额单位：{unit}",
+    "（单位：个、{unit}）",
+)
 
 
 def fee_page(captions: dict[str, str], head: str = "本年收费金额", cell: str = "12345000") -> str:
