@@ -260,3 +260,50 @@ def test_a_header_line_with_a_column_the_template_lacks_is_read_in_text_laid_out
         wrong, _ = _judged(got, truth)
         assert not wrong, (template, year, wrong)
         assert _flagged(got), got.problems  # the column's values are left out
+
+
+#: headings as agencies word them otherwise, the same column's (the template's heading, the
+#: page's word)
+REWORDED = (
+    ("社会公益组织", "公益组织"),
+    ("社会公益组织", "社会组织"),
+    ("科研机构", "科研院所"),
+    ("法律服务机构", "法律服务组织"),
+)
+
+
+def _reworded(table: Table, heading: str, word: str, rng: random.Random) -> Table:
+    """The requests table with `heading` written as `word`, its column swapped with another of
+    the group's (values and heading), so that the template's order reads them wrong."""
+    other = rng.choice([h for h in SUBS[:4] if h != heading])
+    rows = list(table.rows)
+    at = {c.text: k for k, c in enumerate(rows[2])}
+    group = list(rows[2])
+    group[at[heading]], group[at[other]] = group[at[other]], group[at[heading]]
+    rows[2] = tuple(replace(c, text=word) if c.text == heading else c for c in group)
+    a, b = (SUBS.index(h) - 6 for h in (heading, other))
+    for k in range(3, len(rows)):
+        cells = list(rows[k])
+        cells[a], cells[b] = cells[b], cells[a]
+        rows[k] = tuple(cells)
+    return replace(table, rows=tuple(rows))
+
+
+#: copies whose header's words come to the check in their columns' order; a converter's grid
+#: that copies merged cells into each position, and a copy writing a cell a line, give the
+#: words in another order there (the reworded heading among the group's, not where it
+#: stands), and its values are read in the template's order under column_order_guessed
+REWORDED_COPIES = sorted(set(COPIES) - {"md-repeat", "celllines"})
+
+
+@pytest.mark.parametrize(("heading", "word"), REWORDED)
+@pytest.mark.parametrize("rendering", REWORDED_COPIES)
+def test_a_heading_worded_otherwise_is_read_over_its_own_column(
+    heading: str, word: str, rendering: str
+):
+    """A heading of the group worded otherwise (公益组织 for 社会公益组织), the one word of
+    the header that names none of the template's, stands where only the heading the header
+    does not name can: its column is read there, not in the template's order."""
+    rng = random.Random(f"reworded-{word}-{rendering}")
+    for _ in range(6):
+        _read_shaped(rng, rendering, lambda t: _reworded(t, heading, word, rng))

@@ -497,6 +497,22 @@ def misread_of(word: str, heading: str) -> bool:
     return 2 <= len(word) < len(heading) and heading.startswith(word)
 
 
+#: the group's headings in the words some agencies write them (公益组织 for 社会公益组织): a
+#: word of the header naming none of the template's headings may be one of these
+_REWORDED = {
+    "商业企业": ("企业", "商业机构"),
+    "科研机构": ("科研院所", "科研单位", "科研院校"),
+    "社会公益组织": ("公益组织", "社会组织", "公益性组织", "社会公益机构"),
+    "法律服务机构": ("法律服务组织", "法律服务单位"),
+    "其他": ("其它",),
+}
+
+
+def reworded(word: str, heading: str) -> bool:
+    """Whether a header's word is `heading` in words some agencies write it instead."""
+    return bare(word) in _REWORDED.get(heading, ())
+
+
 #: the requests headings whose misreading a header line's word may be told by: not 总计
 #: (合计, 小计 are words of their own), and 其他 but for 其中
 _MISREAD_REQUEST_HEADINGS = (

@@ -4229,7 +4229,7 @@ def _unread_applicant_heading(
         and len(missing) == 1
         and len(order) == 6
         and not any(len(r.values) > 7 and _has_number(r.values[7:]) for r in rows.values())
-        and labels.misread_of(unread[0], missing[0])
+        and (labels.misread_of(unread[0], missing[0]) or labels.reworded(unread[0], missing[0]))
     ):
         problems.append(
             f"requests: the header's word {unread[0]!r} names no heading; it stands where only "
