@@ -195,7 +195,15 @@ EDIT_LINES = (
     "更新日期：2023-02-18",
 )
 #: the sign-off's date as reports write it: in Arabic numerals, in Chinese ones with 〇 or 零
-SIGNED_DATES = ("2023年1月16日", "二〇二三年一月十六日", "二零二三年一月十六日")
+#: (or a letter O, half or full width, typed for 〇), January as 元月
+SIGNED_DATES = (
+    "2023年1月16日",
+    "二〇二三年一月十六日",
+    "二零二三年一月十六日",
+    "二O二三年一月十六日",
+    "二Ｏ二三年一月十六日",
+    "二〇二三年元月十六日",
+)
 
 
 def test_an_update_time_gives_way_to_the_sign_off_date():

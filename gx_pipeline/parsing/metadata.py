@@ -135,8 +135,19 @@ _META_AGENCY = re.compile(
 )
 
 
-_CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0"}
-_CN_DATE_PART = re.compile(r"([〇○零一二三四五六七八九]{4})年|([一二三四五六七八九十]{1,3})(月|日)")
+#: 〇 as reports type it too: 零, a circle, a letter O (half or full width) among Chinese digits
+_CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {
+    "零": "0",
+    "○": "0",
+    "O": "0",
+    "Ｏ": "0",
+}
+#: a year of four Chinese digits (not OOOO: a word of letters), a month or a day; 元月 after a
+#: year is January (not the 元 of an amount before 月: 万元月均)
+_CN_DATE_PART = re.compile(
+    r"((?=[^O]{0,3}[〇○零一二三四五六七八九])[〇○零Ｏ一二三四五六七八九O]{4})年"
+    r"|([一二三四五六七八九十]{1,3}|(?<=年)元(?=月))(月|日)"
+)
 
 
 def _cn_number(text: str) -> str:
@@ -161,7 +172,7 @@ def arabic_dates(text: str) -> str:
         lambda m: (
             f"{''.join(_CN_DIGITS[c] for c in m.group(1))}年"
             if m.group(1)
-            else f"{_cn_number(m.group(2))}{m.group(3)}"
+            else f"{'1' if m.group(2) == '元' else _cn_number(m.group(2))}{m.group(3)}"
         ),
         text,
     )
