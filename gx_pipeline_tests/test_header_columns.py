@@ -307,3 +307,28 @@ def test_a_heading_worded_otherwise_is_read_over_its_own_column(
     rng = random.Random(f"reworded-{word}-{rendering}")
     for _ in range(6):
         _read_shaped(rng, rendering, lambda t: _reworded(t, heading, word, rng))
+
+
+def _two_in_one_cell(table: Table) -> Table:
+    """The requests table with 商业企业 and 科研机构 written in one header cell over both
+    columns."""
+    under = list(table.rows[2])
+    at = next(k for k, c in enumerate(under) if c.text == "商业企业")
+    under[at : at + 2] = [_h("商业企业 科研机构", colspan=2)]
+    return replace(table, rows=(*table.rows[:2], tuple(under), *table.rows[3:]))
+
+
+def test_a_laid_out_header_with_headings_wrapped_in_their_cells_is_read():
+    """pdftotext's layout of a header whose narrow cells wrap their headings (社会公益 | 组织,
+    法律服务 | 机构): the wrapped pieces (组织, 机构) are no columns of their own, though they
+    name kinds of applicants, and every value is read under its heading."""
+    rng = random.Random("laid-wrapped")
+    for _ in range(8):
+        template, year = rng.choice(FORMATS)
+        doc, values = _document(rng, template, year)
+        doc = map_tables(doc, lambda t: _two_in_one_cell(t) if t.section == "requests" else t)
+        text = render_text.laid_out(doc, rng, heading_width=4)
+        got = parse_bytes(text.encode("utf-8"), "page.txt")
+        wrong, missing = _judged(got, {k: values.get(k) for k, _ in keyed_cells(doc)})
+        assert not wrong, (template, year, wrong)
+        assert not missing, (template, year, missing, got.problems)

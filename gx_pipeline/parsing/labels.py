@@ -549,6 +549,8 @@ def names_applicant_kind(text: str) -> bool:
         2 <= len(b) <= 10
         and all("\u4e00" <= ch <= "\u9fff" for ch in b)
         and any(k in b for k in APPLICANT_KINDS)
+        # a piece of a heading wrapped in its cell (社会公益 | 组织, 法律服务 | 机构) is none
+        and not any(b in h for h in REQUEST_HEADER_WORDS[3:7])
     )
 
 
