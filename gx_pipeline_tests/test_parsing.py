@@ -505,6 +505,8 @@ def test_a_kind_of_office_after_a_level_word_is_no_agency(before: str, kind: str
         "两江新区管理委员会",
         "阿里地区行政公署",
         "新疆生产建设兵团第八师",
+        "兵团第八师",
+        "乌审召苏木",
         "广东出入境边防检查总站",
     ],
 )
