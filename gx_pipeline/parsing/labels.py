@@ -513,6 +513,16 @@ def reworded(word: str, heading: str) -> bool:
     return bare(word) in _REWORDED.get(heading, ())
 
 
+#: the reworded headings no wrapped heading's piece spells (企业 is 商业 | 企业's second line)
+_REWORDED_WORDS = frozenset(w for ws in _REWORDED.values() for w in ws if len(w) >= 3)
+
+
+def reworded_heading(text: str) -> bool:
+    """Whether a header line's word is a heading of the group as some agencies word it
+    (公益组织, 科研院所): a piece of the header, not of prose."""
+    return bare(text) in _REWORDED_WORDS
+
+
 #: the requests headings whose misreading a header line's word may be told by: not 总计
 #: (合计, 小计 are words of their own), and 其他 but for 其中
 _MISREAD_REQUEST_HEADINGS = (
