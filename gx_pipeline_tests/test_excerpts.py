@@ -195,7 +195,15 @@ EDIT_LINES = (
     "更新日期：2023-02-18",
 )
 #: the sign-off's date as reports write it: in Arabic numerals, in Chinese ones with 〇 or 零
-SIGNED_DATES = ("2023年1月16日", "二〇二三年一月十六日", "二零二三年一月十六日")
+#: (or a letter O, half or full width, typed for 〇), January as 元月
+SIGNED_DATES = (
+    "2023年1月16日",
+    "二〇二三年一月十六日",
+    "二零二三年一月十六日",
+    "二O二三年一月十六日",
+    "二Ｏ二三年一月十六日",
+    "二〇二三年元月十六日",
+)
 
 
 def test_an_update_time_gives_way_to_the_sign_off_date():
@@ -269,7 +277,15 @@ FEE_AFTER = "三、收到和处理政府信息公开申请情况"
 #: where a page writes the unit of its amounts: under the section's heading, in the fee
 #: block's title, under the table
 CAPTION_AT = {"above": 1, "block": 5, "below": len(FEE_BLOCK)}
-CAPTIONS = ("（金额单位：{unit}）", "单位：{unit}", "(单位:{unit})")
+CAPTIONS = (
+    "（金额单位：{unit}）",
+    "单位：{unit}",
+    "(单位:{unit})",
+    # the units of a block's counts and amounts in one caption (the 2019 procurement block)
+    "（金额单位：{unit}，数量单位：个）",
+    "数量单位：个；金额单位：{unit}",
+    "（单位：个、{unit}）",
+)
 
 
 def fee_page(captions: dict[str, str], head: str = "本年收费金额", cell: str = "12345000") -> str:

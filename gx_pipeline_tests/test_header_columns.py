@@ -33,7 +33,7 @@ SUBS = ("商业企业", "科研机构", "社会公益组织", "法律服务机�
 
 
 def _read(doc, rendering: str, rng: random.Random) -> Report:
-    text, ext = COPIES[rendering](doc, rng)
+    text, ext = {**COPIES, **SPACED}[rendering](doc, rng)
     return parse_bytes(text.encode("utf-8"), f"page{ext}")
 
 
@@ -242,3 +242,135 @@ def test_a_heading_drawn_down_beside_the_group_and_a_column_after_the_total_read
         )
         if rendering in GRIDS[:2] and shape != "last_total_row3":
             assert not missing, (missing, got.problems)
+
+
+#: text copies that write a header row a line, its headings apart by runs of spaces: a
+#: reader's copy (two spaces between cells) and pdftotext's layout
+SPACED = {
+    "spaced": lambda doc, rng: (render_text.spaced_rows(doc, rng), ".txt"),
+    "laid": lambda doc, rng: (render_text.laid_out(doc, rng), ".txt"),
+}
+
+
+def _zeroed(table: Table, truth: dict) -> Table:
+    """The requests table of an agency that had no requests: every value 0."""
+    truth.update({c.key: 0 for row in table.rows for c in row if c.key})
+    return replace(
+        table,
+        rows=tuple(tuple(replace(c, text="0") if c.key else c for c in row) for row in table.rows),
+    )
+
+
+@pytest.mark.parametrize("zero", (False, True))
+@pytest.mark.parametrize("shape", ("getihu_before_other", "getihu_last", "other_split"))
+@pytest.mark.parametrize("rendering", sorted(SPACED))
+def test_a_header_line_with_a_column_the_template_lacks_is_read_in_text_laid_out_by_spaces(
+    rendering: str, shape: str, zero: bool
+):
+    """A header row written as a line of headings apart by spaces, one of them a column the
+    template lacks (其他企业 | 其他组织 for 其他, 个体工商户), is the header: not read as one,
+    each row's eight values are none of the template's seven, and a table of zeros (an agency
+    that had no requests) reads 0 under 其他, a column the page does not draw."""
+    rng = random.Random(f"spaced-{shape}-{rendering}-{zero}")
+    for _ in range(6):
+        template, year = rng.choice(FORMATS)
+        doc, values = _document(rng, template, year, blanks="none")
+        truth = {k: values.get(k) for k, _ in keyed_cells(doc)}
+
+        def shaped(t: Table, truth: dict = truth) -> Table:
+            if t.section != "requests":
+                return t
+            return _with_columns(_zeroed(t, truth) if zero else t, shape, rng, truth)
+
+        got = parse_bytes(SPACED[rendering](map_tables(doc, shaped), rng)[0].encode(), "p.txt")
+        wrong, _ = _judged(got, truth)
+        assert not wrong, (template, year, wrong)
+        assert _flagged(got), got.problems  # the column's values are left out
+
+
+#: headings as agencies word them otherwise, the same column's (the template's heading, the
+#: page's word)
+REWORDED = (
+    ("商业企业", "企业"),
+    ("社会公益组织", "公益组织"),
+    ("社会公益组织", "社会组织"),
+    ("科研机构", "科研院所"),
+    ("法律服务机构", "法律服务组织"),
+)
+
+
+def _reworded(table: Table, heading: str, word: str, rng: random.Random) -> Table:
+    """The requests table with `heading` written as `word`, its column swapped with another of
+    the group's (values and heading), so that the template's order reads them wrong."""
+    other = rng.choice([h for h in SUBS[:4] if h != heading])
+    rows = list(table.rows)
+    at = {c.text: k for k, c in enumerate(rows[2])}
+    group = list(rows[2])
+    group[at[heading]], group[at[other]] = group[at[other]], group[at[heading]]
+    rows[2] = tuple(replace(c, text=word) if c.text == heading else c for c in group)
+    a, b = (SUBS.index(h) - 6 for h in (heading, other))
+    for k in range(3, len(rows)):
+        cells = list(rows[k])
+        cells[a], cells[b] = cells[b], cells[a]
+        rows[k] = tuple(cells)
+    return replace(table, rows=tuple(rows))
+
+
+#: copies whose header's words come to the check in their columns' order; a converter's grid
+#: that copies merged cells into each position, and a copy writing a cell a line, give the
+#: words in another order there (the reworded heading among the group's, not where it
+#: stands), and its values are read in the template's order under column_order_guessed
+REWORDED_COPIES = sorted({*COPIES, *SPACED} - {"md-repeat", "celllines"})
+
+
+@pytest.mark.parametrize(("heading", "word"), REWORDED)
+@pytest.mark.parametrize("rendering", REWORDED_COPIES)
+def test_a_heading_worded_otherwise_is_read_over_its_own_column(
+    heading: str, word: str, rendering: str
+):
+    """A heading of the group worded otherwise (公益组织 for 社会公益组织), the one word of
+    the header that names none of the template's, stands where only the heading the header
+    does not name can: its column is read there, not in the template's order."""
+    rng = random.Random(f"reworded-{word}-{rendering}")
+
+    def shaped(t: Table) -> Table:
+        return _reworded(t, heading, word, rng)
+
+    for _ in range(6):
+        if (rendering, word) != ("spaced", "社会组织"):
+            _read_shaped(rng, rendering, shaped)
+            continue
+        # read as characters standing alone beside the other headings: the order is said to
+        # be a guess, and values read in the template's order are wrong under that flag
+        template, year = rng.choice(FORMATS)
+        doc, values = _document(rng, template, year)
+        doc = map_tables(doc, lambda t: shaped(t) if t.section == "requests" else t)
+        got = _read(doc, rendering, rng)
+        wrong, missing = _judged(got, {k: values.get(k) for k, _ in keyed_cells(doc)})
+        if wrong or missing:
+            assert _flagged(got), (template, year, wrong, missing)
+
+
+def _two_in_one_cell(table: Table) -> Table:
+    """The requests table with 商业企业 and 科研机构 written in one header cell over both
+    columns."""
+    under = list(table.rows[2])
+    at = next(k for k, c in enumerate(under) if c.text == "商业企业")
+    under[at : at + 2] = [_h("商业企业 科研机构", colspan=2)]
+    return replace(table, rows=(*table.rows[:2], tuple(under), *table.rows[3:]))
+
+
+def test_a_laid_out_header_with_headings_wrapped_in_their_cells_is_read():
+    """pdftotext's layout of a header whose narrow cells wrap their headings (社会公益 | 组织,
+    法律服务 | 机构): the wrapped pieces (组织, 机构) are no columns of their own, though they
+    name kinds of applicants, and every value is read under its heading."""
+    rng = random.Random("laid-wrapped")
+    for _ in range(8):
+        template, year = rng.choice(FORMATS)
+        doc, values = _document(rng, template, year)
+        doc = map_tables(doc, lambda t: _two_in_one_cell(t) if t.section == "requests" else t)
+        text = render_text.laid_out(doc, rng, heading_width=4)
+        got = parse_bytes(text.encode("utf-8"), "page.txt")
+        wrong, missing = _judged(got, {k: values.get(k) for k, _ in keyed_cells(doc)})
+        assert not wrong, (template, year, wrong)
+        assert not missing, (template, year, missing, got.problems)

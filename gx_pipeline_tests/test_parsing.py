@@ -446,6 +446,44 @@ def test_a_kind_of_office_without_its_place_is_no_agency(kind, line, title, body
     assert (missing in got.problems) == (agency is None)
 
 
+#: what stands before an office's kind in place of a place, naming none: the level alone (县,
+#: 区委区政府), or a kind of zone every city has (开发区, 高新区)
+_NO_PLACE_BEFORE = (
+    "县",
+    "区",
+    "市",
+    "省",
+    "县委",
+    "区委区政府",
+    "中共县委",
+    "市县",
+    "高新区",
+    "经开区",
+)
+#: kinds whose words hold a place's ending after the level word (县|城市, 市|市场, 市|城乡), a
+#: party department (宣传部 ends as a ministry does), a zone's committee
+_KINDS_AFTER_A_LEVEL = (
+    "市场监督管理局",
+    "城市管理局",
+    "城乡建设局",
+    "乡村振兴局",
+    "宣传部",
+    "管委会",
+)
+
+
+@pytest.mark.parametrize("before", _NO_PLACE_BEFORE)
+@pytest.mark.parametrize("kind", _KINDS_AFTER_A_LEVEL)
+def test_a_kind_of_office_after_a_level_word_is_no_agency(before: str, kind: str):
+    # 县市场监督管理局 is the county's office, which county not said: the 市 of 市场 after 县
+    # is no place's ending, nor 部 of 县委宣传部 a ministry's
+    name = before + kind
+    page = _kind_page(name, line="{kind}", title="{kind}", body="{kind}", sign="2022年1月20日")
+    got = parse_bytes(page, "level.txt")
+    assert got.agency is None, name
+    assert "metadata_missing" in got.flags
+
+
 @pytest.mark.parametrize(
     "name",
     [
@@ -455,6 +493,21 @@ def test_a_kind_of_office_without_its_place_is_no_agency(kind, line, title, body
         "区秦岭保护局",
         "丰城市人民政府",
         "锡山区农业农村局",
+        # places whose names open with a level's word, bodies named by a province's short name
+        "市中区人民政府",
+        "镇江市财政局",
+        "镇安县人民政府",
+        "乡城县市场监督管理局",
+        "中共湘潭县委宣传部",
+        "中共中央宣传部",
+        "教育部",
+        "长沙经济技术开发区管理委员会",
+        "两江新区管理委员会",
+        "阿里地区行政公署",
+        "新疆生产建设兵团第八师",
+        "兵团第八师",
+        "乌审召苏木",
+        "广东出入境边防检查总站",
     ],
 )
 def test_a_name_with_its_place_or_a_national_body_stays_the_agency(name):

@@ -497,6 +497,32 @@ def misread_of(word: str, heading: str) -> bool:
     return 2 <= len(word) < len(heading) and heading.startswith(word)
 
 
+#: the group's headings in the words some agencies write them (公益组织 for 社会公益组织): a
+#: word of the header naming none of the template's headings may be one of these
+_REWORDED = {
+    "商业企业": ("企业", "商业机构"),
+    "科研机构": ("科研院所", "科研单位", "科研院校"),
+    "社会公益组织": ("公益组织", "社会组织", "公益性组织", "社会公益机构"),
+    "法律服务机构": ("法律服务组织", "法律服务单位"),
+    "其他": ("其它",),
+}
+
+
+def reworded(word: str, heading: str) -> bool:
+    """Whether a header's word is `heading` in words some agencies write it instead."""
+    return bare(word) in _REWORDED.get(heading, ())
+
+
+#: the reworded headings no wrapped heading's piece spells (企业 is 商业 | 企业's second line)
+_REWORDED_WORDS = frozenset(w for ws in _REWORDED.values() for w in ws if len(w) >= 3)
+
+
+def reworded_heading(text: str) -> bool:
+    """Whether a header line's word is a heading of the group as some agencies word it
+    (公益组织, 科研院所): a piece of the header, not of prose."""
+    return bare(text) in _REWORDED_WORDS
+
+
 #: the requests headings whose misreading a header line's word may be told by: not 总计
 #: (合计, 小计 are words of their own), and 其他 but for 其中
 _MISREAD_REQUEST_HEADINGS = (
@@ -516,6 +542,25 @@ def misread_request_heading(text: str) -> bool:
         not is_header_word(text)
         and bare(text) != "其中"
         and any(misread_of(text, h) for h in _MISREAD_REQUEST_HEADINGS)
+    )
+
+
+#: words that name a kind of applicant in a heading the template lacks (个体工商户, 其他个人,
+#: 其他企业 | 其他组织 for 其他 split in two)
+APPLICANT_KINDS = ("个体", "工商户", "个人", "组织", "单位", "团体", "公民", "企业", "机构")
+
+
+def names_applicant_kind(text: str) -> bool:
+    """Whether a header line's word, no heading of the template, names a kind of applicant
+    (个体工商户, 其他企业, 其他组织): a column the table adds or a heading split in two, a
+    piece of the header, not of prose."""
+    b = bare(text)
+    return (
+        2 <= len(b) <= 10
+        and all("\u4e00" <= ch <= "\u9fff" for ch in b)
+        and any(k in b for k in APPLICANT_KINDS)
+        # a piece of a heading wrapped in its cell (社会公益 | 组织, 法律服务 | 机构) is none
+        and not any(b in h for h in REQUEST_HEADER_WORDS[3:7])
     )
 
 

@@ -51,7 +51,7 @@ _AGENCY_SUFFIX = (
     "办事处", "委员会", "管委会", "管理委员会", "办公室", "办公厅", "人民政府", "政府", "局",
     "委", "办", "处", "中心", "街道", "镇", "乡", "厅", "院", "所", "站", "队", "馆", "园", "室",
     "区", "县", "市", "署", "社", "会", "部", "司", "台", "场", "集团", "公司", "街", "关", "旗",
-    "盟", "州", "团", "师", "港", "狱", "库", "银行", "分行", "支行", "中学", "小学", "大学", "学校",
+    "盟", "州", "团", "师", "苏木", "港", "狱", "库", "银行", "分行", "支行", "中学", "小学", "大学", "学校",
 )
 _VERB_PREFIXES = (
     "印发", "转发", "现予公布", "予以公布", "现公布", "现发布", "特发布", "现将", "公布", "发布", "编制", "编写",
@@ -135,8 +135,19 @@ _META_AGENCY = re.compile(
 )
 
 
-_CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0"}
-_CN_DATE_PART = re.compile(r"([〇○零一二三四五六七八九]{4})年|([一二三四五六七八九十]{1,3})(月|日)")
+#: 〇 as reports type it too: 零, a circle, a letter O (half or full width) among Chinese digits
+_CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {
+    "零": "0",
+    "○": "0",
+    "O": "0",
+    "Ｏ": "0",
+}
+#: a year of four Chinese digits (not OOOO: a word of letters), a month or a day; 元月 after a
+#: year is January (not the 元 of an amount before 月: 万元月均)
+_CN_DATE_PART = re.compile(
+    r"((?=[^O]{0,3}[〇○零一二三四五六七八九])[〇○零Ｏ一二三四五六七八九O]{4})年"
+    r"|([一二三四五六七八九十]{1,3}|(?<=年)元(?=月))(月|日)"
+)
 
 
 def _cn_number(text: str) -> str:
@@ -161,7 +172,7 @@ def arabic_dates(text: str) -> str:
         lambda m: (
             f"{''.join(_CN_DIGITS[c] for c in m.group(1))}年"
             if m.group(1)
-            else f"{_cn_number(m.group(2))}{m.group(3)}"
+            else f"{'1' if m.group(2) == '元' else _cn_number(m.group(2))}{m.group(3)}"
         ),
         text,
     )
@@ -199,10 +210,27 @@ _GENERIC = re.compile(
 )
 
 
-#: a body of the whole country, which needs no place: 国家统计局, 中国人民银行, a ministry
-#: (教育部), an administration (审计署, 海关总署)
+#: a body of the whole country, which needs no place, by the words it opens with: 国家统计局,
+#: 中国人民银行, 中共中央宣传部 (not 中国共产党, which opens a county's committee's name too)
 _NATIONAL = re.compile(
-    r"^(?:国家|中国|全国|中华人民共和国|中央|中共中央|国务院|最高人民)|(?:部|署|总局)$"
+    r"^(?:国家|中国(?!共产党)|全国|中华人民共和国|中央|中共中央|国务院|最高人民)"
+)
+#: the end of a ministry's or an administration's name (教育部, 审计署, 海关总署), under no
+#: level word: a party department (宣传部, 统战部, 人民武装部, 防汛抗旱指挥部) and a prefecture's
+#: 行政公署 end so in every county and prefecture
+_NATIONAL_END = re.compile(
+    r"(?<!宣传)(?<!组织)(?<!统战)(?<!工作)(?<!武装)(?<!指挥)部$|(?<!公)署$|总局$"
+)
+#: a body named by its province's short name (广东出入境边防检查总站, 新疆生产建设兵团第八师):
+#: the place without its 省; the production corps, a province's peer (兵团第八师)
+_PROVINCE_SHORT = re.compile(
+    r"^(?:兵团|北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|"
+    r"湖南|广东|广西|海南|四川|贵州|云南|西藏|陕西|甘肃|青海|宁夏|新疆|内蒙古)"
+)
+#: words before an office's kind that name its level, not its place (县市场监督管理局, 区委区政府
+#: 督查室, 中共县委宣传部): the 市 of 市场 after 县 is no place's end
+_LEVEL_WORDS = re.compile(
+    r"^(?:中共|中国共产党)?(?:[省市区县州旗盟镇乡](?:委员会|委|人民政府|政府|级)?)+"
 )
 #: the end of a place's name, after at least one character of it: a division (汉中市, 锡山区,
 #: 青山镇, 佳荣里街), or a mountain, river or lake an organ is named after (秦岭保护局)
@@ -211,10 +239,15 @@ _PLACE_END = re.compile(
 )
 #: words of an office's kind that hold those endings (住房和城乡建设局, 农业农村局, 城市管理局,
 #: 市场监督管理局): a word at the name's start or after 和/与/、 (or 农业农村) is the kind's,
-#: not a place's; after a name it is (丰城市, 锡山区, 铁边城镇)
+#: not a place's; after a name it is (丰城市, 锡山区, 铁边城镇). Masked with _ one after another
+#: (高新区城市管理局: the kind's words after a zone's)
 _KIND_WORDS = re.compile(
-    r"(?:^|(?<=[和与及、业务]))(?:城乡|城市|都市|市场|乡村|农村|城镇|乡镇|村镇|社区|山区|牧区|林区|"
-    r"矿区|矿山|街道|河湖|江河|湖泊)"
+    r"(?:^|(?<=[和与及、业务_]))(?:城乡|城市|都市|市场|乡村|农村|城镇|乡镇|村镇|社区|山区|牧区|林区|"
+    r"矿区|矿山|街道|河湖|江河|湖泊|地区|"
+    # a kind of zone every city has (高新区管委会, 经济技术开发区管理委员会): named alone, no place
+    r"(?:国家级|省级)?(?:经济技术开发|高新技术产业开发|高新技术开发|经济开发|工业开发|开发|高新|"
+    r"经开|新|工业园|产业园|园|综合保税|保税|风景名胜|名胜|风景|景|旅游度假|度假|旅游|示范|试验|"
+    r"实验|合作)区)"
 )
 
 
@@ -224,9 +257,15 @@ def _names_a_place(name: str) -> bool:
     only that), 汉中市财政局 or 西园街道办事处 is an office of one place (a town or street may be
     named without its county: how the page names itself, the county read by the warehouse from
     its text and site code)."""
-    if _NATIONAL.search(name):
+    if _NATIONAL.search(name) or _PROVINCE_SHORT.search(name):
         return True
-    return _PLACE_END.search(_KIND_WORDS.sub(lambda m: "_" * len(m.group()), name)) is not None
+    rest = _LEVEL_WORDS.sub("", name)
+    if rest == name and _NATIONAL_END.search(name):
+        return True
+    masked = ""
+    while masked != rest:
+        masked, rest = rest, _KIND_WORDS.sub(lambda m: "_" * len(m.group()), rest)
+    return _PLACE_END.search(rest) is not None
 
 
 @functools.lru_cache(maxsize=8192)

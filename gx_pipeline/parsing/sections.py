@@ -3817,18 +3817,13 @@ def _extra_columns(
     return {_CODE_OF_HEADING[h] for h in lacking}
 
 
-#: words that name a kind of applicant in a heading the template lacks (个体工商户, 其他个人)
-_APPLICANT_KINDS = ("个体", "工商户", "个人", "组织", "单位", "团体", "公民", "企业", "机构")
-
-
 def _names_applicants(word: str, header: list[str]) -> bool:
     """Whether a heading the template lacks names a kind of applicant by itself, a column for
     certain: words only, and no piece of a template heading the header lacks in full (益组织
     of 社会公益组织 wrapped; 其他组织 beside 法人或其他组织 is a heading of its own)."""
     return (
-        2 <= len(word) <= 10
-        and all("\u4e00" <= ch <= "\u9fff" for ch in word)
-        and any(k in word for k in _APPLICANT_KINDS)
+        labels.names_applicant_kind(word)
+        and word == labels.bare(word)
         and not any(word in h and h not in header for h in (*_APPLICANTS, *_HEADER_NON_COLUMNS))
     )
 
@@ -4329,7 +4324,7 @@ def _unread_applicant_heading(
         and len(missing) == 1
         and len(order) == 6
         and not any(len(r.values) > 7 and _has_number(r.values[7:]) for r in rows.values())
-        and labels.misread_of(unread[0], missing[0])
+        and (labels.misread_of(unread[0], missing[0]) or labels.reworded(unread[0], missing[0]))
     ):
         problems.append(
             f"requests: the header's word {unread[0]!r} names no heading; it stands where only "

@@ -2642,12 +2642,25 @@ def _laid_out_header(raw: str) -> list[tuple[str, float]] | None:
     if any(" " in text for text, _ in pieces):
         pieces = [split for text, at in pieces for split in _spaced_headings_apart(text, at)]
     words = [text for text, _ in pieces if labels.is_header_word(text)]
-    # a heading that cannot be read (口口口口, ��) or was misread (科研机购) stands among them
-    # as its own word; the corner's note (本列数据的勾稽关系…) before them, where the header is
-    # one row
-    if len(words) < 2 or not all(_header_piece(text) for text, _ in pieces[_noted(pieces) :]):
+    # the corner's note (本列数据的勾稽关系…) before them, where the header is one row
+    if not _header_line(len(words), [text for text, _ in pieces[_noted(pieces) :]]):
         return None
     return [(text, start + _width(text) / 2) for text, start in pieces]
+
+
+_CJK_WORD = re.compile("[\u4e00-\u9fff]{2,8}")
+
+
+def _header_line(named: int, pieces: list[str]) -> bool:
+    """Whether a line's pieces, `named` of them headings, are a header row's: a heading that
+    cannot be read (口口口口, ��) or was misread (科研机购) stands among them as its own word,
+    and so may one word of other Chinese among three headings or more, a heading worded
+    otherwise (企业 for 商业企业): not read as a header line, the group's row would be the
+    template's, unsaid; read, the word is judged with the header's others."""
+    others = [w for w in pieces if not _header_piece(w)]
+    return named >= 2 and (
+        not others or (len(others) == 1 and named >= 3 and bool(_CJK_WORD.fullmatch(others[0])))
+    )
 
 
 #: the headings of the national tables, each one column's (or the group's): the requests
@@ -2806,10 +2819,8 @@ def _spaced_headings(line: str) -> list[str] | None:
         return None
     words = _SPACES.split(line)
     headings = words[_noted([(w, 0) for w in words]) :]
-    # a heading that cannot be read (口口口口, ��) or was misread (科研机购) stands among them
-    # as its own word
     named = [w for w in headings if labels.is_header_word(w)]
-    if len(named) < 2 or not all(map(_header_piece, headings)):
+    if not _header_line(len(named), headings):
         return None
     return words
 
@@ -2821,12 +2832,16 @@ _SUM_HEADINGS = frozenset({"小计", "合计"})
 
 def _header_piece(word: str) -> bool:
     """A word of a header line: a heading, one not read (口口口口) or one misread (科研机购), or
-    a column's the template lacks (小计)."""
+    a column's the template lacks (小计, 个体工商户; 其他企业 | 其他组织, 其他 split in two: not
+    read as a header line, the line's rows show eight values under seven headings, and a
+    table of zeros reads 0 under a 其他 the page does not draw)."""
     return (
         labels.is_header_word(word)
         or labels.not_read(word)
         or labels.misread_request_heading(word)
         or labels.bare(word) in _SUM_HEADINGS
+        or labels.names_applicant_kind(word)
+        or labels.reworded_heading(word)
     )
 
 

@@ -188,20 +188,26 @@ def header_unit(headers: list[str]) -> str | None:
 
 
 #: a note of the unit a table's numbers are in, standing by itself above or below the table
-#: ((金额单位:元), 单位:万元) or after a block's title (第二十条第(八)项(单位:元)), in NFKC
-_CAPTION = re.compile(
-    r"^(?:第二十条第\([一二三四五六七八九十]+\)项)?\(?(?:金额|计量|统计|货币)?单位:?"
-    r"(?P<units>[^():]{1,12}?)\)?$"
-)
+#: ((金额单位:元), 单位:万元) or after a block's title (第二十条第(八)项(单位:元)), in NFKC; the
+#: units of counts and amounts may stand in one, apart by commas ((金额单位:元,数量单位:个))
+_CAPTION = re.compile(r"^(?:第二十条第\([一二三四五六七八九十]+\)项)?\(?(?P<parts>[^()]+?)\)?$")
+_CAPTION_PART = re.compile(r"^(?:金额|计量|统计|货币|数量)?单位:?(?P<units>[^():,;]{1,12}?)$")
 
 
 def caption_unit(text: str) -> str | None:
-    """The unit of amount a caption of a table states (元 in (金额单位:元)); None for any other
-    text, a caption of counts (单位:件) included. A header's own words (本年收费金额(单位:元))
-    are no caption: header_unit reads them."""
+    """The unit of amount a caption of a table states (元 in (金额单位:元), in (数量单位:个;
+    金额单位:元)); None for any other text, a caption of counts (单位:件) included, and for
+    one stating two units of amount. A header's own words (本年收费金额(单位:元)) are no
+    caption: header_unit reads them."""
     if "单位" not in text or (m := _CAPTION.match(squash(text))) is None:
         return None
-    return header_unit([f"({m.group('units')})"])
+    units: set[str] = set()
+    for part in re.split(r"[,;]", m.group("parts")):
+        if (p := _CAPTION_PART.match(part)) is None:
+            return None
+        if unit := header_unit([f"({p.group('units')})"]):
+            units.add(unit)
+    return units.pop() if len(units) == 1 else None
 
 
 def in_wan(value: Number, unit: str) -> Number:
