@@ -353,6 +353,8 @@ class _Paragraphs:
         #: white text on a shading whose colour is not known: seen or not
         self.faint: list[str] = []
         self._paragraph = None
+        #: the run whose text came last in the paragraph read
+        self._before = None
         #: the fields open in the paragraph read, innermost last: whether in its result yet
         self._fields: list[bool] = []
 
@@ -363,6 +365,7 @@ class _Paragraphs:
         out: list[str] = []
         self._fields = []
         self._paragraph = p
+        self._before = None
         self._collect(p, out, paragraph_style, table_style)
         return "".join(out)
 
@@ -396,16 +399,31 @@ class _Paragraphs:
                     self.doubtful.append(text)
                     text = "\ufffd"
                 elif (
-                    (raised := _raised(child))
-                    and _MARK_DIGITS.fullmatch(text)
+                    _MARK_DIGITS.fullmatch(text)
                     and "".join(out).rstrip()[-1:].isdigit()
+                    and (raised := self._raised(child))
                 ):
                     # 12 with a footnote's 1 raised after it: Word shows 12¹, which the run's
                     # text would join into 121 (a web page's 12<sup>1</sup> is read so too)
                     text = text.translate(raised)
                 out.append(text)
+                self._before = child
             elif tag in _WRAPPERS:
                 self._collect(child, out, paragraph_style, table_style)
+
+    def _raised(self, run) -> dict[int, str] | None:
+        """The digits' marks when Word sets the run, after a number, as a superscript or
+        subscript (w:vertAlign, the run's own or its styles': the "footnote reference" style
+        raises a custom footnote mark), or raises or lowers it (w:position) at a smaller size
+        than the run before it: a mark set by hand."""
+        styles = _styles_of(self._paragraph)
+        placed = self.marks.placement(run, *styles)
+        if placed.get("vertAlign") or not placed.get("position") or self._before is None:
+            return _AS_MARK.get(placed.get("vertAlign") or "")
+        size = placed.get("sz") or _WORD_SIZE
+        if size >= (self.marks.placement(self._before, *styles).get("sz") or _WORD_SIZE):
+            return None
+        return _AS_MARK["superscript" if placed["position"] > 0 else "subscript"]
 
     def unknown(self) -> int:
         """How many runs so far Word may show or not (kept as U+FFFD)."""
@@ -434,13 +452,8 @@ _AS_MARK = {
     "subscript": str.maketrans("0123456789", SUBSCRIPT_DIGITS),
 }
 _MARK_DIGITS = re.compile(r"\s*\d{1,3}\s*")
-_VERT_ALIGN = f"{_W}rPr/{_W}vertAlign"
-
-
-def _raised(run) -> dict[int, str] | None:
-    """The digits' marks when the run itself is set as a superscript or subscript."""
-    align = run.find(_VERT_ALIGN)
-    return None if align is None else _AS_MARK.get(align.get(f"{_W}val", ""))
+#: the size (half-points) of text no style or default sizes: Word's 10 pt
+_WORD_SIZE = 20
 
 
 def _run_text(run) -> str:
