@@ -1207,3 +1207,141 @@ def test_a_number_whose_last_digits_are_set_smaller_on_its_line_is_the_number(si
         expected.append(big + small)
     text = documents.read(_text_pdf(runs), "r.pdf").text
     assert [w for w in text.split() if any(c.isdigit() for c in w)] == expected, text
+
+
+def _inked_pdf(stream: bytes) -> bytes:
+    """A one-page PDF painting `stream` with Helvetica (/F1), opaque pictures of one pixel in
+    white, black and grey (/Wh, /Bk, /Gy), a white one with a soft mask (/Ms: a seal's stamp,
+    see-through), graphics states painting at opacities (/A02, /A05, /A10, /A50: /ca 0.02 ...)
+    and a form drawing 57 (/Fm, a transparency group, as Chromium prints `opacity`)."""
+    form = b"BT /F1 12 Tf 130 700 Td (57) Tj ET"
+    image = b"<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray "
+    image += b"/BitsPerComponent 8 /Length 1 %s>>\nstream\n%s\nendstream"
+    states = b"".join(b"/A%02d << /ca %.2f >> " % (k, k / 100) for k in (2, 5, 10, 50))
+    return _pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            (
+                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+                b"/Resources << /Font << /F1 5 0 R >> /ExtGState << %s>> /XObject << "
+                b"/Wh 6 0 R /Bk 7 0 R /Gy 8 0 R /Ms 9 0 R /Fm 10 0 R >> >> >>" % states
+            ),
+            b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+            image % (b"", b"\xff"),
+            image % (b"", b"\x00"),
+            image % (b"", b"\x80"),
+            image % (b"/SMask 8 0 R ", b"\xff"),
+            (
+                b"<< /Type /XObject /Subtype /Form /BBox [0 0 595 842] /Group << /S "
+                b"/Transparency >> /Resources << /Font << /F1 5 0 R >> >> /Length %d >>\n"
+                b"stream\n%s\nendstream" % (len(form), form)
+            ),
+        ],
+        b"",
+    )
+
+
+def _inked_line(stream: bytes) -> tuple[str, object]:
+    """The line of the figure (after "new") as read from the frame, "new" and `stream`."""
+    frame = b"".join(
+        b"BT /F1 12 Tf %d %d Td (%s) Tj ET\n" % (x, y, text.encode())
+        for x, y, _, text, _ in [*_FRAME, (100, 700, 12, "new", 0)]
+    )
+    document = documents.read(_inked_pdf(frame + stream), "r.pdf")
+    return next(x for x in document.text.splitlines() if x.startswith("new")), document
+
+
+_OLD_5, _NEW_7 = b"130 700 Td (5) Tj", b"137 700 Td (7) Tj"
+
+
+@pytest.mark.parametrize(
+    "old",
+    [
+        b"BT /F1 1 Tf " + _OLD_5 + b" ET",  # 1 pt (Word's least, printed)
+        b"BT /F1 2 Tf " + _OLD_5 + b" ET",
+        b"BT /F1 0.3 Tf " + _OLD_5 + b" ET",
+        # 12 pt text shown at 1.2 pt by its text matrix, or by the page's transformation
+        b"BT /F1 12 Tf 0.1 0 0 0.1 130 700 Tm (5) Tj ET",
+        b"q 0.1 0 0 0.1 130 700 cm BT /F1 12 Tf 0 0 Td (5) Tj ET Q",
+        b"q 0.15 0 0 0.15 0 0 cm BT /F1 12 Tf 866 4666 Td (5) Tj ET Q",
+    ],
+)
+def test_an_old_figure_set_at_2_pt_or_less_is_left_out_and_said(old: bytes) -> None:
+    # a web page's font-size:1px or a Word file's 1 pt old figure printed beside the 7 the
+    # page shows: PDFium's text read 57, a wrong number with no flag. As a Word file's, text
+    # shown at 2 pt or less (its size times its matrices) is no text a reader reads
+    line, document = _inked_line(old + b"\nBT /F1 12 Tf " + _NEW_7 + b" ET\n")
+    assert line.split() == ["new", "7"]
+    assert any("2 pt or less" in p and "'5'" in p for p in document.problems)
+
+
+@pytest.mark.parametrize("size", [b"3", b"6", b"12"])
+def test_a_figure_set_small_but_readable_is_read(size: bytes) -> None:
+    line, document = _inked_line(b"BT /F1 %s Tf 130 700 Td (57) Tj ET\n" % size)
+    assert line.split() == ["new", "57"]
+    assert not any("2 pt or less" in p for p in document.problems)
+
+
+@pytest.mark.parametrize(
+    "picture",
+    [
+        b"q 8 0 0 14 128 696 cm /Wh Do Q",  # a white patch pasted over the old 5
+        b"q 8 0 0 14 128 696 cm /Bk Do Q",  # a black one: redacted
+        b"q 8 0 0 14 128 696 cm /Gy Do Q",
+        b"q 30 0 0 30 120 690 cm /Wh Do Q",  # over the 7 too
+    ],
+)
+def test_text_under_a_picture_painted_over_it_is_read_as_unknown(picture: bytes) -> None:
+    # a picture painted after the text hides it: the old 5 under a white patch beside the 7
+    # read 57 with no flag, as a black box's redaction was read as if printed
+    line, document = _inked_line(b"BT /F1 12 Tf " + _OLD_5 + b" ET\n" + picture + b"\n")
+    assert "\ufffd" in line and "5" not in line
+    assert "cells_unplaced" in document.codes
+    assert any("picture painted over it" in p and "'5'" in p for p in document.problems)
+
+
+@pytest.mark.parametrize(
+    "picture",
+    [
+        b"q 30 0 0 30 120 690 cm /Gy Do Q\nBT /F1 12 Tf 130 700 Td (57) Tj ET",  # under it
+        b"BT /F1 12 Tf 130 700 Td (57) Tj ET\nq 8 0 0 14 300 300 cm /Bk Do Q",  # elsewhere
+        b"BT /F1 12 Tf 130 700 Td (57) Tj ET\nq 30 0 0 30 120 690 cm /Ms Do Q",  # see-through
+    ],
+)
+def test_text_beside_or_over_a_picture_or_under_a_see_through_one_is_read(picture) -> None:
+    line, document = _inked_line(picture + b"\n")
+    assert line.split() == ["new", "57"]
+    assert "cells_unplaced" not in document.codes
+
+
+@pytest.mark.parametrize(
+    ("ghost", "seen"),
+    [
+        # the old 5 in ink at 2%, 5%, 10% opacity (PDFium's fill colour (0, 0, 0, 5)), on the
+        # page and in a transparency group (Chromium's `opacity`): read as black, 57 with no
+        # flag; no reader sees it
+        (b"q /A02 gs BT /F1 12 Tf " + _OLD_5 + b" ET Q", False),
+        (b"q /A05 gs BT /F1 12 Tf " + _OLD_5 + b" ET Q", False),
+        (b"q /A10 gs BT /F1 12 Tf " + _OLD_5 + b" ET Q", False),
+        (b"q /A02 gs /Fm Do Q", False),
+        (b"q /A10 gs /Fm Do Q", False),
+        # half opacity is a grey a reader sees; a group at full opacity is its ink
+        (b"q /A50 gs BT /F1 12 Tf 130 700 Td (57) Tj ET Q", True),
+        (b"q /A50 gs /Fm Do Q", True),
+        (b"/Fm Do", True),
+    ],
+)
+def test_text_nearly_transparent_is_read_as_unknown(ghost: bytes, seen: bool) -> None:
+    stream = ghost + b"\n"
+    if b"(5)" in ghost:
+        stream += b"BT /F1 12 Tf " + _NEW_7 + b" ET\n"
+    line, document = _inked_line(stream)
+    if seen:
+        assert line.split() == ["new", "57"]
+        assert "cells_unplaced" not in document.codes
+        return
+    assert "\ufffd" in line and "5" not in line
+    assert "cells_unplaced" in document.codes
+    assert any("nearly transparent" in p for p in document.problems), document.problems
