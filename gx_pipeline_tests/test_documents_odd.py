@@ -393,6 +393,66 @@ def test_a_digit_a_style_or_position_raises_after_a_number_is_its_mark(inner, st
         assert any("footnote mark" in p for p in report.problems), report.problems
 
 
+_MC_NS = "xmlns:mc='http://schemas.openxmlformats.org/markup-compatibility/2006'"
+_W14_NS = "xmlns:w14='http://schemas.microsoft.com/office/word/2010/wordml'"
+_MATH_NS = "xmlns:m='http://schemas.openxmlformats.org/officeDocument/2006/math'"
+
+
+def _alternate(choice: str, fallback: str, requires: str = "w14", ns: str = _W14_NS) -> str:
+    return (
+        f"<mc:AlternateContent {_MC_NS} {ns}><mc:Choice Requires='{requires}'>{choice}"
+        f"</mc:Choice><mc:Fallback>{fallback}</mc:Fallback></mc:AlternateContent>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("inner", "expected"),
+    [
+        # runs in an mc:AlternateContent in the paragraph (a newer Word's text, an older
+        # reader's copy): Word shows the Choice it knows, else the Fallback; read, neither,
+        # and the cell was blank with nothing said
+        (_para(_alternate(_run(7), _run(7))), 7),
+        (_para(_alternate(_run(7), _run(5))), 7),
+        (_para(_run(1), _alternate(_run(2), _run(2))), 12),
+        (_para(_alternate(_run(5), _run(7), "x", "xmlns:x='urn:other-vendor'")), 7),
+        # ruby text: the base Word shows large, not its reading above it
+        (
+            _para(
+                f"<w:r><w:ruby><w:rubyPr/><w:rt>{_run(5)}</w:rt>"
+                f"<w:rubyBase>{_run(7)}</w:rubyBase></w:ruby></w:r>"
+            ),
+            7,
+        ),
+        # a symbol whose font draws a digit (Symbol's F035 is 5): Word shows 57, read 7
+        (_para("<w:r><w:sym w:font='Symbol' w:char='F035'/></w:r>", _run(7)), 57),
+        (_para(_run(1), "<w:r><w:sym w:font='Times New Roman' w:char='0032'/></w:r>"), 12),
+    ],
+)
+def test_runs_word_shows_in_other_markup_are_read(inner: str, expected: int) -> None:
+    value, report = _value(inner)
+    assert value == expected
+    assert "cells_unplaced" not in report.flags
+
+
+@pytest.mark.parametrize(
+    "inner",
+    [
+        # an equation (Word's math): its text is not the number it draws, and was a blank
+        # cell with nothing said
+        _para(f"<m:oMath {_MATH_NS}><m:r><m:t>7</m:t></m:r></m:oMath>"),
+        _para(f"<m:oMathPara {_MATH_NS}><m:oMath><m:r><m:t>7</m:t></m:r></m:oMath></m:oMathPara>"),
+        _para(_run(1), f"<m:oMath {_MATH_NS}><m:r><m:t>2</m:t></m:r></m:oMath>"),
+        # a picture font's glyph beside a number: not a digit, not known what it means
+        _para("<w:r><w:sym w:font='Wingdings' w:char='F035'/></w:r>", _run(7)),
+    ],
+)
+def test_what_word_shows_that_is_not_read_withholds_its_cell_saying_so(inner: str) -> None:
+    value, report = _value(inner)
+    assert value is None
+    assert "cells_unplaced" in report.flags
+    assert any("is not read" in p and "m:oMath" in p for p in report.problems)
+
+
 @pytest.mark.parametrize(
     ("inner", "expected"),
     [
