@@ -161,9 +161,10 @@ def read_docx(data: bytes, source: str, kind: str = "docx") -> Document:
     if paragraphs.unread:
         problems.flag(
             codes.CELLS_UNPLACED,
-            "document: what Word shows as an equation (m:oMath) or a symbol of no digit (w:sym) "
-            f"is not read ({_sample(paragraphs.unread)}): a table cell holding it is taken "
-            "as empty, a line reads U+FFFD in its place",
+            "document: what Word shows as an equation (m:oMath), a symbol of no digit (w:sym) "
+            "or a digit raised or lowered after a number at its size (a footnote's mark or a "
+            f"digit) is not read ({_sample(paragraphs.unread)}): a table cell holding it is "
+            "taken as empty, a line reads U+FFFD in its place",
         )
     if paragraphs.doubtful:
         problems.flag(
@@ -382,7 +383,8 @@ class _Paragraphs:
         self.marks = marks
         self.struck: list[str] = []
         self.doubtful: list[str] = []
-        #: what Word shows that is not read: equations (m:oMath), symbols of no digit (w:sym)
+        #: what Word shows that is not read: equations (m:oMath), symbols of no digit (w:sym),
+        #: a digit off the line at the number's size
         self.unread: list[str] = []
         #: text no reader sees: white on no shading, or set at a size no one reads (_ink)
         self.unseen: list[str] = []
@@ -446,7 +448,11 @@ class _Paragraphs:
                 ):
                     # 12 with a footnote's 1 raised after it: Word shows 12¹, which the run's
                     # text would join into 121 (a web page's 12<sup>1</sup> is read so too)
-                    text = text.translate(raised)
+                    if raised is _UNSURE:
+                        self.unread.append(text)
+                        text = "\ufffd"
+                    else:
+                        text = text.translate(raised)
                 out.append(text)
                 self._before = child
             elif tag in _WRAPPERS:
@@ -481,16 +487,21 @@ class _Paragraphs:
     def _raised(self, run) -> dict[int, str] | None:
         """The digits' marks when Word sets the run, after a number, as a superscript or
         subscript (w:vertAlign, the run's own or its styles': the "footnote reference" style
-        raises a custom footnote mark), or raises or lowers it (w:position) at a smaller size
-        than the run before it: a mark set by hand."""
+        raises a custom footnote mark), or raises or lowers it (w:position) from the run
+        before it at a smaller size: a mark set by hand. Raised or lowered at the same size or
+        larger, a reader sees a digit off the line, mark or not: _UNSURE."""
         styles = _styles_of(self._paragraph)
         placed = self.marks.placement(run, *styles)
         if placed.get("vertAlign") or not placed.get("position") or self._before is None:
             return _AS_MARK.get(placed.get("vertAlign") or "")
-        size = placed.get("sz") or _WORD_SIZE
-        if size >= (self.marks.placement(self._before, *styles).get("sz") or _WORD_SIZE):
-            return None
-        return _AS_MARK["superscript" if placed["position"] > 0 else "subscript"]
+        before = self.marks.placement(self._before, *styles)
+        if placed["position"] == (before.get("position") or 0):
+            return None  # the number and the digit moved together: one line
+        if (placed.get("sz") or _WORD_SIZE) >= (before.get("sz") or _WORD_SIZE):
+            return _UNSURE
+        return _AS_MARK[
+            "superscript" if placed["position"] > before.get("position", 0) else "subscript"
+        ]
 
     def unknown(self) -> int:
         """How many runs so far Word may show or not (kept as U+FFFD)."""
@@ -518,6 +529,8 @@ _AS_MARK = {
     "superscript": str.maketrans("0123456789", SUPERSCRIPT_DIGITS),
     "subscript": str.maketrans("0123456789", SUBSCRIPT_DIGITS),
 }
+#: a digit raised after a number at its size: a mark or a digit, not known
+_UNSURE: dict[int, str] = {-1: ""}
 _MARK_DIGITS = re.compile(r"\s*\d{1,3}\s*")
 #: the size (half-points) of text no style or default sizes: Word's 10 pt
 _WORD_SIZE = 20
