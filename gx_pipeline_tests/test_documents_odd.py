@@ -247,10 +247,10 @@ def test_a_macro_enabled_word_file_is_read_as_its_document_never_run(main: bytes
     assert read.cells
 
 
-def _with_cell(inner: str, before: str = "", row: str = "") -> bytes:
+def _with_cell(inner: str, before: str = "", row: str = "", styles: str = "") -> bytes:
     """The Word fixture with CELL's paragraphs replaced by `inner` (WordprocessingML), the
-    cells `before` put before it in its row, and the row's properties `row` (a w:tblPrEx or
-    w:trPr) put first in its row."""
+    cells `before` put before it in its row, the row's properties `row` (a w:tblPrEx or
+    w:trPr) put first in its row, and the w:style elements `styles` added to its styles."""
     where = next(c for c in parse_bytes(DOCX, "r.docx").cells if (c.section, c.row, c.col) == CELL)
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(DOCX)) as src, zipfile.ZipFile(out, "w") as dst:
@@ -268,18 +268,24 @@ def _with_cell(inner: str, before: str = "", row: str = "") -> bytes:
                 for k, props in enumerate(etree.fromstring(f"<x {NS}>{row}</x>")):
                     tc.getparent().insert(k, props)
                 data = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+            if item.filename == "word/styles.xml":
+                data = data.replace(b"</w:styles>", styles.encode() + b"</w:styles>")
             dst.writestr(item, data)
     return out.getvalue()
 
 
-def _value(inner: str):
-    report = parse_bytes(_with_cell(inner), "report.docx")
+def _value(inner: str, styles: str = ""):
+    report = parse_bytes(_with_cell(inner, styles=styles), "report.docx")
     (value,) = [c.value for c in report.cells if (c.section, c.row, c.col) == CELL]
     return value, report
 
 
 def _run(text: str, props: str = "") -> str:
     return f"<w:r>{f'<w:rPr>{props}</w:rPr>' if props else ''}<w:t>{text}</w:t></w:r>"
+
+
+def _para(*runs: str) -> str:
+    return "<w:p>" + "".join(runs) + "</w:p>"
 
 
 def _field(code: str, result: str) -> str:
@@ -315,6 +321,142 @@ def test_a_digit_raised_after_a_number_is_its_footnote_mark_not_a_digit(align, m
     raised = _run(12, "<w:vertAlign w:val='superscript'/>")
     value, _ = _value(f"<w:p>{raised}</w:p>")
     assert value == 12
+
+
+def _style(kind: str, style_id: str, props: str, based_on: str = "", name: str = "") -> str:
+    based = f"<w:basedOn w:val='{based_on}'/>" if based_on else ""
+    return (
+        f"<w:style {NS} w:type='{kind}' w:styleId='{style_id}'><w:name w:val='{name or style_id}'/>"
+        f"{based}<w:rPr>{props}</w:rPr></w:style>"
+    )
+
+
+_SUPERSCRIPT = "<w:vertAlign w:val='superscript'/>"
+#: the footnote mark's character style as Word and WPS name it (a Chinese template's id)
+_NOTE_STYLES = _style("character", "a5", _SUPERSCRIPT, name="footnote reference") + _style(
+    "character", "Sub", "<w:vertAlign w:val='subscript'/>"
+)
+
+
+@pytest.mark.parametrize(
+    ("inner", "styles", "expected"),
+    [
+        # a custom footnote mark in the footnote reference style: Word shows 7¹ (read, 71)
+        (
+            _para(
+                _run(7),
+                "<w:r><w:rPr><w:rStyle w:val='a5'/></w:rPr><w:footnoteReference "
+                "w:customMarkFollows='1' w:id='1'/><w:t>1</w:t></w:r>",
+            ),
+            _NOTE_STYLES,
+            7,
+        ),
+        (_para(_run(7), _run(1, "<w:rStyle w:val='Sub'/>")), _NOTE_STYLES, 7),
+        # raised by a style the mark's style is based on
+        (
+            _para(_run(7), _run(2, "<w:rStyle w:val='Mark'/>")),
+            _NOTE_STYLES + _style("character", "Mark", "<w:i/>", based_on="a5"),
+            7,
+        ),
+        # a paragraph style raises every run; the number is set back on the baseline
+        (
+            _para(_run(7, "<w:vertAlign w:val='baseline'/>"), _run(1)).replace(
+                "<w:p>", "<w:p><w:pPr><w:pStyle w:val='Raised'/></w:pPr>"
+            ),
+            _style("paragraph", "Raised", _SUPERSCRIPT),
+            7,
+        ),
+        # raised by hand (w:position, half-points) at a smaller size, directly or by a style
+        (_para(_run(7), _run(1, "<w:position w:val='8'/><w:sz w:val='12'/>")), "", 7),
+        (_para(_run(7), _run(1, "<w:position w:val='-6'/><w:sz w:val='12'/>")), "", 7),
+        # raised at the number's size: a mark or a digit, not known (read, 71)
+        (_para(_run(7), _run(1, "<w:position w:val='8'/>")), "", None),
+        # the number and the digit raised together are one number
+        (_para(_run(7, "<w:position w:val='4'/>"), _run(1, "<w:position w:val='4'/>")), "", 71),
+        (
+            _para(_run(7), _run(1, "<w:rStyle w:val='Pos'/>")),
+            _style("character", "Pos", "<w:position w:val='8'/><w:sz w:val='12'/>"),
+            7,
+        ),
+        # the style's raise turned off on the run: Word shows 71
+        (
+            _para(_run(7), _run(1, "<w:rStyle w:val='a5'/><w:vertAlign w:val='baseline'/>")),
+            _NOTE_STYLES,
+            71,
+        ),
+        # a number raised as a whole is the number
+        (_para(_run(12, "<w:rStyle w:val='a5'/>")), _NOTE_STYLES, 12),
+    ],
+)
+def test_a_digit_a_style_or_position_raises_after_a_number_is_its_mark(inner, styles, expected):
+    # Word takes a run's vertical alignment from its styles as from its own properties
+    # (ECMA-376 17.7.2): the mark's 1 read into the number was 71, a wrong number, no flag
+    value, report = _value(inner, styles)
+    assert value == expected
+    if expected == 7:
+        assert any("footnote mark" in p for p in report.problems), report.problems
+    if expected is None:
+        assert "cells_unplaced" in report.flags
+
+
+_MC_NS = "xmlns:mc='http://schemas.openxmlformats.org/markup-compatibility/2006'"
+_W14_NS = "xmlns:w14='http://schemas.microsoft.com/office/word/2010/wordml'"
+_MATH_NS = "xmlns:m='http://schemas.openxmlformats.org/officeDocument/2006/math'"
+
+
+def _alternate(choice: str, fallback: str, requires: str = "w14", ns: str = _W14_NS) -> str:
+    return (
+        f"<mc:AlternateContent {_MC_NS} {ns}><mc:Choice Requires='{requires}'>{choice}"
+        f"</mc:Choice><mc:Fallback>{fallback}</mc:Fallback></mc:AlternateContent>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("inner", "expected"),
+    [
+        # runs in an mc:AlternateContent in the paragraph (a newer Word's text, an older
+        # reader's copy): Word shows the Choice it knows, else the Fallback; read, neither,
+        # and the cell was blank with nothing said
+        (_para(_alternate(_run(7), _run(7))), 7),
+        (_para(_alternate(_run(7), _run(5))), 7),
+        (_para(_run(1), _alternate(_run(2), _run(2))), 12),
+        (_para(_alternate(_run(5), _run(7), "x", "xmlns:x='urn:other-vendor'")), 7),
+        # ruby text: the base Word shows large, not its reading above it
+        (
+            _para(
+                f"<w:r><w:ruby><w:rubyPr/><w:rt>{_run(5)}</w:rt>"
+                f"<w:rubyBase>{_run(7)}</w:rubyBase></w:ruby></w:r>"
+            ),
+            7,
+        ),
+        # a symbol whose font draws a digit (Symbol's F035 is 5): Word shows 57, read 7
+        (_para("<w:r><w:sym w:font='Symbol' w:char='F035'/></w:r>", _run(7)), 57),
+        (_para(_run(1), "<w:r><w:sym w:font='Times New Roman' w:char='0032'/></w:r>"), 12),
+    ],
+)
+def test_runs_word_shows_in_other_markup_are_read(inner: str, expected: int) -> None:
+    value, report = _value(inner)
+    assert value == expected
+    assert "cells_unplaced" not in report.flags
+
+
+@pytest.mark.parametrize(
+    "inner",
+    [
+        # an equation (Word's math): its text is not the number it draws, and was a blank
+        # cell with nothing said
+        _para(f"<m:oMath {_MATH_NS}><m:r><m:t>7</m:t></m:r></m:oMath>"),
+        _para(f"<m:oMathPara {_MATH_NS}><m:oMath><m:r><m:t>7</m:t></m:r></m:oMath></m:oMathPara>"),
+        _para(_run(1), f"<m:oMath {_MATH_NS}><m:r><m:t>2</m:t></m:r></m:oMath>"),
+        # a picture font's glyph beside a number: not a digit, not known what it means
+        _para("<w:r><w:sym w:font='Wingdings' w:char='F035'/></w:r>", _run(7)),
+    ],
+)
+def test_what_word_shows_that_is_not_read_withholds_its_cell_saying_so(inner: str) -> None:
+    value, report = _value(inner)
+    assert value is None
+    assert "cells_unplaced" in report.flags
+    assert any("is not read" in p and "m:oMath" in p for p in report.problems)
 
 
 @pytest.mark.parametrize(
@@ -369,10 +511,6 @@ def test_what_word_shows_in_a_cell_is_its_value(inner: str, expected: int) -> No
 
 
 _WHITE = "<w:color w:val='FFFFFF'/>"
-
-
-def _para(*runs: str) -> str:
-    return "<w:p>" + "".join(runs) + "</w:p>"
 
 
 def _shaded(fill: str, runs: str, pattern: str = "clear") -> str:
@@ -1135,3 +1273,141 @@ def test_a_number_whose_last_digits_are_set_smaller_on_its_line_is_the_number(si
         expected.append(big + small)
     text = documents.read(_text_pdf(runs), "r.pdf").text
     assert [w for w in text.split() if any(c.isdigit() for c in w)] == expected, text
+
+
+def _inked_pdf(stream: bytes) -> bytes:
+    """A one-page PDF painting `stream` with Helvetica (/F1), opaque pictures of one pixel in
+    white, black and grey (/Wh, /Bk, /Gy), a white one with a soft mask (/Ms: a seal's stamp,
+    see-through), graphics states painting at opacities (/A02, /A05, /A10, /A50: /ca 0.02 ...)
+    and a form drawing 57 (/Fm, a transparency group, as Chromium prints `opacity`)."""
+    form = b"BT /F1 12 Tf 130 700 Td (57) Tj ET"
+    image = b"<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray "
+    image += b"/BitsPerComponent 8 /Length 1 %s>>\nstream\n%s\nendstream"
+    states = b"".join(b"/A%02d << /ca %.2f >> " % (k, k / 100) for k in (2, 5, 10, 50))
+    return _pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            (
+                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+                b"/Resources << /Font << /F1 5 0 R >> /ExtGState << %s>> /XObject << "
+                b"/Wh 6 0 R /Bk 7 0 R /Gy 8 0 R /Ms 9 0 R /Fm 10 0 R >> >> >>" % states
+            ),
+            b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+            image % (b"", b"\xff"),
+            image % (b"", b"\x00"),
+            image % (b"", b"\x80"),
+            image % (b"/SMask 8 0 R ", b"\xff"),
+            (
+                b"<< /Type /XObject /Subtype /Form /BBox [0 0 595 842] /Group << /S "
+                b"/Transparency >> /Resources << /Font << /F1 5 0 R >> >> /Length %d >>\n"
+                b"stream\n%s\nendstream" % (len(form), form)
+            ),
+        ],
+        b"",
+    )
+
+
+def _inked_line(stream: bytes) -> tuple[str, object]:
+    """The line of the figure (after "new") as read from the frame, "new" and `stream`."""
+    frame = b"".join(
+        b"BT /F1 12 Tf %d %d Td (%s) Tj ET\n" % (x, y, text.encode())
+        for x, y, _, text, _ in [*_FRAME, (100, 700, 12, "new", 0)]
+    )
+    document = documents.read(_inked_pdf(frame + stream), "r.pdf")
+    return next(x for x in document.text.splitlines() if x.startswith("new")), document
+
+
+_OLD_5, _NEW_7 = b"130 700 Td (5) Tj", b"137 700 Td (7) Tj"
+
+
+@pytest.mark.parametrize(
+    "old",
+    [
+        b"BT /F1 1 Tf " + _OLD_5 + b" ET",  # 1 pt (Word's least, printed)
+        b"BT /F1 2 Tf " + _OLD_5 + b" ET",
+        b"BT /F1 0.3 Tf " + _OLD_5 + b" ET",
+        # 12 pt text shown at 1.2 pt by its text matrix, or by the page's transformation
+        b"BT /F1 12 Tf 0.1 0 0 0.1 130 700 Tm (5) Tj ET",
+        b"q 0.1 0 0 0.1 130 700 cm BT /F1 12 Tf 0 0 Td (5) Tj ET Q",
+        b"q 0.15 0 0 0.15 0 0 cm BT /F1 12 Tf 866 4666 Td (5) Tj ET Q",
+    ],
+)
+def test_an_old_figure_set_at_2_pt_or_less_is_left_out_and_said(old: bytes) -> None:
+    # a web page's font-size:1px or a Word file's 1 pt old figure printed beside the 7 the
+    # page shows: PDFium's text read 57, a wrong number with no flag. As a Word file's, text
+    # shown at 2 pt or less (its size times its matrices) is no text a reader reads
+    line, document = _inked_line(old + b"\nBT /F1 12 Tf " + _NEW_7 + b" ET\n")
+    assert line.split() == ["new", "7"]
+    assert any("2 pt or less" in p and "'5'" in p for p in document.problems)
+
+
+@pytest.mark.parametrize("size", [b"3", b"6", b"12"])
+def test_a_figure_set_small_but_readable_is_read(size: bytes) -> None:
+    line, document = _inked_line(b"BT /F1 %s Tf 130 700 Td (57) Tj ET\n" % size)
+    assert line.split() == ["new", "57"]
+    assert not any("2 pt or less" in p for p in document.problems)
+
+
+@pytest.mark.parametrize(
+    "picture",
+    [
+        b"q 8 0 0 14 128 696 cm /Wh Do Q",  # a white patch pasted over the old 5
+        b"q 8 0 0 14 128 696 cm /Bk Do Q",  # a black one: redacted
+        b"q 8 0 0 14 128 696 cm /Gy Do Q",
+        b"q 30 0 0 30 120 690 cm /Wh Do Q",  # over the 7 too
+    ],
+)
+def test_text_under_a_picture_painted_over_it_is_read_as_unknown(picture: bytes) -> None:
+    # a picture painted after the text hides it: the old 5 under a white patch beside the 7
+    # read 57 with no flag, as a black box's redaction was read as if printed
+    line, document = _inked_line(b"BT /F1 12 Tf " + _OLD_5 + b" ET\n" + picture + b"\n")
+    assert "\ufffd" in line and "5" not in line
+    assert "cells_unplaced" in document.codes
+    assert any("picture painted over it" in p and "'5'" in p for p in document.problems)
+
+
+@pytest.mark.parametrize(
+    "picture",
+    [
+        b"q 30 0 0 30 120 690 cm /Gy Do Q\nBT /F1 12 Tf 130 700 Td (57) Tj ET",  # under it
+        b"BT /F1 12 Tf 130 700 Td (57) Tj ET\nq 8 0 0 14 300 300 cm /Bk Do Q",  # elsewhere
+        b"BT /F1 12 Tf 130 700 Td (57) Tj ET\nq 30 0 0 30 120 690 cm /Ms Do Q",  # see-through
+    ],
+)
+def test_text_beside_or_over_a_picture_or_under_a_see_through_one_is_read(picture) -> None:
+    line, document = _inked_line(picture + b"\n")
+    assert line.split() == ["new", "57"]
+    assert "cells_unplaced" not in document.codes
+
+
+@pytest.mark.parametrize(
+    ("ghost", "seen"),
+    [
+        # the old 5 in ink at 2%, 5%, 10% opacity (PDFium's fill colour (0, 0, 0, 5)), on the
+        # page and in a transparency group (Chromium's `opacity`): read as black, 57 with no
+        # flag; no reader sees it
+        (b"q /A02 gs BT /F1 12 Tf " + _OLD_5 + b" ET Q", False),
+        (b"q /A05 gs BT /F1 12 Tf " + _OLD_5 + b" ET Q", False),
+        (b"q /A10 gs BT /F1 12 Tf " + _OLD_5 + b" ET Q", False),
+        (b"q /A02 gs /Fm Do Q", False),
+        (b"q /A10 gs /Fm Do Q", False),
+        # half opacity is a grey a reader sees; a group at full opacity is its ink
+        (b"q /A50 gs BT /F1 12 Tf 130 700 Td (57) Tj ET Q", True),
+        (b"q /A50 gs /Fm Do Q", True),
+        (b"/Fm Do", True),
+    ],
+)
+def test_text_nearly_transparent_is_read_as_unknown(ghost: bytes, seen: bool) -> None:
+    stream = ghost + b"\n"
+    if b"(5)" in ghost:
+        stream += b"BT /F1 12 Tf " + _NEW_7 + b" ET\n"
+    line, document = _inked_line(stream)
+    if seen:
+        assert line.split() == ["new", "57"]
+        assert "cells_unplaced" not in document.codes
+        return
+    assert "\ufffd" in line and "5" not in line
+    assert "cells_unplaced" in document.codes
+    assert any("nearly transparent" in p for p in document.problems), document.problems

@@ -40,6 +40,7 @@ import math
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from gx_pipeline.documents import cut as cut_rows
@@ -95,6 +96,8 @@ class _Char:
     white: bool = False
     #: the text object that draws it (its address; 0 where not looked up)
     obj: int = 0
+    #: drawn at TINY_POINTS or less (the font's size as the page shows it): no one reads it
+    tiny: bool = False
 
     @property
     def cx(self) -> float:
@@ -140,10 +143,13 @@ def _read(pdf, source: str) -> Document:
     unseen: list[tuple[int, str]] = []
     #: text drawn white on nothing dark (no fill, no picture behind it), left out
     white: list[tuple[int, str]] = []
+    #: text set at TINY_POINTS or less, left out
+    small: list[tuple[int, str]] = []
     #: text drawn on a fill of nearly its own colour, and text a box painted over it hides:
     #: read as unknown characters (see _unknown_ink)
     faint: list[tuple[int, str]] = []
     covered: list[tuple[int, str]] = []
+    pictured: list[tuple[int, str]] = []
     #: pages whose text is drawn sideways, read turned upright
     sideways: list[int] = []
     visible = unmapped = 0
@@ -170,6 +176,9 @@ def _read(pdf, source: str) -> Document:
                 )
         finally:
             page.close()
+        if any(c.tiny for c in chars):
+            small.append((number, "".join(c.text for c in chars if c.tiny)))
+            chars = [c for c in chars if not c.tiny]
         if any(c.white for c in chars):
             lost = [c for c in chars if c.white and not _on_backdrop(c, backdrops)]
             if lost:
@@ -177,7 +186,7 @@ def _read(pdf, source: str) -> Document:
                 gone = {id(c) for c in lost}
                 chars = [c for c in chars if id(c) not in gone]
         if doubts:
-            chars = _unknown_ink(chars, doubts, backdrops, number, faint, covered)
+            chars = _unknown_ink(chars, doubts, backdrops, number, faint, covered, pictured)
         if any(c.hidden for c in chars):
             if has_images:
                 ocr_pages.append(number)  # what the picture shows, as OCR read it
@@ -248,15 +257,25 @@ def _read(pdf, source: str) -> Document:
         out.problems.append(
             _left_out(white, "text drawn white over nothing dark (no one sees it on the paper")
         )
+    if small:
+        out.problems.append(_left_out(small, "text set at 2 pt or less (no one reads it"))
     for found, what in (
         (
             faint,
             (
-                "text drawn on a fill of nearly its own colour (white on light grey, black on "
-                "black: whether a reader sees it, and what, is not known"
+                "text drawn on a fill of nearly its own colour, or nearly transparent (white "
+                "on light grey, black on black, ink at a tenth of its opacity: whether a "
+                "reader sees it, and what, is not known"
             ),
         ),
         (covered, "text under an opaque box painted over it (a redaction: no reader sees it"),
+        (
+            pictured,
+            (
+                "text under a picture painted over it (a patch pasted over an old figure, a "
+                "redaction: what a reader sees there is the picture"
+            ),
+        ),
     ):
         if found:
             out.flag(
@@ -576,6 +595,7 @@ def _chars(
         #: text object -> (drawn invisible, drawn white) (one object holds many characters)
         ink: dict[int, tuple[bool, bool]] = {0: (False, False)}
         rgba = tuple(ctypes.c_uint() for _ in range(4))
+        matrix = raw.FS_MATRIX()
         chars: list[_Char] = []
         slanted: list[int] = []  # places in `chars`
         quarters = [0, 0, 0, 0]  # characters drawn at each quarter turn but upright
@@ -593,6 +613,12 @@ def _chars(
                 continue
             if not box(textpage, i, rect):
                 continue
+            # (a character PDFium makes up, of no text object, has no size of its own)
+            tiny = (
+                max(rect.right - rect.left, rect.top - rect.bottom) < _TINY_BOX
+                and bool(text_object(textpage, i))
+                and _shown_size(textpage, i, matrix) <= TINY_POINTS
+            )
             turn = angle(textpage, i)
             if turn > 0 and SLANT < (turn % _QUARTER) < _QUARTER - SLANT:
                 slanted.append(len(chars))
@@ -613,7 +639,7 @@ def _chars(
                 x0, top, x1, bottom = _display(
                     rect.left, rect.bottom, rect.right, rect.top, width, height, rotation
                 )
-                chars.append(_Char(ch, x0, top, x1, bottom, *ink[where], where))
+                chars.append(_Char(ch, x0, top, x1, bottom, *ink[where], where, tiny))
             else:
                 chars.append(
                     _Char(
@@ -624,6 +650,7 @@ def _chars(
                         height - rect.bottom,
                         *ink[where],
                         where,
+                        tiny,
                     )
                 )
     finally:
@@ -641,6 +668,27 @@ def _chars(
     if hides:
         kept = _drawn_last(page, kept, rgba)
     return kept, unmapped, slanted_text, turned, "".join(chars[k].text for k in aside)
+
+
+#: a font size (points, as the page shows it) no reader reads: 2 pt and under, as a Word
+#: file's (word.TINY_HALF_POINTS). An old figure left beside the new one at 1 pt (Word's least,
+#: printed to PDF), or a web page's font-size:1px printed, read 57 for a shown 7
+TINY_POINTS = 2.0
+#: a character's box (pt) under this across and up is measured for its size (_shown_size):
+#: text a reader reads has a box of 6 pt and more
+_TINY_BOX = 6.0
+
+
+def _shown_size(textpage, i: int, matrix) -> float:
+    """The size a character's font is shown at: its size times the scale its matrix (the
+    text matrix and the page's and forms' transformations) draws it at (`matrix`: an
+    FS_MATRIX to read it in)."""
+    from pypdfium2 import raw
+
+    size = raw.FPDFText_GetFontSize(textpage, i)
+    if not raw.FPDFText_GetMatrix(textpage, i, matrix):
+        return size
+    return size * math.sqrt(abs(matrix.a * matrix.d - matrix.b * matrix.c))
 
 
 #: how many text objects painted before one that gave no characters are looked at for the
@@ -808,13 +856,26 @@ def _drawing(
     inks: list[tuple[int, object, list]] = []
     #: filled rectangles: (place in the order painted, box, colour)
     rects: list[tuple[int, tuple[float, float, float, float], tuple[int, int, int, int]]] = []
-    for order, (obj, matrix, kind) in enumerate(_objects(page.raw, None, 0)):
+    #: pictures painted opaque: (place in the order painted, box, object)
+    pictures: list[tuple[int, tuple[float, float, float, float], object]] = []
+    #: text objects in forms drawn at an opacity (a transparency group's, or their ink's) at
+    #: which they may not be seen: judged on the paper alone, wherever they stand
+    clear: dict[int, tuple[int, list]] = {}
+    for order, (obj, matrix, kind, alpha) in enumerate(_objects(page.raw, None, 0)):
         if kind == raw.FPDF_PAGEOBJ_IMAGE:
             images = True
             if matrix is not None or not get_bounds(obj, *bounds):
                 backdrops = None
             elif backdrops is not None:
-                backdrops.append((*(b.value for b in bounds), True, order, None))
+                # an opaque picture hides what it is painted over; one painted at an opacity
+                # or in a blend shows it through (one with a soft mask, a seal's stamp over
+                # the sign-off, is told where it covers text: _doubted)
+                opaque = not raw.FPDFPageObj_HasTransparency(obj)
+                backdrops.append(
+                    (*(b.value for b in bounds), True, order, _PICTURE if opaque else None)
+                )
+                if opaque:
+                    pictures.append((order, tuple(b.value for b in bounds), obj))
             continue
         if kind == raw.FPDF_PAGEOBJ_TEXT:
             mode = render_mode(obj)
@@ -827,8 +888,16 @@ def _drawing(
                 colours = _ink_colours(obj, mode, rgba)
                 if not hides:
                     hides = mode == _INVISIBLE or _white_ink(obj, mode, rgba)
+            if alpha < 1:
+                colours = [(*c[:3], round(c[3] * alpha)) for c in colours]
             if matrix is None and colours:
                 inks.append((order, obj, colours))
+            elif (
+                colours
+                and min(c[3] for c in colours) < 255
+                and all(_unseen(c, _PAPER) for c in colours)
+            ):
+                clear[ctypes.cast(obj, ctypes.c_void_p).value or 0] = (order, colours)
             continue
         if not draw_mode(obj, fill, stroke) or not (fill.value or stroke.value):
             continue
@@ -891,19 +960,28 @@ def _drawing(
     doubts: dict[int, tuple[int, list]] = {}
     if backdrops is not None:
         backdrops = [(*_display(*box[:4], width, height, rotation), *box[4:]) for box in backdrops]
-        doubts = _doubted(inks, rects)
+        doubts = _doubted(inks, rects, pictures, lambda obj: _see_through(page, obj))
+    doubts.update(clear)
     return edges, images, hides or bool(doubts), backdrops, doubts
 
 
 #: a fill this opaque (alpha, of 255) painted over text hides it
 _OPAQUE = 250
+#: the colour an opaque picture stands under: not known, but opaque (told by identity)
+_PICTURE = (0, 0, 0, 255)
 
 
-def _doubted(inks: list[tuple[int, object, list]], rects: list) -> dict[int, tuple[int, list]]:
+def _doubted(
+    inks: list[tuple[int, object, list]],
+    rects: list,
+    pictures: list = (),
+    see_through: Callable[[object], bool] = bool,
+) -> dict[int, tuple[int, list]]:
     """The text objects some of whose characters a reader may not see, by their addresses,
     for a look at each character (_unknown_ink): drawn on paper or on a filled rectangle
     painted before them, in a colour too close to it (white on light grey, black on black),
-    or under an opaque filled rectangle painted after them (a redaction drawn over the text).
+    or under an opaque filled rectangle or an opaque picture painted after them (a redaction
+    drawn over the text, a white patch pasted over an old figure).
     Text in white on paper is the white rule's (left out, said), not looked at again. Most
     pages need no look at any object's box: no rectangle painted after text, none of a
     colour close to the text's, text in colours that show on paper."""
@@ -915,10 +993,12 @@ def _doubted(inks: list[tuple[int, object, list]], rects: list) -> dict[int, tup
         (painted, box, fill)
         for painted, box, fill in rects
         if (painted > first and fill[3] >= _OPAQUE) or any(_unseen(c, fill) for c in colours)
-    ]
+    ] + [(painted, box, (_PICTURE, obj)) for painted, box, obj in pictures if painted > first]
     if not rects and not any(_unseen(c, _PAPER) and min(c[:3]) < _WHITE_CHANNEL for c in colours):
         return {}
     doubts: dict[int, tuple[int, list]] = {}
+    #: whether each picture painted over text shows it through, once asked
+    through: dict[int, bool] = {}
     bounds = [ctypes.c_float() for _ in range(4)]
     for order, obj, drawn in inks:
         white = all(min(c[:3]) >= _WHITE_CHANNEL for c in drawn)
@@ -928,7 +1008,11 @@ def _doubted(inks: list[tuple[int, object, list]], rects: list) -> dict[int, tup
             for painted, (fl, fb, fr, ft), fill in rects:
                 if fl >= right or left >= fr or fb >= top or bottom >= ft:
                     continue
-                if painted > order:
+                if fill[0] is _PICTURE:
+                    if painted > order and painted not in through:
+                        through[painted] = see_through(fill[1])
+                    doubted = painted > order and not through[painted]
+                elif painted > order:
                     doubted = fill[3] >= _OPAQUE
                 else:
                     doubted = all(_unseen(c, fill) for c in drawn)
@@ -939,6 +1023,28 @@ def _doubted(inks: list[tuple[int, object, list]], rects: list) -> dict[int, tup
     return doubts
 
 
+def _see_through(page, obj) -> bool:
+    """Whether a picture lets what it is painted over show through anywhere: its pixels as
+    drawn (its soft mask or colour key applied) not all opaque."""
+    from pypdfium2 import raw
+
+    bitmap = raw.FPDFImageObj_GetRenderedBitmap(page.pdf.raw, page.raw, obj)
+    if not bitmap:
+        return True  # not drawn: not known to hide anything
+    try:
+        if raw.FPDFBitmap_GetFormat(bitmap) != raw.FPDFBitmap_BGRA:
+            return False
+        size = raw.FPDFBitmap_GetStride(bitmap) * raw.FPDFBitmap_GetHeight(bitmap)
+        width = raw.FPDFBitmap_GetWidth(bitmap)
+        pixels = ctypes.string_at(raw.FPDFBitmap_GetBuffer(bitmap), size)
+        stride = raw.FPDFBitmap_GetStride(bitmap)
+        return any(
+            min(pixels[row + 3 : row + 4 * width : 4]) < _OPAQUE for row in range(0, size, stride)
+        )
+    finally:
+        raw.FPDFBitmap_Destroy(bitmap)
+
+
 def _unknown_ink(
     chars: list[_Char],
     doubts: dict[int, tuple[int, list]],
@@ -946,17 +1052,19 @@ def _unknown_ink(
     number: int,
     faint: list[tuple[int, str]],
     covered: list[tuple[int, str]],
+    pictured: list[tuple[int, str]],
 ) -> list[_Char]:
     """The page's characters with those no reader can be said to see read as U+FFFD: under an
     opaque rectangle painted after them over their middle (a black box drawn over a figure to
     redact it: the figure read as if shown), or in a colour too close to what is behind their
     middle (the last fill painted there before them, else the paper): white on light grey,
     black on black. The reader sees a box, or at best a ghost of the figure: a cell holding
-    one is not read (flagged), where it was read as if printed. What stands behind a picture
-    or a shape other than a rectangle is not known: read."""
-    if backdrops is None:
-        return chars
-    out, hidden, faded = [], [], []
+    one is not read (flagged), where it was read as if printed; so too under an opaque picture
+    painted after them (`pictured`: a white patch pasted over an old figure, a black one over
+    a figure redacted). What stands behind a picture or a shape other than a rectangle is not
+    known: read. Text drawn so nearly transparent that it is not seen on paper (`doubts` of
+    text in forms, whose place among the fills is not worked out) is not seen on anything."""
+    out, hidden, faded, under_picture = [], [], [], []
     for c in chars:
         doubt = doubts.get(c.obj)
         if doubt is None:
@@ -964,16 +1072,21 @@ def _unknown_ink(
             continue
         order, colours = doubt
         behind: tuple | None = _PAPER
-        over = False
-        for x0, top, x1, bottom, _dark, painted, colour in backdrops:
+        over = picture = False
+        for x0, top, x1, bottom, _dark, painted, colour in backdrops or ():
             if not (x0 <= c.cx <= x1 and top <= c.cy <= bottom):
                 continue
             if painted < order:
-                behind = colour  # the last painted wins; None: not known
+                # the last painted wins; None: not known
+                behind = None if colour is _PICTURE else colour
+            elif colour is _PICTURE:
+                picture = True
             elif colour is not None and colour[3] >= _OPAQUE:
                 over = True
         if over:
             hidden.append(c.text)
+        elif picture:
+            under_picture.append(c.text)
         elif behind is not None and all(_unseen(ink, behind) for ink in colours):
             faded.append(c.text)
         else:
@@ -984,6 +1097,8 @@ def _unknown_ink(
         covered.append((number, "".join(hidden)))
     if faded:
         faint.append((number, "".join(faded)))
+    if under_picture:
+        pictured.append((number, "".join(under_picture)))
     return out
 
 
@@ -1057,9 +1172,11 @@ def _edges(segments, width: float, height: float, rotation: int) -> list[grid.Ed
     return edges
 
 
-def _objects(parent, matrix, depth: int):
-    """(object, matrix from its form to the page or None on the page itself, type) of every
-    path, image and text, inside forms too."""
+def _objects(parent, matrix, depth: int, alpha: float = 1.0):
+    """(object, matrix from its form to the page or None on the page itself, type, the opacity
+    its forms paint it at) of every path, image and text, inside forms too. A form's opacity is
+    its fill colour's alpha as PDFium gives it (the /ca of the graphics state it is painted in:
+    Chromium prints a web page's `opacity` as a transparency group so); nested forms multiply."""
     from pypdfium2 import raw
 
     on_page = depth == 0
@@ -1069,9 +1186,18 @@ def _objects(parent, matrix, depth: int):
         kind = raw.FPDFPageObj_GetType(obj)
         if kind == raw.FPDF_PAGEOBJ_FORM and depth < 4:
             form = _matrix(obj)
-            yield from _objects(obj, form if matrix is None else _times(form, matrix), depth + 1)
+            opacity = alpha
+            if raw.FPDFPageObj_GetFillColor(obj, *_RGBA):
+                opacity *= _RGBA[3].value / 255
+            yield from _objects(
+                obj, form if matrix is None else _times(form, matrix), depth + 1, opacity
+            )
         elif kind in (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_TEXT):
-            yield obj, matrix, kind
+            yield obj, matrix, kind, alpha
+
+
+#: four c_uint to read a colour in
+_RGBA = tuple(ctypes.c_uint() for _ in range(4))
 
 
 def _matrix(obj):

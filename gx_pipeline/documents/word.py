@@ -158,6 +158,14 @@ def read_docx(data: bytes, source: str, kind: str = "docx") -> Document:
             f"a pattern: {_sample(paragraphs.faint)}): whether a reader sees it is not known; "
             "a table cell holding it is taken as empty, a line reads U+FFFD in its place",
         )
+    if paragraphs.unread:
+        problems.flag(
+            codes.CELLS_UNPLACED,
+            "document: what Word shows as an equation (m:oMath), a symbol of no digit (w:sym) "
+            "or a digit raised or lowered after a number at its size (a footnote's mark or a "
+            f"digit) is not read ({_sample(paragraphs.unread)}): a table cell holding it is "
+            "taken as empty, a line reads U+FFFD in its place",
+        )
     if paragraphs.doubtful:
         problems.flag(
             codes.CELLS_UNPLACED,
@@ -286,6 +294,33 @@ _RUN_TEXT = {
     f"{_W}noBreakHyphen": "-",
 }
 _BR = f"{_W}br"
+_RUBY_BASE = f"{_W}ruby/{_W}rubyBase"
+_SYMBOL = f"{_W}sym"
+_ALTERNATE = f"{_MC}AlternateContent"
+_MATH = frozenset(
+    f"{{http://schemas.openxmlformats.org/officeDocument/2006/math}}{t}"
+    for t in ("oMath", "oMathPara")
+)
+#: fonts whose every glyph is a picture (Wingdings' F035 is a filing cabinet, not a 5)
+_PICTURE_FONTS = ("wingdings", "webdings", "marlett", "zapf dingbats", "mt extra")
+#: the namespaces Word reads an mc:Choice in (its own and the standard's): it shows the
+#: Choice that requires only these, and the mc:Fallback where none does
+_WORD_NAMESPACES = ("http://schemas.microsoft.com/office/", "http://schemas.openxmlformats.org/")
+
+
+def _shown_alternative(alternate):
+    """The mc:Choice or mc:Fallback of an mc:AlternateContent that Word shows: the first
+    Choice all of whose required namespaces (its Requires prefixes) Word knows, else the
+    Fallback; None where neither is there."""
+    for choice in alternate.iterchildren(f"{_MC}Choice"):
+        prefixes = choice.get("Requires", "").split()
+        if all(
+            (choice.nsmap.get(prefix) or "").startswith(_WORD_NAMESPACES) for prefix in prefixes
+        ):
+            return choice
+    return alternate.find(f"{_MC}Fallback")
+
+
 _ALT_CHUNK = f"{_W}altChunk"
 _RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _FIELD_CHAR = f"{_W}fldChar"
@@ -348,11 +383,16 @@ class _Paragraphs:
         self.marks = marks
         self.struck: list[str] = []
         self.doubtful: list[str] = []
+        #: what Word shows that is not read: equations (m:oMath), symbols of no digit (w:sym),
+        #: a digit off the line at the number's size
+        self.unread: list[str] = []
         #: text no reader sees: white on no shading, or set at a size no one reads (_ink)
         self.unseen: list[str] = []
         #: white text on a shading whose colour is not known: seen or not
         self.faint: list[str] = []
         self._paragraph = None
+        #: the run whose text came last in the paragraph read
+        self._before = None
         #: the fields open in the paragraph read, innermost last: whether in its result yet
         self._fields: list[bool] = []
 
@@ -363,6 +403,7 @@ class _Paragraphs:
         out: list[str] = []
         self._fields = []
         self._paragraph = p
+        self._before = None
         self._collect(p, out, paragraph_style, table_style)
         return "".join(out)
 
@@ -378,6 +419,11 @@ class _Paragraphs:
                 if shown == HIDDEN:
                     continue
                 text = _run_text(child)
+                if (ruby := child.find(_RUBY_BASE)) is not None:
+                    # Word shows the base text large, its reading (w:rt) small above it
+                    self._collect(ruby, out, paragraph_style, table_style)
+                if (symbol := child.find(_SYMBOL)) is not None and shown == SHOWN:
+                    text += self._symbol(symbol)
                 if shown == STRUCK:
                     # a number struck by hand beside the new one
                     if text.strip():
@@ -396,20 +442,70 @@ class _Paragraphs:
                     self.doubtful.append(text)
                     text = "\ufffd"
                 elif (
-                    (raised := _raised(child))
-                    and _MARK_DIGITS.fullmatch(text)
+                    _MARK_DIGITS.fullmatch(text)
                     and "".join(out).rstrip()[-1:].isdigit()
+                    and (raised := self._raised(child))
                 ):
                     # 12 with a footnote's 1 raised after it: Word shows 12¹, which the run's
                     # text would join into 121 (a web page's 12<sup>1</sup> is read so too)
-                    text = text.translate(raised)
+                    if raised is _UNSURE:
+                        self.unread.append(text)
+                        text = "\ufffd"
+                    else:
+                        text = text.translate(raised)
                 out.append(text)
+                self._before = child
             elif tag in _WRAPPERS:
                 self._collect(child, out, paragraph_style, table_style)
+            elif tag == _ALTERNATE:
+                shown = _shown_alternative(child)
+                if shown is not None:
+                    self._collect(shown, out, paragraph_style, table_style)
+            elif tag in _MATH:
+                # an equation Word draws: its text is not read as the numbers it shows (a
+                # fraction, a power), and is not left out unsaid
+                self.unread.append("".join(child.itertext()) or "?")
+                out.append("\ufffd")
+
+    def _symbol(self, symbol) -> str:
+        """A w:sym's character: a digit where its font draws one (Symbol, a text font:
+        codes 0x30-0x39, or F030-F039 as Word writes a symbol font's), else what it shows is
+        not read (U+FFFD, said): a picture font's glyph, a Greek letter, an arrow."""
+        code = symbol.get(f"{_W}char", "")
+        font = symbol.get(f"{_W}font", "")
+        try:
+            value = int(code, 16)
+        except ValueError:
+            value = -1
+        if value >= 0xF000:
+            value -= 0xF000
+        if 0x30 <= value <= 0x39 and not font.lower().startswith(_PICTURE_FONTS):
+            return chr(value)
+        self.unread.append(f"{font} {code}")
+        return "\ufffd"
+
+    def _raised(self, run) -> dict[int, str] | None:
+        """The digits' marks when Word sets the run, after a number, as a superscript or
+        subscript (w:vertAlign, the run's own or its styles': the "footnote reference" style
+        raises a custom footnote mark), or raises or lowers it (w:position) from the run
+        before it at a smaller size: a mark set by hand. Raised or lowered at the same size or
+        larger, a reader sees a digit off the line, mark or not: _UNSURE."""
+        styles = _styles_of(self._paragraph)
+        placed = self.marks.placement(run, *styles)
+        if placed.get("vertAlign") or not placed.get("position") or self._before is None:
+            return _AS_MARK.get(placed.get("vertAlign") or "")
+        before = self.marks.placement(self._before, *styles)
+        if placed["position"] == (before.get("position") or 0):
+            return None  # the number and the digit moved together: one line
+        if (placed.get("sz") or _WORD_SIZE) >= (before.get("sz") or _WORD_SIZE):
+            return _UNSURE
+        return _AS_MARK[
+            "superscript" if placed["position"] > before.get("position", 0) else "subscript"
+        ]
 
     def unknown(self) -> int:
         """How many runs so far Word may show or not (kept as U+FFFD)."""
-        return len(self.doubtful) + len(self.faint)
+        return len(self.doubtful) + len(self.faint) + len(self.unread)
 
     def _styles_shade(self) -> bool:
         """Whether the paragraph's or its table's style may shade its text."""
@@ -433,14 +529,11 @@ _AS_MARK = {
     "superscript": str.maketrans("0123456789", SUPERSCRIPT_DIGITS),
     "subscript": str.maketrans("0123456789", SUBSCRIPT_DIGITS),
 }
+#: a digit raised after a number at its size: a mark or a digit, not known
+_UNSURE: dict[int, str] = {-1: ""}
 _MARK_DIGITS = re.compile(r"\s*\d{1,3}\s*")
-_VERT_ALIGN = f"{_W}rPr/{_W}vertAlign"
-
-
-def _raised(run) -> dict[int, str] | None:
-    """The digits' marks when the run itself is set as a superscript or subscript."""
-    align = run.find(_VERT_ALIGN)
-    return None if align is None else _AS_MARK.get(align.get(f"{_W}val", ""))
+#: the size (half-points) of text no style or default sizes: Word's 10 pt
+_WORD_SIZE = 20
 
 
 def _run_text(run) -> str:

@@ -38,6 +38,8 @@ _STYLE, _STYLE_ID, _TYPE = f"{W}style", f"{W}styleId", f"{W}type"
 _DEFAULT = f"{W}default"
 _RPR, _VAL = f"{W}rPr", f"{W}val"
 _SHADING = f"{W}shd"
+#: what sets where a run stands and its size (RunMarks.placement)
+_PLACEMENT = ("vertAlign", "position", "sz")
 
 
 def mark_value(rpr, mark: str) -> bool | None:
@@ -58,6 +60,7 @@ class RunMarks:
         self._styles: dict[tuple[str, str], object] = {}
         self._defaults: dict[str, str] = {}
         self._levels: dict[tuple, dict[str, frozenset]] = {}
+        self._placements: dict[tuple, list] = {}
         self._chains: dict[tuple[str, str | None], dict[str, bool | None]] = {}
         self._shading: dict[tuple[str | None, str | None], bool] = {}
         self._default_rpr = None
@@ -111,6 +114,38 @@ class RunMarks:
             given = mark_value(rpr, mark)
             values[mark] = styled[mark] if given is None else {given}
         return _outcome(values)
+
+    def placement(self, run, paragraph_style: str | None, table_style: str | None) -> dict:
+        """The run's w:vertAlign (its w:val), w:position and w:sz (half-points, as ints): each
+        its own, else the nearest set by its character style, its paragraph's style, its
+        table's style (each with its w:basedOn chain) or the document defaults (none of them
+        toggles: the last set in that order holds). A footnote's mark is raised by the
+        "footnote reference" style far more often than on the run itself."""
+        rpr = run.find(_RPR)
+        char_style = None if rpr is None else rpr.find(f"{W}rStyle")
+        char_style = None if char_style is None else char_style.get(_VAL)
+        key = (char_style, paragraph_style, table_style)
+        if key not in self._placements:
+            chains = [("character", char_style), ("paragraph", paragraph_style)]
+            if table_style is not None:
+                chains.append(("table", table_style))
+            self._placements[key] = [
+                style.find(_RPR)
+                for kind, style_id in chains
+                for style in self._based_on_chain(kind, style_id or self._defaults.get(kind))
+            ] + [self._default_rpr]
+        placed: dict = {}
+        for props in (rpr, *self._placements[key]):
+            if props is None:
+                continue
+            for name in _PLACEMENT:
+                element = props.find(f"{W}{name}")
+                if name not in placed and element is not None:
+                    value = element.get(_VAL, "")
+                    if name != "vertAlign":
+                        value = int(value) if value.lstrip("-").isdigit() else None
+                    placed[name] = value
+        return placed
 
     def _styled(self, char_style, paragraph_style, table_style) -> dict[str, frozenset]:
         """Each mark's possible values from the styles alone (the run's own marks unset)."""

@@ -198,7 +198,12 @@ def _red_green(colour: tuple[int, ...]) -> float:
 @functools.lru_cache(maxsize=1024)
 def unseen_in_document(ink: tuple[int, ...], behind: tuple[int, ...]) -> bool:
     """Whether a document's text in `ink` on `behind` is not made out by a reader: too close
-    to it in luminance (DOCUMENT_CONTRAST) and not told from it by its hue (RED_GREEN_APART)."""
+    to it in luminance (DOCUMENT_CONTRAST) and not told from it by its hue (RED_GREEN_APART).
+    Ink with an alpha (a fourth channel, of 255: a PDF's /ca, PDFium's fill colour) is the
+    colour it paints over `behind`: black at alpha 5 is a ghost on paper, not black."""
+    if len(ink) > 3 and ink[3] < 255:
+        share = ink[3] / 255
+        ink = tuple(round(i * share + b * (1 - share)) for i, b in zip(ink[:3], behind[:3]))
     high, low = sorted((_luminance(ink), _luminance(behind)), reverse=True)
     return (high + 0.05) / (low + 0.05) < DOCUMENT_CONTRAST and (
         abs(_red_green(ink) - _red_green(behind)) < RED_GREEN_APART
