@@ -44,7 +44,11 @@ PROPERTIES = frozenset(
 _MOST_SELECTORS = 300
 _MOST_UNDOING = 1000
 
-_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+#: a comment, and the HTML comment marks an old page wraps its sheet in (a sheet ignores them)
+_COMMENT = re.compile(r"/\*.*?\*/|<!--|-->", re.DOTALL)
+#: statement at-rules before a rule's selector (`@charset "utf-8";`, `@import url(a.css);`): each
+#: ends at its semicolon, and the rule after it applies
+_STATEMENTS = re.compile(r"^(?:\s*@[\w-]+[^;{}]*;)+")
 _BRACE = re.compile(r"([{}])")
 #: a selector that picks an element by itself: a tag (or *), an id and classes
 _SIMPLE = re.compile(r"^([a-zA-Z][a-zA-Z0-9]*|\*)?(#[\w-]+)?((?:\.[\w-]+)*)$")
@@ -54,6 +58,11 @@ _NOT_SCREEN = re.compile(
 )
 #: a width a media query bounds, and the desktop screen's width it is held against
 _WIDTH = re.compile(r"(min|max)-width\s*:\s*(\d+(?:\.\d+)?)\s*(px|em|rem)?")
+#: a width bounded in the range syntax, either way round: `(width <= 600px)`, `(768px < width)`
+_LENGTH = r"(\d+(?:\.\d+)?)\s*(px|em|rem)?"
+_RANGE = re.compile(
+    rf"(?<![\w-])width\s*([<>]=?)\s*{_LENGTH}|{_LENGTH}\s*([<>]=?)\s*(?=width(?![\w-]))"
+)
 _SCREEN_WIDTH = 1280
 #: @-blocks whose rules apply as the sheet's own: the screen's media, a feature test
 _CONDITIONAL = ("@media", "@supports", "@layer", "@container")
@@ -171,9 +180,15 @@ def _applies(prelude: str) -> bool:
 def _fits(query: str) -> bool:
     """Whether a media query's widths hold for the desktop screen reports are read on (a
     responsive page hides its wide table on a phone and shows it on the desktop)."""
-    for bound, size, unit in _WIDTH.findall(query):
+    bounds = [(bound == "min", size, unit) for bound, size, unit in _WIDTH.findall(query)]
+    for after, size, unit, before_size, before_unit, before in _RANGE.findall(query):
+        if after:  # width >= 600px: the width is at least 600
+            bounds.append((after[0] == ">", size, unit))
+        else:  # 600px <= width: the same
+            bounds.append((before[0] == "<", before_size, before_unit))
+    for least, size, unit in bounds:
         width = float(size) * (16 if unit in ("em", "rem") else 1)
-        if (bound == "min" and width > _SCREEN_WIDTH) or (bound == "max" and width < _SCREEN_WIDTH):
+        if (least and width > _SCREEN_WIDTH) or (not least and width < _SCREEN_WIDTH):
             return False
     return True
 
@@ -187,7 +202,7 @@ def _screen_blocks(css: str) -> list[tuple[str, str]]:
     selector = ""
     for part in _BRACE.split(_COMMENT.sub("", css)):
         if part == "{":
-            selector = pending.strip()
+            selector = _STATEMENTS.sub("", pending).strip()
             if selector.startswith("@"):
                 applies.append(applies[-1] and _applies(selector))
                 selector = ""
@@ -290,10 +305,29 @@ def _light_ink(rule: Rule) -> bool:
     return any(ink is not None and min(ink) >= 0xC0 for ink in inks)
 
 
+def _for_media(media: str | None, css: str) -> str:
+    """A <style> block's rules, inside an @media block for its media attribute (a block for
+    print applies nothing to the screen)."""
+    return f"@media {media} {{\n{css}\n}}" if media and media.strip() else css
+
+
 def page_sheet(root: etree._Element) -> Sheet | None:
     """The page's style sheet read, or None for a page without one."""
-    blocks = [style.text or "" for style in root.iter("style")]
+    blocks = [_for_media(style.get("media"), style.text or "") for style in root.iter("style")]
     return read_sheet("\n".join(blocks)) if blocks else None
+
+
+_STYLE_BLOCK = re.compile(r"<style\b([^>]*)>(.*?)</style\s*>", re.IGNORECASE | re.DOTALL)
+_MEDIA = re.compile(r"""\smedia\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+
+
+def markup_sheet(markup: str) -> Sheet:
+    """The style sheet of a page's markup read (for a page whose tree is not read)."""
+    blocks = []
+    for attributes, css in _STYLE_BLOCK.findall(markup):
+        media = _MEDIA.search(attributes)
+        blocks.append(_for_media("".join(media.groups("")) if media else None, css))
+    return read_sheet("\n".join(blocks))
 
 
 #: names beyond which the elements the simple rules pick are found in Python (one look at each

@@ -30,9 +30,9 @@ from gx_pipeline.parsing.stylesheet import (
     UNDO,
     Index,
     Sheet,
+    markup_sheet,
     page_sheet,
     picked,
-    read_sheet,
     winning,
     without,
 )
@@ -543,7 +543,7 @@ def _picked_through_wrappers(text: str) -> int:
     """The rules of a page's <style> blocks that may hide, strike or whiten text by a selector
     other than a tag, an id and classes (`.t .h`, `td > span[title]`): read without its
     wrappers, the page no longer holds what they picked."""
-    sheet = read_sheet("\n".join(_STYLE_BLOCK.findall(text)))
+    sheet = markup_sheet(text)
     searched = {k for kind in (HIDE, STRIKE, COLOUR) for k in sheet.kinds[kind].searched}
     return len(searched)
 
@@ -566,7 +566,7 @@ def unwrapped(text: str) -> str:
     stale copy of the tables would be read beside the shown one. Those are kept; they are
     few, and add no depth worth the name."""
     if _names_line_through(text):
-        rules = _class_rules(read_sheet("\n".join(_STYLE_BLOCK.findall(text))))
+        rules = _class_rules(markup_sheet(text))
         text = _TEXT_WRAPPER.sub(lambda m: _struck_as_s(m, rules), text)
     hides = _wrapper_hides(text)  # the page lost its tree: a rare reading, not a cheap one
     opened: dict[str, list[bool]] = {}  # for each wrapper's name: whether each open one is kept
@@ -597,7 +597,6 @@ _MAY_HIDE_TEXT = re.compile(
 )
 #: a wrapper element holding only text (a struck number, as an editor writes it)
 _TEXT_WRAPPER = re.compile(r"<(div|span|font)\b([^>]*)>([^<]*)</\1\s*>", re.IGNORECASE)
-_STYLE_BLOCK = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.IGNORECASE | re.DOTALL)
 _ATTRIBUTE = re.compile(
     r"""\b(style|class)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE
 )
@@ -615,7 +614,7 @@ def _wrapper_hides(text: str) -> Callable[[str, str], bool]:
     """Whether a wrapper's start tag (and its name) hides its text by a style the XSLT does not
     read itself (see _hidden_by_style_as_inline): by a class a <style> rule may hide, or by
     its own style. Such a wrapper is kept by unwrapped, as one styled display:none is."""
-    sheet = read_sheet("\n".join(_STYLE_BLOCK.findall(text)))
+    sheet = markup_sheet(text)
     named = {c for name in sheet.kinds[HIDE].by_name for c in [name] if name[0] != "#"}
 
     def hides(tag: str, name: str) -> bool:
