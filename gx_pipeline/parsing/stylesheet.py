@@ -69,8 +69,8 @@ _CONDITIONAL = ("@media", "@supports", "@layer", "@container")
 
 
 #: what a rule may do to text, each asked of the sheet by its own user: hide it, undo what
-#: hides it (display, visibility: looked for only where a rule hides), colour it or its fill,
-#: strike it
+#: hides it (display, visibility, a child's own font size: looked for only where a rule
+#: hides), colour it or its fill, strike it
 HIDE, UNDO, COLOUR, STRIKE = "hide", "undo", "colour", "strike"
 #: a rule's or a style's declarations that may hide text (the cheap test before they are read)
 MAY_HIDE = re.compile(
@@ -137,7 +137,7 @@ def _kinds(said: tuple[tuple[str, str, bool], ...]) -> list[str]:
     out = []
     if MAY_HIDE.search(hiding):
         out.append(HIDE)
-    elif names & {"display", "visibility"}:
+    elif names & {"display", "visibility", "font-size"}:
         out.append(UNDO)
     if names & {"color", "-webkit-text-fill-color", "background"}:
         out.append(COLOUR)

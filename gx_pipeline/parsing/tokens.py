@@ -181,7 +181,7 @@ _IS_HIDDEN_BLOCK = f"@hidden or (@style and ({_MAY_HIDE}) and ({_HIDING_STYLE}))
 #: text no reader sees, though displayed: set in a font of no size (font-size:0, 0px, 0pt), or
 #: in white (`color: #FFF`, `<font color=white>`) where nothing of its table colours the
 #: background (white on a blue header cell is seen). Cheap substring tests first, as above
-_UNSEEN_WORDS = ("ize:0", "ize: 0", "fff", "FFF", "hite", "HITE", "255")
+_UNSEEN_WORDS = ("ize:0", "ize: 0", "IZE:0", "IZE: 0", "fff", "FFF", "hite", "HITE", "255")
 _MAY_BE_UNSEEN = " or ".join(f"contains(@style, '{word}')" for word in _UNSEEN_WORDS)
 
 
@@ -192,7 +192,7 @@ def _white(value: str) -> str:
 _AFTER_ZERO = f"substring(substring-after({_STYLE}, 'font-size:0'), 1, 1)"
 _NO_SIZE = (
     f"contains({_STYLE}, 'font-size:0') and translate({_AFTER_ZERO}, '.0123456789', '') = "
-    f"{_AFTER_ZERO} and not(.//*[contains(@style, 'ize')])"
+    f"{_AFTER_ZERO} and not(gx:sized(.//*[contains(@style, 'ize')]))"
 )
 _COLOUR = f"substring-before(concat(substring-after(concat(';', {_STYLE}), ';color:'), ';'), ';')"
 _BACKGROUND = (
@@ -416,7 +416,31 @@ def _faint_in_cell(_context: object, elements: list, fills: list) -> bool:
     return faint(over(ink, PAPER), PAPER)
 
 
-_FUNCTIONS = {(_GX, "faint"): _faint_in_cell}
+#: a font size relative to the size around it (em, %, inherit, larger): of no size, none
+_RELATIVE_SIZE = re.compile(r"[+-]?[\d.]+(?:em|ex|ch|%)|inherit|unset|larger|smaller")
+
+
+def _readable_size(value: str) -> bool:
+    """Whether a font size gives text a reader reads whatever the size around it: a length
+    of its own (12px, 10.5pt, 1rem) or a keyword (medium), not a speck (2px) nor one relative
+    to the size around it (1.2em of no size is no size). One not known here (calc()) counts."""
+    value = value.lower().replace("!important", "").strip()
+    return not (
+        _RELATIVE_SIZE.fullmatch(value) or _ZERO.fullmatch(value) or _TINY_FONT.fullmatch(value)
+    )
+
+
+def _sized(_context: object, elements: list) -> bool:
+    """Whether one of the elements inside text of no size sets a size a reader reads (its
+    text is seen: `<span style="font-size:0"><b style="font-size:12px">5</b></span>`)."""
+    for element in elements:
+        size = _declared(element.get("style") or "", ("font-size",))
+        if size is not None and _readable_size(size):
+            return True
+    return False
+
+
+_FUNCTIONS = {(_GX, "faint"): _faint_in_cell, (_GX, "sized"): _sized}
 #: the blocks written between hide marks, for _shown to keep or drop: a hidden block, a table
 #: no reader sees, a block no reader sees that holds a table (steps of an XSLT pattern)
 _HIDE_BLOCKS = (
@@ -983,8 +1007,26 @@ def _hidden_by_style_as_inline(root: etree._Element, inline: bool) -> bool:
                 changed = True
                 continue
         element.set("style", hiding if hiding == "display:none" else f"{hiding};{own}")
+        if hiding != "display:none" and sheet is not None:
+            _sized_inside(element, chosen, sheet)
         changed = True
     return changed
+
+
+def _sized_inside(
+    element: etree._Element, chosen: dict[etree._Element, list[int]], sheet: Sheet
+) -> None:
+    """The font sizes rules give the descendants of an element of no size, written into their
+    style where a rule wins, for the XSLT to judge whether each gives its text back a size
+    (`.s {font-size:1px} .s b {font-size:12px}`: the b's figure is seen)."""
+    for inner in element.iterdescendants(etree.Element):
+        rule_numbers = chosen.get(inner)
+        if not rule_numbers:
+            continue
+        own = inner.get("style") or ""
+        size = winning(sheet, rule_numbers, own).get("font-size")
+        if size:
+            inner.set("style", f"{without(own, ('font-size',))};font-size:{size}")
 
 
 def _visible_inside(
@@ -1383,8 +1425,12 @@ def _lines_text(root: etree._Element, markup: str) -> str:
 
 #: the fallback's tests, the XSLT's own: blocks between hide marks, rows, cells and text in
 #: cells no reader sees
-_HIDE_BLOCK_ELEMENTS = etree.XPath("|".join(f"//{step}" for step in _HIDE_BLOCKS))
-_IS_HIDDEN_ROW = etree.XPath(f"boolean({_HIDDEN_ROW})")
+_HIDE_BLOCK_ELEMENTS = etree.XPath(
+    "|".join(f"//{step}" for step in _HIDE_BLOCKS), namespaces={"gx": _GX}, extensions=_FUNCTIONS
+)
+_IS_HIDDEN_ROW = etree.XPath(
+    f"boolean({_HIDDEN_ROW})", namespaces={"gx": _GX}, extensions=_FUNCTIONS
+)
 _IS_HIDDEN_CELL = etree.XPath(f"boolean({_IS_HIDDEN})")
 _UNSEEN_IN = etree.XPath(
     f"descendant::*[{_MAY_BE_UNSEEN_IN_CELL}][{_UNSEEN_IN_CELL}]",
