@@ -299,3 +299,28 @@ def test_a_rule_the_desktop_screen_does_not_apply_hides_nothing(sheet: str):
         )
         got = parse_bytes(page, "page.html")
         assert _differences(got, doc, values) == {}, (fmt, year)
+
+
+#: sheets of font sizes a template sets, beside a rule that hides a decoy: hundreds of menu
+#: items sized by selectors with combinators, a table's body sized on a page that writes none
+SIZES = {
+    "1,200 menu sizes": "".join(f"div.m{k} > ul li.x{k} {{font-size:14px}}\n" for k in range(1200)),
+    "tbody sizes": "tbody td {font-size:12px} table > tr > td {font-size:10.5pt; color:#333}",
+}
+
+
+@pytest.mark.parametrize("sizes", sorted(SIZES))
+def test_a_sheets_font_sizes_leave_its_page_read(sizes: str):
+    """A rule's font size is read where it may give text inside no size its size back; a sheet
+    of many such rules, or of ones naming a table's body the page does not write, sets no
+    text unseen, and its page is read: the values the browser shows, the decoy a rule hides
+    no digit of them, no flag for what the sheet may hide."""
+    css = SIZES[sizes] + ".t .h {display:none}"
+    for k, (fmt, year) in enumerate(FORMATS[:3]):
+        rng = random.Random(f"sheet-sizes:{sizes}:{k}")
+        doc, values = _document(rng, fmt, year)
+        cell = beside_values(rng, '<span class="h">{}</span>', 0.5)
+        page = _styled(_page(doc, cell, _with_ids(None)), css)
+        got = parse_bytes(page.replace(b"<tbody>", b"").replace(b"</tbody>", b""), "page.html")
+        assert _differences(got, doc, values) == {}, (fmt, year)
+        assert "cells_unplaced" not in got.flags

@@ -72,6 +72,10 @@ _CONDITIONAL = ("@media", "@supports", "@layer", "@container")
 #: hides it (display, visibility, a child's own font size: looked for only where a rule
 #: hides), colour it or its fill, strike it
 HIDE, UNDO, COLOUR, STRIKE = "hide", "undo", "colour", "strike"
+#: the rules that undo by a font size alone: a budget of their own (a template sets the size
+#: of its menus' items by hundreds of selectors, which must not leave a page unread)
+SIZE = "size"
+_BUDGETS = {HIDE: _MOST_SELECTORS, UNDO: _MOST_UNDOING, SIZE: _MOST_UNDOING}
 #: a rule's or a style's declarations that may hide text (the cheap test before they are read)
 MAY_HIDE = re.compile(
     r"none|hidden|collapse|opacity|transparent|clip|indent|-\s*\d{3}|scale|height\s*:\s*0"
@@ -144,6 +148,11 @@ def _kinds(said: tuple[tuple[str, str, bool], ...]) -> list[str]:
     if "text-decoration" in names:
         out.append(STRIKE)
     return out
+
+
+def _shows(said: tuple[tuple[str, str, bool], ...]) -> bool:
+    """Whether a rule's declarations set a display or a visibility."""
+    return any(name in ("display", "visibility") for name, _, _ in said)
 
 
 def declarations(text: str) -> tuple[tuple[str, str, bool], ...]:
@@ -240,12 +249,14 @@ def read_sheet(css: str) -> Sheet:
     strike text. A site's pages share their style sheet: it is read once."""
     rules: list[Rule] = []
     kinds: list[list[str]] = []
-    translated = undoing = unread = order = 0
+    unread = order = 0
+    searched = dict.fromkeys((HIDE, UNDO, SIZE), 0)  # the selectors translated, by budget
     for selectors, block in _screen_blocks(css):
         said = declarations(block)
         kind = _kinds(said) if said else []
         if not kind:
             continue
+        budget = HIDE if kind != [UNDO] else UNDO if _shows(said) else SIZE
         for selector in selectors.split(","):
             selector = selector.strip()
             order += 1
@@ -257,16 +268,13 @@ def read_sheet(css: str) -> Sheet:
                 rule = Rule(said, specificity, order, tag, m[2][1:] if m[2] else None, classes)
             elif _NEVER.search(selector):
                 continue
-            elif (undoing if kind == [UNDO] else translated) >= (
-                _MOST_UNDOING if kind == [UNDO] else _MOST_SELECTORS
-            ):
-                unread += 1
+            elif searched[budget] >= _BUDGETS[budget]:
+                # a child's font size past the bound is not read, as none was before: the
+                # text it gives a size stays of no size (said as unseen), the page read
+                unread += budget != SIZE
                 continue
             else:
-                if kind == [UNDO]:
-                    undoing += 1
-                else:
-                    translated += 1
+                searched[budget] += 1
                 xpath, specificity = _translated(selector)
                 if xpath is None:
                     continue
@@ -294,7 +302,12 @@ def read_sheet(css: str) -> Sheet:
         for rule, kind in zip(rules, kinds, strict=True)
         if rule.xpath is not None
         and _TABLE_PART.search(rule.xpath.path)
-        and (kind != [COLOUR] or _light_ink(rule))
+        and (
+            HIDE in kind
+            or STRIKE in kind
+            or (UNDO in kind and _shows(rule.declarations))  # not a font size alone
+            or (COLOUR in kind and _light_ink(rule))
+        )
     )
     return Sheet(tuple(rules), indexes, unread, table_parts)
 
