@@ -292,3 +292,28 @@ def test_a_value_a_sheet_sizes_inside_no_size_is_read(form):
         )
         assert _differences(got, doc, values) == {}, (template, year)
         assert not any("readers do not see" in p for p in got.problems), form
+
+
+#: rules a template sets on every span of its tables without hiding them, on a page whose
+#: sheet hides something else (its menus): they pick a span an inline style hides
+UNDOING_RULES = {
+    "display": ".menu {display:none} td span {display:inline}",
+    "font size": ".menu {display:none} td span {font-size:12px}",
+    "visibility": ".menu {visibility:hidden} span {visibility:visible}",
+}
+
+
+@pytest.mark.parametrize("rules", sorted(UNDOING_RULES))
+@pytest.mark.parametrize(
+    "form", ["opacity:0.01", "font-size:1px", "scale(0)", "height:0", "rgba(0,0,0,0)"]
+)
+def test_a_figure_its_style_hides_is_unseen_whatever_rules_pick_it(form, rules):
+    """A figure beside a value in a span whose own style hides it, on a page whose sheet
+    hides its menus and sets every span's display, size or visibility: the span's own style
+    wins over those rules, and the figure is no digit of the value (before, an element a
+    rule that does not hide picked was not read for its own style: 75 for a shown 5)."""
+    stray = _span(UNSEEN[form], "inline")
+    for page, doc, values in _pages(stray, f"undoing:{form}:{rules}"):
+        page = page.replace(b"<head>", f"<head><style>{UNDOING_RULES[rules]}</style>".encode(), 1)
+        got = parse_bytes(page.replace(b"<body>", b'<body><div class="menu">m</div>'), "x.html")
+        _read_as_shown(got, doc, values)

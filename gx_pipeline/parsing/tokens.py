@@ -976,7 +976,8 @@ def _hidden_by_style_as_inline(root: etree._Element, inline: bool) -> bool:
     sheet = page_sheet(root)
     chosen = picked(root, sheet, HIDE) if sheet is not None and _any_rule(sheet, HIDE) else {}
     if chosen and sheet is not None and _any_rule(sheet, UNDO):
-        # the rules that set a display or a visibility without hiding may undo a hiding one
+        # the rules that set a display, a visibility or a size without hiding may undo a
+        # hiding one
         hidden = list(chosen)
         for element, rule_numbers in picked(root, sheet, UNDO).items():
             chosen[element] = chosen.get(element, []) + rule_numbers
@@ -984,7 +985,10 @@ def _hidden_by_style_as_inline(root: etree._Element, inline: bool) -> bool:
         hidden = list(chosen)
     found = root.xpath(f"//*[{_INLINE_HIDING_TEST}]") if inline else []
     changed = False
-    for element in [*hidden, *(e for e in found if e not in chosen)]:
+    # an element whose own style may hide it is read, whatever rules that hide nothing pick
+    # it (`td span {font-size:12px}` on a span styled opacity:0: its own style wins)
+    picked_to_hide = set(hidden)
+    for element in [*hidden, *(e for e in found if e not in picked_to_hide)]:
         if element.getparent() is None or not (
             element.tag in _GRID
             or _IN_CELL(element)
