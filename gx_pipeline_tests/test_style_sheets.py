@@ -60,6 +60,9 @@ BESIDE = {
         ".h {{{hide} !important}} .t td span.h {{{show}}}",
         _SPAN,
     ),
+    "is a list": (":is(td, th) .h {{{hide}}}", _SPAN),
+    "not a list": ("td span:not(.v, .w) {{{hide}}}", _SPAN),
+    "attribute value with a comma": ('td [title="x"]:not([lang="en,fr"]) {{{hide}}}', _SPAN),
     "important over inline": (
         ".t .h {{{hide} !important}}",
         '<span class="h" style="{show}">{n}</span>',

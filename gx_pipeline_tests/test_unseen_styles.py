@@ -55,6 +55,11 @@ UNSEEN = {
     "line-height:0": "display:inline-block;line-height:0;overflow:hidden",
     "text-indent": "display:inline-block;width:2em;text-indent:9999px;overflow:hidden",
     "black on black": "color:#000;background:#000",
+    "font shorthand 0/0": "font:0/0 a",
+    "font shorthand 1px": "font: 1px/1 Arial, sans-serif",
+    "font shorthand upper case": "FONT: 0px/0 SimSun",
+    "clip rect 1px": "position:absolute;clip:rect(1px, 1px, 1px, 1px)",
+    "clip rect a pixel": "position: absolute !important; clip: rect(0 1px 1px 0)",
     "#111 on #222": "color:#111;background-color:#222",
 }
 #: markup that leaves a figure ({}) unseen otherwise than by its own style
@@ -121,6 +126,11 @@ SEEN = {
     "light on dark": "color:#eee;background:#333",
     "upper case black": "COLOR:BLACK",
     "named dark": "color:teal",
+    "font shorthand 12px": "font:12px/1.5 SimSun",
+    "font shorthand bold": "font: bold 14px Arial",
+    "font shorthand weight then size": "font: 700 10.5pt/0 宋体",
+    "font shorthand then a size": "font:0/0 a;font-size:12px",
+    "clip a region": "position:absolute;clip:rect(0 100px 20px 0)",
 }
 #: a figure seen though a style around it would hide it: its own size, its own colour
 SEEN_MARKUP = {

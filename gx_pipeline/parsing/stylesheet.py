@@ -35,7 +35,7 @@ PROPERTIES = frozenset(
         "display", "visibility", "opacity", "color", "background", "clip",
         "clip-path", "position", "left", "top", "text-indent", "width", "height", "overflow",
         "font-size", "text-decoration", "transform", "max-height", "max-width", "line-height",
-        "-webkit-text-fill-color",
+        "-webkit-text-fill-color", "font",
     )
 )  # fmt: skip
 #: selectors with combinators, attributes or pseudo-classes that a sheet may hold among the rules
@@ -80,9 +80,24 @@ _BUDGETS = {HIDE: _MOST_SELECTORS, UNDO: _MOST_UNDOING, SIZE: _MOST_UNDOING}
 #: a rule's or a style's declarations that may hide text (the cheap test before they are read)
 MAY_HIDE = re.compile(
     r"none|hidden|collapse|opacity|transparent|clip|indent|-\s*\d{3}|scale|height\s*:\s*0"
-    r"|size\s*:\s*(?:0|[0-3](?:\.\d*)?p[xt]|\.\d|1?\d%|2[0-4]%)",
+    r"|size\s*:\s*(?:0|[0-3](?:\.\d*)?p[xt]|\.\d|1?\d%|2[0-4]%)"
+    r"|font\s*:[^;]*?(?<![\w.#-])(?:0|[0-3](?:\.\d*)?p[xt]|\.\d|1?\d%|2[0-4]%)",
     re.IGNORECASE,
 )
+#: the size of a font shorthand (`font:0/0 a`, `font: bold 10.5pt/1.5 宋体`): a length, a
+#: percentage or a keyword before the line height or the family (a weight's 700 has no unit)
+_FONT_SIZE = re.compile(
+    r"(?<![\w.#-])((?:\d*\.)?\d+(?:px|pt|pc|r?em|ex|ch|%|cm|mm|in|q|vw|vh)|0(?=\s*/|\s)"
+    r"|(?:xx?-|xxx-)?(?:small|large)|medium|larger|smaller)(?=\s*/|\s|$)"
+)
+
+
+def font_size(shorthand: str) -> str | None:
+    """The font size a font shorthand sets (None for a system font: `font: caption`)."""
+    m = _FONT_SIZE.search(shorthand.lower())
+    return m[1] if m else None
+
+
 #: a selector that picks an element only under the pointer or in focus, or only a part the
 #: browser draws (::before): no element of the page as it is read
 _NEVER = re.compile(r"::|:(?:hover|focus|active|visited|before|after|first-line|first-letter)\b")
@@ -151,6 +166,39 @@ def _kinds(said: tuple[tuple[str, str, bool], ...]) -> list[str]:
     return out
 
 
+#: a selector list's commas, and what they may stand in: brackets, parentheses, strings
+_LIST_PARTS = re.compile(r"""(\\.|"[^"]*"|'[^']*'|[()\[\],])""")
+
+
+def _listed(selectors: str) -> list[str]:
+    """The selectors of a list, split at its own commas only (`:is(td, th) .h`, `[title="a,b"]`
+    are one each), each `:not(.a, .b)` written `:not(.a):not(.b)` (cssselect reads only one
+    selector in a :not)."""
+    out = []
+    depth = 0
+    part: list[str] = []
+    for piece in _LIST_PARTS.split(selectors):
+        if piece in ("(", "["):
+            depth += 1
+        elif piece in (")", "]"):
+            depth -= 1
+        elif piece == "," and depth <= 0:
+            out.append("".join(part).strip())
+            part = []
+            continue
+        part.append(piece)
+    out.append("".join(part).strip())
+    return [_NOT_LIST.sub(_nots, selector) if ":not(" in selector else selector for selector in out]
+
+
+#: a :not() of a list of simple selectors (no parentheses, attributes or strings inside)
+_NOT_LIST = re.compile(r""":not\(([^()\[\]"']*,[^()\[\]"']*)\)""", re.IGNORECASE)
+
+
+def _nots(m: re.Match[str]) -> str:
+    return "".join(f":not({part.strip()})" for part in m[1].split(","))
+
+
 def _shows(said: tuple[tuple[str, str, bool], ...]) -> bool:
     """Whether a rule's declarations set a display or a visibility."""
     return any(name in ("display", "visibility") for name, _, _ in said)
@@ -172,6 +220,11 @@ def declarations(text: str) -> tuple[tuple[str, str, bool], ...]:
         important = "!" in value and value.lower().replace(" ", "").endswith("!important")
         if important:
             value = value[: value.rfind("!")].strip()
+        if name == "font":
+            size = font_size(value)
+            if size is None:
+                continue
+            name, value = "font-size", size
         out.append((name, value, important))
     return tuple(out)
 
@@ -291,8 +344,7 @@ def read_sheet(css: str) -> Sheet:
         if not kind:
             continue
         budget = HIDE if kind != [UNDO] else UNDO if _shows(said) else SIZE
-        for selector in selectors.split(","):
-            selector = selector.strip()
+        for selector in _listed(selectors):
             order += 1
             m = _SIMPLE.match(selector)
             if m and selector:
@@ -458,7 +510,7 @@ def winning(sheet: Sheet, rule_numbers: Iterable[int], style: str) -> dict[str, 
         rule = sheet.rules[k]
         for name, value, important in rule.declarations:
             key = (important, rule.specificity, rule.order)
-            if name not in best or key > best[name][0]:
+            if name not in best or key >= best[name][0]:  # of one rule, the later
                 best[name] = (key, value)
     if best and style:
         for name, _, important in declarations(style):

@@ -30,6 +30,7 @@ from gx_pipeline.parsing.stylesheet import (
     UNDO,
     Index,
     Sheet,
+    font_size,
     markup_sheet,
     page_sheet,
     picked,
@@ -936,7 +937,8 @@ def _strike_out(element: etree._Element) -> None:
 #: reads each styled element of the tree costs 5 M on a Word page
 _INLINE_HIDING_WORDS = (
     "opacity", "transparent", "rect(0", "clip-path", "-9999px", "-10000", "idth:0", "scale(",
-    "ize:0.", "ize:1px", "ize:1%", "eight:0", "ndent:9999",
+    "ize:0.", "ize:1px", "ize:1%", "eight:0", "ndent:9999", "font:0", "font: 0", "FONT:0",
+    "FONT: 0", "nt:1px", "nt: 1px", "rect(1",
 )  # fmt: skip
 #: the same words inside a style attribute, for the XPath that finds the elements to read
 _INLINE_HIDING_TEST = (
@@ -958,6 +960,7 @@ _TINY_FONT = re.compile(
 _SCALE = re.compile(r"scale[xy]?\(([^)]*)\)")
 #: an opacity under this leaves text no reader makes out
 _FAINT_OPACITY = 0.05
+_PIXELS = re.compile(r"[+-]?(?:\d*\.)?\d+(?:px)?")
 _CLIP_PATH_HIDES = re.compile(r"inset\(\s*(?:50|100)%|circle\(\s*0|polygon\(\s*0\s+0\s*\)")
 #: elements a text-indent or a size applies to without a display of their own (not a table's
 #: cell: it grows to hold its text, whatever width it is given)
@@ -1085,8 +1088,11 @@ def _hiding(declarations: str, tag: str) -> str:
     props: dict[str, str] = {}
     for declaration in declarations.split(";"):
         name, _, value = declaration.partition(":")
-        value = value.lower().replace("!important", "")
-        props[name.strip().lower()] = " ".join(value.split())
+        value = " ".join(value.lower().replace("!important", "").split())
+        name = name.strip().lower()
+        if name == "font":  # the shorthand's size (`font:0/0 a` hides text)
+            name, value = "font-size", font_size(value) or props.get("font-size", "")
+        props[name] = value
     get = props.get
     display = get("display", "")
     boxed = tag in _BOXES or display in ("block", "inline-block", "flex")
@@ -1150,6 +1156,11 @@ def _clipped(clip: str, clip_path: str) -> bool:
         sides = clip[5:].rstrip(")").replace(",", " ").split()
         if sides and all(_ZERO.fullmatch(side) for side in sides):
             return True
+        if len(sides) == 4 and all(_PIXELS.fullmatch(side) for side in sides):
+            # rect(top right bottom left): a region a pixel wide or high or none, as
+            # `rect(1px, 1px, 1px, 1px)` of the screen readers' text, shows nothing to read
+            top, right, bottom, left = (float(side.removesuffix("px")) for side in sides)
+            return right - left <= 1 or bottom - top <= 1
     return _CLIP_PATH_HIDES.match(clip_path) is not None
 
 
