@@ -182,7 +182,7 @@ _IS_HIDDEN_BLOCK = f"@hidden or (@style and ({_MAY_HIDE}) and ({_HIDING_STYLE}))
 #: text no reader sees, though displayed: set in a font of no size (font-size:0, 0px, 0pt), or
 #: in white (`color: #FFF`, `<font color=white>`) where nothing of its table colours the
 #: background (white on a blue header cell is seen). Cheap substring tests first, as above
-_UNSEEN_WORDS = ("ize:0", "ize: 0", "IZE:0", "IZE: 0", "fff", "FFF", "hite", "HITE", "255")
+_UNSEEN_WORDS = ("ize:0", "ize: 0", "fff", "FFF", "hite", "HITE", "255")
 _MAY_BE_UNSEEN = " or ".join(f"contains(@style, '{word}')" for word in _UNSEEN_WORDS)
 
 
@@ -930,15 +930,18 @@ def _strike_out(element: etree._Element) -> None:
 #: display:none, visibility:hidden, a font of no size, white): its text made transparent
 #: (opacity:0, color:transparent), clipped, moved off the page (left, top or text-indent at
 #: -9999px, -10000px), scaled to nothing, set in a font too small to read (the commonest
-#: spellings: 0.1em, 1px, 1%), or given no room (width:0, height:0, text-indent:9999px). Not
+#: spellings: 0.1em, 1px, 1%; the font shorthand's 0/0 and 1px; no size in capitals, as IE
+#: writes styles, FONT-SIZE: 0px, rewritten for the XSLT's lower-case test, which costs less
+#: here than in its tests of every styled element of every cell), clipped to a pixel
+#: (rect(1px …)), or given no room (width:0, height:0, text-indent:9999px). Not
 #: `indent`, `position` or `clip`: two pages in three indent their paragraphs or place a box,
 #: and a short word is found slowly. A page without them (nor a <style> block) costs these
 #: substring tests only, ~0.05 M instructions each on a 40,000-character page; the XPath that
 #: reads each styled element of the tree costs 5 M on a Word page
 _INLINE_HIDING_WORDS = (
     "opacity", "transparent", "rect(0", "clip-path", "-9999px", "-10000", "idth:0", "scale(",
-    "ize:0.", "ize:1px", "ize:1%", "eight:0", "ndent:9999", "font:0", "font: 0", "FONT:0",
-    "FONT: 0", "nt:1px", "nt: 1px", "rect(1",
+    "ize:0.", "ize:1px", "ize:1%", "eight:0", "ndent:9999", "font:0", "font: 0", "FONT: 0",
+    "nt:1px", "nt: 1px", "rect(1", "IZE: 0",
 )  # fmt: skip
 #: the same words inside a style attribute, for the XPath that finds the elements to read
 _INLINE_HIDING_TEST = (
