@@ -22,8 +22,9 @@ from gx_pipeline.pagegen import render_html
 from gx_pipeline.pagegen.layout import GCell, Table
 from gx_pipeline.parsing import parse_bytes
 from gx_pipeline.parsing.tokens import html_tokens
-from gx_pipeline_tests.test_cell_markup import _deep, _page, stale_tables
+from gx_pipeline_tests.test_cell_markup import _deep, _page, beside_values, stale_tables
 from gx_pipeline_tests.test_generated_hazards import FORMATS, _differences, _document, _wrong
+from gx_pipeline_tests.test_unseen_styles import _drawn_with
 
 #: the ways a rule keeps text from a reader: the declarations that hide, and those that undo
 #: them (a later or weaker rule, an inline style)
@@ -59,6 +60,9 @@ BESIDE = {
         ".h {{{hide} !important}} .t td span.h {{{show}}}",
         _SPAN,
     ),
+    "is a list": (":is(td, th) .h {{{hide}}}", _SPAN),
+    "not a list": ("td span:not(.v, .w) {{{hide}}}", _SPAN),
+    "attribute value with a comma": ('td [title="x"]:not([lang="en,fr"]) {{{hide}}}', _SPAN),
     "important over inline": (
         ".t .h {{{hide} !important}}",
         '<span class="h" style="{show}">{n}</span>',
@@ -245,3 +249,102 @@ def test_a_page_read_without_its_wrappers_does_not_guess_what_a_rule_picked(css:
         got = parse_bytes(page, "page.html")
         assert _wrong(got, doc, values) == {}, (fmt, year)
         assert _differences(got, doc, values) == {} or bool(got.flags), (fmt, year)
+
+
+#: what a sheet may hold around a rule that a browser reads past: a statement at-rule (it ends
+#: at its semicolon, and the rule after it applies), the HTML comment marks old pages wrap a
+#: sheet in (ignored in a sheet), a media query in the range syntax a desktop screen meets
+AROUND = {
+    "@charset": '@charset "utf-8"; {rule}',
+    "@import": "@import url(/css/site.css);\n{rule}",
+    "@namespace": "@namespace url(http://www.w3.org/1999/xhtml); {rule}",
+    "@import before @media": '@import "a.css" screen; @media screen {{ {rule} }}',
+    "html comment": "<!--\n{rule}\n-->",
+    "html comment after a rule": "<!-- .a {{color:#333}}\n{rule} -->",
+    "range at least": "@media (width >= 600px) {{ {rule} }}",
+    "range between": "@media (800px <= width <= 1600px) {{ {rule} }}",
+}
+#: sheets whose rule the desktop screen does not apply: a <style> block for print (its media
+#: attribute), a media query in the range syntax for phones
+NOT_APPLIED = {
+    "style for print": '<style media="print">{rule}</style>',
+    "style for print and speech": '<style type="text/css" media="print, speech">{rule}</style>',
+    "range at most": "<style>@media (width <= 600px) {{ {rule} }}</style>",
+    "range under": "<style>@media screen and (width < 768px) {{ {rule} }}</style>",
+    "range between for tablets": "<style>@media (600px < width < 1024px) {{ {rule} }}</style>",
+}
+
+
+@pytest.mark.parametrize("around", sorted(AROUND))
+def test_a_rule_after_an_at_rule_or_comment_mark_hides_what_it_picks(around: str):
+    """A decoy figure a rule hides, written after what a browser reads past: the rule applies,
+    and the decoy is no digit of the value (before, `@charset "utf-8"; .t .h {…}` was read as
+    one @-block's prelude and the rule lost: 73 for a shown 3)."""
+    css = AROUND[around].format(rule=".t .h {display:none}")
+    for k, (fmt, year) in enumerate(FORMATS):
+        rng = random.Random(f"sheet-around:{around}:{k}")
+        doc, values = _document(rng, fmt, year)
+        cell = beside_values(rng, '<span class="h">{}</span>', 0.5)
+        got = parse_bytes(_styled(_page(doc, cell, _with_ids(None)), css), "page.html")
+        assert _wrong(got, doc, values) == {}, (fmt, year)
+        assert _differences(got, doc, values) == {} or bool(got.flags), (fmt, year)
+
+
+@pytest.mark.parametrize("sheet", sorted(NOT_APPLIED))
+def test_a_rule_the_desktop_screen_does_not_apply_hides_nothing(sheet: str):
+    """Every value in a span a rule hides only in print or on a phone: the values are read
+    (before, the rule of a `<style media="print">` block hid every value, with no flag)."""
+    style = NOT_APPLIED[sheet].format(rule=".h {display:none}")
+    for k, (fmt, year) in enumerate(FORMATS):
+        doc, values = _document(random.Random(f"sheet-not-applied:{sheet}:{k}"), fmt, year)
+        page = _page(doc, _drawn_with('<span class="h">{}</span>')).replace(
+            b"</title>", f"</title>{style}".encode(), 1
+        )
+        got = parse_bytes(page, "page.html")
+        assert _differences(got, doc, values) == {}, (fmt, year)
+
+
+#: sheets of font sizes a template sets, beside a rule that hides a decoy: hundreds of menu
+#: items sized by selectors with combinators, a table's body sized on a page that writes none
+SIZES = {
+    "1,200 menu sizes": "".join(f"div.m{k} > ul li.x{k} {{font-size:14px}}\n" for k in range(1200)),
+    "tbody sizes": "tbody td {font-size:12px} table > tr > td {font-size:10.5pt; color:#333}",
+}
+
+
+@pytest.mark.parametrize("sizes", sorted(SIZES))
+def test_a_sheets_font_sizes_leave_its_page_read(sizes: str):
+    """A rule's font size is read where it may give text inside no size its size back; a sheet
+    of many such rules, or of ones naming a table's body the page does not write, sets no
+    text unseen, and its page is read: the values the browser shows, the decoy a rule hides
+    no digit of them, no flag for what the sheet may hide."""
+    css = SIZES[sizes] + ".t .h {display:none}"
+    for k, (fmt, year) in enumerate(FORMATS[:3]):
+        rng = random.Random(f"sheet-sizes:{sizes}:{k}")
+        doc, values = _document(rng, fmt, year)
+        cell = beside_values(rng, '<span class="h">{}</span>', 0.5)
+        page = _styled(_page(doc, cell, _with_ids(None)), css)
+        got = parse_bytes(page.replace(b"<tbody>", b"").replace(b"</tbody>", b""), "page.html")
+        assert _differences(got, doc, values) == {}, (fmt, year)
+        assert "cells_unplaced" not in got.flags
+
+
+@pytest.mark.parametrize("depth", [40, 1000])
+def test_rules_of_descendant_chains_on_a_deeply_nested_page_are_matched_quickly(depth: int):
+    """A page whose table stands inside blocks nested `depth` deep, and a sheet of 30 rules
+    each a chain of descendant parts (`div div td span.k7`), one hiding a decoy beside each
+    value: the decoys are hidden, the values read, in well under a second (each rule stepped
+    down from every block it names: 11 s a page 1,000 deep)."""
+    sheet = "".join(f"div div td span.k{k} {{color:#fff}}\n" for k in range(29))
+    sheet += "body div div td span.h {display:none}"
+    rows = "".join(
+        f'<tr><td>第{k}行</td><td>{k}<span class="h">{k + 50}</span></td></tr>'
+        for k in range(1, 30)
+    )
+    body = "<div>" * depth + f"<table>{rows}</table>" + "</div>" * depth
+    page = f"<html><head><style>{sheet}</style></head><body>{body}</body></html>"
+    start = time.process_time()
+    tokens, _ = html_tokens(page)
+    assert time.process_time() - start < 1.0
+    figures = [t.text for t in tokens if t.kind == "cell" and not t.text.startswith("第")]
+    assert figures == [str(k) for k in range(1, 30)]

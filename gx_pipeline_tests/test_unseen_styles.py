@@ -22,7 +22,7 @@ from gx_pipeline.pagegen import render_html
 from gx_pipeline.pagegen.layout import GCell, Table
 from gx_pipeline.parsing import parse_bytes
 from gx_pipeline.trust import NEEDS_REVIEW, assess
-from gx_pipeline_tests.test_cell_markup import _page, _with_stale_copy, beside_values
+from gx_pipeline_tests.test_cell_markup import _deep, _page, _with_stale_copy, beside_values
 from gx_pipeline_tests.test_generated_hazards import FORMATS, _differences, _document
 
 #: declarations that leave a figure unseen on a page's white
@@ -55,6 +55,11 @@ UNSEEN = {
     "line-height:0": "display:inline-block;line-height:0;overflow:hidden",
     "text-indent": "display:inline-block;width:2em;text-indent:9999px;overflow:hidden",
     "black on black": "color:#000;background:#000",
+    "font shorthand 0/0": "font:0/0 a",
+    "font shorthand 1px": "font: 1px/1 Arial, sans-serif",
+    "font shorthand upper case": "FONT: 0px/0 SimSun",
+    "clip rect 1px": "position:absolute;clip:rect(1px, 1px, 1px, 1px)",
+    "clip rect a pixel": "position: absolute !important; clip: rect(0 1px 1px 0)",
     "#111 on #222": "color:#111;background-color:#222",
 }
 #: markup that leaves a figure ({}) unseen otherwise than by its own style
@@ -63,6 +68,47 @@ UNSEEN_MARKUP = {
         '<span style="color:#fff"><span style="color:currentcolor">{}</span></span>'
     ),
     "font white on a white cell": '<font color="snow">{}</font>',
+    # a size relative to no size (em, %, inherit, larger) is no size; 2px is still a speck
+    "font-size:0 around 1.2em": '<span style="font-size:0"><b style="font-size:1.2em">{}</b></span>',
+    "font-size:0 around 150%": '<span style="font-size:0"><b style="font-size:150%">{}</b></span>',
+    "font-size:0 around inherit": (
+        '<span style="font-size:0"><b style="font-size:inherit">{}</b></span>'
+    ),
+    "font-size:0 around larger": (
+        '<span style="FONT-SIZE: 0px"><b style="font-size: larger">{}</b></span>'
+    ),
+    "font-size:0 around 2px": '<span style="font-size:0"><b style="font-size:2px">{}</b></span>',
+}
+#: a style sheet and markup that leave a figure ({}) unseen: a size the sheet gives a figure
+#: inside an element of no size that gives it none of its own
+UNSEEN_BY_SHEET = {
+    "em inside no size": (
+        ".z {font-size:0} .z b {font-size:1.2em}",
+        '<span class="z"><b>{}</b></span>',
+    ),
+    "percent inside a speck": (
+        ".z {font-size:1px} .z b {font-size:120%}",
+        '<span class="z"><b>{}</b></span>',
+    ),
+}
+#: a style sheet and markup that let a value ({}) be seen: a readable size inside no size
+SEEN_BY_SHEET = {
+    "px inside a speck": (
+        ".z {font-size:1px} .z b {font-size:12px}",
+        '<span class="z"><b>{}</b></span>',
+    ),
+    "rem inside no size": (
+        ".z {font-size:0} .z b {font-size:1rem}",
+        '<span class="z"><b>{}</b></span>',
+    ),
+    "keyword inside no size": (
+        "td .z {font-size:0} b {font-size:medium}",
+        '<span class="z"><b>{}</b></span>',
+    ),
+    "pt by id inside no size": (
+        ".z {font-size:0} #v {font-size:10.5pt}",
+        '<span class="z"><b id="v">{}</b></span>',
+    ),
 }
 #: declarations a figure (the cell's value itself) drawn with is seen
 SEEN = {
@@ -80,6 +126,11 @@ SEEN = {
     "light on dark": "color:#eee;background:#333",
     "upper case black": "COLOR:BLACK",
     "named dark": "color:teal",
+    "font shorthand 12px": "font:12px/1.5 SimSun",
+    "font shorthand bold": "font: bold 14px Arial",
+    "font shorthand weight then size": "font: 700 10.5pt/0 宋体",
+    "font shorthand then a size": "font:0/0 a;font-size:12px",
+    "clip a region": "position:absolute;clip:rect(0 100px 20px 0)",
 }
 #: a figure seen though a style around it would hide it: its own size, its own colour
 SEEN_MARKUP = {
@@ -147,6 +198,18 @@ def test_a_figure_its_markup_leaves_unseen_is_no_digit_of_the_value(form):
         assert any("readers do not see" in p for p in got.problems), form
 
 
+@pytest.mark.parametrize("form", sorted(UNSEEN_BY_SHEET))
+def test_a_figure_a_sheet_sizes_relative_to_no_size_is_no_digit_of_the_value(form):
+    """A figure beside a value, in an element of no size (or a speck) whose child the sheet
+    sizes in em or %: relative to nothing, still nothing to read."""
+    css, markup = UNSEEN_BY_SHEET[form]
+    for page, doc, values in _pages(markup, f"sheet:{form}"):
+        page = page.replace(b"<head>", f"<head><style>{css}</style>".encode(), 1)
+        got = parse_bytes(page, "page.html")
+        _read_as_shown(got, doc, values)
+        assert any("readers do not see" in p for p in got.problems), form
+
+
 FILLS = {
     "body bgcolor": lambda page: page.replace(b"<body>", b'<body bgcolor="teal">'),
     "body style": lambda page: page.replace(b"<body>", b'<body style="BACKGROUND: teal">'),
@@ -172,12 +235,15 @@ UNSEEN_CELLS = {
 }
 
 
+@pytest.mark.parametrize("depth", [None, "hidden menu nested 1,200 deep"])
 @pytest.mark.parametrize("form", sorted(UNSEEN_CELLS))
-def test_a_row_whose_cells_are_unseen_is_not_read(form):
+def test_a_row_whose_cells_are_unseen_is_not_read(form, depth):
     """A stale row among the table's own, every one of its cells drawn white on the page's
-    white (or black on black): the reader sees an empty row, and the table's values."""
+    white (or black on black): the reader sees an empty row, and the table's values; on a
+    page nested too deep for the usual reading too (its test of the row named the XSLT's own
+    function where no XPath knew it: the page was lost to an XPathEvalError)."""
     old, new = UNSEEN_CELLS[form]
-    for k, (template, year) in enumerate(FORMATS):
+    for k, (template, year) in enumerate(FORMATS[:2] if depth else FORMATS):
         rng = random.Random(f"unseen-cells:{form}:{k}")
         doc, values = _document(rng, template, year)
         stale_doc, _ = _document(random.Random(f"stale:{k}"), template, year)
@@ -187,7 +253,7 @@ def test_a_row_whose_cells_are_unseen_is_not_read(form):
             old_markup = render_html.html_table(stale[table.section]).replace(old, new)
             return _with_stale_copy(markup, old_markup, "row", "", rng)
 
-        got = parse_bytes(_page(doc, table_html=table_html), "page.html")
+        got = parse_bytes(_deep(_page(doc, table_html=table_html), depth), "page.html")
         _read_as_shown(got, doc, values)
 
 
@@ -220,3 +286,44 @@ def test_a_value_its_markup_lets_a_reader_see_is_read(form):
         got = parse_bytes(_page(doc, _drawn_with(SEEN_MARKUP[form])), "page.html")
         assert _differences(got, doc, values) == {}, (template, year)
         assert not any("readers do not see" in p for p in got.problems), form
+
+
+@pytest.mark.parametrize("form", sorted(SEEN_BY_SHEET))
+def test_a_value_a_sheet_sizes_inside_no_size_is_read(form):
+    """Every value in an element a rule sets in no size (or a speck) whose child another rule
+    sets in a size a reader reads (px, pt, rem, a keyword): the child's size is its own, and
+    the values are read (before, every one was lost with no flag)."""
+    css, markup = SEEN_BY_SHEET[form]
+    for k, (template, year) in enumerate(FORMATS):
+        doc, values = _document(random.Random(f"seen-sheet:{form}:{k}"), template, year)
+        page = _page(doc, _drawn_with(markup))
+        got = parse_bytes(
+            page.replace(b"<head>", f"<head><style>{css}</style>".encode(), 1), "x.html"
+        )
+        assert _differences(got, doc, values) == {}, (template, year)
+        assert not any("readers do not see" in p for p in got.problems), form
+
+
+#: rules a template sets on every span of its tables without hiding them, on a page whose
+#: sheet hides something else (its menus): they pick a span an inline style hides
+UNDOING_RULES = {
+    "display": ".menu {display:none} td span {display:inline}",
+    "font size": ".menu {display:none} td span {font-size:12px}",
+    "visibility": ".menu {visibility:hidden} span {visibility:visible}",
+}
+
+
+@pytest.mark.parametrize("rules", sorted(UNDOING_RULES))
+@pytest.mark.parametrize(
+    "form", ["opacity:0.01", "font-size:1px", "scale(0)", "height:0", "rgba(0,0,0,0)"]
+)
+def test_a_figure_its_style_hides_is_unseen_whatever_rules_pick_it(form, rules):
+    """A figure beside a value in a span whose own style hides it, on a page whose sheet
+    hides its menus and sets every span's display, size or visibility: the span's own style
+    wins over those rules, and the figure is no digit of the value (before, an element a
+    rule that does not hide picked was not read for its own style: 75 for a shown 5)."""
+    stray = _span(UNSEEN[form], "inline")
+    for page, doc, values in _pages(stray, f"undoing:{form}:{rules}"):
+        page = page.replace(b"<head>", f"<head><style>{UNDOING_RULES[rules]}</style>".encode(), 1)
+        got = parse_bytes(page.replace(b"<body>", b'<body><div class="menu">m</div>'), "x.html")
+        _read_as_shown(got, doc, values)

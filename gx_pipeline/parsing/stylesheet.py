@@ -24,6 +24,7 @@ from collections.abc import Collection, Iterable
 from typing import NamedTuple
 
 from cssselect import HTMLTranslator, SelectorError, parse
+from cssselect.parser import CombinedSelector
 from lxml import etree
 
 from gx_pipeline.parsing.colours import css_colour
@@ -34,7 +35,7 @@ PROPERTIES = frozenset(
         "display", "visibility", "opacity", "color", "background", "clip",
         "clip-path", "position", "left", "top", "text-indent", "width", "height", "overflow",
         "font-size", "text-decoration", "transform", "max-height", "max-width", "line-height",
-        "-webkit-text-fill-color",
+        "-webkit-text-fill-color", "font",
     )
 )  # fmt: skip
 #: selectors with combinators, attributes or pseudo-classes that a sheet may hold among the rules
@@ -44,7 +45,11 @@ PROPERTIES = frozenset(
 _MOST_SELECTORS = 300
 _MOST_UNDOING = 1000
 
-_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+#: a comment, and the HTML comment marks an old page wraps its sheet in (a sheet ignores them)
+_COMMENT = re.compile(r"/\*.*?\*/|<!--|-->", re.DOTALL)
+#: statement at-rules before a rule's selector (`@charset "utf-8";`, `@import url(a.css);`): each
+#: ends at its semicolon, and the rule after it applies
+_STATEMENTS = re.compile(r"^(?:\s*@[\w-]+[^;{}]*;)+")
 _BRACE = re.compile(r"([{}])")
 #: a selector that picks an element by itself: a tag (or *), an id and classes
 _SIMPLE = re.compile(r"^([a-zA-Z][a-zA-Z0-9]*|\*)?(#[\w-]+)?((?:\.[\w-]+)*)$")
@@ -54,21 +59,45 @@ _NOT_SCREEN = re.compile(
 )
 #: a width a media query bounds, and the desktop screen's width it is held against
 _WIDTH = re.compile(r"(min|max)-width\s*:\s*(\d+(?:\.\d+)?)\s*(px|em|rem)?")
+#: a width bounded in the range syntax, either way round: `(width <= 600px)`, `(768px < width)`
+_LENGTH = r"(\d+(?:\.\d+)?)\s*(px|em|rem)?"
+_RANGE = re.compile(
+    rf"(?<![\w-])width\s*([<>]=?)\s*{_LENGTH}|{_LENGTH}\s*([<>]=?)\s*(?=width(?![\w-]))"
+)
 _SCREEN_WIDTH = 1280
 #: @-blocks whose rules apply as the sheet's own: the screen's media, a feature test
 _CONDITIONAL = ("@media", "@supports", "@layer", "@container")
 
 
 #: what a rule may do to text, each asked of the sheet by its own user: hide it, undo what
-#: hides it (display, visibility: looked for only where a rule hides), colour it or its fill,
-#: strike it
+#: hides it (display, visibility, a child's own font size: looked for only where a rule
+#: hides), colour it or its fill, strike it
 HIDE, UNDO, COLOUR, STRIKE = "hide", "undo", "colour", "strike"
+#: the rules that undo by a font size alone: a budget of their own (a template sets the size
+#: of its menus' items by hundreds of selectors, which must not leave a page unread)
+SIZE = "size"
+_BUDGETS = {HIDE: _MOST_SELECTORS, UNDO: _MOST_UNDOING, SIZE: _MOST_UNDOING}
 #: a rule's or a style's declarations that may hide text (the cheap test before they are read)
 MAY_HIDE = re.compile(
     r"none|hidden|collapse|opacity|transparent|clip|indent|-\s*\d{3}|scale|height\s*:\s*0"
-    r"|size\s*:\s*(?:0|[0-3](?:\.\d*)?p[xt]|\.\d|1?\d%|2[0-4]%)",
+    r"|size\s*:\s*(?:0|[0-3](?:\.\d*)?p[xt]|\.\d|1?\d%|2[0-4]%)"
+    r"|font\s*:[^;]*?(?<![\w.#-])(?:0|[0-3](?:\.\d*)?p[xt]|\.\d|1?\d%|2[0-4]%)",
     re.IGNORECASE,
 )
+#: the size of a font shorthand (`font:0/0 a`, `font: bold 10.5pt/1.5 宋体`): a length, a
+#: percentage or a keyword before the line height or the family (a weight's 700 has no unit)
+_FONT_SIZE = re.compile(
+    r"(?<![\w.#-])((?:\d*\.)?\d+(?:px|pt|pc|r?em|ex|ch|%|cm|mm|in|q|vw|vh)|0(?=\s*/|\s)"
+    r"|(?:xx?-|xxx-)?(?:small|large)|medium|larger|smaller)(?=\s*/|\s|$)"
+)
+
+
+def font_size(shorthand: str) -> str | None:
+    """The font size a font shorthand sets (None for a system font: `font: caption`)."""
+    m = _FONT_SIZE.search(shorthand.lower())
+    return m[1] if m else None
+
+
 #: a selector that picks an element only under the pointer or in focus, or only a part the
 #: browser draws (::before): no element of the page as it is read
 _NEVER = re.compile(r"::|:(?:hover|focus|active|visited|before|after|first-line|first-letter)\b")
@@ -128,13 +157,51 @@ def _kinds(said: tuple[tuple[str, str, bool], ...]) -> list[str]:
     out = []
     if MAY_HIDE.search(hiding):
         out.append(HIDE)
-    elif names & {"display", "visibility"}:
+    elif names & {"display", "visibility", "font-size"}:
         out.append(UNDO)
     if names & {"color", "-webkit-text-fill-color", "background"}:
         out.append(COLOUR)
     if "text-decoration" in names:
         out.append(STRIKE)
     return out
+
+
+#: a selector list's commas, and what they may stand in: brackets, parentheses, strings
+_LIST_PARTS = re.compile(r"""(\\.|"[^"]*"|'[^']*'|[()\[\],])""")
+
+
+def _listed(selectors: str) -> list[str]:
+    """The selectors of a list, split at its own commas only (`:is(td, th) .h`, `[title="a,b"]`
+    are one each), each `:not(.a, .b)` written `:not(.a):not(.b)` (cssselect reads only one
+    selector in a :not)."""
+    out = []
+    depth = 0
+    part: list[str] = []
+    for piece in _LIST_PARTS.split(selectors):
+        if piece in ("(", "["):
+            depth += 1
+        elif piece in (")", "]"):
+            depth -= 1
+        elif piece == "," and depth <= 0:
+            out.append("".join(part).strip())
+            part = []
+            continue
+        part.append(piece)
+    out.append("".join(part).strip())
+    return [_NOT_LIST.sub(_nots, selector) if ":not(" in selector else selector for selector in out]
+
+
+#: a :not() of a list of simple selectors (no parentheses, attributes or strings inside)
+_NOT_LIST = re.compile(r""":not\(([^()\[\]"']*,[^()\[\]"']*)\)""", re.IGNORECASE)
+
+
+def _nots(m: re.Match[str]) -> str:
+    return "".join(f":not({part.strip()})" for part in m[1].split(","))
+
+
+def _shows(said: tuple[tuple[str, str, bool], ...]) -> bool:
+    """Whether a rule's declarations set a display or a visibility."""
+    return any(name in ("display", "visibility") for name, _, _ in said)
 
 
 def declarations(text: str) -> tuple[tuple[str, str, bool], ...]:
@@ -153,6 +220,11 @@ def declarations(text: str) -> tuple[tuple[str, str, bool], ...]:
         important = "!" in value and value.lower().replace(" ", "").endswith("!important")
         if important:
             value = value[: value.rfind("!")].strip()
+        if name == "font":
+            size = font_size(value)
+            if size is None:
+                continue
+            name, value = "font-size", size
         out.append((name, value, important))
     return tuple(out)
 
@@ -171,9 +243,15 @@ def _applies(prelude: str) -> bool:
 def _fits(query: str) -> bool:
     """Whether a media query's widths hold for the desktop screen reports are read on (a
     responsive page hides its wide table on a phone and shows it on the desktop)."""
-    for bound, size, unit in _WIDTH.findall(query):
+    bounds = [(bound == "min", size, unit) for bound, size, unit in _WIDTH.findall(query)]
+    for after, size, unit, before_size, before_unit, before in _RANGE.findall(query):
+        if after:  # width >= 600px: the width is at least 600
+            bounds.append((after[0] == ">", size, unit))
+        else:  # 600px <= width: the same
+            bounds.append((before[0] == "<", before_size, before_unit))
+    for least, size, unit in bounds:
         width = float(size) * (16 if unit in ("em", "rem") else 1)
-        if (bound == "min" and width > _SCREEN_WIDTH) or (bound == "max" and width < _SCREEN_WIDTH):
+        if (least and width > _SCREEN_WIDTH) or (not least and width < _SCREEN_WIDTH):
             return False
     return True
 
@@ -187,7 +265,7 @@ def _screen_blocks(css: str) -> list[tuple[str, str]]:
     selector = ""
     for part in _BRACE.split(_COMMENT.sub("", css)):
         if part == "{":
-            selector = pending.strip()
+            selector = _STATEMENTS.sub("", pending).strip()
             if selector.startswith("@"):
                 applies.append(applies[-1] and _applies(selector))
                 selector = ""
@@ -204,6 +282,37 @@ def _screen_blocks(css: str) -> list[tuple[str, str]]:
     return out
 
 
+def _upwards(tree: object) -> str | None:
+    """The XPath of a chain of descendant combinators (`div .t td span`) that finds the
+    elements its last part picks and looks up from each, to the nearest ancestor each part
+    before picks (where a farther one does, the nearest does: its ancestors hold the farther
+    one's). cssselect's own steps down from every element each part picks: on a page nested
+    1,000 deep, 30 rules `div div div span.k` cost 11 s. None for another selector."""
+    translator = HTMLTranslator()
+    tests = []
+    while isinstance(tree, CombinedSelector) and tree.combinator == " ":
+        tests.append(translator.xpath(tree.subselector))
+        tree = tree.selector
+    if not tests or isinstance(tree, CombinedSelector):
+        return None
+    tests.append(translator.xpath(tree))
+    if any(test.path for test in tests):
+        return None
+    parts = [
+        " and ".join(
+            ([f"self::{test.element}"] if test.element != "*" else [])
+            + ([f"({test.condition})"] if test.condition else [])
+        )
+        or "true()"
+        for test in tests
+    ]
+    # the first part's ancestor any one: the others' the nearest, inside out
+    path = f"ancestor::*[{parts[-1]}]"
+    for part in reversed(parts[1:-1]):
+        path = f"ancestor::*[{part}][1][{path}]"
+    return f"descendant-or-self::*[{parts[0]}][{path}]"
+
+
 @functools.lru_cache(maxsize=4096)
 def _translated(selector: str) -> tuple[etree.XPath | None, tuple[int, int, int]]:
     """A selector's XPath and specificity (None for one no element on the screen is picked
@@ -212,7 +321,9 @@ def _translated(selector: str) -> tuple[etree.XPath | None, tuple[int, int, int]
         [parsed] = parse(selector)
         if parsed.pseudo_element is not None:
             return None, (0, 0, 0)
-        path = HTMLTranslator().selector_to_xpath(parsed, prefix="descendant-or-self::")
+        path = _upwards(parsed.parsed_tree) or HTMLTranslator().selector_to_xpath(
+            parsed, prefix="descendant-or-self::"
+        )
         a, b, c = parsed.specificity()
         return etree.XPath(path), (a, b, c)
     except (SelectorError, ValueError, etree.XPathSyntaxError):
@@ -225,14 +336,15 @@ def read_sheet(css: str) -> Sheet:
     strike text. A site's pages share their style sheet: it is read once."""
     rules: list[Rule] = []
     kinds: list[list[str]] = []
-    translated = undoing = unread = order = 0
+    unread = order = 0
+    searched = dict.fromkeys((HIDE, UNDO, SIZE), 0)  # the selectors translated, by budget
     for selectors, block in _screen_blocks(css):
         said = declarations(block)
         kind = _kinds(said) if said else []
         if not kind:
             continue
-        for selector in selectors.split(","):
-            selector = selector.strip()
+        budget = HIDE if kind != [UNDO] else UNDO if _shows(said) else SIZE
+        for selector in _listed(selectors):
             order += 1
             m = _SIMPLE.match(selector)
             if m and selector:
@@ -242,16 +354,13 @@ def read_sheet(css: str) -> Sheet:
                 rule = Rule(said, specificity, order, tag, m[2][1:] if m[2] else None, classes)
             elif _NEVER.search(selector):
                 continue
-            elif (undoing if kind == [UNDO] else translated) >= (
-                _MOST_UNDOING if kind == [UNDO] else _MOST_SELECTORS
-            ):
-                unread += 1
+            elif searched[budget] >= _BUDGETS[budget]:
+                # a child's font size past the bound is not read, as none was before: the
+                # text it gives a size stays of no size (said as unseen), the page read
+                unread += budget != SIZE
                 continue
             else:
-                if kind == [UNDO]:
-                    undoing += 1
-                else:
-                    translated += 1
+                searched[budget] += 1
                 xpath, specificity = _translated(selector)
                 if xpath is None:
                     continue
@@ -279,7 +388,12 @@ def read_sheet(css: str) -> Sheet:
         for rule, kind in zip(rules, kinds, strict=True)
         if rule.xpath is not None
         and _TABLE_PART.search(rule.xpath.path)
-        and (kind != [COLOUR] or _light_ink(rule))
+        and (
+            HIDE in kind
+            or STRIKE in kind
+            or (UNDO in kind and _shows(rule.declarations))  # not a font size alone
+            or (COLOUR in kind and _light_ink(rule))
+        )
     )
     return Sheet(tuple(rules), indexes, unread, table_parts)
 
@@ -290,10 +404,29 @@ def _light_ink(rule: Rule) -> bool:
     return any(ink is not None and min(ink) >= 0xC0 for ink in inks)
 
 
+def _for_media(media: str | None, css: str) -> str:
+    """A <style> block's rules, inside an @media block for its media attribute (a block for
+    print applies nothing to the screen)."""
+    return f"@media {media} {{\n{css}\n}}" if media and media.strip() else css
+
+
 def page_sheet(root: etree._Element) -> Sheet | None:
     """The page's style sheet read, or None for a page without one."""
-    blocks = [style.text or "" for style in root.iter("style")]
+    blocks = [_for_media(style.get("media"), style.text or "") for style in root.iter("style")]
     return read_sheet("\n".join(blocks)) if blocks else None
+
+
+_STYLE_BLOCK = re.compile(r"<style\b([^>]*)>(.*?)</style\s*>", re.IGNORECASE | re.DOTALL)
+_MEDIA = re.compile(r"""\smedia\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+
+
+def markup_sheet(markup: str) -> Sheet:
+    """The style sheet of a page's markup read (for a page whose tree is not read)."""
+    blocks = []
+    for attributes, css in _STYLE_BLOCK.findall(markup):
+        media = _MEDIA.search(attributes)
+        blocks.append(_for_media("".join(media.groups("")) if media else None, css))
+    return read_sheet("\n".join(blocks))
 
 
 #: names beyond which the elements the simple rules pick are found in Python (one look at each
@@ -377,7 +510,7 @@ def winning(sheet: Sheet, rule_numbers: Iterable[int], style: str) -> dict[str, 
         rule = sheet.rules[k]
         for name, value, important in rule.declarations:
             key = (important, rule.specificity, rule.order)
-            if name not in best or key > best[name][0]:
+            if name not in best or key >= best[name][0]:  # of one rule, the later
                 best[name] = (key, value)
     if best and style:
         for name, _, important in declarations(style):

@@ -30,9 +30,10 @@ from gx_pipeline.parsing.stylesheet import (
     UNDO,
     Index,
     Sheet,
+    font_size,
+    markup_sheet,
     page_sheet,
     picked,
-    read_sheet,
     winning,
     without,
 )
@@ -195,7 +196,7 @@ def _white(value: str) -> str:
 _AFTER_ZERO = f"substring(substring-after({_STYLE}, 'font-size:0'), 1, 1)"
 _NO_SIZE = (
     f"contains({_STYLE}, 'font-size:0') and translate({_AFTER_ZERO}, '.0123456789', '') = "
-    f"{_AFTER_ZERO} and not(.//*[contains(@style, 'ize')])"
+    f"{_AFTER_ZERO} and not(gx:sized(.//*[contains(@style, 'ize')]))"
 )
 _COLOUR = f"substring-before(concat(substring-after(concat(';', {_STYLE}), ';color:'), ';'), ';')"
 _BACKGROUND = (
@@ -443,10 +444,35 @@ def _faint_in_cell(_context: object, elements: list, fills: list) -> bool:
     return faint(over(ink, PAPER), PAPER)
 
 
+#: a font size relative to the size around it (em, %, inherit, larger): of no size, none
+_RELATIVE_SIZE = re.compile(r"[+-]?[\d.]+(?:em|ex|ch|%)|inherit|unset|larger|smaller")
+
+
+def _readable_size(value: str) -> bool:
+    """Whether a font size gives text a reader reads whatever the size around it: a length
+    of its own (12px, 10.5pt, 1rem) or a keyword (medium), not a speck (2px) nor one relative
+    to the size around it (1.2em of no size is no size). One not known here (calc()) counts."""
+    value = value.lower().replace("!important", "").strip()
+    return not (
+        _RELATIVE_SIZE.fullmatch(value) or _ZERO.fullmatch(value) or _TINY_FONT.fullmatch(value)
+    )
+
+
+def _sized(_context: object, elements: list) -> bool:
+    """Whether one of the elements inside text of no size sets a size a reader reads (its
+    text is seen: `<span style="font-size:0"><b style="font-size:12px">5</b></span>`)."""
+    for element in elements:
+        size = _declared(element.get("style") or "", ("font-size",))
+        if size is not None and _readable_size(size):
+            return True
+    return False
+
+
 _FUNCTIONS = {
     (_GX, "faint"): _faint_in_cell,
     (_GX, "may-be-unseen"): _may_be_unseen,
     (_GX, "hides"): _hides,
+    (_GX, "sized"): _sized,
 }
 #: the blocks written between hide marks, for _shown to keep or drop: a hidden block, a table
 #: no reader sees, a block no reader sees that holds a table (steps of an XSLT pattern)
@@ -574,7 +600,7 @@ def _picked_through_wrappers(text: str) -> int:
     """The rules of a page's <style> blocks that may hide, strike or whiten text by a selector
     other than a tag, an id and classes (`.t .h`, `td > span[title]`): read without its
     wrappers, the page no longer holds what they picked."""
-    sheet = read_sheet("\n".join(_STYLE_BLOCK.findall(text)))
+    sheet = markup_sheet(text)
     searched = {k for kind in (HIDE, STRIKE, COLOUR) for k in sheet.kinds[kind].searched}
     return len(searched)
 
@@ -597,7 +623,7 @@ def unwrapped(text: str) -> str:
     stale copy of the tables would be read beside the shown one. Those are kept; they are
     few, and add no depth worth the name."""
     if _names_line_through(text):
-        rules = _class_rules(read_sheet("\n".join(_STYLE_BLOCK.findall(text))))
+        rules = _class_rules(markup_sheet(text))
         text = _TEXT_WRAPPER.sub(lambda m: _struck_as_s(m, rules), text)
     hides = _wrapper_hides(text)  # the page lost its tree: a rare reading, not a cheap one
     opened: dict[str, list[bool]] = {}  # for each wrapper's name: whether each open one is kept
@@ -628,7 +654,6 @@ _MAY_HIDE_TEXT = re.compile(
 )
 #: a wrapper element holding only text (a struck number, as an editor writes it)
 _TEXT_WRAPPER = re.compile(r"<(div|span|font)\b([^>]*)>([^<]*)</\1\s*>", re.IGNORECASE)
-_STYLE_BLOCK = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.IGNORECASE | re.DOTALL)
 _ATTRIBUTE = re.compile(
     r"""\b(style|class)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE
 )
@@ -646,7 +671,7 @@ def _wrapper_hides(text: str) -> Callable[[str, str], bool]:
     """Whether a wrapper's start tag (and its name) hides its text by a style the XSLT does not
     read itself (see _hidden_by_style_as_inline): by a class a <style> rule may hide, or by
     its own style. Such a wrapper is kept by unwrapped, as one styled display:none is."""
-    sheet = read_sheet("\n".join(_STYLE_BLOCK.findall(text)))
+    sheet = markup_sheet(text)
     named = {c for name in sheet.kinds[HIDE].by_name for c in [name] if name[0] != "#"}
 
     def hides(tag: str, name: str) -> bool:
@@ -937,14 +962,18 @@ def _strike_out(element: etree._Element) -> None:
 #: display:none, visibility:hidden, a font of no size, white): its text made transparent
 #: (opacity:0, color:transparent), clipped, moved off the page (left, top or text-indent at
 #: -9999px, -10000px), scaled to nothing, set in a font too small to read (the commonest
-#: spellings: 0.1em, 1px, 1%), or given no room (width:0, height:0, text-indent:9999px). Not
+#: spellings: 0.1em, 1px, 1%; the font shorthand's 0/0 and 1px; no size in capitals, as IE
+#: writes styles, FONT-SIZE: 0px, rewritten for the XSLT's lower-case test, which costs less
+#: here than in its tests of every styled element of every cell), clipped to a pixel
+#: (rect(1px …)), or given no room (width:0, height:0, text-indent:9999px). Not
 #: `indent`, `position` or `clip`: two pages in three indent their paragraphs or place a box,
 #: and a short word is found slowly. A page without them (nor a <style> block) costs these
 #: substring tests only, ~0.05 M instructions each on a 40,000-character page; the XPath that
 #: reads each styled element of the tree costs 5 M on a Word page
 _INLINE_HIDING_WORDS = (
     "opacity", "transparent", "rect(0", "clip-path", "-9999px", "-10000", "idth:0", "scale(",
-    "ize:0.", "ize:1px", "ize:1%", "eight:0", "ndent:9999",
+    "ize:0.", "ize:1px", "ize:1%", "eight:0", "ndent:9999", "font:0", "font: 0", "FONT: 0",
+    "nt:1px", "nt: 1px", "rect(1", "IZE: 0",
 )  # fmt: skip
 #: the same words inside a style attribute, for the XPath that finds the elements to read
 _INLINE_HIDING_TEST = (
@@ -966,6 +995,7 @@ _TINY_FONT = re.compile(
 _SCALE = re.compile(r"scale[xy]?\(([^)]*)\)")
 #: an opacity under this leaves text no reader makes out
 _FAINT_OPACITY = 0.05
+_PIXELS = re.compile(r"[+-]?(?:\d*\.)?\d+(?:px)?")
 _CLIP_PATH_HIDES = re.compile(r"inset\(\s*(?:50|100)%|circle\(\s*0|polygon\(\s*0\s+0\s*\)")
 #: elements a text-indent or a size applies to without a display of their own (not a table's
 #: cell: it grows to hold its text, whatever width it is given)
@@ -984,7 +1014,8 @@ def _hidden_by_style_as_inline(root: etree._Element, inline: bool) -> bool:
     sheet = page_sheet(root)
     chosen = picked(root, sheet, HIDE) if sheet is not None and _any_rule(sheet, HIDE) else {}
     if chosen and sheet is not None and _any_rule(sheet, UNDO):
-        # the rules that set a display or a visibility without hiding may undo a hiding one
+        # the rules that set a display, a visibility or a size without hiding may undo a
+        # hiding one
         hidden = list(chosen)
         for element, rule_numbers in picked(root, sheet, UNDO).items():
             chosen[element] = chosen.get(element, []) + rule_numbers
@@ -992,7 +1023,10 @@ def _hidden_by_style_as_inline(root: etree._Element, inline: bool) -> bool:
         hidden = list(chosen)
     found = root.xpath(f"//*[{_INLINE_HIDING_TEST}]") if inline else []
     changed = False
-    for element in [*hidden, *(e for e in found if e not in chosen)]:
+    # an element whose own style may hide it is read, whatever rules that hide nothing pick
+    # it (`td span {font-size:12px}` on a span styled opacity:0: its own style wins)
+    picked_to_hide = set(hidden)
+    for element in [*hidden, *(e for e in found if e not in picked_to_hide)]:
         if element.getparent() is None or not (
             element.tag in _GRID
             or _IN_CELL(element)
@@ -1015,8 +1049,26 @@ def _hidden_by_style_as_inline(root: etree._Element, inline: bool) -> bool:
                 changed = True
                 continue
         element.set("style", hiding if hiding == "display:none" else f"{hiding};{own}")
+        if hiding != "display:none" and sheet is not None:
+            _sized_inside(element, chosen, sheet)
         changed = True
     return changed
+
+
+def _sized_inside(
+    element: etree._Element, chosen: dict[etree._Element, list[int]], sheet: Sheet
+) -> None:
+    """The font sizes rules give the descendants of an element of no size, written into their
+    style where a rule wins, for the XSLT to judge whether each gives its text back a size
+    (`.s {font-size:1px} .s b {font-size:12px}`: the b's figure is seen)."""
+    for inner in element.iterdescendants(etree.Element):
+        rule_numbers = chosen.get(inner)
+        if not rule_numbers:
+            continue
+        own = inner.get("style") or ""
+        size = winning(sheet, rule_numbers, own).get("font-size")
+        if size:
+            inner.set("style", f"{without(own, ('font-size',))};font-size:{size}")
 
 
 def _visible_inside(
@@ -1071,8 +1123,11 @@ def _hiding(declarations: str, tag: str) -> str:
     props: dict[str, str] = {}
     for declaration in declarations.split(";"):
         name, _, value = declaration.partition(":")
-        value = value.lower().replace("!important", "")
-        props[name.strip().lower()] = " ".join(value.split())
+        value = " ".join(value.lower().replace("!important", "").split())
+        name = name.strip().lower()
+        if name == "font":  # the shorthand's size (`font:0/0 a` hides text)
+            name, value = "font-size", font_size(value) or props.get("font-size", "")
+        props[name] = value
     get = props.get
     display = get("display", "")
     boxed = tag in _BOXES or display in ("block", "inline-block", "flex")
@@ -1136,6 +1191,11 @@ def _clipped(clip: str, clip_path: str) -> bool:
         sides = clip[5:].rstrip(")").replace(",", " ").split()
         if sides and all(_ZERO.fullmatch(side) for side in sides):
             return True
+        if len(sides) == 4 and all(_PIXELS.fullmatch(side) for side in sides):
+            # rect(top right bottom left): a region a pixel wide or high or none, as
+            # `rect(1px, 1px, 1px, 1px)` of the screen readers' text, shows nothing to read
+            top, right, bottom, left = (float(side.removesuffix("px")) for side in sides)
+            return right - left <= 1 or bottom - top <= 1
     return _CLIP_PATH_HIDES.match(clip_path) is not None
 
 
