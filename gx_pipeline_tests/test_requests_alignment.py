@@ -99,14 +99,18 @@ def _with_trailing(table: Table, heading: str, cell, rng: random.Random) -> Tabl
     return replace(table, rows=tuple(rows), width=table.width + 1)
 
 
-def _page_with_trailing(kind: str, rng: random.Random) -> tuple[Document, Document, dict]:
-    """A generated page, the same with a column of `kind` after 总计, and its values."""
+def _trailing(doc: Document, kind: str, rng: random.Random) -> Document:
+    """The page with a column of `kind` after 总计 in its requests table."""
     heading, cell = _TRAILING[kind]
-    doc, values = _document(rng)
-    page = map_tables(
+    return map_tables(
         doc, lambda t: _with_trailing(t, heading, cell, rng) if t.section == "requests" else t
     )
-    return doc, page, values
+
+
+def _page_with_trailing(kind: str, rng: random.Random) -> tuple[Document, Document, dict]:
+    """A generated page, the same with a column of `kind` after 总计, and its values."""
+    doc, values = _document(rng)
+    return doc, _trailing(doc, kind, rng), values
 
 
 @pytest.mark.parametrize("kind", sorted(_TRAILING))
@@ -161,13 +165,9 @@ def test_a_column_after_the_total_tells_no_cell_a_line_copy_s_way_of_writing_its
     applicant columns placed by their neighbours one column right: 总计's 0 under 其他,
     unflagged. Zeros are left blank, so such rows abound."""
     rng = random.Random(f"cell-lines-{kind}-{copy}")
-    heading, cell = _TRAILING[kind]
     for _ in range(PAGES):
         doc, values = hazards._document(rng, *rng.choice(FORMATS), blanks="zeros_blank")
-        page = map_tables(
-            doc, lambda t: _with_trailing(t, heading, cell, rng) if t.section == "requests" else t
-        )
-        text = _CELL_LINES[copy](page, rng)
+        text = _CELL_LINES[copy](_trailing(doc, kind, rng), rng)
         _check(parse_bytes(text.encode("utf-8"), "page.txt"), _truth(doc, values))
 
 
@@ -254,3 +254,59 @@ def test_the_requests_table_on_its_side_gives_no_row_s_values_as_another_s(
         got = _parse(page, rendering, rng)
         _check(got, _truth(doc, values))
         assert _flagged(got), got.problems
+
+
+# --- a column after 总计 in copies writing every grid position of their value rows ------------
+
+#: cell-a-line copies whose value rows write every grid position (a merged label's covered
+#: positions as empty cells in front of its values): of the whole grid (`x |` lines, or bare
+#: lines between separator lines), and with the header's covered positions as fillers
+_GRID_COPIES = {
+    "grid": lambda doc, rng: render_text.grid_cell_lines(doc, rng),
+    "grid-separators": lambda doc, rng: render_text.grid_cell_lines(doc, rng, separators=True),
+    "header-fillers": lambda doc, rng: render_text.padded_header_grid_cell_lines(
+        doc,
+        rng,
+        fillers=rng.choice(("bars", "double", "empty")),
+        at=rng.choice(("end", "mid")),
+        row_end=rng.choice(("", "empty", "pad")),
+        separators=rng.random() < 0.5,
+    ),
+}
+
+
+def _wrong(got: Report, truth: dict) -> dict:
+    """Numbers read that are not the page's under their row and column, flagged or not."""
+    read = {(c.section, c.row, c.col): c.value for c in got.cells}
+    return {k: (truth.get(k), v) for k, v in read.items() if v is not None and v != truth.get(k)}
+
+
+@pytest.mark.parametrize("blanks", ["none", "zeros_blank", "sparse", "ends"])
+@pytest.mark.parametrize("kind", ["none", *sorted(_TRAILING)])
+@pytest.mark.parametrize("copy", sorted(_GRID_COPIES))
+def test_a_copy_writing_every_grid_position_reads_every_number_where_it_stands(
+    copy: str, kind: str, blanks: str
+):
+    """A cell-a-line copy whose value rows write every grid position: between a row's label
+    and the next row's stand the positions its label covers, its seven columns, the cell of
+    a column drawn after 总计 (a remark, last year's figure, a change, a share) and the
+    positions in front of the next row's label, all cells. Where the copy does not tell the
+    header's rows apart (the whole grid a cell a line), 同比增减 after 申请人情况 was read as the
+    first column and every row's values a column off; a row's remark or figure behind 总计
+    was read as its 总计, with the page flagged for other rows. `blanks`: values left blank
+    as the generator does, or (`ends`) rows inside a result group blank in their first and
+    last columns. Every number read is the page's under its row and column; a number not
+    read leaves the page flagged."""
+    rng = random.Random(f"grid-copies:{copy}:{kind}:{blanks}")
+    for k in range(PAGES):
+        template, year = FORMATS[k % len(FORMATS)]
+        if blanks == "ends":
+            doc, values = hazards._document(rng, template, year)
+            doc, _ = hazards._blank_at_both_ends(rng, doc, values, template)
+        else:
+            doc, values = hazards._document(rng, template, year, blanks=blanks)
+        page = doc if kind == "none" else _trailing(doc, kind, rng)
+        got = parse_bytes(_GRID_COPIES[copy](page, rng).encode("utf-8"), "page.txt")
+        truth = _truth(doc, values)
+        assert _wrong(got, truth) == {}, (template, year, got.problems)
+        _check(got, truth)

@@ -1289,6 +1289,8 @@ def _table(
         return [], False
     if section == "requests" and template == "2021":
         _other_group_over_lost_labels(raw)
+    if section == "requests" and _headings_after_total(header_grid):
+        _words_behind_total(raw, index)
 
     placed: list[RawRow] = []
     unassigned: set[str] = set()  # rows on the page whose cells could not be assigned
@@ -1482,7 +1484,7 @@ def _table(
     after_withheld: set[str] = set()
     after_total = _headings_after_total(header_grid) if section == "requests" else []
     if after_total:
-        after_withheld = _cells_after_total(by_code, width, len(after_total), problems)
+        after_withheld = _cells_after_total(by_code, width, len(after_total), problems, grid_rows)
         problems.append(
             f"requests: columns drawn after 总计 ({', '.join(after_total)}) hold no applicant's "
             "values; their cells are left out"
@@ -2819,20 +2821,32 @@ def _writes_grid_rows(
     lone `|` filler after a row's last cell: a surplus behind). The cells of columns drawn
     after 总计 (_headings_after_total) are no surplus: a row of the seed's copy closing on
     its remark (无, /, a figure) and blank in its first column shows more cells than columns
-    only by them. A header that writes covered positions in place is _draws_covered_blank's."""
+    only by them. A copy whose header writes its merged headings' covered positions in place
+    (the table's whole grid, _grid_writes_covered_blank; four empty positions at least
+    between two headings, as 法人或其他组织 covers) writes its value rows' so too, whether or
+    not a row shows it: read as the seed's copy, a row's last value repeated behind it (the cell
+    of the next row's label's covered position blank after it) was taken for a merged
+    cell's copy and the row read from its first cell, its label's covered position as a
+    blank first column and every value a column off."""
     text_rows = [r for r in rows.values() if r.values]
+    # one cell a line (`0 |`, or between separator lines): a pipe row of several cells a line
+    # writes a blank cell in front of its values as a blank (`四、结转… |  | 0 | … ||`)
+    if any(t.table for r in text_rows for t in r.values) or not _a_cell_a_line(text_rows):
+        return False
+    if _grid_writes_covered_blank(header_grid, rows.values(), serial) and any(
+        b - a > 4 + serial
+        for row in header_grid or []
+        for a, b in itertools.pairwise(k for k, w in enumerate(row) if w)
+    ):
+        # (法人或其他组织's covered positions in place, four empty ones before 总计 at least:
+        # a heading left blank leaves one)
+        return True
     after = len(_headings_after_total(header_grid))
-    if any(t.table for r in text_rows for t in r.values) or not any(
+    return any(
         len(r.values) > width.get(code, len(r.values)) + (0 if r.words_after else after)
         and r.values[-1].text.strip()
         and not r.values[0].text.strip()
         for code, r in rows.items()
-    ):
-        return False
-    # one cell a line (`0 |`, or between separator lines): a pipe row of several cells a line
-    # writes a blank cell in front of its values as a blank (`四、结转… |  | 0 | … ||`)
-    return _a_cell_a_line(text_rows) and not _grid_writes_covered_blank(
-        header_grid, rows.values(), serial
     )
 
 
@@ -3830,6 +3844,8 @@ def _names_applicants(word: str, header: list[str]) -> bool:
 
 _ORG_COLUMNS = _APPLICANTS[1:6]
 _GROUP = "法人或其他组织"
+#: the headings of the header's rows under 申请人情况
+_UNDER_APPLICANTS = (*_APPLICANTS[:6], _GROUP)
 
 
 def _group_named(header: list[str]) -> list[str]:
@@ -5113,13 +5129,29 @@ def _headings_after_total(header_grid: list[list[str]] | None) -> list[str]:
     Not an applicant's kind (个体工商户), nor a template heading or a piece of one."""
     grid = header_grid or []
     at = next((i for i, row in enumerate(grid) if "申请人情况" in row), None)
-    if at is None or any(w in grid[at] for w in (*_ORG_COLUMNS, _GROUP)):
-        return []  # no header row of its own over the applicants' headings
+    if at is None:
+        return []
     top = grid[at]
+    # the words read from 申请人情况 on up to the applicants' headings of the rows under it
+    # stand in its row, behind it, also where a copy does not tell the header's rows apart
+    # (the whole grid a cell a line: the applicants' headings in its row) or ends a row at
+    # each line of fillers (申请人情况 | ||| | 备注 | |||: its covered positions where they
+    # stand, a row of the header's grid each)
+    if any(w in top for w in (*_ORG_COLUMNS, _GROUP)):
+        words = [w for w in top if w in _UNDER_APPLICANTS]
+        if top.index("申请人情况") > top.index(words[0]):
+            return []  # no header row of its own over the applicants' headings
+        top = top[: top.index(words[0])]
+    elif not top[top.index("申请人情况") + 1 :]:
+        for row in grid[at + 1 :]:
+            if any(w in _UNDER_APPLICANTS for w in row):
+                break
+            top = [*top, *row]
     last = max(i for i, w in enumerate(top) if w == "申请人情况" or w in _APPLICANTS)
     after = list(dict.fromkeys(w for w in top[last + 1 :] if w))
     if any(
         w in _APPLICANTS
+        or w in _TOTAL_SYNONYMS  # (合计 drawn before 自然人)
         or not labels.has_chinese(w)  # (□□□□: a heading not read)
         or any(n in w for n in (*_APPLICANTS[:6], *_HEADER_NON_COLUMNS))
         or _names_applicants(w, list(top))
@@ -5131,8 +5163,30 @@ def _headings_after_total(header_grid: list[list[str]] | None) -> list[str]:
     return after
 
 
+def _words_behind_total(raw: list[RawRow], index: dict[str, int]) -> None:
+    """Mark the rows whose cell behind 总计 held words (无, 含网上申请, 52%) read as a label
+    that closed the row, in a copy writing a cell a line (each cell a line of its own, so no
+    line tells that the words stood in the row): a row of the template not closed by a row
+    end and followed by a label that is no row of it. Unmarked, such a row was taken to
+    hold its cell behind 总计, and its 总计 was left out for it (_cells_after_total)."""
+    for r, nxt in itertools.pairwise(raw):
+        if (
+            r.code in index
+            and r.values
+            and not r.hard
+            and not r.words_after
+            and nxt.code == UNKNOWN
+            and all(t.table == 0 and t.kind == CELL for t in r.values)
+        ):
+            r.words_after = True
+
+
 def _cells_after_total(
-    rows: dict[str, RawRow], width: dict[str, int], after: int, problems: Problems
+    rows: dict[str, RawRow],
+    width: dict[str, int],
+    after: int,
+    problems: Problems,
+    grid_rows: bool = False,
 ) -> set[str]:
     """The cells of `after` columns drawn behind 总计 left out of each row: a remark (无, /,
     含网上申请) or last year's figure there is no value of the row, and a row read from the
@@ -5146,7 +5200,10 @@ def _cells_after_total(
     gives no values otherwise. In a text copy that may leave rows' empty end cells out (none
     ends in one), a row may also end before its cells behind 总计 or its empty last values:
     one whose values differ by where it ends gives none. Left out, the row's cells are those
-    of a table without the columns. Returns the rows withheld."""
+    of a table without the columns. With `grid_rows` (_writes_grid_rows) a row's blanks in
+    front are its label's covered positions and its blanks behind the next row's, both at
+    once: the table's way tells no row how many stand in front, and a row whose values
+    differ by where it stands gives none. Returns the rows withheld."""
     readings: dict[str, list[int]] = {}
     ways: set[bool] = set()  # True: blanks in front of the values; False: fillers behind
     # a text copy none of whose rows ends in an empty cell may leave a row's empty end cells
@@ -5157,6 +5214,12 @@ def _cells_after_total(
         for r in rows.values()
         if not r.words_after
     ) and any(r.values and not r.values[-1].table for r in rows.values())
+    # a copy writing a cell a line: a cell of words behind 总计 read as a label (joined to
+    # the next row's, 含网上申请四、结转…) may have closed a row that no row end closed, and
+    # nothing shows it: the row may end at its last column, its cell behind 总计 not in it
+    a_line = all(t.table == 0 and t.kind == CELL for r in rows.values() for t in r.values)
+    a_line = a_line and _a_cell_a_line([r for r in rows.values() if r.values])
+    ends: dict[str, int] = {}  # such a row's covered positions in front, where it ends so
     for r in rows.values():
         if r.words_after:
             # its cell behind 总计 held words, read as a label that closed the row: it stood
@@ -5174,16 +5237,29 @@ def _cells_after_total(
         readings[code] = [
             o
             for o in range(max(spare, lead if trims else 0) + 1)
-            if all(blank[:o]) and (all(blank[o + n + after :]) or trims)
+            if all(blank[:o])
+            and (all(blank[o + n + after :]) or trims)
+            # (the words closed the row: they stood in a column behind 总计, no covered
+            # position)
+            and (not r.words_after or o + n < len(r.values) <= o + n + after)
         ]
         if len(readings[code]) == 1 and spare > 0 and not trims:
             ways.add(readings[code][0] > 0)
+        if a_line and not r.hard and all(blank[: len(r.values) - n]):
+            ends[code] = len(r.values) - n
     withheld: set[str] = set()
     for code, found in readings.items():
         r, n = rows[code], width[code]
+        if (
+            code in ends
+            and len({tuple(t.text for t in r.values[o : o + n]) for o in [*found, ends[code]]}) > 1
+        ):
+            found = []  # the row's values differ by whether its cell behind 总计 is there
         behind = {tuple(t.text for t in r.values[o + n : o + n + after]) for o in found}
-        if trims and len({tuple(t.text for t in r.values[o : o + n]) for o in found}) > 1:
-            found = []  # the row's values differ by where it ends
+        if (trims or grid_rows or (a_line and not r.hard)) and len(
+            {tuple(t.text for t in r.values[o : o + n]) for o in found}
+        ) > 1:
+            found = []  # the row's values differ by where it ends (or starts)
         elif len(found) > 1 and len(ways) == 1:
             found = [max(found)] if ways == {True} else [o for o in found if o == 0]
         elif len(found) > 1 and all(not any(map(labels.norm, cells)) for cells in behind):
