@@ -1353,6 +1353,31 @@ def test_a_figure_set_small_but_readable_is_read(size: bytes) -> None:
 @pytest.mark.parametrize(
     "picture",
     [
+        b"q 40 0 0 40 20 20 cm /Gy Do Q",  # a logo in a corner
+        b"q 595 0 0 60 0 782 cm /Gy Do Q",  # a header band across the top
+        b"q 60 0 0 60 300 300 cm /Ms Do Q",  # a seal's stamp below the table
+    ],
+)
+@pytest.mark.parametrize("after", [False, True])
+def test_invisible_text_beside_the_pages_pictures_is_no_number(picture, after) -> None:
+    # an old 5 left invisible (text render mode 3) beside the 7 the page shows, on a page with
+    # a picture elsewhere: read as a scan's OCR layer (57, no flag), where no picture is under
+    # it and no one sees it; over a picture it is still read (a scan's text layer)
+    old = b"q BT 3 Tr /F1 12 Tf " + _OLD_5 + b" ET Q\n"
+    stream = old + picture + b"\n" if after else picture + b"\n" + old
+    line, document = _inked_line(stream + b"BT /F1 12 Tf " + _NEW_7 + b" ET\n")
+    assert line.split() == ["new", "7"]
+    assert any("invisible over no picture" in p and "'5'" in p for p in document.problems)
+    under = b"q 30 0 0 30 120 690 cm /Gy Do Q\nq BT 3 Tr /F1 12 Tf 130 700 Td (57) Tj ET Q\n"
+    line, document = _inked_line(picture + b"\n" + under)
+    assert line.split() == ["new", "57"]
+    assert any("OCR" in p for p in document.problems)
+    assert not any("over no picture" in p for p in document.problems)
+
+
+@pytest.mark.parametrize(
+    "picture",
+    [
         b"q 8 0 0 14 128 696 cm /Wh Do Q",  # a white patch pasted over the old 5
         b"q 8 0 0 14 128 696 cm /Bk Do Q",  # a black one: redacted
         b"q 8 0 0 14 128 696 cm /Gy Do Q",

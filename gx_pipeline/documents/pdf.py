@@ -188,11 +188,16 @@ def _read(pdf, source: str) -> Document:
         if doubts:
             chars = _unknown_ink(chars, doubts, backdrops, number, faint, covered, pictured)
         if any(c.hidden for c in chars):
-            if has_images:
-                ocr_pages.append(number)  # what the picture shows, as OCR read it
-            else:
-                unseen.append((number, "".join(c.text for c in chars if c.hidden)))
-                chars = [c for c in chars if not c.hidden]
+            # invisible text over a picture is what the picture shows, as OCR read it (a
+            # scan's text layer); beside the pictures (an old 5 left invisible by a 7 on a
+            # page that has a logo or a seal elsewhere) no one sees it: it read 57, unflagged
+            lost = [c for c in chars if c.hidden and not _on_picture(c, has_images)]
+            if len(lost) < sum(c.hidden for c in chars):
+                ocr_pages.append(number)
+            if lost:
+                unseen.append((number, "".join(c.text for c in lost)))
+                gone = {id(c) for c in lost}
+                chars = [c for c in chars if id(c) not in gone]
         visible += len(chars)
         unmapped += n_unmapped
         if slanted:
@@ -826,10 +831,11 @@ def _display(
 
 def _drawing(
     page, rotation: int | None = None
-) -> tuple[list[grid.Edge], bool, bool, list | None, dict[int, tuple[int, list]]]:
+) -> tuple[list[grid.Edge], list, bool, list | None, dict[int, tuple[int, list]]]:
     """The page's borders (horizontal and vertical pieces of every stroked or non-white filled
-    path), whether the page holds an image, whether it draws text invisible or white or some
-    text that may not be seen, what text may be seen on (the boxes of its fills and pictures in
+    path), where the page's pictures stand (display boxes, _ANYWHERE for one whose place is
+    not known), whether it draws text invisible or white or some text that may not be seen,
+    what text may be seen on (the boxes of its fills and pictures in
     the order painted, each with whether it may be dark, its place in that order and its
     colour, None where not known; in display coordinates; None where they are not known: a
     picture in a form), and the text objects that may not be seen (see _doubted); one pass
@@ -839,7 +845,9 @@ def _drawing(
     width, height = page.get_size()
     rotation = page.get_rotation() % 360 if rotation is None else rotation
     edges: list[grid.Edge] = []
-    images = hides = False
+    hides = False
+    #: the boxes of the page's pictures, in display coordinates (_ANYWHERE: one in a form)
+    pictures_at: list[tuple[float, float, float, float]] = []
     # filled rectangles: white ones, and the others. A table drawn as white cells on a dark
     # background (an old web page's <table bgcolor=#000 cellspacing=1> printed to PDF) has no
     # border drawn at all: the gaps between the cells are its rules, so a white rectangle on
@@ -863,10 +871,13 @@ def _drawing(
     clear: dict[int, tuple[int, list]] = {}
     for order, (obj, matrix, kind, alpha) in enumerate(_objects(page.raw, None, 0)):
         if kind == raw.FPDF_PAGEOBJ_IMAGE:
-            images = True
             if matrix is not None or not get_bounds(obj, *bounds):
                 backdrops = None
-            elif backdrops is not None:
+                pictures_at.append(_ANYWHERE)  # in a form: its place is not worked out
+                continue
+            left, bottom, right, top = (b.value for b in bounds)
+            pictures_at.append(_display(left, bottom, right, top, width, height, rotation))
+            if backdrops is not None:
                 # an opaque picture hides what it is painted over; one painted at an opacity
                 # or in a blend shows it through (one with a soft mask, a seal's stamp over
                 # the sign-off, is told where it covers text: _doubted)
@@ -962,8 +973,11 @@ def _drawing(
         backdrops = [(*_display(*box[:4], width, height, rotation), *box[4:]) for box in backdrops]
         doubts = _doubted(inks, rects, pictures, lambda obj: _see_through(page, obj))
     doubts.update(clear)
-    return edges, images, hides or bool(doubts), backdrops, doubts
+    return edges, pictures_at, hides or bool(doubts), backdrops, doubts
 
+
+#: the place of a picture not worked out (one in a form): anywhere on the page
+_ANYWHERE = (-math.inf, -math.inf, math.inf, math.inf)
 
 #: a fill this opaque (alpha, of 255) painted over text hides it
 _OPAQUE = 250
@@ -1139,6 +1153,11 @@ def _white_ink(obj, mode: int, rgba: tuple) -> bool:
         if a.value and min(r.value, g.value, b.value) < _WHITE_CHANNEL:
             return False
     return True
+
+
+def _on_picture(c: _Char, pictures: list[tuple[float, float, float, float]]) -> bool:
+    """Whether a character's middle stands on one of the pictures (display boxes)."""
+    return any(x0 <= c.cx <= x1 and top <= c.cy <= bottom for x0, top, x1, bottom in pictures)
 
 
 def _on_backdrop(c: _Char, backdrops: list | None) -> bool:
