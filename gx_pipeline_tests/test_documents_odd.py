@@ -833,11 +833,31 @@ def test_a_digit_printed_raised_after_a_number_is_its_footnote_mark_not_a_digit(
         (200, 700, 12, "2021"),
         (230, 700, 10, "5"),  # smaller on the same line, not raised: a digit
         (260, 700, 12, "4"),
-        (267.5, 703, 12, "6"),  # raised, not smaller: a digit
+        (267.5, 701, 12, "6"),  # a point higher, not smaller: a digit
     ]
     text = documents.read(_text_pdf(line), "r.pdf").text
     assert "7¹" in text and "12₃" in text
     assert "2021" in text and "5" in text and "46" in text.replace(" ", "")
+
+
+@pytest.mark.parametrize("ratio", [0.92, 1.0, 1.08])
+@pytest.mark.parametrize("shift", [-5.0, -3.5, 3.5, 5.0, 7.0])
+def test_a_digit_shifted_beside_a_number_at_its_size_is_not_read_as_its_digit(ratio, shift):
+    # Word's footnote mark raised by w:position at the number's own size (or a web page's
+    # position:relative mark) printed: 7 and a raised 1 read 71 with no flag. At the same size
+    # a reader cannot tell a mark from a digit set awry: unknown, flagged
+    size = 12 * ratio
+    runs = [*_FRAME, (100, 700, 12, "new", 0), (130, 700, 12, "7", 0)]
+    runs.append((136.7, 700 + shift, size, "1", 0))
+    document = documents.read(_painted_pdf(runs), "r.pdf")
+    line = next(x for x in document.text.splitlines() if x.startswith("new"))
+    assert line.split() == ["new", "7\ufffd"]
+    assert "cells_unplaced" in document.codes
+    assert any("raised or lowered" in p and "'1'" in p for p in document.problems)
+    # on its line, or in the next cell, it is a digit (a value of its own)
+    for shifted in ((136.7, 700, size, "1", 0), (160, 700 + shift, size, "1", 0)):
+        document = documents.read(_painted_pdf([*runs[:-1], shifted]), "r.pdf")
+        assert "cells_unplaced" not in document.codes
 
 
 def test_a_report_printed_with_a_footnote_mark_after_a_number_reads_the_number() -> None:

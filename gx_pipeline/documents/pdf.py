@@ -150,6 +150,8 @@ def _read(pdf, source: str) -> Document:
     faint: list[tuple[int, str]] = []
     covered: list[tuple[int, str]] = []
     pictured: list[tuple[int, str]] = []
+    #: digits raised or lowered beside a number at its own size: read as unknown
+    shifted: list[tuple[int, str]] = []
     #: pages whose text is drawn sideways, read turned upright
     sideways: list[int] = []
     visible = unmapped = 0
@@ -187,6 +189,7 @@ def _read(pdf, source: str) -> Document:
                 chars = [c for c in chars if id(c) not in gone]
         if doubts:
             chars = _unknown_ink(chars, doubts, backdrops, number, faint, covered, pictured)
+        chars = _shifted_digits(chars, number, shifted)
         if any(c.hidden for c in chars):
             # invisible text over a picture is what the picture shows, as OCR read it (a
             # scan's text layer); beside the pictures (an old 5 left invisible by a 7 on a
@@ -274,6 +277,13 @@ def _read(pdf, source: str) -> Document:
             ),
         ),
         (covered, "text under an opaque box painted over it (a redaction: no reader sees it"),
+        (
+            shifted,
+            (
+                "a digit set raised or lowered beside a number at the number's own size (a "
+                "footnote's mark or a digit of the figure: which is not known"
+            ),
+        ),
         (
             pictured,
             (
@@ -1819,6 +1829,31 @@ def _raised_marks(line: list[_Char]) -> list[_Char]:
         base = ch if ch.text.isdigit() and ch.text.isascii() else None
         out.append(ch)
     return out
+
+
+def _shifted_digits(chars: list[_Char], number: int, shifted: list[tuple[int, str]]) -> list[_Char]:
+    """The page's characters with each digit that stands on a line right after a number's
+    digit, at its size, but raised or lowered by MARK_SHIFT of its height read as U+FFFD (and
+    added to `shifted`). Word raises a footnote's mark by w:position at the number's own size
+    (and a web page's position:relative does): printed, 7 and a raised 1 were read 71, with no
+    flag. Smaller, it is a mark (_raised_marks); at the same size it may be either: the cell is
+    not read. A digit in the next cell does not stand right after it."""
+    found: dict[int, str] = {}
+    for line in _lines(chars):
+        for prev, ch in itertools.pairwise(line):
+            if not (ch.text.isdigit() and prev.text.isdigit() and prev.text.isascii()):
+                continue
+            height = prev.bottom - prev.top
+            if (
+                MARK_SIZE * height <= ch.bottom - ch.top <= height / MARK_SIZE
+                and abs(ch.bottom - prev.bottom) >= MARK_SHIFT * height
+                and -0.1 * height <= ch.x0 - prev.x1 <= 0.2 * height
+            ):
+                found[id(ch)] = ch.text
+    if not found:
+        return chars
+    shifted.append((number, "".join(found.values())))
+    return [replace(c, text="\ufffd") if id(c) in found else c for c in chars]
 
 
 def _column_gap(prev: _Char, ch: _Char) -> bool:
