@@ -399,6 +399,37 @@ def test_a_digit_a_style_or_position_raises_after_a_number_is_its_mark(inner, st
         assert "cells_unplaced" in report.flags
 
 
+@pytest.mark.parametrize("runs", [2, 3])
+@pytest.mark.parametrize(
+    ("props", "paragraph", "styles"),
+    [
+        (_SUPERSCRIPT, "", ""),
+        ("<w:vertAlign w:val='subscript'/>", "", ""),
+        ("<w:rStyle w:val='a5'/>", "", _NOTE_STYLES),
+        ("<w:rStyle w:val='Sub'/>", "", _NOTE_STYLES),
+        ("", "Raised", _style("paragraph", "Raised", _SUPERSCRIPT)),
+    ],
+)
+def test_a_number_raised_in_runs_split_where_it_was_edited_is_the_number(
+    runs, props, paragraph, styles
+):
+    # Word splits a number's runs where it was edited: 12 set raised (its runs', a
+    # style's or the paragraph style's superscript) as 1 and 2 read 1 and a footnote mark
+    # after it, a wrong number with no flag. Raised as the digit before it, it is the number's
+    digits = "123"[:runs]
+    inner = _para(*(_run(d, props) for d in digits))
+    if paragraph:
+        inner = inner.replace("<w:p>", f"<w:p><w:pPr><w:pStyle w:val='{paragraph}'/></w:pPr>")
+    value, report = _value(inner, styles)
+    assert value == int(digits)
+    assert not any("footnote mark" in p for p in report.problems), report.problems
+    # a mark of two digits in two runs after a number on the line is still its mark
+    value, report = _value(_para(_run(7), *(_run(d, props) for d in digits[:2])), styles)
+    if not paragraph:
+        assert value == 7
+        assert any("footnote mark" in p for p in report.problems), report.problems
+
+
 _MC_NS = "xmlns:mc='http://schemas.openxmlformats.org/markup-compatibility/2006'"
 _W14_NS = "xmlns:w14='http://schemas.microsoft.com/office/word/2010/wordml'"
 _MATH_NS = "xmlns:m='http://schemas.openxmlformats.org/officeDocument/2006/math'"
