@@ -18,6 +18,7 @@ import struct
 import subprocess
 import sys
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -1329,7 +1330,8 @@ def test_a_number_whose_last_digits_are_set_smaller_on_its_line_is_the_number(si
 def _inked_pdf(stream: bytes) -> bytes:
     """A one-page PDF painting `stream` with Helvetica (/F1), opaque pictures of one pixel in
     white, black and grey (/Wh, /Bk, /Gy), a white one with a soft mask (/Ms: a seal's stamp,
-    see-through), graphics states painting at opacities (/A02, /A05, /A10, /A50: /ca 0.02 ...)
+    see-through), pictures whose soft masks are opaque in places (/Patch: white, 5 by 5, its
+    middle 3 by 3 opaque; /Ring: red, 9 by 9, a ring a pixel wide opaque), graphics states painting at opacities (/A02, /A05, /A10, /A50: /ca 0.02 ...)
     and a form drawing 57 (/Fm, a transparency group, as Chromium prints `opacity`)."""
     form = b"BT /F1 12 Tf 130 700 Td (57) Tj ET"
     image = b"<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray "
@@ -1342,7 +1344,8 @@ def _inked_pdf(stream: bytes) -> bytes:
             (
                 b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
                 b"/Resources << /Font << /F1 5 0 R >> /ExtGState << %s>> /XObject << "
-                b"/Wh 6 0 R /Bk 7 0 R /Gy 8 0 R /Ms 9 0 R /Fm 10 0 R >> >> >>" % states
+                b"/Wh 6 0 R /Bk 7 0 R /Gy 8 0 R /Ms 9 0 R /Fm 10 0 R /Patch 11 0 R "
+                b"/Ring 13 0 R >> >> >>" % states
             ),
             b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
             b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
@@ -1355,9 +1358,27 @@ def _inked_pdf(stream: bytes) -> bytes:
                 b"/Transparency >> /Resources << /Font << /F1 5 0 R >> >> /Length %d >>\n"
                 b"stream\n%s\nendstream" % (len(form), form)
             ),
+            _picture(5, b"/DeviceGray", b"\xff" * 25, b"/SMask 12 0 R "),
+            _picture(5, b"/DeviceGray", _mask(5, lambda i, j: 0 < i < 4 and 0 < j < 4)),
+            _picture(9, b"/DeviceRGB", b"\xe0\x20\x20" * 81, b"/SMask 14 0 R "),
+            _picture(9, b"/DeviceGray", _mask(9, lambda i, j: i in (0, 8) or j in (0, 8))),
         ],
         b"",
     )
+
+
+def _picture(side: int, space: bytes, pixels: bytes, more: bytes = b"") -> bytes:
+    """A square picture `side` pixels across (8 bits a channel), with `more` in its dictionary."""
+    return b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace %s " % (
+        side,
+        side,
+        space,
+    ) + b"/BitsPerComponent 8 %s/Length %d >>\nstream\n%s\nendstream" % (more, len(pixels), pixels)
+
+
+def _mask(side: int, opaque: Callable[[int, int], bool]) -> bytes:
+    """A soft mask's pixels: opaque where `opaque(row, column)`, clear elsewhere."""
+    return bytes(255 if opaque(i, j) else 0 for i in range(side) for j in range(side))
 
 
 def _inked_line(stream: bytes) -> tuple[str, object]:
@@ -1447,7 +1468,28 @@ def test_text_under_a_picture_painted_over_it_is_read_as_unknown(picture: bytes)
 @pytest.mark.parametrize(
     "picture",
     [
+        # a white patch whose soft mask is opaque over the old 5 (clear at its rim): it hid
+        # the 5 and the page read 57 with no flag, as a picture with any clear pixel showed
+        # what it covered through
+        b"q 20 0 0 30 124 690 cm /Patch Do Q",
+        b"q 40 0 0 40 121 686 cm /Patch Do Q",
+    ],
+)
+def test_text_under_the_opaque_part_of_a_masked_picture_is_read_as_unknown(picture) -> None:
+    line, document = _inked_line(b"BT /F1 12 Tf " + _OLD_5 + b" ET\n" + picture + b"\n")
+    assert "\ufffd" in line and "5" not in line
+    assert "cells_unplaced" in document.codes
+
+
+@pytest.mark.parametrize(
+    "picture",
+    [
         b"q 30 0 0 30 120 690 cm /Gy Do Q\nBT /F1 12 Tf 130 700 Td (57) Tj ET",  # under it
+        # a seal's ring crossing the figure, its middle clear: the figure is read
+        b"BT /F1 12 Tf 130 700 Td (57) Tj ET\nq 60 0 0 60 126 660 cm /Ring Do Q",
+        b"BT /F1 12 Tf 130 700 Td (57) Tj ET\nq 60 0 0 60 90 680 cm /Ring Do Q",
+        # the patch's clear rim over the figure, its opaque middle beside it
+        b"BT /F1 12 Tf 130 700 Td (57) Tj ET\nq 40 0 0 40 140 690 cm /Patch Do Q",
         b"BT /F1 12 Tf 130 700 Td (57) Tj ET\nq 8 0 0 14 300 300 cm /Bk Do Q",  # elsewhere
         b"BT /F1 12 Tf 130 700 Td (57) Tj ET\nq 30 0 0 30 120 690 cm /Ms Do Q",  # see-through
     ],

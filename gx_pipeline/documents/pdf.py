@@ -895,7 +895,7 @@ def _drawing(
                 backdrops.append(
                     (*(b.value for b in bounds), True, order, _PICTURE if opaque else None)
                 )
-                if opaque:
+                if opaque or not rotation:
                     pictures.append((order, tuple(b.value for b in bounds), obj))
             continue
         if kind == raw.FPDF_PAGEOBJ_TEXT:
@@ -981,7 +981,10 @@ def _drawing(
     doubts: dict[int, tuple[int, list]] = {}
     if backdrops is not None:
         backdrops = [(*_display(*box[:4], width, height, rotation), *box[4:]) for box in backdrops]
-        doubts = _doubted(inks, rects, pictures, lambda obj: _see_through(page, obj))
+        masks: dict[int, _Alpha] = {}
+        doubts = _doubted(inks, rects, pictures, lambda obj: _see_through(page, obj), masks)
+        # a picture with a mask of its own painted over text: told character by character
+        backdrops = [(*b[:6], masks.get(b[5], b[6])) for b in backdrops]
     doubts.update(clear)
     return edges, pictures_at, hides or bool(doubts), backdrops, doubts
 
@@ -999,13 +1002,16 @@ def _doubted(
     inks: list[tuple[int, object, list]],
     rects: list,
     pictures: list = (),
-    see_through: Callable[[object], bool] = bool,
+    see_through: Callable[[object], _Alpha | bool] = bool,
+    masks: dict | None = None,
 ) -> dict[int, tuple[int, list]]:
     """The text objects some of whose characters a reader may not see, by their addresses,
     for a look at each character (_unknown_ink): drawn on paper or on a filled rectangle
     painted before them, in a colour too close to it (white on light grey, black on black),
     or under an opaque filled rectangle or an opaque picture painted after them (a redaction
-    drawn over the text, a white patch pasted over an old figure).
+    drawn over the text, a white patch pasted over an old figure), or a picture whose own mask
+    is opaque in places (its alpha, by the order it was painted, into `masks`: _unknown_ink
+    tells which characters it hides).
     Text in white on paper is the white rule's (left out, said), not looked at again. Most
     pages need no look at any object's box: no rectangle painted after text, none of a
     colour close to the text's, text in colours that show on paper."""
@@ -1035,7 +1041,10 @@ def _doubted(
                 if fill[0] is _PICTURE:
                     if painted > order and painted not in through:
                         through[painted] = see_through(fill[1])
-                    doubted = painted > order and not through[painted]
+                        if isinstance(through[painted], _Alpha) and masks is not None:
+                            masks[painted] = through[painted]
+                    shows = through.get(painted, True)
+                    doubted = painted > order and (not shows or isinstance(shows, _Alpha))
                 elif painted > order:
                     doubted = fill[3] >= _OPAQUE
                 else:
@@ -1047,9 +1056,50 @@ def _doubted(
     return doubts
 
 
-def _see_through(page, obj) -> bool:
-    """Whether a picture lets what it is painted over show through anywhere: its pixels as
-    drawn (its soft mask or colour key applied) not all opaque."""
+@dataclass(frozen=True)
+class _Alpha:
+    """A picture's opacity as drawn (its own soft mask or colour key applied), row by row
+    from the top: part of it hides what it is painted over, part shows it through (a seal's
+    stamp: its ink opaque, the paper around it clear; a white patch with clear edges)."""
+
+    width: int
+    height: int
+    #: the alpha of each pixel, rows from the top
+    alpha: bytes
+
+    def hides(self, c: _Char, x0: float, top: float, x1: float, bottom: float) -> bool:
+        """Whether the picture, drawn over the box (display coordinates), is opaque over
+        most of a character's box (half its points or more): a reader sees the picture
+        there, not the character. A seal's thin ring or strokes across a figure leave it
+        read."""
+        if x1 <= x0 or bottom <= top:
+            return False
+        points = [
+            (
+                c.x0 + (c.x1 - c.x0) * (i + 0.5) / _SAMPLES,
+                c.top + (c.bottom - c.top) * (j + 0.5) / _SAMPLES,
+            )
+            for i in range(_SAMPLES)
+            for j in range(_SAMPLES)
+        ]
+        opaque = 0
+        for x, y in points:
+            if x0 <= x < x1 and top <= y < bottom:
+                col = min(int((x - x0) / (x1 - x0) * self.width), self.width - 1)
+                row = min(int((y - top) / (bottom - top) * self.height), self.height - 1)
+                opaque += self.alpha[row * self.width + col] >= _OPAQUE
+        return opaque * 2 >= len(points)
+
+
+#: points across and down a character's box where a picture's opacity is looked at
+_SAMPLES = 5
+
+
+def _see_through(page, obj) -> _Alpha | bool:
+    """Whether a picture lets what it is painted over show through: False where its pixels
+    as drawn (its soft mask or colour key applied) are all opaque; its alpha (_Alpha) where
+    some are and some are not, and it is painted at full opacity; True where none are, or it
+    is painted at an opacity or in a blend that shows through (its own pixels all opaque)."""
     from pypdfium2 import raw
 
     bitmap = raw.FPDFImageObj_GetRenderedBitmap(page.pdf.raw, page.raw, obj)
@@ -1057,14 +1107,22 @@ def _see_through(page, obj) -> bool:
         return True  # not drawn: not known to hide anything
     try:
         if raw.FPDFBitmap_GetFormat(bitmap) != raw.FPDFBitmap_BGRA:
-            return False
+            return bool(raw.FPDFPageObj_HasTransparency(obj))
         size = raw.FPDFBitmap_GetStride(bitmap) * raw.FPDFBitmap_GetHeight(bitmap)
         width = raw.FPDFBitmap_GetWidth(bitmap)
         pixels = ctypes.string_at(raw.FPDFBitmap_GetBuffer(bitmap), size)
         stride = raw.FPDFBitmap_GetStride(bitmap)
-        return any(
-            min(pixels[row + 3 : row + 4 * width : 4]) < _OPAQUE for row in range(0, size, stride)
-        )
+        alpha = b"".join(pixels[row + 3 : row + 4 * width : 4] for row in range(0, size, stride))
+        if min(alpha) >= _OPAQUE:
+            # its own pixels opaque: it hides what is under it, unless painted at an opacity
+            # or in a blend (a watermark at /ca 0.1, a seal multiplied over the text)
+            return bool(raw.FPDFPageObj_HasTransparency(obj))
+        if max(alpha) < _OPAQUE:
+            return True
+        r, g, b, a = (ctypes.c_uint() for _ in range(4))
+        if raw.FPDFPageObj_GetFillColor(obj, r, g, b, a) and a.value < _OPAQUE:
+            return True  # painted at an opacity: shows through
+        return _Alpha(width, len(alpha) // max(width, 1), alpha)
     finally:
         raw.FPDFBitmap_Destroy(bitmap)
 
@@ -1102,9 +1160,11 @@ def _unknown_ink(
                 continue
             if painted < order:
                 # the last painted wins; None: not known
-                behind = None if colour is _PICTURE else colour
+                behind = None if colour is _PICTURE or isinstance(colour, _Alpha) else colour
             elif colour is _PICTURE:
                 picture = True
+            elif isinstance(colour, _Alpha):
+                picture = picture or colour.hides(c, x0, top, x1, bottom)
             elif colour is not None and colour[3] >= _OPAQUE:
                 over = True
         if over:
