@@ -1466,6 +1466,29 @@ def test_text_under_a_picture_painted_over_it_is_read_as_unknown(picture: bytes)
 
 
 @pytest.mark.parametrize(
+    "clip",
+    [
+        b"136 690 40 30 re W n",  # a cell's box, the old 5 outside it on the left
+        b"0 0 1 1 re W n",  # nothing of it drawn
+        b"136 600 300 200 re W n 0 650 200 100 re W n",  # two paths: where they overlap
+    ],
+)
+def test_a_figure_clipped_away_beside_the_one_shown_is_left_out(clip: bytes) -> None:
+    # an old 5 left in a cell and clipped away (a layout's overflow hidden) beside the 7 the
+    # page shows: drawn, it is not shown, and the page read 57 with no flag
+    line, document = _inked_line(
+        b"q " + clip + b" BT /F1 12 Tf " + _OLD_5 + b" ET Q\nBT /F1 12 Tf " + _NEW_7 + b" ET\n"
+    )
+    assert line.split() == ["new", "7"]
+    assert any("clipping path" in p and "'5'" in p for p in document.problems)
+    # a clip around all of the figure, or a shape around it, takes nothing away
+    for whole in (b"120 690 40 30 re W n", b"120 690 m 200 690 l 160 760 l h W n"):
+        line, document = _inked_line(b"q " + whole + b" BT /F1 12 Tf 130 700 Td (57) Tj ET Q\n")
+        assert line.split() == ["new", "57"]
+        assert not any("clipping path" in p for p in document.problems)
+
+
+@pytest.mark.parametrize(
     "picture",
     [
         # a white patch whose soft mask is opaque over the old 5 (clear at its rim): it hid

@@ -143,6 +143,8 @@ def _read(pdf, source: str) -> Document:
     unseen: list[tuple[int, str]] = []
     #: text drawn white on nothing dark (no fill, no picture behind it), left out
     white: list[tuple[int, str]] = []
+    #: text drawn outside the clipping path that bounds it, left out
+    clipped: list[tuple[int, str]] = []
     #: text set at TINY_POINTS or less, left out
     small: list[tuple[int, str]] = []
     #: text drawn on a fill of nearly its own colour, and text a box painted over it hides:
@@ -160,13 +162,13 @@ def _read(pdf, source: str) -> Document:
     for number in range(1, min(total, MAX_PAGES) + 1):
         page = pdf[number - 1]
         try:
-            edges, has_images, hides, backdrops, doubts = _drawing(page)
+            edges, has_images, hides, backdrops, doubts, clips = _drawing(page)
             chars, n_unmapped, slanted, turned, aside = _chars(page, hides)
             if turned:
                 # the page's text drawn a quarter turn from upright with no /Rotate to show it
                 # so (a wide table set sideways on an upright page): read as the page turned
                 # to show it upright, as a viewer's "rotate page" would
-                edges, has_images, hides, backdrops, doubts = _drawing(page, turned)
+                edges, has_images, hides, backdrops, doubts, clips = _drawing(page, turned)
                 chars, n_unmapped, slanted, _, aside = _chars(page, hides, turned)
                 sideways.append(number)
             if aside:
@@ -178,6 +180,10 @@ def _read(pdf, source: str) -> Document:
                 )
         finally:
             page.close()
+        if clips and (cut := [c for c in chars if c.obj in clips and _cut(c, clips[c.obj])]):
+            clipped.append((number, "".join(c.text for c in cut)))
+            gone = {id(c) for c in cut}
+            chars = [c for c in chars if id(c) not in gone]
         if any(c.tiny for c in chars):
             small.append((number, "".join(c.text for c in chars if c.tiny)))
             chars = [c for c in chars if not c.tiny]
@@ -267,6 +273,10 @@ def _read(pdf, source: str) -> Document:
         )
     if small:
         out.problems.append(_left_out(small, "text set at 2 pt or less (no one reads it"))
+    if clipped:
+        out.problems.append(
+            _left_out(clipped, "text drawn outside the clipping path it is drawn in (not shown")
+        )
     for found, what in (
         (
             faint,
@@ -879,6 +889,8 @@ def _drawing(
     #: text objects in forms drawn at an opacity (a transparency group's, or their ink's) at
     #: which they may not be seen: judged on the paper alone, wherever they stand
     clear: dict[int, tuple[int, list]] = {}
+    #: text objects drawn partly outside the clipping path that bounds them: its box
+    clips: dict[int, tuple[float, float, float, float]] = {}
     for order, (obj, matrix, kind, alpha) in enumerate(_objects(page.raw, None, 0)):
         if kind == raw.FPDF_PAGEOBJ_IMAGE:
             if matrix is not None or not get_bounds(obj, *bounds):
@@ -911,6 +923,10 @@ def _drawing(
                     hides = mode == _INVISIBLE or _white_ink(obj, mode, rgba)
             if alpha < 1:
                 colours = [(*c[:3], round(c[3] * alpha)) for c in colours]
+            if matrix is None and (box := _clipped(obj, bounds)) is not None:
+                clips[ctypes.cast(obj, ctypes.c_void_p).value or 0] = _display(
+                    *box, width, height, rotation
+                )
             if matrix is None and colours:
                 inks.append((order, obj, colours))
             elif (
@@ -986,7 +1002,45 @@ def _drawing(
         # a picture with a mask of its own painted over text: told character by character
         backdrops = [(*b[:6], masks.get(b[5], b[6])) for b in backdrops]
     doubts.update(clear)
-    return edges, pictures_at, hides or bool(doubts), backdrops, doubts
+    return edges, pictures_at, hides or bool(doubts) or bool(clips), backdrops, doubts, clips
+
+
+def _clipped(obj, bounds: list) -> tuple[float, float, float, float] | None:
+    """The box (PDF space) of the clipping path a text object is drawn in, where the object
+    reaches outside it; else None. What a clip cuts away is not drawn: an old figure left in
+    a cell and clipped away beside the new one (a layout's overflow hidden) read into it. Each
+    of the clip's paths bounds it (their boxes' overlap; a shape other than a rectangle is
+    taken as its box, so nothing it shows is left out)."""
+    from pypdfium2 import raw
+
+    clip = raw.FPDFPageObj_GetClipPath(obj)
+    if not clip or not raw.FPDFPageObj_GetBounds(obj, *bounds):
+        return None
+    box = [-math.inf, -math.inf, math.inf, math.inf]
+    x, y = ctypes.c_float(), ctypes.c_float()
+    for k in range(raw.FPDFClipPath_CountPaths(clip)):
+        xs, ys = [], []
+        for n in range(raw.FPDFClipPath_CountPathSegments(clip, k)):
+            if raw.FPDFPathSegment_GetPoint(raw.FPDFClipPath_GetPathSegment(clip, k, n), x, y):
+                xs.append(x.value)
+                ys.append(y.value)
+        if xs:
+            box = [
+                max(box[0], min(xs)),
+                max(box[1], min(ys)),
+                min(box[2], max(xs)),
+                min(box[3], max(ys)),
+            ]
+    left, bottom, right, top = (b.value for b in bounds)
+    slack = 0.5
+    if (
+        left >= box[0] - slack
+        and bottom >= box[1] - slack
+        and right <= box[2] + slack
+        and top <= box[3] + slack
+    ):
+        return None
+    return (box[0], box[1], box[2], box[3])
 
 
 #: the place of a picture not worked out (one in a form): anywhere on the page
@@ -1223,6 +1277,12 @@ def _white_ink(obj, mode: int, rgba: tuple) -> bool:
         if a.value and min(r.value, g.value, b.value) < _WHITE_CHANNEL:
             return False
     return True
+
+
+def _cut(c: _Char, box: tuple[float, float, float, float]) -> bool:
+    """Whether a character's middle stands outside a clip's box (display coordinates)."""
+    x0, top, x1, bottom = box
+    return not (x0 <= c.cx <= x1 and top <= c.cy <= bottom)
 
 
 def _on_picture(c: _Char, pictures: list[tuple[float, float, float, float]]) -> bool:
