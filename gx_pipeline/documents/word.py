@@ -493,7 +493,8 @@ class _Paragraphs:
         number before it is (`last`, the number's last character, a digit of its own, not a
         mark), superscript after superscript, is the rest of that number: Word splits a
         number's runs where it was edited, and a number set raised in two runs (12 as 1 and 2,
-        by the runs or by their paragraph's style) was read 1 and a mark."""
+        by the runs or by their paragraph's style) was read 1 and a mark. A digit on the
+        line after such raised digits is _UNSURE."""
         styles = _styles_of(self._paragraph)
         placed = self.marks.placement(run, *styles)
         if placed.get("vertAlign") or not placed.get("position") or self._before is None:
@@ -505,6 +506,15 @@ class _Paragraphs:
                 and self.marks.placement(self._before, *styles).get("vertAlign") == shift
             ):
                 return None  # the number and the digit raised together: one number
+            if (
+                not shift
+                and self._before is not None
+                and last.isascii()
+                and self.marks.placement(self._before, *styles).get("vertAlign") in _AS_MARK
+            ):
+                # a digit on the line after digits raised (¹2): a mark before the figure or
+                # a figure set awry, not known; read 12, it was a number no reader sees
+                return _UNSURE
             return _AS_MARK.get(shift)
         before = self.marks.placement(self._before, *styles)
         if placed["position"] == (before.get("position") or 0):
