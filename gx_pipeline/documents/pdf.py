@@ -143,6 +143,8 @@ def _read(pdf, source: str) -> Document:
     unseen: list[tuple[int, str]] = []
     #: text drawn white on nothing dark (no fill, no picture behind it), left out
     white: list[tuple[int, str]] = []
+    #: text drawn outside the clipping path that bounds it, left out
+    clipped: list[tuple[int, str]] = []
     #: text set at TINY_POINTS or less, left out
     small: list[tuple[int, str]] = []
     #: text drawn on a fill of nearly its own colour, and text a box painted over it hides:
@@ -150,6 +152,8 @@ def _read(pdf, source: str) -> Document:
     faint: list[tuple[int, str]] = []
     covered: list[tuple[int, str]] = []
     pictured: list[tuple[int, str]] = []
+    #: digits raised or lowered beside a number at its own size: read as unknown
+    shifted: list[tuple[int, str]] = []
     #: pages whose text is drawn sideways, read turned upright
     sideways: list[int] = []
     visible = unmapped = 0
@@ -158,13 +162,13 @@ def _read(pdf, source: str) -> Document:
     for number in range(1, min(total, MAX_PAGES) + 1):
         page = pdf[number - 1]
         try:
-            edges, has_images, hides, backdrops, doubts = _drawing(page)
+            edges, has_images, hides, backdrops, doubts, clips = _drawing(page)
             chars, n_unmapped, slanted, turned, aside = _chars(page, hides)
             if turned:
                 # the page's text drawn a quarter turn from upright with no /Rotate to show it
                 # so (a wide table set sideways on an upright page): read as the page turned
                 # to show it upright, as a viewer's "rotate page" would
-                edges, has_images, hides, backdrops, doubts = _drawing(page, turned)
+                edges, has_images, hides, backdrops, doubts, clips = _drawing(page, turned)
                 chars, n_unmapped, slanted, _, aside = _chars(page, hides, turned)
                 sideways.append(number)
             if aside:
@@ -176,6 +180,10 @@ def _read(pdf, source: str) -> Document:
                 )
         finally:
             page.close()
+        if clips and (cut := [c for c in chars if c.obj in clips and _cut(c, clips[c.obj])]):
+            clipped.append((number, "".join(c.text for c in cut)))
+            gone = {id(c) for c in cut}
+            chars = [c for c in chars if id(c) not in gone]
         if any(c.tiny for c in chars):
             small.append((number, "".join(c.text for c in chars if c.tiny)))
             chars = [c for c in chars if not c.tiny]
@@ -187,12 +195,18 @@ def _read(pdf, source: str) -> Document:
                 chars = [c for c in chars if id(c) not in gone]
         if doubts:
             chars = _unknown_ink(chars, doubts, backdrops, number, faint, covered, pictured)
+        chars = _shifted_digits(chars, number, shifted)
         if any(c.hidden for c in chars):
-            if has_images:
-                ocr_pages.append(number)  # what the picture shows, as OCR read it
-            else:
-                unseen.append((number, "".join(c.text for c in chars if c.hidden)))
-                chars = [c for c in chars if not c.hidden]
+            # invisible text over a picture is what the picture shows, as OCR read it (a
+            # scan's text layer); beside the pictures (an old 5 left invisible by a 7 on a
+            # page that has a logo or a seal elsewhere) no one sees it: it read 57, unflagged
+            lost = [c for c in chars if c.hidden and not _on_picture(c, has_images)]
+            if len(lost) < sum(c.hidden for c in chars):
+                ocr_pages.append(number)
+            if lost:
+                unseen.append((number, "".join(c.text for c in lost)))
+                gone = {id(c) for c in lost}
+                chars = [c for c in chars if id(c) not in gone]
         visible += len(chars)
         unmapped += n_unmapped
         if slanted:
@@ -259,6 +273,10 @@ def _read(pdf, source: str) -> Document:
         )
     if small:
         out.problems.append(_left_out(small, "text set at 2 pt or less (no one reads it"))
+    if clipped:
+        out.problems.append(
+            _left_out(clipped, "text drawn outside the clipping path it is drawn in (not shown")
+        )
     for found, what in (
         (
             faint,
@@ -269,6 +287,13 @@ def _read(pdf, source: str) -> Document:
             ),
         ),
         (covered, "text under an opaque box painted over it (a redaction: no reader sees it"),
+        (
+            shifted,
+            (
+                "a digit set raised or lowered beside a number at the number's own size (a "
+                "footnote's mark or a digit of the figure: which is not known"
+            ),
+        ),
         (
             pictured,
             (
@@ -826,10 +851,11 @@ def _display(
 
 def _drawing(
     page, rotation: int | None = None
-) -> tuple[list[grid.Edge], bool, bool, list | None, dict[int, tuple[int, list]]]:
+) -> tuple[list[grid.Edge], list, bool, list | None, dict[int, tuple[int, list]]]:
     """The page's borders (horizontal and vertical pieces of every stroked or non-white filled
-    path), whether the page holds an image, whether it draws text invisible or white or some
-    text that may not be seen, what text may be seen on (the boxes of its fills and pictures in
+    path), where the page's pictures stand (display boxes, _ANYWHERE for one whose place is
+    not known), whether it draws text invisible or white or some text that may not be seen,
+    what text may be seen on (the boxes of its fills and pictures in
     the order painted, each with whether it may be dark, its place in that order and its
     colour, None where not known; in display coordinates; None where they are not known: a
     picture in a form), and the text objects that may not be seen (see _doubted); one pass
@@ -839,7 +865,9 @@ def _drawing(
     width, height = page.get_size()
     rotation = page.get_rotation() % 360 if rotation is None else rotation
     edges: list[grid.Edge] = []
-    images = hides = False
+    hides = False
+    #: the boxes of the page's pictures, in display coordinates (_ANYWHERE: one in a form)
+    pictures_at: list[tuple[float, float, float, float]] = []
     # filled rectangles: white ones, and the others. A table drawn as white cells on a dark
     # background (an old web page's <table bgcolor=#000 cellspacing=1> printed to PDF) has no
     # border drawn at all: the gaps between the cells are its rules, so a white rectangle on
@@ -861,12 +889,17 @@ def _drawing(
     #: text objects in forms drawn at an opacity (a transparency group's, or their ink's) at
     #: which they may not be seen: judged on the paper alone, wherever they stand
     clear: dict[int, tuple[int, list]] = {}
+    #: text objects drawn partly outside the clipping path that bounds them: its box
+    clips: dict[int, tuple[float, float, float, float]] = {}
     for order, (obj, matrix, kind, alpha) in enumerate(_objects(page.raw, None, 0)):
         if kind == raw.FPDF_PAGEOBJ_IMAGE:
-            images = True
             if matrix is not None or not get_bounds(obj, *bounds):
                 backdrops = None
-            elif backdrops is not None:
+                pictures_at.append(_ANYWHERE)  # in a form: its place is not worked out
+                continue
+            left, bottom, right, top = (b.value for b in bounds)
+            pictures_at.append(_display(left, bottom, right, top, width, height, rotation))
+            if backdrops is not None:
                 # an opaque picture hides what it is painted over; one painted at an opacity
                 # or in a blend shows it through (one with a soft mask, a seal's stamp over
                 # the sign-off, is told where it covers text: _doubted)
@@ -874,7 +907,7 @@ def _drawing(
                 backdrops.append(
                     (*(b.value for b in bounds), True, order, _PICTURE if opaque else None)
                 )
-                if opaque:
+                if opaque or not rotation:
                     pictures.append((order, tuple(b.value for b in bounds), obj))
             continue
         if kind == raw.FPDF_PAGEOBJ_TEXT:
@@ -890,6 +923,10 @@ def _drawing(
                     hides = mode == _INVISIBLE or _white_ink(obj, mode, rgba)
             if alpha < 1:
                 colours = [(*c[:3], round(c[3] * alpha)) for c in colours]
+            if matrix is None and (box := _clipped(obj, bounds)) is not None:
+                clips[ctypes.cast(obj, ctypes.c_void_p).value or 0] = _display(
+                    *box, width, height, rotation
+                )
             if matrix is None and colours:
                 inks.append((order, obj, colours))
             elif (
@@ -960,10 +997,54 @@ def _drawing(
     doubts: dict[int, tuple[int, list]] = {}
     if backdrops is not None:
         backdrops = [(*_display(*box[:4], width, height, rotation), *box[4:]) for box in backdrops]
-        doubts = _doubted(inks, rects, pictures, lambda obj: _see_through(page, obj))
+        masks: dict[int, _Alpha] = {}
+        doubts = _doubted(inks, rects, pictures, lambda obj: _see_through(page, obj), masks)
+        # a picture with a mask of its own painted over text: told character by character
+        backdrops = [(*b[:6], masks.get(b[5], b[6])) for b in backdrops]
     doubts.update(clear)
-    return edges, images, hides or bool(doubts), backdrops, doubts
+    return edges, pictures_at, hides or bool(doubts) or bool(clips), backdrops, doubts, clips
 
+
+def _clipped(obj, bounds: list) -> tuple[float, float, float, float] | None:
+    """The box (PDF space) of the clipping path a text object is drawn in, where the object
+    reaches outside it; else None. What a clip cuts away is not drawn: an old figure left in
+    a cell and clipped away beside the new one (a layout's overflow hidden) read into it. Each
+    of the clip's paths bounds it (their boxes' overlap; a shape other than a rectangle is
+    taken as its box, so nothing it shows is left out)."""
+    from pypdfium2 import raw
+
+    clip = raw.FPDFPageObj_GetClipPath(obj)
+    if not clip or not raw.FPDFPageObj_GetBounds(obj, *bounds):
+        return None
+    box = [-math.inf, -math.inf, math.inf, math.inf]
+    x, y = ctypes.c_float(), ctypes.c_float()
+    for k in range(raw.FPDFClipPath_CountPaths(clip)):
+        xs, ys = [], []
+        for n in range(raw.FPDFClipPath_CountPathSegments(clip, k)):
+            if raw.FPDFPathSegment_GetPoint(raw.FPDFClipPath_GetPathSegment(clip, k, n), x, y):
+                xs.append(x.value)
+                ys.append(y.value)
+        if xs:
+            box = [
+                max(box[0], min(xs)),
+                max(box[1], min(ys)),
+                min(box[2], max(xs)),
+                min(box[3], max(ys)),
+            ]
+    left, bottom, right, top = (b.value for b in bounds)
+    slack = 0.5
+    if (
+        left >= box[0] - slack
+        and bottom >= box[1] - slack
+        and right <= box[2] + slack
+        and top <= box[3] + slack
+    ):
+        return None
+    return (box[0], box[1], box[2], box[3])
+
+
+#: the place of a picture not worked out (one in a form): anywhere on the page
+_ANYWHERE = (-math.inf, -math.inf, math.inf, math.inf)
 
 #: a fill this opaque (alpha, of 255) painted over text hides it
 _OPAQUE = 250
@@ -975,13 +1056,16 @@ def _doubted(
     inks: list[tuple[int, object, list]],
     rects: list,
     pictures: list = (),
-    see_through: Callable[[object], bool] = bool,
+    see_through: Callable[[object], _Alpha | bool] = bool,
+    masks: dict | None = None,
 ) -> dict[int, tuple[int, list]]:
     """The text objects some of whose characters a reader may not see, by their addresses,
     for a look at each character (_unknown_ink): drawn on paper or on a filled rectangle
     painted before them, in a colour too close to it (white on light grey, black on black),
     or under an opaque filled rectangle or an opaque picture painted after them (a redaction
-    drawn over the text, a white patch pasted over an old figure).
+    drawn over the text, a white patch pasted over an old figure), or a picture whose own mask
+    is opaque in places (its alpha, by the order it was painted, into `masks`: _unknown_ink
+    tells which characters it hides).
     Text in white on paper is the white rule's (left out, said), not looked at again. Most
     pages need no look at any object's box: no rectangle painted after text, none of a
     colour close to the text's, text in colours that show on paper."""
@@ -1011,7 +1095,10 @@ def _doubted(
                 if fill[0] is _PICTURE:
                     if painted > order and painted not in through:
                         through[painted] = see_through(fill[1])
-                    doubted = painted > order and not through[painted]
+                        if isinstance(through[painted], _Alpha) and masks is not None:
+                            masks[painted] = through[painted]
+                    shows = through.get(painted, True)
+                    doubted = painted > order and (not shows or isinstance(shows, _Alpha))
                 elif painted > order:
                     doubted = fill[3] >= _OPAQUE
                 else:
@@ -1023,9 +1110,50 @@ def _doubted(
     return doubts
 
 
-def _see_through(page, obj) -> bool:
-    """Whether a picture lets what it is painted over show through anywhere: its pixels as
-    drawn (its soft mask or colour key applied) not all opaque."""
+@dataclass(frozen=True)
+class _Alpha:
+    """A picture's opacity as drawn (its own soft mask or colour key applied), row by row
+    from the top: part of it hides what it is painted over, part shows it through (a seal's
+    stamp: its ink opaque, the paper around it clear; a white patch with clear edges)."""
+
+    width: int
+    height: int
+    #: the alpha of each pixel, rows from the top
+    alpha: bytes
+
+    def hides(self, c: _Char, x0: float, top: float, x1: float, bottom: float) -> bool:
+        """Whether the picture, drawn over the box (display coordinates), is opaque over
+        most of a character's box (half its points or more): a reader sees the picture
+        there, not the character. A seal's thin ring or strokes across a figure leave it
+        read."""
+        if x1 <= x0 or bottom <= top:
+            return False
+        points = [
+            (
+                c.x0 + (c.x1 - c.x0) * (i + 0.5) / _SAMPLES,
+                c.top + (c.bottom - c.top) * (j + 0.5) / _SAMPLES,
+            )
+            for i in range(_SAMPLES)
+            for j in range(_SAMPLES)
+        ]
+        opaque = 0
+        for x, y in points:
+            if x0 <= x < x1 and top <= y < bottom:
+                col = min(int((x - x0) / (x1 - x0) * self.width), self.width - 1)
+                row = min(int((y - top) / (bottom - top) * self.height), self.height - 1)
+                opaque += self.alpha[row * self.width + col] >= _OPAQUE
+        return opaque * 2 >= len(points)
+
+
+#: points across and down a character's box where a picture's opacity is looked at
+_SAMPLES = 5
+
+
+def _see_through(page, obj) -> _Alpha | bool:
+    """Whether a picture lets what it is painted over show through: False where its pixels
+    as drawn (its soft mask or colour key applied) are all opaque; its alpha (_Alpha) where
+    some are and some are not, and it is painted at full opacity; True where none are, or it
+    is painted at an opacity or in a blend that shows through (its own pixels all opaque)."""
     from pypdfium2 import raw
 
     bitmap = raw.FPDFImageObj_GetRenderedBitmap(page.pdf.raw, page.raw, obj)
@@ -1033,14 +1161,22 @@ def _see_through(page, obj) -> bool:
         return True  # not drawn: not known to hide anything
     try:
         if raw.FPDFBitmap_GetFormat(bitmap) != raw.FPDFBitmap_BGRA:
-            return False
+            return bool(raw.FPDFPageObj_HasTransparency(obj))
         size = raw.FPDFBitmap_GetStride(bitmap) * raw.FPDFBitmap_GetHeight(bitmap)
         width = raw.FPDFBitmap_GetWidth(bitmap)
         pixels = ctypes.string_at(raw.FPDFBitmap_GetBuffer(bitmap), size)
         stride = raw.FPDFBitmap_GetStride(bitmap)
-        return any(
-            min(pixels[row + 3 : row + 4 * width : 4]) < _OPAQUE for row in range(0, size, stride)
-        )
+        alpha = b"".join(pixels[row + 3 : row + 4 * width : 4] for row in range(0, size, stride))
+        if min(alpha) >= _OPAQUE:
+            # its own pixels opaque: it hides what is under it, unless painted at an opacity
+            # or in a blend (a watermark at /ca 0.1, a seal multiplied over the text)
+            return bool(raw.FPDFPageObj_HasTransparency(obj))
+        if max(alpha) < _OPAQUE:
+            return True
+        r, g, b, a = (ctypes.c_uint() for _ in range(4))
+        if raw.FPDFPageObj_GetFillColor(obj, r, g, b, a) and a.value < _OPAQUE:
+            return True  # painted at an opacity: shows through
+        return _Alpha(width, len(alpha) // max(width, 1), alpha)
     finally:
         raw.FPDFBitmap_Destroy(bitmap)
 
@@ -1078,9 +1214,11 @@ def _unknown_ink(
                 continue
             if painted < order:
                 # the last painted wins; None: not known
-                behind = None if colour is _PICTURE else colour
+                behind = None if colour is _PICTURE or isinstance(colour, _Alpha) else colour
             elif colour is _PICTURE:
                 picture = True
+            elif isinstance(colour, _Alpha):
+                picture = picture or colour.hides(c, x0, top, x1, bottom)
             elif colour is not None and colour[3] >= _OPAQUE:
                 over = True
         if over:
@@ -1139,6 +1277,17 @@ def _white_ink(obj, mode: int, rgba: tuple) -> bool:
         if a.value and min(r.value, g.value, b.value) < _WHITE_CHANNEL:
             return False
     return True
+
+
+def _cut(c: _Char, box: tuple[float, float, float, float]) -> bool:
+    """Whether a character's middle stands outside a clip's box (display coordinates)."""
+    x0, top, x1, bottom = box
+    return not (x0 <= c.cx <= x1 and top <= c.cy <= bottom)
+
+
+def _on_picture(c: _Char, pictures: list[tuple[float, float, float, float]]) -> bool:
+    """Whether a character's middle stands on one of the pictures (display boxes)."""
+    return any(x0 <= c.cx <= x1 and top <= c.cy <= bottom for x0, top, x1, bottom in pictures)
 
 
 def _on_backdrop(c: _Char, backdrops: list | None) -> bool:
@@ -1800,6 +1949,31 @@ def _raised_marks(line: list[_Char]) -> list[_Char]:
         base = ch if ch.text.isdigit() and ch.text.isascii() else None
         out.append(ch)
     return out
+
+
+def _shifted_digits(chars: list[_Char], number: int, shifted: list[tuple[int, str]]) -> list[_Char]:
+    """The page's characters with each digit that stands on a line right after a number's
+    digit, at its size, but raised or lowered by MARK_SHIFT of its height read as U+FFFD (and
+    added to `shifted`). Word raises a footnote's mark by w:position at the number's own size
+    (and a web page's position:relative does): printed, 7 and a raised 1 were read 71, with no
+    flag. Smaller, it is a mark (_raised_marks); at the same size it may be either: the cell is
+    not read. A digit in the next cell does not stand right after it."""
+    found: dict[int, str] = {}
+    for line in _lines(chars):
+        for prev, ch in itertools.pairwise(line):
+            if not (ch.text.isdigit() and prev.text.isdigit() and prev.text.isascii()):
+                continue
+            height = prev.bottom - prev.top
+            if (
+                MARK_SIZE * height <= ch.bottom - ch.top <= height / MARK_SIZE
+                and abs(ch.bottom - prev.bottom) >= MARK_SHIFT * height
+                and -0.1 * height <= ch.x0 - prev.x1 <= 0.2 * height
+            ):
+                found[id(ch)] = ch.text
+    if not found:
+        return chars
+    shifted.append((number, "".join(found.values())))
+    return [replace(c, text="\ufffd") if id(c) in found else c for c in chars]
 
 
 def _column_gap(prev: _Char, ch: _Char) -> bool:

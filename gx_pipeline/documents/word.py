@@ -444,7 +444,7 @@ class _Paragraphs:
                 elif (
                     _MARK_DIGITS.fullmatch(text)
                     and "".join(out).rstrip()[-1:].isdigit()
-                    and (raised := self._raised(child))
+                    and (raised := self._raised(child, "".join(out).rstrip()[-1]))
                 ):
                     # 12 with a footnote's 1 raised after it: Word shows 12¹, which the run's
                     # text would join into 121 (a web page's 12<sup>1</sup> is read so too)
@@ -484,16 +484,38 @@ class _Paragraphs:
         self.unread.append(f"{font} {code}")
         return "\ufffd"
 
-    def _raised(self, run) -> dict[int, str] | None:
+    def _raised(self, run, last: str) -> dict[int, str] | None:
         """The digits' marks when Word sets the run, after a number, as a superscript or
         subscript (w:vertAlign, the run's own or its styles': the "footnote reference" style
         raises a custom footnote mark), or raises or lowers it (w:position) from the run
         before it at a smaller size: a mark set by hand. Raised or lowered at the same size or
-        larger, a reader sees a digit off the line, mark or not: _UNSURE."""
+        larger, a reader sees a digit off the line, mark or not: _UNSURE. A run set as the
+        number before it is (`last`, the number's last character, a digit of its own, not a
+        mark), superscript after superscript, is the rest of that number: Word splits a
+        number's runs where it was edited, and a number set raised in two runs (12 as 1 and 2,
+        by the runs or by their paragraph's style) was read 1 and a mark. A digit on the
+        line after such raised digits is _UNSURE."""
         styles = _styles_of(self._paragraph)
         placed = self.marks.placement(run, *styles)
         if placed.get("vertAlign") or not placed.get("position") or self._before is None:
-            return _AS_MARK.get(placed.get("vertAlign") or "")
+            shift = placed.get("vertAlign") or ""
+            if (
+                shift
+                and self._before is not None
+                and last.isascii()
+                and self.marks.placement(self._before, *styles).get("vertAlign") == shift
+            ):
+                return None  # the number and the digit raised together: one number
+            if (
+                not shift
+                and self._before is not None
+                and last.isascii()
+                and self.marks.placement(self._before, *styles).get("vertAlign") in _AS_MARK
+            ):
+                # a digit on the line after digits raised (¹2): a mark before the figure or
+                # a figure set awry, not known; read 12, it was a number no reader sees
+                return _UNSURE
+            return _AS_MARK.get(shift)
         before = self.marks.placement(self._before, *styles)
         if placed["position"] == (before.get("position") or 0):
             return None  # the number and the digit moved together: one line
