@@ -408,6 +408,39 @@ def test_pages_outside_the_report_year_folders_are_named_not_left_unsaid(
     assert "'loose.html': a file outside the year folders" in status
 
 
+def test_a_file_in_place_of_a_year_folder_is_named_as_a_file_not_a_missing_folder(
+    data_dir, tmp_path, monkeypatch, capsys
+):
+    """A file named like a year folder (a zip of the year's pages saved as `2022` with no
+    extension, a page saved under the year's name, a year loaded once whose folder a sync
+    replaced by a file): `gx run` said the folder "is missing", which the user, looking at
+    `data/raw/2022` right there, could not square, and neither the run's list of what is not
+    loaded nor `gx status` named the file, whose bytes no run reads."""
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    put_page(data_dir, 2021, SEED.name, SEED)
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
+    raw = data_dir / "raw"
+    (raw / "2022").write_bytes(SEED.read_bytes())  # never loaded
+    moved = tmp_path / "elsewhere"
+    (raw / "2021").rename(moved)  # loaded, then a file where its folder was
+    (raw / "2021").write_bytes(b"PK\x03\x04" + bytes(100))
+    capsys.readouterr()
+
+    assert cli.main(["run", "--years", "2021,2022", "--quiet"]) == 1
+    out, err = capsys.readouterr()
+    for year in ("2021", "2022"):
+        assert f"{raw / year} is a file, not a folder" in err, err
+        assert f"{raw / year} is missing" not in err, err
+    said = out[out.index("not loaded") :]
+    for year in ("2021", "2022"):
+        assert f"'{year}': a file in place of the folder of report year {year}" in said, said
+
+    assert cli.main(["status"]) == 0
+    status = capsys.readouterr().out
+    assert "'2022': a file in place of the folder of report year 2022" in status, status
+
+
 def test_gx_status_shows_a_loaded_year_whose_folder_is_gone(
     data_dir, tmp_path, monkeypatch, capsys
 ):
