@@ -441,6 +441,53 @@ def test_a_file_in_place_of_a_year_folder_is_named_as_a_file_not_a_missing_folde
     assert "'2022': a file in place of the folder of report year 2022" in status, status
 
 
+def test_a_load_not_published_for_a_read_write_session_is_said_by_status_and_published_next(
+    data_dir, tmp_path, monkeypatch, capsys
+):
+    """An analyst's read-write session on data/warehouse.duckdb (the DuckDB CLI without
+    -readonly, DBeaver) through a load: the load is not published, which the run says. Once the
+    session closed, nothing said the analysts' file was behind: `gx status` counted the older
+    rows under the run's "success", the run's summary the newer ones, and the file stayed
+    behind until some later load published, however long; a later run that loaded no year (its
+    folder missing) left it behind too."""
+    from gx_pipeline_tests.holding import writer_holding
+
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    seed = SEED.read_text(encoding="utf-8")
+    put_page(data_dir, 2021, "a.html", seed)
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
+    # entries: a report loaded or quarantined (a second page of one report is quarantined)
+    count = (
+        "select (select count(*) from dim_report where report_year = 2021)"
+        " + (select count(*) from quarantine where report_year = 2021)"
+    )
+    assert query(data_dir, count) == [(1,)]
+    put_page(data_dir, 2021, "b.html", b"")
+
+    published = data_dir / "warehouse.duckdb"
+    holder = writer_holding(published)
+    try:
+        assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
+    finally:
+        holder.kill()
+        holder.wait()
+    capsys.readouterr()
+    assert query(data_dir, count) == [(1,)]  # the analysts' file is the older one
+
+    assert cli.main(["status"]) == 0
+    status = capsys.readouterr().out
+    assert f"{published} is behind the working warehouse" in status, status
+
+    # a run that loads nothing (its year's folder missing) publishes it all the same
+    assert cli.main(["run", "--years", "2023", "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert f"{published} was behind the working warehouse" in err, err
+    assert query(data_dir, count) == [(2,)], err
+    assert cli.main(["status"]) == 0
+    assert "behind the working warehouse" not in capsys.readouterr().out
+
+
 def test_gx_status_shows_a_loaded_year_whose_folder_is_gone(
     data_dir, tmp_path, monkeypatch, capsys
 ):

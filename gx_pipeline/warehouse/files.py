@@ -283,8 +283,7 @@ class WarehouseFiles:
                     f"{self.publish_to} is {_link_to_nothing(self.publish_to)}: not published; "
                     "the next write publishes once it is"
                 )
-                log.warning(note)
-                return Published(False, note)
+                return self._not_published(note)
         target.parent.mkdir(parents=True, exist_ok=True)
         remove_stale_copies(target)
         with _hold_for_reading(target) as held:
@@ -293,8 +292,7 @@ class WarehouseFiles:
                     f"{target} is open read-write in another process: not replaced, so that "
                     "session keeps its file; the next write publishes"
                 )
-                log.warning(note)
-                return Published(False, note)
+                return self._not_published(note)
             kept = self._keep_if_changed(target)
             tmp = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
             try:
@@ -310,6 +308,7 @@ class WarehouseFiles:
                 raise
             _fsync_folder(target.parent)
         self._record_published(target)
+        self._unpublished_record.unlink(missing_ok=True)
         note = f"the copy changed by a read-write session is kept as {kept}" if kept else ""
         return Published(True, note, kept)
 
@@ -346,6 +345,34 @@ class WarehouseFiles:
                     raise
             time.sleep(delay)
             delay = min(delay * 2, 5.0)
+
+    def _not_published(self, note: str) -> Published:
+        """The working file's writes stay out of the analysts' copy: recorded, so that `gx
+        status` says the copy is behind and the next `gx run` publishes it, though it loads no
+        year (a session that closed leaves no one to tell, and no write may come for weeks)."""
+        log.warning(note)
+        when = time.strftime("%Y-%m-%d %H:%M:%S")
+        record = {"when": when, "why": note}
+        self._unpublished_record.write_text(json.dumps(record), encoding="utf-8")
+        return Published(False, note)
+
+    def behind(self) -> str:
+        """Why the analysts' copy is older than the working file ("" when it is not): a write
+        that publish() had to leave unpublished, and since then none published."""
+        if self.publish_to is None:
+            return ""
+        try:
+            record = json.loads(self._unpublished_record.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return ""
+        return (
+            f"{self.publish_to} is behind the working warehouse {self.database}: what was "
+            f"written from {record.get('when', '?')} on is not in it ({record.get('why', '?')})"
+        )
+
+    @property
+    def _unpublished_record(self) -> Path:
+        return self.database.with_name(f"{self.database.name}.unpublished.json")
 
     @property
     def _published_record(self) -> Path:
