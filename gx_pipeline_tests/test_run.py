@@ -478,6 +478,11 @@ def test_a_load_not_published_for_a_read_write_session_is_said_by_status_and_pub
     assert cli.main(["status"]) == 0
     status = capsys.readouterr().out
     assert f"{published} is behind the working warehouse" in status, status
+    # a citable release, an export of the analysts' file: made without the load, unsaid
+    for command in ("export", "release"):
+        assert cli.main([command, "--out", str(tmp_path / command)]) == 0
+        err = capsys.readouterr().err
+        assert f"gx {command}: {published} is behind the working warehouse" in err, err
 
     # a run that loads nothing (its year's folder missing) publishes it all the same
     assert cli.main(["run", "--years", "2023", "--quiet"]) == 1

@@ -638,3 +638,20 @@ def copy_database(conn: duckdb.DuckDBPyConnection, target: Path, source: str | N
         conn.execute("checkpoint gx_copy")
     finally:
         conn.execute("detach gx_copy")
+
+
+def published_behind(database: str | Path) -> str:
+    """WarehouseFiles.behind() of the data folder's, when `database` is its analysts' copy ("" for
+    any other file): what `gx export` and `gx release` say before they copy a file without the
+    last load (a citable release one load short, with nothing said)."""
+    from gx_pipeline.datadir import DataDir
+
+    layout = DataDir.default()
+    try:
+        same = Path(database).resolve() == layout.published_database.resolve()
+    except OSError:
+        return ""
+    if not same:
+        return ""
+    behind = WarehouseFiles(layout.work_database, layout.published_database).behind()
+    return f"{behind}: `gx run` publishes it" if behind else ""
