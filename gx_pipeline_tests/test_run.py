@@ -478,6 +478,7 @@ def test_a_load_not_published_for_a_read_write_session_is_said_by_status_and_pub
     assert cli.main(["status"]) == 0
     status = capsys.readouterr().out
     assert f"{published} is behind the working warehouse" in status, status
+    assert "open read-write in another process" in status, status
     # a citable release, an export of the analysts' file: made without the load, unsaid
     for command in ("export", "release"):
         assert cli.main([command, "--out", str(tmp_path / command)]) == 0
@@ -491,6 +492,38 @@ def test_a_load_not_published_for_a_read_write_session_is_said_by_status_and_pub
     assert query(data_dir, count) == [(2,)], err
     assert cli.main(["status"]) == 0
     assert "behind the working warehouse" not in capsys.readouterr().out
+
+
+def test_a_load_whose_publish_broke_off_is_said_behind_and_published_next(
+    data_dir, tmp_path, monkeypatch, capsys
+):
+    """The year committed to the working file, then the copy for analysts broke off (the
+    process killed between the two, an error of the copy): the analysts' file stayed a load
+    behind, and only the next load of some year would publish; nothing said so meanwhile."""
+    from gx_pipeline.warehouse.files import WarehouseFiles
+
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    put_page(data_dir, 2021, "a.html", SEED)
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
+    put_page(data_dir, 2021, "b.html", b"")
+    copy = WarehouseFiles._copy_for_analysts
+
+    def broken(self, tmp):
+        raise OSError(5, "Input/output error", str(tmp))
+
+    monkeypatch.setattr(WarehouseFiles, "_copy_for_analysts", broken)
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 1
+    monkeypatch.setattr(WarehouseFiles, "_copy_for_analysts", copy)
+    capsys.readouterr()
+    entries = "select count(*) from quarantine where report_year = 2021"
+    assert query(data_dir, entries) == [(0,)]
+
+    assert cli.main(["status"]) == 0
+    published = data_dir / "warehouse.duckdb"
+    assert f"{published} is behind the working warehouse" in capsys.readouterr().out
+    assert cli.main(["run", "--years", "2023", "--quiet"]) == 1
+    assert query(data_dir, entries) == [(1,)]
 
 
 def test_gx_status_shows_a_loaded_year_whose_folder_is_gone(

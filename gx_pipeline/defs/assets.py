@@ -643,6 +643,7 @@ def load_into_warehouse(
             if "lock" not in str(err).lower():
                 raise
             raise dg.RetryRequested(max_retries=LOCK_RETRIES, seconds_to_wait=LOCK_RETRY_S) from err
+        warehouse.files.mark_unpublished(f"report year {year} loaded, its publish not finished")
         # the year is in the warehouse: what is staged of it is of no further use, this run's
         # and every ended run's (the stages loaded are earlier runs' when steps were picked
         # alone or a run re-executed from a failed step: the parse's stayed until the next

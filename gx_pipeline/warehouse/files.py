@@ -351,10 +351,24 @@ class WarehouseFiles:
         status` says the copy is behind and the next `gx run` publishes it, though it loads no
         year (a session that closed leaves no one to tell, and no write may come for weeks)."""
         log.warning(note)
-        when = time.strftime("%Y-%m-%d %H:%M:%S")
-        record = {"when": when, "why": note}
-        self._unpublished_record.write_text(json.dumps(record), encoding="utf-8")
+        self.mark_unpublished(note)
         return Published(False, note)
+
+    def mark_unpublished(self, why: str) -> None:
+        """Record that the working file holds a write the analysts' copy lacks, until publish()
+        replaces the copy: set as soon as a load commits, so that a process killed before its
+        publish (or a publish that fails) leaves the record, not a silently older copy."""
+        if self.publish_to is None:
+            return
+        try:  # the earliest write not published is when the copy fell behind; why is the latest
+            when = json.loads(self._unpublished_record.read_text(encoding="utf-8"))["when"]
+        except (OSError, ValueError, KeyError, TypeError):
+            when = time.strftime("%Y-%m-%d %H:%M:%S")
+        record = {"when": when, "why": why}
+        try:
+            self._unpublished_record.write_text(json.dumps(record), encoding="utf-8")
+        except OSError as err:  # a full disk: the load stands, only this record is missing
+            log.warning("could not record that %s is not published: %s", self.publish_to, err)
 
     def behind(self) -> str:
         """Why the analysts' copy is older than the working file ("" when it is not): a write
@@ -362,9 +376,15 @@ class WarehouseFiles:
         if self.publish_to is None:
             return ""
         try:
-            record = json.loads(self._unpublished_record.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            text = self._unpublished_record.read_text(encoding="utf-8")
+        except OSError:
             return ""
+        try:  # a record cut short by a full disk or a kill still says the copy is behind
+            record = json.loads(text)
+        except ValueError:
+            record = {}
+        if not isinstance(record, dict):
+            record = {}
         return (
             f"{self.publish_to} is behind the working warehouse {self.database}: what was "
             f"written from {record.get('when', '?')} on is not in it ({record.get('why', '?')})"
@@ -452,6 +472,8 @@ class WarehouseFiles:
             if usable:
                 _fsync(tmp)
                 os.replace(tmp, work)
+                # the working file is the published one now: the writes it lacked are gone
+                self._unpublished_record.unlink(missing_ok=True)
         finally:
             tmp.unlink(missing_ok=True)
             Path(f"{tmp}.wal").unlink(missing_ok=True)
