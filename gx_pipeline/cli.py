@@ -300,7 +300,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         stale_derived_said,
         year_status,
     )
-    from gx_pipeline.warehouse.files import cannot_open
+    from gx_pipeline.warehouse.files import WarehouseFiles, cannot_open
 
     layout = DataDir.default()
     if args.mark_failed is not None:
@@ -332,6 +332,8 @@ def cmd_status(args: argparse.Namespace) -> int:
         print(format_status(rows))
         if stale := stale_derived_said(database):
             print(f"\n{stale}")
+        if behind := WarehouseFiles(layout.work_database, database).behind():
+            print(f"\n{behind}: the figures above are its own; the next `gx run` publishes it")
         outside = outside_year_folders(layout.raw_dir)
         if outside:
             print(f"\n{outside}")

@@ -267,9 +267,12 @@ def test_publishing_does_not_wait_for_a_read_write_session(tmp_path):
         assert time.monotonic() - started < 5
         assert not outcome.replaced
         assert "open read-write in another process" in outcome.note
+        assert "open read-write in another process" in files.behind()
     finally:
         analyst.stop()
+    assert files.behind().startswith(f"{files.publish_to} is behind the working warehouse")
     assert files.publish().replaced
+    assert files.behind() == ""
 
 
 def test_a_published_copy_that_is_a_link_is_published_through_the_link(tmp_path):

@@ -408,6 +408,124 @@ def test_pages_outside_the_report_year_folders_are_named_not_left_unsaid(
     assert "'loose.html': a file outside the year folders" in status
 
 
+def test_a_file_in_place_of_a_year_folder_is_named_as_a_file_not_a_missing_folder(
+    data_dir, tmp_path, monkeypatch, capsys
+):
+    """A file named like a year folder (a zip of the year's pages saved as `2022` with no
+    extension, a page saved under the year's name, a year loaded once whose folder a sync
+    replaced by a file): `gx run` said the folder "is missing", which the user, looking at
+    `data/raw/2022` right there, could not square, and neither the run's list of what is not
+    loaded nor `gx status` named the file, whose bytes no run reads."""
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    put_page(data_dir, 2021, SEED.name, SEED)
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
+    raw = data_dir / "raw"
+    (raw / "2022").write_bytes(SEED.read_bytes())  # never loaded
+    moved = tmp_path / "elsewhere"
+    (raw / "2021").rename(moved)  # loaded, then a file where its folder was
+    (raw / "2021").write_bytes(b"PK\x03\x04" + bytes(100))
+    capsys.readouterr()
+
+    assert cli.main(["run", "--years", "2021,2022", "--quiet"]) == 1
+    out, err = capsys.readouterr()
+    for year in ("2021", "2022"):
+        assert f"{raw / year} is a file, not a folder" in err, err
+        assert f"{raw / year} is missing" not in err, err
+    said = out[out.index("not loaded") :]
+    for year in ("2021", "2022"):
+        assert f"'{year}': a file in place of the folder of report year {year}" in said, said
+
+    assert cli.main(["status"]) == 0
+    status = capsys.readouterr().out
+    assert "'2022': a file in place of the folder of report year 2022" in status, status
+
+
+def test_a_load_not_published_for_a_read_write_session_is_said_by_status_and_published_next(
+    data_dir, tmp_path, monkeypatch, capsys
+):
+    """An analyst's read-write session on data/warehouse.duckdb (the DuckDB CLI without
+    -readonly, DBeaver) through a load: the load is not published, which the run says. Once the
+    session closed, nothing said the analysts' file was behind: `gx status` counted the older
+    rows under the run's "success", the run's summary the newer ones, and the file stayed
+    behind until some later load published, however long; a later run that loaded no year (its
+    folder missing) left it behind too."""
+    from gx_pipeline_tests.holding import writer_holding
+
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    seed = SEED.read_text(encoding="utf-8")
+    put_page(data_dir, 2021, "a.html", seed)
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
+    # entries: a report loaded or quarantined (a second page of one report is quarantined)
+    count = (
+        "select (select count(*) from dim_report where report_year = 2021)"
+        " + (select count(*) from quarantine where report_year = 2021)"
+    )
+    assert query(data_dir, count) == [(1,)]
+    put_page(data_dir, 2021, "b.html", b"")
+
+    published = data_dir / "warehouse.duckdb"
+    holder = writer_holding(published)
+    try:
+        assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
+    finally:
+        holder.kill()
+        holder.wait()
+    capsys.readouterr()
+    assert query(data_dir, count) == [(1,)]  # the analysts' file is the older one
+
+    assert cli.main(["status"]) == 0
+    status = capsys.readouterr().out
+    assert f"{published} is behind the working warehouse" in status, status
+    assert "open read-write in another process" in status, status
+    # a citable release, an export of the analysts' file: made without the load, unsaid
+    for command in ("export", "release"):
+        assert cli.main([command, "--out", str(tmp_path / command)]) == 0
+        err = capsys.readouterr().err
+        assert f"gx {command}: {published} is behind the working warehouse" in err, err
+
+    # a run that loads nothing (its year's folder missing) publishes it all the same
+    assert cli.main(["run", "--years", "2023", "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert f"{published} was behind the working warehouse" in err, err
+    assert query(data_dir, count) == [(2,)], err
+    assert cli.main(["status"]) == 0
+    assert "behind the working warehouse" not in capsys.readouterr().out
+
+
+def test_a_load_whose_publish_broke_off_is_said_behind_and_published_next(
+    data_dir, tmp_path, monkeypatch, capsys
+):
+    """The year committed to the working file, then the copy for analysts broke off (the
+    process killed between the two, an error of the copy): the analysts' file stayed a load
+    behind, and only the next load of some year would publish; nothing said so meanwhile."""
+    from gx_pipeline.warehouse.files import WarehouseFiles
+
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    put_page(data_dir, 2021, "a.html", SEED)
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
+    put_page(data_dir, 2021, "b.html", b"")
+    copy = WarehouseFiles._copy_for_analysts
+
+    def broken(self, tmp):
+        raise OSError(5, "Input/output error", str(tmp))
+
+    monkeypatch.setattr(WarehouseFiles, "_copy_for_analysts", broken)
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 1
+    monkeypatch.setattr(WarehouseFiles, "_copy_for_analysts", copy)
+    capsys.readouterr()
+    entries = "select count(*) from quarantine where report_year = 2021"
+    assert query(data_dir, entries) == [(0,)]
+
+    assert cli.main(["status"]) == 0
+    published = data_dir / "warehouse.duckdb"
+    assert f"{published} is behind the working warehouse" in capsys.readouterr().out
+    assert cli.main(["run", "--years", "2023", "--quiet"]) == 1
+    assert query(data_dir, entries) == [(1,)]
+
+
 def test_gx_status_shows_a_loaded_year_whose_folder_is_gone(
     data_dir, tmp_path, monkeypatch, capsys
 ):

@@ -612,7 +612,7 @@ def load_into_warehouse(
             folder = raw_pages.year_dir(year)
             if not err.previous and not folder.is_dir():
                 raise dg.Failure(
-                    description=f"{folder} is missing: no pages to load, and the year was never "
+                    description=f"{_gone(folder)}: no pages to load, and the year was never "
                     "loaded (a data folder or report year mistyped, a disk not mounted?). "
                     "Nothing was written.",
                     allow_retries=False,
@@ -626,7 +626,7 @@ def load_into_warehouse(
                     "it once its pages are there.",
                     allow_retries=False,
                 ) from err
-            where = f"{folder} is missing" if not folder.is_dir() else f"{folder}: {err}"
+            where = _gone(folder) if not folder.is_dir() else f"{folder}: {err}"
             raise dg.Failure(
                 description=f"{where}. The year's {err.previous} loaded {err.unit} are kept. If "
                 "the pages were removed or changed on purpose, run again with `gx run "
@@ -643,6 +643,7 @@ def load_into_warehouse(
             if "lock" not in str(err).lower():
                 raise
             raise dg.RetryRequested(max_retries=LOCK_RETRIES, seconds_to_wait=LOCK_RETRY_S) from err
+        warehouse.files.mark_unpublished(f"report year {year} loaded, its publish not finished")
         # the year is in the warehouse: what is staged of it is of no further use, this run's
         # and every ended run's (the stages loaded are earlier runs' when steps were picked
         # alone or a run re-executed from a failed step: the parse's stayed until the next
@@ -754,3 +755,14 @@ def table_schema(relation: Relation) -> dg.TableSchema:
             for c in relation.columns
         ]
     )
+
+
+def _gone(folder: Path) -> str:
+    """Why a year's folder holds no pages for the run, said of what is at its path: a file
+    there (a zip of the year saved without its extension, a sync that replaced the folder) is
+    not "missing" to a user who sees it."""
+    if folder.is_symlink() and not folder.exists():
+        return f"{folder} is a broken link, not a folder"
+    if folder.exists():
+        return f"{folder} is a file, not a folder: the year's pages go in a folder of that name"
+    return f"{folder} is missing"

@@ -383,6 +383,14 @@ def materialize_years(
             )
         for line in refresh_derived(warehouse):
             print(f"gx run: {line}", file=stream)
+        if behind := warehouse.files.behind():
+            # a session held the copy at the last write: published now, whatever the years do
+            done = warehouse.publish()
+            print(
+                f"gx run: {behind.replace(' is behind', ' was behind', 1)}: "
+                + ("published now" if done.replaced else f"still not published: {done.note}"),
+                file=stream,
+            )
         outcomes = _run_years(
             job,
             instance,
@@ -810,9 +818,15 @@ def outside_year_folders(raw_dir: Path) -> str:
         return ""  # no raw folder: the years' own lines say so
     lines = []
     for name in names:
-        if name in keys:
-            continue
         path = raw_dir / name
+        if name in keys:
+            if not path.is_dir() and (path.exists() or path.is_symlink()):
+                # its bytes are read by no run, whose year only says no folder is there
+                lines.append(
+                    f"  {name!r}: a file in place of the folder of report year {name}: "
+                    f"move it aside and put the year's pages in a folder {name}/"
+                )
+            continue
         # a name that is not UTF-8 percent-encoded, as dim_report.source writes it
         shown = safe_name(os.fsencode(name))[0]
         if not path.is_dir():

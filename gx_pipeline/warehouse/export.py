@@ -262,6 +262,7 @@ def _relation_folder(folder: Path) -> bool:
 
 def main_export(argv: Sequence[str] | None = None) -> int:
     from gx_pipeline.datadir import data_dir  # the one place that knows where data/ is
+    from gx_pipeline.warehouse.files import published_behind
 
     parser = argparse.ArgumentParser(
         prog="gx export",
@@ -278,6 +279,8 @@ def main_export(argv: Sequence[str] | None = None) -> int:
         help="warehouse file (default: the published data/warehouse.duckdb)",
     )
     args = parser.parse_args(argv)
+    if behind := published_behind(args.database):
+        print(f"gx export: {behind}", file=sys.stderr)
     try:
         done = export(args.database, args.format, args.out)
     except ExportError as err:

@@ -283,8 +283,7 @@ class WarehouseFiles:
                     f"{self.publish_to} is {_link_to_nothing(self.publish_to)}: not published; "
                     "the next write publishes once it is"
                 )
-                log.warning(note)
-                return Published(False, note)
+                return self._not_published(note)
         target.parent.mkdir(parents=True, exist_ok=True)
         remove_stale_copies(target)
         with _hold_for_reading(target) as held:
@@ -293,8 +292,7 @@ class WarehouseFiles:
                     f"{target} is open read-write in another process: not replaced, so that "
                     "session keeps its file; the next write publishes"
                 )
-                log.warning(note)
-                return Published(False, note)
+                return self._not_published(note)
             kept = self._keep_if_changed(target)
             tmp = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
             try:
@@ -310,6 +308,7 @@ class WarehouseFiles:
                 raise
             _fsync_folder(target.parent)
         self._record_published(target)
+        self._unpublished_record.unlink(missing_ok=True)
         note = f"the copy changed by a read-write session is kept as {kept}" if kept else ""
         return Published(True, note, kept)
 
@@ -346,6 +345,54 @@ class WarehouseFiles:
                     raise
             time.sleep(delay)
             delay = min(delay * 2, 5.0)
+
+    def _not_published(self, note: str) -> Published:
+        """The working file's writes stay out of the analysts' copy: recorded, so that `gx
+        status` says the copy is behind and the next `gx run` publishes it, though it loads no
+        year (a session that closed leaves no one to tell, and no write may come for weeks)."""
+        log.warning(note)
+        self.mark_unpublished(note)
+        return Published(False, note)
+
+    def mark_unpublished(self, why: str) -> None:
+        """Record that the working file holds a write the analysts' copy lacks, until publish()
+        replaces the copy: set as soon as a load commits, so that a process killed before its
+        publish (or a publish that fails) leaves the record, not a silently older copy."""
+        if self.publish_to is None:
+            return
+        try:  # the earliest write not published is when the copy fell behind; why is the latest
+            when = json.loads(self._unpublished_record.read_text(encoding="utf-8"))["when"]
+        except (OSError, ValueError, KeyError, TypeError):
+            when = time.strftime("%Y-%m-%d %H:%M:%S")
+        record = {"when": when, "why": why}
+        try:
+            self._unpublished_record.write_text(json.dumps(record), encoding="utf-8")
+        except OSError as err:  # a full disk: the load stands, only this record is missing
+            log.warning("could not record that %s is not published: %s", self.publish_to, err)
+
+    def behind(self) -> str:
+        """Why the analysts' copy is older than the working file ("" when it is not): a write
+        that publish() had to leave unpublished, and since then none published."""
+        if self.publish_to is None:
+            return ""
+        try:
+            text = self._unpublished_record.read_text(encoding="utf-8")
+        except OSError:
+            return ""
+        try:  # a record cut short by a full disk or a kill still says the copy is behind
+            record = json.loads(text)
+        except ValueError:
+            record = {}
+        if not isinstance(record, dict):
+            record = {}
+        return (
+            f"{self.publish_to} is behind the working warehouse {self.database}: what was "
+            f"written from {record.get('when', '?')} on is not in it ({record.get('why', '?')})"
+        )
+
+    @property
+    def _unpublished_record(self) -> Path:
+        return self.database.with_name(f"{self.database.name}.unpublished.json")
 
     @property
     def _published_record(self) -> Path:
@@ -425,6 +472,8 @@ class WarehouseFiles:
             if usable:
                 _fsync(tmp)
                 os.replace(tmp, work)
+                # the working file is the published one now: the writes it lacked are gone
+                self._unpublished_record.unlink(missing_ok=True)
         finally:
             tmp.unlink(missing_ok=True)
             Path(f"{tmp}.wal").unlink(missing_ok=True)
@@ -611,3 +660,20 @@ def copy_database(conn: duckdb.DuckDBPyConnection, target: Path, source: str | N
         conn.execute("checkpoint gx_copy")
     finally:
         conn.execute("detach gx_copy")
+
+
+def published_behind(database: str | Path) -> str:
+    """WarehouseFiles.behind() of the data folder's, when `database` is its analysts' copy ("" for
+    any other file): what `gx export` and `gx release` say before they copy a file without the
+    last load (a citable release one load short, with nothing said)."""
+    from gx_pipeline.datadir import DataDir
+
+    layout = DataDir.default()
+    try:
+        same = Path(database).resolve() == layout.published_database.resolve()
+    except OSError:
+        return ""
+    if not same:
+        return ""
+    behind = WarehouseFiles(layout.work_database, layout.published_database).behind()
+    return f"{behind}: `gx run` publishes it" if behind else ""

@@ -583,6 +583,7 @@ agencies named in them; `dim_report.source` names each page and `raw_sha256` its
 
 def main_release(argv: Sequence[str] | None = None) -> int:
     from gx_pipeline.datadir import data_dir  # the one place that knows where data/ is
+    from gx_pipeline.warehouse.files import published_behind
 
     parser = argparse.ArgumentParser(
         prog="gx release",
@@ -598,6 +599,8 @@ def main_release(argv: Sequence[str] | None = None) -> int:
         help="warehouse file (default: the published data/warehouse.duckdb)",
     )
     args = parser.parse_args(argv)
+    if behind := published_behind(args.database):
+        print(f"gx release: {behind}", file=sys.stderr)
     try:
         done = release(args.database, args.out, args.version)
     except ExportError as err:
