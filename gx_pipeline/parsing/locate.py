@@ -75,11 +75,11 @@ def _html_view(text: str) -> PageView | None:
 
 
 def _marked(text: str) -> PageView | None:
-    markup, root = tk._read_tree(text)
+    markup, root, sheet = tk._read_tree(text)
     if root is None:
         return None
     styles = [tk._TEXT(s) for s in root.iter("style")]
-    tk._shown_text_only(root, markup)
+    tk._shown_text_only(root, markup, sheet)
     lines_text = tk._lines_text(root, markup)
     segments = tk._segments(lines_text) if tk._HIDE_START in lines_text else [(lines_text, False)]
     kept = [

@@ -691,11 +691,13 @@ def _struck_as_s(m: re.Match[str], rules: _Rules) -> str:
     return f"<s>{m[3]}</s>"
 
 
-def _read_tree(text: str) -> tuple[str, etree._Element | None]:
+def _read_tree(text: str) -> tuple[str, etree._Element | None, Sheet | None]:
     """The markup as it is parsed and its tree, with the document of each <iframe srcdoc> in
     the iframe's place (the markup then written from the tree, for the fallback of
-    _lines_text). The tokens and the review's view of the page (gx_pipeline.parsing.locate)
-    both start here, so they number the same tables."""
+    _lines_text), and the page's style sheet (None for a page without one). The tokens and
+    the review's view of the page (gx_pipeline.parsing.locate) both start here, so they number
+    the same tables. The sheet is found once here: finding a page's <style> blocks walks the
+    whole tree (~75 us on a portal page), and each reader of it asked again."""
     markup = _XML_DECLARATION.sub("", text, count=1)
     if any(mark in markup for mark in _MARKS):
         markup = markup.translate(_NO_MARKS)
@@ -708,8 +710,9 @@ def _read_tree(text: str) -> tuple[str, etree._Element | None]:
         # runs them into 121
         markup = _SUP_DIGITS.sub(_superscript, markup)
     root = _parse(markup)
+    sheet = page_sheet(root) if root is not None else None
     if root is not None:
-        _colour_by_class(root)
+        _colour_by_class(root, sheet)
     if root is not None and next(root.iter("embed"), None) is not None:
         # <embed> is a void element, but libxml2 makes it hold everything after it up to its
         # parent's end: stripped with its content (it is a skipped element) it took the rest
@@ -718,15 +721,17 @@ def _read_tree(text: str) -> tuple[str, etree._Element | None]:
         # a case-blind search of a 60 KB page's markup ~550,000)
         etree.strip_tags(root, "embed")
     changed = root is not None and "srcdoc" in markup and _inline_srcdoc(root)
+    if changed:
+        sheet = page_sheet(root)  # an inlined document's <style> blocks are the page's now
     if root is not None:
         inline = any(word in markup for word in _INLINE_HIDING_WORDS)
         if inline or "<style" in markup or "<STYLE" in markup:
-            changed = _hidden_by_style_as_inline(root, inline) or changed
+            changed = _hidden_by_style_as_inline(root, inline, sheet) or changed
     if root is not None and _two_tables(markup):
         changed = _unwrap_cell_tables(root) or changed
     if changed:
         markup = etree.tostring(root, method="html", encoding="unicode")
-    return markup, root
+    return markup, root, sheet
 
 
 def _two_tables(markup: str) -> bool:
@@ -780,14 +785,14 @@ def _inputs_as_text(root: etree._Element) -> None:
             field.tail = value + (field.tail or "")
 
 
-def _shown_text_only(root: etree._Element, markup: str) -> str:
+def _shown_text_only(root: etree._Element, markup: str, sheet: Sheet | None) -> str:
     """The tree with only the text a reader takes as the page's: an input's value as text, and
     no script, style, form control or struck-out text (the cell finder does the same). Returns
     the struck-out text left out, for the page's problems."""
     _inputs_as_text(root)
     struck: list[str] = []
     if _names_line_through(markup):
-        _drop_struck(root, struck)
+        _drop_struck(root, struck, sheet)
     for element in list(root.iter(*_STRIKE_TAGS)):
         if not any(a.tag in _STRIKE_TAGS for a in element.iterancestors()):
             struck.append(" ".join(element.itertext()))
@@ -817,7 +822,7 @@ def _names_line_through(markup: str) -> bool:
     return "through" in markup or "THROUGH" in markup or "Through" in markup
 
 
-def _drop_struck(root: etree._Element, struck: list[str]) -> None:
+def _drop_struck(root: etree._Element, struck: list[str], sheet: Sheet | None) -> None:
     """Text an editor struck through with a style (`text-decoration: line-through`, as rich
     text editors write it) goes, as <s> and <del> do: a number corrected by hand, the old one
     struck before the new."""
@@ -828,7 +833,7 @@ def _drop_struck(root: etree._Element, struck: list[str]) -> None:
         if parent is None or not _line_drawn(element.get("style", "")):
             continue
         _struck_off(element, struck)
-    for element in _struck_by_class(root):
+    for element in _struck_by_class(root, sheet):
         _struck_off(element, struck)
     etree.strip_elements(root, _STRUCK, with_tail=False)
 
@@ -847,13 +852,12 @@ def _struck_off(element: etree._Element, struck: list[str]) -> None:
 _DECORATION = re.compile(r"text-decoration", re.IGNORECASE)
 
 
-def _struck_by_class(root: etree._Element) -> list[etree._Element]:
+def _struck_by_class(root: etree._Element, sheet: Sheet | None) -> list[etree._Element]:
     """Elements a <style> block strikes through (`.old {text-decoration: line-through}` then
     `<span class="old">9</span>6`: the browser shows 6), by the rule that wins for each (see
     stylesheet.winning); an element's own style that sets its decoration wins over a rule but
     an !important one (and is read by _drop_struck). A strike the page draws must not be read
     as a number."""
-    sheet = page_sheet(root)
     if sheet is None or not _any_rule(sheet, STRIKE):
         return []
     out = []
@@ -869,14 +873,13 @@ def _any_rule(sheet: Sheet, kind: str) -> bool:
     return bool(index.by_name or index.by_tag or index.searched)
 
 
-def _colour_by_class(root: etree._Element) -> None:
+def _colour_by_class(root: etree._Element, sheet: Sheet | None) -> None:
     """The text colours and fills a page's <style> blocks give elements (`.old {color:#fff}`,
     `#tbl td span {color:#fff}`, `table {background:#1f4e79}`), written into their style where
     a rule wins over their own (see stylesheet.winning), for the XSLT's tests of text no reader
     sees. A colour is written on the element a rule picks only (one its ancestor inherits is
     not known); a fill by any rule is written where it paints, so a text colour from a rule
     is judged, as an inline one is, against the fills around it or the paper."""
-    sheet = page_sheet(root)
     if sheet is None or not _any_rule(sheet, COLOUR):
         return
     for element, rule_numbers in picked(root, sheet, COLOUR).items():
@@ -979,8 +982,6 @@ _INLINE_HIDING_WORDS = (
 _INLINE_HIDING_TEST = (
     "@style and (" + " or ".join(f"contains(@style, '{w}')" for w in _INLINE_HIDING_WORDS) + ")"
 )
-#: a style's declarations that may hide text (the cheap test before they are read)
-_MAY_HIDE_DECLARATION = MAY_HIDE
 _ZERO = re.compile(r"[+-]?0*\.?0+(?:px|pt|em|rem|%)?")
 #: an offset that puts an element or its text off the page (left:-9999px, text-indent:-10000px)
 _FAR_OFF = re.compile(r"-\s*(\d+)(?:\.\d*)?(px|pt|em|rem)?")
@@ -1002,7 +1003,7 @@ _CLIP_PATH_HIDES = re.compile(r"inset\(\s*(?:50|100)%|circle\(\s*0|polygon\(\s*0
 _BOXES = frozenset(("div", "p", "li", "h1", "h2", "h3", "h4", "h5", "h6"))
 
 
-def _hidden_by_style_as_inline(root: etree._Element, inline: bool) -> bool:
+def _hidden_by_style_as_inline(root: etree._Element, inline: bool, sheet: Sheet | None) -> bool:
     """Text a browser shows to no reader by a <style> rule or an inline style the XSLT does not
     read (`.t .h {display:none}` then `<td><span class="h">5</span>7</td>`: the reader sees 7,
     the cell's text is 57), written as the inline style the XSLT reads: display:none (or
@@ -1011,7 +1012,6 @@ def _hidden_by_style_as_inline(root: etree._Element, inline: bool) -> bool:
     matters to the tables: elements inside a cell, a table's rows and cells, a table and a
     block holding one (a stale copy of a table, kept hidden by its class). Returns whether any
     was rewritten."""
-    sheet = page_sheet(root)
     chosen = picked(root, sheet, HIDE) if sheet is not None and _any_rule(sheet, HIDE) else {}
     if chosen and sheet is not None and _any_rule(sheet, UNDO):
         # the rules that set a display, a visibility or a size without hiding may undo a
@@ -1118,7 +1118,7 @@ def _hidden_around(element: etree._Element, shown: set[etree._Element]) -> None:
 def _hiding(declarations: str, tag: str) -> str:
     """The inline style the XSLT reads for `declarations` that hide an element's text from a
     reader ("display:none", or "font-size:0"), or "" when they do not."""
-    if not _MAY_HIDE_DECLARATION.search(declarations):
+    if not MAY_HIDE.search(declarations):
         return ""
     props: dict[str, str] = {}
     for declaration in declarations.split(";"):
@@ -1217,14 +1217,13 @@ def _html_tokens(text: str) -> tuple[list[Token], Head]:
     # cell costs more than the rest of reading a table. So all the text, the data tables' cells
     # included, comes out of the tree in one C call (the XSLT _LINES), with marks for lines,
     # tables, rows and cells, and is cut up here.
-    markup, root = _read_tree(text)
+    markup, root, sheet = _read_tree(text)
     if root is None:
         return [], Head()
     title, meta, address = _head(root)
-    sheet = page_sheet(root)
     if "createTime" in text and (created := _CREATE_TIME.search(text)):
         meta.setdefault("createtime", created.group(1))  # WeChat articles: only in a script
-    struck = _shown_text_only(root, markup)
+    struck = _shown_text_only(root, markup, sheet)
     tokens: list[Token] = []
     unseen: list[str] = []
     table_no = 0
@@ -1458,7 +1457,7 @@ def _lines_text(root: etree._Element, markup: str) -> str:
     marked = _parse(_BLOCK_TAG.sub(_LINE_MARK + "<", markup))
     if marked is None:
         return ""
-    _colour_by_class(marked)
+    _colour_by_class(marked, page_sheet(marked))
     etree.strip_elements(marked, *_SKIP, with_tail=False)
     hide_blocks = _HIDE_BLOCK_ELEMENTS(marked)
     for block in hide_blocks:
