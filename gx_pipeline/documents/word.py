@@ -563,8 +563,11 @@ def _run_text(run) -> str:
     for piece in run:
         if piece.tag in _RUN_TEXT:
             out.append(_RUN_TEXT[piece.tag] or piece.text or "")
-        elif piece.tag == _BR and piece.get(f"{_W}type") in (None, "textWrapping"):
-            out.append("\n")  # a line break; a page or column break is no text
+        elif piece.tag == _BR:
+            # a line break; a page or column break too: in a table's cell Word sets what
+            # follows it on a line of its own (a cell cannot break a page), and in a paragraph
+            # on the next page or column. Read as no text, 1, break, 1 was a cell of 11
+            out.append("\n")
     return "".join(out)
 
 

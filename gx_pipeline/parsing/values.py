@@ -110,10 +110,28 @@ NO_CHANGE = frozenset({"无变化", "不变", "持平", "无增减", "没有变�
 _SPLIT_NUMBER = re.compile(r"\d[\s\u00a0\u3000]+[-+]?\d")
 
 
+#: digits NFKC makes plain ones that no table writes a figure in: circled, bracketed and
+#: stopped ones (① ⑪ ⑴ ⒈ ㉑: an item's number), raised and lowered ones alone (² ₁₂: a note's
+#: mark), mathematical ones (𝟏); and digits \d matches of other scripts (١٢ ۱۲ १२). Plain
+#: and full-width digits are a figure's; a mark after one (12①, 3¹) is a footnote's (_FOOTNOTE)
+_ODD_DIGIT = re.compile(
+    r"[^\x00-\x7f\uff10-\uff19](?<=\d)|[\u00b2\u00b3\u00b9\u2070-\u2079\u2080-\u2089\u2460-\u24ff\u2776-\u2793\u3251-\u325f\u32b1-\u32bf\U0001d7ce-\U0001d7ff\U0001f100-\U0001f10c]"
+)
+
+
+def _odd_digits(text: str) -> bool:
+    """Whether the text holds a digit outside a footnote's mark that is no plain or full-width
+    digit (_ODD_DIGIT)."""
+    if text.isascii() or _ODD_DIGIT.search(text) is None:
+        return False
+    note = _FOOTNOTE.match(text)
+    return note is None or _ODD_DIGIT.search(note.group("num")) is not None
+
+
 @functools.lru_cache(maxsize=4096)
 def is_value_text(text: str) -> bool:
     """Whether a cell's text is a value (a number or a blank marker) rather than a label."""
-    if _SPLIT_NUMBER.search(text):
+    if _SPLIT_NUMBER.search(text) or _odd_digits(text):
         return False
     s = squash(text)
     if s in NO_CHANGE:
@@ -133,6 +151,8 @@ def read_value(text: str, amount: bool = False) -> CellValue | None:
     """
     if _SPLIT_NUMBER.search(text):
         return None  # "5 3" is two numbers in one cell, not 53
+    if _odd_digits(text):
+        return None  # ⑪ is an item's number, ² a mark: not 11, not 2
     note = _FOOTNOTE.match(text)
     if note is not None:
         plain = read_value(note.group("num") + (note.group("unit") or ""), amount)
