@@ -154,6 +154,8 @@ def _read(pdf, source: str) -> Document:
     pictured: list[tuple[int, str]] = []
     #: digits raised or lowered beside a number at its own size: read as unknown
     shifted: list[tuple[int, str]] = []
+    #: digits set at half the size of a digit beside them or less: read as unknown
+    dwarfed: list[tuple[int, str]] = []
     #: pages whose text is drawn sideways, read turned upright
     sideways: list[int] = []
     visible = unmapped = 0
@@ -195,7 +197,7 @@ def _read(pdf, source: str) -> Document:
                 chars = [c for c in chars if id(c) not in gone]
         if doubts:
             chars = _unknown_ink(chars, doubts, backdrops, number, faint, covered, pictured)
-        chars = _shifted_digits(chars, number, shifted)
+        chars = _shifted_digits(chars, number, shifted, dwarfed)
         if any(c.hidden for c in chars):
             # invisible text over a picture is what the picture shows, as OCR read it (a
             # scan's text layer); beside the pictures (an old 5 left invisible by a 7 on a
@@ -292,6 +294,13 @@ def _read(pdf, source: str) -> Document:
             (
                 "a digit set raised or lowered beside a number at the number's own size (a "
                 "footnote's mark or a digit of the figure: which is not known"
+            ),
+        ),
+        (
+            dwarfed,
+            (
+                "a digit set at half the size of the digit beside it or less (an old figure "
+                "left tiny beside the one shown, or a mark: which is not known"
             ),
         ),
         (
@@ -1951,7 +1960,12 @@ def _raised_marks(line: list[_Char]) -> list[_Char]:
     return out
 
 
-def _shifted_digits(chars: list[_Char], number: int, shifted: list[tuple[int, str]]) -> list[_Char]:
+def _shifted_digits(
+    chars: list[_Char],
+    number: int,
+    shifted: list[tuple[int, str]],
+    dwarfed: list[tuple[int, str]],
+) -> list[_Char]:
     """The page's characters with each digit that stands on a line right after a number's
     digit, at its size, but raised or lowered by MARK_SHIFT of its height read as U+FFFD (and
     added to `shifted`). Word raises a footnote's mark by w:position at the number's own size
@@ -1959,21 +1973,77 @@ def _shifted_digits(chars: list[_Char], number: int, shifted: list[tuple[int, st
     flag. Smaller, it is a mark (_raised_marks); at the same size it may be either: the cell is
     not read. A digit in the next cell does not stand right after it."""
     found: dict[int, str] = {}
+    stray: dict[int, str] = {}
     for line in _lines(chars):
         for prev, ch in itertools.pairwise(line):
-            if not (ch.text.isdigit() and prev.text.isdigit() and prev.text.isascii()):
+            if not (ch.text.isdigit() and prev.text.isdigit()):
                 continue
-            height = prev.bottom - prev.top
-            if (
-                MARK_SIZE * height <= ch.bottom - ch.top <= height / MARK_SIZE
-                and abs(ch.bottom - prev.bottom) >= MARK_SHIFT * height
-                and -0.1 * height <= ch.x0 - prev.x1 <= 0.2 * height
-            ):
+            if prev.text.isascii() and _shifted(prev, ch):
                 found[id(ch)] = ch.text
-    if not found:
+            elif (small := _dwarfed(prev, ch)) is not None:
+                stray[id(small)] = small.text
+    if stray:
+        # the digits of a run set as small as the stray one, beside it: 55 at 3 pt before a 7
+        for line in _lines(chars):
+            pairs = list(itertools.pairwise(line))
+            for prev, ch in [*pairs, *pairs[::-1]]:
+                if not (ch.text.isdigit() and prev.text.isdigit()):
+                    continue
+                for small, other in ((prev, ch), (ch, prev)):
+                    height = small.bottom - small.top
+                    if (
+                        id(small) in stray
+                        and other.bottom - other.top <= height / MARK_SIZE
+                        and _close(prev, ch, height)
+                    ):
+                        stray.setdefault(id(other), other.text)
+        dwarfed.append((number, "".join(stray.values())))
+    if found:
+        shifted.append((number, "".join(found.values())))
+    if not found and not stray:
         return chars
-    shifted.append((number, "".join(found.values())))
-    return [replace(c, text="\ufffd") if id(c) in found else c for c in chars]
+    return [replace(c, text="\ufffd") if id(c) in found or id(c) in stray else c for c in chars]
+
+
+def _close(prev: _Char, ch: _Char, height: float) -> bool:
+    """Whether `ch` stands right after `prev` on its line (a digit of the same number), for a
+    digit `height` high."""
+    return -0.1 * height <= ch.x0 - prev.x1 <= 0.2 * height
+
+
+def _shifted(prev: _Char, ch: _Char) -> bool:
+    """Whether the digit `ch` after `prev` is at its size but raised or lowered (_shifted_digits)."""
+    height = prev.bottom - prev.top
+    return (
+        MARK_SIZE * height <= ch.bottom - ch.top <= height / MARK_SIZE
+        and abs(ch.bottom - prev.bottom) >= MARK_SHIFT * height
+        and _close(prev, ch, height)
+    )
+
+
+def _dwarfed(prev: _Char, ch: _Char) -> _Char | None:
+    """Of two digits side by side, the one set at STRAY_SIZE of the other's height or less on
+    its line, not raised or lowered after it as a mark (_raised_marks): an old figure left at 3
+    pt beside the 12 pt one the page shows (a web page's font-size:4px, a Word file's 3 pt
+    digit, printed) read 57 for a shown 7. At 2 pt and under it is left out (TINY_POINTS);
+    a number's last digits typed a size or two smaller (小四 then 小五) are no such digit."""
+    high, low = prev.bottom - prev.top, ch.bottom - ch.top
+    small, big = (ch, prev) if low < high else (prev, ch)
+    height = big.bottom - big.top
+    if small.bottom - small.top > STRAY_SIZE * height or not _close(prev, ch, height):
+        return None
+    raised = small.bottom < big.bottom - MARK_SHIFT * height
+    lowered = (
+        small.bottom > big.bottom + MARK_DROP * height and small.top > big.top + MARK_SHIFT * height
+    )
+    if small is ch and big.text.isascii() and (raised or lowered):
+        return None  # a mark after the number: _raised_marks
+    return small
+
+
+#: a digit this fraction of the height of the digit beside it, or less, is no digit of its
+#: number (_dwarfed)
+STRAY_SIZE = 0.5
 
 
 def _column_gap(prev: _Char, ch: _Char) -> bool:
