@@ -902,22 +902,27 @@ def _drawing(
     clips: dict[int, tuple[float, float, float, float]] = {}
     for order, (obj, matrix, kind, alpha) in enumerate(_objects(page.raw, None, 0)):
         if kind == raw.FPDF_PAGEOBJ_IMAGE:
-            if matrix is not None or not get_bounds(obj, *bounds):
+            box = _on_page(obj, matrix, bounds)
+            if box is None:
                 backdrops = None
-                pictures_at.append(_ANYWHERE)  # in a form: its place is not worked out
+                pictures_at.append(_ANYWHERE)  # turned in a form: its place is not worked out
                 continue
-            left, bottom, right, top = (b.value for b in bounds)
-            pictures_at.append(_display(left, bottom, right, top, width, height, rotation))
+            left, bottom, right, top = box
+            # (one in a form, a scan's page wrapped in one, is told anywhere, as before)
+            pictures_at.append(
+                _display(left, bottom, right, top, width, height, rotation)
+                if matrix is None
+                else _ANYWHERE
+            )
             if backdrops is not None:
                 # an opaque picture hides what it is painted over; one painted at an opacity
                 # or in a blend shows it through (one with a soft mask, a seal's stamp over
-                # the sign-off, is told where it covers text: _doubted)
-                opaque = not raw.FPDFPageObj_HasTransparency(obj)
-                backdrops.append(
-                    (*(b.value for b in bounds), True, order, _PICTURE if opaque else None)
-                )
-                if opaque or not rotation:
-                    pictures.append((order, tuple(b.value for b in bounds), obj))
+                # the sign-off, is told where it covers text: _doubted). One a form paints (a
+                # white patch pasted over an old figure as a form XObject) hides it as well
+                opaque = alpha >= 1 and not raw.FPDFPageObj_HasTransparency(obj)
+                backdrops.append((*box, True, order, _PICTURE if opaque else None))
+                if opaque or (not rotation and alpha >= 1):
+                    pictures.append((order, box, obj))
             continue
         if kind == raw.FPDF_PAGEOBJ_TEXT:
             mode = render_mode(obj)
@@ -972,6 +977,21 @@ def _drawing(
                     ((left, bottom), (left, top)),
                     ((right, bottom), (right, top)),
                 ]
+        elif (
+            n <= 5
+            and fill.value
+            and backdrops is not None
+            and (box := _on_page(obj, matrix, bounds)) is not None
+            and _rectangle(obj, tuple(b.value for b in bounds))
+        ):
+            # a rectangle a form fills (a white patch drawn over an old figure as a form
+            # XObject, a web page's box at an opacity printed as a transparency group): on
+            # the page where its form puts it, as the page's own (an old 5 under it beside the
+            # 7 shown read 57). Its sides are borders as a path's in a form are
+            _cover(obj, box, backdrops, order, rects, alpha, rectangle=True)
+            if not stroke.value and _white(obj):
+                continue
+            segments = _segments(obj, matrix, n)
         elif not stroke.value and _white(obj):
             continue
         else:
@@ -1381,7 +1401,32 @@ def _times(m, n):
     )
 
 
-def _cover(obj, box: tuple, backdrops: list, order: int, rects: list | None = None) -> None:
+def _on_page(obj, matrix, bounds: list) -> tuple[float, float, float, float] | None:
+    """An object's box on the page (PDF space): its bounds, through `matrix` for one in a form
+    (None on the page itself); None where they are not known, or its form turns or slants it."""
+    from pypdfium2 import raw
+
+    if not raw.FPDFPageObj_GetBounds(obj, *bounds):
+        return None
+    left, bottom, right, top = (b.value for b in bounds)
+    if matrix is None:
+        return left, bottom, right, top
+    if abs(matrix.b) > 1e-6 or abs(matrix.c) > 1e-6:
+        return None
+    xs = (left * matrix.a + matrix.e, right * matrix.a + matrix.e)
+    ys = (bottom * matrix.d + matrix.f, top * matrix.d + matrix.f)
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _cover(
+    obj,
+    box: tuple,
+    backdrops: list,
+    order: int,
+    rects: list | None = None,
+    alpha: float = 1.0,
+    rectangle: bool | None = None,
+) -> None:
     """Add a filled shape's box to what text may stand on, in the order painted (`order`):
     dark (True) unless filled white; a white fill that hides what is under it (not fully
     transparent) covers a dark one painted before it (False). A rectangle's colour is kept
@@ -1389,12 +1434,13 @@ def _cover(obj, box: tuple, backdrops: list, order: int, rects: list | None = No
     shape's box is not all of it, so its colour is not."""
     from pypdfium2 import raw
 
-    if rects is not None and not _rectangle(obj, box):
+    if rects is not None and not (_rectangle(obj, box) if rectangle is None else rectangle):
         rects = None  # a few points that are no upright rectangle: its box is not all of it
     r, g, b, a = (ctypes.c_uint() for _ in range(4))
     colour = None
     if raw.FPDFPageObj_GetFillColor(obj, r, g, b, a):
-        colour = (r.value, g.value, b.value, a.value)
+        # (`alpha`: the opacity the forms it is in paint it at)
+        colour = (r.value, g.value, b.value, round(a.value * alpha))
     if rects is not None and colour is not None:
         rects.append((order, box, colour))
     if not _white(obj):
