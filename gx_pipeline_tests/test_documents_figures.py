@@ -6,11 +6,28 @@ object by object; what a reader sees is the value, else the cell is withheld, sa
 
 from __future__ import annotations
 
-import pytest
+from collections.abc import Callable
 
+import pytest
+from lxml import etree
+
+from gx_pipeline import documents
 from gx_pipeline.parsing import parse_bytes
 from gx_pipeline.parsing.values import read_value
-from gx_pipeline_tests.test_documents_odd import CELL, _inked_line, _para, _run, _with_cell
+from gx_pipeline_tests.test_documents_odd import (
+    _FRAME,
+    CELL,
+    DOCX,
+    W,
+    _cells_table_edited,
+    _inked_line,
+    _para,
+    _pdf,
+    _picture,
+    _run,
+    _values,
+    _with_cell,
+)
 
 
 def _value(inner: str):
@@ -118,3 +135,174 @@ def test_digits_of_a_figure_set_small_or_a_mark_after_it_are_read(stream, read) 
     line, document = _inked_line(stream)
     assert " ".join(line.split()[1:]) == read
     assert not any("half the size" in p for p in document.problems)
+
+
+def _formed_pdf(stream: bytes) -> bytes:
+    """A one-page PDF painting the frame, "new" and `stream`, with Helvetica (/F1), a graphics
+    state painting at half opacity (/A50) and forms: /Fw fills its unit square white (placed by
+    the `cm` before it), /Fm too at a /Matrix of its own that puts it over x 129-137, y 698-710,
+    /Fp paints a white picture over its unit square, /Fn paints /Fw (a form in a form), /Fg
+    fills its unit square white as a transparency group."""
+    frame = b"".join(
+        b"BT /F1 12 Tf %d %d Td (%s) Tj ET\n" % (x, y, text.encode())
+        for x, y, _, text, _ in [*_FRAME, (100, 700, 12, "new", 0)]
+    )
+    stream = frame + stream
+
+    def form(body: bytes, more: bytes = b"") -> bytes:
+        return (
+            b"<< /Type /XObject /Subtype /Form /BBox [0 0 1 1] %s/Resources << /XObject << "
+            b"/Wh 6 0 R /Fw 7 0 R >> >> /Length %d >>\nstream\n%s\nendstream"
+            % (more, len(body), body)
+        )
+
+    white = b"1 g 0 0 1 1 re f"
+    return _pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            (
+                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+                b"/Resources << /Font << /F1 5 0 R >> /ExtGState << /A50 << /ca 0.5 >> >> "
+                b"/XObject << /Fw 7 0 R /Fm 8 0 R /Fp 9 0 R /Fn 10 0 R /Fg 11 0 R >> >> >>"
+            ),
+            b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+            _picture(1, b"/DeviceGray", b"\xff"),
+            form(white),
+            form(white, b"/Matrix [8 0 0 12 129 698] "),
+            form(b"q 1 0 0 1 0 0 cm /Wh Do Q"),
+            form(b"/Fw Do"),
+            form(white, b"/Group << /S /Transparency >> "),
+        ],
+        b"",
+    )
+
+
+_FIFTY_SEVEN = b"BT /F1 12 Tf 130 700 Td (57) Tj ET\n"
+_OVER_5 = b"q 7 0 0 12 129.5 698 cm /%s Do Q\n"
+
+
+@pytest.mark.parametrize(
+    ("cover", "said"),
+    [
+        (_OVER_5 % b"Fw", "opaque box"),
+        (b"q /Fm Do Q\n", "opaque box"),
+        (_OVER_5 % b"Fp", "picture painted over it"),
+        (_OVER_5 % b"Fn", "opaque box"),
+        (_OVER_5 % b"Fg", "opaque box"),
+    ],
+)
+def test_an_old_figure_under_a_patch_a_form_paints_is_read_as_unknown(cover, said) -> None:
+    # a white patch drawn over the old 5 of 57 as a form XObject (a PDF editor's "whiteout",
+    # a web page's white box at an opacity printed as a transparency group): a reader sees 7,
+    # and the text read 57 with no flag, as a form's rectangles and pictures were not placed
+    document = documents.read(_formed_pdf(_FIFTY_SEVEN + cover), "r.pdf")
+    line = next(x for x in document.text.splitlines() if x.startswith("new"))
+    assert line.split() == ["new", "\ufffd7"]
+    assert "cells_unplaced" in document.codes
+    assert any(said in p and "'5'" in p for p in document.problems), document.problems
+
+
+@pytest.mark.parametrize(
+    "cover",
+    [
+        b"q 20 0 0 14 300 300 cm /Fw Do Q\n",  # elsewhere on the page
+        b"q /A50 gs 7 0 0 12 129.5 698 cm /Fw Do Q\n",  # at half opacity: seen through
+        _OVER_5 % b"Fw",  # under the figure: painted before it
+    ],
+)
+def test_a_patch_a_form_paints_away_from_a_figure_or_under_it_leaves_it_read(cover) -> None:
+    document = documents.read(_formed_pdf(cover + _FIFTY_SEVEN), "r.pdf")
+    line = next(x for x in document.text.splitlines() if x.startswith("new"))
+    assert line.split()[-1] == "57", document.problems
+    assert "cells_unplaced" not in document.codes
+
+
+def _requests_table_edited(edit: Callable) -> bytes:
+    """The Word fixture with `edit(table, tr)` applied to its requests table (the table CELL
+    is in; `tr`: CELL's row)."""
+    return _cells_table_edited(lambda table, tr, _td: edit(table, tr))
+
+
+def _span(tc, columns: int) -> None:
+    pr = tc.find(f"{W}tcPr")
+    if pr is None:
+        pr = etree.SubElement(tc, f"{W}tcPr")
+        tc.insert(0, pr)
+    etree.SubElement(pr, f"{W}gridSpan").set(f"{W}val", str(columns))
+
+
+@pytest.mark.parametrize("td", [2, 3, 5, 7])
+@pytest.mark.parametrize("columns", [2, 3])
+def test_a_row_a_merged_cell_pushes_past_the_tables_columns_is_not_read(td, columns) -> None:
+    # a figure's cell given w:gridSpan with no cell taken out after it: Word draws the row
+    # past the table's right edge, each figure after the merged one under the next column;
+    # read by its place in the row, each stood under the column before, with no flag
+    def edit(table, tr):
+        _span(table.findall(f"{W}tr")[tr - 1].findall(f"{W}tc")[td - 1], columns)
+
+    plain = parse_bytes(DOCX, "r.docx")
+    report = parse_bytes(_requests_table_edited(edit), "r.docx")
+    row = [c for c in report.cells if (c.section, c.row) == CELL[:2]]
+    assert row and all(c.value is None for c in row)
+    assert _values(report).items() - _values(plain).items() <= {(k, None) for k in _values(plain)}
+    assert "cells_unplaced" in report.flags
+    assert any("reach past the columns" in p for p in report.problems)
+
+
+def test_a_grid_every_row_outruns_is_no_reason_to_doubt_a_row() -> None:
+    # a converter's w:tblGrid written short (fewer w:gridCol than any row's cells): Word lays
+    # the rows out by their cells; each row alike, none is pushed aside
+    def edit(table, _tr):
+        grid = table.find(f"{W}tblGrid")
+        for col in grid.findall(f"{W}gridCol")[2:]:
+            grid.remove(col)
+
+    plain = parse_bytes(DOCX, "r.docx")
+    report = parse_bytes(_requests_table_edited(edit), "r.docx")
+    assert _values(report) == _values(plain)
+    assert report.flags == plain.flags
+
+
+def _merge_down(tc, restart: bool) -> None:
+    pr = tc.find(f"{W}tcPr")
+    if pr is None:
+        pr = etree.SubElement(tc, f"{W}tcPr")
+        tc.insert(0, pr)
+    merge = etree.SubElement(pr, f"{W}vMerge")
+    if restart:
+        merge.set(f"{W}val", "restart")
+    else:
+        for p in tc.findall(f"{W}p"):
+            tc.remove(p)
+        etree.SubElement(tc, f"{W}p")
+
+
+@pytest.mark.parametrize(
+    ("above", "td", "row"),
+    [
+        (0, 1, "carried_over"),  # 一、本年新收 merged down over 二、's row
+        (2, 2, "partially_granted"),  # （一）予以公开 over （二）'s
+        (4, 3, "withheld.prohibited_by_law"),  # 1.属于国家秘密 over 2.'s
+        (12, 3, "unavailable.needs_creation"),  # 1.本机关不掌握 over 2.'s
+    ],
+)
+def test_a_row_whose_only_label_is_merged_down_from_above_is_not_read(above, td, row) -> None:
+    # a label cell merged down (w:vMerge) over the next row, whose own label is gone: Word
+    # shows the label beside both rows of figures. Placed by position, the second row's
+    # figures were read as the template's next row, with no flag
+    def edit(table, tr):
+        rows = table.findall(f"{W}tr")
+        upper, lower = rows[tr - 1 + above], rows[tr + above]
+        _merge_down(upper.findall(f"{W}tc")[td - 1], True)
+        _merge_down(lower.findall(f"{W}tc")[td - 1], False)
+
+    plain = parse_bytes(DOCX, "r.docx")
+    report = parse_bytes(_requests_table_edited(edit), "r.docx")
+    read = _values(report)
+    assert any(r == row for _, r, _ in _values(plain))
+    assert all(v is None for (s, r, _), v in read.items() if (s, r) == ("requests", row))
+    assert {k: v for k, v in read.items() if v is not None and v != _values(plain)[k]} == {}
+    assert "cells_unplaced" in report.flags
+    assert any("merged down from the row above" in p for p in report.problems)

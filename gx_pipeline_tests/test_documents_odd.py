@@ -252,6 +252,23 @@ def _with_cell(inner: str, before: str = "", row: str = "", styles: str = "") ->
     """The Word fixture with CELL's paragraphs replaced by `inner` (WordprocessingML), the
     cells `before` put before it in its row, the row's properties `row` (a w:tblPrEx or
     w:trPr) put first in its row, and the w:style elements `styles` added to its styles."""
+
+    def edit(table, tr: int, td: int) -> None:
+        tc = table.findall(f"{W}tr")[tr - 1].findall(f"{W}tc")[td - 1]
+        for p in tc.findall(f"{W}p"):
+            tc.remove(p)
+        tc.extend(etree.fromstring(f"<x {NS}>{inner}</x>"))
+        for cell in etree.fromstring(f"<x {NS}>{before}</x>"):
+            tc.addprevious(cell)
+        for k, props in enumerate(etree.fromstring(f"<x {NS}>{row}</x>")):
+            tc.getparent().insert(k, props)
+
+    return _cells_table_edited(edit, styles)
+
+
+def _cells_table_edited(edit: Callable, styles: str = "") -> bytes:
+    """The Word fixture with `edit(table, tr, td)` applied to the table CELL is in (CELL's row
+    and cell numbers given), and the w:style elements `styles` added to its styles."""
     where = next(c for c in parse_bytes(DOCX, "r.docx").cells if (c.section, c.row, c.col) == CELL)
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(DOCX)) as src, zipfile.ZipFile(out, "w") as dst:
@@ -259,15 +276,7 @@ def _with_cell(inner: str, before: str = "", row: str = "", styles: str = "") ->
             data = src.read(item)
             if item.filename == "word/document.xml":
                 root = etree.fromstring(data)
-                table = list(root.iter(f"{W}tbl"))[where.table - 1]
-                tc = table.findall(f"{W}tr")[where.tr - 1].findall(f"{W}tc")[where.td - 1]
-                for p in tc.findall(f"{W}p"):
-                    tc.remove(p)
-                tc.extend(etree.fromstring(f"<x {NS}>{inner}</x>"))
-                for cell in etree.fromstring(f"<x {NS}>{before}</x>"):
-                    tc.addprevious(cell)
-                for k, props in enumerate(etree.fromstring(f"<x {NS}>{row}</x>")):
-                    tc.getparent().insert(k, props)
+                edit(list(root.iter(f"{W}tbl"))[where.table - 1], where.tr, where.td)
                 data = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
             if item.filename == "word/styles.xml":
                 data = data.replace(b"</w:styles>", styles.encode() + b"</w:styles>")

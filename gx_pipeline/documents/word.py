@@ -48,7 +48,7 @@ from gx_pipeline.machine import pid_namespace as _pid_namespace
 from gx_pipeline.parsing import problems as codes
 from gx_pipeline.parsing.problems import Problems
 from gx_pipeline.parsing.tokens import CELL, END, ROW_END, Head, Token, text_tokens
-from gx_pipeline.parsing.values import SUBSCRIPT_DIGITS, SUPERSCRIPT_DIGITS
+from gx_pipeline.parsing.values import SUBSCRIPT_DIGITS, SUPERSCRIPT_DIGITS, is_value_text
 
 #: seconds LibreOffice may take to convert one .doc (a report converts in 1-3 s)
 CONVERT_TIMEOUT = 120
@@ -73,6 +73,10 @@ def read_docx(data: bytes, source: str, kind: str = "docx") -> Document:
     locations: dict[tuple[int, int, int], Location] = {}
     state = {"table": 0, "line": 0}
     pending: list[str] = []
+    #: the figures of rows whose cells reach past the columns of the table's other rows
+    overflowed: list[str] = []
+    #: the figures of rows whose only label is one merged down from the row above
+    unlabelled: list[str] = []
 
     def flush() -> None:
         if not pending:
@@ -90,15 +94,19 @@ def read_docx(data: bytes, source: str, kind: str = "docx") -> Document:
         number = state["table"]
         nested: list = []
         spans = _spans(tbl)
+        overflow = _overflowing_rows(tbl)
         for r, tr in enumerate(tbl.iterchildren(_TR), start=1):
             if tr.find(_ROW_DELETED) is not None:
                 continue  # a row deleted with Track Changes on: Word shows it struck out
             c = 0
+            first = len(tokens)
+            label_above = own_label = False
             for tc in _row_cells(tr):
                 merged = _merged(tc)
                 # an old-style w:hMerge continuation is no cell of its own, as the columns a
                 # w:gridSpan covers are not; a w:vMerge continuation keeps its place in `loc`
                 c += merged != "left"
+                label_above = label_above or (c == 1 and merged == "above")
                 if merged:
                     continue  # the merged cell above (or to the left) covers it
                 rowspan, colspan = spans.get(tc, (1, 1))
@@ -113,13 +121,26 @@ def read_docx(data: bytes, source: str, kind: str = "docx") -> Document:
                     else:
                         lines.append(paragraphs.text(block))
                 text = " ".join("\n".join(lines).split())
-                if paragraphs.unknown() > doubtful:
+                if r in overflow and any(ch.isdigit() for ch in text):
+                    overflowed.append(text)
+                    tokens.append(Token(CELL, "", number, r, c, unknown=True, **spanned))
+                elif paragraphs.unknown() > doubtful:
                     # read, its number could hold a digit Word does not show or lack one it does
                     text = ""
                     tokens.append(Token(CELL, text, number, r, c, unknown=True, **spanned))
                 else:
                     tokens.append(Token(CELL, text, number, r, c, **spanned))
+                own_label = own_label or (bool(text) and not is_value_text(text))
                 texts.append(text)
+            if label_above and not own_label:
+                # the row's label is the one above merged down over it (w:vMerge), and it has
+                # none of its own: Word shows 一、本年新收 beside both rows, and which row of
+                # the table's its figures are is not known. Placed by position, the second
+                # row's figures were read as 二、上年结转's with no flag
+                for k in range(first, len(tokens)):
+                    if any(ch.isdigit() for ch in tokens[k].text):
+                        unlabelled.append(tokens[k].text)
+                        tokens[k] = tokens[k]._replace(text="", unknown=True)
             tokens.append(ROW_END)
         for inner in nested:
             table_tokens(inner)
@@ -173,6 +194,20 @@ def read_docx(data: bytes, source: str, kind: str = "docx") -> Document:
             "mark at more than one level, which Word and the standard combine differently, or "
             f"in a table style's conditional formatting: {_sample(paragraphs.doubtful)}): "
             "a table cell holding it is taken as empty, a line reads U+FFFD in its place",
+        )
+    if overflowed:
+        problems.flag(
+            codes.CELLS_UNPLACED,
+            "document: a table row whose cells reach past the columns of the table's other rows "
+            "(a cell merged across columns, w:gridSpan, with no cell fewer): which column each "
+            f"of its figures stands under is not known ({_sample(overflowed)}): not read",
+        )
+    if unlabelled:
+        problems.flag(
+            codes.CELLS_UNPLACED,
+            "document: a table row with no label of its own, under a label merged down from "
+            "the row above (w:vMerge): which row of the table its figures are is not known "
+            f"({_sample(unlabelled)}): not read",
         )
     props = document.core_properties
     created = props.created
@@ -781,6 +816,30 @@ def _spans(tbl) -> dict:
             still[column] = (tc, width)
         open_above = still
     return out
+
+
+def _overflowing_rows(tbl) -> set[int]:
+    """The rows (numbered as read, from 1) whose cells cover more grid columns than both the
+    table's grid (w:tblGrid) and most of its rows: a cell given w:gridSpan="2" with no cell
+    taken out after it. Word draws such a row past the table's right edge, each cell after the
+    merged one a column to the right of the column its place in the row gives: read by place,
+    11 merged under 自然人 and 商业企业, then 12 stood under 商业企业, where Word shows it under
+    科研机构. A grid that all rows outrun (a converter's grid written short) tells nothing."""
+    widths: dict[int, int] = {}
+    for r, tr in enumerate(tbl.iterchildren(_TR), start=1):
+        if tr.find(_ROW_DELETED) is not None:
+            continue
+        width = 0
+        for key in ("gridBefore", "gridAfter"):
+            skip = tr.find(f"{_W}trPr/{_W}{key}")
+            value = "" if skip is None else skip.get(f"{_W}val", "")
+            width += int(value) if value.isdigit() else 0
+        widths[r] = width + sum(_grid_span(tc) for tc in _row_cells(tr) if _merged(tc) != "left")
+    if len(widths) < 3:
+        return set()
+    grid = len(tbl.findall(f"{_W}tblGrid/{_W}gridCol"))
+    usual = max(sorted(widths.values()), key=list(widths.values()).count)
+    return {r for r, width in widths.items() if width > usual and width > grid}
 
 
 def _grid_span(tc) -> int:
