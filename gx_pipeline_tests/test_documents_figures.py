@@ -306,3 +306,34 @@ def test_a_row_whose_only_label_is_merged_down_from_above_is_not_read(above, td,
     assert {k: v for k, v in read.items() if v is not None and v != _values(plain)[k]} == {}
     assert "cells_unplaced" in report.flags
     assert any("merged down from the row above" in p for p in report.problems)
+
+
+_WHITE_5 = b"BT 1 g /F1 12 Tf 130 700 Td (5) Tj ET\nBT 0 g /F1 12 Tf 137 700 Td (7) Tj ET\n"
+
+
+@pytest.mark.parametrize(
+    ("picture", "pdf"),
+    [
+        (b"q 20 0 0 14 128 697 cm /Wh Do Q\n", "inked"),  # a white picture behind the cell
+        (b"q 475 0 0 30 120 690 cm /Wh Do Q\n", "inked"),  # a white band across the row
+        (b"q 20 0 0 14 128 697 cm /Fp Do Q\n", "formed"),  # a form's white picture
+    ],
+)
+def test_white_text_on_a_picture_white_all_over_is_no_number(picture, pdf) -> None:
+    # an old 5 left in white beside the 7 shown, on a white picture (a web page's white
+    # background image, a blank picture behind a cell, printed): white on a picture was kept,
+    # as the picture may be dark there, and read 57 with no flag. One white all over is not
+    if pdf == "inked":
+        line, document = _inked_line(picture + _WHITE_5)
+    else:
+        document = documents.read(_formed_pdf(picture + _WHITE_5), "r.pdf")
+        line = next(x for x in document.text.splitlines() if x.startswith("new"))
+    assert line.split() == ["new", "7"]
+    assert any("drawn white" in p and "'5'" in p for p in document.problems)
+
+
+@pytest.mark.parametrize("picture", [b"/Gy", b"/Bk"])
+def test_white_text_on_a_picture_not_white_is_read(picture) -> None:
+    line, document = _inked_line(b"q 20 0 0 14 128 697 cm %s Do Q\n" % picture + _WHITE_5)
+    assert line.split() == ["new", "57"]
+    assert not any("drawn white" in p for p in document.problems)

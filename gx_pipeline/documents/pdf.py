@@ -1030,6 +1030,15 @@ def _drawing(
         doubts = _doubted(inks, rects, pictures, lambda obj: _see_through(page, obj), masks)
         # a picture with a mask of its own painted over text: told character by character
         backdrops = [(*b[:6], masks.get(b[5], b[6])) for b in backdrops]
+        if hides and pictures:
+            # white text on an opaque picture all of whose pixels are white (a white patch,
+            # a blank picture behind a cell, a web page's white background image printed)
+            # stands on nothing dark: an old 5 so left beside the 7 shown read 57, no flag
+            blank = {order for order, _, obj in pictures if _blank(page, obj)}
+            backdrops = [
+                (*b[:4], False, *b[5:]) if b[6] is _PICTURE and b[5] in blank else b
+                for b in backdrops
+            ]
     doubts.update(clear)
     return edges, pictures_at, hides or bool(doubts) or bool(clips), backdrops, doubts, clips
 
@@ -1206,6 +1215,38 @@ def _see_through(page, obj) -> _Alpha | bool:
         if raw.FPDFPageObj_GetFillColor(obj, r, g, b, a) and a.value < _OPAQUE:
             return True  # painted at an opacity: shows through
         return _Alpha(width, len(alpha) // max(width, 1), alpha)
+    finally:
+        raw.FPDFBitmap_Destroy(bitmap)
+
+
+#: a picture of more pixels than this is not looked at for being blank (a scan's page is no
+#: white patch; rendering it to look would cost more than the page's text)
+_BLANK_PIXELS = 250_000
+
+
+def _blank(page, obj) -> bool:
+    """Whether a picture as drawn is white all over (every pixel's channels light)."""
+    from pypdfium2 import raw
+
+    w, h = ctypes.c_uint(), ctypes.c_uint()
+    if not raw.FPDFImageObj_GetImagePixelSize(obj, w, h) or w.value * h.value > _BLANK_PIXELS:
+        return False
+    bitmap = raw.FPDFImageObj_GetRenderedBitmap(page.pdf.raw, page.raw, obj)
+    if not bitmap:
+        return False
+    try:
+        channels = {raw.FPDFBitmap_BGR: 3, raw.FPDFBitmap_BGRx: 4, raw.FPDFBitmap_BGRA: 4}
+        step = channels.get(raw.FPDFBitmap_GetFormat(bitmap))
+        if step is None:
+            return False
+        width, stride = raw.FPDFBitmap_GetWidth(bitmap), raw.FPDFBitmap_GetStride(bitmap)
+        size = stride * raw.FPDFBitmap_GetHeight(bitmap)
+        pixels = ctypes.string_at(raw.FPDFBitmap_GetBuffer(bitmap), size)
+        return all(
+            min(pixels[row + k : row + k + 3]) >= _WHITE_CHANNEL
+            for row in range(0, size, stride)
+            for k in range(0, step * width, step)
+        )
     finally:
         raw.FPDFBitmap_Destroy(bitmap)
 
