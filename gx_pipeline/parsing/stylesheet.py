@@ -35,7 +35,7 @@ PROPERTIES = frozenset(
         "display", "visibility", "opacity", "color", "background", "clip",
         "clip-path", "position", "left", "top", "text-indent", "width", "height", "overflow",
         "font-size", "text-decoration", "transform", "max-height", "max-width", "line-height",
-        "-webkit-text-fill-color", "font",
+        "-webkit-text-fill-color", "font", "margin-left",
     )
 )  # fmt: skip
 #: selectors with combinators, attributes or pseudo-classes that a sheet may hold among the rules
@@ -102,7 +102,7 @@ def font_size(shorthand: str) -> str | None:
 #: browser draws (::before): no element of the page as it is read
 _NEVER = re.compile(r"::|:(?:hover|focus|active|visited|before|after|first-line|first-letter)\b")
 #: a selector's XPath that steps through a table's part, or from a table to its row
-_TABLE_PART = re.compile(r"tbody|thead|tfoot|table/tr|table/\*")
+_TABLE_PART = re.compile(r"tbody|thead|tfoot|table/tr|table/\*|parent::\*\[self::table\b|table >")
 #: properties that hide nothing themselves (a transparent colour is written into the style by
 #: the colour reader, and hides from there)
 _NOT_HIDING = frozenset(("color", "-webkit-text-fill-color", "background", "text-decoration"))
@@ -122,7 +122,7 @@ class Rule(NamedTuple):
     id: str | None
     classes: frozenset[str]
     #: a selector of another form: its XPath (None for a simple one)
-    xpath: etree.XPath | None = None
+    xpath: etree.XPath | _Chain | None = None
 
 
 class Index(NamedTuple):
@@ -148,6 +148,9 @@ class Sheet(NamedTuple):
     #: a browser puts the rows a page writes without a <tbody> into one, the tree read here
     #: does not, so on such a page what they pick is not known
     table_parts: int = 0
+    #: the classes and ids (`.h`, `#t1`) the selectors of the rules that may hide, strike,
+    #: whiten or show text name: on a page read in quirks mode, whatever their case
+    names: frozenset[str] = frozenset()
 
 
 def _kinds(said: tuple[tuple[str, str, bool], ...]) -> list[str]:
@@ -258,40 +261,86 @@ def _fits(query: str) -> bool:
 
 def _screen_blocks(css: str) -> list[tuple[str, str]]:
     """The rules of a style sheet the screen applies, as (selectors, declarations), in order:
-    those outside any @-block and inside the blocks of the screen's media."""
-    out = []
-    applies = [True]  # for each open block: whether its rules apply
+    those outside any @-block and inside the blocks of the screen's media. A rule nested in
+    another (`.t { & .h {display:none} }`, `.t { td .h {…} }`: CSS nesting, which browsers
+    apply since 2023) is its parent's selectors joined to its own, after its parent's
+    declarations; those its parent writes after it are its parent's still."""
+    out: list[list[str]] = []
+    # for each open block: whether its rules apply, and the rule of `out` it writes into (None
+    # for an @-block outside any rule)
+    stack: list[tuple[bool, int | None]] = [(True, None)]
     pending = ""
-    selector = ""
     for part in _BRACE.split(_COMMENT.sub("", css)):
         if part == "{":
-            selector = _STATEMENTS.sub("", pending).strip()
+            applies, inside = stack[-1]
+            if inside is None:
+                head, selector = "", _STATEMENTS.sub("", pending).strip()
+            else:  # declarations of the rule it is nested in, then its selector
+                head, _, selector = pending.rpartition(";")
+                selector = selector.strip()
+                out[inside][1] += ";" + head
             if selector.startswith("@"):
-                applies.append(applies[-1] and _applies(selector))
-                selector = ""
+                applies = applies and _applies(selector)
+                if inside is not None:  # `.t { @media screen { color:#fff } }`: the rule's own
+                    out.append([out[inside][0], ""])
+                    inside = len(out) - 1
             else:
-                applies.append(applies[-1])
+                parent = out[inside][0] if inside is not None else None
+                out.append([_nested(parent, selector) if parent else selector, ""])
+                inside = len(out) - 1
+            stack.append((applies, inside))
         elif part == "}":
-            if len(applies) > 1:
-                if selector and applies[-1]:
-                    out.append((selector, pending))
-                applies.pop()
-            selector = ""
+            if len(stack) > 1:
+                applies, inside = stack.pop()
+                if inside is not None:
+                    out[inside][1] += ";" + pending
+                    if not applies:
+                        out[inside][0] = ""
         else:
             pending = part
-    return out
+            continue
+        pending = ""
+    return [(selector, said) for selector, said in out if selector and said.strip("; \t\r\n")]
 
 
-def _upwards(tree: object) -> str | None:
-    """The XPath of a chain of descendant combinators (`div .t td span`) that finds the
-    elements its last part picks and looks up from each, to the nearest ancestor each part
-    before picks (where a farther one does, the nearest does: its ancestors hold the farther
-    one's). cssselect's own steps down from every element each part picks: on a page nested
-    1,000 deep, 30 rules `div div div span.k` cost 11 s. None for another selector."""
+def _nested(parent: str, selector: str) -> str:
+    """A nested rule's selectors written whole: each `&` its parent's selectors, and a selector
+    without one under them (`> span` a child of them)."""
+    joined = []
+    whole = parent if "," not in parent else f":is({parent})"
+    for part in _listed(selector):
+        if "&" in part:
+            joined.append(part.replace("&", whole))
+        elif part:
+            joined.append(f"{whole} {part}")
+    return ", ".join(joined)
+
+
+#: the step from an element to those a combinator relates it to, looking back: its ancestors,
+#: its parent, the element just before it, those before it
+_AXES = {
+    " ": "ancestor::*",
+    ">": "parent::*",
+    "+": "preceding-sibling::*[1]",
+    "~": "preceding-sibling::*",
+}
+
+
+def _upwards(tree: object) -> str | _Chain | None:
+    """The XPath of a chain of combinators (`div .t td span`, `div > div td > span.h`, `.a +
+    span`) that finds the elements its last part picks and looks back from each, through its
+    ancestors, its parent or the elements before it, for what each part before picks. Where
+    the parts before are joined by descendant combinators only, the nearest ancestor a part
+    picks is the one to look from (where a farther one does, the nearest does: its ancestors
+    hold the farther one's). cssselect's own steps down from every element each part picks:
+    on a page nested 1,000 deep, 30 rules `div div div span.k` cost 11 s, `div > div div > div
+    span.k` 6 s. None for another selector."""
     translator = HTMLTranslator()
     tests = []
-    while isinstance(tree, CombinedSelector) and tree.combinator == " ":
+    combinators = []
+    while isinstance(tree, CombinedSelector) and tree.combinator in _AXES:
         tests.append(translator.xpath(tree.subselector))
+        combinators.append(tree.combinator)
         tree = tree.selector
     if not tests or isinstance(tree, CombinedSelector):
         return None
@@ -306,28 +355,96 @@ def _upwards(tree: object) -> str | None:
         or "true()"
         for test in tests
     ]
-    # the first part's ancestor any one: the others' the nearest, inside out
-    path = f"ancestor::*[{parts[-1]}]"
-    for part in reversed(parts[1:-1]):
-        path = f"ancestor::*[{part}][1][{path}]"
+    if any(
+        combinator in (" ", "~") and later not in (None, " ")
+        for combinator, later in zip(combinators, [*combinators[1:], None], strict=True)
+    ):
+        # each of the elements a step back finds (all its ancestors, all before it) would be
+        # looked back from again: depth times depth on a page nested deep
+        return _Chain(tuple(parts), tuple(combinators))
+    # from the first part inwards: each part the one before it looks back to
+    path = ""
+    for k in range(len(combinators) - 1, -1, -1):
+        combinator, part = combinators[k], parts[k + 1]
+        # the nearest ancestor, where what is looked for beyond it is among its ancestors
+        nearest = combinator == " " and path and combinators[k + 1] == " "
+        path = (
+            f"{_AXES[combinator]}[{part}]"
+            + ("[1]" if nearest else "")
+            + (f"[{path}]" if path else "")
+        )
     return f"descendant-or-self::*[{parts[0]}][{path}]"
 
 
+class _Chain:
+    """A chain of combinators matched from the first part inwards, one part at a time over
+    the whole tree (`div > div div > div span`: the elements each part picks, kept where the
+    part before stands to them as the combinator says), where looking back from each element
+    costs depth times depth. Called like an XPath; `path` for what it names."""
+
+    def __init__(self, parts: tuple[str, ...], combinators: tuple[str, ...]):
+        self.tests = [etree.XPath(f"descendant-or-self::*[{part}]") for part in parts]
+        self.combinators = combinators
+        self.path = " ".join(
+            reversed([parts[0], *(f"{c} {p}" for c, p in zip(combinators, parts[1:], strict=True))])
+        )
+
+    def __call__(self, root: etree._Element) -> list[etree._Element]:
+        # each part's elements in the page's order, as an XPath finds them
+        found: list[etree._Element] = self.tests[-1](root)  # type: ignore[assignment]
+        for k in range(len(self.combinators) - 1, -1, -1):
+            if not found:
+                return []
+            combinator, have = self.combinators[k], set(found)
+            candidates: list[etree._Element] = self.tests[k](root)  # type: ignore[assignment]
+            if combinator == ">":
+                found = [e for e in candidates if e.getparent() in have]
+                continue
+            if combinator == "+":
+                found = [e for e in candidates if _previous(e) in have]
+                continue
+            reached: set[etree._Element] = set()  # under (after) an element found
+            for element in found:
+                if element in reached:
+                    continue  # what is under (after) it is under (after) one before
+                if combinator == " ":
+                    reached.update(element.iterdescendants())
+                else:
+                    reached.update(element.itersiblings())
+            found = [e for e in candidates if e in reached]
+        return found
+
+
+def _previous(element: etree._Element) -> etree._Element | None:
+    """The element just before an element among its siblings."""
+    return next(element.itersiblings(etree.Element, preceding=True), None)
+
+
+#: an element none of whose names is ever a name of the page's (for a translated selector's trial)
+_TRIAL = etree.Element("gx-trial")
+
+
 @functools.lru_cache(maxsize=4096)
-def _translated(selector: str) -> tuple[etree.XPath | None, tuple[int, int, int]]:
+def _translated(
+    selector: str,
+) -> tuple[etree.XPath | _Chain | None, tuple[int, int, int], bool]:
     """A selector's XPath and specificity (None for one no element on the screen is picked
-    by: a pseudo-element's content, a pointer's :hover, a form this translator cannot read)."""
+    by: a pseudo-element's content, a pointer's :hover), and whether the selector was read: a
+    form this translator cannot read (`td:has(> b) .h`, `span:nth-child(2 of .h)`, a
+    namespace's `h|span`, a pseudo-class it does not know) picks elements no one knows."""
     try:
         [parsed] = parse(selector)
         if parsed.pseudo_element is not None:
-            return None, (0, 0, 0)
+            return None, (0, 0, 0), True
         path = _upwards(parsed.parsed_tree) or HTMLTranslator().selector_to_xpath(
             parsed, prefix="descendant-or-self::"
         )
         a, b, c = parsed.specificity()
-        return etree.XPath(path), (a, b, c)
-    except (SelectorError, ValueError, etree.XPathSyntaxError):
-        return None, (0, 0, 0)
+        xpath = etree.XPath(path) if isinstance(path, str) else path
+        xpath(_TRIAL)  # a namespace's prefix fails only where it is asked
+        return xpath, (a, b, c), True
+    except (SelectorError, ValueError, etree.XPathSyntaxError, etree.XPathEvalError):
+        return None, (0, 0, 0), False
 
 
 @functools.lru_cache(maxsize=64)
@@ -337,6 +454,7 @@ def read_sheet(css: str) -> Sheet:
     rules: list[Rule] = []
     kinds: list[list[str]] = []
     unread = order = 0
+    names: set[str] = set()
     searched = dict.fromkeys((HIDE, UNDO, SIZE), 0)  # the selectors translated, by budget
     for selectors, block in _screen_blocks(css):
         said = declarations(block)
@@ -344,6 +462,8 @@ def read_sheet(css: str) -> Sheet:
         if not kind:
             continue
         budget = HIDE if kind != [UNDO] else UNDO if _shows(said) else SIZE
+        if budget != SIZE and (kind != [COLOUR] or _light_ink(said)):
+            names.update(_NAME.findall(selectors))
         for selector in _listed(selectors):
             order += 1
             m = _SIMPLE.match(selector)
@@ -361,8 +481,12 @@ def read_sheet(css: str) -> Sheet:
                 continue
             else:
                 searched[budget] += 1
-                xpath, specificity = _translated(selector)
+                xpath, specificity, read = _translated(selector)
                 if xpath is None:
+                    # a rule that may hide, strike or whiten text whose selector is not read:
+                    # what it picks is not known (a rule that only undoes, or colours darker,
+                    # leaves what is read as the page's own style says)
+                    unread += not read and _matters(kind, said)
                     continue
                 rule = Rule(said, specificity, order, None, None, frozenset(), xpath)
             rules.append(rule)
@@ -388,19 +512,20 @@ def read_sheet(css: str) -> Sheet:
         for rule, kind in zip(rules, kinds, strict=True)
         if rule.xpath is not None
         and _TABLE_PART.search(rule.xpath.path)
-        and (
-            HIDE in kind
-            or STRIKE in kind
-            or (UNDO in kind and _shows(rule.declarations))  # not a font size alone
-            or (COLOUR in kind and _light_ink(rule))
-        )
+        and (_matters(kind, rule.declarations) or (UNDO in kind and _shows(rule.declarations)))
     )
-    return Sheet(tuple(rules), indexes, unread, table_parts)
+    return Sheet(tuple(rules), indexes, unread, table_parts, frozenset(names))
 
 
-def _light_ink(rule: Rule) -> bool:
-    """Whether a rule sets a text colour light enough to be lost on the paper."""
-    inks = [css_colour(value.lower()) for name, value, _ in rule.declarations if name == "color"]
+def _matters(kind: list[str], said: tuple[tuple[str, str, bool], ...]) -> bool:
+    """Whether a rule may keep text from a reader: hide it, strike it, or set it in a colour
+    light enough to be lost on the paper."""
+    return HIDE in kind or STRIKE in kind or (COLOUR in kind and _light_ink(said))
+
+
+def _light_ink(said: tuple[tuple[str, str, bool], ...]) -> bool:
+    """Whether declarations set a text colour light enough to be lost on the paper."""
+    inks = [css_colour(value.lower()) for name, value, _ in said if name == "color"]
     return any(ink is not None and min(ink) >= 0xC0 for ink in inks)
 
 
@@ -411,9 +536,48 @@ def _for_media(media: str | None, css: str) -> str:
 
 
 def page_sheet(root: etree._Element) -> Sheet | None:
-    """The page's style sheet read, or None for a page without one."""
+    """The page's style sheet read, or None for a page without one. On a page a browser reads
+    in quirks mode, whose selectors name its classes or ids in another case (`.Hide` for
+    class="hide"), the names of both are written in lower case: there a browser matches them
+    whatever their case."""
     blocks = [_for_media(style.get("media"), style.text or "") for style in root.iter("style")]
-    return read_sheet("\n".join(blocks)) if blocks else None
+    if not blocks:
+        return None
+    css = "\n".join(blocks)
+    sheet = read_sheet(css)
+    if sheet.names and _quirks(root) and _names_in_another_case(root, sheet.names):
+        for element in root.xpath("//*[@class or @id]"):
+            for name in ("class", "id"):
+                value = element.get(name)
+                if value:
+                    element.set(name, value.lower())
+        return read_sheet(_NAME.sub(lambda m: m[0].lower(), css))
+    return sheet
+
+
+#: the doctypes a browser reads a page in quirks mode by (HTML 4.0 and older, 4.01's loose
+#: ones without a system identifier); a page without one is read so too, and libxml2 gives it
+#: HTML 4.0 Transitional's
+_QUIRKS_IDS = ("-//w3c//dtd html 4.0 transitional//", "-//w3c//dtd html 4.0 frameset//",
+               "-//w3c//dtd html 3", "-//w3c//dtd html 2", "-//ietf//")  # fmt: skip
+_LOOSE_IDS = ("-//w3c//dtd html 4.01 transitional//", "-//w3c//dtd html 4.01 frameset//")
+#: a class or an id a selector names (and a colour's #fff, which matches no name)
+_NAME = re.compile(r"[.#]-?[A-Za-z_][\w-]*")
+
+
+def _quirks(root: etree._Element) -> bool:
+    """Whether a browser reads the page in quirks mode."""
+    info = root.getroottree().docinfo
+    public = (info.public_id or "").lower()
+    return public.startswith(_QUIRKS_IDS) or (public.startswith(_LOOSE_IDS) and not info.system_url)
+
+
+def _names_in_another_case(root: etree._Element, names: frozenset[str]) -> bool:
+    """Whether the sheet names (`.h`, `#t1`) a class or an id of the page in another case
+    only."""
+    have = {n for value in root.xpath("//@class | //@id") for n in _XML_SPACE.split(value) if n}
+    lowered = {n.lower() for n in have}
+    return any(n[1:] not in have and n[1:].lower() in lowered for n in names)
 
 
 _STYLE_BLOCK = re.compile(r"<style\b([^>]*)>(.*?)</style\s*>", re.IGNORECASE | re.DOTALL)
