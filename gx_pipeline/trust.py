@@ -43,12 +43,16 @@ def assess(
     report: Report,
     folder_year: int | None = None,
     results: Iterable[tally.TallyResult] | None = None,
+    identity_fails: bool | None = None,
 ) -> Trust:
     """The report's trust status. `folder_year`: the report year it is filed under, when
-    known; `results`: its tally evaluation when the caller has it (evaluated here otherwise)."""
+    known; `results`: its tally evaluation when the caller has it, or `identity_fails`: whether
+    an identity of it fails (tally.Evaluation.count); evaluated here otherwise."""
     reasons = list(report.flags)
-    evaluated = tally.evaluate(report) if results is None else results
-    if any(r.status == "fail" for r in evaluated):
+    if identity_fails is None:
+        evaluated = tally.evaluate(report) if results is None else results
+        identity_fails = any(r.status == "fail" for r in evaluated)
+    if identity_fails:
         reasons.append(IDENTITY_FAILS)
     if folder_year is not None and report.year is not None and report.year != folder_year:
         reasons.append(YEAR_MISMATCH)

@@ -119,6 +119,64 @@ def test_the_evaluation_sums_each_side_term_after_term_whatever_the_cells(templa
             assert got == _by_terms(report)
 
 
+def _random_report(rng: random.Random, template: str | None) -> Report:
+    """A report of a random layout: cells chosen among the identities' (some blank, some given
+    twice, some without a place on the page), or none, or of no template."""
+    keys = list(
+        dict.fromkeys(
+            (t.section, t.row, t.col)
+            for with_other in (False, True)
+            for t in tally.terms(template or "2019", with_other)
+        )
+    )
+    share = rng.choice([0.0, 0.3, 0.9, 1.0])
+    chosen = [k for k in keys if rng.random() < share]
+    if rng.random() < 0.2:  # only one section
+        section = rng.choice(["requests", "appeals"])
+        chosen = [k for k in chosen if k[0] == section]
+    values = [None, 0, 0.0, -0.0, 1, 7, 0.1, 0.2, 0.3, 1e16, 2.5, 2**60 + 1]
+    cells = [Cell(*k, rng.choice(values), None, 1, 1, rng.choice([None, 2, 3, 4])) for k in chosen]
+    if chosen:
+        cells += [Cell(*rng.choice(chosen), 0.7, None, 1, 1, 6) for _ in range(rng.randrange(3))]
+    return _report(rng.sample(cells, len(cells)), template)
+
+
+def test_a_batch_is_evaluated_as_each_of_its_reports_alone():
+    # batches mixing templates, layouts, reports with no cell, of no template, of one section:
+    # each report's rows of the batch's evaluation are its evaluation term after term
+    rng = random.Random(11)
+    for size in (1, 2, 5, 40):
+        reports = [_random_report(rng, rng.choice(["2019", "2021", None])) for _ in range(size)]
+        evaluated = tally.evaluate_all(reports)
+        statuses = evaluated.statuses()
+        rows = list(
+            zip(
+                evaluated.report.tolist(),
+                evaluated.identity,
+                evaluated.subject,
+                map(repr, evaluated.left.tolist()),
+                map(repr, evaluated.right.tolist()),
+                statuses,
+                evaluated.absent_cells.tolist(),
+                strict=True,
+            )
+        )
+        expected = [
+            (k, *row)
+            for k, report in enumerate(reports)
+            for row in (_by_terms(report) if report.template else [])
+        ]
+        assert rows == expected
+        for status in tally.STATUSES:
+            assert evaluated.count(status).tolist() == [
+                sum(row[5] == status for row in expected if row[0] == k) for k in range(size)
+            ]
+        assert evaluated.count("pass", with_absent=True).tolist() == [
+            sum(row[5] == "pass" and row[6] > 0 for row in expected if row[0] == k)
+            for k in range(size)
+        ]
+
+
 def test_carry_chain_compares_totals_across_years():
     assert tally.carry_chain(3, 3).status == "pass"
     assert tally.carry_chain(3, 2).status == "fail"

@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -328,10 +329,10 @@ _ARROW_TYPES = {
 
 
 def _columns_frame(
-    columns: dict[str, list], dtypes: dict[str, str], records: list[dict] | None = None
+    columns: dict[str, Sequence], dtypes: dict[str, str], records: list[dict] | None = None
 ) -> pd.DataFrame:
-    """The frame of `columns` (lists of equal length) with fixed dtypes, columns not named in
-    `dtypes` text: what pd.DataFrame(columns).astype(dtypes) makes (`records`: the same rows
+    """The frame of `columns` (lists or arrays of equal length) with fixed dtypes, columns not
+    named in `dtypes` text: what pd.DataFrame(columns).astype(dtypes) makes (`records`: the same rows
     as dicts, for that), built through Arrow with each column made as its type. Casting a
     frame of Python objects column by column was most of a small table's cost (dim_report:
     0.015 ms a page of 0.029). A column Arrow does not take as it is (a number in a text
@@ -371,9 +372,9 @@ def content_fingerprint(report: Report) -> str | None:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def evaluations(reports: Iterable[LoadedReport]) -> list[list[tally.TallyResult]]:
-    """Every tally identity of each report (gx_pipeline.tally.evaluate), in order."""
-    return [tally.evaluate(loaded.report) for loaded in reports]
+def evaluations(reports: Iterable[LoadedReport]) -> tally.Evaluation:
+    """Every tally identity of each report (gx_pipeline.tally.evaluate_all), in order."""
+    return tally.evaluate_all([loaded.report for loaded in reports])
 
 
 def report_regions(reports: list[Report], year: int) -> list[regions.Region]:
@@ -401,24 +402,31 @@ def _site_host(site: dict[str, str]) -> str | None:
 def dim_frame(
     reports: Iterable[LoadedReport],
     year: int,
-    evaluated: Sequence[Sequence[tally.TallyResult]] | None = None,
+    evaluated: tally.Evaluation | None = None,
 ) -> pd.DataFrame:
     """One row per loaded report; list columns travel as JSON text (cast on insert).
 
     The region and administrative level come from the report (report_regions); the tally
-    summary and the trust status from the report's tally evaluation (`evaluated`, one list per
-    report, evaluated here when not given), the same one tally_frame stages. The agency
+    summary and the trust status from the reports' tally evaluation (`evaluated`, evaluated
+    here when not given), the same one tally_frame stages. The agency
     columns are the agencies rebuild's (gx_pipeline.agencies.rebuild), written in the load.
     """
     reports = list(reports)
     evaluated = evaluations(reports) if evaluated is None else evaluated
     places = report_regions([loaded.report for loaded in reports], year)
+    passed, failed, not_assessable, passed_absent = (
+        evaluated.count(status, with_absent).tolist()
+        for status, with_absent in (
+            ("pass", False),
+            ("fail", False),
+            ("not_assessable", False),
+            ("pass", True),
+        )
+    )
     records = []
-    for loaded, region, results in zip(reports, places, evaluated, strict=True):
+    for k, (loaded, region) in enumerate(zip(reports, places, strict=True)):
         r = loaded.report
-        verdict = trust.assess(r, folder_year=year, results=results)
-        statuses = [t.status for t in results]
-        passed_absent = sum(t.status == "pass" and t.absent_cells > 0 for t in results)
+        verdict = trust.assess(r, folder_year=year, identity_fails=failed[k] > 0)
         problems = [*r.problems, *([loaded.raw.note] if loaded.raw.note else [])]
         address = r.site.get("address")
         records.append(
@@ -447,9 +455,9 @@ def dim_frame(
                 ),
                 "trust_status": verdict.status,
                 "trust_reasons": json.dumps(list(verdict.reasons)),
-                "tally_passed": statuses.count("pass"),
-                "tally_failed": statuses.count("fail"),
-                "tally_not_assessable": statuses.count("not_assessable"),
+                "tally_passed": passed[k],
+                "tally_failed": failed[k],
+                "tally_not_assessable": not_assessable[k],
                 "content_fingerprint": loaded.fingerprint,
                 "document_kind": loaded.document_kind,
                 "address": loaded.raw.address,
@@ -462,7 +470,7 @@ def dim_frame(
                 "site_code": r.site.get("site_code"),
                 "agency_id": None,
                 "agency_match": None,
-                "tally_passed_absent": passed_absent,
+                "tally_passed_absent": passed_absent[k],
             }
         )
     return _frame(
@@ -486,33 +494,25 @@ def dim_frame(
 def tally_frame(
     reports: Iterable[LoadedReport],
     year: int,
-    evaluated: Sequence[Sequence[tally.TallyResult]] | None = None,
+    evaluated: tally.Evaluation | None = None,
 ) -> pd.DataFrame:
     """The rows of tally_results: every identity evaluated on every report, staged with its
-    facts so that a year is never written without its tally. Built column by column: ~40 rows
-    a report, and a dict a row cost 0.06-0.08 ms a page to make and turn into a frame (0.03 so)."""
+    facts so that a year is never written without its tally. Made of the evaluation's columns
+    (~40 rows a report)."""
     reports = list(reports)
     evaluated = evaluations(reports) if evaluated is None else evaluated
-    ids: list[str] = []
-    for loaded, results in zip(reports, evaluated, strict=True):
-        ids.extend([loaded.report_id] * len(results))
-    # TallyResults are tuples: transposed in C
-    rows = [t for results in evaluated for t in results]
-    identities, subjects, lefts, rights, statuses, absent = (
-        map(list, zip(*rows)) if rows else [[]] * 6
-    )
-    differences = [left - right for left, right in zip(lefts, rights)]  # TallyResult.difference
+    ids = np.array([loaded.report_id for loaded in reports], dtype=object)[evaluated.report]
     return _columns_frame(
         {
             "report_id": ids,
-            "report_year": [year] * len(ids),
-            "identity": identities,
-            "subject": subjects,
-            "left_value": lefts,
-            "right_value": rights,
-            "difference": differences,
-            "status": statuses,
-            "absent_cells": absent,
+            "report_year": np.full(len(ids), year, np.int64),
+            "identity": evaluated.identity,
+            "subject": evaluated.subject,
+            "left_value": evaluated.left,
+            "right_value": evaluated.right,
+            "difference": evaluated.left - evaluated.right,  # TallyResult.difference
+            "status": evaluated.statuses(),
+            "absent_cells": evaluated.absent_cells,
         },
         _TALLY_DTYPES,
     )
