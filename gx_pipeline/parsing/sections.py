@@ -1903,6 +1903,7 @@ def _table(
             grid_in_rows=grid_rows,
             pad_cells=pad_cells,
             grid_place=grid_places.get(trow.code),
+            copies_merged=section != "requests" or not header_grid or _repeats_merged(header_grid),
         )
         if fitted is None:
             complete = False
@@ -2641,6 +2642,7 @@ def _fit(
     grid_in_rows: bool = False,
     pad_cells: bool = False,
     grid_place: tuple[int, tuple[str, ...]] | None = None,
+    copies_merged: bool = True,
 ) -> list[Token | None] | None:
     """The row's value cells, one per template column, or None when which column each value
     belongs to is not certain (said in problems, and the row gives no values). `ended`: the
@@ -2648,7 +2650,11 @@ def _fit(
 
     The cells are taken in order when there are exactly as many as columns; blank cells past
     the last column are covered grid positions; a value repeated past the last column is a
-    spanned cell's text written into every position it covers (converters do that); with
+    spanned cell's text written into every position it covers (converters do that), where
+    the copy is such a converter's (`copies_merged`: the requests header repeats its merged
+    headings too; a header that writes each heading once, over a column drawn beside 自然人's
+    whose cells stand blank, left a row whose 其他 and 总计 say the same read from its first
+    cell, the blank as 商业企业's and each value after it a column off); with
     `trailing_empty` (see _unspanned_html), the columns a short row lacks are its last ones.
     Anything else does not fit: fewer cells than columns means a merged value cell or a dropped
     one, more means a column the template lacks, and no rule of the layout says which is which.
@@ -2711,7 +2717,9 @@ def _fit(
             "to is not known, so none is read",
         )
         return None
-    if not extra or all(labels.norm(t.text) == labels.norm(vals[n - 1].text) for t in extra):
+    if not extra or (
+        copies_merged and all(labels.norm(t.text) == labels.norm(vals[n - 1].text) for t in extra)
+    ):
         return vals[:n]
     problems.flag(
         codes.CELLS_UNPLACED,
