@@ -143,6 +143,35 @@ def test_a_grid_copy_without_its_empty_end_cells_reads_no_row_a_column_off_unsai
         assert not wrong or _flagged(got), (wrong, got.problems)
 
 
+#: what a column after 总计 whose heading is left empty holds
+_UNHEADED = {
+    "blank": lambda rng, total: "",
+    "marks": lambda rng, total: rng.choice(("无", "/", "—", "")),
+    "figures": lambda rng, total: str(rng.randint(0, 30)),
+    "some-figures": lambda rng, total: rng.choice(("", "", str(rng.randint(0, 9)))),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(_UNHEADED))
+@pytest.mark.parametrize("rendering", sorted(RENDERINGS))
+def test_a_column_after_the_total_with_no_heading_takes_no_value_of_the_row(
+    kind: str, rendering: str
+):
+    """A column drawn after 总计 whose heading cell is left empty (last year's figures, or
+    remarks, under no word at all): its heading says nothing, so nothing marked it as a
+    column after 总计, and a row blank in its first column was read from the right (taken
+    for a merged label's covered position), its cell behind 总计 read as the row's 总计 and
+    each value a column off, flagged only for the rows that did not fit."""
+    rng = random.Random(f"unheaded-{kind}-{rendering}")
+    for _ in range(2 * PAGES):
+        doc, values = _document(rng)
+        page = map_tables(
+            doc,
+            lambda t: _with_trailing(t, "", _UNHEADED[kind], rng) if t.section == "requests" else t,
+        )
+        _check(_parse(page, rendering, rng), _truth(doc, values))
+
+
 #: cell-a-line copies that write a row's fillers after its cells: the seed's (a lone `|`
 #: after the row's last cell) and a tool's padding each row past its end
 _CELL_LINES = {

@@ -1289,7 +1289,7 @@ def _table(
         return [], False
     if section == "requests" and template == "2021":
         _other_group_over_lost_labels(raw)
-    if section == "requests" and _headings_after_total(header_grid):
+    if section == "requests" and _headings_after_total(header_grid, unheaded=True):
         _words_behind_total(raw, index)
 
     placed: list[RawRow] = []
@@ -1483,6 +1483,15 @@ def _table(
         by_code[r.code] = r
     after_withheld: set[str] = set()
     after_total = _headings_after_total(header_grid) if section == "requests" else []
+    if (
+        section == "requests"
+        and not after_total
+        and not grid_rows  # (its header's fillers stand for covered positions)
+        and any(len(r.values) > width.get(c, len(r.values)) for c, r in by_code.items())
+    ):
+        # (an empty end cell of a header row that no value row draws a cell under, as a
+        # one-table page's wider grid leaves, is no column)
+        after_total = _headings_after_total(header_grid, unheaded=True)
     if after_total:
         after_withheld = _cells_after_total(by_code, width, len(after_total), problems, grid_rows)
         problems.append(
@@ -2849,7 +2858,7 @@ def _writes_grid_rows(
         # (法人或其他组织's covered positions in place, four empty ones before 总计 at least:
         # a heading left blank leaves one)
         return True
-    after = len(_headings_after_total(header_grid))
+    after = len(_headings_after_total(header_grid, unheaded=True))
     return any(
         len(r.values) > width.get(code, len(r.values)) + (0 if r.words_after else after)
         and r.values[-1].text.strip()
@@ -5130,11 +5139,16 @@ def _withhold(
     withheld.add(code)
 
 
-def _headings_after_total(header_grid: list[list[str]] | None) -> list[str]:
+#: how a column drawn after 总计 whose heading is left empty is named in problems
+_NO_HEADING = "（无标题）"
+
+
+def _headings_after_total(header_grid: list[list[str]] | None, unheaded: bool = False) -> list[str]:
     """Headings of columns a page draws after the applicants' (备注, 说明, 上年总计, 同比增减,
     占比): the words of the header's first row behind 申请人情况, drawn down beside it, which
     spans every applicant column up to 总计 (or behind 总计 where that is drawn down there).
-    Not an applicant's kind (个体工商户), nor a template heading or a piece of one."""
+    Not an applicant's kind (个体工商户), nor a template heading or a piece of one. With
+    `unheaded`: [_NO_HEADING] where one empty cell alone stands there."""
     grid = header_grid or []
     at = next((i for i, row in enumerate(grid) if "申请人情况" in row), None)
     if at is None:
@@ -5157,6 +5171,13 @@ def _headings_after_total(header_grid: list[list[str]] | None) -> list[str]:
             top = [*top, *row]
     last = max(i for i, w in enumerate(top) if w == "申请人情况" or w in _APPLICANTS)
     after = list(dict.fromkeys(w for w in top[last + 1 :] if w))
+    if unheaded and top[last + 1 :] == [""]:
+        # one cell behind 申请人情况 with no heading at all, where the row writes none of its
+        # covered positions blank (a converter's grid, 申请人情况 over seven columns, leaves
+        # six empty behind it): a column drawn after 总计 whose heading was left empty (its
+        # cells last year's figures, remarks or blanks). Not taken for one, a row blank in
+        # its first column was read from the right, its figure there read as 总计
+        return [_NO_HEADING]
     if any(
         w in _APPLICANTS
         or w in _TOTAL_SYNONYMS  # (合计 drawn before 自然人)
