@@ -80,6 +80,8 @@ _TRAILING = {
     "remarks-words": ("备 注", lambda rng, total: rng.choice(("无", "含网上申请", ""))),
     "notes-mixed": ("说明", lambda rng, total: rng.choice(("", "", "无", "/", "详见说明"))),
     "last-year": ("上年总计", lambda rng, total: str(rng.randint(0, 30))),
+    # (the heading words a row label's core: 二、上年结转政府信息公开申请数量)
+    "carried-last-year": ("上年结转", lambda rng, total: str(rng.randint(0, 30))),
     "change": ("同比增减", lambda rng, total: str(rng.randint(-5, 5))),
     "share": ("占比", lambda rng, total: f"{rng.randint(0, 100)}%"),
 }

@@ -868,6 +868,24 @@ class _Reader:
                     self.scan.request_header_later.append((tok.table, tok.tr, b))
                 return True
         m = labels.match_request(text, fuzzy=self.section == "requests")
+        if (
+            m is not None
+            and m.code == "carried_over"
+            and not m.exact
+            and self.section == "requests"
+            and not switching
+            and not self.request_rows_begun
+            and "申请人情况" in itertools.chain.from_iterable(self.scan.request_header_grid)
+            and not _enumerated(text)
+        ):
+            # 上年结转 among the header's words, before any row: the heading of a column drawn
+            # after 总计 (last year's figures carried over), not the row 二、上年结转…. Opened
+            # as that row, the header's words after it were read as its cells and the header
+            # ended there: the column was not known, and a row blank in its first column was
+            # read from the right, its figure there read as 总计
+            self.close()
+            self.header_word(b, tok)
+            return True
         if m is None:
             if self.section == "requests" and labels.is_request_group(text):
                 self.drop_serial_number(tok)
