@@ -145,6 +145,35 @@ def test_a_grid_copy_without_its_empty_end_cells_reads_no_row_a_column_off_unsai
         assert not wrong or _flagged(got), (wrong, got.problems)
 
 
+@pytest.mark.parametrize("kind", sorted(_TRAILING))
+def test_a_converter_s_grid_with_a_column_after_the_total_reads_every_value(kind: str):
+    """A converter's Markdown of the table's whole grid, a merged cell's covered positions
+    left blank, with a column after 总计 whose cells are all written (无, /, a figure): no
+    row ends in an empty cell, which is how a copy whose editor left rows' empty end cells
+    out looks, and each row was withheld for where it may end. The grid's header rows end in
+    empty cells (总计's and the column's covered positions under their headings drawn down):
+    such a copy leaves no end cell out, and each row's cells stand where the header's do."""
+    rng = random.Random(f"converter-grid-{kind}")
+    heading, cell = _TRAILING[kind]
+
+    def written(rng: random.Random, total) -> str:
+        return cell(rng, total) or rng.choice(("无", "/", "0"))
+
+    for _ in range(3 * PAGES):
+        doc, values = _document(rng)
+        page = map_tables(
+            doc,
+            lambda t: _with_trailing(t, heading, written, rng) if t.section == "requests" else t,
+        )
+        text = render_text.grid_markdown(page, rng, repeat=False)
+        got = parse_bytes(text.encode("utf-8"), "page.md")
+        truth = _truth(doc, values)
+        _check(got, truth)
+        read = {(c.section, c.row, c.col): c.value for c in got.cells}
+        missing = {k: v for k, v in truth.items() if k[0] == "requests" and read.get(k) != v}
+        assert not missing, (missing, got.problems)
+
+
 #: what a column after 总计 whose heading is left empty holds
 _UNHEADED = {
     "blank": lambda rng, total: "",

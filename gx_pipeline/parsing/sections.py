@@ -1511,7 +1511,9 @@ def _table(
         # one-table page's wider grid leaves, is no column)
         after_total = _headings_after_total(header_grid, unheaded=True)
     if after_total:
-        after_withheld = _cells_after_total(by_code, width, len(after_total), problems, grid_rows)
+        after_withheld = _cells_after_total(
+            by_code, width, len(after_total), problems, grid_rows, header_grid
+        )
         problems.append(
             f"requests: columns drawn after 总计 ({', '.join(after_total)}) hold no applicant's "
             "values; their cells are left out"
@@ -5234,6 +5236,7 @@ def _cells_after_total(
     after: int,
     problems: Problems,
     grid_rows: bool = False,
+    header_grid: list[list[str]] | None = None,
 ) -> set[str]:
     """The cells of `after` columns drawn behind 总计 left out of each row: a remark (无, /,
     含网上申请) or last year's figure there is no value of the row, and a row read from the
@@ -5261,6 +5264,10 @@ def _cells_after_total(
         for r in rows.values()
         if not r.words_after
     ) and any(r.values and not r.values[-1].table for r in rows.values())
+    # (a copy whose header rows end in an empty cell, 总计's or the column's covered position
+    # under its heading drawn down, a converter's grid, keeps empty end cells: an editor's
+    # trimming leaves none in the header either)
+    trims = trims and not any(row and not row[-1] for row in header_grid or [])
     # a copy writing a cell a line: a cell of words behind 总计 read as a label (joined to
     # the next row's, 含网上申请四、结转…) may have closed a row that no row end closed, and
     # nothing shows it: the row may end at its last column, its cell behind 总计 not in it
