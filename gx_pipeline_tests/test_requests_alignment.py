@@ -423,3 +423,24 @@ def test_a_blank_column_beside_the_natural_person_s_reads_no_value_a_column_off_
         read = {(c.section, c.row, c.col): c.value for c in got.cells}
         missing = {k: v for k, v in truth.items() if v is not None and read.get(k) is None}
         assert not (off or missing) or _flagged(got), (off, missing, got.problems)
+
+
+@pytest.mark.parametrize("how", ["span", "cell"])
+@pytest.mark.parametrize("rendering", ["trs", "word"])
+def test_a_web_page_s_blank_column_beside_the_natural_person_s_reads_no_value_a_column_off(
+    how: str, rendering: str
+):
+    """On a web page 申请人情况 spans the blank column too (eight columns where the headings
+    name seven): a row of eight cells ending in a blank (总计 left blank) was read as if the
+    blank past its last column were a covered position, the blank beside 自然人 as 商业企业's
+    and each value after it a column off, its 其他's 0 read as 总计 (flagged for other rows).
+    Such a header tells that a column without a heading of its own stands among the
+    applicants', not where: no row of a cell more is read, and every number read is the
+    page's under its row and column."""
+    rng = random.Random(f"web-two-wide-{how}-{rendering}")
+    for _ in range(4 * PAGES):
+        doc, values = _document(rng)
+        page = map_tables(
+            doc, lambda t: _natural_person_two_wide(t, how) if t.section == "requests" else t
+        )
+        _check(_parse(page, rendering, rng), _truth(doc, values))

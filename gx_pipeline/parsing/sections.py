@@ -1134,6 +1134,36 @@ def assemble(s: Scan, template: str) -> Sections:
     return Sections(cells, problems, complete, found)
 
 
+def _unnamed_column(
+    header: list[str],
+    header_at: list[tuple[int | None, int | None]],
+    after_total: list[str],
+    tokens: list[Token],
+) -> bool:
+    """Whether a web page's 申请人情况 spans more columns than the template's seven (and the
+    columns drawn after 总计) while the header names no heading the template lacks: a
+    column among the applicants' drawn with no heading of its own (自然人 two columns wide,
+    or an empty heading cell beside it). A row of a cell more than its columns then holds
+    that column's blank, somewhere: read as a row whose blank past its last column is a
+    covered position, each value after the blank stood a column off, 总计 blank read 0."""
+    if "申请人情况" not in header or any(
+        w not in (*_UNDER_APPLICANTS, "总计", "申请人情况", *after_total) for w in header
+    ):
+        return False
+    table, tr = header_at[header.index("申请人情况")] if len(header_at) == len(header) else (0, 0)
+    if not table:
+        return False
+    span = next(
+        (
+            t.colspan
+            for t in tokens
+            if t.table == table and t.tr == tr and labels.norm(t.text) == "申请人情况"
+        ),
+        0,
+    )
+    return span > len(_APPLICANTS) + len(after_total)
+
+
 def _on_its_side(raw: list[RawRow], width: dict[str, int]) -> bool:
     """Whether the requests table stands on its side: half its rows' labels or more without
     cells of their own (written across a header), and after them a row of more cells than
@@ -1527,6 +1557,9 @@ def _table(
         if header_td is not None and len(header_td) == len(header or []):
             header_td = [header_td[k] for k in kept]
         header = [(header or [])[k] for k in kept]
+    unnamed_column = section == "requests" and _unnamed_column(
+        header or [], header_at or [], after_total, tokens or []
+    )
     covered = (
         _merged_down_rows(by_code, spanned_cells, header_at or [])
         if section == "requests" and spanned_cells
@@ -1933,6 +1966,7 @@ def _table(
             pad_cells=pad_cells,
             grid_place=grid_places.get(trow.code),
             copies_merged=section != "requests" or not header_grid or _repeats_merged(header_grid),
+            unnamed_column=unnamed_column,
         )
         if fitted is None:
             complete = False
@@ -2672,6 +2706,7 @@ def _fit(
     pad_cells: bool = False,
     grid_place: tuple[int, tuple[str, ...]] | None = None,
     copies_merged: bool = True,
+    unnamed_column: bool = False,
 ) -> list[Token | None] | None:
     """The row's value cells, one per template column, or None when which column each value
     belongs to is not certain (said in problems, and the row gives no values). `ended`: the
@@ -2714,6 +2749,15 @@ def _fit(
         return None
     if grid_in_rows:
         return _fit_grid_row(section, code, vals, n, problems, ended, grid_place)
+    if unnamed_column:
+        problems.flag(
+            codes.CELLS_UNPLACED,
+            f"{section}.{code}: {len(vals)} value cells where the template has {n} columns "
+            f"({shown}), under a header whose 申请人情况 spans a column more than its headings "
+            "name (a heading drawn two columns wide, or one left empty): which column each "
+            "belongs to is not known, so none is read",
+        )
+        return None
     extra = [t for t in vals[n:] if labels.norm(t.text)]
     surplus = len(vals) - n
     if (
