@@ -80,6 +80,8 @@ _TRAILING = {
     "remarks-words": ("备 注", lambda rng, total: rng.choice(("无", "含网上申请", ""))),
     "notes-mixed": ("说明", lambda rng, total: rng.choice(("", "", "无", "/", "详见说明"))),
     "last-year": ("上年总计", lambda rng, total: str(rng.randint(0, 30))),
+    # (the heading words a row label's core: 二、上年结转政府信息公开申请数量)
+    "carried-last-year": ("上年结转", lambda rng, total: str(rng.randint(0, 30))),
     "change": ("同比增减", lambda rng, total: str(rng.randint(-5, 5))),
     "share": ("占比", lambda rng, total: f"{rng.randint(0, 100)}%"),
 }
@@ -141,6 +143,64 @@ def test_a_grid_copy_without_its_empty_end_cells_reads_no_row_a_column_off_unsai
             if c.value is not None and c.value != truth.get((c.section, c.row, c.col))
         }
         assert not wrong or _flagged(got), (wrong, got.problems)
+
+
+@pytest.mark.parametrize("kind", sorted(_TRAILING))
+def test_a_converter_s_grid_with_a_column_after_the_total_reads_every_value(kind: str):
+    """A converter's Markdown of the table's whole grid, a merged cell's covered positions
+    left blank, with a column after 总计 whose cells are all written (无, /, a figure): no
+    row ends in an empty cell, which is how a copy whose editor left rows' empty end cells
+    out looks, and each row was withheld for where it may end. The grid's header rows end in
+    empty cells (总计's and the column's covered positions under their headings drawn down):
+    such a copy leaves no end cell out, and each row's cells stand where the header's do."""
+    rng = random.Random(f"converter-grid-{kind}")
+    heading, cell = _TRAILING[kind]
+
+    def written(rng: random.Random, total) -> str:
+        return cell(rng, total) or rng.choice(("无", "/", "0"))
+
+    for _ in range(3 * PAGES):
+        doc, values = _document(rng)
+        page = map_tables(
+            doc,
+            lambda t: _with_trailing(t, heading, written, rng) if t.section == "requests" else t,
+        )
+        text = render_text.grid_markdown(page, rng, repeat=False)
+        got = parse_bytes(text.encode("utf-8"), "page.md")
+        truth = _truth(doc, values)
+        _check(got, truth)
+        read = {(c.section, c.row, c.col): c.value for c in got.cells}
+        missing = {k: v for k, v in truth.items() if k[0] == "requests" and read.get(k) != v}
+        assert not missing, (missing, got.problems)
+
+
+#: what a column after 总计 whose heading is left empty holds
+_UNHEADED = {
+    "blank": lambda rng, total: "",
+    "marks": lambda rng, total: rng.choice(("无", "/", "—", "")),
+    "figures": lambda rng, total: str(rng.randint(0, 30)),
+    "some-figures": lambda rng, total: rng.choice(("", "", str(rng.randint(0, 9)))),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(_UNHEADED))
+@pytest.mark.parametrize("rendering", sorted(RENDERINGS))
+def test_a_column_after_the_total_with_no_heading_takes_no_value_of_the_row(
+    kind: str, rendering: str
+):
+    """A column drawn after 总计 whose heading cell is left empty (last year's figures, or
+    remarks, under no word at all): its heading says nothing, so nothing marked it as a
+    column after 总计, and a row blank in its first column was read from the right (taken
+    for a merged label's covered position), its cell behind 总计 read as the row's 总计 and
+    each value a column off, flagged only for the rows that did not fit."""
+    rng = random.Random(f"unheaded-{kind}-{rendering}")
+    for _ in range(2 * PAGES):
+        doc, values = _document(rng)
+        page = map_tables(
+            doc,
+            lambda t: _with_trailing(t, "", _UNHEADED[kind], rng) if t.section == "requests" else t,
+        )
+        _check(_parse(page, rendering, rng), _truth(doc, values))
 
 
 #: cell-a-line copies that write a row's fillers after its cells: the seed's (a lone `|`
@@ -310,3 +370,77 @@ def test_a_copy_writing_every_grid_position_reads_every_number_where_it_stands(
         truth = _truth(doc, values)
         assert _wrong(got, truth) == {}, (template, year, got.problems)
         _check(got, truth)
+
+
+# --- the natural-person column drawn two wide ------------------------------------------------
+
+
+def _natural_person_two_wide(table: Table, how: str) -> Table:
+    """The requests table with a blank column beside 自然人's: its heading spanning both
+    (`span`), or a heading cell left empty behind it (`cell`); the rows' cell there blank."""
+    top = _header_rows(table)
+    rows = []
+    for j, row in enumerate(table.rows):
+        cells = list(row)
+        if j < top:
+            for k, c in enumerate(cells):
+                if c.text == "申请人情况":
+                    cells[k] = replace(c, colspan=c.colspan + 1)
+                elif c.text == "自然人":
+                    if how == "span":
+                        cells[k] = replace(c, colspan=2)
+                    else:
+                        cells.insert(k + 1, GCell("", rowspan=c.rowspan, header=True))
+                    break
+        else:
+            k = next(k for k, c in enumerate(cells) if c.key and c.key[2] == "natural_person")
+            cells.insert(k + 1, GCell(""))
+        rows.append(tuple(cells))
+    return replace(table, rows=tuple(rows), width=table.width + 1)
+
+
+@pytest.mark.parametrize("how", ["span", "cell"])
+@pytest.mark.parametrize("rendering", sorted(RENDERINGS))
+def test_a_blank_column_beside_the_natural_person_s_reads_no_value_a_column_off_unsaid(
+    how: str, rendering: str
+):
+    """自然人's column drawn two wide (its heading over two columns, or an empty heading
+    cell behind it), the rows' cell beside its value blank: each row has a cell more than
+    the template's columns. A row whose last two cells say the same (0 and 0, 1 and 1: its
+    其他 and 总计 alike) was taken for a merged value copied into a covered position behind
+    总计, and read from its first cell: the blank beside 自然人 read as 商业企业's and each
+    value after it a column off (其他's under 总计), unflagged. Zeros and blanks abound in
+    such rows. A number read is the page's; a number not read leaves the page flagged."""
+    rng = random.Random(f"two-wide-{how}-{rendering}")
+    for _ in range(3 * PAGES):
+        doc, values = _document(rng)
+        page = map_tables(
+            doc, lambda t: _natural_person_two_wide(t, how) if t.section == "requests" else t
+        )
+        got = _parse(page, rendering, rng)
+        truth = _truth(doc, values)
+        off = _wrong(got, truth)
+        read = {(c.section, c.row, c.col): c.value for c in got.cells}
+        missing = {k: v for k, v in truth.items() if v is not None and read.get(k) is None}
+        assert not (off or missing) or _flagged(got), (off, missing, got.problems)
+
+
+@pytest.mark.parametrize("how", ["span", "cell"])
+@pytest.mark.parametrize("rendering", ["trs", "word"])
+def test_a_web_page_s_blank_column_beside_the_natural_person_s_reads_no_value_a_column_off(
+    how: str, rendering: str
+):
+    """On a web page 申请人情况 spans the blank column too (eight columns where the headings
+    name seven): a row of eight cells ending in a blank (总计 left blank) was read as if the
+    blank past its last column were a covered position, the blank beside 自然人 as 商业企业's
+    and each value after it a column off, its 其他's 0 read as 总计 (flagged for other rows).
+    Such a header tells that a column without a heading of its own stands among the
+    applicants', not where: no row of a cell more is read, and every number read is the
+    page's under its row and column."""
+    rng = random.Random(f"web-two-wide-{how}-{rendering}")
+    for _ in range(4 * PAGES):
+        doc, values = _document(rng)
+        page = map_tables(
+            doc, lambda t: _natural_person_two_wide(t, how) if t.section == "requests" else t
+        )
+        _check(_parse(page, rendering, rng), _truth(doc, values))

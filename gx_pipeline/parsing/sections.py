@@ -868,6 +868,24 @@ class _Reader:
                     self.scan.request_header_later.append((tok.table, tok.tr, b))
                 return True
         m = labels.match_request(text, fuzzy=self.section == "requests")
+        if (
+            m is not None
+            and m.code == "carried_over"
+            and not m.exact
+            and self.section == "requests"
+            and not switching
+            and not self.request_rows_begun
+            and "申请人情况" in itertools.chain.from_iterable(self.scan.request_header_grid)
+            and not _enumerated(text)
+        ):
+            # 上年结转 among the header's words, before any row: the heading of a column drawn
+            # after 总计 (last year's figures carried over), not the row 二、上年结转…. Opened
+            # as that row, the header's words after it were read as its cells and the header
+            # ended there: the column was not known, and a row blank in its first column was
+            # read from the right, its figure there read as 总计
+            self.close()
+            self.header_word(b, tok)
+            return True
         if m is None:
             if self.section == "requests" and labels.is_request_group(text):
                 self.drop_serial_number(tok)
@@ -1116,6 +1134,36 @@ def assemble(s: Scan, template: str) -> Sections:
     return Sections(cells, problems, complete, found)
 
 
+def _unnamed_column(
+    header: list[str],
+    header_at: list[tuple[int | None, int | None]],
+    after_total: list[str],
+    tokens: list[Token],
+) -> bool:
+    """Whether a web page's 申请人情况 spans more columns than the template's seven (and the
+    columns drawn after 总计) while the header names no heading the template lacks: a
+    column among the applicants' drawn with no heading of its own (自然人 two columns wide,
+    or an empty heading cell beside it). A row of a cell more than its columns then holds
+    that column's blank, somewhere: read as a row whose blank past its last column is a
+    covered position, each value after the blank stood a column off, 总计 blank read 0."""
+    if "申请人情况" not in header or any(
+        w not in (*_UNDER_APPLICANTS, "总计", "申请人情况", *after_total) for w in header
+    ):
+        return False
+    table, tr = header_at[header.index("申请人情况")] if len(header_at) == len(header) else (0, 0)
+    if not table:
+        return False
+    span = next(
+        (
+            t.colspan
+            for t in tokens
+            if t.table == table and t.tr == tr and labels.norm(t.text) == "申请人情况"
+        ),
+        0,
+    )
+    return span > len(_APPLICANTS) + len(after_total)
+
+
 def _on_its_side(raw: list[RawRow], width: dict[str, int]) -> bool:
     """Whether the requests table stands on its side: half its rows' labels or more without
     cells of their own (written across a header), and after them a row of more cells than
@@ -1289,7 +1337,7 @@ def _table(
         return [], False
     if section == "requests" and template == "2021":
         _other_group_over_lost_labels(raw)
-    if section == "requests" and _headings_after_total(header_grid):
+    if section == "requests" and _headings_after_total(header_grid, unheaded=True):
         _words_behind_total(raw, index)
 
     placed: list[RawRow] = []
@@ -1483,8 +1531,19 @@ def _table(
         by_code[r.code] = r
     after_withheld: set[str] = set()
     after_total = _headings_after_total(header_grid) if section == "requests" else []
+    if (
+        section == "requests"
+        and not after_total
+        and not grid_rows  # (its header's fillers stand for covered positions)
+        and any(len(r.values) > width.get(c, len(r.values)) for c, r in by_code.items())
+    ):
+        # (an empty end cell of a header row that no value row draws a cell under, as a
+        # one-table page's wider grid leaves, is no column)
+        after_total = _headings_after_total(header_grid, unheaded=True)
     if after_total:
-        after_withheld = _cells_after_total(by_code, width, len(after_total), problems, grid_rows)
+        after_withheld = _cells_after_total(
+            by_code, width, len(after_total), problems, grid_rows, header_grid
+        )
         problems.append(
             f"requests: columns drawn after 总计 ({', '.join(after_total)}) hold no applicant's "
             "values; their cells are left out"
@@ -1498,6 +1557,9 @@ def _table(
         if header_td is not None and len(header_td) == len(header or []):
             header_td = [header_td[k] for k in kept]
         header = [(header or [])[k] for k in kept]
+    unnamed_column = section == "requests" and _unnamed_column(
+        header or [], header_at or [], after_total, tokens or []
+    )
     covered = (
         _merged_down_rows(by_code, spanned_cells, header_at or [])
         if section == "requests" and spanned_cells
@@ -1903,6 +1965,8 @@ def _table(
             grid_in_rows=grid_rows,
             pad_cells=pad_cells,
             grid_place=grid_places.get(trow.code),
+            copies_merged=section != "requests" or not header_grid or _repeats_merged(header_grid),
+            unnamed_column=unnamed_column,
         )
         if fitted is None:
             complete = False
@@ -2641,6 +2705,8 @@ def _fit(
     grid_in_rows: bool = False,
     pad_cells: bool = False,
     grid_place: tuple[int, tuple[str, ...]] | None = None,
+    copies_merged: bool = True,
+    unnamed_column: bool = False,
 ) -> list[Token | None] | None:
     """The row's value cells, one per template column, or None when which column each value
     belongs to is not certain (said in problems, and the row gives no values). `ended`: the
@@ -2648,7 +2714,11 @@ def _fit(
 
     The cells are taken in order when there are exactly as many as columns; blank cells past
     the last column are covered grid positions; a value repeated past the last column is a
-    spanned cell's text written into every position it covers (converters do that); with
+    spanned cell's text written into every position it covers (converters do that), where
+    the copy is such a converter's (`copies_merged`: the requests header repeats its merged
+    headings too; a header that writes each heading once, over a column drawn beside 自然人's
+    whose cells stand blank, left a row whose 其他 and 总计 say the same read from its first
+    cell, the blank as 商业企业's and each value after it a column off); with
     `trailing_empty` (see _unspanned_html), the columns a short row lacks are its last ones.
     Anything else does not fit: fewer cells than columns means a merged value cell or a dropped
     one, more means a column the template lacks, and no rule of the layout says which is which.
@@ -2679,6 +2749,15 @@ def _fit(
         return None
     if grid_in_rows:
         return _fit_grid_row(section, code, vals, n, problems, ended, grid_place)
+    if unnamed_column:
+        problems.flag(
+            codes.CELLS_UNPLACED,
+            f"{section}.{code}: {len(vals)} value cells where the template has {n} columns "
+            f"({shown}), under a header whose 申请人情况 spans a column more than its headings "
+            "name (a heading drawn two columns wide, or one left empty): which column each "
+            "belongs to is not known, so none is read",
+        )
+        return None
     extra = [t for t in vals[n:] if labels.norm(t.text)]
     surplus = len(vals) - n
     if (
@@ -2711,7 +2790,9 @@ def _fit(
             "to is not known, so none is read",
         )
         return None
-    if not extra or all(labels.norm(t.text) == labels.norm(vals[n - 1].text) for t in extra):
+    if not extra or (
+        copies_merged and all(labels.norm(t.text) == labels.norm(vals[n - 1].text) for t in extra)
+    ):
         return vals[:n]
     problems.flag(
         codes.CELLS_UNPLACED,
@@ -2841,7 +2922,7 @@ def _writes_grid_rows(
         # (法人或其他组织's covered positions in place, four empty ones before 总计 at least:
         # a heading left blank leaves one)
         return True
-    after = len(_headings_after_total(header_grid))
+    after = len(_headings_after_total(header_grid, unheaded=True))
     return any(
         len(r.values) > width.get(code, len(r.values)) + (0 if r.words_after else after)
         and r.values[-1].text.strip()
@@ -5122,11 +5203,16 @@ def _withhold(
     withheld.add(code)
 
 
-def _headings_after_total(header_grid: list[list[str]] | None) -> list[str]:
+#: how a column drawn after 总计 whose heading is left empty is named in problems
+_NO_HEADING = "（无标题）"
+
+
+def _headings_after_total(header_grid: list[list[str]] | None, unheaded: bool = False) -> list[str]:
     """Headings of columns a page draws after the applicants' (备注, 说明, 上年总计, 同比增减,
     占比): the words of the header's first row behind 申请人情况, drawn down beside it, which
     spans every applicant column up to 总计 (or behind 总计 where that is drawn down there).
-    Not an applicant's kind (个体工商户), nor a template heading or a piece of one."""
+    Not an applicant's kind (个体工商户), nor a template heading or a piece of one. With
+    `unheaded`: [_NO_HEADING] where one empty cell alone stands there."""
     grid = header_grid or []
     at = next((i for i, row in enumerate(grid) if "申请人情况" in row), None)
     if at is None:
@@ -5149,6 +5235,13 @@ def _headings_after_total(header_grid: list[list[str]] | None) -> list[str]:
             top = [*top, *row]
     last = max(i for i, w in enumerate(top) if w == "申请人情况" or w in _APPLICANTS)
     after = list(dict.fromkeys(w for w in top[last + 1 :] if w))
+    if unheaded and top[last + 1 :] == [""]:
+        # one cell behind 申请人情况 with no heading at all, where the row writes none of its
+        # covered positions blank (a converter's grid, 申请人情况 over seven columns, leaves
+        # six empty behind it): a column drawn after 总计 whose heading was left empty (its
+        # cells last year's figures, remarks or blanks). Not taken for one, a row blank in
+        # its first column was read from the right, its figure there read as 总计
+        return [_NO_HEADING]
     if any(
         w in _APPLICANTS
         or w in _TOTAL_SYNONYMS  # (合计 drawn before 自然人)
@@ -5187,6 +5280,7 @@ def _cells_after_total(
     after: int,
     problems: Problems,
     grid_rows: bool = False,
+    header_grid: list[list[str]] | None = None,
 ) -> set[str]:
     """The cells of `after` columns drawn behind 总计 left out of each row: a remark (无, /,
     含网上申请) or last year's figure there is no value of the row, and a row read from the
@@ -5214,6 +5308,10 @@ def _cells_after_total(
         for r in rows.values()
         if not r.words_after
     ) and any(r.values and not r.values[-1].table for r in rows.values())
+    # (a copy whose header rows end in an empty cell, 总计's or the column's covered position
+    # under its heading drawn down, a converter's grid, keeps empty end cells: an editor's
+    # trimming leaves none in the header either)
+    trims = trims and not any(row and not row[-1] for row in header_grid or [])
     # a copy writing a cell a line: a cell of words behind 总计 read as a label (joined to
     # the next row's, 含网上申请四、结转…) may have closed a row that no row end closed, and
     # nothing shows it: the row may end at its last column, its cell behind 总计 not in it
