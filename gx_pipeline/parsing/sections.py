@@ -1541,13 +1541,18 @@ def _table(
         # one-table page's wider grid leaves, is no column)
         after_total = _headings_after_total(header_grid, unheaded=True)
     if after_total:
+        shown = _shown_cells(by_code)
         after_withheld = _cells_after_total(
             by_code, width, len(after_total), problems, grid_rows, header_grid
         )
-        problems.append(
-            f"requests: columns drawn after 总计 ({', '.join(after_total)}) hold no applicant's "
-            "values; their cells are left out"
-        )
+        if after_total != [_NO_HEADING] or after_withheld or _shown_cells(by_code) != shown:
+            # (a column with no heading whose cells left out are all blank, or an empty end
+            # cell a row of a document's table draws behind its last column, cost nothing and
+            # is not said)
+            problems.append(
+                f"requests: columns drawn after 总计 ({', '.join(after_total)}) hold no "
+                "applicant's values; their cells are left out"
+            )
         # the header of a table without the columns: its words, their places and its rows
         # (where the headings' columns are laid out, _header_by_columns, each way must give
         # the header's words: the columns' headings are none of them)
@@ -5272,6 +5277,11 @@ def _words_behind_total(raw: list[RawRow], index: dict[str, int]) -> None:
             and all(t.table == 0 and t.kind == CELL for t in r.values)
         ):
             r.words_after = True
+
+
+def _shown_cells(rows: dict[str, RawRow]) -> int:
+    """How many of the rows' cells hold anything."""
+    return sum(1 for r in rows.values() for v in r.values if v.text.strip())
 
 
 def _cells_after_total(
