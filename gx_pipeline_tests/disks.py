@@ -3,9 +3,11 @@ demand by filler files, freed by removing them."""
 
 from __future__ import annotations
 
+import errno
 import os
 import subprocess
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -65,3 +67,31 @@ def fill(disk: Path, leave: int = 0) -> None:
 def free(disk: Path) -> None:
     for filler in disk.glob(FILLER + "*"):
         filler.unlink()
+
+
+def hold(folder: Path, point: str) -> Path:
+    """A FIFO at which a run started with GX_HOLD_AT=`folder` waits when it comes to `point`
+    (gx_pipeline.defs.assets.hold_for_a_fault_test), until the test lets it go (release)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    fifo = folder / point
+    os.mkfifo(fifo)
+    return fifo
+
+
+def reached(fifo: Path, running: Callable[[], bool]) -> int | None:
+    """Wait for the run to come to its hold (it opens `fifo` to read: a writer may open it then)
+    -> the writing end, holding the run there until release(); None when the run ended first."""
+    while running():
+        try:
+            return os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError as err:
+            if err.errno != errno.ENXIO:  # ENXIO: no reader yet
+                raise
+        time.sleep(0.002)
+    return None
+
+
+def release(fifo: Path, writer: int) -> None:
+    """Let the run held at `fifo` go on (it reads to the end), the hold gone for later runs."""
+    fifo.unlink()
+    os.close(writer)

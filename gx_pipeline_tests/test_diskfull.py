@@ -26,7 +26,7 @@ from gx_pipeline.warehouse import ensure_schema, load_year
 from gx_pipeline.warehouse.files import WarehouseFiles
 from gx_pipeline.warehouse.lake import year_digests
 from gx_pipeline_tests.conftest import REPO
-from gx_pipeline_tests.disks import fill, free, small_disk
+from gx_pipeline_tests.disks import fill, free, hold, reached, release, small_disk
 from gx_pipeline_tests.test_warehouse import GOOD, _loaded
 
 
@@ -356,3 +356,27 @@ def test_spill_files_of_a_killed_load_are_removed_by_the_next_connection(tmp_pat
     with WarehouseFiles(database).connect(publish=False) as conn:
         conn.execute("select 1").fetchall()
     assert _spill_files(spill) == []
+
+
+def test_a_load_held_for_a_fault_test_waits_at_its_fifo_until_released_and_nowhere_else(
+    tmp_path, monkeypatch
+):
+    """The point where test_diskfull_runs.py fills the disk for the load and publish cases:
+    a load finding its FIFO (`load-<year>`) in GX_HOLD_AT's folder waits there until the test
+    closes its end; another year's load, or any load without the variable, goes straight on."""
+    from gx_pipeline.defs.assets import HOLD_AT, hold_for_a_fault_test
+
+    hold_for_a_fault_test("load-2022")  # no variable: nothing to wait for
+    fifo = hold(tmp_path / "holds", "load-2022")
+    monkeypatch.setenv(HOLD_AT, str(fifo.parent))
+    hold_for_a_fault_test("load-2020")  # no FIFO of that year's load
+    load = threading.Thread(target=hold_for_a_fault_test, args=("load-2022",), daemon=True)
+    load.start()
+    writer = reached(fifo, load.is_alive)
+    assert writer is not None
+    load.join(0.2)
+    assert load.is_alive(), "the load went on before it was released"
+    release(fifo, writer)
+    load.join(10)
+    assert not load.is_alive() and not fifo.exists()
+    hold_for_a_fault_test("load-2022")  # released: a later load of the run goes on

@@ -32,9 +32,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from gx_pipeline.defs.assets import HOLD_AT
 from gx_pipeline.defs.home import ensure_home
 from gx_pipeline.warehouse.lake import year_digests
-from gx_pipeline_tests.disks import FILLER, fill, free, small_disk
+from gx_pipeline_tests.disks import FILLER, fill, free, hold, reached, release, small_disk
 from gx_pipeline_tests.test_faults import (
     BIG_YEAR,
     SMALL_YEAR,
@@ -56,7 +57,7 @@ DISK_MB = 160
 class Case:
     name: str
     #: ("glob", pattern under the disk) or ("line", text of a progress line): fill when seen;
-    #: None: fill before the run
+    #: ("hold", point): fill with the run held there (GX_HOLD_AT); None: fill before the run
     when: tuple[str, str] | None
     #: what stderr must name: the file (a part of its path) the run could not write
     names: str
@@ -72,15 +73,16 @@ class Case:
     kept: tuple[int, ...] = (BIG_YEAR,)
 
 
-_VALIDATED = f"{BIG_YEAR} [###...] 3/6 validated_frames succeeded"
 CASES = [
     # filled once the year's inventory is taken, a second before its parse writes: filled at
     # the first part written, the step could write all its parts before the disk was full
     Case("staging", ("line", f"{BIG_YEAR} [#.....] 1/6"), "staging/2022/parsed/"),
     Case("validation", ("glob", f"data/staging/{BIG_YEAR}/validated"), "staging/2022/validated/"),
-    Case("load", ("line", _VALIDATED), "data/.work/warehouse.duckdb"),
+    # filled as the load starts, the run held there: filled on seeing the line that says
+    # validated_frames succeeded, the year's small load (3 pages more) could commit first
+    Case("load", ("hold", f"load-{BIG_YEAR}"), "data/.work/warehouse.duckdb"),
     # room for the year's load (a few MB) but not for a copy of the padded file (~40 MB)
-    Case("publish", ("line", _VALIDATED), "data/warehouse.duckdb", leave_mb=20),
+    Case("publish", ("hold", f"load-{BIG_YEAR}"), "data/warehouse.duckdb", leave_mb=20),
     Case(
         "seed",
         None,
@@ -134,7 +136,8 @@ def test_gx_run_on_a_full_disk_fails_saying_so_and_the_next_run_loads_everything
             fill(disk, case.leave_mb * 2**20)
         run = _run(env, disk, case)
         print(f"\n{case.name}: exit {run.code}; {_said(run.err)}")
-        problems = _after_failure(run, case, data, loaded["digests"])
+        problems = [] if run.filled else [f"the run ended before {case.when}: never filled"]
+        problems += _after_failure(run, case, data, loaded["digests"])
         # the run again on the still-full disk leaves nothing more beside its files (the
         # working file may take blocks the failed run freed: DuckDB reuses them)
         used = _used(disk)
@@ -220,6 +223,8 @@ class Done:
     out: str
     err: str
     left: list[int]
+    #: the disk was filled at the case's point (the run did not end before it)
+    filled: bool = True
 
 
 def _env(data: Path, home: Path) -> dict[str, str]:
@@ -228,16 +233,26 @@ def _env(data: Path, home: Path) -> dict[str, str]:
 
 def _run(env: dict[str, str], disk: Path | None = None, case: Case | None = None) -> Done:
     """`gx run` in a session of its own; with a case, the disk is filled at its point."""
-    run = Run(env)
-    if case is not None and case.when is not None:
-        kind, what = case.when
+    kind, what = case.when if case is not None and case.when is not None else (None, "")
+    fifo = hold(disk.parent / "holds", what) if kind == "hold" else None
+    run = Run({**env, HOLD_AT: str(fifo.parent)} if fifo else env)
+    filled = kind is None
+    if fifo is not None:
+        writer = reached(fifo, lambda: run.proc.poll() is None)
+        if writer is not None:
+            fill(disk, case.leave_mb * 2**20)
+            filled = True
+            release(fifo, writer)
+    elif kind is not None:
         while run.proc.poll() is None:
             if glob.glob(str(disk / what)) if kind == "glob" else run.saw(what):
                 fill(disk, case.leave_mb * 2**20)
+                filled = True
                 break
             time.sleep(0.002)
     code = run.finish()
-    return Done(code, run.out, "\n".join(run.lines), _wait_for_session_to_end(run.proc.pid))
+    left = _wait_for_session_to_end(run.proc.pid)
+    return Done(code, run.out, "\n".join(run.lines), left, filled)
 
 
 def _digests(database: Path) -> dict:

@@ -7,7 +7,9 @@ stage and reason it stopped at).
 import contextlib
 import dataclasses
 import functools
+import os
 import shutil
+import stat
 import warnings
 from collections import Counter, deque
 from collections.abc import Iterator
@@ -560,6 +562,32 @@ def gx_warehouse(
     return load_into_warehouse(context, config, validated_frames.stage, warehouse, raw_pages, year)
 
 
+#: the environment variable naming the folder where a fault test holds a run (see
+#: hold_for_a_fault_test); unset, no run is ever held
+HOLD_AT = "GX_HOLD_AT"
+
+
+def hold_for_a_fault_test(point: str) -> None:
+    """Wait at `point` while a fault test does its fault there, when GX_HOLD_AT names a folder
+    holding a FIFO of that name (`load-2022`: report year 2022's load, before it opens the
+    working warehouse): the FIFO is opened for reading, which waits for the test to open it for
+    writing, and read until the test closes it (the disk filled meanwhile). A test that did its
+    fault on seeing a progress line raced the step: the line is printed after the point it
+    tells, and a small year's load could commit before the disk was full, the case passing
+    without testing anything. Without the variable, or the FIFO, nothing is waited for."""
+    folder = os.environ.get(HOLD_AT)
+    if not folder:
+        return
+    fifo = Path(folder) / point
+    try:
+        if not stat.S_ISFIFO(fifo.stat().st_mode):
+            return
+    except OSError:
+        return
+    with open(fifo, "rb") as held:
+        held.read()
+
+
 def load_into_warehouse(
     context: dg.AssetExecutionContext,
     config: LoadConfig,
@@ -589,6 +617,7 @@ def load_into_warehouse(
     # a full disk fails the step saying so: the load's transaction, its checkpoint and the
     # analysts' copy leave the published file as it was
     with disk_full_fails_the_step(warehouse.files.database, "the working warehouse"):
+        hold_for_a_fault_test(f"load-{year}")
         try:
             with warehouse.connect(publish=False) as conn:
                 written = load_year(

@@ -146,7 +146,8 @@ NAMED = 10
     pool="duckdb",
     description="No report loaded at an earlier load of the year has left the fact tables: its "
     "page quarantined (emptied, cut short, unreadable), deleted, or overwritten with another "
-    "agency's report or the agency's report of another year, while the year's counts stay "
+    "agency's report or the agency's report of another year (a report that named no agency: "
+    "with a named agency's report, a possible loss), while the year's counts stay "
     "within the shrink guard's share. Such reports: WARN, naming each page, the agency whose "
     "report it was and why (table lost_reports); the run stays green.",
 )

@@ -428,7 +428,13 @@ create or replace temp macro gx_agency_year_loaded(a, o, c, y) as
 #: its bytes or its content are loaded under any name or year (a page renamed or moved to a
 #: loaded year), or a report of its agency for the year it stated is (a re-publication with
 #: corrected figures, under this name or another). A report whose agency or year is not known
-#: is never judged "another" (a page now naming no agency may be the same agency's).
+#: is never judged "another" (a page now naming no agency may be the same agency's). A report
+#: that named no agency (a page naming only a kind of office, 发布机构:科技和工业信息化局, no place
+#: before it) whose page now holds a named agency's report of its year is a possible loss: the
+#: same office's report re-published naming its place reads exactly like another district's
+#: office's copied over it, and the earlier report says nothing that tells them apart; counted
+#: lost with a reason that says it may not be. Its page re-read by a newer parser (the same
+#: bytes) or re-published still naming no agency (a corrected figure) is no loss.
 _LOST_NOW = """
 create or replace temp table gx_lost_now as
 with candidates as (
@@ -443,6 +449,7 @@ judged as (
         gx_other_agency(c.agency, c.organ_key, c.division_code,
                         d.agency, d.organ_key, d.division_code) as other_agency,
         coalesce(d.stated_year <> coalesce(c.stated_year, $year), false) as other_year,
+        c.agency is null and d.agency is not null as maybe_other,
         d.agency as now_agency, d.stated_year as now_year
     from candidates c
     left join quarantine q on q.report_year = $year and q.source = c.source
@@ -454,12 +461,15 @@ select distinct on (j.source)
         when j.quarantined is not null then j.quarantined
         when j.now_id is null then $gone
         when j.other_agency then 'the page now holds another agency''s report (' || j.now_agency || ')'
+        when j.maybe_other and not j.other_year then 'possible loss: the page now holds '
+            || j.now_agency || '''s report of the year, and the report it held named no agency '
+            || 'to tell whether it was the same agency''s'
         else 'the page now holds the agency''s report of ' || j.now_year
     end as reason,
     j.stated_year, j.organ_key, j.division_code
 from judged j
 where (j.quarantined is not null or j.now_id is null
-       or (j.now_id <> j.report_id and (j.other_agency or j.other_year)))
+       or (j.now_id <> j.report_id and (j.other_agency or j.other_year or j.maybe_other)))
   and not exists (select 1 from dim_report d where d.report_id = j.report_id)
   and (j.content_fingerprint is null
        or not exists (select 1 from dim_report d
