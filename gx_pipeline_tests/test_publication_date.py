@@ -4,11 +4,13 @@ and a date the page writes that is no date is named, on generated pages of every
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 import pytest
 
 from gx_pipeline.pagegen import page_for
 from gx_pipeline.parsing import parse_bytes
+from gx_pipeline.parsing.metadata import _dated_lines
 from gx_pipeline.parsing.problems import DATE_CONTRADICTS_YEAR
 
 
@@ -82,3 +84,33 @@ def test_a_date_that_is_no_date_is_named_not_missing(written: str) -> None:
         assert "is no date" in line and (f"{y}年{m}月{d}日" in line or f"{y}-{written}" in line)
         checked += 1
     assert checked >= 5
+
+
+def _chrome_and_date_lines(rng: random.Random) -> list[str]:
+    """Normalised lines of a page's head: menu and link lines, table cells, dates standing
+    alone, labelled dates (the label's word anywhere, a date at the line's start or end), empty
+    lines, a year at the start of the first line and at the very end of the last."""
+    pieces = [
+        "首页", "政务公开", "2023", "20", "12", "发布时间:", "发布日期:2022-03-01", "来源:本网",
+        "2021年1月5日", "更新时间2020-01-21", "日期", "时间", "发布于", "发稿", "", "浏览次数:",
+        "信息公开年报", "0", "2022-01-26", "x20", "(20", "【发布时间】2024-01-26", "第20页",
+    ]  # fmt: skip
+    lines = []
+    for _ in range(rng.randint(0, 40)):
+        line = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 3)))
+        lines.append(line)
+    return lines
+
+
+def test_the_lines_read_for_a_date_are_every_line_that_may_hold_one() -> None:
+    """The lines the date reader looks at are found in one search of the head's lines joined:
+    none it passed over holds a label's word or opens with a year."""
+    rng = random.Random("dated-lines")
+    for _ in range(400):
+        head = _chrome_and_date_lines(rng)
+        expected = [
+            k
+            for k, n in enumerate(head)
+            if n.startswith("20") or any(w in n for w in ("日期", "时间", "发布于", "发稿"))
+        ]
+        assert _dated_lines(head) == expected, head

@@ -2995,6 +2995,10 @@ def _noted(pieces: list[tuple[str, int]]) -> int:
     return int(len(pieces) > 2 and labels.in_tally_note(pieces[0][0]))
 
 
+#: whether a text is NFKC already (values.nfkc returns it as it is)
+_NFKC_IS = functools.partial(unicodedata.is_normalized, "NFKC")
+
+
 def _flat_row(line: str) -> tuple[str | None, list[str]] | None:
     """A flipbook row: values separated by spaces, with or without its label in front.
 
@@ -3003,8 +3007,14 @@ def _flat_row(line: str) -> tuple[str | None, list[str]] | None:
     """
     if len(line) > 160:
         return None
+    pieces = line.split()
+    if len(pieces) == 1 and _NFKC_IS(pieces[0]):
+        # most lines of a copy (four in five of a text copy's lines that reach here): prose
+        # or a label without a space, NFKC already. NFKC leaves the piece as it is, one part:
+        # no flat row, told before a footnote test and a NFKC call for the piece
+        return None
     # NFKC a part at a time: a footnote's mark (3①, 12¹) would become a digit of the number
-    parts = [q for p in line.split() for q in (p if is_footnoted(p) else nfkc(p)).split()]
+    parts = [q for p in pieces for q in (p if is_footnoted(p) else nfkc(p)).split()]
     parts = _units_joined(parts)
     if len(parts) < 2:
         return None
