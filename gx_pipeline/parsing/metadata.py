@@ -253,6 +253,34 @@ _KIND_WORDS = re.compile(
 )
 
 
+#: organs that one place or one foundation has, named by a proper name without a place's ending
+#: (赤峰监狱, 清华大学, 湘雅医院, 深圳证监局, 深圳职业技术学院): the name is the organ's own
+_PROPER_ORGAN = re.compile(
+    r"^(?P<name>.+?)(?:大学|学院|职业技术学校|医院|监狱|看守所|强制隔离戒毒所|戒毒所|"
+    r"证监局|银保监局)$"
+)
+#: the words of such a name that every city's organ of the kind holds (第一人民医院, 师范大学,
+#: 职业技术学院, 女子监狱): what remains after them must be a proper name of two characters
+_ORGAN_KIND_WORDS = re.compile(
+    r"第[一二三四五六七八九十]+|[一二三四五六七八九十]+|人民|中心|附属|职业技术|职业|技术|师范|"
+    r"医科|医学|理工|科技|科学技术|工业|工程|农业|农林|林业|财经|经济|政法|外国语|交通|民族|"
+    r"体育|艺术|音乐|美术|海洋|石油|中医药|中医|中西医结合|护理|卫生|商业|管理|信息|城市|建筑|"
+    r"航空|传媒|文理|开放|广播电视|电视|警察|警官|司法|行政|社区|老年|成人|职工|妇幼保健|妇幼|"
+    r"妇产|儿童|妇女儿童|口腔|肿瘤|传染病|精神|胸科|眼科|骨科|康复|专科|综合|女子|未成年犯管教|"
+    r"未成年|少年|党校|干部|大学|学院|医院|附院|分院|总院|院区|市|县|区|省"
+)
+
+
+def _proper_organ(name: str) -> bool:
+    """Whether `name` is an organ of a kind (a university, a hospital, a prison, a securities
+    regulator's office) under a proper name of its own: 第一人民医院 or 师范大学 alone is a
+    kind every city has, 赤峰监狱 or 清华大学 one organ."""
+    m = _PROPER_ORGAN.match(_LEVEL_WORDS.sub("", name))
+    if m is None:
+        return False
+    return len(_ORGAN_KIND_WORDS.sub("", m.group("name"))) >= 2
+
+
 def _names_a_place(name: str) -> bool:
     """Whether an agency's name holds the place that makes it one agency: 财政局, 政府办 or
     市场监督管理局 alone is a kind of office every county has (a portal's 发布机构 often gives
@@ -263,6 +291,8 @@ def _names_a_place(name: str) -> bool:
         return True
     rest = _LEVEL_WORDS.sub("", name)
     if rest == name and _NATIONAL_END.search(name):
+        return True
+    if _proper_organ(rest):
         return True
     masked = ""
     while masked != rest:
@@ -303,6 +333,10 @@ def _agency_words(run: str) -> str | None:
     for tail in ("关于", "的"):
         a = a.removesuffix(tail)
     if len(a) < 2 or a in _SELF_NAMES or not re.search(r"[\u4e00-\u9fff]", a):
+        return None
+    if ":" in a:
+        # a metadata line (日期:2024-01-20发布机构:XX局) above a title: a label's value, not a
+        # name, and what a split at its date's hyphen leaves (20发布机构:XX局) no name at all
         return None
     # a second name in brackets: 自然资源和规划局（林业局）; written with the page's full-width
     # brackets (the text here is NFKC)
@@ -365,6 +399,11 @@ def _title_agency(line: str, m: re.Match[str]) -> str | None:
 def _may_title(line: str) -> bool:
     """The words every title holds (a quick look before a title's search)."""
     return "信息公开" in line or "政务公开" in line
+
+
+def _title_line(line: str) -> bool:
+    """Whether `line` is a report's title alone: no sentence, the year then the report's words."""
+    return "。" not in line and _may_title(line) and _TITLE.fullmatch(line) is not None
 
 
 def _named_report(line: str) -> tuple[str, str | None] | None:
@@ -512,7 +551,9 @@ def extract(
     # 3. the opening sentence: 2020年，XX局坚持…
     body_agency: str | None = None
     for n in head:
-        if "年" not in n:
+        if "年" not in n or _title_line(n):
+            # a title without a name (2023年政府信息公开工作年度报告) opens as the opening
+            # sentence does: the sentence below it may name the agency
             continue
         for m in _BODY_AGENCY.finditer(n):
             run = _BODY_VERBS.split(m.group("run"), maxsplit=1)[0]
