@@ -134,3 +134,44 @@ def test_a_value_merged_in_a_table_padded_past_its_columns_is_never_read_a_colum
             assert _wrong(read, truth) == {}, (name, kind)
             lost = [k for k, v in truth.items() if v is not None and read.get(k) is None]
             assert not lost or "cells_unplaced" in report.flags, (name, kind)
+
+
+def _unlabelled_pages() -> list[tuple[str, bytes]]:
+    """Each page with the label of one numbered row under a label merged down over its group
+    ((三)不予公开 over 1.–8., (四)无法提供 over 1.–3.) left empty, for each such row: the
+    page draws an empty label cell there, the group's label beside it as beside its
+    neighbours."""
+    out = []
+    for path in PAGES:
+        text = decode(path.read_bytes(), path.name).text
+        root = html.document_fromstring(text)
+        for t, table in enumerate(root.iter("table"), start=1):
+            rows = _rows(root, t)
+            columns = _grid_columns(rows)
+            for r, row in enumerate(rows):
+                # the row's label stands after a grid column a label above it covers
+                if len(row) < 2 or columns[(r, 0)] == 0:
+                    continue
+                label = row[0].text_content().strip()
+                if not (label[:1].isdigit() and "." in label[:3]):
+                    continue
+                edited = html.document_fromstring(text)
+                cell = _rows(edited, t)[r][0]
+                for child in list(cell):
+                    cell.remove(child)
+                cell.text = ""
+                out.append((f"{path.stem}-{t}-{r}", html.tostring(edited, encoding="utf-8")))
+    return out
+
+
+def test_a_row_whose_own_label_is_empty_under_a_group_merged_down_reads_as_the_web_page() -> None:
+    # Word draws the group's label (w:vMerge) beside the row and an empty label cell of its
+    # own, as the web page draws it: the row is read as the web page reads it (by its place
+    # between the rows named round it), not withheld as a row whose only label is merged down
+    pages = _unlabelled_pages()
+    assert len(pages) >= 8 * len(PAGES)
+    for name, page in pages:
+        web = parse_bytes(page, f"{name}.html")
+        word = parse_bytes(_docx(name, page), f"{name}.docx")
+        assert _values(word) == _values(web), name
+        assert not any("merged down from the row above" in p for p in word.problems), name

@@ -197,7 +197,7 @@ def _read(pdf, source: str) -> Document:
                 chars = [c for c in chars if id(c) not in gone]
         if doubts:
             chars = _unknown_ink(chars, doubts, backdrops, number, faint, covered, pictured)
-        chars = _shifted_digits(chars, number, shifted, dwarfed)
+        chars = _shifted_digits(chars, number, shifted, dwarfed, edges)
         if any(c.hidden for c in chars):
             # invisible text over a picture is what the picture shows, as OCR read it (a
             # scan's text layer); beside the pictures (an old 5 left invisible by a 7 on a
@@ -2052,6 +2052,7 @@ def _shifted_digits(
     number: int,
     shifted: list[tuple[int, str]],
     dwarfed: list[tuple[int, str]],
+    edges: list[grid.Edge] = (),  # type: ignore[assignment]
 ) -> list[_Char]:
     """The page's characters with each digit that stands on a line right after a number's
     digit, at its size, but raised or lowered by MARK_SHIFT of its height read as U+FFFD (and
@@ -2061,13 +2062,14 @@ def _shifted_digits(
     not read. A digit in the next cell does not stand right after it."""
     found: dict[int, str] = {}
     stray: dict[int, str] = {}
+    rules = [e for e in edges if not e.horizontal]
     for line in _lines(chars):
         for prev, ch in itertools.pairwise(line):
             if not (ch.text.isdigit() and prev.text.isdigit()):
                 continue
             if prev.text.isascii() and _shifted(prev, ch):
                 found[id(ch)] = ch.text
-            elif (small := _dwarfed(prev, ch)) is not None:
+            elif (small := _dwarfed(prev, ch)) is not None and not _ruled_apart(prev, ch, rules):
                 stray[id(small)] = small.text
     if stray:
         # the digits of a run set as small as the stray one, beside it: 55 at 3 pt before a 7
@@ -2090,6 +2092,14 @@ def _shifted_digits(
     if not found and not stray:
         return chars
     return [replace(c, text="\ufffd") if id(c) in found or id(c) in stray else c for c in chars]
+
+
+def _ruled_apart(prev: _Char, ch: _Char, rules: list[grid.Edge]) -> bool:
+    """Whether a vertical rule (a cell's border) stands between `prev` and the character `ch`
+    after it on their line: they are in two cells, whatever their sizes (a table's figures at
+    7 pt beside its 总计 column in bold at 15 pt stand a border's width apart)."""
+    middle = (max(prev.top, ch.top) + min(prev.bottom, ch.bottom)) / 2
+    return any(prev.x1 <= e.at <= ch.x0 and e.a <= middle <= e.b for e in rules)
 
 
 def _close(prev: _Char, ch: _Char, height: float) -> bool:

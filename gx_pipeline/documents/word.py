@@ -95,20 +95,27 @@ def read_docx(data: bytes, source: str, kind: str = "docx") -> Document:
         nested: list = []
         spans = _spans(tbl)
         overflow = _overflowing_rows(tbl)
+        #: the grid column the figures of the last row with a label of its own start at
+        figures_from: int | None = None
         for r, tr in enumerate(tbl.iterchildren(_TR), start=1):
             if tr.find(_ROW_DELETED) is not None:
                 continue  # a row deleted with Track Changes on: Word shows it struck out
             c = 0
+            column = _grid_skip(tr, "gridBefore")
             first = len(tokens)
-            label_above = own_label = False
+            label_above = own_label = figures = False
+            own_from = label_to = None
             for tc in _row_cells(tr):
                 merged = _merged(tc)
                 # an old-style w:hMerge continuation is no cell of its own, as the columns a
                 # w:gridSpan covers are not; a w:vMerge continuation keeps its place in `loc`
                 c += merged != "left"
                 label_above = label_above or (c == 1 and merged == "above")
+                column += _grid_span(tc)
                 if merged:
                     continue  # the merged cell above (or to the left) covers it
+                if own_from is None:
+                    own_from = column - _grid_span(tc)
                 rowspan, colspan = spans.get(tc, (1, 1))
                 spanned = {}
                 if rowspan > 1 or colspan > 1:
@@ -130,8 +137,24 @@ def read_docx(data: bytes, source: str, kind: str = "docx") -> Document:
                     tokens.append(Token(CELL, text, number, r, c, unknown=True, **spanned))
                 else:
                     tokens.append(Token(CELL, text, number, r, c, **spanned))
-                own_label = own_label or (bool(text) and not is_value_text(text))
+                if text and not is_value_text(text):
+                    # (a word after the row's figures, a remark, is no label's column)
+                    own_label, label_to = True, label_to if figures else column
+                figures = figures or (bool(text) and is_value_text(text))
                 texts.append(text)
+            if own_label:
+                figures_from = label_to
+            elif (
+                label_above
+                and own_from is not None
+                and figures_from is not None
+                and own_from < figures_from
+            ):
+                # a cell of its own where the rows above have their labels, left empty: the
+                # label merged down beside it is its group's ((三)不予公开 over 1.–8.), and
+                # Word draws the row with an empty label, as a web page does: it is read as a
+                # row without a label is
+                label_above = False
             if label_above and not own_label:
                 # the row's label is the one above merged down over it (w:vMerge), and it has
                 # none of its own: Word shows 一、本年新收 beside both rows, and which row of
@@ -829,17 +852,21 @@ def _overflowing_rows(tbl) -> set[int]:
     for r, tr in enumerate(tbl.iterchildren(_TR), start=1):
         if tr.find(_ROW_DELETED) is not None:
             continue
-        width = 0
-        for key in ("gridBefore", "gridAfter"):
-            skip = tr.find(f"{_W}trPr/{_W}{key}")
-            value = "" if skip is None else skip.get(f"{_W}val", "")
-            width += int(value) if value.isdigit() else 0
+        width = _grid_skip(tr, "gridBefore") + _grid_skip(tr, "gridAfter")
         widths[r] = width + sum(_grid_span(tc) for tc in _row_cells(tr) if _merged(tc) != "left")
     if len(widths) < 3:
         return set()
     grid = len(tbl.findall(f"{_W}tblGrid/{_W}gridCol"))
     usual = max(sorted(widths.values()), key=list(widths.values()).count)
     return {r for r, width in widths.items() if width > usual and width > grid}
+
+
+def _grid_skip(tr, key: str) -> int:
+    """The grid columns a row skips before its first cell (`key` gridBefore) or after its
+    last (gridAfter): 0 without one, or with a value that is no count."""
+    skip = tr.find(f"{_W}trPr/{_W}{key}")
+    value = "" if skip is None else skip.get(f"{_W}val", "")
+    return int(value) if value.isdigit() else 0
 
 
 def _grid_span(tc) -> int:
