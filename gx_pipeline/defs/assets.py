@@ -622,7 +622,7 @@ def hold_for_a_fault_test(point: str, tell: Callable[[str], None] | None = None)
             if claimed
             else f"no fault test claimed in {HOLD_UNCLAIMED_S:g} s (one left behind?)"
         )
-        + f": the load of {point} does not wait for it; unset {HOLD_AT} or remove the FIFO"
+        + f": the run does not wait at {point} any longer; unset {HOLD_AT} or remove the FIFO"
     )
 
 
