@@ -80,10 +80,13 @@ def hold(folder: Path, point: str) -> Path:
 
 def reached(fifo: Path, running: Callable[[], bool]) -> int | None:
     """Wait for the run to come to its hold (it opens `fifo` to read: a writer may open it then)
-    -> the writing end, holding the run there until release(); None when the run ended first."""
+    -> the writing end, holding the run there until release(); None when the run ended first.
+    A byte written claims the run: a FIFO no test claims soon is taken as one left behind."""
     while running():
         try:
-            return os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+            writer = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+            os.write(writer, b"\0")
+            return writer
         except OSError as err:
             if err.errno != errno.ENXIO:  # ENXIO: no reader yet
                 raise

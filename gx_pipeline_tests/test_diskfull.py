@@ -8,6 +8,7 @@ with DAGSTER_HOME on it, is `make test-diskfull` (test_diskfull_runs.py).
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -380,3 +381,47 @@ def test_a_load_held_for_a_fault_test_waits_at_its_fifo_until_released_and_nowhe
     load.join(10)
     assert not load.is_alive() and not fifo.exists()
     hold_for_a_fault_test("load-2022")  # released: a later load of the run goes on
+
+
+def test_a_stale_hold_or_one_never_let_go_fails_the_load_saying_so_and_never_hangs_it(
+    tmp_path, monkeypatch
+):
+    """GX_HOLD_AT left set where a run is not a fault test's (a user's environment, a FIFO left
+    behind by a killed test): a load whose FIFO no test opens, or one a writer opens and never
+    closes, fails within its bound naming the variable and the FIFO, where it waited forever
+    without a word; the wait is told first. A FIFO of another year's load holds nothing."""
+    from gx_pipeline.defs import assets
+
+    monkeypatch.setattr(assets, "HOLD_UNCLAIMED_S", 0.3)
+    monkeypatch.setattr(assets, "HOLD_LONGEST_S", 0.6)
+    stale = hold(tmp_path / "holds", "load-2022")
+    hold(tmp_path / "holds", "load-2021")
+    monkeypatch.setenv(assets.HOLD_AT, str(stale.parent))
+    told: list[str] = []
+    outcome: list[BaseException | None] = []
+
+    def load(point: str) -> None:
+        try:
+            assets.hold_for_a_fault_test(point, told.append)
+            outcome.append(None)
+        except RuntimeError as err:  # the load's failure, seen by the test
+            outcome.append(err)
+
+    def held(point: str, writer_opens: bool) -> BaseException | None:
+        outcome.clear()
+        thread = threading.Thread(target=load, args=(point,), daemon=True)
+        thread.start()
+        writer = reached(stale, thread.is_alive) if writer_opens else None
+        thread.join(10)
+        assert not thread.is_alive(), f"the load hung at {point}"
+        if writer is not None:
+            os.close(writer)
+        return outcome[0]
+
+    for writer_opens in (False, True):
+        err = held("load-2022", writer_opens)
+        assert isinstance(err, RuntimeError), err
+        assert assets.HOLD_AT in str(err) and str(stale) in str(err)
+    assert told and all(assets.HOLD_AT in line and str(stale) in line for line in told)
+    told.clear()
+    assert held("load-2020", False) is None and not told

@@ -2512,3 +2512,61 @@ def test_a_reexecution_loading_a_stage_of_the_older_code_tells_generated_pages_a
     again = _reexecuted(instance, first.run_id)
     assert again.success
     assert dict(query(data_dir, "select source, generated from quarantine")) == pages
+
+
+def test_reports_naming_no_agency_re_published_naming_it_with_their_figures_are_no_loss(
+    data_dir, tmp_path, monkeypatch, capsys
+):
+    """A site re-publishing every page of a year with a footer or title that now names the
+    office's place (科技和工业信息化局 -> 西城区科技和工业信息化局), every figure as it was: each
+    page of a report that named no agency was counted a possible loss, a year of such pages
+    a wall of losses. The same figures of the year, none of the kind-only reports' figures
+    found elsewhere, are the same report: no loss, whether the page keeps its name, moves to
+    another file name, or was quarantined (emptied) at the load between. A page overwritten
+    with another office's report (other figures), or one of figures next to nothing that tell no
+    office from another (the seed's two, as another office of the kind reports them), is still
+    a possible loss."""
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    organs = ["财政局", "卫生健康委员会", "科技和工业信息化局", "民政局", "审计局"]
+
+    def figures(page: str, k: int) -> str:
+        """The page with figures of its own (`k`) in five cells of its first table."""
+        for row in ("规章", "规范性文件", "行政许可", "行政处罚", "行政强制"):
+            page = page.replace(f"{row} | 0 | 0", f"{row} | {k} | {k + 1}")
+        return page
+
+    kind_only = {f"{k}.txt": figures(_kind_only(organ), k + 1) for k, organ in enumerate(organs)}
+    kind_only["z.txt"] = _kind_only("教育局")
+    for name, page in kind_only.items():
+        put_page(data_dir, 2021, name, page)
+    put_page(data_dir, 2021, "e.txt", _report_of("东城区"))
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
+    capsys.readouterr()
+    agencies = query(data_dir, "select agency from dim_report where source <> '2021/e.txt'")
+    assert agencies == [(None,)] * len(kind_only)
+
+    def named(k: int) -> str:
+        """The kind-only page `k` as its office publishes it naming its place."""
+        return figures(_report_of("西城区", organs[k]), k + 1)
+
+    # a page emptied at one load (quarantined, lost) and restored naming its place at the next
+    put_page(data_dir, 2021, "3.txt", "")
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
+    capsys.readouterr()
+    assert query(data_dir, "select source from lost_reports") == [("2021/3.txt",)]
+    for k in (0, 1, 3):
+        put_page(data_dir, 2021, f"{k}.txt", named(k))
+    (data_dir / "raw" / "2021" / "2.txt").rename(data_dir / "raw" / "2021" / "2b.txt")
+    put_page(data_dir, 2021, "2b.txt", named(2))
+    put_page(data_dir, 2021, "4.txt", figures(_report_of("朝阳区", organs[4]), 9))
+    put_page(data_dir, 2021, "z.txt", _report_of("朝阳区", "教育局"))
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
+    out, err = capsys.readouterr()
+    now = dict(query(data_dir, "select source, agency from dim_report"))
+    assert all(now[f"2021/{n}"] for n in ("0.txt", "1.txt", "2b.txt", "3.txt")), now
+    lost = query(data_dir, "select source, reason from lost_reports order by source")
+    assert [source for source, _ in lost] == ["2021/4.txt", "2021/z.txt"], lost
+    assert all(reason.startswith("possible loss: ") for _, reason in lost), lost
+    assert out.splitlines()[2].split()[-1] == "2", out
+    assert "2021/4.txt" in err and "2021/z.txt" in err and "2021/0.txt" not in err, err

@@ -8,11 +8,13 @@ import contextlib
 import dataclasses
 import functools
 import os
+import select
 import shutil
 import stat
+import time
 import warnings
 from collections import Counter, deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -567,14 +569,25 @@ def gx_warehouse(
 HOLD_AT = "GX_HOLD_AT"
 
 
-def hold_for_a_fault_test(point: str) -> None:
+#: a fault test opens its end of the FIFO within milliseconds of the run opening its own
+#: (gx_pipeline_tests.disks.reached polls for it) and writes a byte saying it holds the run: a
+#: FIFO nobody claims in this long was left behind (a killed test, GX_HOLD_AT set in a user's
+#: environment), and the load fails saying so instead of waiting forever without a word
+HOLD_UNCLAIMED_S = 30.0
+#: the longest a test holds a run it claimed (filling a disk takes seconds)
+HOLD_LONGEST_S = 600.0
+
+
+def hold_for_a_fault_test(point: str, tell: Callable[[str], None] | None = None) -> None:
     """Wait at `point` while a fault test does its fault there, when GX_HOLD_AT names a folder
     holding a FIFO of that name (`load-2022`: report year 2022's load, before it opens the
-    working warehouse): the FIFO is opened for reading, which waits for the test to open it for
-    writing, and read until the test closes it (the disk filled meanwhile). A test that did its
+    working warehouse): the FIFO is opened for reading and read until the test, having claimed
+    the run (a byte written), closes its end (the disk filled meanwhile). A test that did its
     fault on seeing a progress line raced the step: the line is printed after the point it
     tells, and a small year's load could commit before the disk was full, the case passing
-    without testing anything. Without the variable, or the FIFO, nothing is waited for."""
+    without testing anything. Without the variable, or the FIFO, nothing is waited for; a wait
+    is told (`tell`) before it starts, and one no test claims within HOLD_UNCLAIMED_S, or ends
+    within HOLD_LONGEST_S, fails the load naming the variable and the FIFO."""
     folder = os.environ.get(HOLD_AT)
     if not folder:
         return
@@ -584,8 +597,33 @@ def hold_for_a_fault_test(point: str) -> None:
             return
     except OSError:
         return
-    with open(fifo, "rb") as held:
-        held.read()
+    if tell is not None:
+        tell(f"{HOLD_AT}={folder} holds a FIFO {fifo}: the run waits there for a fault test")
+    # opened without blocking: a plain open waits, with no bound, for a writer that may never come
+    held = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        poller = select.poll()
+        poller.register(held, select.POLLIN)
+        claimed = False
+        deadline = time.monotonic() + HOLD_UNCLAIMED_S
+        while (left := deadline - time.monotonic()) > 0:
+            if not poller.poll(max(1, int(left * 1000))):
+                continue
+            if not os.read(held, 4096):  # the test's end closed (before a writer, none is told)
+                return
+            if not claimed:
+                claimed, deadline = True, time.monotonic() + HOLD_LONGEST_S
+    finally:
+        os.close(held)
+    raise RuntimeError(
+        f"{HOLD_AT}={folder} holds a FIFO {fifo} that "
+        + (
+            f"a fault test claimed and did not let go in {HOLD_LONGEST_S:g} s"
+            if claimed
+            else f"no fault test claimed in {HOLD_UNCLAIMED_S:g} s (one left behind?)"
+        )
+        + f": the run does not wait at {point} any longer; unset {HOLD_AT} or remove the FIFO"
+    )
 
 
 def load_into_warehouse(
@@ -617,7 +655,7 @@ def load_into_warehouse(
     # a full disk fails the step saying so: the load's transaction, its checkpoint and the
     # analysts' copy leave the published file as it was
     with disk_full_fails_the_step(warehouse.files.database, "the working warehouse"):
-        hold_for_a_fault_test(f"load-{year}")
+        hold_for_a_fault_test(f"load-{year}", context.log.warning)
         try:
             with warehouse.connect(publish=False) as conn:
                 written = load_year(

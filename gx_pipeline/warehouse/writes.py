@@ -329,7 +329,7 @@ def load_year(
         if not allow_shrink and shrinks(reports_before, reports, min_share):
             why = quarantine_reasons(conn, stage.glob("quarantine"))
             raise ReportsShrinkRefused(year, reports_before, reports, min_share, why)
-        conn.execute(_REPORTS_BEFORE, [year])
+        conn.execute(_REPORTS_BEFORE, {"year": year})
         for table in YEAR_TABLES:
             conn.execute(f"delete from {table} where report_year = ?", [year])
         dim = stage.glob("dim_report")
@@ -386,13 +386,47 @@ def entries_by_year(database: Path) -> dict[int, int] | None:
         conn.close()
 
 
+#: A report's figures as one digest (lost_reports.figures_fingerprint), for the reports that name
+#: no agency (content_fingerprint null): a site re-publishing its pages with a footer or title
+#: that now names the office's place (科技和工业信息化局 -> 西城区科技和工业信息化局) changes the
+#: agency and nothing else, and the figures of the year found again under the place's name are
+#: the same report, not another office's copied over it. A report with fewer than
+#: FIGURES_TELLING figures other than zero or blank gets none: many small offices report next to
+#: nothing (the 2021 seed page: 6 purchases of 422万元, every other cell 0 or blank), and two
+#: such offices of one kind report alike. `reports`: a FROM clause selecting the dim_report rows
+#: whose figures are digested.
+FIGURES_TELLING = 5
+_FIGURES = (
+    """
+select report_id, md5(string_agg(concat_ws('|', section, row, col, value::varchar), ';'
+                                 order by section, row, col)) as figures_fingerprint
+from (
+    select report_id, section, row, col, value from fact_requests
+    union all select report_id, section, row, col, value from fact_appeals
+    union all select report_id, section, row, col, value from fact_proactive
+) where report_id in (select report_id from {reports})
+group by report_id
+having count(*) filter (where coalesce(value, 0) <> 0) >= """
+    + str(FIGURES_TELLING)
+    + """
+"""
+)
+
 #: the year's reports before its load replaces them: what another year's copies may name, and
 #: what the year's lost reports are judged against
-_REPORTS_BEFORE = """
+_REPORTS_BEFORE = (
+    """
 create or replace temp table gx_reports_before as
-select report_id, content_fingerprint, source, agency, stated_year, organ_key, division_code
-from dim_report where report_year = ?
+select d.report_id, d.content_fingerprint, d.source, d.agency, d.stated_year, d.organ_key,
+    d.division_code, f.figures_fingerprint
+from dim_report d
+left join ("""
+    + _FIGURES.format(reports="dim_report where report_year = $year and agency is null")
+    + """) f
+    using (report_id)
+where d.report_year = $year
 """
+)
 
 #: why a lost report's page is in no table of its year: deleted (or moved out of the folder)
 FILE_GONE = "the file is gone"
@@ -433,15 +467,18 @@ create or replace temp macro gx_agency_year_loaded(a, o, c, y) as
 #: before it) whose page now holds a named agency's report of its year is a possible loss: the
 #: same office's report re-published naming its place reads exactly like another district's
 #: office's copied over it, and the earlier report says nothing that tells them apart; counted
-#: lost with a reason that says it may not be. Its page re-read by a newer parser (the same
-#: bytes) or re-published still naming no agency (a corrected figure) is no loss.
+#: lost with a reason that says it may not be, unless its figures (_FIGURES: five cells or more
+#: other than zero) are loaded under its year now, at any file name. Its page re-read by a newer
+#: parser (the same bytes) or re-published still naming no agency (a corrected figure) is no loss.
 _LOST_NOW = """
 create or replace temp table gx_lost_now as
 with candidates as (
-    select source, report_id, content_fingerprint, agency, stated_year, organ_key, division_code
+    select source, report_id, content_fingerprint, agency, stated_year, organ_key, division_code,
+        figures_fingerprint
     from gx_reports_before
     union all
-    select source, report_id, content_fingerprint, agency, stated_year, organ_key, division_code
+    select source, report_id, content_fingerprint, agency, stated_year, organ_key, division_code,
+        figures_fingerprint
     from lost_reports where report_year = $year
 ),
 judged as (
@@ -466,7 +503,7 @@ select distinct on (j.source)
             || 'to tell whether it was the same agency''s'
         else 'the page now holds the agency''s report of ' || j.now_year
     end as reason,
-    j.stated_year, j.organ_key, j.division_code
+    j.stated_year, j.organ_key, j.division_code, j.figures_fingerprint
 from judged j
 where (j.quarantined is not null or j.now_id is null
        or (j.now_id <> j.report_id and (j.other_agency or j.other_year or j.maybe_other)))
@@ -476,8 +513,29 @@ where (j.quarantined is not null or j.now_id is null
                       where d.content_fingerprint = j.content_fingerprint))
   and not gx_agency_year_loaded(j.agency, j.organ_key, j.division_code,
                                 coalesce(j.stated_year, $year))
+  and not exists (select 1 from gx_figures_now f
+                  where j.agency is null and f.figures_fingerprint = j.figures_fingerprint
+                    and coalesce(f.stated_year, $year) = coalesce(j.stated_year, $year))
 order by j.source
 """
+
+
+#: the figures of the year's reports now, where a report of its last load, or a lost one, that
+#: named no agency has figures to find (none: the digests are not made)
+_FIGURES_NOW = (
+    """
+create or replace temp table gx_figures_now as
+select f.figures_fingerprint, d.stated_year
+from ("""
+    + _FIGURES.format(
+        reports="dim_report where report_year = $year and exists ("
+        "select 1 from gx_reports_before where figures_fingerprint is not null union all "
+        "select 1 from lost_reports where report_year = $year and figures_fingerprint is not null)"
+    )
+    + """) f
+join dim_report d using (report_id)
+"""
+)
 
 
 #: another year's lost reports that this load loaded (a page moved here from its folder, a copy
@@ -496,10 +554,11 @@ def _note_lost_reports(conn: duckdb.DuckDBPyConnection, year: int) -> None:
     """Replace the year's lost_reports: its pages that were reports and are quarantined, gone
     or hold another report now; and drop those of other years whose report is loaded now."""
     conn.execute(_SAME_AGENCY)
+    conn.execute(_FIGURES_NOW, {"year": year})
     conn.execute(_LOST_NOW, {"year": year, "gone": FILE_GONE})
     conn.execute("delete from lost_reports where report_year = ?", [year])
     conn.execute("insert into lost_reports by name select * from gx_lost_now")
-    conn.execute("drop table gx_lost_now")
+    conn.execute("drop table gx_lost_now; drop table gx_figures_now")
     conn.execute(_FOUND_AGAIN)
 
 
