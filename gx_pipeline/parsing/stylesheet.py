@@ -111,6 +111,10 @@ _NEVER = re.compile(
     r"|-moz-ui-invalid|user-invalid)(?![\w-])",
     re.IGNORECASE,
 )
+#: a :not() and what it holds: a state no element is in, negated, is every element
+#: (`td span:not(:hover)` picks every span of a cell), so it leaves the selector to the
+#: translator
+_NOT_GROUP = re.compile(r":not\((?:[^()]|\([^()]*\))*\)", re.IGNORECASE)
 #: a selector's XPath that steps through a table's part, or from a table to its row
 _TABLE_PART = re.compile(r"tbody|thead|tfoot|table/tr|table/\*|parent::\*\[self::table\b|table >")
 #: properties that hide nothing themselves (a transparent colour is written into the style by
@@ -492,7 +496,7 @@ def read_sheet(css: str) -> Sheet:
                 classes = frozenset(m[3].split(".")[1:])
                 specificity = (1 if m[2] else 0, len(classes), 1 if tag else 0)
                 rule = Rule(said, specificity, order, tag, m[2][1:] if m[2] else None, classes)
-            elif _NEVER.search(selector):
+            elif _NEVER.search(_NOT_GROUP.sub("", selector) if ":not(" in selector else selector):
                 continue
             elif searched[budget] >= _BUDGETS[budget]:
                 # a child's font size past the bound is not read, as none was before: the
