@@ -75,6 +75,12 @@ BESIDE = {
     "nested without &": ("@media screen {{ .t {{ td {{ .h {{{hide}}} }} }} }}", _SPAN),
     "nested & after": (".h {{ {show}; .t & {{{hide}}} }}", _SPAN),
     "child and descendant": ("body > .t td > span.h {{{hide}}}", _SPAN),
+    # a state no element is in as the page is read, negated: every element
+    "not under the pointer": ("td span:not(:hover) {{{hide}}}", _SPAN),
+    "not in focus": (".t .h:not(:active):not(:focus) {{{hide}}}", _SPAN),
+    "not a list of states": ("span.h:not(:hover, :focus) {{{hide}}}", _SPAN),
+    "not a class under the pointer": ("td span:not(.v:hover) {{{hide}}}", _SPAN),
+    "not in focus within": ("td > :not(:focus-within) {{{hide}}}", _SPAN),
     # selectors the translator does not read: withheld and said, never read as shown
     "nth-child of a class": ("td span:nth-child(1 of .h) {{{hide}}}", _SPAN),
     "namespace": ("@namespace x url(http://www.w3.org/1999/xhtml); x|span.h {{{hide}}}", _SPAN),

@@ -34,7 +34,7 @@ from gx_pipeline.report import Report
 
 #: bump on any change that can change a parse; the warehouse records it per report and Dagster
 #: uses it as the code version of the derived assets
-PARSER_VERSION = "2.2.97"
+PARSER_VERSION = "2.2.98"
 
 
 def version_order(version: str) -> tuple[tuple[int, int | str], ...]:
@@ -147,8 +147,9 @@ def parse_bytes(data: bytes, source: str, sha256: str | None = None) -> Report:
                 codes.CELLS_UNPLACED,
                 "page: selectors of its style sheet not matched (more with combinators, "
                 "attributes or pseudo-classes than are read, naming a table body the page's "
-                "markup leaves to the browser, or stepping through the wrappers of a page too "
-                f"deep to read with them): {head.unmatched_selectors}; their rules may hide any "
+                "markup leaves to the browser, of a form not read that may reach the tables, or "
+                "stepping through the wrappers of a page too deep to read with them): "
+                f"{head.unmatched_selectors}; their rules may hide any "
                 "figure: the table cells holding figures are taken as empty",
             )
         has_tables = any(t.kind == CELL and t.table for t in tokens)

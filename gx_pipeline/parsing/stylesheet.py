@@ -13,6 +13,8 @@ requires. A selector with combinators, attributes or pseudo-classes (`.t .h`, `t
 `:not(.v)`) is translated to XPath by cssselect, once per selector text, and each translated
 selector is one search of the tree. A sheet with more such selectors than _MOST_SELECTORS that
 may matter is not matched at all: the page's cells are withheld and said (see `Sheet.unread`).
+One the translator cannot read is widened to one it can (see _widened): the cells are withheld
+where that reaches a figure (see tokens._reaching_figures).
 Rules inside `@media print` (and other media that are not the screen) are not the screen's.
 """
 
@@ -100,7 +102,19 @@ def font_size(shorthand: str) -> str | None:
 
 #: a selector that picks an element only under the pointer or in focus, or only a part the
 #: browser draws (::before): no element of the page as it is read
-_NEVER = re.compile(r"::|:(?:hover|focus|active|visited|before|after|first-line|first-letter)\b")
+_NEVER = re.compile(
+    r"::|:(?:hover|focus|active|visited|before|after|first-line|first-letter)\b"
+    # a state no page is in as it is read (a keyboard's focus ring, a form's autofill or its
+    # placeholder, the full screen, a dialog open modal) or the placeholder's text of an input
+    r"|:(?:-moz-focusring|-webkit-autofill|autofill|placeholder-shown|fullscreen|modal"
+    r"|popover-open|-(?:webkit|moz|ms)-full-?screen|-(?:moz|ms|webkit)(?:-input)?-placeholder"
+    r"|-moz-ui-invalid|user-invalid)(?![\w-])",
+    re.IGNORECASE,
+)
+#: a :not() and what it holds: a state no element is in, negated, is every element
+#: (`td span:not(:hover)` picks every span of a cell), so it leaves the selector to the
+#: translator
+_NOT_GROUP = re.compile(r":not\((?:[^()]|\([^()]*\))*\)", re.IGNORECASE)
 #: a selector's XPath that steps through a table's part, or from a table to its row
 _TABLE_PART = re.compile(r"tbody|thead|tfoot|table/tr|table/\*|parent::\*\[self::table\b|table >")
 #: properties that hide nothing themselves (a transparent colour is written into the style by
@@ -151,6 +165,11 @@ class Sheet(NamedTuple):
     #: the classes and ids (`.h`, `#t1`) the selectors of the rules that may hide, strike,
     #: whiten or show text name: on a page read in quirks mode, whatever their case
     names: frozenset[str] = frozenset()
+    #: rules that may hide, strike or whiten text whose selector is not translated (`li:nth-
+    #: child(1 of .x)`, `svg|a`, `a:-webkit-any(b)`): the XPath of each widened (see _widened),
+    #: None where it cannot be. What the rule picks is among what the widened one does: where
+    #: that reaches no figure of the page (a menu's, a footer's), the rule hides none
+    widened: tuple[etree.XPath | _Chain | None, ...] = ()
 
 
 def _kinds(said: tuple[tuple[str, str, bool], ...]) -> list[str]:
@@ -432,6 +451,10 @@ def _translated(
     by: a pseudo-element's content, a pointer's :hover), and whether the selector was read: a
     form this translator cannot read (`td:has(> b) .h`, `span:nth-child(2 of .h)`, a
     namespace's `h|span`, a pseudo-class it does not know) picks elements no one knows."""
+    if "|" in selector and _PREFIX.search(selector):
+        # a namespace's prefix (`x|td > .h`): its XPath fails where it is asked only, which
+        # a trial element may never reach (a chain stops at its last part's test first)
+        return None, (0, 0, 0), False
     try:
         [parsed] = parse(selector)
         if parsed.pseudo_element is not None:
@@ -455,6 +478,7 @@ def read_sheet(css: str) -> Sheet:
     kinds: list[list[str]] = []
     unread = order = 0
     names: set[str] = set()
+    widened: list[etree.XPath | _Chain | None] = []
     searched = dict.fromkeys((HIDE, UNDO, SIZE), 0)  # the selectors translated, by budget
     for selectors, block in _screen_blocks(css):
         said = declarations(block)
@@ -472,7 +496,7 @@ def read_sheet(css: str) -> Sheet:
                 classes = frozenset(m[3].split(".")[1:])
                 specificity = (1 if m[2] else 0, len(classes), 1 if tag else 0)
                 rule = Rule(said, specificity, order, tag, m[2][1:] if m[2] else None, classes)
-            elif _NEVER.search(selector):
+            elif _NEVER.search(_NOT_GROUP.sub("", selector) if ":not(" in selector else selector):
                 continue
             elif searched[budget] >= _BUDGETS[budget]:
                 # a child's font size past the bound is not read, as none was before: the
@@ -484,9 +508,11 @@ def read_sheet(css: str) -> Sheet:
                 xpath, specificity, read = _translated(selector)
                 if xpath is None:
                     # a rule that may hide, strike or whiten text whose selector is not read:
-                    # what it picks is not known (a rule that only undoes, or colours darker,
-                    # leaves what is read as the page's own style says)
-                    unread += not read and _matters(kind, said)
+                    # what it picks is not known, but is among what its widened form picks
+                    # (a rule that only undoes, or colours darker, leaves what is read as
+                    # the page's own style says)
+                    if not read and _matters(kind, said):
+                        widened.append(_widened(selector))
                     continue
                 rule = Rule(said, specificity, order, None, None, frozenset(), xpath)
             rules.append(rule)
@@ -514,7 +540,30 @@ def read_sheet(css: str) -> Sheet:
         and _TABLE_PART.search(rule.xpath.path)
         and (_matters(kind, rule.declarations) or (UNDO in kind and _shows(rule.declarations)))
     )
-    return Sheet(tuple(rules), indexes, unread, table_parts, frozenset(names))
+    return Sheet(tuple(rules), indexes, unread, table_parts, frozenset(names), tuple(widened))
+
+
+#: a pseudo-class with its argument (two levels of parentheses), and a namespace's prefix
+#: (`svg|a`, `*|span`; not an attribute's `|=` nor a column's `||`)
+_PSEUDO_CLASS = re.compile(r"(?<!:):[\w-]+(?:\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\))?")
+_PREFIX = re.compile(r"(?<![\w|-])(?:[\w-]+|\*)?\|(?![=|])")
+#: a pseudo-class every element has (no element is named gx-trial): what stands for one dropped
+_ANY = ":not(gx-trial)"
+
+
+@functools.lru_cache(maxsize=4096)
+def _widened(selector: str) -> etree.XPath | _Chain | None:
+    """A selector the translator cannot read widened to one it can: each namespace's prefix
+    dropped, and each pseudo-class it cannot read alone (`:nth-child(1 of .h)`, `:-webkit-
+    any(b)`, `:is(svg|a)`: the whole of it, a :not() with what is inside) taken as one every
+    element has. What the selector picks, the widened one picks too (`.nav li:nth-child(1 of
+    .on) a` is among `.nav li a`). None where the widened one is not read either."""
+    if "|" in selector and ('"' in selector or "'" in selector):
+        return None  # a prefix is not told from a string's bar: not widened
+    wide = _PREFIX.sub("", selector)
+    wide = _PSEUDO_CLASS.sub(lambda m: m[0] if _translated("*" + m[0])[2] else _ANY, wide)
+    xpath, _, read = _translated(wide)
+    return xpath if read else None
 
 
 def _matters(kind: list[str], said: tuple[tuple[str, str, bool], ...]) -> bool:

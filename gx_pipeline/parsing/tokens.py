@@ -30,6 +30,7 @@ from gx_pipeline.parsing.stylesheet import (
     UNDO,
     Index,
     Sheet,
+    declarations,
     font_size,
     markup_sheet,
     page_sheet,
@@ -602,7 +603,7 @@ def _picked_through_wrappers(text: str) -> int:
     wrappers, the page no longer holds what they picked."""
     sheet = markup_sheet(text)
     searched = {k for kind in (HIDE, STRIKE, COLOUR) for k in sheet.kinds[kind].searched}
-    return len(searched)
+    return len(searched) + len(sheet.widened)
 
 
 def _withheld(tokens: list[Token]) -> list[Token]:
@@ -882,7 +883,14 @@ def _colour_by_class(root: etree._Element, sheet: Sheet | None) -> None:
     a rule wins over their own (see stylesheet.winning), for the XSLT's tests of text no reader
     sees. A colour is written on the element a rule picks only (one its ancestor inherits is
     not known); a fill by any rule is written where it paints, so a text colour from a rule
-    is judged, as an inline one is, against the fills around it or the paper."""
+    is judged, as an inline one is, against the fills around it or the paper. A light text
+    colour a row, a table or a block sets in its own style is its cells' as a rule's is."""
+    for element in root.iter(*_INHERITED_INK):
+        style = element.get("style")
+        if style and ("olor" in style or "OLOR" in style):
+            ink = _own_ink(style)
+            if ink and _light_colour(ink):
+                _ink_inherited(element, ink)
     if sheet is None or not _any_rule(sheet, COLOUR):
         return
     inked = []
@@ -912,6 +920,14 @@ def _colour_by_class(root: etree._Element, sheet: Sheet | None) -> None:
 _INHERITED_INK = frozenset(("table", "thead", "tbody", "tfoot", "tr", "div", "section"))
 #: a declaration of a text colour in an element's style (not a fill's, not a border's)
 _INK = re.compile(r"(?:^|;)\s*color\s*:", re.IGNORECASE)
+
+
+def _own_ink(style: str) -> str | None:
+    """The text colour an element's style sets (the last one written), or None: a row's, a
+    table's or a block's (`<tr style="color:#eee">` over a stale copy's cells that set none,
+    which inherit it, as they do a rule's)."""
+    inks = [value for name, value, _ in declarations(style) if name == "color"]
+    return inks[-1] if inks else None
 
 
 def _light_colour(value: str) -> bool:
@@ -1375,12 +1391,42 @@ def _html_tokens(text: str) -> tuple[list[Token], Head]:
     unmatched = sheet.unread if sheet is not None else 0
     if sheet is not None and sheet.table_parts and root.find(".//table/tr") is not None:
         unmatched += sheet.table_parts
+    if sheet is not None and sheet.widened:
+        unmatched += _reaching_figures(root, sheet.widened)
     if unmatched:
         tokens = _withheld(tokens)
     return tokens, Head(title, meta, address, struck, said, unmatched)
 
 
 _HAS_DIGIT = re.compile(r"\d")
+
+#: a table's cell holding a figure, that holds no table itself (a layout table's cell around
+#: the report's tables holds a site's menus too)
+_FIGURE_CELL = (
+    "(self::td or self::th) and not(.//table)"
+    " and contains(translate(., '0123456789', '##########'), '#')"
+)
+_REACHES_FIGURE = etree.XPath(
+    f"boolean(ancestor-or-self::*[{_FIGURE_CELL}] or descendant::*[{_FIGURE_CELL}])"
+)
+_ANY_FIGURE_CELL = etree.XPath(f"boolean(//*[{_FIGURE_CELL}])")
+
+
+def _reaching_figures(root: etree._Element, widened: tuple) -> int:
+    """The rules of a page's sheet whose selector is not translated (stylesheet.Sheet.widened)
+    that may reach its figures: the widened selector picks a table's cell holding a figure, an
+    element inside one or one around one (on a page without such cells, any element), or it
+    could not be widened. A theme's rule for its menus, carousel or footer
+    (`.nav li:nth-child(1 of .on) > a {color:#fff}`) reaches none: the page is read."""
+    cells = _ANY_FIGURE_CELL(root)
+    count = 0
+    for xpath in widened:
+        if xpath is None:
+            count += 1
+            continue
+        found = xpath(root)
+        count += any(not cells or _REACHES_FIGURE(element) for element in found)
+    return count
 
 
 #: a longer line is a page's own prose, not a menu line or a label: not cached, so that the
