@@ -7,6 +7,7 @@ import signal
 import tempfile
 import threading
 import warnings
+import zlib
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -299,6 +300,11 @@ SHARED_FIXTURES = {
     "bundled": ("test_agency_series.py", "test_readme_queries.py"),
 }
 
+#: modules of many slow tests (each a real `gx run` or more) that share no fixture wider than
+#: a test's: in one process, test_run.py alone took longer than the rest of a process's share
+#: of the suite. Their tests go out in this many parts, each part to whichever process is free
+SPLIT_MODULES = {"test_run.py": 4}
+
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log):
@@ -311,8 +317,13 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log):
 
     class SharedFixtureScheduling(LoadFileScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            path = nodeid.split("::", 1)[0]
-            return together.get(Path(path).name, path)
+            path, _, name = nodeid.partition("::")
+            module = Path(path).name
+            if module in SPLIT_MODULES:
+                # (a test's parameters stay together: they share its function's name)
+                test = name.split("[", 1)[0]
+                return f"{path}#{zlib.crc32(test.encode()) % SPLIT_MODULES[module]}"
+            return together.get(module, path)
 
     return SharedFixtureScheduling(config, log)
 
