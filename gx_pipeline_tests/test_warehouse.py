@@ -1,5 +1,6 @@
 """The warehouse write and the frames, without Dagster or the parser."""
 
+import contextlib
 import json
 
 import duckdb
@@ -688,3 +689,77 @@ def test_a_nullable_integer_column_keeps_every_digit():
     frame = tables._columns_frame({"n": [big, None, 3]}, {"n": "Int64"})
     assert str(frame.n.dtype) == "Int64"
     assert frame.n.tolist()[0] == big and frame.n.isna().tolist() == [False, True, False]
+
+
+def _part(first: int, reports: int, cells: list[Cell], quarantined: int = 0):
+    """A batch's frames: `reports` reports of `cells` and `quarantined` entries not read, the
+    sha256 (so the sources) counted from `first`."""
+    from gx_pipeline.staging.tables import Quarantined
+
+    loaded = [_loaded(f"{n:04x}" + "a" * 60, cells) for n in range(first, first + reports)]
+    entries = [
+        Quarantined(
+            RawFile(f"2020/q{n}.html", "", f"{n:04x}" + "b" * 60, 1, False), "parse", "no table"
+        )
+        for n in range(first, first + quarantined)
+    ]
+    return tables.year_frames(loaded, entries, 2020)
+
+
+_BAD = [Cell("appeals", "review", "upheld", -1, "-1", 1, 2, 1)]
+
+#: groups of batches: each as validate_parts must check them, whatever the group holds
+_GROUPS = {
+    "all pass": [_part(0, 3, GOOD, 1), _part(10, 2, GOOD), _part(20, 1, GOOD, 2)],
+    "a batch without reports": [_part(0, 2, GOOD), _part(10, 0, GOOD, 3), _part(20, 2, GOOD)],
+    "one report failing": [_part(0, 2, GOOD), _part(10, 1, _BAD), _part(20, 2, GOOD)],
+    "a failing report beside good ones": [_part(0, 2, GOOD), _part(10, 2, GOOD + _BAD)],
+    "the same report in two batches": [_part(0, 2, GOOD), _part(1, 2, GOOD)],
+    "one batch": [_part(0, 2, GOOD, 1)],
+}
+
+
+def _with_tally_year(frames, dtype):
+    frames = dict(frames)
+    frames["tally_results"] = frames["tally_results"].astype({"report_year": dtype})
+    return frames
+
+
+_GROUPS["a table the check coerces"] = [
+    _part(0, 2, GOOD),
+    _with_tally_year(_part(10, 2, GOOD), "int32"),
+]
+_GROUPS["every table coerced alike"] = [
+    _with_tally_year(_part(n, 2, GOOD), "int32") for n in (0, 10, 20)
+]
+
+
+@pytest.mark.parametrize("name", list(_GROUPS))
+def test_batches_checked_together_are_what_each_batch_checked_alone_is(name):
+    """validate_parts gives each batch exactly what validate_year_frames gives it: the same
+    rows kept, the same reports quarantined with the same reasons, the same dtypes."""
+    parts = _GROUPS[name]
+    together = schemas.validate_parts(parts, 2020)
+    alone = [schemas.validate_year_frames(frames, 2020) for frames in parts]
+    assert len(together) == len(alone)
+    for got, want in zip(together, alone, strict=True):
+        assert list(got) == list(want)
+        for table in want:
+            pd.testing.assert_frame_equal(got[table], want[table], check_dtype=True)
+
+
+def test_batches_that_pass_together_are_checked_once_per_table_and_kept_as_read():
+    """The point of checking together: each model's checks run once over the group, not once
+    a batch; and the frames come back as they were read (linked in the validated stage)."""
+    from unittest import mock
+
+    parts = _GROUPS["all pass"]
+    models = {**schemas.REPORT_TABLE_MODELS, "quarantine": schemas.Quarantine}
+    with contextlib.ExitStack() as stack:
+        calls = {
+            table: stack.enter_context(mock.patch.object(model, "validate", wraps=model.validate))
+            for table, model in models.items()
+        }
+        together = schemas.validate_parts(parts, 2020)
+    assert {table: call.call_count for table, call in calls.items()} == dict.fromkeys(models, 1)
+    assert all(got[t] is frames[t] for got, frames in zip(together, parts) for t in frames)

@@ -490,10 +490,23 @@ def validated_frames(
         kept_heap(),
     ):
         stage = Stage.fresh(raw_pages.staging_dir, year, "validated", context.run.run_id)
+        # a few batches checked together (schemas.validate_parts): memory holds that many
+        # batches' rows, never the year's
+        group: list[tuple[int, dict]] = []
+
+        def check_group() -> None:
+            checked = schemas.validate_parts([frames for _, frames in group], year)
+            for (part, frames), valid in zip(group, checked, strict=True):
+                counts.update({table: len(df) for table, df in valid.items()})
+                stage.write_checked(part, valid, frames, parsed_reports.stage)
+            group.clear()
+
         for part, frames in parsed_reports.stage.batches():
-            valid = schemas.validate_year_frames(frames, year)
-            counts.update({table: len(df) for table, df in valid.items()})
-            stage.write_checked(part, valid, frames, parsed_reports.stage)
+            group.append((part, frames))
+            if len(group) == schemas.CHECKED_TOGETHER:
+                check_group()
+        if group:
+            check_group()
     context.add_output_metadata(
         {
             "dagster/row_count": counts["dim_report"],
