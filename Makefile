@@ -43,10 +43,10 @@ run: install dagster-home
 status: install dagster-home
 	$(BIN)/gx status $(if $(YEARS),--years $(YEARS))
 
-# two processes (pytest-xdist: each module in one of them, and the modules of a shared session
-# fixture together, conftest.py's SHARED_FIXTURES), their temporary folders on tmpfs where there
-# is one (DuckDB and Dagster's SQLite sync each commit: a disk write each); the folders of
-# passing tests are removed
+# two processes (pytest-xdist: each module in one of them, the modules of a shared session
+# fixture together, conftest.py's SHARED_FIXTURES, test_run.py's tests in four parts,
+# SPLIT_MODULES), their temporary folders on tmpfs where there is one (DuckDB and Dagster's
+# SQLite sync each commit: a disk write each); the folders of passing tests are removed
 TEST_TMP := $(shell [ -d /dev/shm ] && [ -w /dev/shm ] && echo /dev/shm)
 test: install
 	$(if $(TEST_TMP),PYTEST_DEBUG_TEMPROOT=$(TEST_TMP)) $(BIN)/pytest -q -n 2 --dist loadfile \

@@ -294,7 +294,8 @@ def processes_naming(text: str) -> list[int]:
 
 #: the test modules on a session fixture built once per test process (`dagster dev` with its
 #: backfills, the bundled warehouse): `make test` runs the tests in two processes (pytest-xdist,
-#: `--dist loadfile`, each module in one of them), and runs the modules of each fixture together
+#: `--dist loadfile`, each module in one of them but SPLIT_MODULES'), and runs the modules of
+#: each fixture together
 SHARED_FIXTURES = {
     "dagster_ui": ("test_browser.py", "test_webserver.py"),
     "bundled": ("test_agency_series.py", "test_readme_queries.py"),
