@@ -267,8 +267,8 @@ def validate_parts(
     one (a row's checks look at its row; a key unique over all the parts is unique in each),
     and are what validate_year_frames gives them: the frames themselves. Where the parts do
     not pass together as they are (a report failing, a table the check coerces, a part whose
-    columns or dtypes differ from the others'), each is validated on its own as before: the
-    reports quarantined and their reasons are those of its own check.
+    columns or dtypes differ from the others', a column held as object), each is validated on
+    its own as before: the reports quarantined and their reasons are those of its own check.
     """
     if len(parts) > 1 and _pass_together(parts):
         return [dict(frames) for frames in parts]
@@ -282,6 +282,10 @@ def _pass_together(parts: Sequence[dict[str, pd.DataFrame]]) -> bool:
     for table, model in models.items():
         first = parts[0][table]
         if not all(_same_dtypes(frames[table], first) for frames in parts[1:]):
+            return False
+        if (first.dtypes == object).any():
+            # pandera checks a text column held as object by its values, and refuses one
+            # with no values: a part without rows fails alone whatever the group holds
             return False
         together = pd.concat([frames[table] for frames in parts], ignore_index=True)
         try:
