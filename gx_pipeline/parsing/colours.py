@@ -161,6 +161,18 @@ def css_colour(value: str) -> tuple[int, int, int] | None:
     return colour[:3] if colour is not None and colour[3] >= 1 else None  # type: ignore[return-value]
 
 
+#: a text colour light enough to be lost on the paper: all three channels this or more
+#: (white, near-white, light grey)
+LIGHT = 0xC0
+
+
+def light_ink(value: str) -> bool:
+    """Whether a declared text colour (`#eee`, `snow`, `#fff !important`) is light enough to be
+    lost on the paper."""
+    rgb = css_colour(value.replace("!important", "").strip().lower())
+    return rgb is not None and min(rgb) >= LIGHT
+
+
 def over(ink: tuple[int, int, int, float], behind: tuple[int, ...]) -> tuple[int, int, int]:
     """The colour a reader sees of `ink` (partly transparent) drawn over `behind`."""
     alpha = ink[3]

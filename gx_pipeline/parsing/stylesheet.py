@@ -29,7 +29,7 @@ from cssselect import HTMLTranslator, SelectorError, parse
 from cssselect.parser import CombinedSelector
 from lxml import etree
 
-from gx_pipeline.parsing.colours import css_colour
+from gx_pipeline.parsing.colours import light_ink
 
 #: the properties whose rules are read: those that hide text, colour it or its fill, or strike it
 PROPERTIES = frozenset(
@@ -574,8 +574,7 @@ def _matters(kind: list[str], said: tuple[tuple[str, str, bool], ...]) -> bool:
 
 def _light_ink(said: tuple[tuple[str, str, bool], ...]) -> bool:
     """Whether declarations set a text colour light enough to be lost on the paper."""
-    inks = [css_colour(value.lower()) for name, value, _ in said if name == "color"]
-    return any(ink is not None and min(ink) >= 0xC0 for ink in inks)
+    return any(light_ink(value) for name, value, _ in said if name == "color")
 
 
 def _for_media(media: str | None, css: str) -> str:

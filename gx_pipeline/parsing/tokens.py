@@ -21,7 +21,7 @@ from lxml import etree
 
 from gx_pipeline import contract
 from gx_pipeline.parsing import labels
-from gx_pipeline.parsing.colours import PAPER, css_colour, css_rgba, faint, over
+from gx_pipeline.parsing.colours import PAPER, css_colour, css_rgba, faint, light_ink, over
 from gx_pipeline.parsing.stylesheet import (
     COLOUR,
     HIDE,
@@ -889,7 +889,7 @@ def _colour_by_class(root: etree._Element, sheet: Sheet | None) -> None:
         style = element.get("style")
         if style and ("olor" in style or "OLOR" in style):
             ink = _own_ink(style)
-            if ink and _light_colour(ink):
+            if ink and light_ink(ink):
                 _ink_inherited(element, ink)
     if sheet is None or not _any_rule(sheet, COLOUR):
         return
@@ -909,7 +909,7 @@ def _colour_by_class(root: etree._Element, sheet: Sheet | None) -> None:
             added += f";-webkit-text-fill-color:{text_fill}"  # paints over the colour (_ink)
         if added:
             element.set("style", own + added)
-        if ink and element.tag in _INHERITED_INK and _light_colour(ink):
+        if ink and element.tag in _INHERITED_INK and light_ink(ink):
             inked.append((element, ink))
     for element, ink in inked:
         _ink_inherited(element, ink)
@@ -928,11 +928,6 @@ def _own_ink(style: str) -> str | None:
     which inherit it, as they do a rule's)."""
     inks = [value for name, value, _ in declarations(style) if name == "color"]
     return inks[-1] if inks else None
-
-
-def _light_colour(value: str) -> bool:
-    rgb = css_colour(value.replace("!important", "").strip().lower())
-    return rgb is not None and min(rgb) >= 0xC0
 
 
 def _ink_inherited(element: etree._Element, ink: str) -> None:
