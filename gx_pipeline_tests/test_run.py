@@ -1487,12 +1487,14 @@ def test_a_report_naming_no_place_republished_naming_it_is_no_loss(
 
 
 def _lost_once(data_dir, how: str, capsys) -> str:
-    """2021/0.txt deleted, emptied or overwritten with another named organ's report (丰台区's),
-    2021 loaded again: the load says lost 1. -> what it told on stderr."""
+    """2021/0.txt deleted, emptied or overwritten with another named organ's report (丰台区's,
+    of 2021 or of 2022), 2021 loaded again: the load says lost 1. -> what it told on stderr."""
     if how == "deleted":
         (data_dir / "raw" / "2021" / "0.txt").unlink()
     elif how == "emptied":
         put_page(data_dir, 2021, "0.txt", "<html><body>页面不存在</body></html>")
+    elif how == "overwritten with another year":
+        put_page(data_dir, 2021, "0.txt", _report_of("丰台区", year=2022))
     else:
         put_page(data_dir, 2021, "0.txt", _report_of("丰台区"))
     assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
@@ -1531,14 +1533,18 @@ def test_a_report_of_no_place_known_is_not_made_up_for_by_another_place_s_of_its
     assert "2021/0.txt: 西园街道办事处's report (" in err, err
 
 
-@pytest.mark.parametrize("how", ["deleted", "emptied", "overwritten"])
+@pytest.mark.parametrize(
+    "how", ["deleted", "emptied", "overwritten", "overwritten with another year"]
+)
 def test_a_report_naming_only_a_kind_of_office_is_still_lost_when_its_page_is(
     data_dir, tmp_path, monkeypatch, capsys, how
 ):
     """A page naming only a kind of office (发布机构:科技和工业信息化局, no place before it in
     the text) has no agency (metadata_missing), its figures loaded all the same. Its page
     deleted, emptied, or overwritten with another named organ's report of the year: its figures
-    leave the fact tables, and the load names the loss (a report naming no agency)."""
+    leave the fact tables, and the load names the loss (a report naming no agency). Its page
+    overwritten with a named organ's report of another year: the reason names that organ, not
+    "the agency's report of 2022" (no agency of the lost report is known to be the same)."""
     monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
     kind_only = _report_of("西城区").replace("西城区科技和工业信息化局", "科技和工业信息化局")
@@ -1556,6 +1562,8 @@ def test_a_report_naming_only_a_kind_of_office_is_still_lost_when_its_page_is(
     assert query(data_dir, "select source, agency from lost_reports") == [("2021/0.txt", None)]
     if how == "overwritten":  # 丰台区's office of that kind: maybe the same, maybe not
         assert "(possible loss: the page now holds 丰台区科技和工业信息化局's report of" in err
+    if how == "overwritten with another year":
+        assert "(the page now holds 丰台区科技和工业信息化局's report of 2022)" in err, err
 
 
 def _kind_only(organ: str) -> str:

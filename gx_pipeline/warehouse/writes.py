@@ -470,6 +470,8 @@ create or replace temp macro gx_agency_year_loaded(a, o, c, y) as
 #: lost with a reason that says it may not be, unless its figures (_FIGURES: five cells or more
 #: other than zero) are loaded under its year now, at any file name. Its page re-read by a newer
 #: parser (the same bytes) or re-published still naming no agency (a corrected figure) is no loss.
+#: Its page holding a report of another year is told with that report's agency, as known: the
+#: lost report had none to be "the agency's".
 _LOST_NOW = """
 create or replace temp table gx_lost_now as
 with candidates as (
@@ -501,6 +503,9 @@ select distinct on (j.source)
         when j.maybe_other and not j.other_year then 'possible loss: the page now holds '
             || j.now_agency || '''s report of the year, and the report it held named no agency '
             || 'to tell whether it was the same agency''s'
+        when j.agency is null then 'the page now holds ' || coalesce(
+            j.now_agency || '''s report of ' || j.now_year,
+            'a report of ' || j.now_year || ' naming no agency')
         else 'the page now holds the agency''s report of ' || j.now_year
     end as reason,
     j.stated_year, j.organ_key, j.division_code, j.figures_fingerprint
