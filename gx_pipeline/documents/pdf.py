@@ -38,6 +38,7 @@ import datetime as dt
 import itertools
 import math
 import re
+import statistics
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable
@@ -2259,7 +2260,30 @@ def _rows(table: grid.Table) -> list[list[grid.Cell]]:
 
 
 def _row_texts(row: list[grid.Cell]) -> tuple[str, ...]:
-    return tuple(" ".join(_cell_text(c.chars, c.x0, c.x1).split()) for c in row)
+    texts = [" ".join(_cell_text(c.chars, c.x0, c.x1).split()) for c in row]
+    for k, cell in enumerate(row):
+        if _marks_alone(cell, [c for c in row if c is not cell]):
+            texts[k] = texts[k].translate(_AS_SUPERSCRIPT)
+    return tuple(texts)
+
+
+def _marks_alone(cell: grid.Cell, others: list[grid.Cell]) -> bool:
+    """Whether a cell holds only digits set smaller than its row's figures and raised above
+    their line (MARK_SIZE, MARK_SHIFT): a web page's cell of <sup>12</sup> alone, a
+    footnote's mark with no figure before it, printed. Read 12, it was a figure the page does
+    not show as one (the web page itself is read as the mark ¹²)."""
+    digits = [ch for ch in cell.chars if not ch.text.isspace()]
+    if not digits or not all(ch.text.isascii() and ch.text.isdigit() for ch in digits):
+        return False
+    figures = [ch for c in others for ch in c.chars if ch.text.isascii() and ch.text.isdigit()]
+    if not figures:
+        return False
+    height = statistics.median(ch.bottom - ch.top for ch in figures)
+    foot = statistics.median(ch.bottom for ch in figures)
+    return all(
+        ch.bottom - ch.top < MARK_SIZE * height and ch.bottom < foot - MARK_SHIFT * height
+        for ch in digits
+    )
 
 
 def _only_lines_before(blocks: list, k: int) -> bool:
