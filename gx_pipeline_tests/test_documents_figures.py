@@ -364,3 +364,108 @@ def test_white_text_on_a_picture_not_white_is_read(picture) -> None:
     line, document = _inked_line(b"q 20 0 0 14 128 697 cm %s Do Q\n" % picture + _WHITE_5)
     assert line.split() == ["new", "57"]
     assert not any("drawn white" in p for p in document.problems)
+
+
+def _font_pdf(stream: bytes, font: bytes, more: list[bytes] = ()) -> bytes:
+    """A one-page PDF painting the frame, "new" and `stream`, with Helvetica (/F1) and `font`
+    (/F2); object 6 is a glyph procedure (a filled box), 7 on are `more`."""
+    frame = b"".join(
+        b"BT /F1 12 Tf %d %d Td (%s) Tj ET\n" % (x, y, text.encode())
+        for x, y, _, text, _ in [*_FRAME, (100, 700, 12, "new", 0)]
+    )
+    body = frame + stream
+    glyph = b"556 0 0 0 500 700 d1 0 0 500 700 re f"
+    return _pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            (
+                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+                b"/Resources << /Font << /F1 5 0 R /F2 7 0 R >> >> >>"
+            ),
+            b"<< /Length %d >>\nstream\n%s\nendstream" % (len(body), body),
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+            b"<< /Length %d >>\nstream\n%s\nendstream" % (len(glyph), glyph),
+            font,
+            *more,
+        ],
+        b"",
+    )
+
+
+def _type3(names: list[bytes], more: bytes = b"") -> bytes:
+    """A Type3 font drawing codes 48-57 (the digits' codes) by glyphs of these names."""
+    procs = b" ".join(b"/%s 6 0 R" % n for n in names)
+    return (
+        b"<< /Type /Font /Subtype /Type3 /FontBBox [0 0 1000 1000] /FontMatrix [0.001 0 0 "
+        b"0.001 0 0] /CharProcs << %s >> /Encoding << /Type /Encoding /Differences [48 %s] >> "
+        b"/FirstChar 48 /LastChar 57 /Widths [%s] %s>>"
+        % (procs, b" ".join(b"/" + n for n in names), b"556 " * 10, more)
+    )
+
+
+def _to_unicode(body: bytes) -> bytes:
+    cmap = (
+        b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /X def "
+        b"1 begincodespacerange <00> <FF> endcodespacerange %s endcmap CMapName currentdict "
+        b"/CMap defineresource pop end end" % body
+    )
+    return b"<< /Length %d >>\nstream\n%s\nendstream" % (len(cmap), cmap)
+
+
+_ODD_NAMES = [b"g%d" % k for k in range(10)]
+_HELVETICA_RENAMED = (
+    b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding << /Type /Encoding "
+    b"/Differences [53 /g5 55 /g7] >> >>"
+)
+
+
+@pytest.mark.parametrize(
+    ("font", "more"),
+    [
+        (_type3(_ODD_NAMES), []),
+        (_type3([b"c%02x" % (0x30 + k) for k in range(10)]), []),
+        (_type3([b"zero", b"one", b"two", b"three", b"four"] + _ODD_NAMES[5:]), []),
+        (_type3(_ODD_NAMES, b"/ToUnicode 8 0 R "), [_to_unicode(b"")]),
+        (
+            _type3(_ODD_NAMES, b"/ToUnicode 8 0 R "),
+            [_to_unicode(b"1 beginbfchar <30> <0030> endbfchar")],
+        ),
+    ],
+)
+@pytest.mark.parametrize(
+    ("stream", "shown"),
+    [
+        (b"BT /F2 12 Tf 130 700 Td (57) Tj ET\n", ""),
+        (b"BT /F2 12 Tf 130 700 Td (5) Tj ET\nBT /F1 12 Tf 136.7 700 Td (7) Tj ET\n", "7"),
+        (b"BT /F1 12 Tf 130 700 Td (1) Tj ET\nBT /F2 12 Tf 136.7 700 Td (5) Tj ET\n", "1"),
+    ],
+)
+def test_a_digit_of_a_font_that_names_no_character_for_it_is_unknown(font, more, stream, shown):
+    # a Type3 font, or glyphs renamed g5, with no ToUnicode map (or one that leaves the code
+    # out): PDFium gives the character's code as its text, 5 for code 53, whatever shape the
+    # glyph draws; read, the cell was 57 (or 75, 15) with no flag
+    document = documents.read(_font_pdf(stream, font, more), "r.pdf")
+    line = next(x for x in document.text.splitlines() if x.startswith("new"))
+    number = "".join(line.split()[1:])
+    assert "\ufffd" in number and number.replace("\ufffd", "") == shown, line
+    assert "encoding_damaged" in document.codes
+
+
+@pytest.mark.parametrize(
+    ("font", "more"),
+    [
+        (
+            _type3(_ODD_NAMES, b"/ToUnicode 8 0 R "),
+            [_to_unicode(b"1 beginbfrange <30> <39> <0030> endbfrange")],
+        ),
+        (_HELVETICA_RENAMED.replace(b"/g5", b"/uni0035").replace(b"/g7", b"/seven"), []),
+    ],
+)
+def test_a_digit_its_font_maps_is_read(font, more):
+    document = documents.read(
+        _font_pdf(b"BT /F2 12 Tf 130 700 Td (57) Tj ET\n", font, more), "r.pdf"
+    )
+    line = next(x for x in document.text.splitlines() if x.startswith("new"))
+    assert line.split()[1:] == ["57"]
+    assert not document.codes

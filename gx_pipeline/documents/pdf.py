@@ -627,6 +627,7 @@ def _chars(
         rect = raw.FS_RECTF()
         box, angle = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetCharAngle
         text_object, render_mode = raw.FPDFText_GetTextObject, raw.FPDFTextObj_GetTextRenderMode
+        unmapped_digit = raw.FPDFText_HasUnicodeMapError
         #: text object -> (drawn invisible, drawn white) (one object holds many characters)
         ink: dict[int, tuple[bool, bool]] = {0: (False, False)}
         rgba = tuple(ctypes.c_uint() for _ in range(4))
@@ -639,6 +640,12 @@ def _chars(
         for i, ch in enumerate(text):
             if ch.isspace():
                 continue  # PDFium's own spaces and line ends; gaps are measured instead
+            if ch.isdigit() and unmapped_digit(textpage, i):
+                # a digit PDFium gives from the character's code alone: its font maps no
+                # character to it (a Type3 font, or glyphs named g5, without a ToUnicode
+                # map); its glyph may draw any figure, and 57 was read where the page showed
+                # two shapes no one had named
+                ch = "\ufffd"
             if ch == "\ufffd" or ch == "\x00" or "\ue000" <= ch <= "\uf8ff":
                 # a glyph without a Unicode mapping keeps its place as U+FFFD: dropped, the
                 # digits around it would close up into another number ("1?2" read as 12)
