@@ -897,8 +897,9 @@ def _drawing(
     backdrops: list | None = []
     rgba = tuple(ctypes.c_uint() for _ in range(4))
     render_mode, get_fill = raw.FPDFTextObj_GetTextRenderMode, raw.FPDFPageObj_GetFillColor
-    #: text objects on the page itself: (place in the order painted, object, its colours)
-    inks: list[tuple[int, object, list]] = []
+    #: text objects: (place in the order painted, object, its colours, its box on the page
+    #: where a form draws it, else None: the object's own bounds)
+    inks: list[tuple[int, object, list, tuple | None]] = []
     #: filled rectangles: (place in the order painted, box, colour)
     rects: list[tuple[int, tuple[float, float, float, float], tuple[int, int, int, int]]] = []
     #: pictures painted opaque: (place in the order painted, box, object)
@@ -945,18 +946,27 @@ def _drawing(
                     hides = mode == _INVISIBLE or _white_ink(obj, mode, rgba)
             if alpha < 1:
                 colours = [(*c[:3], round(c[3] * alpha)) for c in colours]
-            if matrix is None and (box := _clipped(obj, bounds)) is not None:
+            if (box := _clipped(obj, bounds)) is not None and (
+                box := _placed(box, matrix)
+            ) is not None:
+                # (in a form, its clipping path holds the form's /BBox: a figure the form
+                # clips away is not drawn)
                 clips[ctypes.cast(obj, ctypes.c_void_p).value or 0] = _display(
                     *box, width, height, rotation
                 )
             if matrix is None and colours:
-                inks.append((order, obj, colours))
+                inks.append((order, obj, colours, None))
             elif (
                 colours
                 and min(c[3] for c in colours) < 255
                 and all(_unseen(c, _PAPER) for c in colours)
             ):
                 clear[ctypes.cast(obj, ctypes.c_void_p).value or 0] = (order, colours)
+            elif colours and (box := _on_page(obj, matrix, bounds)) is not None:
+                # text a form draws, at its place on the page: a box or picture the page
+                # paints over it later hides it as it hides the page's own (an old 5 in a
+                # form under a white patch beside the 7 shown read 57, no flag)
+                inks.append((order, obj, colours, box))
             continue
         if not draw_mode(obj, fill, stroke) or not (fill.value or stroke.value):
             continue
@@ -1099,7 +1109,7 @@ _PICTURE = (0, 0, 0, 255)
 
 
 def _doubted(
-    inks: list[tuple[int, object, list]],
+    inks: list[tuple[int, object, list, tuple | None]],
     rects: list,
     pictures: list = (),
     see_through: Callable[[object], _Alpha | bool] = bool,
@@ -1117,8 +1127,8 @@ def _doubted(
     colour close to the text's, text in colours that show on paper."""
     from pypdfium2 import raw
 
-    first = min((order for order, _, _ in inks), default=0)
-    colours = {colour for _, _, drawn in inks for colour in drawn}
+    first = min((order for order, *_ in inks), default=0)
+    colours = {colour for _, _, drawn, _ in inks for colour in drawn}
     rects = [
         (painted, box, fill)
         for painted, box, fill in rects
@@ -1130,11 +1140,11 @@ def _doubted(
     #: whether each picture painted over text shows it through, once asked
     through: dict[int, bool] = {}
     bounds = [ctypes.c_float() for _ in range(4)]
-    for order, obj, drawn in inks:
+    for order, obj, drawn, placed in inks:
         white = all(min(c[:3]) >= _WHITE_CHANNEL for c in drawn)
         doubted = not white and all(_unseen(c, _PAPER) for c in drawn)
-        if not doubted and rects and raw.FPDFPageObj_GetBounds(obj, *bounds):
-            left, bottom, right, top = (b.value for b in bounds)
+        if not doubted and rects and (placed or raw.FPDFPageObj_GetBounds(obj, *bounds)):
+            left, bottom, right, top = placed or (b.value for b in bounds)
             for painted, (fl, fb, fr, ft), fill in rects:
                 if fl >= right or left >= fr or fb >= top or bottom >= ft:
                     continue
@@ -1457,7 +1467,13 @@ def _on_page(obj, matrix, bounds: list) -> tuple[float, float, float, float] | N
 
     if not raw.FPDFPageObj_GetBounds(obj, *bounds):
         return None
-    left, bottom, right, top = (b.value for b in bounds)
+    return _placed(tuple(b.value for b in bounds), matrix)
+
+
+def _placed(box: tuple, matrix) -> tuple[float, float, float, float] | None:
+    """A box (left, bottom, right, top) of a form's space on the page, through `matrix`
+    (None: the page's own); None where the form turns or slants it."""
+    left, bottom, right, top = box
     if matrix is None:
         return left, bottom, right, top
     if abs(matrix.b) > 1e-6 or abs(matrix.c) > 1e-6:
