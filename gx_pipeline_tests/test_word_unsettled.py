@@ -4,15 +4,27 @@ count), a content control showing its placeholder prompt, a picture or an embedd
 the line, a table inside the cell. Each was read as the figure it stood beside or in, a wrong
 number with no flag; each now withholds its cell and says so. Their settled neighbours (a field
 not marked dirty, a content control holding what was written in it, a picture floating off
-the line) are still read."""
+the line) are still read, and so are a table's rows a content control holds."""
 
 from __future__ import annotations
 
 import itertools
 
 import pytest
+from lxml import etree
 
-from gx_pipeline_tests.test_documents_odd import _field, _para, _run, _value
+from gx_pipeline.parsing import parse_bytes
+from gx_pipeline_tests.test_documents_odd import (
+    CELL,
+    DOCX,
+    NS,
+    W,
+    _cells_table_edited,
+    _field,
+    _para,
+    _run,
+    _value,
+)
 
 _INSTR = "<w:r><w:instrText xml:space='preserve'> {} </w:instrText></w:r>".format
 _DIRTY_BEGIN = "<w:r><w:fldChar w:fldCharType='begin' w:dirty='true'/></w:r>"
@@ -120,3 +132,37 @@ def test_a_cell_holding_a_table_with_figures_is_withheld_saying_so(inner: str) -
     assert value is None
     assert "cells_unplaced" in report.flags
     assert any("a table of its own" in p for p in report.problems)
+
+
+def _wrap_rows(first: int, last: int, wrapper: str):
+    """An edit wrapping the requests table's rows first..last (1-based) in `wrapper` (a
+    content control, custom XML), as a form's repeating section holds its rows."""
+
+    def edit(table, tr: int, td: int) -> None:
+        rows = table.findall(f"{W}tr")[first - 1 : last]
+        outer = etree.fromstring(f"<x {NS}>{wrapper}</x>")[0]
+        inner = next((e for e in outer.iter(f"{W}sdtContent")), outer)
+        rows[0].addprevious(outer)
+        inner.extend(rows)
+
+    return edit
+
+
+@pytest.mark.parametrize(
+    "wrapper",
+    [
+        "<w:sdt><w:sdtPr><w:alias w:val='n'/></w:sdtPr><w:sdtContent/></w:sdt>",
+        "<w:customXml w:element='rows'/>",
+    ],
+)
+@pytest.mark.parametrize("span", [(0, 0), (0, 3), (-2, 0)])
+def test_rows_in_a_content_control_are_read_as_the_tables(wrapper, span) -> None:
+    # Word shows the rows a content control holds as rows of the table; read only as the
+    # table's own children, their figures were rows not on the page (withheld, incomplete)
+    plain = parse_bytes(DOCX, "report.docx")
+    where = next(c for c in plain.cells if (c.section, c.row, c.col) == CELL)
+    first, last = where.tr + span[0], where.tr + span[1]
+    report = parse_bytes(_cells_table_edited(_wrap_rows(first, last, wrapper)), "report.docx")
+    got = {(c.section, c.row, c.col): c.value for c in report.cells}
+    assert got == {(c.section, c.row, c.col): c.value for c in plain.cells}
+    assert set(report.flags) == set(plain.flags)

@@ -99,7 +99,7 @@ def read_docx(data: bytes, source: str, kind: str = "docx") -> Document:
         overflow = _overflowing_rows(tbl)
         #: the grid column the figures of the last row with a label of its own start at
         figures_from: int | None = None
-        for r, tr in enumerate(tbl.iterchildren(_TR), start=1):
+        for r, tr in enumerate(_table_rows(tbl), start=1):
             if tr.find(_ROW_DELETED) is not None:
                 continue  # a row deleted with Track Changes on: Word shows it struck out
             c = 0
@@ -475,7 +475,7 @@ def _blocks(container):
             if child.find(f".//{_TBL}") is None or not _is_layout(child):
                 yield child
                 continue
-            for tr in child.iterchildren(_TR):
+            for tr in _table_rows(child):
                 if tr.find(_ROW_DELETED) is None:
                     for tc in _row_cells(tr):
                         yield from _blocks(tc)
@@ -485,7 +485,7 @@ def _blocks(container):
 
 def _is_layout(tbl) -> bool:
     """A table of one row or one column (that holds tables): a layout table."""
-    rows = [sum(1 for _ in _row_cells(tr)) for tr in tbl.iterchildren(_TR)]
+    rows = [sum(1 for _ in _row_cells(tr)) for tr in _table_rows(tbl)]
     return len(rows) <= 1 or max(rows) <= 1
 
 
@@ -872,6 +872,17 @@ def _table_style(p) -> str | None:
     return None
 
 
+def _table_rows(tbl):
+    """A table's rows, a content control or custom XML around rows looked through (a
+    repeating section's rows, a form's row held in one): read only as the table's children,
+    their figures were rows not on the page."""
+    for child in tbl:
+        if child.tag == _TR:
+            yield child
+        elif child.tag in _WRAPPERS:
+            yield from _table_rows(child)
+
+
 def _row_cells(tr):
     """A row's cells, a content control or custom XML around a cell looked through; a cell
     deleted with Track Changes on (w:cellDel) is none: Word shows the row without it."""
@@ -904,7 +915,7 @@ def _spans(tbl) -> dict:
     with w:gridBefore, a continuation under no merged cell of its width), no cell of the table
     is given spans: its rows stay short of cells, and are not read, as before."""
     rows = []
-    for tr in tbl.iterchildren(_TR):
+    for tr in _table_rows(tbl):
         if tr.find(_ROW_DELETED) is not None:
             continue
         before = tr.find(f"{_W}trPr/{_W}gridBefore")
@@ -950,7 +961,7 @@ def _overflowing_rows(tbl) -> set[int]:
     11 merged under 自然人 and 商业企业, then 12 stood under 商业企业, where Word shows it under
     科研机构. A grid that all rows outrun (a converter's grid written short) tells nothing."""
     widths: dict[int, int] = {}
-    for r, tr in enumerate(tbl.iterchildren(_TR), start=1):
+    for r, tr in enumerate(_table_rows(tbl), start=1):
         if tr.find(_ROW_DELETED) is not None:
             continue
         width = _grid_skip(tr, "gridBefore") + _grid_skip(tr, "gridAfter")
