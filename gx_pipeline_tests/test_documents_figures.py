@@ -169,7 +169,8 @@ def _formed_pdf(stream: bytes) -> bytes:
     state painting at half opacity (/A50) and forms: /Fw fills its unit square white (placed by
     the `cm` before it), /Fm too at a /Matrix of its own that puts it over x 129-137, y 698-710,
     /Fp paints a white picture over its unit square, /Fn paints /Fw (a form in a form), /Fg
-    fills its unit square white as a transparency group."""
+    fills its unit square white as a transparency group, /Ft writes 5 at its origin, /Fc too
+    in a /BBox of half a point square that clips the 5 away."""
     frame = b"".join(
         b"BT /F1 12 Tf %d %d Td (%s) Tj ET\n" % (x, y, text.encode())
         for x, y, _, text, _ in [*_FRAME, (100, 700, 12, "new", 0)]
@@ -191,7 +192,8 @@ def _formed_pdf(stream: bytes) -> bytes:
             (
                 b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
                 b"/Resources << /Font << /F1 5 0 R >> /ExtGState << /A50 << /ca 0.5 >> >> "
-                b"/XObject << /Fw 7 0 R /Fm 8 0 R /Fp 9 0 R /Fn 10 0 R /Fg 11 0 R >> >> >>"
+                b"/XObject << /Fw 7 0 R /Fm 8 0 R /Fp 9 0 R /Fn 10 0 R /Fg 11 0 R /Ft 12 0 R "
+                b"/Fc 13 0 R >> >> >>"
             ),
             b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
             b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
@@ -201,15 +203,23 @@ def _formed_pdf(stream: bytes) -> bytes:
             form(b"q 1 0 0 1 0 0 cm /Wh Do Q"),
             form(b"/Fw Do"),
             form(white, b"/Group << /S /Transparency >> "),
+            *(
+                b"<< /Type /XObject /Subtype /Form /BBox [%s] /Resources << /Font << /F1 5 0 R "
+                b">> >> /Length 31 >>\nstream\nBT /F1 12 Tf 0 0 Td (5) Tj ET\nendstream" % box
+                for box in (b"-5 -5 20 20", b"0 0 0.5 0.5")
+            ),
         ],
         b"",
     )
 
 
 _FIFTY_SEVEN = b"BT /F1 12 Tf 130 700 Td (57) Tj ET\n"
+#: 57 as the page's 7 beside an old 5 a form writes (a producer that wraps text in forms)
+_FORM_5_PAGE_7 = b"q 1 0 0 1 130 700 cm /Ft Do Q\nBT /F1 12 Tf 136.7 700 Td (7) Tj ET\n"
 _OVER_5 = b"q 7 0 0 12 129.5 698 cm /%s Do Q\n"
 
 
+@pytest.mark.parametrize("figure", [_FIFTY_SEVEN, _FORM_5_PAGE_7])
 @pytest.mark.parametrize(
     ("cover", "said"),
     [
@@ -218,13 +228,17 @@ _OVER_5 = b"q 7 0 0 12 129.5 698 cm /%s Do Q\n"
         (_OVER_5 % b"Fp", "picture painted over it"),
         (_OVER_5 % b"Fn", "opaque box"),
         (_OVER_5 % b"Fg", "opaque box"),
+        (b"1 g 129.5 698 7 12 re f 0 g\n", "opaque box"),
+        (b"0 g 129.5 698 7 12 re f\n", "opaque box"),
     ],
 )
-def test_an_old_figure_under_a_patch_a_form_paints_is_read_as_unknown(cover, said) -> None:
+def test_an_old_figure_under_a_patch_a_form_paints_is_read_as_unknown(figure, cover, said):
     # a white patch drawn over the old 5 of 57 as a form XObject (a PDF editor's "whiteout",
     # a web page's white box at an opacity printed as a transparency group): a reader sees 7,
-    # and the text read 57 with no flag, as a form's rectangles and pictures were not placed
-    document = documents.read(_formed_pdf(_FIFTY_SEVEN + cover), "r.pdf")
+    # and the text read 57 with no flag, as a form's rectangles and pictures were not placed.
+    # The old 5 written by a form under a patch painted later, by the page or a form, read
+    # 57 so too: only the page's own text was looked at under later patches
+    document = documents.read(_formed_pdf(figure + cover), "r.pdf")
     line = next(x for x in document.text.splitlines() if x.startswith("new"))
     assert line.split() == ["new", "\ufffd7"]
     assert "cells_unplaced" in document.codes
@@ -237,13 +251,25 @@ def test_an_old_figure_under_a_patch_a_form_paints_is_read_as_unknown(cover, sai
         b"q 20 0 0 14 300 300 cm /Fw Do Q\n",  # elsewhere on the page
         b"q /A50 gs 7 0 0 12 129.5 698 cm /Fw Do Q\n",  # at half opacity: seen through
         _OVER_5 % b"Fw",  # under the figure: painted before it
+        b"1 g 129.5 698 7 12 re f 0 g\n",
     ],
 )
-def test_a_patch_a_form_paints_away_from_a_figure_or_under_it_leaves_it_read(cover) -> None:
-    document = documents.read(_formed_pdf(cover + _FIFTY_SEVEN), "r.pdf")
+@pytest.mark.parametrize("figure", [_FIFTY_SEVEN, _FORM_5_PAGE_7])
+def test_a_patch_a_form_paints_away_from_a_figure_or_under_it_leaves_it_read(cover, figure):
+    document = documents.read(_formed_pdf(cover + figure), "r.pdf")
     line = next(x for x in document.text.splitlines() if x.startswith("new"))
     assert line.split()[-1] == "57", document.problems
     assert "cells_unplaced" not in document.codes
+
+
+def test_an_old_figure_a_form_clips_away_by_its_box_is_left_out_said() -> None:
+    # the form's /BBox is its clipping path: the 5 it writes outside it is not drawn, and
+    # was read 57 beside the page's 7 with nothing said
+    stream = b"q 1 0 0 1 130 700 cm /Fc Do Q\nBT /F1 12 Tf 136.7 700 Td (7) Tj ET\n"
+    document = documents.read(_formed_pdf(stream), "r.pdf")
+    line = next(x for x in document.text.splitlines() if x.startswith("new"))
+    assert line.split() == ["new", "7"]
+    assert any("clipping path" in p and "'5'" in p for p in document.problems)
 
 
 def _requests_table_edited(edit: Callable) -> bytes:
@@ -364,3 +390,108 @@ def test_white_text_on_a_picture_not_white_is_read(picture) -> None:
     line, document = _inked_line(b"q 20 0 0 14 128 697 cm %s Do Q\n" % picture + _WHITE_5)
     assert line.split() == ["new", "57"]
     assert not any("drawn white" in p for p in document.problems)
+
+
+def _font_pdf(stream: bytes, font: bytes, more: list[bytes] = ()) -> bytes:
+    """A one-page PDF painting the frame, "new" and `stream`, with Helvetica (/F1) and `font`
+    (/F2); object 6 is a glyph procedure (a filled box), 7 on are `more`."""
+    frame = b"".join(
+        b"BT /F1 12 Tf %d %d Td (%s) Tj ET\n" % (x, y, text.encode())
+        for x, y, _, text, _ in [*_FRAME, (100, 700, 12, "new", 0)]
+    )
+    body = frame + stream
+    glyph = b"556 0 0 0 500 700 d1 0 0 500 700 re f"
+    return _pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            (
+                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+                b"/Resources << /Font << /F1 5 0 R /F2 7 0 R >> >> >>"
+            ),
+            b"<< /Length %d >>\nstream\n%s\nendstream" % (len(body), body),
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+            b"<< /Length %d >>\nstream\n%s\nendstream" % (len(glyph), glyph),
+            font,
+            *more,
+        ],
+        b"",
+    )
+
+
+def _type3(names: list[bytes], more: bytes = b"") -> bytes:
+    """A Type3 font drawing codes 48-57 (the digits' codes) by glyphs of these names."""
+    procs = b" ".join(b"/%s 6 0 R" % n for n in names)
+    return (
+        b"<< /Type /Font /Subtype /Type3 /FontBBox [0 0 1000 1000] /FontMatrix [0.001 0 0 "
+        b"0.001 0 0] /CharProcs << %s >> /Encoding << /Type /Encoding /Differences [48 %s] >> "
+        b"/FirstChar 48 /LastChar 57 /Widths [%s] %s>>"
+        % (procs, b" ".join(b"/" + n for n in names), b"556 " * 10, more)
+    )
+
+
+def _to_unicode(body: bytes) -> bytes:
+    cmap = (
+        b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /X def "
+        b"1 begincodespacerange <00> <FF> endcodespacerange %s endcmap CMapName currentdict "
+        b"/CMap defineresource pop end end" % body
+    )
+    return b"<< /Length %d >>\nstream\n%s\nendstream" % (len(cmap), cmap)
+
+
+_ODD_NAMES = [b"g%d" % k for k in range(10)]
+_HELVETICA_RENAMED = (
+    b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding << /Type /Encoding "
+    b"/Differences [53 /g5 55 /g7] >> >>"
+)
+
+
+@pytest.mark.parametrize(
+    ("font", "more"),
+    [
+        (_type3(_ODD_NAMES), []),
+        (_type3([b"c%02x" % (0x30 + k) for k in range(10)]), []),
+        (_type3([b"zero", b"one", b"two", b"three", b"four"] + _ODD_NAMES[5:]), []),
+        (_type3(_ODD_NAMES, b"/ToUnicode 8 0 R "), [_to_unicode(b"")]),
+        (
+            _type3(_ODD_NAMES, b"/ToUnicode 8 0 R "),
+            [_to_unicode(b"1 beginbfchar <30> <0030> endbfchar")],
+        ),
+    ],
+)
+@pytest.mark.parametrize(
+    ("stream", "shown"),
+    [
+        (b"BT /F2 12 Tf 130 700 Td (57) Tj ET\n", ""),
+        (b"BT /F2 12 Tf 130 700 Td (5) Tj ET\nBT /F1 12 Tf 136.7 700 Td (7) Tj ET\n", "7"),
+        (b"BT /F1 12 Tf 130 700 Td (1) Tj ET\nBT /F2 12 Tf 136.7 700 Td (5) Tj ET\n", "1"),
+    ],
+)
+def test_a_digit_of_a_font_that_names_no_character_for_it_is_unknown(font, more, stream, shown):
+    # a Type3 font, or glyphs renamed g5, with no ToUnicode map (or one that leaves the code
+    # out): PDFium gives the character's code as its text, 5 for code 53, whatever shape the
+    # glyph draws; read, the cell was 57 (or 75, 15) with no flag
+    document = documents.read(_font_pdf(stream, font, more), "r.pdf")
+    line = next(x for x in document.text.splitlines() if x.startswith("new"))
+    number = "".join(line.split()[1:])
+    assert "\ufffd" in number and number.replace("\ufffd", "") == shown, line
+    assert "encoding_damaged" in document.codes
+
+
+@pytest.mark.parametrize(
+    ("font", "more"),
+    [
+        (
+            _type3(_ODD_NAMES, b"/ToUnicode 8 0 R "),
+            [_to_unicode(b"1 beginbfrange <30> <39> <0030> endbfrange")],
+        ),
+        (_HELVETICA_RENAMED.replace(b"/g5", b"/uni0035").replace(b"/g7", b"/seven"), []),
+    ],
+)
+def test_a_digit_its_font_maps_is_read(font, more):
+    document = documents.read(
+        _font_pdf(b"BT /F2 12 Tf 130 700 Td (57) Tj ET\n", font, more), "r.pdf"
+    )
+    line = next(x for x in document.text.splitlines() if x.startswith("new"))
+    assert line.split()[1:] == ["57"]
+    assert not document.codes

@@ -924,6 +924,27 @@ def test_a_report_printed_with_a_footnote_mark_after_a_number_reads_the_number()
     assert _values(parse_bytes(pdf, "report.pdf"))[CELL] == 7
 
 
+@pytest.mark.parametrize("mark", ["<sup>1</sup>", "<sup>12</sup>", "<sup>305</sup>"])
+def test_a_report_printed_with_a_footnote_mark_alone_in_a_cell_reads_no_figure(mark) -> None:
+    # a cell holding a mark and no figure: the web page is read as the mark, no value; its
+    # printed copy gave the mark's digits as the cell's figure (12), with no flag
+    from gx_pipeline.pagegen.documents import ToolMissing, pdf_with_chromium
+
+    page = (PAGES / "gen-pair1-trs-2021.html").read_text("utf-8")
+    label = page.index("本年新收政府信息公开申请数量")
+    start = page.index(">", page.index("<td", page.index("</td>", label))) + 1
+    end = page.index("</td>", start)
+    marked = page[:start] + mark + page[end:]
+    try:
+        pdf = pdf_with_chromium(marked)
+    except ToolMissing as missing:
+        pytest.skip(str(missing))
+    assert _values(parse_bytes(marked.encode("utf-8"), "report.html")).get(CELL) is None
+    report = parse_bytes(pdf, "report.pdf")
+    assert _values(report).get(CELL) is None
+    assert "cells_unplaced" in report.flags
+
+
 def test_text_drawn_invisible_over_no_picture_is_no_number() -> None:
     # text render mode 3 draws nothing: an old 5 left invisible beside the 7 the page shows
     # read 57, a wrong number with no flag. Over a picture of the page (a scan's OCR layer) the

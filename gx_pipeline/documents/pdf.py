@@ -38,6 +38,7 @@ import datetime as dt
 import itertools
 import math
 import re
+import statistics
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable
@@ -626,6 +627,7 @@ def _chars(
         rect = raw.FS_RECTF()
         box, angle = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetCharAngle
         text_object, render_mode = raw.FPDFText_GetTextObject, raw.FPDFTextObj_GetTextRenderMode
+        unmapped_digit = raw.FPDFText_HasUnicodeMapError
         #: text object -> (drawn invisible, drawn white) (one object holds many characters)
         ink: dict[int, tuple[bool, bool]] = {0: (False, False)}
         rgba = tuple(ctypes.c_uint() for _ in range(4))
@@ -638,6 +640,12 @@ def _chars(
         for i, ch in enumerate(text):
             if ch.isspace():
                 continue  # PDFium's own spaces and line ends; gaps are measured instead
+            if ch.isdigit() and unmapped_digit(textpage, i):
+                # a digit PDFium gives from the character's code alone: its font maps no
+                # character to it (a Type3 font, or glyphs named g5, without a ToUnicode
+                # map); its glyph may draw any figure, and 57 was read where the page showed
+                # two shapes no one had named
+                ch = "\ufffd"
             if ch == "\ufffd" or ch == "\x00" or "\ue000" <= ch <= "\uf8ff":
                 # a glyph without a Unicode mapping keeps its place as U+FFFD: dropped, the
                 # digits around it would close up into another number ("1?2" read as 12)
@@ -889,8 +897,9 @@ def _drawing(
     backdrops: list | None = []
     rgba = tuple(ctypes.c_uint() for _ in range(4))
     render_mode, get_fill = raw.FPDFTextObj_GetTextRenderMode, raw.FPDFPageObj_GetFillColor
-    #: text objects on the page itself: (place in the order painted, object, its colours)
-    inks: list[tuple[int, object, list]] = []
+    #: text objects: (place in the order painted, object, its colours, its box on the page
+    #: where a form draws it, else None: the object's own bounds)
+    inks: list[tuple[int, object, list, tuple | None]] = []
     #: filled rectangles: (place in the order painted, box, colour)
     rects: list[tuple[int, tuple[float, float, float, float], tuple[int, int, int, int]]] = []
     #: pictures painted opaque: (place in the order painted, box, object)
@@ -937,18 +946,27 @@ def _drawing(
                     hides = mode == _INVISIBLE or _white_ink(obj, mode, rgba)
             if alpha < 1:
                 colours = [(*c[:3], round(c[3] * alpha)) for c in colours]
-            if matrix is None and (box := _clipped(obj, bounds)) is not None:
+            if (box := _clipped(obj, bounds)) is not None and (
+                box := _placed(box, matrix)
+            ) is not None:
+                # (in a form, its clipping path holds the form's /BBox: a figure the form
+                # clips away is not drawn)
                 clips[ctypes.cast(obj, ctypes.c_void_p).value or 0] = _display(
                     *box, width, height, rotation
                 )
             if matrix is None and colours:
-                inks.append((order, obj, colours))
+                inks.append((order, obj, colours, None))
             elif (
                 colours
                 and min(c[3] for c in colours) < 255
                 and all(_unseen(c, _PAPER) for c in colours)
             ):
                 clear[ctypes.cast(obj, ctypes.c_void_p).value or 0] = (order, colours)
+            elif colours and (box := _on_page(obj, matrix, bounds)) is not None:
+                # text a form draws, at its place on the page: a box or picture the page
+                # paints over it later hides it as it hides the page's own (an old 5 in a
+                # form under a white patch beside the 7 shown read 57, no flag)
+                inks.append((order, obj, colours, box))
             continue
         if not draw_mode(obj, fill, stroke) or not (fill.value or stroke.value):
             continue
@@ -1091,7 +1109,7 @@ _PICTURE = (0, 0, 0, 255)
 
 
 def _doubted(
-    inks: list[tuple[int, object, list]],
+    inks: list[tuple[int, object, list, tuple | None]],
     rects: list,
     pictures: list = (),
     see_through: Callable[[object], _Alpha | bool] = bool,
@@ -1109,8 +1127,8 @@ def _doubted(
     colour close to the text's, text in colours that show on paper."""
     from pypdfium2 import raw
 
-    first = min((order for order, _, _ in inks), default=0)
-    colours = {colour for _, _, drawn in inks for colour in drawn}
+    first = min((order for order, *_ in inks), default=0)
+    colours = {colour for _, _, drawn, _ in inks for colour in drawn}
     rects = [
         (painted, box, fill)
         for painted, box, fill in rects
@@ -1122,11 +1140,11 @@ def _doubted(
     #: whether each picture painted over text shows it through, once asked
     through: dict[int, bool] = {}
     bounds = [ctypes.c_float() for _ in range(4)]
-    for order, obj, drawn in inks:
+    for order, obj, drawn, placed in inks:
         white = all(min(c[:3]) >= _WHITE_CHANNEL for c in drawn)
         doubted = not white and all(_unseen(c, _PAPER) for c in drawn)
-        if not doubted and rects and raw.FPDFPageObj_GetBounds(obj, *bounds):
-            left, bottom, right, top = (b.value for b in bounds)
+        if not doubted and rects and (placed or raw.FPDFPageObj_GetBounds(obj, *bounds)):
+            left, bottom, right, top = placed or (b.value for b in bounds)
             for painted, (fl, fb, fr, ft), fill in rects:
                 if fl >= right or left >= fr or fb >= top or bottom >= ft:
                     continue
@@ -1449,7 +1467,13 @@ def _on_page(obj, matrix, bounds: list) -> tuple[float, float, float, float] | N
 
     if not raw.FPDFPageObj_GetBounds(obj, *bounds):
         return None
-    left, bottom, right, top = (b.value for b in bounds)
+    return _placed(tuple(b.value for b in bounds), matrix)
+
+
+def _placed(box: tuple, matrix) -> tuple[float, float, float, float] | None:
+    """A box (left, bottom, right, top) of a form's space on the page, through `matrix`
+    (None: the page's own); None where the form turns or slants it."""
+    left, bottom, right, top = box
     if matrix is None:
         return left, bottom, right, top
     if abs(matrix.b) > 1e-6 or abs(matrix.c) > 1e-6:
@@ -2259,7 +2283,30 @@ def _rows(table: grid.Table) -> list[list[grid.Cell]]:
 
 
 def _row_texts(row: list[grid.Cell]) -> tuple[str, ...]:
-    return tuple(" ".join(_cell_text(c.chars, c.x0, c.x1).split()) for c in row)
+    texts = [" ".join(_cell_text(c.chars, c.x0, c.x1).split()) for c in row]
+    for k, cell in enumerate(row):
+        if _marks_alone(cell, [c for c in row if c is not cell]):
+            texts[k] = texts[k].translate(_AS_SUPERSCRIPT)
+    return tuple(texts)
+
+
+def _marks_alone(cell: grid.Cell, others: list[grid.Cell]) -> bool:
+    """Whether a cell holds only digits set smaller than its row's figures and raised above
+    their line (MARK_SIZE, MARK_SHIFT): a web page's cell of <sup>12</sup> alone, a
+    footnote's mark with no figure before it, printed. Read 12, it was a figure the page does
+    not show as one (the web page itself is read as the mark ¹²)."""
+    digits = [ch for ch in cell.chars if not ch.text.isspace()]
+    if not digits or not all(ch.text.isascii() and ch.text.isdigit() for ch in digits):
+        return False
+    figures = [ch for c in others for ch in c.chars if ch.text.isascii() and ch.text.isdigit()]
+    if not figures:
+        return False
+    height = statistics.median(ch.bottom - ch.top for ch in figures)
+    foot = statistics.median(ch.bottom for ch in figures)
+    return all(
+        ch.bottom - ch.top < MARK_SIZE * height and ch.bottom < foot - MARK_SHIFT * height
+        for ch in digits
+    )
 
 
 def _only_lines_before(blocks: list, k: int) -> bool:

@@ -89,6 +89,8 @@ def read_docx(data: bytes, source: str, kind: str = "docx") -> Document:
             tokens.append(t)
         pending.clear()
 
+    nested_cells: list[str] = []
+
     def table_tokens(tbl) -> None:
         state["table"] += 1
         number = state["table"]
@@ -97,7 +99,7 @@ def read_docx(data: bytes, source: str, kind: str = "docx") -> Document:
         overflow = _overflowing_rows(tbl)
         #: the grid column the figures of the last row with a label of its own start at
         figures_from: int | None = None
-        for r, tr in enumerate(tbl.iterchildren(_TR), start=1):
+        for r, tr in enumerate(_table_rows(tbl), start=1):
             if tr.find(_ROW_DELETED) is not None:
                 continue  # a row deleted with Track Changes on: Word shows it struck out
             c = 0
@@ -122,13 +124,24 @@ def read_docx(data: bytes, source: str, kind: str = "docx") -> Document:
                     spanned = {"span": True, "rowspan": rowspan, "colspan": colspan}
                 lines = []
                 doubtful = paragraphs.unknown()
+                inner = []
                 for block in _blocks(tc):
                     if block.tag == _TBL:
                         nested.append(block)
+                        inner.append(block)
                     else:
                         lines.append(paragraphs.text(block))
                 text = " ".join("\n".join(lines).split())
-                if r in overflow and any(ch.isdigit() for ch in text):
+                if inner and any(
+                    ch.isdigit() for t in inner for ch in "".join(t.itertext()) + text
+                ):
+                    # a table inside the cell: Word draws it there, its figures beside or
+                    # instead of the cell's own; read after the table, they were rows without
+                    # a label and the cell's own figure stood with no word of them
+                    nested_cells.append(text or "".join(inner[0].itertext()))
+                    tokens.append(Token(CELL, "", number, r, c, unknown=True, **spanned))
+                    text = ""
+                elif r in overflow and any(ch.isdigit() for ch in text):
                     overflowed.append(text)
                     tokens.append(Token(CELL, "", number, r, c, unknown=True, **spanned))
                 elif paragraphs.unknown() > doubtful:
@@ -209,6 +222,20 @@ def read_docx(data: bytes, source: str, kind: str = "docx") -> Document:
             "or a digit raised or lowered after a number at its size (a footnote's mark or a "
             f"digit) is not read ({_sample(paragraphs.unread)}): a table cell holding it is "
             "taken as empty, a line reads U+FFFD in its place",
+        )
+    if paragraphs.unsettled:
+        problems.flag(
+            codes.CELLS_UNPLACED,
+            "document: what Word shows is not settled by its text (a field's result it works "
+            "out again, marked dirty or a page's number; a content control's placeholder; a "
+            f"picture or object in the line: {_sample(paragraphs.unsettled)}): a table cell "
+            "holding it is taken as empty, a line reads U+FFFD in its place",
+        )
+    if nested_cells:
+        problems.flag(
+            codes.CELLS_UNPLACED,
+            "document: a table cell holding a table of its own with figures in it or beside "
+            f"it ({_sample(nested_cells)}): which figure the cell shows is not known; not read",
         )
     if paragraphs.doubtful:
         problems.flag(
@@ -379,6 +406,51 @@ def _shown_alternative(alternate):
     return alternate.find(f"{_MC}Fallback")
 
 
+_SIMPLE_FIELD, _CONTENT_CONTROL = f"{_W}fldSimple", f"{_W}sdt"
+_INSTRUCTION = f"{_W}instrText"
+_INLINE_PICTURE = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}inline"
+
+
+def _in_line(run) -> bool:
+    """Whether a run draws a picture in the line: a drawing set inline (an anchored one floats
+    off it), VML (w:pict) or an embedded object's image (w:object); a text box is read for
+    its text."""
+    for drawn in run.iterchildren(f"{_W}drawing", f"{_W}pict", f"{_W}object"):
+        if drawn.find(f".//{_TEXT_BOX}") is None and (
+            drawn.tag != f"{_W}drawing" or drawn.find(_INLINE_PICTURE) is not None
+        ):
+            return True
+    return False
+
+
+#: fields whose result Word works out again from where the text falls (a page's number, a
+#: running count), not a figure written in: 1 as the page a cell's field sits on
+_MOVING_FIELDS = frozenset(
+    ("PAGE", "NUMPAGES", "SECTIONPAGES", "PAGEREF", "SEQ", "SECTION", "AUTONUM", "LISTNUM")
+)
+
+
+def _moving(code: list[str]) -> bool:
+    """Whether a field's code (its pieces of w:instrText) names a field of _MOVING_FIELDS."""
+    words = "".join(code).split()
+    return bool(words) and words[0].upper() in _MOVING_FIELDS
+
+
+def _on(value) -> bool:
+    """A Word switch's attribute set on (true, 1, on)."""
+    return (value or "").lower() in ("true", "1", "on")
+
+
+def _unsettled_wrapper(element) -> bool:
+    """Whether a w:fldSimple's result is one Word works out again (the field marked dirty,
+    updated as the file opens, or a page's number), or a w:sdt shows its placeholder (a
+    prompt, w:showingPlcHdr, not a figure written in)."""
+    if element.tag == _SIMPLE_FIELD:
+        return _on(element.get(f"{_W}dirty")) or _moving([element.get(f"{_W}instr") or ""])
+    placeholder = element.find(f"{_W}sdtPr/{_W}showingPlcHdr")
+    return placeholder is not None and _on(placeholder.get(f"{_W}val") or "true")
+
+
 _ALT_CHUNK = f"{_W}altChunk"
 _RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _FIELD_CHAR = f"{_W}fldChar"
@@ -403,7 +475,7 @@ def _blocks(container):
             if child.find(f".//{_TBL}") is None or not _is_layout(child):
                 yield child
                 continue
-            for tr in child.iterchildren(_TR):
+            for tr in _table_rows(child):
                 if tr.find(_ROW_DELETED) is None:
                     for tc in _row_cells(tr):
                         yield from _blocks(tc)
@@ -413,7 +485,7 @@ def _blocks(container):
 
 def _is_layout(tbl) -> bool:
     """A table of one row or one column (that holds tables): a layout table."""
-    rows = [sum(1 for _ in _row_cells(tr)) for tr in tbl.iterchildren(_TR)]
+    rows = [sum(1 for _ in _row_cells(tr)) for tr in _table_rows(tbl)]
     return len(rows) <= 1 or max(rows) <= 1
 
 
@@ -451,8 +523,15 @@ class _Paragraphs:
         self._paragraph = None
         #: the run whose text came last in the paragraph read
         self._before = None
-        #: the fields open in the paragraph read, innermost last: whether in its result yet
-        self._fields: list[bool] = []
+        #: what Word shows that its text does not settle: a field's result Word works out
+        #: again (marked dirty, or a page's number), a content control's placeholder, a
+        #: picture or object set in the line
+        self.unsettled: list[str] = []
+        #: the fields open in the paragraph read, innermost last: [in its result yet, its
+        #: code so far, whether Word works its result out again]
+        self._fields: list[list] = []
+        #: how many wrappers around the run read show what Word does not settle
+        self._unsettled_depth = 0
 
     def text(self, p) -> str:
         paragraph_style = table_style = None
@@ -471,12 +550,27 @@ class _Paragraphs:
             if tag == _R:
                 if child.find(_FIELD_CHAR) is not None:
                     self._field_char(child)
-                if not all(self._fields):
-                    continue  # a field's code (`= 3+4`, a nested field's result in it)
+                if not all(field[0] for field in self._fields):
+                    if self._fields:
+                        # a field's code (`= 3+4`, a nested field's result in it)
+                        self._fields[-1][1].extend(t.text or "" for t in child.iter(_INSTRUCTION))
+                    continue
                 shown = self.marks.of(child, paragraph_style, table_style)
                 if shown == HIDDEN:
                     continue
                 text = _run_text(child)
+                if shown == SHOWN and _in_line(child):
+                    # a picture or an object (an embedded sheet's image) in the line: what
+                    # it shows is not read; 1, a picture, 1 was read 11
+                    self.unsettled.append("a picture")
+                    text += "\ufffd"
+                if (
+                    shown == SHOWN
+                    and text.strip()
+                    and (self._unsettled_depth or any(f[2] or _moving(f[1]) for f in self._fields))
+                ):
+                    self.unsettled.append(text)
+                    text = "\ufffd"
                 if (ruby := child.find(_RUBY_BASE)) is not None:
                     # Word shows the base text large, its reading (w:rt) small above it
                     self._collect(ruby, out, paragraph_style, table_style)
@@ -513,6 +607,13 @@ class _Paragraphs:
                         text = text.translate(raised)
                 out.append(text)
                 self._before = child
+            elif tag == _SIMPLE_FIELD or tag == _CONTENT_CONTROL:
+                # a field given by its result, or a content control: what Word shows of it may
+                # be a result it works out again or a placeholder's prompt
+                unsettled = _unsettled_wrapper(child)
+                self._unsettled_depth += unsettled
+                self._collect(child, out, paragraph_style, table_style)
+                self._unsettled_depth -= unsettled
             elif tag in _WRAPPERS:
                 self._collect(child, out, paragraph_style, table_style)
             elif tag == _ALTERNATE:
@@ -585,7 +686,7 @@ class _Paragraphs:
 
     def unknown(self) -> int:
         """How many runs so far Word may show or not (kept as U+FFFD)."""
-        return len(self.doubtful) + len(self.faint) + len(self.unread)
+        return len(self.doubtful) + len(self.faint) + len(self.unread) + len(self.unsettled)
 
     def _styles_shade(self) -> bool:
         """Whether the paragraph's or its table's style may shade its text."""
@@ -597,9 +698,9 @@ class _Paragraphs:
         for mark in run.iter(_FIELD_CHAR):
             kind = mark.get(f"{_W}fldCharType")
             if kind == "begin":
-                self._fields.append(False)
+                self._fields.append([False, [], _on(mark.get(f"{_W}dirty"))])
             elif kind == "separate" and self._fields:
-                self._fields[-1] = True
+                self._fields[-1][0] = True
             elif kind == "end" and self._fields:
                 self._fields.pop()
 
@@ -771,6 +872,17 @@ def _table_style(p) -> str | None:
     return None
 
 
+def _table_rows(tbl):
+    """A table's rows, a content control or custom XML around rows looked through (a
+    repeating section's rows, a form's row held in one): read only as the table's children,
+    their figures were rows not on the page."""
+    for child in tbl:
+        if child.tag == _TR:
+            yield child
+        elif child.tag in _WRAPPERS:
+            yield from _table_rows(child)
+
+
 def _row_cells(tr):
     """A row's cells, a content control or custom XML around a cell looked through; a cell
     deleted with Track Changes on (w:cellDel) is none: Word shows the row without it."""
@@ -803,7 +915,7 @@ def _spans(tbl) -> dict:
     with w:gridBefore, a continuation under no merged cell of its width), no cell of the table
     is given spans: its rows stay short of cells, and are not read, as before."""
     rows = []
-    for tr in tbl.iterchildren(_TR):
+    for tr in _table_rows(tbl):
         if tr.find(_ROW_DELETED) is not None:
             continue
         before = tr.find(f"{_W}trPr/{_W}gridBefore")
@@ -849,7 +961,7 @@ def _overflowing_rows(tbl) -> set[int]:
     11 merged under 自然人 and 商业企业, then 12 stood under 商业企业, where Word shows it under
     科研机构. A grid that all rows outrun (a converter's grid written short) tells nothing."""
     widths: dict[int, int] = {}
-    for r, tr in enumerate(tbl.iterchildren(_TR), start=1):
+    for r, tr in enumerate(_table_rows(tbl), start=1):
         if tr.find(_ROW_DELETED) is not None:
             continue
         width = _grid_skip(tr, "gridBefore") + _grid_skip(tr, "gridAfter")

@@ -1,0 +1,168 @@
+"""What Word shows in a table's cell that the file's text does not settle: a field whose result
+Word works out again (marked dirty, so updated as the file opens; a page's number or a running
+count), a content control showing its placeholder prompt, a picture or an embedded object set in
+the line, a table inside the cell. Each was read as the figure it stood beside or in, a wrong
+number with no flag; each now withholds its cell and says so. Their settled neighbours (a field
+not marked dirty, a content control holding what was written in it, a picture floating off
+the line) are still read, and so are a table's rows a content control holds."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from lxml import etree
+
+from gx_pipeline.parsing import parse_bytes
+from gx_pipeline_tests.test_documents_odd import (
+    CELL,
+    DOCX,
+    NS,
+    W,
+    _cells_table_edited,
+    _field,
+    _para,
+    _run,
+    _value,
+)
+
+_INSTR = "<w:r><w:instrText xml:space='preserve'> {} </w:instrText></w:r>".format
+_DIRTY_BEGIN = "<w:r><w:fldChar w:fldCharType='begin' w:dirty='true'/></w:r>"
+_MARK = "<w:r><w:fldChar w:fldCharType='{}'/></w:r>".format
+_PICTURE_NS = (
+    "xmlns:wp='http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing' "
+    "xmlns:a='http://schemas.openxmlformats.org/drawingml/2006/main'"
+)
+
+
+def _dirty_field(code: str, result: str) -> str:
+    return f"{_DIRTY_BEGIN}{_INSTR(code)}{_MARK('separate')}{result}{_MARK('end')}"
+
+
+def _picture(placement: str) -> str:
+    return (
+        f"<w:r><w:drawing {_PICTURE_NS}><wp:{placement}><wp:extent cx='9' cy='9'/><a:graphic>"
+        "<a:graphicData uri='http://schemas.openxmlformats.org/drawingml/2006/picture'/>"
+        f"</a:graphic></wp:{placement}></w:drawing></w:r>"
+    )
+
+
+_OBJECT = (
+    "<w:r><w:object xmlns:v='urn:schemas-microsoft-com:vml'><v:shape style='width:20pt'/>"
+    "</w:object></w:r>"
+)
+
+
+def _control(content: str, placeholder: bool) -> str:
+    shown = "<w:showingPlcHdr/>" if placeholder else ""
+    return f"<w:sdt><w:sdtPr><w:alias w:val='n'/>{shown}</w:sdtPr><w:sdtContent>{content}</w:sdtContent></w:sdt>"
+
+
+#: what stands in the cell in place of (or beside) the figure 7, as runs of a paragraph
+_UNSETTLED = {
+    "dirty complex field": lambda t: _dirty_field("=7", _run(t)),
+    "dirty simple field": lambda t: (
+        f"<w:fldSimple w:instr='=7' w:dirty='true'>{_run(t)}</w:fldSimple>"
+    ),
+    "page number field": lambda t: _field(_INSTR("PAGE"), _run(t)),
+    "page count field": lambda t: f"<w:fldSimple w:instr=' NUMPAGES '>{_run(t)}</w:fldSimple>",
+    "running count field": lambda t: _field(_INSTR("SEQ Table \\* ARABIC"), _run(t)),
+    "placeholder": lambda t: _control(_run(t), True),
+    "inline picture": lambda t: _picture("inline") + _run(t),
+    "object": lambda t: _OBJECT + _run(t),
+}
+
+
+@pytest.mark.parametrize(
+    ("kind", "where"), itertools.product(_UNSETTLED, ["alone", "before 7", "after 7"])
+)
+def test_what_the_text_does_not_settle_withholds_its_cell_saying_so(kind, where) -> None:
+    # the stale or stand-in text is 9: read, the cell was 9, 97 or 79
+    unsettled = _UNSETTLED[kind]("9" if kind not in ("inline picture", "object") else "")
+    runs = {"alone": [unsettled], "before 7": [unsettled, _run(7)], "after 7": [_run(7), unsettled]}
+    if kind in ("inline picture", "object") and where == "alone":
+        runs["alone"] = [_run(1), unsettled, _run(1)]  # 1, a picture, 1: was 11
+    value, report = _value(_para(*runs[where]))
+    assert value is None
+    assert "cells_unplaced" in report.flags
+    assert any("is not settled by its text" in p for p in report.problems)
+
+
+@pytest.mark.parametrize(
+    "inner",
+    [
+        # a field Word does not mark to update: its result is what it shows
+        _para(_field(_INSTR("=SUM(LEFT)"), _run(7))),
+        _para(f"<w:fldSimple w:instr='=7'>{_run(7)}</w:fldSimple>"),
+        # a content control holding what was written in it
+        _para(_control(_run(7), False)),
+        _control(_para(_run(7)), False),
+        # a picture floating off the line, anchored in the cell
+        _para(_picture("anchor"), _run(7)),
+    ],
+)
+def test_what_the_text_settles_beside_them_is_read(inner: str) -> None:
+    value, report = _value(inner)
+    assert value == 7
+    assert "cells_unplaced" not in report.flags
+
+
+def _table(*rows: list) -> str:
+    cells = "".join(
+        "<w:tr>" + "".join(f"<w:tc>{_para(_run(x))}</w:tc>" for x in row) + "</w:tr>"
+        for row in rows
+    )
+    return f"<w:tbl><w:tblGrid>{'<w:gridCol/>' * len(rows[0])}</w:tblGrid>{cells}</w:tbl>"
+
+
+@pytest.mark.parametrize(
+    "inner",
+    [
+        # the cell's 7 with a table of 9 after or before it: Word draws both in the cell; the
+        # inner table was read as a row without a label, said with no flag, and 7 stood
+        _para(_run(7)) + _table([9]) + "<w:p/>",
+        _table([9]) + _para(_run(7)),
+        # a table of two figures and nothing else: the cell was blank with nothing said
+        _table([1], [2]) + "<w:p/>",
+        _table([1, 2]) + "<w:p/>",
+    ],
+)
+def test_a_cell_holding_a_table_with_figures_is_withheld_saying_so(inner: str) -> None:
+    value, report = _value(inner)
+    assert value is None
+    assert "cells_unplaced" in report.flags
+    assert any("a table of its own" in p for p in report.problems)
+
+
+def _wrap_rows(first: int, last: int, wrapper: str):
+    """An edit wrapping the requests table's rows first..last (1-based) in `wrapper` (a
+    content control, custom XML), as a form's repeating section holds its rows."""
+
+    def edit(table, tr: int, td: int) -> None:
+        rows = table.findall(f"{W}tr")[first - 1 : last]
+        outer = etree.fromstring(f"<x {NS}>{wrapper}</x>")[0]
+        inner = next((e for e in outer.iter(f"{W}sdtContent")), outer)
+        rows[0].addprevious(outer)
+        inner.extend(rows)
+
+    return edit
+
+
+@pytest.mark.parametrize(
+    "wrapper",
+    [
+        "<w:sdt><w:sdtPr><w:alias w:val='n'/></w:sdtPr><w:sdtContent/></w:sdt>",
+        "<w:customXml w:element='rows'/>",
+    ],
+)
+@pytest.mark.parametrize("span", [(0, 0), (0, 3), (-2, 0)])
+def test_rows_in_a_content_control_are_read_as_the_tables(wrapper, span) -> None:
+    # Word shows the rows a content control holds as rows of the table; read only as the
+    # table's own children, their figures were rows not on the page (withheld, incomplete)
+    plain = parse_bytes(DOCX, "report.docx")
+    where = next(c for c in plain.cells if (c.section, c.row, c.col) == CELL)
+    first, last = where.tr + span[0], where.tr + span[1]
+    report = parse_bytes(_cells_table_edited(_wrap_rows(first, last, wrapper)), "report.docx")
+    got = {(c.section, c.row, c.col): c.value for c in report.cells}
+    assert got == {(c.section, c.row, c.col): c.value for c in plain.cells}
+    assert set(report.flags) == set(plain.flags)
