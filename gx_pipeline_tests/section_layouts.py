@@ -206,6 +206,29 @@ def proactive_transposed(rng, values, template):
     return table(*rows_out), dict(values)
 
 
+def proactive_on_side_odd(rng, values, template):
+    """(a) every block on its side, drawn oddly: its items in reverse order, its measures in
+    another, a 合计 column after the items, a measure's heading cut to its last characters
+    (有效件数), or a measure the template lacks (本年废止数量) under the others."""
+    mode = rng.choice(("swapped", "shuffled", "sum", "cut", "extra"))
+    rows_out = []
+    for group, rows in _blocks(template):
+        rows_out.append(tr(td(_BLOCK_TITLES[group], colspan=4)))
+        items = rows[::-1] if mode == "swapped" else list(rows)
+        heads = [r.label for r in items] + (["合计"] if mode == "sum" else [])
+        rows_out.append(tr(td("信息内容"), *(td(h) for h in heads)))
+        cols = list(rows[0].columns)
+        if mode == "shuffled":
+            rng.shuffle(cols)
+        for c in cols:
+            shown = [values[("proactive", r.code, c.code)] for r in items]
+            cells = [num(v) for v in shown] + ([num(sum(shown))] if mode == "sum" else [])
+            rows_out.append(tr(td(c.label[-4:] if mode == "cut" else c.label), *map(td, cells)))
+        if mode == "extra":
+            rows_out.append(tr(td("本年废止数量"), *(td(rng.randint(0, 9)) for _ in items)))
+    return table(*rows_out), dict(values)
+
+
 def proactive_blocks_reordered(rng, values, template):
     """(b) the blocks in another order, or one of them left out."""
     blocks = _blocks(template)
@@ -493,6 +516,7 @@ def appeals_extra_total(rng, values, template):
 
 PROACTIVE = (
     proactive_transposed,
+    proactive_on_side_odd,
     proactive_blocks_reordered,
     proactive_columns_reordered,
     proactive_amount_units,
