@@ -72,6 +72,11 @@ class RawRow:
     #: a cell of words (含网上申请, a remark) came after the row's values in its own table row
     #: or line: read as a label, it is none of the row's values and closed the row there
     words_after: bool = False
+    #: section 二 drawn on its side (items across, measures down the first column): item labels
+    #: side by side in one table row or line (规章 | 行政规范性文件), or numbers on the line of
+    #: a measure's heading (本年制发件数 | 5 | 7). No such label is a row waiting for the
+    #: numbers of the line before or after it, and no such numbers are a label's
+    on_its_side: bool = False
 
 
 @dataclass
@@ -260,6 +265,8 @@ class _Reader:
         self.header_chars: list[str] = []
         #: the table and row of the current row's label
         self.row_at: tuple[int | None, int | None] | None = None
+        #: the table row or line of the last section 二 column heading (本年制发件数)
+        self.heading_at: tuple[int | None, int | None] | None = None
         #: tables with a 序号 heading, and the last running number dropped
         self.serial_tables: set[int | None] = set()
         self.last_serial = 0
@@ -286,6 +293,18 @@ class _Reader:
     ) -> None:
         label = token.text if token else None
         row = self.row
+        side = (
+            self.section == "proactive"
+            and row is not None
+            and token is not None
+            and token.table is not None
+            and code not in (None, UNKNOWN, SEQUENCE)
+            and row.code not in (None, UNKNOWN, SEQUENCE, code)
+            and not row.values
+            and self.row_at == (token.table, token.tr)
+        )
+        if side:
+            row.on_its_side = True  # type: ignore[union-attr]
         if row is not None and token is not None and code is not None:
             if row.code == UNKNOWN and not row.values and row.label and code != UNKNOWN:
                 # a label wrapped over two cells or lines: its unmatched first part goes first
@@ -298,6 +317,7 @@ class _Reader:
         self.group_at = None
         assert self.section is not None
         self.row = RawRow(self.section, code, label, [], exact, core, self.block)
+        self.row.on_its_side = side
         self.row_at = (token.table, token.tr) if token is not None else None
         if code not in (None, UNKNOWN, SEQUENCE):
             self.last_code = code
@@ -575,6 +595,11 @@ class _Reader:
         else:
             self.open(None, None)
         assert self.row is not None
+        if section == "proactive" and tok.table is not None:
+            self.row.on_its_side = self.heading_at == (tok.table, tok.tr)
+            # a measure's row of numbers is a row of the block: a header after it starts the
+            # next block, as after a labelled row
+            self.block_has_rows = self.block_has_rows or self.row.on_its_side
         self.row.values.append(tok)
 
     def after_group_label(self, tok: Token) -> bool:
@@ -921,6 +946,7 @@ class _Reader:
             if self.block_has_rows:  # a header after rows: the next block, without a title
                 self.new_block()
             self.scan.block_headers.setdefault(self.block, []).append(labels.norm(text))
+            self.heading_at = (tok.table, tok.tr)
             return True
         return False
 
@@ -966,15 +992,26 @@ def scan(tokens: list[Token], lines_are_values: bool, truncated: bool = False) -
 
 def block_templates(s: Scan) -> dict[int, str]:
     """The format version each proactive block's column headers belong to, where they tell."""
+    # a block on its side puts each measure's line (本年增/减 | 3 | 0) in a block of its own:
+    # their headings tell the version together, as one header's would
+    side = {r.block for r in s.rows if r.section == "proactive" and r.on_its_side and not r.code}
+    runs: dict[int, list[int]] = {}
+    for block in sorted(s.block_headers):
+        first = next((f for f, run in runs.items() if run[-1] == block - 1), None)
+        if block in side and block - 1 in side and first is not None:
+            runs[first].append(block)
+        else:
+            runs[block] = [block]
     out: dict[int, str] = {}
-    for block, headers in s.block_headers.items():
+    for run in runs.values():
+        headers = [h for b in run for h in s.block_headers[b]]
         votes = Counter(v for h in headers if (v := labels.proactive_header_evidence(h)))
         if votes:
-            out[block] = votes.most_common(1)[0][0]
+            out.update(dict.fromkeys(run, votes.most_common(1)[0][0]))
         elif any("处理决定" in h for h in headers) and not any(
             "项目" in h or "增" in h for h in headers
         ):
-            out[block] = "2021"  # a block with only 处理决定数量: the 2021 layout
+            out.update(dict.fromkeys(run, "2021"))  # only 处理决定数量: the 2021 layout
     return out
 
 
@@ -1024,13 +1061,13 @@ class Sections:
 _UNITS_DISAGREE = "?"
 
 
-def _block_units(s: Scan) -> dict[int, str]:
+def _block_units(s: Scan, block_headers: dict[int, list[str]]) -> dict[int, str]:
     """The unit of amount of each proactive block: the one its column header states, or ""
     where the header on the page states none (a block without a header on the page has no
     entry). A caption next to the table ((金额单位:元) above or below it, in a block's title)
     states it for every block whose header does not; a caption that disagrees with another
     or with a header leaves the unit unknown (_UNITS_DISAGREE)."""
-    units = {b: header_unit(h) or "" for b, h in s.block_headers.items()}
+    units = {b: header_unit(h) or "" for b, h in block_headers.items()}
     stated = set(s.caption_units)
     if not stated:
         return units
@@ -1062,7 +1099,10 @@ def assemble(s: Scan, template: str) -> Sections:
     complete: dict[str, bool] = {}
     found: set[str] = set()
     wrong_blocks = {b for b, v in block_templates(s).items() if v != template}
-    units = _block_units(s)
+    proactive, block_headers = _blocks_turned(
+        [r for r in s.rows if r.section == "proactive"], s.block_headers, template, problems
+    )
+    units = _block_units(s, block_headers)
     cells_left_out = _leaves_cells_out(s.rows, template)
     request_width = {r.code: len(r.columns) for r in contract.rows(template, "requests")}
     serial = s.serial_numbers > 0
@@ -1074,7 +1114,7 @@ def assemble(s: Scan, template: str) -> Sections:
     )
     pad_cells = _fillers_as_cells(s.rows)
     for section in contract.SECTIONS:
-        raw = [r for r in s.rows if r.section == section]
+        raw = proactive if section == "proactive" else [r for r in s.rows if r.section == section]
         if section == "appeals":
             got, ok = _appeals(
                 raw,
@@ -1112,7 +1152,7 @@ def assemble(s: Scan, template: str) -> Sections:
                 problems,
                 s.request_header,
                 s.spanned_tables,
-                s.block_headers,
+                block_headers,
                 s.request_header_x,
                 s.request_header_later,
                 s.request_header_at,
@@ -1132,6 +1172,83 @@ def assemble(s: Scan, template: str) -> Sections:
             found.add(section)
         complete[section] = ok
     return Sections(cells, problems, complete, found)
+
+
+def _blocks_turned(
+    raw: list[RawRow], block_headers: dict[int, list[str]], template: str, problems: Problems
+) -> tuple[list[RawRow], dict[int, list[str]]]:
+    """Section 二 blocks drawn on their side (the items' labels across one header row, each
+    measure's heading down the first column with the items' numbers beside it), turned back:
+    each item's numbers under a block of its own whose header is the measures' headings in the
+    order the page draws them, for the rows' reading to place them (and read the unit) by
+    those headings as in a block drawn the national way. Only where the turn is certain: every
+    item label bare, as many numbers on each measure's line as items, and the measures'
+    headings, one a line, naming each of the items' columns once; elsewhere the rows stay as
+    read (their numbers unplaced, the labels without cells). Returns the rows and the blocks'
+    headers with the turned blocks'."""
+    if not any(r.on_its_side for r in raw):
+        return raw, block_headers
+    width = {r.code: r.columns for r in contract.rows(template, "proactive")}
+    headers = dict(block_headers)
+    out: list[RawRow] = []
+    i = 0
+    while i < len(raw):
+        j = i
+        while j < len(raw) and raw[j].code in width and not raw[j].values:
+            j += 1
+        items = raw[i:j]
+        k = j
+        while k < len(raw) and raw[k].code is None and raw[k].on_its_side:
+            k += 1
+        measures = raw[j:k]
+        if not items or not measures or not _turns(items, measures, headers, width):
+            out.append(raw[i])
+            i += 1
+            continue
+        block = max(headers, default=0) + max(r.block for r in raw) + 1
+        headers[block] = [headers[m.block][0] for m in measures]
+        turned = [
+            replace(
+                row,
+                values=[m.values[n] for m in measures],
+                block=block,
+                hard=True,
+                on_its_side=False,
+            )
+            for n, row in enumerate(items)
+        ]
+        out.extend(turned)
+        problems.append(
+            "proactive: a block drawn on its side ("
+            + "/".join(str(r.label) for r in turned)
+            + " across, "
+            + "/".join(headers[block])
+            + " down) read by its headings"
+        )
+        i = k
+    return out, headers
+
+
+def _turns(
+    items: list[RawRow],
+    measures: list[RawRow],
+    block_headers: dict[int, list[str]],
+    width: dict[str | None, tuple[contract.Column, ...]],
+) -> bool:
+    """Whether label rows `items` and the numbers rows `measures` after them are one block on
+    its side (_blocks_turned): each measure's line a block of its own, headed by one heading."""
+    columns = width[items[0].code]
+    if not all(len(block_headers.get(m.block, [])) == 1 for m in measures):
+        return False
+    headers = [block_headers[m.block][0] for m in measures]
+    return (
+        (len(items) == 1 or all(r.on_its_side for r in items))
+        and all(width[r.code] == columns for r in items)
+        and len({m.block for m in measures}) == len(measures) == len(columns)
+        and all(len(m.values) == len(items) for m in measures)
+        and all(len(_header_order(columns, [h])) == 1 for h in headers)
+        and set(_header_order(columns, headers)) == {c.code for c in columns}
+    )
 
 
 def _unnamed_column(
@@ -2343,6 +2460,7 @@ def _displaced_labels(
         return (
             r.code is not None
             and r.hard
+            and not r.on_its_side
             and j not in taken
             and not any(labels.norm(t.text) or t.table for t in r.values)
         )
@@ -2362,7 +2480,7 @@ def _displaced_labels(
     if all(r.code is not None for r in placed):
         return placed  # every row has its label
     for i, r in enumerate(placed):
-        if r.code is not None or not r.hard or not _has_number(r.values):
+        if r.code is not None or not r.hard or not _has_number(r.values) or r.on_its_side:
             continue
         before = next((x.code for x in reversed(placed[:i]) if x.code is not None), None)
         after = next((x.code for x in placed[i + 1 :] if x.code is not None), None)
@@ -5641,6 +5759,26 @@ def _appeal_columns(words: list[tuple[str, int]]) -> tuple[str, ...] | None:
     return orders.pop() if len(orders) == 1 else None
 
 
+def _appeal_columns_short(words: list[tuple[str, int]]) -> tuple[str, ...] | None:
+    """The four outcome columns a header draws in each of the three groups where one of the
+    five is left out of every group (no 尚未审结: 结果维持 结果纠正 其他结果 总计, three times,
+    the same four in the same order); None otherwise."""
+    runs: dict[int, list[str]] = {}
+    for w, seen in words:
+        code = _OUTCOMES.get(w)
+        if code is not None:
+            runs.setdefault(seen, []).append(code)
+    chunks = [tuple(run[k : k + 4]) for run in runs.values() for k in range(0, len(run), 4)]
+    if (
+        len(chunks) != 3
+        or any(len(run) % 4 for run in runs.values())
+        or len(set(chunks)) != 1
+        or len(set(chunks[0])) != 4
+    ):
+        return None
+    return chunks[0]
+
+
 def _appeal_groups(words: list[tuple[str, int]]) -> tuple[str, ...]:
     """The order in which the header draws the three kinds of case: 行政复议 before or after
     行政诉讼, and 未经复议直接起诉 before or after 复议后起诉 (the template's where not told)."""
@@ -5778,7 +5916,15 @@ def _appeals(
         )
         sequence = []
     single_row = bool(sequence) and not per_row
-    if single_row:
+    # twelve cells under a header of four columns a group: read by it (fifteen are read by the
+    # template's order as before: a fifth heading the reader does not know, 小计, is the total)
+    short = _appeal_columns_short(words or []) if single_row and len(sequence) == 12 else None
+    if short is not None:
+        complete = False
+        _appeals_four_a_group(
+            sequence, short, words or [], cut or bool(lost or unread), per_row, problems
+        )
+    elif single_row:
         in_template_order = (
             not lost
             and not unread
@@ -5830,7 +5976,8 @@ def _appeals(
                     f"appeals.{code}: {len(vals)} value cells where the row has 5 columns "
                     f"({shown}); which column each belongs to is not known, so none is read",
                 )
-    _reorder_appeals(per_row, words or [], single_row, problems, lost or [], unread or [])
+    if short is None:
+        _reorder_appeals(per_row, words or [], single_row, problems, lost or [], unread or [])
     cells: list[Cell] = []
     for code in _APPEAL_CODES:
         if code not in per_row:
@@ -5863,6 +6010,38 @@ def _outcomes_drawn(words: list[tuple[str, int]], loose: int) -> int:
     words (read as no heading, or characters alone) may be the ones it lacks; 0: none read."""
     drawn = sum(1 for w, _ in words if w in _OUTCOMES)
     return 15 if drawn <= 15 <= drawn + loose else drawn
+
+
+def _appeals_four_a_group(
+    sequence: list[Token],
+    short: tuple[str, ...],
+    words: list[tuple[str, int]],
+    doubt: bool,
+    per_row: dict[str, list[Token | None]],
+    problems: Problems,
+) -> None:
+    """The single row of twelve cells under a header that draws four outcome columns a group,
+    the same four (_appeal_columns_short): each value is read under its heading and the column
+    the header leaves out is not on the page; where a cut or a misread heading leaves doubt,
+    none is read (the template's fifteen positions, read by the sums, are no reading of it)."""
+    gone = "、".join(c.label for c in contract.APPEAL_COLUMNS if c.code not in short)
+    shown = "/".join(t.text or "空" for t in sequence)
+    if doubt:
+        problems.flag(
+            codes.CELLS_UNPLACED,
+            f"appeals: the header draws four columns a group, no {gone}, and the row has "
+            f"{len(sequence)} value cells ({shown}); which column each belongs to is not known, "
+            "so none is read",
+        )
+        return
+    for g, code in enumerate(_appeal_groups(words)):
+        part = sequence[4 * g : 4 * g + 4]
+        per_row[code] = [part[short.index(c)] if c in short else None for c in _TEMPLATE_COLS]
+    problems.flag(
+        codes.INCOMPLETE,
+        f"appeals: the header draws four columns a group, no {gone} ({shown}); each value is "
+        f"read under its heading, {gone} is not on the page",
+    )
 
 
 def _appeals_on_side(

@@ -1,0 +1,532 @@
+"""Sections 二 and 四 drawn in layouts real agencies use beside the national grid, each on an
+otherwise correct generated page, with the values it shows as truth.
+
+A family is a function `(rng, values, template) -> (html, truth)`: the table(s) that replace
+the section on the page, and the section's cells as a correct parser gives them (None where
+the page does not show the cell). `page(family, section, seed, form)` puts them on a clean
+generated page (a web page, or a text copy in the seed's form); `outcome` sorts a parse into
+right / withheld with a flag / withheld with none / wrong with a flag / wrong with none. The
+section's values are drawn with few zeros, so that a number read from a neighbour's place is
+rarely right by chance.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Callable
+from html import escape, unescape
+
+from gx_pipeline import contract
+from gx_pipeline.pagegen.layout import _BLOCK_TITLES
+from gx_pipeline.pagegen.styles import make_page
+from gx_pipeline.parsing.page import parse_bytes
+from gx_pipeline.trust import assess
+
+Key = tuple[str, str, str]
+Truth = dict[Key, float | int | None]
+Family = Callable[[random.Random, dict, str], tuple[str, Truth]]
+
+_HEADINGS = {
+    "proactive": "二、主动公开政府信息情况",
+    "appeals": "四、政府信息公开行政复议、行政诉讼情况",
+}
+_NEXT = {"proactive": "三、收到和处理", "appeals": "五、存在的主要问题"}
+
+
+def td(text: object, **span: int) -> str:
+    attrs = "".join(f' {k}="{v}"' for k, v in span.items() if v > 1)
+    return f"<td{attrs}>{escape(str(text))}</td>"
+
+
+def tr(*cells: str) -> str:
+    return "<tr>" + "".join(cells) + "</tr>"
+
+
+def table(*rows: str) -> str:
+    return '<table border="1" cellspacing="0">' + "".join(rows) + "</table>"
+
+
+def num(v: float | None) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return str(v)
+
+
+def _section_cells(values: dict, section: str) -> Truth:
+    return {k: v for k, v in values.items() if k[0] == section}
+
+
+def _denser(rng: random.Random, values: Truth) -> Truth:
+    """The section's values with fewer zeros, so that a cell read from its neighbour's place
+    rarely happens to be right; sums (总计) stay sums."""
+    out = dict(values)
+    for key in values:
+        if key[0] == "appeals" and key[2] != "total":
+            out[key] = rng.randint(0, 6)
+        elif key[0] == "proactive" and key[2] not in ("amount", "change"):
+            out[key] = rng.randint(0, 150)
+    for key in values:
+        if key[0] == "appeals" and key[2] == "total":
+            parts = ("upheld", "corrected", "other", "pending")
+            out[key] = sum(out[(key[0], key[1], c)] for c in parts)
+    return out
+
+
+def text_lines(drawn: str) -> str:
+    """Tables as a text copy in the seed's form: a line a row, cells split by `|`, the grid
+    positions a span covers as empty fields at the end of the line."""
+    lines = []
+    for tbl in re.findall(r"<table[^>]*>(.*?)</table>", drawn, re.DOTALL):
+        for row in re.findall(r"<tr>(.*?)</tr>", tbl, re.DOTALL):
+            cells = re.findall(r"<td([^>]*)>(.*?)</td>", row, re.DOTALL)
+            covered = 0
+            texts = []
+            for attrs, text in cells:
+                spans = [int(n) for n in re.findall(r'span="(\d+)"', attrs)]
+                covered += sum(n - 1 for n in spans)
+                texts.append(unescape(text))
+            lines.append(" | ".join(texts) + " |" + "|" * covered)
+    return "\n".join(lines)
+
+
+def page(family: Family, section: str, seed: int, form: str = "html"):
+    """(page bytes, truth of the section's cells) for the `seed`-th page of a family, as an
+    HTML page or (`form="text"`) a text copy."""
+    rng = random.Random(f"section-layouts:{family.__name__}:{seed}:{form}")
+    template = rng.choice(("2019", "2021"))
+    year = rng.choice((2019, 2020)) if template == "2019" else rng.choice((2021, 2022, 2023))
+    style = "trs" if form == "html" else "pipe"
+    while True:  # a clean page whose section heading is written in the national words
+        base = make_page(
+            rng, index=seed, style=style, year=year, template=template, blank_mode="none"
+        )
+        text = base.data.decode("utf-8")
+        if (
+            _HEADINGS[section] in text
+            and _NEXT[section] in text
+            and assess(parse_bytes(base.data, base.filename)).status == "clean"
+        ):
+            break
+    values = {(c.section, c.row, c.col): c.value for c in base.truth.cells}
+    drawn, truth = family(rng, _denser(rng, _section_cells(values, section)), template)
+    start = text.index(_HEADINGS[section]) + len(_HEADINGS[section])
+    if form == "html":
+        t0 = text.index("<table", start)
+        t1 = text.index("</table>", t0) + len("</table>")
+        assert _NEXT[section] not in text[start:t0], "the section's table is where it should be"
+    else:
+        t0 = text.index("\n", start) + 1
+        t1 = text.index(_NEXT[section], t0) - 1
+        drawn = text_lines(drawn)
+    return (text[:t0] + drawn + text[t1:]).encode("utf-8"), truth
+
+
+def outcome(data: bytes, truth: Truth, name: str = "gen.html") -> tuple[str, list[str]]:
+    """right / withheld-flagged / withheld-unflagged / wrong-unflagged / wrong-flagged."""
+    report = parse_bytes(data, name)
+    got = {(c.section, c.row, c.col): c.value for c in report.cells}
+    wrong, missing = [], []
+    for key, want in truth.items():
+        have = got.get(key)
+        if have is None and want is None:
+            continue
+        if have is None:
+            missing.append(key)
+        elif want is None or abs(float(have) - float(want)) > 1e-9:
+            wrong.append(f"{'.'.join(key)}: {have} (is {want})")
+    section = next(iter(truth))[0]
+    for key, have in got.items():
+        if key[0] == section and key not in truth and have is not None:
+            wrong.append(f"{'.'.join(key)}: {have} (not on the page)")
+    reasons = assess(report).reasons
+    flagged = bool(reasons)
+    wrong = wrong + [f"reasons: {reasons}"] if wrong else wrong
+    if wrong:
+        return ("wrong-flagged" if flagged else "wrong-unflagged"), wrong
+    if missing:
+        return ("withheld-flagged" if flagged else "withheld-unflagged"), [str(missing)]
+    return "right", []
+
+
+def _blocks(template: str) -> list[tuple[str, list[contract.Row]]]:
+    out: dict[str, list[contract.Row]] = {}
+    for r in contract.rows(template, "proactive"):
+        out.setdefault(r.group, []).append(r)
+    return list(out.items())
+
+
+def _block_rows(group: str, rows: list, values: dict, titles: bool, cols=None) -> list[str]:
+    """One 第二十条 block as the national form draws it: title, header, a row per item."""
+    columns = cols or rows[0].columns
+    out = [tr(td(_BLOCK_TITLES[group], colspan=4))] if titles else []
+    out.append(
+        tr(
+            td("信息内容"),
+            *(
+                td(c.label, colspan=4 - len(columns) if i == len(columns) - 1 else 1)
+                for i, c in enumerate(columns)
+            ),
+        )
+    )
+    for r in rows:
+        cells = [num(values[("proactive", r.code, c.code)]) for c in columns]
+        out.append(
+            tr(
+                td(r.label),
+                *(
+                    td(v, colspan=4 - len(columns) if i == len(columns) - 1 else 1)
+                    for i, v in enumerate(cells)
+                ),
+            )
+        )
+    return out
+
+
+def proactive_transposed(rng, values, template):
+    """(a) each block's items as columns and its measures as rows."""
+    rows_out = []
+    titles = rng.random() < 0.6
+    blocks = _blocks(template)
+    # every block on its side, or one of them among blocks drawn the national way
+    one = rng.randrange(len(blocks)) if rng.random() < 0.5 else None
+    corner = rng.choice(("信息内容", "项目", ""))
+    for i, (group, rows) in enumerate(blocks):
+        if one is not None and i != one:
+            rows_out += _block_rows(group, rows, values, titles)
+            continue
+        if titles:
+            rows_out.append(tr(td(_BLOCK_TITLES[group], colspan=len(rows) + 1)))
+        rows_out.append(tr(td(corner), *(td(r.label) for r in rows)))
+        for c in rows[0].columns:
+            cells = [num(values[("proactive", r.code, c.code)]) for r in rows]
+            rows_out.append(tr(td(c.label), *(td(v) for v in cells)))
+    return table(*rows_out), dict(values)
+
+
+def proactive_on_side_odd(rng, values, template):
+    """(a) every block on its side, drawn oddly: its items in reverse order, its measures in
+    another, a 合计 column after the items, a measure's heading cut to its last characters
+    (有效件数), or a measure the template lacks (本年废止数量) under the others."""
+    mode = rng.choice(("swapped", "shuffled", "sum", "cut", "extra"))
+    rows_out = []
+    for group, rows in _blocks(template):
+        rows_out.append(tr(td(_BLOCK_TITLES[group], colspan=4)))
+        items = rows[::-1] if mode == "swapped" else list(rows)
+        heads = [r.label for r in items] + (["合计"] if mode == "sum" else [])
+        rows_out.append(tr(td("信息内容"), *(td(h) for h in heads)))
+        cols = list(rows[0].columns)
+        if mode == "shuffled":
+            rng.shuffle(cols)
+        for c in cols:
+            shown = [values[("proactive", r.code, c.code)] for r in items]
+            cells = [num(v) for v in shown] + ([num(sum(shown))] if mode == "sum" else [])
+            rows_out.append(tr(td(c.label[-4:] if mode == "cut" else c.label), *map(td, cells)))
+        if mode == "extra":
+            rows_out.append(tr(td("本年废止数量"), *(td(rng.randint(0, 9)) for _ in items)))
+    return table(*rows_out), dict(values)
+
+
+def proactive_blocks_reordered(rng, values, template):
+    """(b) the blocks in another order, or one of them left out."""
+    blocks = _blocks(template)
+    truth = dict(values)
+    if rng.random() < 0.5:
+        gone = rng.randrange(len(blocks))
+        for r in blocks[gone][1]:
+            for c in r.columns:
+                truth[("proactive", r.code, c.code)] = None
+        del blocks[gone]
+    else:
+        while [g for g, _ in blocks] == [g for g, _ in _blocks(template)]:
+            rng.shuffle(blocks)
+    titles = rng.random() < 0.5
+    rows_out = []
+    for group, rows in blocks:
+        rows_out += _block_rows(group, rows, values, titles)
+    return table(*rows_out), truth
+
+
+def proactive_columns_reordered(rng, values, template):
+    """(c) the first block's three columns in another order, or a 本年废止 column added."""
+    blocks = _blocks(template)
+    group, rows = blocks[0]
+    cols = list(rows[0].columns)
+    extra = template == "2019" and rng.random() < 0.5
+    if not extra:
+        while cols == list(rows[0].columns):
+            rng.shuffle(cols)
+    rows_out = []
+    titles = rng.random() < 0.5
+    if titles:
+        rows_out.append(tr(td(_BLOCK_TITLES[group], colspan=4 + extra)))
+    heads = [c.label for c in cols] + (["本年废止数量"] if extra else [])
+    rows_out.append(tr(td("信息内容"), *(td(h) for h in heads)))
+    for r in rows:
+        cells = [num(values[("proactive", r.code, c.code)]) for c in cols]
+        if extra:
+            cells.append(str(rng.randint(0, 9)))
+        rows_out.append(tr(td(r.label), *(td(v) for v in cells)))
+    for g, rs in blocks[1:]:
+        rows_out += _block_rows(g, rs, values, titles)
+    return table(*rows_out), dict(values)
+
+
+def _amount_text(v: float, per_wan: int, decimals: int) -> str:
+    text = f"{round(v * per_wan, decimals):.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+_UNITS = {"万元": 1, "元": 10000, "千元": 10}
+
+
+def proactive_amount_units(rng, values, template):
+    """(d) the fee (2021) or procurement (2019) amount with its unit in the header or the cell."""
+    blocks = _blocks(template)
+    code = "fees" if template == "2021" else "procurement"
+    unit = rng.choice(tuple(_UNITS))
+    where = rng.choice(("header", "cell", "both"))
+    truth = dict(values)
+    amount = round(rng.uniform(0, 900), rng.choice((0, 1, 2, 4)))
+    truth[("proactive", code, "amount")] = amount
+    shown = _amount_text(amount, _UNITS[unit], 4)
+    rows_out = []
+    for group, rows in blocks:
+        if group != rows[-1].group or code not in {r.code for r in rows}:
+            rows_out += _block_rows(group, rows, values, True)
+            continue
+        base = "本年收费金额" if template == "2021" else "采购总金额"
+        head = base + (f"（单位：{unit}）" if where != "cell" else "")
+        rows_out.append(tr(td(_BLOCK_TITLES[group], colspan=4)))
+        r = rows[0]
+        heads = [c.label for c in r.columns[:-1]] + [head]
+        rows_out.append(
+            tr(td("信息内容"), *(td(h) for h in heads[:-1]), td(heads[-1], colspan=4 - len(heads)))
+        )
+        cells = [num(values[("proactive", r.code, c.code)]) for c in r.columns[:-1]]
+        cells.append(shown + (unit if where != "header" else ""))
+        rows_out.append(
+            tr(td(r.label), *(td(v) for v in cells[:-1]), td(cells[-1], colspan=4 - len(cells)))
+        )
+    return table(*rows_out), truth
+
+
+def proactive_other_format(rng, values, template):
+    """(e) section 二 in the other format's form (a 2019 table on a 2021 page, and back)."""
+    other = "2019" if template == "2021" else "2021"
+    from gx_pipeline.pagegen.values import proactive_values
+
+    drawn = proactive_values(rng, other)
+    rows_out = []
+    for group, rows in _blocks(other):
+        rows_out += _block_rows(group, rows, drawn, rng.random() < 0.5)
+    truth = {k: v for k, v in drawn.items()}
+    for k in values:
+        truth.setdefault(k, None)
+    return table(*rows_out), truth
+
+
+def proactive_sentence_cells(rng, values, template):
+    """(f) a row per item and measure, its value written with its unit (123件)."""
+    if rng.random() < 0.5:
+        return _grid_with_units(rng, values, template), dict(values)
+    rows_out = [tr(td("信息内容"), td("项目"), td("数量"))]
+    for group, rows in _blocks(template):
+        for r in rows:
+            for c in r.columns:
+                v = values[("proactive", r.code, c.code)]
+                unit = (
+                    "万元"
+                    if c.code == "amount"
+                    else ("个" if c.code in ("prev_items", "projects", "change") else "件")
+                )
+                label = c.label.replace("（单位：万元）", "").replace("（万元）", "")
+                rows_out.append(tr(td(r.label), td(label), td(f"{num(v)}{unit}")))
+    return table(*rows_out), dict(values)
+
+
+def _unit_of(code: str) -> str:
+    return (
+        "万元"
+        if code == "amount"
+        else ("个" if code in ("prev_items", "projects", "change") else "件")
+    )
+
+
+def _grid_with_units(rng, values, template) -> str:
+    """The national grid with every value written with its unit, a one-value row's value
+    sometimes in a sentence (本年处理决定数量123件)."""
+    rows_out = []
+    for group, rows in _blocks(template):
+        cols = rows[0].columns
+        rows_out.append(tr(td(_BLOCK_TITLES[group], colspan=4)))
+        rows_out.append(tr(td("信息内容"), *(td(c.label) for c in cols)))
+        for r in rows:
+            cells = []
+            for c in cols:
+                text = num(values[("proactive", r.code, c.code)]) + _unit_of(c.code)
+                if len(cols) == 1 and rng.random() < 0.5:
+                    text = c.label.replace("（单位：万元）", "") + text
+                cells.append(td(text))
+            rows_out.append(tr(td(r.label), *cells))
+    return table(*rows_out)
+
+
+_APPEAL_HEADS = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
+_APPEAL_ROWS = (
+    ("review", "行政复议"),
+    ("litigation_direct", "未经复议直接起诉"),
+    ("litigation_after_review", "复议后起诉"),
+)
+
+
+def _appeal(values, row, col):
+    return num(values[("appeals", row, col)])
+
+
+def appeals_transposed(rng, values, template):
+    """(g) 行政复议 and the two kinds of 行政诉讼 as rows, the outcomes as columns."""
+    band = rng.random() < 0.5
+    order = list(_APPEAL_ROWS)
+    if not band and rng.random() < 0.5:
+        rng.shuffle(order)
+    rows_out = [tr(td("", colspan=2 if band else 1), *(td(h) for h in _APPEAL_HEADS))]
+    for i, (code, label) in enumerate(order):
+        cells = [
+            td(_appeal(values, code, c))
+            for c in ("upheld", "corrected", "other", "pending", "total")
+        ]
+        if band and i == 0:
+            rows_out.append(tr(td(label, colspan=2), *cells))
+        elif band:
+            lead = [td("行政诉讼", rowspan=2)] if i == 1 else []
+            rows_out.append(tr(*lead, td(label), *cells))
+        else:
+            rows_out.append(tr(td(label if code == "review" else "行政诉讼" + label), *cells))
+    return table(*rows_out), dict(values)
+
+
+def appeals_two_tables(rng, values, template):
+    """(h) 行政复议 and 行政诉讼 as two tables, with or without their 总计 columns."""
+    totals = rng.random() < 0.5
+    heads = _APPEAL_HEADS if totals else _APPEAL_HEADS[:4]
+    cols = ("upheld", "corrected", "other", "pending", "total")[: len(heads)]
+    truth = dict(values)
+    if not totals:
+        for code, _ in _APPEAL_ROWS:
+            truth[("appeals", code, "total")] = None
+    first = table(
+        tr(td("行政复议", colspan=len(heads))),
+        tr(*(td(h) for h in heads)),
+        tr(*(td(_appeal(values, "review", c)) for c in cols)),
+    )
+    bands = (
+        []
+        if rng.random() < 0.3
+        else [
+            tr(td("行政诉讼", colspan=2 * len(heads))),
+            tr(td("未经复议直接起诉", colspan=len(heads)), td("复议后起诉", colspan=len(heads))),
+        ]
+    )
+    second = table(
+        *bands,
+        tr(*(td(h) for h in heads * 2)),
+        tr(*(td(_appeal(values, code, c)) for code, _ in _APPEAL_ROWS[1:] for c in cols)),
+    )
+    return first + "<p>（二）行政诉讼情况</p>" + second, truth
+
+
+def appeals_one_header(rng, values, template):
+    """(i) one header row of the fifteen outcome words, no 行政复议/行政诉讼 band over them."""
+    data = [
+        td(_appeal(values, code, c))
+        for code, _ in _APPEAL_ROWS
+        for c in ("upheld", "corrected", "other", "pending", "total")
+    ]
+    heads = rng.choice(
+        (
+            _APPEAL_HEADS,
+            ("维持", "纠正", "其他", "未审结", "合计"),
+            ("结果维持", "结果纠正", "其他结果", "尚未审结", "小计"),
+        )
+    )
+    return table(tr(*(td(h) for h in heads * 3)), tr(*data)), dict(values)
+
+
+def _appeals_grid(values, cols, heads, extra_total: str = ""):
+    """The national three-row header over `cols`; `extra_total`: where a 合计 column of all
+    cases stands beside the fifteen (first, after 行政复议, in the 行政诉讼 band, last)."""
+    n = len(heads)
+    band2 = [td("未经复议直接起诉", colspan=n), td("复议后起诉", colspan=n)]
+    extra = [td("合计", rowspan=3)]
+    in_band = extra_total == "litigation"
+    top = [td("行政复议", colspan=n), td("行政诉讼", colspan=2 * n + in_band)]
+    second = (
+        [td(h, rowspan=2) for h in heads] + band2 + ([td("合计", rowspan=2)] if in_band else [])
+    )
+    if extra_total == "first":
+        top = extra + top
+    elif extra_total == "review":
+        top = top[:1] + extra + top[1:]
+    elif extra_total == "last":
+        top = top + extra
+    rows = [tr(*top), tr(*second), tr(*(td(h) for h in heads * 2))]
+    groups = [[td(_appeal(values, code, c)) for c in cols] for code, _ in _APPEAL_ROWS]
+    if extra_total == "litigation":
+        whole = sum(values[("appeals", code, "total")] or 0 for code, _ in _APPEAL_ROWS[1:])
+    else:
+        whole = sum(values[("appeals", code, "total")] or 0 for code, _ in _APPEAL_ROWS)
+    cell = [td(num(whole))]
+    data = {
+        "": groups[0] + groups[1] + groups[2],
+        "first": cell + groups[0] + groups[1] + groups[2],
+        "review": groups[0] + cell + groups[1] + groups[2],
+        "litigation": groups[0] + groups[1] + groups[2] + cell,
+        "last": groups[0] + groups[1] + groups[2] + cell,
+    }[extra_total]
+    rows.append(tr(*data))
+    return table(*rows)
+
+
+def appeals_no_pending(rng, values, template):
+    """(j) the national grid without its 尚未审结 columns (four a group)."""
+    cols = ("upheld", "corrected", "other", "total")
+    heads = ("结果维持", "结果纠正", "其他结果", "总计")
+    truth = dict(values)
+    closed = rng.random() < 0.5  # no case pending: each total is the sum of the three shown
+    for code, _ in _APPEAL_ROWS:
+        truth[("appeals", code, "pending")] = None
+        if closed:
+            truth[("appeals", code, "total")] = sum(values[("appeals", code, c)] for c in cols[:3])
+    values = {**values, **{k: v for k, v in truth.items() if k[2] == "total"}}
+    if rng.random() < 0.4:
+        data = [td(_appeal(values, code, c)) for code, _ in _APPEAL_ROWS for c in cols]
+        return table(tr(*(td(h) for h in heads * 3)), tr(*data)), truth
+    return _appeals_grid(values, cols, heads), truth
+
+
+def appeals_extra_total(rng, values, template):
+    """(k) the national grid with a 合计 column after its fifteen."""
+    cols = ("upheld", "corrected", "other", "pending", "total")
+    where = rng.choice(("first", "review", "litigation", "last"))
+    return _appeals_grid(values, cols, _APPEAL_HEADS, extra_total=where), dict(values)
+
+
+PROACTIVE = (
+    proactive_transposed,
+    proactive_on_side_odd,
+    proactive_blocks_reordered,
+    proactive_columns_reordered,
+    proactive_amount_units,
+    proactive_other_format,
+    proactive_sentence_cells,
+)
+APPEALS = (
+    appeals_transposed,
+    appeals_two_tables,
+    appeals_one_header,
+    appeals_no_pending,
+    appeals_extra_total,
+)

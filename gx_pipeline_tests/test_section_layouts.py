@@ -1,0 +1,77 @@
+"""Sections 二 and 四 drawn in layouts beside the national grid (section_layouts' families),
+each on an otherwise clean generated page, as an HTML page and as a text copy: no number is
+read into a place it does not stand in, flagged or not, and no cell is left out unflagged;
+the layouts whose every cell is named by its headings are read whole."""
+
+from __future__ import annotations
+
+import pytest
+
+from gx_pipeline.parsing.page import parse_bytes
+from gx_pipeline.trust import assess
+from gx_pipeline_tests import section_layouts as sl
+
+#: seeds a family and form: 24 variants a family over its two forms
+SEEDS = 12
+FAMILIES = [("proactive", f) for f in sl.PROACTIVE] + [("appeals", f) for f in sl.APPEALS]
+#: layouts in which every cell stands under headings that name it: read whole
+READ_WHOLE = {
+    sl.proactive_transposed,
+    sl.proactive_blocks_reordered,
+    sl.proactive_amount_units,
+    sl.proactive_other_format,
+    sl.appeals_transposed,
+    sl.appeals_one_header,
+    sl.appeals_no_pending,
+}
+
+
+def _outcomes(section: str, family: sl.Family, form: str) -> dict[int, tuple[str, list[str]]]:
+    name = "gen.html" if form == "html" else "gen.txt"
+    return {
+        seed: sl.outcome(*sl.page(family, section, seed, form), name=name) for seed in range(SEEDS)
+    }
+
+
+@pytest.mark.parametrize("form", ["html", "text"])
+@pytest.mark.parametrize(("section", "family"), FAMILIES, ids=[f.__name__ for _, f in FAMILIES])
+def test_no_number_out_of_place(section: str, family: sl.Family, form: str) -> None:
+    got = _outcomes(section, family, form)
+    bad = {
+        s: o
+        for s, o in got.items()
+        if o[0] in ("wrong-flagged", "wrong-unflagged", "withheld-unflagged")
+    }
+    assert not bad
+    if family in READ_WHOLE:
+        assert {o for o, _ in got.values()} == {"right"}
+
+
+def test_turned_block_reads_its_unit() -> None:
+    """A 2021 fee block on its side whose heading states 元: the amount is read in 万元."""
+    html = sl.table(
+        sl.tr(sl.td("第二十条第（八）项", colspan=2)),
+        sl.tr(sl.td("信息内容"), sl.td("行政事业性收费")),
+        sl.tr(sl.td("本年收费金额（单位：元）"), sl.td("34339")),
+    )
+    data, _ = sl.page(sl.proactive_transposed, "proactive", 0, "html")
+    text = data.decode("utf-8")
+    start = text.index("<table", text.index(sl._HEADINGS["proactive"]))
+    end = text.index("</table>", start) + len("</table>")
+    report = parse_bytes((text[:start] + html + text[end:]).encode("utf-8"), "gen.html")
+    assert report.template == "2021"
+    fees = {(c.row, c.col): c.value for c in report.cells if c.section == "proactive"}
+    assert fees[("fees", "amount")] == pytest.approx(3.4339)
+    assert assess(report).status == "needs_review"  # the other blocks are not on the page
+
+
+@pytest.mark.parametrize("form", ["html", "text"])
+def test_turned_blocks_read_clean(form: str) -> None:
+    """A block on its side read by its headings is read with certainty: the report stays
+    clean, its format told by the measures' headings together (上一年项目数量 / 本年增/减 /
+    处理决定数量 is 2019, though 处理决定数量 alone on its line would say 2021)."""
+    name = "gen.html" if form == "html" else "gen.txt"
+    for seed in range(SEEDS):
+        data, _ = sl.page(sl.proactive_transposed, "proactive", seed, form)
+        report = parse_bytes(data, name)
+        assert assess(report).reasons == (), seed
