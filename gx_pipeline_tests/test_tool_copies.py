@@ -10,11 +10,80 @@ from __future__ import annotations
 
 import random
 
+import opencc
 import pytest
 
 from gx_pipeline.pagegen import render_text
+from gx_pipeline.pagegen.layout import Document
 from gx_pipeline.parsing import parse_bytes
+from gx_pipeline.trust import assess
 from gx_pipeline_tests.test_generated_hazards import FORMATS, _differences, _document
+
+
+def _traditional(doc: Document, rng: random.Random) -> str:
+    """A mirror site's Traditional Chinese copy (處理決定, 總計, 申請人情況, 駁回), with the
+    report's title, or last year's, injected above it or among its lines."""
+    convert = opencc.OpenCC(rng.choice(["s2t", "s2tw", "s2hk"])).convert
+    copy = rng.choice([render_text.browser_copy(doc, rng), render_text.pipe_rows(doc, rng)])
+    lines = convert(copy).split("\n")
+    title = doc.meta.title
+    injected = convert(
+        rng.choice(
+            [title, f"相关阅读：{title.replace(str(doc.meta.year), str(doc.meta.year - 1))}"]
+        )
+    )
+    lines.insert(rng.choice([0, rng.randrange(3, len(lines)), len(lines)]), injected)
+    return "\n".join(lines)
+
+
+FAMILIES = {
+    "firefox": lambda doc, rng: render_text.browser_copy(doc, rng, browser="firefox"),
+    "chrome": lambda doc, rng: render_text.browser_copy(doc, rng, browser="chrome"),
+    "wechat": render_text.wechat_article,
+    "word": render_text.word_plain_text,
+    "traditional": _traditional,
+    "ideographic spaces": lambda doc, rng: render_text.separated_rows(
+        doc, rng, separator=rng.choice(["\u3000", "\u3000\u3000"])
+    ),
+    "no-break spaces": lambda doc, rng: render_text.separated_rows(
+        doc, rng, separator=rng.choice(["\u00a0", "\u00a0\u00a0", " \u00a0"])
+    ),
+    "terminal at 40": lambda doc, rng: render_text.wrapped(render_text.browser_copy(doc, rng), 40),
+    "terminal at 80": lambda doc, rng: render_text.wrapped(render_text.browser_copy(doc, rng), 80),
+    "mail at 40": lambda doc, rng: render_text.wrapped(
+        render_text.spaced_rows(doc, rng), 40, at="mail"
+    ),
+    "mail at 80": lambda doc, rng: render_text.wrapped(
+        render_text.spaced_rows(doc, rng), 80, at="mail"
+    ),
+    "vertical labels": render_text.vertical_labels,
+    "vertical headers": lambda doc, rng: render_text.vertical_labels(doc, rng, headers=True),
+}
+
+
+def _wrong(text: str, doc: Document, values: dict) -> tuple[dict, bool]:
+    """The cells read wrong (a number other than the page's, or where it shows none), the
+    report's agency and year where they are not the page's, and whether the report says it
+    needs review."""
+    got = parse_bytes(text.encode("utf-8"), "page.txt")
+    wrong = {
+        k: v for k, v in _differences(got, doc, values).items() if v[1] not in ("absent", None)
+    }
+    for field, truth in (("agency", doc.meta.agency), ("year", doc.meta.year)):
+        if getattr(got, field) not in (truth, None):
+            wrong[field] = (truth, getattr(got, field))
+    return wrong, assess(got).status == "needs_review"
+
+
+@pytest.mark.parametrize("family", sorted(FAMILIES))
+def test_a_tool_copy_gives_no_wrong_number_without_a_flag(family: str):
+    for k in range(24):
+        template, year = FORMATS[k % len(FORMATS)]
+        rng = random.Random(f"tool-copy:{family}:{k}")
+        doc, values = _document(rng, template, year)
+        wrong, flagged = _wrong(FAMILIES[family](doc, rng), doc, values)
+        assert flagged or wrong == {}, (k, template, year)
+
 
 # --- the editor's invisible characters inside labels and numbers ------------------------------
 
