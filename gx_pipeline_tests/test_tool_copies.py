@@ -14,7 +14,7 @@ import opencc
 import pytest
 
 from gx_pipeline.pagegen import render_text
-from gx_pipeline.pagegen.layout import Document
+from gx_pipeline.pagegen.layout import Document, Table
 from gx_pipeline.parsing import parse_bytes
 from gx_pipeline.trust import assess
 from gx_pipeline_tests.test_generated_hazards import FORMATS, _differences, _document
@@ -83,6 +83,59 @@ def test_a_tool_copy_gives_no_wrong_number_without_a_flag(family: str):
         doc, values = _document(rng, template, year)
         wrong, flagged = _wrong(FAMILIES[family](doc, rng), doc, values)
         assert flagged or wrong == {}, (k, template, year)
+
+
+# --- a line wrapped inside the row's last number ----------------------------------------------
+
+
+def _row_lines(text: str, doc: Document) -> list[int]:
+    """The lines of `text` that are value rows ending in a figure of two characters or more."""
+    ends = {
+        render_text._flat(row[-1].text)
+        for block in doc.blocks
+        if isinstance(block, Table)
+        for row in block.rows
+        if row[-1].key is not None
+    }
+    return [
+        i
+        for i, line in enumerate(text.split("\n"))
+        if len(line.split()) > 1 and line.split()[-1] in ends and len(line.split()[-1]) > 1
+    ]
+
+
+@pytest.mark.parametrize("copy", ["spaced", "tab", "no-break spaces"])
+def test_a_line_wrapped_inside_its_last_number_does_not_give_the_numbers_head(copy: str):
+    """A mail client or a terminal breaks a row's line at a width, which may fall inside its
+    last number (行政许可  41  -38  8 / 8 for 88): the row shows every cell, the last one
+    the number's head, and the tail stands on a line of its own with no label. That line is
+    no row of its own; the row's last number is not known, so it is not read, and the report
+    says so."""
+    render = {
+        "spaced": render_text.spaced_rows,
+        "tab": render_text.tab_rows,
+        "no-break spaces": lambda doc, rng: render_text.separated_rows(
+            doc, rng, separator="\u00a0\u00a0"
+        ),
+    }[copy]
+    cut_rows = 0
+    for k in range(20):
+        template, year = FORMATS[k % len(FORMATS)]
+        rng = random.Random(f"wrapped-number:{copy}:{k}")
+        doc, values = _document(rng, template, year, blanks="none")
+        lines = render(doc, rng).split("\n")
+        rows = _row_lines("\n".join(lines), doc)
+        if not rows:
+            continue
+        at = rng.choice(rows)
+        line = lines[at]
+        cut = len(line) - rng.randrange(1, len(line.split()[-1]))
+        lines[at : at + 1] = [line[:cut], line[cut:]]
+        cut_rows += 1
+        wrong, flagged = _wrong("\n".join(lines), doc, values)
+        assert wrong == {}, (k, line[:cut], line[cut:])
+        assert flagged, k
+    assert cut_rows >= 15
 
 
 # --- the editor's invisible characters inside labels and numbers ------------------------------
