@@ -20,12 +20,18 @@
 - `tab_rows`: a browser's copy of the page: a table row a line, its cells separated by TABs.
 - `spaced_rows`: a reader's plain-text copy: a table row a line, its cells separated by two
   spaces, so a blank cell leaves only spaces.
+- Copies made by everyday tools: `browser_copy` (Firefox or Chrome select-all and copy),
+  `word_plain_text` (Word's 'save as plain text'), `wechat_article` (a WeChat article's
+  text), `separated_rows` (ideographic or no-break spaces as the only separators), `wrapped`
+  (any copy's lines broken at a width by a terminal or a mail client), `vertical_labels`
+  (labels and headings set vertically, one character a line).
 """
 
 from __future__ import annotations
 
 import random
 import re
+import unicodedata
 
 from gx_pipeline.pagegen.layout import Document, GCell, Para, Table
 from gx_pipeline.pagegen.metadata import PageMeta
@@ -518,3 +524,159 @@ def resaved(text: str, *, tab_stops: int = 0, ideographic: int = 0) -> str:
             )
         out.append(line)
     return "\n".join(out)
+
+
+# --- copies made by everyday tools: a browser, Word, a WeChat article, a mail client ----------
+
+
+def _break_inside(text: str, rng: random.Random, brk: str = "\n") -> str:
+    """A long label or heading as a cell with a line break (<br>, a second paragraph) in it."""
+    if len(text) < 8:
+        return text
+    k = rng.randrange(3, len(text) - 2)
+    return text[:k] + brk + text[k:]
+
+
+def browser_copy(doc: Document, rng: random.Random, *, browser: str = "firefox") -> str:
+    """Select-all and copy of the page in a browser: a table row a line, cells separated by
+    TABs, a merged cell one cell and the positions it covers nothing. A line break inside a
+    label or heading cell (<br>) breaks the row's line there. Firefox drops the TABs of empty
+    cells at a row's end; Chrome keeps them and writes an empty line after some rows."""
+
+    def join(cells: list[str]) -> str:
+        cells = [
+            c if _FIGURE.fullmatch(c) or rng.random() >= 0.3 else _break_inside(c, rng)
+            for c in cells
+        ]
+        line = "\t".join(cells)
+        if browser == "firefox":
+            return line.rstrip("\t")
+        return line + ("\n" if rng.random() < 0.3 else "")
+
+    return _rows_copy(doc, join)
+
+
+_FIGURE = re.compile(r"[-+]?[\d.,]*")
+
+
+def word_plain_text(doc: Document, rng: random.Random) -> str:
+    """Word's 'save as plain text' of the report: each table row a line of TAB-separated
+    cells, CRLF line ends; a cell merged across is one cell, a cell merged down writes an
+    empty cell in each row under it (Word keeps the merged-on cells as cells of their own); a
+    cell with two paragraphs writes them on two lines."""
+    m = doc.meta
+    lines = [m.title, f"{m.date_label}：{m.published.isoformat()}"]
+    for block in doc.blocks:
+        if isinstance(block, Para):
+            if block.kind != "title":
+                lines.append(block.text)
+            continue
+        merged_down: dict[int, int] = {}  # start column -> last row it covers
+        for r, (row, starts) in enumerate(zip(block.rows, _columns(block), strict=True)):
+            by_start = dict(zip(starts, row, strict=True))
+            cells = []
+            for c in range(block.width):
+                if c in by_start:
+                    cell = by_start[c]
+                    text = _flat(cell.text)
+                    if cell.key is None and rng.random() < 0.25:
+                        text = _break_inside(text, rng, "\r\n")
+                    cells.append(text)
+                    if cell.rowspan > 1:
+                        merged_down[c] = r + cell.rowspan - 1
+                elif merged_down.get(c, -1) >= r:
+                    cells.append("")
+            lines.append("\t".join(cells))
+    return "\r\n".join(lines) + "\r\n"
+
+
+#: characters an editor leaves inside words that nobody sees: zero-width space, non-joiner,
+#: the byte-order mark as a zero-width no-break space, a soft hyphen, a word joiner
+INVISIBLE = ("\u200b", "\u200c", "\ufeff", "\u00ad", "\u2060")
+_DECORATIONS = ("▲", "▲点击上方蓝字关注我们", "👇👇👇", "🔥重点来了", "—— END ——")
+
+
+def wechat_article(doc: Document, rng: random.Random) -> str:
+    """A copy of a WeChat public-account article: every cell a line of its own (no bars, no
+    TABs), emoji and ▲ decoration lines around and between rows, and the editor's invisible
+    characters inside labels and numbers (1\u200b2 shows as 12: it is one cell's)."""
+    lines = ["👆点击蓝字 关注我们", doc.meta.title, "▲"]
+    for block in doc.blocks:
+        if isinstance(block, Para):
+            if block.kind != "title":
+                lines.append(("📌" if rng.random() < 0.3 else "") + block.text)
+            continue
+        for row in block.rows:
+            for cell in row:
+                text = _flat(cell.text)
+                if text and rng.random() < 0.3:
+                    k = rng.randrange(0, len(text) + 1)
+                    text = text[:k] + rng.choice(INVISIBLE) + text[k:]
+                lines.append(text)
+            if rng.random() < 0.05:
+                lines.append(rng.choice(_DECORATIONS))
+    lines += ["▲", "—— END ——", "长按识别二维码关注"]
+    return "\n".join(lines) + "\n"
+
+
+def separated_rows(doc: Document, rng: random.Random, *, separator: str) -> str:
+    """A copy whose cells are separated only by `separator` (ideographic or no-break spaces):
+    a blank cell leaves two separators side by side."""
+    return _rows_copy(doc, lambda cells: separator.join(cells).rstrip())
+
+
+def _screen_width(char: str) -> int:
+    return 2 if "\u1100" <= char and unicodedata.east_asian_width(char) in "WF" else 1
+
+
+def wrapped(text: str, width: int, *, at: str = "terminal") -> str:
+    """`text` with its lines broken at `width` screen columns (a Chinese character two, a TAB
+    to the next stop of 8): a terminal breaks at the last character that fits, inside a word
+    or a number; a mail client (`at="mail"`) at the last space or TAB before it, the break's
+    white space dropped."""
+    out = []
+    for line in text.split("\n"):
+        while True:
+            column = k = 0
+            while k < len(line):
+                step = 8 - column % 8 if line[k] == "\t" else _screen_width(line[k])
+                if column + step > width:
+                    break
+                column += step
+                k += 1
+            if k >= len(line) or k == 0:
+                out.append(line)
+                break
+            if at == "mail":
+                space = max(line.rfind(" ", 0, k), line.rfind("\t", 0, k))
+                k = space if space > 0 else k
+                out.append(line[:k])
+                line = line[k:].lstrip(" \t")
+            else:
+                out.append(line[:k])
+                line = line[k:]
+    return "\n".join(out)
+
+
+def vertical_labels(doc: Document, rng: random.Random, *, headers: bool = False) -> str:
+    """Text of a page whose row labels (and, with `headers`, header cells) are set vertically:
+    one character a line, the row's numbers on a line after them, separated by TABs or
+    spaces."""
+    m = doc.meta
+    lines = [m.title, f"{m.date_label}：{m.published.isoformat()}"]
+    separator = rng.choice(["\t", "  ", " "])
+    for block in doc.blocks:
+        if isinstance(block, Para):
+            if block.kind != "title":
+                lines.append(block.text)
+            continue
+        for row in block.rows:
+            words = [_flat(c.text) for c in row if c.key is None]
+            values = [_flat(c.text) for c in row if c.key is not None]
+            if values or headers:
+                lines.extend(char for word in words for char in word)
+                if values:
+                    lines.append(separator.join(values))
+            else:
+                lines.append(separator.join(words))
+    return "\n".join(lines) + "\n"

@@ -12,6 +12,7 @@ import datetime as dt
 import functools
 import itertools
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -314,10 +315,25 @@ def _clean_agency(run: str) -> str | None:
     return a
 
 
+#: what a WeChat article puts around its paragraphs: emoji and symbols (📌, ▲, ☞), their
+#: variation selectors and joiners, the editor's invisible characters
+_DECORATION = frozenset({"So", "Sk", "Cf", "Mn", "Me"})
+
+
+def _undecorated(text: str) -> str:
+    """`text` without the decorations (_DECORATION) around it: 📌XX县人民政府 names XX县人民政府."""
+    start, end = 0, len(text)
+    while start < end and unicodedata.category(text[start]) in _DECORATION:
+        start += 1
+    while end > start and unicodedata.category(text[end - 1]) in _DECORATION:
+        end -= 1
+    return text[start:end].strip()
+
+
 def _agency_words(run: str) -> str | None:
     # a site name before the title (萍乡市人民政府_…) and column tags (【政务公开】) are not
     # the agency
-    a = re.split(r"[-_|—–]", run.strip(" -—_·•|"))[-1]
+    a = _undecorated(re.split(r"[-_|—–]", run.strip(" -—_·•|"))[-1])
     a = a.rsplit("《", 1)[-1]  # 关于印发《XX局2021年…报告》的通知: the name inside the quotes
     # XX办公室关于公布XX县2021年度…报告的通知: the report's own agency follows the verb
     a = _NOTICE_VERB.split(a)[-1]

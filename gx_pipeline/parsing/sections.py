@@ -1519,7 +1519,12 @@ def _table(
 
     placed = _displaced_labels(section, placed, index, width, template, problems)
     # unlabelled rows take the free template rows between their labelled neighbours
-    loose: list[str] = []  # the ones that find none: what they show
+    #: the ones that find none: what they show, and whether they stand after a labelled row
+    #: (inside the table, not before its first label) and are no label's lost number
+    loose: list[tuple[str, bool]] = []
+    #: labelled rows a loose line of a text copy may be the wrapped tail of (their last number
+    #: runs on into the loose line's first): what the loose line shows, by the row's code
+    tails: dict[str, str] = {}
     failed: set[int] = set()  # labelled rows whose split-off surplus found no place
     labelled = {r.code for r in placed if r.code is not None}
     i = 0
@@ -1599,7 +1604,15 @@ def _table(
                 if r.source is not None:
                     failed.add(id(r.source))
                 elif _has_number(r.values):
-                    loose.append("/".join(t.text or "空" for t in r.values[:8]))
+                    shown = "/".join(t.text or "空" for t in r.values[:8])
+                    inside = (
+                        i > 0
+                        and placed[i - 1].code not in (None, UNKNOWN)
+                        and not _enumeration_of(r.values, placed[j] if j < len(placed) else None)
+                    )
+                    loose.append((shown, inside))
+                    if inside and r is run[0] and _wrapped_tail(placed[i - 1].values, r.values):
+                        tails[placed[i - 1].code] = shown
                 r.code = UNKNOWN
         i = j
     for r in placed:
@@ -2152,9 +2165,22 @@ def _table(
             f"{section}: every cell is blank: the table has its labels but no numbers "
             "(missing data, not zeros)"
         )
-    for shown in loose:
+    for code, shown in tails.items():
+        last = by_code[code].values[-1] if code in by_code else None
+        if last is None:
+            continue
+        complete = False
+        cells = [c for c in cells if not (c.row == code and c.tr == last.tr and c.td == last.td)]
+        problems.flag(
+            codes.CELLS_UNPLACED,
+            f"{section}.{code}: the line after the row opens with a figure ({shown}) and the "
+            f"row's line ends in one ({last.text}): a line wrapped inside a number (a mail "
+            "client or a terminal breaks lines at a width) leaves its head at the row's end "
+            "and its tail on the next line, so the row's last number is not read",
+        )
+    for shown, inside in loose:
         line = f"{section}: a row without a label ({shown}) could not be placed"
-        if complete and cells:
+        if complete and cells and not inside:
             # every row of the template is read in full: these figures stand outside the
             # table (loose lines a converter wrote before it), no cell of it is lost
             problems.append(f"{line}; every row of the table is read without it")
@@ -3716,6 +3742,36 @@ def _blanks_a_merge_may_cover(
                 x = grid[a][b]
                 out.setdefault((x.section, x.row, x.col), c)  # type: ignore[union-attr]
     return out
+
+
+#: what a number's text is made of where a line may break inside it
+_NUMBER_PART = frozenset("0123456789.,，")
+
+
+def _wrapped_tail(row: list[Token], loose: list[Token]) -> bool:
+    """Whether the loose line `loose` of a text copy may be the tail of `row`'s last number,
+    wrapped onto the line after it: the row's line ends in a digit and the next line opens
+    with one, or either side of the break is a number's point or thousands comma (881. / 59,
+    881 / .59)."""
+    if not row or not loose or row[-1].table != 0 or loose[0].table != 0:
+        return False
+    last, first = row[-1], loose[0]
+    if last.tr is None or first.tr != last.tr + 1 or first.td not in (None, 0, 1):
+        return False
+    pair = last.text.rstrip()[-1:] + first.text.lstrip()[:1]
+    return len(pair) == 2 and set(pair) <= _NUMBER_PART and any(ch.isdigit() for ch in pair)
+
+
+def _enumeration_of(loose: list[Token], after: RawRow | None) -> bool:
+    """Whether the loose figure is the number of the label after it, set apart from it (a
+    label set vertically, one character a line: 8 / . / 属 / 于 …, or a line broken after
+    the number): the label opens with the point or comma its number is written with."""
+    return (
+        len(loose) == 1
+        and loose[0].text.strip().isdigit()
+        and after is not None
+        and (after.label or "")[:1] in ".．、"
+    )
 
 
 def _withhold_covered_blanks(

@@ -28,7 +28,10 @@ _NUMBER = re.compile(
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
     r"(?P<unit>亿元|万元|千元|元|亿|万|件|条|个|项|次|份|人次|人)?$"
 )
-_SPACES = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+#: white space, and the characters an editor leaves inside words and figures that nobody sees
+#: (zero-width space, non-joiner and joiner, word joiner, soft hyphen, BOM): a WeChat article's
+#: 信息\u00ad内容 is 信息内容 and its 1\u200c2 in one cell 12
+_SPACES = re.compile(r"[\s\u00a0\u3000\u200b\u200c\u200d\u2060\u00ad\ufeff]+")
 _AMOUNT_SCALE = {
     "亿元": Decimal(10000),
     "亿": Decimal(10000),

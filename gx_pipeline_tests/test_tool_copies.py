@@ -1,0 +1,162 @@
+"""Copies of a page made by everyday tools, generated from pages whose numbers are known: a
+browser's select-all and copy (Firefox, Chrome), Word's 'save as plain text', a WeChat
+article, a Traditional Chinese mirror, text whose only separators are ideographic or no-break
+spaces, lines wrapped by a mail client or a terminal, labels set vertically.
+
+Each family is drawn over both format versions; a number the copy leaves uncertain may be
+withheld (the report then needs review), never read wrong without a flag."""
+
+from __future__ import annotations
+
+import random
+
+import opencc
+import pytest
+
+from gx_pipeline.pagegen import render_text
+from gx_pipeline.pagegen.layout import Document, Table
+from gx_pipeline.parsing import parse_bytes
+from gx_pipeline.trust import assess
+from gx_pipeline_tests.test_generated_hazards import FORMATS, _differences, _document
+
+
+def _traditional(doc: Document, rng: random.Random) -> str:
+    """A mirror site's Traditional Chinese copy (處理決定, 總計, 申請人情況, 駁回), with the
+    report's title, or last year's, injected above it or among its lines."""
+    convert = opencc.OpenCC(rng.choice(["s2t", "s2tw", "s2hk"])).convert
+    copy = rng.choice([render_text.browser_copy(doc, rng), render_text.pipe_rows(doc, rng)])
+    lines = convert(copy).split("\n")
+    title = doc.meta.title
+    injected = convert(
+        rng.choice(
+            [title, f"相关阅读：{title.replace(str(doc.meta.year), str(doc.meta.year - 1))}"]
+        )
+    )
+    lines.insert(rng.choice([0, rng.randrange(3, len(lines)), len(lines)]), injected)
+    return "\n".join(lines)
+
+
+FAMILIES = {
+    "firefox": lambda doc, rng: render_text.browser_copy(doc, rng, browser="firefox"),
+    "chrome": lambda doc, rng: render_text.browser_copy(doc, rng, browser="chrome"),
+    "wechat": render_text.wechat_article,
+    "word": render_text.word_plain_text,
+    "traditional": _traditional,
+    "ideographic spaces": lambda doc, rng: render_text.separated_rows(
+        doc, rng, separator=rng.choice(["\u3000", "\u3000\u3000"])
+    ),
+    "no-break spaces": lambda doc, rng: render_text.separated_rows(
+        doc, rng, separator=rng.choice(["\u00a0", "\u00a0\u00a0", " \u00a0"])
+    ),
+    "terminal at 40": lambda doc, rng: render_text.wrapped(render_text.browser_copy(doc, rng), 40),
+    "terminal at 80": lambda doc, rng: render_text.wrapped(render_text.browser_copy(doc, rng), 80),
+    "mail at 40": lambda doc, rng: render_text.wrapped(
+        render_text.spaced_rows(doc, rng), 40, at="mail"
+    ),
+    "mail at 80": lambda doc, rng: render_text.wrapped(
+        render_text.spaced_rows(doc, rng), 80, at="mail"
+    ),
+    "vertical labels": render_text.vertical_labels,
+    "vertical headers": lambda doc, rng: render_text.vertical_labels(doc, rng, headers=True),
+}
+
+
+def _wrong(text: str, doc: Document, values: dict) -> tuple[dict, bool]:
+    """The cells read wrong (a number other than the page's, or where it shows none), the
+    report's agency and year where they are not the page's, and whether the report says it
+    needs review."""
+    got = parse_bytes(text.encode("utf-8"), "page.txt")
+    wrong = {
+        k: v for k, v in _differences(got, doc, values).items() if v[1] not in ("absent", None)
+    }
+    for field, truth in (("agency", doc.meta.agency), ("year", doc.meta.year)):
+        if getattr(got, field) not in (truth, None):
+            wrong[field] = (truth, getattr(got, field))
+    return wrong, assess(got).status == "needs_review"
+
+
+@pytest.mark.parametrize("family", sorted(FAMILIES))
+def test_a_tool_copy_gives_no_wrong_number_without_a_flag(family: str):
+    for k in range(24):
+        template, year = FORMATS[k % len(FORMATS)]
+        rng = random.Random(f"tool-copy:{family}:{k}")
+        doc, values = _document(rng, template, year)
+        wrong, flagged = _wrong(FAMILIES[family](doc, rng), doc, values)
+        assert flagged or wrong == {}, (k, template, year)
+
+
+# --- a line wrapped inside the row's last number ----------------------------------------------
+
+
+def _row_lines(text: str, doc: Document) -> list[int]:
+    """The lines of `text` that are value rows ending in a figure of two characters or more."""
+    ends = {
+        render_text._flat(row[-1].text)
+        for block in doc.blocks
+        if isinstance(block, Table)
+        for row in block.rows
+        if row[-1].key is not None
+    }
+    return [
+        i
+        for i, line in enumerate(text.split("\n"))
+        if len(line.split()) > 1 and line.split()[-1] in ends and len(line.split()[-1]) > 1
+    ]
+
+
+@pytest.mark.parametrize("copy", ["spaced", "tab", "no-break spaces"])
+def test_a_line_wrapped_inside_its_last_number_does_not_give_the_numbers_head(copy: str):
+    """A mail client or a terminal breaks a row's line at a width, which may fall inside its
+    last number (行政许可  41  -38  8 / 8 for 88): the row shows every cell, the last one
+    the number's head, and the tail stands on a line of its own with no label. That line is
+    no row of its own; the row's last number is not known, so it is not read, and the report
+    says so."""
+    render = {
+        "spaced": render_text.spaced_rows,
+        "tab": render_text.tab_rows,
+        "no-break spaces": lambda doc, rng: render_text.separated_rows(
+            doc, rng, separator="\u00a0\u00a0"
+        ),
+    }[copy]
+    cut_rows = 0
+    for k in range(20):
+        template, year = FORMATS[k % len(FORMATS)]
+        rng = random.Random(f"wrapped-number:{copy}:{k}")
+        doc, values = _document(rng, template, year, blanks="none")
+        lines = render(doc, rng).split("\n")
+        rows = _row_lines("\n".join(lines), doc)
+        if not rows:
+            continue
+        at = rng.choice(rows)
+        line = lines[at]
+        cut = len(line) - rng.randrange(1, len(line.split()[-1]))
+        lines[at : at + 1] = [line[:cut], line[cut:]]
+        cut_rows += 1
+        wrong, flagged = _wrong("\n".join(lines), doc, values)
+        assert wrong == {}, (k, line[:cut], line[cut:])
+        assert flagged, k
+    assert cut_rows >= 15
+
+
+# --- the editor's invisible characters inside labels and numbers ------------------------------
+
+
+@pytest.mark.parametrize("char", render_text.INVISIBLE)
+def test_an_invisible_character_inside_a_label_or_a_number_is_read_through(char: str):
+    """A WeChat or web editor leaves zero-width spaces, non-joiners, BOMs, soft hyphens and
+    word joiners inside words and figures, where nobody sees them: 信息\u00ad内容 is 信息内容,
+    1\u200c2 in one cell is 12 (a cell's separator is a TAB or a line, which they are not)."""
+    for k in range(20):
+        template, year = FORMATS[k % len(FORMATS)]
+        rng = random.Random(f"invisible:{ord(char)}:{k}")
+        doc, values = _document(rng, template, year)
+        lines = []
+        for line in render_text.tab_rows(doc, rng, trimmed=False).split("\n"):
+            cells = line.split("\t")
+            for i, cell in enumerate(cells):
+                if len(cell) > 1 and rng.random() < 0.5:
+                    at = rng.randrange(1, len(cell))
+                    cells[i] = cell[:at] + char + cell[at:]
+            lines.append("\t".join(cells))
+        got = parse_bytes("\n".join(lines).encode("utf-8"), "page.txt")
+        assert _differences(got, doc, values) == {}, k
