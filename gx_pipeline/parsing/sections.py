@@ -1660,7 +1660,18 @@ def _table(
             continue
         by_code[r.code] = r
     after_withheld: set[str] = set()
+
+    def cells_of(table: int) -> list[Token]:
+        """A web page table's cells, by its number (a text copy's lines are table 0)."""
+        return (spanned_cells or {}).get(table) or [
+            t for t in tokens or [] if t.table == table and t.kind == CELL
+        ]
+
     after_total = _headings_after_total(header_grid) if section == "requests" else []
+    if section == "requests" and not after_total:
+        after_total = _drawn_down_from_above(
+            header or [], header_at or [], header_td or [], header_grid or [], cells_of
+        )
     if (
         section == "requests"
         and not after_total
@@ -1728,10 +1739,7 @@ def _table(
             header_at or [],
             header_td or [],
             [[w for w in row if w not in after_total] for row in header_grid or []],
-            lambda table: (
-                (spanned_cells or {}).get(table)
-                or [t for t in tokens or [] if t.table == table and t.kind == CELL]
-            ),
+            cells_of,
             by_code,
             problems,
             order_withheld,
@@ -1792,6 +1800,10 @@ def _table(
                 unread_withheld,
                 settled=bool(cells_held),
             )
+            if drawn is None and not cells_held:
+                columns_withheld |= _named_twice_out_of_order(
+                    by_columns, by_code, columns_withheld, problems
+                )
         _repeated_header(header, header_later or [], problems)
     complete = True
     centres = _column_centres(list(by_code.values()), width)
@@ -4307,6 +4319,16 @@ _TOTAL_SYNONYMS = ("合计", "小计")
 _HEADING_SYNONYMS = {**dict.fromkeys(_TOTAL_SYNONYMS, "总计"), "其他组织": "其他"}
 
 
+def _header_cells(
+    at: list[tuple[int | None, int | None]], cells_of: Callable[[int], list[Token]]
+) -> list[Token]:
+    """The cells of the web page table the header's words stand in, where they stand in one
+    (a text copy's lines are table 0: none)."""
+    tables = {t for t, _ in at}
+    table = next(iter(tables)) if len(tables) == 1 else None
+    return cells_of(table) if table else []
+
+
 def _header_by_columns(
     header: list[str],
     at: list[tuple[int | None, int | None]],
@@ -4349,9 +4371,7 @@ def _header_by_columns(
     old = list(_columns_of_header(tuple(_header_words(_under_applicants(header, at)))))
     if known and _columns_by_rows(lines, header) == (list(dict.fromkeys(old)), True):
         return header, False  # the rows read as the template's: nothing drawn down
-    tables = {t for t, _ in at}
-    table = next(iter(tables)) if len(tables) == 1 else None
-    cells = cells_of(table) if table else []  # (a text copy's lines are table 0)
+    cells = _header_cells(at, cells_of)
     columns, certain = None, True
     for placed in (
         lambda: (_columns_by_spans(header, at, tds, cells), True),
@@ -4727,6 +4747,20 @@ def _grid_headings(
     width = _widest(rows.values())
     if width < n:
         return None
+    # a table holding several sections is one grid as wide as its widest (四's fifteen
+    # columns): the requests rows' positions past 总计 are blank in every row, headings and
+    # values, and stand over no column; taken for columns, the seven were read none of them
+    # (the values then in the header's words' order, which names 自然人 and 总计 twice: the
+    # template's order, whatever the header drew)
+    end = _blank_grid_end(lines, headed, rows, width)
+    if end:
+        lines = [r[: len(r) - end] if len(r) > end else r for r in lines]
+        headed = [r[: len(r) - end] for r in headed]
+        width -= end
+        rows = {
+            code: replace(r, values=[t for t in r.values if (t.td or 0) <= width])
+            for code, r in rows.items()
+        }
     if any(len(r) != width for r in headed) and not _grid_without_corner(headed, rows, width):
         return None
     if any(w in _APPLICANTS or w == _GROUP for r in lines for w in r[:-n]):
@@ -4744,7 +4778,29 @@ def _grid_headings(
                 break
         columns.append(heading)
     named = [w for w in columns if w in _APPLICANTS]
+    if end and sorted(named) != sorted(_APPLICANTS):
+        # (a column left blank, heading and values, is no end of the grid: not known)
+        return None
     return columns if len(set(named)) == len(named) else None
+
+
+def _blank_grid_end(
+    lines: list[list[str]], headed: list[list[str]], rows: dict[str, RawRow], width: int
+) -> int:
+    """How many of a grid copy's last positions hold nothing in any row: the header's rows with
+    headings are as wide as the value rows, and every one of those rows, and every row of
+    the header, is blank there."""
+    if any(len(r) != len(headed[0]) for r in headed):
+        return 0
+    end = 0
+    while (
+        end < len(headed[0]) - len(_APPLICANTS)
+        and all(not r[-1 - end] for r in lines if len(r) == len(headed[0]))
+        and not any(t.td == width - end and t.text.strip() for r in rows.values() for t in r.values)
+        and all(any(t.td == width - end for t in r.values) for r in rows.values() if r.values)
+    ):
+        end += 1
+    return end
 
 
 def _grid_lacking_one(
@@ -5069,6 +5125,38 @@ def _headings_not_drawn(
         + ("; the sums put 总计 last, and its values are read" if total_last else ""),
     )
     return {_CODE_OF_HEADING[h] for h in heads}
+
+
+def _named_twice_out_of_order(
+    header: list[str], rows: dict[str, RawRow], withheld: set[str], problems: Problems
+) -> set[str]:
+    """The columns not read where a header names a heading twice (a grid copy writing a merged
+    heading into each row it spans, 自然人 and 总计 down its rows) and draws the group's five,
+    each named once, in another order than the template's (科研机构 and 其他 the other way
+    round): _applicant_columns reads such a header as telling no order, and the values went
+    in the template's, each of those two under the other's heading with nothing said. The
+    group's columns that stand where the template has them are read; the others give no
+    number. (Where 自然人 and 总计 stand the header's repeats do not tell, and a row of
+    them scrambled by a converter before the header's rows leaves the group's order as it is.)"""
+    order = _applicant_order(header)
+    group = [h for h in order if h in _ORG_COLUMNS]
+    if (
+        len(set(order)) == len(order)
+        or sorted(group) != sorted(_ORG_COLUMNS)
+        or group == list(_ORG_COLUMNS)
+        or not any(r.values for r in rows.values())
+    ):
+        return set()
+    moved = {_CODE_OF_HEADING[h] for h, t in zip(group, _ORG_COLUMNS, strict=True) if h != t}
+    moved -= withheld
+    if moved:
+        problems.flag(
+            codes.COLUMN_ORDER_GUESSED,
+            f"requests: the header names the applicant columns {'、'.join(order)}: some twice, "
+            f"and the group's in another order than the template's; the values of "
+            f"{'、'.join(h for h in _ORG_COLUMNS if _CODE_OF_HEADING[h] in moved)} are not read",
+        )
+    return moved
 
 
 def _applicant_columns(
@@ -5421,18 +5509,52 @@ def _headings_after_total(header_grid: list[list[str]] | None, unheaded: bool = 
         # cells last year's figures, remarks or blanks). Not taken for one, a row blank in
         # its first column was read from the right, its figure there read as 总计
         return [_NO_HEADING]
-    if any(
+    if _not_after_total(after, top):
+        # (a heading of the applicants' columns, or the row under 申请人情况 read as one
+        # word: 商业企业科研机构社会公益组织…)
+        return []
+    return after
+
+
+def _drawn_down_from_above(
+    header: list[str],
+    at: list[tuple[int | None, int | None]],
+    tds: list[int | None],
+    header_grid: list[list[str]],
+    cells_of: Callable[[int], list[Token]],
+) -> list[str]:
+    """Headings of columns a web page draws after 总计 from a row above 申请人情况's: a title
+    row over the table (收到和处理政府信息公开申请情况, a unit) with 备注 or 上年总计 drawn down
+    beside it over the whole header. _headings_after_total looks in 申请人情况's row alone;
+    missed, such a column was taken for an applicant's (its heading first in the header's
+    words), and a row blank behind 总计 was read from the right, each value a column left (其他
+    under 总计's). Only the table's spans place such a heading: where they put it behind 总计
+    it is one of those columns; elsewhere (a copy, or spans that do not lay out) the header
+    is judged as before, its columns withheld where their place is a guess."""
+    grid_at = next((i for i, row in enumerate(header_grid) if "申请人情况" in row), None)
+    if not grid_at:
+        return []
+    above = list(dict.fromkeys(w for row in header_grid[:grid_at] for w in row if w))
+    if not above or _not_after_total(above, header):
+        return []
+    columns = _columns_by_spans(header, at, tds, _header_cells(at, cells_of))
+    if not columns or "总计" not in columns:
+        return []
+    behind = columns[columns.index("总计") + 1 :]
+    return above if sorted(behind) == sorted(above) else []
+
+
+def _not_after_total(after: list[str], top: list[str]) -> bool:
+    """Whether words read behind the applicants' headings name no column after 总计: an
+    applicant's heading or a piece of one, 合计 drawn before 自然人, a heading not read."""
+    return any(
         w in _APPLICANTS
         or w in _TOTAL_SYNONYMS  # (合计 drawn before 自然人)
         or not labels.has_chinese(w)  # (□□□□: a heading not read)
         or any(n in w for n in (*_APPLICANTS[:6], *_HEADER_NON_COLUMNS))
         or _names_applicants(w, list(top))
         for w in after
-    ):
-        # (a heading of the applicants' columns, or the row under 申请人情况 read as one
-        # word: 商业企业科研机构社会公益组织…)
-        return []
-    return after
+    )
 
 
 def _words_behind_total(raw: list[RawRow], index: dict[str, int]) -> None:
