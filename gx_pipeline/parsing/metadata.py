@@ -30,10 +30,12 @@ _REPORT_WORDS = (
 )
 #: `pre` and `post` are bounded (a title line is at most 80 characters): unbounded, a line of
 #: 100,000 characters of report words (a page of text in one line) took the search minutes, each
-#: start scanning to the line's end
+#: start scanning to the line's end. `post` holds no year: a title may open with the date it was
+#: published (（2024年1月）XX局2023年度…报告, 2024年XX局关于2023年…的报告), and the year nearest
+#: the report's words is the report's
 _TITLE = re.compile(
-    r"(?P<pre>[^,，。:：;；!！?？\s]{0,80}?)(?P<year>20\d{2})年度?(?P<post>[^,，。:：;；]{0,80}?)"
-    + _REPORT_WORDS
+    r"(?P<pre>[^,，。:：;；!！?？\s]{0,80}?)(?P<year>20\d{2})年度?"
+    r"(?P<post>(?:(?!20\d{2}年)[^,，。:：;；]){0,80}?)" + _REPORT_WORDS
 )
 #: the end every _TITLE match has, found in one linear scan: a long line without it is not
 #: searched for titles at all (even bounded, each start of such a line costs ~80² steps)
@@ -322,6 +324,8 @@ def _agency_words(run: str) -> str | None:
     # XX办公室关于公布XX县2021年度…报告的通知: the report's own agency follows the verb
     a = _NOTICE_VERB.split(a)[-1]
     a = re.sub(r"^(?:【[^】]*】|\[[^\]]*\]|〔[^〕]*〕)+", "", a)
+    # the date a title opens with ((2024年1月)XX局2023年度…, 2024年XX局…): no part of the name
+    a = _LEADING_YEAR.sub("", a)
     a = re.sub(r"^(?:信息名称|标题|名称|题目)", "", a)
     changed = True
     while changed:
@@ -348,6 +352,10 @@ def _agency_words(run: str) -> str | None:
     if not a.endswith(_AGENCY_SUFFIX):
         return None
     return a
+
+
+#: a year or a month (in brackets or not) before a name
+_LEADING_YEAR = re.compile(r"^[(\[]?20\d{2}年(?:\d{1,2}月(?:\d{1,2}日)?)?[)\]]?")
 
 
 def _leading_agency(run: str) -> str | None:

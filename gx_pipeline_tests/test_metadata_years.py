@@ -1,0 +1,51 @@
+"""The report year and agency of titles that hold two years: the report's year and the date it
+was published (（2024年1月）XX局2023年度…, 2024年XX局关于2023年…的报告). The year nearest the
+report's words is the report's; the date before the name is no part of it."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from gx_pipeline.parsing import parse_bytes
+from gx_pipeline_tests.test_parsing import _AGENCY_PAGE as _PAGE
+
+_AGENCIES = (
+    "南京市财政局",
+    "汉中市统计局",
+    "杭州市西湖区司法局",
+    "长沙县农业农村局",
+    "襄都区教育局",
+)
+_REPORT = ("政府信息公开工作年度报告", "政府信息公开工作情况的报告", "政务公开工作年度报告")
+
+#: titles with the publication's year (and month) before the report's: {p} the year of
+#: publication, {m} its month, {y} the report year, {a} the agency, {r} the report's words
+_DATE_FIRST = (
+    "（{p}年{m}月）{a}{y}年度{r}",
+    "({p}年{m}月){a}{y}年{r}",
+    "{p}年{m}月{a}关于{y}年度{r}",
+    "{p}年{a}{y}年度{r}",
+    "【{p}年{m}月】{a}{y}年{r}",
+)
+
+
+def _titles(n: int = 30):
+    rng = random.Random(40)
+    for _ in range(n):
+        y = rng.randint(2019, 2024)
+        form = rng.choice(_DATE_FIRST)
+        agency = rng.choice(_AGENCIES)
+        published = y + rng.choice((1, 2))
+        r = rng.choice(_REPORT)
+        yield form.format(p=published, m=rng.randint(1, 12), y=y, a=agency, r=r), y, agency
+
+
+@pytest.mark.parametrize(("title", "year", "agency"), list(_titles()))
+def test_a_title_dated_before_its_name_gives_the_report_year_and_the_agency(title, year, agency):
+    # the first year of the title was taken for the report's (2024 for a 2023 report, with no
+    # flag), and the date run into the name left the agency unread
+    page = _PAGE.format(head=title, body="工作有序推进。", sign="")
+    got = parse_bytes(page.encode(), "title.txt")
+    assert (got.year, got.agency) == (year, agency)
