@@ -256,10 +256,12 @@ _KIND_WORDS = re.compile(
 
 
 #: organs that one place or one foundation has, named by a proper name without a place's ending
-#: (赤峰监狱, 清华大学, 湘雅医院, 深圳证监局, 深圳职业技术学院): the name is the organ's own
+#: (赤峰监狱, 清华大学, 湘雅医院, 深圳证监局, 深圳职业技术学院; a city's housing fund centre and
+#: the national energy regulator's regional offices: 南京住房公积金管理中心, 华北能源监管局): the
+#: name is the organ's own
 _PROPER_ORGAN = re.compile(
     r"^(?P<name>.+?)(?:大学|学院|职业技术学校|医院|监狱|看守所|强制隔离戒毒所|戒毒所|"
-    r"证监局|银保监局)$"
+    r"证监局|银保监局|住房公积金管理中心|能源监管局)$"
 )
 #: the words of such a name that every city's organ of the kind holds (第一人民医院, 师范大学,
 #: 职业技术学院, 女子监狱): what remains after them must be a proper name of two characters
