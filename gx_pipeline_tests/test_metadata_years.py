@@ -42,10 +42,34 @@ def _titles(n: int = 30):
         yield form.format(p=published, m=rng.randint(1, 12), y=y, a=agency, r=r), y, agency
 
 
+def _read(head: str, sign: str = "") -> tuple[int | None, str | None]:
+    """The year and agency read from a page under `head` (its title lines)."""
+    got = parse_bytes(_PAGE.format(head=head, body="工作有序推进。", sign=sign).encode(), "t.txt")
+    return got.year, got.agency
+
+
 @pytest.mark.parametrize(("title", "year", "agency"), list(_titles()))
 def test_a_title_dated_before_its_name_gives_the_report_year_and_the_agency(title, year, agency):
     # the first year of the title was taken for the report's (2024 for a 2023 report, with no
     # flag), and the date run into the name left the agency unread
-    page = _PAGE.format(head=title, body="工作有序推进。", sign="")
-    got = parse_bytes(page.encode(), "title.txt")
-    assert (got.year, got.agency) == (year, agency)
+    assert _read(title) == (year, agency)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_a_year_typed_with_the_letter_o_is_the_year(seed):
+    # 2O23年 (a letter O, half or full width, for a zero): the title was not read as one, and
+    # with no other statement of the year the report had none
+    rng = random.Random(seed)
+    year, agency = rng.randint(2019, 2024), rng.choice(_AGENCIES)
+    written = "".join(rng.choice("OＯ") if c == "0" else c for c in str(year))
+    assert _read(f"{agency}{written}年{rng.choice(_REPORT)}") == (year, agency)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_a_title_with_the_agency_on_the_line_below_names_it(seed):
+    # a heading of the year and the report's words, the agency as a subtitle under it: the
+    # agency was left unread (only a line above the title was looked at)
+    rng = random.Random(seed)
+    year, agency = rng.randint(2019, 2024), rng.choice(_AGENCIES)
+    sign = rng.choice(("", f"{year + 1}年1月{rng.randint(10, 31)}日"))
+    assert _read(f"{year}年{rng.choice(_REPORT)}\n{agency}", sign) == (year, agency)

@@ -153,6 +153,10 @@ _CN_DATE_PART = re.compile(
     r"|([一二三四五六七八九十]{1,3}|(?<=年)元(?=月))(月|日)"
 )
 
+#: a year of Arabic digits with a letter O for a zero (2O23年, 2OO9年; norm() made Ｏ an O): no
+#: word of letters ends in 年
+_LETTER_O_YEAR = re.compile(r"(?<![0-9A-Za-z])(?=2[0-9O]{3}年)2[0-9]{0,2}O[0-9O]{0,2}(?=年)")
+
 
 def _cn_number(text: str) -> str:
     """二十一 -> 21, 十二 -> 12, 十 -> 10, 七 -> 7."""
@@ -169,7 +173,10 @@ def _normalised(text: str) -> str:
 
 
 def arabic_dates(text: str) -> str:
-    """Dates written in Chinese numerals (二〇二一年一月二十日) in Arabic ones."""
+    """Dates written in Chinese numerals (二〇二一年一月二十日) in Arabic ones, and a year's
+    zeros typed as the letter O (2O23年) as zeros."""
+    if "O" in text and "年" in text:
+        text = _LETTER_O_YEAR.sub(lambda m: m.group().replace("O", "0"), text)
     if ("年" not in text and "月" not in text) or not _CN_DATE_PART.search(text):
         return text
     return _CN_DATE_PART.sub(
@@ -486,6 +493,9 @@ def extract(
     #: the agency the <head>'s title named, and another that the report's own title line names
     head_agency: str | None = None
     line_agency: str | None = None
+    #: the agency on the line under a title that names none (the heading's subtitle): read
+    #: only where nothing else on the page names one
+    below: str | None = None
     for i in order:
         line = candidates[i]
         if not _may_title(line):
@@ -522,6 +532,8 @@ def extract(
             # a two-line title: the agency on the line right above (a short name is no title
             # line: the candidate before this one may be any text above it)
             a = _clean_agency(before[k - 1])
+        if a is None and not m.group("pre") and not post and k is not None and below is None:
+            below = _subtitle_agency(before, k)
         if a is not None and agency is None:
             agency = a
             head_agency = a if k is None else None
@@ -622,6 +634,8 @@ def extract(
         else:
             agency = body_agency or meta_agency
     if agency is None:
+        agency = below
+    if agency is None:
         # CMS pages name the publishing organ in <meta name="ContentSource"> (not SiteName,
         # which is the portal)
         for name in ("contentsource", "author"):
@@ -693,6 +707,15 @@ def extract(
             codes.METADATA_MISSING, "meta.year: the report year is not stated on the page"
         )
     return Metadata(agency, year, published, problems)
+
+
+def _subtitle_agency(before: list[str], k: int) -> str | None:
+    """The agency a title without a name (2023年政府信息公开工作年度报告) has on the line right
+    under it, the whole line a name; not an entry of a list of such titles, each with its
+    agency under it (another title right after the name)."""
+    if k + 1 >= len(before) or (k + 2 < len(before) and _named_report(before[k + 2])):
+        return None
+    return _clean_agency(before[k + 1])
 
 
 def _other_title_agency(line: str, year: int | None) -> str | None:
