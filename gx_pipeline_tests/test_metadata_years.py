@@ -73,3 +73,21 @@ def test_a_title_with_the_agency_on_the_line_below_names_it(seed):
     year, agency = rng.randint(2019, 2024), rng.choice(_AGENCIES)
     sign = rng.choice(("", f"{year + 1}年1月{rng.randint(10, 31)}日"))
     assert _read(f"{year}年{rng.choice(_REPORT)}\n{agency}", sign) == (year, agency)
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_a_title_naming_a_span_of_years_is_read_as_its_last_and_flagged(seed):
+    # XX局2022—2023年…报告: a report over two years, or a title that miswrote its year; the
+    # later year was taken with no word that the title names two
+    rng = random.Random(seed)
+    year = rng.randint(2020, 2024)
+    agency = rng.choice(_AGENCIES)
+    first = rng.choice((f"{year - 1}", f"{year - 1}年", f"{year - 1}年度"))
+    span = (
+        first + rng.choice(("-", "—", "–", "~", "至", "到")) + f"{year}年" + rng.choice(("", "度"))
+    )
+    page = _PAGE.format(head=f"{agency}{span}{rng.choice(_REPORT)}", body="工作有序推进。", sign="")
+    got = parse_bytes(page.encode(), "span.txt")
+    assert (got.year, got.agency) == (year, agency)
+    assert "metadata_guessed" in got.flags
+    assert any(p.startswith("meta.year: the title names the span") for p in got.problems)

@@ -37,6 +37,9 @@ _TITLE = re.compile(
     r"(?P<pre>[^,，。:：;；!！?？\s]{0,80}?)(?P<year>20\d{2})年度?"
     r"(?P<post>(?:(?!20\d{2}年)[^,，。:：;；]){0,80}?)" + _REPORT_WORDS
 )
+#: the first year of a span a title names before its year (XX局2022—2023年…报告, 2022年至2023年):
+#: the end of _TITLE's `pre`
+_SPAN_START = re.compile(r"(?P<first>20\d{2})(?:年度?)?[-—–~至到]$")
 #: the end every _TITLE match has, found in one linear scan: a long line without it is not
 #: searched for titles at all (even bounded, each start of such a line costs ~80² steps)
 _TITLE_END = re.compile(_REPORT_WORDS)
@@ -410,7 +413,8 @@ def _title_agency(line: str, m: re.Match[str]) -> str | None:
     agency is read from the page's other titles, its opening sentence or its sign-off."""
     if _CREDIT.search(line, 0, m.end("pre")):
         return None
-    return _clean_agency(m.group("pre")) or _clean_agency(m.groupdict().get("post") or "")
+    pre = _SPAN_START.sub("", m.group("pre"))
+    return _clean_agency(pre) or _clean_agency(m.groupdict().get("post") or "")
 
 
 def _may_title(line: str) -> bool:
@@ -496,6 +500,8 @@ def extract(
     #: the agency on the line under a title that names none (the heading's subtitle): read
     #: only where nothing else on the page names one
     below: str | None = None
+    #: the span of years the title that gave the year names (2022—2023年), if it names one
+    span: tuple[int, int] | None = None
     for i in order:
         line = candidates[i]
         if not _may_title(line):
@@ -526,6 +532,8 @@ def extract(
         own_title = own_title or k is not None
         if year is None:
             year, year_from = title_year, "title"
+            if (first := _SPAN_START.search(found.get("pre") or "")) is not None:
+                span = (int(first.group("first")), title_year)
         post = found.get("post") or ""
         a = _title_agency(line, m)
         if a is None and not m.group("pre") and not post and k:
@@ -674,6 +682,12 @@ def extract(
             codes.METADATA_GUESSED,
             f"meta.year: no title or statement of the year; taken as the year before "
             f"publication ({published})",
+        )
+    if span is not None and year == span[1] and span[0] < year:
+        problems.flag(
+            codes.METADATA_GUESSED,
+            f"meta.year: the title names the span {span[0]}–{year}; taken as {year}, its "
+            "last year (a report of two years' work, or a title that miswrote its year)",
         )
     if year is not None and year_from == "frequent":
         problems.flag(
