@@ -91,3 +91,18 @@ def test_a_title_naming_a_span_of_years_is_read_as_its_last_and_flagged(seed):
     assert (got.year, got.agency) == (year, agency)
     assert "metadata_guessed" in got.flags
     assert any(p.startswith("meta.year: the title names the span") for p in got.problems)
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_a_title_with_the_report_year_in_brackets_after_another_year_is_flagged(seed):
+    # XX局2024年政府信息公开工作年度报告（2023年度）: the year before the report's words (the
+    # year it was written) was taken with no flag, the report year in brackets passed over
+    rng = random.Random(seed)
+    year, agency = rng.randint(2019, 2024), rng.choice(_AGENCIES)
+    bracket = rng.choice(("（{}年度）", "({}年度)", "（{}年）"))
+    title = f"{agency}{year + 1}年{rng.choice(_REPORT)}{bracket.format(year)}"
+    page = _PAGE.format(head=title, body="工作有序推进。", sign="")
+    got = parse_bytes(page.encode(), "bracket.txt")
+    assert (got.year, got.agency) == (year, agency)
+    assert any(p.startswith(f"meta.year: the title names {year + 1}") for p in got.problems)
+    assert "metadata_guessed" in got.flags

@@ -40,6 +40,10 @@ _TITLE = re.compile(
 #: the first year of a span a title names before its year (XX局2022—2023年…报告, 2022年至2023年):
 #: the end of _TITLE's `pre`
 _SPAN_START = re.compile(r"(?P<first>20\d{2})(?:年度?)?[-—–~至到]$")
+#: the report year in brackets right after a title's words (…年度报告（2023年度）): where the
+#: year before the words is another (2024年…年度报告（2023年度）, the year the report was
+#: written), the bracketed one is the report's
+_BRACKET_YEAR = re.compile(r"\((?P<year>20\d{2})年度?\)")
 #: the end every _TITLE match has, found in one linear scan: a long line without it is not
 #: searched for titles at all (even bounded, each start of such a line costs ~80² steps)
 _TITLE_END = re.compile(_REPORT_WORDS)
@@ -502,6 +506,8 @@ def extract(
     below: str | None = None
     #: the span of years the title that gave the year names (2022—2023年), if it names one
     span: tuple[int, int] | None = None
+    #: a title's year before its words and the other in brackets after them, taken instead
+    bracketed: tuple[int, int] | None = None
     for i in order:
         line = candidates[i]
         if not _may_title(line):
@@ -520,6 +526,11 @@ def extract(
         found = m.groupdict()
         # the year of _TITLE_YEAR_AFTER's second form stands inside the words
         title_year = int(found["year"] or found["inside"])
+        after = _BRACKET_YEAR.match(line, m.end())
+        if after is not None and int(after.group("year")) != title_year:
+            if year is None:
+                bracketed = (title_year, int(after.group("year")))
+            title_year = int(after.group("year"))
         k = at[i - from_head] if i >= from_head else None
         if k is not None and own_title and _in_list(before, k):
             # an entry of a list of reports farther from the body than the report's own title
@@ -682,6 +693,12 @@ def extract(
             codes.METADATA_GUESSED,
             f"meta.year: no title or statement of the year; taken as the year before "
             f"publication ({published})",
+        )
+    if bracketed is not None and year == bracketed[1]:
+        problems.flag(
+            codes.METADATA_GUESSED,
+            f"meta.year: the title names {bracketed[0]} before the report's words and "
+            f"{year} in brackets after them; taken as {year}",
         )
     if span is not None and year == span[1] and span[0] < year:
         problems.flag(
