@@ -96,10 +96,14 @@ _YEAR_WRITTEN = re.compile(r"(20\d{2})年(?!\d)")
 _DATE = r"(20\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
 _LABELLED_DATE = re.compile(
     # the specific labels may stand without a colon (发布时间 2022-01-26, 【发布时间】2024-01-26);
-    # plain 日期/时间 need one: 受理时间2021年5月1日 in a sentence is no publication date
+    # plain 日期/时间 need one: 受理时间2021年5月1日 in a sentence is no publication date. A plain
+    # one is a label of its own or the end of a publication's (公布日期, 录入时间), not of another
+    # label's (当前时间, 打印日期, 生效日期: the portal's clock, the day the page was printed, the
+    # day a rule takes effect)
     r"(?:(?P<label>发布时间|发布日期|发文日期|成文日期|产生日期|公开日期|更新时间|更新日期|修改时间|"
     r"发稿时间|发布于)"
-    r"\s*[:：】\]]?|(?P<plain>日期|时间)\s*[:：】\]])\s*"
+    r"\s*[:：】\]]?|(?:(?<![\u4e00-\u9fff])|(?<=公布|印发|生成|签发|公开|上线|录入|创建|发表|上传|撰稿))"
+    r"(?P<plain>日期|时间)\s*[:：】\]])\s*"
     # the date itself may stand in brackets (发布时间：[2022-01-20])
     r"(?:[\[【(（]\s*)?"
     r"(?:(?P<y>20\d{2})\s*[-/.年]\s*(?P<mo>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?)?"
