@@ -106,3 +106,20 @@ def test_a_title_with_the_report_year_in_brackets_after_another_year_is_flagged(
     assert (got.year, got.agency) == (year, agency)
     assert any(p.startswith(f"meta.year: the title names {year + 1}") for p in got.problems)
     assert "metadata_guessed" in got.flags
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_a_list_of_other_years_reports_before_a_title_without_a_year_gives_no_year(seed):
+    # a sidebar of the agency's reports of other years above the article, whose own title
+    # names no year: the nearest entry's year was taken for the report's, with no flag
+    rng = random.Random(seed)
+    year, agency = rng.randint(2021, 2024), rng.choice(_AGENCIES)
+    report = rng.choice(_REPORT)
+    entries = [f"{agency}{year - d}年{report}" for d in range(1, rng.randint(3, 4))]
+    opening = rng.choice((f"{year}年，{agency}认真贯彻落实《条例》。", "工作有序推进。"))
+    head = "\n".join([*rng.sample(entries, len(entries)), f"{agency}{report}"])
+    got = parse_bytes(_PAGE.format(head=head, body=opening, sign="").encode(), "list.txt")
+    if opening.startswith(str(year)):
+        assert got.year == year
+    else:
+        assert got.year is None or "metadata_guessed" in got.flags, (got.year, got.problems)

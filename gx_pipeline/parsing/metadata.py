@@ -50,6 +50,8 @@ _TITLE_END = re.compile(_REPORT_WORDS)
 _TITLE_NO_YEAR = re.compile(
     r"^(?P<pre>[^,，。:：;；!！?？\s]{2,40}?)(?:政府|政务)?信息公开(?:工作)?(?:年度报告|年报)$"
 )
+#: a title of the report's words after a name and no digit (XX局政务公开工作年度报告)
+_YEARLESS_TITLE = re.compile(r"[^,，。:：;；!！?？\s\d]{2,40}?" + _REPORT_WORDS)
 #: …财政局政府信息公开工作年度报告（2021年度）, …财政局政府信息公开工作2021年度报告
 _TITLE_YEAR_AFTER = re.compile(
     r"(?P<pre>[^,，。:：;；!！?？\s]{2,40}?)(?:政府|政务)?信息公开(?:工作)?"
@@ -499,6 +501,7 @@ def extract(
     # the article names other reports (other agencies, other years) without a date to tell them
     order = [*range(from_head), *range(len(candidates) - 1, from_head - 1, -1)]
     own_title = False  # the title nearest the body was read: the report's own
+    yearless = False  # a title naming no year was met before any title naming one
     #: the years of the first title read from the <head> and of the report's own title line
     head_year: int | None = None
     line_year: int | None = None
@@ -520,6 +523,8 @@ def extract(
             if agency == head_agency and i >= from_head and not own_title and line_agency is None:
                 line_agency = _other_title_agency(line, year)
             continue  # once named, only a title with a fuller form of the name can say more
+        if i >= from_head and not own_title and _YEARLESS_TITLE.fullmatch(line):
+            yearless = True  # the report's own title, nearest the body, names no year
         # both forms hold a year (20xx), and _TITLE ends in the report's words: a menu line
         # (政府信息公开指南) is not searched, each of its starts costing up to 80 steps
         if "20" not in line:
@@ -536,9 +541,10 @@ def extract(
                 bracketed = (title_year, int(after.group("year")))
             title_year = int(after.group("year"))
         k = at[i - from_head] if i >= from_head else None
-        if k is not None and own_title and _in_list(before, k):
-            # an entry of a list of reports farther from the body than the report's own title
-            # (a related list, a sidebar): another report's title, whoever's it is
+        if k is not None and (own_title or yearless) and _in_list(before, k):
+            # an entry of a list of reports (a related list, a sidebar) farther from the body
+            # than the report's own title, or than its title that names no year: another
+            # report's title, whoever's it is
             continue
         if k is None and head_year is None:
             head_year = title_year
@@ -583,7 +589,7 @@ def extract(
         for k, t in enumerate(before):
             if "信息公开" not in t or not _TITLE_END.search(t) or _LISTED.search(t):
                 continue
-            if own_title and _in_list(before, k):
+            if (own_title or yearless) and _in_list(before, k):
                 continue  # another report's title in a list, not a sentence of this one
             for m in _TITLE.finditer(t):
                 a = _title_agency(t, m)
