@@ -19,8 +19,20 @@ _HTML = """<html><head><meta charset="utf-8"><title>{title}</title></head><body>
 <p>{sign}</p><p>2024年1月20日</p></body></html>"""
 
 #: proper names (a city's without its 市, a foundation's) and the kinds of organ they name
-_PROPER = ("赤峰", "清华", "湘雅", "深圳", "潍北", "协和", "华西", "东南")
-_KINDS = ("大学", "监狱", "医院", "职业技术学院", "证监局", "看守所", "附属第一医院")
+_PROPER = ("赤峰", "清华", "湘雅", "深圳", "潍北", "协和", "华西", "东南", "华北", "南京")
+#: (a city's housing fund centre and a regional energy regulator's office go by the city's or the
+#: region's name alone: 南京住房公积金管理中心, 华北能源监管局)
+_KINDS = (
+    "大学",
+    "监狱",
+    "医院",
+    "职业技术学院",
+    "证监局",
+    "看守所",
+    "附属第一医院",
+    "住房公积金管理中心",
+    "能源监管局",
+)
 #: the words every city's organ of a kind holds before its kind: no name by themselves
 _GENERIC = ("", "第一", "市第一人民", "师范", "女子", "中心", "县", "职业技术", "市", "中医")
 

@@ -114,3 +114,32 @@ def test_the_lines_read_for_a_date_are_every_line_that_may_hold_one() -> None:
             if n.startswith("20") or any(w in n for w in ("日期", "时间", "发布于", "发稿"))
         ]
         assert _dated_lines(head) == expected, head
+
+
+#: labels of a date that is not the page's publication: the clock a portal shows (当前时间, 今天),
+#: when the page was printed or viewed, when a rule takes effect or a record was made
+_OTHER_DATE_LABELS = ("当前时间", "打印日期", "打印时间", "浏览时间", "访问时间", "生效日期", "登记日期",
+                      "实施日期", "施行日期", "截止时间", "系统时间")  # fmt: skip
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_a_date_under_another_label_is_not_the_publication_date(seed: int) -> None:
+    # the plain label 时间 or 日期 was read inside 当前时间, 打印日期…: the portal's clock or
+    # the print date (years after the report) was taken for its publication, unflagged
+    rng = random.Random(seed)
+    year = rng.randint(2019, 2024)
+    agency = rng.choice(("南京市财政局", "汉中市统计局", "杭州市西湖区司法局"))
+    label = rng.choice(_OTHER_DATE_LABELS)
+    other = f"{rng.randint(year + 1, 2026)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+    signed = rng.choice((f"{year + 1}年1月{rng.randint(10, 31)}日", ""))
+    page = (
+        f"{label}{rng.choice(('：', ':', '】'))}{other}\n{agency}{year}年政府信息公开工作年度报告\n"
+        f"一、总体情况\n{year}年，工作有序推进。\n二、主动公开政府信息情况\n"
+        "第二十条第（一）项 | | | |\n信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n"
+        f"规章 | 0 | 0 | 0 |\n{agency}\n{signed}\n"
+    )
+    got = parse_bytes(page.encode(), "clock.txt")
+    expected = None
+    if signed:
+        expected = f"{year + 1}-01-{int(signed.split('月')[1][:-1]):02d}"
+    assert (got.year, got.published) == (year, expected)

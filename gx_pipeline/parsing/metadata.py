@@ -31,17 +31,28 @@ _REPORT_WORDS = (
 )
 #: `pre` and `post` are bounded (a title line is at most 80 characters): unbounded, a line of
 #: 100,000 characters of report words (a page of text in one line) took the search minutes, each
-#: start scanning to the line's end
+#: start scanning to the line's end. `post` holds no year: a title may open with the date it was
+#: published (（2024年1月）XX局2023年度…报告, 2024年XX局关于2023年…的报告), and the year nearest
+#: the report's words is the report's
 _TITLE = re.compile(
-    r"(?P<pre>[^,，。:：;；!！?？\s]{0,80}?)(?P<year>20\d{2})年度?(?P<post>[^,，。:：;；]{0,80}?)"
-    + _REPORT_WORDS
+    r"(?P<pre>[^,，。:：;；!！?？\s]{0,80}?)(?P<year>20\d{2})年度?"
+    r"(?P<post>(?:(?!20\d{2}年)[^,，。:：;；]){0,80}?)" + _REPORT_WORDS
 )
+#: the first year of a span a title names before its year (XX局2022—2023年…报告, 2022年至2023年):
+#: the end of _TITLE's `pre`
+_SPAN_START = re.compile(r"(?P<first>20\d{2})(?:年度?)?[-—–~至到]$")
+#: the report year in brackets right after a title's words (…年度报告（2023年度）): where the
+#: year before the words is another (2024年…年度报告（2023年度）, the year the report was
+#: written), the bracketed one is the report's
+_BRACKET_YEAR = re.compile(r"\((?P<year>20\d{2})年度?\)")
 #: the end every _TITLE match has, found in one linear scan: a long line without it is not
 #: searched for titles at all (even bounded, each start of such a line costs ~80² steps)
 _TITLE_END = re.compile(_REPORT_WORDS)
 _TITLE_NO_YEAR = re.compile(
     r"^(?P<pre>[^,，。:：;；!！?？\s]{2,40}?)(?:政府|政务)?信息公开(?:工作)?(?:年度报告|年报)$"
 )
+#: a title of the report's words after a name and no digit (XX局政务公开工作年度报告)
+_YEARLESS_TITLE = re.compile(r"[^,，。:：;；!！?？\s\d]{2,40}?" + _REPORT_WORDS)
 #: …财政局政府信息公开工作年度报告（2021年度）, …财政局政府信息公开工作2021年度报告
 _TITLE_YEAR_AFTER = re.compile(
     r"(?P<pre>[^,，。:：;；!！?？\s]{2,40}?)(?:政府|政务)?信息公开(?:工作)?"
@@ -88,10 +99,14 @@ _YEAR_WRITTEN = re.compile(r"(20\d{2})年(?!\d)")
 _DATE = r"(20\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
 _LABELLED_DATE = re.compile(
     # the specific labels may stand without a colon (发布时间 2022-01-26, 【发布时间】2024-01-26);
-    # plain 日期/时间 need one: 受理时间2021年5月1日 in a sentence is no publication date
+    # plain 日期/时间 need one: 受理时间2021年5月1日 in a sentence is no publication date. A plain
+    # one is a label of its own or the end of a publication's (公布日期, 录入时间), not of another
+    # label's (当前时间, 打印日期, 生效日期: the portal's clock, the day the page was printed, the
+    # day a rule takes effect)
     r"(?:(?P<label>发布时间|发布日期|发文日期|成文日期|产生日期|公开日期|更新时间|更新日期|修改时间|"
     r"发稿时间|发布于)"
-    r"\s*[:：】\]]?|(?P<plain>日期|时间)\s*[:：】\]])\s*"
+    r"\s*[:：】\]]?|(?:(?<![\u4e00-\u9fff])|(?<=公布|印发|生成|签发|公开|上线|录入|创建|发表|上传|撰稿))"
+    r"(?P<plain>日期|时间)\s*[:：】\]])\s*"
     # the date itself may stand in brackets (发布时间：[2022-01-20])
     r"(?:[\[【(（]\s*)?"
     r"(?:(?P<y>20\d{2})\s*[-/.年]\s*(?P<mo>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?)?"
@@ -152,6 +167,10 @@ _CN_DATE_PART = re.compile(
     r"|([一二三四五六七八九十]{1,3}|(?<=年)元(?=月))(月|日)"
 )
 
+#: a year of Arabic digits with a letter O for a zero (2O23年, 2OO9年; norm() made Ｏ an O): no
+#: word of letters ends in 年
+_LETTER_O_YEAR = re.compile(r"(?<![0-9A-Za-z])(?=2[0-9O]{3}年)2[0-9]{0,2}O[0-9O]{0,2}(?=年)")
+
 
 def _cn_number(text: str) -> str:
     """二十一 -> 21, 十二 -> 12, 十 -> 10, 七 -> 7."""
@@ -168,7 +187,10 @@ def _normalised(text: str) -> str:
 
 
 def arabic_dates(text: str) -> str:
-    """Dates written in Chinese numerals (二〇二一年一月二十日) in Arabic ones."""
+    """Dates written in Chinese numerals (二〇二一年一月二十日) in Arabic ones, and a year's
+    zeros typed as the letter O (2O23年) as zeros."""
+    if "O" in text and "年" in text:
+        text = _LETTER_O_YEAR.sub(lambda m: m.group().replace("O", "0"), text)
     if ("年" not in text and "月" not in text) or not _CN_DATE_PART.search(text):
         return text
     return _CN_DATE_PART.sub(
@@ -255,10 +277,12 @@ _KIND_WORDS = re.compile(
 
 
 #: organs that one place or one foundation has, named by a proper name without a place's ending
-#: (赤峰监狱, 清华大学, 湘雅医院, 深圳证监局, 深圳职业技术学院): the name is the organ's own
+#: (赤峰监狱, 清华大学, 湘雅医院, 深圳证监局, 深圳职业技术学院; a city's housing fund centre and
+#: the national energy regulator's regional offices: 南京住房公积金管理中心, 华北能源监管局): the
+#: name is the organ's own
 _PROPER_ORGAN = re.compile(
     r"^(?P<name>.+?)(?:大学|学院|职业技术学校|医院|监狱|看守所|强制隔离戒毒所|戒毒所|"
-    r"证监局|银保监局)$"
+    r"证监局|银保监局|住房公积金管理中心|能源监管局)$"
 )
 #: the words of such a name that every city's organ of the kind holds (第一人民医院, 师范大学,
 #: 职业技术学院, 女子监狱): what remains after them must be a proper name of two characters
@@ -338,6 +362,8 @@ def _agency_words(run: str) -> str | None:
     # XX办公室关于公布XX县2021年度…报告的通知: the report's own agency follows the verb
     a = _NOTICE_VERB.split(a)[-1]
     a = re.sub(r"^(?:【[^】]*】|\[[^\]]*\]|〔[^〕]*〕)+", "", a)
+    # the date a title opens with ((2024年1月)XX局2023年度…, 2024年XX局…): no part of the name
+    a = _LEADING_YEAR.sub("", a)
     a = re.sub(r"^(?:信息名称|标题|名称|题目)", "", a)
     changed = True
     while changed:
@@ -364,6 +390,10 @@ def _agency_words(run: str) -> str | None:
     if not a.endswith(_AGENCY_SUFFIX):
         return None
     return a
+
+
+#: a year or a month (in brackets or not) before a name
+_LEADING_YEAR = re.compile(r"^[(\[]?20\d{2}年(?:\d{1,2}月(?:\d{1,2}日)?)?[)\]]?")
 
 
 def _leading_agency(run: str) -> str | None:
@@ -409,7 +439,8 @@ def _title_agency(line: str, m: re.Match[str]) -> str | None:
     agency is read from the page's other titles, its opening sentence or its sign-off."""
     if _CREDIT.search(line, 0, m.end("pre")):
         return None
-    return _clean_agency(m.group("pre")) or _clean_agency(m.groupdict().get("post") or "")
+    pre = _SPAN_START.sub("", m.group("pre"))
+    return _clean_agency(pre) or _clean_agency(m.groupdict().get("post") or "")
 
 
 def _may_title(line: str) -> bool:
@@ -486,12 +517,20 @@ def extract(
     # the article names other reports (other agencies, other years) without a date to tell them
     order = [*range(from_head), *range(len(candidates) - 1, from_head - 1, -1)]
     own_title = False  # the title nearest the body was read: the report's own
+    yearless = False  # a title naming no year was met before any title naming one
     #: the years of the first title read from the <head> and of the report's own title line
     head_year: int | None = None
     line_year: int | None = None
     #: the agency the <head>'s title named, and another that the report's own title line names
     head_agency: str | None = None
     line_agency: str | None = None
+    #: the agency on the line under a title that names none (the heading's subtitle): read
+    #: only where nothing else on the page names one
+    below: str | None = None
+    #: the span of years the title that gave the year names (2022—2023年), if it names one
+    span: tuple[int, int] | None = None
+    #: a title's year before its words and the other in brackets after them, taken instead
+    bracketed: tuple[int, int] | None = None
     for i in order:
         line = candidates[i]
         if not _may_title(line):
@@ -500,6 +539,8 @@ def extract(
             if agency == head_agency and i >= from_head and not own_title and line_agency is None:
                 line_agency = _other_title_agency(line, year)
             continue  # once named, only a title with a fuller form of the name can say more
+        if i >= from_head and not own_title and _YEARLESS_TITLE.fullmatch(line):
+            yearless = True  # the report's own title, nearest the body, names no year
         # both forms hold a year (20xx), and _TITLE ends in the report's words: a menu line
         # (政府信息公开指南) is not searched, each of its starts costing up to 80 steps
         if "20" not in line:
@@ -510,10 +551,16 @@ def extract(
         found = m.groupdict()
         # the year of _TITLE_YEAR_AFTER's second form stands inside the words
         title_year = int(found["year"] or found["inside"])
+        after = _BRACKET_YEAR.match(line, m.end())
+        if after is not None and int(after.group("year")) != title_year:
+            if year is None:
+                bracketed = (title_year, int(after.group("year")))
+            title_year = int(after.group("year"))
         k = at[i - from_head] if i >= from_head else None
-        if k is not None and own_title and _in_list(before, k):
-            # an entry of a list of reports farther from the body than the report's own title
-            # (a related list, a sidebar): another report's title, whoever's it is
+        if k is not None and (own_title or yearless) and _in_list(before, k):
+            # an entry of a list of reports (a related list, a sidebar) farther from the body
+            # than the report's own title, or than its title that names no year: another
+            # report's title, whoever's it is
             continue
         if k is None and head_year is None:
             head_year = title_year
@@ -522,12 +569,16 @@ def extract(
         own_title = own_title or k is not None
         if year is None:
             year, year_from = title_year, "title"
+            if (first := _SPAN_START.search(found.get("pre") or "")) is not None:
+                span = (int(first.group("first")), title_year)
         post = found.get("post") or ""
         a = _title_agency(line, m)
         if a is None and not m.group("pre") and not post and k:
             # a two-line title: the agency on the line right above (a short name is no title
             # line: the candidate before this one may be any text above it)
             a = _clean_agency(before[k - 1])
+        if a is None and not m.group("pre") and not post and k is not None and below is None:
+            below = _subtitle_agency(before, k)
         if a is not None and agency is None:
             agency = a
             head_agency = a if k is None else None
@@ -554,7 +605,7 @@ def extract(
         for k, t in enumerate(before):
             if "信息公开" not in t or not _TITLE_END.search(t) or _LISTED.search(t):
                 continue
-            if own_title and _in_list(before, k):
+            if (own_title or yearless) and _in_list(before, k):
                 continue  # another report's title in a list, not a sentence of this one
             for m in _TITLE.finditer(t):
                 a = _title_agency(t, m)
@@ -628,6 +679,8 @@ def extract(
         else:
             agency = body_agency or meta_agency
     if agency is None:
+        agency = below
+    if agency is None:
         # CMS pages name the publishing organ in <meta name="ContentSource"> (not SiteName,
         # which is the portal)
         for name in ("contentsource", "author"):
@@ -667,6 +720,18 @@ def extract(
             f"meta.year: no title or statement of the year; taken as the year before "
             f"publication ({published})",
         )
+    if bracketed is not None and year == bracketed[1]:
+        problems.flag(
+            codes.METADATA_GUESSED,
+            f"meta.year: the title names {bracketed[0]} before the report's words and "
+            f"{year} in brackets after them; taken as {year}",
+        )
+    if span is not None and year == span[1] and span[0] < year:
+        problems.flag(
+            codes.METADATA_GUESSED,
+            f"meta.year: the title names the span {span[0]}–{year}; taken as {year}, its "
+            "last year (a report of two years' work, or a title that miswrote its year)",
+        )
     if year is not None and year_from == "frequent":
         problems.flag(
             codes.METADATA_GUESSED,
@@ -699,6 +764,15 @@ def extract(
             codes.METADATA_MISSING, "meta.year: the report year is not stated on the page"
         )
     return Metadata(agency, year, published, problems)
+
+
+def _subtitle_agency(before: list[str], k: int) -> str | None:
+    """The agency a title without a name (2023年政府信息公开工作年度报告) has on the line right
+    under it, the whole line a name; not an entry of a list of such titles, each with its
+    agency under it (another title right after the name)."""
+    if k + 1 >= len(before) or (k + 2 < len(before) and _named_report(before[k + 2])):
+        return None
+    return _clean_agency(before[k + 1])
 
 
 def _other_title_agency(line: str, year: int | None) -> str | None:

@@ -1,0 +1,125 @@
+"""The report year and agency of titles that hold two years: the report's year and the date it
+was published (（2024年1月）XX局2023年度…, 2024年XX局关于2023年…的报告). The year nearest the
+report's words is the report's; the date before the name is no part of it."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from gx_pipeline.parsing import parse_bytes
+from gx_pipeline_tests.test_parsing import _AGENCY_PAGE as _PAGE
+
+_AGENCIES = (
+    "南京市财政局",
+    "汉中市统计局",
+    "杭州市西湖区司法局",
+    "长沙县农业农村局",
+    "襄都区教育局",
+)
+_REPORT = ("政府信息公开工作年度报告", "政府信息公开工作情况的报告", "政务公开工作年度报告")
+
+#: titles with the publication's year (and month) before the report's: {p} the year of
+#: publication, {m} its month, {y} the report year, {a} the agency, {r} the report's words
+_DATE_FIRST = (
+    "（{p}年{m}月）{a}{y}年度{r}",
+    "({p}年{m}月){a}{y}年{r}",
+    "{p}年{m}月{a}关于{y}年度{r}",
+    "{p}年{a}{y}年度{r}",
+    "【{p}年{m}月】{a}{y}年{r}",
+)
+
+
+def _titles(n: int = 30):
+    rng = random.Random(40)
+    for _ in range(n):
+        y = rng.randint(2019, 2024)
+        form = rng.choice(_DATE_FIRST)
+        agency = rng.choice(_AGENCIES)
+        published = y + rng.choice((1, 2))
+        r = rng.choice(_REPORT)
+        yield form.format(p=published, m=rng.randint(1, 12), y=y, a=agency, r=r), y, agency
+
+
+def _read(head: str, sign: str = "") -> tuple[int | None, str | None]:
+    """The year and agency read from a page under `head` (its title lines)."""
+    got = parse_bytes(_PAGE.format(head=head, body="工作有序推进。", sign=sign).encode(), "t.txt")
+    return got.year, got.agency
+
+
+@pytest.mark.parametrize(("title", "year", "agency"), list(_titles()))
+def test_a_title_dated_before_its_name_gives_the_report_year_and_the_agency(title, year, agency):
+    # the first year of the title was taken for the report's (2024 for a 2023 report, with no
+    # flag), and the date run into the name left the agency unread
+    assert _read(title) == (year, agency)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_a_year_typed_with_the_letter_o_is_the_year(seed):
+    # 2O23年 (a letter O, half or full width, for a zero): the title was not read as one, and
+    # with no other statement of the year the report had none
+    rng = random.Random(seed)
+    year, agency = rng.randint(2019, 2024), rng.choice(_AGENCIES)
+    written = "".join(rng.choice("OＯ") if c == "0" else c for c in str(year))
+    assert _read(f"{agency}{written}年{rng.choice(_REPORT)}") == (year, agency)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_a_title_with_the_agency_on_the_line_below_names_it(seed):
+    # a heading of the year and the report's words, the agency as a subtitle under it: the
+    # agency was left unread (only a line above the title was looked at)
+    rng = random.Random(seed)
+    year, agency = rng.randint(2019, 2024), rng.choice(_AGENCIES)
+    sign = rng.choice(("", f"{year + 1}年1月{rng.randint(10, 31)}日"))
+    assert _read(f"{year}年{rng.choice(_REPORT)}\n{agency}", sign) == (year, agency)
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_a_title_naming_a_span_of_years_is_read_as_its_last_and_flagged(seed):
+    # XX局2022—2023年…报告: a report over two years, or a title that miswrote its year; the
+    # later year was taken with no word that the title names two
+    rng = random.Random(seed)
+    year = rng.randint(2020, 2024)
+    agency = rng.choice(_AGENCIES)
+    first = rng.choice((f"{year - 1}", f"{year - 1}年", f"{year - 1}年度"))
+    span = (
+        first + rng.choice(("-", "—", "–", "~", "至", "到")) + f"{year}年" + rng.choice(("", "度"))
+    )
+    page = _PAGE.format(head=f"{agency}{span}{rng.choice(_REPORT)}", body="工作有序推进。", sign="")
+    got = parse_bytes(page.encode(), "span.txt")
+    assert (got.year, got.agency) == (year, agency)
+    assert "metadata_guessed" in got.flags
+    assert any(p.startswith("meta.year: the title names the span") for p in got.problems)
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_a_title_with_the_report_year_in_brackets_after_another_year_is_flagged(seed):
+    # XX局2024年政府信息公开工作年度报告（2023年度）: the year before the report's words (the
+    # year it was written) was taken with no flag, the report year in brackets passed over
+    rng = random.Random(seed)
+    year, agency = rng.randint(2019, 2024), rng.choice(_AGENCIES)
+    bracket = rng.choice(("（{}年度）", "({}年度)", "（{}年）"))
+    title = f"{agency}{year + 1}年{rng.choice(_REPORT)}{bracket.format(year)}"
+    page = _PAGE.format(head=title, body="工作有序推进。", sign="")
+    got = parse_bytes(page.encode(), "bracket.txt")
+    assert (got.year, got.agency) == (year, agency)
+    assert any(p.startswith(f"meta.year: the title names {year + 1}") for p in got.problems)
+    assert "metadata_guessed" in got.flags
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_a_list_of_other_years_reports_before_a_title_without_a_year_gives_no_year(seed):
+    # a sidebar of the agency's reports of other years above the article, whose own title
+    # names no year: the nearest entry's year was taken for the report's, with no flag
+    rng = random.Random(seed)
+    year, agency = rng.randint(2021, 2024), rng.choice(_AGENCIES)
+    report = rng.choice(_REPORT)
+    entries = [f"{agency}{year - d}年{report}" for d in range(1, rng.randint(3, 4))]
+    opening = rng.choice((f"{year}年，{agency}认真贯彻落实《条例》。", "工作有序推进。"))
+    head = "\n".join([*rng.sample(entries, len(entries)), f"{agency}{report}"])
+    got = parse_bytes(_PAGE.format(head=head, body=opening, sign="").encode(), "list.txt")
+    if opening.startswith(str(year)):
+        assert got.year == year
+    else:
+        assert got.year is None or "metadata_guessed" in got.flags, (got.year, got.problems)
