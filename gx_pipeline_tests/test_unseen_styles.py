@@ -21,6 +21,7 @@ import pytest
 from gx_pipeline.pagegen import render_html
 from gx_pipeline.pagegen.layout import GCell, Table
 from gx_pipeline.parsing import parse_bytes
+from gx_pipeline.parsing.tokens import _INLINE_HIDING_WORDS, names_inline_hiding
 from gx_pipeline.trust import NEEDS_REVIEW, assess
 from gx_pipeline_tests.test_cell_markup import _deep, _page, _with_stale_copy, beside_values
 from gx_pipeline_tests.test_generated_hazards import FORMATS, _differences, _document
@@ -327,3 +328,40 @@ def test_a_figure_its_style_hides_is_unseen_whatever_rules_pick_it(form, rules):
         page = page.replace(b"<head>", f"<head><style>{UNDOING_RULES[rules]}</style>".encode(), 1)
         got = parse_bytes(page.replace(b"<body>", b'<body><div class="menu">m</div>'), "x.html")
         _read_as_shown(got, doc, values)
+
+
+def _near_words(rng: random.Random) -> str:
+    """Markup of a style attribute's pieces: the words that may hide text whole, cut short,
+    with a letter changed, split by a CJK character or a space, at the start or the end of
+    the text; some pages hold none of them."""
+    pieces = []
+    for _ in range(rng.randint(0, 12)):
+        word = rng.choice(_INLINE_HIDING_WORDS)
+        cut = rng.randint(0, len(word))
+        pieces.append(
+            rng.choice(
+                [
+                    word if rng.random() < 0.15 else word[:cut],
+                    word[cut:],
+                    word[:cut] + rng.choice("中 x;:-(0") + word[cut:],
+                    word[:cut] + word[cut + 1 :],
+                    word.swapcase(),
+                    rng.choice(['<td style="', '">', "年度报告", "font-size:12px", "-", ":", "("]),
+                ]
+            )
+        )
+    return "".join(pieces)
+
+
+def test_the_markup_test_for_hiding_words_finds_a_word_where_a_substring_test_does():
+    """The markup is searched for the words of an inline style that may hide text from a mark
+    each holds (a colon, a bracket, a dash), not word by word: it finds one on exactly the
+    pages that hold one, wherever it stands and whatever stands next to it."""
+    rng = random.Random("hiding-words")
+    held = 0
+    for _ in range(20000):
+        markup = _near_words(rng)
+        expected = any(word in markup for word in _INLINE_HIDING_WORDS)
+        assert names_inline_hiding(markup) is expected, markup
+        held += expected
+    assert 2000 < held < 18000  # both kinds of page drawn
