@@ -160,3 +160,64 @@ def test_an_invisible_character_inside_a_label_or_a_number_is_read_through(char:
             lines.append("\t".join(cells))
         got = parse_bytes("\n".join(lines).encode("utf-8"), "page.txt")
         assert _differences(got, doc, values) == {}, k
+
+
+# --- lines of figures after a row that are no wrapped tail of its number ----------------------
+
+
+def _read(text: str) -> dict:
+    return {
+        (c.section, c.row, c.col): c.value
+        for c in parse_bytes(text.encode("utf-8"), "page.txt").cells
+    }
+
+
+def _with_lines(lines: list[str], after: dict[int, str]) -> str:
+    return "\n".join(x for i, line in enumerate(lines) for x in (line, after.get(i)) if x)
+
+
+#: copies of a row a line, and what parts their cells
+_ROW_COPIES = {"spaced": (render_text.spaced_rows, "  "), "tab": (render_text.tab_rows, "\t")}
+
+
+def _row_copies(copy: str, seed: str):
+    """20 pages over both formats, every cell drawn: (k, rng, doc, the copy's text)."""
+    for k in range(20):
+        template, year = FORMATS[k % len(FORMATS)]
+        rng = random.Random(f"{seed}:{copy}:{k}")
+        doc, _ = _document(rng, template, year, blanks="none")
+        yield k, rng, doc, _ROW_COPIES[copy][0](doc, rng)
+
+
+@pytest.mark.parametrize("copy", sorted(_ROW_COPIES))
+def test_running_numbers_on_lines_of_their_own_are_no_wrapped_tails(copy: str):
+    """A copy whose table numbers its rows (序号) writes each row's number on a line of its
+    own before the row (a narrow first column copied as a paragraph): 1 / 行政许可 3 5 / 2 /
+    行政处罚 7 0 / 3 / …. Each number after a row opens a line with a figure after a row
+    ending in one, as the tail of a number wrapped at a width does, but numbers running 1, 2,
+    3 … are the rows' numbers, not tails: every cell is read as the copy without them reads
+    it."""
+    for k, _, _, text in _row_copies(copy, "running-numbers"):
+        lines = text.split("\n")
+        rows = [
+            at
+            for at, line in enumerate(lines)
+            if len(line.split()) > 1 and line.split()[-1].isdigit() and line[:1] > "~"
+        ]
+        numbered = _with_lines(lines, {at - 1: str(n) for n, at in enumerate(rows, start=1)})
+        assert _read(numbered) == _read(text), k
+
+
+@pytest.mark.parametrize("copy", sorted(_ROW_COPIES))
+def test_a_line_of_figures_after_a_full_row_is_no_wrapped_tail(copy: str):
+    """A line of several figures with no label after a row that shows every one of its
+    columns (a subtotal row whose label the copy lost, figures of a note): a line broken
+    inside the row's last number would leave its tail and nothing more (or the row's later
+    cells, which a full row has none of), so it is no tail, and the row's last number is
+    read."""
+    separator = _ROW_COPIES[copy][1]
+    for k, rng, doc, text in _row_copies(copy, "figures-after-a-row"):
+        lines = text.split("\n")
+        at = rng.choice(_row_lines(text, doc))
+        figures = separator.join(str(rng.randrange(100)) for _ in range(rng.randint(2, 6)))
+        assert _read(_with_lines(lines, {at: figures})) == _read(text), (k, lines[at], figures)
