@@ -221,3 +221,40 @@ def test_a_line_of_figures_after_a_full_row_is_no_wrapped_tail(copy: str):
         at = rng.choice(_row_lines(text, doc))
         figures = separator.join(str(rng.randrange(100)) for _ in range(rng.randint(2, 6)))
         assert _read(_with_lines(lines, {at: figures})) == _read(text), (k, lines[at], figures)
+
+
+@pytest.mark.parametrize("copy", sorted(_ROW_COPIES))
+def test_a_soft_hyphen_where_a_minus_stands_is_not_dropped(copy: str):
+    """A hyphen glyph a PDF's font maps to U+00AD, or a converter's soft hyphen for a minus
+    sign, copied before a figure of 本年增/减 (-51 as \u00ad51): a soft hyphen inside a word is
+    nothing, but one that opens a figure stands where its minus sign would. Dropped, -51 was
+    read 51 with no flag; the figure is not known, so it is not read."""
+    negative = 0
+    for k in range(20):
+        rng = random.Random(f"soft-minus:{copy}:{k}")
+        doc, values = _document(rng, "2019", FORMATS[k % 3][1], blanks="none")
+        lines = [
+            "\t".join(c[:1].replace("-", "\u00ad") + c[1:] for c in line.split("\t"))
+            for line in _ROW_COPIES[copy][0](doc, rng).split("\n")
+        ]
+        if copy == "spaced":
+            lines = [line.replace("  -", "  \u00ad") for line in lines]
+        negative += sum(line.count("\u00ad") for line in lines)
+        wrong, _ = _wrong("\n".join(lines), doc, values)
+        assert wrong == {}, k
+    assert negative >= 10
+
+
+def test_a_soft_hyphen_before_a_count_is_an_editors_mark():
+    """Where a column cannot be negative (every count and amount: the 2021 format has no
+    本年增/减), a soft hyphen that opens a figure is no minus sign but the editor's invisible
+    mark, read through."""
+    for k, _, _, text in _row_copies("tab", "soft-hyphen-count"):
+        marked = "\n".join(
+            "\t".join(
+                "\u00ad" + c if i and c.isdigit() and "增/减" not in text else c
+                for i, c in enumerate(line.split("\t"))
+            )
+            for line in text.split("\n")
+        )
+        assert _read(marked) == _read(text), k

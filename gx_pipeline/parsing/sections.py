@@ -6798,7 +6798,7 @@ def _plain_count(text: str) -> object:
     (read as _cell's rules read it, and none of them says anything); _NOT_PLAIN for any other
     text. Cached: a few texts (0, 1, 2, blank) fill most cells of every page."""
     read = read_value(text)
-    if read is None or read.footnote is not None or read.unit is not None:
+    if read is None or read.footnote is not None or read.unit is not None or read.sign_unsure:
         return _NOT_PLAIN
     value = read.value
     if value is None or (type(value) is int and value >= 0 and not point_thousands(text)):
@@ -6835,6 +6835,15 @@ def _cell(
     if read is None:
         problems.flag(
             codes.CELLS_UNPLACED, f"{where}: cannot read {tok.text!r} as a value; taken as empty"
+        )
+        return Cell(section, row, col, None, tok.text, tok.table, tok.tr, tok.td)
+    if read.sign_unsure and col in contract.SIGNED_COLUMNS:
+        # a soft hyphen before the number where it may be negative: its minus sign (a PDF's
+        # hyphen glyph, a converter's soft hyphen) or a mark an editor left, nobody can tell
+        problems.flag(
+            codes.CELLS_UNPLACED,
+            f"{where}: {tok.text!r} opens with a soft hyphen (U+00AD), which may be its minus "
+            "sign; taken as empty",
         )
         return Cell(section, row, col, None, tok.text, tok.table, tok.tr, tok.td)
     value = read.value
