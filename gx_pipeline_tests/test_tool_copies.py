@@ -160,3 +160,101 @@ def test_an_invisible_character_inside_a_label_or_a_number_is_read_through(char:
             lines.append("\t".join(cells))
         got = parse_bytes("\n".join(lines).encode("utf-8"), "page.txt")
         assert _differences(got, doc, values) == {}, k
+
+
+# --- lines of figures after a row that are no wrapped tail of its number ----------------------
+
+
+def _read(text: str) -> dict:
+    return {
+        (c.section, c.row, c.col): c.value
+        for c in parse_bytes(text.encode("utf-8"), "page.txt").cells
+    }
+
+
+def _with_lines(lines: list[str], after: dict[int, str]) -> str:
+    return "\n".join(x for i, line in enumerate(lines) for x in (line, after.get(i)) if x)
+
+
+#: copies of a row a line, and what parts their cells
+_ROW_COPIES = {"spaced": (render_text.spaced_rows, "  "), "tab": (render_text.tab_rows, "\t")}
+
+
+def _row_copies(copy: str, seed: str):
+    """20 pages over both formats, every cell drawn: (k, rng, doc, the copy's text)."""
+    for k in range(20):
+        template, year = FORMATS[k % len(FORMATS)]
+        rng = random.Random(f"{seed}:{copy}:{k}")
+        doc, _ = _document(rng, template, year, blanks="none")
+        yield k, rng, doc, _ROW_COPIES[copy][0](doc, rng)
+
+
+@pytest.mark.parametrize("copy", sorted(_ROW_COPIES))
+def test_running_numbers_on_lines_of_their_own_are_no_wrapped_tails(copy: str):
+    """A copy whose table numbers its rows (序号) writes each row's number on a line of its
+    own before the row (a narrow first column copied as a paragraph): 1 / 行政许可 3 5 / 2 /
+    行政处罚 7 0 / 3 / …. Each number after a row opens a line with a figure after a row
+    ending in one, as the tail of a number wrapped at a width does, but numbers running 1, 2,
+    3 … are the rows' numbers, not tails: every cell is read as the copy without them reads
+    it."""
+    for k, _, _, text in _row_copies(copy, "running-numbers"):
+        lines = text.split("\n")
+        rows = [
+            at
+            for at, line in enumerate(lines)
+            if len(line.split()) > 1 and line.split()[-1].isdigit() and line[:1] > "~"
+        ]
+        numbered = _with_lines(lines, {at - 1: str(n) for n, at in enumerate(rows, start=1)})
+        assert _read(numbered) == _read(text), k
+
+
+@pytest.mark.parametrize("copy", sorted(_ROW_COPIES))
+def test_a_line_of_figures_after_a_full_row_is_no_wrapped_tail(copy: str):
+    """A line of several figures with no label after a row that shows every one of its
+    columns (a subtotal row whose label the copy lost, figures of a note): a line broken
+    inside the row's last number would leave its tail and nothing more (or the row's later
+    cells, which a full row has none of), so it is no tail, and the row's last number is
+    read."""
+    separator = _ROW_COPIES[copy][1]
+    for k, rng, doc, text in _row_copies(copy, "figures-after-a-row"):
+        lines = text.split("\n")
+        at = rng.choice(_row_lines(text, doc))
+        figures = separator.join(str(rng.randrange(100)) for _ in range(rng.randint(2, 6)))
+        assert _read(_with_lines(lines, {at: figures})) == _read(text), (k, lines[at], figures)
+
+
+@pytest.mark.parametrize("copy", sorted(_ROW_COPIES))
+def test_a_soft_hyphen_where_a_minus_stands_is_not_dropped(copy: str):
+    """A hyphen glyph a PDF's font maps to U+00AD, or a converter's soft hyphen for a minus
+    sign, copied before a figure of 本年增/减 (-51 as \u00ad51): a soft hyphen inside a word is
+    nothing, but one that opens a figure stands where its minus sign would. Dropped, -51 was
+    read 51 with no flag; the figure is not known, so it is not read."""
+    negative = 0
+    for k in range(20):
+        rng = random.Random(f"soft-minus:{copy}:{k}")
+        doc, values = _document(rng, "2019", FORMATS[k % 3][1], blanks="none")
+        lines = [
+            "\t".join(c[:1].replace("-", "\u00ad") + c[1:] for c in line.split("\t"))
+            for line in _ROW_COPIES[copy][0](doc, rng).split("\n")
+        ]
+        if copy == "spaced":
+            lines = [line.replace("  -", "  \u00ad") for line in lines]
+        negative += sum(line.count("\u00ad") for line in lines)
+        wrong, _ = _wrong("\n".join(lines), doc, values)
+        assert wrong == {}, k
+    assert negative >= 10
+
+
+def test_a_soft_hyphen_before_a_count_is_an_editors_mark():
+    """Where a column cannot be negative (every count and amount: the 2021 format has no
+    本年增/减), a soft hyphen that opens a figure is no minus sign but the editor's invisible
+    mark, read through."""
+    for k, _, _, text in _row_copies("tab", "soft-hyphen-count"):
+        marked = "\n".join(
+            "\t".join(
+                "\u00ad" + c if i and c.isdigit() and "增/减" not in text else c
+                for i, c in enumerate(line.split("\t"))
+            )
+            for line in text.split("\n")
+        )
+        assert _read(marked) == _read(text), k

@@ -90,8 +90,11 @@ def read_docx(data: bytes, source: str, kind: str = "docx") -> Document:
         pending.clear()
 
     nested_cells: list[str] = []
+    #: how many of what Word shows unsettled (paragraphs.unsettled) stood in a table's cell
+    unsettled_in_cells = 0
 
     def table_tokens(tbl) -> None:
+        nonlocal unsettled_in_cells
         state["table"] += 1
         number = state["table"]
         nested: list = []
@@ -124,6 +127,7 @@ def read_docx(data: bytes, source: str, kind: str = "docx") -> Document:
                     spanned = {"span": True, "rowspan": rowspan, "colspan": colspan}
                 lines = []
                 doubtful = paragraphs.unknown()
+                unsettled = len(paragraphs.unsettled)
                 inner = []
                 for block in _blocks(tc):
                     if block.tag == _TBL:
@@ -131,6 +135,7 @@ def read_docx(data: bytes, source: str, kind: str = "docx") -> Document:
                         inner.append(block)
                     else:
                         lines.append(paragraphs.text(block))
+                unsettled_in_cells += len(paragraphs.unsettled) - unsettled
                 text = " ".join("\n".join(lines).split())
                 if inner and any(
                     ch.isdigit() for t in inner for ch in "".join(t.itertext()) + text
@@ -224,13 +229,20 @@ def read_docx(data: bytes, source: str, kind: str = "docx") -> Document:
             "taken as empty, a line reads U+FFFD in its place",
         )
     if paragraphs.unsettled:
-        problems.flag(
-            codes.CELLS_UNPLACED,
+        line = (
             "document: what Word shows is not settled by its text (a field's result it works "
             "out again, marked dirty or a page's number; a content control's placeholder; a "
             f"picture or object in the line: {_sample(paragraphs.unsettled)}): a table cell "
-            "holding it is taken as empty, a line reads U+FFFD in its place",
+            "holding it is taken as empty, a line reads U+FFFD in its place"
         )
+        if unsettled_in_cells:
+            problems.flag(codes.CELLS_UNPLACED, line)
+        else:
+            # only lines outside the tables hold it (a caption's SEQ number, a page's number,
+            # a dirty table of contents, hyperlink or date): no cell is taken from them, and a
+            # figure a line of values would give reads U+FFFD, no number, which the sections'
+            # reading flags itself
+            problems.append(line)
     if nested_cells:
         problems.flag(
             codes.CELLS_UNPLACED,

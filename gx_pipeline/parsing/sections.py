@@ -1525,6 +1525,9 @@ def _table(
     #: labelled rows a loose line of a text copy may be the wrapped tail of (their last number
     #: runs on into the loose line's first): what the loose line shows, by the row's code
     tails: dict[str, str] = {}
+    #: the lone figures of loose lines in the table's order, each with the row it may be the
+    #: wrapped tail of (None where it is none's)
+    numbered: list[tuple[str, str | None]] = []
     failed: set[int] = set()  # labelled rows whose split-off surplus found no place
     labelled = {r.code for r in placed if r.code is not None}
     i = 0
@@ -1611,8 +1614,18 @@ def _table(
                         and not _enumeration_of(r.values, placed[j] if j < len(placed) else None)
                     )
                     loose.append((shown, inside))
-                    if inside and r is run[0] and _wrapped_tail(placed[i - 1].values, r.values):
-                        tails[placed[i - 1].code] = shown
+                    before_row = placed[i - 1]
+                    tail = (
+                        inside
+                        and r is run[0]
+                        and _wrapped_tail(before_row.values, r.values, width[before_row.code])
+                    )
+                    if tail:
+                        tails[before_row.code] = shown
+                    if len(r.values) == 1:
+                        numbered.append(
+                            (r.values[0].text.strip(), before_row.code if tail else None)
+                        )
                 r.code = UNKNOWN
         i = j
     for r in placed:
@@ -2177,6 +2190,8 @@ def _table(
             f"{section}: every cell is blank: the table has its labels but no numbers "
             "(missing data, not zeros)"
         )
+    for code in _running_numbers(numbered):
+        del tails[code]
     for code, shown in tails.items():
         last = by_code[code].values[-1] if code in by_code else None
         if last is None:
@@ -3760,18 +3775,52 @@ def _blanks_a_merge_may_cover(
 _NUMBER_PART = frozenset("0123456789.,，")
 
 
-def _wrapped_tail(row: list[Token], loose: list[Token]) -> bool:
+def _wrapped_tail(row: list[Token], loose: list[Token], columns: int) -> bool:
     """Whether the loose line `loose` of a text copy may be the tail of `row`'s last number,
     wrapped onto the line after it: the row's line ends in a digit and the next line opens
     with one, or either side of the break is a number's point or thousands comma (881. / 59,
-    881 / .59)."""
+    881 / .59). A line broken at a width parts the row's cells between its two lines, one
+    number's head and tail on either side: a loose line with more figures than the row's
+    `columns` leave room for (a line of several figures after a row that shows all of its
+    own, a subtotal whose label the copy lost) is no such tail."""
     if not row or not loose or row[-1].table != 0 or loose[0].table != 0:
         return False
     last, first = row[-1], loose[0]
     if last.tr is None or first.tr != last.tr + 1 or first.td not in (None, 0, 1):
         return False
+    figures = sum(
+        read is not None and read.value is not None
+        for read in map(read_value, (t.text for t in (*row, *loose)))
+    )
+    if len(loose) > 1 and figures - 1 > columns:
+        return False
     pair = last.text.rstrip()[-1:] + first.text.lstrip()[:1]
     return len(pair) == 2 and set(pair) <= _NUMBER_PART and any(ch.isdigit() for ch in pair)
+
+
+#: the fewest numbers running 1, 2, 3 … that are a table's numbering of its rows
+_FEWEST_RUNNING = 3
+
+
+def _running_numbers(numbered: list[tuple[str, str | None]]) -> set[str]:
+    """The rows whose wrapped-tail candidates are the rows' own numbers: `numbered` holds the
+    lone figures of the table's loose lines in order, each with the row it may be the tail of;
+    a run of _FEWEST_RUNNING or more, each one more than the last, is a 序号 column copied as
+    a line of its own before each row (1 / 规章 3 5 / 2 / 行政许可 …). Tails of numbers
+    wrapped at a width are what the break leaves of each, no count."""
+    out: set[str] = set()
+    run: list[str | None] = []
+    last = None
+    for text, code in (*numbered, ("", None)):
+        n = int(text) if text.isdigit() and len(text) <= 3 else None
+        if n is None or last is None or n != last + 1:
+            if len(run) >= _FEWEST_RUNNING:
+                out.update(c for c in run if c is not None)
+            run = []
+        if n is not None:
+            run.append(code)
+        last = n
+    return out
 
 
 def _enumeration_of(loose: list[Token], after: RawRow | None) -> bool:
@@ -6871,7 +6920,7 @@ def _plain_count(text: str) -> object:
     (read as _cell's rules read it, and none of them says anything); _NOT_PLAIN for any other
     text. Cached: a few texts (0, 1, 2, blank) fill most cells of every page."""
     read = read_value(text)
-    if read is None or read.footnote is not None or read.unit is not None:
+    if read is None or read.footnote is not None or read.unit is not None or read.sign_unsure:
         return _NOT_PLAIN
     value = read.value
     if value is None or (type(value) is int and value >= 0 and not point_thousands(text)):
@@ -6908,6 +6957,15 @@ def _cell(
     if read is None:
         problems.flag(
             codes.CELLS_UNPLACED, f"{where}: cannot read {tok.text!r} as a value; taken as empty"
+        )
+        return Cell(section, row, col, None, tok.text, tok.table, tok.tr, tok.td)
+    if read.sign_unsure and col in contract.SIGNED_COLUMNS:
+        # a soft hyphen before the number where it may be negative: its minus sign (a PDF's
+        # hyphen glyph, a converter's soft hyphen) or a mark an editor left, nobody can tell
+        problems.flag(
+            codes.CELLS_UNPLACED,
+            f"{where}: {tok.text!r} opens with a soft hyphen (U+00AD), which may be its minus "
+            "sign; taken as empty",
         )
         return Cell(section, row, col, None, tok.text, tok.table, tok.tr, tok.td)
     value = read.value

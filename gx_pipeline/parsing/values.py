@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
 from gx_pipeline.report import Number
@@ -29,9 +29,17 @@ _NUMBER = re.compile(
     r"(?P<unit>亿元|万元|千元|元|亿|万|件|条|个|项|次|份|人次|人)?$"
 )
 #: white space, and the characters an editor leaves inside words and figures that nobody sees
-#: (zero-width space, non-joiner and joiner, word joiner, soft hyphen, BOM): a WeChat article's
-#: 信息\u00ad内容 is 信息内容 and its 1\u200c2 in one cell 12
-_SPACES = re.compile(r"[\s\u00a0\u3000\u200b\u200c\u200d\u2060\u00ad\ufeff]+")
+#: (zero-width space, non-joiner and joiner, word joiner, BOM): a WeChat article's 1\u200c2 in
+#: one cell is 12
+_SPACES = re.compile(r"[\s\u00a0\u3000\u200b\u200c\u200d\u2060\ufeff]+")
+#: a soft hyphen inside a word or figure (信息\u00ad内容 is 信息内容, 1\u00ad2 is 12), or before
+#: anything but a number (\u00ad1.属于国家秘密). One that opens a number stands where its minus
+#: sign would: a PDF's
+#: hyphen glyph mapped to U+00AD, a converter's soft hyphen for a minus (-51 of 本年增/减 copied
+#: as \u00ad51); dropped, the figure was read 51. It is kept: the figure is read without it
+#: (CellValue.sign_unsure) only where its column cannot be negative
+SOFT_HYPHEN = "\u00ad"
+_SOFT_HYPHEN = re.compile(r"(?<=[^\s\u00a0\u3000])\u00ad|\u00ad(?![\d.,]+(?:[\s\u00a0\u3000]|$))")
 _AMOUNT_SCALE = {
     "亿元": Decimal(10000),
     "亿": Decimal(10000),
@@ -69,7 +77,7 @@ def nfkc(text: str) -> str:
 
 def squash(text: str) -> str:
     """NFKC and no whitespace at all: the form every comparison uses."""
-    return _SPACES.sub("", nfkc(text))
+    return _SPACES.sub("", _SOFT_HYPHEN.sub("", nfkc(text)))
 
 
 @dataclass(frozen=True)
@@ -79,6 +87,9 @@ class CellValue:
     unit: str | None = None
     #: a footnote mark after the number (①, *, 注1), which is not part of the value
     footnote: str | None = None
+    #: the number opens with a soft hyphen (_SOFT_HYPHEN), which may be its minus sign: its
+    #: value is read without it, which only a column that cannot be negative may take
+    sign_unsure: bool = False
 
 
 #: superscript digits: a footnote's reference (12¹; an HTML page's 12<sup>1</sup> is read so)
@@ -136,7 +147,7 @@ def is_value_text(text: str) -> bool:
     """Whether a cell's text is a value (a number or a blank marker) rather than a label."""
     if _SPLIT_NUMBER.search(text) or _odd_digits(text):
         return False
-    s = squash(text)
+    s = squash(text).removeprefix(SOFT_HYPHEN)
     if s in NO_CHANGE:
         return True
     m = _FOOTNOTE.match(text)
@@ -162,6 +173,11 @@ def read_value(text: str, amount: bool = False) -> CellValue | None:
         if plain is not None and plain.value is not None:
             return CellValue(plain.value, plain.unit, note.group("mark"))
     s = squash(text)
+    if s[:1] == SOFT_HYPHEN:
+        plain = read_value(s[1:], amount)
+        if plain is None or plain.value is None or plain.value < 0 or plain.footnote:
+            return None
+        return replace(plain, sign_unsure=True)
     if s in NULL_MARKERS:
         return CellValue(None)
     if s in NO_CHANGE:
