@@ -691,7 +691,9 @@ def extract(
 
     no_dates: list[str] = []
     edited: list[str] = []
-    published = _published(head, texts, head_info.meta, signed, no_dates, edited)
+    clocks: list[str] = []
+    stated = year if year_from in ("title", "body", "period") else None
+    published = _published(head, texts, head_info.meta, signed, no_dates, edited, stated, clocks)
     if edited:
         problems.flag(
             codes.METADATA_GUESSED,
@@ -751,6 +753,12 @@ def extract(
     if published is None and no_dates:
         problems.append(
             f"meta.published: the page's date {no_dates[0]} is no date (no such month or day); "
+            "no publication date is taken"
+        )
+    elif published is None and clocks:
+        problems.append(
+            f"meta.published: the page's only date under a plain label ({clocks[0]}) is a year "
+            f"or more after the year after the report year {year} (a portal's clock); "
             "no publication date is taken"
         )
     elif published is None:
@@ -891,12 +899,19 @@ def _published(
     signed: str | None,
     no_dates: list[str] | None = None,
     edited: list[str] | None = None,
+    stated: int | None = None,
+    clocks: list[str] | None = None,
 ) -> str | None:
     """From the page chrome (normalised `head`) or the CMS's <meta> (PubDate…), else the
     sign-off's date (`signed`, see _signoff), else the last date at the end of `texts`, else
     the date of an edit (更新时间, added to `edited` when taken): a portal shows when the
     article was last changed, which may be days or years after the report was published.
-    A date written with no such month or day (2023年13月3日) is added to `no_dates`."""
+    A date written with no such month or day (2023年13月3日) is added to `no_dates`.
+
+    A date under a plain label (时间：, 日期：) a year or more after the year after the
+    report year the page states (`stated`) is passed over and added to `clocks`: a portal shows
+    its clock so (时间：2026-12-07 天气：晴), and no report is published that late but one
+    re-posted, which its site dates under a publication's own label (发布时间)."""
     no_dates = [] if no_dates is None else no_dates
     edit: str | None = None
     #: the next cell of a metadata grid holding an edit label's date (更新时间： | 2020-01-21):
@@ -934,6 +949,10 @@ def _published(
             else:
                 date = dated(m.group("y"), m.group("mo"), m.group("d"))
             if date is None:
+                continue
+            if m.group("plain") and stated is not None and int(date[:4]) >= stated + 2:
+                if clocks is not None:
+                    clocks.append(date)
                 continue
             rank = _LABEL_RANK[m.group("label") or m.group("plain")]
             if rank == _EDITED:
