@@ -123,3 +123,20 @@ def test_a_list_of_other_years_reports_before_a_title_without_a_year_gives_no_ye
         assert got.year == year
     else:
         assert got.year is None or "metadata_guessed" in got.flags, (got.year, got.problems)
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_a_list_of_reports_before_a_title_without_a_year_gives_no_other_year(seed):
+    # with the list's entries passed over and no sentence stating the year, the year the text
+    # mentions most was taken: a year of the list (its entries are the text's only years), wrong
+    # with only a flag. The list may hold the report's own title too (the current entry)
+    rng = random.Random(seed)
+    year, agency = rng.randint(2021, 2024), rng.choice(_AGENCIES)
+    report = rng.choice(_REPORT)
+    years = [year - d for d in range(rng.randint(0, 1), rng.randint(3, 4))]
+    entries = [f"{agency}{y}年{report}" for y in rng.sample(years, len(years))]
+    published = rng.choice(("", f"发布时间：{year + 1}-01-{rng.randint(10, 31)}"))
+    head = "\n".join([*entries, f"{agency}{report}", published])
+    got = parse_bytes(_PAGE.format(head=head, body="工作有序推进。", sign="").encode(), "list.txt")
+    assert got.year in (None, year), (years, got.year, got.problems)
+    assert "metadata_guessed" in got.flags or "metadata_missing" in got.flags

@@ -518,6 +518,9 @@ def extract(
     order = [*range(from_head), *range(len(candidates) - 1, from_head - 1, -1)]
     own_title = False  # the title nearest the body was read: the report's own
     yearless = False  # a title naming no year was met before any title naming one
+    #: an entry of a list of reports was passed over above a title naming no year: the years
+    #: the text mentions are the list's as much as the report's
+    listed = False
     #: the years of the first title read from the <head> and of the report's own title line
     head_year: int | None = None
     line_year: int | None = None
@@ -561,6 +564,7 @@ def extract(
             # an entry of a list of reports (a related list, a sidebar) farther from the body
             # than the report's own title, or than its title that names no year: another
             # report's title, whoever's it is
+            listed = listed or not own_title
             continue
         if k is None and head_year is None:
             head_year = title_year
@@ -653,7 +657,9 @@ def extract(
             if m:
                 year, year_from = int(m.group(1)), "period"
                 break
-    if year is None:
+    if year is None and not listed:
+        # not where a list of reports of other years stands above a title naming none: their
+        # years, one each, outnumber the report's own in a text that seldom names it
         years = Counter(int(y) for t in head if "年" in t for y in _YEAR_WRITTEN.findall(t))
         if years:
             year, year_from = years.most_common(1)[0][0], "frequent"
