@@ -140,3 +140,41 @@ def test_a_list_of_reports_before_a_title_without_a_year_gives_no_other_year(see
     got = parse_bytes(_PAGE.format(head=head, body="工作有序推进。", sign="").encode(), "list.txt")
     assert got.year in (None, year), (years, got.year, got.problems)
     assert "metadata_guessed" in got.flags or "metadata_missing" in got.flags
+
+
+#: titles naming the report year {y} and, nearer the report's words, a later date {n}年{m}月
+#: (the month the report was written, the day its figures run to): {a} the agency, {r} words
+_DATE_INSIDE = (
+    "{a}{y}年度暨{n}年{m}月{r}",
+    "{a}{y}年及{n}年{m}月{r}",
+    "{a}关于{y}年度（截至{n}年{m}月）{r}",
+    "{a}{y}年度{n}年{m}月编制{r}",
+)
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_a_year_with_a_month_nearer_the_words_is_a_date_not_the_report_year(seed):
+    # the year nearest the report's words was taken even where a month follows it (2024年1月):
+    # a date, not a year's report; the 2023 report was filed under 2024
+    rng = random.Random(seed)
+    year, agency = rng.randint(2019, 2024), rng.choice(_AGENCIES)
+    title = rng.choice(_DATE_INSIDE).format(
+        a=agency, y=year, n=year + 1, m=rng.randint(1, 3), r=rng.choice(_REPORT)
+    )
+    assert _read(title) == (year, agency)
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_a_plans_span_between_the_report_year_and_its_words_is_no_span_of_the_report(seed):
+    # XX局2023年度落实2021—2025年政务公开规划暨…报告: the span of a five-year plan stands
+    # nearer the words than the report's year; its last year was taken, flagged as a span
+    rng = random.Random(seed)
+    year, agency = rng.randint(2019, 2024), rng.choice(_AGENCIES)
+    first, last = rng.choice(((2016, 2020), (2021, 2025)))
+    sep = rng.choice(("—", "-", "至", "年至", "年—"))
+    plan = rng.choice(("政务公开规划暨", "“十四五”规划实施暨", "政务公开工作规划的"))
+    words = rng.choice(("政府信息公开工作年度报告", "政府信息公开工作情况的报告"))
+    title = f"{agency}{year}年{rng.choice(('', '度'))}落实{first}{sep}{last}年{plan}{words}"
+    got = parse_bytes(_PAGE.format(head=title, body="工作有序推进。", sign="").encode(), "p.txt")
+    assert (got.year, got.agency) == (year, agency), (title, got.problems)
+    assert not any("the title names the span" in p for p in got.problems)

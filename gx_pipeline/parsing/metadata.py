@@ -33,14 +33,31 @@ _REPORT_WORDS = (
 #: 100,000 characters of report words (a page of text in one line) took the search minutes, each
 #: start scanning to the line's end. `post` holds no year: a title may open with the date it was
 #: published (（2024年1月）XX局2023年度…报告, 2024年XX局关于2023年…的报告), and the year nearest
-#: the report's words is the report's
+#: the report's words is the report's. A year with a month after it is a date
+#: (XX局2023年度暨2024年1月…报告, 2023年度（截至2024年1月）的报告): no report's year, and `post`
+#: may hold one
 _TITLE = re.compile(
-    r"(?P<pre>[^,，。:：;；!！?？\s]{0,80}?)(?P<year>20\d{2})年度?"
-    r"(?P<post>(?:(?!20\d{2}年)[^,，。:：;；]){0,80}?)" + _REPORT_WORDS
+    r"(?P<pre>[^,，。:：;；!！?？\s]{0,80}?)(?P<year>20\d{2})年度?(?!\d{1,2}月)"
+    r"(?P<post>(?:(?!20\d{2}年(?!\d{1,2}月))[^,，。:：;；]){0,80}?)" + _REPORT_WORDS
 )
 #: the first year of a span a title names before its year (XX局2022—2023年…报告, 2022年至2023年):
 #: the end of _TITLE's `pre`
 _SPAN_START = re.compile(r"(?P<first>20\d{2})(?:年度?)?[-—–~至到]$")
+#: a report year in a title's `pre` (before a span): the last one not followed by a month
+_PRE_YEAR = re.compile(r"20\d{2}年度?(?!\d{1,2}月)")
+
+
+def _plan_year(found: Mapping[str, str | None]) -> re.Match[str] | None:
+    """The report year a title names before a span that is a plan's, not the report's: words
+    stand between the span and the report's words (XX局2023年度落实2021—2025年政务公开规划暨
+    政府信息公开工作情况的报告), and a year stands before the span. A span right before the
+    report's words (XX局2022—2023年…报告) is the report's."""
+    pre = found.get("pre") or ""
+    if not found.get("post") or (first := _SPAN_START.search(pre)) is None:
+        return None
+    return next(reversed(list(_PRE_YEAR.finditer(pre, 0, first.start()))), None)
+
+
 #: the report year in brackets right after a title's words (…年度报告（2023年度）): where the
 #: year before the words is another (2024年…年度报告（2023年度）, the year the report was
 #: written), the bracketed one is the report's
@@ -439,7 +456,8 @@ def _title_agency(line: str, m: re.Match[str]) -> str | None:
     agency is read from the page's other titles, its opening sentence or its sign-off."""
     if _CREDIT.search(line, 0, m.end("pre")):
         return None
-    pre = _SPAN_START.sub("", m.group("pre"))
+    plan = _plan_year(m.groupdict())
+    pre = _SPAN_START.sub("", m.group("pre")) if plan is None else m.group("pre")[: plan.start()]
     return _clean_agency(pre) or _clean_agency(m.groupdict().get("post") or "")
 
 
@@ -554,6 +572,8 @@ def extract(
         found = m.groupdict()
         # the year of _TITLE_YEAR_AFTER's second form stands inside the words
         title_year = int(found["year"] or found["inside"])
+        if (plan := _plan_year(found)) is not None:
+            title_year = int(plan.group()[:4])
         after = _BRACKET_YEAR.match(line, m.end())
         if after is not None and int(after.group("year")) != title_year:
             if year is None:
@@ -573,7 +593,8 @@ def extract(
         own_title = own_title or k is not None
         if year is None:
             year, year_from = title_year, "title"
-            if (first := _SPAN_START.search(found.get("pre") or "")) is not None:
+            first = _SPAN_START.search(found.get("pre") or "") if plan is None else None
+            if first is not None:
                 span = (int(first.group("first")), title_year)
         post = found.get("post") or ""
         a = _title_agency(line, m)
