@@ -101,10 +101,16 @@ def test_a_title_with_the_report_year_in_brackets_after_another_year_is_flagged(
     year, agency = rng.randint(2019, 2024), rng.choice(_AGENCIES)
     bracket = rng.choice(("（{}年度）", "({}年度)", "（{}年）"))
     title = f"{agency}{year + 1}年{rng.choice(_REPORT)}{bracket.format(year)}"
+    _assert_bracketed(title, year, agency, year + 1)
+
+
+def _assert_bracketed(title: str, year: int, agency: str, first: int) -> None:
+    """`title` read as `agency`'s report of `year`, flagged with a line naming the title's
+    year before its words (`first`)."""
     page = _PAGE.format(head=title, body="工作有序推进。", sign="")
     got = parse_bytes(page.encode(), "bracket.txt")
     assert (got.year, got.agency) == (year, agency)
-    assert any(p.startswith(f"meta.year: the title names {year + 1}") for p in got.problems)
+    assert any(p.startswith(f"meta.year: the title names {first} ") for p in got.problems)
     assert "metadata_guessed" in got.flags
 
 
@@ -178,3 +184,14 @@ def test_a_plans_span_between_the_report_year_and_its_words_is_no_span_of_the_re
     got = parse_bytes(_PAGE.format(head=title, body="工作有序推进。", sign="").encode(), "p.txt")
     assert (got.year, got.agency) == (year, agency), (title, got.problems)
     assert not any("the title names the span" in p for p in got.problems)
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_a_years_report_with_a_bare_year_in_brackets_after_it_keeps_its_year(seed):
+    # XX局2023年度…年度报告（2024年）: the title says 2023年度, the bracket a bare year (the
+    # year it was published); the bracketed year was taken, a 2023 report filed under 2024
+    rng = random.Random(seed)
+    year, agency = rng.randint(2019, 2024), rng.choice(_AGENCIES)
+    bracket = rng.choice(("（{}年）", "({}年)"))
+    title = f"{agency}{year}年度{rng.choice(_REPORT)}{bracket.format(year + 1)}"
+    _assert_bracketed(title, year, agency, year)

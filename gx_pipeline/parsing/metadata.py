@@ -60,7 +60,8 @@ def _plan_year(found: Mapping[str, str | None]) -> re.Match[str] | None:
 
 #: the report year in brackets right after a title's words (…年度报告（2023年度）): where the
 #: year before the words is another (2024年…年度报告（2023年度）, the year the report was
-#: written), the bracketed one is the report's
+#: written), the bracketed one is the report's; but not a bare year (（2024年）) after a title
+#: that names its year's report (2023年度…报告): that one is the year it was published
 _BRACKET_YEAR = re.compile(r"\((?P<year>20\d{2})年度?\)")
 #: the end every _TITLE match has, found in one linear scan: a long line without it is not
 #: searched for titles at all (even bounded, each start of such a line costs ~80² steps)
@@ -578,7 +579,11 @@ def extract(
         if after is not None and int(after.group("year")) != title_year:
             if year is None:
                 bracketed = (title_year, int(after.group("year")))
-            title_year = int(after.group("year"))
+            # a bare year in brackets (（2024年）) after a year's report (2023年度…报告) is
+            # the year it was published: the title's 年度 names the report's
+            named = line.startswith("年度", m.end("year" if found["year"] else "inside"))
+            if not named or after.group().endswith("年度)"):
+                title_year = int(after.group("year"))
         k = at[i - from_head] if i >= from_head else None
         if k is not None and (own_title or yearless) and _in_list(before, k):
             # an entry of a list of reports (a related list, a sidebar) farther from the body
@@ -749,7 +754,7 @@ def extract(
             f"meta.year: no title or statement of the year; taken as the year before "
             f"publication ({published})",
         )
-    if bracketed is not None and year == bracketed[1]:
+    if bracketed is not None and year in bracketed:
         problems.flag(
             codes.METADATA_GUESSED,
             f"meta.year: the title names {bracketed[0]} before the report's words and "
