@@ -189,3 +189,38 @@ def test_a_labelled_date_late_in_the_year_after_is_still_the_publication_date(mo
         )
         got = parse_bytes(page.encode(), "late.txt")
         assert (got.year, got.published) == (year, date)
+
+
+#: metadata labels whose value a portal runs into the next label, no space between
+#: (来源：本站时间：2024-01-20, 作者：张三日期：…): spans joined when the page's text is read
+_RUN_INTO = (
+    "来源：本站",
+    "来源：{a}",
+    "信息来源：办公室",
+    "作者：张三",
+    "发布机构：{a}",
+    "编辑：李四",
+)
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_a_plain_label_run_into_another_labels_value_dates_the_page(seed: int) -> None:
+    # the plain label after a Chinese character was read as part of another word (当前时间):
+    # the page's only date, after 来源：XX局, was lost
+    rng = random.Random(seed)
+    year = rng.randint(2019, 2024)
+    agency = rng.choice(("南京市财政局", "汉中市统计局", "杭州市西湖区司法局"))
+    date = dt.date(year + 1, 1, rng.randint(10, 31))
+    written = rng.choice((date.isoformat(), f"{date.year}年{date.month}月{date.day}日"))
+    line = rng.choice(_RUN_INTO).format(a=agency) + rng.choice(("时间", "日期")) + f"：{written}"
+    page = (
+        f"{line}\n{agency}{year}年政府信息公开工作年度报告\n一、总体情况\n"
+        f"{year}年，工作有序推进。\n二、主动公开政府信息情况\n"
+        "第二十条第（一）项 | | | |\n信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n"
+        "规章 | 0 | 0 | 0 |\n"
+    )
+    got = parse_bytes(page.encode(), "runon.txt")
+    assert (got.year, got.published) == (year, date.isoformat()), line
+    # another label run in so (来源：本站当前时间：…) is still no publication date
+    clock = page.replace(line, line.replace("时间：", "当前时间：").replace("日期：", "打印日期："))
+    assert parse_bytes(clock.encode(), "runon.txt").published is None

@@ -129,6 +129,15 @@ _LABELLED_DATE = re.compile(
     r"(?:[\[【(（]\s*)?"
     r"(?:(?P<y>20\d{2})\s*[-/.年]\s*(?P<mo>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?)?"
 )
+#: a plain 时间/日期 label run into the value of the chrome's label before it, no space between
+#: (来源：本站时间：2024-01-20, 作者：张三日期：…: inline spans joined), the date taken as under
+#: a plain label; not another label's word run in so (来源：本站当前时间：…)
+_RUN_ON_DATE = re.compile(
+    r"(?:来源|作者|编辑|发布机构|发布单位|供稿|撰稿|浏览次数|点击数)[:：][^:：\s|]{1,30}?"
+    r"(?<!当前|打印|浏览|访问|生效|登记|实施|施行|截止|系统|办理|受理|开始|结束|有效|到期|今天)"
+    r"(?P<plain>日期|时间)[:：]\s*(?P<label>(?!))?"
+    r"(?P<y>20\d{2})\s*[-/.年]\s*(?P<mo>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
+)
 _LABEL_RANK = {
     "发布时间": 0,
     "发布日期": 0,
@@ -970,6 +979,8 @@ def _published(
             matches = ()
         else:
             matches = _LABELLED_DATE.finditer(n)
+            if "：" in n or ":" in n:
+                matches = itertools.chain(matches, _RUN_ON_DATE.finditer(n))
         for m in matches:
             if m.group("y") is None:
                 # the label's value may be the next cell of a metadata grid
