@@ -195,3 +195,15 @@ def test_a_years_report_with_a_bare_year_in_brackets_after_it_keeps_its_year(see
     bracket = rng.choice(("（{}年）", "({}年)"))
     title = f"{agency}{year}年度{rng.choice(_REPORT)}{bracket.format(year + 1)}"
     _assert_bracketed(title, year, agency, year)
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_a_title_naming_no_year_in_the_words_of_政务公开_names_its_agency(seed):
+    # XX局政务公开工作年度报告: only titles in the words of 信息公开 were read for a name when
+    # they name no year; with a list of the agency's other years' reports above it (passed over)
+    # or none, nothing named the agency
+    rng = random.Random(seed)
+    year, agency = rng.randint(2021, 2024), rng.choice(_AGENCIES)
+    words = rng.choice(("政务公开工作年度报告", "政务公开年度报告", "政务公开工作年报"))
+    entries = [f"{agency}{year - d}年{words}" for d in range(1, rng.randint(1, 3))]
+    assert _read("\n".join([*entries, f"{agency}{words}"]))[1] == agency

@@ -66,8 +66,10 @@ _BRACKET_YEAR = re.compile(r"\((?P<year>20\d{2})年度?\)")
 #: the end every _TITLE match has, found in one linear scan: a long line without it is not
 #: searched for titles at all (even bounded, each start of such a line costs ~80² steps)
 _TITLE_END = re.compile(_REPORT_WORDS)
+#: a title naming no year (XX局政府信息公开工作年度报告, XX局政务公开工作年度报告)
 _TITLE_NO_YEAR = re.compile(
-    r"^(?P<pre>[^,，。:：;；!！?？\s]{2,40}?)(?:政府|政务)?信息公开(?:工作)?(?:年度报告|年报)$"
+    r"^(?P<pre>[^,，。:：;；!！?？\s]{2,40}?)"
+    r"(?:(?:政府|政务)?信息公开|政务公开)(?:工作)?(?:年度报告|年报)$"
 )
 #: a title of the report's words after a name and no digit (XX局政务公开工作年度报告)
 _YEARLESS_TITLE = re.compile(r"[^,，。:：;；!！?？\s\d]{2,40}?" + _REPORT_WORDS)
@@ -634,7 +636,7 @@ def extract(
         names = [
             a
             for line in candidates
-            if "信息公开" in line
+            if "公开" in line
             and (m := _TITLE_NO_YEAR.match(line))
             and (a := _clean_agency(m.group("pre")))
         ]
