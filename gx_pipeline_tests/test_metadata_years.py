@@ -101,10 +101,16 @@ def test_a_title_with_the_report_year_in_brackets_after_another_year_is_flagged(
     year, agency = rng.randint(2019, 2024), rng.choice(_AGENCIES)
     bracket = rng.choice(("（{}年度）", "({}年度)", "（{}年）"))
     title = f"{agency}{year + 1}年{rng.choice(_REPORT)}{bracket.format(year)}"
+    _assert_bracketed(title, year, agency, year + 1)
+
+
+def _assert_bracketed(title: str, year: int, agency: str, first: int) -> None:
+    """`title` read as `agency`'s report of `year`, flagged with a line naming the title's
+    year before its words (`first`)."""
     page = _PAGE.format(head=title, body="工作有序推进。", sign="")
     got = parse_bytes(page.encode(), "bracket.txt")
     assert (got.year, got.agency) == (year, agency)
-    assert any(p.startswith(f"meta.year: the title names {year + 1}") for p in got.problems)
+    assert any(p.startswith(f"meta.year: the title names {first} ") for p in got.problems)
     assert "metadata_guessed" in got.flags
 
 
@@ -123,3 +129,81 @@ def test_a_list_of_other_years_reports_before_a_title_without_a_year_gives_no_ye
         assert got.year == year
     else:
         assert got.year is None or "metadata_guessed" in got.flags, (got.year, got.problems)
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_a_list_of_reports_before_a_title_without_a_year_gives_no_other_year(seed):
+    # with the list's entries passed over and no sentence stating the year, the year the text
+    # mentions most was taken: a year of the list (its entries are the text's only years), wrong
+    # with only a flag. The list may hold the report's own title too (the current entry)
+    rng = random.Random(seed)
+    year, agency = rng.randint(2021, 2024), rng.choice(_AGENCIES)
+    report = rng.choice(_REPORT)
+    years = [year - d for d in range(rng.randint(0, 1), rng.randint(3, 4))]
+    entries = [f"{agency}{y}年{report}" for y in rng.sample(years, len(years))]
+    published = rng.choice(("", f"发布时间：{year + 1}-01-{rng.randint(10, 31)}"))
+    head = "\n".join([*entries, f"{agency}{report}", published])
+    got = parse_bytes(_PAGE.format(head=head, body="工作有序推进。", sign="").encode(), "list.txt")
+    assert got.year in (None, year), (years, got.year, got.problems)
+    assert "metadata_guessed" in got.flags or "metadata_missing" in got.flags
+
+
+#: titles naming the report year {y} and, nearer the report's words, a later date {n}年{m}月
+#: (the month the report was written, the day its figures run to): {a} the agency, {r} words
+_DATE_INSIDE = (
+    "{a}{y}年度暨{n}年{m}月{r}",
+    "{a}{y}年及{n}年{m}月{r}",
+    "{a}关于{y}年度（截至{n}年{m}月）{r}",
+    "{a}{y}年度{n}年{m}月编制{r}",
+)
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_a_year_with_a_month_nearer_the_words_is_a_date_not_the_report_year(seed):
+    # the year nearest the report's words was taken even where a month follows it (2024年1月):
+    # a date, not a year's report; the 2023 report was filed under 2024
+    rng = random.Random(seed)
+    year, agency = rng.randint(2019, 2024), rng.choice(_AGENCIES)
+    title = rng.choice(_DATE_INSIDE).format(
+        a=agency, y=year, n=year + 1, m=rng.randint(1, 3), r=rng.choice(_REPORT)
+    )
+    assert _read(title) == (year, agency)
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_a_plans_span_between_the_report_year_and_its_words_is_no_span_of_the_report(seed):
+    # XX局2023年度落实2021—2025年政务公开规划暨…报告: the span of a five-year plan stands
+    # nearer the words than the report's year; its last year was taken, flagged as a span
+    rng = random.Random(seed)
+    year, agency = rng.randint(2019, 2024), rng.choice(_AGENCIES)
+    first, last = rng.choice(((2016, 2020), (2021, 2025)))
+    sep = rng.choice(("—", "-", "至", "年至", "年—"))
+    plan = rng.choice(("政务公开规划暨", "“十四五”规划实施暨", "政务公开工作规划的"))
+    words = rng.choice(("政府信息公开工作年度报告", "政府信息公开工作情况的报告"))
+    title = f"{agency}{year}年{rng.choice(('', '度'))}落实{first}{sep}{last}年{plan}{words}"
+    got = parse_bytes(_PAGE.format(head=title, body="工作有序推进。", sign="").encode(), "p.txt")
+    assert (got.year, got.agency) == (year, agency), (title, got.problems)
+    assert not any("the title names the span" in p for p in got.problems)
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_a_years_report_with_a_bare_year_in_brackets_after_it_keeps_its_year(seed):
+    # XX局2023年度…年度报告（2024年）: the title says 2023年度, the bracket a bare year (the
+    # year it was published); the bracketed year was taken, a 2023 report filed under 2024
+    rng = random.Random(seed)
+    year, agency = rng.randint(2019, 2024), rng.choice(_AGENCIES)
+    bracket = rng.choice(("（{}年）", "({}年)"))
+    title = f"{agency}{year}年度{rng.choice(_REPORT)}{bracket.format(year + 1)}"
+    _assert_bracketed(title, year, agency, year)
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_a_title_naming_no_year_in_the_words_of_政务公开_names_its_agency(seed):
+    # XX局政务公开工作年度报告: only titles in the words of 信息公开 were read for a name when
+    # they name no year; with a list of the agency's other years' reports above it (passed over)
+    # or none, nothing named the agency
+    rng = random.Random(seed)
+    year, agency = rng.randint(2021, 2024), rng.choice(_AGENCIES)
+    words = rng.choice(("政务公开工作年度报告", "政务公开年度报告", "政务公开工作年报"))
+    entries = [f"{agency}{year - d}年{words}" for d in range(1, rng.randint(1, 3))]
+    assert _read("\n".join([*entries, f"{agency}{words}"]))[1] == agency

@@ -131,9 +131,18 @@ def test_a_date_under_another_label_is_not_the_publication_date(seed: int) -> No
     agency = rng.choice(("南京市财政局", "汉中市统计局", "杭州市西湖区司法局"))
     label = rng.choice(_OTHER_DATE_LABELS)
     other = f"{rng.randint(year + 1, 2026)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+    got, expected = _parsed_under(
+        rng, f"{label}{rng.choice(('：', ':', '】'))}{other}", agency, year
+    )
+    assert (got.year, got.published) == (year, expected)
+
+
+def _parsed_under(rng: random.Random, line: str, agency: str, year: int):
+    """The text copy of `agency`'s report of `year` under the chrome's `line`, signed with a
+    date in January of year + 1 or with none, parsed; and that date (ISO) or None."""
     signed = rng.choice((f"{year + 1}年1月{rng.randint(10, 31)}日", ""))
     page = (
-        f"{label}{rng.choice(('：', ':', '】'))}{other}\n{agency}{year}年政府信息公开工作年度报告\n"
+        f"{line}\n{agency}{year}年政府信息公开工作年度报告\n"
         f"一、总体情况\n{year}年，工作有序推进。\n二、主动公开政府信息情况\n"
         "第二十条第（一）项 | | | |\n信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n"
         f"规章 | 0 | 0 | 0 |\n{agency}\n{signed}\n"
@@ -142,4 +151,76 @@ def test_a_date_under_another_label_is_not_the_publication_date(seed: int) -> No
     expected = None
     if signed:
         expected = f"{year + 1}-01-{int(signed.split('月')[1][:-1]):02d}"
+    return got, expected
+
+
+#: what a portal writes after its clock under a plain label (时间：2026-12-07 天气：晴)
+_CLOCK_TAILS = (" 天气：晴", " 星期一", " 15:00:00", " 多云 12℃", "")
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_a_plain_label_date_years_after_the_stated_year_is_no_publication_date(seed: int) -> None:
+    # a portal's clock under a plain 时间： (no other word before it) dates the day the page was
+    # fetched: years after the report its title states, it was taken for the publication date
+    # with only a problem line. A date a year or more after year + 1 is no report's
+    rng = random.Random(seed)
+    year = rng.randint(2019, 2023)
+    agency = rng.choice(("南京市财政局", "汉中市统计局", "杭州市西湖区司法局"))
+    clock = dt.date(rng.randint(year + 2, 2026), rng.randint(1, 12), rng.randint(1, 28))
+    written = rng.choice((clock.isoformat(), f"{clock.year}年{clock.month}月{clock.day}日"))
+    line = f"{rng.choice(('时间', '日期'))}：{written}{rng.choice(_CLOCK_TAILS)}"
+    got, expected = _parsed_under(rng, line, agency, year)
     assert (got.year, got.published) == (year, expected)
+    if expected is None:
+        assert any(clock.isoformat() in p for p in got.problems), got.problems
+
+
+@pytest.mark.parametrize("month", ["03-05", "12-30"])
+def test_a_labelled_date_late_in_the_year_after_is_still_the_publication_date(month: str) -> None:
+    # a report published late in year + 1 under a plain label, or re-posted years later under
+    # 发布时间, keeps its date: only a plain label's date far off is withheld
+    for label, year in (("时间", 2022), ("日期", 2021), ("发布时间", 2019)):
+        date = f"{year + 1 if label != '发布时间' else year + 5}-{month}"
+        page = (
+            f"{label}：{date}\n南京市财政局{year}年政府信息公开工作年度报告\n一、总体情况\n"
+            f"{year}年，工作有序推进。\n二、主动公开政府信息情况\n"
+            "第二十条第（一）项 | | | |\n信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n"
+            "规章 | 0 | 0 | 0 |\n"
+        )
+        got = parse_bytes(page.encode(), "late.txt")
+        assert (got.year, got.published) == (year, date)
+
+
+#: metadata labels whose value a portal runs into the next label, no space between
+#: (来源：本站时间：2024-01-20, 作者：张三日期：…): spans joined when the page's text is read
+_RUN_INTO = (
+    "来源：本站",
+    "来源：{a}",
+    "信息来源：办公室",
+    "作者：张三",
+    "发布机构：{a}",
+    "编辑：李四",
+)
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_a_plain_label_run_into_another_labels_value_dates_the_page(seed: int) -> None:
+    # the plain label after a Chinese character was read as part of another word (当前时间):
+    # the page's only date, after 来源：XX局, was lost
+    rng = random.Random(seed)
+    year = rng.randint(2019, 2024)
+    agency = rng.choice(("南京市财政局", "汉中市统计局", "杭州市西湖区司法局"))
+    date = dt.date(year + 1, 1, rng.randint(10, 31))
+    written = rng.choice((date.isoformat(), f"{date.year}年{date.month}月{date.day}日"))
+    line = rng.choice(_RUN_INTO).format(a=agency) + rng.choice(("时间", "日期")) + f"：{written}"
+    page = (
+        f"{line}\n{agency}{year}年政府信息公开工作年度报告\n一、总体情况\n"
+        f"{year}年，工作有序推进。\n二、主动公开政府信息情况\n"
+        "第二十条第（一）项 | | | |\n信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n"
+        "规章 | 0 | 0 | 0 |\n"
+    )
+    got = parse_bytes(page.encode(), "runon.txt")
+    assert (got.year, got.published) == (year, date.isoformat()), line
+    # another label run in so (来源：本站当前时间：…) is still no publication date
+    clock = page.replace(line, line.replace("时间：", "当前时间：").replace("日期：", "打印日期："))
+    assert parse_bytes(clock.encode(), "runon.txt").published is None

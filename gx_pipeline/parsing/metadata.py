@@ -33,23 +33,43 @@ _REPORT_WORDS = (
 #: 100,000 characters of report words (a page of text in one line) took the search minutes, each
 #: start scanning to the line's end. `post` holds no year: a title may open with the date it was
 #: published (（2024年1月）XX局2023年度…报告, 2024年XX局关于2023年…的报告), and the year nearest
-#: the report's words is the report's
+#: the report's words is the report's. A year with a month after it is a date
+#: (XX局2023年度暨2024年1月…报告, 2023年度（截至2024年1月）的报告): no report's year, and `post`
+#: may hold one
 _TITLE = re.compile(
-    r"(?P<pre>[^,，。:：;；!！?？\s]{0,80}?)(?P<year>20\d{2})年度?"
-    r"(?P<post>(?:(?!20\d{2}年)[^,，。:：;；]){0,80}?)" + _REPORT_WORDS
+    r"(?P<pre>[^,，。:：;；!！?？\s]{0,80}?)(?P<year>20\d{2})年度?(?!\d{1,2}月)"
+    r"(?P<post>(?:(?!20\d{2}年(?!\d{1,2}月))[^,，。:：;；]){0,80}?)" + _REPORT_WORDS
 )
 #: the first year of a span a title names before its year (XX局2022—2023年…报告, 2022年至2023年):
 #: the end of _TITLE's `pre`
 _SPAN_START = re.compile(r"(?P<first>20\d{2})(?:年度?)?[-—–~至到]$")
+#: a report year in a title's `pre` (before a span): the last one not followed by a month
+_PRE_YEAR = re.compile(r"20\d{2}年度?(?!\d{1,2}月)")
+
+
+def _plan_year(found: Mapping[str, str | None]) -> re.Match[str] | None:
+    """The report year a title names before a span that is a plan's, not the report's: words
+    stand between the span and the report's words (XX局2023年度落实2021—2025年政务公开规划暨
+    政府信息公开工作情况的报告), and a year stands before the span. A span right before the
+    report's words (XX局2022—2023年…报告) is the report's."""
+    pre = found.get("pre") or ""
+    if not found.get("post") or (first := _SPAN_START.search(pre)) is None:
+        return None
+    return next(reversed(list(_PRE_YEAR.finditer(pre, 0, first.start()))), None)
+
+
 #: the report year in brackets right after a title's words (…年度报告（2023年度）): where the
 #: year before the words is another (2024年…年度报告（2023年度）, the year the report was
-#: written), the bracketed one is the report's
+#: written), the bracketed one is the report's; but not a bare year (（2024年）) after a title
+#: that names its year's report (2023年度…报告): that one is the year it was published
 _BRACKET_YEAR = re.compile(r"\((?P<year>20\d{2})年度?\)")
 #: the end every _TITLE match has, found in one linear scan: a long line without it is not
 #: searched for titles at all (even bounded, each start of such a line costs ~80² steps)
 _TITLE_END = re.compile(_REPORT_WORDS)
+#: a title naming no year (XX局政府信息公开工作年度报告, XX局政务公开工作年度报告)
 _TITLE_NO_YEAR = re.compile(
-    r"^(?P<pre>[^,，。:：;；!！?？\s]{2,40}?)(?:政府|政务)?信息公开(?:工作)?(?:年度报告|年报)$"
+    r"^(?P<pre>[^,，。:：;；!！?？\s]{2,40}?)"
+    r"(?:(?:政府|政务)?信息公开|政务公开)(?:工作)?(?:年度报告|年报)$"
 )
 #: a title of the report's words after a name and no digit (XX局政务公开工作年度报告)
 _YEARLESS_TITLE = re.compile(r"[^,，。:：;；!！?？\s\d]{2,40}?" + _REPORT_WORDS)
@@ -110,6 +130,15 @@ _LABELLED_DATE = re.compile(
     # the date itself may stand in brackets (发布时间：[2022-01-20])
     r"(?:[\[【(（]\s*)?"
     r"(?:(?P<y>20\d{2})\s*[-/.年]\s*(?P<mo>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?)?"
+)
+#: a plain 时间/日期 label run into the value of the chrome's label before it, no space between
+#: (来源：本站时间：2024-01-20, 作者：张三日期：…: inline spans joined), the date taken as under
+#: a plain label; not another label's word run in so (来源：本站当前时间：…)
+_RUN_ON_DATE = re.compile(
+    r"(?:来源|作者|编辑|发布机构|发布单位|供稿|撰稿|浏览次数|点击数)[:：][^:：\s|]{1,30}?"
+    r"(?<!当前|打印|浏览|访问|生效|登记|实施|施行|截止|系统|办理|受理|开始|结束|有效|到期|今天)"
+    r"(?P<plain>日期|时间)[:：]\s*(?P<label>(?!))?"
+    r"(?P<y>20\d{2})\s*[-/.年]\s*(?P<mo>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
 )
 _LABEL_RANK = {
     "发布时间": 0,
@@ -439,7 +468,8 @@ def _title_agency(line: str, m: re.Match[str]) -> str | None:
     agency is read from the page's other titles, its opening sentence or its sign-off."""
     if _CREDIT.search(line, 0, m.end("pre")):
         return None
-    pre = _SPAN_START.sub("", m.group("pre"))
+    plan = _plan_year(m.groupdict())
+    pre = _SPAN_START.sub("", m.group("pre")) if plan is None else m.group("pre")[: plan.start()]
     return _clean_agency(pre) or _clean_agency(m.groupdict().get("post") or "")
 
 
@@ -518,6 +548,9 @@ def extract(
     order = [*range(from_head), *range(len(candidates) - 1, from_head - 1, -1)]
     own_title = False  # the title nearest the body was read: the report's own
     yearless = False  # a title naming no year was met before any title naming one
+    #: an entry of a list of reports was passed over above a title naming no year: the years
+    #: the text mentions are the list's as much as the report's
+    listed = False
     #: the years of the first title read from the <head> and of the report's own title line
     head_year: int | None = None
     line_year: int | None = None
@@ -551,16 +584,23 @@ def extract(
         found = m.groupdict()
         # the year of _TITLE_YEAR_AFTER's second form stands inside the words
         title_year = int(found["year"] or found["inside"])
+        if (plan := _plan_year(found)) is not None:
+            title_year = int(plan.group()[:4])
         after = _BRACKET_YEAR.match(line, m.end())
         if after is not None and int(after.group("year")) != title_year:
             if year is None:
                 bracketed = (title_year, int(after.group("year")))
-            title_year = int(after.group("year"))
+            # a bare year in brackets (（2024年）) after a year's report (2023年度…报告) is
+            # the year it was published: the title's 年度 names the report's
+            named = line.startswith("年度", m.end("year" if found["year"] else "inside"))
+            if not named or after.group().endswith("年度)"):
+                title_year = int(after.group("year"))
         k = at[i - from_head] if i >= from_head else None
         if k is not None and (own_title or yearless) and _in_list(before, k):
             # an entry of a list of reports (a related list, a sidebar) farther from the body
             # than the report's own title, or than its title that names no year: another
             # report's title, whoever's it is
+            listed = listed or not own_title
             continue
         if k is None and head_year is None:
             head_year = title_year
@@ -569,7 +609,8 @@ def extract(
         own_title = own_title or k is not None
         if year is None:
             year, year_from = title_year, "title"
-            if (first := _SPAN_START.search(found.get("pre") or "")) is not None:
+            first = _SPAN_START.search(found.get("pre") or "") if plan is None else None
+            if first is not None:
                 span = (int(first.group("first")), title_year)
         post = found.get("post") or ""
         a = _title_agency(line, m)
@@ -595,7 +636,7 @@ def extract(
         names = [
             a
             for line in candidates
-            if "信息公开" in line
+            if "公开" in line
             and (m := _TITLE_NO_YEAR.match(line))
             and (a := _clean_agency(m.group("pre")))
         ]
@@ -653,7 +694,9 @@ def extract(
             if m:
                 year, year_from = int(m.group(1)), "period"
                 break
-    if year is None:
+    if year is None and not listed:
+        # not where a list of reports of other years stands above a title naming none: their
+        # years, one each, outnumber the report's own in a text that seldom names it
         years = Counter(int(y) for t in head if "年" in t for y in _YEAR_WRITTEN.findall(t))
         if years:
             year, year_from = years.most_common(1)[0][0], "frequent"
@@ -691,7 +734,9 @@ def extract(
 
     no_dates: list[str] = []
     edited: list[str] = []
-    published = _published(head, texts, head_info.meta, signed, no_dates, edited)
+    clocks: list[str] = []
+    stated = year if year_from in ("title", "body", "period") else None
+    published = _published(head, texts, head_info.meta, signed, no_dates, edited, stated, clocks)
     if edited:
         problems.flag(
             codes.METADATA_GUESSED,
@@ -720,7 +765,7 @@ def extract(
             f"meta.year: no title or statement of the year; taken as the year before "
             f"publication ({published})",
         )
-    if bracketed is not None and year == bracketed[1]:
+    if bracketed is not None and year in bracketed:
         problems.flag(
             codes.METADATA_GUESSED,
             f"meta.year: the title names {bracketed[0]} before the report's words and "
@@ -751,6 +796,12 @@ def extract(
     if published is None and no_dates:
         problems.append(
             f"meta.published: the page's date {no_dates[0]} is no date (no such month or day); "
+            "no publication date is taken"
+        )
+    elif published is None and clocks:
+        problems.append(
+            f"meta.published: the page's only date under a plain label ({clocks[0]}) is a year "
+            f"or more after the year after the report year {year} (a portal's clock); "
             "no publication date is taken"
         )
     elif published is None:
@@ -891,12 +942,19 @@ def _published(
     signed: str | None,
     no_dates: list[str] | None = None,
     edited: list[str] | None = None,
+    stated: int | None = None,
+    clocks: list[str] | None = None,
 ) -> str | None:
     """From the page chrome (normalised `head`) or the CMS's <meta> (PubDate…), else the
     sign-off's date (`signed`, see _signoff), else the last date at the end of `texts`, else
     the date of an edit (更新时间, added to `edited` when taken): a portal shows when the
     article was last changed, which may be days or years after the report was published.
-    A date written with no such month or day (2023年13月3日) is added to `no_dates`."""
+    A date written with no such month or day (2023年13月3日) is added to `no_dates`.
+
+    A date under a plain label (时间：, 日期：) a year or more after the year after the
+    report year the page states (`stated`) is passed over and added to `clocks`: a portal shows
+    its clock so (时间：2026-12-07 天气：晴), and no report is published that late but one
+    re-posted, which its site dates under a publication's own label (发布时间)."""
     no_dates = [] if no_dates is None else no_dates
     edit: str | None = None
     #: the next cell of a metadata grid holding an edit label's date (更新时间： | 2020-01-21):
@@ -923,6 +981,8 @@ def _published(
             matches = ()
         else:
             matches = _LABELLED_DATE.finditer(n)
+            if "：" in n or ":" in n:
+                matches = itertools.chain(matches, _RUN_ON_DATE.finditer(n))
         for m in matches:
             if m.group("y") is None:
                 # the label's value may be the next cell of a metadata grid
@@ -934,6 +994,10 @@ def _published(
             else:
                 date = dated(m.group("y"), m.group("mo"), m.group("d"))
             if date is None:
+                continue
+            if m.group("plain") and stated is not None and int(date[:4]) >= stated + 2:
+                if clocks is not None:
+                    clocks.append(date)
                 continue
             rank = _LABEL_RANK[m.group("label") or m.group("plain")]
             if rank == _EDITED:
