@@ -455,16 +455,19 @@ def appeals_one_header(rng, values, template):
     return table(tr(*(td(h) for h in heads * 3)), tr(*data)), dict(values)
 
 
-def _appeals_grid(values, cols, heads, extra_total: str = ""):
-    """The national three-row header over `cols`; `extra_total`: where a 合计 column of all
-    cases stands beside the fifteen (first, after 行政复议, in the 行政诉讼 band, last)."""
+def _appeals_grid(
+    values, cols, heads, extra_total: str = "", extra_head: str = "合计", off: int = 0
+):
+    """The national three-row header over `cols`; `extra_total`: where a column headed
+    `extra_head` (合计: of all cases) stands beside the fifteen (first, after 行政复议, in the
+    行政诉讼 band, last); `off`: how far its figure is from the sum of the totals."""
     n = len(heads)
     band2 = [td("未经复议直接起诉", colspan=n), td("复议后起诉", colspan=n)]
-    extra = [td("合计", rowspan=3)]
+    extra = [td(extra_head, rowspan=3)]
     in_band = extra_total == "litigation"
     top = [td("行政复议", colspan=n), td("行政诉讼", colspan=2 * n + in_band)]
     second = (
-        [td(h, rowspan=2) for h in heads] + band2 + ([td("合计", rowspan=2)] if in_band else [])
+        [td(h, rowspan=2) for h in heads] + band2 + ([td(extra_head, rowspan=2)] if in_band else [])
     )
     if extra_total == "first":
         top = extra + top
@@ -478,7 +481,7 @@ def _appeals_grid(values, cols, heads, extra_total: str = ""):
         whole = sum(values[("appeals", code, "total")] or 0 for code, _ in _APPEAL_ROWS[1:])
     else:
         whole = sum(values[("appeals", code, "total")] or 0 for code, _ in _APPEAL_ROWS)
-    cell = [td(num(whole))]
+    cell = [td(num(whole + off))]
     data = {
         "": groups[0] + groups[1] + groups[2],
         "first": cell + groups[0] + groups[1] + groups[2],
@@ -514,6 +517,18 @@ def appeals_extra_total(rng, values, template):
     return _appeals_grid(values, cols, _APPEAL_HEADS, extra_total=where), dict(values)
 
 
+def appeals_extra_unsettled(rng, values, template):
+    """(l) the national grid with a column beside the fifteen that the page does not settle:
+    a 合计 whose figure is not the sum of the totals (it counts something else), or a heading
+    that is no sum at all (其中：当年新收案件, 备注)."""
+    cols = ("upheld", "corrected", "other", "pending", "total")
+    where = rng.choice(("first", "review", "litigation", "last"))
+    head = rng.choice(("合计", "合计", "其中：当年新收案件", "备注"))
+    off = rng.choice((-3, -2, -1, 1, 2, 5)) if head == "合计" else rng.randint(0, 3)
+    grid = _appeals_grid(values, cols, _APPEAL_HEADS, where, head, off)
+    return grid, dict(values)
+
+
 PROACTIVE = (
     proactive_transposed,
     proactive_on_side_odd,
@@ -529,4 +544,5 @@ APPEALS = (
     appeals_one_header,
     appeals_no_pending,
     appeals_extra_total,
+    appeals_extra_unsettled,
 )

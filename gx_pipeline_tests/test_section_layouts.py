@@ -23,6 +23,7 @@ READ_WHOLE = {
     sl.appeals_transposed,
     sl.appeals_one_header,
     sl.appeals_no_pending,
+    sl.appeals_extra_total,
 }
 
 

@@ -6082,6 +6082,8 @@ def _appeals(
     sequence = _doubled_appeal_column(
         [t for p in parts for t in p.values], [w for w, _ in words or []], problems
     )
+    if not per_row:
+        sequence, unread = _sum_column_left_out(sequence, words or [], unread or [], problems)
     complete = False
     if len(parts) > 1 and not per_row and any(len(p.values) % 5 for p in parts[:-1] if p.hard):
         # the single row came in pieces, and a piece ends inside a group of five: a merged or
@@ -6382,6 +6384,66 @@ def _doubled_appeal_column(
         "under it differ; which column each belongs to is not known, so none is read",
     )
     return []
+
+
+#: the national header's words in reading order: its top row, the second row (the review
+#: group's five drawn down and the two kinds of 行政诉讼), the litigation groups' ten
+_NATIONAL_APPEAL_WORDS = (
+    "行政复议",
+    "行政诉讼",
+    *_APPEAL_OUTCOMES,
+    "未经复议直接起诉",
+    "复议后起诉",
+    *_APPEAL_OUTCOMES,
+    *_APPEAL_OUTCOMES,
+)
+#: where a 合计 column of the agency's beside the fifteen stands, by how many of the national
+#: header's words come before its heading: before 行政复议 (the first column), between
+#: 行政复议 and 行政诉讼 in the top row (after review's five), after 行政诉讼 in the top row,
+#: after 复议后起诉 in the litigation band's row, or after every heading (the last column)
+_SUM_COLUMN_AT = {0: 0, 1: 5, 2: 15, 9: 15, len(_NATIONAL_APPEAL_WORDS): 15}
+
+
+def _sum_column_left_out(
+    sequence: list[Token],
+    words: list[tuple[str, int]],
+    unread: list[tuple[int, str, int]],
+    problems: Problems,
+) -> tuple[list[Token], list[tuple[int, str, int]]]:
+    """The single row under the national header with a 合计 (小计) column of the agency's
+    beside the fifteen, a sum of all cases or of the litigation band's: its cell is left out
+    (it is no column of the template), where the header's words tell which of the sixteen it
+    is and the figures bear it out (each group sums to its total, the extra cell to the sum of
+    the totals it adds up). Elsewhere the row and the header's unread words are kept as they
+    are (16 values where the table has 15: none is read)."""
+    heads = [u for u in unread if labels.bare(u[1]) in _TOTAL_SYNONYMS and not u[2]]
+    if (
+        len(sequence) != 16
+        or len(heads) != 1
+        or len(unread) != 1
+        or tuple(w for w, _ in words) != _NATIONAL_APPEAL_WORDS
+        or any(seen for _, seen in words)
+        or heads[0][0] not in _SUM_COLUMN_AT
+    ):
+        return sequence, unread
+    k = _SUM_COLUMN_AT[heads[0][0]]
+    rest = sequence[:k] + sequence[k + 1 :]
+    numbers = [read_value(t.text) for t in sequence]
+    if any(v is None or v.value is None for v in numbers):
+        return sequence, unread
+    values = [float(v.value) for v in numbers if v is not None and v.value is not None]
+    extra = values[k]
+    totals = [v for i, v in enumerate(values[:k] + values[k + 1 :]) if i % 5 == 4]
+    sums = {sum(totals)} | ({sum(totals[1:])} if heads[0][0] == 9 else set())
+    groups = [rest[g : g + 5] for g in (0, 5, 10)]
+    if extra not in sums or not _sums_hold(groups, _TEMPLATE_COLS):
+        return sequence, unread
+    problems.append(
+        f"appeals: the header draws a {heads[0][1]} column beside the fifteen (the row's "
+        f"cell {k + 1}, {sequence[k].text}, the sum of the totals); it is no column of the "
+        "table and is left out"
+    )
+    return rest, []
 
 
 def _appeals_sequence(
