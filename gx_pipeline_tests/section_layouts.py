@@ -410,6 +410,16 @@ def appeals_transposed(rng, values, template):
 
 def appeals_two_tables(rng, values, template):
     """(h) 行政复议 and 行政诉讼 as two tables, with or without their 总计 columns."""
+    return _two_tables(rng, values, named=rng.random() >= 0.3, swapped=False)
+
+
+def appeals_two_tables_named(rng, values, template):
+    """(h') the two tables, each kind of case named over its columns (行政复议; 行政诉讼 and
+    its two kinds), with or without their 总计 columns, 行政诉讼's table first or second."""
+    return _two_tables(rng, values, named=True, swapped=rng.random() < 0.5)
+
+
+def _two_tables(rng, values, named: bool, swapped: bool):
     totals = rng.random() < 0.5
     heads = _APPEAL_HEADS if totals else _APPEAL_HEADS[:4]
     cols = ("upheld", "corrected", "other", "pending", "total")[: len(heads)]
@@ -423,18 +433,20 @@ def appeals_two_tables(rng, values, template):
         tr(*(td(_appeal(values, "review", c)) for c in cols)),
     )
     bands = (
-        []
-        if rng.random() < 0.3
-        else [
+        [
             tr(td("行政诉讼", colspan=2 * len(heads))),
             tr(td("未经复议直接起诉", colspan=len(heads)), td("复议后起诉", colspan=len(heads))),
         ]
+        if named
+        else []
     )
     second = table(
         *bands,
         tr(*(td(h) for h in heads * 2)),
         tr(*(td(_appeal(values, code, c)) for code, _ in _APPEAL_ROWS[1:] for c in cols)),
     )
+    if swapped:
+        return second + "<p>（二）行政复议情况</p>" + first, truth
     return first + "<p>（二）行政诉讼情况</p>" + second, truth
 
 
@@ -541,6 +553,7 @@ PROACTIVE = (
 APPEALS = (
     appeals_transposed,
     appeals_two_tables,
+    appeals_two_tables_named,
     appeals_one_header,
     appeals_no_pending,
     appeals_extra_total,

@@ -24,6 +24,7 @@ READ_WHOLE = {
     sl.appeals_one_header,
     sl.appeals_no_pending,
     sl.appeals_extra_total,
+    sl.appeals_two_tables_named,
 }
 
 

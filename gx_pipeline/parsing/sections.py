@@ -6085,7 +6085,12 @@ def _appeals(
     if not per_row:
         sequence, unread = _sum_column_left_out(sequence, words or [], unread or [], problems)
     complete = False
-    if len(parts) > 1 and not per_row and any(len(p.values) % 5 for p in parts[:-1] if p.hard):
+    if (
+        len(parts) > 1
+        and not per_row
+        and any(len(p.values) % 5 for p in parts[:-1] if p.hard)
+        and not _tables_four_a_group(parts, words or [])
+    ):
         # the single row came in pieces, and a piece ends inside a group of five: a merged or
         # dropped cell, or rows of another layout; the columns are not known
         shown = " + ".join(str(len(p.values)) for p in parts)
@@ -6190,6 +6195,34 @@ def _outcomes_drawn(words: list[tuple[str, int]], loose: int) -> int:
     words (read as no heading, or characters alone) may be the ones it lacks; 0: none read."""
     drawn = sum(1 for w, _ in words if w in _OUTCOMES)
     return 15 if drawn <= 15 <= drawn + loose else drawn
+
+
+def _tables_four_a_group(parts: list[RawRow], words: list[tuple[str, int]]) -> bool:
+    """Whether the rows of values are 行政复议's and 行政诉讼's own tables (or the header's
+    pieces) of four outcome columns a group, no 总计 (_appeal_columns_short): each row holds
+    as many values as the headings drawn over it, 行政复议's over its group alone and both
+    kinds of 行政诉讼 named over theirs. Where a kind of case is not named over its values,
+    which group they are is not known."""
+    if _appeal_columns_short(words) is None:
+        return False
+    over: dict[int, list[str]] = {}
+    for w, seen in words:
+        over.setdefault(seen, []).append(w)
+    seen = 0
+    for p in parts:
+        heads = over.get(seen, [])
+        outcomes = sum(1 for w in heads if w in _OUTCOMES)
+        review = "行政复议" in heads
+        direct = any("直接起诉" in w for w in heads)
+        after = any("复议后起诉" in w for w in heads)
+        if outcomes != len(p.values) or not p.hard:
+            return False
+        if not ((review, direct, after) == (True, False, False) and outcomes == 4) and not (
+            (review, direct, after) == (False, True, True) and outcomes == 8
+        ):
+            return False
+        seen += len(p.values)
+    return seen == 12
 
 
 def _appeals_four_a_group(
