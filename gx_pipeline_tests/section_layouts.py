@@ -329,22 +329,28 @@ def proactive_other_format(rng, values, template):
 
 
 def proactive_sentence_cells(rng, values, template):
-    """(f) a row per item and measure, its value written with its unit (123件)."""
+    """(f) a row per item and measure, its value written with its unit (123件, an amount in
+    万元, 元 or 千元, an item's measures in another order), or the national grid with units."""
     if rng.random() < 0.5:
         return _grid_with_units(rng, values, template), dict(values)
+    truth = dict(values)
+    money = rng.choice(tuple(_UNITS))
+    shuffled = rng.random() < 0.5
     rows_out = [tr(td("信息内容"), td("项目"), td("数量"))]
     for group, rows in _blocks(template):
         for r in rows:
-            for c in r.columns:
+            cols = list(r.columns)
+            if shuffled:
+                rng.shuffle(cols)
+            for c in cols:
                 v = values[("proactive", r.code, c.code)]
-                unit = (
-                    "万元"
-                    if c.code == "amount"
-                    else ("个" if c.code in ("prev_items", "projects", "change") else "件")
-                )
+                shown = f"{num(v)}{_unit_of(c.code)}"
+                if c.code == "amount":
+                    v = truth[("proactive", r.code, c.code)] = round(rng.uniform(0, 900), 2)
+                    shown = _amount_text(v, _UNITS[money], 4) + money
                 label = c.label.replace("（单位：万元）", "").replace("（万元）", "")
-                rows_out.append(tr(td(r.label), td(label), td(f"{num(v)}{unit}")))
-    return table(*rows_out), dict(values)
+                rows_out.append(tr(td(r.label), td(label), td(shown)))
+    return table(*rows_out), truth
 
 
 def _unit_of(code: str) -> str:

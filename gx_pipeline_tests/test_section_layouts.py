@@ -25,6 +25,7 @@ READ_WHOLE = {
     sl.appeals_no_pending,
     sl.appeals_extra_total,
     sl.appeals_two_tables_named,
+    sl.proactive_sentence_cells,
 }
 
 

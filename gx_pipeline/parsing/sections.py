@@ -193,6 +193,12 @@ def _prose(text: str) -> bool:
 _NO_VALUE, _BLANK, _WRITTEN = 0, 1, 2
 
 
+#: a cell of words and a number after them (本年处理决定数量123件)
+_HEADING_THEN_VALUE = re.compile(r"^(?P<words>[^\d]*[^\d\s])\s*(?P<value>\d[\d.,]*\s*\S{0,2})$")
+#: a heading's note of its unit at its end ((单位:万元), (万元))
+_UNIT_NOTE = re.compile(r"\((?:单位[:：])?[万千]?元\)$")
+
+
 @short_text_cache
 def _value_form(text: str) -> int:
     """Whether a token's text is a value's (is_value_text) and, if so, whether it is written
@@ -438,6 +444,10 @@ class _Reader:
             self.header_chars.append(text)
         elif self.header_chars:
             self.downward_header()
+        rest = self.value_after_heading(tok)
+        if rest is not None:
+            tok = tok._replace(text=rest)
+            text = rest
         # a cell of a row laid out by spaces is a value cell by its place, readable or not
         form = _value_form(text)
         value_like = (form != _NO_VALUE and (kind == CELL or self.lines_are_values)) or (
@@ -485,6 +495,27 @@ class _Reader:
         ):
             row.words_after = True
         self.label(tok)
+
+    def value_after_heading(self, tok: Token) -> str | None:
+        """The value of a section 二 cell that writes its column's heading before it
+        (本年处理决定数量123件), in a block of one column whose header names that heading
+        (its unit note aside), first after an item's label: the value, else None."""
+        row = self.row
+        if (
+            self.section != "proactive"
+            or tok.kind != CELL
+            or row is None
+            or row.values
+            or row.code in (None, UNKNOWN, SEQUENCE)
+        ):
+            return None
+        m = _HEADING_THEN_VALUE.match(labels.norm(tok.text))
+        header = self.scan.block_headers.get(self.block, [])
+        headings = [h for h in header if labels.is_proactive_header(h) and h != "信息内容"]
+        if m is None or len(headings) != 1 or not is_value_text(m["value"]):
+            return None
+        named = headings[0]
+        return m["value"] if m["words"] in (named, _UNIT_NOTE.sub("", named)) else None
 
     def unreadable_in_row(self, tok: Token) -> bool:
         """Whether a cell that is no value is a count written in a form not read (约3, 3余,
@@ -1100,7 +1131,11 @@ def assemble(s: Scan, template: str) -> Sections:
     found: set[str] = set()
     wrong_blocks = {b for b, v in block_templates(s).items() if v != template}
     proactive, block_headers = _blocks_turned(
-        [r for r in s.rows if r.section == "proactive"], s.block_headers, template, problems
+        *_rows_per_measure(
+            [r for r in s.rows if r.section == "proactive"], s.block_headers, template, problems
+        ),
+        template,
+        problems,
     )
     units = _block_units(s, block_headers)
     cells_left_out = _leaves_cells_out(s.rows, template)
@@ -1226,6 +1261,66 @@ def _blocks_turned(
             + " down) read by its headings"
         )
         i = k
+    return out, headers
+
+
+def _rows_per_measure(
+    raw: list[RawRow], block_headers: dict[int, list[str]], template: str, problems: Problems
+) -> tuple[list[RawRow], dict[int, list[str]]]:
+    """Section 二 written a row per item and measure (规章 | 本年新制作数量 | 143件): each
+    item's line closed by a measure's heading, which opens a block of its own, and that
+    heading's one number ending the line. An item's lines one after another whose headings
+    name each of its columns once are read as one row under a block whose header is those
+    headings in the page's order, for the rows' reading to place each number (and read its
+    unit) by its heading as in a block drawn the national way. Elsewhere (a heading naming no
+    column of the item's, or two; a column not named; a line of two numbers) the rows stay
+    as read, their numbers unplaced. Returns the rows and the blocks' headers with the new
+    blocks'."""
+    width = {r.code: r.columns for r in contract.rows(template, "proactive")}
+
+    def pair(i: int) -> bool:
+        if i + 1 >= len(raw):
+            return False
+        item, number = raw[i], raw[i + 1]
+        return (
+            item.code in width
+            and not item.values
+            and not item.hard
+            and number.code is None
+            and len(number.values) == 1
+            and number.hard
+            and number.block != item.block
+            and len(block_headers.get(number.block, [])) == 1
+        )
+
+    headers = dict(block_headers)
+    out: list[RawRow] = []
+    i = 0
+    while i < len(raw):
+        j = i
+        while pair(j) and raw[j].code == raw[i].code:
+            j += 2
+        lines = [(raw[k], raw[k + 1]) for k in range(i, j, 2)]
+        heads = [block_headers[n.block][0] for _, n in lines]
+        columns = width.get(raw[i].code, ())
+        if (
+            not lines
+            or len(lines) != len(columns)
+            or not all(len(_header_order(columns, [h])) == 1 for h in heads)
+            or set(_header_order(columns, heads)) != {c.code for c in columns}
+        ):
+            out.append(raw[i])
+            i += 1
+            continue
+        block = max(headers, default=0) + max(r.block for r in raw) + 1
+        headers[block] = heads
+        row = replace(raw[i], values=[n.values[0] for _, n in lines], block=block, hard=True)
+        out.append(row)
+        problems.append(
+            f"proactive: {row.label} written a line per measure ({'/'.join(heads)}); each "
+            "number read by its heading"
+        )
+        i = j
     return out, headers
 
 
