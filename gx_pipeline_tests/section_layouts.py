@@ -250,7 +250,8 @@ def proactive_blocks_reordered(rng, values, template):
 
 
 def proactive_columns_reordered(rng, values, template):
-    """(c) the first block's three columns in another order, or a 本年废止 column added."""
+    """(c) the first block's three columns in another order, or a 本年废止 column added
+    (before, between or after the three)."""
     blocks = _blocks(template)
     group, rows = blocks[0]
     cols = list(rows[0].columns)
@@ -258,16 +259,17 @@ def proactive_columns_reordered(rng, values, template):
     if not extra:
         while cols == list(rows[0].columns):
             rng.shuffle(cols)
+    at = rng.randrange(len(cols) + 1) if extra else len(cols)
     rows_out = []
     titles = rng.random() < 0.5
     if titles:
         rows_out.append(tr(td(_BLOCK_TITLES[group], colspan=4 + extra)))
-    heads = [c.label for c in cols] + (["本年废止数量"] if extra else [])
+    heads = [c.label for c in cols]
+    heads[at:at] = ["本年废止数量"] if extra else []
     rows_out.append(tr(td("信息内容"), *(td(h) for h in heads)))
     for r in rows:
         cells = [num(values[("proactive", r.code, c.code)]) for c in cols]
-        if extra:
-            cells.append(str(rng.randint(0, 9)))
+        cells[at:at] = [str(rng.randint(0, 9))] if extra else []
         rows_out.append(tr(td(r.label), *(td(v) for v in cells)))
     for g, rs in blocks[1:]:
         rows_out += _block_rows(g, rs, values, titles)

@@ -26,6 +26,7 @@ READ_WHOLE = {
     sl.appeals_extra_total,
     sl.appeals_two_tables_named,
     sl.proactive_sentence_cells,
+    sl.proactive_columns_reordered,
 }
 
 

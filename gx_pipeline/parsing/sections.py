@@ -1974,7 +1974,19 @@ def _table(
             )
         if section == "proactive" and vals:
             headers = tuple((block_headers or {}).get(r.block, []))
-            columns = _proactive_drawn(trow.columns, headers)
+            beside = _measure_beside(trow.columns, headers, len(vals))
+            if beside is not None:
+                k, columns = beside
+                vals = vals[:k] + vals[k + 1 :]
+                if r.block not in said_orders:
+                    said_orders.add(r.block)
+                    problems.append(
+                        f"proactive: the header of the block of {trow.code} draws a measure "
+                        f"the template lacks ({_measure_headings(headers)[k]}); the values "
+                        "under it are left out, each other value read under its heading"
+                    )
+            else:
+                columns = _proactive_drawn(trow.columns, headers)
             if columns is None:
                 complete = False
                 problems.flag(codes.CELLS_UNPLACED, _order_not_named(trow.code, vals))
@@ -2559,6 +2571,44 @@ def _proactive_drawn(
         return None
     by_code = {c.code: c for c in columns}
     return tuple(by_code[code] for code in order)
+
+
+#: every column code of section 二, of either format
+_PROACTIVE_CODES = tuple(
+    dict.fromkeys(
+        c.code for t in contract.TEMPLATES for r in contract.rows(t, "proactive") for c in r.columns
+    )
+)
+
+
+def _measure_headings(headers: tuple[str, ...]) -> list[str]:
+    """A proactive block's headings of measures (the corner cell, 信息内容, names none)."""
+    return [h for h in headers if labels.proactive_column_starts(h)]
+
+
+def _measure_beside(
+    columns: tuple[contract.Column, ...], headers: tuple[str, ...], shown: int
+) -> tuple[int, tuple[contract.Column, ...]] | None:
+    """A block whose header draws, beside the row's columns, a measure the template lacks (a
+    2019 block with 本年废止数量, a column of the 2021 form's), a heading a cell: which of the
+    row's `shown` cells stands under it, and the row's columns in the order the header draws
+    the others. Only where each heading names one measure, the others name each of the row's
+    columns once and the row has a cell under every heading; None elsewhere."""
+    heads = _measure_headings(headers)
+    if len(heads) != len(columns) + 1 or shown != len(heads):
+        return None
+    own = {c.code: c for c in columns}
+    named = []
+    for h in heads:
+        codes = [c for c in _PROACTIVE_CODES if labels.proactive_column_at(h, c) is not None]
+        if labels.proactive_column_starts(h) != 1 or len(codes) != 1:
+            return None
+        named.append(codes[0])
+    extra = [k for k, code in enumerate(named) if code not in own]
+    rest = [code for code in named if code in own]
+    if len(extra) != 1 or len(set(rest)) != len(columns):
+        return None
+    return extra[0], tuple(own[code] for code in rest)
 
 
 def _order_not_named(code: str, vals: list[Token]) -> str:
