@@ -210,22 +210,38 @@ def proactive_on_side_odd(rng, values, template):
     """(a) every block on its side, drawn oddly: its items in reverse order, its measures in
     another, a 合计 column after the items, a measure's heading cut to its last characters
     (有效件数), or a measure the template lacks (本年废止数量) under the others."""
-    mode = rng.choice(("swapped", "shuffled", "sum", "cut", "extra"))
+    mode = rng.choice(("swapped", "shuffled", "sum", "cut", "extra", "sum_off"))
+    return _on_side_odd(rng, values, template, mode)
+
+
+def proactive_on_side_beside(rng, values, template):
+    """(a'') every block on its side with a 合计 column after its items (the sum of their
+    numbers on every line), or a line of a measure the template lacks under the others
+    (本年废止数量 on a 2019 page, 上一年项目数量 on a 2021 one)."""
+    return _on_side_odd(rng, values, template, rng.choice(("sum", "lacking")))
+
+
+def _on_side_odd(rng, values, template, mode):
+    """`mode`: sum_off, a 合计 column whose figure is not the sum (it counts something else);
+    lacking, a measure no block of the template has."""
     rows_out = []
     for group, rows in _blocks(template):
         rows_out.append(tr(td(_BLOCK_TITLES[group], colspan=4)))
         items = rows[::-1] if mode == "swapped" else list(rows)
-        heads = [r.label for r in items] + (["合计"] if mode == "sum" else [])
+        summed = mode in ("sum", "sum_off")
+        heads = [r.label for r in items] + (["合计"] if summed else [])
         rows_out.append(tr(td("信息内容"), *(td(h) for h in heads)))
         cols = list(rows[0].columns)
         if mode == "shuffled":
             rng.shuffle(cols)
         for c in cols:
             shown = [values[("proactive", r.code, c.code)] for r in items]
-            cells = [num(v) for v in shown] + ([num(sum(shown))] if mode == "sum" else [])
+            whole = sum(shown) + (rng.choice((-2, -1, 1, 3)) if mode == "sum_off" else 0)
+            cells = [num(v) for v in shown] + ([num(whole)] if summed else [])
             rows_out.append(tr(td(c.label[-4:] if mode == "cut" else c.label), *map(td, cells)))
-        if mode == "extra":
-            rows_out.append(tr(td("本年废止数量"), *(td(rng.randint(0, 9)) for _ in items)))
+        if mode in ("extra", "lacking"):
+            lacks = "上一年项目数量" if mode == "lacking" and template == "2021" else "本年废止数量"
+            rows_out.append(tr(td(lacks), *(td(rng.randint(0, 9)) for _ in items)))
     return table(*rows_out), dict(values)
 
 
@@ -552,6 +568,7 @@ def appeals_extra_unsettled(rng, values, template):
 PROACTIVE = (
     proactive_transposed,
     proactive_on_side_odd,
+    proactive_on_side_beside,
     proactive_blocks_reordered,
     proactive_columns_reordered,
     proactive_amount_units,

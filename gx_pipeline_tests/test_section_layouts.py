@@ -27,6 +27,7 @@ READ_WHOLE = {
     sl.appeals_two_tables_named,
     sl.proactive_sentence_cells,
     sl.proactive_columns_reordered,
+    sl.proactive_on_side_beside,
 }
 
 

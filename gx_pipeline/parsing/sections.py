@@ -1232,14 +1232,30 @@ def _blocks_turned(
         while j < len(raw) and raw[j].code in width and not raw[j].values:
             j += 1
         items = raw[i:j]
-        k = j
+        summed = (
+            j < len(raw)
+            and raw[j].code == UNKNOWN
+            and labels.bare(raw[j].label or "") in _TOTAL_SYNONYMS
+            and not raw[j].values
+        )
+        k = j + summed
         while k < len(raw) and raw[k].code is None and raw[k].on_its_side:
             k += 1
-        measures = raw[j:k]
+        measures = _measures_read(items, raw[j + summed : k], summed, headers, width)
         if not items or not measures or not _turns(items, measures, headers, width):
             out.append(raw[i])
             i += 1
             continue
+        if summed:
+            problems.append(
+                "proactive: a block drawn on its side with a 合计 column after its items, the "
+                "sum of the items' numbers on every line: left out"
+            )
+        if len(measures) < k - j - summed:
+            problems.append(
+                "proactive: a block drawn on its side with a line of a measure the template "
+                "lacks: left out, the other lines read by their headings"
+            )
         block = max(headers, default=0) + max(r.block for r in raw) + 1
         headers[block] = [headers[m.block][0] for m in measures]
         turned = [
@@ -1322,6 +1338,54 @@ def _rows_per_measure(
         )
         i = j
     return out, headers
+
+
+def _measures_read(
+    items: list[RawRow],
+    measures: list[RawRow],
+    summed: bool,
+    block_headers: dict[int, list[str]],
+    width: dict[str | None, tuple[contract.Column, ...]],
+) -> list[RawRow]:
+    """The measures' lines of a block on its side (_blocks_turned) as the items' numbers:
+    with a 合计 column after the items (`summed`), each line's last number left out where it
+    is the sum of the others on every line; a line whose heading names a measure the items'
+    template lacks (本年废止数量 beside a 2019 block's), one heading naming one measure,
+    left out where the other lines name each of the items' columns once. Elsewhere the lines
+    as they are (`_turns` tells whether they turn)."""
+    if summed:
+        lines = [_numbers_of(m.values) for m in measures]
+        if not measures or not all(
+            len(line) == len(items) + 1 and _is_sum(line[:-1], line[-1]) for line in lines
+        ):
+            return []
+        measures = [replace(m, values=m.values[:-1]) for m in measures]
+    columns = width.get(items[0].code, ()) if items else ()
+    if len(measures) != len(columns) + 1:
+        return measures
+    heads = [block_headers.get(m.block, []) for m in measures]
+    if any(len(h) != 1 for h in heads):
+        return measures
+    beside = _beside(columns, [h[0] for h in heads])
+    if beside is None:
+        return measures
+    return measures[: beside[0]] + measures[beside[0] + 1 :]
+
+
+def _is_sum(parts: list[float | None], total: float | None) -> bool:
+    """Whether every number is there and `total` is the sum of `parts`."""
+    if total is None or any(p is None for p in parts):
+        return False
+    return abs(sum(p for p in parts if p is not None) - total) < 1e-6
+
+
+def _numbers_of(cells: list[Token]) -> list[float | None]:
+    """Each cell's number (None: blank, or no number)."""
+    out: list[float | None] = []
+    for t in cells:
+        v = read_value(t.text, amount=True)
+        out.append(float(v.value) if v is not None and v.value is not None else None)
+    return out
 
 
 def _turns(
@@ -2595,7 +2659,17 @@ def _measure_beside(
     the others. Only where each heading names one measure, the others name each of the row's
     columns once and the row has a cell under every heading; None elsewhere."""
     heads = _measure_headings(headers)
-    if len(heads) != len(columns) + 1 or shown != len(heads):
+    if shown != len(heads):
+        return None
+    return _beside(columns, heads)
+
+
+def _beside(
+    columns: tuple[contract.Column, ...], heads: list[str]
+) -> tuple[int, tuple[contract.Column, ...]] | None:
+    """Where `heads` (one heading each) name a measure `columns` lack beside each of the
+    columns once: its place among them, and the columns in the order the others name them."""
+    if len(heads) != len(columns) + 1:
         return None
     own = {c.code: c for c in columns}
     named = []
