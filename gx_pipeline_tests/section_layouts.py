@@ -210,22 +210,38 @@ def proactive_on_side_odd(rng, values, template):
     """(a) every block on its side, drawn oddly: its items in reverse order, its measures in
     another, a 合计 column after the items, a measure's heading cut to its last characters
     (有效件数), or a measure the template lacks (本年废止数量) under the others."""
-    mode = rng.choice(("swapped", "shuffled", "sum", "cut", "extra"))
+    mode = rng.choice(("swapped", "shuffled", "sum", "cut", "extra", "sum_off"))
+    return _on_side_odd(rng, values, template, mode)
+
+
+def proactive_on_side_beside(rng, values, template):
+    """(a'') every block on its side with a 合计 column after its items (the sum of their
+    numbers on every line), or a line of a measure the template lacks under the others
+    (本年废止数量 on a 2019 page, 上一年项目数量 on a 2021 one)."""
+    return _on_side_odd(rng, values, template, rng.choice(("sum", "lacking")))
+
+
+def _on_side_odd(rng, values, template, mode):
+    """`mode`: sum_off, a 合计 column whose figure is not the sum (it counts something else);
+    lacking, a measure no block of the template has."""
     rows_out = []
     for group, rows in _blocks(template):
         rows_out.append(tr(td(_BLOCK_TITLES[group], colspan=4)))
         items = rows[::-1] if mode == "swapped" else list(rows)
-        heads = [r.label for r in items] + (["合计"] if mode == "sum" else [])
+        summed = mode in ("sum", "sum_off")
+        heads = [r.label for r in items] + (["合计"] if summed else [])
         rows_out.append(tr(td("信息内容"), *(td(h) for h in heads)))
         cols = list(rows[0].columns)
         if mode == "shuffled":
             rng.shuffle(cols)
         for c in cols:
             shown = [values[("proactive", r.code, c.code)] for r in items]
-            cells = [num(v) for v in shown] + ([num(sum(shown))] if mode == "sum" else [])
+            whole = sum(shown) + (rng.choice((-2, -1, 1, 3)) if mode == "sum_off" else 0)
+            cells = [num(v) for v in shown] + ([num(whole)] if summed else [])
             rows_out.append(tr(td(c.label[-4:] if mode == "cut" else c.label), *map(td, cells)))
-        if mode == "extra":
-            rows_out.append(tr(td("本年废止数量"), *(td(rng.randint(0, 9)) for _ in items)))
+        if mode in ("extra", "lacking"):
+            lacks = "上一年项目数量" if mode == "lacking" and template == "2021" else "本年废止数量"
+            rows_out.append(tr(td(lacks), *(td(rng.randint(0, 9)) for _ in items)))
     return table(*rows_out), dict(values)
 
 
@@ -250,7 +266,8 @@ def proactive_blocks_reordered(rng, values, template):
 
 
 def proactive_columns_reordered(rng, values, template):
-    """(c) the first block's three columns in another order, or a 本年废止 column added."""
+    """(c) the first block's three columns in another order, or a 本年废止 column added
+    (before, between or after the three)."""
     blocks = _blocks(template)
     group, rows = blocks[0]
     cols = list(rows[0].columns)
@@ -258,16 +275,17 @@ def proactive_columns_reordered(rng, values, template):
     if not extra:
         while cols == list(rows[0].columns):
             rng.shuffle(cols)
+    at = rng.randrange(len(cols) + 1) if extra else len(cols)
     rows_out = []
     titles = rng.random() < 0.5
     if titles:
         rows_out.append(tr(td(_BLOCK_TITLES[group], colspan=4 + extra)))
-    heads = [c.label for c in cols] + (["本年废止数量"] if extra else [])
+    heads = [c.label for c in cols]
+    heads[at:at] = ["本年废止数量"] if extra else []
     rows_out.append(tr(td("信息内容"), *(td(h) for h in heads)))
     for r in rows:
         cells = [num(values[("proactive", r.code, c.code)]) for c in cols]
-        if extra:
-            cells.append(str(rng.randint(0, 9)))
+        cells[at:at] = [str(rng.randint(0, 9))] if extra else []
         rows_out.append(tr(td(r.label), *(td(v) for v in cells)))
     for g, rs in blocks[1:]:
         rows_out += _block_rows(g, rs, values, titles)
@@ -329,22 +347,28 @@ def proactive_other_format(rng, values, template):
 
 
 def proactive_sentence_cells(rng, values, template):
-    """(f) a row per item and measure, its value written with its unit (123件)."""
+    """(f) a row per item and measure, its value written with its unit (123件, an amount in
+    万元, 元 or 千元, an item's measures in another order), or the national grid with units."""
     if rng.random() < 0.5:
         return _grid_with_units(rng, values, template), dict(values)
+    truth = dict(values)
+    money = rng.choice(tuple(_UNITS))
+    shuffled = rng.random() < 0.5
     rows_out = [tr(td("信息内容"), td("项目"), td("数量"))]
     for group, rows in _blocks(template):
         for r in rows:
-            for c in r.columns:
+            cols = list(r.columns)
+            if shuffled:
+                rng.shuffle(cols)
+            for c in cols:
                 v = values[("proactive", r.code, c.code)]
-                unit = (
-                    "万元"
-                    if c.code == "amount"
-                    else ("个" if c.code in ("prev_items", "projects", "change") else "件")
-                )
+                shown = f"{num(v)}{_unit_of(c.code)}"
+                if c.code == "amount":
+                    v = truth[("proactive", r.code, c.code)] = round(rng.uniform(0, 900), 2)
+                    shown = _amount_text(v, _UNITS[money], 4) + money
                 label = c.label.replace("（单位：万元）", "").replace("（万元）", "")
-                rows_out.append(tr(td(r.label), td(label), td(f"{num(v)}{unit}")))
-    return table(*rows_out), dict(values)
+                rows_out.append(tr(td(r.label), td(label), td(shown)))
+    return table(*rows_out), truth
 
 
 def _unit_of(code: str) -> str:
@@ -410,6 +434,16 @@ def appeals_transposed(rng, values, template):
 
 def appeals_two_tables(rng, values, template):
     """(h) 行政复议 and 行政诉讼 as two tables, with or without their 总计 columns."""
+    return _two_tables(rng, values, named=rng.random() >= 0.3, swapped=False)
+
+
+def appeals_two_tables_named(rng, values, template):
+    """(h') the two tables, each kind of case named over its columns (行政复议; 行政诉讼 and
+    its two kinds), with or without their 总计 columns, 行政诉讼's table first or second."""
+    return _two_tables(rng, values, named=True, swapped=rng.random() < 0.5)
+
+
+def _two_tables(rng, values, named: bool, swapped: bool):
     totals = rng.random() < 0.5
     heads = _APPEAL_HEADS if totals else _APPEAL_HEADS[:4]
     cols = ("upheld", "corrected", "other", "pending", "total")[: len(heads)]
@@ -423,18 +457,20 @@ def appeals_two_tables(rng, values, template):
         tr(*(td(_appeal(values, "review", c)) for c in cols)),
     )
     bands = (
-        []
-        if rng.random() < 0.3
-        else [
+        [
             tr(td("行政诉讼", colspan=2 * len(heads))),
             tr(td("未经复议直接起诉", colspan=len(heads)), td("复议后起诉", colspan=len(heads))),
         ]
+        if named
+        else []
     )
     second = table(
         *bands,
         tr(*(td(h) for h in heads * 2)),
         tr(*(td(_appeal(values, code, c)) for code, _ in _APPEAL_ROWS[1:] for c in cols)),
     )
+    if swapped:
+        return second + "<p>（二）行政复议情况</p>" + first, truth
     return first + "<p>（二）行政诉讼情况</p>" + second, truth
 
 
@@ -455,16 +491,19 @@ def appeals_one_header(rng, values, template):
     return table(tr(*(td(h) for h in heads * 3)), tr(*data)), dict(values)
 
 
-def _appeals_grid(values, cols, heads, extra_total: str = ""):
-    """The national three-row header over `cols`; `extra_total`: where a 合计 column of all
-    cases stands beside the fifteen (first, after 行政复议, in the 行政诉讼 band, last)."""
+def _appeals_grid(
+    values, cols, heads, extra_total: str = "", extra_head: str = "合计", off: int = 0
+):
+    """The national three-row header over `cols`; `extra_total`: where a column headed
+    `extra_head` (合计: of all cases) stands beside the fifteen (first, after 行政复议, in the
+    行政诉讼 band, last); `off`: how far its figure is from the sum of the totals."""
     n = len(heads)
     band2 = [td("未经复议直接起诉", colspan=n), td("复议后起诉", colspan=n)]
-    extra = [td("合计", rowspan=3)]
+    extra = [td(extra_head, rowspan=3)]
     in_band = extra_total == "litigation"
     top = [td("行政复议", colspan=n), td("行政诉讼", colspan=2 * n + in_band)]
     second = (
-        [td(h, rowspan=2) for h in heads] + band2 + ([td("合计", rowspan=2)] if in_band else [])
+        [td(h, rowspan=2) for h in heads] + band2 + ([td(extra_head, rowspan=2)] if in_band else [])
     )
     if extra_total == "first":
         top = extra + top
@@ -478,7 +517,7 @@ def _appeals_grid(values, cols, heads, extra_total: str = ""):
         whole = sum(values[("appeals", code, "total")] or 0 for code, _ in _APPEAL_ROWS[1:])
     else:
         whole = sum(values[("appeals", code, "total")] or 0 for code, _ in _APPEAL_ROWS)
-    cell = [td(num(whole))]
+    cell = [td(num(whole + off))]
     data = {
         "": groups[0] + groups[1] + groups[2],
         "first": cell + groups[0] + groups[1] + groups[2],
@@ -514,9 +553,22 @@ def appeals_extra_total(rng, values, template):
     return _appeals_grid(values, cols, _APPEAL_HEADS, extra_total=where), dict(values)
 
 
+def appeals_extra_unsettled(rng, values, template):
+    """(l) the national grid with a column beside the fifteen that the page does not settle:
+    a 合计 whose figure is not the sum of the totals (it counts something else), or a heading
+    that is no sum at all (其中：当年新收案件, 备注)."""
+    cols = ("upheld", "corrected", "other", "pending", "total")
+    where = rng.choice(("first", "review", "litigation", "last"))
+    head = rng.choice(("合计", "合计", "其中：当年新收案件", "备注"))
+    off = rng.choice((-3, -2, -1, 1, 2, 5)) if head == "合计" else rng.randint(0, 3)
+    grid = _appeals_grid(values, cols, _APPEAL_HEADS, where, head, off)
+    return grid, dict(values)
+
+
 PROACTIVE = (
     proactive_transposed,
     proactive_on_side_odd,
+    proactive_on_side_beside,
     proactive_blocks_reordered,
     proactive_columns_reordered,
     proactive_amount_units,
@@ -526,7 +578,9 @@ PROACTIVE = (
 APPEALS = (
     appeals_transposed,
     appeals_two_tables,
+    appeals_two_tables_named,
     appeals_one_header,
     appeals_no_pending,
     appeals_extra_total,
+    appeals_extra_unsettled,
 )

@@ -23,6 +23,11 @@ READ_WHOLE = {
     sl.appeals_transposed,
     sl.appeals_one_header,
     sl.appeals_no_pending,
+    sl.appeals_extra_total,
+    sl.appeals_two_tables_named,
+    sl.proactive_sentence_cells,
+    sl.proactive_columns_reordered,
+    sl.proactive_on_side_beside,
 }
 
 

@@ -193,6 +193,12 @@ def _prose(text: str) -> bool:
 _NO_VALUE, _BLANK, _WRITTEN = 0, 1, 2
 
 
+#: a cell of words and a number after them (本年处理决定数量123件)
+_HEADING_THEN_VALUE = re.compile(r"^(?P<words>[^\d]*[^\d\s])\s*(?P<value>\d[\d.,]*\s*\S{0,2})$")
+#: a heading's note of its unit at its end ((单位:万元), (万元))
+_UNIT_NOTE = re.compile(r"\((?:单位[:：])?[万千]?元\)$")
+
+
 @short_text_cache
 def _value_form(text: str) -> int:
     """Whether a token's text is a value's (is_value_text) and, if so, whether it is written
@@ -438,6 +444,10 @@ class _Reader:
             self.header_chars.append(text)
         elif self.header_chars:
             self.downward_header()
+        rest = self.value_after_heading(tok)
+        if rest is not None:
+            tok = tok._replace(text=rest)
+            text = rest
         # a cell of a row laid out by spaces is a value cell by its place, readable or not
         form = _value_form(text)
         value_like = (form != _NO_VALUE and (kind == CELL or self.lines_are_values)) or (
@@ -485,6 +495,27 @@ class _Reader:
         ):
             row.words_after = True
         self.label(tok)
+
+    def value_after_heading(self, tok: Token) -> str | None:
+        """The value of a section 二 cell that writes its column's heading before it
+        (本年处理决定数量123件), in a block of one column whose header names that heading
+        (its unit note aside), first after an item's label: the value, else None."""
+        row = self.row
+        if (
+            self.section != "proactive"
+            or tok.kind != CELL
+            or row is None
+            or row.values
+            or row.code in (None, UNKNOWN, SEQUENCE)
+        ):
+            return None
+        m = _HEADING_THEN_VALUE.match(labels.norm(tok.text))
+        header = self.scan.block_headers.get(self.block, [])
+        headings = [h for h in header if labels.is_proactive_header(h) and h != "信息内容"]
+        if m is None or len(headings) != 1 or not is_value_text(m["value"]):
+            return None
+        named = headings[0]
+        return m["value"] if m["words"] in (named, _UNIT_NOTE.sub("", named)) else None
 
     def unreadable_in_row(self, tok: Token) -> bool:
         """Whether a cell that is no value is a count written in a form not read (约3, 3余,
@@ -1100,7 +1131,11 @@ def assemble(s: Scan, template: str) -> Sections:
     found: set[str] = set()
     wrong_blocks = {b for b, v in block_templates(s).items() if v != template}
     proactive, block_headers = _blocks_turned(
-        [r for r in s.rows if r.section == "proactive"], s.block_headers, template, problems
+        *_rows_per_measure(
+            [r for r in s.rows if r.section == "proactive"], s.block_headers, template, problems
+        ),
+        template,
+        problems,
     )
     units = _block_units(s, block_headers)
     cells_left_out = _leaves_cells_out(s.rows, template)
@@ -1197,14 +1232,30 @@ def _blocks_turned(
         while j < len(raw) and raw[j].code in width and not raw[j].values:
             j += 1
         items = raw[i:j]
-        k = j
+        summed = (
+            j < len(raw)
+            and raw[j].code == UNKNOWN
+            and labels.bare(raw[j].label or "") in _TOTAL_SYNONYMS
+            and not raw[j].values
+        )
+        k = j + summed
         while k < len(raw) and raw[k].code is None and raw[k].on_its_side:
             k += 1
-        measures = raw[j:k]
+        measures = _measures_read(items, raw[j + summed : k], summed, headers, width)
         if not items or not measures or not _turns(items, measures, headers, width):
             out.append(raw[i])
             i += 1
             continue
+        if summed:
+            problems.append(
+                "proactive: a block drawn on its side with a 合计 column after its items, the "
+                "sum of the items' numbers on every line: left out"
+            )
+        if len(measures) < k - j - summed:
+            problems.append(
+                "proactive: a block drawn on its side with a line of a measure the template "
+                "lacks: left out, the other lines read by their headings"
+            )
         block = max(headers, default=0) + max(r.block for r in raw) + 1
         headers[block] = [headers[m.block][0] for m in measures]
         turned = [
@@ -1227,6 +1278,114 @@ def _blocks_turned(
         )
         i = k
     return out, headers
+
+
+def _rows_per_measure(
+    raw: list[RawRow], block_headers: dict[int, list[str]], template: str, problems: Problems
+) -> tuple[list[RawRow], dict[int, list[str]]]:
+    """Section 二 written a row per item and measure (规章 | 本年新制作数量 | 143件): each
+    item's line closed by a measure's heading, which opens a block of its own, and that
+    heading's one number ending the line. An item's lines one after another whose headings
+    name each of its columns once are read as one row under a block whose header is those
+    headings in the page's order, for the rows' reading to place each number (and read its
+    unit) by its heading as in a block drawn the national way. Elsewhere (a heading naming no
+    column of the item's, or two; a column not named; a line of two numbers) the rows stay
+    as read, their numbers unplaced. Returns the rows and the blocks' headers with the new
+    blocks'."""
+    width = {r.code: r.columns for r in contract.rows(template, "proactive")}
+
+    def pair(i: int) -> bool:
+        if i + 1 >= len(raw):
+            return False
+        item, number = raw[i], raw[i + 1]
+        return (
+            item.code in width
+            and not item.values
+            and not item.hard
+            and number.code is None
+            and len(number.values) == 1
+            and number.hard
+            and number.block != item.block
+            and len(block_headers.get(number.block, [])) == 1
+        )
+
+    headers = dict(block_headers)
+    out: list[RawRow] = []
+    i = 0
+    while i < len(raw):
+        j = i
+        while pair(j) and raw[j].code == raw[i].code:
+            j += 2
+        lines = [(raw[k], raw[k + 1]) for k in range(i, j, 2)]
+        heads = [block_headers[n.block][0] for _, n in lines]
+        columns = width.get(raw[i].code, ())
+        if (
+            not lines
+            or len(lines) != len(columns)
+            or not all(len(_header_order(columns, [h])) == 1 for h in heads)
+            or set(_header_order(columns, heads)) != {c.code for c in columns}
+        ):
+            out.append(raw[i])
+            i += 1
+            continue
+        block = max(headers, default=0) + max(r.block for r in raw) + 1
+        headers[block] = heads
+        row = replace(raw[i], values=[n.values[0] for _, n in lines], block=block, hard=True)
+        out.append(row)
+        problems.append(
+            f"proactive: {row.label} written a line per measure ({'/'.join(heads)}); each "
+            "number read by its heading"
+        )
+        i = j
+    return out, headers
+
+
+def _measures_read(
+    items: list[RawRow],
+    measures: list[RawRow],
+    summed: bool,
+    block_headers: dict[int, list[str]],
+    width: dict[str | None, tuple[contract.Column, ...]],
+) -> list[RawRow]:
+    """The measures' lines of a block on its side (_blocks_turned) as the items' numbers:
+    with a 合计 column after the items (`summed`), each line's last number left out where it
+    is the sum of the others on every line; a line whose heading names a measure the items'
+    template lacks (本年废止数量 beside a 2019 block's), one heading naming one measure,
+    left out where the other lines name each of the items' columns once. Elsewhere the lines
+    as they are (`_turns` tells whether they turn)."""
+    if summed:
+        lines = [_numbers_of(m.values) for m in measures]
+        if not measures or not all(
+            len(line) == len(items) + 1 and _is_sum(line[:-1], line[-1]) for line in lines
+        ):
+            return []
+        measures = [replace(m, values=m.values[:-1]) for m in measures]
+    columns = width.get(items[0].code, ()) if items else ()
+    if len(measures) != len(columns) + 1:
+        return measures
+    heads = [block_headers.get(m.block, []) for m in measures]
+    if any(len(h) != 1 for h in heads):
+        return measures
+    beside = _beside(columns, [h[0] for h in heads])
+    if beside is None:
+        return measures
+    return measures[: beside[0]] + measures[beside[0] + 1 :]
+
+
+def _is_sum(parts: list[float | None], total: float | None) -> bool:
+    """Whether every number is there and `total` is the sum of `parts`."""
+    if total is None or any(p is None for p in parts):
+        return False
+    return abs(sum(p for p in parts if p is not None) - total) < 1e-6
+
+
+def _numbers_of(cells: list[Token]) -> list[float | None]:
+    """Each cell's number (None: blank, or no number)."""
+    out: list[float | None] = []
+    for t in cells:
+        v = read_value(t.text, amount=True)
+        out.append(float(v.value) if v is not None and v.value is not None else None)
+    return out
 
 
 def _turns(
@@ -1892,7 +2051,19 @@ def _table(
             )
         if section == "proactive" and vals:
             headers = tuple((block_headers or {}).get(r.block, []))
-            columns = _proactive_drawn(trow.columns, headers)
+            beside = _measure_beside(trow.columns, headers, len(vals))
+            if beside is not None:
+                k, columns = beside
+                vals = vals[:k] + vals[k + 1 :]
+                if r.block not in said_orders:
+                    said_orders.add(r.block)
+                    problems.append(
+                        f"proactive: the header of the block of {trow.code} draws a measure "
+                        f"the template lacks ({_measure_headings(headers)[k]}); the values "
+                        "under it are left out, each other value read under its heading"
+                    )
+            else:
+                columns = _proactive_drawn(trow.columns, headers)
             if columns is None:
                 complete = False
                 problems.flag(codes.CELLS_UNPLACED, _order_not_named(trow.code, vals))
@@ -2479,6 +2650,54 @@ def _proactive_drawn(
         return None
     by_code = {c.code: c for c in columns}
     return tuple(by_code[code] for code in order)
+
+
+#: every column code of section 二, of either format
+_PROACTIVE_CODES = tuple(
+    dict.fromkeys(
+        c.code for t in contract.TEMPLATES for r in contract.rows(t, "proactive") for c in r.columns
+    )
+)
+
+
+def _measure_headings(headers: tuple[str, ...]) -> list[str]:
+    """A proactive block's headings of measures (the corner cell, 信息内容, names none)."""
+    return [h for h in headers if labels.proactive_column_starts(h)]
+
+
+def _measure_beside(
+    columns: tuple[contract.Column, ...], headers: tuple[str, ...], shown: int
+) -> tuple[int, tuple[contract.Column, ...]] | None:
+    """A block whose header draws, beside the row's columns, a measure the template lacks (a
+    2019 block with 本年废止数量, a column of the 2021 form's), a heading a cell: which of the
+    row's `shown` cells stands under it, and the row's columns in the order the header draws
+    the others. Only where each heading names one measure, the others name each of the row's
+    columns once and the row has a cell under every heading; None elsewhere."""
+    heads = _measure_headings(headers)
+    if shown != len(heads):
+        return None
+    return _beside(columns, heads)
+
+
+def _beside(
+    columns: tuple[contract.Column, ...], heads: list[str]
+) -> tuple[int, tuple[contract.Column, ...]] | None:
+    """Where `heads` (one heading each) name a measure `columns` lack beside each of the
+    columns once: its place among them, and the columns in the order the others name them."""
+    if len(heads) != len(columns) + 1:
+        return None
+    own = {c.code: c for c in columns}
+    named = []
+    for h in heads:
+        codes = [c for c in _PROACTIVE_CODES if labels.proactive_column_at(h, c) is not None]
+        if labels.proactive_column_starts(h) != 1 or len(codes) != 1:
+            return None
+        named.append(codes[0])
+    extra = [k for k, code in enumerate(named) if code not in own]
+    rest = [code for code in named if code in own]
+    if len(extra) != 1 or len(set(rest)) != len(columns):
+        return None
+    return extra[0], tuple(own[code] for code in rest)
 
 
 def _order_not_named(code: str, vals: list[Token]) -> str:
@@ -6131,8 +6350,15 @@ def _appeals(
     sequence = _doubled_appeal_column(
         [t for p in parts for t in p.values], [w for w, _ in words or []], problems
     )
+    if not per_row:
+        sequence, unread = _sum_column_left_out(sequence, words or [], unread or [], problems)
     complete = False
-    if len(parts) > 1 and not per_row and any(len(p.values) % 5 for p in parts[:-1] if p.hard):
+    if (
+        len(parts) > 1
+        and not per_row
+        and any(len(p.values) % 5 for p in parts[:-1] if p.hard)
+        and not _tables_four_a_group(parts, words or [])
+    ):
         # the single row came in pieces, and a piece ends inside a group of five: a merged or
         # dropped cell, or rows of another layout; the columns are not known
         shown = " + ".join(str(len(p.values)) for p in parts)
@@ -6237,6 +6463,34 @@ def _outcomes_drawn(words: list[tuple[str, int]], loose: int) -> int:
     words (read as no heading, or characters alone) may be the ones it lacks; 0: none read."""
     drawn = sum(1 for w, _ in words if w in _OUTCOMES)
     return 15 if drawn <= 15 <= drawn + loose else drawn
+
+
+def _tables_four_a_group(parts: list[RawRow], words: list[tuple[str, int]]) -> bool:
+    """Whether the rows of values are 行政复议's and 行政诉讼's own tables (or the header's
+    pieces) of four outcome columns a group, no 总计 (_appeal_columns_short): each row holds
+    as many values as the headings drawn over it, 行政复议's over its group alone and both
+    kinds of 行政诉讼 named over theirs. Where a kind of case is not named over its values,
+    which group they are is not known."""
+    if _appeal_columns_short(words) is None:
+        return False
+    over: dict[int, list[str]] = {}
+    for w, seen in words:
+        over.setdefault(seen, []).append(w)
+    seen = 0
+    for p in parts:
+        heads = over.get(seen, [])
+        outcomes = sum(1 for w in heads if w in _OUTCOMES)
+        review = "行政复议" in heads
+        direct = any("直接起诉" in w for w in heads)
+        after = any("复议后起诉" in w for w in heads)
+        if outcomes != len(p.values) or not p.hard:
+            return False
+        if not ((review, direct, after) == (True, False, False) and outcomes == 4) and not (
+            (review, direct, after) == (False, True, True) and outcomes == 8
+        ):
+            return False
+        seen += len(p.values)
+    return seen == 12
 
 
 def _appeals_four_a_group(
@@ -6431,6 +6685,66 @@ def _doubled_appeal_column(
         "under it differ; which column each belongs to is not known, so none is read",
     )
     return []
+
+
+#: the national header's words in reading order: its top row, the second row (the review
+#: group's five drawn down and the two kinds of 行政诉讼), the litigation groups' ten
+_NATIONAL_APPEAL_WORDS = (
+    "行政复议",
+    "行政诉讼",
+    *_APPEAL_OUTCOMES,
+    "未经复议直接起诉",
+    "复议后起诉",
+    *_APPEAL_OUTCOMES,
+    *_APPEAL_OUTCOMES,
+)
+#: where a 合计 column of the agency's beside the fifteen stands, by how many of the national
+#: header's words come before its heading: before 行政复议 (the first column), between
+#: 行政复议 and 行政诉讼 in the top row (after review's five), after 行政诉讼 in the top row,
+#: after 复议后起诉 in the litigation band's row, or after every heading (the last column)
+_SUM_COLUMN_AT = {0: 0, 1: 5, 2: 15, 9: 15, len(_NATIONAL_APPEAL_WORDS): 15}
+
+
+def _sum_column_left_out(
+    sequence: list[Token],
+    words: list[tuple[str, int]],
+    unread: list[tuple[int, str, int]],
+    problems: Problems,
+) -> tuple[list[Token], list[tuple[int, str, int]]]:
+    """The single row under the national header with a 合计 (小计) column of the agency's
+    beside the fifteen, a sum of all cases or of the litigation band's: its cell is left out
+    (it is no column of the template), where the header's words tell which of the sixteen it
+    is and the figures bear it out (each group sums to its total, the extra cell to the sum of
+    the totals it adds up). Elsewhere the row and the header's unread words are kept as they
+    are (16 values where the table has 15: none is read)."""
+    heads = [u for u in unread if labels.bare(u[1]) in _TOTAL_SYNONYMS and not u[2]]
+    if (
+        len(sequence) != 16
+        or len(heads) != 1
+        or len(unread) != 1
+        or tuple(w for w, _ in words) != _NATIONAL_APPEAL_WORDS
+        or any(seen for _, seen in words)
+        or heads[0][0] not in _SUM_COLUMN_AT
+    ):
+        return sequence, unread
+    k = _SUM_COLUMN_AT[heads[0][0]]
+    rest = sequence[:k] + sequence[k + 1 :]
+    numbers = [read_value(t.text) for t in sequence]
+    if any(v is None or v.value is None for v in numbers):
+        return sequence, unread
+    values = [float(v.value) for v in numbers if v is not None and v.value is not None]
+    extra = values[k]
+    totals = [v for i, v in enumerate(values[:k] + values[k + 1 :]) if i % 5 == 4]
+    sums = {sum(totals)} | ({sum(totals[1:])} if heads[0][0] == 9 else set())
+    groups = [rest[g : g + 5] for g in (0, 5, 10)]
+    if extra not in sums or not _sums_hold(groups, _TEMPLATE_COLS):
+        return sequence, unread
+    problems.append(
+        f"appeals: the header draws a {heads[0][1]} column beside the fifteen (the row's "
+        f"cell {k + 1}, {sequence[k].text}, the sum of the totals); it is no column of the "
+        "table and is left out"
+    )
+    return rest, []
 
 
 def _appeals_sequence(
