@@ -258,3 +258,160 @@ def test_a_soft_hyphen_before_a_count_is_an_editors_mark():
             for line in text.split("\n")
         )
         assert _read(marked) == _read(text), k
+
+
+# --- a column heading split over two lines ----------------------------------------------------
+
+
+def test_a_heading_split_over_two_lines_reads_no_number_under_a_heading_it_does_not_name():
+    """A terminal or a mail client breaks a block's header line inside a heading (本年增/ on
+    one line, 减 on the next): neither piece is a heading, so the header names fewer columns
+    than the block has. A row with fewer cells than columns (a copy drops a row's blank end
+    cells: here its last) is not read by the headings the header still names: the column the
+    split heading stood for may hold any of its cells."""
+    split = 0
+    for k in range(40):
+        template, year = FORMATS[k % len(FORMATS)]
+        rng = random.Random(f"split-heading:{k}")
+        doc, values = _document(rng, template, year, blanks="none")
+        lines = []
+        under_split = False
+        for line in render_text.browser_copy(doc, rng, browser="firefox").split("\n"):
+            cells = line.split("\t")
+            if cells[0] == "信息内容" and len(cells) > 2:
+                i = rng.randrange(1, len(cells))
+                at = len("\t".join(cells[:i])) + 1 + rng.randrange(1, len(cells[i]))
+                lines += [line[:at], line[at:]]
+                split += 1
+                under_split = True
+                continue
+            if under_split and len(cells) > 2 and rng.random() < 0.5:
+                # the row's last cell blank on the page: the copy writes nothing for it
+                line = "\t".join(cells[:-1])
+            under_split = under_split and not line.startswith(("第", "三、"))
+            lines.append(line)
+        wrong, _ = _wrong("\n".join(lines), doc, values)
+        assert wrong == {}, (k, wrong)
+    assert split >= 100
+
+
+# --- a row's line broken at one of its TABs ---------------------------------------------------
+
+
+def test_a_line_broken_at_a_tab_gives_no_row_another_rows_numbers():
+    """A terminal breaks a TAB copy's long line where a TAB does not fit, the TAB left at the
+    end of the first piece or carried to the start of the next: a row's label alone on a line
+    and its numbers on the next (申请\\t / 0\\t0…, or 申请 / \\t0\\t0…), or a row's numbers
+    cut in two (…0\\t0\\t / 0\\t0). The numbers line after a row that ends in a TAB is that
+    row's tail as much as another label's numbers: no row takes numbers that may be
+    another's."""
+    broken = 0
+    for k in range(40):
+        template, year = FORMATS[k % len(FORMATS)]
+        rng = random.Random(f"broken-at-tab:{k}")
+        doc, values = _document(rng, template, year)
+        lines = []
+        for line in render_text.browser_copy(doc, rng, browser="firefox").split("\n"):
+            tabs = [i for i, ch in enumerate(line) if ch == "\t"]
+            if len(tabs) < 5 or rng.random() < 0.6:
+                lines.append(line)
+                continue
+            at = rng.choice(tabs) + rng.randrange(2)
+            lines += [line[:at], line[at:]]
+            broken += 1
+        wrong, _ = _wrong("\n".join(lines), doc, values)
+        assert wrong == {}, (k, wrong)
+    assert broken >= 200
+
+
+def test_section_4s_row_broken_at_a_tab_reads_no_number_a_column_off():
+    """Section 四's one row of fifteen numbers, zeros left blank, broken by a terminal at one
+    of its TABs: the TAB left at the break reads as one empty field too many, and with an
+    empty field in front of the row (a blank first cell) nothing tells which of the two is
+    no cell; dropping the first moves every number after the break a column."""
+    for k in range(40):
+        template, year = FORMATS[k % len(FORMATS)]
+        rng = random.Random(f"section-4-broken-at-tab:{k}")
+        doc, values = _document(rng, template, year, blanks="zeros_blank")
+        lines = []
+        for line in render_text.browser_copy(doc, rng, browser="firefox").split("\n"):
+            tabs = [i for i, ch in enumerate(line) if ch == "\t"]
+            if len(tabs) < 11 or any("\u4e00" <= ch <= "\u9fff" for ch in line):
+                lines.append(line)
+                continue
+            at = rng.choice(tabs) + rng.randrange(2)
+            lines += [line[:at], line[at:]]
+        wrong, _ = _wrong("\n".join(lines), doc, values)
+        assert wrong == {}, (k, wrong)
+
+
+@pytest.mark.parametrize("copy", ["firefox", "word"])
+def test_rows_cut_at_any_character_give_no_row_another_rows_numbers(copy: str):
+    """A terminal breaks a TAB copy's lines at any character: inside a label (its numbers
+    then on the next line), at a TAB, inside a number. A line of numbers after a row's cut
+    line may be that row's rest as well as the numbers of a label alone on the line after it:
+    none is read where which it is is not certain."""
+    render = {
+        "firefox": lambda doc, rng: render_text.browser_copy(doc, rng, browser="firefox"),
+        "word": lambda doc, rng: render_text.word_plain_text(doc, rng).replace("\r\n", "\n"),
+    }[copy]
+    for k in range({"firefox": 80, "word": 240}[copy]):
+        template, year = FORMATS[k % len(FORMATS)]
+        rng = random.Random(f"cut-anywhere:{copy}:{k}")
+        doc, values = _document(rng, template, year)
+        lines = []
+        for line in render(doc, rng).split("\n"):
+            if line[-1:].isdigit() and len(line) > 3 and rng.random() < 0.4:
+                at = rng.randrange(1, len(line))
+                lines += [line[:at], line[at:]]
+            else:
+                lines.append(line)
+        wrong, _ = _wrong("\n".join(lines), doc, values)
+        assert wrong == {}, (k, wrong)
+
+
+@pytest.mark.parametrize("copy", ["spaced", "tab"])
+def test_section_4s_row_wrapped_inside_its_last_number_does_not_give_the_numbers_head(copy: str):
+    """Section 四's one row of fifteen numbers, its line broken inside its last number, the
+    total of litigation after review (… 11  13 / 4 for 134, its pending cases ten more): the
+    line after it is the number's tail, so the row's last number is not read (as a row's of
+    the other sections is not), though the group's sums hold no more."""
+    render = {"spaced": render_text.spaced_rows, "tab": render_text.tab_rows}[copy]
+    separator = {"spaced": "  ", "tab": "\t"}[copy]
+    pending = ("appeals", "litigation_after_review", "pending")
+    total = ("appeals", "litigation_after_review", "total")
+    for k in range(30):
+        template, year = FORMATS[k % len(FORMATS)]
+        rng = random.Random(f"section-4-wrapped-number:{copy}:{k}")
+        doc, values = _document(rng, template, year, blanks="none")
+        lines = render(doc, rng).split("\n")
+        at = next(i for i, line in enumerate(lines) if len(line.split(separator)) == 15)
+        values = {**values, pending: values[pending] + 10, total: values[total] + 10}
+        cells = lines[at].split(separator)
+        cells[-2:] = [str(values[pending]), str(values[total])]
+        line = separator.join(cells)
+        cut = len(line) - rng.randrange(1, len(cells[-1]))
+        lines[at : at + 1] = [line[:cut], line[cut:]]
+        wrong, flagged = _wrong("\n".join(lines), doc, values)
+        assert wrong == {}, (k, line[:cut], line[cut:])
+        assert flagged, k
+
+
+def test_a_one_number_row_wrapped_inside_its_number_reads_neither_piece():
+    """A row of one number (2021's 行政事业性收费  816.92) in a copy whose separators are
+    no-break spaces, its line broken inside the number: the head (816.) runs into the label,
+    which still names the row, and the tail (92) stands alone on the next line, where it
+    looks like the row's number written under its label. Neither piece is the number."""
+    for k in range(20):
+        rng = random.Random(f"one-number-row-wrapped:{k}")
+        doc, values = _document(rng, "2021", 2021 + k % 5, blanks="none")
+        lines = render_text.separated_rows(doc, rng, separator="\u00a0\u00a0").split("\n")
+        at = next(i for i, line in enumerate(lines) if line.startswith("行政事业性收费"))
+        number = lines[at].split("\u00a0")[-1]
+        if len(number) < 2:
+            continue
+        cut = len(lines[at]) - rng.randrange(1, len(number))
+        lines[at : at + 1] = [lines[at][:cut], lines[at][cut:]]
+        wrong, flagged = _wrong("\n".join(lines), doc, values)
+        assert wrong == {}, (k, lines[at], lines[at + 1])
+        assert flagged, k

@@ -1618,6 +1618,7 @@ def _table(
 
     placed: list[RawRow] = []
     unassigned: set[str] = set()  # rows on the page whose cells could not be assigned
+    split_headers = _headers_with_unread_text(raw) if section == "proactive" else set()
     for r in raw:
         if r.code == UNKNOWN:
             shown = "/".join(t.text or "空" for t in r.values[:8])
@@ -1676,7 +1677,7 @@ def _table(
         if not r.hard and r.code is not None:
             placed.extend(_overflow(r, width[r.code]))
 
-    placed = _displaced_labels(section, placed, index, width, template, problems)
+    placed = _displaced_labels(section, placed, index, width, template, problems, tab_copy)
     # unlabelled rows take the free template rows between their labelled neighbours
     #: the ones that find none: what they show, and whether they stand after a labelled row
     #: (inside the table, not before its first label) and are no label's lost number
@@ -1729,7 +1730,12 @@ def _table(
         # a run is placed only between labelled rows (or before the first): after the last
         # one, any number of stray rows (a stub table, notes, another table) fits the rows
         # the template has left, so the count proves nothing there
-        if len(free) == len(run) and numeric and after is not None:
+        if (
+            len(free) == len(run)
+            and numeric
+            and after is not None
+            and not (tab_copy and i > 0 and _runs_on(placed[i - 1], run[0]))
+        ):
             prev_label = placed[i - 1].code if i > 0 else "the start of the table"
             next_label = placed[j].code if j < len(placed) else "the end of the table"
             for r, code in zip(run, free, strict=True):
@@ -2016,6 +2022,23 @@ def _table(
         n = len(trow.columns)
         columns = drawn or trow.columns
         vals = r.values
+        opens_with_a_tab = tab_copy and _opens_with_a_tab(vals)
+        if opens_with_a_tab and len(vals) == n + 1:
+            # one cell more than the row's columns: the first is the TAB that parted the label
+            # from the first number, carried onto the numbers' line by a terminal's break
+            vals = vals[1:]
+        elif opens_with_a_tab and len(vals) <= n and _long_line_before(vals[0], tokens):
+            complete = False
+            shown = "/".join(t.text or "空" for t in vals)
+            problems.flag(
+                codes.CELLS_UNPLACED,
+                f"{section}.{trow.code}: the row's numbers ({shown}) stand on a line after its "
+                "label that opens with a TAB: the TAB that parted the label from the first "
+                "number, carried onto the next line where a terminal broke the label's line, or "
+                "a blank first cell; which column each number stands in is not known, so none "
+                "is read",
+            )
+            continue
         lines = _copy_lines(vals)
         apart = _sign_apart(lines)
         if apart is not None:
@@ -2036,6 +2059,23 @@ def _table(
                 f"{footer}: it may as well be a PDF page's footer (page of pages) the copy kept "
                 "after a row left blank",
             )
+        if (
+            len(vals) == 1
+            and vals[0].kind == LINE
+            and vals[0].text.isdigit()
+            and (r.label or "").rstrip()[-1:] in _NUMBER_PART
+            and (r.label or "").rstrip()[-1:]
+        ):
+            # the label's line ends in a figure (行政事业性收费  816. / 92): a line wrapped
+            # inside the row's number, its head read into the label and its tail alone after it
+            complete = False
+            problems.flag(
+                codes.CELLS_UNPLACED,
+                f"{section}.{trow.code}: the row's label ends in a figure ({r.label!r}) and a "
+                f"lone figure ({vals[0].text}) stands on the line after it: a line wrapped "
+                "inside the row's number, its head and tail apart; it is not read",
+            )
+            continue
         if (
             len(vals) == 1
             and vals[0].kind == LINE
@@ -2183,7 +2223,7 @@ def _table(
             last = vals[-1] if vals else Token(CELL, "", 0)
             td = last.td or 0
             vals = [*vals, *(last._replace(td=td + k) for k in range(1, n - len(vals) + 1))]
-        if section == "proactive" and len(vals) < n:
+        if section == "proactive" and len(vals) < n and r.block not in split_headers:
             named = _named_columns(trow, vals, (block_headers or {}).get(r.block, []))
             if named is not None:
                 complete = False
@@ -2611,6 +2651,22 @@ def _header_order(
     return [code for _, _, code in sorted(named, key=lambda n: n[:2])]
 
 
+def _headers_with_unread_text(raw: list[RawRow]) -> set[int]:
+    """The proactive blocks whose header holds text no heading was read from: words before
+    the block's first labelled row that are no label (本年增/ on one line, 减 on the next: a
+    terminal or a mail client broke the header's line inside a heading). Such a header names
+    fewer columns than the block has, and which of them the split heading stood for is not
+    told by the ones it still names."""
+    labelled: set[int] = set()
+    out: set[int] = set()
+    for r in raw:
+        if r.code == UNKNOWN and not r.values and r.block not in labelled:
+            out.add(r.block)
+        elif r.code not in (None, UNKNOWN):
+            labelled.add(r.block)
+    return out
+
+
 def _named_columns(
     trow: contract.Row, vals: list[Token], headers: list[str]
 ) -> dict[str, Token] | None:
@@ -2625,7 +2681,19 @@ def _named_columns(
         return None
     if sum(labels.proactive_column_starts(text) for text in headers) > len(order):
         return None
+    if any(_names_no_column(trow.columns, text) for text in headers):
+        # a piece of a heading (一年项目数量, 购项目数量: a line broken inside 上一年项目数量)
+        # names no column: the column it stood for may be any the header does not name
+        return None
     return dict(zip(order, vals, strict=True))
+
+
+def _names_no_column(columns: tuple[contract.Column, ...], header: str) -> bool:
+    """Whether a text of a proactive block's header is neither the label column's heading
+    nor names any of the row's `columns`."""
+    return labels.norm(header) != "信息内容" and all(
+        labels.proactive_column_at(header, col.code) is None for col in columns
+    )
 
 
 @functools.lru_cache(maxsize=1024)
@@ -2716,6 +2784,7 @@ def _displaced_labels(
     width: dict[str, int],
     template: str,
     problems: Problems,
+    tab_copy: bool = False,
 ) -> list[RawRow]:
     """A row of numbers without a label next to a row with a label and no numbers: the label,
     set in a taller cell, was read on its own line, before or after its values (PDF converters).
@@ -2748,6 +2817,9 @@ def _displaced_labels(
             j += step
         return None
 
+    def runs_on(i: int) -> bool:
+        return tab_copy and i > 0 and _runs_on(placed[i - 1], placed[i])
+
     candidates: list[int] = []
     if all(r.code is not None for r in placed):
         return placed  # every row has its label
@@ -2768,7 +2840,11 @@ def _displaced_labels(
     while changed:  # a row paired makes its label taken, which may decide a neighbour
         changed = False
         for i in candidates:
-            sides = [j for j in (beside(i, -1), beside(i, 1)) if j is not None and bare_label(j)]
+            sides = [
+                j
+                for j in (beside(i, -1), beside(i, 1))
+                if j is not None and bare_label(j) and not (j > i and runs_on(i))
+            ]
             if len(sides) == 1 and all(i != n for n, _ in pairs):
                 pairs.append((i, sides[0]))
                 taken.add(sides[0])
@@ -2780,7 +2856,7 @@ def _displaced_labels(
         way = ways.pop()
         for i in undecided:
             j = beside(i, way)
-            if j is not None and bare_label(j):
+            if j is not None and bare_label(j) and not (way > 0 and runs_on(i)):
                 pairs.append((i, j))
                 taken.add(j)
                 guessed = True
@@ -3994,14 +4070,84 @@ def _blanks_a_merge_may_cover(
 _NUMBER_PART = frozenset("0123456789.,，")
 
 
-def _wrapped_tail(row: list[Token], loose: list[Token], columns: int) -> bool:
+def _runs_on(before: RawRow, row: RawRow) -> bool:
+    """Whether the numbers of `row`, in a TAB copy, may be the rest of the line of `before`:
+    a terminal breaks a long line at a TAB, which stays at the end of the first piece
+    (…0\t0\t / 0\t0) or opens the next (申请 / \t0\t0), or inside a number (…\t3 / 4\t0 for
+    34). Such numbers are no label's after them, nor a row of their own: they are the row's
+    before them, or the numbers of a label alone on that line (a label with no cells, and
+    numbers that open with a TAB)."""
+    if not before.values:
+        # the line's opening empty field may have been set apart already (one field more
+        # than the row's columns): its first number then stands second on its line
+        first = row.values[0] if row.values else None
+        opens = _opens_with_a_tab(row.values) or (
+            first is not None and first.table == 0 and first.x is None and first.td == 2
+        )
+        return before.code not in (None, UNKNOWN) and opens
+    if not row.values:
+        return False
+    last, first = before.values[-1], row.values[0]
+    return _wrapped_tail(before.values, row.values) or (
+        last.table == 0 == first.table
+        and last.tr is not None
+        and first.tr == last.tr + 1
+        and "" in (last.text.strip(), first.text.strip())
+    )
+
+
+def _opens_with_a_tab(vals: list[Token]) -> bool:
+    """Whether a row's numbers stand on a line of a TAB copy after its label's that opens with
+    a TAB (an empty first cell, more cells after it on the line)."""
+    if len(vals) < 2 or not _has_number(vals):
+        return False
+    first, second = vals[0], vals[1]
+    return (
+        first.kind == CELL
+        and first.table == 0
+        and first.x is None
+        and first.td == 1
+        and not first.text.strip()
+        and second.tr == first.tr
+    )
+
+
+def _empty_at_a_break(sequence: list[Token]) -> bool:
+    """Whether a row's fields run over several lines of a TAB copy and one of them ends in an
+    empty field, or the next opens with one, where the lines meet: the TAB a terminal's break
+    left there reads as an empty field that is no cell."""
+    lines: list[list[Token]] = []
+    for tok in sequence:
+        if tok.table != 0 or tok.x is not None or tok.kind != CELL:
+            return False
+        if lines and lines[-1][-1].tr == tok.tr:
+            lines[-1].append(tok)
+        else:
+            lines.append([tok])
+    return any(
+        (len(a) > 1 and not a[-1].text.strip()) or (len(b) > 1 and not b[0].text.strip())
+        for a, b in itertools.pairwise(lines)
+    )
+
+
+def _long_line_before(tok: Token, tokens: list[Token] | None) -> bool:
+    """Whether the line before `tok`'s holds more than one character: a piece of a line a
+    terminal broke where a TAB no longer fit may be short (a label's line broken at its <br>
+    before), but a label set vertically, one character a line, leaves the row's numbers after
+    a line of one, which no terminal broke."""
+    before = [t for t in tokens or [] if t.table == tok.table and t.tr == (tok.tr or 0) - 1]
+    return sum(len(t.text.strip()) for t in before) > 1
+
+
+def _wrapped_tail(row: list[Token], loose: list[Token], columns: int | None = None) -> bool:
     """Whether the loose line `loose` of a text copy may be the tail of `row`'s last number,
     wrapped onto the line after it: the row's line ends in a digit and the next line opens
     with one, or either side of the break is a number's point or thousands comma (881. / 59,
     881 / .59). A line broken at a width parts the row's cells between its two lines, one
     number's head and tail on either side: a loose line with more figures than the row's
     `columns` leave room for (a line of several figures after a row that shows all of its
-    own, a subtotal whose label the copy lost) is no such tail."""
+    own, a subtotal whose label the copy lost) is no such tail; with no `columns` known, any
+    such line may be."""
     if not row or not loose or row[-1].table != 0 or loose[0].table != 0:
         return False
     last, first = row[-1], loose[0]
@@ -4011,7 +4157,7 @@ def _wrapped_tail(row: list[Token], loose: list[Token], columns: int) -> bool:
         read is not None and read.value is not None
         for read in map(read_value, (t.text for t in (*row, *loose)))
     )
-    if len(loose) > 1 and figures - 1 > columns:
+    if columns is not None and len(loose) > 1 and figures - 1 > columns:
         return False
     pair = last.text.rstrip()[-1:] + first.text.lstrip()[:1]
     return len(pair) == 2 and set(pair) <= _NUMBER_PART and any(ch.isdigit() for ch in pair)
@@ -6331,13 +6477,32 @@ def _appeals(
     if len(ended) < len(parts) and sum(len(p.values) for p in ended) == 15:
         # and those rows hold the table's 15 cells: a figure on a line of its own (a
         # converter's loose figure before the table) is none of them
-        for p in parts:
-            if not any(p is e for e in ended) and _has_number(p.values):
-                shown = "/".join(t.text or "空" for t in p.values[:8])
-                problems.append(
-                    f"appeals: a figure outside the table's row ({shown}) is not one of its "
-                    "cells; the row is read without it"
+        for k, p in enumerate(parts):
+            if any(p is e for e in ended) or not _has_number(p.values):
+                continue
+            shown = "/".join(t.text or "空" for t in p.values[:8])
+            row = parts[k - 1] if k else None
+            if (
+                row is not None
+                and any(row is e for e in ended)
+                and _wrapped_tail(row.values, p.values)
+            ):
+                # the figure opens the line after the row's, which ends in one: a line wrapped
+                # inside the row's last number, its head at the row's end
+                last = row.values[-1]
+                row.values = [*row.values[:-1], last._replace(unknown=True)]
+                problems.flag(
+                    codes.CELLS_UNPLACED,
+                    f"appeals: the line after the row opens with a figure ({shown}) and the "
+                    f"row's line ends in one ({last.text}): a line wrapped inside a number "
+                    "leaves its head at the row's end and its tail on the next line, so the "
+                    "row's last number is not read",
                 )
+                continue
+            problems.append(
+                f"appeals: a figure outside the table's row ({shown}) is not one of its "
+                "cells; the row is read without it"
+            )
         parts = ended
     on_side = _appeals_on_side(parts, words or [])
     if on_side is not None:
@@ -6775,6 +6940,17 @@ def _appeals_sequence(
     how many outcome headings (结果维持 …) the header draws, 0 where none is read.
     `tab_copy`: a TAB copy, which writes no position a merged cell covers. `pad_cells`: one
     that writes its fillers as empty cells past a row's last column (_fillers_as_cells)."""
+    if tab_copy and _empty_at_a_break(sequence):
+        shown = "/".join(t.text or "空" for t in sequence[:20])
+        problems.flag(
+            codes.CELLS_UNPLACED,
+            f"appeals: {len(sequence)} fields ({shown}), the row's line broken where an empty "
+            "field stands (a terminal breaks a line at a TAB, which then ends the first piece "
+            "or opens the next, and reads as an empty field that is no cell; the copy drops a "
+            "row's empty end fields, so their count does not tell): which column each value "
+            "belongs to is not known, so none is read",
+        )
+        return False
     if (
         len(sequence) > 15
         and not labels.norm(sequence[0].text)
