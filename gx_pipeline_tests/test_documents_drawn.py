@@ -86,6 +86,17 @@ def test_a_page_drawn_turned_against_its_rotate_is_read_upright(rotate) -> None:
     assert words == ["57"]
 
 
+@pytest.mark.parametrize("rotate", [0, 90, 270])
+@pytest.mark.parametrize("at", [145, 150])
+def test_a_digit_drawn_on_its_side_beside_a_figure_is_withheld_flagged(rotate, at) -> None:
+    # a 9 drawn a quarter turn beside an upright 57 (too few such characters to be a table
+    # set sideways): read into the figure, 579
+    turned = b"q 0 1 -1 0 %d 700 cm BT /F1 12 Tf 0 0 Td (9) Tj ET Q\n" % at
+    words, document = _figure_line(_FRAMED + _FIGURE + turned, rotate=rotate)
+    assert not any(word.isdigit() for word in words), words
+    assert "cells_unplaced" in document.codes
+
+
 @pytest.mark.parametrize("at", [(280, 1400), (320, 1402), (200, 1398)])
 def test_a_figure_drawn_upside_down_among_upright_text_is_withheld_flagged(at) -> None:
     # read as the page stands, an upside-down 57 ran backwards: 75, on a line of its own

@@ -201,9 +201,10 @@ def _read(pdf, source: str, patterned: bool = False) -> Document:
             if upside:
                 out.flag(
                     codes.CELLS_UNPLACED,
-                    f"document: page {number}: digits drawn upside down among upright text "
-                    f"('{upside[:20]}'{'…' if len(upside) > 20 else ''}: read as the page stands "
-                    "they run backwards, 57 read 75): not read",
+                    f"document: page {number}: digits drawn upside down or on their side among "
+                    f"upright text ('{upside[:20]}'{'…' if len(upside) > 20 else ''}: read as "
+                    "the page stands they run backwards, 57 read 75, or join a figure): read as "
+                    "unknown characters",
                 )
         finally:
             page.close()
@@ -659,8 +660,8 @@ def _chars(
     (as /Rotate gives it) that would show the page's text upright where SIDEWAYS_SHARE of its
     characters are shown turned from upright (_upright_turn; None where they are not, or where
     `rotation`, the page's turn, is given), the text of fewer such characters drawn a quarter
-    turn (SCAN_CHARS_PER_PAGE or more), left out, and of digits drawn upside down among
-    upright text, left out.
+    turn (SCAN_CHARS_PER_PAGE or more), left out, and of digits drawn upside down (or on
+    their side, fewer than that) among upright text, kept as U+FFFD.
 
     A watermark (仅供参考, 内部资料, the agency's name) is written across the page at a slant,
     over the tables: read, its characters stand in cells and lines and the page cannot be read
@@ -764,9 +765,19 @@ def _chars(
         sideways if not given and turned is None and len(sideways) >= SCAN_CHARS_PER_PAGE else []
     )
     # a figure drawn upside down among upright text (a stamp, a writer's slip): read as the
-    # page stands its digits run backwards (57 read 75) on a line of their own
-    if (given or turned is None) and any(chars[k].text.isdigit() for k in upside):
-        aside = [*aside, *upside]
+    # page stands its digits run backwards (57 read 75) on a line of their own; a digit drawn
+    # on its side among upright text (fewer than make a sideways table) joined the figure
+    # beside it (579 for 57)
+    turned_digits: list[str] = []
+    if given or turned is None:
+        if not any(chars[k].text.isdigit() for k in upside):
+            upside = []
+        if not aside:
+            upside += [k for k in sideways if chars[k].text.isdigit()]
+        # (kept in place as unknown: the figure beside one is not read either)
+        turned_digits = [chars[k].text for k in upside]
+        for k in upside:
+            chars[k] = replace(chars[k], text="\ufffd")
     else:
         upside = []
     if slanted and len(slanted) * 2 <= len(chars):
@@ -777,14 +788,13 @@ def _chars(
     kept = [c for k, c in enumerate(chars) if k not in drop] if drop else chars
     if hides:
         kept = _drawn_last(page, kept, rgba)
-    flipped = set(upside)
     return (
         kept,
         unmapped,
         slanted_text,
         turned,
-        "".join(chars[k].text for k in aside if k not in flipped),
-        "".join(chars[k].text for k in upside),
+        "".join(chars[k].text for k in aside),
+        "".join(turned_digits),
     )
 
 
