@@ -8,7 +8,9 @@ the line) are still read, and so are a table's rows a content control holds."""
 
 from __future__ import annotations
 
+import io
 import itertools
+import zipfile
 
 import pytest
 from lxml import etree
@@ -24,6 +26,7 @@ from gx_pipeline_tests.test_documents_odd import (
     _para,
     _run,
     _value,
+    _with_cell,
 )
 
 _INSTR = "<w:r><w:instrText xml:space='preserve'> {} </w:instrText></w:r>".format
@@ -191,3 +194,87 @@ def test_what_a_paragraph_outside_the_tables_does_not_settle_is_said_not_flagged
     assert got == {(c.section, c.row, c.col): c.value for c in plain.cells}
     assert set(report.flags) == set(plain.flags)
     assert any("is not settled by its text" in p for p in report.problems)
+
+
+_CHUNK = (
+    "<w:altChunk xmlns:r='http://schemas.openxmlformats.org/officeDocument/2006/relationships' "
+    "r:id='rIdChunk'/>"
+)
+_CHUNK_PARTS = {
+    "html": ("text/html", "<html><body><p>{}</p></body></html>"),
+    "xhtml": (
+        "application/xhtml+xml",
+        "<html xmlns='http://www.w3.org/1999/xhtml'><body><p>{}</p></body></html>",
+    ),
+    "txt": ("text/plain", "{}"),
+    "mht": ("message/rfc822", "MIME-Version: 1.0\nContent-Type: text/html\n\n<p>{}</p>"),
+    "rtf": ("application/rtf", "{{\\rtf1 {}}}"),
+}
+
+
+def _importing(docx: bytes, kind: str, content: str) -> bytes:
+    """The Word file with a part of `kind` holding `content`, related as rIdChunk (a
+    w:altChunk's import: aFChunk)."""
+    content_type, template = _CHUNK_PARTS[kind]
+    name = f"chunk.{kind}"
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(docx)) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            part = src.read(item)
+            if item.filename == "[Content_Types].xml":
+                override = f'<Override PartName="/word/{name}" ContentType="{content_type}"/>'
+                part = part.replace(b"</Types>", override.encode() + b"</Types>")
+            elif item.filename == "word/_rels/document.xml.rels":
+                relation = (
+                    '<Relationship Id="rIdChunk" Type="http://schemas.openxmlformats.org/'
+                    f'officeDocument/2006/relationships/aFChunk" Target="{name}"/>'
+                )
+                part = part.replace(b"</Relationships>", relation.encode() + b"</Relationships>")
+            dst.writestr(item, part)
+        dst.writestr(f"word/{name}", template.format(content))
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("kind", list(_CHUNK_PARTS))
+@pytest.mark.parametrize(
+    ("inner", "imported"),
+    [
+        (_CHUNK + _para(), "11"),  # the cell shows the imported 11 alone
+        (_CHUNK + _para(_run("11")), "11"),  # the imported 11 over the cell's own 11
+        (_CHUNK + _para(_run("11")), ""),  # an empty page over the cell's own 11
+        (_para(_run("1")) + _CHUNK + _para(_run("1")), "1"),  # 1, the imported 1, 1
+    ],
+)
+def test_a_cell_showing_a_document_it_imports_is_withheld_flagged(kind, inner, imported):
+    # Word shows the imported web page, text or RTF (w:altChunk) in the cell: passed over, its
+    # 11 was an empty cell with no flag, or the cell's own 11 read alone beside it
+    report = parse_bytes(_importing(_with_cell(inner), kind, imported), "report.docx")
+    (value,) = [c.value for c in report.cells if (c.section, c.row, c.col) == CELL]
+    assert value is None
+    assert "cells_unplaced" in report.flags
+    assert any("w:altChunk" in p for p in report.problems)
+
+
+def test_a_cell_without_an_imported_document_is_read_beside_the_part() -> None:
+    # the part in the file, no cell importing it: the cell reads its own figure
+    report = parse_bytes(_importing(_with_cell(_para(_run("11"))), "html", "99"), "report.docx")
+    (value,) = [c.value for c in report.cells if (c.section, c.row, c.col) == CELL]
+    assert value == 11
+    assert "cells_unplaced" not in report.flags
+
+
+def test_a_document_the_body_imports_among_its_own_text_is_said_not_read() -> None:
+    # Word shows the imported page in its place among the file's own tables: passed over,
+    # what it shows was lost with no word
+    docx = _importing(_with_cell(_para(_run("11"))), "html", "<table><tr><td>5</td></tr></table>")
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(docx)) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            part = src.read(item)
+            if item.filename == "word/document.xml":
+                body = part.index(b"<w:body>") + len(b"<w:body>")
+                part = part[:body] + _CHUNK.encode() + part[body:]
+            dst.writestr(item, part)
+    report = parse_bytes(out.getvalue(), "report.docx")
+    assert "incomplete" in report.flags
+    assert any("imports among its own text" in p for p in report.problems)

@@ -118,7 +118,9 @@ def read_pdf(data: bytes, source: str) -> Document:
     except pdfium.PdfiumError as exc:
         raise DocumentError(_open_error(str(exc))) from None
     try:
-        return _read(pdf, source)
+        # (a pattern's dictionary is written out plain, its stream alone compressed: where
+        # a file packs its objects into compressed object streams, none is seen)
+        return _read(pdf, source, b"/PatternType" in data)
     finally:
         pdf.close()
 
@@ -129,7 +131,7 @@ def _open_error(message: str) -> str:
     return f"the PDF cannot be opened ({message}): damaged or not a PDF"
 
 
-def _read(pdf, source: str) -> Document:
+def _read(pdf, source: str, patterned: bool = False) -> Document:
     meta = pdf.get_metadata_dict(skip_empty=True)
     total = len(pdf)
     if total == 0:
@@ -146,6 +148,12 @@ def _read(pdf, source: str) -> Document:
     white: list[tuple[int, str]] = []
     #: text drawn outside the clipping path that bounds it, left out
     clipped: list[tuple[int, str]] = []
+    #: digits a clipping path cuts through, part of them shown: read as unknown
+    halved: list[tuple[int, str]] = []
+    #: text drawn twice over itself a little apart, more than bold: read as unknown
+    smeared: list[tuple[int, str]] = []
+    #: white text on a pattern (whose colour is not known): read as unknown
+    on_pattern: list[tuple[int, str]] = []
     #: text set at TINY_POINTS or less, left out
     small: list[tuple[int, str]] = []
     #: text drawn on a fill of nearly its own colour, and text a box painted over it hides:
@@ -159,21 +167,30 @@ def _read(pdf, source: str) -> Document:
     dwarfed: list[tuple[int, str]] = []
     #: pages whose text is drawn sideways, read turned upright
     sideways: list[int] = []
+    #: pages their /Rotate (or their drawing, upside down) shows turned, read turned upright
+    upturned: list[int] = []
     visible = unmapped = 0
     #: the page before, held back until the page after it tells whether its last table runs on
     held: _Page | None = None
     for number in range(1, min(total, MAX_PAGES) + 1):
         page = pdf[number - 1]
         try:
-            edges, has_images, hides, backdrops, doubts, clips = _drawing(page)
-            chars, n_unmapped, slanted, turned, aside = _chars(page, hides)
-            if turned:
-                # the page's text drawn a quarter turn from upright with no /Rotate to show it
-                # so (a wide table set sideways on an upright page): read as the page turned
+            edges, has_images, hides, backdrops, doubts, clips, doubled = _drawing(
+                page, patterned=patterned
+            )
+            chars, n_unmapped, slanted, turned, aside, upside = _chars(page, hides)
+            if turned is not None:
+                # the page's text shown turned from upright (a wide table set sideways on an
+                # upright page, a page its /Rotate shows upside down): read as the page turned
                 # to show it upright, as a viewer's "rotate page" would
-                edges, has_images, hides, backdrops, doubts, clips = _drawing(page, turned)
-                chars, n_unmapped, slanted, _, aside = _chars(page, hides, turned)
-                sideways.append(number)
+                edges, has_images, hides, backdrops, doubts, clips, doubled = _drawing(
+                    page, turned, patterned
+                )
+                chars, n_unmapped, slanted, _, aside, upside = _chars(page, hides, turned)
+                if page.get_rotation() or turned == 180:
+                    upturned.append(number)
+                else:
+                    sideways.append(number)
             if aside:
                 out.flag(
                     codes.CELLS_UNPLACED if any(ch.isdigit() for ch in aside) else codes.INCOMPLETE,
@@ -181,12 +198,22 @@ def _read(pdf, source: str) -> Document:
                     "upright among upright text (a table or a note set sideways on the page: "
                     f"'{aside[:20]}'{'…' if len(aside) > 20 else ''}): not read",
                 )
+            if upside:
+                out.flag(
+                    codes.CELLS_UNPLACED,
+                    f"document: page {number}: digits drawn upside down or on their side among "
+                    f"upright text ('{upside[:20]}'{'…' if len(upside) > 20 else ''}: read as "
+                    "the page stands they run backwards, 57 read 75, or join a figure): read as "
+                    "unknown characters",
+                )
         finally:
             page.close()
-        if clips and (cut := [c for c in chars if c.obj in clips and _cut(c, clips[c.obj])]):
-            clipped.append((number, "".join(c.text for c in cut)))
-            gone = {id(c) for c in cut}
-            chars = [c for c in chars if id(c) not in gone]
+        if clips:
+            chars = _clip_chars(chars, clips, number, clipped, halved)
+        if doubled and (twice := _twice_read(chars, doubled)):
+            smeared.append((number, "".join(c.text for c in twice)))
+            gone = {id(c) for c in twice}
+            chars = [replace(c, text="\ufffd") if id(c) in gone else c for c in chars]
         if any(c.tiny for c in chars):
             small.append((number, "".join(c.text for c in chars if c.tiny)))
             chars = [c for c in chars if not c.tiny]
@@ -196,6 +223,9 @@ def _read(pdf, source: str) -> Document:
                 white.append((number, "".join(c.text for c in lost)))
                 gone = {id(c) for c in lost}
                 chars = [c for c in chars if id(c) not in gone]
+            if unsure := {id(c) for c in chars if c.white and _on_pattern(c, backdrops)}:
+                on_pattern.append((number, "".join(c.text for c in chars if id(c) in unsure)))
+                chars = [replace(c, text="\ufffd") if id(c) in unsure else c for c in chars]
         if doubts:
             chars = _unknown_ink(chars, doubts, backdrops, number, faint, covered, pictured)
         chars = _shifted_digits(chars, number, shifted, dwarfed, edges)
@@ -270,6 +300,12 @@ def _read(pdf, source: str) -> Document:
             "turn from upright (a table set sideways on the page, which the page itself does "
             "not turn): read turned upright"
         )
+    if upturned:
+        out.problems.append(
+            f"document: page(s) {', '.join(map(str, upturned))}: the page is shown with its "
+            "text turned from upright (its /Rotate turns it sideways or upside down, or it is "
+            "drawn so): read turned upright"
+        )
     if white:
         out.problems.append(
             _left_out(white, "text drawn white over nothing dark (no one sees it on the paper")
@@ -290,6 +326,27 @@ def _read(pdf, source: str) -> Document:
             ),
         ),
         (covered, "text under an opaque box painted over it (a redaction: no reader sees it"),
+        (
+            halved,
+            (
+                "digits a clipping path cuts through (part of each shown: which digit a "
+                "reader sees is not known"
+            ),
+        ),
+        (
+            on_pattern,
+            (
+                "text drawn white on a pattern (a picture the page tiles, as a web page's "
+                "background image prints: its colours are not known, nor whether a reader sees it"
+            ),
+        ),
+        (
+            smeared,
+            (
+                "text drawn twice over itself a little apart, more than bold is (two copies "
+                "half a glyph apart: what a reader makes of it is not known"
+            ),
+        ),
         (
             shifted,
             (
@@ -597,13 +654,14 @@ def _pdf_date(value: str | None) -> str | None:
 
 def _chars(
     page, hides: bool = False, rotation: int | None = None
-) -> tuple[list[_Char], int, str, int, str]:
+) -> tuple[list[_Char], int, str, int | None, str, str]:
     """The page's visible characters in display coordinates, how many of them PDFium could not
-    map to Unicode, the text of the characters drawn at a slant that are left out, and the
-    turn (90 or 270, as /Rotate gives it) that would show the page's text upright where
-    SIDEWAYS_SHARE of its characters are drawn a quarter turn from upright (0 where they are
-    not, or where `rotation`, the page's turn, is given), and the text of fewer such characters
-    (SCAN_CHARS_PER_PAGE or more), left out.
+    map to Unicode, the text of the characters drawn at a slant that are left out, the turn
+    (as /Rotate gives it) that would show the page's text upright where SIDEWAYS_SHARE of its
+    characters are shown turned from upright (_upright_turn; None where they are not, or where
+    `rotation`, the page's turn, is given), the text of fewer such characters drawn a quarter
+    turn (SCAN_CHARS_PER_PAGE or more), left out, and of digits drawn upside down (or on
+    their side, fewer than that) among upright text, kept as U+FFFD.
 
     A watermark (仅供参考, 内部资料, the agency's name) is written across the page at a slant,
     over the tables: read, its characters stand in cells and lines and the page cannot be read
@@ -619,7 +677,7 @@ def _chars(
         rotation = page.get_rotation() % 360 if rotation is None else rotation
         n = raw.FPDFText_CountChars(textpage)
         if n <= 0:
-            return [], 0, "", 0, ""
+            return [], 0, "", None, "", ""
         # the whole text in one call: one UTF-16 unit per character index
         buffer = ctypes.create_string_buffer((n + 1) * 2)
         raw.FPDFText_GetText(textpage, 0, n, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)))
@@ -636,6 +694,7 @@ def _chars(
         slanted: list[int] = []  # places in `chars`
         quarters = [0, 0, 0, 0]  # characters drawn at each quarter turn but upright
         sideways: list[int] = []  # places in `chars` of those at 90 or 270 degrees
+        upside: list[int] = []  # places in `chars` of those at 180 degrees
         unmapped = 0
         for i, ch in enumerate(text):
             if ch.isspace():
@@ -664,12 +723,14 @@ def _chars(
             turn = angle(textpage, i)
             if turn > 0 and SLANT < (turn % _QUARTER) < _QUARTER - SLANT:
                 slanted.append(len(chars))
-            elif turn > 0:
+            else:
                 # as the page shows it: its /Rotate turns it on (clockwise, as PDFium's angle)
-                quarter = (round(turn / _QUARTER) + rotation // 90) % 4
+                quarter = (round(max(turn, 0) / _QUARTER) + rotation // 90) % 4
                 quarters[quarter] += 1
-                if quarter % 2:
+                if turn > 0 and quarter % 2:
                     sideways.append(len(chars))
+                elif turn > 0 and quarter == 2:
+                    upside.append(len(chars))
             where = 0
             if hides:  # the page draws some text invisible or white: which characters
                 held = text_object(textpage, i)
@@ -697,10 +758,28 @@ def _chars(
                 )
     finally:
         textpage.close()
-    turned = 0 if given else _upright_turn(quarters, len(chars) - len(slanted), rotation)
+    turned = None if given else _upright_turn(quarters, len(chars) - len(slanted), rotation)
     # sideways text among upright text: read across the page, its characters stand one under
     # the other and its lines cross the upright ones
-    aside = sideways if not given and not turned and len(sideways) >= SCAN_CHARS_PER_PAGE else []
+    aside = (
+        sideways if not given and turned is None and len(sideways) >= SCAN_CHARS_PER_PAGE else []
+    )
+    # a figure drawn upside down among upright text (a stamp, a writer's slip): read as the
+    # page stands its digits run backwards (57 read 75) on a line of their own; a digit drawn
+    # on its side among upright text (fewer than make a sideways table) joined the figure
+    # beside it (579 for 57)
+    turned_digits: list[str] = []
+    if given or turned is None:
+        if not any(chars[k].text.isdigit() for k in upside):
+            upside = []
+        if not aside:
+            upside += [k for k in sideways if chars[k].text.isdigit()]
+        # (kept in place as unknown: the figure beside one is not read either)
+        turned_digits = [chars[k].text for k in upside]
+        for k in upside:
+            chars[k] = replace(chars[k], text="\ufffd")
+    else:
+        upside = []
     if slanted and len(slanted) * 2 <= len(chars):
         drop = set(slanted) | set(aside)
         slanted_text = "".join(chars[k].text for k in slanted)
@@ -709,7 +788,14 @@ def _chars(
     kept = [c for k, c in enumerate(chars) if k not in drop] if drop else chars
     if hides:
         kept = _drawn_last(page, kept, rgba)
-    return kept, unmapped, slanted_text, turned, "".join(chars[k].text for k in aside)
+    return (
+        kept,
+        unmapped,
+        slanted_text,
+        turned,
+        "".join(chars[k].text for k in aside),
+        "".join(turned_digits),
+    )
 
 
 #: a font size (points, as the page shows it) no reader reads: 2 pt and under, as a Word
@@ -801,18 +887,21 @@ def _drawn_last(page, chars: list[_Char], rgba: tuple) -> list[_Char]:
 SIDEWAYS_SHARE = 0.8
 
 
-def _upright_turn(quarters: list[int], total: int, rotation: int) -> int:
-    """The turn (as /Rotate gives it, 90 or 270) that shows upright the text drawn a quarter
-    turn (PDFium's angle, clockwise: 1 for 90 degrees, 3 for 270), where SIDEWAYS_SHARE of the
-    page's `total` characters are and the page has no turn of its own (`rotation`); else 0.
-    A page its /Rotate turns is shown as it says (a table drawn sideways and the page turned
-    to show it upright, as a viewer's "rotate page" saves it)."""
-    if rotation or total < SCAN_CHARS_PER_PAGE:
-        return 0
-    for quarter, turn in ((1, 270), (3, 90)):
+def _upright_turn(quarters: list[int], total: int, rotation: int) -> int | None:
+    """The turn (as /Rotate gives it: 0, 90, 180 or 270) that shows upright the page's text,
+    where SIDEWAYS_SHARE of its `total` characters are shown (`quarters`: how many at each
+    quarter turn, clockwise, after the page's own turn `rotation`) turned from upright; else
+    None, the page read as it is shown. A table drawn sideways with no /Rotate, a page whose
+    /Rotate 180 shows its upright text upside down (a scanner's "turn page" saved into the
+    file), a page drawn upside down: a reader turns the paper and reads it. Read as shown, a
+    /Rotate 180 page's lines ran backwards ('75 wen' for 'new 57') and its figures were lost
+    with no word said."""
+    if total < SCAN_CHARS_PER_PAGE:
+        return None
+    for quarter in (1, 2, 3):
         if quarters[quarter] >= SIDEWAYS_SHARE * total:
-            return turn
-    return 0
+            return (rotation - 90 * quarter) % 360
+    return None
 
 
 def _struck(chars: list[_Char], edges: list[grid.Edge]) -> set[int]:
@@ -867,16 +956,17 @@ def _display(
 
 
 def _drawing(
-    page, rotation: int | None = None
-) -> tuple[list[grid.Edge], list, bool, list | None, dict[int, tuple[int, list]]]:
+    page, rotation: int | None = None, patterned: bool = False
+) -> tuple[list[grid.Edge], list, bool, list | None, dict[int, tuple[int, list]], dict, list]:
     """The page's borders (horizontal and vertical pieces of every stroked or non-white filled
     path), where the page's pictures stand (display boxes, _ANYWHERE for one whose place is
     not known), whether it draws text invisible or white or some text that may not be seen,
     what text may be seen on (the boxes of its fills and pictures in
     the order painted, each with whether it may be dark, its place in that order and its
     colour, None where not known; in display coordinates; None where they are not known: a
-    picture in a form), and the text objects that may not be seen (see _doubted); one pass
-    over its objects."""
+    picture in a form), the text objects that may not be seen (see _doubted), the boxes of
+    the clipping paths text objects reach out of (_clipped) and the text objects drawn twice
+    over themselves (_drawn_twice); one pass over its objects."""
     from pypdfium2 import raw
 
     width, height = page.get_size()
@@ -909,6 +999,8 @@ def _drawing(
     clear: dict[int, tuple[int, list]] = {}
     #: text objects drawn partly outside the clipping path that bounds them: its box
     clips: dict[int, tuple[float, float, float, float]] = {}
+    #: the page's own text objects: their bounds (PDF space) and the object
+    placed: list[tuple[float, float, float, float, object]] = []
     for order, (obj, matrix, kind, alpha) in enumerate(_objects(page.raw, None, 0)):
         if kind == raw.FPDF_PAGEOBJ_IMAGE:
             box = _on_page(obj, matrix, bounds)
@@ -954,6 +1046,8 @@ def _drawing(
                 clips[ctypes.cast(obj, ctypes.c_void_p).value or 0] = _display(
                     *box, width, height, rotation
                 )
+            if matrix is None and get_bounds(obj, *bounds):
+                placed.append((*(b.value for b in bounds), obj))
             if matrix is None and colours:
                 inks.append((order, obj, colours, None))
             elif (
@@ -988,7 +1082,14 @@ def _drawing(
                 if fill.value and not stroke.value:
                     fills.append((left, bottom, right, top))
                 if fill.value and backdrops is not None:
-                    _cover(obj, (left, bottom, right, top), backdrops, order, rects)
+                    _cover(
+                        obj,
+                        (left, bottom, right, top),
+                        backdrops,
+                        order,
+                        rects,
+                        patterned=patterned,
+                    )
                 segments = [
                     ((left, bottom), (right, bottom)),
                     ((left, top), (right, top)),
@@ -1006,7 +1107,7 @@ def _drawing(
             # XObject, a web page's box at an opacity printed as a transparency group): on
             # the page where its form puts it, as the page's own (an old 5 under it beside the
             # 7 shown read 57). Its sides are borders as a path's in a form are
-            _cover(obj, box, backdrops, order, rects, alpha, rectangle=True)
+            _cover(obj, box, backdrops, order, rects, alpha, rectangle=True, patterned=patterned)
             if not stroke.value and _white(obj):
                 continue
             segments = _segments(obj, matrix, n)
@@ -1019,7 +1120,9 @@ def _drawing(
                 if matrix is not None or not get_bounds(obj, *bounds):
                     backdrops = None
                 else:
-                    _cover(obj, tuple(b.value for b in bounds), backdrops, order)
+                    _cover(
+                        obj, tuple(b.value for b in bounds), backdrops, order, patterned=patterned
+                    )
         edges += _edges(segments, width, height, rotation)
     for left, bottom, right, top in whites:
         if any(
@@ -1058,7 +1161,79 @@ def _drawing(
                 for b in backdrops
             ]
     doubts.update(clear)
-    return edges, pictures_at, hides or bool(doubts) or bool(clips), backdrops, doubts, clips
+    doubled = _drawn_twice(placed)
+    return (
+        edges,
+        pictures_at,
+        hides or bool(doubts) or bool(clips) or bool(doubled),
+        backdrops,
+        doubts,
+        clips,
+        doubled,
+    )
+
+
+#: a text object drawn again over itself this share of its height apart or less is bold (a
+#: writer's way to embolden a font that has no bold face): a reader sees the text, thicker
+BOLD_SHIFT = 0.15
+#: ... and more than this share of its width apart, text set on after it
+_TWICE_APART = 0.6
+
+
+def _drawn_twice(placed: list[tuple[float, float, float, float, object]]) -> list[tuple[int, int]]:
+    """The pairs of text objects (their addresses) that may be one drawn a second time over themselves further apart
+    than BOLD_SHIFT and less than _TWICE_APART of their width: boxes of one size in one font
+    at one size, overlapping. PDFium keeps one of the two (it drops a text object the same as
+    one just drawn within a space's width) and the text read the same as drawn once, but the
+    paper shows two copies smeared half a glyph apart ('57' twice 3 pt apart): what a reader
+    makes of it is not known."""
+    from pypdfium2 import raw
+
+    placed = sorted(placed, key=lambda p: p[0])
+    found: list[tuple[int, int]] = []
+    size_a, size_b = ctypes.c_float(), ctypes.c_float()
+    for n, (left, bottom, right, top, obj) in enumerate(placed):
+        width, height = right - left, top - bottom
+        for left2, bottom2, right2, top2, obj2 in placed[n + 1 :]:
+            if left2 >= left + _TWICE_APART * width:
+                break
+            dx, dy = left2 - left, abs(bottom2 - bottom)
+            if (
+                abs(right2 - left2 - width) > 0.05 * width
+                or abs(top2 - bottom2 - height) > 0.05 * height
+                or max(dx, dy) <= BOLD_SHIFT * height
+                or dy >= _TWICE_APART * height
+            ):
+                continue
+            if (
+                _address(raw.FPDFTextObj_GetFont(obj)) == _address(raw.FPDFTextObj_GetFont(obj2))
+                and raw.FPDFTextObj_GetFontSize(obj, size_a)
+                and raw.FPDFTextObj_GetFontSize(obj2, size_b)
+                and size_a.value == size_b.value
+            ):
+                found.append((_address(obj), _address(obj2)))
+    return found
+
+
+def _twice_read(chars: list[_Char], pairs: list[tuple[int, int]]) -> list[_Char]:
+    """The characters of the text objects `pairs` draws twice over themselves (_drawn_twice)
+    where the two hold the same text, or one none (PDFium kept the other): two glyphs of a
+    vertical heading, stacked a little closer than their boxes are high, are no such pair."""
+    texts: dict[int, str] = defaultdict(str)
+    for c in chars:
+        texts[c.obj] += c.text
+    twice = {
+        one
+        for a, b in pairs
+        if texts.get(a, "") == texts.get(b, "") or not texts.get(a) or not texts.get(b)
+        for one in (a, b)
+    }
+    return [c for c in chars if c.obj in twice]
+
+
+def _address(handle) -> int:
+    """A PDFium handle's address (ctypes pointers to one object compare unequal)."""
+    return ctypes.cast(handle, ctypes.c_void_p).value or 0
 
 
 def _clipped(obj, bounds: list) -> tuple[float, float, float, float] | None:
@@ -1106,6 +1281,11 @@ _ANYWHERE = (-math.inf, -math.inf, math.inf, math.inf)
 _OPAQUE = 250
 #: the colour an opaque picture stands under: not known, but opaque (told by identity)
 _PICTURE = (0, 0, 0, 255)
+#: the colour PDFium gives a fill in a pattern (a tiling of a picture: a web page's cell
+#: background-image, which Chromium prints as one) as it gives a real 75% grey; in a PDF that
+#: holds patterns, such a fill's colour is not known (told by identity once so marked)
+_PATTERN_GREY = (191, 191, 191)
+_PATTERN = (191, 191, 191, 255)
 
 
 def _doubted(
@@ -1302,7 +1482,11 @@ def _unknown_ink(
                 continue
             if painted < order:
                 # the last painted wins; None: not known
-                behind = None if colour is _PICTURE or isinstance(colour, _Alpha) else colour
+                behind = (
+                    None
+                    if colour is _PICTURE or colour is _PATTERN or isinstance(colour, _Alpha)
+                    else colour
+                )
             elif colour is _PICTURE:
                 picture = True
             elif isinstance(colour, _Alpha):
@@ -1373,9 +1557,63 @@ def _cut(c: _Char, box: tuple[float, float, float, float]) -> bool:
     return not (x0 <= c.cx <= x1 and top <= c.cy <= bottom)
 
 
+def _shown_share(c: _Char, box: tuple[float, float, float, float]) -> float:
+    """The share of a character's box (across or up, the less) a clip's box holds."""
+    x0, top, x1, bottom = box
+    across = (min(c.x1, x1) - max(c.x0, x0)) / max(c.x1 - c.x0, 1e-6)
+    up = (min(c.bottom, bottom) - max(c.top, top)) / max(c.bottom - c.top, 1e-6)
+    return max(0.0, min(across, up))
+
+
+#: a digit a clip shows more than this share of and less than HALF_SHOWN_MOST is cut through:
+#: a reader sees part of a glyph, whatever it was
+HALF_SHOWN_LEAST, HALF_SHOWN_MOST = 0.3, 0.8
+
+
+def _clip_chars(
+    chars: list[_Char],
+    clips: dict[int, tuple[float, float, float, float]],
+    number: int,
+    clipped: list[tuple[int, str]],
+    halved: list[tuple[int, str]],
+) -> list[_Char]:
+    """The page's characters without those a clipping path cuts away (their middle outside
+    it: an old figure clipped away beside the new one, added to `clipped`), and with each digit
+    it cuts through (a part of it shown, HALF_SHOWN_LEAST to HALF_SHOWN_MOST) read as U+FFFD
+    (added to `halved`). A page-wide clip drawn through a figure's line left half a 7 out of
+    57, read 5 with nothing flagged, or kept its half shown as the whole digit."""
+    cut: list[_Char] = []
+    through: dict[int, str] = {}
+    for c in chars:
+        if c.obj not in clips:
+            continue
+        if c.text.isdigit() and HALF_SHOWN_LEAST < _shown_share(c, clips[c.obj]) < HALF_SHOWN_MOST:
+            through[id(c)] = c.text
+        elif _cut(c, clips[c.obj]):
+            cut.append(c)
+    if cut:
+        clipped.append((number, "".join(c.text for c in cut)))
+    if through:
+        halved.append((number, "".join(through.values())))
+    gone = {id(c) for c in cut}
+    return [
+        replace(c, text="\ufffd") if id(c) in through else c for c in chars if id(c) not in gone
+    ]
+
+
 def _on_picture(c: _Char, pictures: list[tuple[float, float, float, float]]) -> bool:
     """Whether a character's middle stands on one of the pictures (display boxes)."""
     return any(x0 <= c.cx <= x1 and top <= c.cy <= bottom for x0, top, x1, bottom in pictures)
+
+
+def _on_pattern(c: _Char, backdrops: list | None) -> bool:
+    """Whether the last fill painted behind a character's middle is a pattern (_PATTERN)."""
+    behind = [
+        colour
+        for x0, top, x1, bottom, _, _, colour in backdrops or ()
+        if x0 <= c.cx <= x1 and top <= c.cy <= bottom
+    ]
+    return bool(behind) and behind[-1] is _PATTERN
 
 
 def _on_backdrop(c: _Char, backdrops: list | None) -> bool:
@@ -1491,12 +1729,14 @@ def _cover(
     rects: list | None = None,
     alpha: float = 1.0,
     rectangle: bool | None = None,
+    patterned: bool = False,
 ) -> None:
     """Add a filled shape's box to what text may stand on, in the order painted (`order`):
     dark (True) unless filled white; a white fill that hides what is under it (not fully
     transparent) covers a dark one painted before it (False). A rectangle's colour is kept
     with it (and it is added to `rects`): text on it, or under it, is told by its colour; a
-    shape's box is not all of it, so its colour is not."""
+    shape's box is not all of it, so its colour is not. `patterned`: the file holds patterns
+    (see _PATTERN)."""
     from pypdfium2 import raw
 
     if rects is not None and not (_rectangle(obj, box) if rectangle is None else rectangle):
@@ -1506,6 +1746,11 @@ def _cover(
     if raw.FPDFPageObj_GetFillColor(obj, r, g, b, a):
         # (`alpha`: the opacity the forms it is in paint it at)
         colour = (r.value, g.value, b.value, round(a.value * alpha))
+    if patterned and colour is not None and colour[:3] == _PATTERN_GREY:
+        # a pattern's fill, or a real 75% grey: PDFium tells them apart nowhere; white text
+        # on it was read where the pattern tiled a white picture (an old figure no one sees)
+        backdrops.append((*box, True, order, _PATTERN))
+        return
     if rects is not None and colour is not None:
         rects.append((order, box, colour))
     if not _white(obj):
@@ -2012,7 +2257,7 @@ def _line_text(
         out.append(tails[id(line[0])])
         width += len(out[-1])
     for prev, ch in itertools.pairwise(line):
-        size = max(prev.bottom - prev.top, 1.0)
+        size = _gap_measure(prev, ch)
         gap = ch.x0 - prev.x1
         if not cell and _column_gap(prev, ch):
             spaces = 1 if flat else 3
@@ -2024,7 +2269,8 @@ def _line_text(
                     forced.append(ch)
             out.append(" " * spaces)
             width += spaces
-        elif gap > 0.2 * size:
+        elif gap > 0.2 * size and not _unknown_beside_value(prev, ch):
+            # (a space would part the unknown glyph from its figure: a value of its own)
             out.append(" ")
             width += 1
         out.append(ch.text)
@@ -2151,7 +2397,13 @@ def _dwarfed(prev: _Char, ch: _Char) -> _Char | None:
     high, low = prev.bottom - prev.top, ch.bottom - ch.top
     small, big = (ch, prev) if low < high else (prev, ch)
     height = big.bottom - big.top
-    if small.bottom - small.top > STRAY_SIZE * height or not _close(prev, ch, height):
+    # beside it at a gap the big digit's size takes for no column's (_column_gap): measured at
+    # its own size a 2.5 pt 55 three points from a 7 stood a column apart, read '55 7', and
+    # the 7 was read as the next column's value
+    if (
+        small.bottom - small.top > STRAY_SIZE * height
+        or not -0.1 * height <= ch.x0 - prev.x1 <= _VALUES_APART * height
+    ):
         return None
     raised = small.bottom < big.bottom - MARK_SHIFT * height
     lowered = (
@@ -2167,13 +2419,27 @@ def _dwarfed(prev: _Char, ch: _Char) -> _Char | None:
 STRAY_SIZE = 0.5
 
 
+def _gap_measure(prev: _Char, ch: _Char) -> float:
+    """The size a gap between two characters of a line is measured by: the first's height,
+    or the figure's beside an unknown glyph (a stray digit set tiny, _shifted_digits), which
+    stands in the figure's cell by its measure: apart by its own small size, a 2.5 pt 55 three
+    points before a 7 read as a value of its own and the 7 as the next column's."""
+    size = max(prev.bottom - prev.top, 1.0)
+    return max(size, ch.bottom - ch.top) if _unknown_beside_value(prev, ch) else size
+
+
+def _unknown_beside_value(prev: _Char, ch: _Char) -> bool:
+    """Whether one of two characters side by side is an unknown glyph, the other a value's."""
+    return "\ufffd" in (prev.text, ch.text) and (prev.text in _VALUE or ch.text in _VALUE)
+
+
 def _column_gap(prev: _Char, ch: _Char) -> bool:
     """Whether the gap between two characters of a line is a column gap (see _line_text)."""
-    size = max(prev.bottom - prev.top, 1.0)
+    size = _gap_measure(prev, ch)
     gap = ch.x0 - prev.x1
     return (
         gap > 1.2 * size
-        or (gap > 0.35 * size and prev.text in _VALUE and ch.text in _VALUE)
+        or (gap > _VALUES_APART * size and prev.text in _VALUE and ch.text in _VALUE)
         or (
             gap > 0.45 * size
             and (prev.text in _VALUE) != (ch.text in _VALUE)
@@ -2183,6 +2449,8 @@ def _column_gap(prev: _Char, ch: _Char) -> bool:
     )
 
 
+#: two values' characters this share of their size apart or more stand in two columns
+_VALUES_APART = 0.35
 #: the characters an enumeration (`4.`, `1．`) ends with before a label's words
 _ENUMERATION_ENDS = frozenset(".．、")
 #: characters of a value: digits and the marks a blank or a negative cell shows

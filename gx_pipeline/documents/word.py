@@ -92,6 +92,9 @@ def read_docx(data: bytes, source: str, kind: str = "docx") -> Document:
     nested_cells: list[str] = []
     #: how many of what Word shows unsettled (paragraphs.unsettled) stood in a table's cell
     unsettled_in_cells = 0
+    #: cells holding a document they import (w:altChunk), and how many the body holds
+    imported_cells: list[str] = []
+    imported = 0
 
     def table_tokens(tbl) -> None:
         nonlocal unsettled_in_cells
@@ -129,10 +132,13 @@ def read_docx(data: bytes, source: str, kind: str = "docx") -> Document:
                 doubtful = paragraphs.unknown()
                 unsettled = len(paragraphs.unsettled)
                 inner = []
+                chunks = 0
                 for block in _blocks(tc):
                     if block.tag == _TBL:
                         nested.append(block)
                         inner.append(block)
+                    elif block.tag == _ALT_CHUNK:
+                        chunks += 1
                     else:
                         lines.append(paragraphs.text(block))
                 unsettled_in_cells += len(paragraphs.unsettled) - unsettled
@@ -144,6 +150,13 @@ def read_docx(data: bytes, source: str, kind: str = "docx") -> Document:
                     # instead of the cell's own; read after the table, they were rows without
                     # a label and the cell's own figure stood with no word of them
                     nested_cells.append(text or "".join(inner[0].itertext()))
+                    tokens.append(Token(CELL, "", number, r, c, unknown=True, **spanned))
+                    text = ""
+                elif chunks:
+                    # a document the cell imports (w:altChunk: a web page, text, RTF): Word
+                    # shows it in the cell, beside or instead of the cell's own text; passed
+                    # over, its 11 was an empty cell, or the cell's own 11 read alone
+                    imported_cells.append(text or "a document it imports")
                     tokens.append(Token(CELL, "", number, r, c, unknown=True, **spanned))
                     text = ""
                 elif r in overflow and any(ch.isdigit() for ch in text):
@@ -187,7 +200,9 @@ def read_docx(data: bytes, source: str, kind: str = "docx") -> Document:
             table_tokens(inner)
 
     for block in _blocks(document.element.body):
-        if block.tag == _P:
+        if block.tag == _ALT_CHUNK:
+            imported += 1
+        elif block.tag == _P:
             # a paragraph's line breaks are lines of the copy; its tabs separate cells
             lines = paragraphs.text(block).split("\n")
             pending.extend(lines)
@@ -243,6 +258,19 @@ def read_docx(data: bytes, source: str, kind: str = "docx") -> Document:
             # figure a line of values would give reads U+FFFD, no number, which the sections'
             # reading flags itself
             problems.append(line)
+    if imported_cells:
+        problems.flag(
+            codes.CELLS_UNPLACED,
+            "document: a table cell holding a document it imports (w:altChunk: Word shows "
+            f"the web page, text or RTF in the cell; {_sample(imported_cells)}): what the "
+            "cell shows is not read",
+        )
+    if imported:
+        problems.flag(
+            codes.INCOMPLETE,
+            f"document: {imported} document(s) the Word file imports among its own text "
+            "(w:altChunk: Word shows each in its place) are not read",
+        )
     if nested_cells:
         problems.flag(
             codes.CELLS_UNPLACED,
@@ -471,7 +499,8 @@ _TEXT_BOX = f"{_W}txbxContent"
 
 
 def _blocks(container):
-    """The paragraphs and data tables a body, cell or text box shows, in order: content
+    """The paragraphs, data tables and imported documents (w:altChunk) a body, cell or text
+    box shows, in order: content
     controls and custom XML around them are looked through, a text box anchored in a paragraph
     (a table laid out in one) gives its blocks after that paragraph, and a table that holds
     tables in its only row or only column (a web page pasted into Word keeps its layout table,
@@ -493,6 +522,8 @@ def _blocks(container):
                         yield from _blocks(tc)
         elif tag in _WRAPPERS:
             yield from _blocks(child)
+        elif tag == _ALT_CHUNK:
+            yield child
 
 
 def _is_layout(tbl) -> bool:
