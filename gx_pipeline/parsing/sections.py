@@ -1832,6 +1832,9 @@ def _table(
     # a copy writing a filler a line (several lines closing a row): how many a row has does
     # not tell a row a cell short (a merged value above covering a position) from a blank one
     filler_lines = any(r.pad_lines > 1 for r in by_code.values())
+    # a copy writing the positions a merged cell covers empty in their places
+    in_place = section == "requests" and _draws_covered_blank(header_grid, by_code, serial)
+    first_td = _first_column_at(by_code, width) if in_place else None
     for trow in template_rows:
         r = by_code.get(trow.code)
         if trow.code in rows_withheld:
@@ -2114,6 +2117,8 @@ def _table(
             grid_place=grid_places.get(trow.code),
             copies_merged=section != "requests" or not header_grid or _repeats_merged(header_grid),
             unnamed_column=unnamed_column,
+            covered_in_place=in_place,
+            first_td=first_td,
         )
         if fitted is None:
             complete = False
@@ -2868,6 +2873,8 @@ def _fit(
     grid_place: tuple[int, tuple[str, ...]] | None = None,
     copies_merged: bool = True,
     unnamed_column: bool = False,
+    covered_in_place: bool = False,
+    first_td: int | None = None,
 ) -> list[Token | None] | None:
     """The row's value cells, one per template column, or None when which column each value
     belongs to is not certain (said in problems, and the row gives no values). `ended`: the
@@ -2951,6 +2958,26 @@ def _fit(
             "to is not known, so none is read",
         )
         return None
+    if not extra and first_td is not None and _reads_from_either_end(vals, n):
+        placed = [t for t in vals if t.td is not None and first_td <= t.td < first_td + n]
+        if [t.td for t in placed] == list(range(first_td, first_td + n)):
+            # the copy writes every grid position in its place, and the table's rows of as
+            # many cells as columns all start at one position: the row's columns stand there
+            return placed
+    if not extra and covered_in_place and _reads_from_either_end(vals, n):
+        # blank cells past the last column, and as many blank in front: a copy that writes
+        # a merged cell once and the positions it covers empty (pdfplumber's Markdown) leaves
+        # a merged label's covered position in front of the values and, with 总计 left blank,
+        # an empty last cell; a blank value in front and a covered position behind read the
+        # same, and the two readings put the numbers a column apart
+        problems.flag(
+            codes.CELLS_UNPLACED,
+            f"{section}.{code}: {len(vals)} value cells where the template has {n} columns "
+            f"({shown}), blank at both ends: whether the blank(s) in front are a merged label "
+            "cell's covered positions or values, and so which column each number belongs to, "
+            "is not known; none is read",
+        )
+        return None
     if not extra or (
         copies_merged and all(labels.norm(t.text) == labels.norm(vals[n - 1].text) for t in extra)
     ):
@@ -3032,6 +3059,29 @@ def _fillers_as_cells(rows: list[RawRow]) -> bool:
         and not any(r.padded for r in shown)
         and any(not labels.norm(r.values[-1].text) and len(r.values) > 1 for r in shown)
     )
+
+
+def _first_column_at(rows: dict[str, RawRow], width: dict[str, int]) -> int | None:
+    """Where the first column stands in a text copy that writes every grid position (its td),
+    when the table's rows of exactly as many cells as columns all start there; else None."""
+    starts = {
+        r.values[0].td
+        for code, r in rows.items()
+        if r.values and len(r.values) == width.get(code) and r.values[0].table == 0
+    }
+    return starts.pop() if len(starts) == 1 and None not in starts else None
+
+
+def _reads_from_either_end(vals: list[Token], n: int) -> bool:
+    """Whether a row of more cells than columns, its cells past the last column all blank,
+    has as many blank cells in front, and its values read from its first cell and from its
+    last place a number differently: which end its spare cells stand at, the row does not
+    tell."""
+    surplus = len(vals) - n
+    texts = [labels.norm(t.text) for t in vals]
+    if surplus <= 0 or any(texts[n:]) or any(texts[:surplus]):
+        return False
+    return texts[:n] != texts[surplus:]
 
 
 def _short_row_padded(vals: list[Token], n: int) -> bool:
