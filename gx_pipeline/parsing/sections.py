@@ -276,6 +276,8 @@ class _Reader:
         #: tables with a 序号 heading, and the last running number dropped
         self.serial_tables: set[int | None] = set()
         self.last_serial = 0
+        #: the token read before the current one
+        self.before: Token | None = None
 
     # --- rows -----------------------------------------------------------------------------
 
@@ -395,6 +397,7 @@ class _Reader:
         chrome = not self.lines_are_values
         for k, tok in enumerate(self.tokens):
             kind = tok.kind
+            self.before = self.tokens[k - 1] if k else None
             if kind == END:
                 if (
                     tok.text == PAD
@@ -886,6 +889,20 @@ class _Reader:
         self.scan.request_header_td.append(tok.td)
         self.scan.request_header_grid[-1].append(word)
 
+    def behind_a_title(self, tok: Token) -> bool:
+        """Whether a table cell stands behind another cell of its row that holds words and
+        names no row (a title row's 收到和处理政府信息公开申请情况, drawn without its span over the
+        columns, and a heading beside it): no row's label, which is its row's first cell."""
+        b = self.before
+        return (
+            tok.kind == CELL
+            and b is not None
+            and b.kind == CELL
+            and (b.table, b.tr) == (tok.table, tok.tr)
+            and labels.has_chinese(b.text)
+            and labels.match_request(b.text, fuzzy=False) is None
+        )
+
     def request_label(self, tok: Token, switching: bool = False) -> bool:
         text = tok.text
         b = labels.bare(text)
@@ -931,7 +948,10 @@ class _Reader:
             and self.section == "requests"
             and not switching
             and not self.request_rows_begun
-            and "申请人情况" in itertools.chain.from_iterable(self.scan.request_header_grid)
+            and (
+                "申请人情况" in itertools.chain.from_iterable(self.scan.request_header_grid)
+                or self.behind_a_title(tok)
+            )
             and not _enumerated(text)
         ):
             # 上年结转 among the header's words, before any row: the heading of a column drawn
@@ -1859,6 +1879,10 @@ def _table(
         # (an empty end cell of a header row that no value row draws a cell under, as a
         # one-table page's wider grid leaves, is no column)
         after_total = _headings_after_total(header_grid, unheaded=True)
+    if section == "requests" and not after_total:
+        after_withheld = _beside_above_not_placed(
+            header_grid or [], header or [], by_code, width, problems
+        )
     if after_total:
         shown = _shown_cells(by_code)
         after_withheld = _cells_after_total(
@@ -2010,6 +2034,9 @@ def _table(
     # a copy writing a filler a line (several lines closing a row): how many a row has does
     # not tell a row a cell short (a merged value above covering a position) from a blank one
     filler_lines = any(r.pad_lines > 1 for r in by_code.values())
+    # a copy writing the positions a merged cell covers empty in their places
+    in_place = section == "requests" and _draws_covered_blank(header_grid, by_code, serial)
+    first_td = _first_column_at(by_code, width) if in_place else None
     for trow in template_rows:
         r = by_code.get(trow.code)
         if trow.code in rows_withheld:
@@ -2338,6 +2365,8 @@ def _table(
             grid_place=grid_places.get(trow.code),
             copies_merged=section != "requests" or not header_grid or _repeats_merged(header_grid),
             unnamed_column=unnamed_column,
+            covered_in_place=in_place,
+            first_td=first_td,
         )
         if fitted is None:
             complete = False
@@ -3178,6 +3207,8 @@ def _fit(
     grid_place: tuple[int, tuple[str, ...]] | None = None,
     copies_merged: bool = True,
     unnamed_column: bool = False,
+    covered_in_place: bool = False,
+    first_td: int | None = None,
 ) -> list[Token | None] | None:
     """The row's value cells, one per template column, or None when which column each value
     belongs to is not certain (said in problems, and the row gives no values). `ended`: the
@@ -3261,6 +3292,26 @@ def _fit(
             "to is not known, so none is read",
         )
         return None
+    if not extra and first_td is not None and _reads_from_either_end(vals, n):
+        placed = [t for t in vals if t.td is not None and first_td <= t.td < first_td + n]
+        if [t.td for t in placed] == list(range(first_td, first_td + n)):
+            # the copy writes every grid position in its place, and the table's rows of as
+            # many cells as columns all start at one position: the row's columns stand there
+            return placed
+    if not extra and covered_in_place and _reads_from_either_end(vals, n):
+        # blank cells past the last column, and as many blank in front: a copy that writes
+        # a merged cell once and the positions it covers empty (pdfplumber's Markdown) leaves
+        # a merged label's covered position in front of the values and, with 总计 left blank,
+        # an empty last cell; a blank value in front and a covered position behind read the
+        # same, and the two readings put the numbers a column apart
+        problems.flag(
+            codes.CELLS_UNPLACED,
+            f"{section}.{code}: {len(vals)} value cells where the template has {n} columns "
+            f"({shown}), blank at both ends: whether the blank(s) in front are a merged label "
+            "cell's covered positions or values, and so which column each number belongs to, "
+            "is not known; none is read",
+        )
+        return None
     if not extra or (
         copies_merged and all(labels.norm(t.text) == labels.norm(vals[n - 1].text) for t in extra)
     ):
@@ -3342,6 +3393,29 @@ def _fillers_as_cells(rows: list[RawRow]) -> bool:
         and not any(r.padded for r in shown)
         and any(not labels.norm(r.values[-1].text) and len(r.values) > 1 for r in shown)
     )
+
+
+def _first_column_at(rows: dict[str, RawRow], width: dict[str, int]) -> int | None:
+    """Where the first column stands in a text copy that writes every grid position (its td),
+    when the table's rows of exactly as many cells as columns all start there; else None."""
+    starts = {
+        r.values[0].td
+        for code, r in rows.items()
+        if r.values and len(r.values) == width.get(code) and r.values[0].table == 0
+    }
+    return starts.pop() if len(starts) == 1 and None not in starts else None
+
+
+def _reads_from_either_end(vals: list[Token], n: int) -> bool:
+    """Whether a row of more cells than columns, its cells past the last column all blank,
+    has as many blank cells in front, and its values read from its first cell and from its
+    last place a number differently: which end its spare cells stand at, the row does not
+    tell."""
+    surplus = len(vals) - n
+    texts = [labels.norm(t.text) for t in vals]
+    if surplus <= 0 or any(texts[n:]) or any(texts[:surplus]):
+        return False
+    return texts[:n] != texts[surplus:]
 
 
 def _short_row_padded(vals: list[Token], n: int) -> bool:
@@ -4483,7 +4557,8 @@ def _extra_columns(
             "cell of a row stands in such a column is not known, so no row is read",
         )
         return set()
-    for r in rows.values():
+    off_sum: list[str] = []  # rows whose 总计, read so, is not the sum of the applicants'
+    for code, r in rows.items():
         # a row's cells stand from the first column on: those it shows of an extra column are
         # left out, also where it shows fewer cells than headings (a total left blank, a blank
         # written among the fillers, a row cut off): read in order, each value after the
@@ -4498,6 +4573,21 @@ def _extra_columns(
             and not any(labels.norm(t.text) for t in r.values[:surplus])
         ):
             r.values = r.values[surplus:]
+        shown = r.values[: len(order)]
+        if (
+            not lacking
+            and len(shown) == len(order)
+            # (a text copy's row may end in an empty field before its fillers, no cell)
+            and not any(labels.norm(t.text) for t in r.values[len(order) :])
+        ):
+            numbers = _numbers(shown, 0.0)
+            kept = [v for i, v in enumerate(numbers) if i not in positions]
+            more = [numbers[i] for i in positions]
+            if None not in kept and None not in more:
+                # (a kind of applicant the template lacks, 个体工商户, counts in the total)
+                six = sum(kept[:-1])  # type: ignore[arg-type]
+                if kept[-1] not in (six, six + sum(more)):  # type: ignore[arg-type]
+                    off_sum.append(code)
         r.values = [t for i, t in enumerate(r.values) if i not in positions]
         for h in lacking:
             at = _APPLICANTS.index(h)
@@ -4514,6 +4604,20 @@ def _extra_columns(
             else ""
         ),
     )
+    if off_sum:
+        # where a heading the template lacks stands is read from the header's words (a
+        # heading drawn in a row of its own above 申请人情况 beside a title row, a 小计 drawn
+        # in 总计's row behind it while its cells stand before 总计's): read so, a row's 总计
+        # is neither the sum of its applicants' nor that with the column's (个体工商户 counted
+        # in it), as a column read a place off gives
+        problems.flag(
+            codes.CELLS_UNPLACED,
+            f"requests: read with the values under {', '.join(extra)} left out, the 总计 of "
+            f"{', '.join(off_sum[:4])} is neither the sum of the applicants' nor that with "
+            "its values: where the column the template lacks stands among the values is not "
+            "certain, so none is read",
+        )
+        return {c.code for c in contract.REQUEST_COLUMNS}
     return {_CODE_OF_HEADING[h] for h in lacking}
 
 
@@ -5945,17 +6049,58 @@ def _drawn_down_from_above(
     under 总计's). Only the table's spans place such a heading: where they put it behind 总计
     it is one of those columns; elsewhere (a copy, or spans that do not lay out) the header
     is judged as before, its columns withheld where their place is a guess."""
-    grid_at = next((i for i, row in enumerate(header_grid) if "申请人情况" in row), None)
-    if not grid_at:
-        return []
-    above = list(dict.fromkeys(w for row in header_grid[:grid_at] for w in row if w))
-    if not above or _not_after_total(above, header):
+    above = _headings_above(header_grid, header)
+    if not above:
         return []
     columns = _columns_by_spans(header, at, tds, _header_cells(at, cells_of))
     if not columns or "总计" not in columns:
         return []
     behind = columns[columns.index("总计") + 1 :]
     return above if sorted(behind) == sorted(above) else []
+
+
+def _headings_above(header_grid: list[list[str]], header: list[str]) -> list[str]:
+    """The words of the header's rows above 申请人情况's (the grid holds no title or corner
+    text) that may head a column drawn down beside them (备注, 上年总计), none of them an
+    applicant's heading or a piece of one."""
+    grid_at = next((i for i, row in enumerate(header_grid) if "申请人情况" in row), None)
+    if not grid_at:
+        return []
+    above = list(dict.fromkeys(w for row in header_grid[:grid_at] for w in row if w))
+    return [] if not above or _not_after_total(above, header) else above
+
+
+def _beside_above_not_placed(
+    header_grid: list[list[str]],
+    header: list[str],
+    rows: dict[str, RawRow],
+    width: dict[str, int],
+    problems: Problems,
+) -> set[str]:
+    """The rows given no value where a heading stands beside a title row above 申请人情况's
+    (备注, 上年总计, 说明) and the table's spans do not put it behind 总计 (a page drawn without
+    them: _drawn_down_from_above): a row of more cells than columns may have its cell of that
+    column last or, a blank merged label's position read as a cell, first; its words (无, /)
+    or a blank tell neither, and read from the right each value stood a column left."""
+    above = _headings_above(header_grid, header)
+    if not above:
+        return set()
+    over = [
+        code
+        for code, r in rows.items()
+        # (a web page's table: a copy's rows are placed by its header's positions, or the
+        # columns behind 总计 are found from its rows, _cells_after_total)
+        if r.values and r.values[0].table and len(r.values) > width.get(code, len(r.values))
+    ]
+    if over:
+        problems.flag(
+            codes.CELLS_UNPLACED,
+            f"requests: {'、'.join(above)} stands beside a row above the header, and the table "
+            "does not place its column; which cell of a row of more cells than columns "
+            f"stands in it is not known, so those rows ({', '.join(over[:4])}"
+            f"{'…' if len(over) > 4 else ''}) give no value",
+        )
+    return set(over)
 
 
 def _not_after_total(after: list[str], top: list[str]) -> bool:
@@ -6066,6 +6211,7 @@ def _cells_after_total(
         if a_line and not r.hard and all(blank[: len(r.values) - n]):
             ends[code] = len(r.values) - n
     withheld: set[str] = set()
+    off_sum: list[str] = []  # rows whose cell behind 总计 is the sum its 总计 is not
     for code, found in readings.items():
         r, n = rows[code], width[code]
         if (
@@ -6088,8 +6234,32 @@ def _cells_after_total(
             _withhold("requests", code, r, n, why, problems, withheld)
             continue
         o = found[0]
+        if _sum_behind_total(r.values[o : o + n], r.values[o + n : o + n + after]):
+            off_sum.append(code)
         r.values = r.values[: o + n] + r.values[o + n + after :]
+    if off_sum:
+        # a 总计 that is not the applicants' sum beside a column behind it that is: the
+        # header's 总计 may stand a column off its cells (a 小计 heading drawn behind 总计 in
+        # its row while the group's subtotals stand before 总计's cells); no column is certain
+        problems.flag(
+            codes.CELLS_UNPLACED,
+            f"requests: on {', '.join(off_sum[:4])} the cell read under 总计 is not the sum of "
+            "the applicants' and a cell of a column drawn behind it is: which is the row's 总计, "
+            "and so where the header's headings stand over the cells, is not certain; no row "
+            "is read",
+        )
+        withheld.update(code for code, r in rows.items() if r.values)
     return withheld
+
+
+def _sum_behind_total(kept: list[Token], behind: list[Token]) -> bool:
+    """Whether a requests row's seven cells show numbers throughout, a 总计 (the last) that
+    is not the sum of the six before it, and a cell behind it that is."""
+    numbers = _numbers(kept, 0.0)
+    if len(kept) != 7 or None in numbers:
+        return False
+    six = sum(numbers[:-1])  # type: ignore[arg-type]
+    return numbers[-1] != six and six in _numbers(behind, None)
 
 
 def _align_in_place_blanks(
