@@ -78,6 +78,21 @@ def _html_list(doc: Document, rng: random.Random, lines: list[str], place: str) 
     return re.sub(r"<p[^>]*>@@</p>", f"<div class='toc'><p>目录</p><ul>{links}</ul></div>", page)
 
 
+def _html_table(doc: Document, rng: random.Random, lines: list[str], place: str) -> str:
+    """A web page whose 目录 is a table of two columns: the entry, its page number."""
+    if not lines:
+        return render_html.simple_page(doc, rng)
+    page = render_html.simple_page(_with_lines(doc, ["@@"], place.replace("before", "after")), rng)
+    rows = "".join(
+        "<tr><td>{}</td><td>{}</td></tr>".format(
+            *re.fullmatch(r"(.*?)[\s…·.．-]*(\d*)", t).groups()
+        )
+        for t in lines
+        if "目" not in t
+    )
+    return re.sub(r"<p[^>]*>@@</p>", f"<p>目录</p><table>{rows}</table>", page)
+
+
 def _html_paragraphs(doc: Document, rng: random.Random, lines: list[str], place: str) -> str:
     return render_html.simple_page(_with_lines(doc, lines, place.replace("before", "after")), rng)
 
@@ -144,6 +159,7 @@ FORMS = {
     "laid-out": (_text(render_text.laid_out), ".txt"),
     "html-links": (_html_list, ".html"),
     "html-lines": (_html_paragraphs, ".html"),
+    "html-table": (_html_table, ".html"),
     "docx-typed": (_docx(None), ".docx"),
     "docx-field": (_docx("clean"), ".docx"),
     "docx-field-dirty": (_docx("dirty"), ".docx"),
