@@ -86,7 +86,8 @@ def _entry(text: str) -> tuple[str, bool, int | None] | None:
 def contents_entries(tokens: list[Token]) -> list[int]:
     """Indices of the tokens of a table of contents: a run of two or more entries, one after
     the other, marked by a leader or a page number (the page numbers never falling), or three
-    or more bare ones (or two under a 目录 line); the 目录 line itself too."""
+    or more bare ones (or two under a 目录 line, or right above the body's first chapter); the
+    目录 line itself too."""
     units = _units(tokens)
     texts = ["\t".join(t.text for t in tokens[a:b] if t.kind != END) for a, b in units]
     drop: list[int] = []
@@ -95,11 +96,13 @@ def contents_entries(tokens: list[Token]) -> list[int]:
         run: list[tuple[str, bool, int | None]] = []
         v = u
         chapter = 0
+        restarts = False
         while v < len(units) and (e := _entry(texts[v])) is not None:
             # the chapters of a TOC run up: the report's own 一、总体情况 right after its last
-            # entry is the body's heading
+            # entry is the body's heading (and tells the lines above it for a TOC)
             number = _chapter_number(e[0])
             if number is not None and number <= chapter:
+                restarts = True
                 break
             chapter = number or chapter
             run.append(e)
@@ -112,15 +115,20 @@ def contents_entries(tokens: list[Token]) -> list[int]:
         chapters = sum(1 for h, _, _ in run if _CHAPTER.match(h))
         pages = [p for _, _, p in run if p is not None]
         # bare entries are the headings' own words: the headings stand elsewhere on the page
-        elsewhere = marked >= 2 or any(
-            labels.norm(texts[w]) in {labels.norm(h) for h, _, _ in run}
-            for w in range(len(units))
-            if not u - 1 <= w < v
+        # (or the body's first chapter follows them)
+        elsewhere = (
+            marked >= 2
+            or restarts
+            or any(
+                labels.norm(texts[w]) in {labels.norm(h) for h, _, _ in run}
+                for w in range(len(units))
+                if not u - 1 <= w < v
+            )
         )
         if (
             len(run) >= 2
             and chapters >= 1
-            and (marked >= 2 or len(run) >= 3 or titled)
+            and (marked >= 2 or len(run) >= 3 or titled or restarts)
             and elsewhere
             and pages == sorted(pages)
         ):
