@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from gx_pipeline import documents
-from gx_pipeline.parsing import labels, metadata, narrative, sections, site
+from gx_pipeline.parsing import contents, labels, metadata, narrative, sections, site
 from gx_pipeline.parsing import problems as codes
 from gx_pipeline.parsing.decode import decode
 from gx_pipeline.parsing.errors import ParseError
@@ -34,7 +34,7 @@ from gx_pipeline.report import Report
 
 #: bump on any change that can change a parse; the warehouse records it per report and Dagster
 #: uses it as the code version of the derived assets
-PARSER_VERSION = "2.2.121"
+PARSER_VERSION = "2.2.122"
 
 
 def version_order(version: str) -> tuple[tuple[int, int | str], ...]:
@@ -180,6 +180,12 @@ def parse_bytes(data: bytes, source: str, sha256: str | None = None) -> Report:
         on_file_lines = file_line_numbers(text)
     if not tokens:
         raise ParseError(source, "no text on the page")
+    tokens, entries = contents.without_contents(tokens)
+    if entries:
+        problems.append(
+            f"page: a table of contents ('{_sample(' / '.join(entries))}') is read neither as "
+            "the sections' headings nor for figures"
+        )
 
     # a document is whole or does not open: it is never cut off like a downloaded page
     truncated = document is None and not whole_end and _truncated(text, tokens, html_page)

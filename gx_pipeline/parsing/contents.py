@@ -1,0 +1,148 @@
+"""A report's table of contents (目录): its entries are no headings and their numbers no figures.
+
+Reports often open (or end) with a 目录: a Word TOC field, lines typed with dot leaders and
+page numbers, a PDF's contents page (一、总体情况……………1), a web page's list of the
+sections. Its entries name the sections as their headings do, so read as headings they open
+each section before its real heading, their page numbers stand as the section's values, and
+the real 一、总体情况 after them reads as a second report. An entry is told from a heading by
+what follows it: another entry, not its section's text or table; and most carry a leader or a
+page number that no heading has."""
+
+from __future__ import annotations
+
+import re
+
+from gx_pipeline.parsing import labels
+from gx_pipeline.parsing.tokens import CELL, END, LINE, Token
+
+#: characters of a leader between an entry and its page number (dots, ellipses, middle dots,
+#: dashes, full-width stops, underscores)
+_LEADER = ".…⋯·・‧•．-—–_。"
+_PAGE = re.compile(r"(?:第\s*)?(\d{1,3})(?:\s*页)?$")
+#: a chapter (一、) or a sub-chapter (（一）) of the report's own numbering
+_CHAPTER = re.compile(r"^[一二三四五六七八九十]{1,3}[、.．]")
+_SUB_CHAPTER = re.compile(r"^[（(][一二三四五六七八九十]{1,3}[）)]")
+#: words of the report's sections (a TOC may shorten its entries: 二、主动公开情况)
+_SECTION_WORDS = re.compile(r"总体|概述|主动公开|申请|复议|诉讼|存在的主要问题|改进|其他需要报告")
+_CONTENTS = re.compile(r"^目\s*录[:：]?$")
+_DIGITS = {c: k for k, c in enumerate("一二三四五六七八九", 1)}
+
+
+def _chapter_number(head: str) -> int | None:
+    """一、 → 1, 十二、 → 12; None for a sub-chapter."""
+    m = _CHAPTER.match(head)
+    if m is None:
+        return None
+    word = m[0][:-1]
+    if "十" not in word:
+        return _DIGITS.get(word)
+    tens, _, ones = word.partition("十")
+    return _DIGITS.get(tens, 1) * 10 + _DIGITS.get(ones, 0)
+
+
+def _units(tokens: list[Token]) -> list[tuple[int, int]]:
+    """The page's lines as spans of token indices [start, end): a free-text line, or a row of
+    cells up to its row end (which the span holds)."""
+    out: list[tuple[int, int]] = []
+    k, n = 0, len(tokens)
+    while k < n:
+        t = tokens[k]
+        if t.kind == LINE:
+            out.append((k, k + 1))
+            k += 1
+            continue
+        start = k
+        while k < n and tokens[k].kind == CELL:
+            k += 1
+        if k < n and tokens[k].kind == END:
+            k += 1
+        out.append((start, max(k, start + 1)))
+    return out
+
+
+def _entry(text: str) -> tuple[str, bool, int | None] | None:
+    """A line read as a TOC entry: its words, whether a leader or a page number marks it, the
+    page number; None when the words are no chapter of a report."""
+    text = text.strip()
+    page = None
+    m = _PAGE.search(text)
+    if m and m.start() > 0 and (text[m.start() - 1] in _LEADER or text[m.start() - 1].isspace()):
+        page = int(m[1])
+        text = text[: m.start()]
+    head = text.rstrip(_LEADER + " \t\u3000")
+    leader = sum(1 for ch in text[len(head) :] if ch in _LEADER)
+    marked = page is not None or leader >= 2 or "…" in text[len(head) :]
+    if not head or len(head) > 40 or any(ch in head for ch in "。；;，") or re.search(r"\d", head):
+        return None
+    if _SUB_CHAPTER.match(head):
+        return (head, marked, page) if marked else None
+    if not _CHAPTER.match(head) or not _SECTION_WORDS.search(head):
+        return None
+    if labels.match_request(head) or labels.match_proactive(head):
+        return None  # a row of the requests table (一、本年新收政府信息公开申请数量 3)
+    return head, marked, page
+
+
+def contents_entries(tokens: list[Token]) -> list[int]:
+    """Indices of the tokens of a table of contents: a run of two or more entries, one after
+    the other, marked by a leader or a page number (the page numbers never falling), or three
+    or more bare ones (or two under a 目录 line, or right above the body's first chapter); the
+    目录 line itself too."""
+    units = _units(tokens)
+    texts = ["\t".join(t.text for t in tokens[a:b] if t.kind != END) for a, b in units]
+    drop: list[int] = []
+    u = 0
+    while u < len(units):
+        run: list[tuple[str, bool, int | None]] = []
+        v = u
+        chapter = 0
+        restarts = False
+        while v < len(units) and (e := _entry(texts[v])) is not None:
+            # the chapters of a TOC run up: the report's own 一、总体情况 right after its last
+            # entry is the body's heading (and tells the lines above it for a TOC)
+            number = _chapter_number(e[0])
+            if number is not None and number <= chapter:
+                restarts = True
+                break
+            chapter = number or chapter
+            run.append(e)
+            v += 1
+        if not run:
+            u += 1
+            continue
+        titled = u > 0 and _CONTENTS.match(texts[u - 1].replace("\t", "").strip()) is not None
+        marked = sum(1 for _, m, _ in run if m)
+        chapters = sum(1 for h, _, _ in run if _CHAPTER.match(h))
+        pages = [p for _, _, p in run if p is not None]
+        # bare entries are the headings' own words: the headings stand elsewhere on the page
+        # (or the body's first chapter follows them)
+        elsewhere = (
+            marked >= 2
+            or restarts
+            or any(
+                labels.norm(texts[w]) in {labels.norm(h) for h, _, _ in run}
+                for w in range(len(units))
+                if not u - 1 <= w < v
+            )
+        )
+        if (
+            len(run) >= 2
+            and chapters >= 1
+            and (marked >= 2 or len(run) >= 3 or titled or restarts)
+            and elsewhere
+            and pages == sorted(pages)
+        ):
+            first = units[u - 1][0] if titled else units[u][0]
+            drop.extend(range(first, units[v - 1][1]))
+        u = v
+    return drop
+
+
+def without_contents(tokens: list[Token]) -> tuple[list[Token], list[str]]:
+    """The tokens without a table of contents, and its entries' texts (for the report's note)."""
+    drop = contents_entries(tokens)
+    if not drop:
+        return tokens, []
+    gone = set(drop)
+    entries = [tokens[k].text for k in drop if tokens[k].kind != END]
+    return [t for k, t in enumerate(tokens) if k not in gone], entries
