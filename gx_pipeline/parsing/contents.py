@@ -10,6 +10,7 @@ page number that no heading has."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 from gx_pipeline.parsing import labels
@@ -60,6 +61,7 @@ def _units(tokens: list[Token]) -> list[tuple[int, int]]:
     return out
 
 
+@functools.lru_cache(maxsize=4096)
 def _entry(text: str) -> tuple[str, bool, int | None] | None:
     """A line read as a TOC entry: its words, whether a leader or a page number marks it, the
     page number; None when the words are no chapter of a report."""
@@ -83,21 +85,62 @@ def _entry(text: str) -> tuple[str, bool, int | None] | None:
     return head, marked, page
 
 
+#: the first character of an entry's line: a chapter's numeral or a sub-chapter's bracket
+_OPENING = frozenset("一二三四五六七八九十（(")
+
+
+def _opens_an_entry(tokens: list[Token], a: int, b: int) -> bool:
+    """Whether the line of tokens [a, b) opens, white space aside, with a chapter's numeral or
+    a sub-chapter's bracket (as an entry's does)."""
+    c = tokens[a].text[:1] if tokens[a].kind != END else ""
+    if c and not c.isspace():
+        return c in _OPENING
+    for t in tokens[a:b]:
+        if t.kind != END and (text := t.text.lstrip()):
+            return text[0] in _OPENING
+    return False
+
+
+def _elsewhere(run, texts, lines: int, around: range) -> bool:
+    """Whether a line of the page's `lines` outside `around` reads as one of the run's entries
+    (`texts(w)` gives line w's text)."""
+    heads = {labels.norm(h) for h, _, _ in run}
+    return any(labels.norm(texts(w)) in heads for w in range(lines) if w not in around)
+
+
 def contents_entries(tokens: list[Token]) -> list[int]:
     """Indices of the tokens of a table of contents: a run of two or more entries, one after
     the other, marked by a leader or a page number (the page numbers never falling), or three
     or more bare ones (or two under a 目录 line, or right above the body's first chapter); the
     目录 line itself too."""
     units = _units(tokens)
-    texts = ["\t".join(t.text for t in tokens[a:b] if t.kind != END) for a, b in units]
+    # a line's text is made only where it may be an entry (it opens with a chapter's numeral
+    # or a bracket) or a run of entries needs it: most lines of a page are neither
+    cache: dict[int, str] = {}
+
+    def texts(w: int) -> str:
+        if w not in cache:
+            a, b = units[w]
+            cache[w] = "\t".join(t.text for t in tokens[a:b] if t.kind != END)
+        return cache[w]
+
+    def entry(w: int) -> tuple[str, bool, int | None] | None:
+        a, b = units[w]
+        return _entry(texts(w)) if _opens_an_entry(tokens, a, b) else None
+
     drop: list[int] = []
     u = 0
     while u < len(units):
+        # most lines open with another character (no call made for them)
+        c = tokens[units[u][0]].text[:1]
+        if c not in _OPENING and (c.strip() or not _opens_an_entry(tokens, *units[u])):
+            u += 1
+            continue
         run: list[tuple[str, bool, int | None]] = []
         v = u
         chapter = 0
         restarts = False
-        while v < len(units) and (e := _entry(texts[v])) is not None:
+        while v < len(units) and (e := entry(v)) is not None:
             # the chapters of a TOC run up: the report's own 一、总体情况 right after its last
             # entry is the body's heading (and tells the lines above it for a TOC)
             number = _chapter_number(e[0])
@@ -110,27 +153,19 @@ def contents_entries(tokens: list[Token]) -> list[int]:
         if not run:
             u += 1
             continue
-        titled = u > 0 and _CONTENTS.match(texts[u - 1].replace("\t", "").strip()) is not None
+        titled = u > 0 and _CONTENTS.match(texts(u - 1).replace("\t", "").strip()) is not None
         marked = sum(1 for _, m, _ in run if m)
         chapters = sum(1 for h, _, _ in run if _CHAPTER.match(h))
         pages = [p for _, _, p in run if p is not None]
-        # bare entries are the headings' own words: the headings stand elsewhere on the page
-        # (or the body's first chapter follows them)
-        elsewhere = (
-            marked >= 2
-            or restarts
-            or any(
-                labels.norm(texts[w]) in {labels.norm(h) for h, _, _ in run}
-                for w in range(len(units))
-                if not u - 1 <= w < v
-            )
-        )
+
         if (
             len(run) >= 2
             and chapters >= 1
             and (marked >= 2 or len(run) >= 3 or titled or restarts)
-            and elsewhere
             and pages == sorted(pages)
+            # bare entries are the headings' own words: the headings stand elsewhere on the
+            # page (or the body's first chapter follows them)
+            and (marked >= 2 or restarts or _elsewhere(run, texts, len(units), range(u - 1, v)))
         ):
             first = units[u - 1][0] if titled else units[u][0]
             drop.extend(range(first, units[v - 1][1]))
