@@ -659,6 +659,21 @@ def appeals_outcomes_row_scrambled(rng, values, template):
     return drawn[:at] + junk + drawn[at:], truth
 
 
+def appeals_no_pending_unnamed(rng, values, template):
+    """(s) one header row of four outcome words a group (no 尚未审结), no kind of case named,
+    the litigation groups in either order: which group is which the page does not say."""
+    cols = ("upheld", "corrected", "other", "total")
+    heads = ("结果维持", "结果纠正", "其他结果", "总计")
+    truth = dict(values)
+    for code, _ in _APPEAL_ROWS:
+        truth[("appeals", code, "pending")] = None
+        truth[("appeals", code, "total")] = sum(values[("appeals", code, c)] for c in cols[:3])
+    values = {**values, **{k: v for k, v in truth.items() if k[2] == "total"}}
+    groups = _swapped_litigation(rng) if rng.random() < 0.7 else tuple(c for c, _ in _APPEAL_ROWS)
+    data = [td(_appeal(values, code, c)) for code in groups for c in cols]
+    return table(tr(*(td(h) for h in heads * 3)), tr(*data)), truth
+
+
 ORDER_FAMILIES = (
     appeals_swapped_unnamed,
     appeals_swapped_named,
@@ -666,6 +681,7 @@ ORDER_FAMILIES = (
     appeals_outcomes_reordered,
     appeals_outcomes_unheaded,
     appeals_outcomes_row_scrambled,
+    appeals_no_pending_unnamed,
 )
 
 

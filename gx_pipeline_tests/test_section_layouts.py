@@ -26,7 +26,6 @@ READ_WHOLE = {
     sl.proactive_amount_units,
     sl.proactive_other_format,
     sl.appeals_transposed,
-    sl.appeals_no_pending,
     sl.appeals_extra_total,
     sl.appeals_two_tables_named,
     sl.proactive_sentence_cells,

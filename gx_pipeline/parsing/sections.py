@@ -6563,9 +6563,23 @@ def _appeals_four_a_group(
             "so none is read",
         )
         return
-    for g, code in enumerate(_appeal_groups(words)):
-        part = sequence[4 * g : 4 * g + 4]
-        per_row[code] = [part[short.index(c)] if c in short else None for c in _TEMPLATE_COLS]
+    orders = _appeal_group_orders(words)
+    withheld = []
+    for code in _APPEAL_CODES:
+        per_row[code] = []
+        for c in _TEMPLATE_COLS:
+            at = [4 * o.index(code) + short.index(c) for o in orders] if c in short else []
+            # the kinds of case not named over their groups: read only where they are alike
+            if len({_cell_number(sequence[k]) for k in at}) > 1:
+                withheld.append(f"{code}.{c}")
+            per_row[code].append(sequence[at[0]] if at and f"{code}.{c}" not in withheld else None)
+    if withheld:
+        problems.flag(
+            codes.COLUMN_ORDER_GUESSED,
+            "appeals: the header does not tell the order of its kinds of case, nor do the "
+            f"values; {len(withheld)} of them withheld ({'、'.join(withheld[:6])}"
+            f"{' …' if len(withheld) > 6 else ''})",
+        )
     problems.flag(
         codes.INCOMPLETE,
         f"appeals: the header draws four columns a group, no {gone} ({shown}); each value is "
