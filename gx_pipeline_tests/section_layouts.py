@@ -475,7 +475,8 @@ def _two_tables(rng, values, named: bool, swapped: bool):
 
 
 def appeals_one_header(rng, values, template):
-    """(i) one header row of the fifteen outcome words, no 行政复议/行政诉讼 band over them."""
+    """(i) one header row of the fifteen outcome words, no 行政复议/行政诉讼 band over them:
+    which group is which the page does not say (values withheld but where groups alike)."""
     data = [
         td(_appeal(values, code, c))
         for code, _ in _APPEAL_ROWS
@@ -584,3 +585,118 @@ APPEALS = (
     appeals_extra_total,
     appeals_extra_unsettled,
 )
+
+
+_OUTCOME_COLS = ("upheld", "corrected", "other", "pending", "total")
+
+
+def _appeals_order(rng, values, groups, cols, kinds, heads: bool):
+    """Section 四 as one table of 行政复议's five and a band of ten, groups drawn in `groups`'
+    order and each group's outcome columns in `cols`' order; `kinds`: the kinds of case named
+    over the groups (the others' cells left blank); `heads`: the outcome headings drawn."""
+    names = dict(_APPEAL_ROWS)
+    top = [td(names[c] if c in kinds else "", colspan=5) for c in groups]
+    rows = [tr(*top)]
+    if heads:
+        rows.append(tr(*(td(_APPEAL_HEADS[_OUTCOME_COLS.index(c)]) for _ in groups for c in cols)))
+    rows.append(tr(*(td(_appeal(values, code, c)) for code in groups for c in cols)))
+    return table(*rows), dict(values)
+
+
+def _swapped_litigation(rng):
+    return ("review", "litigation_after_review", "litigation_direct")
+
+
+def appeals_swapped_unnamed(rng, values, template):
+    """(m) 复议后起诉's five before 未经复议直接起诉's, neither named (行政复议 is)."""
+    return _appeals_order(rng, values, _swapped_litigation(rng), _OUTCOME_COLS, {"review"}, True)
+
+
+def appeals_swapped_named(rng, values, template):
+    """(n) 复议后起诉's five before 未经复议直接起诉's, every kind named: read whole."""
+    groups = _swapped_litigation(rng)
+    return _appeals_order(rng, values, groups, _OUTCOME_COLS, set(groups), True)
+
+
+def appeals_swapped_one_named(rng, values, template):
+    """(o) the litigation groups in either order, only one of the two kinds named."""
+    groups = _swapped_litigation(rng) if rng.random() < 0.5 else tuple(c for c, _ in _APPEAL_ROWS)
+    named = {"review", rng.choice(groups[1:])}
+    return _appeals_order(rng, values, groups, _OUTCOME_COLS, named, True)
+
+
+def appeals_outcomes_reordered(rng, values, template):
+    """(p) each group's outcome columns in another order, under their headings: read whole."""
+    cols = list(_OUTCOME_COLS)
+    while tuple(cols) == _OUTCOME_COLS:
+        rng.shuffle(cols)
+    groups = tuple(c for c, _ in _APPEAL_ROWS)
+    return _appeals_order(rng, values, groups, tuple(cols), set(groups), True)
+
+
+def appeals_outcomes_unheaded(rng, values, template):
+    """(q) the outcome columns in another order or the template's, no heading over them."""
+    cols = list(_OUTCOME_COLS)
+    if rng.random() < 0.7:
+        rng.shuffle(cols)
+    groups = tuple(c for c, _ in _APPEAL_ROWS)
+    return _appeals_order(rng, values, groups, tuple(cols), set(groups), False)
+
+
+def appeals_outcomes_row_scrambled(rng, values, template):
+    """(r) the headed table of (p) under one more header row that draws the five outcome
+    headings in another order (a row scrambled in the copy): the rows disagree."""
+    cols = list(_OUTCOME_COLS)
+    if rng.random() < 0.5:
+        rng.shuffle(cols)
+    other = list(cols)
+    while other == cols:
+        rng.shuffle(other)
+    groups = tuple(c for c, _ in _APPEAL_ROWS)
+    drawn, truth = _appeals_order(rng, values, groups, tuple(cols), set(groups), True)
+    junk = tr(*(td(_APPEAL_HEADS[_OUTCOME_COLS.index(c)]) for _ in groups for c in other))
+    at = drawn.index("<tr>")
+    return drawn[:at] + junk + drawn[at:], truth
+
+
+def appeals_no_pending_unnamed(rng, values, template):
+    """(s) one header row of four outcome words a group (no 尚未审结), no kind of case named,
+    the litigation groups in either order: which group is which the page does not say."""
+    cols = ("upheld", "corrected", "other", "total")
+    heads = ("结果维持", "结果纠正", "其他结果", "总计")
+    truth = dict(values)
+    for code, _ in _APPEAL_ROWS:
+        truth[("appeals", code, "pending")] = None
+        truth[("appeals", code, "total")] = sum(values[("appeals", code, c)] for c in cols[:3])
+    values = {**values, **{k: v for k, v in truth.items() if k[2] == "total"}}
+    groups = _swapped_litigation(rng) if rng.random() < 0.7 else tuple(c for c, _ in _APPEAL_ROWS)
+    data = [td(_appeal(values, code, c)) for code in groups for c in cols]
+    return table(tr(*(td(h) for h in heads * 3)), tr(*data)), truth
+
+
+ORDER_FAMILIES = (
+    appeals_swapped_unnamed,
+    appeals_swapped_named,
+    appeals_swapped_one_named,
+    appeals_outcomes_reordered,
+    appeals_outcomes_unheaded,
+    appeals_outcomes_row_scrambled,
+    appeals_no_pending_unnamed,
+)
+
+
+def glued_headings(data: bytes) -> bytes:
+    """A text copy of a generated page whose section 四 keeps no space between the header's
+    cells (a copy that wrote them one space apart and lost it: 结果维持结果纠正其他结果…) and
+    writes its values two ideographic spaces apart."""
+    text = data.decode("utf-8")
+    start = text.index(_HEADINGS["appeals"]) + len(_HEADINGS["appeals"])
+    end = text.index(_NEXT["appeals"])
+    lines = []
+    for line in text[start:end].split("\n"):
+        cells = [c.strip() for c in line.split("|") if c.strip()]
+        if cells and all(c.isdigit() for c in cells):
+            lines.append("\u3000\u3000".join(cells))
+        else:
+            lines.append("\u3000" + "".join(cells) if cells else line)
+    return (text[:start] + "\n".join(lines) + text[end:]).encode("utf-8")

@@ -13,7 +13,12 @@ from gx_pipeline_tests import section_layouts as sl
 
 #: seeds a family and form: 24 variants a family over its two forms
 SEEDS = 12
-FAMILIES = [("proactive", f) for f in sl.PROACTIVE] + [("appeals", f) for f in sl.APPEALS]
+#: section 四 in another order than the template's, named or not (the order families)
+FAMILIES = (
+    [("proactive", f) for f in sl.PROACTIVE]
+    + [("appeals", f) for f in sl.APPEALS]
+    + [("appeals", f) for f in sl.ORDER_FAMILIES]
+)
 #: layouts in which every cell stands under headings that name it: read whole
 READ_WHOLE = {
     sl.proactive_transposed,
@@ -21,13 +26,13 @@ READ_WHOLE = {
     sl.proactive_amount_units,
     sl.proactive_other_format,
     sl.appeals_transposed,
-    sl.appeals_one_header,
-    sl.appeals_no_pending,
     sl.appeals_extra_total,
     sl.appeals_two_tables_named,
     sl.proactive_sentence_cells,
     sl.proactive_columns_reordered,
     sl.proactive_on_side_beside,
+    sl.appeals_swapped_named,
+    sl.appeals_outcomes_reordered,
 }
 
 
@@ -80,3 +85,23 @@ def test_turned_blocks_read_clean(form: str) -> None:
         data, _ = sl.page(sl.proactive_transposed, "proactive", seed, form)
         report = parse_bytes(data, name)
         assert assess(report).reasons == (), seed
+
+
+@pytest.mark.parametrize(
+    "family",
+    [*sl.ORDER_FAMILIES, sl.appeals_extra_total],
+    ids=lambda f: f.__name__,
+)
+def test_appeals_headings_written_together_tell_the_order(family: sl.Family) -> None:
+    """Section 四's headings written together in a text copy (no space left between cells)
+    name the columns in their order: a header that names every kind and outcome is read
+    whole, in the order it draws; one that does not is withheld, flagged (as is one with a
+    合计 of the agency's written into its words)."""
+    got = {
+        seed: sl.outcome(sl.glued_headings(data), truth, name="gen.txt")
+        for seed in range(SEEDS)
+        for data, truth in [sl.page(family, "appeals", seed, "text")]
+    }
+    assert {o for o, _ in got.values()} <= {"right", "withheld-flagged"}
+    if family in READ_WHOLE and family in sl.ORDER_FAMILIES:
+        assert {o for o, _ in got.values()} == {"right"}

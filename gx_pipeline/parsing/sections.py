@@ -6501,24 +6501,53 @@ _OUTCOMES = {c.label: c.code for c in contract.APPEAL_COLUMNS} | dict.fromkeys(
 _TEMPLATE_COLS = tuple(c.code for c in contract.APPEAL_COLUMNS)
 
 
+#: a word of the appeals header made of several headings written together (a copy that
+#: keeps one space between cells and loses it: 结果维持结果纠正其他结果尚未审结总计)
+_GLUED_APPEAL_WORDS = re.compile(
+    "|".join(sorted(labels.APPEAL_HEADER_WORDS, key=len, reverse=True))
+)
+
+
+def _appeal_words_apart(words: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """The header's words with each one made of headings alone, written together, taken as
+    those headings in its order: glued, they name no column and no kind of case, and the
+    order they draw is the template's only by a guess."""
+    out = []
+    for w, seen in words:
+        parts = _GLUED_APPEAL_WORDS.findall(w)
+        if len(parts) > 1 and "".join(parts) == w:
+            out.extend((part, seen) for part in parts)
+        else:
+            out.append((w, seen))
+    return out
+
+
 def _appeal_columns(words: list[tuple[str, int]]) -> tuple[str, ...] | None:
     """The order in which the header draws the five outcome columns, where every group's
     headings (a header's rows, or each small table's) draw the same five; None where they
     draw none, or not the same."""
+    orders = _appeal_column_orders(words)
+    return orders[0] if len(orders) == 1 else None
+
+
+def _appeal_column_orders(words: list[tuple[str, int]]) -> list[tuple[str, ...]]:
+    """The orders in which the header's groups of five outcome headings draw the columns (a
+    header row scrambled draws another than the rows under it), each once in the order first
+    drawn; none where it draws none, or a group that is not the five."""
     runs: dict[int, list[str]] = {}
     for w, seen in words:
         code = _OUTCOMES.get(w)
         if code is not None:
             runs.setdefault(seen, []).append(code)
-    orders = set()
+    orders: dict[tuple[str, ...], None] = {}
     for run in runs.values():
         if len(run) % 5:
-            return None
+            return []
         for k in range(0, len(run), 5):
             if len(set(run[k : k + 5])) < 5:
-                return None
-            orders.add(tuple(run[k : k + 5]))
-    return orders.pop() if len(orders) == 1 else None
+                return []
+            orders.setdefault(tuple(run[k : k + 5]))
+    return list(orders)
 
 
 def _appeal_columns_short(words: list[tuple[str, int]]) -> tuple[str, ...] | None:
@@ -6543,7 +6572,16 @@ def _appeal_columns_short(words: list[tuple[str, int]]) -> tuple[str, ...] | Non
 
 def _appeal_groups(words: list[tuple[str, int]]) -> tuple[str, ...]:
     """The order in which the header draws the three kinds of case: 行政复议 before or after
-    行政诉讼, and 未经复议直接起诉 before or after 复议后起诉 (the template's where not told)."""
+    行政诉讼, and 未经复议直接起诉 before or after 复议后起诉 (the template's where not told:
+    the first of _appeal_group_orders)."""
+    return _appeal_group_orders(words)[0]
+
+
+def _appeal_group_orders(words: list[tuple[str, int]]) -> list[tuple[str, ...]]:
+    """The orders in which the header may draw the three kinds of case: one where it names
+    both 行政复议 and 行政诉讼 and both kinds of 行政诉讼, more where it leaves a pair unnamed (two
+    litigation tables, or a band of ten, with their totals and no 未经复议直接起诉 / 复议后起诉
+    over them), the template's first."""
     first: dict[str, int] = {}
     for i, (w, _) in enumerate(words):
         if "直接起诉" in w:
@@ -6558,12 +6596,14 @@ def _appeal_groups(words: list[tuple[str, int]]) -> tuple[str, ...]:
             first.setdefault("review", i)
     # an order is told only by both headings of a pair: a heading the header wraps inside its
     # cell (未经复议直 / 接起诉) names no kind of case, and tells nothing
-    lit = ["litigation_direct", "litigation_after_review"]
-    if first.keys() >= set(lit) and first[lit[1]] < first[lit[0]]:
-        lit.reverse()
-    if first.keys() >= {"litigation", "review"} and first["litigation"] < first["review"]:
-        return (*lit, "review")
-    return ("review", *lit)
+    lit = ("litigation_direct", "litigation_after_review")
+    lits = [lit, lit[::-1]]
+    if first.keys() >= set(lit):
+        lits = [lits[first[lit[1]] < first[lit[0]]]]
+    sides = [False, True]  # litigation's before review's
+    if first.keys() >= {"litigation", "review"}:
+        sides = [first["litigation"] < first["review"]]
+    return [(*pair, "review") if before else ("review", *pair) for before in sides for pair in lits]
 
 
 def _names_every_column(words: list[tuple[str, int]], single_row: bool) -> bool:
@@ -6614,6 +6654,8 @@ def _appeals(
     that writes a merged cell once and the positions it covers empty (_draws_covered_blank);
     `tab_copy`: a TAB copy, which writes no position a merged cell covers (Scan.tab_copy);
     `pad_cells`: one that writes its fillers as empty cells (_fillers_as_cells)."""
+    if words and not unread:  # (unread words' places count the words as the page has them)
+        words = _appeal_words_apart(words)
     per_row: dict[str, list[Token | None]] = {}
     not_known: set[tuple[str, int]] = set()  # (row, column index) the page does not tell
     parts: list[RawRow] = []  # the rows of values read as the single 15-cell row
@@ -6764,8 +6806,14 @@ def _appeals(
                     f"appeals.{code}: {len(vals)} value cells where the row has 5 columns "
                     f"({shown}); which column each belongs to is not known, so none is read",
                 )
-    if short is None:
-        _reorder_appeals(per_row, words or [], single_row, problems, lost or [], unread or [])
+    if (
+        short is None
+        and on_side is None
+        and not _reorder_appeals(
+            per_row, words or [], single_row, problems, lost or [], unread or []
+        )
+    ):
+        complete = False
     cells: list[Cell] = []
     for code in _APPEAL_CODES:
         if code not in per_row:
@@ -6850,9 +6898,23 @@ def _appeals_four_a_group(
             "so none is read",
         )
         return
-    for g, code in enumerate(_appeal_groups(words)):
-        part = sequence[4 * g : 4 * g + 4]
-        per_row[code] = [part[short.index(c)] if c in short else None for c in _TEMPLATE_COLS]
+    orders = _appeal_group_orders(words)
+    withheld = []
+    for code in _APPEAL_CODES:
+        per_row[code] = []
+        for c in _TEMPLATE_COLS:
+            at = [4 * o.index(code) + short.index(c) for o in orders] if c in short else []
+            # the kinds of case not named over their groups: read only where they are alike
+            if len({_cell_number(sequence[k]) for k in at}) > 1:
+                withheld.append(f"{code}.{c}")
+            per_row[code].append(sequence[at[0]] if at and f"{code}.{c}" not in withheld else None)
+    if withheld:
+        problems.flag(
+            codes.COLUMN_ORDER_GUESSED,
+            "appeals: the header does not tell the order of its kinds of case, nor do the "
+            f"values; {len(withheld)} of them withheld ({'、'.join(withheld[:6])}"
+            f"{' …' if len(withheld) > 6 else ''})",
+        )
     problems.flag(
         codes.INCOMPLETE,
         f"appeals: the header draws four columns a group, no {gone} ({shown}); each value is "
@@ -6931,21 +6993,21 @@ def _reorder_appeals(
     problems: Problems,
     lost: list[str] | None = None,
     unread: list[tuple[int, str, int]] | None = None,
-) -> None:
+) -> bool:
     """Put each value under the heading the header draws above it: the outcome columns and,
     in the single row (`single_row`), the kinds of case in the header's order, not the
     template's. `lost`: the characters standing alone in the header; `unread`: its words
     that name no heading, each with how many of `words` stand before it."""
     if not per_row:
-        return
+        return True
     if lost and not _names_every_column(words, single_row):
         _order_not_told("appeals", lost, "every column", problems)
-        return
+        return True
     if unread and not _names_every_column(words, single_row):
         restored = _unread_appeal_headings(words, unread, single_row)
         if restored is None:
             _order_not_told("appeals", [w for _, w, _ in unread], "every column", problems, "words")
-            return
+            return True
         words, headings = restored
         shown = "、".join(repr(w) for _, w, _ in unread)
         problems.append(
@@ -6955,10 +7017,13 @@ def _reorder_appeals(
             else f"appeals: the header's words {shown} name no heading; they stand where only "
             f"{'、'.join(headings)} can, and are read as those"
         )
-    cols = _appeal_columns(words) or _TEMPLATE_COLS
-    groups = _appeal_groups(words) if single_row else _APPEAL_CODES
+    told = _appeal_columns(words)
+    orders = _appeal_group_orders(words) if single_row else [_APPEAL_CODES]
+    if told is None or len(orders) > 1:
+        return _appeals_by_values(per_row, told, orders, single_row, problems, words)
+    cols, groups = told, orders[0]
     if cols == _TEMPLATE_COLS and groups == _APPEAL_CODES:
-        return
+        return True
     if any(len(v) != 5 or None in v for v in per_row.values()) or (single_row and len(per_row) < 3):
         # cells taken as empty at the row's end stand in the template's last columns (or a
         # cut left the row's last groups off the page)
@@ -6968,7 +7033,7 @@ def _reorder_appeals(
             "cells are missing; which column each value belongs to is not known, none is read",
         )
         per_row.clear()
-        return
+        return False
     if single_row:
         drawn = [per_row[c] for c in _APPEAL_CODES]
         per_row.update(zip(groups, drawn, strict=True))
@@ -6989,6 +7054,68 @@ def _reorder_appeals(
     )
     for code, vals in per_row.items():
         per_row[code] = [vals[cols.index(c)] for c in _TEMPLATE_COLS]
+    return True
+
+
+def _appeals_by_values(
+    per_row: dict[str, list[Token | None]],
+    cols: tuple[str, ...] | None,
+    orders: list[tuple[str, ...]],
+    single_row: bool,
+    problems: Problems,
+    words: list[tuple[str, int]],
+) -> bool:
+    """Section 四 where the header does not tell the order: the outcome columns (`cols` None:
+    no heading over them, a header line the copy lost, header rows drawing them in different
+    orders) or the kinds of case (several `orders`: two litigation tables, or a band of ten,
+    with no 未经复议直接起诉 / 复议后起诉 over them). A value is read only where every order the
+    page allows (those its header rows draw, else any) puts the same one there: groups alike,
+    or five alike in a group (a group of zeros); the sums tell the total column (a group's
+    five summing to its total tells no group from another). The others are withheld.
+    `per_row` holds the values in the order drawn (the single row's groups as the template's
+    codes). Returns whether every value is read."""
+    drawn = {code: vals for code, vals in per_row.items() if len(vals) == 5}
+    if single_row and len(drawn) < 3:
+        orders = orders[:1]  # a cut row: its groups stand where the page draws them
+    if cols is not None:
+        col_orders = [cols]
+    else:
+        rows = list(drawn.values())
+        allowed = _appeal_column_orders(words) or list(itertools.permutations(_TEMPLATE_COLS))
+        col_orders = [c for c in allowed if _sums_hold(rows, c)] or allowed
+    readings: dict[str, list[Token | None]] = {}
+    withheld = []
+    for code in per_row:
+        places = [_APPEAL_CODES[g.index(code)] if single_row else code for g in orders]
+        readings[code] = []
+        for col in _TEMPLATE_COLS:
+            seen = {
+                None if place not in drawn else _cell_number(drawn[place][order.index(col)])
+                for place in places
+                for order in col_orders
+            }
+            if len(seen) == 1 and places[0] in drawn:
+                readings[code].append(drawn[places[0]][col_orders[0].index(col)])
+            else:
+                withheld.append(f"{code}.{col}")
+                readings[code].append(None)
+    per_row.update(readings)
+    what = "outcome columns" if cols is None else "kinds of case"
+    if cols is None and len(orders) > 1:
+        what = "kinds of case and outcome columns"
+    if withheld:
+        problems.flag(
+            codes.COLUMN_ORDER_GUESSED,
+            f"appeals: the header does not tell the order of its {what}, nor do the values; "
+            f"{len(withheld)} of them withheld ({'、'.join(withheld[:6])}"
+            f"{' …' if len(withheld) > 6 else ''})",
+        )
+    else:
+        problems.append(
+            f"appeals: the header does not tell the order of its {what}; every order the page "
+            "allows puts the same value in each cell, and each is read"
+        )
+    return not withheld
 
 
 _APPEAL_OUTCOMES = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
