@@ -4583,7 +4583,9 @@ def _extra_columns(
             numbers = _numbers(shown, 0.0)
             kept = [v for i, v in enumerate(numbers) if i not in positions]
             more = [numbers[i] for i in positions]
-            if None not in kept and None not in more:
+            # a 总计 left blank (a table filling only the （七）总计 row's) is no sum to test
+            total = _numbers(shown, None)[max(set(range(len(numbers))) - set(positions))]
+            if None not in kept and None not in more and total is not None:
                 # (a kind of applicant the template lacks, 个体工商户, counts in the total)
                 six = sum(kept[:-1])  # type: ignore[arg-type]
                 if kept[-1] not in (six, six + sum(more)):  # type: ignore[arg-type]
