@@ -174,6 +174,18 @@ def _total_blank(p: Page) -> None:
     )
 
 
+def _total_misprinted(p: Page) -> None:
+    """One row's 总计 misprinted (a report's own slip: one more or less than its applicants'
+    sum, or a digit off), the rest as drawn; the page's figure is the truth."""
+    rows = [k for k in p.values if k[0] == "requests" and k[2] == "total" and p.values[k]]
+    if not rows:
+        return
+    key = p.rng.choice(sorted(rows))
+    p.values[key] += p.rng.choice((1, -1, 10))
+    text = str(p.values[key])
+    p.doc = map_cells(p.doc, lambda pos, c: replace(c, text=text) if c.key == key else c)
+
+
 _REMARKS = ("remarks-empty", "remarks-nullmark", "remarks-words", "notes-mixed")
 
 
@@ -355,6 +367,8 @@ FAMILIES: dict[str, dict[str, tuple[bool, object, bool]]] = {
     },
 }
 HAZARDS = {name: spec for family in FAMILIES.values() for name, spec in family.items()}
+#: slips of a report's own, not drawn among the families' hazards
+HAZARDS["总计 misprinted"] = (2, _total_misprinted, False)
 _FAMILY_OF = {name: family for family, names in FAMILIES.items() for name in names}
 
 

@@ -4558,6 +4558,7 @@ def _extra_columns(
         )
         return set()
     off_sum: list[str] = []  # rows whose 总计, read so, is not the sum of the applicants'
+    placed = 0  # rows whose 总计, read so, tells the columns' places
     for code, r in rows.items():
         # a row's cells stand from the first column on: those it shows of an extra column are
         # left out, also where it shows fewer cells than headings (a total left blank, a blank
@@ -4590,6 +4591,10 @@ def _extra_columns(
                 six = sum(kept[:-1])  # type: ignore[arg-type]
                 if kept[-1] not in (six, six + sum(more)):  # type: ignore[arg-type]
                     off_sum.append(code)
+                elif six and (kept[-1] != six or six not in more):
+                    # (the applicants' sum, not 0, under 总计 and no left-out cell, or with
+                    # the left-out column's: a column a place off gives neither but by chance)
+                    placed += 1
         r.values = [t for i, t in enumerate(r.values) if i not in positions]
         for h in lacking:
             at = _APPLICANTS.index(h)
@@ -4606,12 +4611,16 @@ def _extra_columns(
             else ""
         ),
     )
-    if off_sum:
+    if off_sum and placed <= len(off_sum):
         # where a heading the template lacks stands is read from the header's words (a
         # heading drawn in a row of its own above 申请人情况 beside a title row, a 小计 drawn
         # in 总计's row behind it while its cells stand before 总计's): read so, a row's 总计
         # is neither the sum of its applicants' nor that with the column's (个体工商户 counted
-        # in it), as a column read a place off gives
+        # in it), as a column read a place off gives. Rows whose 总计 is that sum while no
+        # left-out cell is place the columns when they outnumber those (a column a place off
+        # leaves the real total under the left-out heading on every row the applicants' sum
+        # tells, and is the sum only by chance): the other rows' totals are then the report's
+        # own slips, read as printed (and told by the tally check)
         problems.flag(
             codes.CELLS_UNPLACED,
             f"requests: read with the values under {', '.join(extra)} left out, the 总计 of "
