@@ -4559,6 +4559,8 @@ def _extra_columns(
         return set()
     off_sum: list[str] = []  # rows whose 总计, read so, is not the sum of the applicants'
     placed = 0  # rows whose 总计, read so, tells the columns' places
+    blank_off_sum: list[str] = []  # rows whose 总计 is blank and whose applicants' is not 0
+    written_totals = False  # whether a row writes its 总计
     for code, r in rows.items():
         # a row's cells stand from the first column on: those it shows of an extra column are
         # left out, also where it shows fewer cells than headings (a total left blank, a blank
@@ -4584,17 +4586,26 @@ def _extra_columns(
             numbers = _numbers(shown, 0.0)
             kept = [v for i, v in enumerate(numbers) if i not in positions]
             more = [numbers[i] for i in positions]
-            # a 总计 left blank (a table filling only the （七）总计 row's) is no sum to test
             total = _numbers(shown, None)[max(set(range(len(numbers))) - set(positions))]
-            if None not in kept and None not in more and total is not None:
+            if None not in kept and None not in more:
                 # (a kind of applicant the template lacks, 个体工商户, counts in the total)
                 six = sum(kept[:-1])  # type: ignore[arg-type]
-                if kept[-1] not in (six, six + sum(more)):  # type: ignore[arg-type]
+                if total is None:
+                    # a 总计 left blank: no sum to test where the table leaves every row's
+                    # blank (filling only the （七）总计 row's, or none), a 0 where others write
+                    # theirs (a blank read under 总计 from a column a place off)
+                    if kept[-1] not in (six, six + sum(more)):  # type: ignore[arg-type]
+                        blank_off_sum.append(code)
+                elif kept[-1] not in (six, six + sum(more)):  # type: ignore[arg-type]
+                    written_totals = True
                     off_sum.append(code)
-                elif six and (kept[-1] != six or six not in more):
-                    # (the applicants' sum, not 0, under 总计 and no left-out cell, or with
-                    # the left-out column's: a column a place off gives neither but by chance)
-                    placed += 1
+                else:
+                    written_totals = True
+                    if six and (kept[-1] != six or six not in more):
+                        # (the applicants' sum, not 0, under 总计 and no left-out cell, or
+                        # with the left-out column's: a column a place off gives neither but
+                        # by chance)
+                        placed += 1
         r.values = [t for i, t in enumerate(r.values) if i not in positions]
         for h in lacking:
             at = _APPLICANTS.index(h)
@@ -4611,6 +4622,8 @@ def _extra_columns(
             else ""
         ),
     )
+    if written_totals:
+        off_sum += blank_off_sum
     if off_sum and placed <= len(off_sum):
         # where a heading the template lacks stands is read from the header's words (a
         # heading drawn in a row of its own above 申请人情况 beside a title row, a 小计 drawn
