@@ -231,4 +231,6 @@ def test_a_county_left_open_by_the_name_is_the_one_of_its_sites_code():
         (None, None, "130000", "county"),
     ]
     assert found[0].source == "site_code" and found[1].source == "name"
+    # settled, it is the county's own government; open, an organ of its own under the province
+    assert [r.organ for r in found] == ["人民政府", "桥东区人民政府", "桥东区人民政府"]
     assert found[1].note and "130502" in found[1].note and "130702" in found[1].note

@@ -389,7 +389,9 @@ def report_regions(reports: list[Report], year: int) -> list[regions.Region]:
                 report.site.get("site_code"), report.agency, report.year
             )
             if found.division_code in region.open_codes:
-                out[k] = replace(found, organ=region.organ, level=region.level)
+                # the organ after the county's name, as under a name that gives the county
+                organ = (region.organ or "")[len(region.open_county or "") :] or None
+                out[k] = replace(found, organ=organ, level=region.level)
             continue
         if region.division_code is not None or not report.agency:
             continue
