@@ -34,10 +34,9 @@ _NUMBER = re.compile(
 _SPACES = re.compile(r"[\s\u00a0\u3000\u200b\u200c\u200d\u2060\ufeff]+")
 #: a soft hyphen inside a word or figure (信息\u00ad内容 is 信息内容, 1\u00ad2 is 12), or before
 #: anything but a number (\u00ad1.属于国家秘密). One that opens a number stands where its minus
-#: sign would: a PDF's
-#: hyphen glyph mapped to U+00AD, a converter's soft hyphen for a minus (-51 of 本年增/减 copied
-#: as \u00ad51); dropped, the figure was read 51. It is kept: the figure is read without it
-#: (CellValue.sign_unsure) only where its column cannot be negative
+#: sign would: a PDF's hyphen glyph mapped to U+00AD, a converter's soft hyphen for a minus (-51
+#: of 本年增/减 copied as \u00ad51); dropped, the figure was read 51. It is kept: the figure is
+#: read without it (CellValue.sign_unsure) only where its column cannot be negative
 SOFT_HYPHEN = "\u00ad"
 _SOFT_HYPHEN = re.compile(r"(?<=[^\s\u00a0\u3000])\u00ad|\u00ad(?![\d.,]+(?:[\s\u00a0\u3000]|$))")
 _AMOUNT_SCALE = {
@@ -77,7 +76,10 @@ def nfkc(text: str) -> str:
 
 def squash(text: str) -> str:
     """NFKC and no whitespace at all: the form every comparison uses."""
-    return _SPACES.sub("", _SOFT_HYPHEN.sub("", nfkc(text)))
+    text = nfkc(text)
+    if SOFT_HYPHEN in text:  # (rare: the search is not made on every text compared)
+        text = _SOFT_HYPHEN.sub("", text)
+    return _SPACES.sub("", text)
 
 
 @dataclass(frozen=True)
