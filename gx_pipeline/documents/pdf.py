@@ -40,6 +40,7 @@ import math
 import re
 import statistics
 import unicodedata
+import zlib
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -118,11 +119,43 @@ def read_pdf(data: bytes, source: str) -> Document:
     except pdfium.PdfiumError as exc:
         raise DocumentError(_open_error(str(exc))) from None
     try:
-        # (a pattern's dictionary is written out plain, its stream alone compressed: where
-        # a file packs its objects into compressed object streams, none is seen)
-        return _read(pdf, source, b"/PatternType" in data)
+        return _read(pdf, source, _holds(data, b"/PatternType"))
     finally:
         pdf.close()
+
+
+#: an object stream (PDF 1.5: many objects' dictionaries packed into one compressed stream, as
+#: qpdf, Chrome and Word write them) and its data
+_OBJECT_STREAM = re.compile(rb"/Type\s*/ObjStm\b")
+#: bytes inflated from a file's object streams at most (a 300-page report packs a few MB)
+MAX_INFLATED = 64 << 20
+
+
+def _holds(data: bytes, name: bytes) -> bool:
+    """Whether any object of the file holds `name` (a dictionary key such as /PatternType):
+    in the file's bytes or in an object stream's, inflated. A file that packs its objects into
+    object streams shows no dictionary in its bytes but a stream's own (a tiling pattern's
+    stays plain, a shading pattern's is packed): a byte search alone missed it there."""
+    if name in data:
+        return True
+    budget = MAX_INFLATED
+    for found in _OBJECT_STREAM.finditer(data):
+        start = data.find(b"stream", found.end())
+        end = data.find(b"endstream", start)
+        if start < 0 or end < 0 or b"/FlateDecode" not in data[max(0, found.start() - 200) : start]:
+            continue
+        start += len(b"stream")
+        start += 2 if data[start : start + 2] == b"\r\n" else 1
+        try:
+            text = zlib.decompressobj().decompress(data[start:end], budget)
+        except zlib.error:
+            continue
+        if name in text:
+            return True
+        budget -= len(text)
+        if budget <= 0:
+            return False
+    return False
 
 
 def _open_error(message: str) -> str:
@@ -971,6 +1004,7 @@ def _drawing(
 
     width, height = page.get_size()
     rotation = page.get_rotation() % 360 if rotation is None else rotation
+    crop = _crop(page)
     edges: list[grid.Edge] = []
     hides = False
     #: the boxes of the page's pictures, in display coordinates (_ANYWHERE: one in a form)
@@ -1038,7 +1072,7 @@ def _drawing(
                     hides = mode == _INVISIBLE or _white_ink(obj, mode, rgba)
             if alpha < 1:
                 colours = [(*c[:3], round(c[3] * alpha)) for c in colours]
-            if (box := _clipped(obj, bounds)) is not None and (
+            if (box := _clipped(obj, bounds, None if matrix else crop)) is not None and (
                 box := _placed(box, matrix)
             ) is not None:
                 # (in a form, its clipping path holds the form's /BBox: a figure the form
@@ -1073,14 +1107,10 @@ def _drawing(
                 segments = [((left, (bottom + top) / 2), (right, (bottom + top) / 2))]
                 if right - left < grid.SNAP:
                     segments = [(((left + right) / 2, bottom), ((left + right) / 2, top))]
-            elif not stroke.value and _white(obj):
-                whites.append((left, bottom, right, top))
-                if backdrops is not None:
-                    _cover(obj, (left, bottom, right, top), backdrops, order, rects)
-                continue  # a background, unless it lies on a dark one (below)
             else:
+                white = not stroke.value and _white(obj)
                 if fill.value and not stroke.value:
-                    fills.append((left, bottom, right, top))
+                    (whites if white else fills).append((left, bottom, right, top))
                 if fill.value and backdrops is not None:
                     _cover(
                         obj,
@@ -1090,6 +1120,8 @@ def _drawing(
                         rects,
                         patterned=patterned,
                     )
+                if white:
+                    continue  # a background, unless it lies on a dark one (below)
                 segments = [
                     ((left, bottom), (right, bottom)),
                     ((left, top), (right, top)),
@@ -1236,20 +1268,24 @@ def _address(handle) -> int:
     return ctypes.cast(handle, ctypes.c_void_p).value or 0
 
 
-def _clipped(obj, bounds: list) -> tuple[float, float, float, float] | None:
+def _clipped(
+    obj, bounds: list, crop: tuple[float, float, float, float] | None = None
+) -> tuple[float, float, float, float] | None:
     """The box (PDF space) of the clipping path a text object is drawn in, where the object
     reaches outside it; else None. What a clip cuts away is not drawn: an old figure left in
     a cell and clipped away beside the new one (a layout's overflow hidden) read into it. Each
     of the clip's paths bounds it (their boxes' overlap; a shape other than a rectangle is
-    taken as its box, so nothing it shows is left out)."""
+    taken as its box, so nothing it shows is left out). `crop`: the page's /CropBox where it
+    is less than the paper (PDF space), which bounds every object the page draws as a clip
+    does: one through a table's row showed the digits' feet alone, read whole."""
     from pypdfium2 import raw
 
     clip = raw.FPDFPageObj_GetClipPath(obj)
-    if not clip or not raw.FPDFPageObj_GetBounds(obj, *bounds):
+    if not (clip or crop) or not raw.FPDFPageObj_GetBounds(obj, *bounds):
         return None
-    box = [-math.inf, -math.inf, math.inf, math.inf]
+    box = list(crop) if crop else [-math.inf, -math.inf, math.inf, math.inf]
     x, y = ctypes.c_float(), ctypes.c_float()
-    for k in range(raw.FPDFClipPath_CountPaths(clip)):
+    for k in range(raw.FPDFClipPath_CountPaths(clip) if clip else 0):
         xs, ys = [], []
         for n in range(raw.FPDFClipPath_CountPathSegments(clip, k)):
             if raw.FPDFPathSegment_GetPoint(raw.FPDFClipPath_GetPathSegment(clip, k, n), x, y):
@@ -1274,6 +1310,14 @@ def _clipped(obj, bounds: list) -> tuple[float, float, float, float] | None:
     return (box[0], box[1], box[2], box[3])
 
 
+def _crop(page) -> tuple[float, float, float, float] | None:
+    """The page's /CropBox (PDF space), where it shows less than its /MediaBox: what a viewer
+    shows and prints of the page; else None."""
+    crop, media = page.get_cropbox(), page.get_mediabox()
+    inside = (crop[0] - media[0], crop[1] - media[1], media[2] - crop[2], media[3] - crop[3])
+    return crop if max(inside) > 0.5 and min(inside) >= -0.5 else None
+
+
 #: the place of a picture not worked out (one in a form): anywhere on the page
 _ANYWHERE = (-math.inf, -math.inf, math.inf, math.inf)
 
@@ -1286,6 +1330,8 @@ _PICTURE = (0, 0, 0, 255)
 #: holds patterns, such a fill's colour is not known (told by identity once so marked)
 _PATTERN_GREY = (191, 191, 191)
 _PATTERN = (191, 191, 191, 255)
+#: the colour PDFium gives a fill in a shading pattern, as it gives a real white one
+_PAPER_WHITE = (255, 255, 255)
 
 
 def _doubted(
@@ -1587,10 +1633,23 @@ def _clip_chars(
     for c in chars:
         if c.obj not in clips:
             continue
-        if c.text.isdigit() and HALF_SHOWN_LEAST < _shown_share(c, clips[c.obj]) < HALF_SHOWN_MOST:
+        if c.text.isdigit() and (
+            HALF_SHOWN_LEAST < _shown_share(c, clips[c.obj]) < HALF_SHOWN_MOST
+            or _foot_shown(c, clips[c.obj])
+        ):
             through[id(c)] = c.text
         elif _cut(c, clips[c.obj]):
             cut.append(c)
+    # a digit cut away from the run of digits its own text object draws (57 drawn in one
+    # run, its 7 past a cell's clip) leaves a number short of a digit: 57 read 5, a note and
+    # no flag. A figure another object draws beside it (an old one left in the cell, clipped
+    # away) is not the figure's, and is left out as before
+    gone = {id(c) for c in cut} | through.keys()
+    kept = [c for c in chars if c.obj in clips and c.text.isdigit() and id(c) not in gone]
+    for c in cut:
+        if c.text.isdigit() and any(_in_run(c, k) for k in kept if k.obj == c.obj):
+            through[id(c)] = c.text
+    cut = [c for c in cut if id(c) not in through]
     if cut:
         clipped.append((number, "".join(c.text for c in cut)))
     if through:
@@ -1599,6 +1658,30 @@ def _clip_chars(
     return [
         replace(c, text="\ufffd") if id(c) in through else c for c in chars if id(c) not in gone
     ]
+
+
+def _foot_shown(c: _Char, box: tuple[float, float, float, float]) -> bool:
+    """Whether a clip shows a strip of a digit across all its width but less than
+    HALF_SHOWN_LEAST of its height: its foot or its top (a cell's clip, or a page's, drawn
+    through a table's row). A reader sees a cut row and no digit; a run of such digits was
+    left out whole, the cell read blank, a note and no flag."""
+    x0, top, x1, bottom = box
+    across = (min(c.x1, x1) - max(c.x0, x0)) / max(c.x1 - c.x0, 1e-6)
+    up = (min(c.bottom, bottom) - max(c.top, top)) / max(c.bottom - c.top, 1e-6)
+    return across > 1 - _SLIVER and _SLIVER < up <= HALF_SHOWN_LEAST
+
+
+#: a part of a glyph's box this small is no part a reader sees (a box's rounding)
+_SLIVER = 0.02
+
+
+def _in_run(c: _Char, other: _Char) -> bool:
+    """Whether two characters stand in one run on a line: level, the gap between them less
+    than a fifth of their height (a figure's digits, not two figures a column apart)."""
+    height = max(c.bottom - c.top, other.bottom - other.top, 1e-6)
+    level = min(c.bottom, other.bottom) - max(c.top, other.top) > height / 2
+    gap = max(c.x0, other.x0) - min(c.x1, other.x1)
+    return level and gap < height / 5
 
 
 def _on_picture(c: _Char, pictures: list[tuple[float, float, float, float]]) -> bool:
@@ -1749,6 +1832,14 @@ def _cover(
     if patterned and colour is not None and colour[:3] == _PATTERN_GREY:
         # a pattern's fill, or a real 75% grey: PDFium tells them apart nowhere; white text
         # on it was read where the pattern tiled a white picture (an old figure no one sees)
+        backdrops.append((*box, True, order, _PATTERN))
+        return
+    if patterned and colour is not None and colour[:3] == _PAPER_WHITE:
+        # a shading pattern's fill (a gradient: a web page's linear-gradient cell), or a
+        # real white one: PDFium gives both as white. White figures on a dark gradient were
+        # left out as drawn on white paper (an old 5 beside 7 read 7, the 57 shown, no flag)
+        if rects is not None:
+            rects.append((order, box, colour))
         backdrops.append((*box, True, order, _PATTERN))
         return
     if rects is not None and colour is not None:
