@@ -119,7 +119,7 @@ def read_pdf(data: bytes, source: str) -> Document:
     except pdfium.PdfiumError as exc:
         raise DocumentError(_open_error(str(exc))) from None
     try:
-        return _read(pdf, source, _holds(data, b"/PatternType"))
+        return _read(pdf, source, _holds(data, b"/PatternType"), _type3_digits(data))
     finally:
         pdf.close()
 
@@ -131,13 +131,10 @@ _OBJECT_STREAM = re.compile(rb"/Type\s*/ObjStm\b")
 MAX_INFLATED = 64 << 20
 
 
-def _holds(data: bytes, name: bytes) -> bool:
-    """Whether any object of the file holds `name` (a dictionary key such as /PatternType):
-    in the file's bytes or in an object stream's, inflated. A file that packs its objects into
-    object streams shows no dictionary in its bytes but a stream's own (a tiling pattern's
-    stays plain, a shading pattern's is packed): a byte search alone missed it there."""
-    if name in data:
-        return True
+def _object_texts(data: bytes):
+    """The file's bytes, then each of its object streams' (PDF 1.5: many objects' dictionaries
+    packed into one compressed stream, as qpdf, Chrome and Word write them), inflated."""
+    yield data
     budget = MAX_INFLATED
     for found in _OBJECT_STREAM.finditer(data):
         start = data.find(b"stream", found.end())
@@ -150,12 +147,97 @@ def _holds(data: bytes, name: bytes) -> bool:
             text = zlib.decompressobj().decompress(data[start:end], budget)
         except zlib.error:
             continue
-        if name in text:
-            return True
+        yield text
         budget -= len(text)
         if budget <= 0:
-            return False
-    return False
+            return
+
+
+def _holds(data: bytes, name: bytes) -> bool:
+    """Whether any object of the file holds `name` (a dictionary key such as /PatternType):
+    in the file's bytes or in an object stream's. A file that packs its objects into object
+    streams shows no dictionary in its bytes but a stream's own (a tiling pattern's stays
+    plain, a shading pattern's is packed): a byte search alone missed it there."""
+    return any(name in text for text in _object_texts(data))
+
+
+#: a Type3 font's glyph names that name a digit (the standard names, and uniXXXX / uXXXX)
+_DIGIT_NAMES = {
+    name: str(k)
+    for k, word in enumerate(b"zero one two three four five six seven eight nine".split())
+    for name in (word, b"uni003%d" % k, b"u003%d" % k)
+}
+_TYPE3 = re.compile(rb"/Subtype\s*/Type3\b")
+_ENCODING = re.compile(rb"/Encoding\s*(?:(<<)|(\d+)\s+(\d+)\s+R)")
+_DIFFERENCES = re.compile(rb"/Differences\s*\[([^\]]*)\]")
+_DIFFERENCE = re.compile(rb"(\d+)|/([^\s/\[\]<>()%]+)")
+
+
+_BRACKETS = re.compile(rb"<<|>>")
+
+
+def _dictionary(text: bytes, at: int, reach: int = 20000) -> bytes:
+    """The dictionary (<< ... >>, with those nested in it) that holds the place `at`, or b""."""
+    depth, start = 0, -1
+    for found in reversed(list(_BRACKETS.finditer(text, max(0, at - reach), at))):
+        if found.group() == b">>":
+            depth += 1
+        elif depth:
+            depth -= 1
+        else:
+            start = found.start()
+            break
+    if start < 0:
+        return b""
+    for found in _BRACKETS.finditer(text, start, at + reach):
+        depth += 1 if found.group() == b"<<" else -1
+        if not depth:
+            return text[start : found.end()]
+    return b""
+
+
+def _nameless(textpage, index: int) -> bool:
+    """Whether a character's font has no /BaseFont name (a Type3 font: its glyphs are drawn by
+    the file's own procedures)."""
+    from pypdfium2 import raw
+
+    held = raw.FPDFText_GetTextObject(textpage, index)
+    font = raw.FPDFTextObj_GetFont(held) if held else None
+    return bool(font) and raw.FPDFFont_GetBaseFontName(font, None, 0) <= 1
+
+
+def _type3_digits(data: bytes) -> dict[int, str]:
+    """The codes every Type3 font of the file names a digit by (its /Encoding's /Differences:
+    /five, /uni0035), where none names it otherwise: such a font draws its digits as glyphs
+    PDFium maps to no character, and the name is all that tells which. PDFium does not say
+    which font a character is in, so a code is read only where every Type3 font that names it
+    names one digit, and none is read where a font's encoding is not found."""
+    if b"/Type3" not in data and b"/ObjStm" not in data:
+        return {}
+    named: dict[int, str | None] = {}
+    for text in _object_texts(data):
+        for found in _TYPE3.finditer(text):
+            font = _dictionary(text, found.start())
+            encoding = _ENCODING.search(font)
+            if encoding and encoding.group(2):
+                held = re.search(
+                    rb"\b%s\s+%s\s+obj\b" % (encoding.group(2), encoding.group(3)), data
+                )
+                font = data[held.end() : data.find(b"endobj", held.end())] if held else b""
+            differences = _DIFFERENCES.search(font) if encoding else None
+            if differences is None:
+                return {}
+            code = None
+            for number, name in _DIFFERENCE.findall(differences.group(1)):
+                if number:
+                    code = int(number)
+                    continue
+                if code is None:
+                    return {}
+                digit = _DIGIT_NAMES.get(name)
+                named[code] = digit if named.get(code, digit) == digit else None
+                code += 1
+    return {code: digit for code, digit in named.items() if digit is not None}
 
 
 def _open_error(message: str) -> str:
@@ -164,7 +246,9 @@ def _open_error(message: str) -> str:
     return f"the PDF cannot be opened ({message}): damaged or not a PDF"
 
 
-def _read(pdf, source: str, patterned: bool = False) -> Document:
+def _read(
+    pdf, source: str, patterned: bool = False, type3: dict[int, str] | None = None
+) -> Document:
     meta = pdf.get_metadata_dict(skip_empty=True)
     total = len(pdf)
     if total == 0:
@@ -211,7 +295,7 @@ def _read(pdf, source: str, patterned: bool = False) -> Document:
             edges, has_images, hides, backdrops, doubts, clips, doubled = _drawing(
                 page, patterned=patterned
             )
-            chars, n_unmapped, slanted, turned, aside, upside = _chars(page, hides)
+            chars, n_unmapped, slanted, turned, aside, upside = _chars(page, hides, type3=type3)
             if turned is not None:
                 # the page's text shown turned from upright (a wide table set sideways on an
                 # upright page, a page its /Rotate shows upside down): read as the page turned
@@ -219,7 +303,7 @@ def _read(pdf, source: str, patterned: bool = False) -> Document:
                 edges, has_images, hides, backdrops, doubts, clips, doubled = _drawing(
                     page, turned, patterned
                 )
-                chars, n_unmapped, slanted, _, aside, upside = _chars(page, hides, turned)
+                chars, n_unmapped, slanted, _, aside, upside = _chars(page, hides, turned, type3)
                 if page.get_rotation() or turned == 180:
                     upturned.append(number)
                 else:
@@ -686,7 +770,7 @@ def _pdf_date(value: str | None) -> str | None:
 
 
 def _chars(
-    page, hides: bool = False, rotation: int | None = None
+    page, hides: bool = False, rotation: int | None = None, type3: dict[int, str] | None = None
 ) -> tuple[list[_Char], int, str, int | None, str, str]:
     """The page's visible characters in display coordinates, how many of them PDFium could not
     map to Unicode, the text of the characters drawn at a slant that are left out, the turn
@@ -713,8 +797,16 @@ def _chars(
             return [], 0, "", None, "", ""
         # the whole text in one call: one UTF-16 unit per character index
         buffer = ctypes.create_string_buffer((n + 1) * 2)
-        raw.FPDFText_GetText(textpage, 0, n, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)))
+        written = raw.FPDFText_GetText(
+            textpage, 0, n, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort))
+        )
         text = buffer.raw[: n * 2].decode("utf-16-le", errors="replace")
+        if written != n + 1:
+            # PDFium's text leaves out the codes 2 and 3 a font maps to nothing (a Type3
+            # font's glyphs at codes from 1): every character after them stood at the place
+            # of the one two on, its box another's. Character by character, as PDFium has them
+            codes = (raw.FPDFText_GetUnicode(textpage, i) for i in range(n))
+            text = "".join("\ufffd" if 0xD800 <= u < 0xE000 else chr(u) for u in codes)
         rect = raw.FS_RECTF()
         box, angle = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetCharAngle
         text_object, render_mode = raw.FPDFText_GetTextObject, raw.FPDFTextObj_GetTextRenderMode
@@ -730,14 +822,23 @@ def _chars(
         upside: list[int] = []  # places in `chars` of those at 180 degrees
         unmapped = 0
         for i, ch in enumerate(text):
-            if ch.isspace():
+            if (
+                "\x00" < ch < "\u0100"
+                and ch != " "
+                and unmapped_digit(textpage, i)
+                and (ch.isdigit() or unicodedata.category(ch) == "Cc" or _nameless(textpage, i))
+            ):
+                # a character PDFium gives from its code alone: its font maps no character to
+                # it (a Type3 font, or glyphs named g5, without a ToUnicode map); its glyph may
+                # draw any figure, and 57 was read where the page showed two shapes no one had
+                # named. A code below 32 gave a control character or a tab, left out unsaid
+                # (1, a Type3 font's 6213 and 1 read 11), one of 65 a letter (the figure read
+                # as a word). Where the file's Type3 fonts name the code a digit (/five,
+                # /uni0035) and the character's font is one (no name of its own), that digit
+                # is what it draws
+                ch = type3.get(ord(ch), "\ufffd") if type3 and _nameless(textpage, i) else "\ufffd"
+            elif ch.isspace():
                 continue  # PDFium's own spaces and line ends; gaps are measured instead
-            if ch.isdigit() and unmapped_digit(textpage, i):
-                # a digit PDFium gives from the character's code alone: its font maps no
-                # character to it (a Type3 font, or glyphs named g5, without a ToUnicode
-                # map); its glyph may draw any figure, and 57 was read where the page showed
-                # two shapes no one had named
-                ch = "\ufffd"
             if ch == "\ufffd" or ch == "\x00" or "\ue000" <= ch <= "\uf8ff":
                 # a glyph without a Unicode mapping keeps its place as U+FFFD: dropped, the
                 # digits around it would close up into another number ("1?2" read as 12)
