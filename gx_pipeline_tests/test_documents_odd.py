@@ -675,8 +675,11 @@ def test_white_text_on_a_row_shaded_by_a_table_property_exception(shading, expec
     assert value == expected
 
 
-def _importing(part: str, content_type: str, payload: bytes) -> bytes:
-    """The Word fixture with its body replaced by one w:altChunk importing `payload`."""
+def _importing(
+    part: str, content_type: str, payload: bytes, before: bytes = b"", after: bytes = b""
+) -> bytes:
+    """The Word fixture with its body replaced by one w:altChunk importing `payload`, the
+    body's own `before` and `after` it (WordprocessingML)."""
     relationship = (
         f'<Relationship Id="rIdChunk" Type="http://schemas.openxmlformats.org/officeDocument/'
         f'2006/relationships/aFChunk" Target="{part}"/></Relationships>'
@@ -688,7 +691,8 @@ def _importing(part: str, content_type: str, payload: bytes) -> bytes:
             if item.filename == "word/document.xml":
                 data = re.sub(
                     rb"<w:body>.*</w:body>",
-                    b'<w:body><w:altChunk r:id="rIdChunk"/><w:sectPr/></w:body>',
+                    b'<w:body>%s<w:altChunk r:id="rIdChunk"/>%s<w:sectPr/></w:body>'
+                    % (before, after),
                     data,
                     flags=re.DOTALL,
                 )
@@ -728,6 +732,57 @@ def test_a_word_file_that_imports_a_web_page_as_its_body_reads_the_page() -> Non
     # a Word file or RTF imported is not read as a page, and says what it is
     with pytest.raises(ParseError, match="imports .* of type application/rtf: not read"):
         parse_bytes(_importing("afchunk.rtf", "application/rtf", b"{\\rtf1 7}"), "report.docx")
+
+
+def _lines(*texts: str) -> bytes:
+    return "".join(f"<w:p><w:r><w:t>{t}</w:t></w:r></w:p>" for t in texts).encode()
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "gen-pair1-trs-2021.html",
+        "gen-pair2-split-2019.html",
+        "gen-pair3-gbk-2023.html",
+        "gen-pair4-onetable-2024.html",
+    ],
+)
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (("XX局政府信息公开工作年度报告",), ()),
+        ((), ("附件：无",)),
+        (("XX区人民政府", "年度报告"), ("（完）", "2024年1月")),
+    ],
+)
+def test_a_word_file_s_own_lines_around_an_imported_web_page_are_read_with_it(
+    page, before, after
+) -> None:
+    # a title or a note of the file's own around the one web page it imports (the tables
+    # are the page's): Word shows the page in its place among them, and it was withheld
+    # whole (incomplete); read with the lines as the page's paragraphs, the page's figures
+    # are its own
+    html = (PAGES / page).read_bytes()
+    expected = parse_bytes(html, page).cells
+    word = _importing("afchunk.htm", "text/html", html, _lines(*before), _lines(*after))
+    read = parse_bytes(word, "report.docx")
+    assert read.cells == expected and expected
+    assert "incomplete" not in read.flags
+    assert any("line(s) of its own are read with the web page" in p for p in read.problems)
+    # imported as text, or beside a table of the file's own, it is not read: flagged
+    for plain in (
+        _importing("afchunk.txt", "text/plain", html, _lines(*before), _lines(*after)),
+        _importing("afchunk.htm", "text/html", html, _lines(*before), _TABLE),
+    ):
+        read = parse_bytes(plain, "report.docx")
+        assert "incomplete" in read.flags
+        assert not any("line(s) of its own are read" in p for p in read.problems)
+
+
+_TABLE = (
+    b"<w:tbl><w:tr><w:tc><w:p><w:r><w:t>1</w:t></w:r></w:p></w:tc>"
+    b"<w:tc><w:p><w:r><w:t>2</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"
+)
 
 
 def _pdf(objects: list[bytes], trailer: bytes) -> bytes:

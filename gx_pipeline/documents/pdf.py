@@ -40,6 +40,7 @@ import math
 import re
 import statistics
 import unicodedata
+import zlib
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -118,11 +119,125 @@ def read_pdf(data: bytes, source: str) -> Document:
     except pdfium.PdfiumError as exc:
         raise DocumentError(_open_error(str(exc))) from None
     try:
-        # (a pattern's dictionary is written out plain, its stream alone compressed: where
-        # a file packs its objects into compressed object streams, none is seen)
-        return _read(pdf, source, b"/PatternType" in data)
+        return _read(pdf, source, _holds(data, b"/PatternType"), _type3_digits(data))
     finally:
         pdf.close()
+
+
+#: an object stream (PDF 1.5: many objects' dictionaries packed into one compressed stream, as
+#: qpdf, Chrome and Word write them) and its data
+_OBJECT_STREAM = re.compile(rb"/Type\s*/ObjStm\b")
+#: bytes inflated from a file's object streams at most (a 300-page report packs a few MB)
+MAX_INFLATED = 64 << 20
+
+
+def _object_texts(data: bytes):
+    """The file's bytes, then each of its object streams' (PDF 1.5: many objects' dictionaries
+    packed into one compressed stream, as qpdf, Chrome and Word write them), inflated."""
+    yield data
+    budget = MAX_INFLATED
+    for found in _OBJECT_STREAM.finditer(data):
+        start = data.find(b"stream", found.end())
+        end = data.find(b"endstream", start)
+        if start < 0 or end < 0 or b"/FlateDecode" not in data[max(0, found.start() - 200) : start]:
+            continue
+        start += len(b"stream")
+        start += 2 if data[start : start + 2] == b"\r\n" else 1
+        try:
+            text = zlib.decompressobj().decompress(data[start:end], budget)
+        except zlib.error:
+            continue
+        yield text
+        budget -= len(text)
+        if budget <= 0:
+            return
+
+
+def _holds(data: bytes, name: bytes) -> bool:
+    """Whether any object of the file holds `name` (a dictionary key such as /PatternType):
+    in the file's bytes or in an object stream's. A file that packs its objects into object
+    streams shows no dictionary in its bytes but a stream's own (a tiling pattern's stays
+    plain, a shading pattern's is packed): a byte search alone missed it there."""
+    return any(name in text for text in _object_texts(data))
+
+
+#: a Type3 font's glyph names that name a digit (the standard names, and uniXXXX / uXXXX)
+_DIGIT_NAMES = {
+    name: str(k)
+    for k, word in enumerate(b"zero one two three four five six seven eight nine".split())
+    for name in (word, b"uni003%d" % k, b"u003%d" % k)
+}
+_TYPE3 = re.compile(rb"/Subtype\s*/Type3\b")
+_ENCODING = re.compile(rb"/Encoding\s*(?:(<<)|(\d+)\s+(\d+)\s+R)")
+_DIFFERENCES = re.compile(rb"/Differences\s*\[([^\]]*)\]")
+_DIFFERENCE = re.compile(rb"(\d+)|/([^\s/\[\]<>()%]+)")
+
+
+_BRACKETS = re.compile(rb"<<|>>")
+
+
+def _dictionary(text: bytes, at: int, reach: int = 20000) -> bytes:
+    """The dictionary (<< ... >>, with those nested in it) that holds the place `at`, or b""."""
+    depth, start = 0, -1
+    for found in reversed(list(_BRACKETS.finditer(text, max(0, at - reach), at))):
+        if found.group() == b">>":
+            depth += 1
+        elif depth:
+            depth -= 1
+        else:
+            start = found.start()
+            break
+    if start < 0:
+        return b""
+    for found in _BRACKETS.finditer(text, start, at + reach):
+        depth += 1 if found.group() == b"<<" else -1
+        if not depth:
+            return text[start : found.end()]
+    return b""
+
+
+def _nameless(textpage, index: int) -> bool:
+    """Whether a character's font has no /BaseFont name (a Type3 font: its glyphs are drawn by
+    the file's own procedures)."""
+    from pypdfium2 import raw
+
+    held = raw.FPDFText_GetTextObject(textpage, index)
+    font = raw.FPDFTextObj_GetFont(held) if held else None
+    return bool(font) and raw.FPDFFont_GetBaseFontName(font, None, 0) <= 1
+
+
+def _type3_digits(data: bytes) -> dict[int, str]:
+    """The codes every Type3 font of the file names a digit by (its /Encoding's /Differences:
+    /five, /uni0035), where none names it otherwise: such a font draws its digits as glyphs
+    PDFium maps to no character, and the name is all that tells which. PDFium does not say
+    which font a character is in, so a code is read only where every Type3 font that names it
+    names one digit, and none is read where a font's encoding is not found."""
+    if b"/Type3" not in data and b"/ObjStm" not in data:
+        return {}
+    named: dict[int, str | None] = {}
+    for text in _object_texts(data):
+        for found in _TYPE3.finditer(text):
+            font = _dictionary(text, found.start())
+            encoding = _ENCODING.search(font)
+            if encoding and encoding.group(2):
+                held = re.search(
+                    rb"\b%s\s+%s\s+obj\b" % (encoding.group(2), encoding.group(3)), data
+                )
+                font = data[held.end() : data.find(b"endobj", held.end())] if held else b""
+            differences = _DIFFERENCES.search(font) if encoding else None
+            if differences is None:
+                return {}
+            code = None
+            for number, name in _DIFFERENCE.findall(differences.group(1)):
+                if number:
+                    code = int(number)
+                    continue
+                if code is None:
+                    return {}
+                digit = _DIGIT_NAMES.get(name)
+                named[code] = digit if named.get(code, digit) == digit else None
+                code += 1
+    return {code: digit for code, digit in named.items() if digit is not None}
 
 
 def _open_error(message: str) -> str:
@@ -131,7 +246,9 @@ def _open_error(message: str) -> str:
     return f"the PDF cannot be opened ({message}): damaged or not a PDF"
 
 
-def _read(pdf, source: str, patterned: bool = False) -> Document:
+def _read(
+    pdf, source: str, patterned: bool = False, type3: dict[int, str] | None = None
+) -> Document:
     meta = pdf.get_metadata_dict(skip_empty=True)
     total = len(pdf)
     if total == 0:
@@ -178,7 +295,7 @@ def _read(pdf, source: str, patterned: bool = False) -> Document:
             edges, has_images, hides, backdrops, doubts, clips, doubled = _drawing(
                 page, patterned=patterned
             )
-            chars, n_unmapped, slanted, turned, aside, upside = _chars(page, hides)
+            chars, n_unmapped, slanted, turned, aside, upside = _chars(page, hides, type3=type3)
             if turned is not None:
                 # the page's text shown turned from upright (a wide table set sideways on an
                 # upright page, a page its /Rotate shows upside down): read as the page turned
@@ -186,7 +303,7 @@ def _read(pdf, source: str, patterned: bool = False) -> Document:
                 edges, has_images, hides, backdrops, doubts, clips, doubled = _drawing(
                     page, turned, patterned
                 )
-                chars, n_unmapped, slanted, _, aside, upside = _chars(page, hides, turned)
+                chars, n_unmapped, slanted, _, aside, upside = _chars(page, hides, turned, type3)
                 if page.get_rotation() or turned == 180:
                     upturned.append(number)
                 else:
@@ -653,7 +770,7 @@ def _pdf_date(value: str | None) -> str | None:
 
 
 def _chars(
-    page, hides: bool = False, rotation: int | None = None
+    page, hides: bool = False, rotation: int | None = None, type3: dict[int, str] | None = None
 ) -> tuple[list[_Char], int, str, int | None, str, str]:
     """The page's visible characters in display coordinates, how many of them PDFium could not
     map to Unicode, the text of the characters drawn at a slant that are left out, the turn
@@ -680,8 +797,16 @@ def _chars(
             return [], 0, "", None, "", ""
         # the whole text in one call: one UTF-16 unit per character index
         buffer = ctypes.create_string_buffer((n + 1) * 2)
-        raw.FPDFText_GetText(textpage, 0, n, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)))
+        written = raw.FPDFText_GetText(
+            textpage, 0, n, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort))
+        )
         text = buffer.raw[: n * 2].decode("utf-16-le", errors="replace")
+        if written != n + 1:
+            # PDFium's text leaves out the codes 2 and 3 a font maps to nothing (a Type3
+            # font's glyphs at codes from 1): every character after them stood at the place
+            # of the one two on, its box another's. Character by character, as PDFium has them
+            codes = (raw.FPDFText_GetUnicode(textpage, i) for i in range(n))
+            text = "".join("\ufffd" if 0xD800 <= u < 0xE000 else chr(u) for u in codes)
         rect = raw.FS_RECTF()
         box, angle = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetCharAngle
         text_object, render_mode = raw.FPDFText_GetTextObject, raw.FPDFTextObj_GetTextRenderMode
@@ -697,14 +822,23 @@ def _chars(
         upside: list[int] = []  # places in `chars` of those at 180 degrees
         unmapped = 0
         for i, ch in enumerate(text):
-            if ch.isspace():
+            if (
+                "\x00" < ch < "\u0100"
+                and ch != " "
+                and unmapped_digit(textpage, i)
+                and (ch.isdigit() or unicodedata.category(ch) == "Cc" or _nameless(textpage, i))
+            ):
+                # a character PDFium gives from its code alone: its font maps no character to
+                # it (a Type3 font, or glyphs named g5, without a ToUnicode map); its glyph may
+                # draw any figure, and 57 was read where the page showed two shapes no one had
+                # named. A code below 32 gave a control character or a tab, left out unsaid
+                # (1, a Type3 font's 6213 and 1 read 11), one of 65 a letter (the figure read
+                # as a word). Where the file's Type3 fonts name the code a digit (/five,
+                # /uni0035) and the character's font is one (no name of its own), that digit
+                # is what it draws
+                ch = type3.get(ord(ch), "\ufffd") if type3 and _nameless(textpage, i) else "\ufffd"
+            elif ch.isspace():
                 continue  # PDFium's own spaces and line ends; gaps are measured instead
-            if ch.isdigit() and unmapped_digit(textpage, i):
-                # a digit PDFium gives from the character's code alone: its font maps no
-                # character to it (a Type3 font, or glyphs named g5, without a ToUnicode
-                # map); its glyph may draw any figure, and 57 was read where the page showed
-                # two shapes no one had named
-                ch = "\ufffd"
             if ch == "\ufffd" or ch == "\x00" or "\ue000" <= ch <= "\uf8ff":
                 # a glyph without a Unicode mapping keeps its place as U+FFFD: dropped, the
                 # digits around it would close up into another number ("1?2" read as 12)
@@ -971,6 +1105,7 @@ def _drawing(
 
     width, height = page.get_size()
     rotation = page.get_rotation() % 360 if rotation is None else rotation
+    crop = _crop(page)
     edges: list[grid.Edge] = []
     hides = False
     #: the boxes of the page's pictures, in display coordinates (_ANYWHERE: one in a form)
@@ -1038,7 +1173,7 @@ def _drawing(
                     hides = mode == _INVISIBLE or _white_ink(obj, mode, rgba)
             if alpha < 1:
                 colours = [(*c[:3], round(c[3] * alpha)) for c in colours]
-            if (box := _clipped(obj, bounds)) is not None and (
+            if (box := _clipped(obj, bounds, None if matrix else crop)) is not None and (
                 box := _placed(box, matrix)
             ) is not None:
                 # (in a form, its clipping path holds the form's /BBox: a figure the form
@@ -1073,14 +1208,10 @@ def _drawing(
                 segments = [((left, (bottom + top) / 2), (right, (bottom + top) / 2))]
                 if right - left < grid.SNAP:
                     segments = [(((left + right) / 2, bottom), ((left + right) / 2, top))]
-            elif not stroke.value and _white(obj):
-                whites.append((left, bottom, right, top))
-                if backdrops is not None:
-                    _cover(obj, (left, bottom, right, top), backdrops, order, rects)
-                continue  # a background, unless it lies on a dark one (below)
             else:
+                white = not stroke.value and _white(obj)
                 if fill.value and not stroke.value:
-                    fills.append((left, bottom, right, top))
+                    (whites if white else fills).append((left, bottom, right, top))
                 if fill.value and backdrops is not None:
                     _cover(
                         obj,
@@ -1090,6 +1221,8 @@ def _drawing(
                         rects,
                         patterned=patterned,
                     )
+                if white:
+                    continue  # a background, unless it lies on a dark one (below)
                 segments = [
                     ((left, bottom), (right, bottom)),
                     ((left, top), (right, top)),
@@ -1236,20 +1369,24 @@ def _address(handle) -> int:
     return ctypes.cast(handle, ctypes.c_void_p).value or 0
 
 
-def _clipped(obj, bounds: list) -> tuple[float, float, float, float] | None:
+def _clipped(
+    obj, bounds: list, crop: tuple[float, float, float, float] | None = None
+) -> tuple[float, float, float, float] | None:
     """The box (PDF space) of the clipping path a text object is drawn in, where the object
     reaches outside it; else None. What a clip cuts away is not drawn: an old figure left in
     a cell and clipped away beside the new one (a layout's overflow hidden) read into it. Each
     of the clip's paths bounds it (their boxes' overlap; a shape other than a rectangle is
-    taken as its box, so nothing it shows is left out)."""
+    taken as its box, so nothing it shows is left out). `crop`: the page's /CropBox where it
+    is less than the paper (PDF space), which bounds every object the page draws as a clip
+    does: one through a table's row showed the digits' feet alone, read whole."""
     from pypdfium2 import raw
 
     clip = raw.FPDFPageObj_GetClipPath(obj)
-    if not clip or not raw.FPDFPageObj_GetBounds(obj, *bounds):
+    if not (clip or crop) or not raw.FPDFPageObj_GetBounds(obj, *bounds):
         return None
-    box = [-math.inf, -math.inf, math.inf, math.inf]
+    box = list(crop) if crop else [-math.inf, -math.inf, math.inf, math.inf]
     x, y = ctypes.c_float(), ctypes.c_float()
-    for k in range(raw.FPDFClipPath_CountPaths(clip)):
+    for k in range(raw.FPDFClipPath_CountPaths(clip) if clip else 0):
         xs, ys = [], []
         for n in range(raw.FPDFClipPath_CountPathSegments(clip, k)):
             if raw.FPDFPathSegment_GetPoint(raw.FPDFClipPath_GetPathSegment(clip, k, n), x, y):
@@ -1274,6 +1411,14 @@ def _clipped(obj, bounds: list) -> tuple[float, float, float, float] | None:
     return (box[0], box[1], box[2], box[3])
 
 
+def _crop(page) -> tuple[float, float, float, float] | None:
+    """The page's /CropBox (PDF space), where it shows less than its /MediaBox: what a viewer
+    shows and prints of the page; else None."""
+    crop, media = page.get_cropbox(), page.get_mediabox()
+    inside = (crop[0] - media[0], crop[1] - media[1], media[2] - crop[2], media[3] - crop[3])
+    return crop if max(inside) > 0.5 and min(inside) >= -0.5 else None
+
+
 #: the place of a picture not worked out (one in a form): anywhere on the page
 _ANYWHERE = (-math.inf, -math.inf, math.inf, math.inf)
 
@@ -1286,6 +1431,8 @@ _PICTURE = (0, 0, 0, 255)
 #: holds patterns, such a fill's colour is not known (told by identity once so marked)
 _PATTERN_GREY = (191, 191, 191)
 _PATTERN = (191, 191, 191, 255)
+#: the colour PDFium gives a fill in a shading pattern, as it gives a real white one
+_PAPER_WHITE = (255, 255, 255)
 
 
 def _doubted(
@@ -1587,10 +1734,23 @@ def _clip_chars(
     for c in chars:
         if c.obj not in clips:
             continue
-        if c.text.isdigit() and HALF_SHOWN_LEAST < _shown_share(c, clips[c.obj]) < HALF_SHOWN_MOST:
+        if c.text.isdigit() and (
+            HALF_SHOWN_LEAST < _shown_share(c, clips[c.obj]) < HALF_SHOWN_MOST
+            or _foot_shown(c, clips[c.obj])
+        ):
             through[id(c)] = c.text
         elif _cut(c, clips[c.obj]):
             cut.append(c)
+    # a digit cut away from the run of digits its own text object draws (57 drawn in one
+    # run, its 7 past a cell's clip) leaves a number short of a digit: 57 read 5, a note and
+    # no flag. A figure another object draws beside it (an old one left in the cell, clipped
+    # away) is not the figure's, and is left out as before
+    gone = {id(c) for c in cut} | through.keys()
+    kept = [c for c in chars if c.obj in clips and c.text.isdigit() and id(c) not in gone]
+    for c in cut:
+        if c.text.isdigit() and any(_in_run(c, k) for k in kept if k.obj == c.obj):
+            through[id(c)] = c.text
+    cut = [c for c in cut if id(c) not in through]
     if cut:
         clipped.append((number, "".join(c.text for c in cut)))
     if through:
@@ -1599,6 +1759,30 @@ def _clip_chars(
     return [
         replace(c, text="\ufffd") if id(c) in through else c for c in chars if id(c) not in gone
     ]
+
+
+def _foot_shown(c: _Char, box: tuple[float, float, float, float]) -> bool:
+    """Whether a clip shows a strip of a digit across all its width but less than
+    HALF_SHOWN_LEAST of its height: its foot or its top (a cell's clip, or a page's, drawn
+    through a table's row). A reader sees a cut row and no digit; a run of such digits was
+    left out whole, the cell read blank, a note and no flag."""
+    x0, top, x1, bottom = box
+    across = (min(c.x1, x1) - max(c.x0, x0)) / max(c.x1 - c.x0, 1e-6)
+    up = (min(c.bottom, bottom) - max(c.top, top)) / max(c.bottom - c.top, 1e-6)
+    return across > 1 - _SLIVER and _SLIVER < up <= HALF_SHOWN_LEAST
+
+
+#: a part of a glyph's box this small is no part a reader sees (a box's rounding)
+_SLIVER = 0.02
+
+
+def _in_run(c: _Char, other: _Char) -> bool:
+    """Whether two characters stand in one run on a line: level, the gap between them less
+    than a fifth of their height (a figure's digits, not two figures a column apart)."""
+    height = max(c.bottom - c.top, other.bottom - other.top, 1e-6)
+    level = min(c.bottom, other.bottom) - max(c.top, other.top) > height / 2
+    gap = max(c.x0, other.x0) - min(c.x1, other.x1)
+    return level and gap < height / 5
 
 
 def _on_picture(c: _Char, pictures: list[tuple[float, float, float, float]]) -> bool:
@@ -1749,6 +1933,14 @@ def _cover(
     if patterned and colour is not None and colour[:3] == _PATTERN_GREY:
         # a pattern's fill, or a real 75% grey: PDFium tells them apart nowhere; white text
         # on it was read where the pattern tiled a white picture (an old figure no one sees)
+        backdrops.append((*box, True, order, _PATTERN))
+        return
+    if patterned and colour is not None and colour[:3] == _PAPER_WHITE:
+        # a shading pattern's fill (a gradient: a web page's linear-gradient cell), or a
+        # real white one: PDFium gives both as white. White figures on a dark gradient were
+        # left out as drawn on white paper (an old 5 beside 7 read 7, the 57 shown, no flag)
+        if rects is not None:
+            rects.append((order, box, colour))
         backdrops.append((*box, True, order, _PATTERN))
         return
     if rects is not None and colour is not None:

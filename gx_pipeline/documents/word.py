@@ -199,9 +199,12 @@ def read_docx(data: bytes, source: str, kind: str = "docx") -> Document:
         for inner in nested:
             table_tokens(inner)
 
+    #: the line of the Word file's own text a document it imports stands before
+    chunk_line = 0
     for block in _blocks(document.element.body):
         if block.tag == _ALT_CHUNK:
             imported += 1
+            chunk_line = len(texts)
         elif block.tag == _P:
             # a paragraph's line breaks are lines of the copy; its tabs separate cells
             lines = paragraphs.text(block).split("\n")
@@ -264,6 +267,29 @@ def read_docx(data: bytes, source: str, kind: str = "docx") -> Document:
             "document: a table cell holding a document it imports (w:altChunk: Word shows "
             f"the web page, text or RTF in the cell; {_sample(imported_cells)}): what the "
             "cell shows is not read",
+        )
+    if (
+        imported == 1
+        and not state["table"]
+        and not problems
+        and not imported_cells
+        and not paragraphs.doubtful
+        and (page := _page_among(document, texts, chunk_line)) is not None
+    ):
+        # the file's own lines (a title, a note) around the one web page it imports, which
+        # holds the tables ("export to Word" tools, a mail merge): Word shows the page in its
+        # place among them, and so it is read, the lines as the page's paragraphs. Withheld
+        # whole before, flagged
+        return Document(
+            kind=kind,
+            tokens=(),
+            page=page,
+            problems=(
+                (
+                    f"document: the Word file's {len([t for t in texts if t.strip()])} line(s) "
+                    "of its own are read with the web page it imports, in their places"
+                ),
+            ),
         )
     if imported:
         problems.flag(
@@ -378,6 +404,49 @@ def _imported_page(document) -> bytes | None:
             f"{part.content_type}: not read"
         )
     return part.blob
+
+
+#: the content types of an imported web page read among a Word file's own lines
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+_BODY = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
+_BODY_END = re.compile(rb"</body\s*>", re.IGNORECASE)
+
+
+def _page_among(document, texts: list[str], at: int) -> bytes | None:
+    """The web page the Word file imports (one w:altChunk of HTML), with the file's own lines
+    before it (`texts[:at]`) and after it set in its body as paragraphs, or None where the
+    page is not HTML, or has no body to set them in. Each character past ASCII is written as
+    a character reference, which any ASCII-compatible charset the page declares reads alike."""
+    (chunk,) = document.element.body.iter(_ALT_CHUNK)
+    part = document.part.related_parts.get(chunk.get(_RELATIONSHIP_ID))
+    if part is None or part.content_type.split(";")[0].strip().lower() not in _HTML_TYPES:
+        return None
+    blob = part.blob
+    opened = _BODY.search(blob)
+    closed = list(_BODY_END.finditer(blob))
+    if blob[:2] in (b"\xff\xfe", b"\xfe\xff") or not opened or not closed:
+        return None
+    if closed[-1].start() < opened.end():
+        return None
+
+    def lines(of: list[str]) -> bytes:
+        return b"".join(
+            b"<p>%s</p>\n"
+            % "".join(
+                ch if ch.isascii() and ch not in "<>&" else f"&#{ord(ch)};" for ch in t
+            ).encode("ascii")
+            for t in of
+            if t.strip()
+        )
+
+    end = closed[-1].start()
+    return (
+        blob[: opened.end()]
+        + lines(texts[:at])
+        + blob[opened.end() : end]
+        + lines(texts[at:])
+        + blob[end:]
+    )
 
 
 def _styles(document):

@@ -34,7 +34,7 @@ from gx_pipeline.report import Report
 
 #: bump on any change that can change a parse; the warehouse records it per report and Dagster
 #: uses it as the code version of the derived assets
-PARSER_VERSION = "2.2.126"
+PARSER_VERSION = "2.2.130"
 
 
 def version_order(version: str) -> tuple[tuple[int, int | str], ...]:
@@ -97,6 +97,7 @@ def parse_bytes(data: bytes, source: str, sha256: str | None = None) -> Report:
     except documents.DocumentError as exc:
         raise ParseError(source, exc.reason) from None
     imported = document.page if document is not None else None
+    said = document.problems if imported is not None else ()
     if imported is not None:
         document = None  # a Word file that is only a web page it imports: the page is read
     if document is None:
@@ -110,6 +111,8 @@ def parse_bytes(data: bytes, source: str, sha256: str | None = None) -> Report:
                 "document: the Word file's body is a web page it imports (w:altChunk, as "
                 "'export to Word' tools write one): the page is read"
             )
+            for line in said:
+                problems.append(line)
     else:
         text = document.text
         problems = Problems(document.problems)
