@@ -128,3 +128,18 @@ def test_appeals_headings_worded_misread_or_split(family: sl.Family, form: str) 
     assert {s: o for s, o in got.items() if o[0] not in ("right", "withheld-flagged")} == {}
     if family in NAMED:
         assert {s: o for s, o in got.items() if o[0] != "right"} == {}
+
+
+@pytest.mark.parametrize("family", sl.NEW_FAMILIES, ids=lambda f: f.__name__)
+def test_appeals_headings_worded_otherwise_written_together(family: sl.Family) -> None:
+    """The families above in a text copy that keeps no space between the header's cells
+    (維持結果糾正其他结果尚未审结合　计 one word): the headings the word is made of, in other
+    words too, name the columns in its order; no number is read out of its place."""
+    got = {
+        seed: sl.outcome(sl.glued_headings(data), truth, name="gen.txt")
+        for seed in range(NEW_SEEDS)
+        for data, truth in [sl.page(family, "appeals", seed, "text")]
+    }
+    assert {s: o for s, o in got.items() if o[0] not in ("right", "withheld-flagged")} == {}
+    if family in NAMED:
+        assert {s: o for s, o in got.items() if o[0] != "right"} == {}

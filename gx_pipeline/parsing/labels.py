@@ -334,6 +334,31 @@ def appeal_outcome_wording(text: str) -> str | None:
     return heading
 
 
+#: section 四's headings, national and worded otherwise, longest first (one of several
+#: written together: 維持結果糾正其他结果尚未审结合计)
+_APPEAL_HEADING_PARTS = re.compile(
+    "|".join(
+        sorted(
+            {*APPEAL_HEADER_WORDS, *_APPEAL_OUTCOME_WORDINGS, "合计", "小计"},
+            key=len,
+            reverse=True,
+        )
+    )
+)
+
+
+@functools.lru_cache(maxsize=4096)
+def appeal_heading_parts(text: str) -> tuple[str, ...] | None:
+    """The section 四 headings a word is made of, written together with no space between
+    (a copy that lost the one space between cells), each as the national heading where worded
+    otherwise (維持 → 结果维持); None where the word is not made of headings alone."""
+    b = bare(text).translate(_TRADITIONAL_OUTCOME_CHARACTERS)
+    parts = _APPEAL_HEADING_PARTS.findall(b)
+    if not parts or "".join(parts) != b:
+        return None
+    return tuple(_APPEAL_OUTCOME_WORDINGS.get(p, p) for p in parts)
+
+
 #: a line of section 四's text that names the two kinds of 行政诉讼 in the order its tables
 #: draw them: 行政诉讼情况如下（依次为复议后起诉、未经复议直接起诉）
 _LITIGATION_KINDS_IN_ORDER = re.compile(

@@ -6556,6 +6556,28 @@ def _appeal_words_apart(words: list[tuple[str, int]]) -> list[tuple[str, int]]:
     return out
 
 
+def _glued_unread_apart(
+    words: list[tuple[str, int]], unread: list[tuple[int, str, int]]
+) -> tuple[list[tuple[str, int]], list[tuple[int, str, int]]]:
+    """The header's words that name no heading as written but are headings written together,
+    some in other words (維持結果糾正其他结果…: labels.appeal_heading_parts), put among the
+    header's words as those headings in their places; the other unread words' places moved
+    past them."""
+    if not unread:
+        return words, unread
+    out = list(words)
+    left: list[tuple[int, str, int]] = []
+    added = 0
+    for at, text, seen in unread:
+        parts = labels.appeal_heading_parts(text)
+        if parts is None or len(parts) < 2:  # one word alone (合计: of what, its place tells)
+            left.append((at + added, text, seen))
+            continue
+        out[at + added : at + added] = [(part, seen) for part in parts]
+        added += len(parts)
+    return out, left
+
+
 def _appeal_columns(words: list[tuple[str, int]]) -> tuple[str, ...] | None:
     """The order in which the header draws the five outcome columns, where every group's
     headings (a header's rows, or each small table's) draw the same five; None where they
@@ -6691,6 +6713,7 @@ def _appeals(
     that writes a merged cell once and the positions it covers empty (_draws_covered_blank);
     `tab_copy`: a TAB copy, which writes no position a merged cell covers (Scan.tab_copy);
     `pad_cells`: one that writes its fillers as empty cells (_fillers_as_cells)."""
+    words, unread = _glued_unread_apart(words or [], unread or [])
     if words and not unread:  # (unread words' places count the words as the page has them)
         words = _appeal_words_apart(words)
     per_row: dict[str, list[Token | None]] = {}
