@@ -77,9 +77,14 @@ def _denser(rng: random.Random, values: Truth) -> Truth:
 
 def text_lines(drawn: str) -> str:
     """Tables as a text copy in the seed's form: a line a row, cells split by `|`, the grid
-    positions a span covers as empty fields at the end of the line."""
+    positions a span covers as empty fields at the end of the line; the section's lines of
+    text kept between them (`<p class="keep">`) as lines of their own."""
     lines = []
-    for tbl in re.findall(r"<table[^>]*>(.*?)</table>", drawn, re.DOTALL):
+    pieces = r'<table[^>]*>(.*?)</table>|<p class="keep">(.*?)</p>'
+    for tbl, line in re.findall(pieces, drawn, re.DOTALL):
+        if line:  # a line of the section's text between its tables
+            lines.append(unescape(line))
+            continue
         for row in re.findall(r"<tr>(.*?)</tr>", tbl, re.DOTALL):
             cells = re.findall(r"<td([^>]*)>(.*?)</td>", row, re.DOTALL)
             covered = 0
@@ -700,3 +705,158 @@ def glued_headings(data: bytes) -> bytes:
         else:
             lines.append("\u3000" + "".join(cells) if cells else line)
     return (text[:start] + "\n".join(lines) + text[end:]).encode("utf-8")
+
+
+#: section 四's outcome headings as agencies word them: short, traditional, spaced
+_OUTCOME_WORDINGS = {
+    "upheld": ("维持", "结果维持", "維持", "维\u3000持", "結果維持"),
+    "corrected": ("纠正", "结果纠正", "糾正", "纠\u3000正", "結果糾正"),
+    "other": ("其他", "其他结果", "其它结果", "其他結果"),
+    "pending": ("未审结", "尚未审结", "尚未審結", "未審結"),
+    "total": ("总计", "合计", "總計", "合\u3000计"),
+}
+
+
+def _appeals_headed(values, cols, heads, closed_band: str = ""):
+    """The national three-row header over `cols` headed `heads`; `closed_band`: the three
+    kinds of case named in the top row, and under each a band (审结) over the closed cases'
+    outcomes, 尚未审结 and 总计 beside it (the band's headings a row lower)."""
+    n = len(heads)
+    if closed_band:
+        closed = [c in ("upheld", "corrected", "other") for c in cols]
+        band = []
+        k = 0
+        while k < n:
+            run = 0
+            while k + run < n and closed[k + run]:
+                run += 1
+            band.append(td(closed_band, colspan=run) if run else td(heads[k], rowspan=2))
+            k += run or 1
+        rows = [
+            tr(*(td(name, colspan=n) for _, name in _APPEAL_ROWS)),
+            tr(*band * 3),
+            tr(*(td(h) for _ in range(3) for h, c in zip(heads, closed) if c)),
+        ]
+    else:
+        rows = [
+            tr(td("行政复议", colspan=n), td("行政诉讼", colspan=2 * n)),
+            tr(
+                *(td(h, rowspan=2) for h in heads),
+                td("未经复议直接起诉", colspan=n),
+                td("复议后起诉", colspan=n),
+            ),
+            tr(*(td(h) for h in heads * 2)),
+        ]
+    rows.append(tr(*(td(_appeal(values, code, c)) for code, _ in _APPEAL_ROWS for c in cols)))
+    return table(*rows)
+
+
+def appeals_outcome_wordings(rng, values, template):
+    """(t) the national grid, its outcome headings worded otherwise (维持, 纠正, 其他结果, 未审结,
+    合计; traditional 維持/糾正/審結/總計; a full-width space inside: 维　持), in the template's
+    order or another: every heading names its column, read whole."""
+    cols = list(_OUTCOME_COLS)
+    if rng.random() < 0.4:
+        rng.shuffle(cols)
+    heads = [rng.choice(_OUTCOME_WORDINGS[c]) for c in cols]
+    return _appeals_headed(values, cols, heads), dict(values)
+
+
+def appeals_outcome_band(rng, values, template):
+    """(t') the closed cases' three outcomes (维持 纠正 其他) under a band (审结) in each group,
+    尚未审结 and 总计 beside it, in the template's order or another: the header's words in
+    reading order are not the columns' order."""
+    cols = list(_OUTCOME_COLS)
+    if rng.random() < 0.4:
+        rng.shuffle(cols)
+    heads = [rng.choice(_OUTCOME_WORDINGS[c]) for c in cols]
+    heads = [h[-2:] if c in ("upheld", "corrected") else h for h, c in zip(heads, cols)]
+    band = rng.choice(("审结", "審結", "已审结"))
+    return _appeals_headed(values, cols, heads, closed_band=band), dict(values)
+
+
+#: headings as a scan's text layer misreads them (a character misread, the heading cut)
+_MISREADS = {
+    "结果维持": ("结果维特", "维特", "结"),
+    "结果纠正": ("结果乡正", "乡正", "结"),
+    "其他结果": ("其他结杲", "其", "具他结果"),
+    "尚未审结": ("尚末审结", "尚", "尚未审"),
+    "总计": ("总汁", "总", "总口"),
+}
+
+
+def appeals_misread_headings(rng, values, template):
+    """(u) the national grid with one or two outcome headings misread (纠正→乡正, 维持→维特,
+    尚未审结→尚末审结, a heading cut to its first character), in every group or one, the
+    outcome columns in the template's order or another: no number in a place the header does
+    not tell."""
+    cols = list(_OUTCOME_COLS)
+    if rng.random() < 0.5:
+        while tuple(cols) == _OUTCOME_COLS:
+            rng.shuffle(cols)
+    heads = [_APPEAL_HEADS[_OUTCOME_COLS.index(c)] for c in cols]
+    bad = rng.sample(range(5), rng.choice((1, 1, 2)))
+    everywhere = rng.random() < 0.5
+    misread = list(heads)
+    for k in bad:
+        misread[k] = rng.choice(_MISREADS[heads[k]])
+    grid = _appeals_headed(values, cols, misread if everywhere else heads)
+    if not everywhere:  # only 行政复议's group misread (the header's first row of headings)
+        first = "".join(td(h, rowspan=2) for h in heads)
+        grid = grid.replace(first, "".join(td(h, rowspan=2) for h in misread), 1)
+    return grid, dict(values)
+
+
+_SUB_HEADINGS = {
+    "litigation_direct": ("（二）未经复议直接起诉情况", "1.未经复议直接起诉", "未经复议直接起诉："),
+    "litigation_after_review": ("（三）复议后起诉情况", "2.复议后起诉", "复议后起诉："),
+}
+
+
+def appeals_litigation_tables(rng, values, template):
+    """(v) 行政复议's table, then 行政诉讼 drawn as two tables of the five outcomes with their
+    totals, the kinds of case not named over their columns but in a sub-heading over each
+    table, or in a sentence of the section's text before them in their order; 复议后起诉's
+    table first or second: read whole."""
+    return _litigation_tables(rng, values, rng.choice(("sub", "sub", "sentence")))
+
+
+def appeals_litigation_tables_unnamed(rng, values, template):
+    """(v') the tables of (v) with the kinds of case named nowhere: which is which the page
+    does not say."""
+    return _litigation_tables(rng, values, "none")
+
+
+def _litigation_tables(rng, values, how: str):
+    order = [c for c, _ in _APPEAL_ROWS[1:]]
+    if rng.random() < 0.4:
+        order.reverse()
+
+    def small(code, title=None):
+        rows = [tr(td(title, colspan=5))] if title else []
+        rows.append(tr(*(td(h) for h in _APPEAL_HEADS)))
+        rows.append(tr(*(td(_appeal(values, code, c)) for c in _OUTCOME_COLS)))
+        return table(*rows)
+
+    names = dict(_APPEAL_ROWS)
+    parts = [small("review", "行政复议")]
+    if how == "sentence":
+        said = "、".join(names[c] for c in order)
+        parts.append(f'<p class="keep">行政诉讼情况如下（依次为{said}）：</p>')
+    elif how == "none":
+        parts.append('<p class="keep">行政诉讼情况：</p>')
+    for code in order:
+        if how == "sub":
+            parts.append(f'<p class="keep">{rng.choice(_SUB_HEADINGS[code])}</p>')
+        parts.append(small(code, "行政诉讼" if how != "sub" and code == order[0] else None))
+    return "".join(parts), dict(values)
+
+
+#: section 四's headings worded otherwise or misread, and 行政诉讼 as two tables
+NEW_FAMILIES = (
+    appeals_outcome_wordings,
+    appeals_outcome_band,
+    appeals_misread_headings,
+    appeals_litigation_tables,
+    appeals_litigation_tables_unnamed,
+)

@@ -105,3 +105,41 @@ def test_appeals_headings_written_together_tell_the_order(family: sl.Family) -> 
     assert {o for o, _ in got.values()} <= {"right", "withheld-flagged"}
     if family in READ_WHOLE and family in sl.ORDER_FAMILIES:
         assert {o for o, _ in got.values()} == {"right"}
+
+
+#: section 四 headed in other words, misread, or with 行政诉讼 as two tables (20 a form)
+NEW_SEEDS = 10
+#: of those, the layouts whose every column the page names (in its headings or its text)
+NAMED = {sl.appeals_outcome_wordings, sl.appeals_litigation_tables}
+
+
+@pytest.mark.parametrize("form", ["html", "text"])
+@pytest.mark.parametrize("family", sl.NEW_FAMILIES, ids=lambda f: f.__name__)
+def test_appeals_headings_worded_misread_or_split(family: sl.Family, form: str) -> None:
+    """Outcome headings worded otherwise (维持, 未审结, 合计, 維持, 维　持, a band 审结 over
+    three), misread (乡正, 维特, 尚末审结, a heading cut to its first character) or the two
+    kinds of 行政诉讼 drawn as tables of their own: no number is read into a place the page
+    does not tell, flagged or not; where the page names every column it is read whole."""
+    name = "gen.html" if form == "html" else "gen.txt"
+    got = {
+        seed: sl.outcome(*sl.page(family, "appeals", seed, form), name=name)
+        for seed in range(NEW_SEEDS)
+    }
+    assert {s: o for s, o in got.items() if o[0] not in ("right", "withheld-flagged")} == {}
+    if family in NAMED:
+        assert {s: o for s, o in got.items() if o[0] != "right"} == {}
+
+
+@pytest.mark.parametrize("family", sl.NEW_FAMILIES, ids=lambda f: f.__name__)
+def test_appeals_headings_worded_otherwise_written_together(family: sl.Family) -> None:
+    """The families above in a text copy that keeps no space between the header's cells
+    (維持結果糾正其他结果尚未审结合　计 one word): the headings the word is made of, in other
+    words too, name the columns in its order; no number is read out of its place."""
+    got = {
+        seed: sl.outcome(sl.glued_headings(data), truth, name="gen.txt")
+        for seed in range(NEW_SEEDS)
+        for data, truth in [sl.page(family, "appeals", seed, "text")]
+    }
+    assert {s: o for s, o in got.items() if o[0] not in ("right", "withheld-flagged")} == {}
+    if family in NAMED:
+        assert {s: o for s, o in got.items() if o[0] != "right"} == {}

@@ -306,6 +306,77 @@ def match_appeal_row(text: str) -> str | None:
     return None
 
 
+#: section 四's outcome headings as agencies word them otherwise (short, in Traditional
+#: characters, 其它 for 其他): each names one column of the national form's
+_APPEAL_OUTCOME_WORDINGS = {
+    "维持": "结果维持",
+    "纠正": "结果纠正",
+    "其他": "其他结果",
+    "其它": "其他结果",
+    "其它结果": "其他结果",
+    "未审结": "尚未审结",
+}
+_TRADITIONAL_OUTCOME_CHARACTERS = str.maketrans("維糾審結總計", "维纠审结总计")
+
+
+@functools.lru_cache(maxsize=4096)
+def appeal_outcome_wording(text: str) -> str | None:
+    """The national heading a section 四 outcome heading worded otherwise stands for (维持,
+    未审结, 結果糾正, 總計, 维　持), None where it is none of them or the national heading
+    itself. Only in section 四's header: 维持 or 其他 alone mean nothing elsewhere."""
+    b = bare(text)
+    if len(b) > 4:
+        return None
+    simplified = b.translate(_TRADITIONAL_OUTCOME_CHARACTERS)
+    heading = _APPEAL_OUTCOME_WORDINGS.get(simplified, simplified)
+    if heading == b or heading not in APPEAL_HEADER_WORDS[2:7]:
+        return None
+    return heading
+
+
+#: section 四's headings, national and worded otherwise, longest first (one of several
+#: written together: 維持結果糾正其他结果尚未审结合计)
+_APPEAL_HEADING_PARTS = re.compile(
+    "|".join(
+        sorted(
+            {*APPEAL_HEADER_WORDS, *_APPEAL_OUTCOME_WORDINGS, "合计", "小计"},
+            key=len,
+            reverse=True,
+        )
+    )
+)
+
+
+@functools.lru_cache(maxsize=4096)
+def appeal_heading_parts(text: str) -> tuple[str, ...] | None:
+    """The section 四 headings a word is made of, written together with no space between
+    (a copy that lost the one space between cells), each as the national heading where worded
+    otherwise (維持 → 结果维持); None where the word is not made of headings alone."""
+    b = bare(text).translate(_TRADITIONAL_OUTCOME_CHARACTERS)
+    parts = _APPEAL_HEADING_PARTS.findall(b)
+    if not parts or "".join(parts) != b:
+        return None
+    return tuple(_APPEAL_OUTCOME_WORDINGS.get(p, p) for p in parts)
+
+
+#: a line of section 四's text that names the two kinds of 行政诉讼 in the order its tables
+#: draw them: 行政诉讼情况如下（依次为复议后起诉、未经复议直接起诉）
+_LITIGATION_KINDS_IN_ORDER = re.compile(
+    r"(?:依次|分别)(?:为|是)?[:：]?(未经复议直接起诉|复议后起诉)(?:案件)?(?:和|及|与|、|,|，)"
+    r"(未经复议直接起诉|复议后起诉)"
+)
+
+
+@functools.lru_cache(maxsize=4096)
+def litigation_kinds_in_order(text: str) -> tuple[str, str] | None:
+    """The two kinds of 行政诉讼 a line of text names in order (依次为 … 、 …), None where it
+    names them in no stated order or not both."""
+    m = _LITIGATION_KINDS_IN_ORDER.search(norm(text))
+    if m is None or m.group(1) == m.group(2):
+        return None
+    return m.group(1), m.group(2)
+
+
 @functools.lru_cache(maxsize=4096)
 def is_appeal_header(text: str) -> bool:
     b = bare(text)

@@ -1003,6 +1003,16 @@ class _Reader:
 
     def appeal_label(self, tok: Token, switching: bool = False) -> bool:
         text = tok.text
+        heading = labels.appeal_outcome_wording(text) if self.section == "appeals" else None
+        if heading is not None:  # 维持, 未审结, 總計: the national heading in other words
+            self.scan.appeal_words.append((heading, self.scan.appeal_values))
+            self.close()
+            return True
+        kinds = labels.litigation_kinds_in_order(text) if self.section == "appeals" else None
+        if kinds is not None:  # the section's text names the litigation tables in order
+            self.scan.appeal_words.extend((kind, self.scan.appeal_values) for kind in kinds)
+            self.close()
+            return True
         code = labels.match_appeal_row(text)
         if code is not None:
             self.enter("appeals")
@@ -6546,6 +6556,28 @@ def _appeal_words_apart(words: list[tuple[str, int]]) -> list[tuple[str, int]]:
     return out
 
 
+def _glued_unread_apart(
+    words: list[tuple[str, int]], unread: list[tuple[int, str, int]]
+) -> tuple[list[tuple[str, int]], list[tuple[int, str, int]]]:
+    """The header's words that name no heading as written but are headings written together,
+    some in other words (維持結果糾正其他结果…: labels.appeal_heading_parts), put among the
+    header's words as those headings in their places; the other unread words' places moved
+    past them."""
+    if not unread:
+        return words, unread
+    out = list(words)
+    left: list[tuple[int, str, int]] = []
+    added = 0
+    for at, text, seen in unread:
+        parts = labels.appeal_heading_parts(text)
+        if parts is None or len(parts) < 2:  # one word alone (合计: of what, its place tells)
+            left.append((at + added, text, seen))
+            continue
+        out[at + added : at + added] = [(part, seen) for part in parts]
+        added += len(parts)
+    return out, left
+
+
 def _appeal_columns(words: list[tuple[str, int]]) -> tuple[str, ...] | None:
     """The order in which the header draws the five outcome columns, where every group's
     headings (a header's rows, or each small table's) draw the same five; None where they
@@ -6681,6 +6713,7 @@ def _appeals(
     that writes a merged cell once and the positions it covers empty (_draws_covered_blank);
     `tab_copy`: a TAB copy, which writes no position a merged cell covers (Scan.tab_copy);
     `pad_cells`: one that writes its fillers as empty cells (_fillers_as_cells)."""
+    words, unread = _glued_unread_apart(words or [], unread or [])
     if words and not unread:  # (unread words' places count the words as the page has them)
         words = _appeal_words_apart(words)
     per_row: dict[str, list[Token | None]] = {}
@@ -7028,13 +7061,11 @@ def _reorder_appeals(
     if not per_row:
         return True
     if lost and not _names_every_column(words, single_row):
-        _order_not_told("appeals", lost, "every column", problems)
-        return True
+        return _appeals_in_orders_allowed(per_row, words, [], single_row, problems, lost)
     if unread and not _names_every_column(words, single_row):
         restored = _unread_appeal_headings(words, unread, single_row)
         if restored is None:
-            _order_not_told("appeals", [w for _, w, _ in unread], "every column", problems, "words")
-            return True
+            return _appeals_in_orders_allowed(per_row, words, unread, single_row, problems)
         words, headings = restored
         shown = "、".join(repr(w) for _, w, _ in unread)
         problems.append(
@@ -7084,6 +7115,79 @@ def _reorder_appeals(
     return True
 
 
+#: the characters of the kinds of case's headings (行政复议, 行政诉讼 and its two kinds)
+_KIND_CHARACTERS = frozenset("行政复议诉讼未经直接起后")
+
+
+def _appeals_in_orders_allowed(
+    per_row: dict[str, list[Token | None]],
+    words: list[tuple[str, int]],
+    unread: list[tuple[int, str, int]],
+    single_row: bool,
+    problems: Problems,
+    lost: list[str] | None = None,
+) -> bool:
+    """Section 四 under a header that does not name every column: words in it that name no
+    heading (`unread`, each where it stands: 乡正, 维特, 尚末审结) or characters standing alone
+    (`lost`, their places not known: a heading cut to its first character). The template's
+    order is no reading of it (the columns may stand in another); a value is read only where
+    every order the header allows puts the same one there (_appeals_by_values): the orders
+    the unread words make, each put as any heading or none, that name every column, or
+    (lost characters) those whose every run of the headings read keeps its order."""
+    col_orders: set[tuple[str, ...]] = set()
+    group_orders: set[tuple[str, ...]] = set()
+    if unread and len(unread) <= 3:
+        for headings in itertools.product((*labels.APPEAL_HEADER_WORDS, ""), repeat=len(unread)):
+            restored = list(words)
+            for (at, _, seen), heading in reversed(list(zip(unread, headings, strict=True))):
+                if heading:
+                    restored.insert(at, (heading, seen))
+            if _names_every_column(restored, single_row):
+                col_orders.add(_appeal_columns(restored) or _TEMPLATE_COLS)
+                group_orders.update(_appeal_group_orders(restored) if single_row else [])
+    elif not unread:
+        runs: dict[int, list[str]] = {}
+        for w, seen in words:
+            if w in _OUTCOMES:
+                runs.setdefault(seen, []).append(_OUTCOMES[w])
+        col_orders = {
+            order
+            for order in itertools.permutations(_TEMPLATE_COLS)
+            if all(_subsequence(run, order * 3) for run in runs.values())
+        }
+        # characters of a kind of case's heading (行政 / 诉口): which side 行政诉讼's groups
+        # stand on the words read do not tell (结, 尚, 总 are an outcome heading's only)
+        kind = any(ch in _KIND_CHARACTERS for piece in lost or [] for ch in piece)
+        for order in _appeal_group_orders(words):
+            pair = tuple(g for g in order if g != "review")
+            group_orders.update({("review", *pair), (*pair, "review")} if kind else {order})
+    pieces = [w for _, w, _ in unread] or list(lost or [])
+    shown = "、".join(pieces[:12])
+    if not col_orders:
+        problems.flag(
+            codes.COLUMN_ORDER_GUESSED,
+            f"appeals: the header holds words or characters ({shown}) that name none of its "
+            "headings, and no heading put in their places names every column; which column "
+            "each value belongs to is not known, none is read",
+        )
+        per_row.update((code, [None] * 5) for code in per_row)
+        return False
+    problems.append(
+        f"appeals: the header holds words or characters ({shown}) that name none of its "
+        f"headings; {len(col_orders)} order(s) of the outcome columns fit the headings read"
+    )
+    orders = sorted(group_orders, key=lambda g: g != _APPEAL_CODES) or [_APPEAL_CODES]
+    return _appeals_by_values(
+        per_row, None, orders, single_row, problems, words, sorted(col_orders)
+    )
+
+
+def _subsequence(part: Sequence[str], whole: Sequence[str]) -> bool:
+    """Whether `part` stands in `whole` in its order (not necessarily side by side)."""
+    it = iter(whole)
+    return all(x in it for x in part)
+
+
 def _appeals_by_values(
     per_row: dict[str, list[Token | None]],
     cols: tuple[str, ...] | None,
@@ -7091,6 +7195,7 @@ def _appeals_by_values(
     single_row: bool,
     problems: Problems,
     words: list[tuple[str, int]],
+    allowed: list[tuple[str, ...]] | None = None,
 ) -> bool:
     """Section 四 where the header does not tell the order: the outcome columns (`cols` None:
     no heading over them, a header line the copy lost, header rows drawing them in different
@@ -7108,7 +7213,9 @@ def _appeals_by_values(
         col_orders = [cols]
     else:
         rows = list(drawn.values())
-        allowed = _appeal_column_orders(words) or list(itertools.permutations(_TEMPLATE_COLS))
+        allowed = (
+            allowed or _appeal_column_orders(words) or list(itertools.permutations(_TEMPLATE_COLS))
+        )
         col_orders = [c for c in allowed if _sums_hold(rows, c)] or allowed
     readings: dict[str, list[Token | None]] = {}
     withheld = []
