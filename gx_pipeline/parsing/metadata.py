@@ -82,6 +82,7 @@ _TITLE_YEAR_AFTER = re.compile(
 #: 2022年…报告》相比, 对照《…》中提出的问题, 《…》所列问题整改情况): the title it quotes is the
 #: year before's, and its year no report year of this page
 _CITED = re.compile(r"相比|对照|对比|比较|所列|提出的|整改|针对")
+_CLAUSE_END = re.compile(r"[,，。；;:：!！?？]")
 #: a comparison with a year (较2022年, 比2022年, 同比): the year before the report's
 _COMPARED = re.compile(r"[较比]20\d{2}年|同比|上年|去年")
 #: a year that is part of a name: an event's (杭州2022年亚运会, 北京2022年冬奥会) or a body set up
@@ -490,7 +491,12 @@ def _not_its_year(line: str, m: re.Match[str]) -> bool:
     line cites the title to compare with it (_CITED), or the year is part of a name before the
     report's words (_NAMED_YEAR: 杭州2022年亚运会组委会政府信息公开工作年度报告 names no year)."""
     at = m.start("year") if m.groupdict().get("year") else m.start("inside")
-    return _CITED.search(line) is not None or _NAMED_YEAR.match(line, at) is not None
+    if _NAMED_YEAR.match(line, at) is not None:
+        return True
+    # the clause around the title: what its `pre` holds (it starts after the last stop) and
+    # what follows it up to the next (本年报中所列数据 in another clause is the report's own)
+    after = _CLAUSE_END.split(line[m.end() :], maxsplit=1)[0]
+    return _CITED.search(m.group("pre") + after) is not None
 
 
 def _may_title(line: str) -> bool:
