@@ -50,6 +50,12 @@ def _chapter_number(head: str) -> int | None:
     return _DIGITS.get(tens, 1) * 10 + _DIGITS.get(ones, 0)
 
 
+def _arabic_entry(text: str) -> bool:
+    """Whether a line opening with a digit may be an entry numbered in Arabic numerals: the
+    number, then a section's words."""
+    return _ARABIC_CHAPTER.match(text) is not None and _SECTION_WORDS.search(text) is not None
+
+
 def _units(tokens: list[Token]) -> list[tuple[int, int]]:
     """The page's lines as spans of token indices [start, end): a free-text line, or a row of
     cells up to its row end (which the span holds)."""
@@ -113,7 +119,7 @@ def _opens_an_entry(tokens: list[Token], a: int, b: int) -> bool:
         return c in _OPENING
     for t in tokens[a:b]:
         if t.kind != END and (text := t.text.lstrip()):
-            return text[0] in _OPENING
+            return text[0] in _OPENING and (not text[0].isdigit() or _arabic_entry(text))
     return False
 
 
@@ -160,6 +166,9 @@ def contents_entries(tokens: list[Token]) -> list[int]:
         c = tokens[units[u][0]].text[:1]
         if c not in _OPENING and (c.strip() or not _opens_an_entry(tokens, *units[u])):
             u += 1
+            continue
+        if c.isdigit() and not _arabic_entry(tokens[units[u][0]].text):
+            u += 1  # a year, a figure, a row (2023年，…, 1.属于国家秘密): most such lines
             continue
         run: list[tuple[str, bool, int | None]] = []
         v = u
