@@ -212,3 +212,50 @@ def test_a_page_without_contents_loses_no_line(copy):
         rng = random.Random(f"no-contents:{k}")
         doc, _ = _document(rng, template, year)
         assert contents_entries(text_tokens(copy(doc, rng))) == []
+
+
+#: the chapters' numbers a TOC may give its entries instead of the headings' 一、: Arabic numerals
+#: (1. 1、) or a sub-chapter's bracket (（一）)
+_NUMBERINGS = ("{n}.", "{n}、", "（{c}）")
+#: the page numbers a TOC may write: between dashes (- 1 -, —1—), as 第1页, or bare
+_PAGE_FORMS = ("- {p} -", "—{p}—", "第{p}页", "{p}")
+
+
+def _numbered_contents(doc: Document, rng: random.Random) -> list[str]:
+    """A TOC of all the headings, numbered in Arabic numerals or brackets or as the headings
+    are, with page numbers between dashes, as 第N页 or bare, rising or (misprinted, or the
+    fields of a document not updated) falling; a 目录 line or not."""
+    heads = [b.text for b in doc.blocks if isinstance(b, Para) and b.kind == "heading"]
+    numbering = rng.choice((*_NUMBERINGS, None))
+    pages = sorted(rng.randint(1, 9) for _ in heads)
+    if numbering is None or rng.random() < 0.5:
+        pages = sorted({*pages, pages[0] + 1}, reverse=True)[: len(heads)]
+        pages += [pages[-1]] * (len(heads) - len(pages))
+    form = rng.choice(_PAGE_FORMS)
+    gap = rng.choice(("……………", "·········", "  ", "\t", "........"))
+    lines = []
+    for n, (head, page) in enumerate(zip(heads, pages), 1):
+        if numbering is not None:
+            number = numbering.format(n=n, c="一二三四五六七八九"[n - 1])
+            head = re.sub(r"^[一二三四五六七八九十]+、", number, head)
+        lines.append(f"{head}{gap}{form.format(p=page)}")
+    if rng.random() < 0.5:
+        lines.insert(0, "目录")
+    return lines
+
+
+@pytest.mark.parametrize("form", ["tab-copy", "spaced", "word-text", "laid-out"])
+def test_a_numbered_or_falling_table_of_contents_leaves_the_reading_as_without_it(form: str):
+    # entries numbered 1. or （一）, page numbers written - 1 - or 第1页, or falling: the TOC
+    # was not told, its entries read as the headings and the report's cells withheld
+    for k in range(24):
+        template, year = FORMATS[k % len(FORMATS)]
+        rng = random.Random(f"numbered-contents:{form}:{k}")
+        doc, _ = _document(rng, template, year)
+        lines = _numbered_contents(doc, rng)
+        place = ("after_title", "after_intro")[k % 2]
+        seed = f"numbered-contents-render:{form}:{k}"
+        assert _read(form, doc, seed, lines, place) == _read(form, doc, seed, [], place), (
+            k,
+            lines,
+        )

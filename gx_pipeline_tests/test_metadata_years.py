@@ -207,3 +207,74 @@ def test_a_title_naming_no_year_in_the_words_of_政务公开_names_its_agency(se
     words = rng.choice(("政务公开工作年度报告", "政务公开年度报告", "政务公开工作年报"))
     entries = [f"{agency}{year - d}年{words}" for d in range(1, rng.randint(1, 3))]
     assert _read("\n".join([*entries, f"{agency}{words}"]))[1] == agency
+
+
+#: sentences of a report that cite the year before's report or compare with that year: the year
+#: they name is not the report's ({a} the agency, {p} the year before)
+_CITING = (
+    "与《{a}{p}年政府信息公开工作年度报告》相比，主动公开信息数量有所增加。",
+    "对照《{a}{p}年政府信息公开工作年度报告》中提出的问题，逐项整改落实。",
+    "现将《{a}{p}年度政府信息公开工作年度报告》所列问题整改情况报告如下：",
+    "与{a}{p}年政府信息公开工作年度报告相比，依申请公开数量有所下降",
+    "针对《{a}{p}年政务公开工作年度报告》提出的问题，本年度逐项整改",
+)
+#: where the report's own year is stated, or nothing states it ({y} the year)
+_OWN_YEAR = (
+    "本报告统计期限为{y}年1月1日至{y}年12月31日。",
+    "{y}年，{a}认真贯彻落实《条例》。",
+    "",
+)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_a_yearless_title_citing_the_year_befores_report_gives_no_year_of_it(seed):
+    # XX局政府信息公开工作年度报告 (no year), whose opening cites 《XX局2022年…年度报告》 to
+    # compare with it: the cited title was read as the report's own, its year taken with no
+    # flag (a 2023 report filed under 2022), even beside a sentence stating 2023
+    rng = random.Random(seed)
+    year, agency = rng.randint(2019, 2024), rng.choice(_AGENCIES)
+    a = rng.choice((agency, agency[:3]))
+    cite = rng.choice(_CITING).format(a=a, p=year - 1)
+    own = rng.choice(_OWN_YEAR).format(a=agency, y=year)
+    sign = rng.choice(("", f"{agency}\n{year + 1}年{rng.randint(1, 3)}月{rng.randint(10, 28)}日"))
+    lines = [cite, own] if rng.random() < 0.5 else [own, cite]
+    head = agency + rng.choice(("政府信息公开工作年度报告", "政务公开工作年度报告"))
+    body = "\n".join(t for t in lines if t)
+    got = parse_bytes(_PAGE.format(head=head, body=body, sign=sign).encode(), "cite.txt")
+    if own or sign:
+        # stated in a sentence of its own, or a publication in January–March of year + 1
+        assert got.year == year, (cite, own, sign, got.problems)
+    else:
+        # no statement of the year: withheld, not the cited one (the text names no other)
+        assert got.year is None and "metadata_missing" in got.flags, (cite, got.problems)
+
+
+#: names of bodies that hold a year: an event's and those set up for one or for a census
+_YEAR_NAMES = (
+    "杭州2022年亚运会组委会",
+    "北京2022年冬奥会和冬残奥会组织委员会",
+    "2023年全运会筹备工作指挥部",
+    "成都2021年大运会执委会",
+)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_a_year_in_the_agencys_name_is_never_the_report_year(seed):
+    # 杭州2022年亚运会组委会政府信息公开工作年度报告: the year inside the name, right before
+    # the report's words, was read as the report year (2022 for a 2021 report, no flag) and
+    # the words before it (杭州) as the agency
+    rng = random.Random(seed)
+    year, name = rng.randint(2019, 2024), rng.choice(_YEAR_NAMES)
+    words = rng.choice(_REPORT)
+    head, body = rng.choice(
+        (
+            (f"{name}{words}", f"本报告统计期限为{year}年1月1日至{year}年12月31日。"),
+            (f"{name}{year}年{words}", "工作有序推进。"),
+            (f"{name}{words}", f"{year}年，工作有序推进。"),
+            (f"{name}{words}", "工作有序推进。"),
+        )
+    )
+    got = parse_bytes(_PAGE.format(head=head, body=body, sign="").encode(), "named.txt")
+    stated = str(year) in head + body
+    assert got.year == (year if stated else None), (head, body, got.problems)
+    assert got.agency in (None, name), (head, got.agency)

@@ -224,3 +224,34 @@ def test_a_plain_label_run_into_another_labels_value_dates_the_page(seed: int) -
     # another label run in so (来源：本站当前时间：…) is still no publication date
     clock = page.replace(line, line.replace("时间：", "当前时间：").replace("日期：", "打印日期："))
     assert parse_bytes(clock.encode(), "runon.txt").published is None
+
+
+#: a portal's clock as it writes the day under a plain label: the weekday or the weather after it
+_CLOCK_SHAPES = (
+    "时间：{y}年{m}月{d}日 星期{w}",
+    "日期：{y}-{m:02d}-{d:02d} 星期{w}",
+    "时间：{y}-{m:02d}-{d:02d} 天气：晴",
+    "日期：{y}年{m}月{d}日 周{w} 多云 12℃",
+    "今天是{y}年{m}月{d}日 星期{w}",
+    "当前时间：{y}-{m:02d}-{d:02d} 10:21:33",
+    "打印日期：{y}-{m:02d}-{d:02d}",
+)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_a_portals_clock_in_the_year_after_is_no_publication_date(seed: int) -> None:
+    # 时间：2024年3月5日 星期二 above a 2023 report: a plain label's date in the year after the
+    # report year was taken for its publication (only a clock years later was passed over),
+    # with no word of doubt; the article's own 发布日期 beside it lost to it when ranked equal
+    rng = random.Random(seed)
+    year = rng.randint(2019, 2024)
+    agency = rng.choice(("南京市财政局", "汉中市统计局", "杭州市西湖区司法局"))
+    clock = rng.choice(_CLOCK_SHAPES).format(
+        y=year + 1, m=rng.randint(1, 12), d=rng.randint(1, 28), w=rng.choice("一二三四五六日")
+    )
+    own = dt.date(year + 1, 1, rng.randint(10, 31)).isoformat()
+    info = rng.choice((f"发布日期：{own}", f"来源：{agency} 发布时间：{own} 浏览次数：88", ""))
+    lines = [clock, info] if rng.random() < 0.5 else [info, clock]
+    got, expected = _parsed_under(rng, "\n".join(t for t in lines if t), agency, year)
+    assert got.year == year
+    assert got.published == (own if info else expected), (clock, info, got.published)

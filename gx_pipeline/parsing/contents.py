@@ -19,10 +19,18 @@ from gx_pipeline.parsing.tokens import CELL, END, LINE, Token
 #: characters of a leader between an entry and its page number (dots, ellipses, middle dots,
 #: dashes, full-width stops, underscores)
 _LEADER = ".…⋯·・‧•．-—–_。"
-_PAGE = re.compile(r"(?:第\s*)?(\d{1,3})(?:\s*页)?$")
+#: a page number: bare, as 第1页, or between dashes as a Word footer writes it (- 1 -, —1—)
+_PAGE = re.compile(r"(?:第\s*|[-—–]\s*)?(\d{1,3})(?:\s*页|\s*[-—–])?$")
 #: a chapter (一、) or a sub-chapter (（一）) of the report's own numbering
 _CHAPTER = re.compile(r"^[一二三四五六七八九十]{1,3}[、.．]")
+#: a chapter a TOC numbers in Arabic numerals (1.总体情况……1): an entry only with its leader
+#: or page number, as the body's lists number their items so (1.属于国家秘密)
+_ARABIC_CHAPTER = re.compile(r"^(\d{1,2})[、.．](?!\d)")
 _SUB_CHAPTER = re.compile(r"^[（(][一二三四五六七八九十]{1,3}[）)]")
+#: the number an entry or a heading opens with, of any of the three kinds
+_NUMBERING = re.compile(
+    r"^(?:[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[、.．]|[（(][一二三四五六七八九十]{1,3}[）)])"
+)
 #: words of the report's sections (a TOC may shorten its entries: 二、主动公开情况)
 _SECTION_WORDS = re.compile(r"总体|概述|主动公开|申请|复议|诉讼|存在的主要问题|改进|其他需要报告")
 _CONTENTS = re.compile(r"^目\s*录[:：]?$")
@@ -30,15 +38,22 @@ _DIGITS = {c: k for k, c in enumerate("一二三四五六七八九", 1)}
 
 
 def _chapter_number(head: str) -> int | None:
-    """一、 → 1, 十二、 → 12; None for a sub-chapter."""
+    """一、 → 1, 十二、 → 12, 3. → 3; None for a sub-chapter."""
     m = _CHAPTER.match(head)
     if m is None:
-        return None
+        arabic = _ARABIC_CHAPTER.match(head)
+        return int(arabic[1]) if arabic else None
     word = m[0][:-1]
     if "十" not in word:
         return _DIGITS.get(word)
     tens, _, ones = word.partition("十")
     return _DIGITS.get(tens, 1) * 10 + _DIGITS.get(ones, 0)
+
+
+def _arabic_entry(text: str) -> bool:
+    """Whether a line opening with a digit may be an entry numbered in Arabic numerals: the
+    number, then a section's words."""
+    return _ARABIC_CHAPTER.match(text) is not None and _SECTION_WORDS.search(text) is not None
 
 
 def _units(tokens: list[Token]) -> list[tuple[int, int]]:
@@ -74,10 +89,16 @@ def _entry(text: str) -> tuple[str, bool, int | None] | None:
     head = text.rstrip(_LEADER + " \t\u3000")
     leader = sum(1 for ch in text[len(head) :] if ch in _LEADER)
     marked = page is not None or leader >= 2 or "…" in text[len(head) :]
-    if not head or len(head) > 40 or any(ch in head for ch in "。；;，") or re.search(r"\d", head):
+    arabic = _ARABIC_CHAPTER.match(head)
+    words = head[arabic.end() :] if arabic else head
+    if not head or len(head) > 40 or any(ch in head for ch in "。；;，") or re.search(r"\d", words):
         return None
     if _SUB_CHAPTER.match(head):
         return (head, marked, page) if marked else None
+    if arabic:
+        if not marked or not _SECTION_WORDS.search(words) or labels.match_request(words):
+            return None
+        return head, marked, page
     if not _CHAPTER.match(head) or not _SECTION_WORDS.search(head):
         return None
     if labels.match_request(head) or labels.match_proactive(head):
@@ -85,8 +106,9 @@ def _entry(text: str) -> tuple[str, bool, int | None] | None:
     return head, marked, page
 
 
-#: the first character of an entry's line: a chapter's numeral or a sub-chapter's bracket
-_OPENING = frozenset("一二三四五六七八九十（(")
+#: the first character of an entry's line: a chapter's numeral (Chinese or Arabic) or a
+#: sub-chapter's bracket
+_OPENING = frozenset("一二三四五六七八九十（(0123456789")
 
 
 def _opens_an_entry(tokens: list[Token], a: int, b: int) -> bool:
@@ -97,7 +119,7 @@ def _opens_an_entry(tokens: list[Token], a: int, b: int) -> bool:
         return c in _OPENING
     for t in tokens[a:b]:
         if t.kind != END and (text := t.text.lstrip()):
-            return text[0] in _OPENING
+            return text[0] in _OPENING and (not text[0].isdigit() or _arabic_entry(text))
     return False
 
 
@@ -105,7 +127,16 @@ def _elsewhere(run, texts, lines: int, around: range) -> bool:
     """Whether a line of the page's `lines` outside `around` reads as one of the run's entries
     (`texts(w)` gives line w's text)."""
     heads = {labels.norm(h) for h, _, _ in run}
-    return any(labels.norm(texts(w)) in heads for w in range(lines) if w not in around)
+    if any(labels.norm(texts(w)) in heads for w in range(lines) if w not in around):
+        return True
+    # numbered otherwise than the headings (1.总体情况……1 for 一、总体情况): the words after
+    # the numbers, on a line that opens with a number of its own
+    words = {_NUMBERING.sub("", h) for h in heads}
+    return any(
+        _NUMBERING.match(t := labels.norm(texts(w))) and _NUMBERING.sub("", t) in words
+        for w in range(lines)
+        if w not in around
+    )
 
 
 def contents_entries(tokens: list[Token]) -> list[int]:
@@ -136,6 +167,9 @@ def contents_entries(tokens: list[Token]) -> list[int]:
         if c not in _OPENING and (c.strip() or not _opens_an_entry(tokens, *units[u])):
             u += 1
             continue
+        if c.isdigit() and not _arabic_entry(tokens[units[u][0]].text):
+            u += 1  # a year, a figure, a row (2023年，…, 1.属于国家秘密): most such lines
+            continue
         run: list[tuple[str, bool, int | None]] = []
         v = u
         chapter = 0
@@ -144,7 +178,9 @@ def contents_entries(tokens: list[Token]) -> list[int]:
             # the chapters of a TOC run up: the report's own 一、总体情况 right after its last
             # entry is the body's heading (and tells the lines above it for a TOC)
             number = _chapter_number(e[0])
-            if number is not None and number <= chapter:
+            if number is not None and (number <= chapter or (run and not chapter and not e[1])):
+                # (or a bare chapter after entries numbered as sub-chapters, (一)总体情况……1:
+                # the body's heading too)
                 restarts = True
                 break
             chapter = number or chapter
@@ -155,17 +191,26 @@ def contents_entries(tokens: list[Token]) -> list[int]:
             continue
         titled = u > 0 and _CONTENTS.match(texts(u - 1).replace("\t", "").strip()) is not None
         marked = sum(1 for _, m, _ in run if m)
-        chapters = sum(1 for h, _, _ in run if _CHAPTER.match(h))
+        chapters = sum(1 for h, _, _ in run if _chapter_number(h) is not None)
+        if not chapters and marked == len(run) >= 3:
+            # a TOC that numbers its chapters as sub-chapters ((一)总体情况……1): each entry
+            # marked and naming a section of the report
+            chapters = sum(1 for h, _, _ in run if _SECTION_WORDS.search(h)) >= 3
         pages = [p for _, _, p in run if p is not None]
-
+        # bare entries, or page numbers that fall (a document's fields not updated, a TOC
+        # typed by hand): the entries are the headings' own words, which stand elsewhere on
+        # the page (or the body's first chapter follows them)
+        rising = pages == sorted(pages)
         if (
             len(run) >= 2
             and chapters >= 1
             and (marked >= 2 or len(run) >= 3 or titled or restarts)
-            and pages == sorted(pages)
-            # bare entries are the headings' own words: the headings stand elsewhere on the
-            # page (or the body's first chapter follows them)
-            and (marked >= 2 or restarts or _elsewhere(run, texts, len(units), range(u - 1, v)))
+            and (rising or marked >= 2)
+            and (
+                (marked >= 2 and rising)
+                or restarts
+                or _elsewhere(run, texts, len(units), range(u - 1, v))
+            )
         ):
             first = units[u - 1][0] if titled else units[u][0]
             drop.extend(range(first, units[v - 1][1]))

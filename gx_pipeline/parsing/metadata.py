@@ -78,6 +78,19 @@ _TITLE_YEAR_AFTER = re.compile(
     r"(?P<pre>[^,，。:：;；!！?？\s]{2,40}?)(?:政府|政务)?信息公开(?:工作)?"
     r"(?:(?:年度报告|年报|报告)\((?P<year>20\d{2})年?度?\)|(?P<inside>20\d{2})年度(?:工作)?报告)"
 )
+#: words of a sentence that cites another report to compare with it or follow it up (与《XX局
+#: 2022年…报告》相比, 对照《…》中提出的问题, 《…》所列问题整改情况): the title it quotes is the
+#: year before's, and its year no report year of this page
+_CITED = re.compile(r"相比|对照|对比|比较|所列|提出的|整改|针对")
+_CLAUSE_END = re.compile(r"[,，。；;:：!！?？]")
+#: a comparison with a year (较2022年, 比2022年, 同比): the year before the report's
+_COMPARED = re.compile(r"[较比]20\d{2}年|同比|上年|去年")
+#: a year that is part of a name: an event's (杭州2022年亚运会, 北京2022年冬奥会) or a body set up
+#: for it (2023年全运会筹备工作指挥部): no year of a report, even right before its words
+_NAMED_YEAR = re.compile(
+    r"20\d{2}年(?=[\u4e00-\u9fff]{0,12}?(?:运动会|运会|奥会|博会|峰会|组委会|组织委员会|指挥部|"
+    r"领导小组|筹备|执委会))"
+)
 _NOTICE_VERB = re.compile(r"关于(?:印发|公布|发布|转发|公开)")
 # word lists, filled to the line
 # fmt: off
@@ -473,6 +486,19 @@ def _title_agency(line: str, m: re.Match[str]) -> str | None:
     return _clean_agency(pre) or _clean_agency(m.groupdict().get("post") or "")
 
 
+def _not_its_year(line: str, m: re.Match[str]) -> bool:
+    """Whether the year of the title `m` found in `line` is no year of the page's report: the
+    line cites the title to compare with it (_CITED), or the year is part of a name before the
+    report's words (_NAMED_YEAR: 杭州2022年亚运会组委会政府信息公开工作年度报告 names no year)."""
+    at = m.start("year") if m.groupdict().get("year") else m.start("inside")
+    if _NAMED_YEAR.match(line, at) is not None:
+        return True
+    # the clause around the title: what its `pre` holds (it starts after the last stop) and
+    # what follows it up to the next (本年报中所列数据 in another clause is the report's own)
+    after = _CLAUSE_END.split(line[m.end() :], maxsplit=1)[0]
+    return _CITED.search(m.group("pre") + after) is not None
+
+
 def _may_title(line: str) -> bool:
     """The words every title holds (a quick look before a title's search)."""
     return "信息公开" in line or "政务公开" in line
@@ -579,7 +605,7 @@ def extract(
         if "20" not in line:
             continue
         m = (_TITLE_END.search(line) and _TITLE.search(line)) or _TITLE_YEAR_AFTER.search(line)
-        if m is None:
+        if m is None or _not_its_year(line, m):
             continue
         found = m.groupdict()
         # the year of _TITLE_YEAR_AFTER's second form stands inside the words
@@ -649,6 +675,8 @@ def extract(
             if (own_title or yearless) and _in_list(before, k):
                 continue  # another report's title in a list, not a sentence of this one
             for m in _TITLE.finditer(t):
+                if _not_its_year(t, m):
+                    continue
                 a = _title_agency(t, m)
                 if year is None:
                     year, year_from = int(m.group("year")), "title"
@@ -697,7 +725,15 @@ def extract(
     if year is None and not listed:
         # not where a list of reports of other years stands above a title naming none: their
         # years, one each, outnumber the report's own in a text that seldom names it
-        years = Counter(int(y) for t in head if "年" in t for y in _YEAR_WRITTEN.findall(t))
+        # not a year of a name (杭州2022年亚运会组委会), which the page repeats whatever its year,
+        # nor of a sentence comparing with a year (较2022年增长, 与《…2022年…报告》相比): the
+        # year before's, which a report compares with and seldom names its own
+        years = Counter(
+            int(y)
+            for t in head
+            if "年" in t and not (_CITED.search(t) or _COMPARED.search(t))
+            for y in _YEAR_WRITTEN.findall(_NAMED_YEAR.sub("", t) if "20" in t else t)
+        )
         if years:
             year, year_from = years.most_common(1)[0][0], "frequent"
 
@@ -797,6 +833,11 @@ def extract(
         problems.append(
             f"meta.published: the page's date {no_dates[0]} is no date (no such month or day); "
             "no publication date is taken"
+        )
+    elif published is None and clocks and clocks[0].endswith(_SHAPED):
+        problems.append(
+            f"meta.published: the page's only date under a plain label ({clocks[0]}) is a "
+            "portal's clock; no publication date is taken"
         )
     elif published is None and clocks:
         problems.append(
@@ -999,6 +1040,11 @@ def _published(
                 if clocks is not None:
                     clocks.append(date)
                 continue
+            if m.group("plain") and _CLOCK_TAIL.match(n, m.end()):
+                # the weekday or the weather after it: the portal's clock, whatever its year
+                if clocks is not None:
+                    clocks.append(f"{date}{_SHAPED}")
+                continue
             rank = _LABEL_RANK[m.group("label") or m.group("plain")]
             if rank == _EDITED:
                 edit = edit or date
@@ -1033,6 +1079,14 @@ def _published(
     # the page's own edit before a related list's date, which is another report's
     return edit or (best[1] if best is not None else None)
 
+
+#: what a portal writes after its clock's date (时间：2024年3月5日 星期二, 日期：2024-03-05
+#: 天气：晴, …周二 多云 12℃): no article's date is followed by a weekday or the weather
+_CLOCK_TAIL = re.compile(
+    r"(?:\d{1,2}:\d{2}(?::\d{2})?)?(?:星期|礼拜|周[一二三四五六日天]|天气|[晴阴]|多云|小雨)"
+)
+#: how a clock told by its shape is named in the problem line
+_SHAPED = ", a weekday or the weather beside it"
 
 #: the words of _LABELLED_DATE's labels: a line without any holds no labelled date
 _DATE_LABEL_WORDS = ("日期", "时间", "发布于", "发稿")
