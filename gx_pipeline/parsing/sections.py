@@ -1979,6 +1979,7 @@ def _table(
         if placed is None:  # (else once the headings are judged by where they stand)
             _unread_order_guessed(header, unread_withheld, guess, problems)
         _doubled_columns(header, by_code, rows_withheld, problems)
+        _blank_column_and_end(by_code, rows_withheld, problems)
         columns_withheld |= _extra_columns(
             header, by_code, problems, rows_withheld if grid_rows else None, in_columns
         )
@@ -4421,6 +4422,41 @@ def _doubled_columns(
         f"requests: the header draws {bottom[k]} over two columns; each row's second cell "
         "under it is a copy or a blank, not a column"
     )
+
+
+def _blank_column_and_end(rows: dict[str, RawRow], withheld: set[str], problems: Problems) -> None:
+    """Every row of more cells than the template's columns, each blank past its last column,
+    with another place blank in every one of them too: the blank at the end may be a covered position
+    written behind the row, or a 总计 left blank while the other blank is a column drawn among
+    the applicants' (自然人 two columns wide, or an empty heading cell behind it; a text copy
+    keeps no colspan to tell). Both readings fit every row and put the numbers a column apart:
+    none of the rows is read. (A first cell blank in every row is the label's covered
+    position, judged where the copy writes them in place: _fit.)"""
+    n = len(contract.REQUEST_COLUMNS)
+    long = {code: r for code, r in rows.items() if code not in withheld and r.values}
+    if len(long) < 2 or any(
+        len(r.values) <= n or any(labels.norm(t.text) for t in r.values[n:]) for r in long.values()
+    ):
+        # (a copy whose rows show a cell too many only where a merged label covers a
+        # position, its filler written as a cell, reads its other rows in full)
+        return
+    if not any(_has_number(r.values) for r in long.values()):
+        return
+    blank = [
+        j for j in range(1, n) if not any(labels.norm(r.values[j].text) for r in long.values())
+    ]
+    if not blank:
+        return
+    for code, r in long.items():
+        withheld.add(code)
+        shown = "/".join(t.text or "空" for t in r.values[:12])
+        problems.flag(
+            codes.CELLS_UNPLACED,
+            f"requests.{code}: {len(r.values)} value cells where the template has {n} columns "
+            f"({shown}), blank past the last column and at place {blank[0] + 1} in every such "
+            "row: whether the first blank past the columns is a covered position or a 总计 left blank (the other a "
+            "column drawn among the applicants') is not known, so none is read",
+        )
 
 
 def _covered_beside_heading(
