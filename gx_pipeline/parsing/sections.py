@@ -2036,7 +2036,11 @@ def _table(
     # not tell a row a cell short (a merged value above covering a position) from a blank one
     filler_lines = any(r.pad_lines > 1 for r in by_code.values())
     # a copy writing the positions a merged cell covers empty in their places
-    in_place = section == "requests" and _draws_covered_blank(header_grid, by_code, serial)
+    in_place = (
+        section == "requests"
+        and _draws_covered_blank(header_grid, by_code, serial)
+        and not _covers_behind(by_code)
+    )
     first_td = _first_column_at(by_code, width) if in_place else None
     for trow in template_rows:
         r = by_code.get(trow.code)
@@ -4047,6 +4051,28 @@ def _draws_covered_blank(
     return any(t.x is not None for t in values) or _grid_writes_covered_blank(
         header_grid, rows.values(), serial
     )
+
+
+def _covers_behind(rows: dict[str, RawRow]) -> bool:
+    """Whether the requests rows of a cell-a-line copy show that it writes the positions a
+    merged label covers behind a row, not in front: a row of a cell more than the columns
+    that opens with a number and ends blank fits that reading alone (nothing covered stands
+    in front of a number), and no such row reads the other way (blank in front, a number at
+    its end) or holds numbers at both ends (a column the template lacks). A header's heading
+    left blank, between two headings, reads as a merged heading's covered position written
+    in its place; the rows tell the copy's way, and a row blank at both ends is read from
+    its first cell."""
+    n = len(contract.REQUEST_COLUMNS)
+    behind = False
+    for r in rows.values():
+        if len(r.values) <= n:
+            continue
+        if len(r.values) > n + 1 or any(t.table or t.kind != CELL for t in r.values):
+            return False
+        if labels.norm(r.values[-1].text):
+            return False
+        behind = behind or bool(labels.norm(r.values[0].text))
+    return behind
 
 
 def _grid_writes_covered_blank(
