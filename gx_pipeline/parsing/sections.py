@@ -1989,6 +1989,7 @@ def _table(
         if placed is None:  # (else once the headings are judged by where they stand)
             _unread_order_guessed(header, unread_withheld, guess, problems)
         _doubled_columns(header, by_code, rows_withheld, problems)
+        _blank_column_and_end(by_code, rows_withheld, problems)
         columns_withheld |= _extra_columns(
             header, by_code, problems, rows_withheld if grid_rows else None, in_columns
         )
@@ -2045,7 +2046,11 @@ def _table(
     # not tell a row a cell short (a merged value above covering a position) from a blank one
     filler_lines = any(r.pad_lines > 1 for r in by_code.values())
     # a copy writing the positions a merged cell covers empty in their places
-    in_place = section == "requests" and _draws_covered_blank(header_grid, by_code, serial)
+    in_place = (
+        section == "requests"
+        and _draws_covered_blank(header_grid, by_code, serial)
+        and not _covers_behind(by_code)
+    )
     first_td = _first_column_at(by_code, width) if in_place else None
     for trow in template_rows:
         r = by_code.get(trow.code)
@@ -4058,6 +4063,28 @@ def _draws_covered_blank(
     )
 
 
+def _covers_behind(rows: dict[str, RawRow]) -> bool:
+    """Whether the requests rows of a cell-a-line copy show that it writes the positions a
+    merged label covers behind a row, not in front: a row of a cell more than the columns
+    that opens with a number and ends blank fits that reading alone (nothing covered stands
+    in front of a number), and no such row reads the other way (blank in front, a number at
+    its end) or holds numbers at both ends (a column the template lacks). A header's heading
+    left blank, between two headings, reads as a merged heading's covered position written
+    in its place; the rows tell the copy's way, and a row blank at both ends is read from
+    its first cell."""
+    n = len(contract.REQUEST_COLUMNS)
+    behind = False
+    for r in rows.values():
+        if len(r.values) <= n:
+            continue
+        if len(r.values) > n + 1 or any(t.table or t.kind != CELL for t in r.values):
+            return False
+        if labels.norm(r.values[-1].text):
+            return False
+        behind = behind or bool(labels.norm(r.values[0].text))
+    return behind
+
+
 def _grid_writes_covered_blank(
     header_grid: list[list[str]] | None, rows: Iterable[RawRow], serial: bool = False
 ) -> bool:
@@ -4431,6 +4458,41 @@ def _doubled_columns(
         f"requests: the header draws {bottom[k]} over two columns; each row's second cell "
         "under it is a copy or a blank, not a column"
     )
+
+
+def _blank_column_and_end(rows: dict[str, RawRow], withheld: set[str], problems: Problems) -> None:
+    """Every row of more cells than the template's columns, each blank past its last column,
+    with another place blank in every one of them too: the blank at the end may be a covered position
+    written behind the row, or a 总计 left blank while the other blank is a column drawn among
+    the applicants' (自然人 two columns wide, or an empty heading cell behind it; a text copy
+    keeps no colspan to tell). Both readings fit every row and put the numbers a column apart:
+    none of the rows is read. (A first cell blank in every row is the label's covered
+    position, judged where the copy writes them in place: _fit.)"""
+    n = len(contract.REQUEST_COLUMNS)
+    long = {code: r for code, r in rows.items() if code not in withheld and r.values}
+    if len(long) < 2 or any(
+        len(r.values) <= n or any(labels.norm(t.text) for t in r.values[n:]) for r in long.values()
+    ):
+        # (a copy whose rows show a cell too many only where a merged label covers a
+        # position, its filler written as a cell, reads its other rows in full)
+        return
+    if not any(_has_number(r.values) for r in long.values()):
+        return
+    blank = [
+        j for j in range(1, n) if not any(labels.norm(r.values[j].text) for r in long.values())
+    ]
+    if not blank:
+        return
+    for code, r in long.items():
+        withheld.add(code)
+        shown = "/".join(t.text or "空" for t in r.values[:12])
+        problems.flag(
+            codes.CELLS_UNPLACED,
+            f"requests.{code}: {len(r.values)} value cells where the template has {n} columns "
+            f"({shown}), blank past the last column and at place {blank[0] + 1} in every such "
+            "row: whether the first blank past the columns is a covered position or a 总计 left blank (the other a "
+            "column drawn among the applicants') is not known, so none is read",
+        )
 
 
 def _covered_beside_heading(
