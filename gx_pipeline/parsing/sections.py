@@ -2037,6 +2037,8 @@ def _table(
     # a copy writing the positions a merged cell covers empty in their places
     in_place = section == "requests" and _draws_covered_blank(header_grid, by_code, serial)
     first_td = _first_column_at(by_code, width) if in_place else None
+    # the header is the table's: whether it repeats its merged cells is asked once, not a row
+    merges_copied = _repeats_merged(header_grid)
     for trow in template_rows:
         r = by_code.get(trow.code)
         if trow.code in rows_withheld:
@@ -2363,7 +2365,7 @@ def _table(
             grid_in_rows=grid_rows,
             pad_cells=pad_cells,
             grid_place=grid_places.get(trow.code),
-            copies_merged=section != "requests" or not header_grid or _repeats_merged(header_grid),
+            copies_merged=section != "requests" or not header_grid or merges_copied,
             unnamed_column=unnamed_column,
             covered_in_place=in_place,
             first_td=first_td,
@@ -2389,7 +2391,7 @@ def _table(
             for c in cells
             if c.col not in columns_withheld and c.col not in cells_held.get(c.row, ())
         ]
-    if section == "requests" and drawn is None and cells and _repeats_merged(header_grid):
+    if section == "requests" and drawn is None and cells and merges_copied:
         cells, every_one = _runs_a_sum_contradicts(cells, template, problems)
         complete = complete and every_one
     if section == "requests" and cells and not covered and complete:
