@@ -447,7 +447,10 @@ class _Reader:
             self.header_chars.append(text)
         elif self.header_chars:
             self.downward_header()
-        rest = self.value_after_heading(tok)
+        # (asked only of a section 二 cell: most tokens are none, and the call is saved)
+        rest = (
+            self.value_after_heading(tok) if kind == CELL and self.section == "proactive" else None
+        )
         if rest is not None:
             tok = tok._replace(text=rest)
             text = rest
