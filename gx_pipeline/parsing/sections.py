@@ -177,6 +177,10 @@ def _chrome_kind(text: str) -> tuple[str | None, bool]:
     return labels.heading_section(text), labels.block_title(text) is not None
 
 
+#: what _chrome_kind tells of most lines outside the sections
+_OPENS_NOTHING = (None, False)
+
+
 @short_text_cache
 def _prose(text: str) -> bool:
     """Text inside or between the tables that is prose, no cell: a sentence, figures with
@@ -430,7 +434,12 @@ class _Reader:
                     break
                 if chrome and self.section is None and not tok.cut:
                     # most tokens of a portal page: its menus and link lists, read in one step
-                    self.chrome_line(text)
+                    # (a line that opens nothing, the most of them, without chrome_line's call)
+                    if _chrome_kind(text) == _OPENS_NOTHING:
+                        self.text_after_values = True
+                        self.after_header_words, self.header_row = self.header_row, True
+                    else:
+                        self.chrome_line(text)
                     continue
             self.token(tok)
         self.close()
