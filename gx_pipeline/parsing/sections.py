@@ -2080,8 +2080,9 @@ def _table(
                 "is read",
             )
             continue
+        # (an HTML table's row stands on no copy's lines: neither test below is made of it)
         lines = _copy_lines(vals)
-        apart = _sign_apart(lines)
+        apart = _sign_apart(lines) if lines else None
         if apart is not None:
             complete = False
             problems.flag(
@@ -2092,7 +2093,7 @@ def _table(
                 "is read",
             )
             continue
-        footer = _page_footer_line(lines)
+        footer = _page_footer_line(lines) if lines else None
         if footer is not None:
             problems.flag(
                 codes.POSITIONAL_ROW,
