@@ -177,6 +177,10 @@ def _chrome_kind(text: str) -> tuple[str | None, bool]:
     return labels.heading_section(text), labels.block_title(text) is not None
 
 
+#: what _chrome_kind tells of most lines outside the sections
+_OPENS_NOTHING = (None, False)
+
+
 @short_text_cache
 def _prose(text: str) -> bool:
     """Text inside or between the tables that is prose, no cell: a sentence, figures with
@@ -430,7 +434,12 @@ class _Reader:
                     break
                 if chrome and self.section is None and not tok.cut:
                     # most tokens of a portal page: its menus and link lists, read in one step
-                    self.chrome_line(text)
+                    # (a line that opens nothing, the most of them, without chrome_line's call)
+                    if _chrome_kind(text) == _OPENS_NOTHING:
+                        self.text_after_values = True
+                        self.after_header_words, self.header_row = self.header_row, True
+                    else:
+                        self.chrome_line(text)
                     continue
             self.token(tok)
         self.close()
@@ -447,7 +456,10 @@ class _Reader:
             self.header_chars.append(text)
         elif self.header_chars:
             self.downward_header()
-        rest = self.value_after_heading(tok)
+        # (asked only of a section 二 cell: most tokens are none, and the call is saved)
+        rest = (
+            self.value_after_heading(tok) if kind == CELL and self.section == "proactive" else None
+        )
         if rest is not None:
             tok = tok._replace(text=rest)
             text = rest
@@ -2052,6 +2064,8 @@ def _table(
         and not _covers_behind(by_code)
     )
     first_td = _first_column_at(by_code, width) if in_place else None
+    # the header is the table's: whether it repeats its merged cells is asked once, not a row
+    merges_copied = _repeats_merged(header_grid)
     for trow in template_rows:
         r = by_code.get(trow.code)
         if trow.code in rows_withheld:
@@ -2081,8 +2095,9 @@ def _table(
                 "is read",
             )
             continue
+        # (an HTML table's row stands on no copy's lines: neither test below is made of it)
         lines = _copy_lines(vals)
-        apart = _sign_apart(lines)
+        apart = _sign_apart(lines) if lines else None
         if apart is not None:
             complete = False
             problems.flag(
@@ -2093,7 +2108,7 @@ def _table(
                 "is read",
             )
             continue
-        footer = _page_footer_line(lines)
+        footer = _page_footer_line(lines) if lines else None
         if footer is not None:
             problems.flag(
                 codes.POSITIONAL_ROW,
@@ -2378,7 +2393,7 @@ def _table(
             grid_in_rows=grid_rows,
             pad_cells=pad_cells,
             grid_place=grid_places.get(trow.code),
-            copies_merged=section != "requests" or not header_grid or _repeats_merged(header_grid),
+            copies_merged=section != "requests" or not header_grid or merges_copied,
             unnamed_column=unnamed_column,
             covered_in_place=in_place,
             first_td=first_td,
@@ -2404,7 +2419,7 @@ def _table(
             for c in cells
             if c.col not in columns_withheld and c.col not in cells_held.get(c.row, ())
         ]
-    if section == "requests" and drawn is None and cells and _repeats_merged(header_grid):
+    if section == "requests" and drawn is None and cells and merges_copied:
         cells, every_one = _runs_a_sum_contradicts(cells, template, problems)
         complete = complete and every_one
     if section == "requests" and cells and not covered and complete:
