@@ -997,6 +997,53 @@ def test_a_failing_steps_cause_is_the_errors_first_line_not_its_advice():
     assert "Out of Memory Error: failed to allocate 16 KiB" in _cause(failure, [])
 
 
+#: a quarantine row as the inventory writes it
+_QUARANTINED = {
+    "report_year": 2024,
+    "source": "2024/a.html",
+    "raw_sha256": None,
+    "size": 0,
+    "stage": "inventory",
+    "reason": "the file is empty",
+    "generated": False,
+}
+
+
+@pytest.mark.parametrize(
+    ("rows", "said"),
+    [
+        (
+            [{"source": "2024/x%FF.html"}, {"source": "2024/x%FF.html"}],
+            "Quarantine: column source: field_uniqueness: series 'source' contains duplicate",
+        ),
+        ([{"stage": "unpacked"}], "Quarantine: column stage: isin("),
+        ([{"size": -1}, {"source": "2024/b.html", "reason": ""}], "Quarantine: column size: "),
+    ],
+    ids=["duplicate sources", "an unknown stage", "two columns wrong"],
+)
+def test_a_step_refused_by_a_table_schema_says_which_table_column_and_check(rows, said):
+    """pandera's SchemaErrors message is a JSON document whose first line is `{`: a year whose
+    frames a schema refused was said as `validated_frames failed: pandera.errors.SchemaErrors:
+    {`, nothing of the table, the column or the rule. The cause names each, in one line."""
+    import dagster as dg
+    import pandas as pd
+
+    from gx_pipeline.defs.runner import _cause
+    from gx_pipeline.staging import schemas
+
+    frame = pd.DataFrame([{**_QUARANTINED, **row} for row in rows])
+
+    @dg.asset
+    def validated() -> None:
+        schemas.Quarantine.validate(frame, lazy=True)
+
+    result = dg.materialize([validated], raise_on_error=False)
+    (failure,) = [e for e in result.all_events if e.is_step_failure]
+    cause = _cause(failure, [])
+    assert said in cause
+    assert "\n" not in cause and len(cause) < 600
+
+
 def test_a_progress_reader_that_never_returns_does_not_hold_gx_run(monkeypatch):
     """The thread that prints a year's progress lines reads the run's events from the
     instance, and its last look was waited for without a bound: one stuck in that read (a

@@ -14,6 +14,7 @@ marked failed and their pool slots freed (gx_pipeline.defs.liveness).
 
 import argparse
 import contextlib
+import json
 import os
 import re
 import signal
@@ -734,9 +735,44 @@ def _cause(event: dg.DagsterEvent, evaluations: list) -> str:
         error = error.cause
     if error is None:
         return event.message or "failed"
+    schema = _schema_errors(error.message)
+    if schema:
+        return schema
     # the first line says what went wrong (`OutOfMemoryException: …`); DuckDB's last lines are
     # advice and a link
     return error.message.strip().splitlines()[0] if error.message.strip() else error.cls_name
+
+
+def _schema_errors(message: str, said: int = 3) -> str | None:
+    """pandera's SchemaErrors in one line: its message is a JSON document whose first line is
+    `{` (what `gx run` printed of a year a table's schema refused), of errors each naming the
+    schema, the column, the check and what failed. The first `said` are named, the rest
+    counted; None for any other message."""
+    start = message.find("SchemaErrors: {")
+    if start < 0:
+        return None
+    try:
+        document = json.loads(message[start + len("SchemaErrors: ") :])
+    except ValueError:
+        return None
+    errors = [
+        error
+        for kinds in document.values()
+        if isinstance(kinds, dict)
+        for found in kinds.values()
+        if isinstance(found, list)
+        for error in found
+        if isinstance(error, dict)
+    ]
+    if not errors:
+        return None
+    named = [
+        f"{e.get('schema')}: column {e.get('column')}: {e.get('check')}: "
+        + " ".join(str(e.get("error", "")).split())[:160]
+        for e in errors[:said]
+    ]
+    more = f"; {len(errors) - said} more" if len(errors) > said else ""
+    return "a table's rows broke its schema: " + "; ".join(named) + more
 
 
 class _ErrorInfo(Protocol):
