@@ -1111,6 +1111,48 @@ def test_an_entry_of_raw_whose_name_is_not_utf8_is_named_as_dim_report_names_fil
     assert "\\udc" not in said
 
 
+@pytest.mark.parametrize(
+    "failure",
+    [IndexError("list index out of range"), RecursionError("maximum recursion depth exceeded")],
+    ids=["an IndexError", "a RecursionError"],
+)
+def test_pages_the_parser_failed_on_are_named_by_the_run(
+    data_dir, tmp_path, monkeypatch, capsys, failure
+):
+    """A parser defect on a page (an exception of the parser's own, not a page it refused) sends
+    the page to quarantine and the year on: gx run said `ok`, exit 0, the page one of the year's
+    quarantined like a page with no tables, its report in no fact table and nothing said but a
+    line in the step's log. gx run now names each such page and the failure."""
+    from gx_pipeline.staging import pool
+
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    seed = SEED.read_text(encoding="utf-8")
+    for k, district in enumerate("东西南北"):
+        put_page(data_dir, 2021, f"{k}.txt", seed.replace("襄都区", f"{district}城区"))
+    real = pool.parse_bytes
+
+    def failing(data, source, sha256):
+        if source.endswith(("/1.txt", "/3.txt")):
+            raise failure
+        return real(data, source, sha256)
+
+    monkeypatch.setattr(pool, "parse_bytes", failing)
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 0  # the other pages load
+    out, err = capsys.readouterr()
+    assert out.splitlines()[2].split()[:5] == ["2021", "ok", "passed", "2", "2"]
+    said = [line for line in err.splitlines() if "the parser failed on" in line]
+    assert len(said) == 1, err
+    assert "report year 2021: the parser failed on 2 page(s)" in said[0]
+    for page in ("2021/1.txt", "2021/3.txt"):
+        assert f"{page} (parser error: {type(failure).__name__}: {failure})" in said[0]
+    # a page the parser refused (no tables) is no defect of it: not named
+    put_page(data_dir, 2021, "1.txt", "这一页没有表格。")
+    monkeypatch.setattr(pool, "parse_bytes", real)
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
+    assert "the parser failed on" not in capsys.readouterr().err
+
+
 def test_reports_of_an_earlier_load_now_quarantined_are_named_by_the_run_status_and_check(
     data_dir, tmp_path, monkeypatch, capsys
 ):
