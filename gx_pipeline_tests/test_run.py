@@ -208,10 +208,11 @@ def test_gx_run_reports_progress_per_step_and_gx_status_reads_it_back(
         "parsed_reports",
         "validated_frames",
         "gx_warehouse",
+        "gx_warehouse_no_page_failed_by_the_parser",
         "gx_warehouse_no_report_of_an_earlier_load_lost",
         "gx_warehouse_reports_satisfy_tally_identities",
     ]
-    assert progress[-1].split()[3:5] == ["[######]", "6/6"]
+    assert progress[-1].split()[3:5] == ["[#######]", "7/7"]
     assert out.splitlines()[2].split()[:5] == ["2021", "ok", "passed", "1", "1"]
 
     assert cli.main(["status", "--years", "2020-2021"]) == 0
@@ -1146,11 +1147,31 @@ def test_pages_the_parser_failed_on_are_named_by_the_run(
     assert "report year 2021: the parser failed on 2 page(s)" in said[0]
     for page in ("2021/1.txt", "2021/3.txt"):
         assert f"{page} (parser error: {type(failure).__name__}: {failure})" in said[0]
+    # the Dagster UI's check result says it too (a WARN: the run stays green)
+    from gx_pipeline_tests.conftest import materialize_year
+
+    result = materialize_year(data_dir, 2021)
+    assert result.success
+    (check,) = [
+        e
+        for e in result.get_asset_check_evaluations()
+        if e.check_name == "no_page_failed_by_the_parser"
+    ]
+    assert not check.passed and check.severity.value == "WARN"
+    assert "the parser failed on 2 page(s)" in check.description
+    assert set(check.metadata["parser_failures"].value) == {"2021/1.txt", "2021/3.txt"}
+    capsys.readouterr()  # the step's own log of the materialization above
     # a page the parser refused (no tables) is no defect of it: not named
     put_page(data_dir, 2021, "1.txt", "这一页没有表格。")
     monkeypatch.setattr(pool, "parse_bytes", real)
     assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
     assert "the parser failed on" not in capsys.readouterr().err
+    (check,) = [
+        e
+        for e in materialize_year(data_dir, 2021).get_asset_check_evaluations()
+        if e.check_name == "no_page_failed_by_the_parser"
+    ]
+    assert check.passed
 
 
 def test_reports_of_an_earlier_load_now_quarantined_are_named_by_the_run_status_and_check(

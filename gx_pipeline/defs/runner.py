@@ -41,7 +41,12 @@ from gx_pipeline.datadir import data_dir
 from gx_pipeline.definitions import build_definitions
 from gx_pipeline.defs import cancels
 from gx_pipeline.defs.automation import INTERVAL_S, SENSOR_NAME, sensor_state, stale_since, stamp
-from gx_pipeline.defs.checks import NAMED, TALLY_CHECK, lost_reports_said
+from gx_pipeline.defs.checks import (
+    TALLY_CHECK,
+    lost_reports_said,
+    parser_failures,
+    parser_failures_said,
+)
 from gx_pipeline.defs.derived import derived_out_of_date, refresh_derived
 from gx_pipeline.defs.home import dagster_home, local_instance
 from gx_pipeline.defs.liveness import (
@@ -79,7 +84,6 @@ from gx_pipeline.parsing.page import version_order
 from gx_pipeline.staging import claims
 from gx_pipeline.staging.inventory import safe_name
 from gx_pipeline.staging.parts import discard_year
-from gx_pipeline.staging.pool import TOO_SLOW, WORKER_DIED
 from gx_pipeline.warehouse import copies_left_behind, entries_by_year, lost_reports
 from gx_pipeline.warehouse.files import lock_holder
 
@@ -456,29 +460,6 @@ def _summaries(
                 f"gx run: {parser_failures_said(summary.year, failed[summary.year])}", file=stream
             )
     return summaries
-
-
-def parser_failures(conn: duckdb.DuckDBPyConnection, year: int) -> list[tuple[str, str]]:
-    """The year's pages quarantined for a failure of the parser itself (an exception of its
-    own, its time limit, its worker's crash), not for what the page is: (source, reason)."""
-    return conn.execute(
-        "select source, reason from quarantine where report_year = $year and "
-        "(starts_with(reason, 'parser error:') or starts_with(reason, $slow) or reason = $died) "
-        "order by source",
-        {"year": year, "slow": TOO_SLOW, "died": WORKER_DIED},
-    ).fetchall()
-
-
-def parser_failures_said(year: int | str, failed: list[tuple[str, str]]) -> str:
-    """One line naming the pages the parser failed on: each was quarantined and the year went
-    on (`ok`), their figures in no fact table, which the quarantine alone does not tell from a
-    page with no report on it."""
-    named = "; ".join(f"{source} ({reason})" for source, reason in failed[:NAMED])
-    more = f"; … and {len(failed) - NAMED} more (table quarantine)" if len(failed) > NAMED else ""
-    return (
-        f"report year {year}: the parser failed on {len(failed)} page(s), quarantined, their "
-        f"figures in no fact table (a defect of the parser, not of the page): {named}{more}"
-    )
 
 
 #: the cause of a year gx run leaves to another run in flight
