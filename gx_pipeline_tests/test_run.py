@@ -1150,13 +1150,7 @@ def test_pages_the_parser_failed_on_are_named_by_the_run(
     # the Dagster UI's check result says it too (a WARN: the run stays green)
     from gx_pipeline_tests.conftest import materialize_year
 
-    result = materialize_year(data_dir, 2021)
-    assert result.success
-    (check,) = [
-        e
-        for e in result.get_asset_check_evaluations()
-        if e.check_name == "no_page_failed_by_the_parser"
-    ]
+    check = _check_of(materialize_year(data_dir, 2021), "no_page_failed_by_the_parser")
     assert not check.passed and check.severity.value == "WARN"
     assert "the parser failed on 2 page(s)" in check.description
     assert set(check.metadata["parser_failures"].value) == {"2021/1.txt", "2021/3.txt"}
@@ -1166,12 +1160,14 @@ def test_pages_the_parser_failed_on_are_named_by_the_run(
     monkeypatch.setattr(pool, "parse_bytes", real)
     assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
     assert "the parser failed on" not in capsys.readouterr().err
-    (check,) = [
-        e
-        for e in materialize_year(data_dir, 2021).get_asset_check_evaluations()
-        if e.check_name == "no_page_failed_by_the_parser"
-    ]
-    assert check.passed
+    assert _check_of(materialize_year(data_dir, 2021), "no_page_failed_by_the_parser").passed
+
+
+def _check_of(result, name: str):
+    """The evaluation of the check `name` in a successful materialization's `result`."""
+    assert result.success
+    (check,) = [e for e in result.get_asset_check_evaluations() if e.check_name == name]
+    return check
 
 
 def test_reports_of_an_earlier_load_now_quarantined_are_named_by_the_run_status_and_check(

@@ -20,6 +20,7 @@ bounded memory, at most 200 failing rows listed) and says what they mean:
 """
 
 import warnings
+from collections.abc import Callable
 
 import dagster as dg
 import duckdb
@@ -156,18 +157,38 @@ NAMED = 10
 def no_report_of_an_earlier_load_lost(
     context: dg.AssetCheckExecutionContext, warehouse: Warehouse
 ) -> dg.AssetCheckResult:
-    year = int(context.partition_key)
-    with warehouse.connect(publish=False) as conn:  # reads only
-        lost = lost_reports(conn, year)
-    return dg.AssetCheckResult(
-        passed=not lost,
-        severity=dg.AssetCheckSeverity.WARN,
-        description=lost_reports_said(year, lost) or "No report of an earlier load was lost.",
-        metadata={
+    return _warn_on_pages(
+        context,
+        warehouse,
+        lost_reports,
+        lost_reports_said,
+        "No report of an earlier load was lost.",
+        lambda lost: {
             "lost_reports": dg.MetadataValue.json(
                 {source: {"agency": agency, "reason": reason} for source, agency, reason in lost}
             )
         },
+    )
+
+
+def _warn_on_pages(
+    context: dg.AssetCheckExecutionContext,
+    warehouse: Warehouse,
+    find: Callable[[duckdb.DuckDBPyConnection, int], list],
+    said: Callable[[int, list], str],
+    none: str,
+    metadata: Callable[[list], dict],
+) -> dg.AssetCheckResult:
+    """A WARN check of the year's pages that `find` reads from the warehouse: passed when it
+    finds none (`none` its description), else `said` of them; the run stays green."""
+    year = int(context.partition_key)
+    with warehouse.connect(publish=False) as conn:  # reads only
+        found = find(conn, year)
+    return dg.AssetCheckResult(
+        passed=not found,
+        severity=dg.AssetCheckSeverity.WARN,
+        description=said(year, found) or none,
+        metadata=metadata(found),
     )
 
 
@@ -183,14 +204,13 @@ def no_report_of_an_earlier_load_lost(
 def no_page_failed_by_the_parser(
     context: dg.AssetCheckExecutionContext, warehouse: Warehouse
 ) -> dg.AssetCheckResult:
-    year = int(context.partition_key)
-    with warehouse.connect(publish=False) as conn:  # reads only
-        failed = parser_failures(conn, year)
-    return dg.AssetCheckResult(
-        passed=not failed,
-        severity=dg.AssetCheckSeverity.WARN,
-        description=parser_failures_said(year, failed) or "The parser failed on no page.",
-        metadata={"parser_failures": dg.MetadataValue.json(dict(failed))},
+    return _warn_on_pages(
+        context,
+        warehouse,
+        parser_failures,
+        parser_failures_said,
+        "The parser failed on no page.",
+        lambda failed: {"parser_failures": dg.MetadataValue.json(dict(failed))},
     )
 
 
