@@ -1155,11 +1155,17 @@ def test_pages_the_parser_failed_on_are_named_by_the_run(
     assert "the parser failed on 2 page(s)" in check.description
     assert set(check.metadata["parser_failures"].value) == {"2021/1.txt", "2021/3.txt"}
     capsys.readouterr()  # the step's own log of the materialization above
+    # and gx status, while the pages stay quarantined so
+    assert cli.main(["status", "--years", "2021"]) == 0
+    status = capsys.readouterr().out
+    assert "report year 2021: the parser failed on 2 page(s)" in status
     # a page the parser refused (no tables) is no defect of it: not named
     put_page(data_dir, 2021, "1.txt", "这一页没有表格。")
     monkeypatch.setattr(pool, "parse_bytes", real)
     assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
     assert "the parser failed on" not in capsys.readouterr().err
+    assert cli.main(["status", "--years", "2021"]) == 0
+    assert "the parser failed on" not in capsys.readouterr().out
     assert _check_of(materialize_year(data_dir, 2021), "no_page_failed_by_the_parser").passed
 
 

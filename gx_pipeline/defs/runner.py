@@ -984,6 +984,8 @@ class YearStatus:
     #: pages whose reports were loaded at an earlier load and are in no fact table now
     #: (quarantined, gone, overwritten with another report): (source, agency, reason)
     lost: tuple[tuple[str, str | None, str], ...] = ()
+    #: pages quarantined for a failure of the parser itself: (source, reason)
+    parser_failed: tuple[tuple[str, str], ...] = ()
 
 
 _STATUS_SQL = """
@@ -1087,6 +1089,7 @@ def year_status(
     runs = runs or {}
     rows = {y: (0, "", 0, "", 0, 0, 0, "") for y in years}
     lost: dict[str, tuple] = {}
+    failed: dict[str, tuple] = {}
     if Path(database).is_file():
         conn = duckdb.connect(str(database), read_only=True)
         try:
@@ -1097,9 +1100,19 @@ def year_status(
                     *counts, versions = conn.execute(_STATUS_SQL, {"year": int(y)}).fetchone()
                     rows[y] = (*counts, ", ".join(sorted(versions, key=version_order)))
                     lost[y] = tuple(lost_reports(conn, int(y)))
+                    failed[y] = tuple(parser_failures(conn, int(y)))
         finally:
             conn.close()
-    return [YearStatus(y, *rows[y], runs.get(y, "never run"), lost=lost.get(y, ())) for y in years]
+    return [
+        YearStatus(
+            y,
+            *rows[y],
+            runs.get(y, "never run"),
+            lost=lost.get(y, ()),
+            parser_failed=failed.get(y, ()),
+        )
+        for y in years
+    ]
 
 
 def loaded_years(database: Path) -> list[str]:
@@ -1138,6 +1151,7 @@ def format_status(rows: list[YearStatus]) -> str:
         for r in rows
     ]
     said = [lost_reports_said(r.year, list(r.lost)) for r in rows if r.lost]
+    said += [parser_failures_said(r.year, list(r.parser_failed)) for r in rows if r.parser_failed]
     return _table(head, body) + "".join(f"\n{line}" for line in said)
 
 
