@@ -495,3 +495,37 @@ def test_a_digit_its_font_maps_is_read(font, more):
     line = next(x for x in document.text.splitlines() if x.startswith("new"))
     assert line.split()[1:] == ["57"]
     assert not document.codes
+
+
+@pytest.mark.parametrize(
+    "spaces",
+    [
+        b"2 beginbfchar <35> <0020> <37> <0020> endbfchar",
+        b"2 beginbfrange <35> <35> <0020> <37> <37> <0020> endbfrange",
+        b"2 beginbfchar <35> <00A0> <37> <3000> endbfchar",
+    ],
+)
+def test_a_digit_its_fonts_map_gives_as_a_space_is_unknown(spaces):
+    # a ToUnicode map that sends the codes of glyphs the page draws (57's shapes) to a space:
+    # PDFium gives a space, and the cell read blank, nothing said, where the paper shows a
+    # figure; a space that draws ink is no space
+    font = _type3(_ODD_NAMES, b"/ToUnicode 8 0 R ")
+    document = documents.read(
+        _font_pdf(b"BT /F2 12 Tf 130 700 Td (57) Tj ET\n", font, [_to_unicode(spaces)]), "r.pdf"
+    )
+    line = next(x for x in document.text.splitlines() if x.startswith("new"))
+    assert "\ufffd" in "".join(line.split()[1:]), line
+    assert "encoding_damaged" in document.codes
+
+
+def test_a_space_that_draws_no_ink_stays_a_space():
+    # (a font's own space, and a code its map sends to a space whose glyph draws nothing)
+    font = _type3(_ODD_NAMES, b"/ToUnicode 8 0 R ")
+    more = [_to_unicode(b"1 beginbfrange <30> <39> <0030> endbfrange")]
+    document = documents.read(
+        _font_pdf(
+            b"BT /F2 12 Tf 130 700 Td (5) Tj ET\nBT /F1 12 Tf 140 700 Td ( 7) Tj ET\n", font, more
+        ),
+        "r.pdf",
+    )
+    assert not document.codes

@@ -178,3 +178,36 @@ def test_a_misprinted_total_beside_a_subtotal_column_withholds_no_other_row(rend
         ):
             # (other rows may be withheld for their own reasons: blanks a copy leaves)
             assert not any("neither the sum" in p for p in got.problems), (k, missing)
+
+
+@pytest.mark.parametrize("rendering", ["md-repeat", "md-blank"])
+def test_a_grid_copy_of_one_table_with_a_heading_two_columns_wide_reads_no_column_off(
+    rendering: str,
+):
+    """A converter's grid copy of one table holding all three sections, 自然人 drawn two
+    columns wide: the requests rows are blank past 总计 (the grid is as wide as 四's fifteen
+    columns), and the second position under 自然人 is its copy or a blank. That position was
+    left in where the row was longer than the header's columns, so every row was read a column
+    off: 商业企业 blank, 总计 read from 其他. Where the numbers were all 0 nothing told: a
+    figure withheld with no flag (4 of 60 md-repeat pages), else wrong and flagged."""
+    for k in range(24):
+        outcome, off = _judged(
+            f"one-grid-np-wide:{rendering}:{k}", ("one table", "自然人 two wide"), rendering
+        )
+        assert outcome in ("right", "withheld+flag"), (k, outcome, off)
+
+
+@pytest.mark.parametrize("after", ["remarks after 总计", "column after 总计"])
+def test_a_grid_copy_with_a_column_after_the_total_and_a_heading_two_columns_wide_drops_no_total(
+    after: str,
+):
+    """A converter's grid copy (merged cells copied into every position) of a requests table
+    with 自然人 drawn two columns wide and a column behind 总计 (备注, 上年数): the cells behind
+    总计 were counted from a row of the template's seven columns, not eight, so 总计's cell
+    was left out in the column's stead and the column's cell (—, 无) read as 总计: a total
+    withheld with no flag, or wrong (7 and 4 of 80 pages)."""
+    for k in range(20):
+        outcome, off = _judged(
+            f"after-total-np-wide:{after}:{k}", (after, "自然人 two wide"), "md-repeat"
+        )
+        assert outcome in ("right", "withheld+flag"), (k, outcome, off)

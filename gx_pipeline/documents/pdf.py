@@ -196,6 +196,24 @@ def _dictionary(text: bytes, at: int, reach: int = 20000) -> bytes:
     return b""
 
 
+#: a glyph's tight box, in points each way, past which it draws something
+_INK = 1.0
+
+
+def _inked_space(textpage, i: int) -> bool:
+    """Whether a space PDFium gives is a glyph of a text object that draws ink (its tight box
+    more than a point each way), not a font's blank space or a gap PDFium makes up."""
+    from pypdfium2 import raw
+
+    if not raw.FPDFText_GetTextObject(textpage, i):
+        return False
+    box = [ctypes.c_double() for _ in range(4)]
+    if not raw.FPDFText_GetCharBox(textpage, i, *(ctypes.byref(b) for b in box)):
+        return False
+    left, right, bottom, top = (b.value for b in box)
+    return right - left > _INK and top - bottom > _INK
+
+
 def _nameless(textpage, index: int) -> bool:
     """Whether a character's font has no /BaseFont name (a Type3 font: its glyphs are drawn by
     the file's own procedures)."""
@@ -837,8 +855,13 @@ def _chars(
                 # /uni0035) and the character's font is one (no name of its own), that digit
                 # is what it draws
                 ch = type3.get(ord(ch), "\ufffd") if type3 and _nameless(textpage, i) else "\ufffd"
-            elif ch.isspace():
+            elif ch.isspace() and not _inked_space(textpage, i):
                 continue  # PDFium's own spaces and line ends; gaps are measured instead
+            elif ch.isspace():
+                # a glyph that draws ink, which its font's ToUnicode map gives as a space
+                # (57's shapes mapped to U+0020: the cell read blank, nothing said): what it
+                # draws is not known
+                ch = "\ufffd"
             if ch == "\ufffd" or ch == "\x00" or "\ue000" <= ch <= "\uf8ff":
                 # a glyph without a Unicode mapping keeps its place as U+FFFD: dropped, the
                 # digits around it would close up into another number ("1?2" read as 12)

@@ -1907,8 +1907,16 @@ def _table(
         )
     if after_total:
         shown = _shown_cells(by_code)
+        # (a heading the header draws twice side by side has each row's cell under the second,
+        # its copy or a blank, still in the row: a position before 总计's, left out later)
+        doubled = section == "requests" and _doubled_applicant(header or []) is not None
         after_withheld = _cells_after_total(
-            by_code, width, len(after_total), problems, grid_rows, header_grid
+            by_code,
+            {code: w + 1 for code, w in width.items()} if doubled else width,
+            len(after_total),
+            problems,
+            grid_rows,
+            header_grid,
         )
         if after_total != [_NO_HEADING] or after_withheld or _shown_cells(by_code) != shown:
             # (a column with no heading whose cells left out are all blank, or an empty end
@@ -1935,9 +1943,13 @@ def _table(
         if section == "requests" and spanned_cells
         else []
     )
-    rows_withheld = twice | (
+    beside = (
         _covered_beside_heading(header_grid or [], by_code, problems)
-        | _covered_not_laid_out(by_code, spanned_cells or {}, covered, problems)
+        if section == "requests"
+        else None
+    )
+    rows_withheld = twice | (
+        (beside or set()) | _covered_not_laid_out(by_code, spanned_cells or {}, covered, problems)
         if section == "requests"
         else set()
     )
@@ -2000,7 +2012,9 @@ def _table(
         unread_withheld = {h for h, c in _CODE_OF_HEADING.items() if c in columns_withheld}
         if placed is None:  # (else once the headings are judged by where they stand)
             _unread_order_guessed(header, unread_withheld, guess, problems)
-        _doubled_columns(header, by_code, rows_withheld, problems)
+        # (where the grid's header drew the heading beside a covered position, that position
+        # is left out already, and a row is a cell shorter than the header's positions)
+        _doubled_columns(header, by_code, rows_withheld, problems, fillers=beside is None)
         _blank_column_and_end(by_code, rows_withheld, problems)
         columns_withheld |= _extra_columns(
             header, by_code, problems, rows_withheld if grid_rows else None, in_columns
@@ -4436,27 +4450,29 @@ _HEADER_NON_COLUMNS = ("申请人情况", "法人或其他组织", "勾稽", "�
 
 
 def _doubled_columns(
-    header: list[str], rows: dict[str, RawRow], withheld: set[str], problems: Problems
+    header: list[str],
+    rows: dict[str, RawRow],
+    withheld: set[str],
+    problems: Problems,
+    fillers: bool = True,
 ) -> None:
     """A converter that copies a merged cell's text into every grid position it covers shows
     an applicant heading drawn over two columns twice in the header's last row (自然人 |
     自然人 | 商业企业 …): each row's cell under the second is that merged cell's copy or a
     covered blank, not a column. Left out where it is one; where it is neither, the row's
-    cells are not certain and it gives none."""
-    if "商业企业" not in header:
+    cells are not certain and it gives none. `fillers`: whether a row may be longer than the
+    header's positions, blank past them (a grid as wide as a wider table beside it)."""
+    doubled = _doubled_applicant(header)
+    if doubled is None:
         return
-    end = len(header) - 1 - header[::-1].index("商业企业")
-    start = end
-    while start > 0 and header[start - 1] in _APPLICANTS:
-        start -= 1
-    while end + 1 < len(header) and header[end + 1] in _APPLICANTS:
-        end += 1
-    bottom = header[start : end + 1]
-    k = _doubled_heading(bottom, besides="总计")
-    if k is None or len(set(bottom)) != 7:
-        return
+    bottom, k = doubled
     for code, r in rows.items():
-        if code in withheld or len(r.values) != len(bottom):
+        # (a grid copy as wide as another section's table writes the rows blank past 总计:
+        # fillers, not cells, and the copy under the doubled heading is there all the same)
+        n = len(bottom)
+        if code in withheld or len(r.values) < n or len(r.values) > n and not fillers:
+            continue
+        if any(labels.norm(t.text) for t in r.values[n:]):
             continue
         if _copy_or_blank(r.values, k):
             r.values = r.values[:k] + r.values[k + 1 :]
@@ -4473,6 +4489,25 @@ def _doubled_columns(
         f"requests: the header draws {bottom[k]} over two columns; each row's second cell "
         "under it is a copy or a blank, not a column"
     )
+
+
+def _doubled_applicant(header: list[str]) -> tuple[list[str], int] | None:
+    """The applicant headings of a header's last row, as a converter that copies a merged
+    cell's text into every grid position it covers writes them, and the place of the second
+    of a heading drawn twice side by side (自然人 | 自然人 | 商业企业 …); None where none is."""
+    if "商业企业" not in header:
+        return None
+    end = len(header) - 1 - header[::-1].index("商业企业")
+    start = end
+    while start > 0 and header[start - 1] in _APPLICANTS:
+        start -= 1
+    while end + 1 < len(header) and header[end + 1] in _APPLICANTS:
+        end += 1
+    bottom = header[start : end + 1]
+    k = _doubled_heading(bottom, besides="总计")
+    if k is None or len(set(bottom)) != 7:
+        return None
+    return bottom, k
 
 
 def _blank_column_and_end(rows: dict[str, RawRow], withheld: set[str], problems: Problems) -> None:
@@ -4512,18 +4547,19 @@ def _blank_column_and_end(rows: dict[str, RawRow], withheld: set[str], problems:
 
 def _covered_beside_heading(
     grid: list[list[str]], rows: dict[str, RawRow], problems: Problems
-) -> set[str]:
+) -> set[str] | None:
     """A copy of the table's whole grid that leaves the positions a merged cell covers blank
     (pdfplumber's, camelot's Markdown) draws an applicant heading two grid columns wide as the
     heading and a blank beside it (自然人 | 空 | 法人或其他组织 …), blank in every row of the
     header, while the header names all seven headings elsewhere: each row's cell under that
     blank is the merged value cell's covered position (blank) or its copy, not a column. Left
     out where it is one, before the rows' cells are counted; where it holds another number,
-    which column that number is, is not known and the row gives none (its code is returned).
-    Read by count instead, a row whose last two cells are equal (其他 | 总计) took the blank
-    for 商业企业 and moved every value a column right."""
+    which column that number is, is not known and the row gives none (its code is returned;
+    None where the header draws no such heading). Read by count instead, a row whose last two
+    cells are equal (其他 | 总计) took the blank for 商业企业 and moved every value a column
+    right."""
     if any(t.table for r in rows.values() for t in r.values):
-        return set()  # an HTML table: its cells are not a copy's grid positions
+        return None  # an HTML table: its cells are not a copy's grid positions
     width = _widest(rows.values())
     lines = [
         [_HEADING_SYNONYMS.get(w, w) for w in _group_named(row)]
@@ -4531,10 +4567,29 @@ def _covered_beside_heading(
         if any(w in _APPLICANTS or w == _GROUP for w in _group_named(row))
     ]
     n = len(_APPLICANTS) + 1  # the seven columns and the covered position
-    if not lines or width < n or any(len(row) != width for row in lines):
-        return set()  # not a copy of the whole grid, each row a cell for every position
+    if not lines or width < n or any(len(row) != len(lines[0]) for row in lines):
+        return None  # not a copy of the grid, each row a cell for every position
+    # a grid as wide as a wider table beside it (one table holding all three sections: 四's
+    # fifteen columns) writes its header and rows blank past 总计: fillers, not positions; its
+    # header may leave the label cells out in front (勾稽 notes written over them), its first
+    # position then the rows' `skip`+1-th
+    skip = width - len(lines[0])
+    if skip < 0:
+        return None
+    end = max((c + 1 for row in lines for c, w in enumerate(row) if w), default=0)
+    fillers = n <= end < len(lines[0]) and not any(
+        labels.norm(t.text) for r in rows.values() for t in r.values if t.td > end + skip
+    )
+    if fillers:
+        width = end
+        if any(t.td <= width - n + skip for r in rows.values() for t in r.values):
+            # (rows that write a merged label's covered positions blank in front as well as
+            # fillers behind are told by _fit, which weighs both ends)
+            return None
+    elif skip:
+        return None  # not a copy of the whole grid, each row a cell for every position
     if any(w in _APPLICANTS or w == _GROUP for row in lines for w in row[: width - n]):
-        return set()  # a heading left of the value columns: the header does not stand over them
+        return None  # a heading left of the value columns: the header does not stand over them
     # each position's heading: the lowest of its cells that is not blank (the group's name
     # stands over its first heading, at the same position)
     lowest = [
@@ -4548,12 +4603,13 @@ def _covered_beside_heading(
         and all(row[width - n + k] in ("", row[width - n + k - 1]) for row in lines)
     ]
     if len(covered) != 1:
-        return set()
+        return None
     k = covered[0]
     heading = lowest[k - 1]
     if sorted(lowest[:k] + lowest[k + 1 :]) != sorted(_APPLICANTS):
-        return set()
-    k += width - n  # the position in the row, as its cells' td count from 1 (the label's)
+        return None
+    # the position in the row, as its cells' td count from 1 (the label's)
+    k += width - n + skip
     withheld: set[str] = set()
     for code, r in rows.items():
         at = {t.td: i for i, t in enumerate(r.values)}
