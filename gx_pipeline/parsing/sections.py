@@ -6642,6 +6642,12 @@ def _appeal_group_orders(words: list[tuple[str, int]]) -> list[tuple[str, ...]]:
     litigation tables, or a band of ten, with their totals and no 未经复议直接起诉 / 复议后起诉
     over them), the template's first."""
     first: dict[str, int] = {}
+    # the heading 行政诉讼 in a cell of its own, where the header draws one, places the kind
+    # before any other word naming it: a caption's line over the header (表3：政府信息公开行政
+    # 复议、 / 提起行政诉讼情况, a line break in its cell) names the section, not a column
+    exact = [i for i, (w, _) in enumerate(words) if labels.bare(w) == "行政诉讼"]
+    if exact:
+        first["litigation"] = exact[0]
     for i, (w, _) in enumerate(words):
         if "直接起诉" in w:
             first.setdefault("litigation_direct", i)
