@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import random
+import re
 from dataclasses import replace
 
 import pytest
@@ -20,6 +21,7 @@ from gx_pipeline.pagegen import render_text
 from gx_pipeline.pagegen.layout import KOUJI, Document, GCell, Para, Table, map_cells, map_tables
 from gx_pipeline.parsing import parse_bytes
 from gx_pipeline.trust import assess
+from gx_pipeline_tests import section_layouts
 from gx_pipeline_tests.test_generated_hazards import FORMATS, RENDERINGS, _differences, _document
 from gx_pipeline_tests.test_tool_copies import FAMILIES
 
@@ -361,3 +363,49 @@ def test_row_labels_with_spaces_inside_name_their_rows(rendering: str):
             return replace(c, text=c.text[:at] + space + c.text[at:])
 
         _check(map_cells(doc, spaced), values, rendering, rng)
+
+
+# --- a caption over section 四's table drawn in another layout ------------------------------
+
+#: section 四's layouts of section_layouts (kinds of case or outcomes in another order, two or
+#: three tables, on its side, headings worded otherwise or misread)
+_APPEAL_LAYOUTS = tuple(
+    dict.fromkeys(
+        (*section_layouts.APPEALS, *section_layouts.ORDER_FAMILIES, *section_layouts.NEW_FAMILIES)
+    )
+)
+
+
+def _captioned(layout, form: str):
+    """The layout with a caption naming both kinds of case over its first table, broken in
+    two lines in its cell (<br> on the page, a line break in the copy) after 行政复议 or
+    anywhere."""
+
+    def drawn(rng: random.Random, values: dict, template: str):
+        html, truth = layout(rng, values, template)
+        caption = _caption(rng, "appeals", rng.choice((2021, 2022, 2023)))
+        after = caption.index("复议") + 2
+        at = after + rng.randrange(0, 2) if rng.random() < 0.6 else rng.randrange(2, len(caption))
+        cell = caption[:at] + ("<br>" if form == "html" else "\n") + caption[at:]
+        row = f'<tr><td colspan="15">{cell}</td></tr>'
+        return re.sub(r"(<table[^>]*>)", lambda m: m.group(1) + row, html, count=1), truth
+
+    drawn.__name__ = layout.__name__
+    return drawn
+
+
+@pytest.mark.parametrize("form", ["html", "text"])
+@pytest.mark.parametrize("layout", _APPEAL_LAYOUTS, ids=lambda f: f.__name__)
+def test_a_caption_over_section_four_in_another_layout_moves_no_number(layout, form: str):
+    """表3：政府信息公开行政复议 / 、行政诉讼情况 over a header that names the kinds of case
+    otherwise (the two kinds of 行政诉讼 without 行政诉讼 over them, or tables of their own):
+    the caption, a word of the header that names no heading, was tried as each heading in
+    its place, and as 行政诉讼 alone it made the header name every column, with 行政诉讼
+    first: every group read under another's headings, unflagged. A word that holds a heading
+    whole among other words is no heading misread."""
+    for seed in range(12):
+        data, truth = section_layouts.page(_captioned(layout, form), "appeals", seed, form)
+        outcome, why = section_layouts.outcome(
+            data, truth, f"gen.{'html' if form == 'html' else 'txt'}"
+        )
+        assert outcome in ("right", "withheld-flagged"), (seed, why)
