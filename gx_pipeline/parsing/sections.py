@@ -6775,13 +6775,27 @@ def _appeal_group_orders(words: list[tuple[str, int]]) -> list[tuple[str, ...]]:
     litigation tables, or a band of ten, with their totals and no 未经复议直接起诉 / 复议后起诉
     over them), the template's first."""
     first: dict[str, int] = {}
+    # the heading 行政诉讼 in a cell of its own, where the header draws one, places the kind
+    # before any other word naming it: a caption's line over the header (表3：政府信息公开行政
+    # 复议、 / 提起行政诉讼情况, a line break in its cell) names the section, not a column
+    exact = [i for i, (w, _) in enumerate(words) if labels.bare(w) == "行政诉讼"]
+    if exact:
+        first["litigation"] = exact[0]
     for i, (w, _) in enumerate(words):
         if "直接起诉" in w:
             first.setdefault("litigation_direct", i)
         elif "复议后起诉" in w:
             first.setdefault("litigation_after_review", i)
-        # a caption or corner cell that names both (行政诉讼、行政复议情况) tells no order
+        # a caption or corner cell that names both (行政诉讼、行政复议情况) tells no order, nor
+        # does a line of one that a line break in its cell left (提起行政诉讼情况, 政诉讼情况统计
+        # 表): 行政诉讼 among words of no heading, naming neither kind of it
         rest = w.replace("未经复议直接起诉", "").replace("复议后起诉", "")
+        if (
+            "诉讼" in w
+            and rest == w
+            and set(re.sub("行政诉讼|诉讼", "", labels.bare(w))) - _KIND_CHARACTERS
+        ):
+            continue
         if ("诉讼" in w or "起诉" in w) and "复议" not in rest:
             first.setdefault("litigation", i)
         elif w == "行政复议":
@@ -7277,7 +7291,18 @@ def _appeals_in_orders_allowed(
                     restored.insert(at, (heading, seen))
             if _names_every_column(restored, single_row):
                 col_orders.add(_appeal_columns(restored) or _TEMPLATE_COLS)
-                group_orders.update(_appeal_group_orders(restored) if single_row else [])
+                orders = _appeal_group_orders(restored) if single_row else []
+                if "行政诉讼" in headings and not any("诉讼" in w for w, _ in words):
+                    # 行政诉讼 named by a word that names no heading as written (a caption's
+                    # line over the header, 四、政府信息 / 公开行政复议和行政诉讼情况): it
+                    # completes the header, but which side its groups stand on it does not tell
+                    orders = [
+                        side
+                        for order in orders
+                        for pair in [tuple(g for g in order if g != "review")]
+                        for side in (("review", *pair), (*pair, "review"))
+                    ]
+                group_orders.update(orders)
     elif not unread:
         runs: dict[int, list[str]] = {}
         for w, seen in words:
