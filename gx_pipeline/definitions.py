@@ -14,6 +14,7 @@ from gx_pipeline.defs.assets import (
 )
 from gx_pipeline.defs.automation import late_reports_schedule, stale_years_sensor
 from gx_pipeline.defs.checks import (
+    no_page_failed_by_the_parser,
     no_report_of_an_earlier_load_lost,
     reports_satisfy_tally_identities,
 )
@@ -31,7 +32,11 @@ from gx_pipeline.defs.schedules import (
 ASSETS = [raw_report_inventory, parsed_reports, validated_frames, gx_warehouse]
 #: unpartitioned: the web fetcher
 FETCH_ASSETS = [raw_archive]
-CHECKS = [reports_satisfy_tally_identities, no_report_of_an_earlier_load_lost]
+CHECKS = [
+    reports_satisfy_tally_identities,
+    no_report_of_an_earlier_load_lost,
+    no_page_failed_by_the_parser,
+]
 
 # the runs of this location end while their steps wait, when interrupted or terminated
 cancels.install()

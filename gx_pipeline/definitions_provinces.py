@@ -21,6 +21,7 @@ import dagster as dg
 from gx_pipeline.defs import cancels
 from gx_pipeline.defs.automation import derived_objects_sensor
 from gx_pipeline.defs.checks import (
+    no_page_failed_by_the_parser,
     no_report_of_an_earlier_load_lost,
     reports_satisfy_tally_identities,
 )
@@ -51,7 +52,11 @@ def build_definitions(data_dir: Path | None = None, store_url: str | None = None
     location `store_url` (default: $GX_LAKE_URL or <data>/lake)."""
     return dg.Definitions(
         assets=[page_routes, province_facts, gx_warehouse_from_provinces],
-        asset_checks=[reports_satisfy_tally_identities, no_report_of_an_earlier_load_lost],
+        asset_checks=[
+            reports_satisfy_tally_identities,
+            no_report_of_an_earlier_load_lost,
+            no_page_failed_by_the_parser,
+        ],
         jobs=[
             dg.define_asset_job(
                 ROUTES_JOB, selection=[page_routes], partitions_def=yearly_partitions

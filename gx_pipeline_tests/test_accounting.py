@@ -464,9 +464,8 @@ def test_the_newest_change_is_found_as_deep_as_folders_nest(tmp_path):
 
 def _by_source_then_bytes(year: Path, raw: Path) -> list[tuple[str, bytes]]:
     """What the walk must give, from a plain recursive listing: every entry below `year` (a
-    folder that holds something is walked, not an entry), sorted by source, entries with the
-    same source (a name that is not UTF-8 beside one spelling its percent-encoding) in the order
-    of their names' bytes, folder by folder."""
+    folder that holds something is walked, not an entry), sorted by source, entries of one
+    source (none since each name has a source of its own) in the order of their names' bytes."""
     from gx_pipeline.staging.inventory import safe_name
 
     out = []
@@ -489,11 +488,87 @@ def _walked(year: Path, raw: Path) -> list[tuple[str, bytes]]:
     ]
 
 
-def test_names_spelling_one_source_keep_the_order_of_their_bytes(tmp_path):
-    """A name that is not UTF-8 (b"a\\xff") has the source of a UTF-8 name spelling its
-    percent-encoding ("a%FF"): the two come in the order of their bytes, as the sorted listing
-    gave them, and two such folders' files in the order of their sources, not one folder's
-    after the other's (the fingerprint and the data version hash the entries in this order)."""
+#: names that are not UTF-8 (GBK from a Chinese Windows zip, a lone byte), each written beside
+#: the UTF-8 names spelling its percent-encoding once and twice over (a name copied from a
+#: `source`, a page saved under its URL-encoded name by hand)
+_SPELLINGS = [b"x\xff.html", "年报.txt".encode("gbk"), b"\x01\xfe", b"a%\xc0/b.html"]
+
+
+def _spelled(name: bytes, times: int) -> bytes:
+    from urllib.parse import quote_from_bytes
+
+    for _ in range(times):
+        name = quote_from_bytes(name, safe="".join(map(chr, range(0x20, 0x7F))).replace("%", ""))
+        name = name.replace("%2F", "/").encode()
+    return name
+
+
+def test_every_entry_of_a_year_has_a_source_of_its_own(tmp_path):
+    """A name that is not UTF-8 is percent-encoded in `source`; a UTF-8 name written as that
+    encoding (x%FF.html beside x\\xff.html) had the same source, and dim_report and quarantine,
+    keyed by it, refused the year whole (`validated_frames failed: pandera.errors.SchemaErrors:
+    {`). Every entry now has a source no other name gives, which unquote_to_bytes turns back
+    into the name where the name had to be encoded."""
+    from gx_pipeline.staging.inventory import iter_year_entries
+
+    raw = tmp_path / "raw"
+    year = os.fsencode(raw / "2021")
+    names = [_spelled(name, times) for name in _SPELLINGS for times in range(3)]
+    names += [b"%E5%B9%B4%E6%8A%A5.html", b"50%.html", b"%%FF.html"]  # spellings of UTF-8
+    for name in names:
+        os.makedirs(os.path.dirname(os.path.join(year, name)), exist_ok=True)
+        with open(os.path.join(year, name), "wb") as f:
+            f.write(name)
+    entries = list(iter_year_entries(raw / "2021", raw))
+    sources = [e.source for e in entries]
+    assert len(sources) == len(names)
+    assert len(set(sources)) == len(sources), Counter(sources).most_common(2)
+    for e in entries:
+        name = os.path.relpath(os.fsencode(e.path), os.fsencode(raw))
+        try:
+            kept = e.source == name.decode()
+        except UnicodeDecodeError:
+            kept = False
+        assert kept or unquote_to_bytes(e.source) == name, (e.source, name)
+    # a name that is UTF-8 and spells no other name's encoding keeps its own spelling
+    assert {"2021/%E5%B9%B4%E6%8A%A5.html", "2021/50%.html", "2021/%%FF.html"} <= set(sources)
+
+
+def test_a_name_spelling_another_names_encoding_does_not_fail_its_year(data_dir):
+    """Two reports, one under a name that is not UTF-8 and one under the UTF-8 spelling of its
+    percent-encoding: both load, each under its own source."""
+    year = data_dir / "raw" / "2020"
+    put_page(
+        data_dir, 2020, "x%FF.txt", REALDEV_PAGES / "105_ganzhou_huichang_zhongcun_town_2020.txt"
+    )
+    with open(os.path.join(os.fsencode(year), b"x\xff.txt"), "wb") as f:
+        f.write((REALDEV_PAGES / "107_qianjiang_zhouji_street_2020.txt").read_bytes())
+    result = materialize_year(data_dir, 2020)
+    assert result.success
+    outcomes = _outcomes(data_dir)
+
+    def sha(name: str) -> str:
+        return hashlib.sha256((REALDEV_PAGES / name).read_bytes()).hexdigest()
+
+    # the name that is not UTF-8 keeps its encoding; the one spelling it has its % encoded
+    assert outcomes["2020/x%FF.txt"] == (
+        "loaded",
+        sha("107_qianjiang_zhouji_street_2020.txt"),
+        None,
+    )
+    assert outcomes["2020/x%25FF.txt"] == (
+        "loaded",
+        sha("105_ganzhou_huichang_zhongcun_town_2020.txt"),
+        None,
+    )
+
+
+def test_names_spelling_another_names_source_keep_the_order_of_their_sources(tmp_path):
+    """A name that is not UTF-8 (b"a\\xff") beside a UTF-8 name spelling its percent-encoding
+    ("a%FF", whose source is then "a%25FF"): the entries come in the order of their sources,
+    as the sorted listing gave them, and two such folders' files in that order too, not one
+    folder's after the other's (the fingerprint and the data version hash the entries in this
+    order)."""
     raw = tmp_path / "raw"
     year = raw / "2021"
     names = [
@@ -515,10 +590,13 @@ def test_names_spelling_one_source_keep_the_order_of_their_bytes(tmp_path):
     walked = _walked(year, raw)
     assert walked == _by_source_then_bytes(year, raw)
     assert [source for source, _ in walked] == sorted(source for source, _ in walked)
-    assert walked[:3] == [
+    assert walked[:5] == [
         ("2021/%01%FF.html", b"2021/\x01\xff.html"),
-        ("2021/%01%FF.html", b"2021/%01%FF.html"),
         ("2021/%01%FF/a.html", b"2021/\x01\xff/a.html"),
+        ("2021/%01%FF/b.html", b"2021/\x01\xff/b.html"),
+        # the UTF-8 names spelling those sources have their % signs encoded
+        ("2021/%2501%25FF.html", b"2021/%01%FF.html"),
+        ("2021/%2501%25FF/b.html", b"2021/%01%FF/b.html"),
     ]
 
 

@@ -199,6 +199,7 @@ class Run:
             "parsed_reports",
             "validated_frames",
             "gx_warehouse",
+            "gx_warehouse_no_page_failed_by_the_parser",
             "gx_warehouse_no_report_of_an_earlier_load_lost",
             "gx_warehouse_reports_satisfy_tally_identities",
         ]

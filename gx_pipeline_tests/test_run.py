@@ -208,10 +208,11 @@ def test_gx_run_reports_progress_per_step_and_gx_status_reads_it_back(
         "parsed_reports",
         "validated_frames",
         "gx_warehouse",
+        "gx_warehouse_no_page_failed_by_the_parser",
         "gx_warehouse_no_report_of_an_earlier_load_lost",
         "gx_warehouse_reports_satisfy_tally_identities",
     ]
-    assert progress[-1].split()[3:5] == ["[######]", "6/6"]
+    assert progress[-1].split()[3:5] == ["[#######]", "7/7"]
     assert out.splitlines()[2].split()[:5] == ["2021", "ok", "passed", "1", "1"]
 
     assert cli.main(["status", "--years", "2020-2021"]) == 0
@@ -997,6 +998,53 @@ def test_a_failing_steps_cause_is_the_errors_first_line_not_its_advice():
     assert "Out of Memory Error: failed to allocate 16 KiB" in _cause(failure, [])
 
 
+#: a quarantine row as the inventory writes it
+_QUARANTINED = {
+    "report_year": 2024,
+    "source": "2024/a.html",
+    "raw_sha256": None,
+    "size": 0,
+    "stage": "inventory",
+    "reason": "the file is empty",
+    "generated": False,
+}
+
+
+@pytest.mark.parametrize(
+    ("rows", "said"),
+    [
+        (
+            [{"source": "2024/x%FF.html"}, {"source": "2024/x%FF.html"}],
+            "Quarantine: column source: field_uniqueness: series 'source' contains duplicate",
+        ),
+        ([{"stage": "unpacked"}], "Quarantine: column stage: isin("),
+        ([{"size": -1}, {"source": "2024/b.html", "reason": ""}], "Quarantine: column size: "),
+    ],
+    ids=["duplicate sources", "an unknown stage", "two columns wrong"],
+)
+def test_a_step_refused_by_a_table_schema_says_which_table_column_and_check(rows, said):
+    """pandera's SchemaErrors message is a JSON document whose first line is `{`: a year whose
+    frames a schema refused was said as `validated_frames failed: pandera.errors.SchemaErrors:
+    {`, nothing of the table, the column or the rule. The cause names each, in one line."""
+    import dagster as dg
+    import pandas as pd
+
+    from gx_pipeline.defs.runner import _cause
+    from gx_pipeline.staging import schemas
+
+    frame = pd.DataFrame([{**_QUARANTINED, **row} for row in rows])
+
+    @dg.asset
+    def validated() -> None:
+        schemas.Quarantine.validate(frame, lazy=True)
+
+    result = dg.materialize([validated], raise_on_error=False)
+    (failure,) = [e for e in result.all_events if e.is_step_failure]
+    cause = _cause(failure, [])
+    assert said in cause
+    assert "\n" not in cause and len(cause) < 600
+
+
 def test_a_progress_reader_that_never_returns_does_not_hold_gx_run(monkeypatch):
     """The thread that prints a year's progress lines reads the run's events from the
     instance, and its last look was waited for without a bound: one stuck in that read (a
@@ -1062,6 +1110,70 @@ def test_an_entry_of_raw_whose_name_is_not_utf8_is_named_as_dim_report_names_fil
     assert "'%D6%D0': not a report year's folder" in said, said
     assert "'%D6%D0.html': a file outside the year folders" in said, said
     assert "\\udc" not in said
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [IndexError("list index out of range"), RecursionError("maximum recursion depth exceeded")],
+    ids=["an IndexError", "a RecursionError"],
+)
+def test_pages_the_parser_failed_on_are_named_by_the_run(
+    data_dir, tmp_path, monkeypatch, capsys, failure
+):
+    """A parser defect on a page (an exception of the parser's own, not a page it refused) sends
+    the page to quarantine and the year on: gx run said `ok`, exit 0, the page one of the year's
+    quarantined like a page with no tables, its report in no fact table and nothing said but a
+    line in the step's log. gx run now names each such page and the failure."""
+    from gx_pipeline.staging import pool
+
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    seed = SEED.read_text(encoding="utf-8")
+    for k, district in enumerate("东西南北"):
+        put_page(data_dir, 2021, f"{k}.txt", seed.replace("襄都区", f"{district}城区"))
+    real = pool.parse_bytes
+
+    def failing(data, source, sha256):
+        if source.endswith(("/1.txt", "/3.txt")):
+            raise failure
+        return real(data, source, sha256)
+
+    monkeypatch.setattr(pool, "parse_bytes", failing)
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 0  # the other pages load
+    out, err = capsys.readouterr()
+    assert out.splitlines()[2].split()[:5] == ["2021", "ok", "passed", "2", "2"]
+    said = [line for line in err.splitlines() if "the parser failed on" in line]
+    assert len(said) == 1, err
+    assert "report year 2021: the parser failed on 2 page(s)" in said[0]
+    for page in ("2021/1.txt", "2021/3.txt"):
+        assert f"{page} (parser error: {type(failure).__name__}: {failure})" in said[0]
+    # the Dagster UI's check result says it too (a WARN: the run stays green)
+    from gx_pipeline_tests.conftest import materialize_year
+
+    check = _check_of(materialize_year(data_dir, 2021), "no_page_failed_by_the_parser")
+    assert not check.passed and check.severity.value == "WARN"
+    assert "the parser failed on 2 page(s)" in check.description
+    assert set(check.metadata["parser_failures"].value) == {"2021/1.txt", "2021/3.txt"}
+    capsys.readouterr()  # the step's own log of the materialization above
+    # and gx status, while the pages stay quarantined so
+    assert cli.main(["status", "--years", "2021"]) == 0
+    status = capsys.readouterr().out
+    assert "report year 2021: the parser failed on 2 page(s)" in status
+    # a page the parser refused (no tables) is no defect of it: not named
+    put_page(data_dir, 2021, "1.txt", "这一页没有表格。")
+    monkeypatch.setattr(pool, "parse_bytes", real)
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
+    assert "the parser failed on" not in capsys.readouterr().err
+    assert cli.main(["status", "--years", "2021"]) == 0
+    assert "the parser failed on" not in capsys.readouterr().out
+    assert _check_of(materialize_year(data_dir, 2021), "no_page_failed_by_the_parser").passed
+
+
+def _check_of(result, name: str):
+    """The evaluation of the check `name` in a successful materialization's `result`."""
+    assert result.success
+    (check,) = [e for e in result.get_asset_check_evaluations() if e.check_name == name]
+    return check
 
 
 def test_reports_of_an_earlier_load_now_quarantined_are_named_by_the_run_status_and_check(

@@ -36,7 +36,11 @@ def test_every_asset_and_check_explains_itself(dagster_ui: DagsterUI):
     for name in ("parsed_reports", "validated_frames", "gx_warehouse"):
         assert nodes[name]["opVersion"] == PARSER_VERSION
     checks = {c["name"]: c for c in nodes["gx_warehouse"]["assetChecksOrError"]["checks"]}
-    assert set(checks) == {CHECK, "no_report_of_an_earlier_load_lost"}
+    assert set(checks) == {
+        CHECK,
+        "no_report_of_an_earlier_load_lost",
+        "no_page_failed_by_the_parser",
+    }
     assert all(check["description"] for check in checks.values()), checks
 
 

@@ -20,13 +20,16 @@ bounded memory, at most 200 failing rows listed) and says what they mean:
 """
 
 import warnings
+from collections.abc import Callable
 
 import dagster as dg
+import duckdb
 from pydantic import Field
 
 from gx_pipeline.defs.assets import gx_warehouse
 from gx_pipeline.defs.partitions import yearly_partitions
 from gx_pipeline.defs.resources import Warehouse
+from gx_pipeline.staging.pool import TOO_SLOW, WORKER_DIED
 from gx_pipeline.warehouse import charts, tally_check
 from gx_pipeline.warehouse.reviews import year_review_counts
 from gx_pipeline.warehouse.writes import lost_reports
@@ -154,18 +157,86 @@ NAMED = 10
 def no_report_of_an_earlier_load_lost(
     context: dg.AssetCheckExecutionContext, warehouse: Warehouse
 ) -> dg.AssetCheckResult:
-    year = int(context.partition_key)
-    with warehouse.connect(publish=False) as conn:  # reads only
-        lost = lost_reports(conn, year)
-    return dg.AssetCheckResult(
-        passed=not lost,
-        severity=dg.AssetCheckSeverity.WARN,
-        description=lost_reports_said(year, lost) or "No report of an earlier load was lost.",
-        metadata={
+    return _warn_on_pages(
+        context,
+        warehouse,
+        lost_reports,
+        lost_reports_said,
+        "No report of an earlier load was lost.",
+        lambda lost: {
             "lost_reports": dg.MetadataValue.json(
                 {source: {"agency": agency, "reason": reason} for source, agency, reason in lost}
             )
         },
+    )
+
+
+def _warn_on_pages(
+    context: dg.AssetCheckExecutionContext,
+    warehouse: Warehouse,
+    find: Callable[[duckdb.DuckDBPyConnection, int], list],
+    said: Callable[[int, list], str],
+    none: str,
+    metadata: Callable[[list], dict],
+) -> dg.AssetCheckResult:
+    """A WARN check of the year's pages that `find` reads from the warehouse: passed when it
+    finds none (`none` its description), else `said` of them; the run stays green."""
+    year = int(context.partition_key)
+    with warehouse.connect(publish=False) as conn:  # reads only
+        found = find(conn, year)
+    return dg.AssetCheckResult(
+        passed=not found,
+        severity=dg.AssetCheckSeverity.WARN,
+        description=said(year, found) or none,
+        metadata=metadata(found),
+    )
+
+
+@dg.asset_check(
+    asset=gx_warehouse,
+    partitions_def=yearly_partitions,
+    pool="duckdb",
+    description="No page of the year was quarantined for a failure of the parser itself (an "
+    "exception of its own, its time limit, its worker's crash) rather than for what the page "
+    "is: such pages WARN, naming each with its failure (table quarantine); their figures are "
+    "in no fact table until the parser is fixed. The run stays green.",
+)
+def no_page_failed_by_the_parser(
+    context: dg.AssetCheckExecutionContext, warehouse: Warehouse
+) -> dg.AssetCheckResult:
+    return _warn_on_pages(
+        context,
+        warehouse,
+        parser_failures,
+        parser_failures_said,
+        "The parser failed on no page.",
+        lambda failed: {"parser_failures": dg.MetadataValue.json(dict(failed))},
+    )
+
+
+def parser_failures(conn: duckdb.DuckDBPyConnection, year: int) -> list[tuple[str, str]]:
+    """The year's pages quarantined for a failure of the parser itself (an exception of its
+    own, its time limit, its worker's crash), not for what the page is: (source, reason)."""
+    return conn.execute(
+        "select source, reason from quarantine where report_year = $year and "
+        "(starts_with(reason, 'parser error:') or starts_with(reason, $slow) or reason = $died) "
+        "order by source",
+        {"year": year, "slow": TOO_SLOW, "died": WORKER_DIED},
+    ).fetchall()
+
+
+def parser_failures_said(year: int | str, failed: list[tuple[str, str]]) -> str:
+    """One line naming the pages the parser failed on ("" when none): each was quarantined and
+    the year went on (`ok`), their figures in no fact table, which the quarantine alone does
+    not tell from a page with no report on it. The check's description, and what `gx run`
+    prints."""
+    if not failed:
+        return ""
+    named = "; ".join(f"{source} ({reason})" for source, reason in failed[:NAMED])
+    more = f"; … and {len(failed) - NAMED} more (table quarantine)" if len(failed) > NAMED else ""
+    return (
+        f"report year {year}: the parser failed on {len(failed)} page(s), quarantined, their "
+        f"figures in no fact table (a defect of the parser, not of the page): {named}{more}"
     )
 
 

@@ -14,6 +14,7 @@ marked failed and their pool slots freed (gx_pipeline.defs.liveness).
 
 import argparse
 import contextlib
+import json
 import os
 import re
 import signal
@@ -40,7 +41,12 @@ from gx_pipeline.datadir import data_dir
 from gx_pipeline.definitions import build_definitions
 from gx_pipeline.defs import cancels
 from gx_pipeline.defs.automation import INTERVAL_S, SENSOR_NAME, sensor_state, stale_since, stamp
-from gx_pipeline.defs.checks import TALLY_CHECK, lost_reports_said
+from gx_pipeline.defs.checks import (
+    TALLY_CHECK,
+    lost_reports_said,
+    parser_failures,
+    parser_failures_said,
+)
 from gx_pipeline.defs.derived import derived_out_of_date, refresh_derived
 from gx_pipeline.defs.home import dagster_home, local_instance
 from gx_pipeline.defs.liveness import (
@@ -445,9 +451,14 @@ def _summaries(
             )
             for key, ok, passed, severity, cause, stopped in outcomes
         ]
+        failed = {} if empty else {key: parser_failures(conn, int(key)) for key, *_ in outcomes}
     for summary in summaries:
         if summary.lost:
             print(f"gx run: {lost_reports_said(summary.year, list(summary.lost))}", file=stream)
+        if failed.get(summary.year):
+            print(
+                f"gx run: {parser_failures_said(summary.year, failed[summary.year])}", file=stream
+            )
     return summaries
 
 
@@ -734,9 +745,44 @@ def _cause(event: dg.DagsterEvent, evaluations: list) -> str:
         error = error.cause
     if error is None:
         return event.message or "failed"
+    schema = _schema_errors(error.message)
+    if schema:
+        return schema
     # the first line says what went wrong (`OutOfMemoryException: …`); DuckDB's last lines are
     # advice and a link
     return error.message.strip().splitlines()[0] if error.message.strip() else error.cls_name
+
+
+def _schema_errors(message: str, said: int = 3) -> str | None:
+    """pandera's SchemaErrors in one line: its message is a JSON document whose first line is
+    `{` (what `gx run` printed of a year a table's schema refused), of errors each naming the
+    schema, the column, the check and what failed. The first `said` are named, the rest
+    counted; None for any other message."""
+    start = message.find("SchemaErrors: {")
+    if start < 0:
+        return None
+    try:
+        document = json.loads(message[start + len("SchemaErrors: ") :])
+    except ValueError:
+        return None
+    errors = [
+        error
+        for kinds in document.values()
+        if isinstance(kinds, dict)
+        for found in kinds.values()
+        if isinstance(found, list)
+        for error in found
+        if isinstance(error, dict)
+    ]
+    if not errors:
+        return None
+    named = [
+        f"{e.get('schema')}: column {e.get('column')}: {e.get('check')}: "
+        + " ".join(str(e.get("error", "")).split())[:160]
+        for e in errors[:said]
+    ]
+    more = f"; {len(errors) - said} more" if len(errors) > said else ""
+    return "a table's rows broke its schema: " + "; ".join(named) + more
 
 
 class _ErrorInfo(Protocol):
@@ -938,6 +984,8 @@ class YearStatus:
     #: pages whose reports were loaded at an earlier load and are in no fact table now
     #: (quarantined, gone, overwritten with another report): (source, agency, reason)
     lost: tuple[tuple[str, str | None, str], ...] = ()
+    #: pages quarantined for a failure of the parser itself: (source, reason)
+    parser_failed: tuple[tuple[str, str], ...] = ()
 
 
 _STATUS_SQL = """
@@ -1041,6 +1089,7 @@ def year_status(
     runs = runs or {}
     rows = {y: (0, "", 0, "", 0, 0, 0, "") for y in years}
     lost: dict[str, tuple] = {}
+    failed: dict[str, tuple] = {}
     if Path(database).is_file():
         conn = duckdb.connect(str(database), read_only=True)
         try:
@@ -1051,9 +1100,19 @@ def year_status(
                     *counts, versions = conn.execute(_STATUS_SQL, {"year": int(y)}).fetchone()
                     rows[y] = (*counts, ", ".join(sorted(versions, key=version_order)))
                     lost[y] = tuple(lost_reports(conn, int(y)))
+                    failed[y] = tuple(parser_failures(conn, int(y)))
         finally:
             conn.close()
-    return [YearStatus(y, *rows[y], runs.get(y, "never run"), lost=lost.get(y, ())) for y in years]
+    return [
+        YearStatus(
+            y,
+            *rows[y],
+            runs.get(y, "never run"),
+            lost=lost.get(y, ()),
+            parser_failed=failed.get(y, ()),
+        )
+        for y in years
+    ]
 
 
 def loaded_years(database: Path) -> list[str]:
@@ -1092,6 +1151,7 @@ def format_status(rows: list[YearStatus]) -> str:
         for r in rows
     ]
     said = [lost_reports_said(r.year, list(r.lost)) for r in rows if r.lost]
+    said += [parser_failures_said(r.year, list(r.parser_failed)) for r in rows if r.parser_failed]
     return _table(head, body) + "".join(f"\n{line}" for line in said)
 
 

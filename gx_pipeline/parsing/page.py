@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+import zlib
 from pathlib import Path
 
 from gx_pipeline import documents
@@ -76,6 +77,58 @@ def _traditional(text: str) -> bool:
     return traditional > 5 and traditional > simplified
 
 
+#: gzip's magic number: a crawler that saves a response's body as it came (Content-Encoding:
+#: gzip, never decoded) leaves the page compressed under its .html name
+_GZIP = b"\x1f\x8b"
+#: a page decompresses to a few MB; past the cap a run puts on a page's file
+#: (staging.inventory.MAX_PAGE_BYTES) the bytes are no report (a "gzip bomb")
+_GUNZIPPED_LIMIT = 32 * 2**20
+_BOMB = f"gzip-compressed bytes that decompress past {_GUNZIPPED_LIMIT // 2**20} MB: no report page"
+
+
+def _gunzipped(data: bytes, source: str) -> tuple[bytes, str | None]:
+    """The page inside gzip's compression, and the line that says it was there (None for
+    bytes that are not gzip's). A body compressed twice (a proxy's gzip over the server's) is
+    opened twice; members one after another (gzip's own way of appending) are read in turn.
+    Bytes that open with gzip's number but do not decompress whole are no readable page:
+    ParseError, naming what is wrong."""
+    times = 0
+    while data[:2] == _GZIP and times < 2:
+        data, times = _gzip_members(data, source), times + 1
+    if not times:
+        return data, None
+    twice = "" if times == 1 else " twice"
+    return data, (
+        f"page: saved gzip-compressed{twice} (a response body kept as it came): read decompressed"
+    )
+
+
+def _gzip_members(data: bytes, source: str) -> bytes:
+    parts: list[bytes] = []
+    room = _GUNZIPPED_LIMIT
+    rest = data
+    while rest[:2] == _GZIP:
+        if room <= 0:  # zlib reads a max_length of 0 as no limit at all
+            raise ParseError(source, _BOMB)
+        opener = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            part = opener.decompress(rest, room)
+        except zlib.error as exc:
+            raise ParseError(
+                source, f"gzip-compressed bytes that do not decompress ({exc})"
+            ) from None
+        if opener.unconsumed_tail:
+            raise ParseError(source, _BOMB)
+        if not opener.eof:
+            raise ParseError(source, "gzip-compressed bytes cut off before their end")
+        parts.append(part)
+        room -= len(part)
+        rest = opener.unused_data
+    if rest.strip(b"\x00 \t\r\n"):
+        raise ParseError(source, "gzip-compressed bytes followed by bytes that are not gzip's")
+    return b"".join(parts)
+
+
 def parse_file(path: str | Path) -> Report:
     p = Path(path)
     try:
@@ -90,6 +143,8 @@ def parse_bytes(data: bytes, source: str, sha256: str | None = None) -> Report:
 
     `sha256`: the bytes' hash when the caller has it already (the pipeline's inventory hashes
     every file), so it is not computed twice."""
+    sha256 = sha256 or hashlib.sha256(data).hexdigest()  # of the file as it lies
+    data, unpacked = _gunzipped(data, source)
     # a PDF or Word file comes as the token stream of its text layer and tables (the kind is
     # told by the bytes, never by the file name)
     try:
@@ -118,6 +173,8 @@ def parse_bytes(data: bytes, source: str, sha256: str | None = None) -> Report:
         problems = Problems(document.problems)
         for code in document.codes:
             problems.raise_code(code)
+    if unpacked:
+        problems.append(unpacked)
     if _traditional(text):
         # mirror sites re-host reports in Traditional Chinese; the labels are Simplified
         text = _t2s().convert(text)
@@ -240,7 +297,7 @@ def parse_bytes(data: bytes, source: str, sha256: str | None = None) -> Report:
         cells=tuple(cells),
         problems=tuple(dict.fromkeys(problems)),
         complete=complete,
-        sha256=sha256 or hashlib.sha256(data).hexdigest(),
+        sha256=sha256,
         flags=ordered(problems.codes),
         narrative=narrative.sections_text(own, lines_are_values),
         # the whole page's texts: the metadata's, unless a second report was cut off

@@ -177,6 +177,10 @@ def _chrome_kind(text: str) -> tuple[str | None, bool]:
     return labels.heading_section(text), labels.block_title(text) is not None
 
 
+#: what _chrome_kind tells of most lines outside the sections
+_OPENS_NOTHING = (None, False)
+
+
 @short_text_cache
 def _prose(text: str) -> bool:
     """Text inside or between the tables that is prose, no cell: a sentence, figures with
@@ -430,7 +434,12 @@ class _Reader:
                     break
                 if chrome and self.section is None and not tok.cut:
                     # most tokens of a portal page: its menus and link lists, read in one step
-                    self.chrome_line(text)
+                    # (a line that opens nothing, the most of them, without chrome_line's call)
+                    if _chrome_kind(text) == _OPENS_NOTHING:
+                        self.text_after_values = True
+                        self.after_header_words, self.header_row = self.header_row, True
+                    else:
+                        self.chrome_line(text)
                     continue
             self.token(tok)
         self.close()
@@ -447,7 +456,10 @@ class _Reader:
             self.header_chars.append(text)
         elif self.header_chars:
             self.downward_header()
-        rest = self.value_after_heading(tok)
+        # (asked only of a section 二 cell: most tokens are none, and the call is saved)
+        rest = (
+            self.value_after_heading(tok) if kind == CELL and self.section == "proactive" else None
+        )
         if rest is not None:
             tok = tok._replace(text=rest)
             text = rest
@@ -1992,6 +2004,7 @@ def _table(
         if placed is None:  # (else once the headings are judged by where they stand)
             _unread_order_guessed(header, unread_withheld, guess, problems)
         _doubled_columns(header, by_code, rows_withheld, problems)
+        _blank_column_and_end(by_code, rows_withheld, problems)
         columns_withheld |= _extra_columns(
             header, by_code, problems, rows_withheld if grid_rows else None, in_columns
         )
@@ -2049,8 +2062,14 @@ def _table(
     # not tell a row a cell short (a merged value above covering a position) from a blank one
     filler_lines = any(r.pad_lines > 1 for r in by_code.values())
     # a copy writing the positions a merged cell covers empty in their places
-    in_place = section == "requests" and _draws_covered_blank(header_grid, by_code, serial)
+    in_place = (
+        section == "requests"
+        and _draws_covered_blank(header_grid, by_code, serial)
+        and not _covers_behind(by_code)
+    )
     first_td = _first_column_at(by_code, width) if in_place else None
+    # the header is the table's: whether it repeats its merged cells is asked once, not a row
+    merges_copied = _repeats_merged(header_grid)
     for trow in template_rows:
         r = by_code.get(trow.code)
         if trow.code in rows_withheld:
@@ -2080,8 +2099,9 @@ def _table(
                 "is read",
             )
             continue
+        # (an HTML table's row stands on no copy's lines: neither test below is made of it)
         lines = _copy_lines(vals)
-        apart = _sign_apart(lines)
+        apart = _sign_apart(lines) if lines else None
         if apart is not None:
             complete = False
             problems.flag(
@@ -2092,7 +2112,7 @@ def _table(
                 "is read",
             )
             continue
-        footer = _page_footer_line(lines)
+        footer = _page_footer_line(lines) if lines else None
         if footer is not None:
             problems.flag(
                 codes.POSITIONAL_ROW,
@@ -2377,7 +2397,7 @@ def _table(
             grid_in_rows=grid_rows,
             pad_cells=pad_cells,
             grid_place=grid_places.get(trow.code),
-            copies_merged=section != "requests" or not header_grid or _repeats_merged(header_grid),
+            copies_merged=section != "requests" or not header_grid or merges_copied,
             unnamed_column=unnamed_column,
             covered_in_place=in_place,
             first_td=first_td,
@@ -2403,7 +2423,7 @@ def _table(
             for c in cells
             if c.col not in columns_withheld and c.col not in cells_held.get(c.row, ())
         ]
-    if section == "requests" and drawn is None and cells and _repeats_merged(header_grid):
+    if section == "requests" and drawn is None and cells and merges_copied:
         cells, every_one = _runs_a_sum_contradicts(cells, template, problems)
         complete = complete and every_one
     if section == "requests" and cells and not covered and complete:
@@ -4062,6 +4082,28 @@ def _draws_covered_blank(
     )
 
 
+def _covers_behind(rows: dict[str, RawRow]) -> bool:
+    """Whether the requests rows of a cell-a-line copy show that it writes the positions a
+    merged label covers behind a row, not in front: a row of a cell more than the columns
+    that opens with a number and ends blank fits that reading alone (nothing covered stands
+    in front of a number), and no such row reads the other way (blank in front, a number at
+    its end) or holds numbers at both ends (a column the template lacks). A header's heading
+    left blank, between two headings, reads as a merged heading's covered position written
+    in its place; the rows tell the copy's way, and a row blank at both ends is read from
+    its first cell."""
+    n = len(contract.REQUEST_COLUMNS)
+    behind = False
+    for r in rows.values():
+        if len(r.values) <= n:
+            continue
+        if len(r.values) > n + 1 or any(t.table or t.kind != CELL for t in r.values):
+            return False
+        if labels.norm(r.values[-1].text):
+            return False
+        behind = behind or bool(labels.norm(r.values[0].text))
+    return behind
+
+
 def _grid_writes_covered_blank(
     header_grid: list[list[str]] | None, rows: Iterable[RawRow], serial: bool = False
 ) -> bool:
@@ -4435,6 +4477,41 @@ def _doubled_columns(
         f"requests: the header draws {bottom[k]} over two columns; each row's second cell "
         "under it is a copy or a blank, not a column"
     )
+
+
+def _blank_column_and_end(rows: dict[str, RawRow], withheld: set[str], problems: Problems) -> None:
+    """Every row of more cells than the template's columns, each blank past its last column,
+    with another place blank in every one of them too: the blank at the end may be a covered position
+    written behind the row, or a 总计 left blank while the other blank is a column drawn among
+    the applicants' (自然人 two columns wide, or an empty heading cell behind it; a text copy
+    keeps no colspan to tell). Both readings fit every row and put the numbers a column apart:
+    none of the rows is read. (A first cell blank in every row is the label's covered
+    position, judged where the copy writes them in place: _fit.)"""
+    n = len(contract.REQUEST_COLUMNS)
+    long = {code: r for code, r in rows.items() if code not in withheld and r.values}
+    if len(long) < 2 or any(
+        len(r.values) <= n or any(labels.norm(t.text) for t in r.values[n:]) for r in long.values()
+    ):
+        # (a copy whose rows show a cell too many only where a merged label covers a
+        # position, its filler written as a cell, reads its other rows in full)
+        return
+    if not any(_has_number(r.values) for r in long.values()):
+        return
+    blank = [
+        j for j in range(1, n) if not any(labels.norm(r.values[j].text) for r in long.values())
+    ]
+    if not blank:
+        return
+    for code, r in long.items():
+        withheld.add(code)
+        shown = "/".join(t.text or "空" for t in r.values[:12])
+        problems.flag(
+            codes.CELLS_UNPLACED,
+            f"requests.{code}: {len(r.values)} value cells where the template has {n} columns "
+            f"({shown}), blank past the last column and at place {blank[0] + 1} in every such "
+            "row: whether the first blank past the columns is a covered position or a 总计 left blank (the other a "
+            "column drawn among the applicants') is not known, so none is read",
+        )
 
 
 def _covered_beside_heading(

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
-from urllib.parse import quote_from_bytes
+from urllib.parse import quote_from_bytes, unquote_to_bytes
 
 #: The largest page that is read, in bytes. A report page is ~100 KB (a padded portal page
 #: with scripts); the fetcher refuses bodies over 20 MB. A larger file is hashed (streamed)
@@ -90,11 +90,36 @@ class Entry:
 def safe_name(name: bytes) -> tuple[str, bool]:
     """A file name as text: UTF-8 as it is; otherwise percent-encoded bytes (every byte
     outside printable ASCII, and %), which urllib.parse.unquote_to_bytes turns back into the
-    exact name. The flag says whether the name had to be encoded."""
+    exact name. The flag says whether the name had to be encoded.
+
+    A UTF-8 name that spells such an encoding (x%FF.html, beside the x\\xff.html it encodes: a
+    name copied from a `source`) is encoded too, its % signs as %25: it would otherwise give
+    another entry's source, and dim_report and quarantine, keyed by it, refuse the year. A
+    UTF-8 name whose % signs spell UTF-8 (a page saved under its URL-encoded name,
+    %E5%B9%B4.html) or nothing (50%.html) keeps its spelling."""
     try:
-        return name.decode("utf-8"), False
+        text = name.decode("utf-8")
     except UnicodeDecodeError:
-        return quote_from_bytes(name, safe=_SAFE_ASCII), True
+        return _encoded(name), True
+    return (_encoded(name), True) if _spells_an_encoding(text) else (text, False)
+
+
+def _encoded(name: bytes) -> str:
+    return quote_from_bytes(name, safe=_SAFE_ASCII)
+
+
+def _spells_an_encoding(text: str) -> bool:
+    """Whether `text` is what safe_name gives another name: the encoding of bytes that are
+    not UTF-8, or of a name that itself spells one (x%25FF.html, beside x%FF.html)."""
+    while "%" in text:
+        name = unquote_to_bytes(text)
+        if _encoded(name) != text:
+            return False
+        try:
+            text = name.decode("utf-8")
+        except UnicodeDecodeError:
+            return True
+    return False
 
 
 #: a control character (line break, tab, ESC ...) as its escape, for a name said in a line
@@ -112,6 +137,15 @@ _SAFE_ASCII = "".join(chr(c) for c in range(0x20, 0x7F) if chr(c) not in "%")
 
 
 def name_note(name: bytes) -> str:
+    try:
+        text = name.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return (
+            f"file name: {text!r} spells the percent-encoding of another name; `source` holds "
+            "it with its % signs encoded (urllib.parse.unquote_to_bytes gives the name back)"
+        )
     note = (
         "file name: not valid UTF-8; `source` holds it percent-encoded "
         "(urllib.parse.unquote_to_bytes gives the bytes back)"
@@ -141,9 +175,8 @@ def iter_year_entries(year_dir: Path, raw_dir: Path) -> Iterator[Entry]:
 
 
 def _walk(folder: bytes, source: str, root: Path, note: str | None) -> Iterator[Entry]:
-    """The entries below `folder` in the order of their sources (see _listing); entries with
-    one source (a name that is not UTF-8 beside a UTF-8 name spelling its percent-encoding) in
-    the order of their names' bytes, and two such folders' entries merged by source."""
+    """The entries below `folder` in the order of their sources (see _listing), each source
+    its own (safe_name); folders' entries merged by source where their listing keys tie."""
     return _flat(_children(folder, _listing(folder), source, root, note))
 
 
