@@ -860,3 +860,207 @@ NEW_FAMILIES = (
     appeals_litigation_tables,
     appeals_litigation_tables_unnamed,
 )
+
+
+# --- headers written a character a line over narrow columns --------------------------------
+
+#: characters a heading misread in a header written down its column may show instead
+_CHARACTER_MISREADS = {
+    "维": "准",
+    "持": "特",
+    "纠": "料",
+    "正": "止",
+    "审": "宙",
+    "未": "末",
+    "计": "汁",
+}
+
+
+def across(heads: list[str], width: int, align: str, rows: int = 0) -> list[list[str]]:
+    """Headings written `width` characters a line down narrow columns, as the lines across
+    the columns a PDF's or a text copy's header gives: line k holds the k-th piece of every
+    heading that has one, left to right; a shorter heading ends early (top), stands in the
+    middle (centre) or at the bottom; `rows`: at least this many lines."""
+    pieces = [[h[k : k + width] for k in range(0, len(h), width)] for h in heads]
+    n = max(rows, *(len(p) for p in pieces))
+    lines: list[list[str]] = [[] for _ in range(n)]
+    for p in pieces:
+        off = {"top": 0, "centre": (n - len(p)) // 2, "bottom": n - len(p)}[align]
+        for k, piece in enumerate(p):
+            lines[off + k].append(piece)
+    return lines
+
+
+def _appeals_across(rng, values, cols, misread: bool, apart: bool):
+    """Section 四 with its outcome headings written a character or two a line in `cols`'
+    order, the captions of the kinds of case over them as lines of their own and the values
+    as one line: the PDF-like text of a table without ruled cells (values apart by spaces)
+    or a text copy's (`|`). `apart`: 行政复议's headings a line above the litigation
+    groups' (under their own captions), so that a line holds pieces of several groups."""
+    width = rng.choice((1, 2))
+    align = rng.choice(("top", "centre", "bottom"))
+    heads = [_APPEAL_HEADS[_OUTCOME_COLS.index(c)] for c in cols]
+    group = across(heads, width, align, rows=4 // width)
+    captions = ["行政复议 行政诉讼"]
+    if apart:
+        lines = [list(group[0])]
+        lines += [group[k] + group[k - 1] * 2 for k in range(1, len(group))]
+        lines += [group[-1] * 2]
+    else:
+        lines = [g * 3 for g in group]
+        captions.append("未经复议直接起诉 复议后起诉")
+    text = [" ".join(line) for line in lines]
+    if apart:  # 行政诉讼's two captions on the line 行政复议's headings open
+        text[0] += " 未经复议直接起诉 复议后起诉"
+    if misread:
+        k = rng.randrange(len(text))
+        chars = [i for i, ch in enumerate(text[k]) if ch in _CHARACTER_MISREADS]
+        if chars:
+            i = rng.choice(chars)
+            text[k] = text[k][:i] + _CHARACTER_MISREADS[text[k][i]] + text[k][i + 1 :]
+    codes = [code for code, _ in _APPEAL_ROWS]
+    figures = [num(_appeal(values, code, c)) or "0" for code in codes for c in cols]
+    row = " ".join(figures) if rng.random() < 0.5 else " | ".join(figures) + " |"
+    out = "".join(f'<p class="keep">{escape(line)}</p>' for line in [*captions, *text, row])
+    truth = {k: (v if v is not None else 0) for k, v in values.items()}
+    return out, truth
+
+
+def _reordered(rng) -> tuple[str, ...]:
+    cols = list(_OUTCOME_COLS)
+    while tuple(cols) == _OUTCOME_COLS:
+        rng.shuffle(cols)
+    return tuple(cols)
+
+
+def appeals_across(rng, values, template):
+    """(w1) the national order, headings written down their columns: read across."""
+    return _appeals_across(rng, values, _OUTCOME_COLS, False, False)
+
+
+def appeals_across_reordered(rng, values, template):
+    """(w2) the outcome columns in another order, which only the headings read down their
+    columns tell."""
+    return _appeals_across(rng, values, _reordered(rng), False, False)
+
+
+def appeals_across_apart(rng, values, template):
+    """(w3) 行政复议's headings a line above the litigation groups' (a PDF's lines each
+    holding several groups' pieces), the columns in the national order or another."""
+    cols = _reordered(rng) if rng.random() < 0.5 else _OUTCOME_COLS
+    return _appeals_across(rng, values, cols, False, True)
+
+
+def appeals_across_misread(rng, values, template):
+    """(w4) one character of the header misread (维 as 准, 审 as 宙), the columns in any
+    order: no reading spells every heading, so no order is taken."""
+    cols = _reordered(rng) if rng.random() < 0.5 else _OUTCOME_COLS
+    return _appeals_across(rng, values, cols, True, rng.random() < 0.5)
+
+
+ACROSS_FAMILIES = (
+    appeals_across,
+    appeals_across_reordered,
+    appeals_across_apart,
+    appeals_across_misread,
+)
+
+
+_ORG_HEADS = ("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他")
+_ORG_ROW = "商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 |"
+
+
+def requests_across(
+    seed: int, reordered: bool, misread: bool, run_together: bool = False
+) -> tuple[bytes, Truth]:
+    """A clean text copy (a line a row, cells split by `|`) whose section 三 header writes the
+    five headings under 法人或其他组织 a piece a line (商业企 科研机 社会公 法律服 其他 / 业 构
+    益组织 务机构: one to three characters a line, each alignment of the shorter ones), as
+    the lines across the columns a PDF's text or a text copy gives; `reordered`: the five
+    columns in another order, which only the headings read down their columns tell;
+    `misread`: one character of those lines misread. Each column's values are made its own
+    (a figure added to its new and its granted requests alike, which keeps the table's sums),
+    so that a value read from another column's place is not right by chance.
+    `run_together`: a PDF's text that runs the header's lines into one, each column's
+    characters interleaved by where they stand (自然人 商企业业 科机构研 社公组会益织 …), the
+    seven headings on that line under 申请人情况 / 法人或其他组织."""
+    rng = random.Random(f"requests-across:{seed}:{reordered}:{misread}:{run_together}")
+    while True:
+        year = rng.choice((2021, 2022, 2023))
+        base = make_page(
+            rng, index=seed, style="pipe", year=year, template="2021", blank_mode="none"
+        )
+        text = base.data.decode("utf-8")
+        if text.count(_ORG_ROW) == 1:
+            break
+    order = list(range(5))
+    while reordered and order == sorted(order):
+        rng.shuffle(order)
+    cols = [c.code for c in contract.REQUEST_COLUMNS]
+    bump = dict(zip(cols[:6], rng.sample(range(1, 60), 6), strict=True))
+    bump["total"] = sum(bump.values())
+    truth: Truth = {}
+    for c in base.truth.cells:
+        if c.section != "requests":
+            continue
+        v = c.value
+        if c.row in ("new_received", "granted", "results_total") and v is not None:
+            v = v + bump[c.col]
+        truth[(c.section, c.row, c.col)] = v
+    width = rng.choice((1, 2, 3))
+    align = rng.choice(("top", "centre", "bottom"))
+    lines = [" ".join(line) for line in across([_ORG_HEADS[k] for k in order], width, align)]
+    if misread:
+        k = rng.randrange(len(lines))
+        chars = [i for i, ch in enumerate(lines[k]) if ch in "业机构益组织务服他"]
+        i = rng.choice(chars) if chars else 0
+        lines[k] = lines[k][:i] + "口" + lines[k][i + 1 :]
+    if run_together:
+        words = []
+        for h in ["自然人", *(_ORG_HEADS[k] for k in order), "总计"]:
+            chars = list(h)
+            if len(h) > 3:  # a wrapped heading: its lines' characters interleaved
+                while "".join(chars) == h:
+                    rng.shuffle(chars)
+            words.append("".join(chars))
+        if misread:
+            k = rng.randrange(1, 6)
+            words[k] = words[k][:-1] + "口"
+        lines = [" ".join(words)]
+    text = "\n".join(
+        "\n".join(lines)
+        if line.startswith(_ORG_ROW)
+        else "法人或其他组织"
+        if run_together and line.startswith("自然人 | 法人或其他组织 | 总计")
+        else line
+        for line in text.split("\n")
+    )
+    # the value lines of section 三 stand in the template's order of rows
+    codes = [r.code for r in contract.rows("2021", "requests")]
+    codes = [c for c in codes if ("requests", c, "total") in truth]
+    rows = iter(codes)
+    start = text.index("法人或其他组织")
+    end = text.index("\n", text.index("结转下年度继续办理", start))
+    assert sum(1 for line in text[start:end].split("\n") if _seven(line)) == len(codes), (
+        "every row of section 三 on the page"
+    )
+    out = []
+    for line in text.split("\n"):
+        at = text.index(line) if line else -1
+        fields = [f.strip() for f in line.split("|")]
+        numbers = [k for k, f in enumerate(fields) if re.fullmatch(r"-?\d+", f)]
+        if not start < at < end or not _seven(line):
+            out.append(line)
+            continue
+        code = next(rows)
+        row = [truth.get(("requests", code, c)) for c in cols]
+        drawn = [row[0], *(row[1 + k] for k in order), row[6]]
+        for k, v in zip(numbers, drawn, strict=True):
+            fields[k] = num(v)
+        out.append(" | ".join(fields))
+    return "\n".join(out).encode("utf-8"), truth
+
+
+def _seven(line: str) -> bool:
+    """Whether a line of a text copy is a row of section 三's seven values."""
+    return sum(1 for f in line.split("|") if re.fullmatch(r"-?\d+", f.strip())) == 7

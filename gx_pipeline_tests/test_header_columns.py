@@ -363,7 +363,10 @@ def _two_in_one_cell(table: Table) -> Table:
 def test_a_laid_out_header_with_headings_wrapped_in_their_cells_is_read():
     """pdftotext's layout of a header whose narrow cells wrap their headings (社会公益 | 组织,
     法律服务 | 机构): the wrapped pieces (组织, 机构) are no columns of their own, though they
-    name kinds of applicants, and every value is read under its heading."""
+    name kinds of applicants. With 商业企业 and 科研机构 written in one cell over both columns
+    (商业企业 / 科研机 / 构), the lines read across put 商业企业 before 科研机构 or after it
+    (nothing on a line tells which stands left): the five columns under 法人或其他组织 are
+    withheld, flagged, not read in the template's order; every other value is read."""
     rng = random.Random("laid-wrapped")
     for _ in range(8):
         template, year = rng.choice(FORMATS)
@@ -373,4 +376,6 @@ def test_a_laid_out_header_with_headings_wrapped_in_their_cells_is_read():
         got = parse_bytes(text.encode("utf-8"), "page.txt")
         wrong, missing = _judged(got, {k: values.get(k) for k, _ in keyed_cells(doc)})
         assert not wrong, (template, year, wrong)
-        assert not missing, (template, year, missing, got.problems)
+        group = {"enterprise", "research", "nonprofit", "legal_service", "other_org"}
+        assert {k[2] for k in missing} <= group, (template, year, missing, got.problems)
+        assert "column_order_guessed" in got.flags

@@ -700,13 +700,18 @@ def test_a_heading_two_characters_a_line_misread_leaves_the_order_guessed(
     """Applicant headings written two characters a line (社会 / 公益 / 组织) over columns in
     another order than the template's (其他 before 法律服务机构), one character misread: the
     pieces spell no heading, each was read as a header word of its own, the header named the
-    other columns only, and the values were read in the template's order without a flag."""
+    other columns only, and the values were read in the template's order without a flag. The
+    order is said guessed, and no value stands where the template's order would put it."""
     page = next(REDTEAM.glob("r16_v07_*.txt"))
     text = page.read_text("utf-8")
     assert heading in text
     got = parse_bytes(text.replace(heading, misread, 1).encode("utf-8"), page.name)
     assert "column_order_guessed" in got.flags
-    assert any("characters standing alone" in p for p in got.problems)
+    # the lines of pieces read across spell no heading: the five columns under 法人或其他组织
+    # are withheld, not read in the template's order (其他 stands before 法律服务机构)
+    assert any("a piece a line" in p or "standing alone" in p for p in got.problems)
+    group = {"enterprise", "research", "nonprofit", "legal_service", "other_org"}
+    assert not any(c.value is not None for c in got.cells if c.col in group)
 
 
 def _misread(stem: str, section: str, damage: tuple[tuple[str, str], ...]) -> tuple[dict, dict]:

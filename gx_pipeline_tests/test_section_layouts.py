@@ -143,3 +143,47 @@ def test_appeals_headings_worded_otherwise_written_together(family: sl.Family) -
     assert {s: o for s, o in got.items() if o[0] not in ("right", "withheld-flagged")} == {}
     if family in NAMED:
         assert {s: o for s, o in got.items() if o[0] != "right"} == {}
+
+
+#: headers written a character or two a line over narrow columns (20 pages a family)
+ACROSS_SEEDS = 20
+
+
+@pytest.mark.parametrize("family", sl.ACROSS_FAMILIES, ids=lambda f: f.__name__)
+def test_appeals_headings_written_down_their_columns_are_read_across(family: sl.Family) -> None:
+    """Section 四's outcome headings written down their narrow columns, given as lines across
+    the columns (结 结 其 尚 总 / 果 果 他 未 计 / …, 总计 ending early, centred or at the
+    bottom; 行政复议's a line above the litigation groups'): read across, they tell the
+    columns' order, the template's or another; a character misread spells no heading, and no
+    value is read in an order the header does not tell."""
+    got = {
+        seed: sl.outcome(*sl.page(family, "appeals", seed, "text"), name="gen.txt")
+        for seed in range(ACROSS_SEEDS)
+    }
+    assert {s: o for s, o in got.items() if o[0] not in ("right", "withheld-flagged")} == {}
+    if family in (sl.appeals_across, sl.appeals_across_reordered):
+        assert {s: o for s, o in got.items() if o[0] != "right"} == {}
+    if family is sl.appeals_across_misread:
+        assert {o for o, _ in got.values()} == {"withheld-flagged"}
+
+
+@pytest.mark.parametrize("run_together", [False, True])
+@pytest.mark.parametrize(
+    ("reordered", "misread"), [(False, False), (True, False), (False, True), (True, True)]
+)
+def test_applicant_headings_written_down_their_columns_are_read_across(
+    reordered: bool, misread: bool, run_together: bool
+) -> None:
+    """Section 三's five headings under 法人或其他组织 written one to three characters a line
+    (商业企 科研机 社会公 法律服 其他 / 业 构 益组织 务机构), or those lines run into one with
+    each column's characters interleaved (自然人 商企业业 科机构研 …): read across, or by
+    their characters, in the template's order or another; with a character misread, the
+    columns are withheld, flagged, and not read in the template's order."""
+    got = {
+        seed: sl.outcome(
+            *sl.requests_across(seed, reordered, misread, run_together), name="gen.txt"
+        )
+        for seed in range(ACROSS_SEEDS // 2)
+    }
+    want = "withheld-flagged" if misread else "right"
+    assert {s: o for s, o in got.items() if o[0] != want} == {}

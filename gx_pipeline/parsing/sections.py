@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from gx_pipeline import contract, tally
-from gx_pipeline.parsing import labels
+from gx_pipeline.parsing import labels, transpose
 from gx_pipeline.parsing import problems as codes
 from gx_pipeline.parsing.grid import lay_out
 from gx_pipeline.parsing.problems import Problems
@@ -1967,7 +1967,10 @@ def _table(
     cells_held: dict[str, set[str]] = {}
     placed: list[float] | None = None  # where the requests columns stand in laid-out text
     if section == "requests":
-        header = _group_named(_misread_group_words(header or [], problems))
+        header, header_at, scrambled = _group_read_across(
+            header or [], header_at or [], tokens or [], problems
+        )
+        header = _group_named(_misread_group_words(header, problems))
         # the columns whose place the header's rows leave a guess (_header_by_columns)
         order_withheld: set[str] = set()
         header, in_columns = _header_by_columns(
@@ -2007,7 +2010,7 @@ def _table(
         columns_withheld |= _total_not_where_read(
             header, grid_order, by_code, columns_withheld, problems
         )
-        columns_withheld |= order_withheld
+        columns_withheld |= order_withheld | scrambled
         # the headings whose columns give no number, which no order read puts anywhere
         unread_withheld = {h for h, c in _CODE_OF_HEADING.items() if c in columns_withheld}
         if placed is None:  # (else once the headings are judged by where they stand)
@@ -2038,6 +2041,7 @@ def _table(
                 header_lost or [],
                 unread_withheld,
                 settled=bool(cells_held),
+                not_told=columns_withheld,
             )
             if drawn is None and not cells_held:
                 columns_withheld |= _named_twice_out_of_order(
@@ -5844,6 +5848,144 @@ def _named_twice_out_of_order(
     return moved
 
 
+def _group_read_across(
+    header: list[str],
+    header_at: list[tuple[int | None, int | None]],
+    tokens: list[Token],
+    problems: Problems,
+) -> tuple[list[str], list[tuple[int | None, int | None]], set[str]]:
+    """The requests header with headings written a piece a line over narrow columns read
+    across (and the columns whose place a header so written leaves unknown, to withhold).
+
+    Two ways a PDF's text gives such a header: lines of pieces (商业企 科研机 社会公 法律服
+    其他 / 业 构 益组织 务机构), read across by transpose.read_across in place of the words the
+    lines made together (业构益组织务机构), where every reading gives one order of the five
+    under 法人或其他组织; or the lines run together into one, each column's characters
+    interleaved (自然人 商企业业 科机构研 社公组会益织 法服机构律务 其他 总计): a word made
+    of one heading's characters, in another order, names that heading's column, and a line
+    whose words so name all seven tells their order. A line run together that names some of
+    them so and not all (商业企 …: a piece of the heading on another line) tells no order:
+    the seven columns are withheld, flagged."""
+    if len(header) != len(header_at) or not header_at:
+        return header, header_at, set()
+    first, last = header_at[0], header_at[-1]
+    lines: dict[int, list[str]] = {}
+    for t in tokens:
+        if t.kind == END or t.table != first[0] or t.tr is None:
+            continue
+        if first[1] is not None and last[1] is not None and first[1] <= t.tr <= last[1] + 2:
+            lines.setdefault(t.tr, []).extend(t.text.split())
+    rows = sorted(lines.items())
+    for k, (tr, pieces) in enumerate(rows):
+        run = _interleaved_headings(pieces)
+        if run is None:
+            continue
+        # the pieces the run's columns wrap onto the lines below it (业 under 商业企) and the
+        # last words of the line above that are pieces too (自 over 然人)
+        below = [p for _, p in rows[k + 1 :] if all(_HEADING_PART.get(_sorted(w)) for w in p)]
+        above = _heading_parts_at_end(rows[k - 1][1]) if k else []
+        orders = transpose.read_across([above, run, *below], _APPLICANTS, 7, 7, any_order=True)
+        shown = " ".join(run)
+        if len(orders) != 1:
+            problems.flag(
+                codes.COLUMN_ORDER_GUESSED,
+                f"requests: the header's line {shown!r} writes the applicant headings with "
+                "their characters interleaved (lines of a header written down narrow columns "
+                "run together), and its words do not name each heading once: which column "
+                "each value stands in is not known, none is read",
+            )
+            return header, header_at, set(_CODE_OF_HEADING.values())
+        problems.append(
+            f"requests: the header's line {shown!r} writes the applicant headings with their "
+            "characters interleaved; each word names its column by its characters: "
+            + "、".join(orders[0])
+        )
+        kept = [(w, a) for w, a in zip(header, header_at, strict=True) if w != _GROUP]
+        at = (first[0], tr)
+        return [*(w for w, _ in kept), *orders[0]], [*(a for _, a in kept), *[at] * 7], set()
+    parts = {h[i:j] for h in _ORG_COLUMNS for i in range(len(h)) for j in range(i + 1, len(h) + 1)}
+    # lines of the group's headings' pieces, a piece misread among them (业 构 益口织 务机构);
+    # not a heading written with a space inside (商业 企业: a cell a line of a text copy)
+    across = [
+        pieces
+        for _, pieces in sorted(lines.items())
+        if len(pieces) >= 2
+        and sum(p not in parts for p in pieces) <= 1
+        and "".join(pieces) not in _APPLICANTS
+    ]
+    if (
+        len(across) < 2
+        or sum(p not in parts for pieces in across for p in pieces) > 1
+        or all(p in _ORG_COLUMNS for pieces in across for p in pieces)
+    ):
+        return header, header_at, set()
+    orders = transpose.read_across(across, _ORG_COLUMNS, len(_ORG_COLUMNS), len(_ORG_COLUMNS))
+    joined = {"".join(pieces) for pieces in across}
+    if len(orders) != 1:
+        shown = " / ".join(" ".join(pieces) for pieces in across)
+        problems.flag(
+            codes.COLUMN_ORDER_GUESSED,
+            f"requests: the header writes the headings under 法人或其他组织 a piece a line "
+            f"({shown}), and "
+            + (
+                "no reading of its lines spells every heading"
+                if not orders
+                else "its lines read across in more than one order"
+            )
+            + ": which of those columns each value stands in is not known, none is read",
+        )
+        return header, header_at, _columns_not_placed(header)
+    if not any(w in joined for w in header):
+        return header, header_at, set()
+    out: list[str] = []
+    out_at: list[tuple[int | None, int | None]] = []
+    for w, at in zip(header, header_at, strict=True):
+        if w in joined:
+            if not any(h in out for h in _ORG_COLUMNS):
+                out.extend(orders[0])
+                out_at.extend([at] * len(orders[0]))
+            continue
+        out.append(w)
+        out_at.append(at)
+    return out, out_at, set()
+
+
+def _sorted(word: str) -> str:
+    return "".join(sorted(word))
+
+
+#: the applicant headings' characters, any of them in any order (商企业业 → 商业企业)
+_HEADING_PART = {
+    _sorted("".join(c for k, c in enumerate(h) if mask >> k & 1)): True
+    for h in _APPLICANTS
+    for mask in range(1, 1 << len(h))
+}
+
+
+def _heading_parts_at_end(pieces: list[str]) -> list[str]:
+    """The last words of a line that are applicant headings' characters (some or all of a
+    heading's, in any order), or such characters and marks of characters not read (构务法律服口:
+    a heading misread, which no reading takes)."""
+    run: list[str] = []
+    for w in reversed(pieces):
+        read = "".join(c for c in w if c not in labels.MISREAD_MARKS)
+        if not read or not _HEADING_PART.get(_sorted(read)):
+            break
+        run.insert(0, w)
+    return run
+
+
+def _interleaved_headings(pieces: list[str]) -> list[str] | None:
+    """The words of _heading_parts_at_end where at least three are and one of them writes
+    its characters in another order than any heading's (科机构研: two lines of a header run
+    together); None otherwise (a line of headings as written is read as such)."""
+    run = _heading_parts_at_end(pieces)
+    read = ["".join(c for c in w if c not in labels.MISREAD_MARKS) for w in run]
+    if len(run) < 3 or all(any(w in h for h in _APPLICANTS) for w in read):
+        return None  # (a mark of a character not read is no interleaving: 总口)
+    return run
+
+
 def _applicant_columns(
     header: list[str],
     rows: dict[str, RawRow],
@@ -5852,6 +5994,7 @@ def _applicant_columns(
     lost: list[str] | None = None,
     withheld: set[str] | frozenset[str] = frozenset(),
     settled: bool = False,
+    not_told: set[str] | None = None,
 ) -> tuple[contract.Column, ...] | None:
     """The columns of the requests values in the order the header draws them, when it draws
     the applicant columns in another order than the template's (科研机构 before 商业企业, the
@@ -5866,11 +6009,18 @@ def _applicant_columns(
     order a guess unless each heading the header does not name had its values withheld
     (`withheld`, _unpinned_columns). `settled`: 总计 drawn first over numbers that do not tell
     the order, and only the values both orders read the same are read
-    (_total_first_not_told)."""
+    (_total_first_not_told). `not_told`: filled with the columns whose place a header of
+    characters standing alone leaves unknown (_columns_not_placed): withheld, not read in
+    the template's order."""
     order = _applicant_order(header)
     if lost and sorted(order) != sorted(_APPLICANTS) and any(r.values for r in rows.values()):
         if not set(_APPLICANTS) - set(order) <= withheld:
             _order_not_told("requests", lost, "each applicant column once", problems)
+            # (a lost word that is no heading's piece is a column the template lacks, which
+            # the header places: _extra_columns)
+            pieces = [w for w in lost if any(labels.bare(w) in h for h in _APPLICANTS)]
+            if not_told is not None and pieces:
+                not_told |= _columns_not_placed(header)
         return None
     if sorted(order) != sorted(_APPLICANTS):
         # a heading named twice: a scrambled or repeated header, whose order tells nothing
@@ -5932,13 +6082,23 @@ def _applicant_columns(
     return (*(by_label[w] for w in six), by_label["总计"])
 
 
+def _columns_not_placed(header: list[str]) -> set[str]:
+    """The requests columns whose place a header that names not each heading leaves unknown:
+    the five under 法人或其他组织 where the header names 自然人 before the group and 总计
+    after it (the group's columns stand between them, their order not known), else all."""
+    named = [w for w in header if w in ("自然人", _GROUP, "总计")]
+    if named == ["自然人", _GROUP, "总计"] and not any(w in _ORG_COLUMNS for w in header):
+        return set(_GROUP_CODES)
+    return set(_CODE_OF_HEADING.values())
+
+
 def _order_not_told(
     section: str, lost: list[str], named: str, problems: Problems, pieces: str = "characters"
 ) -> None:
     """A heading written a character a line whose characters could not be joined again (one
     misread, one lost), or a heading misread whole in its cell (总口, 口口口口: `pieces` is
     "words"): the header's order without it tells nothing of where the values stand, and the
-    template's order is a guess."""
+    template's order would be a guess."""
     what = (
         f"characters standing alone ({'、'.join(lost[:12])}) that spell"
         if pieces == "characters"
@@ -5947,7 +6107,7 @@ def _order_not_told(
     problems.flag(
         codes.COLUMN_ORDER_GUESSED,
         f"{section}: the header holds {what} none of its headings, and does not name {named}; "
-        "values are read in the template's order",
+        "the columns whose place it leaves unknown are not read",
     )
 
 
@@ -7283,7 +7443,12 @@ def _appeals_in_orders_allowed(
     (lost characters) those whose every run of the headings read keeps its order."""
     col_orders: set[tuple[str, ...]] = set()
     group_orders: set[tuple[str, ...]] = set()
-    if unread and len(unread) <= 3:
+    across = _appeal_header_across(words, unread) if single_row else None
+    if across is not None:
+        if _names_every_column(across, single_row):
+            col_orders.add(_appeal_columns(across) or _TEMPLATE_COLS)
+            group_orders.update(_appeal_group_orders(across))
+    elif unread and len(unread) <= 3:
         for headings in itertools.product((*labels.APPEAL_HEADER_WORDS, ""), repeat=len(unread)):
             restored = list(words)
             for (at, _, seen), heading in reversed(list(zip(unread, headings, strict=True))):
@@ -7338,6 +7503,35 @@ def _appeals_in_orders_allowed(
     return _appeals_by_values(
         per_row, None, orders, single_row, problems, words, sorted(col_orders)
     )
+
+
+def _appeal_header_across(
+    words: list[tuple[str, int]], unread: list[tuple[int, str, int]]
+) -> list[tuple[str, int]] | None:
+    """The appeals header's words with its outcome headings read across lines (a header
+    written a character or two a line over narrow columns: 结 结 其 尚 总 / 果 果 他 未 计 /
+    维 纠 结 审 / 持 正 果 结, transpose.read_across), the captions of the kinds of case in
+    those lines kept where they stand; None where the unread words are not such a header or
+    its readings do not all give one order of the fifteen columns."""
+    if len(unread) < 2:
+        return None
+    kinds = set(labels.APPEAL_HEADER_WORDS) - set(_OUTCOMES)
+    lines: list[list[str]] = []
+    captions: list[tuple[str, int]] = []
+    for _, text, seen in unread:
+        pieces = text.split()
+        captions.extend((w, seen) for w in pieces if w in kinds)
+        pieces = [w for w in pieces if w not in kinds]
+        if any(len(w) > 2 for w in pieces):
+            return None  # a word of its own, not a heading's piece
+        lines.append(pieces)
+    orders = transpose.read_across(
+        lines, [c.label for c in contract.APPEAL_COLUMNS], 15, len(contract.APPEAL_COLUMNS)
+    )
+    if len(orders) != 1:
+        return None
+    seen = unread[-1][2]
+    return _appeal_words_apart([*words, *captions, *((w, seen) for w in orders[0])])
 
 
 def _subsequence(part: Sequence[str], whole: Sequence[str]) -> bool:
