@@ -82,6 +82,12 @@ _TITLE_YEAR_AFTER = re.compile(
 #: 2022年…报告》相比, 对照《…》中提出的问题, 《…》所列问题整改情况): the title it quotes is the
 #: year before's, and its year no report year of this page
 _CITED = re.compile(r"相比|对照|对比|比较|所列|提出的|整改|针对")
+#: those words where they govern the title: before its 《 (与《…》, 对照《…》), or after it in its
+#: clause (…》相比, …》中提出的问题, …》所列问题). Not 所列 of data (《XX局2023年…报告》所列数据的
+#: 统计期限: the report's own), nor 对照 of another document or standard before the title's
+#: 《 (对照《条例》要求编制了《…》)
+_CITING_BEFORE = re.compile(r"(?:相比|对照|对比|比较|针对|整改|与|同)《[^《》]*$")
+_CITED_AFTER = re.compile(r"相比|相较|对比|比较|提出的|指出的|所列(?:问题|不足)|整改")
 _CLAUSE_END = re.compile(r"[,，。；;:：!！?？]")
 #: a comparison with a year (较2022年, 比2022年, 同比): the year before the report's
 _COMPARED = re.compile(r"[较比]20\d{2}年|同比|上年|去年")
@@ -488,15 +494,16 @@ def _title_agency(line: str, m: re.Match[str]) -> str | None:
 
 def _not_its_year(line: str, m: re.Match[str]) -> bool:
     """Whether the year of the title `m` found in `line` is no year of the page's report: the
-    line cites the title to compare with it (_CITED), or the year is part of a name before the
-    report's words (_NAMED_YEAR: 杭州2022年亚运会组委会政府信息公开工作年度报告 names no year)."""
+    line cites the title to compare with it (a word of citing governing it: _CITING_BEFORE,
+    _CITED_AFTER), or the year is part of a name before the report's words (_NAMED_YEAR:
+    杭州2022年亚运会组委会政府信息公开工作年度报告 names no year)."""
     at = m.start("year") if m.groupdict().get("year") else m.start("inside")
     if _NAMED_YEAR.match(line, at) is not None:
         return True
     # the clause around the title: what its `pre` holds (it starts after the last stop) and
     # what follows it up to the next (本年报中所列数据 in another clause is the report's own)
     after = _CLAUSE_END.split(line[m.end() :], maxsplit=1)[0]
-    return _CITED.search(m.group("pre") + after) is not None
+    return bool(_CITING_BEFORE.search(m.group("pre")) or _CITED_AFTER.search(after))
 
 
 def _may_title(line: str) -> bool:
