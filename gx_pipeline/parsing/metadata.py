@@ -1047,8 +1047,10 @@ def _published(
                 if clocks is not None:
                     clocks.append(date)
                 continue
-            if m.group("plain") and _CLOCK_TAIL.match(n, m.end()):
+            if m.group("plain") and _CLOCK_TAIL.match(n, m.end()) and not _ARTICLE_FIELDS.search(n):
                 # the weekday or the weather after it: the portal's clock, whatever its year
+                # (not on a line naming the article's source or readers: its own date line,
+                # 日期：2024-01-15 星期一  来源：XX局, as some portals print the weekday)
                 if clocks is not None:
                     clocks.append(f"{date}{_SHAPED}")
                 continue
@@ -1092,6 +1094,8 @@ def _published(
 _CLOCK_TAIL = re.compile(
     r"(?:\d{1,2}:\d{2}(?::\d{2})?)?(?:星期|礼拜|周[一二三四五六日天]|天气|[晴阴]|多云|小雨)"
 )
+#: an article's fields, which its own date line holds and a portal's clock never stands beside
+_ARTICLE_FIELDS = re.compile(r"来源|作者|阅读|浏览|点击|责任编辑|发布机构")
 #: how a clock told by its shape is named in the problem line
 _SHAPED = ", a weekday or the weather beside it"
 
