@@ -286,13 +286,14 @@ def test_a_year_in_the_agencys_name_is_never_the_report_year(seed):
 _OWN_TITLE = (
     "《{a}{y}年政府信息公开工作年度报告》所列数据的统计期限自{y}年1月1日起至12月31日止。",
     "《{a}{y}年度政府信息公开工作年度报告》中所列数据统计期限为{y}年1月1日至12月31日。",
+    "《{a}{y}年度政务公开工作年度报告》中所列数据统计期限为{y}年1月1日至12月31日。",
     "本局对照《条例》要求编制了《{a}{y}年度政府信息公开工作年度报告》。",
     "依照《条例》对照上级标准编制《{a}{y}年政府信息公开工作年度报告》，现予公布。",
     "针对社会关切，现发布《{a}{y}年政府信息公开工作年度报告》。",
 )
 
 
-@pytest.mark.parametrize("seed", range(20))
+@pytest.mark.parametrize("seed", range(24))
 def test_a_report_naming_its_own_title_beside_words_of_citing_keeps_its_year(seed):
     # 《XX局2023年…年度报告》所列数据的统计期限…: the report's own title, in the clause of its
     # own data (所列数据), or after 对照 governing 《条例》 or a standard, read as a title cited

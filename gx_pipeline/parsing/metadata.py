@@ -80,14 +80,18 @@ _TITLE_YEAR_AFTER = re.compile(
 )
 #: words of a sentence that cites another report to compare with it or follow it up (与《XX局
 #: 2022年…报告》相比, 对照《…》中提出的问题, 《…》所列问题整改情况): the title it quotes is the
-#: year before's, and its year no report year of this page
-_CITED = re.compile(r"相比|对照|对比|比较|所列|提出的|整改|针对")
-#: those words where they govern the title: before its 《 (与《…》, 对照《…》), or after it in its
-#: clause (…》相比, …》中提出的问题, …》所列问题). Not 所列 of data (《XX局2023年…报告》所列数据的
-#: 统计期限: the report's own), nor 对照 of another document or standard before the title's
-#: 《 (对照《条例》要求编制了《…》)
+#: year before's, and its year no report year of this page. The words count where they govern
+#: the title: before its 《 (与《…》, 对照《…》), or after it in its clause (…》相比, …》中提出的
+#: 问题, …》所列问题). Not 所列 of data (《XX局2023年…报告》所列数据的统计期限: the report's
+#: own), nor 对照 of another document or standard before the title's 《 (对照《条例》要求编制了
+#: 《…》)
 _CITING_BEFORE = re.compile(r"(?:相比|对照|对比|比较|针对|整改|与|同)《[^《》]*$")
 _CITED_AFTER = re.compile(r"相比|相较|对比|比较|提出的|指出的|所列(?:问题|不足)|整改")
+#: a line that compares (与2022年相比) or cites a title so (_CITING_BEFORE, _CITED_AFTER)
+_CITING_LINE = re.compile(
+    r"相比|相较|对比|比较|(?:对照|针对|整改|与|同)《"
+    r"|》[^,，。；;:：]*?(?:提出的|指出的|所列(?:问题|不足)|整改)"
+)
 _CLAUSE_END = re.compile(r"[,，。；;:：!！?？]")
 #: a comparison with a year (较2022年, 比2022年, 同比): the year before the report's
 _COMPARED = re.compile(r"[较比]20\d{2}年|同比|上年|去年")
@@ -738,7 +742,7 @@ def extract(
         years = Counter(
             int(y)
             for t in head
-            if "年" in t and not (_CITED.search(t) or _COMPARED.search(t))
+            if "年" in t and not (_CITING_LINE.search(t) or _COMPARED.search(t))
             for y in _YEAR_WRITTEN.findall(_NAMED_YEAR.sub("", t) if "20" in t else t)
         )
         if years:
