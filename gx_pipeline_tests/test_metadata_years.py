@@ -278,3 +278,29 @@ def test_a_year_in_the_agencys_name_is_never_the_report_year(seed):
     stated = str(year) in head + body
     assert got.year == (year if stated else None), (head, body, got.problems)
     assert got.agency in (None, name), (head, got.agency)
+
+
+#: sentences of a report that name its own title (the page's title naming no year), with words
+#: of citing beside it that govern something else: 所列数据 (its own data), 对照《条例》 (another
+#: document), 对照 a standard in the clause before the title ({a} the agency, {y} the year)
+_OWN_TITLE = (
+    "《{a}{y}年政府信息公开工作年度报告》所列数据的统计期限自{y}年1月1日起至12月31日止。",
+    "《{a}{y}年度政府信息公开工作年度报告》中所列数据统计期限为{y}年1月1日至12月31日。",
+    "《{a}{y}年度政务公开工作年度报告》中所列数据统计期限为{y}年1月1日至12月31日。",
+    "本局对照《条例》要求编制了《{a}{y}年度政府信息公开工作年度报告》。",
+    "依照《条例》对照上级标准编制《{a}{y}年政府信息公开工作年度报告》，现予公布。",
+    "针对社会关切，现发布《{a}{y}年政府信息公开工作年度报告》。",
+)
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_a_report_naming_its_own_title_beside_words_of_citing_keeps_its_year(seed):
+    # 《XX局2023年…年度报告》所列数据的统计期限…: the report's own title, in the clause of its
+    # own data (所列数据), or after 对照 governing 《条例》 or a standard, read as a title cited
+    # from the year before: its year dropped, the report's year withheld
+    rng = random.Random(seed)
+    year, agency = rng.randint(2019, 2024), rng.choice(_AGENCIES)
+    own = _OWN_TITLE[seed % len(_OWN_TITLE)].format(a=agency, y=year)
+    head = agency + rng.choice(("政府信息公开工作年度报告", "政务公开工作年度报告"))
+    got = parse_bytes(_PAGE.format(head=head, body=own, sign="").encode(), "own.txt")
+    assert got.year == year, (own, got.problems)

@@ -255,3 +255,31 @@ def test_a_portals_clock_in_the_year_after_is_no_publication_date(seed: int) -> 
     got, expected = _parsed_under(rng, "\n".join(t for t in lines if t), agency, year)
     assert got.year == year
     assert got.published == (own if info else expected), (clock, info, got.published)
+
+
+#: an article's own date line under a plain label, the weekday after the date as some portals
+#: print it, with the article's other fields on the line: {p} the date, {w} a weekday, {a} the
+#: agency
+_DATED_ARTICLE_LINES = (
+    "日期：{p} 星期{w}  来源：{a}",
+    "时间：{p} 周{w} 阅读次数：300",
+    "来源：{a} 日期：{p} 星期{w} 浏览次数：88",
+    "作者：办公室 时间：{p} 星期{w}",
+)
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_a_weekday_on_the_articles_own_date_line_keeps_its_date(seed: int) -> None:
+    # 日期：2024-01-15 星期一  来源：XX局: the article's date line, which names its source or its
+    # readers beside the weekday, was passed over as a portal's clock and the page lost its
+    # publication date (a clock stands alone or beside the weather, never beside a source)
+    rng = random.Random(seed)
+    year = rng.randint(2019, 2024)
+    agency = rng.choice(("南京市财政局", "汉中市统计局", "杭州市西湖区司法局"))
+    own = dt.date(year + 1, rng.randint(1, 3), rng.randint(10, 28)).isoformat()
+    line = _DATED_ARTICLE_LINES[seed % len(_DATED_ARTICLE_LINES)].format(
+        p=own, w=rng.choice("一二三四五六日"), a=agency
+    )
+    got, _ = _parsed_under(rng, line, agency, year)
+    assert got.year == year
+    assert got.published == own, (line, got.problems)

@@ -5,11 +5,16 @@ the layouts whose every cell is named by its headings are read whole."""
 
 from __future__ import annotations
 
+import random
+from dataclasses import replace
+
 import pytest
 
+from gx_pipeline.pagegen.layout import Para
 from gx_pipeline.parsing.page import parse_bytes
 from gx_pipeline.trust import assess
 from gx_pipeline_tests import section_layouts as sl
+from gx_pipeline_tests import test_generated_hazards as gh
 
 #: seeds a family and form: 24 variants a family over its two forms
 SEEDS = 12
@@ -187,3 +192,32 @@ def test_applicant_headings_written_down_their_columns_are_read_across(
     }
     want = "withheld-flagged" if misread else "right"
     assert {s: o for s, o in got.items() if o[0] != want} == {}
+
+
+#: a line of section 四's text that is an outcome heading's other wording by itself: a list's
+#: last item (（三）其他, 3.其他) or a word alone, before the section's table
+_STRAY_WORDS = ("（三）其他", "3.其他", "其他", "其它", "维持")
+
+
+@pytest.mark.parametrize("rendering", ["trs", "word", "pipe", "celllines", "md-blank"])
+def test_an_outcome_word_in_the_sections_text_is_no_heading(rendering: str) -> None:
+    """Section 四's text holding a line that words an outcome heading otherwise (其他, 维持)
+    before its table: the word names no column (it stands among no headings: nothing is read
+    of the header yet), and the table, in the national form, is read whole."""
+    for k in range(10):
+        rng = random.Random(f"stray-outcome-word:{rendering}:{k}")
+        doc, values = gh._document(rng, *gh.FORMATS[k % len(gh.FORMATS)])
+        word = _STRAY_WORDS[k % len(_STRAY_WORDS)]
+        blocks = list(doc.blocks)
+        at = next(
+            i
+            for i, b in enumerate(blocks)
+            if isinstance(b, Para) and b.kind == "heading" and "行政复议" in b.text
+        )
+        blocks[at + 1 : at + 1] = [Para("本年度行政复议、行政诉讼情况如下："), Para(word)]
+        doc = replace(doc, blocks=tuple(blocks))
+        got = gh._read(doc, rendering, rng)
+        wrong = {
+            key: v for key, v in gh._differences(got, doc, values).items() if key[0] == "appeals"
+        }
+        assert wrong == {}, (k, word, [p for p in got.problems if p.startswith("appeals")])

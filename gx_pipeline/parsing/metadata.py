@@ -80,8 +80,18 @@ _TITLE_YEAR_AFTER = re.compile(
 )
 #: words of a sentence that cites another report to compare with it or follow it up (与《XX局
 #: 2022年…报告》相比, 对照《…》中提出的问题, 《…》所列问题整改情况): the title it quotes is the
-#: year before's, and its year no report year of this page
-_CITED = re.compile(r"相比|对照|对比|比较|所列|提出的|整改|针对")
+#: year before's, and its year no report year of this page. The words count where they govern
+#: the title: before its 《 (与《…》, 对照《…》), or after it in its clause (…》相比, …》中提出的
+#: 问题, …》所列问题). Not 所列 of data (《XX局2023年…报告》所列数据的统计期限: the report's
+#: own), nor 对照 of another document or standard before the title's 《 (对照《条例》要求编制了
+#: 《…》)
+_CITING_BEFORE = re.compile(r"(?:相比|对照|对比|比较|针对|整改|与|同)《[^《》]*$")
+_CITED_AFTER = re.compile(r"相比|相较|对比|比较|提出的|指出的|所列(?:问题|不足)|整改")
+#: a line that compares (与2022年相比) or cites a title so (_CITING_BEFORE, _CITED_AFTER)
+_CITING_LINE = re.compile(
+    r"相比|相较|对比|比较|(?:对照|针对|整改|与|同)《"
+    r"|》[^,，。；;:：]*?(?:提出的|指出的|所列(?:问题|不足)|整改)"
+)
 _CLAUSE_END = re.compile(r"[,，。；;:：!！?？]")
 #: a comparison with a year (较2022年, 比2022年, 同比): the year before the report's
 _COMPARED = re.compile(r"[较比]20\d{2}年|同比|上年|去年")
@@ -488,15 +498,16 @@ def _title_agency(line: str, m: re.Match[str]) -> str | None:
 
 def _not_its_year(line: str, m: re.Match[str]) -> bool:
     """Whether the year of the title `m` found in `line` is no year of the page's report: the
-    line cites the title to compare with it (_CITED), or the year is part of a name before the
-    report's words (_NAMED_YEAR: 杭州2022年亚运会组委会政府信息公开工作年度报告 names no year)."""
+    line cites the title to compare with it (a word of citing governing it: _CITING_BEFORE,
+    _CITED_AFTER), or the year is part of a name before the report's words (_NAMED_YEAR:
+    杭州2022年亚运会组委会政府信息公开工作年度报告 names no year)."""
     at = m.start("year") if m.groupdict().get("year") else m.start("inside")
     if _NAMED_YEAR.match(line, at) is not None:
         return True
     # the clause around the title: what its `pre` holds (it starts after the last stop) and
     # what follows it up to the next (本年报中所列数据 in another clause is the report's own)
     after = _CLAUSE_END.split(line[m.end() :], maxsplit=1)[0]
-    return _CITED.search(m.group("pre") + after) is not None
+    return bool(_CITING_BEFORE.search(m.group("pre")) or _CITED_AFTER.search(after))
 
 
 def _may_title(line: str) -> bool:
@@ -731,7 +742,7 @@ def extract(
         years = Counter(
             int(y)
             for t in head
-            if "年" in t and not (_CITED.search(t) or _COMPARED.search(t))
+            if "年" in t and not (_CITING_LINE.search(t) or _COMPARED.search(t))
             for y in _YEAR_WRITTEN.findall(_NAMED_YEAR.sub("", t) if "20" in t else t)
         )
         if years:
@@ -1040,8 +1051,10 @@ def _published(
                 if clocks is not None:
                     clocks.append(date)
                 continue
-            if m.group("plain") and _CLOCK_TAIL.match(n, m.end()):
+            if m.group("plain") and _CLOCK_TAIL.match(n, m.end()) and not _ARTICLE_FIELDS.search(n):
                 # the weekday or the weather after it: the portal's clock, whatever its year
+                # (not on a line naming the article's source or readers: its own date line,
+                # 日期：2024-01-15 星期一  来源：XX局, as some portals print the weekday)
                 if clocks is not None:
                     clocks.append(f"{date}{_SHAPED}")
                 continue
@@ -1085,6 +1098,8 @@ def _published(
 _CLOCK_TAIL = re.compile(
     r"(?:\d{1,2}:\d{2}(?::\d{2})?)?(?:星期|礼拜|周[一二三四五六日天]|天气|[晴阴]|多云|小雨)"
 )
+#: an article's fields, which its own date line holds and a portal's clock never stands beside
+_ARTICLE_FIELDS = re.compile(r"来源|作者|阅读|浏览|点击|责任编辑|发布机构")
 #: how a clock told by its shape is named in the problem line
 _SHAPED = ", a weekday or the weather beside it"
 

@@ -1013,10 +1013,25 @@ class _Reader:
             return True
         return False
 
+    def among_appeal_headings(self) -> bool:
+        """Whether section 四's header is being read: a heading read last (words made of the
+        headings alone, not a sentence naming 行政复议), with no value since. An outcome
+        heading's other wording (其他, 维持) names a column only there; a line of the section's
+        text that is such a word alone (a list's last item, （三）其他) stands among no
+        headings, before the header (after 本年度行政复议、行政诉讼情况如下：) or after the
+        values."""
+        words = self.scan.appeal_words
+        return (
+            bool(words)
+            and words[-1][1] == self.scan.appeal_values
+            and labels.appeal_heading_parts(words[-1][0]) is not None
+        )
+
     def appeal_label(self, tok: Token, switching: bool = False) -> bool:
         text = tok.text
         heading = labels.appeal_outcome_wording(text) if self.section == "appeals" else None
-        if heading is not None:  # 维持, 未审结, 總計: the national heading in other words
+        if heading is not None and self.among_appeal_headings():
+            # 维持, 未审结, 總計: the national heading in other words
             self.scan.appeal_words.append((heading, self.scan.appeal_values))
             self.close()
             return True

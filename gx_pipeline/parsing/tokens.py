@@ -1793,7 +1793,10 @@ def _without_page_numbers(text: str) -> str:
     wrapped onto the next line. Bare figures running one more each (_FEWEST_PAGES or more) at
     page intervals (_PAGE_GAP lines apart at least, the longest gap within _PAGE_SPREAD times
     the shortest) are the pages' numbers; those after a line of several fields (a row) go.
-    A lone figure that no such run explains may still be a tail, and stays."""
+    A lone figure that no such run explains may still be a tail, and stays. The intervals
+    count the lines written, not the blank ones: a copy with a blank line between its cells
+    doubles every interval, and a row's own figures, one a line after a label written with
+    a space (（一） 予以公开 / 1 / — / — / — / 2 / — / 3), would run as far apart as pages."""
     found = _LONE_FIGURE.findall(text, 0, 200_000)
     if len(found) < _FEWEST_PAGES:
         return text
@@ -1808,9 +1811,14 @@ def _without_page_numbers(text: str) -> str:
             runs.append([no])
         last = n
     gone: set[int] = set()
+    written: list[int] = []  # the lines written (not blank) up to each line
     for run in runs:
-        gaps = [b - a for a, b in itertools.pairwise(run)]
-        if len(run) < _FEWEST_PAGES or min(gaps) < _PAGE_GAP:
+        if len(run) < _FEWEST_PAGES:
+            continue
+        if not written:
+            written = list(itertools.accumulate(bool(line.strip()) for line in lines))
+        gaps = [written[b] - written[a] for a, b in itertools.pairwise(run)]
+        if min(gaps) < _PAGE_GAP:
             continue
         if max(gaps) > _PAGE_SPREAD * min(gaps):
             continue
