@@ -383,3 +383,25 @@ def test_a_packed_file_reads_as_its_plain_copy(packed) -> None:
     document = documents.read(_shaded(stream, _gradient(2, 0.9, 1), packed), "r.pdf")
     assert "new 57" in " ".join(document.text.split())
     assert not document.codes
+
+
+@pytest.mark.parametrize("dx", [4.6, 5.0, 5.3])
+@pytest.mark.parametrize("digit", [b"5", b"0", b"8"])
+def test_one_glyph_drawn_again_into_its_own_ink_is_withheld_flagged(dx, digit) -> None:
+    # a 5 drawn a second time 5 pt on (less than its ink is wide), the 7 set on after the
+    # second copy: two copies smeared into one another, too far apart for bold and too close
+    # for the pair to be read as two figures; it was read 557 with no flag
+    stream = _text(130, 700, digit) + _text(130 + dx, 700, digit) + _text(136.67 + dx, 700, b"7")
+    words, document = _figure_line(_FRAMED + stream)
+    assert not any(word.isdigit() for word in words), words
+    assert "cells_unplaced" in document.codes
+
+
+@pytest.mark.parametrize("pitch", [6.67, 6.2, 5.9])
+def test_a_figure_set_a_glyph_at_a_time_tightly_is_read(pitch) -> None:
+    # the same digits set one text object a glyph, even condensed (a writer's negative
+    # character spacing), do not reach into one another's ink: read as drawn
+    stream = b"".join(_text(130 + k * pitch, 700, d) for k, d in enumerate((b"5", b"5", b"7")))
+    words, document = _figure_line(_FRAMED + stream)
+    assert words == ["557"], words
+    assert not document.codes
