@@ -1662,6 +1662,15 @@ def _unknown_ink(
         over = picture = False
         for x0, top, x1, bottom, _dark, painted, colour in backdrops or ():
             if not (x0 <= c.cx <= x1 and top <= c.cy <= bottom):
+                # a patch painted over part of a glyph, not its middle (a white box pasted
+                # a little aside of an old 5): the paper shows a broken glyph, whatever it was
+                # (a letter of a label so broken is still matched by its words: left read)
+                over = over or (
+                    c.text.isdigit()
+                    and painted > order
+                    and (colour is _PICTURE or (isinstance(colour, tuple) and colour[3] >= _OPAQUE))
+                    and _covered_share(c, (x0, top, x1, bottom)) >= _PART_HIDDEN
+                )
                 continue
             if painted < order:
                 # the last painted wins; None: not known
@@ -1738,6 +1747,19 @@ def _cut(c: _Char, box: tuple[float, float, float, float]) -> bool:
     """Whether a character's middle stands outside a clip's box (display coordinates)."""
     x0, top, x1, bottom = box
     return not (x0 <= c.cx <= x1 and top <= c.cy <= bottom)
+
+
+def _covered_share(c: _Char, box: tuple[float, float, float, float]) -> float:
+    """The share of a character's box (its area) a box covers."""
+    x0, top, x1, bottom = box
+    across = (min(c.x1, x1) - max(c.x0, x0)) / max(c.x1 - c.x0, 1e-6)
+    up = (min(c.bottom, bottom) - max(c.top, top)) / max(c.bottom - c.top, 1e-6)
+    return max(0.0, across) * max(0.0, up)
+
+
+#: an opaque patch painted over this share of a character's box or more, not its middle,
+#: breaks the glyph (a rule drawn along a glyph's edge covers a few hundredths)
+_PART_HIDDEN = 0.15
 
 
 def _shown_share(c: _Char, box: tuple[float, float, float, float]) -> float:
