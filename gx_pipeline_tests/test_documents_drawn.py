@@ -61,8 +61,13 @@ def _page(
 def _figure_line(stream: bytes, **page) -> tuple[list[str], documents.Document]:
     """The words after "new" on its line, and the document."""
     document = documents.read(_page(stream, **page), "r.pdf")
+    return _words(document), document
+
+
+def _words(document: documents.Document) -> list[str]:
+    """The words after "new" on its line."""
     line = next((x for x in document.text.splitlines() if x.split()[:1] == ["new"]), "new")
-    return line.split()[1:], document
+    return line.split()[1:]
 
 
 _UPSIDE_DOWN = b"-1 0 0 -1 595 842"
@@ -329,20 +334,30 @@ def _packed(objects: list[bytes]) -> bytes:
     return out + b"startxref\n%d\n%%%%EOF\n" % at
 
 
-def _shaded(stream: bytes, shading: bytes, packed: bool) -> bytes:
-    """A one-page PDF of `stream` with a shading pattern /P1 (a dictionary, not a stream: a
-    file that packs objects compresses it), written plain or `packed` in an object stream."""
-    objects = [
+def _objects(stream: bytes, resources: bytes, extra: bytes) -> list[bytes]:
+    """The objects of a one-page PDF of `stream` (Helvetica as /F1, object 5), the page's
+    `resources` besides its font, and `extra` as object 6."""
+    return [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         (
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-            b"/Resources << /Font << /F1 5 0 R >> /Pattern << /P1 6 0 R >> >> >>"
+            b"/Resources << /Font << /F1 5 0 R >> %s >> >>" % resources
         ),
         b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
         _HELVETICA,
-        b"<< /Type /Pattern /PatternType 2 /Shading %s >>" % shading,
+        extra,
     ]
+
+
+def _shaded(stream: bytes, shading: bytes, packed: bool) -> bytes:
+    """A one-page PDF of `stream` with a shading pattern /P1 (a dictionary, not a stream: a
+    file that packs objects compresses it), written plain or `packed` in an object stream."""
+    objects = _objects(
+        stream,
+        b"/Pattern << /P1 6 0 R >>",
+        b"<< /Type /Pattern /PatternType 2 /Shading %s >>" % shading,
+    )
     return _packed(objects) if packed else _pdf(objects, b"")
 
 
@@ -383,3 +398,72 @@ def test_a_packed_file_reads_as_its_plain_copy(packed) -> None:
     document = documents.read(_shaded(stream, _gradient(2, 0.9, 1), packed), "r.pdf")
     assert "new 57" in " ".join(document.text.split())
     assert not document.codes
+
+
+@pytest.mark.parametrize("dx", [4.6, 5.0, 5.3])
+@pytest.mark.parametrize("digit", [b"5", b"0", b"8"])
+def test_one_glyph_drawn_again_into_its_own_ink_is_withheld_flagged(dx, digit) -> None:
+    # a 5 drawn a second time 5 pt on (less than its ink is wide), the 7 set on after the
+    # second copy: two copies smeared into one another, too far apart for bold and too close
+    # for the pair to be read as two figures; it was read 557 with no flag
+    stream = _text(130, 700, digit) + _text(130 + dx, 700, digit) + _text(136.67 + dx, 700, b"7")
+    words, document = _figure_line(_FRAMED + stream)
+    assert not any(word.isdigit() for word in words), words
+    assert "cells_unplaced" in document.codes
+
+
+@pytest.mark.parametrize("pitch", [6.67, 6.2, 5.9])
+def test_a_figure_set_a_glyph_at_a_time_tightly_is_read(pitch) -> None:
+    # the same digits set one text object a glyph, even condensed (a writer's negative
+    # character spacing), do not reach into one another's ink: read as drawn
+    stream = b"".join(_text(130 + k * pitch, 700, d) for k, d in enumerate((b"5", b"5", b"7")))
+    words, document = _figure_line(_FRAMED + stream)
+    assert words == ["557"], words
+    assert not document.codes
+
+
+def _in_form(figure: bytes, after: bytes) -> bytes:
+    """A page drawing `figure` inside a form XObject (its /BBox wide enough), then `after`."""
+    form = (
+        b"<< /Type /XObject /Subtype /Form /BBox [-50 -50 100 100] "
+        b"/Resources << /Font << /F1 5 0 R >> >> /Length %d >>\nstream\n%s\nendstream"
+    )
+    stream = _FRAMED + b"q 1 0 0 1 130 700 cm /Fx Do Q\n" + after
+    objects = _objects(stream, b"/XObject << /Fx 6 0 R >>", form % (len(figure), figure))
+    return _pdf(objects, b"")
+
+
+def _five_patched(patch: bytes, in_form: bool) -> documents.Document:
+    """The page of a 5 (drawn in a form or on the page), `patch` painted, then the 7 after."""
+    seven = _text(136.67, 700, b"7")
+    if in_form:
+        data = _in_form(b"BT 0 g /F1 12 Tf 0 0 Td (5) Tj ET", patch + seven)
+    else:
+        data = _page(_FRAMED + _text(130, 700, b"5") + patch + seven)
+    return documents.read(data, "r.pdf")
+
+
+_PATCHES = [
+    b"1 g 129 697 3 13 re f 0 g\n",  # the 5's left quarter painted white
+    b"1 g 133.5 697 4 13 re f 0 g\n",  # its right half
+    b"1 g 129 704.5 8 5 re f 0 g\n",  # its top third
+    b"0 g 129 697 3.2 13 re f\n",  # its left quarter blacked
+]
+
+
+@pytest.mark.parametrize("patch", _PATCHES)
+@pytest.mark.parametrize("in_form", [False, True])
+def test_a_digit_an_opaque_patch_covers_in_part_is_withheld_flagged(patch, in_form) -> None:
+    # a patch painted over part of an old 5 (not over its middle): the 5 was read as if
+    # printed whole, 57 with no flag, though the paper shows a broken glyph
+    document = _five_patched(patch, in_form)
+    words = _words(document)
+    assert not any(word.isdigit() for word in words), words
+    assert "cells_unplaced" in document.codes
+
+
+@pytest.mark.parametrize("patch", [b"1 g 124 697 6.6 13 re f 0 g\n", b"0 g 125 699 15 0.8 re f\n"])
+@pytest.mark.parametrize("in_form", [False, True])
+def test_a_patch_that_grazes_a_digit_leaves_it_read(patch, in_form) -> None:
+    # a box painted up to the 5's edge, or a rule drawn across its foot, leaves the glyph whole
+    assert _words(_five_patched(patch, in_form)) == ["57"]

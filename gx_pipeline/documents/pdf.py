@@ -119,7 +119,13 @@ def read_pdf(data: bytes, source: str) -> Document:
     except pdfium.PdfiumError as exc:
         raise DocumentError(_open_error(str(exc))) from None
     try:
-        return _read(pdf, source, _holds(data, b"/PatternType"), _type3_digits(data))
+        return _read(
+            pdf,
+            source,
+            _holds(data, b"/PatternType"),
+            _type3_digits(data),
+            _mapped_against(data),
+        )
     finally:
         pdf.close()
 
@@ -258,6 +264,144 @@ def _type3_digits(data: bytes) -> dict[int, str]:
     return {code: digit for code, digit in named.items() if digit is not None}
 
 
+#: a simple font's /ToUnicode map (its object) and the encodings that give codes 48-57 the
+#: digits' glyph names (a standard Latin font with no /Encoding of its own reads by Standard)
+_TO_UNICODE = re.compile(rb"/ToUnicode\s+(\d+)\s+(\d+)\s+R")
+_SIMPLE = re.compile(rb"/Subtype\s*/(Type1|TrueType|MMType1|Type3)\b")
+_BASE_FONT = re.compile(rb"/BaseFont\s*/([^\s/\[\]<>()%]+)")
+_DIGITS_ENCODED = re.compile(rb"/(?:WinAnsi|MacRoman|Standard)Encoding\b")
+_LATIN_14 = re.compile(rb"(?:Helvetica|Times|Courier)(?:-[A-Za-z]+)?")
+_CMAP_PAIR = re.compile(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]*)>")
+_CMAP_RANGE = re.compile(
+    rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*(?:<([0-9A-Fa-f]*)>|\[([^\]]*)\])"
+)
+_CMAP_BLOCK = re.compile(rb"beginbf(char|range)(.*?)endbf\1", re.DOTALL)
+
+
+def _stream_of(data: bytes, number: bytes, generation: bytes) -> bytes:
+    """The (inflated) stream of object `number`, or b"" where it is not found plain in the
+    file's bytes."""
+    held = re.search(rb"(?<!\d)%s\s+%s\s+obj\b" % (number, generation), data)
+    if not held:
+        return b""
+    start = data.find(b"stream", held.end())
+    end = data.find(b"endstream", start)
+    if start < 0 or end < 0 or data.find(b"endobj", held.end(), start) >= 0:
+        return b""
+    head = data[held.end() : start]
+    start += len(b"stream")
+    start += 2 if data[start : start + 2] == b"\r\n" else 1
+    if b"/FlateDecode" not in head:
+        return data[start:end]
+    try:
+        return zlib.decompressobj().decompress(data[start:end], MAX_INFLATED)
+    except zlib.error:
+        return b""
+
+
+def _cmap_targets(cmap: bytes) -> dict[int, str]:
+    """A ToUnicode CMap's one-byte codes and the text each is mapped to."""
+    out: dict[int, str] = {}
+
+    def text(hexed: bytes) -> str:
+        raw_bytes = bytes.fromhex(hexed.decode()) if len(hexed) % 2 == 0 else b""
+        return raw_bytes.decode("utf-16-be", errors="replace")
+
+    for kind, body in _CMAP_BLOCK.findall(cmap):
+        if kind == b"char":
+            for src, dst in _CMAP_PAIR.findall(body):
+                if len(src) == 2:
+                    out[int(src, 16)] = text(dst)
+            continue
+        for lo, hi, dst, listed in _CMAP_RANGE.findall(body):
+            if len(lo) != 2 or len(hi) != 2:
+                continue
+            first, last = int(lo, 16), int(hi, 16)
+            if listed:
+                for k, one in enumerate(re.findall(rb"<([0-9A-Fa-f]*)>", listed)):
+                    out[first + k] = text(one)
+            elif dst and len(dst) % 4 == 0 and first <= last:
+                head, tail = dst[:-4], int(dst[-4:], 16)
+                for k in range(last - first + 1):
+                    out[first + k] = text(head) + chr(tail + k) if tail + k < 0x10000 else "?"
+    return out
+
+
+def _mapped_against(data: bytes) -> dict[str, set[str]]:
+    """By each simple font's /BaseFont name ("" for a Type3 font, which has none), the
+    characters its /ToUnicode map gives a code its encoding names a digit (WinAnsi, MacRoman
+    and Standard encodings name codes 48-57 so; a /Differences entry /five names its code)
+    as other than that digit (or its full-width form): a map offset by a constant (57 read
+    %' or EG), two digits swapped (57 read 75), digits sent to CJK. The glyphs drawn are
+    the digits the encoding names; the map says otherwise, and which a reader sees is not
+    certain: those characters in that font are read as unknown."""
+    if b"/ToUnicode" not in data:
+        return {}
+    found: dict[str, set[str]] = defaultdict(set)
+    for text in _object_texts(data):
+        for held in _TO_UNICODE.finditer(text):
+            font = _dictionary(text, held.start())
+            subtype = _SIMPLE.search(font)
+            if not subtype:
+                continue
+            named = _BASE_FONT.search(font)
+            name = named.group(1).decode("latin-1") if named else ""
+            encoding = _ENCODING.search(font)
+            if encoding and encoding.group(2):
+                enc = re.search(
+                    rb"(?<!\d)%s\s+%s\s+obj\b(.*?)endobj" % (encoding.group(2), encoding.group(3)),
+                    data,
+                    re.DOTALL,
+                )
+                font = font + (enc.group(1) if enc else b"")
+            digits: dict[int, str] = {}
+            if subtype.group(1) != b"Type3" and (
+                _DIGITS_ENCODED.search(font)
+                or (
+                    b"/BaseEncoding" not in font
+                    and (encoding or b"/Encoding" not in font)
+                    and named
+                    and _LATIN_14.fullmatch(named.group(1))
+                )
+            ):
+                digits = {0x30 + k: str(k) for k in range(10)}
+            differences = _DIFFERENCES.search(font) if encoding else None
+            code = None
+            for number, glyph in _DIFFERENCE.findall(differences.group(1) if differences else b""):
+                if number:
+                    code = int(number)
+                elif code is not None:
+                    if glyph in _DIGIT_NAMES:
+                        digits[code] = _DIGIT_NAMES[glyph]
+                    else:
+                        digits.pop(code, None)
+                    code += 1
+            if not digits:
+                continue
+            targets = _cmap_targets(_stream_of(data, held.group(1), held.group(2)))
+            for code, digit in digits.items():
+                said = targets.get(code)
+                if said and unicodedata.normalize("NFKC", said) != digit:
+                    found[name].add(said)
+    return dict(found)
+
+
+def _font_name(textpage, index: int) -> str:
+    """The /BaseFont name of a character's font ("" for one without: a Type3 font)."""
+    from pypdfium2 import raw
+
+    held = raw.FPDFText_GetTextObject(textpage, index)
+    font = raw.FPDFTextObj_GetFont(held) if held else None
+    if not font:
+        return ""
+    size = raw.FPDFFont_GetBaseFontName(font, None, 0)
+    if size <= 1:
+        return ""
+    buffer = ctypes.create_string_buffer(size)
+    raw.FPDFFont_GetBaseFontName(font, buffer, size)
+    return buffer.value.decode("latin-1")
+
+
 def _open_error(message: str) -> str:
     if "password" in message.lower():
         return "the PDF is encrypted with a password; it cannot be read"
@@ -265,7 +409,11 @@ def _open_error(message: str) -> str:
 
 
 def _read(
-    pdf, source: str, patterned: bool = False, type3: dict[int, str] | None = None
+    pdf,
+    source: str,
+    patterned: bool = False,
+    type3: dict[int, str] | None = None,
+    against: dict[str, set[str]] | None = None,
 ) -> Document:
     meta = pdf.get_metadata_dict(skip_empty=True)
     total = len(pdf)
@@ -313,7 +461,9 @@ def _read(
             edges, has_images, hides, backdrops, doubts, clips, doubled = _drawing(
                 page, patterned=patterned
             )
-            chars, n_unmapped, slanted, turned, aside, upside = _chars(page, hides, type3=type3)
+            chars, n_unmapped, slanted, turned, aside, upside = _chars(
+                page, hides, type3=type3, against=against
+            )
             if turned is not None:
                 # the page's text shown turned from upright (a wide table set sideways on an
                 # upright page, a page its /Rotate shows upside down): read as the page turned
@@ -321,7 +471,9 @@ def _read(
                 edges, has_images, hides, backdrops, doubts, clips, doubled = _drawing(
                     page, turned, patterned
                 )
-                chars, n_unmapped, slanted, _, aside, upside = _chars(page, hides, turned, type3)
+                chars, n_unmapped, slanted, _, aside, upside = _chars(
+                    page, hides, turned, type3, against
+                )
                 if page.get_rotation() or turned == 180:
                     upturned.append(number)
                 else:
@@ -411,6 +563,12 @@ def _read(
         raise DocumentError(
             "the PDF's fonts have no Unicode mapping: its text cannot be read "
             f"({unmapped} of {visible + unmapped} characters unmapped)"
+        )
+    if against:
+        out.problems.append(
+            "document: a font's ToUnicode map gives glyphs its encoding names digits as other "
+            f"characters ({', '.join(sorted(''.join(sorted(s)) for s in against.values()))[:40]}"
+            "): those characters in that font are kept as '\ufffd'"
         )
     if unmapped:
         out.flag(
@@ -788,7 +946,11 @@ def _pdf_date(value: str | None) -> str | None:
 
 
 def _chars(
-    page, hides: bool = False, rotation: int | None = None, type3: dict[int, str] | None = None
+    page,
+    hides: bool = False,
+    rotation: int | None = None,
+    type3: dict[int, str] | None = None,
+    against: dict[str, set[str]] | None = None,
 ) -> tuple[list[_Char], int, str, int | None, str, str]:
     """The page's visible characters in display coordinates, how many of them PDFium could not
     map to Unicode, the text of the characters drawn at a slant that are left out, the turn
@@ -855,6 +1017,14 @@ def _chars(
                 # /uni0035) and the character's font is one (no name of its own), that digit
                 # is what it draws
                 ch = type3.get(ord(ch), "\ufffd") if type3 and _nameless(textpage, i) else "\ufffd"
+            elif (
+                against
+                and any(ch in said for said in against.values())
+                and ch in against.get(_font_name(textpage, i), ())
+            ):
+                # a character the font's ToUnicode map gives a glyph its encoding names a
+                # digit (_mapped_against): 57 read %' or 75. What it draws is not certain
+                ch = "\ufffd"
             elif ch.isspace() and not _inked_space(textpage, i):
                 continue  # PDFium's own spaces and line ends; gaps are measured instead
             elif ch.isspace():
@@ -1334,24 +1504,32 @@ def _drawing(
 BOLD_SHIFT = 0.15
 #: ... and more than this share of its width apart, text set on after it
 _TWICE_APART = 0.6
+#: ... or, the same digits, reaching into the other copy's ink by more than this share of
+#: their width (a writer's tight setting leaves digits' ink apart)
+_INTO_INK = 0.05
 
 
-def _drawn_twice(placed: list[tuple[float, float, float, float, object]]) -> list[tuple[int, int]]:
+def _drawn_twice(
+    placed: list[tuple[float, float, float, float, object]],
+) -> list[tuple[int, int, bool]]:
     """The pairs of text objects (their addresses) that may be one drawn a second time over themselves further apart
     than BOLD_SHIFT and less than _TWICE_APART of their width: boxes of one size in one font
     at one size, overlapping. PDFium keeps one of the two (it drops a text object the same as
     one just drawn within a space's width) and the text read the same as drawn once, but the
     paper shows two copies smeared half a glyph apart ('57' twice 3 pt apart): what a reader
-    makes of it is not known."""
+    makes of it is not known. Each pair says whether the two are further apart than that but
+    still reach into one another's ink by more than _INTO_INK of their width (a 5 drawn
+    again 5 pt on, PDFium keeps both and they read 55): set text never does that."""
     from pypdfium2 import raw
 
     placed = sorted(placed, key=lambda p: p[0])
-    found: list[tuple[int, int]] = []
+    found: list[tuple[int, int, bool]] = []
     size_a, size_b = ctypes.c_float(), ctypes.c_float()
     for n, (left, bottom, right, top, obj) in enumerate(placed):
         width, height = right - left, top - bottom
+        near = left + _TWICE_APART * width
         for left2, bottom2, right2, top2, obj2 in placed[n + 1 :]:
-            if left2 >= left + _TWICE_APART * width:
+            if left2 >= max(near, right - _INTO_INK * width):
                 break
             dx, dy = left2 - left, abs(bottom2 - bottom)
             if (
@@ -1367,21 +1545,26 @@ def _drawn_twice(placed: list[tuple[float, float, float, float, object]]) -> lis
                 and raw.FPDFTextObj_GetFontSize(obj2, size_b)
                 and size_a.value == size_b.value
             ):
-                found.append((_address(obj), _address(obj2)))
+                found.append((_address(obj), _address(obj2), left2 >= near))
     return found
 
 
-def _twice_read(chars: list[_Char], pairs: list[tuple[int, int]]) -> list[_Char]:
+def _twice_read(chars: list[_Char], pairs: list[tuple[int, int, bool]]) -> list[_Char]:
     """The characters of the text objects `pairs` draws twice over themselves (_drawn_twice)
     where the two hold the same text, or one none (PDFium kept the other): two glyphs of a
-    vertical heading, stacked a little closer than their boxes are high, are no such pair."""
+    vertical heading, stacked a little closer than their boxes are high, are no such pair.
+    A pair further apart than _TWICE_APART counts only where both hold the same digits."""
     texts: dict[int, str] = defaultdict(str)
     for c in chars:
         texts[c.obj] += c.text
     twice = {
         one
-        for a, b in pairs
-        if texts.get(a, "") == texts.get(b, "") or not texts.get(a) or not texts.get(b)
+        for a, b, far in pairs
+        if (
+            texts.get(a, "") == texts.get(b, "") and any(ch.isdigit() for ch in texts.get(a, ""))
+            if far
+            else texts.get(a, "") == texts.get(b, "") or not texts.get(a) or not texts.get(b)
+        )
         for one in (a, b)
     }
     return [c for c in chars if c.obj in twice]
@@ -1649,6 +1832,15 @@ def _unknown_ink(
         over = picture = False
         for x0, top, x1, bottom, _dark, painted, colour in backdrops or ():
             if not (x0 <= c.cx <= x1 and top <= c.cy <= bottom):
+                # a patch painted over part of a glyph, not its middle (a white box pasted
+                # a little aside of an old 5): the paper shows a broken glyph, whatever it was
+                # (a letter of a label so broken is still matched by its words: left read)
+                over = over or (
+                    c.text.isdigit()
+                    and painted > order
+                    and (colour is _PICTURE or (isinstance(colour, tuple) and colour[3] >= _OPAQUE))
+                    and _covered_share(c, (x0, top, x1, bottom)) >= _PART_HIDDEN
+                )
                 continue
             if painted < order:
                 # the last painted wins; None: not known
@@ -1725,6 +1917,19 @@ def _cut(c: _Char, box: tuple[float, float, float, float]) -> bool:
     """Whether a character's middle stands outside a clip's box (display coordinates)."""
     x0, top, x1, bottom = box
     return not (x0 <= c.cx <= x1 and top <= c.cy <= bottom)
+
+
+def _covered_share(c: _Char, box: tuple[float, float, float, float]) -> float:
+    """The share of a character's box (its area) a box covers."""
+    x0, top, x1, bottom = box
+    across = (min(c.x1, x1) - max(c.x0, x0)) / max(c.x1 - c.x0, 1e-6)
+    up = (min(c.bottom, bottom) - max(c.top, top)) / max(c.bottom - c.top, 1e-6)
+    return max(0.0, across) * max(0.0, up)
+
+
+#: an opaque patch painted over this share of a character's box or more, not its middle,
+#: breaks the glyph (a rule drawn along a glyph's edge covers a few hundredths)
+_PART_HIDDEN = 0.15
 
 
 def _shown_share(c: _Char, box: tuple[float, float, float, float]) -> float:
