@@ -428,10 +428,15 @@ def stacked_page(
         for name in names:
             if HAZARDS[name][0] == at:
                 HAZARDS[name][1](p)
+    return (*drawn(p, rendering), p.doc, p.values)
+
+
+def drawn(p: Page, rendering: str) -> tuple[bytes, str]:
+    """(bytes, file name) of a built page drawn in `rendering` (a web page's or a copy's)."""
     if rendering in WEB:
-        return _web_page(p, rendering), "page.html", p.doc, p.values
-    text, ext = ra.RENDERINGS.get(rendering, _COPY_RENDERINGS.get(rendering))(p.doc, rng)
-    return text.encode("utf-8"), f"page{ext}", p.doc, p.values
+        return _web_page(p, rendering), "page.html"
+    text, ext = ra.RENDERINGS.get(rendering, _COPY_RENDERINGS.get(rendering))(p.doc, p.rng)
+    return text.encode("utf-8"), f"page{ext}"
 
 
 _COPY_RENDERINGS = {

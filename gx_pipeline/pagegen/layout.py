@@ -495,23 +495,56 @@ def serial_column(table: Table) -> Table:
 def org_subtotal_column(table: Table, values: Values, word: str = "小计") -> Table:
     """The requests table with a column the template lacks after the group's five (小计, 合计):
     on each row the sum of the five (blank cells as 0). Its cells have no key."""
+    return extra_request_column(table, values, word, "other_org")
+
+
+#: the applicants' columns of the group 法人或其他组织
+_ORG_CODES = tuple(c.code for c in contract.REQUEST_COLUMNS[1:6])
+_ORG_HEADINGS = dict(
+    zip(_ORG_CODES, ("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"), strict=True)
+)
+
+
+def extra_request_column(table: Table, values: Values, word: str, after: str, value=None) -> Table:
+    """The requests table with a column the template lacks drawn after the column `after`
+    (a code): among the group's headings where `after` is one of the group's (a 小计 after
+    其他, or before it), else a heading drawn down the header's two lower rows beside 自然人
+    or 总计 (个体工商户 beside 自然人, a 小计 after 总计). `value(code)` gives each row's cell
+    text; by default the sum of the group's columns up to `after` (all five beside 自然人 or
+    总计: the group's subtotal), blank cells as 0. Its cells have no key."""
     if table.section != "requests":
         return table
-    org = [c.code for c in contract.REQUEST_COLUMNS[1:6]]
-    wider = {0: "申请人情况", 1: "法人或其他组织"}  # the header's cells over the new column
+    in_group = after in _ORG_CODES
+    summed = _ORG_CODES[: _ORG_CODES.index(after) + 1] if in_group else _ORG_CODES
+
+    def subtotal(code: str) -> str:
+        return str(sum(values.get(("requests", code, col)) or 0 for col in summed))
+
+    value = value or subtotal
+    beside = {"natural_person": "自然人", "total": "总计"}.get(after)
+    heading = GCell(word, header=True) if in_group else GCell(word, rowspan=2, header=True)
+    wider = {0: "申请人情况", 1: "法人或其他组织" if in_group else None}
+
+    def named(c: GCell, text: str | None) -> bool:
+        return text is not None and "".join(c.text.split()) == text
+
     rows = []
     for i, row in enumerate(table.rows):
         cells = list(row)
         if i in wider:
-            cells = [replace(c, colspan=c.colspan + 1) if c.text == wider[i] else c for c in cells]
-        elif i == 2:
-            cells.append(GCell(word, header=True))
-        else:
-            at = [k for k, c in enumerate(cells) if c.key is not None and c.key[2] == org[-1]]
+            cells = [replace(c, colspan=c.colspan + 1) if named(c, wider[i]) else c for c in cells]
+            at = [k for k, c in enumerate(cells) if named(c, beside)] if i == 1 else []
             if at:
-                code = cells[at[0]].key[1]
-                total = sum(values.get(("requests", code, col)) or 0 for col in org)
-                cells.insert(at[0] + 1, GCell(str(total)))
+                cells.insert(at[0] + 1, heading)
+        elif i == 2:
+            if in_group:
+                # after its heading where the row names it, else behind the row's last
+                at = [k for k, c in enumerate(cells) if named(c, _ORG_HEADINGS[after])]
+                cells.insert(at[0] + 1 if at else len(cells), heading)
+        else:
+            at = [k for k, c in enumerate(cells) if c.key is not None and c.key[2] == after]
+            if at:
+                cells.insert(at[0] + 1, GCell(value(cells[at[0]].key[1])))
         rows.append(tuple(cells))
     return replace(table, rows=tuple(rows), width=table.width + 1)
 

@@ -2035,7 +2035,12 @@ def _table(
         _doubled_columns(header, by_code, rows_withheld, problems, fillers=beside is None)
         _blank_column_and_end(by_code, rows_withheld, problems)
         columns_withheld |= _extra_columns(
-            header, by_code, problems, rows_withheld if grid_rows else None, in_columns
+            header,
+            by_code,
+            problems,
+            rows_withheld if grid_rows else None,
+            in_columns,
+            rows_withheld,
         )
         if grid_order is not None:
             by_label = dict(zip(_APPLICANTS, contract.REQUEST_COLUMNS, strict=True))
@@ -4672,6 +4677,7 @@ def _extra_columns(
     problems: Problems,
     grid_rows_withheld: set[str] | None = None,
     in_columns: bool = False,
+    rows_withheld: set[str] | None = None,
 ) -> set[str]:
     """Columns the template lacks (个体工商户 beside 自然人): find their place among the data
     columns from the header and leave their values out, rather than shift every column.
@@ -4679,6 +4685,7 @@ def _extra_columns(
     of their values (_writes_grid_rows), so the extra column's place in a row is not counted
     from its first cell: its rows are added there, none read. `in_columns`: the header is
     its columns' headings from left to right (_header_by_columns), the group word left out.
+    `rows_withheld`: gets the rows that give no value (a row ending before an extra column).
 
     A heading of the template the header splits in two (其他企业 | 其他组织 for 其他) is not
     drawn: the rows get a blank cell in its place, and its column is returned, to be
@@ -4702,13 +4709,15 @@ def _extra_columns(
         or (lacking and not all(_names_applicants(order[i], words) for i in positions))
     ):
         return set()
-    if not any(_names_applicants(w, words) for w in extra) and not any(
+    if not any(_names_applicants(w, words) or w in _TOTAL_SYNONYMS for w in extra) and not any(
         len(r.values) >= len(order) and _has_number(r.values[len(order) - 1 :])
         for r in rows.values()
     ):
         # no row fills as many cells as the header has headings: a piece of a wrapped header
         # cell (（本列 / 数据的勾稽关系…) read as a heading, not a column (a text copy's
-        # row may end in an empty field before its fillers, which is no cell)
+        # row may end in an empty field before its fillers, which is no cell). A 小计 or 合计
+        # beside 总计 is a heading of its own, no such piece: every row short of its cells is
+        # a table leaving its last column, 总计, blank (read so, the 小计 was each row's 总计)
         return set()
     if grid_rows_withheld is not None:
         grid_rows_withheld.update(code for code, r in rows.items() if r.values)
@@ -4723,6 +4732,7 @@ def _extra_columns(
     placed = 0  # rows whose 总计, read so, tells the columns' places
     blank_off_sum: list[str] = []  # rows whose 总计 is blank and whose applicants' is not 0
     written_totals = False  # whether a row writes its 总计
+    unended: list[str] = []  # rows short of the header's columns, an extra column past their end
     for code, r in rows.items():
         # a row's cells stand from the first column on: those it shows of an extra column are
         # left out, also where it shows fewer cells than headings (a total left blank, a blank
@@ -4739,6 +4749,12 @@ def _extra_columns(
         ):
             r.values = r.values[surplus:]
         shown = r.values[: len(order)]
+        if r.values and len(shown) < len(order) and max(positions) >= len(shown):
+            # a row a cell short whose end falls before a column the template lacks (a 小计
+            # after 总计): the cell it does not show is that column's, blank, or a blank of
+            # its own a copy keeps no place for (a 总计 left blank between blank lines), and
+            # read in order the 小计 was its 总计. Which, the row does not tell
+            unended.append(code)
         if (
             not lacking
             and len(shown) == len(order)
@@ -4784,6 +4800,16 @@ def _extra_columns(
             else ""
         ),
     )
+    if unended and rows_withheld is not None:
+        rows_withheld.update(unended)
+        problems.flag(
+            codes.CELLS_UNPLACED,
+            f"requests: {', '.join(unended[:4])}"
+            + (f" and {len(unended) - 4} more" if len(unended) > 4 else "")
+            + f" show fewer cells than the header's {len(order)} columns and end before "
+            f"{', '.join(extra)}: whether the cell a row does not show is such a column's or "
+            "a blank of its own is not known, so none of them is read",
+        )
     if written_totals:
         off_sum += blank_off_sum
     if off_sum and placed <= len(off_sum):
@@ -5007,8 +5033,12 @@ def _columns_of_header(header: tuple[str, ...]) -> tuple[str, ...]:
     ):
         level3_start -= 1
     level2 = header[:level3_start]
-    level3 = [w for w in header[level3_start:] if w not in ("总计",)]
     split = level2.index("法人或其他组织") if "法人或其他组织" in level2 else len(level2)
+    # a heading of level 2 behind the group drawn down beside it (总计, a 小计 after 总计),
+    # which a converter copies into each row its merged cell covers, stands there, not
+    # among the group's columns
+    behind = {"总计", *level2[split + 1 :]}
+    level3 = [w for w in header[level3_start:] if w not in behind]
     order = [w for w in level2[:split] if not any(n in w for n in _HEADER_NON_COLUMNS)]
     order += level3
     order += [w for w in level2[split + 1 :] if not any(n in w for n in _HEADER_NON_COLUMNS)]
