@@ -971,7 +971,7 @@ _ORG_ROW = "商业企业 | 科研机构 | 社会公益组织 | 法律服务机�
 
 
 def requests_across(
-    seed: int, reordered: bool, misread: bool, run_together: bool = False
+    seed: int, reordered: bool, misread: bool, run_together: bool = False, beside: str = ""
 ) -> tuple[bytes, Truth]:
     """A clean text copy (a line a row, cells split by `|`) whose section 三 header writes the
     five headings under 法人或其他组织 a piece a line (商业企 科研机 社会公 法律服 其他 / 业 构
@@ -983,8 +983,12 @@ def requests_across(
     so that a value read from another column's place is not right by chance.
     `run_together`: a PDF's text that runs the header's lines into one, each column's
     characters interleaved by where they stand (自然人 商企业业 科机构研 社公组会益织 …), the
-    seven headings on that line under 申请人情况 / 法人或其他组织."""
-    rng = random.Random(f"requests-across:{seed}:{reordered}:{misread}:{run_together}")
+    seven headings on that line under 申请人情况 / 法人或其他组织.
+    `beside`: the lines hold other columns' headings written down them too: "applicants"
+    自然人 before the five and 总计 after them (the line over the five then 法人或其他组织
+    alone), "number" a 序号 column before them (a column of row numbers whose cells the
+    copy left blank), "both" the two."""
+    rng = random.Random(f"requests-across:{seed}:{reordered}:{misread}:{run_together}:{beside}")
     while True:
         year = rng.choice((2021, 2022, 2023))
         base = make_page(
@@ -1009,7 +1013,12 @@ def requests_across(
         truth[(c.section, c.row, c.col)] = v
     width = rng.choice((1, 2, 3))
     align = rng.choice(("top", "centre", "bottom"))
-    lines = [" ".join(line) for line in across([_ORG_HEADS[k] for k in order], width, align)]
+    heads = [_ORG_HEADS[k] for k in order]
+    if beside in ("applicants", "both"):
+        heads = ["自然人", *heads, "总计"]
+    if beside in ("number", "both"):
+        heads = ["序号", *heads]
+    lines = [" ".join(line) for line in across(heads, width, align)]
     if misread:
         k = rng.randrange(len(lines))
         chars = [i for i, ch in enumerate(lines[k]) if ch in "业机构益组织务服他"]
@@ -1031,7 +1040,8 @@ def requests_across(
         "\n".join(lines)
         if line.startswith(_ORG_ROW)
         else "法人或其他组织"
-        if run_together and line.startswith("自然人 | 法人或其他组织 | 总计")
+        if (run_together or beside in ("applicants", "both"))
+        and line.startswith("自然人 | 法人或其他组织 | 总计")
         else line
         for line in text.split("\n")
     )

@@ -187,3 +187,25 @@ def test_applicant_headings_written_down_their_columns_are_read_across(
     }
     want = "withheld-flagged" if misread else "right"
     assert {s: o for s, o in got.items() if o[0] != want} == {}
+
+
+@pytest.mark.parametrize("beside", ["applicants", "number", "both"])
+@pytest.mark.parametrize("misread", [False, True])
+def test_other_columns_written_down_beside_the_group_are_read_across(
+    beside: str, misread: bool
+) -> None:
+    """The lines of a header written a piece a line hold other columns' pieces beside the five
+    under 法人或其他组织: 自然人 and 总计 written down their columns too (the line over the five
+    then 法人或其他组织 alone), a 序号 column before them, or both. The five are read across
+    as where they stand alone, 自然人 and 总计 named where their pieces stand; with a
+    character misread the columns are withheld, flagged. Before, such a header named no
+    column, or the five not at all, and the values were read in the template's order: wrong,
+    and unflagged where the header named none of the seven."""
+    got = {
+        seed: sl.outcome(
+            *sl.requests_across(seed, seed % 2 == 0, misread, beside=beside), name="gen.txt"
+        )
+        for seed in range(ACROSS_SEEDS // 2)
+    }
+    want = "withheld-flagged" if misread else "right"
+    assert {s: o for s, o in got.items() if o[0] != want} == {}
