@@ -891,7 +891,7 @@ def across(heads: list[str], width: int, align: str, rows: int = 0) -> list[list
     return lines
 
 
-def _appeals_across(rng, values, cols, misread: bool, apart: bool):
+def _appeals_across(rng, values, cols, misread: bool, apart: bool, total: str = "总计"):
     """Section 四 with its outcome headings written a character or two a line in `cols`'
     order, the captions of the kinds of case over them as lines of their own and the values
     as one line: the PDF-like text of a table without ruled cells (values apart by spaces)
@@ -900,6 +900,7 @@ def _appeals_across(rng, values, cols, misread: bool, apart: bool):
     width = rng.choice((1, 2))
     align = rng.choice(("top", "centre", "bottom"))
     heads = [_APPEAL_HEADS[_OUTCOME_COLS.index(c)] for c in cols]
+    heads = [total if h == "总计" else h for h in heads]
     group = across(heads, width, align, rows=4 // width)
     captions = ["行政复议 行政诉讼"]
     if apart:
@@ -958,11 +959,20 @@ def appeals_across_misread(rng, values, template):
     return _appeals_across(rng, values, cols, True, rng.random() < 0.5)
 
 
+def appeals_across_total_worded(rng, values, template):
+    """(w5) each group's total headed 合计 or 小计, as pages write it in a header of whole
+    words, the columns in the national order or another."""
+    cols = _reordered(rng) if rng.random() < 0.5 else _OUTCOME_COLS
+    total = rng.choice(("合计", "小计"))
+    return _appeals_across(rng, values, cols, False, False, total)
+
+
 ACROSS_FAMILIES = (
     appeals_across,
     appeals_across_reordered,
     appeals_across_apart,
     appeals_across_misread,
+    appeals_across_total_worded,
 )
 
 

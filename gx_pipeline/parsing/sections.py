@@ -7574,11 +7574,13 @@ def _appeal_header_across(
         if any(len(w) > 2 for w in pieces):
             return None  # a word of its own, not a heading's piece
         lines.append(pieces)
-    orders = transpose.read_across(
-        lines, [c.label for c in contract.APPEAL_COLUMNS], 15, len(contract.APPEAL_COLUMNS)
-    )
-    if len(orders) != 1:
-        return None
+    # (a group's total headed 合计 or 小计, as a header of whole words may head it)
+    headings = [*(c.label for c in contract.APPEAL_COLUMNS), *_TOTAL_SYNONYMS]
+    orders = transpose.read_across(lines, headings, 15, len(contract.APPEAL_COLUMNS))
+    if len(orders) != 1 or any(
+        len({_OUTCOMES[w] for w in orders[0][k : k + 5]}) < 5 for k in range(0, 15, 5)
+    ):
+        return None  # (two readings, or a group naming its total twice: 总计 and 合计)
     seen = unread[-1][2]
     return _appeal_words_apart([*words, *captions, *((w, seen) for w in orders[0])])
 
