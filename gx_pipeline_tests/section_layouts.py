@@ -891,7 +891,7 @@ def across(heads: list[str], width: int, align: str, rows: int = 0) -> list[list
     return lines
 
 
-def _appeals_across(rng, values, cols, misread: bool, apart: bool):
+def _appeals_across(rng, values, cols, misread: bool, apart: bool, total: str = "总计"):
     """Section 四 with its outcome headings written a character or two a line in `cols`'
     order, the captions of the kinds of case over them as lines of their own and the values
     as one line: the PDF-like text of a table without ruled cells (values apart by spaces)
@@ -900,6 +900,7 @@ def _appeals_across(rng, values, cols, misread: bool, apart: bool):
     width = rng.choice((1, 2))
     align = rng.choice(("top", "centre", "bottom"))
     heads = [_APPEAL_HEADS[_OUTCOME_COLS.index(c)] for c in cols]
+    heads = [total if h == "总计" else h for h in heads]
     group = across(heads, width, align, rows=4 // width)
     captions = ["行政复议 行政诉讼"]
     if apart:
@@ -958,11 +959,20 @@ def appeals_across_misread(rng, values, template):
     return _appeals_across(rng, values, cols, True, rng.random() < 0.5)
 
 
+def appeals_across_total_worded(rng, values, template):
+    """(w5) each group's total headed 合计 or 小计, as pages write it in a header of whole
+    words, the columns in the national order or another."""
+    cols = _reordered(rng) if rng.random() < 0.5 else _OUTCOME_COLS
+    total = rng.choice(("合计", "小计"))
+    return _appeals_across(rng, values, cols, False, False, total)
+
+
 ACROSS_FAMILIES = (
     appeals_across,
     appeals_across_reordered,
     appeals_across_apart,
     appeals_across_misread,
+    appeals_across_total_worded,
 )
 
 
@@ -971,7 +981,7 @@ _ORG_ROW = "商业企业 | 科研机构 | 社会公益组织 | 法律服务机�
 
 
 def requests_across(
-    seed: int, reordered: bool, misread: bool, run_together: bool = False
+    seed: int, reordered: bool, misread: bool, run_together: bool = False, beside: str = ""
 ) -> tuple[bytes, Truth]:
     """A clean text copy (a line a row, cells split by `|`) whose section 三 header writes the
     five headings under 法人或其他组织 a piece a line (商业企 科研机 社会公 法律服 其他 / 业 构
@@ -983,8 +993,12 @@ def requests_across(
     so that a value read from another column's place is not right by chance.
     `run_together`: a PDF's text that runs the header's lines into one, each column's
     characters interleaved by where they stand (自然人 商企业业 科机构研 社公组会益织 …), the
-    seven headings on that line under 申请人情况 / 法人或其他组织."""
-    rng = random.Random(f"requests-across:{seed}:{reordered}:{misread}:{run_together}")
+    seven headings on that line under 申请人情况 / 法人或其他组织.
+    `beside`: the lines hold other columns' headings written down them too: "applicants"
+    自然人 before the five and 总计 after them (the line over the five then 法人或其他组织
+    alone), "number" a 序号 column before them (a column of row numbers whose cells the
+    copy left blank), "both" the two."""
+    rng = random.Random(f"requests-across:{seed}:{reordered}:{misread}:{run_together}:{beside}")
     while True:
         year = rng.choice((2021, 2022, 2023))
         base = make_page(
@@ -1009,7 +1023,12 @@ def requests_across(
         truth[(c.section, c.row, c.col)] = v
     width = rng.choice((1, 2, 3))
     align = rng.choice(("top", "centre", "bottom"))
-    lines = [" ".join(line) for line in across([_ORG_HEADS[k] for k in order], width, align)]
+    heads = [_ORG_HEADS[k] for k in order]
+    if beside in ("applicants", "both"):
+        heads = ["自然人", *heads, "总计"]
+    if beside in ("number", "both"):
+        heads = ["序号", *heads]
+    lines = [" ".join(line) for line in across(heads, width, align)]
     if misread:
         k = rng.randrange(len(lines))
         chars = [i for i, ch in enumerate(lines[k]) if ch in "业机构益组织务服他"]
@@ -1031,7 +1050,8 @@ def requests_across(
         "\n".join(lines)
         if line.startswith(_ORG_ROW)
         else "法人或其他组织"
-        if run_together and line.startswith("自然人 | 法人或其他组织 | 总计")
+        if (run_together or beside in ("applicants", "both"))
+        and line.startswith("自然人 | 法人或其他组织 | 总计")
         else line
         for line in text.split("\n")
     )

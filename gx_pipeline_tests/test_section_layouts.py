@@ -166,7 +166,7 @@ def test_appeals_headings_written_down_their_columns_are_read_across(family: sl.
         for seed in range(ACROSS_SEEDS)
     }
     assert {s: o for s, o in got.items() if o[0] not in ("right", "withheld-flagged")} == {}
-    if family in (sl.appeals_across, sl.appeals_across_reordered):
+    if family in (sl.appeals_across, sl.appeals_across_reordered, sl.appeals_across_total_worded):
         assert {s: o for s, o in got.items() if o[0] != "right"} == {}
     if family is sl.appeals_across_misread:
         assert {o for o, _ in got.values()} == {"withheld-flagged"}
@@ -221,3 +221,25 @@ def test_an_outcome_word_in_the_sections_text_is_no_heading(rendering: str) -> N
             key: v for key, v in gh._differences(got, doc, values).items() if key[0] == "appeals"
         }
         assert wrong == {}, (k, word, [p for p in got.problems if p.startswith("appeals")])
+
+
+@pytest.mark.parametrize("beside", ["applicants", "number", "both"])
+@pytest.mark.parametrize("misread", [False, True])
+def test_other_columns_written_down_beside_the_group_are_read_across(
+    beside: str, misread: bool
+) -> None:
+    """The lines of a header written a piece a line hold other columns' pieces beside the five
+    under 法人或其他组织: 自然人 and 总计 written down their columns too (the line over the five
+    then 法人或其他组织 alone), a 序号 column before them, or both. The five are read across
+    as where they stand alone, 自然人 and 总计 named where their pieces stand; with a
+    character misread the columns are withheld, flagged. Before, such a header named no
+    column, or the five not at all, and the values were read in the template's order: wrong,
+    and unflagged where the header named none of the seven."""
+    got = {
+        seed: sl.outcome(
+            *sl.requests_across(seed, seed % 2 == 0, misread, beside=beside), name="gen.txt"
+        )
+        for seed in range(ACROSS_SEEDS // 2)
+    }
+    want = "withheld-flagged" if misread else "right"
+    assert {s: o for s, o in got.items() if o[0] != want} == {}

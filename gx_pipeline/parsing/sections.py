@@ -5949,6 +5949,25 @@ def _group_read_across(
         at = (first[0], tr)
         return [*(w for w, _ in kept), *orders[0]], [*(a for _, a in kept), *[at] * 7], set()
     parts = {h[i:j] for h in _ORG_COLUMNS for i in range(len(h)) for j in range(i + 1, len(h) + 1)}
+    # the lines' pieces of the columns beside the group written down them too (自 商业企 … 总 /
+    # 然 业 … 计 / 人 …, or 自然人 … 总计 where they stand whole, a 序号 column's): kept apart
+    # from the group's, each side's characters (自然人 or 总计 named where they are all there);
+    # not a line of whole headings or one naming the group (自然人 商业企业 法人或其他组织 总计:
+    # a header row drawing a heading down beside the group)
+    beside: dict[int, list[str]] = {}
+    for tr, pieces in lines.items():
+        group = [p for p in pieces if not set(p) <= _BESIDE_GROUP]
+        if (
+            2 <= len(group) < len(pieces)
+            and sum(p not in parts for p in group) <= 1
+            and not all(p in _ORG_COLUMNS for p in group)
+            and not any(p in (_GROUP, "申请人情况") for p in group)
+        ):
+            start = pieces.index(group[0])
+            end = len(pieces) - pieces[::-1].index(group[-1])
+            if all(not set(p) <= _BESIDE_GROUP for p in pieces[start:end]):
+                beside[tr] = pieces[:start] + ["|"] + pieces[end:]
+                lines[tr] = group
     # lines of the group's headings' pieces, a piece misread among them (业 构 益口织 务机构);
     # not a heading written with a space inside (商业 企业: a cell a line of a text copy)
     across = [
@@ -5980,23 +5999,53 @@ def _group_read_across(
             + ": which of those columns each value stands in is not known, none is read",
         )
         return header, header_at, _columns_not_placed(header)
-    if not any(w in joined for w in header):
+    # (a header word is a line as the copy wrote it, the other columns' pieces in it)
+    joined |= {"".join(pieces).replace("|", "".join(lines[tr])) for tr, pieces in beside.items()}
+    # the lines not in the header's words (a copy's lines the header did not take): read where
+    # the header names none of the five (申请人情况 / 法人或其他组织 over the lines, or
+    # 自然人 | 法人或其他组织 | 总计)
+    alone = not any(w in _ORG_COLUMNS for w in header)
+    if not any(w in joined for w in header) and not alone:
         return header, header_at, set()
+    left = _sorted("".join(w for p in beside.values() for w in p[: p.index("|")]))
+    right = _sorted("".join(w for p in beside.values() for w in p[p.index("|") + 1 :]))
+    # 自然人 and 总计 named so stand either side of 法人或其他组织, as a header of two rows
+    # draws them (else either side of the five)
+    sides = (
+        [h for h in ("自然人",) if left in (_sorted(h), _sorted("序号" + h)) and h not in header],
+        [h for h in ("总计",) if right == _sorted(h) and h not in header],
+    )
+    if _GROUP in header:
+        header_sides, named = sides, list(orders[0])
+    else:
+        header_sides, named = ([], []), [*sides[0], *orders[0], *sides[1]]
     out: list[str] = []
     out_at: list[tuple[int | None, int | None]] = []
     for w, at in zip(header, header_at, strict=True):
         if w in joined:
             if not any(h in out for h in _ORG_COLUMNS):
-                out.extend(orders[0])
-                out_at.extend([at] * len(orders[0]))
+                out.extend(named)
+                out_at.extend([at] * len(named))
+            continue
+        if w == _GROUP:
+            out.extend([*header_sides[0], w, *header_sides[1]])
+            out_at.extend([at] * (len(header_sides[0]) + 1 + len(header_sides[1])))
             continue
         out.append(w)
         out_at.append(at)
+    if not any(h in out for h in _ORG_COLUMNS):
+        out.extend(named)
+        out_at.extend([(first[0], max(lines))] * len(named))
     return out, out_at, set()
 
 
 def _sorted(word: str) -> str:
     return "".join(sorted(word))
+
+
+#: characters of the columns a header written a piece a line puts beside the group's five, on
+#: the same lines (自然人, 总计, a 序号 column): none of them in the five's headings
+_BESIDE_GROUP = frozenset("自然人总计序号")
 
 
 #: the applicant headings' characters, any of them in any order (商企业业 → 商业企业)
@@ -7570,11 +7619,13 @@ def _appeal_header_across(
         if any(len(w) > 2 for w in pieces):
             return None  # a word of its own, not a heading's piece
         lines.append(pieces)
-    orders = transpose.read_across(
-        lines, [c.label for c in contract.APPEAL_COLUMNS], 15, len(contract.APPEAL_COLUMNS)
-    )
-    if len(orders) != 1:
-        return None
+    # (a group's total headed 合计 or 小计, as a header of whole words may head it)
+    headings = [*(c.label for c in contract.APPEAL_COLUMNS), *_TOTAL_SYNONYMS]
+    orders = transpose.read_across(lines, headings, 15, len(contract.APPEAL_COLUMNS))
+    if len(orders) != 1 or any(
+        len({_OUTCOMES[w] for w in orders[0][k : k + 5]}) < 5 for k in range(0, 15, 5)
+    ):
+        return None  # (two readings, or a group naming its total twice: 总计 and 合计)
     seen = unread[-1][2]
     return _appeal_words_apart([*words, *captions, *((w, seen) for w in orders[0])])
 
