@@ -6,7 +6,7 @@ DAGSTER_HOME := $(CURDIR)/.dagster_home
 export DAGSTER_HOME
 YEARS       ?=
 
-.PHONY: run status test test-faults test-diskfull test-celery broker-deps ui bench bench-tally bench-national lint install dagster-home system-deps
+.PHONY: run status test test-faults test-diskfull test-celery test-automation broker-deps ui bench bench-tally bench-national lint install dagster-home system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,11 @@ TEST_TMP := $(shell [ -d /dev/shm ] && [ -w /dev/shm ] && echo /dev/shm)
 test: install
 	$(if $(TEST_TMP),PYTEST_DEBUG_TEMPROOT=$(TEST_TMP)) $(BIN)/pytest -q -n 2 --dist loadfile \
 		-o tmp_path_retention_policy=failed
+
+# make ui's automation reloading every stale year by itself over real sensor ticks (over a
+# minute of waiting: kept out of make test's ten minutes)
+test-automation: install
+	$(BIN)/pytest -q -m automation -p no:cacheprovider gx_pipeline_tests/test_automation.py
 
 # kill -9 of `gx run` at random points of a load, then the next run: FAULT_TRIALS trials (30 in CI)
 FAULT_TRIALS ?= 30

@@ -714,6 +714,7 @@ def _tags(run: dict) -> dict[str, str]:
     return {t["key"]: t["value"] for t in run["tags"]}
 
 
+@pytest.mark.automation  # over a minute of real ticks: make test-automation (in CI)
 def test_make_ui_reloads_every_stale_year_by_itself_one_at_a_time(tmp_path, monkeypatch, capsys):
     def populate(data_dir: Path) -> None:
         _pages(data_dir, list(E2E_YEARS))

@@ -27,7 +27,7 @@ def _pages(seed: int, count: int) -> list[Path]:
     raw = sorted((_ROOT / "data" / "raw").glob("*/*"))
     documents = sorted(p for p in _DOCUMENTS.iterdir() if p.suffix in {".pdf", ".docx", ".doc"})
     rng = random.Random(seed)
-    return rng.sample(raw, count) + rng.sample(documents, 2)
+    return rng.sample(raw, count) + rng.sample(documents, 1)
 
 
 def _compressed(data: bytes, how: str, rng: random.Random) -> bytes:
@@ -45,11 +45,11 @@ def _compressed(data: bytes, how: str, rng: random.Random) -> bytes:
     raise AssertionError(how)
 
 
-@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("seed", range(4))
 @pytest.mark.parametrize("how", ["once", "members", "twice", "stream"])
 def test_a_page_saved_gzip_compressed_reads_as_the_page(seed: int, how: str) -> None:
     rng = random.Random(f"{seed}{how}")
-    for path in _pages(seed, 3):
+    for path in _pages(seed, 2):
         data = path.read_bytes()
         try:
             plain = parse_bytes(data, path.name).to_json()
