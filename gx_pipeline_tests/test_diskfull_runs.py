@@ -76,7 +76,7 @@ class Case:
 CASES = [
     # filled once the year's inventory is taken, a second before its parse writes: filled at
     # the first part written, the step could write all its parts before the disk was full
-    Case("staging", ("line", f"{BIG_YEAR} [#.....] 1/6"), "staging/2022/parsed/"),
+    Case("staging", ("line", f"{BIG_YEAR} [#......] 1/7"), "staging/2022/parsed/"),
     Case("validation", ("glob", f"data/staging/{BIG_YEAR}/validated"), "staging/2022/validated/"),
     # filled as the load starts, the run held there: filled on seeing the line that says
     # validated_frames succeeded, the year's small load (3 pages more) could commit first
@@ -91,7 +91,7 @@ CASES = [
         no_working_file=True,
         kept=YEARS,
     ),
-    Case("dagster-home", ("line", f"{BIG_YEAR} [#.....] 1/6"), "dagster_home", home_on_disk=True),
+    Case("dagster-home", ("line", f"{BIG_YEAR} [#......] 1/7"), "dagster_home", home_on_disk=True),
     Case("fresh", None, "data/staging/2020/parsed/", fresh=True),
 ]
 
