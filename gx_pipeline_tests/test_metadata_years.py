@@ -42,9 +42,15 @@ def _titles(n: int = 30):
         yield form.format(p=published, m=rng.randint(1, 12), y=y, a=agency, r=r), y, agency
 
 
+def _parsed(head: str, body: str = "工作有序推进。", sign: str = "", name: str = "t.txt"):
+    """The parse of a text copy of a report: `head` its title lines, `body` its opening
+    chapter's text, `sign` its sign-off."""
+    return parse_bytes(_PAGE.format(head=head, body=body, sign=sign).encode(), name)
+
+
 def _read(head: str, sign: str = "") -> tuple[int | None, str | None]:
     """The year and agency read from a page under `head` (its title lines)."""
-    got = parse_bytes(_PAGE.format(head=head, body="工作有序推进。", sign=sign).encode(), "t.txt")
+    got = _parsed(head, sign=sign)
     return got.year, got.agency
 
 
@@ -124,7 +130,7 @@ def test_a_list_of_other_years_reports_before_a_title_without_a_year_gives_no_ye
     entries = [f"{agency}{year - d}年{report}" for d in range(1, rng.randint(3, 4))]
     opening = rng.choice((f"{year}年，{agency}认真贯彻落实《条例》。", "工作有序推进。"))
     head = "\n".join([*rng.sample(entries, len(entries)), f"{agency}{report}"])
-    got = parse_bytes(_PAGE.format(head=head, body=opening, sign="").encode(), "list.txt")
+    got = _parsed(head, opening, "", "list.txt")
     if opening.startswith(str(year)):
         assert got.year == year
     else:
@@ -143,7 +149,7 @@ def test_a_list_of_reports_before_a_title_without_a_year_gives_no_other_year(see
     entries = [f"{agency}{y}年{report}" for y in rng.sample(years, len(years))]
     published = rng.choice(("", f"发布时间：{year + 1}-01-{rng.randint(10, 31)}"))
     head = "\n".join([*entries, f"{agency}{report}", published])
-    got = parse_bytes(_PAGE.format(head=head, body="工作有序推进。", sign="").encode(), "list.txt")
+    got = _parsed(head, "工作有序推进。", "", "list.txt")
     assert got.year in (None, year), (years, got.year, got.problems)
     assert "metadata_guessed" in got.flags or "metadata_missing" in got.flags
 
@@ -181,7 +187,7 @@ def test_a_plans_span_between_the_report_year_and_its_words_is_no_span_of_the_re
     plan = rng.choice(("政务公开规划暨", "“十四五”规划实施暨", "政务公开工作规划的"))
     words = rng.choice(("政府信息公开工作年度报告", "政府信息公开工作情况的报告"))
     title = f"{agency}{year}年{rng.choice(('', '度'))}落实{first}{sep}{last}年{plan}{words}"
-    got = parse_bytes(_PAGE.format(head=title, body="工作有序推进。", sign="").encode(), "p.txt")
+    got = _parsed(title, "工作有序推进。", "", "p.txt")
     assert (got.year, got.agency) == (year, agency), (title, got.problems)
     assert not any("the title names the span" in p for p in got.problems)
 
@@ -240,7 +246,7 @@ def test_a_yearless_title_citing_the_year_befores_report_gives_no_year_of_it(see
     lines = [cite, own] if rng.random() < 0.5 else [own, cite]
     head = agency + rng.choice(("政府信息公开工作年度报告", "政务公开工作年度报告"))
     body = "\n".join(t for t in lines if t)
-    got = parse_bytes(_PAGE.format(head=head, body=body, sign=sign).encode(), "cite.txt")
+    got = _parsed(head, body, sign, "cite.txt")
     if own or sign:
         # stated in a sentence of its own, or a publication in January–March of year + 1
         assert got.year == year, (cite, own, sign, got.problems)
@@ -274,7 +280,7 @@ def test_a_year_in_the_agencys_name_is_never_the_report_year(seed):
             (f"{name}{words}", "工作有序推进。"),
         )
     )
-    got = parse_bytes(_PAGE.format(head=head, body=body, sign="").encode(), "named.txt")
+    got = _parsed(head, body, "", "named.txt")
     stated = str(year) in head + body
     assert got.year == (year if stated else None), (head, body, got.problems)
     assert got.agency in (None, name), (head, got.agency)
@@ -302,5 +308,5 @@ def test_a_report_naming_its_own_title_beside_words_of_citing_keeps_its_year(see
     year, agency = rng.randint(2019, 2024), rng.choice(_AGENCIES)
     own = _OWN_TITLE[seed % len(_OWN_TITLE)].format(a=agency, y=year)
     head = agency + rng.choice(("政府信息公开工作年度报告", "政务公开工作年度报告"))
-    got = parse_bytes(_PAGE.format(head=head, body=own, sign="").encode(), "own.txt")
+    got = _parsed(head, own, "", "own.txt")
     assert got.year == year, (own, got.problems)

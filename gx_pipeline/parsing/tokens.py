@@ -1801,7 +1801,7 @@ def _without_page_numbers(text: str) -> str:
     if len(found) < _FEWEST_PAGES:
         return text
     lines = text.split("\n")
-    lone = [(no, int(line)) for no, line in enumerate(lines) if _LONE_FIGURE_LINE.match(line)]
+    lone = [(no, int(line)) for no, line in enumerate(lines) if _LONE_FIGURE.match(line)]
     runs: list[list[int]] = []
     last = None
     for no, n in lone:
@@ -2846,8 +2846,8 @@ _FOOT_NUMBER = re.compile(
     r"|(?<=\f)[ \t]*\d{1,4}[ \t]*(?=\r|$)"
 )
 #: a figure alone on a line (a page's number, a number's wrapped tail, a cell of its own)
+#: a figure alone on its line (searched in the whole copy, or matched on one line)
 _LONE_FIGURE = re.compile(r"(?m)^[ \t]*\d{1,3}[ \t]*\r?$")
-_LONE_FIGURE_LINE = re.compile(r"^[ \t]*\d{1,3}[ \t]*\r?$")
 #: the fewest page numbers in a run, the fewest lines between two, and how much longer the
 #: longest page may run than the shortest (a page of prose holds fewer lines than one of rows)
 _FEWEST_PAGES = 3
