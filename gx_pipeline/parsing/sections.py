@@ -5799,6 +5799,46 @@ def _judge_header_row(
     return True
 
 
+def _columns_left_out(
+    header: list[str],
+    order: list[str],
+    rows: dict[str, RawRow],
+    blanks_drawn: bool,
+    problems: Problems,
+) -> bool:
+    """Whether the table draws only the applicant columns its header names, each value under
+    the heading above it: an agency that had no request from some kinds of applicant leaves
+    their columns out (自然人 | 商业企业 | 总计), and a page that draws every cell of a row (an
+    HTML table, `blanks_drawn`) with as many cells in each row as the header names headings,
+    named once each in the template's order and nothing else named, puts the k-th cell under
+    the k-th heading. Each row's values are then laid out in the template's seven columns,
+    the ones left out blank (their codes are withheld by the caller: not on the page, said).
+    A header naming them in another order, a row of another width, or a heading the header
+    does not tell (a word no heading's) leave the place of each value unknown: False."""
+    others = [w for w in _header_columns(header) if w not in _APPLICANTS]
+    valued = [r for r in rows.values() if r.values]
+    if (
+        not blanks_drawn
+        or others
+        or not valued
+        or order != [h for h in _APPLICANTS if h in order]
+        or any(len(r.values) != len(order) for r in valued)
+    ):
+        return False
+    for r in valued:
+        under = dict(zip(order, r.values, strict=True))
+        blank = r.values[-1]._replace(text="")
+        r.values = [under.get(h, blank) for h in _APPLICANTS]
+    gone = [h for h in _APPLICANTS if h not in order]
+    problems.flag(
+        codes.INCOMPLETE,
+        f"requests: the header names only the applicant columns {'、'.join(order)}, and each "
+        f"row has a cell for each: each value is read under its heading; {'、'.join(gone)} "
+        "are not on the page",
+    )
+    return True
+
+
 def _headings_not_drawn(
     header: list[str],
     seen: set[str],
@@ -5810,7 +5850,8 @@ def _headings_not_drawn(
     shows no blank or unread cell that pins it: a copy that leaves blank cells out (the
     heading's place is not drawn, and a column moved beside it reads the same), or a table
     without that column (no row has a value in a seventh column: which one it lacks is not
-    known, nor where any value belongs). A 总计 that the rows' sums put last is in its place.
+    known, nor where any value belongs, unless the header names each column the rows draw:
+    _columns_left_out). A 总计 that the rows' sums put last is in its place.
     A header that lacks more than two headings is read as a table without one would be; a
     page that draws blank cells (an HTML table, a copy with bars) and shows no blank cell for
     the heading has its text elsewhere (glued to markup, damaged), unless the header holds
@@ -5824,6 +5865,8 @@ def _headings_not_drawn(
         default=len(_APPLICANTS),
     )
     if width < len(_APPLICANTS):
+        if _columns_left_out(header, order, rows, blanks_drawn, problems):
+            return {_CODE_OF_HEADING[h] for h in missing}
         problems.flag(
             codes.CELLS_UNPLACED,
             f"requests: the header does not name {'、'.join(missing)}, and no row has a "
