@@ -5827,7 +5827,7 @@ def _columns_left_out(
         return False
     for r in valued:
         under = dict(zip(order, r.values, strict=True))
-        blank = r.values[-1]._replace(text="")
+        blank = r.values[0]._replace(text="", td=None)
         r.values = [under.get(h, blank) for h in _APPLICANTS]
     gone = [h for h in _APPLICANTS if h not in order]
     problems.flag(
