@@ -4857,6 +4857,22 @@ def _group_named(header: list[str]) -> list[str]:
     return [_GROUP if "法人" in w and "组织" in w and w not in _APPLICANTS else w for w in header]
 
 
+def _narrow_rows(rows: dict[str, RawRow], width: int) -> dict[str, list[Token]] | None:
+    """Each row's value cells in a requests table `width` columns wide, narrower than the
+    template's: in rows of more cells, a copy of the whole grid draws the positions of the
+    label's merged cells first, blank, where a row ends in a number; another copy writes an
+    empty field after the row's last cell. None where a row's cells beyond those are not
+    blank (a column the header does not name)."""
+    grid_copy = any(len(r.values) > width and labels.norm(r.values[-1].text) for r in rows.values())
+    shown = {}
+    for code, r in rows.items():
+        extra = r.values[:-width] if grid_copy else r.values[width:]
+        if any(labels.norm(t.text) for t in extra):
+            return None
+        shown[code] = list(r.values[-width:] if grid_copy else r.values[:width])
+    return shown
+
+
 def _group_drawn_as_one(
     header: list[str],
     rows: dict[str, RawRow],
@@ -4877,16 +4893,9 @@ def _group_drawn_as_one(
         return False
     if any(t.x is not None for r in rows.values() for t in r.values):
         return _group_laid_out(rows, withheld, problems, header_x)
-    # rows of more than three cells: a copy of the whole grid draws the positions of the
-    # label's merged cells first, blank, where a row ends in a number; another copy writes an
-    # empty field after the row's last cell
-    grid_copy = any(len(r.values) > 3 and labels.norm(r.values[-1].text) for r in rows.values())
-    shown = {}
-    for code, r in rows.items():
-        values, extra = list(r.values), r.values[:-3] if grid_copy else r.values[3:]
-        if any(labels.norm(t.text) for t in extra):
-            return False
-        shown[code] = values[-3:] if grid_copy else values[:3]
+    shown = _narrow_rows(rows, 3)
+    if shown is None:
+        return False
     if any(len(v) > 3 for v in shown.values()) or not any(len(v) == 3 for v in shown.values()):
         return False
     for values in shown.values():
@@ -5811,24 +5820,34 @@ def _columns_left_out(
     their columns out (自然人 | 商业企业 | 总计), and a page that draws every cell of a row (an
     HTML table, `blanks_drawn`) with as many cells in each row as the header names headings,
     named once each in the template's order and nothing else named, puts the k-th cell under
-    the k-th heading. Each row's values are then laid out in the template's seven columns,
-    the ones left out blank (their codes are withheld by the caller: not on the page, said).
+    the k-th heading; so does a copy writing empty fields for merged positions after a row's
+    cells (bars, a cell a line: _narrow_rows), where each row's 总计 sums its other cells (the
+    columns left out held nothing; which fields are fillers is a reading the totals check).
+    Each row's values are then laid out in the template's seven columns, the ones left out
+    blank (their codes are withheld by the caller: not on the page, said).
     A header naming them in another order, a row of another width, or a heading the header
     does not tell (a word no heading's) leave the place of each value unknown: False."""
     others = [w for w in _header_columns(header) if w not in _APPLICANTS]
-    valued = [r for r in rows.values() if r.values]
+    shown = _narrow_rows(rows, len(order)) if order else None
     if (
         not blanks_drawn
         or others
-        or not valued
+        or not shown
         or order != [h for h in _APPLICANTS if h in order]
-        or any(len(r.values) != len(order) for r in valued)
+        or any(v and len(v) != len(order) for v in shown.values())
+        or not any(shown.values())
     ):
         return False
-    for r in valued:
-        under = dict(zip(order, r.values, strict=True))
-        blank = r.values[0]._replace(text="", td=None)
-        r.values = [under.get(h, blank) for h in _APPLICANTS]
+    padded = any(len(rows[code].values) > len(v) for code, v in shown.items())
+    if padded and not ("总计" in order and _narrow_rows_sum(shown.values())):
+        # a copy's empty fields: which of its cells are the columns' is a reading of where
+        # the fillers stand, checked by the totals (the columns left out held nothing)
+        return False
+    for code, values in shown.items():
+        if values:
+            under = dict(zip(order, values, strict=True))
+            blank = values[0]._replace(text="", td=None)
+            rows[code].values = [under.get(h, blank) for h in _APPLICANTS]
     gone = [h for h in _APPLICANTS if h not in order]
     problems.flag(
         codes.INCOMPLETE,
@@ -5837,6 +5856,21 @@ def _columns_left_out(
         "are not on the page",
     )
     return True
+
+
+def _narrow_rows_sum(rows: Iterable[list[Token]]) -> bool:
+    """Whether some row's cells are all numbers, and each such row has its last (总计) the sum
+    of the others: the applicant columns a table leaves out held none of its requests."""
+    summed = False
+    for values in rows:
+        read = [read_value(t.text) for t in values]
+        numbers = [x.value for x in read if x is not None and x.value is not None]
+        if len(numbers) < len(values) or len(values) < 2:
+            continue
+        if abs(sum(numbers[:-1]) - numbers[-1]) > tally.EPSILON:
+            return False
+        summed = True
+    return summed
 
 
 def _headings_not_drawn(
