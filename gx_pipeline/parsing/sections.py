@@ -4857,6 +4857,22 @@ def _group_named(header: list[str]) -> list[str]:
     return [_GROUP if "法人" in w and "组织" in w and w not in _APPLICANTS else w for w in header]
 
 
+def _narrow_rows(rows: dict[str, RawRow], width: int) -> dict[str, list[Token]] | None:
+    """Each row's value cells in a requests table `width` columns wide, narrower than the
+    template's: in rows of more cells, a copy of the whole grid draws the positions of the
+    label's merged cells first, blank, where a row ends in a number; another copy writes an
+    empty field after the row's last cell. None where a row's cells beyond those are not
+    blank (a column the header does not name)."""
+    grid_copy = any(len(r.values) > width and labels.norm(r.values[-1].text) for r in rows.values())
+    shown = {}
+    for code, r in rows.items():
+        extra = r.values[:-width] if grid_copy else r.values[width:]
+        if any(labels.norm(t.text) for t in extra):
+            return None
+        shown[code] = list(r.values[-width:] if grid_copy else r.values[:width])
+    return shown
+
+
 def _group_drawn_as_one(
     header: list[str],
     rows: dict[str, RawRow],
@@ -4877,16 +4893,9 @@ def _group_drawn_as_one(
         return False
     if any(t.x is not None for r in rows.values() for t in r.values):
         return _group_laid_out(rows, withheld, problems, header_x)
-    # rows of more than three cells: a copy of the whole grid draws the positions of the
-    # label's merged cells first, blank, where a row ends in a number; another copy writes an
-    # empty field after the row's last cell
-    grid_copy = any(len(r.values) > 3 and labels.norm(r.values[-1].text) for r in rows.values())
-    shown = {}
-    for code, r in rows.items():
-        values, extra = list(r.values), r.values[:-3] if grid_copy else r.values[3:]
-        if any(labels.norm(t.text) for t in extra):
-            return False
-        shown[code] = values[-3:] if grid_copy else values[:3]
+    shown = _narrow_rows(rows, 3)
+    if shown is None:
+        return False
     if any(len(v) > 3 for v in shown.values()) or not any(len(v) == 3 for v in shown.values()):
         return False
     for values in shown.values():
@@ -5799,6 +5808,71 @@ def _judge_header_row(
     return True
 
 
+def _columns_left_out(
+    header: list[str],
+    order: list[str],
+    rows: dict[str, RawRow],
+    blanks_drawn: bool,
+    problems: Problems,
+) -> bool:
+    """Whether the table draws only the applicant columns its header names, each value under
+    the heading above it: an agency that had no request from some kinds of applicant leaves
+    their columns out (自然人 | 商业企业 | 总计), and a page that draws every cell of a row (an
+    HTML table, `blanks_drawn`) with as many cells in each row as the header names headings,
+    named once each in the template's order and nothing else named, puts the k-th cell under
+    the k-th heading; so does a copy writing empty fields for merged positions after a row's
+    cells (bars, a cell a line: _narrow_rows), where each row's 总计 sums its other cells (the
+    columns left out held nothing; which fields are fillers is a reading the totals check).
+    Each row's values are then laid out in the template's seven columns, the ones left out
+    blank (their codes are withheld by the caller: not on the page, said).
+    A header naming them in another order, a row of another width, or a heading the header
+    does not tell (a word no heading's) leave the place of each value unknown: False."""
+    others = [w for w in _header_columns(header) if w not in _APPLICANTS]
+    shown = _narrow_rows(rows, len(order)) if order else None
+    if (
+        not blanks_drawn
+        or others
+        or not shown
+        or order != [h for h in _APPLICANTS if h in order]
+        or any(v and len(v) != len(order) for v in shown.values())
+        or not any(shown.values())
+    ):
+        return False
+    padded = any(len(rows[code].values) > len(v) for code, v in shown.items())
+    if padded and not ("总计" in order and _narrow_rows_sum(shown.values())):
+        # a copy's empty fields: which of its cells are the columns' is a reading of where
+        # the fillers stand, checked by the totals (the columns left out held nothing)
+        return False
+    for code, values in shown.items():
+        if values:
+            under = dict(zip(order, values, strict=True))
+            blank = values[0]._replace(text="", td=None)
+            rows[code].values = [under.get(h, blank) for h in _APPLICANTS]
+    gone = [h for h in _APPLICANTS if h not in order]
+    problems.flag(
+        codes.INCOMPLETE,
+        f"requests: the header names only the applicant columns {'、'.join(order)}, and each "
+        f"row has a cell for each: each value is read under its heading; {'、'.join(gone)} "
+        "are not on the page",
+    )
+    return True
+
+
+def _narrow_rows_sum(rows: Iterable[list[Token]]) -> bool:
+    """Whether some row's cells are all numbers, and each such row has its last (总计) the sum
+    of the others: the applicant columns a table leaves out held none of its requests."""
+    summed = False
+    for values in rows:
+        read = [read_value(t.text) for t in values]
+        numbers = [x.value for x in read if x is not None and x.value is not None]
+        if len(numbers) < len(values) or len(values) < 2:
+            continue
+        if abs(sum(numbers[:-1]) - numbers[-1]) > tally.EPSILON:
+            return False
+        summed = True
+    return summed
+
+
 def _headings_not_drawn(
     header: list[str],
     seen: set[str],
@@ -5810,7 +5884,8 @@ def _headings_not_drawn(
     shows no blank or unread cell that pins it: a copy that leaves blank cells out (the
     heading's place is not drawn, and a column moved beside it reads the same), or a table
     without that column (no row has a value in a seventh column: which one it lacks is not
-    known, nor where any value belongs). A 总计 that the rows' sums put last is in its place.
+    known, nor where any value belongs, unless the header names each column the rows draw:
+    _columns_left_out). A 总计 that the rows' sums put last is in its place.
     A header that lacks more than two headings is read as a table without one would be; a
     page that draws blank cells (an HTML table, a copy with bars) and shows no blank cell for
     the heading has its text elsewhere (glued to markup, damaged), unless the header holds
@@ -5824,6 +5899,8 @@ def _headings_not_drawn(
         default=len(_APPLICANTS),
     )
     if width < len(_APPLICANTS):
+        if _columns_left_out(header, order, rows, blanks_drawn, problems):
+            return {_CODE_OF_HEADING[h] for h in missing}
         problems.flag(
             codes.CELLS_UNPLACED,
             f"requests: the header does not name {'、'.join(missing)}, and no row has a "

@@ -1,0 +1,114 @@
+"""A requests table that draws only some of the applicant columns: an agency with no request
+from research institutions or public-interest organisations leaves their columns out, and the
+header names each column it keeps (自然人 | 商业企业 | 总计, or 自然人 | 法人或其他组织 over the
+group's kept headings | 总计). On a web page, which draws every cell of a row, each value stands
+under the heading above it: the kept columns are certain, and the ones left out are not on the
+page (said). A copy whose empty fields for merged positions follow a row's cells is read so
+where the totals bear it out. Other copies may read less, never a number wrong.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+
+import pytest
+
+from gx_pipeline.pagegen.layout import Table, keyed_cells, map_tables
+from gx_pipeline_tests.test_generated_hazards import FORMATS, _document
+from gx_pipeline_tests.test_header_columns import COPIES, SUBS, _flagged, _h, _judged, _read
+
+#: copies that draw each cell of a row, a blank one too: web pages, bars and a cell a line
+#: (whose empty fields for merged cells' positions stand after the row's cells)
+DRAWN = ("trs", "trs-nospan", "word", "pipe", "celllines")
+
+
+def _condensed(table: Table, kept: tuple[str, ...], grouped: bool, truth: dict) -> Table:
+    """The requests table with only the group's columns in `kept`; the values of those left
+    out are taken out of 总计 too (the agency's own sums hold), and out of the truth."""
+    width = 2 + len(kept)
+    corner = table.rows[0][0].text
+    if grouped:
+        header = [
+            (_h(corner, rowspan=3, colspan=3), _h("申请人情况", colspan=width)),
+            (
+                _h("自然人", rowspan=2),
+                _h("法人或其他组织", colspan=len(kept)),
+                _h("总计", rowspan=2),
+            ),
+            tuple(_h(h) for h in kept),
+        ]
+    else:
+        header = [
+            (_h(corner, rowspan=2, colspan=3), _h("申请人情况", colspan=width)),
+            (_h("自然人"), *(_h(h) for h in kept), _h("总计")),
+        ]
+    keep = [0, *(1 + SUBS.index(h) for h in kept), 6]
+    rows = []
+    for row in table.rows[3:]:
+        label, cells = row[:-7], list(row[-7:])
+        gone = 0
+        for k, cell in enumerate(cells[1:6], start=1):
+            if k not in keep:
+                gone += int(truth.pop(cell.key, None) or 0)
+        total = truth.get(cells[6].key)
+        if gone and total is not None:
+            truth[cells[6].key] = total - gone
+            cells[6] = replace(cells[6], text=str(total - gone))
+        rows.append((*label, *(cells[k] for k in keep)))
+    return replace(table, rows=(*header, *rows), width=3 + width)
+
+
+@pytest.mark.parametrize("grouped", (True, False), ids=("grouped", "flat"))
+@pytest.mark.parametrize("rendering", sorted(COPIES))
+def test_a_table_drawing_only_some_applicant_columns_reads_each_under_its_heading(
+    rendering: str, grouped: bool
+):
+    """No number read wrong, the columns left out said; on a web page every value of a kept
+    column is read."""
+    rng = random.Random(f"condensed-{rendering}-{grouped}")
+    for _ in range(6):
+        template, year = rng.choice(FORMATS)
+        doc, values = _document(rng, template, year)
+        kept = tuple(h for h in SUBS if rng.random() < 0.4)[:4] or (rng.choice(SUBS),)
+        truth = {k: values.get(k) for k, _ in keyed_cells(doc)}
+        doc = map_tables(
+            doc,
+            lambda t, truth=truth, kept=kept: (
+                _condensed(t, kept, grouped, truth) if t.section == "requests" else t
+            ),
+        )
+        truth = {k: truth[k] for k, _ in keyed_cells(doc)}
+        got = _read(doc, rendering, rng)
+        wrong, missing = _judged(got, truth)
+        assert not wrong, (template, year, kept, wrong)
+        assert _flagged(got), (kept, got.problems)  # the columns left out are not on the page
+        if rendering in DRAWN:
+            assert not missing, (template, year, kept, sorted(missing), got.problems)
+
+
+def test_a_kept_column_is_never_read_under_a_heading_left_out():
+    """A page whose value rows are as wide as the header names columns, but whose header
+    names them in another order than the template's, is not read by position (the values
+    may stand in the template's order under a header written otherwise)."""
+    rng = random.Random("condensed-order")
+    doc, values = _document(rng, "2021", 2023, blanks="none")
+    truth = {k: values.get(k) for k, _ in keyed_cells(doc)}
+    doc = map_tables(
+        doc,
+        lambda t: (
+            _condensed(t, ("商业企业", "其他"), False, truth) if t.section == "requests" else t
+        ),
+    )
+
+    def swapped(t: Table) -> Table:
+        if t.section != "requests":
+            return t
+        head = t.rows[1]
+        return replace(t, rows=(t.rows[0], (head[0], head[2], head[1], head[3]), *t.rows[2:]))
+
+    doc = map_tables(doc, swapped)
+    got = _read(doc, "trs", rng)
+    read = {(c.row, c.col) for c in got.cells if c.section == "requests" and c.value is not None}
+    assert not {(r, c) for r, c in read if c in ("enterprise", "other_org")}, got.problems
+    assert _flagged(got)
