@@ -236,9 +236,7 @@ def test_the_pooled_share_example_says_how_many_of_its_reports_need_review():
     # a report that contradicts itself (granted 9 of 6 handled) is pooled with a consistent
     # one: the example's share is 1.42 (17 of 12), and before, nothing in its output said that one of the
     # two reports it pooled needs review (the view has trust_status; the example summed over it)
-    from gx_pipeline.report import Report
-    from gx_pipeline.staging.tables import LoadedReport, RawFile
-    from gx_pipeline_tests.test_views import _full_report, _load
+    from gx_pipeline_tests.test_views import _full_report, _load, _loaded
 
     handled = (6, [6, 0, 0, 0, 0, 0])
     consistent = _full_report(
@@ -254,11 +252,10 @@ def test_the_pooled_share_example_says_how_many_of_its_reports_need_review():
         results_total=handled,
     )
     conn = duckdb.connect()
-    reports = []
-    for name, cells in (("a", consistent), ("b", contradicting)):
-        raw = RawFile(f"2022/{name}.html", "", name * 64, 10, False)
-        report = Report(raw.source, f"宁强县{name}局", 2022, "2023-01-20", "2021", tuple(cells))
-        reports.append(LoadedReport(raw, report, "test"))
+    reports = [
+        _loaded(name * 64, 2022, f"宁强县{name}局", cells, published="2023-01-20")
+        for name, cells in (("a", consistent), ("b", contradicting))
+    ]
     _load(conn, 2022, reports)
     assert conn.execute(
         "select list(trust_status order by trust_status) from dim_report"
