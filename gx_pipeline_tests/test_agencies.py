@@ -247,6 +247,49 @@ def test_two_reports_of_one_agency_in_one_year_are_flagged_not_counted_twice_uns
     ).fetchone() == (0,)
 
 
+@pytest.mark.parametrize(
+    "name",
+    # names with no place the division list knows: a bare street, a bureau of a district
+    # name no province has, a government office named by its organ alone
+    ["新华街道办事处", "安平区统计局", "人民政府办公室"],
+)
+def test_two_reports_of_one_year_sharing_a_name_without_place_are_flagged_not_counted_twice(
+    name,
+):
+    # a report and its corrected re-post by an agency whose name holds no known place: the
+    # two cannot be told one agency's or two agencies', so each is an agency of its own
+    # (report:<id>); before, both stayed clean and unflagged, and a clean-only sum over the
+    # year counted the agency twice with nothing to say it might
+    conn = _warehouse(
+        {
+            2021: [_report("a", 2021, name, values=_requests(0, 5))],
+            2022: [
+                _report("b", 2022, name, values=_requests(5, 1)),
+                _report("b-corrected", 2022, name, values=_requests(5, 2)),
+                _report("c", 2022, "宁强县教育局", values=_requests(0, 1)),
+            ],
+        }
+    )
+    assert {m for _, m in _agencies(conn).values()} == {"unresolved", "name"}
+    assert _flags(conn) == [
+        ("2022/b-corrected.html", "several_reports", ""),
+        ("2022/b.html", "several_reports", ""),
+    ]
+    (detail,) = conn.execute(
+        "select f.detail from report_flags f join dim_report d using (report_id) "
+        "where d.source = '2022/b.html'"
+    ).fetchone()
+    assert name in detail and "2022/b-corrected.html" in detail and "without a place" in detail
+    assert conn.execute(
+        "select sum(total) from request_totals where report_year = 2022 "
+        "and \"row\" = 'carried_over' and trust_status = 'clean'"
+    ).fetchone() == (0,)
+    # the name's one report of 2021 shares its year with no other: not flagged
+    assert conn.execute(
+        "select trust_status from dim_report where source = '2021/a.html'"
+    ).fetchone() == ("clean",)
+
+
 def test_a_change_over_the_year_says_whether_the_earlier_report_needs_review_too():
     """cells_year_over_year gave the trust status of year y's report alone: filtered on
     trust_status = 'clean' (the README's numbers to take as they are) it kept changes computed

@@ -2,6 +2,8 @@
 
 import math
 
+import duckdb
+
 from gx_pipeline.warehouse import SQL_DIR, charts
 from gx_pipeline_tests.test_views import BLANK_TOTALS, _full_report, _load, _loaded, _warehouse
 
@@ -57,3 +59,30 @@ def test_a_year_without_a_complete_report_draws_no_bar_not_a_zero():
     assert all(math.isnan(bars.loc[2023, c]) for c in bars.columns)
     png = charts.requests_by_outcome_png(by_year)
     assert png.startswith(b"\x89PNG")
+
+
+def test_the_chart_says_how_many_of_the_reports_it_sums_need_review():
+    # a report granting 9 of its 6 requests handled, summed with a consistent one: the bars
+    # (17) overshoot the requests handled (12), and before, the year's label said "2 of 2"
+    # with nothing to tell that one of the two contradicts itself
+    handled = (6, [6, 0, 0, 0, 0, 0])
+    consistent = _full_report(
+        new_received=handled, granted=(6, [6, 0, 0, 0, 0, 0]), results_total=handled
+    )
+    contradicting = _full_report(
+        new_received=handled, granted=(9, [6, 0, 0, 0, 0, 0]), results_total=handled
+    )
+    conn = duckdb.connect()
+    _load(
+        conn,
+        2022,
+        [
+            _loaded(sha * 64, 2022, f"宁强县{sha}局", cells, published="2023-01-20")
+            for sha, cells in (("a", consistent), ("b", contradicting))
+        ],
+    )
+    by_year = conn.execute(BY_OUTCOME).df()
+    got = by_year.iloc[0]
+    assert (got["complete_reports"], got["granted"], got["results_total"]) == (2, 15, 12)
+    assert got["needs_review_reports"] == 1
+    assert charts.requests_by_outcome_labels(by_year) == ["2022\n2 of 2\nneeds review: 1"]

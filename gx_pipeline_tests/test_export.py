@@ -538,3 +538,60 @@ def test_every_csv_the_project_writes_starts_with_a_utf8_byte_order_mark(databas
     write_manifest([ManifestRow("https://example.gov.cn/a.html", "宁强县教育局", 2022)], manifest)
     assert manifest.read_bytes().startswith(codecs.BOM_UTF8)
     assert read_manifest(manifest)[0].agency == "宁强县教育局"
+
+
+def _cells_of_three_kinds(year: int) -> tuple[Cell, ...]:
+    """A figure, a blank cell on the page (raw ''), a dash (raw '—') and a cell the page does
+    not have (a cut-off row: raw and its place null): the blank and the absent cell are both
+    value null, and only raw (with source_td) tells them apart."""
+    return (
+        Cell("requests", "new_received", "total", year - 2020, str(year - 2020), 1, 2, 8),
+        Cell("requests", "granted", "total", None, "", 1, 4, 8),
+        Cell("requests", "granted", "natural_person", None, "—", 1, 4, 2),
+        Cell("requests", "carried_forward", "total", None, None, None, None, None),
+    )
+
+
+def _plain(year: int) -> tuple[Cell, ...]:
+    return (Cell("requests", "new_received", "total", year - 2020, str(year - 2020), 1, 2, 8),)
+
+
+@pytest.mark.parametrize(
+    "years",
+    [
+        # the year whose file has no empty text is read first: DuckDB sniffs the glob's first
+        # file, finds no quote in it and read the blank of 2023 as the two characters ""
+        {2022: _plain, 2023: _cells_of_three_kinds},
+        {2022: _cells_of_three_kinds, 2023: _plain},
+        {2022: _cells_of_three_kinds, 2023: _cells_of_three_kinds},
+    ],
+)
+def test_a_blank_cell_and_a_cell_the_page_lacks_read_back_from_the_csv_as_in_the_warehouse(
+    tmp_path, years
+):
+    path = tmp_path / "w.duckdb"
+    conn = duckdb.connect(str(path))
+    for year, cells in years.items():
+        raw = RawFile(f"{year}/x.html", "", f"{year}".ljust(64, "c"), 10, False)
+        report = Report(raw.source, "宁强县教育局", year, None, "2021", cells(year))
+        frames = tables.year_frames([LoadedReport(raw, report, "test")], [], year)
+        warehouse.replace_year(conn, year, frames, clear=warehouse.YEAR_TABLES)
+    order = "order by report_year, row, col"
+    want = conn.execute(f"select report_year, row, col, value, raw from fact_requests {order}")
+    want = want.fetchall()
+    conn.close()
+    out = tmp_path / "out"
+    export.export(path, "csv", out)
+    glob = str(out / "fact_requests" / "*" / "*.csv")
+    # as README says: one glob, blank text kept apart from null by allow_quoted_nulls
+    got = duckdb.sql(
+        "select report_year, row, col, value, raw from read_csv(?, hive_partitioning = true, "
+        f"allow_quoted_nulls = false) {order}",
+        params=[glob],
+    ).fetchall()
+    assert got == want
+    # with the reader's defaults no cell's text is read as anything the page did not hold
+    texts = duckdb.sql(
+        "select distinct raw from read_csv(?, hive_partitioning = true)", params=[glob]
+    ).fetchall()
+    assert {t for (t,) in texts} <= {None, "", "—", "2", "3"}

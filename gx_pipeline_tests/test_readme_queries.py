@@ -230,3 +230,38 @@ def test_a_warehouse_of_older_code_is_released_its_quarantine_told_apart_by_name
         f"describe select * from '{tmp_path / 'older' / 'quarantine' / '*.parquet'}'"
     ).fetchall()
     assert "generated" not in [c[0] for c in released]
+
+
+def test_the_pooled_share_example_says_how_many_of_its_reports_need_review():
+    # a report that contradicts itself (granted 9 of 6 handled) is pooled with a consistent
+    # one: the example's share is 1.42 (17 of 12), and before, nothing in its output said that one of the
+    # two reports it pooled needs review (the view has trust_status; the example summed over it)
+    from gx_pipeline_tests.test_views import _full_report, _load, _loaded
+
+    handled = (6, [6, 0, 0, 0, 0, 0])
+    consistent = _full_report(
+        new_received=handled,
+        granted=(4, [4, 0, 0, 0, 0, 0]),
+        partially_granted=(2, [2, 0, 0, 0, 0, 0]),
+        results_total=handled,
+    )
+    contradicting = _full_report(
+        new_received=handled,
+        granted=(9, [4, 0, 0, 0, 0, 0]),
+        partially_granted=(2, [2, 0, 0, 0, 0, 0]),
+        results_total=handled,
+    )
+    conn = duckdb.connect()
+    reports = [
+        _loaded(name * 64, 2022, f"宁强县{name}局", cells, published="2023-01-20")
+        for name, cells in (("a", consistent), ("b", contradicting))
+    ]
+    _load(conn, 2022, reports)
+    assert conn.execute(
+        "select list(trust_status order by trust_status) from dim_report"
+    ).fetchone() == (["clean", "needs_review"],)
+    (sql,) = [sql for sql, _ in _examples() if "from request_shares_by_year" in sql]
+    cursor = conn.execute(sql)
+    got = dict(zip([d[0] for d in cursor.description], cursor.fetchone(), strict=True))
+    assert (got["used"], got["granted_share"]) == (2, 17 / 12)
+    assert got["used_needs_review"] == 1

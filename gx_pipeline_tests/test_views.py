@@ -11,9 +11,13 @@ from gx_pipeline.staging.tables import LoadedReport, RawFile
 from gx_pipeline.warehouse import schema
 
 
-def _loaded(sha: str, year: int, agency: str, cells: list[Cell]) -> LoadedReport:
+def _loaded(
+    sha: str, year: int, agency: str, cells: list[Cell], published: str | None = None
+) -> LoadedReport:
+    """A 2021-format report; without `published` it is flagged publication_unknown."""
     raw = RawFile(f"{year}/{sha[:4]}.html", "", sha, 10, False)
-    return LoadedReport(raw, Report(raw.source, agency, year, None, "2021", tuple(cells)), "test")
+    report = Report(raw.source, agency, year, published, "2021", tuple(cells))
+    return LoadedReport(raw, report, "test")
 
 
 def _requests(**totals: float | None) -> list[Cell]:

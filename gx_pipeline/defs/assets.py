@@ -771,7 +771,8 @@ def load_into_warehouse(
                 "column 总计 (or the sum of the applicant columns where 总计 is blank), all years "
                 "in the warehouse, over the real agencies' reports whose every figure is known: a "
                 "report with a blank figure is left out, never counted as 0 (under each year: "
-                "reports drawn of reports with section 三). Generated (synthetic) reports are in "
+                "reports drawn of reports with section 三, and how many of those drawn need "
+                "review: needs_review_reports). Generated (synthetic) reports are in "
                 "no bar (generated_reports: those with every figure known, left out).\n\n"
                 + charts.markdown_image(png, "requests by outcome per report year")
                 + "\n\n"

@@ -42,16 +42,24 @@ def requests_by_outcome_bars(by_year: pd.DataFrame) -> pd.DataFrame:
     return bars
 
 
+def requests_by_outcome_labels(by_year: pd.DataFrame) -> list[str]:
+    """Each year's label under its bar: the year, how many of its reports with section 三 the
+    bar sums ("n of m"), and how many of those need review, since a report that contradicts
+    itself is summed as printed and the flag would otherwise be nowhere in the chart."""
+    counts = by_year.set_index("report_year").sort_index()
+    return [
+        f"{y}\n{int(counts.at[y, 'complete_reports'])} of {int(counts.at[y, 'reports'])}"
+        f"\nneeds review: {int(counts.at[y, 'needs_review_reports'])}"
+        for y in counts.index
+    ]
+
+
 def requests_by_outcome_png(by_year: pd.DataFrame) -> bytes:
     """A stacked bar per report year of requests handled by outcome, with the requests newly
     received as a line and the requests handled (总计) as a mark, over the reports whose every
     figure is known; each year's label says how many of its reports that is."""
     bars = requests_by_outcome_bars(by_year)
-    counts = by_year.set_index("report_year").sort_index()
-    years = [
-        f"{y}\n{int(counts.at[y, 'complete_reports'])} of {int(counts.at[y, 'reports'])}"
-        for y in bars.index
-    ]
+    years = requests_by_outcome_labels(by_year)
 
     def draw(ax: Axes) -> None:
         x = _stacked(
@@ -69,7 +77,8 @@ def requests_by_outcome_png(by_year: pd.DataFrame) -> bytes:
         )
         ax.set_title(
             "Disclosure requests handled by outcome, per report year, real agencies' reports\n"
-            "(with every figure known: n of all reports with section 3; generated ones left out)",
+            "(with every figure known: n of all reports with section 3, of which k need review;\n"
+            "generated ones left out)",
             fontsize=10,
         )
         ax.set_ylabel("requests")

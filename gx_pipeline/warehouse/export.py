@@ -68,7 +68,7 @@ order by is_view, table_name
 """
 
 _COLUMNS_SQL = """
-select column_name from duckdb_columns()
+select column_name, data_type from duckdb_columns()
 where database_name = current_database() and schema_name = 'main' and table_name = ?
 """
 
@@ -183,17 +183,20 @@ def _write(
 ) -> int:
     """Write relation `name` into the folder `target`; its rows."""
     relation = quote_identifier(name)
-    columns = {c for (c,) in conn.execute(_COLUMNS_SQL, [name]).fetchall()}
+    columns = dict(conn.execute(_COLUMNS_SQL, [name]).fetchall())
+    options = f"format {fmt}"
+    if fmt == "csv":
+        options += _quoted_text(columns)
     try:
         if "report_year" in columns:
             conn.execute(
-                f"copy (select * from {relation}) to ? (format {fmt}, partition_by (report_year))",
+                f"copy (select * from {relation}) to ? ({options}, partition_by (report_year))",
                 [str(target)],
             )
         else:
             target.mkdir()
             conn.execute(
-                f"copy (select * from {relation}) to ? (format {fmt})",
+                f"copy (select * from {relation}) to ? ({options})",
                 [str(target / f"{name}.{fmt}")],
             )
         if fmt == "csv":
@@ -207,6 +210,19 @@ def _write(
         raise ExportError(f"{database}: relation {name!r} could not be exported: {err}") from None
     (rows,) = conn.execute(f"select count(*) from {relation}").fetchone()
     return rows
+
+
+def _quoted_text(columns: dict[str, str]) -> str:
+    """COPY's option quoting every text value of a CSV file (a null stays an empty field).
+
+    A text the page left empty (fact_*.raw of a blank cell) is written `""`, a null (the raw of
+    a cell the page does not have) as nothing; a file where no other field needs quotes has no
+    quote at all, and DuckDB's read_csv, sniffing a glob's first file, then took `"` for an
+    ordinary character and read the blank of every later year as the two characters `""`. With
+    every text quoted, each file shows its quote; `allow_quoted_nulls = false` keeps the blank
+    apart from null (README, "Parquet or CSV by year")."""
+    text = [quote_identifier(c) for c, kind in columns.items() if kind == "VARCHAR"]
+    return f", force_quote ({', '.join(text)})" if text else ""
 
 
 def _earlier_export(out: Path) -> list[str]:

@@ -22,7 +22,7 @@ expected as (
     group by all
 ),
 per_report as (
-    select t.report_id, t.report_year, t.generated, o.outcome,
+    select t.report_id, t.report_year, t.generated, t.trust_status, o.outcome,
            max(t.total) filter (where o.other_row) as other_row_total,
            case when count(t.total) filter (where not o.other_row) = any_value(e.rows_in_outcome)
                 then sum(t.total) filter (where not o.other_row) end as rows_total,
@@ -34,7 +34,7 @@ per_report as (
     group by all
 ),
 reports as (
-    select report_id, report_year, generated,
+    select report_id, report_year, generated, trust_status,
            max(coalesce(other_row_total, rows_total)) filter (where outcome = 'new_received')
                as new_received,
            max(coalesce(other_row_total, rows_total)) filter (where outcome = 'results_total')
@@ -76,7 +76,10 @@ select
     sum(unavailable) filter (where used) as unavailable,
     sum(not_processed) filter (where used) as not_processed,
     sum(other) filter (where used) as other,
-    sum(results_total) filter (where used) as results_total
+    sum(results_total) filter (where used) as results_total,
+    -- of the reports summed, those that need review (one contradicting its own sums draws
+    -- bars that overshoot the requests handled): the chart's label says how many
+    count(*) filter (where used and trust_status = 'needs_review') as needs_review_reports
 from (select *, known and not generated as used from complete)
 group by report_year
 order by report_year
