@@ -241,13 +241,24 @@ def _without_groups(b: str) -> str:
 @functools.lru_cache(maxsize=4096)
 def completes(section: str, code: str, label: str, more: str) -> bool:
     """Whether `more` is the rest of `label`, a row label wrapped over two cells or lines:
-    the joined words come closer to the template's wording of the row without passing it."""
+    the joined words come closer to the template's wording of the row without passing it
+    (from its start, or from a piece of its middle the label began with)."""
     canon = _REQUEST_CANON.get(code) if section == "requests" else _PROACTIVE_CANON.get(code)
     if not canon:
         return False
     before = _without_groups(bare(label))
     joined = _without_groups(bare(label + more))
-    return before != canon and len(joined) > len(before) and canon.startswith(joined)
+    if before == canon or len(joined) <= len(before):
+        return False
+    if canon.startswith(joined):
+        return True
+    # a label begun in the middle: a PDF's copy that lost the line before puts a piece of the
+    # wording, named by its core, in one cell and its continuation in the next (缴纳费用、 |
+    # 行政机关不再处理其政), the piece maybe behind a stray line's words taken with it
+    if not joined.startswith(before):
+        return False
+    tail = next((before[k:] for k in range(len(before) - 1) if before[k:] in canon), "")
+    return len(tail) >= 2 and tail + joined[len(before) :] in canon
 
 
 def _is_group_prefix(prefix: str) -> bool:

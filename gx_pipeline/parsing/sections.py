@@ -1982,7 +1982,7 @@ def _table(
     cells_held: dict[str, set[str]] = {}
     placed: list[float] | None = None  # where the requests columns stand in laid-out text
     if section == "requests":
-        header, header_at, scrambled = _group_read_across(
+        header, header_at, scrambled, total_floats = _group_read_across(
             header or [], header_at or [], tokens or [], problems
         )
         header = _group_named(_misread_group_words(header, problems))
@@ -2062,6 +2062,7 @@ def _table(
                 unread_withheld,
                 settled=bool(cells_held),
                 not_told=columns_withheld,
+                total_floats=total_floats,
             )
             if drawn is None and not cells_held:
                 columns_withheld |= _named_twice_out_of_order(
@@ -5975,9 +5976,10 @@ def _group_read_across(
     header_at: list[tuple[int | None, int | None]],
     tokens: list[Token],
     problems: Problems,
-) -> tuple[list[str], list[tuple[int | None, int | None]], set[str]]:
+) -> tuple[list[str], list[tuple[int | None, int | None]], set[str], bool]:
     """The requests header with headings written a piece a line over narrow columns read
-    across (and the columns whose place a header so written leaves unknown, to withhold).
+    across (and the columns whose place a header so written leaves unknown, to withhold; and
+    whether 总计 stands where the header's text put it, not where the page draws it).
 
     Two ways a PDF's text gives such a header: lines of pieces (商业企 科研机 社会公 法律服
     其他 / 业 构 益组织 务机构), read across by transpose.read_across in place of the words the
@@ -5989,7 +5991,7 @@ def _group_read_across(
     them so and not all (商业企 …: a piece of the heading on another line) tells no order:
     the seven columns are withheld, flagged."""
     if len(header) != len(header_at) or not header_at:
-        return header, header_at, set()
+        return header, header_at, set(), False
     first, last = header_at[0], header_at[-1]
     lines: dict[int, list[str]] = {}
     for t in tokens:
@@ -5998,6 +6000,16 @@ def _group_read_across(
         if first[1] is not None and last[1] is not None and first[1] <= t.tr <= last[1] + 2:
             lines.setdefault(t.tr, []).extend(t.text.split())
     rows = sorted(lines.items())
+    # (a header naming each heading whole is read as it stands)
+    down = None if set(_APPLICANTS) <= set(header) else _headings_read_down(rows)
+    if down is not None:
+        problems.append(
+            "requests: the header writes each applicant heading down its own lines, a heading "
+            "broken where its column is narrow; read down, its lines name each heading once: "
+            + "、".join(down)
+        )
+        kept = [(w, a) for w, a in zip(header, header_at, strict=True) if w == "申请人情况"]
+        return [*(w for w, _ in kept), *down], [*(a for _, a in kept), *[last] * 7], set(), True
     for k, (tr, pieces) in enumerate(rows):
         run = _interleaved_headings(pieces)
         if run is None:
@@ -6016,7 +6028,7 @@ def _group_read_across(
                 "run together), and its words do not name each heading once: which column "
                 "each value stands in is not known, none is read",
             )
-            return header, header_at, set(_CODE_OF_HEADING.values())
+            return header, header_at, set(_CODE_OF_HEADING.values()), False
         problems.append(
             f"requests: the header's line {shown!r} writes the applicant headings with their "
             "characters interleaved; each word names its column by its characters: "
@@ -6024,7 +6036,7 @@ def _group_read_across(
         )
         kept = [(w, a) for w, a in zip(header, header_at, strict=True) if w != _GROUP]
         at = (first[0], tr)
-        return [*(w for w, _ in kept), *orders[0]], [*(a for _, a in kept), *[at] * 7], set()
+        return [*(w for w, _ in kept), *orders[0]], [*(a for _, a in kept), *[at] * 7], set(), False
     parts = {h[i:j] for h in _ORG_COLUMNS for i in range(len(h)) for j in range(i + 1, len(h) + 1)}
     # the lines' pieces of the columns beside the group written down them too (自 商业企 … 总 /
     # 然 业 … 计 / 人 …, or 自然人 … 总计 where they stand whole, a 序号 column's): kept apart
@@ -6059,7 +6071,7 @@ def _group_read_across(
         or sum(p not in parts for pieces in across for p in pieces) > 1
         or all(p in _ORG_COLUMNS for pieces in across for p in pieces)
     ):
-        return header, header_at, set()
+        return header, header_at, set(), False
     orders = transpose.read_across(across, _ORG_COLUMNS, len(_ORG_COLUMNS), len(_ORG_COLUMNS))
     joined = {"".join(pieces) for pieces in across}
     if len(orders) != 1:
@@ -6075,7 +6087,7 @@ def _group_read_across(
             )
             + ": which of those columns each value stands in is not known, none is read",
         )
-        return header, header_at, _columns_not_placed(header)
+        return header, header_at, _columns_not_placed(header), False
     # (a header word is a line as the copy wrote it, the other columns' pieces in it)
     joined |= {"".join(pieces).replace("|", "".join(lines[tr])) for tr, pieces in beside.items()}
     # the lines not in the header's words (a copy's lines the header did not take): read where
@@ -6083,7 +6095,7 @@ def _group_read_across(
     # 自然人 | 法人或其他组织 | 总计)
     alone = not any(w in _ORG_COLUMNS for w in header)
     if not any(w in joined for w in header) and not alone:
-        return header, header_at, set()
+        return header, header_at, set(), False
     left = _sorted("".join(w for p in beside.values() for w in p[: p.index("|")]))
     right = _sorted("".join(w for p in beside.values() for w in p[p.index("|") + 1 :]))
     # 自然人 and 总计 named so stand either side of 法人或其他组织, as a header of two rows
@@ -6113,7 +6125,43 @@ def _group_read_across(
     if not any(h in out for h in _ORG_COLUMNS):
         out.extend(named)
         out_at.extend([(first[0], max(lines))] * len(named))
-    return out, out_at, set()
+    return out, out_at, set(), False
+
+
+def _headings_read_down(rows: list[tuple[int, list[str]]]) -> list[str] | None:
+    """The applicant headings in the order a header of a PDF's text names them when it gives
+    each cell's text its own lines, one heading after another, a heading broken where its
+    column is narrow (总计商 业 企 / 业 / 科研机 / 构 / 社会公益 / 组织 / 法 律 服 务 / 机构 / 其他):
+    the lines before the first with a number, run together, spell the seven headings one
+    after another, each once, 法人或其他组织 among them at most once (the header's other
+    words, 申请人情况 and the note of the column's sums, stand alone on their own lines). None
+    where they do not, or where each heading is a word of its own (a header of rows, which
+    the other readings take). 总计 and 自然人, cells over the header's two rows, may come out
+    of the PDF before the group's headings: where 总计 stands is told by the sums
+    (_applicant_columns)."""
+    text = ""
+    words: list[str] = []
+    for _, pieces in rows:
+        line = "".join(pieces)
+        if any(c.isdigit() for c in line):
+            break
+        if line in _HEADER_NON_COLUMNS or any(w in line for w in ("勾稽", "本列数据", "之和")):
+            continue
+        text += line
+        words += pieces
+    if all(w in (*_APPLICANTS, _GROUP) for w in words):
+        return None  # each heading a word of its own: a header of rows, read as such
+    order: list[str] = []
+    while text:
+        # (the seven headings and 法人或其他组织 begin with different characters: one reading
+        # at most; the group's heading is broken down its lines too, and run onto another's)
+        word = next((h for h in (*_APPLICANTS, _GROUP) if text.startswith(h)), None)
+        if word is None or word in order:
+            return None
+        order.append(word)
+        text = text[len(word) :]
+    order = [w for w in order if w != _GROUP]
+    return order if len(order) == len(_APPLICANTS) else None
 
 
 def _sorted(word: str) -> str:
@@ -6166,6 +6214,7 @@ def _applicant_columns(
     withheld: set[str] | frozenset[str] = frozenset(),
     settled: bool = False,
     not_told: set[str] | None = None,
+    total_floats: bool = False,
 ) -> tuple[contract.Column, ...] | None:
     """The columns of the requests values in the order the header draws them, when it draws
     the applicant columns in another order than the template's (科研机构 before 商业企业, the
@@ -6182,7 +6231,9 @@ def _applicant_columns(
     the order, and only the values both orders read the same are read
     (_total_first_not_told). `not_told`: filled with the columns whose place a header of
     characters standing alone leaves unknown (_columns_not_placed): withheld, not read in
-    the template's order."""
+    the template's order. `total_floats`: 总计 stands where a PDF's text put its cell over the
+    header's two rows (_headings_read_down), which tells nothing of its column: where the sums
+    put it last, the others are read in the header's order."""
     order = _applicant_order(header)
     if lost and sorted(order) != sorted(_APPLICANTS) and any(r.values for r in rows.values()):
         if not set(_APPLICANTS) - set(order) <= withheld:
@@ -6221,7 +6272,19 @@ def _applicant_columns(
     if at not in (0, 6):
         # 总计 among the applicant columns: the sums tell whether the numbers follow the header
         votes = _sum_votes(rows)
+        last = votes.get(6, 0)
         agree = votes.pop(at, 0)
+        if total_floats and last and not agree and set(votes) == {6}:
+            # the numbers put 总计 last, as the page draws it: a PDF's text gives the cell over
+            # the header's two rows before the group's headings (自然人 / 法人或其他组织 / 总计 /
+            # 商业企业 …); the others stand in the header's order
+            problems.flag(
+                codes.READING_BY_IDENTITY,
+                f"requests: the header puts 总计 among the applicant columns, but the numbers "
+                f"put it last ({last} rows sum that way); the others are read in the header's "
+                "order",
+            )
+            return (*(by_label[w] for w in six), by_label["总计"])
         if not agree or votes:
             problems.flag(
                 codes.COLUMN_ORDER_GUESSED,

@@ -1,0 +1,161 @@
+"""The requests header of a PDF's text where each header cell's text comes out on its own
+lines, one heading after another, a heading broken where its column is narrow and its
+characters sometimes spaced out (自然人 / 法人或其他组织 / 总计商 业 企 / 业 / 科研机 / 构 /
+社会公益 / 组织 / 法 律 服 务 / 机构 / 其他). The cells over two rows (自然人, 总计) come out
+before, among or after the group's five; the values stand in the columns as drawn, 总计 last.
+Read down, the lines name each heading once: the values are read in that order where the sums
+place 总计, and none is read wrong wherever the lines do not spell the headings."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from gx_pipeline import contract
+from gx_pipeline.parsing import parse_bytes
+from gx_pipeline_tests.fixtures.copies.make_copies import (
+    NOT_PROCESSED,
+    OTHER_2021,
+    PARTIAL,
+    UNAVAILABLE,
+    WITHHELD,
+)
+
+_GROUP = ("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他")
+_CODE = dict(zip(("自然人", *_GROUP, "总计"), (c.code for c in contract.REQUEST_COLUMNS)))
+# the rows of the national format's requests table, with their labels as a page writes them
+_ROWS = (
+    ("new_received", "一、本年新收政府信息公开申请数量"),
+    ("carried_over", "二、上年结转政府信息公开申请数量"),
+    ("granted", "（一）予以公开"),
+    ("partially_granted", PARTIAL),
+    *WITHHELD,
+    *UNAVAILABLE,
+    *NOT_PROCESSED,
+    *OTHER_2021,
+    ("results_total", "（七）总计"),
+    ("carried_forward", "四、结转下年度继续办理"),
+)
+
+
+def _broken(heading: str, rng: random.Random, spaced: bool) -> list[str]:
+    """A heading's lines where its column is narrow (2 to 4 characters a line), each line's
+    characters spaced out where `spaced`."""
+    width = rng.randint(2, 4)
+    lines = [heading[k : k + width] for k in range(0, len(heading), width)]
+    return [" ".join(line) if spaced and len(line) > 1 else line for line in lines]
+
+
+def _header(order: list[str], rng: random.Random, spaced: bool) -> list[str]:
+    """The header's lines: each heading in `order` (the group's heading among them) down its
+    own lines, the first piece of a heading sometimes run onto the line before it (总计商)."""
+    lines: list[str] = []
+    for heading in order:
+        pieces = [heading] if len(heading) <= 3 else _broken(heading, rng, spaced)
+        if lines and heading != "法人或其他组织" and rng.random() < 0.4:
+            lines[-1] += pieces.pop(0)
+        lines.extend(pieces)
+    return lines
+
+
+def _page(
+    rng: random.Random, order: list[str], spaced: bool, drop: bool = False, drawn: bool = False
+):
+    """A text page whose requests table draws its columns as `order` names them, 总计 last
+    whatever the header's lines put first (`drawn`: where they put it, after 自然人), with
+    values that tell which column is the total."""
+    columns = ["自然人", *(h for h in order if h in _GROUP), "总计"]
+    if drawn:
+        columns = [h for h in order if h in _CODE]
+    truth: dict[str, dict[str, int]] = {}
+    lines = [
+        "某市某局2023年政府信息公开工作年度报告",
+        "一、总体情况",
+        "本局依法做好政府信息公开工作。",
+        "三、收到和处理政府信息公开申请情况",
+        "（本列数据的勾稽关系为：第一项加第二项之和，",
+        "等于第三项加第四项之和）",
+        "申请人情况",
+    ]
+    header = _header(order, rng, spaced)
+    if drop:  # a line of a heading lost (a line the PDF's text left out)
+        del header[rng.choice([k for k, line in enumerate(header) if len(line) <= 3])]
+    lines += header
+    for code, label in _ROWS:
+        values = {h: rng.randint(1, 40) for h in columns if h != "总计"}
+        values["总计"] = sum(values.values())
+        truth[code] = {_CODE[h]: v for h, v in values.items()}
+        lines.append(label + " " + " ".join(str(values[h]) for h in columns))
+    lines += ["四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "无。"]
+    return "\n".join(lines).encode(), truth
+
+
+def _orders(rng: random.Random) -> list[str]:
+    """Where the PDF puts the two cells over two rows among the group's headings, and the
+    group's five in the template's order or another."""
+    group = list(_GROUP)
+    if rng.random() < 0.5:
+        rng.shuffle(group)
+    tall = rng.choice(
+        [
+            ["自然人", "法人或其他组织", "总计", *group],
+            ["自然人", "总计", "法人或其他组织", *group],
+            ["法人或其他组织", "自然人", "总计", *group],
+            ["自然人", "法人或其他组织", *group, "总计"],
+        ]
+    )
+    return tall
+
+
+def _judge(data: bytes, truth: dict) -> tuple[int, int, list[str]]:
+    report = parse_bytes(data, "page.txt")
+    got = {(c.row, c.col): c.value for c in report.cells if c.section == "requests"}
+    read = withheld = 0
+    wrong = []
+    for row, values in truth.items():
+        for col, value in values.items():
+            g = got.get((row, col))
+            if g is None:
+                withheld += 1
+            elif g == value:
+                read += 1
+            else:
+                wrong.append(f"{row}.{col}: {g} for {value}")
+    return read, withheld, wrong
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_a_header_written_a_heading_after_another_down_its_lines_is_read(seed: int):
+    rng = random.Random(seed)
+    order = _orders(rng)
+    data, truth = _page(rng, order, spaced=seed % 2 == 0)
+    read, withheld, wrong = _judge(data, truth)
+    assert not wrong, (order, wrong[:5])
+    assert withheld == 0, (order, data.decode()[:400])
+    assert read == len(truth) * 7
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_a_total_drawn_where_the_lines_put_it_is_read_there(seed: int):
+    """A page that does draw 总计 after 自然人: the sums place it where the lines do."""
+    rng = random.Random(500 + seed)
+    group = list(_GROUP)
+    rng.shuffle(group)
+    data, truth = _page(
+        rng, ["自然人", "总计", "法人或其他组织", *group], seed % 2 == 0, drawn=True
+    )
+    read, _, wrong = _judge(data, truth)
+    assert not wrong, wrong[:5]
+    assert read == len(truth) * 7
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_a_header_down_its_lines_with_a_line_lost_reads_nothing_wrong_unsaid(seed: int):
+    """A line lost leaves a heading unspelled: no reading down. What the other readings make
+    of the rest may be the template's order, a guess, but never one left unsaid."""
+    rng = random.Random(1000 + seed)
+    data, truth = _page(rng, _orders(rng), spaced=seed % 2 == 0, drop=True)
+    _, _, wrong = _judge(data, truth)
+    if wrong:
+        assert "column_order_guessed" in parse_bytes(data, "page.txt").flags, wrong[:5]
