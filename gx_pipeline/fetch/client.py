@@ -127,6 +127,7 @@ class Fetcher:
             headers={"User-Agent": s.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
             # direct connections only: through a proxy the address check would judge the proxy
             transport=GuardedTransport(limits, allow_private=self.allow_private),
+            event_hooks={"response": [_take_redirect]},
         )
         self._gate = HostGate(s.per_host, s.delay, self.stop)
         self._robots = RobotsCache(s.user_agent, self._robots_text)
@@ -212,7 +213,12 @@ class Fetcher:
                 raise type(exc)(f"{exc.reason}{where}") from None
             if location is None:
                 return page
-            current = urldefrag(urljoin(current, location))[0]
+            try:
+                current = urldefrag(urljoin(current, location))[0]
+            except ValueError as exc:  # an unclosed IPv6 bracket: http://[::1/2023.html
+                raise FetchFailed(
+                    f"refused (redirected to {location}): malformed address: {exc}"
+                ) from None
 
     def _exchange(
         self, address: str, headers: dict[str, str], max_bytes: int, max_decoded: int
@@ -234,6 +240,9 @@ class Fetcher:
                 raise _Transient(f"broken response: {exc}") from None
             except httpx.TransportError as exc:
                 raise _Transient(f"connection failed: {type(exc).__name__}: {exc}") from None
+            except _Redirected as exc:
+                # its Location is judged as any other hop's, so a failure names where it pointed
+                return self._read(address, exc.response, max_bytes, max_decoded)
             except httpx.InvalidURL as exc:
                 raise FetchFailed(f"invalid address: {exc}") from None
 
@@ -287,6 +296,23 @@ class Fetcher:
         if page.body is None:
             return None
         return page_text(page.body, page.content_type)
+
+
+class _Redirected(Exception):
+    """A redirect's response, taken before httpx reads its Location: httpx reads it even when it
+    does not follow redirects, and one it cannot read (javascript:, data:, an unclosed bracket)
+    would end the request with an error that names neither address, or as a broken response
+    that is retried. Redirects are followed by hand (`Fetcher._follow`), so httpx never needs it."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        super().__init__(response.status_code)
+        self.response = response
+
+
+def _take_redirect(response: httpx.Response) -> None:
+    """httpx's response hook: hand a redirect over before httpx reads its Location."""
+    if response.has_redirect_location:
+        raise _Redirected(response)
 
 
 def _page(address: str, response: httpx.Response, body: bytes | None) -> ServedPage:

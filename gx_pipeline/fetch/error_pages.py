@@ -2,8 +2,9 @@
 
 Agencies' sites answer a page that is gone, a site under maintenance or a request their web
 firewall dislikes with 200 and a page of their own (页面不存在, 404 Not Found, 系统维护中,
-已被网站管理员设置拦截). Archived as the report, such a page is counted as fetched, never asked
-for again, and, on a re-check, takes the report's place in its year folder. So a body is not
+已被网站管理员设置拦截) or its bot check (安全验证, 请开启JavaScript). Archived as the report,
+such a page is counted as fetched, never asked for again, and, on a re-check, takes the
+report's place in its year folder. So a body is not
 the report when it is empty, when it is a page without the report whose title, heading or short
 text says it is an error, or when it is a page without the report at an address whose archived
 version held one.
@@ -40,7 +41,11 @@ _ERROR_WORDS = re.compile(
     r"页面不存在|页面未找到|找不到(?:该|您要|你要|您所)?(?:访问的)?(?:页面|网页|文件|内容)"
     r"|不存在或已|已被删除|已删除|已下线|已过期|无法访问|访问出错|出错了|错误提示|系统繁忙"
     r"|系统维护|维护中(?![心央国华小])|稍后再试|访问过于频繁|拦截|防火墙|禁止访问|没有权限"
-    r"|not found|forbidden|bad gateway|service unavailable|internal server error",
+    r"|not found|forbidden|bad gateway|service unavailable|internal server error"
+    # a web firewall's bot check, served with 200 until a browser runs its script or a person
+    # drags its slider: 安全验证, 请开启JavaScript并刷新该页, 您的浏览器未启用JavaScript
+    r"|安全验证|人机验证|滑动验证|滑块|(?:开启|启用|打开|允许|支持)\s*javascript"
+    r"|enable\s+javascript|javascript\s+(?:is\s+)?(?:disabled|required)",
     re.IGNORECASE,
 )
 #: a status code as a title or heading gives it (404, 错误 404): in a page's text a number may
