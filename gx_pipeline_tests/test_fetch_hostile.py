@@ -91,7 +91,8 @@ class Hostile:
                 pass
 
             def do_GET(self) -> None:
-                path = unquote(self.path)
+                # a route is named as sent (raw bytes percent-encoded) or decoded as UTF-8
+                path = self.path if self.path in hostile.routes else unquote(self.path)
                 with hostile.lock:
                     hostile.hits[path] = hostile.hits.get(path, 0) + 1
                 route = hostile.routes.get(path)
@@ -421,6 +422,28 @@ def hostile_routes(hostile: Hostile, pages: list[bytes]) -> dict[str, str]:
         "/年报 2023.html#第二部分": "/年报 2023.html",
         **{path: path for path, _, _ in charset_cases(pages[3:8])},
     }
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "utf-8"])
+def test_a_location_written_in_raw_gbk_or_utf8_bytes_is_followed_to_those_bytes(
+    hostile: Hostile, tmp_path: Path, encoding: str
+) -> None:
+    """Old servers on Chinese Windows write a file's name into the Location as the bytes of its
+    name, GBK or UTF-8, not percent-encoded; a browser sends those bytes back percent-encoded.
+    Read as Latin-1 and sent again as UTF-8, a GBK name asked for a page that is not there."""
+    name = "/files/2023年报.html".encode(encoding)
+    sent = "".join(chr(b) if b < 0x80 else f"%{b:02X}" for b in name)
+    (page,) = utf8_pages(1)
+    hostile.routes["/moved.html"] = lambda handler: handler.wfile.write(
+        b"HTTP/1.1 301 Moved\r\nLocation: " + name + b"\r\nContent-Length: 0\r\n\r\n"
+    )
+    hostile.routes[sent] = answer(200, page, Content_Type="text/html; charset=utf-8")
+    address = hostile.url("/moved.html")
+    summary = fetch_manifest([ManifestRow(address, year=2023)], tmp_path / "archive", SETTINGS)
+    assert summary.failures == ()
+    assert Archive(tmp_path / "archive").latest_successes()[address].final_address == (
+        hostile.url(sent)
+    )
 
 
 #: (Location, what the failure says): redirects to what is no web address, each named

@@ -13,7 +13,7 @@ import dataclasses
 import threading
 from dataclasses import dataclass, field
 from typing import Self
-from urllib.parse import urldefrag, urljoin
+from urllib.parse import quote, urldefrag, urljoin
 
 import httpx
 import tenacity
@@ -251,7 +251,7 @@ class Fetcher:
     ) -> tuple[ServedPage, str | None]:
         status = response.status_code
         if status in REDIRECT_STATUSES:
-            location = response.headers.get("location")
+            location = _location(response)
             if not location:
                 raise FetchFailed(f"HTTP {status} redirect without a Location header")
             return _page(address, response, None), location
@@ -313,6 +313,18 @@ def _take_redirect(response: httpx.Response) -> None:
     """httpx's response hook: hand a redirect over before httpx reads its Location."""
     if response.has_redirect_location:
         raise _Redirected(response)
+
+
+#: what a Location's bytes keep as they are: printable ASCII, `%` of escapes already there too
+_URL_BYTES = "".join(map(chr, range(0x21, 0x7F)))
+
+
+def _location(response: httpx.Response) -> str | None:
+    """The Location as a browser follows it: old servers on Chinese Windows write a file's name
+    in raw GBK (or UTF-8) bytes, which go back percent-encoded, byte for byte. httpx's text of
+    the header is Latin-1 for GBK bytes: sent again as UTF-8, it asks for a page not there."""
+    raw = [value for name, value in response.headers.raw if name.lower() == b"location"]
+    return quote(raw[0].strip(), safe=_URL_BYTES) if raw else None
 
 
 def _page(address: str, response: httpx.Response, body: bytes | None) -> ServedPage:
