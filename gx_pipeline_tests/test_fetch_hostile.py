@@ -446,6 +446,45 @@ def test_a_location_written_in_raw_gbk_or_utf8_bytes_is_followed_to_those_bytes(
     )
 
 
+#: a portal's page that moved: a short page whose <meta http-equiv="refresh"> sends the browser
+#: on, each as sites write it (quotes, case, a delay, `URL=` or none, a relative target)
+MOVED_PAGES = [
+    '<meta http-equiv="refresh" content="0;url={target}">',
+    "<META HTTP-EQUIV='Refresh' CONTENT='0; URL={target}'>",
+    '<meta http-equiv="refresh" content="3; url=\'{target}\'"><p>页面已迁移，3秒后自动跳转</p>',
+    '<meta content="0;URL={target}" http-equiv="refresh">',
+]
+
+
+@pytest.mark.parametrize("moved", MOVED_PAGES)
+def test_a_page_that_moved_by_meta_refresh_is_followed_to_the_report(
+    hostile: Hostile, tmp_path: Path, moved: str
+) -> None:
+    (page,) = utf8_pages(1)
+    body = f"<html><head>{moved.format(target='new/2023.html')}</head><body></body></html>"
+    hostile.routes["/old/2023.html"] = answer(200, body.encode(), Content_Type="text/html")
+    hostile.routes["/old/new/2023.html"] = answer(200, page, Content_Type="text/html")
+    address = hostile.url("/old/2023.html")
+    summary = fetch_manifest([ManifestRow(address, year=2023)], tmp_path / "archive", SETTINGS)
+    assert summary.failures == ()
+    record = Archive(tmp_path / "archive").latest_successes()[address]
+    assert record.final_address == hostile.url("/old/new/2023.html")
+    assert Archive(tmp_path / "archive").read(record.sha256 or "") == page
+
+
+def test_a_meta_refresh_loop_or_one_to_a_refused_address_fails_naming_it(
+    hostile: Hostile, tmp_path: Path
+) -> None:
+    refresh = '<html><head><meta http-equiv="refresh" content="0;url={}"></head></html>'
+    hostile.routes["/a.html"] = answer(200, refresh.format("/b.html").encode())
+    hostile.routes["/b.html"] = answer(200, refresh.format("/a.html").encode())
+    hostile.routes["/c.html"] = answer(200, refresh.format("file:///etc/passwd").encode())
+    rows = [ManifestRow(hostile.url(path)) for path in ("/a.html", "/c.html")]
+    reasons = dict(fetch_manifest(rows, tmp_path / "archive", SETTINGS).failures)
+    assert "redirect loop" in reasons[hostile.url("/a.html")]
+    assert "refused (redirected to file:///etc/passwd)" in reasons[hostile.url("/c.html")]
+
+
 #: (Location, what the failure says): redirects to what is no web address, each named
 ODD_REDIRECTS = [
     ("javascript:alert(1)", "refused (redirected to javascript:alert(1)): scheme 'javascript'"),

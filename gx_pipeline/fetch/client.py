@@ -10,6 +10,7 @@ deadline and the run's stop (`network`), so a dripping server or Ctrl-C ends a r
 from __future__ import annotations
 
 import dataclasses
+import re
 import threading
 from dataclasses import dataclass, field
 from typing import Self
@@ -211,6 +212,8 @@ class Fetcher:
                     raise
                 # keep the class: a timeout at a redirect target is as worth retrying
                 raise type(exc)(f"{exc.reason}{where}") from None
+            if location is None and robots:
+                location = refresh_target(page.body, current)
             if location is None:
                 return page
             try:
@@ -313,6 +316,41 @@ def _take_redirect(response: httpx.Response) -> None:
     """httpx's response hook: hand a redirect over before httpx reads its Location."""
     if response.has_redirect_location:
         raise _Redirected(response)
+
+
+#: a page that moved says so in a short page a browser leaves at once: <meta http-equiv="refresh"
+#: content="0;url=new.html"> (a report page is ~100 KB; one that reloads itself names no url)
+_REFRESH = re.compile(
+    rb"<meta\b(?=[^>]*\bhttp-equiv\s*=\s*[\"']?refresh)[^>]*\bcontent\s*=\s*"
+    rb"(?:\"([^\"]*)\"|'([^']*)')",
+    re.IGNORECASE,
+)
+_REFRESH_CONTENT = re.compile(
+    rb"^\s*(\d+(?:\.\d*)?)\s*[;,]?\s*(?:url\s*=\s*)?([\"']?)(.+?)\2\s*$", re.IGNORECASE | re.DOTALL
+)
+#: a moved page is a notice of a few KB; a longer page is read as served
+_REFRESH_PAGE_BYTES = 32 * 1024
+#: seconds of a refresh a moved page waits at most (页面已迁移，3秒后自动跳转)
+_REFRESH_DELAY = 10
+
+
+def refresh_target(body: bytes | None, address: str) -> str | None:
+    """Where a short page's <meta http-equiv="refresh"> sends the browser at once, when it is
+    another address: followed as a redirect, through the same checks, so the page that moved
+    is not archived in the report's place."""
+    if not body or len(body) > _REFRESH_PAGE_BYTES:
+        return None
+    match = _REFRESH.search(body)
+    content = _REFRESH_CONTENT.match((match.group(1) or match.group(2) or b"") if match else b"")
+    if content is None or float(content.group(1)) > _REFRESH_DELAY:
+        return None
+    # a Chinese name in the page's own encoding goes out as its bytes, as a Location's does
+    target = quote(content.group(3).strip(), safe=_URL_BYTES)
+    try:
+        same = urldefrag(urljoin(address, target))[0] == urldefrag(address)[0]
+    except ValueError:
+        same = False  # a broken target is refused as a redirect's, naming it
+    return None if same or not target else target
 
 
 #: what a Location's bytes keep as they are: printable ASCII, `%` of escapes already there too
