@@ -31,6 +31,7 @@ import pytest
 from gx_pipeline.documents import page_kind
 from gx_pipeline.fetch import (
     Archive,
+    FetchSummary,
     ManifestRow,
     export_to_raw,
     fetch_manifest,
@@ -188,6 +189,17 @@ def hostile() -> Iterator[Hostile]:
         yield server
 
 
+def fetch_one(
+    hostile: Hostile, tmp_path: Path, path: str, route: Route
+) -> tuple[str, FetchSummary]:
+    """Serve `route` at `path` and fetch that one address for report year 2023."""
+    hostile.routes[path] = route
+    address = hostile.url(path)
+    return address, fetch_manifest(
+        [ManifestRow(address, year=2023)], tmp_path / "archive", SETTINGS
+    )
+
+
 def error_page(title: str, text: str, charset: str = "utf-8") -> bytes:
     return (
         f'<html><head><meta charset="{charset}"><title>{title}</title></head>'
@@ -214,10 +226,8 @@ CHALLENGE_PAGES = {
 def test_a_portals_error_or_browser_check_page_served_with_200_is_a_failure_naming_it(
     hostile: Hostile, tmp_path: Path, kind: str
 ) -> None:
-    body = CHALLENGE_PAGES[kind]
-    hostile.routes[f"/{kind}.html"] = answer(200, body, Content_Type="text/html; charset=utf-8")
-    address = hostile.url(f"/{kind}.html")
-    summary = fetch_manifest([ManifestRow(address, year=2023)], tmp_path / "archive", SETTINGS)
+    page = answer(200, CHALLENGE_PAGES[kind], Content_Type="text/html; charset=utf-8")
+    address, summary = fetch_one(hostile, tmp_path, f"/{kind}.html", page)
     assert summary.failed == 1, f"{kind}: archived as the report"
     ((failed, reason),) = summary.failures
     assert failed == address
@@ -434,12 +444,15 @@ def test_a_location_written_in_raw_gbk_or_utf8_bytes_is_followed_to_those_bytes(
     name = "/files/2023年报.html".encode(encoding)
     sent = "".join(chr(b) if b < 0x80 else f"%{b:02X}" for b in name)
     (page,) = utf8_pages(1)
-    hostile.routes["/moved.html"] = lambda handler: handler.wfile.write(
-        b"HTTP/1.1 301 Moved\r\nLocation: " + name + b"\r\nContent-Length: 0\r\n\r\n"
-    )
     hostile.routes[sent] = answer(200, page, Content_Type="text/html; charset=utf-8")
-    address = hostile.url("/moved.html")
-    summary = fetch_manifest([ManifestRow(address, year=2023)], tmp_path / "archive", SETTINGS)
+    address, summary = fetch_one(
+        hostile,
+        tmp_path,
+        "/moved.html",
+        lambda handler: handler.wfile.write(
+            b"HTTP/1.1 301 Moved\r\nLocation: " + name + b"\r\nContent-Length: 0\r\n\r\n"
+        ),
+    )
     assert summary.failures == ()
     assert Archive(tmp_path / "archive").latest_successes()[address].final_address == (
         hostile.url(sent)
@@ -462,10 +475,10 @@ def test_a_page_that_moved_by_meta_refresh_is_followed_to_the_report(
 ) -> None:
     (page,) = utf8_pages(1)
     body = f"<html><head>{moved.format(target='new/2023.html')}</head><body></body></html>"
-    hostile.routes["/old/2023.html"] = answer(200, body.encode(), Content_Type="text/html")
     hostile.routes["/old/new/2023.html"] = answer(200, page, Content_Type="text/html")
-    address = hostile.url("/old/2023.html")
-    summary = fetch_manifest([ManifestRow(address, year=2023)], tmp_path / "archive", SETTINGS)
+    address, summary = fetch_one(
+        hostile, tmp_path, "/old/2023.html", answer(200, body.encode(), Content_Type="text/html")
+    )
     assert summary.failures == ()
     record = Archive(tmp_path / "archive").latest_successes()[address]
     assert record.final_address == hostile.url("/old/new/2023.html")
@@ -485,6 +498,56 @@ def test_a_meta_refresh_loop_or_one_to_a_refused_address_fails_naming_it(
     assert "refused (redirected to file:///etc/passwd)" in reasons[hostile.url("/c.html")]
 
 
+#: a moved page that sends the browser on by script only, as portals write it
+SCRIPT_MOVES = [
+    "<script>window.location.href='/new/2023.html';</script>",
+    '<script type="text/javascript">location.replace("/new/2023.html")</script>',
+    "<body onload=\"top.location = '/new/2023.html'\"></body>",
+    '<script>\n  document.location.href = "/new/2023.html";\n</script><p>正在跳转…</p>',
+]
+
+
+@pytest.mark.parametrize("script", SCRIPT_MOVES)
+def test_a_page_that_moves_by_script_only_fails_naming_where_it_sends_the_browser(
+    hostile: Hostile, tmp_path: Path, script: str
+) -> None:
+    """A script's target may depend on the browser (a phone's site), so it is not followed; the
+    page is not the report either: a failure naming the target, asked for again next run."""
+    body = f"<html><head><title>某区人民政府</title></head>{script}</html>".encode()
+    address, summary = fetch_one(
+        hostile, tmp_path, "/old.html", answer(200, body, Content_Type="text/html; charset=utf-8")
+    )
+    ((failed, reason),) = summary.failures
+    assert failed == address
+    assert "sends the browser to '/new/2023.html' by script" in reason
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        # a report whose tables are images, titled as the report, with a search button's script
+        (
+            "<title>某区2023年政府信息公开工作年度报告</title><body><img src='t1.png'>"
+            "<input type=button onclick=\"location.href='/search.html'\" value='搜索'></body>"
+        ),
+        # a page with much to say besides a script that sends a phone to its own site
+        (
+            "<title>某区人民政府</title><script>if (/Mobile/.test(navigator.userAgent)) "
+            "location.href = '/m/index.html';</script><body><p>"
+            + "本机关依据《中华人民共和国政府信息公开条例》开展工作。" * 20
+            + "</p></body>"
+        ),
+    ],
+)
+def test_a_page_with_a_location_script_besides_its_content_is_archived_as_served(
+    hostile: Hostile, tmp_path: Path, page: str
+) -> None:
+    _, summary = fetch_one(
+        hostile, tmp_path, "/page.html", answer(200, page.encode(), Content_Type="text/html")
+    )
+    assert (summary.fetched, summary.failures) == (1, ())
+
+
 #: (Location, what the failure says): redirects to what is no web address, each named
 ODD_REDIRECTS = [
     ("javascript:alert(1)", "refused (redirected to javascript:alert(1)): scheme 'javascript'"),
@@ -501,9 +564,7 @@ ODD_REDIRECTS = [
 def test_a_redirect_to_what_is_no_web_address_fails_once_naming_where_it_pointed(
     hostile: Hostile, tmp_path: Path, location: str, says: str
 ) -> None:
-    hostile.routes["/moved.html"] = redirect(location)
-    address = hostile.url("/moved.html")
-    summary = fetch_manifest([ManifestRow(address, year=2023)], tmp_path / "archive", SETTINGS)
+    address, summary = fetch_one(hostile, tmp_path, "/moved.html", redirect(location))
     ((failed, reason),) = summary.failures
     assert failed == address
     assert says in reason
