@@ -374,6 +374,7 @@ FAILING = {
     "/empty": "an empty body",
     "/verify": "an error page",
     "/gone-200": "an error page",
+    "/moved-by-script": "sends the browser to '/chain/0' by script",
 }
 
 
@@ -420,6 +421,8 @@ def hostile_routes(hostile: Hostile, pages: list[bytes]) -> dict[str, str]:
         "/verify": answer(200, CHALLENGE_PAGES["verify"], Content_Type=html),
         "/gone-200": answer(200, CHALLENGE_PAGES["gone"], Content_Type=html),
         "/年报 2023.html": answer(200, chinese, Content_Type=html),
+        "/moved-by-refresh": answer(200, b'<meta http-equiv="refresh" content="0;url=/chain/0">'),
+        "/moved-by-script": answer(200, b"<script>location.href='/chain/0'</script>"),
     }
     for path, body, charset in charset_cases(pages[3:8]):
         routes[path] = answer(200, body, Content_Type=f"text/html; charset={charset}")
@@ -430,6 +433,7 @@ def hostile_routes(hostile: Hostile, pages: list[bytes]) -> dict[str, str]:
         "/to-pdf": "/files/2023年报.pdf",
         "/to-docx": "/files/report.docx",
         "/年报 2023.html#第二部分": "/年报 2023.html",
+        "/moved-by-refresh": "/chain/0",
         **{path: path for path, _, _ in charset_cases(pages[3:8])},
     }
 
