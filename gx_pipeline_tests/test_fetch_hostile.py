@@ -281,6 +281,28 @@ def test_one_request_spelled_raw_and_percent_encoded_under_two_years_is_refused(
         read_manifest(manifest)
 
 
+@pytest.mark.parametrize(
+    "invisible", ["\u200b", "\ufeff", "\u200e", "\u200d", "\u2060", "\u00a0", "\u3000"]
+)
+def test_invisible_characters_pasted_around_an_address_are_not_part_of_it(
+    tmp_path: Path, invisible: str
+) -> None:
+    """Copied from a web page, a Word file or a second list pasted after the first, an address
+    brings a zero-width space, a byte order mark or a direction mark no one sees: kept, it was
+    sent percent-encoded (a 404 for an address that opens in the browser) or hid the scheme."""
+    manifest = tmp_path / "m.csv"
+    manifest.write_text(
+        f"http://a.gov.cn/x.html{invisible},甲{invisible},2023\n"
+        f"{invisible}http://a.gov.cn/y.html,,{invisible}2023\n",
+        encoding="utf-8",
+    )
+    rows = read_manifest(manifest)
+    assert rows == [
+        ManifestRow("http://a.gov.cn/x.html", "甲", 2023),
+        ManifestRow("http://a.gov.cn/y.html", None, 2023),
+    ]
+
+
 #: lines of a list that are no fetchable address; each must end as a failure naming itself
 BAD_ADDRESSES = [
     "not an address at all",

@@ -67,10 +67,10 @@ def read_manifest(path: str | Path) -> list[ManifestRow]:
         "" if line.lstrip().startswith("#") else line for line in text.splitlines(keepends=True)
     )
     # (line number in the file, cells); rows of blank cells (a spreadsheet's ",,") are blank
-    rows = [(reader.line_num, cells) for cells in reader if any(cell.strip() for cell in cells)]
+    rows = [(reader.line_num, cells) for cells in reader if any(_visible(cell) for cell in cells)]
     if not rows:
         return []
-    header = [cell.strip().lower() for cell in rows[0][1]]
+    header = [_visible(cell).lower() for cell in rows[0][1]]
     if "address" in header:
         positions = {name: header.index(name) for name in COLUMNS if name in header}
         body = rows[1:]
@@ -81,7 +81,7 @@ def read_manifest(path: str | Path) -> list[ManifestRow]:
     manifest: dict[str, ManifestRow] = {}
     for number, cells in body:
         named = {
-            name: cells[i].strip() or None if i < len(cells) else None
+            name: _visible(cells[i]) or None if i < len(cells) else None
             for name, i in positions.items()
         }
         where = f"{path}, line {number}"
@@ -108,6 +108,21 @@ def read_manifest(path: str | Path) -> list[ManifestRow]:
                 earlier.address, earlier.agency or row.agency, earlier.year or row.year
             )
     return list(manifest.values())
+
+
+#: what a cell copied from a web page or a Word file brings at its ends that no one sees: zero-
+#: width spaces and joiners, byte order marks (a second list pasted after the first), direction
+#: marks, the word joiner
+_INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"
+
+
+def _visible(cell: str) -> str:
+    """The cell without the white space and invisible characters at its ends: sent, a zero-width
+    space was percent-encoded into the address (a 404 for an address that opens in a browser),
+    and a byte order mark before `http://` hid the scheme."""
+    while cell != (stripped := cell.strip().strip(_INVISIBLE)):
+        cell = stripped
+    return cell
 
 
 #: the port a scheme has when none is written
