@@ -57,10 +57,11 @@ test: install
 test-automation: install
 	$(BIN)/pytest -q -m automation -p no:cacheprovider gx_pipeline_tests/test_automation.py
 
-# kill -9 of `gx run` at random points of a load, then the next run: FAULT_TRIALS trials (30 in CI)
+# kill -9 of `gx run` at random points of a load, then the next run: FAULT_TRIALS trials (30 in CI);
+# and a list of addresses against a hostile web server on loopback (slow bodies, a trickle, 15 s)
 FAULT_TRIALS ?= 30
 test-faults: install
-	GX_FAULT_TRIALS=$(FAULT_TRIALS) $(BIN)/pytest -q -s -m faults -p no:cacheprovider gx_pipeline_tests/test_faults.py
+	GX_FAULT_TRIALS=$(FAULT_TRIALS) $(BIN)/pytest -q -s -m faults -p no:cacheprovider gx_pipeline_tests/test_faults.py gx_pipeline_tests/test_fetch_hostile.py
 
 # the real `gx run` on a tmpfs that fills up at each step of a load, at the analysts' copy, the
 # seed copy, with DAGSTER_HOME on it and before anything is loaded; `gx fetch` filled mid-run

@@ -10,10 +10,11 @@ deadline and the run's stop (`network`), so a dripping server or Ctrl-C ends a r
 from __future__ import annotations
 
 import dataclasses
+import re
 import threading
 from dataclasses import dataclass, field
 from typing import Self
-from urllib.parse import urldefrag, urljoin
+from urllib.parse import quote, urldefrag, urljoin
 
 import httpx
 import tenacity
@@ -127,6 +128,7 @@ class Fetcher:
             headers={"User-Agent": s.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
             # direct connections only: through a proxy the address check would judge the proxy
             transport=GuardedTransport(limits, allow_private=self.allow_private),
+            event_hooks={"response": [_take_redirect]},
         )
         self._gate = HostGate(s.per_host, s.delay, self.stop)
         self._robots = RobotsCache(s.user_agent, self._robots_text)
@@ -210,9 +212,16 @@ class Fetcher:
                     raise
                 # keep the class: a timeout at a redirect target is as worth retrying
                 raise type(exc)(f"{exc.reason}{where}") from None
+            if location is None and robots:
+                location = refresh_target(page.body, current)
             if location is None:
                 return page
-            current = urldefrag(urljoin(current, location))[0]
+            try:
+                current = urldefrag(urljoin(current, location))[0]
+            except ValueError as exc:  # an unclosed IPv6 bracket: http://[::1/2023.html
+                raise FetchFailed(
+                    f"refused (redirected to {location}): malformed address: {exc}"
+                ) from None
 
     def _exchange(
         self, address: str, headers: dict[str, str], max_bytes: int, max_decoded: int
@@ -234,6 +243,9 @@ class Fetcher:
                 raise _Transient(f"broken response: {exc}") from None
             except httpx.TransportError as exc:
                 raise _Transient(f"connection failed: {type(exc).__name__}: {exc}") from None
+            except _Redirected as exc:
+                # its Location is judged as any other hop's, so a failure names where it pointed
+                return self._read(address, exc.response, max_bytes, max_decoded)
             except httpx.InvalidURL as exc:
                 raise FetchFailed(f"invalid address: {exc}") from None
 
@@ -242,7 +254,7 @@ class Fetcher:
     ) -> tuple[ServedPage, str | None]:
         status = response.status_code
         if status in REDIRECT_STATUSES:
-            location = response.headers.get("location")
+            location = _location(response)
             if not location:
                 raise FetchFailed(f"HTTP {status} redirect without a Location header")
             return _page(address, response, None), location
@@ -287,6 +299,70 @@ class Fetcher:
         if page.body is None:
             return None
         return page_text(page.body, page.content_type)
+
+
+class _Redirected(Exception):
+    """A redirect's response, taken before httpx reads its Location: httpx reads it even when it
+    does not follow redirects, and one it cannot read (javascript:, data:, an unclosed bracket)
+    would end the request with an error that names neither address, or as a broken response
+    that is retried. Redirects are followed by hand (`Fetcher._follow`), so httpx never needs it."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        super().__init__(response.status_code)
+        self.response = response
+
+
+def _take_redirect(response: httpx.Response) -> None:
+    """httpx's response hook: hand a redirect over before httpx reads its Location."""
+    if response.has_redirect_location:
+        raise _Redirected(response)
+
+
+#: a page that moved says so in a short page a browser leaves at once: <meta http-equiv="refresh"
+#: content="0;url=new.html"> (a report page is ~100 KB; one that reloads itself names no url)
+_REFRESH = re.compile(
+    rb"<meta\b(?=[^>]*\bhttp-equiv\s*=\s*[\"']?refresh)[^>]*\bcontent\s*=\s*"
+    rb"(?:\"([^\"]*)\"|'([^']*)')",
+    re.IGNORECASE,
+)
+_REFRESH_CONTENT = re.compile(
+    rb"^\s*(\d+(?:\.\d*)?)\s*[;,]?\s*(?:url\s*=\s*)?([\"']?)(.+?)\2\s*$", re.IGNORECASE | re.DOTALL
+)
+#: a moved page is a notice of a few KB; a longer page is read as served
+_REFRESH_PAGE_BYTES = 32 * 1024
+#: seconds of a refresh a moved page waits at most (页面已迁移，3秒后自动跳转)
+_REFRESH_DELAY = 10
+
+
+def refresh_target(body: bytes | None, address: str) -> str | None:
+    """Where a short page's <meta http-equiv="refresh"> sends the browser at once, when it is
+    another address: followed as a redirect, through the same checks, so the page that moved
+    is not archived in the report's place."""
+    if not body or len(body) > _REFRESH_PAGE_BYTES:
+        return None
+    match = _REFRESH.search(body)
+    content = _REFRESH_CONTENT.match((match.group(1) or match.group(2) or b"") if match else b"")
+    if content is None or float(content.group(1)) > _REFRESH_DELAY:
+        return None
+    # a Chinese name in the page's own encoding goes out as its bytes, as a Location's does
+    target = quote(content.group(3).strip(), safe=_URL_BYTES)
+    try:
+        same = urldefrag(urljoin(address, target))[0] == urldefrag(address)[0]
+    except ValueError:
+        same = False  # a broken target is refused as a redirect's, naming it
+    return None if same or not target else target
+
+
+#: what a Location's bytes keep as they are: printable ASCII, `%` of escapes already there too
+_URL_BYTES = "".join(map(chr, range(0x21, 0x7F)))
+
+
+def _location(response: httpx.Response) -> str | None:
+    """The Location as a browser follows it: old servers on Chinese Windows write a file's name
+    in raw GBK (or UTF-8) bytes, which go back percent-encoded, byte for byte. httpx's text of
+    the header is Latin-1 for GBK bytes: sent again as UTF-8, it asks for a page not there."""
+    raw = [value for name, value in response.headers.raw if name.lower() == b"location"]
+    return quote(raw[0].strip(), safe=_URL_BYTES) if raw else None
 
 
 def _page(address: str, response: httpx.Response, body: bytes | None) -> ServedPage:

@@ -2,8 +2,9 @@
 
 Agencies' sites answer a page that is gone, a site under maintenance or a request their web
 firewall dislikes with 200 and a page of their own (页面不存在, 404 Not Found, 系统维护中,
-已被网站管理员设置拦截). Archived as the report, such a page is counted as fetched, never asked
-for again, and, on a re-check, takes the report's place in its year folder. So a body is not
+已被网站管理员设置拦截) or its bot check (安全验证, 请开启JavaScript). Archived as the report,
+such a page is counted as fetched, never asked for again, and, on a re-check, takes the
+report's place in its year folder. So a body is not
 the report when it is empty, when it is a page without the report whose title, heading or short
 text says it is an error, or when it is a page without the report at an address whose archived
 version held one.
@@ -40,7 +41,11 @@ _ERROR_WORDS = re.compile(
     r"页面不存在|页面未找到|找不到(?:该|您要|你要|您所)?(?:访问的)?(?:页面|网页|文件|内容)"
     r"|不存在或已|已被删除|已删除|已下线|已过期|无法访问|访问出错|出错了|错误提示|系统繁忙"
     r"|系统维护|维护中(?![心央国华小])|稍后再试|访问过于频繁|拦截|防火墙|禁止访问|没有权限"
-    r"|not found|forbidden|bad gateway|service unavailable|internal server error",
+    r"|not found|forbidden|bad gateway|service unavailable|internal server error"
+    # a web firewall's bot check, served with 200 until a browser runs its script or a person
+    # drags its slider: 安全验证, 请开启JavaScript并刷新该页, 您的浏览器未启用JavaScript
+    r"|安全验证|人机验证|滑动验证|滑块|(?:开启|启用|打开|允许|支持)\s*javascript"
+    r"|enable\s+javascript|javascript\s+(?:is\s+)?(?:disabled|required)",
     re.IGNORECASE,
 )
 #: a status code as a title or heading gives it (404, 错误 404): in a page's text a number may
@@ -61,12 +66,15 @@ def not_the_report(
     if (cut := whole.cut_short(body)) is not None:
         return cut  # parsed, its first pages may read as a report: the end of it says
     said = _error_said(body, content_type)
-    if said is None and archived is None:
+    moved = _script_target(body, content_type) if said is None else None
+    if said is None and moved is None and archived is None:
         return None
     if holds_report(body, address, content_type):
         return None
     if said is not None:
         return f"an error page ({said})"
+    if moved is not None:
+        return f"a page that sends the browser to {moved!r} by script"
     if holds_report(archived or b"", address, content_type):
         title = _title(body, content_type)
         return "a page without the report's tables" + (f" ({title})" if title else "")
@@ -97,9 +105,7 @@ def _error_said(body: bytes, content_type: str | None) -> str | None:
         return None
     text = " ".join(root.text_content().split())
     title = _title(body, content_type, root)
-    # the page's own name: its title or h1 (a sidebar's h2/h3 may name a column 政府信息公开年报
-    # on any page of the site, an error page too)
-    if any(names_a_report(name) for name in [title or "", *map(_words, root.iter("h1"))]):
+    if _names_report(root, body, content_type, title):
         return None  # an error page does not carry a report's title; the report's words do
     headings = [title, *map(_words, root.iter("h1", "h2", "h3"))]
     for heading in filter(None, headings):
@@ -108,6 +114,37 @@ def _error_said(body: bytes, content_type: str | None) -> str | None:
     if len(text) <= _SHORT_TEXT and _ERROR_WORDS.search(text):
         return text[:80]
     return None
+
+
+#: a short page that moved and sends the browser on by script only: window.location.href = …,
+#: location.replace(…), top.location = … (a meta refresh is followed as a redirect, `client`).
+#: Not followed: a script's target may depend on the browser (a phone's version of the site)
+_SCRIPT_MOVE = re.compile(
+    rb"\blocation(?:\.href)?\s*=\s*([\"'])([^\"'\s]+)\1"
+    rb"|\blocation\.(?:replace|assign)\(\s*([\"'])([^\"'\s]+)\3"
+)
+
+
+def _script_target(body: bytes, content_type: str | None) -> str | None:
+    """Where a page's script sends the browser, when the page says little else (a report whose
+    tables are images, titled as the report, or a long page is read as served)."""
+    match = _SCRIPT_MOVE.search(body)
+    root = _root(body, content_type) if match else None
+    if match is None or root is None or _names_report(root, body, content_type):
+        return None
+    shown = root.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]")
+    if len(" ".join(" ".join(shown).split())) > _SHORT_TEXT:
+        return None
+    return (match.group(2) or match.group(4)).decode("utf-8", errors="replace")
+
+
+def _names_report(
+    root: html.HtmlElement, body: bytes, content_type: str | None, title: str | None = None
+) -> bool:
+    """The page's own name, its title or h1, names the annual report (a sidebar's h2/h3 may name
+    a column 政府信息公开年报 on any page of the site, an error page too)."""
+    title = title if title is not None else _title(body, content_type, root)
+    return any(names_a_report(name) for name in [title or "", *map(_words, root.iter("h1"))])
 
 
 def _words(element: html.HtmlElement) -> str:

@@ -18,8 +18,14 @@ class Stopped(Exception):
 
 
 def host_key(address: str) -> str:
-    parts = urlsplit(address)
-    return f"{(parts.hostname or '').lower()}:{parts.port or ''}"
+    """The site `address` is on; an address too malformed to name one (`http://[::1/x`, a port
+    that is no number) is a site of its own, so its fetch fails alone, naming it, instead of
+    ending the run before any address is tried."""
+    try:
+        parts = urlsplit(address)
+        return f"{(parts.hostname or '').lower()}:{parts.port or ''}"
+    except ValueError:
+        return address
 
 
 class HostGate:

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import httpx
+
 from gx_pipeline import csvfiles
 
 COLUMNS = ("address", "agency", "year")
@@ -60,15 +62,15 @@ def read_manifest(path: str | Path) -> list[ManifestRow]:
             f"{path}, line {line}: not UTF-8 (byte {data[exc.start]:#04x}; a spreadsheet's "
             "CSV in GBK?): save it as UTF-8 (CSV UTF-8) and run again"
         ) from None
-    # comments read as blank lines, so the reader's line numbers are the file's
+    # comments (indented ones too) read as blank lines, so the reader's line numbers are the file's
     reader = csv.reader(
-        "" if line.startswith("#") else line for line in text.splitlines(keepends=True)
+        "" if line.lstrip().startswith("#") else line for line in text.splitlines(keepends=True)
     )
     # (line number in the file, cells); rows of blank cells (a spreadsheet's ",,") are blank
-    rows = [(reader.line_num, cells) for cells in reader if any(cell.strip() for cell in cells)]
+    rows = [(reader.line_num, cells) for cells in reader if any(_visible(cell) for cell in cells)]
     if not rows:
         return []
-    header = [cell.strip().lower() for cell in rows[0][1]]
+    header = [_visible(cell).lower() for cell in rows[0][1]]
     if "address" in header:
         positions = {name: header.index(name) for name in COLUMNS if name in header}
         body = rows[1:]
@@ -79,7 +81,7 @@ def read_manifest(path: str | Path) -> list[ManifestRow]:
     manifest: dict[str, ManifestRow] = {}
     for number, cells in body:
         named = {
-            name: cells[i].strip() or None if i < len(cells) else None
+            name: _visible(cells[i]) or None if i < len(cells) else None
             for name, i in positions.items()
         }
         where = f"{path}, line {number}"
@@ -108,6 +110,21 @@ def read_manifest(path: str | Path) -> list[ManifestRow]:
     return list(manifest.values())
 
 
+#: what a cell copied from a web page or a Word file brings at its ends that no one sees: zero-
+#: width spaces and joiners, byte order marks (a second list pasted after the first), direction
+#: marks, the word joiner
+_INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"
+
+
+def _visible(cell: str) -> str:
+    """The cell without the white space and invisible characters at its ends: sent, a zero-width
+    space was percent-encoded into the address (a 404 for an address that opens in a browser),
+    and a byte order mark before `http://` hid the scheme."""
+    while cell != (stripped := cell.strip().strip(_INVISIBLE)):
+        cell = stripped
+    return cell
+
+
 #: the port a scheme has when none is written
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -115,12 +132,17 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 def _page(address: str) -> str:
     """`address` as the page it names: a fragment is never sent, a scheme and a host have no
     case, a scheme's default port is the port written or not (a.gov.cn/x#2023, A.GOV.CN/x and
-    a.gov.cn:443/x are one page). An address that is no URL stands for itself."""
+    a.gov.cn:443/x are one page), and a path or query is what goes on the wire (年报 2023.html
+    and %E5%B9%B4%E6%8A%A5%202023.html are one request). An address that is no URL stands for
+    itself."""
     try:
         parts = urlsplit(address)
         port = parts.port
-    except ValueError:
+        sent = httpx.URL(address).raw_path.decode("ascii")
+    except (ValueError, httpx.InvalidURL):
         return address
+    path, _, query = sent.partition("?")
+    parts = parts._replace(path=path, query=query)
     scheme, host = parts.scheme.lower(), (parts.hostname or "")
     if ":" in host:  # IPv6, bracketed again
         host = f"[{host}]"

@@ -181,7 +181,10 @@ def check_address(address: str, *, allow_private: bool = False) -> None:
     resolved again when the connection is made, and the IPs dialled are checked then too
     (`network`), so a DNS server that answers differently the second time gains nothing.
     """
-    parts = urlsplit(address)
+    try:
+        parts = urlsplit(address)
+    except ValueError as exc:  # an unclosed IPv6 bracket: `http://[::1/2023.html`
+        raise UnsafeAddress(f"malformed address: {exc}") from None
     if parts.scheme.lower() not in ALLOWED_SCHEMES:
         raise UnsafeAddress(f"scheme {parts.scheme or '(none)'!r} is not http or https")
     try:
