@@ -2135,6 +2135,11 @@ def test_a_step_tried_again_for_a_held_working_file_says_which_file_and_process(
     assert said[0].startswith("2021: gx_warehouse is tried again (retry 1): "), said
     assert f"{work} is held open by process {holder.pid} (`" in said[0], said
     assert f"`kill {holder.pid}`" in said[0]
+    # each try's wait said as it begins and as it ends, not only the try again between them
+    waits = [line for line in lines.getvalue().splitlines() if "waiting for the" in line]
+    held = f"2021: gx_warehouse: waiting for the warehouse file {work}: process {holder.pid}"
+    assert sum(line.startswith(held) for line in waits) == 2, waits
+    assert sum(line.endswith(": still held after 1 s, given up") for line in waits) == 2, waits
 
 
 def test_a_load_waiting_for_a_working_file_held_read_only_says_so_at_once_and_goes_on(
