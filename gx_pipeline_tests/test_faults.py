@@ -477,14 +477,26 @@ def _gx_run(env: dict, timeout: float = RUN_TIMEOUT_S) -> subprocess.CompletedPr
     )
 
 
-def _timed_lines(proc: subprocess.Popen, lines: list[tuple[float, str]]) -> threading.Thread:
+def _gx_run_read(
+    env: dict, lines: list[tuple[float, str]]
+) -> tuple[subprocess.Popen, threading.Thread]:
+    """`gx run` of 2020 started, a thread adding each line of its stderr to `lines` with the
+    monotonic time it came."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gx_pipeline.cli", "run", "--years", "2020", "--quiet"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
     def read() -> None:
         for line in proc.stderr:
             lines.append((time.monotonic(), line.rstrip("\n")))
 
     reader = threading.Thread(target=read, daemon=True)
     reader.start()
-    return reader
+    return proc, reader
 
 
 def test_a_working_file_held_past_the_limit_ends_the_run_saying_why(tmp_path):
@@ -499,14 +511,7 @@ def test_a_working_file_held_past_the_limit_ends_the_run_saying_why(tmp_path):
     lines: list[tuple[float, str]] = []
     started = time.monotonic()
     try:
-        run = subprocess.Popen(
-            [sys.executable, "-m", "gx_pipeline.cli", "run", "--years", "2020", "--quiet"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        reader = _timed_lines(run, lines)
+        run, reader = _gx_run_read(env, lines)
         code = run.wait(timeout=HELD_LIMIT_S + 120)
         reader.join(10)
     finally:
@@ -532,14 +537,7 @@ def test_kill_9_while_waiting_for_a_held_working_file_leaves_nothing_behind(tmp_
     holder = writer_holding(work)
     lines: list[tuple[float, str]] = []
     try:
-        run = subprocess.Popen(
-            [sys.executable, "-m", "gx_pipeline.cli", "run", "--years", "2020", "--quiet"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        _timed_lines(run, lines)
+        run, _ = _gx_run_read(env, lines)
         deadline = time.monotonic() + 60
         while not any("waiting for the warehouse file" in line for _, line in lines):
             assert time.monotonic() < deadline, lines
