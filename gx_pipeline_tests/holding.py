@@ -8,12 +8,22 @@ import sys
 from pathlib import Path
 
 
-def writer_holding(database: Path | str) -> subprocess.Popen:
+def writer_holding(database: Path | str, read_only: bool = False) -> subprocess.Popen:
     """A process holding DuckDB file `database` open read-write (the DuckDB CLI without
-    -readonly, a notebook's connection) until it is killed; returned once it holds it."""
-    hold = "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('held', flush=True); "
+    -readonly, a notebook's connection), or `read_only` (which DuckDB locks too, against
+    writers), until it is killed; returned once it holds it."""
+    hold = (
+        "import duckdb, sys; c = duckdb.connect(sys.argv[1], read_only=sys.argv[2] == 'ro'); "
+        "print('held', flush=True); "
+    )
     holder = subprocess.Popen(
-        [sys.executable, "-c", hold + "sys.stdin.read()", str(database)],
+        [
+            sys.executable,
+            "-c",
+            hold + "sys.stdin.read()",
+            str(database),
+            "ro" if read_only else "rw",
+        ],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,

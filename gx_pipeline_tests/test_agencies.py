@@ -17,6 +17,7 @@ from gx_pipeline.report import Cell, Report
 from gx_pipeline.staging import tables
 from gx_pipeline.staging.tables import LoadedReport, RawFile
 from gx_pipeline.warehouse import tally_check
+from gx_pipeline_tests.conftest import REPO
 
 
 def _report(
@@ -703,3 +704,69 @@ def test_every_figure_pattern_ends_on_a_number_and_a_unit_the_sentence_filter_kn
             for unit in "|".join(units).strip("|").split("|"):
                 sentence = f"共计12{unit}"
                 assert figures._NUMBER_AND_UNIT.search(sentence), (figure, unit)
+
+
+@pytest.mark.parametrize(
+    ("stated", "folder"), [(2021, 2022), (2023, 2022), (2019, 2024), (2022, 2022), (None, 2022)]
+)
+def test_a_report_filed_under_another_year_is_flagged_in_report_flags_too(stated, folder):
+    """A page stating report year `stated` filed under data/raw/`folder`/: dim_report's
+    trust_reasons said year_mismatch and report_flags, the analysts' table of per-report
+    flags, said nothing of it. Now the flag stands in both, with both years as evidence, and
+    review_flags has it once, as the trust flag reviewers decide on."""
+    source = f"{folder}/filed.html"
+    sha = hashlib.sha256(source.encode()).hexdigest()
+    report = Report(source, "平阳县洪桥镇人民政府", stated, f"{folder + 1}-01-20", "2021", ())
+    conn = duckdb.connect()
+    warehouse.replace_year(
+        conn,
+        folder,
+        tables.year_frames(
+            [LoadedReport(RawFile(source, "", sha, 10, False), report, "t")], [], folder
+        ),
+        clear=warehouse.YEAR_TABLES,
+    )
+    rebuild.rebuild(conn)
+    ((reasons,),) = conn.execute("select trust_reasons from dim_report").fetchall()
+    flagged = conn.execute(
+        "select detail, evidence->>'stated_year', evidence->>'folder_year' from report_flags "
+        "where flag = 'year_mismatch'"
+    ).fetchall()
+    reviewed = conn.execute(
+        "select kind, subject from review_flags where flag = 'year_mismatch'"
+    ).fetchall()
+    mismatch = stated is not None and stated != folder
+    assert ("year_mismatch" in reasons) == mismatch
+    if not mismatch:
+        assert flagged == [] and reviewed == []
+        return
+    ((detail, said_stated, said_folder),) = flagged
+    assert (said_stated, said_folder) == (str(stated), str(folder))
+    assert str(stated) in detail and f"{folder}/" in detail
+    assert reviewed == [("trust", "")]
+
+
+def test_every_flag_and_trust_reason_is_documented_where_analysts_read_them():
+    """Each code the parser, the tally check, the year folder or the flags' rebuild can put in
+    dim_report.trust_reasons is named by that column's comment, by the contract and by the
+    data dictionary, and each report_flags code by report_flags.flag's comment: a code
+    visible in one place is not missing in another."""
+    from gx_pipeline import trust
+    from gx_pipeline.warehouse.schema import ensure_schema
+
+    conn = duckdb.connect()
+    ensure_schema(conn)
+    comments = dict(
+        conn.execute(
+            "select table_name || '.' || column_name, comment from duckdb_columns() "
+            "where table_name in ('dim_report', 'report_flags')"
+        ).fetchall()
+    )
+    contract = (REPO / "docs" / "CONTRACT.md").read_text(encoding="utf-8")
+    dictionary = (REPO / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
+    for code in (*trust.REASONS, *rebuild.FLAGS):
+        assert code in comments["dim_report.trust_reasons"], code
+        assert f"`{code}`" in contract or code in rebuild.FLAGS, code
+        assert code in dictionary, code
+    for code in rebuild.FLAGS:
+        assert f"{code} (" in comments["report_flags.flag"], code

@@ -2135,6 +2135,57 @@ def test_a_step_tried_again_for_a_held_working_file_says_which_file_and_process(
     assert said[0].startswith("2021: gx_warehouse is tried again (retry 1): "), said
     assert f"{work} is held open by process {holder.pid} (`" in said[0], said
     assert f"`kill {holder.pid}`" in said[0]
+    # each try's wait said as it begins and as it ends, not only the try again between them
+    waits = [line for line in lines.getvalue().splitlines() if "waiting for the" in line]
+    held = f"2021: gx_warehouse: waiting for the warehouse file {work}: process {holder.pid}"
+    assert sum(line.startswith(held) for line in waits) == 2, waits
+    assert sum(line.endswith(": still held after 1 s, given up") for line in waits) == 2, waits
+
+
+def test_a_load_waiting_for_a_working_file_held_read_only_says_so_at_once_and_goes_on(
+    data_dir, monkeypatch
+):
+    """An analyst's read-only session on data/.work/warehouse.duckdb (the DuckDB CLI with
+    -readonly, a notebook): measured, `gx run`'s load waited 24 s with nothing printed, and for
+    a session held for minutes a minute of silence before each try again. Now the wait is said
+    within seconds, naming the file and the holder's process, and the load goes on once the
+    session ends."""
+    import threading
+    import time
+
+    from gx_pipeline.datadir import DataDir
+
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    put_page(data_dir, 2021, SEED.name, SEED)
+    assert materialize_years(["2021"], data_dir_path=data_dir, stream=io.StringIO())[0].run_ok
+    work = DataDir.default().work_database
+    holder = writer_holding(work, read_only=True)
+    lines = io.StringIO()
+    said_at: list[float] = []
+
+    def end_the_session_once_said() -> None:
+        start = time.monotonic()
+        while "waiting for the warehouse file" not in lines.getvalue():
+            if time.monotonic() - start > 30:
+                break
+            time.sleep(0.1)
+        said_at.append(time.monotonic() - start)
+        holder.kill()
+
+    closer = threading.Thread(target=end_the_session_once_said)
+    try:
+        closer.start()
+        (summary,) = materialize_years(["2021"], data_dir_path=data_dir, stream=lines)
+    finally:
+        holder.kill()
+        holder.wait()
+        closer.join()
+    assert summary.run_ok, lines.getvalue()
+    said = [line for line in lines.getvalue().splitlines() if "waiting for the" in line]
+    assert said and said[0].startswith(
+        f"2021: gx_warehouse: waiting for the warehouse file {work}: process {holder.pid} (`"
+    ), lines.getvalue()
+    assert said_at[0] < 15, said_at
 
 
 def test_a_run_waiting_for_the_slot_of_a_stopped_run_says_so_and_goes_on_once_it_is_killed(

@@ -31,6 +31,7 @@ SQL_DIR = Path(__file__).parent / "sql"
 
 #: the flags, in the order their codes stand in dim_report.trust_reasons
 FLAGS: tuple[str, ...] = (
+    "year_mismatch",
     "late",
     "publication_unknown",
     "copied_text",

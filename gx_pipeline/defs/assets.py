@@ -670,7 +670,7 @@ def load_into_warehouse(
     with disk_full_fails_the_step(warehouse.files.database, "the working warehouse"):
         hold_for_a_fault_test(f"load-{year}", context.log.warning)
         try:
-            with warehouse.connect(publish=False) as conn:
+            with warehouse.connect(publish=False, say=context.log.warning) as conn:
                 written = load_year(
                     conn,
                     year,
@@ -730,7 +730,7 @@ def load_into_warehouse(
         # parse); a run still going keeps its own
         discard_ended_runs_stages(context, raw_pages.staging_dir, year, own=True)
         claims.let_go(context.run.run_id)  # the year is loaded: nothing of it is this run's now
-        published = warehouse.publish()
+        published = warehouse.publish(say=context.log.warning)
         if published.note:
             context.log.warning(published.note)
         for other, sources in left_behind.items():

@@ -81,7 +81,7 @@ def reports_satisfy_tally_identities(
     context: dg.AssetCheckExecutionContext, config: TallyCheckConfig, warehouse: Warehouse
 ) -> dg.AssetCheckResult:
     year = int(context.partition_key)
-    with warehouse.connect(publish=False) as conn:  # reads only
+    with warehouse.connect(publish=False, say=context.log.warning) as conn:  # reads only
         summary = tally_check.summarize(conn, year)
         failing = tally_check.failing_rows(conn, year)
         sources = tally_check.failing_sources(conn, year)
@@ -182,7 +182,7 @@ def _warn_on_pages(
     """A WARN check of the year's pages that `find` reads from the warehouse: passed when it
     finds none (`none` its description), else `said` of them; the run stays green."""
     year = int(context.partition_key)
-    with warehouse.connect(publish=False) as conn:  # reads only
+    with warehouse.connect(publish=False, say=context.log.warning) as conn:  # reads only
         found = find(conn, year)
     return dg.AssetCheckResult(
         passed=not found,

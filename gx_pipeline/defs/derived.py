@@ -8,6 +8,7 @@ when every year is current and no run is going (gx_pipeline.defs.automation).
 """
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,15 +57,15 @@ def derived_out_of_date(database: Path) -> list[str]:
     return derived_state(database).stale
 
 
-def refresh_derived(warehouse: Warehouse) -> list[str]:
+def refresh_derived(warehouse: Warehouse, say: Callable[[str], None] | None = None) -> list[str]:
     """Make again what of the warehouse is derived from its loaded rows and was made by other
     code than today's (rebuild.out_of_date: the views, the agencies and flags), and publish it;
     a line for each. Read first from the published copy, read-only: a current warehouse is not
-    opened for writing."""
+    opened for writing. A wait for the working file is said by `say` (None: stderr)."""
     files = warehouse.files
     if not derived_out_of_date(files.publish_to or files.database):
         return []
-    with warehouse.connect() as conn:  # published when made
+    with warehouse.connect(say=say) as conn:  # published when made
         made = rebuild.refresh(conn)
     return [
         f"{what} of the warehouse were made by other code than this: made again over the "
@@ -85,7 +86,7 @@ def refresh_derived_objects(context: dg.OpExecutionContext, warehouse: Warehouse
     where other code than today's made them, over every loaded year, and publish the
     warehouse; no year is loaded again."""
     try:
-        made = refresh_derived(warehouse)
+        made = refresh_derived(warehouse, context.log.warning)
     except duckdb.IOException as err:
         # a session on the working file (the DuckDB CLI, a notebook) held it past the lock's
         # wait: try again later, as a year's load does. The sensor does not launch the job

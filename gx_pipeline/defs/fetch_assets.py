@@ -124,7 +124,7 @@ def raw_archive(
         started = None
     history = versions(raw_pages.archive_dir)
     try:
-        with warehouse.connect() as conn:
+        with warehouse.connect(say=context.log.warning) as conn:
             written = replace_page_versions(conn, history)
     except duckdb.IOException as err:
         # the archive is already complete; only the table waits, and a rerun without refresh

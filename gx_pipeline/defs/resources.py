@@ -7,7 +7,8 @@ write (gx_pipeline.warehouse.files).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import dataclasses
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -122,14 +123,22 @@ class Warehouse(dg.ConfigurableResource):
             self.lock_timeout_s,
         )
 
+    def files_saying(self, say: Callable[[str], None] | None = None) -> WarehouseFiles:
+        """The files, a wait for another process's lock on them said by `say` (a step's
+        `context.log.warning`: the run's log; None: stderr)."""
+        return dataclasses.replace(self.files, say=say)
+
     @contextmanager
-    def connect(self, publish: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A read-write connection to the working file, published after a clean exit."""
-        with self.files.connect(publish) as conn:
+    def connect(
+        self, publish: bool = True, say: Callable[[str], None] | None = None
+    ) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-write connection to the working file, published after a clean exit; a wait
+        for the file said by `say` (files_saying)."""
+        with self.files_saying(say).connect(publish) as conn:
             yield conn
 
-    def publish(self) -> Published:
-        return self.files.publish()
+    def publish(self, say: Callable[[str], None] | None = None) -> Published:
+        return self.files_saying(say).publish()
 
     def copy_reviews(self, conn: duckdb.DuckDBPyConnection) -> int:
         """The reviewers' decisions into the tables reviews and review_cells (none without a

@@ -85,7 +85,7 @@ from gx_pipeline.staging import claims
 from gx_pipeline.staging.inventory import safe_name
 from gx_pipeline.staging.parts import discard_year
 from gx_pipeline.warehouse import copies_left_behind, entries_by_year, lost_reports
-from gx_pipeline.warehouse.files import lock_holder
+from gx_pipeline.warehouse.files import WAIT_NOTE, lock_holder
 
 SUMMARY_SQL = """
 select
@@ -227,8 +227,8 @@ def _retry_said(event: dg.DagsterEvent, count: int) -> str:
         file, pid = held
         who = process_said(pid) if pid is not None else "another process"
         why = (
-            f"{file} is held open by {who}, a session that opened it read-write or a run "
-            "outside the duckdb pool"
+            f"{file} is held open by {who}, a session that opened it (read-only too: DuckDB "
+            "locks the file for any connection) or a run outside the duckdb pool"
             + (f"; close that session or `kill {pid}`" if pid is not None else "")
         )
     return f"{event.step_key} is tried again{wait} (retry {count}): {why}"
@@ -276,7 +276,8 @@ def _execute_with_progress(
         while True:
             last = finished.is_set()  # read before the records: the last events are in them
             try:
-                records = instance.get_records_for_run(run_id, cursor, of_type=_WATCHED)
+                # every record: a step's log lines are no Dagster events (of_type drops them)
+                records = instance.get_records_for_run(run_id, cursor)
             except Exception as err:  # noqa: BLE001 - the run goes on without progress lines
                 # the instance's storage cannot be read (its disk full, say): the run itself
                 # fails on it, or not, and says why; no thread's traceback here
@@ -285,7 +286,16 @@ def _execute_with_progress(
             cursor = records.cursor
             now = time.monotonic()
             for record in records.records:
-                event = record.event_log_entry.dagster_event
+                entry = record.event_log_entry
+                event = entry.dagster_event
+                if event is None:
+                    # a step waiting for a warehouse file another process holds: said in its
+                    # log at once (the console logger is quiet), so said here too
+                    if entry.user_message.startswith(WAIT_NOTE):
+                        say(f"{entry.step_key or 'a step'}: {entry.user_message}")
+                    continue
+                if event.event_type not in _WATCHED:
+                    continue
                 step = event.step_key or ""
                 if event.event_type == dg.DagsterEventType.ENGINE_EVENT:
                     pool = _pool_blocking(event)

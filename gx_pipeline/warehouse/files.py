@@ -32,11 +32,12 @@ import logging
 import os
 import re
 import shutil
+import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
@@ -44,7 +45,7 @@ import duckdb
 
 from gx_pipeline.diskspace import DiskFull, is_disk_full
 from gx_pipeline.diskspace import named_when_full as _named_when_full
-from gx_pipeline.machine import duckdb_settings, process_alive
+from gx_pipeline.machine import duckdb_settings, process_alive, process_said
 
 try:
     import fcntl
@@ -83,6 +84,32 @@ def lock_holder(text: str) -> tuple[str, int | None] | None:
         return None
     file, holder = _LOCKED_FILE.search(text), _HOLDER.search(text)
     return (file.group(1) if file else "the file", int(holder.group(1)) if holder else None)
+
+
+#: how a wait for another process's lock on a warehouse file begins (gx run relays the lines
+#: that begin so from a step's log to the terminal: gx_pipeline.defs.runner)
+WAIT_NOTE = "waiting for the warehouse file "
+#: how often a wait for a warehouse file held by another process is said again
+HELD_SAID_S = 15.0
+
+
+def held_said(text: str, waited: float, limit: float) -> str:
+    """What a wait for a warehouse file held by another process is waiting on, in one line:
+    the file, the holder (its pid and command line, when DuckDB's error `text` names it), how
+    long so far, and the limit after which the wait ends in an error."""
+    file, pid = lock_holder(text) or ("the file", None)
+    who = process_said(pid) if pid is not None else "another process (DuckDB did not say which)"
+    so_far = f"{waited:.0f} s so far, " if waited >= 1 else ""
+    way_out = f"; close that session or `kill {pid}`" if pid is not None else ""
+    return (
+        f"{WAIT_NOTE}{file}: {who} has it open (DuckDB locks the file for any connection, "
+        f"read-only ones too); {so_far}at most {limit:g} s, then this attempt fails naming the "
+        f"file{way_out}"
+    )
+
+
+def _say_on_stderr(line: str) -> None:
+    print(f"gx: {line}", file=sys.stderr, flush=True)
 
 
 def cannot_open(database: str | Path, err: BaseException) -> str:
@@ -170,6 +197,23 @@ class WarehouseFiles:
     publish_to: Path | None = None
     #: DuckDB allows one writer process; wait this long for another one to let go of the file
     lock_timeout_s: float = 60.0
+    #: where a wait for another process's lock is said, at once and every HELD_SAID_S (a
+    #: Dagster step's log; default: stderr and this module's logger)
+    say: Callable[[str], None] | None = field(default=None, compare=False, repr=False)
+
+    def _waiting(self, err: BaseException, since: float, said: float | None) -> float | None:
+        """Say what the open waits on when it is first held, then every HELD_SAID_S; the
+        time it was last said. Raises `err` when lock_timeout_s has passed."""
+        now = time.monotonic()
+        say = self.say or _say_on_stderr
+        if now - since >= self.lock_timeout_s:
+            file, _ = lock_holder(str(err)) or (self.database, None)
+            say(f"{WAIT_NOTE}{file}: still held after {self.lock_timeout_s:g} s, given up")
+            raise err
+        if said is not None and now - said < HELD_SAID_S:
+            return said
+        say(held_said(str(err), now - since, self.lock_timeout_s))
+        return now
 
     @contextmanager
     def connect(self, publish: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -203,7 +247,7 @@ class WarehouseFiles:
         return Path(f"{self.database}.tmp")
 
     def _open(self) -> duckdb.DuckDBPyConnection:
-        deadline = time.monotonic() + self.lock_timeout_s
+        since, said = time.monotonic(), None
         delay = 0.1
         rebuilt = False
         while True:
@@ -213,8 +257,7 @@ class WarehouseFiles:
                 conn = duckdb.connect(str(self.database), config=config)
             except duckdb.Error as err:
                 if _LOCKED.search(str(err)):
-                    if time.monotonic() >= deadline:
-                        raise
+                    said = self._waiting(err, since, said)
                     time.sleep(delay)
                     delay = min(delay * 2, 5.0)
                     continue
@@ -335,14 +378,15 @@ class WarehouseFiles:
     def _when_free(self, use: Callable[[], T]) -> T:
         """use() of the working file, tried again while another process holds its lock, for
         at most lock_timeout_s."""
-        deadline = time.monotonic() + self.lock_timeout_s
+        since, said = time.monotonic(), None
         delay = 0.1
         while True:
             try:
                 return use()
             except duckdb.Error as err:
-                if not _LOCKED.search(str(err)) or time.monotonic() >= deadline:
+                if not _LOCKED.search(str(err)):
                     raise
+                said = self._waiting(err, since, said)
             time.sleep(delay)
             delay = min(delay * 2, 5.0)
 
