@@ -269,8 +269,8 @@ def _records_lost(err: BaseException) -> str | None:
 
 def _cannot_open_the_warehouse(err: BaseException) -> str | None:
     """What `gx run` says when the working warehouse could not be opened outside a step (for
-    the summary, or the derived objects before the first year): a writer that holds it longer
-    than the lock is waited for (the DuckDB CLI or a notebook opened read-write on it), a file
+    the summary, or the derived objects before the first year): a session that holds it longer
+    than the lock is waited for (the DuckDB CLI or a notebook, read-only or read-write), a file
     that cannot be read. None for any other error."""
     import duckdb
 
@@ -281,7 +281,7 @@ def _cannot_open_the_warehouse(err: BaseException) -> str | None:
         return f"{err} (the years' steps said above how they ended)"
     if not isinstance(err, duckdb.IOException):
         return None
-    return f"{cannot_open(DataDir.default().work_database, err)} (the years' steps said above how they ended)"
+    return f"{cannot_open(DataDir.default().work_database, err, writing=True)} (the years' steps said above how they ended)"
 
 
 def cmd_status(args: argparse.Namespace) -> int:

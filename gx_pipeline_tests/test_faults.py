@@ -524,7 +524,9 @@ def test_a_working_file_held_past_the_limit_ends_the_run_saying_why(tmp_path):
     assert f"{work}: process {holder.pid}" in waits[0][1]
     gaps = [b[0] - a[0] for a, b in itertools.pairwise(waits)]
     assert max(gaps) < 40, gaps  # said every 15 s, and between tries 30 s apart
-    assert lines[-1][1].startswith(f"gx run: {work} cannot be opened: a writer holds it"), lines
+    assert lines[-1][1].startswith(f"gx run: {work} cannot be opened: another process holds it"), (
+        lines
+    )
 
 
 def test_kill_9_while_waiting_for_a_held_working_file_leaves_nothing_behind(tmp_path):

@@ -117,3 +117,32 @@ def test_without_a_step_log_the_wait_is_said_on_stderr(tmp_path, capfd):
     err = capfd.readouterr().err
     assert WAIT_NOTE + str(files.database) in err and f"process {holder.pid}" in err
     assert os.path.basename(sys.executable) in err
+
+
+@pytest.mark.parametrize("read_only", [True, False])
+def test_a_write_refused_by_a_held_file_does_not_blame_a_writer(tmp_path, read_only):
+    """`gx run` gives up on a working file an analyst holds: before, its last line said "a
+    writer holds it" even where the holder was a read-only session (DuckDB locks the file
+    against writers for those too), sending the analyst to look for a writer that is not
+    there. A read blocked by a file held read-write still names the writer."""
+    from gx_pipeline.warehouse.files import cannot_open
+
+    database = tmp_path / "warehouse.duckdb"
+    duckdb.connect(str(database)).close()
+    holder = writer_holding(database, read_only)
+    try:
+        with pytest.raises(duckdb.IOException) as refused:
+            duckdb.connect(str(database))
+        writing = cannot_open(database, refused.value, writing=True)
+        if not read_only:
+            with pytest.raises(duckdb.IOException) as refused_read:
+                duckdb.connect(str(database), read_only=True)
+            reading = cannot_open(database, refused_read.value)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert writing.startswith(f"{database} cannot be opened: another process holds it "), writing
+    assert f"(process {holder.pid})" in writing and "read-only" in writing, writing
+    assert "a writer" not in writing, writing
+    if not read_only:
+        assert f"a writer holds it (process {holder.pid})" in reading, reading

@@ -1971,7 +1971,7 @@ def test_a_writer_holding_the_working_file_through_the_summary_is_said_in_one_li
         holder.kill()
         holder.wait()
     out, err = capsys.readouterr()
-    assert f"{work} cannot be opened: a writer holds it (process {holder.pid})" in err, err
+    assert f"{work} cannot be opened: another process holds it (process {holder.pid})" in err, err
     assert "Traceback" not in err + out
 
 

@@ -112,20 +112,29 @@ def _say_on_stderr(line: str) -> None:
     print(f"gx: {line}", file=sys.stderr, flush=True)
 
 
-def cannot_open(database: str | Path, err: BaseException) -> str:
+def cannot_open(database: str | Path, err: BaseException, *, writing: bool = False) -> str:
     """Why DuckDB could not open the warehouse file `database` (`err`), in one line that names
     the file and the cause a reader can act on: missing, not a DuckDB file (or damaged), held by
-    a writer (its process), not readable."""
+    another process (its pid), not readable. A read-only open is refused only by a writer; an
+    open `writing` (a run's load) is refused by any session on the file, read-only ones too,
+    so it blames no writer."""
     path = Path(database)
     text = str(err).strip()
     first = text.splitlines()[0] if text else type(err).__name__
     if _LOCKED.search(text):
         holder = _HOLDER.search(text)
         who = f" (process {holder.group(1)})" if holder else ""
-        cause = (
-            f"a writer holds it{who}: a run loading a year, or a session that opened it "
-            "read-write; run again when it has finished"
-        )
+        if writing:
+            cause = (
+                f"another process holds it{who}: a run loading a year, or a session on it "
+                "(the DuckDB CLI, a notebook), read-only ones too: DuckDB locks the file "
+                "against writers for any connection; run again when it has closed"
+            )
+        else:
+            cause = (
+                f"a writer holds it{who}: a run loading a year, or a session that opened it "
+                "read-write; run again when it has finished"
+            )
     elif path.is_symlink() and not path.exists():
         cause = _link_to_nothing(path)
     elif not path.exists():
