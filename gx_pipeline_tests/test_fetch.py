@@ -385,6 +385,19 @@ def test_check_address_refuses_non_public_targets(address: str) -> None:
         check_address(address)
 
 
+@pytest.mark.parametrize(
+    "address",
+    ["http：//www.gov.cn/2023.html", "https：／／www.gov.cn/2023.html", "ｈｔｔｐ://www.gov.cn/"],
+)
+def test_an_address_typed_with_full_width_marks_is_refused_saying_so(address: str) -> None:
+    """A list typed with a Chinese input method writes the scheme's colon or slashes full width
+    (http：//): before, the refusal said "scheme '(none)' is not http or https", naming no
+    cause a user could see in the address. The reason names the marks to write instead."""
+    with pytest.raises(UnsafeAddress) as refused:
+        check_address(address)
+    assert "http://" in str(refused.value) and "full-width" in str(refused.value), refused.value
+
+
 def test_public_ip_literal_passes_the_check_without_any_lookup() -> None:
     check_address("https://202.108.33.60/gongkai/ndbg.html")  # checked, never contacted
 

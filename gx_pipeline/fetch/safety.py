@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import socket
 from urllib.parse import urlsplit
 
@@ -174,6 +175,11 @@ def resolve(host: str, port: int) -> list[IPAddress]:
     return [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
 
 
+#: an http(s) scheme whose letters, colon or slashes a Chinese input method typed full width
+#: (http：//, https：／／, ｈｔｔｐ://): urlsplit finds no scheme or a foreign one in it
+_FULL_WIDTH_SCHEME = re.compile(r"(?i)\s*[hｈＨ][tｔＴ]{2}[pｐＰ][sｓＳ]?\s*[:：]\s*[/／]{2}")
+
+
 def check_address(address: str, *, allow_private: bool = False) -> None:
     """Raise UnsafeAddress unless `address` is http(s) to a host whose every IP is public.
 
@@ -186,6 +192,11 @@ def check_address(address: str, *, allow_private: bool = False) -> None:
     except ValueError as exc:  # an unclosed IPv6 bracket: `http://[::1/2023.html`
         raise UnsafeAddress(f"malformed address: {exc}") from None
     if parts.scheme.lower() not in ALLOWED_SCHEMES:
+        if _FULL_WIDTH_SCHEME.match(address):
+            raise UnsafeAddress(
+                "the scheme is typed with full-width marks (ｈｔｔｐ, ：, ／, as a Chinese input "
+                "method writes them): write http:// or https:// in ASCII"
+            )
         raise UnsafeAddress(f"scheme {parts.scheme or '(none)'!r} is not http or https")
     try:
         host, port = parts.hostname, parts.port
