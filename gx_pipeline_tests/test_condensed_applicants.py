@@ -14,7 +14,7 @@ from dataclasses import replace
 
 import pytest
 
-from gx_pipeline.pagegen.layout import Table, keyed_cells, map_tables
+from gx_pipeline.pagegen.layout import GCell, Table, keyed_cells, map_tables
 from gx_pipeline_tests.test_generated_hazards import FORMATS, _document
 from gx_pipeline_tests.test_header_columns import COPIES, SUBS, _flagged, _h, _judged, _read
 
@@ -112,3 +112,44 @@ def test_a_kept_column_is_never_read_under_a_heading_left_out():
     read = {(c.row, c.col) for c in got.cells if c.section == "requests" and c.value is not None}
     assert not {(r, c) for r, c in read if c in ("enterprise", "other_org")}, got.problems
     assert _flagged(got)
+
+
+def _blank_before_values(table: Table) -> Table:
+    """The table with a blank cell drawn between each row's label and its values (a label
+    column left empty, the corner widened over it)."""
+    top = 3 if all(c.header for c in table.rows[2]) else 2
+    head = (replace(table.rows[0][0], colspan=table.rows[0][0].colspan + 1), *table.rows[0][1:])
+    rows = [head, *table.rows[1:top]]
+    values = table.width - 3
+    for row in table.rows[top:]:
+        rows.append((*row[:-values], GCell(""), *row[-values:]))
+    return replace(table, rows=tuple(rows), width=table.width + 1)
+
+
+@pytest.mark.parametrize("rendering", ("pipe", "celllines"))
+def test_a_blank_cell_before_the_values_of_a_copy_with_fillers_gives_no_number_wrong(
+    rendering: str,
+):
+    """A copy with bars or a cell a line of a table drawing a blank cell before each row's
+    values writes it first and the empty fields for the label's merged positions after: a
+    row then has blanks at both ends, and which of its fields are the columns' is not told
+    by its shape (the totals check only the rows whose cells are all numbers). No number is
+    read under another heading."""
+    rng = random.Random(f"condensed-blank-before-{rendering}")
+    for _ in range(12):
+        template, year = rng.choice(FORMATS)
+        doc, values = _document(rng, template, year, blanks="sparse")
+        kept = (rng.choice(SUBS),)
+        truth = {k: values.get(k) for k, _ in keyed_cells(doc)}
+        doc = map_tables(
+            doc,
+            lambda t, truth=truth, kept=kept: (
+                _blank_before_values(_condensed(t, kept, False, truth))
+                if t.section == "requests"
+                else t
+            ),
+        )
+        truth = {k: truth[k] for k, _ in keyed_cells(doc)}
+        got = _read(doc, rendering, rng)
+        wrong, _ = _judged(got, truth)
+        assert not wrong, (template, year, kept, wrong)

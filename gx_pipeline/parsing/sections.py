@@ -4862,12 +4862,24 @@ def _narrow_rows(rows: dict[str, RawRow], width: int) -> dict[str, list[Token]] 
     template's: in rows of more cells, a copy of the whole grid draws the positions of the
     label's merged cells first, blank, where a row ends in a number; another copy writes an
     empty field after the row's last cell. None where a row's cells beyond those are not
-    blank (a column the header does not name)."""
+    blank (a column the header does not name), or where a row read as blanks first ends in a
+    blank too: a table drawing a blank cell before each row's values (a label column left
+    empty), copied with empty fields after a row's cells, shows rows that end in a number
+    (no filler) beside rows with blanks at both ends, whose fields are then one further left
+    than the blanks-first reading puts them; the totals check only the rows of numbers. A
+    copy of the whole grid, each row's fields at positions of their own ending at the same
+    one (Markdown), has no field after a row's last cell: a blank there is its 总计."""
     grid_copy = any(len(r.values) > width and labels.norm(r.values[-1].text) for r in rows.values())
+    drawn = [[t.td for t in r.values] for r in rows.values() if r.values]
+    whole_grid = len({tds[-1] for tds in drawn}) == 1 and all(
+        len(set(tds)) == len(tds) for tds in drawn
+    )
     shown = {}
     for code, r in rows.items():
         extra = r.values[:-width] if grid_copy else r.values[width:]
         if any(labels.norm(t.text) for t in extra):
+            return None
+        if grid_copy and extra and not whole_grid and not labels.norm(r.values[-1].text):
             return None
         shown[code] = list(r.values[-width:] if grid_copy else r.values[:width])
     return shown
