@@ -153,3 +153,35 @@ def test_a_blank_cell_before_the_values_of_a_copy_with_fillers_gives_no_number_w
         got = _read(doc, rendering, rng)
         wrong, _ = _judged(got, truth)
         assert not wrong, (template, year, kept, wrong)
+
+
+@pytest.mark.parametrize("rendering", sorted(COPIES))
+def test_a_blank_cell_before_the_values_of_a_table_lacking_one_column_is_no_applicant_column(
+    rendering: str,
+):
+    """A table that leaves one applicant column out and draws a blank cell before each row's
+    values has rows of seven cells under a header naming six: read in the template's order,
+    the blank went under 自然人 and each value one column right, with nothing said. A first
+    cell blank in every row is not 自然人's figure: the values are read under the headings
+    above them, or not at all."""
+    rng = random.Random(f"condensed-six-blank-before-{rendering}")
+    for _ in range(8):
+        template, year = rng.choice(FORMATS)
+        doc, values = _document(rng, template, year)
+        left_out = rng.choice(SUBS)
+        kept = tuple(h for h in SUBS if h != left_out)
+        grouped = rng.random() < 0.5
+        truth = {k: values.get(k) for k, _ in keyed_cells(doc)}
+        doc = map_tables(
+            doc,
+            lambda t, truth=truth, kept=kept, grouped=grouped: (
+                _blank_before_values(_condensed(t, kept, grouped, truth))
+                if t.section == "requests"
+                else t
+            ),
+        )
+        truth = {k: truth[k] for k, _ in keyed_cells(doc)}
+        got = _read(doc, rendering, rng)
+        wrong, _ = _judged(got, truth)
+        assert not wrong, (template, year, kept, grouped, sorted(wrong.items())[:4])
+        assert _flagged(got), (kept, got.problems)

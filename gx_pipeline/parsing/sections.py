@@ -5910,14 +5910,24 @@ def _headings_not_drawn(
         (k + 1 for r in rows.values() for k, t in enumerate(r.values) if _has_number([t])),
         default=len(_APPLICANTS),
     )
-    if width < len(_APPLICANTS):
+    # a first cell blank in every row is no applicant's figure (自然人's first of all) but a
+    # label column left empty: seven cells under a header naming six are six columns after it
+    first_blank = any(r.values for r in rows.values()) and not any(
+        labels.norm(r.values[0].text) for r in rows.values() if r.values
+    )
+    if width < len(_APPLICANTS) or first_blank:
         if _columns_left_out(header, order, rows, blanks_drawn, problems):
             return {_CODE_OF_HEADING[h] for h in missing}
         problems.flag(
             codes.CELLS_UNPLACED,
-            f"requests: the header does not name {'、'.join(missing)}, and no row has a "
-            f"value in more than {width} columns: the table lacks a column of the "
-            "template's, which one is not known, so none is read",
+            f"requests: the header does not name {'、'.join(missing)}, and "
+            + (
+                "every row's first cell is blank, drawn under no heading"
+                if first_blank
+                else f"no row has a value in more than {width} columns"
+            )
+            + ": the table lacks a column of the template's, which one is not known, so "
+            "none is read",
         )
         return set(_CODE_OF_HEADING.values())
     unseen = [h for h in missing if h not in seen]
