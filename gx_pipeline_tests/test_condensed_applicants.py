@@ -59,6 +59,17 @@ def _condensed(table: Table, kept: tuple[str, ...], grouped: bool, truth: dict) 
     return replace(table, rows=(*header, *rows), width=3 + width)
 
 
+def _condensed_page(doc, values: dict, kept, grouped: bool, shaped=lambda t: t):
+    """The page with its requests table drawing only the group's columns in `kept` (then
+    `shaped`), and the figures it shows: (page, truth)."""
+    truth = {k: values.get(k) for k, _ in keyed_cells(doc)}
+    doc = map_tables(
+        doc,
+        lambda t: shaped(_condensed(t, kept, grouped, truth)) if t.section == "requests" else t,
+    )
+    return doc, {k: truth[k] for k, _ in keyed_cells(doc)}
+
+
 @pytest.mark.parametrize("grouped", (True, False), ids=("grouped", "flat"))
 @pytest.mark.parametrize("rendering", sorted(COPIES))
 def test_a_table_drawing_only_some_applicant_columns_reads_each_under_its_heading(
@@ -71,14 +82,7 @@ def test_a_table_drawing_only_some_applicant_columns_reads_each_under_its_headin
         template, year = rng.choice(FORMATS)
         doc, values = _document(rng, template, year)
         kept = tuple(h for h in SUBS if rng.random() < 0.4)[:4] or (rng.choice(SUBS),)
-        truth = {k: values.get(k) for k, _ in keyed_cells(doc)}
-        doc = map_tables(
-            doc,
-            lambda t, truth=truth, kept=kept: (
-                _condensed(t, kept, grouped, truth) if t.section == "requests" else t
-            ),
-        )
-        truth = {k: truth[k] for k, _ in keyed_cells(doc)}
+        doc, truth = _condensed_page(doc, values, kept, grouped)
         got = _read(doc, rendering, rng)
         wrong, missing = _judged(got, truth)
         assert not wrong, (template, year, kept, wrong)
@@ -140,16 +144,7 @@ def test_a_blank_cell_before_the_values_of_a_copy_with_fillers_gives_no_number_w
         template, year = rng.choice(FORMATS)
         doc, values = _document(rng, template, year, blanks="sparse")
         kept = (rng.choice(SUBS),)
-        truth = {k: values.get(k) for k, _ in keyed_cells(doc)}
-        doc = map_tables(
-            doc,
-            lambda t, truth=truth, kept=kept: (
-                _blank_before_values(_condensed(t, kept, False, truth))
-                if t.section == "requests"
-                else t
-            ),
-        )
-        truth = {k: truth[k] for k, _ in keyed_cells(doc)}
+        doc, truth = _condensed_page(doc, values, kept, False, _blank_before_values)
         got = _read(doc, rendering, rng)
         wrong, _ = _judged(got, truth)
         assert not wrong, (template, year, kept, wrong)
@@ -171,16 +166,7 @@ def test_a_blank_cell_before_the_values_of_a_table_lacking_one_column_is_no_appl
         left_out = rng.choice(SUBS)
         kept = tuple(h for h in SUBS if h != left_out)
         grouped = rng.random() < 0.5
-        truth = {k: values.get(k) for k, _ in keyed_cells(doc)}
-        doc = map_tables(
-            doc,
-            lambda t, truth=truth, kept=kept, grouped=grouped: (
-                _blank_before_values(_condensed(t, kept, grouped, truth))
-                if t.section == "requests"
-                else t
-            ),
-        )
-        truth = {k: truth[k] for k, _ in keyed_cells(doc)}
+        doc, truth = _condensed_page(doc, values, kept, grouped, _blank_before_values)
         got = _read(doc, rendering, rng)
         wrong, _ = _judged(got, truth)
         assert not wrong, (template, year, kept, grouped, sorted(wrong.items())[:4])
