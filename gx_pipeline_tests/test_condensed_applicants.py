@@ -171,3 +171,34 @@ def test_a_blank_cell_before_the_values_of_a_table_lacking_one_column_is_no_appl
         wrong, _ = _judged(got, truth)
         assert not wrong, (template, year, kept, grouped, sorted(wrong.items())[:4])
         assert _flagged(got), (kept, got.problems)
+
+
+def _ends_drawn_blank(table: Table) -> Table:
+    """The grouped header with 自然人 and 总计 drawn in its second row alone and empty cells
+    under them in the third, beside the group's kept headings (no cell drawn down)."""
+    rows = list(table.rows)
+    rows[1] = tuple(replace(c, rowspan=1) if c.text in ("自然人", "总计") else c for c in rows[1])
+    rows[2] = (_h(""), *rows[2], _h(""))
+    return replace(table, rows=tuple(rows))
+
+
+@pytest.mark.parametrize("rendering", sorted(COPIES))
+def test_empty_cells_under_natural_person_and_total_leave_the_kept_columns_in_place(
+    rendering: str,
+):
+    """A header whose third row draws empty cells under 自然人 and 总计 around the group's
+    kept headings (空 | 商业企业 | 其他 | 空): the blanks are those two columns', pinned by the
+    row above, not headings of the group left blank. On a page that draws every cell, the
+    kept columns are read; no number is read wrong anywhere."""
+    rng = random.Random(f"condensed-ends-blank-{rendering}")
+    for _ in range(6):
+        template, year = rng.choice(FORMATS)
+        doc, values = _document(rng, template, year)
+        kept = tuple(h for h in SUBS if rng.random() < 0.4)[:4] or (rng.choice(SUBS),)
+        doc, truth = _condensed_page(doc, values, kept, True, _ends_drawn_blank)
+        got = _read(doc, rendering, rng)
+        wrong, missing = _judged(got, truth)
+        assert not wrong, (template, year, kept, sorted(wrong.items())[:4])
+        assert _flagged(got), (kept, got.problems)
+        if rendering in DRAWN:
+            assert not missing, (template, year, kept, sorted(missing)[:4], got.problems)

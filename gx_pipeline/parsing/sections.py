@@ -5683,7 +5683,12 @@ def _unpinned_columns(
     # a header that names each of the seven once has no heading left to be blank: its blank
     # cells are the corner's (left blank, drawn as several cells) or covered positions
     named_once = sorted(_applicant_order(header)) == sorted(_APPLICANTS)
-    for words in [] if judged else _header_rows_of_words(grid, read_as):
+    header_rows = [] if judged else _header_rows_of_words(grid, read_as)
+    for k, words in enumerate(header_rows):
+        if k and _kept_between_blanks(words, header_rows[k - 1], rows):
+            seen.update(words[1:-1])
+            judged = True
+            continue
         words = [w for w in words if w or not named_once]
         judged |= _judge_header_row(words, _HEADER_ROWS, withheld, seen, problems)
     if not judged:
@@ -5699,6 +5704,25 @@ def _unpinned_columns(
         )
         withheld |= _headings_not_drawn(header, seen, rows, problems, blanks_drawn and not lost)
     return withheld, None
+
+
+def _kept_between_blanks(words: list[str], above: list[str], rows: dict[str, RawRow]) -> bool:
+    """Whether a header row draws the group's kept headings (some of the five, in the
+    template's order) between two empty cells, under a row naming 自然人 | 法人或其他组织 | 总计
+    once each, over value rows as wide: the empty cells are where 自然人 and 总计 stand (drawn
+    in the row above, not down), not headings of the group left blank. Which columns the
+    table keeps is then judged by _columns_left_out."""
+    inner = words[1:-1]
+    if (
+        len(words) < 3
+        or words[0]
+        or words[-1]
+        or [w for w in above if w] != ["自然人", _GROUP, "总计"]
+        or inner != [h for h in _ORG_COLUMNS if h in inner]
+    ):
+        return False
+    shown = _narrow_rows(rows, len(words))
+    return bool(shown) and all(len(v) == len(words) for v in shown.values() if v)
 
 
 def _grid_order(
