@@ -14,7 +14,7 @@ from dataclasses import replace
 
 import pytest
 
-from gx_pipeline.pagegen.layout import Table, keyed_cells, map_tables
+from gx_pipeline.pagegen.layout import GCell, Table, keyed_cells, map_tables
 from gx_pipeline_tests.test_generated_hazards import FORMATS, _document
 from gx_pipeline_tests.test_header_columns import COPIES, SUBS, _flagged, _h, _judged, _read
 
@@ -59,6 +59,17 @@ def _condensed(table: Table, kept: tuple[str, ...], grouped: bool, truth: dict) 
     return replace(table, rows=(*header, *rows), width=3 + width)
 
 
+def _condensed_page(doc, values: dict, kept, grouped: bool, shaped=lambda t: t):
+    """The page with its requests table drawing only the group's columns in `kept` (then
+    `shaped`), and the figures it shows: (page, truth)."""
+    truth = {k: values.get(k) for k, _ in keyed_cells(doc)}
+    doc = map_tables(
+        doc,
+        lambda t: shaped(_condensed(t, kept, grouped, truth)) if t.section == "requests" else t,
+    )
+    return doc, {k: truth[k] for k, _ in keyed_cells(doc)}
+
+
 @pytest.mark.parametrize("grouped", (True, False), ids=("grouped", "flat"))
 @pytest.mark.parametrize("rendering", sorted(COPIES))
 def test_a_table_drawing_only_some_applicant_columns_reads_each_under_its_heading(
@@ -71,14 +82,7 @@ def test_a_table_drawing_only_some_applicant_columns_reads_each_under_its_headin
         template, year = rng.choice(FORMATS)
         doc, values = _document(rng, template, year)
         kept = tuple(h for h in SUBS if rng.random() < 0.4)[:4] or (rng.choice(SUBS),)
-        truth = {k: values.get(k) for k, _ in keyed_cells(doc)}
-        doc = map_tables(
-            doc,
-            lambda t, truth=truth, kept=kept: (
-                _condensed(t, kept, grouped, truth) if t.section == "requests" else t
-            ),
-        )
-        truth = {k: truth[k] for k, _ in keyed_cells(doc)}
+        doc, truth = _condensed_page(doc, values, kept, grouped)
         got = _read(doc, rendering, rng)
         wrong, missing = _judged(got, truth)
         assert not wrong, (template, year, kept, wrong)
@@ -112,3 +116,89 @@ def test_a_kept_column_is_never_read_under_a_heading_left_out():
     read = {(c.row, c.col) for c in got.cells if c.section == "requests" and c.value is not None}
     assert not {(r, c) for r, c in read if c in ("enterprise", "other_org")}, got.problems
     assert _flagged(got)
+
+
+def _blank_before_values(table: Table) -> Table:
+    """The table with a blank cell drawn between each row's label and its values (a label
+    column left empty, the corner widened over it)."""
+    top = 3 if all(c.header for c in table.rows[2]) else 2
+    head = (replace(table.rows[0][0], colspan=table.rows[0][0].colspan + 1), *table.rows[0][1:])
+    rows = [head, *table.rows[1:top]]
+    values = table.width - 3
+    for row in table.rows[top:]:
+        rows.append((*row[:-values], GCell(""), *row[-values:]))
+    return replace(table, rows=tuple(rows), width=table.width + 1)
+
+
+@pytest.mark.parametrize("rendering", ("pipe", "celllines"))
+def test_a_blank_cell_before_the_values_of_a_copy_with_fillers_gives_no_number_wrong(
+    rendering: str,
+):
+    """A copy with bars or a cell a line of a table drawing a blank cell before each row's
+    values writes it first and the empty fields for the label's merged positions after: a
+    row then has blanks at both ends, and which of its fields are the columns' is not told
+    by its shape (the totals check only the rows whose cells are all numbers). No number is
+    read under another heading."""
+    rng = random.Random(f"condensed-blank-before-{rendering}")
+    for _ in range(12):
+        template, year = rng.choice(FORMATS)
+        doc, values = _document(rng, template, year, blanks="sparse")
+        kept = (rng.choice(SUBS),)
+        doc, truth = _condensed_page(doc, values, kept, False, _blank_before_values)
+        got = _read(doc, rendering, rng)
+        wrong, _ = _judged(got, truth)
+        assert not wrong, (template, year, kept, wrong)
+
+
+@pytest.mark.parametrize("rendering", sorted(COPIES))
+def test_a_blank_cell_before_the_values_of_a_table_lacking_one_column_is_no_applicant_column(
+    rendering: str,
+):
+    """A table that leaves one applicant column out and draws a blank cell before each row's
+    values has rows of seven cells under a header naming six: read in the template's order,
+    the blank went under 自然人 and each value one column right, with nothing said. A first
+    cell blank in every row is not 自然人's figure: the values are read under the headings
+    above them, or not at all."""
+    rng = random.Random(f"condensed-six-blank-before-{rendering}")
+    for _ in range(8):
+        template, year = rng.choice(FORMATS)
+        doc, values = _document(rng, template, year)
+        left_out = rng.choice(SUBS)
+        kept = tuple(h for h in SUBS if h != left_out)
+        grouped = rng.random() < 0.5
+        doc, truth = _condensed_page(doc, values, kept, grouped, _blank_before_values)
+        got = _read(doc, rendering, rng)
+        wrong, _ = _judged(got, truth)
+        assert not wrong, (template, year, kept, grouped, sorted(wrong.items())[:4])
+        assert _flagged(got), (kept, got.problems)
+
+
+def _ends_drawn_blank(table: Table) -> Table:
+    """The grouped header with 自然人 and 总计 drawn in its second row alone and empty cells
+    under them in the third, beside the group's kept headings (no cell drawn down)."""
+    rows = list(table.rows)
+    rows[1] = tuple(replace(c, rowspan=1) if c.text in ("自然人", "总计") else c for c in rows[1])
+    rows[2] = (_h(""), *rows[2], _h(""))
+    return replace(table, rows=tuple(rows))
+
+
+@pytest.mark.parametrize("rendering", sorted(COPIES))
+def test_empty_cells_under_natural_person_and_total_leave_the_kept_columns_in_place(
+    rendering: str,
+):
+    """A header whose third row draws empty cells under 自然人 and 总计 around the group's
+    kept headings (空 | 商业企业 | 其他 | 空): the blanks are those two columns', pinned by the
+    row above, not headings of the group left blank. On a page that draws every cell, the
+    kept columns are read; no number is read wrong anywhere."""
+    rng = random.Random(f"condensed-ends-blank-{rendering}")
+    for _ in range(6):
+        template, year = rng.choice(FORMATS)
+        doc, values = _document(rng, template, year)
+        kept = tuple(h for h in SUBS if rng.random() < 0.4)[:4] or (rng.choice(SUBS),)
+        doc, truth = _condensed_page(doc, values, kept, True, _ends_drawn_blank)
+        got = _read(doc, rendering, rng)
+        wrong, missing = _judged(got, truth)
+        assert not wrong, (template, year, kept, sorted(wrong.items())[:4])
+        assert _flagged(got), (kept, got.problems)
+        if rendering in DRAWN:
+            assert not missing, (template, year, kept, sorted(missing)[:4], got.problems)

@@ -4863,12 +4863,24 @@ def _narrow_rows(rows: dict[str, RawRow], width: int) -> dict[str, list[Token]] 
     template's: in rows of more cells, a copy of the whole grid draws the positions of the
     label's merged cells first, blank, where a row ends in a number; another copy writes an
     empty field after the row's last cell. None where a row's cells beyond those are not
-    blank (a column the header does not name)."""
+    blank (a column the header does not name), or where a row read as blanks first ends in a
+    blank too: a table drawing a blank cell before each row's values (a label column left
+    empty), copied with empty fields after a row's cells, shows rows that end in a number
+    (no filler) beside rows with blanks at both ends, whose fields are then one further left
+    than the blanks-first reading puts them; the totals check only the rows of numbers. A
+    copy of the whole grid, each row's fields at positions of their own ending at the same
+    one (Markdown), has no field after a row's last cell: a blank there is its 总计."""
     grid_copy = any(len(r.values) > width and labels.norm(r.values[-1].text) for r in rows.values())
+    drawn = [[t.td for t in r.values] for r in rows.values() if r.values]
+    whole_grid = len({tds[-1] for tds in drawn}) == 1 and all(
+        len(set(tds)) == len(tds) for tds in drawn
+    )
     shown = {}
     for code, r in rows.items():
         extra = r.values[:-width] if grid_copy else r.values[width:]
         if any(labels.norm(t.text) for t in extra):
+            return None
+        if grid_copy and extra and not whole_grid and not labels.norm(r.values[-1].text):
             return None
         shown[code] = list(r.values[-width:] if grid_copy else r.values[:width])
     return shown
@@ -5672,7 +5684,12 @@ def _unpinned_columns(
     # a header that names each of the seven once has no heading left to be blank: its blank
     # cells are the corner's (left blank, drawn as several cells) or covered positions
     named_once = sorted(_applicant_order(header)) == sorted(_APPLICANTS)
-    for words in [] if judged else _header_rows_of_words(grid, read_as):
+    header_rows = [] if judged else _header_rows_of_words(grid, read_as)
+    for k, words in enumerate(header_rows):
+        if k and _kept_between_blanks(words, header_rows[k - 1], rows):
+            seen.update(words[1:-1])
+            judged = True
+            continue
         words = [w for w in words if w or not named_once]
         judged |= _judge_header_row(words, _HEADER_ROWS, withheld, seen, problems)
     if not judged:
@@ -5688,6 +5705,25 @@ def _unpinned_columns(
         )
         withheld |= _headings_not_drawn(header, seen, rows, problems, blanks_drawn and not lost)
     return withheld, None
+
+
+def _kept_between_blanks(words: list[str], above: list[str], rows: dict[str, RawRow]) -> bool:
+    """Whether a header row draws the group's kept headings (some of the five, in the
+    template's order) between two empty cells, under a row naming 自然人 | 法人或其他组织 | 总计
+    once each, over value rows as wide: the empty cells are where 自然人 and 总计 stand (drawn
+    in the row above, not down), not headings of the group left blank. Which columns the
+    table keeps is then judged by _columns_left_out."""
+    inner = words[1:-1]
+    if (
+        len(words) < 3
+        or words[0]
+        or words[-1]
+        or [w for w in above if w] != ["自然人", _GROUP, "总计"]
+        or inner != [h for h in _ORG_COLUMNS if h in inner]
+    ):
+        return False
+    shown = _narrow_rows(rows, len(words))
+    return bool(shown) and all(len(v) == len(words) for v in shown.values() if v)
 
 
 def _grid_order(
@@ -5899,14 +5935,24 @@ def _headings_not_drawn(
         (k + 1 for r in rows.values() for k, t in enumerate(r.values) if _has_number([t])),
         default=len(_APPLICANTS),
     )
-    if width < len(_APPLICANTS):
+    # a first cell blank in every row is no applicant's figure (自然人's first of all) but a
+    # label column left empty: seven cells under a header naming six are six columns after it
+    first_blank = any(r.values for r in rows.values()) and not any(
+        labels.norm(r.values[0].text) for r in rows.values() if r.values
+    )
+    if width < len(_APPLICANTS) or first_blank:
         if _columns_left_out(header, order, rows, blanks_drawn, problems):
             return {_CODE_OF_HEADING[h] for h in missing}
         problems.flag(
             codes.CELLS_UNPLACED,
-            f"requests: the header does not name {'、'.join(missing)}, and no row has a "
-            f"value in more than {width} columns: the table lacks a column of the "
-            "template's, which one is not known, so none is read",
+            f"requests: the header does not name {'、'.join(missing)}, and "
+            + (
+                "every row's first cell is blank, drawn under no heading"
+                if first_blank
+                else f"no row has a value in more than {width} columns"
+            )
+            + ": the table lacks a column of the template's, which one is not known, so "
+            "none is read",
         )
         return set(_CODE_OF_HEADING.values())
     unseen = [h for h in missing if h not in seen]
