@@ -595,16 +595,17 @@ APPEALS = (
 _OUTCOME_COLS = ("upheld", "corrected", "other", "pending", "total")
 
 
-def _appeals_order(rng, values, groups, cols, kinds, heads: bool):
+def _appeals_order(rng, values, groups, cols, kinds, heads: bool, drawn=None):
     """Section 四 as one table of 行政复议's five and a band of ten, groups drawn in `groups`'
     order and each group's outcome columns in `cols`' order; `kinds`: the kinds of case named
-    over the groups (the others' cells left blank); `heads`: the outcome headings drawn."""
+    over the groups (the others' cells left blank); `heads`: the outcome headings drawn;
+    `drawn`: the order the values stand in, where it is not the headings' (`cols`)."""
     names = dict(_APPEAL_ROWS)
     top = [td(names[c] if c in kinds else "", colspan=5) for c in groups]
     rows = [tr(*top)]
     if heads:
         rows.append(tr(*(td(_APPEAL_HEADS[_OUTCOME_COLS.index(c)]) for _ in groups for c in cols)))
-    rows.append(tr(*(td(_appeal(values, code, c)) for code in groups for c in cols)))
+    rows.append(tr(*(td(_appeal(values, code, c)) for code in groups for c in drawn or cols)))
     return table(*rows), dict(values)
 
 
@@ -637,6 +638,21 @@ def appeals_outcomes_reordered(rng, values, template):
         rng.shuffle(cols)
     groups = tuple(c for c, _ in _APPEAL_ROWS)
     return _appeals_order(rng, values, groups, tuple(cols), set(groups), True)
+
+
+def appeals_outcomes_relabelled(rng, values, template):
+    """(p2) the outcome headings in another order, 总计 not last, over values that stand last
+    in 总计's column and in the template's order (a header relabelled, its numbers not moved)
+    or the headings' (a cell over the header's rows drawn out of its place): the sums put the
+    total last, and nothing tells which order the other four follow."""
+    cols = list(_OUTCOME_COLS)
+    while cols[-1] == "total" or [c for c in cols if c != "total"] == list(_OUTCOME_COLS[:4]):
+        rng.shuffle(cols)
+    drawn = (*(c for c in cols if c != "total"), "total")
+    if rng.random() < 0.5:
+        drawn = _OUTCOME_COLS
+    groups = tuple(c for c, _ in _APPEAL_ROWS)
+    return _appeals_order(rng, values, groups, tuple(cols), set(groups), True, drawn)
 
 
 def appeals_outcomes_unheaded(rng, values, template):

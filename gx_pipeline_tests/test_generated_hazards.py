@@ -103,6 +103,25 @@ def _differences_but_ends_unknown(got: Report, doc: Document, values: dict) -> d
     }
 
 
+def _unless_alike(got: Report, doc: Document, values: dict, pair: tuple[str, str]) -> dict:
+    """_differences, less the cells of two requests columns whose headings the page leaves in
+    each other's places (not read, or blank) withheld in a row where their values differ:
+    which holds which is a guess, said, and a value is read only where both orders read it.
+    A cell withheld where both hold one number, or without the flag, stays a difference."""
+    guessed = "column_order_guessed" in got.flags
+    return {
+        k: v
+        for k, v in _differences(got, doc, values).items()
+        if not (
+            guessed
+            and v[1] == "absent"
+            and k[0] == "requests"
+            and k[2] in pair
+            and values.get(("requests", k[1], pair[0])) != values.get(("requests", k[1], pair[1]))
+        )
+    }
+
+
 def _differences(got: Report, doc: Document, values: dict) -> dict:
     """Truth cells read otherwise, and numbers emitted for cells the page does not show."""
     read = {(c.section, c.row, c.col): c.value for c in got.cells}
@@ -400,8 +419,10 @@ def test_a_blank_heading_pinned_between_known_neighbours_is_read(rendering: str)
 @pytest.mark.parametrize("rendering", sorted(RENDERINGS))
 def test_a_blank_heading_and_an_unread_one_apart_are_both_read(rendering: str):
     """A heading left blank and another not read (口口口口), apart from each other, in a header
-    that draws the others in the template's places: each is pinned between known neighbours,
-    and both columns' values are read. In a copy of the whole grid, the merged cells' blank or
+    that draws the others in the template's places: each stands between known neighbours,
+    the others' columns are read, and the two are read where they hold the same number: which
+    of the two headings each is, is a guess (a page may draw them the other way round). In a
+    copy of the whole grid, the merged cells' blank or
     repeated positions are no headings: before, the header was read by its words' order, where
     the unread word stood among six, and every requests value was withheld."""
     codes = list(_HEADINGS)
@@ -412,7 +433,7 @@ def test_a_blank_heading_and_an_unread_one_apart_are_both_read(rendering: str):
         doc, values = _document(rng, template, year)
         doc = _requests_table(doc, lambda t, texts=texts: _headings_as(t, texts))
         got = _read(doc, rendering, rng)
-        assert _differences(got, doc, values) == {}, (blank, unread)
+        assert _unless_alike(got, doc, values, (blank, unread)) == {}, (blank, unread)
 
 
 def _without_outer_bars(text: str) -> str:
@@ -703,8 +724,9 @@ def test_two_unreadable_headings_side_by_side_give_no_number(rendering: str):
     """Two headings next to each other that cannot be read (口口口口, ��): each stands where
     either could, and a pair drawn the other way round shows the same; their values are not
     read, the others are, and the problems do not say the values were read in the template's
-    order (they said so besides, with column_order_guessed). Apart from each other, each is
-    pinned by its neighbours: read."""
+    order (they said so besides, with column_order_guessed). Apart from each other, each
+    stands between its neighbours, and which of the two each is, a guess: read where both
+    hold the same number."""
     for k, (template, year) in enumerate(FORMATS * 2):
         rng = random.Random(f"unread-two:{rendering}:{k}")
         i = k % 4
@@ -724,7 +746,7 @@ def test_two_unreadable_headings_side_by_side_give_no_number(rendering: str):
             assert not _read_columns(got) & set(pair), pair
             assert "cells_unplaced" in got.flags, pair
         else:
-            assert _differences(got, doc, values) == {}, pair
+            assert _unless_alike(got, doc, values, pair) == {}, pair
 
 
 def test_a_flipbook_copy_of_two_unreadable_headings_side_by_side_gives_no_number_under_them():

@@ -243,3 +243,27 @@ def test_other_columns_written_down_beside_the_group_are_read_across(
     }
     want = "withheld-flagged" if misread else "right"
     assert {s: o for s, o in got.items() if o[0] != want} == {}
+
+
+@pytest.mark.parametrize("form", ["html", "text"])
+def test_appeals_headings_relabelled_over_the_templates_order_read_only_what_both_read(
+    form: str,
+) -> None:
+    """Outcome headings in another order, 总计 not last, over values in the template's order or
+    the headings' with 总计 last: the sums put 总计 last, and nothing tells which order the
+    other four follow. A
+    value is read where both orders read the same (zeros, one number twice) and the totals
+    are read; the rest is withheld, flagged, never read in the template's order."""
+    name = "gen.html" if form == "html" else "gen.txt"
+    for seed in range(SEEDS):
+        data, truth = sl.page(sl.appeals_outcomes_relabelled, "appeals", seed, form)
+        report = parse_bytes(data, name)
+        got = {(c.section, c.row, c.col): c.value for c in report.cells}
+        assert {
+            k: v for k, v in got.items() if k in truth and v != truth[k] and v is not None
+        } == {}
+        if any(got.get(k) is None for k, v in truth.items() if v is not None):
+            assert "column_order_guessed" in report.flags, report.problems
+        for (section, row, col), value in truth.items():
+            if col == "total" and value is not None:
+                assert got.get((section, row, col)) == value, (row, report.problems)

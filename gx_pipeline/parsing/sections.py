@@ -1980,12 +1980,22 @@ def _table(
     columns_withheld: set[str] = set()
     # cells of the requests table whose column is not certain (row code: column codes)
     cells_held: dict[str, set[str]] = {}
+    # columns a guessed order of the requests headings leaves open (_order_doubted)
+    doubt: set[str] = set()
+    # columns withheld because their order is not told, and for nothing else
+    order_only: set[str] = set()
+    # the rows under a header repeated in another order, and the columns it leaves in doubt
+    later_rows: set[str] = set()
+    later_doubt: set[str] = set()
     placed: list[float] | None = None  # where the requests columns stand in laid-out text
     if section == "requests":
         header, header_at, scrambled, total_floats = _group_read_across(
             header or [], header_at or [], tokens or [], problems
         )
         header = _group_named(_misread_group_words(header, problems))
+        # (where the sums put the total last, and 自然人 is the header's first column, the
+        # lines' order of the group's headings leaves those two where they are)
+        scrambled &= _order_doubted(header, by_code, named=False)
         # the columns whose place the header's rows leave a guess (_header_by_columns)
         order_withheld: set[str] = set()
         header, in_columns = _header_by_columns(
@@ -2025,16 +2035,19 @@ def _table(
         columns_withheld |= _total_not_where_read(
             header, grid_order, by_code, columns_withheld, problems
         )
+        # (withheld for their order alone: a row where they all read the same is read)
+        order_only = (order_withheld | scrambled) - columns_withheld
         columns_withheld |= order_withheld | scrambled
         # the headings whose columns give no number, which no order read puts anywhere
         unread_withheld = {h for h, c in _CODE_OF_HEADING.items() if c in columns_withheld}
-        if placed is None:  # (else once the headings are judged by where they stand)
-            _unread_order_guessed(header, unread_withheld, guess, problems)
+        guessed = placed is None and _unread_order_guessed(
+            header, unread_withheld, guess, problems
+        )  # (else once the headings are judged by where they stand)
         # (where the grid's header drew the heading beside a covered position, that position
         # is left out already, and a row is a cell shorter than the header's positions)
         _doubled_columns(header, by_code, rows_withheld, problems, fillers=beside is None)
         _blank_column_and_end(by_code, rows_withheld, problems)
-        columns_withheld |= _extra_columns(
+        extra = _extra_columns(
             header,
             by_code,
             problems,
@@ -2042,6 +2055,10 @@ def _table(
             in_columns,
             rows_withheld,
         )
+        order_only -= extra
+        columns_withheld |= extra
+        if guessed:
+            doubt |= _unread_doubted(header, by_code, columns_withheld)
         if grid_order is not None:
             by_label = dict(zip(_APPLICANTS, contract.REQUEST_COLUMNS, strict=True))
             drawn = tuple(by_label[w] for w in grid_order)
@@ -2061,14 +2078,13 @@ def _table(
                 header_lost or [],
                 unread_withheld,
                 settled=bool(cells_held),
-                not_told=columns_withheld,
                 total_floats=total_floats,
+                doubt=doubt,
+                gone=columns_withheld,
             )
             if drawn is None and not cells_held:
-                columns_withheld |= _named_twice_out_of_order(
-                    by_columns, by_code, columns_withheld, problems
-                )
-        _repeated_header(header, header_later or [], problems)
+                doubt |= _named_twice_out_of_order(by_columns, by_code, columns_withheld, problems)
+        later_rows, later_doubt = _repeated_header(header, header_later or [], by_code, problems)
     complete = True
     centres = _column_centres(list(by_code.values()), width)
     placed = placed if section == "requests" else None
@@ -2083,12 +2099,13 @@ def _table(
         centres[7] = _aligned_columns(list(by_code.values()), 7, header_x)
     if section == "requests" and drawn is None and header_x and (centres.get(7) or placed):
         named = _applicant_order(header or [])
-        columns_withheld |= _headings_off_their_columns(
-            header_x, centres.get(7) or placed or [], named, problems
-        )
+        off = _headings_off_their_columns(header_x, centres.get(7) or placed or [], named, problems)
+        order_only -= off
+        columns_withheld |= off
     if placed is not None:
         withheld = {h for h, c in _CODE_OF_HEADING.items() if c in columns_withheld}
-        _unread_order_guessed(header or [], withheld, guess, problems)
+        if _unread_order_guessed(header or [], withheld, guess, problems):
+            doubt |= _unread_doubted(header or [], by_code, columns_withheld)
     said_positions = False
     said_orders: set[int] = set()  # proactive blocks whose header's order of columns was said
     totals_not_drawn = _totals_not_drawn(by_code, centres.get(7)) if section == "requests" else 0
@@ -2451,12 +2468,22 @@ def _table(
         and (grid_rows or _draws_covered_blank(header_grid, by_code, serial))
         else {}
     )
+    if later_doubt:
+        under = [c for c in cells if c.row in later_rows]
+        for code, cols in _held_in_doubt(under, later_doubt).items():
+            cells_held.setdefault(code, set()).update(cols)
+    if doubt:
+        for code, cols in _held_in_doubt(cells, doubt).items():
+            cells_held.setdefault(code, set()).update(cols)
     if columns_withheld or any(cells_held.values()):
         complete = False
+        # a row whose columns withheld for their order alone all read the same is read
+        unsettled = _held_in_doubt(cells, order_only) if order_only else {}
         cells = [
             c
             for c in cells
-            if c.col not in columns_withheld and c.col not in cells_held.get(c.row, ())
+            if (c.col not in columns_withheld or (c.col in order_only and c.row not in unsettled))
+            and c.col not in cells_held.get(c.row, ())
         ]
     if section == "requests" and drawn is None and cells and merges_copied:
         cells, every_one = _runs_a_sum_contradicts(cells, template, problems)
@@ -5386,24 +5413,55 @@ def _unread_applicant_heading(
         return [*header[:at], missing[0], *header[at + 1 :]], ""
     return header, (
         f"requests: the header holds words ({'、'.join(unread[:7])}) that name none of its "
-        f"headings, and does not name {'、'.join(missing)}; values are read in the template's "
-        "order"
+        f"headings, and does not name {'、'.join(missing)}; {_DOUBT_READ}"
     )
 
 
 def _unread_order_guessed(
-    header: list[str], withheld: set[str], guess: str, problems: Problems
-) -> None:
+    header: list[str],
+    withheld: set[str],
+    guess: str,
+    problems: Problems,
+) -> bool:
     """The header's words that name no heading leave the order a guess (`guess`: the line
     _unread_applicant_heading wrote), unless each heading it does not name had its values
     withheld, said (two not read side by side): then no value stands where a guessed order
     puts it, and the line would say what did not happen. (A heading pinned between known
     neighbours is read in the template's place, which its look may not confirm: the guess
-    stays said.)"""
+    stays said.) Whether it is said."""
     named = _applicant_order(header)
     missing = [h for h in _APPLICANTS if h not in named]
     if guess and not set(missing) <= withheld:
         problems.flag(codes.COLUMN_ORDER_GUESSED, guess)
+        return True
+    return False
+
+
+def _unread_doubted(header: list[str], rows: dict[str, RawRow], withheld: set[str]) -> set[str]:
+    """The columns an order guessed over words that name no heading leaves open
+    (_order_doubted), unless the columns of the headings the header does not name came out
+    of the values after all (`withheld`: a column the template lacks in their place, 其他企业 |
+    其他组织 for 其他, _extra_columns) and the header names the rest once each, in the
+    template's order: then each of those stands where the values are read."""
+    # (自然人 and 总计 named twice: a grid copy writing their merged cells in each row)
+    named = list(dict.fromkeys(_applicant_order(header)))
+    missing = {_CODE_OF_HEADING[h] for h in _APPLICANTS if h not in named}
+    if missing and missing <= withheld and named == [h for h in _APPLICANTS if h in named]:
+        return set()
+    columns = list(dict.fromkeys(_header_columns(header)))
+    at = [k for k, w in enumerate(columns) if w in _APPLICANTS]
+    unread = [w for w in columns if w not in _APPLICANTS]
+    if (len(columns) == len(_APPLICANTS) and at == [_APPLICANTS.index(w) for w in named]) or (
+        named == [h for h in _APPLICANTS if h in named]
+        and all(_unread_heading(w) for w in unread)
+        and not any(len(r.values) > 7 and _has_number(r.values[7:]) for r in rows.values())
+    ):
+        # each heading it names stands in its own column of seven, or in the template's order
+        # beside cells that are marks of characters not read (口口口口) or blank: the header
+        # is the template's with headings not read, whose look does not tell which of them
+        # stands where (two pinned apart by known neighbours): only those are in doubt
+        return missing
+    return _order_doubted(header, rows)
 
 
 #: the rows a requests header draws its headings in, as the template does: the seven in one
@@ -5993,8 +6051,8 @@ def _named_twice_out_of_order(
     each named once, in another order than the template's (科研机构 and 其他 the other way
     round): _applicant_columns reads such a header as telling no order, and the values went
     in the template's, each of those two under the other's heading with nothing said. The
-    group's columns that stand where the template has them are read; the others give no
-    number. (Where 自然人 and 总计 stand the header's repeats do not tell, and a row of
+    group's columns that stand where the template has them are read; the others (returned,
+    in doubt) give a number only in a row where they are all the same. (Where 自然人 and 总计 stand the header's repeats do not tell, and a row of
     them scrambled by a converter before the header's rows leaves the group's order as it is.)"""
     order = _applicant_order(header)
     group = [h for h in order if h in _ORG_COLUMNS]
@@ -6012,7 +6070,8 @@ def _named_twice_out_of_order(
             codes.COLUMN_ORDER_GUESSED,
             f"requests: the header names the applicant columns {'、'.join(order)}: some twice, "
             f"and the group's in another order than the template's; the values of "
-            f"{'、'.join(h for h in _ORG_COLUMNS if _CODE_OF_HEADING[h] in moved)} are not read",
+            f"{'、'.join(h for h in _ORG_COLUMNS if _CODE_OF_HEADING[h] in moved)} are read only "
+            "in a row where they are all the same",
         )
     return moved
 
@@ -6259,8 +6318,9 @@ def _applicant_columns(
     lost: list[str] | None = None,
     withheld: set[str] | frozenset[str] = frozenset(),
     settled: bool = False,
-    not_told: set[str] | None = None,
     total_floats: bool = False,
+    doubt: set[str] | None = None,
+    gone: set[str] | frozenset[str] = frozenset(),
 ) -> tuple[contract.Column, ...] | None:
     """The columns of the requests values in the order the header draws them, when it draws
     the applicant columns in another order than the template's (科研机构 before 商业企业, the
@@ -6275,11 +6335,13 @@ def _applicant_columns(
     order a guess unless each heading the header does not name had its values withheld
     (`withheld`, _unpinned_columns). `settled`: 总计 drawn first over numbers that do not tell
     the order, and only the values both orders read the same are read
-    (_total_first_not_told). `not_told`: filled with the columns whose place a header of
-    characters standing alone leaves unknown (_columns_not_placed): withheld, not read in
-    the template's order. `total_floats`: 总计 stands where a PDF's text put its cell over the
+    (_total_first_not_told). `total_floats`: 总计 stands where a PDF's text put its cell over the
     header's two rows (_headings_read_down), which tells nothing of its column: where the sums
-    put it last, the others are read in the header's order."""
+    put it last, the others are read in the header's order. `doubt`: filled, where the order
+    is a guess, with the columns whose place it leaves open (_order_doubted; of characters
+    standing alone, those _columns_not_placed names): a value of theirs is read only where
+    every order of them reads the same, not in the template's order. `gone`: the columns
+    already out of the values (_unread_doubted)."""
     order = _applicant_order(header)
     if lost and sorted(order) != sorted(_APPLICANTS) and any(r.values for r in rows.values()):
         if not set(_APPLICANTS) - set(order) <= withheld:
@@ -6287,8 +6349,13 @@ def _applicant_columns(
             # (a lost word that is no heading's piece is a column the template lacks, which
             # the header places: _extra_columns)
             pieces = [w for w in lost if any(labels.bare(w) in h for h in _APPLICANTS)]
-            if not_told is not None and pieces:
-                not_told |= _columns_not_placed(header)
+            if doubt is not None:
+                # (nor, where the pieces are the group word's, 法人或其 standing alone where it
+                # lost a line, is the order of the headings the header names told: named out
+                # of the template's order, or not once each)
+                doubt |= _unread_doubted(header, rows, set(gone)) & (
+                    _columns_not_placed(header) if pieces else set(_CODE_OF_HEADING.values())
+                )
         return None
     if sorted(order) != sorted(_APPLICANTS):
         # a heading named twice: a scrambled or repeated header, whose order tells nothing
@@ -6306,9 +6373,10 @@ def _applicant_columns(
             problems.flag(
                 codes.COLUMN_ORDER_GUESSED,
                 f"requests: the header names the applicant columns {'、'.join(order)}: another "
-                "order than the template's, but not each of the seven once; values are read in "
-                "the template's order",
+                f"order than the template's, but not each of the seven once; {_DOUBT_READ}",
             )
+            if doubt is not None:
+                doubt |= _order_doubted(header, rows)
         return None
     if order == list(_APPLICANTS):
         return None
@@ -6335,8 +6403,10 @@ def _applicant_columns(
             problems.flag(
                 codes.COLUMN_ORDER_GUESSED,
                 "requests: the header puts 总计 among the applicant columns, but the numbers do "
-                "not sum that way; values are read in the template's order",
+                f"not sum that way; {_DOUBT_READ}",
             )
+            if doubt is not None:
+                doubt |= _order_doubted(header, rows)
             return None
         problems.flag(
             codes.READING_BY_IDENTITY,
@@ -6352,14 +6422,61 @@ def _applicant_columns(
         problems.flag(
             codes.COLUMN_ORDER_GUESSED,
             f"requests: the header orders the applicant columns {'、'.join(order)}, but the "
-            "sums do not confirm that order; values are read in the template's order",
+            f"sums do not confirm that order; {_DOUBT_READ}",
         )
+        if doubt is not None:
+            doubt |= _order_doubted(header, rows)
         return None
     problems.append(
         f"requests: the header orders the applicant columns {'、'.join(six)}; each value is "
         "read under its heading"
     )
     return (*(by_label[w] for w in six), by_label["总计"])
+
+
+#: what a guessed order of the requests columns leaves read (_order_doubted, _held_in_doubt)
+_DOUBT_READ = (
+    "a value is read only where every order of the columns in doubt reads the same, or where "
+    "no order moves its column"
+)
+
+
+def _order_doubted(header: list[str], rows: dict[str, RawRow], named: bool = True) -> set[str]:
+    """The requests columns whose place an order of the header's headings that is a guess
+    leaves open. The group's five always. 总计 unless the rows' sums put the total last, where
+    the template reads it, and no row puts it elsewhere (a total is the sum of the others in
+    whatever order they stand). 自然人 unless, besides, it is the header's first column: a
+    heading of the group or a word read before it (a PDF's text giving a cell over two rows
+    among the group's) leaves its place open too. Where the header names each of the seven
+    once, the orders are its own (总计 moved last where the sums put it there) and the
+    template's: only the columns they place apart are in doubt (not where `named` is False:
+    the header's words are no reading of its order)."""
+    last = set(_sum_votes(rows)) == {6}
+    order = _applicant_order(header)
+    if named and sorted(order) == sorted(_APPLICANTS):
+        if last:
+            order = [*(h for h in order if h != "总计"), "总计"]
+        return {_CODE_OF_HEADING[h] for h, t in zip(order, _APPLICANTS, strict=True) if h != t}
+    doubt = set(_GROUP_CODES)
+    if not last:
+        doubt.add(_CODE_OF_HEADING["总计"])
+    if not last or _header_columns(header)[:1] != ["自然人"]:
+        doubt.add(_CODE_OF_HEADING["自然人"])
+    return doubt
+
+
+def _held_in_doubt(cells: list[Cell], doubt: set[str]) -> dict[str, set[str]]:
+    """The requests cells a guessed order leaves uncertain (row code: column codes): in each
+    row, the columns in `doubt` unless every one of them reads the same value (a row of zeros,
+    or of equal numbers), which every order of them puts in each."""
+    by_row: dict[str, dict[str, object]] = {}
+    for c in cells:
+        by_row.setdefault(c.row, {})[c.col] = c.value
+    held: dict[str, set[str]] = {}
+    for row, values in by_row.items():
+        if len({repr(values.get(col, "absent")) for col in doubt}) > 1:
+            held[row] = set(doubt)
+    return held
 
 
 def _columns_not_placed(header: list[str]) -> set[str]:
@@ -6387,33 +6504,55 @@ def _order_not_told(
     problems.flag(
         codes.COLUMN_ORDER_GUESSED,
         f"{section}: the header holds {what} none of its headings, and does not name {named}; "
-        "the columns whose place it leaves unknown are not read",
+        "of the columns whose place it leaves unknown, a value is read only where every order "
+        "of them reads the same",
     )
 
 
 def _repeated_header(
-    header: list[str], later: list[tuple[int | None, int | None, str]], problems: Problems
-) -> None:
+    header: list[str],
+    later: list[tuple[int | None, int | None, str]],
+    rows: dict[str, RawRow],
+    problems: Problems,
+) -> tuple[set[str], set[str]]:
     """A header repeated further down (a table split in two) that orders the applicant columns
-    otherwise than the first: the rows under it are read in the first's order, a guess."""
+    otherwise than the first: which order the rows under it follow is a guess. The rows under
+    it (row codes: all where a row's place on the page is not known) and the columns the two
+    orders place apart (_order_doubted), whose values are read only where every order reads
+    the same."""
     first = _applicant_order(header)
     runs: list[list[str]] = []
+    starts: list[tuple[int, int]] = []  # where each run stands: its table and row
     last: tuple[int | None, int | None] | None = None
     for table, tr, w in later:
         near = last is not None and last[0] == table and (tr or 0) - (last[1] or 0) <= 1
         if not near:
             runs.append([])
+            starts.append((table or 0, tr or 0))
         runs[-1].append(w)
         last = (table, tr)
-    for run in runs:
+    for run, at in zip(runs, starts, strict=True):
         order = _applicant_order(_header_words(_group_named(run)))
         if len(set(order)) >= 5 and order != (first or list(_APPLICANTS)):
             problems.flag(
                 codes.COLUMN_ORDER_GUESSED,
                 f"requests: the header is repeated with the applicant columns {'、'.join(order)}, "
-                "another order than the first's; the rows under it are read in the first's order",
+                f"another order than the first's; in the rows under it {_DOUBT_READ}",
             )
-            return
+            under = {
+                code
+                for code, r in rows.items()
+                if not r.values
+                or r.values[0].tr is None
+                or ((r.values[0].table or 0), r.values[0].tr) > at
+            }
+            # (the first's order, or the template's where it names not each once, against
+            # the repeated header's)
+            mine = first if sorted(first) == sorted(_APPLICANTS) else list(_APPLICANTS)
+            if sorted(order) != sorted(_APPLICANTS):
+                return under, _order_doubted(run, rows)
+            return under, {_CODE_OF_HEADING[h] for h, k in zip(mine, order, strict=True) if h != k}
+    return set(), set()
 
 
 def _total_not_where_read(
@@ -7684,12 +7823,25 @@ def _reorder_appeals(
         per_row.update(zip(groups, drawn, strict=True))
     rows = list(per_row.values())
     if cols != _TEMPLATE_COLS and not _sums_hold(rows, cols) and _sums_hold(rows, _TEMPLATE_COLS):
+        # the sums put 总计 last, which is all they tell: the other four stand in the header's
+        # order or the template's, and a value is read only where both read the same
+        drawn = (*(c for c in cols if c != "total"), "total")
+        withheld = []
+        for code, vals in per_row.items():
+            differ = [
+                _cell_number(v) != _cell_number(vals[drawn.index(c)])
+                for c, v in zip(_TEMPLATE_COLS, vals, strict=True)
+            ]
+            per_row[code] = [None if d else v for d, v in zip(differ, vals, strict=True)]
+            withheld += [f"{code}.{c}" for c, d in zip(_TEMPLATE_COLS, differ, strict=True) if d]
         problems.flag(
             codes.COLUMN_ORDER_GUESSED,
             "appeals: the header draws the outcome columns " + "/".join(cols) + " but the "
-            "numbers sum only in the template's order; read in the template's order",
+            "numbers sum only with 总计 last; the others stand in the header's order or the "
+            f"template's, and a value is read only where both read the same: {len(withheld)} "
+            f"of them withheld ({'、'.join(withheld[:6])}{' …' if len(withheld) > 6 else ''})",
         )
-        cols = _TEMPLATE_COLS
+        return True
     problems.append(
         "appeals: the header draws the columns in another order than the template's ("
         + "/".join(groups)
