@@ -6330,7 +6330,8 @@ def _total_placed_by_sums(
     for a 总计 first, what _total_column_first made of them), last or where the header has
     it. Where they put it neither way only (rows of zeros, of one applicant's requests, or
     sums that hold both ways), a column is read only where both places read the same text in
-    it in every row (zeros); the others are withheld (`not_told`)."""
+    it in every row (zeros); the others are withheld (`not_told`), all seven where rows rule
+    out both places (总计 drawn at a third)."""
     by_label = dict(zip(_APPLICANTS, contract.REQUEST_COLUMNS, strict=True))
     six = [w for w in order if w != "总计"]
     at = order.index("总计")
@@ -6358,8 +6359,10 @@ def _total_placed_by_sums(
             texts = [labels.norm(t.text) for t in r.values[:7]]
             texts += [None] * (7 - len(texts))  # (a cell not there differs from any)
             differ |= {h for h in _APPLICANTS if texts[order.index(h)] != texts[last.index(h)]}
-        if at == 6:
-            differ = set(_APPLICANTS)  # (no other place to compare with)
+        if at == 6 or ruled_out[at] or ruled_out[6]:
+            # (no other place to compare with; or rows that rule a place out put 总计 at a
+            # third, where neither reading holds)
+            differ = set(_APPLICANTS)
         if differ:
             problems.flag(
                 codes.COLUMN_ORDER_GUESSED,
@@ -6583,11 +6586,14 @@ def _total_first_not_told(
             "order",
         )
         return "template"
+    # rows that rule out both orders put 总计 at a third place (after 自然人, among the group's
+    # columns), where what both orders read the same is no more certain than the rest
+    neither = bool(out["header"] and out["template"])
     for code, r in rows.items():
         texts = [labels.norm(t.text) for t in r.values]
         if not texts:
             continue
-        if len(texts) < 7 or any(texts[7:]):
+        if len(texts) < 7 or any(texts[7:]) or neither:
             held[code] = {_CODE_OF_HEADING[h] for h in _APPLICANTS}  # cells left out or extra
             continue
         held[code] = {
@@ -6598,9 +6604,17 @@ def _total_first_not_told(
     shown = sum(len(v) for v in held.values())
     problems.flag(
         codes.CELLS_UNPLACED,
-        "requests: the header puts 总计 before 自然人, and the numbers cannot tell whether they "
-        "follow it or the template's order: a value is read only where both orders read the "
-        f"same; {shown} values that differ between them are not read",
+        (
+            "requests: the header puts 总计 before 自然人, and the sums rule out both its order "
+            f"({out['header']} rows) and the template's ({out['template']} rows): 总计 stands "
+            f"elsewhere, and none of the {shown} values is read"
+        )
+        if neither
+        else (
+            "requests: the header puts 总计 before 自然人, and the numbers cannot tell whether "
+            "they follow it or the template's order: a value is read only where both orders "
+            f"read the same; {shown} values that differ between them are not read"
+        ),
     )
     return None
 
