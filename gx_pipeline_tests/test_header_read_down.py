@@ -4,7 +4,9 @@ characters sometimes spaced out (自然人 / 法人或其他组织 / 总计商 �
 社会公益 / 组织 / 法 律 服 务 / 机构 / 其他). The cells over two rows (自然人, 总计) come out
 before, among or after the group's five; the values stand in the columns as drawn, 总计 last.
 Read down, the lines name each heading once: the values are read in that order where the sums
-place 总计, and none is read wrong wherever the lines do not spell the headings."""
+place 总计, and none is read wrong wherever the lines do not spell the headings, put 自然人
+after a heading of the group's (which the sums cannot place), or lead to rows that do not place
+总计."""
 
 from __future__ import annotations
 
@@ -66,11 +68,13 @@ def _page(
     drop: bool = False,
     drawn: bool = False,
     alike: float = 0.0,
+    zeros: float = 0.0,
 ):
-    """A text page whose requests table draws its columns as `order` names them, 总计 last
-    whatever the header's lines put first (`drawn`: where they put it, after 自然人), with
-    values that tell which column is the total. A row's share `alike` gives each of the
-    group's five the same number (0 or another), 自然人 too in half of them."""
+    """A text page whose requests table draws its columns as `order` names them, 自然人 first
+    and 总计 last whatever the header's lines put first (`drawn`: 总计 where they put it, after
+    自然人), with values that tell which column is the total (but where `zeros`, the share of
+    the values that are 0, leaves too few rows that sum one way only). A row's share `alike`
+    gives each of the group's five the same number (0 or another), 自然人 too in half of them."""
     columns = ["自然人", *(h for h in order if h in _GROUP), "总计"]
     alike_ones = ("自然人", *_GROUP)
     if drawn:
@@ -90,7 +94,9 @@ def _page(
         del header[rng.choice([k for k, line in enumerate(header) if len(line) <= 3])]
     lines += header
     for code, label in _ROWS:
-        values = {h: rng.randint(1, 40) for h in columns if h != "总计"}
+        values = {
+            h: 0 if rng.random() < zeros else rng.randint(1, 40) for h in columns if h != "总计"
+        }
         if rng.random() < alike:
             same = rng.choice([0, rng.randint(1, 40)])
             values.update((h, same) for h in alike_ones[rng.random() < 0.5 :])
@@ -183,3 +189,48 @@ def test_a_header_down_its_lines_with_a_line_lost_reads_only_what_every_order_re
     for row, values in truth.items():
         if len({values[_CODE[h]] for h in ("自然人", *_GROUP)}) == 1:
             assert all(got.get((row, col)) is not None for col in values), (row, values)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_a_natural_person_heading_after_the_group_reads_nothing_wrong(seed: int):
+    """自然人, a cell over the header's two rows like 总计, may come out of the PDF after some or
+    all of the group's headings; nothing tells its column (the sums place only 总计), nor so
+    the five's: no value is read wrong, flagged or not."""
+    rng = random.Random(1500 + seed)
+    group = list(_GROUP)
+    rng.shuffle(group)
+    at = rng.randint(1, 5)
+    order = ["法人或其他组织", *group[:at], "自然人", *group[at:]]
+    order.insert(rng.choice([1, at + 1, len(order)]), "总计")
+    data, truth = _page(rng, order, seed % 2 == 0)
+    _, _, wrong = _judge(data, truth)
+    assert not wrong, (order, wrong[:5])
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_a_total_heading_before_the_others_down_its_lines_is_placed_by_the_sums(seed: int):
+    """总计's cell may come out first of all (总计 / 自然人 / 法人或其他组织 / …): where the sums
+    put it last, the others are read in the header's order, as where it comes out among them."""
+    rng = random.Random(2000 + seed)
+    group = list(_GROUP)
+    rng.shuffle(group)
+    order = rng.choice(
+        [["总计", "自然人", "法人或其他组织", *group], ["法人或其他组织", "总计", "自然人", *group]]
+    )
+    data, truth = _page(rng, order, seed % 2 == 0)
+    read, _, wrong = _judge(data, truth)
+    assert not wrong, (order, wrong[:5])
+    assert read == len(truth) * 7
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_a_header_down_its_lines_over_rows_that_do_not_place_the_total_reads_nothing_wrong(
+    seed: int,
+):
+    """Rows of zeros and of one applicant's requests (5 0 0 0 0 0 5) place 总计 nowhere: where
+    too few rows sum one way only, nothing tells whether it stands where the lines put it, and
+    no value is read wrong, flagged or not."""
+    rng = random.Random(2500 + seed)
+    data, truth = _page(rng, _orders(rng), seed % 2 == 0, zeros=0.93)
+    _, _, wrong = _judge(data, truth)
+    assert not wrong, wrong[:5]

@@ -6107,6 +6107,17 @@ def _group_read_across(
     rows = sorted(lines.items())
     # (a header naming each heading whole is read as it stands)
     down = None if set(_APPLICANTS) <= set(header) else _headings_read_down(rows)
+    if down is not None and any(w in _ORG_COLUMNS for w in down[: down.index("自然人")]):
+        # 自然人, a cell over the header's two rows as 总计 is, came out after a heading of the
+        # group's: its column is not told by the lines, nor by the sums (which place 总计
+        # alone), and with it the five's are not known either
+        problems.flag(
+            codes.COLUMN_ORDER_GUESSED,
+            "requests: the header writes each applicant heading down its own lines, 自然人 "
+            "after a heading of the group's (" + "、".join(down) + "): which column each "
+            "value stands in is not known, none is read",
+        )
+        return header, header_at, set(_CODE_OF_HEADING.values()), False
     if down is not None:
         problems.append(
             "requests: the header writes each applicant heading down its own lines, a heading "
@@ -6383,22 +6394,12 @@ def _applicant_columns(
     by_label = dict(zip(_APPLICANTS, contract.REQUEST_COLUMNS, strict=True))
     six = [w for w in order if w != "总计"]
     at = order.index("总计")
+    if total_floats:
+        return _total_placed_by_sums(order, rows, told, problems, doubt)
     if at not in (0, 6):
         # 总计 among the applicant columns: the sums tell whether the numbers follow the header
         votes = _sum_votes(rows)
-        last = votes.get(6, 0)
         agree = votes.pop(at, 0)
-        if total_floats and last and not agree and set(votes) == {6}:
-            # the numbers put 总计 last, as the page draws it: a PDF's text gives the cell over
-            # the header's two rows before the group's headings (自然人 / 法人或其他组织 / 总计 /
-            # 商业企业 …); the others stand in the header's order
-            problems.flag(
-                codes.READING_BY_IDENTITY,
-                f"requests: the header puts 总计 among the applicant columns, but the numbers "
-                f"put it last ({last} rows sum that way); the others are read in the header's "
-                "order",
-            )
-            return (*(by_label[w] for w in six), by_label["总计"])
         if not agree or votes:
             problems.flag(
                 codes.COLUMN_ORDER_GUESSED,
@@ -6477,6 +6478,82 @@ def _held_in_doubt(cells: list[Cell], doubt: set[str]) -> dict[str, set[str]]:
         if len({repr(values.get(col, "absent")) for col in doubt}) > 1:
             held[row] = set(doubt)
     return held
+
+
+def _total_placed_by_sums(
+    order: list[str],
+    rows: dict[str, RawRow],
+    told: str | None,
+    problems: Problems,
+    doubt: set[str] | None,
+) -> tuple[contract.Column, ...] | None:
+    """The requests columns of a header read down its lines (_headings_read_down), where 总计
+    stands where a PDF's text put its cell over the header's two rows, before, among or after
+    the others: the others stand in the header's order, 总计 where the sums put it (`told`:
+    for a 总计 first, what _total_column_first made of them), last or where the header has
+    it. Where they put it neither way only (rows of zeros, of one applicant's requests, or
+    sums that hold both ways), a column is read only where both places read the same text in
+    it in every row (zeros); the others are in `doubt` (_held_in_doubt), all seven where rows rule
+    out both places (总计 drawn at a third)."""
+    by_label = dict(zip(_APPLICANTS, contract.REQUEST_COLUMNS, strict=True))
+    six = [w for w in order if w != "总计"]
+    at = order.index("总计")
+    ruled_out = _totals_ruled_out(rows)
+    if at == 0:
+        # (the values were moved to the template's order where the sums put 总计 first)
+        placed = 6 if told in ("header", "template") else None
+        said = "first" if told == "header" else "last"
+    elif at == 6:
+        # (rows whose total stands elsewhere: the numbers do not follow the header)
+        placed = None if set(_sum_votes(rows)) - {6} else 6
+        said = "last"
+    else:
+        # a place the rows never rule out, where they rule out the other; else the one place
+        # rows vote for (a row whose sums a typing slip broke rules out both)
+        votes = _sum_votes(rows)
+        placed = next((p for p, q in ((at, 6), (6, at)) if ruled_out[q] and not ruled_out[p]), None)
+        if placed is None and len(votes) == 1 and set(votes) <= {at, 6}:
+            placed = next(iter(votes))
+        said = "last" if placed == 6 else "where the header has it"
+    if placed is None:
+        last = [*six, "总计"]
+        differ = set()
+        for r in rows.values():
+            texts = [labels.norm(t.text) for t in r.values[:7]]
+            texts += [None] * (7 - len(texts))  # (a cell not there differs from any)
+            differ |= {h for h in _APPLICANTS if texts[order.index(h)] != texts[last.index(h)]}
+        if at == 6 or ruled_out[at] or ruled_out[6]:
+            # (no other place to compare with; or rows that rule a place out put 总计 at a
+            # third, where neither reading holds)
+            differ = set(_APPLICANTS)
+        if differ:
+            problems.flag(
+                codes.COLUMN_ORDER_GUESSED,
+                f"requests: the header's lines put the applicant columns so: "
+                f"{'、'.join(order)}, and the sums do not tell whether 总计 stands there or "
+                f"last: the columns the two places read differently ({'、'.join(sorted(differ))}) "
+                "are not read",
+            )
+            if doubt is not None:
+                doubt |= {_CODE_OF_HEADING[h] for h in differ}
+        return tuple(by_label[w] for w in order)
+    if placed == at and at != 6:
+        problems.flag(
+            codes.READING_BY_IDENTITY,
+            "requests: the header puts 总计 among the applicant columns and the numbers agree "
+            f"({ruled_out[6]} rows rule out its standing last); values are read in the header's "
+            "order",
+        )
+        return tuple(by_label[w] for w in order)
+    if six == list(_APPLICANTS[:6]):
+        return None
+    if at != 6:
+        problems.flag(
+            codes.READING_BY_IDENTITY,
+            f"requests: the header puts 总计 before some applicant columns, but the numbers put "
+            f"it {said}; the others are read in the header's order",
+        )
+    return (*(by_label[w] for w in six), by_label["总计"])
 
 
 def _columns_not_placed(header: list[str]) -> set[str]:
@@ -6609,6 +6686,20 @@ def _sum_positions(numbers: list[float]) -> list[int]:
     return [k for k, x in enumerate(numbers) if abs(2 * x - total) < 1e-9]
 
 
+def _totals_ruled_out(rows: dict[str, RawRow]) -> Counter[int]:
+    """For each of the seven positions, the rows whose number there is not the sum of the
+    others: rows that rule out a total standing there (5 0 0 0 0 0 5 rules out all but the
+    first and the last; a row of zeros none). Rows where a value is not there do not count."""
+    out: Counter[int] = Counter()
+    for r in rows.values():
+        numbers = [read_value(t.text) for t in r.values[:7]]
+        if len(numbers) < 7 or any(v is None or v.value is None for v in numbers):
+            continue
+        at = _sum_positions([float(v.value) for v in numbers if v and v.value is not None])
+        out.update(k for k in range(7) if k not in at)
+    return out
+
+
 def _total_column_first(
     header: list[str], rows: dict[str, RawRow], problems: Problems, held: dict[str, set[str]]
 ) -> str | None:
@@ -6659,14 +6750,8 @@ def _total_first_not_told(
     The order the sums told, as _total_column_first."""
     if sorted(order) != sorted(_APPLICANTS):
         order = ["总计", *_APPLICANTS[:6]]  # (a heading not named: the rest in their places)
-    out = {"header": 0, "template": 0}
-    for r in rows.values():
-        numbers = [read_value(t.text) for t in r.values[:7]]
-        if len(numbers) < 7 or any(v is None or v.value is None for v in numbers):
-            continue
-        at = _sum_positions([float(v.value) for v in numbers if v and v.value is not None])
-        out["header"] += 0 not in at
-        out["template"] += len(numbers) - 1 not in at
+    ruled_out = _totals_ruled_out(rows)
+    out = {"header": ruled_out[0], "template": ruled_out[6]}
     if out["template"] and not out["header"]:
         for r in rows.values():
             if len(r.values) >= 7:
@@ -6686,11 +6771,14 @@ def _total_first_not_told(
             "order",
         )
         return "template"
+    # rows that rule out both orders put 总计 at a third place (after 自然人, among the group's
+    # columns), where what both orders read the same is no more certain than the rest
+    neither = bool(out["header"] and out["template"])
     for code, r in rows.items():
         texts = [labels.norm(t.text) for t in r.values]
         if not texts:
             continue
-        if len(texts) < 7 or any(texts[7:]):
+        if len(texts) < 7 or any(texts[7:]) or neither:
             held[code] = {_CODE_OF_HEADING[h] for h in _APPLICANTS}  # cells left out or extra
             continue
         held[code] = {
@@ -6701,9 +6789,17 @@ def _total_first_not_told(
     shown = sum(len(v) for v in held.values())
     problems.flag(
         codes.CELLS_UNPLACED,
-        "requests: the header puts 总计 before 自然人, and the numbers cannot tell whether they "
-        "follow it or the template's order: a value is read only where both orders read the "
-        f"same; {shown} values that differ between them are not read",
+        (
+            "requests: the header puts 总计 before 自然人, and the sums rule out both its order "
+            f"({out['header']} rows) and the template's ({out['template']} rows): 总计 stands "
+            f"elsewhere, and none of the {shown} values is read"
+        )
+        if neither
+        else (
+            "requests: the header puts 总计 before 自然人, and the numbers cannot tell whether "
+            "they follow it or the template's order: a value is read only where both orders "
+            f"read the same; {shown} values that differ between them are not read"
+        ),
     )
     return None
 
