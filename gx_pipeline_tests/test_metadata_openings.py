@@ -214,3 +214,22 @@ def test_the_day_a_document_was_written_dates_a_page_with_no_other(written):
     head = f"{written}：2023-01-06\n湖里区卫生健康局2022年政府信息公开工作年度报告"
     got = _parsed(head, "2022年，湖里区卫生健康局认真贯彻落实《条例》。")
     assert got.published == "2023-01-06"
+
+
+#: a verb phrase between the name and the year of the report it compiles (XX镇人民政府特此编制
+#: 2024年度…报告): the name before it is the agency
+_AFTER_NAME = ("特此编制", "特编制", "编制了", "现公布", "依法编制")
+
+
+@pytest.mark.parametrize(("after", "agency"), list(itertools.product(_AFTER_NAME, _AGENCIES)))
+def test_the_name_before_a_verb_phrase_and_the_year_is_the_agency(after, agency):
+    body = f"为提升政府工作的透明度，{agency}{after}2024年度政府信息公开工作年度报告。"
+    assert _parsed("", body).agency == agency
+
+
+@pytest.mark.parametrize("bullet", ["• ", "· ", "- ", "•"])
+@pytest.mark.parametrize("date", _DATES)
+def test_a_bulleted_date_line_under_the_title_dates_the_report(bullet, date):
+    year = int(date[:4]) - 1
+    head = f"宝鸡市司法局{year}年政府信息公开工作年度报告\n{bullet}宝鸡市人民政府门户网\n{bullet}{date} 15:59"
+    assert _parsed(head, f"{year}年，工作有序推进。").published == date

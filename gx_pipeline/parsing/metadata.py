@@ -123,6 +123,8 @@ _VERB_PHRASE = re.compile(
 )
 #: a verb of compiling or publishing inside a run (XX委编制了XX委员会…, XX局编制并发布XX局…)
 _MID_VERB = re.compile(r"(?:编制|制定|撰写|公布|公开|发布|印发)(?:了|并(?:向社会)?(?:公布|公开|发布))?")
+#: a verb phrase after the name, before the year of the report it compiles or publishes
+_VERB_TAIL = re.compile(r"(?:特此|特|现|依法)?(?:编制|公布|发布|制定|印发)了?$")
 _SELF_NAMES = {"我局", "我处", "我单位", "本局", "本单位", "我委", "我办", "本机关", "我中心",
                "我镇", "我乡", "我街道", "我区", "我县", "我市", "我院", "我厅", "本委", "我园",
                "本站", "本网", "本网站"}
@@ -450,6 +452,8 @@ def _agency_words(run: str) -> str | None:
         a = rest
     for tail in ("关于", "的"):
         a = a.removesuffix(tail)
+    # XX镇人民政府特此编制2024年度…报告: the verb phrase between the name and the year
+    a = _VERB_TAIL.sub("", a)
     if len(a) < 2 or a in _SELF_NAMES or not re.search(r"[\u4e00-\u9fff]", a):
         return None
     if ":" in a:
@@ -1095,12 +1099,13 @@ def _published(
             (best is None or best[0] > 3)
             and k < 120
             and k not in edit_cells
-            and (m := _LEADING_DATE.match(n))
+            # a portal's list of the article's fields may bullet its date line (• 2025-02-10)
+            and (m := _LEADING_DATE.match(bare := n.lstrip(_BULLETS)))
             and len(n) < 60
         ):
             date = dated(*m.groups()[:3])
-            fields = _DATE_LINE_FIELDS.search(n, m.end())
-            if date and (fields or _DATE_ONLY.match(n)):
+            fields = _DATE_LINE_FIELDS.search(bare, m.end())
+            if date and (fields or _DATE_ONLY.match(bare)):
                 # a list entry's date ranks below a 更新时间, and is kept only where nothing else is
                 rank = 5 if not fields and _list_entry_date(head, k) else 3
                 if best is None or rank < best[0]:
@@ -1135,6 +1140,8 @@ _DATE_LINE_FIELDS = re.compile(
 #: how a clock told by its shape is named in the problem line
 _SHAPED = ", a weekday or the weather beside it"
 
+#: the bullets a portal's list of an article's fields opens its lines with
+_BULLETS = "•·・-*"
 #: the words of _LABELLED_DATE's labels: a line without any holds no labelled date
 _DATE_LABEL_WORDS = ("日期", "时间", "发布于", "发稿")
 
@@ -1142,14 +1149,14 @@ _DATE_LABEL_WORDS = ("日期", "时间", "发布于", "发稿")
 def _dated_lines(head: list[str]) -> list[int]:
     """The indexes of the normalised lines (no white space in any) that may hold a date
     _published reads: a label's word (_DATE_LABEL_WORDS), or a leading year (_LEADING_DATE
-    opens with 20). Five substring searches of the lines joined: a test of each line in
+    opens with 20, after a bullet or not). Substring searches of the lines joined: a test of each line in
     Python (300 of them, on a portal page mostly menus and links) cost 0.13 M instructions a
     page more."""
     joined = "\n" + "\n".join(head)
     #: where each line starts in `joined`
     starts = list(itertools.accumulate([len(n) + 1 for n in head], initial=1))
     found: set[int] = set()
-    for word in (*_DATE_LABEL_WORDS, "\n20"):
+    for word in (*_DATE_LABEL_WORDS, "\n20", *(f"\n{b}20" for b in _BULLETS)):
         skip = 1 if word[0] == "\n" else 0
         at = joined.find(word)
         while at >= 0:
