@@ -114,12 +114,24 @@ _VERB_PREFIXES = (
     "印发", "转发", "现予公布", "予以公布", "现公布", "现发布", "特发布", "现将", "公布", "发布", "编制", "编写",
     "制作", "形成", "关于", "根据", "特此", "特将", "现",
 )
+#: the verb phrase of the sentence that publishes the report, before the name it publishes
+#: (特向社会公布XX街道2021年度…, 我局编制并向社会公开XX局…, 现公开区人民政府办公室…): no name
+#: opens with it, and what it leaves is a name or a kind of office without its place
+_VERB_PHRASE = re.compile(
+    r"^(?:我局|我委|我办|我单位|本机关|本单位|我中心|我镇|我乡|我街道)?(?:特|现|兹)?"
+    r"(?:(?:编制|制定|制作|撰写)并?)?(?:向社会(?:公众)?|予以)?(?:公开|公布|发布|编制|制定|撰写)"
+)
+#: a verb of compiling or publishing inside a run (XX委编制了XX委员会…, XX局编制并发布XX局…)
+_MID_VERB = re.compile(r"(?:编制|制定|撰写|公布|公开|发布|印发)(?:了|并(?:向社会)?(?:公布|公开|发布))?")
+#: a verb phrase after the name, before the year of the report it compiles or publishes
+_VERB_TAIL = re.compile(r"(?:特此|特|现|依法)?(?:编制|公布|发布|制定|印发)了?$")
 _SELF_NAMES = {"我局", "我处", "我单位", "本局", "本单位", "我委", "我办", "本机关", "我中心",
                "我镇", "我乡", "我街道", "我区", "我县", "我市", "我院", "我厅", "本委", "我园",
                "本站", "本网", "本网站"}
 # fmt: on
+#: (a copy may run the section's heading into it on one line: 一、总体情况 2022年，XX局…)
 _BODY_AGENCY = re.compile(
-    r"(?:^|(?<=[。；;]))(?:20\d{2})年度?[,，]?(?:以来)?[,，]?(?P<run>[\u4e00-\u9fff（）()]{2,40})"
+    r"(?:^|(?<=[。；;])|(?<=总体情况))(?:20\d{2})年度?[,，]?(?:以来)?[,，]?(?P<run>[\u4e00-\u9fff（）()]{2,40})"
 )
 _BODY_VERBS = re.compile(
     r"(全面|坚持|高度|认真|深入|严格|在|以|按照|围绕|紧紧|始终|持续|进一步|积极|根据|结合|紧扣|"
@@ -129,10 +141,11 @@ _BODY_VERBS = re.compile(
     r"不折不扣|共(?=计|有|发布|公开|公布|收到|受理|办理|处理|答复|主动|制发|印发|出台|开展|完成|"
     r"接|组织|更新|报送|上传|回复|新增|录入|编制|举办|召开|梳理|清理|审查|发出|推送))"
 )
-#: the opening's statement of who wrote the report: 本报告由XX根据《条例》要求编制 (not a
-#: contact: 如对本报告有疑问，请与XX联系 may name another office)
+#: the opening's statement of who wrote the report: 本报告由XX根据《条例》要求编制, or in a
+#: clause after the rules it follows (本年度报告是根据《条例》要求，由XX编制), in the same
+#: sentence (not a contact: 如对本报告有疑问，请与XX联系 may name another office)
 _COMPILED_BY = re.compile(
-    r"本(?:年度)?报告(?:是)?由(?P<run>[\u4e00-\u9fff（）()]{3,40}?)"
+    r"本(?:年度)?报告(?:是)?(?:[^。；;由]{0,100}?[,，])?由(?P<run>[\u4e00-\u9fff（）()]{3,40}?)"
     r"(?:根据|依据|依照|按照|结合|负责|编制|编写|制作|组织编制)"
 )
 _BODY_YEAR = re.compile(r"(?:^|[。；;:：!！])(20\d{2})年度?[,，]")
@@ -179,6 +192,9 @@ _LABEL_RANK = {
     "成文日期": 2,
     "产生日期": 2,
 }
+#: what before a plain 日期/时间 makes it the day the document was written or signed (公文生成
+#:日期, 印发日期, 签发日期), ranked as 成文日期 below the article's own date line
+_WRITTEN = ("生成", "印发", "签发")
 #: the rank of a label that dates an edit, not the publication: taken only where the page
 #: has no other date, the sign-off's included, and then said
 _EDITED = 4
@@ -200,7 +216,7 @@ _SIGNOFF_DATE = re.compile(r"^" + _DATE + r"$")
 _YEAR_LINE = re.compile(r"[(\[【]?(20\d{2})年度[)\]】]?")
 _SIGNOFF_INLINE = re.compile(r"^(?P<name>[\u4e00-\u9fff（）()]{3,40}?)" + _DATE + r"$")
 _META_AGENCY = re.compile(
-    r"(?:发布机构|发文机关|发文单位|来源单位|发布单位|信息来源|来源)\s*[:：]?\s*(?:\|\s*)?"
+    r"(?:发布机构|发文机关|发文单位|来源单位|发布单位|信息来源|来源)\s*[\]】]?\s*[:：]?\s*(?:\|\s*)?"
     r"(?P<a>[^\s|:：]{2,30})"
 )
 
@@ -420,12 +436,24 @@ def _agency_words(run: str) -> str | None:
     changed = True
     while changed:
         changed = False
+        if (verb := _VERB_PHRASE.match(a)) and len(a) > verb.end() + 1:
+            a = a[verb.end() :]
+            changed = True
         for p in _VERB_PREFIXES:
             if a.startswith(p) and len(a) > len(p) + 1:
                 a = a[len(p) :]
                 changed = True
+    # XX委编制了XX委员会2022年…报告: the subject that compiled the report, its verb, then the
+    # name the report goes by (not a cut inside a name: 政务公开办公室, 新闻发布中心 leave no
+    # name of a place after the verb)
+    *_, verb = (None, *_MID_VERB.finditer(a))
+    rest = a[verb.end() :] if verb is not None else ""
+    if rest.endswith(_AGENCY_SUFFIX) and _names_a_place(rest):
+        a = rest
     for tail in ("关于", "的"):
         a = a.removesuffix(tail)
+    # XX镇人民政府特此编制2024年度…报告: the verb phrase between the name and the year
+    a = _VERB_TAIL.sub("", a)
     if len(a) < 2 or a in _SELF_NAMES or not re.search(r"[\u4e00-\u9fff]", a):
         return None
     if ":" in a:
@@ -1059,6 +1087,8 @@ def _published(
                     clocks.append(f"{date}{_SHAPED}")
                 continue
             rank = _LABEL_RANK[m.group("label") or m.group("plain")]
+            if m.group("plain") and n[max(m.start("plain") - 2, 0) : m.start("plain")] in _WRITTEN:
+                rank = _LABEL_RANK["成文日期"]  # 公文生成日期, 签发日期: the writing, as 成文日期
             if rank == _EDITED:
                 edit = edit or date
                 if m.group("y") is None:
@@ -1069,13 +1099,15 @@ def _published(
             (best is None or best[0] > 3)
             and k < 120
             and k not in edit_cells
-            and (m := _LEADING_DATE.match(n))
+            # a portal's list of the article's fields may bullet its date line (• 2025-02-10)
+            and (m := _LEADING_DATE.match(bare := n.lstrip(_BULLETS)))
             and len(n) < 60
         ):
             date = dated(*m.groups()[:3])
-            if date and ("来源" in n or _DATE_ONLY.match(n)):
+            fields = _DATE_LINE_FIELDS.search(bare, m.end())
+            if date and (fields or _DATE_ONLY.match(bare)):
                 # a list entry's date ranks below a 更新时间, and is kept only where nothing else is
-                rank = 5 if "来源" not in n and _list_entry_date(head, k) else 3
+                rank = 5 if not fields and _list_entry_date(head, k) else 3
                 if best is None or rank < best[0]:
                     best = (rank, date)
     if best is not None and (best[0] < _EDITED or edit is None):
@@ -1100,9 +1132,16 @@ _CLOCK_TAIL = re.compile(
 )
 #: an article's fields, which its own date line holds and a portal's clock never stands beside
 _ARTICLE_FIELDS = re.compile(r"来源|作者|阅读|浏览|点击|责任编辑|发布机构")
+#: the fields of an article's own date line after the date it opens with (2021-02-09 发布：XX
+#: 点击数：, 2023-01-31 来源：XX局): a list entry's date stands before another report's title
+_DATE_LINE_FIELDS = re.compile(
+    r"来源|(?:发布|发布者|发布机构|作者|编辑|点击数?|浏览(?:次数|量)?|阅读(?:次数|量)?|访问(?:次数|量)?)[:：]"
+)
 #: how a clock told by its shape is named in the problem line
 _SHAPED = ", a weekday or the weather beside it"
 
+#: the bullets a portal's list of an article's fields opens its lines with
+_BULLETS = "•·・-*"
 #: the words of _LABELLED_DATE's labels: a line without any holds no labelled date
 _DATE_LABEL_WORDS = ("日期", "时间", "发布于", "发稿")
 
@@ -1110,14 +1149,14 @@ _DATE_LABEL_WORDS = ("日期", "时间", "发布于", "发稿")
 def _dated_lines(head: list[str]) -> list[int]:
     """The indexes of the normalised lines (no white space in any) that may hold a date
     _published reads: a label's word (_DATE_LABEL_WORDS), or a leading year (_LEADING_DATE
-    opens with 20). Five substring searches of the lines joined: a test of each line in
+    opens with 20, after a bullet or not). Substring searches of the lines joined: a test of each line in
     Python (300 of them, on a portal page mostly menus and links) cost 0.13 M instructions a
     page more."""
     joined = "\n" + "\n".join(head)
     #: where each line starts in `joined`
     starts = list(itertools.accumulate([len(n) + 1 for n in head], initial=1))
     found: set[int] = set()
-    for word in (*_DATE_LABEL_WORDS, "\n20"):
+    for word in (*_DATE_LABEL_WORDS, "\n20", *(f"\n{b}20" for b in _BULLETS)):
         skip = 1 if word[0] == "\n" else 0
         at = joined.find(word)
         while at >= 0:
