@@ -5457,13 +5457,16 @@ def _unread_doubted(header: list[str], rows: dict[str, RawRow], withheld: set[st
     unread = [w for w in columns if w not in _APPLICANTS]
     if (len(columns) == len(_APPLICANTS) and at == [_APPLICANTS.index(w) for w in named]) or (
         named == [h for h in _APPLICANTS if h in named]
+        and len(columns) >= len(_APPLICANTS) - 1
         and all(_unread_heading(w) for w in unread)
         and not any(len(r.values) > 7 and _has_number(r.values[7:]) for r in rows.values())
     ):
         # each heading it names stands in its own column of seven, or in the template's order
-        # beside cells that are marks of characters not read (口口口口) or blank: the header
-        # is the template's with headings not read, whose look does not tell which of them
-        # stands where (two pinned apart by known neighbours): only those are in doubt
+        # beside cells that are marks of characters not read (口口口口) or blank (one blank
+        # cell writes nothing in text): the header is the template's with headings not read,
+        # whose look does not tell which of them stands where (two pinned apart by known
+        # neighbours): only those are in doubt. (自然人 and 总计 alone, the group's words
+        # broken past reading and dropped, tell nothing of where the two stand.)
         return missing
     return _order_doubted(header, rows)
 
