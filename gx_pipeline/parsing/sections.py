@@ -1984,6 +1984,7 @@ def _table(
     doubt: set[str] = set()
     # columns withheld because their order is not told, and for nothing else
     order_only: set[str] = set()
+    order_open: set[str] = set()  # and those besides withheld for another reason
     # the rows under a header repeated in another order, and the columns it leaves in doubt
     later_rows: set[str] = set()
     later_doubt: set[str] = set()
@@ -2035,8 +2036,11 @@ def _table(
         columns_withheld |= _total_not_where_read(
             header, grid_order, by_code, columns_withheld, problems
         )
-        # (withheld for their order alone: a row where they all read the same is read)
-        order_only = (order_withheld | scrambled) - columns_withheld
+        # (withheld for their order alone: a row where they all read the same is read, and
+        # those withheld besides for another reason read the same too: their places are as
+        # open, and a column left alone in doubt always reads the same as itself)
+        order_open = order_withheld | scrambled
+        order_only = order_open - columns_withheld
         columns_withheld |= order_withheld | scrambled
         # the headings whose columns give no number, which no order read puts anywhere
         unread_withheld = {h for h, c in _CODE_OF_HEADING.items() if c in columns_withheld}
@@ -2478,7 +2482,7 @@ def _table(
     if columns_withheld or any(cells_held.values()):
         complete = False
         # a row whose columns withheld for their order alone all read the same is read
-        unsettled = _held_in_doubt(cells, order_only) if order_only else {}
+        unsettled = _held_in_doubt(cells, order_only | order_open) if order_only else {}
         cells = [
             c
             for c in cells
@@ -5453,13 +5457,16 @@ def _unread_doubted(header: list[str], rows: dict[str, RawRow], withheld: set[st
     unread = [w for w in columns if w not in _APPLICANTS]
     if (len(columns) == len(_APPLICANTS) and at == [_APPLICANTS.index(w) for w in named]) or (
         named == [h for h in _APPLICANTS if h in named]
+        and len(columns) >= len(_APPLICANTS) - 1
         and all(_unread_heading(w) for w in unread)
         and not any(len(r.values) > 7 and _has_number(r.values[7:]) for r in rows.values())
     ):
         # each heading it names stands in its own column of seven, or in the template's order
-        # beside cells that are marks of characters not read (口口口口) or blank: the header
-        # is the template's with headings not read, whose look does not tell which of them
-        # stands where (two pinned apart by known neighbours): only those are in doubt
+        # beside cells that are marks of characters not read (口口口口) or blank (one blank
+        # cell writes nothing in text): the header is the template's with headings not read,
+        # whose look does not tell which of them stands where (two pinned apart by known
+        # neighbours): only those are in doubt. (自然人 and 总计 alone, the group's words
+        # broken past reading and dropped, tell nothing of where the two stand.)
         return missing
     return _order_doubted(header, rows)
 
@@ -5750,6 +5757,7 @@ def _unpinned_columns(
             continue
         words = [w for w in words if w or not named_once]
         judged |= _judge_header_row(words, _HEADER_ROWS, withheld, seen, problems)
+    withheld |= _natural_person_after_group(header_rows, withheld, problems)
     if not judged:
         columns = [_HEADING_SYNONYMS.get(w, w) for w in _header_columns(header)]
         _judge_header_row(columns, _HEADER_ROWS[:1], withheld, seen, problems)
@@ -5763,6 +5771,29 @@ def _unpinned_columns(
         )
         withheld |= _headings_not_drawn(header, seen, rows, problems, blanks_drawn and not lost)
     return withheld, None
+
+
+def _natural_person_after_group(
+    header_rows: list[list[str]], withheld: set[str], problems: Problems
+) -> set[str]:
+    """自然人's column, where a header row draws 法人或其他组织 before it (the group first:
+    法人或其他组织 | 自然人 | 总计) and the group's five are withheld, a heading among them not
+    read: 自然人 then stands after the five, not first, and the place the template gives it holds
+    one of theirs; which of the six columns before 总计 it is, the unread heading leaves open
+    (where the five are named, the header's cells place each: _header_by_columns)."""
+    if not set(_GROUP_CODES) <= withheld or _CODE_OF_HEADING["自然人"] in withheld:
+        return set()
+    for words in header_rows:
+        named = [w for w in words if w in ("自然人", _GROUP)]
+        if named[:2] == [_GROUP, "自然人"]:
+            problems.flag(
+                codes.CELLS_UNPLACED,
+                "requests: a header row draws 法人或其他组织 before 自然人, and the group's "
+                "headings are not all read: 自然人's column is not known, its values are not "
+                "read",
+            )
+            return {_CODE_OF_HEADING["自然人"]}
+    return set()
 
 
 def _kept_between_blanks(words: list[str], above: list[str], rows: dict[str, RawRow]) -> bool:
