@@ -202,3 +202,43 @@ def test_empty_cells_under_natural_person_and_total_leave_the_kept_columns_in_pl
         assert _flagged(got), (kept, got.problems)
         if rendering in DRAWN:
             assert not missing, (template, year, kept, sorted(missing)[:4], got.problems)
+
+
+def _remarks_with_numbers(rng: random.Random):
+    """A 备注 column drawn down beside 申请人情况 after the kept columns, each row's cell a
+    small number (last year's figure, a count of requests made online)."""
+
+    def shaped(table: Table) -> Table:
+        top = 3 if all(c.header for c in table.rows[2]) else 2
+        rows = [
+            (*row, _h("备注", rowspan=top))
+            if k == 0
+            else row
+            if k < top
+            else (*row, GCell(str(rng.randrange(0, 5))))
+            for k, row in enumerate(table.rows)
+        ]
+        return replace(table, rows=tuple(rows), width=table.width + 1)
+
+    return shaped
+
+
+@pytest.mark.parametrize("rendering", sorted(COPIES))
+def test_numbers_in_a_remarks_column_after_the_kept_columns_are_no_applicant_values(
+    rendering: str,
+):
+    """A table drawing only some applicant columns and a 备注 column of numbers after 总计 has
+    rows as many cells wide as the template's seven columns (or near): taken for them, 备注's
+    number was read as 总计 and each kept value under a heading the page left out. The rows'
+    width is the header's: its columns, then those after 总计; no number is read wrong."""
+    rng = random.Random(f"condensed-remarks-numbers-{rendering}")
+    for _ in range(6):
+        template, year = rng.choice(FORMATS)
+        doc, values = _document(rng, template, year)
+        kept = tuple(h for h in SUBS if rng.random() < 0.6)[:4] or (rng.choice(SUBS),)
+        grouped = rng.random() < 0.5
+        doc, truth = _condensed_page(doc, values, kept, grouped, _remarks_with_numbers(rng))
+        got = _read(doc, rendering, rng)
+        wrong, _ = _judged(got, truth)
+        assert not wrong, (template, year, kept, grouped, sorted(wrong.items())[:4])
+        assert _flagged(got), (kept, got.problems)
