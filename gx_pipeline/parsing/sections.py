@@ -5744,6 +5744,14 @@ def _unpinned_columns(
     order = None if columns is None else _grid_order(columns, rows, problems)
     if order is not None:
         unread = {h for h in _APPLICANTS if h not in columns}
+        if _group_row_padded(columns):
+            unread |= set(_ORG_COLUMNS)
+            problems.flag(
+                codes.CELLS_UNPLACED,
+                "requests: the group's headings drawn stand at the start of its span, the rest "
+                "of it blank: a header row drawn short, its end padded by the copy; where each "
+                f"stands is not told, so none of {'、'.join(_ORG_COLUMNS)}'s values is read",
+            )
         return {_CODE_OF_HEADING[h] for h in unread}, order
     if placed:
         return withheld, None
@@ -5774,6 +5782,25 @@ def _unpinned_columns(
         )
         withheld |= _headings_not_drawn(header, seen, rows, problems, blanks_drawn and not lost)
     return withheld, None
+
+
+def _group_row_padded(columns: list[str]) -> bool:
+    """Whether a copy of the whole grid, column by column, names some of the group's headings
+    out of the template's places at the start of the group's span and leaves the rest of it
+    blank (自然人 | 社会公益组织 | 其他 | 空 | 空 | 空 | 总计): a header row drawing fewer cells
+    than the group spans (only the kinds the agency had requests from) whose end the copy
+    (Markdown) pads with blanks. The headings then stand left of their columns, and where
+    each stands is not told: none of the group's values is read (before: each read under the
+    heading drawn over its position, a column or more off, cells_unplaced)."""
+    group = columns[1:-1]
+    named = len(list(itertools.takewhile(bool, group)))
+    return (
+        len(columns) == len(_APPLICANTS)
+        and [columns[0], columns[-1]] == ["自然人", "总计"]
+        and 0 < named < len(group)
+        and not any(group[named:])
+        and all(w in _ORG_COLUMNS for w in group[:named])
+    )
 
 
 def _kept_between_blanks(words: list[str], above: list[str], rows: dict[str, RawRow]) -> bool:
