@@ -7095,6 +7095,19 @@ def _cells_after_total(
         if a_line and not r.hard and all(blank[: len(r.values) - n]):
             ends[code] = len(r.values) - n
     withheld: set[str] = set()
+    # a row of as many cells as the columns, under a header drawing columns after 总计: its
+    # cells behind 总计 not written, or an empty cell lost (a copy reading a blank line between
+    # cells as the gap between two), its figure behind 总计 then under 总计. Where its last is
+    # not the sum of the others, the row does not say which
+    for code, r in rows.items():
+        n = width.get(code)
+        if n is None or len(r.values) != n or n < 2:
+            continue
+        numbers = _numbers(r.values, 0.0)
+        if None in numbers or abs(sum(numbers[:-1]) - numbers[-1]) <= tally.EPSILON:  # type: ignore[arg-type,operator]
+            continue
+        why = "under a header with columns after 总计, its last not the sum of the others: whether a cell was lost before it"
+        _withhold("requests", code, r, n, why, problems, withheld)
     off_sum: list[str] = []  # rows whose cell behind 总计 is the sum its 总计 is not
     for code, found in readings.items():
         r, n = rows[code], width[code]
