@@ -202,3 +202,79 @@ def test_empty_cells_under_natural_person_and_total_leave_the_kept_columns_in_pl
         assert _flagged(got), (kept, got.problems)
         if rendering in DRAWN:
             assert not missing, (template, year, kept, sorted(missing)[:4], got.problems)
+
+
+def _remarks_with_numbers(rng: random.Random):
+    """A 备注 column drawn down beside 申请人情况 after the kept columns, each row's cell a
+    small number (last year's figure, a count of requests made online)."""
+
+    def shaped(table: Table) -> Table:
+        top = 3 if all(c.header for c in table.rows[2]) else 2
+        rows = [
+            (*row, _h("备注", rowspan=top))
+            if k == 0
+            else row
+            if k < top
+            else (*row, GCell(str(rng.randrange(0, 5))))
+            for k, row in enumerate(table.rows)
+        ]
+        return replace(table, rows=tuple(rows), width=table.width + 1)
+
+    return shaped
+
+
+@pytest.mark.parametrize("rendering", sorted(COPIES))
+def test_numbers_in_a_remarks_column_after_the_kept_columns_are_no_applicant_values(
+    rendering: str,
+):
+    """A table drawing only some applicant columns and a 备注 column of numbers after 总计 has
+    rows as many cells wide as the template's seven columns (or near): taken for them, 备注's
+    number was read as 总计 and each kept value under a heading the page left out. The rows'
+    width is the header's: its columns, then those after 总计; no number is read wrong."""
+    rng = random.Random(f"condensed-remarks-numbers-{rendering}")
+    for _ in range(6):
+        template, year = rng.choice(FORMATS)
+        doc, values = _document(rng, template, year)
+        kept = tuple(h for h in SUBS if rng.random() < 0.6)[:4] or (rng.choice(SUBS),)
+        grouped = rng.random() < 0.5
+        doc, truth = _condensed_page(doc, values, kept, grouped, _remarks_with_numbers(rng))
+        got = _read(doc, rendering, rng)
+        wrong, _ = _judged(got, truth)
+        assert not wrong, (template, year, kept, grouped, sorted(wrong.items())[:4])
+        assert _flagged(got), (kept, got.problems)
+
+
+def _kept_headings_only(kept: tuple[str, ...]):
+    """The whole seven-column table whose third header row draws empty cells under 自然人 and
+    总计 and only the group's kept headings between them (the rows keep all seven cells)."""
+
+    def shaped(table: Table) -> Table:
+        rows = list(table.rows)
+        rows[1] = tuple(
+            replace(c, rowspan=1) if c.text in ("自然人", "总计") else c for c in rows[1]
+        )
+        rows[2] = (_h(""), *(c for c in rows[2] if c.text in kept), _h(""))
+        return replace(table, rows=tuple(rows))
+
+    return shaped
+
+
+@pytest.mark.parametrize("rendering", sorted(COPIES))
+def test_a_header_row_drawing_fewer_headings_than_its_group_spans_places_none_of_them(
+    rendering: str,
+):
+    """A grouped header whose third row draws only some of the group's headings while every
+    row keeps the seven cells: the row is short, and a copy of the whole grid (Markdown) pads
+    its end with blanks, so the headings drawn stand at the start of the group's span, not
+    over their columns. Their places are not told; no number is read under them wrong."""
+    rng = random.Random(f"condensed-kept-headings-only-{rendering}")
+    for _ in range(6):
+        template, year = rng.choice(FORMATS)
+        doc, values = _document(rng, template, year)
+        kept = tuple(h for h in SUBS if rng.random() < 0.4)[:4] or (rng.choice(SUBS),)
+        truth = {k: values.get(k) for k, _ in keyed_cells(doc)}
+        shaped = _kept_headings_only(kept)
+        doc = map_tables(doc, lambda t, shaped=shaped: shaped(t) if t.section == "requests" else t)
+        got = _read(doc, rendering, rng)
+        wrong, _ = _judged(got, truth)
+        assert not wrong, (template, year, kept, sorted(wrong.items())[:4])

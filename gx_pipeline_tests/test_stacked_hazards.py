@@ -211,3 +211,25 @@ def test_a_grid_copy_with_a_column_after_the_total_and_a_heading_two_columns_wid
             f"after-total-np-wide:{after}:{k}", (after, "自然人 two wide"), "md-repeat"
         )
         assert outcome in ("right", "withheld+flag"), (k, outcome, off)
+
+
+@pytest.mark.parametrize("rendering", [c for c in S.COPIES if c != "md-blank"])
+def test_a_row_one_cell_short_with_a_column_after_the_total_is_not_read_from_the_left(
+    rendering: str,
+):
+    """A requests table with a column of numbers after 总计 (上年总计) and its 总计 left blank,
+    copied by a tool that may lose an empty cell (a blank line between cells read as the gap
+    between two): a row then has the template's seven cells, as one whose cell behind 总计 was
+    not written has, and read so, the figure behind 总计 went under it (the rows' sums broken,
+    flagged for that alone). A row of as many cells as the columns, under a header with
+    columns after 总计, whose last is not the sum of the others, is not read. What is left:
+    a row of zeros with 0 behind 总计 reads 0 as its blank 总计, which its sums bear out."""
+    names = ("column after 总计", "总计 left blank")
+    for k in range(10):
+        outcome, cells = _judged(f"short-row-after-total:{rendering}:{k}", names, rendering)
+        off = (
+            {}
+            if outcome.startswith("withheld")
+            else {key: v for key, v in cells.items() if v != (None, 0)}
+        )
+        assert outcome != "wrong-unsaid" and not off, (k, outcome, off)

@@ -1925,13 +1925,24 @@ def _table(
         # (a heading the header draws twice side by side has each row's cell under the second,
         # its copy or a blank, still in the row: a position before 总计's, left out later)
         doubled = section == "requests" and _doubled_applicant(header or []) is not None
+        # (the header's count of columns, where it tells one, measures its rows)
+        named = None if doubled else _applicant_columns_named(header or [], after_total)
+        if named is not None and not any(
+            len(r.values) >= width.get(c, len(r.values) + 1)
+            or any(labels.norm(t.text) for t in r.values[named:])
+            for c, r in by_code.items()
+        ):
+            # (rows narrower than the template's columns, blank behind the header's, are read
+            # so as before: their blanks behind 总计 are left out with the header's column)
+            named = None
         after_withheld = _cells_after_total(
             by_code,
-            {code: w + 1 for code, w in width.items()} if doubled else width,
+            {code: w + 1 if doubled else min(w, named or w) for code, w in width.items()},
             len(after_total),
             problems,
             grid_rows,
             header_grid,
+            width if named is not None and any(named < w for w in width.values()) else None,
         )
         if after_total != [_NO_HEADING] or after_withheld or _shown_cells(by_code) != shown:
             # (a column with no heading whose cells left out are all blank, or an empty end
@@ -5740,6 +5751,14 @@ def _unpinned_columns(
     order = None if columns is None else _grid_order(columns, rows, problems)
     if order is not None:
         unread = {h for h in _APPLICANTS if h not in columns}
+        if _group_row_padded(columns):
+            unread |= set(_ORG_COLUMNS)
+            problems.flag(
+                codes.CELLS_UNPLACED,
+                "requests: the group's headings drawn stand at the start of its span, the rest "
+                "of it blank: a header row drawn short, its end padded by the copy; where each "
+                f"stands is not told, so none of {'、'.join(_ORG_COLUMNS)}'s values is read",
+            )
         return {_CODE_OF_HEADING[h] for h in unread}, order
     if placed:
         return withheld, None
@@ -5794,6 +5813,25 @@ def _natural_person_after_group(
             )
             return {_CODE_OF_HEADING["自然人"]}
     return set()
+
+
+def _group_row_padded(columns: list[str]) -> bool:
+    """Whether a copy of the whole grid, column by column, names some of the group's headings
+    out of the template's places at the start of the group's span and leaves the rest of it
+    blank (自然人 | 社会公益组织 | 其他 | 空 | 空 | 空 | 总计): a header row drawing fewer cells
+    than the group spans (only the kinds the agency had requests from) whose end the copy
+    (Markdown) pads with blanks. The headings then stand left of their columns, and where
+    each stands is not told: none of the group's values is read (before: each read under the
+    heading drawn over its position, a column or more off, cells_unplaced)."""
+    group = columns[1:-1]
+    named = len(list(itertools.takewhile(bool, group)))
+    return (
+        len(columns) == len(_APPLICANTS)
+        and [columns[0], columns[-1]] == ["自然人", "总计"]
+        and 0 < named < len(group)
+        and not any(group[named:])
+        and all(w in _ORG_COLUMNS for w in group[:named])
+    )
 
 
 def _kept_between_blanks(words: list[str], above: list[str], rows: dict[str, RawRow]) -> bool:
@@ -7019,6 +7057,7 @@ def _cells_after_total(
     problems: Problems,
     grid_rows: bool = False,
     header_grid: list[list[str]] | None = None,
+    template: dict[str, int] | None = None,
 ) -> set[str]:
     """The cells of `after` columns drawn behind 总计 left out of each row: a remark (无, /,
     含网上申请) or last year's figure there is no value of the row, and a row read from the
@@ -7029,7 +7068,10 @@ def _cells_after_total(
     the cells after them is a reading. Rows with one reading and spare cells tell the table's
     way; a row that reads several ways takes the table's way, or, where its rows tell none
     (or both), drops only a blank last cell if every reading has blanks behind 总计, and
-    gives no values otherwise. In a text copy that may leave rows' empty end cells out (none
+    gives no values otherwise. Where `width` is the header's count of columns, fewer than the
+    `template`'s, blanks behind the columns after 总计 that would leave the row as wide as
+    the template's columns go too: a copy's fillers for a merged label's positions, left in,
+    made it read as the template's, its 总计 under 其他. In a text copy that may leave rows' empty end cells out (none
     ends in one), a row may also end before its cells behind 总计 or its empty last values:
     one whose values differ by where it ends gives none. Left out, the row's cells are those
     of a table without the columns. With `grid_rows` (_writes_grid_rows) a row's blanks in
@@ -7084,6 +7126,19 @@ def _cells_after_total(
         if a_line and not r.hard and all(blank[: len(r.values) - n]):
             ends[code] = len(r.values) - n
     withheld: set[str] = set()
+    # a row of as many cells as the columns, under a header drawing columns after 总计: its
+    # cells behind 总计 not written, or an empty cell lost (a copy reading a blank line between
+    # cells as the gap between two), its figure behind 总计 then under 总计. Where its last is
+    # not the sum of the others, the row does not say which
+    for code, r in rows.items():
+        n = width.get(code)
+        if n is None or len(r.values) != n or n < 2:
+            continue
+        numbers = _numbers(r.values, 0.0)
+        if None in numbers or abs(sum(numbers[:-1]) - numbers[-1]) <= tally.EPSILON:  # type: ignore[arg-type,operator]
+            continue
+        why = "under a header with columns after 总计, its last not the sum of the others: whether a cell was lost before it"
+        _withhold("requests", code, r, n, why, problems, withheld)
     off_sum: list[str] = []  # rows whose cell behind 总计 is the sum its 总计 is not
     for code, found in readings.items():
         r, n = rows[code], width[code]
@@ -7109,7 +7164,14 @@ def _cells_after_total(
         o = found[0]
         if _sum_behind_total(r.values[o : o + n], r.values[o + n : o + n + after]):
             off_sum.append(code)
-        r.values = r.values[: o + n] + r.values[o + n + after :]
+        behind_after = r.values[o + n + after :]
+        if (
+            template
+            and o + n + len(behind_after) >= template.get(code, 0)
+            and not any(labels.norm(t.text) for t in behind_after)
+        ):
+            behind_after = []
+        r.values = r.values[: o + n] + behind_after
     if off_sum:
         # a 总计 that is not the applicants' sum beside a column behind it that is: the
         # header's 总计 may stand a column off its cells (a 小计 heading drawn behind 总计 in
@@ -7123,6 +7185,24 @@ def _cells_after_total(
         )
         withheld.update(code for code, r in rows.items() if r.values)
     return withheld
+
+
+def _applicant_columns_named(header: list[str], after_total: list[str]) -> int | None:
+    """How many applicant columns (自然人, the group's kinds, 总计) a requests header with
+    columns drawn after 总计 names, where each of its words is one of those headings (or the
+    group's, over its kinds or alone in their place): None where a word is not (a heading not
+    read, a kind the template lacks), the count then no measure of the rows. A table drawing
+    only some of the group's columns and a 备注 of numbers after 总计 has rows as many cells
+    wide as the template's seven columns, or near: measured by the template, 备注's number
+    was read as 总计 and each kept value under a heading the page left out."""
+    words = [w for w in header if w not in after_total and w != "申请人情况"]
+    # (each heading once: a copy of the grid repeats a merged heading in each position)
+    named = list(dict.fromkeys(_HEADING_SYNONYMS.get(w, w) for w in words))
+    if not named or any(w not in (*_APPLICANTS, _GROUP) for w in named):
+        return None
+    if _GROUP in named and any(w in _ORG_COLUMNS for w in named):
+        named = [w for w in named if w != _GROUP]  # (the group's heading over its kinds)
+    return len(named)
 
 
 def _sum_behind_total(kept: list[Token], behind: list[Token]) -> bool:
