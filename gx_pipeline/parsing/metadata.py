@@ -141,13 +141,19 @@ _BODY_VERBS = re.compile(
     r"不折不扣|共(?=计|有|发布|公开|公布|收到|受理|办理|处理|答复|主动|制发|印发|出台|开展|完成|"
     r"接|组织|更新|报送|上传|回复|新增|录入|编制|举办|召开|梳理|清理|审查|发出|推送))"
 )
+#: the report's words that end the name in the opening sentence (2023年，XX局政务公开工作…),
+#: not those of a name (XX市政务公开办公室, XX市信息公开中心)
+_REPORT_WORDS = re.compile(r"(?:政府信息公开|政务公开|信息公开)(?!办|中心|领导小组|科|股)|工作")
 #: the opening's statement of who wrote the report: 本报告由XX根据《条例》要求编制, or in a
 #: clause after the rules it follows (本年度报告是根据《条例》要求，由XX编制), in the same
 #: sentence (not a contact: 如对本报告有疑问，请与XX联系 may name another office)
 _COMPILED_BY = re.compile(
-    r"本(?:年度)?报告(?:是)?(?:[^。；;由]{0,100}?[,，])?由(?P<run>[\u4e00-\u9fff（）()]{3,40}?)"
-    r"(?:根据|依据|依照|按照|结合|负责|编制|编写|制作|组织编制)"
+    r"本(?:年度)?报告(?:是)?(?P<gap>[^。；;由]{0,100}?[,，])?由(?P<run>[\u4e00-\u9fff（）()]{3,40}?)"
+    r"(?:根据|依据|依照|按照|结合|负责|编制(?![办委])|编写|制作|组织编制)"
 )
+#: the clause after the rules compiles the report (由XX局结合有关统计数据编制, 由XX局负责编制):
+#: the office of another (由XX负责解释, 由XX负责提供, 由XX负责全区…的组织协调) is not its compiler
+_COMPILING = re.compile(r"[^,，。；;]*?(?:编制|编写|撰写|制作)")
 _BODY_YEAR = re.compile(r"(?:^|[。；;:：!！])(20\d{2})年度?[,，]")
 _PERIOD = re.compile(r"(20\d{2})年1月1日(?:起)?至\1年12月31日")
 #: a year as the text writes it (2021年), for the year a page mentions most
@@ -445,11 +451,19 @@ def _agency_words(run: str) -> str | None:
                 changed = True
     # XX委编制了XX委员会2022年…报告: the subject that compiled the report, its verb, then the
     # name the report goes by (not a cut inside a name: 政务公开办公室, 新闻发布中心 leave no
-    # name of a place after the verb)
-    *_, verb = (None, *_MID_VERB.finditer(a))
-    rest = a[verb.end() :] if verb is not None else ""
-    if rest.endswith(_AGENCY_SUFFIX) and _names_a_place(rest):
-        a = rest
+    # name of a place after the verb); the subject's own name may hold a verb's word
+    # (XX政务公开办公室编制了XX…, XX县编制办编制了XX县编制办…), so the verb is the last that
+    # follows a name or a self-name and leaves a name of a place
+    for verb in reversed(list(_MID_VERB.finditer(a))):
+        subject = re.sub(r"(?:特此|特|现|依法)$", "", a[: verb.start()])
+        rest = a[verb.end() :]
+        if (
+            (subject.endswith(_AGENCY_SUFFIX) or subject in _SELF_NAMES)
+            and rest.endswith(_AGENCY_SUFFIX)
+            and _names_a_place(rest)
+        ):
+            a = rest
+            break
     for tail in ("关于", "的"):
         a = a.removesuffix(tail)
     # XX镇人民政府特此编制2024年度…报告: the verb phrase between the name and the year
@@ -555,15 +569,16 @@ def _named_report(line: str) -> tuple[str, str | None] | None:
     return m.group("year"), _title_agency(line, m)
 
 
-def _list_entry_date(head: list[str], k: int) -> bool:
+def _list_entry_date(head: list[str], k: int, bullets: str = "") -> bool:
     """Whether the date alone on line k dates an entry of a list of reports (a related list
     before the article, each title with its date on the line below): a title above it, and
     another entry's date or title above that or a title right below. Such a date is no later
-    than a 更新时间, and is another report's."""
-    if k == 0 or _named_report(head[k - 1]) is None:
+    than a 更新时间, and is another report's. `bullets` are those a bulleted list opens its
+    lines with."""
+    if k == 0 or _named_report(head[k - 1].lstrip(bullets)) is None:
         return False
-    above = head[k - 2] if k >= 2 else ""
-    below = head[k + 1] if k + 1 < len(head) else ""
+    above = head[k - 2].lstrip(bullets) if k >= 2 else ""
+    below = head[k + 1].lstrip(bullets) if k + 1 < len(head) else ""
     return bool(_DATE_ONLY.match(above) or _named_report(above) or _named_report(below))
 
 
@@ -732,7 +747,7 @@ def extract(
             continue
         for m in _BODY_AGENCY.finditer(n):
             run = _BODY_VERBS.split(m.group("run"), maxsplit=1)[0]
-            run = re.split(r"政府信息公开|政务公开|信息公开|工作", run, maxsplit=1)[0]
+            run = _REPORT_WORDS.split(run, maxsplit=1)[0]
             body_agency = _clean_agency(run) if len(run) >= 3 else None
             if body_agency:
                 break
@@ -743,7 +758,10 @@ def extract(
             (
                 a
                 for t in before
-                if "报告" in t and (m := _COMPILED_BY.search(t)) and (a := _clean_agency(m["run"]))
+                if "报告" in t
+                and (m := _COMPILED_BY.search(t))
+                and (m["gap"] is None or _COMPILING.match(t, m.end("run")))
+                and (a := _clean_agency(m["run"]))
             ),
             None,
         )
@@ -1104,11 +1122,16 @@ def _published(
             and len(n) < 60
         ):
             date = dated(*m.groups()[:3])
-            fields = _DATE_LINE_FIELDS.search(bare, m.end())
+            # the fields follow the date (2021-02-09发布：XX点击数：), not another report's
+            # title in a list of links (2023-01-20XX局2022年…报告浏览次数：120)
+            fields = "来源" in bare or _DATE_LINE_FIELDS.match(bare, m.end())
             if date and (fields or _DATE_ONLY.match(bare)):
-                # a list entry's date ranks below a 更新时间, and is kept only where nothing else is
-                rank = 5 if not fields and _list_entry_date(head, k) else 3
-                if best is None or rank < best[0]:
+                bulleted = bare != n
+                listed = not fields and _list_entry_date(head, k, _BULLETS if bulleted else "")
+                # a list entry's date ranks below a 更新时间, and is kept only where nothing else
+                # is; a bulleted list of other reports' titles and dates dates none
+                rank = 5 if listed else 3
+                if not (listed and bulleted) and (best is None or rank < best[0]):
                     best = (rank, date)
     if best is not None and (best[0] < _EDITED or edit is None):
         return best[1]
@@ -1135,7 +1158,7 @@ _ARTICLE_FIELDS = re.compile(r"来源|作者|阅读|浏览|点击|责任编辑|�
 #: the fields of an article's own date line after the date it opens with (2021-02-09 发布：XX
 #: 点击数：, 2023-01-31 来源：XX局): a list entry's date stands before another report's title
 _DATE_LINE_FIELDS = re.compile(
-    r"来源|(?:发布|发布者|发布机构|作者|编辑|点击数?|浏览(?:次数|量)?|阅读(?:次数|量)?|访问(?:次数|量)?)[:：]"
+    r"(?:\d{1,2}:\d{2}(?::\d{2})?)?(?:来源|(?:发布|发布者|发布机构|作者|编辑|点击数?|浏览(?:次数|量)?|阅读(?:次数|量)?|访问(?:次数|量)?)[:：])"
 )
 #: how a clock told by its shape is named in the problem line
 _SHAPED = ", a weekday or the weather beside it"
