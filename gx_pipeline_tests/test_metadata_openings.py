@@ -259,17 +259,22 @@ def test_a_compiler_whose_name_holds_a_verb_is_read_whole(agency):
     assert _parsed("", body).agency == agency
 
 
+def _opening(line: str):
+    """A page whose title names no agency, its opening sentence on the line below."""
+    page = (
+        f"2023年政府信息公开工作年度报告\n{line}\n二、主动公开政府信息情况\n"
+        "第二十条第（一）项 | | | |\n信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n"
+        "规章 | 0 | 0 | 0 |\n"
+    )
+    return parse_bytes(page.encode("utf-8"), "p.txt")
+
+
 @pytest.mark.parametrize("heading", ["", "一、总体情况 "])
 @pytest.mark.parametrize("agency", _VERB_NAMES)
 def test_an_opening_sentence_naming_an_office_of_open_government_reads_it_whole(heading, agency):
     # 2023年，宝鸡市政务公开办公室认真…: the report's words (政务公开, 信息公开) inside the
     # name do not end it (宝鸡市 was read)
-    page = (
-        f"2023年政府信息公开工作年度报告\n{heading}2023年，{agency}认真贯彻落实《条例》要求。\n"
-        "二、主动公开政府信息情况\n第二十条第（一）项 | | | |\n"
-        "信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n规章 | 0 | 0 | 0 |\n"
-    )
-    assert parse_bytes(page.encode("utf-8"), "p.txt").agency == agency
+    assert _opening(f"{heading}2023年，{agency}认真贯彻落实《条例》要求。").agency == agency
 
 
 @pytest.mark.parametrize("verb", ["编制了", "特此公布", "编制并发布"])
@@ -328,3 +333,44 @@ def test_an_office_with_another_role_after_the_reports_clause_is_not_its_compile
     # who compiled the report (a district's report may name its office of open government)
     got = _parsed("", sentence.format(a=agency, r=role) + "\n1、落实五公开要求。")
     assert got.agency is None
+
+
+#: what a date line may hold between its date and its fields
+_BETWEEN = ("", " 星期三", " 15:59:01", " / ", " 【字体：大 中 小】 ", " 字号：大 中 小 ")
+
+
+@pytest.mark.parametrize("between", _BETWEEN)
+@pytest.mark.parametrize(
+    "fields", ["发布：宝鸡市司法局", "作者：办公室", "浏览次数：88", "编辑：张三"]
+)
+def test_a_date_line_with_a_weekday_or_the_fonts_buttons_before_its_fields(between, fields):
+    head = f"宝鸡市司法局2023年政府信息公开工作年度报告\n2024-01-31{between}{fields}"
+    assert _parsed(head, "2023年，工作有序推进。").published == "2024-01-31"
+
+
+@pytest.mark.parametrize(
+    "title", ["关于开展2023年度政务公开考核工作的通知", "宝鸡市司法局2022年政务公开年报"]
+)
+def test_a_list_of_other_articles_with_their_dates_first_dates_no_report(title):
+    head = (
+        "宝鸡市司法局2023年政府信息公开工作年度报告\n相关链接\n"
+        f"2023-01-20 {title} 浏览次数：120\n2022-12-08 {title} 浏览次数：96"
+    )
+    assert _parsed(head, "2023年，工作有序推进。").published is None
+
+
+@pytest.mark.parametrize(
+    "work",
+    [
+        "信息公开办理工作有序推进",
+        "政务公开办件量稳步提升",
+        "政府信息公开科室建设不断加强",
+        "信息公开中心工作有序推进",
+        "政务公开工作有序推进",
+    ],
+)
+@pytest.mark.parametrize("agency", _AGENCIES[1:])
+def test_the_open_government_work_of_an_office_ends_its_name(work, agency):
+    # 2023年，XX局信息公开办理工作…: after an office's name the report's words are the
+    # sentence's, not the start of an office of open government (which follows a place)
+    assert _opening(f"2023年，{agency}{work}。").agency == agency

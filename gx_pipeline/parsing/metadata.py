@@ -141,9 +141,14 @@ _BODY_VERBS = re.compile(
     r"不折不扣|共(?=计|有|发布|公开|公布|收到|受理|办理|处理|答复|主动|制发|印发|出台|开展|完成|"
     r"接|组织|更新|报送|上传|回复|新增|录入|编制|举办|召开|梳理|清理|审查|发出|推送))"
 )
-#: the report's words that end the name in the opening sentence (2023年，XX局政务公开工作…),
-#: not those of a name (XX市政务公开办公室, XX市信息公开中心)
-_REPORT_WORDS = re.compile(r"(?:政府信息公开|政务公开|信息公开)(?!办|中心|领导小组|科|股)|工作")
+#: the report's words that end the name in the opening sentence (2023年，XX局政务公开工作…)
+_OPENING_WORDS = re.compile(r"(?<!人民)政府信息公开|政务公开|信息公开|工作")
+#: an office the report's words name right after a place (XX市政务公开办公室, XX县信息公开中心):
+#: a name whole, where after an office's name (XX局信息公开办理工作) they are the sentence's
+_OPEN_OFFICE = re.compile(
+    r"(?<=[市县区州盟旗])(?:政府信息公开|政务公开|信息公开)"
+    r"(?:领导小组办公室|领导小组|办公室|中心|办(?![理件结事]))"
+)
 #: the opening's statement of who wrote the report: 本报告由XX根据《条例》要求编制, or in a
 #: clause after the rules it follows (本年度报告是根据《条例》要求，由XX编制), in the same
 #: sentence (not a contact: 如对本报告有疑问，请与XX联系 may name another office)
@@ -747,7 +752,9 @@ def extract(
             continue
         for m in _BODY_AGENCY.finditer(n):
             run = _BODY_VERBS.split(m.group("run"), maxsplit=1)[0]
-            run = _REPORT_WORDS.split(run, maxsplit=1)[0]
+            office = _OPEN_OFFICE.search(run)
+            cut = _OPENING_WORDS.search(run, office.end() if office else 0)
+            run = run[: cut.start()] if cut else run
             body_agency = _clean_agency(run) if len(run) >= 3 else None
             if body_agency:
                 break
@@ -1122,9 +1129,13 @@ def _published(
             and len(n) < 60
         ):
             date = dated(*m.groups()[:3])
-            # the fields follow the date (2021-02-09发布：XX点击数：), not another report's
-            # title in a list of links (2023-01-20XX局2022年…报告浏览次数：120)
-            fields = "来源" in bare or _DATE_LINE_FIELDS.match(bare, m.end())
+            # the fields follow the date, a weekday or the font's buttons between at most
+            # (2021-02-09发布：XX点击数：, 2021-02-09星期二作者：), not another article's title in
+            # a list of links (2023-01-20XX局2022年…报告浏览次数：120)
+            fields = "来源" in bare or (
+                (f := _DATE_LINE_FIELDS.search(bare, m.end())) is not None
+                and _TITLE_WORDS.search(bare, m.end(), f.start()) is None
+            )
             if date and (fields or _DATE_ONLY.match(bare)):
                 bulleted = bare != n
                 listed = not fields and _list_entry_date(head, k, _BULLETS if bulleted else "")
@@ -1158,8 +1169,10 @@ _ARTICLE_FIELDS = re.compile(r"来源|作者|阅读|浏览|点击|责任编辑|�
 #: the fields of an article's own date line after the date it opens with (2021-02-09 发布：XX
 #: 点击数：, 2023-01-31 来源：XX局): a list entry's date stands before another report's title
 _DATE_LINE_FIELDS = re.compile(
-    r"(?:\d{1,2}:\d{2}(?::\d{2})?)?(?:来源|(?:发布|发布者|发布机构|作者|编辑|点击数?|浏览(?:次数|量)?|阅读(?:次数|量)?|访问(?:次数|量)?)[:：])"
+    r"来源|(?:发布|发布者|发布机构|作者|编辑|点击数?|浏览(?:次数|量)?|阅读(?:次数|量)?|访问(?:次数|量)?)[:：]"
 )
+#: a title's words between a date and the fields after it: the line is a list's entry
+_TITLE_WORDS = re.compile(r"[\u4e00-\u9fff]{6}|报告|年报")
 #: how a clock told by its shape is named in the problem line
 _SHAPED = ", a weekday or the weather beside it"
 
