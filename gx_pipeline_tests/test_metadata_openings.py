@@ -374,3 +374,28 @@ def test_the_open_government_work_of_an_office_ends_its_name(work, agency):
     # 2023年，XX局信息公开办理工作…: after an office's name the report's words are the
     # sentence's, not the start of an office of open government (which follows a place)
     assert _opening(f"2023年，{agency}{work}。").agency == agency
+
+
+#: the article's own date line, opening with its date before the article's fields
+_OWN_LINES = (
+    "2024-01-31 来源：宝鸡市司法局",
+    "2024-01-31 发布：宝鸡市司法局 点击数：",
+    "2024-01-31 浏览次数：88",
+)
+
+
+@pytest.mark.parametrize("above", [True, False])
+@pytest.mark.parametrize(
+    "written", ["印发日期", "成文日期", "公文生成日期", "签发日期", "发文日期"]
+)
+@pytest.mark.parametrize("own", _OWN_LINES)
+def test_the_date_line_with_the_articles_fields_outranks_a_documents_writing(above, written, own):
+    # a grid of the report's writing above the title, or a cited document's under the date
+    # line: the date line that names the article's source or readers is its publication
+    title = "宝鸡市司法局2023年政府信息公开工作年度报告"
+    cited = f"{written}：2019-05-06"
+    if above:
+        head = f"{cited}\n{title}\n{own}"
+    else:
+        head = f"{title}\n{own}\n相关文件：宝鸡市人民政府关于印发政务公开工作要点的通知\n{cited}"
+    assert _parsed(head, "2023年，工作有序推进。").published == "2024-01-31"

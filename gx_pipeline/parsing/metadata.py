@@ -1121,7 +1121,7 @@ def _published(
             elif best is None or rank < best[0]:
                 best = (rank, date)
         if (
-            (best is None or best[0] > 3)
+            (best is None or best[0] > _LABEL_RANK["时间"])
             and k < 120
             and k not in edit_cells
             # a portal's list of the article's fields may bullet its date line (• 2025-02-10)
@@ -1140,8 +1140,10 @@ def _published(
                 bulleted = bare != n
                 listed = not fields and _list_entry_date(head, k, _BULLETS if bulleted else "")
                 # a list entry's date ranks below a 更新时间, and is kept only where nothing else
-                # is; a bulleted list of other reports' titles and dates dates none
-                rank = 5 if listed else 3
+                # is; a bulleted list of other reports' titles and dates dates none; the date
+                # line with the article's fields is its 时间, above a 成文日期 or 印发日期 (of the
+                # report or of a document it cites)
+                rank = 5 if listed else _LABEL_RANK["时间"] if fields else 3
                 if not (listed and bulleted) and (best is None or rank < best[0]):
                     best = (rank, date)
     if best is not None and (best[0] < _EDITED or edit is None):
