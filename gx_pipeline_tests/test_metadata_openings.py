@@ -233,3 +233,169 @@ def test_a_bulleted_date_line_under_the_title_dates_the_report(bullet, date):
     year = int(date[:4]) - 1
     head = f"宝鸡市司法局{year}年政府信息公开工作年度报告\n{bullet}宝鸡市人民政府门户网\n{bullet}{date} 15:59"
     assert _parsed(head, f"{year}年，工作有序推进。").published == date
+
+
+#: names of real kinds of office that hold a verb's word or its piece (编制, 公开, 发布): the
+#: establishment office of a party committee, a county's 编制办, the office of open government
+_VERB_NAMES = tuple(
+    name
+    for place in ("宝鸡市", "泰顺县", "莆田市涵江区", "青龙满族自治县")
+    for name in (
+        f"中共{place[:-1]}{place[-1]}委机构编制委员会办公室",
+        f"{place}机构编制委员会办公室",
+        f"{place}编制办",
+        f"{place}政务公开办公室",
+        f"{place}政府信息公开办公室",
+        f"{place}信息公开中心",
+        f"{place}新闻发布中心",
+    )
+)
+
+
+@pytest.mark.parametrize("agency", _VERB_NAMES)
+def test_a_compiler_whose_name_holds_a_verb_is_read_whole(agency):
+    # 由宝鸡市编制办编制: the clause's verb is not the 编制 of the name (宝鸡市 was read)
+    body = f"本年度报告是根据《中华人民共和国政府信息公开条例》要求，由{agency}编制，包括总体情况等六部分。"
+    assert _parsed("", body).agency == agency
+
+
+def _opening(line: str):
+    """A page whose title names no agency, its opening sentence on the line below."""
+    page = (
+        f"2023年政府信息公开工作年度报告\n{line}\n二、主动公开政府信息情况\n"
+        "第二十条第（一）项 | | | |\n信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n"
+        "规章 | 0 | 0 | 0 |\n"
+    )
+    return parse_bytes(page.encode("utf-8"), "p.txt")
+
+
+@pytest.mark.parametrize("heading", ["", "一、总体情况 "])
+@pytest.mark.parametrize("agency", _VERB_NAMES)
+def test_an_opening_sentence_naming_an_office_of_open_government_reads_it_whole(heading, agency):
+    # 2023年，宝鸡市政务公开办公室认真…: the report's words (政务公开, 信息公开) inside the
+    # name do not end it (宝鸡市 was read)
+    assert _opening(f"{heading}2023年，{agency}认真贯彻落实《条例》要求。").agency == agency
+
+
+@pytest.mark.parametrize("verb", ["编制了", "特此公布", "编制并发布"])
+@pytest.mark.parametrize("agency", _VERB_NAMES)
+def test_a_subject_whose_name_holds_a_verb_before_its_own_verb(verb, agency):
+    # XX政务公开办公室编制了XX政务公开办公室2022年…: the verb after the subject's name, not
+    # the 公开 inside it (the whole run was read)
+    body = f"根据《条例》的规定，{agency}{verb}{agency}2022年政府信息公开工作年度报告。"
+    assert _parsed("", body).agency == agency
+
+
+@pytest.mark.parametrize("bullet", ["", "• ", "- ", "· "])
+@pytest.mark.parametrize("fields", ["浏览次数：120", "点击：35", "发布者：宝鸡市司法局"])
+def test_a_list_of_reports_with_their_dates_first_dates_no_report(bullet, fields):
+    # a related list of other years' reports, each line opening with its date and ending with
+    # its own counter: the fields follow another title, not the date
+    year = 2023
+    entries = "\n".join(
+        f"{bullet}{y + 1}-01-20 宝鸡市司法局{y}年政府信息公开工作年度报告 {fields}"
+        for y in (2022, 2021, 2020)
+    )
+    head = f"宝鸡市司法局{year}年政府信息公开工作年度报告\n相关链接\n{entries}"
+    assert _parsed(head, f"{year}年，工作有序推进。").published is None
+
+
+@pytest.mark.parametrize("bullet", ["• ", "- ", "· "])
+def test_a_bulleted_list_of_reports_under_their_dates_dates_no_report(bullet):
+    # each related report's title on a bulleted line, its date on the next: another report's
+    # date (the last entry's was read as the page's)
+    entries = "\n".join(
+        f"{bullet}宝鸡市司法局{y}年政府信息公开工作年度报告\n{bullet}{y + 1}-01-20"
+        for y in (2022, 2021, 2020)
+    )
+    head = f"宝鸡市司法局2023年政府信息公开工作年度报告\n相关阅读\n{entries}"
+    assert _parsed(head, "2023年，工作有序推进。").published is None
+
+
+#: what an office does in a clause after the report's rules that is not compiling it
+_OTHER_ROLES = ("负责解释", "负责提供", "负责全区政府信息公开工作的组织协调", "负责统计")
+#: the sentences about the report that give such a clause after the rules or the data
+_ROLE_SENTENCES = (
+    "本报告根据《条例》要求编制，由{a}{r}。",
+    "本年度报告所列数据统计期限自2023年1月1日至12月31日，由{a}{r}。",
+    "本报告电子版可在区人民政府门户网站下载，由{a}{r}。",
+)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "role"), list(itertools.product(_ROLE_SENTENCES, _OTHER_ROLES))
+)
+@pytest.mark.parametrize("agency", _AGENCIES)
+def test_an_office_with_another_role_after_the_reports_clause_is_not_its_compiler(
+    sentence, role, agency
+):
+    # the clause names who explains it or provides its data, or what the office does: not
+    # who compiled the report (a district's report may name its office of open government)
+    got = _parsed("", sentence.format(a=agency, r=role) + "\n1、落实五公开要求。")
+    assert got.agency is None
+
+
+#: what a date line may hold between its date and its fields
+_BETWEEN = ("", " 星期三", " 15:59:01", " / ", " 【字体：大 中 小】 ", " 字号：大 中 小 ")
+
+
+@pytest.mark.parametrize("between", _BETWEEN)
+@pytest.mark.parametrize(
+    "fields", ["发布：宝鸡市司法局", "作者：办公室", "浏览次数：88", "编辑：张三"]
+)
+def test_a_date_line_with_a_weekday_or_the_fonts_buttons_before_its_fields(between, fields):
+    head = f"宝鸡市司法局2023年政府信息公开工作年度报告\n2024-01-31{between}{fields}"
+    assert _parsed(head, "2023年，工作有序推进。").published == "2024-01-31"
+
+
+@pytest.mark.parametrize(
+    "title", ["关于开展2023年度政务公开考核工作的通知", "宝鸡市司法局2022年政务公开年报"]
+)
+def test_a_list_of_other_articles_with_their_dates_first_dates_no_report(title):
+    head = (
+        "宝鸡市司法局2023年政府信息公开工作年度报告\n相关链接\n"
+        f"2023-01-20 {title} 浏览次数：120\n2022-12-08 {title} 浏览次数：96"
+    )
+    assert _parsed(head, "2023年，工作有序推进。").published is None
+
+
+@pytest.mark.parametrize(
+    "work",
+    [
+        "信息公开办理工作有序推进",
+        "政务公开办件量稳步提升",
+        "政府信息公开科室建设不断加强",
+        "信息公开中心工作有序推进",
+        "政务公开工作有序推进",
+    ],
+)
+@pytest.mark.parametrize("agency", _AGENCIES[1:])
+def test_the_open_government_work_of_an_office_ends_its_name(work, agency):
+    # 2023年，XX局信息公开办理工作…: after an office's name the report's words are the
+    # sentence's, not the start of an office of open government (which follows a place)
+    assert _opening(f"2023年，{agency}{work}。").agency == agency
+
+
+#: the article's own date line, opening with its date before the article's fields
+_OWN_LINES = (
+    "2024-01-31 来源：宝鸡市司法局",
+    "2024-01-31 发布：宝鸡市司法局 点击数：",
+    "2024-01-31 浏览次数：88",
+)
+
+
+@pytest.mark.parametrize("above", [True, False])
+@pytest.mark.parametrize(
+    "written", ["印发日期", "成文日期", "公文生成日期", "签发日期", "发文日期"]
+)
+@pytest.mark.parametrize("own", _OWN_LINES)
+def test_the_date_line_with_the_articles_fields_outranks_a_documents_writing(above, written, own):
+    # a grid of the report's writing above the title, or a cited document's under the date
+    # line: the date line that names the article's source or readers is its publication
+    title = "宝鸡市司法局2023年政府信息公开工作年度报告"
+    cited = f"{written}：2019-05-06"
+    if above:
+        head = f"{cited}\n{title}\n{own}"
+    else:
+        head = f"{title}\n{own}\n相关文件：宝鸡市人民政府关于印发政务公开工作要点的通知\n{cited}"
+    assert _parsed(head, "2023年，工作有序推进。").published == "2024-01-31"

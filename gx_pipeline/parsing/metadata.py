@@ -141,13 +141,24 @@ _BODY_VERBS = re.compile(
     r"不折不扣|共(?=计|有|发布|公开|公布|收到|受理|办理|处理|答复|主动|制发|印发|出台|开展|完成|"
     r"接|组织|更新|报送|上传|回复|新增|录入|编制|举办|召开|梳理|清理|审查|发出|推送))"
 )
+#: the report's words that end the name in the opening sentence (2023年，XX局政务公开工作…)
+_OPENING_WORDS = re.compile(r"(?<!人民)政府信息公开|政务公开|信息公开|工作")
+#: an office the report's words name right after a place (XX市政务公开办公室, XX县信息公开中心):
+#: a name whole, where after an office's name (XX局信息公开办理工作) they are the sentence's
+_OPEN_OFFICE = re.compile(
+    r"(?<=[市县区州盟旗])(?:政府信息公开|政务公开|信息公开)"
+    r"(?:领导小组办公室|领导小组|办公室|中心|办(?![理件结事]))"
+)
 #: the opening's statement of who wrote the report: 本报告由XX根据《条例》要求编制, or in a
 #: clause after the rules it follows (本年度报告是根据《条例》要求，由XX编制), in the same
 #: sentence (not a contact: 如对本报告有疑问，请与XX联系 may name another office)
 _COMPILED_BY = re.compile(
-    r"本(?:年度)?报告(?:是)?(?:[^。；;由]{0,100}?[,，])?由(?P<run>[\u4e00-\u9fff（）()]{3,40}?)"
-    r"(?:根据|依据|依照|按照|结合|负责|编制|编写|制作|组织编制)"
+    r"本(?:年度)?报告(?:是)?(?P<gap>[^。；;由]{0,100}?[,，])?由(?P<run>[\u4e00-\u9fff（）()]{3,40}?)"
+    r"(?:根据|依据|依照|按照|结合|负责|编制(?![办委])|编写|制作|组织编制)"
 )
+#: the clause after the rules compiles the report (由XX局结合有关统计数据编制, 由XX局负责编制):
+#: the office of another (由XX负责解释, 由XX负责提供, 由XX负责全区…的组织协调) is not its compiler
+_COMPILING = re.compile(r"[^,，。；;]*?(?:编制|编写|撰写|制作)")
 _BODY_YEAR = re.compile(r"(?:^|[。；;:：!！])(20\d{2})年度?[,，]")
 _PERIOD = re.compile(r"(20\d{2})年1月1日(?:起)?至\1年12月31日")
 #: a year as the text writes it (2021年), for the year a page mentions most
@@ -445,11 +456,19 @@ def _agency_words(run: str) -> str | None:
                 changed = True
     # XX委编制了XX委员会2022年…报告: the subject that compiled the report, its verb, then the
     # name the report goes by (not a cut inside a name: 政务公开办公室, 新闻发布中心 leave no
-    # name of a place after the verb)
-    *_, verb = (None, *_MID_VERB.finditer(a))
-    rest = a[verb.end() :] if verb is not None else ""
-    if rest.endswith(_AGENCY_SUFFIX) and _names_a_place(rest):
-        a = rest
+    # name of a place after the verb); the subject's own name may hold a verb's word
+    # (XX政务公开办公室编制了XX…, XX县编制办编制了XX县编制办…), so the verb is the last that
+    # follows a name or a self-name and leaves a name of a place
+    for verb in reversed(list(_MID_VERB.finditer(a))):
+        subject = re.sub(r"(?:特此|特|现|依法)$", "", a[: verb.start()])
+        rest = a[verb.end() :]
+        if (
+            (subject.endswith(_AGENCY_SUFFIX) or subject in _SELF_NAMES)
+            and rest.endswith(_AGENCY_SUFFIX)
+            and _names_a_place(rest)
+        ):
+            a = rest
+            break
     for tail in ("关于", "的"):
         a = a.removesuffix(tail)
     # XX镇人民政府特此编制2024年度…报告: the verb phrase between the name and the year
@@ -555,15 +574,16 @@ def _named_report(line: str) -> tuple[str, str | None] | None:
     return m.group("year"), _title_agency(line, m)
 
 
-def _list_entry_date(head: list[str], k: int) -> bool:
+def _list_entry_date(head: list[str], k: int, bullets: str = "") -> bool:
     """Whether the date alone on line k dates an entry of a list of reports (a related list
     before the article, each title with its date on the line below): a title above it, and
     another entry's date or title above that or a title right below. Such a date is no later
-    than a 更新时间, and is another report's."""
-    if k == 0 or _named_report(head[k - 1]) is None:
+    than a 更新时间, and is another report's. `bullets` are those a bulleted list opens its
+    lines with."""
+    if k == 0 or _named_report(head[k - 1].lstrip(bullets)) is None:
         return False
-    above = head[k - 2] if k >= 2 else ""
-    below = head[k + 1] if k + 1 < len(head) else ""
+    above = head[k - 2].lstrip(bullets) if k >= 2 else ""
+    below = head[k + 1].lstrip(bullets) if k + 1 < len(head) else ""
     return bool(_DATE_ONLY.match(above) or _named_report(above) or _named_report(below))
 
 
@@ -732,7 +752,9 @@ def extract(
             continue
         for m in _BODY_AGENCY.finditer(n):
             run = _BODY_VERBS.split(m.group("run"), maxsplit=1)[0]
-            run = re.split(r"政府信息公开|政务公开|信息公开|工作", run, maxsplit=1)[0]
+            office = _OPEN_OFFICE.search(run)
+            cut = _OPENING_WORDS.search(run, office.end() if office else 0)
+            run = run[: cut.start()] if cut else run
             body_agency = _clean_agency(run) if len(run) >= 3 else None
             if body_agency:
                 break
@@ -743,7 +765,10 @@ def extract(
             (
                 a
                 for t in before
-                if "报告" in t and (m := _COMPILED_BY.search(t)) and (a := _clean_agency(m["run"]))
+                if "报告" in t
+                and (m := _COMPILED_BY.search(t))
+                and (m["gap"] is None or _COMPILING.match(t, m.end("run")))
+                and (a := _clean_agency(m["run"]))
             ),
             None,
         )
@@ -1096,7 +1121,7 @@ def _published(
             elif best is None or rank < best[0]:
                 best = (rank, date)
         if (
-            (best is None or best[0] > 3)
+            (best is None or best[0] > _LABEL_RANK["时间"])
             and k < 120
             and k not in edit_cells
             # a portal's list of the article's fields may bullet its date line (• 2025-02-10)
@@ -1104,11 +1129,22 @@ def _published(
             and len(n) < 60
         ):
             date = dated(*m.groups()[:3])
-            fields = _DATE_LINE_FIELDS.search(bare, m.end())
+            # the fields follow the date, a weekday or the font's buttons between at most
+            # (2021-02-09发布：XX点击数：, 2021-02-09星期二作者：), not another article's title in
+            # a list of links (2023-01-20XX局2022年…报告浏览次数：120)
+            fields = "来源" in bare or (
+                (f := _DATE_LINE_FIELDS.search(bare, m.end())) is not None
+                and _TITLE_WORDS.search(bare, m.end(), f.start()) is None
+            )
             if date and (fields or _DATE_ONLY.match(bare)):
-                # a list entry's date ranks below a 更新时间, and is kept only where nothing else is
-                rank = 5 if not fields and _list_entry_date(head, k) else 3
-                if best is None or rank < best[0]:
+                bulleted = bare != n
+                listed = not fields and _list_entry_date(head, k, _BULLETS if bulleted else "")
+                # a list entry's date ranks below a 更新时间, and is kept only where nothing else
+                # is; a bulleted list of other reports' titles and dates dates none; the date
+                # line with the article's fields is its 时间, above a 成文日期 or 印发日期 (of the
+                # report or of a document it cites)
+                rank = 5 if listed else _LABEL_RANK["时间"] if fields else 3
+                if not (listed and bulleted) and (best is None or rank < best[0]):
                     best = (rank, date)
     if best is not None and (best[0] < _EDITED or edit is None):
         return best[1]
@@ -1137,6 +1173,8 @@ _ARTICLE_FIELDS = re.compile(r"来源|作者|阅读|浏览|点击|责任编辑|�
 _DATE_LINE_FIELDS = re.compile(
     r"来源|(?:发布|发布者|发布机构|作者|编辑|点击数?|浏览(?:次数|量)?|阅读(?:次数|量)?|访问(?:次数|量)?)[:：]"
 )
+#: a title's words between a date and the fields after it: the line is a list's entry
+_TITLE_WORDS = re.compile(r"[\u4e00-\u9fff]{6}|报告|年报")
 #: how a clock told by its shape is named in the problem line
 _SHAPED = ", a weekday or the weather beside it"
 
