@@ -1964,6 +1964,9 @@ def _table(
     unnamed_column = section == "requests" and _unnamed_column(
         header or [], header_at or [], after_total, tokens or []
     )
+    # headings of columns the template lacks among the applicants' (个体工商户, a 小计 of the
+    # group): a row's cells past the template's columns may be theirs
+    lacked = _lacked_headings(header or []) if section == "requests" else []
     covered = (
         _merged_down_rows(by_code, spanned_cells, header_at or [])
         if section == "requests" and spanned_cells
@@ -1980,7 +1983,9 @@ def _table(
         else set()
     )
     rows_withheld |= after_withheld
-    rows_withheld |= _align_in_place_blanks(section, by_code, width, problems, grid_rows)
+    rows_withheld |= _align_in_place_blanks(
+        section, by_code, width, problems, grid_rows, len(lacked)
+    )
     grid_places = (
         _grid_rows_placed(placed, by_code, template_rows)
         if grid_rows and section == "requests"
@@ -2069,6 +2074,7 @@ def _table(
             rows_withheld if grid_rows else None,
             in_columns,
             rows_withheld,
+            lacked,
         )
         order_only -= extra
         columns_withheld |= extra
@@ -2466,6 +2472,7 @@ def _table(
             grid_place=grid_places.get(trow.code),
             copies_merged=section != "requests" or not header_grid or merges_copied,
             unnamed_column=unnamed_column,
+            lacked=lacked,
             covered_in_place=in_place,
             first_td=first_td,
         )
@@ -3318,6 +3325,7 @@ def _fit(
     grid_place: tuple[int, tuple[str, ...]] | None = None,
     copies_merged: bool = True,
     unnamed_column: bool = False,
+    lacked: list[str] | None = None,
     covered_in_place: bool = False,
     first_td: int | None = None,
 ) -> list[Token | None] | None:
@@ -3341,11 +3349,32 @@ def _fit(
     possible (or told by the rows beside it, `grid_place`: _grid_rows_placed), else withheld.
     With `pad_cells` (_fillers_as_cells), blank cells past the last
     column may be fillers of a row a cell short: a row whose last column is blank too is
-    withheld (_short_row_padded).
+    withheld (_short_row_padded). `lacked`: the header's headings of columns the template
+    lacks (_lacked_headings) left in the rows: a row's spare cells may be theirs, anywhere
+    among its cells, and are no covered position or merged copy for certain.
     """
+    shown = "/".join(t.text or "空" for t in vals[:12])
+    if (
+        lacked
+        and len(vals) == n + len(lacked)
+        and len({labels.norm(t.text) for t in vals}) == 1
+        and _all_numbers(vals)
+    ):
+        # every column's cell shown, each the same number: each column's, wherever it stands
+        # (a row a cell short may leave a blank anywhere)
+        return vals[:n]
+    if lacked:
+        # (a 个体工商户 of 0 beside a 总计 of 0 repeats it; a blank 个体工商户 after 自然人 is a
+        # blank in front; neither is told from a merged cell's copy)
+        problems.flag(
+            codes.CELLS_UNPLACED,
+            f"{section}.{code}: {len(vals)} value cells where the template has {n} columns "
+            f"({shown}), under a header that names columns the template lacks "
+            f"({'、'.join(lacked)}): which column each belongs to is not known, so none is read",
+        )
+        return None
     if len(vals) == n and not (grid_in_rows and ended):
         return list(vals)
-    shown = "/".join(t.text or "空" for t in vals[:12])
     if len(vals) < n and trailing_empty:
         problems.flag(
             codes.CELLS_ASSUMED_EMPTY,
@@ -4721,6 +4750,7 @@ def _extra_columns(
     grid_rows_withheld: set[str] | None = None,
     in_columns: bool = False,
     rows_withheld: set[str] | None = None,
+    unplaced: list[str] | None = None,
 ) -> set[str]:
     """Columns the template lacks (个体工商户 beside 自然人): find their place among the data
     columns from the header and leave their values out, rather than shift every column.
@@ -4729,6 +4759,8 @@ def _extra_columns(
     from its first cell: its rows are added there, none read. `in_columns`: the header is
     its columns' headings from left to right (_header_by_columns), the group word left out.
     `rows_withheld`: gets the rows that give no value (a row ending before an extra column).
+    `unplaced`: the headings of columns the template lacks still in the rows (_lacked_headings),
+    emptied where their cells are left out here.
 
     A heading of the template the header splits in two (其他企业 | 其他组织 for 其他) is not
     drawn: the rows get a blank cell in its place, and its column is returned, to be
@@ -4751,6 +4783,16 @@ def _extra_columns(
         or kept != [h for h in _APPLICANTS if h in kept]
         or (lacking and not all(_names_applicants(order[i], words) for i in positions))
     ):
+        return set()
+    if lacking and any(
+        len(r.values) > len(order)
+        and labels.norm(r.values[0].text)
+        and _has_number(r.values[len(order) :])
+        for r in rows.values()
+    ):
+        # a row of more cells than the header's headings, written from its first cell on and
+        # a number past them: the template's heading the header lacks is drawn (left blank or
+        # misread), a column of its own, not split among the headings it lacks
         return set()
     if not any(_names_applicants(w, words) or w in _TOTAL_SYNONYMS for w in extra) and not any(
         len(r.values) >= len(order) and _has_number(r.values[len(order) - 1 :])
@@ -4828,6 +4870,8 @@ def _extra_columns(
                         # by chance)
                         placed += 1
         r.values = [t for i, t in enumerate(r.values) if i not in positions]
+        if unplaced is not None:
+            unplaced.clear()
         for h in lacking:
             at = _APPLICANTS.index(h)
             if r.values and at <= len(r.values):
@@ -4874,6 +4918,27 @@ def _extra_columns(
         )
         return {c.code for c in contract.REQUEST_COLUMNS}
     return {_CODE_OF_HEADING[h] for h in lacking}
+
+
+def _lacked_headings(header: list[str]) -> list[str]:
+    """The requests header's headings of columns the template lacks among the applicants':
+    a kind of applicant of its own (个体工商户, its requests counted in 总计) or a 小计 or 合计
+    beside 总计 (the group's subtotal), or beside a heading whose characters are not read
+    (口口口口 may be the 总计 it stands beside)."""
+    unread = any(not labels.MISREAD_MARKS.isdisjoint(w) for w in header)
+    return [
+        w
+        for w in dict.fromkeys(header)
+        if w not in _APPLICANTS
+        and not any(n in w for n in _HEADER_NON_COLUMNS)
+        # (a piece of a heading wrapped in its cell, 社会公益 | 组织, is none, nor are headings
+        # run together across a laid-out header's lines, 科研机组织机构其他)
+        and not any(w in h for h in (*_APPLICANTS, *_HEADER_NON_COLUMNS, *header) if h != w)
+        and not any(h[k : k + 2] in w for h in (*_APPLICANTS, _GROUP) for k in range(len(h) - 1))
+        and (
+            _names_applicants(w, header) or (w in _TOTAL_SYNONYMS and ("总计" in header or unread))
+        )
+    ]
 
 
 def _names_applicants(word: str, header: list[str]) -> bool:
@@ -7221,6 +7286,7 @@ def _align_in_place_blanks(
     width: dict[str, int],
     problems: Problems,
     grid_rows: bool = False,
+    lacked: int = 0,
 ) -> set[str]:
     """Rows with more cells than columns: where do the spare (blank) cells stand?
 
@@ -7246,6 +7312,9 @@ def _align_in_place_blanks(
     where the rows that tell disagree, none of those that do not tell is read by the majority.
     With `grid_rows` (_writes_grid_rows), every value row writes every grid position:
     _fit_grid_row reads each by itself, and the rows that tell decide nothing for the others.
+    `lacked`: how many columns the template lacks the header names (_lacked_headings): a row
+    no more cells over than those tells nothing (a blank in front is such a column's, 个体工商户
+    beside a blank 自然人, as well as a merged label's).
     """
     if grid_rows:
         return set()  # each row read by itself (_fit_grid_row)
@@ -7256,7 +7325,7 @@ def _align_in_place_blanks(
     covered_behind = False  # a row's surplus is its label's blanks and blanks at its end
     for code, r in rows.items():
         extra = len(r.values) - width[code]
-        if not r.hard or not r.values:
+        if not r.hard or not r.values or extra <= lacked:
             continue
         if extra == 0 and section == "proactive" and labels.norm(r.values[0].text):
             behind += 1  # the label column holds no blank merged cell in front
