@@ -222,14 +222,37 @@ def test_a_row_one_cell_short_with_a_column_after_the_total_is_not_read_from_the
     between two): a row then has the template's seven cells, as one whose cell behind 总计 was
     not written has, and read so, the figure behind 总计 went under it (the rows' sums broken,
     flagged for that alone). A row of as many cells as the columns, under a header with
-    columns after 总计, whose last is not the sum of the others, is not read. What is left:
-    a row of zeros with 0 behind 总计 reads 0 as its blank 总计, which its sums bear out."""
+    columns after 总计, whose last is not the sum of the others, is not read; where such rows
+    show the copy loses cells, a row of 0s (or of / read as 0) with 0 behind 总计 reads its
+    0s and not its 总计: its sums bear out any reading, and read, its blank 总计 was 0."""
     names = ("column after 总计", "总计 left blank")
     for k in range(10):
         outcome, cells = _judged(f"short-row-after-total:{rendering}:{k}", names, rendering)
-        off = (
-            {}
-            if outcome.startswith("withheld")
-            else {key: v for key, v in cells.items() if v != (None, 0)}
-        )
-        assert outcome != "wrong-unsaid" and not off, (k, outcome, off)
+        assert outcome in ("right", "withheld+flag"), (k, outcome, cells)
+    for k in range(4):  # the pages the family's sweep read a 0 for a blank 总计 on
+        rng = random.Random(f"cp43-pairs:{names}:{rendering}:{k}")
+        template, year = rng.choice(FORMATS)
+        data, name, doc, values = S.stacked_page(rng, template, year, names, rendering)
+        outcome, wrong, _ = S.judge(parse_bytes(data, name), doc, values)
+        assert outcome in ("right", "withheld+flag"), (k, outcome, wrong)
+
+
+@pytest.mark.parametrize("also", ["column after 总计", "remarks after 总计", "one table"])
+def test_a_grid_copy_writing_covered_positions_blank_wider_than_its_columns_reads_no_row_a_column_off(
+    also: str,
+):
+    """A converter's Markdown copy writing a merged cell once and the positions it covers
+    empty (pdfplumber's), its 总计 left blank, in a table wider than the requests table's
+    columns: a column drawn after 总计 (占比 of 72%, 备注), or one table of all sections whose
+    other columns stand blank in the requests rows. A row under a label merged over two
+    columns has a blank in front of its values, a blank 总计 and blank cells behind: the
+    spare cells were taken for all behind, read from its first cell, every number a column
+    right and 0 or the column's figure under the blank 总计 (21 of 5,040 stacked pages).
+    Such a row is read where its positions under the header's columns put it, or not at all."""
+    names = tuple(sorted({"总计 left blank", also}))
+    for k in range(12):
+        rng = random.Random(f"cp43-pairs:{names}:md-blank:{k}")
+        template, year = rng.choice(FORMATS)
+        data, name, doc, values = S.stacked_page(rng, template, year, names, "md-blank")
+        outcome, wrong, _ = S.judge(parse_bytes(data, name), doc, values)
+        assert outcome in ("right", "withheld+flag"), (k, outcome, wrong)
