@@ -256,3 +256,22 @@ def test_a_grid_copy_writing_covered_positions_blank_wider_than_its_columns_read
         data, name, doc, values = S.stacked_page(rng, template, year, names, "md-blank")
         outcome, wrong, _ = S.judge(parse_bytes(data, name), doc, values)
         assert outcome in ("right", "withheld+flag"), (k, outcome, wrong)
+
+
+@pytest.mark.parametrize("rendering", ["pipe", "tabs", "md-repeat"])
+def test_a_mark_behind_the_total_named_in_a_title_row_is_no_total(rendering: str):
+    """A column after 总计 (备注 of 无, 含网上申请) whose heading stands in a title row above the
+    header, not beside 申请人情况: the column is not known. A text copy writing a merged
+    cell once, the positions it covers behind a row's cells, then has rows blank in front
+    (自然人 left blank) and behind, which read as a merged label's blank in front: every
+    number went a column left, 总计's under 其他, and 无 under 总计 (4 cells of 4 pages, with
+    a flag). A row that read so puts a mark under 总计 beside its applicants' numbers is not
+    read."""
+    names = ("column after 总计", "title row")
+    for k in range(16):
+        seed = f"cp43-pairs:{names}:{rendering}:{k}" if k < 4 else f"title-after:{rendering}:{k}"
+        rng = random.Random(seed)
+        template, year = rng.choice(FORMATS)
+        data, name, doc, values = S.stacked_page(rng, template, year, names, rendering)
+        outcome, wrong, _ = S.judge(parse_bytes(data, name), doc, values)
+        assert outcome in ("right", "withheld+flag"), (k, outcome, wrong)

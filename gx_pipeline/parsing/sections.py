@@ -7262,6 +7262,16 @@ def _sum_behind_total(kept: list[Token], behind: list[Token]) -> bool:
     return numbers[-1] != six and six in _numbers(behind, None)
 
 
+def _mark_under_total(cells: list[Token]) -> bool:
+    """Whether a requests row's last cell, its 总计, holds a mark that is no number (无, —, /)
+    or words while a cell before it holds a number other than 0."""
+    last = labels.norm(cells[-1].text) if cells else ""
+    read = read_value(last) if last else None
+    if not last or (read is not None and read.value is not None):
+        return False
+    return any((x := read_value(t.text)) is not None and x.value for t in cells[:-1])
+
+
 def _align_in_place_blanks(
     section: str,
     rows: dict[str, RawRow],
@@ -7351,6 +7361,16 @@ def _align_in_place_blanks(
             why = (
                 "blank in front, repeated at the end: whether the blank belongs to a merged "
                 "label cell or is a value"
+            )
+            _withhold(section, code, r, width[code], why, problems, withheld)
+            continue
+        if section == "requests" and _mark_under_total(r.values[lead_run : lead_run + width[code]]):
+            # read from behind its blank in front, the row puts a mark (无, —) under 总计 while
+            # its applicants' cells hold numbers: the mark is a column's behind 总计 (备注 drawn
+            # in a title row, not named as a column), the blank in front a blank value
+            why = (
+                "blank in front and behind, a mark under 总计 beside applicants' numbers if the "
+                "blank is a merged label cell's: whether it is that or a value"
             )
             _withhold(section, code, r, width[code], why, problems, withheld)
             continue
