@@ -275,3 +275,52 @@ def test_a_mark_behind_the_total_named_in_a_title_row_is_no_total(rendering: str
         data, name, doc, values = S.stacked_page(rng, template, year, names, rendering)
         outcome, wrong, _ = S.judge(parse_bytes(data, name), doc, values)
         assert outcome in ("right", "withheld+flag"), (k, outcome, wrong)
+
+
+@pytest.mark.parametrize(
+    "also",
+    [
+        None,
+        "fullwidth",
+        "header <br>",
+        "header spaces",
+        "rows in another order",
+        "two columns swapped",
+    ],
+)
+def test_a_cell_a_line_grid_copy_with_a_heading_two_columns_wide_places_no_row_by_its_neighbours(
+    also: str | None,
+):
+    """A copy writing a cell a line that writes every grid position of its value rows, its
+    header's 自然人 drawn two columns wide (the second blank in every row) and its header's
+    covered positions as fillers at the rows' ends: a row with numbers at both ends shows a
+    cell more than the columns. A row blank at both ends (不予公开's parts, only 总计 filled)
+    was placed by the positions of the rows beside it, counted with the template's columns:
+    its 总计 went under 其他 (1 to 5 cells on 6 of 24 pages, with a flag)."""
+    names = tuple(sorted({"自然人 two wide", *([also] if also else [])}))
+    for k in range(12):
+        seed = f"cp43-pairs:{names}:celllines:{k}" if k < 4 else f"np-wide-lines:{also}:{k}"
+        rng = random.Random(seed)
+        template, year = rng.choice(FORMATS)
+        data, name, doc, values = S.stacked_page(rng, template, year, names, "celllines")
+        outcome, wrong, _ = S.judge(parse_bytes(data, name), doc, values)
+        assert outcome in ("right", "withheld+flag"), (k, outcome, wrong)
+
+
+@pytest.mark.parametrize("also", [None, "negative signs", "fullwidth", "footnote marks"])
+def test_a_cell_a_line_grid_copy_with_a_row_that_lost_its_label_places_no_row_by_its_neighbours(
+    also: str | None,
+):
+    """A copy writing a cell a line and every grid position of its value rows, a row of which
+    lost its label: its cells run on in the row above, a row of twice the columns' cells or
+    more. The rows of a group blank at both ends were placed by the positions of the rows
+    beside them as the template orders them, which the lost label broke: 总计's 0 went under
+    其他 (3 cells of 4 pages, with a flag)."""
+    names = tuple(sorted({"row without label", *([also] if also else [])}))
+    for k in range(12):
+        seed = f"cp43-pairs:{names}:celllines:{k}" if k < 4 else f"lost-label-lines:{also}:{k}"
+        rng = random.Random(seed)
+        template, year = rng.choice(FORMATS)
+        data, name, doc, values = S.stacked_page(rng, template, year, names, "celllines")
+        outcome, wrong, _ = S.judge(parse_bytes(data, name), doc, values)
+        assert outcome in ("right", "withheld+flag"), (k, outcome, wrong)

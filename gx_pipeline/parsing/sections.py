@@ -3648,6 +3648,23 @@ def _grid_rows_placed(
     group = {r.code: r.group for r in template_rows}
     order = {r.code: i for i, r in enumerate(template_rows)}
     n = {r.code: len(r.columns) for r in template_rows}
+    if any(
+        (
+            len(r.values) > n[code]
+            and labels.norm(r.values[0].text)
+            and labels.norm(r.values[-1].text)
+        )
+        or len(r.values) >= 2 * n[code]
+        for code, r in by_code.items()
+        if code in n
+    ):
+        # a row with numbers at both ends and more cells than columns (no position a label
+        # covers in it) draws a column the template lacks among its own (自然人 two columns
+        # wide, its second blank): every row holds it somewhere, and the sums of positions
+        # between rows place a row's values a column off. A row of twice its columns' cells
+        # or more took the cells of a row whose label was lost (a row without label): the
+        # rows beside it are not the template's neighbours
+        return {}
     seq: list[RawRow | None] = [
         r
         if r.code in order
