@@ -23,6 +23,22 @@ def _judged(seed: str, names: tuple[str, ...], rendering: str) -> tuple[str, dic
     return outcome, wrong or missing
 
 
+def _swept(
+    names: tuple[str, ...], rendering: str, tag: str, count: int
+) -> list[tuple[int, str, dict]]:
+    """(k, outcome, wrong numbers) of `count` pages of a pair of hazards: the first four
+    those of the pairs' sweep (seeded so), the rest seeded by `tag`."""
+    out = []
+    for k in range(count):
+        seed = f"cp43-pairs:{names}:{rendering}:{k}" if k < 4 else f"{tag}:{k}"
+        rng = random.Random(seed)
+        template, year = rng.choice(FORMATS)
+        data, name, doc, values = S.stacked_page(rng, template, year, names, rendering)
+        outcome, wrong, _ = S.judge(parse_bytes(data, name), doc, values)
+        out.append((k, outcome, wrong))
+    return out
+
+
 @pytest.mark.parametrize("rendering", ["trs", "word"])
 @pytest.mark.parametrize("above", ["title row", "unit row"])
 def test_a_column_after_the_total_drawn_down_beside_a_row_above_the_header_takes_no_value(
@@ -229,11 +245,8 @@ def test_a_row_one_cell_short_with_a_column_after_the_total_is_not_read_from_the
     for k in range(10):
         outcome, cells = _judged(f"short-row-after-total:{rendering}:{k}", names, rendering)
         assert outcome in ("right", "withheld+flag"), (k, outcome, cells)
-    for k in range(4):  # the pages the family's sweep read a 0 for a blank 总计 on
-        rng = random.Random(f"cp43-pairs:{names}:{rendering}:{k}")
-        template, year = rng.choice(FORMATS)
-        data, name, doc, values = S.stacked_page(rng, template, year, names, rendering)
-        outcome, wrong, _ = S.judge(parse_bytes(data, name), doc, values)
+    # (the pages the pairs' sweep read a 0 for a blank 总计 on)
+    for k, outcome, wrong in _swept(names, rendering, "", 4):
         assert outcome in ("right", "withheld+flag"), (k, outcome, wrong)
 
 
@@ -250,11 +263,7 @@ def test_a_grid_copy_writing_covered_positions_blank_wider_than_its_columns_read
     right and 0 or the column's figure under the blank 总计 (21 of 5,040 stacked pages).
     Such a row is read where its positions under the header's columns put it, or not at all."""
     names = tuple(sorted({"总计 left blank", also}))
-    for k in range(12):
-        rng = random.Random(f"cp43-pairs:{names}:md-blank:{k}")
-        template, year = rng.choice(FORMATS)
-        data, name, doc, values = S.stacked_page(rng, template, year, names, "md-blank")
-        outcome, wrong, _ = S.judge(parse_bytes(data, name), doc, values)
+    for k, outcome, wrong in _swept(names, "md-blank", f"wide-blank-total:{also}", 12):
         assert outcome in ("right", "withheld+flag"), (k, outcome, wrong)
 
 
@@ -268,12 +277,7 @@ def test_a_mark_behind_the_total_named_in_a_title_row_is_no_total(rendering: str
     a flag). A row that read so puts a mark under 总计 beside its applicants' numbers is not
     read."""
     names = ("column after 总计", "title row")
-    for k in range(16):
-        seed = f"cp43-pairs:{names}:{rendering}:{k}" if k < 4 else f"title-after:{rendering}:{k}"
-        rng = random.Random(seed)
-        template, year = rng.choice(FORMATS)
-        data, name, doc, values = S.stacked_page(rng, template, year, names, rendering)
-        outcome, wrong, _ = S.judge(parse_bytes(data, name), doc, values)
+    for k, outcome, wrong in _swept(names, rendering, f"title-after:{rendering}", 16):
         assert outcome in ("right", "withheld+flag"), (k, outcome, wrong)
 
 
@@ -298,12 +302,7 @@ def test_a_cell_a_line_grid_copy_with_a_heading_two_columns_wide_places_no_row_b
     was placed by the positions of the rows beside it, counted with the template's columns:
     its 总计 went under 其他 (1 to 5 cells on 6 of 24 pages, with a flag)."""
     names = tuple(sorted({"自然人 two wide", *([also] if also else [])}))
-    for k in range(12):
-        seed = f"cp43-pairs:{names}:celllines:{k}" if k < 4 else f"np-wide-lines:{also}:{k}"
-        rng = random.Random(seed)
-        template, year = rng.choice(FORMATS)
-        data, name, doc, values = S.stacked_page(rng, template, year, names, "celllines")
-        outcome, wrong, _ = S.judge(parse_bytes(data, name), doc, values)
+    for k, outcome, wrong in _swept(names, "celllines", f"np-wide-lines:{also}", 12):
         assert outcome in ("right", "withheld+flag"), (k, outcome, wrong)
 
 
@@ -317,10 +316,5 @@ def test_a_cell_a_line_grid_copy_with_a_row_that_lost_its_label_places_no_row_by
     beside them as the template orders them, which the lost label broke: 总计's 0 went under
     其他 (3 cells of 4 pages, with a flag)."""
     names = tuple(sorted({"row without label", *([also] if also else [])}))
-    for k in range(12):
-        seed = f"cp43-pairs:{names}:celllines:{k}" if k < 4 else f"lost-label-lines:{also}:{k}"
-        rng = random.Random(seed)
-        template, year = rng.choice(FORMATS)
-        data, name, doc, values = S.stacked_page(rng, template, year, names, "celllines")
-        outcome, wrong, _ = S.judge(parse_bytes(data, name), doc, values)
+    for k, outcome, wrong in _swept(names, "celllines", f"lost-label-lines:{also}", 12):
         assert outcome in ("right", "withheld+flag"), (k, outcome, wrong)
