@@ -61,6 +61,17 @@ def _page(rng: random.Random, cut: set[str]) -> tuple[bytes, dict, dict[str, boo
     return "\n".join(lines).encode(), truth, named
 
 
+def _wrong(report, truth: dict[str, dict[str, int]]) -> list[str]:
+    """The requests cells read with a value other than the page's."""
+    got = {(c.row, c.col): c.value for c in report.cells if c.section == "requests"}
+    return [
+        f"{row}.{col}: {got[row, col]} for {v}"
+        for row, values in truth.items()
+        for col, v in values.items()
+        if got.get((row, col)) not in (None, v)
+    ]
+
+
 @pytest.mark.parametrize("seed", range(40))
 def test_a_label_broken_over_two_cells_is_read_or_left_unread(seed: int):
     rng = random.Random(seed)
@@ -68,12 +79,57 @@ def test_a_label_broken_over_two_cells_is_read_or_left_unread(seed: int):
     data, truth, named = _page(rng, set(rng.sample(long, 3)))
     report = parse_bytes(data, "copy.md")
     got = {(c.row, c.col): c.value for c in report.cells if c.section == "requests"}
-    wrong = [
-        f"{row}.{col}: {got[row, col]} for {v}"
-        for row, values in truth.items()
-        for col, v in values.items()
-        if got.get((row, col)) not in (None, v)
-    ]
+    wrong = _wrong(report, truth)
     assert not wrong, wrong[:5]
     unread = [code for code, yes in named.items() if yes and got.get((code, "total")) is None]
     assert not unread, (unread, [p for p in report.problems if "requests" in p][:6])
+
+
+def _pushed_page(style: str, at: int, cut: int, begun: int) -> tuple[bytes, dict]:
+    """A copy of the requests table where the end of row `at - 1`'s label (from character
+    `cut`) was pushed into the first cell of row `at`, whose own label is begun `begun`
+    characters in: | 一、 | 1 | … | then | 本年新收政府信息公开申请数量 | 政府信息公开申请数量 | 36 | ….
+    As Markdown bars, tab-separated text, or one cell a line."""
+    rng = random.Random(at * 1000 + cut * 10 + begun)
+    head = _HEADER.strip("| ").split(" | ")
+    lines = ["某市某局2023年政府信息公开工作年度报告", "三、收到和处理政府信息公开申请情况"]
+    if style == "bars":
+        lines += [_HEADER, "|" + "---|" * 8]
+    else:
+        lines += ["\t".join(head)] if style == "tabs" else head
+    truth: dict[str, dict[str, int]] = {}
+    for i, (code, label) in enumerate(_ROWS):
+        values = [rng.randint(0, 40) for _ in range(6)]
+        values.append(sum(values))
+        truth[code] = dict(zip((c.code for c in contract.REQUEST_COLUMNS), values, strict=True))
+        cells = [label]
+        if i == at - 1:
+            cells = [label[:cut]]
+        elif i == at:
+            cells = [_ROWS[at - 1][1][cut:], label[begun:]]
+        cells += map(str, values)
+        if style == "bars":
+            lines.append("| " + " | ".join(cells) + " |")
+        elif style == "tabs":
+            lines.append("\t".join(cells))
+        else:
+            lines += cells
+    lines += ["四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "无。"]
+    return "\n".join(lines).encode(), truth
+
+
+@pytest.mark.parametrize("style", ["bars", "tabs", "cell a line"])
+@pytest.mark.parametrize("at", range(1, len(_ROWS)))
+def test_a_label_end_pushed_into_the_next_row_is_read_or_left_unread(style: str, at: int):
+    """The next row's first cell holds the end of the label above; its own label, begun
+    somewhere, stands in the second. Where that end fits two rows' wording (政府信息公开申请数量
+    ends both 一、本年新收… and 二、上年结转…), it names neither: no row takes the values of
+    the row below it."""
+    label, own = _ROWS[at - 1][1], _ROWS[at][1]
+    for cut in range(2, len(label) - 1, 2):
+        for begun in (0, 2, 4, 6):
+            if begun >= len(own) - 2:
+                continue
+            data, truth = _pushed_page(style, at, cut, begun)
+            wrong = _wrong(parse_bytes(data, "copy.md" if style == "bars" else "copy.txt"), truth)
+            assert not wrong, (cut, begun, wrong[:5])

@@ -60,13 +60,17 @@ def _near_miss(b: str, labels: dict[str, str]) -> tuple[str, str] | None:
     行正许可, 重复伸请) where no other label has three, and the four are no piece of a label.
     A table's other words of four (不予公开 over 予以公开's rows) are left to the caller:
     they are checked first."""
-    best, best_ratio = None, 0.0
+    best, best_ratio, tied = None, 0.0, False
     for label, code in labels.items():
         ratio = _similarity(b, label)
         if ratio > best_ratio:
-            best, best_ratio = (label, code), ratio
+            best, best_ratio, tied = (label, code), ratio, False
+        elif best is not None and ratio == best_ratio and code != best[1]:
+            tied = True
     if best is not None and best_ratio >= 0.8:
-        return best
+        # a piece as near to two rows' labels (政府信息公开申请数量, the end of 一、本年新收… and
+        # of 二、上年结转…, pushed into the next row's first cell) names neither
+        return None if tied else best
     if len(b) != 4 or not has_chinese(b) or any(b in label for label in labels):
         # (a piece of a longer label wrapped over two lines is no typo: 反复申请 of
         # 4.无正当理由大量 / 反复申请 is not 重复申请)

@@ -2137,7 +2137,7 @@ def _table(
     # a copy writing the positions a merged cell covers empty in their places
     in_place = (
         section == "requests"
-        and _draws_covered_blank(header_grid, by_code, serial)
+        and _draws_covered_blank(header_grid, by_code, serial, len(after_total))
         and not _covers_behind(by_code)
     )
     first_td = _first_column_at(by_code, width) if in_place else None
@@ -3438,7 +3438,7 @@ def _fit(
             # the copy writes every grid position in its place, and the table's rows of as
             # many cells as columns all start at one position: the row's columns stand there
             return placed
-    if not extra and covered_in_place and _reads_from_either_end(vals, n):
+    if not extra and covered_in_place and _reads_from_two_places(vals, n):
         # blank cells past the last column, and as many blank in front: a copy that writes
         # a merged cell once and the positions it covers empty (pdfplumber's Markdown) leaves
         # a merged label's covered position in front of the values and, with 总计 left blank,
@@ -3558,6 +3558,22 @@ def _reads_from_either_end(vals: list[Token], n: int) -> bool:
     return texts[:n] != texts[surplus:]
 
 
+def _reads_from_two_places(vals: list[Token], n: int) -> bool:
+    """Whether a row of more cells than columns reads as n columns from two places that put
+    a number differently, blank cells only in front of each and behind it. In a table written
+    wider than the requests table (one table with the other sections, their columns drawn
+    blank in its rows), the blank cells behind are more than the blank in front: a merged
+    label's covered position in front of the values and a 总计 left blank read the same as a
+    blank first value and the 总计 a covered position (_reads_from_either_end)."""
+    texts = [labels.norm(t.text) for t in vals]
+    readings = {
+        tuple(texts[s : s + n])
+        for s in range(len(vals) - n + 1)
+        if not any(texts[:s]) and not any(texts[s + n :])
+    }
+    return len(readings) > 1
+
+
 def _short_row_padded(vals: list[Token], n: int) -> bool:
     """Whether a row of a copy whose fillers read as empty cells (_fillers_as_cells) shows
     more cells than columns, the surplus empty, and its last column empty too. A row a value
@@ -3661,6 +3677,23 @@ def _grid_rows_placed(
     group = {r.code: r.group for r in template_rows}
     order = {r.code: i for i, r in enumerate(template_rows)}
     n = {r.code: len(r.columns) for r in template_rows}
+    if any(
+        (
+            len(r.values) > n[code]
+            and labels.norm(r.values[0].text)
+            and labels.norm(r.values[-1].text)
+        )
+        or len(r.values) >= 2 * n[code]
+        for code, r in by_code.items()
+        if code in n
+    ):
+        # a row with numbers at both ends and more cells than columns (no position a label
+        # covers in it) draws a column the template lacks among its own (自然人 two columns
+        # wide, its second blank): every row holds it somewhere, and the sums of positions
+        # between rows place a row's values a column off. A row of twice its columns' cells
+        # or more took the cells of a row whose label was lost (a row without label): the
+        # rows beside it are not the template's neighbours
+        return {}
     seq: list[RawRow | None] = [
         r
         if r.code in order
@@ -4169,7 +4202,10 @@ def _blanks_after_a_contradicted_number(
 
 
 def _draws_covered_blank(
-    header_grid: list[list[str]] | None, rows: dict[str, RawRow], serial: bool = False
+    header_grid: list[list[str]] | None,
+    rows: dict[str, RawRow],
+    serial: bool = False,
+    cut: int = 0,
 ) -> bool:
     """Whether the requests table is a text copy that writes a merged cell once, where it
     starts, and the grid positions it covers as empty cells in their places: text laid out by
@@ -4177,14 +4213,16 @@ def _draws_covered_blank(
     whose header writes a heading, an empty position and another heading in one row (法人或其他
     组织 |  |  |  |  | 总计: the group written once over its five columns; pdfplumber's,
     camelot's Markdown). An HTML table keeps its spans, and a copy that writes the covered
-    positions at a row's end (the seed's) or repeats the merged text leaves none in place."""
+    positions at a row's end (the seed's) or repeats the merged text leaves none in place.
+    `cut`: the cells of columns drawn after 总计 already left out of each row, still in the
+    header's grid."""
     if any(t.table for r in rows.values() for t in r.values):
         return False  # an HTML table
     values = [t for r in rows.values() for t in r.values]
     if not values:
         return False
     return any(t.x is not None for t in values) or _grid_writes_covered_blank(
-        header_grid, rows.values(), serial
+        header_grid, rows.values(), serial, cut
     )
 
 
@@ -4211,7 +4249,10 @@ def _covers_behind(rows: dict[str, RawRow]) -> bool:
 
 
 def _grid_writes_covered_blank(
-    header_grid: list[list[str]] | None, rows: Iterable[RawRow], serial: bool = False
+    header_grid: list[list[str]] | None,
+    rows: Iterable[RawRow],
+    serial: bool = False,
+    cut: int = 0,
 ) -> bool:
     """Whether a row of the requests header, as a text copy of the table's whole grid writes
     it (as many positions as the widest requests row), has an empty position between two
@@ -4220,7 +4261,9 @@ def _grid_writes_covered_blank(
     Under a 序号 heading (`serial`: running numbers in front of the labels) each header row
     below the first opens with the 序号 column's blank cell, which such a run of lines puts
     between two headings (申请人情况 | | 自然人): there a lone empty position tells nothing,
-    and a merged heading written once leaves more (申请人情况 covers six or more)."""
+    and a merged heading written once leaves more (申请人情况 covers six or more). Rows whose
+    `cut` cells of columns drawn after 总计 were left out are as many positions narrower
+    (a 占比 column: its row's blank 总计 then reads as a covered position or as a value)."""
     gapped = [
         row
         for row in header_grid or []
@@ -4234,7 +4277,9 @@ def _grid_writes_covered_blank(
     # in a row: its header's positions are its cells, however many a row of it holds
     # (separator lines around an empty cell, or a pad line of bars after a row, may leave
     # empty fields on one line)
-    return (bool(requests) and _a_cell_a_line(requests)) or any(len(row) == width for row in gapped)
+    return (bool(requests) and _a_cell_a_line(requests)) or any(
+        len(row) in (width, width + cut) for row in gapped
+    )
 
 
 def _unread_rows(by_code: dict[str, RawRow], cells: list[Cell]) -> list[Cell]:
@@ -7195,15 +7240,34 @@ def _cells_after_total(
     # cells behind 总计 not written, or an empty cell lost (a copy reading a blank line between
     # cells as the gap between two), its figure behind 总计 then under 总计. Where its last is
     # not the sum of the others, the row does not say which
+    zeros: list[str] = []  # such rows of 0s (or marks read as 0), whose sums bear out any reading
     for code, r in rows.items():
         n = width.get(code)
         if n is None or len(r.values) != n or n < 2:
             continue
         numbers = _numbers(r.values, 0.0)
         if None in numbers or abs(sum(numbers[:-1]) - numbers[-1]) <= tally.EPSILON:  # type: ignore[arg-type,operator]
+            if None not in numbers and not any(numbers):
+                zeros.append(code)
             continue
         why = "under a header with columns after 总计, its last not the sum of the others: whether a cell was lost before it"
         _withhold("requests", code, r, n, why, problems, withheld)
+    if withheld:
+        # the table's copy loses cells: a row of 0s (or of / read as 0), its 总计 left blank and
+        # 0 behind it, reads 0 under 总计 all the same, and its sum tells nothing. Each
+        # applicant column is 0 either way (the table's rows lose the blank before their last)
+        for code in zeros:
+            r = rows[code]
+            shown = "/".join(t.text or "空" for t in r.values)
+            problems.flag(
+                codes.CELLS_UNPLACED,
+                f"requests.{code}: {len(r.values)} value cells where the template has "
+                f"{width[code]} columns ({shown}), under a header with columns after 总计, in a "
+                "table whose rows show a blank cell lost before their last: every number is 0, "
+                "so each applicant column is 0 either way; whether its 总计 is blank or 0 is "
+                "not known, so it is not read",
+            )
+            r.values = [*r.values[:-1], r.values[-1]._replace(text="")]
     off_sum: list[str] = []  # rows whose cell behind 总计 is the sum its 总计 is not
     for code, found in readings.items():
         r, n = rows[code], width[code]
@@ -7278,6 +7342,16 @@ def _sum_behind_total(kept: list[Token], behind: list[Token]) -> bool:
         return False
     six = sum(numbers[:-1])  # type: ignore[arg-type]
     return numbers[-1] != six and six in _numbers(behind, None)
+
+
+def _mark_under_total(cells: list[Token]) -> bool:
+    """Whether a requests row's last cell, its 总计, holds a mark that is no number (无, —, /)
+    or words while a cell before it holds a number other than 0."""
+    last = labels.norm(cells[-1].text) if cells else ""
+    read = read_value(last) if last else None
+    if not last or (read is not None and read.value is not None):
+        return False
+    return any((x := read_value(t.text)) is not None and x.value for t in cells[:-1])
 
 
 def _align_in_place_blanks(
@@ -7373,6 +7447,16 @@ def _align_in_place_blanks(
             why = (
                 "blank in front, repeated at the end: whether the blank belongs to a merged "
                 "label cell or is a value"
+            )
+            _withhold(section, code, r, width[code], why, problems, withheld)
+            continue
+        if section == "requests" and _mark_under_total(r.values[lead_run : lead_run + width[code]]):
+            # read from behind its blank in front, the row puts a mark (无, —) under 总计 while
+            # its applicants' cells hold numbers: the mark is a column's behind 总计 (备注 drawn
+            # in a title row, not named as a column), the blank in front a blank value
+            why = (
+                "blank in front and behind, a mark under 总计 beside applicants' numbers if the "
+                "blank is a merged label cell's: whether it is that or a value"
             )
             _withhold(section, code, r, width[code], why, problems, withheld)
             continue
