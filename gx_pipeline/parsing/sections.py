@@ -7399,7 +7399,7 @@ def _align_in_place_blanks(
     covered_behind = False  # a row's surplus is its label's blanks and blanks at its end
     for code, r in rows.items():
         extra = len(r.values) - width[code]
-        if not r.hard or not r.values or extra <= lacked:
+        if not r.hard or not r.values or (lacked and extra <= lacked):
             continue
         if extra == 0 and section == "proactive" and labels.norm(r.values[0].text):
             behind += 1  # the label column holds no blank merged cell in front
