@@ -2012,7 +2012,8 @@ def _table(
         header = _group_named(_misread_group_words(header, problems))
         # (where the sums put the total last, and 自然人 is the header's first column, the
         # lines' order of the group's headings leaves those two where they are)
-        scrambled &= _order_doubted(header, by_code, named=False)
+        if scrambled:
+            scrambled &= _order_doubted(header, by_code, named=False)
         # the columns whose place the header's rows leave a guess (_header_by_columns)
         order_withheld: set[str] = set()
         header, in_columns = _header_by_columns(
@@ -3312,6 +3313,11 @@ def _totals_left_blank(rows: dict[str, RawRow], template: str, code: str, n: int
     return len(covered) > 1 or any(d < 0 for d in covered)
 
 
+def _shown_values(vals: list[Token]) -> str:
+    """A row's first cells as a problem line quotes them (a blank as 空)."""
+    return "/".join(t.text or "空" for t in vals[:12])
+
+
 def _fit(
     section: str,
     code: str,
@@ -3353,7 +3359,6 @@ def _fit(
     lacks (_lacked_headings) left in the rows: a row's spare cells may be theirs, anywhere
     among its cells, and are no covered position or merged copy for certain.
     """
-    shown = "/".join(t.text or "空" for t in vals[:12])
     if (
         lacked
         and len(vals) == n + len(lacked)
@@ -3369,12 +3374,13 @@ def _fit(
         problems.flag(
             codes.CELLS_UNPLACED,
             f"{section}.{code}: {len(vals)} value cells where the template has {n} columns "
-            f"({shown}), under a header that names columns the template lacks "
+            f"({_shown_values(vals)}), under a header that names columns the template lacks "
             f"({'、'.join(lacked)}): which column each belongs to is not known, so none is read",
         )
         return None
     if len(vals) == n and not (grid_in_rows and ended):
         return list(vals)
+    shown = _shown_values(vals)
     if len(vals) < n and trailing_empty:
         problems.flag(
             codes.CELLS_ASSUMED_EMPTY,
