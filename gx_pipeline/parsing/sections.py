@@ -8284,6 +8284,13 @@ def _appeals_in_orders_allowed(
             group_orders.update({("review", *pair), (*pair, "review")} if kind else {order})
     pieces = [w for _, w, _ in unread] or list(lost or [])
     shown = "、".join(pieces[:12])
+    if not col_orders and (same := _one_number_throughout(per_row)) is not None:
+        problems.append(
+            f"appeals: the header holds words or characters ({shown}) that name none of its "
+            f"headings, but its 15 values are all {same}: every order of the columns puts "
+            "that one in each cell, and each is read"
+        )
+        return True
     if not col_orders:
         problems.flag(
             codes.COLUMN_ORDER_GUESSED,
@@ -8332,6 +8339,21 @@ def _appeal_header_across(
         return None  # (two readings, or a group naming its total twice: 总计 and 合计)
     seen = unread[-1][2]
     return _appeal_words_apart([*words, *captions, *((w, seen) for w in orders[0])])
+
+
+def _one_number_throughout(per_row: dict[str, list[Token | None]]) -> object:
+    """The number each of section 四's fifteen cells shows where all show the same one (a
+    page of no review or lawsuit: fifteen zeros), else None: every order of the columns and of
+    the kinds of case reads that number in every cell, so a header read in no order leaves
+    none of them in doubt."""
+    cells = [v for vals in per_row.values() for v in vals]
+    if len(per_row) != 3 or len(cells) != 15 or any(v is None for v in cells):
+        return None
+    numbers = {_cell_number(v) for v in cells}
+    if len(numbers) != 1:
+        return None
+    (number,) = numbers
+    return number if isinstance(number, int | float) and not isinstance(number, bool) else None
 
 
 def _subsequence(part: Sequence[str], whole: Sequence[str]) -> bool:
