@@ -1,0 +1,131 @@
+"""The page's own date line in its title's block against a cited document's writing date, and
+the agency's name beside what a page writes around it (the brackets of its short name, a
+grid's label before the title), on generated pages of each family."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from gx_pipeline.parsing import parse_bytes
+
+#: agencies of every level and kind, each naming its place
+_AGENCIES = (
+    "西湖区人力资源和社会保障局",
+    "宝鸡市司法局",
+    "青龙镇人民政府",
+    "莆田市涵江区教育局",
+    "东街街道",
+)
+_TABLE = (
+    "二、主动公开政府信息情况",
+    "第二十条第（一）项 | | | |",
+    "信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |",
+    "规章 | 0 | 0 | 0 |",
+)
+
+
+def _page(lines: list[str], html: bool) -> tuple[bytes, str]:
+    """The page of `lines` and the report's first table, as a text copy or a web page with a
+    paragraph a line (the table's cells in a table)."""
+    if not html:
+        return "\n".join([*lines, *_TABLE, ""]).encode("utf-8"), "p.txt"
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{c.strip()}</td>" for c in row.split("|")) + "</tr>"
+        for row in _TABLE[1:]
+    )
+    body = "".join(f"<p>{line}</p>" for line in [*lines, _TABLE[0]])
+    page = (
+        f"<html><head><meta charset='utf-8'></head><body>{body}<table>{rows}</table></body></html>"
+    )
+    return page.encode("utf-8"), "p.html"
+
+
+#: the page's own date as a line of its own under the title: a date, a time after it or not
+_DATE_FORMS = ("{y}-01-20", "{y}年1月20日", "{y}-01-20 10:30", "{y}/01/20", "{y}.01.20")
+#: what may stand between the title and its date line: nothing, the page's buttons, its source
+_BETWEEN = ("", "字体：[大 中 小]", "打印 | 关闭", "来源：{a}")
+#: a cited document's writing date: a related-document box's field or an attachment's grid
+_CITED = ("{label}：2019-05-06", "{label} | 2019-05-06", "{label}：2019年5月6日")
+_LABELS = ("成文日期", "发文日期", "印发日期", "产生日期")
+#: where the cited document stands: above the title (a sidebar), under its date line, in the
+#: body as an attachment, after the tables
+_PLACES = ("above", "under", "body", "after")
+
+
+def _cited_page(
+    agency: str, year: int, own: str | None, cited: str, place: str, between: str = ""
+) -> list[str]:
+    box = ["相关文件", f"标题：关于印发{year - 1}年政务公开工作要点的通知", cited]
+    title = f"{agency}{year}年政府信息公开工作年度报告"
+    head = [*(box if place == "above" else []), title]
+    if own is not None:
+        head += [*([between.format(a=agency)] if between else []), own]
+    return [
+        *head,
+        *(box if place == "under" else []),
+        "一、总体情况",
+        f"{year}年，{agency}认真贯彻落实《条例》，政府信息公开工作有序推进。",
+        *(["附件：", *box] if place == "body" else []),
+        *(box if place == "after" else []),
+    ]
+
+
+#: each date form, what stands above it and where the cited document stands, with a label, a
+#: way of writing the cited date and a kind of page in turn
+_CITED_CASES = [
+    (form, between, place, _LABELS[i % 4], _CITED[i % 3], i % 2 == 1)
+    for i, (form, between, place) in enumerate(itertools.product(_DATE_FORMS, _BETWEEN, _PLACES))
+]
+
+
+@pytest.mark.parametrize(("form", "between", "place", "label", "cited", "html"), _CITED_CASES)
+def test_a_date_line_alone_under_the_title_outranks_a_cited_documents_writing_date(
+    form, between, place, label, cited, html
+):
+    # the date alone under the title is the page's own date line; the 成文日期 a related
+    # document's box or an attachment's grid shows is that document's (before: the cited
+    # document's date was taken, 9,000 of 9,600 such generated pages dated 2019-05-06)
+    agency = _AGENCIES[len(form + between + label) % len(_AGENCIES)]
+    year = 2019 + len(cited + place) % 5
+    own = form.format(y=year + 1)
+    lines = _cited_page(agency, year, own, cited.format(label=label), place, between)
+    got = parse_bytes(*_page(lines, html))
+    assert (got.published, got.agency, got.year) == (f"{year + 1}-01-20", agency, year)
+
+
+@pytest.mark.parametrize("html", [False, True])
+@pytest.mark.parametrize("label", _LABELS)
+@pytest.mark.parametrize("form", _DATE_FORMS)
+def test_a_date_line_away_from_the_title_and_a_writing_date_that_disagree_date_nothing(
+    html, label, form
+):
+    # a date alone above the title among the portal's menus is anyone's (the portal's, a
+    # list's), and a 成文日期 may be a cited document's: neither is taken, and the page says so
+    lines = [
+        "网站首页",
+        "政务公开",
+        form.format(y=2024),
+        "政府信息公开年报",
+        *_cited_page("宝鸡市司法局", 2023, None, f"{label}：2019-05-06", "under"),
+    ]
+    got = parse_bytes(*_page(lines, html))
+    assert got.published is None
+    assert any("disagree" in p and "2019-05-06" in p for p in got.problems)
+
+
+@pytest.mark.parametrize("label", _LABELS)
+def test_a_date_line_away_from_the_title_that_agrees_with_the_writing_date_dates_the_report(
+    label,
+):
+    lines = [
+        "网站首页",
+        "2024-01-20",
+        "政府信息公开年报",
+        f"{label}：2024-01-20",
+        "宝鸡市司法局2023年政府信息公开工作年度报告",
+        "一、总体情况",
+        "2023年，宝鸡市司法局认真贯彻落实《条例》。",
+    ]
+    assert parse_bytes(*_page(lines, False)).published == "2024-01-20"
