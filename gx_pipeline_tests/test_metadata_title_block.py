@@ -129,3 +129,35 @@ def test_a_date_line_away_from_the_title_that_agrees_with_the_writing_date_dates
         "2023年，宝鸡市司法局认真贯彻落实《条例》。",
     ]
     assert parse_bytes(*_page(lines, False)).published == "2024-01-20"
+
+
+#: the brackets after a name that give the short name the text goes on with
+_ALIASES = ("（以下简称{s}）", "（以下简称“{s}”）", "(下称{s})", "（简称{s}）", "（以下称{s}）")
+#: sentences naming the report, or opening it, with the agency's name in them
+_SENTENCES = (
+    "根据《中华人民共和国政府信息公开条例》规定，现公布{a}{alias}{y}年政府信息公开工作年度报告。",
+    "根据《中华人民共和国政府信息公开条例》要求，特编制{a}{alias}{y}年度政府信息公开工作年度报告。",
+    "{y}年，{a}{alias}坚持以习近平新时代中国特色社会主义思想为指导，扎实推进政府信息公开各项工作。",
+)
+_SHORT = {
+    "西湖区人力资源和社会保障局": "区人社局",
+    "宝鸡市司法局": "市司法局",
+    "青龙镇人民政府": "镇政府",
+    "莆田市涵江区教育局": "区教育局",
+    "东街街道": "街道",
+}
+
+
+@pytest.mark.parametrize("html", [False, True])
+@pytest.mark.parametrize(
+    ("agency", "alias", "sentence"), list(itertools.product(_AGENCIES, _ALIASES, _SENTENCES))
+)
+def test_the_brackets_of_a_short_name_after_the_agency_are_no_part_of_its_name(
+    html, agency, alias, sentence
+):
+    # before: the brackets were read as a second name (清远市清新区人民政府办公室（以下简称区政府
+    # 办公室）, a real report's), or the opening sentence's name cut at 以 and none taken
+    year = 2019 + len(alias) % 5
+    line = sentence.format(a=agency, alias=alias.format(s=_SHORT[agency]), y=year)
+    got = parse_bytes(*_page([line, "一、总体情况", f"{year}年，我单位工作有序推进。"], html))
+    assert (got.agency, got.year) == (agency, year)

@@ -485,12 +485,21 @@ def _agency_words(run: str) -> str | None:
     if second is not None:
         if not second.group("first").endswith(_AGENCY_SUFFIX):
             return None
+        if _ALIAS.match(second.group("second")):
+            # XX区人民政府办公室（以下简称区政府办公室）: the short name the text goes on with,
+            # not a second name
+            return second.group("first")
         return f"{second.group('first')}（{second.group('second')}）"
     if not a.endswith(_AGENCY_SUFFIX):
         return None
     return a
 
 
+#: what opens the brackets after a name that give the short name the text goes on with
+#: (以下简称区政府办公室, 下称市统计局, 简称"区人社局")
+_ALIAS = re.compile(r"(?:以下|下文)?简称|(?:以)?下称|以下称")
+#: the opening bracket of a short name's brackets
+_ALIAS_OPEN = re.compile(r"[（(](?=(?:以下|下文)?简称|(?:以)?下称|以下称)")
 #: a year or a month (in brackets or not) before a name
 _LEADING_YEAR = re.compile(r"^[(\[]?20\d{2}年(?:\d{1,2}月(?:\d{1,2}日)?)?[)\]]?")
 
@@ -765,7 +774,9 @@ def extract(
             # sentence does: the sentence below it may name the agency
             continue
         for m in _BODY_AGENCY.finditer(n):
-            run = _BODY_VERBS.split(m.group("run"), maxsplit=1)[0]
+            # the brackets of its short name end the name (XX办公室（以下简称区政府办公室）坚持…):
+            # the 以 of 以下简称 is no verb's
+            run = _BODY_VERBS.split(_ALIAS_OPEN.split(m.group("run"), maxsplit=1)[0], maxsplit=1)[0]
             office = _OPEN_OFFICE.search(run)
             cut = _OPENING_WORDS.search(run, office.end() if office else 0)
             run = run[: cut.start()] if cut else run
