@@ -161,3 +161,39 @@ def test_the_brackets_of_a_short_name_after_the_agency_are_no_part_of_its_name(
     line = sentence.format(a=agency, alias=alias.format(s=_SHORT[agency]), y=year)
     got = parse_bytes(*_page([line, "一、总体情况", f"{year}年，我单位工作有序推进。"], html))
     assert (got.agency, got.year) == (agency, year)
+
+
+#: a grid's label whose value is the report's title, on the line of the grid's other cells
+_TITLE_LABELS = ("发文字号", "文号", "标题", "名称", "信息名称", "题目")
+_CELLS_BEFORE = (
+    "索引号 620702074/2024-00047 ",
+    "索引号：11330240-2/2024-104757 ",
+    "索引号 XM02123-0101-2024-00001 | ",
+    "",
+)
+
+
+@pytest.mark.parametrize(
+    ("agency", "label", "before", "sep"),
+    [
+        (agency, label, before, (" ", "：", ": ")[i % 3])
+        for i, (agency, label, before) in enumerate(
+            itertools.product(_AGENCIES, _TITLE_LABELS, _CELLS_BEFORE)
+        )
+    ],
+)
+def test_a_grid_label_before_the_title_on_its_line_is_no_part_of_the_agency(
+    agency, label, before, sep
+):
+    # 索引号 620702074/2024-00047 发文字号 东街街道2023年度…报告号 (a real grid): before, the
+    # agency read was 00047发文字号东街街道
+    title = f"{agency}2023年度政府信息公开工作年度报告"
+    lines = [
+        "当前位置: 首页>政府信息公开>政府信息公开年报",
+        f"{before}{label}{sep}{title}号",
+        "生成日期 2024-01-26",
+        "一、总体情况",
+        "2023年，我单位认真贯彻落实《条例》。",
+    ]
+    got = parse_bytes(*_page(lines, False))
+    assert (got.agency, got.year) == (agency, 2023)

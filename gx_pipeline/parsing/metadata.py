@@ -443,7 +443,9 @@ def _agency_words(run: str) -> str | None:
     a = re.sub(r"^(?:【[^】]*】|\[[^\]]*\]|〔[^〕]*〕)+", "", a)
     # the date a title opens with ((2024年1月)XX局2023年度…, 2024年XX局…): no part of the name
     a = _LEADING_YEAR.sub("", a)
-    a = re.sub(r"^(?:信息名称|标题|名称|题目)", "", a)
+    # a grid's label before the title's words on its line (索引号 …-00047 发文字号 XX街道2023年…,
+    # 文号：XX局2023年…): the name follows the last label
+    a = _TITLE_LABEL.split(a)[-1]
     changed = True
     while changed:
         changed = False
@@ -500,6 +502,8 @@ def _agency_words(run: str) -> str | None:
 _ALIAS = re.compile(r"(?:以下|下文)?简称|(?:以)?下称|以下称")
 #: the opening bracket of a short name's brackets
 _ALIAS_OPEN = re.compile(r"[（(](?=(?:以下|下文)?简称|(?:以)?下称|以下称)")
+#: a grid's labels whose value may be the report's title (or run into it)
+_TITLE_LABEL = re.compile(r"(?:信息名称|标题|名称|题目|发文字号|文号)[:：]?")
 #: a year or a month (in brackets or not) before a name
 _LEADING_YEAR = re.compile(r"^[(\[]?20\d{2}年(?:\d{1,2}月(?:\d{1,2}日)?)?[)\]]?")
 
