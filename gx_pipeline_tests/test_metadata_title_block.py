@@ -131,6 +131,22 @@ def test_a_date_line_away_from_the_title_that_agrees_with_the_writing_date_dates
     assert parse_bytes(*_page(lines, False)).published == "2024-01-20"
 
 
+@pytest.mark.parametrize("clock", ["2026-12-07", "2026年12月7日", "2023-06-01"])
+@pytest.mark.parametrize("label", _LABELS)
+def test_a_date_alone_that_cannot_date_the_report_leaves_the_writing_date(clock, label):
+    # a portal's clock at the top, or a date within the report year: no publication of a
+    # 2023 report, so no rival of the page's 成文日期
+    lines = [
+        clock,
+        "网站首页",
+        f"{label}：2024-01-18",
+        "宝鸡市司法局2023年政府信息公开工作年度报告",
+        "一、总体情况",
+        "2023年，宝鸡市司法局认真贯彻落实《条例》。",
+    ]
+    assert parse_bytes(*_page(lines, False)).published == "2024-01-18"
+
+
 #: the brackets after a name that give the short name the text goes on with
 _ALIASES = ("（以下简称{s}）", "（以下简称“{s}”）", "(下称{s})", "（简称{s}）", "（以下称{s}）")
 #: sentences naming the report, or opening it, with the agency's name in them

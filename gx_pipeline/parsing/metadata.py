@@ -1109,8 +1109,8 @@ def _published(
     reason is added to when no date is taken. A date alone on a line of the title's block
     (right under the title, page chrome between at most) is the page's own date line, ranked
     as a 时间 above a 成文日期 (of the report or of a document it cites: a related-document
-    box, an attachment's grid). A date alone on another line before the body is anyone's: where
-    a 成文日期 says another day, neither is taken."""
+    box, an attachment's grid). A date alone on another line before the body, in the year after
+    the stated report year, is anyone's: where a 成文日期 says another day, neither is taken."""
     no_dates = [] if no_dates is None else no_dates
     title_at, body_at, rivals = block if block is not None else (None, 0, [])
     #: a date alone on a line before the body, outside the title's block
@@ -1200,7 +1200,7 @@ def _published(
                 rank = 5 if listed else _LABEL_RANK["时间"] if fields else 3
                 if rank == 3 and _in_title_block(head, title_at, k):
                     rank = _LABEL_RANK["时间"]
-                elif rank == 3 and k < body_at and loose is None:
+                elif rank == 3 and k < body_at and loose is None and _may_date(date, stated):
                     loose = date
                 if not (listed and bulleted) and (best is None or rank < best[0]):
                     best = (rank, date)
@@ -1248,6 +1248,13 @@ _SHAPED = ", a weekday or the weather beside it"
 _BULLETS = "•·・-*"
 #: the words of _LABELLED_DATE's labels: a line without any holds no labelled date
 _DATE_LABEL_WORDS = ("日期", "时间", "发布于", "发稿")
+
+
+def _may_date(date: str, stated: int | None) -> bool:
+    """Whether `date` may be the publication of the report of the year the page states: in
+    the year after it. A date alone in another year (a portal's clock, a list's entry of years
+    ago) is no rival of a 成文日期."""
+    return stated is None or int(date[:4]) == stated + 1
 
 
 #: how many lines of page chrome (字体：大 中 小, 来源：…, 打印) may stand between the title and
