@@ -443,7 +443,9 @@ def _agency_words(run: str) -> str | None:
     a = re.sub(r"^(?:【[^】]*】|\[[^\]]*\]|〔[^〕]*〕)+", "", a)
     # the date a title opens with ((2024年1月)XX局2023年度…, 2024年XX局…): no part of the name
     a = _LEADING_YEAR.sub("", a)
-    a = re.sub(r"^(?:信息名称|标题|名称|题目)", "", a)
+    # a grid's label before the title's words on its line (索引号 …-00047 发文字号 XX街道2023年…,
+    # 文号：XX局2023年…): the name follows the last label
+    a = _TITLE_LABEL.split(a)[-1]
     changed = True
     while changed:
         changed = False
@@ -485,12 +487,23 @@ def _agency_words(run: str) -> str | None:
     if second is not None:
         if not second.group("first").endswith(_AGENCY_SUFFIX):
             return None
+        if _ALIAS.match(second.group("second")):
+            # XX区人民政府办公室（以下简称区政府办公室）: the short name the text goes on with,
+            # not a second name
+            return second.group("first")
         return f"{second.group('first')}（{second.group('second')}）"
     if not a.endswith(_AGENCY_SUFFIX):
         return None
     return a
 
 
+#: what opens the brackets after a name that give the short name the text goes on with
+#: (以下简称区政府办公室, 下称市统计局, 简称"区人社局")
+_ALIAS = re.compile(r"(?:以下|下文)?简称|(?:以)?下称|以下称")
+#: the opening bracket of a short name's brackets
+_ALIAS_OPEN = re.compile(r"[（(](?=(?:以下|下文)?简称|(?:以)?下称|以下称)")
+#: a grid's labels whose value may be the report's title (or run into it)
+_TITLE_LABEL = re.compile(r"(?:信息名称|标题|名称|题目|发文字号|文号)[:：]?")
 #: a year or a month (in brackets or not) before a name
 _LEADING_YEAR = re.compile(r"^[(\[]?20\d{2}年(?:\d{1,2}月(?:\d{1,2}日)?)?[)\]]?")
 
@@ -584,7 +597,16 @@ def _list_entry_date(head: list[str], k: int, bullets: str = "") -> bool:
         return False
     above = head[k - 2].lstrip(bullets) if k >= 2 else ""
     below = head[k + 1].lstrip(bullets) if k + 1 < len(head) else ""
-    return bool(_DATE_ONLY.match(above) or _named_report(above) or _named_report(below))
+    # a date above the title that is the value of a grid's label in the cell before it
+    # (成文日期 | 2024-01-18, the grid above the article) is no other entry's date
+    cell = k >= 3 and _GRID_LABEL_END.search(head[k - 3]) is not None
+    return bool(
+        (_DATE_ONLY.match(above) and not cell) or _named_report(above) or _named_report(below)
+    )
+
+
+#: a grid's label cell whose value is the next cell: 成文日期, 发布时间：
+_GRID_LABEL_END = re.compile(r"(?:日期|时间)[:：]?$")
 
 
 def _calendar_date(y: str, m: str, d: str) -> str | None:
@@ -645,6 +667,9 @@ def extract(
     #: the agency on the line under a title that names none (the heading's subtitle): read
     #: only where nothing else on the page names one
     below: str | None = None
+    #: the line of the report's own title (the title read nearest the body), whose block the
+    #: page's own date line stands in
+    title_at: int | None = None
     #: the span of years the title that gave the year names (2022—2023年), if it names one
     span: tuple[int, int] | None = None
     #: a title's year before its words and the other in brackets after them, taken instead
@@ -691,6 +716,8 @@ def extract(
             head_year = title_year
         elif k is not None and not own_title:
             line_year = title_year
+        if k is not None and not own_title:
+            title_at = k
         own_title = own_title or k is not None
         if year is None:
             year, year_from = title_year, "title"
@@ -751,7 +778,9 @@ def extract(
             # sentence does: the sentence below it may name the agency
             continue
         for m in _BODY_AGENCY.finditer(n):
-            run = _BODY_VERBS.split(m.group("run"), maxsplit=1)[0]
+            # the brackets of its short name end the name (XX办公室（以下简称区政府办公室）坚持…):
+            # the 以 of 以下简称 is no verb's
+            run = _BODY_VERBS.split(_ALIAS_OPEN.split(m.group("run"), maxsplit=1)[0], maxsplit=1)[0]
             office = _OPEN_OFFICE.search(run)
             cut = _OPENING_WORDS.search(run, office.end() if office else 0)
             run = run[: cut.start()] if cut else run
@@ -836,7 +865,19 @@ def extract(
     edited: list[str] = []
     clocks: list[str] = []
     stated = year if year_from in ("title", "body", "period") else None
-    published = _published(head, texts, head_info.meta, signed, no_dates, edited, stated, clocks)
+    #: a date line alone outside the title's block that a document's writing date outranks
+    rivals: list[str] = []
+    published = _published(
+        head,
+        texts,
+        head_info.meta,
+        signed,
+        no_dates,
+        edited,
+        stated,
+        clocks,
+        (title_at, body_start if body_start is not None else 400, rivals),
+    )
     if edited:
         problems.flag(
             codes.METADATA_GUESSED,
@@ -898,6 +939,8 @@ def extract(
             f"meta.published: the page's date {no_dates[0]} is no date (no such month or day); "
             "no publication date is taken"
         )
+    elif published is None and rivals:
+        problems.append(f"meta.published: {rivals[0]}; no publication date is taken")
     elif published is None and clocks and clocks[0].endswith(_SHAPED):
         problems.append(
             f"meta.published: the page's only date under a plain label ({clocks[0]}) is a "
@@ -1049,6 +1092,7 @@ def _published(
     edited: list[str] | None = None,
     stated: int | None = None,
     clocks: list[str] | None = None,
+    block: tuple[int | None, int, list[str]] | None = None,
 ) -> str | None:
     """From the page chrome (normalised `head`) or the CMS's <meta> (PubDate…), else the
     sign-off's date (`signed`, see _signoff), else the last date at the end of `texts`, else
@@ -1059,8 +1103,18 @@ def _published(
     A date under a plain label (时间：, 日期：) a year or more after the year after the
     report year the page states (`stated`) is passed over and added to `clocks`: a portal shows
     its clock so (时间：2026-12-07 天气：晴), and no report is published that late but one
-    re-posted, which its site dates under a publication's own label (发布时间)."""
+    re-posted, which its site dates under a publication's own label (发布时间).
+
+    `block` is the line of the report's own title, where its body starts, and a list the
+    reason is added to when no date is taken. A date alone on a line of the title's block
+    (right under the title, page chrome between at most) is the page's own date line, ranked
+    as a 时间 above a 成文日期 (of the report or of a document it cites: a related-document
+    box, an attachment's grid). A date alone on another line before the body, in the year after
+    the stated report year, is anyone's: where a 成文日期 says another day, neither is taken."""
     no_dates = [] if no_dates is None else no_dates
+    title_at, body_at, rivals = block if block is not None else (None, 0, [])
+    #: a date alone on a line before the body, outside the title's block
+    loose: str | None = None
     edit: str | None = None
     #: the next cell of a metadata grid holding an edit label's date (更新时间： | 2020-01-21):
     #: the edit's, not a date line of its own
@@ -1144,8 +1198,20 @@ def _published(
                 # line with the article's fields is its 时间, above a 成文日期 or 印发日期 (of the
                 # report or of a document it cites)
                 rank = 5 if listed else _LABEL_RANK["时间"] if fields else 3
+                if rank == 3 and _in_title_block(head, title_at, k):
+                    rank = _LABEL_RANK["时间"]
+                elif rank == 3 and k < body_at and loose is None and _may_date(date, stated):
+                    loose = date
                 if not (listed and bulleted) and (best is None or rank < best[0]):
                     best = (rank, date)
+    if best is not None and best[0] == _LABEL_RANK["成文日期"] and loose not in (None, best[1]):
+        # a document's writing date and a date line of no one's: a cited document's date
+        # beside the page's own, or the page's writing beside another's date
+        rivals.append(
+            f"a document's writing date ({best[1]}) and a date line outside the title "
+            f"({loose}) disagree"
+        )
+        return None
     if best is not None and (best[0] < _EDITED or edit is None):
         return best[1]
     # the sign-off at the end: the agency's name, then the date; else the last date alone
@@ -1182,6 +1248,30 @@ _SHAPED = ", a weekday or the weather beside it"
 _BULLETS = "•·・-*"
 #: the words of _LABELLED_DATE's labels: a line without any holds no labelled date
 _DATE_LABEL_WORDS = ("日期", "时间", "发布于", "发稿")
+
+
+def _may_date(date: str, stated: int | None) -> bool:
+    """Whether `date` may be the publication of the report of the year the page states: in
+    the year after it. A date alone in another year (a portal's clock, a list's entry of years
+    ago) is no rival of a 成文日期."""
+    return stated is None or int(date[:4]) == stated + 1
+
+
+#: how many lines of page chrome (字体：大 中 小, 来源：…, 打印) may stand between the title and
+#: its date line
+_TITLE_BLOCK = 3
+
+
+def _in_title_block(head: list[str], title_at: int | None, k: int) -> bool:
+    """Whether line k stands in the block of the report's own title at `title_at`: under
+    it, with at most _TITLE_BLOCK lines between, each short and dating nothing (page chrome,
+    not a sentence of the report nor another document's grid)."""
+    if title_at is None or not 0 < k - title_at <= _TITLE_BLOCK:
+        return False
+    return all(
+        len(t) <= 40 and "。" not in t and re.search(r"20\d{2}\s*[-/.年]", t) is None
+        for t in head[title_at + 1 : k]
+    )
 
 
 def _dated_lines(head: list[str]) -> list[int]:
