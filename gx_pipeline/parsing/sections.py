@@ -4819,7 +4819,18 @@ def _extra_columns(
     extra = [
         w for w in header if w not in _APPLICANTS and not any(n in w for n in _HEADER_NON_COLUMNS)
     ]
-    if not extra or (_GROUP not in header and not in_columns) or "商业企业" not in header:
+    # a flat header (the group's five headings in the row of 自然人 and 总计, no group word
+    # over them) names each of the template's seven in its columns' order; a heading of its
+    # own there is a column where it names a kind of applicant (个体工商户), not a heading
+    # not read (口口口, 总计's as well as a column's) beside a 总计 read from a 小计, nor a
+    # piece of a template heading wrapped or run together (组织机构 of 法人或其他组织)
+    flat = set(_APPLICANTS) <= set(header)
+    if flat:
+        own = _lacked_headings(header)
+        flat = all(w in own and _names_applicants(w, header) for w in extra)
+    if not extra or (_GROUP not in header and not in_columns and not flat):
+        return set()
+    if "商业企业" not in header:
         return set()
     words = [*header, _GROUP] if in_columns else header  # (the group's words are no column)
     # a heading a converter copies into each grid position its merged cell covers (自然人 and
@@ -7392,9 +7403,9 @@ def _align_in_place_blanks(
     where the rows that tell disagree, none of those that do not tell is read by the majority.
     With `grid_rows` (_writes_grid_rows), every value row writes every grid position:
     _fit_grid_row reads each by itself, and the rows that tell decide nothing for the others.
-    `lacked`: how many columns the template lacks the header names (_lacked_headings): a row
-    no more cells over than those tells nothing (a blank in front is such a column's, 个体工商户
-    beside a blank 自然人, as well as a merged label's).
+    `lacked`: how many columns the template lacks the header names (_lacked_headings): a row's
+    cells in those are no surplus (a blank in front of a row no more cells over than those is
+    such a column's, 个体工商户 beside a blank 自然人, not a merged label's).
     """
     if grid_rows:
         return set()  # each row read by itself (_fit_grid_row)
@@ -7404,8 +7415,9 @@ def _align_in_place_blanks(
     front = behind = 0  # rows telling where the table's merged cells stand
     covered_behind = False  # a row's surplus is its label's blanks and blanks at its end
     for code, r in rows.items():
-        extra = len(r.values) - width[code]
-        if not r.hard or not r.values or (lacked and extra <= lacked):
+        # (a row's cells in the columns the template lacks are no surplus)
+        extra = len(r.values) - width[code] - lacked
+        if not r.hard or not r.values:
             continue
         if extra == 0 and section == "proactive" and labels.norm(r.values[0].text):
             behind += 1  # the label column holds no blank merged cell in front
@@ -7436,7 +7448,7 @@ def _align_in_place_blanks(
             spare.append((r, extra))
     withheld: set[str] = set()
     for code, r, lead_run in in_front:
-        extra = len(r.values) - width[code]
+        extra = len(r.values) - width[code] - lacked
         # (section 二's row's cells before the covered positions behind it: a table wider than
         # the section's, several sections in one, writes them after every row's values; the
         # requests rows' zeros end in equal cells by themselves)
@@ -7477,7 +7489,7 @@ def _align_in_place_blanks(
         # behind others (a value column merged over two, 总计 | 空): a row blank at both
         # ends, its blanks more than its surplus, may have its spare cells at either end
         for code, r in rows.items():
-            extra = len(r.values) - width[code]
+            extra = len(r.values) - width[code] - lacked
             if extra <= 0 or not r.hard or any(r is x for _, x, _ in in_front):
                 continue
             if labels.norm(r.values[0].text) or labels.norm(r.values[-1].text):
