@@ -2029,11 +2029,13 @@ def _table(
         if not in_columns:
             header = _under_applicants(header, header_at or [])
         header = _header_words(header)
+        # (a table of 自然人 | 法人或其他组织 alone has no 总计: none is read)
+        held = {*_GROUP_CODES, *(() if "总计" in header else ("total",))}
         if _group_drawn_as_one(header, by_code, rows_withheld, problems, header_x or {}):
             # each row's values now stand in the template's seven columns; the five under
             # the group are not known, and are left out with the columns withheld below
             header, header_grid = list(_APPLICANTS), None
-            cells_held.update((code, set(_GROUP_CODES)) for code in by_code)
+            cells_held.update((code, set(held)) for code in by_code)
         unread = header
         header, guess = _unread_applicant_heading(header, by_code, problems, header_lost or [])
         # a word read as the heading it misreads (_unread_applicant_heading): so in its row
@@ -5063,22 +5065,28 @@ def _group_drawn_as_one(
     header_x: dict[str, float],
 ) -> bool:
     """Whether the requests table draws 法人或其他组织 as one column, not its five (自然人 |
-    法人或其他组织 | 总计, each row three cells): then each row's values are put in the template's
-    seven columns, 自然人 and 总计 in theirs and blanks under the five the group's one figure
-    stands for, which are not known (`rows` is updated; a row showing another number of cells
-    than three is withheld, as which column each belongs to is not known). Told where the
-    header names those three columns and none of the five, no row shows more than three
-    cells, and every row that shows three numbers sums: 自然人 and the group's figure make its
-    总计. In text laid out by spaces, which writes no blank cell, each value is put in the
-    column it stands under (_group_laid_out)."""
-    if [w for w in header if w in _APPLICANTS or w == _GROUP] != ["自然人", _GROUP, "总计"]:
+    法人或其他组织 | 总计, each row three cells, or 自然人 | 法人或其他组织 without a 总计, two):
+    then each row's values are put in the template's seven columns, 自然人 and 总计 in theirs
+    and blanks under the five the group's one figure stands for, which are not known (`rows`
+    is updated; a row showing another number of cells than the header's is withheld, as which
+    column each belongs to is not known). Told where the header names those columns and none
+    of the five, no row shows more cells than those, some row shows them all, and every row
+    that shows three numbers sums: 自然人 and the group's figure make its 总计. The contract
+    has no code for the group's figure: it is never read. In text laid out by spaces, which
+    writes no blank cell, each value of the three is put in the column it stands under
+    (_group_laid_out); two columns so laid out are not read this way."""
+    named = [w for w in header if w in _APPLICANTS or w == _GROUP]
+    if named not in (["自然人", _GROUP, "总计"], ["自然人", _GROUP]):
         return False
+    width = len(named)
     if any(t.x is not None for r in rows.values() for t in r.values):
-        return _group_laid_out(rows, withheld, problems, header_x)
-    shown = _narrow_rows(rows, 3)
+        return width == 3 and _group_laid_out(rows, withheld, problems, header_x)
+    shown = _narrow_rows(rows, width)
     if shown is None:
         return False
-    if any(len(v) > 3 for v in shown.values()) or not any(len(v) == 3 for v in shown.values()):
+    if any(len(v) > width for v in shown.values()) or not any(
+        len(v) == width for v in shown.values()
+    ):
         return False
     for values in shown.values():
         read = [read_value(t.text) for t in values]
@@ -5087,17 +5095,23 @@ def _group_drawn_as_one(
             return False  # the three are not 自然人, the group and its total
     for code, values in shown.items():
         r = rows[code]
-        if len(values) != 3:
-            why = "which of 自然人, 法人或其他组织 and 总计 each belongs to"
+        if len(values) != width:
+            why = f"which of {'、'.join(named)} each belongs to"
             _withhold("requests", code, r, len(_APPLICANTS), why, problems, withheld)
             continue
         blank = values[0]._replace(text="", td=None)
-        r.values = [values[0], *[blank] * len(_ORG_COLUMNS), values[2]]
+        total = values[2] if width == 3 else blank
+        r.values = [values[0], *[blank] * len(_ORG_COLUMNS), total]
     problems.flag(
         codes.CELLS_UNPLACED,
         f"requests: the header draws {_GROUP} as one column, not its five "
         f"({'、'.join(_ORG_COLUMNS)}): its figure is theirs together, and which of them holds "
-        "what is not known, so they are not read; 自然人 and 总计 are",
+        + (
+            "what is not known, so they are not read; 自然人 and 总计 are"
+            if width == 3
+            else "what is not known, so they are not read, nor is the group's figure (no "
+            "column of the template's); 自然人 is, and the table has no 总计"
+        ),
     )
     return True
 
