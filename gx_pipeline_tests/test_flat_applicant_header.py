@@ -163,3 +163,72 @@ def test_a_table_of_natural_persons_and_the_group_alone_reads_its_natural_person
         shown_numbers += len(numbers)
         read += len(numbers) - len(unread)
     assert read >= 0.9 * shown_numbers, (read, shown_numbers)
+
+
+def _subtotal_table(t, truth: dict, rng: random.Random, head: str, grouped: bool, kind):
+    """The requests table with a 小计 of the group's five after them and 总计 last, its
+    heading drawn as `head` (empty, or characters not read); the group under 法人或其他组织
+    where `grouped`, else flat under 申请人情况."""
+    columns = [*APPLICANTS[:6], "小计", "总计"]
+    corner = t.rows[0][0].text
+    if grouped:
+        header = [
+            (_h(corner, rowspan=3, colspan=3), _h("申请人情况", colspan=8)),
+            (_h("自然人", rowspan=2), _h("法人或其他组织", colspan=6), _h(head, rowspan=2)),
+            tuple(_h(w) for w in columns[1:7]),
+        ]
+    else:
+        header = [
+            (_h(corner, rowspan=2, colspan=3), _h("申请人情况", colspan=8)),
+            tuple(_h(head if w == "总计" else w) for w in columns),
+        ]
+    rows = []
+    for row in t.rows[3:]:
+        label, cells = row[:-7], list(row[-7:])
+        cells = _row_values(rng, cells, truth, kind or rng.choice(KINDS))
+        sub = sum(int(truth.get(c.key) or 0) for c in cells[1:6])
+        rows.append((*label, *cells[:6], GCell(str(sub)), cells[6]))
+    return replace(t, rows=(*header, *rows), width=3 + 8)
+
+
+@pytest.mark.parametrize("rendering", sorted(RENDERINGS))
+def test_a_total_heading_empty_or_unread_beside_a_subtotal_is_told_by_the_sums(rendering: str):
+    """A 小计 of the group's five beside a 总计 whose heading is empty or not read (口口, 总�)
+    was taken for 总计 (a synonym) and the column after it for none: a row whose 总计 is blank
+    read its 小计 as 总计, and the rows of eight cells were withheld. Of these 80 pages' 10,306
+    shown numbers, 3,720 were read and 12 read wrong (10,172 read, 0 wrong now). The rows' sums tell the subtotal from
+    the total (the subtotal the five's sum, the last 自然人's and the subtotal's, some row's
+    自然人 not 0): the column after 小计 is 总计, 小计 a column the template lacks, left out;
+    where no row tells, 总计 is read only where both show the same number."""
+    read = shown_numbers = 0
+    for k in range(8):
+        rng = random.Random(f"subtotal-total:{rendering}:{k}")
+        template, year = FORMATS[k % len(FORMATS)]
+        doc, values = _document(rng, template, year)
+        truth = {key: values.get(key) for key, _ in keyed_cells(doc)}
+        head = ("", "口口", "口口口", "总\ufffd")[k % 4]
+        grouped, kind = k % 3 == 1, (None, "zeros", "one", "blanks", None, None, None, None)[k]
+        doc = map_tables(
+            doc,
+            lambda t, truth=truth, rng=rng, head=head, grouped=grouped, kind=kind: (
+                _subtotal_table(t, truth, rng, head, grouped, kind)
+                if t.section == "requests"
+                else t
+            ),
+        )
+        shown = {key for key, _ in keyed_cells(doc) if key[0] == "requests"}
+        text, ext = RENDERINGS[rendering](doc, rng)
+        got = parse_bytes(text.encode("utf-8"), f"page{ext}")
+        cells = {(c.section, c.row, c.col): c.value for c in got.cells}
+        wrong = {
+            key: (truth.get(key), v)
+            for key, v in cells.items()
+            if key[0] == "requests" and v is not None and (key not in shown or truth.get(key) != v)
+        }
+        assert not wrong, (k, head, grouped, sorted(wrong.items())[:4])
+        numbers = [key for key in shown if truth.get(key) is not None]
+        unread = [key for key in numbers if cells.get(key) is None]
+        assert not unread or _flagged(got), (k, unread[:4])
+        shown_numbers += len(numbers)
+        read += len(numbers) - len(unread)
+    assert read >= 0.6 * shown_numbers, (read, shown_numbers)
