@@ -1895,6 +1895,7 @@ def _table(
             continue
         by_code[r.code] = r
     after_withheld: set[str] = set()
+    total_unsure: set[str] = set()  # rows whose 总计 is not told (_total_beside_subtotal)
 
     def cells_of(table: int) -> list[Token]:
         """A web page table's cells, by its number (a text copy's lines are table 0)."""
@@ -1902,6 +1903,10 @@ def _table(
             t for t in tokens or [] if t.table == table and t.kind == CELL
         ]
 
+    if section == "requests" and header:
+        header, header_at, header_td, header_grid, total_unsure = _total_beside_subtotal(
+            header, header_at, header_td, header_grid, by_code, problems
+        )
     after_total = _headings_after_total(header_grid) if section == "requests" else []
     if section == "requests" and not after_total:
         after_total = _drawn_down_from_above(
@@ -2029,11 +2034,13 @@ def _table(
         if not in_columns:
             header = _under_applicants(header, header_at or [])
         header = _header_words(header)
+        # (a table of 自然人 | 法人或其他组织 alone has no 总计: none is read)
+        held = {*_GROUP_CODES, *(() if "总计" in header else ("total",))}
         if _group_drawn_as_one(header, by_code, rows_withheld, problems, header_x or {}):
             # each row's values now stand in the template's seven columns; the five under
             # the group are not known, and are left out with the columns withheld below
             header, header_grid = list(_APPLICANTS), None
-            cells_held.update((code, set(_GROUP_CODES)) for code in by_code)
+            cells_held.update((code, set(held)) for code in by_code)
         unread = header
         header, guess = _unread_applicant_heading(header, by_code, problems, header_lost or [])
         # a word read as the heading it misreads (_unread_applicant_heading): so in its row
@@ -2498,6 +2505,8 @@ def _table(
     if doubt:
         for code, cols in _held_in_doubt(cells, doubt).items():
             cells_held.setdefault(code, set()).update(cols)
+    for code in total_unsure:
+        cells_held.setdefault(code, set()).add("total")
     if columns_withheld or any(cells_held.values()):
         complete = False
         # a row whose columns withheld for their order alone all read the same is read
@@ -4708,8 +4717,12 @@ def _covered_beside_heading(
     if any(t.table for r in rows.values() for t in r.values):
         return None  # an HTML table: its cells are not a copy's grid positions
     width = _widest(rows.values())
+    # (a 小计 or 合计 beside a 总计 the row names is the group's subtotal, no 总计 drawn twice)
     lines = [
-        [_HEADING_SYNONYMS.get(w, w) for w in _group_named(row)]
+        [
+            w if w in _TOTAL_SYNONYMS and "总计" in row else _HEADING_SYNONYMS.get(w, w)
+            for w in _group_named(row)
+        ]
         for row in grid
         if any(w in _APPLICANTS or w == _GROUP for w in _group_named(row))
     ]
@@ -4819,7 +4832,21 @@ def _extra_columns(
     extra = [
         w for w in header if w not in _APPLICANTS and not any(n in w for n in _HEADER_NON_COLUMNS)
     ]
-    if not extra or (_GROUP not in header and not in_columns) or "商业企业" not in header:
+    # a flat header (the group's five headings in the row of 自然人 and 总计, no group word
+    # over them) names each of the template's seven in its columns' order; a heading of its
+    # own there is a column where it names a kind of applicant (个体工商户) or is a 小计 or
+    # 合计 beside the 总计 it names, not a heading not read (口口口, 总计's as well as a
+    # column's) beside a 总计 read from a 小计, nor a piece of a template heading wrapped or
+    # run together (组织机构 of 法人或其他组织)
+    flat = set(_APPLICANTS) <= set(header)
+    if flat:
+        own = _lacked_headings(header)
+        flat = all(
+            w in own and (_names_applicants(w, header) or w in _TOTAL_SYNONYMS) for w in extra
+        )
+    if not extra or (_GROUP not in header and not in_columns and not flat):
+        return set()
+    if "商业企业" not in header:
         return set()
     words = [*header, _GROUP] if in_columns else header  # (the group's words are no column)
     # a heading a converter copies into each grid position its merged cell covers (自然人 and
@@ -4971,6 +4998,108 @@ def _extra_columns(
     return {_CODE_OF_HEADING[h] for h in lacking}
 
 
+def _total_beside_subtotal(
+    header: list[str],
+    header_at: list[tuple[int | None, int | None]] | None,
+    header_td: list[int | None] | None,
+    header_grid: list[list[str]] | None,
+    rows: dict[str, RawRow],
+    problems: Problems,
+) -> tuple[
+    list[str],
+    list[tuple[int | None, int | None]] | None,
+    list[int | None] | None,
+    list[list[str]] | None,
+    set[str],
+]:
+    """The requests header with its 总计 heading told where it is empty or not read beside a
+    小计 or 合计 of the group: columns 自然人, the group's five in the template's order, the
+    subtotal, and one more column headed by nothing or by characters not read (口口, 总�),
+    which some row fills (eight cells between its first and last shown). Read as a synonym,
+    the subtotal was taken for 总计 and the column after it for none: a row whose last cell
+    is blank read its 小计 as 总计. The rows' sums tell: in every row of eight numbers the
+    subtotal is the sum of the five and the last the sum of 自然人 and the subtotal, and some
+    such row has 自然人 not 0 (where the subtotal cannot be 总计); a row with blank cells
+    (as 0) tells as well where its sums hold, and tells nothing where they do not. Where no
+    row tells, the two readings give the same 总计 only in a row that shows the same number
+    under the subtotal and after it: the header is read so, and the other rows' 总计 is
+    withheld (their codes, the last item returned). Where a row of numbers tells another
+    reading, the header is left as it was. The header's parallel lists (`header_at`,
+    `header_td`) get a place of none for a heading added; a grid's header gets it where the
+    rows drawing 自然人 have an empty position after the subtotal's (else the grid is left
+    out: None)."""
+    unchanged: tuple = (header, header_at, header_td, header_grid, set())
+    if "总计" in header:
+        return unchanged
+    order = _header_columns(header)
+    subs = [k for k, w in enumerate(order) if w in _TOTAL_SYNONYMS]
+    if len(subs) != 1 or order[: subs[0]] != list(_APPLICANTS[:6]):
+        return unchanged
+    after = order[subs[0] + 1 :]
+    if len(after) > 1 or (after and labels.MISREAD_MARKS.isdisjoint(after[0])):
+        return unchanged
+    telling = filled = 0
+    same: set[str] = set()  # rows whose subtotal and last cell show the same number
+    for code, r in rows.items():
+        texts = [labels.norm(t.text) for t in r.values]
+        start = next((k for k, x in enumerate(texts) if x), len(texts))
+        end = len(texts) - next((k for k, x in enumerate(reversed(texts)) if x), len(texts))
+        if end - start != len(_APPLICANTS) + 1:
+            continue
+        filled += 1
+        read = [read_value(x) for x in texts[start:end]]
+        numbers = [v.value if v is not None else None for v in read]
+        if numbers[6] is None or numbers[7] is None:
+            continue
+        same.update([code] if abs(numbers[6] - numbers[7]) <= tally.EPSILON else [])
+        values = [n or 0 for n in numbers]
+        if (
+            abs(values[6] - sum(values[1:6])) > tally.EPSILON
+            or abs(values[7] - values[0] - values[6]) > tally.EPSILON
+        ):
+            if None not in numbers:
+                return unchanged  # the sums tell another reading
+            continue
+        telling += values[0] != 0
+    if not filled:
+        return unchanged
+    sub = order[subs[0]]
+    unsure = set() if telling else set(rows) - same
+    told = (
+        f"the rows' sums put the group's subtotal under {sub} and the total after it"
+        if telling
+        else f"no row's sums tell {sub} (the group's subtotal) from 总计, so 总计 is read only "
+        f"in a row that shows the same number under both"
+    )
+    if after:
+        problems.append(f"requests: the heading {after[0]!r} after {sub} is read as 总计: {told}")
+        header = ["总计" if w == after[0] else w for w in header]
+        if header_grid is not None:
+            header_grid = [["总计" if w == after[0] else w for w in row] for row in header_grid]
+        return header, header_at, header_td, header_grid, unsure
+    problems.append(f"requests: the column after {sub} has no heading and is read as 总计: {told}")
+    if header_at is not None and len(header_at) == len(header):
+        header_at = [*header_at, (None, None)]
+    if header_td is not None and len(header_td) == len(header):
+        header_td = [*header_td, None]
+    if header_grid:
+        # the grid's position after the subtotal's is the total's, drawn as 自然人 is (beside
+        # the group, down the rows 自然人 stands in)
+        at = next((row.index(sub) + 1 for row in header_grid if sub in row), None)
+        grid = [list(row) for row in header_grid]
+        for row in grid:
+            if "自然人" in row and at is not None and len(row) >= at:
+                if len(row) == at:
+                    row.append("")
+                if row[at]:
+                    at = None
+                    break
+                row[at] = "总计"
+        drawn = at is not None and any("总计" in row for row in grid)
+        header_grid = grid if drawn else None
+    return [*header, "总计"], header_at, header_td, header_grid, unsure
+
+
 def _lacked_headings(header: list[str]) -> list[str]:
     """The requests header's headings of columns the template lacks among the applicants':
     a kind of applicant of its own (个体工商户, its requests counted in 总计) or a 小计 or 合计
@@ -5052,22 +5181,28 @@ def _group_drawn_as_one(
     header_x: dict[str, float],
 ) -> bool:
     """Whether the requests table draws 法人或其他组织 as one column, not its five (自然人 |
-    法人或其他组织 | 总计, each row three cells): then each row's values are put in the template's
-    seven columns, 自然人 and 总计 in theirs and blanks under the five the group's one figure
-    stands for, which are not known (`rows` is updated; a row showing another number of cells
-    than three is withheld, as which column each belongs to is not known). Told where the
-    header names those three columns and none of the five, no row shows more than three
-    cells, and every row that shows three numbers sums: 自然人 and the group's figure make its
-    总计. In text laid out by spaces, which writes no blank cell, each value is put in the
-    column it stands under (_group_laid_out)."""
-    if [w for w in header if w in _APPLICANTS or w == _GROUP] != ["自然人", _GROUP, "总计"]:
+    法人或其他组织 | 总计, each row three cells, or 自然人 | 法人或其他组织 without a 总计, two):
+    then each row's values are put in the template's seven columns, 自然人 and 总计 in theirs
+    and blanks under the five the group's one figure stands for, which are not known (`rows`
+    is updated; a row showing another number of cells than the header's is withheld, as which
+    column each belongs to is not known). Told where the header names those columns and none
+    of the five, no row shows more cells than those, some row shows them all, and every row
+    that shows three numbers sums: 自然人 and the group's figure make its 总计. The contract
+    has no code for the group's figure: it is never read. In text laid out by spaces, which
+    writes no blank cell, each value of the three is put in the column it stands under
+    (_group_laid_out); two columns so laid out are not read this way."""
+    named = [w for w in header if w in _APPLICANTS or w == _GROUP]
+    if named not in (["自然人", _GROUP, "总计"], ["自然人", _GROUP]):
         return False
+    width = len(named)
     if any(t.x is not None for r in rows.values() for t in r.values):
-        return _group_laid_out(rows, withheld, problems, header_x)
-    shown = _narrow_rows(rows, 3)
+        return width == 3 and _group_laid_out(rows, withheld, problems, header_x)
+    shown = _narrow_rows(rows, width)
     if shown is None:
         return False
-    if any(len(v) > 3 for v in shown.values()) or not any(len(v) == 3 for v in shown.values()):
+    if any(len(v) > width for v in shown.values()) or not any(
+        len(v) == width for v in shown.values()
+    ):
         return False
     for values in shown.values():
         read = [read_value(t.text) for t in values]
@@ -5076,17 +5211,23 @@ def _group_drawn_as_one(
             return False  # the three are not 自然人, the group and its total
     for code, values in shown.items():
         r = rows[code]
-        if len(values) != 3:
-            why = "which of 自然人, 法人或其他组织 and 总计 each belongs to"
+        if len(values) != width:
+            why = f"which of {'、'.join(named)} each belongs to"
             _withhold("requests", code, r, len(_APPLICANTS), why, problems, withheld)
             continue
         blank = values[0]._replace(text="", td=None)
-        r.values = [values[0], *[blank] * len(_ORG_COLUMNS), values[2]]
+        total = values[2] if width == 3 else blank
+        r.values = [values[0], *[blank] * len(_ORG_COLUMNS), total]
     problems.flag(
         codes.CELLS_UNPLACED,
         f"requests: the header draws {_GROUP} as one column, not its five "
         f"({'、'.join(_ORG_COLUMNS)}): its figure is theirs together, and which of them holds "
-        "what is not known, so they are not read; 自然人 and 总计 are",
+        + (
+            "what is not known, so they are not read; 自然人 and 总计 are"
+            if width == 3
+            else "what is not known, so they are not read, nor is the group's figure (no "
+            "column of the template's); 自然人 is, and the table has no 总计"
+        ),
     )
     return True
 
@@ -7392,9 +7533,9 @@ def _align_in_place_blanks(
     where the rows that tell disagree, none of those that do not tell is read by the majority.
     With `grid_rows` (_writes_grid_rows), every value row writes every grid position:
     _fit_grid_row reads each by itself, and the rows that tell decide nothing for the others.
-    `lacked`: how many columns the template lacks the header names (_lacked_headings): a row
-    no more cells over than those tells nothing (a blank in front is such a column's, 个体工商户
-    beside a blank 自然人, as well as a merged label's).
+    `lacked`: how many columns the template lacks the header names (_lacked_headings): a row's
+    cells in those are no surplus (a blank in front of a row no more cells over than those is
+    such a column's, 个体工商户 beside a blank 自然人, not a merged label's).
     """
     if grid_rows:
         return set()  # each row read by itself (_fit_grid_row)
@@ -7404,8 +7545,9 @@ def _align_in_place_blanks(
     front = behind = 0  # rows telling where the table's merged cells stand
     covered_behind = False  # a row's surplus is its label's blanks and blanks at its end
     for code, r in rows.items():
-        extra = len(r.values) - width[code]
-        if not r.hard or not r.values or (lacked and extra <= lacked):
+        # (a row's cells in the columns the template lacks are no surplus)
+        extra = len(r.values) - width[code] - lacked
+        if not r.hard or not r.values:
             continue
         if extra == 0 and section == "proactive" and labels.norm(r.values[0].text):
             behind += 1  # the label column holds no blank merged cell in front
@@ -7436,7 +7578,7 @@ def _align_in_place_blanks(
             spare.append((r, extra))
     withheld: set[str] = set()
     for code, r, lead_run in in_front:
-        extra = len(r.values) - width[code]
+        extra = len(r.values) - width[code] - lacked
         # (section 二's row's cells before the covered positions behind it: a table wider than
         # the section's, several sections in one, writes them after every row's values; the
         # requests rows' zeros end in equal cells by themselves)
@@ -7477,7 +7619,7 @@ def _align_in_place_blanks(
         # behind others (a value column merged over two, 总计 | 空): a row blank at both
         # ends, its blanks more than its surplus, may have its spare cells at either end
         for code, r in rows.items():
-            extra = len(r.values) - width[code]
+            extra = len(r.values) - width[code] - lacked
             if extra <= 0 or not r.hard or any(r is x for _, x, _ in in_front):
                 continue
             if labels.norm(r.values[0].text) or labels.norm(r.values[-1].text):
