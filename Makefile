@@ -6,7 +6,7 @@ DAGSTER_HOME := $(CURDIR)/.dagster_home
 export DAGSTER_HOME
 YEARS       ?=
 
-.PHONY: run status test test-faults test-diskfull test-celery test-automation broker-deps ui bench bench-tally bench-national lint install dagster-home system-deps
+.PHONY: run status test test-signals test-faults test-diskfull test-celery test-automation broker-deps ui bench bench-tally bench-national lint install dagster-home system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,14 @@ TEST_TMP := $(shell [ -d /dev/shm ] && [ -w /dev/shm ] && echo /dev/shm)
 test: install
 	$(if $(TEST_TMP),PYTEST_DEBUG_TEMPROOT=$(TEST_TMP)) $(BIN)/pytest -q -n 2 --dist loadfile \
 		-o tmp_path_retention_policy=failed
+
+# real runs stopped by Ctrl-C, SIGTERM, a closed terminal (SIGHUP) or kill -9 at chosen moments,
+# and runs waiting on the DuckDB slot another run holds until it is stopped: each waits on real
+# processes (about two minutes over two processes; kept out of make test's ten minutes)
+test-signals: install
+	$(if $(TEST_TMP),PYTEST_DEBUG_TEMPROOT=$(TEST_TMP)) $(BIN)/pytest -q -n 2 --dist loadfile -m signals \
+		-p no:cacheprovider -o tmp_path_retention_policy=failed \
+		gx_pipeline_tests/test_run.py gx_pipeline_tests/test_parse_pool.py gx_pipeline_tests/test_webserver.py
 
 # make ui's automation reloading every stale year by itself over real sensor ticks (over a
 # minute of waiting: kept out of make test's ten minutes)

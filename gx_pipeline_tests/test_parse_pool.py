@@ -115,6 +115,7 @@ def _state(pid: int) -> str:
         return ""
 
 
+@pytest.mark.signals
 @pytest.mark.parametrize("always", [False, True], ids=["stopped_once", "stopped_every_time"])
 def test_a_worker_that_stops_does_not_hold_the_year(tmp_path, always):
     """A worker stopped mid-chunk gave no result and no error: the run waited for it for good
@@ -387,6 +388,7 @@ def _workers_left_after(act, script: str = _RUN_WITH_WORKERS) -> list[int]:
     return alive
 
 
+@pytest.mark.signals
 def test_worker_processes_end_when_their_run_is_killed():
     import signal
 
@@ -501,6 +503,7 @@ def test_workers_end_on_sigterm_even_when_their_run_was_started_ignoring_it():
     assert left == [], "worker processes ignored SIGTERM"
 
 
+@pytest.mark.signals
 @pytest.mark.usefixtures("stop_signals_at_default")
 def test_a_second_interrupt_while_the_workers_are_busy_does_not_hang_the_run_at_exit():
     """SIGTERM (or Ctrl-C) twice during a parse by workers: the second broke off the pool's
@@ -579,6 +582,7 @@ print("summary", len(started), flush=True)
 """
 
 
+@pytest.mark.signals
 @pytest.mark.parametrize("where", ["worker 1 started", "pool's thread started", "worker 2 started"])
 def test_an_interrupt_as_a_worker_starts_does_not_hang_the_run_at_exit(where):
     """Ctrl-C, SIGTERM or the terminal's SIGHUP landing in the instant after a worker process
@@ -606,6 +610,7 @@ def half_sent_parse(raw: RawFile) -> LoadedReport | Quarantined:
     return parse_raw(raw)
 
 
+@pytest.mark.signals
 @pytest.mark.usefixtures("stop_signals_at_default")
 def test_an_interrupt_while_a_worker_sends_its_result_does_not_hang_the_run_at_exit():
     """Ctrl-C, SIGTERM or SIGHUP during a parse ends the pool by killing its workers. One

@@ -609,6 +609,7 @@ def test_gx_run_quarantines_a_page_the_parser_does_not_finish_in_time(
     assert reason.startswith("the parser did not finish this page in 0.3 s")
 
 
+@pytest.mark.signals
 @pytest.mark.usefixtures("stop_signals_at_default")
 @pytest.mark.parametrize("signum", ["SIGINT", "SIGHUP"])
 def test_ctrl_c_stops_gx_run_after_the_year_it_interrupts(data_dir, tmp_path, signum):
@@ -657,6 +658,7 @@ def test_ctrl_c_stops_gx_run_after_the_year_it_interrupts(data_dir, tmp_path, si
     assert rows == [["2021", "FAILED"]]
 
 
+@pytest.mark.signals
 @pytest.mark.usefixtures("stop_signals_at_default")
 def test_gx_run_whose_terminal_closes_stops_after_the_year_with_status_129(data_dir, tmp_path):
     """The terminal window closed while `gx run` parses 2021 (its pty hung up, the kernel sends
@@ -718,6 +720,7 @@ def test_gx_run_whose_terminal_closes_stops_after_the_year_with_status_129(data_
     assert not (data_dir / "staging" / "2021").exists()
 
 
+@pytest.mark.signals
 @pytest.mark.usefixtures("stop_signals_at_default")
 @pytest.mark.parametrize("signum", ["SIGINT", "SIGTERM", "SIGHUP"])
 @pytest.mark.parametrize("when", ["between_runs", "as_the_year_ends"])
@@ -733,6 +736,7 @@ def test_a_stop_signal_between_two_years_stops_gx_run_with_its_summary(
     _stop_between_two_years(data_dir, monkeypatch, signum, when)
 
 
+@pytest.mark.signals
 @pytest.mark.usefixtures("stop_signals_at_default")
 @pytest.mark.parametrize(
     ("signum", "when"),
@@ -827,6 +831,7 @@ def _stop_between_two_years(data_dir, monkeypatch, signum: str, when: str) -> No
     assert after == handlers  # gx run gives back the handlers it found
 
 
+@pytest.mark.signals
 @pytest.mark.parametrize("signum", ["SIGTERM", "SIGHUP"])
 def test_a_signal_ignored_when_gx_run_started_stays_ignored_between_runs(signum):
     """`nohup gx run` (SIGHUP ignored: the run outlives the terminal), or a supervisor that
@@ -916,6 +921,7 @@ while True:
 """
 
 
+@pytest.mark.signals
 def test_a_killed_run_does_not_block_the_next_one(data_dir, tmp_path):
     """kill -9 of `gx run` while its warehouse step holds the `duckdb` pool slot: the next
     `gx run` marks the dead run failed, frees the slot and finishes (before: it waited
@@ -2188,6 +2194,7 @@ def test_a_load_waiting_for_a_working_file_held_read_only_says_so_at_once_and_go
     assert said_at[0] < 15, said_at
 
 
+@pytest.mark.signals
 def test_a_run_waiting_for_the_slot_of_a_stopped_run_says_so_and_goes_on_once_it_is_killed(
     data_dir, tmp_path, monkeypatch
 ):
@@ -2265,6 +2272,7 @@ def test_a_run_waiting_for_the_slot_of_a_stopped_run_says_so_and_goes_on_once_it
     assert summary.run_ok and summary.loaded == 1
 
 
+@pytest.mark.signals
 @pytest.mark.parametrize("status", ["CANCELING", "CANCELED"])
 def test_a_run_terminated_while_its_year_loads_commits_nothing(data_dir, monkeypatch, status):
     """The UI's Terminate (or its force termination) landing while gx_warehouse writes the
@@ -2353,6 +2361,7 @@ def _slot_freed_then_ended(run, storage, holder, err: list[str], timeout: float)
     return out, "".join(err) + rest
 
 
+@pytest.mark.signals
 @pytest.mark.parametrize("how", ["terminate", "force"])
 def test_a_gx_run_waiting_for_the_duckdb_slot_ends_when_the_ui_terminates_its_run(
     data_dir, tmp_path, how
@@ -2419,6 +2428,7 @@ def _run_records_locked(home, seconds: float):
     return holder
 
 
+@pytest.mark.signals
 def test_a_gx_run_waiting_for_the_duckdb_slot_outlasts_its_run_records_locked_a_while(
     data_dir, tmp_path
 ):
@@ -2450,6 +2460,7 @@ def test_a_gx_run_waiting_for_the_duckdb_slot_outlasts_its_run_records_locked_a_
     assert record.dagster_run.status == dg.DagsterRunStatus.SUCCESS
 
 
+@pytest.mark.signals
 @pytest.mark.usefixtures("stop_signals_at_default")
 @pytest.mark.parametrize("signum", ["SIGINT", "SIGTERM"])
 def test_a_stop_signal_ends_a_gx_run_waiting_for_the_duckdb_slot(data_dir, tmp_path, signum):

@@ -8,6 +8,8 @@ and one whose appeals.row_total does not (gen-2021-04-pipe.txt).
 
 import json
 
+import pytest
+
 from gx_pipeline.parsing import PARSER_VERSION
 from gx_pipeline_tests.conftest import SEED, query
 from gx_pipeline_tests.dagster_ui import FAILING_2021, DagsterUI
@@ -106,6 +108,7 @@ mutation($runId: String!, $policy: TerminateRunPolicy) {
 """
 
 
+@pytest.mark.signals
 def test_a_ui_run_waiting_for_the_duckdb_slot_ends_on_terminate_and_loads_nothing(tmp_path):
     """A run launched from the UI whose warehouse step waits for the `duckdb` slot (a long
     load holds it), then the UI's Terminate (not forced): its run worker was sent the
