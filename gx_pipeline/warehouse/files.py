@@ -121,9 +121,8 @@ def cannot_open(database: str | Path, err: BaseException, *, writing: bool = Fal
     path = Path(database)
     text = str(err).strip()
     first = text.splitlines()[0] if text else type(err).__name__
-    if _LOCKED.search(text):
-        holder = _HOLDER.search(text)
-        who = f" (process {holder.group(1)})" if holder else ""
+    if (held := lock_holder(text)) is not None:
+        who = f" (process {held[1]})" if held[1] is not None else ""
         if writing:
             cause = (
                 f"another process holds it{who}: a run loading a year, or a session on it "
@@ -256,20 +255,13 @@ class WarehouseFiles:
         return Path(f"{self.database}.tmp")
 
     def _open(self) -> duckdb.DuckDBPyConnection:
-        since, said = time.monotonic(), None
-        delay = 0.1
+        # a file this creates is in STORAGE_VERSION's format; an existing one keeps its own
+        config = {**_config(), "temp_directory": str(self.spill_folder)}
         rebuilt = False
         while True:
             try:
-                # a file this creates is in STORAGE_VERSION's format; an existing one keeps its own
-                config = {**_config(), "temp_directory": str(self.spill_folder)}
-                conn = duckdb.connect(str(self.database), config=config)
+                conn = self._when_free(lambda: duckdb.connect(str(self.database), config=config))
             except duckdb.Error as err:
-                if _LOCKED.search(str(err)):
-                    said = self._waiting(err, since, said)
-                    time.sleep(delay)
-                    delay = min(delay * 2, 5.0)
-                    continue
                 if (why := unwritable_folder(self.database.parent, err)) is not None:
                     raise WorkFolderUnwritable(why) from err
                 # a WAL that cannot be replayed for want of room is not damage: rebuilding
