@@ -241,7 +241,10 @@ def test_a_step_that_finds_the_disk_full_fails_saying_so_and_the_next_run_loads_
         for p in _files_in(data)
         if not p.startswith("raw/") and p not in ("warehouse.duckdb", ".work/warehouse.duckdb")
     ]
-    assert leftovers == [".work/warehouse.duckdb.published.json"]
+    assert leftovers == [
+        ".work/warehouse.duckdb.closed.json",
+        ".work/warehouse.duckdb.published.json",
+    ]
 
 
 # --- DuckDB's spill files ---------------------------------------------------------------------

@@ -52,6 +52,7 @@ SETTINGS = dataclasses.replace(
     attempts=2,
     backoff=0.05,
     backoff_max=0.1,
+    retry_after_max=0.2,  # /busy's Retry-After of an hour is cut to this
 )
 
 

@@ -84,8 +84,10 @@ class WebFetcher(dg.ConfigurableResource):
     read_timeout: float = _FETCH_DEFAULTS.read_timeout
     #: seconds for one request in all (connect, TLS, headers, body), however slowly it drips
     total_timeout: float = _FETCH_DEFAULTS.total_timeout
-    #: tries per address on 5xx, timeouts and broken connections
+    #: tries per address on 5xx, 429, timeouts and broken connections
     attempts: int = _FETCH_DEFAULTS.attempts
+    #: longest wait in seconds granted to a 429 or 503's Retry-After before the next try
+    retry_after_max: float = _FETCH_DEFAULTS.retry_after_max
 
     def settings(self, refresh: bool = False) -> FetchSettings:
         return FetchSettings(
@@ -95,6 +97,7 @@ class WebFetcher(dg.ConfigurableResource):
             read_timeout=self.read_timeout,
             total_timeout=self.total_timeout,
             attempts=self.attempts,
+            retry_after_max=self.retry_after_max,
             refresh=refresh,
         )
 

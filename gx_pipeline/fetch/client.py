@@ -10,9 +10,13 @@ deadline and the run's stop (`network`), so a dripping server or Ctrl-C ends a r
 from __future__ import annotations
 
 import dataclasses
+import logging
 import re
 import threading
+import time
 from dataclasses import dataclass, field
+from datetime import UTC
+from email.utils import parsedate_to_datetime
 from typing import Self
 from urllib.parse import quote, urldefrag, urljoin
 
@@ -32,6 +36,8 @@ from gx_pipeline.fetch.network import DeadlinePassed, GuardedTransport, budget, 
 from gx_pipeline.fetch.robots import ROBOTS_MAX_BYTES, RobotsCache
 from gx_pipeline.fetch.safety import UnsafeAddress, check_address, private_allowed_by_env
 
+log = logging.getLogger(__name__)
+
 USER_AGENT = "gx-pipeline/0.1 (+research archive of government information disclosure reports)"
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 
@@ -50,11 +56,16 @@ class FetchSettings:
     #: seconds for one request in all (connect, TLS, headers, body), so a server dripping a
     #: byte at a time still ends; each redirect hop and each retry has its own
     total_timeout: float = 120.0
-    #: tries per address on 5xx, timeouts and broken connections (4xx is never retried)
+    #: tries per address on 5xx, 429, timeouts and broken connections (another 4xx is never
+    #: retried)
     attempts: int = 4
     #: first backoff in seconds; doubled each retry, with jitter, up to backoff_max
     backoff: float = 1.0
     backoff_max: float = 60.0
+    #: the longest wait a 429 or 503's Retry-After is granted before the next try: a server
+    #: asking for more (an hour, a date next year) is tried again after this, and a page given up
+    #: says so in its reason
+    retry_after_max: float = 120.0
     max_redirects: int = 5
     #: body size as received (compressed, if it is)
     max_bytes: int = 20 * 1024 * 1024
@@ -107,7 +118,17 @@ class FetchFailed(Exception):
 
 
 class _Transient(FetchFailed):
-    """Worth another try: 5xx, a timeout, a connection that broke mid-body."""
+    """Worth another try: 5xx, 429, a timeout, a connection that broke mid-body.
+
+    `retry_after` is the wait in seconds a 429 or 503 asked for (its Retry-After), if any."""
+
+    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
+
+
+#: statuses whose Retry-After says when to try again (RFC 9110 10.2.3, RFC 6585 4)
+RETRY_AFTER_STATUSES = frozenset({429, 503})
 
 
 @dataclass
@@ -148,11 +169,34 @@ class Fetcher:
         304 comes back as a ServedPage with no body. Raises Stopped when the run is stopping.
         """
         s = self.settings
+        backoff = tenacity.wait_exponential_jitter(
+            initial=s.backoff, max=s.backoff_max, jitter=s.backoff
+        )
+        # the Retry-After waits asked for beyond the cap, in seconds
+        capped: list[float] = []
+
+        def wait(state: tenacity.RetryCallState) -> float:
+            failed = state.outcome.exception() if state.outcome else None
+            asked = failed.retry_after if isinstance(failed, _Transient) else None
+            if asked is None:
+                return backoff(state)
+            # tenacity asks for the wait after the last try as well, before it stops
+            if asked > s.retry_after_max and state.attempt_number < s.attempts:
+                capped.append(asked)
+                log.warning(
+                    "%s: %s asked to wait %s s (Retry-After), more than the %s s cap; "
+                    "trying again in %s s",
+                    address,
+                    failed.reason if failed else "",
+                    _seconds(asked),
+                    _seconds(s.retry_after_max),
+                    _seconds(s.retry_after_max),
+                )
+            return min(asked, s.retry_after_max)
+
         retrying = tenacity.Retrying(
             stop=tenacity.stop_after_attempt(max(1, s.attempts)),
-            wait=tenacity.wait_exponential_jitter(
-                initial=s.backoff, max=s.backoff_max, jitter=s.backoff
-            ),
+            wait=wait,
             retry=tenacity.retry_if_exception_type(_Transient),
             sleep=self._pause,
             reraise=True,
@@ -164,8 +208,15 @@ class Fetcher:
                 with attempt:
                     page = self._follow(address, previous.headers() if previous else {})
         except _Transient as exc:
+            note = ""
+            if capped:
+                note = (
+                    f"; the server asked to wait {_seconds(max(capped))} s (Retry-After), more "
+                    f"than the {_seconds(s.retry_after_max)} s cap: waited "
+                    f"{_seconds(s.retry_after_max)} s"
+                )
             raise FetchFailed(
-                f"{exc.reason} (after {attempt_number} attempts)", attempt_number
+                f"{exc.reason} (after {attempt_number} attempts){note}", attempt_number
             ) from None
         except FetchFailed as exc:
             raise FetchFailed(exc.reason, attempt_number) from None
@@ -211,7 +262,9 @@ class Fetcher:
                 if not where:
                     raise
                 # keep the class: a timeout at a redirect target is as worth retrying
-                raise type(exc)(f"{exc.reason}{where}") from None
+                if isinstance(exc, _Transient):
+                    raise _Transient(f"{exc.reason}{where}", exc.retry_after) from None
+                raise FetchFailed(f"{exc.reason}{where}") from None
             if location is None and robots:
                 location = refresh_target(page.body, current)
             if location is None:
@@ -260,8 +313,13 @@ class Fetcher:
             return _page(address, response, None), location
         if status == 304:
             return _page(address, response, None), None
-        if status >= 500:
-            raise _Transient(f"HTTP {status}")
+        if status >= 500 or status == 429:
+            asked = (
+                retry_after(response.headers.get("retry-after"))
+                if status in RETRY_AFTER_STATUSES
+                else None
+            )
+            raise _Transient(f"HTTP {status}", asked)
         if not 200 <= status < 300:
             raise FetchFailed(f"HTTP {status}")
         declared = response.headers.get("content-length", "")
@@ -363,6 +421,30 @@ def _location(response: httpx.Response) -> str | None:
     the header is Latin-1 for GBK bytes: sent again as UTF-8, it asks for a page not there."""
     raw = [value for name, value in response.headers.raw if name.lower() == b"location"]
     return quote(raw[0].strip(), safe=_URL_BYTES) if raw else None
+
+
+def retry_after(value: str | None, now: float | None = None) -> float | None:
+    """The seconds a Retry-After header asks to wait: delay-seconds (`120`) or an HTTP-date
+    (`Wed, 21 Oct 2026 07:28:00 GMT`, or the RFC 850 and asctime forms; a date already past is 0);
+    None when absent or unreadable (a negative or fractional number, text), and the usual backoff
+    applies."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if value.isascii() and value.isdigit():
+        # a hostile run of 5,000 digits is more than int() reads, and as long as 10**9 s
+        return float(int(value)) if len(value) < 10 else 1e9
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when.tzinfo is None:  # asctime's form names no zone: HTTP dates are all GMT
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+def _seconds(value: float) -> str:
+    return f"{value:,.0f}" if value >= 10 else f"{value:g}"
 
 
 def _page(address: str, response: httpx.Response, body: bytes | None) -> ServedPage:

@@ -90,7 +90,14 @@ def build_parser(prog: str = "gx fetch") -> argparse.ArgumentParser:
         "--attempts",
         type=int,
         default=DEFAULTS.attempts,
-        help=f"tries on 5xx and timeouts (default {DEFAULTS.attempts})",
+        help=f"tries on 5xx, 429 and timeouts (default {DEFAULTS.attempts})",
+    )
+    parser.add_argument(
+        "--retry-after-max",
+        type=float,
+        default=DEFAULTS.retry_after_max,
+        help="longest wait in seconds granted to a 429 or 503's Retry-After before the next "
+        f"try; a longer one is cut to this and said (default {DEFAULTS.retry_after_max:g})",
     )
     parser.add_argument(
         "--allow-private",
@@ -126,6 +133,7 @@ def main_fetch(argv: Sequence[str] | None = None) -> int:
         read_timeout=args.timeout,
         total_timeout=args.total_timeout,
         attempts=args.attempts,
+        retry_after_max=args.retry_after_max,
         allow_private=args.allow_private,
         honour_robots=not args.ignore_robots,
         refresh=args.refresh,

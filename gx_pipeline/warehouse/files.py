@@ -22,6 +22,13 @@ What a kill, a crash or an analyst can leave behind is handled here, on every co
   every user but root). A read-write session that gets in anyway survives: while it holds the
   file, the file is not replaced (the publish waits for the next write), and a file it changed
   is kept beside the new one, never deleted, with its WAL.
+- the working file written by another process (a session opened on `.work/` instead of the
+  published copy): each connection records the file as it closed it (`<name>.closed.json`),
+  and the next one (or a publish) that finds it otherwise (a WAL beside it, other headers) moves
+  it aside as `<name>.changed-<time>` with its WAL and starts again from the published copy,
+  saying so; its rows are never loaded or published as the pipeline's. When the published copy
+  is not the file as the pipeline left it (a load not yet published), the run is refused
+  (WorkingFileChanged), naming the file and what to do.
 """
 
 from __future__ import annotations
@@ -121,9 +128,8 @@ def cannot_open(database: str | Path, err: BaseException, *, writing: bool = Fal
     path = Path(database)
     text = str(err).strip()
     first = text.splitlines()[0] if text else type(err).__name__
-    if _LOCKED.search(text):
-        holder = _HOLDER.search(text)
-        who = f" (process {holder.group(1)})" if holder else ""
+    if (held := lock_holder(text)) is not None:
+        who = f" (process {held[1]})" if held[1] is not None else ""
         if writing:
             cause = (
                 f"another process holds it{who}: a run loading a year, or a session on it "
@@ -183,6 +189,11 @@ def unwritable_folder(folder: Path, err: BaseException | None = None) -> str | N
         "warehouse there. Make it writable for this user (remount read-write, chown), or point "
         "GX_DATA_DIR at a data folder gx run may write"
     )
+
+
+class WorkingFileChanged(RuntimeError):
+    """Another process wrote the working file, and the published copy is not the file as the
+    pipeline left it: the run refuses to load or publish the rows no load wrote."""
 
 
 class WarehouseDamaged(RuntimeError):
@@ -245,6 +256,7 @@ class WarehouseFiles:
                 conn.execute("checkpoint")
         finally:
             conn.close()
+            self._record_closed()
         if publish:
             self.publish()
 
@@ -256,20 +268,13 @@ class WarehouseFiles:
         return Path(f"{self.database}.tmp")
 
     def _open(self) -> duckdb.DuckDBPyConnection:
-        since, said = time.monotonic(), None
-        delay = 0.1
-        rebuilt = False
+        # a file this creates is in STORAGE_VERSION's format; an existing one keeps its own
+        config = {**_config(), "temp_directory": str(self.spill_folder)}
+        rebuilt = set_aside = False
         while True:
             try:
-                # a file this creates is in STORAGE_VERSION's format; an existing one keeps its own
-                config = {**_config(), "temp_directory": str(self.spill_folder)}
-                conn = duckdb.connect(str(self.database), config=config)
+                conn = self._when_free(lambda: duckdb.connect(str(self.database), config=config))
             except duckdb.Error as err:
-                if _LOCKED.search(str(err)):
-                    said = self._waiting(err, since, said)
-                    time.sleep(delay)
-                    delay = min(delay * 2, 5.0)
-                    continue
                 if (why := unwritable_folder(self.database.parent, err)) is not None:
                     raise WorkFolderUnwritable(why) from err
                 # a WAL that cannot be replayed for want of room is not damage: rebuilding
@@ -280,9 +285,18 @@ class WarehouseFiles:
                 rebuilt = True
                 continue
             damage = _damage(conn, self.database)
-            if damage is None:
+            # the lock is this process's: no one writes the file between this look and the load
+            outside = None if damage or set_aside else self._written_outside()
+            if damage is None and outside is None:
+                # written from now on: until this connection's close records the file again, a
+                # kill leaves the load's own WAL, which is no one else's
+                self._closed_record.unlink(missing_ok=True)
                 return conn
             conn.close()
+            if outside is not None:
+                self._set_aside(outside)
+                set_aside = True
+                continue
             if rebuilt:
                 raise WarehouseDamaged(f"{self.database}: {damage}, even after a rebuild")
             self._rebuild(damage)
@@ -317,6 +331,7 @@ class WarehouseFiles:
         )
         self.database.unlink(missing_ok=True)
         Path(f"{self.database}.wal").unlink(missing_ok=True)
+        self._closed_record.unlink(missing_ok=True)
         self._seed_from_published()
 
     def publish(self) -> Published:
@@ -346,6 +361,8 @@ class WarehouseFiles:
                 )
                 return self._not_published(note)
             kept = self._keep_if_changed(target)
+            if (outside := self._written_outside()) is not None:
+                self._set_aside(outside)
             tmp = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
             try:
                 with _named_when_full(
@@ -363,6 +380,94 @@ class WarehouseFiles:
         self._unpublished_record.unlink(missing_ok=True)
         note = f"the copy changed by a read-write session is kept as {kept}" if kept else ""
         return Published(True, note, kept)
+
+    @property
+    def _closed_record(self) -> Path:
+        return self.database.with_name(f"{self.database.name}.closed.json")
+
+    def _record_closed(self) -> None:
+        """Record the working file as this process's connection left it (closed, so
+        checkpointed: no WAL), for the next connection to tell another process's writes. A WAL
+        left by a close that could not checkpoint (a full disk) is the pipeline's own: nothing
+        is recorded, and the next connection replays it as before."""
+        try:
+            if Path(f"{self.database}.wal").exists() or not self.database.exists():
+                self._closed_record.unlink(missing_ok=True)
+                return
+            self._closed_record.write_text(json.dumps(_stamp(self.database)), encoding="utf-8")
+        except OSError as err:  # a full disk: the write stands, only this look is lost
+            log.warning("could not record how %s was left: %s", self.database, err)
+            with suppress(OSError):
+                self._closed_record.unlink(missing_ok=True)
+
+    def _written_outside(self) -> str | None:
+        """How another process wrote the working file since the pipeline's connection last
+        closed it (an analyst's session on `.work/`): a WAL beside it, whose rows DuckDB would
+        replay into the next load and the publish copy out as loaded, or a file whose size or
+        DuckDB headers moved (a session that checkpointed). None when it is as left, or when
+        there is no record to compare (a new file, a run killed with its own WAL)."""
+        try:
+            record = json.loads(self._closed_record.read_text(encoding="utf-8"))
+            if not isinstance(record, dict) or not self.database.exists():
+                return None
+            wal = Path(f"{self.database}.wal")
+            if wal.exists():
+                return (
+                    f"a WAL of {wal.stat().st_size:,} bytes beside it holds writes not checkpointed"
+                )
+            now = _stamp(self.database, with_head=False)
+            if record.get("size") == now["size"] and (
+                record.get("mtime_ns") == now["mtime_ns"]
+                or record.get("head") == _head_digest(self.database)
+            ):
+                return None
+        except (OSError, ValueError):
+            return None
+        return "the file was written and checkpointed"
+
+    def _set_aside(self, how: str) -> None:
+        """Move the working file another process wrote (`how`) aside, with its WAL, as
+        `<name>.changed-<time>`, and start again from the published copy, which is the file as
+        the pipeline left it: the rows no load wrote are kept there, never published. When the
+        published copy is not that (it lags, it is gone, there is none), raise
+        WorkingFileChanged instead: starting from it would lose loads."""
+        work = self.database
+        try:
+            record = json.loads(self._closed_record.read_text(encoding="utf-8"))
+            target = self.publish_to
+            same = (
+                target is not None
+                and target.exists()
+                and record.get("size") == target.stat().st_size
+                and record.get("head") == _head_digest(target)
+            )
+        except (OSError, ValueError, AttributeError):
+            same = False
+        said = (
+            f"{work} was written by another process since gx last closed it ({how}): a "
+            "session on the working file (`.work/` is the pipeline's; analysts open the "
+            "published copy read-only)"
+        )
+        if not same:
+            raise WorkingFileChanged(
+                f"{said}. Its rows would be published as loaded, and the published copy "
+                f"{self.publish_to} is not the file as gx left it, so nothing was run. Move the "
+                f"file aside (with its .wal) to keep those rows and run again (the years are "
+                f"loaded again), or delete {self._closed_record} to publish them as they are"
+            )
+        kept = work.with_name(f"{work.name}.changed-{time.strftime('%Y%m%dT%H%M%S')}")
+        os.replace(work, kept)
+        wal = Path(f"{work}.wal")
+        if wal.exists():
+            os.replace(wal, Path(f"{kept}.wal"))
+        self._closed_record.unlink(missing_ok=True)
+        note = (
+            f"{said}: kept as {kept}, not loaded or published; the working file is made again "
+            f"from {self.publish_to}"
+        )
+        log.warning(note)
+        (self.say or _say_on_stderr)(note)
+        self._seed_from_published()
 
     def _copy_for_analysts(self, tmp: Path) -> None:
         """Write the analysts' copy of the (checkpointed) working file to `tmp`: the file's
@@ -525,8 +630,10 @@ class WarehouseFiles:
             if usable:
                 _fsync(tmp)
                 os.replace(tmp, work)
-                # the working file is the published one now: the writes it lacked are gone
+                # the working file is the published one now: the writes it lacked are gone,
+                # and how the pipeline left the file before is no one's
                 self._unpublished_record.unlink(missing_ok=True)
+                self._closed_record.unlink(missing_ok=True)
         finally:
             tmp.unlink(missing_ok=True)
             Path(f"{tmp}.wal").unlink(missing_ok=True)
