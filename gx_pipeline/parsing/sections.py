@@ -1949,6 +1949,8 @@ def _table(
             header_grid,
             width if named is not None and any(named < w for w in width.values()) else None,
         )
+        if named is not None:
+            _blanks_before_named(header or [], after_total, named, by_code, after_withheld)
         if after_total != [_NO_HEADING] or after_withheld or _shown_cells(by_code) != shown:
             # (a column with no heading whose cells left out are all blank, or an empty end
             # cell a row of a document's table draws behind its last column, cost nothing and
@@ -2073,7 +2075,9 @@ def _table(
         )  # (else once the headings are judged by where they stand)
         # (where the grid's header drew the heading beside a covered position, that position
         # is left out already, and a row is a cell shorter than the header's positions)
-        _doubled_columns(header, by_code, rows_withheld, problems, fillers=beside is None)
+        _doubled_columns(
+            header, by_code, rows_withheld, problems, fillers=beside is None, lacked=lacked
+        )
         _blank_column_and_end(by_code, rows_withheld, problems)
         extra = _extra_columns(
             header,
@@ -2083,6 +2087,7 @@ def _table(
             in_columns,
             rows_withheld,
             lacked,
+            bool(after_total),
         )
         order_only -= extra
         columns_withheld |= extra
@@ -4611,14 +4616,17 @@ def _doubled_columns(
     withheld: set[str],
     problems: Problems,
     fillers: bool = True,
+    lacked: list[str] | tuple[str, ...] = (),
 ) -> None:
     """A converter that copies a merged cell's text into every grid position it covers shows
     an applicant heading drawn over two columns twice in the header's last row (自然人 |
     自然人 | 商业企业 …): each row's cell under the second is that merged cell's copy or a
     covered blank, not a column. Left out where it is one; where it is neither, the row's
     cells are not certain and it gives none. `fillers`: whether a row may be longer than the
-    header's positions, blank past them (a grid as wide as a wider table beside it)."""
-    doubled = _doubled_applicant(header)
+    header's positions, blank past them (a grid as wide as a wider table beside it).
+    `lacked`: headings of columns the template lacks (_lacked_headings) that may stand among
+    the applicants' (自然人 | 自然人 | 商业企业 … 其他 | 小计 | 总计): their positions count."""
+    doubled = _doubled_applicant(header, lacked)
     if doubled is None:
         return
     bottom, k = doubled
@@ -4647,21 +4655,26 @@ def _doubled_columns(
     )
 
 
-def _doubled_applicant(header: list[str]) -> tuple[list[str], int] | None:
+def _doubled_applicant(
+    header: list[str], lacked: list[str] | tuple[str, ...] = ()
+) -> tuple[list[str], int] | None:
     """The applicant headings of a header's last row, as a converter that copies a merged
     cell's text into every grid position it covers writes them, and the place of the second
-    of a heading drawn twice side by side (自然人 | 自然人 | 商业企业 …); None where none is."""
+    of a heading drawn twice side by side (自然人 | 自然人 | 商业企业 …); None where none is.
+    `lacked`: headings of columns the template lacks counted among them where they stand
+    (a 小计 between 其他 and 总计)."""
     if "商业企业" not in header:
         return None
+    inside = {*_APPLICANTS, *lacked}
     end = len(header) - 1 - header[::-1].index("商业企业")
     start = end
-    while start > 0 and header[start - 1] in _APPLICANTS:
+    while start > 0 and header[start - 1] in inside:
         start -= 1
-    while end + 1 < len(header) and header[end + 1] in _APPLICANTS:
+    while end + 1 < len(header) and header[end + 1] in inside:
         end += 1
     bottom = header[start : end + 1]
     k = _doubled_heading(bottom, besides="总计")
-    if k is None or len(set(bottom)) != 7:
+    if k is None or bottom[k] not in _APPLICANTS or len(set(bottom) - set(lacked)) != 7:
         return None
     return bottom, k
 
@@ -4815,6 +4828,7 @@ def _extra_columns(
     in_columns: bool = False,
     rows_withheld: set[str] | None = None,
     unplaced: list[str] | None = None,
+    after_total: bool = False,
 ) -> set[str]:
     """Columns the template lacks (个体工商户 beside 自然人): find their place among the data
     columns from the header and leave their values out, rather than shift every column.
@@ -4824,7 +4838,8 @@ def _extra_columns(
     its columns' headings from left to right (_header_by_columns), the group word left out.
     `rows_withheld`: gets the rows that give no value (a row ending before an extra column).
     `unplaced`: the headings of columns the template lacks still in the rows (_lacked_headings),
-    emptied where their cells are left out here.
+    emptied where their cells are left out here. `after_total`: the header draws columns after
+    总计 (备注), whose cells a row may still hold behind its columns.
 
     A heading of the template the header splits in two (其他企业 | 其他组织 for 其他) is not
     drawn: the rows get a blank cell in its place, and its column is returned, to be
@@ -4896,6 +4911,7 @@ def _extra_columns(
     blank_off_sum: list[str] = []  # rows whose 总计 is blank and whose applicants' is not 0
     written_totals = False  # whether a row writes its 总计
     unended: list[str] = []  # rows short of the header's columns, an extra column past their end
+    overlong: list[str] = []  # rows of more cells than the header's columns, written past them
     for code, r in rows.items():
         # a row's cells stand from the first column on: those it shows of an extra column are
         # left out, also where it shows fewer cells than headings (a total left blank, a blank
@@ -4911,6 +4927,19 @@ def _extra_columns(
             and not any(labels.norm(t.text) for t in r.values[:surplus])
         ):
             r.values = r.values[surplus:]
+        if (
+            not after_total
+            and len(r.values) > len(order)
+            and labels.norm(r.values[0].text)
+            and any(labels.norm(t.text) for t in r.values[len(order) :])
+        ):
+            # more cells than the header names columns, the first and one past them written
+            # (a heading drawn
+            # two columns wide whose second position the header leaves without a word, 自然人
+            # | 空 | 商业企业 …): read from its first cell, each value after the unnamed
+            # position stood a column right of its own, and the extra column's place in the
+            # row is not told
+            overlong.append(code)
         shown = r.values[: len(order)]
         if r.values and len(shown) < len(order) and max(positions) >= len(shown):
             # a row a cell short whose end falls before a column the template lacks (a 小计
@@ -4966,14 +4995,22 @@ def _extra_columns(
         ),
     )
     if unended and rows_withheld is not None:
-        rows_withheld.update(unended)
-        problems.flag(
-            codes.CELLS_UNPLACED,
-            f"requests: {', '.join(unended[:4])}"
-            + (f" and {len(unended) - 4} more" if len(unended) > 4 else "")
-            + f" show fewer cells than the header's {len(order)} columns and end before "
+        _rows_given_none(
+            unended,
+            f" show fewer cells than the header's {len(order)} columns and end before "
             f"{', '.join(extra)}: whether the cell a row does not show is such a column's or "
-            "a blank of its own is not known, so none of them is read",
+            "a blank of its own is not known",
+            rows_withheld,
+            problems,
+        )
+    if overlong and rows_withheld is not None:
+        _rows_given_none(
+            overlong,
+            f" show more cells than the header's {len(order)} columns, a figure past them: "
+            f"where {', '.join(extra)} and each of the template's columns stand among them is "
+            "not known",
+            rows_withheld,
+            problems,
         )
     if written_totals:
         off_sum += blank_off_sum
@@ -5100,6 +5137,18 @@ def _total_beside_subtotal(
     return [*header, "总计"], header_at, header_td, header_grid, unsure
 
 
+def _rows_given_none(found: list[str], why: str, withheld: set[str], problems: Problems) -> None:
+    """The requests rows `found` give no value, said once for them (`why` after their codes)."""
+    withheld.update(found)
+    problems.flag(
+        codes.CELLS_UNPLACED,
+        f"requests: {', '.join(found[:4])}"
+        + (f" and {len(found) - 4} more" if len(found) > 4 else "")
+        + why
+        + ", so none of them is read",
+    )
+
+
 def _lacked_headings(header: list[str]) -> list[str]:
     """The requests header's headings of columns the template lacks among the applicants':
     a kind of applicant of its own (个体工商户, its requests counted in 总计) or a 小计 or 合计
@@ -5156,7 +5205,9 @@ def _narrow_rows(rows: dict[str, RawRow], width: int) -> dict[str, list[Token]] 
     (no filler) beside rows with blanks at both ends, whose fields are then one further left
     than the blanks-first reading puts them; the totals check only the rows of numbers. A
     copy of the whole grid, each row's fields at positions of their own ending at the same
-    one (Markdown), has no field after a row's last cell: a blank there is its 总计."""
+    one (Markdown), has no field after a row's last cell: a blank there is its 总计. None
+    too where, beside rows read from their end, a row no wider than the columns opens with a
+    blank (a blank before its values, and a copy that trims empty end cells lost its last)."""
     grid_copy = any(len(r.values) > width and labels.norm(r.values[-1].text) for r in rows.values())
     drawn = [[t.td for t in r.values] for r in rows.values() if r.values]
     whole_grid = len({tds[-1] for tds in drawn}) == 1 and all(
@@ -5168,6 +5219,19 @@ def _narrow_rows(rows: dict[str, RawRow], width: int) -> dict[str, list[Token]] 
         if any(labels.norm(t.text) for t in extra):
             return None
         if grid_copy and extra and not whole_grid and not labels.norm(r.values[-1].text):
+            return None
+        if (
+            grid_copy
+            and not whole_grid
+            and r.values
+            and len(r.values) <= width
+            and not labels.norm(r.values[0].text)
+        ):
+            # a row no wider than the columns beside rows read from their end: its blank first
+            # cell is the blank the longer rows draw before their values, and a copy that
+            # leaves a row's empty end cells out (a TAB copy trimmed) dropped its blank 总计,
+            # or it is a value left blank: read from its first cell, each value stood a column
+            # left of its own (a blank 总计 read as 商业企业's 0)
             return None
         shown[code] = list(r.values[-width:] if grid_copy else r.values[:width])
     return shown
@@ -7461,6 +7525,44 @@ def _cells_after_total(
         )
         withheld.update(code for code, r in rows.items() if r.values)
     return withheld
+
+
+def _blanks_before_named(
+    header: list[str],
+    after_total: list[str],
+    named: int,
+    rows: dict[str, RawRow],
+    withheld: set[str],
+) -> None:
+    """A requests header naming fewer applicant columns than the template's seven (some of
+    the group's left out), 总计 last, and columns after 总计 (备注), copied as a whole grid
+    (a converter's Markdown, each row's cells at positions of their own ending at the same
+    one): a row under a label merged across has its covered positions blank in front of its
+    values. Measured by the template's seven, one such blank was taken for 自然人's cell and
+    each value read a column right of its own (自然人's under 商业企业). With the cells after
+    总计 left out, the header's columns are the rows' last positions: the blanks before them
+    go (a row with a figure there is left as it is)."""
+    if named >= len(_APPLICANTS) or _lacked_headings(header):
+        return  # (a 小计 read as 总计's synonym is no column left out)
+    columns = [w for w in _header_columns([w for w in header if w not in after_total])]
+    columns = [w for w in columns if w in _APPLICANTS]
+    if len(columns) != named or not columns or columns[-1] != "总计":
+        return
+    drawn = [[t.td for t in r.values] for c, r in rows.items() if r.values and c not in withheld]
+    ends = {tds[-1] for tds in drawn}
+    if (
+        not drawn
+        or len(ends) != 1
+        or None in ends
+        or any(None in tds or len(set(tds)) != len(tds) for tds in drawn)
+    ):
+        return
+    first = next(iter(ends)) - named  # (the last position before the header's columns)
+    for code, r in rows.items():
+        before = [t for t in r.values if t.td <= first]  # type: ignore[operator]
+        if code in withheld or not before or any(labels.norm(t.text) for t in before):
+            continue
+        r.values = [t for t in r.values if t.td > first]  # type: ignore[operator]
 
 
 def _applicant_columns_named(header: list[str], after_total: list[str]) -> int | None:
