@@ -7993,6 +7993,31 @@ def _appeals(
     return cells, complete and bool(cells)
 
 
+def _other_cell_left_out(row: list[Token]) -> bool:
+    """Whether a row of 16 cells, its first empty, is one whose 15 values are not known: the
+    reading without the first cell breaks a group's sum, or leaving out another empty cell
+    gives other values whose sums hold (a blank column inside the row, not in front of it).
+    (Leaving out a 0 instead may hold as well, a row whose groups have zeros: the first empty
+    field is a copy's, `| 3 | 0 |…`, and is taken as such.)"""
+
+    def values(cells: list[Token]) -> tuple | None:
+        read = [read_value(t.text) for t in cells]
+        return None if any(v is None for v in read) else tuple(v.value for v in read)
+
+    def holds(cells: list[Token]) -> bool:
+        return _sums_hold([cells[k : k + 5] for k in (0, 5, 10)], _TEMPLATE_COLS)
+
+    first = row[1:]
+    if not holds(first):
+        return True
+    taken = values(first)
+    for k in range(1, 16):
+        other = row[:k] + row[k + 1 :]
+        if not labels.norm(row[k].text) and holds(other) and values(other) != taken:
+            return True
+    return False
+
+
 def _outcomes_drawn(words: list[tuple[str, int]], loose: int) -> int:
     """How many outcome headings (结果维持 …) the appeals header draws, 15 where the `loose`
     words (read as no heading, or characters alone) may be the ones it lacks; 0: none read."""
@@ -8556,6 +8581,7 @@ def _appeals_sequence(
             "belongs to is not known, so none is read",
         )
         return False
+    drawn_row = sequence
     if (
         len(sequence) > 15
         and not labels.norm(sequence[0].text)
@@ -8607,6 +8633,21 @@ def _appeals_sequence(
         len(sequence) > 15 and not labels.norm(sequence[0].text) and labels.norm(sequence[-1].text)
     ):
         sequence = sequence[1:]  # an empty first field in front of the row (a grid export)
+    if (
+        len(drawn_row) == 16
+        and not labels.norm(drawn_row[0].text)
+        and len(sequence) == 15
+        and sequence[0] is drawn_row[1]
+        and _other_cell_left_out(drawn_row)
+    ):
+        shown = "/".join(t.text or "空" for t in drawn_row)
+        problems.flag(
+            codes.CELLS_UNPLACED,
+            f"appeals: 16 cells where the table has 15 ({shown}), the first empty: an empty "
+            "field in front of the row (a grid export's) or a column the template lacks "
+            "inside it; the groups' sums do not tell which cell is no value, so none is read",
+        )
+        return False
     present = len(sequence)
     if present > 15:
         extra = [t for t in sequence[15:] if labels.norm(t.text)]
