@@ -217,18 +217,25 @@ def _value_form(text: str) -> int:
 _COUNT_MARKS = re.compile(r"[约近逾余多超过以上左右≥≤>＞<＜+＋~～。.．,，()（）\[\]【】件个次项条]")
 #: a count in Chinese numerals (三, 十二, 二十五, 零)
 _NUMERALS = re.compile(r"^[零〇一二两三四五六七八九十百]{1,4}$")
+#: a count whose 0 an OCR or a typist wrote as the letter O (O, 1O, 2O3)
+_LETTER_O = re.compile(r"^[0-9]*[Oo][0-9Oo]*$")
 
 
 @short_text_cache
 def _unreadable_count(text: str) -> bool:
     """Whether a cell that is no value (is_value_text) still writes a count, only not in a
-    form read as one: a number with marks around it, or a count in Chinese numerals. Taken for
-    a label, it closed its row there, and the row's next values stood a column left. Not
-    pieces apart (0 0: two numbers in one cell, two columns' values)."""
+    form read as one: a number with marks around it, a count in Chinese numerals, or one whose
+    0 is the letter O (1O, 2O3). Taken for a label, it closed its row there, and the row's
+    next values stood a column left. Not pieces apart (0 0: two numbers in one cell, two
+    columns' values)."""
     if len(text.split()) > 1:
         return False
     rest = _COUNT_MARKS.sub("", squash(text))
-    return bool(rest) and len(rest) <= 6 and (rest.isdigit() or bool(_NUMERALS.match(rest)))
+    return (
+        bool(rest)
+        and len(rest) <= 6
+        and (rest.isdigit() or bool(_NUMERALS.match(rest)) or bool(_LETTER_O.match(rest)))
+    )
 
 
 #: the heading of a column of units between the row labels and the values
