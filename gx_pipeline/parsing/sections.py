@@ -217,18 +217,25 @@ def _value_form(text: str) -> int:
 _COUNT_MARKS = re.compile(r"[约近逾余多超过以上左右≥≤>＞<＜+＋~～。.．,，()（）\[\]【】件个次项条]")
 #: a count in Chinese numerals (三, 十二, 二十五, 零)
 _NUMERALS = re.compile(r"^[零〇一二两三四五六七八九十百]{1,4}$")
+#: a count whose 0 an OCR or a typist wrote as the letter O (O, 1O, 2O3)
+_LETTER_O = re.compile(r"^[0-9]*[Oo][0-9Oo]*$")
 
 
 @short_text_cache
 def _unreadable_count(text: str) -> bool:
     """Whether a cell that is no value (is_value_text) still writes a count, only not in a
-    form read as one: a number with marks around it, or a count in Chinese numerals. Taken for
-    a label, it closed its row there, and the row's next values stood a column left. Not
-    pieces apart (0 0: two numbers in one cell, two columns' values)."""
+    form read as one: a number with marks around it, a count in Chinese numerals, or one whose
+    0 is the letter O (1O, 2O3). Taken for a label, it closed its row there, and the row's
+    next values stood a column left. Not pieces apart (0 0: two numbers in one cell, two
+    columns' values)."""
     if len(text.split()) > 1:
         return False
     rest = _COUNT_MARKS.sub("", squash(text))
-    return bool(rest) and len(rest) <= 6 and (rest.isdigit() or bool(_NUMERALS.match(rest)))
+    return (
+        bool(rest)
+        and len(rest) <= 6
+        and (rest.isdigit() or bool(_NUMERALS.match(rest)) or bool(_LETTER_O.match(rest)))
+    )
 
 
 #: the heading of a column of units between the row labels and the values
@@ -8237,6 +8244,31 @@ def _appeals(
     return cells, complete and bool(cells)
 
 
+def _other_cell_left_out(row: list[Token]) -> bool:
+    """Whether a row of 16 cells, its first empty, is one whose 15 values are not known: the
+    reading without the first cell breaks a group's sum, or leaving out another empty cell
+    gives other values whose sums hold (a blank column inside the row, not in front of it).
+    (Leaving out a 0 instead may hold as well, a row whose groups have zeros: the first empty
+    field is a copy's, `| 3 | 0 |…`, and is taken as such.)"""
+
+    def values(cells: list[Token]) -> tuple | None:
+        read = [read_value(t.text) for t in cells]
+        return None if any(v is None for v in read) else tuple(v.value for v in read)
+
+    def holds(cells: list[Token]) -> bool:
+        return _sums_hold([cells[k : k + 5] for k in (0, 5, 10)], _TEMPLATE_COLS)
+
+    first = row[1:]
+    if not holds(first):
+        return True
+    taken = values(first)
+    for k in range(1, 16):
+        other = row[:k] + row[k + 1 :]
+        if not labels.norm(row[k].text) and holds(other) and values(other) != taken:
+            return True
+    return False
+
+
 def _outcomes_drawn(words: list[tuple[str, int]], loose: int) -> int:
     """How many outcome headings (结果维持 …) the appeals header draws, 15 where the `loose`
     words (read as no heading, or characters alone) may be the ones it lacks; 0: none read."""
@@ -8800,6 +8832,7 @@ def _appeals_sequence(
             "belongs to is not known, so none is read",
         )
         return False
+    drawn_row = sequence
     if (
         len(sequence) > 15
         and not labels.norm(sequence[0].text)
@@ -8851,6 +8884,21 @@ def _appeals_sequence(
         len(sequence) > 15 and not labels.norm(sequence[0].text) and labels.norm(sequence[-1].text)
     ):
         sequence = sequence[1:]  # an empty first field in front of the row (a grid export)
+    if (
+        len(drawn_row) == 16
+        and not labels.norm(drawn_row[0].text)
+        and len(sequence) == 15
+        and sequence[0] is drawn_row[1]
+        and _other_cell_left_out(drawn_row)
+    ):
+        shown = "/".join(t.text or "空" for t in drawn_row)
+        problems.flag(
+            codes.CELLS_UNPLACED,
+            f"appeals: 16 cells where the table has 15 ({shown}), the first empty: an empty "
+            "field in front of the row (a grid export's) or a column the template lacks "
+            "inside it; the groups' sums do not tell which cell is no value, so none is read",
+        )
+        return False
     present = len(sequence)
     if present > 15:
         extra = [t for t in sequence[15:] if labels.norm(t.text)]
