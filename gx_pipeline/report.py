@@ -64,6 +64,11 @@ class Report:
     #: where the page says it is published (address, site_code, domain):
     #: gx_pipeline.parsing.site
     site: dict[str, str] = field(default_factory=dict)
+    #: the requests rows whose 总计 counts requests of a column the template lacks (个体工商户)
+    #: that the parser left out, holding a number other than 0 there (flag
+    #: applicants_outside_template): the template's six do not sum to such a 总计, and
+    #: gx_pipeline.tally does not assess their requests.row_total. In the JSON only when any.
+    total_counts_left_out: tuple[str, ...] = ()
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         # the parse workers send every report to the run's process: a Cell pickles through
@@ -86,6 +91,7 @@ class Report:
                 self.flags,
                 self.narrative,
                 self.site,
+                self.total_counts_left_out,
             ),
         )
 
@@ -99,7 +105,7 @@ class Report:
         return tuple(zip(*self.cells, strict=True))
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out = {
             "source": self.source,
             "agency": self.agency,
             "year": self.year,
@@ -113,6 +119,9 @@ class Report:
             "narrative": dict(self.narrative),
             "site": dict(self.site),
         }
+        if self.total_counts_left_out:
+            out["total_counts_left_out"] = list(self.total_counts_left_out)
+        return out
 
     def dumps(self) -> str:
         return json.dumps(self.to_json(), ensure_ascii=False)

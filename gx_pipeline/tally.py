@@ -13,6 +13,13 @@ without a single figure compared: each result says how many of its cells were ab
 page (`absent_cells`: not emitted, or emitted without a place on the page, as the end of a
 truncated row the parser takes as empty), and a `pass` with absent cells is no evidence that the
 sums were checked.
+
+A requests table may draw a kind of applicant the template lacks (个体工商户) whose requests its
+总计 counts: the parser leaves that column out and names the rows where it holds a number other
+than 0 (Report.total_counts_left_out, flag applicants_outside_template). On those rows
+requests.row_total, the sum of the template's six, is no check of the page: where it does not
+hold it is `not_assessable` with the reason OUTSIDE_TEMPLATE, never `fail`. Every other identity,
+and every other row, is assessed as before.
 """
 
 from __future__ import annotations
@@ -30,6 +37,11 @@ from gx_pipeline.report import Number, Report
 
 #: amounts are compared with a tolerance; counts are integers and compared exactly
 EPSILON = 1e-9
+#: TallyResult.reason of a requests.row_total that does not hold on a row whose 总计 counts
+#: requests of a column the template lacks (the parser's flag of the same name)
+OUTSIDE_TEMPLATE = "applicants_outside_template"
+#: the identity whose rows a column outside the template makes not assessable
+_ROW_TOTAL = "requests.row_total"
 _OTHER_SUBROWS = ("other.no_correction", "other.fee_unpaid", "other.other")
 
 
@@ -58,6 +70,10 @@ class TallyResult(NamedTuple):
     #: of a page cut off before them, or the end of a truncated row the parser takes as empty,
     #: a cell without a place on the page), counted as 0 like blanks
     absent_cells: int = 0
+    #: why an identity that does not hold is not assessable beyond a blank or absent cell:
+    #: OUTSIDE_TEMPLATE (its row's 总计 counts requests of a column the template lacks); None
+    #: otherwise
+    reason: str | None = None
 
     @property
     def difference(self) -> float:
@@ -185,6 +201,13 @@ class Evaluation:
     right: np.ndarray
     status: np.ndarray
     absent_cells: np.ndarray
+    #: the rows whose identity does not hold on a row whose 总计 counts requests of a column the
+    #: template lacks (status not_assessable, reason OUTSIDE_TEMPLATE)
+    outside: np.ndarray
+
+    def reasons(self) -> np.ndarray:
+        """The reason of each row (TallyResult.reason): OUTSIDE_TEMPLATE or None."""
+        return np.where(self.outside, OUTSIDE_TEMPLATE, None)
 
     def statuses(self) -> np.ndarray:
         """The status of each row as its text."""
@@ -213,6 +236,7 @@ class Evaluation:
                 self.right[first:end].tolist(),
                 [STATUSES[c] for c in self.status[first:end].tolist()],
                 self.absent_cells[first:end].tolist(),
+                self.reasons()[first:end].tolist(),
                 strict=True,
             )
         ]
@@ -232,6 +256,7 @@ def evaluate_all(reports: Sequence[Report]) -> Evaluation:
     lefts: list[np.ndarray] = []
     rights: list[np.ndarray] = []
     absents: list[np.ndarray] = []
+    outsides: list[np.ndarray] = []
     identities: list[str] = []
     subjects: list[str] = []
     starts: list[int] = []
@@ -254,10 +279,19 @@ def evaluate_all(reports: Sequence[Report]) -> Evaluation:
         lefts.append(sides.left)
         rights.append(sides.right)
         absents.append(sides.absent)
+        outsides.append(_outside_rows(sides, report.total_counts_left_out))
     if not owners:
         empty = np.zeros(0, np.int64)
         return Evaluation(
-            len(reports), empty, [], [], np.zeros(0), np.zeros(0), empty, empty.copy()
+            len(reports),
+            empty,
+            [],
+            [],
+            np.zeros(0),
+            np.zeros(0),
+            empty,
+            empty.copy(),
+            np.zeros(0, bool),
         )
     counts = [len(a) for a in absents]
     starts_of_rows = np.repeat(np.array(starts, np.int64), counts)[:, None]
@@ -268,9 +302,9 @@ def evaluate_all(reports: Sequence[Report]) -> Evaluation:
     left = _summed(value, left_at)
     right = _summed(value, right_at)
     complete = ~(blank[left_at].any(axis=1) | blank[right_at].any(axis=1))
-    status = np.where(
-        np.abs(left - right) <= EPSILON, _PASS, np.where(complete, _FAIL, _NOT_ASSESSABLE)
-    )
+    holds = np.abs(left - right) <= EPSILON
+    outside = np.concatenate(outsides) & ~holds
+    status = np.where(holds, _PASS, np.where(complete & ~outside, _FAIL, _NOT_ASSESSABLE))
     absent = (
         np.concatenate(absents) + unplaced[left_at].sum(axis=1) + unplaced[right_at].sum(axis=1)
     )
@@ -283,6 +317,18 @@ def evaluate_all(reports: Sequence[Report]) -> Evaluation:
         right,
         status,
         absent,
+        outside,
+    )
+
+
+def _outside_rows(sides: _Sides, rows: tuple[str, ...]) -> np.ndarray:
+    """Which of a report's identities are requests.row_total on a row whose 总计 counts
+    requests of a column the template lacks (Report.total_counts_left_out)."""
+    if not rows:
+        return np.zeros(len(sides.identity), bool)
+    return np.array(
+        [i == _ROW_TOTAL and s in rows for i, s in zip(sides.identity, sides.subject, strict=True)],
+        bool,
     )
 
 

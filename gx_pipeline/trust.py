@@ -8,6 +8,13 @@ a number: it says how far the numbers can be taken as read.
 
 The parser raises its own codes while it reads (`Report.flags`, gx_pipeline.parsing.problems);
 the identities and the year folder are judged here.
+
+A requests table with a kind of applicant the template lacks (个体工商户) whose requests its 总计
+counts (applicants_outside_template) needs review for that code: the facts hold 总计 but not all
+the requests it counts by applicant, so a sum over the six applicant columns falls short of it.
+Its rows' requests.row_total are not assessable (gx_pipeline.tally), not failed: they raise no
+identity_fails, which stays for the identities the page does contradict (another identity, or a
+row where the left-out column holds 0 or nothing).
 """
 
 from __future__ import annotations

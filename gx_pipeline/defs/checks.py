@@ -74,7 +74,8 @@ TALLY_CHECK = "reports_satisfy_tally_identities"
     pool="duckdb",
     description="Every loaded report of the year satisfies the tally identities of the contract "
     "(requests.balance, results_sum, other_sum, row_total; appeals.row_total). Reports that "
-    "contradict themselves: WARN. The pipeline's failure (reports without tally, or too many "
+    "contradict themselves: WARN. A row total whose 总计 counts a kind of applicant the template "
+    "lacks (个体工商户, left out) is not assessable, said, no contradiction. The pipeline's failure (reports without tally, or too many "
     "contradicting or needs_review reports): ERROR.",
 )
 def reports_satisfy_tally_identities(

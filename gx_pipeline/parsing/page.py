@@ -8,7 +8,7 @@ import re
 import zlib
 from pathlib import Path
 
-from gx_pipeline import documents
+from gx_pipeline import contract, documents
 from gx_pipeline.parsing import contents, labels, metadata, narrative, sections, site
 from gx_pipeline.parsing import problems as codes
 from gx_pipeline.parsing.decode import decode
@@ -35,7 +35,7 @@ from gx_pipeline.report import Report
 
 #: bump on any change that can change a parse; the warehouse records it per report and Dagster
 #: uses it as the code version of the derived assets
-PARSER_VERSION = "2.2.185"
+PARSER_VERSION = "2.2.186"
 
 
 def version_order(version: str) -> tuple[tuple[int, int | str], ...]:
@@ -299,6 +299,11 @@ def parse_bytes(data: bytes, source: str, sha256: str | None = None) -> Report:
         complete=complete,
         sha256=sha256,
         flags=ordered(problems.codes),
+        total_counts_left_out=tuple(
+            r.code
+            for r in (contract.rows(template, "requests") if template is not None else ())
+            if r.code in problems.total_counts_left_out
+        ),
         narrative=narrative.sections_text(own, lines_are_values),
         # the whole page's texts: the metadata's, unless a second report was cut off
         site=site.site_evidence(

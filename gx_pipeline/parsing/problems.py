@@ -46,6 +46,11 @@ COLUMN_ORDER_GUESSED = "column_order_guessed"
 DUPLICATE_ROW = "duplicate_row"
 #: bytes that decode in no encoding the page could be in were replaced
 ENCODING_DAMAGED = "encoding_damaged"
+#: the requests table draws a kind of applicant the template lacks (个体工商户) whose requests
+#: its 总计 counts: those values are left out (with cells_unplaced), and requests.row_total,
+#: the sum of the template's six, is not assessable on the rows where that column holds a
+#: number other than 0 (Problems.total_counts_left_out, Report.total_counts_left_out)
+APPLICANTS_OUTSIDE_TEMPLATE = "applicants_outside_template"
 
 #: every code the parser raises, in the order reports list them
 CODES: tuple[str, ...] = (
@@ -63,16 +68,22 @@ CODES: tuple[str, ...] = (
     COLUMN_ORDER_GUESSED,
     DUPLICATE_ROW,
     ENCODING_DAMAGED,
+    APPLICANTS_OUTSIDE_TEMPLATE,
 )
 _ORDER = {code: k for k, code in enumerate(CODES)}
 
 
 class Problems(list[str]):
-    """The problem lines of one page, and the reason codes the guesses among them raised."""
+    """The problem lines of one page, and the reason codes the guesses among them raised.
+
+    `total_counts_left_out`: the requests rows whose 总计 counts requests of a column the
+    template lacks, left out, that holds a number other than 0 there (APPLICANTS_OUTSIDE_TEMPLATE):
+    the tally does not assess their requests.row_total."""
 
     def __init__(self, lines: Iterable[str] = ()) -> None:
         super().__init__(lines)
         self.codes: set[str] = set()
+        self.total_counts_left_out: set[str] = set()
 
     def flag(self, code: str, line: str) -> None:
         """A line that is a guess or leaves a value out: said, and its code raised."""
@@ -89,6 +100,7 @@ class Problems(list[str]):
         self.extend(other)
         if isinstance(other, Problems):
             self.codes |= other.codes
+            self.total_counts_left_out |= other.total_counts_left_out
 
 
 def ordered(codes: Iterable[str]) -> tuple[str, ...]:

@@ -4919,6 +4919,10 @@ def _extra_columns(
     written_totals = False  # whether a row writes its 总计
     unended: list[str] = []  # rows short of the header's columns, an extra column past their end
     overlong: list[str] = []  # rows of more cells than the header's columns, written past them
+    # the extra columns that are kinds of applicant (个体工商户): their requests count in 总计,
+    # so a row holding one not 0 there has a 总计 the template's six do not sum to
+    own_kinds = [i for i in positions if _names_applicants(order[i], words)]
+    counted: list[str] = []  # rows holding a number other than 0 in such a column
     for code, r in rows.items():
         # a row's cells stand from the first column on: those it shows of an extra column are
         # left out, also where it shows fewer cells than headings (a total left blank, a blank
@@ -4983,6 +4987,8 @@ def _extra_columns(
                         # with the left-out column's: a column a place off gives neither but
                         # by chance)
                         placed += 1
+        if any(n for n in _numbers([shown[i] for i in own_kinds if i < len(shown)], None)):
+            counted.append(code)
         r.values = [t for i, t in enumerate(r.values) if i not in positions]
         if unplaced is not None:
             unplaced.clear()
@@ -5039,6 +5045,16 @@ def _extra_columns(
             "certain, so none is read",
         )
         return {c.code for c in contract.REQUEST_COLUMNS}
+    if counted:
+        problems.total_counts_left_out.update(counted)
+        problems.flag(
+            codes.APPLICANTS_OUTSIDE_TEMPLATE,
+            f"requests: {', '.join(order[i] for i in own_kinds)}, a kind of applicant the "
+            f"template lacks, holds requests in {', '.join(counted[:4])}"
+            + (f" and {len(counted) - 4} more" if len(counted) > 4 else "")
+            + ", which the rows' 总计 counts: requests.row_total (总计 = the sum of the "
+            "template's six applicant columns) is not assessable on those rows",
+        )
     return {_CODE_OF_HEADING[h] for h in lacking}
 
 

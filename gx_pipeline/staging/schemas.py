@@ -14,7 +14,7 @@ from pandera import dtypes
 from pandera.engines import pandas_engine
 from pandera.typing import Series
 
-from gx_pipeline import contract, documents, regions, trust
+from gx_pipeline import contract, documents, regions, tally, trust
 from gx_pipeline.agencies import figures
 from gx_pipeline.parsing import narrative
 
@@ -116,6 +116,8 @@ class ReportDim(pa.DataFrameModel):
     agency_match: Series[Text] = pa.Field(nullable=True)
     #: of tally_passed, the identities that read a cell absent from the page
     tally_passed_absent: Series[int] = pa.Field(ge=0)
+    #: the requests rows whose 总计 counts a column the template lacks (JSON list)
+    total_counts_left_out: Series[Text]
 
     @pa.dataframe_check
     def agency_is_not_staged(cls, df: pd.DataFrame) -> Series[bool]:
@@ -188,6 +190,7 @@ class TallyResults(pa.DataFrameModel):
     difference: Series[float]
     status: Series[Text] = pa.Field(isin=list(contract.TALLY_STATUSES))
     absent_cells: Series[int] = pa.Field(ge=0)
+    reason: Series[Text] = pa.Field(nullable=True, isin=[tally.OUTSIDE_TEMPLATE])
 
     class Config:
         strict = True

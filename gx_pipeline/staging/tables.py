@@ -80,6 +80,7 @@ DIM_COLUMNS = [
     "agency_id",
     "agency_match",
     "tally_passed_absent",
+    "total_counts_left_out",
 ]
 TALLY_COLUMNS = [
     "report_id",
@@ -91,6 +92,7 @@ TALLY_COLUMNS = [
     "difference",
     "status",
     "absent_cells",
+    "reason",
 ]
 REPORT_TEXT_COLUMNS = ["report_id", "report_year", "section", "text"]
 NARRATIVE_FIGURE_COLUMNS = [
@@ -486,6 +488,7 @@ def dim_frame(
                 "agency_id": None,
                 "agency_match": None,
                 "tally_passed_absent": passed_absent[k],
+                "total_counts_left_out": json.dumps(list(r.total_counts_left_out)),
             }
         )
     return _frame(
@@ -528,6 +531,7 @@ def tally_frame(
             "difference": evaluated.left - evaluated.right,  # TallyResult.difference
             "status": evaluated.statuses(),
             "absent_cells": evaluated.absent_cells,
+            "reason": evaluated.reasons(),
         },
         _TALLY_DTYPES,
     )

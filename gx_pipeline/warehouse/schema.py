@@ -42,7 +42,7 @@ CHECKED_KEYS: dict[str, tuple[str, ...]] = {
 }
 #: Columns that travel as JSON text in the frames and are stored as VARCHAR[].
 LIST_COLUMNS: dict[str, tuple[str, ...]] = {
-    "dim_report": ("problems", "incomplete_sections", "trust_reasons"),
+    "dim_report": ("problems", "incomplete_sections", "trust_reasons", "total_counts_left_out"),
     "narrative_figures": ("cells",),
 }
 

@@ -60,6 +60,13 @@ _UNCOUNTED = (
 )
 
 
+_OUTSIDE = (
+    "{rows} row totals of {reports} reports not assessable: their 总计 counts requests of a "
+    "kind of applicant the template lacks (个体工商户), a column left out (tally_results.reason "
+    "applicants_outside_template)"
+)
+
+
 @dataclass(frozen=True)
 class TallySummary:
     """The year's tally in counts (sql/queries/tally_summary.sql)."""
@@ -80,6 +87,10 @@ class TallySummary:
     absent_reports: int = 0
     #: reports loaded before absent cells were counted (null in tally_results and dim_report)
     uncounted_reports: int = 0
+    #: requests.row_total results not assessable because their row's 总计 counts requests of
+    #: a kind of applicant the template lacks (tally_results.reason), and their reports
+    outside_not_assessable: int = 0
+    outside_reports: int = 0
 
 
 @dataclass(frozen=True)
@@ -134,6 +145,9 @@ def judge(s: TallySummary, limits: Thresholds = Thresholds()) -> Verdict:
             "; reports that hold only with cells absent from the page counted as 0 ('holds "
             f"only with absent cells as 0' in report_quality, not checked there): {s.absent_reports}"
         )
+    if s.outside_not_assessable:
+        # a 总计 that counts a column the parser left out is no contradiction: not failed, said
+        found += "; " + _OUTSIDE.format(rows=s.outside_not_assessable, reports=s.outside_reports)
     if s.uncounted_reports:
         # a warehouse upgraded in place: the year's rows are whole, but its passes may hold only
         # over cells absent from the page (report_quality says 'not checked' for them)

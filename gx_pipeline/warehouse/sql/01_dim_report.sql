@@ -42,7 +42,8 @@ create table if not exists dim_report (
     site_code            varchar,
     agency_id            varchar,
     agency_match         varchar,
-    tally_passed_absent  integer
+    tally_passed_absent  integer,
+    total_counts_left_out varchar[]
 );
 -- a warehouse made before these columns existed gets them (null until its year is loaded again)
 alter table dim_report add column if not exists content_fingerprint varchar;
@@ -58,6 +59,7 @@ alter table dim_report add column if not exists site_code varchar;
 alter table dim_report add column if not exists agency_id varchar;
 alter table dim_report add column if not exists agency_match varchar;
 alter table dim_report add column if not exists tally_passed_absent integer;
+alter table dim_report add column if not exists total_counts_left_out varchar[];
 comment on table dim_report is 'One row per loaded report page (政府信息公开工作年度报告); every raw file of a report year is either here or in quarantine. Join the fact tables on report_id.';
 comment on column dim_report.report_id is 'First 16 hex digits of the sha256 of the raw file; joins to every other table.';
 comment on column dim_report.report_year is 'The report year (the year the work was done; a report published in January 2024 is report year 2023): the data/raw/<year>/ folder the page was filed under.';
@@ -80,11 +82,12 @@ comment on column dim_report.problems is 'What the parser had to guess or could 
 comment on column dim_report.problem_count is 'Number of entries in problems.';
 comment on column dim_report.incomplete_sections is 'Sections (proactive, requests, appeals) not found complete on the page.';
 comment on column dim_report.trust_status is 'clean (every cell placed by its label or an unambiguous position, the page states its agency, year and format, every identity that can be assessed holds, filed under the year it states) | needs_review (see trust_reasons). Filter on it; reviewers start from it.';
-comment on column dim_report.trust_reasons is 'Why the report needs review, as codes in this order (docs/CONTRACT.md, Trust status): the parser''s cells_unplaced, fuzzy_label, positional_row, metadata_guessed, metadata_missing, date_contradicts_year, template_guessed, incomplete, unit_assumed, cells_assumed_empty, reading_by_identity, column_order_guessed, duplicate_row, encoding_damaged; identity_fails (a tally identity fails); then the flags of report_flags, with their evidence there: year_mismatch (the page states another year than its folder), late, publication_unknown, copied_text, repeated_figures, narrative_mismatch, carry_chain_break, several_reports. Empty when clean. (unreadable, a file that could not be parsed, is in quarantine, not here.)';
+comment on column dim_report.trust_reasons is 'Why the report needs review, as codes in this order (docs/CONTRACT.md, Trust status): the parser''s cells_unplaced, fuzzy_label, positional_row, metadata_guessed, metadata_missing, date_contradicts_year, template_guessed, incomplete, unit_assumed, cells_assumed_empty, reading_by_identity, column_order_guessed, duplicate_row, encoding_damaged, applicants_outside_template; identity_fails (a tally identity fails); then the flags of report_flags, with their evidence there: year_mismatch (the page states another year than its folder), late, publication_unknown, copied_text, repeated_figures, narrative_mismatch, carry_chain_break, several_reports. Empty when clean. (unreadable, a file that could not be parsed, is in quarantine, not here.)';
 comment on column dim_report.tally_passed is 'Tally identities that hold on this report (see tally_results), written with the report; null only in a warehouse loaded before they were.';
 comment on column dim_report.tally_failed is 'Tally identities broken with every operand present: the report contradicts itself.';
 comment on column dim_report.tally_not_assessable is 'Tally identities broken where an operand is blank, so no verdict.';
 comment on column dim_report.tally_passed_absent is 'Of tally_passed, the identities that hold only with a cell absent from the page (a row the page does not have, e.g. cut off before it) counted as 0: they compared no figure of that cell. tally_results.absent_cells says which; null in a warehouse loaded before it was counted (load the year again).';
+comment on column dim_report.total_counts_left_out is 'The requests rows (fact_requests.row codes) whose 总计 counts requests of a kind of applicant the template lacks (个体工商户), a column the parser left out, that holds a number other than 0 there (trust reason applicants_outside_template): requests.row_total (总计 = the template''s six applicant columns) is not assessable on them, tally_results.reason applicants_outside_template. Empty when none; null in a warehouse loaded before it was recorded.';
 comment on column dim_report.content_fingerprint is 'First 16 hex digits of a sha256 of agency, stated year, format and every cell''s value: copies of one report that differ only in markup, comments or scripts share it, and only one of them is loaded (the others are in quarantine naming it). Null when the page names no agency.';
 comment on column dim_report.document_kind is 'What the raw file is, told by its bytes: html (a web page), text (a text copy), pdf, docx, or doc (Word 97-2003, WPS or RTF, read through LibreOffice''s conversion). For pdf, source_table/source_tr/source_td of the facts are the page, the line on the page (a table row is one line) and the cell; for docx and doc, the table, row and cell.';
 comment on column dim_report.address is 'Where the raw file was fetched (the fetcher''s archive, data/archive/fetches.jsonl): the report page, or the PDF/Word file a notice page attaches; null for a file placed in data/raw by hand.';

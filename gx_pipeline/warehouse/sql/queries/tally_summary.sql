@@ -10,7 +10,8 @@ with counts as (
            count(*) filter (where status = 'fail') as failed,
            count(*) filter (where status = 'not_assessable') as not_assessable,
            count(*) filter (where status = 'pass' and absent_cells > 0) as passed_absent,
-           count(absent_cells) as absent_counted
+           count(absent_cells) as absent_counted,
+           count(*) filter (where reason = 'applicants_outside_template') as outside
     from tally_results
     where report_year = $year
     group by report_id
@@ -60,4 +61,8 @@ select
     (select count(*) from counts
       where passed_absent > 0 and failed = 0 and not_assessable = 0) as absent_reports,
     -- not a disagreement of the counts, but whether their passes compared figures is not known
-    (select count(*) from reports where uncounted) as uncounted_reports
+    (select count(*) from reports where uncounted) as uncounted_reports,
+    -- row totals not assessable because the row's 总计 counts requests of a kind of applicant
+    -- the template lacks (个体工商户, left out): no contradiction of the page, said
+    (select coalesce(sum(outside), 0) from counts) as outside_not_assessable,
+    (select count(*) from counts where outside > 0) as outside_reports

@@ -50,7 +50,11 @@ select
        from report_flags f
       where f.report_id = d.report_id) as flags,
     d.agency_id,
-    d.tally_passed_absent
+    d.tally_passed_absent,
+    (select string_agg(t.subject, ', ' order by t.subject)
+       from tally_results t
+      where t.report_id = d.report_id and t.reason = 'applicants_outside_template')
+        as rows_counting_applicants_outside_template
 from dim_report d
 left join (
     select report_id,
@@ -68,7 +72,7 @@ left join (
     where in_force and action = 'correct' and not needs_second_look
     group by report_id_now
 ) k using (report_id);
-comment on view report_quality is 'One row per report: parser problems, the tally check''s verdict and the review of its flags (flag_reviews). verdict: not checked (the check has not run) | contradicts itself (an identity fails with every cell present) | not fully assessable (no failure, but an identity is broken where a cell is blank) | nothing to check (no identity applies: the page has no cell of section 三 or 四, e.g. cut off before them) | holds only with absent cells as 0 (no identity fails or is not assessable, but some hold only because the contract counts cells absent from the page as 0: rows a cut-off page never reached compared as 0 = 0, tally_passed_absent says how many; not a check of those sums) | consistent (every identity evaluated holds, and every cell each one reads is on the page; a blank cell still counts as 0).';
+comment on view report_quality is 'One row per report: parser problems, the tally check''s verdict and the review of its flags (flag_reviews). verdict: not checked (the check has not run) | contradicts itself (an identity fails with every cell present) | not fully assessable (no failure, but an identity is broken where a cell is blank, or a row''s 总计 counts a kind of applicant the template lacks: rows_counting_applicants_outside_template) | nothing to check (no identity applies: the page has no cell of section 三 or 四, e.g. cut off before them) | holds only with absent cells as 0 (no identity fails or is not assessable, but some hold only because the contract counts cells absent from the page as 0: rows a cut-off page never reached compared as 0 = 0, tally_passed_absent says how many; not a check of those sums) | consistent (every identity evaluated holds, and every cell each one reads is on the page; a blank cell still counts as 0).';
 comment on column report_quality.report_id is 'The report (dim_report.report_id).';
 comment on column report_quality.report_year is 'Report year.';
 comment on column report_quality.agency is 'Publishing agency.';
@@ -82,7 +86,7 @@ comment on column report_quality.problem_count is 'Number of parser problems (di
 comment on column report_quality.incomplete_sections is 'Sections not found complete on the page.';
 comment on column report_quality.tally_passed is 'Identities that hold; null = not checked. Includes tally_passed_absent.';
 comment on column report_quality.tally_failed is 'Identities broken with every operand present; null = not checked.';
-comment on column report_quality.tally_not_assessable is 'Identities broken where an operand is blank; null = not checked.';
+comment on column report_quality.tally_not_assessable is 'Identities broken where an operand is blank, or row totals whose 总计 counts a kind of applicant the template lacks (rows_counting_applicants_outside_template); null = not checked.';
 comment on column report_quality.verdict is 'not checked (also: loaded before absent cells were counted) | contradicts itself | not fully assessable | nothing to check | holds only with absent cells as 0 (every identity holds, some only over cells absent from the page: not checked there) | consistent (every identity holds over cells on the page).';
 comment on column report_quality.failed_identities is 'The failing identities as "identity subject", comma separated; null when none fails.';
 comment on column report_quality.flags_raised is 'Flags raised on the report (review_flags: trust reasons, failing identities, quality flags).';
@@ -95,3 +99,4 @@ comment on column report_quality.review is 'no flags | open (a flag awaits a dec
 comment on column report_quality.flags is 'The report''s flags (report_flags.flag: late, copied_text, …), sorted; empty when none. Each is also among trust_reasons.';
 comment on column report_quality.agency_id is 'The agency (dim_agency.agency_id).';
 comment on column report_quality.tally_passed_absent is 'Of tally_passed, the identities that hold only with a cell absent from the page counted as 0 (dim_report.tally_passed_absent); null = loaded before it was counted.';
+comment on column report_quality.rows_counting_applicants_outside_template is 'The requests rows whose requests.row_total is not assessable because their 总计 counts requests of a kind of applicant the template lacks (个体工商户), a column the parser left out (tally_results.reason applicants_outside_template), comma separated; null when none.';
