@@ -158,3 +158,33 @@ def test_a_working_file_made_again_from_the_published_copy_is_not_taken_for_one_
         conn.execute("insert into t values (4)")
     assert _rows(files.publish_to) == [0, 1, 2, 4]
     assert not any("another process" in line for line in said)
+
+
+@pytest.mark.parametrize("how", ["the file deleted without its WAL", "a kill mid set-aside"])
+def test_a_wal_left_without_its_working_file_is_not_replayed_into_the_copy_made_again(
+    tmp_path: Path, how: str
+) -> None:
+    """The working file gone and its WAL left (`rm .work/warehouse.duckdb`, or the file moved
+    aside as the refusal says but not its .wal; a kill between the two renames of a set-aside):
+    the file made again from the published copy is opened with that WAL beside it.
+
+    Before: DuckDB replayed the WAL into the new copy, and the analyst's row was published as
+    loaded ([0, 1, 2, 3, 99]), nothing said. Now the WAL is kept aside, said, never replayed."""
+    said: list[str] = []
+    files = _loaded(tmp_path, said)
+    _analyst_writes(files, "killed")
+    wal = Path(f"{files.database}.wal")
+    assert wal.exists()
+    if how == "a kill mid set-aside":
+        files.database.rename(files.database.with_name("warehouse.duckdb.changed-20261208T000000"))
+    else:
+        files.database.unlink()
+
+    with files.connect() as conn:
+        conn.execute("insert into t values (3)")
+
+    assert _rows(files.publish_to) == [0, 1, 2, 3]
+    assert _rows(files.database) == [0, 1, 2, 3]
+    [kept] = tmp_path.joinpath(".work").glob("warehouse.duckdb.orphaned-*.wal")
+    [line] = [line for line in said if "WAL" in line]
+    assert str(wal) in line and str(kept) in line
