@@ -188,3 +188,42 @@ def test_a_wal_left_without_its_working_file_is_not_replayed_into_the_copy_made_
     [kept] = tmp_path.joinpath(".work").glob("warehouse.duckdb.orphaned-*.wal")
     [line] = [line for line in said if "WAL" in line]
     assert str(wal) in line and str(kept) in line
+
+
+@pytest.mark.parametrize("lag", ["its publish broke off", "the published copy deleted"])
+def test_gx_run_refused_for_a_working_file_written_outside_says_so_in_one_line(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys, lag: str
+) -> None:
+    """A real `gx run` whose working file an analyst wrote while the published copy is not the
+    file as gx left it (a load whose publish broke off: published at the run's start; the
+    copy deleted: refused in the year's step, then in the summary's read).
+
+    Before: the run ended in a Python traceback of WorkingFileChanged (from the publish before
+    the first year, or from the summary's connection after the step had failed). Now it says
+    the refusal in one line, `gx run: ...`, and exits 1."""
+    from gx_pipeline import cli
+    from gx_pipeline_tests.conftest import SEED, put_page
+
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    put_page(data_dir, 2021, "a.html", SEED)
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
+    published = data_dir / "warehouse.duckdb"
+    files = WarehouseFiles(data_dir / ".work" / "warehouse.duckdb", published)
+    if lag == "its publish broke off":
+        with files.connect(publish=False) as conn:
+            conn.execute("create table loaded (x integer)")
+        files.mark_unpublished("the copy broke off")
+    else:
+        published.unlink()
+    analyst = "import duckdb, os, sys; duckdb.connect(sys.argv[1]).execute('create table a (x int)'); os._exit(0)"
+    subprocess.run([sys.executable, "-c", analyst, str(files.database)], check=True)
+    capsys.readouterr()
+
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 1
+    err = capsys.readouterr().err
+    [line] = [
+        line for line in err.splitlines() if line.startswith("gx run: ") and "written by" in line
+    ]
+    assert str(files.database) in line and "nothing was run" in line, err
+    assert "Traceback" not in err
