@@ -28,7 +28,9 @@ What a kill, a crash or an analyst can leave behind is handled here, on every co
   it aside as `<name>.changed-<time>` with its WAL and starts again from the published copy,
   saying so; its rows are never loaded or published as the pipeline's. When the published copy
   is not the file as the pipeline left it (a load not yet published), the run is refused
-  (WorkingFileChanged), naming the file and what to do.
+  (WorkingFileChanged), naming the file and what to do. A WAL without its working file (the
+  file deleted or moved without it) is kept aside as `<name>.orphaned-<time>.wal`, never
+  replayed into the file made again.
 """
 
 from __future__ import annotations
