@@ -227,3 +227,28 @@ def test_gx_run_refused_for_a_working_file_written_outside_says_so_in_one_line(
     ]
     assert str(files.database) in line and "nothing was run" in line, err
     assert "Traceback" not in err
+
+
+def test_a_load_by_a_gx_before_the_record_is_not_taken_for_another_processs_write(
+    tmp_path: Path,
+) -> None:
+    """A gx from before `.closed.json` (an older checkout or install run on the same data
+    folder) loads and publishes, leaving the record of the file as the newer gx closed it
+    before. Its load is the pipeline's: the working file is the one it published.
+
+    Before: the next connection found other headers, took the load for an analyst's write and,
+    the published copy being that load, not the recorded file, refused the run
+    (WorkingFileChanged). Now a working file that is the one last published is the pipeline's."""
+    said: list[str] = []
+    files = _loaded(tmp_path, said)
+    before = files._closed_record.read_bytes()
+    with files.connect() as conn:  # the older gx's load, published; it keeps no record
+        conn.execute("insert into t values (3)")
+    files._closed_record.write_bytes(before)
+
+    with files.connect() as conn:
+        conn.execute("insert into t values (4)")
+
+    assert _rows(files.publish_to) == [0, 1, 2, 3, 4]
+    assert not list(tmp_path.joinpath(".work").glob("*.changed-*"))
+    assert not any("another process" in line for line in said)

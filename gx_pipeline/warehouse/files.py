@@ -423,9 +423,25 @@ class WarehouseFiles:
                 or record.get("head") == _head_digest(self.database)
             ):
                 return None
+            if self._is_last_published():
+                return None
         except (OSError, ValueError):
             return None
         return "the file was written and checkpointed"
+
+    def _is_last_published(self) -> bool:
+        """Whether the working file is the one the pipeline last published (its size and
+        DuckDB's headers): a load by a gx that keeps no `.closed.json` (an older checkout or
+        install run on the same data folder) is the pipeline's, not another process's write."""
+        try:
+            published = json.loads(self._published_record.read_text(encoding="utf-8"))
+            return (
+                isinstance(published, dict)
+                and published.get("size") == self.database.stat().st_size
+                and published.get("head") == _head_digest(self.database)
+            )
+        except (OSError, ValueError):
+            return False
 
     def _set_aside(self, how: str) -> None:
         """Move the working file another process wrote (`how`) aside, with its WAL, as
