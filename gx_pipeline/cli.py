@@ -269,15 +269,23 @@ def _records_lost(err: BaseException) -> str | None:
 
 def _cannot_open_the_warehouse(err: BaseException) -> str | None:
     """What `gx run` says when the working warehouse could not be opened outside a step (for
-    the summary, or the derived objects before the first year): a session that holds it longer
-    than the lock is waited for (the DuckDB CLI or a notebook, read-only or read-write), a file
-    that cannot be read. None for any other error."""
+    the summary, or the derived objects and a publish before the first year): a session that
+    holds it longer than the lock is waited for (the DuckDB CLI or a notebook, read-only or
+    read-write), a file that cannot be read or rebuilt, one another process wrote that cannot
+    be set aside (WorkingFileChanged). None for any other error."""
     import duckdb
 
     from gx_pipeline.datadir import DataDir
-    from gx_pipeline.warehouse.files import WorkFolderUnwritable, cannot_open
+    from gx_pipeline.warehouse.files import (
+        WarehouseDamaged,
+        WorkFolderUnwritable,
+        WorkingFileChanged,
+        cannot_open,
+    )
 
-    if isinstance(err, WorkFolderUnwritable):
+    if isinstance(err, WorkingFileChanged):  # it says what was not run, and what to do
+        return str(err)
+    if isinstance(err, (WorkFolderUnwritable, WarehouseDamaged)):
         return f"{err} (the years' steps said above how they ended)"
     if not isinstance(err, duckdb.IOException):
         return None

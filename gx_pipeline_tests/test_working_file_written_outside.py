@@ -158,3 +158,97 @@ def test_a_working_file_made_again_from_the_published_copy_is_not_taken_for_one_
         conn.execute("insert into t values (4)")
     assert _rows(files.publish_to) == [0, 1, 2, 4]
     assert not any("another process" in line for line in said)
+
+
+@pytest.mark.parametrize("how", ["the file deleted without its WAL", "a kill mid set-aside"])
+def test_a_wal_left_without_its_working_file_is_not_replayed_into_the_copy_made_again(
+    tmp_path: Path, how: str
+) -> None:
+    """The working file gone and its WAL left (`rm .work/warehouse.duckdb`, or the file moved
+    aside as the refusal says but not its .wal; a kill between the two renames of a set-aside):
+    the file made again from the published copy is opened with that WAL beside it.
+
+    Before: DuckDB replayed the WAL into the new copy, and the analyst's row was published as
+    loaded ([0, 1, 2, 3, 99]), nothing said. Now the WAL is kept aside, said, never replayed."""
+    said: list[str] = []
+    files = _loaded(tmp_path, said)
+    _analyst_writes(files, "killed")
+    wal = Path(f"{files.database}.wal")
+    assert wal.exists()
+    if how == "a kill mid set-aside":
+        files.database.rename(files.database.with_name("warehouse.duckdb.changed-20261208T000000"))
+    else:
+        files.database.unlink()
+
+    with files.connect() as conn:
+        conn.execute("insert into t values (3)")
+
+    assert _rows(files.publish_to) == [0, 1, 2, 3]
+    assert _rows(files.database) == [0, 1, 2, 3]
+    [kept] = tmp_path.joinpath(".work").glob("warehouse.duckdb.orphaned-*.wal")
+    [line] = [line for line in said if "WAL" in line]
+    assert str(wal) in line and str(kept) in line
+
+
+@pytest.mark.parametrize("lag", ["its publish broke off", "the published copy deleted"])
+def test_gx_run_refused_for_a_working_file_written_outside_says_so_in_one_line(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys, lag: str
+) -> None:
+    """A real `gx run` whose working file an analyst wrote while the published copy is not the
+    file as gx left it (a load whose publish broke off: published at the run's start; the
+    copy deleted: refused in the year's step, then in the summary's read).
+
+    Before: the run ended in a Python traceback of WorkingFileChanged (from the publish before
+    the first year, or from the summary's connection after the step had failed). Now it says
+    the refusal in one line, `gx run: ...`, and exits 1."""
+    from gx_pipeline import cli
+    from gx_pipeline_tests.conftest import SEED, put_page
+
+    monkeypatch.setenv("GX_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    put_page(data_dir, 2021, "a.html", SEED)
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 0
+    published = data_dir / "warehouse.duckdb"
+    files = WarehouseFiles(data_dir / ".work" / "warehouse.duckdb", published)
+    if lag == "its publish broke off":
+        with files.connect(publish=False) as conn:
+            conn.execute("create table loaded (x integer)")
+        files.mark_unpublished("the copy broke off")
+    else:
+        published.unlink()
+    analyst = "import duckdb, os, sys; duckdb.connect(sys.argv[1]).execute('create table a (x int)'); os._exit(0)"
+    subprocess.run([sys.executable, "-c", analyst, str(files.database)], check=True)
+    capsys.readouterr()
+
+    assert cli.main(["run", "--years", "2021", "--quiet"]) == 1
+    err = capsys.readouterr().err
+    [line] = [
+        line for line in err.splitlines() if line.startswith("gx run: ") and "written by" in line
+    ]
+    assert str(files.database) in line and "nothing was run" in line, err
+    assert "Traceback" not in err
+
+
+def test_a_load_by_a_gx_before_the_record_is_not_taken_for_another_processs_write(
+    tmp_path: Path,
+) -> None:
+    """A gx from before `.closed.json` (an older checkout or install run on the same data
+    folder) loads and publishes, leaving the record of the file as the newer gx closed it
+    before. Its load is the pipeline's: the working file is the one it published.
+
+    Before: the next connection found other headers, took the load for an analyst's write and,
+    the published copy being that load, not the recorded file, refused the run
+    (WorkingFileChanged). Now a working file that is the one last published is the pipeline's."""
+    said: list[str] = []
+    files = _loaded(tmp_path, said)
+    before = files._closed_record.read_bytes()
+    with files.connect() as conn:  # the older gx's load, published; it keeps no record
+        conn.execute("insert into t values (3)")
+    files._closed_record.write_bytes(before)
+
+    with files.connect() as conn:
+        conn.execute("insert into t values (4)")
+
+    assert _rows(files.publish_to) == [0, 1, 2, 3, 4]
+    assert not list(tmp_path.joinpath(".work").glob("*.changed-*"))
+    assert not any("another process" in line for line in said)

@@ -28,7 +28,9 @@ What a kill, a crash or an analyst can leave behind is handled here, on every co
   it aside as `<name>.changed-<time>` with its WAL and starts again from the published copy,
   saying so; its rows are never loaded or published as the pipeline's. When the published copy
   is not the file as the pipeline left it (a load not yet published), the run is refused
-  (WorkingFileChanged), naming the file and what to do.
+  (WorkingFileChanged), naming the file and what to do. A WAL without its working file (the
+  file deleted or moved without it) is kept aside as `<name>.orphaned-<time>.wal`, never
+  replayed into the file made again.
 """
 
 from __future__ import annotations
@@ -421,9 +423,25 @@ class WarehouseFiles:
                 or record.get("head") == _head_digest(self.database)
             ):
                 return None
+            if self._is_last_published():
+                return None
         except (OSError, ValueError):
             return None
         return "the file was written and checkpointed"
+
+    def _is_last_published(self) -> bool:
+        """Whether the working file is the one the pipeline last published (its size and
+        DuckDB's headers): a load by a gx that keeps no `.closed.json` (an older checkout or
+        install run on the same data folder) is the pipeline's, not another process's write."""
+        try:
+            published = json.loads(self._published_record.read_text(encoding="utf-8"))
+            return (
+                isinstance(published, dict)
+                and published.get("size") == self.database.stat().st_size
+                and published.get("head") == _head_digest(self.database)
+            )
+        except (OSError, ValueError):
+            return False
 
     def _set_aside(self, how: str) -> None:
         """Move the working file another process wrote (`how`) aside, with its WAL, as
@@ -456,10 +474,13 @@ class WarehouseFiles:
                 f"loaded again), or delete {self._closed_record} to publish them as they are"
             )
         kept = work.with_name(f"{work.name}.changed-{time.strftime('%Y%m%dT%H%M%S')}")
-        os.replace(work, kept)
+        # the WAL first: a kill between the two renames leaves the file without it (as the
+        # pipeline left it, or checkpointed by the session: found so again), never a WAL
+        # without its file
         wal = Path(f"{work}.wal")
         if wal.exists():
             os.replace(wal, Path(f"{kept}.wal"))
+        os.replace(work, kept)
         self._closed_record.unlink(missing_ok=True)
         note = (
             f"{said}: kept as {kept}, not loaded or published; the working file is made again "
@@ -468,6 +489,27 @@ class WarehouseFiles:
         log.warning(note)
         (self.say or _say_on_stderr)(note)
         self._seed_from_published()
+
+    def _keep_orphaned_wal(self) -> None:
+        """Move aside a WAL left where the working file is missing (the file deleted or moved
+        without it, a kill between the renames of a set-aside): DuckDB would replay it into the
+        file made next, from the published copy or empty, and its rows (an analyst's, or a
+        killed load's that no publish holds) would be published as loaded. Kept as
+        `<name>.orphaned-<time>.wal`, said."""
+        wal = Path(f"{self.database}.wal")
+        if not wal.exists():
+            return
+        kept = self.database.with_name(
+            f"{self.database.name}.orphaned-{time.strftime('%Y%m%dT%H%M%S')}.wal"
+        )
+        os.replace(wal, kept)
+        note = (
+            f"the WAL {wal} was left without its working file {self.database}: kept as {kept}, not "
+            "replayed into the working file made again, so its writes are neither loaded nor "
+            "published"
+        )
+        log.warning(note)
+        (self.say or _say_on_stderr)(note)
 
     def _copy_for_analysts(self, tmp: Path) -> None:
         """Write the analysts' copy of the (checkpointed) working file to `tmp`: the file's
@@ -603,7 +645,10 @@ class WarehouseFiles:
         during the copy leaves a temporary file (removed by the next run), never a truncated
         working file."""
         work = self.database
-        if work.exists() or self.publish_to is None or not self.publish_to.exists():
+        if work.exists():
+            return
+        self._keep_orphaned_wal()
+        if self.publish_to is None or not self.publish_to.exists():
             return
         from gx_pipeline.warehouse.schema import ensure_schema, schema_is_current
 
