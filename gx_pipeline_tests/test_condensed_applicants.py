@@ -14,7 +14,9 @@ from dataclasses import replace
 
 import pytest
 
+from gx_pipeline.pagegen import render_text
 from gx_pipeline.pagegen.layout import GCell, Table, keyed_cells, map_tables
+from gx_pipeline.parsing import parse_bytes
 from gx_pipeline_tests.test_generated_hazards import FORMATS, _document
 from gx_pipeline_tests.test_header_columns import COPIES, SUBS, _flagged, _h, _judged, _read
 
@@ -278,3 +280,43 @@ def test_a_header_row_drawing_fewer_headings_than_its_group_spans_places_none_of
         got = _read(doc, rendering, rng)
         wrong, _ = _judged(got, truth)
         assert not wrong, (template, year, kept, sorted(wrong.items())[:4])
+
+
+_SHAPES = {
+    "plain": lambda rng: None,
+    "blank-before": lambda rng: _blank_before_values,
+    "ends-blank": lambda rng: _ends_drawn_blank,
+    "remarks-numbers": _remarks_with_numbers,
+}
+
+
+@pytest.mark.parametrize(
+    ("shape", "grouped"),
+    [(s, g) for s in sorted(_SHAPES) for g in (True, False) if g or s != "ends-blank"],
+)
+def test_a_condensed_table_copied_a_cell_a_line_over_its_whole_grid_reads_no_number_wrong(
+    shape: str, grouped: bool
+):
+    """A table drawing only some applicant columns, copied a cell a line over each position
+    of its grid: the value rows write the positions their labels cover as empty lines before
+    or after the values, seven or more cells where the header names six or fewer. Taken for
+    the template's seven columns, the values were read in the template's order (总计's value
+    under 其他, each kept value a column left). No number is read wrong; where every row draws
+    as many cells from its first to its last as the header names headings, and the totals
+    bear it out, each is read under its heading."""
+    rng = random.Random(f"condensed-gridlines-{shape}-{grouped}")
+    read = 0
+    for _ in range(10):
+        template, year = rng.choice(FORMATS)
+        doc, values = _document(rng, template, year)
+        kept = tuple(h for h in SUBS if rng.random() < 0.4)[:4] or (rng.choice(SUBS),)
+        doc, truth = _condensed_page(
+            doc, values, kept, grouped, _SHAPES[shape](rng) or (lambda t: t)
+        )
+        got = parse_bytes(render_text.grid_cell_lines(doc, rng).encode("utf-8"), "page.txt")
+        wrong, missing = _judged(got, truth)
+        assert not wrong, (template, year, kept, sorted(wrong.items())[:4], got.problems)
+        assert _flagged(got), (kept, got.problems)
+        read += sum(1 for k, v in truth.items() if k[0] == "requests" and k not in missing)
+    if shape == "plain":
+        assert read, "no kept column read on any page"

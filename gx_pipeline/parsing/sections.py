@@ -6381,6 +6381,40 @@ def _narrow_rows_sum(rows: Iterable[list[Token]]) -> bool:
     return summed
 
 
+def _drawn_cells(values: list[Token]) -> list[Token]:
+    """A row's cells from its first not blank to its last (none if all are blank)."""
+    drawn = [k for k, t in enumerate(values) if labels.norm(t.text)]
+    return values[drawn[0] : drawn[-1] + 1] if drawn else []
+
+
+def _drawn_spans_left_out(
+    header: list[str], order: list[str], rows: dict[str, RawRow], problems: Problems
+) -> bool:
+    """Whether a table whose header names fewer applicant columns than the template's, in a
+    copy writing each grid position of its value rows (blank cells before or after a row's
+    values, positions its labels cover), draws every row's values from its first column to
+    its last: each row then shows as many cells from its first drawn to its last as the header
+    names headings, and each row of numbers has its 总计 the sum of the others (the columns
+    left out held nothing). Its cells are then the header's columns in order (read by
+    _columns_left_out). A row drawing fewer (a value left blank at either end) leaves open
+    which end lacks its cell: False, none read."""
+    drawn = {code: _drawn_cells(r.values) for code, r in rows.items()}
+    if (
+        "总计" not in order
+        or any(v and len(v) != len(order) for v in drawn.values())
+        or not _narrow_rows_sum(v for v in drawn.values() if v)
+    ):
+        return False
+    kept = {code: r.values for code, r in rows.items()}
+    for code, r in rows.items():
+        r.values = drawn[code]
+    if _columns_left_out(header, order, rows, True, problems):
+        return True
+    for code, r in rows.items():
+        r.values = kept[code]
+    return False
+
+
 def _headings_not_drawn(
     header: list[str],
     seen: set[str],
@@ -6411,8 +6445,17 @@ def _headings_not_drawn(
     first_blank = any(r.values for r in rows.values()) and not any(
         labels.norm(r.values[0].text) for r in rows.values() if r.values
     )
-    if width < len(_APPLICANTS) or first_blank:
-        if _columns_left_out(header, order, rows, blanks_drawn, problems):
+    # a copy writing each grid position of its value rows puts blank cells (positions the
+    # labels cover) before or after a row's values: where no row's cells from its first drawn
+    # to its last span seven (some row drawing any), the seventh position is such a blank, not
+    # a column
+    span = max((len(_drawn_cells(r.values)) for r in rows.values()), default=0)
+    if width < len(_APPLICANTS) or first_blank or 0 < span < len(_APPLICANTS):
+        if _columns_left_out(header, order, rows, blanks_drawn, problems) or (
+            blanks_drawn
+            and not first_blank
+            and _drawn_spans_left_out(header, order, rows, problems)
+        ):
             return {_CODE_OF_HEADING[h] for h in missing}
         problems.flag(
             codes.CELLS_UNPLACED,
@@ -6421,6 +6464,9 @@ def _headings_not_drawn(
                 "every row's first cell is blank, drawn under no heading"
                 if first_blank
                 else f"no row has a value in more than {width} columns"
+                if width < len(_APPLICANTS)
+                else f"no row draws more than {span} cells from its first drawn to its last "
+                "(the blank cells around them positions its labels cover)"
             )
             + ": the table lacks a column of the template's, which one is not known, so "
             "none is read",
