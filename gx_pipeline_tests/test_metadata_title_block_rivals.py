@@ -137,3 +137,22 @@ def test_a_document_number_before_the_title_is_no_part_of_the_agency(html, agenc
 def test_a_name_opening_with_wu_keeps_it_after_a_number_label(name):
     lines = [f"文号：无 {name}2023年政府信息公开工作年度报告", *_body(name, 2023)]
     assert parse_bytes(*_web(lines, False)).agency == name
+
+
+@pytest.mark.parametrize("html", [False, True])
+@pytest.mark.parametrize("label", ["来源：", "发布机构：", "信息来源:"])
+@pytest.mark.parametrize("agency", ["西湖区自然资源和规划局", "宝鸡市城乡规划局"])
+def test_the_pages_chrome_naming_an_agency_of_planning_stays_in_the_title_block(
+    html, label, agency
+):
+    # a document's words (规划, 办法…) on a labelled line are the agency's name in the page's
+    # chrome, not another document's title: the date under it is the page's own, above a
+    # cited 成文日期 (a guard: read so on main, withheld by a first form of the rule above)
+    lines = [
+        "成文日期：2019-05-06",
+        f"{agency}2023年政府信息公开工作年度报告",
+        f"{label}{agency}",
+        "2024-01-20",
+        *_body(agency, 2023),
+    ]
+    assert parse_bytes(*_web(lines, html)).published == "2024-01-20"

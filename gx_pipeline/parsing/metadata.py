@@ -1293,11 +1293,12 @@ def _in_title_block(head: list[str], title_at: int | None, k: int) -> bool:
 #: the rank of the page's own date line under its title (_in_title_block): above a 成文日期,
 #: below a labelled 日期 or 时间 (a date alone may be an edit's or a cited document's)
 _OWN_LINE = 1.5
-#: words of a line naming another document or introducing others (a related box, an
-#: attachment, a list of links), whose date the next line may be
+#: a line naming another document or introducing others (a related box, an attachment, a list
+#: of links), whose date the next line may be; a document's words only on a line with no label
+#: (来源：XX市自然资源和规划局 is the page's chrome)
 _OTHER_DOCUMENT = re.compile(
-    r"关于|通知|意见|办法|规定|规划|方案|制度|指南|目录|决定|批复|函$|相关|附件|上一篇|下一篇|"
-    r"(?:延伸|推荐|热门)阅读|(?:年度)?报告"
+    r"附件|相关|上一篇|下一篇|(?:延伸|推荐|热门)阅读|"
+    r"^[^:：]*(?:关于|通知|意见|办法|规定|规划|方案|制度|指南|目录|决定|批复|函$|报告)[^:：]*$"
 )
 #: a label whose value is the next line: 最后更新, 更新于, 修订日期：, 浏览次数：
 _LABEL_BEFORE_VALUE = re.compile(r"(?:[:：]|更新|修订|修改|更新于|日期|时间)$")
