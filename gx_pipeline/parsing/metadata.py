@@ -446,6 +446,9 @@ def _agency_words(run: str) -> str | None:
     # a grid's label before the title's words on its line (索引号 …-00047 发文字号 XX街道2023年…,
     # 文号：XX局2023年…): the name follows the last label
     a = _TITLE_LABEL.split(a)[-1]
+    # the document number that label's value is, before the title (发文字号 宝司发〔2024〕3号
+    # XX局2023年…): no part of the name
+    a = _DOC_NUMBER.sub("", a)
     changed = True
     while changed:
         changed = False
@@ -504,6 +507,11 @@ _ALIAS = re.compile(r"(?:以下|下文)?简称|(?:以)?下称|以下称")
 _ALIAS_OPEN = re.compile(r"[（(](?=(?:以下|下文)?简称|(?:以)?下称|以下称)")
 #: a grid's labels whose value may be the report's title (or run into it)
 _TITLE_LABEL = re.compile(r"(?:信息名称|标题|名称|题目|发文字号|文号)[:：]?")
+#: a document number (宝司发〔2024〕3号, 西湖办[2024]12号; NFKC text), or a grid's word for none
+#: (文号：无; not the 无 of 无锡, 无为, 无棣, 无极)
+_DOC_NUMBER = re.compile(
+    r"^(?:[\u4e00-\u9fff]{1,12}[〔\[【(]20\d{2}[〕\]】)]第?\d{1,5}号|暂无|无(?![锡为棣极]))"
+)
 #: a year or a month (in brackets or not) before a name
 _LEADING_YEAR = re.compile(r"^[(\[]?20\d{2}年(?:\d{1,2}月(?:\d{1,2}日)?)?[)\]]?")
 
@@ -1126,7 +1134,7 @@ def _published(
             no_dates.append(f"{y}年{int(m)}月{int(d)}日")
         return date
 
-    best: tuple[int, str] | None = None
+    best: tuple[float, str] | None = None
     for name in _META_DATES:
         m = re.match(_DATE, norm(meta.get(name, "")))
         if m and (date := dated(*m.groups())):
@@ -1198,8 +1206,8 @@ def _published(
                 # line with the article's fields is its 时间, above a 成文日期 or 印发日期 (of the
                 # report or of a document it cites)
                 rank = 5 if listed else _LABEL_RANK["时间"] if fields else 3
-                if rank == 3 and _in_title_block(head, title_at, k):
-                    rank = _LABEL_RANK["时间"]
+                if rank == 3 and _may_date(date, stated) and _in_title_block(head, title_at, k):
+                    rank = _OWN_LINE
                 elif rank == 3 and k < body_at and loose is None and _may_date(date, stated):
                     loose = date
                 if not (listed and bulleted) and (best is None or rank < best[0]):
@@ -1265,13 +1273,35 @@ _TITLE_BLOCK = 3
 def _in_title_block(head: list[str], title_at: int | None, k: int) -> bool:
     """Whether line k stands in the block of the report's own title at `title_at`: under
     it, with at most _TITLE_BLOCK lines between, each short and dating nothing (page chrome,
-    not a sentence of the report nor another document's grid)."""
+    not a sentence of the report nor another document's grid), none naming another document
+    (相关文件, 关于…的通知: the date under it is that document's) and the last no label whose
+    value the date is (最后更新, 修订日期：)."""
     if title_at is None or not 0 < k - title_at <= _TITLE_BLOCK:
         return False
+    between = head[title_at + 1 : k]
+    if between and _LABEL_BEFORE_VALUE.search(between[-1]):
+        return False
     return all(
-        len(t) <= 40 and "。" not in t and re.search(r"20\d{2}\s*[-/.年]", t) is None
-        for t in head[title_at + 1 : k]
+        len(t) <= 40
+        and "。" not in t
+        and re.search(r"20\d{2}\s*[-/.年]", t) is None
+        and _OTHER_DOCUMENT.search(t) is None
+        for t in between
     )
+
+
+#: the rank of the page's own date line under its title (_in_title_block): above a 成文日期,
+#: below a labelled 日期 or 时间 (a date alone may be an edit's or a cited document's)
+_OWN_LINE = 1.5
+#: a line naming another document or introducing others (a related box, an attachment, a list
+#: of links), whose date the next line may be; a document's words only on a line with no label
+#: (来源：XX市自然资源和规划局 is the page's chrome)
+_OTHER_DOCUMENT = re.compile(
+    r"附件|相关|上一篇|下一篇|(?:延伸|推荐|热门)阅读|"
+    r"^[^:：]*(?:关于|通知|意见|办法|规定|规划|方案|制度|指南|目录|决定|批复|函$|报告)[^:：]*$"
+)
+#: a label whose value is the next line: 最后更新, 更新于, 修订日期：, 浏览次数：
+_LABEL_BEFORE_VALUE = re.compile(r"(?:[:：]|更新|修订|修改|更新于|日期|时间)$")
 
 
 def _dated_lines(head: list[str]) -> list[int]:
