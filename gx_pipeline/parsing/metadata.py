@@ -172,7 +172,8 @@ _LABELLED_DATE = re.compile(
     # day a rule takes effect)
     r"(?:(?P<label>发布时间|发布日期|发文日期|成文日期|产生日期|公开日期|更新时间|更新日期|修改时间|"
     r"发稿时间|发布于)"
-    r"\s*[:：】\]]?|(?:(?<![\u4e00-\u9fff])|(?<=公布|印发|生成|签发|公开|上线|录入|创建|发表|上传|撰稿))"
+    # or a grid's cells written as a paragraph (成文日期 | 2024-01-18)
+    r"\s*[:：】\]|]?|(?:(?<![\u4e00-\u9fff])|(?<=公布|印发|生成|签发|公开|上线|录入|创建|发表|上传|撰稿))"
     r"(?P<plain>日期|时间)\s*[:：】\]])\s*"
     # the date itself may stand in brackets (发布时间：[2022-01-20])
     r"(?:[\[【(（]\s*)?"
@@ -613,6 +614,53 @@ def _list_entry_date(head: list[str], k: int, bullets: str = "") -> bool:
     )
 
 
+def _bare_date(line: str) -> bool:
+    """Whether `line` is a date alone, in brackets or not ([2019-01-20])."""
+    return _DATE_ONLY.match(line.strip("[]【】()（）")) is not None
+
+
+def _dated_entry(lines: list[str], j: int) -> bool:
+    """Whether line j names a report and the line below it is a date alone: its date."""
+    return (
+        0 <= j < len(lines) - 1 and _named_report(lines[j]) is not None and _bare_date(lines[j + 1])
+    )
+
+
+def _below_list_title(lines: list[str], k: int) -> bool:
+    """Whether line k is an entry of a list of reports each dated on the line below it (a
+    related list: another report's title and date next to it) with a title of a report above
+    the list, a few lines of chrome (日期：…, 相关阅读) between at most: that title is the
+    page's own and the list's entries are other reports' (other years', other agencies'). A
+    list with no title above it is left as it is read: its last entry may be the page's own."""
+    if not _dated_entry(lines, k):
+        return False
+    this = _named_report(lines[k])
+    if this is None or not any(
+        _dated_entry(lines, j)
+        and (other := _named_report(lines[j])) is not None
+        and _other_report(this, other)
+        for j in (k - 2, k + 2)
+    ):
+        return False
+    start = k
+    while _dated_entry(lines, start - 2):
+        start -= 2
+    return any(
+        _named_report(lines[j]) is not None and "。" not in lines[j] and len(lines[j]) <= 80
+        for j in range(max(start - 4, 0), start)
+    )
+
+
+def _others_entry_date(head: list[str], k: int, stated: int | None, bullets: str = "") -> bool:
+    """Whether the date alone on line k dates an entry of a list of reports (_list_entry_date)
+    whose title names a year other than the report year the page states: another report's
+    date, never the page's."""
+    if stated is None or not _list_entry_date(head, k, bullets):
+        return False
+    named = _named_report(head[k - 1].lstrip(bullets))
+    return named is not None and int(named[0]) != stated
+
+
 #: a grid's label cell whose value is the next cell: 成文日期, 发布时间：
 _GRID_LABEL_END = re.compile(r"(?:日期|时间)[:：]?$")
 
@@ -714,6 +762,9 @@ def extract(
             if not named or after.group().endswith("年度)"):
                 title_year = int(after.group("year"))
         k = at[i - from_head] if i >= from_head else None
+        if k is not None and not own_title and not yearless and _below_list_title(before, k):
+            # an entry of a dated list of reports between the page's title and the body
+            continue
         if k is not None and (own_title or yearless) and _in_list(before, k):
             # an entry of a list of reports (a related list, a sidebar) farther from the body
             # than the report's own title, or than its title that names no year: another
@@ -1201,6 +1252,8 @@ def _published(
             if date and (fields or _DATE_ONLY.match(bare)):
                 bulleted = bare != n
                 listed = not fields and _list_entry_date(head, k, _BULLETS if bulleted else "")
+                if listed and _others_entry_date(head, k, stated, _BULLETS if bulleted else ""):
+                    continue  # another year's report's date in a list: never the page's
                 # a list entry's date ranks below a 更新时间, and is kept only where nothing else
                 # is; a bulleted list of other reports' titles and dates dates none; the date
                 # line with the article's fields is its 时间, above a 成文日期 or 印发日期 (of the
@@ -1227,6 +1280,8 @@ def _published(
         return signed
     for k in range(len(texts) - 1, max(len(texts) - 40, 0) - 1, -1):
         m = _SIGNOFF_DATE.match(_normalised(texts[k]))
+        if k < len(head) and _others_entry_date(head, k, stated):
+            continue
         if m and not (edit is not None and k < len(head) and _list_entry_date(head, k)):
             return dated(*m.groups())
     if edit is not None and edited is not None:
