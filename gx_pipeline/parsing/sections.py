@@ -1997,19 +1997,8 @@ def _table(
         else set()
     )
     rows_withheld |= after_withheld
-    # blocks where a row shows a number past its columns: a column the template lacks drawn
-    # among them, so a spare cell of another row may be that column's, anywhere in the row
-    spare = (
-        set()
-        if grid_rows or lacked
-        else _blocks_with_spare_column(
-            section, by_code, {t.code: t.columns for t in template_rows}, block_headers or {}
-        )
-    )
-    if unnamed_column:
-        spare |= {r.block for r in by_code.values()}
     rows_withheld |= _align_in_place_blanks(
-        section, by_code, width, problems, grid_rows, len(lacked), spare
+        section, by_code, width, problems, grid_rows, len(lacked)
     )
     grid_places = (
         _grid_rows_placed(placed, by_code, template_rows)
@@ -2504,7 +2493,6 @@ def _table(
             copies_merged=section != "requests" or not header_grid or merges_copied,
             unnamed_column=unnamed_column,
             lacked=lacked,
-            spare_column=r.block in spare,
             covered_in_place=in_place,
             first_td=first_td,
         )
@@ -3367,7 +3355,6 @@ def _fit(
     lacked: list[str] | None = None,
     covered_in_place: bool = False,
     first_td: int | None = None,
-    spare_column: bool = False,
 ) -> list[Token | None] | None:
     """The row's value cells, one per template column, or None when which column each value
     belongs to is not certain (said in problems, and the row gives no values). `ended`: the
@@ -3392,9 +3379,6 @@ def _fit(
     withheld (_short_row_padded). `lacked`: the header's headings of columns the template
     lacks (_lacked_headings) left in the rows: a row's spare cells may be theirs, anywhere
     among its cells, and are no covered position or merged copy for certain.
-    `spare_column` (_blocks_with_spare_column): another row of the table shows a number past
-    its columns, so the table draws a column the template lacks: a row's spare cells, blank
-    or repeating its last, may stand in that column anywhere among its cells.
     """
     if (
         lacked
@@ -3441,15 +3425,6 @@ def _fit(
             f"({shown}), under a header whose 申请人情况 spans a column more than its headings "
             "name (a heading drawn two columns wide, or one left empty): which column each "
             "belongs to is not known, so none is read",
-        )
-        return None
-    if spare_column:
-        problems.flag(
-            codes.CELLS_UNPLACED,
-            f"{section}.{code}: {len(vals)} value cells where the template has {n} columns "
-            f"({shown}), in a table whose other rows show a number past their columns (a "
-            "column the template lacks drawn among them): which column each belongs to is not "
-            "known, so none is read",
         )
         return None
     extra = [t for t in vals[n:] if labels.norm(t.text)]
@@ -7697,37 +7672,6 @@ def _mark_under_total(cells: list[Token]) -> bool:
     return any((x := read_value(t.text)) is not None and x.value for t in cells[:-1])
 
 
-def _blocks_with_spare_column(
-    section: str,
-    rows: dict[str, RawRow],
-    columns: dict[str, tuple[contract.Column, ...]],
-    block_headers: dict[int, list[str]],
-) -> set[int]:
-    """The blocks (a table's rows under one header) where a row shows a number past its
-    columns, other than a copy of its last column's (a merged value cell written into each
-    position it covers), its cells in front not blank (a merged label cell's covered positions
-    there would put the spare cells in front): the table draws a column the template lacks, a
-    blank one or one of numbers, and where it stands among the columns is not known. Not where
-    the block's header draws a measure the template lacks (_measure_beside reads the row)."""
-    out: set[int] = set()
-    for code, r in rows.items():
-        n = len(columns.get(code, ()))
-        vals = r.values
-        if not n or len(vals) <= n or r.source is not None or r.taken is not None:
-            continue
-        extra = len(vals) - n
-        if any(not labels.norm(t.text) for t in vals[:extra]):
-            continue
-        last = labels.norm(vals[n - 1].text)
-        if not any(labels.norm(t.text) not in ("", last) for t in vals[n:]):
-            continue
-        headers = tuple(block_headers.get(r.block, []))
-        if section == "proactive" and _measure_beside(columns[code], headers, len(vals)):
-            continue
-        out.add(r.block)
-    return out
-
-
 def _align_in_place_blanks(
     section: str,
     rows: dict[str, RawRow],
@@ -7735,7 +7679,6 @@ def _align_in_place_blanks(
     problems: Problems,
     grid_rows: bool = False,
     lacked: int = 0,
-    spare_blocks: set[int] | frozenset[int] = frozenset(),
 ) -> set[str]:
     """Rows with more cells than columns: where do the spare (blank) cells stand?
 
@@ -7763,9 +7706,7 @@ def _align_in_place_blanks(
     _fit_grid_row reads each by itself, and the rows that tell decide nothing for the others.
     `lacked`: how many columns the template lacks the header names (_lacked_headings): a row's
     cells in those are no surplus (a blank in front of a row no more cells over than those is
-    such a column's, 个体工商户 beside a blank 自然人, not a merged label's). `spare_blocks`: blocks
-    drawing a column the template lacks (_blocks_with_spare_column): a blank in front of a row
-    there may be that column's, and the row gives no values.
+    such a column's, 个体工商户 beside a blank 自然人, not a merged label's).
     """
     if grid_rows:
         return set()  # each row read by itself (_fit_grid_row)
@@ -7825,14 +7766,6 @@ def _align_in_place_blanks(
             why = (
                 "blank in front, repeated at the end: whether the blank belongs to a merged "
                 "label cell or is a value"
-            )
-            _withhold(section, code, r, width[code], why, problems, withheld)
-            continue
-        if r.block in spare_blocks:
-            why = (
-                "blank in front, in a table drawing a column the template lacks (a row's number "
-                "past its columns, or 申请人情况 over a column its headings do not name): whether "
-                "the blank is a merged label cell's or that column's"
             )
             _withhold(section, code, r, width[code], why, problems, withheld)
             continue
