@@ -35,7 +35,7 @@ from gx_pipeline.report import Report
 
 #: bump on any change that can change a parse; the warehouse records it per report and Dagster
 #: uses it as the code version of the derived assets
-PARSER_VERSION = "2.2.189"
+PARSER_VERSION = "2.2.191"
 
 
 def version_order(version: str) -> tuple[tuple[int, int | str], ...]:
